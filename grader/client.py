@@ -1,0 +1,191 @@
+"""The trusted side of the probe protocol: one :class:`TopicSession` per (submission, topic).
+
+A hidden test calls ``session.run(probe, *args)``. The session starts a worker when it
+needs one (restarting after a crash or a timeout), ships the probe's source and
+arguments, waits on the results pipe with a wall-clock deadline, kills the worker's
+whole process group when the deadline passes, and returns the decoded plain data.
+Everything that goes wrong in submitted code comes back as one of the exceptions below,
+which the pytest plugin turns into a test status.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import signal
+import subprocess
+import textwrap
+import time
+from typing import Any, Callable
+
+from grader import channel
+from grader.sandbox import Limits, plan_launch
+
+BOOT_SECONDS = 90.0    # importing torch: ~1.5 s alone, much longer on a loaded machine
+
+
+class SubmissionProblem(Exception):
+    """Base of what a submission's code can cause; ``message`` teaches."""
+
+
+class NotStarted(SubmissionProblem):
+    """The stub still raises NotImplementedError, or the topic's file is missing."""
+
+
+class ProbeTimeout(SubmissionProblem):
+    """Submitted code did not answer before the deadline; the worker was killed."""
+
+
+class SubmissionError(SubmissionProblem):
+    """Submitted code raised, ran out of memory, failed to import, or killed the worker."""
+
+
+def _error_text(error: dict[str, Any], action: str) -> str:
+    if error.get("kind") == "out_of_memory":
+        head = f"ran out of memory while {action} ({error.get('type')}: {error.get('message')})"
+    else:
+        head = f"{error.get('type')} while {action}: {error.get('message')}"
+    where = error.get("where") or []
+    if where:
+        head += "\n  at " + "\n  at ".join(str(w) for w in where)
+    return head
+
+
+def _exit_text(returncode: int | None) -> str:
+    if returncode is None:
+        return "still running"
+    if returncode < 0:
+        try:
+            return f"killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"killed by signal {-returncode}"
+    return f"exited with status {returncode}"
+
+
+class TopicSession:
+    """Talks to the worker that holds one topic of one staged submission."""
+
+    def __init__(self, staged_dir: str, topic: str, timeout: float,
+                 limits: Limits | None = None, gpu: bool = False) -> None:
+        self.staged_dir = staged_dir
+        self.topic = topic
+        self.timeout = timeout
+        self.limits = limits or Limits()
+        self.gpu = gpu
+        self.process: subprocess.Popen | None = None
+        self.results_fd: int | None = None
+        self.nonce = b""
+        self.fatal: SubmissionProblem | None = None   # import problems repeat for every test
+        self.starts = 0
+
+    # -- worker lifecycle ------------------------------------------------------------
+    def _start(self) -> None:
+        read_end, write_end = os.pipe()
+        self.nonce = os.urandom(16)
+        worker_args = ["--topic", self.topic, "--nonce", self.nonce.hex(), *self.limits.as_args()]
+        launch = plan_launch(self.staged_dir, worker_args, write_end, self.gpu)
+        try:
+            self.process = subprocess.Popen(
+                launch.argv, env=launch.env, pass_fds=launch.pass_fds, stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        finally:
+            os.close(write_end)
+            for fd in launch.close_after_start:
+                os.close(fd)
+        self.results_fd = read_end
+        self.starts += 1
+        self._expect("booted", BOOT_SECONDS, "starting Python and torch")
+        event = self._receive(self.timeout, f"importing {self.topic}.py")
+        if event["event"] == "imported":
+            return
+        self.stop()
+        if event["event"] == "missing":
+            self.fatal = NotStarted(f"no file {event.get('file')} in the submission")
+        else:
+            error = event.get("error", {})
+            self.fatal = SubmissionError(_error_text(error, f"importing {self.topic}.py"))
+        raise self.fatal
+
+    def _expect(self, name: str, budget: float, action: str) -> None:
+        event = self._receive(budget, action)
+        if event.get("event") != name:
+            self.stop()
+            raise SubmissionError(f"the worker answered out of turn while {action}")
+
+    def _receive(self, budget: float, action: str) -> dict[str, Any]:
+        """Wait up to ``budget`` seconds for the worker's next event."""
+        deadline = time.monotonic() + budget
+        try:
+            event = channel.decode(channel.read_frame(self.results_fd, self.nonce, deadline))
+        except channel.ChannelTimeout:
+            self.stop()
+            problem = ProbeTimeout(f"no answer within {budget:g} s while {action} "
+                                   "(an endless loop? a very slow Python loop?); the worker was stopped")
+            if action.startswith("importing") or action.startswith("starting"):
+                self.fatal = problem
+            raise problem from None
+        except channel.ChannelClosed:
+            try:
+                self.process.wait(timeout=2)   # let a worker that exited report its own status
+            except subprocess.TimeoutExpired:
+                pass
+            code = self.stop()
+            raise SubmissionError(f"the worker process {_exit_text(code)} while {action} "
+                                  "(os._exit? a crash in native code?)") from None
+        except Exception as exc:   # malformed frame, refused payload
+            self.stop()
+            raise SubmissionError(f"the worker sent something that is not plain data while {action} "
+                                  f"({type(exc).__name__})") from None
+        if not isinstance(event, dict) or "event" not in event:
+            self.stop()
+            raise SubmissionError(f"the worker sent a malformed answer while {action}")
+        return event
+
+    def stop(self) -> int | None:
+        """Kill the worker's whole process group; return its exit status."""
+        code = None
+        if self.process is not None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            code = self.process.wait()
+            if self.process.stdin:
+                try:
+                    self.process.stdin.close()
+                except OSError:
+                    pass
+            self.process = None
+        if self.results_fd is not None:
+            os.close(self.results_fd)
+            self.results_fd = None
+        return code
+
+    close = stop
+
+    # -- probes ------------------------------------------------------------------------
+    def run(self, probe: Callable[..., Any], *args: Any, timeout: float | None = None,
+            seed: int = 0, **kwargs: Any) -> Any:
+        """Run ``probe(module, *args, **kwargs)`` in the worker and return its plain-data result."""
+        if self.fatal is not None:
+            raise self.fatal
+        if self.process is None:
+            self._start()
+        source = textwrap.dedent(inspect.getsource(probe))
+        request = channel.encode({"name": probe.__name__, "source": source, "args": tuple(args),
+                                  "kwargs": kwargs, "seed": seed})
+        action = f"running {self.topic}: {probe.__name__.removeprefix('probe_')}"
+        try:
+            channel.write_frame(self.process.stdin.fileno(), self.nonce, request)
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            code = self.stop()
+            raise SubmissionError(f"the worker process {_exit_text(code)} before {action}") from None
+        event = self._receive(timeout if timeout is not None else self.timeout, action)
+        if event["event"] == "result":
+            return event.get("value")
+        error = event.get("error", {}) if event["event"] == "raised" else {}
+        if error.get("kind") == "not_started":
+            raise NotStarted(f"{error.get('function') or 'the exercise'} still raises "
+                             "NotImplementedError: not started yet")
+        raise SubmissionError(_error_text(error, action))

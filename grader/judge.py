@@ -1,0 +1,111 @@
+"""Assertions for hidden suites, judged in the trusted process.
+
+Every check validates before it compares: type, then shape and dtype, then finiteness
+(NaN slips through ``not (err > tol)``), then values. A failure raises
+:class:`CheckFailed` whose message says what was checked, what was expected, what came
+out, and a hint tied to the concept — never the test's source.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+import torch
+
+
+class CheckFailed(AssertionError):
+    """A check found a wrong answer; the message is shown to the learner."""
+
+
+def fail(what: str, expected: str, got: str, hint: str = "") -> None:
+    message = f"{what}: expected {expected}, got {got}."
+    if hint:
+        message += f"\n  hint: {hint}"
+    raise CheckFailed(message)
+
+
+def describe(value: Any) -> str:
+    if isinstance(value, torch.Tensor):
+        return f"a {value.dtype} tensor of shape {tuple(value.shape)}"
+    if isinstance(value, str) and value.startswith("<not plain data"):
+        return f"an object that is not plain data ({value[17:-1].strip(': ')})"
+    if value is None:
+        return "None (did you forget to return?)"
+    return f"{type(value).__name__} {value!r}"[:120]
+
+
+def expect(condition: bool, what: str, expected: str, got: str, hint: str = "") -> None:
+    if not condition:
+        fail(what, expected, got, hint)
+
+
+def expect_tensor(value: Any, what: str, shape: Iterable[int] | None = None,
+                  dtype: torch.dtype | None = None, hint: str = "") -> torch.Tensor:
+    """``value`` must be a non-empty tensor with this shape and dtype."""
+    if not isinstance(value, torch.Tensor):
+        fail(what, "a torch.Tensor", describe(value), hint)
+    if shape is not None and tuple(value.shape) != tuple(shape):
+        fail(what, f"shape {tuple(shape)}", f"shape {tuple(value.shape)}", hint)
+    if dtype is not None and value.dtype != dtype:
+        fail(what, f"dtype {dtype}", f"dtype {value.dtype}", hint)
+    if value.numel() == 0 and (shape is None or 0 not in tuple(shape)):
+        fail(what, "a non-empty tensor", "an empty tensor", hint)
+    return value
+
+
+def expect_float(value: Any, what: str, hint: str = "") -> float:
+    """A Python number (a 0-dim tensor is not a Python float)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        fail(what, "a Python float", describe(value), hint or "use .item() to turn a 0-dim tensor into a float")
+    return float(value)
+
+
+def _position(index: torch.Tensor, shape: torch.Size) -> str:
+    coords = torch.unravel_index(index, shape) if len(shape) else ()
+    return "[" + ", ".join(str(int(c)) for c in coords) + "]"
+
+
+def expect_close(actual: Any, expected: torch.Tensor, what: str, rtol: float = 1e-5,
+                 atol: float = 1e-6, hint: str = "", check_dtype: bool = True) -> torch.Tensor:
+    """Values within ``|a - e| <= atol + rtol·|e|``; infinities must match exactly."""
+    actual = expect_tensor(actual, what, expected.shape, expected.dtype if check_dtype else None, hint)
+    a, e = actual.detach().double(), expected.detach().double()
+    bad_nan = torch.isnan(a) & ~torch.isnan(e)
+    if bad_nan.any():
+        i = bad_nan.flatten().nonzero()[0, 0]
+        fail(what, f"{e.flatten()[i].item():.6g} at {_position(i, e.shape)}", "NaN there", hint
+             or "NaN usually comes from inf - inf, 0 * inf or log of a negative number")
+    close = torch.isclose(a, e, rtol=rtol, atol=atol, equal_nan=True)
+    if not close.all():
+        err = torch.where(close, torch.zeros_like(a), (a - e).abs().nan_to_num(posinf=float("inf")))
+        i = err.flatten().argmax()
+        fail(what, f"{e.flatten()[i].item():.6g} at {_position(i, e.shape)} "
+                   f"(tolerance rtol={rtol:g}, atol={atol:g})",
+             f"{a.flatten()[i].item():.6g} ({int((~close).sum())} of {close.numel()} values off)", hint)
+    return actual
+
+
+def expect_no_twin(ops: Any, forbidden: Mapping[str, str], what: str) -> None:
+    """``ops``: names from ``kit.ops_used``; ``forbidden``: recorded name -> the function to name."""
+    if not isinstance(ops, list) or not all(isinstance(o, str) for o in ops):
+        fail(what, "a list of op names from the recorder", describe(ops))
+    used = sorted({forbidden[o] for o in ops if o in forbidden})
+    if used:
+        fail(what, "a hand-written computation", f"a call to {', '.join(used)}",
+             "this exercise is about writing it yourself from the formula; "
+             "the docstring lists the torch functions that are off limits")
+
+
+def expect_same_device(trace: Any, what: str) -> None:
+    """Judge :func:`grader.probes.on_meta`: outputs stay on the inputs' device."""
+    import pytest
+    if not isinstance(trace, dict) or trace.get("ok") not in (True, False, None):
+        fail(what, "a device trace", describe(trace))
+    if trace["ok"] is None:
+        pytest.skip(f"device check inconclusive: the code needs real data ({trace.get('inconclusive')})")
+    hint = ("create new tensors on the input's device: torch.zeros(..., device=x.device), "
+            "torch.zeros_like(x) or x.new_zeros(...)")
+    if trace["ok"] is False:
+        fail(what, "every op to use tensors on the input's device", str(trace.get("mismatch")), hint)
+    if trace.get("device") not in (None, "meta"):
+        fail(what, "a result on the input's device (meta)", f"a result on {trace.get('device')}", hint)

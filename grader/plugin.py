@@ -1,0 +1,141 @@
+"""The pytest plugin behind every topic suite.
+
+Suites (``tests/suites/suite_<topic>.py``) mark each test with :func:`check` (kind,
+points, visibility, CUDA) and use two fixtures: ``sub``, the :class:`TopicSession` for
+their topic, and ``device``, the device under test. :class:`Collector` turns each test's
+outcome into a status of the contract (passed, failed, error, not_started, timeout,
+skipped) with a message that teaches.
+
+Run a suite by hand with
+``pytest -p grader.plugin -o python_files='suite_*.py' tests/suites --submission solutions``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from grader.client import NotStarted, ProbeTimeout, SubmissionError, TopicSession
+from grader.judge import CheckFailed
+from grader.sandbox import Limits
+from grader.scoring import KINDS, TestResult, make_result
+from grader.staging import stage
+
+STAGED_KEY = pytest.StashKey[Path]()
+
+
+def check(kind: str, points: float = 1, public: bool = False, cuda: bool = False) -> pytest.MarkDecorator:
+    """Mark a test: its kind (shape, gradient, convergence, device), points, visibility, CUDA."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown check kind {kind!r}; use one of {KINDS}")
+    return pytest.mark.check(kind=kind, points=points, public=public, cuda=cuda)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("torchgrade")
+    group.addoption("--submission", help="folder shaped like exercises/, or one topic's .py file")
+    group.addoption("--submission-topic", default=None, help="topic a single .py file answers")
+    group.addoption("--grade-device", default="cpu", choices=("cpu", "cuda"))
+    group.addoption("--probe-timeout", type=float, default=20.0, help="seconds per probe")
+    group.addoption("--memory-mb", type=int, default=Limits.memory_mb)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "check(kind, points, public, cuda): a graded check")
+    submission = config.getoption("--submission")
+    if submission:
+        config.stash[STAGED_KEY] = stage(Path(submission), config.getoption("--submission-topic"))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    staged = config.stash.get(STAGED_KEY, None)
+    if staged is not None:
+        shutil.rmtree(staged, ignore_errors=True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("check") is None:
+            raise pytest.UsageError(f"{item.nodeid} has no @check(...) marker")
+
+
+def topic_of(item: pytest.Item) -> str:
+    return item.path.stem.removeprefix("suite_")
+
+
+@pytest.fixture(scope="session")
+def device(pytestconfig: pytest.Config) -> str:
+    return pytestconfig.getoption("--grade-device")
+
+
+@pytest.fixture(scope="module")
+def sub(request: pytest.FixtureRequest, device: str) -> Iterator[TopicSession]:
+    config = request.config
+    staged = config.stash.get(STAGED_KEY, None)
+    if staged is None:
+        raise pytest.UsageError("pass --submission PATH to grade a suite")
+    session = TopicSession(str(staged), request.path.stem.removeprefix("suite_"),
+                           timeout=config.getoption("--probe-timeout"),
+                           limits=Limits(memory_mb=config.getoption("--memory-mb")),
+                           gpu=device == "cuda")
+    yield session
+    session.close()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    marker = item.get_closest_marker("check")
+    if marker.kwargs.get("cuda") and item.config.getoption("--grade-device") != "cuda":
+        pytest.skip("no CUDA device here: this check drops out of the maximum score")
+
+
+def _status(excinfo: pytest.ExceptionInfo | None) -> tuple[str, str]:
+    if excinfo is None:
+        return "passed", ""
+    exc = excinfo.value
+    if isinstance(exc, NotStarted):
+        return "not_started", f"not started: {exc}"
+    if isinstance(exc, ProbeTimeout):
+        return "timeout", str(exc)
+    if isinstance(exc, SubmissionError):
+        return "error", str(exc)
+    if isinstance(exc, CheckFailed):
+        return "failed", str(exc)
+    if isinstance(exc, pytest.fail.Exception) and str(exc).startswith("Timeout"):
+        return "timeout", "the whole check ran past the grader's backstop timeout"
+    if isinstance(exc, AssertionError):
+        return "failed", str(exc).split("\nassert ")[0]
+    return "error", f"the check could not judge the answer ({type(exc).__name__}: {exc})"
+
+
+class Collector:
+    """Records one :class:`TestResult` per test, keyed by (topic, test id)."""
+
+    def __init__(self) -> None:
+        self.results: dict[str, list[TestResult]] = {}
+        self._done: set[str] = set()
+
+    def _record(self, item: pytest.Item, status: str, message: str) -> None:
+        if item.nodeid in self._done:
+            return
+        self._done.add(item.nodeid)
+        marker = item.get_closest_marker("check")
+        result = make_result(item.name.removeprefix("test_"), marker.kwargs["kind"],
+                             float(marker.kwargs.get("points", 1)), status, message,
+                             bool(marker.kwargs.get("public", False)))
+        self.results.setdefault(topic_of(item), []).append(result)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+        outcome = yield
+        report = outcome.get_result()
+        if report.skipped:
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else "skipped"
+            self._record(item, "skipped", reason.removeprefix("Skipped: "))
+        elif report.when == "setup" and report.failed:
+            status, message = _status(call.excinfo)
+            self._record(item, status if status != "failed" else "error", message)
+        elif report.when == "call":
+            self._record(item, *_status(call.excinfo))

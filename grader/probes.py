@@ -1,0 +1,64 @@
+"""Generic probes shared by the suites.
+
+A probe runs in the worker as ``probe(mod, *args)`` with ``mod`` the submitted module;
+its source is shipped there, so a probe may use only its arguments and the worker's
+probe namespace (``torch``, ``nn``, ``F``, ``math``, ``kit``) — no other globals.
+Each returns plain data for the trusted judge.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from grader import probe_kit as kit
+
+
+def call(mod, name, args, kwargs):
+    """``mod.name(*args, **kwargs)``."""
+    return getattr(mod, name)(*args, **kwargs)
+
+
+def call_recorded(mod, name, args, kwargs):
+    """(result, names of the torch functions and aten ops the call used)."""
+    return kit.ops_used(lambda: getattr(mod, name)(*args, **kwargs))
+
+
+def gradients(mod, name, args, kwargs, upstream, wrt):
+    """(output, grads): backward of sum(output · upstream) to the positional args in ``wrt``."""
+    leaves = [a.detach().clone().requires_grad_(i in wrt) if isinstance(a, torch.Tensor) else a
+              for i, a in enumerate(args)]
+    out = getattr(mod, name)(*leaves, **kwargs)
+    (out * upstream).sum().backward()
+    return out, [leaves[i].grad for i in wrt]
+
+
+def directional_difference(mod, name, args, kwargs, upstream, index, direction, eps):
+    """(L(x + εv), L(x − εv), dL/dx) for L = sum(f(...) · upstream), x = args[index]."""
+    def loss(x):
+        shifted = list(args)
+        shifted[index] = x
+        return (getattr(mod, name)(*shifted, **kwargs) * upstream).sum()
+    x = args[index].detach().clone().requires_grad_(True)
+    loss(x).backward()
+    with torch.no_grad():
+        plus = loss(args[index] + eps * direction)
+        minus = loss(args[index] - eps * direction)
+    return plus, minus, x.grad
+
+
+def on_meta(mod, name, args, kwargs):
+    """Run once on the real inputs, then on ``meta`` copies under CUDA's same-device rule."""
+    getattr(mod, name)(*args, **kwargs)
+    meta = [a.to("meta") if isinstance(a, torch.Tensor) else a for a in args]
+    trace = kit.device_trace(lambda: getattr(mod, name)(*meta, **kwargs))
+    value = trace.pop("value", None)
+    if isinstance(value, torch.Tensor):
+        trace["device"] = str(value.device)
+    return trace
+
+
+def on_device(mod, name, args, kwargs, device):
+    """(result moved to the CPU, the device the result was on) for inputs moved to ``device``."""
+    moved = [a.to(device) if isinstance(a, torch.Tensor) else a for a in args]
+    out = getattr(mod, name)(*moved, **kwargs)
+    return out.cpu(), str(out.device)

@@ -1,0 +1,50 @@
+"""Render a :class:`Report` for people (a table with teaching messages) or machines (JSON)."""
+
+from __future__ import annotations
+
+import json
+
+from grader.scoring import Report, TopicResult
+
+COLUMNS = ("passed", "failed", "error", "timeout", "not_started", "skipped")
+
+
+def to_json(report: Report) -> str:
+    return json.dumps(report.to_json(), indent=2)
+
+
+def _points(value: float) -> str:
+    return f"{value:g}"
+
+
+def _topic_row(topic: TopicResult) -> str:
+    counts = "".join(f"{topic.count(c):>12}" for c in COLUMNS)
+    return f"{topic.name:<11}{_points(topic.score) + '/' + _points(topic.max_score):>9}{counts}"
+
+
+def _details(topic: TopicResult) -> list[str]:
+    lines: list[str] = []
+    open_tests = [t for t in topic.tests if t.status in ("failed", "error", "timeout")]
+    for test in open_tests:
+        lines.append(f"  ✗ {topic.name} · {test.id} [{test.kind}] {test.status}")
+        lines += [f"      {line}" for line in test.message.splitlines()]
+    not_started = topic.count("not_started")
+    if not_started:
+        lines.append(f"  … {topic.name}: {not_started} checks not started "
+                     f"(functions in {topic.name}.py still raise NotImplementedError)")
+    return lines
+
+
+def to_table(report: Report, title: str) -> str:
+    header = f"{'topic':<11}{'score':>9}" + "".join(f"{c.replace('_', ' '):>12}" for c in COLUMNS)
+    lines = [f"torchgrade: {title}  (sandbox: {report.sandbox}; device: {report.device})", "",
+             header, "-" * len(header)]
+    lines += [_topic_row(t) for t in report.topics]
+    percent = 100 * report.score / report.max_score if report.max_score else 0.0
+    lines += ["-" * len(header),
+              f"{'total':<11}{_points(report.score) + '/' + _points(report.max_score):>9}  ({percent:.0f} %)"]
+    details = [line for t in report.topics for line in _details(t)]
+    if details:
+        lines += ["", "What to look at:", *details]
+    lines += [f"note: {n}" for n in report.notes]
+    return "\n".join(lines)

@@ -1,0 +1,95 @@
+"""Grade one submission: choose the topics, run their suites with pytest, collect a Report.
+
+The suites run here, in the trusted process; submitted code runs only in the workers
+that the suites' ``sub`` fixture starts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+
+import pytest
+
+from grader.client import BOOT_SECONDS
+from grader.plugin import Collector
+from grader.sandbox import sandbox_status
+from grader.scoring import Report, TopicResult
+from grader.staging import StagingError, topic_files, topic_of_file
+from grader.topics import TOPICS, available_topics, suite_path, suites_dir
+
+DEFAULT_TIMEOUT = 20.0
+
+
+class UsageProblem(ValueError):
+    """Unusable input: the CLI prints the message on one line and exits 2."""
+
+
+class SuiteCrash(RuntimeError):
+    """pytest itself failed (a broken suite, not a broken submission)."""
+
+
+def resolve_device(device: str) -> str:
+    import torch
+    has_cuda = torch.cuda.is_available()
+    if device == "cuda" and not has_cuda:
+        raise UsageProblem("--device cuda asked for, but no CUDA device is available here")
+    return "cuda" if device == "cuda" or (device == "auto" and has_cuda) else "cpu"
+
+
+def select_topics(path: Path, topics: tuple[str, ...] = ()) -> tuple[list[str], str | None]:
+    """(topics to grade, topic of a single-file submission) or :class:`UsageProblem`."""
+    known = available_topics()
+    for topic in topics:
+        if topic not in TOPICS:
+            raise UsageProblem(f"unknown topic {topic!r}; topics: {', '.join(TOPICS)}")
+        if topic not in known:
+            raise UsageProblem(f"topic {topic!r} has no suite in {suites_dir()}")
+    if not path.exists():
+        raise UsageProblem(f"no such file or folder: {path}")
+    if path.is_dir():
+        if not topic_files(path):
+            raise UsageProblem(f"{path} holds no topic file ({', '.join(t + '.py' for t in TOPICS)})")
+        return list(topics) or known, None
+    if path.suffix != ".py":
+        raise UsageProblem(f"{path.name}: grade a folder shaped like exercises/ or one topic's .py file")
+    if len(topics) > 1:
+        raise UsageProblem("a single .py file answers one topic: pass at most one --topic")
+    try:
+        topic = topic_of_file(path, topics[0] if topics else None)
+    except StagingError as exc:
+        raise UsageProblem(str(exc)) from None
+    if topic not in known:
+        raise UsageProblem(f"topic {topic!r} has no suite in {suites_dir()}")
+    return [topic], topic
+
+
+def grade(path: Path, topics: tuple[str, ...] = (), device: str = "auto",
+          timeout: float = DEFAULT_TIMEOUT, memory_mb: int = 4096) -> Report:
+    selected, single_topic = select_topics(path, topics)
+    device = resolve_device(device)
+    collector = Collector()
+    args = [str(suite_path(t)) for t in selected]
+    args += [f"-c={suites_dir() / 'pytest.ini'}", f"--rootdir={suites_dir()}",
+             f"--submission={path}", f"--grade-device={device}", f"--probe-timeout={timeout}",
+             f"--memory-mb={memory_mb}", f"--timeout={int(6 * timeout + BOOT_SECONDS)}",
+             "-p", "no:terminal"]
+    if single_topic:
+        args.append(f"--submission-topic={single_topic}")
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+        code = pytest.main(args, plugins=[collector])
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        raise SuiteCrash(f"pytest exited with {code!s}:\n{output.getvalue()[-3000:]}")
+    usable, how = sandbox_status()
+    report = Report([TopicResult(t, collector.results.get(t, [])) for t in selected],
+                    sandbox=how if usable else f"none ({how})", device=device)
+    if not usable:
+        report.notes.append(f"submitted code ran WITHOUT a sandbox: {how}; "
+                            "only resource limits and timeouts applied")
+    skipped = sum(topic.count("skipped") for topic in report.topics)
+    if skipped:
+        report.notes.append(f"{skipped} checks skipped (CUDA checks need a GPU, or a device check "
+                            "was inconclusive); they do not count toward the maximum")
+    return report

@@ -1,0 +1,154 @@
+"""How a worker process is launched: bubblewrap when it works, plain rlimits otherwise.
+
+The sandbox (see DESIGN.md and SANDBOX_FACTS.md) binds a whitelist read-only — ``/usr``,
+``/etc``, the Python prefixes, the grader package, the datasets and the one staged
+submission — and nothing else: no ``solutions/``, no ``tests/``, no ``.git``, no
+classmates. No network, private ``/tmp``, its own pid namespace, dies with its parent.
+As root it drops to uid 65534 with no capabilities (``setpriv``), because root inside
+bwrap can unmount and remount; a seccomp filter refuses ``fork`` (RLIMIT_NPROC does not
+bind root). Resource limits are set by the worker's trusted prelude before any submitted
+code runs; an unprivileged process cannot raise them back.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader import seccomp
+from grader.topics import REPO_ROOT
+
+SANDBOX_ROOT = "/opt/torchgrade"          # grader package and datasets appear here
+SANDBOX_SUBMISSION = "/submission"
+NOBODY = "65534"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-worker resource limits (memory is RLIMIT_DATA: private writable memory)."""
+    memory_mb: int = 4096
+    cpu_seconds: int = 900
+    file_size_mb: int = 64
+    threads: int = 512
+
+    def as_args(self) -> list[str]:
+        return ["--memory-mb", str(self.memory_mb), "--cpu-seconds", str(self.cpu_seconds),
+                "--file-size-mb", str(self.file_size_mb), "--threads", str(self.threads)]
+
+
+@dataclass
+class Launch:
+    """Everything ``subprocess.Popen`` needs to start one worker."""
+    argv: list[str]
+    env: dict[str, str]
+    pass_fds: tuple[int, ...]
+    submission_dir: str          # the staged submission as the worker sees it
+    close_after_start: tuple[int, ...] = ()
+
+
+def _parents(path: str) -> list[str]:
+    """``--perms 0755 --dir`` for every parent of ``path`` (bwrap would make them 0700)."""
+    args: list[str] = []
+    parts = Path(path).parts
+    for depth in range(2, len(parts)):
+        args += ["--perms", "0755", "--dir", str(Path(*parts[:depth]))]
+    return args
+
+
+def _python_prefixes() -> list[str]:
+    prefixes = sorted({os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)})
+    kept: list[str] = []
+    for prefix in prefixes:          # sorted: a nested prefix follows its parent
+        if not any(prefix == k or prefix.startswith(k + os.sep) for k in kept):
+            kept.append(prefix)
+    return kept
+
+
+def _bwrap_argv(staged_dir: str, gpu: bool, seccomp_fd: int | None) -> list[str]:
+    argv = ["bwrap",
+            "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
+            "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
+            "--symlink", "usr/sbin", "/sbin", "--ro-bind", "/etc", "/etc",
+            "--perms", "1777", "--size", str(256 << 20), "--tmpfs", "/tmp"]
+    for prefix in _python_prefixes():
+        if not prefix.startswith("/usr/"):
+            argv += [*_parents(prefix), "--ro-bind", prefix, prefix]
+    argv += [*_parents(SANDBOX_ROOT + "/x"),
+             "--ro-bind", str(REPO_ROOT / "grader"), SANDBOX_ROOT + "/grader"]
+    datasets = REPO_ROOT / "datasets"
+    if datasets.is_dir():
+        argv += ["--ro-bind", str(datasets), SANDBOX_ROOT + "/datasets"]
+    argv += ["--ro-bind", staged_dir, SANDBOX_SUBMISSION,
+             "--proc", "/proc", "--dev", "/dev",
+             "--perms", "1777", "--size", str(64 << 20), "--tmpfs", "/dev/shm"]
+    if gpu:
+        for node in sorted(Path("/dev").glob("nvidia*")):
+            argv += ["--dev-bind", str(node), str(node)]
+        argv += ["--ro-bind", "/sys", "/sys"]
+    argv += ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+             "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--clearenv",
+             "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp",
+             "--setenv", "PYTHONPATH", SANDBOX_ROOT, "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
+             "--setenv", "OMP_NUM_THREADS", "1", "--setenv", "MKL_NUM_THREADS", "1",
+             "--chdir", "/tmp"]
+    if seccomp_fd is not None:
+        argv += ["--seccomp", str(seccomp_fd)]
+    if os.geteuid() == 0:
+        argv += ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+                 "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
+    else:
+        argv[1:1] = ["--unshare-user"]
+    return argv
+
+
+@functools.lru_cache(maxsize=1)
+def sandbox_status() -> tuple[bool, str]:
+    """(usable, description). Tries the real command line once per process."""
+    if os.environ.get("TORCHGRADE_NO_SANDBOX"):
+        return False, "disabled by TORCHGRADE_NO_SANDBOX"
+    if sys.platform != "linux":
+        return False, f"bubblewrap needs Linux (this is {sys.platform})"
+    if shutil.which("bwrap") is None:
+        return False, "bubblewrap (bwrap) is not installed: apt-get install -y bubblewrap"
+    if os.geteuid() == 0 and shutil.which("setpriv") is None:
+        return False, "setpriv is missing, so a root worker could not drop privileges"
+    probe_dir = str(REPO_ROOT / "grader")
+    argv = _bwrap_argv(probe_dir, gpu=False, seccomp_fd=None) + [sys.executable, "-c", "pass"]
+    try:
+        done = subprocess.run(argv, env={"PATH": "/usr/bin:/bin"}, capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return False, f"bubblewrap could not start: {exc}"
+    if done.returncode != 0:
+        reason = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
+        return False, f"bubblewrap failed here: {reason[0]}"
+    return True, "bubblewrap" + (" + no-fork seccomp" if seccomp.supported() else "")
+
+
+def _seccomp_pipe() -> int:
+    read_end, write_end = os.pipe()
+    os.write(write_end, seccomp.nofork_program())
+    os.close(write_end)
+    return read_end
+
+
+def plan_launch(staged_dir: str, worker_args: list[str], results_fd: int, gpu: bool) -> Launch:
+    """The command that starts ``python -m grader.worker`` for one staged submission."""
+    usable, _ = sandbox_status()
+    if usable:
+        seccomp_fd = _seccomp_pipe() if seccomp.supported() else None
+        argv = _bwrap_argv(staged_dir, gpu, seccomp_fd)
+        argv += [sys.executable, "-m", "grader.worker", "--submission-dir", SANDBOX_SUBMISSION,
+                 "--results-fd", str(results_fd), *worker_args]
+        extra = (seccomp_fd,) if seccomp_fd is not None else ()
+        return Launch(argv, {"PATH": "/usr/bin:/bin"}, (results_fd, *extra), SANDBOX_SUBMISSION,
+                      close_after_start=extra)
+    env = {"PATH": "/usr/bin:/bin", "HOME": staged_dir, "PYTHONPATH": str(REPO_ROOT),
+           "PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    argv = [sys.executable, "-m", "grader.worker", "--submission-dir", staged_dir,
+            "--results-fd", str(results_fd), *worker_args]
+    return Launch(argv, env, (results_fd,), staged_dir)

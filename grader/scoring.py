@@ -1,0 +1,86 @@
+"""Statuses, points and totals: the data behind every report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+STATUSES = ("passed", "failed", "error", "not_started", "timeout", "skipped")
+KINDS = ("shape", "gradient", "convergence", "device")
+
+
+@dataclass
+class TestResult:
+    id: str
+    kind: str
+    status: str
+    points: float
+    max_points: float
+    message: str = ""
+    public: bool = False
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "kind": self.kind, "status": self.status, "points": self.points,
+                "max_points": self.max_points, "message": self.message,
+                "visibility": "public" if self.public else "hidden"}
+
+
+@dataclass
+class TopicResult:
+    name: str
+    tests: list[TestResult] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def score(self) -> float:
+        return sum(t.points for t in self.tests)
+
+    @property
+    def max_score(self) -> float:
+        return sum(t.max_points for t in self.tests)
+
+    def count(self, status: str) -> int:
+        return sum(t.status == status for t in self.tests)
+
+    def to_json(self) -> dict:
+        out = {"name": self.name, "score": self.score, "max_score": self.max_score,
+               "tests": [t.to_json() for t in self.tests]}
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+@dataclass
+class Report:
+    topics: list[TopicResult]
+    sandbox: str
+    device: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return sum(t.score for t in self.topics)
+
+    @property
+    def max_score(self) -> float:
+        return sum(t.max_score for t in self.topics)
+
+    @property
+    def exit_code(self) -> int:
+        """0 full score, 1 graded but not full (the contract in DESIGN.md)."""
+        return 0 if self.max_score > 0 and self.score == self.max_score else 1
+
+    def to_json(self) -> dict:
+        return {"score": self.score, "max_score": self.max_score,
+                "topics": [t.to_json() for t in self.topics],
+                "sandbox": self.sandbox, "device": self.device, "notes": self.notes}
+
+
+def make_result(test_id: str, kind: str, points: float, status: str, message: str,
+                public: bool) -> TestResult:
+    """A skipped test drops out of the maximum; any other status keeps it."""
+    earned = points if status == "passed" else 0.0
+    max_points = 0.0 if status == "skipped" else points
+    return TestResult(test_id, kind, status, earned, max_points, message, public)
+
+
+__all__ = ["STATUSES", "KINDS", "TestResult", "TopicResult", "Report", "make_result"]
