@@ -53,6 +53,27 @@ def ops_used(call: Callable[[], Any]) -> tuple[Any, list[str]]:
     return result, sorted(names)
 
 
+class _OpCounter(TorchDispatchMode):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        self.count += 1
+        return func(*args, **(kwargs or {}))
+
+
+def count_ops(call: Callable[[], Any]) -> tuple[Any, int]:
+    """Run ``call()``; return (its result, how many aten ops it dispatched).
+
+    "Vectorised" means this count does not grow with the input size: a Python loop over
+    rows dispatches ops per row.
+    """
+    with _OpCounter() as counter:
+        result = call()
+    return result, counter.count
+
+
 class DeviceMismatch(RuntimeError):
     """An op mixed tensors of two devices (CUDA would refuse it)."""
 
