@@ -52,13 +52,15 @@ def _error_text(error: dict[str, Any], action: str) -> str:
 
 
 def _exit_text(returncode: int | None) -> str:
+    """bwrap passes a worker's death by signal N on as status 128 + N."""
     if returncode is None:
         return "still running"
-    if returncode < 0:
+    number = -returncode if returncode < 0 else returncode - 128 if 128 < returncode < 160 else 0
+    if number:
         try:
-            return f"killed by {signal.Signals(-returncode).name}"
+            return f"was killed by {signal.Signals(number).name}"
         except ValueError:
-            return f"killed by signal {-returncode}"
+            return f"was killed by signal {number}"
     return f"exited with status {returncode}"
 
 

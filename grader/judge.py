@@ -107,5 +107,8 @@ def expect_same_device(trace: Any, what: str) -> None:
             "torch.zeros_like(x) or x.new_zeros(...)")
     if trace["ok"] is False:
         fail(what, "every op to use tensors on the input's device", str(trace.get("mismatch")), hint)
-    if trace.get("device") not in (None, "meta"):
-        fail(what, "a result on the input's device (meta)", f"a result on {trace.get('device')}", hint)
+    devices = trace.get("devices")
+    if not isinstance(devices, list) or not devices:
+        fail(what, "a tensor result", "no tensor at all")
+    if devices != ["meta"]:
+        fail(what, "a result on the input's device (meta)", f"a result on {', '.join(map(str, devices))}", hint)

@@ -120,6 +120,14 @@ def device_trace(call: Callable[[], Any]) -> dict[str, Any]:
     return {"ok": True, "value": value}
 
 
+def devices_of_result(trace: dict[str, Any]) -> dict[str, Any]:
+    """Replace a device trace's ``value`` by the devices of the tensors in it (plain data)."""
+    if "value" in trace:
+        flat, _ = tree_flatten(trace.pop("value"))
+        trace["devices"] = sorted({str(t.device) for t in flat if isinstance(t, torch.Tensor)})
+    return trace
+
+
 def to_plain(value: Any, depth: int = 0) -> Any:
     """Turn a probe's result into what ``torch.load(weights_only=True)`` accepts."""
     if depth > 20:

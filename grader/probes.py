@@ -47,14 +47,15 @@ def directional_difference(mod, name, args, kwargs, upstream, index, direction, 
 
 
 def on_meta(mod, name, args, kwargs):
-    """Run once on the real inputs, then on ``meta`` copies under CUDA's same-device rule."""
-    getattr(mod, name)(*args, **kwargs)
+    """Run on the real inputs, then on ``meta`` copies under CUDA's same-device rule.
+
+    Returns the device trace with the real result under ``"real"``, so that a suite can
+    insist on a correct answer before it credits device handling.
+    """
+    real = getattr(mod, name)(*args, **kwargs)
     meta = [a.to("meta") if isinstance(a, torch.Tensor) else a for a in args]
     trace = kit.device_trace(lambda: getattr(mod, name)(*meta, **kwargs))
-    value = trace.pop("value", None)
-    if isinstance(value, torch.Tensor):
-        trace["device"] = str(value.device)
-    return trace
+    return {**kit.devices_of_result(trace), "real": real}
 
 
 def on_device(mod, name, args, kwargs, device):

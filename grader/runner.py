@@ -40,29 +40,29 @@ def resolve_device(device: str) -> str:
 
 def select_topics(path: Path, topics: tuple[str, ...] = ()) -> tuple[list[str], str | None]:
     """(topics to grade, topic of a single-file submission) or :class:`UsageProblem`."""
-    known = available_topics()
     for topic in topics:
         if topic not in TOPICS:
             raise UsageProblem(f"unknown topic {topic!r}; topics: {', '.join(TOPICS)}")
-        if topic not in known:
-            raise UsageProblem(f"topic {topic!r} has no suite in {suites_dir()}")
     if not path.exists():
         raise UsageProblem(f"no such file or folder: {path}")
     if path.is_dir():
         if not topic_files(path):
             raise UsageProblem(f"{path} holds no topic file ({', '.join(t + '.py' for t in TOPICS)})")
-        return list(topics) or known, None
-    if path.suffix != ".py":
+        single_topic, selected = None, list(topics) or available_topics()
+    elif path.suffix != ".py":
         raise UsageProblem(f"{path.name}: grade a folder shaped like exercises/ or one topic's .py file")
-    if len(topics) > 1:
+    elif len(topics) > 1:
         raise UsageProblem("a single .py file answers one topic: pass at most one --topic")
-    try:
-        topic = topic_of_file(path, topics[0] if topics else None)
-    except StagingError as exc:
-        raise UsageProblem(str(exc)) from None
-    if topic not in known:
-        raise UsageProblem(f"topic {topic!r} has no suite in {suites_dir()}")
-    return [topic], topic
+    else:
+        try:
+            single_topic = topic_of_file(path, topics[0] if topics else None)
+        except StagingError as exc:
+            raise UsageProblem(str(exc)) from None
+        selected = [single_topic]
+    missing = [t for t in selected if t not in available_topics()]
+    if missing:
+        raise UsageProblem(f"no suite for topic {missing[0]!r} in {suites_dir()}")
+    return selected, single_topic
 
 
 def grade(path: Path, topics: tuple[str, ...] = (), device: str = "auto",

@@ -43,7 +43,7 @@ ENTROPY_TWINS = {"special_entr": "torch.special.entr", "kl_div": "F.kl_div"}
 
 @check("shape", public=True)
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
-@pytest.mark.parametrize("name, twin", [("mse", F.mse_loss), ("l1", F.l1_loss)])
+@pytest.mark.parametrize("name, twin", [("mse", F.mse_loss), ("l1", F.l1_loss)], ids=["mse", "l1"])
 def test_regression_loss_reductions(sub, name, twin, reduction):
     for shape in [(1,), (4, 3), (2, 3, 5)]:
         y_hat, y = torch.randn(shape, generator=gen(1)), torch.randn(shape, generator=gen(2))
@@ -142,7 +142,8 @@ def test_bce_with_logits_gradient(sub):
 # -- softmax family ----------------------------------------------------------------------
 
 @check("shape", public=True)
-@pytest.mark.parametrize("name, twin", [("softmax", torch.softmax), ("log_softmax", torch.log_softmax)])
+@pytest.mark.parametrize("name, twin", [("softmax", torch.softmax), ("log_softmax", torch.log_softmax)],
+                         ids=["softmax", "log_softmax"])
 @pytest.mark.parametrize("shape, dim", [((1, 7), 1), ((4, 5), -1), ((3, 4, 5), 0), ((3, 4, 5), 1), ((2, 3), -2)])
 def test_softmax_family_any_dim(sub, name, twin, shape, dim):
     x = torch.randn(shape, generator=gen(9)) * 3
@@ -157,7 +158,8 @@ def test_softmax_family_any_dim(sub, name, twin, shape, dim):
 
 
 @check("shape")
-@pytest.mark.parametrize("name, twin", [("softmax", torch.softmax), ("log_softmax", torch.log_softmax)])
+@pytest.mark.parametrize("name, twin", [("softmax", torch.softmax), ("log_softmax", torch.log_softmax)],
+                         ids=["softmax", "log_softmax"])
 def test_softmax_family_stable_at_1000(sub, name, twin):
     x = torch.tensor([[1000.0, 0.0, -1000.0], [-1000.0, -999.0, -1000.0], [1000.0, 1000.0, 999.0]])
     out, _ = run_recorded(sub, name, x, dim=1)
@@ -167,7 +169,8 @@ def test_softmax_family_stable_at_1000(sub, name, twin):
 
 
 @check("gradient")
-@pytest.mark.parametrize("name, twin", [("softmax", torch.softmax), ("log_softmax", torch.log_softmax)])
+@pytest.mark.parametrize("name, twin", [("softmax", torch.softmax), ("log_softmax", torch.log_softmax)],
+                         ids=["softmax", "log_softmax"])
 def test_softmax_family_gradient(sub, name, twin):
     x = torch.randn(4, 6, generator=gen(10), dtype=torch.float64)
     g = torch.randn(4, 6, generator=gen(11), dtype=torch.float64)
@@ -256,22 +259,27 @@ def test_kl_gradient_matches_autograd(sub):
 
 # -- devices -----------------------------------------------------------------------------
 
-DEVICE_CASES = {
-    "softmax": lambda: ((torch.randn(3, 4),), {"dim": 1}),
-    "log_softmax": lambda: ((torch.randn(3, 4),), {"dim": 0}),
-    "sigmoid": lambda: ((torch.randn(5),), {}),
-    "bce_with_logits": lambda: ((torch.randn(6), torch.rand(6)), {}),
-    "cross_entropy": lambda: ((torch.randn(4, 3), torch.tensor([0, 2, 1, 1])), {}),
-    "huber": lambda: ((torch.randn(6), torch.randn(6)), {"delta": 1.0}),
-    "kl_div": lambda: ((torch.softmax(torch.randn(2, 3), 1), torch.softmax(torch.randn(2, 3), 1)), {}),
+DEVICE_CASES = {   # name: (make inputs, torch's reference)
+    "softmax": (lambda: ((torch.randn(3, 4),), {"dim": 1}), torch.softmax),
+    "log_softmax": (lambda: ((torch.randn(3, 4),), {"dim": 0}), torch.log_softmax),
+    "sigmoid": (lambda: ((torch.randn(5),), {}), torch.sigmoid),
+    "bce_with_logits": (lambda: ((torch.randn(6), torch.rand(6)), {}), F.binary_cross_entropy_with_logits),
+    "cross_entropy": (lambda: ((torch.randn(4, 3), torch.tensor([0, 2, 1, 1])), {}), F.cross_entropy),
+    "huber": (lambda: ((torch.randn(6), torch.randn(6)), {"delta": 1.0}), F.huber_loss),
+    "kl_div": (lambda: ((torch.softmax(torch.randn(2, 3), 1), torch.softmax(torch.randn(2, 3), 1)), {}),
+               lambda p, q: (p * (p / q).log()).sum(-1)),
 }
 
 
 @check("device")
 @pytest.mark.parametrize("name", sorted(DEVICE_CASES))
 def test_stays_on_input_device(sub, name):
-    args, kwargs = DEVICE_CASES[name]()
+    torch.manual_seed(0)
+    make_inputs, reference = DEVICE_CASES[name]
+    args, kwargs = make_inputs()
     trace = sub.run(probes.on_meta, name, args, kwargs)
+    expect_close(trace.get("real") if isinstance(trace, dict) else trace, reference(*args, **kwargs),
+                 f"{name} on CPU inputs (a device check credits correct code only)")
     expect_same_device(trace, f"{name} on tensors of another device (checked with meta tensors)")
 
 
@@ -279,12 +287,11 @@ def test_stays_on_input_device(sub, name):
 @pytest.mark.parametrize("name", ["cross_entropy", "softmax", "bce_with_logits"])
 def test_runs_on_cuda(sub, name, device):
     torch.manual_seed(0)
-    args, kwargs = DEVICE_CASES[name]()
+    make_inputs, reference = DEVICE_CASES[name]
+    args, kwargs = make_inputs()
     out, where = sub.run(probes.on_device, name, args, kwargs, device)
     expect(where.startswith("cuda"), f"{name} on CUDA inputs", "a result on cuda", f"a result on {where}")
-    reference = {"cross_entropy": F.cross_entropy, "bce_with_logits": F.binary_cross_entropy_with_logits,
-                 "softmax": torch.softmax}[name](*args, **kwargs)
-    expect_close(out, reference, f"{name} computed on CUDA", rtol=1e-5, atol=1e-5)
+    expect_close(out, reference(*args, **kwargs), f"{name} computed on CUDA", rtol=1e-5, atol=1e-5)
 
 
 # -- convergence: the loss drives training ---------------------------------------------------

@@ -1,0 +1,78 @@
+"""The `grade` command: the JSON contract, exit codes, and unusable input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from helpers import REPO, grade_json, run_grade
+
+
+def test_json_contract_for_one_topic_file():
+    code, report = grade_json(str(REPO / "solutions" / "losses.py"))
+    assert code == 0
+    assert {"score", "max_score", "topics"} <= set(report)
+    (topic,) = report["topics"]
+    assert topic["name"] == "losses" and {"name", "score", "max_score", "tests"} <= set(topic)
+    for test in topic["tests"]:
+        assert {"id", "kind", "status", "points", "max_points", "message"} <= set(test)
+        assert test["status"] in {"passed", "failed", "error", "not_started", "timeout", "skipped"}
+        assert test["kind"] in {"shape", "gradient", "convergence", "device"}
+
+
+def test_table_output_teaches(tmp_path):
+    wrong = (REPO / "solutions" / "losses.py").read_text().replace(
+        "e = (x - x.amax(dim=dim, keepdim=True).detach()).exp()", "e = x.exp()")
+    (tmp_path / "losses.py").write_text(wrong)
+    done = run_grade(str(tmp_path), "--topic", "losses")
+    assert done.returncode == 1
+    assert "softmax(x, dim=1) at logits of ±1000" in done.stdout
+    assert "hint: subtract the row maximum" in done.stdout
+    assert "def test_" not in done.stdout, "never show the hidden test's source"
+
+
+@pytest.mark.parametrize("make_args, reason", [
+    (lambda tmp: [str(tmp / "nowhere")], "no such file or folder"),
+    (lambda tmp: [str(REPO / "solutions"), "--topic", "calculus"], "unknown topic"),
+    (lambda tmp: [str(tmp)], "holds no topic file"),
+    (lambda tmp: [str(REPO / "README.md")], "grade a folder"),
+    (lambda tmp: [str(REPO / "solutions" / "losses.py"), "--topic", "losses", "--topic", "tensors"],
+     "at most one --topic"),
+])
+def test_unusable_input_exits_2_with_one_line(tmp_path, make_args, reason):
+    done = run_grade(*make_args(tmp_path))
+    assert done.returncode == 2
+    assert reason in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert done.stdout == ""
+
+
+def test_unknown_file_name_needs_a_topic(tmp_path):
+    answer = tmp_path / "my_answer.py"
+    answer.write_text((REPO / "solutions" / "losses.py").read_text())
+    assert "pass --topic" in run_grade(str(answer)).stderr
+    code, report = grade_json(str(answer), "--topic", "losses")
+    assert code == 0 and report["topics"][0]["name"] == "losses"
+
+
+def test_a_hang_and_a_crash_cost_only_their_own_checks(tmp_path):
+    source = (REPO / "solutions" / "losses.py").read_text()
+    source = source.replace('    """Quadratic within δ, linear beyond; mean."""',
+                            '    """Hangs."""\n    while True:\n        pass')
+    source = source.replace('    """Σ p·(log p − log q) over the last dim; 0 where p = 0, +inf where q = 0 < p."""',
+                            '    """Crashes the interpreter."""\n    import ctypes\n    ctypes.string_at(0)')
+    (tmp_path / "losses.py").write_text(source)
+    code, report = grade_json(str(tmp_path), "--topic", "losses", "--timeout", "3")
+    assert code == 1
+    statuses = {t["id"]: t["status"] for t in report["topics"][0]["tests"]}
+    assert {s for i, s in statuses.items() if "huber" in i} == {"timeout"}
+    assert statuses["kl_gradient_matches_autograd"] == "error"
+    assert statuses["stays_on_input_device[kl_div]"] == "error"
+    others = {s for i, s in statuses.items() if "huber" not in i and "kl" not in i and "entropy" not in i}
+    assert others <= {"passed", "skipped"}, others
+
+
+def test_json_is_the_only_thing_on_stdout():
+    done = run_grade(str(REPO / "exercises"), "--topic", "losses", "--format", "json")
+    assert done.returncode == 1
+    json.loads(done.stdout)

@@ -1,0 +1,74 @@
+"""Submissions that try to forge a score get nothing for what they did not implement."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import grade_json
+
+CORRECT_MSE = '''
+def mse(y_hat, y, reduction="mean"):
+    d = (y_hat - y) ** 2
+    return d.mean() if reduction == "mean" else d.sum() if reduction == "sum" else d
+'''
+
+FORGERIES = {
+    "patches torch and pytest": '''
+import torch, pytest
+torch.allclose = lambda *a, **k: True
+torch.isclose = lambda a, b, *r, **k: torch.ones_like(a, dtype=torch.bool)
+torch.testing.assert_close = lambda *a, **k: None
+pytest.approx = lambda *a, **k: object()
+def softmax(x, dim=-1):
+    return x
+''',
+    "answers everything with a magic object": '''
+class Magic:
+    def __getattr__(self, name): return self
+    def __call__(self, *a, **k): return self
+    def __eq__(self, other): return True
+    def __bool__(self): return True
+    def __float__(self): return 0.0
+    def __iter__(self): return iter([self, self])
+def __getattr__(name):
+    return Magic()
+''',
+    "prints a fake pytest summary": '''
+import sys
+print("=" * 30 + " 49 passed in 0.50s " + "=" * 30)
+sys.stderr.write("PASSED\\n")
+sys.__stdout__.write('{"score": 49, "max_score": 49, "topics": []}\\n')
+''',
+    "exits with status 0 whenever called": '''
+import os
+def __getattr__(name):
+    return lambda *a, **k: os._exit(0)
+''',
+    "writes forged frames to every descriptor": '''
+import os, io, torch
+def _spray(*a, **k):
+    buffer = io.BytesIO()
+    torch.save({"event": "result", "value": a[0] if a else 0}, buffer)
+    for fd in range(3, 20):
+        try:
+            os.write(fd, b"TGRD" + bytes(16) + len(buffer.getvalue()).to_bytes(8, "big") + buffer.getvalue())
+        except OSError:
+            pass
+    os._exit(0)
+def __getattr__(name):
+    return _spray
+''',
+}
+
+
+MSE_CHECKS = {f"regression_loss_reductions[mse-{r}]" for r in ("mean", "sum", "none")}
+
+
+@pytest.mark.parametrize("name", sorted(FORGERIES))
+def test_forgery_scores_only_what_it_implemented(make_submission, name):
+    folder = make_submission({"losses": FORGERIES[name] + CORRECT_MSE})
+    _, report = grade_json(str(folder), "--topic", "losses", "--timeout", "5")
+    topic = report["topics"][0]
+    passed = {t["id"] for t in topic["tests"] if t["status"] == "passed"}
+    assert passed == MSE_CHECKS, "only the honestly written mse may pass"
+    assert topic["score"] == len(MSE_CHECKS)

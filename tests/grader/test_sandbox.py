@@ -1,0 +1,112 @@
+"""What submitted code can see and do inside the worker's sandbox."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+import torch
+
+from grader.client import SubmissionError, TopicSession
+from grader.sandbox import sandbox_status
+from grader.staging import stage
+from grader.topics import REPO_ROOT
+
+pytestmark = pytest.mark.skipif(not sandbox_status()[0], reason=f"no sandbox: {sandbox_status()[1]}")
+
+SPY = f"""
+import os, socket
+
+REPO = {str(REPO_ROOT)!r}
+
+def can_read(path):
+    try:
+        with open(path, "rb") as f:
+            f.read(1)
+        return True
+    except OSError:
+        return False
+
+def look(x):
+    return {{
+        "uid": os.getuid(),
+        "root_entries": sorted(os.listdir("/")),
+        "solutions": can_read(REPO + "/solutions/losses.py"),
+        "suite": can_read(REPO + "/tests/suites/suite_losses.py"),
+        "git": os.path.exists(REPO + "/.git"),
+        "root_home": os.path.exists("/root/.bash_history") or can_read("/root/.profile"),
+        "bwrap_env": can_read("/proc/1/environ"),
+        "env": sorted(os.environ),
+        "pids": sorted(int(p) for p in os.listdir("/proc") if p.isdigit()),
+    }}
+
+def connect(x):
+    socket.create_connection(("127.0.0.1", 22), timeout=2)
+
+def write_submission(x):
+    open("/submission/losses.py", "a").write("# tampered")
+
+def fork(x):
+    return os.fork()
+
+def spawn(x):
+    import subprocess
+    return subprocess.run(["true"]).returncode
+
+def threads(x):
+    import threading
+    done = []
+    workers = [threading.Thread(target=done.append, args=(i,)) for i in range(8)]
+    for w in workers: w.start()
+    for w in workers: w.join()
+    return len(done)
+"""
+
+
+def probe_call(mod, name):
+    return getattr(mod, name)(None)
+
+
+@pytest.fixture(scope="module")
+def spy(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("spy")
+    (folder / "losses.py").write_text(SPY)
+    staged = stage(folder)
+    session = TopicSession(str(staged), "losses", timeout=10.0)
+    yield session
+    session.close()
+    shutil.rmtree(staged)
+
+
+def test_worker_sees_only_its_own_files(spy):
+    seen = spy.run(probe_call, "look")
+    assert seen["uid"] == (65534 if os.geteuid() == 0 else seen["uid"])
+    assert not seen["solutions"] and not seen["suite"] and not seen["git"]
+    assert not seen["root_home"] and not seen["bwrap_env"]
+    assert "submission" in seen["root_entries"]
+    assert len(seen["pids"]) <= 3, "a private pid namespace holds only bwrap and the worker"
+    assert set(seen["env"]) <= {"PATH", "HOME", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE",
+                                "OMP_NUM_THREADS", "MKL_NUM_THREADS", "PWD", "LC_CTYPE"}
+
+
+@pytest.mark.parametrize("name, error", [("connect", "OSError|ConnectionRefusedError|PermissionError"),
+                                         ("write_submission", "OSError|PermissionError"),
+                                         ("fork", "BlockingIOError|PermissionError"),
+                                         ("spawn", "BlockingIOError|PermissionError|OSError")])
+def test_network_writes_and_new_processes_are_refused(spy, name, error):
+    with pytest.raises(SubmissionError, match=error):
+        spy.run(probe_call, name)
+
+
+def test_threads_still_work(spy):
+    assert spy.run(probe_call, "threads") == 8
+
+
+def test_torch_trains_inside(spy):
+    def probe_train(mod):
+        model = nn.Conv2d(1, 4, 3)
+        loss = model(torch.randn(2, 1, 8, 8)).pow(2).mean()
+        loss.backward()
+        return float(model.weight.grad.abs().sum())
+    assert spy.run(probe_train) > 0

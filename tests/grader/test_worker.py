@@ -1,0 +1,143 @@
+"""The probe protocol: what a submission's hangs, crashes and hogs become."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+
+import pytest
+import torch
+
+from grader import probes
+from grader.client import NotStarted, ProbeTimeout, SubmissionError, TopicSession
+from grader.staging import stage
+
+BODY = """
+import os, time, torch
+
+def ok(x):
+    return x * 2
+
+def stub(x):
+    raise NotImplementedError("write me")
+
+def uses_torch_not_implemented(x):
+    return x.to("meta").nonzero()
+
+def hang(x):
+    while True:
+        pass
+
+def exit_quietly(x):
+    os._exit(0)
+
+def segfault(x):
+    import ctypes
+    return ctypes.string_at(0)
+
+def hog(x):
+    return torch.empty(100 * 2**30 // 4)
+
+def hog_python(x):
+    return bytearray(100 * 2**30)
+
+def ignore_sigterm_then_hang(x):
+    import signal
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    time.sleep(3600)
+"""
+
+
+@pytest.fixture
+def session_for(tmp_path):
+    sessions = []
+
+    def make(source: str, topic: str = "losses", timeout: float = 3.0) -> TopicSession:
+        folder = tmp_path / f"sub{len(sessions)}"
+        folder.mkdir()
+        (folder / f"{topic}.py").write_text(textwrap.dedent(source))
+        staged = stage(folder)
+        session = TopicSession(str(staged), topic, timeout=timeout)
+        sessions.append((session, staged))
+        return session
+
+    yield make
+    for session, staged in sessions:
+        session.close()
+        shutil.rmtree(staged, ignore_errors=True)
+
+
+def call(session: TopicSession, name: str):
+    return session.run(probes.call, name, (torch.ones(3),), {})
+
+
+def test_plain_data_round_trip(session_for):
+    session = session_for(BODY)
+    out = call(session, "ok")
+    assert isinstance(out, torch.Tensor) and out.tolist() == [2.0, 2.0, 2.0]
+
+
+def test_stub_is_not_started_but_torch_not_implemented_is_an_error(session_for):
+    session = session_for(BODY)
+    with pytest.raises(NotStarted, match=r"stub\(\) in losses.py"):
+        call(session, "stub")
+    with pytest.raises(SubmissionError, match="NotImplementedError"):
+        call(session, "uses_torch_not_implemented")
+
+
+def test_hang_times_out_and_the_next_probe_gets_a_fresh_worker(session_for):
+    session = session_for(BODY, timeout=2.0)
+    with pytest.raises(ProbeTimeout, match="no answer within 2 s"):
+        call(session, "hang")
+    assert call(session, "ok").tolist() == [2.0, 2.0, 2.0]
+    assert session.starts == 2
+
+
+def test_sigterm_is_no_escape(session_for):
+    session = session_for(BODY, timeout=2.0)
+    with pytest.raises(ProbeTimeout):
+        call(session, "ignore_sigterm_then_hang")
+    assert session.process is None
+
+
+@pytest.mark.parametrize("name, pattern", [("exit_quietly", "exited with status 0"),
+                                            ("segfault", "SIGSEGV")])
+def test_a_dying_worker_is_an_error_never_a_pass(session_for, name, pattern):
+    session = session_for(BODY)
+    with pytest.raises(SubmissionError, match=pattern):
+        call(session, name)
+
+
+@pytest.mark.parametrize("name", ["hog", "hog_python"])
+def test_memory_hog_is_reported_as_out_of_memory(session_for, name):
+    session = session_for(BODY)
+    with pytest.raises(SubmissionError, match="ran out of memory"):
+        call(session, name)
+    assert call(session, "ok").tolist() == [2.0, 2.0, 2.0]   # the worker survived
+    assert session.starts == 1
+
+
+def test_syntax_error_names_the_line(session_for):
+    session = session_for("def ok(x):\n    return x +\n")
+    with pytest.raises(SubmissionError, match="SyntaxError"):
+        call(session, "ok")
+
+
+def test_endless_loop_at_import_times_out_once_for_the_whole_topic(session_for):
+    session = session_for("while True:\n    pass\n", timeout=2.0)
+    with pytest.raises(ProbeTimeout, match="importing losses.py"):
+        call(session, "ok")
+    with pytest.raises(ProbeTimeout):
+        call(session, "ok")
+    assert session.starts == 1
+
+
+def test_missing_topic_file_is_not_started(tmp_path):
+    staged = stage(tmp_path)
+    session = TopicSession(str(staged), "losses", timeout=3.0)
+    try:
+        with pytest.raises(NotStarted, match="no file losses.py"):
+            call(session, "ok")
+    finally:
+        session.close()
+        shutil.rmtree(staged)
