@@ -79,6 +79,7 @@ class TopicSession:
         self.nonce = b""
         self.fatal: SubmissionProblem | None = None   # import problems repeat for every test
         self.starts = 0
+        self.seconds = {"startup": 0.0, "probes": 0.0}   # for the benchmark
 
     # -- worker lifecycle ------------------------------------------------------------
     def _start(self) -> None:
@@ -172,7 +173,11 @@ class TopicSession:
         if self.fatal is not None:
             raise self.fatal
         if self.process is None:
-            self._start()
+            started = time.monotonic()
+            try:
+                self._start()
+            finally:
+                self.seconds["startup"] += time.monotonic() - started
         source = textwrap.dedent(inspect.getsource(probe))
         request = channel.encode({"name": probe.__name__, "source": source, "args": tuple(args),
                                   "kwargs": kwargs, "seed": seed})
@@ -183,7 +188,11 @@ class TopicSession:
         except (BrokenPipeError, OSError):
             code = self.stop()
             raise SubmissionError(f"the worker process {_exit_text(code)} before {action}") from None
-        event = self._receive(timeout if timeout is not None else self.timeout, action)
+        started = time.monotonic()
+        try:
+            event = self._receive(timeout if timeout is not None else self.timeout, action)
+        finally:
+            self.seconds["probes"] += time.monotonic() - started
         if event["event"] == "result":
             return event.get("value")
         error = event.get("error", {}) if event["event"] == "raised" else {}

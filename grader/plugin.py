@@ -25,6 +25,7 @@ from grader.scoring import KINDS, TestResult, make_result
 from grader.staging import stage
 
 STAGED_KEY = pytest.StashKey[Path]()
+SECONDS_KEY = pytest.StashKey[dict]()
 
 
 def check(kind: str, points: float = 1, public: bool = False, cuda: bool = False) -> pytest.MarkDecorator:
@@ -45,6 +46,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "check(kind, points, public, cuda): a graded check")
+    config.stash[SECONDS_KEY] = {"startup": 0.0, "probes": 0.0}
     submission = config.getoption("--submission")
     if submission:
         config.stash[STAGED_KEY] = stage(Path(submission), config.getoption("--submission-topic"))
@@ -83,6 +85,8 @@ def sub(request: pytest.FixtureRequest, device: str) -> Iterator[TopicSession]:
                            gpu=device == "cuda")
     yield session
     session.close()
+    for part, seconds in session.seconds.items():
+        config.stash[SECONDS_KEY][part] += seconds
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -115,7 +119,11 @@ class Collector:
 
     def __init__(self) -> None:
         self.results: dict[str, list[TestResult]] = {}
+        self.seconds: dict[str, float] = {}
         self._done: set[str] = set()
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        self.seconds = dict(session.config.stash.get(SECONDS_KEY, {}))
 
     def _record(self, item: pytest.Item, status: str, message: str) -> None:
         if item.nodeid in self._done:

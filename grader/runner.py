@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import time
 from pathlib import Path
 
 import pytest
@@ -78,13 +79,15 @@ def grade(path: Path, topics: tuple[str, ...] = (), device: str = "auto",
     if single_topic:
         args.append(f"--submission-topic={single_topic}")
     output = io.StringIO()
+    started = time.monotonic()
     with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
         code = pytest.main(args, plugins=[collector])
+    seconds = {"wall": time.monotonic() - started, **collector.seconds}
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise SuiteCrash(f"pytest exited with {code!s}:\n{output.getvalue()[-3000:]}")
     usable, how = sandbox_status()
     report = Report([TopicResult(t, collector.results.get(t, [])) for t in selected],
-                    sandbox=how if usable else f"none ({how})", device=device)
+                    sandbox=how if usable else f"none ({how})", device=device, seconds=seconds)
     if not usable:
         report.notes.append(f"submitted code ran WITHOUT a sandbox: {how}; "
                             "only resource limits and timeouts applied")

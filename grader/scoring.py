@@ -55,6 +55,7 @@ class Report:
     sandbox: str
     device: str
     notes: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)   # wall, startup, probes
 
     @property
     def score(self) -> float:
@@ -72,7 +73,8 @@ class Report:
     def to_json(self) -> dict:
         return {"score": self.score, "max_score": self.max_score,
                 "topics": [t.to_json() for t in self.topics],
-                "sandbox": self.sandbox, "device": self.device, "notes": self.notes}
+                "sandbox": self.sandbox, "device": self.device, "notes": self.notes,
+                "seconds": {k: round(v, 3) for k, v in self.seconds.items()}}
 
 
 def make_result(test_id: str, kind: str, points: float, status: str, message: str,
