@@ -56,3 +56,61 @@ def check_command(path: Path, topics: tuple[str, ...], fmt: str, device: str, ti
         sys.exit(3)
     click.echo(render.to_json(result) if fmt == "json" else render.to_table(result, str(path)))
     sys.exit(result.exit_code)
+
+
+@main.command("batch")
+@click.argument("submissions", type=click.Path(path_type=Path))
+@click.option("--out", "out", type=click.Path(path_type=Path), required=True,
+              help="folder for the gradebook, exports and feedback")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="submissions graded at once [default: the machine's cores]")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
+              help="seconds each probe of submitted code may run")
+@click.option("--memory", "memory_mb", type=click.IntRange(min=512), default=4096, show_default=True,
+              help="memory limit per worker, MB")
+@click.option("--topic", "topics", multiple=True, help="grade only this topic (repeatable)")
+@click.option("--allow-no-sandbox", is_flag=True,
+              help="grade even where bubblewrap is unavailable (submitted code then runs unconfined)")
+def batch_command(submissions: Path, out: Path, workers: int | None, timeout: float, memory_mb: int,
+                  topics: tuple[str, ...], allow_no_sandbox: bool) -> None:
+    """Grade every entry of SUBMISSIONS (folders, .zip, topic .py files) into a gradebook."""
+    from grader.batch import BatchOptions, run_batch
+    from grader.sandbox import sandbox_status
+    from grader.topics import TOPICS
+
+    if not submissions.is_dir():
+        _usage_exit(f"no such folder: {submissions}")
+    if out.resolve() == submissions.resolve() or out.resolve().is_relative_to(submissions.resolve()):
+        _usage_exit("--out must not lie inside the submissions folder")
+    unknown = [t for t in topics if t not in TOPICS]
+    if unknown:
+        _usage_exit(f"unknown topic {unknown[0]!r}; topics: {', '.join(TOPICS)}")
+    usable, how = sandbox_status()
+    if not usable and not allow_no_sandbox:
+        _usage_exit(f"no sandbox ({how}); pass --allow-no-sandbox to grade unconfined")
+    options = BatchOptions(timeout=timeout, memory_mb=memory_mb, topics=topics)
+    if workers:
+        options.workers = workers
+    total = sum(1 for p in submissions.iterdir() if not p.name.startswith("."))
+    problems = 0
+
+    def describe(row) -> str:
+        return f"problems so far: {problems}" if row is not None or problems else ""
+
+    with click.progressbar(length=total, label="grading", show_eta=True, show_pos=True,
+                           item_show_func=describe, file=sys.stderr) as bar:
+        def on_done(row) -> None:
+            nonlocal problems
+            problems += row is not None and row.status != "graded"
+            bar.update(1, row)
+
+        try:
+            summary = run_batch(submissions, out, options, on_done)
+        except KeyboardInterrupt:
+            click.echo("\ninterrupted: finished submissions are in the gradebook; "
+                       "run the same command again to continue", err=True)
+            sys.exit(130)
+    click.echo(f"graded {summary.graded}, unchanged {summary.skipped}, unreadable {summary.rejected}, "
+               f"crashed {summary.crashed}; gradebook in {out}", err=True)
+    if not usable:
+        click.echo(f"note: graded WITHOUT a sandbox ({how})", err=True)

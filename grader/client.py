@@ -181,7 +181,8 @@ class TopicSession:
         source = textwrap.dedent(inspect.getsource(probe))
         request = channel.encode({"name": probe.__name__, "source": source, "args": tuple(args),
                                   "kwargs": kwargs, "seed": seed})
-        action = f"running {self.topic}: {probe.__name__.removeprefix('probe_')}"
+        subject = f"{args[0]}()" if args and isinstance(args[0], str) else probe.__name__.removeprefix("probe_")
+        action = f"running {subject} in {self.topic}.py"
         try:
             channel.write_frame(self.process.stdin.fileno(), self.nonce, request)
             self.process.stdin.flush()

@@ -22,12 +22,24 @@ def _topic_row(topic: TopicResult) -> str:
     return f"{topic.name:<11}{_points(topic.score) + '/' + _points(topic.max_score):>9}{counts}"
 
 
+def group_by_message(tests: list[dict]) -> list[tuple[str, str, list[str]]]:
+    """(status, message, test ids) with one entry per distinct outcome, in first-seen order.
+
+    An import error or a missing function fails every check the same way: say it once.
+    """
+    groups: dict[tuple[str, str], list[str]] = {}
+    for test in tests:
+        groups.setdefault((test["status"], test["message"]), []).append(test["id"])
+    return [(status, message, ids) for (status, message), ids in groups.items()]
+
+
 def _details(topic: TopicResult) -> list[str]:
     lines: list[str] = []
-    open_tests = [t for t in topic.tests if t.status in ("failed", "error", "timeout")]
-    for test in open_tests:
-        lines.append(f"  ✗ {topic.name} · {test.id} [{test.kind}] {test.status}")
-        lines += [f"      {line}" for line in test.message.splitlines()]
+    open_tests = [t.to_json() for t in topic.tests if t.status in ("failed", "error", "timeout")]
+    for status, message, ids in group_by_message(open_tests):
+        label = ids[0] if len(ids) == 1 else f"{len(ids)} checks ({ids[0]}, …)"
+        lines.append(f"  ✗ {topic.name} · {label} {status}")
+        lines += [f"      {line}" for line in message.splitlines()]
     not_started = topic.count("not_started")
     if not_started:
         lines.append(f"  … {topic.name}: {not_started} checks not started "

@@ -1,0 +1,129 @@
+"""Turn one entry of an instructor's submissions folder into something gradable.
+
+An entry is a folder shaped like ``exercises/``, a ``.zip`` of one, or a single topic
+``.py``. Zips are unpacked defensively: members that are links, absolute, or climb out
+with ``..`` are skipped, and the expanded size is checked before anything is written.
+Whatever cannot be used becomes a :class:`Rejected` with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import stat
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from grader.staging import topic_files
+from grader.topics import TOPICS
+
+MAX_ZIP_BYTES = 50 << 20
+MAX_ZIP_MEMBERS = 2000
+
+
+@dataclass(frozen=True)
+class Gradable:
+    student: str
+    path: Path                  # a folder, or a single .py file
+    content_hash: str
+    topic: str | None = None    # the topic a single .py file answers
+
+
+@dataclass(frozen=True)
+class Rejected:
+    student: str
+    reason: str
+
+
+def student_name(entry: Path) -> str:
+    return entry.stem if entry.is_file() else entry.name
+
+
+def content_hash(path: Path) -> str:
+    """sha256 over the Python files that grading reads (names and bytes)."""
+    digest = hashlib.sha256()
+    files = [path] if path.is_file() else sorted(p for p in path.glob("*.py") if p.is_file() and not p.is_symlink())
+    for file in files:
+        digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _safe_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    members = []
+    for info in archive.infolist():
+        name = PurePosixPath(info.filename)
+        is_link = stat.S_ISLNK(info.external_attr >> 16)
+        if is_link or name.is_absolute() or ".." in name.parts or info.is_dir():
+            continue
+        members.append(info)
+    return members
+
+
+def _unzip(archive_path: Path, target: Path) -> str | None:
+    """Extract the safe members; return a reason when the archive is unusable."""
+    try:
+        with zipfile.ZipFile(archive_path) as archive:
+            members = _safe_members(archive)
+            if len(members) > MAX_ZIP_MEMBERS:
+                return f"the zip holds more than {MAX_ZIP_MEMBERS} files"
+            if sum(m.file_size for m in members) > MAX_ZIP_BYTES:
+                return f"the zip expands to more than {MAX_ZIP_BYTES >> 20} MB"
+            for member in members:
+                destination = target.joinpath(*PurePosixPath(member.filename).parts)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                with archive.open(member) as source:
+                    destination.write_bytes(source.read(MAX_ZIP_BYTES + 1)[:MAX_ZIP_BYTES])
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        return f"the zip cannot be read ({type(exc).__name__}: {exc})"[:200]
+    return None
+
+
+def _topic_folder(root: Path) -> Path | None:
+    """``root`` or the one folder below it (or below that) that holds topic files."""
+    candidates = [root, *sorted(p for p in root.iterdir() if p.is_dir())]
+    candidates += [p for c in candidates[1:] for p in sorted(c.iterdir()) if p.is_dir()]
+    return next((c for c in candidates if topic_files(c)), None)
+
+
+def single_file_topic(stem: str, topics: tuple[str, ...]) -> str | None:
+    """``losses``, ``alice_losses`` -> losses; otherwise the one ``--topic`` given."""
+    for candidate in (stem, stem.rsplit("_", 1)[-1]):
+        if candidate in TOPICS:
+            return candidate
+    return topics[0] if len(topics) == 1 else None
+
+
+def take(entry: Path, scratch: Path, topics: tuple[str, ...] = ()) -> Gradable | Rejected:
+    """What to grade for ``entry``; zips are unpacked under ``scratch``."""
+    student = student_name(entry)
+    if entry.is_symlink():
+        return Rejected(student, "a link, not a submission")
+    if entry.is_dir():
+        folder = _topic_folder(entry)
+        if folder is None:
+            return Rejected(student, f"no topic file ({', '.join(t + '.py' for t in TOPICS)}) in the folder")
+        return Gradable(student, folder, content_hash(folder))
+    if entry.suffix == ".zip":
+        target = scratch / student
+        target.mkdir(parents=True)
+        reason = _unzip(entry, target)
+        if reason:
+            return Rejected(student, reason)
+        folder = _topic_folder(target)
+        if folder is None:
+            return Rejected(student, "no topic file in the zip")
+        return Gradable(student, folder, content_hash(folder))
+    if entry.suffix == ".py":
+        try:
+            entry.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            return Rejected(student, "not a Python source file (binary content)")
+        topic = single_file_topic(entry.stem, topics)
+        if topic is None:
+            return Rejected(student, "cannot tell which topic this file answers: name it "
+                                     "<student>_<topic>.py or pass one --topic")
+        return Gradable(student, entry, content_hash(entry), topic)
+    if entry.suffix == ".ipynb":
+        return Rejected(student, "notebook submissions are not supported yet")
+    return Rejected(student, f"cannot grade a {entry.suffix or 'file without extension'}: "
+                             "expected a folder, a .zip or a topic .py")

@@ -1,0 +1,144 @@
+"""`grade batch`: a class with every kind of trouble, re-runs, and a kill -9 halfway."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import time
+
+import pytest
+
+from grader.topics import available_topics
+from helpers import GRADE, REPO, run_grade
+
+OTHER = next((t for t in available_topics() if t != "losses"), None)
+TOPIC_ARGS = ["--topic", "losses"] + (["--topic", OTHER] if OTHER else [])
+
+TROUBLE = {
+    "loop": "while True:\n    pass\n",
+    "syntax": "def broken(:\n",
+    "forge": ("import os, torch\ntorch.allclose = lambda *a, **k: True\nprint('49 passed')\n"
+              "def __getattr__(name):\n    return lambda *a, **k: os._exit(0)\n"),
+    "hog": "import torch\n_all_of_it = torch.ones(100 * 2**30 // 4)\n",
+}
+
+
+def make_class(root):
+    root.mkdir()
+    shutil.copytree(REPO / "solutions", root / "full")
+    shutil.copytree(REPO / "exercises", root / "zero")
+    for name, source in TROUBLE.items():
+        shutil.copytree(REPO / "solutions", root / name)
+        losses = root / name / "losses.py"
+        text = losses.read_text()
+        losses.write_text(source if name == "forge" else text + "\n" + source)
+    return root
+
+
+def summary_counts(stderr: str) -> dict[str, int]:
+    found = re.search(r"graded (\d+), unchanged (\d+), unreadable (\d+), crashed (\d+)", stderr)
+    assert found, stderr[-1000:]
+    return dict(zip(("graded", "unchanged", "unreadable", "crashed"), map(int, found.groups())))
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory):
+    root = tmp_path_factory.mktemp("class")
+    submissions, out = make_class(root / "submissions"), root / "out"
+    done = run_grade("batch", str(submissions), "--out", str(out), "--timeout", "3", "--workers", "2",
+                     *TOPIC_ARGS)
+    return submissions, out, done
+
+
+def test_every_student_gets_the_right_row(graded_class):
+    _, out, done = graded_class
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = {r["student"]: r for r in csv.DictReader((out / "gradebook.csv").open())}
+    assert list(next(csv.reader((out / "gradebook.csv").open()))) == \
+        ["student", "total", "max", "status", *sorted({"losses", OTHER} - {None}, key=available_topics().index)]
+    full = float(rows["full"]["max"])
+    assert float(rows["full"]["total"]) == full > 0
+    assert float(rows["zero"]["total"]) == 0
+    for name in TROUBLE:
+        assert rows[name]["status"] == "graded"
+        assert float(rows[name]["losses"]) == 0, name
+        if OTHER:
+            assert float(rows[name][OTHER]) == float(rows["full"][OTHER]) > 0, name
+    report = {r["student"]: r["report"] for r in json.loads((out / "gradebook.json").read_text())}
+    losses = {name: {t["status"] for t in next(t for t in report[name]["topics"] if t["name"] == "losses")["tests"]}
+              for name in TROUBLE}
+    assert losses["loop"] <= {"timeout", "skipped"}
+    assert losses["syntax"] <= {"error", "skipped"} and losses["hog"] <= {"error", "skipped"}
+    hog_message = next(t for t in report["hog"]["topics"] if t["name"] == "losses")["tests"][0]["message"]
+    assert "out of memory" in hog_message
+
+
+def test_feedback_and_gradescope_exports(graded_class):
+    _, out, _ = graded_class
+    feedback = (out / "feedback" / "syntax.md").read_text()
+    assert "SyntaxError" in feedback and "hidden checks not passed" in feedback
+    assert "def test_" not in feedback
+    results = json.loads((out / "gradescope" / "full" / "results.json").read_text())
+    assert results["score"] == sum(t["score"] for t in results["tests"])
+    assert {"name", "score", "max_score", "output", "visibility"} <= set(results["tests"][0])
+    assert {t["visibility"] for t in results["tests"]} <= {"visible", "hidden"}
+
+
+def test_an_immediate_rerun_grades_nothing(graded_class):
+    submissions, out, _ = graded_class
+    again = run_grade("batch", str(submissions), "--out", str(out), "--timeout", "3", *TOPIC_ARGS)
+    assert again.returncode == 0
+    assert summary_counts(again.stderr) == {"graded": 0, "unchanged": 6, "unreadable": 0, "crashed": 0}
+
+
+def test_changed_submission_is_regraded(graded_class, tmp_path):
+    submissions, out, _ = graded_class
+    copy = tmp_path / "class"
+    shutil.copytree(submissions, copy)
+    shutil.copy(REPO / "solutions" / "losses.py", copy / "syntax" / "losses.py")
+    again = run_grade("batch", str(copy), "--out", str(out), "--timeout", "3", *TOPIC_ARGS)
+    assert summary_counts(again.stderr)["graded"] == 1
+    rows = {r["student"]: r for r in csv.DictReader((out / "gradebook.csv").open())}
+    assert rows["syntax"]["total"] == rows["full"]["total"]
+
+
+def test_kill_9_loses_only_what_was_in_flight(tmp_path):
+    submissions = tmp_path / "submissions"
+    submissions.mkdir()
+    for name in ("s1", "s2", "s3", "s4"):
+        shutil.copytree(REPO / "exercises", submissions / name)
+    out = tmp_path / "out"
+    command = [*GRADE, "batch", str(submissions), "--out", str(out), "--workers", "1", "--topic", "losses"]
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, "PYTHONPATH": str(REPO)}, start_new_session=True)
+    database = out / "gradebook.sqlite"
+    deadline = time.monotonic() + 300
+    recorded = 0
+    while recorded < 1 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.2)
+        if database.exists():
+            try:
+                recorded = sqlite3.connect(database).execute("SELECT count(*) FROM grades").fetchone()[0]
+            except sqlite3.OperationalError:
+                pass
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert 1 <= recorded < 4, "kill while the batch was under way"
+    again = run_grade("batch", str(submissions), "--out", str(out), "--workers", "1", "--topic", "losses")
+    counts = summary_counts(again.stderr)
+    assert counts["unchanged"] >= recorded and counts["graded"] + counts["unchanged"] == 4
+    rows = list(csv.DictReader((out / "gradebook.csv").open()))
+    assert sorted(r["student"] for r in rows) == ["s1", "s2", "s3", "s4"]
+
+
+def test_unusable_arguments_exit_2(tmp_path):
+    done = run_grade("batch", str(tmp_path / "missing"), "--out", str(tmp_path / "out"))
+    assert done.returncode == 2 and "no such folder" in done.stderr
+    done = run_grade("batch", str(tmp_path), "--out", str(tmp_path / "inside"))
+    assert done.returncode == 2 and "must not lie inside" in done.stderr
