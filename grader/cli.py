@@ -46,7 +46,7 @@ def main() -> None:
               help="memory limit per worker, MB")
 def check_command(path: Path, topics: tuple[str, ...], fmt: str, device: str, timeout: float,
                   memory_mb: int) -> None:
-    """Grade PATH: a folder shaped like exercises/, or one topic's .py file."""
+    """Grade PATH: a folder shaped like exercises/, one topic's .py file, or a notebook."""
     try:
         result = grade(path, topics, device=device, timeout=timeout, memory_mb=memory_mb)
     except UsageProblem as exc:

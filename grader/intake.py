@@ -1,7 +1,7 @@
 """Turn one entry of an instructor's submissions folder into something gradable.
 
-An entry is a folder shaped like ``exercises/``, a ``.zip`` of one, or a single topic
-``.py``. Zips are unpacked defensively: members that are links, absolute, or climb out
+An entry is a folder shaped like ``exercises/``, a ``.zip`` of one, a single topic
+``.py`` or a notebook. Zips are unpacked defensively: members that are links, absolute, or climb out
 with ``..`` are skipped, and the expanded size is checked before anything is written.
 Whatever cannot be used becomes a :class:`Rejected` with a one-line reason.
 """
@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from grader import notebooks
 from grader.staging import topic_files
 from grader.topics import TOPICS
 
@@ -124,6 +125,10 @@ def take(entry: Path, scratch: Path, topics: tuple[str, ...] = ()) -> Gradable |
                                      "<student>_<topic>.py or pass one --topic")
         return Gradable(student, entry, content_hash(entry), topic)
     if entry.suffix == ".ipynb":
-        return Rejected(student, "notebook submissions are not supported yet")
+        try:
+            topic, _ = notebooks.topic_of(entry, notebooks.read(entry), topics[0] if len(topics) == 1 else None)
+        except notebooks.NotebookError as exc:
+            return Rejected(student, str(exc))
+        return Gradable(student, entry, content_hash(entry), topic)
     return Rejected(student, f"cannot grade a {entry.suffix or 'file without extension'}: "
                              "expected a folder, a .zip or a topic .py")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from grader import notebooks
 from grader.client import BOOT_SECONDS
 from grader.plugin import Collector
 from grader.sandbox import sandbox_status
@@ -39,8 +40,9 @@ def resolve_device(device: str) -> str:
     return "cuda" if device == "cuda" or (device == "auto" and has_cuda) else "cpu"
 
 
-def select_topics(path: Path, topics: tuple[str, ...] = ()) -> tuple[list[str], str | None]:
-    """(topics to grade, topic of a single-file submission) or :class:`UsageProblem`."""
+def select_topics(path: Path, topics: tuple[str, ...] = ()) -> tuple[list[str], str | None, str]:
+    """(topics to grade, topic of a single-file submission, how that topic was chosen)
+    or :class:`UsageProblem`."""
     for topic in topics:
         if topic not in TOPICS:
             raise UsageProblem(f"unknown topic {topic!r}; topics: {', '.join(TOPICS)}")
@@ -49,26 +51,31 @@ def select_topics(path: Path, topics: tuple[str, ...] = ()) -> tuple[list[str], 
     if path.is_dir():
         if not topic_files(path):
             raise UsageProblem(f"{path} holds no topic file ({', '.join(t + '.py' for t in TOPICS)})")
-        single_topic, selected = None, list(topics) or available_topics()
-    elif path.suffix != ".py":
-        raise UsageProblem(f"{path.name}: grade a folder shaped like exercises/ or one topic's .py file")
+        single_topic, selected, rule = None, list(topics) or available_topics(), ""
+    elif path.suffix not in (".py", ".ipynb"):
+        raise UsageProblem(f"{path.name}: grade a folder shaped like exercises/, "
+                           "one topic's .py file or a notebook")
     elif len(topics) > 1:
-        raise UsageProblem("a single .py file answers one topic: pass at most one --topic")
+        raise UsageProblem("a single file answers one topic: pass at most one --topic")
     else:
+        given = topics[0] if topics else None
         try:
-            single_topic = topic_of_file(path, topics[0] if topics else None)
-        except StagingError as exc:
+            if path.suffix == ".ipynb":
+                single_topic, rule = notebooks.topic_of(path, notebooks.read(path), given)
+            else:
+                single_topic, rule = topic_of_file(path, given), ""
+        except (StagingError, notebooks.NotebookError) as exc:
             raise UsageProblem(str(exc)) from None
         selected = [single_topic]
     missing = [t for t in selected if t not in available_topics()]
     if missing:
         raise UsageProblem(f"no suite for topic {missing[0]!r} in {suites_dir()}")
-    return selected, single_topic
+    return selected, single_topic, rule
 
 
 def grade(path: Path, topics: tuple[str, ...] = (), device: str = "auto",
           timeout: float = DEFAULT_TIMEOUT, memory_mb: int = 4096) -> Report:
-    selected, single_topic = select_topics(path, topics)
+    selected, single_topic, rule = select_topics(path, topics)
     device = resolve_device(device)
     collector = Collector()
     args = [str(suite_path(t)) for t in selected]
@@ -88,6 +95,9 @@ def grade(path: Path, topics: tuple[str, ...] = (), device: str = "auto",
     usable, how = sandbox_status()
     report = Report([TopicResult(t, collector.results.get(t, [])) for t in selected],
                     sandbox=how if usable else f"none ({how})", device=device, seconds=seconds)
+    if rule:
+        report.notes.append(f"{path.name} graded as topic {single_topic}: {rule}; only its "
+                            "definitions ran (imports, functions, classes, constants)")
     if not usable:
         report.notes.append(f"submitted code ran WITHOUT a sandbox: {how}; "
                             "only resource limits and timeouts applied")

@@ -1,7 +1,8 @@
 """Copy a submission into a fresh folder the sandboxed worker may read (and nothing else).
 
-Only top-level ``.py`` files are taken: no links, nothing above the size caps. The copy
-is world-readable (the worker runs as an unprivileged uid) and lives until the run ends.
+Only top-level ``.py`` files are taken: no links, nothing above the size caps; a notebook
+becomes ``<topic>.py`` holding its definitions (:mod:`grader.notebooks`). The copy is
+world-readable (the worker runs as an unprivileged uid) and lives until the run ends.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import stat
 import tempfile
 from pathlib import Path
 
+from grader import notebooks
 from grader.topics import TOPICS
 
 MAX_FILE_BYTES = 1 << 20
@@ -59,6 +61,11 @@ def stage(path: Path, topic: str | None = None) -> Path:
                 total += _copy(source, staged / source.name)
                 if total > MAX_TOTAL_BYTES:
                     raise StagingError(f"the submission's Python files exceed {MAX_TOTAL_BYTES >> 20} MB")
+        elif path.suffix == ".ipynb":
+            notebook = notebooks.read(path)
+            target = staged / f"{notebooks.topic_of(path, notebook, topic)[0]}.py"
+            target.write_text(notebooks.to_module(notebook))
+            os.chmod(target, 0o644)
         else:
             _copy(path, staged / f"{topic_of_file(path, topic)}.py")
     except BaseException:
