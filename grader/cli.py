@@ -44,11 +44,13 @@ def main() -> None:
               help="seconds each probe of submitted code may run")
 @click.option("--memory", "memory_mb", type=click.IntRange(min=512), default=4096, show_default=True,
               help="memory limit per worker, MB")
+@click.option("--public-only", is_flag=True, help="run only the public checks")
 def check_command(path: Path, topics: tuple[str, ...], fmt: str, device: str, timeout: float,
-                  memory_mb: int) -> None:
+                  memory_mb: int, public_only: bool) -> None:
     """Grade PATH: a folder shaped like exercises/, one topic's .py file, or a notebook."""
     try:
-        result = grade(path, topics, device=device, timeout=timeout, memory_mb=memory_mb)
+        result = grade(path, topics, device=device, timeout=timeout, memory_mb=memory_mb,
+                       public_only=public_only)
     except UsageProblem as exc:
         _usage_exit(str(exc))
     except SuiteCrash as exc:
@@ -114,3 +116,19 @@ def batch_command(submissions: Path, out: Path, workers: int | None, timeout: fl
                f"crashed {summary.crashed}; gradebook in {out}", err=True)
     if not usable:
         click.echo(f"note: graded WITHOUT a sandbox ({how})", err=True)
+
+
+@main.command("notebooks")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--topic", "topics", multiple=True, help="only this topic (repeatable)")
+def notebooks_command(out: Path, topics: tuple[str, ...]) -> None:
+    """Write one hand-out notebook per topic into OUT, made from the stubs in exercises/."""
+    from grader.handouts import write_handouts
+    from grader.topics import REPO_ROOT, TOPICS
+
+    unknown = [t for t in topics if t not in TOPICS]
+    if unknown:
+        _usage_exit(f"unknown topic {unknown[0]!r}; topics: {', '.join(TOPICS)}")
+    written = write_handouts(REPO_ROOT / "exercises", out, list(topics) or list(TOPICS))
+    for path in written:
+        click.echo(str(path))

@@ -42,6 +42,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--grade-device", default="cpu", choices=("cpu", "cuda"))
     group.addoption("--probe-timeout", type=float, default=20.0, help="seconds per probe")
     group.addoption("--memory-mb", type=int, default=Limits.memory_mb)
+    group.addoption("--public-only", action="store_true", help="run only the public checks")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -58,10 +59,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(staged, ignore_errors=True)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("check") is None:
             raise pytest.UsageError(f"{item.nodeid} has no @check(...) marker")
+    if config.getoption("--public-only"):
+        hidden = [i for i in items if not i.get_closest_marker("check").kwargs.get("public")]
+        config.hook.pytest_deselected(items=hidden)
+        items[:] = [i for i in items if i not in hidden]
 
 
 def topic_of(item: pytest.Item) -> str:

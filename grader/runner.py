@@ -74,7 +74,7 @@ def select_topics(path: Path, topics: tuple[str, ...] = ()) -> tuple[list[str], 
 
 
 def grade(path: Path, topics: tuple[str, ...] = (), device: str = "auto",
-          timeout: float = DEFAULT_TIMEOUT, memory_mb: int = 4096) -> Report:
+          timeout: float = DEFAULT_TIMEOUT, memory_mb: int = 4096, public_only: bool = False) -> Report:
     selected, single_topic, rule = select_topics(path, topics)
     device = resolve_device(device)
     collector = Collector()
@@ -85,6 +85,8 @@ def grade(path: Path, topics: tuple[str, ...] = (), device: str = "auto",
              "-p", "no:terminal"]
     if single_topic:
         args.append(f"--submission-topic={single_topic}")
+    if public_only:
+        args.append("--public-only")
     output = io.StringIO()
     started = time.monotonic()
     with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
@@ -95,6 +97,8 @@ def grade(path: Path, topics: tuple[str, ...] = (), device: str = "auto",
     usable, how = sandbox_status()
     report = Report([TopicResult(t, collector.results.get(t, [])) for t in selected],
                     sandbox=how if usable else f"none ({how})", device=device, seconds=seconds)
+    if public_only:
+        report.notes.append("public checks only: the hidden suite grades more")
     if rule:
         report.notes.append(f"{path.name} graded as topic {single_topic}: {rule}; only its "
                             "definitions ran (imports, functions, classes, constants)")
