@@ -132,3 +132,16 @@ def notebooks_command(out: Path, topics: tuple[str, ...]) -> None:
     written = write_handouts(REPO_ROOT / "exercises", out, list(topics) or list(TOPICS))
     for path in written:
         click.echo(str(path))
+
+
+@main.command("release")
+@click.argument("out", type=click.Path(path_type=Path))
+def release_command(out: Path) -> None:
+    """Write a student release into OUT: exercises, notebooks, grader, datasets, public checks."""
+    from grader.release import write_release
+
+    try:
+        write_release(out)
+    except FileExistsError as exc:
+        _usage_exit(str(exc))
+    click.echo(f"release written to {out}")

@@ -16,6 +16,7 @@ import pytest
 from grader import notebooks
 from grader.client import BOOT_SECONDS
 from grader.plugin import Collector
+from grader.release import RELEASE_MARKER
 from grader.sandbox import sandbox_status
 from grader.scoring import Report, TopicResult
 from grader.staging import StagingError, topic_files, topic_of_file
@@ -99,6 +100,9 @@ def grade(path: Path, topics: tuple[str, ...] = (), device: str = "auto",
                     sandbox=how if usable else f"none ({how})", device=device, seconds=seconds)
     if public_only:
         report.notes.append("public checks only: the hidden suite grades more")
+    if (suites_dir() / RELEASE_MARKER).is_file():
+        report.notes.append("student release: hidden checks are not available here; "
+                            "your course's grader runs them")
     if rule:
         report.notes.append(f"{path.name} graded as topic {single_topic}: {rule}; only its "
                             "definitions ran (imports, functions, classes, constants)")

@@ -1,0 +1,54 @@
+"""The student release: no solutions, no hidden checks, and its own grader works."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from grader.topics import available_topics
+from helpers import REPO
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory):
+    out = tmp_path_factory.mktemp("release") / "course"
+    done = subprocess.run([sys.executable, "-c", "from grader.cli import main; main()", "release", str(out)],
+                          cwd=REPO, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def grade_in(release, path) -> tuple[int, dict]:
+    done = subprocess.run([sys.executable, "-c", "from grader.cli import main; main()", str(path),
+                           "--format", "json"], cwd=release, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(release)})
+    assert done.returncode in (0, 1), done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+def test_no_solutions_and_no_hidden_tests(release):
+    assert not (release / "solutions").exists() and not (release / "tests" / "grader").exists()
+    solution_texts = {p.read_text() for p in (REPO / "solutions").glob("*.py")}
+    for path in release.rglob("*.py"):
+        assert path.read_text() not in solution_texts, path
+    for topic in available_topics():
+        tests = [n for n in ast.parse((release / "tests" / "suites" / f"suite_{topic}.py").read_text()).body
+                 if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")]
+        assert tests, topic
+        for test in tests:
+            assert "public=True" in ast.unparse(test.decorator_list[0]), (topic, test.name)
+    assert (release / "notebooks" / "losses.ipynb").is_file()
+
+
+def test_release_grades_its_exercises_and_says_hidden_checks_are_absent(release):
+    code, report = grade_in(release, release / "exercises")
+    assert code == 1 and report["score"] == 0
+    assert {t["status"] for topic in report["topics"] for t in topic["tests"]} <= {"not_started", "skipped"}
+    assert any("hidden checks are not available" in note for note in report["notes"])
+    code, report = grade_in(release, REPO / "solutions")
+    assert code == 0 and report["score"] == report["max_score"] > 0
