@@ -112,3 +112,27 @@ def expect_same_device(trace: Any, what: str) -> None:
         fail(what, "a tensor result", "no tensor at all")
     if devices != ["meta"]:
         fail(what, "a result on the input's device (meta)", f"a result on {', '.join(map(str, devices))}", hint)
+
+
+def expect_vectorised(counts: Any, sizes: Iterable[int], what: str) -> None:
+    """Op counts from :func:`grader.probes.op_counts` must not grow with the input size."""
+    sizes = list(sizes)
+    if not isinstance(counts, list) or len(counts) != len(sizes) or not all(isinstance(c, int) for c in counts):
+        fail(what, "one op count per input size", describe(counts))
+    if max(counts) > min(counts):
+        shown = ", ".join(f"{c} ops for n={n}" for n, c in zip(sizes, counts))
+        fail(what, "the same number of tensor operations whatever the input size", shown,
+             "a Python loop over rows or elements runs more operations for bigger inputs; "
+             "use broadcasting and reductions over whole tensors instead")
+
+
+def expect_unchanged(unchanged: Any, names: Iterable[str], what: str) -> None:
+    """Flags from :func:`grader.probes.call_watching_inputs`: inputs keep their values."""
+    names = list(names)
+    if not isinstance(unchanged, list) or len(unchanged) != len(names):
+        fail(what, "one flag per argument", describe(unchanged))
+    changed = [n for n, ok in zip(names, unchanged) if ok is not True]
+    if changed:
+        fail(what, "the inputs left as they were", f"{', '.join(changed)} modified in place",
+             "work on a copy (x.clone()) or build a new tensor; in-place ops (x[...] = v, add_) "
+             "change the caller's data")

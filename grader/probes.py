@@ -63,3 +63,17 @@ def on_device(mod, name, args, kwargs, device):
     moved = [a.to(device) if isinstance(a, torch.Tensor) else a for a in args]
     out = getattr(mod, name)(*moved, **kwargs)
     return out.cpu(), str(out.device)
+
+
+def call_watching_inputs(mod, name, args, kwargs):
+    """(result, for each tensor argument: were its values left as they were?)."""
+    before = [a.detach().clone() if isinstance(a, torch.Tensor) else None for a in args]
+    result = getattr(mod, name)(*args, **kwargs)
+    unchanged = [b is None or (b.shape == a.shape and bool(torch.equal(b.nan_to_num(7.0), a.detach().nan_to_num(7.0))))
+                 for a, b in zip(args, before)]
+    return result, unchanged
+
+
+def op_counts(mod, name, arg_sets, kwargs):
+    """How many aten ops ``mod.name`` dispatches for each argument set (vectorisation)."""
+    return [kit.count_ops(lambda: getattr(mod, name)(*args, **kwargs))[1] for args in arg_sets]
