@@ -51,7 +51,7 @@ def summary_counts(stderr: str) -> dict[str, int]:
 def graded_class(tmp_path_factory):
     root = tmp_path_factory.mktemp("class")
     submissions, out = make_class(root / "submissions"), root / "out"
-    done = run_grade("batch", str(submissions), "--out", str(out), "--timeout", "3", "--workers", "2",
+    done = run_grade("batch", str(submissions), "--out", str(out), "--timeout", "10", "--workers", "2",
                      *TOPIC_ARGS)
     return submissions, out, done
 
@@ -92,7 +92,7 @@ def test_feedback_and_gradescope_exports(graded_class):
 
 def test_an_immediate_rerun_grades_nothing(graded_class):
     submissions, out, _ = graded_class
-    again = run_grade("batch", str(submissions), "--out", str(out), "--timeout", "3", *TOPIC_ARGS)
+    again = run_grade("batch", str(submissions), "--out", str(out), "--timeout", "10", *TOPIC_ARGS)
     assert again.returncode == 0
     assert summary_counts(again.stderr) == {"graded": 0, "unchanged": 6, "unreadable": 0, "crashed": 0}
 
@@ -102,7 +102,7 @@ def test_changed_submission_is_regraded(graded_class, tmp_path):
     copy = tmp_path / "class"
     shutil.copytree(submissions, copy)
     shutil.copy(REPO / "solutions" / "losses.py", copy / "syntax" / "losses.py")
-    again = run_grade("batch", str(copy), "--out", str(out), "--timeout", "3", *TOPIC_ARGS)
+    again = run_grade("batch", str(copy), "--out", str(out), "--timeout", "10", *TOPIC_ARGS)
     assert summary_counts(again.stderr)["graded"] == 1
     rows = {r["student"]: r for r in csv.DictReader((out / "gradebook.csv").open())}
     assert rows["syntax"]["total"] == rows["full"]["total"]
