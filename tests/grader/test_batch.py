@@ -23,8 +23,10 @@ TOPIC_ARGS = ["--topic", "losses"] + (["--topic", OTHER] if OTHER else [])
 TROUBLE = {
     "loop": "while True:\n    pass\n",
     "syntax": "def broken(:\n",
-    "forge": ("import os, torch\ntorch.allclose = lambda *a, **k: True\nprint('49 passed')\n"
-              "def __getattr__(name):\n    return lambda *a, **k: os._exit(0)\n"),
+    "forge": ("import torch\ntorch.allclose = lambda *a, **k: True\nprint('49 passed')\n"
+              "class Magic:\n    def __getattr__(self, name): return self\n    def __call__(self, *a, **k): return self\n"
+              "    def __eq__(self, other): return True\n"
+              "def __getattr__(name):\n    return Magic()\n"),
     "hog": "import torch\n_all_of_it = torch.ones(100 * 2**30 // 4)\n",
 }
 
@@ -111,7 +113,7 @@ def test_changed_submission_is_regraded(graded_class, tmp_path):
 def test_kill_9_loses_only_what_was_in_flight(tmp_path):
     submissions = tmp_path / "submissions"
     submissions.mkdir()
-    for name in ("s1", "s2", "s3", "s4"):
+    for name in ("s1", "s2", "s3"):
         shutil.copytree(REPO / "exercises", submissions / name)
     out = tmp_path / "out"
     command = [*GRADE, "batch", str(submissions), "--out", str(out), "--workers", "1", "--topic", "losses"]
@@ -129,12 +131,12 @@ def test_kill_9_loses_only_what_was_in_flight(tmp_path):
                 pass
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    assert 1 <= recorded < 4, "kill while the batch was under way"
+    assert 1 <= recorded < 3, "kill while the batch was under way"
     again = run_grade("batch", str(submissions), "--out", str(out), "--workers", "1", "--topic", "losses")
     counts = summary_counts(again.stderr)
-    assert counts["unchanged"] >= recorded and counts["graded"] + counts["unchanged"] == 4
+    assert counts["unchanged"] >= recorded and counts["graded"] + counts["unchanged"] == 3
     rows = list(csv.DictReader((out / "gradebook.csv").open()))
-    assert sorted(r["student"] for r in rows) == ["s1", "s2", "s3", "s4"]
+    assert sorted(r["student"] for r in rows) == ["s1", "s2", "s3"]
 
 
 def test_unusable_arguments_exit_2(tmp_path):

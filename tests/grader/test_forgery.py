@@ -1,4 +1,8 @@
-"""Submissions that try to forge a score get nothing for what they did not implement."""
+"""Submissions that try to forge a score get nothing for what they did not implement.
+
+Graded with the public checks only, which include the three mse checks the honest part earns:
+a forgery that crashes its worker on every call costs a worker restart per check.
+"""
 
 from __future__ import annotations
 
@@ -67,7 +71,7 @@ MSE_CHECKS = {f"regression_loss_reductions[mse-{r}]" for r in ("mean", "sum", "n
 @pytest.mark.parametrize("name", sorted(FORGERIES))
 def test_forgery_scores_only_what_it_implemented(make_submission, name):
     folder = make_submission({"losses": FORGERIES[name] + CORRECT_MSE})
-    _, report = grade_json(str(folder), "--topic", "losses", "--timeout", "5")
+    _, report = grade_json(str(folder), "--topic", "losses", "--timeout", "5", "--public-only")
     topic = report["topics"][0]
     passed = {t["id"] for t in topic["tests"] if t["status"] == "passed"}
     assert passed == MSE_CHECKS, "only the honestly written mse may pass"

@@ -236,3 +236,17 @@ def test_hello_rnn_on_cuda(sub, device):
     on_device, on_cpu = sub.run(probe_hello_on, device)
     expect_close(on_device, on_cpu, "HelloRNN on CUDA against the same weights on the CPU", rtol=1e-4, atol=1e-4,
                  hint="create the one-hot input on the indices' device")
+
+
+def probe_hello_on_meta(mod, embed_dim):
+    mod.HelloRNN(4, 8, embed_dim=embed_dim)                            # a stub raises NotImplementedError here
+    model = mod.HelloRNN(4, 8, embed_dim=embed_dim).to("meta")
+    idx = torch.tensor([[1], [0], [2], [2], [3]], device="meta")
+    return kit.devices_of_result(kit.device_trace(lambda: model(idx)))
+
+
+@check("device")
+@pytest.mark.parametrize("embed_dim", [None, 6], ids=["one-hot", "embedding"])
+def test_hello_rnn_stays_on_its_device(sub, embed_dim):
+    expect_same_device(sub.run(probe_hello_on_meta, embed_dim),
+                       f"HelloRNN(4, 8, embed_dim={embed_dim}) with model and indices on another device (meta)")
