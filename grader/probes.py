@@ -9,6 +9,7 @@ Each returns plain data for the trusted judge.
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 
 from grader import probe_kit as kit
 
@@ -77,3 +78,22 @@ def call_watching_inputs(mod, name, args, kwargs):
 def op_counts(mod, name, arg_sets, kwargs):
     """How many aten ops ``mod.name`` dispatches for each argument set (vectorisation)."""
     return [kit.count_ops(lambda: getattr(mod, name)(*args, **kwargs))[1] for args in arg_sets]
+
+
+def train_classifier(mod, cls, args, kwargs, x_train, y_train, x_test, seed, epochs, lr, batch_size=64):
+    """Train ``mod.cls(*args, **kwargs)`` with Adam and cross-entropy on seeded shuffled mini-batches;
+    return its scores on the held-out inputs (their labels stay with the judge)."""
+    torch.manual_seed(seed)
+    model = getattr(mod, cls)(*args, **kwargs)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    order = torch.Generator().manual_seed(seed)
+    model.train()
+    for _ in range(epochs):
+        for batch in torch.randperm(len(x_train), generator=order).split(batch_size):
+            loss = F.cross_entropy(model(x_train[batch]), y_train[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    model.eval()
+    with torch.no_grad():
+        return model(x_test)

@@ -144,22 +144,6 @@ def test_simple_cnn_gradient_reaches_every_parameter(sub):
            str(got["convs"]))
 
 
-def probe_train_cnn(mod, x_train, y_train, x_test, seed):
-    torch.manual_seed(seed)
-    model = mod.SimpleCNN(num_classes=10, in_channels=1)
-    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
-    g = torch.Generator().manual_seed(seed)
-    for _ in range(12):
-        for batch in torch.randperm(len(x_train), generator=g).split(64):
-            loss = F.cross_entropy(model(x_train[batch]), y_train[batch])
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-    model.eval()
-    with torch.no_grad():
-        return model(x_test)
-
-
 # The reference SimpleCNN (16 and 32 channels, global average pooling), Adam lr 0.01, 12 epochs of
 # batch 64 on a 75/25 split of the digits, seeds 0–19: held-out accuracy min 0.935, median 0.967,
 # max 0.984 (0.9 s a run on one thread). Threshold 0.85.
@@ -168,7 +152,8 @@ def probe_train_cnn(mod, x_train, y_train, x_test, seed):
 def test_simple_cnn_learns_digits(sub, seed):
     images, labels = load_digits()
     train, test = split_indices(len(images), 0.25, seed)
-    scores = sub.run(probe_train_cnn, images[train], labels[train], images[test], seed, timeout=60)
+    scores = sub.run(probes.train_classifier, "SimpleCNN", (), {"num_classes": 10, "in_channels": 1},
+                     images[train], labels[train], images[test], seed, 12, 0.01, timeout=60)
     scores = expect_tensor(scores, "held-out digit scores", shape=(len(test), 10))
     accuracy = (scores.argmax(1) == labels[test]).float().mean().item()
     expect(accuracy >= 0.85, f"held-out digits accuracy of SimpleCNN after 12 epochs (seed {seed})",

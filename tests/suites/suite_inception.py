@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from grader import probes
 from grader.data import load_digits, split_indices
 from grader.judge import expect, expect_close, expect_same_device, expect_tensor
 from grader.plugin import check
@@ -142,22 +143,6 @@ def test_googlenet_mini_gradient_reaches_every_parameter(sub):
            f"none for parameters shaped {got['dead']}")
 
 
-def probe_train(mod, x_train, y_train, x_test, seed):
-    torch.manual_seed(seed)
-    model = mod.GoogLeNetMini(in_channels=1, num_classes=10, input_size=8)
-    optimizer = torch.optim.Adam(model.parameters(), lr=0.003)
-    g = torch.Generator().manual_seed(seed)
-    for _ in range(4):
-        for batch in torch.randperm(len(x_train), generator=g).split(64):
-            loss = F.cross_entropy(model(x_train[batch]), y_train[batch])
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-    model.eval()
-    with torch.no_grad():
-        return model(x_test)
-
-
 # The reference GoogLeNetMini (5×5 convs with padding 2), Adam lr 0.003, 4 epochs of batch 64 on a
 # 75/25 split of the 8×8 digits, seeds 0–19: held-out accuracy min 0.800, median 0.914, max 0.971
 # (2–4 s a run on one thread). Threshold 0.65.
@@ -165,7 +150,8 @@ def probe_train(mod, x_train, y_train, x_test, seed):
 def test_googlenet_mini_learns_digits(sub):
     images, labels = load_digits()
     train, test = split_indices(len(images), 0.25, 0)
-    scores = sub.run(probe_train, images[train], labels[train], images[test], 0, timeout=90)
+    scores = sub.run(probes.train_classifier, "GoogLeNetMini", (), {"in_channels": 1, "num_classes": 10, "input_size": 8},
+                     images[train], labels[train], images[test], 0, 4, 0.003, timeout=90)
     scores = expect_tensor(scores, "held-out digit scores", shape=(len(test), 10))
     accuracy = (scores.argmax(1) == labels[test]).float().mean().item()
     expect(accuracy >= 0.65, "held-out digits accuracy of GoogLeNetMini(input_size=8) after 4 epochs",

@@ -239,23 +239,6 @@ def test_small_resnet_gradient_reaches_every_parameter(sub):
            f"none for parameters shaped {got['dead']}")
 
 
-def probe_train(mod, x_train, y_train, x_test, seed):
-    torch.manual_seed(seed)
-    model = mod.SmallResNet(in_channels=1, num_classes=10)
-    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
-    g = torch.Generator().manual_seed(seed)
-    model.train()
-    for _ in range(5):
-        for batch in torch.randperm(len(x_train), generator=g).split(64):
-            loss = F.cross_entropy(model(x_train[batch]), y_train[batch])
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-    model.eval()
-    with torch.no_grad():
-        return model(x_test)
-
-
 # The reference SmallResNet (stem 16, BasicBlock 16→16 and 16→32 stride 2), Adam lr 0.01, 5 epochs
 # of batch 64 on a 75/25 split of the digits, seeds 0–19: held-out accuracy min 0.771, median 0.967,
 # max 0.989 (about 2 s a run on one thread). Threshold 0.65.
@@ -263,7 +246,8 @@ def probe_train(mod, x_train, y_train, x_test, seed):
 def test_small_resnet_learns_digits(sub):
     images, labels = load_digits()
     train, test = split_indices(len(images), 0.25, 0)
-    scores = sub.run(probe_train, images[train], labels[train], images[test], 0, timeout=90)
+    scores = sub.run(probes.train_classifier, "SmallResNet", (), {"in_channels": 1, "num_classes": 10},
+                     images[train], labels[train], images[test], 0, 5, 0.01, timeout=90)
     scores = expect_tensor(scores, "held-out digit scores", shape=(len(test), 10))
     accuracy = (scores.argmax(1) == labels[test]).float().mean().item()
     expect(accuracy >= 0.65, "held-out digits accuracy of SmallResNet after 5 epochs", "at least 65 %",
