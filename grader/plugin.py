@@ -7,7 +7,7 @@ outcome into a status of the contract (passed, failed, error, not_started, timeo
 skipped) with a message that teaches.
 
 Run a suite by hand with
-``pytest -p grader.plugin -o python_files='suite_*.py' tests/suites --submission solutions``.
+``pytest -c tests/suites/pytest.ini tests/suites --submission=solutions/``.
 """
 
 from __future__ import annotations

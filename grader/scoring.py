@@ -83,6 +83,3 @@ def make_result(test_id: str, kind: str, points: float, status: str, message: st
     earned = points if status == "passed" else 0.0
     max_points = 0.0 if status == "skipped" else points
     return TestResult(test_id, kind, status, earned, max_points, message, public)
-
-
-__all__ = ["STATUSES", "KINDS", "TestResult", "TopicResult", "Report", "make_result"]

@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 import torch
+from torch import nn  # the probes' `nn` in the worker
 
 from grader.client import SubmissionError, TopicSession
 from grader.sandbox import sandbox_status

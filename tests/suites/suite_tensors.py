@@ -8,7 +8,7 @@ import torch.nn.functional as F
 
 from grader import probes
 from grader.judge import (expect, expect_close, expect_float, expect_no_twin, expect_same_device,
-                          expect_tensor, expect_unchanged, expect_vectorised)
+                          expect_unchanged, expect_vectorised)
 from grader.plugin import check
 
 
