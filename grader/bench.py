@@ -1,13 +1,21 @@
-"""Benchmark: how long grading takes, and how much of it is overhead.
+"""Benchmark: wall times of grading, as a learner and as an instructor meet them.
 
-``python -m grader.bench [--repeat N] [PATH ...]`` grades each PATH (default: the
-reference ``solutions/`` and the untouched ``exercises/``) N times, each in a fresh
-``grade`` process as a learner would run it, and prints medians:
+``python -m grader.bench [--repeat N] [--only solutions|exercises|class]`` runs every figure N
+times (default 3), each in a fresh ``grade`` process, and prints median, min and max:
 
-- process: the whole ``grade`` command, Python start-up included;
-- startup: starting sandboxed workers (Python, torch, the submission's import);
-- probes:  the checks' own work inside workers (the submitted code running);
-- overhead: the share of the process's time spent outside the probes.
+- ``grade solutions/``: the reference solutions, every topic (the all-passing case);
+- ``grade exercises/``: the untouched stubs, every topic (the all-failing case);
+- class of 20: ``grade batch`` over the synthetic class of :mod:`grader.bench_class`
+  (12 correct, 5 one-mistake, the stub, an endless loop, a forger; ``losses`` only) with
+  ``--workers 2`` into a fresh out folder, compared with nbgrader and otter-grader on the same
+  class (anchors measured once on this machine kind, 2 cores); the scores per kind from the
+  gradebook show that the class was graded right;
+- stub alone: ``grade <stub> --topic losses``, the fixed cost every submission pays
+  (process start, sandboxed workers, suite) when none of its code does any work;
+- endless loop alone: one student whose ``huber`` never returns, i.e. probe timeouts.
+
+Where the JSON report carries ``seconds`` (the grader's own clock), its ``wall`` is shown too.
+``--only class`` runs the last three figures.
 """
 
 from __future__ import annotations
@@ -17,49 +25,108 @@ import json
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+from grader.bench_class import TOPIC, write_class
 from grader.topics import REPO_ROOT
 
+NBGRADER_SECONDS = 175.0   # the class of 20 under nbgrader, measured once on this machine kind
+OTTER_SECONDS = 251.0      # the same under otter-grader
+ANCHOR_NOTE = "measured once on this machine kind (2 cores)"
+GRADE = [sys.executable, "-c", "from grader.cli import main; main()"]
+WORKERS = 2
 
-def grade_once(path: Path) -> dict[str, float]:
-    started = time.monotonic()
-    done = subprocess.run([sys.executable, "-c", "from grader.cli import main; main()", str(path),
-                           "--format", "json"], capture_output=True, text=True, cwd=REPO_ROOT)
-    process = time.monotonic() - started
+
+def run_grade(*args: str) -> tuple[float, dict]:
+    """Wall seconds of one ``grade ... --format json`` process, and its report."""
+    started = time.perf_counter()
+    done = subprocess.run([*GRADE, *args, "--format", "json"], capture_output=True, text=True,
+                          cwd=REPO_ROOT)
+    seconds = time.perf_counter() - started
     if done.returncode not in (0, 1):
-        raise SystemExit(f"grade {path} failed (exit {done.returncode}): {done.stderr[-500:]}")
-    report = json.loads(done.stdout)
-    return {"process": process, **report["seconds"], "score": report["score"],
-            "max_score": report["max_score"]}
+        raise SystemExit(f"grade {' '.join(args)} failed (exit {done.returncode}): {done.stderr[-500:]}")
+    return seconds, json.loads(done.stdout)
 
 
-def summarise(path: Path, runs: list[dict[str, float]]) -> str:
-    median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
-    overhead = 1 - median["probes"] / median["process"]
-    return (f"{str(path):<12} n={len(runs)}  score {median['score']:g}/{median['max_score']:g}  "
-            f"process {median['process']:.2f} s (min {min(r['process'] for r in runs):.2f})  "
-            f"startup {median['startup']:.2f} s  probes {median['probes']:.2f} s  "
-            f"overhead {overhead:.0%}")
+def run_batch(submissions: Path) -> tuple[float, list[dict]]:
+    """Wall seconds of one ``grade batch`` into a fresh out folder, and its gradebook.json rows."""
+    with tempfile.TemporaryDirectory(prefix="bench-out-") as out:
+        started = time.perf_counter()
+        done = subprocess.run([*GRADE, "batch", str(submissions), "--out", out, "--workers", str(WORKERS)],
+                              capture_output=True, text=True, cwd=REPO_ROOT)
+        seconds = time.perf_counter() - started
+        if done.returncode != 0:
+            raise SystemExit(f"grade batch failed (exit {done.returncode}): {done.stderr[-500:]}")
+        return seconds, json.loads((Path(out) / "gradebook.json").read_text())
+
+
+def score(report: dict) -> str:
+    return f"{report['score']:g}/{report['max_score']:g}"
+
+
+def own_clock(reports: list[dict]) -> str:
+    walls = [r["seconds"]["wall"] for r in reports if isinstance(r.get("seconds"), dict) and "wall" in r["seconds"]]
+    return f", grader's own wall {statistics.median(walls):.2f} s" if walls else ""
+
+
+def row(name: str, times: list[float], detail: str) -> float:
+    median = statistics.median(times)
+    print(f"{name:<30}{median:>9.2f}{min(times):>9.2f}{max(times):>9.2f}  {detail}", flush=True)
+    return median
+
+
+def graded_reports(repeat: int, *args: str) -> tuple[list[float], list[dict]]:
+    runs = [run_grade(*args) for _ in range(repeat)]
+    return [t for t, _ in runs], [r for _, r in runs]
+
+
+def scores_by_kind(rows: list[dict], kinds: dict[str, str]) -> dict[str, list[str]]:
+    """``{kind: ["49/49", ...]}`` from gradebook rows (student ``ada`` or ``ada_losses``)."""
+    found: dict[str, list[str]] = {kind: [] for kind in dict.fromkeys(kinds.values())}
+    for entry in rows:
+        student = entry["student"]
+        kind = kinds.get(student) or kinds.get(student.removesuffix(f"_{TOPIC}"), "?")
+        status = "" if entry["status"] == "graded" else f" ({entry['status']})"
+        found.setdefault(kind, []).append(f"{entry['total']:g}/{entry['max']:g}{status}")
+    return found
+
+
+def bench_class(repeat: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-class-") as tmp:
+        folder = Path(tmp)
+        kinds = write_class(folder)
+        batches = [run_batch(folder) for _ in range(repeat)]
+        median = row(f"class of {len(kinds)} (batch, {WORKERS} workers)", [t for t, _ in batches],
+                     f"{len(batches[-1][1])} gradebook rows")
+        stub = next(folder / f"{s}_{TOPIC}.py" for s, k in kinds.items() if k == "stub")
+        times, reports = graded_reports(repeat, str(stub), "--topic", TOPIC)
+        row("stub alone (fixed cost)", times, score(reports[-1]) + own_clock(reports))
+        endless = next(folder / f"{s}_{TOPIC}.py" for s, k in kinds.items() if k == "endless_loop")
+        times, reports = graded_reports(repeat, str(endless), "--topic", TOPIC)
+        row("endless-loop student alone", times, score(reports[-1]) + own_clock(reports))
+    print(f"\nclass vs. anchors {ANCHOR_NOTE}:")
+    print(f"  nbgrader/ours = {NBGRADER_SECONDS:.0f} s / {median:.1f} s = {NBGRADER_SECONDS / median:.2f}")
+    print(f"  otter/ours    = {OTTER_SECONDS:.0f} s / {median:.1f} s = {OTTER_SECONDS / median:.2f}")
+    print("scores per kind (gradebook.json of the last batch run):")
+    for kind, scores in scores_by_kind(batches[-1][1], kinds).items():
+        counts = {s: scores.count(s) for s in dict.fromkeys(scores)}
+        print(f"  {kind:<13}" + ", ".join(s if n == 1 else f"{s} ×{n}" for s, n in counts.items()))
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m grader.bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("paths", nargs="*", type=Path,
-                        default=[REPO_ROOT / "solutions", REPO_ROOT / "exercises"])
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median, min, max)")
+    parser.add_argument("--only", choices=["solutions", "exercises", "class"])
     args = parser.parse_args(argv)
-    medians: dict[Path, float] = {}
-    for path in args.paths:
-        runs = [grade_once(path) for _ in range(args.repeat)]
-        medians[path] = statistics.median(r["process"] for r in runs)
-        print(summarise(path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path, runs),
-              flush=True)
-    if len(medians) > 1:
-        first, *rest = args.paths
-        for other in rest:
-            print(f"ratio {other.name}/{first.name}: {medians[other] / medians[first]:.2f}")
+    print(f"{'figure (seconds, n=' + str(args.repeat) + ')':<30}{'median':>9}{'min':>9}{'max':>9}  detail")
+    for folder in ("solutions", "exercises"):
+        if args.only in (None, folder):
+            times, reports = graded_reports(args.repeat, str(REPO_ROOT / folder))
+            row(f"grade {folder}/", times, score(reports[-1]) + own_clock(reports))
+    if args.only in (None, "class"):
+        bench_class(args.repeat)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from grader import defaults
 from grader import report as render
 from grader.runner import DEFAULT_TIMEOUT, SuiteCrash, UsageProblem, grade
 
@@ -44,13 +45,15 @@ def main() -> None:
               help="seconds each probe of submitted code may run")
 @click.option("--memory", "memory_mb", type=click.IntRange(min=512), default=4096, show_default=True,
               help="memory limit per worker, MB")
+@click.option("--budget", type=click.FloatRange(min=1), default=defaults.SUBMISSION_BUDGET,
+              show_default=True, help="seconds the whole submission may take; later checks time out")
 @click.option("--public-only", is_flag=True, help="run only the public checks")
 def check_command(path: Path, topics: tuple[str, ...], fmt: str, device: str, timeout: float,
-                  memory_mb: int, public_only: bool) -> None:
+                  memory_mb: int, budget: float, public_only: bool) -> None:
     """Grade PATH: a folder shaped like exercises/, one topic's .py file, or a notebook."""
     try:
         result = grade(path, topics, device=device, timeout=timeout, memory_mb=memory_mb,
-                       public_only=public_only)
+                       public_only=public_only, budget=budget)
     except UsageProblem as exc:
         _usage_exit(str(exc))
     except SuiteCrash as exc:

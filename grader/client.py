@@ -19,9 +19,8 @@ import time
 from typing import Any, Callable
 
 from grader import channel
+from grader.defaults import BOOT_SECONDS
 from grader.sandbox import Limits, plan_launch
-
-BOOT_SECONDS = 90.0    # importing torch: ~1.5 s alone, much longer on a loaded machine
 
 
 class SubmissionProblem(Exception):
@@ -68,10 +67,17 @@ class TopicSession:
     """Talks to the worker that holds one topic of one staged submission."""
 
     def __init__(self, staged_dir: str, topic: str, timeout: float,
-                 limits: Limits | None = None, gpu: bool = False) -> None:
+                 limits: Limits | None = None, gpu: bool = False,
+                 deadline: float | None = None, budget: float | None = None) -> None:
         self.staged_dir = staged_dir
         self.topic = topic
         self.timeout = timeout
+        self.deadline = deadline          # time.monotonic() when the submission's budget ends
+        self.budget = budget
+        self.check = ""                   # id of the check running now (set by the plugin)
+        self.stalls: dict[str, str] = {}  # function -> how it first ran past its deadline
+        self.slowest: dict[str, tuple[float, int]] = {}   # function -> (slowest answer, answers)
+        self.last_stall: dict[str, Any] = {}
         self.limits = limits or Limits()
         self.gpu = gpu
         self.process: subprocess.Popen | None = None
@@ -120,9 +126,12 @@ class TopicSession:
         deadline = time.monotonic() + budget
         try:
             event = channel.decode(channel.read_frame(self.results_fd, self.nonce, deadline))
+            while isinstance(event, dict) and event.get("event") == "stalled":
+                self.last_stall = event     # the watchdog's note; the answer may still come
+                event = channel.decode(channel.read_frame(self.results_fd, self.nonce, deadline))
         except channel.ChannelTimeout:
             self.stop()
-            problem = ProbeTimeout(f"no answer within {budget:g} s while {action} "
+            problem = ProbeTimeout(f"did not answer within {budget:g} s while {action} "
                                    "(an endless loop? a very slow Python loop?); the worker was stopped")
             if action.startswith("importing") or action.startswith("starting"):
                 self.fatal = problem
@@ -172,6 +181,16 @@ class TopicSession:
         """Run ``probe(module, *args, **kwargs)`` in the worker and return its plain-data result."""
         if self.fatal is not None:
             raise self.fatal
+        subject = args[0] if args and isinstance(args[0], str) else probe.__name__.removeprefix("probe_")
+        if subject in self.stalls:
+            raise ProbeTimeout(f"{self.stalls[subject]}; this check was not run")
+        wait = timeout if timeout is not None else self.timeout
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise ProbeTimeout(f"the submission's time budget of {self.budget:g} s was used up "
+                                   "before this check; it was not run")
+            wait = min(wait, left)
         if self.process is None:
             started = time.monotonic()
             try:
@@ -180,9 +199,9 @@ class TopicSession:
                 self.seconds["startup"] += time.monotonic() - started
         source = textwrap.dedent(inspect.getsource(probe))
         request = channel.encode({"name": probe.__name__, "source": source, "args": tuple(args),
-                                  "kwargs": kwargs, "seed": seed})
-        subject = f"{args[0]}()" if args and isinstance(args[0], str) else probe.__name__.removeprefix("probe_")
-        action = f"running {subject} in {self.topic}.py"
+                                  "kwargs": kwargs, "seed": seed, "timeout": wait,
+                                  "blocked": sorted(self.stalls)})
+        action = f"running {subject}() in {self.topic}.py"
         try:
             channel.write_frame(self.process.stdin.fileno(), self.nonce, request)
             self.process.stdin.flush()
@@ -190,14 +209,51 @@ class TopicSession:
             code = self.stop()
             raise SubmissionError(f"the worker process {_exit_text(code)} before {action}") from None
         started = time.monotonic()
+        self.last_stall = {}
         try:
-            event = self._receive(timeout if timeout is not None else self.timeout, action)
+            event = self._receive(wait, action)
+        except ProbeTimeout:
+            raise self._stalled(subject, wait, time.monotonic() - started) from None
         finally:
             self.seconds["probes"] += time.monotonic() - started
         if event["event"] == "result":
+            slowest, answers = self.slowest.get(subject, (0.0, 0))
+            self.slowest[subject] = (max(slowest, time.monotonic() - started), answers + 1)
             return event.get("value")
         error = event.get("error", {}) if event["event"] == "raised" else {}
         if error.get("kind") == "not_started":
             raise NotStarted(f"{error.get('function') or 'the exercise'} still raises "
                              "NotImplementedError: not started yet")
+        if error.get("kind") == "known_stall":
+            stalled = str(error.get("function"))
+            raise ProbeTimeout(f"{subject}() calls {stalled}(): "
+                               f"{self.stalls.get(stalled, 'it ran past its deadline before')}; "
+                               "this check was not run")
         raise SubmissionError(_error_text(error, action))
+
+    def _stalled(self, subject: str, wait: float, waited: float) -> ProbeTimeout:
+        """A timeout message that says where the code was, and whether it is slow or stuck;
+        the function is remembered so that its other checks end at once."""
+        if self.deadline is not None and self.deadline - time.monotonic() <= 0.05 and wait < self.timeout:
+            return ProbeTimeout(f"{subject}() was still running when the submission's time budget of "
+                                f"{self.budget:g} s ran out; the worker was stopped")
+        stall = self.last_stall
+        function = str(stall.get("function") or subject)
+        where = [str(w) for w in stall.get("where") or []][-1:]
+        first = f"{function}() did not answer within {wait:g} s"
+        if self.check:
+            first += f" in {self.check}"
+        self.stalls[function] = first
+        self.stalls.setdefault(subject, first)
+        message = first + "; the worker was stopped."
+        if where:
+            message += f"\n  at the deadline it was in {where[0]}"
+        slowest, answers = self.slowest.get(subject, (0.0, 0))
+        if answers:
+            message += (f"\n  {subject}() answered {answers} earlier check(s), the slowest in "
+                        f"{slowest:.1f} s: it is slow rather than stuck. A Python loop over elements "
+                        "is the usual cause; whole-tensor operations are much faster.")
+        else:
+            message += ("\n  hint: an endless loop (a condition that never changes?) or a very slow "
+                        "Python loop over elements; whole-tensor operations are much faster.")
+        return ProbeTimeout(message + "\n  Its other checks are reported as timeouts without running it again.")

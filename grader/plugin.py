@@ -13,11 +13,13 @@ Run a suite by hand with
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
+from grader import defaults
 from grader.client import NotStarted, ProbeTimeout, SubmissionError, TopicSession
 from grader.judge import CheckFailed
 from grader.sandbox import Limits
@@ -40,7 +42,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--submission", help="folder shaped like exercises/, or one topic's .py file")
     group.addoption("--submission-topic", default=None, help="topic a single .py file answers")
     group.addoption("--grade-device", default="cpu", choices=("cpu", "cuda"))
-    group.addoption("--probe-timeout", type=float, default=20.0, help="seconds per probe")
+    group.addoption("--probe-timeout", type=float, default=defaults.PROBE_TIMEOUT, help="seconds per probe")
+    group.addoption("--budget", type=float, default=defaults.SUBMISSION_BUDGET,
+                    help="seconds the whole submission may take")
+    group.addoption("--deadline", type=float, default=None,
+                    help="time.monotonic() at which the submission's budget ends (set by the runner)")
     group.addoption("--memory-mb", type=int, default=Limits.memory_mb)
     group.addoption("--public-only", action="store_true", help="run only the public checks")
 
@@ -48,6 +54,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "check(kind, points, public, cuda): a graded check")
     config.stash[SECONDS_KEY] = {"startup": 0.0, "probes": 0.0}
+    if config.getoption("--deadline") is None:
+        config.option.deadline = time.monotonic() + config.getoption("--budget")
     submission = config.getoption("--submission")
     if submission:
         config.stash[STAGED_KEY] = stage(Path(submission), config.getoption("--submission-topic"))
@@ -87,7 +95,8 @@ def sub(request: pytest.FixtureRequest, device: str) -> Iterator[TopicSession]:
     session = TopicSession(str(staged), request.path.stem.removeprefix("suite_"),
                            timeout=config.getoption("--probe-timeout"),
                            limits=Limits(memory_mb=config.getoption("--memory-mb")),
-                           gpu=device == "cuda")
+                           gpu=device == "cuda", deadline=config.getoption("--deadline"),
+                           budget=config.getoption("--budget"))
     yield session
     session.close()
     for part, seconds in session.seconds.items():
@@ -98,6 +107,24 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     marker = item.get_closest_marker("check")
     if marker.kwargs.get("cuda") and item.config.getoption("--grade-device") != "cuda":
         pytest.skip("no CUDA device here: this check drops out of the maximum score")
+
+
+def pytest_runtest_call(item: pytest.Item) -> None:
+    session = getattr(item, "funcargs", {}).get("sub")
+    if isinstance(session, TopicSession):
+        session.check = item.name.removeprefix("test_")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport | None:
+    """A failure's report without pytest's traceback, which nobody reads here: formatting
+    it cost seconds per errored check. Skips keep pytest's own report (it holds the reason)."""
+    excinfo = call.excinfo
+    if excinfo is None or excinfo.errisinstance(pytest.skip.Exception):
+        return None
+    return pytest.TestReport(item.nodeid, item.location, dict.fromkeys(item.keywords, 1), "failed",
+                             f"{excinfo.typename}: {excinfo.value}", call.when, duration=call.duration,
+                             start=call.start, stop=call.stop)
 
 
 def _status(excinfo: pytest.ExceptionInfo | None) -> tuple[str, str]:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import time
 from pathlib import Path
 
 import pytest
 
-from grader import notebooks
-from grader.client import BOOT_SECONDS
+from grader import defaults, notebooks
 from grader.plugin import Collector
 from grader.release import RELEASE_MARKER
 from grader.sandbox import sandbox_status
@@ -22,7 +22,11 @@ from grader.scoring import Report, TopicResult
 from grader.staging import StagingError, topic_files, topic_of_file
 from grader.topics import TOPICS, available_topics, suite_path, suites_dir
 
-DEFAULT_TIMEOUT = 20.0
+DEFAULT_TIMEOUT = defaults.PROBE_TIMEOUT
+# Environment variables through which pytest would take options or plugins from whoever runs
+# `grade`: grading must not depend on them (PYTEST_ADDOPTS=--tb=native once broke every run).
+PYTEST_ENVIRONMENT = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTEST_DEBUG", "PYTEST_THEME",
+                      "PYTEST_THEME_MODE", "PYTEST_CURRENT_TEST", "PYTEST_VERSION")
 
 
 class UsageProblem(ValueError):
@@ -74,23 +78,41 @@ def select_topics(path: Path, topics: tuple[str, ...] = ()) -> tuple[list[str], 
     return selected, single_topic, rule
 
 
+@contextlib.contextmanager
+def pytest_environment():
+    """pytest without the caller's PYTEST_* settings and without auto-loaded plugins."""
+    saved = {name: os.environ.pop(name) for name in PYTEST_ENVIRONMENT if name in os.environ}
+    autoload = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+        if autoload is None:
+            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = autoload
+
+
 def grade(path: Path, topics: tuple[str, ...] = (), device: str = "auto",
-          timeout: float = DEFAULT_TIMEOUT, memory_mb: int = 4096, public_only: bool = False) -> Report:
+          timeout: float = DEFAULT_TIMEOUT, memory_mb: int = defaults.MEMORY_MB,
+          public_only: bool = False, budget: float = defaults.SUBMISSION_BUDGET) -> Report:
     selected, single_topic, rule = select_topics(path, topics)
     device = resolve_device(device)
     collector = Collector()
+    started = time.monotonic()
     args = [str(suite_path(t)) for t in selected]
     args += [f"-c={suites_dir() / 'pytest.ini'}", f"--rootdir={suites_dir()}",
              f"--submission={path}", f"--grade-device={device}", f"--probe-timeout={timeout}",
-             f"--memory-mb={memory_mb}", f"--timeout={int(6 * timeout + BOOT_SECONDS)}",
-             "-p", "no:terminal"]
+             f"--budget={budget}", f"--deadline={started + budget}",
+             f"--memory-mb={memory_mb}", f"--timeout={int(6 * timeout + defaults.BOOT_SECONDS)}",
+             "-p", "pytest_timeout", "-p", "no:terminal"]
     if single_topic:
         args.append(f"--submission-topic={single_topic}")
     if public_only:
         args.append("--public-only")
     output = io.StringIO()
-    started = time.monotonic()
-    with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+    with pytest_environment(), contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
         code = pytest.main(args, plugins=[collector])
     seconds = {"wall": time.monotonic() - started, **collector.seconds}
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):

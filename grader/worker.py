@@ -21,12 +21,22 @@ import math
 import os
 import resource
 import sys
+import threading
+import time
 import traceback
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 MESSAGE_LIMIT = 600
+
+
+class KnownStall(Exception):
+    """Raised in place of a function that already ran past a deadline in this topic."""
+
+    def __init__(self, qualname: str) -> None:
+        super().__init__(qualname)
+        self.qualname = qualname
 
 
 def apply_limits(memory_mb: int, cpu_seconds: int, file_size_mb: int, threads: int) -> None:
@@ -50,12 +60,19 @@ def _short(text: str) -> str:
     return text if len(text) <= MESSAGE_LIMIT else text[:MESSAGE_LIMIT] + " …"
 
 
+def _where(frames: list[traceback.FrameSummary]) -> list[str]:
+    return [f"{Path(f.filename).name}, line {f.lineno}, in {f.name}: {(f.line or '').strip()}"
+            for f in frames[-3:]]
+
+
 def describe_exception(exc: BaseException, submission_dir: str) -> dict[str, Any]:
     """Plain-data account of an exception, showing only the submission's own frames."""
+    if isinstance(exc, KnownStall):
+        return {"kind": "known_stall", "type": "KnownStall", "message": "", "where": [],
+                "function": exc.qualname}
     frames = traceback.extract_tb(exc.__traceback__)
     own = [f for f in frames if f.filename.startswith(submission_dir + os.sep)]
-    where = [f"{Path(f.filename).name}, line {f.lineno}, in {f.name}: {(f.line or '').strip()}"
-             for f in own[-3:]]
+    where = _where(own)
     last = frames[-1] if frames else None
     raised_by_stub = (isinstance(exc, NotImplementedError) and last is not None and last in own
                       and (last.line or "").lstrip().startswith("raise"))
@@ -68,6 +85,53 @@ def describe_exception(exc: BaseException, submission_dir: str) -> dict[str, Any
             "function": function}
 
 
+class Watchdog:
+    """Tells the trusted side where submitted code is, shortly before a probe's deadline.
+
+    Best effort: code that hogs the interpreter can starve this thread, and then the
+    trusted side's timeout message simply has no location.
+    """
+
+    def __init__(self, worker: "Worker") -> None:
+        self.worker = worker
+        self.main = threading.get_ident()
+        self.frames = sys._current_frames       # taken before any submitted code runs
+        self.condition = threading.Condition()
+        self.fire_at: float | None = None
+        threading.Thread(target=self._watch, name="torchgrade-watchdog", daemon=True).start()
+
+    def arm(self, seconds: float) -> None:
+        with self.condition:
+            self.fire_at = time.monotonic() + max(0.05, seconds - min(1.0, 0.25 * seconds))
+            self.condition.notify()
+
+    def disarm(self) -> None:
+        with self.condition:
+            self.fire_at = None
+
+    def _watch(self) -> None:
+        while True:
+            with self.condition:
+                while self.fire_at is None or time.monotonic() < self.fire_at:
+                    self.condition.wait(None if self.fire_at is None else self.fire_at - time.monotonic())
+                self.fire_at = None
+            frame = self.frames().get(self.main)
+            own = traceback.extract_stack(frame) if frame is not None else []
+            own = [f for f in own if f.filename.startswith(self.worker.args.submission_dir + os.sep)]
+            if own:
+                qualname = _qualname(frame, self.worker.args.submission_dir) or own[-1].name
+                self.worker.send({"event": "stalled", "where": _where(own), "function": qualname})
+
+
+def _qualname(frame: Any, submission_dir: str) -> str:
+    """Qualified name (``Value.backward``) of the innermost frame running submitted code."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith(submission_dir + os.sep):
+            return frame.f_code.co_qualname
+        frame = frame.f_back
+    return ""
+
+
 class Worker:
     def __init__(self, args: argparse.Namespace) -> None:
         from grader import channel  # imports torch
@@ -76,6 +140,9 @@ class Worker:
         self.nonce = bytes.fromhex(args.nonce)
         self.module: ModuleType | None = None
         self.probes: dict[tuple[str, str], Any] = {}
+        self.blocked: set[str] = set()
+        self.sending = threading.Lock()
+        self.watchdog = Watchdog(self)
 
     def send(self, message: dict[str, Any]) -> None:
         from grader.probe_kit import to_plain
@@ -85,7 +152,25 @@ class Worker:
             payload = self.channel.encode({"event": "raised", "error": {
                 "kind": "exception", "type": type(exc).__name__,
                 "message": "the result could not be sent back as plain data", "where": []}})
-        self.channel.write_frame(self.args.results_fd, self.nonce, payload)
+        with self.sending:
+            self.channel.write_frame(self.args.results_fd, self.nonce, payload)
+
+    def block(self, qualname: str) -> None:
+        """Make ``qualname`` (a function or ``Class.method``) raise at once: it stalled before."""
+        if qualname in self.blocked or "<" in qualname:
+            return
+        self.blocked.add(qualname)
+        *path, name = qualname.split(".")
+        try:
+            owner: Any = self.module
+            for part in path:
+                owner = getattr(owner, part)
+
+            def stalled(*args: Any, **kwargs: Any) -> Any:
+                raise KnownStall(qualname)
+            setattr(owner, name, stalled)
+        except Exception:   # a module that refuses attributes: the trusted side still knows
+            pass
 
     def import_submission(self) -> None:
         path = Path(self.args.submission_dir) / f"{self.args.topic}.py"
@@ -124,13 +209,18 @@ class Worker:
             except self.channel.ChannelClosed:
                 return
             probe = self.probe(request["name"], request["source"])
+            for qualname in request.get("blocked", ()):
+                self.block(qualname)
             torch.manual_seed(request.get("seed", 0))
+            self.watchdog.arm(request.get("timeout", 20.0))
             try:
                 value = probe(self.module, *request["args"], **request["kwargs"])
             except BaseException as exc:
+                self.watchdog.disarm()
                 self.send({"event": "raised",
                            "error": describe_exception(exc, self.args.submission_dir)})
                 continue
+            self.watchdog.disarm()
             self.send({"event": "result", "value": value})
 
 

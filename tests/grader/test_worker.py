@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+import time
 
 import pytest
 import torch
@@ -87,7 +88,7 @@ def test_stub_is_not_started_but_torch_not_implemented_is_an_error(session_for):
 
 def test_hang_times_out_and_the_next_probe_gets_a_fresh_worker(session_for):
     session = session_for(BODY, timeout=2.0)
-    with pytest.raises(ProbeTimeout, match="no answer within 2 s"):
+    with pytest.raises(ProbeTimeout, match="did not answer within 2 s"):
         call(session, "hang")
     assert call(session, "ok").tolist() == [2.0, 2.0, 2.0]
     assert session.starts == 2
@@ -141,3 +142,72 @@ def test_missing_topic_file_is_not_started(tmp_path):
     finally:
         session.close()
         shutil.rmtree(staged)
+
+
+STALLS = """
+import signal, sys, time
+
+def huber(x):
+    while True:
+        pass
+
+def loss(x):
+    return huber(x) + 1
+
+def ok(x):
+    return x * 2
+
+def stubborn(x):
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM, signal.SIGXCPU):
+        signal.signal(sig, signal.SIG_IGN)
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    sys.setswitchinterval(1e6)      # starve every other thread of the interpreter
+    sys.settrace(None)
+    while True:
+        pass
+
+def slow(x, seconds):
+    time.sleep(seconds)
+    return x
+"""
+
+
+def test_a_hang_costs_one_timeout_and_names_where_it_was(session_for):
+    session = session_for(STALLS, timeout=2.0)
+    session.check = "huber_matches_torch[0.5]"
+    with pytest.raises(ProbeTimeout, match=r"(?s)huber\(\) did not answer within 2 s in "
+                                           r"huber_matches_torch\[0\.5\].*line 5, in huber: while True:"):
+        call(session, "huber")
+    started = time.monotonic()
+    with pytest.raises(ProbeTimeout, match=r"huber\(\) did not answer .* this check was not run"):
+        call(session, "huber")
+    with pytest.raises(ProbeTimeout, match=r"loss\(\) calls huber\(\).*this check was not run"):
+        call(session, "loss")
+    assert time.monotonic() - started < 1.5, "known stalls must end at once"
+    assert call(session, "ok").tolist() == [2.0, 2.0, 2.0]
+
+
+def test_a_stall_with_every_timer_and_signal_disarmed_still_costs_one_timeout(session_for):
+    session = session_for(STALLS, timeout=2.0)
+    started = time.monotonic()
+    for _ in range(5):
+        with pytest.raises(ProbeTimeout, match=r"stubborn\(\)"):
+            call(session, "stubborn")
+    assert time.monotonic() - started < 2.0 + 5
+    assert call(session, "ok").tolist() == [2.0, 2.0, 2.0]
+
+
+def test_slow_but_answering_code_is_called_slow_not_stuck(session_for):
+    session = session_for(STALLS, timeout=2.0)
+    assert session.run(probes.call, "slow", (torch.ones(1), 0.6), {}).tolist() == [1.0]
+    with pytest.raises(ProbeTimeout, match="slow rather than stuck"):
+        session.run(probes.call, "slow", (torch.ones(1), 30), {})
+
+
+def test_the_submission_budget_bounds_all_checks(session_for):
+    session = session_for(STALLS, timeout=2.0)
+    session.deadline, session.budget = time.monotonic() + 1.0, 1.0
+    with pytest.raises(ProbeTimeout, match="time budget of 1 s"):
+        session.run(probes.call, "slow", (torch.ones(1), 30), {})
+    with pytest.raises(ProbeTimeout, match="budget of 1 s was used up before this check"):
+        call(session, "ok")

@@ -1,0 +1,21 @@
+"""One home for the grader's defaults: the CLI, the API and batch mode all read these."""
+
+from __future__ import annotations
+
+import os
+
+PROBE_TIMEOUT = 20.0        # seconds one probe of submitted code may run
+SUBMISSION_BUDGET = 300.0   # seconds of grading one submission may take in all (every topic)
+MEMORY_MB = 4096            # RLIMIT_DATA of a worker
+CPU_SECONDS = 900           # RLIMIT_CPU of a worker
+FILE_SIZE_MB = 64           # RLIMIT_FSIZE of a worker
+THREADS = 512               # RLIMIT_NPROC of a worker that runs unprivileged
+BOOT_SECONDS = 90.0         # starting Python and torch: ~1.5 s alone, much longer on a loaded machine
+
+
+def cores() -> int:
+    """Cores this process may use (what ``--jobs`` and ``--workers`` default to)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:      # not Linux
+        return max(1, os.cpu_count() or 1)
