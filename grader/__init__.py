@@ -5,12 +5,14 @@ Where things live:
 - ``runner``     stages a submission and runs the topic suites with pytest;
 - ``plugin``     the pytest plugin: fixtures for suites, status of every test;
 - ``client``     the trusted side of the probe protocol (starts and talks to workers);
-- ``worker``     the untrusted side: imports the submission and runs probes;
-- ``sandbox``    bubblewrap command line, rlimits, the no-fork seccomp filter;
-- ``channel``    the length-prefixed, nonce-tagged results pipe;
-- ``probe_kit``  helpers probes may use inside the worker (op recorder, device rule);
+- ``sandboxed``  what runs inside the sandbox: zygote, worker, seccomp, channel, probe_kit;
+- ``workers``    how the trusted side gets a worker (forked from the zygote, or fresh);
+- ``pool``       grading processes forked after the imports, one task at a time each;
+- ``sandbox``    bubblewrap command lines (a fresh worker's, the zygote's);
 - ``judge``      assertion helpers for suites, with messages that teach;
 - ``scoring``    statuses, points and totals;  ``report``  table and JSON output.
+
+docs/architecture.md draws the whole map, with the threat model.
 """
 
 __version__ = "0.1.0"

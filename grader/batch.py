@@ -1,43 +1,40 @@
 """``grade batch``: a whole class at a time, into a gradebook that loses nothing.
 
-Each entry of the submissions folder is one student (see :mod:`grader.intake`). Each
-gradable submission is graded by its own ``grade`` process (which starts its own
-sandboxed workers), several at a time; each finished submission is written to the
-SQLite gradebook in one transaction, and the exports are rebuilt from the database at
-the end of every run. A re-run skips students whose content hash and suite version are
-already recorded.
+Each entry of the submissions folder is one student (see :mod:`grader.intake`). Every
+gradable submission is cut into (submission, topic) tasks for the grading processes of
+:func:`grader.runner.run_tasks`, which keep each core busy from one long-lived ``grade``
+process (torch and pytest imported once, workers forked from one zygote). When a
+submission's last topic is done it is written to the SQLite gradebook in one transaction,
+and the exports are rebuilt from the database at the end of every run. A re-run skips
+students whose content hash and suite version are already recorded.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
-import threading
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from grader import __version__
+from grader import __version__, defaults
 from grader.exports import export_all
 from grader.gradebook import Gradebook, Row
 from grader.intake import Gradable, Rejected, take
+from grader.pool import GraderCrashed
+from grader.runner import (Options, SuiteCrash, Task, TopicOutcome, UsageProblem, build_report,
+                           resolve_device, run_tasks, select_topics)
 from grader.topics import REPO_ROOT, suites_dir
-
-SUBMISSION_SECONDS = 1800      # a whole submission; single probes have their own timeout
 
 
 @dataclass
 class BatchOptions:
-    workers: int = os.cpu_count() or 1
-    timeout: float = 20.0
-    memory_mb: int = 4096
+    workers: int = field(default_factory=defaults.cores)
+    timeout: float = defaults.PROBE_TIMEOUT
+    memory_mb: int = defaults.MEMORY_MB
+    budget: float = defaults.SUBMISSION_BUDGET
     topics: tuple[str, ...] = ()
 
 
@@ -53,65 +50,34 @@ class BatchSummary:
 def suite_version() -> str:
     """Changes whenever a suite or the grader changes: old grades then count as stale."""
     digest = hashlib.sha256(__version__.encode())
-    for folder, pattern in ((suites_dir(), "*"), (REPO_ROOT / "grader", "*.py")):
+    for folder, pattern in ((suites_dir(), "*"), (REPO_ROOT / "grader", "**/*.py")):
         for file in sorted(folder.glob(pattern)):
             if file.is_file():
-                digest.update(file.name.encode() + file.read_bytes())
+                digest.update(str(file.relative_to(folder)).encode() + file.read_bytes())
     return digest.hexdigest()[:16]
 
 
-class _Runner:
-    """Runs ``grade`` subprocesses and can kill them all (Ctrl-C)."""
+@dataclass
+class _Pending:
+    """One submission whose topics are being graded."""
+    item: Gradable
+    topics: list[str]
+    rule: str
+    outcomes: dict[str, TopicOutcome] = field(default_factory=dict)
+    problem: str = ""
+    started: float | None = None
+    done: int = 0
 
-    def __init__(self, options: BatchOptions) -> None:
-        self.options = options
-        self.running: set[subprocess.Popen] = set()
-        self.lock = threading.Lock()
 
-    def grade(self, item: Gradable, version: str) -> Row:
-        command = [sys.executable, "-c", "from grader.cli import main; main()", str(item.path),
-                   "--format", "json", "--timeout", str(self.options.timeout),
-                   "--memory", str(self.options.memory_mb)]
-        topics = (item.topic,) if item.topic else self.options.topics
-        for topic in topics:
-            command += ["--topic", topic]
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   text=True, start_new_session=True)
-        with self.lock:
-            self.running.add(process)
-        try:
-            stdout, stderr = process.communicate(timeout=SUBMISSION_SECONDS)
-        except subprocess.TimeoutExpired:
-            self._kill(process)
-            stdout, stderr = "", f"grading took longer than {SUBMISSION_SECONDS} s and was stopped"
-        finally:
-            with self.lock:
-                self.running.discard(process)
-        return self._row(item, version, process.returncode, stdout, stderr)
-
-    @staticmethod
-    def _row(item: Gradable, version: str, code: int | None, stdout: str, stderr: str) -> Row:
-        if code in (0, 1):
-            report = json.loads(stdout)
-            return Row(item.student, item.content_hash, version, "graded", "",
-                       report["score"], report["max_score"], report)
-        last_line = (stderr.strip().splitlines() or [f"exit status {code}"])[-1][:300]
-        status = "rejected" if code == 2 else "crashed"
-        return Row(item.student, item.content_hash, version, status, last_line, 0, 0, {})
-
-    @staticmethod
-    def _kill(process: subprocess.Popen) -> None:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        process.wait()
-
-    def kill_all(self) -> None:
-        with self.lock:
-            running = list(self.running)
-        for process in running:
-            self._kill(process)
+def _row(pending: _Pending, version: str, options: Options) -> Row:
+    item = pending.item
+    if pending.problem:
+        return Row(item.student, item.content_hash, version, "crashed", pending.problem, 0, 0, {})
+    wall = time.monotonic() - (pending.started or time.monotonic())
+    report = build_report(item.path, [pending.outcomes[t] for t in pending.topics], options.device,
+                          False, pending.rule, item.topic, wall)
+    return Row(item.student, item.content_hash, version, "graded", "", report.score, report.max_score,
+               report.to_json())
 
 
 def _entries(submissions: Path) -> list[Path]:
@@ -126,39 +92,57 @@ def run_batch(submissions: Path, out: Path, options: BatchOptions,
     version = suite_version()
     summary = BatchSummary()
     scratch = Path(tempfile.mkdtemp(prefix="torchgrade-batch-"))
-    runner = _Runner(options)
+    run_options = Options(resolve_device("auto"), options.timeout, options.memory_mb, options.budget)
+
+    def record(row: Row) -> None:
+        gradebook.record(row)
+        summary.graded += row.status == "graded"
+        summary.rejected += row.status == "rejected"
+        summary.crashed += row.status == "crashed"
+        on_done(row)
+
     try:
-        todo: list[Gradable] = []
+        tasks: list[Task] = []
         for entry in _entries(submissions):
             item = take(entry, scratch, options.topics)
             summary.students.append(item.student)
             if isinstance(item, Rejected):
-                row = Row(item.student, "", version, "rejected", item.reason, 0, 0, {})
-                gradebook.record(row)
-                summary.rejected += 1
-                on_done(row)
-            elif gradebook.is_current(item.student, item.content_hash, version):
+                record(Row(item.student, "", version, "rejected", item.reason, 0, 0, {}))
+                continue
+            if gradebook.is_current(item.student, item.content_hash, version):
                 summary.skipped += 1
                 on_done(None)
-            else:
-                todo.append(item)
-        with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
-            pending: set[Future] = {pool.submit(runner.grade, item, version) for item in todo}
+                continue
             try:
-                while pending:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        row = future.result()
-                        gradebook.record(row)
-                        summary.graded += row.status == "graded"
-                        summary.rejected += row.status == "rejected"
-                        summary.crashed += row.status == "crashed"
-                        on_done(row)
-            except BaseException:
-                for future in pending:
-                    future.cancel()
-                runner.kill_all()
-                raise
+                topics, _, rule = select_topics(item.path, (item.topic,) if item.topic else options.topics)
+            except UsageProblem as exc:
+                record(Row(item.student, item.content_hash, version, "rejected", str(exc)[:300], 0, 0, {}))
+                continue
+            pending = _Pending(item, topics, rule)
+            tasks += [Task(item.path, topic, item.topic is not None, run_options, owner=pending)
+                      for topic in topics]
+
+        def start(task: Task) -> Task:
+            pending: _Pending = task.owner
+            if pending.started is None:
+                pending.started = time.monotonic()
+            task.deadline = pending.started + options.budget
+            return task
+
+        def finish(task: Task, outcome: TopicOutcome | Exception) -> None:
+            pending: _Pending = task.owner
+            pending.done += 1
+            if isinstance(outcome, (SuiteCrash, GraderCrashed)):
+                lines = str(outcome).strip().splitlines() or ["internal error"]
+                pending.problem = pending.problem or f"internal error in the {task.topic} suite: {lines[-1][:300]}"
+            elif isinstance(outcome, Exception):
+                raise outcome
+            else:
+                pending.outcomes[task.topic] = outcome
+            if pending.done == len(pending.topics):
+                record(_row(pending, version, run_options))
+
+        run_tasks(tasks, options.workers, finish, start)
     finally:
         export_all(gradebook.rows(), out)
         gradebook.close()

@@ -12,8 +12,6 @@ from pathlib import Path
 import click
 
 from grader import defaults
-from grader import report as render
-from grader.runner import DEFAULT_TIMEOUT, SuiteCrash, UsageProblem, grade
 
 
 class DefaultGroup(click.Group):
@@ -41,19 +39,26 @@ def main() -> None:
 @click.option("--topic", "topics", multiple=True, help="grade only this topic (repeatable)")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
-              help="seconds each probe of submitted code may run")
-@click.option("--memory", "memory_mb", type=click.IntRange(min=512), default=4096, show_default=True,
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=defaults.PROBE_TIMEOUT, show_default=True,
+              help="seconds each probe of submitted code may run "
+                   f"(convergence checks: {defaults.CONVERGENCE_TIMEOUT_FACTOR}x)")
+@click.option("--memory", "memory_mb", type=click.IntRange(min=512), default=defaults.MEMORY_MB, show_default=True,
               help="memory limit per worker, MB")
 @click.option("--budget", type=click.FloatRange(min=1), default=defaults.SUBMISSION_BUDGET,
               show_default=True, help="seconds the whole submission may take; later checks time out")
 @click.option("--public-only", is_flag=True, help="run only the public checks")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="topics graded at once [default: the machine's cores]")
 def check_command(path: Path, topics: tuple[str, ...], fmt: str, device: str, timeout: float,
-                  memory_mb: int, budget: float, public_only: bool) -> None:
+                  memory_mb: int, budget: float, public_only: bool, jobs: int | None) -> None:
     """Grade PATH: a folder shaped like exercises/, one topic's .py file, or a notebook."""
+    from grader.workers import gpu_present, prestart
+    prestart(gpu=device == "cuda" or (device == "auto" and gpu_present()))
+    from grader import report as render          # imports torch: the zygote boots meanwhile
+    from grader.runner import SuiteCrash, UsageProblem, grade
     try:
         result = grade(path, topics, device=device, timeout=timeout, memory_mb=memory_mb,
-                       public_only=public_only, budget=budget)
+                       public_only=public_only, budget=budget, jobs=jobs)
     except UsageProblem as exc:
         _usage_exit(str(exc))
     except SuiteCrash as exc:
@@ -68,18 +73,21 @@ def check_command(path: Path, topics: tuple[str, ...], fmt: str, device: str, ti
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True,
               help="folder for the gradebook, exports and feedback")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="submissions graded at once [default: the machine's cores]")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True,
-              help="seconds each probe of submitted code may run")
-@click.option("--memory", "memory_mb", type=click.IntRange(min=512), default=4096, show_default=True,
+              help="grading processes, each on one (submission, topic) at a time "
+                   "[default: the machine's cores]")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=defaults.PROBE_TIMEOUT, show_default=True,
+              help="seconds each probe of submitted code may run "
+                   f"(convergence checks: {defaults.CONVERGENCE_TIMEOUT_FACTOR}x)")
+@click.option("--memory", "memory_mb", type=click.IntRange(min=512), default=defaults.MEMORY_MB, show_default=True,
               help="memory limit per worker, MB")
+@click.option("--budget", type=click.FloatRange(min=1), default=defaults.SUBMISSION_BUDGET,
+              show_default=True, help="seconds one submission may take; later checks time out")
 @click.option("--topic", "topics", multiple=True, help="grade only this topic (repeatable)")
 @click.option("--allow-no-sandbox", is_flag=True,
               help="grade even where bubblewrap is unavailable (submitted code then runs unconfined)")
 def batch_command(submissions: Path, out: Path, workers: int | None, timeout: float, memory_mb: int,
-                  topics: tuple[str, ...], allow_no_sandbox: bool) -> None:
+                  budget: float, topics: tuple[str, ...], allow_no_sandbox: bool) -> None:
     """Grade every entry of SUBMISSIONS (folders, .zip, topic .py files) into a gradebook."""
-    from grader.batch import BatchOptions, run_batch
     from grader.sandbox import sandbox_status
     from grader.topics import TOPICS
 
@@ -93,7 +101,10 @@ def batch_command(submissions: Path, out: Path, workers: int | None, timeout: fl
     usable, how = sandbox_status()
     if not usable and not allow_no_sandbox:
         _usage_exit(f"no sandbox ({how}); pass --allow-no-sandbox to grade unconfined")
-    options = BatchOptions(timeout=timeout, memory_mb=memory_mb, topics=topics)
+    from grader.workers import gpu_present, prestart
+    prestart(gpu=gpu_present())
+    from grader.batch import BatchOptions, run_batch    # imports torch: the zygote boots meanwhile
+    options = BatchOptions(timeout=timeout, memory_mb=memory_mb, budget=budget, topics=topics)
     if workers:
         options.workers = workers
     total = sum(1 for p in submissions.iterdir() if not p.name.startswith("."))

@@ -1,11 +1,13 @@
 """The trusted side of the probe protocol: one :class:`TopicSession` per (submission, topic).
 
-A hidden test calls ``session.run(probe, *args)``. The session starts a worker when it
-needs one (restarting after a crash or a timeout), ships the probe's source and
-arguments, waits on the results pipe with a wall-clock deadline, kills the worker's
-whole process group when the deadline passes, and returns the decoded plain data.
-Everything that goes wrong in submitted code comes back as one of the exceptions below,
-which the pytest plugin turns into a test status.
+A hidden test calls ``session.run(probe, *args)``. The session gets a worker when it
+needs one (:func:`grader.workers.start_worker`: a child of the zygote, or a fresh process;
+again after a crash or a timeout), ships the probe's source and arguments, waits on the
+results pipe with a wall-clock deadline, kills the worker when the deadline passes, and
+returns the decoded plain data. A function that ran past its deadline is remembered: its
+later checks, and checks of functions that call it, end at once as timeouts. Everything
+that goes wrong in submitted code comes back as one of the exceptions below, which the
+pytest plugin turns into a test status.
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ from __future__ import annotations
 import inspect
 import os
 import signal
-import subprocess
 import textwrap
 import time
 from typing import Any, Callable
 
-from grader import channel
 from grader.defaults import BOOT_SECONDS
-from grader.sandbox import Limits, plan_launch
+from grader.sandbox import Limits
+from grader.sandboxed import channel
+from grader.workers import Worker, read_sources, start_worker
 
 
 class SubmissionProblem(Exception):
@@ -80,8 +82,8 @@ class TopicSession:
         self.last_stall: dict[str, Any] = {}
         self.limits = limits or Limits()
         self.gpu = gpu
-        self.process: subprocess.Popen | None = None
-        self.results_fd: int | None = None
+        self.worker: Worker | None = None
+        self.sources: dict[str, bytes] | None = None
         self.nonce = b""
         self.fatal: SubmissionProblem | None = None   # import problems repeat for every test
         self.starts = 0
@@ -89,19 +91,11 @@ class TopicSession:
 
     # -- worker lifecycle ------------------------------------------------------------
     def _start(self) -> None:
-        read_end, write_end = os.pipe()
         self.nonce = os.urandom(16)
-        worker_args = ["--topic", self.topic, "--nonce", self.nonce.hex(), *self.limits.as_args()]
-        launch = plan_launch(self.staged_dir, worker_args, write_end, self.gpu)
-        try:
-            self.process = subprocess.Popen(
-                launch.argv, env=launch.env, pass_fds=launch.pass_fds, stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        finally:
-            os.close(write_end)
-            for fd in launch.close_after_start:
-                os.close(fd)
-        self.results_fd = read_end
+        if self.sources is None:
+            self.sources = read_sources(self.staged_dir)
+        self.worker = start_worker(self.staged_dir, self.sources, self.topic, self.nonce,
+                                   self.limits, self.gpu)
         self.starts += 1
         self._expect("booted", BOOT_SECONDS, "starting Python and torch")
         event = self._receive(self.timeout, f"importing {self.topic}.py")
@@ -125,10 +119,10 @@ class TopicSession:
         """Wait up to ``budget`` seconds for the worker's next event."""
         deadline = time.monotonic() + budget
         try:
-            event = channel.decode(channel.read_frame(self.results_fd, self.nonce, deadline))
+            event = channel.decode(channel.read_frame(self.worker.results_fd, self.nonce, deadline))
             while isinstance(event, dict) and event.get("event") == "stalled":
                 self.last_stall = event     # the watchdog's note; the answer may still come
-                event = channel.decode(channel.read_frame(self.results_fd, self.nonce, deadline))
+                event = channel.decode(channel.read_frame(self.worker.results_fd, self.nonce, deadline))
         except channel.ChannelTimeout:
             self.stop()
             problem = ProbeTimeout(f"did not answer within {budget:g} s while {action} "
@@ -137,10 +131,7 @@ class TopicSession:
                 self.fatal = problem
             raise problem from None
         except channel.ChannelClosed:
-            try:
-                self.process.wait(timeout=2)   # let a worker that exited report its own status
-            except subprocess.TimeoutExpired:
-                pass
+            self.worker.exit_status(2)         # let a worker that exited report its own status
             code = self.stop()
             raise SubmissionError(f"the worker process {_exit_text(code)} while {action} "
                                   "(os._exit? a crash in native code?)") from None
@@ -154,24 +145,9 @@ class TopicSession:
         return event
 
     def stop(self) -> int | None:
-        """Kill the worker's whole process group; return its exit status."""
-        code = None
-        if self.process is not None:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            code = self.process.wait()
-            if self.process.stdin:
-                try:
-                    self.process.stdin.close()
-                except OSError:
-                    pass
-            self.process = None
-        if self.results_fd is not None:
-            os.close(self.results_fd)
-            self.results_fd = None
-        return code
+        """Kill the worker and everything it started; return its exit status."""
+        worker, self.worker = self.worker, None
+        return worker.kill() if worker is not None else None
 
     close = stop
 
@@ -191,7 +167,7 @@ class TopicSession:
                 raise ProbeTimeout(f"the submission's time budget of {self.budget:g} s was used up "
                                    "before this check; it was not run")
             wait = min(wait, left)
-        if self.process is None:
+        if self.worker is None:
             started = time.monotonic()
             try:
                 self._start()
@@ -203,9 +179,8 @@ class TopicSession:
                                   "blocked": sorted(self.stalls)})
         action = f"running {subject}() in {self.topic}.py"
         try:
-            channel.write_frame(self.process.stdin.fileno(), self.nonce, request)
-            self.process.stdin.flush()
-        except (BrokenPipeError, OSError):
+            channel.write_frame(self.worker.request_fd, self.nonce, request)
+        except OSError:
             code = self.stop()
             raise SubmissionError(f"the worker process {_exit_text(code)} before {action}") from None
         started = time.monotonic()

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import os
 
-PROBE_TIMEOUT = 20.0        # seconds one probe of submitted code may run
+# Seconds one probe of submitted code may run. The reference solutions' slowest probes took
+# 0.07 s (shape, gradient, device checks) and 1.6 s (convergence: a short training run) on a
+# 2-core machine, so these margins are 140x and 37x: a timeout means stuck or very slow code.
+PROBE_TIMEOUT = 10.0
+CONVERGENCE_TIMEOUT_FACTOR = 6   # convergence checks train a model: 6 x PROBE_TIMEOUT
 SUBMISSION_BUDGET = 300.0   # seconds of grading one submission may take in all (every topic)
 MEMORY_MB = 4096            # RLIMIT_DATA of a worker
 CPU_SECONDS = 900           # RLIMIT_CPU of a worker

@@ -110,9 +110,13 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 def pytest_runtest_call(item: pytest.Item) -> None:
+    """Tell the session which check runs, and give a training run its longer deadline."""
     session = getattr(item, "funcargs", {}).get("sub")
     if isinstance(session, TopicSession):
         session.check = item.name.removeprefix("test_")
+        base = item.config.getoption("--probe-timeout")
+        convergence = item.get_closest_marker("check").kwargs["kind"] == "convergence"
+        session.timeout = base * defaults.CONVERGENCE_TIMEOUT_FACTOR if convergence else base
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -20,7 +20,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import seccomp
+from grader import defaults
+from grader.sandboxed import seccomp
 from grader.topics import REPO_ROOT
 
 SANDBOX_ROOT = "/opt/torchgrade"          # grader package and datasets appear here
@@ -31,10 +32,10 @@ NOBODY = "65534"
 @dataclass(frozen=True)
 class Limits:
     """Per-worker resource limits (memory is RLIMIT_DATA: private writable memory)."""
-    memory_mb: int = 4096
-    cpu_seconds: int = 900
-    file_size_mb: int = 64
-    threads: int = 512
+    memory_mb: int = defaults.MEMORY_MB
+    cpu_seconds: int = defaults.CPU_SECONDS
+    file_size_mb: int = defaults.FILE_SIZE_MB
+    threads: int = defaults.THREADS
 
     def as_args(self) -> list[str]:
         return ["--memory-mb", str(self.memory_mb), "--cpu-seconds", str(self.cpu_seconds),
@@ -69,7 +70,9 @@ def _python_prefixes() -> list[str]:
     return kept
 
 
-def _bwrap_argv(staged_dir: str, gpu: bool, seccomp_fd: int | None) -> list[str]:
+def _bwrap_argv(staged_dir: str | None, gpu: bool, seccomp_fd: int | None) -> list[str]:
+    """A fresh worker's sandbox binds ``staged_dir``; the zygote's (``None``) binds no
+    submission and is read-only everywhere, /tmp included: its children share it."""
     argv = ["bwrap",
             "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
             "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
@@ -83,9 +86,11 @@ def _bwrap_argv(staged_dir: str, gpu: bool, seccomp_fd: int | None) -> list[str]
     datasets = REPO_ROOT / "datasets"
     if datasets.is_dir():
         argv += ["--ro-bind", str(datasets), SANDBOX_ROOT + "/datasets"]
-    argv += ["--ro-bind", staged_dir, SANDBOX_SUBMISSION,
-             "--proc", "/proc", "--dev", "/dev",
+    argv += ["--ro-bind", staged_dir, SANDBOX_SUBMISSION] if staged_dir else ["--dir", SANDBOX_SUBMISSION]
+    argv += ["--proc", "/proc", "--dev", "/dev",
              "--perms", "1777", "--size", str(64 << 20), "--tmpfs", "/dev/shm"]
+    if staged_dir is None:
+        argv += ["--remount-ro", "/tmp", "--remount-ro", "/dev/shm", "--remount-ro", "/"]
     if gpu:
         for node in sorted(Path("/dev").glob("nvidia*")):
             argv += ["--dev-bind", str(node), str(node)]
@@ -95,6 +100,7 @@ def _bwrap_argv(staged_dir: str, gpu: bool, seccomp_fd: int | None) -> list[str]
              "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp",
              "--setenv", "PYTHONPATH", SANDBOX_ROOT, "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
              "--setenv", "OMP_NUM_THREADS", "1", "--setenv", "MKL_NUM_THREADS", "1",
+             "--setenv", "OPENBLAS_NUM_THREADS", "1",
              "--chdir", "/tmp"]
     if seccomp_fd is not None:
         argv += ["--seccomp", str(seccomp_fd)]
@@ -137,18 +143,36 @@ def _seccomp_pipe() -> int:
 
 
 def plan_launch(staged_dir: str, worker_args: list[str], results_fd: int, gpu: bool) -> Launch:
-    """The command that starts ``python -m grader.worker`` for one staged submission."""
+    """The command that starts a fresh worker (``python -m grader.sandboxed.worker``) for one staged submission."""
     usable, _ = sandbox_status()
     if usable:
         seccomp_fd = _seccomp_pipe() if seccomp.supported() else None
         argv = _bwrap_argv(staged_dir, gpu, seccomp_fd)
-        argv += [sys.executable, "-m", "grader.worker", "--submission-dir", SANDBOX_SUBMISSION,
+        argv += [sys.executable, "-m", "grader.sandboxed.worker", "--submission-dir", SANDBOX_SUBMISSION,
                  "--results-fd", str(results_fd), *worker_args]
         extra = (seccomp_fd,) if seccomp_fd is not None else ()
         return Launch(argv, {"PATH": "/usr/bin:/bin"}, (results_fd, *extra), SANDBOX_SUBMISSION,
                       close_after_start=extra)
-    env = {"PATH": "/usr/bin:/bin", "HOME": staged_dir, "PYTHONPATH": str(REPO_ROOT),
-           "PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    argv = [sys.executable, "-m", "grader.worker", "--submission-dir", staged_dir,
+    argv = [sys.executable, "-m", "grader.sandboxed.worker", "--submission-dir", staged_dir,
             "--results-fd", str(results_fd), *worker_args]
-    return Launch(argv, env, (results_fd,), staged_dir)
+    return Launch(argv, _unsandboxed_env(staged_dir), (results_fd,), staged_dir)
+
+
+def _unsandboxed_env(home: str) -> dict[str, str]:
+    return {"PATH": "/usr/bin:/bin", "HOME": home, "PYTHONPATH": str(REPO_ROOT),
+            "PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+            "OPENBLAS_NUM_THREADS": "1"}
+
+
+def plan_zygote(control_fd: int, gpu: bool) -> Launch:
+    """The command that starts the zygote (:mod:`grader.sandboxed.zygote`).
+
+    Unlike a fresh worker's, its sandbox has no seccomp filter (it must fork); each child
+    installs its own, stricter one before any submitted code runs.
+    """
+    command = [sys.executable, "-m", "grader.sandboxed.zygote", "--control-fd", str(control_fd)]
+    usable, _ = sandbox_status()
+    if usable:
+        return Launch(_bwrap_argv(None, gpu, None) + command, {"PATH": "/usr/bin:/bin"},
+                      (control_fd,), SANDBOX_SUBMISSION)
+    return Launch(command, _unsandboxed_env("/nonexistent"), (control_fd,), SANDBOX_SUBMISSION)

@@ -9,7 +9,7 @@ import pickle
 import pytest
 import torch
 
-from grader import channel
+from grader.sandboxed import channel
 
 
 class Payload:

@@ -77,3 +77,26 @@ def test_json_is_the_only_thing_on_stdout():
     done = run_grade(str(REPO / "exercises"), "--topic", "losses", "--format", "json")
     assert done.returncode == 1
     json.loads(done.stdout)
+
+
+def test_the_callers_pytest_settings_do_not_change_grading(tmp_path):
+    broken = (REPO / "solutions" / "losses.py").read_text() + "\ndef broken(:\n"
+    (tmp_path / "losses.py").write_text(broken)
+    env = {"PYTEST_ADDOPTS": "--tb=native -x --maxfail=1", "PYTEST_PLUGINS": "no_such_plugin"}
+    done = run_grade(str(tmp_path), "--topic", "losses", "--format", "json", env=env)
+    assert done.returncode == 1, done.stderr[-2000:]
+    (topic,) = json.loads(done.stdout)["topics"]
+    assert {t["status"] for t in topic["tests"]} <= {"error", "skipped"}
+    assert "SyntaxError" in topic["tests"][0]["message"]
+
+
+def test_the_same_submission_gets_the_same_report_every_time(tmp_path):
+    """Re-grading is deterministic: 20 grades of one submission in one process, identical."""
+    from grader.runner import grade
+
+    mistaken = (REPO / "solutions" / "losses.py").read_text().replace(
+        "e = (x - x.amax(dim=dim, keepdim=True).detach()).exp()", "e = x.exp()")
+    (tmp_path / "losses.py").write_text(mistaken)
+    reports = [grade(tmp_path / "losses.py", jobs=1) for _ in range(20)]
+    seen = {tuple((t.id, t.status, t.points, t.message) for t in r.topics[0].tests) for r in reports}
+    assert len(seen) == 1 and 0 < reports[0].score < reports[0].max_score

@@ -98,7 +98,7 @@ def test_sigterm_is_no_escape(session_for):
     session = session_for(BODY, timeout=2.0)
     with pytest.raises(ProbeTimeout):
         call(session, "ignore_sigterm_then_hang")
-    assert session.process is None
+    assert session.worker is None
 
 
 @pytest.mark.parametrize("name, pattern", [("exit_quietly", "exited with status 0"),
@@ -211,3 +211,17 @@ def test_the_submission_budget_bounds_all_checks(session_for):
         session.run(probes.call, "slow", (torch.ones(1), 30), {})
     with pytest.raises(ProbeTimeout, match="budget of 1 s was used up before this check"):
         call(session, "ok")
+
+
+def test_fresh_workers_still_work_where_the_zygote_cannot(session_for, monkeypatch):
+    """TORCHGRADE_FRESH_WORKERS=1 (or a zygote that cannot start): one process per worker."""
+    from grader.workers import FreshWorker
+    monkeypatch.setenv("TORCHGRADE_FRESH_WORKERS", "1")
+    session = session_for(BODY, timeout=3.0)
+    assert call(session, "ok").tolist() == [2.0, 2.0, 2.0]
+    assert isinstance(session.worker, FreshWorker)
+    with pytest.raises(SubmissionError, match="SIGSEGV"):
+        call(session, "segfault")
+    with pytest.raises(ProbeTimeout):
+        call(session, "hang")
+    assert session.worker is None

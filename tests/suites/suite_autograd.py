@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from grader import probes
-from grader import probe_kit as kit  # the probes' `kit` in the worker
+from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 from grader.judge import (expect, expect_close, expect_float, expect_no_twin, expect_same_device,
                           expect_tensor, expect_unchanged)
 from grader.plugin import check

@@ -9,7 +9,7 @@ from torch import nn
 
 from grader import probes
 from grader.data import load_digits, split_indices
-from grader import probe_kit as kit  # the probes' `kit` in the worker
+from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 from grader.judge import expect, expect_close, expect_no_twin, expect_same_device, expect_tensor
 from grader.plugin import check
 

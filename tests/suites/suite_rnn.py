@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from grader import probes
-from grader import probe_kit as kit  # the probes' `kit` in the worker
+from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 from grader.judge import expect, expect_close, expect_no_twin, expect_same_device
 from grader.plugin import check
 

@@ -1,12 +1,16 @@
 """The worker: the only process that imports submitted code.
 
-Started by :mod:`grader.client` (inside the sandbox when there is one) as
-``python -m grader.worker --submission-dir D --topic T --results-fd N --nonce HEX``.
-Its trusted prelude sets resource limits before any submitted code runs, then:
+Most workers are children of the zygote (:mod:`grader.sandboxed.zygote`), which runs their
+trusted prelude and calls :func:`serve_forked`; the submission's files arrive as the first
+frame on the request pipe and are imported from memory. Where there is no zygote, a fresh
+worker is started (inside the sandbox when there is one) as
+``python -m grader.sandboxed.worker --submission-dir D --topic T --results-fd N --nonce HEX``
+and reads ``D/T.py``. Either way, resource limits are set before any submitted code runs, then:
 
-1. imports torch and reports ``booted``;
-2. imports ``D/T.py`` and reports ``imported`` / ``missing`` / ``import_failed``;
-3. answers probe requests read from stdin, one frame each, with ``result`` or ``raised``.
+1. the worker reports ``booted``;
+2. imports ``T.py`` and reports ``imported`` / ``missing`` / ``import_failed``;
+3. answers probe requests read from stdin, one frame each, with ``result`` or ``raised``
+   (and, shortly before a probe's deadline, a ``stalled`` note saying where the code is).
 
 Answers go to the dedicated results pipe (fd N), never to stdout, which submitted code
 shares. Everything sent is plain data (see :func:`grader.probe_kit.to_plain`).
@@ -16,7 +20,10 @@ from __future__ import annotations
 
 import argparse
 import builtins
+import importlib.abc
+import importlib.machinery
 import importlib.util
+import linecache
 import math
 import os
 import resource
@@ -132,11 +139,48 @@ def _qualname(frame: Any, submission_dir: str) -> str:
     return ""
 
 
+SUBMISSION_DIR = "/submission"     # where a forked child's in-memory files appear to live
+
+
+class SourceFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Imports the submission's modules from source text: no file of it exists in the sandbox."""
+
+    def __init__(self, directory: str, sources: dict[str, bytes]) -> None:
+        self.directory = directory
+        self.sources = sources
+
+    def filename(self, name: str) -> str:
+        return f"{self.directory}/{name}.py"
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+        if path is None and f"{fullname}.py" in self.sources:
+            return importlib.util.spec_from_loader(fullname, self, origin=self.filename(fullname))
+        return None
+
+    def create_module(self, spec: Any) -> None:
+        return None
+
+    def exec_module(self, module: ModuleType) -> None:
+        filename = self.filename(module.__name__)
+        source = self.sources[f"{module.__name__}.py"]
+        lines = source.decode("utf-8", errors="replace").splitlines(keepends=True)
+        linecache.cache[filename] = (len(source), None, lines, filename)   # for tracebacks
+        module.__file__ = filename
+        exec(compile(source, filename, "exec", dont_inherit=True), module.__dict__)
+
+    def install(self) -> None:
+        """Before the path finder, as the submission's folder was first on ``sys.path``."""
+        finders = [type(f) for f in sys.meta_path]
+        where = finders.index(importlib.machinery.PathFinder) if importlib.machinery.PathFinder in finders else 0
+        sys.meta_path.insert(where, self)
+
+
 class Worker:
-    def __init__(self, args: argparse.Namespace) -> None:
-        from grader import channel  # imports torch
+    def __init__(self, args: argparse.Namespace, sources: dict[str, bytes] | None = None) -> None:
+        from grader.sandboxed import channel  # imports torch
         self.channel = channel
         self.args = args
+        self.sources = sources
         self.nonce = bytes.fromhex(args.nonce)
         self.module: ModuleType | None = None
         self.probes: dict[tuple[str, str], Any] = {}
@@ -145,7 +189,7 @@ class Worker:
         self.watchdog = Watchdog(self)
 
     def send(self, message: dict[str, Any]) -> None:
-        from grader.probe_kit import to_plain
+        from grader.sandboxed.probe_kit import to_plain
         try:
             payload = self.channel.encode(to_plain(message))
         except Exception as exc:  # an unpicklable oddity slipped through
@@ -174,11 +218,16 @@ class Worker:
 
     def import_submission(self) -> None:
         path = Path(self.args.submission_dir) / f"{self.args.topic}.py"
-        if not path.is_file():
+        if self.sources is not None:
+            finder = SourceFinder(self.args.submission_dir, self.sources)
+            exists, spec = path.name in self.sources, finder.find_spec(self.args.topic)
+            finder.install()
+        else:
+            exists, spec = path.is_file(), importlib.util.spec_from_file_location(self.args.topic, path)
+            sys.path.insert(0, self.args.submission_dir)
+        if not exists:
             self.send({"event": "missing", "file": path.name})
             return
-        sys.path.insert(0, self.args.submission_dir)
-        spec = importlib.util.spec_from_file_location(self.args.topic, path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[self.args.topic] = module
         try:
@@ -194,7 +243,7 @@ class Worker:
         key = (name, source)
         if key not in self.probes:
             import torch
-            from grader import probe_kit
+            from grader.sandboxed import probe_kit
             namespace = {"__builtins__": builtins, "__name__": "probe", "torch": torch,
                          "nn": torch.nn, "F": torch.nn.functional, "math": math, "kit": probe_kit}
             exec(compile(source, f"<probe {name}>", "exec"), namespace)
@@ -224,8 +273,24 @@ class Worker:
             self.send({"event": "result", "value": value})
 
 
+def serve_forked(topic: str, nonce: bytes, results_fd: int) -> None:
+    """A zygote's child, after its trusted prelude: read the files, import, serve."""
+    from grader.sandboxed import channel
+    first = channel.decode(channel.read_frame(0, nonce))
+    files = first.get("files") if isinstance(first, dict) else None
+    if not isinstance(files, dict):
+        return
+    args = argparse.Namespace(submission_dir=SUBMISSION_DIR, topic=topic, nonce=nonce.hex(),
+                              results_fd=results_fd)
+    worker = Worker(args, {str(k): bytes(v) for k, v in files.items()})
+    worker.send({"event": "booted"})
+    worker.import_submission()
+    if worker.module is not None:
+        worker.serve()
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m grader.worker")
+    parser = argparse.ArgumentParser(prog="python -m grader.sandboxed.worker")
     parser.add_argument("--submission-dir", required=True)
     parser.add_argument("--topic", required=True)
     parser.add_argument("--results-fd", type=int, required=True)

@@ -1,0 +1,115 @@
+"""Trusted grading processes forked from one preloaded parent, one task at a time each.
+
+``grade PATH`` and ``grade batch`` both cut their work into (submission, topic) tasks and
+hand them to a :class:`GraderPool`: ``jobs`` processes forked from the ``grade`` process
+after it imported torch and pytest (and before it ran any torch op, so forking is safe),
+each running one task's suite with pytest at a time. Nothing is imported twice, and each
+core is kept busy. Tasks and results cross between trusted processes only (pickle over
+pipes); submitted code runs in the sandboxed workers that the suites' sessions start.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import traceback
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any, Callable, Iterable
+
+
+@dataclass
+class _Grader:
+    pid: int
+    tasks: Connection
+    results: Connection
+    busy: Any = None        # the task in flight
+
+
+class GraderCrashed(RuntimeError):
+    """A grading process died mid-task (a torchgrade bug, or it was killed)."""
+
+
+def _serve(tasks: Connection, results: Connection, work: Callable[[Any], Any]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)     # the parent decides when to stop
+    while True:
+        try:
+            task = tasks.recv()
+        except EOFError:
+            return
+        try:
+            results.send(("ok", work(task)))
+        except BaseException:          # report, and keep serving
+            results.send(("crash", traceback.format_exc()[-3000:]))
+
+
+class GraderPool:
+    """``jobs`` forked processes that each call ``work(task)`` for one task at a time."""
+
+    def __init__(self, jobs: int, work: Callable[[Any], Any]) -> None:
+        self.work = work
+        self.graders = [self._fork() for _ in range(max(1, jobs))]
+
+    def _fork(self) -> _Grader:
+        task_read, task_write = os.pipe()
+        result_read, result_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                os.close(task_write)
+                os.close(result_read)
+                _serve(Connection(task_read), Connection(result_write), self.work)
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(task_read)
+        os.close(result_write)
+        return _Grader(pid, Connection(task_write), Connection(result_read))
+
+    def run(self, tasks: Iterable[Any], on_result: Callable[[Any, Any], None],
+            on_start: Callable[[Any], Any] = lambda task: task) -> None:
+        """Run every task; ``on_start(task)`` may complete it just before it is sent (a
+        deadline, say); ``on_result(task, result)`` gets a result or a :class:`GraderCrashed`."""
+        queue = list(tasks)
+        queue.reverse()
+        while queue or any(g.busy is not None for g in self.graders):
+            for grader in self.graders:
+                if grader.busy is None and queue:
+                    grader.busy = on_start(queue.pop())
+                    grader.tasks.send(grader.busy)
+            ready = wait([g.results for g in self.graders if g.busy is not None])
+            for grader in [g for g in self.graders if g.results in ready]:
+                task, grader.busy = grader.busy, None
+                try:
+                    kind, value = grader.results.recv()
+                except EOFError:
+                    kind, value = "crash", "the grading process died"
+                    self._replace(grader)
+                on_result(task, value if kind == "ok" else GraderCrashed(value))
+
+    def _replace(self, grader: _Grader) -> None:
+        self._end(grader)
+        self.graders[self.graders.index(grader)] = self._fork()
+
+    @staticmethod
+    def _end(grader: _Grader) -> None:
+        for connection in (grader.tasks, grader.results):
+            connection.close()
+        try:
+            os.kill(grader.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(grader.pid, 0)
+
+    def close(self) -> None:
+        for grader in self.graders:
+            self._end(grader)
+        self.graders = []
+
+    def __enter__(self) -> "GraderPool":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,192 @@
+"""The zygote: a sandboxed, torch-preloaded fork server (one per grading run).
+
+Started by :mod:`grader.workers` inside bubblewrap as
+``python -m grader.sandboxed.zygote --control-fd N``. It imports torch, runs one
+single-threaded warm-up of what probes use, makes itself non-dumpable (so no process of
+its uid can ptrace it or open its ``/proc/<pid>/mem``), checks that it has exactly one
+thread (forking a multi-threaded process can deadlock the child), says ``ready`` and then
+serves the trusted side on the control socket (``SOCK_SEQPACKET``):
+
+- ``{"op": "spawn", "id", "topic", "nonce", "limits"}`` with three file descriptors
+  (the child's request pipe, its results pipe, a status pipe): fork one child; write
+  ``S<pid>`` to the status pipe now and ``X<wait status>`` when the child has ended;
+- ``{"op": "kill", "id"}``: SIGKILL that child (it cannot fork, so that is everything).
+
+A child whose status pipe the trusted side closed (its grading process died) is killed too.
+
+The zygote never runs submitted code. Each child runs the trusted prelude below before
+any: it closes every descriptor but its two pipes, resets signal handling, sets its
+resource limits and installs :func:`grader.sandboxed.seccomp.child_program`; only then
+does :mod:`grader.sandboxed.worker` import the submission, from source text sent on the
+request pipe (nothing of it is ever written to disk). The zygote's filesystem is read-only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import json
+import os
+import select
+import signal
+import socket
+import struct
+import sys
+import tempfile
+from typing import Any
+
+STATUS = struct.Struct("!ci")      # b"S", pid  |  b"X", wait status
+PR_SET_DUMPABLE = 4
+
+
+def warm_up() -> None:
+    """Pay once, here, the first-use costs every fresh worker used to pay on its first probe."""
+    import torch
+    import torch.nn.functional as F
+    from torch import nn
+
+    from grader.sandboxed import channel, probe_kit
+
+    torch.manual_seed(0)
+    x = torch.randn(4, 1, 8, 8)
+    model = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.BatchNorm2d(2), nn.ReLU(),
+                          nn.MaxPool2d(2), nn.AvgPool2d(1), nn.Flatten(), nn.Dropout(0.1),
+                          nn.Linear(32, 3))
+    for optimizer in (torch.optim.Adam(model.parameters()), torch.optim.SGD(model.parameters(), 0.1)):
+        loss = F.cross_entropy(model(x), torch.tensor([0, 1, 2, 0]))
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    model.eval()
+    rnn, gru, embedding = nn.RNN(3, 4, 2, batch_first=True), nn.GRUCell(3, 4), nn.Embedding(5, 3)
+    rnn(embedding(torch.tensor([[0, 1, 2]])))[0].sum().backward()
+    gru(torch.randn(2, 3)).sum().backward()
+    y = torch.randn(5, 3, dtype=torch.float64, requires_grad=True)
+    (torch.softmax(y, 1).log().sum() + F.mse_loss(y, y.detach() + 1) + F.huber_loss(y, y * 2)).backward()
+    probe_kit.ops_used(lambda: F.log_softmax(y, 1))
+    probe_kit.count_ops(lambda: y.sum(1))
+    probe_kit.device_trace(lambda: y.detach().to("meta") @ y.detach().T.to("meta"))
+    channel.decode(channel.encode(probe_kit.to_plain({"value": y, "shape": y.shape})))
+
+
+def thread_count() -> int:
+    return len(os.listdir("/proc/self/task"))
+
+
+def child(control: socket.socket, request_fd: int, results_fd: int, order: dict[str, Any]) -> None:
+    """The trusted prelude of one child; never returns."""
+    try:
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        control.close()
+        os.dup2(request_fd, 0)
+        os.dup2(results_fd, 3)
+        os.closerange(4, os.sysconf("SC_OPEN_MAX"))
+        from grader.sandboxed import seccomp, worker
+        limits = order["limits"]
+        worker.apply_limits(limits["memory_mb"], limits["cpu_seconds"], limits["file_size_mb"],
+                            limits["threads"])
+        if seccomp.supported():
+            seccomp.install(seccomp.child_program(os.getpid()))
+        worker.serve_forked(order["topic"], bytes.fromhex(order["nonce"]), results_fd=3)
+    finally:
+        os._exit(70)
+
+
+class Zygote:
+    def __init__(self, control: socket.socket) -> None:
+        self.control = control
+        self.children: dict[str, tuple[int, int]] = {}   # id -> (pid, status fd)
+        self.wake_read, wake_write = os.pipe()
+        os.set_blocking(wake_write, False)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+        signal.set_wakeup_fd(wake_write)
+
+    def serve(self) -> None:
+        """Orders, reaping, and one rule: a child whose trusted owner closed its status
+        pipe (the owner died or gave up on it) is killed."""
+        while True:
+            poller = select.poll()
+            poller.register(self.control, select.POLLIN)
+            poller.register(self.wake_read, select.POLLIN)
+            owners = {status_fd: pid for pid, status_fd in self.children.values()}
+            for status_fd in owners:
+                poller.register(status_fd, 0)          # errors only: the reader is gone
+            events = dict(poller.poll())
+            if self.wake_read in events:
+                os.read(self.wake_read, 4096)
+            for status_fd, pid in owners.items():
+                if events.get(status_fd, 0) & (select.POLLERR | select.POLLHUP):
+                    os.kill(pid, signal.SIGKILL)
+            self.reap()
+            if events.get(self.control.fileno(), 0) and not self.handle():
+                break
+        for pid, _ in self.children.values():
+            os.kill(pid, signal.SIGKILL)
+
+    def handle(self) -> bool:
+        """One order from the trusted side; False when every trusted end has closed."""
+        data, fds, _, _ = socket.recv_fds(self.control, 1 << 16, 3)
+        if not data:
+            return False
+        order = json.loads(data)
+        if order.get("op") == "spawn" and len(fds) == 3 and order.get("id") not in self.children:
+            self.spawn(order, *fds)
+        else:
+            for fd in fds:
+                os.close(fd)
+            entry = self.children.get(order.get("id"))
+            if order.get("op") == "kill" and entry is not None:
+                os.kill(entry[0], signal.SIGKILL)
+        return True
+
+    def spawn(self, order: dict[str, Any], request_fd: int, results_fd: int, status_fd: int) -> None:
+        pid = os.fork()
+        if pid == 0:
+            os.close(status_fd)
+            child(self.control, request_fd, results_fd, order)
+        os.close(request_fd)
+        os.close(results_fd)
+        self.children[order["id"]] = (pid, status_fd)
+        os.write(status_fd, STATUS.pack(b"S", pid))
+
+    def reap(self) -> None:
+        while self.children:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            for key, (child_pid, status_fd) in list(self.children.items()):
+                if child_pid == pid:
+                    del self.children[key]
+                    try:
+                        os.write(status_fd, STATUS.pack(b"X", status))
+                    except OSError:       # the trusted side stopped listening
+                        pass
+                    os.close(status_fd)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m grader.sandboxed.zygote")
+    parser.add_argument("--control-fd", type=int, required=True)
+    args = parser.parse_args(argv)
+    control = socket.socket(fileno=args.control_fd)
+    tempfile.tempdir = "/tmp"   # read-only here: torch asks for the path, and nothing may write there
+    os.environ["TORCHINDUCTOR_CACHE_DIR"] = "/tmp"      # exists, so torch._dynamo creates nothing
+    import torch
+    torch.set_num_threads(1)
+    ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, ctypes.c_ulong(0), ctypes.c_ulong(0),
+                            ctypes.c_ulong(0), ctypes.c_ulong(0))
+    warm_up()
+    threads = thread_count()
+    if threads != 1:
+        control.send(json.dumps({"ready": False, "why": f"{threads} threads after warm-up"}).encode())
+        sys.exit(1)
+    control.send(json.dumps({"ready": True}).encode())
+    Zygote(control).serve()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,226 @@
+"""The zygote's seal: each test is a submission that attacks it and must affect only itself.
+
+Threat model (docs/architecture.md): children of one zygote share its uid, its pid
+namespace and its filesystem view. Nothing a child does may reach the zygote or another
+child: no signals, no ptrace or /proc/<pid>/mem, no files, no state left for the next child.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import textwrap
+import time
+
+import pytest
+import torch
+
+from grader import workers
+from grader.client import SubmissionError, TopicSession
+from grader.sandbox import sandbox_status
+from grader.staging import stage
+
+pytestmark = pytest.mark.skipif(workers.fork_server(False) is None,
+                                reason="the zygote cannot run here")
+
+ATTACKS = """
+import ctypes, errno, fcntl, os, signal
+
+libc = ctypes.CDLL(None, use_errno=True)
+
+def refused(action):
+    try:
+        result = action()
+    except OSError as exc:
+        return exc.errno in (errno.EPERM, errno.EACCES, errno.EROFS, errno.ENOENT)
+    return result is not None and result < 0 and ctypes.get_errno() in (errno.EPERM, errno.EACCES)
+
+def attack(x, pid):
+    zygote = os.getppid()
+    results = {}
+    for name, target in (("zygote", zygote), ("sibling", pid)):
+        if target is None:
+            continue
+        results[name] = {
+            "kill": refused(lambda: os.kill(target, signal.SIGKILL)),
+            "ptrace": refused(lambda: libc.ptrace(16, target, 0, 0)),
+            "mem": refused(lambda: open(f"/proc/{target}/mem", "rb").read(1)),
+            "environ": refused(lambda: open(f"/proc/{target}/environ", "rb").read(1)),
+            "fd": refused(lambda: open(f"/proc/{target}/fd/0", "rb").read(1)),
+            "setown": refused(lambda: fcntl.fcntl(0, fcntl.F_SETOWN, target)),
+            "pidfd": refused(lambda: libc.syscall(434, target, 0)),
+        }
+    results["kill_all"] = refused(lambda: os.kill(-1, signal.SIGKILL))
+    results["kill_group"] = refused(lambda: os.kill(0, signal.SIGKILL))
+    results["vm_write"] = refused(lambda: libc.syscall(311, zygote, 0, 0, 0, 0, 0))
+    results["unshare"] = refused(lambda: libc.unshare(0x10000000))
+    results["shmget"] = refused(lambda: libc.shmget(0, 4096, 0o1666))
+    return results
+
+def my_pid(x):
+    return os.getpid()
+
+def wait(x):
+    import time
+    time.sleep(3600)
+"""
+
+POLLUTER = """
+import os, signal, sys, threading, time, torch
+
+class Forge(torch.overrides.TorchFunctionMode):
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        return func(*args, **(kwargs or {}))
+
+def pollute(x):
+    written = []
+    for path in ("/tmp/planted", "/dev/shm/planted", "/planted", "/submission/planted",
+                 os.path.expanduser("~/planted")):
+        try:
+            with open(path, "w") as f:
+                f.write("answers")
+            written.append(path)
+        except OSError:
+            pass
+    torch.set_default_dtype(torch.float64)
+    torch.set_default_device("meta")
+    torch.allclose = lambda *a, **k: True
+    torch.Tensor.__add__ = lambda self, other: self
+    torch.utils._python_dispatch.TorchDispatchMode().__enter__()
+    torch.set_grad_enabled(False)
+    torch.manual_seed(1234)
+    Forge().__enter__()
+    sys.modules["planted"] = sys
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    threading.Thread(target=time.sleep, args=(3600,)).start()
+    return written
+"""
+
+INSPECT = """
+import os, signal, sys, threading, torch
+
+def inspect(x):
+    return {
+        "dtype": str(torch.get_default_dtype()),
+        "device": str(torch.empty(1).device),
+        "patched": type(torch.allclose).__name__ != "builtin_function_or_method"
+                   or torch.equal(torch.ones(1) + torch.ones(1), torch.ones(1)),
+        "dispatch_modes": len(torch.utils._python_dispatch._get_current_dispatch_mode_stack()),
+        "submission_dir": sorted(os.listdir("/submission")),
+        "grad": torch.is_grad_enabled(),
+        "modes": torch._C._len_torch_function_stack(),
+        "planted": "planted" in sys.modules,
+        "sigterm": signal.getsignal(signal.SIGTERM) == signal.SIG_DFL,
+        "threads": threading.active_count(),
+        "files": sorted(os.listdir("/tmp")) + sorted(os.listdir("/dev/shm")),
+        "random": torch.rand(3),
+    }
+"""
+
+
+def probe_call(mod, name, *args):
+    return getattr(mod, name)(None, *args)
+
+
+@pytest.fixture
+def session_of(tmp_path):
+    opened = []
+
+    def make(source: str, student: str, timeout: float = 10.0) -> TopicSession:
+        folder = tmp_path / student
+        folder.mkdir()
+        (folder / "losses.py").write_text(textwrap.dedent(source))
+        staged = stage(folder)
+        session = TopicSession(str(staged), "losses", timeout=timeout)
+        opened.append((session, staged))
+        return session
+
+    yield make
+    for session, staged in opened:
+        session.close()
+        shutil.rmtree(staged, ignore_errors=True)
+
+
+def test_children_are_forked_not_started(session_of):
+    session = session_of(INSPECT, "a")
+    session.run(probe_call, "inspect")
+    assert isinstance(session.worker, workers.ForkedWorker)
+
+
+@pytest.mark.skipif(not sandbox_status()[0], reason="the seal needs the sandbox's unprivileged uid")
+def test_a_child_cannot_touch_the_zygote_or_a_sibling(session_of):
+    sibling = session_of(ATTACKS, "honest")
+    sibling_pid = sibling.run(probe_call, "my_pid")
+    attacker = session_of(ATTACKS, "attacker")
+    server = workers.fork_server(False)
+    zygote_before = server.process.pid
+    results = attacker.run(probe_call, "attack", sibling_pid)
+    assert all(results["zygote"].values()), results["zygote"]
+    assert all(results["sibling"].values()), results["sibling"]
+    assert all(v for k, v in results.items() if not isinstance(v, dict)), results
+    assert sibling.run(probe_call, "my_pid") == sibling_pid, "the sibling lives on"
+    assert workers.fork_server(False).process.pid == zygote_before, "the zygote lives on"
+
+
+def test_nothing_a_child_does_reaches_the_next_child(session_of):
+    polluter = session_of(POLLUTER, "polluter")
+    written = polluter.run(probe_call, "pollute")
+    polluter.close()
+    assert written == [] or not sandbox_status()[0], f"the sandbox let a child write {written}"
+    fresh = session_of(INSPECT, "next")
+    seen = fresh.run(probe_call, "inspect")
+    assert seen["dtype"] == "torch.float32" and seen["grad"] is True and seen["modes"] == 0
+    assert seen["device"] == "cpu" and not seen["patched"] and seen["dispatch_modes"] == 0
+    assert seen["submission_dir"] == [], "submissions never touch the disk the workers share"
+    assert not seen["planted"] and seen["sigterm"] and seen["files"] == []
+    assert seen["threads"] == 2, "the main thread and the worker's watchdog only"
+    torch.manual_seed(0)
+    assert torch.equal(seen["random"], torch.rand(3)), "every probe starts from seed 0"
+
+
+def test_a_dead_zygote_costs_the_check_in_flight_an_error_and_is_restarted(session_of):
+    session = session_of(ATTACKS, "a", timeout=30.0)
+    assert isinstance(session.run(probe_call, "my_pid"), int)
+    server = workers.fork_server(False)
+    killer = os.fork()
+    if killer == 0:                       # kills the zygote while the probe waits
+        time.sleep(1.0)
+        os.killpg(server.process.pid, signal.SIGKILL)
+        os._exit(0)
+    started = time.monotonic()
+    old_zygote = server.process.pid
+    with pytest.raises(SubmissionError, match="worker process"):
+        session.run(probe_call, "wait")
+    os.waitpid(killer, 0)
+    assert time.monotonic() - started < 10
+    assert isinstance(session.run(probe_call, "my_pid"), int)
+    assert workers.fork_server(False).process.pid != old_zygote
+
+
+def test_a_child_whose_grading_process_died_is_killed(session_of):
+    watcher = session_of(ATTACKS, "watcher")
+    watcher.run(probe_call, "my_pid")
+    orphaned = session_of(ATTACKS, "orphaned", timeout=600.0)
+    grader = os.fork()
+    if grader == 0:                       # a grading process that dies mid-probe
+        try:
+            orphaned.run(probe_call, "wait")
+        finally:
+            os._exit(0)
+    time.sleep(2.0)
+
+    def pids():
+        return watcher.run(probe_pids)
+    before = pids()
+    os.kill(grader, signal.SIGKILL)
+    os.waitpid(grader, 0)
+    deadline = time.monotonic() + 10
+    while len(pids()) >= len(before) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(pids()) == len(before) - 1, "the orphaned child is gone"
+
+
+def probe_pids(mod):
+    import os
+    return sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
