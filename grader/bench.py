@@ -12,7 +12,12 @@ times (default 3), each in a fresh ``grade`` process, and prints median, min and
   gradebook show that the class was graded right;
 - stub alone: ``grade <stub> --topic losses``, the fixed cost every submission pays
   (process start, sandboxed workers, suite) when none of its code does any work;
-- endless loop alone: one student whose ``huber`` never returns, i.e. probe timeouts.
+- endless loop alone: one student whose ``huber`` never returns, i.e. probe timeouts;
+- stubborn stall alone: ``huber`` stalls with every signal ignored, timers disarmed and the
+  interpreter's switch interval raised (the watchdog starved): it must still cost one timeout;
+- engine, measured in one process as a batch run meets it: the probe round trip (200 tiny
+  ``mse`` probes on a warm worker), the per-submission fixed cost (the stub, one topic) and the
+  same topic when its import fails (it must cost no more than the stub).
 
 Where the JSON report carries ``seconds`` (the grader's own clock), its ``wall`` is shown too.
 ``--only class`` runs the last three figures.
@@ -115,10 +120,68 @@ def bench_class(repeat: int) -> None:
         print(f"  {kind:<13}" + ", ".join(s if n == 1 else f"{s} ×{n}" for s, n in counts.items()))
 
 
+STUBBORN = """
+import signal, sys
+
+def huber(y_hat, y, delta=1.0):
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM, signal.SIGXCPU, signal.SIGVTALRM):
+        signal.signal(sig, signal.SIG_IGN)
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    sys.setswitchinterval(1e6)
+    while True:
+        pass
+"""
+
+
+def bench_stubborn(repeat: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-stubborn-") as tmp:
+        stubborn = Path(tmp) / f"{TOPIC}.py"
+        stubborn.write_text((REPO_ROOT / "solutions" / f"{TOPIC}.py").read_text() + STUBBORN)
+        times, reports = graded_reports(repeat, str(stubborn))
+        row("stubborn stall alone", times, score(reports[-1]) + own_clock(reports))
+
+
+def bench_engine(repeat: int) -> None:
+    """In-process figures: what one more probe, and one more submission, cost a warm engine."""
+    import torch
+
+    from grader import probes, runner, workers
+    from grader.client import TopicSession
+    from grader.staging import stage
+
+    workers.fork_server(False)
+    staged = stage(REPO_ROOT / "solutions")
+    session = TopicSession(str(staged), TOPIC, timeout=10.0)
+    try:
+        x, y = torch.randn(4, 3), torch.randn(4, 3)
+        session.run(probes.call, "mse", (x, y), {})
+        trips = []
+        for _ in range(200):
+            started = time.perf_counter()
+            session.run(probes.call, "mse", (x, y), {})
+            trips.append(1000 * (time.perf_counter() - started))
+        print(f"{'probe round trip (ms)':<30}{statistics.median(trips):>9.2f}{min(trips):>9.2f}"
+              f"{max(trips):>9.2f}  n=200 on a warm worker")
+    finally:
+        session.close()
+    with tempfile.TemporaryDirectory(prefix="bench-engine-") as tmp:
+        stub = REPO_ROOT / "exercises" / f"{TOPIC}.py"
+        broken = Path(tmp) / f"{TOPIC}.py"
+        broken.write_text(stub.read_text() + "\ndef broken(:\n")
+        for name, path in (("fixed cost: stub, in-process", stub), ("import fails, in-process", broken)):
+            runner.grade(path, jobs=1)
+            times = []
+            for _ in range(max(repeat, 5)):
+                started = time.perf_counter()
+                runner.grade(path, jobs=1)
+                times.append(time.perf_counter() - started)
+            row(name, times, f"one {TOPIC} submission on a warm engine")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m grader.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median, min, max)")
-    parser.add_argument("--only", choices=["solutions", "exercises", "class"])
+    parser.add_argument("--only", choices=["solutions", "exercises", "class", "engine"])
     args = parser.parse_args(argv)
     print(f"{'figure (seconds, n=' + str(args.repeat) + ')':<30}{'median':>9}{'min':>9}{'max':>9}  detail")
     for folder in ("solutions", "exercises"):
@@ -127,6 +190,9 @@ def main(argv: list[str] | None = None) -> None:
             row(f"grade {folder}/", times, score(reports[-1]) + own_clock(reports))
     if args.only in (None, "class"):
         bench_class(args.repeat)
+        bench_stubborn(args.repeat)
+    if args.only in (None, "engine"):
+        bench_engine(args.repeat)
 
 
 if __name__ == "__main__":

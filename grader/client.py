@@ -12,6 +12,7 @@ pytest plugin turns into a test status.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 import signal
@@ -63,6 +64,11 @@ def _exit_text(returncode: int | None) -> str:
         except ValueError:
             return f"was killed by signal {number}"
     return f"exited with status {returncode}"
+
+
+@functools.lru_cache(maxsize=512)
+def _source(probe: Callable[..., Any]) -> str:
+    return textwrap.dedent(inspect.getsource(probe))
 
 
 class TopicSession:
@@ -173,7 +179,7 @@ class TopicSession:
                 self._start()
             finally:
                 self.seconds["startup"] += time.monotonic() - started
-        source = textwrap.dedent(inspect.getsource(probe))
+        source = _source(probe)
         request = channel.encode({"name": probe.__name__, "source": source, "args": tuple(args),
                                   "kwargs": kwargs, "seed": seed, "timeout": wait,
                                   "blocked": sorted(self.stalls)})

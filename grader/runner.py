@@ -37,7 +37,7 @@ PYTEST_ENVIRONMENT = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTEST_DEBUG", "PYTES
 # a full gc.collect() at every session end (0.12 s with torch loaded), per grading task.
 QUIET_PLUGINS = ("-p", "no:unraisableexception", "-p", "no:threadexception", "-p", "no:faulthandler",
                  "-p", "no:logging", "-p", "no:doctest", "-p", "no:junitxml", "-p", "no:pastebin",
-                 "-p", "no:stepwise", "-p", "no:legacypath")
+                 "-p", "no:stepwise", "-p", "no:legacypath", "-p", "no:warnings")
 
 
 class UsageProblem(ValueError):

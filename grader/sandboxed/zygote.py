@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import gc
 import json
 import os
 import select
@@ -184,6 +185,7 @@ def main(argv: list[str] | None = None) -> None:
     if threads != 1:
         control.send(json.dumps({"ready": False, "why": f"{threads} threads after warm-up"}).encode())
         sys.exit(1)
+    gc.freeze()        # what is here now stays shared with the children: no copy-on-write by the gc
     control.send(json.dumps({"ready": True}).encode())
     Zygote(control).serve()
 
