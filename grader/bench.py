@@ -40,7 +40,7 @@ from grader.topics import REPO_ROOT
 NBGRADER_SECONDS = 175.0   # the class of 20 under nbgrader, measured once on this machine kind
 OTTER_SECONDS = 251.0      # the same under otter-grader
 ANCHOR_NOTE = "measured once on this machine kind (2 cores)"
-GRADE = [sys.executable, "-c", "from grader.cli import main; main()"]
+GRADE = [sys.executable, "-m", "grader"]
 WORKERS = 2
 
 

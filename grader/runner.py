@@ -73,6 +73,7 @@ class Task:
 class TopicOutcome:
     result: TopicResult
     seconds: dict[str, float] = field(default_factory=dict)
+    engine_problem: str = ""      # why workers started fresh instead of from the zygote
 
 
 def resolve_device(device: str) -> str:
@@ -156,7 +157,8 @@ def grade_topic(task: Task) -> TopicOutcome:
         code = pytest.main(args, plugins=[collector])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise SuiteCrash(f"pytest exited with {code!s}:\n{output.getvalue()[-3000:]}")
-    return TopicOutcome(TopicResult(task.topic, collector.results.get(task.topic, [])), collector.seconds)
+    return TopicOutcome(TopicResult(task.topic, collector.results.get(task.topic, [])), collector.seconds,
+                        workers.engine_problem())
 
 
 def prepare_engine(device: str) -> None:
@@ -204,6 +206,9 @@ def build_report(path: Path, outcomes: list[TopicOutcome], device: str, public_o
     if not usable:
         report.notes.append(f"submitted code ran WITHOUT a sandbox: {how}; "
                             "only resource limits and timeouts applied")
+    engine_problem = next((o.engine_problem for o in outcomes if o.engine_problem), "")
+    if engine_problem:
+        report.notes.append(f"each worker started a fresh Python (slower): {engine_problem}")
     skipped = sum(topic.count("skipped") for topic in report.topics)
     if skipped:
         report.notes.append(f"{skipped} checks skipped (CUDA checks need a GPU, or a device check "

@@ -23,7 +23,7 @@ def check_cells(topic: str, cells: list[str]) -> int:
     with tempfile.TemporaryDirectory() as folder:
         module = Path(folder) / f"{topic}.py"
         module.write_text(to_module(notebook))
-        done = subprocess.run([sys.executable, "-c", "from grader.cli import main; main()", str(module),
+        done = subprocess.run([sys.executable, "-m", "grader", str(module),
                                "--topic", topic, "--public-only"], capture_output=True, text=True)
     print(done.stdout or done.stderr)
     return done.returncode

@@ -282,7 +282,9 @@ def read_sources(staged_dir: str) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(Path(staged_dir).glob("*.py"))}
 
 
-def stop_all() -> None:
-    for server in _servers.values():
-        server.stop()
-    _servers.clear()
+def engine_problem() -> str:
+    """Why this process's workers start fresh (slowly) instead of from the zygote, if they do."""
+    if os.environ.get("TORCHGRADE_FRESH_WORKERS"):
+        return "TORCHGRADE_FRESH_WORKERS is set"
+    return next((server.problem for server in _servers.values() if server.problem), "")
+

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from pathlib import Path
 
 import pytest
 
+from grader.client import TopicSession
+from grader.staging import stage
 from helpers import grade_json
 
 
@@ -29,3 +33,24 @@ def make_submission(tmp_path):
             (folder / f"{topic}.py").write_text(source)
         return folder
     return make
+
+
+@pytest.fixture
+def session_for(tmp_path):
+    """``make(source, topic="losses", timeout=3.0)``: a TopicSession on a one-file submission,
+    each in its own folder (one student each); closed after the test."""
+    sessions = []
+
+    def make(source: str, topic: str = "losses", timeout: float = 3.0) -> TopicSession:
+        folder = tmp_path / f"student{len(sessions)}"
+        folder.mkdir()
+        (folder / f"{topic}.py").write_text(textwrap.dedent(source))
+        staged = stage(folder)
+        session = TopicSession(str(staged), topic, timeout=timeout)
+        sessions.append((session, staged))
+        return session
+
+    yield make
+    for session, staged in sessions:
+        session.close()
+        shutil.rmtree(staged, ignore_errors=True)

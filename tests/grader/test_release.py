@@ -17,14 +17,14 @@ from helpers import REPO
 @pytest.fixture(scope="module")
 def release(tmp_path_factory):
     out = tmp_path_factory.mktemp("release") / "course"
-    done = subprocess.run([sys.executable, "-c", "from grader.cli import main; main()", "release", str(out)],
+    done = subprocess.run([sys.executable, "-m", "grader", "release", str(out)],
                           cwd=REPO, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert done.returncode == 0, done.stderr
     return out
 
 
 def grade_in(release, path) -> tuple[int, dict]:
-    done = subprocess.run([sys.executable, "-c", "from grader.cli import main; main()", str(path),
+    done = subprocess.run([sys.executable, "-m", "grader", str(path),
                            "--format", "json"], cwd=release, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(release)})
     assert done.returncode in (0, 1), done.stderr

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import textwrap
 import time
 
 import pytest
@@ -47,25 +46,6 @@ def ignore_sigterm_then_hang(x):
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     time.sleep(3600)
 """
-
-
-@pytest.fixture
-def session_for(tmp_path):
-    sessions = []
-
-    def make(source: str, topic: str = "losses", timeout: float = 3.0) -> TopicSession:
-        folder = tmp_path / f"sub{len(sessions)}"
-        folder.mkdir()
-        (folder / f"{topic}.py").write_text(textwrap.dedent(source))
-        staged = stage(folder)
-        session = TopicSession(str(staged), topic, timeout=timeout)
-        sessions.append((session, staged))
-        return session
-
-    yield make
-    for session, staged in sessions:
-        session.close()
-        shutil.rmtree(staged, ignore_errors=True)
 
 
 def call(session: TopicSession, name: str):

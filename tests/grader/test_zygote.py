@@ -8,18 +8,15 @@ child: no signals, no ptrace or /proc/<pid>/mem, no files, no state left for the
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import textwrap
 import time
 
 import pytest
 import torch
 
 from grader import workers
-from grader.client import SubmissionError, TopicSession
+from grader.client import SubmissionError
 from grader.sandbox import sandbox_status
-from grader.staging import stage
 
 pytestmark = pytest.mark.skipif(workers.fork_server(False) is None,
                                 reason="the zygote cannot run here")
@@ -123,36 +120,17 @@ def probe_call(mod, name, *args):
     return getattr(mod, name)(None, *args)
 
 
-@pytest.fixture
-def session_of(tmp_path):
-    opened = []
-
-    def make(source: str, student: str, timeout: float = 10.0) -> TopicSession:
-        folder = tmp_path / student
-        folder.mkdir()
-        (folder / "losses.py").write_text(textwrap.dedent(source))
-        staged = stage(folder)
-        session = TopicSession(str(staged), "losses", timeout=timeout)
-        opened.append((session, staged))
-        return session
-
-    yield make
-    for session, staged in opened:
-        session.close()
-        shutil.rmtree(staged, ignore_errors=True)
-
-
-def test_children_are_forked_not_started(session_of):
-    session = session_of(INSPECT, "a")
+def test_children_are_forked_not_started(session_for):
+    session = session_for(INSPECT, timeout=10.0)
     session.run(probe_call, "inspect")
     assert isinstance(session.worker, workers.ForkedWorker)
 
 
 @pytest.mark.skipif(not sandbox_status()[0], reason="the seal needs the sandbox's unprivileged uid")
-def test_a_child_cannot_touch_the_zygote_or_a_sibling(session_of):
-    sibling = session_of(ATTACKS, "honest")
+def test_a_child_cannot_touch_the_zygote_or_a_sibling(session_for):
+    sibling = session_for(ATTACKS, timeout=10.0)
     sibling_pid = sibling.run(probe_call, "my_pid")
-    attacker = session_of(ATTACKS, "attacker")
+    attacker = session_for(ATTACKS, timeout=10.0)
     server = workers.fork_server(False)
     zygote_before = server.process.pid
     results = attacker.run(probe_call, "attack", sibling_pid)
@@ -163,12 +141,12 @@ def test_a_child_cannot_touch_the_zygote_or_a_sibling(session_of):
     assert workers.fork_server(False).process.pid == zygote_before, "the zygote lives on"
 
 
-def test_nothing_a_child_does_reaches_the_next_child(session_of):
-    polluter = session_of(POLLUTER, "polluter")
+def test_nothing_a_child_does_reaches_the_next_child(session_for):
+    polluter = session_for(POLLUTER, timeout=10.0)
     written = polluter.run(probe_call, "pollute")
     polluter.close()
     assert written == [] or not sandbox_status()[0], f"the sandbox let a child write {written}"
-    fresh = session_of(INSPECT, "next")
+    fresh = session_for(INSPECT, timeout=10.0)
     seen = fresh.run(probe_call, "inspect")
     assert seen["dtype"] == "torch.float32" and seen["grad"] is True and seen["modes"] == 0
     assert seen["device"] == "cpu" and not seen["patched"] and seen["dispatch_modes"] == 0
@@ -179,8 +157,8 @@ def test_nothing_a_child_does_reaches_the_next_child(session_of):
     assert torch.equal(seen["random"], torch.rand(3)), "every probe starts from seed 0"
 
 
-def test_a_dead_zygote_costs_the_check_in_flight_an_error_and_is_restarted(session_of):
-    session = session_of(ATTACKS, "a", timeout=30.0)
+def test_a_dead_zygote_costs_the_check_in_flight_an_error_and_is_restarted(session_for):
+    session = session_for(ATTACKS, timeout=30.0)
     assert isinstance(session.run(probe_call, "my_pid"), int)
     server = workers.fork_server(False)
     killer = os.fork()
@@ -198,10 +176,10 @@ def test_a_dead_zygote_costs_the_check_in_flight_an_error_and_is_restarted(sessi
     assert workers.fork_server(False).process.pid != old_zygote
 
 
-def test_a_child_whose_grading_process_died_is_killed(session_of):
-    watcher = session_of(ATTACKS, "watcher")
+def test_a_child_whose_grading_process_died_is_killed(session_for):
+    watcher = session_for(ATTACKS, timeout=10.0)
     watcher.run(probe_call, "my_pid")
-    orphaned = session_of(ATTACKS, "orphaned", timeout=600.0)
+    orphaned = session_for(ATTACKS, timeout=600.0)
     grader = os.fork()
     if grader == 0:                       # a grading process that dies mid-probe
         try:
