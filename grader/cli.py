@@ -1,7 +1,8 @@
 """The ``grade`` command: a thin Click layer over :mod:`grader.runner`.
 
 ``grade PATH`` grades one submission (the default command, ``grade check PATH`` in full).
-Exit status: 0 full score, 1 graded but not full, 2 unusable input (DESIGN.md).
+Exit status: 0 full score, 1 graded but not full, 2 unusable input, 3 an internal error of a
+suite (docs/architecture.md, "Contract for machines").
 """
 
 from __future__ import annotations
@@ -89,15 +90,14 @@ def batch_command(submissions: Path, out: Path, workers: int | None, timeout: fl
                   budget: float, topics: tuple[str, ...], allow_no_sandbox: bool) -> None:
     """Grade every entry of SUBMISSIONS (folders, .zip, topic .py files) into a gradebook."""
     from grader.sandbox import sandbox_status
-    from grader.topics import TOPICS
+    from grader.topics import unknown_topic
 
     if not submissions.is_dir():
         _usage_exit(f"no such folder: {submissions}")
     if out.resolve() == submissions.resolve() or out.resolve().is_relative_to(submissions.resolve()):
         _usage_exit("--out must not lie inside the submissions folder")
-    unknown = [t for t in topics if t not in TOPICS]
-    if unknown:
-        _usage_exit(f"unknown topic {unknown[0]!r}; topics: {', '.join(TOPICS)}")
+    if unknown_topic(topics):
+        _usage_exit(unknown_topic(topics))
     usable, how = sandbox_status()
     if not usable and not allow_no_sandbox:
         _usage_exit(f"no sandbox ({how}); pass --allow-no-sandbox to grade unconfined")
@@ -138,11 +138,10 @@ def batch_command(submissions: Path, out: Path, workers: int | None, timeout: fl
 def notebooks_command(out: Path, topics: tuple[str, ...]) -> None:
     """Write one hand-out notebook per topic into OUT, made from the stubs in exercises/."""
     from grader.handouts import write_handouts
-    from grader.topics import REPO_ROOT, TOPICS
+    from grader.topics import REPO_ROOT, TOPICS, unknown_topic
 
-    unknown = [t for t in topics if t not in TOPICS]
-    if unknown:
-        _usage_exit(f"unknown topic {unknown[0]!r}; topics: {', '.join(TOPICS)}")
+    if unknown_topic(topics):
+        _usage_exit(unknown_topic(topics))
     written = write_handouts(REPO_ROOT / "exercises", out, list(topics) or list(TOPICS))
     for path in written:
         click.echo(str(path))

@@ -25,7 +25,7 @@ from grader.release import RELEASE_MARKER
 from grader.sandbox import sandbox_status
 from grader.scoring import Report, TopicResult
 from grader.staging import StagingError, topic_files, topic_of_file
-from grader.topics import TOPICS, available_topics, suite_path, suites_dir
+from grader.topics import TOPICS, available_topics, suite_path, suites_dir, unknown_topic
 
 DEFAULT_TIMEOUT = defaults.PROBE_TIMEOUT
 # Environment variables through which pytest would take options or plugins from whoever runs
@@ -84,16 +84,11 @@ def resolve_device(device: str) -> str:
     return "cuda" if device == "cuda" or (device == "auto" and has_cuda) else "cpu"
 
 
-def check_topics(topics: tuple[str, ...]) -> None:
-    for topic in topics:
-        if topic not in TOPICS:
-            raise UsageProblem(f"unknown topic {topic!r}; topics: {', '.join(TOPICS)}")
-
-
 def select_topics(path: Path, topics: tuple[str, ...] = ()) -> tuple[list[str], str | None, str]:
     """(topics to grade, topic of a single-file submission, how that topic was chosen)
     or :class:`UsageProblem`."""
-    check_topics(topics)
+    if unknown_topic(topics):
+        raise UsageProblem(unknown_topic(topics))
     if not path.exists():
         raise UsageProblem(f"no such file or folder: {path}")
     if path.is_dir():

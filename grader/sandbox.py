@@ -1,12 +1,13 @@
-"""How a worker process is launched: bubblewrap when it works, plain rlimits otherwise.
+"""How sandboxed processes are launched: bubblewrap when it works, plain rlimits otherwise.
 
-The sandbox (see DESIGN.md and SANDBOX_FACTS.md) binds a whitelist read-only — ``/usr``,
-``/etc``, the Python prefixes, the grader package, the datasets and the one staged
-submission — and nothing else: no ``solutions/``, no ``tests/``, no ``.git``, no
-classmates. No network, private ``/tmp``, its own pid namespace, dies with its parent.
-As root it drops to uid 65534 with no capabilities (``setpriv``), because root inside
-bwrap can unmount and remount; a seccomp filter refuses ``fork`` (RLIMIT_NPROC does not
-bind root). Resource limits are set by the worker's trusted prelude before any submitted
+The sandbox (docs/architecture.md, "The sandbox and the threat model") binds a whitelist
+read-only — ``/usr``, ``/etc``, the Python prefixes, the grader package, the datasets and,
+for a fresh worker, the one staged submission — and nothing else: no ``solutions/``, no
+``tests/``, no ``.git``, no classmates. No network, its own pid namespace, dies with its
+parent. As root it drops to uid 65534 with no capabilities (``setpriv``), because root
+inside bwrap can unmount and remount. A fresh worker gets a private ``/tmp`` and a no-fork
+seccomp filter from bwrap; the zygote's view is read-only everywhere (its children share
+it) and each child installs its own filter. Resource limits are set before any submitted
 code runs; an unprivileged process cannot raise them back.
 """
 

@@ -67,7 +67,7 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        """0 full score, 1 graded but not full (the contract in DESIGN.md)."""
+        """0 full score, 1 graded but not full (docs/architecture.md, "Contract for machines")."""
         return 0 if self.max_score > 0 and self.score == self.max_score else 1
 
     def to_json(self) -> dict:

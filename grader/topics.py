@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 TOPICS: tuple[str, ...] = (
@@ -24,3 +25,9 @@ def suite_path(topic: str) -> Path:
 def available_topics() -> list[str]:
     """Topics that have a suite, in teaching order."""
     return [t for t in TOPICS if suite_path(t).is_file()]
+
+
+def unknown_topic(topics: Iterable[str]) -> str:
+    """The message for the first name that is not a topic; empty when all are."""
+    unknown = [t for t in topics if t not in TOPICS]
+    return f"unknown topic {unknown[0]!r}; topics: {', '.join(TOPICS)}" if unknown else ""

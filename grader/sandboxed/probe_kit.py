@@ -137,9 +137,11 @@ def to_plain(value: Any, depth: int = 0) -> Any:
         if type(plain) is not torch.Tensor:
             plain = plain.as_subclass(torch.Tensor)
         return plain
-    if value is None or isinstance(value, (bool, int, float, complex, str, bytes,
-                                           torch.Size, torch.dtype, torch.device)):
+    if value is None or isinstance(value, (torch.Size, torch.dtype, torch.device)):
         return value
+    for plain_type in (bool, int, float, complex, str, bytes):   # np.float64, IntEnum… to the base type
+        if isinstance(value, plain_type):
+            return plain_type(value)
     if isinstance(value, (list, tuple)):
         items = [to_plain(v, depth + 1) for v in value]
         return items if isinstance(value, list) else tuple(items)
@@ -148,5 +150,8 @@ def to_plain(value: Any, depth: int = 0) -> Any:
                 for k, v in value.items()}
     module = type(value).__module__
     if module == "numpy" or module.startswith("numpy."):
-        return to_plain(torch.as_tensor(value), depth + 1)
+        try:
+            return to_plain(torch.as_tensor(value), depth + 1)
+        except (TypeError, RuntimeError):     # object or string arrays: torch cannot hold them
+            return f"<not plain data: numpy {getattr(value, 'dtype', type(value).__name__)}>"
     return f"<not plain data: {type(value).__name__}>"

@@ -261,7 +261,7 @@ class Worker:
             for qualname in request.get("blocked", ()):
                 self.block(qualname)
             torch.manual_seed(request.get("seed", 0))
-            self.watchdog.arm(request.get("timeout", 20.0))
+            self.watchdog.arm(float(request["timeout"]))
             try:
                 value = probe(self.module, *request["args"], **request["kwargs"])
             except BaseException as exc:
@@ -295,10 +295,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--topic", required=True)
     parser.add_argument("--results-fd", type=int, required=True)
     parser.add_argument("--nonce", required=True)
-    parser.add_argument("--memory-mb", type=int, default=4096)
-    parser.add_argument("--cpu-seconds", type=int, default=900)
-    parser.add_argument("--file-size-mb", type=int, default=64)
-    parser.add_argument("--threads", type=int, default=512)
+    for limit in ("--memory-mb", "--cpu-seconds", "--file-size-mb", "--threads"):
+        parser.add_argument(limit, type=int, required=True)    # grader.sandbox.Limits.as_args
     args = parser.parse_args(argv)
     apply_limits(args.memory_mb, args.cpu_seconds, args.file_size_mb, args.threads)
 

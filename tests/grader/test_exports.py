@@ -1,0 +1,231 @@
+"""Unit tests for grader/exports.py: the views written from gradebook rows.
+
+Rows are built by hand with small reports shaped like ``Report.to_json()``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from grader.exports import (export_all, feedback_markdown, gradescope_results, safe_name, write_csv,
+                            write_json)
+from grader.gradebook import Row
+
+
+def check(test_id: str, status: str, points: float = 1, max_points: float = 1, message: str = "",
+          visibility: str = "hidden", kind: str = "shape") -> dict:
+    return {"id": test_id, "kind": kind, "status": status, "points": points, "max_points": max_points,
+            "message": message, "visibility": visibility}
+
+
+def topic(name: str, *tests: dict) -> dict:
+    return {"name": name, "score": sum(t["points"] for t in tests),
+            "max_score": sum(t["max_points"] for t in tests), "tests": list(tests)}
+
+
+def graded(student: str, *topics: dict) -> Row:
+    score, max_score = sum(t["score"] for t in topics), sum(t["max_score"] for t in topics)
+    report = {"score": score, "max_score": max_score, "topics": list(topics), "sandbox": "bubblewrap",
+              "device": "cpu", "notes": [], "seconds": {"wall": 2.0}}
+    return Row(student, "hash-" + student, "v1", "graded", "", score, max_score, report)
+
+
+def alice() -> Row:
+    # topics deliberately out of teaching order: columns must follow TOPICS
+    return graded("alice",
+                  topic("losses",
+                        check("mse", "passed", 2, 2, visibility="public"),
+                        check("kl_div", "failed", 0, 1, "kl_div(p, q): expected inf at [1], got 3.\n  hint: q = 0",
+                              visibility="public"),
+                        check("huber", "failed", 0, 1, "kl_div(p, q): expected inf at [1], got 3.\n  hint: q = 0",
+                              visibility="public"),
+                        check("secret_grad", "failed", 0, 1, "SECRET hidden message one"),
+                        check("secret_stub", "not_started", 0, 1, "not started: SECRET two"),
+                        check("secret_slow", "timeout", 0, 1, "SECRET three"),
+                        check("secret_more", "failed", 0, 1, "SECRET four"),
+                        check("secret_gpu", "skipped", 0, 0, "no GPU", kind="device"),
+                        check("secret_ok", "passed", 1, 1, "")),
+                  topic("tensors", check("matmul", "passed", 1.5, 1.5, visibility="public")))
+
+
+def bob() -> Row:
+    return graded("bob", topic("tensors", check("matmul", "passed", 1, 1.5, visibility="public")),
+                  topic("rnn", check("gru", "passed", 1, 1)))
+
+
+def rejected() -> Row:
+    return Row("carol", "", "v1", "rejected", "no .py file or notebook in the submission", 0, 0, {})
+
+
+def crashed() -> Row:
+    return Row("dave", "hash-dave", "v1", "crashed", "the grading process died", 0, 0, {})
+
+
+# -- safe_name -------------------------------------------------------------------------------
+
+def test_safe_name_keeps_a_plain_name():
+    assert safe_name("alice.smith-2_b") == "alice.smith-2_b"
+
+
+@pytest.mark.parametrize("student", ["../../etc/passwd", "a/b", "..", ".hidden", "", "名前", "a b", "a\\b"])
+def test_safe_name_cannot_climb_out_and_stays_distinct(student):
+    name = safe_name(student)
+    assert name and "/" not in name and "\\" not in name and not name.startswith(".")
+    assert name not in (".", "..")
+    assert name != safe_name(student + "x")
+
+
+def test_safe_name_distinguishes_names_that_clean_to_the_same_text():
+    assert safe_name("a/b") != safe_name("a_b") != safe_name("a b")
+    assert safe_name("a/b") != safe_name("a b")
+
+
+# -- gradebook.csv ---------------------------------------------------------------------------
+
+def read_csv(path):
+    with path.open(newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_csv_header_and_topic_columns_in_teaching_order(tmp_path):
+    write_csv([alice(), bob()], tmp_path / "gradebook.csv")
+    rows = read_csv(tmp_path / "gradebook.csv")
+    # only topics some row has, in TOPICS order (tensors before losses before rnn)
+    assert rows[0] == ["student", "total", "max", "status", "tensors", "losses", "rnn"]
+    assert rows[1] == ["alice", "4.5", "10.5", "graded", "1.5", "3", ""]
+    assert rows[2] == ["bob", "2", "2.5", "graded", "1", "", "1"]
+
+
+def test_csv_rejected_and_crashed_rows_carry_their_reason(tmp_path):
+    write_csv([alice(), rejected(), crashed()], tmp_path / "gradebook.csv")
+    rows = read_csv(tmp_path / "gradebook.csv")
+    assert rows[2] == ["carol", "0", "0", "rejected: no .py file or notebook in the submission", "", ""]
+    assert rows[3] == ["dave", "0", "0", "crashed: the grading process died", "", ""]
+
+
+def test_csv_with_only_ungraded_rows_has_no_topic_columns(tmp_path):
+    write_csv([rejected()], tmp_path / "gradebook.csv")
+    assert read_csv(tmp_path / "gradebook.csv")[0] == ["student", "total", "max", "status"]
+
+
+def test_csv_quotes_awkward_student_names(tmp_path):
+    odd = graded('o"neil, jr', topic("tensors", check("matmul", "passed")))
+    write_csv([odd], tmp_path / "gradebook.csv")
+    assert read_csv(tmp_path / "gradebook.csv")[1][0] == 'o"neil, jr'
+
+
+# -- gradebook.json --------------------------------------------------------------------------
+
+def test_json_holds_every_row_with_its_full_report(tmp_path):
+    rows = [alice(), rejected()]
+    write_json(rows, tmp_path / "gradebook.json")
+    data = json.loads((tmp_path / "gradebook.json").read_text())
+    assert [d["student"] for d in data] == ["alice", "carol"]
+    assert set(data[0]) == {"student", "status", "reason", "total", "max", "content_hash", "suite_version",
+                            "report"}
+    assert data[0]["report"] == alice().report
+    assert (data[0]["total"], data[0]["max"], data[0]["content_hash"]) == (4.5, 10.5, "hash-alice")
+    assert (data[1]["status"], data[1]["reason"]) == ("rejected", "no .py file or notebook in the submission")
+
+
+# -- feedback/<student>.md -------------------------------------------------------------------
+
+def test_feedback_shows_totals_and_topic_scores():
+    text = feedback_markdown(alice())
+    assert text.startswith("# Feedback for alice\n")
+    assert "**Total: 4.5 / 10.5**" in text
+    assert "| losses | 3 / 9 |" in text and "| tensors | 1.5 / 1.5 |" in text
+
+
+def test_feedback_public_failing_checks_come_with_their_messages_grouped():
+    text = feedback_markdown(alice())
+    assert "## losses" in text
+    assert "- `kl_div`, `huber` (failed): kl_div(p, q): expected inf at [1], got 3.\n      hint: q = 0" in text
+    assert text.count("expected inf at [1]") == 1
+    assert "`mse`" not in text and "`matmul`" not in text          # passed public checks stay out
+
+
+def test_feedback_hidden_checks_appear_only_as_counts():
+    text = feedback_markdown(alice())
+    assert "- hidden checks not passed: 2 failed, 1 not started, 1 timeout" in text
+    assert "SECRET" not in text and "secret_" not in text
+
+
+def test_feedback_a_topic_with_nothing_open_has_no_section():
+    text = feedback_markdown(alice())
+    assert "## tensors" not in text
+    full = graded("erin", topic("tensors", check("a", "passed"), check("b", "skipped", 0, 0, "no GPU")))
+    assert "## " not in feedback_markdown(full)
+
+
+@pytest.mark.parametrize("make", [rejected, crashed])
+def test_feedback_of_an_ungraded_row_gives_the_reason(make):
+    row = make()
+    text = feedback_markdown(row)
+    assert text.startswith(f"# Feedback for {row.student}\n")
+    assert f"Your submission could not be graded: {row.reason}" in text
+    assert "Total" not in text
+
+
+# -- gradescope/<student>/results.json -------------------------------------------------------
+
+def test_gradescope_results_list_every_scored_check():
+    results = gradescope_results(alice())
+    assert results["score"] == 4.5
+    assert "output" not in results
+    names = [t["name"] for t in results["tests"]]
+    assert "losses: secret_gpu" not in names                         # skipped checks carry no points
+    assert names[:2] == ["losses: mse", "losses: kl_div"] and names[-1] == "tensors: matmul"
+    assert len(names) == 9
+    kl = results["tests"][1]
+    assert kl == {"name": "losses: kl_div", "score": 0, "max_score": 1,
+                  "output": "kl_div(p, q): expected inf at [1], got 3.\n  hint: q = 0", "visibility": "visible"}
+
+
+def test_gradescope_hidden_checks_show_only_their_status():
+    tests = {t["name"]: t for t in gradescope_results(alice())["tests"]}
+    assert tests["losses: secret_stub"]["output"] == "hidden check: not started"
+    assert tests["losses: secret_stub"]["visibility"] == "hidden"
+    assert not any("SECRET" in t["output"] for t in tests.values())
+
+
+@pytest.mark.parametrize("make", [rejected, crashed])
+def test_gradescope_ungraded_row_says_why(make):
+    row = make()
+    results = gradescope_results(row)
+    assert results == {"score": 0, "tests": [],
+                       "output": f"Your submission could not be graded: {row.reason}"}
+
+
+# -- export_all ------------------------------------------------------------------------------
+
+def test_export_all_writes_every_view(tmp_path):
+    rows = [alice(), bob(), rejected(), crashed()]
+    export_all(rows, tmp_path)
+    assert read_csv(tmp_path / "gradebook.csv")[0][:4] == ["student", "total", "max", "status"]
+    assert len(json.loads((tmp_path / "gradebook.json").read_text())) == 4
+    for row in rows:
+        assert (tmp_path / "feedback" / f"{row.student}.md").read_text() == feedback_markdown(row)
+        results = json.loads((tmp_path / "gradescope" / row.student / "results.json").read_text())
+        assert results == gradescope_results(row)
+
+
+def test_export_all_keeps_hostile_names_inside_the_output_folder(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    row = graded("../../escape", topic("tensors", check("matmul", "passed")))
+    export_all([row], out)
+    name = safe_name("../../escape")
+    assert (out / "feedback" / f"{name}.md").is_file()
+    assert (out / "gradescope" / name / "results.json").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_export_all_overwrites_previous_views(tmp_path):
+    export_all([graded("alice", topic("tensors", check("matmul", "failed", 0, 1)))], tmp_path)
+    export_all([alice()], tmp_path)
+    assert "**Total: 4.5 / 10.5**" in (tmp_path / "feedback" / "alice.md").read_text()
+    assert read_csv(tmp_path / "gradebook.csv")[1][1] == "4.5"

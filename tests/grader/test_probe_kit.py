@@ -1,0 +1,280 @@
+"""Unit tests for grader/sandboxed/probe_kit.py, run in-process (it is plain torch code).
+
+The recorders are teaching checks that hidden suites rely on: they must see an alias of a
+forbidden function, count ops per row of a Python loop, and catch a tensor created on the
+wrong device.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.utils._python_dispatch import _get_current_dispatch_mode
+
+from grader.sandboxed import channel
+from grader.sandboxed import probe_kit as kit
+
+
+def softmax_by_hand(x: torch.Tensor) -> torch.Tensor:
+    e = (x - x.amax(dim=1, keepdim=True)).exp()
+    return e / e.sum(dim=1, keepdim=True)
+
+
+def row_normalize(x: torch.Tensor) -> torch.Tensor:
+    return x / x.sum(dim=1, keepdim=True)
+
+
+def row_normalize_loop(x: torch.Tensor) -> torch.Tensor:
+    return torch.stack([row / row.sum() for row in x])
+
+
+def round_trip(value):
+    """What the trusted side reads back from the worker's answer."""
+    return channel.decode(channel.encode(value))
+
+
+# -- ops_used --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("call", [lambda x: torch.softmax(x, 1), lambda x: F.softmax(x, dim=1),
+                                  lambda x: x.softmax(1), lambda x: torch.nn.Softmax(dim=1)(x)],
+                         ids=["torch.softmax", "F.softmax", "Tensor.softmax", "nn.Softmax"])
+def test_ops_used_sees_every_alias_of_softmax_as_the_aten_op(call):
+    x = torch.randn(3, 4)
+    result, names = kit.ops_used(lambda: call(x))
+    assert "_softmax" in names
+    torch.testing.assert_close(result, torch.softmax(x, 1))
+
+
+def test_ops_used_does_not_see_softmax_in_a_hand_written_one():
+    x = torch.randn(3, 4)
+    result, names = kit.ops_used(lambda: softmax_by_hand(x))
+    assert "_softmax" not in names and "softmax" not in names
+    assert {"exp", "sum", "div"} <= set(names)
+    torch.testing.assert_close(result, torch.softmax(x, 1))
+
+
+def test_ops_used_records_torch_function_names_and_the_insides_of_composites():
+    logits, target = torch.randn(4, 3), torch.tensor([0, 2, 1, 0])
+    _, names = kit.ops_used(lambda: F.cross_entropy(logits, target))
+    assert "cross_entropy" in names          # as called
+    assert "_log_softmax" in names           # as dispatched
+
+
+def test_ops_used_returns_sorted_distinct_names():
+    x = torch.randn(2, 2)
+    _, names = kit.ops_used(lambda: x.exp().exp() + x.exp())
+    assert names == sorted(set(names))
+    assert names.count("exp") == 1
+
+
+def test_ops_used_of_code_without_torch_ops():
+    result, names = kit.ops_used(lambda: 41 + 1)
+    assert (result, names) == (42, [])
+
+
+# -- count_ops -------------------------------------------------------------------------------
+
+def test_count_ops_is_constant_for_a_vectorised_function():
+    counts = [kit.count_ops(lambda n=n: row_normalize(torch.rand(n, 3) + 1))[1] for n in (2, 8, 32)]
+    assert counts[0] > 0
+    assert len(set(counts)) == 1
+
+
+def test_count_ops_grows_with_a_python_loop_over_rows():
+    counts = [kit.count_ops(lambda n=n: row_normalize_loop(x))[1] for n, x in
+              ((2, torch.rand(2, 3) + 1), (8, torch.rand(8, 3) + 1), (32, torch.rand(32, 3) + 1))]
+    assert counts[0] < counts[1] < counts[2]
+
+
+def test_count_ops_returns_the_result():
+    x = torch.rand(4, 3) + 1
+    result, _ = kit.count_ops(lambda: row_normalize(x))
+    torch.testing.assert_close(result, row_normalize(x))
+
+
+def test_count_ops_counts_each_op():
+    x = torch.ones(3)
+    assert kit.count_ops(lambda: x + x)[1] == 1
+    assert kit.count_ops(lambda: ((x + x) * x) - x)[1] == 3
+
+
+# -- device_trace ----------------------------------------------------------------------------
+
+def test_device_trace_flags_a_cpu_tensor_mixed_with_meta_inputs():
+    x = torch.ones(4, device="meta")
+    trace = kit.device_trace(lambda: x + torch.zeros(4))
+    assert trace["ok"] is False
+    assert "cpu" in trace["mismatch"] and "meta" in trace["mismatch"]
+
+
+def test_device_trace_passes_tensors_created_on_the_inputs_device():
+    x = torch.ones(4, device="meta")
+    for call in (lambda: x + torch.zeros(4, device=x.device), lambda: x + torch.zeros_like(x),
+                 lambda: x + x.new_zeros(4)):
+        trace = kit.device_trace(call)
+        assert trace["ok"] is True
+        assert trace["value"].device.type == "meta"
+
+
+def test_device_trace_allows_0_dim_cpu_tensors_as_on_cuda():
+    x = torch.ones(4, device="meta")
+    assert kit.device_trace(lambda: x * torch.tensor(2.0))["ok"] is True
+
+
+def test_device_trace_allows_cpu_index_tensors_as_on_cuda():
+    x = torch.ones(4, 3, device="meta")
+    trace = kit.device_trace(lambda: x[torch.tensor([0, 2])])
+    assert trace["ok"] is True and tuple(trace["value"].shape) == (2, 3)
+
+
+def test_device_trace_item_on_meta_is_inconclusive():
+    x = torch.ones(4, device="meta")
+    trace = kit.device_trace(lambda: x.sum().item())
+    assert trace["ok"] is None
+    assert isinstance(trace["inconclusive"], str) and trace["inconclusive"]
+    assert "value" not in trace and "mismatch" not in trace
+
+
+def test_device_trace_boolean_mask_on_meta_is_inconclusive():
+    x = torch.ones(4, device="meta")
+    assert kit.device_trace(lambda: x[x > 0])["ok"] is None
+
+
+def test_device_trace_lets_other_exceptions_through():
+    # a plain bug in the submission is not a device verdict
+    with pytest.raises(ZeroDivisionError):
+        kit.device_trace(lambda: 1 / 0)
+
+
+def test_device_trace_leaves_no_dispatch_mode_behind():
+    x = torch.ones(4, device="meta")
+    kit.device_trace(lambda: x + torch.zeros(4))
+    kit.device_trace(lambda: x.sum().item())
+    assert _get_current_dispatch_mode() is None
+    assert (torch.zeros(2) + torch.ones(2)).tolist() == [1.0, 1.0]
+
+
+def test_devices_of_result_replaces_the_value_by_its_devices():
+    x = torch.ones(4, device="meta")
+    trace = kit.devices_of_result(kit.device_trace(lambda: (x * 2, [x.sum(), "text"], 3)))
+    assert trace == {"ok": True, "devices": ["meta"]}
+    mixed = kit.devices_of_result({"ok": True, "value": {"a": torch.ones(1), "b": x}})
+    assert mixed["devices"] == ["cpu", "meta"]
+    assert kit.devices_of_result({"ok": True, "value": 3})["devices"] == []
+    failed = {"ok": False, "mismatch": "m"}
+    assert kit.devices_of_result(dict(failed)) == failed
+
+
+# -- to_plain --------------------------------------------------------------------------------
+
+def nest(depth: int, leaf=1):
+    value = leaf
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def test_to_plain_turns_numpy_arrays_into_tensors():
+    plain = kit.to_plain({"a": np.arange(3, dtype=np.int64), "b": [np.ones((2, 2), dtype=np.float32)]})
+    assert type(plain["a"]) is torch.Tensor and plain["a"].tolist() == [0, 1, 2]
+    assert plain["b"][0].dtype == torch.float32 and plain["b"][0].shape == (2, 2)
+
+
+@pytest.mark.parametrize("value", [np.float32(1.5), np.int64(3), np.bool_(True)])
+def test_to_plain_turns_numpy_scalars_into_tensors(value):
+    plain = kit.to_plain(value)
+    assert type(plain) is torch.Tensor and plain.dim() == 0 and plain.item() == value.item()
+
+
+def test_to_plain_turns_a_parameter_into_a_plain_detached_tensor():
+    parameter = nn.Parameter(torch.tensor([1.0, 2.0]))
+    plain = kit.to_plain(parameter)
+    assert type(plain) is torch.Tensor
+    assert not plain.requires_grad
+    assert plain.tolist() == [1.0, 2.0]
+
+
+def test_to_plain_detaches_a_tensor_with_a_graph():
+    x = torch.ones(2, requires_grad=True)
+    plain = kit.to_plain(x * 3)
+    assert plain.grad_fn is None and not plain.requires_grad
+
+
+def test_to_plain_turns_any_tensor_subclass_into_a_plain_tensor():
+    class Tagged(torch.Tensor):
+        pass
+
+    tagged = torch.ones(2).as_subclass(Tagged)
+    plain = kit.to_plain([tagged])[0]
+    assert type(plain) is torch.Tensor
+    assert type(round_trip(plain)) is torch.Tensor
+
+
+class Opaque:
+    pass
+
+
+@pytest.mark.parametrize("value, text", [(Opaque(), "<not plain data: Opaque>"), ({1, 2}, "<not plain data: set>"),
+                                         (lambda: 1, "<not plain data: function>"),
+                                         (nn.Linear(2, 2), "<not plain data: Linear>")])
+def test_to_plain_names_unknown_objects_instead_of_sending_them(value, text):
+    assert kit.to_plain(value) == text
+    assert kit.to_plain({"value": [value]}) == {"value": [text]}
+
+
+def test_to_plain_keeps_plain_values_and_container_kinds():
+    value = {"n": 3, "x": 0.5, "ok": True, "none": None, "s": "text", "b": b"raw", "c": 1 + 2j,
+             "size": torch.Size([2, 3]), "dtype": torch.float64, "device": torch.device("cpu"),
+             "tuple": (1, [2, (3,)]), 7: "int key"}
+    assert kit.to_plain(value) == value
+    assert isinstance(kit.to_plain(value)["tuple"], tuple)
+    assert isinstance(kit.to_plain(value)["tuple"][1], list)
+
+
+def test_to_plain_stringifies_other_dict_keys():
+    assert kit.to_plain({(1, 2): "a", 1.5: "b"}) == {"(1, 2)": "a", "1.5": "b"}
+
+
+def test_to_plain_caps_nesting_depth():
+    assert kit.to_plain(nest(20)) == nest(20)
+    assert kit.to_plain(nest(21)) == nest(21, "<not plain data: nested too deep>")
+    assert kit.to_plain(nest(500)) == nest(21, "<not plain data: nested too deep>")
+
+
+def test_to_plain_survives_a_cycle():
+    cycle: list = []
+    cycle.append(cycle)
+    plain = kit.to_plain(cycle)
+    assert plain == nest(21, "<not plain data: nested too deep>")
+
+
+@pytest.mark.parametrize("value", [
+    {"event": "result", "value": (torch.ones(2), [np.arange(2)], {"p": nn.Parameter(torch.zeros(1))})},
+    nest(100), {Opaque(): Opaque()}, [float("nan"), float("inf")], np.zeros((2, 0)),
+], ids=["mixed", "deep", "opaque", "floats", "empty-numpy"])
+def test_to_plain_output_is_accepted_by_the_weights_only_reader(value):
+    round_trip(kit.to_plain(value))
+
+
+class Colour(enum.IntEnum):
+    RED = 1
+
+
+class Label(str):
+    pass
+
+
+@pytest.mark.parametrize("value", [np.float64(0.5), Colour.RED, Label("cat")],
+                         ids=["numpy-float64", "IntEnum", "str-subclass"])
+def test_to_plain_output_of_number_and_str_subclasses_is_accepted(value):
+    round_trip(kit.to_plain({"value": value}))
+
+
+@pytest.mark.parametrize("value", [np.array([object()]), np.array(["a", "b"])], ids=["object", "str"])
+def test_to_plain_names_numpy_arrays_torch_cannot_hold(value):
+    assert isinstance(kit.to_plain(value), str)
