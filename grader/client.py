@@ -124,11 +124,12 @@ class TopicSession:
     def _receive(self, budget: float, action: str) -> dict[str, Any]:
         """Wait up to ``budget`` seconds for the worker's next event."""
         deadline = time.monotonic() + budget
+        worker = self._live()
         try:
-            event = channel.decode(channel.read_frame(self.worker.results_fd, self.nonce, deadline))
+            event = channel.decode(channel.read_frame(worker.results_fd, self.nonce, deadline))
             while isinstance(event, dict) and event.get("event") == "stalled":
                 self.last_stall = event     # the watchdog's note; the answer may still come
-                event = channel.decode(channel.read_frame(self.worker.results_fd, self.nonce, deadline))
+                event = channel.decode(channel.read_frame(worker.results_fd, self.nonce, deadline))
         except channel.ChannelTimeout:
             self.stop()
             problem = ProbeTimeout(f"did not answer within {budget:g} s while {action} "
@@ -137,7 +138,7 @@ class TopicSession:
                 self.fatal = problem
             raise problem from None
         except channel.ChannelClosed:
-            self.worker.exit_status(2)         # let a worker that exited report its own status
+            worker.exit_status(2)              # let a worker that exited report its own status
             code = self.stop()
             raise SubmissionError(f"the worker process {_exit_text(code)} while {action} "
                                   "(os._exit? a crash in native code?)") from None
@@ -149,6 +150,11 @@ class TopicSession:
             self.stop()
             raise SubmissionError(f"the worker sent a malformed answer while {action}")
         return event
+
+    def _live(self) -> Worker:
+        if self.worker is None:
+            raise SubmissionError("the worker is gone")
+        return self.worker
 
     def stop(self) -> int | None:
         """Kill the worker and everything it started; return its exit status."""
@@ -185,7 +191,7 @@ class TopicSession:
                                   "blocked": sorted(self.stalls)})
         action = f"running {subject}() in {self.topic}.py"
         try:
-            channel.write_frame(self.worker.request_fd, self.nonce, request)
+            channel.write_frame(self._live().request_fd, self.nonce, request)
         except OSError:
             code = self.stop()
             raise SubmissionError(f"the worker process {_exit_text(code)} before {action}") from None

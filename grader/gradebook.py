@@ -67,4 +67,5 @@ class Gradebook:
         cursor = self.connection.execute(
             "SELECT student, content_hash, suite_version, status, reason, score, max_score, report "
             "FROM grades ORDER BY student")
-        return [Row(*values[:7], json.loads(values[7])) for values in cursor]
+        return [Row(student, content_hash, version, status, reason, score, max_score, json.loads(report))
+                for student, content_hash, version, status, reason, score, max_score, report in cursor]

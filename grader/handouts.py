@@ -30,7 +30,8 @@ def handout(topic: str, stub: Path) -> nbformat.NotebookNode:
     docstring = ast.get_docstring(tree)
     if docstring:
         cells.append(nbformat.v4.new_markdown_cell(f"# {topic}\n\n```text\n{docstring}\n```"))
-    preamble, exercises = [], []
+    preamble: list[str] = []
+    exercises: list[str] = []
     for node in tree.body:
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and node is tree.body[0]:
             continue

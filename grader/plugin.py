@@ -15,7 +15,7 @@ from __future__ import annotations
 import shutil
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator, Literal
 
 import pytest
 
@@ -27,7 +27,7 @@ from grader.scoring import KINDS, TestResult, make_result
 from grader.staging import stage
 
 STAGED_KEY = pytest.StashKey[Path]()
-SECONDS_KEY = pytest.StashKey[dict]()
+SECONDS_KEY = pytest.StashKey[dict[str, float]]()
 
 
 def check(kind: str, points: float = 1, public: bool = False, cuda: bool = False) -> pytest.MarkDecorator:
@@ -72,9 +72,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if item.get_closest_marker("check") is None:
             raise pytest.UsageError(f"{item.nodeid} has no @check(...) marker")
     if config.getoption("--public-only"):
-        hidden = [i for i in items if not i.get_closest_marker("check").kwargs.get("public")]
+        hidden = [i for i in items if not check_of(i).get("public")]
         config.hook.pytest_deselected(items=hidden)
         items[:] = [i for i in items if i not in hidden]
+
+
+def check_of(item: pytest.Item) -> dict[str, Any]:
+    """The arguments of a test's ``@check(...)`` marker (collection refuses tests without one)."""
+    marker = item.get_closest_marker("check")
+    return dict(marker.kwargs) if marker is not None else {}
 
 
 def topic_of(item: pytest.Item) -> str:
@@ -104,8 +110,7 @@ def sub(request: pytest.FixtureRequest, device: str) -> Iterator[TopicSession]:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    marker = item.get_closest_marker("check")
-    if marker.kwargs.get("cuda") and item.config.getoption("--grade-device") != "cuda":
+    if check_of(item).get("cuda") and item.config.getoption("--grade-device") != "cuda":
         pytest.skip("no CUDA device here: this check drops out of the maximum score")
 
 
@@ -115,7 +120,7 @@ def pytest_runtest_call(item: pytest.Item) -> None:
     if isinstance(session, TopicSession):
         session.check = item.name.removeprefix("test_")
         base = item.config.getoption("--probe-timeout")
-        convergence = item.get_closest_marker("check").kwargs["kind"] == "convergence"
+        convergence = check_of(item)["kind"] == "convergence"
         session.timeout = base * defaults.CONVERGENCE_TIMEOUT_FACTOR if convergence else base
 
 
@@ -124,10 +129,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytes
     """A failure's report without pytest's traceback, which nobody reads here: formatting
     it cost seconds per errored check. Skips keep pytest's own report (it holds the reason)."""
     excinfo = call.excinfo
-    if excinfo is None or excinfo.errisinstance(pytest.skip.Exception):
+    if excinfo is None or excinfo.errisinstance(pytest.skip.Exception) or call.when == "collect":
         return None
+    when: Literal["setup", "call", "teardown"] = call.when
     return pytest.TestReport(item.nodeid, item.location, dict.fromkeys(item.keywords, 1), "failed",
-                             f"{excinfo.typename}: {excinfo.value}", call.when, duration=call.duration,
+                             f"{excinfo.typename}: {excinfo.value}", when, duration=call.duration,
                              start=call.start, stop=call.stop)
 
 
@@ -159,21 +165,21 @@ class Collector:
         self._done: set[str] = set()
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        self.seconds = dict(session.config.stash.get(SECONDS_KEY, {}))
+        seconds: dict[str, float] = session.config.stash.get(SECONDS_KEY, {"startup": 0.0, "probes": 0.0})
+        self.seconds = dict(seconds)
 
     def _record(self, item: pytest.Item, status: str, message: str) -> None:
         if item.nodeid in self._done:
             return
         self._done.add(item.nodeid)
-        marker = item.get_closest_marker("check")
-        result = make_result(item.name.removeprefix("test_"), marker.kwargs["kind"],
-                             float(marker.kwargs.get("points", 1)), status, message,
-                             bool(marker.kwargs.get("public", False)))
+        check = check_of(item)
+        result = make_result(item.name.removeprefix("test_"), check["kind"],
+                             float(check.get("points", 1)), status, message, bool(check.get("public", False)))
         self.results.setdefault(topic_of(item), []).append(result)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
-        outcome = yield
+        outcome: Any = yield
         report = outcome.get_result()
         if report.skipped:
             reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else "skipped"

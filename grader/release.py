@@ -55,7 +55,7 @@ def public_suite(source: str) -> tuple[str, int]:
     lines = source.splitlines()
     wanted = [n for n in tree.body if _is_public_test(n)]
     hidden = sum(isinstance(n, ast.FunctionDef) and n.name.startswith("test_") for n in tree.body) - len(wanted)
-    needed = {n.name for n in wanted}
+    needed = {n.name for n in wanted if isinstance(n, ast.FunctionDef)}
     changed = True
     while changed:       # close over the module-level names the kept code uses
         changed = False

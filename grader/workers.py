@@ -52,6 +52,7 @@ class FreshWorker:
             os.close(write_end)
             for fd in launch.close_after_start:
                 os.close(fd)
+        assert self.process.stdin is not None
         self.request_fd = self.process.stdin.fileno()
         self.results_fd = read_end
 
@@ -62,7 +63,8 @@ class FreshWorker:
             pass
         code = self.process.wait()
         try:
-            self.process.stdin.close()
+            if self.process.stdin is not None:
+                self.process.stdin.close()
         except OSError:
             pass
         os.close(self.results_fd)

@@ -139,6 +139,7 @@ def to_plain(value: Any, depth: int = 0) -> Any:
         return plain
     if value is None or isinstance(value, (torch.Size, torch.dtype, torch.device)):
         return value
+    plain_type: Any
     for plain_type in (bool, int, float, complex, str, bytes):   # np.float64, IntEnum… to the base type
         if isinstance(value, plain_type):
             return plain_type(value)
