@@ -15,17 +15,26 @@ import hashlib
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from grader import __version__, defaults
 from grader.exports import export_all
 from grader.gradebook import Gradebook, Row
 from grader.intake import Gradable, Rejected, take
 from grader.pool import GraderCrashed
-from grader.runner import (Options, SuiteCrash, Task, TopicOutcome, UsageProblem, build_report,
-                           resolve_device, run_tasks, select_topics)
+from grader.runner import (
+    Options,
+    SuiteCrash,
+    Task,
+    TopicOutcome,
+    UsageProblem,
+    build_report,
+    resolve_device,
+    run_tasks,
+    select_topics,
+)
 from grader.topics import REPO_ROOT, suites_dir
 
 
@@ -60,6 +69,7 @@ def suite_version() -> str:
 @dataclass
 class _Pending:
     """One submission whose topics are being graded."""
+
     item: Gradable
     topics: list[str]
     rule: str
@@ -74,18 +84,37 @@ def _row(pending: _Pending, version: str, options: Options) -> Row:
     if pending.problem:
         return Row(item.student, item.content_hash, version, "crashed", pending.problem, 0, 0, {})
     wall = time.monotonic() - (pending.started or time.monotonic())
-    report = build_report(item.path, [pending.outcomes[t] for t in pending.topics], options.device,
-                          False, pending.rule, item.topic, wall)
-    return Row(item.student, item.content_hash, version, "graded", "", report.score, report.max_score,
-               report.to_json())
+    report = build_report(
+        item.path,
+        [pending.outcomes[t] for t in pending.topics],
+        options.device,
+        False,
+        pending.rule,
+        item.topic,
+        wall,
+    )
+    return Row(
+        item.student,
+        item.content_hash,
+        version,
+        "graded",
+        "",
+        report.score,
+        report.max_score,
+        report.to_json(),
+    )
 
 
 def _entries(submissions: Path) -> list[Path]:
     return sorted(p for p in submissions.iterdir() if not p.name.startswith("."))
 
 
-def run_batch(submissions: Path, out: Path, options: BatchOptions,
-              on_done: Callable[[Row | None], None] = lambda row: None) -> BatchSummary:
+def run_batch(
+    submissions: Path,
+    out: Path,
+    options: BatchOptions,
+    on_done: Callable[[Row | None], None] = lambda row: None,
+) -> BatchSummary:
     """Grade every entry of ``submissions`` into ``out``; ``on_done`` is called per entry."""
     out.mkdir(parents=True, exist_ok=True)
     gradebook = Gradebook(out / "gradebook.sqlite")
@@ -119,8 +148,9 @@ def run_batch(submissions: Path, out: Path, options: BatchOptions,
                 record(Row(item.student, item.content_hash, version, "rejected", str(exc)[:300], 0, 0, {}))
                 continue
             pending = _Pending(item, topics, rule)
-            tasks += [Task(item.path, topic, item.topic is not None, run_options, owner=pending)
-                      for topic in topics]
+            tasks += [
+                Task(item.path, topic, item.topic is not None, run_options, owner=pending) for topic in topics
+            ]
 
         def start(task: Task) -> Task:
             pending: _Pending = task.owner
@@ -134,7 +164,9 @@ def run_batch(submissions: Path, out: Path, options: BatchOptions,
             pending.done += 1
             if isinstance(outcome, (SuiteCrash, GraderCrashed)):
                 lines = str(outcome).strip().splitlines() or ["internal error"]
-                pending.problem = pending.problem or f"internal error in the {task.topic} suite: {lines[-1][:300]}"
+                pending.problem = (
+                    pending.problem or f"internal error in the {task.topic} suite: {lines[-1][:300]}"
+                )
             elif isinstance(outcome, Exception):
                 raise outcome
             else:

@@ -37,8 +37,8 @@ from pathlib import Path
 from grader.bench_class import TOPIC, write_class
 from grader.topics import REPO_ROOT
 
-NBGRADER_SECONDS = 175.0   # the class of 20 under nbgrader, measured once on this machine kind
-OTTER_SECONDS = 251.0      # the same under otter-grader
+NBGRADER_SECONDS = 175.0  # the class of 20 under nbgrader, measured once on this machine kind
+OTTER_SECONDS = 251.0  # the same under otter-grader
 ANCHOR_NOTE = "measured once on this machine kind (2 cores)"
 GRADE = [sys.executable, "-m", "grader"]
 WORKERS = 2
@@ -47,8 +47,7 @@ WORKERS = 2
 def run_grade(*args: str) -> tuple[float, dict]:
     """Wall seconds of one ``grade ... --format json`` process, and its report."""
     started = time.perf_counter()
-    done = subprocess.run([*GRADE, *args, "--format", "json"], capture_output=True, text=True,
-                          cwd=REPO_ROOT)
+    done = subprocess.run([*GRADE, *args, "--format", "json"], capture_output=True, text=True, cwd=REPO_ROOT)
     seconds = time.perf_counter() - started
     if done.returncode not in (0, 1):
         raise SystemExit(f"grade {' '.join(args)} failed (exit {done.returncode}): {done.stderr[-500:]}")
@@ -59,8 +58,12 @@ def run_batch(submissions: Path) -> tuple[float, list[dict]]:
     """Wall seconds of one ``grade batch`` into a fresh out folder, and its gradebook.json rows."""
     with tempfile.TemporaryDirectory(prefix="bench-out-") as out:
         started = time.perf_counter()
-        done = subprocess.run([*GRADE, "batch", str(submissions), "--out", out, "--workers", str(WORKERS)],
-                              capture_output=True, text=True, cwd=REPO_ROOT)
+        done = subprocess.run(
+            [*GRADE, "batch", str(submissions), "--out", out, "--workers", str(WORKERS)],
+            capture_output=True,
+            text=True,
+            cwd=REPO_ROOT,
+        )
         seconds = time.perf_counter() - started
         if done.returncode != 0:
             raise SystemExit(f"grade batch failed (exit {done.returncode}): {done.stderr[-500:]}")
@@ -72,7 +75,9 @@ def score(report: dict) -> str:
 
 
 def own_clock(reports: list[dict]) -> str:
-    walls = [r["seconds"]["wall"] for r in reports if isinstance(r.get("seconds"), dict) and "wall" in r["seconds"]]
+    walls = [
+        r["seconds"]["wall"] for r in reports if isinstance(r.get("seconds"), dict) and "wall" in r["seconds"]
+    ]
     return f", grader's own wall {statistics.median(walls):.2f} s" if walls else ""
 
 
@@ -103,8 +108,11 @@ def bench_class(repeat: int) -> None:
         folder = Path(tmp)
         kinds = write_class(folder)
         batches = [run_batch(folder) for _ in range(repeat)]
-        median = row(f"class of {len(kinds)} (batch, {WORKERS} workers)", [t for t, _ in batches],
-                     f"{len(batches[-1][1])} gradebook rows")
+        median = row(
+            f"class of {len(kinds)} (batch, {WORKERS} workers)",
+            [t for t, _ in batches],
+            f"{len(batches[-1][1])} gradebook rows",
+        )
         stub = next(folder / f"{s}_{TOPIC}.py" for s, k in kinds.items() if k == "stub")
         times, reports = graded_reports(repeat, str(stub), "--topic", TOPIC)
         row("stub alone (fixed cost)", times, score(reports[-1]) + own_clock(reports))
@@ -160,8 +168,10 @@ def bench_engine(repeat: int) -> None:
             started = time.perf_counter()
             session.run(probes.call, "mse", (x, y), {})
             trips.append(1000 * (time.perf_counter() - started))
-        print(f"{'probe round trip (ms)':<30}{statistics.median(trips):>9.2f}{min(trips):>9.2f}"
-              f"{max(trips):>9.2f}  n=200 on a warm worker")
+        print(
+            f"{'probe round trip (ms)':<30}{statistics.median(trips):>9.2f}{min(trips):>9.2f}"
+            f"{max(trips):>9.2f}  n=200 on a warm worker"
+        )
     finally:
         session.close()
     with tempfile.TemporaryDirectory(prefix="bench-engine-") as tmp:

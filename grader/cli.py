@@ -40,26 +40,65 @@ def main() -> None:
 @click.option("--topic", "topics", multiple=True, help="grade only this topic (repeatable)")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=defaults.PROBE_TIMEOUT, show_default=True,
-              help="seconds each probe of submitted code may run "
-                   f"(convergence checks: {defaults.CONVERGENCE_TIMEOUT_FACTOR}x)")
-@click.option("--memory", "memory_mb", type=click.IntRange(min=512), default=defaults.MEMORY_MB, show_default=True,
-              help="memory limit per worker, MB")
-@click.option("--budget", type=click.FloatRange(min=1), default=defaults.SUBMISSION_BUDGET,
-              show_default=True, help="seconds the whole submission may take; later checks time out")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=defaults.PROBE_TIMEOUT,
+    show_default=True,
+    help="seconds each probe of submitted code may run "
+    f"(convergence checks: {defaults.CONVERGENCE_TIMEOUT_FACTOR}x)",
+)
+@click.option(
+    "--memory",
+    "memory_mb",
+    type=click.IntRange(min=512),
+    default=defaults.MEMORY_MB,
+    show_default=True,
+    help="memory limit per worker, MB",
+)
+@click.option(
+    "--budget",
+    type=click.FloatRange(min=1),
+    default=defaults.SUBMISSION_BUDGET,
+    show_default=True,
+    help="seconds the whole submission may take; later checks time out",
+)
 @click.option("--public-only", is_flag=True, help="run only the public checks")
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="topics graded at once [default: the machine's cores]")
-def check_command(path: Path, topics: tuple[str, ...], fmt: str, device: str, timeout: float,
-                  memory_mb: int, budget: float, public_only: bool, jobs: int | None) -> None:
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="topics graded at once [default: the machine's cores]",
+)
+def check_command(
+    path: Path,
+    topics: tuple[str, ...],
+    fmt: str,
+    device: str,
+    timeout: float,
+    memory_mb: int,
+    budget: float,
+    public_only: bool,
+    jobs: int | None,
+) -> None:
     """Grade PATH: a folder shaped like exercises/, one topic's .py file, or a notebook."""
     from grader.workers import gpu_present, prestart
+
     prestart(gpu=device == "cuda" or (device == "auto" and gpu_present()))
-    from grader import report as render          # imports torch: the zygote boots meanwhile
+    from grader import report as render  # imports torch: the zygote boots meanwhile
     from grader.runner import SuiteCrash, UsageProblem, grade
+
     try:
-        result = grade(path, topics, device=device, timeout=timeout, memory_mb=memory_mb,
-                       public_only=public_only, budget=budget, jobs=jobs)
+        result = grade(
+            path,
+            topics,
+            device=device,
+            timeout=timeout,
+            memory_mb=memory_mb,
+            public_only=public_only,
+            budget=budget,
+            jobs=jobs,
+        )
     except UsageProblem as exc:
         _usage_exit(str(exc))
     except SuiteCrash as exc:
@@ -71,23 +110,58 @@ def check_command(path: Path, topics: tuple[str, ...], fmt: str, device: str, ti
 
 @main.command("batch")
 @click.argument("submissions", type=click.Path(path_type=Path))
-@click.option("--out", "out", type=click.Path(path_type=Path), required=True,
-              help="folder for the gradebook, exports and feedback")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="grading processes, each on one (submission, topic) at a time "
-                   "[default: the machine's cores]")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=defaults.PROBE_TIMEOUT, show_default=True,
-              help="seconds each probe of submitted code may run "
-                   f"(convergence checks: {defaults.CONVERGENCE_TIMEOUT_FACTOR}x)")
-@click.option("--memory", "memory_mb", type=click.IntRange(min=512), default=defaults.MEMORY_MB, show_default=True,
-              help="memory limit per worker, MB")
-@click.option("--budget", type=click.FloatRange(min=1), default=defaults.SUBMISSION_BUDGET,
-              show_default=True, help="seconds one submission may take; later checks time out")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="folder for the gradebook, exports and feedback",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="grading processes, each on one (submission, topic) at a time [default: the machine's cores]",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=defaults.PROBE_TIMEOUT,
+    show_default=True,
+    help="seconds each probe of submitted code may run "
+    f"(convergence checks: {defaults.CONVERGENCE_TIMEOUT_FACTOR}x)",
+)
+@click.option(
+    "--memory",
+    "memory_mb",
+    type=click.IntRange(min=512),
+    default=defaults.MEMORY_MB,
+    show_default=True,
+    help="memory limit per worker, MB",
+)
+@click.option(
+    "--budget",
+    type=click.FloatRange(min=1),
+    default=defaults.SUBMISSION_BUDGET,
+    show_default=True,
+    help="seconds one submission may take; later checks time out",
+)
 @click.option("--topic", "topics", multiple=True, help="grade only this topic (repeatable)")
-@click.option("--allow-no-sandbox", is_flag=True,
-              help="grade even where bubblewrap is unavailable (submitted code then runs unconfined)")
-def batch_command(submissions: Path, out: Path, workers: int | None, timeout: float, memory_mb: int,
-                  budget: float, topics: tuple[str, ...], allow_no_sandbox: bool) -> None:
+@click.option(
+    "--allow-no-sandbox",
+    is_flag=True,
+    help="grade even where bubblewrap is unavailable (submitted code then runs unconfined)",
+)
+def batch_command(
+    submissions: Path,
+    out: Path,
+    workers: int | None,
+    timeout: float,
+    memory_mb: int,
+    budget: float,
+    topics: tuple[str, ...],
+    allow_no_sandbox: bool,
+) -> None:
     """Grade every entry of SUBMISSIONS (folders, .zip, topic .py files) into a gradebook."""
     from grader.sandbox import sandbox_status
     from grader.topics import unknown_topic
@@ -102,8 +176,10 @@ def batch_command(submissions: Path, out: Path, workers: int | None, timeout: fl
     if not usable and not allow_no_sandbox:
         _usage_exit(f"no sandbox ({how}); pass --allow-no-sandbox to grade unconfined")
     from grader.workers import gpu_present, prestart
+
     prestart(gpu=gpu_present())
-    from grader.batch import BatchOptions, run_batch    # imports torch: the zygote boots meanwhile
+    from grader.batch import BatchOptions, run_batch  # imports torch: the zygote boots meanwhile
+
     options = BatchOptions(timeout=timeout, memory_mb=memory_mb, budget=budget, topics=topics)
     if workers:
         options.workers = workers
@@ -113,8 +189,10 @@ def batch_command(submissions: Path, out: Path, workers: int | None, timeout: fl
     def describe(row) -> str:
         return f"problems so far: {problems}" if row is not None or problems else ""
 
-    with click.progressbar(length=total, label="grading", show_eta=True, show_pos=True,
-                           item_show_func=describe, file=sys.stderr) as bar:
+    with click.progressbar(
+        length=total, label="grading", show_eta=True, show_pos=True, item_show_func=describe, file=sys.stderr
+    ) as bar:
+
         def on_done(row) -> None:
             nonlocal problems
             problems += row is not None and row.status != "graded"
@@ -123,11 +201,17 @@ def batch_command(submissions: Path, out: Path, workers: int | None, timeout: fl
         try:
             summary = run_batch(submissions, out, options, on_done)
         except KeyboardInterrupt:
-            click.echo("\ninterrupted: finished submissions are in the gradebook; "
-                       "run the same command again to continue", err=True)
+            click.echo(
+                "\ninterrupted: finished submissions are in the gradebook; "
+                "run the same command again to continue",
+                err=True,
+            )
             sys.exit(130)
-    click.echo(f"graded {summary.graded}, unchanged {summary.skipped}, unreadable {summary.rejected}, "
-               f"crashed {summary.crashed}; gradebook in {out}", err=True)
+    click.echo(
+        f"graded {summary.graded}, unchanged {summary.skipped}, unreadable {summary.rejected}, "
+        f"crashed {summary.crashed}; gradebook in {out}",
+        err=True,
+    )
     if not usable:
         click.echo(f"note: graded WITHOUT a sandbox ({how})", err=True)
 

@@ -18,7 +18,8 @@ import os
 import signal
 import textwrap
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from grader.defaults import BOOT_SECONDS
 from grader.sandbox import Limits
@@ -74,34 +75,42 @@ def _source(probe: Callable[..., Any]) -> str:
 class TopicSession:
     """Talks to the worker that holds one topic of one staged submission."""
 
-    def __init__(self, staged_dir: str, topic: str, timeout: float,
-                 limits: Limits | None = None, gpu: bool = False,
-                 deadline: float | None = None, budget: float | None = None) -> None:
+    def __init__(
+        self,
+        staged_dir: str,
+        topic: str,
+        timeout: float,
+        limits: Limits | None = None,
+        gpu: bool = False,
+        deadline: float | None = None,
+        budget: float | None = None,
+    ) -> None:
         self.staged_dir = staged_dir
         self.topic = topic
         self.timeout = timeout
-        self.deadline = deadline          # time.monotonic() when the submission's budget ends
+        self.deadline = deadline  # time.monotonic() when the submission's budget ends
         self.budget = budget
-        self.check = ""                   # id of the check running now (set by the plugin)
+        self.check = ""  # id of the check running now (set by the plugin)
         self.stalls: dict[str, str] = {}  # function -> how it first ran past its deadline
-        self.slowest: dict[str, tuple[float, int]] = {}   # function -> (slowest answer, answers)
+        self.slowest: dict[str, tuple[float, int]] = {}  # function -> (slowest answer, answers)
         self.last_stall: dict[str, Any] = {}
         self.limits = limits or Limits()
         self.gpu = gpu
         self.worker: Worker | None = None
         self.sources: dict[str, bytes] | None = None
         self.nonce = b""
-        self.fatal: SubmissionProblem | None = None   # import problems repeat for every test
+        self.fatal: SubmissionProblem | None = None  # import problems repeat for every test
         self.starts = 0
-        self.seconds = {"startup": 0.0, "probes": 0.0}   # for the benchmark
+        self.seconds = {"startup": 0.0, "probes": 0.0}  # for the benchmark
 
     # -- worker lifecycle ------------------------------------------------------------
     def _start(self) -> None:
         self.nonce = os.urandom(16)
         if self.sources is None:
             self.sources = read_sources(self.staged_dir)
-        self.worker = start_worker(self.staged_dir, self.sources, self.topic, self.nonce,
-                                   self.limits, self.gpu)
+        self.worker = start_worker(
+            self.staged_dir, self.sources, self.topic, self.nonce, self.limits, self.gpu
+        )
         self.starts += 1
         self._expect("booted", BOOT_SECONDS, "starting Python and torch")
         event = self._receive(self.timeout, f"importing {self.topic}.py")
@@ -128,24 +137,28 @@ class TopicSession:
         try:
             event = channel.decode(channel.read_frame(worker.results_fd, self.nonce, deadline))
             while isinstance(event, dict) and event.get("event") == "stalled":
-                self.last_stall = event     # the watchdog's note; the answer may still come
+                self.last_stall = event  # the watchdog's note; the answer may still come
                 event = channel.decode(channel.read_frame(worker.results_fd, self.nonce, deadline))
         except channel.ChannelTimeout:
             self.stop()
-            problem = ProbeTimeout(f"did not answer within {budget:g} s while {action} "
-                                   "(an endless loop? a very slow Python loop?); the worker was stopped")
+            problem = ProbeTimeout(
+                f"did not answer within {budget:g} s while {action} "
+                "(an endless loop? a very slow Python loop?); the worker was stopped"
+            )
             if action.startswith("importing") or action.startswith("starting"):
                 self.fatal = problem
             raise problem from None
         except channel.ChannelClosed:
-            worker.exit_status(2)              # let a worker that exited report its own status
+            worker.exit_status(2)  # let a worker that exited report its own status
             code = self.stop()
-            raise SubmissionError(f"the worker process {_exit_text(code)} while {action} "
-                                  "(os._exit? a crash in native code?)") from None
-        except Exception as exc:   # malformed frame, refused payload
+            raise SubmissionError(
+                f"the worker process {_exit_text(code)} while {action} (os._exit? a crash in native code?)"
+            ) from None
+        except Exception as exc:  # malformed frame, refused payload
             self.stop()
-            raise SubmissionError(f"the worker sent something that is not plain data while {action} "
-                                  f"({type(exc).__name__})") from None
+            raise SubmissionError(
+                f"the worker sent something that is not plain data while {action} ({type(exc).__name__})"
+            ) from None
         if not isinstance(event, dict) or "event" not in event:
             self.stop()
             raise SubmissionError(f"the worker sent a malformed answer while {action}")
@@ -164,8 +177,14 @@ class TopicSession:
     close = stop
 
     # -- probes ------------------------------------------------------------------------
-    def run(self, probe: Callable[..., Any], *args: Any, timeout: float | None = None,
-            seed: int = 0, **kwargs: Any) -> Any:
+    def run(
+        self,
+        probe: Callable[..., Any],
+        *args: Any,
+        timeout: float | None = None,
+        seed: int = 0,
+        **kwargs: Any,
+    ) -> Any:
         """Run ``probe(module, *args, **kwargs)`` in the worker and return its plain-data result."""
         if self.fatal is not None:
             raise self.fatal
@@ -176,8 +195,10 @@ class TopicSession:
         if self.deadline is not None:
             left = self.deadline - time.monotonic()
             if left <= 0:
-                raise ProbeTimeout(f"the submission's time budget of {self.budget:g} s was used up "
-                                   "before this check; it was not run")
+                raise ProbeTimeout(
+                    f"the submission's time budget of {self.budget:g} s was used up "
+                    "before this check; it was not run"
+                )
             wait = min(wait, left)
         if self.worker is None:
             started = time.monotonic()
@@ -186,9 +207,17 @@ class TopicSession:
             finally:
                 self.seconds["startup"] += time.monotonic() - started
         source = _source(probe)
-        request = channel.encode({"name": probe.__name__, "source": source, "args": tuple(args),
-                                  "kwargs": kwargs, "seed": seed, "timeout": wait,
-                                  "blocked": sorted(self.stalls)})
+        request = channel.encode(
+            {
+                "name": probe.__name__,
+                "source": source,
+                "args": tuple(args),
+                "kwargs": kwargs,
+                "seed": seed,
+                "timeout": wait,
+                "blocked": sorted(self.stalls),
+            }
+        )
         action = f"running {subject}() in {self.topic}.py"
         try:
             channel.write_frame(self._live().request_fd, self.nonce, request)
@@ -209,21 +238,26 @@ class TopicSession:
             return event.get("value")
         error = event.get("error", {}) if event["event"] == "raised" else {}
         if error.get("kind") == "not_started":
-            raise NotStarted(f"{error.get('function') or 'the exercise'} still raises "
-                             "NotImplementedError: not started yet")
+            raise NotStarted(
+                f"{error.get('function') or 'the exercise'} still raises NotImplementedError: not started yet"
+            )
         if error.get("kind") == "known_stall":
             stalled = str(error.get("function"))
-            raise ProbeTimeout(f"{subject}() calls {stalled}(): "
-                               f"{self.stalls.get(stalled, 'it ran past its deadline before')}; "
-                               "this check was not run")
+            raise ProbeTimeout(
+                f"{subject}() calls {stalled}(): "
+                f"{self.stalls.get(stalled, 'it ran past its deadline before')}; "
+                "this check was not run"
+            )
         raise SubmissionError(_error_text(error, action))
 
     def _stalled(self, subject: str, wait: float, waited: float) -> ProbeTimeout:
         """A timeout message that says where the code was, and whether it is slow or stuck;
         the function is remembered so that its other checks end at once."""
         if self.deadline is not None and self.deadline - time.monotonic() <= 0.05 and wait < self.timeout:
-            return ProbeTimeout(f"{subject}() was still running when the submission's time budget of "
-                                f"{self.budget:g} s ran out; the worker was stopped")
+            return ProbeTimeout(
+                f"{subject}() was still running when the submission's time budget of "
+                f"{self.budget:g} s ran out; the worker was stopped"
+            )
         stall = self.last_stall
         function = str(stall.get("function") or subject)
         where = [str(w) for w in stall.get("where") or []][-1:]
@@ -237,10 +271,16 @@ class TopicSession:
             message += f"\n  at the deadline it was in {where[0]}"
         slowest, answers = self.slowest.get(subject, (0.0, 0))
         if answers:
-            message += (f"\n  {subject}() answered {answers} earlier check(s), the slowest in "
-                        f"{slowest:.1f} s: it is slow rather than stuck. A Python loop over elements "
-                        "is the usual cause; whole-tensor operations are much faster.")
+            message += (
+                f"\n  {subject}() answered {answers} earlier check(s), the slowest in "
+                f"{slowest:.1f} s: it is slow rather than stuck. A Python loop over elements "
+                "is the usual cause; whole-tensor operations are much faster."
+            )
         else:
-            message += ("\n  hint: an endless loop (a condition that never changes?) or a very slow "
-                        "Python loop over elements; whole-tensor operations are much faster.")
-        return ProbeTimeout(message + "\n  Its other checks are reported as timeouts without running it again.")
+            message += (
+                "\n  hint: an endless loop (a condition that never changes?) or a very slow "
+                "Python loop over elements; whole-tensor operations are much faster."
+            )
+        return ProbeTimeout(
+            message + "\n  Its other checks are reported as timeouts without running it again."
+        )

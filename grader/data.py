@@ -16,10 +16,12 @@ from pathlib import Path
 import numpy as np
 import torch
 
-DATASETS_DIR = Path(os.environ.get("TORCHGRADE_DATASETS", Path(__file__).resolve().parent.parent / "datasets"))
+DATASETS_DIR = Path(
+    os.environ.get("TORCHGRADE_DATASETS", Path(__file__).resolve().parent.parent / "datasets")
+)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _expected_hashes() -> dict[str, str]:
     sums = DATASETS_DIR / "SHA256SUMS"
     if not sums.is_file():
@@ -27,7 +29,7 @@ def _expected_hashes() -> dict[str, str]:
     return {name: digest for digest, name in (line.split() for line in sums.read_text().splitlines() if line)}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def dataset_path(name: str) -> Path:
     """``datasets/<name>`` after checking its sha256 against ``SHA256SUMS``."""
     path = DATASETS_DIR / name
@@ -40,7 +42,7 @@ def dataset_path(name: str) -> Path:
     return path
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _table(name: str) -> np.ndarray:
     with gzip.open(dataset_path(name), "rt") as handle:
         return np.loadtxt(handle, delimiter=",", dtype=np.float32)

@@ -8,18 +8,18 @@ import os
 # 0.07 s (shape, gradient, device checks) and 1.6 s (convergence: a short training run) on a
 # 2-core machine, so these margins are 140x and 37x: a timeout means stuck or very slow code.
 PROBE_TIMEOUT = 10.0
-CONVERGENCE_TIMEOUT_FACTOR = 6   # convergence checks train a model: 6 x PROBE_TIMEOUT
-SUBMISSION_BUDGET = 300.0   # seconds of grading one submission may take in all (every topic)
-MEMORY_MB = 4096            # RLIMIT_DATA of a worker
-CPU_SECONDS = 900           # RLIMIT_CPU of a worker
-FILE_SIZE_MB = 64           # RLIMIT_FSIZE of a worker
-THREADS = 512               # RLIMIT_NPROC of a worker that runs unprivileged
-BOOT_SECONDS = 90.0         # starting Python and torch: ~1.5 s alone, much longer on a loaded machine
+CONVERGENCE_TIMEOUT_FACTOR = 6  # convergence checks train a model: 6 x PROBE_TIMEOUT
+SUBMISSION_BUDGET = 300.0  # seconds of grading one submission may take in all (every topic)
+MEMORY_MB = 4096  # RLIMIT_DATA of a worker
+CPU_SECONDS = 900  # RLIMIT_CPU of a worker
+FILE_SIZE_MB = 64  # RLIMIT_FSIZE of a worker
+THREADS = 512  # RLIMIT_NPROC of a worker that runs unprivileged
+BOOT_SECONDS = 90.0  # starting Python and torch: ~1.5 s alone, much longer on a loaded machine
 
 
 def cores() -> int:
     """Cores this process may use (what ``--jobs`` and ``--workers`` default to)."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:      # not Linux
+    except AttributeError:  # not Linux
         return max(1, os.cpu_count() or 1)

@@ -47,15 +47,36 @@ def write_csv(rows: list[Row], path: Path) -> None:
         for row in rows:
             scores = _topic_scores(row)
             status = row.status if not row.reason else f"{row.status}: {row.reason}"
-            writer.writerow([row.student, f"{row.score:g}", f"{row.max_score:g}", status,
-                             *(f"{scores[t][0]:g}" if t in scores else "" for t in topics)])
+            writer.writerow(
+                [
+                    row.student,
+                    f"{row.score:g}",
+                    f"{row.max_score:g}",
+                    status,
+                    *(f"{scores[t][0]:g}" if t in scores else "" for t in topics),
+                ]
+            )
 
 
 def write_json(rows: list[Row], path: Path) -> None:
-    path.write_text(json.dumps([{"student": r.student, "status": r.status, "reason": r.reason,
-                                 "total": r.score, "max": r.max_score, "content_hash": r.content_hash,
-                                 "suite_version": r.suite_version, "report": r.report}
-                                for r in rows], indent=2))
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "student": r.student,
+                    "status": r.status,
+                    "reason": r.reason,
+                    "total": r.score,
+                    "max": r.max_score,
+                    "content_hash": r.content_hash,
+                    "suite_version": r.suite_version,
+                    "report": r.report,
+                }
+                for r in rows
+            ],
+            indent=2,
+        )
+    )
 
 
 def feedback_markdown(row: Row) -> str:
@@ -84,11 +105,20 @@ def feedback_markdown(row: Row) -> str:
 
 
 def gradescope_results(row: Row) -> dict:
-    tests = [{"name": f"{topic['name']}: {t['id']}", "score": t["points"], "max_score": t["max_points"],
-              "output": t["message"] if t.get("visibility") == "public" else
-              f"hidden check: {t['status'].replace('_', ' ')}",
-              "visibility": "visible" if t.get("visibility") == "public" else "hidden"}
-             for topic in row.report.get("topics", []) for t in topic["tests"] if t["status"] != "skipped"]
+    tests = [
+        {
+            "name": f"{topic['name']}: {t['id']}",
+            "score": t["points"],
+            "max_score": t["max_points"],
+            "output": t["message"]
+            if t.get("visibility") == "public"
+            else f"hidden check: {t['status'].replace('_', ' ')}",
+            "visibility": "visible" if t.get("visibility") == "public" else "hidden",
+        }
+        for topic in row.report.get("topics", [])
+        for t in topic["tests"]
+        if t["status"] != "skipped"
+    ]
     results = {"score": row.score, "tests": tests}
     if row.status != "graded":
         results["output"] = f"Your submission could not be graded: {row.reason}"

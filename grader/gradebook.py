@@ -51,21 +51,35 @@ class Gradebook:
     def is_current(self, student: str, content_hash: str, suite_version: str) -> bool:
         found = self.connection.execute(
             "SELECT 1 FROM grades WHERE student = ? AND content_hash = ? AND suite_version = ? "
-            "AND status != 'crashed'", (student, content_hash, suite_version)).fetchone()
+            "AND status != 'crashed'",
+            (student, content_hash, suite_version),
+        ).fetchone()
         return found is not None
 
     def record(self, row: Row) -> None:
-        with self.connection:   # one transaction per finished submission
+        with self.connection:  # one transaction per finished submission
             self.connection.execute("BEGIN IMMEDIATE")
             self.connection.execute(
                 "INSERT OR REPLACE INTO grades (student, content_hash, suite_version, status, reason, "
                 "score, max_score, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (row.student, row.content_hash, row.suite_version, row.status, row.reason,
-                 row.score, row.max_score, json.dumps(row.report)))
+                (
+                    row.student,
+                    row.content_hash,
+                    row.suite_version,
+                    row.status,
+                    row.reason,
+                    row.score,
+                    row.max_score,
+                    json.dumps(row.report),
+                ),
+            )
 
     def rows(self) -> list[Row]:
         cursor = self.connection.execute(
             "SELECT student, content_hash, suite_version, status, reason, score, max_score, report "
-            "FROM grades ORDER BY student")
-        return [Row(student, content_hash, version, status, reason, score, max_score, json.loads(report))
-                for student, content_hash, version, status, reason, score, max_score, report in cursor]
+            "FROM grades ORDER BY student"
+        )
+        return [
+            Row(student, content_hash, version, status, reason, score, max_score, json.loads(report))
+            for student, content_hash, version, status, reason, score, max_score, report in cursor
+        ]

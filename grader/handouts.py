@@ -14,9 +14,9 @@ import nbformat
 
 from grader.notebooks import METADATA_KEY
 
-SELF_CHECK = '''# Run the public checks on the code above (the hidden suite grades more).
+SELF_CHECK = """# Run the public checks on the code above (the hidden suite grades more).
 from grader.selfcheck import check_cells
-check_cells({topic!r}, In)'''
+check_cells({topic!r}, In)"""
 
 
 def handout(topic: str, stub: Path) -> nbformat.NotebookNode:
@@ -36,7 +36,7 @@ def handout(topic: str, stub: Path) -> nbformat.NotebookNode:
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and node is tree.body[0]:
             continue
         start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
-        text = "\n".join(lines[start - 1:node.end_lineno])
+        text = "\n".join(lines[start - 1 : node.end_lineno])
         is_exercise = isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_")
         (exercises if is_exercise else preamble).append(text)
     cells.append(nbformat.v4.new_code_cell("\n".join(preamble)))

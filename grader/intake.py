@@ -25,9 +25,9 @@ MAX_ZIP_MEMBERS = 2000
 @dataclass(frozen=True)
 class Gradable:
     student: str
-    path: Path                  # a folder, or a single .py file
+    path: Path  # a folder, or a single .py file
     content_hash: str
-    topic: str | None = None    # the topic a single .py file answers
+    topic: str | None = None  # the topic a single .py file answers
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,11 @@ def student_name(entry: Path) -> str:
 def content_hash(path: Path) -> str:
     """sha256 over the Python files that grading reads (names and bytes)."""
     digest = hashlib.sha256()
-    files = [path] if path.is_file() else sorted(p for p in path.glob("*.py") if p.is_file() and not p.is_symlink())
+    files = (
+        [path]
+        if path.is_file()
+        else sorted(p for p in path.glob("*.py") if p.is_file() and not p.is_symlink())
+    )
     for file in files:
         digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
     return digest.hexdigest()
@@ -121,14 +125,21 @@ def take(entry: Path, scratch: Path, topics: tuple[str, ...] = ()) -> Gradable |
             return Rejected(student, "not a Python source file (binary content)")
         topic = single_file_topic(entry.stem, topics)
         if topic is None:
-            return Rejected(student, "cannot tell which topic this file answers: name it "
-                                     "<student>_<topic>.py or pass one --topic")
+            return Rejected(
+                student,
+                "cannot tell which topic this file answers: name it <student>_<topic>.py or pass one --topic",
+            )
         return Gradable(student, entry, content_hash(entry), topic)
     if entry.suffix == ".ipynb":
         try:
-            topic, _ = notebooks.topic_of(entry, notebooks.read(entry), topics[0] if len(topics) == 1 else None)
+            topic, _ = notebooks.topic_of(
+                entry, notebooks.read(entry), topics[0] if len(topics) == 1 else None
+            )
         except notebooks.NotebookError as exc:
             return Rejected(student, str(exc))
         return Gradable(student, entry, content_hash(entry), topic)
-    return Rejected(student, f"cannot grade a {entry.suffix or 'file without extension'}: "
-                             "expected a folder, a .zip or a topic .py")
+    return Rejected(
+        student,
+        f"cannot grade a {entry.suffix or 'file without extension'}: "
+        "expected a folder, a .zip or a topic .py",
+    )

@@ -8,7 +8,8 @@ out, and a hint tied to the concept — never the test's source.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import torch
 
@@ -39,8 +40,13 @@ def expect(condition: bool, what: str, expected: str, got: str, hint: str = "") 
         fail(what, expected, got, hint)
 
 
-def expect_tensor(value: Any, what: str, shape: Iterable[int] | None = None,
-                  dtype: torch.dtype | None = None, hint: str = "") -> torch.Tensor:
+def expect_tensor(
+    value: Any,
+    what: str,
+    shape: Iterable[int] | None = None,
+    dtype: torch.dtype | None = None,
+    hint: str = "",
+) -> torch.Tensor:
     """``value`` must be a non-empty tensor with this shape and dtype."""
     if not isinstance(value, torch.Tensor):
         fail(what, "a torch.Tensor", describe(value), hint)
@@ -56,7 +62,9 @@ def expect_tensor(value: Any, what: str, shape: Iterable[int] | None = None,
 def expect_float(value: Any, what: str, hint: str = "") -> float:
     """A Python number (a 0-dim tensor is not a Python float)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        fail(what, "a Python float", describe(value), hint or "use .item() to turn a 0-dim tensor into a float")
+        fail(
+            what, "a Python float", describe(value), hint or "use .item() to turn a 0-dim tensor into a float"
+        )
     return float(value)
 
 
@@ -65,23 +73,38 @@ def _position(index: torch.Tensor, shape: torch.Size) -> str:
     return "[" + ", ".join(str(int(c)) for c in coords) + "]"
 
 
-def expect_close(actual: Any, expected: torch.Tensor, what: str, rtol: float = 1e-5,
-                 atol: float = 1e-6, hint: str = "", check_dtype: bool = True) -> torch.Tensor:
+def expect_close(
+    actual: Any,
+    expected: torch.Tensor,
+    what: str,
+    rtol: float = 1e-5,
+    atol: float = 1e-6,
+    hint: str = "",
+    check_dtype: bool = True,
+) -> torch.Tensor:
     """Values within ``|a - e| <= atol + rtol·|e|``; infinities must match exactly."""
     actual = expect_tensor(actual, what, expected.shape, expected.dtype if check_dtype else None, hint)
     a, e = actual.detach().double(), expected.detach().double()
     bad_nan = torch.isnan(a) & ~torch.isnan(e)
     if bad_nan.any():
         i = bad_nan.flatten().nonzero()[0, 0]
-        fail(what, f"{e.flatten()[i].item():.6g} at {_position(i, e.shape)}", "NaN there", hint
-             or "NaN usually comes from inf - inf, 0 * inf or log of a negative number")
+        fail(
+            what,
+            f"{e.flatten()[i].item():.6g} at {_position(i, e.shape)}",
+            "NaN there",
+            hint or "NaN usually comes from inf - inf, 0 * inf or log of a negative number",
+        )
     close = torch.isclose(a, e, rtol=rtol, atol=atol, equal_nan=True)
     if not close.all():
         err = torch.where(close, torch.zeros_like(a), (a - e).abs().nan_to_num(nan=float("inf")))
         i = err.flatten().argmax()
-        fail(what, f"{e.flatten()[i].item():.6g} at {_position(i, e.shape)} "
-                   f"(tolerance rtol={rtol:g}, atol={atol:g})",
-             f"{a.flatten()[i].item():.6g} ({int((~close).sum())} of {close.numel()} values off)", hint)
+        fail(
+            what,
+            f"{e.flatten()[i].item():.6g} at {_position(i, e.shape)} "
+            f"(tolerance rtol={rtol:g}, atol={atol:g})",
+            f"{a.flatten()[i].item():.6g} ({int((~close).sum())} of {close.numel()} values off)",
+            hint,
+        )
     return actual
 
 
@@ -91,40 +114,61 @@ def expect_no_twin(ops: Any, forbidden: Mapping[str, str], what: str) -> None:
         fail(what, "a list of op names from the recorder", describe(ops))
     used = sorted({forbidden[o] for o in ops if o in forbidden})
     if used:
-        fail(what, "a hand-written computation", f"a call to {', '.join(used)}",
-             "this exercise is about writing it yourself from the formula; "
-             "the docstring lists the torch functions that are off limits")
+        fail(
+            what,
+            "a hand-written computation",
+            f"a call to {', '.join(used)}",
+            "this exercise is about writing it yourself from the formula; "
+            "the docstring lists the torch functions that are off limits",
+        )
 
 
 def expect_same_device(trace: Any, what: str) -> None:
     """Judge :func:`grader.probes.on_meta`: outputs stay on the inputs' device."""
     import pytest
-    if not isinstance(trace, dict) or "ok" not in trace or not (trace["ok"] is None or isinstance(trace["ok"], bool)):
+
+    if (
+        not isinstance(trace, dict)
+        or "ok" not in trace
+        or not (trace["ok"] is None or isinstance(trace["ok"], bool))
+    ):
         fail(what, "a device trace", describe(trace))
     if trace["ok"] is None:
         pytest.skip(f"device check inconclusive: the code needs real data ({trace.get('inconclusive')})")
-    hint = ("create new tensors on the input's device: torch.zeros(..., device=x.device), "
-            "torch.zeros_like(x) or x.new_zeros(...)")
+    hint = (
+        "create new tensors on the input's device: torch.zeros(..., device=x.device), "
+        "torch.zeros_like(x) or x.new_zeros(...)"
+    )
     if trace["ok"] is False:
         fail(what, "every op to use tensors on the input's device", str(trace.get("mismatch")), hint)
     devices = trace.get("devices")
     if not isinstance(devices, list) or not devices:
         fail(what, "a tensor result", "no tensor at all")
     if devices != ["meta"]:
-        fail(what, "a result on the input's device (meta)", f"a result on {', '.join(map(str, devices))}", hint)
+        fail(
+            what, "a result on the input's device (meta)", f"a result on {', '.join(map(str, devices))}", hint
+        )
 
 
 def expect_vectorised(counts: Any, sizes: Iterable[int], what: str) -> None:
     """Op counts from :func:`grader.probes.op_counts` must not grow with the input size."""
     sizes = list(sizes)
-    if not isinstance(counts, list) or not counts or len(counts) != len(sizes) \
-            or not all(isinstance(c, int) for c in counts):
+    if (
+        not isinstance(counts, list)
+        or not counts
+        or len(counts) != len(sizes)
+        or not all(isinstance(c, int) for c in counts)
+    ):
         fail(what, "one op count per input size", describe(counts))
     if max(counts) > min(counts):
         shown = ", ".join(f"{c} ops for n={n}" for n, c in zip(sizes, counts))
-        fail(what, "the same number of tensor operations whatever the input size", shown,
-             "a Python loop over rows or elements runs more operations for bigger inputs; "
-             "use broadcasting and reductions over whole tensors instead")
+        fail(
+            what,
+            "the same number of tensor operations whatever the input size",
+            shown,
+            "a Python loop over rows or elements runs more operations for bigger inputs; "
+            "use broadcasting and reductions over whole tensors instead",
+        )
 
 
 def expect_unchanged(unchanged: Any, names: Iterable[str], what: str) -> None:
@@ -134,6 +178,10 @@ def expect_unchanged(unchanged: Any, names: Iterable[str], what: str) -> None:
         fail(what, "one flag per argument", describe(unchanged))
     changed = [n for n, ok in zip(names, unchanged) if ok is not True]
     if changed:
-        fail(what, "the inputs left as they were", f"{', '.join(changed)} modified in place",
-             "work on a copy (x.clone()) or build a new tensor; in-place ops (x[...] = v, add_) "
-             "change the caller's data")
+        fail(
+            what,
+            "the inputs left as they were",
+            f"{', '.join(changed)} modified in place",
+            "work on a copy (x.clone()) or build a new tensor; in-place ops (x[...] = v, add_) "
+            "change the caller's data",
+        )

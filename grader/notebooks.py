@@ -30,9 +30,11 @@ def read(path: Path) -> nbformat.NotebookNode:
     try:
         notebook = nbformat.read(str(path), as_version=4)
         nbformat.validate(notebook)
-    except Exception as exc:   # nbformat raises JSON, validation and reader errors of many kinds
-        raise NotebookError(f"{path.name} is not a valid notebook ({type(exc).__name__}: "
-                            f"{str(exc).splitlines()[0][:150] if str(exc) else 'unreadable'})") from None
+    except Exception as exc:  # nbformat raises JSON, validation and reader errors of many kinds
+        raise NotebookError(
+            f"{path.name} is not a valid notebook ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0][:150] if str(exc) else 'unreadable'})"
+        ) from None
     return notebook
 
 
@@ -46,8 +48,10 @@ def topic_of(path: Path, notebook: nbformat.NotebookNode, topic: str | None = No
     named = [t for t in TOPICS if t in path.stem.lower()]
     if len(named) == 1:
         return named[0], f"from the file name ({path.name})"
-    raise NotebookError(f"cannot tell which topic {path.name} answers: put a topic in its name, "
-                        f"set metadata {METADATA_KEY}.topic, or pass --topic")
+    raise NotebookError(
+        f"cannot tell which topic {path.name} answers: put a topic in its name, "
+        f"set metadata {METADATA_KEY}.topic, or pass --topic"
+    )
 
 
 def _without_magics(source: str) -> str:
@@ -59,8 +63,9 @@ def _without_magics(source: str) -> str:
 
 
 def _calls_nothing(node: ast.AST) -> bool:
-    return not any(isinstance(n, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr))
-                   for n in ast.walk(node))
+    return not any(
+        isinstance(n, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)) for n in ast.walk(node)
+    )
 
 
 def _is_definition(node: ast.stmt) -> bool:
@@ -95,7 +100,7 @@ def definitions(source: str) -> tuple[list[str], str]:
         if not _is_definition(node):
             continue
         start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
-        text = "\n".join(lines[start - 1:node.end_lineno])
+        text = "\n".join(lines[start - 1 : node.end_lineno])
         if _is_future(node):
             future.append(text)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):

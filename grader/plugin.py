@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator, Literal
+from typing import Any, Literal
 
 import pytest
 
@@ -43,10 +44,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--submission-topic", default=None, help="topic a single .py file answers")
     group.addoption("--grade-device", default="cpu", choices=("cpu", "cuda"))
     group.addoption("--probe-timeout", type=float, default=defaults.PROBE_TIMEOUT, help="seconds per probe")
-    group.addoption("--budget", type=float, default=defaults.SUBMISSION_BUDGET,
-                    help="seconds the whole submission may take")
-    group.addoption("--deadline", type=float, default=None,
-                    help="time.monotonic() at which the submission's budget ends (set by the runner)")
+    group.addoption(
+        "--budget",
+        type=float,
+        default=defaults.SUBMISSION_BUDGET,
+        help="seconds the whole submission may take",
+    )
+    group.addoption(
+        "--deadline",
+        type=float,
+        default=None,
+        help="time.monotonic() at which the submission's budget ends (set by the runner)",
+    )
     group.addoption("--memory-mb", type=int, default=Limits.memory_mb)
     group.addoption("--public-only", action="store_true", help="run only the public checks")
 
@@ -98,11 +107,15 @@ def sub(request: pytest.FixtureRequest, device: str) -> Iterator[TopicSession]:
     staged = config.stash.get(STAGED_KEY, None)
     if staged is None:
         raise pytest.UsageError("pass --submission PATH to grade a suite")
-    session = TopicSession(str(staged), request.path.stem.removeprefix("suite_"),
-                           timeout=config.getoption("--probe-timeout"),
-                           limits=Limits(memory_mb=config.getoption("--memory-mb")),
-                           gpu=device == "cuda", deadline=config.getoption("--deadline"),
-                           budget=config.getoption("--budget"))
+    session = TopicSession(
+        str(staged),
+        request.path.stem.removeprefix("suite_"),
+        timeout=config.getoption("--probe-timeout"),
+        limits=Limits(memory_mb=config.getoption("--memory-mb")),
+        gpu=device == "cuda",
+        deadline=config.getoption("--deadline"),
+        budget=config.getoption("--budget"),
+    )
     yield session
     session.close()
     for part, seconds in session.seconds.items():
@@ -132,9 +145,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytes
     if excinfo is None or excinfo.errisinstance(pytest.skip.Exception) or call.when == "collect":
         return None
     when: Literal["setup", "call", "teardown"] = call.when
-    return pytest.TestReport(item.nodeid, item.location, dict.fromkeys(item.keywords, 1), "failed",
-                             f"{excinfo.typename}: {excinfo.value}", when, duration=call.duration,
-                             start=call.start, stop=call.stop)
+    return pytest.TestReport(
+        item.nodeid,
+        item.location,
+        dict.fromkeys(item.keywords, 1),
+        "failed",
+        f"{excinfo.typename}: {excinfo.value}",
+        when,
+        duration=call.duration,
+        start=call.start,
+        stop=call.stop,
+    )
 
 
 def _status(excinfo: pytest.ExceptionInfo | None) -> tuple[str, str]:
@@ -173,8 +194,14 @@ class Collector:
             return
         self._done.add(item.nodeid)
         check = check_of(item)
-        result = make_result(item.name.removeprefix("test_"), check["kind"],
-                             float(check.get("points", 1)), status, message, bool(check.get("public", False)))
+        result = make_result(
+            item.name.removeprefix("test_"),
+            check["kind"],
+            float(check.get("points", 1)),
+            status,
+            message,
+            bool(check.get("public", False)),
+        )
         self.results.setdefault(topic_of(item), []).append(result)
 
     @pytest.hookimpl(hookwrapper=True)

@@ -13,9 +13,10 @@ from __future__ import annotations
 import os
 import signal
 import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import Any, Callable, Iterable
+from typing import Any
 
 
 @dataclass
@@ -23,7 +24,7 @@ class _Grader:
     pid: int
     tasks: Connection
     results: Connection
-    busy: Any = None        # the task in flight
+    busy: Any = None  # the task in flight
 
 
 class GraderCrashed(RuntimeError):
@@ -31,7 +32,7 @@ class GraderCrashed(RuntimeError):
 
 
 def _serve(tasks: Connection, results: Connection, work: Callable[[Any], Any]) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)     # the parent decides when to stop
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     while True:
         try:
             task = tasks.recv()
@@ -39,7 +40,7 @@ def _serve(tasks: Connection, results: Connection, work: Callable[[Any], Any]) -
             return
         try:
             results.send(("ok", work(task)))
-        except BaseException:          # report, and keep serving
+        except BaseException:  # report, and keep serving
             results.send(("crash", traceback.format_exc()[-3000:]))
 
 
@@ -68,8 +69,12 @@ class GraderPool:
         os.close(result_write)
         return _Grader(pid, Connection(task_write), Connection(result_read))
 
-    def run(self, tasks: Iterable[Any], on_result: Callable[[Any, Any], None],
-            on_start: Callable[[Any], Any] = lambda task: task) -> None:
+    def run(
+        self,
+        tasks: Iterable[Any],
+        on_result: Callable[[Any, Any], None],
+        on_start: Callable[[Any], Any] = lambda task: task,
+    ) -> None:
         """Run every task; ``on_start(task)`` may complete it just before it is sent (a
         deadline, say); ``on_result(task, result)`` gets a result or a :class:`GraderCrashed`."""
         queue = list(tasks)
@@ -108,7 +113,7 @@ class GraderPool:
             self._end(grader)
         self.graders = []
 
-    def __enter__(self) -> "GraderPool":
+    def __enter__(self) -> GraderPool:
         return self
 
     def __exit__(self, *exc: object) -> None:

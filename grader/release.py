@@ -37,8 +37,10 @@ def _is_public_test(node: ast.stmt) -> bool:
         return False
     for decorator in node.decorator_list:
         if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", "") == "check":
-            return any(k.arg == "public" and isinstance(k.value, ast.Constant) and k.value.value is True
-                       for k in decorator.keywords)
+            return any(
+                k.arg == "public" and isinstance(k.value, ast.Constant) and k.value.value is True
+                for k in decorator.keywords
+            )
     return False
 
 
@@ -54,10 +56,12 @@ def public_suite(source: str) -> tuple[str, int]:
     tree = ast.parse(source)
     lines = source.splitlines()
     wanted = [n for n in tree.body if _is_public_test(n)]
-    hidden = sum(isinstance(n, ast.FunctionDef) and n.name.startswith("test_") for n in tree.body) - len(wanted)
+    hidden = sum(isinstance(n, ast.FunctionDef) and n.name.startswith("test_") for n in tree.body) - len(
+        wanted
+    )
     needed = {n.name for n in wanted if isinstance(n, ast.FunctionDef)}
     changed = True
-    while changed:       # close over the module-level names the kept code uses
+    while changed:  # close over the module-level names the kept code uses
         changed = False
         for node in tree.body:
             if _defined_names(node) & needed:
@@ -67,11 +71,14 @@ def public_suite(source: str) -> tuple[str, int]:
                     changed = True
     kept = []
     for index, node in enumerate(tree.body):
-        keep = (index == 0 and isinstance(node, ast.Expr)) or isinstance(node, (ast.Import, ast.ImportFrom)) \
+        keep = (
+            (index == 0 and isinstance(node, ast.Expr))
+            or isinstance(node, (ast.Import, ast.ImportFrom))
             or bool(_defined_names(node) & needed)
+        )
         if keep:
             start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
-            kept.append("\n".join(lines[start - 1:node.end_lineno]))
+            kept.append("\n".join(lines[start - 1 : node.end_lineno]))
     return "\n\n\n".join(kept) + "\n", hidden
 
 

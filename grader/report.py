@@ -42,19 +42,27 @@ def _details(topic: TopicResult) -> list[str]:
         lines += [f"      {line}" for line in message.splitlines()]
     not_started = topic.count("not_started")
     if not_started:
-        lines.append(f"  … {topic.name}: {not_started} checks not started "
-                     f"(functions in {topic.name}.py still raise NotImplementedError)")
+        lines.append(
+            f"  … {topic.name}: {not_started} checks not started "
+            f"(functions in {topic.name}.py still raise NotImplementedError)"
+        )
     return lines
 
 
 def to_table(report: Report, title: str) -> str:
     header = f"{'topic':<11}{'score':>9}" + "".join(f"{c.replace('_', ' '):>12}" for c in COLUMNS)
-    lines = [f"torchgrade: {title}  (sandbox: {report.sandbox}; device: {report.device})", "",
-             header, "-" * len(header)]
+    lines = [
+        f"torchgrade: {title}  (sandbox: {report.sandbox}; device: {report.device})",
+        "",
+        header,
+        "-" * len(header),
+    ]
     lines += [_topic_row(t) for t in report.topics]
     percent = 100 * report.score / report.max_score if report.max_score else 0.0
-    lines += ["-" * len(header),
-              f"{'total':<11}{_points(report.score) + '/' + _points(report.max_score):>9}  ({percent:.0f} %)"]
+    lines += [
+        "-" * len(header),
+        f"{'total':<11}{_points(report.score) + '/' + _points(report.max_score):>9}  ({percent:.0f} %)",
+    ]
     details = [line for t in report.topics for line in _details(t)]
     if details:
         lines += ["", "What to look at:", *details]

@@ -12,9 +12,10 @@ import contextlib
 import io
 import os
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -30,14 +31,40 @@ from grader.topics import TOPICS, available_topics, suite_path, suites_dir, unkn
 DEFAULT_TIMEOUT = defaults.PROBE_TIMEOUT
 # Environment variables through which pytest would take options or plugins from whoever runs
 # `grade`: grading must not depend on them (PYTEST_ADDOPTS=--tb=native once broke every run).
-PYTEST_ENVIRONMENT = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTEST_DEBUG", "PYTEST_THEME",
-                      "PYTEST_THEME_MODE", "PYTEST_CURRENT_TEST", "PYTEST_VERSION")
+PYTEST_ENVIRONMENT = (
+    "PYTEST_ADDOPTS",
+    "PYTEST_PLUGINS",
+    "PYTEST_DEBUG",
+    "PYTEST_THEME",
+    "PYTEST_THEME_MODE",
+    "PYTEST_CURRENT_TEST",
+    "PYTEST_VERSION",
+)
 
 # pytest plugins that cost time and report nothing here: the (un)raisable-exception hooks run
 # a full gc.collect() at every session end (0.12 s with torch loaded), per grading task.
-QUIET_PLUGINS = ("-p", "no:unraisableexception", "-p", "no:threadexception", "-p", "no:faulthandler",
-                 "-p", "no:logging", "-p", "no:doctest", "-p", "no:junitxml", "-p", "no:pastebin",
-                 "-p", "no:stepwise", "-p", "no:legacypath", "-p", "no:warnings")
+QUIET_PLUGINS = (
+    "-p",
+    "no:unraisableexception",
+    "-p",
+    "no:threadexception",
+    "-p",
+    "no:faulthandler",
+    "-p",
+    "no:logging",
+    "-p",
+    "no:doctest",
+    "-p",
+    "no:junitxml",
+    "-p",
+    "no:pastebin",
+    "-p",
+    "no:stepwise",
+    "-p",
+    "no:legacypath",
+    "-p",
+    "no:warnings",
+)
 
 
 class UsageProblem(ValueError):
@@ -51,6 +78,7 @@ class SuiteCrash(RuntimeError):
 @dataclass(frozen=True)
 class Options:
     """What every task of one run shares."""
+
     device: str = "cpu"
     timeout: float = defaults.PROBE_TIMEOUT
     memory_mb: int = defaults.MEMORY_MB
@@ -61,23 +89,25 @@ class Options:
 @dataclass
 class Task:
     """One topic of one submission."""
+
     path: Path
     topic: str
     single_file: bool
     options: Options
-    owner: Any = None                 # whatever the caller needs to file the result
-    deadline: float | None = None     # time.monotonic() when the submission's budget ends
+    owner: Any = None  # whatever the caller needs to file the result
+    deadline: float | None = None  # time.monotonic() when the submission's budget ends
 
 
 @dataclass
 class TopicOutcome:
     result: TopicResult
     seconds: dict[str, float] = field(default_factory=dict)
-    engine_problem: str = ""      # why workers started fresh instead of from the zygote
+    engine_problem: str = ""  # why workers started fresh instead of from the zygote
 
 
 def resolve_device(device: str) -> str:
     import torch
+
     has_cuda = torch.cuda.is_available()
     if device == "cuda" and not has_cuda:
         raise UsageProblem("--device cuda asked for, but no CUDA device is available here")
@@ -96,8 +126,9 @@ def select_topics(path: Path, topics: tuple[str, ...] = ()) -> tuple[list[str], 
             raise UsageProblem(f"{path} holds no topic file ({', '.join(t + '.py' for t in TOPICS)})")
         single_topic, selected, rule = None, list(topics) or available_topics(), ""
     elif path.suffix not in (".py", ".ipynb"):
-        raise UsageProblem(f"{path.name}: grade a folder shaped like exercises/, "
-                           "one topic's .py file or a notebook")
+        raise UsageProblem(
+            f"{path.name}: grade a folder shaped like exercises/, one topic's .py file or a notebook"
+        )
     elif len(topics) > 1:
         raise UsageProblem("a single file answers one topic: pass at most one --topic")
     else:
@@ -137,12 +168,23 @@ def grade_topic(task: Task) -> TopicOutcome:
     options = task.options
     deadline = task.deadline if task.deadline is not None else time.monotonic() + options.budget
     collector = Collector()
-    args = [str(suite_path(task.topic)), f"-c={suites_dir() / 'pytest.ini'}", f"--rootdir={suites_dir()}",
-            f"--submission={task.path}", f"--grade-device={options.device}",
-            f"--probe-timeout={options.timeout}", f"--budget={options.budget}", f"--deadline={deadline}",
-            f"--memory-mb={options.memory_mb}",
-            f"--timeout={int(6 * options.timeout + defaults.BOOT_SECONDS)}",
-            "-p", "pytest_timeout", "-p", "no:terminal", *QUIET_PLUGINS]
+    args = [
+        str(suite_path(task.topic)),
+        f"-c={suites_dir() / 'pytest.ini'}",
+        f"--rootdir={suites_dir()}",
+        f"--submission={task.path}",
+        f"--grade-device={options.device}",
+        f"--probe-timeout={options.timeout}",
+        f"--budget={options.budget}",
+        f"--deadline={deadline}",
+        f"--memory-mb={options.memory_mb}",
+        f"--timeout={int(6 * options.timeout + defaults.BOOT_SECONDS)}",
+        "-p",
+        "pytest_timeout",
+        "-p",
+        "no:terminal",
+        *QUIET_PLUGINS,
+    ]
     if task.single_file:
         args.append(f"--submission-topic={task.topic}")
     if options.public_only:
@@ -152,8 +194,11 @@ def grade_topic(task: Task) -> TopicOutcome:
         code = pytest.main(args, plugins=[collector])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise SuiteCrash(f"pytest exited with {code!s}:\n{output.getvalue()[-3000:]}")
-    return TopicOutcome(TopicResult(task.topic, collector.results.get(task.topic, [])), collector.seconds,
-                        workers.engine_problem())
+    return TopicOutcome(
+        TopicResult(task.topic, collector.results.get(task.topic, [])),
+        collector.seconds,
+        workers.engine_problem(),
+    )
 
 
 def prepare_engine(device: str) -> None:
@@ -162,8 +207,12 @@ def prepare_engine(device: str) -> None:
     workers.prestart(device == "cuda")
 
 
-def run_tasks(tasks: list[Task], jobs: int, on_outcome: Callable[[Task, TopicOutcome | Exception], None],
-              on_start: Callable[[Task], Task] = lambda task: task) -> None:
+def run_tasks(
+    tasks: list[Task],
+    jobs: int,
+    on_outcome: Callable[[Task, TopicOutcome | Exception], None],
+    on_start: Callable[[Task], Task] = lambda task: task,
+) -> None:
     """Grade ``tasks`` with up to ``jobs`` grading processes (in this process when one will do)."""
     if not tasks:
         return
@@ -181,46 +230,70 @@ def run_tasks(tasks: list[Task], jobs: int, on_outcome: Callable[[Task, TopicOut
         pool.run(tasks, on_outcome, on_start)
 
 
-def build_report(path: Path, outcomes: list[TopicOutcome], device: str, public_only: bool,
-                 rule: str, single_topic: str | None, wall: float) -> Report:
+def build_report(
+    path: Path,
+    outcomes: list[TopicOutcome],
+    device: str,
+    public_only: bool,
+    rule: str,
+    single_topic: str | None,
+    wall: float,
+) -> Report:
     seconds = {"wall": wall, "startup": 0.0, "probes": 0.0}
     for outcome in outcomes:
         for part, value in outcome.seconds.items():
             seconds[part] = seconds.get(part, 0.0) + value
     usable, how = sandbox_status()
-    report = Report([o.result for o in outcomes], sandbox=how if usable else f"none ({how})",
-                    device=device, seconds=seconds)
+    report = Report(
+        [o.result for o in outcomes],
+        sandbox=how if usable else f"none ({how})",
+        device=device,
+        seconds=seconds,
+    )
     if public_only:
         report.notes.append("public checks only: the hidden suite grades more")
     if (suites_dir() / RELEASE_MARKER).is_file():
-        report.notes.append("student release: hidden checks are not available here; "
-                            "your course's grader runs them")
+        report.notes.append(
+            "student release: hidden checks are not available here; your course's grader runs them"
+        )
     if rule:
-        report.notes.append(f"{path.name} graded as topic {single_topic}: {rule}; only its "
-                            "definitions ran (imports, functions, classes, constants)")
+        report.notes.append(
+            f"{path.name} graded as topic {single_topic}: {rule}; only its "
+            "definitions ran (imports, functions, classes, constants)"
+        )
     if not usable:
-        report.notes.append(f"submitted code ran WITHOUT a sandbox: {how}; "
-                            "only resource limits and timeouts applied")
+        report.notes.append(
+            f"submitted code ran WITHOUT a sandbox: {how}; only resource limits and timeouts applied"
+        )
     engine_problem = next((o.engine_problem for o in outcomes if o.engine_problem), "")
     if engine_problem:
         report.notes.append(f"each worker started a fresh Python (slower): {engine_problem}")
     skipped = sum(topic.count("skipped") for topic in report.topics)
     if skipped:
-        report.notes.append(f"{skipped} checks skipped (CUDA checks need a GPU, or a device check "
-                            "was inconclusive); they do not count toward the maximum")
+        report.notes.append(
+            f"{skipped} checks skipped (CUDA checks need a GPU, or a device check "
+            "was inconclusive); they do not count toward the maximum"
+        )
     return report
 
 
-def grade(path: Path, topics: tuple[str, ...] = (), device: str = "auto",
-          timeout: float = DEFAULT_TIMEOUT, memory_mb: int = defaults.MEMORY_MB,
-          public_only: bool = False, budget: float = defaults.SUBMISSION_BUDGET,
-          jobs: int | None = None) -> Report:
+def grade(
+    path: Path,
+    topics: tuple[str, ...] = (),
+    device: str = "auto",
+    timeout: float = DEFAULT_TIMEOUT,
+    memory_mb: int = defaults.MEMORY_MB,
+    public_only: bool = False,
+    budget: float = defaults.SUBMISSION_BUDGET,
+    jobs: int | None = None,
+) -> Report:
     """Grade one submission, its topics ``jobs`` at a time (default: this machine's cores)."""
     started = time.monotonic()
     selected, single_topic, rule = select_topics(path, topics)
     options = Options(resolve_device(device), timeout, memory_mb, budget, public_only)
-    tasks = [Task(path, topic, single_topic is not None, options, deadline=started + budget)
-             for topic in selected]
+    tasks = [
+        Task(path, topic, single_topic is not None, options, deadline=started + budget) for topic in selected
+    ]
     outcomes: dict[str, TopicOutcome] = {}
 
     def file(task: Task, outcome: TopicOutcome | Exception) -> None:
@@ -231,5 +304,12 @@ def grade(path: Path, topics: tuple[str, ...] = (), device: str = "auto",
         outcomes[task.topic] = outcome
 
     run_tasks(tasks, jobs or defaults.cores(), file)
-    return build_report(path, [outcomes[t] for t in selected], options.device, public_only, rule,
-                        single_topic, time.monotonic() - started)
+    return build_report(
+        path,
+        [outcomes[t] for t in selected],
+        options.device,
+        public_only,
+        rule,
+        single_topic,
+        time.monotonic() - started,
+    )

@@ -25,7 +25,7 @@ from grader import defaults
 from grader.sandboxed import seccomp
 from grader.topics import REPO_ROOT
 
-SANDBOX_ROOT = "/opt/torchgrade"          # grader package and datasets appear here
+SANDBOX_ROOT = "/opt/torchgrade"  # grader package and datasets appear here
 SANDBOX_SUBMISSION = "/submission"
 NOBODY = "65534"
 
@@ -33,23 +33,33 @@ NOBODY = "65534"
 @dataclass(frozen=True)
 class Limits:
     """Per-worker resource limits (memory is RLIMIT_DATA: private writable memory)."""
+
     memory_mb: int = defaults.MEMORY_MB
     cpu_seconds: int = defaults.CPU_SECONDS
     file_size_mb: int = defaults.FILE_SIZE_MB
     threads: int = defaults.THREADS
 
     def as_args(self) -> list[str]:
-        return ["--memory-mb", str(self.memory_mb), "--cpu-seconds", str(self.cpu_seconds),
-                "--file-size-mb", str(self.file_size_mb), "--threads", str(self.threads)]
+        return [
+            "--memory-mb",
+            str(self.memory_mb),
+            "--cpu-seconds",
+            str(self.cpu_seconds),
+            "--file-size-mb",
+            str(self.file_size_mb),
+            "--threads",
+            str(self.threads),
+        ]
 
 
 @dataclass
 class Launch:
     """Everything ``subprocess.Popen`` needs to start one worker."""
+
     argv: list[str]
     env: dict[str, str]
     pass_fds: tuple[int, ...]
-    submission_dir: str          # the staged submission as the worker sees it
+    submission_dir: str  # the staged submission as the worker sees it
     close_after_start: tuple[int, ...] = ()
 
 
@@ -65,7 +75,7 @@ def _parents(path: str) -> list[str]:
 def _python_prefixes() -> list[str]:
     prefixes = sorted({os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)})
     kept: list[str] = []
-    for prefix in prefixes:          # sorted: a nested prefix follows its parent
+    for prefix in prefixes:  # sorted: a nested prefix follows its parent
         if not any(prefix == k or prefix.startswith(k + os.sep) for k in kept):
             kept.append(prefix)
     return kept
@@ -74,40 +84,104 @@ def _python_prefixes() -> list[str]:
 def _bwrap_argv(staged_dir: str | None, gpu: bool, seccomp_fd: int | None) -> list[str]:
     """A fresh worker's sandbox binds ``staged_dir``; the zygote's (``None``) binds no
     submission and is read-only everywhere, /tmp included: its children share it."""
-    argv = ["bwrap",
-            "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
-            "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
-            "--symlink", "usr/sbin", "/sbin", "--ro-bind", "/etc", "/etc",
-            "--perms", "1777", "--size", str(256 << 20), "--tmpfs", "/tmp"]
+    argv = [
+        "bwrap",
+        "--ro-bind",
+        "/usr",
+        "/usr",
+        "--symlink",
+        "usr/lib",
+        "/lib",
+        "--symlink",
+        "usr/lib64",
+        "/lib64",
+        "--symlink",
+        "usr/bin",
+        "/bin",
+        "--symlink",
+        "usr/sbin",
+        "/sbin",
+        "--ro-bind",
+        "/etc",
+        "/etc",
+        "--perms",
+        "1777",
+        "--size",
+        str(256 << 20),
+        "--tmpfs",
+        "/tmp",
+    ]
     for prefix in _python_prefixes():
         if not prefix.startswith("/usr/"):
             argv += [*_parents(prefix), "--ro-bind", prefix, prefix]
-    argv += [*_parents(SANDBOX_ROOT + "/x"),
-             "--ro-bind", str(REPO_ROOT / "grader"), SANDBOX_ROOT + "/grader"]
+    argv += [*_parents(SANDBOX_ROOT + "/x"), "--ro-bind", str(REPO_ROOT / "grader"), SANDBOX_ROOT + "/grader"]
     datasets = REPO_ROOT / "datasets"
     if datasets.is_dir():
         argv += ["--ro-bind", str(datasets), SANDBOX_ROOT + "/datasets"]
     argv += ["--ro-bind", staged_dir, SANDBOX_SUBMISSION] if staged_dir else ["--dir", SANDBOX_SUBMISSION]
-    argv += ["--proc", "/proc", "--dev", "/dev",
-             "--perms", "1777", "--size", str(64 << 20), "--tmpfs", "/dev/shm"]
+    argv += [
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--perms",
+        "1777",
+        "--size",
+        str(64 << 20),
+        "--tmpfs",
+        "/dev/shm",
+    ]
     if staged_dir is None:
         argv += ["--remount-ro", "/tmp", "--remount-ro", "/dev/shm", "--remount-ro", "/"]
     if gpu:
         for node in sorted(Path("/dev").glob("nvidia*")):
             argv += ["--dev-bind", str(node), str(node)]
         argv += ["--ro-bind", "/sys", "/sys"]
-    argv += ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
-             "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--clearenv",
-             "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp",
-             "--setenv", "PYTHONPATH", SANDBOX_ROOT, "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
-             "--setenv", "OMP_NUM_THREADS", "1", "--setenv", "MKL_NUM_THREADS", "1",
-             "--setenv", "OPENBLAS_NUM_THREADS", "1",
-             "--chdir", "/tmp"]
+    argv += [
+        "--unshare-net",
+        "--unshare-pid",
+        "--unshare-ipc",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        "--die-with-parent",
+        "--new-session",
+        "--clearenv",
+        "--setenv",
+        "PATH",
+        "/usr/bin:/bin",
+        "--setenv",
+        "HOME",
+        "/tmp",
+        "--setenv",
+        "PYTHONPATH",
+        SANDBOX_ROOT,
+        "--setenv",
+        "PYTHONDONTWRITEBYTECODE",
+        "1",
+        "--setenv",
+        "OMP_NUM_THREADS",
+        "1",
+        "--setenv",
+        "MKL_NUM_THREADS",
+        "1",
+        "--setenv",
+        "OPENBLAS_NUM_THREADS",
+        "1",
+        "--chdir",
+        "/tmp",
+    ]
     if seccomp_fd is not None:
         argv += ["--seccomp", str(seccomp_fd)]
     if os.geteuid() == 0:
-        argv += ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
-                 "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
+        argv += [
+            "setpriv",
+            f"--reuid={NOBODY}",
+            f"--regid={NOBODY}",
+            "--clear-groups",
+            "--inh-caps=-all",
+            "--bounding-set=-all",
+            "--no-new-privs",
+        ]
     else:
         argv[1:1] = ["--unshare-user"]
     return argv
@@ -149,20 +223,43 @@ def plan_launch(staged_dir: str, worker_args: list[str], results_fd: int, gpu: b
     if usable:
         seccomp_fd = _seccomp_pipe() if seccomp.supported() else None
         argv = _bwrap_argv(staged_dir, gpu, seccomp_fd)
-        argv += [sys.executable, "-m", "grader.sandboxed.worker", "--submission-dir", SANDBOX_SUBMISSION,
-                 "--results-fd", str(results_fd), *worker_args]
+        argv += [
+            sys.executable,
+            "-m",
+            "grader.sandboxed.worker",
+            "--submission-dir",
+            SANDBOX_SUBMISSION,
+            "--results-fd",
+            str(results_fd),
+            *worker_args,
+        ]
         extra = (seccomp_fd,) if seccomp_fd is not None else ()
-        return Launch(argv, {"PATH": "/usr/bin:/bin"}, (results_fd, *extra), SANDBOX_SUBMISSION,
-                      close_after_start=extra)
-    argv = [sys.executable, "-m", "grader.sandboxed.worker", "--submission-dir", staged_dir,
-            "--results-fd", str(results_fd), *worker_args]
+        return Launch(
+            argv, {"PATH": "/usr/bin:/bin"}, (results_fd, *extra), SANDBOX_SUBMISSION, close_after_start=extra
+        )
+    argv = [
+        sys.executable,
+        "-m",
+        "grader.sandboxed.worker",
+        "--submission-dir",
+        staged_dir,
+        "--results-fd",
+        str(results_fd),
+        *worker_args,
+    ]
     return Launch(argv, _unsandboxed_env(staged_dir), (results_fd,), staged_dir)
 
 
 def _unsandboxed_env(home: str) -> dict[str, str]:
-    return {"PATH": "/usr/bin:/bin", "HOME": home, "PYTHONPATH": str(REPO_ROOT),
-            "PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-            "OPENBLAS_NUM_THREADS": "1"}
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": home,
+        "PYTHONPATH": str(REPO_ROOT),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+    }
 
 
 def plan_zygote(control_fd: int, gpu: bool) -> Launch:
@@ -174,6 +271,10 @@ def plan_zygote(control_fd: int, gpu: bool) -> Launch:
     command = [sys.executable, "-m", "grader.sandboxed.zygote", "--control-fd", str(control_fd)]
     usable, _ = sandbox_status()
     if usable:
-        return Launch(_bwrap_argv(None, gpu, None) + command, {"PATH": "/usr/bin:/bin"},
-                      (control_fd,), SANDBOX_SUBMISSION)
+        return Launch(
+            _bwrap_argv(None, gpu, None) + command,
+            {"PATH": "/usr/bin:/bin"},
+            (control_fd,),
+            SANDBOX_SUBMISSION,
+        )
     return Launch(command, _unsandboxed_env("/nonexistent"), (control_fd,), SANDBOX_SUBMISSION)

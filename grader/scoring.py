@@ -19,9 +19,15 @@ class TestResult:
     public: bool = False
 
     def to_json(self) -> dict:
-        return {"id": self.id, "kind": self.kind, "status": self.status, "points": self.points,
-                "max_points": self.max_points, "message": self.message,
-                "visibility": "public" if self.public else "hidden"}
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "status": self.status,
+            "points": self.points,
+            "max_points": self.max_points,
+            "message": self.message,
+            "visibility": "public" if self.public else "hidden",
+        }
 
 
 @dataclass
@@ -42,8 +48,12 @@ class TopicResult:
         return sum(t.status == status for t in self.tests)
 
     def to_json(self) -> dict:
-        out = {"name": self.name, "score": self.score, "max_score": self.max_score,
-               "tests": [t.to_json() for t in self.tests]}
+        out = {
+            "name": self.name,
+            "score": self.score,
+            "max_score": self.max_score,
+            "tests": [t.to_json() for t in self.tests],
+        }
         if self.note:
             out["note"] = self.note
         return out
@@ -55,7 +65,7 @@ class Report:
     sandbox: str
     device: str
     notes: list[str] = field(default_factory=list)
-    seconds: dict[str, float] = field(default_factory=dict)   # wall, startup, probes
+    seconds: dict[str, float] = field(default_factory=dict)  # wall, startup, probes
 
     @property
     def score(self) -> float:
@@ -71,14 +81,20 @@ class Report:
         return 0 if self.max_score > 0 and self.score == self.max_score else 1
 
     def to_json(self) -> dict:
-        return {"score": self.score, "max_score": self.max_score,
-                "topics": [t.to_json() for t in self.topics],
-                "sandbox": self.sandbox, "device": self.device, "notes": self.notes,
-                "seconds": {k: round(v, 3) for k, v in self.seconds.items()}}
+        return {
+            "score": self.score,
+            "max_score": self.max_score,
+            "topics": [t.to_json() for t in self.topics],
+            "sandbox": self.sandbox,
+            "device": self.device,
+            "notes": self.notes,
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+        }
 
 
-def make_result(test_id: str, kind: str, points: float, status: str, message: str,
-                public: bool) -> TestResult:
+def make_result(
+    test_id: str, kind: str, points: float, status: str, message: str, public: bool
+) -> TestResult:
     """A skipped test drops out of the maximum; any other status keeps it."""
     earned = points if status == "passed" else 0.0
     max_points = 0.0 if status == "skipped" else points

@@ -23,7 +23,10 @@ def check_cells(topic: str, cells: list[str]) -> int:
     with tempfile.TemporaryDirectory() as folder:
         module = Path(folder) / f"{topic}.py"
         module.write_text(to_module(notebook))
-        done = subprocess.run([sys.executable, "-m", "grader", str(module),
-                               "--topic", topic, "--public-only"], capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "grader", str(module), "--topic", topic, "--public-only"],
+            capture_output=True,
+            text=True,
+        )
     print(done.stdout or done.stderr)
     return done.returncode

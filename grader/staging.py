@@ -30,8 +30,10 @@ def topic_of_file(path: Path, topic: str | None = None) -> str:
         return topic
     if path.stem in TOPICS:
         return path.stem
-    raise StagingError(f"cannot tell which topic {path.name} answers: name it after a topic "
-                       f"({', '.join(TOPICS)}) or pass --topic")
+    raise StagingError(
+        f"cannot tell which topic {path.name} answers: name it after a topic "
+        f"({', '.join(TOPICS)}) or pass --topic"
+    )
 
 
 def topic_files(folder: Path) -> list[str]:

@@ -7,7 +7,15 @@ from collections.abc import Iterable
 from pathlib import Path
 
 TOPICS: tuple[str, ...] = (
-    "tensors", "autograd", "losses", "optim", "mlp", "cnn", "inception", "resnet", "rnn",
+    "tensors",
+    "autograd",
+    "losses",
+    "optim",
+    "mlp",
+    "cnn",
+    "inception",
+    "resnet",
+    "rnn",
 )
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -24,7 +24,7 @@ from grader.defaults import BOOT_SECONDS
 from grader.sandbox import Limits, plan_launch, plan_zygote
 from grader.sandboxed.zygote import STATUS
 
-SPAWN_SECONDS = 30.0       # a fork answers in milliseconds; this only bounds a stuck zygote
+SPAWN_SECONDS = 30.0  # a fork answers in milliseconds; this only bounds a stuck zygote
 
 
 class Worker(Protocol):
@@ -46,8 +46,14 @@ class FreshWorker:
         launch = plan_launch(staged_dir, worker_args, write_end, gpu)
         try:
             self.process = subprocess.Popen(
-                launch.argv, env=launch.env, pass_fds=launch.pass_fds, stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                launch.argv,
+                env=launch.env,
+                pass_fds=launch.pass_fds,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         finally:
             os.close(write_end)
             for fd in launch.close_after_start:
@@ -84,7 +90,8 @@ class ZygoteDied(RuntimeError):
 @dataclass
 class ForkedWorker:
     """One child of the zygote: it cannot fork, so killing it kills everything it ran."""
-    server: "ForkServer"
+
+    server: ForkServer
     ident: str
     pid: int
     request_fd: int
@@ -99,7 +106,7 @@ class ForkedWorker:
                 data = os.read(self.status_fd, STATUS.size)
                 if len(data) == STATUS.size:
                     self.status = os.waitstatus_to_exitcode(STATUS.unpack(data)[1])
-                else:                      # the zygote died, and the child with it
+                else:  # the zygote died, and the child with it
                     self.status = -signal.SIGKILL
         return self.status
 
@@ -136,8 +143,14 @@ class ForkServer:
         launch = plan_zygote(theirs.fileno(), self.gpu)
         try:
             self.process = subprocess.Popen(
-                launch.argv, env=launch.env, pass_fds=launch.pass_fds, stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                launch.argv,
+                env=launch.env,
+                pass_fds=launch.pass_fds,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         except OSError as exc:
             self.problem = f"the zygote could not start ({exc})"
             return False
@@ -179,14 +192,14 @@ class ForkServer:
         results_read, results_write = os.pipe()
         status_read, status_write = os.pipe()
         self.next_id += 1
-        ident = f"{os.getpid()}.{self.next_id}"    # unique among the processes sharing the zygote
-        order = {"op": "spawn", "id": ident, "topic": topic, "nonce": nonce.hex(),
-                 "limits": limits.__dict__}
+        ident = f"{os.getpid()}.{self.next_id}"  # unique among the processes sharing the zygote
+        order = {"op": "spawn", "id": ident, "topic": topic, "nonce": nonce.hex(), "limits": limits.__dict__}
         try:
             if self.control is None:
                 raise ZygoteDied("no zygote")
-            socket.send_fds(self.control, [json.dumps(order).encode()],
-                            [request_read, results_write, status_write])
+            socket.send_fds(
+                self.control, [json.dumps(order).encode()], [request_read, results_write, status_write]
+            )
         except OSError as exc:
             for fd in (request_write, results_read, status_read):
                 os.close(fd)
@@ -200,8 +213,7 @@ class ForkServer:
             for fd in (request_write, results_read, status_read):
                 os.close(fd)
             raise ZygoteDied("the zygote did not fork")
-        return ForkedWorker(self, ident, STATUS.unpack(data)[1], request_write,
-                            results_read, status_read)
+        return ForkedWorker(self, ident, STATUS.unpack(data)[1], request_write, results_read, status_read)
 
     def stop(self) -> None:
         if self.control is not None:
@@ -227,7 +239,7 @@ def _server(gpu: bool) -> ForkServer | None:
     if server is not None and server.usable() and not server.problem:
         return server
     if server is not None and server.problem:
-        return None                         # it could not start here; do not retry every time
+        return None  # it could not start here; do not retry every time
     if server is not None:
         server.stop()
     server = ForkServer(gpu)
@@ -253,15 +265,17 @@ def fork_server(gpu: bool) -> ForkServer | None:
     return server if server is not None and server.await_ready() else None
 
 
-def start_worker(staged_dir: str, sources: dict[str, bytes], topic: str, nonce: bytes,
-                 limits: Limits, gpu: bool) -> Worker:
+def start_worker(
+    staged_dir: str, sources: dict[str, bytes], topic: str, nonce: bytes, limits: Limits, gpu: bool
+) -> Worker:
     """A worker for one (submission, topic): a child of the zygote when possible, else fresh.
 
     A forked child receives the submission's files as text on its request pipe (the first
     frame); a fresh worker reads them from ``staged_dir``, bound read-only into its sandbox.
     """
     from grader.sandboxed import channel
-    for attempt in range(2):
+
+    for _attempt in range(2):  # a zygote that died is started again once
         server = fork_server(gpu)
         if server is None:
             break
@@ -272,7 +286,7 @@ def start_worker(staged_dir: str, sources: dict[str, bytes], topic: str, nonce: 
             continue
         try:
             channel.write_frame(child.request_fd, nonce, channel.encode({"files": sources}))
-        except OSError:        # the child died at once; the session sees it when it reads
+        except OSError:  # the child died at once; the session sees it when it reads
             pass
         return child
     worker_args = ["--topic", topic, "--nonce", nonce.hex(), *limits.as_args()]
@@ -289,4 +303,3 @@ def engine_problem() -> str:
     if os.environ.get("TORCHGRADE_FRESH_WORKERS"):
         return "TORCHGRADE_FRESH_WORKERS is set"
     return next((server.problem for server in _servers.values() if server.problem), "")
-

@@ -73,8 +73,9 @@ def _read_exactly(fd: int, count: int, deadline: float | None) -> bytes:
     return b"".join(chunks)
 
 
-def read_frame(fd: int, nonce: bytes, deadline: float | None = None,
-               max_bytes: int = MAX_MESSAGE_BYTES) -> bytes:
+def read_frame(
+    fd: int, nonce: bytes, deadline: float | None = None, max_bytes: int = MAX_MESSAGE_BYTES
+) -> bytes:
     """Read one frame's payload; ``deadline`` is a ``time.monotonic()`` value."""
     magic, got_nonce, length = HEADER.unpack(_read_exactly(fd, HEADER.size, deadline))
     if magic != MAGIC or got_nonce != nonce:

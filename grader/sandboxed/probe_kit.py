@@ -11,7 +11,8 @@ security: the values a submission returns are always judged as well.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import torch
 from torch.overrides import TorchFunctionMode
@@ -90,8 +91,11 @@ class DeviceRule(TorchDispatchMode):
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
         flat, _ = tree_flatten((args, kwargs))
-        devices = {t.device for t in flat if isinstance(t, torch.Tensor)
-                   and not (t.dim() == 0 and t.device.type == "cpu")}
+        devices = {
+            t.device
+            for t in flat
+            if isinstance(t, torch.Tensor) and not (t.dim() == 0 and t.device.type == "cpu")
+        }
         name = str(func.overloadpacket.__name__)
         if len(devices) > 1 and name not in self._INDEX_OPS:
             raise DeviceMismatch(f"{name} mixed tensors on {sorted(map(str, devices))}")
@@ -140,19 +144,21 @@ def to_plain(value: Any, depth: int = 0) -> Any:
     if value is None or isinstance(value, (torch.Size, torch.dtype, torch.device)):
         return value
     plain_type: Any
-    for plain_type in (bool, int, float, complex, str, bytes):   # np.float64, IntEnum… to the base type
+    for plain_type in (bool, int, float, complex, str, bytes):  # np.float64, IntEnum… to the base type
         if isinstance(value, plain_type):
             return plain_type(value)
     if isinstance(value, (list, tuple)):
         items = [to_plain(v, depth + 1) for v in value]
         return items if isinstance(value, list) else tuple(items)
     if isinstance(value, dict):
-        return {to_plain(k, depth + 1) if isinstance(k, (str, int)) else str(k): to_plain(v, depth + 1)
-                for k, v in value.items()}
+        return {
+            to_plain(k, depth + 1) if isinstance(k, (str, int)) else str(k): to_plain(v, depth + 1)
+            for k, v in value.items()
+        }
     module = type(value).__module__
     if module == "numpy" or module.startswith("numpy."):
         try:
             return to_plain(torch.as_tensor(value), depth + 1)
-        except (TypeError, RuntimeError):     # object or string arrays: torch cannot hold them
+        except (TypeError, RuntimeError):  # object or string arrays: torch cannot hold them
             return f"<not plain data: numpy {getattr(value, 'dtype', type(value).__name__)}>"
     return f"<not plain data: {type(value).__name__}>"

@@ -34,9 +34,18 @@ _CLONE, _FORK, _VFORK, _CLONE3 = 56, 57, 58, 435
 _KILL_SYS, _TKILL, _TGKILL, _SIGQUEUE, _TGSIGQUEUE = 62, 200, 234, 129, 297
 _FCNTL, _IOCTL = 72, 16
 _NEIGHBOUR_CALLS = {
-    101: "ptrace", 310: "process_vm_readv", 311: "process_vm_writev", 312: "kcmp",
-    434: "pidfd_open", 424: "pidfd_send_signal", 438: "pidfd_getfd",
-    272: "unshare", 308: "setns", 29: "shmget", 64: "semget", 68: "msgget",
+    101: "ptrace",
+    310: "process_vm_readv",
+    311: "process_vm_writev",
+    312: "kcmp",
+    434: "pidfd_open",
+    424: "pidfd_send_signal",
+    438: "pidfd_getfd",
+    272: "unshare",
+    308: "setns",
+    29: "shmget",
+    64: "semget",
+    68: "msgget",
     _TKILL: "tkill",
 }
 _F_SETOWN, _F_SETSIG, _F_SETOWN_EX = 8, 10, 15
@@ -73,19 +82,34 @@ def supported() -> bool:
 
 def _program(own_pid: int | None) -> bytes:
     rules = [
-        _stmt(_LOAD_WORD, _ARCH), _jump(_JUMP_EQ, _AUDIT_ARCH_X86_64, 1, 0), _stmt(_RETURN, _KILL),
-        _stmt(_LOAD_WORD, _NR), _jump(_JUMP_GE, _X32_BIT, 0, 1), _deny(errno.EAGAIN),
+        _stmt(_LOAD_WORD, _ARCH),
+        _jump(_JUMP_EQ, _AUDIT_ARCH_X86_64, 1, 0),
+        _stmt(_RETURN, _KILL),
+        _stmt(_LOAD_WORD, _NR),
+        _jump(_JUMP_GE, _X32_BIT, 0, 1),
+        _deny(errno.EAGAIN),
         *_when(_FORK, [_deny(errno.EAGAIN)]),
         *_when(_VFORK, [_deny(errno.EAGAIN)]),
         *_when(_CLONE3, [_deny(errno.ENOSYS)]),
-        *_when(_CLONE, [_stmt(_LOAD_WORD, _ARG0), _jump(_JUMP_SET, _CLONE_THREAD, 1, 0),
-                        _deny(errno.EAGAIN), _stmt(_RETURN, _ALLOW)]),
+        *_when(
+            _CLONE,
+            [
+                _stmt(_LOAD_WORD, _ARG0),
+                _jump(_JUMP_SET, _CLONE_THREAD, 1, 0),
+                _deny(errno.EAGAIN),
+                _stmt(_RETURN, _ALLOW),
+            ],
+        ),
     ]
     if own_pid is not None:
         for nr in _NEIGHBOUR_CALLS:
             rules += _when(nr, [_deny(errno.EPERM)])
-        own = [_stmt(_LOAD_WORD, _ARG0), _jump(_JUMP_EQ, own_pid, 0, 1),
-               _stmt(_RETURN, _ALLOW), _deny(errno.EPERM)]
+        own = [
+            _stmt(_LOAD_WORD, _ARG0),
+            _jump(_JUMP_EQ, own_pid, 0, 1),
+            _stmt(_RETURN, _ALLOW),
+            _deny(errno.EPERM),
+        ]
         for nr in (_KILL_SYS, _TGKILL, _SIGQUEUE, _TGSIGQUEUE):
             rules += _when(nr, own)
         rules += _when(_FCNTL, _refuse_values(_ARG1, (_F_SETOWN, _F_SETSIG, _F_SETOWN_EX)))
@@ -113,9 +137,21 @@ def install(program: bytes) -> None:
     buffer = ctypes.create_string_buffer(program, len(program))
     fprog = _SockFprog(len(program) // 8, ctypes.addressof(buffer))
     pr_set_no_new_privs, pr_set_seccomp, seccomp_mode_filter = 38, 22, 2
-    if libc.prctl(pr_set_no_new_privs, ctypes.c_ulong(1), ctypes.c_ulong(0), ctypes.c_ulong(0),
-                  ctypes.c_ulong(0)) != 0:
+    if (
+        libc.prctl(
+            pr_set_no_new_privs, ctypes.c_ulong(1), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0)
+        )
+        != 0
+    ):
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS) failed")
-    if libc.prctl(pr_set_seccomp, ctypes.c_ulong(seccomp_mode_filter), ctypes.byref(fprog),
-                  ctypes.c_ulong(0), ctypes.c_ulong(0)) != 0:
+    if (
+        libc.prctl(
+            pr_set_seccomp,
+            ctypes.c_ulong(seccomp_mode_filter),
+            ctypes.byref(fprog),
+            ctypes.c_ulong(0),
+            ctypes.c_ulong(0),
+        )
+        != 0
+    ):
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_SECCOMP) failed")

@@ -48,6 +48,7 @@ class KnownStall(Exception):
 
 def apply_limits(memory_mb: int, cpu_seconds: int, file_size_mb: int, threads: int) -> None:
     """Trusted prelude: limits an unprivileged process cannot raise again."""
+
     def cap(kind: int, value: int) -> None:
         _, hard = resource.getrlimit(kind)
         if hard != resource.RLIM_INFINITY:
@@ -58,7 +59,7 @@ def apply_limits(memory_mb: int, cpu_seconds: int, file_size_mb: int, threads: i
     cap(resource.RLIMIT_CPU, cpu_seconds)
     cap(resource.RLIMIT_FSIZE, file_size_mb << 20)
     cap(resource.RLIMIT_CORE, 0)
-    if os.geteuid() != 0:           # NPROC does not bind root; seccomp stops forks there
+    if os.geteuid() != 0:  # NPROC does not bind root; seccomp stops forks there
         cap(resource.RLIMIT_NPROC, threads)
 
 
@@ -68,28 +69,45 @@ def _short(text: str) -> str:
 
 
 def _where(frames: list[traceback.FrameSummary]) -> list[str]:
-    return [f"{Path(f.filename).name}, line {f.lineno}, in {f.name}: {(f.line or '').strip()}"
-            for f in frames[-3:]]
+    return [
+        f"{Path(f.filename).name}, line {f.lineno}, in {f.name}: {(f.line or '').strip()}"
+        for f in frames[-3:]
+    ]
 
 
 def describe_exception(exc: BaseException, submission_dir: str) -> dict[str, Any]:
     """Plain-data account of an exception, showing only the submission's own frames."""
     if isinstance(exc, KnownStall):
-        return {"kind": "known_stall", "type": "KnownStall", "message": "", "where": [],
-                "function": exc.qualname}
+        return {
+            "kind": "known_stall",
+            "type": "KnownStall",
+            "message": "",
+            "where": [],
+            "function": exc.qualname,
+        }
     frames = traceback.extract_tb(exc.__traceback__)
     own = [f for f in frames if f.filename.startswith(submission_dir + os.sep)]
     where = _where(own)
     last = frames[-1] if frames else None
-    raised_by_stub = (isinstance(exc, NotImplementedError) and last is not None and last in own
-                      and (last.line or "").lstrip().startswith("raise"))
+    raised_by_stub = (
+        isinstance(exc, NotImplementedError)
+        and last is not None
+        and last in own
+        and (last.line or "").lstrip().startswith("raise")
+    )
     text = str(exc)
     out_of_memory = isinstance(exc, MemoryError) or (
-        isinstance(exc, RuntimeError) and "can't allocate memory" in text)
+        isinstance(exc, RuntimeError) and "can't allocate memory" in text
+    )
     kind = "not_started" if raised_by_stub else "out_of_memory" if out_of_memory else "exception"
     function = f"{own[-1].name}() in {Path(own[-1].filename).name}" if own else ""
-    return {"kind": kind, "type": type(exc).__name__, "message": _short(text), "where": where,
-            "function": function}
+    return {
+        "kind": kind,
+        "type": type(exc).__name__,
+        "message": _short(text),
+        "where": where,
+        "function": function,
+    }
 
 
 class Watchdog:
@@ -99,10 +117,10 @@ class Watchdog:
     trusted side's timeout message simply has no location.
     """
 
-    def __init__(self, worker: "Worker") -> None:
+    def __init__(self, worker: Worker) -> None:
         self.worker = worker
         self.main = threading.get_ident()
-        self.frames = sys._current_frames       # taken before any submitted code runs
+        self.frames = sys._current_frames  # taken before any submitted code runs
         self.condition = threading.Condition()
         self.fire_at: float | None = None
         threading.Thread(target=self._watch, name="torchgrade-watchdog", daemon=True).start()
@@ -139,7 +157,7 @@ def _qualname(frame: Any, submission_dir: str) -> str:
     return ""
 
 
-SUBMISSION_DIR = "/submission"     # where a forked child's in-memory files appear to live
+SUBMISSION_DIR = "/submission"  # where a forked child's in-memory files appear to live
 
 
 class SourceFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -164,20 +182,23 @@ class SourceFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         filename = self.filename(module.__name__)
         source = self.sources[f"{module.__name__}.py"]
         lines = source.decode("utf-8", errors="replace").splitlines(keepends=True)
-        linecache.cache[filename] = (len(source), None, lines, filename)   # for tracebacks
+        linecache.cache[filename] = (len(source), None, lines, filename)  # for tracebacks
         module.__file__ = filename
         exec(compile(source, filename, "exec", dont_inherit=True), module.__dict__)
 
     def install(self) -> None:
         """Before the path finder, as the submission's folder was first on ``sys.path``."""
         finders = [type(f) for f in sys.meta_path]
-        where = finders.index(importlib.machinery.PathFinder) if importlib.machinery.PathFinder in finders else 0
+        where = (
+            finders.index(importlib.machinery.PathFinder) if importlib.machinery.PathFinder in finders else 0
+        )
         sys.meta_path.insert(where, self)
 
 
 class Worker:
     def __init__(self, args: argparse.Namespace, sources: dict[str, bytes] | None = None) -> None:
         from grader.sandboxed import channel  # imports torch
+
         self.channel = channel
         self.args = args
         self.sources = sources
@@ -190,12 +211,21 @@ class Worker:
 
     def send(self, message: dict[str, Any]) -> None:
         from grader.sandboxed.probe_kit import to_plain
+
         try:
             payload = self.channel.encode(to_plain(message))
         except Exception as exc:  # an unpicklable oddity slipped through
-            payload = self.channel.encode({"event": "raised", "error": {
-                "kind": "exception", "type": type(exc).__name__,
-                "message": "the result could not be sent back as plain data", "where": []}})
+            payload = self.channel.encode(
+                {
+                    "event": "raised",
+                    "error": {
+                        "kind": "exception",
+                        "type": type(exc).__name__,
+                        "message": "the result could not be sent back as plain data",
+                        "where": [],
+                    },
+                }
+            )
         with self.sending:
             self.channel.write_frame(self.args.results_fd, self.nonce, payload)
 
@@ -212,8 +242,9 @@ class Worker:
 
             def stalled(*args: Any, **kwargs: Any) -> Any:
                 raise KnownStall(qualname)
+
             setattr(owner, name, stalled)
-        except Exception:   # a module that refuses attributes: the trusted side still knows
+        except Exception:  # a module that refuses attributes: the trusted side still knows
             pass
 
     def import_submission(self) -> None:
@@ -233,8 +264,7 @@ class Worker:
         try:
             spec.loader.exec_module(module)
         except BaseException as exc:  # SystemExit and friends included: report, don't die
-            self.send({"event": "import_failed",
-                       "error": describe_exception(exc, self.args.submission_dir)})
+            self.send({"event": "import_failed", "error": describe_exception(exc, self.args.submission_dir)})
             return
         self.module = module
         self.send({"event": "imported"})
@@ -243,15 +273,25 @@ class Worker:
         key = (name, source)
         if key not in self.probes:
             import torch
+
             from grader.sandboxed import probe_kit
-            namespace = {"__builtins__": builtins, "__name__": "probe", "torch": torch,
-                         "nn": torch.nn, "F": torch.nn.functional, "math": math, "kit": probe_kit}
+
+            namespace = {
+                "__builtins__": builtins,
+                "__name__": "probe",
+                "torch": torch,
+                "nn": torch.nn,
+                "F": torch.nn.functional,
+                "math": math,
+                "kit": probe_kit,
+            }
             exec(compile(source, f"<probe {name}>", "exec"), namespace)
             self.probes[key] = namespace[name]
         return self.probes[key]
 
     def serve(self) -> None:
         import torch
+
         while True:
             try:
                 request = self.channel.decode(self.channel.read_frame(0, self.nonce))
@@ -266,8 +306,7 @@ class Worker:
                 value = probe(self.module, *request["args"], **request["kwargs"])
             except BaseException as exc:
                 self.watchdog.disarm()
-                self.send({"event": "raised",
-                           "error": describe_exception(exc, self.args.submission_dir)})
+                self.send({"event": "raised", "error": describe_exception(exc, self.args.submission_dir)})
                 continue
             self.watchdog.disarm()
             self.send({"event": "result", "value": value})
@@ -276,12 +315,14 @@ class Worker:
 def serve_forked(topic: str, nonce: bytes, results_fd: int) -> None:
     """A zygote's child, after its trusted prelude: read the files, import, serve."""
     from grader.sandboxed import channel
+
     first = channel.decode(channel.read_frame(0, nonce))
     files = first.get("files") if isinstance(first, dict) else None
     if not isinstance(files, dict):
         return
-    args = argparse.Namespace(submission_dir=SUBMISSION_DIR, topic=topic, nonce=nonce.hex(),
-                              results_fd=results_fd)
+    args = argparse.Namespace(
+        submission_dir=SUBMISSION_DIR, topic=topic, nonce=nonce.hex(), results_fd=results_fd
+    )
     worker = Worker(args, {str(k): bytes(v) for k, v in files.items()})
     worker.send({"event": "booted"})
     worker.import_submission()
@@ -296,11 +337,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--results-fd", type=int, required=True)
     parser.add_argument("--nonce", required=True)
     for limit in ("--memory-mb", "--cpu-seconds", "--file-size-mb", "--threads"):
-        parser.add_argument(limit, type=int, required=True)    # grader.sandbox.Limits.as_args
+        parser.add_argument(limit, type=int, required=True)  # grader.sandbox.Limits.as_args
     args = parser.parse_args(argv)
     apply_limits(args.memory_mb, args.cpu_seconds, args.file_size_mb, args.threads)
 
     import torch
+
     torch.set_num_threads(1)
     worker = Worker(args)
     worker.send({"event": "booted"})

@@ -36,7 +36,7 @@ import sys
 import tempfile
 from typing import Any
 
-STATUS = struct.Struct("!ci")      # b"S", pid  |  b"X", wait status
+STATUS = struct.Struct("!ci")  # b"S", pid  |  b"X", wait status
 PR_SET_DUMPABLE = 4
 
 
@@ -50,9 +50,16 @@ def warm_up() -> None:
 
     torch.manual_seed(0)
     x = torch.randn(4, 1, 8, 8)
-    model = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.BatchNorm2d(2), nn.ReLU(),
-                          nn.MaxPool2d(2), nn.AvgPool2d(1), nn.Flatten(), nn.Dropout(0.1),
-                          nn.Linear(32, 3))
+    model = nn.Sequential(
+        nn.Conv2d(1, 2, 3, padding=1),
+        nn.BatchNorm2d(2),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.AvgPool2d(1),
+        nn.Flatten(),
+        nn.Dropout(0.1),
+        nn.Linear(32, 3),
+    )
     for optimizer in (torch.optim.Adam(model.parameters()), torch.optim.SGD(model.parameters(), 0.1)):
         loss = F.cross_entropy(model(x), torch.tensor([0, 1, 2, 0]))
         optimizer.zero_grad()
@@ -84,9 +91,11 @@ def child(control: socket.socket, request_fd: int, results_fd: int, order: dict[
         os.dup2(results_fd, 3)
         os.closerange(4, os.sysconf("SC_OPEN_MAX"))
         from grader.sandboxed import seccomp, worker
+
         limits = order["limits"]
-        worker.apply_limits(limits["memory_mb"], limits["cpu_seconds"], limits["file_size_mb"],
-                            limits["threads"])
+        worker.apply_limits(
+            limits["memory_mb"], limits["cpu_seconds"], limits["file_size_mb"], limits["threads"]
+        )
         if seccomp.supported():
             seccomp.install(seccomp.child_program(os.getpid()))
         worker.serve_forked(order["topic"], bytes.fromhex(order["nonce"]), results_fd=3)
@@ -97,7 +106,7 @@ def child(control: socket.socket, request_fd: int, results_fd: int, order: dict[
 class Zygote:
     def __init__(self, control: socket.socket) -> None:
         self.control = control
-        self.children: dict[str, tuple[int, int]] = {}   # id -> (pid, status fd)
+        self.children: dict[str, tuple[int, int]] = {}  # id -> (pid, status fd)
         self.wake_read, wake_write = os.pipe()
         os.set_blocking(wake_write, False)
         signal.signal(signal.SIGCHLD, lambda *_: None)
@@ -112,7 +121,7 @@ class Zygote:
             poller.register(self.wake_read, select.POLLIN)
             owners = {status_fd: pid for pid, status_fd in self.children.values()}
             for status_fd in owners:
-                poller.register(status_fd, 0)          # errors only: the reader is gone
+                poller.register(status_fd, 0)  # errors only: the reader is gone
             events = dict(poller.poll())
             if self.wake_read in events:
                 os.read(self.wake_read, 4096)
@@ -164,7 +173,7 @@ class Zygote:
                     del self.children[key]
                     try:
                         os.write(status_fd, STATUS.pack(b"X", status))
-                    except OSError:       # the trusted side stopped listening
+                    except OSError:  # the trusted side stopped listening
                         pass
                     os.close(status_fd)
 
@@ -174,18 +183,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--control-fd", type=int, required=True)
     args = parser.parse_args(argv)
     control = socket.socket(fileno=args.control_fd)
-    tempfile.tempdir = "/tmp"   # read-only here: torch asks for the path, and nothing may write there
-    os.environ["TORCHINDUCTOR_CACHE_DIR"] = "/tmp"      # exists, so torch._dynamo creates nothing
+    tempfile.tempdir = "/tmp"  # read-only here: torch asks for the path, and nothing may write there
+    os.environ["TORCHINDUCTOR_CACHE_DIR"] = "/tmp"  # exists, so torch._dynamo creates nothing
     import torch
+
     torch.set_num_threads(1)
-    ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, ctypes.c_ulong(0), ctypes.c_ulong(0),
-                            ctypes.c_ulong(0), ctypes.c_ulong(0))
+    ctypes.CDLL(None).prctl(
+        PR_SET_DUMPABLE, ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0)
+    )
     warm_up()
     threads = thread_count()
     if threads != 1:
         control.send(json.dumps({"ready": False, "why": f"{threads} threads after warm-up"}).encode())
         sys.exit(1)
-    gc.freeze()        # what is here now stays shared with the children: no copy-on-write by the gc
+    gc.freeze()  # what is here now stays shared with the children: no copy-on-write by the gc
     control.send(json.dumps({"ready": True}).encode())
     Zygote(control).serve()
 

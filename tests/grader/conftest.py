@@ -7,10 +7,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import grade_json
 
 from grader.client import TopicSession
 from grader.staging import stage
-from helpers import grade_json
 
 
 @pytest.fixture(scope="session")
@@ -26,12 +26,14 @@ def exercises_report() -> tuple[int, dict]:
 @pytest.fixture
 def make_submission(tmp_path):
     """Write ``{topic: source}`` into a folder shaped like exercises/ and return it."""
+
     def make(files: dict[str, str], name: str = "student") -> Path:
         folder = tmp_path / name
         folder.mkdir()
         for topic, source in files.items():
             (folder / f"{topic}.py").write_text(source)
         return folder
+
     return make
 
 

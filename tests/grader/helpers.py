@@ -12,10 +12,18 @@ REPO = Path(__file__).resolve().parents[2]
 GRADE = [sys.executable, "-m", "grader"]
 
 
-def run_grade(*args: str, timeout: float = 600, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def run_grade(
+    *args: str, timeout: float = 600, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     """Run the ``grade`` command in a fresh process (as a learner or CI would)."""
-    return subprocess.run([*GRADE, *args], capture_output=True, text=True, timeout=timeout,
-                          cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})})
+    return subprocess.run(
+        [*GRADE, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+    )
 
 
 def grade_json(*args: str, timeout: float = 600) -> tuple[int, dict]:

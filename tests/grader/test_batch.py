@@ -13,9 +13,9 @@ import subprocess
 import time
 
 import pytest
+from helpers import GRADE, REPO, run_grade
 
 from grader.topics import available_topics
-from helpers import GRADE, REPO, run_grade
 
 OTHER = next((t for t in available_topics() if t != "losses"), None)
 TOPIC_ARGS = ["--topic", "losses"] + (["--topic", OTHER] if OTHER else [])
@@ -23,10 +23,12 @@ TOPIC_ARGS = ["--topic", "losses"] + (["--topic", OTHER] if OTHER else [])
 TROUBLE = {
     "loop": "while True:\n    pass\n",
     "syntax": "def broken(:\n",
-    "forge": ("import torch\ntorch.allclose = lambda *a, **k: True\nprint('49 passed')\n"
-              "class Magic:\n    def __getattr__(self, name): return self\n    def __call__(self, *a, **k): return self\n"
-              "    def __eq__(self, other): return True\n"
-              "def __getattr__(name):\n    return Magic()\n"),
+    "forge": (
+        "import torch\ntorch.allclose = lambda *a, **k: True\nprint('49 passed')\n"
+        "class Magic:\n    def __getattr__(self, name): return self\n    def __call__(self, *a, **k): return self\n"
+        "    def __eq__(self, other): return True\n"
+        "def __getattr__(name):\n    return Magic()\n"
+    ),
     "hog": "import torch\n_all_of_it = torch.ones(100 * 2**30 // 4)\n",
 }
 
@@ -53,8 +55,9 @@ def summary_counts(stderr: str) -> dict[str, int]:
 def graded_class(tmp_path_factory):
     root = tmp_path_factory.mktemp("class")
     submissions, out = make_class(root / "submissions"), root / "out"
-    done = run_grade("batch", str(submissions), "--out", str(out), "--timeout", "10", "--workers", "2",
-                     *TOPIC_ARGS)
+    done = run_grade(
+        "batch", str(submissions), "--out", str(out), "--timeout", "10", "--workers", "2", *TOPIC_ARGS
+    )
     return submissions, out, done
 
 
@@ -62,8 +65,13 @@ def test_every_student_gets_the_right_row(graded_class):
     _, out, done = graded_class
     assert done.returncode == 0, done.stderr[-2000:]
     rows = {r["student"]: r for r in csv.DictReader((out / "gradebook.csv").open())}
-    assert list(next(csv.reader((out / "gradebook.csv").open()))) == \
-        ["student", "total", "max", "status", *sorted({"losses", OTHER} - {None}, key=available_topics().index)]
+    assert list(next(csv.reader((out / "gradebook.csv").open()))) == [
+        "student",
+        "total",
+        "max",
+        "status",
+        *sorted({"losses", OTHER} - {None}, key=available_topics().index),
+    ]
     full = float(rows["full"]["max"])
     assert float(rows["full"]["total"]) == full > 0
     assert float(rows["zero"]["total"]) == 0
@@ -73,8 +81,10 @@ def test_every_student_gets_the_right_row(graded_class):
         if OTHER:
             assert float(rows[name][OTHER]) == float(rows["full"][OTHER]) > 0, name
     report = {r["student"]: r["report"] for r in json.loads((out / "gradebook.json").read_text())}
-    losses = {name: {t["status"] for t in next(t for t in report[name]["topics"] if t["name"] == "losses")["tests"]}
-              for name in TROUBLE}
+    losses = {
+        name: {t["status"] for t in next(t for t in report[name]["topics"] if t["name"] == "losses")["tests"]}
+        for name in TROUBLE
+    }
     assert losses["loop"] <= {"timeout", "skipped"}
     assert losses["syntax"] <= {"error", "skipped"} and losses["hog"] <= {"error", "skipped"}
     hog_message = next(t for t in report["hog"]["topics"] if t["name"] == "losses")["tests"][0]["message"]
@@ -117,8 +127,14 @@ def test_kill_9_loses_only_what_was_in_flight(tmp_path):
         shutil.copytree(REPO / "exercises", submissions / name)
     out = tmp_path / "out"
     command = [*GRADE, "batch", str(submissions), "--out", str(out), "--workers", "1", "--topic", "losses"]
-    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env={**os.environ, "PYTHONPATH": str(REPO)}, start_new_session=True)
+    process = subprocess.Popen(
+        command,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        start_new_session=True,
+    )
     database = out / "gradebook.sqlite"
     deadline = time.monotonic() + 300
     recorded = 0

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers import REPO, grade_json, run_grade
 
 from grader.scoring import KINDS, STATUSES
-from helpers import REPO, grade_json, run_grade
 
 
 def test_json_contract_for_one_topic_file():
@@ -23,8 +23,11 @@ def test_json_contract_for_one_topic_file():
 
 
 def test_table_output_teaches(tmp_path):
-    wrong = (REPO / "solutions" / "losses.py").read_text().replace(
-        "e = (x - x.amax(dim=dim, keepdim=True).detach()).exp()", "e = x.exp()")
+    wrong = (
+        (REPO / "solutions" / "losses.py")
+        .read_text()
+        .replace("e = (x - x.amax(dim=dim, keepdim=True).detach()).exp()", "e = x.exp()")
+    )
     (tmp_path / "losses.py").write_text(wrong)
     done = run_grade(str(tmp_path), "--topic", "losses")
     assert done.returncode == 1
@@ -33,14 +36,19 @@ def test_table_output_teaches(tmp_path):
     assert "def test_" not in done.stdout, "never show the hidden test's source"
 
 
-@pytest.mark.parametrize("make_args, reason", [
-    (lambda tmp: [str(tmp / "nowhere")], "no such file or folder"),
-    (lambda tmp: [str(REPO / "solutions"), "--topic", "calculus"], "unknown topic"),
-    (lambda tmp: [str(tmp)], "holds no topic file"),
-    (lambda tmp: [str(REPO / "README.md")], "grade a folder"),
-    (lambda tmp: [str(REPO / "solutions" / "losses.py"), "--topic", "losses", "--topic", "tensors"],
-     "at most one --topic"),
-])
+@pytest.mark.parametrize(
+    "make_args, reason",
+    [
+        (lambda tmp: [str(tmp / "nowhere")], "no such file or folder"),
+        (lambda tmp: [str(REPO / "solutions"), "--topic", "calculus"], "unknown topic"),
+        (lambda tmp: [str(tmp)], "holds no topic file"),
+        (lambda tmp: [str(REPO / "README.md")], "grade a folder"),
+        (
+            lambda tmp: [str(REPO / "solutions" / "losses.py"), "--topic", "losses", "--topic", "tensors"],
+            "at most one --topic",
+        ),
+    ],
+)
 def test_unusable_input_exits_2_with_one_line(tmp_path, make_args, reason):
     done = run_grade(*make_args(tmp_path))
     assert done.returncode == 2
@@ -58,10 +66,14 @@ def test_unknown_file_name_needs_a_topic(tmp_path):
 
 def test_a_hang_and_a_crash_cost_only_their_own_checks(tmp_path):
     source = (REPO / "solutions" / "losses.py").read_text()
-    source = source.replace('    """Quadratic within δ, linear beyond; mean."""',
-                            '    """Hangs."""\n    while True:\n        pass')
-    source = source.replace('    """Σ p·(log p − log q) over the last dim; 0 where p = 0, +inf where q = 0 < p."""',
-                            '    """Crashes the interpreter."""\n    import ctypes\n    ctypes.string_at(0)')
+    source = source.replace(
+        '    """Quadratic within δ, linear beyond; mean."""',
+        '    """Hangs."""\n    while True:\n        pass',
+    )
+    source = source.replace(
+        '    """Σ p·(log p − log q) over the last dim; 0 where p = 0, +inf where q = 0 < p."""',
+        '    """Crashes the interpreter."""\n    import ctypes\n    ctypes.string_at(0)',
+    )
     (tmp_path / "losses.py").write_text(source)
     code, report = grade_json(str(tmp_path), "--topic", "losses", "--timeout", "3")
     assert code == 1
@@ -94,8 +106,11 @@ def test_the_same_submission_gets_the_same_report_every_time(tmp_path):
     """Re-grading is deterministic: 20 grades of one submission in one process, identical."""
     from grader.runner import grade
 
-    mistaken = (REPO / "solutions" / "losses.py").read_text().replace(
-        "e = (x - x.amax(dim=dim, keepdim=True).detach()).exp()", "e = x.exp()")
+    mistaken = (
+        (REPO / "solutions" / "losses.py")
+        .read_text()
+        .replace("e = (x - x.amax(dim=dim, keepdim=True).detach()).exp()", "e = x.exp()")
+    )
     (tmp_path / "losses.py").write_text(mistaken)
     reports = [grade(tmp_path / "losses.py", jobs=1) for _ in range(20)]
     seen = {tuple((t.id, t.status, t.points, t.message) for t in r.topics[0].tests) for r in reports}

@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import torch
+from helpers import REPO
 
 from grader.data import load_diabetes, load_digits, split_indices
-from helpers import REPO
 
 
 def test_diabetes_layout():
@@ -41,7 +41,11 @@ def test_a_damaged_file_is_refused(tmp_path):
     data = bytearray((copy / "digits.csv.gz").read_bytes())
     data[-20] ^= 0xFF
     (copy / "digits.csv.gz").write_bytes(bytes(data))
-    done = subprocess.run([sys.executable, "-c", "from grader.data import load_digits; load_digits()"],
-                          capture_output=True, text=True, cwd=REPO,
-                          env={"TORCHGRADE_DATASETS": str(copy), "PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    done = subprocess.run(
+        [sys.executable, "-c", "from grader.data import load_digits; load_digits()"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={"TORCHGRADE_DATASETS": str(copy), "PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+    )
     assert done.returncode != 0 and "damaged" in done.stderr

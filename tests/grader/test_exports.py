@@ -10,50 +10,93 @@ import json
 
 import pytest
 
-from grader.exports import (export_all, feedback_markdown, gradescope_results, safe_name, write_csv,
-                            write_json)
+from grader.exports import export_all, feedback_markdown, gradescope_results, safe_name, write_csv, write_json
 from grader.gradebook import Row
 
 
-def check(test_id: str, status: str, points: float = 1, max_points: float = 1, message: str = "",
-          visibility: str = "hidden", kind: str = "shape") -> dict:
-    return {"id": test_id, "kind": kind, "status": status, "points": points, "max_points": max_points,
-            "message": message, "visibility": visibility}
+def check(
+    test_id: str,
+    status: str,
+    points: float = 1,
+    max_points: float = 1,
+    message: str = "",
+    visibility: str = "hidden",
+    kind: str = "shape",
+) -> dict:
+    return {
+        "id": test_id,
+        "kind": kind,
+        "status": status,
+        "points": points,
+        "max_points": max_points,
+        "message": message,
+        "visibility": visibility,
+    }
 
 
 def topic(name: str, *tests: dict) -> dict:
-    return {"name": name, "score": sum(t["points"] for t in tests),
-            "max_score": sum(t["max_points"] for t in tests), "tests": list(tests)}
+    return {
+        "name": name,
+        "score": sum(t["points"] for t in tests),
+        "max_score": sum(t["max_points"] for t in tests),
+        "tests": list(tests),
+    }
 
 
 def graded(student: str, *topics: dict) -> Row:
     score, max_score = sum(t["score"] for t in topics), sum(t["max_score"] for t in topics)
-    report = {"score": score, "max_score": max_score, "topics": list(topics), "sandbox": "bubblewrap",
-              "device": "cpu", "notes": [], "seconds": {"wall": 2.0}}
+    report = {
+        "score": score,
+        "max_score": max_score,
+        "topics": list(topics),
+        "sandbox": "bubblewrap",
+        "device": "cpu",
+        "notes": [],
+        "seconds": {"wall": 2.0},
+    }
     return Row(student, "hash-" + student, "v1", "graded", "", score, max_score, report)
 
 
 def alice() -> Row:
     # topics deliberately out of teaching order: columns must follow TOPICS
-    return graded("alice",
-                  topic("losses",
-                        check("mse", "passed", 2, 2, visibility="public"),
-                        check("kl_div", "failed", 0, 1, "kl_div(p, q): expected inf at [1], got 3.\n  hint: q = 0",
-                              visibility="public"),
-                        check("huber", "failed", 0, 1, "kl_div(p, q): expected inf at [1], got 3.\n  hint: q = 0",
-                              visibility="public"),
-                        check("secret_grad", "failed", 0, 1, "SECRET hidden message one"),
-                        check("secret_stub", "not_started", 0, 1, "not started: SECRET two"),
-                        check("secret_slow", "timeout", 0, 1, "SECRET three"),
-                        check("secret_more", "failed", 0, 1, "SECRET four"),
-                        check("secret_gpu", "skipped", 0, 0, "no GPU", kind="device"),
-                        check("secret_ok", "passed", 1, 1, "")),
-                  topic("tensors", check("matmul", "passed", 1.5, 1.5, visibility="public")))
+    return graded(
+        "alice",
+        topic(
+            "losses",
+            check("mse", "passed", 2, 2, visibility="public"),
+            check(
+                "kl_div",
+                "failed",
+                0,
+                1,
+                "kl_div(p, q): expected inf at [1], got 3.\n  hint: q = 0",
+                visibility="public",
+            ),
+            check(
+                "huber",
+                "failed",
+                0,
+                1,
+                "kl_div(p, q): expected inf at [1], got 3.\n  hint: q = 0",
+                visibility="public",
+            ),
+            check("secret_grad", "failed", 0, 1, "SECRET hidden message one"),
+            check("secret_stub", "not_started", 0, 1, "not started: SECRET two"),
+            check("secret_slow", "timeout", 0, 1, "SECRET three"),
+            check("secret_more", "failed", 0, 1, "SECRET four"),
+            check("secret_gpu", "skipped", 0, 0, "no GPU", kind="device"),
+            check("secret_ok", "passed", 1, 1, ""),
+        ),
+        topic("tensors", check("matmul", "passed", 1.5, 1.5, visibility="public")),
+    )
 
 
 def bob() -> Row:
-    return graded("bob", topic("tensors", check("matmul", "passed", 1, 1.5, visibility="public")),
-                  topic("rnn", check("gru", "passed", 1, 1)))
+    return graded(
+        "bob",
+        topic("tensors", check("matmul", "passed", 1, 1.5, visibility="public")),
+        topic("rnn", check("gru", "passed", 1, 1)),
+    )
 
 
 def rejected() -> Row:
@@ -65,6 +108,7 @@ def crashed() -> Row:
 
 
 # -- safe_name -------------------------------------------------------------------------------
+
 
 def test_safe_name_keeps_a_plain_name():
     assert safe_name("alice.smith-2_b") == "alice.smith-2_b"
@@ -84,6 +128,7 @@ def test_safe_name_distinguishes_names_that_clean_to_the_same_text():
 
 
 # -- gradebook.csv ---------------------------------------------------------------------------
+
 
 def read_csv(path):
     with path.open(newline="") as handle:
@@ -119,19 +164,29 @@ def test_csv_quotes_awkward_student_names(tmp_path):
 
 # -- gradebook.json --------------------------------------------------------------------------
 
+
 def test_json_holds_every_row_with_its_full_report(tmp_path):
     rows = [alice(), rejected()]
     write_json(rows, tmp_path / "gradebook.json")
     data = json.loads((tmp_path / "gradebook.json").read_text())
     assert [d["student"] for d in data] == ["alice", "carol"]
-    assert set(data[0]) == {"student", "status", "reason", "total", "max", "content_hash", "suite_version",
-                            "report"}
+    assert set(data[0]) == {
+        "student",
+        "status",
+        "reason",
+        "total",
+        "max",
+        "content_hash",
+        "suite_version",
+        "report",
+    }
     assert data[0]["report"] == alice().report
     assert (data[0]["total"], data[0]["max"], data[0]["content_hash"]) == (4.5, 10.5, "hash-alice")
     assert (data[1]["status"], data[1]["reason"]) == ("rejected", "no .py file or notebook in the submission")
 
 
 # -- feedback/<student>.md -------------------------------------------------------------------
+
 
 def test_feedback_shows_totals_and_topic_scores():
     text = feedback_markdown(alice())
@@ -143,9 +198,11 @@ def test_feedback_shows_totals_and_topic_scores():
 def test_feedback_public_failing_checks_come_with_their_messages_grouped():
     text = feedback_markdown(alice())
     assert "## losses" in text
-    assert "- `kl_div`, `huber` (failed): kl_div(p, q): expected inf at [1], got 3.\n      hint: q = 0" in text
+    assert (
+        "- `kl_div`, `huber` (failed): kl_div(p, q): expected inf at [1], got 3.\n      hint: q = 0" in text
+    )
     assert text.count("expected inf at [1]") == 1
-    assert "`mse`" not in text and "`matmul`" not in text          # passed public checks stay out
+    assert "`mse`" not in text and "`matmul`" not in text  # passed public checks stay out
 
 
 def test_feedback_hidden_checks_appear_only_as_counts():
@@ -172,17 +229,23 @@ def test_feedback_of_an_ungraded_row_gives_the_reason(make):
 
 # -- gradescope/<student>/results.json -------------------------------------------------------
 
+
 def test_gradescope_results_list_every_scored_check():
     results = gradescope_results(alice())
     assert results["score"] == 4.5
     assert "output" not in results
     names = [t["name"] for t in results["tests"]]
-    assert "losses: secret_gpu" not in names                         # skipped checks carry no points
+    assert "losses: secret_gpu" not in names  # skipped checks carry no points
     assert names[:2] == ["losses: mse", "losses: kl_div"] and names[-1] == "tensors: matmul"
     assert len(names) == 9
     kl = results["tests"][1]
-    assert kl == {"name": "losses: kl_div", "score": 0, "max_score": 1,
-                  "output": "kl_div(p, q): expected inf at [1], got 3.\n  hint: q = 0", "visibility": "visible"}
+    assert kl == {
+        "name": "losses: kl_div",
+        "score": 0,
+        "max_score": 1,
+        "output": "kl_div(p, q): expected inf at [1], got 3.\n  hint: q = 0",
+        "visibility": "visible",
+    }
 
 
 def test_gradescope_hidden_checks_show_only_their_status():
@@ -196,11 +259,15 @@ def test_gradescope_hidden_checks_show_only_their_status():
 def test_gradescope_ungraded_row_says_why(make):
     row = make()
     results = gradescope_results(row)
-    assert results == {"score": 0, "tests": [],
-                       "output": f"Your submission could not be graded: {row.reason}"}
+    assert results == {
+        "score": 0,
+        "tests": [],
+        "output": f"Your submission could not be graded: {row.reason}",
+    }
 
 
 # -- export_all ------------------------------------------------------------------------------
+
 
 def test_export_all_writes_every_view(tmp_path):
     rows = [alice(), bob(), rejected(), crashed()]

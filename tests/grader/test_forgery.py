@@ -7,17 +7,16 @@ a forgery that crashes its worker on every call costs a worker restart per check
 from __future__ import annotations
 
 import pytest
-
 from helpers import grade_json
 
-CORRECT_MSE = '''
+CORRECT_MSE = """
 def mse(y_hat, y, reduction="mean"):
     d = (y_hat - y) ** 2
     return d.mean() if reduction == "mean" else d.sum() if reduction == "sum" else d
-'''
+"""
 
 FORGERIES = {
-    "patches torch and pytest": '''
+    "patches torch and pytest": """
 import torch, pytest
 torch.allclose = lambda *a, **k: True
 torch.isclose = lambda a, b, *r, **k: torch.ones_like(a, dtype=torch.bool)
@@ -25,8 +24,8 @@ torch.testing.assert_close = lambda *a, **k: None
 pytest.approx = lambda *a, **k: object()
 def softmax(x, dim=-1):
     return x
-''',
-    "answers everything with a magic object": '''
+""",
+    "answers everything with a magic object": """
 class Magic:
     def __getattr__(self, name): return self
     def __call__(self, *a, **k): return self
@@ -36,19 +35,19 @@ class Magic:
     def __iter__(self): return iter([self, self])
 def __getattr__(name):
     return Magic()
-''',
-    "prints a fake pytest summary": '''
+""",
+    "prints a fake pytest summary": """
 import sys
 print("=" * 30 + " 49 passed in 0.50s " + "=" * 30)
 sys.stderr.write("PASSED\\n")
 sys.__stdout__.write('{"score": 49, "max_score": 49, "topics": []}\\n')
-''',
-    "exits with status 0 whenever called": '''
+""",
+    "exits with status 0 whenever called": """
 import os
 def __getattr__(name):
     return lambda *a, **k: os._exit(0)
-''',
-    "writes forged frames to every descriptor": '''
+""",
+    "writes forged frames to every descriptor": """
 import os, io, torch
 def _spray(*a, **k):
     buffer = io.BytesIO()
@@ -61,7 +60,7 @@ def _spray(*a, **k):
     os._exit(0)
 def __getattr__(name):
     return _spray
-''',
+""",
 }
 
 

@@ -10,18 +10,53 @@ from grader.gradebook import Gradebook, Row
 
 
 def report(score: float, max_score: float) -> dict:
-    return {"score": score, "max_score": max_score, "sandbox": "bubblewrap", "device": "cpu", "notes": [],
-            "seconds": {"wall": 1.5},
-            "topics": [{"name": "tensors", "score": score, "max_score": max_score, "tests": [
-                {"id": "matmul", "kind": "shape", "status": "passed" if score else "failed",
-                 "points": score, "max_points": max_score, "message": "" if score else "m: expected 1, got 2.",
-                 "visibility": "public"}]}]}
+    return {
+        "score": score,
+        "max_score": max_score,
+        "sandbox": "bubblewrap",
+        "device": "cpu",
+        "notes": [],
+        "seconds": {"wall": 1.5},
+        "topics": [
+            {
+                "name": "tensors",
+                "score": score,
+                "max_score": max_score,
+                "tests": [
+                    {
+                        "id": "matmul",
+                        "kind": "shape",
+                        "status": "passed" if score else "failed",
+                        "points": score,
+                        "max_points": max_score,
+                        "message": "" if score else "m: expected 1, got 2.",
+                        "visibility": "public",
+                    }
+                ],
+            }
+        ],
+    }
 
 
-def row(student: str = "alice", content_hash: str = "h1", suite_version: str = "v1", status: str = "graded",
-        reason: str = "", score: float = 1.0, max_score: float = 1.0) -> Row:
-    return Row(student, content_hash, suite_version, status, reason, score, max_score,
-               report(score, max_score) if status == "graded" else {})
+def row(
+    student: str = "alice",
+    content_hash: str = "h1",
+    suite_version: str = "v1",
+    status: str = "graded",
+    reason: str = "",
+    score: float = 1.0,
+    max_score: float = 1.0,
+) -> Row:
+    return Row(
+        student,
+        content_hash,
+        suite_version,
+        status,
+        reason,
+        score,
+        max_score,
+        report(score, max_score) if status == "graded" else {},
+    )
 
 
 @pytest.fixture
@@ -61,9 +96,9 @@ def test_a_regrade_replaces_the_row(book):
 def test_is_current_needs_the_same_hash_and_suite_version(book):
     book.record(row("alice", "h1", "v1"))
     assert book.is_current("alice", "h1", "v1")
-    assert not book.is_current("alice", "h2", "v1")       # the submission changed
-    assert not book.is_current("alice", "h1", "v2")       # the suites changed
-    assert not book.is_current("bob", "h1", "v1")         # someone else
+    assert not book.is_current("alice", "h2", "v1")  # the submission changed
+    assert not book.is_current("alice", "h1", "v2")  # the suites changed
+    assert not book.is_current("bob", "h1", "v1")  # someone else
 
 
 def test_is_current_follows_a_regrade(book):
@@ -116,7 +151,10 @@ def test_student_names_are_data_not_sql(book):
 
 def test_the_report_is_stored_as_json_text(book, tmp_path):
     book.record(row("alice"))
-    raw = sqlite3.connect(tmp_path / "gradebook.sqlite").execute(
-        "SELECT report, score, max_score FROM grades").fetchone()
+    raw = (
+        sqlite3.connect(tmp_path / "gradebook.sqlite")
+        .execute("SELECT report, score, max_score FROM grades")
+        .fetchone()
+    )
     assert raw[0].startswith("{") and '"topics"' in raw[0]
     assert raw[1:] == (1.0, 1.0)

@@ -10,11 +10,11 @@ from grader.intake import Gradable, Rejected, take
 LOSSES = "def mse(y_hat, y, reduction='mean'):\n    raise NotImplementedError\n"
 
 
-def make_zip(path, members: dict[str, str], links: dict[str, str] = {}):
+def make_zip(path, members: dict[str, str], links: dict[str, str] | None = None):
     with zipfile.ZipFile(path, "w") as archive:
         for name, text in members.items():
             archive.writestr(name, text)
-        for name, target in links.items():
+        for name, target in (links or {}).items():
             info = zipfile.ZipInfo(name)
             info.external_attr = (stat.S_IFLNK | 0o777) << 16
             archive.writestr(info, target)
@@ -29,9 +29,11 @@ def test_zip_with_a_top_folder_is_found(tmp_path):
 
 
 def test_escaping_members_and_links_are_skipped(tmp_path):
-    entry = make_zip(tmp_path / "mallory.zip",
-                     {"../escaped.py": "x = 1", "/tmp/absolute_escape.py": "x = 1", "losses.py": LOSSES},
-                     links={"tensors.py": "/work/main/solutions/tensors.py"})
+    entry = make_zip(
+        tmp_path / "mallory.zip",
+        {"../escaped.py": "x = 1", "/tmp/absolute_escape.py": "x = 1", "losses.py": LOSSES},
+        links={"tensors.py": "/work/main/solutions/tensors.py"},
+    )
     item = take(entry, tmp_path / "scratch")
     assert isinstance(item, Gradable)
     assert sorted(p.name for p in item.path.iterdir()) == ["losses.py"]

@@ -8,8 +8,16 @@ from __future__ import annotations
 import pytest
 import torch
 
-from grader.judge import (CheckFailed, expect_close, expect_float, expect_no_twin, expect_same_device,
-                          expect_tensor, expect_unchanged, expect_vectorised)
+from grader.judge import (
+    CheckFailed,
+    expect_close,
+    expect_float,
+    expect_no_twin,
+    expect_same_device,
+    expect_tensor,
+    expect_unchanged,
+    expect_vectorised,
+)
 
 INF = float("inf")
 NAN = float("nan")
@@ -29,9 +37,11 @@ def test_check_failed_is_an_assertion_error():
 
 # -- expect_tensor ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value, shown", [(None, "None (did you forget to return?)"),
-                                          ([1.0, 2.0], "list [1.0, 2.0]"),
-                                          (3.5, "float 3.5")])
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [(None, "None (did you forget to return?)"), ([1.0, 2.0], "list [1.0, 2.0]"), (3.5, "float 3.5")],
+)
 def test_expect_tensor_refuses_non_tensors(value, shown):
     message = failure(expect_tensor, value, "f(x)", hint="return a tensor")
     assert message.startswith("f(x): expected a torch.Tensor, got ")
@@ -91,6 +101,7 @@ def test_expect_tensor_accepts_an_empty_tensor_when_the_expected_shape_has_a_zer
 
 # -- expect_close ----------------------------------------------------------------------------
 
+
 def test_expect_close_passes_equal_values_and_returns_the_actual_tensor():
     actual = torch.tensor([1.0, 2.0, 3.0])
     assert expect_close(actual, torch.tensor([1.0, 2.0, 3.0]), "f(x)") is actual
@@ -107,11 +118,13 @@ def test_expect_close_check_dtype_false_accepts_another_dtype_but_still_checks_s
     expected = torch.tensor([1.0, 2.0])
     expect_close(torch.tensor([1.0, 2.0], dtype=torch.float64), expected, "f(x)", check_dtype=False)
     expect_close(torch.tensor([1, 2]), expected, "f(x)", check_dtype=False)
-    assert "expected shape (2,)" in failure(expect_close, torch.ones(3, dtype=torch.float64), expected,
-                                             "f(x)", check_dtype=False)
+    assert "expected shape (2,)" in failure(
+        expect_close, torch.ones(3, dtype=torch.float64), expected, "f(x)", check_dtype=False
+    )
     # and the values are still compared
-    assert "values off" in failure(expect_close, torch.tensor([1.0, 3.0], dtype=torch.float64),
-                                   expected, "f(x)", check_dtype=False)
+    assert "values off" in failure(
+        expect_close, torch.tensor([1.0, 3.0], dtype=torch.float64), expected, "f(x)", check_dtype=False
+    )
 
 
 def test_expect_close_reports_nan_where_a_number_was_expected_with_its_position():
@@ -159,14 +172,15 @@ def test_expect_close_tolerance_is_inclusive_and_relative_to_the_expected_value(
         expect_close(torch.tensor([ok], dtype=torch.float64), expected, "f(x)", rtol=0.5, atol=0.25)
     # 1.8 is off by 0.8 > 0.75 (it would pass were rtol applied to |actual|: 0.25 + 0.9)
     for off in (1.8, 0.2):
-        message = failure(expect_close, torch.tensor([off], dtype=torch.float64), expected, "f(x)",
-                          rtol=0.5, atol=0.25)
+        message = failure(
+            expect_close, torch.tensor([off], dtype=torch.float64), expected, "f(x)", rtol=0.5, atol=0.25
+        )
         assert "(tolerance rtol=0.5, atol=0.25)" in message
 
 
 def test_expect_close_default_tolerance():
     expected = torch.tensor([100.0], dtype=torch.float64)
-    expect_close(expected + 1e-4, expected, "f(x)")          # within 1e-6 + 1e-5·100 = 1.001e-3
+    expect_close(expected + 1e-4, expected, "f(x)")  # within 1e-6 + 1e-5·100 = 1.001e-3
     failure(expect_close, expected + 2e-3, expected, "f(x)")
 
 
@@ -177,8 +191,9 @@ def test_expect_close_names_the_worst_position_and_counts_the_values_off():
     actual[1, 2] = -0.5
     actual[1, 0] = 0.25
     message = failure(expect_close, actual, expected, "f(x)", hint="look at the sign")
-    assert message.startswith("f(x): expected 0 at [1, 2] (tolerance rtol=1e-05, atol=1e-06), "
-                              "got -0.5 (3 of 6 values off).")
+    assert message.startswith(
+        "f(x): expected 0 at [1, 2] (tolerance rtol=1e-05, atol=1e-06), got -0.5 (3 of 6 values off)."
+    )
     assert message.endswith("\n  hint: look at the sign")
 
 
@@ -209,6 +224,7 @@ def test_expect_close_ignores_requires_grad():
 
 
 # -- expect_float ----------------------------------------------------------------------------
+
 
 def test_expect_float_accepts_python_numbers_and_returns_a_float():
     assert expect_float(0.25, "accuracy") == 0.25
@@ -262,6 +278,7 @@ def test_expect_no_twin_refuses_something_that_is_not_a_list_of_names(ops):
 
 # -- expect_vectorised -----------------------------------------------------------------------
 
+
 def test_expect_vectorised_passes_constant_counts():
     expect_vectorised([7, 7, 7], [4, 40, 400], "row_normalize")
 
@@ -279,6 +296,7 @@ def test_expect_vectorised_needs_one_int_per_size(counts):
 
 
 # -- expect_unchanged ------------------------------------------------------------------------
+
 
 def test_expect_unchanged_passes_when_every_flag_is_true():
     expect_unchanged([True, True], ["x", "y"], "f(x, y)")
@@ -303,6 +321,7 @@ def test_expect_unchanged_needs_one_flag_per_argument(flags):
 
 
 # -- expect_same_device ----------------------------------------------------------------------
+
 
 def test_expect_same_device_passes_a_result_on_meta():
     expect_same_device({"ok": True, "devices": ["meta"], "real": torch.ones(1)}, "f on meta")

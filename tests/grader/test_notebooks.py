@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import nbformat
+from helpers import REPO, grade_json, run_grade
 
 from grader.notebooks import definitions
-from helpers import REPO, grade_json, run_grade
 
 DEMO_CELLS = [
     "%matplotlib inline\n!pip install something",
@@ -17,21 +17,36 @@ DEMO_CELLS = [
 
 def notebook_with(path, code_cells: list[str], metadata: dict | None = None):
     notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_markdown_cell("# My losses")] + \
-        [nbformat.v4.new_code_cell(c) for c in code_cells]
+    notebook.cells = [nbformat.v4.new_markdown_cell("# My losses")] + [
+        nbformat.v4.new_code_cell(c) for c in code_cells
+    ]
     notebook.metadata.update(metadata or {})
     nbformat.write(notebook, str(path))
     return path
 
 
 def test_only_definitions_survive():
-    future, kept = definitions("from __future__ import annotations\n%time x = 1\nimport torch\nN = 3\n"
-                               "w = torch.zeros(N)\n@staticmethod\ndef f():\n    return N\nf()\n"
-                               "class A:\n    pass\n!ls")
+    future, kept = definitions(
+        "from __future__ import annotations\n%time x = 1\nimport torch\nN = 3\n"
+        "w = torch.zeros(N)\n@staticmethod\ndef f():\n    return N\nf()\n"
+        "class A:\n    pass\n!ls"
+    )
     assert future == ["from __future__ import annotations"]
-    assert kept.splitlines() == ["try:", "    import torch", "except ImportError:", "    pass", "",
-                                 "N = 3", "", "@staticmethod", "def f():", "    return N", "",
-                                 "class A:", "    pass"]
+    assert kept.splitlines() == [
+        "try:",
+        "    import torch",
+        "except ImportError:",
+        "    pass",
+        "",
+        "N = 3",
+        "",
+        "@staticmethod",
+        "def f():",
+        "    return N",
+        "",
+        "class A:",
+        "    pass",
+    ]
 
 
 def test_solution_notebook_with_magics_and_slow_demos_grades_full(tmp_path):
@@ -45,8 +60,11 @@ def test_solution_notebook_with_magics_and_slow_demos_grades_full(tmp_path):
 
 
 def test_topic_from_metadata_and_flag(tmp_path):
-    path = notebook_with(tmp_path / "homework.ipynb", ["def mse(a, b, reduction='mean'):\n    raise NotImplementedError"],
-                         {"torchgrade": {"topic": "losses"}})
+    path = notebook_with(
+        tmp_path / "homework.ipynb",
+        ["def mse(a, b, reduction='mean'):\n    raise NotImplementedError"],
+        {"torchgrade": {"topic": "losses"}},
+    )
     code, report = grade_json(str(path))
     assert report["topics"][0]["name"] == "losses" and any("metadata" in n for n in report["notes"])
     bare = notebook_with(tmp_path / "homework2.ipynb", ["x = 1"])
@@ -65,13 +83,14 @@ def filled_with_solution(handout_path, topic: str):
     """The hand-out with each exercise cell replaced by the solution's code for that name,
     and the solution's private helpers in one extra cell after the imports."""
     import ast
+
     source = (REPO / "solutions" / f"{topic}.py").read_text()
     tree, lines = ast.parse(source), source.splitlines()
     pieces = {}
     helpers = []
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Assign)):
-            text = "\n".join(lines[node.lineno - 1:node.end_lineno])
+            text = "\n".join(lines[node.lineno - 1 : node.end_lineno])
             name = node.name if not isinstance(node, ast.Assign) else node.targets[0].id
             if name.startswith("_") or name.isupper():
                 helpers.append(text)
@@ -99,6 +118,7 @@ def test_handout_filled_with_the_solution_grades_full(tmp_path):
 
 def test_self_check_cell_runs_the_public_checks(capsys):
     from grader.selfcheck import check_cells
+
     cells = [(REPO / "solutions" / "losses.py").read_text(), "print('demo')", "check_cells('losses', In)"]
     assert check_cells("losses", cells) == 0
     shown = capsys.readouterr().out

@@ -40,9 +40,17 @@ def round_trip(value):
 
 # -- ops_used --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("call", [lambda x: torch.softmax(x, 1), lambda x: F.softmax(x, dim=1),
-                                  lambda x: x.softmax(1), lambda x: torch.nn.Softmax(dim=1)(x)],
-                         ids=["torch.softmax", "F.softmax", "Tensor.softmax", "nn.Softmax"])
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: torch.softmax(x, 1),
+        lambda x: F.softmax(x, dim=1),
+        lambda x: x.softmax(1),
+        lambda x: torch.nn.Softmax(dim=1)(x),
+    ],
+    ids=["torch.softmax", "F.softmax", "Tensor.softmax", "nn.Softmax"],
+)
 def test_ops_used_sees_every_alias_of_softmax_as_the_aten_op(call):
     x = torch.randn(3, 4)
     result, names = kit.ops_used(lambda: call(x))
@@ -61,8 +69,8 @@ def test_ops_used_does_not_see_softmax_in_a_hand_written_one():
 def test_ops_used_records_torch_function_names_and_the_insides_of_composites():
     logits, target = torch.randn(4, 3), torch.tensor([0, 2, 1, 0])
     _, names = kit.ops_used(lambda: F.cross_entropy(logits, target))
-    assert "cross_entropy" in names          # as called
-    assert "_log_softmax" in names           # as dispatched
+    assert "cross_entropy" in names  # as called
+    assert "_log_softmax" in names  # as dispatched
 
 
 def test_ops_used_returns_sorted_distinct_names():
@@ -79,6 +87,7 @@ def test_ops_used_of_code_without_torch_ops():
 
 # -- count_ops -------------------------------------------------------------------------------
 
+
 def test_count_ops_is_constant_for_a_vectorised_function():
     counts = [kit.count_ops(lambda n=n: row_normalize(torch.rand(n, 3) + 1))[1] for n in (2, 8, 32)]
     assert counts[0] > 0
@@ -86,8 +95,10 @@ def test_count_ops_is_constant_for_a_vectorised_function():
 
 
 def test_count_ops_grows_with_a_python_loop_over_rows():
-    counts = [kit.count_ops(lambda n=n: row_normalize_loop(x))[1] for n, x in
-              ((2, torch.rand(2, 3) + 1), (8, torch.rand(8, 3) + 1), (32, torch.rand(32, 3) + 1))]
+    counts = [
+        kit.count_ops(lambda x=x: row_normalize_loop(x))[1]
+        for _, x in ((2, torch.rand(2, 3) + 1), (8, torch.rand(8, 3) + 1), (32, torch.rand(32, 3) + 1))
+    ]
     assert counts[0] < counts[1] < counts[2]
 
 
@@ -105,6 +116,7 @@ def test_count_ops_counts_each_op():
 
 # -- device_trace ----------------------------------------------------------------------------
 
+
 def test_device_trace_flags_a_cpu_tensor_mixed_with_meta_inputs():
     x = torch.ones(4, device="meta")
     trace = kit.device_trace(lambda: x + torch.zeros(4))
@@ -114,8 +126,11 @@ def test_device_trace_flags_a_cpu_tensor_mixed_with_meta_inputs():
 
 def test_device_trace_passes_tensors_created_on_the_inputs_device():
     x = torch.ones(4, device="meta")
-    for call in (lambda: x + torch.zeros(4, device=x.device), lambda: x + torch.zeros_like(x),
-                 lambda: x + x.new_zeros(4)):
+    for call in (
+        lambda: x + torch.zeros(4, device=x.device),
+        lambda: x + torch.zeros_like(x),
+        lambda: x + x.new_zeros(4),
+    ):
         trace = kit.device_trace(call)
         assert trace["ok"] is True
         assert trace["value"].device.type == "meta"
@@ -172,6 +187,7 @@ def test_devices_of_result_replaces_the_value_by_its_devices():
 
 # -- to_plain --------------------------------------------------------------------------------
 
+
 def nest(depth: int, leaf=1):
     value = leaf
     for _ in range(depth):
@@ -219,18 +235,35 @@ class Opaque:
     pass
 
 
-@pytest.mark.parametrize("value, text", [(Opaque(), "<not plain data: Opaque>"), ({1, 2}, "<not plain data: set>"),
-                                         (lambda: 1, "<not plain data: function>"),
-                                         (nn.Linear(2, 2), "<not plain data: Linear>")])
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (Opaque(), "<not plain data: Opaque>"),
+        ({1, 2}, "<not plain data: set>"),
+        (lambda: 1, "<not plain data: function>"),
+        (nn.Linear(2, 2), "<not plain data: Linear>"),
+    ],
+)
 def test_to_plain_names_unknown_objects_instead_of_sending_them(value, text):
     assert kit.to_plain(value) == text
     assert kit.to_plain({"value": [value]}) == {"value": [text]}
 
 
 def test_to_plain_keeps_plain_values_and_container_kinds():
-    value = {"n": 3, "x": 0.5, "ok": True, "none": None, "s": "text", "b": b"raw", "c": 1 + 2j,
-             "size": torch.Size([2, 3]), "dtype": torch.float64, "device": torch.device("cpu"),
-             "tuple": (1, [2, (3,)]), 7: "int key"}
+    value = {
+        "n": 3,
+        "x": 0.5,
+        "ok": True,
+        "none": None,
+        "s": "text",
+        "b": b"raw",
+        "c": 1 + 2j,
+        "size": torch.Size([2, 3]),
+        "dtype": torch.float64,
+        "device": torch.device("cpu"),
+        "tuple": (1, [2, (3,)]),
+        7: "int key",
+    }
     assert kit.to_plain(value) == value
     assert isinstance(kit.to_plain(value)["tuple"], tuple)
     assert isinstance(kit.to_plain(value)["tuple"][1], list)
@@ -253,10 +286,17 @@ def test_to_plain_survives_a_cycle():
     assert plain == nest(21, "<not plain data: nested too deep>")
 
 
-@pytest.mark.parametrize("value", [
-    {"event": "result", "value": (torch.ones(2), [np.arange(2)], {"p": nn.Parameter(torch.zeros(1))})},
-    nest(100), {Opaque(): Opaque()}, [float("nan"), float("inf")], np.zeros((2, 0)),
-], ids=["mixed", "deep", "opaque", "floats", "empty-numpy"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"event": "result", "value": (torch.ones(2), [np.arange(2)], {"p": nn.Parameter(torch.zeros(1))})},
+        nest(100),
+        {Opaque(): Opaque()},
+        [float("nan"), float("inf")],
+        np.zeros((2, 0)),
+    ],
+    ids=["mixed", "deep", "opaque", "floats", "empty-numpy"],
+)
 def test_to_plain_output_is_accepted_by_the_weights_only_reader(value):
     round_trip(kit.to_plain(value))
 
@@ -269,8 +309,9 @@ class Label(str):
     pass
 
 
-@pytest.mark.parametrize("value", [np.float64(0.5), Colour.RED, Label("cat")],
-                         ids=["numpy-float64", "IntEnum", "str-subclass"])
+@pytest.mark.parametrize(
+    "value", [np.float64(0.5), Colour.RED, Label("cat")], ids=["numpy-float64", "IntEnum", "str-subclass"]
+)
 def test_to_plain_output_of_number_and_str_subclasses_is_accepted(value):
     round_trip(kit.to_plain({"value": value}))
 

@@ -9,8 +9,11 @@ def test_solutions_score_full_marks(solutions_report):
     code, report = solutions_report
     assert [t["name"] for t in report["topics"]] == available_topics()
     for topic in report["topics"]:
-        bad = [(t["id"], t["status"], t["message"]) for t in topic["tests"]
-               if t["status"] not in ("passed", "skipped")]
+        bad = [
+            (t["id"], t["status"], t["message"])
+            for t in topic["tests"]
+            if t["status"] not in ("passed", "skipped")
+        ]
         assert not bad, f"{topic['name']}: {bad}"
         skipped = [t for t in topic["tests"] if t["status"] == "skipped"]
         assert all(t["kind"] == "device" for t in skipped), "only device checks may skip"
@@ -31,6 +34,9 @@ def test_every_topic_checks_all_four_kinds(solutions_report):
     _, report = solutions_report
     for topic in report["topics"]:
         kinds = {t["kind"] for t in topic["tests"]}
-        required = {"shape", "device"} if topic["name"] == "tensors" else \
-            {"shape", "gradient", "convergence", "device"}
+        required = (
+            {"shape", "device"}
+            if topic["name"] == "tensors"
+            else {"shape", "gradient", "convergence", "device"}
+        )
         assert required <= kinds, (topic["name"], kinds)

@@ -9,24 +9,33 @@ import subprocess
 import sys
 
 import pytest
+from helpers import REPO
 
 from grader.topics import available_topics
-from helpers import REPO
 
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory):
     out = tmp_path_factory.mktemp("release") / "course"
-    done = subprocess.run([sys.executable, "-m", "grader", "release", str(out)],
-                          cwd=REPO, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "release", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert done.returncode == 0, done.stderr
     return out
 
 
 def grade_in(release, path) -> tuple[int, dict]:
-    done = subprocess.run([sys.executable, "-m", "grader", str(path),
-                           "--format", "json"], cwd=release, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(release)})
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", str(path), "--format", "json"],
+        cwd=release,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(release)},
+    )
     assert done.returncode in (0, 1), done.stderr
     return done.returncode, json.loads(done.stdout)
 
@@ -37,8 +46,11 @@ def test_no_solutions_and_no_hidden_tests(release):
     for path in release.rglob("*.py"):
         assert path.read_text() not in solution_texts, path
     for topic in available_topics():
-        tests = [n for n in ast.parse((release / "tests" / "suites" / f"suite_{topic}.py").read_text()).body
-                 if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")]
+        tests = [
+            n
+            for n in ast.parse((release / "tests" / "suites" / f"suite_{topic}.py").read_text()).body
+            if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")
+        ]
         assert tests, topic
         for test in tests:
             assert "public=True" in ast.unparse(test.decorator_list[0]), (topic, test.name)

@@ -20,12 +20,14 @@ def topic(name: str, *results: scoring.TestResult) -> TopicResult:
     return TopicResult(name, list(results))
 
 
-def result(test_id: str, status: str, points: float = 1, message: str = "", public: bool = False,
-           kind: str = "shape") -> scoring.TestResult:
+def result(
+    test_id: str, status: str, points: float = 1, message: str = "", public: bool = False, kind: str = "shape"
+) -> scoring.TestResult:
     return make_result(test_id, kind, points, status, message, public)
 
 
 # -- make_result -----------------------------------------------------------------------------
+
 
 def test_statuses_and_kinds_of_the_contract():
     assert set(STATUSES) == {"passed", "failed", "error", "not_started", "timeout", "skipped"}
@@ -34,8 +36,15 @@ def test_statuses_and_kinds_of_the_contract():
 
 def test_make_result_passed_earns_its_points():
     r = make_result("test_mse", "shape", 2.5, "passed", "", True)
-    assert (r.id, r.kind, r.status, r.points, r.max_points, r.message, r.public) == \
-        ("test_mse", "shape", "passed", 2.5, 2.5, "", True)
+    assert (r.id, r.kind, r.status, r.points, r.max_points, r.message, r.public) == (
+        "test_mse",
+        "shape",
+        "passed",
+        2.5,
+        2.5,
+        "",
+        True,
+    )
 
 
 @pytest.mark.parametrize("status", NOT_PASSED)
@@ -52,17 +61,30 @@ def test_make_result_skipped_leaves_the_maximum():
 
 # -- totals and exit code --------------------------------------------------------------------
 
+
 def test_topic_totals_and_counts():
-    t = topic("losses", result("a", "passed", 2), result("b", "failed", 1), result("c", "skipped", 4),
-              result("d", "error", 1), result("e", "error", 0.5))
+    t = topic(
+        "losses",
+        result("a", "passed", 2),
+        result("b", "failed", 1),
+        result("c", "skipped", 4),
+        result("d", "error", 1),
+        result("e", "error", 0.5),
+    )
     assert t.score == 2
     assert t.max_score == 4.5
     assert t.count("error") == 2 and t.count("skipped") == 1 and t.count("timeout") == 0
 
 
 def test_report_totals_sum_over_topics():
-    report = Report([topic("tensors", result("a", "passed", 2), result("b", "failed", 1)),
-                     topic("losses", result("c", "passed", 1), result("d", "skipped", 5))], "bwrap", "cpu")
+    report = Report(
+        [
+            topic("tensors", result("a", "passed", 2), result("b", "failed", 1)),
+            topic("losses", result("c", "passed", 1), result("d", "skipped", 5)),
+        ],
+        "bwrap",
+        "cpu",
+    )
     assert report.score == 3
     assert report.max_score == 4
 
@@ -82,36 +104,56 @@ def test_exit_code_is_not_zero_when_nothing_could_be_scored(topics):
 
 # -- JSON contract ---------------------------------------------------------------------------
 
+
 def sample_report() -> Report:
-    losses = topic("losses",
-                   result("mse", "passed", 2, public=True),
-                   result("kl_div", "failed", 1, "kl_div(p, q): expected inf at [1], got 3.\n  hint: q = 0",
-                          public=True),
-                   result("cuda", "skipped", 1, "no GPU", kind="device"),
-                   result("grad_a", "error", 1, "the worker crashed", kind="gradient"),
-                   result("grad_b", "error", 1, "the worker crashed", kind="gradient"),
-                   result("slow", "timeout", 1, "did not answer within 5 s"),
-                   result("stub", "not_started", 1, "not started: NotImplementedError"))
+    losses = topic(
+        "losses",
+        result("mse", "passed", 2, public=True),
+        result(
+            "kl_div", "failed", 1, "kl_div(p, q): expected inf at [1], got 3.\n  hint: q = 0", public=True
+        ),
+        result("cuda", "skipped", 1, "no GPU", kind="device"),
+        result("grad_a", "error", 1, "the worker crashed", kind="gradient"),
+        result("grad_b", "error", 1, "the worker crashed", kind="gradient"),
+        result("slow", "timeout", 1, "did not answer within 5 s"),
+        result("stub", "not_started", 1, "not started: NotImplementedError"),
+    )
     tensors = topic("tensors", result("matmul", "passed", 1, public=True))
-    return Report([tensors, losses], "bubblewrap (zygote)", "cpu", ["public checks only"],
-                  {"wall": 1.23456, "startup": 0.0004})
+    return Report(
+        [tensors, losses],
+        "bubblewrap (zygote)",
+        "cpu",
+        ["public checks only"],
+        {"wall": 1.23456, "startup": 0.0004},
+    )
 
 
 def test_report_to_json_has_the_contract_keys():
     data = sample_report().to_json()
     assert set(data) == {"score", "max_score", "topics", "sandbox", "device", "notes", "seconds"}
     assert (data["score"], data["max_score"]) == (3, 8)
-    assert (data["sandbox"], data["device"], data["notes"]) == ("bubblewrap (zygote)", "cpu", ["public checks only"])
+    assert (data["sandbox"], data["device"], data["notes"]) == (
+        "bubblewrap (zygote)",
+        "cpu",
+        ["public checks only"],
+    )
     assert data["seconds"] == {"wall": 1.235, "startup": 0.0}
     assert [t["name"] for t in data["topics"]] == ["tensors", "losses"]
     losses = data["topics"][1]
-    assert set(losses) == {"name", "score", "max_score", "tests"}      # no "note" when empty
+    assert set(losses) == {"name", "score", "max_score", "tests"}  # no "note" when empty
     assert (losses["score"], losses["max_score"]) == (2, 7)
     for test in losses["tests"]:
         assert set(test) == {"id", "kind", "status", "points", "max_points", "message", "visibility"}
     kl = losses["tests"][1]
-    assert kl == {"id": "kl_div", "kind": "shape", "status": "failed", "points": 0.0, "max_points": 1,
-                  "message": "kl_div(p, q): expected inf at [1], got 3.\n  hint: q = 0", "visibility": "public"}
+    assert kl == {
+        "id": "kl_div",
+        "kind": "shape",
+        "status": "failed",
+        "points": 0.0,
+        "max_points": 1,
+        "message": "kl_div(p, q): expected inf at [1], got 3.\n  hint: q = 0",
+        "visibility": "public",
+    }
     assert losses["tests"][2]["visibility"] == "hidden"
     assert losses["tests"][2]["max_points"] == 0
 
@@ -129,11 +171,21 @@ def test_report_to_json_string_round_trips():
 
 # -- the table -------------------------------------------------------------------------------
 
+
 def test_table_header_rows_and_total():
     lines = render.to_table(sample_report(), "exercises/").splitlines()
     assert lines[0] == "torchgrade: exercises/  (sandbox: bubblewrap (zygote); device: cpu)"
-    assert lines[2].split() == ["topic", "score", "passed", "failed", "error", "timeout", "not", "started",
-                                "skipped"]
+    assert lines[2].split() == [
+        "topic",
+        "score",
+        "passed",
+        "failed",
+        "error",
+        "timeout",
+        "not",
+        "started",
+        "skipped",
+    ]
     rows = {line.split()[0]: line.split() for line in lines if line[:1].isalpha()}
     # counts in the column order: passed failed error timeout not_started skipped
     assert rows["tensors"] == ["tensors", "1/1", "1", "0", "0", "0", "0", "0"]
@@ -154,8 +206,8 @@ def test_table_shows_failing_messages_and_not_passed_ones():
     # every line of a multi-line message is indented under its check
     assert "      kl_div(p, q): expected inf at [1], got 3.\n        hint: q = 0" in table
     assert "  ✗ losses · slow timeout\n      did not answer within 5 s" in table
-    assert "mse" not in table and "matmul" not in table            # passed checks do not clutter
-    assert "no GPU" not in table and "cuda" not in table           # nor skipped ones
+    assert "mse" not in table and "matmul" not in table  # passed checks do not clutter
+    assert "no GPU" not in table and "cuda" not in table  # nor skipped ones
 
 
 def test_table_groups_identical_failures():
@@ -167,7 +219,9 @@ def test_table_groups_identical_failures():
 
 def test_table_says_not_started_once_as_a_count():
     table = render.to_table(sample_report(), "exercises/")
-    assert "  … losses: 1 checks not started (functions in losses.py still raise NotImplementedError)" in table
+    assert (
+        "  … losses: 1 checks not started (functions in losses.py still raise NotImplementedError)" in table
+    )
     assert "not started: NotImplementedError" not in table
 
 
@@ -177,8 +231,11 @@ def test_table_lists_the_notes_last():
 
 
 def test_table_of_a_full_score_has_no_details():
-    report = Report([topic("tensors", result("a", "passed"), result("b", "skipped", message="no GPU"))],
-                    "bubblewrap", "cpu")
+    report = Report(
+        [topic("tensors", result("a", "passed"), result("b", "skipped", message="no GPU"))],
+        "bubblewrap",
+        "cpu",
+    )
     table = render.to_table(report, "solutions/")
     assert "What to look at" not in table and "✗" not in table
     assert "(100 %)" in table
@@ -190,7 +247,14 @@ def test_table_with_nothing_to_score_shows_zero_percent():
 
 
 def test_group_by_message_keeps_first_seen_order_and_splits_by_status():
-    tests = [{"id": "a", "status": "error", "message": "m"}, {"id": "b", "status": "failed", "message": "m"},
-             {"id": "c", "status": "error", "message": "m"}, {"id": "d", "status": "error", "message": "n"}]
-    assert render.group_by_message(tests) == [("error", "m", ["a", "c"]), ("failed", "m", ["b"]),
-                                              ("error", "n", ["d"])]
+    tests = [
+        {"id": "a", "status": "error", "message": "m"},
+        {"id": "b", "status": "failed", "message": "m"},
+        {"id": "c", "status": "error", "message": "m"},
+        {"id": "d", "status": "error", "message": "n"},
+    ]
+    assert render.group_by_message(tests) == [
+        ("error", "m", ["a", "c"]),
+        ("failed", "m", ["b"]),
+        ("error", "n", ["d"]),
+    ]

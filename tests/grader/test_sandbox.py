@@ -87,15 +87,29 @@ def test_worker_sees_only_its_own_files(spy):
     assert not seen["root_home"] and not seen["bwrap_env"]
     assert "submission" in seen["root_entries"]
     assert len(seen["pids"]) <= 4, "a private pid namespace: bwrap, the zygote and its workers"
-    assert set(seen["env"]) <= {"PATH", "HOME", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE",
-                                "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-                                "TORCHINDUCTOR_CACHE_DIR", "PWD", "LC_CTYPE"}
+    assert set(seen["env"]) <= {
+        "PATH",
+        "HOME",
+        "PYTHONPATH",
+        "PYTHONDONTWRITEBYTECODE",
+        "OMP_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "OPENBLAS_NUM_THREADS",
+        "TORCHINDUCTOR_CACHE_DIR",
+        "PWD",
+        "LC_CTYPE",
+    }
 
 
-@pytest.mark.parametrize("name, error", [("connect", "OSError|ConnectionRefusedError|PermissionError"),
-                                         ("write_submission", "OSError|PermissionError"),
-                                         ("fork", "BlockingIOError|PermissionError"),
-                                         ("spawn", "BlockingIOError|PermissionError|OSError")])
+@pytest.mark.parametrize(
+    "name, error",
+    [
+        ("connect", "OSError|ConnectionRefusedError|PermissionError"),
+        ("write_submission", "OSError|PermissionError"),
+        ("fork", "BlockingIOError|PermissionError"),
+        ("spawn", "BlockingIOError|PermissionError|OSError"),
+    ],
+)
 def test_network_writes_and_new_processes_are_refused(spy, name, error):
     with pytest.raises(SubmissionError, match=error):
         spy.run(probe_call, name)
@@ -111,4 +125,5 @@ def test_torch_trains_inside(spy):
         loss = model(torch.randn(2, 1, 8, 8)).pow(2).mean()
         loss.backward()
         return float(model.weight.grad.abs().sum())
+
     assert spy.run(probe_train) > 0

@@ -18,7 +18,7 @@ learner writes (``forward``, ``__add__``…) appear in the solution only and are
 from __future__ import annotations
 
 import ast
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -29,17 +29,22 @@ BINDING_DECORATORS = {"staticmethod", "classmethod", "property"}
 Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 
 
-@lru_cache(maxsize=None)
+@cache
 def parse(side: str, topic: str) -> ast.Module:
     """The parsed file (cached: the tests only read the trees)."""
-    return ast.parse((REPO_ROOT / side / f"{topic}.py").read_text(encoding="utf-8"), filename=f"{side}/{topic}.py")
+    return ast.parse(
+        (REPO_ROOT / side / f"{topic}.py").read_text(encoding="utf-8"), filename=f"{side}/{topic}.py"
+    )
 
 
 def public_definitions(tree: ast.Module) -> dict[str, Definition]:
     """Public top-level functions and classes by name."""
-    return {node.name: node for node in tree.body
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-            and not node.name.startswith("_")}
+    return {
+        node.name: node
+        for node in tree.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        and not node.name.startswith("_")
+    }
 
 
 def methods(cls: ast.ClassDef) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
@@ -63,8 +68,11 @@ def text(node: ast.AST | None) -> str | None:
 
 def signature(node: Definition) -> dict:
     if isinstance(node, ast.ClassDef):
-        return {"class": True, "bases": [text(b) for b in node.bases],
-                "keywords": [text(k) for k in node.keywords]}
+        return {
+            "class": True,
+            "bases": [text(b) for b in node.bases],
+            "keywords": [text(k) for k in node.keywords],
+        }
     args = node.args
 
     def arg(a: ast.arg | None):
@@ -93,8 +101,11 @@ def lookup(tree: ast.Module, qualname: str) -> Definition | None:
 
 
 def cases() -> list:
-    return [pytest.param(topic, qualname, id=f"{topic}.{qualname}")
-            for topic in TOPICS for qualname in api(parse("exercises", topic))]
+    return [
+        pytest.param(topic, qualname, id=f"{topic}.{qualname}")
+        for topic in TOPICS
+        for qualname in api(parse("exercises", topic))
+    ]
 
 
 def without_extra_defaults(solution: dict, stub: dict) -> dict:
@@ -102,8 +113,11 @@ def without_extra_defaults(solution: dict, stub: dict) -> dict:
     extra = len(solution.get("positional", [])) - len(stub.get("positional", []))
     if extra <= 0 or len(solution["defaults"]) < extra:
         return solution
-    return {**solution, "positional": solution["positional"][:-extra],
-            "defaults": solution["defaults"][:-extra]}
+    return {
+        **solution,
+        "positional": solution["positional"][:-extra],
+        "defaults": solution["defaults"][:-extra],
+    }
 
 
 @pytest.mark.parametrize("topic", TOPICS)
@@ -114,7 +128,10 @@ def test_both_files_exist(topic):
 
 @pytest.mark.parametrize("topic", TOPICS)
 def test_same_public_functions_and_classes(topic):
-    stub, solution = public_definitions(parse("exercises", topic)), public_definitions(parse("solutions", topic))
+    stub, solution = (
+        public_definitions(parse("exercises", topic)),
+        public_definitions(parse("solutions", topic)),
+    )
     assert stub, f"exercises/{topic}.py defines no public function or class"
     assert sorted(stub) == sorted(solution)
     kinds = {name: type(node) is ast.ClassDef for name, node in stub.items()}
@@ -131,17 +148,20 @@ def test_same_signature(topic, qualname):
 
 # -- the comparison itself must be able to see a difference ----------------------------------
 
+
 def test_signature_sees_what_matters():
     base = signature(ast.parse("def f(x: Tensor, dim: int = -1) -> Tensor: ...").body[0])
-    for changed in ("def f(x: Tensor, dim: int = 1) -> Tensor: ...",       # default
-                    "def f(y: Tensor, dim: int = -1) -> Tensor: ...",       # name
-                    "def f(x, dim: int = -1) -> Tensor: ...",               # annotation
-                    "def f(x: Tensor, dim: int = -1) -> float: ...",        # return annotation
-                    "def f(x: Tensor, *, dim: int = -1) -> Tensor: ...",    # kind
-                    "def f(x: Tensor, dim: int = -1, **kw) -> Tensor: ...",
-                    "async def f(x: Tensor, dim: int = -1) -> Tensor: ..."):
+    for changed in (
+        "def f(x: Tensor, dim: int = 1) -> Tensor: ...",  # default
+        "def f(y: Tensor, dim: int = -1) -> Tensor: ...",  # name
+        "def f(x, dim: int = -1) -> Tensor: ...",  # annotation
+        "def f(x: Tensor, dim: int = -1) -> float: ...",  # return annotation
+        "def f(x: Tensor, *, dim: int = -1) -> Tensor: ...",  # kind
+        "def f(x: Tensor, dim: int = -1, **kw) -> Tensor: ...",
+        "async def f(x: Tensor, dim: int = -1) -> Tensor: ...",
+    ):
         assert signature(ast.parse(changed).body[0]) != base, changed
-    same = "def f(x: Tensor, dim: int=-1) -> Tensor:\n    return x"     # spacing and body do not count
+    same = "def f(x: Tensor, dim: int=-1) -> Tensor:\n    return x"  # spacing and body do not count
     assert signature(ast.parse(same).body[0]) == base
     method = "class C:\n    @staticmethod\n    def forward(ctx, x): ...\n"
     plain = "class C:\n    def forward(ctx, x): ...\n"
@@ -149,16 +169,22 @@ def test_signature_sees_what_matters():
 
 
 def test_api_lists_public_names_and_methods_of_public_classes():
-    tree = ast.parse("def f(): ...\ndef _g(): ...\nclass C:\n    def __init__(self): ...\n"
-                     "    def step(self): ...\nclass _D:\n    def m(self): ...\nx = 1\n")
+    tree = ast.parse(
+        "def f(): ...\ndef _g(): ...\nclass C:\n    def __init__(self): ...\n"
+        "    def step(self): ...\nclass _D:\n    def m(self): ...\nx = 1\n"
+    )
     assert sorted(api(tree)) == ["C", "C.__init__", "C.step", "f"]
 
 
 def test_a_solution_may_add_trailing_defaulted_parameters_only():
     stub = signature(ast.parse("def f(self, data: float) -> None: ...").body[0])
-    for allowed in ("def f(self, data: float, parents: tuple = ()) -> None: ...",
-                    "def f(self, data: float, a=(), b=()) -> None: ..."):
+    for allowed in (
+        "def f(self, data: float, parents: tuple = ()) -> None: ...",
+        "def f(self, data: float, a=(), b=()) -> None: ...",
+    ):
         assert without_extra_defaults(signature(ast.parse(allowed).body[0]), stub) == stub
-    for refused in ("def f(self, data: float, parents) -> None: ...",
-                    "def f(self, parents=(), data: float = 0.0) -> None: ..."):
+    for refused in (
+        "def f(self, data: float, parents) -> None: ...",
+        "def f(self, parents=(), data: float = 0.0) -> None: ...",
+    ):
         assert without_extra_defaults(signature(ast.parse(refused).body[0]), stub) != stub

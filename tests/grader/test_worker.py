@@ -81,8 +81,7 @@ def test_sigterm_is_no_escape(session_for):
     assert session.worker is None
 
 
-@pytest.mark.parametrize("name, pattern", [("exit_quietly", "exited with status 0"),
-                                            ("segfault", "SIGSEGV")])
+@pytest.mark.parametrize("name, pattern", [("exit_quietly", "exited with status 0"), ("segfault", "SIGSEGV")])
 def test_a_dying_worker_is_an_error_never_a_pass(session_for, name, pattern):
     session = session_for(BODY)
     with pytest.raises(SubmissionError, match=pattern):
@@ -94,7 +93,7 @@ def test_memory_hog_is_reported_as_out_of_memory(session_for, name):
     session = session_for(BODY)
     with pytest.raises(SubmissionError, match="ran out of memory"):
         call(session, name)
-    assert call(session, "ok").tolist() == [2.0, 2.0, 2.0]   # the worker survived
+    assert call(session, "ok").tolist() == [2.0, 2.0, 2.0]  # the worker survived
     assert session.starts == 1
 
 
@@ -155,8 +154,11 @@ def slow(x, seconds):
 def test_a_hang_costs_one_timeout_and_names_where_it_was(session_for):
     session = session_for(STALLS, timeout=2.0)
     session.check = "huber_matches_torch[0.5]"
-    with pytest.raises(ProbeTimeout, match=r"(?s)huber\(\) did not answer within 2 s in "
-                                           r"huber_matches_torch\[0\.5\].*line 5, in huber: while True:"):
+    with pytest.raises(
+        ProbeTimeout,
+        match=r"(?s)huber\(\) did not answer within 2 s in "
+        r"huber_matches_torch\[0\.5\].*line 5, in huber: while True:",
+    ):
         call(session, "huber")
     started = time.monotonic()
     with pytest.raises(ProbeTimeout, match=r"huber\(\) did not answer .* this check was not run"):
@@ -196,6 +198,7 @@ def test_the_submission_budget_bounds_all_checks(session_for):
 def test_fresh_workers_still_work_where_the_zygote_cannot(session_for, monkeypatch):
     """TORCHGRADE_FRESH_WORKERS=1 (or a zygote that cannot start): one process per worker."""
     from grader.workers import FreshWorker
+
     monkeypatch.setenv("TORCHGRADE_FRESH_WORKERS", "1")
     session = session_for(BODY, timeout=3.0)
     assert call(session, "ok").tolist() == [2.0, 2.0, 2.0]

@@ -18,8 +18,7 @@ from grader import workers
 from grader.client import SubmissionError
 from grader.sandbox import sandbox_status
 
-pytestmark = pytest.mark.skipif(workers.fork_server(False) is None,
-                                reason="the zygote cannot run here")
+pytestmark = pytest.mark.skipif(workers.fork_server(False) is None, reason="the zygote cannot run here")
 
 ATTACKS = """
 import ctypes, errno, fcntl, os, signal
@@ -162,7 +161,7 @@ def test_a_dead_zygote_costs_the_check_in_flight_an_error_and_is_restarted(sessi
     assert isinstance(session.run(probe_call, "my_pid"), int)
     server = workers.fork_server(False)
     killer = os.fork()
-    if killer == 0:                       # kills the zygote while the probe waits
+    if killer == 0:  # kills the zygote while the probe waits
         time.sleep(1.0)
         os.killpg(server.process.pid, signal.SIGKILL)
         os._exit(0)
@@ -181,7 +180,7 @@ def test_a_child_whose_grading_process_died_is_killed(session_for):
     watcher.run(probe_call, "my_pid")
     orphaned = session_for(ATTACKS, timeout=600.0)
     grader = os.fork()
-    if grader == 0:                       # a grading process that dies mid-probe
+    if grader == 0:  # a grading process that dies mid-probe
         try:
             orphaned.run(probe_call, "wait")
         finally:
@@ -190,6 +189,7 @@ def test_a_child_whose_grading_process_died_is_killed(session_for):
 
     def pids():
         return watcher.run(probe_pids)
+
     before = pids()
     os.kill(grader, signal.SIGKILL)
     os.waitpid(grader, 0)
@@ -201,4 +201,5 @@ def test_a_child_whose_grading_process_died_is_killed(session_for):
 
 def probe_pids(mod):
     import os
+
     return sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
