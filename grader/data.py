@@ -69,3 +69,10 @@ def split_indices(n: int, test_fraction: float, seed: int) -> tuple[torch.Tensor
     order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
     n_test = int(round(n * test_fraction))
     return order[n_test:], order[:n_test]
+
+
+def held_out_split(load, seed):
+    """(x_train, y_train, x_test, y_test): ``load()``'s (x, y) split 75/25, shuffled with ``seed``."""
+    x, y = load()
+    train, test = split_indices(len(x), 0.25, seed)
+    return x[train], y[train], x[test], y[test]

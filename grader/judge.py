@@ -185,3 +185,26 @@ def expect_unchanged(unchanged: Any, names: Iterable[str], what: str) -> None:
             "work on a copy (x.clone()) or build a new tensor; in-place ops (x[...] = v, add_) "
             "change the caller's data",
         )
+
+
+def multiclass_accuracy(scores, labels, classes, what):
+    """Held-out ``scores`` must be (len(labels), classes); the fraction whose argmax is the label."""
+    scores = expect_tensor(scores, what, shape=(len(labels), classes))
+    return (scores.argmax(1) == labels).float().mean().item()
+
+
+def binary_accuracy(outputs, labels, threshold, what):
+    """Held-out ``outputs`` must be (len(labels), 1); (the accuracy of predicting 1 where an output is
+    above ``threshold``, the majority class's share of the 0/1 labels)."""
+    outputs = expect_tensor(outputs, what, shape=(len(labels), 1))
+    accuracy = ((outputs > threshold).float() == labels).float().mean().item()
+    return accuracy, max(labels.mean().item(), 1 - labels.mean().item())
+
+
+def expect_runs_on_cuda(sub, name, args, kwargs, device, expected):
+    """``mod.name`` on inputs moved to ``device`` (:func:`on_device`) answers on CUDA, equal to ``expected``."""
+    from grader.probes import on_device
+
+    out, where = sub.run(on_device, name, args, kwargs, device)
+    expect(where.startswith("cuda"), f"{name} on CUDA inputs", "a result on cuda", f"a result on {where}")
+    expect_close(out, expected, f"{name} computed on CUDA", rtol=1e-5, atol=1e-5)

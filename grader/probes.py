@@ -1,15 +1,20 @@
-"""Generic probes shared by the suites.
+"""Generic probes shared by the suites, and the trusted side's share of their checks.
 
 A probe runs in the worker as ``probe(mod, *args)`` with ``mod`` the submitted module;
 its source is shipped there, so a probe may use only its arguments and the worker's
 probe namespace (``torch``, ``nn``, ``F``, ``math``, ``kit``) — no other globals.
 Each returns plain data for the trusted judge.
+
+A probe whose first argument is a string runs under that name: the session names it in
+error and timeout messages and remembers stalls by it. The module probes below take it as
+``subject`` and use it for nothing else.
 """
 
 from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 from grader.sandboxed import probe_kit as kit
 
@@ -26,8 +31,10 @@ def call_recorded(mod, name, args, kwargs):
 
 def gradients(mod, name, args, kwargs, upstream, wrt):
     """(output, grads): backward of sum(output · upstream) to the positional args in ``wrt``."""
-    leaves = [a.detach().clone().requires_grad_(i in wrt) if isinstance(a, torch.Tensor) else a
-              for i, a in enumerate(args)]
+    leaves = [
+        a.detach().clone().requires_grad_(i in wrt) if isinstance(a, torch.Tensor) else a
+        for i, a in enumerate(args)
+    ]
     out = getattr(mod, name)(*leaves, **kwargs)
     (out * upstream).sum().backward()
     return out, [leaves[i].grad for i in wrt]
@@ -35,10 +42,12 @@ def gradients(mod, name, args, kwargs, upstream, wrt):
 
 def directional_difference(mod, name, args, kwargs, upstream, index, direction, eps):
     """(L(x + εv), L(x − εv), dL/dx) for L = sum(f(...) · upstream), x = args[index]."""
+
     def loss(x):
         shifted = list(args)
         shifted[index] = x
         return (getattr(mod, name)(*shifted, **kwargs) * upstream).sum()
+
     x = args[index].detach().clone().requires_grad_(True)
     loss(x).backward()
     with torch.no_grad():
@@ -50,11 +59,20 @@ def directional_difference(mod, name, args, kwargs, upstream, index, direction, 
 def on_meta(mod, name, args, kwargs):
     """Run on the real inputs, then on ``meta`` copies under CUDA's same-device rule.
 
-    Returns the device trace with the real result under ``"real"``, so that a suite can
-    insist on a correct answer before it credits device handling.
+    Tensors nested in lists and tuples (``rnn_forward``'s params) are moved too. Returns the
+    device trace with the real result under ``"real"``, so that a suite can insist on a
+    correct answer before it credits device handling.
     """
     real = getattr(mod, name)(*args, **kwargs)
-    meta = [a.to("meta") if isinstance(a, torch.Tensor) else a for a in args]
+
+    def to_meta(a):
+        if isinstance(a, torch.Tensor):
+            return a.to("meta")
+        if isinstance(a, (list, tuple)):
+            return type(a)(to_meta(b) for b in a)
+        return a
+
+    meta = [to_meta(a) for a in args]
     trace = kit.device_trace(lambda: getattr(mod, name)(*meta, **kwargs))
     return {**kit.devices_of_result(trace), "real": real}
 
@@ -70,14 +88,16 @@ def call_watching_inputs(mod, name, args, kwargs):
     """(result, for each tensor argument: were its values left as they were?)."""
     before = [a.detach().clone() if isinstance(a, torch.Tensor) else None for a in args]
     result = getattr(mod, name)(*args, **kwargs)
-    unchanged = [b is None or (b.shape == a.shape and bool(torch.equal(b.nan_to_num(7.0), a.detach().nan_to_num(7.0))))
-                 for a, b in zip(args, before)]
+    unchanged = [
+        b is None or (b.shape == a.shape and bool(torch.equal(b.nan_to_num(7.0), a.detach().nan_to_num(7.0))))
+        for a, b in zip(args, before)
+    ]
     return result, unchanged
 
 
 def op_counts(mod, name, arg_sets, kwargs):
     """How many aten ops ``mod.name`` dispatches for each argument set (vectorisation)."""
-    return [kit.count_ops(lambda: getattr(mod, name)(*args, **kwargs))[1] for args in arg_sets]
+    return [kit.count_ops(lambda args=args: getattr(mod, name)(*args, **kwargs))[1] for args in arg_sets]
 
 
 def train_classifier(mod, cls, args, kwargs, x_train, y_train, x_test, seed, epochs, lr, batch_size=64):
@@ -97,3 +117,66 @@ def train_classifier(mod, cls, args, kwargs, x_train, y_train, x_test, seed, epo
     model.eval()
     with torch.no_grad():
         return model(x_test)
+
+
+def modules_on_meta(mod, subject, builds, warm_up=None):
+    """For each build ``(cls, args, kwargs, inputs)``: ``mod.cls(*args, **kwargs)`` moved to ``meta``, then
+    run on ``meta`` inputs under CUDA's same-device rule; one device trace per build, as :func:`on_meta`.
+
+    The first build is made once on the CPU beforehand, so that a stub raises NotImplementedError
+    there rather than inside a trace; given ``warm_up`` inputs, that instance is also called on them.
+    An input is a tensor (moved to ``meta`` for a build) or a shape, drawn with ``torch.randn``
+    (on ``meta`` for a build, on the CPU for the warm-up).
+    """
+    cls, args, kwargs, _ = builds[0]
+    first = getattr(mod, cls)(*args, **kwargs)
+    if warm_up is not None:
+        first(*[torch.randn(x) if isinstance(x, (tuple, list)) else x for x in warm_up])
+    models = [getattr(mod, cls)(*args, **kwargs).to("meta") for cls, args, kwargs, _ in builds]
+    traces = []
+    for model, (_, _, _, inputs) in zip(models, builds):
+
+        def run(model=model, inputs=inputs):
+            return model(
+                *[
+                    torch.randn(x, device="meta") if isinstance(x, (tuple, list)) else x.to("meta")
+                    for x in inputs
+                ]
+            )
+
+        traces.append(kit.devices_of_result(kit.device_trace(run)))
+    return traces
+
+
+def module_forward_backward(mod, subject, cls, args, kwargs, shapes, count):
+    """``mod.cls(*args, **kwargs)`` built under seed 0, run on a ``torch.randn`` input of each shape;
+    then backward of the sum of every output. Returns the outputs' ``"shapes"``, per parameter
+    ``"grads"``: (its shape, Σ|grad| or None without a gradient), and the ``"count"`` of submodules
+    that are instances of the classes named in ``count`` (``"nn.Conv2d"`` from torch, the others
+    from the submitted module).
+    """
+    torch.manual_seed(0)
+    model = getattr(mod, cls)(*args, **kwargs)
+    outputs = [model(torch.randn(shape)) for shape in shapes]
+    sum(o.sum() for o in outputs).backward()
+    kinds = tuple(getattr(nn, name[3:]) if name.startswith("nn.") else getattr(mod, name) for name in count)
+    counted = sum(isinstance(m, kinds) for m in model.modules())
+    grads = [
+        (tuple(p.shape), None if p.grad is None else float(p.grad.abs().sum())) for p in model.parameters()
+    ]
+    return {"shapes": [tuple(o.shape) for o in outputs], "grads": grads, "count": counted}
+
+
+def module_on_device(mod, subject, cls, args, kwargs, inputs, device, eval_mode=False):
+    """(output on ``device``, moved to the CPU; output of the same weights on the CPU) of
+    ``mod.cls(*args, **kwargs)`` built under seed 0 and moved to ``device`` (then put in eval mode
+    with ``eval_mode``). An input is a tensor or a shape, drawn with ``torch.randn`` after the build."""
+    torch.manual_seed(0)
+    model = getattr(mod, cls)(*args, **kwargs).to(device)
+    if eval_mode:
+        model.eval()
+    xs = [torch.randn(x) if isinstance(x, (tuple, list)) else x for x in inputs]
+    return model(*[x.to(device) for x in xs]).cpu(), model.cpu()(*xs)
+
+
+# -- the trusted side's share (not probes: never shipped) ----------------------------------

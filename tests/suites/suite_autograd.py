@@ -9,16 +9,30 @@ import pytest
 import torch
 
 from grader import probes
-from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
-from grader.judge import (expect, expect_close, expect_float, expect_no_twin, expect_same_device,
-                          expect_tensor, expect_unchanged)
+from grader.judge import (
+    expect,
+    expect_close,
+    expect_float,
+    expect_no_twin,
+    expect_same_device,
+    expect_tensor,
+    expect_unchanged,
+)
 from grader.plugin import check
+from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 
 F64 = torch.float64
-AUTOGRAD_TWINS = {"backward": ".backward()", "grad": "torch.autograd.grad", "_run_backward": "autograd",
-                  "run_backward": "autograd"}
-SIGMOID_TWINS = {"sigmoid": "torch.sigmoid / Tensor.sigmoid", "special_expit": "torch.special.expit",
-                 "sigmoid_backward": "torch.sigmoid's backward"}
+AUTOGRAD_TWINS = {
+    "backward": ".backward()",
+    "grad": "torch.autograd.grad",
+    "_run_backward": "autograd",
+    "run_backward": "autograd",
+}
+SIGMOID_TWINS = {
+    "sigmoid": "torch.sigmoid / Tensor.sigmoid",
+    "special_expit": "torch.special.expit",
+    "sigmoid_backward": "torch.sigmoid's backward",
+}
 
 
 def gen(seed: int) -> torch.Generator:
@@ -31,14 +45,21 @@ def data(seed: int, n: int) -> tuple[torch.Tensor, torch.Tensor]:
 
 # -- gradients by hand ---------------------------------------------------------------------
 
+
 @check("shape", public=True)
 @pytest.mark.parametrize("n", [1, 10])
 def test_linear_grad_by_hand(sub, n):
     x, y = data(1, n)
     w = torch.tensor(0.7, dtype=F64)
     grad, ops = sub.run(probes.call_recorded, "linear_grad", (w, x, y), {})
-    expect_close(grad, (2 * x * (w * x - y)).mean(), f"linear_grad(w, x, y) for n={n} (a 0-dim tensor)",
-                 rtol=1e-9, atol=1e-12, hint="loss = mean((w·x − y)²) ⇒ dloss/dw = mean(2·x·(w·x − y))")
+    expect_close(
+        grad,
+        (2 * x * (w * x - y)).mean(),
+        f"linear_grad(w, x, y) for n={n} (a 0-dim tensor)",
+        rtol=1e-9,
+        atol=1e-12,
+        hint="loss = mean((w·x − y)²) ⇒ dloss/dw = mean(2·x·(w·x − y))",
+    )
     expect_no_twin(ops, AUTOGRAD_TWINS, "linear_grad (derived by hand, lecture 3)")
 
 
@@ -48,26 +69,41 @@ def test_quadratic_grads_by_hand(sub, n):
     x, y = data(3, n)
     params = [torch.tensor(v, dtype=F64) for v in (0.5, -1.2, 0.3)]
     result, ops = sub.run(probes.call_recorded, "quadratic_grads", (*params, x, y), {})
-    expect(isinstance(result, (list, tuple)) and len(result) == 3, "quadratic_grads",
-           "a tuple (dL/dw1, dL/dw2, dL/db)", type(result).__name__)
+    expect(
+        isinstance(result, (list, tuple)) and len(result) == 3,
+        "quadratic_grads",
+        "a tuple (dL/dw1, dL/dw2, dL/db)",
+        type(result).__name__,
+    )
     leaves = [p.clone().requires_grad_() for p in params]
     loss = ((leaves[0] * x**2 + leaves[1] * x + leaves[2] - y) ** 2).mean()
     expected = torch.autograd.grad(loss, leaves)
     for name, got, want in zip(("dL/dw1", "dL/dw2", "dL/db"), result, expected):
-        expect_close(got, want, f"quadratic_grads: {name} for n={n}", rtol=1e-9, atol=1e-12,
-                     hint="with r = y_hat − y: dL/dw1 = mean(2·r·x²), dL/dw2 = mean(2·r·x), dL/db = mean(2·r)")
+        expect_close(
+            got,
+            want,
+            f"quadratic_grads: {name} for n={n}",
+            rtol=1e-9,
+            atol=1e-12,
+            hint="with r = y_hat − y: dL/dw1 = mean(2·r·x²), dL/dw2 = mean(2·r·x), dL/db = mean(2·r)",
+        )
     expect_no_twin(ops, AUTOGRAD_TWINS, "quadratic_grads (derived by hand, lecture 4)")
 
 
 # -- autograd ------------------------------------------------------------------------------
+
 
 def probe_grad_of_vector_fn(mod, x):
     x = x.clone().requires_grad_(True)
     x.grad = torch.full_like(x, 5.0)
     before = x.detach().clone()
     grad = mod.grad_of_vector_fn(lambda t: t**3 + torch.sin(t) * 2, x)
-    return {"grad": grad, "x_grad": x.grad, "requires_grad": x.requires_grad,
-            "unchanged": bool(torch.equal(before, x.detach()))}
+    return {
+        "grad": grad,
+        "x_grad": x.grad,
+        "requires_grad": x.requires_grad,
+        "unchanged": bool(torch.equal(before, x.detach())),
+    }
 
 
 @check("gradient", public=True)
@@ -76,12 +112,28 @@ def test_grad_of_vector_fn(sub, shape):
     x = torch.randn(shape, generator=gen(5), dtype=F64)
     got = sub.run(probe_grad_of_vector_fn, x)
     expect(isinstance(got, dict), "grad_of_vector_fn", "a result", type(got).__name__)
-    expect_close(got["grad"], 3 * x**2 + 2 * torch.cos(x), f"gradient of f(x).sum() for f = x³ + 2·sin x, x {shape}",
-                 rtol=1e-9, atol=1e-12, hint="a vector output must be reduced (.sum()) before backward()")
-    expect_close(got["x_grad"], torch.full_like(x, 5.0), "the caller's x.grad after the call (it held 5s)",
-                 rtol=0, atol=0, hint="work on x.detach().clone() so the caller's .grad is not touched")
-    expect(got["requires_grad"] is True and got["unchanged"] is True, "the caller's x after the call",
-           "its values and requires_grad unchanged", "changed")
+    expect_close(
+        got["grad"],
+        3 * x**2 + 2 * torch.cos(x),
+        f"gradient of f(x).sum() for f = x³ + 2·sin x, x {shape}",
+        rtol=1e-9,
+        atol=1e-12,
+        hint="a vector output must be reduced (.sum()) before backward()",
+    )
+    expect_close(
+        got["x_grad"],
+        torch.full_like(x, 5.0),
+        "the caller's x.grad after the call (it held 5s)",
+        rtol=0,
+        atol=0,
+        hint="work on x.detach().clone() so the caller's .grad is not touched",
+    )
+    expect(
+        got["requires_grad"] is True and got["unchanged"] is True,
+        "the caller's x after the call",
+        "its values and requires_grad unchanged",
+        "changed",
+    )
 
 
 @check("gradient")
@@ -91,8 +143,13 @@ def test_detach_grad(sub, shape):
     out, unchanged = sub.run(probes.call_watching_inputs, "detach_grad", (x,), {})
     got = expect_tensor(out, "detach_grad(x)", shape=shape)
     if torch.allclose(got, 3 * x**2):
-        expect(False, "detach_grad(x)", "u = x·x (u is a constant for autograd)", "3·x² (u was not detached)",
-               "u = (x * x).detach() — the detached copy carries no gradient back to x")
+        expect(
+            False,
+            "detach_grad(x)",
+            "u = x·x (u is a constant for autograd)",
+            "3·x² (u was not detached)",
+            "u = (x * x).detach() — the detached copy carries no gradient back to x",
+        )
     expect_close(got, x * x, f"detach_grad(x) on {shape}", rtol=1e-9, atol=1e-12)
     expect_unchanged(unchanged, ["x"], "detach_grad")
 
@@ -114,13 +171,27 @@ def test_sigmoid_function_forward_and_backward(sub, dtype):
     expect(isinstance(got, dict), "Sigmoid.apply", "a result", type(got).__name__)
     s = torch.sigmoid(x)
     tol = {"rtol": 1e-5, "atol": 1e-7} if dtype == torch.float32 else {"rtol": 1e-9, "atol": 1e-15}
-    expect_close(got["out"], s, f"Sigmoid.apply(x) for x in [-1000, 1000], {dtype}",
-                 hint="exp(-x) overflows at x = -1000: for x < 0 use exp(x) / (1 + exp(x))", **tol)
-    expect(got["node"] == "SigmoidBackward", "the autograd node of Sigmoid.apply(x)",
-           "your Function's backward (SigmoidBackward)", str(got["node"]),
-           "return the forward's result directly so autograd calls your backward")
-    expect_close(got["grad"], g * s * (1 - s), f"Sigmoid backward: grad_output·σ·(1 − σ), {dtype}",
-                 hint="use the saved output: s = ctx.saved_tensors[0]", **tol)
+    expect_close(
+        got["out"],
+        s,
+        f"Sigmoid.apply(x) for x in [-1000, 1000], {dtype}",
+        hint="exp(-x) overflows at x = -1000: for x < 0 use exp(x) / (1 + exp(x))",
+        **tol,
+    )
+    expect(
+        got["node"] == "SigmoidBackward",
+        "the autograd node of Sigmoid.apply(x)",
+        "your Function's backward (SigmoidBackward)",
+        str(got["node"]),
+        "return the forward's result directly so autograd calls your backward",
+    )
+    expect_close(
+        got["grad"],
+        g * s * (1 - s),
+        f"Sigmoid backward: grad_output·σ·(1 − σ), {dtype}",
+        hint="use the saved output: s = ctx.saved_tensors[0]",
+        **tol,
+    )
     expect_no_twin(got["ops"], SIGMOID_TWINS, "Sigmoid forward and backward")
 
 
@@ -131,6 +202,7 @@ def f_cubic(t):
 def probe_numerical_grad(mod, x, eps):
     def f(t):
         return (t**3).sum() + (t[..., 0] * t[..., -1]).sum()
+
     before = x.clone()
     grad = mod.numerical_grad(f, x, eps=eps)
     as_float = mod.numerical_grad(lambda t: float(f(t)), x, eps=eps)
@@ -145,10 +217,21 @@ def test_numerical_grad_central_differences(sub, shape):
     x_ref = x.clone().requires_grad_()
     (expected,) = torch.autograd.grad(f_cubic(x_ref), x_ref)
     for got, what in [(grad, "f returning a 0-dim tensor"), (as_float, "f returning a float")]:
-        expect_close(got, expected, f"numerical_grad on {shape}, {what}", rtol=1e-6, atol=1e-7,
-                     hint="(f(x + ε·eᵢ) − f(x − ε·eᵢ)) / 2ε for every element i, same shape and dtype as x")
-    expect(unchanged is True, "x after numerical_grad", "its values restored", "changed values",
-           "put each element back after perturbing it")
+        expect_close(
+            got,
+            expected,
+            f"numerical_grad on {shape}, {what}",
+            rtol=1e-6,
+            atol=1e-7,
+            hint="(f(x + ε·eᵢ) − f(x − ε·eᵢ)) / 2ε for every element i, same shape and dtype as x",
+        )
+    expect(
+        unchanged is True,
+        "x after numerical_grad",
+        "its values restored",
+        "changed values",
+        "put each element back after perturbing it",
+    )
 
 
 # -- the scalar autodiff engine ----------------------------------------------------------
@@ -207,8 +290,12 @@ def evaluate_step(step, values, lib):
         left, right = (other, x) if op.endswith("_rnum") else (x, other)
         if base == "div" and abs(float(right)) < 0.05:
             return None
-        return {"add": lambda: left + right, "sub": lambda: left - right,
-                "mul": lambda: left * right, "div": lambda: left / right}[base]()
+        return {
+            "add": lambda: left + right,
+            "sub": lambda: left - right,
+            "mul": lambda: left * right,
+            "div": lambda: left / right,
+        }[base]()
     except (OverflowError, ValueError, ZeroDivisionError):
         return None
 
@@ -223,13 +310,17 @@ def probe_value_program(mod, leaves, program):
         elif op in ("tanh", "exp", "relu"):
             out = getattr(x, op)()
         elif op == "pow":
-            out = x ** b
+            out = x**b
         else:
             base = op.split("_")[0]
             other = regs[b] if op == base else b
             left, right = (other, x) if op.endswith("_rnum") else (x, other)
-            out = {"add": lambda: left + right, "sub": lambda: left - right,
-                   "mul": lambda: left * right, "div": lambda: left / right}[base]()
+            out = {
+                "add": lambda: left + right,
+                "sub": lambda: left - right,
+                "mul": lambda: left * right,
+                "div": lambda: left / right,
+            }[base]()
         regs.append(out)
     regs[-1].backward()
     return float(regs[-1].data), [float(v.grad) for v in values]
@@ -249,24 +340,36 @@ def torch_program(leaves, program):
 def test_value_matches_torch_on_random_graphs(sub, seed, length):
     leaves, program = random_program(seed, length)
     result = sub.run(probe_value_program, leaves, program)
-    expect(isinstance(result, (list, tuple)) and len(result) == 2, "Value graph", "(data, leaf grads)",
-           type(result).__name__)
+    expect(
+        isinstance(result, (list, tuple)) and len(result) == 2,
+        "Value graph",
+        "(data, leaf grads)",
+        type(result).__name__,
+    )
     data_value, grads = result
     expected_data, expected_grads = torch_program(leaves, program)
     got = expect_float(data_value, f"the output's .data on a random graph {length} steps deep")
-    expect(math.isclose(got, expected_data, rel_tol=1e-9, abs_tol=1e-12),
-           f"the output's .data on a random graph {length} steps deep", f"{expected_data:.10g}", f"{got:.10g}")
-    expect_close(torch.tensor(grads, dtype=F64), torch.tensor(expected_grads, dtype=F64),
-                 f"the leaves' .grad after backward() on a random graph {length} steps deep",
-                 rtol=1e-7, atol=1e-10,
-                 hint="visit nodes in reverse topological order; += (not =) so a node used twice accumulates; "
-                      "deep graphs need an iterative (or recursion-limit-aware) topological sort")
+    expect(
+        math.isclose(got, expected_data, rel_tol=1e-9, abs_tol=1e-12),
+        f"the output's .data on a random graph {length} steps deep",
+        f"{expected_data:.10g}",
+        f"{got:.10g}",
+    )
+    expect_close(
+        torch.tensor(grads, dtype=F64),
+        torch.tensor(expected_grads, dtype=F64),
+        f"the leaves' .grad after backward() on a random graph {length} steps deep",
+        rtol=1e-7,
+        atol=1e-10,
+        hint="visit nodes in reverse topological order; += (not =) so a node used twice accumulates; "
+        "deep graphs need an iterative (or recursion-limit-aware) topological sort",
+    )
 
 
 def probe_value_reuse(mod):
     a = mod.Value(3.0)
-    b = a * a + a          # a used three times
-    c = 2 - a / 4          # numbers on the left
+    b = a * a + a  # a used three times
+    c = 2 - a / 4  # numbers on the left
     out = b * c
     out.backward()
     return float(out.data), float(a.grad), float(out.grad)
@@ -275,19 +378,32 @@ def probe_value_reuse(mod):
 @check("gradient")
 def test_value_accumulates_and_handles_numbers_on_the_left(sub):
     result = sub.run(probe_value_reuse)
-    expect(isinstance(result, (list, tuple)) and len(result) == 3, "Value reuse", "three numbers", str(result))
+    expect(
+        isinstance(result, (list, tuple)) and len(result) == 3, "Value reuse", "three numbers", str(result)
+    )
     data_value, a_grad, out_grad = (expect_float(v, "Value") for v in result)
     a = torch.tensor(3.0, dtype=F64, requires_grad=True)
     out = (a * a + a) * (2 - a / 4)
     out.backward()
-    expect(math.isclose(data_value, out.item()), "(a·a + a)·(2 − a/4) at a = 3", f"{out.item():g}", f"{data_value:g}",
-           "2 - v and v / 4 need __rsub__ and __truediv__")
-    expect(math.isclose(a_grad, a.grad.item(), rel_tol=1e-9), "a.grad when a is used several times",
-           f"{a.grad.item():g}", f"{a_grad:g}", "gradients from every use must add up: parent.grad += ...")
+    expect(
+        math.isclose(data_value, out.item()),
+        "(a·a + a)·(2 − a/4) at a = 3",
+        f"{out.item():g}",
+        f"{data_value:g}",
+        "2 - v and v / 4 need __rsub__ and __truediv__",
+    )
+    expect(
+        math.isclose(a_grad, a.grad.item(), rel_tol=1e-9),
+        "a.grad when a is used several times",
+        f"{a.grad.item():g}",
+        f"{a_grad:g}",
+        "gradients from every use must add up: parent.grad += ...",
+    )
     expect(out_grad == 1.0, "the output's own .grad after backward()", "1.0", f"{out_grad:g}")
 
 
 # -- convergence: gradient descent with your gradients ---------------------------------------
+
 
 def probe_descend(mod, x, y, lr, steps):
     w1, w2, b = (torch.tensor(0.0, dtype=x.dtype) for _ in range(3))
@@ -318,11 +434,18 @@ def test_gradient_descent_fits_a_quadratic(sub, seed):
     w1, w2, b = (expect_float(p, "a fitted parameter") for p in params)
     design = torch.stack([x**2, x, torch.ones_like(x)], 1)
     best = torch.linalg.lstsq(design, y[:, None]).solution[:, 0]
-    mse = lambda p: float(((design @ torch.tensor(p, dtype=F64)) - y).pow(2).mean())
+
+    def mse(p):
+        return float(((design @ torch.tensor(p, dtype=F64)) - y).pow(2).mean())
+
     ratio = mse([w1, w2, b]) / mse(best.tolist())
-    expect(ratio <= 1.05, "MSE after 400 gradient-descent steps with your quadratic_grads",
-           f"within 5 % of the least-squares optimum ({mse(best.tolist()):.4g})", f"{mse([w1, w2, b]):.4g}",
-           "if the fit diverges or stalls, check the signs and the factor 2 in each gradient")
+    expect(
+        ratio <= 1.05,
+        "MSE after 400 gradient-descent steps with your quadratic_grads",
+        f"within 5 % of the least-squares optimum ({mse(best.tolist()):.4g})",
+        f"{mse([w1, w2, b]):.4g}",
+        "if the fit diverges or stalls, check the signs and the factor 2 in each gradient",
+    )
 
 
 @check("convergence")
@@ -330,22 +453,33 @@ def test_gradient_descent_finds_w_of_the_lecture(sub):
     x = torch.tensor([1.0, 2.0, 3.0], dtype=F64)
     y = torch.tensor([2.0, 4.0, 6.0], dtype=F64)
     w = expect_float(sub.run(probe_descend_linear, x, y, 0.01, 100), "w after 100 steps")
-    expect(abs(w - 2.0) < 0.01, "w after 100 steps of lr 0.01 on x = [1, 2, 3], y = [2, 4, 6] (lecture 3)",
-           "2.0 ± 0.01", f"{w:.4f}", "w moves against the gradient: w = w − lr·grad")
+    expect(
+        abs(w - 2.0) < 0.01,
+        "w after 100 steps of lr 0.01 on x = [1, 2, 3], y = [2, 4, 6] (lecture 3)",
+        "2.0 ± 0.01",
+        f"{w:.4f}",
+        "w moves against the gradient: w = w − lr·grad",
+    )
 
 
 # -- devices -------------------------------------------------------------------------------
 
 DEVICE_CASES = {
     "linear_grad": lambda: (torch.tensor(0.5), torch.randn(4), torch.randn(4)),
-    "quadratic_grads": lambda: (torch.tensor(0.5), torch.tensor(-1.0), torch.tensor(0.2),
-                                torch.randn(4), torch.randn(4)),
+    "quadratic_grads": lambda: (
+        torch.tensor(0.5),
+        torch.tensor(-1.0),
+        torch.tensor(0.2),
+        torch.randn(4),
+        torch.randn(4),
+    ),
     "detach_grad": lambda: (torch.randn(3),),
 }
 REFERENCES = {
     "linear_grad": lambda w, x, y: (2 * x * (w * x - y)).mean(),
     "quadratic_grads": lambda w1, w2, b, x, y: tuple(
-        (2 * (w1 * x**2 + w2 * x + b - y) * f).mean() for f in (x**2, x, torch.ones_like(x))),
+        (2 * (w1 * x**2 + w2 * x + b - y) * f).mean() for f in (x**2, x, torch.ones_like(x))
+    ),
     "detach_grad": lambda x: x * x,
 }
 
@@ -358,7 +492,11 @@ def test_stays_on_input_device(sub, name):
     trace = sub.run(probes.on_meta, name, args, {})
     expected = REFERENCES[name](*args)
     real = trace.get("real") if isinstance(trace, dict) else trace
-    pairs = zip(real, expected) if isinstance(expected, tuple) and isinstance(real, (list, tuple)) else [(real, expected)]
+    pairs = (
+        zip(real, expected)
+        if isinstance(expected, tuple) and isinstance(real, (list, tuple))
+        else [(real, expected)]
+    )
     for got, want in pairs:
         expect_close(got, want, f"{name} on CPU inputs (a device check credits correct code only)")
     expect_same_device(trace, f"{name} on tensors of another device (checked with meta tensors)")
@@ -375,7 +513,9 @@ def probe_sigmoid_on(mod, x, device):
 def test_sigmoid_runs_on_cuda(sub, device):
     x = torch.linspace(-5, 5, 11)
     out, grad, where = sub.run(probe_sigmoid_on, x, device)
-    expect(where.startswith("cuda"), "Sigmoid.apply on CUDA inputs", "a result on cuda", f"a result on {where}")
+    expect(
+        where.startswith("cuda"), "Sigmoid.apply on CUDA inputs", "a result on cuda", f"a result on {where}"
+    )
     s = torch.sigmoid(x)
     expect_close(out, s, "Sigmoid on CUDA", rtol=1e-5, atol=1e-6)
     expect_close(grad, s * (1 - s), "Sigmoid's backward on CUDA", rtol=1e-5, atol=1e-6)

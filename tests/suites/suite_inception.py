@@ -10,9 +10,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader import probes
-from grader.data import load_digits, split_indices
-from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
-from grader.judge import expect, expect_close, expect_same_device, expect_tensor
+from grader.data import held_out_split, load_digits
+from grader.judge import expect, expect_close, expect_same_device, expect_tensor, multiclass_accuracy
 from grader.plugin import check
 
 F64 = torch.float64
@@ -29,12 +28,24 @@ def probe_inception(mod, in_channels, x):
     out = block(x)
     out.pow(2).sum().backward()
     convs = [m for m in block.modules() if isinstance(m, nn.Conv2d)]
-    return {"out": out, "convs": [(c.weight.detach(), None if c.bias is None else c.bias.detach(),
-                                   c.weight.grad, c.stride, c.padding) for c in convs],
-            "others": sorted({type(m).__name__ for m in block.modules()} - {"Conv2d", type(block).__name__})}
+    return {
+        "out": out,
+        "convs": [
+            (
+                c.weight.detach(),
+                None if c.bias is None else c.bias.detach(),
+                c.weight.grad,
+                c.stride,
+                c.padding,
+            )
+            for c in convs
+        ],
+        "others": sorted({type(m).__name__ for m in block.modules()} - {"Conv2d", type(block).__name__}),
+    }
 
 
-EXPECTED_SHAPES = lambda c: sorted([(16, c, 1, 1)] * 3 + [(24, c, 1, 1), (24, 16, 5, 5), (24, 16, 3, 3), (24, 24, 3, 3)])
+def expected_shapes(c):
+    return sorted([(16, c, 1, 1)] * 3 + [(24, c, 1, 1), (24, 16, 5, 5), (24, 16, 3, 3), (24, 24, 3, 3)])
 
 
 def convs_by_shape(convs, shape):
@@ -49,11 +60,15 @@ def conv(x, layer):
 def reference_outputs(x, convs, in_channels):
     """Every assignment of the three 16-channel 1×1 convs to the branches: the lecture's output."""
     ones = convs_by_shape(convs, (16, in_channels, 1, 1))
-    (five,), (three_a,), (three_b,) = (convs_by_shape(convs, s) for s in [(24, 16, 5, 5), (24, 16, 3, 3), (24, 24, 3, 3)])
+    (five,), (three_a,), (three_b,) = (
+        convs_by_shape(convs, s) for s in [(24, 16, 5, 5), (24, 16, 3, 3), (24, 24, 3, 3)]
+    )
     (pool,) = convs_by_shape(convs, (24, in_channels, 1, 1))
     bpool = conv(F.avg_pool2d(x, 3, stride=1, padding=1), pool)
     for a, b, c in permutations(ones):
-        yield torch.cat([conv(x, a), conv(conv(x, b), five), conv(conv(conv(x, c), three_a), three_b), bpool], dim=1)
+        yield torch.cat(
+            [conv(x, a), conv(conv(x, b), five), conv(conv(conv(x, c), three_a), three_b), bpool], dim=1
+        )
 
 
 @check("shape", public=True)
@@ -62,9 +77,13 @@ def test_inception_keeps_size_and_gives_88_channels(sub, in_channels, size):
     x = torch.randn(2, in_channels, size, size, generator=gen(1))
     got = sub.run(probe_inception, in_channels, x)
     expect(isinstance(got, dict), "InceptionA", "a result", type(got).__name__)
-    expect_tensor(got["out"], f"InceptionA({in_channels}) on (2, {in_channels}, {size}, {size})",
-                  shape=(2, 88, size, size), hint="16 + 24 + 24 + 24 = 88 channels; padding keeps H and W "
-                                                 "(2 for 5×5, 1 for 3×3 and for the average pooling)")
+    expect_tensor(
+        got["out"],
+        f"InceptionA({in_channels}) on (2, {in_channels}, {size}, {size})",
+        shape=(2, 88, size, size),
+        hint="16 + 24 + 24 + 24 = 88 channels; padding keeps H and W "
+        "(2 for 5×5, 1 for 3×3 and for the average pooling)",
+    )
 
 
 @check("shape", public=True)
@@ -72,35 +91,69 @@ def test_inception_branch_structure(sub):
     x = torch.randn(2, 5, 7, 7, generator=gen(2))
     got = sub.run(probe_inception, 5, x)
     shapes = sorted(tuple(c[0].shape) for c in got["convs"])
-    expect(shapes == EXPECTED_SHAPES(5), "the convolution weights of InceptionA(5)", str(EXPECTED_SHAPES(5)),
-           str(shapes), "branches: 1×1:16 | 1×1:16 → 5×5:24 | 1×1:16 → 3×3:24 → 3×3:24 | avgpool → 1×1:24")
-    expect(all(c[1] is not None for c in got["convs"]), "the convolutions' biases", "every convolution with a bias",
-           "a convolution without bias")
-    expect(not {"ReLU", "Sigmoid", "Tanh", "BatchNorm2d"} & set(got["others"]), "layers inside InceptionA",
-           "convolutions only (no activation inside the module)", ", ".join(got["others"]))
+    expect(
+        shapes == expected_shapes(5),
+        "the convolution weights of InceptionA(5)",
+        str(expected_shapes(5)),
+        str(shapes),
+        "branches: 1×1:16 | 1×1:16 → 5×5:24 | 1×1:16 → 3×3:24 → 3×3:24 | avgpool → 1×1:24",
+    )
+    expect(
+        all(c[1] is not None for c in got["convs"]),
+        "the convolutions' biases",
+        "every convolution with a bias",
+        "a convolution without bias",
+    )
+    expect(
+        not {"ReLU", "Sigmoid", "Tanh", "BatchNorm2d"} & set(got["others"]),
+        "layers inside InceptionA",
+        "convolutions only (no activation inside the module)",
+        ", ".join(got["others"]),
+    )
     out = expect_tensor(got["out"], "InceptionA(5) on (2, 5, 7, 7)", shape=(2, 88, 7, 7))
-    best = min((float((out - ref).abs().max()) for ref in reference_outputs(x, got["convs"], 5)))
-    expect(best <= 1e-4, "InceptionA's output against the lecture's four branches built from its own weights",
-           "equal within 1e-4", f"a difference of {best:.3g}",
-           "concatenate in the order [b1x1, b5x5, b3x3, bpool] along dim=1; pool with "
-           "F.avg_pool2d(x, 3, stride=1, padding=1) before the pool branch's 1×1 conv; no activations")
+    best = min(float((out - ref).abs().max()) for ref in reference_outputs(x, got["convs"], 5))
+    expect(
+        best <= 1e-4,
+        "InceptionA's output against the lecture's four branches built from its own weights",
+        "equal within 1e-4",
+        f"a difference of {best:.3g}",
+        "concatenate in the order [b1x1, b5x5, b3x3, bpool] along dim=1; pool with "
+        "F.avg_pool2d(x, 3, stride=1, padding=1) before the pool branch's 1×1 conv; no activations",
+    )
 
 
 @check("gradient", public=True)
 def test_every_branch_receives_gradient(sub):
     got = sub.run(probe_inception, 3, torch.randn(2, 3, 6, 6, generator=gen(3)))
     dead = [tuple(c[0].shape) for c in got["convs"] if c[2] is None or float(c[2].abs().sum()) == 0]
-    expect(not dead, "gradients of InceptionA's convolutions after backward", "non-zero for every branch",
-           f"none for convolutions shaped {dead}", "every branch's output must reach the concatenation")
+    expect(
+        not dead,
+        "gradients of InceptionA's convolutions after backward",
+        "non-zero for every branch",
+        f"none for convolutions shaped {dead}",
+        "every branch's output must reach the concatenation",
+    )
 
 
 @check("shape", public=True)
-@pytest.mark.parametrize("args, expected", [((28, 28, 192, 32, 5), 120_422_400), ((28, 28, 192, 16, 1), 2_408_448),
-                                            ((28, 28, 16, 32, 5), 10_035_200), ((7, 5, 3, 4, 3), 3780)])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        ((28, 28, 192, 32, 5), 120_422_400),
+        ((28, 28, 192, 16, 1), 2_408_448),
+        ((28, 28, 16, 32, 5), 10_035_200),
+        ((7, 5, 3, 4, 3), 3780),
+    ],
+)
 def test_conv_mults(sub, args, expected):
     got = sub.run(probe_call_mults, args)
-    expect(got == expected and isinstance(got, int), f"conv_mults{args}", f"the int {expected:,}", repr(got),
-           "k·k·c_in·c_out·h·w: one product per kernel weight for every output channel and position")
+    expect(
+        got == expected and isinstance(got, int),
+        f"conv_mults{args}",
+        f"the int {expected:,}",
+        repr(got),
+        "k·k·c_in·c_out·h·w: one product per kernel weight for every output channel and position",
+    )
 
 
 def probe_call_mults(mod, args):
@@ -110,38 +163,62 @@ def probe_call_mults(mod, args):
 @check("shape")
 def test_bottleneck_saving_of_the_lecture(sub):
     direct = sub.run(probe_call_mults, (28, 28, 192, 32, 5))
-    squeezed = sub.run(probe_call_mults, (28, 28, 192, 16, 1)) + sub.run(probe_call_mults, (28, 28, 16, 32, 5))
-    expect(direct == 120_422_400 and squeezed == 12_443_648, "the lecture's 5×5 192→32 on 28×28, direct and with "
-           "a 1×1:16 bottleneck", "120,422,400 and 12,443,648", f"{direct} and {squeezed}")
+    squeezed = sub.run(probe_call_mults, (28, 28, 192, 16, 1)) + sub.run(
+        probe_call_mults, (28, 28, 16, 32, 5)
+    )
+    expect(
+        direct == 120_422_400 and squeezed == 12_443_648,
+        "the lecture's 5×5 192→32 on 28×28, direct and with a 1×1:16 bottleneck",
+        "120,422,400 and 12,443,648",
+        f"{direct} and {squeezed}",
+    )
 
 
-def probe_googlenet(mod, input_size, n, in_channels):
-    torch.manual_seed(0)
-    model = mod.GoogLeNetMini(in_channels=in_channels, num_classes=10, input_size=input_size)
-    out = model(torch.randn(n, in_channels, input_size, input_size))
-    out.sum().backward()
-    inceptions = sum(isinstance(m, mod.InceptionA) for m in model.modules())
-    dead = [tuple(p.shape) for p in model.parameters() if p.grad is None or float(p.grad.abs().sum()) == 0]
-    return {"shape": tuple(out.shape), "inceptions": inceptions, "dead": dead}
+def run_googlenet(sub, input_size, n, in_channels):
+    """GoogLeNetMini on one (n, in_channels, input_size, input_size) input, then backward: its logits'
+    ``"shape"``, how many InceptionA it holds, and the parameters left without a gradient (``"dead"``)."""
+    got = sub.run(
+        probes.module_forward_backward,
+        "googlenet",
+        "GoogLeNetMini",
+        (),
+        {"in_channels": in_channels, "num_classes": 10, "input_size": input_size},
+        [(n, in_channels, input_size, input_size)],
+        ["InceptionA"],
+    )
+    return {
+        "shape": got["shapes"][0],
+        "inceptions": got["count"],
+        "dead": [shape for shape, total in got["grads"] if total is None or total == 0],
+    }
 
 
 @check("shape", public=True)
 @pytest.mark.parametrize("input_size, n, in_channels", [(8, 3, 1), (28, 2, 1), (12, 1, 3)])
 def test_googlenet_mini_computes_its_flatten_size(sub, input_size, n, in_channels):
-    got = sub.run(probe_googlenet, input_size, n, in_channels)
+    got = run_googlenet(sub, input_size, n, in_channels)
     expect(isinstance(got, dict), "GoogLeNetMini", "a result", type(got).__name__)
-    expect(got["shape"] == (n, 10), f"GoogLeNetMini(in_channels={in_channels}, input_size={input_size}) on "
-           f"({n}, {in_channels}, {input_size}, {input_size})", f"logits ({n}, 10)", str(got["shape"]),
-           "compute the linear layer's input size from input_size (a dry run on zeros), not 1408 by hand; "
-           "pad the 5×5 convolutions so 8×8 survives two poolings")
+    expect(
+        got["shape"] == (n, 10),
+        f"GoogLeNetMini(in_channels={in_channels}, input_size={input_size}) on "
+        f"({n}, {in_channels}, {input_size}, {input_size})",
+        f"logits ({n}, 10)",
+        str(got["shape"]),
+        "compute the linear layer's input size from input_size (a dry run on zeros), not 1408 by hand; "
+        "pad the 5×5 convolutions so 8×8 survives two poolings",
+    )
     expect(got["inceptions"] == 2, "InceptionA instances inside GoogLeNetMini", "two", str(got["inceptions"]))
 
 
 @check("gradient")
 def test_googlenet_mini_gradient_reaches_every_parameter(sub):
-    got = sub.run(probe_googlenet, 8, 2, 1)
-    expect(not got["dead"], "gradients of GoogLeNetMini's parameters", "non-zero for every parameter",
-           f"none for parameters shaped {got['dead']}")
+    got = run_googlenet(sub, 8, 2, 1)
+    expect(
+        not got["dead"],
+        "gradients of GoogLeNetMini's parameters",
+        "non-zero for every parameter",
+        f"none for parameters shaped {got['dead']}",
+    )
 
 
 # The reference GoogLeNetMini (5×5 convs with padding 2), Adam lr 0.003, 4 epochs of batch 64 on a
@@ -149,41 +226,51 @@ def test_googlenet_mini_gradient_reaches_every_parameter(sub):
 # (2–4 s a run on one thread). Threshold 0.65.
 @check("convergence", points=2)
 def test_googlenet_mini_learns_digits(sub):
-    images, labels = load_digits()
-    train, test = split_indices(len(images), 0.25, 0)
-    scores = sub.run(probes.train_classifier, "GoogLeNetMini", (), {"in_channels": 1, "num_classes": 10, "input_size": 8},
-                     images[train], labels[train], images[test], 0, 4, 0.003, timeout=90)
-    scores = expect_tensor(scores, "held-out digit scores", shape=(len(test), 10))
-    accuracy = (scores.argmax(1) == labels[test]).float().mean().item()
-    expect(accuracy >= 0.65, "held-out digits accuracy of GoogLeNetMini(input_size=8) after 4 epochs",
-           "at least 65 %", f"{accuracy:.1%}")
-
-
-def probe_on_meta(mod):
-    mod.InceptionA(4)                                                 # a stub raises NotImplementedError here
-    block = mod.InceptionA(4).to("meta")
-    model = mod.GoogLeNetMini(1, 10, 8).to("meta")
-    return {"block": kit.devices_of_result(kit.device_trace(lambda: block(torch.randn(2, 4, 6, 6, device="meta")))),
-            "model": kit.devices_of_result(kit.device_trace(lambda: model(torch.randn(2, 1, 8, 8, device="meta"))))}
+    x_train, y_train, x_test, y_test = held_out_split(load_digits, 0)
+    scores = sub.run(
+        probes.train_classifier,
+        "GoogLeNetMini",
+        (),
+        {"in_channels": 1, "num_classes": 10, "input_size": 8},
+        x_train,
+        y_train,
+        x_test,
+        0,
+        4,
+        0.003,
+        timeout=90,
+    )
+    accuracy = multiclass_accuracy(scores, y_test, 10, "held-out digit scores")
+    expect(
+        accuracy >= 0.65,
+        "held-out digits accuracy of GoogLeNetMini(input_size=8) after 4 epochs",
+        "at least 65 %",
+        f"{accuracy:.1%}",
+    )
 
 
 @check("device")
 @pytest.mark.parametrize("part", ["block", "model"])
 def test_stays_on_its_device(sub, part):
-    got = sub.run(probe_on_meta)
-    expect(isinstance(got, dict), "device check", "a result", type(got).__name__)
-    expect_same_device(got[part], f"{'InceptionA' if part == 'block' else 'GoogLeNetMini'} forward with module and "
-                       "input on another device (meta)")
-
-
-def probe_on(mod, device):
-    torch.manual_seed(0)
-    model = mod.GoogLeNetMini(1, 10, 8).to(device)
-    x = torch.randn(2, 1, 8, 8)
-    return model(x.to(device)).cpu(), model.cpu()(x)
+    got = sub.run(
+        probes.modules_on_meta,
+        "on_meta",
+        [("InceptionA", (4,), {}, [(2, 4, 6, 6)]), ("GoogLeNetMini", (1, 10, 8), {}, [(2, 1, 8, 8)])],
+    )
+    expect(isinstance(got, list), "device check", "a result", type(got).__name__)
+    block, model = got
+    expect_same_device(
+        block if part == "block" else model,
+        f"{'InceptionA' if part == 'block' else 'GoogLeNetMini'} "
+        "forward with module and input on another device (meta)",
+    )
 
 
 @check("device", cuda=True)
 def test_on_cuda(sub, device):
-    on_device, on_cpu = sub.run(probe_on, device)
-    expect_close(on_device, on_cpu, "GoogLeNetMini on CUDA against the same weights on the CPU", rtol=1e-4, atol=1e-4)
+    on_device, on_cpu = sub.run(
+        probes.module_on_device, "on", "GoogLeNetMini", (1, 10, 8), {}, [(2, 1, 8, 8)], device
+    )
+    expect_close(
+        on_device, on_cpu, "GoogLeNetMini on CUDA against the same weights on the CPU", rtol=1e-4, atol=1e-4
+    )

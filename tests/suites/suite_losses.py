@@ -8,8 +8,14 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader import probes
-from grader.judge import (expect, expect_close, expect_no_twin, expect_same_device,
-                          expect_tensor)
+from grader.judge import (
+    expect,
+    expect_close,
+    expect_no_twin,
+    expect_runs_on_cuda,
+    expect_same_device,
+    expect_tensor,
+)
 from grader.plugin import check
 
 EPS32 = torch.finfo(torch.float32).eps
@@ -31,15 +37,26 @@ def extreme_atol(x: torch.Tensor) -> float:
 SOFTMAX_TWINS = {n: "torch/F/Tensor softmax" for n in ("softmax", "_softmax")}
 SOFTMAX_TWINS |= {n: "torch/F/Tensor log_softmax" for n in ("log_softmax", "_log_softmax")}
 SOFTMAX_TWINS |= {"logsumexp": "torch.logsumexp"}
-SIGMOID_TWINS = {"sigmoid": "torch.sigmoid / Tensor.sigmoid", "special_expit": "torch.special.expit",
-                 "logsigmoid": "F.logsigmoid", "log_sigmoid_forward": "F.logsigmoid"}
-CE_TWINS = {"cross_entropy": "F.cross_entropy", "cross_entropy_loss": "F.cross_entropy",
-            "nll_loss": "F.nll_loss", "nll_loss_forward": "F.nll_loss", "nll_loss_nd": "F.nll_loss",
-            "log_softmax": "log_softmax", "_log_softmax": "log_softmax"}
+SIGMOID_TWINS = {
+    "sigmoid": "torch.sigmoid / Tensor.sigmoid",
+    "special_expit": "torch.special.expit",
+    "logsigmoid": "F.logsigmoid",
+    "log_sigmoid_forward": "F.logsigmoid",
+}
+CE_TWINS = {
+    "cross_entropy": "F.cross_entropy",
+    "cross_entropy_loss": "F.cross_entropy",
+    "nll_loss": "F.nll_loss",
+    "nll_loss_forward": "F.nll_loss",
+    "nll_loss_nd": "F.nll_loss",
+    "log_softmax": "log_softmax",
+    "_log_softmax": "log_softmax",
+}
 ENTROPY_TWINS = {"special_entr": "torch.special.entr", "kl_div": "F.kl_div"}
 
 
 # -- regression losses -------------------------------------------------------------------
+
 
 @check("shape", public=True)
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
@@ -49,9 +66,13 @@ def test_regression_loss_reductions(sub, name, twin, reduction):
         y_hat, y = torch.randn(shape, generator=gen(1)), torch.randn(shape, generator=gen(2))
         out, ops = run_recorded(sub, name, y_hat, y, reduction=reduction)
         expected = twin(y_hat, y, reduction=reduction)
-        expect_close(out, expected, f"{name}(y_hat, y, reduction={reduction!r}) on shape {shape}",
-                     hint="'mean' and 'sum' reduce over every element to a 0-dim tensor; "
-                          "'none' keeps the input's shape")
+        expect_close(
+            out,
+            expected,
+            f"{name}(y_hat, y, reduction={reduction!r}) on shape {shape}",
+            hint="'mean' and 'sum' reduce over every element to a 0-dim tensor; "
+            "'none' keeps the input's shape",
+        )
         expect_no_twin(ops, {"mse_loss": "F.mse_loss", "l1_loss": "F.l1_loss"}, f"{name}(...)")
 
 
@@ -61,8 +82,12 @@ def test_huber_matches_torch(sub, delta):
     y_hat = torch.linspace(-4, 4, 33).reshape(3, 11)
     y = torch.zeros(3, 11)
     out, ops = run_recorded(sub, "huber", y_hat, y, delta=delta)
-    expect_close(out, F.huber_loss(y_hat, y, delta=delta), f"huber(y_hat, y, delta={delta}) for d in [-4, 4]",
-                 hint="0.5*d**2 where |d| <= delta, delta*(|d| - 0.5*delta) beyond; then the mean")
+    expect_close(
+        out,
+        F.huber_loss(y_hat, y, delta=delta),
+        f"huber(y_hat, y, delta={delta}) for d in [-4, 4]",
+        hint="0.5*d**2 where |d| <= delta, delta*(|d| - 0.5*delta) beyond; then the mean",
+    )
     expect_no_twin(ops, {"huber_loss": "F.huber_loss", "smooth_l1_loss": "F.smooth_l1_loss"}, "huber")
 
 
@@ -72,26 +97,47 @@ def test_huber_gradient_is_consistent_with_its_values(sub):
     x = torch.randn(5, 4, generator=gen(3), dtype=torch.float64) * 2
     y = torch.zeros(5, 4, dtype=torch.float64)
     v = torch.randn(5, 4, generator=gen(4), dtype=torch.float64)
-    plus, minus, grad = sub.run(probes.directional_difference, "huber", (x, y), {"delta": 1.0},
-                                torch.tensor(1.0, dtype=torch.float64), 0, v, 1e-6)
-    grad = expect_close(grad, torch.autograd.grad(F.huber_loss(x.requires_grad_(), y), x)[0],
-                        "d huber / d y_hat in float64", rtol=1e-7, atol=1e-10,
-                        hint="inside delta the slope is d, beyond it delta*sign(d), divided by n for the mean")
+    plus, minus, grad = sub.run(
+        probes.directional_difference,
+        "huber",
+        (x, y),
+        {"delta": 1.0},
+        torch.tensor(1.0, dtype=torch.float64),
+        0,
+        v,
+        1e-6,
+    )
+    grad = expect_close(
+        grad,
+        torch.autograd.grad(F.huber_loss(x.requires_grad_(), y), x)[0],
+        "d huber / d y_hat in float64",
+        rtol=1e-7,
+        atol=1e-10,
+        hint="inside delta the slope is d, beyond it delta*sign(d), divided by n for the mean",
+    )
     fd = (expect_tensor(plus, "huber at x+εv") - expect_tensor(minus, "huber at x−εv")) / 2e-6
-    expect_close(fd, (grad * v).sum(), "finite difference of huber along a random direction",
-                 rtol=1e-5, atol=1e-7)
+    expect_close(
+        fd, (grad * v).sum(), "finite difference of huber along a random direction", rtol=1e-5, atol=1e-7
+    )
 
 
 # -- sigmoid and binary cross-entropy ----------------------------------------------------
 
+
 @check("shape", public=True)
 def test_sigmoid_values_and_stability(sub):
-    for x in [torch.randn(1, generator=gen(5)), torch.randn(4, 6, generator=gen(6)) * 5,
-              torch.tensor([-1000.0, -100.0, -20.0, 0.0, 20.0, 100.0, 1000.0])]:
+    for x in [
+        torch.randn(1, generator=gen(5)),
+        torch.randn(4, 6, generator=gen(6)) * 5,
+        torch.tensor([-1000.0, -100.0, -20.0, 0.0, 20.0, 100.0, 1000.0]),
+    ]:
         out, ops = run_recorded(sub, "sigmoid", x)
-        expect_close(out, torch.sigmoid(x), f"sigmoid on {tuple(x.shape)} values in "
-                     f"[{x.min().item():g}, {x.max().item():g}]",
-                     hint="exp(-x) overflows for x = -1000: for x < 0 use exp(x) / (1 + exp(x))")
+        expect_close(
+            out,
+            torch.sigmoid(x),
+            f"sigmoid on {tuple(x.shape)} values in [{x.min().item():g}, {x.max().item():g}]",
+            hint="exp(-x) overflows for x = -1000: for x < 0 use exp(x) / (1 + exp(x))",
+        )
         expect_no_twin(ops, SIGMOID_TWINS, "sigmoid")
 
 
@@ -101,20 +147,34 @@ def test_sigmoid_gradient_finite_at_extremes(sub):
     g = torch.ones_like(x)
     _, (grad,) = sub.run(probes.gradients, "sigmoid", (x,), {}, g, [0])
     s = torch.sigmoid(x)
-    expect_close(grad, s * (1 - s), "d sigmoid / dx = σ(x)(1 − σ(x)) at x in [-1000, 1000], float64",
-                 rtol=1e-7, atol=1e-12,
-                 hint="a NaN gradient means some branch computed inf/inf, even if torch.where discarded it")
+    expect_close(
+        grad,
+        s * (1 - s),
+        "d sigmoid / dx = σ(x)(1 − σ(x)) at x in [-1000, 1000], float64",
+        rtol=1e-7,
+        atol=1e-12,
+        hint="a NaN gradient means some branch computed inf/inf, even if torch.where discarded it",
+    )
 
 
 @check("shape")
 def test_bce_matches_torch_with_soft_labels_and_extremes(sub):
     p = torch.tensor([[0.0, 0.1, 0.5], [0.9, 1.0, 0.3]])
     y = torch.tensor([[0.0, 1.0, 0.25], [1.0, 0.0, 0.7]])
-    for pp, yy in [(p, y), (p[:1, 1:2], y[:1, 1:2]), (torch.rand(16, generator=gen(7)), torch.rand(16, generator=gen(8)))]:
+    for pp, yy in [
+        (p, y),
+        (p[:1, 1:2], y[:1, 1:2]),
+        (torch.rand(16, generator=gen(7)), torch.rand(16, generator=gen(8))),
+    ]:
         out, ops = run_recorded(sub, "bce", pp, yy)
-        expect_close(out, F.binary_cross_entropy(pp, yy), f"bce(p, y) on shape {tuple(pp.shape)}",
-                     rtol=1e-5, atol=0.0,
-                     hint="clamp each log at -100 so that p = 0 or 1 stays finite (like BCELoss)")
+        expect_close(
+            out,
+            F.binary_cross_entropy(pp, yy),
+            f"bce(p, y) on shape {tuple(pp.shape)}",
+            rtol=1e-5,
+            atol=0.0,
+            hint="clamp each log at -100 so that p = 0 or 1 stays finite (like BCELoss)",
+        )
         expect_no_twin(ops, {"binary_cross_entropy": "F.binary_cross_entropy"}, "bce")
 
 
@@ -123,66 +183,115 @@ def test_bce_with_logits_stable_at_1000(sub):
     z = torch.tensor([[-1000.0, -50.0, 0.0], [3.0, 50.0, 1000.0]])
     y = torch.tensor([[1.0, 0.0, 0.5], [0.0, 1.0, 0.0]])
     out, ops = run_recorded(sub, "bce_with_logits", z, y)
-    expect_close(out, F.binary_cross_entropy_with_logits(z, y), "bce_with_logits at logits of ±1000",
-                 atol=extreme_atol(z),
-                 hint="never take log(sigmoid(z)): use -softplus(-z), with softplus(z) = max(z,0) + log1p(exp(-|z|))")
-    expect_no_twin(ops, {"binary_cross_entropy_with_logits": "F.binary_cross_entropy_with_logits",
-                         "binary_cross_entropy": "F.binary_cross_entropy"}, "bce_with_logits")
+    expect_close(
+        out,
+        F.binary_cross_entropy_with_logits(z, y),
+        "bce_with_logits at logits of ±1000",
+        atol=extreme_atol(z),
+        hint="never take log(sigmoid(z)): use -softplus(-z), with softplus(z) = max(z,0) + log1p(exp(-|z|))",
+    )
+    expect_no_twin(
+        ops,
+        {
+            "binary_cross_entropy_with_logits": "F.binary_cross_entropy_with_logits",
+            "binary_cross_entropy": "F.binary_cross_entropy",
+        },
+        "bce_with_logits",
+    )
 
 
 @check("gradient")
 def test_bce_with_logits_gradient(sub):
     z = torch.tensor([-1000.0, -4.0, -0.25, 0.5, 7.0, 1000.0], dtype=torch.float64)
     y = torch.tensor([1.0, 0.0, 1.0, 0.3, 1.0, 0.0], dtype=torch.float64)
-    _, (grad,) = sub.run(probes.gradients, "bce_with_logits", (z, y), {}, torch.tensor(1.0, dtype=torch.float64), [0])
-    expect_close(grad, (torch.sigmoid(z) - y) / len(z), "d bce_with_logits / dz = (σ(z) − y)/n, float64",
-                 rtol=1e-7, atol=1e-12, hint="a NaN here usually means inf·0 inside a log(sigmoid(z))")
+    _, (grad,) = sub.run(
+        probes.gradients, "bce_with_logits", (z, y), {}, torch.tensor(1.0, dtype=torch.float64), [0]
+    )
+    expect_close(
+        grad,
+        (torch.sigmoid(z) - y) / len(z),
+        "d bce_with_logits / dz = (σ(z) − y)/n, float64",
+        rtol=1e-7,
+        atol=1e-12,
+        hint="a NaN here usually means inf·0 inside a log(sigmoid(z))",
+    )
 
 
 # -- softmax family ----------------------------------------------------------------------
 
+
 @check("shape", public=True)
-@pytest.mark.parametrize("name, twin", [("softmax", torch.softmax), ("log_softmax", torch.log_softmax)],
-                         ids=["softmax", "log_softmax"])
-@pytest.mark.parametrize("shape, dim", [((1, 7), 1), ((4, 5), -1), ((3, 4, 5), 0), ((3, 4, 5), 1), ((2, 3), -2)])
+@pytest.mark.parametrize(
+    "name, twin",
+    [("softmax", torch.softmax), ("log_softmax", torch.log_softmax)],
+    ids=["softmax", "log_softmax"],
+)
+@pytest.mark.parametrize(
+    "shape, dim", [((1, 7), 1), ((4, 5), -1), ((3, 4, 5), 0), ((3, 4, 5), 1), ((2, 3), -2)]
+)
 def test_softmax_family_any_dim(sub, name, twin, shape, dim):
     x = torch.randn(shape, generator=gen(9)) * 3
     out, ops = run_recorded(sub, name, x, dim=dim)
-    hint = ("normalise along `dim` only: reduce with keepdim=True so the result broadcasts back"
-            if name == "softmax" else "log_softmax = (x − m) − log Σ exp(x − m) along `dim`")
+    hint = (
+        "normalise along `dim` only: reduce with keepdim=True so the result broadcasts back"
+        if name == "softmax"
+        else "log_softmax = (x − m) − log Σ exp(x − m) along `dim`"
+    )
     expect_close(out, twin(x, dim=dim), f"{name}(x, dim={dim}) on shape {shape}", hint=hint)
     if name == "softmax":
-        expect_close(out.sum(dim), torch.ones(out.sum(dim).shape), f"softmax(x, dim={dim}) summed along dim",
-                     rtol=0, atol=1e-5, hint="each slice along dim must sum to 1")
+        expect_close(
+            out.sum(dim),
+            torch.ones(out.sum(dim).shape),
+            f"softmax(x, dim={dim}) summed along dim",
+            rtol=0,
+            atol=1e-5,
+            hint="each slice along dim must sum to 1",
+        )
     expect_no_twin(ops, SOFTMAX_TWINS, name)
 
 
 @check("shape")
-@pytest.mark.parametrize("name, twin", [("softmax", torch.softmax), ("log_softmax", torch.log_softmax)],
-                         ids=["softmax", "log_softmax"])
+@pytest.mark.parametrize(
+    "name, twin",
+    [("softmax", torch.softmax), ("log_softmax", torch.log_softmax)],
+    ids=["softmax", "log_softmax"],
+)
 def test_softmax_family_stable_at_1000(sub, name, twin):
     x = torch.tensor([[1000.0, 0.0, -1000.0], [-1000.0, -999.0, -1000.0], [1000.0, 1000.0, 999.0]])
     out, _ = run_recorded(sub, name, x, dim=1)
-    expect_close(out, twin(x, dim=1), f"{name}(x, dim=1) at logits of ±1000", atol=extreme_atol(x),
-                 hint="subtract the row maximum before exp (exp-normalize / LogSumExp): "
-                      "exp(1000) is inf in float32")
+    expect_close(
+        out,
+        twin(x, dim=1),
+        f"{name}(x, dim=1) at logits of ±1000",
+        atol=extreme_atol(x),
+        hint="subtract the row maximum before exp (exp-normalize / LogSumExp): exp(1000) is inf in float32",
+    )
 
 
 @check("gradient")
-@pytest.mark.parametrize("name, twin", [("softmax", torch.softmax), ("log_softmax", torch.log_softmax)],
-                         ids=["softmax", "log_softmax"])
+@pytest.mark.parametrize(
+    "name, twin",
+    [("softmax", torch.softmax), ("log_softmax", torch.log_softmax)],
+    ids=["softmax", "log_softmax"],
+)
 def test_softmax_family_gradient(sub, name, twin):
     x = torch.randn(4, 6, generator=gen(10), dtype=torch.float64)
     g = torch.randn(4, 6, generator=gen(11), dtype=torch.float64)
     _, (grad,) = sub.run(probes.gradients, name, (x,), {"dim": 1}, g, [0])
     x_ref = x.clone().requires_grad_()
     (twin(x_ref, dim=1) * g).sum().backward()
-    expect_close(grad, x_ref.grad, f"gradient of {name}(x, dim=1) in float64 against torch's autograd",
-                 rtol=1e-7, atol=1e-10,
-                 hint="build it from differentiable tensor ops; .detach(), .item() or in-place writes cut the graph")
+    expect_close(
+        grad,
+        x_ref.grad,
+        f"gradient of {name}(x, dim=1) in float64 against torch's autograd",
+        rtol=1e-7,
+        atol=1e-10,
+        hint="build it from differentiable tensor ops; .detach(), .item() or in-place writes cut the graph",
+    )
 
 
 # -- cross-entropy -----------------------------------------------------------------------
+
 
 @check("shape", public=True)
 @pytest.mark.parametrize("n", [1, 6])
@@ -190,8 +299,12 @@ def test_cross_entropy_index_targets(sub, n):
     logits = torch.randn(n, 4, generator=gen(12)) * 2
     target = torch.randint(0, 4, (n,), generator=gen(13))
     out, ops = run_recorded(sub, "cross_entropy", logits, target)
-    expect_close(out, F.cross_entropy(logits, target), f"cross_entropy on ({n}, 4) logits, int64 targets",
-                 hint="pick −log softmax at each row's target class (gather), then average over the batch")
+    expect_close(
+        out,
+        F.cross_entropy(logits, target),
+        f"cross_entropy on ({n}, 4) logits, int64 targets",
+        hint="pick −log softmax at each row's target class (gather), then average over the batch",
+    )
     expect_no_twin(ops, CE_TWINS, "cross_entropy")
 
 
@@ -200,12 +313,19 @@ def test_cross_entropy_index_targets(sub, n):
 def test_cross_entropy_probability_targets(sub, target_kind):
     logits = torch.randn(5, 3, generator=gen(14))
     labels = torch.tensor([0, 2, 1, 1, 0])
-    target = {"one-hot float": F.one_hot(labels, 3).float(), "one-hot int64": F.one_hot(labels, 3),
-              "probabilities": torch.softmax(torch.randn(5, 3, generator=gen(15)), 1)}[target_kind]
+    target = {
+        "one-hot float": F.one_hot(labels, 3).float(),
+        "one-hot int64": F.one_hot(labels, 3),
+        "probabilities": torch.softmax(torch.randn(5, 3, generator=gen(15)), 1),
+    }[target_kind]
     out, ops = run_recorded(sub, "cross_entropy", logits, target)
-    expect_close(out, F.cross_entropy(logits, target.float()), f"cross_entropy with (5, 3) {target_kind} targets",
-                 hint="a target shaped like the logits is a distribution: −Σ target·log softmax per row, "
-                      "then the batch mean")
+    expect_close(
+        out,
+        F.cross_entropy(logits, target.float()),
+        f"cross_entropy with (5, 3) {target_kind} targets",
+        hint="a target shaped like the logits is a distribution: −Σ target·log softmax per row, "
+        "then the batch mean",
+    )
     expect_no_twin(ops, CE_TWINS, "cross_entropy")
 
 
@@ -214,22 +334,30 @@ def test_cross_entropy_stable_at_1000(sub):
     logits = torch.tensor([[1000.0, -1000.0, 0.0], [-1000.0, -1000.0, 1000.0], [0.0, 1000.0, 1000.0]])
     target = torch.tensor([1, 2, 0])
     out, _ = run_recorded(sub, "cross_entropy", logits, target)
-    expect_close(out, F.cross_entropy(logits, target), "cross_entropy at logits of ±1000",
-                 atol=extreme_atol(logits), hint="take the log of a softmax and you get log(0) = −inf: use LogSumExp")
+    expect_close(
+        out,
+        F.cross_entropy(logits, target),
+        "cross_entropy at logits of ±1000",
+        atol=extreme_atol(logits),
+        hint="take the log of a softmax and you get log(0) = −inf: use LogSumExp",
+    )
 
 
 @check("gradient")
 def test_cross_entropy_gradient(sub):
     logits = torch.randn(5, 4, generator=gen(16), dtype=torch.float64)
     target = torch.tensor([3, 0, 1, 1, 2])
-    _, (grad,) = sub.run(probes.gradients, "cross_entropy", (logits, target), {},
-                         torch.tensor(1.0, dtype=torch.float64), [0])
+    _, (grad,) = sub.run(
+        probes.gradients, "cross_entropy", (logits, target), {}, torch.tensor(1.0, dtype=torch.float64), [0]
+    )
     expected = (torch.softmax(logits, 1) - F.one_hot(target, 4)) / 5
-    expect_close(grad, expected, "d cross_entropy / d logits = (softmax − one_hot)/n, float64",
-                 rtol=1e-7, atol=1e-10)
+    expect_close(
+        grad, expected, "d cross_entropy / d logits = (softmax − one_hot)/n, float64", rtol=1e-7, atol=1e-10
+    )
 
 
 # -- entropy and KL ----------------------------------------------------------------------
+
 
 @check("shape")
 def test_entropy_and_kl_shapes_and_zeros(sub):
@@ -237,12 +365,20 @@ def test_entropy_and_kl_shapes_and_zeros(sub):
     q = torch.tensor([[[0.25, 0.25, 0.5], [0.5, 0.5, 0.0]], [[0.2, 0.3, 0.5], [0.0, 0.2, 0.8]]])
     h, ops_h = run_recorded(sub, "entropy", p)
     expected_h = -(p * torch.where(p > 0, p, 1).log()).sum(-1)
-    expect_close(h, expected_h, "entropy(p) on (2, 2, 3) probabilities: one value per row, shape p.shape[:-1]",
-                 hint="0·log 0 counts as 0: mask the zeros instead of computing 0 * -inf = NaN")
+    expect_close(
+        h,
+        expected_h,
+        "entropy(p) on (2, 2, 3) probabilities: one value per row, shape p.shape[:-1]",
+        hint="0·log 0 counts as 0: mask the zeros instead of computing 0 * -inf = NaN",
+    )
     kl, ops_k = run_recorded(sub, "kl_div", p, q)
     expected_kl = (p * (torch.where(p > 0, p, 1).log() - q.log())).where(p > 0, 0).sum(-1)
-    expect_close(kl, expected_kl, "kl_div(p, q) with zeros in p and q (inf where q = 0 < p)",
-                 hint="terms with p = 0 are 0; where q = 0 < p the divergence is +inf")
+    expect_close(
+        kl,
+        expected_kl,
+        "kl_div(p, q) with zeros in p and q (inf where q = 0 < p)",
+        hint="terms with p = 0 are 0; where q = 0 < p the divergence is +inf",
+    )
     expect_no_twin(ops_h + ops_k, ENTROPY_TWINS, "entropy / kl_div")
 
 
@@ -252,49 +388,62 @@ def test_kl_gradient_matches_autograd(sub):
     q = torch.softmax(torch.randn(3, 4, generator=gen(18), dtype=torch.float64), 1)
     g = torch.randn(3, generator=gen(19), dtype=torch.float64)
     _, (dp, dq) = sub.run(probes.gradients, "kl_div", (p, q), {}, g, [0, 1])
-    expect_close(dp, g[:, None] * (p.log() - q.log() + 1), "d kl_div / dp = log(p/q) + 1, float64",
-                 rtol=1e-7, atol=1e-10)
+    expect_close(
+        dp,
+        g[:, None] * (p.log() - q.log() + 1),
+        "d kl_div / dp = log(p/q) + 1, float64",
+        rtol=1e-7,
+        atol=1e-10,
+    )
     expect_close(dq, -g[:, None] * p / q, "d kl_div / dq = −p/q, float64", rtol=1e-7, atol=1e-10)
 
 
 # -- devices -----------------------------------------------------------------------------
 
-DEVICE_CASES = {   # name: (make inputs, torch's reference)
+DEVICE_CASES = {  # name: (make inputs, torch's reference)
     "softmax": (lambda: ((torch.randn(3, 4),), {"dim": 1}), torch.softmax),
     "log_softmax": (lambda: ((torch.randn(3, 4),), {"dim": 0}), torch.log_softmax),
     "sigmoid": (lambda: ((torch.randn(5),), {}), torch.sigmoid),
     "bce_with_logits": (lambda: ((torch.randn(6), torch.rand(6)), {}), F.binary_cross_entropy_with_logits),
     "cross_entropy": (lambda: ((torch.randn(4, 3), torch.tensor([0, 2, 1, 1])), {}), F.cross_entropy),
     "huber": (lambda: ((torch.randn(6), torch.randn(6)), {"delta": 1.0}), F.huber_loss),
-    "kl_div": (lambda: ((torch.softmax(torch.randn(2, 3), 1), torch.softmax(torch.randn(2, 3), 1)), {}),
-               lambda p, q: (p * (p / q).log()).sum(-1)),
+    "kl_div": (
+        lambda: ((torch.softmax(torch.randn(2, 3), 1), torch.softmax(torch.randn(2, 3), 1)), {}),
+        lambda p, q: (p * (p / q).log()).sum(-1),
+    ),
 }
+
+
+def device_case(name):
+    """(args, kwargs, torch's answer) of DEVICE_CASES[name], the inputs drawn under seed 0."""
+    torch.manual_seed(0)
+    make_inputs, reference = DEVICE_CASES[name]
+    args, kwargs = make_inputs()
+    return args, kwargs, reference(*args, **kwargs)
 
 
 @check("device")
 @pytest.mark.parametrize("name", sorted(DEVICE_CASES))
 def test_stays_on_input_device(sub, name):
-    torch.manual_seed(0)
-    make_inputs, reference = DEVICE_CASES[name]
-    args, kwargs = make_inputs()
+    args, kwargs, expected = device_case(name)
     trace = sub.run(probes.on_meta, name, args, kwargs)
-    expect_close(trace.get("real") if isinstance(trace, dict) else trace, reference(*args, **kwargs),
-                 f"{name} on CPU inputs (a device check credits correct code only)")
+    expect_close(
+        trace.get("real") if isinstance(trace, dict) else trace,
+        expected,
+        f"{name} on CPU inputs (a device check credits correct code only)",
+    )
     expect_same_device(trace, f"{name} on tensors of another device (checked with meta tensors)")
 
 
 @check("device", cuda=True)
 @pytest.mark.parametrize("name", ["cross_entropy", "softmax", "bce_with_logits"])
 def test_runs_on_cuda(sub, name, device):
-    torch.manual_seed(0)
-    make_inputs, reference = DEVICE_CASES[name]
-    args, kwargs = make_inputs()
-    out, where = sub.run(probes.on_device, name, args, kwargs, device)
-    expect(where.startswith("cuda"), f"{name} on CUDA inputs", "a result on cuda", f"a result on {where}")
-    expect_close(out, reference(*args, **kwargs), f"{name} computed on CUDA", rtol=1e-5, atol=1e-5)
+    args, kwargs, expected = device_case(name)
+    expect_runs_on_cuda(sub, name, args, kwargs, device, expected)
 
 
 # -- convergence: the loss drives training ---------------------------------------------------
+
 
 def blobs(seed: int, classes: int, n_per_class: int = 60) -> tuple[torch.Tensor, torch.Tensor]:
     """Gaussian blobs in 2-D around fixed centres (unit spread), shuffled with ``seed``."""
@@ -338,14 +487,20 @@ def test_loss_trains_a_classifier(sub, loss_name):
         x, y = blobs(seed, max(classes, 2))
         x_train, y_train, x_test, y_test = x[:90], y[:90], x[90:], y[90:]
         train_target = y_train if classes > 1 else y_train.float()
-        scores, losses = sub.run(probe_train_linear, loss_name, x_train, train_target, x_test,
-                                 classes, 60, 0.5)
-        scores = expect_tensor(scores, f"held-out scores after training with {loss_name}",
-                               shape=(len(y_test), classes))
+        scores, losses = sub.run(
+            probe_train_linear, loss_name, x_train, train_target, x_test, classes, 60, 0.5
+        )
+        scores = expect_tensor(
+            scores, f"held-out scores after training with {loss_name}", shape=(len(y_test), classes)
+        )
         predicted = scores.argmax(1) if classes > 1 else (scores[:, 0] > 0).long()
         accuracy = (predicted == y_test).float().mean().item()
-        expect(accuracy >= threshold, f"held-out accuracy of a linear classifier trained 60 SGD steps "
-               f"with your {loss_name} (blobs, seed {seed})", f"at least {threshold:.0%}",
-               f"{accuracy:.0%} (loss {losses[0]:.3g} → {losses[-1]:.3g})",
-               "if the loss does not fall, check its sign and that it stays connected to the logits "
-               "(no .item(), .detach() or torch.tensor(...) around the computation)")
+        expect(
+            accuracy >= threshold,
+            f"held-out accuracy of a linear classifier trained 60 SGD steps "
+            f"with your {loss_name} (blobs, seed {seed})",
+            f"at least {threshold:.0%}",
+            f"{accuracy:.0%} (loss {losses[0]:.3g} → {losses[-1]:.3g})",
+            "if the loss does not fall, check its sign and that it stays connected to the logits "
+            "(no .item(), .detach() or torch.tensor(...) around the computation)",
+        )

@@ -10,22 +10,39 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader import probes
-from grader.data import load_diabetes, load_digits, split_indices
-from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
-from grader.judge import (expect, expect_close, expect_float, expect_no_twin, expect_same_device,
-                          expect_tensor)
+from grader.data import held_out_split, load_diabetes, load_digits
+from grader.judge import (
+    binary_accuracy,
+    expect,
+    expect_close,
+    expect_float,
+    expect_no_twin,
+    expect_same_device,
+    expect_tensor,
+    multiclass_accuracy,
+)
 from grader.plugin import check
+from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 
 F64 = torch.float64
 TWINS = {
     "relu": {"relu": "torch.relu / F.relu", "relu_": "F.relu", "threshold": "F.threshold"},
     "tanh": {"tanh": "torch.tanh / F.tanh"},
-    "hard_sigmoid_from_relus": {"hardsigmoid": "F.hardsigmoid", "hardtanh": "F.hardtanh",
-                                "clamp": "torch.clamp", "clip": "torch.clip", "clamp_min": "torch.clamp",
-                                "clamp_max": "torch.clamp"},
+    "hard_sigmoid_from_relus": {
+        "hardsigmoid": "F.hardsigmoid",
+        "hardtanh": "F.hardtanh",
+        "clamp": "torch.clamp",
+        "clip": "torch.clip",
+        "clamp_min": "torch.clamp",
+        "clamp_max": "torch.clamp",
+    },
     "dropout": {"dropout": "F.dropout", "native_dropout": "F.dropout", "feature_dropout": "F.dropout"},
 }
-REFERENCE = {"relu": torch.relu, "tanh": torch.tanh, "hard_sigmoid_from_relus": lambda x: F.hardtanh(x + 0.5, 0, 1)}
+REFERENCE = {
+    "relu": torch.relu,
+    "tanh": torch.tanh,
+    "hard_sigmoid_from_relus": lambda x: F.hardtanh(x + 0.5, 0, 1),
+}
 
 
 def gen(seed: int) -> torch.Generator:
@@ -34,18 +51,29 @@ def gen(seed: int) -> torch.Generator:
 
 # -- activations ---------------------------------------------------------------------------
 
+
 @check("shape", public=True)
 @pytest.mark.parametrize("name", sorted(REFERENCE))
 def test_activation_values(sub, name):
-    cases = [torch.randn(1, generator=gen(1)), torch.randn(3, 4, generator=gen(2)) * 3,
-             torch.tensor([-1000.0, -100.0, -0.5, -0.25, 0.0, 0.25, 0.5, 100.0, 1000.0])]
+    cases = [
+        torch.randn(1, generator=gen(1)),
+        torch.randn(3, 4, generator=gen(2)) * 3,
+        torch.tensor([-1000.0, -100.0, -0.5, -0.25, 0.0, 0.25, 0.5, 100.0, 1000.0]),
+    ]
     for x in cases:
         if name == "hard_sigmoid_from_relus":
             x = x.clamp(-100, 100)
         out, ops = sub.run(probes.call_recorded, name, (x,), {})
-        expect_close(out, REFERENCE[name](x), f"{name} on {tuple(x.shape)} values in [{x.min():g}, {x.max():g}]",
-                     hint="tanh: exp(2x) overflows at 1000 — use exp(-2|x|) and the sign of x"
-                     if name == "tanh" else "relu(x + 0.5) − relu(x − 0.5)" if name != "relu" else "max(x, 0)")
+        expect_close(
+            out,
+            REFERENCE[name](x),
+            f"{name} on {tuple(x.shape)} values in [{x.min():g}, {x.max():g}]",
+            hint="tanh: exp(2x) overflows at 1000 — use exp(-2|x|) and the sign of x"
+            if name == "tanh"
+            else "relu(x + 0.5) − relu(x − 0.5)"
+            if name != "relu"
+            else "max(x, 0)",
+        )
         expect_no_twin(ops, TWINS[name], name)
 
 
@@ -57,11 +85,18 @@ def test_activation_gradients(sub, name):
     _, (grad,) = sub.run(probes.gradients, name, (x,), {}, g, [0])
     x_ref = x.clone().requires_grad_()
     (REFERENCE[name](x_ref) * g).sum().backward()
-    expect_close(grad, x_ref.grad, f"gradient of {name} in float64 (away from the kinks)", rtol=1e-9, atol=1e-12,
-                 hint="build it from differentiable tensor ops (torch.where, exp, arithmetic)")
+    expect_close(
+        grad,
+        x_ref.grad,
+        f"gradient of {name} in float64 (away from the kinks)",
+        rtol=1e-9,
+        atol=1e-12,
+        hint="build it from differentiable tensor ops (torch.where, exp, arithmetic)",
+    )
 
 
 # -- dropout -------------------------------------------------------------------------------
+
 
 def probe_dropout(mod, x, p):
     torch.manual_seed(3)
@@ -83,21 +118,49 @@ def test_dropout_is_inverted_and_seeded(sub, p):
     expect(isinstance(got, dict), "dropout", "a result", type(got).__name__)
     first = expect_tensor(got["first"], f"dropout(x, p={p})", shape=(n,), dtype=torch.float32)
     dropped = (first == 0).float().mean().item()
-    bound = 5 * math.sqrt(p * (1 - p) / n)          # five standard deviations of the zero fraction
-    expect(abs(dropped - p) <= bound, f"fraction of zeros from dropout(x, p={p}) over {n} elements",
-           f"{p} ± {bound:.3f}", f"{dropped:.4f}", "zero each element independently with probability p")
+    bound = 5 * math.sqrt(p * (1 - p) / n)  # five standard deviations of the zero fraction
+    expect(
+        abs(dropped - p) <= bound,
+        f"fraction of zeros from dropout(x, p={p}) over {n} elements",
+        f"{p} ± {bound:.3f}",
+        f"{dropped:.4f}",
+        "zero each element independently with probability p",
+    )
     kept = first != 0
-    expect_close(first[kept], x[kept] / (1 - p), f"survivors of dropout(x, p={p})",
-                 hint="inverted dropout scales what it keeps by 1/(1 − p) so the expectation is unchanged")
-    expect(abs(first.mean().item() - x.mean().item()) <= 5 * x.std().item() / math.sqrt(n) / math.sqrt(1 - p),
-           f"mean of dropout(x, p={p})", f"about {x.mean().item():.4f} (expectation preserved)",
-           f"{first.mean().item():.4f}")
-    expect_close(got["again"], first, "dropout after torch.manual_seed with the same seed", rtol=0, atol=0,
-                 hint="draw the mask with torch's RNG (torch.rand_like / bernoulli) so seeding reproduces it")
-    expect(not torch.equal(got["other"], first), "a second call without reseeding", "a different mask",
-           "the same mask")
-    expect_close(got["eval"], x, f"dropout(x, p={p}, training=False)", rtol=0, atol=0,
-                 hint="at evaluation dropout does nothing")
+    expect_close(
+        first[kept],
+        x[kept] / (1 - p),
+        f"survivors of dropout(x, p={p})",
+        hint="inverted dropout scales what it keeps by 1/(1 − p) so the expectation is unchanged",
+    )
+    expect(
+        abs(first.mean().item() - x.mean().item()) <= 5 * x.std().item() / math.sqrt(n) / math.sqrt(1 - p),
+        f"mean of dropout(x, p={p})",
+        f"about {x.mean().item():.4f} (expectation preserved)",
+        f"{first.mean().item():.4f}",
+    )
+    expect_close(
+        got["again"],
+        first,
+        "dropout after torch.manual_seed with the same seed",
+        rtol=0,
+        atol=0,
+        hint="draw the mask with torch's RNG (torch.rand_like / bernoulli) so seeding reproduces it",
+    )
+    expect(
+        not torch.equal(got["other"], first),
+        "a second call without reseeding",
+        "a different mask",
+        "the same mask",
+    )
+    expect_close(
+        got["eval"],
+        x,
+        f"dropout(x, p={p}, training=False)",
+        rtol=0,
+        atol=0,
+        hint="at evaluation dropout does nothing",
+    )
     expect_no_twin(got["ops"], TWINS["dropout"], "dropout")
 
 
@@ -105,11 +168,18 @@ def test_dropout_is_inverted_and_seeded(sub, p):
 def test_dropout_with_p_one_gives_zeros(sub):
     x = torch.randn(5, 3, generator=gen(5))
     out = sub.run(probes.call, "dropout", (x, 1.0), {"training": True})
-    expect_close(out, torch.zeros(5, 3), "dropout(x, p=1)", rtol=0, atol=0,
-                 hint="everything is dropped; avoid dividing by 1 − p = 0 (NaN)")
+    expect_close(
+        out,
+        torch.zeros(5, 3),
+        "dropout(x, p=1)",
+        rtol=0,
+        atol=0,
+        hint="everything is dropped; avoid dividing by 1 − p = 0 (NaN)",
+    )
 
 
 # -- Xavier --------------------------------------------------------------------------------
+
 
 def probe_xavier(mod, shape, seed):
     torch.manual_seed(seed)
@@ -120,28 +190,46 @@ def probe_xavier(mod, shape, seed):
 
 
 @check("shape", public=True)
-@pytest.mark.parametrize("shape, fan_in, fan_out", [((256, 512), 512, 256), ((32, 16, 3, 3), 144, 288)],
-                         ids=["linear", "conv"])
+@pytest.mark.parametrize(
+    "shape, fan_in, fan_out", [((256, 512), 512, 256), ((32, 16, 3, 3), 144, 288)], ids=["linear", "conv"]
+)
 def test_xavier_uniform(sub, shape, fan_in, fan_out):
     got = sub.run(probe_xavier, shape, 6)
     expect(isinstance(got, dict), "xavier_uniform_", "a result", type(got).__name__)
     w = expect_tensor(got["w"], f"the weight after xavier_uniform_ on {shape}", shape=shape)
     bound = math.sqrt(6 / (fan_in + fan_out))
-    expect(got["same"] is True, "what xavier_uniform_ returns", "the same tensor, filled in place",
-           "a different tensor")
-    expect(float(w.abs().max()) <= bound * (1 + 1e-6), f"largest |w| for shape {shape}",
-           f"at most a = √(6/({fan_in}+{fan_out})) = {bound:.4f}", f"{float(w.abs().max()):.4f}",
-           "fans include the receptive field: fan_in = in·kh·kw, fan_out = out·kh·kw")
-    expect(float(w.abs().max()) >= 0.95 * bound, f"largest |w| for shape {shape}",
-           f"close to a = {bound:.4f} (U(−a, a) reaches its bounds)", f"{float(w.abs().max()):.4f}",
-           "fans include the receptive field: fan_in = in·kh·kw, fan_out = out·kh·kw")
+    expect(
+        got["same"] is True,
+        "what xavier_uniform_ returns",
+        "the same tensor, filled in place",
+        "a different tensor",
+    )
+    expect(
+        float(w.abs().max()) <= bound * (1 + 1e-6),
+        f"largest |w| for shape {shape}",
+        f"at most a = √(6/({fan_in}+{fan_out})) = {bound:.4f}",
+        f"{float(w.abs().max()):.4f}",
+        "fans include the receptive field: fan_in = in·kh·kw, fan_out = out·kh·kw",
+    )
+    expect(
+        float(w.abs().max()) >= 0.95 * bound,
+        f"largest |w| for shape {shape}",
+        f"close to a = {bound:.4f} (U(−a, a) reaches its bounds)",
+        f"{float(w.abs().max()):.4f}",
+        "fans include the receptive field: fan_in = in·kh·kw, fan_out = out·kh·kw",
+    )
     variance, target = float(w.var()), bound**2 / 3
-    expect(abs(variance - target) <= 0.05 * target, f"variance of the weights for shape {shape}",
-           f"a²/3 = {target:.5f} ± 5 %", f"{variance:.5f}")
+    expect(
+        abs(variance - target) <= 0.05 * target,
+        f"variance of the weights for shape {shape}",
+        f"a²/3 = {target:.5f} ± 5 %",
+        f"{variance:.5f}",
+    )
     expect_no_twin(got["ops"], {"xavier_uniform_": "nn.init.xavier_uniform_"}, "xavier_uniform_")
 
 
 # -- modules -------------------------------------------------------------------------------
+
 
 def probe_module(mod, cls, args, kwargs, x, train):
     torch.manual_seed(0)
@@ -172,11 +260,21 @@ def expect_linear_chain(got, in_features, widths, what):
     expect(isinstance(got, dict), what, "a result", type(got).__name__)
     shapes = sorted(tuple(p.shape) for p, _ in got["params"])
     expected = sorted([(o, i) for i, o in zip([in_features, *widths[:-1]], widths)] + [(o,) for o in widths])
-    expect(shapes == expected, f"parameter shapes of {what}", str(expected), str(shapes),
-           "Linear layers with bias, in the sizes the docstring gives")
+    expect(
+        shapes == expected,
+        f"parameter shapes of {what}",
+        str(expected),
+        str(shapes),
+        "Linear layers with bias, in the sizes the docstring gives",
+    )
     for p, grad in got["params"]:
-        expect(isinstance(grad, torch.Tensor) and float(grad.abs().sum()) > 0, f"{what}: gradient of a {tuple(p.shape)} "
-               "parameter after backward", "a non-zero gradient", "none", "every layer must be used in forward")
+        expect(
+            isinstance(grad, torch.Tensor) and float(grad.abs().sum()) > 0,
+            f"{what}: gradient of a {tuple(p.shape)} parameter after backward",
+            "a non-zero gradient",
+            "none",
+            "every layer must be used in forward",
+        )
     return chain(got["params"], in_features)
 
 
@@ -185,9 +283,13 @@ def expect_linear_chain(got, in_features, widths, what):
 def test_logistic_regression(sub, n):
     x = torch.randn(n, 7, generator=gen(7))
     got = sub.run(probe_module, "LogisticRegression", (7,), {}, x, True)
-    (w, b), = expect_linear_chain(got, 7, [1], "LogisticRegression(7)")
-    expect_close(got["out"], torch.sigmoid(x @ w.T + b), f"LogisticRegression(7) on ({n}, 7)",
-                 hint="probabilities (n, 1): sigmoid(linear(x))")
+    ((w, b),) = expect_linear_chain(got, 7, [1], "LogisticRegression(7)")
+    expect_close(
+        got["out"],
+        torch.sigmoid(x @ w.T + b),
+        f"LogisticRegression(7) on ({n}, 7)",
+        hint="probabilities (n, 1): sigmoid(linear(x))",
+    )
 
 
 @check("gradient", public=True)
@@ -199,8 +301,12 @@ def test_diabetes_net(sub, in_features):
     h = x
     for w, b in layers:
         h = torch.sigmoid(h @ w.T + b)
-    expect_close(got["out"], h, f"DiabetesNet({in_features}) on (4, {in_features})",
-                 hint="a sigmoid after every one of the three layers, the last one included")
+    expect_close(
+        got["out"],
+        h,
+        f"DiabetesNet({in_features}) on (4, {in_features})",
+        hint="a sigmoid after every one of the three layers, the last one included",
+    )
 
 
 @check("gradient", public=True)
@@ -214,9 +320,14 @@ def test_mlp_forward_and_gradients(sub, activation):
     for i, (w, b) in enumerate(layers):
         h = h @ w.T + b
         h = act(h) if i < len(layers) - 1 else h
-    expect_close(got["out"], h, f"MLP([64, 16, 12, 10], activation={activation!r}) on images (3, 1, 8, 8)",
-                 rtol=1e-5, atol=1e-5, hint="flatten to (n, 64); activation after every layer but the last; "
-                                            "return logits (no softmax)")
+    expect_close(
+        got["out"],
+        h,
+        f"MLP([64, 16, 12, 10], activation={activation!r}) on images (3, 1, 8, 8)",
+        rtol=1e-5,
+        atol=1e-5,
+        hint="flatten to (n, 64); activation after every layer but the last; return logits (no softmax)",
+    )
 
 
 def probe_mlp_dropout(mod):
@@ -233,13 +344,24 @@ def probe_mlp_dropout(mod):
 @check("shape")
 def test_mlp_dropout_only_in_training(sub):
     got = sub.run(probe_mlp_dropout)
-    expect(isinstance(got, dict) and got["eval_same"] is True, "MLP(..., dropout=0.5) in eval mode",
-           "the same output twice", "different outputs", "dropout must be off in eval mode (nn.Dropout does that)")
-    expect(got["train_differ"] is True, "MLP(..., dropout=0.5) in train mode", "random dropout", "no dropout",
-           "add dropout after each hidden activation when dropout > 0")
+    expect(
+        isinstance(got, dict) and got["eval_same"] is True,
+        "MLP(..., dropout=0.5) in eval mode",
+        "the same output twice",
+        "different outputs",
+        "dropout must be off in eval mode (nn.Dropout does that)",
+    )
+    expect(
+        got["train_differ"] is True,
+        "MLP(..., dropout=0.5) in train mode",
+        "random dropout",
+        "no dropout",
+        "add dropout after each hidden activation when dropout > 0",
+    )
 
 
 # -- the training loop ---------------------------------------------------------------------
+
 
 def probe_train_epoch(mod, x, y, batch_size, lr):
     torch.manual_seed(0)
@@ -249,8 +371,12 @@ def probe_train_epoch(mod, x, y, batch_size, lr):
     loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=batch_size)
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
     loss = mod.train_epoch(model, loader, F.cross_entropy, optimizer, "cpu")
-    return {"loss": loss, "initial": initial, "final": [p.detach().clone() for p in model.parameters()],
-            "training": model.training}
+    return {
+        "loss": loss,
+        "initial": initial,
+        "final": [p.detach().clone() for p in model.parameters()],
+        "training": model.training,
+    }
 
 
 @check("gradient", public=True)
@@ -262,7 +388,7 @@ def test_train_epoch_matches_a_replay(sub):
     params = [p.clone().requires_grad_() for p in got["initial"]]
     total = 0.0
     for start in range(0, 10, 4):
-        xb, yb = x[start:start + 4], y[start:start + 4]
+        xb, yb = x[start : start + 4], y[start : start + 4]
         h = torch.tanh(xb @ params[0].T + params[1]) @ params[2].T + params[3]
         loss = F.cross_entropy(h, yb)
         grads = torch.autograd.grad(loss, params)
@@ -271,15 +397,30 @@ def test_train_epoch_matches_a_replay(sub):
                 p -= 0.5 * g
         total += loss.item() * len(xb)
     for i, (got_p, want) in enumerate(zip(got["final"], params)):
-        expect_close(got_p, want.detach(), f"parameter {i} after one epoch of train_epoch (batches 4, 4, 2)",
-                     rtol=1e-5, atol=1e-6, hint="per batch: forward, loss, optimizer.zero_grad(), loss.backward(), "
-                                                "optimizer.step() — without zero_grad gradients pile up")
+        expect_close(
+            got_p,
+            want.detach(),
+            f"parameter {i} after one epoch of train_epoch (batches 4, 4, 2)",
+            rtol=1e-5,
+            atol=1e-6,
+            hint="per batch: forward, loss, optimizer.zero_grad(), loss.backward(), "
+            "optimizer.step() — without zero_grad gradients pile up",
+        )
     got_loss = expect_float(got["loss"], "the loss train_epoch returns")
-    expect(math.isclose(got_loss, total / 10, rel_tol=1e-5), "the loss train_epoch returns",
-           f"{total / 10:.6f} (batch losses weighted by batch size)", f"{got_loss:.6f}",
-           "the last batch holds 2 samples, not 4: weight each batch's loss by its size")
-    expect(got["training"] is True, "the model's mode after train_epoch", "train mode", "eval mode",
-           "call model.train() at the start")
+    expect(
+        math.isclose(got_loss, total / 10, rel_tol=1e-5),
+        "the loss train_epoch returns",
+        f"{total / 10:.6f} (batch losses weighted by batch size)",
+        f"{got_loss:.6f}",
+        "the last batch holds 2 samples, not 4: weight each batch's loss by its size",
+    )
+    expect(
+        got["training"] is True,
+        "the model's mode after train_epoch",
+        "train mode",
+        "eval mode",
+        "call model.train() at the start",
+    )
 
 
 def probe_evaluate(mod, x, y, out_features):
@@ -319,21 +460,35 @@ def test_evaluate(sub, kind):
     predicted = outputs.argmax(1) if out_features > 1 else (outputs[:, 0] > 0.5).long()
     expected = (predicted == labels).float().mean().item()
     accuracy = expect_float(got["accuracy"], f"evaluate with {kind}")
-    expect(all(mode == (False, False) for mode in got["seen"]), f"evaluate with {kind}: the model's state during forward",
-           "eval mode under torch.no_grad()", f"(training, grad enabled) = {got['seen'][:1]}",
-           "call model.eval() and wrap the loop in torch.no_grad()")
-    expect(math.isclose(accuracy, expected, abs_tol=1e-6), f"evaluate with {kind}", f"{expected:.3f}", f"{accuracy:.3f}",
-           "threshold (n, 1) probabilities at 0.5; argmax (n, c) scores; count over every batch")
+    expect(
+        all(mode == (False, False) for mode in got["seen"]),
+        f"evaluate with {kind}: the model's state during forward",
+        "eval mode under torch.no_grad()",
+        f"(training, grad enabled) = {got['seen'][:1]}",
+        "call model.eval() and wrap the loop in torch.no_grad()",
+    )
+    expect(
+        math.isclose(accuracy, expected, abs_tol=1e-6),
+        f"evaluate with {kind}",
+        f"{expected:.3f}",
+        f"{accuracy:.3f}",
+        "threshold (n, 1) probabilities at 0.5; argmax (n, c) scores; count over every batch",
+    )
 
 
 # -- convergence -----------------------------------------------------------------------------
+
 
 def probe_train_digits(mod, x_train, y_train, x_test, seed):
     torch.manual_seed(seed)
     model = mod.MLP([64, 32, 10])
     optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
-    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x_train, y_train), batch_size=64,
-                                         shuffle=True, generator=torch.Generator().manual_seed(seed))
+    loader = torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(x_train, y_train),
+        batch_size=64,
+        shuffle=True,
+        generator=torch.Generator().manual_seed(seed),
+    )
     for _ in range(8):
         mod.train_epoch(model, loader, F.cross_entropy, optimizer, "cpu")
     model.eval()
@@ -346,13 +501,15 @@ def probe_train_digits(mod, x_train, y_train, x_test, seed):
 @check("convergence", points=2)
 @pytest.mark.parametrize("seed", [0, 1])
 def test_mlp_learns_digits(sub, seed):
-    images, labels = load_digits()
-    train, test = split_indices(len(images), 0.25, seed)
-    scores = sub.run(probe_train_digits, images[train], labels[train], images[test], seed)
-    scores = expect_tensor(scores, "held-out digit scores", shape=(len(test), 10))
-    accuracy = (scores.argmax(1) == labels[test]).float().mean().item()
-    expect(accuracy >= 0.88, f"held-out digits accuracy of MLP([64, 32, 10]) trained with your train_epoch "
-           f"(seed {seed})", "at least 88 %", f"{accuracy:.1%}")
+    x_train, y_train, x_test, y_test = held_out_split(load_digits, seed)
+    scores = sub.run(probe_train_digits, x_train, y_train, x_test, seed)
+    accuracy = multiclass_accuracy(scores, y_test, 10, "held-out digit scores")
+    expect(
+        accuracy >= 0.88,
+        f"held-out digits accuracy of MLP([64, 32, 10]) trained with your train_epoch (seed {seed})",
+        "at least 88 %",
+        f"{accuracy:.1%}",
+    )
 
 
 def probe_train_diabetes(mod, x_train, y_train, x_test, seed):
@@ -374,19 +531,24 @@ def probe_train_diabetes(mod, x_train, y_train, x_test, seed):
 @check("convergence")
 @pytest.mark.parametrize("seed", [0, 1])
 def test_diabetes_net_beats_the_majority_class(sub, seed):
-    x, y = load_diabetes()
-    train, test = split_indices(len(x), 0.25, seed)
-    probabilities = sub.run(probe_train_diabetes, x[train], y[train], x[test], seed)
-    probabilities = expect_tensor(probabilities, "held-out probabilities", shape=(len(test), 1))
-    accuracy = ((probabilities > 0.5).float() == y[test]).float().mean().item()
-    majority = max(y[test].mean().item(), 1 - y[test].mean().item())
-    expect(accuracy > majority, f"held-out diabetes accuracy of DiabetesNet (seed {seed})",
-           f"above {majority:.1%}, the majority-class baseline", f"{accuracy:.1%}")
+    x_train, y_train, x_test, y_test = held_out_split(load_diabetes, seed)
+    probabilities = sub.run(probe_train_diabetes, x_train, y_train, x_test, seed)
+    accuracy, majority = binary_accuracy(probabilities, y_test, 0.5, "held-out probabilities")
+    expect(
+        accuracy > majority,
+        f"held-out diabetes accuracy of DiabetesNet (seed {seed})",
+        f"above {majority:.1%}, the majority-class baseline",
+        f"{accuracy:.1%}",
+    )
 
 
 # -- devices -------------------------------------------------------------------------------
 
-DEVICE_CASES = {"relu": (torch.randn(6),), "tanh": (torch.randn(2, 3),), "hard_sigmoid_from_relus": (torch.randn(5),)}
+DEVICE_CASES = {
+    "relu": (torch.randn(6),),
+    "tanh": (torch.randn(2, 3),),
+    "hard_sigmoid_from_relus": (torch.randn(5),),
+}
 
 
 @check("device")
@@ -394,25 +556,28 @@ DEVICE_CASES = {"relu": (torch.randn(6),), "tanh": (torch.randn(2, 3),), "hard_s
 def test_activations_stay_on_input_device(sub, name):
     args = DEVICE_CASES[name]
     trace = sub.run(probes.on_meta, name, args, {})
-    expect_close(trace.get("real") if isinstance(trace, dict) else trace, REFERENCE[name](*args),
-                 f"{name} on CPU inputs (a device check credits correct code only)")
+    expect_close(
+        trace.get("real") if isinstance(trace, dict) else trace,
+        REFERENCE[name](*args),
+        f"{name} on CPU inputs (a device check credits correct code only)",
+    )
     expect_same_device(trace, f"{name} on tensors of another device (checked with meta tensors)")
-
-
-def probe_mlp_on_meta(mod):
-    mod.MLP([64, 8, 10], dropout=0.2)(torch.randn(2, 64))          # a stub raises NotImplementedError here
-    model = mod.MLP([64, 8, 10], dropout=0.2).to("meta")
-    return kit.devices_of_result(kit.device_trace(lambda: model(torch.randn(3, 1, 8, 8, device="meta"))))
 
 
 @check("device")
 def test_mlp_stays_on_its_device(sub):
-    expect_same_device(sub.run(probe_mlp_on_meta), "MLP forward with model and input on another device (meta)")
+    (trace,) = sub.run(
+        probes.modules_on_meta,
+        "mlp_on_meta",
+        [("MLP", ([64, 8, 10],), {"dropout": 0.2}, [(3, 1, 8, 8)])],
+        [(2, 64)],
+    )
+    expect_same_device(trace, "MLP forward with model and input on another device (meta)")
 
 
 def probe_train_epoch_on_meta(mod):
     model = nn.Linear(4, 3).to("meta")
-    loader = [(torch.randn(4, 4), torch.tensor([0, 1, 2, 1]))]            # batches start on the CPU
+    loader = [(torch.randn(4, 4), torch.tensor([0, 1, 2, 1]))]  # batches start on the CPU
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     try:
         with kit.DeviceRule():
@@ -420,7 +585,7 @@ def probe_train_epoch_on_meta(mod):
     except kit.DeviceMismatch as exc:
         return {"ok": False, "mismatch": str(exc)}
     except (RuntimeError, NotImplementedError) as exc:
-        if "meta" not in str(exc):     # the loss's .item() cannot run on meta tensors: the loop got that far
+        if "meta" not in str(exc):  # the loss's .item() cannot run on meta tensors: the loop got that far
             raise
     return {"ok": True, "devices": ["meta"]}
 
@@ -441,4 +606,6 @@ def probe_mlp_on(mod, device):
 @check("device", cuda=True)
 def test_mlp_on_cuda(sub, device):
     on_device, on_cpu, _ = sub.run(probe_mlp_on, device)
-    expect_close(on_device, on_cpu, "MLP outputs on CUDA against the same weights on the CPU", rtol=1e-4, atol=1e-5)
+    expect_close(
+        on_device, on_cpu, "MLP outputs on CUDA against the same weights on the CPU", rtol=1e-4, atol=1e-5
+    )

@@ -8,10 +8,10 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader import probes
-from grader.data import load_diabetes, split_indices
-from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
-from grader.judge import expect, expect_close, expect_float, expect_no_twin, expect_tensor
+from grader.data import held_out_split, load_diabetes
+from grader.judge import binary_accuracy, expect, expect_close, expect_float, expect_no_twin
 from grader.plugin import check
+from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 
 F64 = torch.float64
 
@@ -22,18 +22,36 @@ def gen(seed: int) -> torch.Generator:
 
 # -- closed form and plain descent ---------------------------------------------------------
 
+
 @check("shape", public=True)
 @pytest.mark.parametrize("k", [None, 3], ids=["y (n,)", "y (n, k)"])
 def test_closed_form_linear_regression(sub, k):
     X = torch.randn(30, 4, generator=gen(1), dtype=F64)
-    y = torch.randn(30, generator=gen(2), dtype=F64) if k is None else torch.randn(30, k, generator=gen(2), dtype=F64)
+    y = (
+        torch.randn(30, generator=gen(2), dtype=F64)
+        if k is None
+        else torch.randn(30, k, generator=gen(2), dtype=F64)
+    )
     w, ops = sub.run(probes.call_recorded, "closed_form_linear_regression", (X, y), {})
     expected = torch.linalg.lstsq(X, y if k else y[:, None]).solution
-    expect_close(w, expected if k else expected[:, 0], f"closed_form_linear_regression, X (30, 4), y {tuple(y.shape)}",
-                 rtol=1e-9, atol=1e-12, hint="w = (XᵀX)⁻¹Xᵀy: torch.linalg.solve(X.T @ X, X.T @ y)")
-    expect_no_twin(ops, {"linalg_lstsq": "torch.linalg.lstsq", "lstsq": "torch.linalg.lstsq",
-                         "linalg_pinv": "torch.linalg.pinv", "pinverse": "torch.pinverse"},
-                   "closed_form_linear_regression")
+    expect_close(
+        w,
+        expected if k else expected[:, 0],
+        f"closed_form_linear_regression, X (30, 4), y {tuple(y.shape)}",
+        rtol=1e-9,
+        atol=1e-12,
+        hint="w = (XᵀX)⁻¹Xᵀy: torch.linalg.solve(X.T @ X, X.T @ y)",
+    )
+    expect_no_twin(
+        ops,
+        {
+            "linalg_lstsq": "torch.linalg.lstsq",
+            "lstsq": "torch.linalg.lstsq",
+            "linalg_pinv": "torch.linalg.pinv",
+            "pinverse": "torch.pinverse",
+        },
+        "closed_form_linear_regression",
+    )
 
 
 def replay_gd(x, y, lr, steps):
@@ -46,16 +64,35 @@ def replay_gd(x, y, lr, steps):
 
 
 def expect_fit(result, expected, what):
-    expect(isinstance(result, (list, tuple)) and len(result) == 2, what, "(final w, list of losses)",
-           type(result).__name__)
+    expect(
+        isinstance(result, (list, tuple)) and len(result) == 2,
+        what,
+        "(final w, list of losses)",
+        type(result).__name__,
+    )
     w, losses = result
     w = expect_float(w, f"{what}: final w")
-    expect(isinstance(losses, list) and all(isinstance(v, float) for v in losses), f"{what}: losses",
-           "a list of Python floats", str(type(losses).__name__))
-    expect_close(torch.tensor(losses, dtype=F64), torch.tensor(expected[1], dtype=F64), f"{what}: the recorded MSEs",
-                 rtol=1e-4, atol=1e-7, hint="record the MSE at the moment the docstring says (before each step / "
-                                            "after each epoch), then update")
-    expect(abs(w - expected[0]) <= 1e-4 * max(1, abs(expected[0])), f"{what}: final w", f"{expected[0]:.6g}", f"{w:.6g}")
+    expect(
+        isinstance(losses, list) and all(isinstance(v, float) for v in losses),
+        f"{what}: losses",
+        "a list of Python floats",
+        str(type(losses).__name__),
+    )
+    expect_close(
+        torch.tensor(losses, dtype=F64),
+        torch.tensor(expected[1], dtype=F64),
+        f"{what}: the recorded MSEs",
+        rtol=1e-4,
+        atol=1e-7,
+        hint="record the MSE at the moment the docstring says (before each step / "
+        "after each epoch), then update",
+    )
+    expect(
+        abs(w - expected[0]) <= 1e-4 * max(1, abs(expected[0])),
+        f"{what}: final w",
+        f"{expected[0]:.6g}",
+        f"{w:.6g}",
+    )
 
 
 @check("gradient", public=True)
@@ -97,27 +134,43 @@ def test_minibatch_indices(sub, n, batch_size, shuffle):
     for epoch, batches in enumerate(epochs):
         order = torch.randperm(n, generator=g) if shuffle else torch.arange(n)
         expected = list(order.split(batch_size))
-        expect(isinstance(batches, list) and len(batches) == len(expected), f"epoch {epoch + 1} of minibatch_indices"
-               f"(n={n}, batch_size={batch_size}, shuffle={shuffle})", f"{len(expected)} batches",
-               f"{len(batches) if isinstance(batches, list) else batches}",
-               "consecutive chunks of batch_size; the last one may be smaller")
+        expect(
+            isinstance(batches, list) and len(batches) == len(expected),
+            f"epoch {epoch + 1} of minibatch_indices(n={n}, batch_size={batch_size}, shuffle={shuffle})",
+            f"{len(expected)} batches",
+            f"{len(batches) if isinstance(batches, list) else batches}",
+            "consecutive chunks of batch_size; the last one may be smaller",
+        )
         for got, want in zip(batches, expected):
-            expect_close(got, want, f"a batch of epoch {epoch + 1} (n={n}, batch_size={batch_size}, shuffle={shuffle})",
-                         rtol=0, atol=0, hint="order = torch.randperm(n, generator=generator) drawn once per epoch "
-                                              "(arange when not shuffling), int64")
+            expect_close(
+                got,
+                want,
+                f"a batch of epoch {epoch + 1} (n={n}, batch_size={batch_size}, shuffle={shuffle})",
+                rtol=0,
+                atol=0,
+                hint="order = torch.randperm(n, generator=generator) drawn once per epoch "
+                "(arange when not shuffling), int64",
+            )
 
 
 # -- hand-written optimisers ---------------------------------------------------------------
+
 
 def probe_optimizer(mod, name, inits, groups, defaults, grads, use_closure):
     """Apply the submission's optimiser to given gradients; report the trajectory and its class."""
     import torch.optim.adam as adam_module
     import torch.optim.sgd as sgd_module
+
     params = [p.clone().requires_grad_(True) for p in inits]
     spec = [{**g, "params": [params[i] for i in g["params"]]} for g in groups]
     optimizer = getattr(mod, name)(spec, **defaults)
     called = []
-    patched = [(torch.optim.SGD, "step"), (torch.optim.Adam, "step"), (sgd_module, "sgd"), (adam_module, "adam")]
+    patched = [
+        (torch.optim.SGD, "step"),
+        (torch.optim.Adam, "step"),
+        (sgd_module, "sgd"),
+        (adam_module, "adam"),
+    ]
     originals = [getattr(owner, attr) for owner, attr in patched]
     for (owner, attr), original in zip(patched, originals):
         setattr(owner, attr, lambda *a, _o=original, _n=attr, **k: (called.append(_n), _o(*a, **k))[1])
@@ -140,35 +193,57 @@ OPTIMIZER_CASES = {
     "SGD plain": ("SGD", torch.optim.SGD, {"lr": 0.1}),
     "SGD momentum": ("SGD", torch.optim.SGD, {"lr": 0.05, "momentum": 0.9}),
     "SGD momentum dampening": ("SGD", torch.optim.SGD, {"lr": 0.05, "momentum": 0.8, "dampening": 0.3}),
-    "SGD nesterov weight decay": ("SGD", torch.optim.SGD, {"lr": 0.05, "momentum": 0.9, "nesterov": True,
-                                                           "weight_decay": 0.01}),
+    "SGD nesterov weight decay": (
+        "SGD",
+        torch.optim.SGD,
+        {"lr": 0.05, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01},
+    ),
     "Adam defaults": ("Adam", torch.optim.Adam, {"lr": 1e-3}),
-    "Adam betas weight decay": ("Adam", torch.optim.Adam, {"lr": 0.01, "betas": (0.8, 0.99), "eps": 1e-6,
-                                                           "weight_decay": 0.05}),
+    "Adam betas weight decay": (
+        "Adam",
+        torch.optim.Adam,
+        {"lr": 0.01, "betas": (0.8, 0.99), "eps": 1e-6, "weight_decay": 0.05},
+    ),
 }
 
 
 def run_case(sub, case, dtype, groups_spec=None, use_closure=False, steps=50):
     name, reference, options = OPTIMIZER_CASES[case]
-    inits = [torch.randn(3, 2, generator=gen(20), dtype=dtype), torch.randn(4, generator=gen(21), dtype=dtype)]
+    inits = [
+        torch.randn(3, 2, generator=gen(20), dtype=dtype),
+        torch.randn(4, generator=gen(21), dtype=dtype),
+    ]
     groups = groups_spec or [{"params": [0, 1]}]
-    grads = [[torch.randn(p.shape, generator=gen(100 + 2 * t + i), dtype=dtype) for i, p in enumerate(inits)]
-             for t in range(steps)]
+    grads = [
+        [torch.randn(p.shape, generator=gen(100 + 2 * t + i), dtype=dtype) for i, p in enumerate(inits)]
+        for t in range(steps)
+    ]
     got = sub.run(probe_optimizer, name, inits, groups, options, grads, use_closure)
     expect(isinstance(got, dict), f"{name}", "a trajectory", type(got).__name__)
     params = [p.clone().requires_grad_(True) for p in inits]
-    torch_optimizer = reference([{**g, "params": [params[i] for i in g["params"]]} for g in groups], **options)
+    torch_optimizer = reference(
+        [{**g, "params": [params[i] for i in g["params"]]} for g in groups], **options
+    )
     tol = {"rtol": 1e-4, "atol": 1e-6} if dtype == torch.float32 else {"rtol": 1e-10, "atol": 1e-10}
-    expect(isinstance(got["trajectory"], list) and len(got["trajectory"]) == steps, f"{name} over {steps} steps",
-           f"{steps} steps", str(len(got["trajectory"])))
+    expect(
+        isinstance(got["trajectory"], list) and len(got["trajectory"]) == steps,
+        f"{name} over {steps} steps",
+        f"{steps} steps",
+        str(len(got["trajectory"])),
+    )
     for t, step_grads in enumerate(grads):
         for p, g in zip(params, step_grads):
             p.grad = g.clone()
         torch_optimizer.step()
         for i, p in enumerate(params):
-            expect_close(got["trajectory"][t][i], p.detach(), f"{case}: parameter {i} after step {t + 1} ({dtype})",
-                         hint="check the order: weight decay into g, then momentum/moments, then the update; "
-                              "state (buffers, m, v, step) lives in self.state[p]", **tol)
+            expect_close(
+                got["trajectory"][t][i],
+                p.detach(),
+                f"{case}: parameter {i} after step {t + 1} ({dtype})",
+                hint="check the order: weight decay into g, then momentum/moments, then the update; "
+                "state (buffers, m, v, step) lives in self.state[p]",
+                **tol,
+            )
     return got
 
 
@@ -176,12 +251,22 @@ def run_case(sub, case, dtype, groups_spec=None, use_closure=False, steps=50):
 @pytest.mark.parametrize("case", sorted(OPTIMIZER_CASES))
 def test_optimizer_step_for_step(sub, case):
     got = run_case(sub, case, torch.float32)
-    expect("torch.optim.optimizer.Optimizer" in got["mro"], f"{case}: the class", "a subclass of torch.optim.Optimizer",
-           " → ".join(got["mro"]))
-    twins = [m for m in got["mro"][1:] if m.startswith("torch.optim.") and m != "torch.optim.optimizer.Optimizer"]
-    expect(not twins and not got["called"], f"{case}: how the update is computed", "your own step()",
-           f"torch's optimiser ({', '.join(twins + got['called'])})",
-           "inherit only from torch.optim.Optimizer and write the update yourself")
+    expect(
+        "torch.optim.optimizer.Optimizer" in got["mro"],
+        f"{case}: the class",
+        "a subclass of torch.optim.Optimizer",
+        " → ".join(got["mro"]),
+    )
+    twins = [
+        m for m in got["mro"][1:] if m.startswith("torch.optim.") and m != "torch.optim.optimizer.Optimizer"
+    ]
+    expect(
+        not twins and not got["called"],
+        f"{case}: how the update is computed",
+        "your own step()",
+        f"torch's optimiser ({', '.join(twins + got['called'])})",
+        "inherit only from torch.optim.Optimizer and write the update yourself",
+    )
 
 
 @check("gradient")
@@ -196,11 +281,17 @@ def test_param_groups_and_closure(sub, name):
     case = "SGD momentum" if name == "SGD" else "Adam defaults"
     groups = [{"params": [0]}, {"params": [1], "lr": 0.2 if name == "SGD" else 0.02}]
     got = run_case(sub, case, torch.float32, groups_spec=groups, use_closure=True, steps=5)
-    expect(got["returned"] == [1.5] * 5, f"{name}.step(closure)", "the closure's loss (1.5) each step",
-           str(got["returned"]), "evaluate the closure (under torch.enable_grad()) and return its value")
+    expect(
+        got["returned"] == [1.5] * 5,
+        f"{name}.step(closure)",
+        "the closure's loss (1.5) each step",
+        str(got["returned"]),
+        "evaluate the closure (under torch.enable_grad()) and return its value",
+    )
 
 
 # -- smoothing, data, folds ----------------------------------------------------------------
+
 
 @check("shape", public=True)
 @pytest.mark.parametrize("beta, corrected", [(0.9, True), (0.9, False), (0.5, True)])
@@ -211,13 +302,19 @@ def test_ema(sub, beta, corrected):
     for t, v in enumerate(values.double().tolist(), start=1):
         s = beta * s + (1 - beta) * v
         expected.append(s / (1 - beta**t) if corrected else s)
-    expect_close(out, torch.tensor(expected, dtype=torch.float32),
-                 f"ema(values, beta={beta}, bias_correction={corrected})", rtol=1e-4, atol=1e-6,
-                 hint="s₀ = 0, sₜ = β·sₜ₋₁ + (1 − β)·vₜ; divide by 1 − βᵗ (t from 1) when correcting")
+    expect_close(
+        out,
+        torch.tensor(expected, dtype=torch.float32),
+        f"ema(values, beta={beta}, bias_correction={corrected})",
+        rtol=1e-4,
+        atol=1e-6,
+        hint="s₀ = 0, sₜ = β·sₜ₋₁ + (1 − β)·vₜ; divide by 1 − βᵗ (t from 1) when correcting",
+    )
 
 
 def probe_dataset(mod, indices):
     from grader.data import dataset_path
+
     ds = mod.DiabetesDataset(str(dataset_path("diabetes.csv.gz")))
     return len(ds), [ds[i] for i in indices]
 
@@ -229,12 +326,28 @@ def test_diabetes_dataset(sub):
     length, items = sub.run(probe_dataset, indices)
     expect(length == len(x), "len(DiabetesDataset(path))", f"{len(x)} rows", str(length))
     for i, item in zip(indices, items):
-        expect(isinstance(item, (list, tuple)) and len(item) == 2, f"DiabetesDataset[{i}]", "(features, label)",
-               type(item).__name__)
-        expect_close(item[0], x[i], f"features of row {i}", rtol=0, atol=0,
-                     hint="every column but the last, float32 (d,)")
-        expect_close(item[1], y[i], f"label of row {i}", rtol=0, atol=0,
-                     hint="the last column as a float32 (1,) tensor: xy[i, [-1]]")
+        expect(
+            isinstance(item, (list, tuple)) and len(item) == 2,
+            f"DiabetesDataset[{i}]",
+            "(features, label)",
+            type(item).__name__,
+        )
+        expect_close(
+            item[0],
+            x[i],
+            f"features of row {i}",
+            rtol=0,
+            atol=0,
+            hint="every column but the last, float32 (d,)",
+        )
+        expect_close(
+            item[1],
+            y[i],
+            f"label of row {i}",
+            rtol=0,
+            atol=0,
+            hint="the last column as a float32 (1,) tensor: xy[i, [-1]]",
+        )
 
 
 @check("shape")
@@ -242,14 +355,25 @@ def test_diabetes_dataset(sub):
 def test_k_fold_indices(sub, n, k):
     folds = sub.run(probes.call, "k_fold_indices", (n, k), {})
     expected = list(torch.arange(n).tensor_split(k))
-    expect(isinstance(folds, list) and len(folds) == k, f"k_fold_indices({n}, {k})", f"a list of {k} folds",
-           type(folds).__name__ if not isinstance(folds, list) else f"{len(folds)} folds")
+    expect(
+        isinstance(folds, list) and len(folds) == k,
+        f"k_fold_indices({n}, {k})",
+        f"a list of {k} folds",
+        type(folds).__name__ if not isinstance(folds, list) else f"{len(folds)} folds",
+    )
     for i, (got, want) in enumerate(zip(folds, expected)):
-        expect_close(got, want, f"fold {i} of k_fold_indices({n}, {k})", rtol=0, atol=0,
-                     hint="contiguous folds; the first n % k folds hold one extra index")
+        expect_close(
+            got,
+            want,
+            f"fold {i} of k_fold_indices({n}, {k})",
+            rtol=0,
+            atol=0,
+            hint="contiguous folds; the first n % k folds hold one extra index",
+        )
 
 
 # -- convergence: logistic regression trained with your SGD ----------------------------------
+
 
 def probe_train_logistic(mod, x_train, y_train, x_test, seed):
     torch.manual_seed(0)
@@ -272,19 +396,20 @@ def probe_train_logistic(mod, x_train, y_train, x_test, seed):
 @check("convergence", points=2)
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_logistic_regression_learns_diabetes_with_your_sgd(sub, seed):
-    x, y = load_diabetes()
-    train, test = split_indices(len(x), 0.25, seed)
-    scores = sub.run(probe_train_logistic, x[train], y[train], x[test], seed)
-    scores = expect_tensor(scores, "held-out scores", shape=(len(test), 1))
-    accuracy = ((scores > 0).float() == y[test]).float().mean().item()
-    majority = max(y[test].mean().item(), 1 - y[test].mean().item())
-    expect(accuracy >= max(0.70, majority + 0.03),
-           f"held-out accuracy of a logistic regression trained with your SGD (split seed {seed})",
-           f"at least {max(0.70, majority + 0.03):.1%} (always guessing the majority gives {majority:.1%})",
-           f"{accuracy:.1%}", "if it does not learn, check the sign of the update and the momentum buffer")
+    x_train, y_train, x_test, y_test = held_out_split(load_diabetes, seed)
+    scores = sub.run(probe_train_logistic, x_train, y_train, x_test, seed)
+    accuracy, majority = binary_accuracy(scores, y_test, 0, "held-out scores")
+    expect(
+        accuracy >= max(0.70, majority + 0.03),
+        f"held-out accuracy of a logistic regression trained with your SGD (split seed {seed})",
+        f"at least {max(0.70, majority + 0.03):.1%} (always guessing the majority gives {majority:.1%})",
+        f"{accuracy:.1%}",
+        "if it does not learn, check the sign of the update and the momentum buffer",
+    )
 
 
 # -- devices -------------------------------------------------------------------------------
+
 
 def probe_optimizer_on(mod, name, device, options):
     p = torch.ones(3, device=device, requires_grad=True)
@@ -292,8 +417,14 @@ def probe_optimizer_on(mod, name, device, options):
     for _ in range(2):
         p.grad = torch.full_like(p, 0.5)
         optimizer.step()
-    return [str(p.device)] + sorted({str(v.device) for s in optimizer.state.values() for v in s.values()
-                                     if isinstance(v, torch.Tensor) and v.dim() > 0})
+    return [str(p.device)] + sorted(
+        {
+            str(v.device)
+            for s in optimizer.state.values()
+            for v in s.values()
+            if isinstance(v, torch.Tensor) and v.dim() > 0
+        }
+    )
 
 
 def probe_optimizer_meta(mod, name, options):
@@ -304,17 +435,28 @@ def probe_optimizer_meta(mod, name, options):
             p.grad = torch.ones_like(p)
             optimizer.step()
         return p.detach()
-    getattr(mod, name)([torch.ones(1, requires_grad=True)], **options)   # a stub raises NotImplementedError here
+
+    getattr(mod, name)(
+        [torch.ones(1, requires_grad=True)], **options
+    )  # a stub raises NotImplementedError here
     return kit.devices_of_result(kit.device_trace(run))
 
 
 @check("device")
-@pytest.mark.parametrize("name, options", [("SGD", {"lr": 0.1, "momentum": 0.9, "weight_decay": 0.1}),
-                                           ("Adam", {"lr": 0.1, "weight_decay": 0.1})], ids=["SGD", "Adam"])
+@pytest.mark.parametrize(
+    "name, options",
+    [("SGD", {"lr": 0.1, "momentum": 0.9, "weight_decay": 0.1}), ("Adam", {"lr": 0.1, "weight_decay": 0.1})],
+    ids=["SGD", "Adam"],
+)
 def test_optimizer_state_on_the_parameters_device(sub, name, options):
     from grader.judge import expect_same_device
-    run_case(sub, f"{name} nesterov weight decay" if name == "SGD" else "Adam betas weight decay", torch.float32,
-             steps=3)
+
+    run_case(
+        sub,
+        f"{name} nesterov weight decay" if name == "SGD" else "Adam betas weight decay",
+        torch.float32,
+        steps=3,
+    )
     trace = sub.run(probe_optimizer_meta, name, options)
     expect_same_device(trace, f"{name}.step on parameters of another device (checked with meta tensors)")
 
@@ -323,5 +465,9 @@ def test_optimizer_state_on_the_parameters_device(sub, name, options):
 @pytest.mark.parametrize("name", ["SGD", "Adam"])
 def test_optimizer_on_cuda(sub, name, device):
     devices = sub.run(probe_optimizer_on, name, device, {"lr": 0.1, "weight_decay": 0.1})
-    expect(all(d.startswith("cuda") for d in devices), f"{name} on CUDA parameters",
-           "parameters and state on cuda", ", ".join(devices))
+    expect(
+        all(d.startswith("cuda") for d in devices),
+        f"{name} on CUDA parameters",
+        "parameters and state on cuda",
+        ", ".join(devices),
+    )

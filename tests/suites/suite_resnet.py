@@ -8,17 +8,39 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader import probes
-from grader.data import load_digits, split_indices
-from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
-from grader.judge import expect, expect_close, expect_no_twin, expect_same_device, expect_tensor
+from grader.data import held_out_split, load_digits
+from grader.judge import (
+    expect,
+    expect_close,
+    expect_no_twin,
+    expect_same_device,
+    expect_tensor,
+    multiclass_accuracy,
+)
 from grader.plugin import check
+from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 
 F64 = torch.float64
-BN_TWINS = {name: "torch's batch/instance/layer norm" for name in (
-    "batch_norm", "native_batch_norm", "_native_batch_norm_legit", "_native_batch_norm_legit_no_training",
-    "_native_batch_norm_legit_functional", "_batch_norm_impl_index", "cudnn_batch_norm", "miopen_batch_norm",
-    "instance_norm", "layer_norm", "native_layer_norm", "group_norm", "native_group_norm", "_batch_norm_with_update",
-    "_batch_norm_no_update")}
+BN_TWINS = {
+    name: "torch's batch/instance/layer norm"
+    for name in (
+        "batch_norm",
+        "native_batch_norm",
+        "_native_batch_norm_legit",
+        "_native_batch_norm_legit_no_training",
+        "_native_batch_norm_legit_functional",
+        "_batch_norm_impl_index",
+        "cudnn_batch_norm",
+        "miopen_batch_norm",
+        "instance_norm",
+        "layer_norm",
+        "native_layer_norm",
+        "group_norm",
+        "native_group_norm",
+        "_batch_norm_with_update",
+        "_batch_norm_no_update",
+    )
+}
 
 
 def gen(seed: int) -> torch.Generator:
@@ -26,6 +48,7 @@ def gen(seed: int) -> torch.Generator:
 
 
 # -- ResidualBlock -------------------------------------------------------------------------
+
 
 def probe_residual_block(mod, channels, x, zero_second):
     torch.manual_seed(0)
@@ -43,9 +66,14 @@ def probe_residual_block(mod, channels, x, zero_second):
             if order[1].bias is not None:
                 order[1].bias.zero_()
     out = block(x)
-    return {"out": out, "called": called,
-            "convs": [(c.weight.detach(), None if c.bias is None else c.bias.detach(), c.padding, c.stride)
-                      for c in convs]}
+    return {
+        "out": out,
+        "called": called,
+        "convs": [
+            (c.weight.detach(), None if c.bias is None else c.bias.detach(), c.padding, c.stride)
+            for c in convs
+        ],
+    }
 
 
 @check("shape", public=True)
@@ -54,26 +82,51 @@ def test_residual_block_matches_the_lecture(sub, channels, size):
     x = torch.randn(2, channels, size, size, generator=gen(1))
     got = sub.run(probe_residual_block, channels, x, False)
     expect(isinstance(got, dict), "ResidualBlock", "a result", type(got).__name__)
-    out = expect_tensor(got["out"], f"ResidualBlock({channels}) on (2, {channels}, {size}, {size})",
-                        shape=x.shape, hint="two 3×3 convolutions with padding 1 keep the shape")
-    expect(len(got["convs"]) == 2 and len(got["called"]) == 2, f"convolutions used by ResidualBlock({channels})",
-           "two, each applied once", f"{len(got['convs'])} defined, {len(got['called'])} calls")
+    out = expect_tensor(
+        got["out"],
+        f"ResidualBlock({channels}) on (2, {channels}, {size}, {size})",
+        shape=x.shape,
+        hint="two 3×3 convolutions with padding 1 keep the shape",
+    )
+    expect(
+        len(got["convs"]) == 2 and len(got["called"]) == 2,
+        f"convolutions used by ResidualBlock({channels})",
+        "two, each applied once",
+        f"{len(got['convs'])} defined, {len(got['called'])} calls",
+    )
     (w1, b1, p1, s1), (w2, b2, p2, s2) = (got["convs"][i] for i in got["called"])
-    expect(all(tuple(w.shape) == (channels, channels, 3, 3) for w in (w1, w2)) and b1 is not None and b2 is not None,
-           "the convolutions' shapes", f"3×3, {channels} → {channels}, with bias", str([tuple(w1.shape), tuple(w2.shape)]))
+    expect(
+        all(tuple(w.shape) == (channels, channels, 3, 3) for w in (w1, w2))
+        and b1 is not None
+        and b2 is not None,
+        "the convolutions' shapes",
+        f"3×3, {channels} → {channels}, with bias",
+        str([tuple(w1.shape), tuple(w2.shape)]),
+    )
     h = F.relu(F.conv2d(x, w1, b1, stride=s1, padding=p1))
     expected = F.relu(x + F.conv2d(h, w2, b2, stride=s2, padding=p2))
-    expect_close(out, expected, f"ResidualBlock({channels}) against relu(x + conv2(relu(conv1(x)))) built from its "
-                 "own weights", rtol=1e-5, atol=1e-5, hint="add x BEFORE the last relu (the skip connection)")
+    expect_close(
+        out,
+        expected,
+        f"ResidualBlock({channels}) against relu(x + conv2(relu(conv1(x)))) built from its own weights",
+        rtol=1e-5,
+        atol=1e-5,
+        hint="add x BEFORE the last relu (the skip connection)",
+    )
 
 
 @check("shape")
 def test_residual_block_with_second_conv_zeroed_is_relu(sub):
     x = torch.randn(3, 4, 6, 6, generator=gen(2))
     got = sub.run(probe_residual_block, 4, x, True)
-    expect_close(got["out"] if isinstance(got, dict) else got, F.relu(x),
-                 "ResidualBlock(4) with its second convolution's weight and bias set to zero", rtol=0, atol=1e-6,
-                 hint="then F(x) = 0 and the block must give exactly relu(x + 0): the skip carries x through")
+    expect_close(
+        got["out"] if isinstance(got, dict) else got,
+        F.relu(x),
+        "ResidualBlock(4) with its second convolution's weight and bias set to zero",
+        rtol=0,
+        atol=1e-6,
+        hint="then F(x) = 0 and the block must give exactly relu(x + 0): the skip carries x through",
+    )
 
 
 def probe_deep_stack(mod, depth, channels, seed):
@@ -94,7 +147,7 @@ def probe_deep_stack(mod, depth, channels, seed):
     residual = x.grad.norm()
     x_plain = x.detach().clone().requires_grad_(True)
     h = x_plain
-    for first, second in orders:                     # the same convolutions, without the skip
+    for first, second in orders:  # the same convolutions, without the skip
         h = F.relu(second(F.relu(first(h))))
     h.sum().backward()
     return float(residual), float(x_plain.grad.norm())
@@ -106,21 +159,37 @@ def probe_deep_stack(mod, depth, channels, seed):
 @pytest.mark.parametrize("seed", [0, 1])
 def test_skips_keep_gradients_alive_in_a_deep_stack(sub, seed):
     result = sub.run(probe_deep_stack, 20, 4, seed)
-    expect(isinstance(result, (list, tuple)) and len(result) == 2, "deep stack", "two gradient norms", str(result))
+    expect(
+        isinstance(result, (list, tuple)) and len(result) == 2,
+        "deep stack",
+        "two gradient norms",
+        str(result),
+    )
     residual, plain = result
-    expect(residual >= 1.0 and residual >= 1e6 * plain,
-           "the gradient at the input of 20 stacked ResidualBlocks vs the same convolutions without skips",
-           "the residual stack's gradient ≥ 1 and a million times the plain stack's",
-           f"{residual:.3g} vs {plain:.3g}", "the skip connection x + F(x) gives the gradient a direct path back")
+    expect(
+        residual >= 1.0 and residual >= 1e6 * plain,
+        "the gradient at the input of 20 stacked ResidualBlocks vs the same convolutions without skips",
+        "the residual stack's gradient ≥ 1 and a million times the plain stack's",
+        f"{residual:.3g} vs {plain:.3g}",
+        "the skip connection x + F(x) gives the gradient a direct path back",
+    )
 
 
 # -- batch_norm ------------------------------------------------------------------------------
 
+
 def probe_batch_norm(mod, x, gamma, beta, mean, var, training, momentum):
     addresses = (mean.data_ptr(), var.data_ptr())
-    y, ops = kit.ops_used(lambda: mod.batch_norm(x, gamma, beta, mean, var, training, momentum=momentum, eps=1e-5))
-    return {"y": y, "mean": mean, "var": var, "ops": ops,
-            "in_place": (mean.data_ptr(), var.data_ptr()) == addresses}
+    y, ops = kit.ops_used(
+        lambda: mod.batch_norm(x, gamma, beta, mean, var, training, momentum=momentum, eps=1e-5)
+    )
+    return {
+        "y": y,
+        "mean": mean,
+        "var": var,
+        "ops": ops,
+        "in_place": (mean.data_ptr(), var.data_ptr()) == addresses,
+    }
 
 
 @check("shape", public=True)
@@ -136,41 +205,82 @@ def test_batch_norm_against_torch(sub, shape, training):
     ref_mean, ref_var = mean.clone(), var.clone()
     expected = F.batch_norm(x, ref_mean, ref_var, gamma, beta, training=training, momentum=0.2, eps=1e-5)
     mode = "training" if training else "eval"
-    expect_close(got["y"], expected, f"batch_norm on {shape} in {mode} mode", rtol=1e-5, atol=1e-5,
-                 hint="per channel (dim 1): statistics over every other dim; the biased variance normalises"
-                 if training else "eval mode normalises with the running statistics")
-    expect_close(got["mean"], ref_mean, f"running_mean after batch_norm in {mode} mode", rtol=1e-5, atol=1e-6,
-                 hint="(1 − momentum)·running_mean + momentum·batch mean, written in place; unchanged in eval")
-    expect_close(got["var"], ref_var, f"running_var after batch_norm in {mode} mode", rtol=1e-5, atol=1e-6,
-                 hint="the running variance takes the UNBIASED batch variance (n − 1), like nn.BatchNorm2d")
-    expect(got["in_place"] is True, "running_mean and running_var", "updated in place (same storage)",
-           "replaced", "use running_mean.mul_(...).add_(...) or running_mean[:] = ...")
+    expect_close(
+        got["y"],
+        expected,
+        f"batch_norm on {shape} in {mode} mode",
+        rtol=1e-5,
+        atol=1e-5,
+        hint="per channel (dim 1): statistics over every other dim; the biased variance normalises"
+        if training
+        else "eval mode normalises with the running statistics",
+    )
+    expect_close(
+        got["mean"],
+        ref_mean,
+        f"running_mean after batch_norm in {mode} mode",
+        rtol=1e-5,
+        atol=1e-6,
+        hint="(1 − momentum)·running_mean + momentum·batch mean, written in place; unchanged in eval",
+    )
+    expect_close(
+        got["var"],
+        ref_var,
+        f"running_var after batch_norm in {mode} mode",
+        rtol=1e-5,
+        atol=1e-6,
+        hint="the running variance takes the UNBIASED batch variance (n − 1), like nn.BatchNorm2d",
+    )
+    expect(
+        got["in_place"] is True,
+        "running_mean and running_var",
+        "updated in place (same storage)",
+        "replaced",
+        "use running_mean.mul_(...).add_(...) or running_mean[:] = ...",
+    )
     expect_no_twin(got["ops"], BN_TWINS, "batch_norm")
 
 
 @check("gradient")
 def test_batch_norm_gradients_in_training(sub):
     x = torch.randn(6, 3, 2, 2, generator=gen(8), dtype=F64)
-    gamma, beta = torch.rand(3, generator=gen(9), dtype=F64) + 0.5, torch.randn(3, generator=gen(10), dtype=F64)
+    gamma, beta = (
+        torch.rand(3, generator=gen(9), dtype=F64) + 0.5,
+        torch.randn(3, generator=gen(10), dtype=F64),
+    )
     upstream = torch.randn(6, 3, 2, 2, generator=gen(11), dtype=F64)
     args = (x, gamma, beta, torch.zeros(3, dtype=F64), torch.ones(3, dtype=F64), True)
     _, grads = sub.run(probes.gradients, "batch_norm", args, {}, upstream, [0, 1, 2])
     leaves = [t.clone().requires_grad_() for t in (x, gamma, beta)]
-    (F.batch_norm(leaves[0], torch.zeros(3, dtype=F64), torch.ones(3, dtype=F64), leaves[1], leaves[2], True)
-     * upstream).sum().backward()
+    (
+        F.batch_norm(
+            leaves[0], torch.zeros(3, dtype=F64), torch.ones(3, dtype=F64), leaves[1], leaves[2], True
+        )
+        * upstream
+    ).sum().backward()
     for name, got, leaf in zip(("x", "gamma", "beta"), grads, leaves):
-        expect_close(got, leaf.grad, f"gradient of batch_norm (training) w.r.t. {name}, float64", rtol=1e-7,
-                     atol=1e-10, hint="the batch mean and variance depend on x too: keep them in the graph")
+        expect_close(
+            got,
+            leaf.grad,
+            f"gradient of batch_norm (training) w.r.t. {name}, float64",
+            rtol=1e-7,
+            atol=1e-10,
+            hint="the batch mean and variance depend on x too: keep them in the graph",
+        )
 
 
 # -- BasicBlock ----------------------------------------------------------------------------
+
 
 def probe_basic_block(mod, c_in, c_out, stride, x):
     torch.manual_seed(0)
     block = mod.BasicBlock(c_in, c_out, stride)
     shape = tuple(block(x).shape)
-    convs = sorted((tuple(m.weight.shape), m.bias is not None, tuple(m.stride))
-                   for m in block.modules() if isinstance(m, nn.Conv2d))
+    convs = sorted(
+        (tuple(m.weight.shape), m.bias is not None, tuple(m.stride))
+        for m in block.modules()
+        if isinstance(m, nn.Conv2d)
+    )
     norms = sum(isinstance(m, nn.BatchNorm2d) for m in block.modules())
     with torch.no_grad():
         for m in block.modules():
@@ -190,54 +300,95 @@ def test_basic_block(sub, c_in, c_out, stride):
     expect(isinstance(got, dict), "BasicBlock", "a result", type(got).__name__)
     side = (7 + stride - 1) // stride
     what = f"BasicBlock({c_in}, {c_out}, stride={stride})"
-    expect(got["shape"] == (2, c_out, side, side), f"{what} on (2, {c_in}, 7, 7)", str((2, c_out, side, side)),
-           str(got["shape"]), "the first 3×3 conv carries the stride; padding 1 on both")
+    expect(
+        got["shape"] == (2, c_out, side, side),
+        f"{what} on (2, {c_in}, 7, 7)",
+        str((2, c_out, side, side)),
+        str(got["shape"]),
+        "the first 3×3 conv carries the stride; padding 1 on both",
+    )
     projection = stride != 1 or c_in != c_out
-    expected = sorted([((c_out, c_in, 3, 3), False, (stride, stride)), ((c_out, c_out, 3, 3), False, (1, 1))] +
-                      ([((c_out, c_in, 1, 1), False, (stride, stride))] if projection else []))
-    expect(got["convs"] == expected, f"{what}: its convolutions (weight shape, bias, stride)", str(expected),
-           str(got["convs"]), "a 1×1 projection (with the block's stride) exactly when the shape changes; "
-                              "no bias before a BatchNorm")
-    expect(got["norms"] == (3 if projection else 2), f"{what}: BatchNorm2d layers", str(3 if projection else 2),
-           str(got["norms"]))
-    silenced = expect_tensor(got["silenced"], f"{what} with every BatchNorm's γ and β set to 0",
-                             shape=(2, c_out, side, side))
-    expect_close(silenced, torch.zeros_like(silenced) if projection else F.relu(x),
-                 f"{what} with every BatchNorm's γ and β set to 0", rtol=0, atol=1e-6,
-                 hint="the main path is then 0, so the output is relu(shortcut): relu(x) for the identity shortcut, "
-                      "0 for a projection (its BatchNorm is silenced too)")
+    expected = sorted(
+        [((c_out, c_in, 3, 3), False, (stride, stride)), ((c_out, c_out, 3, 3), False, (1, 1))]
+        + ([((c_out, c_in, 1, 1), False, (stride, stride))] if projection else [])
+    )
+    expect(
+        got["convs"] == expected,
+        f"{what}: its convolutions (weight shape, bias, stride)",
+        str(expected),
+        str(got["convs"]),
+        "a 1×1 projection (with the block's stride) exactly when the shape changes; "
+        "no bias before a BatchNorm",
+    )
+    expect(
+        got["norms"] == (3 if projection else 2),
+        f"{what}: BatchNorm2d layers",
+        str(3 if projection else 2),
+        str(got["norms"]),
+    )
+    silenced = expect_tensor(
+        got["silenced"], f"{what} with every BatchNorm's γ and β set to 0", shape=(2, c_out, side, side)
+    )
+    expect_close(
+        silenced,
+        torch.zeros_like(silenced) if projection else F.relu(x),
+        f"{what} with every BatchNorm's γ and β set to 0",
+        rtol=0,
+        atol=1e-6,
+        hint="the main path is then 0, so the output is relu(shortcut): relu(x) for the identity shortcut, "
+        "0 for a projection (its BatchNorm is silenced too)",
+    )
 
 
 # -- SmallResNet ---------------------------------------------------------------------------
 
-def probe_small_resnet(mod, sizes, in_channels, num_classes):
-    torch.manual_seed(0)
-    model = mod.SmallResNet(in_channels=in_channels, num_classes=num_classes)
-    outputs = [model(torch.randn(n, in_channels, s, s)) for n, s in sizes]
-    sum(o.sum() for o in outputs).backward()
-    blocks = sum(isinstance(m, (mod.ResidualBlock, mod.BasicBlock)) for m in model.modules())
-    dead = [tuple(p.shape) for p in model.parameters() if p.grad is None or float(p.grad.abs().sum()) == 0]
-    return {"shapes": [tuple(o.shape) for o in outputs], "blocks": blocks, "dead": dead}
+
+def run_small_resnet(sub, sizes, in_channels, num_classes):
+    """ONE SmallResNet on an (n, in_channels, s, s) input for each (n, s), then backward; it counts residual
+    blocks, and ``"dead"`` lists the parameters left without a gradient."""
+    got = sub.run(
+        probes.module_forward_backward,
+        "small_resnet",
+        "SmallResNet",
+        (),
+        {"in_channels": in_channels, "num_classes": num_classes},
+        [(n, in_channels, s, s) for n, s in sizes],
+        ["ResidualBlock", "BasicBlock"],
+    )
+    return {**got, "dead": [shape for shape, total in got["grads"] if total is None or total == 0]}
 
 
 @check("shape", public=True)
 @pytest.mark.parametrize("in_channels, num_classes", [(1, 10), (3, 4)])
 def test_small_resnet(sub, in_channels, num_classes):
     sizes = [(2, 8), (1, 11), (3, 28)]
-    got = sub.run(probe_small_resnet, sizes, in_channels, num_classes)
+    got = run_small_resnet(sub, sizes, in_channels, num_classes)
     expect(isinstance(got, dict), "SmallResNet", "a result", type(got).__name__)
     expected = [(n, num_classes) for n, _ in sizes]
-    expect(got["shapes"] == expected, f"logit shapes of ONE SmallResNet({in_channels}, {num_classes}) on 8×8, 11×11 "
-           "and 28×28 inputs", str(expected), str(got["shapes"]), "global average pooling before the linear layer")
-    expect(got["blocks"] >= 2, "residual blocks inside SmallResNet", "at least two (ResidualBlock or BasicBlock)",
-           str(got["blocks"]))
+    expect(
+        got["shapes"] == expected,
+        f"logit shapes of ONE SmallResNet({in_channels}, {num_classes}) on 8×8, 11×11 and 28×28 inputs",
+        str(expected),
+        str(got["shapes"]),
+        "global average pooling before the linear layer",
+    )
+    expect(
+        got["count"] >= 2,
+        "residual blocks inside SmallResNet",
+        "at least two (ResidualBlock or BasicBlock)",
+        str(got["count"]),
+    )
 
 
 @check("gradient")
 def test_small_resnet_gradient_reaches_every_parameter(sub):
-    got = sub.run(probe_small_resnet, [(4, 8)], 1, 10)
-    expect(not got["dead"], "gradients of SmallResNet's parameters", "non-zero for every parameter",
-           f"none for parameters shaped {got['dead']}")
+    got = run_small_resnet(sub, [(4, 8)], 1, 10)
+    expect(
+        not got["dead"],
+        "gradients of SmallResNet's parameters",
+        "non-zero for every parameter",
+        f"none for parameters shaped {got['dead']}",
+    )
 
 
 # The reference SmallResNet (stem 16, BasicBlock 16→16 and 16→32 stride 2), Adam lr 0.01, 5 epochs
@@ -245,17 +396,32 @@ def test_small_resnet_gradient_reaches_every_parameter(sub):
 # max 0.989 (about 2 s a run on one thread). Threshold 0.65.
 @check("convergence", points=2)
 def test_small_resnet_learns_digits(sub):
-    images, labels = load_digits()
-    train, test = split_indices(len(images), 0.25, 0)
-    scores = sub.run(probes.train_classifier, "SmallResNet", (), {"in_channels": 1, "num_classes": 10},
-                     images[train], labels[train], images[test], 0, 5, 0.01, timeout=90)
-    scores = expect_tensor(scores, "held-out digit scores", shape=(len(test), 10))
-    accuracy = (scores.argmax(1) == labels[test]).float().mean().item()
-    expect(accuracy >= 0.65, "held-out digits accuracy of SmallResNet after 5 epochs", "at least 65 %",
-           f"{accuracy:.1%}", "in eval mode BatchNorm must use its running statistics")
+    x_train, y_train, x_test, y_test = held_out_split(load_digits, 0)
+    scores = sub.run(
+        probes.train_classifier,
+        "SmallResNet",
+        (),
+        {"in_channels": 1, "num_classes": 10},
+        x_train,
+        y_train,
+        x_test,
+        0,
+        5,
+        0.01,
+        timeout=90,
+    )
+    accuracy = multiclass_accuracy(scores, y_test, 10, "held-out digit scores")
+    expect(
+        accuracy >= 0.65,
+        "held-out digits accuracy of SmallResNet after 5 epochs",
+        "at least 65 %",
+        f"{accuracy:.1%}",
+        "in eval mode BatchNorm must use its running statistics",
+    )
 
 
 # -- devices -------------------------------------------------------------------------------
+
 
 @check("device")
 def test_batch_norm_stays_on_input_device(sub):
@@ -263,30 +429,29 @@ def test_batch_norm_stays_on_input_device(sub):
     trace = sub.run(probes.on_meta, "batch_norm", args, {})
     ref_args = [a.clone() if isinstance(a, torch.Tensor) else a for a in args]
     expected = F.batch_norm(ref_args[0], ref_args[3], ref_args[4], ref_args[1], ref_args[2], True)
-    expect_close(trace.get("real") if isinstance(trace, dict) else trace, expected,
-                 "batch_norm on CPU inputs (a device check credits correct code only)", rtol=1e-5, atol=1e-5)
+    expect_close(
+        trace.get("real") if isinstance(trace, dict) else trace,
+        expected,
+        "batch_norm on CPU inputs (a device check credits correct code only)",
+        rtol=1e-5,
+        atol=1e-5,
+    )
     expect_same_device(trace, "batch_norm on tensors of another device (checked with meta tensors)")
-
-
-def probe_resnet_on_meta(mod):
-    mod.SmallResNet(1, 10)                                            # a stub raises NotImplementedError here
-    model = mod.SmallResNet(1, 10).to("meta")
-    return kit.devices_of_result(kit.device_trace(lambda: model(torch.randn(2, 1, 8, 8, device="meta"))))
 
 
 @check("device")
 def test_small_resnet_stays_on_its_device(sub):
-    expect_same_device(sub.run(probe_resnet_on_meta), "SmallResNet forward with model and input on another device")
-
-
-def probe_on(mod, device):
-    torch.manual_seed(0)
-    model = mod.SmallResNet(1, 10).to(device).eval()
-    x = torch.randn(2, 1, 8, 8)
-    return model(x.to(device)).cpu(), model.cpu()(x)
+    (trace,) = sub.run(
+        probes.modules_on_meta, "resnet_on_meta", [("SmallResNet", (1, 10), {}, [(2, 1, 8, 8)])]
+    )
+    expect_same_device(trace, "SmallResNet forward with model and input on another device")
 
 
 @check("device", cuda=True)
 def test_on_cuda(sub, device):
-    on_device, on_cpu = sub.run(probe_on, device)
-    expect_close(on_device, on_cpu, "SmallResNet on CUDA against the same weights on the CPU", rtol=1e-4, atol=1e-4)
+    on_device, on_cpu = sub.run(
+        probes.module_on_device, "on", "SmallResNet", (1, 10), {}, [(2, 1, 8, 8)], device, True
+    )
+    expect_close(
+        on_device, on_cpu, "SmallResNet on CUDA against the same weights on the CPU", rtol=1e-4, atol=1e-4
+    )

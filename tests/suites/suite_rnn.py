@@ -7,12 +7,13 @@ import torch
 import torch.nn.functional as F
 
 from grader import probes
-from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 from grader.judge import expect, expect_close, expect_no_twin, expect_same_device
 from grader.plugin import check
 
 F64 = torch.float64
-RNN_TWINS = {n: "torch's RNN" for n in ("rnn_tanh_cell", "rnn_tanh", "rnn_relu", "rnn_relu_cell", "_VF.rnn_tanh")}
+RNN_TWINS = {
+    n: "torch's RNN" for n in ("rnn_tanh_cell", "rnn_tanh", "rnn_relu", "rnn_relu_cell", "_VF.rnn_tanh")
+}
 GRU_TWINS = {n: "torch's GRU" for n in ("gru_cell", "_thnn_fused_gru_cell", "gru")}
 EMBEDDING_TWINS = {"embedding": "F.embedding / nn.Embedding"}
 
@@ -25,16 +26,41 @@ def cell_weights(cell: torch.nn.Module) -> tuple:
     return tuple(t.detach().clone() for t in (cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh))
 
 
+def expect_cell_equals_torch(sub, name, torch_cell, seed, batch, input_size, hidden, hint, twins):
+    """``name`` against ``torch_cell(input_size, hidden)`` built under ``seed``, on x and h drawn with
+    the next two seeds: the same values, without torch's own cell."""
+    torch.manual_seed(seed)
+    cell = torch_cell(input_size, hidden)
+    x, h = (
+        torch.randn(batch, input_size, generator=gen(seed + 1)),
+        torch.randn(batch, hidden, generator=gen(seed + 2)),
+    )
+    out, ops = sub.run(probes.call_recorded, name, (x, h, *cell_weights(cell)), {})
+    expect_close(
+        out,
+        cell(x, h).detach(),
+        f"{name} on x ({batch}, {input_size}), h ({batch}, {hidden})",
+        rtol=1e-5,
+        atol=1e-5,
+        hint=hint,
+    )
+    expect_no_twin(ops, twins, name)
+
+
 @check("shape", public=True)
 @pytest.mark.parametrize("batch, input_size, hidden", [(1, 4, 3), (5, 2, 6)])
 def test_rnn_cell_equals_nn_rnncell(sub, batch, input_size, hidden):
-    torch.manual_seed(1)
-    cell = torch.nn.RNNCell(input_size, hidden)
-    x, h = torch.randn(batch, input_size, generator=gen(2)), torch.randn(batch, hidden, generator=gen(3))
-    out, ops = sub.run(probes.call_recorded, "rnn_cell", (x, h, *cell_weights(cell)), {})
-    expect_close(out, cell(x, h).detach(), f"rnn_cell on x ({batch}, {input_size}), h ({batch}, {hidden})",
-                 rtol=1e-5, atol=1e-5, hint="h' = tanh(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh): transpose the weights")
-    expect_no_twin(ops, RNN_TWINS, "rnn_cell")
+    expect_cell_equals_torch(
+        sub,
+        "rnn_cell",
+        torch.nn.RNNCell,
+        1,
+        batch,
+        input_size,
+        hidden,
+        "h' = tanh(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh): transpose the weights",
+        RNN_TWINS,
+    )
 
 
 def rnn_case(num_layers, seq_len, batch, dtype=torch.float32):
@@ -51,13 +77,30 @@ def rnn_case(num_layers, seq_len, batch, dtype=torch.float32):
 def test_rnn_forward_equals_nn_rnn(sub, num_layers, seq_len, batch):
     rnn, x, h0, params = rnn_case(num_layers, seq_len, batch)
     result, ops = sub.run(probes.call_recorded, "rnn_forward", (x, h0, params), {})
-    expect(isinstance(result, (list, tuple)) and len(result) == 2, "rnn_forward", "(output, h_n)", type(result).__name__)
+    expect(
+        isinstance(result, (list, tuple)) and len(result) == 2,
+        "rnn_forward",
+        "(output, h_n)",
+        type(result).__name__,
+    )
     output, h_n = rnn(x, h0)
     what = f"rnn_forward with {num_layers} layer(s), seq_len {seq_len}, batch {batch}"
-    expect_close(result[0], output.detach(), f"{what}: output (seq_len, batch, hidden)", rtol=1e-5, atol=1e-5,
-                 hint="output holds the LAST layer's h at every step; layer l reads layer l − 1's outputs")
-    expect_close(result[1], h_n.detach(), f"{what}: h_n (num_layers, batch, hidden)", rtol=1e-5, atol=1e-5,
-                 hint="h_n holds every layer's final h, stacked on dim 0")
+    expect_close(
+        result[0],
+        output.detach(),
+        f"{what}: output (seq_len, batch, hidden)",
+        rtol=1e-5,
+        atol=1e-5,
+        hint="output holds the LAST layer's h at every step; layer l reads layer l − 1's outputs",
+    )
+    expect_close(
+        result[1],
+        h_n.detach(),
+        f"{what}: h_n (num_layers, batch, hidden)",
+        rtol=1e-5,
+        atol=1e-5,
+        hint="h_n holds every layer's final h, stacked on dim 0",
+    )
     expect_no_twin(ops, RNN_TWINS, "rnn_forward")
 
 
@@ -77,12 +120,24 @@ def test_rnn_forward_gradients(sub):
     x_ref = x.clone().requires_grad_()
     output, h_n = rnn(x_ref, h0)
     ((output * upstream).sum() + h_n.sum()).backward()
-    expect_close(grad_x, x_ref.grad, "gradient of rnn_forward w.r.t. x (2 layers, float64)", rtol=1e-8, atol=1e-10,
-                 hint="keep every step in the graph: build lists and torch.stack them, no in-place writes")
+    expect_close(
+        grad_x,
+        x_ref.grad,
+        "gradient of rnn_forward w.r.t. x (2 layers, float64)",
+        rtol=1e-8,
+        atol=1e-10,
+        hint="keep every step in the graph: build lists and torch.stack them, no in-place writes",
+    )
     for layer, (got_layer, ref_layer) in enumerate(zip(grad_params, rnn.all_weights)):
         for name, got, ref in zip(("w_ih", "w_hh", "b_ih", "b_hh"), got_layer, ref_layer):
-            expect_close(got, ref.grad, f"gradient w.r.t. layer {layer}'s {name} (float64)", rtol=1e-8, atol=1e-10,
-                         hint="the same weights are used at every step: their gradients add up over time")
+            expect_close(
+                got,
+                ref.grad,
+                f"gradient w.r.t. layer {layer}'s {name} (float64)",
+                rtol=1e-8,
+                atol=1e-10,
+                hint="the same weights are used at every step: their gradients add up over time",
+            )
 
 
 @check("shape", public=True)
@@ -91,8 +146,12 @@ def test_embedding_lookup(sub, idx_shape):
     weight = torch.randn(6, 4, generator=gen(8))
     idx = torch.randint(0, 6, idx_shape, generator=gen(9))
     out, ops = sub.run(probes.call_recorded, "embedding_lookup", (weight, idx), {})
-    expect_close(out, F.one_hot(idx, 6).float() @ weight, f"embedding_lookup with indices of shape {idx_shape}",
-                 hint="row idx of the weight, for every index: the result has shape idx.shape + (dim,)")
+    expect_close(
+        out,
+        F.one_hot(idx, 6).float() @ weight,
+        f"embedding_lookup with indices of shape {idx_shape}",
+        hint="row idx of the weight, for every index: the result has shape idx.shape + (dim,)",
+    )
     expect_no_twin(ops, EMBEDDING_TWINS, "embedding_lookup")
 
 
@@ -104,30 +163,48 @@ def test_embedding_gradient_accumulates_repeats(sub):
     _, (grad,) = sub.run(probes.gradients, "embedding_lookup", (weight, idx), {}, upstream, [0])
     leaf = weight.clone().requires_grad_()
     (F.embedding(idx, leaf) * upstream).sum().backward()
-    expect_close(grad, leaf.grad, "gradient of embedding_lookup w.r.t. the weight (repeated indices), float64",
-                 rtol=1e-12, atol=1e-12, hint="each use of a row adds its upstream gradient to that row")
+    expect_close(
+        grad,
+        leaf.grad,
+        "gradient of embedding_lookup w.r.t. the weight (repeated indices), float64",
+        rtol=1e-12,
+        atol=1e-12,
+        hint="each use of a row adds its upstream gradient to that row",
+    )
 
 
 @check("shape", public=True)
-@pytest.mark.parametrize("text, vocab, expected", [("hello", "ehlo", [1, 0, 2, 2, 3]), ("ohlol", ["e", "h", "l", "o"],
-                                                   [3, 1, 2, 3, 2]), ("a", "ba", [1])])
+@pytest.mark.parametrize(
+    "text, vocab, expected",
+    [("hello", "ehlo", [1, 0, 2, 2, 3]), ("ohlol", ["e", "h", "l", "o"], [3, 1, 2, 3, 2]), ("a", "ba", [1])],
+)
 def test_encode_chars(sub, text, vocab, expected):
     out = sub.run(probes.call, "encode_chars", (text, vocab), {})
-    expect_close(out, torch.tensor(expected), f"encode_chars({text!r}, {vocab!r})", rtol=0, atol=0,
-                 hint="int64 positions of each character in the vocabulary")
+    expect_close(
+        out,
+        torch.tensor(expected),
+        f"encode_chars({text!r}, {vocab!r})",
+        rtol=0,
+        atol=0,
+        hint="int64 positions of each character in the vocabulary",
+    )
 
 
 @check("shape", public=True)
 @pytest.mark.parametrize("batch, input_size, hidden", [(1, 3, 2), (4, 5, 6)])
 def test_gru_cell_equals_nn_grucell(sub, batch, input_size, hidden):
-    torch.manual_seed(12)
-    cell = torch.nn.GRUCell(input_size, hidden)
-    x, h = torch.randn(batch, input_size, generator=gen(13)), torch.randn(batch, hidden, generator=gen(14))
-    out, ops = sub.run(probes.call_recorded, "gru_cell", (x, h, *cell_weights(cell)), {})
-    expect_close(out, cell(x, h).detach(), f"gru_cell on x ({batch}, {input_size}), h ({batch}, {hidden})",
-                 rtol=1e-5, atol=1e-5, hint="gate order in the fused weights: reset, update, new; r multiplies "
-                                            "(h·W_hnᵀ + b_hn) including its bias; h' = (1 − z)·n + z·h")
-    expect_no_twin(ops, GRU_TWINS, "gru_cell")
+    expect_cell_equals_torch(
+        sub,
+        "gru_cell",
+        torch.nn.GRUCell,
+        12,
+        batch,
+        input_size,
+        hidden,
+        "gate order in the fused weights: reset, update, new; r multiplies "
+        "(h·W_hnᵀ + b_hn) including its bias; h' = (1 − z)·n + z·h",
+        GRU_TWINS,
+    )
 
 
 @check("gradient")
@@ -139,12 +216,14 @@ def test_gru_cell_gradients(sub):
     _, grads = sub.run(probes.gradients, "gru_cell", (x, h, *cell_weights(cell)), {}, upstream, [0, 1, 2, 3])
     x_ref, h_ref = x.clone().requires_grad_(), h.clone().requires_grad_()
     (cell(x_ref, h_ref) * upstream).sum().backward()
-    for name, got, ref in zip(("x", "h", "w_ih", "w_hh"), grads, (x_ref.grad, h_ref.grad, cell.weight_ih.grad,
-                                                                cell.weight_hh.grad)):
+    for name, got, ref in zip(
+        ("x", "h", "w_ih", "w_hh"), grads, (x_ref.grad, h_ref.grad, cell.weight_ih.grad, cell.weight_hh.grad)
+    ):
         expect_close(got, ref, f"gradient of gru_cell w.r.t. {name} (float64)", rtol=1e-8, atol=1e-10)
 
 
 # -- HelloRNN ------------------------------------------------------------------------------
+
 
 def probe_hello_shapes(mod, embed_dim, idx):
     torch.manual_seed(0)
@@ -157,8 +236,13 @@ def probe_hello_shapes(mod, embed_dim, idx):
 def test_hello_rnn_shapes(sub, embed_dim, batch):
     idx = torch.tensor([1, 0, 2, 2, 3])[:, None].repeat(1, batch)
     shape = sub.run(probe_hello_shapes, embed_dim, idx)
-    expect(shape == (5, batch, 4), f"HelloRNN(4, 8, embed_dim={embed_dim}) on indices (5, {batch})",
-           f"logits (5, {batch}, 4)", str(shape), "seq-first: (seq_len, batch) indices → (seq_len, batch, vocab_size)")
+    expect(
+        shape == (5, batch, 4),
+        f"HelloRNN(4, 8, embed_dim={embed_dim}) on indices (5, {batch})",
+        f"logits (5, {batch}, 4)",
+        str(shape),
+        "seq-first: (seq_len, batch) indices → (seq_len, batch, vocab_size)",
+    )
 
 
 def probe_train_hello(mod, embed_dim, seed, steps):
@@ -184,12 +268,18 @@ def probe_train_hello(mod, embed_dim, seed, steps):
 def test_hello_rnn_learns_ohlol(sub, embed_dim):
     for seed in (0, 1):
         predicted = sub.run(probe_train_hello, embed_dim, seed, 60)
-        expect(predicted == "ohlol", f"HelloRNN(4, 8, embed_dim={embed_dim}) after 60 Adam steps (seed {seed}) on "
-               "'hello'", "'ohlol'", repr(predicted), "logits (seq, batch, vocab) reshaped to (seq·batch, vocab) "
-               "for cross-entropy; the RNN must see the whole sequence")
+        expect(
+            predicted == "ohlol",
+            f"HelloRNN(4, 8, embed_dim={embed_dim}) after 60 Adam steps (seed {seed}) on 'hello'",
+            "'ohlol'",
+            repr(predicted),
+            "logits (seq, batch, vocab) reshaped to (seq·batch, vocab) "
+            "for cross-entropy; the RNN must see the whole sequence",
+        )
 
 
 # -- devices -------------------------------------------------------------------------------
+
 
 @check("device")
 @pytest.mark.parametrize("name", ["rnn_forward", "embedding_lookup", "gru_cell"])
@@ -205,49 +295,44 @@ def test_stays_on_input_device(sub, name):
         cell = torch.nn.GRUCell(3, 4)
         x, h = torch.randn(2, 3), torch.randn(2, 4)
         args, expected = (x, h, *cell_weights(cell)), cell(x, h).detach()
-    trace = sub.run(probe_meta_nested, name, args)
+    trace = sub.run(probes.on_meta, name, args, {})
     real = trace.get("real") if isinstance(trace, dict) else trace
-    expect_close(real[0] if name == "rnn_forward" and isinstance(real, (list, tuple)) else real, expected,
-                 f"{name} on CPU inputs (a device check credits correct code only)", rtol=1e-5, atol=1e-5)
+    expect_close(
+        real[0] if name == "rnn_forward" and isinstance(real, (list, tuple)) else real,
+        expected,
+        f"{name} on CPU inputs (a device check credits correct code only)",
+        rtol=1e-5,
+        atol=1e-5,
+    )
     expect_same_device(trace, f"{name} on tensors of another device (checked with meta tensors)")
 
 
-def probe_meta_nested(mod, name, args):
-    """Like probes.on_meta, but also moves tensors nested in lists of tuples (rnn_forward's params)."""
-    real = getattr(mod, name)(*args)
-    def to_meta(a):
-        if isinstance(a, torch.Tensor):
-            return a.to("meta")
-        if isinstance(a, (list, tuple)):
-            return type(a)(to_meta(b) for b in a)
-        return a
-    meta = [to_meta(a) for a in args]
-    return {**kit.devices_of_result(kit.device_trace(lambda: getattr(mod, name)(*meta))), "real": real}
-
-
-def probe_hello_on(mod, device):
-    torch.manual_seed(0)
-    model = mod.HelloRNN(4, 8, embed_dim=None).to(device)
-    idx = torch.tensor([[1], [0], [2], [2], [3]])
-    return model(idx.to(device)).cpu(), model.cpu()(idx)
+HELLO_INDICES = torch.tensor([[1], [0], [2], [2], [3]])  # "hello", one sequence (seq_len, batch)
 
 
 @check("device", cuda=True)
 def test_hello_rnn_on_cuda(sub, device):
-    on_device, on_cpu = sub.run(probe_hello_on, device)
-    expect_close(on_device, on_cpu, "HelloRNN on CUDA against the same weights on the CPU", rtol=1e-4, atol=1e-4,
-                 hint="create the one-hot input on the indices' device")
-
-
-def probe_hello_on_meta(mod, embed_dim):
-    mod.HelloRNN(4, 8, embed_dim=embed_dim)                            # a stub raises NotImplementedError here
-    model = mod.HelloRNN(4, 8, embed_dim=embed_dim).to("meta")
-    idx = torch.tensor([[1], [0], [2], [2], [3]], device="meta")
-    return kit.devices_of_result(kit.device_trace(lambda: model(idx)))
+    on_device, on_cpu = sub.run(
+        probes.module_on_device, "hello_on", "HelloRNN", (4, 8), {"embed_dim": None}, [HELLO_INDICES], device
+    )
+    expect_close(
+        on_device,
+        on_cpu,
+        "HelloRNN on CUDA against the same weights on the CPU",
+        rtol=1e-4,
+        atol=1e-4,
+        hint="create the one-hot input on the indices' device",
+    )
 
 
 @check("device")
 @pytest.mark.parametrize("embed_dim", [None, 6], ids=["one-hot", "embedding"])
 def test_hello_rnn_stays_on_its_device(sub, embed_dim):
-    expect_same_device(sub.run(probe_hello_on_meta, embed_dim),
-                       f"HelloRNN(4, 8, embed_dim={embed_dim}) with model and indices on another device (meta)")
+    (trace,) = sub.run(
+        probes.modules_on_meta,
+        "hello_on_meta",
+        [("HelloRNN", (4, 8), {"embed_dim": embed_dim}, [HELLO_INDICES])],
+    )
+    expect_same_device(
+        trace, f"HelloRNN(4, 8, embed_dim={embed_dim}) with model and indices on another device (meta)"
+    )

@@ -7,8 +7,16 @@ import torch
 import torch.nn.functional as F
 
 from grader import probes
-from grader.judge import (expect, expect_close, expect_float, expect_no_twin, expect_same_device,
-                          expect_unchanged, expect_vectorised)
+from grader.judge import (
+    expect,
+    expect_close,
+    expect_float,
+    expect_no_twin,
+    expect_runs_on_cuda,
+    expect_same_device,
+    expect_unchanged,
+    expect_vectorised,
+)
 from grader.plugin import check
 
 
@@ -16,12 +24,36 @@ def gen(seed: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed)
 
 
-MATMUL_TWINS = {name: "a matrix-product function (@, mm, matmul, bmm, einsum, tensordot, dot, inner, mv, F.linear)"
-                for name in ("mm", "matmul", "bmm", "einsum", "tensordot", "dot", "inner", "mv", "linear",
-                             "addmm", "baddbmm", "__matmul__", "_unsafe_view_matmul")}
-NORM_TWINS = {name: "torch.norm / torch.linalg norms"
-              for name in ("norm", "linalg_norm", "linalg_vector_norm", "linalg_matrix_norm",
-                           "frobenius_norm", "vector_norm", "matrix_norm")}
+MATMUL_TWINS = {
+    name: "a matrix-product function (@, mm, matmul, bmm, einsum, tensordot, dot, inner, mv, F.linear)"
+    for name in (
+        "mm",
+        "matmul",
+        "bmm",
+        "einsum",
+        "tensordot",
+        "dot",
+        "inner",
+        "mv",
+        "linear",
+        "addmm",
+        "baddbmm",
+        "__matmul__",
+        "_unsafe_view_matmul",
+    )
+}
+NORM_TWINS = {
+    name: "torch.norm / torch.linalg norms"
+    for name in (
+        "norm",
+        "linalg_norm",
+        "linalg_vector_norm",
+        "linalg_matrix_norm",
+        "frobenius_norm",
+        "vector_norm",
+        "matrix_norm",
+    )
+}
 CDIST_TWINS = {name: "torch.cdist" for name in ("cdist", "_cdist_forward", "_euclidean_dist")}
 
 
@@ -37,30 +69,49 @@ def test_add_into_writes_in_place(sub, shape):
     x, y = torch.randn(shape, generator=gen(1)), torch.randn(shape, generator=gen(2))
     got = sub.run(probe_add_into, torch.zeros(shape), x, y)
     expect(isinstance(got, dict), "add_into", "a result", str(type(got)))
-    expect_close(got["z"], x + y, f"z after add_into(z, x, y) on shape {shape}",
-                 hint="write into z's own memory: z[:] = x + y")
-    expect(got["same_storage"] is True, "z's storage after add_into", "the storage z had before (same data_ptr)",
-           "new storage", "z = x + y binds a new tensor; z[:] = x + y writes into the old one (节省内存)")
+    expect_close(
+        got["z"],
+        x + y,
+        f"z after add_into(z, x, y) on shape {shape}",
+        hint="write into z's own memory: z[:] = x + y",
+    )
+    expect(
+        got["same_storage"] is True,
+        "z's storage after add_into",
+        "the storage z had before (same data_ptr)",
+        "new storage",
+        "z = x + y binds a new tensor; z[:] = x + y writes into the old one (节省内存)",
+    )
     expect(got["same_object"] is True, "the value add_into returns", "z itself", "another tensor")
 
 
 @check("shape", public=True)
-@pytest.mark.parametrize("shape, dtype", [((1, 5), torch.float32), ((4, 3), torch.float32), ((3, 6), torch.float64)])
+@pytest.mark.parametrize(
+    "shape, dtype", [((1, 5), torch.float32), ((4, 3), torch.float32), ((3, 6), torch.float64)]
+)
 def test_row_normalize_rows_sum_to_one(sub, shape, dtype):
     x = torch.rand(shape, generator=gen(3), dtype=dtype) + 0.1
     out, unchanged = sub.run(probes.call_watching_inputs, "row_normalize", (x,), {})
-    expect_close(out, x / x.sum(1, keepdim=True), f"row_normalize on {shape} {dtype}",
-                 hint="divide each row by its own sum: x.sum(dim=1, keepdim=True) keeps an (n, 1) column "
-                      "that broadcasts across the row")
+    expect_close(
+        out,
+        x / x.sum(1, keepdim=True),
+        f"row_normalize on {shape} {dtype}",
+        hint="divide each row by its own sum: x.sum(dim=1, keepdim=True) keeps an (n, 1) column "
+        "that broadcasts across the row",
+    )
     expect_unchanged(unchanged, ["x"], "row_normalize")
 
 
 @check("shape")
-@pytest.mark.parametrize("name, make", [
-    ("row_normalize", lambda n: (torch.rand(n, 4) + 0.1,)),
-    ("pairwise_sq_dists", lambda n: (torch.randn(n, 3), torch.randn(n + 1, 3))),
-    ("matmul", lambda n: (torch.randn(n, 3), torch.randn(3, n))),
-], ids=["row_normalize", "pairwise_sq_dists", "matmul"])
+@pytest.mark.parametrize(
+    "name, make",
+    [
+        ("row_normalize", lambda n: (torch.rand(n, 4) + 0.1,)),
+        ("pairwise_sq_dists", lambda n: (torch.randn(n, 3), torch.randn(n + 1, 3))),
+        ("matmul", lambda n: (torch.randn(n, 3), torch.randn(3, n))),
+    ],
+    ids=["row_normalize", "pairwise_sq_dists", "matmul"],
+)
 def test_vectorised(sub, name, make):
     sizes = [2, 9, 40]
     counts = sub.run(probes.op_counts, name, [make(n) for n in sizes], {})
@@ -72,10 +123,15 @@ def test_vectorised(sub, name, make):
 def test_pairwise_sq_dists(sub, n, m, d):
     a, b = torch.randn(n, d, generator=gen(4)) * 3, torch.randn(m, d, generator=gen(5)) * 3
     out, ops = sub.run(probes.call_recorded, "pairwise_sq_dists", (a, b), {})
-    scale = float(((a ** 2).sum(1)[:, None] + (b ** 2).sum(1)[None, :]).max())
-    expect_close(out, torch.cdist(a.double(), b.double()).pow(2).float(),
-                 f"pairwise_sq_dists on ({n}, {d}) and ({m}, {d})", rtol=1e-5, atol=1e-6 * scale,
-                 hint="D[i, j] = Σₖ (a[i,k] − b[j,k])²: broadcast a[:, None, :] − b[None, :, :]")
+    scale = float(((a**2).sum(1)[:, None] + (b**2).sum(1)[None, :]).max())
+    expect_close(
+        out,
+        torch.cdist(a.double(), b.double()).pow(2).float(),
+        f"pairwise_sq_dists on ({n}, {d}) and ({m}, {d})",
+        rtol=1e-5,
+        atol=1e-6 * scale,
+        hint="D[i, j] = Σₖ (a[i,k] − b[j,k])²: broadcast a[:, None, :] − b[None, :, :]",
+    )
     expect_no_twin(ops, CDIST_TWINS, "pairwise_sq_dists")
 
 
@@ -84,8 +140,12 @@ def test_pairwise_sq_dists(sub, n, m, d):
 def test_one_hot(sub, labels, classes):
     labels = torch.tensor(labels)
     out, ops = sub.run(probes.call_recorded, "one_hot", (labels, classes), {})
-    expect_close(out, F.one_hot(labels, classes).float(), f"one_hot({labels.tolist()}, {classes})",
-                 hint="float32 (n, num_classes): zeros except a 1 in each row at that row's label")
+    expect_close(
+        out,
+        F.one_hot(labels, classes).float(),
+        f"one_hot({labels.tolist()}, {classes})",
+        hint="float32 (n, num_classes): zeros except a 1 in each row at that row's label",
+    )
     expect_no_twin(ops, {"one_hot": "F.one_hot"}, "one_hot")
 
 
@@ -93,13 +153,20 @@ def test_one_hot(sub, labels, classes):
 def test_accuracy_scores_labels_and_ties(sub):
     scores = torch.tensor([[0.1, 0.9], [0.8, 0.2], [0.5, 0.5], [0.3, 0.7]])
     y = torch.tensor([1, 1, 0, 1])
-    for y_hat, expected, what in [(scores, 0.75, "scores (4, 2), one tie (goes to index 0)"),
-                                  (torch.tensor([1, 0, 0, 0]), 0.5, "predicted labels (4,)"),
-                                  (torch.tensor([[0.2, 0.5, 0.3]]), 0.0, "a batch of one")]:
+    for y_hat, expected, what in [
+        (scores, 0.75, "scores (4, 2), one tie (goes to index 0)"),
+        (torch.tensor([1, 0, 0, 0]), 0.5, "predicted labels (4,)"),
+        (torch.tensor([[0.2, 0.5, 0.3]]), 0.0, "a batch of one"),
+    ]:
         target = y if len(y_hat) == 4 else torch.tensor([2])
         got = expect_float(sub.run(probes.call, "accuracy", (y_hat, target), {}), f"accuracy with {what}")
-        expect(abs(got - expected) < 1e-6, f"accuracy with {what}", f"{expected}", f"{got}",
-               "argmax over dim 1 for scores, compare with y, take the mean, return .item()")
+        expect(
+            abs(got - expected) < 1e-6,
+            f"accuracy with {what}",
+            f"{expected}",
+            f"{got}",
+            "argmax over dim 1 for scores, compare with y, take the mean, return .item()",
+        )
 
 
 @check("shape", public=True)
@@ -107,9 +174,13 @@ def test_accuracy_scores_labels_and_ties(sub):
 def test_flatten_batch(sub, shape):
     x = torch.randn(shape, generator=gen(6))
     out = sub.run(probes.call, "flatten_batch", (x,), {})
-    expect_close(out, x.reshape(shape[0], -1), f"flatten_batch on {shape}",
-                 hint="keep the batch axis N and merge the rest: x.view(x.shape[0], -1) — "
-                      "view(-1, 784) only works for 28×28 inputs")
+    expect_close(
+        out,
+        x.reshape(shape[0], -1),
+        f"flatten_batch on {shape}",
+        hint="keep the batch axis N and merge the rest: x.view(x.shape[0], -1) — "
+        "view(-1, 784) only works for 28×28 inputs",
+    )
 
 
 @check("shape")
@@ -118,8 +189,12 @@ def test_fill_nan_with_column_mean(sub):
     x = torch.tensor([[1.0, nan, 3.0], [nan, 4.0, 5.0], [5.0, 8.0, nan], [6.0, nan, 1.0]])
     out, unchanged = sub.run(probes.call_watching_inputs, "fill_nan_with_column_mean", (x,), {})
     expected = torch.tensor([[1.0, 6.0, 3.0], [4.0, 4.0, 5.0], [5.0, 8.0, 3.0], [6.0, 6.0, 1.0]])
-    expect_close(out, expected, "fill_nan_with_column_mean",
-                 hint="the mean of each column's numbers only (nanmean); NaN != NaN, use torch.isnan")
+    expect_close(
+        out,
+        expected,
+        "fill_nan_with_column_mean",
+        hint="the mean of each column's numbers only (nanmean); NaN != NaN, use torch.isnan",
+    )
     expect_unchanged(unchanged, ["x"], "fill_nan_with_column_mean")
 
 
@@ -128,8 +203,14 @@ def test_fill_nan_with_column_mean(sub):
 def test_matmul(sub, n, k, m):
     a, b = torch.randn(n, k, generator=gen(7)), torch.randn(k, m, generator=gen(8))
     out, ops = sub.run(probes.call_recorded, "matmul", (a, b), {})
-    expect_close(out, a @ b, f"matmul of ({n}, {k}) and ({k}, {m})", rtol=1e-5, atol=1e-5,
-                 hint="C[i, j] = Σₖ A[i, k]·B[k, j]: multiply a[:, :, None] by b[None, :, :], sum over dim 1")
+    expect_close(
+        out,
+        a @ b,
+        f"matmul of ({n}, {k}) and ({k}, {m})",
+        rtol=1e-5,
+        atol=1e-5,
+        hint="C[i, j] = Σₖ A[i, k]·B[k, j]: multiply a[:, :, None] by b[None, :, :], sum over dim 1",
+    )
     expect_no_twin(ops, MATMUL_TWINS, "matmul")
 
 
@@ -148,18 +229,29 @@ def test_matmul_gradient(sub):
 def test_norms(sub, shape):
     x = torch.randn(shape, generator=gen(12))
     result, ops = sub.run(probes.call_recorded, "norms", (x,), {})
-    expect(isinstance(result, (list, tuple)) and len(result) == 2, f"norms on {shape}",
-           "a pair (L1, L2)", f"{type(result).__name__}")
+    expect(
+        isinstance(result, (list, tuple)) and len(result) == 2,
+        f"norms on {shape}",
+        "a pair (L1, L2)",
+        f"{type(result).__name__}",
+    )
     l1, l2 = result
     expect_close(l1, x.abs().sum(), f"L1 norm of a {shape} tensor (0-dim)", hint="Σ|xᵢ| over every element")
-    expect_close(l2, x.pow(2).sum().sqrt(), f"L2 norm of a {shape} tensor (0-dim)",
-                 hint="√(Σ xᵢ²) over every element (Frobenius for a matrix)")
+    expect_close(
+        l2,
+        x.pow(2).sum().sqrt(),
+        f"L2 norm of a {shape} tensor (0-dim)",
+        hint="√(Σ xᵢ²) over every element (Frobenius for a matrix)",
+    )
     expect_no_twin(ops, NORM_TWINS, "norms")
 
 
-DEVICE_CASES = {   # name: (make inputs, torch's reference)
+DEVICE_CASES = {  # name: (make inputs, torch's reference)
     "row_normalize": (lambda: (torch.rand(3, 4) + 0.1,), lambda x: x / x.sum(1, keepdim=True)),
-    "pairwise_sq_dists": (lambda: (torch.randn(3, 2), torch.randn(4, 2)), lambda a, b: torch.cdist(a, b) ** 2),
+    "pairwise_sq_dists": (
+        lambda: (torch.randn(3, 2), torch.randn(4, 2)),
+        lambda a, b: torch.cdist(a, b) ** 2,
+    ),
     "one_hot": (lambda: (torch.tensor([0, 2, 1]), 3), lambda y, c: F.one_hot(y, c).float()),
     "matmul": (lambda: (torch.randn(2, 3), torch.randn(3, 4)), lambda a, b: a @ b),
     "flatten_batch": (lambda: (torch.randn(2, 1, 3, 3),), lambda x: x.reshape(2, -1)),
@@ -167,28 +259,36 @@ DEVICE_CASES = {   # name: (make inputs, torch's reference)
 }
 
 
-@check("device")
-@pytest.mark.parametrize("name", sorted(DEVICE_CASES))
-def test_stays_on_input_device(sub, name):
+def device_case(name):
+    """(args, torch's answer) of DEVICE_CASES[name], the inputs drawn under seed 0."""
     torch.manual_seed(0)
     make_inputs, reference = DEVICE_CASES[name]
     args = make_inputs()
+    return args, reference(*args)
+
+
+@check("device")
+@pytest.mark.parametrize("name", sorted(DEVICE_CASES))
+def test_stays_on_input_device(sub, name):
+    args, expected = device_case(name)
     trace = sub.run(probes.on_meta, name, args, {})
-    expected = reference(*args)
     real = trace.get("real") if isinstance(trace, dict) else trace
-    for got, want in zip(real if isinstance(expected, tuple) else [real],
-                         expected if isinstance(expected, tuple) else [expected]):
-        expect_close(got, want, f"{name} on CPU inputs (a device check credits correct code only)",
-                     rtol=1e-5, atol=1e-5)
+    for got, want in zip(
+        real if isinstance(expected, tuple) else [real],
+        expected if isinstance(expected, tuple) else [expected],
+    ):
+        expect_close(
+            got,
+            want,
+            f"{name} on CPU inputs (a device check credits correct code only)",
+            rtol=1e-5,
+            atol=1e-5,
+        )
     expect_same_device(trace, f"{name} on tensors of another device (checked with meta tensors)")
 
 
 @check("device", cuda=True)
 @pytest.mark.parametrize("name", ["one_hot", "matmul", "pairwise_sq_dists"])
 def test_runs_on_cuda(sub, name, device):
-    torch.manual_seed(0)
-    make_inputs, reference = DEVICE_CASES[name]
-    args = make_inputs()
-    out, where = sub.run(probes.on_device, name, args, {}, device)
-    expect(where.startswith("cuda"), f"{name} on CUDA inputs", "a result on cuda", f"a result on {where}")
-    expect_close(out, reference(*args), f"{name} computed on CUDA", rtol=1e-5, atol=1e-5)
+    args, expected = device_case(name)
+    expect_runs_on_cuda(sub, name, args, {}, device, expected)
