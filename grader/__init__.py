@@ -10,9 +10,10 @@ Where things live:
 - ``pool``       grading processes forked after the imports, one task at a time each;
 - ``sandbox``    bubblewrap command lines (a fresh worker's, the zygote's);
 - ``judge``      assertion helpers for suites, with messages that teach;
-- ``scoring``    statuses, points and totals;  ``report``  table and JSON output.
+- ``scoring``    statuses, points and totals;  ``report``  table and JSON output;
+- ``batch``      ``grade batch``: intake, the run, the SQLite gradebook, exports.
 
-docs/architecture.md draws the whole map, with the threat model.
+docs/architecture.md names every module and draws the trust boundary, with the threat model.
 """
 
 __version__ = "0.1.0"

@@ -1,4 +1,4 @@
-"""Unit tests for grader/exports.py: the views written from gradebook rows.
+"""Unit tests for grader/batch/exports.py: the views written from gradebook rows.
 
 Rows are built by hand with small reports shaped like ``Report.to_json()``.
 """
@@ -10,8 +10,15 @@ import json
 
 import pytest
 
-from grader.exports import export_all, feedback_markdown, gradescope_results, safe_name, write_csv, write_json
-from grader.gradebook import Row
+from grader.batch.exports import (
+    export_all,
+    feedback_markdown,
+    gradescope_results,
+    safe_name,
+    write_csv,
+    write_json,
+)
+from grader.batch.gradebook import Row
 
 
 def check(

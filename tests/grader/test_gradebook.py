@@ -1,4 +1,4 @@
-"""Unit tests for grader/gradebook.py: the batch gradebook in a temporary SQLite file."""
+"""Unit tests for grader/batch/gradebook.py: the batch gradebook in a temporary SQLite file."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from grader.gradebook import Gradebook, Row
+from grader.batch.gradebook import Gradebook, Row
 
 
 def report(score: float, max_score: float) -> dict:

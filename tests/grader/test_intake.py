@@ -5,7 +5,7 @@ from __future__ import annotations
 import stat
 import zipfile
 
-from grader.intake import Gradable, Rejected, take
+from grader.batch.intake import Gradable, Rejected, take
 
 LOSSES = "def mse(y_hat, y, reduction='mean'):\n    raise NotImplementedError\n"
 

@@ -1,6 +1,6 @@
 """``grade batch``: a whole class at a time, into a gradebook that loses nothing.
 
-Each entry of the submissions folder is one student (see :mod:`grader.intake`). Every
+Each entry of the submissions folder is one student (see :mod:`grader.batch.intake`). Every
 gradable submission is cut into (submission, topic) tasks for the grading processes of
 :func:`grader.runner.run_tasks`, which keep each core busy from one long-lived ``grade``
 process (torch and pytest imported once, workers forked from one zygote). When a
@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import __version__, defaults
-from grader.exports import export_all
-from grader.gradebook import Gradebook, Row
-from grader.intake import Gradable, Rejected, take
+from grader.batch.exports import export_all
+from grader.batch.gradebook import Gradebook, Row
+from grader.batch.intake import Gradable, Rejected, take
 from grader.pool import GraderCrashed
 from grader.runner import (
     Options,

@@ -15,7 +15,7 @@ import json
 import re
 from pathlib import Path
 
-from grader.gradebook import Row
+from grader.batch.gradebook import Row
 from grader.report import group_by_message
 from grader.topics import TOPICS
 
