@@ -109,7 +109,8 @@ def inspect(x):
         "planted": "planted" in sys.modules,
         "sigterm": signal.getsignal(signal.SIGTERM) == signal.SIG_DFL,
         "threads": threading.active_count(),
-        "files": sorted(os.listdir("/tmp")) + sorted(os.listdir("/dev/shm")),
+        "files": [p for p in ("/tmp/planted", "/dev/shm/planted", "/planted", "/submission/planted",
+                              os.path.expanduser("~/planted")) if os.path.exists(p)],
         "random": torch.rand(3),
     }
 """
@@ -140,11 +141,12 @@ def test_a_child_cannot_touch_the_zygote_or_a_sibling(session_for):
     assert workers.fork_server(False).process.pid == zygote_before, "the zygote lives on"
 
 
+@pytest.mark.skipif(not sandbox_status()[0], reason="without the sandbox a child can write the host's /tmp")
 def test_nothing_a_child_does_reaches_the_next_child(session_for):
     polluter = session_for(POLLUTER, timeout=10.0)
     written = polluter.run(probe_call, "pollute")
     polluter.close()
-    assert written == [] or not sandbox_status()[0], f"the sandbox let a child write {written}"
+    assert written == [], f"the sandbox let a child write {written}"
     fresh = session_for(INSPECT, timeout=10.0)
     seen = fresh.run(probe_call, "inspect")
     assert seen["dtype"] == "torch.float32" and seen["grad"] is True and seen["modes"] == 0
