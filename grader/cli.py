@@ -33,6 +33,10 @@ def _usage_exit(message: str) -> None:
 @click.version_option(package_name="torchgrade")
 def main() -> None:
     """Grade PyTorch exercises: `grade exercises/` or `grade losses.py`."""
+    from grader.topics import install_problem
+
+    if install_problem():
+        _usage_exit(install_problem())
 
 
 @main.command("check")

@@ -26,6 +26,21 @@ def suites_dir() -> Path:
     return Path(os.environ.get("TORCHGRADE_SUITES", REPO_ROOT / "tests" / "suites"))
 
 
+def install_problem() -> str:
+    """Why this installation cannot grade, or "" when it can.
+
+    torchgrade runs from a checkout of its repository (or a student release), where
+    ``exercises/``, ``tests/suites/`` and ``datasets/`` sit beside ``grader/``; a wheel
+    (``pip install .``) carries the grader package only, and says so instead of half working.
+    """
+    if suites_dir().is_dir() and (REPO_ROOT / "exercises").is_dir():
+        return ""
+    return (
+        f"no exercises/ or tests/suites/ beside {REPO_ROOT / 'grader'}: torchgrade runs from a checkout "
+        "of its repository; clone it and run `pip install -e .` there (a wheel holds the grader only)"
+    )
+
+
 def suite_path(topic: str) -> Path:
     return suites_dir() / f"suite_{topic}.py"
 

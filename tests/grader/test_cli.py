@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from helpers import REPO, grade_json, run_grade
@@ -115,3 +118,32 @@ def test_the_same_submission_gets_the_same_report_every_time(tmp_path):
     reports = [grade(tmp_path / "losses.py", jobs=1) for _ in range(20)]
     seen = {tuple((t.id, t.status, t.points, t.message) for t in r.topics[0].tests) for r in reports}
     assert len(seen) == 1 and 0 < reports[0].score < reports[0].max_score
+
+
+def test_a_wheel_install_refuses_on_one_line_with_the_command_to_use(tmp_path):
+    """`pip install .` builds a wheel of the grader package alone: it must say so, not half work."""
+    wheels, target = tmp_path / "wheels", tmp_path / "site"
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(REPO)],
+        capture_output=True,
+        text=True,
+    )
+    assert build.returncode == 0, build.stderr[-2000:]
+    (wheel,) = wheels.glob("torchgrade-*.whl")
+    install = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+        capture_output=True,
+        text=True,
+    )
+    assert install.returncode == 0, install.stderr[-2000:]
+    for args in (["exercises/"], ["notebooks", str(tmp_path / "nb")], ["release", str(tmp_path / "rel")]):
+        done = subprocess.run(
+            [sys.executable, "-m", "grader", *args],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(target)},
+        )
+        assert done.returncode == 2, (args, done.stdout, done.stderr)
+        assert done.stderr.count("\n") == 1 and "pip install -e ." in done.stderr
+        assert not (tmp_path / "nb").exists() and not (tmp_path / "rel").exists()
