@@ -10,6 +10,7 @@ pipes); submitted code runs in the sandboxed workers that the suites' sessions s
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import traceback
@@ -33,6 +34,8 @@ class GraderCrashed(RuntimeError):
 
 def _serve(tasks: Connection, results: Connection, work: Callable[[Any], Any]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    pr_set_pdeathsig = 1  # and a parent killed with -9 takes its grading processes along
+    ctypes.CDLL(None).prctl(pr_set_pdeathsig, ctypes.c_ulong(signal.SIGKILL))
     while True:
         try:
             task = tasks.recv()
