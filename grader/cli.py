@@ -156,6 +156,13 @@ def check_command(
     is_flag=True,
     help="grade even where bubblewrap is unavailable (submitted code then runs unconfined)",
 )
+@click.option(
+    "--history",
+    "history_of",
+    metavar="STUDENT",
+    default=None,
+    help="print STUDENT's gradings from OUT/gradebook.sqlite and exit without grading",
+)
 def batch_command(
     submissions: Path,
     out: Path,
@@ -165,8 +172,17 @@ def batch_command(
     budget: float,
     topics: tuple[str, ...],
     allow_no_sandbox: bool,
+    history_of: str | None,
 ) -> None:
     """Grade every entry of SUBMISSIONS (folders, .zip, topic .py files) into a gradebook."""
+    if history_of is not None:
+        from grader.batch.exports import NoHistory, student_history
+
+        try:
+            click.echo(student_history(out, history_of))
+        except NoHistory as exc:
+            _usage_exit(str(exc))
+        return
     from grader.sandbox import sandbox_status
     from grader.topics import unknown_topic
 
@@ -182,7 +198,7 @@ def batch_command(
     from grader.workers import gpu_present, prestart
 
     prestart(gpu=gpu_present())
-    from grader.batch import BatchOptions, run_batch  # imports torch: the zygote boots meanwhile
+    from grader.batch.run import BatchOptions, run_batch  # imports torch: the zygote boots meanwhile
 
     options = BatchOptions(timeout=timeout, memory_mb=memory_mb, budget=budget, topics=topics)
     if workers:

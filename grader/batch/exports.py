@@ -4,7 +4,9 @@
 - ``gradebook.json``: every row with its full report;
 - ``feedback/<student>.md``: scores and the teaching messages of failing public checks;
   hidden checks appear only as counts;
-- ``gradescope/<student>/results.json``: Gradescope's results format.
+- ``gradescope/<student>/results.json``: Gradescope's results format;
+
+and, on demand (``grade batch --history STUDENT``), a student's gradings as a small table.
 """
 
 from __future__ import annotations
@@ -15,11 +17,16 @@ import json
 import re
 from pathlib import Path
 
-from grader.batch.gradebook import Row
+from grader.batch.gradebook import Gradebook, Grading, Row
 from grader.report import group_by_message
 from grader.topics import TOPICS
 
 SAFE = re.compile(r"[^A-Za-z0-9._-]")
+HASH_PREFIX = 12
+
+
+class NoHistory(LookupError):
+    """No gradebook, or no grading of that student in it."""
 
 
 def safe_name(student: str) -> str:
@@ -136,3 +143,37 @@ def export_all(rows: list[Row], out: Path) -> None:
         results = out / "gradescope" / name / "results.json"
         results.parent.mkdir(parents=True, exist_ok=True)
         results.write_text(json.dumps(gradescope_results(row), indent=2))
+
+
+def history_table(entries: list[Grading]) -> str:
+    """time, suite version, content hash prefix, status, score / max: one grading a line."""
+    header = ("time", "suite version", "content", "status", "score")
+    lines = [
+        (
+            e.graded_at,
+            e.suite_version,
+            e.content_hash[:HASH_PREFIX] or "-",
+            e.status,
+            f"{e.score:g} / {e.max_score:g}",
+        )
+        for e in entries
+    ]
+    widths = [max(len(cells[i]) for cells in (header, *lines)) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip() for cells in (header, *lines)
+    )
+
+
+def student_history(out: Path, student: str) -> str:
+    """``student``'s gradings in ``out/gradebook.sqlite`` as a table, or :class:`NoHistory`."""
+    path = out / "gradebook.sqlite"
+    if not path.is_file():
+        raise NoHistory(f"no gradebook in {out}")
+    gradebook = Gradebook(path)
+    try:
+        entries = gradebook.history(student)
+    finally:
+        gradebook.close()
+    if not entries:
+        raise NoHistory(f"no gradings of {student!r} in {path}")
+    return history_table(entries)

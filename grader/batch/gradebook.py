@@ -2,7 +2,10 @@
 
 A row is keyed by the student and remembers the content hash of what was graded and the
 suite version it was graded with, so a re-run grades only what is new or changed, and a
-killed run loses at most the submissions that were in flight.
+killed run loses at most the submissions that were in flight. ``grades`` holds each
+student's latest result (what the exports show); ``history`` keeps every grading, written in
+the same transaction. A gradebook from before ``history`` gains it when first opened, seeded
+with its current rows.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 SCHEMA = """
@@ -26,6 +30,26 @@ CREATE TABLE IF NOT EXISTS grades (
 )
 """
 
+HISTORY_SCHEMA = """
+CREATE TABLE history (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    student       TEXT NOT NULL,
+    content_hash  TEXT NOT NULL,
+    suite_version TEXT NOT NULL,
+    graded_at     TEXT NOT NULL,      -- ISO-8601, UTC: 2024-05-01T12:00:00Z
+    status        TEXT NOT NULL,
+    score         REAL NOT NULL,
+    max_score     REAL NOT NULL
+)
+"""
+
+# an old gradebook's rows become its first history entries ('2024-05-01 12:00:00' is UTC)
+SEED_HISTORY = """
+INSERT INTO history (student, content_hash, suite_version, graded_at, status, score, max_score)
+SELECT student, content_hash, suite_version, replace(graded_at, ' ', 'T') || 'Z', status, score, max_score
+FROM grades ORDER BY graded_at, student
+"""
+
 
 @dataclass(frozen=True)
 class Row:
@@ -39,11 +63,46 @@ class Row:
     report: dict
 
 
+@dataclass(frozen=True)
+class Grading:
+    """One entry of a student's history."""
+
+    student: str
+    content_hash: str
+    suite_version: str
+    graded_at: str
+    status: str
+    score: float
+    max_score: float
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 class Gradebook:
     def __init__(self, path: Path) -> None:
         self.connection = sqlite3.connect(path, timeout=60, isolation_level=None)
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute(SCHEMA)
+        self._migrate()
+
+    def _has_history(self) -> bool:
+        found = self.connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'history'"
+        ).fetchone()
+        return found is not None
+
+    def _migrate(self) -> None:
+        """Add the history table to a gradebook that has none, seeded with its rows."""
+        if self._has_history():
+            return
+        with self.connection:
+            self.connection.execute("BEGIN IMMEDIATE")
+            if not self._has_history():  # another process may have migrated meanwhile
+                self.connection.execute(HISTORY_SCHEMA)
+                self.connection.execute("CREATE INDEX history_student ON history (student, id)")
+                self.connection.execute(SEED_HISTORY)
 
     def close(self) -> None:
         self.connection.close()
@@ -57,8 +116,27 @@ class Gradebook:
         return found is not None
 
     def record(self, row: Row) -> None:
+        """Make ``row`` the student's current row and add it to their history.
+
+        Recording the very verdict that is already current (a re-run re-reading the same
+        unreadable entry) refreshes the row but adds no history entry.
+        """
         with self.connection:  # one transaction per finished submission
             self.connection.execute("BEGIN IMMEDIATE")
+            if not self._same_verdict(row):
+                self.connection.execute(
+                    "INSERT INTO history (student, content_hash, suite_version, graded_at, status, "
+                    "score, max_score) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        row.student,
+                        row.content_hash,
+                        row.suite_version,
+                        utc_now(),
+                        row.status,
+                        row.score,
+                        row.max_score,
+                    ),
+                )
             self.connection.execute(
                 "INSERT OR REPLACE INTO grades (student, content_hash, suite_version, status, reason, "
                 "score, max_score, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -83,3 +161,28 @@ class Gradebook:
             Row(student, content_hash, version, status, reason, score, max_score, json.loads(report))
             for student, content_hash, version, status, reason, score, max_score, report in cursor
         ]
+
+    def _same_verdict(self, row: Row) -> bool:
+        found = self.connection.execute(
+            "SELECT 1 FROM grades WHERE student = ? AND content_hash = ? AND suite_version = ? "
+            "AND status = ? AND reason = ? AND score = ? AND max_score = ?",
+            (
+                row.student,
+                row.content_hash,
+                row.suite_version,
+                row.status,
+                row.reason,
+                row.score,
+                row.max_score,
+            ),
+        ).fetchone()
+        return found is not None
+
+    def history(self, student: str) -> list[Grading]:
+        """Every grading of ``student``, oldest first (empty for an unknown student)."""
+        cursor = self.connection.execute(
+            "SELECT student, content_hash, suite_version, graded_at, status, score, max_score "
+            "FROM history WHERE student = ? ORDER BY id",
+            (student,),
+        )
+        return [Grading(*entry) for entry in cursor]

@@ -3,14 +3,18 @@
 An entry is a folder shaped like ``exercises/``, a ``.zip`` of one, a single topic
 ``.py`` or a notebook. Zips are unpacked defensively: members that are links, absolute, or climb out
 with ``..`` are skipped, and the expanded size is checked before anything is written.
-Whatever cannot be used becomes a :class:`Rejected` with a one-line reason.
+Whatever cannot be used, and whatever fails while reading an entry (a damaged zip, an
+unreadable file), becomes a :class:`Rejected` with a one-line reason: one bad entry never
+stops the class.
 """
 
 from __future__ import annotations
 
 import hashlib
+import shutil
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -20,6 +24,8 @@ from grader.topics import TOPICS
 
 MAX_ZIP_BYTES = 50 << 20
 MAX_ZIP_MEMBERS = 2000
+MAX_REASON = 300
+AGAIN = "re-download or re-zip it"
 
 
 @dataclass(frozen=True)
@@ -64,22 +70,80 @@ def _safe_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     return members
 
 
+def one_line(text: str, limit: int = MAX_REASON) -> str:
+    """``text`` on one line, at most ``limit`` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _detail(exc: BaseException) -> str:
+    """zlib's "Error -3 while decompressing data: invalid block type" -> "invalid block type"."""
+    return str(exc).rsplit(": ", 1)[-1] or type(exc).__name__
+
+
+def archive_problem(exc: Exception) -> str:
+    """Why the zip as a whole cannot be opened, and what to do about it."""
+    if isinstance(exc, zipfile.BadZipFile) and "not a zip file" in str(exc):
+        return (
+            "the zip cannot be read: no zip directory found "
+            f"(the file is truncated or not a zip at all); {AGAIN}"
+        )
+    return f"the zip cannot be read: its directory is damaged ({type(exc).__name__}: {exc}); {AGAIN}"
+
+
+def member_problem(name: str, exc: Exception) -> str:
+    """Why member ``name`` cannot be unpacked, and what to do about it."""
+    if isinstance(exc, zipfile.BadZipFile) and "CRC" in str(exc):
+        return f"the zip is damaged: member {name} fails its CRC check; {AGAIN}"
+    if isinstance(exc, zlib.error):
+        return f"the zip is damaged: member {name} does not decompress ({_detail(exc)}); {AGAIN}"
+    if isinstance(exc, EOFError):
+        return f"the zip is damaged: member {name} ends early (the zip is truncated); {AGAIN}"
+    if isinstance(exc, NotImplementedError):
+        return (
+            f"member {name} uses a compression method that cannot be read; "
+            "re-zip it with standard (deflate) compression"
+        )
+    if isinstance(exc, RuntimeError) and "encrypted" in str(exc):
+        return f"member {name} is encrypted; re-zip it without a password"
+    return f"the zip is damaged: member {name} cannot be read ({type(exc).__name__}: {exc}); {AGAIN}"
+
+
+def _read(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
+    with archive.open(member) as source:
+        return source.read(MAX_ZIP_BYTES + 1)[:MAX_ZIP_BYTES]
+
+
+def _write(target: Path, name: str, data: bytes) -> None:
+    destination = target.joinpath(*PurePosixPath(name).parts)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    destination.write_bytes(data)
+
+
 def _unzip(archive_path: Path, target: Path) -> str | None:
     """Extract the safe members; return a reason when the archive is unusable."""
     try:
-        with zipfile.ZipFile(archive_path) as archive:
-            members = _safe_members(archive)
-            if len(members) > MAX_ZIP_MEMBERS:
-                return f"the zip holds more than {MAX_ZIP_MEMBERS} files"
-            if sum(m.file_size for m in members) > MAX_ZIP_BYTES:
-                return f"the zip expands to more than {MAX_ZIP_BYTES >> 20} MB"
-            for member in members:
-                destination = target.joinpath(*PurePosixPath(member.filename).parts)
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                with archive.open(member) as source:
-                    destination.write_bytes(source.read(MAX_ZIP_BYTES + 1)[:MAX_ZIP_BYTES])
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
-        return f"the zip cannot be read ({type(exc).__name__}: {exc})"[:200]
+        archive = zipfile.ZipFile(archive_path)
+    except Exception as exc:  # BadZipFile, OSError, struct.error, ...: any of them, one row
+        return one_line(archive_problem(exc))
+    with archive:
+        members = _safe_members(archive)
+        if len(members) > MAX_ZIP_MEMBERS:
+            return f"the zip holds more than {MAX_ZIP_MEMBERS} files"
+        if sum(m.file_size for m in members) > MAX_ZIP_BYTES:
+            return f"the zip expands to more than {MAX_ZIP_BYTES >> 20} MB"
+        for member in members:
+            try:
+                data = _read(archive, member)
+            except Exception as exc:  # a bad CRC, a broken deflate stream, a truncated member, ...
+                return one_line(member_problem(member.filename, exc))
+            try:
+                _write(target, member.filename, data)
+            except OSError as exc:  # a name too long, a file where a folder should be, ...
+                return one_line(
+                    f"member {member.filename} cannot be unpacked ({exc.strerror or exc}); "
+                    "give it a plain, short path and re-zip it"
+                )
     return None
 
 
@@ -99,8 +163,18 @@ def single_file_topic(stem: str, topics: tuple[str, ...]) -> str | None:
 
 
 def take(entry: Path, scratch: Path, topics: tuple[str, ...] = ()) -> Gradable | Rejected:
-    """What to grade for ``entry``; zips are unpacked under ``scratch``."""
+    """What to grade for ``entry`` (zips are unpacked under ``scratch``), or why not.
+
+    Never raises for one entry's sake: whatever goes wrong becomes its :class:`Rejected`.
+    """
     student = student_name(entry)
+    try:
+        return _take(entry, student, scratch, topics)
+    except Exception as exc:  # an unreadable file, a scratch folder that cannot be written, ...
+        return Rejected(student, one_line(f"this entry cannot be read ({type(exc).__name__}: {exc})"))
+
+
+def _take(entry: Path, student: str, scratch: Path, topics: tuple[str, ...]) -> Gradable | Rejected:
     if entry.is_symlink():
         return Rejected(student, "a link, not a submission")
     if entry.is_dir():
@@ -113,6 +187,7 @@ def take(entry: Path, scratch: Path, topics: tuple[str, ...] = ()) -> Gradable |
         target.mkdir(parents=True)
         reason = _unzip(entry, target)
         if reason:
+            shutil.rmtree(target, ignore_errors=True)
             return Rejected(student, reason)
         folder = _topic_folder(target)
         if folder is None:

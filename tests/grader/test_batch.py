@@ -14,6 +14,7 @@ import time
 
 import pytest
 from helpers import GRADE, REPO, run_grade
+from test_intake import broken_zips
 
 from grader.topics import available_topics
 
@@ -160,3 +161,53 @@ def test_unusable_arguments_exit_2(tmp_path):
     assert done.returncode == 2 and "no such folder" in done.stderr
     done = run_grade("batch", str(tmp_path), "--out", str(tmp_path / "inside"))
     assert done.returncode == 2 and "must not lie inside" in done.stderr
+
+
+def test_broken_zips_do_not_sink_the_class(tmp_path):
+    submissions, out = tmp_path / "submissions", tmp_path / "out"
+    reasons = broken_zips(submissions)
+    (submissions / "noise.zip").unlink()
+    del reasons["noise"]
+    shutil.copy(REPO / "solutions" / "losses.py", submissions / "honest_losses.py")
+    done = run_grade("batch", str(submissions), "--out", str(out), "--topic", "losses", "--workers", "2")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert summary_counts(done.stderr) == {"graded": 1, "unchanged": 0, "unreadable": 3, "crashed": 0}
+    rows = {r["student"]: r for r in csv.DictReader((out / "gradebook.csv").open())}
+    assert sorted(rows) == ["crc", "deflate", "honest_losses", "truncated"]
+    honest = rows["honest_losses"]
+    assert honest["status"] == "graded"
+    assert float(honest["losses"]) == float(honest["total"]) == float(honest["max"]) > 0
+    for name, words in reasons.items():
+        assert rows[name]["status"].startswith("rejected: "), rows[name]
+        assert words in rows[name]["status"] and "re-download or re-zip it" in rows[name]["status"]
+        assert words in (out / "feedback" / f"{name}.md").read_text()
+
+
+def history_lines(submissions, out, student: str) -> tuple[int, list[str], str]:
+    done = run_grade("batch", str(submissions), "--out", str(out), "--history", student)
+    return done.returncode, done.stdout.splitlines(), done.stderr
+
+
+def test_a_regrade_keeps_history(tmp_path):
+    submissions, out = tmp_path / "submissions", tmp_path / "out"
+    code, _, stderr = history_lines(submissions, out, "alice")
+    assert code == 2 and "no gradebook" in stderr and len(stderr.splitlines()) == 1
+    (submissions / "alice").mkdir(parents=True)
+    for source in ("exercises", "solutions"):  # the stub, then the solution: a new content hash
+        shutil.copy(REPO / source / "losses.py", submissions / "alice" / "losses.py")
+        done = run_grade("batch", str(submissions), "--out", str(out), "--topic", "losses", "--workers", "2")
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert summary_counts(done.stderr)["graded"] == 1
+    rows = list(csv.DictReader((out / "gradebook.csv").open()))
+    assert len(rows) == 1 and float(rows[0]["total"]) == float(rows[0]["max"]) > 0  # the latest only
+    full = rows[0]["max"]
+    code, lines, stderr = history_lines(submissions, out, "alice")
+    assert code == 0, stderr[-2000:]
+    assert lines[0].split() == ["time", "suite", "version", "content", "status", "score"]
+    first, second = (line.split() for line in lines[1:])
+    assert len(lines) == 3 and first[1:] != second[1:]
+    assert first[3:] == ["graded", "0", "/", full] and second[3:] == ["graded", full, "/", full]
+    assert first[0] <= second[0] and first[2] != second[2]  # ISO-8601 times sort; the hashes differ
+    code, _, stderr = history_lines(submissions, out, "bob")
+    assert code == 2 and "no gradings of 'bob'" in stderr and len(stderr.splitlines()) == 1

@@ -11,14 +11,17 @@ import json
 import pytest
 
 from grader.batch.exports import (
+    NoHistory,
     export_all,
     feedback_markdown,
     gradescope_results,
+    history_table,
     safe_name,
+    student_history,
     write_csv,
     write_json,
 )
-from grader.batch.gradebook import Row
+from grader.batch.gradebook import Gradebook, Grading, Row
 
 
 def check(
@@ -303,3 +306,38 @@ def test_export_all_overwrites_previous_views(tmp_path):
     export_all([alice()], tmp_path)
     assert "**Total: 4.5 / 10.5**" in (tmp_path / "feedback" / "alice.md").read_text()
     assert read_csv(tmp_path / "gradebook.csv")[1][1] == "4.5"
+
+
+# -- a student's history ----------------------------------------------------------------------
+
+HEADER = ["time", "suite", "version", "content", "status", "score"]
+
+
+def test_history_table_one_line_per_grading():
+    lines = history_table(
+        [
+            Grading("alice", "0123456789abcdef0123", "v1", "2024-05-01T12:00:00Z", "graded", 1.5, 2),
+            Grading("alice", "", "v2", "2024-05-02T08:30:00Z", "rejected", 0, 0),
+        ]
+    ).splitlines()
+    assert lines[0].split() == HEADER
+    assert lines[1].split() == ["2024-05-01T12:00:00Z", "v1", "0123456789ab", "graded", "1.5", "/", "2"]
+    assert lines[2].split() == ["2024-05-02T08:30:00Z", "v2", "-", "rejected", "0", "/", "0"]
+    assert lines[1].index("v1") == lines[0].index("suite") and lines[2].index("rejected") == lines[0].index(
+        "status"
+    )
+
+
+def test_student_history_reads_the_gradebook_in_out(tmp_path):
+    with pytest.raises(NoHistory, match="no gradebook"):
+        student_history(tmp_path, "alice")
+    book = Gradebook(tmp_path / "gradebook.sqlite")
+    book.record(rejected())
+    book.record(alice())
+    book.close()
+    with pytest.raises(NoHistory, match="no gradings of 'bob'"):
+        student_history(tmp_path, "bob")
+    lines = student_history(tmp_path, "alice").splitlines()
+    assert lines[0].split() == HEADER and len(lines) == 2
+    score, max_score = alice().score, alice().max_score
+    assert lines[1].split()[2:] == ["hash-alice", "graded", f"{score:g}", "/", f"{max_score:g}"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from grader.batch.gradebook import Gradebook, Row
+from grader.batch.gradebook import Gradebook, Grading, Row
 
 
 def report(score: float, max_score: float) -> dict:
@@ -158,3 +160,102 @@ def test_the_report_is_stored_as_json_text(book, tmp_path):
     )
     assert raw[0].startswith("{") and '"topics"' in raw[0]
     assert raw[1:] == (1.0, 1.0)
+
+
+# History: every grading is kept; `grades` (and every export) shows the latest only.
+
+ISO_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+
+def test_two_recordings_make_two_history_entries(book):
+    book.record(row("alice", "h1", "v1", score=0.0))
+    book.record(row("bob"))
+    book.record(row("alice", "h2", "v1", score=1.0))
+    history = book.history("alice")
+    assert [(g.content_hash, g.suite_version, g.status, g.score, g.max_score) for g in history] == [
+        ("h1", "v1", "graded", 0.0, 1.0),
+        ("h2", "v1", "graded", 1.0, 1.0),
+    ]
+    assert all(g.student == "alice" and ISO_UTC.fullmatch(g.graded_at) for g in history)
+    when = datetime.strptime(history[-1].graded_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    assert abs(datetime.now(timezone.utc) - when) < timedelta(minutes=1)
+    assert book.rows() == [row("alice", "h2", "v1", score=1.0), row("bob")]
+    assert len(book.history("bob")) == 1 and book.history("carol") == []
+
+
+def test_a_new_suite_version_is_a_new_grading(book):
+    book.record(row("alice", "h1", "v1"))
+    book.record(row("alice", "h1", "v2", status="crashed", reason="internal error", score=0, max_score=0))
+    assert [(g.suite_version, g.status) for g in book.history("alice")] == [
+        ("v1", "graded"),
+        ("v2", "crashed"),
+    ]
+    assert [(r.suite_version, r.status) for r in book.rows()] == [("v2", "crashed")]
+
+
+def test_the_same_rejection_again_adds_no_history(book):
+    # every run re-reads an unreadable entry and records its rejection again
+    rejected = row("alice", "", "v1", status="rejected", reason="the zip is damaged", score=0, max_score=0)
+    book.record(rejected)
+    book.record(rejected)
+    assert len(book.history("alice")) == 1
+    book.record(row("alice", "", "v1", status="rejected", reason="not a zip", score=0, max_score=0))
+    book.record(row("alice"))
+    assert [g.status for g in book.history("alice")] == ["rejected", "rejected", "graded"]
+    assert book.rows() == [row("alice")]
+
+
+def test_history_is_written_with_the_row(tmp_path):
+    path = tmp_path / "gradebook.sqlite"
+    writer, reader = Gradebook(path), Gradebook(path)
+    try:
+        writer.record(row("alice"))
+        assert len(reader.history("alice")) == 1 and reader.rows() == [row("alice")]
+    finally:
+        writer.close()
+        reader.close()
+
+
+def old_gradebook(path) -> None:
+    """A gradebook as written before the history table existed."""
+    connection = sqlite3.connect(path)
+    connection.execute(
+        """CREATE TABLE grades (
+            student TEXT PRIMARY KEY, content_hash TEXT NOT NULL, suite_version TEXT NOT NULL,
+            status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '', score REAL NOT NULL DEFAULT 0,
+            max_score REAL NOT NULL DEFAULT 0, report TEXT NOT NULL DEFAULT '{}',
+            graded_at TEXT NOT NULL DEFAULT (datetime('now')))"""
+    )
+    connection.executemany(
+        "INSERT INTO grades (student, content_hash, suite_version, status, reason, score, max_score, "
+        "report, graded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            ("alice", "h1", "v1", "graded", "", 0.5, 2.0, '{"score": 0.5}', "2024-05-01 12:00:00"),
+            ("bob", "", "v1", "rejected", "not a zip", 0, 0, "{}", "2024-05-01 12:00:03"),
+        ],
+    )
+    connection.commit()
+    connection.close()
+
+
+def test_an_old_gradebook_gains_its_history(tmp_path):
+    path = tmp_path / "gradebook.sqlite"
+    old_gradebook(path)
+    book = Gradebook(path)
+    try:
+        assert [r.student for r in book.rows()] == ["alice", "bob"]
+        assert book.rows()[0].report == {"score": 0.5}
+        assert book.is_current("alice", "h1", "v1")
+        assert book.history("alice") == [
+            Grading("alice", "h1", "v1", "2024-05-01T12:00:00Z", "graded", 0.5, 2.0)
+        ]
+        book.record(row("alice", "h2", "v2", score=2.0, max_score=2.0))
+        assert [g.content_hash for g in book.history("alice")] == ["h1", "h2"]
+        assert [(r.student, r.score) for r in book.rows()] == [("alice", 2.0), ("bob", 0.0)]
+    finally:
+        book.close()
+    again = Gradebook(path)  # opening a migrated gradebook seeds nothing twice
+    try:
+        assert len(again.history("alice")) == 2 and len(again.history("bob")) == 1
+    finally:
+        again.close()

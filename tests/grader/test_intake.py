@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import random
 import stat
 import zipfile
+import zlib
 
+import pytest
+from helpers import REPO
+
+from grader.batch import intake
 from grader.batch.intake import Gradable, Rejected, take
 
 LOSSES = "def mse(y_hat, y, reduction='mean'):\n    raise NotImplementedError\n"
@@ -78,3 +84,92 @@ def test_single_files_name_their_topic(tmp_path):
     assert take(tmp_path / "carol_losses.py", tmp_path / "s").topic == "losses"
     assert isinstance(take(tmp_path / "dave.py", tmp_path / "s"), Rejected)
     assert take(tmp_path / "dave.py", tmp_path / "s", ("losses",)).topic == "losses"
+
+
+# Damaged zips: each becomes a Rejected that says what is wrong, never an exception.
+
+SOLUTION = (REPO / "solutions" / "losses.py").read_text()
+
+
+def deflated_zip(path, level: int = 6):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
+        archive.writestr("exercises/__init__.py", "")
+        archive.writestr("exercises/losses.py", SOLUTION)
+    return path
+
+
+def member_data(path, name: str) -> slice:
+    """Where member ``name``'s compressed bytes lie in the zip file."""
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(name)
+    header = path.read_bytes()[info.header_offset : info.header_offset + 30]
+    start = (
+        info.header_offset
+        + 30
+        + int.from_bytes(header[26:28], "little")
+        + int.from_bytes(header[28:30], "little")
+    )
+    return slice(start, start + info.compress_size)
+
+
+def damage(path, change) -> None:
+    raw = bytearray(path.read_bytes())
+    change(raw, member_data(path, "exercises/losses.py"))
+    path.write_bytes(bytes(raw))
+
+
+def flip_middle(raw: bytearray, data: slice) -> None:
+    # level 0 deflate is stored blocks: the stream stays valid, only the CRC catches the change
+    middle = (data.start + data.stop) // 2
+    raw[middle : middle + 8] = bytes(b ^ 0xFF for b in raw[middle : middle + 8])
+
+
+def break_deflate(raw: bytearray, data: slice) -> None:
+    raw[data.start] = 0xFF  # a final block of the reserved type 3: zlib says "invalid block type"
+
+
+def broken_zips(folder) -> dict[str, str]:
+    """Four broken zips in ``folder``, each by the words its reason must hold."""
+    folder.mkdir(exist_ok=True)
+    damage(deflated_zip(folder / "crc.zip", level=0), flip_middle)
+    damage(deflated_zip(folder / "deflate.zip"), break_deflate)
+    whole = deflated_zip(folder / "truncated.zip").read_bytes()
+    (folder / "truncated.zip").write_bytes(whole[: len(whole) // 2])
+    (folder / "noise.zip").write_bytes(random.Random(7).randbytes(4096))
+    return {
+        "crc": "member exercises/losses.py fails its CRC check",
+        "deflate": "member exercises/losses.py does not decompress (invalid block type)",
+        "truncated": "truncated or not a zip",
+        "noise": "truncated or not a zip",
+    }
+
+
+def test_damaged_zips_are_rejected_with_a_reason(tmp_path):
+    expected = broken_zips(tmp_path / "class")
+    for name, words in expected.items():
+        item = take(tmp_path / "class" / f"{name}.zip", tmp_path / "scratch", ("losses",))
+        assert isinstance(item, Rejected) and item.student == name, item
+        assert words in item.reason, item.reason
+        assert "re-download or re-zip it" in item.reason and "\n" not in item.reason
+    assert not any((tmp_path / "scratch").rglob("*.py")), "nothing half-unpacked is left behind"
+
+
+def test_the_damage_is_in_the_member_not_the_directory(tmp_path):
+    broken_zips(tmp_path)
+    for name, error in (("crc", zipfile.BadZipFile), ("deflate", zlib.error)):
+        with zipfile.ZipFile(tmp_path / f"{name}.zip") as archive, pytest.raises(error):
+            archive.read("exercises/losses.py")
+        with zipfile.ZipFile(tmp_path / f"{name}.zip") as archive:
+            assert archive.read("exercises/__init__.py") == b""
+
+
+def test_any_failure_of_one_entry_is_its_rejection(tmp_path, monkeypatch):
+    entry = deflated_zip(tmp_path / "alice.zip")
+
+    def explode(*args):
+        raise MemoryError("out of memory while unpacking")
+
+    monkeypatch.setattr(intake, "_topic_folder", explode)
+    item = take(entry, tmp_path / "scratch")
+    assert isinstance(item, Rejected) and item.student == "alice"
+    assert "MemoryError" in item.reason and "out of memory" in item.reason
