@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from grader import defaults
+from grader.batch.roster import Roster, RosterFile
 
 
 class DefaultGroup(click.Group):
@@ -163,6 +164,13 @@ def check_command(
     default=None,
     help="print STUDENT's gradings from OUT/gradebook.sqlite and exit without grading",
 )
+@click.option(
+    "--roster",
+    type=RosterFile(),
+    default=None,
+    help="the class from the LMS (a Canvas gradebook export, or a Moodle / plain CSV): match "
+    "submissions to it and write OUT/canvas.csv or OUT/moodle.csv to import, and OUT/unmatched.csv",
+)
 def batch_command(
     submissions: Path,
     out: Path,
@@ -173,6 +181,7 @@ def batch_command(
     topics: tuple[str, ...],
     allow_no_sandbox: bool,
     history_of: str | None,
+    roster: Roster | None,
 ) -> None:
     """Grade every entry of SUBMISSIONS (folders, .zip, topic .py files) into a gradebook."""
     if history_of is not None:
@@ -200,7 +209,7 @@ def batch_command(
     prestart(gpu=gpu_present())
     from grader.batch.run import BatchOptions, run_batch  # imports torch: the zygote boots meanwhile
 
-    options = BatchOptions(timeout=timeout, memory_mb=memory_mb, budget=budget, topics=topics)
+    options = BatchOptions(timeout=timeout, memory_mb=memory_mb, budget=budget, topics=topics, roster=roster)
     if workers:
         options.workers = workers
     total = sum(1 for p in submissions.iterdir() if not p.name.startswith("."))

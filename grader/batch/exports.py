@@ -5,6 +5,10 @@
 - ``feedback/<student>.md``: scores and the teaching messages of failing public checks;
   hidden checks appear only as counts;
 - ``gradescope/<student>/results.json``: Gradescope's results format;
+- with a roster (``grade batch --roster FILE``): ``canvas.csv`` (the Canvas export, every
+  column and row kept, plus one ``torchgrade (<assignment>)`` column) or ``moodle.csv``
+  (the roster's identifier and the grade), and ``unmatched.csv``: the submissions that match
+  no one on the roster;
 
 and, on demand (``grade batch --history STUDENT``), a student's gradings as a small table.
 """
@@ -18,6 +22,7 @@ import re
 from pathlib import Path
 
 from grader.batch.gradebook import Gradebook, Grading, Row
+from grader.batch.roster import Roster
 from grader.report import group_by_message
 from grader.topics import TOPICS
 
@@ -86,11 +91,19 @@ def write_json(rows: list[Row], path: Path) -> None:
     )
 
 
+def _not_graded(row: Row) -> str:
+    if row.status == "missing":
+        return "No submission was received."
+    return f"Your submission could not be graded: {row.reason}"
+
+
 def feedback_markdown(row: Row) -> str:
     lines = [f"# Feedback for {row.student}", ""]
     if row.status != "graded":
-        return "\n".join(lines + [f"Your submission could not be graded: {row.reason}", ""])
-    lines += [f"**Total: {row.score:g} / {row.max_score:g}**", "", "| topic | score |", "|---|---|"]
+        return "\n".join(lines + [_not_graded(row), ""])
+    lines += [f"**Total: {row.score:g} / {row.max_score:g}**", ""]
+    lines += [f"Files graded: {row.reason}", ""] if row.reason else []
+    lines += ["| topic | score |", "|---|---|"]
     lines += [f"| {name} | {s:g} / {m:g} |" for name, (s, m) in _topic_scores(row).items()]
     for topic in row.report.get("topics", []):
         open_tests = [t for t in topic["tests"] if t["status"] not in ("passed", "skipped")]
@@ -128,7 +141,7 @@ def gradescope_results(row: Row) -> dict:
     ]
     results = {"score": row.score, "tests": tests}
     if row.status != "graded":
-        results["output"] = f"Your submission could not be graded: {row.reason}"
+        results["output"] = _not_graded(row)
     return results
 
 
@@ -143,6 +156,86 @@ def export_all(rows: list[Row], out: Path) -> None:
         results = out / "gradescope" / name / "results.json"
         results.parent.mkdir(parents=True, exist_ok=True)
         results.write_text(json.dumps(gradescope_results(row), indent=2))
+
+
+def assignment_name(topics: tuple[str, ...], rows: list[Row]) -> str:
+    """What the grade column is about: the topics given, else the topics graded."""
+    return ", ".join(topics or _topic_columns(rows)) or "all topics"
+
+
+def _score_cell(row: Row | None) -> str:
+    """A student's grade for the LMS: blank where unknown (not yet graded, an internal error)."""
+    return "" if row is None or row.status == "crashed" else f"{row.score:g}"
+
+
+def _write_rows(roster: Roster, path: Path, table: list[list[str]]) -> None:
+    """``table`` as CSV, spelled like the roster (BOM, delimiter, line ends)."""
+    with path.open("w", newline="", encoding="utf-8-sig" if roster.bom else "utf-8") as handle:
+        csv.writer(handle, delimiter=roster.delimiter, lineterminator=roster.newline).writerows(table)
+
+
+def _canvas_column(header: list[str], title: str) -> int | None:
+    """Where ``title`` already is (``title (123)`` once Canvas imported it), or None."""
+    pattern = re.compile(rf"{re.escape(title)}( \(\d+\))?")
+    return next((i for i, cell in enumerate(header) if pattern.fullmatch(cell.strip())), None)
+
+
+def _put(row: list[str], column: int | None, width: int, value: str) -> list[str]:
+    """``row`` with ``value`` in ``column``; when None, after the header's ``width`` cells."""
+    if column is None:
+        return [*row, *[""] * (width - len(row)), value]
+    cells = [*row, *[""] * (column + 1 - len(row))]
+    cells[column] = value
+    return cells
+
+
+def write_canvas(rows: list[Row], roster: Roster, title: str, path: Path) -> None:
+    """The Canvas export, every column and row as it was, plus the grade column ``title``."""
+    by_student = {r.student: r for r in rows}
+    members = [by_student.get(m.key) for m in roster.members]
+    graded = [r.max_score for r in members if r is not None and r.status == "graded"]
+    column, width = _canvas_column(roster.header, title), len(roster.header)
+    table = [roster.header if column is not None else [*roster.header, title]]
+    for meta in roster.meta:
+        possible = f"{max(graded):g}" if graded and meta[0].strip().casefold() == "points possible" else ""
+        table.append(_put(meta, column, width, possible))
+    table += [_put(r, column, width, _score_cell(row)) for r, row in zip(roster.rows, members)]
+    _write_rows(roster, path, table)
+
+
+def write_moodle(rows: list[Row], roster: Roster, title: str, path: Path) -> None:
+    """The roster's identifier column and the grade: a Moodle grade import."""
+    by_student = {r.student: r for r in rows}
+    table = [[roster.header[roster.id_column], title]]
+    for member, raw in zip(roster.members, roster.rows):
+        identifier = raw[roster.id_column] if roster.id_column < len(raw) else member.key
+        table.append([identifier, _score_cell(by_student.get(member.key))])
+    _write_rows(roster, path, table)
+
+
+def write_unmatched(rows: list[Row], unmatched: dict[str, tuple[Path, ...]], path: Path) -> None:
+    """The submissions that match no one on the roster, with the entries they came from."""
+    by_student = {r.student: r for r in rows}
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student", "total", "max", "status", "entries"])
+        for student, entries in unmatched.items():
+            row = by_student.get(student)
+            numbers = [f"{row.score:g}", f"{row.max_score:g}"] if row else ["", ""]
+            status = "" if row is None else row.status + (f": {row.reason}" if row.reason else "")
+            writer.writerow([student, *numbers, status, "; ".join(e.name for e in entries)])
+
+
+def export_roster(
+    rows: list[Row], roster: Roster, out: Path, assignment: str, unmatched: dict[str, tuple[Path, ...]]
+) -> None:
+    """The LMS import file for ``roster`` (``canvas.csv`` or ``moodle.csv``) and ``unmatched.csv``."""
+    title = f"torchgrade ({assignment})"
+    if roster.lms == "canvas":
+        write_canvas(rows, roster, title, out / "canvas.csv")
+    else:
+        write_moodle(rows, roster, title, out / "moodle.csv")
+    write_unmatched(rows, unmatched, out / "unmatched.csv")
 
 
 def history_table(entries: list[Grading]) -> str:

@@ -1,7 +1,17 @@
-"""Turn one entry of an instructor's submissions folder into something gradable.
+"""Turn an instructor's submissions folder into one gradable submission per student.
 
 An entry is a folder shaped like ``exercises/``, a ``.zip`` of one, a single topic
-``.py`` or a notebook. Zips are unpacked defensively: members that are links, absolute, or climb out
+``.py`` or a notebook: one entry, one student. An LMS bulk download names its files after
+their author instead, and :func:`gather` puts one student's files together:
+
+- Canvas: ``lastfirst_[late_]<userid>_<submissionid>_<original name>``; a resubmitted file
+  gets ``-1``, ``-2``... in its original name (``smithjohn_12345_67890_losses-1.py``);
+- Moodle: ``Full Name_<participantid>_assignsubmission_file_`` followed by the original
+  name, or a folder of that name holding the student's files.
+
+:func:`take_submission` builds such a student's files into one folder shaped like
+``exercises/``; for one topic a late file or a higher resubmission number supersedes the
+earlier one, and the submission's notes say which file was used. Zips are unpacked defensively: members that are links, absolute, or climb out
 with ``..`` are skipped, and the expanded size is checked before anything is written.
 Whatever cannot be used, and whatever fails while reading an entry (a damaged zip, an
 unreadable file), becomes a :class:`Rejected` with a one-line reason: one bad entry never
@@ -11,11 +21,13 @@ stops the class.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import stat
 import zipfile
 import zlib
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from grader import notebooks
@@ -26,6 +38,9 @@ MAX_ZIP_BYTES = 50 << 20
 MAX_ZIP_MEMBERS = 2000
 MAX_REASON = 300
 AGAIN = "re-download or re-zip it"
+CANVAS_NAME = re.compile(r"^(?P<person>.+?)_(?P<late>late_)?(?P<user>\d+)_\d+_(?P<original>.+)$")
+MOODLE_NAME = re.compile(r"^(?P<person>.+)_(?P<user>\d+)_assignsubmission_[a-z]+_(?P<original>.*)$")
+RESUBMITTED = re.compile(r"^(?P<stem>.+)-(?P<number>\d{1,3})$")
 
 
 @dataclass(frozen=True)
@@ -34,12 +49,81 @@ class Gradable:
     path: Path  # a folder, or a single .py file
     content_hash: str
     topic: str | None = None  # the topic a single .py file answers
+    topics: tuple[str, ...] = ()  # the topics an LMS student's files answer (graded without --topic)
+    notes: str = ""  # which of an LMS student's files were used: "losses.py: resubmission 1 used; late"
 
 
 @dataclass(frozen=True)
 class Rejected:
     student: str
     reason: str
+
+
+@dataclass(frozen=True)
+class LmsName:
+    """What an LMS bulk download's name for a file or folder says."""
+
+    lms: str  # "canvas" or "moodle"
+    person: str  # Canvas: "smithjohn"; Moodle: "John Smith"
+    user_id: str  # Canvas: the user id; Moodle: the participant id
+    original: str  # the student's own name for the file ("" for a Moodle folder)
+    late: bool = False
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One student's entries of the submissions folder."""
+
+    student: str
+    entries: tuple[Path, ...]
+    name: LmsName | None = None  # None: one entry in one of today's forms
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A file that answers ``topic``, and how it ranks against others for that topic."""
+
+    topic: str
+    path: Path
+    original: str
+    late: bool
+    number: int  # resubmission number: 0 for the first upload
+
+
+def lms_name(name: str) -> LmsName | None:
+    """The Canvas or Moodle reading of a bulk download's entry name, or None."""
+    found = MOODLE_NAME.match(name)
+    if found:
+        return LmsName("moodle", found["person"], found["user"], found["original"])
+    found = CANVAS_NAME.match(name)
+    if found:
+        return LmsName("canvas", found["person"], found["user"], found["original"], bool(found["late"]))
+    return None
+
+
+def resubmission(original: str) -> tuple[str, int]:
+    """``losses-2.py`` -> (``losses.py``, 2); ``losses.py`` -> (``losses.py``, 0)."""
+    path = PurePosixPath(original)
+    found = RESUBMITTED.match(path.stem)
+    return (found["stem"] + path.suffix, int(found["number"])) if found else (original, 0)
+
+
+def gather(entries: list[Path]) -> list[Submission]:
+    """One submission per student: an LMS's entries of one student together, others one each."""
+    groups: dict[object, list[Path]] = {}
+    names: dict[object, LmsName] = {}
+    for entry in entries:
+        name = lms_name(entry.name)
+        key: object = entry if name is None else (name.lms, name.user_id)
+        groups.setdefault(key, []).append(entry)
+        if name is not None:
+            names.setdefault(key, name)
+    return [
+        Submission(f"{names[key].person}_{names[key].user_id}", tuple(group), names[key])
+        if key in names
+        else Submission(student_name(group[0]), tuple(group))
+        for key, group in groups.items()
+    ]
 
 
 def student_name(entry: Path) -> str:
@@ -217,4 +301,122 @@ def _take(entry: Path, student: str, scratch: Path, topics: tuple[str, ...]) -> 
         student,
         f"cannot grade a {entry.suffix or 'file without extension'}: "
         "expected a folder, a .zip or a topic .py",
+    )
+
+
+def take_submission(
+    submission: Submission, scratch: Path, topics: tuple[str, ...] = ()
+) -> Gradable | Rejected:
+    """What to grade for one student (see :func:`take`); an LMS student's files become one folder."""
+    if submission.name is None:
+        item = take(submission.entries[0], scratch, topics)
+        return item if item.student == submission.student else replace(item, student=submission.student)
+    target = scratch / "lms" / f"{submission.name.lms}_{submission.name.user_id}"
+    try:
+        return _take_files(submission, target, topics)
+    except Exception as exc:  # an unreadable file, a scratch folder that cannot be written, ...
+        return Rejected(
+            submission.student, one_line(f"these files cannot be read ({type(exc).__name__}: {exc})")
+        )
+
+
+def _pieces(entries: tuple[Path, ...]) -> Iterator[tuple[Path, str, bool]]:
+    """(path, the student's name for it, late) of each file; a Moodle folder gives its files."""
+    for entry in entries:
+        name = lms_name(entry.name)
+        late = bool(name and name.late)
+        if entry.is_dir() and not entry.is_symlink():
+            yield from ((p, p.name, late) for p in sorted(entry.iterdir()) if not p.name.startswith("."))
+        else:
+            yield entry, (name.original if name else "") or entry.name, late
+
+
+def _candidates(
+    path: Path, original: str, late: bool, work: Path, topics: tuple[str, ...]
+) -> list[_Candidate] | str:
+    """The topic files in one piece of a student's upload, or why it holds none."""
+    plain, number = resubmission(original)
+    suffix = PurePosixPath(plain).suffix.lower()
+    folder: Path | None = None
+    if path.is_symlink():
+        return f"{original}: a link"
+    if path.is_dir():
+        folder = _topic_folder(path)
+    elif suffix == ".py":
+        try:
+            path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            return f"{original}: binary content"
+        topic = single_file_topic(PurePosixPath(plain).stem, topics)
+        return (
+            [_Candidate(topic, path, original, late, number)]
+            if topic
+            else f"{original}: no topic in its name"
+        )
+    elif suffix == ".zip":
+        work.mkdir(parents=True)
+        reason = _unzip(path, work)
+        if reason:
+            return f"{original}: {reason}"
+        folder = _topic_folder(work)
+    elif suffix == ".ipynb":
+        try:
+            notebook = notebooks.read(path)
+            topic, _ = notebooks.topic_of(Path(plain), notebook, topics[0] if len(topics) == 1 else None)
+        except notebooks.NotebookError as exc:
+            return str(exc)
+        work.mkdir(parents=True)
+        (work / f"{topic}.py").write_text(notebooks.to_module(notebook))
+        return [_Candidate(topic, work / f"{topic}.py", original, late, number)]
+    else:
+        return f"{original}: not a .py, .zip or notebook"
+    if folder is None:
+        return f"{original}: no topic file in it"
+    return [
+        _Candidate(t, folder / f"{t}.py", f"{original}/{t}.py", late, number) for t in topic_files(folder)
+    ]
+
+
+def _choose(found: list[_Candidate]) -> tuple[list[_Candidate], list[str]]:
+    """For each topic the latest file (late beats on time, then the resubmission number) and notes."""
+    chosen, notes = [], []
+    for topic in TOPICS:
+        rivals = [c for c in found if c.topic == topic]
+        if not rivals:
+            continue
+        ranked = sorted(rivals, key=lambda c: (c.late, c.number))  # stable: a tie, the last listed
+        best = ranked[-1]
+        chosen.append(best)
+        said = [f"resubmission {best.number} used"] if best.number else []
+        said += ["late"] if best.late else []
+        others = [c.original for c in ranked[:-1]]
+        said += [f"instead of {', '.join(others)}"] if others else []
+        notes += [f"{topic}.py: {'; '.join(said)}"] if said else []
+    return chosen, notes
+
+
+def _take_files(submission: Submission, target: Path, topics: tuple[str, ...]) -> Gradable | Rejected:
+    found: list[_Candidate] = []
+    ignored: list[str] = []
+    for n, (path, original, late) in enumerate(_pieces(submission.entries)):
+        result = _candidates(path, original, late, target / "unpacked" / str(n), topics)
+        if isinstance(result, str):
+            ignored.append(result)
+        else:
+            found += result
+    if not found:
+        why = "; ".join(ignored) or "no files"
+        return Rejected(submission.student, one_line(f"no topic file among the student's files: {why}"))
+    chosen, notes = _choose(found)
+    folder = target / "submission"
+    folder.mkdir(parents=True)
+    for candidate in chosen:
+        shutil.copyfile(candidate.path, folder / f"{candidate.topic}.py")
+    notes += [f"ignored {'; '.join(ignored)}"] if ignored else []
+    return Gradable(
+        submission.student,
+        folder,
+        content_hash(folder),
+        topics=tuple(c.topic for c in chosen),
+        notes=one_line("; ".join(notes)),
     )

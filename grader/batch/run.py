@@ -1,6 +1,9 @@
 """``grade batch``: a whole class at a time, into a gradebook that loses nothing.
 
-Each entry of the submissions folder is one student (see :mod:`grader.batch.intake`). Every
+Each entry of the submissions folder is one student, or an LMS bulk download's files of one
+student together (see :mod:`grader.batch.intake`); with a roster (:mod:`grader.batch.roster`)
+each is named by its roster key, the roster's students without a submission get a "no
+submission" row, and the LMS import file is written beside the other exports. Every
 gradable submission is cut into (submission, topic) tasks for the grading processes of
 :func:`grader.runner.run_tasks`, which keep each core busy from one long-lived ``grade``
 process (torch and pytest imported once, workers forked from one zygote). When a
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -20,9 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import __version__, defaults
-from grader.batch.exports import export_all
+from grader.batch.exports import assignment_name, export_all, export_roster
 from grader.batch.gradebook import Gradebook, Row
-from grader.batch.intake import Gradable, Rejected, take
+from grader.batch.intake import Gradable, Rejected, Submission, gather, take_submission
+from grader.batch.roster import Member, Roster, assign
 from grader.pool import GraderCrashed
 from grader.runner import (
     Options,
@@ -45,6 +50,7 @@ class BatchOptions:
     memory_mb: int = defaults.MEMORY_MB
     budget: float = defaults.SUBMISSION_BUDGET
     topics: tuple[str, ...] = ()
+    roster: Roster | None = None
 
 
 @dataclass
@@ -54,6 +60,8 @@ class BatchSummary:
     rejected: int = 0
     crashed: int = 0
     students: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # roster keys without a submission
+    unmatched: list[str] = field(default_factory=list)  # submissions that match no roster row
 
 
 def suite_version() -> str:
@@ -98,7 +106,7 @@ def _row(pending: _Pending, version: str, options: Options) -> Row:
         item.content_hash,
         version,
         "graded",
-        "",
+        item.notes,
         report.score,
         report.max_score,
         report.to_json(),
@@ -107,6 +115,43 @@ def _row(pending: _Pending, version: str, options: Options) -> Row:
 
 def _entries(submissions: Path) -> list[Path]:
     return sorted(p for p in submissions.iterdir() if not p.name.startswith("."))
+
+
+def _absent(roster: Roster, submissions: list[Submission]) -> list[Member]:
+    """The roster's students (Canvas's Test Student aside) with no submission, once each."""
+    present = {s.student for s in submissions}
+    absent = {m.key: m for m in roster.members if not m.test and m.key not in present}
+    return list(absent.values())
+
+
+def _no_submission_rows(absent: list[Member], earlier: list[Row], version: str) -> list[Row]:
+    """A 0 row for each absent student, unless an earlier grading of theirs is on record."""
+    graded_before = {r.student for r in earlier if r.status != "missing"}
+    return [
+        Row(m.key, "", version, "missing", "no submission", 0, 0, {})
+        for m in absent
+        if m.key not in graded_before
+    ]
+
+
+def _roster_report(unmatched: list[Submission], absent: list[Member], kept: set[str]) -> list[str]:
+    """The stderr lines about who did not match: submissions without a student, and the reverse."""
+    lines = []
+    if unmatched:
+        names = ", ".join(f"{s.student} ({len(s.entries)} file(s))" for s in unmatched)
+        lines.append(
+            f"{len(unmatched)} submission(s) match no one on the roster (graded, in unmatched.csv): {names}"
+        )
+    if absent:
+        names = ", ".join(m.display + (" (earlier grade kept)" if m.key in kept else "") for m in absent)
+        lines.append(f"{len(absent)} student(s) on the roster have no submission (0, no submission): {names}")
+    return lines
+
+
+def _warn(lines: list[str]) -> None:
+    if lines:
+        lead = "\n" if sys.stderr.isatty() else ""  # below a progress bar still on its line
+        print(lead + "\n".join(f"roster: {line}" for line in lines), file=sys.stderr)
 
 
 def run_batch(
@@ -123,6 +168,11 @@ def run_batch(
     scratch = Path(tempfile.mkdtemp(prefix="torchgrade-batch-"))
     run_options = Options(resolve_device("auto"), options.timeout, options.memory_mb, options.budget)
 
+    roster = options.roster
+    unmatched: list[Submission] = []
+    absent: list[Member] = []
+    kept: set[str] = set()
+
     def record(row: Row) -> None:
         gradebook.record(row)
         summary.graded += row.status == "graded"
@@ -132,8 +182,20 @@ def run_batch(
 
     try:
         tasks: list[Task] = []
-        for entry in _entries(submissions):
-            item = take(entry, scratch, options.topics)
+        found = gather(_entries(submissions))
+        if roster is not None:
+            found, unmatched = assign(found, roster)
+            absent = _absent(roster, found)
+            missing = _no_submission_rows(absent, gradebook.rows(), version)
+            kept = {m.key for m in absent} - {r.student for r in missing}
+            for row in missing:
+                gradebook.record(row)
+            summary.missing = [m.key for m in absent]
+            summary.unmatched = [s.student for s in unmatched]
+        for submission in found:
+            for _ in submission.entries[1:]:
+                on_done(None)  # one tick per entry: a student's other files
+            item = take_submission(submission, scratch, options.topics)
             summary.students.append(item.student)
             if isinstance(item, Rejected):
                 record(Row(item.student, "", version, "rejected", item.reason, 0, 0, {}))
@@ -143,7 +205,8 @@ def run_batch(
                 on_done(None)
                 continue
             try:
-                topics, _, rule = select_topics(item.path, (item.topic,) if item.topic else options.topics)
+                wanted = (item.topic,) if item.topic else options.topics or item.topics
+                topics, _, rule = select_topics(item.path, wanted)
             except UsageProblem as exc:
                 record(Row(item.student, item.content_hash, version, "rejected", str(exc)[:300], 0, 0, {}))
                 continue
@@ -176,7 +239,12 @@ def run_batch(
 
         run_tasks(tasks, options.workers, finish, start)
     finally:
-        export_all(gradebook.rows(), out)
+        rows = gradebook.rows()
+        export_all(rows, out)
+        if roster is not None:
+            unlisted = {s.student: s.entries for s in unmatched}
+            export_roster(rows, roster, out, assignment_name(options.topics, rows), unlisted)
         gradebook.close()
         shutil.rmtree(scratch, ignore_errors=True)
+    _warn(_roster_report(unmatched, absent, kept))
     return summary

@@ -6,6 +6,7 @@ import random
 import stat
 import zipfile
 import zlib
+from dataclasses import replace
 
 import pytest
 from helpers import REPO
@@ -173,3 +174,88 @@ def test_any_failure_of_one_entry_is_its_rejection(tmp_path, monkeypatch):
     item = take(entry, tmp_path / "scratch")
     assert isinstance(item, Rejected) and item.student == "alice"
     assert "MemoryError" in item.reason and "out of memory" in item.reason
+
+
+# LMS bulk downloads: one student's files become one submission
+
+
+def lms_student(folder, files: dict[str, str]):
+    folder.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    return intake.gather(sorted(folder.iterdir()))
+
+
+def test_canvas_resubmission_supersedes_and_topics_join(tmp_path):
+    (found,) = lms_student(
+        tmp_path / "dl",
+        {
+            "smithjohn_12345_1_losses.py": "first = 1\n",
+            "smithjohn_12345_1_losses-1.py": "second = 2\n",
+            "smithjohn_12345_1_losses-2.py": "third = 3\n",
+            "smithjohn_late_12345_1_optim.py": "late = 1\n",
+        },
+    )
+    item = intake.take_submission(found, tmp_path / "scratch")
+    assert isinstance(item, Gradable) and item.student == "smithjohn_12345" and item.topic is None
+    assert item.topics == ("losses", "optim")
+    assert sorted(p.name for p in item.path.iterdir()) == ["losses.py", "optim.py"]
+    assert (item.path / "losses.py").read_text() == "third = 3\n"
+    notes = "losses.py: resubmission 2 used; instead of losses.py, losses-1.py; optim.py: late"
+    assert item.notes == notes
+    again = intake.take_submission(found, tmp_path / "scratch2")
+    assert again.content_hash == item.content_hash  # a re-run is recognised
+
+
+def test_a_late_file_supersedes_one_on_time(tmp_path):
+    (found,) = lms_student(
+        tmp_path / "dl",
+        {"leeann_late_777_2_losses.py": "late = 1\n", "leeann_777_1_losses.py": "early = 1\n"},
+    )
+    item = intake.take_submission(found, tmp_path / "scratch")
+    assert (item.path / "losses.py").read_text() == "late = 1\n"
+    assert item.notes == "losses.py: late; instead of losses.py"
+
+
+def test_moodle_folder_with_a_zip_and_a_stray_file(tmp_path):
+    download = tmp_path / "dl"
+    folder = download / "Ann Lee_503_assignsubmission_file_"
+    folder.mkdir(parents=True)
+    make_zip(folder / "exercises.zip", {"exercises/losses.py": LOSSES, "exercises/mlp.py": "x = 1\n"})
+    (folder / "report.pdf").write_bytes(b"%PDF-1.4")
+    (found,) = intake.gather(sorted(download.iterdir()))
+    item = intake.take_submission(found, tmp_path / "scratch")
+    assert isinstance(item, Gradable) and item.student == "Ann Lee_503"
+    assert item.topics == ("losses", "mlp") and (item.path / "losses.py").read_text() == LOSSES
+    assert item.notes == "ignored report.pdf: not a .py, .zip or notebook"
+
+
+def test_lms_student_with_nothing_gradable_is_rejected_with_what_was_there(tmp_path):
+    (found,) = lms_student(
+        tmp_path / "dl",
+        {"kimbo_42_1_essay.docx": "words", "kimbo_42_1_broken.zip": "PK\x03\x04 not a zip"},
+    )
+    item = intake.take_submission(found, tmp_path / "scratch", ("losses",))
+    assert isinstance(item, Rejected) and item.student == "kimbo_42"
+    assert "essay.docx: not a .py" in item.reason and "broken.zip: the zip cannot be read" in item.reason
+
+
+def test_one_topic_given_names_an_lms_file_without_a_topic_name(tmp_path):
+    (found,) = lms_student(tmp_path / "dl", {"kimbo_42_1_homework.py": LOSSES})
+    assert isinstance(intake.take_submission(found, tmp_path / "s1"), Rejected)
+    item = intake.take_submission(found, tmp_path / "s2", ("losses",))
+    assert isinstance(item, Gradable) and item.topics == ("losses",)
+
+
+def test_todays_entries_are_taken_as_before(tmp_path):
+    (tmp_path / "dl").mkdir()
+    (tmp_path / "dl" / "carol_losses.py").write_text(LOSSES)
+    make_zip(tmp_path / "dl" / "alice.zip", {"exercises/losses.py": LOSSES})
+    for found in intake.gather(sorted((tmp_path / "dl").iterdir())):
+        entry = found.entries[0]
+        assert found.name is None and len(found.entries) == 1
+        now, before = intake.take_submission(found, tmp_path / "a"), take(entry, tmp_path / "b")
+        assert isinstance(now, Gradable) and isinstance(before, Gradable)
+        if before.path.is_relative_to(tmp_path / "b"):  # unzipped into the scratch folder
+            before = replace(before, path=tmp_path / "a" / before.path.relative_to(tmp_path / "b"))
+        assert now == before
