@@ -271,3 +271,33 @@ def release_command(out: Path) -> None:
     except FileExistsError as exc:
         _usage_exit(str(exc))
     click.echo(f"release written to {out}")
+
+
+@main.command("gradescope")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--topic", "topics", multiple=True, help="only this topic (repeatable) [default: all]")
+@click.option(
+    "--hidden-visibility",
+    type=click.Choice(["hidden", "after_due_date", "after_published", "visible"]),
+    default="after_published",
+    show_default=True,
+    help="when students see the hidden checks' results (public checks are always visible)",
+)
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=defaults.PROBE_TIMEOUT, show_default=True)
+@click.option("--budget", type=click.FloatRange(min=1), default=defaults.SUBMISSION_BUDGET, show_default=True)
+@click.option(
+    "--memory", "memory_mb", type=click.IntRange(min=512), default=defaults.MEMORY_MB, show_default=True
+)
+def gradescope_command(
+    out: Path, topics: tuple[str, ...], hidden_visibility: str, timeout: float, budget: float, memory_mb: int
+) -> None:
+    """Write a Gradescope autograder zip into OUT (setup.sh, run_autograder, the grader and suites)."""
+    from grader.gradescope import AutograderProblem, build_autograder
+
+    try:
+        written = build_autograder(
+            out, topics, hidden_visibility, timeout=timeout, budget=budget, memory_mb=memory_mb
+        )
+    except AutograderProblem as exc:
+        _usage_exit(str(exc))
+    click.echo(f"autograder written to {written}")

@@ -23,7 +23,7 @@ from grader import defaults, notebooks, workers
 from grader.plugin import Collector
 from grader.pool import GraderCrashed, GraderPool
 from grader.release import RELEASE_MARKER
-from grader.sandbox import sandbox_status
+from grader.sandbox import sandbox_status, uid_fallback
 from grader.scoring import Report, TopicResult
 from grader.staging import StagingError, topic_files, topic_of_file
 from grader.topics import TOPICS, available_topics, suite_path, suites_dir, unknown_topic
@@ -261,7 +261,12 @@ def build_report(
             f"{path.name} graded as topic {single_topic}: {rule}; only its "
             "definitions ran (imports, functions, classes, constants)"
         )
-    if not usable:
+    if not usable and uid_fallback()[0]:
+        report.notes.append(
+            f"submitted code ran without bubblewrap ({how}): as an unprivileged uid with resource "
+            "limits, but with no network, pid or filesystem isolation"
+        )
+    elif not usable:
         report.notes.append(
             f"submitted code ran WITHOUT a sandbox: {how}; only resource limits and timeouts applied"
         )

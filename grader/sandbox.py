@@ -9,6 +9,12 @@ inside bwrap can unmount and remount. A fresh worker gets a private ``/tmp`` and
 seccomp filter from bwrap; the zygote's view is read-only everywhere (its children share
 it) and each child installs its own filter. Resource limits are set before any submitted
 code runs; an unprivileged process cannot raise them back.
+
+Without bubblewrap, as root (a container that refuses namespaces, e.g. Gradescope's), the
+zygote and fresh workers still drop to uid 65534 with ``setpriv`` (fresh workers also get the
+no-fork seccomp filter): file permissions then decide what they read, so whoever runs the
+grader keeps the suites and results root-only (:func:`grader.gradescope.harden`). No network,
+pid or filesystem isolation: :func:`sandbox_status` says so.
 """
 
 from __future__ import annotations
@@ -28,6 +34,22 @@ from grader.topics import REPO_ROOT
 SANDBOX_ROOT = "/opt/torchgrade"  # grader package and datasets appear here
 SANDBOX_SUBMISSION = "/submission"
 NOBODY = "65534"
+# root -> uid 65534 with no capabilities, for good (inside bwrap, and in the fallback without it)
+DROP_TO_NOBODY = (
+    "setpriv",
+    f"--reuid={NOBODY}",
+    f"--regid={NOBODY}",
+    "--clear-groups",
+    "--inh-caps=-all",
+    "--bounding-set=-all",
+    "--no-new-privs",
+)
+# A fresh worker without bwrap installs the no-fork filter itself before anything else runs.
+NOFORK_WORKER = (
+    "import runpy; from grader.sandboxed import seccomp; "
+    "seccomp.install(seccomp.nofork_program()); "
+    "runpy.run_module('grader.sandboxed.worker', run_name='__main__', alter_sys=True)"
+)
 
 
 @dataclass(frozen=True)
@@ -173,15 +195,7 @@ def _bwrap_argv(staged_dir: str | None, gpu: bool, seccomp_fd: int | None) -> li
     if seccomp_fd is not None:
         argv += ["--seccomp", str(seccomp_fd)]
     if os.geteuid() == 0:
-        argv += [
-            "setpriv",
-            f"--reuid={NOBODY}",
-            f"--regid={NOBODY}",
-            "--clear-groups",
-            "--inh-caps=-all",
-            "--bounding-set=-all",
-            "--no-new-privs",
-        ]
+        argv += DROP_TO_NOBODY
     else:
         argv[1:1] = ["--unshare-user"]
     return argv
@@ -189,7 +203,45 @@ def _bwrap_argv(staged_dir: str | None, gpu: bool, seccomp_fd: int | None) -> li
 
 @functools.lru_cache(maxsize=1)
 def sandbox_status() -> tuple[bool, str]:
-    """(usable, description). Tries the real command line once per process."""
+    """(bubblewrap usable, description); the description names the uid fallback where it applies."""
+    usable, how = _bubblewrap_status()
+    if usable or os.geteuid() != 0:
+        return usable, how
+    dropped, why_not = uid_fallback()
+    if dropped:
+        return False, f"uid {NOBODY}, no namespaces (bubblewrap unavailable: {how})"
+    return False, f"{how}; workers run as root ({why_not})"
+
+
+@functools.lru_cache(maxsize=1)
+def uid_fallback() -> tuple[bool, str]:
+    """(usable, why not): without bubblewrap, can root start workers as uid 65534?
+
+    Tries it once per process: setpriv, then the worker's imports as that uid (the grader's
+    folder and the Python installation must be readable by it)."""
+    if _bubblewrap_status()[0] or os.geteuid() != 0 or sys.platform != "linux":
+        return False, "only root without bubblewrap drops to another uid"
+    if shutil.which("setpriv") is None:
+        return False, "setpriv is missing"
+    argv = [*DROP_TO_NOBODY, sys.executable, "-c", "import grader.sandboxed.worker"]
+    try:
+        done = subprocess.run(argv, env=_unsandboxed_env("/"), cwd="/", capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return False, f"setpriv could not start: {exc}"
+    if done.returncode != 0:
+        reason = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
+        return False, f"uid {NOBODY} cannot run the worker here: {reason[0]}"
+    return True, ""
+
+
+def _uid_drop() -> list[str]:
+    """``setpriv`` to uid 65534 where the fallback applies, else nothing."""
+    return list(DROP_TO_NOBODY) if uid_fallback()[0] else []
+
+
+@functools.lru_cache(maxsize=1)
+def _bubblewrap_status() -> tuple[bool, str]:
+    """(usable, description) of bubblewrap. Tries the real command line once per process."""
     if os.environ.get("TORCHGRADE_NO_SANDBOX"):
         return False, "disabled by TORCHGRADE_NO_SANDBOX"
     if sys.platform != "linux":
@@ -237,10 +289,12 @@ def plan_launch(staged_dir: str, worker_args: list[str], results_fd: int, gpu: b
         return Launch(
             argv, {"PATH": "/usr/bin:/bin"}, (results_fd, *extra), SANDBOX_SUBMISSION, close_after_start=extra
         )
+    drop = _uid_drop()
+    entry = ["-c", NOFORK_WORKER] if drop and seccomp.supported() else ["-m", "grader.sandboxed.worker"]
     argv = [
+        *drop,
         sys.executable,
-        "-m",
-        "grader.sandboxed.worker",
+        *entry,
         "--submission-dir",
         staged_dir,
         "--results-fd",
@@ -277,4 +331,6 @@ def plan_zygote(control_fd: int, gpu: bool) -> Launch:
             (control_fd,),
             SANDBOX_SUBMISSION,
         )
-    return Launch(command, _unsandboxed_env("/nonexistent"), (control_fd,), SANDBOX_SUBMISSION)
+    return Launch(
+        [*_uid_drop(), *command], _unsandboxed_env("/nonexistent"), (control_fd,), SANDBOX_SUBMISSION
+    )

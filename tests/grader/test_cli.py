@@ -147,3 +147,19 @@ def test_a_wheel_install_refuses_on_one_line_with_the_command_to_use(tmp_path):
         assert done.returncode == 2, (args, done.stdout, done.stderr)
         assert done.stderr.count("\n") == 1 and "pip install -e ." in done.stderr
         assert not (tmp_path / "nb").exists() and not (tmp_path / "rel").exists()
+
+
+def test_gradescope_writes_an_autograder_zip(tmp_path):
+    import zipfile
+
+    done = run_grade(
+        "gradescope", str(tmp_path / "ag.zip"), "--topic", "losses", "--hidden-visibility", "hidden"
+    )
+    assert done.returncode == 0, done.stderr
+    names = zipfile.ZipFile(tmp_path / "ag.zip").namelist()
+    assert {"setup.sh", "run_autograder", "tests/suites/suite_losses.py", "grader/gradescope.py"} <= set(
+        names
+    )
+    assert not any(n.startswith(("solutions/", "tests/grader/", "tests/suites/suite_cnn")) for n in names)
+    refused = run_grade("gradescope", str(tmp_path / "bad.zip"), "--topic", "calculus")
+    assert refused.returncode == 2 and not (tmp_path / "bad.zip").exists()

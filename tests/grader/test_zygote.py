@@ -103,7 +103,7 @@ def inspect(x):
         "patched": type(torch.allclose).__name__ != "builtin_function_or_method"
                    or torch.equal(torch.ones(1) + torch.ones(1), torch.ones(1)),
         "dispatch_modes": len(torch.utils._python_dispatch._get_current_dispatch_mode_stack()),
-        "submission_dir": sorted(os.listdir("/submission")),
+        "submission_dir": sorted(os.listdir("/submission")) if os.path.isdir("/submission") else [],
         "grad": torch.is_grad_enabled(),
         "modes": torch._C._len_torch_function_stack(),
         "planted": "planted" in sys.modules,

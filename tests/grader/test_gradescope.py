@@ -1,0 +1,549 @@
+"""The Gradescope autograder end to end: the zip, run_autograder in a scratch /autograder, results.json.
+
+Each case unpacks the built zip into its own ``<root>/source``, puts a submission in
+``<root>/submission`` and runs the zip's ``run_autograder`` with this venv's Python (setup.sh is
+not run: it installs system packages). Both ways workers run: in bubblewrap, and in the uid
+fallback (``TORCHGRADE_NO_SANDBOX=1`` as root: uid 65534, no namespaces). As root each run gets
+its own pid namespace, so the final sweep of uid 65534 reaches only that run's processes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from helpers import REPO
+
+from grader import bench_class
+from grader.batch.intake import Gradable, Rejected
+from grader.gradescope import (
+    AutograderProblem,
+    build_autograder,
+    locate,
+    results_for,
+    write_results,
+)
+from grader.sandbox import sandbox_status
+from grader.sandboxed import seccomp
+
+jsonschema = pytest.importorskip("jsonschema")
+
+TIMEOUT = 3.0  # per probe: the hanging huber costs this once
+LINGER = 1.0  # seconds a run is watched after run_autograder returned
+REFERENCE = (REPO / "solutions" / "losses.py").read_text()
+
+FORMATS = ["text", "html", "simple_format", "md", "ansi"]
+VISIBILITIES = ["hidden", "after_due_date", "after_published", "visible"]
+# Gradescope's published fields (additionalProperties: False), plus what this autograder promises
+# (the "required" lists).
+TEST_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string"},
+        "name_format": {"enum": FORMATS},
+        "number": {"type": "string"},
+        "score": {"type": "number"},
+        "max_score": {"type": "number"},
+        "status": {"enum": ["passed", "failed"]},
+        "output": {"type": "string"},
+        "output_format": {"enum": FORMATS},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "visibility": {"enum": VISIBILITIES},
+        "extra_data": {"type": "object"},
+    },
+    "required": ["name", "score", "max_score", "status", "output", "tags", "visibility"],
+    "additionalProperties": False,
+}
+RESULTS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "score": {"type": "number"},
+        "execution_time": {"type": "number"},
+        "output": {"type": "string"},
+        "output_format": {"enum": FORMATS},
+        "test_output_format": {"enum": FORMATS},
+        "test_name_format": {"enum": FORMATS},
+        "visibility": {"enum": VISIBILITIES},
+        "stdout_visibility": {"enum": VISIBILITIES},
+        "extra_data": {"type": "object"},
+        "tests": {"type": "array", "items": TEST_SCHEMA},
+        "leaderboard": {"type": "array", "items": {"type": "object", "required": ["name", "value"]}},
+    },
+    "required": ["score", "output", "execution_time", "tests"],
+    "additionalProperties": False,
+}
+
+WRONG = REFERENCE.replace("e = (x - x.amax(dim=dim, keepdim=True).detach()).exp()", "e = x.exp()")
+HANG = bench_class.replace_functions(REFERENCE, {"huber": bench_class.ENDLESS_HUBER})
+FORGER = bench_class.FORGER_HEADER + "".join(
+    f"\n\ndef {name}(*args, **kwargs):\n    return torch.zeros(())\n" for name in bench_class.FUNCTIONS
+)
+# Appended to the reference: at import it tries to read the hidden suite and to forge
+# results.json four ways, forks a helper and leaves a thread that keeps forging; mse reports
+# what it saw (the check's message is the channel).
+ATTACK = """
+
+import json as _json, os as _os, threading as _threading, time as _time
+
+_ROOT = {root!r}
+_FORGED = '{{"score": 1000.0, "output": "forged", "tests": []}}'
+_PLANT = _ROOT + "-planted.json"
+
+
+def _outcome(action):
+    try:
+        action()
+    except OSError as exc:
+        return type(exc).__name__
+    return "ok"
+
+
+def _read(path):
+    with open(_ROOT + path) as f:
+        f.read()
+
+
+def _write():
+    with open(_ROOT + "/results/results.json", "w") as f:
+        f.write(_FORGED)
+
+
+def _plant():
+    with open(_PLANT, "w") as f:
+        f.write(_FORGED)
+
+
+def _replace():
+    _plant()
+    _os.replace(_PLANT, _ROOT + "/results/results.json")
+
+
+def _link():
+    _os.symlink(_PLANT, _ROOT + "/results/results.json")
+
+
+def _swap():
+    _os.rename(_ROOT + "/results", _ROOT + "/results.old")
+
+
+_FORGERIES = (_write, _replace, _link, _swap)
+
+
+def _forge_forever():
+    while True:
+        for forge in _FORGERIES:
+            _outcome(forge)
+        _time.sleep(0.05)
+
+
+def _fork():
+    if _os.fork() == 0:
+        _forge_forever()
+
+
+SEEN = {{
+    "suite": _outcome(lambda: _read("/source/tests/suites/suite_losses.py")),
+    "tests": _outcome(lambda: _os.listdir(_ROOT + "/source/tests")),
+    "config": _outcome(lambda: _read("/source/gradescope.json")),
+    "metadata": _outcome(lambda: _read("/submission_metadata.json")),
+    "root": _outcome(lambda: _os.listdir(_ROOT)),
+    **{{forge.__name__[1:]: _outcome(forge) for forge in _FORGERIES}},
+    "fork": _outcome(_fork),
+}}
+_threading.Thread(target=_forge_forever, daemon=True).start()
+
+
+def mse(y_hat, y, reduction="mean"):
+    raise RuntimeError("SEEN " + _json.dumps(SEEN, sort_keys=True))
+"""
+
+# Gradescope's submission metadata holds earlier results, hidden checks' messages included.
+METADATA = json.dumps(
+    {"previous_submissions": [{"results": {"tests": [{"output": "hidden: expected 0.25"}]}}]}
+)
+
+# The wrapper around one run: run_autograder, then a look LINGER seconds later.
+WATCH = """
+import hashlib, json, subprocess, sys, time
+from pathlib import Path
+from grader.gradescope import processes_of
+
+root = Path(sys.argv[1])
+done = subprocess.run(["bash", str(root / "run_autograder")], cwd=root, capture_output=True, text=True)
+results = root / "results" / "results.json"
+
+def digest():
+    return hashlib.sha256(results.read_bytes()).hexdigest() if results.is_file() else ""
+
+first = digest()
+time.sleep(float(sys.argv[2]))
+print(json.dumps({"rc": done.returncode, "log": done.stdout[-3000:] + done.stderr[-3000:],
+                  "first": first, "later": digest(), "left": processes_of(65534)}))
+"""
+
+
+def _zipped(files: dict[str, str]) -> bytes:
+    path = Path(tempfile.mkdtemp()) / "work.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    data = path.read_bytes()
+    shutil.rmtree(path.parent)
+    return data
+
+
+# case -> the submission's files, given the scratch /autograder (the attacker aims at it)
+CASES: dict[str, Callable[[Path], dict[str, str | bytes]]] = {
+    "correct": lambda root: {"losses.py": REFERENCE},
+    "wrong": lambda root: {"losses.py": WRONG},
+    "forger": lambda root: {"losses.py": FORGER},
+    "hang": lambda root: {"losses.py": HANG},
+    "attacker": lambda root: {"losses.py": REFERENCE + ATTACK.format(root=str(root))},
+    "zipped": lambda root: {
+        "work.zip": _zipped({"hw/losses.py": REFERENCE, "../escape.py": "x = 1", "hw/notes.txt": ""})
+    },
+    "unusable": lambda root: {"notes.txt": "I did the homework on paper"},
+}
+
+
+# variant -> (environment of run_autograder, cases run)
+VARIANTS: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
+    "bubblewrap": ({}, tuple(CASES)),
+    "uid_fallback": ({"TORCHGRADE_NO_SANDBOX": "1"}, tuple(CASES)),
+    "uid_fallback_fresh_workers": (
+        {"TORCHGRADE_NO_SANDBOX": "1", "TORCHGRADE_FRESH_WORKERS": "1"},
+        ("correct", "attacker"),
+    ),
+}
+
+
+@dataclass
+class Run:
+    variant: str
+    root: Path
+    results: dict
+    watch: dict
+
+    def test(self, suffix: str) -> dict:
+        (found,) = [t for t in self.results["tests"] if t["name"].endswith(suffix)]
+        return found
+
+
+@pytest.fixture(scope="module")
+def autograder_zip(tmp_path_factory) -> Path:
+    return build_autograder(tmp_path_factory.mktemp("zip") / "autograder.zip", ("losses",), timeout=TIMEOUT)
+
+
+def _isolation_problem() -> str:
+    """Why runs cannot each get a pid namespace as root ("" when they can)."""
+    if os.geteuid() != 0:
+        return ""
+    done = subprocess.run(["unshare", "--pid", "--fork", "--mount-proc", "true"], capture_output=True)
+    return (
+        ""
+        if done.returncode == 0
+        else "unshare --pid fails here: the sweep of uid 65534 would reach the whole machine"
+    )
+
+
+def _variant_problem(variant: str) -> str:
+    if variant == "bubblewrap":
+        usable, how = sandbox_status()
+        return "" if usable else f"no bubblewrap: {how}"
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        return "the uid fallback needs root and setpriv"
+    return ""
+
+
+def _case(runs: dict[str, Run], case: str) -> Run:
+    if case not in runs:
+        pytest.skip(f"{case} is not run in this variant")
+    return runs[case]
+
+
+def _scratch_root(autograder_zip: Path, case: str) -> Path:
+    """A fresh /autograder: the zip unpacked in source/, the case in submission/, results/."""
+    root = Path(tempfile.mkdtemp(prefix=f"torchgrade-gs-{case}-"))  # not pytest's 0700 tmp: uid 65534 passes
+    os.chmod(root, 0o711)
+    with zipfile.ZipFile(autograder_zip) as archive:
+        archive.extractall(root / "source")
+    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+    (root / "submission").mkdir()
+    (root / "results").mkdir()
+    (root / "submission_metadata.json").write_text(METADATA)  # as Gradescope writes it
+    for name, content in CASES[case](root).items():
+        (root / "submission" / name).write_bytes(content.encode() if isinstance(content, str) else content)
+    return root
+
+
+def _run(root: Path, variant: str) -> Run:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TORCHGRADE_", "PYTEST_"))}
+    env |= {"TORCHGRADE_AUTOGRADER_ROOT": str(root), "TORCHGRADE_PYTHON": sys.executable}
+    env |= VARIANTS[variant][0]
+    argv = [sys.executable, "-c", WATCH, str(root), str(LINGER)]
+    if os.geteuid() == 0:
+        argv = ["unshare", "--pid", "--fork", "--mount-proc", *argv]
+    done = subprocess.run(argv, env=env, cwd=root, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    watch = json.loads(done.stdout.strip().splitlines()[-1])
+    assert watch["rc"] == 0, watch["log"]
+    return Run(variant, root, json.loads((root / "results" / "results.json").read_text()), watch)
+
+
+@pytest.fixture(scope="module", params=list(VARIANTS))
+def runs(request, autograder_zip) -> dict[str, Run]:
+    problem = _variant_problem(request.param) or _isolation_problem()
+    if problem:
+        pytest.skip(problem)
+    roots = {case: _scratch_root(autograder_zip, case) for case in VARIANTS[request.param][1]}
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        futures = {case: pool.submit(_run, root, request.param) for case, root in roots.items()}
+        outcome = {case: future.result() for case, future in futures.items()}
+    yield outcome
+    for root in roots.values():
+        shutil.rmtree(root, ignore_errors=True)
+        Path(f"{root}-planted.json").unlink(missing_ok=True)
+
+
+def test_every_results_json_follows_gradescope_format(runs):
+    jsonschema.Draft202012Validator.check_schema(RESULTS_SCHEMA)
+    for case, run in runs.items():
+        jsonschema.Draft202012Validator(RESULTS_SCHEMA).validate(run.results)
+        assert run.results["score"] == sum(t["score"] for t in run.results["tests"]), case
+
+
+def test_correct_submission_gets_full_score(runs):
+    results = _case(runs, "correct").results
+    assert results["tests"] and all(t["status"] == "passed" for t in results["tests"])
+    assert results["score"] == sum(t["max_score"] for t in results["tests"]) == 49
+    assert "Score: 49 / 49" in results["output"] and "Sandbox: " in results["output"]
+    public = _case(runs, "correct").test("regression_loss_reductions[mse-mean]")
+    hidden = _case(runs, "correct").test("huber_gradient_is_consistent_with_its_values")
+    assert public["visibility"] == "visible" and hidden["visibility"] == "after_published"
+    assert public["tags"] == ["shape", "losses"] and hidden["tags"] == ["gradient", "losses"]
+    assert not any("cuda" in t["name"] for t in results["tests"]), "skipped checks are left out"
+
+
+def test_sandbox_is_named(runs):
+    run = _case(runs, "correct")
+    if run.variant.startswith("uid_fallback"):
+        assert "uid 65534, no namespaces" in run.results["output"]
+    else:
+        assert "Sandbox: bubblewrap" in run.results["output"]
+
+
+def test_wrong_softmax_fails_with_teaching_messages(runs):
+    results = _case(runs, "wrong").results
+    failed = [t for t in results["tests"] if t["status"] == "failed"]
+    assert failed and 0 < results["score"] < sum(t["max_score"] for t in results["tests"])
+    assert any("softmax(x, dim=1) at logits of ±1000" in t["output"] for t in failed)
+    assert all(t["output"] for t in failed), "every failed check says why"
+    assert all(t["score"] == 0 for t in failed)
+
+
+def test_forger_gets_nothing(runs):
+    results = _case(runs, "forger").results
+    assert results["score"] == 0 and all(t["status"] == "failed" for t in results["tests"])
+
+
+def test_hang_costs_only_its_checks(runs):
+    tests = _case(runs, "hang").results["tests"]
+    huber = [t for t in tests if "huber" in t["name"]]
+    assert huber and all(t["status"] == "failed" and t["output"].startswith("timeout") for t in huber)
+    assert any(f"did not answer within {TIMEOUT:g} s" in t["output"] for t in huber)
+    others = [t for t in tests if "huber" not in t["name"]]
+    assert others and all(t["status"] == "passed" for t in others)
+
+
+def test_attacker_reads_no_suite_and_forges_no_results(runs):
+    run = _case(runs, "attacker")
+    messages = run.test("regression_loss_reductions[mse-mean]")["output"]
+    seen = json.loads(re.search(r"SEEN (\{.*?\})", messages).group(1))
+    assert set(seen) == {
+        "suite",
+        "tests",
+        "config",
+        "metadata",
+        "root",
+        "write",
+        "replace",
+        "link",
+        "swap",
+        "fork",
+    }
+    assert {k for k, v in seen.items() if v == "ok"} <= {"fork"}, seen
+    if seccomp.supported():
+        assert seen["fork"] == "BlockingIOError"
+    assert "def test_" not in json.dumps(run.results), "no suite source in the results"
+    results = run.root / "results" / "results.json"
+    assert not results.is_symlink() and not (run.root / "results.old").exists()
+    assert run.results["score"] < 1000 and run.results["tests"][0]["name"].startswith("losses: ")
+    others = [t for t in run.results["tests"] if "mse" not in t["name"]]
+    assert others and all(t["status"] == "passed" for t in others)
+
+
+def test_nothing_outlives_grading(runs):
+    for case, run in runs.items():
+        assert run.watch["first"] and run.watch["first"] == run.watch["later"], (
+            f"{case}: results.json changed"
+        )
+        if os.geteuid() == 0:
+            assert run.watch["left"] == [], f"{case}: processes of uid 65534 still running"
+
+
+def test_zip_submission_is_unpacked_defensively(runs):
+    run = _case(runs, "zipped")
+    assert run.results["score"] == 49
+    assert not (run.root / "escape.py").exists() and not (run.root / "submission" / "escape.py").exists()
+
+
+def test_unusable_submission_says_why(runs):
+    results = _case(runs, "unusable").results
+    assert results["score"] == 0 and results["tests"] == []
+    assert "could not be graded" in results["output"] and "notes.txt" in results["output"]
+
+
+SWEEP = """
+import subprocess, sys, time
+from grader.gradescope import kill_uid, processes_of
+
+# what a worker without seccomp could leave: a process of uid 65534 that keeps starting
+# detached children, each in its own session
+spawner = "import os, time\\nwhile True:\\n    if os.fork() == 0:\\n        os.setsid(); time.sleep(600)\\n    time.sleep(0.02)"
+subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c", spawner])
+time.sleep(0.5)
+print(len(processes_of(65534)), kill_uid(65534, patience=5))
+"""
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None, reason="needs root and setpriv")
+def test_sweep_kills_a_process_that_keeps_forking():
+    if _isolation_problem():
+        pytest.skip(_isolation_problem())
+    argv = ["unshare", "--pid", "--fork", "--mount-proc", sys.executable, "-c", SWEEP]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60, cwd="/")
+    before, left = done.stdout.split(" ", 1)
+    assert int(before) > 5 and left.strip() == "[]", done.stdout + done.stderr
+
+
+# ---- without grading --------------------------------------------------------------------------
+
+
+def test_zip_holds_what_grading_needs_and_nothing_secret(autograder_zip):
+    with zipfile.ZipFile(autograder_zip) as archive:
+        names = set(archive.namelist())
+        modes = {i.filename: (i.external_attr >> 16) & 0o777 for i in archive.infolist()}
+        config = json.loads(archive.read("gradescope.json"))
+    assert {"setup.sh", "run_autograder", "pyproject.toml", "README.md", "gradescope.json"} <= names
+    assert modes["setup.sh"] == modes["run_autograder"] == 0o755
+    assert {"grader/gradescope.py", "grader/sandboxed/worker.py", "exercises/losses.py"} <= names
+    assert any(n.startswith("datasets/") for n in names)
+    assert {n for n in names if n.startswith("tests/")} == {
+        "tests/suites/pytest.ini",
+        "tests/suites/suite_losses.py",
+    }
+    assert not any(n.startswith(("solutions/", ".git", "tests/grader")) for n in names)
+    assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
+    assert config["topics"] == ["losses"] and config["hidden_visibility"] == "after_published"
+    assert config["timeout"] == TIMEOUT
+
+
+@pytest.mark.parametrize(
+    "topics, visibility, reason",
+    [(("calculus",), "after_published", "unknown topic"), (("losses",), "tomorrow", "hidden visibility")],
+)
+def test_build_refuses_what_gradescope_cannot_use(tmp_path, topics, visibility, reason):
+    with pytest.raises(AutograderProblem, match=reason):
+        build_autograder(tmp_path / "a.zip", topics, visibility)
+    assert not list(tmp_path.iterdir())
+
+
+def test_results_are_written_fresh_never_through_a_link(tmp_path):
+    victim = tmp_path / "victim.json"
+    victim.write_text("untouched")
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "results.json").symlink_to(victim)
+    written = write_results(results, {"score": 1.0, "tests": []})
+    assert victim.read_text() == "untouched" and not written.is_symlink()
+    assert json.loads(written.read_text()) == {"score": 1.0, "tests": []}
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.rmtree(results)
+    results.symlink_to(elsewhere)
+    write_results(results, {"score": 2.0})
+    assert not results.is_symlink() and not list(elsewhere.iterdir())
+
+
+def test_statuses_become_passed_or_failed_and_skips_leave(tmp_path):
+    from grader.gradescope import Config
+
+    def check(id_: str, status: str, message: str = "", public: bool = False) -> dict:
+        points = 1.0 if status == "passed" else 0.0
+        maximum = 0.0 if status == "skipped" else 1.0
+        return {
+            "id": id_,
+            "kind": "shape",
+            "status": status,
+            "points": points,
+            "max_points": maximum,
+            "message": message,
+            "visibility": "public" if public else "hidden",
+        }
+
+    report = {
+        "score": 1.0,
+        "max_score": 5.0,
+        "sandbox": "bubblewrap",
+        "notes": ["a note"],
+        "topics": [
+            {
+                "name": "losses",
+                "score": 1.0,
+                "max_score": 5.0,
+                "tests": [
+                    check("a", "passed", public=True),
+                    check("b", "failed", "expected 1, got 2"),
+                    check("c", "timeout", "huber() did not answer"),
+                    check("d", "not_started", "not started: huber() still raises"),
+                    check("e", "error", "ValueError while calling"),
+                    check("f", "skipped", "no CUDA"),
+                ],
+            }
+        ],
+    }
+    results = results_for(report, Config(("losses",), "hidden"))
+    tests = {t["name"]: t for t in results["tests"]}
+    assert set(tests) == {f"losses: {x}" for x in "abcde"}
+    assert [t["status"] for t in tests.values()] == ["passed", "failed", "failed", "failed", "failed"]
+    assert tests["losses: c"]["output"] == "timeout: huber() did not answer"
+    assert tests["losses: d"]["output"] == "not started: huber() still raises"
+    assert tests["losses: e"]["output"].startswith("error: ValueError")
+    assert tests["losses: a"]["visibility"] == "visible" and tests["losses: b"]["visibility"] == "hidden"
+    assert "Note: a note" in results["output"] and "Sandbox: bubblewrap" in results["output"]
+    jsonschema.Draft202012Validator(RESULTS_SCHEMA).validate({**results, "execution_time": 0})
+
+
+def test_locate_takes_one_zip_or_the_topic_files(tmp_path):
+    submission = tmp_path / "submission"
+    submission.mkdir()
+    (submission / "work.zip").write_bytes(_zipped({"hw/losses.py": "x = 1", "../../evil.py": "x = 2"}))
+    found = locate(submission, tmp_path / "scratch", ("losses",))
+    assert isinstance(found, Gradable) and (found.path / "losses.py").read_text() == "x = 1"
+    assert not list(tmp_path.rglob("evil.py"))
+    (submission / "other.zip").write_bytes(_zipped({"losses.py": "x = 3"}))
+    assert isinstance(locate(submission, tmp_path / "scratch2", ("losses",)), Rejected)
+    (submission / "losses.py").write_text("x = 4")
+    found = locate(submission, tmp_path / "scratch3", ("losses",))
+    assert isinstance(found, Gradable) and found.path == submission
