@@ -11,6 +11,7 @@ pipes); submitted code runs in the sandboxed workers that the suites' sessions s
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import signal
 import traceback
@@ -52,6 +53,7 @@ class GraderPool:
 
     def __init__(self, jobs: int, work: Callable[[Any], Any]) -> None:
         self.work = work
+        gc.freeze()  # torch's and pytest's objects: shared with the forks, never scanned by their gc
         self.graders = [self._fork() for _ in range(max(1, jobs))]
 
     def _fork(self) -> _Grader:
