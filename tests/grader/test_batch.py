@@ -211,3 +211,23 @@ def test_a_regrade_keeps_history(tmp_path):
     assert first[0] <= second[0] and first[2] != second[2]  # ISO-8601 times sort; the hashes differ
     code, _, stderr = history_lines(submissions, out, "bob")
     assert code == 2 and "no gradings of 'bob'" in stderr and len(stderr.splitlines()) == 1
+
+
+def test_a_suite_change_regrades_and_keeps_both_gradings(tmp_path):
+    """The instructor fixes a suite: the next run regrades, and --history shows before and after."""
+    suites, submissions, out = tmp_path / "suites", tmp_path / "submissions", tmp_path / "out"
+    shutil.copytree(REPO / "tests" / "suites", suites)
+    (submissions / "alice").mkdir(parents=True)
+    shutil.copy(REPO / "solutions" / "losses.py", submissions / "alice" / "losses.py")
+    env = {"TORCHGRADE_SUITES": str(suites)}
+    args = ("batch", str(submissions), "--out", str(out), "--topic", "losses", "--workers", "2")
+    assert run_grade(*args, env=env).returncode == 0
+    with (suites / "suite_losses.py").open("a") as suite:
+        suite.write("\n# fixed a hint\n")
+    again = run_grade(*args, env=env)
+    assert again.returncode == 0 and summary_counts(again.stderr)["graded"] == 1
+    history = run_grade(*args, "--history", "alice", env=env)
+    assert history.returncode == 0, history.stderr
+    first, second = (line.split() for line in history.stdout.strip().splitlines()[1:])
+    assert first[1] != second[1], "two suite versions"
+    assert first[2] == second[2], "one content hash"
