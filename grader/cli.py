@@ -8,6 +8,7 @@ suite (docs/architecture.md, "Contract for machines").
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -23,6 +24,38 @@ class DefaultGroup(click.Group):
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["check", *args]
         return super().parse_args(ctx, args)
+
+
+def limit_options(command: Callable[..., None]) -> Callable[..., None]:
+    """``--timeout``, ``--memory`` and ``--budget``: what every grading command bounds, one home."""
+    options = [
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0.1),
+            default=defaults.PROBE_TIMEOUT,
+            show_default=True,
+            help="seconds each probe of submitted code may run "
+            f"(convergence checks: {defaults.CONVERGENCE_TIMEOUT_FACTOR}x)",
+        ),
+        click.option(
+            "--memory",
+            "memory_mb",
+            type=click.IntRange(min=512),
+            default=defaults.MEMORY_MB,
+            show_default=True,
+            help="memory limit per worker, MB",
+        ),
+        click.option(
+            "--budget",
+            type=click.FloatRange(min=1),
+            default=defaults.SUBMISSION_BUDGET,
+            show_default=True,
+            help="seconds one submission may take in all; later checks time out",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 def _usage_exit(message: str) -> None:
@@ -45,29 +78,7 @@ def main() -> None:
 @click.option("--topic", "topics", multiple=True, help="grade only this topic (repeatable)")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=defaults.PROBE_TIMEOUT,
-    show_default=True,
-    help="seconds each probe of submitted code may run "
-    f"(convergence checks: {defaults.CONVERGENCE_TIMEOUT_FACTOR}x)",
-)
-@click.option(
-    "--memory",
-    "memory_mb",
-    type=click.IntRange(min=512),
-    default=defaults.MEMORY_MB,
-    show_default=True,
-    help="memory limit per worker, MB",
-)
-@click.option(
-    "--budget",
-    type=click.FloatRange(min=1),
-    default=defaults.SUBMISSION_BUDGET,
-    show_default=True,
-    help="seconds the whole submission may take; later checks time out",
-)
+@limit_options
 @click.option("--public-only", is_flag=True, help="run only the public checks")
 @click.option(
     "--jobs",
@@ -128,29 +139,7 @@ def check_command(
     default=None,
     help="grading processes, each on one (submission, topic) at a time [default: the machine's cores]",
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=defaults.PROBE_TIMEOUT,
-    show_default=True,
-    help="seconds each probe of submitted code may run "
-    f"(convergence checks: {defaults.CONVERGENCE_TIMEOUT_FACTOR}x)",
-)
-@click.option(
-    "--memory",
-    "memory_mb",
-    type=click.IntRange(min=512),
-    default=defaults.MEMORY_MB,
-    show_default=True,
-    help="memory limit per worker, MB",
-)
-@click.option(
-    "--budget",
-    type=click.FloatRange(min=1),
-    default=defaults.SUBMISSION_BUDGET,
-    show_default=True,
-    help="seconds one submission may take; later checks time out",
-)
+@limit_options
 @click.option("--topic", "topics", multiple=True, help="grade only this topic (repeatable)")
 @click.option(
     "--allow-no-sandbox",
@@ -283,11 +272,7 @@ def release_command(out: Path) -> None:
     show_default=True,
     help="when students see the hidden checks' results (public checks are always visible)",
 )
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=defaults.PROBE_TIMEOUT, show_default=True)
-@click.option("--budget", type=click.FloatRange(min=1), default=defaults.SUBMISSION_BUDGET, show_default=True)
-@click.option(
-    "--memory", "memory_mb", type=click.IntRange(min=512), default=defaults.MEMORY_MB, show_default=True
-)
+@limit_options
 def gradescope_command(
     out: Path, topics: tuple[str, ...], hidden_visibility: str, timeout: float, budget: float, memory_mb: int
 ) -> None:
