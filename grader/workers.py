@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from grader.defaults import BOOT_SECONDS
-from grader.sandbox import Limits, plan_launch, plan_zygote
+from grader.sandbox import Launch, Limits, plan_launch, plan_zygote
 from grader.sandboxed.zygote import STATUS
 
 SPAWN_SECONDS = 30.0  # a fork answers in milliseconds; this only bounds a stuck zygote
@@ -38,6 +38,19 @@ class Worker(Protocol):
         """The exit status if the worker ends within ``wait`` seconds, else None."""
 
 
+def start(launch: Launch, stdin: int) -> subprocess.Popen:
+    """A sandboxed process in its own session; its output is discarded (the pipes carry answers)."""
+    return subprocess.Popen(
+        launch.argv,
+        env=launch.env,
+        pass_fds=launch.pass_fds,
+        stdin=stdin,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
 class FreshWorker:
     """``python -m grader.sandboxed.worker`` in its own sandbox (bwrap's process group)."""
 
@@ -45,15 +58,7 @@ class FreshWorker:
         read_end, write_end = os.pipe()
         launch = plan_launch(staged_dir, worker_args, write_end, gpu)
         try:
-            self.process = subprocess.Popen(
-                launch.argv,
-                env=launch.env,
-                pass_fds=launch.pass_fds,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            )
+            self.process = start(launch, stdin=subprocess.PIPE)
         finally:
             os.close(write_end)
             for fd in launch.close_after_start:
@@ -142,15 +147,7 @@ class ForkServer:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         launch = plan_zygote(theirs.fileno(), self.gpu)
         try:
-            self.process = subprocess.Popen(
-                launch.argv,
-                env=launch.env,
-                pass_fds=launch.pass_fds,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            )
+            self.process = start(launch, stdin=subprocess.DEVNULL)
         except OSError as exc:
             self.problem = f"the zygote could not start ({exc})"
             return False

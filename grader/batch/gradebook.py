@@ -80,6 +80,19 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _verdict(row: Row) -> tuple[str, str, str, str, str, float, float]:
+    """The columns that say who got what, from which files, under which suites."""
+    return (
+        row.student,
+        row.content_hash,
+        row.suite_version,
+        row.status,
+        row.reason,
+        row.score,
+        row.max_score,
+    )
+
+
 class Gradebook:
     def __init__(self, path: Path) -> None:
         self.connection = sqlite3.connect(path, timeout=60, isolation_level=None)
@@ -140,16 +153,7 @@ class Gradebook:
             self.connection.execute(
                 "INSERT OR REPLACE INTO grades (student, content_hash, suite_version, status, reason, "
                 "score, max_score, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    row.student,
-                    row.content_hash,
-                    row.suite_version,
-                    row.status,
-                    row.reason,
-                    row.score,
-                    row.max_score,
-                    json.dumps(row.report),
-                ),
+                (*_verdict(row), json.dumps(row.report)),
             )
 
     def rows(self) -> list[Row]:
@@ -166,15 +170,7 @@ class Gradebook:
         found = self.connection.execute(
             "SELECT 1 FROM grades WHERE student = ? AND content_hash = ? AND suite_version = ? "
             "AND status = ? AND reason = ? AND score = ? AND max_score = ?",
-            (
-                row.student,
-                row.content_hash,
-                row.suite_version,
-                row.status,
-                row.reason,
-                row.score,
-                row.max_score,
-            ),
+            _verdict(row),
         ).fetchone()
         return found is not None
 
