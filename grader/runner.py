@@ -28,7 +28,6 @@ from grader.scoring import Report, TopicResult
 from grader.staging import StagingError, topic_files, topic_of_file
 from grader.topics import TOPICS, available_topics, suite_path, suites_dir, unknown_topic
 
-DEFAULT_TIMEOUT = defaults.PROBE_TIMEOUT
 # Environment variables through which pytest would take options or plugins from whoever runs
 # `grade`: grading must not depend on them (PYTEST_ADDOPTS=--tb=native once broke every run).
 PYTEST_ENVIRONMENT = (
@@ -286,7 +285,7 @@ def grade(
     path: Path,
     topics: tuple[str, ...] = (),
     device: str = "auto",
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float = defaults.PROBE_TIMEOUT,
     memory_mb: int = defaults.MEMORY_MB,
     public_only: bool = False,
     budget: float = defaults.SUBMISSION_BUDGET,
