@@ -229,7 +229,7 @@ class TopicSession:
         try:
             event = self._receive(wait, action)
         except ProbeTimeout:
-            raise self._stalled(subject, wait, time.monotonic() - started) from None
+            raise self._stalled(subject, wait) from None
         finally:
             self.seconds["probes"] += time.monotonic() - started
         if event["event"] == "result":
@@ -250,7 +250,7 @@ class TopicSession:
             )
         raise SubmissionError(_error_text(error, action))
 
-    def _stalled(self, subject: str, wait: float, waited: float) -> ProbeTimeout:
+    def _stalled(self, subject: str, wait: float) -> ProbeTimeout:
         """A timeout message that says where the code was, and whether it is slow or stuck;
         the function is remembered so that its other checks end at once."""
         if self.deadline is not None and self.deadline - time.monotonic() <= 0.05 and wait < self.timeout:

@@ -36,6 +36,8 @@ import sys
 import tempfile
 from typing import Any
 
+from grader.sandboxed import seccomp, worker  # imported once here, not in every child
+
 STATUS = struct.Struct("!ci")  # b"S", pid  |  b"X", wait status
 PR_SET_DUMPABLE = 4
 
@@ -90,8 +92,6 @@ def child(control: socket.socket, request_fd: int, results_fd: int, order: dict[
         os.dup2(request_fd, 0)
         os.dup2(results_fd, 3)
         os.closerange(4, os.sysconf("SC_OPEN_MAX"))
-        from grader.sandboxed import seccomp, worker
-
         limits = order["limits"]
         worker.apply_limits(
             limits["memory_mb"], limits["cpu_seconds"], limits["file_size_mb"], limits["threads"]
