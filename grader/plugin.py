@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,11 +31,22 @@ STAGED_KEY = pytest.StashKey[Path]()
 SECONDS_KEY = pytest.StashKey[dict[str, float]]()
 
 
-def check(kind: str, points: float = 1, public: bool = False, cuda: bool = False) -> pytest.MarkDecorator:
-    """Mark a test: its kind (shape, gradient, convergence, device), points, visibility, CUDA."""
+Exercises = str | tuple[str, ...] | Callable[[dict[str, Any]], str]
+
+
+def check(
+    kind: str,
+    points: float = 1,
+    public: bool = False,
+    cuda: bool = False,
+    exercise: Exercises | None = None,
+) -> pytest.MarkDecorator:
+    """Mark a test: its kind (shape, gradient, convergence, device), points, visibility, CUDA,
+    and the exercise(s) of the stub it judges: a name, a tuple of names, or a function of the
+    test's parameters. Without ``exercise``, a parameter called ``name`` names it."""
     if kind not in KINDS:
         raise ValueError(f"unknown check kind {kind!r}; use one of {KINDS}")
-    return pytest.mark.check(kind=kind, points=points, public=public, cuda=cuda)
+    return pytest.mark.check(kind=kind, points=points, public=public, cuda=cuda, exercise=exercise)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -58,10 +69,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--memory-mb", type=int, default=Limits.memory_mb)
     group.addoption("--public-only", action="store_true", help="run only the public checks")
+    group.addoption(
+        "--exercise",
+        action="append",
+        default=[],
+        help="run only the checks of this exercise (exact name; repeat for more)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "check(kind, points, public, cuda): a graded check")
+    config.addinivalue_line("markers", "check(kind, points, public, cuda, exercise): a graded check")
     config.stash[SECONDS_KEY] = {"startup": 0.0, "probes": 0.0}
     if config.getoption("--deadline") is None:
         config.option.deadline = time.monotonic() + config.getoption("--budget")
@@ -80,16 +97,37 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("check") is None:
             raise pytest.UsageError(f"{item.nodeid} has no @check(...) marker")
-    if config.getoption("--public-only"):
-        hidden = [i for i in items if not check_of(i).get("public")]
-        config.hook.pytest_deselected(items=hidden)
-        items[:] = [i for i in items if i not in hidden]
+        item.extra_keyword_matches.update(exercises_of(item))  # so that -k softmax selects by exercise
+    chosen = set(config.getoption("--exercise"))
+    if config.getoption("--public-only") or chosen:
+        dropped = [
+            i
+            for i in items
+            if (config.getoption("--public-only") and not check_of(i).get("public"))
+            or (chosen and chosen.isdisjoint(exercises_of(i)))
+        ]
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [i for i in items if i not in dropped]
 
 
 def check_of(item: pytest.Item) -> dict[str, Any]:
     """The arguments of a test's ``@check(...)`` marker (collection refuses tests without one)."""
     marker = item.get_closest_marker("check")
     return dict(marker.kwargs) if marker is not None else {}
+
+
+def exercises_of(item: pytest.Item) -> tuple[str, ...]:
+    """The stub's exercise(s) a check judges (``tests/grader/test_exercise_map.py`` holds
+    every suite to naming real ones)."""
+    declared = check_of(item).get("exercise")
+    params: dict[str, Any] = item.callspec.params if hasattr(item, "callspec") else {}
+    if callable(declared):
+        declared = declared(params)
+    if declared is None:
+        declared = params.get("name")
+    if isinstance(declared, str):
+        return (declared,)
+    return tuple(declared or ())
 
 
 def topic_of(item: pytest.Item) -> str:
@@ -201,6 +239,7 @@ class Collector:
             status,
             message,
             bool(check.get("public", False)),
+            exercises_of(item),
         )
         self.results.setdefault(topic_of(item), []).append(result)
 

@@ -17,6 +17,7 @@ class TestResult:
     max_points: float
     message: str = ""
     public: bool = False
+    exercises: tuple[str, ...] = ()  # the stub's exercise(s) the check judges
 
     def to_json(self) -> dict:
         return {
@@ -27,6 +28,7 @@ class TestResult:
             "max_points": self.max_points,
             "message": self.message,
             "visibility": "public" if self.public else "hidden",
+            "exercises": list(self.exercises),
         }
 
 
@@ -93,9 +95,15 @@ class Report:
 
 
 def make_result(
-    test_id: str, kind: str, points: float, status: str, message: str, public: bool
+    test_id: str,
+    kind: str,
+    points: float,
+    status: str,
+    message: str,
+    public: bool,
+    exercises: tuple[str, ...] = (),
 ) -> TestResult:
     """A skipped test drops out of the maximum; any other status keeps it."""
     earned = points if status == "passed" else 0.0
     max_points = 0.0 if status == "skipped" else points
-    return TestResult(test_id, kind, status, earned, max_points, message, public)
+    return TestResult(test_id, kind, status, earned, max_points, message, public, exercises)

@@ -23,7 +23,7 @@ def topic(name: str, *results: scoring.TestResult) -> TopicResult:
 def result(
     test_id: str, status: str, points: float = 1, message: str = "", public: bool = False, kind: str = "shape"
 ) -> scoring.TestResult:
-    return make_result(test_id, kind, points, status, message, public)
+    return make_result(test_id, kind, points, status, message, public, (test_id,))
 
 
 # -- make_result -----------------------------------------------------------------------------
@@ -143,7 +143,16 @@ def test_report_to_json_has_the_contract_keys():
     assert set(losses) == {"name", "score", "max_score", "tests"}  # no "note" when empty
     assert (losses["score"], losses["max_score"]) == (2, 7)
     for test in losses["tests"]:
-        assert set(test) == {"id", "kind", "status", "points", "max_points", "message", "visibility"}
+        assert set(test) == {
+            "id",
+            "kind",
+            "status",
+            "points",
+            "max_points",
+            "message",
+            "visibility",
+            "exercises",
+        }
     kl = losses["tests"][1]
     assert kl == {
         "id": "kl_div",
@@ -153,6 +162,7 @@ def test_report_to_json_has_the_contract_keys():
         "max_points": 1,
         "message": "kl_div(p, q): expected inf at [1], got 3.\n  hint: q = 0",
         "visibility": "public",
+        "exercises": ["kl_div"],
     }
     assert losses["tests"][2]["visibility"] == "hidden"
     assert losses["tests"][2]["max_points"] == 0

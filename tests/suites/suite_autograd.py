@@ -46,7 +46,7 @@ def data(seed: int, n: int) -> tuple[torch.Tensor, torch.Tensor]:
 # -- gradients by hand ---------------------------------------------------------------------
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="linear_grad")
 @pytest.mark.parametrize("n", [1, 10])
 def test_linear_grad_by_hand(sub, n):
     x, y = data(1, n)
@@ -63,7 +63,7 @@ def test_linear_grad_by_hand(sub, n):
     expect_no_twin(ops, AUTOGRAD_TWINS, "linear_grad (derived by hand, lecture 3)")
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="quadratic_grads")
 @pytest.mark.parametrize("n", [1, 8])
 def test_quadratic_grads_by_hand(sub, n):
     x, y = data(3, n)
@@ -106,7 +106,7 @@ def probe_grad_of_vector_fn(mod, x):
     }
 
 
-@check("gradient", public=True)
+@check("gradient", public=True, exercise="grad_of_vector_fn")
 @pytest.mark.parametrize("shape", [(4,), (2, 3)])
 def test_grad_of_vector_fn(sub, shape):
     x = torch.randn(shape, generator=gen(5), dtype=F64)
@@ -136,7 +136,7 @@ def test_grad_of_vector_fn(sub, shape):
     )
 
 
-@check("gradient")
+@check("gradient", exercise="detach_grad")
 @pytest.mark.parametrize("shape", [(5,), (2, 2)])
 def test_detach_grad(sub, shape):
     x = torch.randn(shape, generator=gen(6), dtype=F64)
@@ -162,7 +162,7 @@ def probe_sigmoid(mod, x, upstream):
     return {"out": out, "grad": x.grad, "node": node, "ops": forward_ops + backward_ops}
 
 
-@check("gradient", public=True)
+@check("gradient", public=True, exercise="Sigmoid")
 @pytest.mark.parametrize("dtype", [torch.float32, F64], ids=["float32", "float64"])
 def test_sigmoid_function_forward_and_backward(sub, dtype):
     x = torch.tensor([-1000.0, -100.0, -3.0, -0.5, 0.25, 2.0, 100.0, 1000.0], dtype=dtype)
@@ -209,7 +209,7 @@ def probe_numerical_grad(mod, x, eps):
     return grad, as_float, bool(torch.equal(before, x))
 
 
-@check("gradient")
+@check("gradient", exercise="numerical_grad")
 @pytest.mark.parametrize("shape", [(3,), (2, 4)])
 def test_numerical_grad_central_differences(sub, shape):
     x = torch.randn(shape, generator=gen(7), dtype=F64)
@@ -335,7 +335,7 @@ def torch_program(leaves, program):
     return regs[-1].item(), [t.grad.item() if t.grad is not None else 0.0 for t in tensors]
 
 
-@check("gradient", public=True)
+@check("gradient", public=True, exercise="Value")
 @pytest.mark.parametrize("seed, length", [(0, 1), (1, 5), (2, 30), (3, 120), (4, 500)])
 def test_value_matches_torch_on_random_graphs(sub, seed, length):
     leaves, program = random_program(seed, length)
@@ -375,7 +375,7 @@ def probe_value_reuse(mod):
     return float(out.data), float(a.grad), float(out.grad)
 
 
-@check("gradient")
+@check("gradient", exercise="Value")
 def test_value_accumulates_and_handles_numbers_on_the_left(sub):
     result = sub.run(probe_value_reuse)
     expect(
@@ -423,7 +423,7 @@ def probe_descend_linear(mod, x, y, lr, steps):
 # With correct gradients (seeds 0–19, noisy y = 2x² − x + 1 + 0.1·N(0, 1), 40 points in [-1.5, 1.5],
 # 400 steps of lr 0.05), the final MSE exceeds the least-squares optimum by a factor of
 # min 1.0000000003, median 1.0000001, max 1.000005: the check allows 1.05.
-@check("convergence", points=2)
+@check("convergence", points=2, exercise="quadratic_grads")
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_gradient_descent_fits_a_quadratic(sub, seed):
     g = gen(100 + seed)
@@ -448,7 +448,7 @@ def test_gradient_descent_fits_a_quadratic(sub, seed):
     )
 
 
-@check("convergence")
+@check("convergence", exercise="linear_grad")
 def test_gradient_descent_finds_w_of_the_lecture(sub):
     x = torch.tensor([1.0, 2.0, 3.0], dtype=F64)
     y = torch.tensor([2.0, 4.0, 6.0], dtype=F64)
@@ -509,7 +509,7 @@ def probe_sigmoid_on(mod, x, device):
     return out.detach().cpu(), x.grad.cpu(), str(out.device)
 
 
-@check("device", cuda=True)
+@check("device", cuda=True, exercise="Sigmoid")
 def test_sigmoid_runs_on_cuda(sub, device):
     x = torch.linspace(-5, 5, 11)
     out, grad, where = sub.run(probe_sigmoid_on, x, device)

@@ -29,7 +29,7 @@ def conv_twins(ops) -> dict[str, str]:
     return {op: f"torch's convolution ({op})" for op in ops if isinstance(op, str) and "conv" in op}
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="corr2d")
 @pytest.mark.parametrize(
     "x_shape, k_shape", [((3, 3), (2, 2)), ((6, 8), (1, 2)), ((5, 5), (5, 5)), ((7, 4), (3, 1))]
 )
@@ -48,7 +48,7 @@ def test_corr2d(sub, x_shape, k_shape):
     expect_no_twin(ops, conv_twins(ops), "corr2d")
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="conv2d")
 @pytest.mark.parametrize(
     "stride, padding, bias", [(1, 0, True), (1, 1, False), (2, 0, True), (2, 2, True), (3, 1, True)]
 )
@@ -71,7 +71,7 @@ def test_conv2d_matches_torch(sub, stride, padding, bias):
     expect_no_twin(ops, conv_twins(ops), "conv2d")
 
 
-@check("shape")
+@check("shape", exercise="conv2d")
 def test_conv2d_batch_of_one_and_single_channels(sub):
     x, weight = torch.randn(1, 1, 5, 5, generator=gen(6)), torch.randn(1, 1, 2, 2, generator=gen(7))
     out, _ = sub.run(probes.call_recorded, "conv2d", (x, weight, None), {"stride": 1, "padding": 0})
@@ -80,7 +80,7 @@ def test_conv2d_batch_of_one_and_single_channels(sub):
     )
 
 
-@check("gradient", public=True)
+@check("gradient", public=True, exercise="conv2d")
 def test_conv2d_gradients(sub):
     x = torch.randn(2, 2, 6, 5, generator=gen(8), dtype=F64)
     weight = torch.randn(3, 2, 3, 3, generator=gen(9), dtype=F64)
@@ -103,7 +103,7 @@ def test_conv2d_gradients(sub):
         )
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="conv_output_size")
 @pytest.mark.parametrize(
     "n, k, padding, stride, expected",
     [(28, 5, 0, 1, 24), (28, 3, 1, 1, 28), (8, 3, 1, 2, 4), (7, 2, 0, 2, 3), (32, 5, 2, 3, 11)],
@@ -119,7 +119,7 @@ def test_conv_output_size(sub, n, k, padding, stride, expected):
     )
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="max_pool2d")
 @pytest.mark.parametrize(
     "shape, kernel, stride",
     [((2, 3, 8, 8), 2, None), ((1, 1, 7, 9), 3, 2), ((2, 2, 6, 6), 3, 1), ((1, 4, 5, 4), 2, 3)],
@@ -137,7 +137,7 @@ def test_max_pool2d(sub, shape, kernel, stride):
     expect_no_twin(ops, POOL_TWINS, "max_pool2d")
 
 
-@check("gradient")
+@check("gradient", exercise="max_pool2d")
 def test_max_pool2d_gradient(sub):
     x = (torch.randperm(2 * 2 * 6 * 6, generator=gen(13)).to(F64) / 10).reshape(2, 2, 6, 6)  # no ties
     upstream = torch.randn(2, 2, 3, 3, generator=gen(14), dtype=F64)
@@ -170,7 +170,7 @@ def run_simple_cnn(sub, sizes, num_classes, in_channels):
     )
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="SimpleCNN")
 @pytest.mark.parametrize("num_classes, in_channels", [(10, 1), (3, 3)])
 def test_simple_cnn_accepts_any_size_at_least_8(sub, num_classes, in_channels):
     sizes = [(2, 8), (1, 12), (3, 28)]
@@ -187,7 +187,7 @@ def test_simple_cnn_accepts_any_size_at_least_8(sub, num_classes, in_channels):
     )
 
 
-@check("gradient")
+@check("gradient", exercise="SimpleCNN")
 def test_simple_cnn_gradient_reaches_every_parameter(sub):
     got = run_simple_cnn(sub, [(4, 8)], 10, 1)
     expect(isinstance(got, dict), "SimpleCNN", "a result", type(got).__name__)
@@ -210,7 +210,7 @@ def test_simple_cnn_gradient_reaches_every_parameter(sub):
 # The reference SimpleCNN (16 and 32 channels, global average pooling), Adam lr 0.01, 12 epochs of
 # batch 64 on a 75/25 split of the digits, seeds 0–19: held-out accuracy min 0.935, median 0.967,
 # max 0.984 (0.9 s a run on one thread). Threshold 0.85.
-@check("convergence", points=2)
+@check("convergence", points=2, exercise="SimpleCNN")
 @pytest.mark.parametrize("seed", [0, 1])
 def test_simple_cnn_learns_digits(sub, seed):
     x_train, y_train, x_test, y_test = held_out_split(load_digits, seed)
@@ -269,7 +269,7 @@ def test_stays_on_input_device(sub, name):
     expect_same_device(trace, f"{name} on tensors of another device (checked with meta tensors)")
 
 
-@check("device")
+@check("device", exercise="SimpleCNN")
 def test_simple_cnn_stays_on_its_device(sub):
     (trace,) = sub.run(probes.modules_on_meta, "cnn_on_meta", [("SimpleCNN", (10, 1), {}, [(2, 1, 8, 8)])])
     expect_same_device(trace, "SimpleCNN forward with model and input on another device (meta)")
@@ -283,7 +283,7 @@ def probe_cnn_on(mod, device):
     return model(x.to(device)).cpu(), model.cpu()(x), conv.cpu(), str(conv.device)
 
 
-@check("device", cuda=True)
+@check("device", cuda=True, exercise=("SimpleCNN", "conv2d"))
 def test_cnn_on_cuda(sub, device):
     on_device, on_cpu, conv, where = sub.run(probe_cnn_on, device)
     expect(where.startswith("cuda"), "conv2d on CUDA inputs", "a result on cuda", where)

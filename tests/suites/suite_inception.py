@@ -71,7 +71,7 @@ def reference_outputs(x, convs, in_channels):
         )
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="InceptionA")
 @pytest.mark.parametrize("in_channels, size", [(1, 8), (10, 5), (3, 28)])
 def test_inception_keeps_size_and_gives_88_channels(sub, in_channels, size):
     x = torch.randn(2, in_channels, size, size, generator=gen(1))
@@ -86,7 +86,7 @@ def test_inception_keeps_size_and_gives_88_channels(sub, in_channels, size):
     )
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="InceptionA")
 def test_inception_branch_structure(sub):
     x = torch.randn(2, 5, 7, 7, generator=gen(2))
     got = sub.run(probe_inception, 5, x)
@@ -122,7 +122,7 @@ def test_inception_branch_structure(sub):
     )
 
 
-@check("gradient", public=True)
+@check("gradient", public=True, exercise="InceptionA")
 def test_every_branch_receives_gradient(sub):
     got = sub.run(probe_inception, 3, torch.randn(2, 3, 6, 6, generator=gen(3)))
     dead = [tuple(c[0].shape) for c in got["convs"] if c[2] is None or float(c[2].abs().sum()) == 0]
@@ -135,7 +135,7 @@ def test_every_branch_receives_gradient(sub):
     )
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="conv_mults")
 @pytest.mark.parametrize(
     "args, expected",
     [
@@ -160,7 +160,7 @@ def probe_call_mults(mod, args):
     return mod.conv_mults(*args)
 
 
-@check("shape")
+@check("shape", exercise="conv_mults")
 def test_bottleneck_saving_of_the_lecture(sub):
     direct = sub.run(probe_call_mults, (28, 28, 192, 32, 5))
     squeezed = sub.run(probe_call_mults, (28, 28, 192, 16, 1)) + sub.run(
@@ -193,7 +193,7 @@ def run_googlenet(sub, input_size, n, in_channels):
     }
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="GoogLeNetMini")
 @pytest.mark.parametrize("input_size, n, in_channels", [(8, 3, 1), (28, 2, 1), (12, 1, 3)])
 def test_googlenet_mini_computes_its_flatten_size(sub, input_size, n, in_channels):
     got = run_googlenet(sub, input_size, n, in_channels)
@@ -210,7 +210,7 @@ def test_googlenet_mini_computes_its_flatten_size(sub, input_size, n, in_channel
     expect(got["inceptions"] == 2, "InceptionA instances inside GoogLeNetMini", "two", str(got["inceptions"]))
 
 
-@check("gradient")
+@check("gradient", exercise="GoogLeNetMini")
 def test_googlenet_mini_gradient_reaches_every_parameter(sub):
     got = run_googlenet(sub, 8, 2, 1)
     expect(
@@ -224,7 +224,7 @@ def test_googlenet_mini_gradient_reaches_every_parameter(sub):
 # The reference GoogLeNetMini (5×5 convs with padding 2), Adam lr 0.003, 4 epochs of batch 64 on a
 # 75/25 split of the 8×8 digits, seeds 0–19: held-out accuracy min 0.800, median 0.914, max 0.971
 # (2–4 s a run on one thread). Threshold 0.65.
-@check("convergence", points=2)
+@check("convergence", points=2, exercise="GoogLeNetMini")
 def test_googlenet_mini_learns_digits(sub):
     x_train, y_train, x_test, y_test = held_out_split(load_digits, 0)
     scores = sub.run(
@@ -249,7 +249,7 @@ def test_googlenet_mini_learns_digits(sub):
     )
 
 
-@check("device")
+@check("device", exercise=lambda p: {"block": "InceptionA", "model": "GoogLeNetMini"}[p["part"]])
 @pytest.mark.parametrize("part", ["block", "model"])
 def test_stays_on_its_device(sub, part):
     got = sub.run(
@@ -266,7 +266,7 @@ def test_stays_on_its_device(sub, part):
     )
 
 
-@check("device", cuda=True)
+@check("device", cuda=True, exercise="GoogLeNetMini")
 def test_on_cuda(sub, device):
     on_device, on_cpu = sub.run(
         probes.module_on_device, "on", "GoogLeNetMini", (1, 10, 8), {}, [(2, 1, 8, 8)], device

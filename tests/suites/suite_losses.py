@@ -76,7 +76,7 @@ def test_regression_loss_reductions(sub, name, twin, reduction):
         expect_no_twin(ops, {"mse_loss": "F.mse_loss", "l1_loss": "F.l1_loss"}, f"{name}(...)")
 
 
-@check("shape")
+@check("shape", exercise="huber")
 @pytest.mark.parametrize("delta", [0.5, 1.0, 2.5])
 def test_huber_matches_torch(sub, delta):
     y_hat = torch.linspace(-4, 4, 33).reshape(3, 11)
@@ -91,7 +91,7 @@ def test_huber_matches_torch(sub, delta):
     expect_no_twin(ops, {"huber_loss": "F.huber_loss", "smooth_l1_loss": "F.smooth_l1_loss"}, "huber")
 
 
-@check("gradient")
+@check("gradient", exercise="huber")
 def test_huber_gradient_is_consistent_with_its_values(sub):
     """Directional finite difference of the submission's own values vs its autograd gradient."""
     x = torch.randn(5, 4, generator=gen(3), dtype=torch.float64) * 2
@@ -124,7 +124,7 @@ def test_huber_gradient_is_consistent_with_its_values(sub):
 # -- sigmoid and binary cross-entropy ----------------------------------------------------
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="sigmoid")
 def test_sigmoid_values_and_stability(sub):
     for x in [
         torch.randn(1, generator=gen(5)),
@@ -141,7 +141,7 @@ def test_sigmoid_values_and_stability(sub):
         expect_no_twin(ops, SIGMOID_TWINS, "sigmoid")
 
 
-@check("gradient")
+@check("gradient", exercise="sigmoid")
 def test_sigmoid_gradient_finite_at_extremes(sub):
     x = torch.tensor([-1000.0, -100.0, -3.0, -0.25, 0.5, 2.0, 100.0, 1000.0], dtype=torch.float64)
     g = torch.ones_like(x)
@@ -157,7 +157,7 @@ def test_sigmoid_gradient_finite_at_extremes(sub):
     )
 
 
-@check("shape")
+@check("shape", exercise="bce")
 def test_bce_matches_torch_with_soft_labels_and_extremes(sub):
     p = torch.tensor([[0.0, 0.1, 0.5], [0.9, 1.0, 0.3]])
     y = torch.tensor([[0.0, 1.0, 0.25], [1.0, 0.0, 0.7]])
@@ -178,7 +178,7 @@ def test_bce_matches_torch_with_soft_labels_and_extremes(sub):
         expect_no_twin(ops, {"binary_cross_entropy": "F.binary_cross_entropy"}, "bce")
 
 
-@check("shape")
+@check("shape", exercise="bce_with_logits")
 def test_bce_with_logits_stable_at_1000(sub):
     z = torch.tensor([[-1000.0, -50.0, 0.0], [3.0, 50.0, 1000.0]])
     y = torch.tensor([[1.0, 0.0, 0.5], [0.0, 1.0, 0.0]])
@@ -200,7 +200,7 @@ def test_bce_with_logits_stable_at_1000(sub):
     )
 
 
-@check("gradient")
+@check("gradient", exercise="bce_with_logits")
 def test_bce_with_logits_gradient(sub):
     z = torch.tensor([-1000.0, -4.0, -0.25, 0.5, 7.0, 1000.0], dtype=torch.float64)
     y = torch.tensor([1.0, 0.0, 1.0, 0.3, 1.0, 0.0], dtype=torch.float64)
@@ -293,7 +293,7 @@ def test_softmax_family_gradient(sub, name, twin):
 # -- cross-entropy -----------------------------------------------------------------------
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="cross_entropy")
 @pytest.mark.parametrize("n", [1, 6])
 def test_cross_entropy_index_targets(sub, n):
     logits = torch.randn(n, 4, generator=gen(12)) * 2
@@ -308,7 +308,7 @@ def test_cross_entropy_index_targets(sub, n):
     expect_no_twin(ops, CE_TWINS, "cross_entropy")
 
 
-@check("shape")
+@check("shape", exercise="cross_entropy")
 @pytest.mark.parametrize("target_kind", ["one-hot float", "one-hot int64", "probabilities"])
 def test_cross_entropy_probability_targets(sub, target_kind):
     logits = torch.randn(5, 3, generator=gen(14))
@@ -329,7 +329,7 @@ def test_cross_entropy_probability_targets(sub, target_kind):
     expect_no_twin(ops, CE_TWINS, "cross_entropy")
 
 
-@check("shape")
+@check("shape", exercise="cross_entropy")
 def test_cross_entropy_stable_at_1000(sub):
     logits = torch.tensor([[1000.0, -1000.0, 0.0], [-1000.0, -1000.0, 1000.0], [0.0, 1000.0, 1000.0]])
     target = torch.tensor([1, 2, 0])
@@ -343,7 +343,7 @@ def test_cross_entropy_stable_at_1000(sub):
     )
 
 
-@check("gradient")
+@check("gradient", exercise="cross_entropy")
 def test_cross_entropy_gradient(sub):
     logits = torch.randn(5, 4, generator=gen(16), dtype=torch.float64)
     target = torch.tensor([3, 0, 1, 1, 2])
@@ -359,7 +359,7 @@ def test_cross_entropy_gradient(sub):
 # -- entropy and KL ----------------------------------------------------------------------
 
 
-@check("shape")
+@check("shape", exercise=("entropy", "kl_div"))
 def test_entropy_and_kl_shapes_and_zeros(sub):
     p = torch.tensor([[[0.5, 0.5, 0.0], [1.0, 0.0, 0.0]], [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]]])
     q = torch.tensor([[[0.25, 0.25, 0.5], [0.5, 0.5, 0.0]], [[0.2, 0.3, 0.5], [0.0, 0.2, 0.8]]])
@@ -382,7 +382,7 @@ def test_entropy_and_kl_shapes_and_zeros(sub):
     expect_no_twin(ops_h + ops_k, ENTROPY_TWINS, "entropy / kl_div")
 
 
-@check("gradient")
+@check("gradient", exercise="kl_div")
 def test_kl_gradient_matches_autograd(sub):
     p = torch.softmax(torch.randn(3, 4, generator=gen(17), dtype=torch.float64), 1)
     q = torch.softmax(torch.randn(3, 4, generator=gen(18), dtype=torch.float64), 1)
@@ -479,7 +479,7 @@ def probe_train_linear(mod, loss_name, x_train, y_train, x_test, classes, steps,
 CONVERGENCE = {"cross_entropy": (3, 0.85), "bce_with_logits": (1, 0.85)}
 
 
-@check("convergence", points=2)
+@check("convergence", points=2, exercise=lambda p: p["loss_name"])
 @pytest.mark.parametrize("loss_name", sorted(CONVERGENCE))
 def test_loss_trains_a_classifier(sub, loss_name):
     classes, threshold = CONVERGENCE[loss_name]

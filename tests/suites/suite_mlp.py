@@ -109,7 +109,7 @@ def probe_dropout(mod, x, p):
     return {"first": first, "again": again, "other": other, "eval": eval_out, "ops": ops}
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="dropout")
 @pytest.mark.parametrize("p", [0.2, 0.5])
 def test_dropout_is_inverted_and_seeded(sub, p):
     n = 40_000
@@ -164,7 +164,7 @@ def test_dropout_is_inverted_and_seeded(sub, p):
     expect_no_twin(got["ops"], TWINS["dropout"], "dropout")
 
 
-@check("shape")
+@check("shape", exercise="dropout")
 def test_dropout_with_p_one_gives_zeros(sub):
     x = torch.randn(5, 3, generator=gen(5))
     out = sub.run(probes.call, "dropout", (x, 1.0), {"training": True})
@@ -189,7 +189,7 @@ def probe_xavier(mod, shape, seed):
     return {"w": w, "same": out is w and w.data_ptr() == address, "ops": ops}
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="xavier_uniform_")
 @pytest.mark.parametrize(
     "shape, fan_in, fan_out", [((256, 512), 512, 256), ((32, 16, 3, 3), 144, 288)], ids=["linear", "conv"]
 )
@@ -278,7 +278,7 @@ def expect_linear_chain(got, in_features, widths, what):
     return chain(got["params"], in_features)
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="LogisticRegression")
 @pytest.mark.parametrize("n", [1, 5])
 def test_logistic_regression(sub, n):
     x = torch.randn(n, 7, generator=gen(7))
@@ -292,7 +292,7 @@ def test_logistic_regression(sub, n):
     )
 
 
-@check("gradient", public=True)
+@check("gradient", public=True, exercise="DiabetesNet")
 @pytest.mark.parametrize("in_features", [8, 7])
 def test_diabetes_net(sub, in_features):
     x = torch.randn(4, in_features, generator=gen(8))
@@ -309,7 +309,7 @@ def test_diabetes_net(sub, in_features):
     )
 
 
-@check("gradient", public=True)
+@check("gradient", public=True, exercise="MLP")
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
 def test_mlp_forward_and_gradients(sub, activation):
     x = torch.randn(3, 1, 8, 8, generator=gen(9))
@@ -341,7 +341,7 @@ def probe_mlp_dropout(mod):
     return {"eval_same": bool(torch.equal(a, b)), "train_differ": not bool(torch.equal(c, d))}
 
 
-@check("shape")
+@check("shape", exercise="MLP")
 def test_mlp_dropout_only_in_training(sub):
     got = sub.run(probe_mlp_dropout)
     expect(
@@ -379,7 +379,7 @@ def probe_train_epoch(mod, x, y, batch_size, lr):
     }
 
 
-@check("gradient", public=True)
+@check("gradient", public=True, exercise="train_epoch")
 def test_train_epoch_matches_a_replay(sub):
     x = torch.randn(10, 4, generator=gen(10))
     y = torch.randint(0, 3, (10,), generator=gen(11))
@@ -447,7 +447,7 @@ def probe_evaluate(mod, x, y, out_features):
     return {"accuracy": accuracy, "outputs": outputs, "seen": model.seen[:-1]}
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="evaluate")
 @pytest.mark.parametrize("kind", ["probabilities, labels (n,)", "probabilities, labels (n, 1)", "scores"])
 def test_evaluate(sub, kind):
     x = torch.randn(10, 3, generator=gen(12))
@@ -498,7 +498,7 @@ def probe_train_digits(mod, x_train, y_train, x_test, seed):
 
 # MLP([64, 32, 10]), Adam lr 0.01, 8 epochs of batch 64 with your train_epoch, 75/25 split; reference
 # code over seeds 0–19: held-out accuracy min 0.931, median 0.961, max 0.976. Threshold 0.88.
-@check("convergence", points=2)
+@check("convergence", points=2, exercise=("MLP", "train_epoch"))
 @pytest.mark.parametrize("seed", [0, 1])
 def test_mlp_learns_digits(sub, seed):
     x_train, y_train, x_test, y_test = held_out_split(load_digits, seed)
@@ -528,7 +528,7 @@ def probe_train_diabetes(mod, x_train, y_train, x_test, seed):
 # DiabetesNet(7), Adam lr 0.05, 300 full-batch steps, 75/25 split; reference code over seeds 0–19:
 # accuracy min 0.714, median 0.767, max 0.820; margin over the split's majority class min 0.023,
 # median 0.109. The check asks to beat the majority class.
-@check("convergence")
+@check("convergence", exercise="DiabetesNet")
 @pytest.mark.parametrize("seed", [0, 1])
 def test_diabetes_net_beats_the_majority_class(sub, seed):
     x_train, y_train, x_test, y_test = held_out_split(load_diabetes, seed)
@@ -564,7 +564,7 @@ def test_activations_stay_on_input_device(sub, name):
     expect_same_device(trace, f"{name} on tensors of another device (checked with meta tensors)")
 
 
-@check("device")
+@check("device", exercise="MLP")
 def test_mlp_stays_on_its_device(sub):
     (trace,) = sub.run(
         probes.modules_on_meta,
@@ -590,7 +590,7 @@ def probe_train_epoch_on_meta(mod):
     return {"ok": True, "devices": ["meta"]}
 
 
-@check("device")
+@check("device", exercise="train_epoch")
 def test_train_epoch_moves_batches_to_the_device(sub):
     trace = sub.run(probe_train_epoch_on_meta)
     expect_same_device(trace, "train_epoch with the model on another device (meta) and CPU batches")
@@ -603,7 +603,7 @@ def probe_mlp_on(mod, device):
     return model(x.to(device)).cpu(), model.cpu()(x), str(next(model.parameters()).device)
 
 
-@check("device", cuda=True)
+@check("device", cuda=True, exercise="MLP")
 def test_mlp_on_cuda(sub, device):
     on_device, on_cpu, _ = sub.run(probe_mlp_on, device)
     expect_close(

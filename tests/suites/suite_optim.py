@@ -23,7 +23,7 @@ def gen(seed: int) -> torch.Generator:
 # -- closed form and plain descent ---------------------------------------------------------
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="closed_form_linear_regression")
 @pytest.mark.parametrize("k", [None, 3], ids=["y (n,)", "y (n, k)"])
 def test_closed_form_linear_regression(sub, k):
     X = torch.randn(30, 4, generator=gen(1), dtype=F64)
@@ -95,7 +95,7 @@ def expect_fit(result, expected, what):
     )
 
 
-@check("gradient", public=True)
+@check("gradient", public=True, exercise="gd_fit")
 @pytest.mark.parametrize("lr, steps", [(0.01, 1), (0.05, 20)])
 def test_gd_fit_full_batch(sub, lr, steps):
     x = torch.tensor([1.0, 2.0, 3.0])
@@ -108,7 +108,7 @@ def probe_sgd_fit(mod, x, y, lr, epochs, seed):
     return mod.sgd_fit(x, y, lr, epochs, generator=torch.Generator().manual_seed(seed))
 
 
-@check("gradient")
+@check("gradient", exercise="sgd_fit")
 def test_sgd_fit_per_sample(sub):
     x = torch.linspace(-1, 2, 7)
     y = 3 * x + 0.1 * torch.randn(7, generator=gen(3))
@@ -126,7 +126,7 @@ def probe_batches(mod, n, batch_size, shuffle, seed, epochs):
     return [list(mod.minibatch_indices(n, batch_size, shuffle=shuffle, generator=g)) for _ in range(epochs)]
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="minibatch_indices")
 @pytest.mark.parametrize("n, batch_size, shuffle", [(10, 3, True), (8, 4, False), (5, 8, True)])
 def test_minibatch_indices(sub, n, batch_size, shuffle):
     epochs = sub.run(probe_batches, n, batch_size, shuffle, 5, 2)
@@ -247,7 +247,7 @@ def run_case(sub, case, dtype, groups_spec=None, use_closure=False, steps=50):
     return got
 
 
-@check("gradient", public=True)
+@check("gradient", public=True, exercise=lambda p: OPTIMIZER_CASES[p["case"]][0])
 @pytest.mark.parametrize("case", sorted(OPTIMIZER_CASES))
 def test_optimizer_step_for_step(sub, case):
     got = run_case(sub, case, torch.float32)
@@ -269,7 +269,7 @@ def test_optimizer_step_for_step(sub, case):
     )
 
 
-@check("gradient")
+@check("gradient", exercise=lambda p: p["case"].split()[0])
 @pytest.mark.parametrize("case", ["SGD nesterov weight decay", "Adam betas weight decay"])
 def test_optimizer_in_float64(sub, case):
     run_case(sub, case, F64, steps=20)
@@ -293,7 +293,7 @@ def test_param_groups_and_closure(sub, name):
 # -- smoothing, data, folds ----------------------------------------------------------------
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="ema")
 @pytest.mark.parametrize("beta, corrected", [(0.9, True), (0.9, False), (0.5, True)])
 def test_ema(sub, beta, corrected):
     values = torch.rand(12, generator=gen(6)) * 4
@@ -319,7 +319,7 @@ def probe_dataset(mod, indices):
     return len(ds), [ds[i] for i in indices]
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="DiabetesDataset")
 def test_diabetes_dataset(sub):
     x, y = load_diabetes()
     indices = [0, 1, 77, len(x) - 1]
@@ -350,7 +350,7 @@ def test_diabetes_dataset(sub):
         )
 
 
-@check("shape")
+@check("shape", exercise="k_fold_indices")
 @pytest.mark.parametrize("n, k", [(10, 3), (12, 4), (5, 5), (7, 2)])
 def test_k_fold_indices(sub, n, k):
     folds = sub.run(probes.call, "k_fold_indices", (n, k), {})
@@ -393,7 +393,7 @@ def probe_train_logistic(mod, x_train, y_train, x_test, seed):
 # Held-out accuracy with torch.optim.SGD (lr 0.1, momentum 0.9, 30 epochs of batch 32, 75/25 split),
 # split seeds 0–19: min 0.729, median 0.774, max 0.827; its margin over the split's majority class:
 # min 0.060, median 0.109. The check asks for 0.70 and 0.03 over the majority class.
-@check("convergence", points=2)
+@check("convergence", points=2, exercise="SGD")
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_logistic_regression_learns_diabetes_with_your_sgd(sub, seed):
     x_train, y_train, x_test, y_test = held_out_split(load_diabetes, seed)

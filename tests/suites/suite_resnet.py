@@ -76,7 +76,7 @@ def probe_residual_block(mod, channels, x, zero_second):
     }
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="ResidualBlock")
 @pytest.mark.parametrize("channels, size", [(1, 8), (4, 5), (3, 12)])
 def test_residual_block_matches_the_lecture(sub, channels, size):
     x = torch.randn(2, channels, size, size, generator=gen(1))
@@ -115,7 +115,7 @@ def test_residual_block_matches_the_lecture(sub, channels, size):
     )
 
 
-@check("shape")
+@check("shape", exercise="ResidualBlock")
 def test_residual_block_with_second_conv_zeroed_is_relu(sub):
     x = torch.randn(3, 4, 6, 6, generator=gen(2))
     got = sub.run(probe_residual_block, 4, x, True)
@@ -155,7 +155,7 @@ def probe_deep_stack(mod, depth, channels, seed):
 
 # 20 stacked ResidualBlock(4) (reference code, seeds 0–19): the input gradient's norm is larger than
 # in the same stack without skips by a factor of min 1.3e17, median 1.3e31. Threshold 1e6.
-@check("gradient", public=True)
+@check("gradient", public=True, exercise="ResidualBlock")
 @pytest.mark.parametrize("seed", [0, 1])
 def test_skips_keep_gradients_alive_in_a_deep_stack(sub, seed):
     result = sub.run(probe_deep_stack, 20, 4, seed)
@@ -192,7 +192,7 @@ def probe_batch_norm(mod, x, gamma, beta, mean, var, training, momentum):
     }
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="batch_norm")
 @pytest.mark.parametrize("shape", [(8, 3), (4, 3, 5, 5), (1, 2, 3, 3)])
 @pytest.mark.parametrize("training", [True, False], ids=["train", "eval"])
 def test_batch_norm_against_torch(sub, shape, training):
@@ -241,7 +241,7 @@ def test_batch_norm_against_torch(sub, shape, training):
     expect_no_twin(got["ops"], BN_TWINS, "batch_norm")
 
 
-@check("gradient")
+@check("gradient", exercise="batch_norm")
 def test_batch_norm_gradients_in_training(sub):
     x = torch.randn(6, 3, 2, 2, generator=gen(8), dtype=F64)
     gamma, beta = (
@@ -292,7 +292,7 @@ def probe_basic_block(mod, c_in, c_out, stride, x):
     return {"shape": shape, "convs": convs, "norms": norms, "silenced": silenced}
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="BasicBlock")
 @pytest.mark.parametrize("c_in, c_out, stride", [(4, 4, 1), (4, 8, 1), (4, 4, 2), (3, 6, 2)])
 def test_basic_block(sub, c_in, c_out, stride):
     x = torch.randn(2, c_in, 7, 7, generator=gen(12))
@@ -358,7 +358,7 @@ def run_small_resnet(sub, sizes, in_channels, num_classes):
     return {**got, "dead": [shape for shape, total in got["grads"] if total is None or total == 0]}
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="SmallResNet")
 @pytest.mark.parametrize("in_channels, num_classes", [(1, 10), (3, 4)])
 def test_small_resnet(sub, in_channels, num_classes):
     sizes = [(2, 8), (1, 11), (3, 28)]
@@ -380,7 +380,7 @@ def test_small_resnet(sub, in_channels, num_classes):
     )
 
 
-@check("gradient")
+@check("gradient", exercise="SmallResNet")
 def test_small_resnet_gradient_reaches_every_parameter(sub):
     got = run_small_resnet(sub, [(4, 8)], 1, 10)
     expect(
@@ -394,7 +394,7 @@ def test_small_resnet_gradient_reaches_every_parameter(sub):
 # The reference SmallResNet (stem 16, BasicBlock 16→16 and 16→32 stride 2), Adam lr 0.01, 5 epochs
 # of batch 64 on a 75/25 split of the digits, seeds 0–19: held-out accuracy min 0.771, median 0.967,
 # max 0.989 (about 2 s a run on one thread). Threshold 0.65.
-@check("convergence", points=2)
+@check("convergence", points=2, exercise="SmallResNet")
 def test_small_resnet_learns_digits(sub):
     x_train, y_train, x_test, y_test = held_out_split(load_digits, 0)
     scores = sub.run(
@@ -423,7 +423,7 @@ def test_small_resnet_learns_digits(sub):
 # -- devices -------------------------------------------------------------------------------
 
 
-@check("device")
+@check("device", exercise="batch_norm")
 def test_batch_norm_stays_on_input_device(sub):
     args = (torch.randn(4, 3, 2, 2), torch.ones(3), torch.zeros(3), torch.zeros(3), torch.ones(3), True)
     trace = sub.run(probes.on_meta, "batch_norm", args, {})
@@ -439,7 +439,7 @@ def test_batch_norm_stays_on_input_device(sub):
     expect_same_device(trace, "batch_norm on tensors of another device (checked with meta tensors)")
 
 
-@check("device")
+@check("device", exercise="SmallResNet")
 def test_small_resnet_stays_on_its_device(sub):
     (trace,) = sub.run(
         probes.modules_on_meta, "resnet_on_meta", [("SmallResNet", (1, 10), {}, [(2, 1, 8, 8)])]
@@ -447,7 +447,7 @@ def test_small_resnet_stays_on_its_device(sub):
     expect_same_device(trace, "SmallResNet forward with model and input on another device")
 
 
-@check("device", cuda=True)
+@check("device", cuda=True, exercise="SmallResNet")
 def test_on_cuda(sub, device):
     on_device, on_cpu = sub.run(
         probes.module_on_device, "on", "SmallResNet", (1, 10), {}, [(2, 1, 8, 8)], device, True

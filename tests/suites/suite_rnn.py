@@ -47,7 +47,7 @@ def expect_cell_equals_torch(sub, name, torch_cell, seed, batch, input_size, hid
     expect_no_twin(ops, twins, name)
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="rnn_cell")
 @pytest.mark.parametrize("batch, input_size, hidden", [(1, 4, 3), (5, 2, 6)])
 def test_rnn_cell_equals_nn_rnncell(sub, batch, input_size, hidden):
     expect_cell_equals_torch(
@@ -72,7 +72,7 @@ def rnn_case(num_layers, seq_len, batch, dtype=torch.float32):
     return rnn, x, h0, params
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="rnn_forward")
 @pytest.mark.parametrize("num_layers, seq_len, batch", [(1, 5, 1), (2, 4, 3), (3, 1, 2)])
 def test_rnn_forward_equals_nn_rnn(sub, num_layers, seq_len, batch):
     rnn, x, h0, params = rnn_case(num_layers, seq_len, batch)
@@ -112,7 +112,7 @@ def probe_rnn_gradients(mod, x, h0, params, upstream):
     return x.grad, [[t.grad for t in layer] for layer in params]
 
 
-@check("gradient", public=True)
+@check("gradient", public=True, exercise="rnn_forward")
 def test_rnn_forward_gradients(sub):
     rnn, x, h0, params = rnn_case(2, 4, 2, F64)
     upstream = torch.randn(4, 2, 5, generator=gen(7), dtype=F64)
@@ -140,7 +140,7 @@ def test_rnn_forward_gradients(sub):
             )
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="embedding_lookup")
 @pytest.mark.parametrize("idx_shape", [(5,), (2, 3), (1, 1)])
 def test_embedding_lookup(sub, idx_shape):
     weight = torch.randn(6, 4, generator=gen(8))
@@ -155,7 +155,7 @@ def test_embedding_lookup(sub, idx_shape):
     expect_no_twin(ops, EMBEDDING_TWINS, "embedding_lookup")
 
 
-@check("gradient")
+@check("gradient", exercise="embedding_lookup")
 def test_embedding_gradient_accumulates_repeats(sub):
     weight = torch.randn(5, 3, generator=gen(10), dtype=F64)
     idx = torch.tensor([[0, 2, 2], [4, 2, 0]])
@@ -173,7 +173,7 @@ def test_embedding_gradient_accumulates_repeats(sub):
     )
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="encode_chars")
 @pytest.mark.parametrize(
     "text, vocab, expected",
     [("hello", "ehlo", [1, 0, 2, 2, 3]), ("ohlol", ["e", "h", "l", "o"], [3, 1, 2, 3, 2]), ("a", "ba", [1])],
@@ -190,7 +190,7 @@ def test_encode_chars(sub, text, vocab, expected):
     )
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="gru_cell")
 @pytest.mark.parametrize("batch, input_size, hidden", [(1, 3, 2), (4, 5, 6)])
 def test_gru_cell_equals_nn_grucell(sub, batch, input_size, hidden):
     expect_cell_equals_torch(
@@ -207,7 +207,7 @@ def test_gru_cell_equals_nn_grucell(sub, batch, input_size, hidden):
     )
 
 
-@check("gradient")
+@check("gradient", exercise="gru_cell")
 def test_gru_cell_gradients(sub):
     torch.manual_seed(15)
     cell = torch.nn.GRUCell(3, 4).double()
@@ -230,7 +230,7 @@ def probe_hello_shapes(mod, embed_dim, idx):
     return tuple(mod.HelloRNN(4, 8, embed_dim=embed_dim)(idx).shape)
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="HelloRNN")
 @pytest.mark.parametrize("embed_dim", [None, 6], ids=["one-hot", "embedding"])
 @pytest.mark.parametrize("batch", [1, 3])
 def test_hello_rnn_shapes(sub, embed_dim, batch):
@@ -263,7 +263,7 @@ def probe_train_hello(mod, embed_dim, seed, steps):
 # HelloRNN(4, 8), Adam lr 0.1 (reference code, seeds 0–19): "ohlol" is first predicted after 2–6
 # steps (median 3) one-hot, 1–6 steps (median 3) with a 6-dim embedding; 20/20 seeds succeed.
 # The check gives 60 steps.
-@check("convergence", points=2)
+@check("convergence", points=2, exercise="HelloRNN")
 @pytest.mark.parametrize("embed_dim", [None, 6], ids=["one-hot", "embedding"])
 def test_hello_rnn_learns_ohlol(sub, embed_dim):
     for seed in (0, 1):
@@ -310,7 +310,7 @@ def test_stays_on_input_device(sub, name):
 HELLO_INDICES = torch.tensor([[1], [0], [2], [2], [3]])  # "hello", one sequence (seq_len, batch)
 
 
-@check("device", cuda=True)
+@check("device", cuda=True, exercise="HelloRNN")
 def test_hello_rnn_on_cuda(sub, device):
     on_device, on_cpu = sub.run(
         probes.module_on_device, "hello_on", "HelloRNN", (4, 8), {"embed_dim": None}, [HELLO_INDICES], device
@@ -325,7 +325,7 @@ def test_hello_rnn_on_cuda(sub, device):
     )
 
 
-@check("device")
+@check("device", exercise="HelloRNN")
 @pytest.mark.parametrize("embed_dim", [None, 6], ids=["one-hot", "embedding"])
 def test_hello_rnn_stays_on_its_device(sub, embed_dim):
     (trace,) = sub.run(

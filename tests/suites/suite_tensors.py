@@ -63,7 +63,7 @@ def probe_add_into(mod, z, x, y):
     return {"same_object": out is z, "same_storage": z.data_ptr() == address, "z": z}
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="add_into")
 @pytest.mark.parametrize("shape", [(3,), (2, 4)])
 def test_add_into_writes_in_place(sub, shape):
     x, y = torch.randn(shape, generator=gen(1)), torch.randn(shape, generator=gen(2))
@@ -85,7 +85,7 @@ def test_add_into_writes_in_place(sub, shape):
     expect(got["same_object"] is True, "the value add_into returns", "z itself", "another tensor")
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="row_normalize")
 @pytest.mark.parametrize(
     "shape, dtype", [((1, 5), torch.float32), ((4, 3), torch.float32), ((3, 6), torch.float64)]
 )
@@ -118,7 +118,7 @@ def test_vectorised(sub, name, make):
     expect_vectorised(counts, sizes, f"{name} is vectorised")
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="pairwise_sq_dists")
 @pytest.mark.parametrize("n, m, d", [(1, 1, 3), (5, 7, 4), (6, 2, 10)])
 def test_pairwise_sq_dists(sub, n, m, d):
     a, b = torch.randn(n, d, generator=gen(4)) * 3, torch.randn(m, d, generator=gen(5)) * 3
@@ -135,7 +135,7 @@ def test_pairwise_sq_dists(sub, n, m, d):
     expect_no_twin(ops, CDIST_TWINS, "pairwise_sq_dists")
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="one_hot")
 @pytest.mark.parametrize("labels, classes", [([2], 3), ([0, 3, 1, 3], 5), ([1, 0, 1], 2)])
 def test_one_hot(sub, labels, classes):
     labels = torch.tensor(labels)
@@ -149,7 +149,7 @@ def test_one_hot(sub, labels, classes):
     expect_no_twin(ops, {"one_hot": "F.one_hot"}, "one_hot")
 
 
-@check("shape")
+@check("shape", exercise="accuracy")
 def test_accuracy_scores_labels_and_ties(sub):
     scores = torch.tensor([[0.1, 0.9], [0.8, 0.2], [0.5, 0.5], [0.3, 0.7]])
     y = torch.tensor([1, 1, 0, 1])
@@ -169,7 +169,7 @@ def test_accuracy_scores_labels_and_ties(sub):
         )
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="flatten_batch")
 @pytest.mark.parametrize("shape", [(1, 1, 28, 28), (3, 2, 4, 5)])
 def test_flatten_batch(sub, shape):
     x = torch.randn(shape, generator=gen(6))
@@ -183,7 +183,7 @@ def test_flatten_batch(sub, shape):
     )
 
 
-@check("shape")
+@check("shape", exercise="fill_nan_with_column_mean")
 def test_fill_nan_with_column_mean(sub):
     nan = float("nan")
     x = torch.tensor([[1.0, nan, 3.0], [nan, 4.0, 5.0], [5.0, 8.0, nan], [6.0, nan, 1.0]])
@@ -198,7 +198,7 @@ def test_fill_nan_with_column_mean(sub):
     expect_unchanged(unchanged, ["x"], "fill_nan_with_column_mean")
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="matmul")
 @pytest.mark.parametrize("n, k, m", [(1, 4, 1), (3, 5, 2), (6, 1, 7)])
 def test_matmul(sub, n, k, m):
     a, b = torch.randn(n, k, generator=gen(7)), torch.randn(k, m, generator=gen(8))
@@ -214,7 +214,7 @@ def test_matmul(sub, n, k, m):
     expect_no_twin(ops, MATMUL_TWINS, "matmul")
 
 
-@check("gradient")
+@check("gradient", exercise="matmul")
 def test_matmul_gradient(sub):
     a = torch.randn(3, 4, generator=gen(9), dtype=torch.float64)
     b = torch.randn(4, 2, generator=gen(10), dtype=torch.float64)
@@ -224,7 +224,7 @@ def test_matmul_gradient(sub):
     expect_close(db, a.T @ g, "d matmul / d b = Aᵀ·G in float64", rtol=1e-9, atol=1e-12)
 
 
-@check("shape", public=True)
+@check("shape", public=True, exercise="norms")
 @pytest.mark.parametrize("shape", [(5,), (3, 4), (2, 2, 3)])
 def test_norms(sub, shape):
     x = torch.randn(shape, generator=gen(12))

@@ -1,0 +1,33 @@
+"""Every check names the stub exercise(s) it judges, so that feedback, ``-k`` and the
+notebooks' per-exercise checks can point at the right function."""
+
+from __future__ import annotations
+
+import ast
+
+from helpers import REPO
+
+
+def _exercises(topic: str) -> set[str]:
+    tree = ast.parse((REPO / "exercises" / f"{topic}.py").read_text())
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_")
+    }
+
+
+def test_every_check_names_exercises_of_its_stub(solutions_report):
+    _, report = solutions_report
+    for topic in report["topics"]:
+        names = _exercises(topic["name"])
+        for test in topic["tests"]:
+            assert test["exercises"], f"{topic['name']}: {test['id']} names no exercise"
+            assert set(test["exercises"]) <= names, f"{topic['name']}: {test['id']} names {test['exercises']}"
+
+
+def test_every_exercise_has_a_check(solutions_report):
+    _, report = solutions_report
+    for topic in report["topics"]:
+        judged = {name for test in topic["tests"] for name in test["exercises"]}
+        assert judged == _exercises(topic["name"]), topic["name"]
