@@ -23,3 +23,15 @@ def cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
         return max(1, os.cpu_count() or 1)
+
+
+# `grade similarity` (grader/similarity/). Tokens are AST nodes (a line such as
+# `return (y_hat - y).abs().mean()` is ~10), so a k-gram of 6 is about half a short line; any
+# shared run of k + window - 1 = 9 tokens is guaranteed a common fingerprint.
+SIMILARITY_K = 6
+SIMILARITY_WINDOW = 4
+SIMILARITY_MIN_FINGERPRINTS = 4  # a score's denominator is at least this many fingerprints
+SIMILARITY_COMMON_SHARE = 0.25  # a fingerprint held by more than this share of the class is common
+SIMILARITY_COMMON_MIN_STUDENTS = 5  # ...and by at least this many students (small classes: no cut)
+SIMILARITY_REPORT_PAIRS = 25  # pairs shown side by side in similarity.html
+SIMILARITY_THRESHOLD = 0.5  # provisional: measured on tests/grader/similarity_class/ below
