@@ -70,4 +70,6 @@ def run_similarity(
     report.write_csv(pairs, out / "similarity.csv")
     report.write_clusters(found, out / "clusters.csv")
     report.write_html(results, shown, found, notes, threshold, out / "similarity.html")
-    return SimilarityRun(results, pairs, found, notes, report.summary(shown, found, notes, threshold))
+    return SimilarityRun(
+        results, pairs, found, notes, report.summary(results, shown, found, notes, threshold)
+    )

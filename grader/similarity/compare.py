@@ -76,6 +76,10 @@ class TopicResult:
     students: dict[str, Student]
     pairs: list[Pair]
 
+    def whole(self, a: str, b: str) -> Pair:
+        """The whole-topic row of students ``a`` and ``b``."""
+        return next(p for p in self.pairs if p.exercise == WHOLE_TOPIC and (p.a, p.b) == (a, b))
+
 
 def parse(text: str) -> ast.Module:
     """The module's tree; SyntaxError (with a one-line reason) for anything that does not parse."""

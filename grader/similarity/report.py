@@ -6,7 +6,7 @@ import csv
 import html
 from pathlib import Path
 
-from grader.similarity.compare import WHOLE_TOPIC, Pair, TopicResult, matching_lines
+from grader.similarity.compare import Pair, TopicResult, matching_lines
 
 CSV_FIELDS = ("topic", "exercise", "student_a", "student_b", "score", "shared_fingerprints")
 
@@ -36,10 +36,10 @@ def _column(lines: list[str], shown: list[int], marked: set[int]) -> str:
 
 
 def _side_by_side(result: TopicResult, pair: Pair) -> str:
+    """Every exercise in which the two share a fingerprint, their lines side by side."""
     a, b = result.students[pair.a], result.students[pair.b]
-    exercises = result.exercises if pair.exercise == WHOLE_TOPIC else (pair.exercise,)
     parts = []
-    for exercise in exercises:
+    for exercise in result.exercises:
         marked_a, marked_b = matching_lines(result, pair, exercise)
         if not (marked_a and marked_b) or exercise not in a.units or exercise not in b.units:
             continue
@@ -83,9 +83,11 @@ def write_html(
         "<h2>Top pairs</h2>",
     ]
     for rank, pair in enumerate(shown, 1):
+        whole = by_topic[pair.topic].whole(pair.a, pair.b)
         body.append(
             f"<h3>{rank}. {html.escape(pair.a)} and {html.escape(pair.b)}: {pair.topic}, "
-            f"{html.escape(pair.exercise)}, score {pair.score:.2f} ({pair.shared} shared fingerprints)</h3>"
+            f"{html.escape(pair.exercise)}, score {pair.score:.2f} ({pair.shared} shared fingerprints); "
+            f"whole topic {whole.score:.2f}</h3>"
         )
         body.append(_side_by_side(by_topic[pair.topic], pair))
     if notes:
@@ -96,11 +98,22 @@ def write_html(
     )
 
 
-def summary(shown: list[Pair], found: list[tuple[str, list[str]]], notes: list[str], threshold: float) -> str:
+def summary(
+    results: list[TopicResult],
+    shown: list[Pair],
+    found: list[tuple[str, list[str]]],
+    notes: list[str],
+    threshold: float,
+) -> str:
     """A few lines for the terminal: the top pairs, the clusters, how many files were left out."""
+    by_topic = {r.topic: r for r in results}
     lines = [f"pairs at or above {threshold} (a flag for a person, not a verdict):"]
-    flagged = [p for p in shown if p.score >= threshold]
-    lines += [f"  {p.score:.2f}  {p.a} ~ {p.b}  ({p.topic}, {p.exercise})" for p in flagged] or ["  none"]
+    lines += [
+        f"  {p.score:.2f}  {p.a} ~ {p.b}  ({p.topic}: {p.exercise}; "
+        f"whole topic {by_topic[p.topic].whole(p.a, p.b).score:.2f})"
+        for p in shown
+        if p.score >= threshold
+    ] or ["  none"]
     lines += [f"cluster ({topic}): {', '.join(members)}" for topic, members in found]
     if notes:
         lines.append(f"{len(notes)} file(s) left out; see similarity.html")
