@@ -62,11 +62,15 @@ class Student:
     lines: list[str]
     units: dict[str, Unit]
     own: dict[str, list[Fingerprint]] = field(default_factory=dict)
+    _sets: dict[str, set[int]] = field(default_factory=dict)
+
+    def keep(self, own: dict[str, list[Fingerprint]]) -> None:
+        self.own = own
+        self._sets = {e: {f.hash for f in prints} for e, prints in own.items()}
+        self._sets[WHOLE_TOPIC] = set().union(*self._sets.values())
 
     def hashes(self, exercise: str) -> set[int]:
-        if exercise == WHOLE_TOPIC:
-            return {f.hash for prints in self.own.values() for f in prints}
-        return {f.hash for f in self.own.get(exercise, [])}
+        return self._sets.get(exercise, set())
 
 
 @dataclass
@@ -75,10 +79,13 @@ class TopicResult:
     exercises: tuple[str, ...]
     students: dict[str, Student]
     pairs: list[Pair]
+    _whole: dict[tuple[str, str], Pair] = field(default_factory=dict)
 
     def whole(self, a: str, b: str) -> Pair:
         """The whole-topic row of students ``a`` and ``b``."""
-        return next(p for p in self.pairs if p.exercise == WHOLE_TOPIC and (p.a, p.b) == (a, b))
+        if not self._whole:
+            self._whole = {(p.a, p.b): p for p in self.pairs if p.exercise == WHOLE_TOPIC}
+        return self._whole[(a, b)]
 
 
 def parse(text: str) -> ast.Module:
@@ -125,16 +132,21 @@ def compare_topic(
             notes.append(one_line(f"{source.student}: {topic}.py {exc.msg}; left out of the comparison"))
             continue
         student = Student(source.student, source.text.splitlines(), units(tree, exercises))
-        for exercise, unit in student.units.items():
-            prints = fingerprints(unit.tokens, settings.k, settings.window)
-            student.own[exercise] = [f for f in prints if f.hash not in known]
+        student.keep(
+            {
+                exercise: [
+                    f for f in fingerprints(unit.tokens, settings.k, settings.window) if f.hash not in known
+                ]
+                for exercise, unit in student.units.items()
+            }
+        )
         students[source.student] = student
 
     holders = Counter(h for s in students.values() for h in s.hashes(WHOLE_TOPIC))
     cut = max(settings.common_min_students, int(settings.common_share * len(students)) + 1)
     common = {h for h, n in holders.items() if n >= cut}
     for student in students.values():
-        student.own = {e: [f for f in prints if f.hash not in common] for e, prints in student.own.items()}
+        student.keep({e: [f for f in prints if f.hash not in common] for e, prints in student.own.items()})
 
     pairs = []
     for a, b in combinations(sorted(students), 2):
