@@ -154,6 +154,12 @@ def check_command(
     help="print STUDENT's gradings from OUT/gradebook.sqlite and exit without grading",
 )
 @click.option(
+    "--similarity",
+    "with_similarity",
+    is_flag=True,
+    help="also compare the submissions pairwise (as `grade similarity`) into OUT",
+)
+@click.option(
     "--roster",
     type=RosterFile(),
     default=None,
@@ -170,6 +176,7 @@ def batch_command(
     topics: tuple[str, ...],
     allow_no_sandbox: bool,
     history_of: str | None,
+    with_similarity: bool,
     roster: Roster | None,
 ) -> None:
     """Grade every entry of SUBMISSIONS (folders, .zip, topic .py files) into a gradebook."""
@@ -232,6 +239,49 @@ def batch_command(
     )
     if not usable:
         click.echo(f"note: graded WITHOUT a sandbox ({how})", err=True)
+    if with_similarity:
+        _similarity(submissions, out, topics, defaults.SIMILARITY_THRESHOLD)
+
+
+def _similarity(submissions: Path, out: Path, topics: tuple[str, ...], threshold: float) -> None:
+    from grader.similarity import run_similarity
+
+    run = run_similarity(submissions, out, topics, threshold)
+    click.echo(run.summary)
+    click.echo(f"similarity.csv, similarity.html and clusters.csv in {out}", err=True)
+
+
+@main.command("similarity")
+@click.argument("submissions", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="folder for similarity.csv, similarity.html and clusters.csv",
+)
+@click.option("--topic", "topics", multiple=True, help="compare only this topic (repeatable)")
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=defaults.SIMILARITY_THRESHOLD,
+    show_default=True,
+    help="score from which a pair is flagged and joins a cluster",
+)
+def similarity_command(submissions: Path, out: Path, topics: tuple[str, ...], threshold: float) -> None:
+    """Score every pair of SUBMISSIONS per topic and exercise, ignoring the stub and the reference's idioms.
+
+    SUBMISSIONS is what `grade batch` accepts. Submitted code is parsed, never run.
+    """
+    from grader.topics import unknown_topic
+
+    if not submissions.is_dir():
+        _usage_exit(f"no such folder: {submissions}")
+    if out.resolve() == submissions.resolve() or out.resolve().is_relative_to(submissions.resolve()):
+        _usage_exit("--out must not lie inside the submissions folder")
+    if unknown_topic(topics):
+        _usage_exit(unknown_topic(topics))
+    _similarity(submissions, out, topics, threshold)
 
 
 @main.command("notebooks")

@@ -23,3 +23,24 @@ def cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
         return max(1, os.cpu_count() or 1)
+
+
+# `grade similarity` (grader/similarity/). Tokens are AST nodes (a line such as
+# `return (y_hat - y).abs().mean()` is ~10), so a k-gram of 6 is about half a short line; any
+# shared run of k + window - 1 = 9 tokens is guaranteed a common fingerprint.
+SIMILARITY_K = 6
+SIMILARITY_WINDOW = 4
+# A score's denominator is at least this many fingerprints (winnowing keeps ~2 of every 5
+# k-grams, ~4 per line): a solution needs about three lines of its own code to score 1, so two
+# independent two-line softmaxes written the obvious way do not.
+SIMILARITY_MIN_FINGERPRINTS = 12
+SIMILARITY_COMMON_SHARE = 0.25  # a fingerprint held by more than this share of the class is common
+SIMILARITY_COMMON_MIN_STUDENTS = 5  # ...and by at least this many students (small classes: no cut)
+SIMILARITY_REPORT_PAIRS = 25  # pairs shown side by side in similarity.html
+# Flag a pair (and link it into a cluster) from this score. Measured on the class of
+# tests/grader/similarity_class/ (20 independent correct `losses` solutions, a disguised full
+# copy, a one-exercise copy; k=6, window 4, floor 12): independent pairs reach 0.25 for the
+# whole topic and 0.67 for one short exercise (identical obvious two-liners); the copies score
+# 0.96 (whole topic) and 1.00 (the copied exercise). Exercise scores of short functions are
+# weak evidence: in a larger class independent two-liners can pass this threshold.
+SIMILARITY_THRESHOLD = 0.7

@@ -1,0 +1,78 @@
+"""``grade similarity``: which submissions look copied, ignoring what the stubs and the reference share.
+
+sources (the class as ``grade batch`` reads it) → normalise (an exercise's syntax tree as
+tokens) → fingerprint (k-grams, winnowing) → compare (subtract stub, reference and common
+fingerprints; score every pair) → report (CSV, HTML, clusters, a summary). Everything runs
+in the trusted process on source text: submitted code is parsed, never imported or run.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader import defaults
+from grader.similarity import report
+from grader.similarity.compare import Pair, Settings, TopicResult, clusters, compare_topic
+from grader.similarity.sources import read_class
+from grader.topics import REPO_ROOT, TOPICS
+
+
+@dataclass
+class SimilarityRun:
+    results: list[TopicResult]
+    pairs: list[Pair]  # ranked, best first
+    clusters: list[tuple[str, list[str]]]
+    notes: list[str]
+    summary: str
+
+
+def best_per_pair(pairs: list[Pair], limit: int) -> list[Pair]:
+    """The best row of each (topic, A, B), ranked; at most ``limit``."""
+    best: dict[tuple[str, str, str], Pair] = {}
+    for pair in pairs:  # ranked: the first row of a pair is its best
+        best.setdefault((pair.topic, pair.a, pair.b), pair)
+    return [p for p in best.values() if p.shared][:limit]
+
+
+def run_similarity(
+    submissions: Path,
+    out: Path,
+    topics: tuple[str, ...] = (),
+    threshold: float = defaults.SIMILARITY_THRESHOLD,
+    settings: Settings | None = None,
+) -> SimilarityRun:
+    """Compare every pair of ``submissions`` per topic; write the reports into ``out``."""
+    scratch = Path(tempfile.mkdtemp(prefix="torchgrade-similarity-"))
+    try:
+        sources, notes = read_class(submissions, topics, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    results: list[TopicResult] = []
+    for topic in topics or TOPICS:
+        mine = [s for s in sources if s.topic == topic]
+        if not mine:
+            continue
+        stub = (REPO_ROOT / "exercises" / f"{topic}.py").read_text()
+        solution = REPO_ROOT / "solutions" / f"{topic}.py"
+        reference = solution.read_text() if solution.is_file() else ""
+        if not reference:
+            notes.append(f"{topic}: no reference solution here; only the stub was subtracted")
+        result, left_out = compare_topic(topic, stub, reference, mine, settings)
+        results.append(result)
+        notes += left_out
+    pairs = sorted(
+        (p for r in results for p in r.pairs),
+        key=lambda p: (-p.score, -p.shared, p.topic, p.exercise, p.a, p.b),
+    )
+    found = clusters(pairs, threshold)
+    shown = best_per_pair(pairs, defaults.SIMILARITY_REPORT_PAIRS)
+    out.mkdir(parents=True, exist_ok=True)
+    report.write_csv(pairs, out / "similarity.csv")
+    report.write_clusters(found, out / "clusters.csv")
+    report.write_html(results, shown, found, notes, threshold, out / "similarity.html")
+    return SimilarityRun(
+        results, pairs, found, notes, report.summary(results, shown, found, notes, threshold)
+    )

@@ -1,0 +1,190 @@
+"""Source text → one exercise's normalised token stream, each token with its source line.
+
+The module is parsed with :mod:`ast` (never imported or run). An exercise's *unit* is its
+top-level definition (a function, or a class with its methods) plus the module-level
+helpers it reaches by name, directly or through other helpers; module-level code that no
+exercise reaches (a ``__main__`` block, demo code, unused helpers) counts toward nothing.
+
+Tokens come from a walk of the unit's syntax tree, so comments, formatting, parentheses and
+line breaks leave no trace. Dropped: docstrings and every bare string statement, type
+annotations, the exercise's own name. Replaced: local names (parameters, assigned and loop
+variables, nested definitions) by ``V``; the learner's module-level names (helpers,
+constants) by ``G``; attributes of ``self`` by ``self.A``; strings by ``S``. Kept: node
+kinds and operators, numbers by value, attribute names and keyword names (``.amax``,
+``keepdim=``: the torch API carries meaning), and names from elsewhere (``torch``,
+``len``), with import aliases resolved (``import torch.nn.functional as nnf`` → ``nnf`` is
+``torch.nn.functional``).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    line: int  # 1-based line of the submitted file
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One exercise in one file: its tokens and the source lines they come from."""
+
+    tokens: tuple[Token, ...]
+    lines: tuple[int, ...]  # the file's line numbers the unit spans (exercise and helpers), sorted
+
+
+def _top_level_name(node: ast.stmt) -> list[str]:
+    if isinstance(node, DEFINITIONS):
+        return [node.name]
+    if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+    return []
+
+
+def _aliases(tree: ast.Module) -> dict[str, str]:
+    """Every import's local name → the full dotted name it stands for."""
+    found: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                found[alias.asname or alias.name.split(".")[0]] = (
+                    alias.name if alias.asname else alias.name.split(".")[0]
+                )
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                found[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return found
+
+
+def _bound_names(node: ast.AST) -> set[str]:
+    """Names a definition binds inside itself: parameters, assignments, loop targets, nested defs."""
+    bound: set[str] = set()
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name) and isinstance(child.ctx, (ast.Store, ast.Del)):
+            bound.add(child.id)
+        elif isinstance(child, ast.arg):
+            bound.add(child.arg)
+        elif isinstance(child, DEFINITIONS) and child is not node:
+            bound.add(child.name)
+        elif isinstance(child, ast.ExceptHandler) and child.name:
+            bound.add(child.name)
+        elif isinstance(child, (ast.Import, ast.ImportFrom)):
+            bound.update(a.asname or a.name.split(".")[0] for a in child.names)
+    return bound
+
+
+def _is_bare_string(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    )
+
+
+class _Walker:
+    def __init__(self, local: set[str], learner: set[str], aliases: dict[str, str]) -> None:
+        self.local, self.learner, self.aliases = local, learner, aliases
+        self.out: list[Token] = []
+
+    def emit(self, text: str, line: int) -> None:
+        self.out.append(Token(text, line))
+
+    def name(self, identifier: str) -> str:
+        if identifier in self.local:
+            return "V"
+        if identifier in self.learner:
+            return "G"
+        return self.aliases.get(identifier, identifier)
+
+    def walk(self, node: ast.AST, line: int) -> None:
+        line = getattr(node, "lineno", line)
+        if isinstance(node, (ast.expr_context, ast.Import, ast.ImportFrom)) or _is_bare_string(node):
+            return
+        if isinstance(node, ast.Name):
+            self.emit(self.name(node.id), line)
+        elif isinstance(node, ast.Constant):
+            self.emit("S" if isinstance(node.value, (str, bytes)) else repr(node.value), line)
+        elif isinstance(node, ast.arg):
+            self.emit("V", line)  # its annotation is dropped
+        elif isinstance(node, ast.Attribute):
+            if isinstance(node.value, ast.Name) and node.value.id == "self":
+                self.emit("self.A", line)
+            else:
+                self.walk(node.value, line)
+                self.emit("." + node.attr, line)
+        elif isinstance(node, ast.keyword):
+            self.emit(f"{node.arg or '**'}=", line)
+            self.walk(node.value, line)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.emit("def", line)
+            self.walk(node.args, line)
+            for child in [*node.decorator_list, *node.body]:
+                self.walk(child, line)
+        elif isinstance(node, ast.ClassDef):
+            self.emit("class", line)
+            for child in [*node.bases, *node.keywords, *node.decorator_list, *node.body]:
+                self.walk(child, line)
+        elif isinstance(node, ast.AnnAssign):
+            self.emit("Assign", line)
+            self.walk(node.target, line)
+            if node.value is not None:
+                self.walk(node.value, line)
+        else:
+            self.emit(type(node).__name__, line)
+            for _, value in ast.iter_fields(node):
+                for child in value if isinstance(value, list) else [value]:
+                    if isinstance(child, ast.AST):
+                        self.walk(child, line)
+
+
+def _reached(start: ast.stmt, helpers: dict[str, list[ast.stmt]]) -> list[ast.stmt]:
+    """``start`` and the helpers it names, transitively, in source order."""
+    seen: list[ast.stmt] = [start]
+    todo = [start]
+    while todo:
+        node = todo.pop()
+        for child in ast.walk(node):
+            if isinstance(child, ast.Name) and child.id in helpers:
+                for helper in helpers[child.id]:
+                    if helper not in seen:
+                        seen.append(helper)
+                        todo.append(helper)
+    return sorted(seen, key=lambda n: n.lineno)
+
+
+def units(tree: ast.Module, exercises: tuple[str, ...]) -> dict[str, Unit]:
+    """Each exercise the module defines (the last definition wins, as at import) → its unit."""
+    aliases = _aliases(tree)
+    defined: dict[str, ast.stmt] = {}
+    helpers: dict[str, list[ast.stmt]] = {}
+    for node in tree.body:
+        for name in _top_level_name(node):
+            if name in exercises and isinstance(node, DEFINITIONS):
+                defined[name] = node
+            elif name not in exercises:
+                helpers.setdefault(name, []).append(node)
+    learner = set(helpers) | set(defined)
+    found = {}
+    for exercise, node in defined.items():
+        walker = _Walker(set(), learner, aliases)
+        spans: set[int] = set()
+        for part in _reached(node, helpers):
+            walker.local = _bound_names(part) - (set(helpers) if part is not node else set())
+            if isinstance(part, DEFINITIONS):
+                walker.local.discard(part.name)
+            walker.walk(part, part.lineno)
+            start = min([part.lineno, *(d.lineno for d in getattr(part, "decorator_list", []))])
+            spans.update(range(start, (part.end_lineno or part.lineno) + 1))
+        found[exercise] = Unit(tuple(walker.out), tuple(sorted(spans)))
+    return found
+
+
+def exercise_names(stub: ast.Module) -> tuple[str, ...]:
+    """The exercises of a topic: the stub's top-level functions and classes, in order."""
+    return tuple(node.name for node in stub.body if isinstance(node, DEFINITIONS))

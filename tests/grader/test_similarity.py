@@ -1,0 +1,221 @@
+"""`grade similarity`: copies rank first, independent solutions and stubs do not (issue 17, part 1).
+
+The class is ``tests/grader/similarity_class/`` (its README says what each student is), plus
+two untouched stubs and a file that does not parse, added here.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import re
+import shutil
+import textwrap
+
+import pytest
+from helpers import REPO, run_grade
+
+from grader import defaults
+from grader.similarity import run_similarity
+from grader.similarity.compare import WHOLE_TOPIC, compare_topic
+from grader.similarity.normalise import units
+from grader.similarity.sources import TopicSource
+
+CLASS = REPO / "tests" / "grader" / "similarity_class"
+STUB = (REPO / "exercises" / "losses.py").read_text()
+REFERENCE = (REPO / "solutions" / "losses.py").read_text()
+FULL_COPY = ("dara", "victor")
+ONE_EXERCISE_COPY = ("kofi", "uma")
+COPIED_EXERCISE = "cross_entropy"
+STUBS = ("stub_a", "stub_b")
+THRESHOLD = defaults.SIMILARITY_THRESHOLD
+
+
+def make_class(root):
+    shutil.copytree(CLASS, root, ignore=shutil.ignore_patterns("*.md"))
+    for name in STUBS:
+        (root / name).mkdir()
+        (root / name / "losses.py").write_text(STUB)
+    (root / "broken").mkdir()
+    (root / "broken" / "losses.py").write_text("def mse(y_hat, y:\n    return 0\n")
+    return root
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory):
+    root = make_class(tmp_path_factory.mktemp("similarity") / "class")
+    out = root.parent / "out"
+    return run_similarity(root, out, ("losses",)), out
+
+
+def is_independent(pair) -> bool:
+    names = (pair.a, pair.b)
+    return names not in (FULL_COPY, ONE_EXERCISE_COPY) and not set(names) & set(STUBS)
+
+
+def rows(run, exercise):
+    return [p for p in run.pairs if p.exercise == exercise]
+
+
+def test_the_class_is_what_the_test_says():
+    students = sorted(p.name for p in CLASS.iterdir() if p.is_dir())
+    assert len(students) == 22 and {*FULL_COPY, *ONE_EXERCISE_COPY} <= set(students)
+
+
+def test_every_copy_ranks_above_every_independent_pair(measured):
+    run, _ = measured
+    topic_rows = rows(run, WHOLE_TOPIC)
+    best_independent = max(p.score for p in topic_rows if is_independent(p))
+    copies = {(p.a, p.b): p.score for p in topic_rows if (p.a, p.b) in (FULL_COPY, ONE_EXERCISE_COPY)}
+    assert min(copies.values()) > best_independent, (copies, best_independent)
+    assert [(p.a, p.b) for p in topic_rows[:2]] == [FULL_COPY, ONE_EXERCISE_COPY]
+    assert copies[FULL_COPY] >= THRESHOLD
+
+
+def test_the_one_exercise_copy_is_found_at_that_exercise(measured):
+    run, _ = measured
+    exercise_rows = rows(run, COPIED_EXERCISE)
+    assert (exercise_rows[0].a, exercise_rows[0].b) in (ONE_EXERCISE_COPY, FULL_COPY)
+    copied = next(p for p in exercise_rows if (p.a, p.b) == ONE_EXERCISE_COPY)
+    assert copied.score >= THRESHOLD
+    assert all(copied.score > p.score for p in exercise_rows if is_independent(p))
+    whole = next(p for p in rows(run, WHOLE_TOPIC) if (p.a, p.b) == ONE_EXERCISE_COPY)
+    assert whole.score < THRESHOLD, "one exercise of eleven is not a copied topic"
+
+
+def test_independent_pairs_stay_below_the_threshold(measured):
+    run, _ = measured
+    independent = [p for p in run.pairs if is_independent(p)]
+    assert len({(p.a, p.b) for p in independent}) == 22 * 21 // 2 - 2  # every pair but the two copies
+    too_high = [p for p in independent if p.score >= THRESHOLD]
+    assert not too_high, too_high[:5]
+    assert not run.clusters
+
+
+def test_stubs_score_zero(measured):
+    run, _ = measured
+    with_a_stub = [p for p in run.pairs if set((p.a, p.b)) & set(STUBS)]
+    assert with_a_stub and all(p.score == 0 and p.shared == 0 for p in with_a_stub)
+    assert {p.exercise for p in with_a_stub} == {WHOLE_TOPIC}  # no exercise shares anything
+    alone, _ = compare_topic("losses", STUB, REFERENCE, [TopicSource("stub", "losses", STUB)])
+    assert all(not prints for prints in alone.students["stub"].own.values())
+
+
+def test_the_reference_solution_has_nothing_of_its_own():
+    result, _ = compare_topic(
+        "losses", STUB, REFERENCE, [TopicSource(n, "losses", REFERENCE) for n in ("r1", "r2")]
+    )
+    assert [(p.exercise, p.score) for p in result.pairs] == [(WHOLE_TOPIC, 0.0)]
+
+
+def test_a_file_that_does_not_parse_is_a_note(measured):
+    run, _ = measured
+    assert any(n.startswith("broken: losses.py does not parse (line 1") for n in run.notes)
+    assert all("broken" not in (p.a, p.b) for p in run.pairs)
+
+
+def test_renaming_reordering_comments_and_layout_change_no_token():
+    original = textwrap.dedent("""
+        import torch
+
+        def _shift(x, dim):
+            return x - x.amax(dim=dim, keepdim=True)
+
+        def softmax(x, dim=-1):
+            e = _shift(x, dim).exp()
+            return e / e.sum(dim=dim, keepdim=True)
+
+        def entropy(p):
+            return -(p * torch.log(p)).sum(-1)
+    """)
+    disguised = textwrap.dedent('''
+        """Homework."""
+        import torch as T
+
+        def entropy(probs: T.Tensor) -> T.Tensor:
+            """My entropy."""
+            # sum over the last dim
+            return -(probs * T.log(probs)).sum(
+                -1
+            )
+
+        def centre(inp, axis):
+            return inp - inp.amax(dim=axis, keepdim=True)
+
+        def softmax(inp, dim=-1):
+            expd = centre(inp, dim).exp()   # exponentiate
+            return expd / expd.sum(dim=dim, keepdim=True)
+    ''')
+    exercises = ("softmax", "entropy")
+    first, second = units(ast.parse(original), exercises), units(ast.parse(disguised), exercises)
+    for exercise in exercises:
+        assert [t.text for t in first[exercise].tokens] == [t.text for t in second[exercise].tokens]
+    changed = units(ast.parse(original.replace("amax", "max")), exercises)
+    assert [t.text for t in changed["softmax"].tokens] != [t.text for t in first["softmax"].tokens]
+
+
+def test_the_reports(measured):
+    run, out = measured
+    with (out / "similarity.csv").open() as handle:
+        table = list(csv.DictReader(handle))
+    assert list(table[0]) == [
+        "topic",
+        "exercise",
+        "student_a",
+        "student_b",
+        "score",
+        "shared_fingerprints",
+    ]
+    scores = [float(r["score"]) for r in table]
+    assert scores == sorted(scores, reverse=True)
+    assert (table[0]["student_a"], table[0]["student_b"]) in (FULL_COPY, ONE_EXERCISE_COPY)
+    page = (out / "similarity.html").read_text()
+    assert "dara and victor" in page and '<span class="match">' in page
+    assert "broken: losses.py does not parse" in page
+    victor_lines = (CLASS / "victor" / "losses.py").read_text().splitlines()
+    kl_line = next(n for n, line in enumerate(victor_lines, 1) if "prob[keep] / other[keep]" in line)
+    assert f'<span class="n">{kl_line:4d}</span>' in page, "the copied line, numbered as in victor's file"
+    assert (out / "clusters.csv").read_text().splitlines() == ["topic,size,students"]
+
+
+def test_three_copies_make_a_cluster(tmp_path):
+    root = tmp_path / "class"
+    for name in ("dara", "victor", "ana", "ben"):
+        shutil.copytree(CLASS / name, root / name)
+    shutil.copytree(CLASS / "victor", root / "wes")
+    run = run_similarity(root, tmp_path / "out", ("losses",))
+    assert run.clusters == [("losses", ["dara", "victor", "wes"])]
+    assert "losses,3,dara victor wes" in (tmp_path / "out" / "clusters.csv").read_text()
+    assert "cluster (losses): dara, victor, wes" in run.summary
+
+
+def test_cli_similarity_and_its_usage_errors(tmp_path):
+    root = tmp_path / "class"
+    for name in (*FULL_COPY, "ana"):
+        shutil.copytree(CLASS / name, root / name)
+    (root / "zed_losses.py").write_text(STUB)  # a single file, as `grade batch` accepts
+    done = run_grade("similarity", str(root), "--out", str(tmp_path / "out"), "--topic", "losses")
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"1\.00  dara ~ victor  \(losses: \w+; whole topic 0\.9\d\)", done.stdout), done.stdout
+    assert "zed_losses" in (tmp_path / "out" / "similarity.csv").read_text()
+    missing = run_grade("similarity", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o2"))
+    assert missing.returncode == 2 and missing.stderr.count("\n") == 1
+    unknown = run_grade("similarity", str(root), "--out", str(tmp_path / "o3"), "--topic", "nope")
+    assert unknown.returncode == 2 and "unknown topic" in unknown.stderr
+
+
+def test_batch_writes_similarity_beside_the_gradebook(tmp_path):
+    root = tmp_path / "class"
+    root.mkdir()
+    for name in FULL_COPY:
+        shutil.copy(CLASS / name / "losses.py", root / f"{name}_losses.py")
+    out = tmp_path / "out"
+    done = run_grade(
+        "batch", str(root), "--out", str(out), "--topic", "losses", "--workers", "2", "--similarity"
+    )
+    assert done.returncode == 0, done.stderr
+    assert (out / "gradebook.csv").is_file()
+    table = (out / "similarity.csv").read_text().splitlines()
+    assert table[0] == "topic,exercise,student_a,student_b,score,shared_fingerprints"
+    assert any(row.startswith("losses,whole topic,dara_losses,victor_losses,0.9") for row in table)
+    assert "dara_losses ~ victor_losses" in done.stdout
