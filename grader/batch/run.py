@@ -4,9 +4,10 @@ Each entry of the submissions folder is one student, or an LMS bulk download's f
 student together (see :mod:`grader.batch.intake`); with a roster (:mod:`grader.batch.roster`)
 each is named by its roster key, the roster's students without a submission get a "no
 submission" row, and the LMS import file is written beside the other exports. Every
-gradable submission is cut into (submission, topic) tasks for the grading processes of
-:func:`grader.runner.run_tasks`, which keep each core busy from one long-lived ``grade``
-process (torch and pytest imported once, workers forked from one zygote). When a
+gradable submission is cut into (submission, topic) tasks for an executor: the grading
+processes of :func:`grader.runner.run_tasks`, which keep each core busy from one long-lived
+``grade`` process (torch and pytest imported once, workers forked from one zygote), or with
+``--scheduler`` the workers of a Dask cluster (:mod:`grader.batch.distributed`). When a
 submission's last topic is done it is written to the SQLite gradebook in one transaction,
 and the exports are rebuilt from the database at the end of every run. A re-run skips
 students whose content hash and suite version are already recorded.
