@@ -19,6 +19,11 @@ times (default 3), each in a fresh ``grade`` process, and prints median, min and
   ``mse`` probes on a warm worker), the per-submission fixed cost (the stub, one topic) and the
   same topic when its import fails (it must cost no more than the stub).
 
+- dask (``--only dask``, where ``distributed`` is installed): the class of 20 through
+  ``grade batch --scheduler`` on a ``LocalCluster`` of 2 single-threaded worker processes (started
+  once, warm: their engines started by one run before the timed ones) against the local engine
+  with ``--workers 2``, and the overhead ratio of going through Dask.
+
 Where the JSON report carries ``seconds`` (the grader's own clock), its ``wall`` is shown too.
 ``--only class`` runs the last three figures.
 """
@@ -26,6 +31,7 @@ Where the JSON report carries ``seconds`` (the grader's own clock), its ``wall``
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import statistics
 import subprocess
@@ -54,12 +60,12 @@ def run_grade(*args: str) -> tuple[float, dict]:
     return seconds, json.loads(done.stdout)
 
 
-def run_batch(submissions: Path) -> tuple[float, list[dict]]:
+def run_batch(submissions: Path, *more: str) -> tuple[float, list[dict]]:
     """Wall seconds of one ``grade batch`` into a fresh out folder, and its gradebook.json rows."""
     with tempfile.TemporaryDirectory(prefix="bench-out-") as out:
         started = time.perf_counter()
         done = subprocess.run(
-            [*GRADE, "batch", str(submissions), "--out", out, "--workers", str(WORKERS)],
+            [*GRADE, "batch", str(submissions), "--out", out, "--workers", str(WORKERS), *more],
             capture_output=True,
             text=True,
             cwd=REPO_ROOT,
@@ -188,10 +194,35 @@ def bench_engine(repeat: int) -> None:
             row(name, times, f"one {TOPIC} submission on a warm engine")
 
 
+def bench_dask(repeat: int) -> None:
+    """The class of 20 on the local engine and on a 2-worker LocalCluster: the cost of Dask."""
+    from distributed import LocalCluster
+
+    with tempfile.TemporaryDirectory(prefix="bench-dask-") as tmp:
+        folder = Path(tmp)
+        write_class(folder)
+        local = row(
+            f"class, local ({WORKERS} workers)",
+            [run_batch(folder)[0] for _ in range(repeat)],
+            "grade batch --workers 2",
+        )
+        with LocalCluster(
+            n_workers=WORKERS, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster:
+            scheduler = ("--scheduler", cluster.scheduler_address)
+            run_batch(folder, *scheduler)  # the workers import torch and start their zygotes once
+            dask = row(
+                f"class, Dask ({WORKERS}x1 LocalCluster)",
+                [run_batch(folder, *scheduler)[0] for _ in range(repeat)],
+                "grade batch --scheduler, warm workers",
+            )
+    print(f"  Dask/local = {dask:.1f} s / {local:.1f} s = {dask / local:.2f} (issue 15's bound: 1.20)")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m grader.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median, min, max)")
-    parser.add_argument("--only", choices=["solutions", "exercises", "class", "engine"])
+    parser.add_argument("--only", choices=["solutions", "exercises", "class", "engine", "dask"])
     args = parser.parse_args(argv)
     print(f"{'figure (seconds, n=' + str(args.repeat) + ')':<30}{'median':>9}{'min':>9}{'max':>9}  detail")
     for folder in ("solutions", "exercises"):
@@ -203,6 +234,8 @@ def main(argv: list[str] | None = None) -> None:
         bench_stubborn(args.repeat)
     if args.only in (None, "engine"):
         bench_engine(args.repeat)
+    if args.only in (None, "dask") and importlib.util.find_spec("distributed") is not None:
+        bench_dask(args.repeat)
 
 
 if __name__ == "__main__":

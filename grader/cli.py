@@ -7,6 +7,7 @@ suite (docs/architecture.md, "Contract for machines").
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -166,6 +167,14 @@ def check_command(
     help="the class from the LMS (a Canvas gradebook export, or a Moodle / plain CSV): match "
     "submissions to it and write OUT/canvas.csv or OUT/moodle.csv to import, and OUT/unmatched.csv",
 )
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    envvar="TORCHGRADE_SCHEDULER",
+    default=None,
+    help="a Dask scheduler (tcp://host:8786): grade on its workers, keep the gradebook here "
+    "[env: TORCHGRADE_SCHEDULER; needs torchgrade[distributed]]",
+)
 def batch_command(
     submissions: Path,
     out: Path,
@@ -178,6 +187,7 @@ def batch_command(
     history_of: str | None,
     with_similarity: bool,
     roster: Roster | None,
+    scheduler: str | None,
 ) -> None:
     """Grade every entry of SUBMISSIONS (folders, .zip, topic .py files) into a gradebook."""
     if history_of is not None:
@@ -198,14 +208,28 @@ def batch_command(
     if unknown_topic(topics):
         _usage_exit(unknown_topic(topics))
     usable, how = sandbox_status()
-    if not usable and not allow_no_sandbox:
+    if scheduler:  # submitted code runs on the Dask workers, which check their own sandbox
+        usable = True
+        if importlib.util.find_spec("distributed") is None:
+            _usage_exit("--scheduler needs Dask: pip install 'torchgrade[distributed]'")
+    elif not usable and not allow_no_sandbox:
         _usage_exit(f"no sandbox ({how}); pass --allow-no-sandbox to grade unconfined")
-    from grader.workers import gpu_present, prestart
+    else:
+        from grader.workers import gpu_present, prestart
 
-    prestart(gpu=gpu_present())
+        prestart(gpu=gpu_present())
     from grader.batch.run import BatchOptions, run_batch  # imports torch: the zygote boots meanwhile
+    from grader.runner import UsageProblem
 
-    options = BatchOptions(timeout=timeout, memory_mb=memory_mb, budget=budget, topics=topics, roster=roster)
+    options = BatchOptions(
+        timeout=timeout,
+        memory_mb=memory_mb,
+        budget=budget,
+        topics=topics,
+        roster=roster,
+        scheduler=scheduler or None,
+        allow_no_sandbox=allow_no_sandbox,
+    )
     if workers:
         options.workers = workers
     total = sum(1 for p in submissions.iterdir() if not p.name.startswith("."))
@@ -225,6 +249,8 @@ def batch_command(
 
         try:
             summary = run_batch(submissions, out, options, on_done)
+        except UsageProblem as exc:
+            _usage_exit(str(exc))
         except KeyboardInterrupt:
             click.echo(
                 "\ninterrupted: finished submissions are in the gradebook; "

@@ -14,6 +14,14 @@ MEMORY_MB = 4096  # RLIMIT_DATA of a worker
 CPU_SECONDS = 900  # RLIMIT_CPU of a worker
 FILE_SIZE_MB = 64  # RLIMIT_FSIZE of a worker
 THREADS = 512  # RLIMIT_NPROC of a worker that runs unprivileged
+# `grade batch --scheduler`: a submission travels to a Dask worker as bytes, at most this many
+# (4 MB of Python is far beyond any exercise; it keeps a class off the scheduler's memory);
+# tasks in flight at once; retries of a task that raised (a worker's death is retried by the
+# scheduler itself, up to its `allowed-failures`); seconds to reach the scheduler.
+DASK_MAX_BYTES = 4 << 20
+DASK_IN_FLIGHT = 512
+DASK_RETRIES = 2
+DASK_CONNECT_SECONDS = 20.0
 BOOT_SECONDS = 90.0  # starting Python and torch: ~1.5 s alone, much longer on a loaded machine
 
 

@@ -74,6 +74,11 @@ class SuiteCrash(RuntimeError):
     """pytest itself failed (a broken suite, not a broken submission)."""
 
 
+class TaskRefused(RuntimeError):
+    """A grading machine would not run the task (another suite version, no sandbox there);
+    the message says why in one line."""
+
+
 @dataclass(frozen=True)
 class Options:
     """What every task of one run shares."""
@@ -97,11 +102,27 @@ class Task:
     deadline: float | None = None  # time.monotonic() when the submission's budget ends
 
 
+@dataclass(frozen=True)
+class Confinement:
+    """How submitted code ran: bubblewrap usable, its description, dropped to uid 65534 without it."""
+
+    usable: bool
+    how: str
+    uid_dropped: bool
+
+
+def confinement() -> Confinement:
+    """This machine's sandbox, as a report states it."""
+    usable, how = sandbox_status()
+    return Confinement(usable, how, not usable and uid_fallback()[0])
+
+
 @dataclass
 class TopicOutcome:
     result: TopicResult
     seconds: dict[str, float] = field(default_factory=dict)
     engine_problem: str = ""  # why workers started fresh instead of from the zygote
+    confinement: Confinement | None = None  # where it ran, if not on this machine (Dask)
 
 
 def resolve_device(device: str) -> str:
@@ -242,7 +263,8 @@ def build_report(
     for outcome in outcomes:
         for part, value in outcome.seconds.items():
             seconds[part] = seconds.get(part, 0.0) + value
-    usable, how = sandbox_status()
+    ran = next((o.confinement for o in outcomes if o.confinement), None) or confinement()
+    usable, how = ran.usable, ran.how
     report = Report(
         [o.result for o in outcomes],
         sandbox=how if usable else f"none ({how})",
@@ -260,7 +282,7 @@ def build_report(
             f"{path.name} graded as topic {single_topic}: {rule}; only its "
             "definitions ran (imports, functions, classes, constants)"
         )
-    if not usable and uid_fallback()[0]:
+    if ran.uid_dropped:
         report.notes.append(
             f"submitted code ran without bubblewrap ({how}): as an unprivileged uid with resource "
             "limits, but with no network, pid or filesystem isolation"

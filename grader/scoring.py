@@ -31,6 +31,24 @@ class TestResult:
             "exercises": list(self.exercises),
         }
 
+    @classmethod
+    def from_json(cls, data: dict) -> TestResult:
+        """The inverse of :meth:`to_json`, for results that crossed machines; checks every type."""
+        fields = {name: data[name] for name in ("id", "kind", "status", "message")}
+        if not all(isinstance(v, str) for v in fields.values()) or fields["status"] not in STATUSES:
+            raise ValueError(f"not a check result: {data!r:.200}")
+        exercises = data.get("exercises", [])
+        if not isinstance(exercises, list) or not all(isinstance(e, str) for e in exercises):
+            raise ValueError(f"not a check result: {data!r:.200}")
+        points, max_points = float(data["points"]), float(data["max_points"])
+        return cls(
+            **fields,
+            points=points,
+            max_points=max_points,
+            public=data["visibility"] == "public",
+            exercises=tuple(exercises),
+        )
+
 
 @dataclass
 class TopicResult:
@@ -59,6 +77,13 @@ class TopicResult:
         if self.note:
             out["note"] = self.note
         return out
+
+    @classmethod
+    def from_json(cls, data: dict) -> TopicResult:
+        note = data.get("note", "")
+        if not isinstance(data["name"], str) or not isinstance(note, str):
+            raise ValueError(f"not a topic result: {data!r:.200}")
+        return cls(data["name"], [TestResult.from_json(t) for t in data["tests"]], note)
 
 
 @dataclass

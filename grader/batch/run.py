@@ -4,9 +4,10 @@ Each entry of the submissions folder is one student, or an LMS bulk download's f
 student together (see :mod:`grader.batch.intake`); with a roster (:mod:`grader.batch.roster`)
 each is named by its roster key, the roster's students without a submission get a "no
 submission" row, and the LMS import file is written beside the other exports. Every
-gradable submission is cut into (submission, topic) tasks for the grading processes of
-:func:`grader.runner.run_tasks`, which keep each core busy from one long-lived ``grade``
-process (torch and pytest imported once, workers forked from one zygote). When a
+gradable submission is cut into (submission, topic) tasks for an executor: the grading
+processes of :func:`grader.runner.run_tasks`, which keep each core busy from one long-lived
+``grade`` process (torch and pytest imported once, workers forked from one zygote), or with
+``--scheduler`` the workers of a Dask cluster (:mod:`grader.batch.distributed`). When a
 submission's last topic is done it is written to the SQLite gradebook in one transaction,
 and the exports are rebuilt from the database at the end of every run. A re-run skips
 students whose content hash and suite version are already recorded.
@@ -22,6 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from grader import __version__, defaults
 from grader.batch.exports import assignment_name, export_all, export_roster
@@ -33,6 +35,7 @@ from grader.runner import (
     Options,
     SuiteCrash,
     Task,
+    TaskRefused,
     TopicOutcome,
     UsageProblem,
     build_report,
@@ -51,6 +54,8 @@ class BatchOptions:
     budget: float = defaults.SUBMISSION_BUDGET
     topics: tuple[str, ...] = ()
     roster: Roster | None = None
+    scheduler: str | None = None  # a Dask scheduler's address: grade on its workers
+    allow_no_sandbox: bool = False  # what Dask workers without bubblewrap may do
 
 
 @dataclass
@@ -72,6 +77,52 @@ def suite_version() -> str:
             if file.is_file():
                 digest.update(str(file.relative_to(folder)).encode() + file.read_bytes())
     return digest.hexdigest()[:16]
+
+
+class Executor(Protocol):
+    """Where tasks are graded: this machine's grading processes, or a Dask cluster."""
+
+    def refuse(self, path: Path) -> str:
+        """Why the submission at ``path`` cannot be graded there, or ""."""
+
+    def run(
+        self,
+        tasks: list[Task],
+        on_outcome: Callable[[Task, TopicOutcome | Exception], None],
+        on_start: Callable[[Task], Task],
+    ) -> None:
+        """Grade every task; ``on_outcome`` is called here, once per task."""
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class LocalExecutor:
+    """``workers`` grading processes forked from this one (:func:`grader.runner.run_tasks`)."""
+
+    workers: int
+
+    def refuse(self, path: Path) -> str:
+        return ""
+
+    def run(
+        self,
+        tasks: list[Task],
+        on_outcome: Callable[[Task, TopicOutcome | Exception], None],
+        on_start: Callable[[Task], Task],
+    ) -> None:
+        run_tasks(tasks, self.workers, on_outcome, on_start)
+
+    def close(self) -> None:
+        pass
+
+
+def executor_for(options: BatchOptions, version: str) -> Executor:
+    if options.scheduler is None:
+        return LocalExecutor(options.workers)
+    from grader.batch.distributed import DaskExecutor  # Dask only when asked for
+
+    return DaskExecutor(options.scheduler, version, options.allow_no_sandbox)
 
 
 @dataclass
@@ -161,9 +212,10 @@ def run_batch(
     on_done: Callable[[Row | None], None] = lambda row: None,
 ) -> BatchSummary:
     """Grade every entry of ``submissions`` into ``out``; ``on_done`` is called per entry."""
+    version = suite_version()
+    executor = executor_for(options, version)
     out.mkdir(parents=True, exist_ok=True)
     gradebook = Gradebook(out / "gradebook.sqlite")
-    version = suite_version()
     summary = BatchSummary()
     scratch = Path(tempfile.mkdtemp(prefix="torchgrade-batch-"))
     run_options = Options(resolve_device("auto"), options.timeout, options.memory_mb, options.budget)
@@ -207,6 +259,9 @@ def run_batch(
             try:
                 wanted = (item.topic,) if item.topic else options.topics or item.topics
                 topics, _, rule = select_topics(item.path, wanted)
+                refused = executor.refuse(item.path)
+                if refused:
+                    raise UsageProblem(refused)
             except UsageProblem as exc:
                 record(Row(item.student, item.content_hash, version, "rejected", str(exc)[:300], 0, 0, {}))
                 continue
@@ -225,7 +280,9 @@ def run_batch(
         def finish(task: Task, outcome: TopicOutcome | Exception) -> None:
             pending: _Pending = task.owner
             pending.done += 1
-            if isinstance(outcome, (SuiteCrash, GraderCrashed)):
+            if isinstance(outcome, TaskRefused):
+                pending.problem = pending.problem or str(outcome)
+            elif isinstance(outcome, (SuiteCrash, GraderCrashed)):
                 lines = str(outcome).strip().splitlines() or ["internal error"]
                 pending.problem = (
                     pending.problem or f"internal error in the {task.topic} suite: {lines[-1][:300]}"
@@ -237,8 +294,9 @@ def run_batch(
             if pending.done == len(pending.topics):
                 record(_row(pending, version, run_options))
 
-        run_tasks(tasks, options.workers, finish, start)
+        executor.run(tasks, finish, start)
     finally:
+        executor.close()
         rows = gradebook.rows()
         export_all(rows, out)
         if roster is not None:

@@ -1,0 +1,144 @@
+"""``grade batch --scheduler ADDRESS``: the class's tasks graded by Dask workers on many machines.
+
+The coordinator (the machine running ``grade batch``) does the intake and owns the gradebook,
+exactly as in a local run (:func:`grader.batch.run.run_batch`); only the executor differs:
+each (submission, topic) becomes one Dask task that runs :func:`grader.batch.remote.grade_remote`
+on whichever worker takes it. The submission travels as bytes (at most
+``defaults.DASK_MAX_BYTES``; a larger one is rejected here, never sent) and the answer comes
+back as plain data, which is checked before it is recorded. A task's key is derived from the
+submission's bytes, the topic, the options and the suite version, so the same work always has
+the same key: identical submissions in flight are graded once, and a task whose worker died is
+re-run by the scheduler and still answered once, to this process, which alone writes.
+
+Imported only when a scheduler is given: a local run never imports Dask.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections import deque
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+
+from distributed import Client, as_completed
+
+from grader import defaults
+from grader.batch.remote import grade_remote, read_outcome, submission_files
+from grader.pool import GraderCrashed
+from grader.runner import SuiteCrash, Task, TaskRefused, TopicOutcome, UsageProblem
+
+
+def task_key(files: dict[str, bytes], task: Task, version: str) -> str:
+    """The same (submission bytes, topic, options, suite version) always gets the same key."""
+    digest = hashlib.sha256()
+    for name, data in sorted(files.items()):
+        digest.update(name.encode() + b"\0" + len(data).to_bytes(8, "big") + data)
+    digest.update(json.dumps([task.single_file, asdict(task.options)], sort_keys=True).encode())
+    return f"torchgrade-{task.topic}-{version}-{digest.hexdigest()[:24]}"
+
+
+def outcome_of(answer: object) -> TopicOutcome | Exception:
+    """A worker's answer as the recording code takes it: an outcome, or why there is none."""
+    try:
+        if not isinstance(answer, dict):
+            raise TypeError
+        if "refused" in answer:
+            return TaskRefused(str(answer["refused"])[:300])
+        if "crashed" in answer:
+            return SuiteCrash(str(answer["crashed"]))
+        return read_outcome(answer)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return GraderCrashed(f"a Dask worker's answer could not be read ({type(exc).__name__})")
+
+
+class DaskExecutor:
+    """Runs tasks on the Dask cluster behind ``address``; the same interface as the local one."""
+
+    def __init__(self, address: str, version: str, allow_no_sandbox: bool) -> None:
+        self.address = address
+        self.version = version
+        self.allow_no_sandbox = allow_no_sandbox
+        self.warned: set[str] = set()
+        try:
+            self.client = Client(address, timeout=defaults.DASK_CONNECT_SECONDS, set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise UsageProblem(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        try:
+            self.client.wait_for_workers(1, timeout=defaults.DASK_CONNECT_SECONDS)
+        except TimeoutError:
+            self.client.close()
+            raise UsageProblem(
+                f"no Dask worker joined the scheduler at {address} within "
+                f"{defaults.DASK_CONNECT_SECONDS:g} s: start `dask worker {address}` on a grading machine"
+            ) from None
+
+    def refuse(self, path: Path) -> str:
+        """Why the submission at ``path`` is not sent (too large), or ""."""
+        files = [path] if not path.is_dir() else [p for p in path.glob("*.py") if p.is_file()]
+        size = sum(p.lstat().st_size for p in files if not p.is_symlink())
+        if size <= defaults.DASK_MAX_BYTES:
+            return ""
+        return (
+            f"the submission's Python files hold {size / 2**20:.1f} MB; at most "
+            f"{defaults.DASK_MAX_BYTES >> 20} MB are sent to a grading machine: remove data or output from them"
+        )
+
+    def run(
+        self,
+        tasks: list[Task],
+        on_outcome: Callable[[Task, TopicOutcome | Exception], None],
+        on_start: Callable[[Task], Task] = lambda task: task,
+    ) -> None:
+        """Submit ``tasks`` (at most ``DASK_IN_FLIGHT`` at a time) and hand each answer to
+        ``on_outcome`` here, once per task, as it comes."""
+        queue = deque(tasks)
+        waiting: dict[str, list[Task]] = {}  # key -> the tasks that its answer completes
+        finished = as_completed(loop=self.client.loop)
+
+        def submit_next() -> None:
+            task = on_start(queue.popleft())
+            files = submission_files(task.path)
+            key = task_key(files, task, self.version)
+            if key in waiting:
+                waiting[key].append(task)  # the same bytes, topic and options: one task
+                return
+            waiting[key] = [task]
+            options = {**asdict(task.options), "allow_no_sandbox": self.allow_no_sandbox}
+            finished.add(
+                self.client.submit(
+                    grade_remote,
+                    files,
+                    task.topic,
+                    task.single_file,
+                    options,
+                    self.version,
+                    key=key,
+                    retries=defaults.DASK_RETRIES,
+                )
+            )
+
+        while queue and len(waiting) < defaults.DASK_IN_FLIGHT:
+            submit_next()
+        for future in finished:
+            try:
+                outcome = outcome_of(future.result())
+            except Exception as exc:  # the task raised on every try, or its workers kept dying
+                outcome = GraderCrashed(f"the Dask task failed: {type(exc).__name__}: {exc}"[:300])
+            future.release()
+            if isinstance(outcome, TaskRefused):
+                self._warn(str(outcome))
+            for task in waiting.pop(future.key):
+                on_outcome(task, outcome)
+            while queue and len(waiting) < defaults.DASK_IN_FLIGHT:
+                submit_next()
+
+    def _warn(self, message: str) -> None:
+        if message not in self.warned:
+            self.warned.add(message)
+            print(f"\ndask: {message} (recorded as crashed: the next run grades it)", file=sys.stderr)
+
+    def close(self) -> None:
+        self.client.close()

@@ -1,0 +1,104 @@
+"""The Dask worker's side of ``grade batch --scheduler``: one (submission, topic) per call.
+
+:func:`grade_remote` is the plain function a Dask worker runs. It gets the submission as
+bytes (no shared file system), checks first that this machine grades with the suite version
+the coordinator expects and that its sandbox is usable, stages the bytes into a fresh folder,
+runs the same engine as a local run (:func:`grader.runner.grade_topic`: one pytest run, the
+submitted code in this process's zygote's sandboxed children) and returns plain data: a dict of
+strings, numbers and lists that the coordinator checks and records. Nothing here imports Dask.
+
+The zygote is this process's (:mod:`grader.workers` starts it on the first task and reuses it).
+A Dask worker runs its tasks on threads; pytest, ``os.environ`` and stdout are one per process,
+so tasks of one worker process take turns (start workers with ``--nthreads 1``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import asdict
+from pathlib import Path, PurePath
+
+from grader.runner import Confinement, Options, SuiteCrash, Task, TopicOutcome, confinement, grade_topic
+from grader.scoring import TopicResult
+
+_one_at_a_time = threading.Lock()
+
+
+def submission_files(path: Path) -> dict[str, bytes]:
+    """What grading reads of a submission: a folder's top-level regular ``.py`` files, or the one file."""
+    if not path.is_dir():
+        return {path.name: path.read_bytes()}
+    return {p.name: p.read_bytes() for p in sorted(path.glob("*.py")) if p.is_file() and not p.is_symlink()}
+
+
+def _unpack(files: dict[str, bytes], single_file: bool) -> tuple[Path, Path]:
+    """(fresh folder, what to grade in it): the folder itself, or its one file."""
+    for name in files:
+        if name in ("", ".", "..") or PurePath(name).name != name or "\0" in name:
+            raise ValueError(f"not a plain file name: {name!r:.80}")
+    if single_file and len(files) != 1:
+        raise ValueError("a single-file submission must carry exactly one file")
+    folder = Path(tempfile.mkdtemp(prefix="torchgrade-dask-"))
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return folder, folder / next(iter(files)) if single_file else folder
+
+
+def _refusal(message: str) -> dict:
+    return {"refused": f"Dask worker on {os.uname().nodename}: {message}"}
+
+
+def grade_remote(
+    files: dict[str, bytes], topic: str, single_file: bool, options: dict, expected_version: str
+) -> dict:
+    """Grade ``topic`` of the submission ``files`` here; ``{"outcome": ...}``, ``{"refused": why}``
+    or ``{"crashed": why}`` (the suite itself failed)."""
+    from grader.batch.run import suite_version
+
+    version = suite_version()
+    if version != expected_version:
+        return _refusal(
+            f"suite version {version}, the coordinator's is {expected_version}: install the same "
+            "torchgrade and suites on every machine (and restart the workers)"
+        )
+    run_options = Options(**{k: v for k, v in options.items() if k != "allow_no_sandbox"})
+    ran = confinement()
+    if not ran.usable and not options.get("allow_no_sandbox"):
+        return _refusal(f"no sandbox ({ran.how}); install bubblewrap there or pass --allow-no-sandbox")
+    folder, path = _unpack(files, single_file)
+    try:
+        task = Task(path, topic, single_file, run_options, deadline=time.monotonic() + run_options.budget)
+        with _one_at_a_time:
+            try:
+                outcome = grade_topic(task)
+            except SuiteCrash as exc:
+                return {"crashed": str(exc)[-3000:]}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {
+        "outcome": {
+            "result": outcome.result.to_json(),
+            "seconds": dict(outcome.seconds),
+            "engine_problem": outcome.engine_problem,
+            "confinement": asdict(ran),
+        }
+    }
+
+
+def read_outcome(answer: dict) -> TopicOutcome:
+    """The coordinator's reading of an ``outcome`` answer, every field type-checked."""
+    data = answer["outcome"]
+    seconds = {str(k): float(v) for k, v in data["seconds"].items()}
+    where = data["confinement"]
+    if not isinstance(data["engine_problem"], str) or not isinstance(where["how"], str):
+        raise ValueError("a Dask worker's answer is not plain data")
+    return TopicOutcome(
+        TopicResult.from_json(data["result"]),
+        seconds,
+        data["engine_problem"],
+        Confinement(bool(where["usable"]), where["how"], bool(where["uid_dropped"])),
+    )
