@@ -58,6 +58,12 @@ def limit_options(command: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
+KEYWORD_HELP = (
+    "grade only the checks that pytest's -k EXPR selects by exercise and check name "
+    "(substrings: -k softmax also selects log_softmax; -k 'huber or mse', -k 'softmax and not log')"
+)
+
+
 def _usage_exit(message: str) -> None:
     click.echo(f"grade: {message}", err=True)
     sys.exit(2)
@@ -80,6 +86,7 @@ def main() -> None:
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
 @limit_options
 @click.option("--public-only", is_flag=True, help="run only the public checks")
+@click.option("-k", "keyword", metavar="EXPR", default="", help=KEYWORD_HELP)
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
@@ -95,6 +102,7 @@ def check_command(
     memory_mb: int,
     budget: float,
     public_only: bool,
+    keyword: str,
     jobs: int | None,
 ) -> None:
     """Grade PATH: a folder shaped like exercises/, one topic's .py file, or a notebook."""
@@ -114,13 +122,18 @@ def check_command(
             public_only=public_only,
             budget=budget,
             jobs=jobs,
+            keyword=keyword,
         )
     except UsageProblem as exc:
         _usage_exit(str(exc))
     except SuiteCrash as exc:
         click.echo(f"grade: internal error in a suite: {exc}", err=True)
         sys.exit(3)
-    click.echo(render.to_json(result) if fmt == "json" else render.to_table(result, str(path)))
+    if fmt == "json":
+        click.echo(render.to_json(result))
+    else:
+        colour = render.use_colour(sys.stdout)
+        click.echo(render.to_table(result, str(path), colour), color=colour)
     sys.exit(result.exit_code)
 
 
