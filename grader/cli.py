@@ -299,3 +299,45 @@ def gradescope_command(
     except AutograderProblem as exc:
         _usage_exit(str(exc))
     click.echo(f"autograder written to {written}")
+
+
+@main.command("watch")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--topic", "topics", multiple=True, help="re-grade only this topic (repeatable)")
+@click.option("-k", "keyword", metavar="EXPR", default="", help=KEYWORD_HELP)
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
+@limit_options
+def watch_command(
+    path: Path,
+    topics: tuple[str, ...],
+    keyword: str,
+    device: str,
+    timeout: float,
+    memory_mb: int,
+    budget: float,
+) -> None:
+    """Grade PATH, then re-grade the topic of each file saved in it (Ctrl-C to stop)."""
+    from grader.workers import gpu_present, prestart
+
+    prestart(gpu=device == "cuda" or (device == "auto" and gpu_present()))
+    from grader import report as render  # imports torch: the zygote boots meanwhile
+    from grader.runner import SuiteCrash, UsageProblem
+    from grader.watch import Settings, watch
+
+    settings = Settings(path, topics, keyword, device, timeout, memory_mb, budget)
+    terminal = sys.stdout.isatty()
+    colour = render.use_colour(sys.stdout)
+    try:
+        watch(
+            settings,
+            lambda text: click.echo(text, color=colour),
+            colour=colour,
+            clear=click.clear if terminal else lambda: None,
+        )
+    except UsageProblem as exc:
+        _usage_exit(str(exc))
+    except SuiteCrash as exc:
+        click.echo(f"grade: internal error in a suite: {exc}", err=True)
+        sys.exit(3)
+    except KeyboardInterrupt:
+        click.echo("stopped watching")

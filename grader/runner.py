@@ -205,6 +205,8 @@ def grade_topic(task: Task) -> TopicOutcome:
     output = io.StringIO()
     with pytest_environment(), contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
         code = pytest.main(args, plugins=[collector])
+    if code == pytest.ExitCode.INTERRUPTED:
+        raise KeyboardInterrupt  # Ctrl-C during a grading: the caller's to handle, not a suite crash
     none_chosen = options.keyword and code == pytest.ExitCode.NO_TESTS_COLLECTED  # -k: none of this topic
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and not none_chosen:
         raise SuiteCrash(f"pytest exited with {code!s}:\n{output.getvalue()[-3000:]}")
