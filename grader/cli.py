@@ -341,3 +341,16 @@ def watch_command(
         sys.exit(3)
     except KeyboardInterrupt:
         click.echo("stopped watching")
+
+
+@main.command("doctor")
+def doctor_command() -> None:
+    """Check this machine for grading: bubblewrap, user namespaces, seccomp, torch, CUDA,
+    memory, the engine; print the fix for each problem. Exit 0 when all is well, 1 otherwise."""
+    from grader import doctor
+    from grader.report import use_colour
+
+    colour = use_colour(sys.stdout)
+    findings = doctor.diagnose()
+    click.echo(doctor.render(findings, colour), color=colour)
+    sys.exit(0 if all(f.ok for f in findings) else 1)
