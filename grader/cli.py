@@ -320,27 +320,22 @@ def watch_command(
     from grader.workers import gpu_present, prestart
 
     prestart(gpu=device == "cuda" or (device == "auto" and gpu_present()))
-    from grader import report as render  # imports torch: the zygote boots meanwhile
-    from grader.runner import SuiteCrash, UsageProblem
-    from grader.watch import Settings, watch
+    try:  # Ctrl-C at any point, the imports included, stops watching cleanly
+        from grader import report as render  # imports torch: the zygote boots meanwhile
+        from grader.runner import SuiteCrash, UsageProblem
+        from grader.watch import Settings, watch
 
-    settings = Settings(path, topics, keyword, device, timeout, memory_mb, budget)
-    terminal = sys.stdout.isatty()
-    colour = render.use_colour(sys.stdout)
-    try:
-        watch(
-            settings,
-            lambda text: click.echo(text, color=colour),
-            colour=colour,
-            clear=click.clear if terminal else lambda: None,
-        )
+        colour = render.use_colour(sys.stdout)
+        clear = click.clear if sys.stdout.isatty() else lambda: None
+        settings = Settings(path, topics, keyword, device, timeout, memory_mb, budget)
+        watch(settings, lambda text: click.echo(text, color=colour), colour, clear)
+    except KeyboardInterrupt:  # first: it may come before the names below are imported
+        click.echo("stopped watching")
     except UsageProblem as exc:
         _usage_exit(str(exc))
     except SuiteCrash as exc:
         click.echo(f"grade: internal error in a suite: {exc}", err=True)
         sys.exit(3)
-    except KeyboardInterrupt:
-        click.echo("stopped watching")
 
 
 @main.command("doctor")

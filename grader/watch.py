@@ -9,7 +9,6 @@ costs about the topic's own grading time, not a Python and torch start.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -101,10 +100,9 @@ def watch(
     show: Callable[[str], None],
     colour: bool = False,
     clear: Callable[[], None] = lambda: None,
-    stop: threading.Event | None = None,
 ) -> None:
-    """Grade ``settings.path`` once, then re-grade on every save until ``stop`` is set or
-    Ctrl-C (KeyboardInterrupt, for the caller). An unusable PATH raises :class:`UsageProblem`;
+    """Grade ``settings.path`` once, then re-grade on every save until Ctrl-C
+    (KeyboardInterrupt, for the caller). An unusable PATH raises :class:`UsageProblem`;
     a problem with a re-grade is shown, not raised."""
     select_topics(settings.path, settings.topics)
     folder = settings.path if settings.path.is_dir() else settings.path.parent
@@ -116,7 +114,6 @@ def watch(
         folder,
         watch_filter=_relevant,
         recursive=False,
-        stop_event=stop,
         raise_interrupt=True,
         rust_timeout=WAKE_MS,
         yield_on_timeout=True,
