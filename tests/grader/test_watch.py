@@ -88,6 +88,23 @@ def test_a_save_is_regraded_within_a_second_of_the_topics_grading_time(tmp_path)
         process.wait()
 
 
+def test_ctrl_c_while_starting_exits_cleanly(tmp_path):
+    shutil.copy(REPO / "exercises" / "tensors.py", tmp_path / "tensors.py")
+    process = subprocess.Popen(
+        [*GRADE, "watch", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    time.sleep(1)  # importing torch, or grading for the first time
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    assert out.endswith("stopped watching\n") and "Traceback" not in err and "Aborted" not in err
+
+
 @pytest.fixture
 def folder(tmp_path) -> Path:
     for name in ("tensors.py", "losses.py", "helper.py", "notes.txt", "tensors.ipynb"):
