@@ -53,7 +53,8 @@ def _topic_row(topic: TopicResult, colour: bool) -> str:
     if not colour:
         return f"{topic.name:<11}{score}{counts}"
     full = topic.max_score > 0 and topic.score == topic.max_score
-    mark = _paint(" ✓", colour, "green") if full else ""
+    symbol, fg = LOOKS["passed"]
+    mark = " " + _paint(symbol, colour, fg) if full else ""
     return (
         f"{topic.name:<11}{_paint(score, colour, _score_colour(topic.score, topic.max_score))}{counts}{mark}"
     )
