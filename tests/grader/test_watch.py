@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import GRADE, REPO
+from helpers import GRADE, REPO, run_grade
 
 from grader.watch import Settings, targets
 
@@ -103,6 +103,14 @@ def test_ctrl_c_while_starting_exits_cleanly(tmp_path):
     out, err = process.communicate(timeout=120)
     assert process.returncode == 0, err
     assert out.endswith("stopped watching\n") and "Traceback" not in err and "Aborted" not in err
+
+
+def test_watch_passes_k_on_and_an_unusable_start_is_a_usage_error(tmp_path):
+    shutil.copy(REPO / "exercises" / "tensors.py", tmp_path / "tensors.py")
+    done = run_grade("watch", str(tmp_path), "-k", "no_such_exercise", timeout=300)
+    assert done.returncode == 2 and done.stdout == "", done.stderr
+    assert done.stderr.startswith("grade: -k 'no_such_exercise' selects no check of tensors")
+    assert len(done.stderr.strip().splitlines()) == 1
 
 
 @pytest.fixture
