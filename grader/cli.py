@@ -59,6 +59,12 @@ def limit_options(command: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
+KEYWORD_HELP = (
+    "grade only the checks that pytest's -k EXPR selects by exercise and check name "
+    "(substrings: -k softmax also selects log_softmax; -k 'huber or mse', -k 'softmax and not log')"
+)
+
+
 def _usage_exit(message: str) -> None:
     click.echo(f"grade: {message}", err=True)
     sys.exit(2)
@@ -81,6 +87,7 @@ def main() -> None:
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
 @limit_options
 @click.option("--public-only", is_flag=True, help="run only the public checks")
+@click.option("-k", "keyword", metavar="EXPR", default="", help=KEYWORD_HELP)
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
@@ -96,6 +103,7 @@ def check_command(
     memory_mb: int,
     budget: float,
     public_only: bool,
+    keyword: str,
     jobs: int | None,
 ) -> None:
     """Grade PATH: a folder shaped like exercises/, one topic's .py file, or a notebook."""
@@ -115,13 +123,18 @@ def check_command(
             public_only=public_only,
             budget=budget,
             jobs=jobs,
+            keyword=keyword,
         )
     except UsageProblem as exc:
         _usage_exit(str(exc))
     except SuiteCrash as exc:
         click.echo(f"grade: internal error in a suite: {exc}", err=True)
         sys.exit(3)
-    click.echo(render.to_json(result) if fmt == "json" else render.to_table(result, str(path)))
+    if fmt == "json":
+        click.echo(render.to_json(result))
+    else:
+        colour = render.use_colour(sys.stdout)
+        click.echo(render.to_table(result, str(path), colour), color=colour)
     sys.exit(result.exit_code)
 
 
@@ -362,3 +375,53 @@ def gradescope_command(
     except AutograderProblem as exc:
         _usage_exit(str(exc))
     click.echo(f"autograder written to {written}")
+
+
+@main.command("watch")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--topic", "topics", multiple=True, help="re-grade only this topic (repeatable)")
+@click.option("-k", "keyword", metavar="EXPR", default="", help=KEYWORD_HELP)
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
+@limit_options
+def watch_command(
+    path: Path,
+    topics: tuple[str, ...],
+    keyword: str,
+    device: str,
+    timeout: float,
+    memory_mb: int,
+    budget: float,
+) -> None:
+    """Grade PATH, then re-grade the topic of each file saved in it (Ctrl-C to stop)."""
+    from grader.workers import gpu_present, prestart
+
+    prestart(gpu=device == "cuda" or (device == "auto" and gpu_present()))
+    try:  # Ctrl-C at any point, the imports included, stops watching cleanly
+        from grader import report as render  # imports torch: the zygote boots meanwhile
+        from grader.runner import SuiteCrash, UsageProblem
+        from grader.watch import Settings, watch
+
+        colour = render.use_colour(sys.stdout)
+        clear = click.clear if sys.stdout.isatty() else lambda: None
+        settings = Settings(path, topics, keyword, device, timeout, memory_mb, budget)
+        watch(settings, lambda text: click.echo(text, color=colour), colour, clear)
+    except KeyboardInterrupt:  # first: it may come before the names below are imported
+        click.echo("stopped watching")
+    except UsageProblem as exc:
+        _usage_exit(str(exc))
+    except SuiteCrash as exc:
+        click.echo(f"grade: internal error in a suite: {exc}", err=True)
+        sys.exit(3)
+
+
+@main.command("doctor")
+def doctor_command() -> None:
+    """Check this machine for grading: bubblewrap, user namespaces, seccomp, torch, CUDA,
+    memory, the engine; print the fix for each problem. Exit 0 when all is well, 1 otherwise."""
+    from grader import doctor
+    from grader.report import use_colour
+
+    colour = use_colour(sys.stdout)
+    findings = doctor.diagnose()
+    click.echo(doctor.render(findings, colour), color=colour)
+    sys.exit(0 if all(f.ok for f in findings) else 1)

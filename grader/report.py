@@ -1,12 +1,42 @@
-"""Render a :class:`Report` for people (a table with teaching messages) or machines (JSON)."""
+"""Render a :class:`Report` for people (a table with teaching messages) or machines (JSON).
+
+On a terminal the table has colours and a symbol per status (:func:`use_colour`); piped,
+redirected or with ``NO_COLOR`` set (https://no-color.org) it is plain text.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+from typing import TextIO
+
+import click
 
 from grader.scoring import Report, TopicResult
 
 COLUMNS = ("passed", "failed", "error", "timeout", "not_started", "skipped")
+# On a terminal: each status's symbol and colour (plain text marks every open check with ✗).
+LOOKS = {
+    "passed": ("✓", "green"),
+    "failed": ("✗", "red"),
+    "error": ("✗", "magenta"),
+    "timeout": ("⏱", "yellow"),
+    "not_started": ("…", "bright_black"),
+}
+
+
+def use_colour(stream: TextIO) -> bool:
+    """Colour and symbols only for a terminal, and never with ``NO_COLOR`` set (non-empty)."""
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and not os.environ.get("NO_COLOR")
+
+
+def _paint(text: str, colour: bool, fg: str, bold: bool = False) -> str:
+    return click.style(text, fg=fg, bold=bold) if colour else text
+
+
+def _score_colour(score: float, max_score: float) -> str:
+    return "green" if max_score and score == max_score else "red" if score == 0 else "yellow"
 
 
 def to_json(report: Report) -> str:
@@ -17,9 +47,17 @@ def _points(value: float) -> str:
     return f"{value:g}"
 
 
-def _topic_row(topic: TopicResult) -> str:
+def _topic_row(topic: TopicResult, colour: bool) -> str:
     counts = "".join(f"{topic.count(c):>12}" for c in COLUMNS)
-    return f"{topic.name:<11}{_points(topic.score) + '/' + _points(topic.max_score):>9}{counts}"
+    score = f"{_points(topic.score) + '/' + _points(topic.max_score):>9}"
+    if not colour:
+        return f"{topic.name:<11}{score}{counts}"
+    full = topic.max_score > 0 and topic.score == topic.max_score
+    symbol, fg = LOOKS["passed"]
+    mark = " " + _paint(symbol, colour, fg) if full else ""
+    return (
+        f"{topic.name:<11}{_paint(score, colour, _score_colour(topic.score, topic.max_score))}{counts}{mark}"
+    )
 
 
 def group_by_message(tests: list[dict]) -> list[tuple[str, str, list[str]]]:
@@ -33,23 +71,29 @@ def group_by_message(tests: list[dict]) -> list[tuple[str, str, list[str]]]:
     return [(status, message, ids) for (status, message), ids in groups.items()]
 
 
-def _details(topic: TopicResult) -> list[str]:
+def _details(topic: TopicResult, colour: bool) -> list[str]:
     lines: list[str] = []
     open_tests = [t.to_json() for t in topic.tests if t.status in ("failed", "error", "timeout")]
     for status, message, ids in group_by_message(open_tests):
         label = ids[0] if len(ids) == 1 else f"{len(ids)} checks ({ids[0]}, …)"
-        lines.append(f"  ✗ {topic.name} · {label} {status}")
+        symbol, fg = LOOKS[status] if colour else ("✗", "")
+        lines.append(
+            f"  {_paint(symbol, colour, fg)} {topic.name} · {label} {_paint(status, colour, fg, bold=True)}"
+        )
         lines += [f"      {line}" for line in message.splitlines()]
     not_started = topic.count("not_started")
     if not_started:
+        symbol, fg = LOOKS["not_started"]
         lines.append(
-            f"  … {topic.name}: {not_started} checks not started "
+            f"  {_paint(symbol, colour, fg)} {topic.name}: {not_started} checks not started "
             f"(functions in {topic.name}.py still raise NotImplementedError)"
         )
     return lines
 
 
-def to_table(report: Report, title: str) -> str:
+def to_table(report: Report, title: str, colour: bool = False) -> str:
+    """The report as a table and, for each check that did not pass, its message; ``colour``
+    adds ANSI colours and a symbol per status (for a terminal: :func:`use_colour`)."""
     header = f"{'topic':<11}{'score':>9}" + "".join(f"{c.replace('_', ' '):>12}" for c in COLUMNS)
     lines = [
         f"torchgrade: {title}  (sandbox: {report.sandbox}; device: {report.device})",
@@ -57,13 +101,12 @@ def to_table(report: Report, title: str) -> str:
         header,
         "-" * len(header),
     ]
-    lines += [_topic_row(t) for t in report.topics]
+    lines += [_topic_row(t, colour) for t in report.topics]
     percent = 100 * report.score / report.max_score if report.max_score else 0.0
-    lines += [
-        "-" * len(header),
-        f"{'total':<11}{_points(report.score) + '/' + _points(report.max_score):>9}  ({percent:.0f} %)",
-    ]
-    details = [line for t in report.topics for line in _details(t)]
+    total = f"{_points(report.score) + '/' + _points(report.max_score):>9}  ({percent:.0f} %)"
+    total_fg = _score_colour(report.score, report.max_score)
+    lines += ["-" * len(header), f"{'total':<11}{_paint(total, colour, total_fg, bold=True)}"]
+    details = [line for t in report.topics for line in _details(t, colour)]
     if details:
         lines += ["", "What to look at:", *details]
     lines += [f"note: {n}" for n in report.notes]

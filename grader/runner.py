@@ -88,6 +88,7 @@ class Options:
     memory_mb: int = defaults.MEMORY_MB
     budget: float = defaults.SUBMISSION_BUDGET
     public_only: bool = False
+    keyword: str = ""  # pytest's -k EXPR: it matches check names and the exercises they judge
 
 
 @dataclass
@@ -123,6 +124,17 @@ class TopicOutcome:
     seconds: dict[str, float] = field(default_factory=dict)
     engine_problem: str = ""  # why workers started fresh instead of from the zygote
     confinement: Confinement | None = None  # where it ran, if not on this machine (Dask)
+
+
+def keyword_problem(expression: str) -> str:
+    """Why ``expression`` is not a usable ``-k EXPR``, or ''."""
+    from _pytest.mark.expression import Expression  # what pytest's -k parses with (no public API)
+
+    try:
+        Expression.compile(expression)
+    except Exception as exc:  # SyntaxError in pytest 9, ParseError in pytest 8
+        return f"-k {expression!r} is not a valid expression: {getattr(exc, 'msg', exc)}"
+    return ""
 
 
 def resolve_device(device: str) -> str:
@@ -209,10 +221,15 @@ def grade_topic(task: Task) -> TopicOutcome:
         args.append(f"--submission-topic={task.topic}")
     if options.public_only:
         args.append("--public-only")
+    if options.keyword:
+        args += ["-k", options.keyword]
     output = io.StringIO()
     with pytest_environment(), contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
         code = pytest.main(args, plugins=[collector])
-    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+    if code == pytest.ExitCode.INTERRUPTED:
+        raise KeyboardInterrupt  # Ctrl-C during a grading: the caller's to handle, not a suite crash
+    none_chosen = options.keyword and code == pytest.ExitCode.NO_TESTS_COLLECTED  # -k: none of this topic
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and not none_chosen:
         raise SuiteCrash(f"pytest exited with {code!s}:\n{output.getvalue()[-3000:]}")
     return TopicOutcome(
         TopicResult(task.topic, collector.results.get(task.topic, [])),
@@ -258,6 +275,7 @@ def build_report(
     rule: str,
     single_topic: str | None,
     wall: float,
+    keyword: str = "",
 ) -> Report:
     seconds = {"wall": wall, "startup": 0.0, "probes": 0.0}
     for outcome in outcomes:
@@ -273,6 +291,8 @@ def build_report(
     )
     if public_only:
         report.notes.append("public checks only: the hidden suite grades more")
+    if keyword:
+        report.notes.append(f"only the checks that match -k {keyword!r}: the score is theirs alone")
     if (suites_dir() / RELEASE_MARKER).is_file():
         report.notes.append(
             "student release: hidden checks are not available here; your course's grader runs them"
@@ -312,11 +332,15 @@ def grade(
     public_only: bool = False,
     budget: float = defaults.SUBMISSION_BUDGET,
     jobs: int | None = None,
+    keyword: str = "",
 ) -> Report:
-    """Grade one submission, its topics ``jobs`` at a time (default: this machine's cores)."""
+    """Grade one submission, its topics ``jobs`` at a time (default: this machine's cores);
+    with ``keyword`` (``-k EXPR``), only the checks it selects, and only the topics that have one."""
     started = time.monotonic()
     selected, single_topic, rule = select_topics(path, topics)
-    options = Options(resolve_device(device), timeout, memory_mb, budget, public_only)
+    if keyword and keyword_problem(keyword):
+        raise UsageProblem(keyword_problem(keyword))
+    options = Options(resolve_device(device), timeout, memory_mb, budget, public_only, keyword)
     tasks = [
         Task(path, topic, single_topic is not None, options, deadline=started + budget) for topic in selected
     ]
@@ -330,12 +354,16 @@ def grade(
         outcomes[task.topic] = outcome
 
     run_tasks(tasks, jobs or defaults.cores(), file)
+    graded = [outcomes[t] for t in selected if not keyword or outcomes[t].result.tests]
+    if not graded:
+        raise UsageProblem(f"-k {keyword!r} selects no check of {', '.join(selected)}")
     return build_report(
         path,
-        [outcomes[t] for t in selected],
+        graded,
         options.device,
         public_only,
         rule,
         single_topic,
         time.monotonic() - started,
+        keyword,
     )

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 STATUSES = ("passed", "failed", "error", "not_started", "timeout", "skipped")
 KINDS = ("shape", "gradient", "convergence", "device")
+# What feedback calls each kind: a "shape" check judges shapes, dtypes and values.
+KIND_NAMES = {"shape": "value", "gradient": "gradient", "convergence": "convergence", "device": "device"}
 
 
 @dataclass

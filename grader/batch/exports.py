@@ -3,8 +3,10 @@
 - ``gradebook.csv``: ``student,total,max,status`` then one column per topic (an LMS import);
 - ``gradebook.json``: every row with its full report;
 - ``feedback/<student>.md``: scores and the teaching messages of failing public checks;
-  hidden checks appear only as counts;
-- ``gradescope/<student>/results.json``: Gradescope's results format;
+  failed hidden checks as counts per exercise, kind and status (never their messages,
+  inputs or expected values: :func:`hidden_summary`);
+- ``gradescope/<student>/results.json``: Gradescope's results format (a hidden check named
+  by its exercise and kind, not by its test id, which may hold its inputs);
 - with a roster (``grade batch --roster FILE``): ``canvas.csv`` (the Canvas export, every
   column and row kept, plus one ``torchgrade (<assignment>)`` column) or ``moodle.csv``
   (the roster's identifier and the grade), and ``unmatched.csv``: the submissions that match
@@ -24,10 +26,18 @@ from pathlib import Path
 from grader.batch.gradebook import Gradebook, Grading, Row
 from grader.batch.roster import Roster
 from grader.report import group_by_message
+from grader.scoring import KIND_NAMES
 from grader.topics import TOPICS
 
 SAFE = re.compile(r"[^A-Za-z0-9._-]")
 HASH_PREFIX = 12
+# How a hidden check that did not pass ended, as feedback says it ("2 value checks failed").
+STATUS_PHRASES = {
+    "failed": "failed",
+    "error": "raised an error",
+    "timeout": "timed out",
+    "not_started": "not started",
+}
 
 
 class NoHistory(LookupError):
@@ -116,29 +126,73 @@ def feedback_markdown(row: Row) -> str:
             names = ", ".join(f"`{i}`" for i in ids)
             lines.append(f"- {names} ({status.replace('_', ' ')}): " + message.replace("\n", "\n    "))
         if hidden:
-            counts: dict[str, int] = {}
-            for test in hidden:
-                counts[test["status"]] = counts.get(test["status"], 0) + 1
-            summary = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(counts.items()))
-            lines.append(f"- hidden checks not passed: {summary}")
+            lines.append("- hidden checks not passed:")
+            lines += [f"  - {line}" for line in hidden_summary(hidden)]
     return "\n".join(lines + [""])
 
 
+def _exercise_label(test: dict) -> str:
+    names = test.get("exercises") or []
+    return ", ".join(f"`{n}`" for n in names) or "(exercise not recorded)"
+
+
+def _counted(n: int, kind: str) -> str:
+    return f"{n} {KIND_NAMES.get(kind, kind)} check{'s' if n != 1 else ''}"
+
+
+def _and_list(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def hidden_summary(hidden: list[dict]) -> list[str]:
+    """One line per exercise, in first-seen order, for hidden checks that did not pass:
+    "`huber`: 2 hidden value checks and 1 gradient check failed; 1 convergence check timed out".
+
+    Built from each check's exercises, kind and status only: never its id, message, inputs
+    or expected values."""
+    by_exercise: dict[str, dict[str, dict[str, int]]] = {}
+    for test in hidden:
+        kinds = by_exercise.setdefault(_exercise_label(test), {}).setdefault(test["status"], {})
+        kinds[test["kind"]] = kinds.get(test["kind"], 0) + 1
+    order = list(STATUS_PHRASES)
+    lines = []
+    for label, statuses in by_exercise.items():
+        clauses = [
+            f"{_and_list([_counted(n, kind) for kind, n in statuses[status].items()])} "
+            + STATUS_PHRASES.get(status, status)
+            for status in sorted(statuses, key=lambda s: order.index(s) if s in order else len(order))
+        ]
+        lines.append(f"{label}: {'; '.join(clauses)}")
+    return lines
+
+
+def _hidden_test_name(topic: str, test: dict, seen: dict[str, int]) -> str:
+    """``losses: huber, hidden gradient check 2``: exercise and kind, numbered, never the id."""
+    base = f"{topic}: {', '.join(test.get('exercises') or []) or 'exercise not recorded'}, hidden "
+    base += f"{KIND_NAMES.get(test['kind'], test['kind'])} check"
+    seen[base] = seen.get(base, 0) + 1
+    return f"{base} {seen[base]}"
+
+
 def gradescope_results(row: Row) -> dict:
-    tests = [
-        {
-            "name": f"{topic['name']}: {t['id']}",
-            "score": t["points"],
-            "max_score": t["max_points"],
-            "output": t["message"]
-            if t.get("visibility") == "public"
-            else f"hidden check: {t['status'].replace('_', ' ')}",
-            "visibility": "visible" if t.get("visibility") == "public" else "hidden",
-        }
-        for topic in row.report.get("topics", [])
-        for t in topic["tests"]
-        if t["status"] != "skipped"
-    ]
+    tests = []
+    seen: dict[str, int] = {}
+    for topic in row.report.get("topics", []):
+        for t in topic["tests"]:
+            if t["status"] == "skipped":
+                continue
+            public = t.get("visibility") == "public"
+            tests.append(
+                {
+                    "name": f"{topic['name']}: {t['id']}"
+                    if public
+                    else _hidden_test_name(topic["name"], t, seen),
+                    "score": t["points"],
+                    "max_score": t["max_points"],
+                    "output": t["message"] if public else f"hidden check: {t['status'].replace('_', ' ')}",
+                    "visibility": "visible" if public else "hidden",
+                }
+            )
     results = {"score": row.score, "tests": tests}
     if row.status != "graded":
         results["output"] = _not_graded(row)

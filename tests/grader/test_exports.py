@@ -32,6 +32,7 @@ def check(
     message: str = "",
     visibility: str = "hidden",
     kind: str = "shape",
+    exercises: tuple[str, ...] = (),
 ) -> dict:
     return {
         "id": test_id,
@@ -41,6 +42,7 @@ def check(
         "max_points": max_points,
         "message": message,
         "visibility": visibility,
+        "exercises": list(exercises),
     }
 
 
@@ -90,12 +92,20 @@ def alice() -> Row:
                 "kl_div(p, q): expected inf at [1], got 3.\n  hint: q = 0",
                 visibility="public",
             ),
-            check("secret_grad", "failed", 0, 1, "SECRET hidden message one"),
-            check("secret_stub", "not_started", 0, 1, "not started: SECRET two"),
-            check("secret_slow", "timeout", 0, 1, "SECRET three"),
-            check("secret_more", "failed", 0, 1, "SECRET four"),
-            check("secret_gpu", "skipped", 0, 0, "no GPU", kind="device"),
-            check("secret_ok", "passed", 1, 1, ""),
+            check(
+                "secret_grad",
+                "failed",
+                0,
+                1,
+                "SECRET hidden message one",
+                kind="gradient",
+                exercises=("huber",),
+            ),
+            check("secret_stub", "not_started", 0, 1, "not started: SECRET two", exercises=("l1",)),
+            check("secret_slow", "timeout", 0, 1, "SECRET three", kind="convergence", exercises=("huber",)),
+            check("secret_more[2.5-x]", "failed", 0, 1, "SECRET four", exercises=("huber",)),
+            check("secret_gpu", "skipped", 0, 0, "no GPU", kind="device", exercises=("l1",)),
+            check("secret_ok", "passed", 1, 1, "", exercises=("bce",)),
         ),
         topic("tensors", check("matmul", "passed", 1.5, 1.5, visibility="public")),
     )
@@ -215,10 +225,34 @@ def test_feedback_public_failing_checks_come_with_their_messages_grouped():
     assert "`mse`" not in text and "`matmul`" not in text  # passed public checks stay out
 
 
-def test_feedback_hidden_checks_appear_only_as_counts():
+def test_feedback_hidden_checks_are_counted_per_exercise_kind_and_status():
     text = feedback_markdown(alice())
-    assert "- hidden checks not passed: 2 failed, 1 not started, 1 timeout" in text
-    assert "SECRET" not in text and "secret_" not in text
+    assert (
+        "- hidden checks not passed:\n"
+        "  - `huber`: 1 gradient check and 1 value check failed; 1 convergence check timed out\n"
+        "  - `l1`: 1 value check not started\n"
+    ) in text
+    assert "`bce`" not in text  # its hidden check passed
+
+
+def test_feedback_hidden_checks_never_show_their_id_message_or_inputs():
+    text = feedback_markdown(alice())
+    assert "SECRET" not in text and "secret_" not in text and "2.5" not in text
+
+
+def test_feedback_hidden_checks_of_several_exercises_and_of_old_rows():
+    row = graded(
+        "frank",
+        topic(
+            "cnn",
+            check("a", "failed", 0, 1, kind="gradient", exercises=("conv2d", "corr2d")),
+            check("b", "failed", 0, 1, kind="gradient", exercises=("conv2d", "corr2d")),
+            check("c", "error", 0, 1),  # a row graded before checks named their exercises
+        ),
+    )
+    text = feedback_markdown(row)
+    assert "  - `conv2d`, `corr2d`: 2 gradient checks failed\n" in text
+    assert "  - (exercise not recorded): 1 value check raised an error\n" in text
 
 
 def test_feedback_a_topic_with_nothing_open_has_no_section():
@@ -245,7 +279,7 @@ def test_gradescope_results_list_every_scored_check():
     assert results["score"] == 4.5
     assert "output" not in results
     names = [t["name"] for t in results["tests"]]
-    assert "losses: secret_gpu" not in names  # skipped checks carry no points
+    assert not any("device" in n for n in names)  # skipped checks carry no points
     assert names[:2] == ["losses: mse", "losses: kl_div"] and names[-1] == "tensors: matmul"
     assert len(names) == 9
     kl = results["tests"][1]
@@ -260,9 +294,17 @@ def test_gradescope_results_list_every_scored_check():
 
 def test_gradescope_hidden_checks_show_only_their_status():
     tests = {t["name"]: t for t in gradescope_results(alice())["tests"]}
-    assert tests["losses: secret_stub"]["output"] == "hidden check: not started"
-    assert tests["losses: secret_stub"]["visibility"] == "hidden"
+    assert tests["losses: l1, hidden value check 1"]["output"] == "hidden check: not started"
+    assert tests["losses: l1, hidden value check 1"]["visibility"] == "hidden"
     assert not any("SECRET" in t["output"] for t in tests.values())
+
+
+def test_gradescope_hidden_checks_are_named_by_exercise_and_kind_never_by_id():
+    names = [t["name"] for t in gradescope_results(alice())["tests"]]
+    assert not any("secret_" in n for n in names)  # an id may hold a check's inputs
+    assert "losses: huber, hidden value check 1" in names
+    assert "losses: huber, hidden gradient check 1" in names
+    assert len(set(names)) == len(names)
 
 
 @pytest.mark.parametrize("make", [rejected, crashed])

@@ -268,3 +268,48 @@ def test_group_by_message_keeps_first_seen_order_and_splits_by_status():
         ("failed", "m", ["b"]),
         ("error", "n", ["d"]),
     ]
+
+
+# -- colour on a terminal --------------------------------------------------------------------
+
+
+class Stream:
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+@pytest.mark.parametrize(
+    "tty, no_color, expected",
+    [(True, None, True), (True, "1", False), (False, None, False), (True, "", True)],
+)
+def test_colour_only_on_a_terminal_without_no_color(monkeypatch, tty, no_color, expected):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    if no_color is not None:
+        monkeypatch.setenv("NO_COLOR", no_color)  # https://no-color.org: set and non-empty
+    assert render.use_colour(Stream(tty)) is expected
+
+
+def test_plain_table_has_no_escape_codes():
+    assert "\x1b[" not in render.to_table(sample_report(), "exercises/")
+
+
+def test_coloured_table_marks_each_status_and_says_the_same_text():
+    import click
+
+    plain = render.to_table(sample_report(), "exercises/")
+    coloured = render.to_table(sample_report(), "exercises/", colour=True)
+    assert "\x1b[31m" in coloured  # red: a failed check, the score of a topic with none passed
+    text = click.unstyle(coloured)
+    assert "  ✗ losses · kl_div failed" in text
+    assert "  ⏱ losses · slow timeout\n      did not answer within 5 s" in text
+    assert "  … losses: 1 checks not started" in text
+    assert "tensors" in text and [line for line in text.splitlines() if line.startswith("tensors")][
+        0
+    ].endswith("✓")  # a full topic
+    # apart from the symbols, the coloured table says what the plain one says
+    for symbol in ("⏱", " ✓"):
+        text = text.replace(symbol, "✗" if symbol == "⏱" else "")
+    assert text == plain
