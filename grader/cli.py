@@ -80,6 +80,7 @@ def main() -> None:
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
 @limit_options
 @click.option("--public-only", is_flag=True, help="run only the public checks")
+@click.option("--exercise", "exercises", multiple=True, help="only this exercise's checks (repeatable)")
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
@@ -95,6 +96,7 @@ def check_command(
     memory_mb: int,
     budget: float,
     public_only: bool,
+    exercises: tuple[str, ...],
     jobs: int | None,
 ) -> None:
     """Grade PATH: a folder shaped like exercises/, one topic's .py file, or a notebook."""
@@ -114,6 +116,7 @@ def check_command(
             public_only=public_only,
             budget=budget,
             jobs=jobs,
+            exercises=exercises,
         )
     except UsageProblem as exc:
         _usage_exit(str(exc))

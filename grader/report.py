@@ -33,7 +33,7 @@ def group_by_message(tests: list[dict]) -> list[tuple[str, str, list[str]]]:
     return [(status, message, ids) for (status, message), ids in groups.items()]
 
 
-def _details(topic: TopicResult) -> list[str]:
+def _details(topic: TopicResult, notebook: bool) -> list[str]:
     lines: list[str] = []
     open_tests = [t.to_json() for t in topic.tests if t.status in ("failed", "error", "timeout")]
     for status, message, ids in group_by_message(open_tests):
@@ -42,9 +42,10 @@ def _details(topic: TopicResult) -> list[str]:
         lines += [f"      {line}" for line in message.splitlines()]
     not_started = topic.count("not_started")
     if not_started:
+        where = "" if notebook else f" in {topic.name}.py"
         lines.append(
             f"  … {topic.name}: {not_started} checks not started "
-            f"(functions in {topic.name}.py still raise NotImplementedError)"
+            f"(functions{where} still raise NotImplementedError)"
         )
     return lines
 
@@ -63,8 +64,9 @@ def to_table(report: Report, title: str) -> str:
         "-" * len(header),
         f"{'total':<11}{_points(report.score) + '/' + _points(report.max_score):>9}  ({percent:.0f} %)",
     ]
-    details = [line for t in report.topics for line in _details(t)]
+    details = [line for t in report.topics for line in _details(t, title.endswith(".ipynb"))]
     if details:
         lines += ["", "What to look at:", *details]
+    lines += [f"note: {t.name}: {t.note}" for t in report.topics if t.note]
     lines += [f"note: {n}" for n in report.notes]
     return "\n".join(lines)

@@ -83,6 +83,7 @@ class Options:
     memory_mb: int = defaults.MEMORY_MB
     budget: float = defaults.SUBMISSION_BUDGET
     public_only: bool = False
+    exercises: tuple[str, ...] = ()  # only these exercises' checks (--exercise); all when empty
 
 
 @dataclass
@@ -188,13 +189,17 @@ def grade_topic(task: Task) -> TopicOutcome:
         args.append(f"--submission-topic={task.topic}")
     if options.public_only:
         args.append("--public-only")
+    args += [f"--exercise={name}" for name in options.exercises]
     output = io.StringIO()
     with pytest_environment(), contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
         code = pytest.main(args, plugins=[collector])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise SuiteCrash(f"pytest exited with {code!s}:\n{output.getvalue()[-3000:]}")
+    result = TopicResult(task.topic, collector.results.get(task.topic, []))
+    if task.path.suffix == ".ipynb":
+        notebooks.explain(result, task.path)
     return TopicOutcome(
-        TopicResult(task.topic, collector.results.get(task.topic, [])),
+        result,
         collector.seconds,
         workers.engine_problem(),
     )
@@ -290,11 +295,13 @@ def grade(
     public_only: bool = False,
     budget: float = defaults.SUBMISSION_BUDGET,
     jobs: int | None = None,
+    exercises: tuple[str, ...] = (),
 ) -> Report:
-    """Grade one submission, its topics ``jobs`` at a time (default: this machine's cores)."""
+    """Grade one submission, its topics ``jobs`` at a time (default: this machine's cores);
+    with ``exercises``, only the checks of those exercises."""
     started = time.monotonic()
     selected, single_topic, rule = select_topics(path, topics)
-    options = Options(resolve_device(device), timeout, memory_mb, budget, public_only)
+    options = Options(resolve_device(device), timeout, memory_mb, budget, public_only, exercises)
     tasks = [
         Task(path, topic, single_topic is not None, options, deadline=started + budget) for topic in selected
     ]
