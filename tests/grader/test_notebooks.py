@@ -115,7 +115,7 @@ def test_corrupt_notebook_is_a_clear_error(tmp_path):
 
 def filled_with_solution(handout_path, topic: str):
     """The hand-out with each exercise cell replaced by the solution's code for that name,
-    and the solution's private helpers in one extra cell after the imports."""
+    and the solution's imports and private helpers in one extra cell after the stub's imports."""
     import ast
 
     source = (REPO / "solutions" / f"{topic}.py").read_text()
@@ -123,7 +123,9 @@ def filled_with_solution(handout_path, topic: str):
     pieces = {}
     helpers = []
     for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Assign)):
+        if isinstance(node, ast.Import) or (isinstance(node, ast.ImportFrom) and node.module != "__future__"):
+            helpers.append("\n".join(lines[node.lineno - 1 : node.end_lineno]))
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Assign)):
             text = "\n".join(lines[node.lineno - 1 : node.end_lineno])
             name = node.name if not isinstance(node, ast.Assign) else node.targets[0].id
             if name.startswith("_") or name.isupper():
