@@ -88,6 +88,7 @@ def main() -> None:
 @limit_options
 @click.option("--public-only", is_flag=True, help="run only the public checks")
 @click.option("-k", "keyword", metavar="EXPR", default="", help=KEYWORD_HELP)
+@click.option("--exercise", "exercises", multiple=True, help="only this exercise's checks (repeatable)")
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
@@ -104,6 +105,7 @@ def check_command(
     budget: float,
     public_only: bool,
     keyword: str,
+    exercises: tuple[str, ...],
     jobs: int | None,
 ) -> None:
     """Grade PATH: a folder shaped like exercises/, one topic's .py file, or a notebook."""
@@ -124,6 +126,7 @@ def check_command(
             budget=budget,
             jobs=jobs,
             keyword=keyword,
+            exercises=exercises,
         )
     except UsageProblem as exc:
         _usage_exit(str(exc))

@@ -26,7 +26,7 @@ python3 -m venv .venv && .venv/bin/pip install torch==2.13.0 && .venv/bin/pip in
 ```
 
 Fill in the stubs in `exercises/` (each docstring is the specification), or work in the
-notebooks in `notebooks/` (their last cell runs the checks). `grade exercises/ --topic losses`
+notebooks in `notebooks/` (a `check("name")` cell after each exercise runs its public checks). `grade exercises/ --topic losses`
 grades one topic. This release holds the public checks only; your course's hidden checks grade
 more. For the sandbox, install bubblewrap (`apt-get install -y bubblewrap`).
 """

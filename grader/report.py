@@ -71,7 +71,7 @@ def group_by_message(tests: list[dict]) -> list[tuple[str, str, list[str]]]:
     return [(status, message, ids) for (status, message), ids in groups.items()]
 
 
-def _details(topic: TopicResult, colour: bool) -> list[str]:
+def _details(topic: TopicResult, colour: bool, notebook: bool) -> list[str]:
     lines: list[str] = []
     open_tests = [t.to_json() for t in topic.tests if t.status in ("failed", "error", "timeout")]
     for status, message, ids in group_by_message(open_tests):
@@ -84,9 +84,10 @@ def _details(topic: TopicResult, colour: bool) -> list[str]:
     not_started = topic.count("not_started")
     if not_started:
         symbol, fg = LOOKS["not_started"]
+        where = "" if notebook else f" in {topic.name}.py"
         lines.append(
             f"  {_paint(symbol, colour, fg)} {topic.name}: {not_started} checks not started "
-            f"(functions in {topic.name}.py still raise NotImplementedError)"
+            f"(functions{where} still raise NotImplementedError)"
         )
     return lines
 
@@ -106,8 +107,9 @@ def to_table(report: Report, title: str, colour: bool = False) -> str:
     total = f"{_points(report.score) + '/' + _points(report.max_score):>9}  ({percent:.0f} %)"
     total_fg = _score_colour(report.score, report.max_score)
     lines += ["-" * len(header), f"{'total':<11}{_paint(total, colour, total_fg, bold=True)}"]
-    details = [line for t in report.topics for line in _details(t, colour)]
+    details = [line for t in report.topics for line in _details(t, colour, title.endswith(".ipynb"))]
     if details:
         lines += ["", "What to look at:", *details]
+    lines += [f"note: {t.name}: {t.note}" for t in report.topics if t.note]
     lines += [f"note: {n}" for n in report.notes]
     return "\n".join(lines)

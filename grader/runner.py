@@ -89,6 +89,7 @@ class Options:
     budget: float = defaults.SUBMISSION_BUDGET
     public_only: bool = False
     keyword: str = ""  # pytest's -k EXPR: it matches check names and the exercises they judge
+    exercises: tuple[str, ...] = ()  # only these exercises' checks (--exercise); all when empty
 
 
 @dataclass
@@ -223,16 +224,21 @@ def grade_topic(task: Task) -> TopicOutcome:
         args.append("--public-only")
     if options.keyword:
         args += ["-k", options.keyword]
+    args += [f"--exercise={name}" for name in options.exercises]
     output = io.StringIO()
     with pytest_environment(), contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
         code = pytest.main(args, plugins=[collector])
     if code == pytest.ExitCode.INTERRUPTED:
         raise KeyboardInterrupt  # Ctrl-C during a grading: the caller's to handle, not a suite crash
-    none_chosen = options.keyword and code == pytest.ExitCode.NO_TESTS_COLLECTED  # -k: none of this topic
+    # -k or --exercise chose none of this topic's checks:
+    none_chosen = bool(options.keyword or options.exercises) and code == pytest.ExitCode.NO_TESTS_COLLECTED
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and not none_chosen:
         raise SuiteCrash(f"pytest exited with {code!s}:\n{output.getvalue()[-3000:]}")
+    result = TopicResult(task.topic, collector.results.get(task.topic, []))
+    if task.path.suffix == ".ipynb":
+        notebooks.explain(result, task.path)
     return TopicOutcome(
-        TopicResult(task.topic, collector.results.get(task.topic, [])),
+        result,
         collector.seconds,
         workers.engine_problem(),
     )
@@ -333,14 +339,16 @@ def grade(
     budget: float = defaults.SUBMISSION_BUDGET,
     jobs: int | None = None,
     keyword: str = "",
+    exercises: tuple[str, ...] = (),
 ) -> Report:
     """Grade one submission, its topics ``jobs`` at a time (default: this machine's cores);
-    with ``keyword`` (``-k EXPR``), only the checks it selects, and only the topics that have one."""
+    with ``keyword`` (``-k EXPR``), only the checks it selects, and only the topics that have one;
+    with ``exercises``, only the checks of those exercises (a topic may then have none)."""
     started = time.monotonic()
     selected, single_topic, rule = select_topics(path, topics)
     if keyword and keyword_problem(keyword):
         raise UsageProblem(keyword_problem(keyword))
-    options = Options(resolve_device(device), timeout, memory_mb, budget, public_only, keyword)
+    options = Options(resolve_device(device), timeout, memory_mb, budget, public_only, keyword, exercises)
     tasks = [
         Task(path, topic, single_topic is not None, options, deadline=started + budget) for topic in selected
     ]

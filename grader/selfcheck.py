@@ -1,32 +1,192 @@
-"""The last cell of a hand-out notebook: grade the cells run so far, public checks only.
+"""``check("softmax")`` in a hand-out: one exercise's public checks on the notebook's current cells.
 
-``check_cells(topic, In)`` takes IPython's input history, keeps the definitions (as
-grading a notebook does), and runs ``grade --public-only`` on them in a fresh process,
-so the checks never share the notebook's kernel.
+The cells graded are the notebook's, never the kernel's input history: in Colab the open
+notebook is asked from the front end (``get_ipynb``, unsaved edits included); elsewhere the
+saved file is graded: the one VS Code or Jupyter Server names (``__vsc_ipynb_file__``,
+``JPY_SESSION_NAME``), else the one the set-up cell named with :func:`use_notebook`. The
+file is graded by ``grade NOTEBOOK --public-only --exercise NAME`` in a fresh process, exactly
+as a learner or the course would grade it, so a cell once run with a typo, a ``%%time`` cell
+or the kernel's state cannot make the two disagree. When the cell that defines the exercise
+was last run in a version the saved file does not hold, the result says so (save, run again).
+The result shows as a table: HTML in Jupyter and Colab, text elsewhere; ``check`` returns None.
 """
 
 from __future__ import annotations
 
+import html
+import json
+import os
+import re
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
-from grader.notebooks import to_module
+_chosen: Path | None = None
 
 
-def check_cells(topic: str, cells: list[str]) -> int:
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(c) for c in cells if "check_cells(" not in c]
-    with tempfile.TemporaryDirectory() as folder:
-        module = Path(folder) / f"{topic}.py"
-        module.write_text(to_module(notebook))
-        done = subprocess.run(
-            [sys.executable, "-m", "grader", str(module), "--topic", topic, "--public-only"],
-            capture_output=True,
-            text=True,
+class SelfCheckProblem(RuntimeError):
+    """The notebook could not be graded; the message says why in one line."""
+
+
+def use_notebook(path: str | os.PathLike[str]) -> None:
+    """Name the notebook file that :func:`check` grades where the front end cannot say which."""
+    global _chosen
+    _chosen = Path(path).resolve()
+
+
+def _user_namespace() -> dict[str, Any]:
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return shell.user_ns if shell is not None else {}
+
+
+def _from_colab(folder: Path) -> tuple[Path, str] | None:
+    try:
+        from google.colab import _message  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    reply = _message.blocking_request("get_ipynb", request="", timeout_sec=30)
+    if not reply or "ipynb" not in reply:
+        raise SelfCheckProblem("Colab did not send the notebook's cells; run the check cell again")
+    path = folder / (_chosen.name if _chosen else "notebook.ipynb")
+    path.write_text(json.dumps(reply["ipynb"]))
+    return path, "the open notebook (from Colab)"
+
+
+def notebook_to_grade(folder: Path) -> tuple[Path, str]:
+    """(a notebook file holding the current cells, where they came from)."""
+    from_colab = _from_colab(folder)
+    if from_colab:
+        return from_colab
+    named = [
+        (_user_namespace().get("__vsc_ipynb_file__"), "the saved notebook VS Code names"),
+        (os.environ.get("JPY_SESSION_NAME"), "the saved notebook Jupyter names"),
+        (_chosen, "the saved notebook"),
+    ]
+    for candidate, origin in named:
+        if candidate and str(candidate).endswith(".ipynb") and Path(candidate).is_file():
+            return Path(candidate), origin
+    raise SelfCheckProblem(
+        f"cannot find this notebook's file ({_chosen or 'no use_notebook(...) in the set-up cell'}): "
+        "run the set-up cell, or name the file: use_notebook('my_losses.ipynb')"
+    )
+
+
+def grade_notebook(path: Path, exercise: str) -> dict[str, Any]:
+    """The JSON report of ``grade PATH --public-only --exercise EXERCISE``, in a fresh process."""
+    package_root = str(Path(__file__).resolve().parents[1])
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "grader",
+            str(path),
+            "--public-only",
+            "--exercise",
+            exercise,
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([package_root, os.environ.get("PYTHONPATH", "")])},
+    )
+    if done.returncode not in (0, 1):
+        lines = (done.stderr or done.stdout).strip().splitlines()
+        raise SelfCheckProblem(lines[-1] if lines else f"grade exited with status {done.returncode}")
+    return json.loads(done.stdout)
+
+
+def _defines(source: str, exercise: str) -> bool:
+    return re.search(rf"^\s*(?:def|class)\s+{re.escape(exercise)}\b", source, re.MULTILINE) is not None
+
+
+def _normal(source: str) -> str:
+    return "\n".join(line.rstrip() for line in source.strip().splitlines())
+
+
+def unsaved_warning(path: Path, exercise: str, history: list[str]) -> str:
+    """A warning when the cell that defines ``exercise``, as last run (``history``: the
+    kernel's ``In``), is not in the graded file: the learner has not saved since."""
+    last = next((cell for cell in reversed(history) if _defines(cell, exercise)), None)
+    if last is None:
+        return ""
+    saved = {_normal(c.source) for c in nbformat.read(str(path), as_version=4).cells if c.cell_type == "code"}
+    if _normal(last) in saved:
+        return ""
+    return (
+        f"the cell defining {exercise} that you ran last is not in the saved notebook, so it was "
+        "not checked: save the notebook (Ctrl-S / Cmd-S), then run this cell again"
+    )
+
+
+@dataclass
+class CheckResult:
+    """One exercise's public checks, shown as a table (``_repr_html_``) or as text."""
+
+    exercise: str
+    tests: list[dict[str, Any]]
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        total = len(self.tests)
+        passed = sum(t["status"] == "passed" for t in self.tests)
+        if not total:
+            return f"{self.exercise}: no public check here; the hidden suite grades it"
+        if all(t["status"] == "not_started" for t in self.tests):
+            return f"{self.exercise}: not started (it still raises NotImplementedError)"
+        if passed == total:
+            return f"{self.exercise}: passed, {passed}/{total} public checks (the hidden suite grades more)"
+        return f"{self.exercise}: {passed}/{total} public checks passed"
+
+    def _rows(self) -> list[tuple[str, str, str, str]]:
+        return [(t["id"], t["kind"], t["status"].replace("_", " "), t["message"]) for t in self.tests]
+
+    def __str__(self) -> str:
+        lines = [self.summary(), *(f"note: {n}" for n in self.notes)]
+        for check_id, kind, status, message in self._rows():
+            lines.append(f"  {status:<12} {kind:<12} {check_id}")
+            lines += [f"      {line}" for line in message.splitlines()]
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        cells = "".join(
+            f"<tr><td>{html.escape(check_id)}</td><td>{kind}</td><td><b>{status}</b></td>"
+            f"<td><pre style='margin:0;white-space:pre-wrap'>{html.escape(message)}</pre></td></tr>"
+            for check_id, kind, status, message in self._rows()
         )
-    print(done.stdout or done.stderr)
-    return done.returncode
+        notes = "".join(f"<p>note: {html.escape(n)}</p>" for n in self.notes)
+        return (
+            f"<p><b>{html.escape(self.summary())}</b></p>{notes}<table><tr><th>check</th><th>kind</th>"
+            f"<th>status</th><th>what was found</th></tr>{cells}</table>"
+        )
+
+
+def self_check(exercise: str, history: list[str] | None = None) -> CheckResult:
+    """Grade the notebook's current cells for ``exercise``; ``history`` (``In``) only warns."""
+    with tempfile.TemporaryDirectory() as folder:
+        path, origin = notebook_to_grade(Path(folder))
+        report = grade_notebook(path, exercise)
+        warning = unsaved_warning(path, exercise, history or []) if "saved" in origin else ""
+    tests = [t for topic in report["topics"] for t in topic["tests"]]
+    notes = [topic["note"] for topic in report["topics"] if topic.get("note")]
+    notes += [warning] if warning else []
+    return CheckResult(exercise, tests, [f"checked {origin}", *notes])
+
+
+def check(exercise: str) -> None:
+    """Run ``exercise``'s public checks on this notebook's current cells and show the result."""
+    from IPython.display import display
+
+    try:
+        display(self_check(exercise, _user_namespace().get("In")))
+    except SelfCheckProblem as exc:
+        print(f"{exercise}: could not check: {exc}")

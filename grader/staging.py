@@ -66,7 +66,7 @@ def stage(path: Path, topic: str | None = None) -> Path:
         elif path.suffix == ".ipynb":
             notebook = notebooks.read(path)
             target = staged / f"{notebooks.topic_of(path, notebook, topic)[0]}.py"
-            target.write_text(notebooks.to_module(notebook))
+            target.write_text(notebooks.to_module(notebook).source)
             os.chmod(target, 0o644)
         else:
             _copy(path, staged / f"{topic_of_file(path, topic)}.py")

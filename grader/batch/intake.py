@@ -366,7 +366,7 @@ def _candidates(
         except notebooks.NotebookError as exc:
             return str(exc)
         work.mkdir(parents=True)
-        (work / f"{topic}.py").write_text(notebooks.to_module(notebook))
+        (work / f"{topic}.py").write_text(notebooks.to_module(notebook).source)
         return [_Candidate(topic, work / f"{topic}.py", original, late, number)]
     else:
         return f"{original}: not a .py, .zip or notebook"

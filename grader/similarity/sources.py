@@ -26,7 +26,7 @@ def _read(path: Path) -> str:
     if path.stat().st_size > MAX_FILE_BYTES:
         raise ValueError(f"larger than {MAX_FILE_BYTES >> 20} MB")
     if path.suffix == ".ipynb":
-        return notebooks.to_module(notebooks.read(path))
+        return notebooks.to_module(notebooks.read(path)).source
     return path.read_bytes().decode("utf-8")
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import nbformat
 from helpers import REPO, grade_json, run_grade
 
-from grader.notebooks import definitions
+from grader.notebooks import to_module
 
 DEMO_CELLS = [
     "%matplotlib inline\n!pip install something",
@@ -25,14 +27,21 @@ def notebook_with(path, code_cells: list[str], metadata: dict | None = None):
     return path
 
 
+def kept(*cells: str) -> str:
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+    return to_module(notebook).source
+
+
 def test_only_definitions_survive():
-    future, kept = definitions(
+    source = kept(
         "from __future__ import annotations\n%time x = 1\nimport torch\nN = 3\n"
         "w = torch.zeros(N)\n@staticmethod\ndef f():\n    return N\nf()\n"
         "class A:\n    pass\n!ls"
     )
-    assert future == ["from __future__ import annotations"]
-    assert kept.splitlines() == [
+    assert source.splitlines() == [
+        "from __future__ import annotations",
+        "",
         "try:",
         "    import torch",
         "except ImportError:",
@@ -47,6 +56,31 @@ def test_only_definitions_survive():
         "class A:",
         "    pass",
     ]
+
+
+def test_constants_a_definition_reads_survive_and_demo_assignments_do_not():
+    source = kept(
+        "import torch\nDEVICE = torch.device('cpu')\nEPS = torch.finfo(torch.float32).tiny\n"
+        "SCALE = double(EPS)\nmodel = train(10)\nlosses = [step() for _ in range(9)]",
+        "def double(x):\n    return 2 * x",
+        "def f(x, losses=None):\n    model = x + SCALE\n    return model.to(DEVICE)",
+        "class M:\n    eps = EPS",
+    )
+    assert "DEVICE = torch.device" in source and "EPS = torch.finfo" in source
+    assert "SCALE = double(EPS)" in source  # read by f, and it reads EPS and double
+    assert "train(" not in source and "step()" not in source  # f's locals are not the module's
+
+
+def test_ipython_syntax_and_cell_magics():
+    source = kept(
+        "x = !ls\ntorch.ones?\nobj??\n%matplotlib inline\nimport torch",
+        "%%time\ndef timed(a):\n    return a",
+        "%%capture out\nB = 2",
+        "%%bash\necho 'def shell(): pass'",
+        "from grader.selfcheck import check, use_notebook\ncheck('timed')",
+    )
+    assert "def timed(a):" in source and "B = 2" in source
+    assert "get_ipython" not in source and "shell" not in source and "grader" not in source
 
 
 def test_solution_notebook_with_magics_and_slow_demos_grades_full(tmp_path):
@@ -81,7 +115,7 @@ def test_corrupt_notebook_is_a_clear_error(tmp_path):
 
 def filled_with_solution(handout_path, topic: str):
     """The hand-out with each exercise cell replaced by the solution's code for that name,
-    and the solution's private helpers in one extra cell after the imports."""
+    and the solution's imports and private helpers in one extra cell after the stub's imports."""
     import ast
 
     source = (REPO / "solutions" / f"{topic}.py").read_text()
@@ -89,7 +123,9 @@ def filled_with_solution(handout_path, topic: str):
     pieces = {}
     helpers = []
     for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Assign)):
+        if isinstance(node, ast.Import) or (isinstance(node, ast.ImportFrom) and node.module != "__future__"):
+            helpers.append("\n".join(lines[node.lineno - 1 : node.end_lineno]))
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Assign)):
             text = "\n".join(lines[node.lineno - 1 : node.end_lineno])
             name = node.name if not isinstance(node, ast.Assign) else node.targets[0].id
             if name.startswith("_") or name.isupper():
@@ -101,7 +137,8 @@ def filled_with_solution(handout_path, topic: str):
         if cell.cell_type == "code" and cell.source.startswith(("def ", "class ")):
             name = cell.source.split()[1].split("(")[0].rstrip(":")
             cell.source = pieces[name]
-    notebook.cells.insert(2, nbformat.v4.new_code_cell("\n\n".join(helpers)))
+    preamble = next(i for i, c in enumerate(notebook.cells) if c.source.startswith("from __future__"))
+    notebook.cells.insert(preamble + 1, nbformat.v4.new_code_cell("\n\n".join(helpers)))
     nbformat.write(notebook, str(handout_path))
     return handout_path
 
@@ -116,10 +153,102 @@ def test_handout_filled_with_the_solution_grades_full(tmp_path):
     assert code == 0 and report["score"] == report["max_score"] > 0
 
 
-def test_self_check_cell_runs_the_public_checks(capsys):
-    from grader.selfcheck import check_cells
+def test_skipped_cell_is_named_and_the_rest_still_grades():
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("# notes"),
+        nbformat.v4.new_code_cell("import torch\n\ndef f(x):\n    return x"),
+        nbformat.v4.new_code_cell("# a typo\ny = = 2"),
+    ]
+    module = to_module(notebook)
+    assert "def f(x):" in module.source and "y = = 2" not in module.source
+    assert module.notes() == [
+        "cell 3 (`# a typo`) was skipped: it is not valid Python even after IPython's transforms "
+        "(invalid syntax, line 2 of the cell); the other cells were graded"
+    ]
+    line = module.source.splitlines().index("    return x") + 1
+    assert module.explain(f"at losses.py, line {line}, in f", "losses.py") == (
+        "at cell 2 (`import torch`), line 4, in f"
+    )
 
-    cells = [(REPO / "solutions" / "losses.py").read_text(), "print('demo')", "check_cells('losses', In)"]
-    assert check_cells("losses", cells) == 0
-    shown = capsys.readouterr().out
-    assert "100 %" in shown and "public checks only" in shown
+
+# A solution of `losses` written the way notebook users write it: IPython syntax, timed cells,
+# constants computed by calls; and the same code as a plain .py file.
+NOTEBOOK_CELLS = [
+    "import torch\nfrom torch import Tensor\nx = !ls\ntorch.ones?\nEPS = torch.finfo(torch.float32).tiny\n"
+    "DEVICE = torch.device('cpu')\nmodel = torch.nn.Linear(3, 1)",
+    "%%time\n{functions}",
+    "import time\nfor step in range(3):\n    time.sleep(0.01)\nprint(softmax(torch.randn(3)).sum())",
+]
+
+
+def losses_solution_with_constants() -> tuple[str, str]:
+    """(imports, functions) of the losses solution; `bce` reads DEVICE and EPS (it fails
+    with NameError where they were dropped)."""
+    source = (REPO / "solutions" / "losses.py").read_text()
+    head, body = source.split("\n\ndef ", 1)
+    body = "def " + body
+    marker = "def bce(p: Tensor, y: Tensor) -> Tensor:"
+    assert marker in body
+    body = body.replace(marker, marker + "\n    assert DEVICE.type == 'cpu' and 0 < EPS < 1e-30", 1)
+    return head, body
+
+
+def test_notebook_with_ipython_syntax_grades_like_the_py_file(tmp_path):
+    head, functions = losses_solution_with_constants()
+    cells = [head, *(c.format(functions=functions) for c in NOTEBOOK_CELLS)]
+    path = notebook_with(tmp_path / "losses.ipynb", cells)
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "losses.py").write_text(
+        f"{head}\nEPS = torch.finfo(torch.float32).tiny\nDEVICE = torch.device('cpu')\n\n{functions}"
+    )
+    code, report = grade_json(str(path))
+    plain_code, plain_report = grade_json(str(plain / "losses.py"))
+    assert code == plain_code == 0
+    statuses = [(t["id"], t["status"]) for t in report["topics"][0]["tests"]]
+    assert statuses == [(t["id"], t["status"]) for t in plain_report["topics"][0]["tests"]]
+    assert report["score"] == plain_report["score"] == report["max_score"] > 0
+
+
+def test_messages_name_cells_never_the_generated_module(tmp_path):
+    cells = [
+        "import torch",
+        "def softmax(x, dim=-1):\n    e = x.exp()\n    return e / e.sum(dim, keepdim=True) + UNDEFINED",
+        "def broken(:\n    pass",
+        "def log_softmax(x, dim=-1):\n    nonlocal y\n",
+    ]
+    path = notebook_with(tmp_path / "losses.ipynb", cells)
+    code, report = grade_json(str(path), "--exercise", "softmax", "--exercise", "log_softmax")
+    topic = report["topics"][0]
+    text = json.dumps(report)
+    assert "losses.py" not in text and "/submission" not in text
+    assert "cell 4 (`def broken(:`) was skipped" in topic["note"]
+    # the compile error (nonlocal at module level of a function) fails the import: named by cell
+    messages = {t["message"] for t in topic["tests"]}
+    assert any("cell 5 (`def log_softmax(x, dim=-1):`), line 2" in m for m in messages), messages
+    fixed = notebook_with(tmp_path / "losses.ipynb", cells[:3])
+    code, report = grade_json(str(fixed), "--exercise", "softmax")
+    messages = {t["message"] for t in report["topics"][0]["tests"]}
+    assert any("cell 3 (`def softmax(x, dim=-1):`), line 3, in softmax" in m for m in messages), messages
+    assert "losses.py" not in json.dumps(report)
+
+
+def test_self_check_grades_the_saved_notebook_not_the_kernel_history(tmp_path):
+    from grader import selfcheck
+
+    fixed = "def sigmoid(x):\n    return torch.where(x >= 0, 1 / (1 + (-x).exp()), x.exp() / (1 + x.exp()))"
+    typo = "def sigmoid(x):\n    return torch.where(x >= 0, 1 / (1 + (-x).exp()), x.exp() / (1 + x.exp())"
+    path = notebook_with(tmp_path / "losses.ipynb", ["import torch", fixed])
+    history = ["", "import torch", typo, fixed, "check('sigmoid')"]
+    selfcheck.use_notebook(path)
+    result = selfcheck.self_check("sigmoid", history)
+    code, report = grade_json(str(path), "--public-only", "--exercise", "sigmoid")
+    assert [(t["id"], t["status"]) for t in result.tests] == [
+        (t["id"], t["status"]) for t in report["topics"][0]["tests"]
+    ]
+    assert result.tests and all(t["status"] == "passed" for t in result.tests)
+    assert "passed" in result.summary() and not any("save the notebook" in n for n in result.notes)
+    # run, then edited and run again without saving: the result says the saved file was checked
+    stale = selfcheck.unsaved_warning(path, "sigmoid", [*history, fixed.replace("1 /", "1.0 /")])
+    assert "save the notebook" in stale
