@@ -7,7 +7,13 @@ import torch
 import torch.nn.functional as F
 
 from grader import probes
-from grader.judge import expect, expect_close, expect_no_twin, expect_same_device
+from grader.judge import (
+    expect,
+    expect_close,
+    expect_module_on_second_device,
+    expect_no_twin,
+    expect_same_device,
+)
 from grader.plugin import check
 
 F64 = torch.float64
@@ -76,7 +82,7 @@ def rnn_case(num_layers, seq_len, batch, dtype=torch.float32):
 @pytest.mark.parametrize("num_layers, seq_len, batch", [(1, 5, 1), (2, 4, 3), (3, 1, 2)])
 def test_rnn_forward_equals_nn_rnn(sub, num_layers, seq_len, batch):
     rnn, x, h0, params = rnn_case(num_layers, seq_len, batch)
-    result, ops = sub.run(probes.call_recorded, "rnn_forward", (x, h0, params), {})
+    result, ops = sub.run(probes.call_recorded, "rnn_forward", (x, h0, params), {}, ("rnn_cell",))
     expect(
         isinstance(result, (list, tuple)) and len(result) == 2,
         "rnn_forward",
@@ -295,7 +301,7 @@ def test_stays_on_input_device(sub, name):
         cell = torch.nn.GRUCell(3, 4)
         x, h = torch.randn(2, 3), torch.randn(2, 4)
         args, expected = (x, h, *cell_weights(cell)), cell(x, h).detach()
-    trace = sub.run(probes.on_meta, name, args, {})
+    trace = sub.run(probes.on_second_device, name, args, {})
     real = trace.get("real") if isinstance(trace, dict) else trace
     expect_close(
         real[0] if name == "rnn_forward" and isinstance(real, (list, tuple)) else real,
@@ -304,7 +310,15 @@ def test_stays_on_input_device(sub, name):
         rtol=1e-5,
         atol=1e-5,
     )
-    expect_same_device(trace, f"{name} on tensors of another device (checked with meta tensors)")
+    what = f"{name} on tensors of a second device (standing in for a GPU)"
+    value = expect_same_device(trace, what)
+    expect_close(
+        value[0] if name == "rnn_forward" and isinstance(value, (list, tuple)) else value,
+        expected,
+        what,
+        rtol=1e-5,
+        atol=1e-5,
+    )
 
 
 HELLO_INDICES = torch.tensor([[1], [0], [2], [2], [3]])  # "hello", one sequence (seq_len, batch)
@@ -329,10 +343,10 @@ def test_hello_rnn_on_cuda(sub, device):
 @pytest.mark.parametrize("embed_dim", [None, 6], ids=["one-hot", "embedding"])
 def test_hello_rnn_stays_on_its_device(sub, embed_dim):
     (trace,) = sub.run(
-        probes.modules_on_meta,
-        "hello_on_meta",
+        probes.modules_on_second_device,
+        "hello_on_second",
         [("HelloRNN", (4, 8), {"embed_dim": embed_dim}, [HELLO_INDICES])],
     )
-    expect_same_device(
-        trace, f"HelloRNN(4, 8, embed_dim={embed_dim}) with model and indices on another device (meta)"
+    expect_module_on_second_device(
+        trace, f"HelloRNN(4, 8, embed_dim={embed_dim}) with model and indices on a second device"
     )
