@@ -191,7 +191,7 @@ def _check_same_device(name: str, args: tuple, flat: list[Any]) -> None:
             and not (t.dim() == 0 and t.device.type == "cpu")
         ):
             raise DeviceMismatch(
-                f"{name} got tensors on {SECOND_DEVICE_NAME} and a tensor of shape {tuple(t.shape)} on {t.device}"
+                f"{name} on tensors of {SECOND_DEVICE_NAME} and one of shape {tuple(t.shape)} on {t.device}"
             )
 
 

@@ -332,11 +332,11 @@ def test_expect_same_device_passes_a_result_on_the_second_device_and_returns_its
 def test_expect_same_device_mismatch_fails_with_the_mismatch_and_the_hint():
     trace = {
         "ok": False,
-        "mismatch": "add got tensors on the second device and a tensor of shape (4,) on cpu",
+        "mismatch": "add on tensors of the second device and one of shape (4,) on cpu",
     }
     message = failure(expect_same_device, trace, "f on a second device")
     assert "expected every op to use tensors on the input's device" in message
-    assert "got add got tensors on the second device and a tensor of shape (4,) on cpu." in message
+    assert "got add on tensors of the second device and one of shape (4,) on cpu." in message
     assert "hint: create new tensors on the input's device" in message
 
 
