@@ -8,6 +8,7 @@ wrong device.
 from __future__ import annotations
 
 import enum
+import types
 
 import numpy as np
 import pytest
@@ -82,6 +83,44 @@ def test_ops_used_returns_sorted_distinct_names():
 def test_ops_used_of_code_without_torch_ops():
     result, names = kit.ops_used(lambda: 41 + 1)
     assert (result, names) == (42, {})
+
+
+LEARNER = """
+import torch
+
+
+def relu(x):
+    return torch.clamp(x, min=0)
+
+
+def hard_sigmoid(x):
+    return relu(x + 0.5) - torch.clamp(x - 0.5, min=0)
+"""
+
+
+def learner_module():
+    module = types.ModuleType("mlp")
+    exec(compile(LEARNER, "mlp.py", "exec"), module.__dict__)
+    return module
+
+
+def test_ops_used_says_where_the_learners_code_made_each_op():
+    mod = learner_module()
+    _, ops = kit.ops_used(lambda: mod.hard_sigmoid(torch.randn(3)), mod)
+    assert ops["clamp"] == "relu, line 6"  # the first place it was made
+    assert ops["sub"] == "hard_sigmoid, line 10"
+
+
+def test_ops_used_leaves_out_the_ops_of_the_helpers_it_is_told_about():
+    mod = learner_module()
+    _, ops = kit.ops_used(lambda: mod.hard_sigmoid(torch.randn(3)), mod, ("relu",))
+    assert ops["clamp"] == "hard_sigmoid, line 10"  # its own clamp still counts
+    assert all(not where.startswith("relu") for where in ops.values())
+
+
+def test_ops_used_outside_the_module_says_so():
+    _, ops = kit.ops_used(lambda: torch.ones(2).exp(), learner_module())
+    assert ops["exp"] == "outside your functions"
 
 
 # -- count_ops -------------------------------------------------------------------------------
