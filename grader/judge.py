@@ -109,45 +109,63 @@ def expect_close(
 
 
 def expect_no_twin(ops: Any, forbidden: Mapping[str, str], what: str) -> None:
-    """``ops``: names from ``kit.ops_used``; ``forbidden``: recorded name -> the function to name."""
-    if not isinstance(ops, list) or not all(isinstance(o, str) for o in ops):
-        fail(what, "a list of op names from the recorder", describe(ops))
-    used = sorted({forbidden[o] for o in ops if o in forbidden})
+    """``ops``: {name: where} from ``kit.ops_used``; ``forbidden``: recorded name -> the function to name."""
+    if not isinstance(ops, dict) or not all(
+        isinstance(o, str) and isinstance(w, str) for o, w in ops.items()
+    ):
+        fail(what, "op names from the recorder", describe(ops))
+    used: dict[str, str] = {}
+    for op, where in ops.items():
+        if op in forbidden:
+            used.setdefault(forbidden[op], where)
     if used:
         fail(
             what,
             "a hand-written computation",
-            f"a call to {', '.join(used)}",
+            "; ".join(f"{twin} called in {where}" for twin, where in sorted(used.items())),
             "this exercise is about writing it yourself from the formula; "
             "the docstring lists the torch functions that are off limits",
         )
 
 
-def expect_same_device(trace: Any, what: str) -> None:
-    """Judge :func:`grader.probes.on_meta`: outputs stay on the inputs' device."""
-    import pytest
-
-    if (
-        not isinstance(trace, dict)
-        or "ok" not in trace
-        or not (trace["ok"] is None or isinstance(trace["ok"], bool))
-    ):
+def expect_same_device(trace: Any, what: str) -> Any:
+    """Judge a device trace (:func:`grader.probes.on_second_device`): every op kept to the
+    inputs' device, and the result is there too. Returns the result's values (CPU tensors)
+    for the suite to compare with torch's."""
+    if not isinstance(trace, dict) or not isinstance(trace.get("ok"), bool):
         fail(what, "a device trace", describe(trace))
-    if trace["ok"] is None:
-        pytest.skip(f"device check inconclusive: the code needs real data ({trace.get('inconclusive')})")
     hint = (
         "create new tensors on the input's device: torch.zeros(..., device=x.device), "
-        "torch.zeros_like(x) or x.new_zeros(...)"
+        "torch.zeros_like(x) or x.new_zeros(...); move batches with .to(device)"
     )
-    if trace["ok"] is False:
-        fail(what, "every op to use tensors on the input's device", str(trace.get("mismatch")), hint)
+    if trace.get("mismatch") is not None:
+        fail(what, "every op to use tensors on the input's device", str(trace["mismatch"]), hint)
+    if not trace["ok"]:
+        fail(
+            what,
+            "the same code to run on any device",
+            f"it raised {trace.get('raised')}",
+            "on a GPU, .numpy() and other CPU-only calls need .cpu() first; .item() and .tolist() work",
+        )
     devices = trace.get("devices")
     if not isinstance(devices, list) or not devices:
         fail(what, "a tensor result", "no tensor at all")
-    if devices != ["meta"]:
+    if devices != ["second"]:
         fail(
-            what, "a result on the input's device (meta)", f"a result on {', '.join(map(str, devices))}", hint
+            what,
+            "a result on the input's device (a second device, standing in for a GPU)",
+            f"a result on {', '.join(map(str, devices))}",
+            hint,
         )
+    return trace.get("value")
+
+
+def expect_module_on_second_device(trace: Any, what: str) -> None:
+    """Judge a trace of :func:`grader.probes.modules_on_second_device`: on the second device, and
+    the same output as the same weights give on the CPU."""
+    value = expect_same_device(trace, what)
+    real = expect_tensor(trace.get("real"), f"{what}: output of the same model on the CPU")
+    expect_close(value, real, f"{what}: output against the same weights on the CPU", rtol=1e-5, atol=1e-6)
 
 
 def expect_vectorised(counts: Any, sizes: Iterable[int], what: str) -> None:

@@ -24,9 +24,10 @@ def call(mod, name, args, kwargs):
     return getattr(mod, name)(*args, **kwargs)
 
 
-def call_recorded(mod, name, args, kwargs):
-    """(result, names of the torch functions and aten ops the call used)."""
-    return kit.ops_used(lambda: getattr(mod, name)(*args, **kwargs))
+def call_recorded(mod, name, args, kwargs, helpers=()):
+    """(result, {name of a torch function or aten op the call used: where in the submission}),
+    ops inside ``helpers`` (the learner's functions the docstring tells them to use) left out."""
+    return kit.ops_used(lambda: getattr(mod, name)(*args, **kwargs), mod, helpers)
 
 
 def gradients(mod, name, args, kwargs, upstream, wrt):
@@ -56,25 +57,17 @@ def directional_difference(mod, name, args, kwargs, upstream, index, direction, 
     return plus, minus, x.grad
 
 
-def on_meta(mod, name, args, kwargs):
-    """Run on the real inputs, then on ``meta`` copies under CUDA's same-device rule.
+def on_second_device(mod, name, args, kwargs):
+    """Run on copies of the inputs on the second device (``kit.second_device``: a stand-in for a
+    GPU with real data and CUDA's same-device rule), then on the inputs themselves.
 
     Tensors nested in lists and tuples (``rnn_forward``'s params) are moved too. Returns the
-    device trace with the real result under ``"real"``, so that a suite can insist on a
-    correct answer before it credits device handling.
+    device trace (``kit.device_trace``) with the CPU result under ``"real"``, so that a suite can
+    insist on a correct answer before it credits device handling.
     """
-    real = getattr(mod, name)(*args, **kwargs)
-
-    def to_meta(a):
-        if isinstance(a, torch.Tensor):
-            return a.to("meta")
-        if isinstance(a, (list, tuple)):
-            return type(a)(to_meta(b) for b in a)
-        return a
-
-    meta = [to_meta(a) for a in args]
-    trace = kit.device_trace(lambda: getattr(mod, name)(*meta, **kwargs))
-    return {**kit.devices_of_result(trace), "real": real}
+    moved = kit.to_second_device(args)
+    trace = kit.device_trace(lambda: getattr(mod, name)(*moved, **kwargs))
+    return {**trace, "real": getattr(mod, name)(*args, **kwargs)}
 
 
 def on_device(mod, name, args, kwargs, device):
@@ -119,32 +112,28 @@ def train_classifier(mod, cls, args, kwargs, x_train, y_train, x_test, seed, epo
         return model(x_test)
 
 
-def modules_on_meta(mod, subject, builds, warm_up=None):
-    """For each build ``(cls, args, kwargs, inputs)``: ``mod.cls(*args, **kwargs)`` moved to ``meta``, then
-    run on ``meta`` inputs under CUDA's same-device rule; one device trace per build, as :func:`on_meta`.
-
-    The first build is made once on the CPU beforehand, so that a stub raises NotImplementedError
-    there rather than inside a trace; given ``warm_up`` inputs, that instance is also called on them.
-    An input is a tensor (moved to ``meta`` for a build) or a shape, drawn with ``torch.randn``
-    (on ``meta`` for a build, on the CPU for the warm-up).
+def modules_on_second_device(mod, subject, builds):
+    """For each build ``(cls, args, kwargs, inputs)``: ``mod.cls(*args, **kwargs)`` built under seed 0
+    and run on the inputs on the CPU, then moved to the second device and run on copies of the
+    inputs there (both runs under seed 2: dropout draws the same masks). One device trace per
+    build, as :func:`on_second_device`, its ``"real"`` the CPU output of the same weights.
+    An input is a tensor or a shape, drawn with ``torch.randn`` under seed 1.
     """
-    cls, args, kwargs, _ = builds[0]
-    first = getattr(mod, cls)(*args, **kwargs)
-    if warm_up is not None:
-        first(*[torch.randn(x) if isinstance(x, (tuple, list)) else x for x in warm_up])
-    models = [getattr(mod, cls)(*args, **kwargs).to("meta") for cls, args, kwargs, _ in builds]
     traces = []
-    for model, (_, _, _, inputs) in zip(models, builds):
+    for cls, args, kwargs, inputs in builds:
+        torch.manual_seed(0)
+        model = getattr(mod, cls)(*args, **kwargs)
+        torch.manual_seed(1)
+        xs = [torch.randn(x) if isinstance(x, (tuple, list)) else x for x in inputs]
+        torch.manual_seed(2)
+        real = model(*xs)
+        moved = kit.to_second_device(xs)
 
-        def run(model=model, inputs=inputs):
-            return model(
-                *[
-                    torch.randn(x, device="meta") if isinstance(x, (tuple, list)) else x.to("meta")
-                    for x in inputs
-                ]
-            )
+        def run(model=model, moved=moved):
+            torch.manual_seed(2)
+            return model.to(kit.SECOND_DEVICE)(*moved)
 
-        traces.append(kit.devices_of_result(kit.device_trace(run)))
+        traces.append({**kit.device_trace(run), "real": real})
     return traces
 
 

@@ -11,47 +11,88 @@ security: the values a submission returns are always judged as well.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
 from typing import Any
 
 import torch
 from torch.overrides import TorchFunctionMode
-from torch.utils._python_dispatch import TorchDispatchMode
-from torch.utils._pytree import tree_flatten
+from torch.utils._python_dispatch import TorchDispatchMode, return_and_correct_aliasing
+from torch.utils._pytree import tree_flatten, tree_map
+
+
+def _caller(code: Any, helpers: set[Any]) -> str | None:
+    """Where the learner's code made the op in flight: ``"name, line N"`` of the innermost
+    frame whose globals are the submitted module's; None inside one of ``helpers``
+    (functions the docstring tells the learner to use); ``"outside your functions"`` where
+    no frame of the module is on the stack."""
+    frame: FrameType | None = sys._getframe(1)
+    where = None
+    while frame is not None:
+        if frame.f_globals is code:
+            if frame.f_code in helpers:
+                return None
+            if where is None:
+                where = f"{frame.f_code.co_qualname}, line {frame.f_lineno}"
+        frame = frame.f_back
+    return where or "outside your functions"
+
+
+class _Recorder:
+    def __init__(self, module_globals: Any, helpers: set[Any]) -> None:
+        self.module_globals = module_globals
+        self.helpers = helpers
+        self.seen: dict[str, str] = {}
+
+    def note(self, name: str) -> None:
+        if name not in self.seen:
+            where = _caller(self.module_globals, self.helpers)
+            if where is not None:
+                self.seen[name] = where
 
 
 class _AtenRecorder(TorchDispatchMode):
-    def __init__(self, names: set[str]) -> None:
+    def __init__(self, recorder: _Recorder) -> None:
         super().__init__()
-        self.names = names
+        self.recorder = recorder
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
-        self.names.add(str(func.overloadpacket.__name__))
+        self.recorder.note(str(func.overloadpacket.__name__))
         return func(*args, **(kwargs or {}))
 
 
 class _FunctionRecorder(TorchFunctionMode):
-    def __init__(self, names: set[str]) -> None:
+    def __init__(self, recorder: _Recorder) -> None:
         super().__init__()
-        self.names = names
+        self.recorder = recorder
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
-        self.names.add(str(getattr(func, "__name__", func)))
+        self.recorder.note(str(getattr(func, "__name__", func)))
         return func(*args, **(kwargs or {}))
 
 
-def ops_used(call: Callable[[], Any]) -> tuple[Any, list[str]]:
-    """Run ``call()``; return (its result, the names of the torch functions and aten ops it used).
+def ops_used(
+    call: Callable[[], Any], mod: Any = None, helpers: tuple[str, ...] = ()
+) -> tuple[Any, dict[str, str]]:
+    """Run ``call()``; return (its result, {name of a torch function or aten op it used: where}).
 
     Two levels are recorded: torch functions as called (``l1_loss``, ``softmax``,
     ``special_expit``) and the aten ops they dispatch, where one name covers every alias
     (``torch.softmax``, ``F.softmax`` and ``x.softmax`` all reach ``_softmax``) and the
     insides of composites show (``F.cross_entropy`` reaches ``_log_softmax``).
+
+    "Where" is the function of the submitted module ``mod`` and the line that made the op
+    (``"hard_sigmoid, line 3"``). Ops made inside ``helpers`` — functions of ``mod`` that the
+    docstring tells the learner to use, judged by their own checks — are not recorded.
     """
-    names: set[str] = set()
-    with _FunctionRecorder(names), _AtenRecorder(names):
+    module_globals = getattr(mod, "__dict__", None)
+    helper_codes = {getattr(getattr(mod, h, None), "__code__", None) for h in helpers} - {None}
+    recorder = _Recorder(module_globals, helper_codes)
+    with _FunctionRecorder(recorder), _AtenRecorder(recorder):
         result = call()
-    return result, sorted(names)
+    return result, dict(sorted(recorder.seen.items()))
 
 
 class _OpCounter(TorchDispatchMode):
@@ -75,61 +116,179 @@ def count_ops(call: Callable[[], Any]) -> tuple[Any, int]:
     return result, counter.count
 
 
+# -- the second device ------------------------------------------------------------------------
+# A stand-in for a GPU on a CPU-only machine. Tensors "on the second device" hold real CPU
+# data and report the ``meta`` device (the one device besides the CPU that every torch build
+# has and that the autograd engine runs on the calling thread); an op that mixes them with
+# CPU tensors raises DeviceMismatch where CUDA would raise, so ``.item()``, masks and indexing
+# work and a wrong-device allocation is still caught.
+
+SECOND_DEVICE = torch.device("meta")
+SECOND_DEVICE_NAME = "the second device"
+_INDEX_OPS = {"index", "index_put", "index_put_", "_index_put_impl_"}
+
+
 class DeviceMismatch(RuntimeError):
-    """An op mixed tensors of two devices (CUDA would refuse it)."""
+    """An op mixed tensors of the second device with CPU tensors (CUDA would refuse it)."""
 
 
-class DeviceRule(TorchDispatchMode):
-    """Enforce CUDA's same-device rule on any device, e.g. ``meta`` inputs on a CPU machine.
+class OnSecondDevice(torch.Tensor):
+    """A real CPU tensor (``cpu_data``) that says it lives on :data:`SECOND_DEVICE`."""
 
-    Every non-0-dim tensor argument of one op must share a device; 0-dim CPU tensors
-    and CPU index tensors are allowed, as on CUDA.
-    """
+    cpu_data: torch.Tensor
 
-    _INDEX_OPS = {"index", "index_put_", "index_put"}
+    @staticmethod
+    def __new__(cls, inner: torch.Tensor) -> OnSecondDevice:
+        return torch.Tensor._make_wrapper_subclass(  # type: ignore[attr-defined]
+            cls,
+            inner.shape,
+            strides=inner.stride(),
+            storage_offset=inner.storage_offset(),
+            dtype=inner.dtype,
+            layout=inner.layout,
+            device=SECOND_DEVICE,
+            requires_grad=inner.requires_grad,
+        )
 
-    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+    def __init__(self, inner: torch.Tensor) -> None:
+        self.cpu_data = inner
+
+    def __repr__(self) -> str:  # type: ignore[override]
+        return f"{self.cpu_data!r} (on {SECOND_DEVICE_NAME})"
+
+    __torch_function__ = torch._C._disabled_torch_function_impl  # type: ignore[assignment]
+
+    @classmethod
+    def __torch_dispatch__(cls, func, types, args=(), kwargs=None):
+        return _dispatch(func, args, kwargs or {})
+
+
+def _is_second(device: Any) -> bool:
+    return isinstance(device, (str, torch.device)) and torch.device(device).type == SECOND_DEVICE.type
+
+
+def _unwrap(t: Any) -> Any:
+    return t.cpu_data if isinstance(t, OnSecondDevice) else t
+
+
+def _wrap(t: Any) -> Any:
+    return OnSecondDevice(t) if isinstance(t, torch.Tensor) and not isinstance(t, OnSecondDevice) else t
+
+
+def _check_same_device(name: str, args: tuple, flat: list[Any]) -> None:
+    """CUDA's rule: tensors of one op share a device, except 0-dim CPU tensors (scalars),
+    CPU index tensors of indexing, and either side of a copy (``x[i] = row``)."""
+    allowed = set()
+    if name in _INDEX_OPS:
+        allowed = {id(t) for t in tree_flatten(args[1])[0]}
+    elif name == "copy_":
+        allowed = {id(a) for a in args[:2]}
+    for t in flat:
+        if (
+            isinstance(t, torch.Tensor)
+            and not isinstance(t, OnSecondDevice)
+            and id(t) not in allowed
+            and not (t.dim() == 0 and t.device.type == "cpu")
+        ):
+            raise DeviceMismatch(
+                f"{name} on tensors of {SECOND_DEVICE_NAME} and one of shape {tuple(t.shape)} on {t.device}"
+            )
+
+
+def _dispatch(func: Any, args: tuple, kwargs: dict[str, Any]) -> Any:
+    name = str(func.overloadpacket.__name__)
+    creates = _is_second(kwargs.get("device"))  # torch.zeros(..., device=x.device), .to(x.device)
+    flat, _ = tree_flatten((args, kwargs))
+    tagged = any(isinstance(t, OnSecondDevice) for t in flat)
+    if not (tagged or creates):
+        return func(*args, **kwargs)
+    if not creates:
+        _check_same_device(name, args, flat)
+    inner_args, inner_kwargs = tree_map(_unwrap, (args, kwargs))
+    if creates:
+        inner_kwargs["device"] = torch.device("cpu")
+    out = func(*inner_args, **inner_kwargs)
+    if name == "_to_copy" and kwargs.get("device") is not None and not creates:  # .cpu(), .to("cpu")
+        return out
+    wrapped = tree_map(_wrap, out)
+    return return_and_correct_aliasing(func, args, kwargs, wrapped) if tagged else wrapped
+
+
+class _SecondDeviceFactories(TorchFunctionMode):
+    """What never reaches the dispatcher with its device: ``torch.tensor(data, device=...)``
+    (built on the CPU, then moved below Python's reach), ``tolist()`` and ``numpy()``."""
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
-        flat, _ = tree_flatten((args, kwargs))
-        devices = {
-            t.device
-            for t in flat
-            if isinstance(t, torch.Tensor) and not (t.dim() == 0 and t.device.type == "cpu")
-        }
-        name = str(func.overloadpacket.__name__)
-        if len(devices) > 1 and name not in self._INDEX_OPS:
-            raise DeviceMismatch(f"{name} mixed tensors on {sorted(map(str, devices))}")
+        if func in (torch.tensor, torch.as_tensor) and args and not isinstance(args[0], torch.Tensor):
+            data = tree_map(_unwrap, args)  # torch.tensor([x[0], x[1]]): values read on the CPU
+            if not _is_second(kwargs.get("device")):
+                return func(*data, **kwargs)
+            return _wrap(func(*data, **{**kwargs, "device": "cpu"}))
+        if func is torch.Tensor.tolist and isinstance(args[0], OnSecondDevice):
+            return args[0].cpu_data.tolist()
+        if func is torch.Tensor.numpy and isinstance(args[0], OnSecondDevice):
+            raise TypeError(
+                f"can't convert a tensor on {SECOND_DEVICE_NAME} to numpy (as on CUDA): use .cpu() first"
+            )
         return func(*args, **kwargs)
 
 
-def device_trace(call: Callable[[], Any]) -> dict[str, Any]:
-    """Run ``call()`` under :class:`DeviceRule`; report the outcome as plain data.
+class _SecondDeviceMode(TorchDispatchMode):
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        return _dispatch(func, args, kwargs or {})
 
-    Returns ``{"ok": True, "value": ...}``, ``{"ok": False, "mismatch": message}`` or
-    ``{"ok": None, "inconclusive": message}`` when the code needs real data (``.item()``,
-    boolean masks…), which meta tensors do not have.
+
+@contextmanager
+def second_device() -> Iterator[None]:
+    """Inside: ``device=SECOND_DEVICE`` creates tensors on the second device, ``.to(SECOND_DEVICE)``
+    moves there (modules too), and mixing with CPU tensors raises :class:`DeviceMismatch`."""
+    with _SecondDeviceFactories(), _SecondDeviceMode():
+        yield
+
+
+def to_second_device(value: Any) -> Any:
+    """Copies of the tensors in ``value`` (nested lists, tuples, dicts) on the second device."""
+    return tree_map(
+        lambda t: (
+            OnSecondDevice(t.detach().clone()).requires_grad_(t.requires_grad)
+            if isinstance(t, torch.Tensor)
+            else t
+        ),
+        value,
+    )
+
+
+def device_trace(call: Callable[[], Any]) -> dict[str, Any]:
+    """Run ``call()`` under :func:`second_device`; report the outcome as plain data.
+
+    ``{"ok": True, "value": the result with its tensors as CPU tensors, "devices": where the
+    result's tensors were ("second" or a real device)}``, or ``{"ok": False, "mismatch": ...}``
+    when an op mixed devices, or ``{"ok": False, "raised": ...}`` when the code raised only
+    here (``.numpy()`` of a device tensor…). NotImplementedError (a stub) propagates.
     """
     try:
-        with DeviceRule():
+        with second_device():
             value = call()
+    except NotImplementedError:
+        raise
     except DeviceMismatch as exc:
         return {"ok": False, "mismatch": str(exc)}
-    except RuntimeError as exc:
-        text = str(exc)
-        if "is not on the expected device" in text or "Expected all tensors to be on the same device" in text:
-            return {"ok": False, "mismatch": text.splitlines()[0]}
-        return {"ok": None, "inconclusive": text.splitlines()[0] if text else type(exc).__name__}
-    except NotImplementedError as exc:
-        return {"ok": None, "inconclusive": str(exc).splitlines()[0] if str(exc) else "not implemented"}
-    return {"ok": True, "value": value}
-
-
-def devices_of_result(trace: dict[str, Any]) -> dict[str, Any]:
-    """Replace a device trace's ``value`` by the devices of the tensors in it (plain data)."""
-    if "value" in trace:
-        flat, _ = tree_flatten(trace.pop("value"))
-        trace["devices"] = sorted({str(t.device) for t in flat if isinstance(t, torch.Tensor)})
-    return trace
+    except (RuntimeError, TypeError, ValueError, IndexError) as exc:
+        text = str(exc).splitlines()[0] if str(exc) else ""
+        if "same device" in text or "expected device" in text or "is not on the expected device" in text:
+            return {"ok": False, "mismatch": text}
+        return {"ok": False, "raised": f"{type(exc).__name__}: {text}"[:300]}
+    flat, _ = tree_flatten(value)
+    devices = sorted(
+        {
+            "second" if isinstance(t, OnSecondDevice) else str(t.device)
+            for t in flat
+            if isinstance(t, torch.Tensor)
+        }
+    )
+    plain = tree_map(lambda t: _unwrap(t).detach() if isinstance(t, torch.Tensor) else t, value)
+    return {"ok": True, "value": plain, "devices": devices}
 
 
 def to_plain(value: Any, depth: int = 0) -> Any:

@@ -75,7 +75,15 @@ def warm_up() -> None:
     (torch.softmax(y, 1).log().sum() + F.mse_loss(y, y.detach() + 1) + F.huber_loss(y, y * 2)).backward()
     probe_kit.ops_used(lambda: F.log_softmax(y, 1))
     probe_kit.count_ops(lambda: y.sum(1))
-    probe_kit.device_trace(lambda: y.detach().to("meta") @ y.detach().T.to("meta"))
+    on_second = probe_kit.to_second_device(x)
+
+    def second_device_step():
+        model.to(probe_kit.SECOND_DEVICE).train()
+        loss = F.cross_entropy(model(on_second), torch.tensor([0, 1, 2, 0], device=probe_kit.SECOND_DEVICE))
+        loss.backward()
+        return on_second[on_second > 0].sum().item() + loss.item()
+
+    probe_kit.device_trace(second_device_step)
     channel.decode(channel.encode(probe_kit.to_plain({"value": y, "shape": y.shape})))
 
 

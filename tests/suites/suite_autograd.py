@@ -156,10 +156,10 @@ def test_detach_grad(sub, shape):
 
 def probe_sigmoid(mod, x, upstream):
     x = x.clone().requires_grad_(True)
-    out, forward_ops = kit.ops_used(lambda: mod.Sigmoid.apply(x))
+    out, forward_ops = kit.ops_used(lambda: mod.Sigmoid.apply(x), mod)
     node = type(out.grad_fn).__name__ if out.grad_fn is not None else None
-    _, backward_ops = kit.ops_used(lambda: out.backward(upstream))
-    return {"out": out, "grad": x.grad, "node": node, "ops": forward_ops + backward_ops}
+    _, backward_ops = kit.ops_used(lambda: out.backward(upstream), mod)
+    return {"out": out, "grad": x.grad, "node": node, "ops": {**backward_ops, **forward_ops}}
 
 
 @check("gradient", public=True, exercise="Sigmoid")
@@ -489,17 +489,23 @@ REFERENCES = {
 def test_stays_on_input_device(sub, name):
     torch.manual_seed(0)
     args = DEVICE_CASES[name]()
-    trace = sub.run(probes.on_meta, name, args, {})
+    trace = sub.run(probes.on_second_device, name, args, {})
     expected = REFERENCES[name](*args)
     real = trace.get("real") if isinstance(trace, dict) else trace
+    expect_same_results(real, expected, f"{name} on CPU inputs (a device check credits correct code only)")
+    value = expect_same_device(trace, f"{name} on tensors of a second device (standing in for a GPU)")
+    expect_same_results(value, expected, f"{name} on tensors of a second device")
+
+
+def expect_same_results(results, expected, what):
+    """``results`` against torch's ``expected``: one tensor, or a tuple of them."""
     pairs = (
-        zip(real, expected)
-        if isinstance(expected, tuple) and isinstance(real, (list, tuple))
-        else [(real, expected)]
+        zip(results, expected)
+        if isinstance(expected, tuple) and isinstance(results, (list, tuple))
+        else [(results, expected)]
     )
     for got, want in pairs:
-        expect_close(got, want, f"{name} on CPU inputs (a device check credits correct code only)")
-    expect_same_device(trace, f"{name} on tensors of another device (checked with meta tensors)")
+        expect_close(got, want, what)
 
 
 def probe_sigmoid_on(mod, x, device):

@@ -8,7 +8,14 @@ import torch.nn.functional as F
 
 from grader import probes
 from grader.data import held_out_split, load_digits
-from grader.judge import expect, expect_close, expect_no_twin, expect_same_device, multiclass_accuracy
+from grader.judge import (
+    expect,
+    expect_close,
+    expect_module_on_second_device,
+    expect_no_twin,
+    expect_same_device,
+    multiclass_accuracy,
+)
 from grader.plugin import check
 
 F64 = torch.float64
@@ -258,21 +265,25 @@ DEVICE_CASES = {
 @pytest.mark.parametrize("name", sorted(DEVICE_CASES))
 def test_stays_on_input_device(sub, name):
     args, kwargs, reference = DEVICE_CASES[name]
-    trace = sub.run(probes.on_meta, name, args, kwargs)
+    trace = sub.run(probes.on_second_device, name, args, kwargs)
+    expected = reference(*args, **kwargs)
     expect_close(
         trace.get("real") if isinstance(trace, dict) else trace,
-        reference(*args, **kwargs),
+        expected,
         f"{name} on CPU inputs (a device check credits correct code only)",
         rtol=1e-5,
         atol=1e-5,
     )
-    expect_same_device(trace, f"{name} on tensors of another device (checked with meta tensors)")
+    value = expect_same_device(trace, f"{name} on tensors of a second device (standing in for a GPU)")
+    expect_close(value, expected, f"{name} on tensors of a second device", rtol=1e-5, atol=1e-5)
 
 
 @check("device", exercise="SimpleCNN")
 def test_simple_cnn_stays_on_its_device(sub):
-    (trace,) = sub.run(probes.modules_on_meta, "cnn_on_meta", [("SimpleCNN", (10, 1), {}, [(2, 1, 8, 8)])])
-    expect_same_device(trace, "SimpleCNN forward with model and input on another device (meta)")
+    (trace,) = sub.run(
+        probes.modules_on_second_device, "cnn_on_second", [("SimpleCNN", (10, 1), {}, [(2, 1, 8, 8)])]
+    )
+    expect_module_on_second_device(trace, "SimpleCNN forward with model and input on a second device")
 
 
 def probe_cnn_on(mod, device):

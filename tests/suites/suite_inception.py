@@ -11,7 +11,13 @@ from torch import nn
 
 from grader import probes
 from grader.data import held_out_split, load_digits
-from grader.judge import expect, expect_close, expect_same_device, expect_tensor, multiclass_accuracy
+from grader.judge import (
+    expect,
+    expect_close,
+    expect_module_on_second_device,
+    expect_tensor,
+    multiclass_accuracy,
+)
 from grader.plugin import check
 
 F64 = torch.float64
@@ -252,18 +258,12 @@ def test_googlenet_mini_learns_digits(sub):
 @check("device", exercise=lambda p: {"block": "InceptionA", "model": "GoogLeNetMini"}[p["part"]])
 @pytest.mark.parametrize("part", ["block", "model"])
 def test_stays_on_its_device(sub, part):
-    got = sub.run(
-        probes.modules_on_meta,
-        "on_meta",
-        [("InceptionA", (4,), {}, [(2, 4, 6, 6)]), ("GoogLeNetMini", (1, 10, 8), {}, [(2, 1, 8, 8)])],
-    )
-    expect(isinstance(got, list), "device check", "a result", type(got).__name__)
-    block, model = got
-    expect_same_device(
-        block if part == "block" else model,
-        f"{'InceptionA' if part == 'block' else 'GoogLeNetMini'} "
-        "forward with module and input on another device (meta)",
-    )
+    build = {
+        "block": ("InceptionA", (4,), {}, [(2, 4, 6, 6)]),
+        "model": ("GoogLeNetMini", (1, 10, 8), {}, [(2, 1, 8, 8)]),
+    }[part]
+    (trace,) = sub.run(probes.modules_on_second_device, "on_second", [build])
+    expect_module_on_second_device(trace, f"{build[0]} forward with module and input on a second device")
 
 
 @check("device", cuda=True, exercise="GoogLeNetMini")

@@ -16,6 +16,7 @@ from grader.judge import (
     expect,
     expect_close,
     expect_float,
+    expect_module_on_second_device,
     expect_no_twin,
     expect_same_device,
     expect_tensor,
@@ -25,6 +26,7 @@ from grader.plugin import check
 from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 
 F64 = torch.float64
+HELPERS = {"hard_sigmoid_from_relus": ("relu",)}  # the learner's own functions its docstring builds on
 TWINS = {
     "relu": {"relu": "torch.relu / F.relu", "relu_": "F.relu", "threshold": "F.threshold"},
     "tanh": {"tanh": "torch.tanh / F.tanh"},
@@ -63,7 +65,7 @@ def test_activation_values(sub, name):
     for x in cases:
         if name == "hard_sigmoid_from_relus":
             x = x.clamp(-100, 100)
-        out, ops = sub.run(probes.call_recorded, name, (x,), {})
+        out, ops = sub.run(probes.call_recorded, name, (x,), {}, HELPERS.get(name, ()))
         expect_close(
             out,
             REFERENCE[name](x),
@@ -105,7 +107,7 @@ def probe_dropout(mod, x, p):
     again = mod.dropout(x, p, training=True)
     other = mod.dropout(x, p, training=True)
     eval_out = mod.dropout(x, p, training=False)
-    _, ops = kit.ops_used(lambda: mod.dropout(x, p, training=True))
+    _, ops = kit.ops_used(lambda: mod.dropout(x, p, training=True), mod)
     return {"first": first, "again": again, "other": other, "eval": eval_out, "ops": ops}
 
 
@@ -185,7 +187,7 @@ def probe_xavier(mod, shape, seed):
     torch.manual_seed(seed)
     w = torch.empty(shape)
     address = w.data_ptr()
-    out, ops = kit.ops_used(lambda: mod.xavier_uniform_(w))
+    out, ops = kit.ops_used(lambda: mod.xavier_uniform_(w), mod)
     return {"w": w, "same": out is w and w.data_ptr() == address, "ops": ops}
 
 
@@ -555,45 +557,89 @@ DEVICE_CASES = {
 @pytest.mark.parametrize("name", sorted(DEVICE_CASES))
 def test_activations_stay_on_input_device(sub, name):
     args = DEVICE_CASES[name]
-    trace = sub.run(probes.on_meta, name, args, {})
+    trace = sub.run(probes.on_second_device, name, args, {})
+    expected = REFERENCE[name](*args)
     expect_close(
         trace.get("real") if isinstance(trace, dict) else trace,
-        REFERENCE[name](*args),
+        expected,
         f"{name} on CPU inputs (a device check credits correct code only)",
     )
-    expect_same_device(trace, f"{name} on tensors of another device (checked with meta tensors)")
+    value = expect_same_device(trace, f"{name} on tensors of a second device (standing in for a GPU)")
+    expect_close(value, expected, f"{name} on tensors of a second device")
 
 
 @check("device", exercise="MLP")
 def test_mlp_stays_on_its_device(sub):
     (trace,) = sub.run(
-        probes.modules_on_meta,
-        "mlp_on_meta",
+        probes.modules_on_second_device,
+        "mlp_on_second",
         [("MLP", ([64, 8, 10],), {"dropout": 0.2}, [(3, 1, 8, 8)])],
-        [(2, 64)],
     )
-    expect_same_device(trace, "MLP forward with model and input on another device (meta)")
+    expect_module_on_second_device(trace, "MLP forward with model and input on a second device")
 
 
-def probe_train_epoch_on_meta(mod):
-    model = nn.Linear(4, 3).to("meta")
-    loader = [(torch.randn(4, 4), torch.tensor([0, 1, 2, 1]))]  # batches start on the CPU
+def device_loader():
+    """Two CPU batches of unequal sizes for a linear 4 → 3 classifier."""
+    g = gen(40)
+    return [
+        (torch.randn(4, 4, generator=g), torch.tensor([0, 1, 2, 1])),
+        (torch.randn(2, 4, generator=g), torch.tensor([2, 0])),
+    ]
+
+
+def probe_loop_on_second_device(mod, loop, loader):
+    """``mod.train_epoch`` (SGD lr 0.1, cross-entropy) or ``mod.evaluate`` on nn.Linear(4, 3) built
+    under seed 0 and moved to the second device, its batches on the CPU."""
+    torch.manual_seed(0)
+    model = nn.Linear(4, 3)
+
+    def run():
+        model.to(kit.SECOND_DEVICE)
+        if loop == "train_epoch":
+            optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+            result = mod.train_epoch(model, loader, F.cross_entropy, optimizer, kit.SECOND_DEVICE)
+        else:
+            result = mod.evaluate(model, loader, kit.SECOND_DEVICE)
+        return {"result": result, "weight": model.weight}
+
+    return kit.device_trace(run)
+
+
+def reference_loop(loop, loader):
+    """What ``loop`` returns on ``device_loader()`` for the probe's model, computed with torch."""
+    torch.manual_seed(0)
+    model = nn.Linear(4, 3)
+    if loop == "evaluate":
+        with torch.no_grad():
+            correct = sum(int((model(x).argmax(1) == y).sum()) for x, y in loader)
+        return correct / sum(len(y) for _, y in loader)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    try:
-        with kit.DeviceRule():
-            mod.train_epoch(model, loader, F.cross_entropy, optimizer, "meta")
-    except kit.DeviceMismatch as exc:
-        return {"ok": False, "mismatch": str(exc)}
-    except (RuntimeError, NotImplementedError) as exc:
-        if "meta" not in str(exc):  # the loss's .item() cannot run on meta tensors: the loop got that far
-            raise
-    return {"ok": True, "devices": ["meta"]}
+    total = 0.0
+    for x, y in loader:
+        loss = F.cross_entropy(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        total += loss.item() * len(y)
+    return total / sum(len(y) for _, y in loader)
 
 
-@check("device", exercise="train_epoch")
-def test_train_epoch_moves_batches_to_the_device(sub):
-    trace = sub.run(probe_train_epoch_on_meta)
-    expect_same_device(trace, "train_epoch with the model on another device (meta) and CPU batches")
+@check("device", exercise=lambda p: p["loop"])
+@pytest.mark.parametrize("loop", ["train_epoch", "evaluate"])
+def test_loop_moves_batches_to_the_device(sub, loop):
+    loader = device_loader()
+    trace = sub.run(probe_loop_on_second_device, loop, loader)
+    what = f"{loop} with the model on a second device (standing in for a GPU) and CPU batches"
+    got = expect_same_device(trace, what)
+    result = expect_float(got.get("result") if isinstance(got, dict) else got, what)
+    expected = reference_loop(loop, loader)
+    expect(
+        abs(result - expected) <= 1e-5 * max(1.0, abs(expected)),
+        what,
+        f"{expected:.6g}",
+        f"{result:.6g}",
+        "the same loop as on the CPU: move each batch with .to(device), the model is already there",
+    )
 
 
 def probe_mlp_on(mod, device):

@@ -9,7 +9,15 @@ from torch import nn
 
 from grader import probes
 from grader.data import held_out_split, load_diabetes
-from grader.judge import binary_accuracy, expect, expect_close, expect_float, expect_no_twin
+from grader.judge import (
+    binary_accuracy,
+    describe,
+    expect,
+    expect_close,
+    expect_float,
+    expect_no_twin,
+    expect_same_device,
+)
 from grader.plugin import check
 from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 
@@ -427,19 +435,28 @@ def probe_optimizer_on(mod, name, device, options):
     )
 
 
-def probe_optimizer_meta(mod, name, options):
-    def run():
-        p = torch.ones(3, device="meta", requires_grad=True)
-        optimizer = getattr(mod, name)([p], **options)
-        for _ in range(2):
-            p.grad = torch.ones_like(p)
-            optimizer.step()
-        return p.detach()
-
+def probe_optimizer_on_second_device(mod, name, options, grads):
+    """Parameters (a 3-vector of ones) on the second device, stepped with ``grads``; the final
+    parameters, and the state's tensors of more than one element (they live with the parameters)."""
     getattr(mod, name)(
         [torch.ones(1, requires_grad=True)], **options
     )  # a stub raises NotImplementedError here
-    return kit.devices_of_result(kit.device_trace(run))
+
+    def run():
+        p = torch.ones(3, device=kit.SECOND_DEVICE, requires_grad=True)
+        optimizer = getattr(mod, name)([p], **options)
+        for g in grads:
+            p.grad = g.to(kit.SECOND_DEVICE)
+            optimizer.step()
+        state = [
+            v
+            for s in optimizer.state.values()
+            for v in s.values()
+            if isinstance(v, torch.Tensor) and v.dim() > 0
+        ]
+        return [p.detach(), *state]
+
+    return kit.device_trace(run)
 
 
 @check("device")
@@ -449,16 +466,17 @@ def probe_optimizer_meta(mod, name, options):
     ids=["SGD", "Adam"],
 )
 def test_optimizer_state_on_the_parameters_device(sub, name, options):
-    from grader.judge import expect_same_device
-
-    run_case(
-        sub,
-        f"{name} nesterov weight decay" if name == "SGD" else "Adam betas weight decay",
-        torch.float32,
-        steps=3,
-    )
-    trace = sub.run(probe_optimizer_meta, name, options)
-    expect_same_device(trace, f"{name}.step on parameters of another device (checked with meta tensors)")
+    grads = [torch.randn(3, generator=gen(60 + t)) for t in range(3)]
+    trace = sub.run(probe_optimizer_on_second_device, name, options, grads)
+    what = f"{name}.step on parameters of a second device (standing in for a GPU)"
+    got = expect_same_device(trace, what)
+    p = torch.ones(3, requires_grad=True)
+    reference = getattr(torch.optim, name)([p], **options)
+    for g in grads:
+        p.grad = g.clone()
+        reference.step()
+    expect(isinstance(got, list) and len(got) >= 1, what, "the parameters", describe(got))
+    expect_close(got[0], p.detach(), f"{what}: the parameters after {len(grads)} steps", rtol=1e-5, atol=1e-6)
 
 
 @check("device", cuda=True)

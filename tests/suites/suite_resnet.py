@@ -12,6 +12,7 @@ from grader.data import held_out_split, load_digits
 from grader.judge import (
     expect,
     expect_close,
+    expect_module_on_second_device,
     expect_no_twin,
     expect_same_device,
     expect_tensor,
@@ -181,7 +182,7 @@ def test_skips_keep_gradients_alive_in_a_deep_stack(sub, seed):
 def probe_batch_norm(mod, x, gamma, beta, mean, var, training, momentum):
     addresses = (mean.data_ptr(), var.data_ptr())
     y, ops = kit.ops_used(
-        lambda: mod.batch_norm(x, gamma, beta, mean, var, training, momentum=momentum, eps=1e-5)
+        lambda: mod.batch_norm(x, gamma, beta, mean, var, training, momentum=momentum, eps=1e-5), mod
     )
     return {
         "y": y,
@@ -426,7 +427,7 @@ def test_small_resnet_learns_digits(sub):
 @check("device", exercise="batch_norm")
 def test_batch_norm_stays_on_input_device(sub):
     args = (torch.randn(4, 3, 2, 2), torch.ones(3), torch.zeros(3), torch.zeros(3), torch.ones(3), True)
-    trace = sub.run(probes.on_meta, "batch_norm", args, {})
+    trace = sub.run(probes.on_second_device, "batch_norm", args, {})
     ref_args = [a.clone() if isinstance(a, torch.Tensor) else a for a in args]
     expected = F.batch_norm(ref_args[0], ref_args[3], ref_args[4], ref_args[1], ref_args[2], True)
     expect_close(
@@ -436,15 +437,16 @@ def test_batch_norm_stays_on_input_device(sub):
         rtol=1e-5,
         atol=1e-5,
     )
-    expect_same_device(trace, "batch_norm on tensors of another device (checked with meta tensors)")
+    what = "batch_norm on tensors of a second device (standing in for a GPU)"
+    expect_close(expect_same_device(trace, what), expected, what, rtol=1e-5, atol=1e-5)
 
 
 @check("device", exercise="SmallResNet")
 def test_small_resnet_stays_on_its_device(sub):
     (trace,) = sub.run(
-        probes.modules_on_meta, "resnet_on_meta", [("SmallResNet", (1, 10), {}, [(2, 1, 8, 8)])]
+        probes.modules_on_second_device, "resnet_on_second", [("SmallResNet", (1, 10), {}, [(2, 1, 8, 8)])]
     )
-    expect_same_device(trace, "SmallResNet forward with model and input on another device")
+    expect_module_on_second_device(trace, "SmallResNet forward with model and input on a second device")
 
 
 @check("device", cuda=True, exercise="SmallResNet")

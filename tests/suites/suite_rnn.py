@@ -5,9 +5,18 @@ from __future__ import annotations
 import pytest
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 from grader import probes
-from grader.judge import expect, expect_close, expect_no_twin, expect_same_device
+from grader.judge import (
+    describe,
+    expect,
+    expect_close,
+    expect_module_on_second_device,
+    expect_no_twin,
+    expect_same_device,
+    expect_tensor,
+)
 from grader.plugin import check
 
 F64 = torch.float64
@@ -76,7 +85,7 @@ def rnn_case(num_layers, seq_len, batch, dtype=torch.float32):
 @pytest.mark.parametrize("num_layers, seq_len, batch", [(1, 5, 1), (2, 4, 3), (3, 1, 2)])
 def test_rnn_forward_equals_nn_rnn(sub, num_layers, seq_len, batch):
     rnn, x, h0, params = rnn_case(num_layers, seq_len, batch)
-    result, ops = sub.run(probes.call_recorded, "rnn_forward", (x, h0, params), {})
+    result, ops = sub.run(probes.call_recorded, "rnn_forward", (x, h0, params), {}, ("rnn_cell",))
     expect(
         isinstance(result, (list, tuple)) and len(result) == 2,
         "rnn_forward",
@@ -85,14 +94,19 @@ def test_rnn_forward_equals_nn_rnn(sub, num_layers, seq_len, batch):
     )
     output, h_n = rnn(x, h0)
     what = f"rnn_forward with {num_layers} layer(s), seq_len {seq_len}, batch {batch}"
-    expect_close(
-        result[0],
-        output.detach(),
-        f"{what}: output (seq_len, batch, hidden)",
-        rtol=1e-5,
-        atol=1e-5,
-        hint="output holds the LAST layer's h at every step; layer l reads layer l − 1's outputs",
-    )
+    got_output = expect_tensor(result[0], f"{what}: output (seq_len, batch, hidden)", shape=output.shape)
+    for t in range(
+        seq_len
+    ):  # step by step, in order: a reversed or shuffled time axis shows at its first step
+        expect_close(
+            got_output[t],
+            output[t].detach(),
+            f"{what}: output at step {t} (the last layer's h after reading steps 0..{t})",
+            rtol=1e-5,
+            atol=1e-5,
+            hint="output holds the LAST layer's h at every step, in the input's order; "
+            "layer l reads layer l − 1's outputs",
+        )
     expect_close(
         result[1],
         h_n.detach(),
@@ -245,6 +259,99 @@ def test_hello_rnn_shapes(sub, embed_dim, batch):
     )
 
 
+def probe_hello_steps(mod, embed_dim, idx, changed):
+    """HelloRNN(4, 8, embed_dim) built under seed 0: its logits on ``idx`` and on ``changed`` (the
+    same indices but the last step), the classes of its submodules, and its nn.RNN / nn.Linear /
+    nn.Embedding weights with what the judge needs to rebuild them."""
+    torch.manual_seed(0)
+    model = mod.HelloRNN(4, 8, embed_dim=embed_dim)
+    with torch.no_grad():
+        logits, logits_changed = model(idx), model(changed)
+    found = {"rnn": [], "linear": [], "embedding": []}
+    for m in model.modules():
+        kind = {nn.RNN: "rnn", nn.Linear: "linear", nn.Embedding: "embedding"}.get(type(m))
+        if kind == "rnn":
+            found[kind].append(
+                {
+                    "state": m.state_dict(),
+                    "nonlinearity": m.nonlinearity,
+                    "bidirectional": m.bidirectional,
+                }
+            )
+        elif kind is not None:
+            found[kind].append({"state": m.state_dict()})
+    others = sorted(
+        {type(m).__name__ for m in model.modules() if type(m) not in (nn.RNN, nn.Linear, nn.Embedding)}
+    )
+    return {"logits": logits, "changed": logits_changed, "found": found, "others": others}
+
+
+def hello_reference(found, embed_dim, idx):
+    """The logits the lecture's pipeline gives with the model's own weights (one-hot or embedding →
+    nn.RNN → nn.Linear, seq-first whatever the RNN's own batch_first), or None when the model is not built from exactly those parts."""
+    wanted = {"rnn": 1, "linear": 1, "embedding": 0 if embed_dim is None else 1}
+    if not isinstance(found, dict) or any(len(found.get(k, [])) != n for k, n in wanted.items()):
+        return None
+    rnn_found = found["rnn"][0]
+    if rnn_found["bidirectional"] is not False:  # caught by the order check
+        return None
+    state = rnn_found["state"]
+    layers = sum(k.startswith("weight_ih_l") for k in state)
+    hidden, input_size = state["weight_ih_l0"].shape
+    rnn = nn.RNN(
+        input_size, hidden, layers, nonlinearity=rnn_found["nonlinearity"], bias="bias_ih_l0" in state
+    )
+    linear = nn.Linear(
+        *reversed(found["linear"][0]["state"]["weight"].shape), bias="bias" in found["linear"][0]["state"]
+    )
+    try:
+        rnn.load_state_dict(state)
+        linear.load_state_dict(found["linear"][0]["state"])
+        if embed_dim is None:
+            x = F.one_hot(idx, 4).float()
+        else:
+            x = F.embedding(idx, found["embedding"][0]["state"]["weight"])
+        with torch.no_grad():
+            return linear(rnn(x)[0])
+    except (RuntimeError, KeyError, ValueError):
+        return None
+
+
+HELLO_STEPS = torch.tensor([[1, 3], [0, 2], [2, 2], [2, 0], [3, 1]])  # (seq_len 5, batch 2)
+
+
+@check("shape", exercise="HelloRNN")
+@pytest.mark.parametrize("embed_dim", [None, 6], ids=["one-hot", "embedding"])
+def test_hello_rnn_reads_the_sequence_in_order(sub, embed_dim):
+    changed = HELLO_STEPS.clone()
+    changed[-1] = (changed[-1] + 1) % 4
+    got = sub.run(probe_hello_steps, embed_dim, HELLO_STEPS, changed)
+    expect(isinstance(got, dict), "HelloRNN", "logits", describe(got))
+    what = f"HelloRNN(4, 8, embed_dim={embed_dim}) on indices (5, 2)"
+    logits = expect_tensor(got["logits"], what, shape=(5, 2, 4))
+    changed_logits = expect_tensor(got["changed"], f"{what}, the last step changed", shape=(5, 2, 4))
+    for t in range(4):
+        expect_close(
+            changed_logits[t],
+            logits[t],
+            f"{what}: logits at step {t} when only step 4 (the last) changes",
+            hint="an RNN reads the sequence in order: step t sees steps 0..t only "
+            "(no reversed or shuffled time axis, no batch-first reading of seq-first input)",
+        )
+    reference = hello_reference(got.get("found"), embed_dim, HELLO_STEPS)
+    if reference is not None and got.get("others") == ["HelloRNN"]:
+        for t in range(5):
+            expect_close(
+                logits[t],
+                reference[t],
+                f"{what}: logits at step {t} against one-hot/embedding → nn.RNN → nn.Linear "
+                "with your model's own weights",
+                rtol=1e-5,
+                atol=1e-5,
+                hint="feed the whole sequence seq-first to the RNN and the linear layer to every step's output",
+            )
+
+
 def probe_train_hello(mod, embed_dim, seed, steps):
     x = mod.encode_chars("hello", "ehlo").unsqueeze(1)
     y = mod.encode_chars("ohlol", "ehlo")
@@ -295,7 +402,7 @@ def test_stays_on_input_device(sub, name):
         cell = torch.nn.GRUCell(3, 4)
         x, h = torch.randn(2, 3), torch.randn(2, 4)
         args, expected = (x, h, *cell_weights(cell)), cell(x, h).detach()
-    trace = sub.run(probes.on_meta, name, args, {})
+    trace = sub.run(probes.on_second_device, name, args, {})
     real = trace.get("real") if isinstance(trace, dict) else trace
     expect_close(
         real[0] if name == "rnn_forward" and isinstance(real, (list, tuple)) else real,
@@ -304,7 +411,15 @@ def test_stays_on_input_device(sub, name):
         rtol=1e-5,
         atol=1e-5,
     )
-    expect_same_device(trace, f"{name} on tensors of another device (checked with meta tensors)")
+    what = f"{name} on tensors of a second device (standing in for a GPU)"
+    value = expect_same_device(trace, what)
+    expect_close(
+        value[0] if name == "rnn_forward" and isinstance(value, (list, tuple)) else value,
+        expected,
+        what,
+        rtol=1e-5,
+        atol=1e-5,
+    )
 
 
 HELLO_INDICES = torch.tensor([[1], [0], [2], [2], [3]])  # "hello", one sequence (seq_len, batch)
@@ -329,10 +444,10 @@ def test_hello_rnn_on_cuda(sub, device):
 @pytest.mark.parametrize("embed_dim", [None, 6], ids=["one-hot", "embedding"])
 def test_hello_rnn_stays_on_its_device(sub, embed_dim):
     (trace,) = sub.run(
-        probes.modules_on_meta,
-        "hello_on_meta",
+        probes.modules_on_second_device,
+        "hello_on_second",
         [("HelloRNN", (4, 8), {"embed_dim": embed_dim}, [HELLO_INDICES])],
     )
-    expect_same_device(
-        trace, f"HelloRNN(4, 8, embed_dim={embed_dim}) with model and indices on another device (meta)"
+    expect_module_on_second_device(
+        trace, f"HelloRNN(4, 8, embed_dim={embed_dim}) with model and indices on a second device"
     )
