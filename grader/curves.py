@@ -2,7 +2,8 @@
 
 A curve is plain data a probe returns beside its answer::
 
-    {"loss": [floats], "metric": [floats] (optional), "every": "epoch" | "step" | "<k> steps"}
+    {"loss": [floats], "metric": [floats] (optional: training accuracy),
+     "every": "epoch" | "step" | "<k> steps"}
 
 Point 0 is the loss before (or at) the first update, point ``i`` the loss after ``i`` epochs
 (or ``i·k`` steps); NaN and inf are allowed. :func:`shape_of` names what the curve shows and
@@ -150,11 +151,11 @@ def figure(curve: Curve, title: str = "") -> Any:
     steps = [i * _stride(curve) for i in range(len(curve["loss"]))]
     axes.plot(steps, curve["loss"], marker=".", color="tab:red", label="training loss")
     axes.set_xlabel("epoch" if curve["every"] == "epoch" else "step")
-    axes.set_ylabel("loss")
+    axes.set_ylabel("training loss", color="tab:red")
     if curve.get("metric"):
         other = axes.twinx()
-        other.plot(steps, curve["metric"], marker=".", color="tab:blue", label="metric")
-        other.set_ylabel("metric", color="tab:blue")
+        other.plot(steps, curve["metric"], marker=".", color="tab:blue", label="training accuracy")
+        other.set_ylabel("training accuracy", color="tab:blue")
     axes.set_title(title or shape_of(curve)[1], fontsize=9, wrap=True)
     fig.tight_layout()
     return fig

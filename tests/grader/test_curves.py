@@ -173,7 +173,7 @@ CASES = [(topic, mistake) for topic, table in curve_mistakes.MISTAKES.items() fo
 @pytest.mark.parametrize("topic, mistake", CASES)
 def test_each_classic_mistake_names_its_curve_shape(graded_mistakes, topic, mistake):
     rows, _ = graded_mistakes
-    (report,) = rows[mistake]["report"]["topics"]
+    (report,) = rows[f"{mistake}_{topic}"]["report"]["topics"]
     convergence = [t for t in report["tests"] if t["id"].split("[")[0] in LEARNS[topic]]
     expected = curve_mistakes.MISTAKES[topic][mistake][1]
     assert [t["status"] for t in convergence] == ["failed"] * len(expected)
@@ -186,9 +186,9 @@ def test_each_classic_mistake_names_its_curve_shape(graded_mistakes, topic, mist
 def test_feedback_draws_the_failed_curves_beside_the_markdown(graded_mistakes):
     pytest.importorskip("matplotlib")
     _, out = graded_mistakes
-    text = (out / "feedback" / "no_step.md").read_text()
+    text = (out / "feedback" / "no_step_mlp.md").read_text()
     assert "- training curve of a hidden check of `MLP`, `train_epoch`: flat" in text
-    pictures = sorted((out / "feedback").glob("no_step.mlp.*.png"))
+    pictures = sorted((out / "feedback").glob("no_step_mlp.mlp.*.png"))
     assert len(pictures) == 2 and all(f"![training curve]({p.name})" in text for p in pictures)
 
 
