@@ -194,3 +194,31 @@ def test_feedback_draws_the_failed_curves_beside_the_markdown(graded_mistakes):
 
 LEARNS = {"mlp": {"mlp_learns_digits"}, "cnn": {"simple_cnn_learns_digits"}}
 WORDS = {"nan": "NaN", "diverged": "diverged at", "flat": "flat:", "slower": "slower than the reference"}
+
+
+def test_feedback_without_matplotlib_keeps_the_sparkline(tmp_path, monkeypatch):
+    from grader.batch.exports import export_all
+    from grader.batch.gradebook import Row
+
+    test = {
+        "id": "mlp_learns_digits[0]",
+        "kind": "convergence",
+        "status": "failed",
+        "points": 0,
+        "max_points": 2,
+        "message": "hidden message",
+        "visibility": "hidden",
+        "exercises": ["MLP", "train_epoch"],
+        "curve": {"loss": [2.3, 2.0, 1.9], "every": "epoch", "shape": "slower"},
+    }
+    report = {"topics": [{"name": "mlp", "score": 0, "max_score": 2, "tests": [test]}]}
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    export_all([Row("ann", "h", "v1", "graded", "", 0, 2, report)], tmp_path)
+    text = (tmp_path / "feedback" / "ann.md").read_text()
+    assert (
+        "- training curve of a hidden check of `MLP`, `train_epoch`: slower than the reference: "
+        "the loss fell from 2.3 to 1.9 — loss per epoch: █▃▁" in text
+    )
+    assert "hidden message" not in text and "![" not in text
+    assert not list((tmp_path / "feedback").glob("*.png"))
