@@ -52,3 +52,15 @@ SIMILARITY_REPORT_PAIRS = 25  # pairs shown side by side in similarity.html
 # 0.96 (whole topic) and 1.00 (the copied exercise). Exercise scores of short functions are
 # weak evidence: in a larger class independent two-liners can pass this threshold.
 SIMILARITY_THRESHOLD = 0.7
+# Training curves (grader/curves.py). A probe records at most CURVE_POINTS points. The shape
+# thresholds come from the reference solutions' curves over seeds 0–19 of every convergence
+# check (tests/grader/measure_curves.py prints them) and the classic mistakes' curves:
+# - correct code never climbs above its starting loss (highest point / start: at most 1.0 for
+#   every check), while a maximised loss climbs 10x within an epoch and missing zero_grad 1.5–2x;
+#   "diverged" is a rise of a quarter above the start;
+# - correct code's lowest loss is at least 35 % below its start (the least: SGD's logistic
+#   regression on diabetes), while shuffled labels or a missing step() move it by 0–2 %; "flat"
+#   is a fall of less than 10 %.
+CURVE_POINTS = 100
+CURVE_DIVERGED_RISE = 0.25  # a point above start · (1 + this) is "diverged"
+CURVE_FLAT_FALL = 0.10  # a lowest point less than this fraction below the start is "flat"

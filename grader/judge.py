@@ -13,9 +13,16 @@ from typing import Any
 
 import torch
 
+from grader import curves
+
 
 class CheckFailed(AssertionError):
-    """A check found a wrong answer; the message is shown to the learner."""
+    """A check found a wrong answer; the message is shown to the learner. A convergence check's
+    failure also carries the training curve it drew (:func:`expect_learned`) for the results."""
+
+    def __init__(self, message: str, curve: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.curve = curve
 
 
 def fail(what: str, expected: str, got: str, hint: str = "") -> None:
@@ -38,6 +45,40 @@ def describe(value: Any) -> str:
 def expect(condition: bool, what: str, expected: str, got: str, hint: str = "") -> None:
     if not condition:
         fail(what, expected, got, hint)
+
+
+def with_curve(result: Any) -> tuple[Any, Any]:
+    """A training probe's ``(answer, curve)``; anything else is an answer without a curve."""
+    if isinstance(result, (tuple, list)) and len(result) == 2:
+        return result[0], result[1]
+    return result, None
+
+
+def expect_learned(
+    condition: bool,
+    what: str,
+    expected: str,
+    got: str,
+    curve: Any,
+    hint: str = "",
+    reference_band: tuple[float, float] | None = None,
+) -> None:
+    """:func:`expect` for a convergence check. On failure the message also names the shape of the
+    training curve the probe recorded (:func:`grader.curves.shape_of`: NaN, diverged, flat, slower
+    than ``reference_band`` — correct code's final losses — or learned), draws it as a sparkline and
+    leads the hint with what that shape usually means; the curve rides along for the results."""
+    if condition:
+        return
+    cleaned = curves.clean(curve)
+    if cleaned is None:
+        fail(what, expected, got, hint)
+        return
+    label, line = curves.describe(cleaned, reference_band)
+    message = f"{what}: expected {expected}, got {got}.\n  {line}"
+    hints = "; ".join(h for h in (curves.HINTS[label], hint) if h)
+    if hints:
+        message += f"\n  hint: {hints}"
+    raise CheckFailed(message, {**cleaned, "shape": label})
 
 
 def expect_tensor(

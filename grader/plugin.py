@@ -227,7 +227,7 @@ class Collector:
         seconds: dict[str, float] = session.config.stash.get(SECONDS_KEY, {"startup": 0.0, "probes": 0.0})
         self.seconds = dict(seconds)
 
-    def _record(self, item: pytest.Item, status: str, message: str) -> None:
+    def _record(self, item: pytest.Item, status: str, message: str, curve: dict | None = None) -> None:
         if item.nodeid in self._done:
             return
         self._done.add(item.nodeid)
@@ -240,6 +240,7 @@ class Collector:
             message,
             bool(check.get("public", False)),
             exercises_of(item),
+            curve,
         )
         self.results.setdefault(topic_of(item), []).append(result)
 
@@ -254,4 +255,6 @@ class Collector:
             status, message = _status(call.excinfo)
             self._record(item, status if status != "failed" else "error", message)
         elif report.when == "call":
-            self._record(item, *_status(call.excinfo))
+            failure = call.excinfo.value if call.excinfo is not None else None
+            curve = failure.curve if isinstance(failure, CheckFailed) else None
+            self._record(item, *_status(call.excinfo), curve)

@@ -95,21 +95,33 @@ def op_counts(mod, name, arg_sets, kwargs):
 
 def train_classifier(mod, cls, args, kwargs, x_train, y_train, x_test, seed, epochs, lr, batch_size=64):
     """Train ``mod.cls(*args, **kwargs)`` with Adam and cross-entropy on seeded shuffled mini-batches;
-    return its scores on the held-out inputs (their labels stay with the judge)."""
+    return its scores on the held-out inputs (their labels stay with the judge) and its training
+    curve (:mod:`grader.curves`): point 0 is the first batch's loss and accuracy at initialisation,
+    then each epoch's sample-weighted mean of the batch losses and accuracies the loop computed."""
     torch.manual_seed(seed)
     model = getattr(mod, cls)(*args, **kwargs)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     order = torch.Generator().manual_seed(seed)
+    curve = {"loss": [], "metric": [], "every": "epoch"}
     model.train()
     for _ in range(epochs):
+        total, correct = 0.0, 0.0
         for batch in torch.randperm(len(x_train), generator=order).split(batch_size):
-            loss = F.cross_entropy(model(x_train[batch]), y_train[batch])
+            scores = model(x_train[batch])
+            loss = F.cross_entropy(scores, y_train[batch])
+            value, hits = float(loss.detach()), float((scores.argmax(1) == y_train[batch]).sum())
+            if not curve["loss"]:
+                curve["loss"].append(value)
+                curve["metric"].append(hits / len(batch))
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
+            total, correct = total + value * len(batch), correct + hits
+        curve["loss"].append(total / len(x_train))
+        curve["metric"].append(correct / len(x_train))
     model.eval()
     with torch.no_grad():
-        return model(x_test)
+        return model(x_test), curve
 
 
 def modules_on_second_device(mod, subject, builds):

@@ -20,9 +20,10 @@ class TestResult:
     message: str = ""
     public: bool = False
     exercises: tuple[str, ...] = ()  # the stub's exercise(s) the check judges
+    curve: dict | None = None  # a failed convergence check's training curve (grader/curves.py)
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "id": self.id,
             "kind": self.kind,
             "status": self.status,
@@ -32,6 +33,9 @@ class TestResult:
             "visibility": "public" if self.public else "hidden",
             "exercises": list(self.exercises),
         }
+        if self.curve is not None:
+            out["curve"] = self.curve
+        return out
 
     @classmethod
     def from_json(cls, data: dict) -> TestResult:
@@ -129,8 +133,9 @@ def make_result(
     message: str,
     public: bool,
     exercises: tuple[str, ...] = (),
+    curve: dict | None = None,
 ) -> TestResult:
     """A skipped test drops out of the maximum; any other status keeps it."""
     earned = points if status == "passed" else 0.0
     max_points = 0.0 if status == "skipped" else points
-    return TestResult(test_id, kind, status, earned, max_points, message, public, exercises)
+    return TestResult(test_id, kind, status, earned, max_points, message, public, exercises, curve)

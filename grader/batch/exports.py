@@ -4,7 +4,9 @@
 - ``gradebook.json``: every row with its full report;
 - ``feedback/<student>.md``: scores and the teaching messages of failing public checks;
   failed hidden checks as counts per exercise, kind and status (never their messages,
-  inputs or expected values: :func:`hidden_summary`);
+  inputs or expected values: :func:`hidden_summary`); a failed convergence check's training
+  curve as the shape it has and a sparkline, and, with matplotlib (the ``plots`` extra), a PNG
+  beside the markdown (``feedback/<student>.<topic>.<check>.png``);
 - ``gradescope/<student>/results.json``: Gradescope's results format (a hidden check named
   by its exercise and kind, not by its test id, which may hold its inputs);
 - with a roster (``grade batch --roster FILE``): ``canvas.csv`` (the Canvas export, every
@@ -23,6 +25,7 @@ import json
 import re
 from pathlib import Path
 
+from grader import curves
 from grader.batch.gradebook import Gradebook, Grading, Row
 from grader.batch.roster import Roster
 from grader.report import group_by_message
@@ -107,7 +110,24 @@ def _not_graded(row: Row) -> str:
     return f"Your submission could not be graded: {row.reason}"
 
 
-def feedback_markdown(row: Row) -> str:
+def _curve_lines(topic: str, test: dict, pictures: dict[tuple[str, str], str]) -> list[str]:
+    """A failed check's training curve: its shape and sparkline (a hidden check's without the
+    reference's numbers, named by its exercises), and its PNG where one was drawn."""
+    curve = curves.clean(test.get("curve"))
+    if curve is None:
+        return []
+    if test.get("visibility") == "public":
+        where = f"`{test['id']}`"
+    else:
+        where = "a hidden check of " + (", ".join(f"`{e}`" for e in test.get("exercises", [])) or topic)
+    line = f"- training curve of {where}: {curves.summary(curve, test['curve'].get('shape'))}"
+    line += f" — loss per {curve['every']}: {curves.sparkline(curve['loss'])}"
+    picture = pictures.get((topic, test["id"]))
+    return [line] + ([f"  ![training curve]({picture})"] if picture else [])
+
+
+def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = None) -> str:
+    """``pictures``: (topic, check id) → the file name of its curve's PNG in the same folder."""
     lines = [f"# Feedback for {row.student}", ""]
     if row.status != "graded":
         return "\n".join(lines + [_not_graded(row), ""])
@@ -128,6 +148,8 @@ def feedback_markdown(row: Row) -> str:
         if hidden:
             lines.append("- hidden checks not passed:")
             lines += [f"  - {line}" for line in hidden_summary(hidden)]
+        for test in open_tests:
+            lines += _curve_lines(topic["name"], test, pictures or {})
     return "\n".join(lines + [""])
 
 
@@ -206,10 +228,27 @@ def export_all(rows: list[Row], out: Path) -> None:
         name = safe_name(row.student)
         feedback = out / "feedback" / f"{name}.md"
         feedback.parent.mkdir(parents=True, exist_ok=True)
-        feedback.write_text(feedback_markdown(row))
+        feedback.write_text(feedback_markdown(row, write_curve_pictures(row, feedback.parent, name)))
         results = out / "gradescope" / name / "results.json"
         results.parent.mkdir(parents=True, exist_ok=True)
         results.write_text(json.dumps(gradescope_results(row), indent=2))
+
+
+def write_curve_pictures(row: Row, folder: Path, name: str) -> dict[tuple[str, str], str]:
+    """A PNG per failed check that carries a training curve, beside the student's feedback:
+    (topic, check id) → its file name; none without matplotlib (the sparklines stay)."""
+    pictures: dict[tuple[str, str], str] = {}
+    for topic in row.report.get("topics", []):
+        for test in topic["tests"]:
+            curve = curves.clean(test.get("curve"))
+            if curve is None or test["status"] in ("passed", "skipped"):
+                continue
+            file = f"{name}.{safe_name(topic['name'])}.{safe_name(test['id'])}.png"
+            title = curves.summary(curve, test["curve"].get("shape"))
+            if not curves.write_png(curve, folder / file, title):
+                return {}
+            pictures[(topic["name"], test["id"])] = file
+    return pictures
 
 
 def assignment_name(topics: tuple[str, ...], rows: list[Row]) -> str:

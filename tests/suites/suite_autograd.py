@@ -13,10 +13,12 @@ from grader.judge import (
     expect,
     expect_close,
     expect_float,
+    expect_learned,
     expect_no_twin,
     expect_same_device,
     expect_tensor,
     expect_unchanged,
+    with_curve,
 )
 from grader.plugin import check
 from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
@@ -405,31 +407,48 @@ def test_value_accumulates_and_handles_numbers_on_the_left(sub):
 # -- convergence: gradient descent with your gradients ---------------------------------------
 
 
-def probe_descend(mod, x, y, lr, steps):
+def probe_descend(mod, x, y, lr, steps, every):
+    """The fitted parameters, and the curve: the MSE every ``every`` steps and at the end."""
     w1, w2, b = (torch.tensor(0.0, dtype=x.dtype) for _ in range(3))
-    for _ in range(steps):
+    curve = {"loss": [], "every": f"{every} steps"}
+    for step in range(steps + 1):
+        if step % every == 0:
+            curve["loss"].append(float(((w1 * x**2 + w2 * x + b - y) ** 2).mean()))
+        if step == steps:
+            break
         g1, g2, gb = mod.quadratic_grads(w1, w2, b, x, y)
         w1, w2, b = w1 - lr * g1, w2 - lr * g2, b - lr * gb
-    return [float(w1), float(w2), float(b)]
+    return [float(w1), float(w2), float(b)], curve
 
 
-def probe_descend_linear(mod, x, y, lr, steps):
+def probe_descend_linear(mod, x, y, lr, steps, every):
+    """The fitted w, and the curve: the MSE every ``every`` steps and at the end."""
     w = torch.tensor(1.0, dtype=x.dtype)
-    for _ in range(steps):
+    curve = {"loss": [], "every": f"{every} steps"}
+    for step in range(steps + 1):
+        if step % every == 0:
+            curve["loss"].append(float(((w * x - y) ** 2).mean()))
+        if step == steps:
+            break
         w = w - lr * mod.linear_grad(w, x, y)
-    return float(w)
+    return float(w), curve
 
 
 # With correct gradients (seeds 0–19, noisy y = 2x² − x + 1 + 0.1·N(0, 1), 40 points in [-1.5, 1.5],
 # 400 steps of lr 0.05), the final MSE exceeds the least-squares optimum by a factor of
-# min 1.0000000003, median 1.0000001, max 1.000005: the check allows 1.05.
+# min 1.0000000003, median 1.0000001, max 1.000005: the check allows 1.05. The MSE after the 400th
+# step (the curve's last point; `python tests/grader/measure_curves.py gradient_descent_fits_a_quadratic`): min 0.00531,
+# median 0.00950, max 0.0136. A failing curve that ends above is "slower than the reference".
+QUADRATIC_FINAL_MSE = (0.00531, 0.0136)
+
+
 @check("convergence", points=2, exercise="quadratic_grads")
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_gradient_descent_fits_a_quadratic(sub, seed):
     g = gen(100 + seed)
     x = torch.rand(40, generator=g, dtype=F64) * 3 - 1.5
     y = 2 * x**2 - x + 1 + 0.1 * torch.randn(40, generator=g, dtype=F64)
-    params = sub.run(probe_descend, x, y, 0.05, 400)
+    params, curve = with_curve(sub.run(probe_descend, x, y, 0.05, 400, 5))
     expect(isinstance(params, list) and len(params) == 3, "gradient descent", "three parameters", str(params))
     w1, w2, b = (expect_float(p, "a fitted parameter") for p in params)
     design = torch.stack([x**2, x, torch.ones_like(x)], 1)
@@ -439,12 +458,14 @@ def test_gradient_descent_fits_a_quadratic(sub, seed):
         return float(((design @ torch.tensor(p, dtype=F64)) - y).pow(2).mean())
 
     ratio = mse([w1, w2, b]) / mse(best.tolist())
-    expect(
+    expect_learned(
         ratio <= 1.05,
         "MSE after 400 gradient-descent steps with your quadratic_grads",
         f"within 5 % of the least-squares optimum ({mse(best.tolist()):.4g})",
         f"{mse([w1, w2, b]):.4g}",
+        curve,
         "if the fit diverges or stalls, check the signs and the factor 2 in each gradient",
+        QUADRATIC_FINAL_MSE,
     )
 
 
@@ -452,12 +473,14 @@ def test_gradient_descent_fits_a_quadratic(sub, seed):
 def test_gradient_descent_finds_w_of_the_lecture(sub):
     x = torch.tensor([1.0, 2.0, 3.0], dtype=F64)
     y = torch.tensor([2.0, 4.0, 6.0], dtype=F64)
-    w = expect_float(sub.run(probe_descend_linear, x, y, 0.01, 100), "w after 100 steps")
-    expect(
+    w, curve = with_curve(sub.run(probe_descend_linear, x, y, 0.01, 100, 2))
+    w = expect_float(w, "w after 100 steps")
+    expect_learned(
         abs(w - 2.0) < 0.01,
         "w after 100 steps of lr 0.01 on x = [1, 2, 3], y = [2, 4, 6] (lecture 3)",
         "2.0 ± 0.01",
         f"{w:.4f}",
+        curve,
         "w moves against the gradient: w = w − lr·grad",
     )
 

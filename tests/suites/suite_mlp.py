@@ -16,11 +16,13 @@ from grader.judge import (
     expect,
     expect_close,
     expect_float,
+    expect_learned,
     expect_module_on_second_device,
     expect_no_twin,
     expect_same_device,
     expect_tensor,
     multiclass_accuracy,
+    with_curve,
 )
 from grader.plugin import check
 from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
@@ -482,6 +484,8 @@ def test_evaluate(sub, kind):
 
 
 def probe_train_digits(mod, x_train, y_train, x_test, seed):
+    """Held-out scores, and the curve: the training set's loss and accuracy (true labels, no
+    gradient) before training and after each of your train_epoch calls."""
     torch.manual_seed(seed)
     model = mod.MLP([64, 32, 10])
     optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
@@ -491,26 +495,39 @@ def probe_train_digits(mod, x_train, y_train, x_test, seed):
         shuffle=True,
         generator=torch.Generator().manual_seed(seed),
     )
-    for _ in range(8):
-        mod.train_epoch(model, loader, F.cross_entropy, optimizer, "cpu")
+    curve = {"loss": [], "metric": [], "every": "epoch"}
+    for epoch in range(9):
+        if epoch:
+            mod.train_epoch(model, loader, F.cross_entropy, optimizer, "cpu")
+        with torch.no_grad():
+            scores = model(x_train)
+        curve["loss"].append(float(F.cross_entropy(scores, y_train)))
+        curve["metric"].append(float((scores.argmax(1) == y_train).float().mean()))
     model.eval()
     with torch.no_grad():
-        return model(x_test)
+        return model(x_test), curve
 
 
 # MLP([64, 32, 10]), Adam lr 0.01, 8 epochs of batch 64 with your train_epoch, 75/25 split; reference
 # code over seeds 0–19: held-out accuracy min 0.931, median 0.961, max 0.976. Threshold 0.88.
+# Its training loss after the 8th epoch (the curve's last point; `python tests/grader/measure_curves.py
+# mlp_learns_digits`): min 0.0828, median 0.104, max 0.123. A failing curve that ends above is "slower".
+DIGITS_FINAL_LOSS = (0.0828, 0.123)
+
+
 @check("convergence", points=2, exercise=("MLP", "train_epoch"))
 @pytest.mark.parametrize("seed", [0, 1])
 def test_mlp_learns_digits(sub, seed):
     x_train, y_train, x_test, y_test = held_out_split(load_digits, seed)
-    scores = sub.run(probe_train_digits, x_train, y_train, x_test, seed)
+    scores, curve = with_curve(sub.run(probe_train_digits, x_train, y_train, x_test, seed))
     accuracy = multiclass_accuracy(scores, y_test, 10, "held-out digit scores")
-    expect(
+    expect_learned(
         accuracy >= 0.88,
         f"held-out digits accuracy of MLP([64, 32, 10]) trained with your train_epoch (seed {seed})",
         "at least 88 %",
         f"{accuracy:.1%}",
+        curve,
+        reference_band=DIGITS_FINAL_LOSS,
     )
 
 
@@ -518,29 +535,40 @@ def probe_train_diabetes(mod, x_train, y_train, x_test, seed):
     torch.manual_seed(seed)
     model = mod.DiabetesNet(x_train.shape[1])
     optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
-    for _ in range(300):
+    curve = {"loss": [], "every": "10 steps"}  # before every 10th step, then at the end
+    for step in range(301):
         loss = F.binary_cross_entropy(model(x_train), y_train)
+        if step % 10 == 0:
+            curve["loss"].append(float(loss.detach()))
+        if step == 300:
+            break
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
     with torch.no_grad():
-        return model(x_test)
+        return model(x_test), curve
 
 
 # DiabetesNet(7), Adam lr 0.05, 300 full-batch steps, 75/25 split; reference code over seeds 0–19:
 # accuracy min 0.714, median 0.767, max 0.820; margin over the split's majority class min 0.023,
-# median 0.109. The check asks to beat the majority class.
+# median 0.109. The check asks to beat the majority class. Training loss after 300 steps (seeds
+# 0–19, measure_curves.py): min 0.305, median 0.338, max 0.370.
+DIABETES_FINAL_LOSS = (0.305, 0.370)
+
+
 @check("convergence", exercise="DiabetesNet")
 @pytest.mark.parametrize("seed", [0, 1])
 def test_diabetes_net_beats_the_majority_class(sub, seed):
     x_train, y_train, x_test, y_test = held_out_split(load_diabetes, seed)
-    probabilities = sub.run(probe_train_diabetes, x_train, y_train, x_test, seed)
+    probabilities, curve = with_curve(sub.run(probe_train_diabetes, x_train, y_train, x_test, seed))
     accuracy, majority = binary_accuracy(probabilities, y_test, 0.5, "held-out probabilities")
-    expect(
+    expect_learned(
         accuracy > majority,
         f"held-out diabetes accuracy of DiabetesNet (seed {seed})",
         f"above {majority:.1%}, the majority-class baseline",
         f"{accuracy:.1%}",
+        curve,
+        reference_band=DIABETES_FINAL_LOSS,
     )
 
 

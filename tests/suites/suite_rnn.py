@@ -12,10 +12,12 @@ from grader.judge import (
     describe,
     expect,
     expect_close,
+    expect_learned,
     expect_module_on_second_device,
     expect_no_twin,
     expect_same_device,
     expect_tensor,
+    with_curve,
 )
 from grader.plugin import check
 
@@ -358,13 +360,19 @@ def probe_train_hello(mod, embed_dim, seed, steps):
     torch.manual_seed(seed)
     model = mod.HelloRNN(4, 8, embed_dim=embed_dim)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.1)
-    for _ in range(steps):
-        loss = F.cross_entropy(model(x).reshape(-1, 4), y)
+    curve = {"loss": [], "metric": [], "every": "step"}  # before each step, then at the end
+    for step in range(steps + 1):
+        logits = model(x).reshape(-1, 4)
+        loss = F.cross_entropy(logits, y)
+        curve["loss"].append(float(loss.detach()))
+        curve["metric"].append(float((logits.argmax(1) == y).float().mean()))
+        if step == steps:
+            break
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
     with torch.no_grad():
-        return "".join("ehlo"[i] for i in model(x).argmax(-1)[:, 0].tolist())
+        return "".join("ehlo"[i] for i in model(x).argmax(-1)[:, 0].tolist()), curve
 
 
 # HelloRNN(4, 8), Adam lr 0.1 (reference code, seeds 0–19): "ohlol" is first predicted after 2–6
@@ -374,12 +382,13 @@ def probe_train_hello(mod, embed_dim, seed, steps):
 @pytest.mark.parametrize("embed_dim", [None, 6], ids=["one-hot", "embedding"])
 def test_hello_rnn_learns_ohlol(sub, embed_dim):
     for seed in (0, 1):
-        predicted = sub.run(probe_train_hello, embed_dim, seed, 60)
-        expect(
+        predicted, curve = with_curve(sub.run(probe_train_hello, embed_dim, seed, 60))
+        expect_learned(
             predicted == "ohlol",
             f"HelloRNN(4, 8, embed_dim={embed_dim}) after 60 Adam steps (seed {seed}) on 'hello'",
             "'ohlol'",
             repr(predicted),
+            curve,
             "logits (seq, batch, vocab) reshaped to (seq·batch, vocab) "
             "for cross-entropy; the RNN must see the whole sequence",
         )

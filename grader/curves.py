@@ -1,0 +1,171 @@
+"""Training curves: what a convergence probe recorded, the shape it has, and pictures of it.
+
+A curve is plain data a probe returns beside its answer::
+
+    {"loss": [floats], "metric": [floats] (optional: training accuracy),
+     "every": "epoch" | "step" | "<k> steps"}
+
+Point 0 is the loss before (or at) the first update, point ``i`` the loss after ``i`` epochs
+(or ``i·k`` steps); NaN and inf are allowed. :func:`shape_of` names what the curve shows and
+:func:`sparkline` draws it in one line of text (no dependency); :func:`figure` and
+:func:`write_png` draw it with matplotlib (the optional ``plots`` extra) for batch feedback and
+notebooks. Curves come from the sandbox, so :func:`clean` checks one before anything reads it;
+a curve only explains a failure, it never decides one.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+from grader import defaults
+
+Curve = dict[str, Any]
+BARS = "▁▂▃▄▅▆▇█"
+GAP = "×"  # a NaN or inf point in a sparkline
+EVERY = re.compile(r"epoch|step|([1-9][0-9]{0,5}) steps")
+SHAPES = ("nan", "diverged", "flat", "slower", "learned")
+HINTS = {
+    "nan": "NaN or inf in the loss: a learning rate far too high, or a log or a division of 0 "
+    "(clamp probabilities, or work with logits and log-sum-exp)",
+    "diverged": "the loss climbs: a loss maximised instead of minimised (its sign), a learning rate far "
+    "too high, or gradients piling up across batches without optimizer.zero_grad()",
+    "flat": "the loss never fell: is optimizer.step() called after backward()? do the gradients reach "
+    "the weights (no .detach(), .item() or torch.no_grad() inside the computation)? do inputs and "
+    "labels stay paired (shuffle them together)? a learning rate far too high can also freeze a "
+    "model at once",
+    "slower": "it learns, but far slower than correct code: cross-entropy wants raw logits (no softmax "
+    "or ReLU on the output), every layer must be used, and the learning rate must be the one given",
+    "learned": "",
+}
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def _series(values: Any, length: int | None = None) -> list[float] | None:
+    if not isinstance(values, list) or not 0 < len(values) <= defaults.CURVE_POINTS:
+        return None
+    numbers = [_number(v) for v in values]
+    if any(n is None for n in numbers) or (length is not None and len(numbers) != length):
+        return None
+    return [n for n in numbers if n is not None]
+
+
+def clean(curve: Any) -> Curve | None:
+    """A copy of ``curve`` if it is a well-formed curve (floats, at most ``CURVE_POINTS``), else None."""
+    if not isinstance(curve, dict) or not isinstance(curve.get("every"), str):
+        return None
+    loss = _series(curve.get("loss"))
+    if loss is None or not EVERY.fullmatch(curve["every"]):
+        return None
+    out: Curve = {"loss": loss, "every": curve["every"]}
+    if curve.get("metric") is not None:
+        metric = _series(curve["metric"], len(loss))
+        if metric is None:
+            return None
+        out["metric"] = metric
+    return out
+
+
+def _stride(curve: Curve) -> int:
+    match = EVERY.fullmatch(curve["every"])
+    return int(match.group(1)) if match and match.group(1) else 1
+
+
+def where(curve: Curve, index: int) -> str:
+    """Point ``index`` in the curve's own unit: "epoch 3", "step 40"."""
+    return f"epoch {index}" if curve["every"] == "epoch" else f"step {index * _stride(curve)}"
+
+
+def shape_of(curve: Curve, reference_band: tuple[float, float] | None = None) -> tuple[str, str]:
+    """(label, sentence): "nan", "diverged", "flat", "slower" (the final loss above
+    ``reference_band``, correct code's (lowest, highest) final loss) or "learned"."""
+    loss = curve["loss"]
+    broken = next((i for i, v in enumerate(loss) if not math.isfinite(v)), None)
+    if broken is not None:
+        what = "NaN" if math.isnan(loss[broken]) else "inf"
+        return "nan", f"{what} from {where(curve, broken)}"
+    start, final = loss[0], loss[-1]
+    scale = max(abs(start), 1e-12)
+    risen = next((i for i, v in enumerate(loss) if v > start + defaults.CURVE_DIVERGED_RISE * scale), None)
+    if risen is not None:
+        return "diverged", (
+            f"diverged at {where(curve, risen)}: the loss rose from {start:.3g} to {loss[risen]:.3g}"
+            f" (highest {max(loss):.3g})"
+        )
+    if (start - min(loss)) / scale < defaults.CURVE_FLAT_FALL:
+        return "flat", (
+            f"flat: the loss moved by less than {100 * defaults.CURVE_FLAT_FALL:g} % ({start:.3g} → {final:.3g})"
+        )
+    if reference_band is not None and final > reference_band[1]:
+        low, high = reference_band
+        return "slower", (
+            f"slower than the reference: the loss fell from {start:.3g} to {final:.3g}; correct code "
+            f"ends between {low:.3g} and {high:.3g}"
+        )
+    return "learned", f"learned: the loss fell from {start:.3g} to {final:.3g}"
+
+
+def summary(curve: Curve, label: str | None = None) -> str:
+    """The shape's sentence without the reference's numbers (for hidden checks and pictures):
+    ``label`` as recorded at grading ("slower" needs the band, which stays with the suite)."""
+    if label == "slower":
+        return (
+            f"slower than the reference: the loss fell from {curve['loss'][0]:.3g} to {curve['loss'][-1]:.3g}"
+        )
+    return shape_of(curve)[1]
+
+
+def sparkline(values: list[float]) -> str:
+    """One character per value, ▁ (lowest) to █ (highest); × for NaN or inf."""
+    finite = [v for v in values if math.isfinite(v)]
+    if not finite:
+        return GAP * len(values)
+    low, high = min(finite), max(finite)
+    span = high - low or 1.0
+    return "".join(
+        BARS[min(len(BARS) - 1, int((v - low) / span * len(BARS)))] if math.isfinite(v) else GAP
+        for v in values
+    )
+
+
+def describe(curve: Curve, reference_band: tuple[float, float] | None = None) -> tuple[str, str]:
+    """(label, one line for a message): the shape, then the sparkline of the loss."""
+    label, sentence = shape_of(curve, reference_band)
+    return label, f"curve: {sentence}; training loss per {curve['every']}: {sparkline(curve['loss'])}"
+
+
+def figure(curve: Curve, title: str = "") -> Any:
+    """A matplotlib Figure of the loss (and the metric on a second axis); needs the ``plots`` extra.
+    Built without pyplot, so it touches no global state; a notebook displays it as it is."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(5, 3), dpi=100)
+    axes = fig.add_subplot()
+    steps = [i * _stride(curve) for i in range(len(curve["loss"]))]
+    axes.plot(steps, curve["loss"], marker=".", color="tab:red", label="training loss")
+    axes.set_xlabel("epoch" if curve["every"] == "epoch" else "step")
+    axes.set_ylabel("training loss", color="tab:red")
+    if curve.get("metric"):
+        other = axes.twinx()
+        other.plot(steps, curve["metric"], marker=".", color="tab:blue", label="training accuracy")
+        other.set_ylabel("training accuracy", color="tab:blue")
+    axes.set_title(title or shape_of(curve)[1], fontsize=9, wrap=True)
+    fig.tight_layout()
+    return fig
+
+
+def write_png(curve: Curve, path: Path, title: str = "") -> bool:
+    """Draw ``curve`` into ``path``; False (nothing written) where matplotlib is not installed."""
+    try:
+        fig = figure(curve, title)
+    except ImportError:
+        return False
+    fig.savefig(path, format="png")
+    return True
