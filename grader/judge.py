@@ -150,8 +150,11 @@ def expect_same_device(trace: Any, what: str) -> None:
         )
 
 
-def expect_vectorised(counts: Any, sizes: Iterable[int], what: str) -> None:
-    """Op counts from :func:`grader.probes.op_counts` must not grow with the input size."""
+def expect_vectorised(counts: Any, sizes: Iterable[int | str], what: str) -> None:
+    """Op counts from :func:`grader.probes.op_counts` must not grow with the input size.
+
+    ``sizes`` names each input: an int n (shown as ``n=…``) or a description of its shapes.
+    """
     sizes = list(sizes)
     if (
         not isinstance(counts, list)
@@ -161,12 +164,14 @@ def expect_vectorised(counts: Any, sizes: Iterable[int], what: str) -> None:
     ):
         fail(what, "one op count per input size", describe(counts))
     if max(counts) > min(counts):
-        shown = ", ".join(f"{c} ops for n={n}" for n, c in zip(sizes, counts))
+        shown = ", ".join(
+            f"{c} ops for {f'n={n}' if isinstance(n, int) else n}" for n, c in zip(sizes, counts)
+        )
         fail(
             what,
             "the same number of tensor operations whatever the input size",
             shown,
-            "a Python loop over rows or elements runs more operations for bigger inputs; "
+            "a Python loop over rows, columns or elements runs more operations for bigger inputs; "
             "use broadcasting and reductions over whole tensors instead",
         )
 
