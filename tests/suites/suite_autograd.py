@@ -452,6 +452,27 @@ def probe_value_reuse(mod):
     return float(out.data), float(a.grad), float(out.grad)
 
 
+def probe_value_relu(mod):
+    a, b = mod.Value(-2.0), mod.Value(3.0)
+    out = a.relu() * 4 + b.relu() * 2 + (a * b).relu()
+    out.backward()
+    return float(out.data), float(a.grad), float(b.grad)
+
+
+# The random graphs never keep a relu of a negative number (a 0 there is dropped), so this
+# check holds relu()'s derivative below 0.
+@check("gradient", exercise="Value")
+def test_value_relu_passes_no_gradient_below_zero(sub):
+    got = sub.run(probe_value_relu)
+    expect(
+        isinstance(got, (list, tuple)) and [float(v) for v in got] == [6.0, 0.0, 2.0],
+        "(out.data, a.grad, b.grad) for out = relu(a)·4 + relu(b)·2 + relu(a·b), a = −2, b = 3",
+        "(6.0, 0.0, 2.0)",
+        str(got),
+        "relu's local derivative is 1 where its input is positive and 0 where it is negative",
+    )
+
+
 @check("gradient", exercise="Value")
 def test_value_accumulates_and_handles_numbers_on_the_left(sub):
     result = sub.run(probe_value_reuse)
