@@ -209,8 +209,11 @@ def expect_module_on_second_device(trace: Any, what: str) -> None:
     expect_close(value, real, f"{what}: output against the same weights on the CPU", rtol=1e-5, atol=1e-6)
 
 
-def expect_vectorised(counts: Any, sizes: Iterable[int], what: str) -> None:
-    """Op counts from :func:`grader.probes.op_counts` must not grow with the input size."""
+def expect_vectorised(counts: Any, sizes: Iterable[int | str], what: str) -> None:
+    """Op counts from :func:`grader.probes.op_counts` must not grow with the input size.
+
+    ``sizes`` names each input: an int n (shown as ``n=…``) or a description of its shapes.
+    """
     sizes = list(sizes)
     if (
         not isinstance(counts, list)
@@ -220,12 +223,14 @@ def expect_vectorised(counts: Any, sizes: Iterable[int], what: str) -> None:
     ):
         fail(what, "one op count per input size", describe(counts))
     if max(counts) > min(counts):
-        shown = ", ".join(f"{c} ops for n={n}" for n, c in zip(sizes, counts))
+        shown = ", ".join(
+            f"{c} ops for {f'n={n}' if isinstance(n, int) else n}" for n, c in zip(sizes, counts)
+        )
         fail(
             what,
             "the same number of tensor operations whatever the input size",
             shown,
-            "a Python loop over rows or elements runs more operations for bigger inputs; "
+            "a Python loop over rows, columns or elements runs more operations for bigger inputs; "
             "use broadcasting and reductions over whole tensors instead",
         )
 

@@ -156,6 +156,25 @@ def test_detach_grad(sub, shape):
     expect_unchanged(unchanged, ["x"], "detach_grad")
 
 
+def probe_autograd_ops(mod, name, x):
+    """(result, ops used) of grad_of_vector_fn(t ↦ t³, x) or detach_grad(x)."""
+    args = (lambda t: t**3, x) if name == "grad_of_vector_fn" else (x,)
+    return kit.ops_used(lambda: getattr(mod, name)(*args), mod)
+
+
+@check("gradient", exercise=lambda p: p["name"])  # holds "computed with autograd" (both docstrings)
+@pytest.mark.parametrize("name", ["grad_of_vector_fn", "detach_grad"])
+def test_computed_with_autograd(sub, name):
+    _, ops = sub.run(probe_autograd_ops, name, torch.randn(3, generator=gen(9), dtype=F64))
+    expect(
+        isinstance(ops, dict) and any(op in AUTOGRAD_TWINS for op in ops),
+        f"how {name} computes its gradient",
+        "autograd: backward() or torch.autograd.grad",
+        "no call to autograd",
+        "this exercise is about letting autograd do the chain rule; the docstring says so",
+    )
+
+
 def probe_sigmoid(mod, x, upstream):
     x = x.clone().requires_grad_(True)
     out, forward_ops = kit.ops_used(lambda: mod.Sigmoid.apply(x), mod)
@@ -197,6 +216,39 @@ def test_sigmoid_function_forward_and_backward(sub, dtype):
     expect_no_twin(got["ops"], SIGMOID_TWINS, "Sigmoid forward and backward")
 
 
+RECOMPUTING = {"exp", "expm1", "exp2", "tanh", "sigmoid", "special_expit", "logit"}
+
+
+def probe_sigmoid_saved_output(mod, x):
+    x = x.clone().requires_grad_(True)
+    out = mod.Sigmoid.apply(x)
+    saved = getattr(out.grad_fn, "saved_tensors", ())
+    saved_output = any(t.shape == out.shape and bool(torch.equal(t, out)) for t in saved)
+    _, backward_ops = kit.ops_used(lambda: out.backward(torch.ones_like(out)))
+    return {"saved_output": saved_output, "backward_ops": backward_ops}
+
+
+@check("gradient", exercise="Sigmoid")  # holds "saves its OUTPUT" and "backward ... from the saved output"
+def test_sigmoid_backward_uses_the_saved_output(sub):
+    got = sub.run(probe_sigmoid_saved_output, torch.linspace(-4.0, 4.0, 9, dtype=F64))
+    expect(isinstance(got, dict), "Sigmoid.apply", "a result", type(got).__name__)
+    expect(
+        got["saved_output"] is True,
+        "what Sigmoid's forward saves (ctx.save_for_backward)",
+        "its output σ(x)",
+        "no saved tensor equal to the output",
+        "save the result: ctx.save_for_backward(s), then return s",
+    )
+    recomputed = sorted(RECOMPUTING & set(got["backward_ops"]))
+    expect(
+        not recomputed,
+        "Sigmoid's backward",
+        "grad_output·s·(1 − s) from the saved output s (no exponential needed)",
+        f"a recomputation of σ ({', '.join(recomputed)})",
+        "s = ctx.saved_tensors[0] already holds σ(x); the derivative is s·(1 − s)",
+    )
+
+
 def f_cubic(t):
     return (t**3).sum() + (t[..., 0] * t[..., -1]).sum()
 
@@ -233,6 +285,31 @@ def test_numerical_grad_central_differences(sub, shape):
         "its values restored",
         "changed values",
         "put each element back after perturbing it",
+    )
+
+
+def probe_numerical_grad_quadratic(mod, x, eps):
+    def f(t):
+        return (1.5 * t**2).sum() + (t[..., 0] * t[..., -1]).sum() - t.sum()
+
+    return mod.numerical_grad(f, x, eps=eps)
+
+
+@check("gradient", exercise="numerical_grad")  # holds "central differences"
+def test_numerical_grad_is_central(sub):
+    # central differences are exact for a quadratic whatever ε; one-sided ones are off by ε·f''/2
+    x = torch.randn(2, 3, generator=gen(8), dtype=F64)
+    got = sub.run(probe_numerical_grad_quadratic, x, 0.25)
+    x_ref = x.clone().requires_grad_()
+    f = (1.5 * x_ref**2).sum() + (x_ref[..., 0] * x_ref[..., -1]).sum() - x_ref.sum()
+    (expected,) = torch.autograd.grad(f, x_ref)
+    expect_close(
+        got,
+        expected,
+        "numerical_grad(f, x, eps=0.25) on a quadratic f (central differences are exact there)",
+        rtol=1e-9,
+        atol=1e-9,
+        hint="(f(x + ε·eᵢ) − f(x − ε·eᵢ)) / 2ε: a step both ways, with the ε you were given",
     )
 
 
@@ -375,6 +452,27 @@ def probe_value_reuse(mod):
     out = b * c
     out.backward()
     return float(out.data), float(a.grad), float(out.grad)
+
+
+def probe_value_relu(mod):
+    a, b = mod.Value(-2.0), mod.Value(3.0)
+    out = a.relu() * 4 + b.relu() * 2 + (a * b).relu()
+    out.backward()
+    return float(out.data), float(a.grad), float(b.grad)
+
+
+# The random graphs never keep a relu of a negative number (a 0 there is dropped), so this
+# check holds relu()'s derivative below 0.
+@check("gradient", exercise="Value")
+def test_value_relu_passes_no_gradient_below_zero(sub):
+    got = sub.run(probe_value_relu)
+    expect(
+        isinstance(got, (list, tuple)) and [float(v) for v in got] == [6.0, 0.0, 2.0],
+        "(out.data, a.grad, b.grad) for out = relu(a)·4 + relu(b)·2 + relu(a·b), a = −2, b = 3",
+        "(6.0, 0.0, 2.0)",
+        str(got),
+        "relu's local derivative is 1 where its input is positive and 0 where it is negative",
+    )
 
 
 @check("gradient", exercise="Value")

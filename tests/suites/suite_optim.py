@@ -59,6 +59,10 @@ def test_closed_form_linear_regression(sub, k):
             "lstsq": "torch.linalg.lstsq",
             "linalg_pinv": "torch.linalg.pinv",
             "pinverse": "torch.pinverse",
+            # "Solve the system (torch.linalg.solve) rather than inverting"
+            "linalg_inv": "torch.linalg.inv",
+            "linalg_inv_ex": "torch.linalg.inv",
+            "inverse": "torch.inverse",
         },
         "closed_form_linear_regression",
     )

@@ -67,7 +67,8 @@ def probe_add_into(mod, z, x, y):
 @pytest.mark.parametrize("shape", [(3,), (2, 4)])
 def test_add_into_writes_in_place(sub, shape):
     x, y = torch.randn(shape, generator=gen(1)), torch.randn(shape, generator=gen(2))
-    got = sub.run(probe_add_into, torch.zeros(shape), x, y)
+    # z starts with values of its own: afterwards it must hold x + y, not z + x + y
+    got = sub.run(probe_add_into, torch.randn(shape, generator=gen(3)), x, y)
     expect(isinstance(got, dict), "add_into", "a result", str(type(got)))
     expect_close(
         got["z"],
@@ -102,20 +103,23 @@ def test_row_normalize_rows_sum_to_one(sub, shape, dtype):
     expect_unchanged(unchanged, ["x"], "row_normalize")
 
 
-@check("shape")
-@pytest.mark.parametrize(
-    "name, make",
-    [
-        ("row_normalize", lambda n: (torch.rand(n, 4) + 0.1,)),
-        ("pairwise_sq_dists", lambda n: (torch.randn(n, 3), torch.randn(n + 1, 3))),
-        ("matmul", lambda n: (torch.randn(n, 3), torch.randn(3, n))),
-    ],
-    ids=["row_normalize", "pairwise_sq_dists", "matmul"],
-)
-def test_vectorised(sub, name, make):
-    sizes = [2, 9, 40]
-    counts = sub.run(probes.op_counts, name, [make(n) for n in sizes], {})
-    expect_vectorised(counts, sizes, f"{name} is vectorised")
+# Each vectorised function runs on a small input, then on inputs that grow ONE dimension each
+# (n, then d; for pairwise_sq_dists n, m, d; for matmul n, k, m): a loop along any of them shows.
+VECTORISED_SHAPES = {
+    "row_normalize": [((2, 3),), ((40, 3),), ((2, 40),)],
+    "pairwise_sq_dists": [((2, 3), (4, 3)), ((40, 3), (4, 3)), ((2, 3), (40, 3)), ((2, 40), (4, 40))],
+    "matmul": [((2, 3), (3, 4)), ((40, 3), (3, 4)), ((2, 40), (40, 4)), ((2, 3), (3, 40))],
+}
+
+
+@check("shape")  # holds "Vectorised" (row_normalize, pairwise_sq_dists, matmul): every input dimension grows
+@pytest.mark.parametrize("name", list(VECTORISED_SHAPES))
+def test_vectorised(sub, name):
+    shapes = VECTORISED_SHAPES[name]
+    arg_sets = [tuple(torch.rand(shape) + 0.1 for shape in args) for args in shapes]
+    counts = sub.run(probes.op_counts, name, arg_sets, {})
+    labels = [" and ".join(str(shape) for shape in args) for args in shapes]
+    expect_vectorised(counts, labels, f"{name} is vectorised (inputs growing along each dimension)")
 
 
 @check("shape", public=True, exercise="pairwise_sq_dists")

@@ -1,0 +1,111 @@
+# mistake: divides by 1 − p at p = 1 (breaks: p = 1 gives zeros (no division by zero))
+"""MLP exercises."""
+
+from __future__ import annotations
+
+import math
+from typing import Callable, Iterable, Sequence
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+
+def relu(x):
+    return x * (x > 0).to(x.dtype)
+
+
+def _stable_sigmoid(z):
+    e = torch.exp(-z.abs())
+    return torch.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def tanh(x):
+    return 2 * _stable_sigmoid(2 * x) - 1
+
+
+def hard_sigmoid_from_relus(x):
+    up = torch.where(x + 0.5 > 0, x + 0.5, torch.zeros_like(x))
+    down = torch.where(x - 0.5 > 0, x - 0.5, torch.zeros_like(x))
+    return up - down
+
+
+def dropout(x, p, training=True):
+    if not training:
+        return x
+    return x * (torch.rand_like(x) > p).to(x.dtype) / (1 - p)
+
+
+def xavier_uniform_(tensor):
+    receptive = tensor[0][0].numel() if tensor.dim() > 2 else 1
+    fan_in, fan_out = tensor.size(1) * receptive, tensor.size(0) * receptive
+    bound = (6 / (fan_in + fan_out)) ** 0.5
+    with torch.no_grad():
+        tensor.copy_((torch.rand(tensor.shape, dtype=tensor.dtype) * 2 - 1) * bound)
+    return tensor
+
+
+class LogisticRegression(nn.Module):
+    def __init__(self, in_features):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(in_features, 1), nn.Sigmoid())
+
+    def forward(self, x):
+        return self.net(x)
+
+
+class DiabetesNet(nn.Module):
+    def __init__(self, in_features=8):
+        super().__init__()
+        sizes = [in_features, 6, 4, 1]
+        self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes, sizes[1:]))
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = torch.sigmoid(layer(x))
+        return x
+
+
+class MLP(nn.Module):
+    def __init__(self, sizes, activation="relu", dropout=0.0):
+        super().__init__()
+        self.linears = nn.ModuleList([nn.Linear(i, o) for i, o in zip(sizes[:-1], sizes[1:])])
+        self.act = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}[activation]
+        self.p = dropout
+
+    def forward(self, x):
+        x = x.reshape(x.shape[0], -1)
+        for linear in self.linears[:-1]:
+            x = self.act(linear(x))
+            if self.p > 0:
+                x = F.dropout(x, self.p, training=self.training)
+        return self.linears[-1](x)
+
+
+def train_epoch(model: nn.Module, loader: Iterable, loss_fn: Callable[[Tensor, Tensor], Tensor],
+                optimizer: torch.optim.Optimizer, device) -> float:
+    model.train(True)
+    losses, sizes = [], []
+    for batch in loader:
+        x, y = (t.to(device) for t in batch)
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+        losses.append(float(loss.detach()))
+        sizes.append(len(x))
+    return sum(l * n for l, n in zip(losses, sizes)) / sum(sizes)
+
+
+@torch.no_grad()
+def _hits(model, x, y):
+    out = model(x)
+    if out.size(-1) == 1:
+        return (out.squeeze(-1) > 0.5).long() == y.reshape(-1).long()
+    return out.argmax(dim=-1) == y
+
+
+def evaluate(model, loader, device):
+    model.train(False)
+    hits = torch.cat([_hits(model, x.to(device), y.to(device)).cpu() for x, y in loader])
+    return hits.float().mean().item()

@@ -1,0 +1,121 @@
+"""The suites against a corpus they were not written against (`tests/corpus/`, issue 18).
+
+Per topic, `tests/corpus/<topic>/` holds
+
+- `correct/`: whole topic modules written independently of `solutions/` (other decompositions,
+  loops where the docstring allows them, other allowed torch functions, other module layouts);
+  each must score full, with the same maximum as `solutions/<topic>.py`;
+- `mistakes/`: a correct module with ONE realistic mistake, named on its first line
+  (`# mistake: ... (breaks: <the docstring's clause>)`); at least 95 % of them per topic must
+  score below full (the kill rate, printed per topic). Device-ignoring mistakes are among them:
+  the device checks run on real data on a second device, so they decide.
+
+Everything, the solutions included, is graded in ONE `grade batch` run (one process, a pool of
+2 grading processes), so the corpus costs CI one batch.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import REPO, run_grade
+
+from grader.topics import available_topics
+
+CORPUS = REPO / "tests" / "corpus"
+KINDS = ("correct", "mistakes")
+KILL_RATE = 0.95
+
+
+def corpus_files() -> dict[tuple[str, str], list[Path]]:
+    """{(topic, kind): its files}, for every topic that has a corpus."""
+    return {
+        (topic, kind): sorted((CORPUS / topic / kind).glob("*.py"))
+        for topic in available_topics()
+        for kind in KINDS
+        if (CORPUS / topic).is_dir()
+    }
+
+
+def student(topic: str, kind: str, path: Path) -> str:
+    # `grade batch` takes a single file's topic from its name's last `_<topic>`
+    return f"{kind}-{path.stem}_{topic}"
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory) -> dict[str, dict]:
+    """{student: that row's report}: the whole corpus and the solutions, graded in one batch."""
+    root = tmp_path_factory.mktemp("corpus")
+    staged = root / "submissions"
+    staged.mkdir()
+    for (topic, kind), paths in corpus_files().items():
+        shutil.copy(REPO / "solutions" / f"{topic}.py", staged / f"solution_{topic}.py")
+        for path in paths:
+            shutil.copy(path, staged / f"{student(topic, kind, path)}.py")
+    done = run_grade("batch", str(staged), "--out", str(root / "out"), "--workers", "2")
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = json.loads((root / "out" / "gradebook.json").read_text())
+    return {row["student"]: row["report"] for row in rows}
+
+
+def topic_result(report: dict, topic: str) -> tuple[float, float, list[str]]:
+    """(score, maximum, the checks not passed) of ``topic`` in a row's report."""
+    found = next(t for t in report["topics"] if t["name"] == topic)
+    missed = [t["id"] for t in found["tests"] if t["status"] not in ("passed", "skipped")]
+    return found["score"], found["max_score"], missed
+
+
+def test_each_topic_of_the_corpus_is_complete():
+    files = corpus_files()
+    topics = sorted({topic for topic, _ in files})
+    assert topics, "no corpus"
+    # resnet and rnn have no corpus yet (issue 18 part 5 is unfinished for them)
+    for topic in topics:
+        assert len(files.get((topic, "correct"), [])) >= 10, topic
+        assert len(files.get((topic, "mistakes"), [])) >= 10, topic
+    for paths in files.values():
+        for path in paths:
+            first = path.read_text().splitlines()[0]
+            kind = path.parent.name
+            prefix = "# correct" if kind == "correct" else "# mistake: "
+            assert first.startswith(prefix), f"{path}: the first line must say what it is"
+            if kind != "correct":
+                assert "(breaks: " in first, f"{path}: the first line must name the broken clause"
+
+
+def test_correct_implementations_score_full_with_one_maximum(graded):
+    wrong = []
+    for (topic, kind), paths in corpus_files().items():
+        if kind != "correct":
+            continue
+        _, full, _ = topic_result(graded[f"solution_{topic}"], topic)
+        for path in paths:
+            score, maximum, missed = topic_result(graded[student(topic, kind, path)], topic)
+            if not (score == maximum == full > 0):
+                wrong.append(f"{topic}/{path.name}: {score}/{maximum} (solutions: {full}); {missed}")
+    assert not wrong, "correct code not given full marks:\n" + "\n".join(wrong)
+
+
+def test_mistakes_are_caught(graded, record_property):
+    lines, below = [], []
+    for (topic, kind), paths in corpus_files().items():
+        if kind == "correct" or not paths:
+            continue
+        survivors = []
+        for path in paths:
+            score, maximum, _ = topic_result(graded[student(topic, kind, path)], topic)
+            if score >= maximum:
+                survivors.append(path.name)
+        rate = 1 - len(survivors) / len(paths)
+        lines.append(
+            f"{topic:10s} killed {len(paths) - len(survivors):3d}/{len(paths):3d} "
+            f"({rate:.0%}){'  survivors: ' + ', '.join(survivors) if survivors else ''}"
+        )
+        record_property(f"kill_rate_{topic}", round(rate, 4))
+        if rate < KILL_RATE:
+            below.append(f"{topic}: {rate:.0%}")
+    print("\ncorpus kill rates\n" + "\n".join(lines))
+    assert not below, f"kill rate below {KILL_RATE:.0%}: {below}"
