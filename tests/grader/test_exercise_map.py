@@ -31,3 +31,14 @@ def test_every_exercise_has_a_check(solutions_report):
     for topic in report["topics"]:
         judged = {name for test in topic["tests"] for name in test["exercises"]}
         assert judged == _exercises(topic["name"]), topic["name"]
+
+
+def test_every_exercise_has_a_public_check(solutions_report):
+    """A hand-out's check("name") cell runs the exercise's public checks: none would leave the
+    learner without a verdict (the student release ships the public checks only)."""
+    _, report = solutions_report
+    for topic in report["topics"]:
+        public = {
+            name for test in topic["tests"] if test["visibility"] == "public" for name in test["exercises"]
+        }
+        assert public == _exercises(topic["name"]), (topic["name"], _exercises(topic["name"]) - public)

@@ -138,7 +138,7 @@ def test_grad_of_vector_fn(sub, shape):
     )
 
 
-@check("gradient", exercise="detach_grad")
+@check("gradient", public=True, exercise="detach_grad")
 @pytest.mark.parametrize("shape", [(5,), (2, 2)])
 def test_detach_grad(sub, shape):
     x = torch.randn(shape, generator=gen(6), dtype=F64)
@@ -263,7 +263,7 @@ def probe_numerical_grad(mod, x, eps):
     return grad, as_float, bool(torch.equal(before, x))
 
 
-@check("gradient", exercise="numerical_grad")
+@check("gradient", public=True, exercise="numerical_grad")
 @pytest.mark.parametrize("shape", [(3,), (2, 4)])
 def test_numerical_grad_central_differences(sub, shape):
     x = torch.randn(shape, generator=gen(7), dtype=F64)

@@ -77,7 +77,7 @@ def test_regression_loss_reductions(sub, name, twin, reduction):
         expect_no_twin(ops, {"mse_loss": "F.mse_loss", "l1_loss": "F.l1_loss"}, f"{name}(...)")
 
 
-@check("shape", exercise="huber")
+@check("shape", public=True, exercise="huber")
 @pytest.mark.parametrize("delta", [0.5, 1.0, 2.5])
 def test_huber_matches_torch(sub, delta):
     y_hat = torch.linspace(-4, 4, 33).reshape(3, 11)
@@ -158,7 +158,7 @@ def test_sigmoid_gradient_finite_at_extremes(sub):
     )
 
 
-@check("shape", exercise="bce")
+@check("shape", public=True, exercise="bce")
 def test_bce_matches_torch_with_soft_labels_and_extremes(sub):
     p = torch.tensor([[0.0, 0.1, 0.5], [0.9, 1.0, 0.3]])
     y = torch.tensor([[0.0, 1.0, 0.25], [1.0, 0.0, 0.7]])
@@ -179,7 +179,7 @@ def test_bce_matches_torch_with_soft_labels_and_extremes(sub):
         expect_no_twin(ops, {"binary_cross_entropy": "F.binary_cross_entropy"}, "bce")
 
 
-@check("shape", exercise="bce_with_logits")
+@check("shape", public=True, exercise="bce_with_logits")
 def test_bce_with_logits_stable_at_1000(sub):
     z = torch.tensor([[-1000.0, -50.0, 0.0], [3.0, 50.0, 1000.0]])
     y = torch.tensor([[1.0, 0.0, 0.5], [0.0, 1.0, 0.0]])
@@ -360,7 +360,7 @@ def test_cross_entropy_gradient(sub):
 # -- entropy and KL ----------------------------------------------------------------------
 
 
-@check("shape", exercise=("entropy", "kl_div"))
+@check("shape", public=True, exercise=("entropy", "kl_div"))
 def test_entropy_and_kl_shapes_and_zeros(sub):
     p = torch.tensor([[[0.5, 0.5, 0.0], [1.0, 0.0, 0.0]], [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]]])
     q = torch.tensor([[[0.25, 0.25, 0.5], [0.5, 0.5, 0.0]], [[0.2, 0.3, 0.5], [0.0, 0.2, 0.8]]])

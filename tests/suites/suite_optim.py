@@ -122,7 +122,7 @@ def probe_sgd_fit(mod, x, y, lr, epochs, seed):
     return mod.sgd_fit(x, y, lr, epochs, generator=torch.Generator().manual_seed(seed))
 
 
-@check("gradient", exercise="sgd_fit")
+@check("gradient", public=True, exercise="sgd_fit")
 def test_sgd_fit_per_sample(sub):
     x = torch.linspace(-1, 2, 7)
     y = 3 * x + 0.1 * torch.randn(7, generator=gen(3))
@@ -364,7 +364,7 @@ def test_diabetes_dataset(sub):
         )
 
 
-@check("shape", exercise="k_fold_indices")
+@check("shape", public=True, exercise="k_fold_indices")
 @pytest.mark.parametrize("n, k", [(10, 3), (12, 4), (5, 5), (7, 2)])
 def test_k_fold_indices(sub, n, k):
     folds = sub.run(probes.call, "k_fold_indices", (n, k), {})
