@@ -9,8 +9,8 @@ IPython syntax (``x = !ls``, ``obj?``, ``%time``, ``%%time``) is turned into Pyt
 IPython's own ``TransformerManager``; statements that call IPython are dropped, and the body
 of a ``%%time`` / ``%%capture`` cell is code like any other. A cell that still does not parse
 is skipped and named in a note. Imports of ``grader`` (the hand-out's set-up cell) are dropped:
-the grading tools are no part of an answer. An import the grading machine lacks
-(``matplotlib``) is skipped rather than failing the topic; ``from __future__`` imports move
+the grading tools are no part of an answer. An import that fails in the sandbox
+(``matplotlib``: missing, or no writable cache folder) is skipped rather than failing the topic; ``from __future__`` imports move
 to the top. What is kept still runs in the sandboxed worker (decorators, default arguments
 and kept constants execute).
 
@@ -238,7 +238,9 @@ def _tolerant_import(piece: Piece) -> Piece:
     return Piece(
         piece.cell,
         [first, *piece.lines, last, last],
-        "\n".join(["try:", *body, "except ImportError:", "    pass"]),
+        # Exception, not ImportError: matplotlib installed but with no writable cache folder in
+        # the sandbox raises OSError at import; a notebook's plotting import is no part of an answer.
+        "\n".join(["try:", *body, "except Exception:", "    pass"]),
     )
 
 
