@@ -354,6 +354,38 @@ def test_hello_rnn_reads_the_sequence_in_order(sub, embed_dim):
             )
 
 
+def probe_hello_embeddings(mod, idx):
+    """HelloRNN(4, 8, embed_dim=6) built under seed 0, on ``idx``: the weight shape of each
+    nn.Embedding it holds and how often each was called."""
+    torch.manual_seed(0)
+    model = mod.HelloRNN(4, 8, embed_dim=6)
+    found = [m for m in model.modules() if isinstance(m, nn.Embedding)]
+    calls = [0] * len(found)
+    hooks = [
+        m.register_forward_hook(lambda m, i, o, k=k: calls.__setitem__(k, calls[k] + 1))
+        for k, m in enumerate(found)
+    ]
+    with torch.no_grad():
+        model(idx)
+    for hook in hooks:
+        hook.remove()
+    return [(tuple(m.weight.shape), n) for m, n in zip(found, calls)]
+
+
+# "or through an nn.Embedding(vocab_size, embed_dim)" when embed_dim is given
+@check("shape", exercise="HelloRNN")
+def test_hello_rnn_embeds_when_asked(sub):
+    got = sub.run(probe_hello_embeddings, HELLO_STEPS)
+    expect(isinstance(got, list), "HelloRNN", "its embeddings", describe(got))
+    expect(
+        any(shape == (4, 6) and calls > 0 for shape, calls in got),
+        "nn.Embedding layers of HelloRNN(4, 8, embed_dim=6) used on indices (5, 2) (weight shape, calls)",
+        "an nn.Embedding(4, 6) that forward uses",
+        str(got) if got else "none",
+        "with embed_dim set, the indices enter through nn.Embedding(vocab_size, embed_dim) instead of one-hot",
+    )
+
+
 def probe_train_hello(mod, embed_dim, seed, steps):
     x = mod.encode_chars("hello", "ehlo").unsqueeze(1)
     y = mod.encode_chars("ohlol", "ehlo")
