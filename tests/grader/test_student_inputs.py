@@ -190,12 +190,16 @@ def test_regrades_of_one_student_are_identical(monkeypatch, tmp_path):
         assert results == first_results
 
     dave_sent, dave_results = grade_spied(monkeypatch, folder, "tensors", "dave")
-    hidden = {r["id"] for r in first_results if r["visibility"] == "hidden"}
+    hidden = {r["id"] for r in first_results if r["visibility"] == "hidden" and r["status"] != "skipped"}
 
     def sent_by(sent, checks):
         return [fingerprint(s) for s in sent if s[0] in checks]
 
-    assert sent_by(dave_sent, hidden) != sent_by(runs[0][0], hidden)
+    # every hidden check draws other inputs for another student (its seeded generators, seeds
+    # and torch's global RNG: test_vectorised draws unseeded), but one_hot's device case,
+    # whose inputs are literals
+    same = {check for check in hidden if sent_by(dave_sent, {check}) == sent_by(runs[0][0], {check})}
+    assert same == {"stays_on_input_device[one_hot]"}
     public = {r["id"] for r in first_results if r["visibility"] == "public"}
     assert sent_by(dave_sent, public) == sent_by(runs[0][0], public)  # public inputs stay fixed
 

@@ -216,9 +216,10 @@ def test_matmul(sub, n, k, m):
 
 @check("gradient", exercise="matmul")
 def test_matmul_gradient(sub):
-    a = torch.randn(3, 4, generator=gen(9), dtype=torch.float64)
-    b = torch.randn(4, 2, generator=gen(10), dtype=torch.float64)
-    g = torch.randn(3, 2, generator=gen(11), dtype=torch.float64)
+    n, k, m = (inputs.size(i, fixed, 1, 8) for i, fixed in enumerate((3, 4, 2)))  # any sizes (docstring)
+    a = torch.randn(n, k, generator=gen(9), dtype=torch.float64)
+    b = torch.randn(k, m, generator=gen(10), dtype=torch.float64)
+    g = torch.randn(n, m, generator=gen(11), dtype=torch.float64)
     _, (da, db) = sub.run(probes.gradients, "matmul", (a, b), {}, g, [0, 1])
     expect_close(da, g @ b.T, "d matmul / d a = G·Bᵀ in float64", rtol=1e-9, atol=1e-12)
     expect_close(db, a.T @ g, "d matmul / d b = Aᵀ·G in float64", rtol=1e-9, atol=1e-12)
