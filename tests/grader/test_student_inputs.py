@@ -24,6 +24,7 @@ import torch.nn.functional as F
 from helpers import REPO, run_grade
 
 from grader import inputs
+from grader.batch.gradebook import CourseSeedMismatch, Gradebook, Row
 from grader.client import TopicSession
 from grader.runner import Options, Task, grade_topic
 from grader.topics import available_topics
@@ -254,3 +255,27 @@ def test_solutions_score_full_for_every_student(tmp_path):
     assert "graded with another course seed" in again.stderr
     stored = sqlite3.connect(out / "gradebook.sqlite").execute("SELECT value FROM meta").fetchone()
     assert json.loads(stored[0]) == SEED
+
+
+def test_a_gradebook_keeps_one_course_seed(tmp_path):
+    book = Gradebook(tmp_path / "gradebook.sqlite")
+    book.claim_course_seed(SEED)
+    book.claim_course_seed(SEED)  # the same seed again: a re-run
+    for other in ("spring-2026", None):
+        with pytest.raises(CourseSeedMismatch, match="hidden inputs would change"):
+            book.claim_course_seed(other)
+    assert book.course_seed() == (True, SEED)
+    book.close()
+
+    old = Gradebook(tmp_path / "old.sqlite")  # rows graded before any seed was recorded
+    old.record(Row("alice", "h", "v1", "graded", "", 1, 1, {}))
+    with pytest.raises(CourseSeedMismatch, match="graded without a course seed"):
+        old.claim_course_seed(SEED)
+    old.claim_course_seed(None)
+    old.close()
+
+
+def test_grade_wants_the_course_seed_and_the_student_together():
+    done = run_grade("solutions/tensors.py", "--course-seed", SEED)
+    assert done.returncode == 2
+    assert "--course-seed and --student go together" in done.stderr
