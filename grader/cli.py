@@ -95,6 +95,13 @@ def main() -> None:
     default=None,
     help="topics graded at once [default: the machine's cores]",
 )
+@click.option(
+    "--course-seed",
+    metavar="SEED",
+    default=None,
+    help="with --student: grade the hidden checks on that student's inputs (as `grade batch --course-seed`)",
+)
+@click.option("--student", metavar="ID", default=None, help="the student (their gradebook key)")
 def check_command(
     path: Path,
     topics: tuple[str, ...],
@@ -107,6 +114,8 @@ def check_command(
     keyword: str,
     exercises: tuple[str, ...],
     jobs: int | None,
+    course_seed: str | None,
+    student: str | None,
 ) -> None:
     """Grade PATH: a folder shaped like exercises/, one topic's .py file, or a notebook."""
     from grader.workers import gpu_present, prestart
@@ -127,6 +136,8 @@ def check_command(
             jobs=jobs,
             keyword=keyword,
             exercises=exercises,
+            course_seed=course_seed,
+            student=student,
         )
     except UsageProblem as exc:
         _usage_exit(str(exc))
@@ -191,6 +202,13 @@ def check_command(
     help="a Dask scheduler (tcp://host:8786): grade on its workers, keep the gradebook here "
     "[env: TORCHGRADE_SCHEDULER; needs torchgrade[distributed]]",
 )
+@click.option(
+    "--course-seed",
+    metavar="SEED",
+    default=None,
+    help="hidden checks draw each student's own inputs from SEED and their key (kept in the "
+    "gradebook; a gradebook keeps one seed)",
+)
 def batch_command(
     submissions: Path,
     out: Path,
@@ -204,6 +222,7 @@ def batch_command(
     with_similarity: bool,
     roster: Roster | None,
     scheduler: str | None,
+    course_seed: str | None,
 ) -> None:
     """Grade every entry of SUBMISSIONS (folders, .zip, topic .py files) into a gradebook."""
     if history_of is not None:
@@ -245,6 +264,7 @@ def batch_command(
         roster=roster,
         scheduler=scheduler or None,
         allow_no_sandbox=allow_no_sandbox,
+        course_seed=course_seed,
     )
     if workers:
         options.workers = workers

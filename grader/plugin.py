@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import pytest
 
-from grader import defaults
+from grader import defaults, inputs
 from grader.client import NotStarted, ProbeTimeout, SubmissionError, TopicSession
 from grader.judge import CheckFailed
 from grader.sandbox import Limits
@@ -70,6 +70,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--memory-mb", type=int, default=Limits.memory_mb)
     group.addoption("--public-only", action="store_true", help="run only the public checks")
     group.addoption(
+        "--course-seed",
+        default=None,
+        help="with --student: the hidden checks' inputs are this student's (grader/inputs.py)",
+    )
+    group.addoption("--student", default=None, help="the student whose hidden inputs to draw")
+    group.addoption(
         "--exercise",
         action="append",
         default=[],
@@ -79,6 +85,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "check(kind, points, public, cuda, exercise): a graded check")
+    if (config.getoption("--course-seed") is None) != (config.getoption("--student") is None):
+        raise pytest.UsageError("--course-seed and --student go together")
     config.stash[SECONDS_KEY] = {"startup": 0.0, "probes": 0.0}
     if config.getoption("--deadline") is None:
         config.option.deadline = time.monotonic() + config.getoption("--budget")
@@ -134,6 +142,18 @@ def topic_of(item: pytest.Item) -> str:
     return item.path.stem.removeprefix("suite_")
 
 
+def variant_of(item: pytest.Item) -> int:
+    """The inputs' variant of a check: the student's own for a hidden check graded with a course
+    seed, else 0 (public checks keep the fixed inputs learners see in the release). It depends
+    on the check's id without its parameters: they already differ between parametrizations."""
+    course_seed, student = item.config.getoption("--course-seed"), item.config.getoption("--student")
+    if course_seed is None or student is None or check_of(item).get("public"):
+        return 0
+    return inputs.variant_of(
+        course_seed, student, f"{topic_of(item)}::{getattr(item, 'originalname', item.name)}"
+    )
+
+
 @pytest.fixture(scope="session")
 def device(pytestconfig: pytest.Config) -> str:
     return pytestconfig.getoption("--grade-device")
@@ -165,14 +185,18 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip("no CUDA device here: this check drops out of the maximum score")
 
 
-def pytest_runtest_call(item: pytest.Item) -> None:
-    """Tell the session which check runs, and give a training run its longer deadline."""
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Tell the session which check runs, give a training run its longer deadline, and draw
+    the check's inputs for its variant."""
     session = getattr(item, "funcargs", {}).get("sub")
     if isinstance(session, TopicSession):
         session.check = item.name.removeprefix("test_")
         base = item.config.getoption("--probe-timeout")
         convergence = check_of(item)["kind"] == "convergence"
         session.timeout = base * defaults.CONVERGENCE_TIMEOUT_FACTOR if convergence else base
+    with inputs.drawn_for(variant_of(item)):
+        return (yield)
 
 
 @pytest.hookimpl(tryfirst=True)

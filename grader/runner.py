@@ -90,6 +90,8 @@ class Options:
     public_only: bool = False
     keyword: str = ""  # pytest's -k EXPR: it matches check names and the exercises they judge
     exercises: tuple[str, ...] = ()  # only these exercises' checks (--exercise); all when empty
+    course_seed: str | None = None  # with student: hidden checks draw this student's inputs
+    student: str | None = None
 
 
 @dataclass
@@ -225,6 +227,8 @@ def grade_topic(task: Task) -> TopicOutcome:
     if options.keyword:
         args += ["-k", options.keyword]
     args += [f"--exercise={name}" for name in options.exercises]
+    if options.course_seed is not None and options.student is not None:
+        args += [f"--course-seed={options.course_seed}", f"--student={options.student}"]
     output = io.StringIO()
     with pytest_environment(), contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
         code = pytest.main(args, plugins=[collector])
@@ -339,15 +343,30 @@ def grade(
     jobs: int | None = None,
     keyword: str = "",
     exercises: tuple[str, ...] = (),
+    course_seed: str | None = None,
+    student: str | None = None,
 ) -> Report:
     """Grade one submission, its topics ``jobs`` at a time (default: this machine's cores);
     with ``keyword`` (``-k EXPR``), only the checks it selects, and only the topics that have one;
-    with ``exercises``, only the checks of those exercises (a topic may then have none)."""
+    with ``exercises``, only the checks of those exercises (a topic may then have none); with
+    ``course_seed`` and ``student``, the hidden checks draw that student's inputs."""
     started = time.monotonic()
     selected, single_topic, rule = select_topics(path, topics)
     if keyword and keyword_problem(keyword):
         raise UsageProblem(keyword_problem(keyword))
-    options = Options(resolve_device(device), timeout, memory_mb, budget, public_only, keyword, exercises)
+    if (course_seed is None) != (student is None):
+        raise UsageProblem("--course-seed and --student go together: the hidden inputs are one student's")
+    options = Options(
+        resolve_device(device),
+        timeout,
+        memory_mb,
+        budget,
+        public_only,
+        keyword,
+        exercises,
+        course_seed,
+        student,
+    )
     tasks = [
         Task(path, topic, single_topic is not None, options, deadline=started + budget) for topic in selected
     ]

@@ -5,7 +5,8 @@ suite version it was graded with, so a re-run grades only what is new or changed
 killed run loses at most the submissions that were in flight. ``grades`` holds each
 student's latest result (what the exports show); ``history`` keeps every grading, written in
 the same transaction. A gradebook from before ``history`` gains it when first opened, seeded
-with its current rows.
+with its current rows. ``meta`` holds what every row shares: the course seed the hidden
+checks' inputs were drawn with (``grade batch --course-seed``), one per gradebook.
 """
 
 from __future__ import annotations
@@ -49,6 +50,22 @@ INSERT INTO history (student, content_hash, suite_version, graded_at, status, sc
 SELECT student, content_hash, suite_version, replace(graded_at, ' ', 'T') || 'Z', status, score, max_score
 FROM grades ORDER BY graded_at, student
 """
+
+
+META_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key           TEXT PRIMARY KEY,
+    value         TEXT NOT NULL       -- JSON
+)
+"""
+
+
+class CourseSeedMismatch(ValueError):
+    """A run's course seed is not the one the gradebook's rows were graded with."""
+
+
+def _seed_words(seed: str | None) -> str:
+    return "without a course seed" if seed is None else "with a course seed"
 
 
 @dataclass(frozen=True)
@@ -98,6 +115,8 @@ class Gradebook:
         self.connection = sqlite3.connect(path, timeout=60, isolation_level=None)
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute(SCHEMA)
+        self.connection.execute(META_SCHEMA)
+        self.path = path
         self._migrate()
 
     def _has_history(self) -> bool:
@@ -119,6 +138,34 @@ class Gradebook:
 
     def close(self) -> None:
         self.connection.close()
+
+    def course_seed(self) -> tuple[bool, str | None]:
+        """(recorded, the course seed): a gradebook from before ``meta`` counts as graded
+        without one once it holds a row."""
+        found = self.connection.execute("SELECT value FROM meta WHERE key = 'course_seed'").fetchone()
+        if found is not None:
+            return True, json.loads(found[0])
+        has_rows = self.connection.execute("SELECT 1 FROM grades LIMIT 1").fetchone() is not None
+        return has_rows, None
+
+    def claim_course_seed(self, seed: str | None) -> None:
+        """Record ``seed`` as the gradebook's, or :class:`CourseSeedMismatch` if its rows were
+        graded with another: their hidden inputs would no longer be the ones graded."""
+        with self.connection:
+            self.connection.execute("BEGIN IMMEDIATE")
+            recorded, earlier = self.course_seed()
+            if recorded and earlier != seed:
+                if earlier is not None and seed is not None:
+                    what = "graded with another course seed than this run's"
+                else:
+                    what = f"graded {_seed_words(earlier)}, this run is {_seed_words(seed)}"
+                raise CourseSeedMismatch(
+                    f"{self.path} was {what}: every student's hidden inputs would change under "
+                    "their recorded grades; run with the gradebook's course seed, or into a new --out"
+                )
+            self.connection.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('course_seed', ?)", (json.dumps(seed),)
+            )
 
     def is_current(self, student: str, content_hash: str, suite_version: str) -> bool:
         found = self.connection.execute(

@@ -21,13 +21,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
 from grader import __version__, defaults
 from grader.batch.exports import assignment_name, export_all, export_roster
-from grader.batch.gradebook import Gradebook, Row
+from grader.batch.gradebook import CourseSeedMismatch, Gradebook, Row
 from grader.batch.intake import Gradable, Rejected, Submission, gather, take_submission
 from grader.batch.roster import Member, Roster, assign
 from grader.pool import GraderCrashed
@@ -56,6 +56,7 @@ class BatchOptions:
     roster: Roster | None = None
     scheduler: str | None = None  # a Dask scheduler's address: grade on its workers
     allow_no_sandbox: bool = False  # what Dask workers without bubblewrap may do
+    course_seed: str | None = None  # hidden checks draw each student's inputs (grader/inputs.py)
 
 
 @dataclass
@@ -213,12 +214,23 @@ def run_batch(
 ) -> BatchSummary:
     """Grade every entry of ``submissions`` into ``out``; ``on_done`` is called per entry."""
     version = suite_version()
-    executor = executor_for(options, version)
     out.mkdir(parents=True, exist_ok=True)
     gradebook = Gradebook(out / "gradebook.sqlite")
+    try:
+        gradebook.claim_course_seed(options.course_seed)
+    except CourseSeedMismatch as exc:
+        gradebook.close()
+        raise UsageProblem(str(exc)) from None
+    executor = executor_for(options, version)
     summary = BatchSummary()
     scratch = Path(tempfile.mkdtemp(prefix="torchgrade-batch-"))
-    run_options = Options(resolve_device("auto"), options.timeout, options.memory_mb, options.budget)
+    run_options = Options(
+        resolve_device("auto"),
+        options.timeout,
+        options.memory_mb,
+        options.budget,
+        course_seed=options.course_seed,
+    )
 
     roster = options.roster
     unmatched: list[Submission] = []
@@ -266,8 +278,10 @@ def run_batch(
                 record(Row(item.student, item.content_hash, version, "rejected", str(exc)[:300], 0, 0, {}))
                 continue
             pending = _Pending(item, topics, rule)
+            student_options = replace(run_options, student=item.student if options.course_seed else None)
             tasks += [
-                Task(item.path, topic, item.topic is not None, run_options, owner=pending) for topic in topics
+                Task(item.path, topic, item.topic is not None, student_options, owner=pending)
+                for topic in topics
             ]
 
         def start(task: Task) -> Task:

@@ -6,8 +6,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from grader import probes
+from grader import inputs, probes
 from grader.data import held_out_split, load_digits
+from grader.inputs import gen
 from grader.judge import (
     expect,
     expect_close,
@@ -27,10 +28,6 @@ POOL_TWINS = {
     "adaptive_max_pool2d": "F.adaptive_max_pool2d",
     "_max_pool2d": "F.max_pool2d",
 }
-
-
-def gen(seed: int) -> torch.Generator:
-    return torch.Generator().manual_seed(seed)
 
 
 def conv_twins(ops) -> dict[str, str]:
@@ -226,6 +223,7 @@ FINAL_LOSS = (0.0647, 0.219)
 @check("convergence", points=2, exercise="SimpleCNN")
 @pytest.mark.parametrize("seed", [0, 1])
 def test_simple_cnn_learns_digits(sub, seed):
+    seed = inputs.seed_among(seed)
     x_train, y_train, x_test, y_test = held_out_split(load_digits, seed)
     scores, curve = with_curve(
         sub.run(
@@ -256,25 +254,27 @@ def test_simple_cnn_learns_digits(sub, seed):
 
 # -- devices -------------------------------------------------------------------------------
 
-DEVICE_CASES = {
+DEVICE_CASES = {  # name: (make inputs, kwargs, torch's reference)
     "corr2d": (
-        (torch.randn(4, 5), torch.randn(2, 2)),
+        lambda: (torch.randn(4, 5), torch.randn(2, 2)),
         {},
         lambda x, k: F.conv2d(x[None, None], k[None, None])[0, 0],
     ),
     "conv2d": (
-        (torch.randn(1, 2, 5, 5), torch.randn(3, 2, 3, 3), torch.randn(3)),
+        lambda: (torch.randn(1, 2, 5, 5), torch.randn(3, 2, 3, 3), torch.randn(3)),
         {"stride": 1, "padding": 1},
         lambda x, w, b, **kw: F.conv2d(x, w, b, **kw),
     ),
-    "max_pool2d": ((torch.randn(1, 2, 4, 4), 2), {}, lambda x, k: F.max_pool2d(x, k)),
+    "max_pool2d": (lambda: (torch.randn(1, 2, 4, 4), 2), {}, lambda x, k: F.max_pool2d(x, k)),
 }
 
 
 @check("device")
 @pytest.mark.parametrize("name", sorted(DEVICE_CASES))
 def test_stays_on_input_device(sub, name):
-    args, kwargs, reference = DEVICE_CASES[name]
+    make_inputs, kwargs, reference = DEVICE_CASES[name]
+    torch.manual_seed(inputs.seed(0))
+    args = make_inputs()
     trace = sub.run(probes.on_second_device, name, args, kwargs)
     expected = reference(*args, **kwargs)
     expect_close(

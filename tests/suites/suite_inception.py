@@ -9,8 +9,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader import probes
+from grader import inputs, probes
 from grader.data import held_out_split, load_digits
+from grader.inputs import gen
 from grader.judge import (
     expect,
     expect_close,
@@ -23,10 +24,6 @@ from grader.judge import (
 from grader.plugin import check
 
 F64 = torch.float64
-
-
-def gen(seed: int) -> torch.Generator:
-    return torch.Generator().manual_seed(seed)
 
 
 def probe_inception(mod, in_channels, x):
@@ -238,7 +235,8 @@ FINAL_LOSS = (0.194, 0.542)
 
 @check("convergence", points=2, exercise="GoogLeNetMini")
 def test_googlenet_mini_learns_digits(sub):
-    x_train, y_train, x_test, y_test = held_out_split(load_digits, 0)
+    seed = inputs.seed_among(0)
+    x_train, y_train, x_test, y_test = held_out_split(load_digits, seed)
     scores, curve = with_curve(
         sub.run(
             probes.train_classifier,
@@ -248,7 +246,7 @@ def test_googlenet_mini_learns_digits(sub):
             x_train,
             y_train,
             x_test,
-            0,
+            seed,
             4,
             0.003,
             timeout=90,

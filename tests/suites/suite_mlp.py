@@ -9,8 +9,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader import probes
+from grader import inputs, probes
 from grader.data import held_out_split, load_diabetes, load_digits
+from grader.inputs import gen
 from grader.judge import (
     binary_accuracy,
     expect,
@@ -47,10 +48,6 @@ REFERENCE = {
     "tanh": torch.tanh,
     "hard_sigmoid_from_relus": lambda x: F.hardtanh(x + 0.5, 0, 1),
 }
-
-
-def gen(seed: int) -> torch.Generator:
-    return torch.Generator().manual_seed(seed)
 
 
 # -- activations ---------------------------------------------------------------------------
@@ -518,6 +515,7 @@ DIGITS_FINAL_LOSS = (0.0828, 0.123)
 @check("convergence", points=2, exercise=("MLP", "train_epoch"))
 @pytest.mark.parametrize("seed", [0, 1])
 def test_mlp_learns_digits(sub, seed):
+    seed = inputs.seed_among(seed)
     x_train, y_train, x_test, y_test = held_out_split(load_digits, seed)
     scores, curve = with_curve(sub.run(probe_train_digits, x_train, y_train, x_test, seed))
     accuracy = multiclass_accuracy(scores, y_test, 10, "held-out digit scores")
@@ -559,6 +557,7 @@ DIABETES_FINAL_LOSS = (0.305, 0.370)
 @check("convergence", exercise="DiabetesNet")
 @pytest.mark.parametrize("seed", [0, 1])
 def test_diabetes_net_beats_the_majority_class(sub, seed):
+    seed = inputs.seed_among(seed)
     x_train, y_train, x_test, y_test = held_out_split(load_diabetes, seed)
     probabilities, curve = with_curve(sub.run(probe_train_diabetes, x_train, y_train, x_test, seed))
     accuracy, majority = binary_accuracy(probabilities, y_test, 0.5, "held-out probabilities")
@@ -574,17 +573,17 @@ def test_diabetes_net_beats_the_majority_class(sub, seed):
 
 # -- devices -------------------------------------------------------------------------------
 
-DEVICE_CASES = {
-    "relu": (torch.randn(6),),
-    "tanh": (torch.randn(2, 3),),
-    "hard_sigmoid_from_relus": (torch.randn(5),),
+DEVICE_CASES = {  # name: the shapes of its inputs
+    "relu": [(6,)],
+    "tanh": [(2, 3)],
+    "hard_sigmoid_from_relus": [(5,)],
 }
 
 
 @check("device")
 @pytest.mark.parametrize("name", sorted(DEVICE_CASES))
 def test_activations_stay_on_input_device(sub, name):
-    args = DEVICE_CASES[name]
+    args = tuple(torch.randn(shape, generator=gen(0)) for shape in DEVICE_CASES[name])
     trace = sub.run(probes.on_second_device, name, args, {})
     expected = REFERENCE[name](*args)
     expect_close(

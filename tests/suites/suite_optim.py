@@ -7,8 +7,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader import probes
+from grader import inputs, probes
 from grader.data import held_out_split, load_diabetes
+from grader.inputs import gen
 from grader.judge import (
     binary_accuracy,
     describe,
@@ -24,10 +25,6 @@ from grader.plugin import check
 from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 
 F64 = torch.float64
-
-
-def gen(seed: int) -> torch.Generator:
-    return torch.Generator().manual_seed(seed)
 
 
 # -- closed form and plain descent ---------------------------------------------------------
@@ -421,6 +418,7 @@ FINAL_LOSS = (0.409, 0.464)
 @check("convergence", points=2, exercise="SGD")
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_logistic_regression_learns_diabetes_with_your_sgd(sub, seed):
+    seed = inputs.seed_among(seed)
     x_train, y_train, x_test, y_test = held_out_split(load_diabetes, seed)
     scores, curve = with_curve(sub.run(probe_train_logistic, x_train, y_train, x_test, seed))
     accuracy, majority = binary_accuracy(scores, y_test, 0, "held-out scores")

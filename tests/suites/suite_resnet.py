@@ -7,8 +7,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader import probes
+from grader import inputs, probes
 from grader.data import held_out_split, load_digits
+from grader.inputs import gen
 from grader.judge import (
     describe,
     expect,
@@ -45,10 +46,6 @@ BN_TWINS = {
         "_batch_norm_no_update",
     )
 }
-
-
-def gen(seed: int) -> torch.Generator:
-    return torch.Generator().manual_seed(seed)
 
 
 # -- ResidualBlock -------------------------------------------------------------------------
@@ -163,6 +160,7 @@ def probe_deep_stack(mod, depth, channels, seed):
 @check("gradient", public=True, exercise="ResidualBlock")
 @pytest.mark.parametrize("seed", [0, 1])
 def test_skips_keep_gradients_alive_in_a_deep_stack(sub, seed):
+    seed = inputs.seed_among(seed)
     result = sub.run(probe_deep_stack, 20, 4, seed)
     expect(
         isinstance(result, (list, tuple)) and len(result) == 2,

@@ -7,7 +7,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader import probes
+from grader import inputs, probes
+from grader.inputs import gen
 from grader.judge import (
     describe,
     expect,
@@ -29,10 +30,6 @@ GRU_TWINS = {n: "torch's GRU" for n in ("gru_cell", "_thnn_fused_gru_cell", "gru
 EMBEDDING_TWINS = {"embedding": "F.embedding / nn.Embedding"}
 
 
-def gen(seed: int) -> torch.Generator:
-    return torch.Generator().manual_seed(seed)
-
-
 def cell_weights(cell: torch.nn.Module) -> tuple:
     return tuple(t.detach().clone() for t in (cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh))
 
@@ -40,7 +37,7 @@ def cell_weights(cell: torch.nn.Module) -> tuple:
 def expect_cell_equals_torch(sub, name, torch_cell, seed, batch, input_size, hidden, hint, twins):
     """``name`` against ``torch_cell(input_size, hidden)`` built under ``seed``, on x and h drawn with
     the next two seeds: the same values, without torch's own cell."""
-    torch.manual_seed(seed)
+    torch.manual_seed(inputs.seed(seed))
     cell = torch_cell(input_size, hidden)
     x, h = (
         torch.randn(batch, input_size, generator=gen(seed + 1)),
@@ -75,7 +72,7 @@ def test_rnn_cell_equals_nn_rnncell(sub, batch, input_size, hidden):
 
 
 def rnn_case(num_layers, seq_len, batch, dtype=torch.float32):
-    torch.manual_seed(4)
+    torch.manual_seed(inputs.seed(4))
     rnn = torch.nn.RNN(3, 5, num_layers=num_layers).to(dtype)
     x = torch.randn(seq_len, batch, 3, generator=gen(5), dtype=dtype)
     h0 = torch.randn(num_layers, batch, 5, generator=gen(6), dtype=dtype)
@@ -225,7 +222,7 @@ def test_gru_cell_equals_nn_grucell(sub, batch, input_size, hidden):
 
 @check("gradient", exercise="gru_cell")
 def test_gru_cell_gradients(sub):
-    torch.manual_seed(15)
+    torch.manual_seed(inputs.seed(15))
     cell = torch.nn.GRUCell(3, 4).double()
     x, h = torch.randn(2, 3, generator=gen(16), dtype=F64), torch.randn(2, 4, generator=gen(17), dtype=F64)
     upstream = torch.randn(2, 4, generator=gen(18), dtype=F64)
@@ -413,7 +410,7 @@ def probe_train_hello(mod, embed_dim, seed, steps):
 @check("convergence", points=2, exercise="HelloRNN")
 @pytest.mark.parametrize("embed_dim", [None, 6], ids=["one-hot", "embedding"])
 def test_hello_rnn_learns_ohlol(sub, embed_dim):
-    for seed in (0, 1):
+    for seed in map(inputs.seed_among, (0, 1)):
         predicted, curve = with_curve(sub.run(probe_train_hello, embed_dim, seed, 60))
         expect_learned(
             predicted == "ohlol",
@@ -439,7 +436,7 @@ def test_stays_on_input_device(sub, name):
         weight, idx = torch.randn(5, 3), torch.tensor([0, 4, 4])
         args, expected = (weight, idx), weight[idx]
     else:
-        torch.manual_seed(19)
+        torch.manual_seed(inputs.seed(19))
         cell = torch.nn.GRUCell(3, 4)
         x, h = torch.randn(2, 3), torch.randn(2, 4)
         args, expected = (x, h, *cell_weights(cell)), cell(x, h).detach()

@@ -6,7 +6,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from grader import probes
+from grader import inputs, probes
+from grader.inputs import gen
 from grader.judge import (
     expect,
     expect_close,
@@ -18,11 +19,6 @@ from grader.judge import (
     expect_vectorised,
 )
 from grader.plugin import check
-
-
-def gen(seed: int) -> torch.Generator:
-    return torch.Generator().manual_seed(seed)
-
 
 MATMUL_TWINS = {
     name: "a matrix-product function (@, mm, matmul, bmm, einsum, tensordot, dot, inner, mv, F.linear)"
@@ -220,9 +216,10 @@ def test_matmul(sub, n, k, m):
 
 @check("gradient", exercise="matmul")
 def test_matmul_gradient(sub):
-    a = torch.randn(3, 4, generator=gen(9), dtype=torch.float64)
-    b = torch.randn(4, 2, generator=gen(10), dtype=torch.float64)
-    g = torch.randn(3, 2, generator=gen(11), dtype=torch.float64)
+    n, k, m = (inputs.size(i, fixed, 1, 8) for i, fixed in enumerate((3, 4, 2)))  # any sizes (docstring)
+    a = torch.randn(n, k, generator=gen(9), dtype=torch.float64)
+    b = torch.randn(k, m, generator=gen(10), dtype=torch.float64)
+    g = torch.randn(n, m, generator=gen(11), dtype=torch.float64)
     _, (da, db) = sub.run(probes.gradients, "matmul", (a, b), {}, g, [0, 1])
     expect_close(da, g @ b.T, "d matmul / d a = G·Bᵀ in float64", rtol=1e-9, atol=1e-12)
     expect_close(db, a.T @ g, "d matmul / d b = Aᵀ·G in float64", rtol=1e-9, atol=1e-12)
@@ -265,7 +262,7 @@ DEVICE_CASES = {  # name: (make inputs, torch's reference)
 
 def device_case(name):
     """(args, torch's answer) of DEVICE_CASES[name], the inputs drawn under seed 0."""
-    torch.manual_seed(0)
+    torch.manual_seed(inputs.seed(0))
     make_inputs, reference = DEVICE_CASES[name]
     args = make_inputs()
     return args, reference(*args)
