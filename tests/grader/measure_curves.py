@@ -102,7 +102,7 @@ RUNS: dict[str, Callable[[int], dict]] = {
         "GoogLeNetMini", "inception", {"in_channels": 1, "num_classes": 10, "input_size": 8}, 4, 0.003
     ),
     "small_resnet_learns_digits": _classifier(
-        "SmallResNet", "resnet", {"in_channels": 1, "num_classes": 10}, 5, 0.01
+        "SmallResNet", "resnet", {"in_channels": 1, "num_classes": 10}, 10, 0.003
     ),
     "loss_trains_a_classifier[cross_entropy]": _losses("cross_entropy"),
     "loss_trains_a_classifier[bce_with_logits]": _losses("bce_with_logits"),

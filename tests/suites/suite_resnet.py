@@ -446,15 +446,15 @@ def test_small_resnet_pools_by_average(sub):
     )
 
 
-# The reference SmallResNet (stem 16, BasicBlock 16→16 and 16→32 stride 2), Adam lr 0.01, 5 epochs
-# of batch 64 on a 75/25 split of the digits, seeds 0–19: held-out accuracy min 0.771, median 0.967,
-# max 0.989 (about 2 s a run on one thread). Threshold 0.65. Mean training loss of the 5th epoch
-# (`python tests/grader/measure_curves.py small_resnet_learns_digits`): min 0.0208, median 0.0378, max 0.122.
-FINAL_LOSS = (0.0208, 0.122)
-# OPEN (found by tests/corpus/resnet): the docstring allows a SmallResNet of ResidualBlocks with no
-# BatchNorm anywhere (conv-ReLU stem, 3 ResidualBlock(16), average pooling, linear); it learns, but
-# slowly: held-out 0.31, 0.29, 0.46, 0.30 on seeds 0–3 after these 5 epochs, so this check fails it.
-# The same net with a BatchNorm in the stem reached 0.78–0.90 (tests/corpus/resnet/correct/c03.py).
+# Adam lr 0.003, 10 epochs of batch 64 on a 75/25 split of the digits, seeds 0–19, held-out accuracy:
+# the reference SmallResNet (stem 16, BasicBlock 16→16 and 16→32 stride 2) min 0.918, median 0.979,
+# max 0.998; SmallResNets without BatchNorm, which the docstring allows (conv-ReLU stem 16, then two
+# or three ResidualBlock(16)), min 0.606 / 0.519, median 0.78 / 0.86 (found by tests/corpus/resnet:
+# at the former lr 0.01 and 5 epochs they reached 0.25–0.46 on some seeds and failed a 0.65 threshold).
+# Threshold 0.40: four times chance, below every allowed net's minimum. Mean training loss of the
+# 10th epoch (`python tests/grader/measure_curves.py small_resnet_learns_digits`): min 0.0155,
+# median 0.0283, max 0.0905.
+FINAL_LOSS = (0.0155, 0.0905)
 
 
 @check("convergence", points=2, exercise="SmallResNet")
@@ -470,16 +470,16 @@ def test_small_resnet_learns_digits(sub):
             y_train,
             x_test,
             0,
-            5,
-            0.01,
+            10,
+            0.003,
             timeout=90,
         )
     )
     accuracy = multiclass_accuracy(scores, y_test, 10, "held-out digit scores")
     expect_learned(
-        accuracy >= 0.65,
-        "held-out digits accuracy of SmallResNet after 5 epochs",
-        "at least 65 %",
+        accuracy >= 0.40,
+        "held-out digits accuracy of SmallResNet after 10 epochs",
+        "at least 40 %",
         f"{accuracy:.1%}",
         curve,
         "in eval mode BatchNorm must use its running statistics",
