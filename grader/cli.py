@@ -60,8 +60,9 @@ def limit_options(command: Callable[..., None]) -> Callable[..., None]:
 
 
 KEYWORD_HELP = (
-    "grade only the checks that pytest's -k EXPR selects by exercise and check name "
-    "(substrings: -k softmax also selects log_softmax; -k 'huber or mse', -k 'softmax and not log')"
+    "grade only the checks that pytest's -k EXPR selects by exercise, check name and kind "
+    "(substrings: -k softmax also selects log_softmax; -k 'huber or mse', -k 'softmax and not log', "
+    "-k 'not convergence' to leave out the training checks)"
 )
 
 

@@ -105,7 +105,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("check") is None:
             raise pytest.UsageError(f"{item.nodeid} has no @check(...) marker")
-        item.extra_keyword_matches.update(exercises_of(item))  # so that -k softmax selects by exercise
+        # so that -k softmax selects by exercise, and -k "not convergence" leaves out the training checks
+        item.extra_keyword_matches.update((*exercises_of(item), check_of(item)["kind"]))
     chosen = set(config.getoption("--exercise"))
     if config.getoption("--public-only") or chosen:
         dropped = [

@@ -10,8 +10,10 @@ Per topic, `tests/corpus/<topic>/` holds
   score below full (the kill rate, printed per topic). Device-ignoring mistakes are among them:
   the device checks run on real data on a second device, so they decide.
 
-Everything, the solutions included, is graded in ONE `grade batch` run (one process, a pool of
-2 grading processes), so the corpus costs CI one batch.
+The correct modules and the solutions are graded in ONE `grade batch` run (a pool of 2 grading
+processes), every check included. The mistakes are graded in this process by the same engine
+(`runner.run_tasks`) WITHOUT the training (convergence) checks, the slowest: a mistake must be
+caught by a check that runs in seconds, so the kill rate printed is a lower bound.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from pathlib import Path
 import pytest
 from helpers import REPO, run_grade
 
+from grader.runner import Options, Task, TopicOutcome, run_tasks
+from grader.scoring import TopicResult
 from grader.topics import available_topics
 
 CORPUS = REPO / "tests" / "corpus"
@@ -47,18 +51,38 @@ def student(topic: str, kind: str, path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory) -> dict[str, dict]:
-    """{student: that row's report}: the whole corpus and the solutions, graded in one batch."""
+    """{student: that row's report}: the correct modules and the solutions, graded in one batch."""
     root = tmp_path_factory.mktemp("corpus")
     staged = root / "submissions"
     staged.mkdir()
     for (topic, kind), paths in corpus_files().items():
         shutil.copy(REPO / "solutions" / f"{topic}.py", staged / f"solution_{topic}.py")
-        for path in paths:
+        for path in paths if kind == "correct" else []:
             shutil.copy(path, staged / f"{student(topic, kind, path)}.py")
     done = run_grade("batch", str(staged), "--out", str(root / "out"), "--workers", "2")
     assert done.returncode == 0, done.stderr[-3000:]
     rows = json.loads((root / "out" / "gradebook.json").read_text())
     return {row["student"]: row["report"] for row in rows}
+
+
+@pytest.fixture(scope="module")
+def mistakes_graded() -> dict[Path, TopicResult]:
+    """{mistake file: its topic's result}, every check but the training checks."""
+    options = Options(keyword="not convergence")
+    tasks = [
+        Task(path, topic, True, options, owner=path)
+        for (topic, kind), paths in corpus_files().items()
+        if kind == "mistakes"
+        for path in paths
+    ]
+    results: dict[Path, TopicResult] = {}
+
+    def file(task: Task, outcome: TopicOutcome | Exception) -> None:
+        assert isinstance(outcome, TopicOutcome), f"{task.path}: {outcome}"
+        results[task.owner] = outcome.result
+
+    run_tasks(tasks, 2, file)
+    return results
 
 
 def topic_result(report: dict, topic: str) -> tuple[float, float, list[str]]:
@@ -98,15 +122,15 @@ def test_correct_implementations_score_full_with_one_maximum(graded):
     assert not wrong, "correct code not given full marks:\n" + "\n".join(wrong)
 
 
-def test_mistakes_are_caught(graded, record_property):
+def test_mistakes_are_caught(mistakes_graded, record_property):
     lines, below = [], []
     for (topic, kind), paths in corpus_files().items():
         if kind == "correct" or not paths:
             continue
         survivors = []
         for path in paths:
-            score, maximum, _ = topic_result(graded[student(topic, kind, path)], topic)
-            if score >= maximum:
+            result = mistakes_graded[path]
+            if result.score >= result.max_score:
                 survivors.append(path.name)
         rate = 1 - len(survivors) / len(paths)
         lines.append(
