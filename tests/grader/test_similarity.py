@@ -1,7 +1,10 @@
-"""`grade similarity`: copies rank first, independent solutions and stubs do not (issue 17, part 1).
+"""`grade similarity`: copies rank first, independent solutions and stubs do not (issue 17, part 1);
+copies of the reference are flagged, obvious code shared by honest students is not (issue 23, item 5).
 
 The class is ``tests/grader/similarity_class/`` (its README says what each student is), plus
-two untouched stubs and a file that does not parse, added here.
+two untouched stubs and a file that does not parse, added here. ``similarity_class_obvious/``
+holds students who wrote the short exercises the obvious way; ``similarity_class_leak/`` a
+disguised copy of the reference solution.
 """
 
 from __future__ import annotations
@@ -17,11 +20,14 @@ from helpers import REPO, run_grade
 
 from grader import defaults
 from grader.similarity import run_similarity
-from grader.similarity.compare import WHOLE_TOPIC, compare_topic
+from grader.similarity.compare import REFERENCE as ANSWER
+from grader.similarity.compare import WHOLE_TOPIC, Settings, compare_topic
 from grader.similarity.normalise import units
 from grader.similarity.sources import TopicSource
 
 CLASS = REPO / "tests" / "grader" / "similarity_class"
+OBVIOUS = REPO / "tests" / "grader" / "similarity_class_obvious"
+DISGUISED = REPO / "tests" / "grader" / "similarity_class_leak" / "wes"
 STUB = (REPO / "exercises" / "losses.py").read_text()
 REFERENCE = (REPO / "solutions" / "losses.py").read_text()
 FULL_COPY = ("dara", "victor")
@@ -83,13 +89,15 @@ def test_the_one_exercise_copy_is_found_at_that_exercise(measured):
     assert whole.score < THRESHOLD, "one exercise of eleven is not a copied topic"
 
 
-def test_independent_pairs_stay_below_the_threshold(measured):
+def test_independent_pairs_are_not_flagged(measured):
     run, _ = measured
     independent = [p for p in run.pairs if is_independent(p)]
     assert len({(p.a, p.b) for p in independent}) == 22 * 21 // 2 - 2  # every pair but the two copies
-    too_high = [p for p in independent if p.score >= THRESHOLD]
-    assert not too_high, too_high[:5]
+    flagged = [p for p in independent if p.flagged]
+    assert not flagged, flagged[:5]
+    assert max(p.score for p in independent if p.exercise == WHOLE_TOPIC) < THRESHOLD
     assert not run.clusters
+    assert all(not p.flagged for r in run.results for p in r.reference)
 
 
 def test_stubs_score_zero(measured):
@@ -101,11 +109,81 @@ def test_stubs_score_zero(measured):
     assert all(not prints for prints in alone.students["stub"].own.values())
 
 
-def test_the_reference_solution_has_nothing_of_its_own():
-    result, _ = compare_topic(
-        "losses", STUB, REFERENCE, [TopicSource(n, "losses", REFERENCE) for n in ("r1", "r2")]
+def leak_class(root, copies=3):
+    """The 20 independent students of the class, ``copies`` verbatim reference copies and wes."""
+    shutil.copytree(
+        CLASS, root, ignore=shutil.ignore_patterns("*.md", *FULL_COPY[1:], *ONE_EXERCISE_COPY[1:])
     )
-    assert [(p.exercise, p.score) for p in result.pairs] == [(WHOLE_TOPIC, 0.0)]
+    for n in range(1, copies + 1):
+        (root / f"ref{n}").mkdir()
+        (root / f"ref{n}" / "losses.py").write_text(REFERENCE)
+    shutil.copytree(DISGUISED, root / "wes")
+    return root
+
+
+def test_copies_of_the_reference_are_flagged_between_them_and_against_it(tmp_path):
+    run = run_similarity(leak_class(tmp_path / "class"), tmp_path / "out", ("losses",))
+    copies = ["ref1", "ref2", "ref3", "wes"]
+    flagged = {(p.a, p.b) for p in run.pairs if p.flagged}
+    assert flagged == {(a, b) for a in copies for b in copies if a < b}, flagged
+    assert run.clusters == [("losses", copies)]
+    (result,) = run.results
+    for name in copies:
+        whole = result.whole(name, ANSWER)
+        assert whole.flagged and whole.score >= (1.0 if name != "wes" else 0.9), whole
+    for (
+        exercise
+    ) in result.exercises:  # all of it matches; units under the fingerprint floor score their share of it
+        row = result.matches_reference("ref1", exercise)
+        assert row and row.score == round(min(1.0, row.shared / defaults.SIMILARITY_MIN_FINGERPRINTS), 4), row
+    assert {p.a for p in result.reference if p.flagged} == set(copies)
+    assert "matches the reference (losses): ref1 (whole topic 1.00)" in run.summary
+    with (tmp_path / "out" / "similarity.csv").open() as handle:
+        row = next(
+            r for r in csv.DictReader(handle) if (r["student_a"], r["exercise"]) == ("ref1", WHOLE_TOPIC)
+        )
+    assert row["flagged"] == "yes" and row["a_matches_reference"] == row["b_matches_reference"] == "1.0000"
+
+
+def test_a_class_of_independent_and_obvious_solutions_flags_nothing(tmp_path):
+    root = tmp_path / "class"
+    shutil.copytree(
+        CLASS, root, ignore=shutil.ignore_patterns("*.md", *FULL_COPY[1:], *ONE_EXERCISE_COPY[1:])
+    )
+    shutil.copytree(OBVIOUS, root, dirs_exist_ok=True)
+    run = run_similarity(root, tmp_path / "out", ("losses",))
+    # The premise: honest students wrote whole exercises, and files, identically.
+    identical = {(p.a, p.b) for p in run.pairs if p.exercise == WHOLE_TOPIC and p.score >= THRESHOLD}
+    assert ("bo", "ed") in identical and len(identical) >= 3, identical
+    assert not [p for p in run.pairs if p.flagged]
+    assert not run.clusters and (tmp_path / "out" / "clusters.csv").read_text().splitlines() == [
+        "topic,size,students"
+    ]
+    assert not [p for r in run.results for p in r.reference if p.flagged]
+    assert "matches the reference" not in run.summary
+
+
+def test_many_verbatim_copies_are_flagged_however_common(tmp_path):
+    """With a third of the class holding the reference each fingerprint weighs 1/9; the size floor flags them."""
+    run = run_similarity(leak_class(tmp_path / "class", copies=9), tmp_path / "out", ("losses",))
+    copies = [f"ref{n}" for n in range(1, 10)]
+    whole = [p for p in run.pairs if p.exercise == WHOLE_TOPIC and {p.a, p.b} <= set(copies)]
+    assert len(whole) == 36 and all(p.flagged for p in whole)
+    assert max(p.evidence for p in whole) < defaults.SIMILARITY_MIN_EVIDENCE, (
+        "the evidence alone would not flag them"
+    )
+    assert run.clusters == [("losses", sorted([*copies, "wes"]))]
+
+
+def test_the_evidence_rule_is_what_keeps_obvious_code_unflagged():
+    """Without a minimum of evidence, two students' identical obvious functions would be flagged."""
+    sources = [
+        TopicSource(p.name, "losses", (p / "losses.py").read_text()) for p in sorted(OBVIOUS.iterdir())
+    ]
+    strict, _ = compare_topic("losses", STUB, REFERENCE, sources)
+    loose, _ = compare_topic("losses", STUB, REFERENCE, sources, Settings(min_evidence=0.0))
+    assert not [p for p in strict.pairs if p.flagged]
+    assert ("bo", "ed") in {(p.a, p.b) for p in loose.pairs if p.flagged}
 
 
 def test_a_file_that_does_not_parse_is_a_note(measured):
@@ -165,9 +243,16 @@ def test_the_reports(measured):
         "student_b",
         "score",
         "shared_fingerprints",
+        "evidence",
+        "flagged",
+        "a_matches_reference",
+        "b_matches_reference",
     ]
-    scores = [float(r["score"]) for r in table]
-    assert scores == sorted(scores, reverse=True)
+    flagged = [r["flagged"] == "yes" for r in table]
+    assert flagged == sorted(flagged, reverse=True)  # flagged rows first, each part by score
+    for part in (True, False):
+        scores = [float(r["score"]) for r, f in zip(table, flagged, strict=True) if f is part]
+        assert scores == sorted(scores, reverse=True)
     assert (table[0]["student_a"], table[0]["student_b"]) in (FULL_COPY, ONE_EXERCISE_COPY)
     page = (out / "similarity.html").read_text()
     assert "dara and victor" in page and '<span class="match">' in page
@@ -216,6 +301,8 @@ def test_batch_writes_similarity_beside_the_gradebook(tmp_path):
     assert done.returncode == 0, done.stderr
     assert (out / "gradebook.csv").is_file()
     table = (out / "similarity.csv").read_text().splitlines()
-    assert table[0] == "topic,exercise,student_a,student_b,score,shared_fingerprints"
+    assert table[0].startswith(
+        "topic,exercise,student_a,student_b,score,shared_fingerprints,evidence,flagged"
+    )
     assert any(row.startswith("losses,whole topic,dara_losses,victor_losses,0.9") for row in table)
     assert "dara_losses ~ victor_losses" in done.stdout
