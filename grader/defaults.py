@@ -58,7 +58,7 @@ SIMILARITY_REPORT_PAIRS = 25  # pairs shown side by side in similarity.html
 SIMILARITY_MIN_EVIDENCE = 14.0
 SIMILARITY_SIZE_FLOOR = 100
 # Flag a pair (and link it into a cluster) from this score (with the evidence above). On the
-# classes above, the flagged copies score 0.94–1.00 (whole topic) and 1.00 (a copied exercise).
+# classes above, the flagged copies score 0.93–1.00 (whole topic) and 1.00 (a copied exercise).
 SIMILARITY_THRESHOLD = 0.7
 # Training curves (grader/curves.py). A probe records at most CURVE_POINTS points. The shape
 # thresholds come from the reference solutions' curves over seeds 0–19 of every convergence
