@@ -90,6 +90,7 @@ class TopicResult:
     pairs: list[Pair]
     reference: list[Pair]  # each student against REFERENCE (b), whole topic and each exercise
     _whole: dict[tuple[str, str], Pair] = field(default_factory=dict)
+    _against: dict[tuple[str, str], Pair] = field(default_factory=dict)
 
     def whole(self, a: str, b: str) -> Pair:
         """The whole-topic row of ``a`` and ``b`` (``b`` may be REFERENCE)."""
@@ -99,7 +100,9 @@ class TopicResult:
 
     def matches_reference(self, student: str, exercise: str) -> Pair | None:
         """``student``'s row against the reference for ``exercise``; None where they share nothing."""
-        return next((p for p in self.reference if p.a == student and p.exercise == exercise), None)
+        if not self._against:
+            self._against = {(p.a, p.exercise): p for p in self.reference}
+        return self._against.get((student, exercise))
 
 
 def parse(text: str) -> ast.Module:
@@ -137,9 +140,17 @@ class _Scorer:
         self.topic, self.settings = topic, settings
         holders = Counter(h for m in members for h in m.hashes(WHOLE_TOPIC))
         self.weight = {h: 1 / max(n - 1, 1) for h, n in holders.items()}
+        self._own: dict[tuple[str, str], float] = {}
 
     def total(self, hashes: set[int]) -> float:
         return sum(self.weight[h] for h in hashes)
+
+    def own(self, member: Student, exercise: str) -> float:
+        """The summed weight of ``member``'s fingerprints of ``exercise`` (computed once)."""
+        key = (member.name, exercise)
+        if key not in self._own:
+            self._own[key] = self.total(member.hashes(exercise))
+        return self._own[key]
 
     def pair(self, a: Student, b: Student, exercise: str) -> Pair | None:
         """Their row for ``exercise``; None where they share nothing (the whole topic always has one)."""
@@ -150,7 +161,7 @@ class _Scorer:
         floor, threshold = self.settings.min_fingerprints, self.settings.threshold
         smaller = min(len(mine), len(theirs))
         evidence = self.total(common)
-        share = evidence / min(self.total(mine), self.total(theirs)) if common else 0.0
+        share = evidence / min(self.own(a, exercise), self.own(b, exercise)) if common else 0.0
         score = share * min(1.0, smaller / floor)
         plain = len(common) / max(smaller, floor)
         large = exercise == WHOLE_TOPIC and len(common) >= self.settings.size_floor and plain >= threshold
