@@ -54,7 +54,8 @@ SIMILARITY_REPORT_PAIRS = 25  # pairs shown side by side in similarity.html
 # 17.2 (a copied cross_entropy: 23 fingerprints, 17.2; the disguised reference copy 21.6)
 # and share 132–138 fingerprints for the whole topic (independent pairs at most 50). With 10
 # verbatim copies in a class of 30 each fingerprint weighs 1/9 (the copies' whole topic
-# 11.5): the size floor flags them.
+# 11.5): the size floor flags them. Weights come from the class: the two obvious students
+# identical on 5 exercises weigh 39 alone, 14.5 among 6 of the obvious students, 11.0 among 8.
 SIMILARITY_MIN_EVIDENCE = 14.0
 SIMILARITY_SIZE_FLOOR = 100
 # Flag a pair (and link it into a cluster) from this score (with the evidence above). On the
