@@ -58,6 +58,12 @@ SIMILARITY_REPORT_PAIRS = 25  # pairs shown side by side in similarity.html
 # identical on 5 exercises weigh 39 alone, 14.5 among 6 of the obvious students, 11.0 among 8.
 SIMILARITY_MIN_EVIDENCE = 14.0
 SIMILARITY_SIZE_FLOOR = 100
+# A student's whole topic is flagged against the reference when this many exercises reach the
+# threshold against it with MIN_EVIDENCE between them. Measured on the classes above:
+# independent students match the reference in at most 1 exercise (summed evidence 2.1); a
+# student with 6 reference exercises among 5 of their own matches it in 5 (21.5, whole-topic
+# score 0.42); the verbatim and disguised copies in 10 (24.8–26.2).
+SIMILARITY_REFERENCE_EXERCISES = 3
 # Flag a pair (and link it into a cluster) from this score (with the evidence above). On the
 # classes above, the flagged copies score 0.93–1.00 (whole topic) and 1.00 (a copied exercise).
 SIMILARITY_THRESHOLD = 0.7

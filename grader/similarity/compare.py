@@ -20,7 +20,11 @@ match. A row is
 *flagged* when its score reaches the threshold on evidence unlikely by chance: at least
 ``MIN_EVIDENCE``, or, for the whole topic, at least ``SIZE_FLOOR`` shared fingerprints
 covering the threshold's share of the smaller file unweighted (a large identical file is a
-copy however many hold it).
+copy however many hold it). A student's whole-topic row against the reference is also
+flagged when at least ``REFERENCE_EXERCISES`` of the student's exercises reach the threshold
+against it with ``MIN_EVIDENCE`` between them: part of the answer handed in with code of
+one's own. (Between students the same rule flags classes built from a few common variants
+of each exercise, so it is kept to the reference.)
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ class Settings:
     min_fingerprints: int = defaults.SIMILARITY_MIN_FINGERPRINTS
     min_evidence: float = defaults.SIMILARITY_MIN_EVIDENCE
     size_floor: int = defaults.SIMILARITY_SIZE_FLOOR
+    reference_exercises: int = defaults.SIMILARITY_REFERENCE_EXERCISES
     threshold: float = defaults.SIMILARITY_THRESHOLD
 
 
@@ -152,12 +157,21 @@ class _Scorer:
             self._own[key] = self.total(member.hashes(exercise))
         return self._own[key]
 
-    def pair(self, a: Student, b: Student, exercise: str) -> Pair | None:
-        """Their row for ``exercise``; None where they share nothing (the whole topic always has one)."""
+    def rows(self, a: Student, b: Student, exercises: tuple[str, ...], reference: bool = False) -> list[Pair]:
+        """Their whole-topic row and a row for each exercise in which they share a fingerprint;
+        ``reference``: ``b`` is the reference solution."""
+        rows = [row for exercise in exercises if (row := self._row(a, b, exercise)).shared]
+        similar = [r for r in rows if r.score >= self.settings.threshold]
+        several = (
+            reference
+            and len(similar) >= self.settings.reference_exercises
+            and sum(r.evidence for r in similar) >= self.settings.min_evidence
+        )
+        return [self._row(a, b, WHOLE_TOPIC, several), *rows]
+
+    def _row(self, a: Student, b: Student, exercise: str, several: bool = False) -> Pair:
         mine, theirs = a.hashes(exercise), b.hashes(exercise)
         common = mine & theirs
-        if not common and exercise != WHOLE_TOPIC:
-            return None
         floor, threshold = self.settings.min_fingerprints, self.settings.threshold
         smaller = min(len(mine), len(theirs))
         evidence = self.total(common)
@@ -165,7 +179,7 @@ class _Scorer:
         score = share * min(1.0, smaller / floor)
         plain = len(common) / max(smaller, floor)
         large = exercise == WHOLE_TOPIC and len(common) >= self.settings.size_floor and plain >= threshold
-        flagged = (score >= threshold and evidence >= self.settings.min_evidence) or large
+        flagged = (score >= threshold and evidence >= self.settings.min_evidence) or large or several
         return Pair(
             self.topic, exercise, a.name, b.name, round(score, 4), len(common), round(evidence, 2), flagged
         )
@@ -196,18 +210,16 @@ def compare_topic(
             notes.append(one_line(f"{source.student}: {topic}.py {exc.msg}; left out of the comparison"))
     answer = _member(REFERENCE, reference, exercises, known, settings) if reference else None
     scorer = _Scorer(topic, [*students.values(), *([answer] if answer else [])], settings)
-    rows = (WHOLE_TOPIC, *exercises)
     pairs = [
         row
         for a, b in combinations(sorted(students), 2)
-        for exercise in rows
-        if (row := scorer.pair(students[a], students[b], exercise))
+        for row in scorer.rows(students[a], students[b], exercises)
     ]
     against = [
         row
         for name in sorted(students)
-        for exercise in rows
-        if answer and (row := scorer.pair(students[name], answer, exercise))
+        if answer
+        for row in scorer.rows(students[name], answer, exercises, reference=True)
     ]
     return TopicResult(topic, exercises, students, ranked(pairs), ranked(against)), notes
 

@@ -145,6 +145,34 @@ def test_copies_of_the_reference_are_flagged_between_them_and_against_it(tmp_pat
     assert row["flagged"] == "yes" and row["a_matches_reference"] == row["b_matches_reference"] == "1.0000"
 
 
+def test_part_of_the_answer_among_own_code_is_flagged_against_the_reference(tmp_path):
+    """Six exercises of the reference, five of jun's own: flagged against it, though its score is low."""
+    root = leak_class(tmp_path / "class", copies=0)
+    shutil.rmtree(root / "wes")
+    own = ("huber", "sigmoid", "bce", "entropy", "kl_div")
+    jun = (root / "jun" / "losses.py").read_text()
+    tree, lines = ast.parse(jun), jun.splitlines()
+    mine = [
+        "\n".join(lines[node.lineno - 1 : node.end_lineno])
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and node.name in own
+    ]
+    assert len(mine) == len(own)
+    (root / "jun" / "losses.py").write_text(
+        REFERENCE + "\n\n" + "\n\n".join(mine) + "\n"
+    )  # the last def wins
+    run = run_similarity(root, tmp_path / "out", ("losses",))
+    (result,) = run.results
+    whole = result.whole("jun", ANSWER)
+    assert whole.flagged and whole.score < THRESHOLD, whole
+    matching = [
+        e for e in result.exercises if (row := result.matches_reference("jun", e)) and row.score >= THRESHOLD
+    ]
+    assert len(matching) >= defaults.SIMILARITY_REFERENCE_EXERCISES and not set(matching) & set(own), matching
+    assert [p.a for p in result.reference if p.flagged] == ["jun"]
+    assert "matches the reference (losses): jun (whole topic" in run.summary
+
+
 def test_a_class_of_independent_and_obvious_solutions_flags_nothing(tmp_path):
     root = tmp_path / "class"
     shutil.copytree(
