@@ -42,7 +42,7 @@ from grader.similarity.normalise import Unit, exercise_names, units
 from grader.similarity.sources import TopicSource
 
 WHOLE_TOPIC = "whole topic"
-REFERENCE = "(reference)"  # the reference solution's name in pairs; not a valid student folder name
+REFERENCE = "(reference)"  # the reference solution's name in pairs; a student of that name is left out
 
 
 @dataclass(frozen=True)
@@ -204,6 +204,11 @@ def compare_topic(
     students: dict[str, Student] = {}
     notes: list[str] = []
     for source in submitted:
+        if source.student == REFERENCE:
+            notes.append(
+                f"{REFERENCE}: {topic}.py left out: the name is the reference solution's; rename the submission"
+            )
+            continue
         try:
             students[source.student] = _member(source.student, source.text, exercises, known, settings)
         except SyntaxError as exc:

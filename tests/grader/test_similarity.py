@@ -222,6 +222,15 @@ def test_a_file_that_does_not_parse_is_a_note(measured):
     assert all("broken" not in (p.a, p.b) for p in run.pairs)
 
 
+def test_a_student_named_as_the_reference_is_a_note():
+    sources = [TopicSource(n, "losses", REFERENCE) for n in ("ana", ANSWER)]
+    result, notes = compare_topic("losses", STUB, REFERENCE, sources)
+    assert list(result.students) == ["ana"] and result.whole("ana", ANSWER).flagged
+    assert notes == [
+        f"{ANSWER}: losses.py left out: the name is the reference solution's; rename the submission"
+    ]
+
+
 def test_renaming_reordering_comments_and_layout_change_no_token():
     original = textwrap.dedent("""
         import torch
