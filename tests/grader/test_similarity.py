@@ -35,6 +35,7 @@ ONE_EXERCISE_COPY = ("kofi", "uma")
 COPIED_EXERCISE = "cross_entropy"
 STUBS = ("stub_a", "stub_b")
 THRESHOLD = defaults.SIMILARITY_THRESHOLD
+BOUNDED = pytest.mark.timeout(60)  # each compares a class of 20–30 in about a second on a loaded machine
 
 
 def make_class(root):
@@ -121,6 +122,7 @@ def leak_class(root, copies=3):
     return root
 
 
+@BOUNDED
 def test_copies_of_the_reference_are_flagged_between_them_and_against_it(tmp_path):
     run = run_similarity(leak_class(tmp_path / "class"), tmp_path / "out", ("losses",))
     copies = ["ref1", "ref2", "ref3", "wes"]
@@ -145,6 +147,7 @@ def test_copies_of_the_reference_are_flagged_between_them_and_against_it(tmp_pat
     assert row["flagged"] == "yes" and row["a_matches_reference"] == row["b_matches_reference"] == "1.0000"
 
 
+@BOUNDED
 def test_part_of_the_answer_among_own_code_is_flagged_against_the_reference(tmp_path):
     """Six exercises of the reference, five of jun's own: flagged against it, though its score is low."""
     root = leak_class(tmp_path / "class", copies=0)
@@ -173,6 +176,7 @@ def test_part_of_the_answer_among_own_code_is_flagged_against_the_reference(tmp_
     assert "matches the reference (losses): jun (whole topic" in run.summary
 
 
+@BOUNDED
 def test_a_class_of_independent_and_obvious_solutions_flags_nothing(tmp_path):
     root = tmp_path / "class"
     shutil.copytree(
@@ -191,6 +195,7 @@ def test_a_class_of_independent_and_obvious_solutions_flags_nothing(tmp_path):
     assert "matches the reference" not in run.summary
 
 
+@BOUNDED
 def test_many_verbatim_copies_are_flagged_however_common(tmp_path):
     """With a third of the class holding the reference each fingerprint weighs 1/9; the size floor flags them."""
     run = run_similarity(leak_class(tmp_path / "class", copies=9), tmp_path / "out", ("losses",))
@@ -203,6 +208,7 @@ def test_many_verbatim_copies_are_flagged_however_common(tmp_path):
     assert run.clusters == [("losses", sorted([*copies, "wes"]))]
 
 
+@BOUNDED
 def test_the_evidence_rule_is_what_keeps_obvious_code_unflagged():
     """Without a minimum of evidence, two students' identical obvious functions would be flagged."""
     sources = [
@@ -222,6 +228,7 @@ def test_a_file_that_does_not_parse_is_a_note(measured):
     assert all("broken" not in (p.a, p.b) for p in run.pairs)
 
 
+@BOUNDED
 def test_a_student_named_as_the_reference_is_a_note():
     sources = [TopicSource(n, "losses", REFERENCE) for n in ("ana", ANSWER)]
     result, notes = compare_topic("losses", STUB, REFERENCE, sources)
