@@ -147,23 +147,26 @@ def test_copies_of_the_reference_are_flagged_between_them_and_against_it(tmp_pat
     assert row["flagged"] == "yes" and row["a_matches_reference"] == row["b_matches_reference"] == "1.0000"
 
 
+def with_functions(text: str, donor: str, names: tuple[str, ...]) -> str:
+    """``text`` with ``donor``'s functions ``names`` appended (the last definition wins, as at import)."""
+    tree, lines = ast.parse(donor), donor.splitlines()
+    taken = [
+        "\n".join(lines[node.lineno - 1 : node.end_lineno])
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and node.name in names
+    ]
+    assert len(taken) == len(names)
+    return text + "\n\n" + "\n\n".join(taken) + "\n"
+
+
 @BOUNDED
 def test_part_of_the_answer_among_own_code_is_flagged_against_the_reference(tmp_path):
     """Six exercises of the reference, five of jun's own: flagged against it, though its score is low."""
     root = leak_class(tmp_path / "class", copies=0)
     shutil.rmtree(root / "wes")
     own = ("huber", "sigmoid", "bce", "entropy", "kl_div")
-    jun = (root / "jun" / "losses.py").read_text()
-    tree, lines = ast.parse(jun), jun.splitlines()
-    mine = [
-        "\n".join(lines[node.lineno - 1 : node.end_lineno])
-        for node in tree.body
-        if isinstance(node, ast.FunctionDef) and node.name in own
-    ]
-    assert len(mine) == len(own)
-    (root / "jun" / "losses.py").write_text(
-        REFERENCE + "\n\n" + "\n\n".join(mine) + "\n"
-    )  # the last def wins
+    jun = root / "jun" / "losses.py"
+    jun.write_text(with_functions(REFERENCE, jun.read_text(), own))
     run = run_similarity(root, tmp_path / "out", ("losses",))
     (result,) = run.results
     whole = result.whole("jun", ANSWER)
@@ -174,6 +177,24 @@ def test_part_of_the_answer_among_own_code_is_flagged_against_the_reference(tmp_
     assert len(matching) >= defaults.SIMILARITY_REFERENCE_EXERCISES and not set(matching) & set(own), matching
     assert [p.a for p in result.reference if p.flagged] == ["jun"]
     assert "matches the reference (losses): jun (whole topic" in run.summary
+
+
+def test_a_disguised_copy_of_a_near_reference_file_is_flagged(tmp_path):
+    """jun hands in the reference with a kl_div of his own; yan a disguised copy of that file."""
+    root = leak_class(tmp_path / "class", copies=0)
+    shutil.rmtree(root / "wes")
+    jun = root / "jun" / "losses.py"
+    own = jun.read_text()
+    (root / "yan").mkdir()
+    (root / "yan" / "losses.py").write_text(
+        with_functions((DISGUISED / "losses.py").read_text(), own, ("kl_div",))
+    )
+    jun.write_text(with_functions(REFERENCE, own, ("kl_div",)))
+    run = run_similarity(root, tmp_path / "out", ("losses",))
+    (result,) = run.results
+    assert {(p.a, p.b) for p in run.pairs if p.flagged} == {("jun", "yan")}
+    assert result.whole("jun", "yan").score >= THRESHOLD
+    assert {p.a for p in result.reference if p.flagged} == {"jun", "yan"}
 
 
 @BOUNDED
