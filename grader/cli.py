@@ -329,10 +329,10 @@ def _similarity(submissions: Path, out: Path, topics: tuple[str, ...], threshold
     type=click.FloatRange(0, 1),
     default=defaults.SIMILARITY_THRESHOLD,
     show_default=True,
-    help="score from which a pair is flagged and joins a cluster",
+    help="score from which a pair with enough evidence is flagged and joins a cluster",
 )
 def similarity_command(submissions: Path, out: Path, topics: tuple[str, ...], threshold: float) -> None:
-    """Score every pair of SUBMISSIONS per topic and exercise, ignoring the stub and the reference's idioms.
+    """Score every pair of SUBMISSIONS, and each against the reference, per topic and exercise, ignoring the stub.
 
     SUBMISSIONS is what `grade batch` accepts. Submitted code is parsed, never run.
     """

@@ -38,19 +38,34 @@ def cores() -> int:
 # shared run of k + window - 1 = 9 tokens is guaranteed a common fingerprint.
 SIMILARITY_K = 6
 SIMILARITY_WINDOW = 4
-# A score's denominator is at least this many fingerprints (winnowing keeps ~2 of every 5
-# k-grams, ~4 per line): a solution needs about three lines of its own code to score 1, so two
-# independent two-line softmaxes written the obvious way do not.
+# A unit with fewer fingerprints than this scores at most its share of it (winnowing keeps ~2
+# of every 5 k-grams, ~4 per line): a solution needs about three lines of its own code to
+# score 1.
 SIMILARITY_MIN_FINGERPRINTS = 12
-SIMILARITY_COMMON_SHARE = 0.25  # a fingerprint held by more than this share of the class is common
-SIMILARITY_COMMON_MIN_STUDENTS = 5  # ...and by at least this many students (small classes: no cut)
 SIMILARITY_REPORT_PAIRS = 25  # pairs shown side by side in similarity.html
-# Flag a pair (and link it into a cluster) from this score. Measured on the class of
-# tests/grader/similarity_class/ (20 independent correct `losses` solutions, a disguised full
-# copy, a one-exercise copy; k=6, window 4, floor 12): independent pairs reach 0.25 for the
-# whole topic and 0.67 for one short exercise (identical obvious two-liners); the copies score
-# 0.96 (whole topic) and 1.00 (the copied exercise). Exercise scores of short functions are
-# weak evidence: in a larger class independent two-liners can pass this threshold.
+# A row at or above the threshold is flagged only on evidence unlikely by chance: shared
+# fingerprints weighing at least MIN_EVIDENCE (each weighs 1 / (holders − 1)), or, for the
+# whole topic, at least SIZE_FLOOR shared fingerprints. Measured (k=6, window 4) on
+# tests/grader/similarity_class/ (20 independent `losses` solutions and two copies), on it
+# with the 8 students of similarity_class_obvious/ (the same obvious mse, l1, huber, sigmoid
+# and softmax) and with 3 verbatim and 1 disguised reference copies
+# (similarity_class_leak/): independent rows at or above 0.7 weigh at most 11.0 (two obvious
+# students identical on 5 short exercises, 50 fingerprints); copies' rows weigh at least
+# 17.2 (a copied cross_entropy: 23 fingerprints, 17.2; the disguised reference copy 21.6)
+# and share 132–138 fingerprints for the whole topic (independent pairs at most 50). With 10
+# verbatim copies in a class of 30 each fingerprint weighs 1/9 (the copies' whole topic
+# 11.5): the size floor flags them. Weights come from the class: the two obvious students
+# identical on 5 exercises weigh 39 alone, 14.5 among 6 of the obvious students, 11.0 among 8.
+SIMILARITY_MIN_EVIDENCE = 14.0
+SIMILARITY_SIZE_FLOOR = 100
+# A student's whole topic is flagged against the reference when this many exercises reach the
+# threshold against it with MIN_EVIDENCE between them. Measured on the classes above:
+# independent students match the reference in at most 1 exercise (summed evidence 2.1); a
+# student with 6 reference exercises among 5 of their own matches it in 5 (21.5, whole-topic
+# score 0.42); the verbatim and disguised copies in 10 (24.8–26.2).
+SIMILARITY_REFERENCE_EXERCISES = 3
+# Flag a pair (and link it into a cluster) from this score (with the evidence above). On the
+# classes above, the flagged copies score 0.93–1.00 (whole topic) and 1.00 (a copied exercise).
 SIMILARITY_THRESHOLD = 0.7
 # Training curves (grader/curves.py). A probe records at most CURVE_POINTS points. The shape
 # thresholds come from the reference solutions' curves over seeds 0–19 of every convergence

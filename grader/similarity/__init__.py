@@ -1,21 +1,22 @@
-"""``grade similarity``: which submissions look copied, ignoring what the stubs and the reference share.
+"""``grade similarity``: which submissions look copied, from each other or from the reference solution.
 
 sources (the class as ``grade batch`` reads it) → normalise (an exercise's syntax tree as
-tokens) → fingerprint (k-grams, winnowing) → compare (subtract stub, reference and common
-fingerprints; score every pair) → report (CSV, HTML, clusters, a summary). Everything runs
-in the trusted process on source text: submitted code is parsed, never imported or run.
+tokens) → fingerprint (k-grams, winnowing) → compare (subtract the stub, weigh down what the
+class shares; score and flag every pair and every student against the reference) → report
+(CSV, HTML, clusters, a summary). Everything runs in the trusted process on source text:
+submitted code is parsed, never imported or run.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from grader import defaults
 from grader.similarity import report
-from grader.similarity.compare import Pair, Settings, TopicResult, clusters, compare_topic
+from grader.similarity.compare import Pair, Settings, TopicResult, clusters, compare_topic, ranked
 from grader.similarity.sources import read_class
 from grader.topics import REPO_ROOT, TOPICS
 
@@ -45,6 +46,7 @@ def run_similarity(
     settings: Settings | None = None,
 ) -> SimilarityRun:
     """Compare every pair of ``submissions`` per topic; write the reports into ``out``."""
+    settings = replace(settings or Settings(), threshold=threshold)
     scratch = Path(tempfile.mkdtemp(prefix="torchgrade-similarity-"))
     try:
         sources, notes = read_class(submissions, topics, scratch)
@@ -59,18 +61,15 @@ def run_similarity(
         solution = REPO_ROOT / "solutions" / f"{topic}.py"
         reference = solution.read_text() if solution.is_file() else ""
         if not reference:
-            notes.append(f"{topic}: no reference solution here; only the stub was subtracted")
+            notes.append(f"{topic}: no reference solution here; nobody was compared with it")
         result, left_out = compare_topic(topic, stub, reference, mine, settings)
         results.append(result)
         notes += left_out
-    pairs = sorted(
-        (p for r in results for p in r.pairs),
-        key=lambda p: (-p.score, -p.shared, p.topic, p.exercise, p.a, p.b),
-    )
-    found = clusters(pairs, threshold)
+    pairs = ranked(p for r in results for p in r.pairs)
+    found = clusters(pairs)
     shown = best_per_pair(pairs, defaults.SIMILARITY_REPORT_PAIRS)
     out.mkdir(parents=True, exist_ok=True)
-    report.write_csv(pairs, out / "similarity.csv")
+    report.write_csv(pairs, results, out / "similarity.csv")
     report.write_clusters(found, out / "clusters.csv")
     report.write_html(results, shown, found, notes, threshold, out / "similarity.html")
     return SimilarityRun(

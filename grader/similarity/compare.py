@@ -1,21 +1,30 @@
-"""Scores for every pair of students of one topic, per exercise and for the whole topic.
+"""Scores for every pair of students of one topic, and of each student against the reference.
 
 A student's fingerprints of an exercise are its unit's winnowed fingerprints
-(:mod:`grader.similarity.normalise`, :mod:`grader.similarity.fingerprint`) minus
+(:mod:`grader.similarity.normalise`, :mod:`grader.similarity.fingerprint`) minus every
+k-gram of the stub's units (what the starter code holds). The reference solution is not
+subtracted: a copy of the answer is a copy. It takes part as one more member of the class,
+``REFERENCE``, that every student is also compared with.
 
-- every k-gram of the stub's and the reference solution's units (what the starter code
-  holds, and the idioms a correct solution shares: ``x - x.amax(...)`` in a softmax);
-- the class's common fingerprints: those held by at least ``COMMON_MIN_STUDENTS`` students
-  and by more than ``COMMON_SHARE`` of the students who submitted the topic (MOSS's cut).
+Code the class shares is weak evidence, so each fingerprint weighs ``1 / (n − 1)`` where n
+members hold it (held by one or two: 1; by five: 1/4). For members A and B, with F the
+fingerprint sets of one exercise (or, for the whole topic, the union over its exercises)
+and W(·) the summed weight:
 
-For students A and B, with F the fingerprint sets of one exercise (or, for the whole
-topic, the union over its exercises):
+    evidence = W(F_A ∩ F_B)
+    score    = evidence / min(W(F_A), W(F_B)) · min(1, min(|F_A|, |F_B|) / MIN_FINGERPRINTS)
 
-    score = |F_A ∩ F_B| / max(min(|F_A|, |F_B|), MIN_FINGERPRINTS)
-
-the share of the smaller solution's own code found in the other, a number in [0, 1]; the
-floor keeps a solution with two or three own fingerprints from scoring 1 on one chance
-match. A pair with nothing of its own (a stub, an empty file) scores 0.
+the (weighted) share of the smaller solution's own code found in the other, in [0, 1]; the
+second factor keeps a solution with a handful of fingerprints from scoring 1 on one chance
+match. A row is
+*flagged* when its score reaches the threshold on evidence unlikely by chance: at least
+``MIN_EVIDENCE``, or, for the whole topic, at least ``SIZE_FLOOR`` shared fingerprints
+covering the threshold's share of the smaller file unweighted (a large identical file is a
+copy however many hold it). A student's whole-topic row against the reference is also
+flagged when at least ``REFERENCE_EXERCISES`` of the student's exercises reach the threshold
+against it with ``MIN_EVIDENCE`` between them: part of the answer handed in with code of
+one's own. (Between students the same rule flags classes built from a few common variants
+of each exercise, so it is kept to the reference.)
 """
 
 from __future__ import annotations
@@ -33,6 +42,7 @@ from grader.similarity.normalise import Unit, exercise_names, units
 from grader.similarity.sources import TopicSource
 
 WHOLE_TOPIC = "whole topic"
+REFERENCE = "(reference)"  # the reference solution's name in pairs; a student of that name is left out
 
 
 @dataclass(frozen=True)
@@ -40,8 +50,10 @@ class Settings:
     k: int = defaults.SIMILARITY_K
     window: int = defaults.SIMILARITY_WINDOW
     min_fingerprints: int = defaults.SIMILARITY_MIN_FINGERPRINTS
-    common_share: float = defaults.SIMILARITY_COMMON_SHARE
-    common_min_students: int = defaults.SIMILARITY_COMMON_MIN_STUDENTS
+    min_evidence: float = defaults.SIMILARITY_MIN_EVIDENCE
+    size_floor: int = defaults.SIMILARITY_SIZE_FLOOR
+    reference_exercises: int = defaults.SIMILARITY_REFERENCE_EXERCISES
+    threshold: float = defaults.SIMILARITY_THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -49,14 +61,16 @@ class Pair:
     topic: str
     exercise: str  # an exercise's name, or WHOLE_TOPIC
     a: str
-    b: str
+    b: str  # a student, or REFERENCE
     score: float
-    shared: int
+    shared: int  # fingerprints the two share
+    evidence: float  # their summed weight
+    flagged: bool
 
 
 @dataclass
 class Student:
-    """One student's topic file: its lines, its units, and its own fingerprints per exercise."""
+    """One topic file: its lines, its units, and its fingerprints (stub removed) per exercise."""
 
     name: str
     lines: list[str]
@@ -79,13 +93,21 @@ class TopicResult:
     exercises: tuple[str, ...]
     students: dict[str, Student]
     pairs: list[Pair]
+    reference: list[Pair]  # each student against REFERENCE (b), whole topic and each exercise
     _whole: dict[tuple[str, str], Pair] = field(default_factory=dict)
+    _against: dict[tuple[str, str], Pair] = field(default_factory=dict)
 
     def whole(self, a: str, b: str) -> Pair:
-        """The whole-topic row of students ``a`` and ``b``."""
+        """The whole-topic row of ``a`` and ``b`` (``b`` may be REFERENCE)."""
         if not self._whole:
-            self._whole = {(p.a, p.b): p for p in self.pairs if p.exercise == WHOLE_TOPIC}
+            self._whole = {(p.a, p.b): p for p in [*self.pairs, *self.reference] if p.exercise == WHOLE_TOPIC}
         return self._whole[(a, b)]
+
+    def matches_reference(self, student: str, exercise: str) -> Pair | None:
+        """``student``'s row against the reference for ``exercise``; None where they share nothing."""
+        if not self._against:
+            self._against = {(p.a, p.exercise): p for p in self.reference}
+        return self._against.get((student, exercise))
 
 
 def parse(text: str) -> ast.Module:
@@ -98,18 +120,74 @@ def parse(text: str) -> ast.Module:
         raise SyntaxError(f"does not parse ({type(exc).__name__}: {exc})") from None
 
 
-def boilerplate(sources: Iterable[str], exercises: tuple[str, ...], k: int) -> set[int]:
-    """Every k-gram hash of the stub's and the reference solution's exercise units."""
-    found: set[int] = set()
-    for text in sources:
-        for unit in units(parse(text), exercises).values():
-            found.update(g.hash for g in kgram_hashes(unit.tokens, k))
-    return found
+def boilerplate(stub: str, exercises: tuple[str, ...], k: int) -> set[int]:
+    """Every k-gram hash of the stub's exercise units."""
+    return {g.hash for unit in units(parse(stub), exercises).values() for g in kgram_hashes(unit.tokens, k)}
 
 
-def _score(a: set[int], b: set[int], floor: int) -> tuple[float, int]:
-    shared = len(a & b)
-    return (shared / max(min(len(a), len(b)), floor) if shared else 0.0), shared
+def _member(name: str, text: str, exercises: tuple[str, ...], known: set[int], settings: Settings) -> Student:
+    member = Student(name, text.splitlines(), units(parse(text), exercises))
+    member.keep(
+        {
+            exercise: [
+                f for f in fingerprints(unit.tokens, settings.k, settings.window) if f.hash not in known
+            ]
+            for exercise, unit in member.units.items()
+        }
+    )
+    return member
+
+
+class _Scorer:
+    """Weights fingerprints by how many members hold them, and scores and flags pairs."""
+
+    def __init__(self, topic: str, members: Iterable[Student], settings: Settings) -> None:
+        self.topic, self.settings = topic, settings
+        holders = Counter(h for m in members for h in m.hashes(WHOLE_TOPIC))
+        self.weight = {h: 1 / max(n - 1, 1) for h, n in holders.items()}
+        self._own: dict[tuple[str, str], float] = {}
+
+    def total(self, hashes: set[int]) -> float:
+        return sum(self.weight[h] for h in hashes)
+
+    def own(self, member: Student, exercise: str) -> float:
+        """The summed weight of ``member``'s fingerprints of ``exercise`` (computed once)."""
+        key = (member.name, exercise)
+        if key not in self._own:
+            self._own[key] = self.total(member.hashes(exercise))
+        return self._own[key]
+
+    def rows(self, a: Student, b: Student, exercises: tuple[str, ...], reference: bool = False) -> list[Pair]:
+        """Their whole-topic row and a row for each exercise in which they share a fingerprint;
+        ``reference``: ``b`` is the reference solution."""
+        rows = [row for exercise in exercises if (row := self._row(a, b, exercise)).shared]
+        similar = [r for r in rows if r.score >= self.settings.threshold]
+        several = (
+            reference
+            and len(similar) >= self.settings.reference_exercises
+            and sum(r.evidence for r in similar) >= self.settings.min_evidence
+        )
+        return [self._row(a, b, WHOLE_TOPIC, several), *rows]
+
+    def _row(self, a: Student, b: Student, exercise: str, several: bool = False) -> Pair:
+        mine, theirs = a.hashes(exercise), b.hashes(exercise)
+        common = mine & theirs
+        floor, threshold = self.settings.min_fingerprints, self.settings.threshold
+        smaller = min(len(mine), len(theirs))
+        evidence = self.total(common)
+        share = evidence / min(self.own(a, exercise), self.own(b, exercise)) if common else 0.0
+        score = share * min(1.0, smaller / floor)
+        plain = len(common) / max(smaller, floor)
+        large = exercise == WHOLE_TOPIC and len(common) >= self.settings.size_floor and plain >= threshold
+        flagged = (score >= threshold and evidence >= self.settings.min_evidence) or large or several
+        return Pair(
+            self.topic, exercise, a.name, b.name, round(score, 4), len(common), round(evidence, 2), flagged
+        )
+
+
+def ranked(pairs: Iterable[Pair]) -> list[Pair]:
+    """Flagged first, then by score, evidence and names."""
+    return sorted(pairs, key=lambda p: (not p.flagged, -p.score, -p.evidence, p.topic, p.exercise, p.a, p.b))
 
 
 def compare_topic(
@@ -119,45 +197,36 @@ def compare_topic(
     submitted: list[TopicSource],
     settings: Settings | None = None,
 ) -> tuple[TopicResult, list[str]]:
-    """Every pair's scores for ``topic`` (ranked, best first) and notes on files left out."""
+    """Every pair's rows and every student's rows against ``reference`` (ranked), and notes on files left out."""
     settings = settings or Settings()
     exercises = exercise_names(parse(stub))
-    known = boilerplate([stub, reference], exercises, settings.k)
+    known = boilerplate(stub, exercises, settings.k)
     students: dict[str, Student] = {}
     notes: list[str] = []
     for source in submitted:
+        if source.student == REFERENCE:
+            notes.append(
+                f"{REFERENCE}: {topic}.py left out: the name is the reference solution's; rename the submission"
+            )
+            continue
         try:
-            tree = parse(source.text)
+            students[source.student] = _member(source.student, source.text, exercises, known, settings)
         except SyntaxError as exc:
             notes.append(one_line(f"{source.student}: {topic}.py {exc.msg}; left out of the comparison"))
-            continue
-        student = Student(source.student, source.text.splitlines(), units(tree, exercises))
-        student.keep(
-            {
-                exercise: [
-                    f for f in fingerprints(unit.tokens, settings.k, settings.window) if f.hash not in known
-                ]
-                for exercise, unit in student.units.items()
-            }
-        )
-        students[source.student] = student
-
-    holders = Counter(h for s in students.values() for h in s.hashes(WHOLE_TOPIC))
-    cut = max(settings.common_min_students, int(settings.common_share * len(students)) + 1)
-    common = {h for h, n in holders.items() if n >= cut}
-    for student in students.values():
-        student.keep({e: [f for f in prints if f.hash not in common] for e, prints in student.own.items()})
-
-    pairs = []
-    for a, b in combinations(sorted(students), 2):
-        for exercise in (WHOLE_TOPIC, *exercises):
-            score, shared = _score(
-                students[a].hashes(exercise), students[b].hashes(exercise), settings.min_fingerprints
-            )
-            if shared or exercise == WHOLE_TOPIC:
-                pairs.append(Pair(topic, exercise, a, b, round(score, 4), shared))
-    pairs.sort(key=lambda p: (-p.score, -p.shared, p.topic, p.exercise, p.a, p.b))
-    return TopicResult(topic, exercises, students, pairs), notes
+    answer = _member(REFERENCE, reference, exercises, known, settings) if reference else None
+    scorer = _Scorer(topic, [*students.values(), *([answer] if answer else [])], settings)
+    pairs = [
+        row
+        for a, b in combinations(sorted(students), 2)
+        for row in scorer.rows(students[a], students[b], exercises)
+    ]
+    against = [
+        row
+        for name in sorted(students)
+        if answer
+        for row in scorer.rows(students[name], answer, exercises, reference=True)
+    ]
+    return TopicResult(topic, exercises, students, ranked(pairs), ranked(against)), notes
 
 
 def matching_lines(result: TopicResult, pair: Pair, exercise: str) -> tuple[set[int], set[int]]:
@@ -172,8 +241,8 @@ def matching_lines(result: TopicResult, pair: Pair, exercise: str) -> tuple[set[
     return lines(a), lines(b)
 
 
-def clusters(pairs: Iterable[Pair], threshold: float) -> list[tuple[str, list[str]]]:
-    """(topic, students) of each group of three or more linked by pairs at or above ``threshold``."""
+def clusters(pairs: Iterable[Pair]) -> list[tuple[str, list[str]]]:
+    """(topic, students) of each group of three or more linked by flagged pairs."""
     parent: dict[tuple[str, str], tuple[str, str]] = {}
 
     def root(node: tuple[str, str]) -> tuple[str, str]:
@@ -182,7 +251,7 @@ def clusters(pairs: Iterable[Pair], threshold: float) -> list[tuple[str, list[st
         return node
 
     for pair in pairs:
-        if pair.score >= threshold:
+        if pair.flagged:
             parent[root((pair.topic, pair.a))] = root((pair.topic, pair.b))
     groups: dict[tuple[str, str], list[str]] = {}
     for node in list(parent):

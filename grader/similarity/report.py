@@ -9,14 +9,35 @@ from pathlib import Path
 from grader.similarity.compare import Pair, TopicResult, matching_lines
 
 CSV_FIELDS = ("topic", "exercise", "student_a", "student_b", "score", "shared_fingerprints")
+# Added by issue 23: the weight of what they share, the flag, and each one's score against the reference.
+CSV_EXTRA = ("evidence", "flagged", "a_matches_reference", "b_matches_reference")
 
 
-def write_csv(pairs: list[Pair], path: Path) -> None:
+def _against_reference(result: TopicResult | None, student: str, exercise: str) -> str:
+    row = result.matches_reference(student, exercise) if result else None
+    return f"{row.score:.4f}" if row else ""
+
+
+def write_csv(pairs: list[Pair], results: list[TopicResult], path: Path) -> None:
     """Every pair's whole-topic row and each exercise row where they share a fingerprint, ranked."""
+    by_topic = {r.topic: r for r in results}
     with path.open("w", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow(CSV_FIELDS)
-        writer.writerows((p.topic, p.exercise, p.a, p.b, f"{p.score:.4f}", p.shared) for p in pairs)
+        writer.writerow(CSV_FIELDS + CSV_EXTRA)
+        writer.writerows(
+            (
+                p.topic,
+                p.exercise,
+                p.a,
+                p.b,
+                f"{p.score:.4f}",
+                p.shared,
+                f"{p.evidence:.2f}",
+                "yes" if p.flagged else "",
+            )
+            + tuple(_against_reference(by_topic.get(p.topic), s, p.exercise) for s in (p.a, p.b))
+            for p in pairs
+        )
 
 
 def write_clusters(found: list[tuple[str, list[str]]], path: Path) -> None:
@@ -52,6 +73,20 @@ def _side_by_side(result: TopicResult, pair: Pair) -> str:
     return "\n".join(parts)
 
 
+def _matching(result: TopicResult) -> list[str]:
+    """Each student with a flagged row against the reference: the flagged rows' exercises and scores."""
+    flagged: dict[str, list[str]] = {}
+    for row in result.reference:  # ranked: the whole topic, when flagged, comes first
+        if row.flagged:
+            flagged.setdefault(row.a, []).append(f"{row.exercise} {row.score:.2f}")
+    return [f"{student} ({', '.join(rows)})" for student, rows in sorted(flagged.items())]
+
+
+def _reference_list(results: list[TopicResult]) -> str:
+    items = [f"<li>{html.escape(r.topic)}: {html.escape(m)}</li>" for r in results for m in _matching(r)]
+    return "<ul>" + "".join(items) + "</ul>" if items else "<p>none</p>"
+
+
 STYLE = (
     "body{font-family:sans-serif;margin:2em}td{vertical-align:top;width:50%}"
     "pre{font-size:12px;background:#f7f7f7;padding:4px}.match{background:#ffe08a}.n{color:#888}"
@@ -71,9 +106,12 @@ def write_html(
     by_topic = {r.topic: r for r in results}
     body = [
         "<h1>Similarity of submissions</h1>",
-        "<p>A score is the share of the smaller solution's own code (after removing the stub, the "
-        "reference solution's idioms and what much of the class shares) found in the other. "
-        f"Pairs at or above {threshold} deserve a look by a person: this is a flag, not a verdict.</p>",
+        "<p>A score is the share of the smaller solution's own code (after removing the stub; what "
+        "much of the class shares weighs less) found in the other. Pairs scoring at least "
+        f"{threshold} on evidence unlikely by chance are flagged and deserve a look by a person: "
+        "this is a flag, not a verdict.</p>",
+        "<h2>Matches the reference</h2>",
+        _reference_list(results),
         "<h2>Clusters of three or more</h2>",
         "<ul>"
         + "".join(f"<li>{html.escape(t)}: {html.escape(', '.join(m))}</li>" for t, m in found)
@@ -86,7 +124,8 @@ def write_html(
         whole = by_topic[pair.topic].whole(pair.a, pair.b)
         body.append(
             f"<h3>{rank}. {html.escape(pair.a)} and {html.escape(pair.b)}: {pair.topic}, "
-            f"{html.escape(pair.exercise)}, score {pair.score:.2f} ({pair.shared} shared fingerprints); "
+            f"{html.escape(pair.exercise)}, score {pair.score:.2f} ({pair.shared} shared fingerprints, "
+            f"evidence {pair.evidence:.1f}{', flagged' if pair.flagged else ''}); "
             f"whole topic {whole.score:.2f}</h3>"
         )
         body.append(_side_by_side(by_topic[pair.topic], pair))
@@ -107,13 +146,18 @@ def summary(
 ) -> str:
     """A few lines for the terminal: the top pairs, the clusters, how many files were left out."""
     by_topic = {r.topic: r for r in results}
-    lines = [f"pairs at or above {threshold} (a flag for a person, not a verdict):"]
+    lines = [f"flagged pairs, at or above {threshold} (a flag for a person, not a verdict):"]
     lines += [
         f"  {p.score:.2f}  {p.a} ~ {p.b}  ({p.topic}: {p.exercise}; "
         f"whole topic {by_topic[p.topic].whole(p.a, p.b).score:.2f})"
         for p in shown
-        if p.score >= threshold
+        if p.flagged
     ] or ["  none"]
+    lines += [
+        f"matches the reference ({r.topic}): {'; '.join(matched)}"
+        for r in results
+        if (matched := _matching(r))
+    ]
     lines += [f"cluster ({topic}): {', '.join(members)}" for topic, members in found]
     if notes:
         lines.append(f"{len(notes)} file(s) left out; see similarity.html")

@@ -1,7 +1,10 @@
-"""`grade similarity`: copies rank first, independent solutions and stubs do not (issue 17, part 1).
+"""`grade similarity`: copies rank first, independent solutions and stubs do not (issue 17, part 1);
+copies of the reference are flagged, obvious code shared by honest students is not (issue 23, item 5).
 
 The class is ``tests/grader/similarity_class/`` (its README says what each student is), plus
-two untouched stubs and a file that does not parse, added here.
+two untouched stubs and a file that does not parse, added here. ``similarity_class_obvious/``
+holds students who wrote the short exercises the obvious way; ``similarity_class_leak/`` a
+disguised copy of the reference solution.
 """
 
 from __future__ import annotations
@@ -17,11 +20,14 @@ from helpers import REPO, run_grade
 
 from grader import defaults
 from grader.similarity import run_similarity
-from grader.similarity.compare import WHOLE_TOPIC, compare_topic
+from grader.similarity.compare import REFERENCE as ANSWER
+from grader.similarity.compare import WHOLE_TOPIC, Settings, compare_topic
 from grader.similarity.normalise import units
 from grader.similarity.sources import TopicSource
 
 CLASS = REPO / "tests" / "grader" / "similarity_class"
+OBVIOUS = REPO / "tests" / "grader" / "similarity_class_obvious"
+DISGUISED = REPO / "tests" / "grader" / "similarity_class_leak" / "wes"
 STUB = (REPO / "exercises" / "losses.py").read_text()
 REFERENCE = (REPO / "solutions" / "losses.py").read_text()
 FULL_COPY = ("dara", "victor")
@@ -29,6 +35,7 @@ ONE_EXERCISE_COPY = ("kofi", "uma")
 COPIED_EXERCISE = "cross_entropy"
 STUBS = ("stub_a", "stub_b")
 THRESHOLD = defaults.SIMILARITY_THRESHOLD
+BOUNDED = pytest.mark.timeout(60)  # each compares a class of 20–30 in about a second on a loaded machine
 
 
 def make_class(root):
@@ -69,7 +76,7 @@ def test_every_copy_ranks_above_every_independent_pair(measured):
     copies = {(p.a, p.b): p.score for p in topic_rows if (p.a, p.b) in (FULL_COPY, ONE_EXERCISE_COPY)}
     assert min(copies.values()) > best_independent, (copies, best_independent)
     assert [(p.a, p.b) for p in topic_rows[:2]] == [FULL_COPY, ONE_EXERCISE_COPY]
-    assert copies[FULL_COPY] >= THRESHOLD
+    assert copies[FULL_COPY] >= THRESHOLD and topic_rows[0].flagged
 
 
 def test_the_one_exercise_copy_is_found_at_that_exercise(measured):
@@ -77,19 +84,21 @@ def test_the_one_exercise_copy_is_found_at_that_exercise(measured):
     exercise_rows = rows(run, COPIED_EXERCISE)
     assert (exercise_rows[0].a, exercise_rows[0].b) in (ONE_EXERCISE_COPY, FULL_COPY)
     copied = next(p for p in exercise_rows if (p.a, p.b) == ONE_EXERCISE_COPY)
-    assert copied.score >= THRESHOLD
+    assert copied.score >= THRESHOLD and copied.flagged
     assert all(copied.score > p.score for p in exercise_rows if is_independent(p))
     whole = next(p for p in rows(run, WHOLE_TOPIC) if (p.a, p.b) == ONE_EXERCISE_COPY)
     assert whole.score < THRESHOLD, "one exercise of eleven is not a copied topic"
 
 
-def test_independent_pairs_stay_below_the_threshold(measured):
+def test_independent_pairs_are_not_flagged(measured):
     run, _ = measured
     independent = [p for p in run.pairs if is_independent(p)]
     assert len({(p.a, p.b) for p in independent}) == 22 * 21 // 2 - 2  # every pair but the two copies
-    too_high = [p for p in independent if p.score >= THRESHOLD]
-    assert not too_high, too_high[:5]
+    flagged = [p for p in independent if p.flagged]
+    assert not flagged, flagged[:5]
+    assert max(p.score for p in independent if p.exercise == WHOLE_TOPIC) < THRESHOLD
     assert not run.clusters
+    assert all(not p.flagged for r in run.results for p in r.reference)
 
 
 def test_stubs_score_zero(measured):
@@ -101,17 +110,153 @@ def test_stubs_score_zero(measured):
     assert all(not prints for prints in alone.students["stub"].own.values())
 
 
-def test_the_reference_solution_has_nothing_of_its_own():
-    result, _ = compare_topic(
-        "losses", STUB, REFERENCE, [TopicSource(n, "losses", REFERENCE) for n in ("r1", "r2")]
+def leak_class(root, copies=3):
+    """The 20 independent students of the class, ``copies`` verbatim reference copies and wes."""
+    shutil.copytree(
+        CLASS, root, ignore=shutil.ignore_patterns("*.md", *FULL_COPY[1:], *ONE_EXERCISE_COPY[1:])
     )
-    assert [(p.exercise, p.score) for p in result.pairs] == [(WHOLE_TOPIC, 0.0)]
+    for n in range(1, copies + 1):
+        (root / f"ref{n}").mkdir()
+        (root / f"ref{n}" / "losses.py").write_text(REFERENCE)
+    shutil.copytree(DISGUISED, root / "wes")
+    return root
+
+
+@BOUNDED
+def test_copies_of_the_reference_are_flagged_between_them_and_against_it(tmp_path):
+    run = run_similarity(leak_class(tmp_path / "class"), tmp_path / "out", ("losses",))
+    copies = ["ref1", "ref2", "ref3", "wes"]
+    flagged = {(p.a, p.b) for p in run.pairs if p.flagged}
+    assert flagged == {(a, b) for a in copies for b in copies if a < b}, flagged
+    assert run.clusters == [("losses", copies)]
+    (result,) = run.results
+    for name in copies:
+        whole = result.whole(name, ANSWER)
+        assert whole.flagged and whole.score >= (1.0 if name != "wes" else 0.9), whole
+    for (
+        exercise
+    ) in result.exercises:  # all of it matches; units under the fingerprint floor score their share of it
+        row = result.matches_reference("ref1", exercise)
+        assert row and row.score == round(min(1.0, row.shared / defaults.SIMILARITY_MIN_FINGERPRINTS), 4), row
+    assert {p.a for p in result.reference if p.flagged} == set(copies)
+    assert "matches the reference (losses): ref1 (whole topic 1.00)" in run.summary
+    with (tmp_path / "out" / "similarity.csv").open() as handle:
+        row = next(
+            r for r in csv.DictReader(handle) if (r["student_a"], r["exercise"]) == ("ref1", WHOLE_TOPIC)
+        )
+    assert row["flagged"] == "yes" and row["a_matches_reference"] == row["b_matches_reference"] == "1.0000"
+
+
+def with_functions(text: str, donor: str, names: tuple[str, ...]) -> str:
+    """``text`` with ``donor``'s functions ``names`` appended (the last definition wins, as at import)."""
+    tree, lines = ast.parse(donor), donor.splitlines()
+    taken = [
+        "\n".join(lines[node.lineno - 1 : node.end_lineno])
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and node.name in names
+    ]
+    assert len(taken) == len(names)
+    return text + "\n\n" + "\n\n".join(taken) + "\n"
+
+
+@BOUNDED
+def test_part_of_the_answer_among_own_code_is_flagged_against_the_reference(tmp_path):
+    """Six exercises of the reference, five of jun's own: flagged against it, though its score is low."""
+    root = leak_class(tmp_path / "class", copies=0)
+    shutil.rmtree(root / "wes")
+    own = ("huber", "sigmoid", "bce", "entropy", "kl_div")
+    jun = root / "jun" / "losses.py"
+    jun.write_text(with_functions(REFERENCE, jun.read_text(), own))
+    run = run_similarity(root, tmp_path / "out", ("losses",))
+    (result,) = run.results
+    whole = result.whole("jun", ANSWER)
+    assert whole.flagged and whole.score < THRESHOLD, whole
+    matching = [
+        e for e in result.exercises if (row := result.matches_reference("jun", e)) and row.score >= THRESHOLD
+    ]
+    assert len(matching) >= defaults.SIMILARITY_REFERENCE_EXERCISES and not set(matching) & set(own), matching
+    assert [p.a for p in result.reference if p.flagged] == ["jun"]
+    assert "matches the reference (losses): jun (whole topic" in run.summary
+
+
+def test_a_disguised_copy_of_a_near_reference_file_is_flagged(tmp_path):
+    """jun hands in the reference with a kl_div of his own; yan a disguised copy of that file."""
+    root = leak_class(tmp_path / "class", copies=0)
+    shutil.rmtree(root / "wes")
+    jun = root / "jun" / "losses.py"
+    own = jun.read_text()
+    (root / "yan").mkdir()
+    (root / "yan" / "losses.py").write_text(
+        with_functions((DISGUISED / "losses.py").read_text(), own, ("kl_div",))
+    )
+    jun.write_text(with_functions(REFERENCE, own, ("kl_div",)))
+    run = run_similarity(root, tmp_path / "out", ("losses",))
+    (result,) = run.results
+    assert {(p.a, p.b) for p in run.pairs if p.flagged} == {("jun", "yan")}
+    assert result.whole("jun", "yan").score >= THRESHOLD
+    assert {p.a for p in result.reference if p.flagged} == {"jun", "yan"}
+
+
+@BOUNDED
+def test_a_class_of_independent_and_obvious_solutions_flags_nothing(tmp_path):
+    root = tmp_path / "class"
+    shutil.copytree(
+        CLASS, root, ignore=shutil.ignore_patterns("*.md", *FULL_COPY[1:], *ONE_EXERCISE_COPY[1:])
+    )
+    shutil.copytree(OBVIOUS, root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.md"))
+    run = run_similarity(root, tmp_path / "out", ("losses",))
+    # The premise: honest students wrote whole exercises, and files, identically.
+    identical = {(p.a, p.b) for p in run.pairs if p.exercise == WHOLE_TOPIC and p.score >= THRESHOLD}
+    assert ("bo", "ed") in identical and len(identical) >= 3, identical
+    assert not [p for p in run.pairs if p.flagged]
+    assert not run.clusters and (tmp_path / "out" / "clusters.csv").read_text().splitlines() == [
+        "topic,size,students"
+    ]
+    assert not [p for r in run.results for p in r.reference if p.flagged]
+    assert "matches the reference" not in run.summary
+
+
+@BOUNDED
+def test_many_verbatim_copies_are_flagged_however_common(tmp_path):
+    """With a third of the class holding the reference each fingerprint weighs 1/9; the size floor flags them."""
+    run = run_similarity(leak_class(tmp_path / "class", copies=9), tmp_path / "out", ("losses",))
+    copies = [f"ref{n}" for n in range(1, 10)]
+    whole = [p for p in run.pairs if p.exercise == WHOLE_TOPIC and {p.a, p.b} <= set(copies)]
+    assert len(whole) == 36 and all(p.flagged for p in whole)
+    assert max(p.evidence for p in whole) < defaults.SIMILARITY_MIN_EVIDENCE, (
+        "the evidence alone would not flag them"
+    )
+    assert run.clusters == [("losses", sorted([*copies, "wes"]))]
+
+
+@BOUNDED
+def test_the_evidence_rule_is_what_keeps_obvious_code_unflagged():
+    """Without a minimum of evidence, two students' identical obvious functions would be flagged."""
+    sources = [
+        TopicSource(p.name, "losses", (p / "losses.py").read_text())
+        for p in sorted(OBVIOUS.iterdir())
+        if p.is_dir()
+    ]
+    strict, _ = compare_topic("losses", STUB, REFERENCE, sources)
+    loose, _ = compare_topic("losses", STUB, REFERENCE, sources, Settings(min_evidence=0.0))
+    assert not [p for p in strict.pairs if p.flagged]
+    assert ("bo", "ed") in {(p.a, p.b) for p in loose.pairs if p.flagged}
 
 
 def test_a_file_that_does_not_parse_is_a_note(measured):
     run, _ = measured
     assert any(n.startswith("broken: losses.py does not parse (line 1") for n in run.notes)
     assert all("broken" not in (p.a, p.b) for p in run.pairs)
+
+
+@BOUNDED
+def test_a_student_named_as_the_reference_is_a_note():
+    sources = [TopicSource(n, "losses", REFERENCE) for n in ("ana", ANSWER)]
+    result, notes = compare_topic("losses", STUB, REFERENCE, sources)
+    assert list(result.students) == ["ana"] and result.whole("ana", ANSWER).flagged
+    assert notes == [
+        f"{ANSWER}: losses.py left out: the name is the reference solution's; rename the submission"
+    ]
 
 
 def test_renaming_reordering_comments_and_layout_change_no_token():
@@ -165,9 +310,16 @@ def test_the_reports(measured):
         "student_b",
         "score",
         "shared_fingerprints",
+        "evidence",
+        "flagged",
+        "a_matches_reference",
+        "b_matches_reference",
     ]
-    scores = [float(r["score"]) for r in table]
-    assert scores == sorted(scores, reverse=True)
+    flagged = [r["flagged"] == "yes" for r in table]
+    assert flagged == sorted(flagged, reverse=True)  # flagged rows first, each part by score
+    for part in (True, False):
+        scores = [float(r["score"]) for r, f in zip(table, flagged, strict=True) if f is part]
+        assert scores == sorted(scores, reverse=True)
     assert (table[0]["student_a"], table[0]["student_b"]) in (FULL_COPY, ONE_EXERCISE_COPY)
     page = (out / "similarity.html").read_text()
     assert "dara and victor" in page and '<span class="match">' in page
@@ -216,6 +368,8 @@ def test_batch_writes_similarity_beside_the_gradebook(tmp_path):
     assert done.returncode == 0, done.stderr
     assert (out / "gradebook.csv").is_file()
     table = (out / "similarity.csv").read_text().splitlines()
-    assert table[0] == "topic,exercise,student_a,student_b,score,shared_fingerprints"
+    assert table[0].startswith(
+        "topic,exercise,student_a,student_b,score,shared_fingerprints,evidence,flagged"
+    )
     assert any(row.startswith("losses,whole topic,dara_losses,victor_losses,0.9") for row in table)
     assert "dara_losses ~ victor_losses" in done.stdout
