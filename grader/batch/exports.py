@@ -13,6 +13,11 @@
   column and row kept, plus one ``torchgrade (<assignment>)`` column) or ``moodle.csv``
   (the roster's identifier and the grade), and ``unmatched.csv``: the submissions that match
   no one on the roster;
+- ``skipped.csv``: the entries of the submissions folder that intake left out, and why;
+
+Whatever came from a submission (student names taken from file names, messages, reasons) is
+cleaned and escaped for each format by :mod:`grader.clean`: CSV cells never start a formula,
+markdown and JSON carry no control character or escape sequence.
 
 and, on demand (``grade batch --history STUDENT``), a student's gradings as a small table.
 """
@@ -25,7 +30,7 @@ import json
 import re
 from pathlib import Path
 
-from grader import curves
+from grader import clean, curves
 from grader.batch.gradebook import Gradebook, Grading, Row
 from grader.batch.roster import Roster
 from grader.report import group_by_message
@@ -74,10 +79,10 @@ def write_csv(rows: list[Row], path: Path) -> None:
             status = row.status if not row.reason else f"{row.status}: {row.reason}"
             writer.writerow(
                 [
-                    row.student,
+                    clean.csv_cell(row.student),
                     f"{row.score:g}",
                     f"{row.max_score:g}",
-                    status,
+                    clean.csv_cell(status),
                     *(f"{scores[t][0]:g}" if t in scores else "" for t in topics),
                 ]
             )
@@ -86,28 +91,31 @@ def write_csv(rows: list[Row], path: Path) -> None:
 def write_json(rows: list[Row], path: Path) -> None:
     path.write_text(
         json.dumps(
-            [
-                {
-                    "student": r.student,
-                    "status": r.status,
-                    "reason": r.reason,
-                    "total": r.score,
-                    "max": r.max_score,
-                    "content_hash": r.content_hash,
-                    "suite_version": r.suite_version,
-                    "report": r.report,
-                }
-                for r in rows
-            ],
+            clean.tree(
+                [
+                    {
+                        "student": r.student,
+                        "status": r.status,
+                        "reason": r.reason,
+                        "total": r.score,
+                        "max": r.max_score,
+                        "content_hash": r.content_hash,
+                        "suite_version": r.suite_version,
+                        "report": r.report,
+                    }
+                    for r in rows
+                ]
+            ),
             indent=2,
         )
     )
 
 
 def _not_graded(row: Row) -> str:
+    """Why ``row`` has no grade, as plain text (cleaned: the reason may name the student's files)."""
     if row.status == "missing":
         return "No submission was received."
-    return f"Your submission could not be graded: {row.reason}"
+    return f"Your submission could not be graded: {clean.text(row.reason)}"
 
 
 def _curve_lines(topic: str, test: dict, pictures: dict[tuple[str, str], str]) -> list[str]:
@@ -128,11 +136,11 @@ def _curve_lines(topic: str, test: dict, pictures: dict[tuple[str, str], str]) -
 
 def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = None) -> str:
     """``pictures``: (topic, check id) → the file name of its curve's PNG in the same folder."""
-    lines = [f"# Feedback for {row.student}", ""]
+    lines = [f"# Feedback for {clean.markdown(clean.name(row.student))}", ""]
     if row.status != "graded":
-        return "\n".join(lines + [_not_graded(row), ""])
+        return "\n".join(lines + [clean.markdown(_not_graded(row)), ""])
     lines += [f"**Total: {row.score:g} / {row.max_score:g}**", ""]
-    lines += [f"Files graded: {row.reason}", ""] if row.reason else []
+    lines += [f"Files graded: {clean.markdown(row.reason)}", ""] if row.reason else []
     lines += ["| topic | score |", "|---|---|"]
     lines += [f"| {name} | {s:g} / {m:g} |" for name, (s, m) in _topic_scores(row).items()]
     for topic in row.report.get("topics", []):
@@ -144,7 +152,8 @@ def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = No
         public = [t for t in open_tests if t.get("visibility") == "public"]
         for status, message, ids in group_by_message(public):
             names = ", ".join(f"`{i}`" for i in ids)
-            lines.append(f"- {names} ({status.replace('_', ' ')}): " + message.replace("\n", "\n    "))
+            text = clean.markdown(message).replace("\n", "\n    ")
+            lines.append(f"- {names} ({status.replace('_', ' ')}): {text}")
         if hidden:
             lines.append("- hidden checks not passed:")
             lines += [f"  - {line}" for line in hidden_summary(hidden)]
@@ -211,7 +220,9 @@ def gradescope_results(row: Row) -> dict:
                     else _hidden_test_name(topic["name"], t, seen),
                     "score": t["points"],
                     "max_score": t["max_points"],
-                    "output": t["message"] if public else f"hidden check: {t['status'].replace('_', ' ')}",
+                    "output": clean.text(t["message"])
+                    if public
+                    else f"hidden check: {t['status'].replace('_', ' ')}",
                     "visibility": "visible" if public else "hidden",
                 }
             )
@@ -316,7 +327,18 @@ def write_unmatched(rows: list[Row], unmatched: dict[str, tuple[Path, ...]], pat
             row = by_student.get(student)
             numbers = [f"{row.score:g}", f"{row.max_score:g}"] if row else ["", ""]
             status = "" if row is None else row.status + (f": {row.reason}" if row.reason else "")
-            writer.writerow([student, *numbers, status, "; ".join(e.name for e in entries)])
+            names = "; ".join(e.name for e in entries)
+            writer.writerow(
+                [clean.csv_cell(student), *numbers, clean.csv_cell(status), clean.csv_cell(names)]
+            )
+
+
+def write_skipped(skipped: list[tuple[str, str]], path: Path) -> None:
+    """The entries of the submissions folder that were left out, each with the reason."""
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["entry", "reason"])
+        writer.writerows([clean.csv_cell(entry), clean.csv_cell(reason)] for entry, reason in skipped)
 
 
 def export_roster(

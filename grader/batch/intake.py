@@ -15,7 +15,8 @@ earlier one, and the submission's notes say which file was used. Zips are unpack
 with ``..`` are skipped, and the expanded size is checked before anything is written.
 Whatever cannot be used, and whatever fails while reading an entry (a damaged zip, an
 unreadable file), becomes a :class:`Rejected` with a one-line reason: one bad entry never
-stops the class.
+stops the class. Entries left out (:func:`entries`: a name that starts with ".") are listed
+with the reason, never dropped silently.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ AGAIN = "re-download or re-zip it"
 CANVAS_NAME = re.compile(r"^(?P<person>.+?)_(?P<late>late_)?(?P<user>\d+)_\d+_(?P<original>.+)$")
 MOODLE_NAME = re.compile(r"^(?P<person>.+)_(?P<user>\d+)_assignsubmission_[a-z]+_(?P<original>.*)$")
 RESUBMITTED = re.compile(r"^(?P<stem>.+)-(?P<number>\d{1,3})$")
+HIDDEN = 'a hidden entry (its name starts with "."): not graded; rename it if it is a submission'
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,17 @@ class _Candidate:
     original: str
     late: bool
     number: int  # resubmission number: 0 for the first upload
+
+
+def entries(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    """The entries of a submissions folder to take, sorted, and (name, reason) of those left out."""
+    taken, left_out = [], []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):
+            left_out.append((path.name, HIDDEN))
+        else:
+            taken.append(path)
+    return taken, left_out
 
 
 def lms_name(name: str) -> LmsName | None:
@@ -326,7 +339,7 @@ def _pieces(entries: tuple[Path, ...]) -> Iterator[tuple[Path, str, bool]]:
         name = lms_name(entry.name)
         late = bool(name and name.late)
         if entry.is_dir() and not entry.is_symlink():
-            yield from ((p, p.name, late) for p in sorted(entry.iterdir()) if not p.name.startswith("."))
+            yield from ((p, p.name, late) for p in sorted(entry.iterdir()))
         else:
             yield entry, (name.original if name else "") or entry.name, late
 
@@ -338,6 +351,8 @@ def _candidates(
     plain, number = resubmission(original)
     suffix = PurePosixPath(plain).suffix.lower()
     folder: Path | None = None
+    if original.startswith("."):
+        return f"{original}: a hidden file"
     if path.is_symlink():
         return f"{original}: a link"
     if path.is_dir():
