@@ -74,7 +74,7 @@ def test_csv_cells_leave_plain_text_alone():
 
 def test_markdown_escapes_links_images_and_html():
     shown = clean.markdown('![x](http://evil/p.png) [click](http://evil) <img src=x onerror="a()"> **b**')
-    for syntax in ("![", "](", "<img", "**"):
+    for syntax in ("![", "](", "**"):
         assert syntax not in shown, syntax
     assert "<" not in shown.replace("\\<", "") and "[" not in shown.replace("\\[", "")
 
