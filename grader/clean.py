@@ -37,8 +37,11 @@ _SEQUENCE = re.compile(
 # some scripts need in names and which reorder nothing.
 _KEEP = frozenset("\n\t\u200c\u200d")
 _LINE_BREAKS = {"\u2028": "\n", "\u2029": "\n", "\x85": "\n"}
-# Markdown's inline syntax (CommonMark lets any ASCII punctuation be backslash-escaped).
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
+# Markdown's syntax (CommonMark lets any ASCII punctuation be backslash-escaped): anywhere,
+# what opens code, emphasis, links and images, HTML, entities, tables and strikethrough; at a
+# line's start, what opens a heading, a quote, a list or a setext underline.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])", re.MULTILINE)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ELLIPSIS = " …"
 
@@ -78,8 +81,9 @@ def csv_cell(value: object, limit: int = defaults.SHOWN_MESSAGE_CHARS) -> str:
 
 
 def markdown(value: object, limit: int = defaults.SHOWN_MESSAGE_CHARS) -> str:
-    """:func:`text` with markdown's inline syntax escaped: it reads as the same characters."""
-    return _MARKDOWN.sub(r"\\\1", text(value, limit))
+    """:func:`text` with markdown's syntax escaped: it renders as the same characters."""
+    escaped = _MARKDOWN_INLINE.sub(r"\\\1", text(value, limit))
+    return _MARKDOWN_LINE_START.sub(lambda m: f"{m[1]}{m[2][:-1]}\\{m[2][-1]}", escaped)
 
 
 def html(value: object, limit: int = defaults.SHOWN_MESSAGE_CHARS) -> str:
