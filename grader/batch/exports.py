@@ -10,9 +10,12 @@
 - ``gradescope/<student>/results.json``: Gradescope's results format (a hidden check named
   by its exercise and kind, not by its test id, which may hold its inputs);
 - with a roster (``grade batch --roster FILE``): ``canvas.csv`` (the Canvas export, every
-  column and row kept, plus one ``torchgrade (<assignment>)`` column) or ``moodle.csv``
-  (the roster's identifier and the grade), and ``unmatched.csv``: the submissions that match
-  no one on the roster;
+  column and row kept, plus one ``torchgrade (<assignment>)`` column in points, or with
+  ``--lms-column NAME`` that existing column filled, scaled to its Points Possible) or
+  ``moodle.csv`` (a grading worksheet given as the roster comes back with ``Grade`` filled,
+  scaled to its ``Maximum Grade``; any other roster: its identifier and the grade), and
+  ``unmatched.csv``: the submissions that match no one on the roster. A student without a
+  submission gets a blank cell (the LMS keeps what it had), or 0 with ``--missing zero``;
 - ``skipped.csv``: the entries of the submissions folder that intake left out, and why;
 
 Whatever came from a submission (student names taken from file names, messages, reasons) is
@@ -28,11 +31,13 @@ import csv
 import hashlib
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from grader import clean, curves
 from grader.batch.gradebook import Gradebook, Grading, Row
-from grader.batch.roster import Roster
+from grader.batch.roster import CANVAS_IDS, MAXIMUM_GRADE, Roster, RosterError, parse_points
 from grader.report import group_by_message
 from grader.scoring import KIND_NAMES
 from grader.topics import TOPICS
@@ -267,9 +272,32 @@ def assignment_name(topics: tuple[str, ...], rows: list[Row]) -> str:
     return ", ".join(topics or _topic_columns(rows)) or "all topics"
 
 
-def _score_cell(row: Row | None) -> str:
-    """A student's grade for the LMS: blank where unknown (not yet graded, an internal error)."""
-    return "" if row is None or row.status == "crashed" else f"{row.score:g}"
+MISSING = ("blank", "zero")  # what the LMS file says for a student without a submission
+
+
+@dataclass(frozen=True)
+class LmsSettings:
+    """How the LMS file is filled (``grade batch --lms-column``, ``--missing``)."""
+
+    column: str | None = None  # an existing Canvas column to fill; None: a column of our own
+    missing: str = "blank"  # a student without a submission: "blank" (the LMS keeps its value) or "zero"
+
+
+def lms_points(score: float, max_score: float, possible: float) -> float:
+    """``score`` out of ``max_score`` as LMS points out of ``possible``, to two decimals."""
+    return round(score / max_score * possible, 2) if max_score > 0 else 0.0
+
+
+def _grade_cell(row: Row | None, missing: str, value: Callable[[Row], str]) -> str:
+    """A student's grade for the LMS, ``value(row)``; blank where unknown (not graded yet, an
+    internal error) and for a student without a submission unless ``missing`` is "zero"."""
+    if row is None or row.status == "crashed" or (row.status == "missing" and missing != "zero"):
+        return ""
+    return value(row)
+
+
+def _at(row: list[str], column: int) -> str:
+    return row[column] if column < len(row) else ""
 
 
 def _write_rows(roster: Roster, path: Path, table: list[list[str]]) -> None:
@@ -293,27 +321,108 @@ def _put(row: list[str], column: int | None, width: int, value: str) -> list[str
     return cells
 
 
-def write_canvas(rows: list[Row], roster: Roster, title: str, path: Path) -> None:
-    """The Canvas export, every column and row as it was, plus the grade column ``title``."""
+def canvas_target(roster: Roster, name: str) -> tuple[int, float]:
+    """The column ``name`` of a Canvas export (``Homework 1 (12345)``, or ``Homework 1``) and
+    its Points Possible, or :class:`RosterError` saying why it cannot be filled."""
+    if roster.lms != "canvas":
+        raise RosterError("--lms-column fills a column of a Canvas gradebook export: give one as --roster")
+    column = _canvas_column(roster.header, name)
+    if column is None:
+        known = [h for h in roster.header if h.strip().casefold() not in ("student", "section", *CANVAS_IDS)]
+        raise RosterError(f"no column {name!r} in the Canvas export; its columns: {', '.join(known)[:300]}")
+    row = next((m for m in roster.meta if m and m[0].strip().casefold() == "points possible"), [])
+    possible = parse_points(_at(row, column))
+    if possible is None or possible <= 0:
+        raise RosterError(
+            f"column {roster.header[column]!r} has no Points Possible in the export "
+            f"({_at(row, column)!r}): cannot scale the grades to it"
+        )
+    return column, possible
+
+
+def write_canvas(
+    rows: list[Row], roster: Roster, title: str, path: Path, settings: LmsSettings = LmsSettings()
+) -> None:
+    """The Canvas export, every column and row as it was, with the grades in ``settings.column``
+    (scaled to its Points Possible) or else in a column ``title`` (points, added if new)."""
     by_student = {r.student: r for r in rows}
     members = [by_student.get(m.key) for m in roster.members]
-    graded = [r.max_score for r in members if r is not None and r.status == "graded"]
-    column, width = _canvas_column(roster.header, title), len(roster.header)
-    table = [roster.header if column is not None else [*roster.header, title]]
-    for meta in roster.meta:
-        possible = f"{max(graded):g}" if graded and meta[0].strip().casefold() == "points possible" else ""
-        table.append(_put(meta, column, width, possible))
-    table += [_put(r, column, width, _score_cell(row)) for r, row in zip(roster.rows, members)]
+    width = len(roster.header)
+    column: int | None
+    if settings.column is not None:
+        column, possible = canvas_target(roster, settings.column)
+        table = [roster.header, *roster.meta]
+
+        def value(row: Row) -> str:
+            return f"{lms_points(row.score, row.max_score, possible):g}"
+
+    else:
+        graded = [r.max_score for r in members if r is not None and r.status == "graded"]
+        found = _canvas_column(roster.header, title)
+        table = [roster.header if found is not None else [*roster.header, title]]
+        for meta in roster.meta:
+            top = f"{max(graded):g}" if graded and meta[0].strip().casefold() == "points possible" else ""
+            table.append(_put(meta, found, width, top))
+
+        def value(row: Row) -> str:
+            return f"{row.score:g}"
+
+        column = found
+    for raw, row in zip(roster.rows, members):
+        kept = _at(raw, column) if column is not None else ""  # a blank cell: the LMS keeps its value
+        table.append(_put(raw, column, width, _grade_cell(row, settings.missing, value) or kept))
     _write_rows(roster, path, table)
 
 
-def write_moodle(rows: list[Row], roster: Roster, title: str, path: Path) -> None:
-    """The roster's identifier column and the grade: a Moodle grade import."""
+def _php_cell(cell: str, delimiter: str) -> str:
+    """A cell quoted as PHP's ``fputcsv`` (Moodle's CSV writer) quotes it: when it holds the
+    delimiter, a quote, a backslash, a line break, a tab or a space."""
+    if any(c in cell for c in (delimiter, '"', "\\", "\n", "\r", "\t", " ")):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def _moodle_number(value: float, like: str) -> str:
+    """``value`` as the worksheet writes its numbers: two decimals, its decimal separator."""
+    text = f"{value:.2f}"
+    return text.replace(".", ",") if "," in like and "." not in like else text
+
+
+def write_worksheet(rows: list[Row], roster: Roster, path: Path, missing: str = "blank") -> None:
+    """Moodle's grading worksheet as downloaded, every column and row kept, with ``Grade``
+    filled, scaled to each row's ``Maximum Grade`` (what the worksheet upload imports)."""
+    by_student = {r.student: r for r in rows}
+    grade, maximum = roster.column("Grade"), roster.column(MAXIMUM_GRADE)
+    assert grade is not None and maximum is not None  # read_roster checked the worksheet
+    table = [roster.header]
+    for member, raw in zip(roster.members, roster.rows):
+        top = _at(raw, maximum)
+
+        def value(row: Row, top: str = top) -> str:
+            return _moodle_number(lms_points(row.score, row.max_score, parse_points(top) or 0.0), top)
+
+        cell = _grade_cell(by_student.get(member.key), missing, value)
+        table.append(_put(raw, grade, len(roster.header), cell or _at(raw, grade)))
+    lines = [roster.delimiter.join(_php_cell(c, roster.delimiter) for c in row) for row in table]
+    path.write_bytes(
+        (b"\xef\xbb\xbf" if roster.bom else b"") + "".join(line + roster.newline for line in lines).encode()
+    )
+
+
+def write_moodle(
+    rows: list[Row], roster: Roster, title: str, path: Path, settings: LmsSettings = LmsSettings()
+) -> None:
+    """A grading worksheet filled (:func:`write_worksheet`); for any other roster, its
+    identifier column and the grade in points."""
+    if roster.worksheet:
+        write_worksheet(rows, roster, path, settings.missing)
+        return
     by_student = {r.student: r for r in rows}
     table = [[roster.header[roster.id_column], title]]
     for member, raw in zip(roster.members, roster.rows):
         identifier = raw[roster.id_column] if roster.id_column < len(raw) else member.key
-        table.append([identifier, _score_cell(by_student.get(member.key))])
+        cell = _grade_cell(by_student.get(member.key), settings.missing, lambda row: f"{row.score:g}")
+        table.append([identifier, cell])
     _write_rows(roster, path, table)
 
 
@@ -342,14 +451,19 @@ def write_skipped(skipped: list[tuple[str, str]], path: Path) -> None:
 
 
 def export_roster(
-    rows: list[Row], roster: Roster, out: Path, assignment: str, unmatched: dict[str, tuple[Path, ...]]
+    rows: list[Row],
+    roster: Roster,
+    out: Path,
+    assignment: str,
+    unmatched: dict[str, tuple[Path, ...]],
+    settings: LmsSettings = LmsSettings(),
 ) -> None:
     """The LMS import file for ``roster`` (``canvas.csv`` or ``moodle.csv``) and ``unmatched.csv``."""
     title = f"torchgrade ({assignment})"
     if roster.lms == "canvas":
-        write_canvas(rows, roster, title, out / "canvas.csv")
+        write_canvas(rows, roster, title, out / "canvas.csv", settings)
     else:
-        write_moodle(rows, roster, title, out / "moodle.csv")
+        write_moodle(rows, roster, title, out / "moodle.csv", settings)
     write_unmatched(rows, unmatched, out / "unmatched.csv")
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Protocol
 
 from grader import __version__, clean, defaults
-from grader.batch.exports import assignment_name, export_all, export_roster, write_skipped
+from grader.batch.exports import LmsSettings, assignment_name, export_all, export_roster, write_skipped
 from grader.batch.gradebook import CourseSeedMismatch, Gradebook, Row
 from grader.batch.intake import Gradable, Rejected, Submission, entries, gather, take_submission
 from grader.batch.roster import Member, Roster, assign
@@ -57,6 +57,7 @@ class BatchOptions:
     scheduler: str | None = None  # a Dask scheduler's address: grade on its workers
     allow_no_sandbox: bool = False  # what Dask workers without bubblewrap may do
     course_seed: str | None = None  # hidden checks draw each student's inputs (grader/inputs.py)
+    lms: LmsSettings = field(default_factory=LmsSettings)  # how the LMS file is filled
 
 
 @dataclass
@@ -316,7 +317,9 @@ def run_batch(
         write_skipped(summary.left_out, out / "skipped.csv")
         if roster is not None:
             unlisted = {s.student: s.entries for s in unmatched}
-            export_roster(rows, roster, out, assignment_name(options.topics, rows), unlisted)
+            export_roster(
+                rows, roster, out, assignment_name(options.topics, rows), unlisted, settings=options.lms
+            )
         gradebook.close()
         shutil.rmtree(scratch, ignore_errors=True)
     _warn(_roster_report(unmatched, absent, kept))
