@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from grader import defaults
+from grader import clean, defaults
 from grader.batch.roster import Roster, RosterFile
 
 
@@ -67,7 +67,7 @@ KEYWORD_HELP = (
 
 
 def _usage_exit(message: str) -> None:
-    click.echo(f"grade: {message}", err=True)
+    click.echo(f"grade: {clean.text(message)}", err=True)  # it may name a submission's files
     sys.exit(2)
 
 
