@@ -44,6 +44,7 @@ _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
 _MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])", re.MULTILINE)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ELLIPSIS = " …"
+_PLAIN = re.compile(r"[\x20-\x7e\n\t]*")  # printable ASCII, lines and tabs
 
 
 def _drop(char: str) -> bool:
@@ -58,7 +59,10 @@ def text(value: object, limit: int = defaults.SHOWN_MESSAGE_CHARS) -> str:
     ends in " …"), without escape sequences, control or format characters; lines and tabs kept."""
     raw = str(value)
     cut = len(raw) > limit
-    raw = _SEQUENCE.sub("", raw[: limit - len(ELLIPSIS)] if cut else raw)
+    raw = raw[: limit - len(ELLIPSIS)] if cut else raw
+    if _PLAIN.fullmatch(raw):  # the usual message: nothing to remove
+        return raw + (ELLIPSIS if cut else "")
+    raw = _SEQUENCE.sub("", raw)
     kept = []
     for char in raw:
         char = _LINE_BREAKS.get(char, char)
