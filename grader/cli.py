@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from grader import defaults
+from grader import clean, defaults
 from grader.batch.roster import Roster, RosterFile
 
 
@@ -67,7 +67,7 @@ KEYWORD_HELP = (
 
 
 def _usage_exit(message: str) -> None:
-    click.echo(f"grade: {message}", err=True)
+    click.echo(f"grade: {clean.text(message)}", err=True)  # it may name a submission's files
     sys.exit(2)
 
 
@@ -196,6 +196,20 @@ def check_command(
     "submissions to it and write OUT/canvas.csv or OUT/moodle.csv to import, and OUT/unmatched.csv",
 )
 @click.option(
+    "--lms-column",
+    metavar="NAME",
+    default=None,
+    help='with a Canvas --roster: fill this existing column ("Homework 1 (12345)"), scaled to its '
+    "Points Possible, instead of adding a torchgrade column",
+)
+@click.option(
+    "--missing",
+    type=click.Choice(["blank", "zero"]),
+    default="blank",
+    show_default=True,
+    help="with --roster: a student without a submission gets a blank cell (the LMS keeps its value) or 0",
+)
+@click.option(
     "--scheduler",
     metavar="ADDRESS",
     envvar="TORCHGRADE_SCHEDULER",
@@ -222,6 +236,8 @@ def batch_command(
     history_of: str | None,
     with_similarity: bool,
     roster: Roster | None,
+    lms_column: str | None,
+    missing: str,
     scheduler: str | None,
     course_seed: str | None,
 ) -> None:
@@ -243,6 +259,16 @@ def batch_command(
         _usage_exit("--out must not lie inside the submissions folder")
     if unknown_topic(topics):
         _usage_exit(unknown_topic(topics))
+    if lms_column is not None and roster is None:
+        _usage_exit("--lms-column needs --roster (a Canvas gradebook export)")
+    elif lms_column is not None and roster is not None:
+        from grader.batch.exports import canvas_target
+        from grader.batch.roster import RosterError
+
+        try:
+            canvas_target(roster, lms_column)
+        except RosterError as exc:
+            _usage_exit(str(exc))
     usable, how = sandbox_status()
     if scheduler:  # submitted code runs on the Dask workers, which check their own sandbox
         usable = True
@@ -254,6 +280,7 @@ def batch_command(
         from grader.workers import gpu_present, prestart
 
         prestart(gpu=gpu_present())
+    from grader.batch.exports import LmsSettings
     from grader.batch.run import BatchOptions, run_batch  # imports torch: the zygote boots meanwhile
     from grader.runner import UsageProblem
 
@@ -266,6 +293,7 @@ def batch_command(
         scheduler=scheduler or None,
         allow_no_sandbox=allow_no_sandbox,
         course_seed=course_seed,
+        lms=LmsSettings(lms_column, missing),
     )
     if workers:
         options.workers = workers

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from grader import clean
 from grader.defaults import BOOT_SECONDS
 from grader.sandbox import Limits
 from grader.sandboxed import channel
@@ -44,13 +45,16 @@ class SubmissionError(SubmissionProblem):
 
 
 def _error_text(error: dict[str, Any], action: str) -> str:
+    """The worker's account of an exception, every part of it capped and cleaned here: the
+    worker's own cap is within the submission's reach."""
+    kind, message = clean.name(error.get("type")), clean.text(error.get("message"))
     if error.get("kind") == "out_of_memory":
-        head = f"ran out of memory while {action} ({error.get('type')}: {error.get('message')})"
+        head = f"ran out of memory while {action} ({kind}: {message})"
     else:
-        head = f"{error.get('type')} while {action}: {error.get('message')}"
+        head = f"{kind} while {action}: {message}"
     where = error.get("where") or []
-    if where:
-        head += "\n  at " + "\n  at ".join(str(w) for w in where)
+    if isinstance(where, list) and where:
+        head += "\n  at " + "\n  at ".join(clean.name(w) for w in where[-3:])
     return head
 
 
@@ -118,7 +122,7 @@ class TopicSession:
             return
         self.stop()
         if event["event"] == "missing":
-            self.fatal = NotStarted(f"no file {event.get('file')} in the submission")
+            self.fatal = NotStarted(f"no file {clean.name(event.get('file'))} in the submission")
         else:
             error = event.get("error", {})
             self.fatal = SubmissionError(_error_text(error, f"importing {self.topic}.py"))
@@ -239,10 +243,11 @@ class TopicSession:
         error = event.get("error", {}) if event["event"] == "raised" else {}
         if error.get("kind") == "not_started":
             raise NotStarted(
-                f"{error.get('function') or 'the exercise'} still raises NotImplementedError: not started yet"
+                f"{clean.name(error.get('function') or 'the exercise')} still raises NotImplementedError: "
+                "not started yet"
             )
         if error.get("kind") == "known_stall":
-            stalled = str(error.get("function"))
+            stalled = clean.name(error.get("function"))
             raise ProbeTimeout(
                 f"{subject}() calls {stalled}(): "
                 f"{self.stalls.get(stalled, 'it ran past its deadline before')}; "
@@ -259,8 +264,8 @@ class TopicSession:
                 f"{self.budget:g} s ran out; the worker was stopped"
             )
         stall = self.last_stall
-        function = str(stall.get("function") or subject)
-        where = [str(w) for w in stall.get("where") or []][-1:]
+        function = clean.name(stall.get("function") or subject)
+        where = [clean.name(w) for w in stall.get("where") or []][-1:]
         first = f"{function}() did not answer within {wait:g} s"
         if self.check:
             first += f" in {self.check}"

@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from grader import defaults
+from grader import clean, defaults
 from grader.batch.intake import Gradable, Rejected, take
 from grader.release import RELEASE_MARKER
 from grader.sandbox import NOBODY
@@ -368,7 +368,7 @@ def write_results(results: Path, content: dict[str, Any]) -> Path:
     handle, partial = tempfile.mkstemp(dir=results, prefix=".results-", suffix=".json")
     try:
         with os.fdopen(handle, "w") as out:
-            json.dump(content, out, indent=2)
+            json.dump(clean.tree(content), out, indent=2)  # file names, messages: cleaned
             out.flush()
             os.fsync(out.fileno())
         os.chmod(partial, 0o644)

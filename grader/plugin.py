@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import pytest
 
-from grader import defaults, inputs
+from grader import clean, defaults, inputs
 from grader.client import NotStarted, ProbeTimeout, SubmissionError, TopicSession
 from grader.judge import CheckFailed
 from grader.sandbox import Limits
@@ -262,7 +262,7 @@ class Collector:
             check["kind"],
             float(check.get("points", 1)),
             status,
-            message,
+            clean.text(message),  # where a submission's words enter the results: capped, cleaned
             bool(check.get("public", False)),
             exercises_of(item),
             curve,

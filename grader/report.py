@@ -1,7 +1,9 @@
 """Render a :class:`Report` for people (a table with teaching messages) or machines (JSON).
 
 On a terminal the table has colours and a symbol per status (:func:`use_colour`); piped,
-redirected or with ``NO_COLOR`` set (https://no-color.org) it is plain text.
+redirected or with ``NO_COLOR`` set (https://no-color.org) it is plain text. Every string
+that may come from a submission (messages, notes, the title: a file name) is capped and
+cleaned of control characters and escape sequences here (:mod:`grader.clean`), in both forms.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import TextIO
 
 import click
 
+from grader import clean
 from grader.scoring import Report, TopicResult
 
 COLUMNS = ("passed", "failed", "error", "timeout", "not_started", "skipped")
@@ -40,7 +43,7 @@ def _score_colour(score: float, max_score: float) -> str:
 
 
 def to_json(report: Report) -> str:
-    return json.dumps(report.to_json(), indent=2)
+    return json.dumps(clean.tree(report.to_json()), indent=2)
 
 
 def _points(value: float) -> str:
@@ -80,7 +83,7 @@ def _details(topic: TopicResult, colour: bool, notebook: bool) -> list[str]:
         lines.append(
             f"  {_paint(symbol, colour, fg)} {topic.name} · {label} {_paint(status, colour, fg, bold=True)}"
         )
-        lines += [f"      {line}" for line in message.splitlines()]
+        lines += [f"      {line}" for line in clean.text(message).splitlines()]
     not_started = topic.count("not_started")
     if not_started:
         symbol, fg = LOOKS["not_started"]
@@ -97,7 +100,7 @@ def to_table(report: Report, title: str, colour: bool = False) -> str:
     adds ANSI colours and a symbol per status (for a terminal: :func:`use_colour`)."""
     header = f"{'topic':<11}{'score':>9}" + "".join(f"{c.replace('_', ' '):>12}" for c in COLUMNS)
     lines = [
-        f"torchgrade: {title}  (sandbox: {report.sandbox}; device: {report.device})",
+        f"torchgrade: {clean.name(title)}  (sandbox: {report.sandbox}; device: {report.device})",
         "",
         header,
         "-" * len(header),
@@ -110,6 +113,6 @@ def to_table(report: Report, title: str, colour: bool = False) -> str:
     details = [line for t in report.topics for line in _details(t, colour, title.endswith(".ipynb"))]
     if details:
         lines += ["", "What to look at:", *details]
-    lines += [f"note: {t.name}: {t.note}" for t in report.topics if t.note]
-    lines += [f"note: {n}" for n in report.notes]
+    lines += [f"note: {t.name}: {clean.text(t.note)}" for t in report.topics if t.note]
+    lines += [f"note: {clean.text(n)}" for n in report.notes]
     return "\n".join(lines)

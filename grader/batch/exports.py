@@ -10,9 +10,17 @@
 - ``gradescope/<student>/results.json``: Gradescope's results format (a hidden check named
   by its exercise and kind, not by its test id, which may hold its inputs);
 - with a roster (``grade batch --roster FILE``): ``canvas.csv`` (the Canvas export, every
-  column and row kept, plus one ``torchgrade (<assignment>)`` column) or ``moodle.csv``
-  (the roster's identifier and the grade), and ``unmatched.csv``: the submissions that match
-  no one on the roster;
+  column and row kept, plus one ``torchgrade (<assignment>)`` column in points, or with
+  ``--lms-column NAME`` that existing column filled, scaled to its Points Possible) or
+  ``moodle.csv`` (a grading worksheet given as the roster comes back with ``Grade`` filled,
+  scaled to its ``Maximum Grade``; any other roster: its identifier and the grade), and
+  ``unmatched.csv``: the submissions that match no one on the roster. A student without a
+  submission gets a blank cell (the LMS keeps what it had), or 0 with ``--missing zero``;
+- ``skipped.csv``: the entries of the submissions folder that intake left out, and why;
+
+Whatever came from a submission (student names taken from file names, messages, reasons) is
+cleaned and escaped for each format by :mod:`grader.clean`: CSV cells never start a formula,
+markdown and JSON carry no control character or escape sequence.
 
 and, on demand (``grade batch --history STUDENT``), a student's gradings as a small table.
 """
@@ -23,11 +31,13 @@ import csv
 import hashlib
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from grader import curves
+from grader import clean, curves
 from grader.batch.gradebook import Gradebook, Grading, Row
-from grader.batch.roster import Roster
+from grader.batch.roster import CANVAS_IDS, MAXIMUM_GRADE, Roster, RosterError, parse_points
 from grader.report import group_by_message
 from grader.scoring import KIND_NAMES
 from grader.topics import TOPICS
@@ -74,10 +84,10 @@ def write_csv(rows: list[Row], path: Path) -> None:
             status = row.status if not row.reason else f"{row.status}: {row.reason}"
             writer.writerow(
                 [
-                    row.student,
+                    clean.csv_cell(row.student),
                     f"{row.score:g}",
                     f"{row.max_score:g}",
-                    status,
+                    clean.csv_cell(status),
                     *(f"{scores[t][0]:g}" if t in scores else "" for t in topics),
                 ]
             )
@@ -86,28 +96,31 @@ def write_csv(rows: list[Row], path: Path) -> None:
 def write_json(rows: list[Row], path: Path) -> None:
     path.write_text(
         json.dumps(
-            [
-                {
-                    "student": r.student,
-                    "status": r.status,
-                    "reason": r.reason,
-                    "total": r.score,
-                    "max": r.max_score,
-                    "content_hash": r.content_hash,
-                    "suite_version": r.suite_version,
-                    "report": r.report,
-                }
-                for r in rows
-            ],
+            clean.tree(
+                [
+                    {
+                        "student": r.student,
+                        "status": r.status,
+                        "reason": r.reason,
+                        "total": r.score,
+                        "max": r.max_score,
+                        "content_hash": r.content_hash,
+                        "suite_version": r.suite_version,
+                        "report": r.report,
+                    }
+                    for r in rows
+                ]
+            ),
             indent=2,
         )
     )
 
 
 def _not_graded(row: Row) -> str:
+    """Why ``row`` has no grade, as plain text (cleaned: the reason may name the student's files)."""
     if row.status == "missing":
         return "No submission was received."
-    return f"Your submission could not be graded: {row.reason}"
+    return f"Your submission could not be graded: {clean.text(row.reason)}"
 
 
 def _curve_lines(topic: str, test: dict, pictures: dict[tuple[str, str], str]) -> list[str]:
@@ -128,11 +141,11 @@ def _curve_lines(topic: str, test: dict, pictures: dict[tuple[str, str], str]) -
 
 def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = None) -> str:
     """``pictures``: (topic, check id) → the file name of its curve's PNG in the same folder."""
-    lines = [f"# Feedback for {row.student}", ""]
+    lines = [f"# Feedback for {clean.markdown(clean.name(row.student))}", ""]
     if row.status != "graded":
-        return "\n".join(lines + [_not_graded(row), ""])
+        return "\n".join(lines + [clean.markdown(_not_graded(row)), ""])
     lines += [f"**Total: {row.score:g} / {row.max_score:g}**", ""]
-    lines += [f"Files graded: {row.reason}", ""] if row.reason else []
+    lines += [f"Files graded: {clean.markdown(row.reason)}", ""] if row.reason else []
     lines += ["| topic | score |", "|---|---|"]
     lines += [f"| {name} | {s:g} / {m:g} |" for name, (s, m) in _topic_scores(row).items()]
     for topic in row.report.get("topics", []):
@@ -144,7 +157,8 @@ def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = No
         public = [t for t in open_tests if t.get("visibility") == "public"]
         for status, message, ids in group_by_message(public):
             names = ", ".join(f"`{i}`" for i in ids)
-            lines.append(f"- {names} ({status.replace('_', ' ')}): " + message.replace("\n", "\n    "))
+            text = clean.markdown(message).replace("\n", "\n    ")
+            lines.append(f"- {names} ({status.replace('_', ' ')}): {text}")
         if hidden:
             lines.append("- hidden checks not passed:")
             lines += [f"  - {line}" for line in hidden_summary(hidden)]
@@ -211,7 +225,9 @@ def gradescope_results(row: Row) -> dict:
                     else _hidden_test_name(topic["name"], t, seen),
                     "score": t["points"],
                     "max_score": t["max_points"],
-                    "output": t["message"] if public else f"hidden check: {t['status'].replace('_', ' ')}",
+                    "output": clean.text(t["message"])
+                    if public
+                    else f"hidden check: {t['status'].replace('_', ' ')}",
                     "visibility": "visible" if public else "hidden",
                 }
             )
@@ -256,9 +272,32 @@ def assignment_name(topics: tuple[str, ...], rows: list[Row]) -> str:
     return ", ".join(topics or _topic_columns(rows)) or "all topics"
 
 
-def _score_cell(row: Row | None) -> str:
-    """A student's grade for the LMS: blank where unknown (not yet graded, an internal error)."""
-    return "" if row is None or row.status == "crashed" else f"{row.score:g}"
+MISSING = ("blank", "zero")  # what the LMS file says for a student without a submission
+
+
+@dataclass(frozen=True)
+class LmsSettings:
+    """How the LMS file is filled (``grade batch --lms-column``, ``--missing``)."""
+
+    column: str | None = None  # an existing Canvas column to fill; None: a column of our own
+    missing: str = "blank"  # a student without a submission: "blank" (the LMS keeps its value) or "zero"
+
+
+def lms_points(score: float, max_score: float, possible: float) -> float:
+    """``score`` out of ``max_score`` as LMS points out of ``possible``, to two decimals."""
+    return round(score / max_score * possible, 2) if max_score > 0 else 0.0
+
+
+def _grade_cell(row: Row | None, missing: str, value: Callable[[Row], str]) -> str:
+    """A student's grade for the LMS, ``value(row)``; blank where unknown (not graded yet, an
+    internal error) and for a student without a submission unless ``missing`` is "zero"."""
+    if row is None or row.status == "crashed" or (row.status == "missing" and missing != "zero"):
+        return ""
+    return value(row)
+
+
+def _at(row: list[str], column: int) -> str:
+    return row[column] if column < len(row) else ""
 
 
 def _write_rows(roster: Roster, path: Path, table: list[list[str]]) -> None:
@@ -282,27 +321,108 @@ def _put(row: list[str], column: int | None, width: int, value: str) -> list[str
     return cells
 
 
-def write_canvas(rows: list[Row], roster: Roster, title: str, path: Path) -> None:
-    """The Canvas export, every column and row as it was, plus the grade column ``title``."""
+def canvas_target(roster: Roster, name: str) -> tuple[int, float]:
+    """The column ``name`` of a Canvas export (``Homework 1 (12345)``, or ``Homework 1``) and
+    its Points Possible, or :class:`RosterError` saying why it cannot be filled."""
+    if roster.lms != "canvas":
+        raise RosterError("--lms-column fills a column of a Canvas gradebook export: give one as --roster")
+    column = _canvas_column(roster.header, name)
+    if column is None:
+        known = [h for h in roster.header if h.strip().casefold() not in ("student", "section", *CANVAS_IDS)]
+        raise RosterError(f"no column {name!r} in the Canvas export; its columns: {', '.join(known)[:300]}")
+    row = next((m for m in roster.meta if m and m[0].strip().casefold() == "points possible"), [])
+    possible = parse_points(_at(row, column))
+    if possible is None or possible <= 0:
+        raise RosterError(
+            f"column {roster.header[column]!r} has no Points Possible in the export "
+            f"({_at(row, column)!r}): cannot scale the grades to it"
+        )
+    return column, possible
+
+
+def write_canvas(
+    rows: list[Row], roster: Roster, title: str, path: Path, settings: LmsSettings = LmsSettings()
+) -> None:
+    """The Canvas export, every column and row as it was, with the grades in ``settings.column``
+    (scaled to its Points Possible) or else in a column ``title`` (points, added if new)."""
     by_student = {r.student: r for r in rows}
     members = [by_student.get(m.key) for m in roster.members]
-    graded = [r.max_score for r in members if r is not None and r.status == "graded"]
-    column, width = _canvas_column(roster.header, title), len(roster.header)
-    table = [roster.header if column is not None else [*roster.header, title]]
-    for meta in roster.meta:
-        possible = f"{max(graded):g}" if graded and meta[0].strip().casefold() == "points possible" else ""
-        table.append(_put(meta, column, width, possible))
-    table += [_put(r, column, width, _score_cell(row)) for r, row in zip(roster.rows, members)]
+    width = len(roster.header)
+    column: int | None
+    if settings.column is not None:
+        column, possible = canvas_target(roster, settings.column)
+        table = [roster.header, *roster.meta]
+
+        def value(row: Row) -> str:
+            return f"{lms_points(row.score, row.max_score, possible):g}"
+
+    else:
+        graded = [r.max_score for r in members if r is not None and r.status == "graded"]
+        found = _canvas_column(roster.header, title)
+        table = [roster.header if found is not None else [*roster.header, title]]
+        for meta in roster.meta:
+            top = f"{max(graded):g}" if graded and meta[0].strip().casefold() == "points possible" else ""
+            table.append(_put(meta, found, width, top))
+
+        def value(row: Row) -> str:
+            return f"{row.score:g}"
+
+        column = found
+    for raw, row in zip(roster.rows, members):
+        kept = _at(raw, column) if column is not None else ""  # a blank cell: the LMS keeps its value
+        table.append(_put(raw, column, width, _grade_cell(row, settings.missing, value) or kept))
     _write_rows(roster, path, table)
 
 
-def write_moodle(rows: list[Row], roster: Roster, title: str, path: Path) -> None:
-    """The roster's identifier column and the grade: a Moodle grade import."""
+def _php_cell(cell: str, delimiter: str) -> str:
+    """A cell quoted as PHP's ``fputcsv`` (Moodle's CSV writer) quotes it: when it holds the
+    delimiter, a quote, a backslash, a line break, a tab or a space."""
+    if any(c in cell for c in (delimiter, '"', "\\", "\n", "\r", "\t", " ")):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def _moodle_number(value: float, like: str) -> str:
+    """``value`` as the worksheet writes its numbers: two decimals, its decimal separator."""
+    text = f"{value:.2f}"
+    return text.replace(".", ",") if "," in like and "." not in like else text
+
+
+def write_worksheet(rows: list[Row], roster: Roster, path: Path, missing: str = "blank") -> None:
+    """Moodle's grading worksheet as downloaded, every column and row kept, with ``Grade``
+    filled, scaled to each row's ``Maximum Grade`` (what the worksheet upload imports)."""
+    by_student = {r.student: r for r in rows}
+    grade, maximum = roster.column("Grade"), roster.column(MAXIMUM_GRADE)
+    assert grade is not None and maximum is not None  # read_roster checked the worksheet
+    table = [roster.header]
+    for member, raw in zip(roster.members, roster.rows):
+        top = _at(raw, maximum)
+
+        def value(row: Row, top: str = top) -> str:
+            return _moodle_number(lms_points(row.score, row.max_score, parse_points(top) or 0.0), top)
+
+        cell = _grade_cell(by_student.get(member.key), missing, value)
+        table.append(_put(raw, grade, len(roster.header), cell or _at(raw, grade)))
+    lines = [roster.delimiter.join(_php_cell(c, roster.delimiter) for c in row) for row in table]
+    path.write_bytes(
+        (b"\xef\xbb\xbf" if roster.bom else b"") + "".join(line + roster.newline for line in lines).encode()
+    )
+
+
+def write_moodle(
+    rows: list[Row], roster: Roster, title: str, path: Path, settings: LmsSettings = LmsSettings()
+) -> None:
+    """A grading worksheet filled (:func:`write_worksheet`); for any other roster, its
+    identifier column and the grade in points."""
+    if roster.worksheet:
+        write_worksheet(rows, roster, path, settings.missing)
+        return
     by_student = {r.student: r for r in rows}
     table = [[roster.header[roster.id_column], title]]
     for member, raw in zip(roster.members, roster.rows):
         identifier = raw[roster.id_column] if roster.id_column < len(raw) else member.key
-        table.append([identifier, _score_cell(by_student.get(member.key))])
+        cell = _grade_cell(by_student.get(member.key), settings.missing, lambda row: f"{row.score:g}")
+        table.append([identifier, cell])
     _write_rows(roster, path, table)
 
 
@@ -316,18 +436,34 @@ def write_unmatched(rows: list[Row], unmatched: dict[str, tuple[Path, ...]], pat
             row = by_student.get(student)
             numbers = [f"{row.score:g}", f"{row.max_score:g}"] if row else ["", ""]
             status = "" if row is None else row.status + (f": {row.reason}" if row.reason else "")
-            writer.writerow([student, *numbers, status, "; ".join(e.name for e in entries)])
+            names = "; ".join(e.name for e in entries)
+            writer.writerow(
+                [clean.csv_cell(student), *numbers, clean.csv_cell(status), clean.csv_cell(names)]
+            )
+
+
+def write_skipped(skipped: list[tuple[str, str]], path: Path) -> None:
+    """The entries of the submissions folder that were left out, each with the reason."""
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["entry", "reason"])
+        writer.writerows([clean.csv_cell(entry), clean.csv_cell(reason)] for entry, reason in skipped)
 
 
 def export_roster(
-    rows: list[Row], roster: Roster, out: Path, assignment: str, unmatched: dict[str, tuple[Path, ...]]
+    rows: list[Row],
+    roster: Roster,
+    out: Path,
+    assignment: str,
+    unmatched: dict[str, tuple[Path, ...]],
+    settings: LmsSettings = LmsSettings(),
 ) -> None:
     """The LMS import file for ``roster`` (``canvas.csv`` or ``moodle.csv``) and ``unmatched.csv``."""
     title = f"torchgrade ({assignment})"
     if roster.lms == "canvas":
-        write_canvas(rows, roster, title, out / "canvas.csv")
+        write_canvas(rows, roster, title, out / "canvas.csv", settings)
     else:
-        write_moodle(rows, roster, title, out / "moodle.csv")
+        write_moodle(rows, roster, title, out / "moodle.csv", settings)
     write_unmatched(rows, unmatched, out / "unmatched.csv")
 
 

@@ -15,7 +15,8 @@ earlier one, and the submission's notes say which file was used. Zips are unpack
 with ``..`` are skipped, and the expanded size is checked before anything is written.
 Whatever cannot be used, and whatever fails while reading an entry (a damaged zip, an
 unreadable file), becomes a :class:`Rejected` with a one-line reason: one bad entry never
-stops the class.
+stops the class. Entries left out (:func:`entries`: a name that starts with ".") are listed
+with the reason, never dropped silently.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ AGAIN = "re-download or re-zip it"
 CANVAS_NAME = re.compile(r"^(?P<person>.+?)_(?P<late>late_)?(?P<user>\d+)_\d+_(?P<original>.+)$")
 MOODLE_NAME = re.compile(r"^(?P<person>.+)_(?P<user>\d+)_assignsubmission_[a-z]+_(?P<original>.*)$")
 RESUBMITTED = re.compile(r"^(?P<stem>.+)-(?P<number>\d{1,3})$")
+HIDDEN = 'a hidden entry (its name starts with "."): not graded; rename it if it is a submission'
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,17 @@ class _Candidate:
     original: str
     late: bool
     number: int  # resubmission number: 0 for the first upload
+
+
+def entries(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    """The entries of a submissions folder to take, sorted, and (name, reason) of those left out."""
+    taken, left_out = [], []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):
+            left_out.append((path.name, HIDDEN))
+        else:
+            taken.append(path)
+    return taken, left_out
 
 
 def lms_name(name: str) -> LmsName | None:
@@ -143,14 +156,19 @@ def content_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _safe_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+def _safe_members(archive: zipfile.ZipFile, left_out: list[str]) -> list[zipfile.ZipInfo]:
+    """The members to unpack; each one left out is added to ``left_out`` with the reason."""
     members = []
     for info in archive.infolist():
         name = PurePosixPath(info.filename)
-        is_link = stat.S_ISLNK(info.external_attr >> 16)
-        if is_link or name.is_absolute() or ".." in name.parts or info.is_dir():
+        if info.is_dir():
             continue
-        members.append(info)
+        if stat.S_ISLNK(info.external_attr >> 16):
+            left_out.append(f"{info.filename} (a link)")
+        elif name.is_absolute() or ".." in name.parts:
+            left_out.append(f"{info.filename} (a path outside the zip's folder)")
+        else:
+            members.append(info)
     return members
 
 
@@ -204,14 +222,15 @@ def _write(target: Path, name: str, data: bytes) -> None:
     destination.write_bytes(data)
 
 
-def _unzip(archive_path: Path, target: Path) -> str | None:
-    """Extract the safe members; return a reason when the archive is unusable."""
+def _unzip(archive_path: Path, target: Path, left_out: list[str]) -> str | None:
+    """Extract the safe members (those left out are added to ``left_out``); return a reason
+    when the archive is unusable."""
     try:
         archive = zipfile.ZipFile(archive_path)
     except Exception as exc:  # BadZipFile, OSError, struct.error, ...: any of them, one row
         return one_line(archive_problem(exc))
     with archive:
-        members = _safe_members(archive)
+        members = _safe_members(archive, left_out)
         if len(members) > MAX_ZIP_MEMBERS:
             return f"the zip holds more than {MAX_ZIP_MEMBERS} files"
         if sum(m.file_size for m in members) > MAX_ZIP_BYTES:
@@ -269,14 +288,16 @@ def _take(entry: Path, student: str, scratch: Path, topics: tuple[str, ...]) -> 
     if entry.suffix == ".zip":
         target = scratch / student
         target.mkdir(parents=True)
-        reason = _unzip(entry, target)
+        left_out: list[str] = []
+        reason = _unzip(entry, target, left_out)
         if reason:
             shutil.rmtree(target, ignore_errors=True)
             return Rejected(student, reason)
         folder = _topic_folder(target)
         if folder is None:
             return Rejected(student, "no topic file in the zip")
-        return Gradable(student, folder, content_hash(folder))
+        notes = one_line(f"left out of the zip: {'; '.join(left_out)}") if left_out else ""
+        return Gradable(student, folder, content_hash(folder), notes=notes)
     if entry.suffix == ".py":
         try:
             entry.read_bytes().decode("utf-8")
@@ -326,18 +347,21 @@ def _pieces(entries: tuple[Path, ...]) -> Iterator[tuple[Path, str, bool]]:
         name = lms_name(entry.name)
         late = bool(name and name.late)
         if entry.is_dir() and not entry.is_symlink():
-            yield from ((p, p.name, late) for p in sorted(entry.iterdir()) if not p.name.startswith("."))
+            yield from ((p, p.name, late) for p in sorted(entry.iterdir()))
         else:
             yield entry, (name.original if name else "") or entry.name, late
 
 
 def _candidates(
-    path: Path, original: str, late: bool, work: Path, topics: tuple[str, ...]
+    path: Path, original: str, late: bool, work: Path, topics: tuple[str, ...], left_out: list[str]
 ) -> list[_Candidate] | str:
-    """The topic files in one piece of a student's upload, or why it holds none."""
+    """The topic files in one piece of a student's upload, or why it holds none; zip members
+    left out are added to ``left_out``."""
     plain, number = resubmission(original)
     suffix = PurePosixPath(plain).suffix.lower()
     folder: Path | None = None
+    if original.startswith("."):
+        return f"{original}: a hidden file"
     if path.is_symlink():
         return f"{original}: a link"
     if path.is_dir():
@@ -355,7 +379,7 @@ def _candidates(
         )
     elif suffix == ".zip":
         work.mkdir(parents=True)
-        reason = _unzip(path, work)
+        reason = _unzip(path, work, left_out)
         if reason:
             return f"{original}: {reason}"
         folder = _topic_folder(work)
@@ -399,7 +423,8 @@ def _take_files(submission: Submission, target: Path, topics: tuple[str, ...]) -
     found: list[_Candidate] = []
     ignored: list[str] = []
     for n, (path, original, late) in enumerate(_pieces(submission.entries)):
-        result = _candidates(path, original, late, target / "unpacked" / str(n), topics)
+        work = target / "unpacked" / str(n)
+        result = _candidates(path, original, late, work, topics, left_out=ignored)
         if isinstance(result, str):
             ignored.append(result)
         else:

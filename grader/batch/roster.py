@@ -10,6 +10,10 @@ Its raw header and rows are kept: the import file written back (``canvas.csv``,
 - Moodle or plain: one identifier column (``Username``, ``Email address``, ``ID number``,
   a grading worksheet's ``Identifier``, or ``student``); files are matched by the
   participant id where a column holds it (``Participant 123``), else by full name.
+- Moodle's offline grading worksheet (an assignment's "Download grading worksheet"):
+  ``Identifier`` ("Participant 1234"), ``Grade``, ``Maximum Grade``, ``Last modified (grade)``
+  and the other columns Moodle writes; :attr:`Roster.worksheet` says so, and ``moodle.csv``
+  is then the worksheet itself with ``Grade`` filled (what Moodle's upload takes back).
 """
 
 from __future__ import annotations
@@ -34,6 +38,10 @@ CANVAS_IDS = ("id", "sis user id", "sis login id", "integration id")
 META_ROWS = ("points possible", "muted")
 TEST_STUDENTS = ("student, test", "test student")
 PARTICIPANT = re.compile(r"^participant\s*(\d+)$", re.IGNORECASE)
+# The columns Moodle's worksheet import looks for, by these exact names (English; Moodle
+# names them in the language of whoever downloads the worksheet), and the grade's maximum.
+WORKSHEET_COLUMNS = ("Identifier", "Grade", "Last modified (grade)")
+MAXIMUM_GRADE = "Maximum Grade"
 
 
 class RosterError(ValueError):
@@ -62,6 +70,15 @@ class Roster:
     bom: bool = False
     delimiter: str = ","
     newline: str = "\r\n"
+
+    @property
+    def worksheet(self) -> bool:
+        """A Moodle grading worksheet: the columns its importer reads are all there."""
+        return self.lms == "moodle" and all(name in self.header for name in WORKSHEET_COLUMNS)
+
+    def column(self, name: str) -> int | None:
+        """Where the column named exactly ``name`` is, or None."""
+        return self.header.index(name) if name in self.header else None
 
     def member(self, kind: str, value: str) -> Member | None:
         """The one member that ``value`` names as ``kind``; None when none or several."""
@@ -202,8 +219,32 @@ def read_roster(path: Path) -> Roster:
     roster = _canvas(rows) if _is_canvas(rows[0]) else _moodle(rows, path)
     if not roster.members:
         raise RosterError(f"{path.name} holds no student rows")
+    if roster.worksheet:
+        _check_worksheet(roster, path)
     roster.bom, roster.delimiter, roster.newline = bom, delimiter, newline
     return roster
+
+
+def parse_points(cell: str) -> float | None:
+    """A number as an LMS writes it ("100.00", "100,00", " 10 "), or None."""
+    try:
+        return float(cell.strip().replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _check_worksheet(roster: Roster, path: Path) -> None:
+    """Every student row of a worksheet must say its grade's maximum (a scale cannot be filled)."""
+    column = roster.column(MAXIMUM_GRADE)
+    if column is None:
+        raise RosterError(f"{path.name}: a Moodle grading worksheet without a {MAXIMUM_GRADE} column")
+    for position, row in enumerate(roster.rows):
+        maximum = parse_points(_cell(row, column))
+        if maximum is None or maximum <= 0:
+            raise RosterError(
+                f"{path.name}, row {position + 2}: {MAXIMUM_GRADE} {_cell(row, column)!r} is not a "
+                "positive number (an assignment graded on a scale cannot be filled by torchgrade)"
+            )
 
 
 def assign(submissions: list[Submission], roster: Roster) -> tuple[list[Submission], list[Submission]]:

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
-from grader import __version__, defaults
-from grader.batch.exports import assignment_name, export_all, export_roster
+from grader import __version__, clean, defaults
+from grader.batch.exports import LmsSettings, assignment_name, export_all, export_roster, write_skipped
 from grader.batch.gradebook import CourseSeedMismatch, Gradebook, Row
-from grader.batch.intake import Gradable, Rejected, Submission, gather, take_submission
+from grader.batch.intake import Gradable, Rejected, Submission, entries, gather, take_submission
 from grader.batch.roster import Member, Roster, assign
 from grader.pool import GraderCrashed
 from grader.runner import (
@@ -57,6 +57,7 @@ class BatchOptions:
     scheduler: str | None = None  # a Dask scheduler's address: grade on its workers
     allow_no_sandbox: bool = False  # what Dask workers without bubblewrap may do
     course_seed: str | None = None  # hidden checks draw each student's inputs (grader/inputs.py)
+    lms: LmsSettings = field(default_factory=LmsSettings)  # how the LMS file is filled
 
 
 @dataclass
@@ -68,6 +69,7 @@ class BatchSummary:
     students: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # roster keys without a submission
     unmatched: list[str] = field(default_factory=list)  # submissions that match no roster row
+    left_out: list[tuple[str, str]] = field(default_factory=list)  # (entry, why) not taken at all
 
 
 def suite_version() -> str:
@@ -165,10 +167,6 @@ def _row(pending: _Pending, version: str, options: Options) -> Row:
     )
 
 
-def _entries(submissions: Path) -> list[Path]:
-    return sorted(p for p in submissions.iterdir() if not p.name.startswith("."))
-
-
 def _absent(roster: Roster, submissions: list[Submission]) -> list[Member]:
     """The roster's students (Canvas's Test Student aside) with no submission, once each."""
     present = {s.student for s in submissions}
@@ -190,20 +188,22 @@ def _roster_report(unmatched: list[Submission], absent: list[Member], kept: set[
     """The stderr lines about who did not match: submissions without a student, and the reverse."""
     lines = []
     if unmatched:
-        names = ", ".join(f"{s.student} ({len(s.entries)} file(s))" for s in unmatched)
+        names = ", ".join(f"{clean.name(s.student)} ({len(s.entries)} file(s))" for s in unmatched)
         lines.append(
             f"{len(unmatched)} submission(s) match no one on the roster (graded, in unmatched.csv): {names}"
         )
     if absent:
-        names = ", ".join(m.display + (" (earlier grade kept)" if m.key in kept else "") for m in absent)
+        names = ", ".join(
+            clean.name(m.display) + (" (earlier grade kept)" if m.key in kept else "") for m in absent
+        )
         lines.append(f"{len(absent)} student(s) on the roster have no submission (0, no submission): {names}")
     return lines
 
 
-def _warn(lines: list[str]) -> None:
+def _warn(lines: list[str], what: str = "roster") -> None:
     if lines:
         lead = "\n" if sys.stderr.isatty() else ""  # below a progress bar still on its line
-        print(lead + "\n".join(f"roster: {line}" for line in lines), file=sys.stderr)
+        print(lead + "\n".join(f"{what}: {line}" for line in lines), file=sys.stderr)
 
 
 def run_batch(
@@ -246,7 +246,8 @@ def run_batch(
 
     try:
         tasks: list[Task] = []
-        found = gather(_entries(submissions))
+        taken, summary.left_out = entries(submissions)
+        found = gather(taken)
         if roster is not None:
             found, unmatched = assign(found, roster)
             absent = _absent(roster, found)
@@ -313,10 +314,14 @@ def run_batch(
         executor.close()
         rows = gradebook.rows()
         export_all(rows, out)
+        write_skipped(summary.left_out, out / "skipped.csv")
         if roster is not None:
             unlisted = {s.student: s.entries for s in unmatched}
-            export_roster(rows, roster, out, assignment_name(options.topics, rows), unlisted)
+            export_roster(
+                rows, roster, out, assignment_name(options.topics, rows), unlisted, settings=options.lms
+            )
         gradebook.close()
         shutil.rmtree(scratch, ignore_errors=True)
     _warn(_roster_report(unmatched, absent, kept))
+    _warn([f"{clean.name(n)}: {why} (in skipped.csv)" for n, why in summary.left_out], "left out")
     return summary

@@ -1,11 +1,16 @@
-"""What ``grade similarity`` writes: ``similarity.csv``, ``similarity.html``, ``clusters.csv``, a summary."""
+"""What ``grade similarity`` writes: ``similarity.csv``, ``similarity.html``, ``clusters.csv``, a summary.
+
+Student names (file names) and source lines come from submissions: each format gets them
+through :mod:`grader.clean` (no formula cell, no control character, HTML-escaped).
+"""
 
 from __future__ import annotations
 
 import csv
-import html
 from pathlib import Path
 
+from grader import clean
+from grader.clean import html
 from grader.similarity.compare import Pair, TopicResult, matching_lines
 
 CSV_FIELDS = ("topic", "exercise", "student_a", "student_b", "score", "shared_fingerprints")
@@ -28,8 +33,8 @@ def write_csv(pairs: list[Pair], results: list[TopicResult], path: Path) -> None
             (
                 p.topic,
                 p.exercise,
-                p.a,
-                p.b,
+                clean.csv_cell(p.a),
+                clean.csv_cell(p.b),
                 f"{p.score:.4f}",
                 p.shared,
                 f"{p.evidence:.2f}",
@@ -44,13 +49,16 @@ def write_clusters(found: list[tuple[str, list[str]]], path: Path) -> None:
     with path.open("w", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(("topic", "size", "students"))
-        writer.writerows((topic, len(members), " ".join(members)) for topic, members in found)
+        writer.writerows(
+            (topic, len(members), clean.csv_cell(" ".join(clean.name(m) for m in members)))
+            for topic, members in found
+        )
 
 
 def _column(lines: list[str], shown: list[int], marked: set[int]) -> str:
     rows = []
     for n in shown:
-        text = html.escape(lines[n - 1] if n <= len(lines) else "")
+        text = html(lines[n - 1] if n <= len(lines) else "")
         mark = ' class="match"' if n in marked else ""
         rows.append(f'<span{mark}><span class="n">{n:4d}</span> {text}</span>')
     return "<pre>" + "\n".join(rows) + "</pre>"
@@ -65,8 +73,8 @@ def _side_by_side(result: TopicResult, pair: Pair) -> str:
         if not (marked_a and marked_b) or exercise not in a.units or exercise not in b.units:
             continue
         parts.append(
-            f"<h4>{html.escape(exercise)}</h4><table><tr>"
-            f"<th>{html.escape(pair.a)} ({result.topic}.py)</th><th>{html.escape(pair.b)} ({result.topic}.py)</th></tr>"
+            f"<h4>{html(exercise)}</h4><table><tr>"
+            f"<th>{html(pair.a)} ({result.topic}.py)</th><th>{html(pair.b)} ({result.topic}.py)</th></tr>"
             f"<tr><td>{_column(a.lines, list(a.units[exercise].lines), marked_a)}</td>"
             f"<td>{_column(b.lines, list(b.units[exercise].lines), marked_b)}</td></tr></table>"
         )
@@ -83,7 +91,7 @@ def _matching(result: TopicResult) -> list[str]:
 
 
 def _reference_list(results: list[TopicResult]) -> str:
-    items = [f"<li>{html.escape(r.topic)}: {html.escape(m)}</li>" for r in results for m in _matching(r)]
+    items = [f"<li>{html(r.topic)}: {html(m)}</li>" for r in results for m in _matching(r)]
     return "<ul>" + "".join(items) + "</ul>" if items else "<p>none</p>"
 
 
@@ -113,9 +121,7 @@ def write_html(
         "<h2>Matches the reference</h2>",
         _reference_list(results),
         "<h2>Clusters of three or more</h2>",
-        "<ul>"
-        + "".join(f"<li>{html.escape(t)}: {html.escape(', '.join(m))}</li>" for t, m in found)
-        + "</ul>"
+        "<ul>" + "".join(f"<li>{html(t)}: {html(', '.join(m))}</li>" for t, m in found) + "</ul>"
         if found
         else "<p>none</p>",
         "<h2>Top pairs</h2>",
@@ -123,14 +129,14 @@ def write_html(
     for rank, pair in enumerate(shown, 1):
         whole = by_topic[pair.topic].whole(pair.a, pair.b)
         body.append(
-            f"<h3>{rank}. {html.escape(pair.a)} and {html.escape(pair.b)}: {pair.topic}, "
-            f"{html.escape(pair.exercise)}, score {pair.score:.2f} ({pair.shared} shared fingerprints, "
+            f"<h3>{rank}. {html(pair.a)} and {html(pair.b)}: {pair.topic}, "
+            f"{html(pair.exercise)}, score {pair.score:.2f} ({pair.shared} shared fingerprints, "
             f"evidence {pair.evidence:.1f}{', flagged' if pair.flagged else ''}); "
             f"whole topic {whole.score:.2f}</h3>"
         )
         body.append(_side_by_side(by_topic[pair.topic], pair))
     if notes:
-        body.append("<h2>Left out</h2><ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul>")
+        body.append("<h2>Left out</h2><ul>" + "".join(f"<li>{html(n)}</li>" for n in notes) + "</ul>")
     path.write_text(
         f'<!doctype html><html><head><meta charset="utf-8"><title>similarity</title>'
         f"<style>{STYLE}</style></head><body>{''.join(body)}</body></html>\n"
@@ -148,17 +154,17 @@ def summary(
     by_topic = {r.topic: r for r in results}
     lines = [f"flagged pairs, at or above {threshold} (a flag for a person, not a verdict):"]
     lines += [
-        f"  {p.score:.2f}  {p.a} ~ {p.b}  ({p.topic}: {p.exercise}; "
+        f"  {p.score:.2f}  {clean.name(p.a)} ~ {clean.name(p.b)}  ({p.topic}: {p.exercise}; "
         f"whole topic {by_topic[p.topic].whole(p.a, p.b).score:.2f})"
         for p in shown
         if p.flagged
     ] or ["  none"]
     lines += [
-        f"matches the reference ({r.topic}): {'; '.join(matched)}"
+        f"matches the reference ({r.topic}): {'; '.join(clean.name(m) for m in matched)}"
         for r in results
         if (matched := _matching(r))
     ]
-    lines += [f"cluster ({topic}): {', '.join(members)}" for topic, members in found]
+    lines += [f"cluster ({topic}): {', '.join(clean.name(m) for m in members)}" for topic, members in found]
     if notes:
         lines.append(f"{len(notes)} file(s) left out; see similarity.html")
     return "\n".join(lines)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import notebooks
-from grader.batch.intake import Rejected, gather, one_line, take_submission
+from grader.batch.intake import Rejected, entries, gather, one_line, take_submission
 from grader.staging import MAX_FILE_BYTES, topic_files
 
 
@@ -34,10 +34,10 @@ def read_class(
     submissions: Path, topics: tuple[str, ...], scratch: Path
 ) -> tuple[list[TopicSource], list[str]]:
     """(each student's topic sources, notes on what was left out); ``topics`` empty: every topic."""
-    entries = sorted(p for p in submissions.iterdir() if not p.name.startswith("."))
+    taken, left_out = entries(submissions)
     found: list[TopicSource] = []
-    notes: list[str] = []
-    for submission in gather(entries):
+    notes = [f"{name}: left out: {why}" for name, why in left_out]
+    for submission in gather(taken):
         item = take_submission(submission, scratch, topics)
         if isinstance(item, Rejected):
             notes.append(f"{item.student}: left out: {item.reason}")

@@ -109,7 +109,7 @@ def test_canvas_csv_is_the_export_plus_one_filled_column(canvas):
     assert (out / "canvas.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # as Canvas wrote it
     assert written[0] == [*export[0], "torchgrade (losses)"]
     assert written[1] == [*export[1], full]  # Points Possible, its leading spaces kept
-    scores = {"Smith, John": full, "Doe, Jane": full, "Lee, Ann": "0", "Kim, Bo": "0", "Student, Test": ""}
+    scores = {"Smith, John": full, "Doe, Jane": full, "Lee, Ann": "0", "Kim, Bo": "", "Student, Test": ""}
     assert written[2:] == [[*row, scores[row[0]]] for row in export[2:]]
 
 
@@ -145,7 +145,7 @@ def test_moodle_csv_names_students_as_the_roster_does(moodle):
         ["jsmith", full],
         ["jdoe", "0"],
         ["alee", full],
-        ["bkim", "0"],
+        ["bkim", ""],  # no submission: blank by default (--missing zero gives 0)
     ]
     assert gradebook["bkim"]["status"] == "missing: no submission"
     unmatched = list(csv.DictReader((out / "unmatched.csv").open()))
