@@ -28,6 +28,7 @@ from pathlib import Path
 from grader import curves
 from grader.batch.gradebook import Gradebook, Grading, Row
 from grader.batch.roster import Roster
+from grader.batch.standing import standing_lines
 from grader.report import group_by_message
 from grader.scoring import KIND_NAMES
 from grader.topics import TOPICS
@@ -66,9 +67,12 @@ def _topic_columns(rows: list[Row]) -> list[str]:
 
 def write_csv(rows: list[Row], path: Path) -> None:
     topics = _topic_columns(rows)
+    course = any("standing" in row.report for row in rows)  # late and override columns
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["student", "total", "max", "status", *topics])
+        writer.writerow(
+            ["student", "total", "max", "status", *topics, *(["late", "overrides"] if course else [])]
+        )
         for row in rows:
             scores = _topic_scores(row)
             status = row.status if not row.reason else f"{row.status}: {row.reason}"
@@ -79,8 +83,14 @@ def write_csv(rows: list[Row], path: Path) -> None:
                     f"{row.max_score:g}",
                     status,
                     *(f"{scores[t][0]:g}" if t in scores else "" for t in topics),
+                    *(_standing_cells(row) if course else []),
                 ]
             )
+
+
+def _standing_cells(row: Row) -> list[str]:
+    standing = row.report.get("standing") or {}
+    return [standing.get("late", ""), "; ".join(standing.get("overrides", []))]
 
 
 def write_json(rows: list[Row], path: Path) -> None:
@@ -129,9 +139,12 @@ def _curve_lines(topic: str, test: dict, pictures: dict[tuple[str, str], str]) -
 def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = None) -> str:
     """``pictures``: (topic, check id) → the file name of its curve's PNG in the same folder."""
     lines = [f"# Feedback for {row.student}", ""]
+    if row.status == "excused":
+        return "\n".join(lines + ["You are excused from this assignment.", ""])
     if row.status != "graded":
         return "\n".join(lines + [_not_graded(row), ""])
     lines += [f"**Total: {row.score:g} / {row.max_score:g}**", ""]
+    lines += [f"- {line}" for line in standing_lines(row)] + ([""] if standing_lines(row) else [])
     lines += [f"Files graded: {row.reason}", ""] if row.reason else []
     lines += ["| topic | score |", "|---|---|"]
     lines += [f"| {name} | {s:g} / {m:g} |" for name, (s, m) in _topic_scores(row).items()]
@@ -256,8 +269,11 @@ def assignment_name(topics: tuple[str, ...], rows: list[Row]) -> str:
     return ", ".join(topics or _topic_columns(rows)) or "all topics"
 
 
-def _score_cell(row: Row | None) -> str:
-    """A student's grade for the LMS: blank where unknown (not yet graded, an internal error)."""
+def _score_cell(row: Row | None, excused: str = "") -> str:
+    """A student's grade for the LMS: blank where unknown (not yet graded, an internal error);
+    ``excused`` for an excused student (Canvas: EX)."""
+    if row is not None and row.status == "excused":
+        return excused
     return "" if row is None or row.status == "crashed" else f"{row.score:g}"
 
 
@@ -292,7 +308,7 @@ def write_canvas(rows: list[Row], roster: Roster, title: str, path: Path) -> Non
     for meta in roster.meta:
         possible = f"{max(graded):g}" if graded and meta[0].strip().casefold() == "points possible" else ""
         table.append(_put(meta, column, width, possible))
-    table += [_put(r, column, width, _score_cell(row)) for r, row in zip(roster.rows, members)]
+    table += [_put(r, column, width, _score_cell(row, "EX")) for r, row in zip(roster.rows, members)]
     _write_rows(roster, path, table)
 
 
@@ -320,10 +336,16 @@ def write_unmatched(rows: list[Row], unmatched: dict[str, tuple[Path, ...]], pat
 
 
 def export_roster(
-    rows: list[Row], roster: Roster, out: Path, assignment: str, unmatched: dict[str, tuple[Path, ...]]
+    rows: list[Row],
+    roster: Roster,
+    out: Path,
+    assignment: str,
+    unmatched: dict[str, tuple[Path, ...]],
+    column: str = "",
 ) -> None:
-    """The LMS import file for ``roster`` (``canvas.csv`` or ``moodle.csv``) and ``unmatched.csv``."""
-    title = f"torchgrade ({assignment})"
+    """The LMS import file for ``roster`` (``canvas.csv`` or ``moodle.csv``) and ``unmatched.csv``;
+    ``column``: the grade column's title (a course's ``lms_column``)."""
+    title = column or f"torchgrade ({assignment})"
     if roster.lms == "canvas":
         write_canvas(rows, roster, title, out / "canvas.csv")
     else:

@@ -62,6 +62,7 @@ class Roster:
     bom: bool = False
     delimiter: str = ","
     newline: str = "\r\n"
+    path: Path | None = None  # where it was read from (recorded in the gradebook)
 
     def member(self, kind: str, value: str) -> Member | None:
         """The one member that ``value`` names as ``kind``; None when none or several."""
@@ -203,6 +204,7 @@ def read_roster(path: Path) -> Roster:
     if not roster.members:
         raise RosterError(f"{path.name} holds no student rows")
     roster.bom, roster.delimiter, roster.newline = bom, delimiter, newline
+    roster.path = path
     return roster
 
 

@@ -24,12 +24,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from grader import __version__, defaults
 from grader.batch.exports import assignment_name, export_all, export_roster
-from grader.batch.gradebook import CourseSeedMismatch, Gradebook, Row
+from grader.batch.gradebook import CourseBook, CourseSeedMismatch, Gradebook, Row
 from grader.batch.intake import Gradable, Rejected, Submission, gather, take_submission
+from grader.batch.report_html import write_report
 from grader.batch.roster import Member, Roster, assign
+from grader.batch.standing import final_rows
+from grader.batch.summary import ClassStats, class_stats, summary_text
+from grader.batch.times import submission_times
+from grader.course import Course, CourseError
 from grader.pool import GraderCrashed
 from grader.runner import (
     Options,
@@ -57,6 +63,10 @@ class BatchOptions:
     scheduler: str | None = None  # a Dask scheduler's address: grade on its workers
     allow_no_sandbox: bool = False  # what Dask workers without bubblewrap may do
     course_seed: str | None = None  # hidden checks draw each student's inputs (grader/inputs.py)
+    keyword: str = ""  # pytest's -k EXPR: only the checks it selects
+    course: Course | None = None  # with assignment: points, deadlines (grader/course.py)
+    assignment: str = ""
+    times: Path | None = None  # a CSV of student,submitted_at
 
 
 @dataclass
@@ -68,6 +78,9 @@ class BatchSummary:
     students: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # roster keys without a submission
     unmatched: list[str] = field(default_factory=list)  # submissions that match no roster row
+    text: str = ""  # the class summary for stdout (grader/batch/summary.py)
+    stats: ClassStats | None = None
+    title: str = ""  # report.html's
 
 
 def suite_version() -> str:
@@ -221,6 +234,13 @@ def run_batch(
     except CourseSeedMismatch as exc:
         gradebook.close()
         raise UsageProblem(str(exc)) from None
+    course = options.course
+    assignment = course.assignment(options.assignment) if course and options.assignment else None
+    book = CourseBook(gradebook)
+    if course is not None and assignment is not None:
+        book.set_meta("course", {"file": str(course.path.resolve()), "assignment": assignment.name})
+    if options.roster is not None and options.roster.path is not None:
+        book.set_meta("roster", str(options.roster.path.resolve()))
     executor = executor_for(options, version)
     summary = BatchSummary()
     scratch = Path(tempfile.mkdtemp(prefix="torchgrade-batch-"))
@@ -230,6 +250,8 @@ def run_batch(
         options.memory_mb,
         options.budget,
         course_seed=options.course_seed,
+        keyword=options.keyword,
+        exercises=assignment.exercises if assignment else (),
     )
 
     roster = options.roster
@@ -256,6 +278,12 @@ def run_batch(
                 gradebook.record(row)
             summary.missing = [m.key for m in absent]
             summary.unmatched = [s.student for s in unmatched]
+        zone = course.timezone if course else None
+        try:
+            times = options.times or (course.times if course else None)
+            book.record_submitted(submission_times(found, roster, times, zone or ZoneInfo("UTC")))
+        except (CourseError, OSError) as exc:
+            raise UsageProblem(str(exc)) from None
         for submission in found:
             for _ in submission.entries[1:]:
                 on_done(None)  # one tick per entry: a student's other files
@@ -311,11 +339,16 @@ def run_batch(
         executor.run(tasks, finish, start)
     finally:
         executor.close()
-        rows = gradebook.rows()
+        rows = final_rows(gradebook.rows(), assignment, book)
         export_all(rows, out)
         if roster is not None:
             unlisted = {s.student: s.entries for s in unmatched}
-            export_roster(rows, roster, out, assignment_name(options.topics, rows), unlisted)
+            column = assignment.lms_column if assignment else ""
+            export_roster(rows, roster, out, assignment_name(options.topics, rows), unlisted, column)
+        summary.stats = class_stats(rows)
+        summary.text = summary_text(summary.stats)
+        summary.title = assignment.title if assignment else f"torchgrade: {out.name}"
+        write_report(summary.stats, summary.title, out)
         gradebook.close()
         shutil.rmtree(scratch, ignore_errors=True)
     _warn(_roster_report(unmatched, absent, kept))
