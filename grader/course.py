@@ -69,6 +69,7 @@ class Assignment:
     extensions: dict[str, datetime] = field(default_factory=dict)  # student -> aware due time
     excused: tuple[str, ...] = ()
     lms_column: str = ""
+    times: Path | None = None  # a CSV of student,submitted_at for this assignment
     whole_topics: bool = True  # False: only the listed exercises' checks are graded
 
     @property
@@ -90,7 +91,6 @@ class Course:
     name: str
     seed: str | None
     roster: Path | None
-    times: Path | None  # a CSV of student,submitted_at
     timezone: ZoneInfo
     limits: Limits
     assignments: dict[str, Assignment]
@@ -239,10 +239,19 @@ def _points(reader: _Reader, names: list[str], total: float) -> dict[str, float]
     return {name: fixed.get(name, left / len(rest) if rest else 0.0) for name in names}
 
 
+def _file(reader: _Reader, name: str) -> Path | None:
+    """A file the course names, relative to the course file; it must exist."""
+    spelled = reader.get(name, str)
+    found = None if spelled is None else (reader.path.parent / spelled).resolve()
+    if found is not None and not found.is_file():
+        reader.fail(name, f"no such file: {found}")
+    return found
+
+
 def _assignment(reader: _Reader, name: str, zone: ZoneInfo) -> Assignment:
     reader.only(
         "title", "topics", "exercises", "points", "exercise_points", "kind_weights", "due",
-        "timezone", "late", "extensions", "excused", "lms_column",
+        "timezone", "late", "extensions", "excused", "lms_column", "times",
     )  # fmt: skip
     topics, listed = reader.strings("topics"), reader.strings("exercises")
     names = _exercise_names(reader, topics, listed)
@@ -270,6 +279,7 @@ def _assignment(reader: _Reader, name: str, zone: ZoneInfo) -> Assignment:
         extensions={s: t for s, t in extensions.items() if t is not None},
         excused=reader.strings("excused"),
         lms_column=reader.get("lms_column", str, ""),
+        times=_file(reader, "times"),
         whole_topics=not listed,
     )
 
@@ -285,20 +295,13 @@ def load_course(path: Path) -> Course:
     top = _Reader(path, "", data)
     top.only("course", "limits", "assignments")
     about = top.sub("course")
-    about.only("name", "seed", "roster", "times", "timezone")
+    about.only("name", "seed", "roster", "timezone")
     zone = _zone(about, "timezone", None)
     limits = top.sub("limits")
     limits.only("timeout", "memory_mb", "budget")
     memory = limits.get("memory_mb", int)
     if memory is not None and memory < 512:
         limits.fail("memory_mb", f"expected at least 512, got {memory}")
-    files: dict[str, Path | None] = {}
-    for key in ("roster", "times"):
-        spelled = about.get(key, str)
-        found = None if spelled is None else (path.parent / spelled).resolve()
-        if found is not None and not found.is_file():
-            about.fail(key, f"no such file: {found}")
-        files[key] = found
     table = top.sub("assignments")
     assignments = {name: _assignment(table.sub(name), name, zone) for name in table.table}
     seed = about.get("seed", (str, int))
@@ -306,8 +309,7 @@ def load_course(path: Path) -> Course:
         path=path,
         name=about.get("name", str, path.stem),
         seed=None if seed is None else str(seed),
-        roster=files["roster"],
-        times=files["times"],
+        roster=_file(about, "roster"),
         timezone=zone,
         limits=Limits(limits.number("timeout", minimum=0.1), memory, limits.number("budget", minimum=1)),
         assignments=assignments,
@@ -330,7 +332,6 @@ EXAMPLE = """\
 name = "Deep learning with PyTorch"
 # seed = "change-me"          # hidden checks draw each student's own inputs (--course-seed)
 # roster = "roster.csv"        # the LMS's class list, beside this file (--roster)
-# times = "times.csv"          # student,submitted_at: when each submission arrived
 timezone = "Europe/Berlin"     # due dates without an offset are in this zone
 
 [limits]                       # as --timeout, --memory and --budget
@@ -354,6 +355,7 @@ points = 100
 due = "2026-10-14 23:59"
 lms_column = "Homework 2"
 excused = []                   # students excused from this assignment (Canvas: EX)
+# times = "hw2-times.csv"      # student,submitted_at, where the LMS's files do not say (--times)
 
 [assignments.hw2.exercise_points]   # these exercises' points; the rest share what is left
 "optim.Adam" = 15

@@ -40,6 +40,8 @@ def _table(header: list[str], rows: list[list[object]], table_id: str) -> str:
         + "</tr>"
         for row in rows
     )
+    if not rows:
+        return f'<p id="{table_id}">none</p>'
     return f'<table id="{table_id}"><tr>{head}</tr>{body}</table>'
 
 
@@ -110,7 +112,7 @@ def render(stats: ClassStats, title: str, out: Path) -> str:
         "<h2>Exercises</h2>",
         _table(["exercise", "full", "partial", "zero"], exercises, "exercises"),
         "<h2>Checks</h2>",
-        _table(["check", "graded", "failed", "most common failure"], checks, "checks"),
+        _table(["check", "runs", "failed", "most common failure"], checks, "checks"),
         "<h2>Timeouts and crashes</h2>",
         _table(["student"], [[escape(s)] for s in stats.timeouts], "timeouts"),
         "<h2>Failed to grade</h2>",

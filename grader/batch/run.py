@@ -280,7 +280,7 @@ def run_batch(
             summary.unmatched = [s.student for s in unmatched]
         zone = course.timezone if course else None
         try:
-            times = options.times or (course.times if course else None)
+            times = options.times or (assignment.times if assignment else None)
             book.record_submitted(submission_times(found, roster, times, zone or ZoneInfo("UTC")))
         except (CourseError, OSError) as exc:
             raise UsageProblem(str(exc)) from None

@@ -73,8 +73,11 @@ def weigh(report: dict, assignment: Assignment | None) -> tuple[dict, dict[str, 
 
 
 def _hours(span: timedelta) -> str:
-    hours = span.total_seconds() / 3600
-    return f"{hours:.0f} h" if hours >= 1 else f"{max(1, round(hours * 60))} min"
+    """ "2 d 3 h", "2 h 30 min", "14 min": the two largest units, minutes rounded up."""
+    minutes = math.ceil(span.total_seconds() / 60)
+    parts = [(minutes // 1440, "d"), (minutes // 60 % 24, "h"), (minutes % 60, "min")]
+    first = next(i for i, (n, _) in enumerate(parts) if n or i == 2)
+    return " ".join(f"{n} {unit}" for n, unit in parts[first : first + 2] if n)
 
 
 def late_penalty(
