@@ -3,6 +3,8 @@ finding a student, as fast unit tests (no grading: tests/grader/test_course_batc
 
 from __future__ import annotations
 
+import json
+import zipfile
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -203,3 +205,24 @@ def test_a_student_is_found_by_any_name_and_an_ambiguous_one_lists_candidates(tm
     assert "2 students" in str(caught.value) and "jsmith2" in str(caught.value)
     with pytest.raises(StudentNotFound, match="no gradings of 'nobody'"):
         find_student("nobody", keys, roster)
+
+
+def test_gradescope_and_notebooks_read_the_course_and_a_flag_wins(tmp_path):
+    path = write(tmp_path, course_text("") + "\n[limits]\ntimeout = 7.0\nbudget = 120\n")
+    for flags, timeout in (((), 7.0), (("--timeout", "3"), 3.0)):
+        out = tmp_path / f"autograder-{timeout:g}.zip"
+        done = run_grade(
+            "gradescope", str(out), "--course", str(path), "--assignment", "hw", *flags, timeout=300
+        )
+        assert done.returncode == 0, done.stderr
+        with zipfile.ZipFile(out) as archive:
+            config = json.loads(archive.read("gradescope.json"))
+        assert (config["topics"], config["timeout"], config["budget"]) == (["losses"], timeout, 120.0)
+    done = run_grade(
+        "notebooks", str(tmp_path / "nb"), "--course", str(path), "--assignment", "hw", timeout=300
+    )
+    assert done.returncode == 0 and sorted(p.name for p in (tmp_path / "nb").iterdir()) == ["losses.ipynb"]
+    done = run_grade(
+        "notebooks", str(tmp_path / "nb2"), "--course", str(path), "--assignment", "hw", "--topic", "cnn"
+    )
+    assert done.returncode == 0 and sorted(p.name for p in (tmp_path / "nb2").iterdir()) == ["cnn.ipynb"]
