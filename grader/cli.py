@@ -210,8 +210,8 @@ def check_command(
 
 @main.group("batch", cls=BatchGroup)
 def batch_group() -> None:
-    """Grade a class: `grade batch SUBMISSIONS --out OUT` (in full `grade batch run`), or
-    `grade batch override STUDENT --out OUT ...` to change one student's grade."""
+    """Grade a class: `grade batch SUBMISSIONS --out OUT` (in full `grade batch run`; its
+    options: `grade batch run --help`), or `grade batch override STUDENT --out OUT ...`."""
 
 
 @batch_group.command("run")

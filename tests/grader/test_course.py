@@ -6,14 +6,19 @@ from __future__ import annotations
 import json
 import zipfile
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from helpers import run_grade
 
 from grader.batch.find import StudentNotFound, find_student
-from grader.batch.gradebook import Override, Row
+from grader.batch.gradebook import Override, Row, Submitted
+from grader.batch.intake import Submission
+from grader.batch.report_html import render
 from grader.batch.roster import read_roster
 from grader.batch.standing import Late, apply, late_penalty, weigh
+from grader.batch.summary import class_stats
+from grader.batch.times import submission_times
 from grader.course import CourseError, example, load_course
 
 GOOD = """
@@ -226,3 +231,36 @@ def test_gradescope_and_notebooks_read_the_course_and_a_flag_wins(tmp_path):
         "notebooks", str(tmp_path / "nb2"), "--course", str(path), "--assignment", "hw", "--topic", "cnn"
     )
     assert done.returncode == 0 and sorted(p.name for p in (tmp_path / "nb2").iterdir()) == ["cnn.ipynb"]
+
+
+def test_arrival_times_from_a_moodle_worksheet_a_times_file_and_canvas_late_marker(tmp_path):
+    (tmp_path / "worksheet.csv").write_text(
+        "Identifier,Full name,Email address,Status,Last modified (submission)\n"
+        'Participant 501,Ann Lee,ann@uni.edu,Submitted,"Wednesday, 14 October 2026, 11:30 PM"\n'
+        "Participant 502,Bo Kim,bo@uni.edu,Submitted,-\n"
+        'Participant 503,Cy Ray,cy@uni.edu,Submitted,"Thursday, 15 October 2026, 1:05 AM"\n'
+    )
+    (tmp_path / "times.csv").write_text("student,submitted_at\ncy@uni.edu,2026-10-14T21:00:00+00:00\n")
+    roster = read_roster(tmp_path / "worksheet.csv")
+    entries = {
+        "ann@uni.edu": "Ann Lee_501_assignsubmission_file_losses.py",
+        "bo@uni.edu": "leebo_late_1502_77_losses.py",  # a Canvas late_ marker, no time
+        "cy@uni.edu": "cy.zip",
+    }
+    submissions = [Submission(key, (tmp_path / name,)) for key, name in entries.items()]
+    berlin = ZoneInfo("Europe/Berlin")
+    found = {s.student: s for s in submission_times(submissions, roster, tmp_path / "times.csv", berlin)}
+    assert found["ann@uni.edu"] == Submitted("ann@uni.edu", "2026-10-14T23:30:00+02:00", False, "roster")
+    assert found["bo@uni.edu"] == Submitted("bo@uni.edu", "", True, "LMS late marker")
+    assert found["cy@uni.edu"].submitted_at == "2026-10-14T21:00:00+00:00"  # the file wins over the roster
+    assert found["cy@uni.edu"].source == "times file"
+    (tmp_path / "bad.csv").write_text("cy@uni.edu,yesterday\n")
+    with pytest.raises(CourseError, match="bad.csv: line 1: cannot read the time 'yesterday'"):
+        submission_times(submissions, roster, tmp_path / "bad.csv", berlin)
+
+
+def test_report_lists_the_similarity_clusters_escaped(tmp_path):
+    (tmp_path / "clusters.csv").write_text("cluster,students\n1,<b>dara</b>; victor\n")
+    page = render(class_stats([]), "hw", tmp_path)
+    assert '<table id="clusters">' in page and "&lt;b&gt;dara&lt;/b&gt;; victor" in page
+    assert "Similarity was not run" in render(class_stats([]), "hw", tmp_path / "none")

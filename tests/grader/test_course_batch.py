@@ -10,6 +10,7 @@ the Canvas and Moodle files carry the assignment's points.
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 
 import pytest
@@ -142,6 +143,8 @@ def test_points_late_extension_and_excuse(course, hw1):
         and "late: 2 h 30 min late, −30 % (before the penalty: 20)" in feedback
     )
     assert "excused" in (course / "out-hw1" / "feedback" / "dave.md").read_text()
+    results = json.loads((course / "out-hw1" / "gradescope" / "bob" / "results.json").read_text())
+    assert results["score"] == 14 and sum(t["max_score"] for t in results["tests"]) == pytest.approx(20)
 
 
 def test_canvas_file_carries_the_assignments_points(course, hw1):
