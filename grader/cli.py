@@ -11,7 +11,7 @@ import importlib.util
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 from click.core import ParameterSource
@@ -67,7 +67,6 @@ def _course(course_file: Path | None, assignment: str | None) -> tuple[Course | 
         return course, course.assignment(assignment) if assignment else None
     except CourseError as exc:
         _usage_exit(str(exc))
-        raise  # unreachable
 
 
 def _given(ctx: click.Context, name: str) -> bool:
@@ -121,7 +120,7 @@ KEYWORD_HELP = (
 )
 
 
-def _usage_exit(message: str) -> None:
+def _usage_exit(message: str) -> NoReturn:
     click.echo(f"grade: {message}", err=True)
     sys.exit(2)
 

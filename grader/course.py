@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from grader.scoring import KINDS
@@ -114,7 +114,7 @@ class _Reader:
     def key(self, name: str) -> str:
         return f"{self.where}.{name}" if self.where and name else self.where or name
 
-    def fail(self, name: str, problem: str) -> None:
+    def fail(self, name: str, problem: str) -> NoReturn:
         raise CourseError(f"{self.path.name}: {self.key(name)}: {problem}")
 
     def only(self, *names: str) -> None:
@@ -155,7 +155,6 @@ def _zone(reader: _Reader, name: str, default: ZoneInfo | None) -> ZoneInfo:
         return ZoneInfo(spelled)
     except (ZoneInfoNotFoundError, ValueError):
         reader.fail(name, f"unknown time zone {spelled!r} (an IANA name such as Europe/Berlin)")
-        raise  # unreachable: fail raises
 
 
 def parse_time(value: object, zone: ZoneInfo) -> datetime | None:

@@ -25,21 +25,16 @@ td.n { text-align: right; }
 """
 
 
+def _cell(value: object) -> str:
+    """A cell: numbers right-aligned; text is already escaped by the caller."""
+    if isinstance(value, float):
+        return f'<td class="n">{value:g}</td>'
+    return f'<td class="n">{value}</td>' if isinstance(value, int) else f"<td>{value}</td>"
+
+
 def _table(header: list[str], rows: list[list[object]], table_id: str) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f'<td class="n">{c:g}</td>'
-            if isinstance(c, float)
-            else f'<td class="n">{c}</td>'
-            if isinstance(c, int)
-            else f"<td>{c}</td>"
-            for c in row
-        )
-        + "</tr>"
-        for row in rows
-    )
+    body = "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in rows)
     if not rows:
         return f'<p id="{table_id}">none</p>'
     return f'<table id="{table_id}"><tr>{head}</tr>{body}</table>'

@@ -93,6 +93,14 @@ def suite_version() -> str:
     return digest.hexdigest()[:16]
 
 
+def graded_version(version: str, keyword: str, exercises: tuple[str, ...]) -> str:
+    """The suite version with the checks chosen (-k, an assignment's exercises): a run that
+    grades other checks must not count earlier gradings as current."""
+    if not keyword and not exercises:
+        return version
+    return f"{version}-{hashlib.sha256(repr((keyword, exercises)).encode()).hexdigest()[:6]}"
+
+
 class Executor(Protocol):
     """Where tasks are graded: this machine's grading processes, or a Dask cluster."""
 
@@ -238,10 +246,18 @@ def run_batch(
     assignment = course.assignment(options.assignment) if course and options.assignment else None
     book = CourseBook(gradebook)
     if course is not None and assignment is not None:
+        recorded = book.meta("course")
+        if isinstance(recorded, dict) and recorded.get("assignment") != assignment.name:
+            gradebook.close()
+            raise UsageProblem(
+                f"{out} holds assignment {recorded.get('assignment')!r}, not {assignment.name!r}: "
+                "grade each assignment into its own --out"
+            )
         book.set_meta("course", {"file": str(course.path.resolve()), "assignment": assignment.name})
     if options.roster is not None and options.roster.path is not None:
         book.set_meta("roster", str(options.roster.path.resolve()))
-    executor = executor_for(options, version)
+    executor = executor_for(options, version)  # workers check the suites' version alone
+    version = graded_version(version, options.keyword, assignment.exercises if assignment else ())
     summary = BatchSummary()
     scratch = Path(tempfile.mkdtemp(prefix="torchgrade-batch-"))
     run_options = Options(

@@ -33,7 +33,7 @@ class ClassStats:
     excused: int = 0
     totals: list[float] = field(default_factory=list)
     maximum: float = 0.0
-    timeouts: list[str] = field(default_factory=list)  # students with a timed-out or crashed check
+    timeouts: list[str] = field(default_factory=list)  # a check timed out, or the grading crashed
     late: list[tuple[str, str]] = field(default_factory=list)  # (student, "3 h late, −10 %")
     exercises: dict[str, Counter] = field(default_factory=dict)  # exercise -> full/partial/zero
     checks: dict[str, CheckStats] = field(default_factory=dict)
@@ -81,6 +81,7 @@ def class_stats(rows: list[Row]) -> ClassStats:
             continue
         if row.status not in ("graded", "missing"):
             stats.not_graded.append((row.student, row.reason or row.status))
+            stats.timeouts += [row.student] if row.status == "crashed" else []
             continue
         stats.totals.append(row.score)
         stats.maximum = max(stats.maximum, row.max_score)
@@ -107,7 +108,6 @@ def class_stats(rows: list[Row]) -> ClassStats:
                 stalled = stalled or test["status"] == "timeout"
         if stalled:
             stats.timeouts.append(row.student)
-    stats.timeouts += [student for student, _ in stats.not_graded]
     return stats
 
 
@@ -115,7 +115,7 @@ def summary_text(stats: ClassStats) -> str:
     """The stdout summary: counts, mean and median, a text histogram, who timed out."""
     lines = [
         f"graded {stats.graded}, failed to grade {len(stats.not_graded)}, no submission {stats.missing}, "
-        f"excused {stats.excused}, with a timeout {len(stats.timeouts)}",
+        f"excused {stats.excused}, timeouts or crashes {len(stats.timeouts)}",
     ]
     if stats.totals:
         lines.append(f"mean {stats.mean:.2f}, median {stats.median:.2f} (of {stats.maximum:g})")

@@ -16,6 +16,7 @@ from grader.batch.gradebook import Override, Row, Submitted
 from grader.batch.intake import Submission
 from grader.batch.report_html import render
 from grader.batch.roster import read_roster
+from grader.batch.run import graded_version
 from grader.batch.standing import Late, apply, late_penalty, weigh
 from grader.batch.summary import class_stats
 from grader.batch.times import submission_times
@@ -264,3 +265,11 @@ def test_report_lists_the_similarity_clusters_escaped(tmp_path):
     page = render(class_stats([]), "hw", tmp_path)
     assert '<table id="clusters">' in page and "&lt;b&gt;dara&lt;/b&gt;; victor" in page
     assert "Similarity was not run" in render(class_stats([]), "hw", tmp_path / "none")
+
+
+def test_a_run_grading_other_checks_does_not_reuse_earlier_gradings():
+    assert graded_version("abc", "", ()) == "abc"  # without a choice: the suites' version, as before
+    versions = {
+        graded_version("abc", k, e) for k, e in (("", ("huber",)), ("", ("mse",)), ("not convergence", ()))
+    }
+    assert len(versions) == 3 and all(v.startswith("abc-") for v in versions)

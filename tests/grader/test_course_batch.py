@@ -158,7 +158,7 @@ def test_canvas_file_carries_the_assignments_points(course, hw1):
 
 def test_the_summary_on_stdout(hw1):
     lines = hw1.stdout.splitlines()
-    assert lines[0] == "graded 4, failed to grade 0, no submission 0, excused 1, with a timeout 0"
+    assert lines[0] == "graded 4, failed to grade 0, no submission 0, excused 1, timeouts or crashes 0"
     assert lines[1] == "mean 13.50, median 17.00 (of 20)"  # 20, 14, 20, 0
     bars = [line for line in lines if " – " in line and "|" in line]
     assert len(bars) == 10 and bars[0].endswith(" 1") and bars[-1].endswith(" 2") and bars[7].endswith(" 1")
@@ -222,3 +222,16 @@ def test_moodle_file_carries_the_second_assignments_points(course):
     assert dict(rows[1:]) == {"alice": "30", "bob": "0", "carol": "30", "dave": "30", "erin": "30"}
     bob = by_student(course / "out-hw2" / "gradebook.csv")["bob"]
     assert (bob["total"], bob["max"], bob["late"]) == ("0", "30", "6 min late, not accepted")
+
+
+def test_another_assignment_into_the_same_out_is_refused(course, hw1):
+    done = run_grade(
+        "batch", str(course / "hw2"), "--out", str(course / "out-hw1"),
+        "--course", str(course / "course.toml"), "--assignment", "hw2",
+    )  # fmt: skip
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert (
+        done.stderr.strip()
+        .splitlines()[-1]
+        .endswith("holds assignment 'hw1', not 'hw2': grade each assignment into its own --out")
+    )
