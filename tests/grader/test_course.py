@@ -273,3 +273,15 @@ def test_a_run_grading_other_checks_does_not_reuse_earlier_gradings():
         graded_version("abc", k, e) for k, e in (("", ("huber",)), ("", ("mse",)), ("not convergence", ()))
     }
     assert len(versions) == 3 and all(v.startswith("abc-") for v in versions)
+
+
+def test_a_release_for_an_assignment_holds_its_topics_and_never_the_seed(tmp_path):
+    path = write(
+        tmp_path, course_text("").replace('timezone = "UTC"', 'timezone = "UTC"\nseed = "s3cret-seed"')
+    )
+    out = tmp_path / "release"
+    done = run_grade("release", str(out), "--course", str(path), "--assignment", "hw", timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (out / "tests" / "suites").glob("suite_*.py")) == ["suite_losses.py"]
+    assert sorted(p.name for p in (out / "notebooks").iterdir()) == ["losses.ipynb"]
+    assert not any(b"s3cret-seed" in p.read_bytes() for p in out.rglob("*") if p.is_file())
