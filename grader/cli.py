@@ -563,8 +563,23 @@ def gradescope_command(
         budget = budget if _given(ctx, "budget") else course.limits.budget or budget
 
     try:
+        points = None
+        if chosen is not None:  # Gradescope then scores out of the assignment's points
+            from grader.gradescope import Config
+
+            points = Config(
+                exercises=chosen.exercises,
+                exercise_points=chosen.exercise_points,
+                kind_weights=chosen.kind_weights,
+            )
         written = build_autograder(
-            out, topics, hidden_visibility, timeout=timeout, budget=budget, memory_mb=memory_mb
+            out,
+            topics,
+            hidden_visibility,
+            timeout=timeout,
+            budget=budget,
+            memory_mb=memory_mb,
+            points=points,
         )
     except AutograderProblem as exc:
         _usage_exit(str(exc))

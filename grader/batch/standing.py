@@ -14,9 +14,23 @@ import copy
 import math
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
 
 from grader.batch.gradebook import CourseBook, Override, Row
-from grader.course import Assignment
+
+if TYPE_CHECKING:  # the Gradescope autograder weighs without reading a course file
+    from grader.course import Assignment
+
+
+class Points(Protocol):
+    """An assignment's points (grader/course.py), or the Gradescope autograder's copy of them."""
+
+    @property
+    def exercise_points(self) -> dict[str, float]: ...
+
+    @property
+    def kind_weights(self) -> dict[str, float]: ...
+
 
 DECIMALS = 2  # points are rounded to this many decimals once, at the end
 
@@ -33,7 +47,7 @@ def _exercise_keys(topic: str, test: dict) -> list[str]:
     return [f"{topic}.{e}" for e in test.get("exercises") or []]
 
 
-def weigh(report: dict, assignment: Assignment | None) -> tuple[dict, dict[str, list[float]]]:
+def weigh(report: dict, assignment: Points | None) -> tuple[dict, dict[str, list[float]]]:
     """The report with each check's points taken from the assignment, and per exercise
     ``[earned, possible]``. A check judging two exercises earns a share of each; skipped checks
     earn nothing and weigh nothing. Without an assignment a check is worth one point."""

@@ -21,6 +21,7 @@ from grader.batch.standing import Late, apply, late_penalty, weigh
 from grader.batch.summary import class_stats
 from grader.batch.times import submission_times
 from grader.course import CourseError, example, load_course
+from grader.gradescope import Config, results_for
 
 GOOD = """
 [course]
@@ -224,6 +225,11 @@ def test_gradescope_and_notebooks_read_the_course_and_a_flag_wins(tmp_path):
         with zipfile.ZipFile(out) as archive:
             config = json.loads(archive.read("gradescope.json"))
         assert (config["topics"], config["timeout"], config["budget"]) == (["losses"], timeout, 120.0)
+        assert config["exercises"] == ["huber", "mse"]
+    tests = [check("shape", "passed", "mse"), check("shape", "failed", "huber")]
+    report = {"topics": [{"name": "losses", "tests": tests}], "sandbox": "bubblewrap", "notes": []}
+    results = results_for(report, Config.from_json(config))  # Gradescope: points out of the assignment's 10
+    assert results["score"] == 5 and [t["max_score"] for t in results["tests"]] == [5, 5]
     done = run_grade(
         "notebooks", str(tmp_path / "nb"), "--course", str(path), "--assignment", "hw", timeout=300
     )
