@@ -219,3 +219,7 @@ def test_batch_writes_similarity_beside_the_gradebook(tmp_path):
     assert table[0] == "topic,exercise,student_a,student_b,score,shared_fingerprints"
     assert any(row.startswith("losses,whole topic,dara_losses,victor_losses,0.9") for row in table)
     assert "dara_losses ~ victor_losses" in done.stdout
+    report = (out / "report.html").read_text()  # the class report lists the clusters too
+    assert '<table id="clusters">' in report and re.search(
+        r"<td>losses</td>.*dara_losses.*victor_losses", report
+    )
