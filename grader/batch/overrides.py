@@ -100,7 +100,11 @@ def record_override(
         if clear:
             removed = recorded.book.clear(student, exercise)
             return f"{student}: {removed} override(s) removed; run `grade batch` again to rewrite the exports"
-        row = next(r for r in recorded.gradebook.rows() if r.student == student)
+        row = next((r for r in recorded.gradebook.rows() if r.student == student), None)
+        if row is None:
+            raise OverrideProblem(
+                f"{student} has no row in {out / 'gradebook.sqlite'} yet: grade the class first"
+            )
         _, exercises = weigh(row.report, recorded.assignment)
         if exercise is not None and exercise not in exercises:
             known = ", ".join(sorted(exercises)) or "none graded"

@@ -12,8 +12,9 @@ import pytest
 from helpers import run_grade
 
 from grader.batch.find import StudentNotFound, find_student
-from grader.batch.gradebook import Override, Row, Submitted
+from grader.batch.gradebook import CourseBook, Gradebook, Override, Row, Submitted
 from grader.batch.intake import Submission
+from grader.batch.overrides import OverrideProblem, record_override, student_history
 from grader.batch.report_html import render
 from grader.batch.roster import read_roster
 from grader.batch.run import graded_version
@@ -291,3 +292,16 @@ def test_a_release_for_an_assignment_holds_its_topics_and_never_the_seed(tmp_pat
     assert sorted(p.name for p in (out / "tests" / "suites").glob("suite_*.py")) == ["suite_losses.py"]
     assert sorted(p.name for p in (out / "notebooks").iterdir()) == ["losses.ipynb"]
     assert not any(b"s3cret-seed" in p.read_bytes() for p in out.rglob("*") if p.is_file())
+
+
+def test_an_override_for_a_student_without_a_row_says_so(tmp_path):
+    (tmp_path / "roster.csv").write_text(ROSTER)
+    book = Gradebook(tmp_path / "gradebook.sqlite")
+    CourseBook(book).set_meta("roster", str(tmp_path / "roster.csv"))
+    book.record(graded_row("jdoe", "passed", "failed"))
+    book.close()
+    with pytest.raises(OverrideProblem, match="jsmith2 has no row"):
+        record_override(tmp_path, "109", "losses.mse", 1.0, "", excuse=False, clear=False)
+    done = record_override(tmp_path, "Jane Doe", "losses.huber", 0.5, "typo", excuse=False, clear=False)
+    assert done.startswith("jdoe: losses.huber 0.5 / 1")
+    assert "override: losses.huber: 0.5 / 1 set by the instructor (typo)" in student_history(tmp_path, "S003")
