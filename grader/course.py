@@ -70,6 +70,7 @@ class Assignment:
     excused: tuple[str, ...] = ()
     lms_column: str = ""
     times: Path | None = None  # a CSV of student,submitted_at for this assignment
+    timezone: ZoneInfo = ZoneInfo("UTC")  # of its dates and arrival times without an offset
     whole_topics: bool = True  # False: only the listed exercises' checks are graded
 
     @property
@@ -279,6 +280,7 @@ def _assignment(reader: _Reader, name: str, zone: ZoneInfo) -> Assignment:
         excused=reader.strings("excused"),
         lms_column=reader.get("lms_column", str, ""),
         times=_file(reader, "times"),
+        timezone=zone,
         whole_topics=not listed,
     )
 

@@ -294,7 +294,7 @@ def run_batch(
                 gradebook.record(row)
             summary.missing = [m.key for m in absent]
             summary.unmatched = [s.student for s in unmatched]
-        zone = course.timezone if course else None
+        zone = assignment.timezone if assignment else course.timezone if course else None
         try:
             times = options.times or (assignment.times if assignment else None)
             book.record_submitted(submission_times(found, roster, times, zone or ZoneInfo("UTC")))
