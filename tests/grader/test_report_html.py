@@ -12,6 +12,7 @@ import importlib.util
 import re
 import shutil
 import subprocess
+import sys
 from html.parser import HTMLParser
 
 import pytest
@@ -163,3 +164,9 @@ def test_report_renders_in_headless_chromium(tmp_path):
         timeout=120,
     )
     assert shot.stat().st_size > 10_000
+
+
+def test_without_matplotlib_the_page_keeps_its_tables(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # import then raises ImportError
+    page = write_report(class_stats(a_class()), "hw", tmp_path).read_text()
+    assert "<svg" not in page and '<table id="histogram">' in page and '<table id="exercises">' in page
