@@ -11,20 +11,74 @@ import importlib.util
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
+from click.core import ParameterSource
 
 from grader import clean, defaults
 from grader.batch.roster import Roster, RosterFile
+
+if TYPE_CHECKING:
+    from grader.course import Assignment, Course
 
 
 class DefaultGroup(click.Group):
     """A group whose first argument, when not a subcommand, goes to ``check``."""
 
+    default = "check"
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
-            args = ["check", *args]
+            args = [self.default, *args]
         return super().parse_args(ctx, args)
+
+
+class BatchGroup(DefaultGroup):
+    """``grade batch SUBMISSIONS ...`` grades (``grade batch run``); ``grade batch override``."""
+
+    default = "run"
+
+
+def course_options(command: Callable[..., None]) -> Callable[..., None]:
+    """``--course FILE`` and ``--assignment NAME``: what a course file says (grader/course.py)."""
+    command = click.option(
+        "--assignment", metavar="NAME", default=None, help="the course file's assignment to use"
+    )(command)
+    return click.option(
+        "--course",
+        "course_file",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="a course.toml (`grade course init`); a flag given on the command line wins over it",
+    )(command)
+
+
+def _course(course_file: Path | None, assignment: str | None) -> tuple[Course | None, Assignment | None]:
+    """The course and assignment named on the command line, or a usage error on one line."""
+    from grader.course import CourseError, load_course
+
+    if course_file is None:
+        if assignment is not None:
+            _usage_exit("--assignment needs --course")
+        return None, None
+    try:
+        course = load_course(course_file)
+        return course, course.assignment(assignment) if assignment else None
+    except CourseError as exc:
+        _usage_exit(str(exc))
+
+
+def _given(ctx: click.Context, name: str) -> bool:
+    """Whether ``name`` came from the command line (so it wins over the course file)."""
+    return ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None)
+
+
+def _course_topics(assignment: Assignment | None, topics: tuple[str, ...]) -> tuple[str, ...]:
+    """--topic where given, else the assignment's topics and its single exercises' topics."""
+    if topics or assignment is None:
+        return topics
+    return tuple(dict.fromkeys(name.split(".", 1)[0] for name in assignment.exercise_points))
 
 
 def limit_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -66,7 +120,7 @@ KEYWORD_HELP = (
 )
 
 
-def _usage_exit(message: str) -> None:
+def _usage_exit(message: str) -> NoReturn:
     click.echo(f"grade: {clean.text(message)}", err=True)  # it may name a submission's files
     sys.exit(2)
 
@@ -153,7 +207,13 @@ def check_command(
     sys.exit(result.exit_code)
 
 
-@main.command("batch")
+@main.group("batch", cls=BatchGroup)
+def batch_group() -> None:
+    """Grade a class: `grade batch SUBMISSIONS --out OUT` (in full `grade batch run`; its
+    options: `grade batch run --help`), or `grade batch override STUDENT --out OUT ...`."""
+
+
+@batch_group.command("run")
 @click.argument("submissions", type=click.Path(path_type=Path))
 @click.option(
     "--out",
@@ -224,7 +284,17 @@ def check_command(
     help="hidden checks draw each student's own inputs from SEED and their key (kept in the "
     "gradebook; a gradebook keeps one seed)",
 )
+@course_options
+@click.option(
+    "--times",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="a CSV of student,submitted_at: when each submission arrived (for the late policy)",
+)
+@click.option("-k", "keyword", metavar="EXPR", default="", help=KEYWORD_HELP)
+@click.pass_context
 def batch_command(
+    ctx: click.Context,
     submissions: Path,
     out: Path,
     workers: int | None,
@@ -240,10 +310,15 @@ def batch_command(
     missing: str,
     scheduler: str | None,
     course_seed: str | None,
+    course_file: Path | None,
+    assignment: str | None,
+    times: Path | None,
+    keyword: str,
 ) -> None:
     """Grade every entry of SUBMISSIONS (folders, .zip, topic .py files) into a gradebook."""
     if history_of is not None:
-        from grader.batch.exports import NoHistory, student_history
+        from grader.batch.exports import NoHistory
+        from grader.batch.overrides import student_history
 
         try:
             click.echo(student_history(out, history_of))
@@ -253,6 +328,20 @@ def batch_command(
     from grader.sandbox import sandbox_status
     from grader.topics import unknown_topic
 
+    course, chosen = _course(course_file, assignment)
+    if course is not None:  # what the command line does not say, the course file does
+        from grader.batch.roster import RosterError, read_roster
+
+        course_seed = course_seed if _given(ctx, "course_seed") else course_seed or course.seed
+        timeout = timeout if _given(ctx, "timeout") else course.limits.timeout or timeout
+        memory_mb = memory_mb if _given(ctx, "memory_mb") else course.limits.memory_mb or memory_mb
+        budget = budget if _given(ctx, "budget") else course.limits.budget or budget
+        topics = _course_topics(chosen, topics)
+        if roster is None and course.roster is not None:
+            try:
+                roster = read_roster(course.roster)
+            except RosterError as exc:
+                _usage_exit(f"{course.path.name}: course.roster: {exc}")
     if not submissions.is_dir():
         _usage_exit(f"no such folder: {submissions}")
     if out.resolve() == submissions.resolve() or out.resolve().is_relative_to(submissions.resolve()):
@@ -294,6 +383,10 @@ def batch_command(
         allow_no_sandbox=allow_no_sandbox,
         course_seed=course_seed,
         lms=LmsSettings(lms_column, missing),
+        keyword=keyword,
+        course=course,
+        assignment=chosen.name if chosen else "",
+        times=times,
     )
     if workers:
         options.workers = workers
@@ -332,6 +425,59 @@ def batch_command(
         click.echo(f"note: graded WITHOUT a sandbox ({how})", err=True)
     if with_similarity:
         _similarity(submissions, out, topics, defaults.SIMILARITY_THRESHOLD)
+        if summary.stats is not None:  # the report's clusters
+            from grader.batch.report_html import write_report
+
+            write_report(summary.stats, summary.title, out)
+    click.echo(summary.text)
+    click.echo(f"class report: {out / 'report.html'}", err=True)
+
+
+@batch_group.command("override")
+@click.argument("student")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="the folder `grade batch` wrote")
+@click.option("--exercise", metavar="TOPIC.NAME", default=None, help="the exercise: losses.huber")
+@click.option("--points", type=float, default=None, help="the exercise's points, in place of the automatic")
+@click.option("--reason", default="", help="why (shown in the history, the exports and the feedback)")
+@click.option("--excuse", is_flag=True, help="excuse the exercise, or without --exercise the assignment")
+@click.option("--clear", is_flag=True, help="remove the override (all of the student's without --exercise)")
+def override_command(
+    student: str,
+    out: Path,
+    exercise: str | None,
+    points: float | None,
+    reason: str,
+    excuse: bool,
+    clear: bool,
+) -> None:
+    """Set STUDENT's points for one exercise (any name the LMS uses: key, SIS or Canvas id,
+    login, email, full name). It survives regrades; `grade batch` again rewrites the exports."""
+    from grader.batch.exports import NoHistory
+    from grader.batch.overrides import OverrideProblem, record_override
+
+    if sum((points is not None, excuse, clear)) != 1:
+        _usage_exit("give one of --points, --excuse or --clear")
+    try:
+        click.echo(record_override(out, student, exercise, points, reason, excuse, clear))
+    except (NoHistory, OverrideProblem) as exc:
+        _usage_exit(str(exc))
+
+
+@main.group("course")
+def course_group() -> None:
+    """The course file: `grade course init course.toml`."""
+
+
+@course_group.command("init")
+@click.argument("path", type=click.Path(path_type=Path), default=Path("course.toml"))
+def course_init_command(path: Path) -> None:
+    """Write a commented example course file for this course's topics to PATH."""
+    from grader.course import example
+
+    if path.exists():
+        _usage_exit(f"{path} exists; remove it or name another file")
+    path.write_text(example(), encoding="utf-8")
+    click.echo(f"course file written to {path}: edit it, then `grade batch SUBMISSIONS --course {path} ...`")
 
 
 def _similarity(submissions: Path, out: Path, topics: tuple[str, ...], threshold: float) -> None:
@@ -378,10 +524,15 @@ def similarity_command(submissions: Path, out: Path, topics: tuple[str, ...], th
 @main.command("notebooks")
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--topic", "topics", multiple=True, help="only this topic (repeatable)")
-def notebooks_command(out: Path, topics: tuple[str, ...]) -> None:
+@course_options
+def notebooks_command(
+    out: Path, topics: tuple[str, ...], course_file: Path | None, assignment: str | None
+) -> None:
     """Write one hand-out notebook per topic into OUT, made from the stubs in exercises/."""
     from grader.handouts import write_handouts
     from grader.topics import REPO_ROOT, TOPICS, unknown_topic
+
+    topics = _course_topics(_course(course_file, assignment)[1], topics)
 
     if unknown_topic(topics):
         _usage_exit(unknown_topic(topics))
@@ -392,12 +543,14 @@ def notebooks_command(out: Path, topics: tuple[str, ...]) -> None:
 
 @main.command("release")
 @click.argument("out", type=click.Path(path_type=Path))
-def release_command(out: Path) -> None:
-    """Write a student release into OUT: exercises, notebooks, grader, datasets, public checks."""
+@course_options
+def release_command(out: Path, course_file: Path | None, assignment: str | None) -> None:
+    """Write a student release into OUT: exercises, notebooks, grader, datasets, public checks
+    (with --course and --assignment: that assignment's topics; never the course seed)."""
     from grader.release import write_release
 
     try:
-        write_release(out)
+        write_release(out, _course_topics(_course(course_file, assignment)[1], ()))
     except FileExistsError as exc:
         _usage_exit(str(exc))
     click.echo(f"release written to {out}")
@@ -414,15 +567,47 @@ def release_command(out: Path) -> None:
     help="when students see the hidden checks' results (public checks are always visible)",
 )
 @limit_options
+@course_options
+@click.pass_context
 def gradescope_command(
-    out: Path, topics: tuple[str, ...], hidden_visibility: str, timeout: float, budget: float, memory_mb: int
+    ctx: click.Context,
+    out: Path,
+    topics: tuple[str, ...],
+    hidden_visibility: str,
+    timeout: float,
+    budget: float,
+    memory_mb: int,
+    course_file: Path | None,
+    assignment: str | None,
 ) -> None:
     """Write a Gradescope autograder zip into OUT (setup.sh, run_autograder, the grader and suites)."""
     from grader.gradescope import AutograderProblem, build_autograder
 
+    course, chosen = _course(course_file, assignment)
+    if course is not None:  # the command line wins over the course file
+        topics = _course_topics(chosen, topics)
+        timeout = timeout if _given(ctx, "timeout") else course.limits.timeout or timeout
+        memory_mb = memory_mb if _given(ctx, "memory_mb") else course.limits.memory_mb or memory_mb
+        budget = budget if _given(ctx, "budget") else course.limits.budget or budget
+
     try:
+        points = None
+        if chosen is not None:  # Gradescope then scores out of the assignment's points
+            from grader.gradescope import Config
+
+            points = Config(
+                exercises=chosen.exercises,
+                exercise_points=chosen.exercise_points,
+                kind_weights=chosen.kind_weights,
+            )
         written = build_autograder(
-            out, topics, hidden_visibility, timeout=timeout, budget=budget, memory_mb=memory_mb
+            out,
+            topics,
+            hidden_visibility,
+            timeout=timeout,
+            budget=budget,
+            memory_mb=memory_mb,
+            points=points,
         )
     except AutograderProblem as exc:
         _usage_exit(str(exc))

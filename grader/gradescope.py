@@ -31,7 +31,7 @@ import time
 import traceback
 import zipfile
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,10 @@ class Config:
     timeout: float = defaults.PROBE_TIMEOUT
     budget: float = defaults.SUBMISSION_BUDGET
     memory_mb: int = defaults.MEMORY_MB
+    # a course's assignment (grader/course.py): only these exercises' checks, and its points
+    exercises: tuple[str, ...] = ()
+    exercise_points: dict[str, float] = field(default_factory=dict)
+    kind_weights: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         problem = unknown_topic(self.topics)
@@ -92,6 +96,9 @@ class Config:
             float(data.get("timeout", cls.timeout)),
             float(data.get("budget", cls.budget)),
             int(data.get("memory_mb", cls.memory_mb)),
+            tuple(data.get("exercises", ())),
+            {str(k): float(v) for k, v in data.get("exercise_points", {}).items()},
+            {str(k): float(v) for k, v in data.get("kind_weights", {}).items()},
         )
 
 
@@ -186,6 +193,7 @@ def build_autograder(
     timeout: float = defaults.PROBE_TIMEOUT,
     budget: float = defaults.SUBMISSION_BUDGET,
     memory_mb: int = defaults.MEMORY_MB,
+    points: Config | None = None,
 ) -> Path:
     """Write the Gradescope autograder zip for ``topics`` (all when empty) to ``out_zip``.
 
@@ -193,6 +201,13 @@ def build_autograder(
     ``budget`` and ``memory_mb`` are ``grade``'s limits. Raises :class:`AutograderProblem`.
     """
     config = Config(_chosen_topics(topics), hidden_visibility, float(timeout), float(budget), int(memory_mb))
+    if points is not None:  # ``points``: a Config holding an assignment's exercises and points
+        config = replace(
+            config,
+            exercises=points.exercises,
+            exercise_points=points.exercise_points,
+            kind_weights=points.kind_weights,
+        )
     out_zip = Path(out_zip)
     out_zip.parent.mkdir(parents=True, exist_ok=True)
     partial = out_zip.with_name(f".{out_zip.name}.{os.getpid()}.partial")
@@ -336,7 +351,14 @@ def summary(report: dict[str, Any]) -> str:
 
 
 def results_for(report: dict[str, Any], config: Config) -> dict[str, Any]:
-    """Gradescope's results.json for a report (``grade --format json``); skipped checks are left out."""
+    """Gradescope's results.json for a report (``grade --format json``); skipped checks are left out.
+    With an assignment's points each check is worth its share of its exercise's points."""
+    if config.exercise_points:
+        from grader.batch.standing import weigh
+
+        report, _ = weigh(report, config)
+        report["score"] = sum(t["score"] for t in report["topics"])
+        report["max_score"] = sum(t["max_score"] for t in report["topics"])
     return {
         "score": report["score"],
         "output": summary(report),
@@ -479,7 +501,12 @@ def _grade(found: Gradable, config: Config) -> dict[str, Any]:
     topics = (found.topic,) if found.topic else config.topics
     try:
         report = grade(
-            found.path, topics, timeout=config.timeout, memory_mb=config.memory_mb, budget=config.budget
+            found.path,
+            topics,
+            timeout=config.timeout,
+            memory_mb=config.memory_mb,
+            budget=config.budget,
+            exercises=config.exercises,
         )
     except UsageProblem as exc:
         return not_graded(str(exc))

@@ -82,7 +82,8 @@ def public_suite(source: str) -> tuple[str, int]:
     return "\n\n\n".join(kept) + "\n", hidden
 
 
-def write_release(out: Path) -> None:
+def write_release(out: Path, topics: tuple[str, ...] = ()) -> None:
+    """The student release in ``out``: every topic, or only ``topics``."""
     if out.exists() and any(out.iterdir()):
         raise FileExistsError(f"{out} is not empty")
     out.mkdir(parents=True, exist_ok=True)
@@ -97,9 +98,9 @@ def write_release(out: Path) -> None:
     suites.mkdir(parents=True)
     shutil.copy(suite_path("losses").parent / "pytest.ini", suites / "pytest.ini")
     cut: dict[str, int] = {}
-    topics = available_topics()
-    for topic in topics:
+    chosen = [t for t in available_topics() if not topics or t in topics]
+    for topic in chosen:
         text, cut[topic] = public_suite(suite_path(topic).read_text())
         (suites / f"suite_{topic}.py").write_text(text)
     (suites / RELEASE_MARKER).write_text(json.dumps({"hidden_tests_removed": cut}, indent=2))
-    write_handouts(out / "exercises", out / "notebooks", topics)
+    write_handouts(out / "exercises", out / "notebooks", chosen)

@@ -38,6 +38,7 @@ from pathlib import Path
 from grader import clean, curves
 from grader.batch.gradebook import Gradebook, Grading, Row
 from grader.batch.roster import CANVAS_IDS, MAXIMUM_GRADE, Roster, RosterError, parse_points
+from grader.batch.standing import standing_lines
 from grader.report import group_by_message
 from grader.scoring import KIND_NAMES
 from grader.topics import TOPICS
@@ -76,9 +77,12 @@ def _topic_columns(rows: list[Row]) -> list[str]:
 
 def write_csv(rows: list[Row], path: Path) -> None:
     topics = _topic_columns(rows)
+    course = any("standing" in row.report for row in rows)  # late and override columns
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["student", "total", "max", "status", *topics])
+        writer.writerow(
+            ["student", "total", "max", "status", *topics, *(["late", "overrides"] if course else [])]
+        )
         for row in rows:
             scores = _topic_scores(row)
             status = row.status if not row.reason else f"{row.status}: {row.reason}"
@@ -89,8 +93,14 @@ def write_csv(rows: list[Row], path: Path) -> None:
                     f"{row.max_score:g}",
                     clean.csv_cell(status),
                     *(f"{scores[t][0]:g}" if t in scores else "" for t in topics),
+                    *(_standing_cells(row) if course else []),
                 ]
             )
+
+
+def _standing_cells(row: Row) -> list[str]:
+    standing = row.report.get("standing") or {}
+    return [standing.get("late", ""), "; ".join(standing.get("overrides", []))]
 
 
 def write_json(rows: list[Row], path: Path) -> None:
@@ -142,9 +152,12 @@ def _curve_lines(topic: str, test: dict, pictures: dict[tuple[str, str], str]) -
 def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = None) -> str:
     """``pictures``: (topic, check id) → the file name of its curve's PNG in the same folder."""
     lines = [f"# Feedback for {clean.markdown(clean.name(row.student))}", ""]
+    if row.status == "excused":
+        return "\n".join(lines + ["You are excused from this assignment.", ""])
     if row.status != "graded":
         return "\n".join(lines + [clean.markdown(_not_graded(row)), ""])
     lines += [f"**Total: {row.score:g} / {row.max_score:g}**", ""]
+    lines += [f"- {line}" for line in standing_lines(row)] + ([""] if standing_lines(row) else [])
     lines += [f"Files graded: {clean.markdown(row.reason)}", ""] if row.reason else []
     lines += ["| topic | score |", "|---|---|"]
     lines += [f"| {name} | {s:g} / {m:g} |" for name, (s, m) in _topic_scores(row).items()]
@@ -288,9 +301,12 @@ def lms_points(score: float, max_score: float, possible: float) -> float:
     return round(score / max_score * possible, 2) if max_score > 0 else 0.0
 
 
-def _grade_cell(row: Row | None, missing: str, value: Callable[[Row], str]) -> str:
+def _grade_cell(row: Row | None, missing: str, value: Callable[[Row], str], excused: str = "") -> str:
     """A student's grade for the LMS, ``value(row)``; blank where unknown (not graded yet, an
-    internal error) and for a student without a submission unless ``missing`` is "zero"."""
+    internal error) and for a student without a submission unless ``missing`` is "zero";
+    ``excused`` for an excused student (Canvas: EX)."""
+    if row is not None and row.status == "excused":
+        return excused
     if row is None or row.status == "crashed" or (row.status == "missing" and missing != "zero"):
         return ""
     return value(row)
@@ -370,7 +386,7 @@ def write_canvas(
         column = found
     for raw, row in zip(roster.rows, members):
         kept = _at(raw, column) if column is not None else ""  # a blank cell: the LMS keeps its value
-        table.append(_put(raw, column, width, _grade_cell(row, settings.missing, value) or kept))
+        table.append(_put(raw, column, width, _grade_cell(row, settings.missing, value, "EX") or kept))
     _write_rows(roster, path, table)
 
 
@@ -457,9 +473,11 @@ def export_roster(
     assignment: str,
     unmatched: dict[str, tuple[Path, ...]],
     settings: LmsSettings = LmsSettings(),
+    column: str = "",
 ) -> None:
-    """The LMS import file for ``roster`` (``canvas.csv`` or ``moodle.csv``) and ``unmatched.csv``."""
-    title = f"torchgrade ({assignment})"
+    """The LMS import file for ``roster`` (``canvas.csv`` or ``moodle.csv``) and ``unmatched.csv``;
+    ``column``: the grade column's title (a course's ``lms_column``)."""
+    title = column or f"torchgrade ({assignment})"
     if roster.lms == "canvas":
         write_canvas(rows, roster, title, out / "canvas.csv", settings)
     else:

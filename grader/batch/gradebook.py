@@ -229,3 +229,115 @@ class Gradebook:
             (student,),
         )
         return [Grading(*entry) for entry in cursor]
+
+
+OVERRIDES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS overrides (
+    student       TEXT NOT NULL,
+    exercise      TEXT NOT NULL,      -- topic.exercise; '' for the whole assignment
+    points        REAL,               -- NULL when excused
+    excused       INTEGER NOT NULL,
+    reason        TEXT NOT NULL,
+    automatic     REAL NOT NULL,      -- the automatic score when the override was made
+    made_at       TEXT NOT NULL,
+    PRIMARY KEY (student, exercise)
+)
+"""
+
+SUBMITTED_SCHEMA = """
+CREATE TABLE IF NOT EXISTS submitted (
+    student       TEXT PRIMARY KEY,
+    submitted_at  TEXT NOT NULL,      -- ISO-8601 with offset; '' when unknown
+    late_marker   INTEGER NOT NULL,   -- the LMS marked it late (Canvas's late_)
+    source        TEXT NOT NULL       -- where the time came from
+)
+"""
+
+
+@dataclass(frozen=True)
+class Override:
+    """An instructor's decision on one exercise (or, with exercise "", the whole assignment)."""
+
+    student: str
+    exercise: str
+    points: float | None
+    excused: bool
+    reason: str
+    automatic: float
+    made_at: str = ""
+
+
+@dataclass(frozen=True)
+class Submitted:
+    student: str
+    submitted_at: str
+    late_marker: bool
+    source: str
+
+
+class CourseBook:
+    """The course's tables of a gradebook: overrides, submission times, and in ``meta`` the
+    course file, assignment and roster it was graded for (what ``--history`` and ``override``
+    read back)."""
+
+    def __init__(self, gradebook: Gradebook) -> None:
+        self.connection = gradebook.connection
+        self.connection.execute(OVERRIDES_SCHEMA)
+        self.connection.execute(SUBMITTED_SCHEMA)
+
+    def set_meta(self, key: str, value: object) -> None:
+        self.connection.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, json.dumps(value))
+        )
+
+    def meta(self, key: str) -> object:
+        found = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if found is None else json.loads(found[0])
+
+    def override(self, entry: Override) -> None:
+        self.connection.execute(
+            "INSERT OR REPLACE INTO overrides VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                entry.student,
+                entry.exercise,
+                entry.points,
+                int(entry.excused),
+                entry.reason,
+                entry.automatic,
+                entry.made_at or utc_now(),
+            ),
+        )
+
+    def clear(self, student: str, exercise: str | None) -> int:
+        """Remove ``student``'s override of ``exercise`` (all of theirs when None); how many."""
+        if exercise is None:
+            cursor = self.connection.execute("DELETE FROM overrides WHERE student = ?", (student,))
+        else:
+            cursor = self.connection.execute(
+                "DELETE FROM overrides WHERE student = ? AND exercise = ?", (student, exercise)
+            )
+        return cursor.rowcount
+
+    def overrides(self) -> dict[str, list[Override]]:
+        found: dict[str, list[Override]] = {}
+        cursor = self.connection.execute(
+            "SELECT student, exercise, points, excused, reason, automatic, made_at FROM overrides "
+            "ORDER BY student, exercise"
+        )
+        for student, exercise, points, excused, reason, automatic, made_at in cursor:
+            found.setdefault(student, []).append(
+                Override(student, exercise, points, bool(excused), reason, automatic, made_at)
+            )
+        return found
+
+    def record_submitted(self, entries: list[Submitted]) -> None:
+        with self.connection:
+            self.connection.execute("BEGIN IMMEDIATE")
+            self.connection.executemany(
+                "INSERT OR REPLACE INTO submitted VALUES (?, ?, ?, ?)",
+                [(e.student, e.submitted_at, int(e.late_marker), e.source) for e in entries],
+            )
+
+    def submitted(self) -> dict[str, Submitted]:
+        cursor = self.connection.execute("SELECT student, submitted_at, late_marker, source FROM submitted")
+        return {s: Submitted(s, at, bool(marker), source) for s, at, marker, source in cursor}

@@ -70,6 +70,7 @@ class Roster:
     bom: bool = False
     delimiter: str = ","
     newline: str = "\r\n"
+    path: Path | None = None  # where it was read from (recorded in the gradebook)
 
     @property
     def worksheet(self) -> bool:
@@ -222,6 +223,7 @@ def read_roster(path: Path) -> Roster:
     if roster.worksheet:
         _check_worksheet(roster, path)
     roster.bom, roster.delimiter, roster.newline = bom, delimiter, newline
+    roster.path = path
     return roster
 
 

@@ -24,12 +24,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from grader import __version__, clean, defaults
 from grader.batch.exports import LmsSettings, assignment_name, export_all, export_roster, write_skipped
-from grader.batch.gradebook import CourseSeedMismatch, Gradebook, Row
+from grader.batch.gradebook import CourseBook, CourseSeedMismatch, Gradebook, Row
 from grader.batch.intake import Gradable, Rejected, Submission, entries, gather, take_submission
+from grader.batch.report_html import write_report
 from grader.batch.roster import Member, Roster, assign
+from grader.batch.standing import final_rows
+from grader.batch.summary import ClassStats, class_stats, summary_text
+from grader.batch.times import submission_times
+from grader.course import Course, CourseError
 from grader.pool import GraderCrashed
 from grader.runner import (
     Options,
@@ -58,6 +64,10 @@ class BatchOptions:
     allow_no_sandbox: bool = False  # what Dask workers without bubblewrap may do
     course_seed: str | None = None  # hidden checks draw each student's inputs (grader/inputs.py)
     lms: LmsSettings = field(default_factory=LmsSettings)  # how the LMS file is filled
+    keyword: str = ""  # pytest's -k EXPR: only the checks it selects
+    course: Course | None = None  # with assignment: points, deadlines (grader/course.py)
+    assignment: str = ""
+    times: Path | None = None  # a CSV of student,submitted_at
 
 
 @dataclass
@@ -70,6 +80,9 @@ class BatchSummary:
     missing: list[str] = field(default_factory=list)  # roster keys without a submission
     unmatched: list[str] = field(default_factory=list)  # submissions that match no roster row
     left_out: list[tuple[str, str]] = field(default_factory=list)  # (entry, why) not taken at all
+    text: str = ""  # the class summary for stdout (grader/batch/summary.py)
+    stats: ClassStats | None = None
+    title: str = ""  # report.html's
 
 
 def suite_version() -> str:
@@ -80,6 +93,14 @@ def suite_version() -> str:
             if file.is_file():
                 digest.update(str(file.relative_to(folder)).encode() + file.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def graded_version(version: str, keyword: str, exercises: tuple[str, ...]) -> str:
+    """The suite version with the checks chosen (-k, an assignment's exercises): a run that
+    grades other checks must not count earlier gradings as current."""
+    if not keyword and not exercises:
+        return version
+    return f"{version}-{hashlib.sha256(repr((keyword, exercises)).encode()).hexdigest()[:6]}"
 
 
 class Executor(Protocol):
@@ -221,7 +242,22 @@ def run_batch(
     except CourseSeedMismatch as exc:
         gradebook.close()
         raise UsageProblem(str(exc)) from None
-    executor = executor_for(options, version)
+    course = options.course
+    assignment = course.assignment(options.assignment) if course and options.assignment else None
+    book = CourseBook(gradebook)
+    if course is not None and assignment is not None:
+        recorded = book.meta("course")
+        if isinstance(recorded, dict) and recorded.get("assignment") != assignment.name:
+            gradebook.close()
+            raise UsageProblem(
+                f"{out} holds assignment {recorded.get('assignment')!r}, not {assignment.name!r}: "
+                "grade each assignment into its own --out"
+            )
+        book.set_meta("course", {"file": str(course.path.resolve()), "assignment": assignment.name})
+    if options.roster is not None and options.roster.path is not None:
+        book.set_meta("roster", str(options.roster.path.resolve()))
+    executor = executor_for(options, version)  # workers check the suites' version alone
+    version = graded_version(version, options.keyword, assignment.exercises if assignment else ())
     summary = BatchSummary()
     scratch = Path(tempfile.mkdtemp(prefix="torchgrade-batch-"))
     run_options = Options(
@@ -230,6 +266,8 @@ def run_batch(
         options.memory_mb,
         options.budget,
         course_seed=options.course_seed,
+        keyword=options.keyword,
+        exercises=assignment.exercises if assignment else (),
     )
 
     roster = options.roster
@@ -257,6 +295,12 @@ def run_batch(
                 gradebook.record(row)
             summary.missing = [m.key for m in absent]
             summary.unmatched = [s.student for s in unmatched]
+        zone = assignment.timezone if assignment else course.timezone if course else None
+        try:
+            times = options.times or (assignment.times if assignment else None)
+            book.record_submitted(submission_times(found, roster, times, zone or ZoneInfo("UTC")))
+        except (CourseError, OSError) as exc:
+            raise UsageProblem(str(exc)) from None
         for submission in found:
             for _ in submission.entries[1:]:
                 on_done(None)  # one tick per entry: a student's other files
@@ -312,14 +356,25 @@ def run_batch(
         executor.run(tasks, finish, start)
     finally:
         executor.close()
-        rows = gradebook.rows()
+        rows = final_rows(gradebook.rows(), assignment, book)
         export_all(rows, out)
         write_skipped(summary.left_out, out / "skipped.csv")
         if roster is not None:
             unlisted = {s.student: s.entries for s in unmatched}
+            column = assignment.lms_column if assignment else ""
             export_roster(
-                rows, roster, out, assignment_name(options.topics, rows), unlisted, settings=options.lms
+                rows,
+                roster,
+                out,
+                assignment_name(options.topics, rows),
+                unlisted,
+                settings=options.lms,
+                column=column,
             )
+        summary.stats = class_stats(rows)
+        summary.text = summary_text(summary.stats)
+        summary.title = assignment.title if assignment else f"torchgrade: {out.name}"
+        write_report(summary.stats, summary.title, out)
         gradebook.close()
         shutil.rmtree(scratch, ignore_errors=True)
     _warn(_roster_report(unmatched, absent, kept))

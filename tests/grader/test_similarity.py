@@ -361,6 +361,7 @@ def test_batch_writes_similarity_beside_the_gradebook(tmp_path):
     root.mkdir()
     for name in FULL_COPY:
         shutil.copy(CLASS / name / "losses.py", root / f"{name}_losses.py")
+    shutil.copy(CLASS / FULL_COPY[0] / "losses.py", root / "walt_losses.py")  # a third: a cluster
     out = tmp_path / "out"
     done = run_grade(
         "batch", str(root), "--out", str(out), "--topic", "losses", "--workers", "2", "--similarity"
@@ -373,3 +374,6 @@ def test_batch_writes_similarity_beside_the_gradebook(tmp_path):
     )
     assert any(row.startswith("losses,whole topic,dara_losses,victor_losses,0.9") for row in table)
     assert "dara_losses ~ victor_losses" in done.stdout
+    report = (out / "report.html").read_text()  # the class report lists the clusters too
+    clusters = r'<table id="clusters">.*<td>losses</td><td>3</td><td>dara_losses victor_losses walt_losses'
+    assert re.search(clusters, report)

@@ -1,0 +1,123 @@
+"""The instructor's side of a gradebook: overrides (``grade batch override``) and a student's
+history (``grade batch --history``), each finding the student by any name the LMS uses.
+
+Both read back what the last ``grade batch`` recorded in the gradebook's ``meta``: the course
+file and assignment (for points out of the assignment's total) and the roster (for names).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.batch.exports import NoHistory, history_table
+from grader.batch.find import StudentNotFound, find_student
+from grader.batch.gradebook import CourseBook, Gradebook, Override
+from grader.batch.roster import Roster, RosterError, read_roster
+from grader.batch.standing import final_rows, standing_lines, weigh
+from grader.course import Assignment, CourseError, load_course
+
+
+class OverrideProblem(ValueError):
+    """The override cannot be recorded; the message says why."""
+
+
+@dataclass
+class Recorded:
+    """What the last run recorded about the course, read back."""
+
+    gradebook: Gradebook
+    book: CourseBook
+    assignment: Assignment | None
+    roster: Roster | None
+
+    def close(self) -> None:
+        self.gradebook.close()
+
+
+def open_recorded(out: Path) -> Recorded:
+    path = out / "gradebook.sqlite"
+    if not path.is_file():
+        raise NoHistory(f"no gradebook in {out}")
+    gradebook = Gradebook(path)
+    book = CourseBook(gradebook)
+    course, roster = book.meta("course"), book.meta("roster")
+    try:
+        assignment = None
+        if isinstance(course, dict):
+            assignment = load_course(Path(course["file"])).assignment(course["assignment"])
+        return Recorded(
+            gradebook, book, assignment, read_roster(Path(roster)) if isinstance(roster, str) else None
+        )
+    except (CourseError, RosterError) as exc:
+        gradebook.close()
+        raise NoHistory(f"the course this gradebook was graded for cannot be read back: {exc}") from None
+
+
+def _student(recorded: Recorded, query: str) -> str:
+    keys = [row.student for row in recorded.gradebook.rows()]
+    try:
+        return find_student(query, keys, recorded.roster)
+    except StudentNotFound as exc:
+        raise NoHistory(str(exc)) from None
+
+
+def student_history(out: Path, query: str) -> str:
+    """The student's gradings, then how their current total came about (course points, late
+    penalty, overrides)."""
+    recorded = open_recorded(out)
+    try:
+        student = _student(recorded, query)
+        entries = recorded.gradebook.history(student)
+        current = [r for r in recorded.gradebook.rows() if r.student == student]
+        final = final_rows(current, recorded.assignment, recorded.book)
+    finally:
+        recorded.close()
+    if not entries:
+        raise NoHistory(f"no gradings of {student!r} in {out / 'gradebook.sqlite'}")
+    lines = [history_table(entries)]
+    if final and final[0] is not current[0]:
+        row = final[0]
+        name = recorded.assignment.name if recorded.assignment else "now"
+        lines.append(f"{name}: {row.score:g} / {row.max_score:g} ({row.status})")
+        lines += [f"  {line}" for line in standing_lines(row)]
+    return "\n".join(lines)
+
+
+def record_override(
+    out: Path,
+    query: str,
+    exercise: str | None,
+    points: float | None,
+    reason: str,
+    excuse: bool,
+    clear: bool,
+) -> str:
+    """Record (or with ``clear`` remove) an override; a line saying what was done."""
+    recorded = open_recorded(out)
+    try:
+        student = _student(recorded, query)
+        if clear:
+            removed = recorded.book.clear(student, exercise)
+            return f"{student}: {removed} override(s) removed; run `grade batch` again to rewrite the exports"
+        row = next((r for r in recorded.gradebook.rows() if r.student == student), None)
+        if row is None:
+            raise OverrideProblem(
+                f"{student} has no row in {out / 'gradebook.sqlite'} yet: grade the class first"
+            )
+        _, exercises = weigh(row.report, recorded.assignment)
+        if exercise is not None and exercise not in exercises:
+            known = ", ".join(sorted(exercises)) or "none graded"
+            raise OverrideProblem(f"no exercise {exercise!r} for {student} (write topic.exercise: {known})")
+        if exercise is None and not excuse:
+            raise OverrideProblem("--points needs --exercise; --excuse alone excuses the whole assignment")
+        automatic, possible = exercises.get(exercise or "", [0.0, 0.0])
+        if not excuse and (points is None or not 0 <= points <= possible):
+            raise OverrideProblem(f"--points for {exercise} must lie in 0..{possible:g}")
+        recorded.book.override(
+            Override(student, exercise or "", None if excuse else points, excuse, reason, automatic)
+        )
+    finally:
+        recorded.close()
+    what = "excused" if excuse else f"{points:g} / {possible:g}"
+    return f"{student}: {exercise or 'the assignment'} {what}; run `grade batch` again to rewrite the exports"

@@ -1,0 +1,127 @@
+"""``report.html``: the class on one self-contained page (no network, no script).
+
+The distribution of totals, per exercise the share of full, partial and zero scores, per check
+its failure rate and most common failure (hidden checks by exercise and kind only), the
+students with timeouts or crashes, late students, and the similarity clusters when
+``--similarity`` ran. With matplotlib (the ``plots`` extra) the histogram is also an inline
+SVG; without it the tables carry everything. All student-derived text is escaped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from grader.batch.summary import ClassStats
+from grader.clean import html as escape  # escaped and cleaned of control characters
+
+STYLE = """
+body { font-family: sans-serif; margin: 2em; color: #222; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }
+td.n { text-align: right; }
+.bar { display: inline-block; background: #4a7ab5; height: 0.9em; }
+"""
+
+
+def _cell(value: object) -> str:
+    """A cell: numbers right-aligned; text is already escaped by the caller."""
+    if isinstance(value, float):
+        return f'<td class="n">{value:g}</td>'
+    return f'<td class="n">{value}</td>' if isinstance(value, int) else f"<td>{value}</td>"
+
+
+def _table(header: list[str], rows: list[list[object]], table_id: str) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in rows)
+    if not rows:
+        return f'<p id="{table_id}">none</p>'
+    return f'<table id="{table_id}"><tr>{head}</tr>{body}</table>'
+
+
+def _histogram_svg(stats: ClassStats) -> str:
+    """The histogram as inline SVG, or "" without matplotlib."""
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        return ""
+    histogram = stats.histogram()
+    figure = Figure(figsize=(6, 2.5))
+    axes = figure.add_subplot()
+    axes.bar(
+        [low for low, _, _ in histogram],
+        [n for _, _, n in histogram],
+        width=histogram[0][1] * 0.9,
+        align="edge",
+    )
+    axes.set_xlabel(f"total (of {stats.maximum:g})")
+    axes.set_ylabel("students")
+    figure.tight_layout()
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg")
+    svg = buffer.getvalue()
+    return '<figure id="histogram-plot">' + svg[svg.index("<svg") :] + "</figure>"
+
+
+def _clusters(out: Path) -> str:
+    path = out / "clusters.csv"
+    if not path.is_file():
+        return "<p>Similarity was not run (<code>grade batch --similarity</code>).</p>"
+    with path.open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    if len(rows) < 2:
+        return "<p>No similarity clusters.</p>"
+    return _table(rows[0], [[escape(c) for c in r] for r in rows[1:]], "clusters")
+
+
+def render(stats: ClassStats, title: str, out: Path) -> str:
+    histogram = stats.histogram()
+    most = max((n for _, _, n in histogram), default=0) or 1
+    bins = [
+        [f"{low:.2f} – {high:.2f}", n, f'<span class="bar" style="width:{200 * n // most}px"></span>']
+        for low, high, n in histogram
+    ]
+    exercises = [
+        [escape(name), c["full"], c["partial"], c["zero"]] for name, c in sorted(stats.exercises.items())
+    ]
+    checks = [
+        [
+            escape(c.name),
+            c.runs,
+            f"{100 * c.failures / c.runs:.0f} %",
+            escape(c.messages.most_common(1)[0][0]) if c.messages else "",
+        ]
+        for c in sorted(stats.checks.values(), key=lambda c: (-c.failures / max(1, c.runs), c.name))
+    ]
+    parts = [
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{escape(title)}</title>",
+        f"<style>{STYLE}</style></head><body>",
+        f"<h1>{escape(title)}</h1>",
+        f"<p id='counts'>graded {stats.graded}, failed to grade {len(stats.not_graded)}, no submission "
+        f"{stats.missing}, excused {stats.excused}; mean {stats.mean:.2f}, median {stats.median:.2f} "
+        f"of {stats.maximum:g}</p>",
+        "<h2>Distribution of totals</h2>",
+        _histogram_svg(stats),
+        _table(["total", "students", ""], bins, "histogram"),
+        "<h2>Exercises</h2>",
+        _table(["exercise", "full", "partial", "zero"], exercises, "exercises"),
+        "<h2>Checks</h2>",
+        _table(["check", "runs", "failed", "most common failure"], checks, "checks"),
+        "<h2>Timeouts and crashes</h2>",
+        _table(["student"], [[escape(s)] for s in stats.timeouts], "timeouts"),
+        "<h2>Failed to grade</h2>",
+        _table(["student", "why"], [[escape(s), escape(w)] for s, w in stats.not_graded], "not-graded"),
+        "<h2>Late</h2>",
+        _table(["student", "late"], [[escape(s), escape(w)] for s, w in stats.late], "late"),
+        "<h2>Similarity clusters</h2>",
+        _clusters(out),
+        "</body></html>",
+    ]
+    return "\n".join(parts)
+
+
+def write_report(stats: ClassStats, title: str, out: Path) -> Path:
+    path = out / "report.html"
+    path.write_text(render(stats, title, out), encoding="utf-8")
+    return path

@@ -1,0 +1,203 @@
+"""A student's standing in an assignment: the gradebook's row seen through the course.
+
+The gradebook keeps what the suites said (one point per check); this module turns a row into
+what the exports show: an exercise's points spread over its checks (equally, or by the
+weights the course gives kinds), the instructor's overrides on top, then the late penalty.
+It runs at every export, so an extension granted or an override recorded after grading
+applies without a regrade. Without a course, a check is worth one point and only overrides
+apply.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
+
+from grader.batch.gradebook import CourseBook, Override, Row
+
+if TYPE_CHECKING:  # the Gradescope autograder weighs without reading a course file
+    from grader.course import Assignment
+
+
+class Points(Protocol):
+    """An assignment's points (grader/course.py), or the Gradescope autograder's copy of them."""
+
+    @property
+    def exercise_points(self) -> dict[str, float]: ...
+
+    @property
+    def kind_weights(self) -> dict[str, float]: ...
+
+
+DECIMALS = 2  # points are rounded to this many decimals once, at the end
+
+
+@dataclass(frozen=True)
+class Late:
+    """How late a submission was and what that costs."""
+
+    percent: float  # of the score taken off; 100 when not accepted
+    words: str  # "3 h late, −10 %"; "" when on time or unknown
+
+
+def _exercise_keys(topic: str, test: dict) -> list[str]:
+    return [f"{topic}.{e}" for e in test.get("exercises") or []]
+
+
+def weigh(report: dict, assignment: Points | None) -> tuple[dict, dict[str, list[float]]]:
+    """The report with each check's points taken from the assignment, and per exercise
+    ``[earned, possible]``. A check judging two exercises earns a share of each; skipped checks
+    earn nothing and weigh nothing. Without an assignment a check is worth one point."""
+    weighed = copy.deepcopy(report)
+    totals: dict[str, list[float]] = {}
+    if assignment is not None:
+        totals = {name: [0.0, points] for name, points in assignment.exercise_points.items()}
+    weights: dict[str, float] = {}
+    for topic in weighed.get("topics", []):
+        for test in topic["tests"]:
+            if test["status"] == "skipped":
+                continue
+            kind = assignment.kind_weights.get(test["kind"], 1.0) if assignment else 1.0
+            for key in _exercise_keys(topic["name"], test):
+                weights[key] = weights.get(key, 0.0) + kind
+    for topic in weighed.get("topics", []):
+        for test in topic["tests"]:
+            keys = _exercise_keys(topic["name"], test)
+            if test["status"] == "skipped" or not keys:
+                continue
+            possible = 0.0
+            for key in keys:
+                if assignment is None:
+                    share = 1.0 / len(keys)
+                    totals.setdefault(key, [0.0, 0.0])[1] += share
+                elif key in totals and weights[key] > 0:
+                    share = totals[key][1] * assignment.kind_weights.get(test["kind"], 1.0) / weights[key]
+                else:
+                    continue  # a check of an exercise the assignment does not grade
+                possible += share
+                totals[key][0] += share if test["status"] == "passed" else 0.0
+            test["max_points"] = possible
+            test["points"] = possible if test["status"] == "passed" else 0.0
+        topic["score"] = sum(t["points"] for t in topic["tests"])
+        topic["max_score"] = sum(t["max_points"] for t in topic["tests"])
+    return weighed, totals
+
+
+def _hours(span: timedelta) -> str:
+    """ "2 d 3 h", "2 h 30 min", "14 min": the two largest units, minutes rounded up."""
+    minutes = math.ceil(span.total_seconds() / 60)
+    parts = [(minutes // 1440, "d"), (minutes // 60 % 24, "h"), (minutes % 60, "min")]
+    first = next(i for i, (n, _) in enumerate(parts) if n or i == 2)
+    return " ".join(f"{n} {unit}" for n, unit in parts[first : first + 2] if n)
+
+
+def late_penalty(
+    assignment: Assignment | None, student: str, submitted_at: datetime | None, late_marker: bool
+) -> Late:
+    """What the assignment's late policy takes from ``student``'s submission."""
+    if assignment is None or assignment.due is None or assignment.late.kind == "none":
+        return Late(0.0, "")
+    policy = assignment.late
+    due = assignment.extensions.get(student, assignment.due)
+    extended = " (extended)" if student in assignment.extensions else ""
+    if submitted_at is None:
+        if not late_marker:
+            return Late(0.0, "")
+        span, when = timedelta(hours=1 if policy.kind == "per_hour" else 24), "late (time unknown: 1 unit)"
+    else:
+        span = submitted_at - due
+        if span <= policy.grace:
+            return Late(0.0, "")
+        when = f"{_hours(span)} late{extended}"
+    if policy.kind == "not_accepted":
+        return Late(100.0, f"{when}, not accepted")
+    unit = 3600.0 if policy.kind == "per_hour" else 86400.0
+    percent = min(policy.cap, policy.penalty * math.ceil(span.total_seconds() / unit))
+    return Late(percent, f"{when}, −{percent:g} %")
+
+
+def apply(
+    row: Row,
+    assignment: Assignment | None,
+    overrides: list[Override],
+    late: Late,
+) -> Row:
+    """``row`` as the exports show it: course points, overrides, late penalty; the report's
+    ``standing`` says how the total came about."""
+    excused = assignment is not None and row.student in assignment.excused
+    excused = excused or any(o.exercise == "" and o.excused for o in overrides)
+    if row.status != "graded" and not overrides and not excused:
+        if assignment is None or row.status == "crashed":
+            return row
+        return replace(row, score=0.0, max_score=assignment.total)
+    late = Late(0.0, "") if excused else late
+    report, exercises = weigh(row.report, assignment)
+    automatic = {name: earned for name, (earned, _) in exercises.items()}
+    notes = []
+    for override in overrides:
+        if override.exercise == "":
+            continue
+        possible = exercises.get(override.exercise, [0.0, override.points or 0.0])[1]
+        now = automatic.get(override.exercise, 0.0)
+        if override.excused:
+            exercises[override.exercise] = [0.0, 0.0]
+            text = f"{override.exercise}: excused"
+        else:
+            exercises[override.exercise] = [override.points or 0.0, possible]
+            text = f"{override.exercise}: {override.points:g} / {possible:g} set by the instructor"
+        text += f" ({override.reason})" if override.reason else ""
+        if round(now, DECIMALS) != round(override.automatic, DECIMALS):
+            text += (
+                f"; the automatic score changed under it: {round(override.automatic, DECIMALS):g} "
+                f"→ {round(now, DECIMALS):g}"
+            )
+        notes.append(text)
+    earned = sum(e for e, _ in exercises.values())
+    possible = sum(p for _, p in exercises.values())
+    total = assignment.total if assignment else possible
+    if assignment and 0 < possible < total:  # an excused exercise: the rest count for the total
+        earned = earned * total / possible
+    automatic_total = earned
+    earned *= 1 - late.percent / 100
+    report["standing"] = {
+        "assignment": assignment.name if assignment else "",
+        "exercises": {name: [round(e, DECIMALS), round(p, DECIMALS)] for name, (e, p) in exercises.items()},
+        "before_late": round(automatic_total, DECIMALS),
+        "late": late.words,
+        "overrides": notes,
+        "excused": excused,
+    }
+    status = "excused" if excused else row.status
+    return replace(
+        row, status=status, score=round(earned, DECIMALS), max_score=round(total, DECIMALS), report=report
+    )
+
+
+def standing_lines(row: Row) -> list[str]:
+    """What the feedback and the history say about late penalties and overrides."""
+    standing = row.report.get("standing") or {}
+    lines = []
+    if standing.get("excused"):
+        lines.append("excused from this assignment")
+    if standing.get("late"):
+        lines.append(f"late: {standing['late']} (before the penalty: {standing['before_late']:g})")
+    lines += [f"override: {text}" for text in standing.get("overrides", [])]
+    return lines
+
+
+def final_rows(rows: list[Row], assignment: Assignment | None, book: CourseBook) -> list[Row]:
+    """Every row as the exports show it (unchanged without a course, overrides or times)."""
+    overrides, submitted = book.overrides(), book.submitted()
+    final = []
+    for row in rows:
+        arrived = submitted.get(row.student)
+        at = datetime.fromisoformat(arrived.submitted_at) if arrived and arrived.submitted_at else None
+        late = late_penalty(assignment, row.student, at, bool(arrived and arrived.late_marker))
+        if assignment is None and row.student not in overrides:
+            final.append(row)
+            continue
+        final.append(apply(row, assignment, overrides.get(row.student, []), late))
+    return final

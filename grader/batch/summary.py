@@ -1,0 +1,132 @@
+"""The class at a glance: what ``grade batch`` prints at its end and ``report.html`` shows.
+
+Built from the exported rows (course points, overrides and late penalties applied). Hidden
+checks are named by exercise and kind only, never by their id or message.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from grader import clean
+from grader.batch.gradebook import Row
+from grader.scoring import KIND_NAMES
+
+BINS = 10
+BAR_WIDTH = 30  # characters of the longest histogram bar
+
+
+@dataclass
+class CheckStats:
+    name: str  # a public check's id, or "exercise, hidden <kind> check"
+    runs: int = 0
+    failures: int = 0
+    messages: Counter = field(default_factory=Counter)
+
+
+@dataclass
+class ClassStats:
+    graded: int = 0
+    not_graded: list[tuple[str, str]] = field(default_factory=list)  # (student, why)
+    missing: int = 0
+    excused: int = 0
+    totals: list[float] = field(default_factory=list)
+    maximum: float = 0.0
+    timeouts: list[str] = field(default_factory=list)  # a check timed out, or the grading crashed
+    late: list[tuple[str, str]] = field(default_factory=list)  # (student, "3 h late, −10 %")
+    exercises: dict[str, Counter] = field(default_factory=dict)  # exercise -> full/partial/zero
+    checks: dict[str, CheckStats] = field(default_factory=dict)
+
+    @property
+    def mean(self) -> float:
+        return statistics.fmean(self.totals) if self.totals else 0.0
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.totals) if self.totals else 0.0
+
+    def histogram(self) -> list[tuple[float, float, int]]:
+        """(low, high, count) over [0, maximum] in BINS bins; the last bin holds the maximum."""
+        top = self.maximum or max(self.totals, default=0.0) or 1.0
+        width = top / BINS
+        counts = [0] * BINS
+        for total in self.totals:
+            counts[min(BINS - 1, max(0, int(total / width)))] += 1
+        return [(i * width, (i + 1) * width, n) for i, n in enumerate(counts)]
+
+
+def _check_name(topic: str, test: dict) -> str:
+    if test.get("visibility") == "public":
+        return f"{topic}: {test['id']}"
+    exercises = ", ".join(test.get("exercises") or []) or "exercise not recorded"
+    return f"{topic}: {exercises}, hidden {KIND_NAMES.get(test['kind'], test['kind'])} check"
+
+
+def _what_failed(test: dict) -> str:
+    if test.get("visibility") == "public":
+        lines = (test.get("message") or "").strip().splitlines()
+        return lines[0][:200] if lines else test["status"]
+    return test["status"].replace("_", " ")  # a hidden check's message may hold its inputs
+
+
+def class_stats(rows: list[Row]) -> ClassStats:
+    stats = ClassStats()
+    for row in rows:
+        standing = row.report.get("standing") or {}
+        if row.status == "missing":
+            stats.missing += 1
+        if row.status == "excused":
+            stats.excused += 1
+            continue
+        if row.status not in ("graded", "missing"):
+            stats.not_graded.append((row.student, row.reason or row.status))
+            stats.timeouts += [row.student] if row.status == "crashed" else []
+            continue
+        stats.totals.append(row.score)
+        stats.maximum = max(stats.maximum, row.max_score)
+        if row.status == "missing":
+            continue
+        stats.graded += 1
+        if standing.get("late"):
+            stats.late.append((row.student, standing["late"]))
+        for name, (earned, possible) in standing.get("exercises", {}).items():
+            if possible > 0:
+                share = "full" if earned >= possible else "partial" if earned > 0 else "zero"
+                stats.exercises.setdefault(name, Counter())[share] += 1
+        stalled = False
+        for topic in row.report.get("topics", []):
+            for test in topic["tests"]:
+                if test["status"] == "skipped":
+                    continue
+                name = _check_name(topic["name"], test)
+                check = stats.checks.setdefault(name, CheckStats(name))
+                check.runs += 1
+                if test["status"] != "passed":
+                    check.failures += 1
+                    check.messages[_what_failed(test)] += 1
+                stalled = stalled or test["status"] == "timeout"
+        if stalled:
+            stats.timeouts.append(row.student)
+    return stats
+
+
+def summary_text(stats: ClassStats) -> str:
+    """The stdout summary: counts, mean and median, a text histogram, who timed out."""
+    lines = [
+        f"graded {stats.graded}, failed to grade {len(stats.not_graded)}, no submission {stats.missing}, "
+        f"excused {stats.excused}, timeouts or crashes {len(stats.timeouts)}",
+    ]
+    if stats.totals:
+        lines.append(f"mean {stats.mean:.2f}, median {stats.median:.2f} (of {stats.maximum:g})")
+        histogram = stats.histogram()
+        most = max(n for _, _, n in histogram) or 1
+        for low, high, count in histogram:
+            bar = "#" * round(BAR_WIDTH * count / most)
+            lines.append(f"  {low:7.2f} – {high:7.2f} | {bar} {count}")
+    if stats.timeouts:
+        lines.append("timeouts or crashes: " + ", ".join(clean.name(s) for s in stats.timeouts))
+    if stats.late:
+        lines.append("late: " + ", ".join(f"{clean.name(s)} ({why})" for s, why in stats.late))
+    return "\n".join(lines)

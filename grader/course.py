@@ -1,0 +1,379 @@
+"""``course.toml``: what a course is, in one file (read with the standard library's ``tomllib``).
+
+The file holds the course seed, the limits, the roster and the assignments. An assignment
+names its topics or exercises (``"losses.huber"``), its points (a total spread equally over
+its exercises, or points per exercise, optionally weighted per check kind), its due date and
+time zone, its late policy, per-student extensions and excused students, and the LMS column
+it fills. :func:`load_course` refuses a file with a mistake with one line naming the key
+(:class:`CourseError`). ``grade course init`` writes :data:`EXAMPLE`.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any, NoReturn
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from grader.scoring import KINDS
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the backport, a dependency on 3.10 only
+    import tomli as tomllib
+from grader.topics import REPO_ROOT, TOPICS
+
+LATE_POLICIES = ("none", "per_day", "per_hour", "not_accepted")
+DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+POINTS_TOLERANCE = 1e-6  # points that "add up": within this of the assignment's total
+
+
+class CourseError(ValueError):
+    """The course file cannot be used; the message names the file and the key, on one line."""
+
+
+@cache
+def stub_exercises(topic: str) -> tuple[str, ...]:
+    """The exercises of a topic: the public functions and classes of its stub, in file order."""
+    tree = ast.parse((REPO_ROOT / "exercises" / f"{topic}.py").read_text())
+    return tuple(
+        node.name
+        for node in tree.body
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_")
+    )
+
+
+@dataclass(frozen=True)
+class LatePolicy:
+    kind: str = "none"  # one of LATE_POLICIES
+    penalty: float = 0.0  # percent per started day or hour
+    cap: float = 100.0  # percent at most
+    grace: timedelta = timedelta(0)  # a submission this close after the due time is on time
+
+
+@dataclass(frozen=True)
+class Assignment:
+    name: str  # the table's key: hw2
+    title: str
+    topics: tuple[str, ...]
+    exercise_points: dict[str, float]  # "topic.exercise" -> points, every exercise graded
+    total: float
+    kind_weights: dict[str, float]  # how an exercise's points spread over its checks' kinds
+    due: datetime | None  # aware
+    late: LatePolicy
+    extensions: dict[str, datetime] = field(default_factory=dict)  # student -> aware due time
+    excused: tuple[str, ...] = ()
+    lms_column: str = ""
+    times: Path | None = None  # a CSV of student,submitted_at for this assignment
+    timezone: ZoneInfo = ZoneInfo("UTC")  # of its dates and arrival times without an offset
+    whole_topics: bool = True  # False: only the listed exercises' checks are graded
+
+    @property
+    def exercises(self) -> tuple[str, ...]:
+        """The bare exercise names graded (``--exercise``), empty when whole topics are."""
+        return () if self.whole_topics else tuple(sorted({e.split(".", 1)[1] for e in self.exercise_points}))
+
+
+@dataclass(frozen=True)
+class Limits:
+    timeout: float | None = None
+    memory_mb: int | None = None
+    budget: float | None = None
+
+
+@dataclass(frozen=True)
+class Course:
+    path: Path
+    name: str
+    seed: str | None
+    roster: Path | None
+    timezone: ZoneInfo
+    limits: Limits
+    assignments: dict[str, Assignment]
+
+    def assignment(self, name: str) -> Assignment:
+        if name not in self.assignments:
+            known = ", ".join(self.assignments) or "none"
+            raise CourseError(f"{self.path.name}: no assignment {name!r} (assignments: {known})")
+        return self.assignments[name]
+
+
+class _Reader:
+    """Reads one table of the file, refusing unknown keys and wrong types by their full key."""
+
+    def __init__(self, path: Path, where: str, table: Any) -> None:
+        self.path, self.where = path, where
+        if not isinstance(table, dict):
+            self.fail("", "expected a table")
+        self.table: dict[str, Any] = table
+
+    def key(self, name: str) -> str:
+        return f"{self.where}.{name}" if self.where and name else self.where or name
+
+    def fail(self, name: str, problem: str) -> NoReturn:
+        raise CourseError(f"{self.path.name}: {self.key(name)}: {problem}")
+
+    def only(self, *names: str) -> None:
+        unknown = sorted(set(self.table) - set(names))
+        if unknown:
+            self.fail(unknown[0], f"unknown key; expected one of {', '.join(names)}")
+
+    def get(self, name: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
+        value = self.table.get(name, default)
+        if value is not None and (
+            not isinstance(value, kind) or isinstance(value, bool) and kind is not bool
+        ):
+            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            self.fail(name, f"expected {names}, got {value!r}")
+        return value
+
+    def number(self, name: str, default: float | None = None, minimum: float = 0) -> float | None:
+        value = self.get(name, (int, float), default)
+        if value is not None and (not math.isfinite(value) or value < minimum):
+            self.fail(name, f"expected a number of at least {minimum:g}, got {value!r}")
+        return None if value is None else float(value)
+
+    def strings(self, name: str) -> tuple[str, ...]:
+        value = self.get(name, list, [])
+        if not all(isinstance(v, str) for v in value):
+            self.fail(name, "expected a list of strings")
+        return tuple(value)
+
+    def sub(self, name: str) -> _Reader:
+        return _Reader(self.path, self.key(name), self.table.get(name, {}))
+
+
+def _zone(reader: _Reader, name: str, default: ZoneInfo | None) -> ZoneInfo:
+    spelled = reader.get(name, str)
+    if spelled is None:
+        return default or ZoneInfo("UTC")
+    try:
+        return ZoneInfo(spelled)
+    except (ZoneInfoNotFoundError, ValueError):
+        reader.fail(name, f"unknown time zone {spelled!r} (an IANA name such as Europe/Berlin)")
+
+
+def parse_time(value: object, zone: ZoneInfo) -> datetime | None:
+    """A TOML datetime or a string ("2026-10-14 23:59", ISO 8601 with or without offset) as an
+    aware time (``zone`` where it names none); None when it cannot be read."""
+    if isinstance(value, datetime):
+        found = value
+    elif isinstance(value, str):
+        try:
+            found = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            for form in DATE_FORMATS:
+                try:
+                    found = datetime.strptime(value.strip(), form)
+                    break
+                except ValueError:
+                    continue
+            else:
+                return None
+    else:
+        return None
+    return found if found.tzinfo is not None else found.replace(tzinfo=zone)
+
+
+def _time(reader: _Reader, name: str, zone: ZoneInfo) -> datetime | None:
+    if name not in reader.table:
+        return None
+    found = parse_time(reader.table[name], zone)
+    if found is None:
+        reader.fail(name, f"cannot read the date {reader.table[name]!r} (write 2026-10-14 23:59)")
+    return found
+
+
+def _late(reader: _Reader) -> LatePolicy:
+    reader.only("policy", "penalty", "cap", "grace_minutes")
+    kind = reader.get("policy", str, "none")
+    if kind not in LATE_POLICIES:
+        reader.fail("policy", f"unknown late policy {kind!r}; policies: {', '.join(LATE_POLICIES)}")
+    penalty = reader.number("penalty", 0.0) or 0.0
+    cap = reader.number("cap", 100.0)
+    if penalty > 100 or (cap or 0) > 100:
+        reader.fail("penalty" if penalty > 100 else "cap", "a percentage, at most 100")
+    if kind in ("per_day", "per_hour") and penalty == 0:
+        reader.fail("penalty", f"policy {kind!r} needs a penalty (percent per {kind[4:]})")
+    grace = timedelta(minutes=reader.number("grace_minutes", 0.0) or 0.0)
+    return LatePolicy(kind, penalty, 100.0 if cap is None else cap, grace)
+
+
+def _exercise_names(reader: _Reader, topics: tuple[str, ...], listed: tuple[str, ...]) -> list[str]:
+    """The assignment's exercises as ``topic.exercise``: its topics' all, and those it lists."""
+    for topic in topics:
+        if topic not in TOPICS:
+            reader.fail("topics", f"unknown topic {topic!r}; topics: {', '.join(TOPICS)}")
+    names = [f"{t}.{e}" for t in topics for e in stub_exercises(t)]
+    for entry in listed:
+        topic, _, exercise = entry.partition(".")
+        if topic not in TOPICS or exercise not in stub_exercises(topic):
+            reader.fail("exercises", f"unknown exercise {entry!r} (write topic.exercise, e.g. losses.huber)")
+        if entry not in names:
+            names.append(entry)
+    if not names:
+        reader.fail("topics", "an assignment names at least one topic or exercise")
+    return names
+
+
+def _points(reader: _Reader, names: list[str], total: float) -> dict[str, float]:
+    """Points per exercise: those the file gives, the rest of the total spread equally."""
+    given = reader.sub("exercise_points")
+    for entry in given.table:
+        if entry not in names:
+            given.fail(entry, f"not an exercise of this assignment (its exercises: {', '.join(names)})")
+        given.number(entry)
+    fixed = {name: float(given.table[name]) for name in names if name in given.table}
+    rest = [name for name in names if name not in fixed]
+    left = total - sum(fixed.values())
+    if left < -POINTS_TOLERANCE or (not rest and abs(left) > POINTS_TOLERANCE):
+        reader.fail(
+            "exercise_points",
+            f"the exercises' points add up to {sum(fixed.values()):g}, not the assignment's points = {total:g}",
+        )
+    return {name: fixed.get(name, left / len(rest) if rest else 0.0) for name in names}
+
+
+def _file(reader: _Reader, name: str) -> Path | None:
+    """A file the course names, relative to the course file; it must exist."""
+    spelled = reader.get(name, str)
+    found = None if spelled is None else (reader.path.parent / spelled).resolve()
+    if found is not None and not found.is_file():
+        reader.fail(name, f"no such file: {found}")
+    return found
+
+
+def _assignment(reader: _Reader, name: str, zone: ZoneInfo) -> Assignment:
+    reader.only(
+        "title", "topics", "exercises", "points", "exercise_points", "kind_weights", "due",
+        "timezone", "late", "extensions", "excused", "lms_column", "times",
+    )  # fmt: skip
+    topics, listed = reader.strings("topics"), reader.strings("exercises")
+    names = _exercise_names(reader, topics, listed)
+    total = reader.number("points", minimum=POINTS_TOLERANCE)
+    if total is None:
+        reader.fail("points", "missing: the assignment's total points")
+    points = _points(reader, names, total or 0.0)
+    weights_reader = reader.sub("kind_weights")
+    weights_reader.only(*KINDS)
+    weights = {kind: weights_reader.number(kind, 1.0) or 0.0 for kind in KINDS}
+    zone = _zone(reader, "timezone", zone)
+    extensions_reader = reader.sub("extensions")
+    extensions = {}
+    for student in extensions_reader.table:
+        extensions[student] = _time(extensions_reader, student, zone)
+    return Assignment(
+        name=name,
+        title=reader.get("title", str, name),
+        topics=topics,
+        exercise_points=points,
+        total=total or 0.0,
+        kind_weights=weights,
+        due=_time(reader, "due", zone),
+        late=_late(reader.sub("late")),
+        extensions={s: t for s, t in extensions.items() if t is not None},
+        excused=reader.strings("excused"),
+        lms_column=reader.get("lms_column", str, ""),
+        times=_file(reader, "times"),
+        timezone=zone,
+        whole_topics=not listed,
+    )
+
+
+def load_course(path: Path) -> Course:
+    """The course in ``path``, or :class:`CourseError` naming the first mistake's key."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CourseError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CourseError(f"{path.name}: not TOML: {exc}") from None
+    top = _Reader(path, "", data)
+    top.only("course", "limits", "assignments")
+    about = top.sub("course")
+    about.only("name", "seed", "roster", "timezone")
+    zone = _zone(about, "timezone", None)
+    limits = top.sub("limits")
+    limits.only("timeout", "memory_mb", "budget")
+    memory = limits.get("memory_mb", int)
+    if memory is not None and memory < 512:
+        limits.fail("memory_mb", f"expected at least 512, got {memory}")
+    table = top.sub("assignments")
+    assignments = {name: _assignment(table.sub(name), name, zone) for name in table.table}
+    seed = about.get("seed", (str, int))
+    return Course(
+        path=path,
+        name=about.get("name", str, path.stem),
+        seed=None if seed is None else str(seed),
+        roster=_file(about, "roster"),
+        timezone=zone,
+        limits=Limits(limits.number("timeout", minimum=0.1), memory, limits.number("budget", minimum=1)),
+        assignments=assignments,
+    )
+
+
+def example() -> str:
+    """The commented course file ``grade course init`` writes: the nine topics in two homeworks."""
+    topics = "\n".join(f"#   {t}: {', '.join(stub_exercises(t))}" for t in TOPICS)
+    return EXAMPLE.format(topics=topics)
+
+
+EXAMPLE = """\
+# course.toml: one file that says what the course is (read by `grade batch --course`,
+# `grade release`, `grade gradescope` and `grade notebooks`; a flag on the command line wins).
+# Its topics and their exercises (write an exercise as topic.exercise):
+{topics}
+
+[course]
+name = "Deep learning with PyTorch"
+# seed = "change-me"          # hidden checks draw each student's own inputs (--course-seed)
+# roster = "roster.csv"        # the LMS's class list, beside this file (--roster)
+timezone = "Europe/Berlin"     # due dates without an offset are in this zone
+
+[limits]                       # as --timeout, --memory and --budget
+timeout = 10.0
+memory_mb = 4096
+budget = 300.0
+
+[assignments.hw1]
+title = "Homework 1: tensors and autograd"
+topics = ["tensors", "autograd"]
+points = 100                   # spread equally over the exercises not listed below
+due = "2026-10-07 23:59"
+lms_column = "Homework 1"
+late = {{ policy = "per_day", penalty = 10, cap = 50, grace_minutes = 15 }}
+
+[assignments.hw2]
+title = "Homework 2: losses and optim"
+topics = ["losses", "optim"]
+# exercises = ["mlp.relu"]     # single exercises, beside or instead of whole topics
+points = 100
+due = "2026-10-14 23:59"
+lms_column = "Homework 2"
+excused = []                   # students excused from this assignment (Canvas: EX)
+# times = "hw2-times.csv"      # student,submitted_at, where the LMS's files do not say (--times)
+
+[assignments.hw2.exercise_points]   # these exercises' points; the rest share what is left
+"optim.Adam" = 15
+"optim.SGD" = 10
+
+[assignments.hw2.kind_weights]      # how an exercise's points spread over its checks
+shape = 1
+gradient = 1
+convergence = 3
+device = 1
+
+[assignments.hw2.late]
+policy = "per_hour"            # none, per_day, per_hour or not_accepted
+penalty = 2                    # percent per started hour
+cap = 40                       # percent at most
+grace_minutes = 10
+
+[assignments.hw2.extensions]   # a student's own due time
+# "jsmith" = "2026-10-16 23:59"
+"""
