@@ -347,30 +347,42 @@ def similarity_command(submissions: Path, out: Path, topics: tuple[str, ...], th
     _similarity(submissions, out, topics, threshold)
 
 
+ALLOW_SOLVED_HELP = "hand out exercise NAME solved on purpose (repeatable); any other answer is refused"
+
+
 @main.command("notebooks")
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--topic", "topics", multiple=True, help="only this topic (repeatable)")
-def notebooks_command(out: Path, topics: tuple[str, ...]) -> None:
+@click.option("--allow-solved", "allowed", multiple=True, metavar="NAME", help=ALLOW_SOLVED_HELP)
+def notebooks_command(out: Path, topics: tuple[str, ...], allowed: tuple[str, ...]) -> None:
     """Write one hand-out notebook per topic into OUT, made from the stubs in exercises/."""
     from grader.handouts import write_handouts
+    from grader.leaks import LeakFound
     from grader.topics import REPO_ROOT, TOPICS, unknown_topic
 
     if unknown_topic(topics):
         _usage_exit(unknown_topic(topics))
-    written = write_handouts(REPO_ROOT / "exercises", out, list(topics) or list(TOPICS))
+    try:
+        written = write_handouts(
+            REPO_ROOT / "exercises", out, list(topics) or list(TOPICS), frozenset(allowed)
+        )
+    except LeakFound as exc:
+        _usage_exit(str(exc))
     for path in written:
         click.echo(str(path))
 
 
 @main.command("release")
 @click.argument("out", type=click.Path(path_type=Path))
-def release_command(out: Path) -> None:
+@click.option("--allow-solved", "allowed", multiple=True, metavar="NAME", help=ALLOW_SOLVED_HELP)
+def release_command(out: Path, allowed: tuple[str, ...]) -> None:
     """Write a student release into OUT: exercises, notebooks, grader, datasets, public checks."""
+    from grader.leaks import LeakFound
     from grader.release import write_release
 
     try:
-        write_release(out)
-    except FileExistsError as exc:
+        write_release(out, frozenset(allowed))
+    except (FileExistsError, LeakFound) as exc:
         _usage_exit(str(exc))
     click.echo(f"release written to {out}")
 

@@ -64,3 +64,11 @@ SIMILARITY_THRESHOLD = 0.7
 CURVE_POINTS = 100
 CURVE_DIVERGED_RISE = 0.25  # a point above start · (1 + this) is "diverged"
 CURVE_FLAT_FALL = 0.10  # a lowest point less than this fraction below the start is "flat"
+
+# `grade release` / `grade notebooks` refuse a definition that holds this share of an answer's
+# k-grams (grader/leaks.py; k = SIMILARITY_K, the stub's k-grams left out); answers with fewer
+# own k-grams than LEAK_MIN_GRAMS are too short to tell from ordinary code. Measured on this
+# checkout: the smallest answer has 9 own k-grams; the benchmark's copies of answers hold 86-100 %;
+# no definition of grader/, the suites or the stubs holds more than 71 % of any answer.
+LEAK_CONTAINMENT = 0.8
+LEAK_MIN_GRAMS = 8
