@@ -397,16 +397,33 @@ def release_command(out: Path, allowed: tuple[str, ...]) -> None:
     show_default=True,
     help="when students see the hidden checks' results (public checks are always visible)",
 )
+@click.option(
+    "--hidden-messages",
+    is_flag=True,
+    help="show hidden checks' ids and messages (inputs, expected values); default: exercise and kind only",
+)
 @limit_options
 def gradescope_command(
-    out: Path, topics: tuple[str, ...], hidden_visibility: str, timeout: float, budget: float, memory_mb: int
+    out: Path,
+    topics: tuple[str, ...],
+    hidden_visibility: str,
+    hidden_messages: bool,
+    timeout: float,
+    budget: float,
+    memory_mb: int,
 ) -> None:
     """Write a Gradescope autograder zip into OUT (setup.sh, run_autograder, the grader and suites)."""
     from grader.gradescope import AutograderProblem, build_autograder
 
     try:
         written = build_autograder(
-            out, topics, hidden_visibility, timeout=timeout, budget=budget, memory_mb=memory_mb
+            out,
+            topics,
+            hidden_visibility,
+            timeout=timeout,
+            budget=budget,
+            memory_mb=memory_mb,
+            hidden_messages=hidden_messages,
         )
     except AutograderProblem as exc:
         _usage_exit(str(exc))

@@ -72,3 +72,6 @@ CURVE_FLAT_FALL = 0.10  # a lowest point less than this fraction below the start
 # no definition of grader/, the suites or the stubs holds more than 71 % of any answer.
 LEAK_CONTAINMENT = 0.8
 LEAK_MIN_GRAMS = 8
+# Seconds the Gradescope autograder keeps killing the processes its run started before it gives
+# up on them (grader/sweep.py); a process that keeps forking is gone within 0.1 s on this machine.
+SWEEP_SECONDS = 10.0
