@@ -150,9 +150,10 @@ def dataset_files(root: Path) -> list[Path]:
     return [p for p in (folder / n for n in ["README.md", "SHA256SUMS", *listed, *cards]) if p.is_file()]
 
 
-def release_files(root: Path = REPO_ROOT) -> dict[str, bytes]:
+def release_files() -> dict[str, bytes]:
     """{path in the release: content}: the stubs, the public checks, the datasets, the grader they
     run, pyproject.toml and the learner's README (the hand-outs come from the stubs)."""
+    root = REPO_ROOT
     files: dict[str, bytes] = {"README.md": LEARNER_README.encode()}
     files["pyproject.toml"] = (root / "pyproject.toml").read_bytes()
     topics = available_topics()
@@ -188,6 +189,6 @@ def write_release(out: Path, allowed: frozenset[str] = frozenset()) -> None:
     for name, content in files.items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_bytes(content)
-    (out / "notebooks").mkdir()
+    (out / "notebooks").mkdir(exist_ok=True)
     for topic, notebook in notebooks.items():
         nbformat.write(notebook, str(out / "notebooks" / f"{topic}.ipynb"))
