@@ -359,7 +359,7 @@ def results_for(report: dict[str, Any], config: Config) -> dict[str, Any]:
         "output_format": "text",
         "stdout_visibility": "hidden",
         "tests": [
-            gradescope_test(topic["name"], test, config, seen)
+            gradescope_test(topic["name"], test, config=config, seen=seen)
             for topic in report["topics"]
             for test in topic["tests"]
             if test["status"] != "skipped"

@@ -222,7 +222,9 @@ def write_handouts(
     install_from = os.path.relpath(exercises.resolve().parent, out.resolve())
     notebooks = handouts(exercises, topics, install_from)
     stubs = {f"exercises/{topic}.py": (exercises / f"{topic}.py").read_text() for topic in notebooks}
-    refuse(stubs, {f"{topic}.ipynb": nb for topic, nb in notebooks.items()}, REPO_ROOT, allowed)
+    refuse(
+        stubs, {f"{topic}.ipynb": nb for topic, nb in notebooks.items()}, checkout=REPO_ROOT, allowed=allowed
+    )
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for topic, notebook in notebooks.items():

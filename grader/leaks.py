@@ -159,6 +159,8 @@ def refuse(
             if cell.cell_type == "code":
                 texts[f"{name} cell {index}"] = cell.source
     exercises = checkout / "exercises"
-    found = scan(texts, answers(checkout / "solutions", exercises), exercise_names_in(exercises), allowed)
+    found = scan(
+        texts, answers(checkout / "solutions", exercises), exercise_names_in(exercises), allowed=allowed
+    )
     if found:
         raise LeakFound(found)

@@ -183,8 +183,8 @@ def write_release(out: Path, allowed: frozenset[str] = frozenset()) -> None:
     refuse(
         {k: v.decode() for k, v in files.items() if k.endswith(".py")},
         {f"notebooks/{topic}.ipynb": nb for topic, nb in notebooks.items()},
-        REPO_ROOT,
-        allowed,
+        checkout=REPO_ROOT,
+        allowed=allowed,
     )
     for name, content in files.items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
