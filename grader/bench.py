@@ -5,7 +5,7 @@ times (default 3), each in a fresh ``grade`` process, and prints median, min and
 
 - ``grade solutions/``: the reference solutions, every topic (the all-passing case);
 - ``grade exercises/``: the untouched stubs, every topic (the all-failing case);
-- class of 20: ``grade batch`` over the synthetic class of :mod:`grader.bench_class`
+- class of 20: ``grade batch`` over the synthetic class of ``tests/bench/bench_class.py``
   (12 correct, 5 one-mistake, the stub, an endless loop, a forger; ``losses`` only) with
   ``--workers 2`` into a fresh out folder, compared with nbgrader and otter-grader on the same
   class (anchors measured once on this machine kind, 2 cores); the scores per kind from the
@@ -40,8 +40,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from grader.bench_class import TOPIC, write_class
 from grader.topics import REPO_ROOT
+
+# The synthetic class holds complete answers: it lives in the checkout's tests/bench/, outside the
+# installed package (and so outside a student release).
+sys.path.insert(0, str(REPO_ROOT / "tests" / "bench"))
+from bench_class import TOPIC, write_class  # noqa: E402
 
 NBGRADER_SECONDS = 175.0  # the class of 20 under nbgrader, measured once on this machine kind
 OTTER_SECONDS = 251.0  # the same under otter-grader

@@ -521,22 +521,36 @@ def similarity_command(submissions: Path, out: Path, topics: tuple[str, ...], th
     _similarity(submissions, out, topics, threshold)
 
 
+ALLOW_SOLVED_HELP = "hand out exercise NAME solved on purpose (repeatable); any other answer is refused"
+
+
 @main.command("notebooks")
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--topic", "topics", multiple=True, help="only this topic (repeatable)")
 @course_options
+@click.option("--allow-solved", "allowed", multiple=True, metavar="NAME", help=ALLOW_SOLVED_HELP)
 def notebooks_command(
-    out: Path, topics: tuple[str, ...], course_file: Path | None, assignment: str | None
+    out: Path,
+    topics: tuple[str, ...],
+    course_file: Path | None,
+    assignment: str | None,
+    allowed: tuple[str, ...],
 ) -> None:
     """Write one hand-out notebook per topic into OUT, made from the stubs in exercises/."""
     from grader.handouts import write_handouts
+    from grader.leaks import LeakFound
     from grader.topics import REPO_ROOT, TOPICS, unknown_topic
 
     topics = _course_topics(_course(course_file, assignment)[1], topics)
 
     if unknown_topic(topics):
         _usage_exit(unknown_topic(topics))
-    written = write_handouts(REPO_ROOT / "exercises", out, list(topics) or list(TOPICS))
+    try:
+        written = write_handouts(
+            REPO_ROOT / "exercises", out, list(topics) or list(TOPICS), frozenset(allowed)
+        )
+    except LeakFound as exc:
+        _usage_exit(str(exc))
     for path in written:
         click.echo(str(path))
 
@@ -544,14 +558,18 @@ def notebooks_command(
 @main.command("release")
 @click.argument("out", type=click.Path(path_type=Path))
 @course_options
-def release_command(out: Path, course_file: Path | None, assignment: str | None) -> None:
+@click.option("--allow-solved", "allowed", multiple=True, metavar="NAME", help=ALLOW_SOLVED_HELP)
+def release_command(
+    out: Path, course_file: Path | None, assignment: str | None, allowed: tuple[str, ...]
+) -> None:
     """Write a student release into OUT: exercises, notebooks, grader, datasets, public checks
     (with --course and --assignment: that assignment's topics; never the course seed)."""
+    from grader.leaks import LeakFound
     from grader.release import write_release
 
     try:
-        write_release(out, _course_topics(_course(course_file, assignment)[1], ()))
-    except FileExistsError as exc:
+        write_release(out, _course_topics(_course(course_file, assignment)[1], ()), frozenset(allowed))
+    except (FileExistsError, LeakFound) as exc:
         _usage_exit(str(exc))
     click.echo(f"release written to {out}")
 
@@ -566,6 +584,11 @@ def release_command(out: Path, course_file: Path | None, assignment: str | None)
     show_default=True,
     help="when students see the hidden checks' results (public checks are always visible)",
 )
+@click.option(
+    "--hidden-messages",
+    is_flag=True,
+    help="show hidden checks' ids and messages (inputs, expected values); default: exercise and kind only",
+)
 @limit_options
 @course_options
 @click.pass_context
@@ -579,6 +602,7 @@ def gradescope_command(
     memory_mb: int,
     course_file: Path | None,
     assignment: str | None,
+    hidden_messages: bool,
 ) -> None:
     """Write a Gradescope autograder zip into OUT (setup.sh, run_autograder, the grader and suites)."""
     from grader.gradescope import AutograderProblem, build_autograder
@@ -608,6 +632,7 @@ def gradescope_command(
             budget=budget,
             memory_mb=memory_mb,
             points=points,
+            hidden_messages=hidden_messages,
         )
     except AutograderProblem as exc:
         _usage_exit(str(exc))

@@ -86,3 +86,14 @@ CURVE_FLAT_FALL = 0.10  # a lowest point less than this fraction below the start
 # `where` line) is cut at 200.
 SHOWN_MESSAGE_CHARS = 2000
 SHOWN_NAME_CHARS = 200
+
+# `grade release` / `grade notebooks` refuse a definition that holds this share of an answer's
+# k-grams (grader/leaks.py; k = SIMILARITY_K, the stub's k-grams left out); answers with fewer
+# own k-grams than LEAK_MIN_GRAMS are too short to tell from ordinary code. Measured on this
+# checkout: the smallest answer has 9 own k-grams; the benchmark's copies of answers hold 86-100 %;
+# no definition of grader/, the suites or the stubs holds more than 71 % of any answer.
+LEAK_CONTAINMENT = 0.8
+LEAK_MIN_GRAMS = 8
+# Seconds the Gradescope autograder keeps killing the processes its run started before it gives
+# up on them (grader/sweep.py); a process that keeps forking is gone within 0.1 s on this machine.
+SWEEP_SECONDS = 10.0

@@ -11,9 +11,11 @@ which grades ``/autograder/submission`` and writes ``/autograder/results/results
 Submitted code must not read the hidden suites, write the results or outlive grading. In
 bubblewrap it never sees either folder. Without it (a container that refuses namespaces),
 workers run as uid 65534 (:func:`grader.sandbox.uid_fallback`) and :func:`harden` makes
-everything but ``grader/`` and ``datasets/`` root-only. Either way, as root, every process of
-that uid is killed before results.json is written, fresh, by an atomic rename. Where
-submitted code could run neither way, nothing is graded (results.json says why).
+everything but ``grader/`` and ``datasets/`` root-only. Either way every process the run
+started is killed (:mod:`grader.sweep`: the run is its orphans' subreaper; ``run_autograder``
+also gives it a pid namespace of its own where the container allows one) before results.json
+is written, fresh, by an atomic rename. Where submitted code could run neither way, nothing
+is graded (results.json says why).
 """
 
 from __future__ import annotations
@@ -22,9 +24,7 @@ import argparse
 import json
 import os
 import shutil
-import signal
 import stat
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,10 +35,10 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from grader import clean, defaults
+from grader import clean, defaults, sweep
+from grader.batch.exports import hidden_output, hidden_test_name
 from grader.batch.intake import Gradable, Rejected, take
 from grader.release import RELEASE_MARKER
-from grader.sandbox import NOBODY
 from grader.topics import REPO_ROOT, TOPICS, available_topics, install_problem, suites_dir, unknown_topic
 
 ROOT_VARIABLE = "TORCHGRADE_AUTOGRADER_ROOT"
@@ -53,8 +53,6 @@ WORKER_READABLE = ("grader", "datasets")  # what the bubblewrap whitelist binds,
 SUBMITTED_SUFFIXES = (".py", ".ipynb", ".zip")
 MAX_LISTED = 5  # entries of an unusable submission named in its message
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the same bytes for the same sources
-KILL_ALL = "import os, signal; os.kill(-1, signal.SIGKILL)"
-SWEEP_SECONDS = 10.0
 INTERNAL_ERROR = "the autograder hit an internal error (not your code's fault); tell your course staff"
 
 
@@ -76,6 +74,7 @@ class Config:
     exercises: tuple[str, ...] = ()
     exercise_points: dict[str, float] = field(default_factory=dict)
     kind_weights: dict[str, float] = field(default_factory=dict)
+    hidden_messages: bool = False  # hidden checks' ids and messages shown (else exercise and kind only)
 
     def __post_init__(self) -> None:
         problem = unknown_topic(self.topics)
@@ -99,6 +98,7 @@ class Config:
             tuple(data.get("exercises", ())),
             {str(k): float(v) for k, v in data.get("exercise_points", {}).items()},
             {str(k): float(v) for k, v in data.get("kind_weights", {}).items()},
+            data.get("hidden_messages", cls.hidden_messages) is True,
         )
 
 
@@ -194,13 +194,22 @@ def build_autograder(
     budget: float = defaults.SUBMISSION_BUDGET,
     memory_mb: int = defaults.MEMORY_MB,
     points: Config | None = None,
+    hidden_messages: bool = False,
 ) -> Path:
     """Write the Gradescope autograder zip for ``topics`` (all when empty) to ``out_zip``.
 
-    Hidden checks get ``hidden_visibility`` (public checks are always visible); ``timeout``,
+    Hidden checks get ``hidden_visibility`` (public checks are always visible) and are named by
+    exercise and kind only, without their messages, unless ``hidden_messages``; ``timeout``,
     ``budget`` and ``memory_mb`` are ``grade``'s limits. Raises :class:`AutograderProblem`.
     """
-    config = Config(_chosen_topics(topics), hidden_visibility, float(timeout), float(budget), int(memory_mb))
+    config = Config(
+        _chosen_topics(topics),
+        hidden_visibility,
+        float(timeout),
+        float(budget),
+        int(memory_mb),
+        hidden_messages=hidden_messages,
+    )
     if points is not None:  # ``points``: a Config holding an assignment's exercises and points
         config = replace(
             config,
@@ -323,21 +332,27 @@ def locate(submission: Path, scratch: Path, topics: tuple[str, ...]) -> Gradable
 # ---- results.json ----------------------------------------------------------------------------
 
 
-def gradescope_test(topic: str, test: dict[str, Any], hidden_visibility: str) -> dict[str, Any]:
-    """One check of the report's JSON as one Gradescope test."""
+def gradescope_test(topic: str, test: dict[str, Any], config: Config, seen: dict[str, int]) -> dict[str, Any]:
+    """One check of the report's JSON as one Gradescope test. A hidden check is named and
+    described as ``grade batch`` does (exercise and kind; how it ended), unless the instructor
+    built the autograder with ``hidden_messages``; ``seen`` numbers those names."""
     status, message = test["status"], test["message"]
     word = status.replace("_", " ")
     if status not in ("passed", "failed") and not message.startswith(word):
         message = f"{word}: {message}" if message else word
+    name = f"{topic}: {test['id']}"
+    public = test.get("visibility") == "public"
+    if not public and not config.hidden_messages:
+        name, message = hidden_test_name(topic, test, seen), hidden_output(test)
     return {
-        "name": f"{topic}: {test['id']}",
+        "name": name,
         "score": test["points"],
         "max_score": test["max_points"],
         "status": "passed" if status == "passed" else "failed",
         "output": message,
         "output_format": "text",
         "tags": [test["kind"], topic],
-        "visibility": "visible" if test.get("visibility") == "public" else hidden_visibility,
+        "visibility": "visible" if public else config.hidden_visibility,
     }
 
 
@@ -359,13 +374,14 @@ def results_for(report: dict[str, Any], config: Config) -> dict[str, Any]:
         report, _ = weigh(report, config)
         report["score"] = sum(t["score"] for t in report["topics"])
         report["max_score"] = sum(t["max_score"] for t in report["topics"])
+    seen: dict[str, int] = {}
     return {
         "score": report["score"],
         "output": summary(report),
         "output_format": "text",
         "stdout_visibility": "hidden",
         "tests": [
-            gradescope_test(topic["name"], test, config.hidden_visibility)
+            gradescope_test(topic["name"], test, config=config, seen=seen)
             for topic in report["topics"]
             for test in topic["tests"]
             if test["status"] != "skipped"
@@ -404,63 +420,10 @@ def write_results(results: Path, content: dict[str, Any]) -> Path:
 # ---- the workers' end ------------------------------------------------------------------------
 
 
-def _status(process: Path) -> dict[str, list[str]]:
-    """``/proc/<pid>/status`` as {field: words}; empty when the process just ended."""
-    try:
-        lines = (process / "status").read_text().splitlines()
-    except OSError:
-        return {}
-    return {name: value.split() for name, _, value in (line.partition(":") for line in lines)}
-
-
-def processes_of(uid: int) -> list[int]:
-    """Live (not zombie) processes in this pid namespace whose real, effective or saved uid is ``uid``."""
-    found = []
-    for process in Path("/proc").iterdir():
-        if process.name.isdigit():
-            fields = _status(process)
-            if str(uid) in fields.get("Uid", [])[:3] and (fields.get("State") or ["X"])[0] not in ("Z", "X"):
-                found.append(int(process.name))
-    return found
-
-
-def kill_uid(uid: int, patience: float = SWEEP_SECONDS) -> list[int]:
-    """SIGKILL every process of ``uid`` until none is left (root only); the pids still there
-    after ``patience`` seconds. ``kill(-1)`` sent as ``uid`` reaches them all at once, so a
-    process that keeps forking cannot outrun it."""
-    deadline = time.monotonic() + patience
-    while True:
-        try:
-            subprocess.run(
-                [sys.executable, "-I", "-S", "-c", KILL_ALL],
-                user=uid,
-                group=uid,
-                extra_groups=[],
-                env={},
-                cwd="/",
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                timeout=30,
-                check=False,
-            )
-        except (OSError, subprocess.SubprocessError):
-            pass  # the pids below are killed one by one
-        alive = processes_of(uid)
-        for pid in alive:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        if not alive or time.monotonic() > deadline:
-            return alive
-        time.sleep(0.05)
-
-
 def end_workers() -> list[int]:
-    """As root, kill whatever runs as the workers' uid (workers, zygotes and anything they
-    started); the pids that would not die. Not root: the engine's own kills are all there is."""
-    return kill_uid(int(NOBODY)) if os.geteuid() == 0 else []
+    """Kill whatever this run started that still runs (workers, zygotes and anything they
+    started, re-parented here or not); the pids that would not die. Never a whole uid."""
+    return sweep.kill_descendants(patience=defaults.SWEEP_SECONDS)
 
 
 # ---- grading ---------------------------------------------------------------------------------
@@ -517,10 +480,11 @@ def _grade(found: Gradable, config: Config) -> dict[str, Any]:
 
 
 def run(paths: Paths | None = None) -> Path:
-    """Grade the submission and write results.json, once every process of the workers' uid is
+    """Grade the submission and write results.json, once every process this run started is
     dead. Returns the file's path."""
     paths = paths or Paths.from_environment()
     started = time.monotonic()
+    sweep.become_subreaper()  # what the run starts stays below it, for end_workers
     harden(paths)
     try:
         try:
@@ -531,7 +495,7 @@ def run(paths: Paths | None = None) -> Path:
     finally:
         survivors = end_workers()
     if survivors:
-        print(f"warning: processes of uid {NOBODY} still listed after SIGKILL: {survivors}")
+        print(f"warning: processes of this run still listed after SIGKILL: {survivors}")
     results["execution_time"] = round(time.monotonic() - started)
     target = write_results(paths.results, results)
     print(results["output"])

@@ -18,7 +18,9 @@ from pathlib import Path
 
 import nbformat
 
+from grader.leaks import refuse
 from grader.notebooks import METADATA_KEY
+from grader.topics import REPO_ROOT
 
 SETUP = """\
 # Set-up: run this cell first. Where `import grader` works (a venv with torchgrade) it only
@@ -204,16 +206,29 @@ def handout(topic: str, stub: Path, install_from: str = "..") -> nbformat.Notebo
     return notebook
 
 
-def write_handouts(exercises: Path, out: Path, topics: list[str]) -> list[Path]:
+def handouts(exercises: Path, topics: list[str], install_from: str) -> dict[str, nbformat.NotebookNode]:
+    """{topic: its hand-out} for the topics with a stub in ``exercises``."""
+    stubs = {topic: exercises / f"{topic}.py" for topic in topics}
+    return {topic: handout(topic, stub, install_from) for topic, stub in stubs.items() if stub.is_file()}
+
+
+def write_handouts(
+    exercises: Path, out: Path, topics: list[str], allowed: frozenset[str] = frozenset()
+) -> list[Path]:
     """One hand-out per topic; their set-up cells install torchgrade from the folder that
-    holds ``exercises`` (a checkout or a release), as a path relative to ``out``."""
-    out.mkdir(parents=True, exist_ok=True)
+    holds ``exercises`` (a checkout or a release), as a path relative to ``out``. Refuses
+    (:class:`grader.leaks.LeakFound`, nothing written) where a stub is solved or holds an answer,
+    but for the exercises ``allowed``."""
     install_from = os.path.relpath(exercises.resolve().parent, out.resolve())
+    notebooks = handouts(exercises, topics, install_from)
+    stubs = {f"exercises/{topic}.py": (exercises / f"{topic}.py").read_text() for topic in notebooks}
+    refuse(
+        stubs, {f"{topic}.ipynb": nb for topic, nb in notebooks.items()}, checkout=REPO_ROOT, allowed=allowed
+    )
+    out.mkdir(parents=True, exist_ok=True)
     written = []
-    for topic in topics:
-        stub = exercises / f"{topic}.py"
-        if stub.is_file():
-            path = out / f"{topic}.ipynb"
-            nbformat.write(handout(topic, stub, install_from), str(path))
-            written.append(path)
+    for topic, notebook in notebooks.items():
+        path = out / f"{topic}.ipynb"
+        nbformat.write(notebook, str(path))
+        written.append(path)
     return written

@@ -215,12 +215,17 @@ def hidden_summary(hidden: list[dict]) -> list[str]:
     return lines
 
 
-def _hidden_test_name(topic: str, test: dict, seen: dict[str, int]) -> str:
+def hidden_test_name(topic: str, test: dict, seen: dict[str, int]) -> str:
     """``losses: huber, hidden gradient check 2``: exercise and kind, numbered, never the id."""
     base = f"{topic}: {', '.join(test.get('exercises') or []) or 'exercise not recorded'}, hidden "
     base += f"{KIND_NAMES.get(test['kind'], test['kind'])} check"
     seen[base] = seen.get(base, 0) + 1
     return f"{base} {seen[base]}"
+
+
+def hidden_output(test: dict) -> str:
+    """What a hidden check shows: how it ended ("hidden check: failed"), never its message."""
+    return f"hidden check: {test['status'].replace('_', ' ')}"
 
 
 def gradescope_results(row: Row) -> dict:
@@ -235,12 +240,10 @@ def gradescope_results(row: Row) -> dict:
                 {
                     "name": f"{topic['name']}: {t['id']}"
                     if public
-                    else _hidden_test_name(topic["name"], t, seen),
+                    else hidden_test_name(topic["name"], t, seen),
                     "score": t["points"],
                     "max_score": t["max_points"],
-                    "output": clean.text(t["message"])
-                    if public
-                    else f"hidden check: {t['status'].replace('_', ' ')}",
+                    "output": clean.text(t["message"]) if public else hidden_output(t),
                     "visibility": "visible" if public else "hidden",
                 }
             )

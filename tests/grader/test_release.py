@@ -8,10 +8,12 @@ import os
 import subprocess
 import sys
 
+import nbformat
 import pytest
 from helpers import REPO
 
-from grader.topics import available_topics
+from grader import leaks
+from grader.topics import available_topics, suite_path
 
 
 @pytest.fixture(scope="module")
@@ -64,3 +66,29 @@ def test_release_grades_its_exercises_and_says_hidden_checks_are_absent(release)
     assert any("hidden checks are not available" in note for note in report["notes"])
     code, report = grade_in(release, REPO / "solutions" / "losses.py")
     assert code == 0 and report["score"] == report["max_score"] > 0
+
+
+def test_release_and_handouts_hold_no_answer(release):
+    """Read independently of the scan at write time: no exercise is defined with a body anywhere
+    (code in strings too), no definition holds an answer, no benchmark material, no hidden check."""
+    texts = {str(p.relative_to(release)): p.read_text() for p in release.rglob("*.py")}
+    for notebook in (release / "notebooks").glob("*.ipynb"):
+        cells = nbformat.read(str(notebook), as_version=4).cells
+        texts |= {f"{notebook.name} {i}": c.source for i, c in enumerate(cells) if c.cell_type == "code"}
+    names = leaks.exercise_names_in(REPO / "exercises")
+    for file, text in texts.items():
+        for tree, _ in leaks.modules_in(text):
+            for node in ast.walk(tree):
+                if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in names:
+                    assert leaks.is_stub(node), f"{file}:{node.lineno} defines {node.name}"
+    assert leaks.scan(texts, leaks.answers(REPO / "solutions", REPO / "exercises"), names) == []
+    assert not list(release.rglob("bench*")) and not (release / "grader" / "gradescope_template").exists()
+    released = "\n".join(texts.values())
+    for topic in available_topics():
+        for node in ast.parse(suite_path(topic).read_text()).body:
+            if (
+                isinstance(node, ast.FunctionDef)
+                and node.name.startswith("test_")
+                and "public=True" not in ast.unparse(node.decorator_list[0])
+            ):
+                assert f"def {node.name}(" not in released, (topic, node.name)

@@ -17,7 +17,7 @@ import ast
 import textwrap
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 TOPIC = "losses"
 FUNCTIONS = (
     "mse",

@@ -1,0 +1,166 @@
+"""Answers in what is handed out: the scan ``grade release`` and ``grade notebooks`` run first.
+
+Every top-level function and class of ``solutions/`` is normalised as ``grade similarity``
+normalises code (:mod:`grader.similarity.normalise`: names, docstrings, comments and layout
+leave no trace) and cut into k-grams, less those its stub shares. A definition of anything
+about to be written (a ``.py`` file, a notebook cell, or code kept in a string constant of
+either) that holds at least :data:`~grader.defaults.LEAK_CONTAINMENT` of some answer's
+k-grams is an answer, or a near-copy of one. An exercise's name defined with a body (not its
+docstring and ``raise``/``pass``/``...``) is a solved stub, unless the instructor allows it.
+"""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbformat import NotebookNode
+
+from grader import defaults
+from grader.similarity.fingerprint import kgram_hashes
+from grader.similarity.normalise import DEFINITIONS, exercise_names, units
+
+
+@dataclass(frozen=True)
+class Leak:
+    file: str
+    line: int
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.what}"
+
+
+class LeakFound(ValueError):
+    """What was about to be handed out holds answers; nothing was written."""
+
+    def __init__(self, leaks: list[Leak]) -> None:
+        self.leaks = leaks
+        listed = "\n".join(f"  {leak}" for leak in leaks)
+        super().__init__(
+            f"refused: {len(leaks)} answer(s) would be handed out, nothing was written:\n{listed}\n"
+            "remove them (an exercise handed out solved on purpose: --allow-solved NAME)"
+        )
+
+
+@dataclass(frozen=True)
+class Answer:
+    where: str  # solutions/<topic>.py:<line> `<name>`
+    grams: frozenset[int]
+
+
+def _parse(text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def modules_in(text: str) -> Iterator[tuple[ast.Module, int]]:
+    """The module ``text`` parses to, then those of its string constants that hold code (as the
+    templates and benchmark data do), each with the line offset of its first line."""
+    tree = _parse(text)
+    if tree is None:
+        return
+    yield tree, 0
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and "def " in node.value:
+            inner = _parse(textwrap.dedent(node.value))
+            if inner is not None:
+                yield inner, node.lineno - 1
+
+
+def _grams(tree: ast.Module) -> dict[str, tuple[ast.stmt, set[int]]]:
+    """Each top-level definition → (its node, the k-gram hashes of its normalised unit)."""
+    nodes = {n.name: n for n in tree.body if isinstance(n, DEFINITIONS)}
+    found = units(tree, tuple(nodes))
+    return {
+        name: (nodes[name], {g.hash for g in kgram_hashes(unit.tokens, defaults.SIMILARITY_K)})
+        for name, unit in found.items()
+    }
+
+
+def answers(solutions: Path, exercises: Path) -> list[Answer]:
+    """Every definition of ``solutions/`` big enough to recognise, less what its stub holds."""
+    stub_grams: set[int] = set()
+    for stub in sorted(exercises.glob("*.py")):
+        for tree, _ in modules_in(stub.read_text()):
+            stub_grams.update(g for node, grams in _grams(tree).values() if is_stub(node) for g in grams)
+    found = []
+    for path in sorted(solutions.glob("*.py")):
+        solution = _parse(path.read_text())
+        for name, (node, grams) in (_grams(solution) if solution else {}).items():
+            own = frozenset(grams - stub_grams)
+            if len(own) >= defaults.LEAK_MIN_GRAMS:
+                found.append(Answer(f"solutions/{path.name}:{node.lineno} `{name}`", own))
+    return found
+
+
+def exercise_names_in(exercises: Path) -> set[str]:
+    """The exercises the stubs define (their public top-level functions and classes)."""
+    trees = [_parse(stub.read_text()) for stub in exercises.glob("*.py")]
+    return {n for tree in trees if tree for n in exercise_names(tree) if not n.startswith("_")}
+
+
+def is_stub(node: ast.stmt) -> bool:
+    """A docstring and ``raise``/``pass``/``...`` (a class: methods that are stubs, nothing else)."""
+    body = [
+        b
+        for b in getattr(node, "body", [])
+        if not (isinstance(b, ast.Expr) and isinstance(b.value, ast.Constant))
+    ]
+    if isinstance(node, ast.ClassDef):
+        return all(isinstance(b, DEFINITIONS[:2]) and is_stub(b) for b in body)
+    return all(isinstance(b, (ast.Raise, ast.Pass)) for b in body) and len(body) <= 1
+
+
+def scan(
+    texts: Mapping[str, str],
+    answers_: list[Answer],
+    exercises: set[str],
+    allowed: frozenset[str] = frozenset(),
+) -> list[Leak]:
+    """The answers in ``texts`` ({file name: Python source}): copies and near-copies of an answer,
+    and exercises defined with a body; definitions named in ``allowed`` are passed."""
+    leaks = []
+    for file, text in texts.items():
+        for tree, offset in modules_in(text):
+            for name, (node, grams) in _grams(tree).items():
+                if name in allowed:
+                    continue
+                line = node.lineno + offset
+                if name in exercises and not is_stub(node):
+                    leaks.append(
+                        Leak(file, line, f"`{name}` is implemented (a stub raises NotImplementedError)")
+                    )
+                    continue
+                for answer in answers_:
+                    share = len(answer.grams & grams) / len(answer.grams)
+                    if share >= defaults.LEAK_CONTAINMENT:
+                        leaks.append(Leak(file, line, f"`{name}` holds {share:.0%} of {answer.where}"))
+                        break
+    return leaks
+
+
+def refuse(
+    texts: Mapping[str, str],
+    notebooks: Mapping[str, NotebookNode],
+    checkout: Path,
+    allowed: frozenset[str] = frozenset(),
+) -> None:
+    """:class:`LeakFound` where ``texts`` ({file: Python}) or the notebooks' code cells hold an
+    answer of ``checkout/solutions`` or a solved exercise of ``checkout/exercises``."""
+    texts = dict(texts)
+    for name, notebook in notebooks.items():
+        for index, cell in enumerate(notebook.cells, start=1):
+            if cell.cell_type == "code":
+                texts[f"{name} cell {index}"] = cell.source
+    exercises = checkout / "exercises"
+    found = scan(
+        texts, answers(checkout / "solutions", exercises), exercise_names_in(exercises), allowed=allowed
+    )
+    if found:
+        raise LeakFound(found)
