@@ -31,7 +31,7 @@ def _refused(action):
         result = action()
     except OSError as exc:
         return exc.errno in (errno.EPERM, errno.EACCES)
-    return result is not None and result < 0 and ctypes.get_errno() in (errno.EPERM, errno.EACCES)
+    return isinstance(result, int) and result < 0 and ctypes.get_errno() in (errno.EPERM, errno.EACCES)
 
 def zygote(x):
     return os.getppid()
