@@ -122,3 +122,14 @@ def test_what_an_exercise_may_use_is_not_refused():
         "    def forward(self, x):\n        return getattr(self, 'fc')(x).softmax(-1)\n"
     )
     assert tamper.scan(source) == []
+
+
+def test_the_recorders_module_is_read_only():
+    from grader.sandboxed import probe_kit
+
+    original = probe_kit.ops_used
+    with pytest.raises(AttributeError, match="read-only"):
+        probe_kit.ops_used = lambda call, mod=None, helpers=(): (call(), {})
+    with pytest.raises(AttributeError, match="read-only"):
+        del probe_kit.count_ops
+    assert probe_kit.ops_used is original
