@@ -18,93 +18,15 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.sandboxed.guarded import ATTRIBUTES, REEXPORTED_MODULES, TORCH_PARTS
 from grader.scoring import TopicResult
 
 # Any use of these (importing alone is allowed: a notebook's set-up cell imports importlib and
 # sys): the grader itself, the import machinery, memory, the object graph and frames,
 # (un)picklers that call arbitrary functions, signal handlers (they receive a frame).
-MODULES = {
-    "grader",
-    "importlib",
-    "imp",
-    "zipimport",
-    "pkgutil",
-    "runpy",
-    "ctypes",
-    "gc",
-    "builtins",
-    "inspect",
-    "pickle",
-    "marshal",
-    "copyreg",
-    "shelve",
-    "dill",
-    "cloudpickle",
-    "code",
-    "codeop",
-    "signal",
-    "_thread",
-}
-# Modules other modules re-export (``torch.sys``, ``torch.builtins``): refused as attributes too.
-ATTRIBUTE_MODULES = (MODULES - {"code", "codeop", "signal"}) | {"sys"}
-# torch's modules and classes that switch the recorders off, slip ops past them (custom ops,
-# compiled kernels) or unpickle (a pickle can call any function of the grader).
-TORCH_PARTS = {
-    "overrides",
-    "library",
-    "compile",
-    "package",
-    "TorchFunctionMode",
-    "TorchDispatchMode",
-    "DisableTorchFunction",
-    "DisableTorchFunctionSubclass",
-}
+MODULES = (REEXPORTED_MODULES - {"sys"}) | {"code", "codeop", "signal"}
 # Builtins that execute text, or hand out the module's namespace or another object's.
 NAMES = {"__import__", "__builtins__", "exec", "eval", "compile", "globals", "vars", "breakpoint"}
-# Attributes that walk from an object to frames, code, namespaces, classes' relatives, or
-# install a tracer: the ways from a value the probe passed in to the recorder.
-ATTRIBUTES = {
-    "f_back",
-    "f_globals",
-    "f_locals",
-    "f_builtins",
-    "f_code",
-    "tb_frame",
-    "tb_next",
-    "gi_frame",
-    "cr_frame",
-    "ag_frame",
-    "__traceback__",
-    "__globals__",
-    "__builtins__",
-    "__closure__",
-    "cell_contents",
-    "__code__",
-    "__subclasses__",
-    "__bases__",
-    "__base__",
-    "__mro__",
-    "__dict__",
-    "__getattribute__",
-    "__setattr__",
-    "__delattr__",
-    "__self__",
-    "__func__",
-    "__wrapped__",
-    "__reduce__",
-    "__reduce_ex__",
-    "__import__",
-    "__loader__",
-    "__spec__",
-    "settrace",
-    "setprofile",
-    "get_field",
-    "attrgetter",
-    "methodcaller",
-    "walk_stack",
-    "walk_tb",
-    "read_pickle",
-}
 # Keyword arguments that turn loading into unpickling.
 UNPICKLING = {("weights_only", False), ("allow_pickle", True)}
 # What a submission may read from ``sys``; anything else of it (``modules``, ``_getframe``,
@@ -123,7 +45,6 @@ SYS_ALLOWED = {
     "stdout",
     "stderr",
 }
-COMPUTED_NAME_CALLS = {"getattr", "setattr", "delattr"}
 
 
 @dataclass(frozen=True)
@@ -132,10 +53,12 @@ class Reach:
 
     line: int
     what: str
+    file: str = ""  # another file of the submission than the topic's
 
     def message(self, topic: str) -> str:
+        where = f"line {self.line}" + (f" of {self.file}" if self.file else "")
         return (
-            f"your code reaches into the grader (line {self.line}: {self.what}), so {topic} is not graded: "
+            f"your code reaches into the grader ({where}: {self.what}), so {topic} is not graded: "
             "the checks judge what your functions return and which torch operations they run. "
             "Hint: remove that line; an exercise never needs it."
         )
@@ -173,7 +96,7 @@ class _Scan(ast.NodeVisitor):
                     or (dotted == "sys" and name not in SYS_ALLOWED)
                     or name in ATTRIBUTES
                     or name in NAMES
-                    or name in ATTRIBUTE_MODULES
+                    or name in REEXPORTED_MODULES
                     or (dotted.split(".")[0] == "torch" and (name in TORCH_PARTS or _private(name)))
                 )
                 self._bind(alias.asname or name, f"{dotted}.{name}", dangerous)
@@ -191,7 +114,7 @@ class _Scan(ast.NodeVisitor):
         own = isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")
         if (
             node.attr in ATTRIBUTES and not (own and node.attr == "__dict__")
-        ) or node.attr in ATTRIBUTE_MODULES:
+        ) or node.attr in REEXPORTED_MODULES:
             self.flag(node, f".{node.attr}")
         elif isinstance(node.value, ast.Name) and root in self.sys_names and node.attr not in SYS_ALLOWED:
             self.flag(node, f"{root}.{node.attr}")
@@ -203,13 +126,14 @@ class _Scan(ast.NodeVisitor):
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
-        if isinstance(func, ast.Name) and func.id in COMPUTED_NAME_CALLS and len(node.args) >= 2:
+        if (
+            isinstance(func, ast.Name)
+            and func.id in ("getattr", "setattr", "delattr")
+            and len(node.args) >= 2
+        ):
             target, name = node.args[0], node.args[1]
-            if isinstance(name, ast.Constant) and isinstance(name.value, str):
-                if name.value in ATTRIBUTES:
-                    self.flag(node, f"{func.id}(..., {name.value!r})")
-            elif not (isinstance(target, ast.Name) and target.id in ("self", "cls")):
-                self.flag(node, f"{func.id}() with a computed name")
+            if isinstance(name, ast.Constant) and name.value in REEXPORTED_MODULES:
+                self.flag(node, f"{func.id}(..., {name.value!r})")
             if func.id in ("setattr", "delattr") and _module_root(target) in self.module_names:
                 self.flag(node, f"{func.id}({ast.unparse(target)}, ...) on a module")
         for keyword in node.keywords:
@@ -292,17 +216,21 @@ def scan(source: str) -> list[Reach]:
     return sorted(set(found_on_imports) | set(visitor.found), key=lambda r: (r.line, r.what))
 
 
-def source_of(path: Path, topic: str, single_file: bool) -> str | None:
-    """The Python source a task grades: the topic's file, or the code of a notebook."""
+def sources_of(path: Path, topic: str, single_file: bool) -> dict[str, str]:
+    """Every Python source the task's worker can import, by file name: a folder's top-level
+    ``.py`` files (as staged: the topic's and any helper it imports), one file, or the code
+    of a notebook."""
     from grader import notebooks
 
     try:
         if path.suffix == ".ipynb":
-            return notebooks.to_module(notebooks.read(path)).source
-        file = path if single_file or path.is_file() else path / f"{topic}.py"
-        return file.read_text(errors="replace")
+            return {f"{topic}.py": notebooks.to_module(notebooks.read(path)).source}
+        if single_file or path.is_file():
+            return {f"{topic}.py": path.read_text(errors="replace")}
+        files = [p for p in sorted(path.glob("*.py")) if p.is_file() and not p.is_symlink()]
+        return {p.name: p.read_text(errors="replace") for p in files}
     except (OSError, ValueError):
-        return None
+        return {}
 
 
 def refuse(result: TopicResult, reach: Reach) -> None:
@@ -314,8 +242,12 @@ def refuse(result: TopicResult, reach: Reach) -> None:
 
 
 def judge(result: TopicResult, path: Path, single_file: bool) -> None:
-    """Refuse ``result`` when the task's source reaches into the grader."""
-    source = source_of(path, result.name, single_file)
-    found = scan(source) if source is not None else []
-    if found:
-        refuse(result, found[0])
+    """Refuse ``result`` when a source of the task reaches into the grader (the topic's file first)."""
+    own = f"{result.name}.py"
+    sources = sources_of(path, result.name, single_file)
+    for name in sorted(sources, key=lambda n: n != own):
+        found = scan(sources[name])
+        if found:
+            reach = found[0]
+            refuse(result, reach if name == own else Reach(reach.line, reach.what, name))
+            return

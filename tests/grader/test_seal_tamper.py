@@ -8,9 +8,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import torch
 from helpers import REPO, grade_json
 
 from grader import handouts, notebooks, tamper
+from grader.sandboxed import guarded
 
 # Each base is a classic mistake its "how" check catches; each patch forges that check's evidence.
 PATCH_OPS_USED = """
@@ -65,6 +67,9 @@ def correct_modules() -> list[Path]:
     return sorted(
         [*(REPO / "solutions").glob("*.py"), *(REPO / "exercises").glob("*.py")]
         + list((REPO / "tests" / "corpus").glob("*/correct/*.py"))
+        + list(
+            (REPO / "tests" / "grader" / "similarity_class").glob("*/*.py")
+        )  # 20 styles, 2 use getattr(t, how)
     )
 
 
@@ -103,7 +108,7 @@ def test_no_correct_module_nor_its_notebook_is_refused():
         "import torch\nclass M(torch.overrides.TorchFunctionMode):\n    pass\n",
         "import torch.nn.functional as F\nF.softmax = lambda x, dim: x\n",
         "import torch\nsetattr(torch, 'allclose', lambda *a: True)\n",
-        "def f(x, name):\n    return getattr(x, name)\n",
+        "import torch\nt = getattr(torch, 'sys')\n",
         "x = object.__subclasses__()\n",
         "import torch\ndef f(b):\n    return torch.load(b, weights_only=False)\n",
         "exec('import grader')\n",
@@ -133,3 +138,31 @@ def test_the_recorders_module_is_read_only():
     with pytest.raises(AttributeError, match="read-only"):
         del probe_kit.count_ops
     assert probe_kit.ops_used is original
+
+
+GUARDED = """
+import torch
+
+def reduce(t, how):
+    return getattr(t, how)()
+
+def reach(fn, *parts):
+    return getattr(fn, "".join(parts))
+
+def patch(module, name):
+    setattr(module, name, None)
+"""
+
+
+def test_names_computed_at_run_time_are_guarded_in_the_worker():
+    namespace = {"__builtins__": guarded.submission_builtins()}
+    exec(GUARDED, namespace)
+    assert float(namespace["reduce"](torch.ones(3), "sum")) == 3.0, "honest computed names work"
+    for parts in (("__glo", "bals__"), ("__clo", "sure__"), ("f_", "back"), ("s", "ys")):
+        with pytest.raises(AttributeError, match="off limits"):
+            namespace["reach"](test_names_computed_at_run_time_are_guarded_in_the_worker, *parts)
+    with pytest.raises(AttributeError, match="off limits"):
+        namespace["reach"](torch, "_", "C")
+    with pytest.raises(AttributeError, match="off limits"):
+        namespace["patch"](torch, "allclose")
+    assert torch.allclose is not None
