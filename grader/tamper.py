@@ -241,11 +241,36 @@ def refuse(result: TopicResult, reach: Reach) -> None:
             test.status, test.points, test.message, test.curve = "failed", 0.0, message, None
 
 
+def _imports(source: str) -> set[str]:
+    """Top-level names of the modules ``source`` imports (``a`` for ``import a.b``, ``from a import b``)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
 def judge(result: TopicResult, path: Path, single_file: bool) -> None:
-    """Refuse ``result`` when a source of the task reaches into the grader (the topic's file first)."""
+    """Refuse ``result`` when the topic's file, or a file of the submission it imports
+    (directly or not; dynamic imports are refused by the scan), reaches into the grader."""
     own = f"{result.name}.py"
     sources = sources_of(path, result.name, single_file)
-    for name in sorted(sources, key=lambda n: n != own):
+    order, queue = [], [own] if own in sources else []
+    while queue:
+        name = queue.pop(0)
+        order.append(name)
+        queue += [
+            f"{m}.py"
+            for m in sorted(_imports(sources[name]))
+            if f"{m}.py" in sources and f"{m}.py" not in order + queue
+        ]
+    for name in order:
         found = scan(sources[name])
         if found:
             reach = found[0]

@@ -11,7 +11,7 @@ import pytest
 import torch
 from helpers import REPO, grade_json
 
-from grader import handouts, notebooks, tamper
+from grader import handouts, notebooks, scoring, tamper
 from grader.sandboxed import guarded
 
 # Each base is a classic mistake its "how" check catches; each patch forges that check's evidence.
@@ -166,3 +166,24 @@ def test_names_computed_at_run_time_are_guarded_in_the_worker():
     with pytest.raises(AttributeError, match="off limits"):
         namespace["patch"](torch, "allclose")
     assert torch.allclose is not None
+
+
+def test_a_helper_file_the_topic_imports_is_scanned_too(tmp_path):
+    (tmp_path / "losses.py").write_text(
+        "import torch\nimport helper\n\ndef mse(a, b):\n    return helper.f(a, b)\n"
+    )
+    (tmp_path / "helper.py").write_text("import torch\nimport deeper\n\ndef f(a, b):\n    return a - b\n")
+    (tmp_path / "deeper.py").write_text(PATCH_OPS_USED)
+    (tmp_path / "tensors.py").write_text(
+        "import torch\n\ndef add_into(z, x, y):\n    z[:] = x + y\n    return z\n"
+    )
+
+    def judged(topic: str) -> scoring.TestResult:
+        result = scoring.TopicResult(topic, [scoring.TestResult("test_x", "shape", "passed", 1.0, 1.0)])
+        tamper.judge(result, tmp_path, single_file=False)
+        return result.tests[0]
+
+    losses = judged("losses")
+    assert (losses.status, losses.points) == ("failed", 0.0)
+    assert "of deeper.py" in losses.message
+    assert judged("tensors").status == "passed", "a topic that imports no tampering file is graded"
