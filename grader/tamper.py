@@ -27,6 +27,8 @@ from grader.scoring import TopicResult
 MODULES = (REEXPORTED_MODULES - {"sys"}) | {"code", "codeop", "signal"}
 # Builtins that execute text, or hand out the module's namespace or another object's.
 NAMES = {"__import__", "__builtins__", "exec", "eval", "compile", "globals", "vars", "breakpoint"}
+# The one use of a refused module honest code has (attribute: the modules it may come from).
+HARMLESS = {"collect": ("gc",)}
 # Keyword arguments that turn loading into unpickling.
 UNPICKLING = {("weights_only", False), ("allow_pickle", True)}
 # What a submission may read from ``sys``; anything else of it (``modules``, ``_getframe``,
@@ -127,6 +129,10 @@ class _Scan(ast.NodeVisitor):
             self.flag(node, ast.unparse(node))
         if isinstance(node.value, ast.Name) and node.value.id in self.sys_names:
             return  # sys.<allowed>: the Name below is not a bare use of sys
+        if isinstance(node.value, ast.Name) and self.dangerous.get(node.value.id) in HARMLESS.get(
+            node.attr, ()
+        ):
+            return  # gc.collect(): the Name below is not a use of the module's other parts
         self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> None:

@@ -120,7 +120,7 @@ def test_each_route_into_the_grader_is_refused(source):
 
 def test_what_an_exercise_may_use_is_not_refused():
     source = (
-        "import math, sys\nimport torch\nfrom torch import nn\n"
+        "import gc, math, sys\nimport torch\nfrom torch import nn\ngc.collect()\n"
         "sys.path.append('..')\nEPS = sys.float_info.epsilon\n"
         "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
         "        setattr(self, 'fc', nn.Linear(2, 2))\n        self.__dict__.setdefault('n', 0)\n"
