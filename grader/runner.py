@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from grader import defaults, notebooks, workers
+from grader import defaults, notebooks, tamper, workers
 from grader.plugin import Collector
 from grader.pool import GraderCrashed, GraderPool
 from grader.release import RELEASE_MARKER
@@ -239,6 +239,7 @@ def grade_topic(task: Task) -> TopicOutcome:
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and not none_chosen:
         raise SuiteCrash(f"pytest exited with {code!s}:\n{output.getvalue()[-3000:]}")
     result = TopicResult(task.topic, collector.results.get(task.topic, []))
+    tamper.judge(result, task.path, task.single_file)  # the "how" evidence is forgeable in the worker
     if task.path.suffix == ".ipynb":
         notebooks.explain(result, task.path)
     return TopicOutcome(

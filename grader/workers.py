@@ -89,7 +89,7 @@ class FreshWorker:
 
 
 class ZygoteDied(RuntimeError):
-    """The zygote stopped answering; it is started again for the next worker."""
+    """The zygote stopped answering, or was tampered with; it is started again for the next worker."""
 
 
 @dataclass
@@ -141,6 +141,7 @@ class ForkServer:
         self.control: socket.socket | None = None
         self.booting = False
         self.problem = ""
+        self.isolated = False  # each child gets its own network and IPC namespace
 
     def launch(self) -> bool:
         """Start the zygote without waiting for it (it boots while the caller imports)."""
@@ -167,14 +168,18 @@ class ForkServer:
             if not answer.get("ready"):
                 self.problem = f"the zygote did not start: {answer.get('why', 'no answer')}"
                 self.stop()
+            self.isolated = answer.get("isolated") is True
         return self.control is not None
 
     def usable(self) -> bool:
         """A zygote inherited from the parent grading process is shared; if it died, the
-        next spawn says so and this process starts its own."""
+        next spawn says so and this process starts its own. It is shared only when it gives
+        each child namespaces of its own: else two students graded at once could talk."""
         if self.control is None:
             return False
-        return self.owner != os.getpid() or (self.process is not None and self.process.poll() is None)
+        if self.owner != os.getpid():
+            return self.isolated or self.booting  # booting: await_ready tells
+        return self.process is not None and self.process.poll() is None
 
     def order(self, message: dict) -> None:
         if self.control is None:
@@ -209,6 +214,8 @@ class ForkServer:
         if len(data) != STATUS.size or data[:1] != b"S":
             for fd in (request_write, results_read, status_read):
                 os.close(fd)
+            if data[:1] == b"T":
+                raise ZygoteDied("the zygote's limits, priority or CPUs were changed since it started")
             raise ZygoteDied("the zygote did not fork")
         return ForkedWorker(self, ident, STATUS.unpack(data)[1], request_write, results_read, status_read)
 
@@ -257,9 +264,15 @@ def prestart(gpu: bool) -> None:
 def fork_server(gpu: bool) -> ForkServer | None:
     """This process's zygote for ``gpu``, ready to fork; None where it cannot run.
 
-    Call it once before forking grading processes: they share the zygote it returns."""
-    server = _server(gpu)
-    return server if server is not None and server.await_ready() else None
+    Call it once before forking grading processes: they share the zygote it returns (where
+    it isolates its children; else each grading process starts one of its own)."""
+    for _attempt in range(2):
+        server = _server(gpu)
+        if server is None or not server.await_ready():
+            return None
+        if server.usable():
+            return server
+    return None
 
 
 def start_worker(

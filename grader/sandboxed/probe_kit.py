@@ -6,7 +6,9 @@ called as ``probe(mod, *args)`` with ``mod`` the submitted module. Its namespace
 the judging happens back in the trusted process.
 
 The recorders here run next to submitted code, so they are teaching checks, not
-security: the values a submission returns are always judged as well.
+security: the values a submission returns are always judged as well, and a submission that
+reaches into this module is refused on the trusted side (:mod:`grader.tamper`). The module is
+read-only once loaded (``kit.ops_used = ...`` raises), which only makes tampering harder.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from types import FrameType
+from types import FrameType, ModuleType
 from typing import Any
 
 import torch
@@ -321,3 +323,16 @@ def to_plain(value: Any, depth: int = 0) -> Any:
         except (TypeError, RuntimeError):  # object or string arrays: torch cannot hold them
             return f"<not plain data: numpy {getattr(value, 'dtype', type(value).__name__)}>"
     return f"<not plain data: {type(value).__name__}>"
+
+
+class _ReadOnlyModule(ModuleType):
+    """This module's type once loaded: assigning or deleting its attributes raises."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{self.__name__} is read-only: {name} cannot be replaced")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{self.__name__} is read-only: {name} cannot be deleted")
+
+
+sys.modules[__name__].__class__ = _ReadOnlyModule

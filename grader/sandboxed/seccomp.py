@@ -12,6 +12,18 @@ process but itself (``kill``, ``tgkill``, ``rt_(tg)sigqueueinfo``; ``tkill`` ent
 making another process the owner of a file's signals (``fcntl`` F_SETOWN/F_SETSIG,
 ``ioctl`` FIOSETOWN/SIOCSPGRP), new namespaces (``unshare``, ``setns``) and System V IPC
 objects, which outlive a process.
+
+The kernel also lets one process change another of the same uid's limits (``prlimit64``),
+priority (``setpriority``, ``ioprio_set``), scheduling (``sched_setscheduler``,
+``sched_setparam``, ``sched_setattr``) and CPUs (``sched_setaffinity``); a child may aim these
+only at itself (pid 0 or its own pid: the filter is built per child, after the fork, so it
+knows that pid) and ``setpriority``/``ioprio_set`` only at a process, never a group or a uid.
+Refused outright: NUMA page moves between processes (``migrate_pages``, ``move_pages``),
+``process_madvise``, ``process_mrelease``, ``get_robust_list``, ``perf_event_open``, the
+uid-wide keyrings (``add_key``, ``request_key``, ``keyctl``: a channel between classmates),
+POSIX message queues and inotify/fanotify (a sibling's file accesses would be visible). Calls
+that only read another process's settings (``getpriority``, ``sched_get*``, ``ioprio_get``)
+stay open: they change nothing and carry nothing.
 """
 
 from __future__ import annotations
@@ -47,7 +59,32 @@ _NEIGHBOUR_CALLS = {
     64: "semget",
     68: "msgget",
     _TKILL: "tkill",
+    256: "migrate_pages",
+    279: "move_pages",
+    440: "process_madvise",
+    448: "process_mrelease",
+    274: "get_robust_list",
+    298: "perf_event_open",
+    248: "add_key",
+    249: "request_key",
+    250: "keyctl",
+    240: "mq_open",
+    241: "mq_unlink",
+    253: "inotify_init",
+    294: "inotify_init1",
+    300: "fanotify_init",
 }
+# Calls whose first argument is the pid they act on: only 0 (the caller) or the caller's pid.
+_SELF_ONLY = {
+    302: "prlimit64",
+    144: "sched_setscheduler",
+    142: "sched_setparam",
+    314: "sched_setattr",
+    203: "sched_setaffinity",
+}
+# Calls taking (which, who): only which == "a process" and who == 0 or the caller's pid.
+_SETPRIORITY, _IOPRIO_SET = 141, 251
+_PRIO_PROCESS, _IOPRIO_WHO_PROCESS = 0, 1
 _F_SETOWN, _F_SETSIG, _F_SETOWN_EX = 8, 10, 15
 _FIOSETOWN, _SIOCSPGRP = 0x8901, 0x8902
 
@@ -67,6 +104,27 @@ def _deny(err: int) -> bytes:
 def _when(nr: int, body: list[bytes]) -> list[bytes]:
     """If the call is ``nr``, run ``body`` (which must end in a return); else go on."""
     return [_stmt(_LOAD_WORD, _NR), _jump(_JUMP_EQ, nr, 0, len(body)), *body]
+
+
+def _self_only(own_pid: int, offset: int) -> list[bytes]:
+    """Allow when the argument at ``offset`` is 0 or ``own_pid``; refuse otherwise."""
+    return [
+        _stmt(_LOAD_WORD, offset),
+        _jump(_JUMP_EQ, 0, 2, 0),
+        _jump(_JUMP_EQ, own_pid, 1, 0),
+        _deny(errno.EPERM),
+        _stmt(_RETURN, _ALLOW),
+    ]
+
+
+def _process_only(kind: int, own_pid: int) -> list[bytes]:
+    """(which, who) calls: ``which`` must be ``kind`` (a process), ``who`` the caller."""
+    return [
+        _stmt(_LOAD_WORD, _ARG0),
+        _jump(_JUMP_EQ, kind, 1, 0),
+        _deny(errno.EPERM),
+        *_self_only(own_pid, _ARG1),
+    ]
 
 
 def _refuse_values(offset: int, values: tuple[int, ...]) -> list[bytes]:
@@ -112,6 +170,10 @@ def _program(own_pid: int | None) -> bytes:
         ]
         for nr in (_KILL_SYS, _TGKILL, _SIGQUEUE, _TGSIGQUEUE):
             rules += _when(nr, own)
+        for nr in _SELF_ONLY:
+            rules += _when(nr, _self_only(own_pid, _ARG0))
+        rules += _when(_SETPRIORITY, _process_only(_PRIO_PROCESS, own_pid))
+        rules += _when(_IOPRIO_SET, _process_only(_IOPRIO_WHO_PROCESS, own_pid))
         rules += _when(_FCNTL, _refuse_values(_ARG1, (_F_SETOWN, _F_SETSIG, _F_SETOWN_EX)))
         rules += _when(_IOCTL, _refuse_values(_ARG1, (_FIOSETOWN, _SIOCSPGRP)))
     return b"".join([*rules, _stmt(_RETURN, _ALLOW)])

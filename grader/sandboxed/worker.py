@@ -35,6 +35,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from grader.sandboxed import guarded
+
 MESSAGE_LIMIT = 600
 
 
@@ -184,6 +186,7 @@ class SourceFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         lines = source.decode("utf-8", errors="replace").splitlines(keepends=True)
         linecache.cache[filename] = (len(source), None, lines, filename)  # for tracebacks
         module.__file__ = filename
+        module.__dict__["__builtins__"] = guarded.submission_builtins()
         exec(compile(source, filename, "exec", dont_inherit=True), module.__dict__)
 
     def install(self) -> None:
@@ -249,13 +252,12 @@ class Worker:
 
     def import_submission(self) -> None:
         path = Path(self.args.submission_dir) / f"{self.args.topic}.py"
-        if self.sources is not None:
-            finder = SourceFinder(self.args.submission_dir, self.sources)
-            exists, spec = path.name in self.sources, finder.find_spec(self.args.topic)
-            finder.install()
-        else:
-            exists, spec = path.is_file(), importlib.util.spec_from_file_location(self.args.topic, path)
-            sys.path.insert(0, self.args.submission_dir)
+        if self.sources is None:  # a fresh worker: the staged files, read as a child gets them
+            folder = Path(self.args.submission_dir)
+            self.sources = {p.name: p.read_bytes() for p in folder.glob("*.py") if p.is_file()}
+        finder = SourceFinder(self.args.submission_dir, self.sources)
+        exists, spec = path.name in self.sources, finder.find_spec(self.args.topic)
+        finder.install()
         if not exists:
             self.send({"event": "missing", "file": path.name})
             return

@@ -10,9 +10,18 @@ serves the trusted side on the control socket (``SOCK_SEQPACKET``):
 - ``{"op": "spawn", "id", "topic", "nonce", "limits"}`` with three file descriptors
   (the child's request pipe, its results pipe, a status pipe): fork one child; write
   ``S<pid>`` to the status pipe now and ``X<wait status>`` when the child has ended;
+  or, without forking, ``T0`` when the zygote's own limits, priority, scheduling, CPUs or
+  I/O priority differ from what it recorded when it said ready (someone of its uid changed
+  them, and every child would inherit them): the trusted side then starts a new zygote;
 - ``{"op": "kill", "id"}``: SIGKILL that child (it cannot fork, so that is everything).
 
 A child whose status pipe the trusted side closed (its grading process died) is killed too.
+
+Each child gets a network and IPC namespace of its own (inside a user namespace of its own,
+whose capabilities it drops at once), so two children, of two students graded at the same
+time, share no loopback, abstract unix socket or POSIX message queue. The zygote tries this
+once before saying ready and says whether it works (``"isolated"``); where it does not, the
+trusted side gives each grading process a zygote of its own instead.
 
 The zygote never runs submitted code. Each child runs the trusted prelude below before
 any: it closes every descriptor but its two pipes, resets signal handling, sets its
@@ -28,6 +37,7 @@ import ctypes
 import gc
 import json
 import os
+import resource
 import select
 import signal
 import socket
@@ -38,8 +48,56 @@ from typing import Any
 
 from grader.sandboxed import seccomp, worker  # imported once here, not in every child
 
-STATUS = struct.Struct("!ci")  # b"S", pid  |  b"X", wait status
+STATUS = struct.Struct("!ci")  # b"S", pid  |  b"X", wait status  |  b"T", 0 (tampered with)
 PR_SET_DUMPABLE = 4
+CLONE_NEWUSER, CLONE_NEWNET, CLONE_NEWIPC = 0x10000000, 0x40000000, 0x08000000
+_CAPABILITY_VERSION_3 = 0x20080522
+_IOPRIO_GET, _IOPRIO_WHO_PROCESS = 252, 1  # x86_64
+
+
+def isolate() -> None:
+    """Give the calling process a network and IPC namespace of its own, and no capabilities
+    (a new user namespace grants all of them inside it; none is needed)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWIPC) != 0:
+        raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWIPC) failed")
+    header = (ctypes.c_uint32 * 2)(_CAPABILITY_VERSION_3, 0)
+    data = (ctypes.c_uint32 * 6)()  # effective, permitted, inheritable: two words each, all 0
+    if libc.capset(header, data) != 0:
+        raise OSError(ctypes.get_errno(), "capset failed")
+
+
+def isolation_works() -> bool:
+    """Can a child of this process :func:`isolate` itself? (Tried in a throwaway child.)"""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            isolate()
+        except OSError:
+            os._exit(1)
+        os._exit(0)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+
+
+def settings() -> tuple:
+    """What a process of this uid could change about the zygote, and every child inherits:
+    every resource limit, nice, scheduling policy and priority, CPUs, I/O priority."""
+    limits = tuple(
+        (name, resource.getrlimit(getattr(resource, name)))
+        for name in dir(resource)
+        if name.startswith("RLIMIT_")
+    )
+    io_priority = (
+        ctypes.CDLL(None).syscall(_IOPRIO_GET, _IOPRIO_WHO_PROCESS, 0) if seccomp.supported() else None
+    )
+    return (
+        limits,
+        os.getpriority(os.PRIO_PROCESS, 0),
+        os.sched_getscheduler(0),
+        os.sched_getparam(0).sched_priority,
+        sorted(os.sched_getaffinity(0)),
+        io_priority,
+    )
 
 
 def warm_up() -> None:
@@ -91,12 +149,16 @@ def thread_count() -> int:
     return len(os.listdir("/proc/self/task"))
 
 
-def child(control: socket.socket, request_fd: int, results_fd: int, order: dict[str, Any]) -> None:
+def child(
+    control: socket.socket, request_fd: int, results_fd: int, order: dict[str, Any], isolated: bool
+) -> None:
     """The trusted prelude of one child; never returns."""
     try:
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         control.close()
+        if isolated:
+            isolate()
         os.dup2(request_fd, 0)
         os.dup2(results_fd, 3)
         os.closerange(4, os.sysconf("SC_OPEN_MAX"))
@@ -112,8 +174,10 @@ def child(control: socket.socket, request_fd: int, results_fd: int, order: dict[
 
 
 class Zygote:
-    def __init__(self, control: socket.socket) -> None:
+    def __init__(self, control: socket.socket, isolated: bool) -> None:
         self.control = control
+        self.isolated = isolated
+        self.baseline = settings()
         self.children: dict[str, tuple[int, int]] = {}  # id -> (pid, status fd)
         self.wake_read, wake_write = os.pipe()
         os.set_blocking(wake_write, False)
@@ -159,10 +223,15 @@ class Zygote:
         return True
 
     def spawn(self, order: dict[str, Any], request_fd: int, results_fd: int, status_fd: int) -> None:
+        if settings() != self.baseline:
+            os.write(status_fd, STATUS.pack(b"T", 0))
+            for fd in (request_fd, results_fd, status_fd):
+                os.close(fd)
+            return
         pid = os.fork()
         if pid == 0:
             os.close(status_fd)
-            child(self.control, request_fd, results_fd, order)
+            child(self.control, request_fd, results_fd, order, self.isolated)
         os.close(request_fd)
         os.close(results_fd)
         self.children[order["id"]] = (pid, status_fd)
@@ -204,9 +273,11 @@ def main(argv: list[str] | None = None) -> None:
     if threads != 1:
         control.send(json.dumps({"ready": False, "why": f"{threads} threads after warm-up"}).encode())
         sys.exit(1)
+    isolated = isolation_works()
     gc.freeze()  # what is here now stays shared with the children: no copy-on-write by the gc
-    control.send(json.dumps({"ready": True}).encode())
-    Zygote(control).serve()
+    zygote = Zygote(control, isolated)
+    control.send(json.dumps({"ready": True, "isolated": isolated}).encode())
+    zygote.serve()
 
 
 if __name__ == "__main__":

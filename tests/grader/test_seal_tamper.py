@@ -1,0 +1,189 @@
+"""The "how" verdicts cannot be forged from inside the worker (issue 22, item 3): a submission
+that patches the recorders of ``grader.sandboxed.probe_kit`` gets no more than without the
+patch, and the trusted-side scan (:mod:`grader.tamper`) refuses no correct submission."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+import torch
+from helpers import REPO, grade_json
+
+from grader import handouts, notebooks, scoring, tamper
+from grader.sandboxed import guarded
+
+# Each base is a classic mistake its "how" check catches; each patch forges that check's evidence.
+PATCH_OPS_USED = """
+import grader.sandboxed.probe_kit as _kit
+
+_kit.ops_used = lambda call, mod=None, helpers=(): (call(), {})
+"""
+PATCH_COUNT_OPS = """
+import sys as _sys
+
+_sys.modules["grader.sandboxed.probe_kit"].count_ops = lambda call: (call(), 7)
+"""
+PATCH_DEVICE_TRACE = """
+import grader.sandboxed.probe_kit as _kit
+
+
+def _forged(call):
+    cells = dict(zip(call.__code__.co_freevars, (c.cell_contents for c in call.__closure__)))
+    args = [_kit._unwrap(a) if isinstance(a, torch.Tensor) else a for a in cells["moved"]]
+    return {"ok": True, "value": getattr(cells["mod"], cells["name"])(*args), "devices": ["second"]}
+
+
+_kit.device_trace = _forged
+"""
+CASES = {
+    "ops_used": ("losses", "mse_twin", "mse", PATCH_OPS_USED),
+    "count_ops": ("tensors", "row_normalize_loop_rows", "row_normalize", PATCH_COUNT_OPS),
+    "device_trace": ("tensors", "one_hot_cpu_zeros", "one_hot", PATCH_DEVICE_TRACE),
+}
+
+
+def score(folder: Path, topic: str, source: str, exercise: str) -> tuple[float, list[str]]:
+    folder.mkdir()
+    (folder / f"{topic}.py").write_text(source)
+    _, report = grade_json(str(folder), "--topic", topic, "--exercise", exercise, "--timeout", "20")
+    checks = report["topics"][0]["tests"]
+    return report["score"], [c["message"] for c in checks if c["status"] not in ("passed", "skipped")]
+
+
+@pytest.mark.parametrize("recorder", sorted(CASES))
+def test_patching_a_recorder_earns_nothing(tmp_path, recorder):
+    topic, mistake, exercise, patch = CASES[recorder]
+    base = (REPO / "tests" / "corpus" / topic / "mistakes" / f"{mistake}.py").read_text()
+    honest, honest_failures = score(tmp_path / "honest", topic, base, exercise)
+    assert honest_failures, f"the mistake {mistake} is caught without the patch"
+    patched, messages = score(tmp_path / "patched", topic, base + patch, exercise)
+    assert patched <= honest, f"patching {recorder} raised {honest} to {patched}"
+    assert messages and all("reaches into the grader (line" in m for m in messages), messages[:2]
+
+
+def correct_modules() -> list[Path]:
+    return sorted(
+        [*(REPO / "solutions").glob("*.py"), *(REPO / "exercises").glob("*.py")]
+        + list((REPO / "tests" / "corpus").glob("*/correct/*.py"))
+        + list(
+            (REPO / "tests" / "grader" / "similarity_class").glob("*/*.py")
+        )  # 20 styles, 2 use getattr(t, how)
+    )
+
+
+def test_no_correct_module_nor_its_notebook_is_refused():
+    refused = {}
+    for path in correct_modules():
+        source = path.read_text()
+        notebook = nbformat.v4.new_notebook()
+        notebook.cells = [nbformat.v4.new_code_cell(source)]
+        for form, text in (("module", source), ("notebook", notebooks.to_module(notebook).source)):
+            if tamper.scan(text):
+                refused[f"{path.relative_to(REPO)} as a {form}"] = tamper.scan(text)[:2]
+    for stub in sorted(
+        (REPO / "exercises").glob("*.py")
+    ):  # the hand-outs' set-up cells import sys and importlib
+        source = notebooks.to_module(handouts.handout(stub.stem, stub)).source
+        if tamper.scan(source):
+            refused[f"hand-out {stub.stem}"] = tamper.scan(source)[:2]
+    assert len(correct_modules()) > 50
+    assert refused == {}
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import sys\ndef f():\n    return sys._getframe(1).f_globals['kit']\n",
+        "import sys\nk = sys.modules['grader.sandboxed.probe_kit']\n",
+        "import torch\nk = torch.sys.modules\n",
+        "import gc\ndef f():\n    return gc.get_referrers(f)\n",
+        "def f(fn):\n    return fn.__globals__['kit']\n",
+        "def f():\n    try:\n        1 / 0\n    except ZeroDivisionError as e:\n        return e.__traceback__.tb_frame\n",
+        "__builtins__['str'] = repr\n",
+        "k = __import__('gra' + 'der')\n",
+        "import torch\ndef f():\n    return torch._C._len_torch_function_stack()\n",
+        "from torch.utils._python_dispatch import TorchDispatchMode\nclass M(TorchDispatchMode):\n    pass\n",
+        "import torch\nclass M(torch.overrides.TorchFunctionMode):\n    pass\n",
+        "import torch.nn.functional as F\nF.softmax = lambda x, dim: x\n",
+        "import torch\nsetattr(torch, 'allclose', lambda *a: True)\n",
+        "import torch\nt = getattr(torch, 'sys')\n",
+        "x = object.__subclasses__()\n",
+        "import torch\ndef f(b):\n    return torch.load(b, weights_only=False)\n",
+        "exec('import grader')\n",
+    ],
+)
+def test_each_route_into_the_grader_is_refused(source):
+    assert tamper.scan(source), source
+
+
+def test_what_an_exercise_may_use_is_not_refused():
+    source = (
+        "import gc, math, sys\nimport torch\nfrom torch import nn\ngc.collect()\n"
+        "sys.path.append('..')\nEPS = sys.float_info.epsilon\n"
+        "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        setattr(self, 'fc', nn.Linear(2, 2))\n        self.__dict__.setdefault('n', 0)\n"
+        "    def forward(self, x):\n        return getattr(self, 'fc')(x).softmax(-1)\n"
+    )
+    assert tamper.scan(source) == []
+
+
+def test_the_recorders_module_is_read_only():
+    from grader.sandboxed import probe_kit
+
+    original = probe_kit.ops_used
+    with pytest.raises(AttributeError, match="read-only"):
+        probe_kit.ops_used = lambda call, mod=None, helpers=(): (call(), {})
+    with pytest.raises(AttributeError, match="read-only"):
+        del probe_kit.count_ops
+    assert probe_kit.ops_used is original
+
+
+GUARDED = """
+import torch
+
+def reduce(t, how):
+    return getattr(t, how)()
+
+def reach(fn, *parts):
+    return getattr(fn, "".join(parts))
+
+def patch(module, name):
+    setattr(module, name, None)
+"""
+
+
+def test_names_computed_at_run_time_are_guarded_in_the_worker():
+    namespace = {"__builtins__": guarded.submission_builtins()}
+    exec(GUARDED, namespace)
+    assert float(namespace["reduce"](torch.ones(3), "sum")) == 3.0, "honest computed names work"
+    for parts in (("__glo", "bals__"), ("__clo", "sure__"), ("f_", "back"), ("s", "ys")):
+        with pytest.raises(AttributeError, match="off limits"):
+            namespace["reach"](test_names_computed_at_run_time_are_guarded_in_the_worker, *parts)
+    with pytest.raises(AttributeError, match="off limits"):
+        namespace["reach"](torch, "_", "C")
+    with pytest.raises(AttributeError, match="off limits"):
+        namespace["patch"](torch, "allclose")
+    assert torch.allclose is not None
+
+
+def test_a_helper_file_the_topic_imports_is_scanned_too(tmp_path):
+    (tmp_path / "losses.py").write_text(
+        "import torch\nimport helper\n\ndef mse(a, b):\n    return helper.f(a, b)\n"
+    )
+    (tmp_path / "helper.py").write_text("import torch\nimport deeper\n\ndef f(a, b):\n    return a - b\n")
+    (tmp_path / "deeper.py").write_text(PATCH_OPS_USED)
+    (tmp_path / "tensors.py").write_text(
+        "import torch\n\ndef add_into(z, x, y):\n    z[:] = x + y\n    return z\n"
+    )
+
+    def judged(topic: str) -> scoring.TestResult:
+        result = scoring.TopicResult(topic, [scoring.TestResult("test_x", "shape", "passed", 1.0, 1.0)])
+        tamper.judge(result, tmp_path, single_file=False)
+        return result.tests[0]
+
+    losses = judged("losses")
+    assert (losses.status, losses.points) == ("failed", 0.0)
+    assert "of deeper.py" in losses.message
+    assert judged("tensors").status == "passed", "a topic that imports no tampering file is graded"
