@@ -2,8 +2,9 @@
 
 A hostile submission's exception messages carry terminal escape sequences (a cleared screen,
 a cursor moved up and back to paint a fake "100/100", OSC titles and hyperlinks), C1
-controls, bidi overrides, a 575 KB message (the worker's cap lifted from inside) and a
-stalled function whose name is 300 KB long; the class's file names start formulas
+controls, bidi overrides, a 575 KB message with a 300 KB source line and a stalled
+function whose name is 300 KB long (none of them reaching into the grader, which
+``grader/tamper.py`` refuses); the class's file names start formulas
 (``=HYPERLINK(...)``, ``+SUM``, ``-2+3+cmd|...``, ``@SUM``, tab + ``=``) and one hides behind
 a leading dot. ``grade``, ``grade --format json``, ``grade batch`` with each export, and
 ``grade similarity`` must show no control character of it, no formula cell, and stay small.
@@ -27,13 +28,6 @@ FORMULA = ("=", "+", "-", "@", "\t", "\r")
 ESC = "\x1b"
 
 HOSTILE = f'''
-import sys
-
-def _lift_the_cap():
-    for module in list(sys.modules.values()):
-        if hasattr(module, "MESSAGE_LIMIT"):
-            module.MESSAGE_LIMIT = 10**9
-
 def mse(y_hat, y, reduction="mean"):
     raise ValueError("clear {ESC}[2J{ESC}[H screen")
 
@@ -50,19 +44,16 @@ def bce(p, y):
     raise ValueError("bidi \\u202egnp.exe\\u202c \\u2066isolate\\u2069 \\u200fmark")
 
 def softmax(x, dim=-1):
-    _lift_the_cap()
-    raise type("E" * 5000, (Exception,), {{}})("A" * 575_000)
+    raise type("E" * 5000, (Exception,), {{}})("A" * 575_000)  # {"#" * 300_000}
 
-def entropy(p):
+def stall_{"x" * 300_000}(p):
     while True:
         pass
 
-LONG = "stall_" + "x" * 300_000
-entropy.__code__ = entropy.__code__.replace(co_name=LONG, co_qualname=LONG)
-globals()[LONG] = entropy  # so that the worker blocks it: a known stall
+entropy = stall_{"x" * 300_000}
 
 def kl_div(p, q):
-    return globals()[LONG](p)
+    return entropy(p)
 '''
 
 FORMULA_NAMES = (
