@@ -119,6 +119,13 @@ def check_command(
     student: str | None,
 ) -> None:
     """Grade PATH: a folder shaped like exercises/, one topic's .py file, or a notebook."""
+    from grader.selection import UsageProblem as Unusable
+    from grader.selection import preflight
+
+    try:  # a mistyped path, topic, exercise or -k answers before torch is imported
+        preflight(path, topics, exercises, keyword)
+    except Unusable as exc:
+        _usage_exit(str(exc))
     from grader.workers import gpu_present, prestart
 
     prestart(gpu=device == "cuda" or (device == "auto" and gpu_present()))

@@ -98,6 +98,7 @@ def to_table(report: Report, title: str, colour: bool = False) -> str:
     header = f"{'topic':<11}{'score':>9}" + "".join(f"{c.replace('_', ' '):>12}" for c in COLUMNS)
     lines = [
         f"torchgrade: {title}  (sandbox: {report.sandbox}; device: {report.device})",
+        *([report.selection] if report.selection else []),
         "",
         header,
         "-" * len(header),

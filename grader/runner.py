@@ -25,8 +25,15 @@ from grader.pool import GraderCrashed, GraderPool
 from grader.release import RELEASE_MARKER
 from grader.sandbox import sandbox_status, uid_fallback
 from grader.scoring import Report, TopicResult
-from grader.staging import StagingError, topic_files, topic_of_file
-from grader.topics import TOPICS, available_topics, suite_path, suites_dir, unknown_topic
+from grader.selection import (
+    UsageProblem,
+    choice,
+    describe,
+    keyword_problem,
+    select_topics,
+    topics_with_exercises,
+)
+from grader.topics import suite_path, suites_dir
 
 # Environment variables through which pytest would take options or plugins from whoever runs
 # `grade`: grading must not depend on them (PYTEST_ADDOPTS=--tb=native once broke every run).
@@ -64,10 +71,6 @@ QUIET_PLUGINS = (
     "-p",
     "no:warnings",
 )
-
-
-class UsageProblem(ValueError):
-    """Unusable input: the CLI prints the message on one line and exits 2."""
 
 
 class SuiteCrash(RuntimeError):
@@ -129,17 +132,6 @@ class TopicOutcome:
     confinement: Confinement | None = None  # where it ran, if not on this machine (Dask)
 
 
-def keyword_problem(expression: str) -> str:
-    """Why ``expression`` is not a usable ``-k EXPR``, or ''."""
-    from _pytest.mark.expression import Expression  # what pytest's -k parses with (no public API)
-
-    try:
-        Expression.compile(expression)
-    except Exception as exc:  # SyntaxError in pytest 9, ParseError in pytest 8
-        return f"-k {expression!r} is not a valid expression: {getattr(exc, 'msg', exc)}"
-    return ""
-
-
 def resolve_device(device: str) -> str:
     import torch
 
@@ -147,39 +139,6 @@ def resolve_device(device: str) -> str:
     if device == "cuda" and not has_cuda:
         raise UsageProblem("--device cuda asked for, but no CUDA device is available here")
     return "cuda" if device == "cuda" or (device == "auto" and has_cuda) else "cpu"
-
-
-def select_topics(path: Path, topics: tuple[str, ...] = ()) -> tuple[list[str], str | None, str]:
-    """(topics to grade, topic of a single-file submission, how that topic was chosen)
-    or :class:`UsageProblem`."""
-    if unknown_topic(topics):
-        raise UsageProblem(unknown_topic(topics))
-    if not path.exists():
-        raise UsageProblem(f"no such file or folder: {path}")
-    if path.is_dir():
-        if not topic_files(path):
-            raise UsageProblem(f"{path} holds no topic file ({', '.join(t + '.py' for t in TOPICS)})")
-        single_topic, selected, rule = None, list(topics) or available_topics(), ""
-    elif path.suffix not in (".py", ".ipynb"):
-        raise UsageProblem(
-            f"{path.name}: grade a folder shaped like exercises/, one topic's .py file or a notebook"
-        )
-    elif len(topics) > 1:
-        raise UsageProblem("a single file answers one topic: pass at most one --topic")
-    else:
-        given = topics[0] if topics else None
-        try:
-            if path.suffix == ".ipynb":
-                single_topic, rule = notebooks.topic_of(path, notebooks.read(path), given)
-            else:
-                single_topic, rule = topic_of_file(path, given), ""
-        except (StagingError, notebooks.NotebookError) as exc:
-            raise UsageProblem(str(exc)) from None
-        selected = [single_topic]
-    missing = [t for t in selected if t not in available_topics()]
-    if missing:
-        raise UsageProblem(f"no suite for topic {missing[0]!r} in {suites_dir()}")
-    return selected, single_topic, rule
 
 
 @contextlib.contextmanager
@@ -285,7 +244,7 @@ def build_report(
     rule: str,
     single_topic: str | None,
     wall: float,
-    keyword: str = "",
+    selection: str = "",
 ) -> Report:
     seconds = {"wall": wall, "startup": 0.0, "probes": 0.0}
     for outcome in outcomes:
@@ -298,11 +257,10 @@ def build_report(
         sandbox=how if usable else f"none ({how})",
         device=device,
         seconds=seconds,
+        selection=selection,
     )
     if public_only:
         report.notes.append("public checks only: the hidden suite grades more")
-    if keyword:
-        report.notes.append(f"only the checks that match -k {keyword!r}: the score is theirs alone")
     if (suites_dir() / RELEASE_MARKER).is_file():
         report.notes.append(
             "student release: hidden checks are not available here; your course's grader runs them"
@@ -354,6 +312,7 @@ def grade(
     selected, single_topic, rule = select_topics(path, topics)
     if keyword and keyword_problem(keyword):
         raise UsageProblem(keyword_problem(keyword))
+    selected = topics_with_exercises(selected, exercises)
     if (course_seed is None) != (student is None):
         raise UsageProblem("--course-seed and --student go together: the hidden inputs are one student's")
     options = Options(
@@ -380,9 +339,10 @@ def grade(
         outcomes[task.topic] = outcome
 
     run_tasks(tasks, jobs or defaults.cores(), file)
-    graded = [outcomes[t] for t in selected if not keyword or outcomes[t].result.tests]
+    chosen = bool(keyword or exercises)  # a topic where they choose no check is left out
+    graded = [outcomes[t] for t in selected if not chosen or outcomes[t].result.tests]
     if not graded:
-        raise UsageProblem(f"-k {keyword!r} selects no check of {', '.join(selected)}")
+        raise UsageProblem(f"{choice(exercises, keyword)} selects no check of {', '.join(selected)}")
     return build_report(
         path,
         graded,
@@ -391,5 +351,5 @@ def grade(
         rule,
         single_topic,
         time.monotonic() - started,
-        keyword,
+        describe(exercises, keyword),
     )

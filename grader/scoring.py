@@ -99,6 +99,7 @@ class Report:
     device: str
     notes: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # wall, startup, probes
+    selection: str = ""  # which checks --exercise / -k chose, when not all
 
     @property
     def score(self) -> float:
@@ -122,6 +123,7 @@ class Report:
             "device": self.device,
             "notes": self.notes,
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+            **({"selection": self.selection} if self.selection else {}),
         }
 
 
