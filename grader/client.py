@@ -19,12 +19,41 @@ import signal
 import textwrap
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from grader.defaults import BOOT_SECONDS
+from grader.defaults import BOOT_SECONDS, OUTPUT_TAIL_CHARS
 from grader.sandbox import Limits
 from grader.sandboxed import channel
 from grader.workers import Worker, read_sources, start_worker
+
+
+@dataclass
+class Printed:
+    """What one check's code printed: the tail of it, capped again here (the worker's own cap is
+    no promise), and how many characters came before."""
+
+    text: str = ""
+    dropped: int = 0
+
+    def add(self, output: Any) -> None:
+        """Add a worker's ``{"text": str, "dropped": int}``; anything else is ignored."""
+        if not isinstance(output, dict):
+            return
+        text, dropped = output.get("text"), output.get("dropped")
+        if not isinstance(text, str) or not isinstance(dropped, int) or dropped < 0:
+            return
+        self.text += text
+        self.dropped += dropped
+        overflow = len(self.text) - OUTPUT_TAIL_CHARS
+        if overflow > 0:
+            self.dropped += overflow
+            self.text = self.text[overflow:]
+
+    def shown(self) -> str:
+        """The tail as a report shows it, with a note of what came before; '' when nothing."""
+        note = f"… {self.dropped} more characters before these\n" if self.dropped else ""
+        return note + self.text if self.text or self.dropped else ""
 
 
 class SubmissionProblem(Exception):
@@ -91,6 +120,7 @@ class TopicSession:
         self.deadline = deadline  # time.monotonic() when the submission's budget ends
         self.budget = budget
         self.check = ""  # id of the check running now (set by the plugin)
+        self.printed = Printed()  # what the running check's code printed (reset by the plugin)
         self.stalls: dict[str, str] = {}  # function -> how it first ran past its deadline
         self.slowest: dict[str, tuple[float, int]] = {}  # function -> (slowest answer, answers)
         self.last_stall: dict[str, Any] = {}
@@ -140,6 +170,7 @@ class TopicSession:
                 self.last_stall = event  # the watchdog's note; the answer may still come
                 event = channel.decode(channel.read_frame(worker.results_fd, self.nonce, deadline))
         except channel.ChannelTimeout:
+            self.printed.add(self.last_stall.get("output"))  # what it printed up to the watchdog's note
             self.stop()
             problem = ProbeTimeout(
                 f"did not answer within {budget:g} s while {action} "
@@ -162,6 +193,7 @@ class TopicSession:
         if not isinstance(event, dict) or "event" not in event:
             self.stop()
             raise SubmissionError(f"the worker sent a malformed answer while {action}")
+        self.printed.add(event.get("output"))
         return event
 
     def _live(self) -> Worker:

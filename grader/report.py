@@ -12,7 +12,7 @@ from typing import TextIO
 
 import click
 
-from grader.scoring import Report, TopicResult
+from grader.scoring import Report, TopicResult, shown_message
 
 COLUMNS = ("passed", "failed", "error", "timeout", "not_started", "skipped")
 # On a terminal: each status's symbol and colour (plain text marks every open check with ✗).
@@ -67,7 +67,7 @@ def group_by_message(tests: list[dict]) -> list[tuple[str, str, list[str]]]:
     """
     groups: dict[tuple[str, str], list[str]] = {}
     for test in tests:
-        groups.setdefault((test["status"], test["message"]), []).append(test["id"])
+        groups.setdefault((test["status"], shown_message(test)), []).append(test["id"])
     return [(status, message, ids) for (status, message), ids in groups.items()]
 
 

@@ -26,6 +26,8 @@ from typing import Any
 
 import nbformat
 
+from grader.scoring import shown_message
+
 _chosen: Path | None = None
 
 
@@ -146,7 +148,7 @@ class CheckResult:
         return f"{self.exercise}: {passed}/{total} public checks passed"
 
     def _rows(self) -> list[tuple[str, str, str, str]]:
-        return [(t["id"], t["kind"], t["status"].replace("_", " "), t["message"]) for t in self.tests]
+        return [(t["id"], t["kind"], t["status"].replace("_", " "), shown_message(t)) for t in self.tests]
 
     def __str__(self) -> str:
         lines = [self.summary(), *(f"note: {n}" for n in self.notes)]
