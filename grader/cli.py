@@ -103,6 +103,7 @@ def main() -> None:
     help="with --student: grade the hidden checks on that student's inputs (as `grade batch --course-seed`)",
 )
 @click.option("--student", metavar="ID", default=None, help="the student (their gradebook key)")
+@click.option("--quiet", is_flag=True, help="no live progress lines on a terminal (the report only)")
 def check_command(
     path: Path,
     topics: tuple[str, ...],
@@ -117,6 +118,7 @@ def check_command(
     jobs: int | None,
     course_seed: str | None,
     student: str | None,
+    quiet: bool,
 ) -> None:
     """Grade PATH: a folder shaped like exercises/, one topic's .py file, or a notebook."""
     from grader.selection import UsageProblem as Unusable
@@ -130,8 +132,10 @@ def check_command(
 
     prestart(gpu=device == "cuda" or (device == "auto" and gpu_present()))
     from grader import report as render  # imports torch: the zygote boots meanwhile
+    from grader.progress import LiveLines
     from grader.runner import SuiteCrash, UsageProblem, grade
 
+    live = None if quiet or not sys.stderr.isatty() else LiveLines(sys.stderr)  # piped: the report only
     try:
         result = grade(
             path,
@@ -146,12 +150,16 @@ def check_command(
             exercises=exercises,
             course_seed=course_seed,
             student=student,
+            progress=live,
         )
     except UsageProblem as exc:
         _usage_exit(str(exc))
     except SuiteCrash as exc:
         click.echo(f"grade: internal error in a suite: {exc}", err=True)
         sys.exit(3)
+    finally:
+        if live is not None:
+            live.close()
     if fmt == "json":
         click.echo(render.to_json(result))
     else:

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import pytest
 
-from grader import defaults, inputs
+from grader import defaults, inputs, progress
 from grader.client import NotStarted, Printed, ProbeTimeout, SubmissionError, TopicSession
 from grader.judge import CheckFailed
 from grader.sandbox import Limits
@@ -194,6 +194,7 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     if isinstance(session, TopicSession):
         session.check = item.name.removeprefix("test_")
         session.printed = Printed()
+        progress.announce(topic_of(item), session.check)
         base = item.config.getoption("--probe-timeout")
         convergence = check_of(item)["kind"] == "convergence"
         session.timeout = base * defaults.CONVERGENCE_TIMEOUT_FACTOR if convergence else base

@@ -22,6 +22,7 @@ import pytest
 from grader import defaults, notebooks, workers
 from grader.plugin import Collector
 from grader.pool import GraderCrashed, GraderPool
+from grader.progress import Event, Listener, listening
 from grader.release import RELEASE_MARKER
 from grader.sandbox import sandbox_status, uid_fallback
 from grader.scoring import Report, TopicResult
@@ -303,11 +304,13 @@ def grade(
     exercises: tuple[str, ...] = (),
     course_seed: str | None = None,
     student: str | None = None,
+    progress: Listener | None = None,
 ) -> Report:
     """Grade one submission, its topics ``jobs`` at a time (default: this machine's cores);
     with ``keyword`` (``-k EXPR``), only the checks it selects, and only the topics that have one;
     with ``exercises``, only the checks of those exercises (a topic may then have none); with
-    ``course_seed`` and ``student``, the hidden checks draw that student's inputs."""
+    ``course_seed`` and ``student``, the hidden checks draw that student's inputs; ``progress``
+    hears each topic queued, graded (with the check in flight) and done."""
     started = time.monotonic()
     selected, single_topic, rule = select_topics(path, topics)
     if keyword and keyword_problem(keyword):
@@ -337,8 +340,16 @@ def grade(
         if isinstance(outcome, Exception):
             raise outcome
         outcomes[task.topic] = outcome
+        tell(Event(task.topic, "done", result=outcome.result))
 
-    run_tasks(tasks, jobs or defaults.cores(), file)
+    def begin(task: Task) -> Task:
+        tell(Event(task.topic, "grading"))
+        return task
+
+    with listening(progress) as tell:
+        for task in tasks:
+            tell(Event(task.topic, "queued"))
+        run_tasks(tasks, jobs or defaults.cores(), file, begin)
     chosen = bool(keyword or exercises)  # a topic where they choose no check is left out
     graded = [outcomes[t] for t in selected if not chosen or outcomes[t].result.tests]
     if not graded:
