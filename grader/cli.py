@@ -453,6 +453,57 @@ def watch_command(
         sys.exit(3)
 
 
+@main.command("next")
+@click.argument("path", type=click.Path(path_type=Path), default="exercises")
+def next_command(path: Path) -> None:
+    """Name the first exercise in PATH (default: exercises/), in the curriculum's order, whose
+    checks do not all pass yet, and how to check it."""
+    from grader.selection import UsageProblem as Unusable
+    from grader.selection import preflight
+
+    if not path.is_dir():
+        _usage_exit(f"no such folder: {path} (grade next takes a folder shaped like exercises/)")
+    try:
+        preflight(path, ())
+    except Unusable as exc:
+        _usage_exit(str(exc))
+    from grader.workers import gpu_present, prestart
+
+    prestart(gpu=gpu_present())
+    from grader.learner import find_next  # imports torch: the zygote boots meanwhile
+    from grader.runner import grade
+
+    def grade_topic(topic: str) -> list[dict]:
+        click.echo(f"grading {topic}…", err=True)
+        report = grade(path, (topic,))
+        return [t for topic_result in report.to_json()["topics"] for t in topic_result["tests"]]
+
+    found = find_next(path, grade_topic)
+    if found is None:
+        click.echo("every exercise passes all its checks here: nothing left to do")
+        return
+    click.echo(f"next: {found.exercise} ({found.topic}): {found.summary}")
+    click.echo(f"check it with: {found.command}")
+
+
+@main.command("reset")
+@click.argument("exercise")
+@click.argument("path", type=click.Path(path_type=Path), default="exercises")
+def reset_command(exercise: str, path: Path) -> None:
+    """Put EXERCISE's stub back into its topic's file in PATH (default: exercises/), saving the
+    file as it was beside it first; the other exercises stay as they are."""
+    from grader.learner import reset
+    from grader.selection import UsageProblem as Unusable
+
+    if not path.is_dir():
+        _usage_exit(f"no such folder: {path}")
+    try:
+        target, saved = reset(path, exercise)
+    except Unusable as exc:
+        _usage_exit(str(exc))
+    click.echo(f"{exercise} in {target} is the original stub again; what the file held is in {saved}")
+
+
 @main.command("doctor")
 def doctor_command() -> None:
     """Check this machine for grading: bubblewrap, user namespaces, seccomp, torch, CUDA,
