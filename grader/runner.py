@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from grader import defaults, notebooks, workers
+from grader.doctor import no_sandbox_note
 from grader.plugin import Collector
 from grader.pool import GraderCrashed, GraderPool
 from grader.progress import Event, Listener, listening
@@ -255,7 +256,7 @@ def build_report(
     usable, how = ran.usable, ran.how
     report = Report(
         [o.result for o in outcomes],
-        sandbox=how if usable else f"none ({how})",
+        sandbox=how if usable else "none",
         device=device,
         seconds=seconds,
         selection=selection,
@@ -271,15 +272,9 @@ def build_report(
             f"{path.name} graded as topic {single_topic}: {rule}; only its "
             "definitions ran (imports, functions, classes, constants)"
         )
-    if ran.uid_dropped:
-        report.notes.append(
-            f"submitted code ran without bubblewrap ({how}): as an unprivileged uid with resource "
-            "limits, but with no network, pid or filesystem isolation"
-        )
-    elif not usable:
-        report.notes.append(
-            f"submitted code ran WITHOUT a sandbox: {how}; only resource limits and timeouts applied"
-        )
+    if not usable:
+        local = not any(o.confinement for o in outcomes)  # else the reason is another machine's
+        report.notes.append(no_sandbox_note(ran.uid_dropped, None if local else how))
     engine_problem = next((o.engine_problem for o in outcomes if o.engine_problem), "")
     if engine_problem:
         report.notes.append(f"each worker started a fresh Python (slower): {engine_problem}")
