@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from grader.defaults import BOOT_SECONDS, OUTPUT_TAIL_CHARS
+from grader.defaults import OUTPUT_TAIL_CHARS, boot_seconds
 from grader.sandbox import Limits
 from grader.sandboxed import channel
 from grader.workers import Worker, read_sources, start_worker
@@ -70,6 +70,14 @@ class ProbeTimeout(SubmissionProblem):
 
 class SubmissionError(SubmissionProblem):
     """Submitted code raised, ran out of memory, failed to import, or killed the worker."""
+
+
+class EngineProblem(SubmissionError):
+    """The grading machine could not start Python and torch, twice: its problem, not the
+    submission's (no submitted code runs before a worker reports ``booted``)."""
+
+
+BOOTING = "starting Python and torch"
 
 
 def _error_text(error: dict[str, Any], action: str) -> str:
@@ -135,14 +143,27 @@ class TopicSession:
 
     # -- worker lifecycle ------------------------------------------------------------
     def _start(self) -> None:
-        self.nonce = os.urandom(16)
         if self.sources is None:
             self.sources = read_sources(self.staged_dir)
-        self.worker = start_worker(
-            self.staged_dir, self.sources, self.topic, self.nonce, self.limits, self.gpu
-        )
-        self.starts += 1
-        self._expect("booted", BOOT_SECONDS, "starting Python and torch")
+        for attempt in (1, 2):  # a start that failed on a busy machine gets a second try
+            self.nonce = os.urandom(16)
+            self.worker = start_worker(
+                self.staged_dir, self.sources, self.topic, self.nonce, self.limits, self.gpu
+            )
+            self.starts += 1
+            try:
+                self._expect("booted", boot_seconds(), BOOTING)
+                break
+            except SubmissionProblem as exc:
+                self.stop()
+                self.fatal = None
+                if attempt == 2:
+                    self.fatal = EngineProblem(
+                        f"the grading machine could not start Python and torch, twice ({exc}); this "
+                        "is not your code (none of it had run): grade again, and if it happens again "
+                        "run `grade doctor` (a busy or low-memory machine is the usual cause)"
+                    )
+                    raise self.fatal from None
         event = self._receive(self.timeout, f"importing {self.topic}.py")
         if event["event"] == "imported":
             return
@@ -172,9 +193,9 @@ class TopicSession:
         except channel.ChannelTimeout:
             self.printed.add(self.last_stall.get("output"))  # what it printed up to the watchdog's note
             self.stop()
+            hint = "" if action == BOOTING else " (an endless loop? a very slow Python loop?)"
             problem = ProbeTimeout(
-                f"did not answer within {budget:g} s while {action} "
-                "(an endless loop? a very slow Python loop?); the worker was stopped"
+                f"did not answer within {budget:g} s while {action}{hint}; the worker was stopped"
             )
             if action.startswith("importing") or action.startswith("starting"):
                 self.fatal = problem
@@ -182,9 +203,8 @@ class TopicSession:
         except channel.ChannelClosed:
             worker.exit_status(2)  # let a worker that exited report its own status
             code = self.stop()
-            raise SubmissionError(
-                f"the worker process {_exit_text(code)} while {action} (os._exit? a crash in native code?)"
-            ) from None
+            hint = "" if action == BOOTING else " (os._exit? a crash in native code?)"
+            raise SubmissionError(f"the worker process {_exit_text(code)} while {action}{hint}") from None
         except Exception as exc:  # malformed frame, refused payload
             self.stop()
             raise SubmissionError(

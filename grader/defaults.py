@@ -28,6 +28,17 @@ OUTPUT_TAIL_CHARS = 2000
 BOOT_SECONDS = 90.0  # starting Python and torch: ~1.5 s alone, much longer on a loaded machine
 
 
+def boot_seconds() -> float:
+    """Time a worker or the zygote may take to start: BOOT_SECONDS, stretched by the machine's
+    load (the 1-minute load average per core, at most 4x): a start slowed by other work gets
+    more time rather than reading as a crash."""
+    try:
+        load = os.getloadavg()[0] / cores()
+    except OSError:  # no load average here
+        load = 1.0
+    return BOOT_SECONDS * min(4.0, max(1.0, load))
+
+
 def cores() -> int:
     """Cores this process may use (what ``--jobs`` and ``--workers`` default to)."""
     try:

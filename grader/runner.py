@@ -174,7 +174,7 @@ def grade_topic(task: Task) -> TopicOutcome:
         f"--budget={options.budget}",
         f"--deadline={deadline}",
         f"--memory-mb={options.memory_mb}",
-        f"--timeout={int(6 * options.timeout + defaults.BOOT_SECONDS)}",
+        f"--timeout={int(6 * options.timeout + 2 * defaults.boot_seconds())}",  # two tries to start
         "-p",
         "pytest_timeout",
         "-p",
@@ -277,7 +277,9 @@ def build_report(
         report.notes.append(no_sandbox_note(ran.uid_dropped, None if local else how))
     engine_problem = next((o.engine_problem for o in outcomes if o.engine_problem), "")
     if engine_problem:
-        report.notes.append(f"each worker started a fresh Python (slower): {engine_problem}")
+        report.notes.append(
+            f"each worker started a fresh Python (slower): {engine_problem}; `grade doctor` says why"
+        )
     skipped = sum(topic.count("skipped") for topic in report.topics)
     if skipped:
         report.notes.append(
