@@ -4,9 +4,10 @@ The cells graded are the notebook's, never the kernel's input history: in Colab 
 notebook is asked from the front end (``get_ipynb``, unsaved edits included); elsewhere the
 saved file is graded: the one VS Code or Jupyter Server names (``__vsc_ipynb_file__``,
 ``JPY_SESSION_NAME``), else the one the set-up cell named with :func:`use_notebook`. The
-file is graded by ``grade NOTEBOOK --public-only --exercise NAME`` in a fresh process, exactly
-as a learner or the course would grade it, so a cell once run with a typo, a ``%%time`` cell
-or the kernel's state cannot make the two disagree. When the cell that defines the exercise
+file is graded as ``grade NOTEBOOK --public-only --exercise NAME`` grades it, by an engine
+process that the first ``check()`` starts and the later ones reuse
+(:mod:`grader.selfcheck_server`), so a cell once run with a typo, a ``%%time`` cell or the
+kernel's state cannot make the two disagree. When the cell that defines the exercise
 was last run in a version the saved file does not hold, the result says so (save, run again).
 The result shows as a table: HTML in Jupyter and Colab, text elsewhere; ``check`` returns None.
 """
@@ -80,29 +81,57 @@ def notebook_to_grade(folder: Path) -> tuple[Path, str]:
     )
 
 
+_engine: subprocess.Popen | None = None  # this kernel's grading engine (grader.selfcheck_server)
+
+
+def _start_engine() -> subprocess.Popen:
+    """This kernel's engine, started by the first check and again if it ended."""
+    global _engine
+    if _engine is None or _engine.poll() is not None:
+        package_root = str(Path(__file__).resolve().parents[1])
+        _engine = subprocess.Popen(
+            [sys.executable, "-m", "grader.selfcheck_server"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env={
+                **os.environ,
+                "PYTHONPATH": os.pathsep.join([package_root, os.environ.get("PYTHONPATH", "")]),
+            },
+        )
+    return _engine
+
+
+def stop_engine() -> None:
+    """End this kernel's engine (it also ends with the kernel)."""
+    global _engine
+    if _engine is not None:
+        _engine.kill()
+        _engine.wait()
+        _engine = None
+
+
 def grade_notebook(path: Path, exercise: str) -> dict[str, Any]:
-    """The JSON report of ``grade PATH --public-only --exercise EXERCISE``, in a fresh process."""
-    package_root = str(Path(__file__).resolve().parents[1])
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "grader",
-            str(path),
-            "--public-only",
-            "--exercise",
-            exercise,
-            "--format",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join([package_root, os.environ.get("PYTHONPATH", "")])},
-    )
-    if done.returncode not in (0, 1):
-        lines = (done.stderr or done.stdout).strip().splitlines()
-        raise SelfCheckProblem(lines[-1] if lines else f"grade exited with status {done.returncode}")
-    return json.loads(done.stdout)
+    """The JSON report of ``grade PATH --public-only --exercise EXERCISE``, from this kernel's
+    engine (the first call starts it; an engine that died is started again once)."""
+    request = json.dumps({"path": str(path), "exercise": exercise}) + "\n"
+    for _attempt in range(2):
+        engine = _start_engine()
+        assert engine.stdin is not None and engine.stdout is not None
+        try:
+            engine.stdin.write(request)
+            engine.stdin.flush()
+            line = engine.stdout.readline()
+        except OSError:
+            line = ""
+        if line:
+            reply = json.loads(line)
+            if "problem" in reply:
+                raise SelfCheckProblem(str(reply["problem"]))
+            return reply["report"]
+        stop_engine()
+    raise SelfCheckProblem("the grading engine stopped twice; run `grade doctor` in a terminal")
 
 
 def _defines(source: str, exercise: str) -> bool:
