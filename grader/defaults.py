@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 
 # Seconds one probe of submitted code may run. The reference solutions' slowest probes took
 # 0.07 s (shape, gradient, device checks) and 1.6 s (convergence: a short training run) on a
@@ -76,5 +78,13 @@ SIMILARITY_THRESHOLD = 0.7
 #   regression on diabetes), while shuffled labels or a missing step() move it by 0–2 %; "flat"
 #   is a fall of less than 10 %.
 CURVE_POINTS = 100
+
+
+def curve_folder() -> Path:
+    """Where ``grade`` draws a failed convergence check's curve (one PNG per check, replaced by
+    the next run of that check)."""
+    return Path(tempfile.gettempdir()) / "torchgrade-curves"
+
+
 CURVE_DIVERGED_RISE = 0.25  # a point above start · (1 + this) is "diverged"
 CURVE_FLAT_FALL = 0.10  # a lowest point less than this fraction below the start is "flat"

@@ -78,7 +78,8 @@ def expect_learned(
     hints = "; ".join(h for h in (curves.HINTS[label], hint) if h)
     if hints:
         message += f"\n  hint: {hints}"
-    raise CheckFailed(message, {**cleaned, "shape": label})
+    band = {"band": [float(v) for v in reference_band]} if reference_band is not None else {}
+    raise CheckFailed(message, {**cleaned, "shape": label, **band})
 
 
 def expect_tensor(

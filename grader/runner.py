@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from grader import defaults, notebooks, workers
+from grader import curves, defaults, notebooks, workers
 from grader.doctor import no_sandbox_note
 from grader.plugin import Collector
 from grader.pool import GraderCrashed, GraderPool
@@ -347,6 +347,8 @@ def grade(
         for task in tasks:
             tell(Event(task.topic, "queued"))
         run_tasks(tasks, jobs or defaults.cores(), file, begin)
+    for topic, outcome in outcomes.items():
+        curves.picture_failures(outcome.result.tests, topic, defaults.curve_folder())
     chosen = bool(keyword or exercises)  # a topic where they choose no check is left out
     graded = [outcomes[t] for t in selected if not chosen or outcomes[t].result.tests]
     if not graded:

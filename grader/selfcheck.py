@@ -14,6 +14,7 @@ The result shows as a table: HTML in Jupyter and Colab, text elsewhere; ``check`
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import os
@@ -157,6 +158,22 @@ def unsaved_warning(path: Path, exercise: str, history: list[str]) -> str:
     )
 
 
+STATUS_COLOURS = {"passed": "green", "failed": "red", "error": "darkmagenta", "timeout": "darkorange"}
+
+
+def _picture(test: dict[str, Any]) -> str:
+    """A failed training check's curve, inline (the PNG ``grade`` drew), or ''."""
+    curve = test.get("curve")
+    path = curve.get("picture") if isinstance(curve, dict) else None
+    if not isinstance(path, str) or not path.endswith(".png"):
+        return ""
+    try:
+        data = base64.b64encode(Path(path).read_bytes()).decode()
+    except OSError:
+        return ""
+    return f"<br><img alt='training curve' src='data:image/png;base64,{data}'>"
+
+
 @dataclass
 class CheckResult:
     """One exercise's public checks, shown as a table (``_repr_html_``) or as text."""
@@ -190,9 +207,10 @@ class CheckResult:
 
     def _repr_html_(self) -> str:
         cells = "".join(
-            f"<tr><td>{html.escape(check_id)}</td><td>{kind}</td><td><b>{status}</b></td>"
-            f"<td><pre style='margin:0;white-space:pre-wrap'>{html.escape(message)}</pre></td></tr>"
-            for check_id, kind, status, message in self._rows()
+            f"<tr><td>{html.escape(check_id)}</td><td>{kind}</td>"
+            f"<td style='color:{STATUS_COLOURS.get(status, 'inherit')}'><b>{status}</b></td>"
+            f"<td><pre style='margin:0;white-space:pre-wrap'>{html.escape(message)}</pre>{_picture(test)}</td></tr>"
+            for (check_id, kind, status, message), test in zip(self._rows(), self.tests)
         )
         notes = "".join(f"<p>note: {html.escape(n)}</p>" for n in self.notes)
         return (
