@@ -28,7 +28,7 @@ from typing import Any
 
 import nbformat
 
-from grader.scoring import shown_message
+from grader.scoring import KIND_NAMES, shown_message
 
 _chosen: Path | None = None
 
@@ -194,12 +194,19 @@ class CheckResult:
         return f"{self.exercise}: {passed}/{total} public checks passed"
 
     def _rows(self) -> list[tuple[str, str, str, str]]:
-        return [(t["id"], t["kind"], t["status"].replace("_", " "), shown_message(t)) for t in self.tests]
+        numbered: dict[str, int] = {}
+        rows = []
+        for test in self.tests:  # "value check 2" rather than a pytest id
+            name = KIND_NAMES.get(test["kind"], test["kind"])
+            numbered[name] = numbered.get(name, 0) + 1
+            label = f"{name} check {numbered[name]}"
+            rows.append((label, test["kind"], test["status"].replace("_", " "), shown_message(test)))
+        return rows
 
     def __str__(self) -> str:
         lines = [self.summary(), *(f"note: {n}" for n in self.notes)]
-        for check_id, kind, status, message in self._rows():
-            lines.append(f"  {status:<12} {kind:<12} {check_id}")
+        for check_id, _, status, message in self._rows():
+            lines.append(f"  {status:<12} {check_id}")
             lines += [f"      {line}" for line in message.splitlines()]
         return "\n".join(lines)
 
@@ -207,14 +214,14 @@ class CheckResult:
 
     def _repr_html_(self) -> str:
         cells = "".join(
-            f"<tr><td>{html.escape(check_id)}</td><td>{kind}</td>"
+            f"<tr><td>{html.escape(check_id)}</td>"
             f"<td style='color:{STATUS_COLOURS.get(status, 'inherit')}'><b>{status}</b></td>"
             f"<td><pre style='margin:0;white-space:pre-wrap'>{html.escape(message)}</pre>{_picture(test)}</td></tr>"
-            for (check_id, kind, status, message), test in zip(self._rows(), self.tests)
+            for (check_id, _, status, message), test in zip(self._rows(), self.tests)
         )
         notes = "".join(f"<p>note: {html.escape(n)}</p>" for n in self.notes)
         return (
-            f"<p><b>{html.escape(self.summary())}</b></p>{notes}<table><tr><th>check</th><th>kind</th>"
+            f"<p><b>{html.escape(self.summary())}</b></p>{notes}<table><tr><th>check</th>"
             f"<th>status</th><th>what was found</th></tr>{cells}</table>"
         )
 

@@ -48,3 +48,20 @@ def test_an_engine_that_died_is_started_again_and_problems_are_one_line(notebook
     assert selfcheck.grade_notebook(notebook, "mse")["score"] > 0
     with pytest.raises(selfcheck.SelfCheckProblem, match="did you mean 'softmax'"):
         selfcheck.grade_notebook(notebook, "softmx")
+
+
+def test_the_table_speaks_of_checks_of_the_exercise_with_status_colours():
+    tests = [
+        {
+            "id": "softmax_family_any_dim[shape4--2-softmax]",
+            "kind": "shape",
+            "status": "failed",
+            "message": "m",
+        },
+        {"id": "softmax_grad[x]", "kind": "gradient", "status": "passed", "message": ""},
+    ]
+    result = selfcheck.CheckResult("softmax", tests)
+    text, table = str(result), result._repr_html_()
+    assert "value check 1" in text and "gradient check 1" in text
+    assert "softmax_family" not in text + table and "[" not in text
+    assert "color:red'><b>failed</b>" in table and "color:green'><b>passed</b>" in table
