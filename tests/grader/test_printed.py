@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import tracemalloc
 
+import pytest
 import torch
 from helpers import REPO, grade_json, run_grade
 
 from grader import probes
-from grader.client import Printed
+from grader.client import Printed, ProbeTimeout
 from grader.defaults import OUTPUT_TAIL_CHARS
 from grader.sandboxed.worker import Tail
 
@@ -70,10 +71,8 @@ def test_a_flood_is_cut_in_the_worker_not_in_the_grading_process(session_for):
 
 def test_a_timed_out_check_shows_what_it_printed_before_the_deadline(session_for):
     session = session_for(PRINTING, timeout=2.0)
-    try:
+    with pytest.raises(ProbeTimeout, match="did not answer"):
         session.run(probes.call, "chatty_then_hang", (torch.ones(2),), {})
-    except Exception as exc:
-        assert "did not answer" in str(exc)
     assert "about to loop" in session.printed.shown()
 
 
