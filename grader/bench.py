@@ -19,6 +19,9 @@ times (default 3), each in a fresh ``grade`` process, and prints median, min and
   ``mse`` probes on a warm worker), the per-submission fixed cost (the stub, one topic) and the
   same topic when its import fails (it must cost no more than the stub).
 
+- learner (``--only learner``): a usage error's whole ``grade`` process (goal < 0.5 s) and a
+  notebook's warm ``check()`` of one exercise on its kernel's engine (goal <= 1 s).
+
 - dask (``--only dask``, where ``distributed`` is installed): the class of 20 through
   ``grade batch --scheduler`` on a ``LocalCluster`` of 2 single-threaded worker processes (started
   once, warm: their engines started by one run before the timed ones) against the local engine
@@ -223,10 +226,42 @@ def bench_dask(repeat: int) -> None:
     print(f"  Dask/local = {dask:.1f} s / {local:.1f} s = {dask / local:.2f} (issue 15's bound: 1.20)")
 
 
+def bench_learner(repeat: int) -> None:
+    """A usage error (a mistyped --exercise: answered before torch loads; goal < 0.5 s) and a
+    notebook's warm ``check()`` of one exercise (goal <= 1 s), the first one reported apart."""
+    import nbformat
+
+    from grader import selfcheck
+
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run(
+            [*GRADE, "exercises/losses.py", "--exercise", "softmx"], capture_output=True, cwd=REPO_ROOT
+        )
+        times.append(time.perf_counter() - started)
+    row("usage error (--exercise typo)", times, "a whole process: the interpreter's start included")
+    with tempfile.TemporaryDirectory() as folder:
+        notebook = nbformat.v4.new_notebook()
+        notebook.cells = [nbformat.v4.new_code_cell((REPO_ROOT / "solutions" / "losses.py").read_text())]
+        path = Path(folder) / "losses.ipynb"
+        nbformat.write(notebook, str(path))
+        started = time.perf_counter()
+        first = selfcheck.grade_notebook(path, "softmax")
+        row("check() first (starts engine)", [time.perf_counter() - started], score(first))
+        warm = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            report = selfcheck.grade_notebook(path, "softmax")
+            warm.append(time.perf_counter() - started)
+        selfcheck.stop_engine()
+    row("check() warm, one exercise", warm, score(report) + " (goal <= 1 s)")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m grader.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median, min, max)")
-    parser.add_argument("--only", choices=["solutions", "exercises", "class", "engine", "dask"])
+    parser.add_argument("--only", choices=["solutions", "exercises", "class", "engine", "dask", "learner"])
     args = parser.parse_args(argv)
     print(f"{'figure (seconds, n=' + str(args.repeat) + ')':<30}{'median':>9}{'min':>9}{'max':>9}  detail")
     for folder in ("solutions", "exercises"):
@@ -238,6 +273,8 @@ def main(argv: list[str] | None = None) -> None:
         bench_stubborn(args.repeat)
     if args.only in (None, "engine"):
         bench_engine(args.repeat)
+    if args.only in (None, "learner"):
+        bench_learner(args.repeat)
     if args.only in (None, "dask") and importlib.util.find_spec("distributed") is not None:
         bench_dask(args.repeat)
 

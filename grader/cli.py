@@ -157,6 +157,7 @@ def main() -> None:
     help="with --student: grade the hidden checks on that student's inputs (as `grade batch --course-seed`)",
 )
 @click.option("--student", metavar="ID", default=None, help="the student (their gradebook key)")
+@click.option("--quiet", is_flag=True, help="no live progress lines on a terminal (the report only)")
 def check_command(
     path: Path,
     topics: tuple[str, ...],
@@ -171,14 +172,24 @@ def check_command(
     jobs: int | None,
     course_seed: str | None,
     student: str | None,
+    quiet: bool,
 ) -> None:
     """Grade PATH: a folder shaped like exercises/, one topic's .py file, or a notebook."""
+    from grader.selection import UsageProblem as Unusable
+    from grader.selection import preflight
+
+    try:  # a mistyped path, topic, exercise or -k answers before torch is imported
+        preflight(path, topics, exercises, keyword)
+    except Unusable as exc:
+        _usage_exit(str(exc))
     from grader.workers import gpu_present, prestart
 
     prestart(gpu=device == "cuda" or (device == "auto" and gpu_present()))
     from grader import report as render  # imports torch: the zygote boots meanwhile
+    from grader.progress import LiveLines
     from grader.runner import SuiteCrash, UsageProblem, grade
 
+    live = None if quiet or not sys.stderr.isatty() else LiveLines(sys.stderr)  # piped: the report only
     try:
         result = grade(
             path,
@@ -193,12 +204,16 @@ def check_command(
             exercises=exercises,
             course_seed=course_seed,
             student=student,
+            progress=live,
         )
     except UsageProblem as exc:
         _usage_exit(str(exc))
     except SuiteCrash as exc:
         click.echo(f"grade: internal error in a suite: {exc}", err=True)
         sys.exit(3)
+    finally:
+        if live is not None:
+            live.close()
     if fmt == "json":
         click.echo(render.to_json(result))
     else:
@@ -674,6 +689,57 @@ def watch_command(
     except SuiteCrash as exc:
         click.echo(f"grade: internal error in a suite: {exc}", err=True)
         sys.exit(3)
+
+
+@main.command("next")
+@click.argument("path", type=click.Path(path_type=Path), default="exercises")
+def next_command(path: Path) -> None:
+    """Name the first exercise in PATH (default: exercises/), in the curriculum's order, whose
+    checks do not all pass yet, and how to check it."""
+    from grader.selection import UsageProblem as Unusable
+    from grader.selection import preflight
+
+    if not path.is_dir():
+        _usage_exit(f"no such folder: {path} (grade next takes a folder shaped like exercises/)")
+    try:
+        preflight(path, ())
+    except Unusable as exc:
+        _usage_exit(str(exc))
+    from grader.workers import gpu_present, prestart
+
+    prestart(gpu=gpu_present())
+    from grader.learner import find_next  # imports torch: the zygote boots meanwhile
+    from grader.runner import grade
+
+    def grade_topic(topic: str) -> list[dict]:
+        click.echo(f"grading {topic}…", err=True)
+        report = grade(path, (topic,))
+        return [t for topic_result in report.to_json()["topics"] for t in topic_result["tests"]]
+
+    found = find_next(path, grade_topic)
+    if found is None:
+        click.echo("every exercise passes all its checks here: nothing left to do")
+        return
+    click.echo(f"next: {found.exercise} ({found.topic}): {found.summary}")
+    click.echo(f"check it with: {found.command}")
+
+
+@main.command("reset")
+@click.argument("exercise")
+@click.argument("path", type=click.Path(path_type=Path), default="exercises")
+def reset_command(exercise: str, path: Path) -> None:
+    """Put EXERCISE's stub back into its topic's file in PATH (default: exercises/), saving the
+    file as it was beside it first; the other exercises stay as they are."""
+    from grader.learner import reset
+    from grader.selection import UsageProblem as Unusable
+
+    if not path.is_dir():
+        _usage_exit(f"no such folder: {path}")
+    try:
+        target, saved = reset(path, exercise)
+    except Unusable as exc:
+        _usage_exit(str(exc))
+    click.echo(f"{exercise} in {target} is the original stub again; what the file held is in {saved}")
 
 
 @main.command("doctor")

@@ -19,13 +19,42 @@ import signal
 import textwrap
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from grader import clean
-from grader.defaults import BOOT_SECONDS
+from grader.defaults import OUTPUT_TAIL_CHARS, boot_seconds
 from grader.sandbox import Limits
 from grader.sandboxed import channel
 from grader.workers import Worker, read_sources, start_worker
+
+
+@dataclass
+class Printed:
+    """What one check's code printed: the tail of it, capped again here (the worker's own cap is
+    no promise), and how many characters came before."""
+
+    text: str = ""
+    dropped: int = 0
+
+    def add(self, output: Any) -> None:
+        """Add a worker's ``{"text": str, "dropped": int}``; anything else is ignored."""
+        if not isinstance(output, dict):
+            return
+        text, dropped = output.get("text"), output.get("dropped")
+        if not isinstance(text, str) or not isinstance(dropped, int) or dropped < 0:
+            return
+        self.text += text
+        self.dropped += dropped
+        overflow = len(self.text) - OUTPUT_TAIL_CHARS
+        if overflow > 0:
+            self.dropped += overflow
+            self.text = self.text[overflow:]
+
+    def shown(self) -> str:
+        """The tail as a report shows it, with a note of what came before; '' when nothing."""
+        note = f"… {self.dropped} more characters before these\n" if self.dropped else ""
+        return note + self.text if self.text or self.dropped else ""
 
 
 class SubmissionProblem(Exception):
@@ -42,6 +71,14 @@ class ProbeTimeout(SubmissionProblem):
 
 class SubmissionError(SubmissionProblem):
     """Submitted code raised, ran out of memory, failed to import, or killed the worker."""
+
+
+class EngineProblem(SubmissionError):
+    """The grading machine could not start Python and torch, twice: its problem, not the
+    submission's (no submitted code runs before a worker reports ``booted``)."""
+
+
+BOOTING = "starting Python and torch"
 
 
 def _error_text(error: dict[str, Any], action: str) -> str:
@@ -95,6 +132,7 @@ class TopicSession:
         self.deadline = deadline  # time.monotonic() when the submission's budget ends
         self.budget = budget
         self.check = ""  # id of the check running now (set by the plugin)
+        self.printed = Printed()  # what the running check's code printed (reset by the plugin)
         self.stalls: dict[str, str] = {}  # function -> how it first ran past its deadline
         self.slowest: dict[str, tuple[float, int]] = {}  # function -> (slowest answer, answers)
         self.last_stall: dict[str, Any] = {}
@@ -109,14 +147,27 @@ class TopicSession:
 
     # -- worker lifecycle ------------------------------------------------------------
     def _start(self) -> None:
-        self.nonce = os.urandom(16)
         if self.sources is None:
             self.sources = read_sources(self.staged_dir)
-        self.worker = start_worker(
-            self.staged_dir, self.sources, self.topic, self.nonce, self.limits, self.gpu
-        )
-        self.starts += 1
-        self._expect("booted", BOOT_SECONDS, "starting Python and torch")
+        for attempt in (1, 2):  # a start that failed on a busy machine gets a second try
+            self.nonce = os.urandom(16)
+            self.worker = start_worker(
+                self.staged_dir, self.sources, self.topic, self.nonce, self.limits, self.gpu
+            )
+            self.starts += 1
+            try:
+                self._expect("booted", boot_seconds(), BOOTING)
+                break
+            except SubmissionProblem as exc:
+                self.stop()
+                self.fatal = None
+                if attempt == 2:
+                    self.fatal = EngineProblem(
+                        f"the grading machine could not start Python and torch, twice ({exc}); this "
+                        "is not your code (none of it had run): grade again, and if it happens again "
+                        "run `grade doctor` (a busy or low-memory machine is the usual cause)"
+                    )
+                    raise self.fatal from None
         event = self._receive(self.timeout, f"importing {self.topic}.py")
         if event["event"] == "imported":
             return
@@ -144,10 +195,11 @@ class TopicSession:
                 self.last_stall = event  # the watchdog's note; the answer may still come
                 event = channel.decode(channel.read_frame(worker.results_fd, self.nonce, deadline))
         except channel.ChannelTimeout:
+            self.printed.add(self.last_stall.get("output"))  # what it printed up to the watchdog's note
             self.stop()
+            hint = "" if action == BOOTING else " (an endless loop? a very slow Python loop?)"
             problem = ProbeTimeout(
-                f"did not answer within {budget:g} s while {action} "
-                "(an endless loop? a very slow Python loop?); the worker was stopped"
+                f"did not answer within {budget:g} s while {action}{hint}; the worker was stopped"
             )
             if action.startswith("importing") or action.startswith("starting"):
                 self.fatal = problem
@@ -155,9 +207,8 @@ class TopicSession:
         except channel.ChannelClosed:
             worker.exit_status(2)  # let a worker that exited report its own status
             code = self.stop()
-            raise SubmissionError(
-                f"the worker process {_exit_text(code)} while {action} (os._exit? a crash in native code?)"
-            ) from None
+            hint = "" if action == BOOTING else " (os._exit? a crash in native code?)"
+            raise SubmissionError(f"the worker process {_exit_text(code)} while {action}{hint}") from None
         except Exception as exc:  # malformed frame, refused payload
             self.stop()
             raise SubmissionError(
@@ -166,6 +217,7 @@ class TopicSession:
         if not isinstance(event, dict) or "event" not in event:
             self.stop()
             raise SubmissionError(f"the worker sent a malformed answer while {action}")
+        self.printed.add(event.get("output"))
         return event
 
     def _live(self) -> Worker:

@@ -141,14 +141,17 @@ def describe(curve: Curve, reference_band: tuple[float, float] | None = None) ->
     return label, f"curve: {sentence}; training loss per {curve['every']}: {sparkline(curve['loss'])}"
 
 
-def figure(curve: Curve, title: str = "") -> Any:
-    """A matplotlib Figure of the loss (and the metric on a second axis); needs the ``plots`` extra.
-    Built without pyplot, so it touches no global state; a notebook displays it as it is."""
+def figure(curve: Curve, title: str = "", band: tuple[float, float] | None = None) -> Any:
+    """A matplotlib Figure of the loss (and the metric on a second axis), with ``band`` (correct
+    code's final losses) shaded; needs the ``plots`` extra. Built without pyplot, so it touches
+    no global state; a notebook displays it as it is."""
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(5, 3), dpi=100)
     axes = fig.add_subplot()
     steps = [i * _stride(curve) for i in range(len(curve["loss"]))]
+    if band is not None:
+        axes.axhspan(*band, color="tab:green", alpha=0.2, label="correct code's final loss (seeds 0–19)")
     axes.plot(steps, curve["loss"], marker=".", color="tab:red", label="training loss")
     axes.set_xlabel("epoch" if curve["every"] == "epoch" else "step")
     axes.set_ylabel("training loss", color="tab:red")
@@ -156,16 +159,40 @@ def figure(curve: Curve, title: str = "") -> Any:
         other = axes.twinx()
         other.plot(steps, curve["metric"], marker=".", color="tab:blue", label="training accuracy")
         other.set_ylabel("training accuracy", color="tab:blue")
-    axes.set_title(title or shape_of(curve)[1], fontsize=9, wrap=True)
+    axes.set_title(title or shape_of(curve, band)[1], fontsize=9, wrap=True)
+    if band is not None:
+        axes.legend(fontsize=7, loc="best")
     fig.tight_layout()
     return fig
 
 
-def write_png(curve: Curve, path: Path, title: str = "") -> bool:
+def write_png(curve: Curve, path: Path, title: str = "", band: tuple[float, float] | None = None) -> bool:
     """Draw ``curve`` into ``path``; False (nothing written) where matplotlib is not installed."""
     try:
-        fig = figure(curve, title)
+        fig = figure(curve, title, band)
     except ImportError:
         return False
     fig.savefig(path, format="png")
     return True
+
+
+def _band(value: Any) -> tuple[float, float] | None:
+    numbers = [_number(v) for v in value] if isinstance(value, list) and len(value) == 2 else []
+    low, high = (numbers + [None, None])[:2]
+    return (low, high) if low is not None and high is not None and math.isfinite(low + high) else None
+
+
+def picture_failures(tests: list[Any], topic: str, folder: Path) -> None:
+    """For each failed check of ``topic`` with a training curve (``TestResult`` objects), draw it
+    into ``folder`` and name the picture in the message (``grade``'s own run; batch feedback
+    draws its own). Nothing happens where matplotlib is not installed."""
+    for test in tests:
+        curve = clean(test.curve) if test.status == "failed" else None
+        if curve is None:
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{topic}.{re.sub(r'[^A-Za-z0-9_.-]+', '_', test.id)}.png"
+        if not write_png(curve, path, band=_band(test.curve.get("band"))):
+            return
+        test.curve = {**test.curve, "picture": str(path)}
+        test.message += f"\n  picture of the curve: {path}"

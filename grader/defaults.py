@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 # Seconds one probe of submitted code may run. The reference solutions' slowest probes took
 # 0.07 s (shape, gradient, device checks) and 1.6 s (convergence: a short training run) on a
@@ -22,7 +23,21 @@ DASK_MAX_BYTES = 4 << 20
 DASK_IN_FLIGHT = 512
 DASK_RETRIES = 2
 DASK_CONNECT_SECONDS = 20.0
+# What a check's code printed (stdout and stderr) comes back as its last this-many characters,
+# kept in a ring in the worker (a flood never reaches the grading process): ~25 lines of 80.
+OUTPUT_TAIL_CHARS = 2000
 BOOT_SECONDS = 90.0  # starting Python and torch: ~1.5 s alone, much longer on a loaded machine
+
+
+def boot_seconds() -> float:
+    """Time a worker or the zygote may take to start: BOOT_SECONDS, stretched by the machine's
+    load (the 1-minute load average per core, at most 4x): a start slowed by other work gets
+    more time rather than reading as a crash."""
+    try:
+        load = os.getloadavg()[0] / cores()
+    except OSError:  # no load average here
+        load = 1.0
+    return BOOT_SECONDS * min(4.0, max(1.0, load))
 
 
 def cores() -> int:
@@ -77,6 +92,16 @@ SIMILARITY_THRESHOLD = 0.7
 #   regression on diabetes), while shuffled labels or a missing step() move it by 0–2 %; "flat"
 #   is a fall of less than 10 %.
 CURVE_POINTS = 100
+
+
+def curve_folder() -> Path:
+    """Where ``grade`` draws a failed convergence check's curve (one PNG per check, replaced by
+    the next run of that check): the user's own cache folder, never a shared, world-writable
+    one where another user could plant a link in its place."""
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "torchgrade" / "curves"
+
+
 CURVE_DIVERGED_RISE = 0.25  # a point above start · (1 + this) is "diverged"
 CURVE_FLAT_FALL = 0.10  # a lowest point less than this fraction below the start is "flat"
 # What the trusted side shows of a submission (grader/clean.py), in characters. The worker cuts

@@ -67,10 +67,32 @@ def bubblewrap() -> Finding:
     if "TORCHGRADE_NO_SANDBOX" in how:
         return Finding("bubblewrap", False, how, "unset TORCHGRADE_NO_SANDBOX")
     if "needs Linux" in how:
-        return Finding("bubblewrap", False, how, "grade on Linux (a VM or container) for the sandbox")
+        return Finding(
+            "bubblewrap",
+            False,
+            how,
+            "grade on Linux for the sandbox: on Windows in WSL 2 (it is Linux: install bubblewrap "
+            "there), on macOS in a Linux VM or container",
+        )
     return Finding(
         "bubblewrap", False, how, "see the user namespaces line; inside a container, allow namespaces"
     )
+
+
+NO_SANDBOX = (
+    "running without the sandbox: your code is limited in time and memory but not isolated; "
+    "fine for your own code, not for grading others'"
+)
+
+
+def no_sandbox_note(uid_dropped: bool, remote_reason: str | None = None) -> str:
+    """The report's one plain sentence when submitted code ran unsandboxed, with why and the
+    fix (``remote_reason``: why another machine had none; its fix is that machine's)."""
+    if remote_reason is not None:
+        return f"{NO_SANDBOX} (on the grading machine: {remote_reason})"
+    finding = bubblewrap()
+    as_whom = " (it ran as an unprivileged uid)" if uid_dropped else ""
+    return f"{NO_SANDBOX}{as_whom}. Why: {finding.item}: {finding.detail}. Fix: {finding.fix}; then `grade doctor`"
 
 
 def user_namespaces() -> Finding:

@@ -12,7 +12,6 @@ display math (:func:`latex_of`). Inline formulas keep their Unicode text.
 from __future__ import annotations
 
 import ast
-import os
 import re
 from pathlib import Path
 
@@ -24,19 +23,35 @@ from grader.topics import REPO_ROOT
 
 SETUP = """\
 # Set-up: run this cell first. Where `import grader` works (a venv with torchgrade) it only
-# loads the checker; elsewhere (a fresh Colab runtime) it installs torchgrade from TORCHGRADE:
-# your course's torchgrade release folder, or a .zip of it (upload it first on Colab).
-TORCHGRADE = {install_from!r}
+# loads the checker. Elsewhere it finds your course's torchgrade release: TORCHGRADE if you set
+# it (the release folder or a .zip of it), else the release this notebook sits in, else a .zip
+# here (on Colab: upload the release zip first); a zip may hold the release in one top folder.
+TORCHGRADE = ""
 import importlib.util
 import sys
+from pathlib import Path
 
 if importlib.util.find_spec("grader") is None:
-    if TORCHGRADE.endswith(".zip"):
-        import zipfile
+    here = Path.cwd().resolve()
+    places = [Path(TORCHGRADE)] if TORCHGRADE else [here, *here.parents, *sorted(here.glob("*.zip"))]
+    roots = []
+    for place in places:
+        found = [place / "grader/selfcheck.py"]
+        if place.suffix == ".zip":  # the release at the zip's top, or in one folder there
+            import zipfile
 
-        zipfile.ZipFile(TORCHGRADE).extractall("torchgrade-release")
-        TORCHGRADE = "torchgrade-release"
-    %pip install -q -e {{TORCHGRADE}}
+            zipfile.ZipFile(place).extractall("torchgrade-release")
+            place = Path("torchgrade-release").resolve()
+            found = [place / "grader/selfcheck.py", *place.glob("*/grader/selfcheck.py")]
+        roots = [p.parents[1] for p in found if p.is_file()]
+        if roots:
+            break
+    if not roots:
+        raise FileNotFoundError("no torchgrade release here: set TORCHGRADE to its folder or .zip")
+    TORCHGRADE = str(roots[0])
+    needed = ("torch", "click", "nbformat", "pytest", "pytest_timeout", "IPython")
+    if any(importlib.util.find_spec(name) is None for name in needed):
+        %pip install -q -e {{TORCHGRADE}}
     sys.path.insert(0, TORCHGRADE)
 from grader.selfcheck import check, use_notebook
 
@@ -174,7 +189,7 @@ def _without_docstring(node: ast.stmt, lines: list[str]) -> str:
     return "\n".join(kept)
 
 
-def handout(topic: str, stub: Path, install_from: str = "..") -> nbformat.NotebookNode:
+def handout(topic: str, stub: Path) -> nbformat.NotebookNode:
     source = stub.read_text()
     tree = ast.parse(source)
     lines = source.splitlines()
@@ -184,7 +199,7 @@ def handout(topic: str, stub: Path, install_from: str = "..") -> nbformat.Notebo
     docstring = ast.get_docstring(tree)
     cells = [
         nbformat.v4.new_markdown_cell(f"# {topic}\n\n{markdown_of(docstring or '')}"),
-        nbformat.v4.new_code_cell(SETUP.format(install_from=install_from, notebook=f"{topic}.ipynb")),
+        nbformat.v4.new_code_cell(SETUP.format(notebook=f"{topic}.ipynb")),
     ]
     preamble: list[str] = []
     exercises: list[nbformat.NotebookNode] = []
@@ -206,21 +221,19 @@ def handout(topic: str, stub: Path, install_from: str = "..") -> nbformat.Notebo
     return notebook
 
 
-def handouts(exercises: Path, topics: list[str], install_from: str) -> dict[str, nbformat.NotebookNode]:
+def handouts(exercises: Path, topics: list[str]) -> dict[str, nbformat.NotebookNode]:
     """{topic: its hand-out} for the topics with a stub in ``exercises``."""
     stubs = {topic: exercises / f"{topic}.py" for topic in topics}
-    return {topic: handout(topic, stub, install_from) for topic, stub in stubs.items() if stub.is_file()}
+    return {topic: handout(topic, stub) for topic, stub in stubs.items() if stub.is_file()}
 
 
 def write_handouts(
     exercises: Path, out: Path, topics: list[str], allowed: frozenset[str] = frozenset()
 ) -> list[Path]:
-    """One hand-out per topic; their set-up cells install torchgrade from the folder that
-    holds ``exercises`` (a checkout or a release), as a path relative to ``out``. Refuses
+    """One hand-out per topic; their set-up cells find the release they sit in themselves. Refuses
     (:class:`grader.leaks.LeakFound`, nothing written) where a stub is solved or holds an answer,
     but for the exercises ``allowed``."""
-    install_from = os.path.relpath(exercises.resolve().parent, out.resolve())
-    notebooks = handouts(exercises, topics, install_from)
+    notebooks = handouts(exercises, topics)
     stubs = {f"exercises/{topic}.py": (exercises / f"{topic}.py").read_text() for topic in notebooks}
     refuse(
         stubs, {f"{topic}.ipynb": nb for topic, nb in notebooks.items()}, checkout=REPO_ROOT, allowed=allowed

@@ -78,7 +78,8 @@ def expect_learned(
     hints = "; ".join(h for h in (curves.HINTS[label], hint) if h)
     if hints:
         message += f"\n  hint: {hints}"
-    raise CheckFailed(message, {**cleaned, "shape": label})
+    band = {"band": [float(v) for v in reference_band]} if reference_band is not None else {}
+    raise CheckFailed(message, {**cleaned, "shape": label, **band})
 
 
 def expect_tensor(
@@ -110,8 +111,10 @@ def expect_float(value: Any, what: str, hint: str = "") -> float:
 
 
 def _position(index: torch.Tensor, shape: torch.Size) -> str:
-    coords = torch.unravel_index(index, shape) if len(shape) else ()
-    return "[" + ", ".join(str(int(c)) for c in coords) + "]"
+    """' at [i, j]' for an element of a tensor; '' for a 0-dim one (a scalar has no position)."""
+    if not len(shape):
+        return ""
+    return " at [" + ", ".join(str(int(c)) for c in torch.unravel_index(index, shape)) + "]"
 
 
 def expect_close(
@@ -131,7 +134,7 @@ def expect_close(
         i = bad_nan.flatten().nonzero()[0, 0]
         fail(
             what,
-            f"{e.flatten()[i].item():.6g} at {_position(i, e.shape)}",
+            f"{e.flatten()[i].item():.6g}{_position(i, e.shape)}",
             "NaN there",
             hint or "NaN usually comes from inf - inf, 0 * inf or log of a negative number",
         )
@@ -141,9 +144,9 @@ def expect_close(
         i = err.flatten().argmax()
         fail(
             what,
-            f"{e.flatten()[i].item():.6g} at {_position(i, e.shape)} "
-            f"(tolerance rtol={rtol:g}, atol={atol:g})",
-            f"{a.flatten()[i].item():.6g} ({int((~close).sum())} of {close.numel()} values off)",
+            f"{e.flatten()[i].item():.6g}{_position(i, e.shape)} (tolerance rtol={rtol:g}, atol={atol:g})",
+            f"{a.flatten()[i].item():.6g}"
+            + (f" ({int((~close).sum())} of {close.numel()} values off)" if close.numel() > 1 else ""),
             hint,
         )
     return actual

@@ -36,6 +36,7 @@ METADATA_KEY = "torchgrade"
 # Cell magics whose body is Python run in the notebook's namespace: their definitions count.
 PYTHON_CELL_MAGICS = ("time", "capture")
 FIRST_LINE_CHARS = 60
+DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 class NotebookError(ValueError):
@@ -264,14 +265,17 @@ def _collect_cell(cell: Cell, source: str, into: _Collected) -> None:
     for node in tree.body:
         start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
         end = node.end_lineno or node.lineno
-        piece = Piece(cell, lines[start - 1 : end], "\n".join(code_lines[start - 1 : end]))
+        text = "\n".join(code_lines[start - 1 : end])
+        if not isinstance(node, DEFINITIONS):  # a simple statement may share its line (`import x; f()`)
+            text = ast.get_source_segment(code, node) or text
+        piece = Piece(cell, lines[start - 1 : end], text)
         if _uses_ipython(node) or _imports_grader(node):
             continue
         if isinstance(node, ast.ImportFrom) and node.module == "__future__":
             into.future.append(piece)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             into.kept.append(_tolerant_import(piece))
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        elif isinstance(node, DEFINITIONS):
             into.kept.append(piece)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
             names = _bound_names(node)

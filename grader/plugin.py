@@ -20,8 +20,8 @@ from typing import Any, Literal
 
 import pytest
 
-from grader import clean, defaults, inputs
-from grader.client import NotStarted, ProbeTimeout, SubmissionError, TopicSession
+from grader import clean, defaults, inputs, progress
+from grader.client import NotStarted, Printed, ProbeTimeout, SubmissionError, TopicSession
 from grader.judge import CheckFailed
 from grader.sandbox import Limits
 from grader.scoring import KINDS, TestResult, make_result
@@ -193,6 +193,8 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     session = getattr(item, "funcargs", {}).get("sub")
     if isinstance(session, TopicSession):
         session.check = item.name.removeprefix("test_")
+        session.printed = Printed()
+        progress.announce(topic_of(item), session.check)
         base = item.config.getoption("--probe-timeout")
         convergence = check_of(item)["kind"] == "convergence"
         session.timeout = base * defaults.CONVERGENCE_TIMEOUT_FACTOR if convergence else base
@@ -257,6 +259,8 @@ class Collector:
             return
         self._done.add(item.nodeid)
         check = check_of(item)
+        session = getattr(item, "funcargs", {}).get("sub")
+        printed = session.printed.shown() if isinstance(session, TopicSession) and status != "passed" else ""
         result = make_result(
             item.name.removeprefix("test_"),
             check["kind"],
@@ -266,6 +270,7 @@ class Collector:
             bool(check.get("public", False)),
             exercises_of(item),
             curve,
+            printed,
         )
         self.results.setdefault(topic_of(item), []).append(result)
 

@@ -180,7 +180,7 @@ def write_release(out: Path, topics: tuple[str, ...] = (), allowed: frozenset[st
         raise FileExistsError(f"{out} is not empty")
     chosen = [t for t in available_topics() if not topics or t in topics]
     files = release_files(chosen)
-    notebooks = handouts(REPO_ROOT / "exercises", chosen, "..")
+    notebooks = handouts(REPO_ROOT / "exercises", chosen)
     refuse(
         {k: v.decode() for k, v in files.items() if k.endswith(".py")},
         {f"notebooks/{topic}.ipynb": nb for topic, nb in notebooks.items()},

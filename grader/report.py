@@ -15,7 +15,7 @@ from typing import TextIO
 import click
 
 from grader import clean
-from grader.scoring import Report, TopicResult
+from grader.scoring import Report, TopicResult, shown_message
 
 COLUMNS = ("passed", "failed", "error", "timeout", "not_started", "skipped")
 # On a terminal: each status's symbol and colour (plain text marks every open check with ✗).
@@ -70,7 +70,7 @@ def group_by_message(tests: list[dict]) -> list[tuple[str, str, list[str]]]:
     """
     groups: dict[tuple[str, str], list[str]] = {}
     for test in tests:
-        groups.setdefault((test["status"], test["message"]), []).append(test["id"])
+        groups.setdefault((test["status"], shown_message(test)), []).append(test["id"])
     return [(status, message, ids) for (status, message), ids in groups.items()]
 
 
@@ -101,6 +101,7 @@ def to_table(report: Report, title: str, colour: bool = False) -> str:
     header = f"{'topic':<11}{'score':>9}" + "".join(f"{c.replace('_', ' '):>12}" for c in COLUMNS)
     lines = [
         f"torchgrade: {clean.name(title)}  (sandbox: {report.sandbox}; device: {report.device})",
+        *([report.selection] if report.selection else []),
         "",
         header,
         "-" * len(header),

@@ -19,14 +19,23 @@ from typing import Any
 
 import pytest
 
-from grader import defaults, notebooks, tamper, workers
+from grader import curves, defaults, notebooks, tamper, workers
+from grader.doctor import no_sandbox_note
 from grader.plugin import Collector
 from grader.pool import GraderCrashed, GraderPool
+from grader.progress import Event, Listener, listening
 from grader.release import RELEASE_MARKER
 from grader.sandbox import sandbox_status, uid_fallback
 from grader.scoring import Report, TopicResult
-from grader.staging import StagingError, topic_files, topic_of_file
-from grader.topics import TOPICS, available_topics, suite_path, suites_dir, unknown_topic
+from grader.selection import (
+    UsageProblem,
+    choice,
+    describe,
+    keyword_problem,
+    select_topics,
+    topics_with_exercises,
+)
+from grader.topics import suite_path, suites_dir
 
 # Environment variables through which pytest would take options or plugins from whoever runs
 # `grade`: grading must not depend on them (PYTEST_ADDOPTS=--tb=native once broke every run).
@@ -64,10 +73,6 @@ QUIET_PLUGINS = (
     "-p",
     "no:warnings",
 )
-
-
-class UsageProblem(ValueError):
-    """Unusable input: the CLI prints the message on one line and exits 2."""
 
 
 class SuiteCrash(RuntimeError):
@@ -129,17 +134,6 @@ class TopicOutcome:
     confinement: Confinement | None = None  # where it ran, if not on this machine (Dask)
 
 
-def keyword_problem(expression: str) -> str:
-    """Why ``expression`` is not a usable ``-k EXPR``, or ''."""
-    from _pytest.mark.expression import Expression  # what pytest's -k parses with (no public API)
-
-    try:
-        Expression.compile(expression)
-    except Exception as exc:  # SyntaxError in pytest 9, ParseError in pytest 8
-        return f"-k {expression!r} is not a valid expression: {getattr(exc, 'msg', exc)}"
-    return ""
-
-
 def resolve_device(device: str) -> str:
     import torch
 
@@ -147,39 +141,6 @@ def resolve_device(device: str) -> str:
     if device == "cuda" and not has_cuda:
         raise UsageProblem("--device cuda asked for, but no CUDA device is available here")
     return "cuda" if device == "cuda" or (device == "auto" and has_cuda) else "cpu"
-
-
-def select_topics(path: Path, topics: tuple[str, ...] = ()) -> tuple[list[str], str | None, str]:
-    """(topics to grade, topic of a single-file submission, how that topic was chosen)
-    or :class:`UsageProblem`."""
-    if unknown_topic(topics):
-        raise UsageProblem(unknown_topic(topics))
-    if not path.exists():
-        raise UsageProblem(f"no such file or folder: {path}")
-    if path.is_dir():
-        if not topic_files(path):
-            raise UsageProblem(f"{path} holds no topic file ({', '.join(t + '.py' for t in TOPICS)})")
-        single_topic, selected, rule = None, list(topics) or available_topics(), ""
-    elif path.suffix not in (".py", ".ipynb"):
-        raise UsageProblem(
-            f"{path.name}: grade a folder shaped like exercises/, one topic's .py file or a notebook"
-        )
-    elif len(topics) > 1:
-        raise UsageProblem("a single file answers one topic: pass at most one --topic")
-    else:
-        given = topics[0] if topics else None
-        try:
-            if path.suffix == ".ipynb":
-                single_topic, rule = notebooks.topic_of(path, notebooks.read(path), given)
-            else:
-                single_topic, rule = topic_of_file(path, given), ""
-        except (StagingError, notebooks.NotebookError) as exc:
-            raise UsageProblem(str(exc)) from None
-        selected = [single_topic]
-    missing = [t for t in selected if t not in available_topics()]
-    if missing:
-        raise UsageProblem(f"no suite for topic {missing[0]!r} in {suites_dir()}")
-    return selected, single_topic, rule
 
 
 @contextlib.contextmanager
@@ -213,7 +174,7 @@ def grade_topic(task: Task) -> TopicOutcome:
         f"--budget={options.budget}",
         f"--deadline={deadline}",
         f"--memory-mb={options.memory_mb}",
-        f"--timeout={int(6 * options.timeout + defaults.BOOT_SECONDS)}",
+        f"--timeout={int(6 * options.timeout + 2 * defaults.boot_seconds())}",  # two tries to start
         "-p",
         "pytest_timeout",
         "-p",
@@ -286,7 +247,7 @@ def build_report(
     rule: str,
     single_topic: str | None,
     wall: float,
-    keyword: str = "",
+    selection: str = "",
 ) -> Report:
     seconds = {"wall": wall, "startup": 0.0, "probes": 0.0}
     for outcome in outcomes:
@@ -296,14 +257,13 @@ def build_report(
     usable, how = ran.usable, ran.how
     report = Report(
         [o.result for o in outcomes],
-        sandbox=how if usable else f"none ({how})",
+        sandbox=how if usable else "none",
         device=device,
         seconds=seconds,
+        selection=selection,
     )
     if public_only:
         report.notes.append("public checks only: the hidden suite grades more")
-    if keyword:
-        report.notes.append(f"only the checks that match -k {keyword!r}: the score is theirs alone")
     if (suites_dir() / RELEASE_MARKER).is_file():
         report.notes.append(
             "student release: hidden checks are not available here; your course's grader runs them"
@@ -313,18 +273,14 @@ def build_report(
             f"{path.name} graded as topic {single_topic}: {rule}; only its "
             "definitions ran (imports, functions, classes, constants)"
         )
-    if ran.uid_dropped:
-        report.notes.append(
-            f"submitted code ran without bubblewrap ({how}): as an unprivileged uid with resource "
-            "limits, but with no network, pid or filesystem isolation"
-        )
-    elif not usable:
-        report.notes.append(
-            f"submitted code ran WITHOUT a sandbox: {how}; only resource limits and timeouts applied"
-        )
+    if not usable:
+        local = not any(o.confinement for o in outcomes)  # else the reason is another machine's
+        report.notes.append(no_sandbox_note(ran.uid_dropped, None if local else how))
     engine_problem = next((o.engine_problem for o in outcomes if o.engine_problem), "")
     if engine_problem:
-        report.notes.append(f"each worker started a fresh Python (slower): {engine_problem}")
+        report.notes.append(
+            f"each worker started a fresh Python (slower): {engine_problem}; `grade doctor` says why"
+        )
     skipped = sum(topic.count("skipped") for topic in report.topics)
     if skipped:
         report.notes.append(
@@ -346,15 +302,18 @@ def grade(
     exercises: tuple[str, ...] = (),
     course_seed: str | None = None,
     student: str | None = None,
+    progress: Listener | None = None,
 ) -> Report:
     """Grade one submission, its topics ``jobs`` at a time (default: this machine's cores);
     with ``keyword`` (``-k EXPR``), only the checks it selects, and only the topics that have one;
     with ``exercises``, only the checks of those exercises (a topic may then have none); with
-    ``course_seed`` and ``student``, the hidden checks draw that student's inputs."""
+    ``course_seed`` and ``student``, the hidden checks draw that student's inputs; ``progress``
+    hears each topic queued, graded (with the check in flight) and done."""
     started = time.monotonic()
     selected, single_topic, rule = select_topics(path, topics)
     if keyword and keyword_problem(keyword):
         raise UsageProblem(keyword_problem(keyword))
+    selected = topics_with_exercises(selected, exercises)
     if (course_seed is None) != (student is None):
         raise UsageProblem("--course-seed and --student go together: the hidden inputs are one student's")
     options = Options(
@@ -379,11 +338,22 @@ def grade(
         if isinstance(outcome, Exception):
             raise outcome
         outcomes[task.topic] = outcome
+        tell(Event(task.topic, "done", result=outcome.result))
 
-    run_tasks(tasks, jobs or defaults.cores(), file)
-    graded = [outcomes[t] for t in selected if not keyword or outcomes[t].result.tests]
+    def begin(task: Task) -> Task:
+        tell(Event(task.topic, "grading"))
+        return task
+
+    with listening(progress) as tell:
+        for task in tasks:
+            tell(Event(task.topic, "queued"))
+        run_tasks(tasks, jobs or defaults.cores(), file, begin)
+    for topic, outcome in outcomes.items():
+        curves.picture_failures(outcome.result.tests, topic, defaults.curve_folder())
+    chosen = bool(keyword or exercises)  # a topic where they choose no check is left out
+    graded = [outcomes[t] for t in selected if not chosen or outcomes[t].result.tests]
     if not graded:
-        raise UsageProblem(f"-k {keyword!r} selects no check of {', '.join(selected)}")
+        raise UsageProblem(f"{choice(exercises, keyword)} selects no check of {', '.join(selected)}")
     return build_report(
         path,
         graded,
@@ -392,5 +362,5 @@ def grade(
         rule,
         single_topic,
         time.monotonic() - started,
-        keyword,
+        describe(exercises, keyword),
     )

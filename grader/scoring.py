@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from grader import clean
+from grader.defaults import OUTPUT_TAIL_CHARS
+
 STATUSES = ("passed", "failed", "error", "not_started", "timeout", "skipped")
 KINDS = ("shape", "gradient", "convergence", "device")
 # What feedback calls each kind: a "shape" check judges shapes, dtypes and values.
@@ -21,6 +24,7 @@ class TestResult:
     public: bool = False
     exercises: tuple[str, ...] = ()  # the stub's exercise(s) the check judges
     curve: dict | None = None  # a failed convergence check's training curve (grader/curves.py)
+    output: str = ""  # what an open check's code printed: its tail (grader/client.py, Printed)
 
     def to_json(self) -> dict:
         out = {
@@ -35,6 +39,8 @@ class TestResult:
         }
         if self.curve is not None:
             out["curve"] = self.curve
+        if self.output:
+            out["output"] = self.output
         return out
 
     @classmethod
@@ -43,8 +49,10 @@ class TestResult:
         fields = {name: data[name] for name in ("id", "kind", "status", "message")}
         if not all(isinstance(v, str) for v in fields.values()) or fields["status"] not in STATUSES:
             raise ValueError(f"not a check result: {data!r:.200}")
-        exercises = data.get("exercises", [])
+        exercises, output = data.get("exercises", []), data.get("output", "")
         if not isinstance(exercises, list) or not all(isinstance(e, str) for e in exercises):
+            raise ValueError(f"not a check result: {data!r:.200}")
+        if not isinstance(output, str):
             raise ValueError(f"not a check result: {data!r:.200}")
         points, max_points = float(data["points"]), float(data["max_points"])
         return cls(
@@ -53,6 +61,7 @@ class TestResult:
             max_points=max_points,
             public=data["visibility"] == "public",
             exercises=tuple(exercises),
+            output=output[-OUTPUT_TAIL_CHARS:],
         )
 
 
@@ -99,6 +108,7 @@ class Report:
     device: str
     notes: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # wall, startup, probes
+    selection: str = ""  # which checks --exercise / -k chose, when not all
 
     @property
     def score(self) -> float:
@@ -122,6 +132,7 @@ class Report:
             "device": self.device,
             "notes": self.notes,
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+            **({"selection": self.selection} if self.selection else {}),
         }
 
 
@@ -134,8 +145,19 @@ def make_result(
     public: bool,
     exercises: tuple[str, ...] = (),
     curve: dict | None = None,
+    output: str = "",
 ) -> TestResult:
     """A skipped test drops out of the maximum; any other status keeps it."""
     earned = points if status == "passed" else 0.0
     max_points = 0.0 if status == "skipped" else points
-    return TestResult(test_id, kind, status, earned, max_points, message, public, exercises, curve)
+    return TestResult(test_id, kind, status, earned, max_points, message, public, exercises, curve, output)
+
+
+def shown_message(test: dict) -> str:
+    """A check's message and, under it, what its code printed (a JSON check, as reports hold),
+    both cleaned: either may come from the submission."""
+    message, output = clean.text(test["message"]), clean.text(test.get("output") or "")
+    if not output:
+        return message
+    printed = "\n".join(f"  | {line}" for line in output.splitlines())
+    return f"{message}\nyour code printed:\n{printed}"

@@ -4,15 +4,17 @@ The cells graded are the notebook's, never the kernel's input history: in Colab 
 notebook is asked from the front end (``get_ipynb``, unsaved edits included); elsewhere the
 saved file is graded: the one VS Code or Jupyter Server names (``__vsc_ipynb_file__``,
 ``JPY_SESSION_NAME``), else the one the set-up cell named with :func:`use_notebook`. The
-file is graded by ``grade NOTEBOOK --public-only --exercise NAME`` in a fresh process, exactly
-as a learner or the course would grade it, so a cell once run with a typo, a ``%%time`` cell
-or the kernel's state cannot make the two disagree. When the cell that defines the exercise
+file is graded as ``grade NOTEBOOK --public-only --exercise NAME`` grades it, by an engine
+process that the first ``check()`` starts and the later ones reuse
+(:mod:`grader.selfcheck_server`), so a cell once run with a typo, a ``%%time`` cell or the
+kernel's state cannot make the two disagree. When the cell that defines the exercise
 was last run in a version the saved file does not hold, the result says so (save, run again).
 The result shows as a table: HTML in Jupyter and Colab, text elsewhere; ``check`` returns None.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import os
@@ -26,7 +28,7 @@ from typing import Any
 
 import nbformat
 
-from grader import clean
+from grader.scoring import KIND_NAMES, shown_message
 
 _chosen: Path | None = None
 
@@ -80,29 +82,57 @@ def notebook_to_grade(folder: Path) -> tuple[Path, str]:
     )
 
 
+_engine: subprocess.Popen | None = None  # this kernel's grading engine (grader.selfcheck_server)
+
+
+def _start_engine() -> subprocess.Popen:
+    """This kernel's engine, started by the first check and again if it ended."""
+    global _engine
+    if _engine is None or _engine.poll() is not None:
+        package_root = str(Path(__file__).resolve().parents[1])
+        _engine = subprocess.Popen(
+            [sys.executable, "-m", "grader.selfcheck_server"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env={
+                **os.environ,
+                "PYTHONPATH": os.pathsep.join([package_root, os.environ.get("PYTHONPATH", "")]),
+            },
+        )
+    return _engine
+
+
+def stop_engine() -> None:
+    """End this kernel's engine (it also ends with the kernel)."""
+    global _engine
+    if _engine is not None:
+        _engine.kill()
+        _engine.wait()
+        _engine = None
+
+
 def grade_notebook(path: Path, exercise: str) -> dict[str, Any]:
-    """The JSON report of ``grade PATH --public-only --exercise EXERCISE``, in a fresh process."""
-    package_root = str(Path(__file__).resolve().parents[1])
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "grader",
-            str(path),
-            "--public-only",
-            "--exercise",
-            exercise,
-            "--format",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join([package_root, os.environ.get("PYTHONPATH", "")])},
-    )
-    if done.returncode not in (0, 1):
-        lines = (done.stderr or done.stdout).strip().splitlines()
-        raise SelfCheckProblem(lines[-1] if lines else f"grade exited with status {done.returncode}")
-    return json.loads(done.stdout)
+    """The JSON report of ``grade PATH --public-only --exercise EXERCISE``, from this kernel's
+    engine (the first call starts it; an engine that died is started again once)."""
+    request = json.dumps({"path": str(path), "exercise": exercise}) + "\n"
+    for _attempt in range(2):
+        engine = _start_engine()
+        assert engine.stdin is not None and engine.stdout is not None
+        try:
+            engine.stdin.write(request)
+            engine.stdin.flush()
+            line = engine.stdout.readline()
+        except OSError:
+            line = ""
+        if line:
+            reply = json.loads(line)
+            if "problem" in reply:
+                raise SelfCheckProblem(str(reply["problem"]))
+            return reply["report"]
+        stop_engine()
+    raise SelfCheckProblem("the grading engine stopped twice; run `grade doctor` in a terminal")
 
 
 def _defines(source: str, exercise: str) -> bool:
@@ -128,6 +158,22 @@ def unsaved_warning(path: Path, exercise: str, history: list[str]) -> str:
     )
 
 
+STATUS_COLOURS = {"passed": "green", "failed": "red", "error": "darkmagenta", "timeout": "darkorange"}
+
+
+def _picture(test: dict[str, Any]) -> str:
+    """A failed training check's curve, inline (the PNG ``grade`` drew), or ''."""
+    curve = test.get("curve")
+    path = curve.get("picture") if isinstance(curve, dict) else None
+    if not isinstance(path, str) or not path.endswith(".png"):
+        return ""
+    try:
+        data = base64.b64encode(Path(path).read_bytes()).decode()
+    except OSError:
+        return ""
+    return f"<br><img alt='training curve' src='data:image/png;base64,{data}'>"
+
+
 @dataclass
 class CheckResult:
     """One exercise's public checks, shown as a table (``_repr_html_``) or as text."""
@@ -148,14 +194,19 @@ class CheckResult:
         return f"{self.exercise}: {passed}/{total} public checks passed"
 
     def _rows(self) -> list[tuple[str, str, str, str]]:
-        return [
-            (t["id"], t["kind"], t["status"].replace("_", " "), clean.text(t["message"])) for t in self.tests
-        ]
+        numbered: dict[str, int] = {}
+        rows = []
+        for test in self.tests:  # "value check 2" rather than a pytest id
+            name = KIND_NAMES.get(test["kind"], test["kind"])
+            numbered[name] = numbered.get(name, 0) + 1
+            label = f"{name} check {numbered[name]}"
+            rows.append((label, test["kind"], test["status"].replace("_", " "), shown_message(test)))
+        return rows
 
     def __str__(self) -> str:
         lines = [self.summary(), *(f"note: {n}" for n in self.notes)]
-        for check_id, kind, status, message in self._rows():
-            lines.append(f"  {status:<12} {kind:<12} {check_id}")
+        for check_id, _, status, message in self._rows():
+            lines.append(f"  {status:<12} {check_id}")
             lines += [f"      {line}" for line in message.splitlines()]
         return "\n".join(lines)
 
@@ -163,13 +214,14 @@ class CheckResult:
 
     def _repr_html_(self) -> str:
         cells = "".join(
-            f"<tr><td>{html.escape(check_id)}</td><td>{kind}</td><td><b>{status}</b></td>"
-            f"<td><pre style='margin:0;white-space:pre-wrap'>{html.escape(message)}</pre></td></tr>"
-            for check_id, kind, status, message in self._rows()
+            f"<tr><td>{html.escape(check_id)}</td>"
+            f"<td style='color:{STATUS_COLOURS.get(status, 'inherit')}'><b>{status}</b></td>"
+            f"<td><pre style='margin:0;white-space:pre-wrap'>{html.escape(message)}</pre>{_picture(test)}</td></tr>"
+            for (check_id, _, status, message), test in zip(self._rows(), self.tests)
         )
         notes = "".join(f"<p>note: {html.escape(n)}</p>" for n in self.notes)
         return (
-            f"<p><b>{html.escape(self.summary())}</b></p>{notes}<table><tr><th>check</th><th>kind</th>"
+            f"<p><b>{html.escape(self.summary())}</b></p>{notes}<table><tr><th>check</th>"
             f"<th>status</th><th>what was found</th></tr>{cells}</table>"
         )
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from grader.defaults import BOOT_SECONDS
+from grader.defaults import boot_seconds
 from grader.sandbox import Launch, Limits, plan_launch, plan_zygote
 from grader.sandboxed.zygote import STATUS
 
@@ -163,7 +163,7 @@ class ForkServer:
         process forked while the zygote booted reads it too."""
         if self.booting and self.control is not None:
             self.booting = False
-            ready, _, _ = select.select([self.control], [], [], BOOT_SECONDS)
+            ready, _, _ = select.select([self.control], [], [], boot_seconds())
             answer = json.loads(self.control.recv(4096, socket.MSG_PEEK) or b"{}") if ready else {}
             if not answer.get("ready"):
                 self.problem = f"the zygote did not start: {answer.get('why', 'no answer')}"

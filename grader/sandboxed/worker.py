@@ -23,6 +23,7 @@ import builtins
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import io
 import linecache
 import math
 import os
@@ -35,9 +36,42 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from grader.defaults import OUTPUT_TAIL_CHARS
 from grader.sandboxed import guarded
 
 MESSAGE_LIMIT = 600
+
+
+class Tail(io.TextIOBase):
+    """Where submitted code's ``print`` goes: the last ``limit`` characters written, and a count
+    of the ones before them. A flood is cut here, inside the sandbox; only the tail travels."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.text = ""
+        self.dropped = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        self.text += text[-self.limit :]
+        self.dropped += max(0, len(text) - self.limit)
+        if len(self.text) > self.limit:
+            self.dropped += len(self.text) - self.limit
+            self.text = self.text[-self.limit :]
+        return len(text)
+
+    def peek(self) -> dict[str, Any]:
+        return {"text": self.text, "dropped": self.dropped}
+
+    def take(self) -> dict[str, Any]:
+        """What was printed since the last take (plain data for the trusted side)."""
+        printed = self.peek()
+        self.text, self.dropped = "", 0
+        return printed
 
 
 class KnownStall(Exception):
@@ -147,7 +181,14 @@ class Watchdog:
             own = [f for f in own if f.filename.startswith(self.worker.args.submission_dir + os.sep)]
             if own:
                 qualname = _qualname(frame, self.worker.args.submission_dir) or own[-1].name
-                self.worker.send({"event": "stalled", "where": _where(own), "function": qualname})
+                self.worker.send(
+                    {
+                        "event": "stalled",
+                        "where": _where(own),
+                        "function": qualname,
+                        "output": self.worker.printed.peek(),
+                    }
+                )
 
 
 def _qualname(frame: Any, submission_dir: str) -> str:
@@ -211,6 +252,8 @@ class Worker:
         self.blocked: set[str] = set()
         self.sending = threading.Lock()
         self.watchdog = Watchdog(self)
+        self.printed = Tail(OUTPUT_TAIL_CHARS)
+        sys.stdout = sys.stderr = self.printed  # stdout and stderr, interleaved as on a terminal
 
     def send(self, message: dict[str, Any]) -> None:
         from grader.sandboxed.probe_kit import to_plain
@@ -266,10 +309,11 @@ class Worker:
         try:
             spec.loader.exec_module(module)
         except BaseException as exc:  # SystemExit and friends included: report, don't die
-            self.send({"event": "import_failed", "error": describe_exception(exc, self.args.submission_dir)})
+            error = describe_exception(exc, self.args.submission_dir)
+            self.send({"event": "import_failed", "error": error, "output": self.printed.take()})
             return
         self.module = module
-        self.send({"event": "imported"})
+        self.send({"event": "imported", "output": self.printed.take()})
 
     def probe(self, name: str, source: str):
         key = (name, source)
@@ -308,10 +352,11 @@ class Worker:
                 value = probe(self.module, *request["args"], **request["kwargs"])
             except BaseException as exc:
                 self.watchdog.disarm()
-                self.send({"event": "raised", "error": describe_exception(exc, self.args.submission_dir)})
+                error = describe_exception(exc, self.args.submission_dir)
+                self.send({"event": "raised", "error": error, "output": self.printed.take()})
                 continue
             self.watchdog.disarm()
-            self.send({"event": "result", "value": value})
+            self.send({"event": "result", "value": value, "output": self.printed.take()})
 
 
 def serve_forked(topic: str, nonce: bytes, results_fd: int) -> None:

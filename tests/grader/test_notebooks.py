@@ -93,6 +93,20 @@ def test_solution_notebook_with_magics_and_slow_demos_grades_full(tmp_path):
     assert any("from the file name" in note for note in report["notes"])
 
 
+def test_a_call_sharing_a_line_with_a_kept_statement_is_dropped():
+    source = kept("import time; time.sleep(600)", "a = 1; train()", "B = 2; print(B); C = B")
+    assert "sleep" not in source and "train" not in source and "print" not in source
+    assert {"import time", "a = 1", "B = 2", "C = B"} <= {line.strip() for line in source.splitlines()}
+
+
+def test_one_line_sleep_cell_does_not_sink_the_solution_notebook(tmp_path):
+    """issue 27: this cell once scored the full losses solution 0/49 (timed out at import)."""
+    solution = (REPO / "solutions" / "losses.py").read_text()
+    path = notebook_with(tmp_path / "losses.ipynb", [solution, "import time; time.sleep(600)"])
+    code, report = grade_json(str(path), timeout=120)
+    assert code == 0 and report["score"] == report["max_score"] > 0
+
+
 def test_topic_from_metadata_and_flag(tmp_path):
     path = notebook_with(
         tmp_path / "homework.ipynb",

@@ -1,0 +1,48 @@
+"""A start that fails is the machine's problem, never the learner's crash (issue 27 item 11)."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+import torch
+
+from grader import defaults, probes
+from grader.client import EngineProblem, TopicSession
+from grader.sandbox import Limits
+from grader.staging import stage
+
+STARVED_MB = 16  # so little memory that Python and torch cannot start in the worker
+
+
+@pytest.mark.parametrize("fresh", [False, True], ids=["zygote", "fresh"])
+def test_a_worker_that_cannot_start_is_retried_then_blamed_on_the_machine(tmp_path, monkeypatch, fresh):
+    if fresh:
+        monkeypatch.setenv("TORCHGRADE_FRESH_WORKERS", "1")
+    (tmp_path / "losses.py").write_text("def f(x):\n    return x\n")
+    staged = stage(tmp_path)
+    session = TopicSession(str(staged), "losses", timeout=5.0, limits=Limits(memory_mb=STARVED_MB))
+    started = time.monotonic()
+    try:
+        with pytest.raises(EngineProblem) as caught:
+            session.run(probes.call, "f", (torch.ones(2),), {})
+        message = str(caught.value)
+        assert session.starts == 2  # a second try
+        assert "not your code" in message and "grade doctor" in message
+        assert "crash in native code" not in message and "endless loop" not in message
+        with pytest.raises(EngineProblem):  # the topic's other checks do not wait again
+            session.run(probes.call, "f", (torch.ones(2),), {})
+        assert session.starts == 2
+    finally:
+        session.close()
+    assert time.monotonic() - started < 120
+
+
+def test_a_loaded_machine_gives_a_start_more_time(monkeypatch):
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.1, 0.1, 0.1))
+    assert defaults.boot_seconds() == defaults.BOOT_SECONDS
+    monkeypatch.setattr(os, "getloadavg", lambda: (3.0 * defaults.cores(), 0.0, 0.0))
+    assert defaults.boot_seconds() == 3 * defaults.BOOT_SECONDS
+    monkeypatch.setattr(os, "getloadavg", lambda: (100.0 * defaults.cores(), 0.0, 0.0))
+    assert defaults.boot_seconds() == 4 * defaults.BOOT_SECONDS

@@ -1,0 +1,91 @@
+"""Progress on a terminal: a live line per topic; plain when piped; --quiet (issue 27 item 1)."""
+
+from __future__ import annotations
+
+import io
+import os
+import pty
+import subprocess
+
+from helpers import GRADE, REPO, run_grade
+
+from grader.progress import Event, LiveLines, announce, listening
+from grader.scoring import TopicResult, make_result
+
+ARGS = (str(REPO / "exercises"), "--topic", "tensors", "--topic", "losses", "-k", "huber or one_hot")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_live_lines_show_queued_grading_with_the_check_and_its_time_then_done():
+    stream, clock = io.StringIO(), Clock()
+    live = LiveLines(stream, clock)
+    try:
+        live(Event("losses", "queued"))
+        live(Event("mlp", "queued"))
+        live(Event("losses", "grading"))
+        clock.now += 1.0
+        live(Event("losses", "grading", "huber_values"))
+        clock.now += 2.5
+        assert live.text("losses") == "grading huber_values  2.5 s" and live.text("mlp") == "queued"
+        done = TopicResult("losses", [make_result("a", "shape", 2, "passed", "", True)])
+        live(Event("losses", "done", result=done))
+    finally:
+        live.close()
+    assert live.text("losses") == "done 2/2  (3.5 s)"
+    assert stream.getvalue().count("\x1b[2F") >= 3  # each redraw goes back over the two lines
+
+
+def test_announcements_reach_the_listener_and_cost_nothing_without_one():
+    heard: list[Event] = []
+    announce("losses", "ignored")  # nobody listens: a no-op
+    with listening(heard.append) as tell:
+        tell(Event("losses", "queued"))
+        announce("losses", "huber_values")
+    assert heard == [Event("losses", "queued"), Event("losses", "grading", "huber_values")]
+
+
+def _grade_with_stderr_on_a_terminal(*args: str) -> tuple[str, str]:
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [*GRADE, *args],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the terminal's other end closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    stdout = process.stdout.read() if process.stdout else b""
+    process.wait(timeout=600)
+    return stdout.decode(), b"".join(chunks).decode()
+
+
+def test_a_terminal_sees_each_topic_move_and_the_table_stays_on_stdout():
+    stdout, stderr = _grade_with_stderr_on_a_terminal(*ARGS)
+    assert "tensors    queued" in stderr or "losses     queued" in stderr
+    assert "grading huber" in stderr and "grading one_hot" in stderr  # checks announced by forked graders
+    assert "done 0/" in stderr
+    assert stdout.startswith("torchgrade: ") and "queued" not in stdout
+
+
+def test_piped_or_quiet_there_is_the_report_only():
+    piped = run_grade(*ARGS)
+    assert piped.returncode == 1 and piped.stderr == ""
+    _, stderr = _grade_with_stderr_on_a_terminal(*ARGS, "--quiet")
+    assert stderr == ""
