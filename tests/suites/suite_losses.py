@@ -269,6 +269,31 @@ def test_softmax_family_stable_at_1000(sub, name, twin):
     )
 
 
+@check("shape", public=True)  # the public side of "stable at logits of ±1000", on other inputs
+@pytest.mark.parametrize(
+    "name, twin",
+    [("softmax", torch.softmax), ("log_softmax", torch.log_softmax), ("cross_entropy", None)],
+    ids=["softmax", "log_softmax", "cross_entropy"],
+)
+def test_stable_at_large_logits(sub, name, twin):
+    x = torch.tensor([[600.0, 20.0, -700.0, 599.0], [-800.0, -795.0, -810.0, -801.0]])
+    if name == "cross_entropy":
+        target = torch.tensor([1, 0])
+        out = sub.run(probes.call, name, (x, target), {})
+        expected = F.cross_entropy(x, target)
+    else:
+        out = sub.run(probes.call, name, (x,), {"dim": 1})
+        expected = twin(x, dim=1)
+    expect_close(
+        out,
+        expected,
+        f"{name} at logits in the hundreds (rows up to 600, down to −810)",
+        atol=extreme_atol(x),
+        hint="subtract the maximum along dim before exp (exp-normalize / LogSumExp): exp(600) is inf "
+        "in float32, and exp(−800) is 0, so a log of it is −inf",
+    )
+
+
 @check("gradient")
 @pytest.mark.parametrize(
     "name, twin",
