@@ -315,7 +315,9 @@ def f_pure_cubic(t):
     return (t**3).sum()
 
 
-@check("gradient", exercise="numerical_grad")  # holds "central differences" against other stencils
+@check(
+    "gradient", public=True, exercise="numerical_grad"
+)  # holds "central differences" against other stencils
 def test_numerical_grad_is_the_two_point_stencil(sub):
     # on Σt³ the two-point central difference is 3t² + ε² for any ε; a higher-order stencil
     # (five points) gives 3t² exactly, a one-sided one 3t² ± 3tε + ε²: a cubic tells them apart
@@ -358,7 +360,7 @@ UNTOUCHED_CASES = {  # name: (make inputs, their names, indices that require gra
 }
 
 
-@check("gradient", exercise=lambda p: p["name"].split()[0])
+@check("gradient", public=True, exercise=lambda p: p["name"].split()[0])
 @pytest.mark.parametrize("name", sorted(UNTOUCHED_CASES))
 def test_inputs_untouched(sub, name):
     torch.manual_seed(inputs.seed(0))
@@ -379,7 +381,7 @@ def probe_fn_untouched(mod, name, x):
     return [{"values": x.detach().clone(), "requires_grad": x.requires_grad, "grad": grad}]
 
 
-@check("gradient", exercise=lambda p: p["name"])
+@check("gradient", public=True, exercise=lambda p: p["name"])
 @pytest.mark.parametrize("name", ["grad_of_vector_fn", "numerical_grad"])
 def test_callers_x_untouched_when_it_needs_no_grad(sub, name):
     x = torch.randn(2, 3, generator=gen(15), dtype=F64)
@@ -679,7 +681,7 @@ REFERENCES = {
 }
 
 
-@check("device")
+@check("device", public=True)
 @pytest.mark.parametrize("name", sorted(DEVICE_CASES))
 def test_stays_on_input_device(sub, name):
     torch.manual_seed(inputs.seed(0))
@@ -717,7 +719,7 @@ FN_DEVICE_REFERENCES = {
 }
 
 
-@check("device", exercise=lambda p: p["name"])
+@check("device", public=True, exercise=lambda p: p["name"])
 @pytest.mark.parametrize("name", sorted(FN_DEVICE_REFERENCES))
 def test_stays_on_input_device_with_a_function(sub, name):
     x = torch.randn(2, 3, generator=gen(16), dtype=F64)

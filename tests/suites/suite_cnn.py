@@ -82,7 +82,9 @@ F64_CASES = {  # name: (make float64 inputs, kwargs, torch's reference)
 }
 
 
-@check("shape", exercise=lambda p: p["name"])  # "of x's dtype" / "equal to F.conv2d / F.max_pool2d"
+@check(
+    "shape", public=True, exercise=lambda p: p["name"]
+)  # "of x's dtype" / "equal to F.conv2d / F.max_pool2d"
 @pytest.mark.parametrize("name", sorted(F64_CASES))
 def test_float64_in_float64_out(sub, name):
     make_inputs, kwargs, reference = F64_CASES[name]
@@ -100,7 +102,7 @@ def test_float64_in_float64_out(sub, name):
     )
 
 
-@check("shape", exercise=lambda p: p["name"])
+@check("shape", public=True, exercise=lambda p: p["name"])
 @pytest.mark.parametrize("name", sorted(F64_CASES))
 def test_inputs_untouched(sub, name):
     make_inputs, kwargs, _ = F64_CASES[name]
@@ -325,7 +327,7 @@ DEVICE_CASES = {  # name: (make inputs, kwargs, torch's reference)
 }
 
 
-@check("device")
+@check("device", public=True)
 @pytest.mark.parametrize("name", sorted(DEVICE_CASES))
 def test_stays_on_input_device(sub, name):
     make_inputs, kwargs, reference = DEVICE_CASES[name]
@@ -344,7 +346,7 @@ def test_stays_on_input_device(sub, name):
     expect_close(value, expected, f"{name} on tensors of a second device", rtol=1e-5, atol=1e-5)
 
 
-@check("device", exercise="SimpleCNN")
+@check("device", public=True, exercise="SimpleCNN")
 def test_simple_cnn_stays_on_its_device(sub):
     (trace,) = sub.run(
         probes.modules_on_second_device, "cnn_on_second", [("SimpleCNN", (10, 1), {}, [(2, 1, 8, 8)])]

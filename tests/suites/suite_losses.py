@@ -474,7 +474,7 @@ EVERY_LOSS = {  # name: (make float64 inputs, kwargs, torch's reference)
 }
 
 
-@check("shape", exercise=lambda p: p["name"])
+@check("shape", public=True, exercise=lambda p: p["name"])
 @pytest.mark.parametrize("name", sorted(EVERY_LOSS))
 @pytest.mark.parametrize("dtype", [torch.float32, F64], ids=["float32", "float64"])
 def test_result_dtype_and_values_follow_the_input(sub, name, dtype):
@@ -495,7 +495,9 @@ def test_result_dtype_and_values_follow_the_input(sub, name, dtype):
     )
 
 
-@check("gradient", exercise=lambda p: p["name"])  # "Every function must accept tensors that require grad"
+@check(
+    "gradient", public=True, exercise=lambda p: p["name"]
+)  # "Every function must accept tensors that require grad"
 @pytest.mark.parametrize("name", sorted(EVERY_LOSS))
 @pytest.mark.parametrize("grad", [False, True], ids=["plain", "requiring-grad"])
 def test_inputs_untouched(sub, name, grad):
@@ -536,7 +538,7 @@ def device_case(name):
     return args, kwargs, reference(*args, **kwargs)
 
 
-@check("device")
+@check("device", public=True)
 @pytest.mark.parametrize("name", sorted(DEVICE_CASES))
 def test_stays_on_input_device(sub, name):
     args, kwargs, expected = device_case(name)

@@ -594,7 +594,7 @@ def probe_mlp_dropout_order(mod):
     return model(torch.randn(16, 4)), len(linears)
 
 
-@check("shape", exercise="MLP")  # holds "the activation and then ... dropout" (the stated order)
+@check("shape", public=True, exercise="MLP")  # holds "the activation and then ... dropout" (the stated order)
 def test_mlp_dropout_comes_after_the_activation(sub):
     out, count = sub.run(probe_mlp_dropout_order)
     expect(count == 2, "nn.Linear layers of MLP([4, 8, 1])", "2", f"{count}")
@@ -633,7 +633,7 @@ EVALUATE_EDGES = {  # case: (batches (outputs, labels), expected accuracy, what)
 }
 
 
-@check("shape", exercise="evaluate")
+@check("shape", public=True, exercise="evaluate")
 @pytest.mark.parametrize("case", sorted(EVALUATE_EDGES))
 def test_evaluate_stated_edges(sub, case):
     batches, expected, what = EVALUATE_EDGES[case]
@@ -656,7 +656,7 @@ def probe_train_epoch_outside_param(mod, loader):
     return model.bias.grad
 
 
-@check("gradient", exercise="train_epoch")  # holds the stated call optimizer.zero_grad()
+@check("gradient", public=True, exercise="train_epoch")  # holds the stated call optimizer.zero_grad()
 def test_train_epoch_zeroes_through_the_optimizer(sub):
     loader = device_loader()
     got = sub.run(probe_train_epoch_outside_param, loader)
@@ -681,7 +681,7 @@ UNTOUCHED_CASES = {"relu": ((6,), {}), "tanh": ((2, 3), {}), "hard_sigmoid_from_
 UNTOUCHED_CASES["dropout"] = ((4, 5), {"p": 0.5, "training": True})
 
 
-@check("shape", exercise=lambda p: p["name"])
+@check("shape", public=True, exercise=lambda p: p["name"])
 @pytest.mark.parametrize("name", sorted(UNTOUCHED_CASES))
 def test_inputs_untouched(sub, name):
     shape, kwargs = UNTOUCHED_CASES[name]
@@ -693,7 +693,7 @@ def test_inputs_untouched(sub, name):
 # -- devices -------------------------------------------------------------------------------
 
 
-@check("device", exercise="dropout")
+@check("device", public=True, exercise="dropout")
 def test_dropout_stays_on_input_device(sub):
     x = torch.randn(4, 5, generator=gen(43))
     trace = sub.run(probes.on_second_device, "dropout", (x, 0.5), {"training": True})
@@ -715,7 +715,7 @@ DEVICE_CASES = {  # name: the shapes of its inputs
 }
 
 
-@check("device")
+@check("device", public=True)
 @pytest.mark.parametrize("name", sorted(DEVICE_CASES))
 def test_activations_stay_on_input_device(sub, name):
     args = tuple(torch.randn(shape, generator=gen(0)) for shape in DEVICE_CASES[name])
@@ -730,7 +730,7 @@ def test_activations_stay_on_input_device(sub, name):
     expect_close(value, expected, f"{name} on tensors of a second device")
 
 
-@check("device", exercise="MLP")
+@check("device", public=True, exercise="MLP")
 def test_mlp_stays_on_its_device(sub):
     (trace,) = sub.run(
         probes.modules_on_second_device,
@@ -786,7 +786,7 @@ def reference_loop(loop, loader):
     return total / sum(len(y) for _, y in loader)
 
 
-@check("device", exercise=lambda p: p["loop"])
+@check("device", public=True, exercise=lambda p: p["loop"])
 @pytest.mark.parametrize("loop", ["train_epoch", "evaluate"])
 def test_loop_moves_batches_to_the_device(sub, loop):
     loader = device_loader()

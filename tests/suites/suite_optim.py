@@ -326,7 +326,9 @@ CLOSURE_CASES = {
 }
 
 
-@check("gradient", exercise=lambda p: p["name"])  # "call it with grad enabled"; .grad left as found
+@check(
+    "gradient", public=True, exercise=lambda p: p["name"]
+)  # "call it with grad enabled"; .grad left as found
 @pytest.mark.parametrize("name", sorted(CLOSURE_CASES))
 def test_closure_that_backpropagates_and_grad_left_alone(sub, name):
     options = CLOSURE_CASES[name]
@@ -365,7 +367,7 @@ def test_closure_that_backpropagates_and_grad_left_alone(sub, name):
     )
 
 
-@check("shape", exercise="ema")  # "a tensor of values' length and dtype"
+@check("shape", public=True, exercise="ema")  # "a tensor of values' length and dtype"
 @pytest.mark.parametrize("dtype", [torch.float32, F64], ids=["float32", "float64"])
 def test_ema_keeps_the_dtype(sub, dtype):
     values = torch.rand(7, generator=gen(32), dtype=dtype)
@@ -548,7 +550,7 @@ def probe_optimizer_on_second_device(mod, name, options, grads):
     return kit.device_trace(run)
 
 
-@check("device")
+@check("device", public=True)
 @pytest.mark.parametrize(
     "name, options",
     [("SGD", {"lr": 0.1, "momentum": 0.9, "weight_decay": 0.1}), ("Adam", {"lr": 0.1, "weight_decay": 0.1})],

@@ -254,7 +254,9 @@ def probe_batch_norm_side_effects(mod, x, gamma, beta, running_mean, running_var
     ]
 
 
-@check("gradient", exercise="batch_norm")  # running stats "like nn.BatchNorm2d": buffers, not in the graph
+@check(
+    "gradient", public=True, exercise="batch_norm"
+)  # running stats "like nn.BatchNorm2d": buffers, not in the graph
 def test_batch_norm_running_stats_stay_buffers(sub):
     x = torch.randn(6, 3, 2, 2, generator=gen(70), dtype=torch.float64)
     gamma, beta = torch.rand(3, dtype=torch.float64) + 0.5, torch.randn(3, dtype=torch.float64)
@@ -520,7 +522,7 @@ def test_small_resnet_learns_digits(sub):
 # -- devices -------------------------------------------------------------------------------
 
 
-@check("device", exercise="batch_norm")
+@check("device", public=True, exercise="batch_norm")
 def test_batch_norm_stays_on_input_device(sub):
     args = (torch.randn(4, 3, 2, 2), torch.ones(3), torch.zeros(3), torch.zeros(3), torch.ones(3), True)
     trace = sub.run(probes.on_second_device, "batch_norm", args, {})
@@ -537,7 +539,7 @@ def test_batch_norm_stays_on_input_device(sub):
     expect_close(expect_same_device(trace, what), expected, what, rtol=1e-5, atol=1e-5)
 
 
-@check("device", exercise="SmallResNet")
+@check("device", public=True, exercise="SmallResNet")
 def test_small_resnet_stays_on_its_device(sub):
     (trace,) = sub.run(
         probes.modules_on_second_device, "resnet_on_second", [("SmallResNet", (1, 10), {}, [(2, 1, 8, 8)])]

@@ -440,7 +440,7 @@ def untouched_case(name):
     return args, ["x", "h", "w_ih", "w_hh", "b_ih", "b_hh"]
 
 
-@check("shape", exercise=lambda p: p["name"])
+@check("shape", public=True, exercise=lambda p: p["name"])
 @pytest.mark.parametrize("name", ["rnn_cell", "rnn_forward", "embedding_lookup", "gru_cell"])
 def test_inputs_untouched(sub, name):
     args, names = untouched_case(name)
@@ -448,7 +448,7 @@ def test_inputs_untouched(sub, name):
     expect_inputs_untouched(after, args, names, [], f"{name}: the caller's inputs")
 
 
-@check("device")
+@check("device", public=True)
 @pytest.mark.parametrize("name", ["rnn_cell", "rnn_forward", "embedding_lookup", "gru_cell"])
 def test_stays_on_input_device(sub, name):
     if name == "rnn_cell":
@@ -505,7 +505,7 @@ def test_hello_rnn_on_cuda(sub, device):
     )
 
 
-@check("device", exercise="HelloRNN")
+@check("device", public=True, exercise="HelloRNN")
 @pytest.mark.parametrize("embed_dim", [None, 6], ids=["one-hot", "embedding"])
 def test_hello_rnn_stays_on_its_device(sub, embed_dim):
     (trace,) = sub.run(

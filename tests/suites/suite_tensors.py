@@ -261,23 +261,27 @@ DEVICE_CASES = {  # name: (make inputs, torch's reference)
     "flatten_batch": (lambda: (torch.randn(2, 1, 3, 3),), lambda x: x.reshape(2, -1)),
     "norms": (lambda: (torch.randn(4, 3),), lambda x: (x.abs().sum(), x.pow(2).sum().sqrt())),
     "fill_nan_with_column_mean": (
-        lambda: (torch.tensor([[1.0, float("nan")], [3.0, 4.0], [float("nan"), 8.0]]),),
-        lambda x: torch.tensor([[1.0, 6.0], [3.0, 4.0], [2.0, 8.0]]),
+        lambda: (
+            torch.rand(3, 2).masked_fill(
+                torch.tensor([[False, True], [False, False], [True, False]]), float("nan")
+            ),
+        ),
+        lambda x: torch.where(x.isnan(), x.nanmean(0, keepdim=True), x),
     ),
     "add_into": (
         lambda: (torch.zeros(2, 3), torch.randn(2, 3), torch.randn(2, 3)),
         lambda z, x, y: x + y,
     ),
     "accuracy": (
-        lambda: (torch.tensor([[0.1, 0.9], [0.8, 0.2], [0.4, 0.6]]), torch.tensor([1, 1, 1])),
-        lambda y_hat, y: 2 / 3,
+        lambda: (torch.randn(5, 3), torch.randint(0, 3, (5,))),
+        lambda y_hat, y: float((y_hat.argmax(1) == y).double().mean()),
     ),
 }
 
 
-def device_case(name):
-    """(args, torch's answer) of DEVICE_CASES[name], the inputs drawn under seed 0."""
-    torch.manual_seed(inputs.seed(0))
+def device_case(name, seed=0):
+    """(args, torch's answer) of DEVICE_CASES[name], the inputs drawn under ``seed``."""
+    torch.manual_seed(inputs.seed(seed))
     make_inputs, reference = DEVICE_CASES[name]
     args = make_inputs()
     return args, reference(*args)
@@ -286,7 +290,16 @@ def device_case(name):
 @check("device")
 @pytest.mark.parametrize("name", sorted(DEVICE_CASES))
 def test_stays_on_input_device(sub, name):
-    args, expected = device_case(name)
+    expect_on_input_device(sub, name, *device_case(name))
+
+
+@check("device", public=True)  # the public side of the device clause, on other inputs
+@pytest.mark.parametrize("name", sorted(DEVICE_CASES))
+def test_stays_on_input_device_public(sub, name):
+    expect_on_input_device(sub, name, *device_case(name, seed=7))
+
+
+def expect_on_input_device(sub, name, args, expected):
     trace = sub.run(probes.on_second_device, name, args, {})
     real = trace.get("real") if isinstance(trace, dict) else trace
     if isinstance(expected, float):  # accuracy: a Python float, it has no device to keep
@@ -336,7 +349,7 @@ UNTOUCHED_CASES = {  # name: (make inputs, their names, indices not watched)
 }
 
 
-@check("shape", exercise=lambda p: p["name"])
+@check("shape", public=True, exercise=lambda p: p["name"])
 @pytest.mark.parametrize("name", sorted(UNTOUCHED_CASES))
 def test_inputs_untouched(sub, name):
     torch.manual_seed(inputs.seed(0))
@@ -347,7 +360,9 @@ def test_inputs_untouched(sub, name):
     expect_inputs_untouched(after, watched, names.split(), [], f"{name}: the caller's inputs")
 
 
-@check("shape", exercise=lambda p: p["name"])  # "of x's dtype" (row_normalize), "shape and dtype" (fill_nan)
+@check(
+    "shape", public=True, exercise=lambda p: p["name"]
+)  # "of x's dtype" (row_normalize), "shape and dtype" (fill_nan)
 @pytest.mark.parametrize("name", ["row_normalize", "fill_nan_with_column_mean"])
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
 def test_result_dtype_follows_input(sub, name, dtype):
