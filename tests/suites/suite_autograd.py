@@ -160,7 +160,9 @@ def probe_autograd_ops(mod, name, x):
     return kit.ops_used(lambda: getattr(mod, name)(*args), mod)
 
 
-@check("gradient", exercise=lambda p: p["name"])  # holds "computed with autograd" (both docstrings)
+@check(
+    "gradient", public=True, exercise=lambda p: p["name"]
+)  # holds "computed with autograd" (both docstrings)
 @pytest.mark.parametrize("name", ["grad_of_vector_fn", "detach_grad"])
 def test_computed_with_autograd(sub, name):
     _, ops = sub.run(probe_autograd_ops, name, torch.randn(3, generator=gen(9), dtype=F64))
@@ -226,7 +228,9 @@ def probe_sigmoid_saved_output(mod, x):
     return {"saved_output": saved_output, "backward_ops": backward_ops}
 
 
-@check("gradient", exercise="Sigmoid")  # holds "saves its OUTPUT" and "backward ... from the saved output"
+@check(
+    "gradient", public=True, exercise="Sigmoid"
+)  # holds "saves its OUTPUT" and "backward ... from the saved output"
 def test_sigmoid_backward_uses_the_saved_output(sub):
     got = sub.run(probe_sigmoid_saved_output, torch.linspace(-4.0, 4.0, 9, dtype=F64))
     expect(isinstance(got, dict), "Sigmoid.apply", "a result", type(got).__name__)
@@ -539,7 +543,7 @@ def probe_value_relu(mod):
 
 # The random graphs never keep a relu of a negative number (a 0 there is dropped), so this
 # check holds relu()'s derivative below 0.
-@check("gradient", exercise="Value")
+@check("gradient", public=True, exercise="Value")
 def test_value_relu_passes_no_gradient_below_zero(sub):
     got = sub.run(probe_value_relu)
     expect(

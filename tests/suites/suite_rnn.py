@@ -169,7 +169,7 @@ def test_embedding_lookup(sub, idx_shape):
     expect_no_twin(ops, EMBEDDING_TWINS, "embedding_lookup")
 
 
-@check("gradient", exercise="embedding_lookup")
+@check("gradient", public=True, exercise="embedding_lookup")
 def test_embedding_gradient_accumulates_repeats(sub):
     weight = torch.randn(5, 3, generator=gen(10), dtype=F64)
     idx = torch.tensor([[0, 2, 2], [4, 2, 0]])
@@ -320,7 +320,7 @@ def hello_reference(found, embed_dim, idx):
 HELLO_STEPS = torch.tensor([[1, 3], [0, 2], [2, 2], [2, 0], [3, 1]])  # (seq_len 5, batch 2)
 
 
-@check("shape", exercise="HelloRNN")
+@check("shape", public=True, exercise="HelloRNN")
 @pytest.mark.parametrize("embed_dim", [None, 6], ids=["one-hot", "embedding"])
 def test_hello_rnn_reads_the_sequence_in_order(sub, embed_dim):
     changed = HELLO_STEPS.clone()
@@ -371,7 +371,7 @@ def probe_hello_embeddings(mod, idx):
 
 
 # "or through an nn.Embedding(vocab_size, embed_dim)" when embed_dim is given
-@check("shape", exercise="HelloRNN")
+@check("shape", public=True, exercise="HelloRNN")
 def test_hello_rnn_embeds_when_asked(sub):
     got = sub.run(probe_hello_embeddings, HELLO_STEPS)
     expect(isinstance(got, list), "HelloRNN", "its embeddings", describe(got))

@@ -121,6 +121,25 @@ def test_vectorised(sub, name):
     expect_vectorised(counts, labels, f"{name} is vectorised (inputs growing along each dimension)")
 
 
+# the public side of "vectorised", on other sizes than the hidden check's, drawn from a fixed generator
+VECTORISED_SHAPES_PUBLIC = {
+    "row_normalize": [((3, 2),), ((50, 2),), ((3, 50),)],
+    "pairwise_sq_dists": [((3, 2), (2, 2)), ((50, 2), (2, 2)), ((3, 2), (50, 2)), ((3, 50), (2, 50))],
+    "matmul": [((3, 2), (2, 3)), ((50, 2), (2, 3)), ((3, 50), (50, 3)), ((3, 2), (2, 50))],
+}
+
+
+@check("shape", public=True)
+@pytest.mark.parametrize("name", list(VECTORISED_SHAPES_PUBLIC))
+def test_vectorised_public(sub, name):
+    shapes = VECTORISED_SHAPES_PUBLIC[name]
+    g = gen(50)
+    arg_sets = [tuple(torch.rand(shape, generator=g) + 0.1 for shape in args) for args in shapes]
+    counts = sub.run(probes.op_counts, name, arg_sets, {})
+    labels = [" and ".join(str(shape) for shape in args) for args in shapes]
+    expect_vectorised(counts, labels, f"{name} is vectorised (inputs growing along each dimension)")
+
+
 @check("shape", public=True, exercise="pairwise_sq_dists")
 @pytest.mark.parametrize("n, m, d", [(1, 1, 3), (5, 7, 4), (6, 2, 10)])
 def test_pairwise_sq_dists(sub, n, m, d):
