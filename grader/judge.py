@@ -254,6 +254,48 @@ def expect_unchanged(unchanged: Any, names: Iterable[str], what: str) -> None:
         )
 
 
+def expect_inputs_untouched(
+    after: Any, originals: tuple, names: Iterable[str], tracked: Iterable[int], what: str
+) -> None:
+    """Judge :func:`grader.probes.inputs_after_call` against the trusted copies of the arguments:
+    each tensor keeps its values, its ``requires_grad`` flag and its ``.grad`` (5s where tracked)."""
+    names, tracked = list(names), set(tracked)
+    if not isinstance(after, list) or len(after) != len(originals):
+        fail(what, "one state per argument", describe(after))
+    hint = (
+        "leave the caller's tensors as you found them: work on x.detach().clone(); in-place ops "
+        "(x += ..., x[...] = v, requires_grad_()) and backward() into x change the caller's tensor"
+    )
+    for i, (name, state, original) in enumerate(zip(names, after, originals)):
+        if not isinstance(original, torch.Tensor):
+            continue
+        if not isinstance(state, dict):
+            fail(what, f"the state of {name}", describe(state))
+        values = state.get("values")
+        same = (
+            isinstance(values, torch.Tensor)
+            and values.shape == original.shape
+            and bool(torch.equal(values.nan_to_num(7.0), original.nan_to_num(7.0)))
+        )
+        expect(same, f"{what}: {name} after the call", "its values unchanged", "changed values", hint)
+        flag = i in tracked
+        expect(
+            state.get("requires_grad") is flag,
+            f"{what}: {name}.requires_grad after the call",
+            f"{flag} (as the caller set it)",
+            f"{state.get('requires_grad')}",
+            hint,
+        )
+        grad = state.get("grad")
+        if flag:
+            kept = isinstance(grad, torch.Tensor) and bool(torch.equal(grad, torch.full_like(original, 5.0)))
+            expect(kept, f"{what}: {name}.grad after the call", "the 5s it held", describe(grad), hint)
+        else:
+            expect(
+                grad is None, f"{what}: {name}.grad after the call", "None (as it was)", describe(grad), hint
+            )
+
+
 def multiclass_accuracy(scores, labels, classes, what):
     """Held-out ``scores`` must be (len(labels), classes); the fraction whose argmax is the label."""
     scores = expect_tensor(scores, what, shape=(len(labels), classes))

@@ -88,6 +88,28 @@ def call_watching_inputs(mod, name, args, kwargs):
     return result, unchanged
 
 
+def inputs_after_call(mod, name, args, kwargs, tracked):
+    """(result, each argument after the call): the call gets fresh copies of the tensor arguments,
+    those at the indices in ``tracked`` requiring grad with a ``.grad`` of 5s; a tensor comes back
+    as ``{"values", "requires_grad", "grad"}`` for the judge to compare with the originals."""
+    copies = [a.detach().clone() if isinstance(a, torch.Tensor) else a for a in args]
+    for i in tracked:
+        copies[i].requires_grad_(True)
+        copies[i].grad = torch.full_like(copies[i], 5.0)
+    result = getattr(mod, name)(*copies, **kwargs)
+    after = [
+        {
+            "values": a.detach().clone(),
+            "requires_grad": a.requires_grad,
+            "grad": None if a.grad is None else a.grad.detach().clone(),
+        }
+        if isinstance(a, torch.Tensor)
+        else None
+        for a in copies
+    ]
+    return result, after
+
+
 def op_counts(mod, name, arg_sets, kwargs):
     """How many aten ops ``mod.name`` dispatches for each argument set (vectorisation)."""
     return [kit.count_ops(lambda args=args: getattr(mod, name)(*args, **kwargs))[1] for args in arg_sets]
@@ -140,8 +162,12 @@ def modules_on_second_device(mod, subject, builds):
         torch.manual_seed(2)
         real = model(*xs)
         moved = kit.to_second_device(xs)
+        # a second instance of the same seed, moved BEFORE its first forward: a layer built
+        # lazily in forward would land on the CPU
+        torch.manual_seed(0)
+        fresh = getattr(mod, cls)(*args, **kwargs)
 
-        def run(model=model, moved=moved):
+        def run(model=fresh, moved=moved):
             torch.manual_seed(2)
             return model.to(kit.SECOND_DEVICE)(*moved)
 

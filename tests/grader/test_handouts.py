@@ -77,3 +77,27 @@ def test_docstrings_become_markdown_with_display_math():
     assert (
         latex_of("a = √(6 / (fan_in + fan_out))") == r"a = \sqrt{6 / (\mathrm{fan\_in} + \mathrm{fan\_out})}"
     )
+
+
+UNSTABLE_SOFTMAX = "def softmax(x, dim=-1):\n    return torch.exp(x) / torch.exp(x).sum(dim, keepdim=True)"
+
+
+def test_check_softmax_fails_the_unstable_softmax(tmp_path):
+    """Stability at extreme logits is a stated property, so a public check holds it (issue 25): the
+    hand-out's check("softmax") must not say "passed" for the softmax without the max shift."""
+    assert run_grade("notebooks", str(tmp_path), "--topic", "losses").returncode == 0
+    path = tmp_path / "losses.ipynb"
+    notebook = nbformat.read(str(path), as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and cell.source.startswith("def softmax("):
+            cell.source = UNSTABLE_SOFTMAX
+    # only softmax's check cell runs: the others would grade stubs, at a cost and to no purpose
+    notebook.cells = [
+        c
+        for c in notebook.cells
+        if not (c.cell_type == "code" and c.source.startswith("check(") and '"softmax"' not in c.source)
+    ]
+    nbformat.write(notebook, str(path))
+    text, table = shown(check_cells(executed(path))["softmax"])
+    assert text.startswith("softmax: ") and "passed," not in text.splitlines()[0], text
+    assert "failed" in table and "stable_at_large_logits[softmax]" in table, table

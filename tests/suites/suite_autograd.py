@@ -14,6 +14,7 @@ from grader.judge import (
     expect,
     expect_close,
     expect_float,
+    expect_inputs_untouched,
     expect_learned,
     expect_no_twin,
     expect_same_device,
@@ -159,7 +160,9 @@ def probe_autograd_ops(mod, name, x):
     return kit.ops_used(lambda: getattr(mod, name)(*args), mod)
 
 
-@check("gradient", exercise=lambda p: p["name"])  # holds "computed with autograd" (both docstrings)
+@check(
+    "gradient", public=True, exercise=lambda p: p["name"]
+)  # holds "computed with autograd" (both docstrings)
 @pytest.mark.parametrize("name", ["grad_of_vector_fn", "detach_grad"])
 def test_computed_with_autograd(sub, name):
     _, ops = sub.run(probe_autograd_ops, name, torch.randn(3, generator=gen(9), dtype=F64))
@@ -225,7 +228,9 @@ def probe_sigmoid_saved_output(mod, x):
     return {"saved_output": saved_output, "backward_ops": backward_ops}
 
 
-@check("gradient", exercise="Sigmoid")  # holds "saves its OUTPUT" and "backward ... from the saved output"
+@check(
+    "gradient", public=True, exercise="Sigmoid"
+)  # holds "saves its OUTPUT" and "backward ... from the saved output"
 def test_sigmoid_backward_uses_the_saved_output(sub):
     got = sub.run(probe_sigmoid_saved_output, torch.linspace(-4.0, 4.0, 9, dtype=F64))
     expect(isinstance(got, dict), "Sigmoid.apply", "a result", type(got).__name__)
@@ -308,6 +313,84 @@ def test_numerical_grad_is_central(sub):
         atol=1e-9,
         hint="(f(x + ε·eᵢ) − f(x − ε·eᵢ)) / 2ε: a step both ways, with the ε you were given",
     )
+
+
+def f_pure_cubic(t):
+    return (t**3).sum()
+
+
+@check(
+    "gradient", public=True, exercise="numerical_grad"
+)  # holds "central differences" against other stencils
+def test_numerical_grad_is_the_two_point_stencil(sub):
+    # on Σt³ the two-point central difference is 3t² + ε² for any ε; a higher-order stencil
+    # (five points) gives 3t² exactly, a one-sided one 3t² ± 3tε + ε²: a cubic tells them apart
+    x = torch.randn(2, 3, generator=gen(14), dtype=F64)
+    eps = 0.25
+    got = sub.run(probe_numerical_grad_cubic, x, eps)
+    expect_close(
+        got,
+        3 * x**2 + eps**2,
+        "numerical_grad(f, x, eps=0.25) on f = Σ x³ (central differences give 3x² + ε²)",
+        rtol=1e-9,
+        atol=1e-9,
+        hint="the docstring's formula exactly: (f(x + ε·eᵢ) − f(x − ε·eᵢ)) / 2ε — "
+        "neither a one-sided nor a higher-order stencil",
+    )
+
+
+def probe_numerical_grad_cubic(mod, x, eps):
+    return mod.numerical_grad(lambda t: (t**3).sum(), x, eps=eps)
+
+
+# -- the caller's tensors ------------------------------------------------------------------
+
+UNTOUCHED_CASES = {  # name: (make inputs, their names, indices that require grad with a .grad)
+    "linear_grad": (
+        lambda: (torch.tensor(0.5, dtype=F64), torch.randn(4, dtype=F64), torch.randn(4, dtype=F64)),
+        "w x y",
+        [],
+    ),
+    "quadratic_grads": (
+        lambda: (
+            tuple(torch.tensor(v, dtype=F64) for v in (0.5, -1.0, 0.2))
+            + (torch.randn(4, dtype=F64), torch.randn(4, dtype=F64))
+        ),
+        "w1 w2 b x y",
+        [],
+    ),
+    "detach_grad": (lambda: (torch.randn(3, dtype=F64),), "x", []),
+    "detach_grad (x requiring grad)": (lambda: (torch.randn(3, dtype=F64),), "x", [0]),
+}
+
+
+@check("gradient", public=True, exercise=lambda p: p["name"].split()[0])
+@pytest.mark.parametrize("name", sorted(UNTOUCHED_CASES))
+def test_inputs_untouched(sub, name):
+    torch.manual_seed(inputs.seed(0))
+    make_inputs, names, tracked = UNTOUCHED_CASES[name]
+    args = make_inputs()
+    _, after = sub.run(probes.inputs_after_call, name.split()[0], args, {}, tracked)
+    expect_inputs_untouched(after, args, names.split(), tracked, f"{name}: the caller's inputs")
+
+
+def probe_fn_untouched(mod, name, x):
+    """x (not requiring grad) after grad_of_vector_fn(t ↦ t³, x) or numerical_grad(Σt³, x)."""
+    x = x.clone()
+    if name == "grad_of_vector_fn":
+        mod.grad_of_vector_fn(lambda t: t**3, x)
+    else:
+        mod.numerical_grad(lambda t: (t**3).sum(), x, eps=1e-3)
+    grad = None if x.grad is None else x.grad.detach().clone()
+    return [{"values": x.detach().clone(), "requires_grad": x.requires_grad, "grad": grad}]
+
+
+@check("gradient", public=True, exercise=lambda p: p["name"])
+@pytest.mark.parametrize("name", ["grad_of_vector_fn", "numerical_grad"])
+def test_callers_x_untouched_when_it_needs_no_grad(sub, name):
+    x = torch.randn(2, 3, generator=gen(15), dtype=F64)
+    after = sub.run(probe_fn_untouched, name, x)
+    expect_inputs_untouched(after, (x,), ["x"], [], f"{name}: the caller's x (not requiring grad)")
 
 
 # -- the scalar autodiff engine ----------------------------------------------------------
@@ -460,7 +543,7 @@ def probe_value_relu(mod):
 
 # The random graphs never keep a relu of a negative number (a 0 there is dropped), so this
 # check holds relu()'s derivative below 0.
-@check("gradient", exercise="Value")
+@check("gradient", public=True, exercise="Value")
 def test_value_relu_passes_no_gradient_below_zero(sub):
     got = sub.run(probe_value_relu)
     expect(
@@ -602,13 +685,50 @@ REFERENCES = {
 }
 
 
-@check("device")
+@check("device", public=True)
 @pytest.mark.parametrize("name", sorted(DEVICE_CASES))
 def test_stays_on_input_device(sub, name):
     torch.manual_seed(inputs.seed(0))
     args = DEVICE_CASES[name]()
     trace = sub.run(probes.on_second_device, name, args, {})
     expected = REFERENCES[name](*args)
+    real = trace.get("real") if isinstance(trace, dict) else trace
+    expect_same_results(real, expected, f"{name} on CPU inputs (a device check credits correct code only)")
+    value = expect_same_device(trace, f"{name} on tensors of a second device (standing in for a GPU)")
+    expect_same_results(value, expected, f"{name} on tensors of a second device")
+
+
+def probe_with_fn_on_second_device(mod, name, x):
+    """Device trace of numerical_grad(Σt³, x), grad_of_vector_fn(t ↦ t³, x) or Sigmoid's forward
+    and backward, with the CPU result under "real"."""
+
+    def call(t):
+        if name == "numerical_grad":
+            return mod.numerical_grad(lambda u: (u**3).sum(), t, eps=1e-3)
+        if name == "grad_of_vector_fn":
+            return mod.grad_of_vector_fn(lambda u: u**3, t)
+        t = t.detach().clone().requires_grad_(True)
+        out = mod.Sigmoid.apply(t)
+        out.backward(torch.ones_like(out))
+        return out.detach(), t.grad
+
+    moved = kit.to_second_device(x)
+    return {**kit.device_trace(lambda: call(moved)), "real": call(x)}
+
+
+FN_DEVICE_REFERENCES = {
+    "numerical_grad": lambda x: 3 * x**2 + 1e-6,
+    "grad_of_vector_fn": lambda x: 3 * x**2,
+    "Sigmoid": lambda x: (torch.sigmoid(x), torch.sigmoid(x) * (1 - torch.sigmoid(x))),
+}
+
+
+@check("device", public=True, exercise=lambda p: p["name"])
+@pytest.mark.parametrize("name", sorted(FN_DEVICE_REFERENCES))
+def test_stays_on_input_device_with_a_function(sub, name):
+    x = torch.randn(2, 3, generator=gen(16), dtype=F64)
+    trace = sub.run(probe_with_fn_on_second_device, name, x)
+    expected = FN_DEVICE_REFERENCES[name](x)
     real = trace.get("real") if isinstance(trace, dict) else trace
     expect_same_results(real, expected, f"{name} on CPU inputs (a device check credits correct code only)")
     value = expect_same_device(trace, f"{name} on tensors of a second device (standing in for a GPU)")

@@ -12,10 +12,12 @@ from grader.inputs import gen
 from grader.judge import (
     expect,
     expect_close,
+    expect_inputs_untouched,
     expect_learned,
     expect_module_on_second_device,
     expect_no_twin,
     expect_same_device,
+    expect_tensor,
     multiclass_accuracy,
     with_curve,
 )
@@ -52,6 +54,62 @@ def test_corr2d(sub, x_shape, k_shape):
         hint="Y[i, j] = Σ X[i + a, j + b]·K[a, b]; the output is (H − kh + 1, W − kw + 1)",
     )
     expect_no_twin(ops, conv_twins(ops), "corr2d")
+
+
+F64_CASES = {  # name: (make float64 inputs, kwargs, torch's reference)
+    "corr2d": (
+        lambda g: (
+            torch.randn(5, 6, generator=g, dtype=torch.float64),
+            torch.randn(2, 3, generator=g, dtype=torch.float64),
+        ),
+        {},
+        lambda x, k: F.conv2d(x[None, None], k[None, None])[0, 0],
+    ),
+    "conv2d": (
+        lambda g: (
+            torch.randn(2, 3, 6, 5, generator=g, dtype=torch.float64),
+            torch.randn(4, 3, 3, 2, generator=g, dtype=torch.float64),
+            torch.randn(4, generator=g, dtype=torch.float64),
+        ),
+        {"stride": 1, "padding": 1},
+        lambda x, w, b, stride, padding: F.conv2d(x, w, b, stride=stride, padding=padding),
+    ),
+    "max_pool2d": (
+        lambda g: (torch.randn(2, 3, 6, 4, generator=g, dtype=torch.float64), 2),
+        {"stride": 2},
+        lambda x, k, stride: F.max_pool2d(x, k, stride),
+    ),
+}
+
+
+@check(
+    "shape", public=True, exercise=lambda p: p["name"]
+)  # "of x's dtype" / "equal to F.conv2d / F.max_pool2d"
+@pytest.mark.parametrize("name", sorted(F64_CASES))
+def test_float64_in_float64_out(sub, name):
+    make_inputs, kwargs, reference = F64_CASES[name]
+    args = make_inputs(gen(60))
+    out = sub.run(probes.call, name, args, kwargs)
+    want = reference(*args, **kwargs)
+    expect_tensor(out, f"{name} on float64 inputs", shape=tuple(want.shape), dtype=torch.float64)
+    expect_close(
+        out,
+        want,
+        f"{name} on float64 inputs",
+        rtol=1e-9,
+        atol=1e-12,
+        hint="compute in x's dtype: torch.zeros(..., dtype=x.dtype, device=x.device) or x.new_zeros(...)",
+    )
+
+
+@check("shape", public=True, exercise=lambda p: p["name"])
+@pytest.mark.parametrize("name", sorted(F64_CASES))
+def test_inputs_untouched(sub, name):
+    make_inputs, kwargs, _ = F64_CASES[name]
+    args = make_inputs(gen(61))
+    _, after = sub.run(probes.inputs_after_call, name, args, kwargs, [])
+    names = [f"argument {i + 1}" for i in range(len(args))]
+    expect_inputs_untouched(after, args, names, [], f"{name}: the caller's inputs")
 
 
 @check("shape", public=True, exercise="conv2d")
@@ -269,7 +327,7 @@ DEVICE_CASES = {  # name: (make inputs, kwargs, torch's reference)
 }
 
 
-@check("device")
+@check("device", public=True)
 @pytest.mark.parametrize("name", sorted(DEVICE_CASES))
 def test_stays_on_input_device(sub, name):
     make_inputs, kwargs, reference = DEVICE_CASES[name]
@@ -288,7 +346,7 @@ def test_stays_on_input_device(sub, name):
     expect_close(value, expected, f"{name} on tensors of a second device", rtol=1e-5, atol=1e-5)
 
 
-@check("device", exercise="SimpleCNN")
+@check("device", public=True, exercise="SimpleCNN")
 def test_simple_cnn_stays_on_its_device(sub):
     (trace,) = sub.run(
         probes.modules_on_second_device, "cnn_on_second", [("SimpleCNN", (10, 1), {}, [(2, 1, 8, 8)])]

@@ -263,7 +263,7 @@ def test_googlenet_mini_learns_digits(sub):
     )
 
 
-@check("device", exercise=lambda p: {"block": "InceptionA", "model": "GoogLeNetMini"}[p["part"]])
+@check("device", public=True, exercise=lambda p: {"block": "InceptionA", "model": "GoogLeNetMini"}[p["part"]])
 @pytest.mark.parametrize("part", ["block", "model"])
 def test_stays_on_its_device(sub, part):
     build = {

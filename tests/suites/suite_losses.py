@@ -11,6 +11,7 @@ from grader import inputs, probes
 from grader.inputs import gen
 from grader.judge import (
     expect_close,
+    expect_inputs_untouched,
     expect_learned,
     expect_no_twin,
     expect_runs_on_cuda,
@@ -19,6 +20,8 @@ from grader.judge import (
     with_curve,
 )
 from grader.plugin import check
+
+F64 = torch.float64
 
 EPS32 = torch.finfo(torch.float32).eps
 
@@ -266,6 +269,31 @@ def test_softmax_family_stable_at_1000(sub, name, twin):
     )
 
 
+@check("shape", public=True)  # the public side of "stable at logits of ±1000", on other inputs
+@pytest.mark.parametrize(
+    "name, twin",
+    [("softmax", torch.softmax), ("log_softmax", torch.log_softmax), ("cross_entropy", None)],
+    ids=["softmax", "log_softmax", "cross_entropy"],
+)
+def test_stable_at_large_logits(sub, name, twin):
+    x = torch.tensor([[600.0, 20.0, -700.0, 599.0], [-800.0, -795.0, -810.0, -801.0]])
+    if name == "cross_entropy":
+        target = torch.tensor([1, 0])
+        out = sub.run(probes.call, name, (x, target), {})
+        expected = F.cross_entropy(x, target)
+    else:
+        out = sub.run(probes.call, name, (x,), {"dim": 1})
+        expected = twin(x, dim=1)
+    expect_close(
+        out,
+        expected,
+        f"{name} at logits in the hundreds (rows up to 600, down to −810)",
+        atol=extreme_atol(x),
+        hint="subtract the maximum along dim before exp (exp-normalize / LogSumExp): exp(600) is inf "
+        "in float32, and exp(−800) is 0, so a log of it is −inf",
+    )
+
+
 @check("gradient")
 @pytest.mark.parametrize(
     "name, twin",
@@ -396,6 +424,92 @@ def test_kl_gradient_matches_autograd(sub):
     expect_close(dq, -g[:, None] * p / q, "d kl_div / dq = −p/q, float64", rtol=1e-7, atol=1e-10)
 
 
+# -- every loss: dtype and the caller's tensors ----------------------------------------------
+
+
+def _probabilities(*shape):
+    return torch.softmax(torch.randn(*shape, dtype=torch.float64), -1)
+
+
+EVERY_LOSS = {  # name: (make float64 inputs, kwargs, torch's reference)
+    "mse": (
+        lambda: (torch.randn(3, 4, dtype=F64), torch.randn(3, 4, dtype=F64)),
+        {"reduction": "mean"},
+        F.mse_loss,
+    ),
+    "l1": (
+        lambda: (torch.randn(3, 4, dtype=F64), torch.randn(3, 4, dtype=F64)),
+        {"reduction": "mean"},
+        F.l1_loss,
+    ),
+    "huber": (
+        lambda: (torch.randn(8, dtype=F64) * 2, torch.randn(8, dtype=F64)),
+        {"delta": 1.0},
+        F.huber_loss,
+    ),
+    "sigmoid": (lambda: (torch.randn(6, dtype=F64) * 3,), {}, torch.sigmoid),
+    "bce": (
+        lambda: (torch.rand(6, dtype=F64) * 0.9 + 0.05, torch.rand(6, dtype=F64)),
+        {},
+        F.binary_cross_entropy,
+    ),
+    "bce_with_logits": (
+        lambda: (torch.randn(6, dtype=F64) * 3, torch.rand(6, dtype=F64)),
+        {},
+        F.binary_cross_entropy_with_logits,
+    ),
+    "softmax": (lambda: (torch.randn(3, 4, dtype=F64) * 3,), {"dim": 1}, torch.softmax),
+    "log_softmax": (lambda: (torch.randn(3, 4, dtype=F64) * 3,), {"dim": 0}, torch.log_softmax),
+    "cross_entropy": (
+        lambda: (torch.randn(4, 3, dtype=F64) * 3, torch.tensor([0, 2, 1, 1])),
+        {},
+        F.cross_entropy,
+    ),
+    "entropy": (lambda: (_probabilities(2, 5),), {}, lambda p: -(p * p.log()).sum(-1)),
+    "kl_div": (
+        lambda: (_probabilities(2, 5), _probabilities(2, 5)),
+        {},
+        lambda p, q: (p * (p / q).log()).sum(-1),
+    ),
+}
+
+
+@check("shape", public=True, exercise=lambda p: p["name"])
+@pytest.mark.parametrize("name", sorted(EVERY_LOSS))
+@pytest.mark.parametrize("dtype", [torch.float32, F64], ids=["float32", "float64"])
+def test_result_dtype_and_values_follow_the_input(sub, name, dtype):
+    torch.manual_seed(inputs.seed(3))
+    make_inputs, kwargs, reference = EVERY_LOSS[name]
+    args = tuple(a.to(dtype) if a.is_floating_point() else a for a in make_inputs())
+    out = sub.run(probes.call, name, args, kwargs)
+    want = reference(*args, **kwargs)
+    expect_tensor(out, f"{name} on {dtype} inputs", shape=tuple(want.shape), dtype=dtype)
+    tight = dtype == F64  # float64 in, float64 arithmetic: within float64's rounding
+    expect_close(
+        out,
+        want,
+        f"{name} on {dtype} inputs",
+        rtol=1e-9 if tight else 1e-5,
+        atol=1e-12 if tight else 1e-6,
+        hint="compute in the input's dtype: a buffer from torch.zeros(...) without dtype= is float32",
+    )
+
+
+@check(
+    "gradient", public=True, exercise=lambda p: p["name"]
+)  # "Every function must accept tensors that require grad"
+@pytest.mark.parametrize("name", sorted(EVERY_LOSS))
+@pytest.mark.parametrize("grad", [False, True], ids=["plain", "requiring-grad"])
+def test_inputs_untouched(sub, name, grad):
+    torch.manual_seed(inputs.seed(4))
+    make_inputs, kwargs, _ = EVERY_LOSS[name]
+    args = make_inputs()
+    tracked = [i for i, a in enumerate(args) if grad and a.is_floating_point()]
+    _, after = sub.run(probes.inputs_after_call, name, args, kwargs, tracked)
+    names = [f"argument {i + 1}" for i in range(len(args))]
+    expect_inputs_untouched(after, args, names, tracked, f"{name}: the caller's inputs")
+
+
 # -- devices -----------------------------------------------------------------------------
 
 DEVICE_CASES = {  # name: (make inputs, torch's reference)
@@ -409,6 +523,10 @@ DEVICE_CASES = {  # name: (make inputs, torch's reference)
         lambda: ((torch.softmax(torch.randn(2, 3), 1), torch.softmax(torch.randn(2, 3), 1)), {}),
         lambda p, q: (p * (p / q).log()).sum(-1),
     ),
+    "mse": (lambda: ((torch.randn(3, 4), torch.randn(3, 4)), {"reduction": "mean"}), F.mse_loss),
+    "l1": (lambda: ((torch.randn(3, 4), torch.randn(3, 4)), {"reduction": "sum"}), F.l1_loss),
+    "bce": (lambda: ((torch.rand(6) * 0.9 + 0.05, torch.rand(6)), {}), F.binary_cross_entropy),
+    "entropy": (lambda: ((torch.softmax(torch.randn(2, 3), 1),), {}), lambda p: -(p * p.log()).sum(-1)),
 }
 
 
@@ -420,7 +538,7 @@ def device_case(name):
     return args, kwargs, reference(*args, **kwargs)
 
 
-@check("device")
+@check("device", public=True)
 @pytest.mark.parametrize("name", sorted(DEVICE_CASES))
 def test_stays_on_input_device(sub, name):
     args, kwargs, expected = device_case(name)

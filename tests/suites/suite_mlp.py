@@ -17,6 +17,7 @@ from grader.judge import (
     expect,
     expect_close,
     expect_float,
+    expect_inputs_untouched,
     expect_learned,
     expect_module_on_second_device,
     expect_no_twin,
@@ -571,7 +572,141 @@ def test_diabetes_net_beats_the_majority_class(sub, seed):
     )
 
 
+# -- stated order, stated calls, stated edges ---------------------------------------------------
+
+
+def probe_mlp_dropout_order(mod):
+    """MLP([4, 8, 1], "sigmoid", dropout=0.5) in train mode, its hidden pre-activations all −20
+    and its output the sum of the hidden units: (output, the number of Linear layers found)."""
+    torch.manual_seed(0)
+    model = mod.MLP([4, 8, 1], activation="sigmoid", dropout=0.5)
+    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    with torch.no_grad():
+        for m in linears:
+            if tuple(m.weight.shape) == (8, 4):
+                m.weight.zero_()
+                m.bias.fill_(-20.0)
+            else:
+                m.weight.fill_(1.0)
+                m.bias.zero_()
+    model.train()
+    torch.manual_seed(1)
+    return model(torch.randn(16, 4)), len(linears)
+
+
+@check("shape", public=True, exercise="MLP")  # holds "the activation and then ... dropout" (the stated order)
+def test_mlp_dropout_comes_after_the_activation(sub):
+    out, count = sub.run(probe_mlp_dropout_order)
+    expect(count == 2, "nn.Linear layers of MLP([4, 8, 1])", "2", f"{count}")
+    got = expect_tensor(out, "MLP([4, 8, 1], 'sigmoid', dropout=0.5) in train mode", shape=(16, 1))
+    expect(
+        bool(got.abs().max() < 1e-6),
+        "MLP in train mode with every hidden sigmoid near σ(−20) ≈ 0 (output = sum of the hidden units)",
+        "outputs ≈ 0: dropout zeroes or scales units that are already ≈ 0",
+        f"outputs up to {float(got.abs().max()):.3g}",
+        "apply the activation first, then dropout: sigmoid(0) = 0.5, so a unit dropped before "
+        "the sigmoid comes out as 0.5, not 0",
+    )
+
+
+def probe_evaluate_fixed_outputs(mod, batches):
+    """evaluate(nn.Identity(), batches, "cpu"): each batch's inputs are the model's outputs."""
+    return mod.evaluate(nn.Identity(), batches, "cpu")
+
+
+EVALUATE_EDGES = {  # case: (batches (outputs, labels), expected accuracy, what)
+    "threshold": (
+        [(torch.tensor([[0.5], [0.7], [0.2], [0.5]]), torch.tensor([0, 1, 0, 0]))],
+        1.0,
+        "probabilities exactly 0.5 (predict 1 only where > 0.5)",
+    ),
+    "batches of one": (
+        [
+            (torch.tensor([[0.1, 0.7, 0.2]]), torch.tensor([1])),
+            (torch.tensor([[0.9, 0.05, 0.05]]), torch.tensor([2])),
+            (torch.tensor([[0.8]]), torch.tensor([1])),
+            (torch.tensor([[0.3]]), torch.tensor([[1]])),
+        ],
+        0.5,
+        "batches of one sample, (1, 3) scores and (1, 1) probabilities",
+    ),
+}
+
+
+@check("shape", public=True, exercise="evaluate")
+@pytest.mark.parametrize("case", sorted(EVALUATE_EDGES))
+def test_evaluate_stated_edges(sub, case):
+    batches, expected, what = EVALUATE_EDGES[case]
+    got = expect_float(sub.run(probe_evaluate_fixed_outputs, batches), f"evaluate on {what}")
+    expect(
+        abs(got - expected) < 1e-6,
+        f"evaluate on {what}",
+        f"{expected}",
+        f"{got}",
+        "threshold with > 0.5; keep the batch axis (squeeze(-1), never squeeze()), a batch may hold one sample",
+    )
+
+
+def probe_train_epoch_outside_param(mod, loader):
+    """train_epoch on nn.Linear(4, 3) whose optimiser holds the weight only: the bias's .grad after."""
+    torch.manual_seed(0)
+    model = nn.Linear(4, 3)
+    optimizer = torch.optim.SGD([model.weight], lr=0.1)
+    mod.train_epoch(model, loader, F.cross_entropy, optimizer, "cpu")
+    return model.bias.grad
+
+
+@check("gradient", public=True, exercise="train_epoch")  # holds the stated call optimizer.zero_grad()
+def test_train_epoch_zeroes_through_the_optimizer(sub):
+    loader = device_loader()
+    got = sub.run(probe_train_epoch_outside_param, loader)
+    torch.manual_seed(0)
+    model = nn.Linear(4, 3)
+    optimizer = torch.optim.SGD([model.weight], lr=0.1)
+    for x, y in loader:
+        loss = F.cross_entropy(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    expect_close(
+        got,
+        model.bias.grad,
+        "the .grad of a parameter the optimiser does not hold, after train_epoch",
+        hint="the docstring's optimizer.zero_grad() clears the optimiser's parameters only; "
+        "model.zero_grad() clears every parameter of the model",
+    )
+
+
+UNTOUCHED_CASES = {"relu": ((6,), {}), "tanh": ((2, 3), {}), "hard_sigmoid_from_relus": ((5,), {})}
+UNTOUCHED_CASES["dropout"] = ((4, 5), {"p": 0.5, "training": True})
+
+
+@check("shape", public=True, exercise=lambda p: p["name"])
+@pytest.mark.parametrize("name", sorted(UNTOUCHED_CASES))
+def test_inputs_untouched(sub, name):
+    shape, kwargs = UNTOUCHED_CASES[name]
+    x = torch.randn(shape, generator=gen(42))
+    _, after = sub.run(probes.inputs_after_call, name, (x,), kwargs, [])
+    expect_inputs_untouched(after, (x,), ["x"], [], f"{name}: the caller's x")
+
+
 # -- devices -------------------------------------------------------------------------------
+
+
+@check("device", public=True, exercise="dropout")
+def test_dropout_stays_on_input_device(sub):
+    x = torch.randn(4, 5, generator=gen(43))
+    trace = sub.run(probes.on_second_device, "dropout", (x, 0.5), {"training": True})
+    value = expect_same_device(trace, "dropout on a tensor of a second device (standing in for a GPU)")
+    got = expect_tensor(value, "dropout on a second device", shape=(4, 5))
+    expect(
+        bool(((got == 0) | torch.isclose(got, 2 * x)).all()),
+        "dropout(x, 0.5) on a second device",
+        "each element 0 or 2·x",
+        "other values",
+        "draw the mask on x's device: torch.rand_like(x)",
+    )
+
 
 DEVICE_CASES = {  # name: the shapes of its inputs
     "relu": [(6,)],
@@ -580,7 +715,7 @@ DEVICE_CASES = {  # name: the shapes of its inputs
 }
 
 
-@check("device")
+@check("device", public=True)
 @pytest.mark.parametrize("name", sorted(DEVICE_CASES))
 def test_activations_stay_on_input_device(sub, name):
     args = tuple(torch.randn(shape, generator=gen(0)) for shape in DEVICE_CASES[name])
@@ -595,7 +730,7 @@ def test_activations_stay_on_input_device(sub, name):
     expect_close(value, expected, f"{name} on tensors of a second device")
 
 
-@check("device", exercise="MLP")
+@check("device", public=True, exercise="MLP")
 def test_mlp_stays_on_its_device(sub):
     (trace,) = sub.run(
         probes.modules_on_second_device,
@@ -651,7 +786,7 @@ def reference_loop(loop, loader):
     return total / sum(len(y) for _, y in loader)
 
 
-@check("device", exercise=lambda p: p["loop"])
+@check("device", public=True, exercise=lambda p: p["loop"])
 @pytest.mark.parametrize("loop", ["train_epoch", "evaluate"])
 def test_loop_moves_batches_to_the_device(sub, loop):
     loader = device_loader()

@@ -19,6 +19,7 @@ from grader.judge import (
     expect_learned,
     expect_no_twin,
     expect_same_device,
+    expect_tensor,
     with_curve,
 )
 from grader.plugin import check
@@ -301,6 +302,79 @@ def test_param_groups_and_closure(sub, name):
     )
 
 
+def probe_closure_and_grads(mod, name, options, init, grad):
+    """One step(closure) whose closure zeroes, computes Σp² and calls backward (as torch's docs
+    write it), then one step() on a given .grad: (closure's value, p after both, p.grad after)."""
+    p = init.clone().requires_grad_(True)
+    optimizer = getattr(mod, name)([p], **options)
+
+    def closure():
+        optimizer.zero_grad()
+        loss = (p**2).sum()
+        loss.backward()
+        return loss
+
+    returned = optimizer.step(closure)
+    p.grad = grad.clone()
+    optimizer.step()
+    return {"returned": None if returned is None else float(returned), "p": p.detach(), "grad": p.grad}
+
+
+CLOSURE_CASES = {
+    "SGD": {"lr": 0.1, "momentum": 0.9, "weight_decay": 0.1},
+    "Adam": {"lr": 0.01, "weight_decay": 0.1},
+}
+
+
+@check(
+    "gradient", public=True, exercise=lambda p: p["name"]
+)  # "call it with grad enabled"; .grad left as found
+@pytest.mark.parametrize("name", sorted(CLOSURE_CASES))
+def test_closure_that_backpropagates_and_grad_left_alone(sub, name):
+    options = CLOSURE_CASES[name]
+    init = torch.randn(4, generator=gen(30))
+    grad = torch.randn(4, generator=gen(31))
+    got = sub.run(probe_closure_and_grads, name, options, init, grad)
+    expect(isinstance(got, dict), f"{name}.step(closure)", "a result", type(got).__name__)
+    p = init.clone().requires_grad_(True)
+    reference = getattr(torch.optim, name)([p], **options)
+
+    def closure():
+        reference.zero_grad()
+        loss = (p**2).sum()
+        loss.backward()
+        return loss
+
+    expected = float(reference.step(closure))
+    p.grad = grad.clone()
+    reference.step()
+    expect(
+        got["returned"] is not None and abs(got["returned"] - expected) < 1e-5 * max(1.0, abs(expected)),
+        f"{name}.step(closure) with a closure that calls backward()",
+        f"the closure's loss {expected:.6g}",
+        str(got["returned"]),
+        "step() runs under torch.no_grad(): call the closure inside `with torch.enable_grad():`",
+    )
+    expect_close(got["p"], p.detach(), f"{name}: p after step(closure) and step()", rtol=1e-4, atol=1e-6)
+    expect_close(
+        got["grad"],
+        grad,
+        f"{name}: p.grad after step() with weight decay",
+        rtol=0,
+        atol=0,
+        hint="g ← g + weight_decay·p builds a new g (g = p.grad + wd·p); p.grad.add_(...) "
+        "changes the caller's gradient",
+    )
+
+
+@check("shape", public=True, exercise="ema")  # "a tensor of values' length and dtype"
+@pytest.mark.parametrize("dtype", [torch.float32, F64], ids=["float32", "float64"])
+def test_ema_keeps_the_dtype(sub, dtype):
+    values = torch.rand(7, generator=gen(32), dtype=dtype)
+    out = sub.run(probes.call, "ema", (values, 0.9), {"bias_correction": True})
+    expect_tensor(out, f"ema of a (7,) {dtype} tensor", shape=(7,), dtype=dtype)
+
+
 # -- smoothing, data, folds ----------------------------------------------------------------
 
 
@@ -476,7 +550,7 @@ def probe_optimizer_on_second_device(mod, name, options, grads):
     return kit.device_trace(run)
 
 
-@check("device")
+@check("device", public=True)
 @pytest.mark.parametrize(
     "name, options",
     [("SGD", {"lr": 0.1, "momentum": 0.9, "weight_decay": 0.1}), ("Adam", {"lr": 0.1, "weight_decay": 0.1})],

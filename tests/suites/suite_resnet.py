@@ -244,6 +244,38 @@ def test_batch_norm_against_torch(sub, shape, training):
     expect_no_twin(got["ops"], BN_TWINS, "batch_norm")
 
 
+def probe_batch_norm_side_effects(mod, x, gamma, beta, running_mean, running_var):
+    """batch_norm in training with x, gamma, beta requiring grad: what it leaves in the running stats."""
+    x, gamma, beta = (t.clone().requires_grad_(True) for t in (x, gamma, beta))
+    mod.batch_norm(x, gamma, beta, running_mean, running_var, True, 0.1, 1e-5)
+    return [
+        {"values": t.detach().clone(), "requires_grad": t.requires_grad, "graph": t.grad_fn is not None}
+        for t in (running_mean, running_var)
+    ]
+
+
+@check(
+    "gradient", public=True, exercise="batch_norm"
+)  # running stats "like nn.BatchNorm2d": buffers, not in the graph
+def test_batch_norm_running_stats_stay_buffers(sub):
+    x = torch.randn(6, 3, 2, 2, generator=gen(70), dtype=torch.float64)
+    gamma, beta = torch.rand(3, dtype=torch.float64) + 0.5, torch.randn(3, dtype=torch.float64)
+    stats = (torch.zeros(3, dtype=torch.float64), torch.ones(3, dtype=torch.float64))
+    after = sub.run(probe_batch_norm_side_effects, x, gamma, beta, *stats)
+    expected = [s.clone() for s in stats]
+    F.batch_norm(x, expected[0], expected[1], gamma, beta, True, 0.1, 1e-5)
+    expect(isinstance(after, list) and len(after) == 2, "running stats after batch_norm", "two", str(after))
+    for name, state, want in zip(("running_mean", "running_var"), after, expected):
+        expect_close(state["values"], want, f"{name} after batch_norm in training", rtol=1e-9, atol=1e-12)
+        expect(
+            state["requires_grad"] is False and state["graph"] is False,
+            f"{name} after batch_norm in training on x requiring grad",
+            "a plain buffer (requires_grad False, no grad_fn), as nn.BatchNorm2d leaves it",
+            f"requires_grad={state['requires_grad']}, in the autograd graph={state['graph']}",
+            "update the running stats under torch.no_grad() (or from detached batch stats)",
+        )
+
+
 @check("gradient", exercise="batch_norm")
 def test_batch_norm_gradients_in_training(sub):
     x = torch.randn(6, 3, 2, 2, generator=gen(8), dtype=F64)
@@ -490,7 +522,7 @@ def test_small_resnet_learns_digits(sub):
 # -- devices -------------------------------------------------------------------------------
 
 
-@check("device", exercise="batch_norm")
+@check("device", public=True, exercise="batch_norm")
 def test_batch_norm_stays_on_input_device(sub):
     args = (torch.randn(4, 3, 2, 2), torch.ones(3), torch.zeros(3), torch.zeros(3), torch.ones(3), True)
     trace = sub.run(probes.on_second_device, "batch_norm", args, {})
@@ -507,7 +539,7 @@ def test_batch_norm_stays_on_input_device(sub):
     expect_close(expect_same_device(trace, what), expected, what, rtol=1e-5, atol=1e-5)
 
 
-@check("device", exercise="SmallResNet")
+@check("device", public=True, exercise="SmallResNet")
 def test_small_resnet_stays_on_its_device(sub):
     (trace,) = sub.run(
         probes.modules_on_second_device, "resnet_on_second", [("SmallResNet", (1, 10), {}, [(2, 1, 8, 8)])]

@@ -13,6 +13,7 @@ from grader.judge import (
     describe,
     expect,
     expect_close,
+    expect_inputs_untouched,
     expect_learned,
     expect_module_on_second_device,
     expect_no_twin,
@@ -168,7 +169,7 @@ def test_embedding_lookup(sub, idx_shape):
     expect_no_twin(ops, EMBEDDING_TWINS, "embedding_lookup")
 
 
-@check("gradient", exercise="embedding_lookup")
+@check("gradient", public=True, exercise="embedding_lookup")
 def test_embedding_gradient_accumulates_repeats(sub):
     weight = torch.randn(5, 3, generator=gen(10), dtype=F64)
     idx = torch.tensor([[0, 2, 2], [4, 2, 0]])
@@ -319,7 +320,7 @@ def hello_reference(found, embed_dim, idx):
 HELLO_STEPS = torch.tensor([[1, 3], [0, 2], [2, 2], [2, 0], [3, 1]])  # (seq_len 5, batch 2)
 
 
-@check("shape", exercise="HelloRNN")
+@check("shape", public=True, exercise="HelloRNN")
 @pytest.mark.parametrize("embed_dim", [None, 6], ids=["one-hot", "embedding"])
 def test_hello_rnn_reads_the_sequence_in_order(sub, embed_dim):
     changed = HELLO_STEPS.clone()
@@ -370,7 +371,7 @@ def probe_hello_embeddings(mod, idx):
 
 
 # "or through an nn.Embedding(vocab_size, embed_dim)" when embed_dim is given
-@check("shape", exercise="HelloRNN")
+@check("shape", public=True, exercise="HelloRNN")
 def test_hello_rnn_embeds_when_asked(sub):
     got = sub.run(probe_hello_embeddings, HELLO_STEPS)
     expect(isinstance(got, list), "HelloRNN", "its embeddings", describe(got))
@@ -426,10 +427,36 @@ def test_hello_rnn_learns_ohlol(sub, embed_dim):
 # -- devices -------------------------------------------------------------------------------
 
 
-@check("device")
-@pytest.mark.parametrize("name", ["rnn_forward", "embedding_lookup", "gru_cell"])
-def test_stays_on_input_device(sub, name):
+def untouched_case(name):
+    """(args, their names) for a call of ``name`` on fresh seeded inputs."""
+    torch.manual_seed(inputs.seed(21))
     if name == "rnn_forward":
+        _, x, h0, params = rnn_case(2, 3, 2)
+        return (x, h0, params), ["x", "h0", "params"]
+    if name == "embedding_lookup":
+        return (torch.randn(5, 3), torch.tensor([[0, 4], [4, 1]])), ["weight", "idx"]
+    cell = torch.nn.GRUCell(3, 4) if name == "gru_cell" else torch.nn.RNNCell(3, 4)
+    args = (torch.randn(2, 3), torch.randn(2, 4), *(w.detach() for w in cell_weights(cell)))
+    return args, ["x", "h", "w_ih", "w_hh", "b_ih", "b_hh"]
+
+
+@check("shape", public=True, exercise=lambda p: p["name"])
+@pytest.mark.parametrize("name", ["rnn_cell", "rnn_forward", "embedding_lookup", "gru_cell"])
+def test_inputs_untouched(sub, name):
+    args, names = untouched_case(name)
+    _, after = sub.run(probes.inputs_after_call, name, args, {}, [])
+    expect_inputs_untouched(after, args, names, [], f"{name}: the caller's inputs")
+
+
+@check("device", public=True)
+@pytest.mark.parametrize("name", ["rnn_cell", "rnn_forward", "embedding_lookup", "gru_cell"])
+def test_stays_on_input_device(sub, name):
+    if name == "rnn_cell":
+        torch.manual_seed(inputs.seed(20))
+        cell = torch.nn.RNNCell(3, 4)
+        x, h = torch.randn(2, 3), torch.randn(2, 4)
+        args, expected = (x, h, *cell_weights(cell)), cell(x, h).detach()
+    elif name == "rnn_forward":
         rnn, x, h0, params = rnn_case(2, 3, 2)
         args, expected = (x, h0, params), rnn(x, h0)[0].detach()
     elif name == "embedding_lookup":
@@ -478,7 +505,7 @@ def test_hello_rnn_on_cuda(sub, device):
     )
 
 
-@check("device", exercise="HelloRNN")
+@check("device", public=True, exercise="HelloRNN")
 @pytest.mark.parametrize("embed_dim", [None, 6], ids=["one-hot", "embedding"])
 def test_hello_rnn_stays_on_its_device(sub, embed_dim):
     (trace,) = sub.run(

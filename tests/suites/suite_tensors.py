@@ -9,12 +9,15 @@ import torch.nn.functional as F
 from grader import inputs, probes
 from grader.inputs import gen
 from grader.judge import (
+    describe,
     expect,
     expect_close,
     expect_float,
+    expect_inputs_untouched,
     expect_no_twin,
     expect_runs_on_cuda,
     expect_same_device,
+    expect_tensor,
     expect_unchanged,
     expect_vectorised,
 )
@@ -113,6 +116,25 @@ VECTORISED_SHAPES = {
 def test_vectorised(sub, name):
     shapes = VECTORISED_SHAPES[name]
     arg_sets = [tuple(torch.rand(shape) + 0.1 for shape in args) for args in shapes]
+    counts = sub.run(probes.op_counts, name, arg_sets, {})
+    labels = [" and ".join(str(shape) for shape in args) for args in shapes]
+    expect_vectorised(counts, labels, f"{name} is vectorised (inputs growing along each dimension)")
+
+
+# the public side of "vectorised", on other sizes than the hidden check's, drawn from a fixed generator
+VECTORISED_SHAPES_PUBLIC = {
+    "row_normalize": [((3, 2),), ((50, 2),), ((3, 50),)],
+    "pairwise_sq_dists": [((3, 2), (2, 2)), ((50, 2), (2, 2)), ((3, 2), (50, 2)), ((3, 50), (2, 50))],
+    "matmul": [((3, 2), (2, 3)), ((50, 2), (2, 3)), ((3, 50), (50, 3)), ((3, 2), (2, 50))],
+}
+
+
+@check("shape", public=True)
+@pytest.mark.parametrize("name", list(VECTORISED_SHAPES_PUBLIC))
+def test_vectorised_public(sub, name):
+    shapes = VECTORISED_SHAPES_PUBLIC[name]
+    g = gen(50)
+    arg_sets = [tuple(torch.rand(shape, generator=g) + 0.1 for shape in args) for args in shapes]
     counts = sub.run(probes.op_counts, name, arg_sets, {})
     labels = [" and ".join(str(shape) for shape in args) for args in shapes]
     expect_vectorised(counts, labels, f"{name} is vectorised (inputs growing along each dimension)")
@@ -257,12 +279,28 @@ DEVICE_CASES = {  # name: (make inputs, torch's reference)
     "matmul": (lambda: (torch.randn(2, 3), torch.randn(3, 4)), lambda a, b: a @ b),
     "flatten_batch": (lambda: (torch.randn(2, 1, 3, 3),), lambda x: x.reshape(2, -1)),
     "norms": (lambda: (torch.randn(4, 3),), lambda x: (x.abs().sum(), x.pow(2).sum().sqrt())),
+    "fill_nan_with_column_mean": (
+        lambda: (
+            torch.rand(3, 2).masked_fill(
+                torch.tensor([[False, True], [False, False], [True, False]]), float("nan")
+            ),
+        ),
+        lambda x: torch.where(x.isnan(), x.nanmean(0, keepdim=True), x),
+    ),
+    "add_into": (
+        lambda: (torch.zeros(2, 3), torch.randn(2, 3), torch.randn(2, 3)),
+        lambda z, x, y: x + y,
+    ),
+    "accuracy": (
+        lambda: (torch.randn(5, 3), torch.randint(0, 3, (5,))),
+        lambda y_hat, y: float((y_hat.argmax(1) == y).double().mean()),
+    ),
 }
 
 
-def device_case(name):
-    """(args, torch's answer) of DEVICE_CASES[name], the inputs drawn under seed 0."""
-    torch.manual_seed(inputs.seed(0))
+def device_case(name, seed=0):
+    """(args, torch's answer) of DEVICE_CASES[name], the inputs drawn under ``seed``."""
+    torch.manual_seed(inputs.seed(seed))
     make_inputs, reference = DEVICE_CASES[name]
     args = make_inputs()
     return args, reference(*args)
@@ -271,9 +309,31 @@ def device_case(name):
 @check("device")
 @pytest.mark.parametrize("name", sorted(DEVICE_CASES))
 def test_stays_on_input_device(sub, name):
-    args, expected = device_case(name)
+    expect_on_input_device(sub, name, *device_case(name))
+
+
+@check("device", public=True)  # the public side of the device clause, on other inputs
+@pytest.mark.parametrize("name", sorted(DEVICE_CASES))
+def test_stays_on_input_device_public(sub, name):
+    expect_on_input_device(sub, name, *device_case(name, seed=7))
+
+
+def expect_on_input_device(sub, name, args, expected):
     trace = sub.run(probes.on_second_device, name, args, {})
     real = trace.get("real") if isinstance(trace, dict) else trace
+    if isinstance(expected, float):  # accuracy: a Python float, it has no device to keep
+        got = expect_float(real, f"{name} on CPU inputs")
+        expect(abs(got - expected) < 1e-6, f"{name} on CPU inputs", f"{expected:.4f}", f"{got}")
+        expect(
+            isinstance(trace, dict) and trace.get("ok") is True and trace.get("mismatch") is None,
+            f"{name} on tensors of a second device (standing in for a GPU)",
+            "the same code to run there",
+            str(trace.get("mismatch") or trace.get("raised")) if isinstance(trace, dict) else describe(trace),
+            "create new tensors on the input's device; .item() works on any device",
+        )
+        got = expect_float(trace.get("value"), f"{name} on a second device")
+        expect(abs(got - expected) < 1e-6, f"{name} on a second device", f"{expected:.4f}", f"{got}")
+        return
     expect_same_results(real, expected, f"{name} on CPU inputs (a device check credits correct code only)")
     value = expect_same_device(trace, f"{name} on tensors of a second device (standing in for a GPU)")
     expect_same_results(value, expected, f"{name} on tensors of a second device")
@@ -286,6 +346,50 @@ def expect_same_results(results, expected, what):
         expected if isinstance(expected, tuple) else [expected],
     ):
         expect_close(got, want, what, rtol=1e-5, atol=1e-5)
+
+
+# Every exercise: the caller's tensors keep their values, requires_grad and .grad (the
+# module docstring: "inputs are left unchanged unless a docstring says otherwise"); add_into's
+# z is written in place by design, so only x and y are watched there.
+UNTOUCHED_CASES = {  # name: (make inputs, their names, indices not watched)
+    "add_into": (lambda: (torch.zeros(2, 3), torch.randn(2, 3), torch.randn(2, 3)), "z x y", {0}),
+    "row_normalize": (lambda: (torch.rand(3, 4) + 0.1,), "x", set()),
+    "pairwise_sq_dists": (lambda: (torch.randn(3, 2), torch.randn(4, 2)), "a b", set()),
+    "one_hot": (lambda: (torch.tensor([0, 2, 1]), 3), "labels num_classes", set()),
+    "accuracy": (lambda: (torch.randn(4, 3), torch.tensor([0, 2, 1, 1])), "y_hat y", set()),
+    "flatten_batch": (lambda: (torch.randn(2, 1, 3, 3),), "x", set()),
+    "fill_nan_with_column_mean": (
+        lambda: (torch.tensor([[1.0, float("nan")], [3.0, 4.0], [float("nan"), 8.0]]),),
+        "x",
+        set(),
+    ),
+    "matmul": (lambda: (torch.randn(2, 3), torch.randn(3, 4)), "a b", set()),
+    "norms": (lambda: (torch.randn(4, 3),), "x", set()),
+}
+
+
+@check("shape", public=True, exercise=lambda p: p["name"])
+@pytest.mark.parametrize("name", sorted(UNTOUCHED_CASES))
+def test_inputs_untouched(sub, name):
+    torch.manual_seed(inputs.seed(0))
+    make_inputs, names, skipped = UNTOUCHED_CASES[name]
+    args = make_inputs()
+    _, after = sub.run(probes.inputs_after_call, name, args, {}, [])
+    watched = tuple(None if i in skipped else a for i, a in enumerate(args))
+    expect_inputs_untouched(after, watched, names.split(), [], f"{name}: the caller's inputs")
+
+
+@check(
+    "shape", public=True, exercise=lambda p: p["name"]
+)  # "of x's dtype" (row_normalize), "shape and dtype" (fill_nan)
+@pytest.mark.parametrize("name", ["row_normalize", "fill_nan_with_column_mean"])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
+def test_result_dtype_follows_input(sub, name, dtype):
+    x = torch.rand(4, 3, generator=gen(13), dtype=dtype) + 0.1
+    if name == "fill_nan_with_column_mean":
+        x[1, 0] = x[2, 2] = float("nan")
+    out = sub.run(probes.call, name, (x,), {})
+    expect_tensor(out, f"{name} on a (4, 3) {dtype} input", shape=(4, 3), dtype=dtype)
 
 
 @check("device", cuda=True)

@@ -1,0 +1,455 @@
+"""The clause matrix (issue 25): every exercise × every generic clause of the contract
+(`docs/architecture.md`, "Clause matrix") → the named check that holds it, or why it does not apply.
+
+A cell is a check's name (the test function without ``test_``; a parametrised check counts when
+one of its cases names the exercise) or a string starting "n/a: " with the reason. The test fails
+when a named check disappears or stops naming its exercise, when a stub gains an exercise without
+a row, and when a row lacks a clause.
+"""
+
+from __future__ import annotations
+
+from test_exercise_map import _exercises
+
+CLAUSES = ("device", "dtype", "inputs", "grad flags", "batch of one", "edge values", "order", "buffers")
+
+# reasons shared by many cells
+NO_TENSOR = "n/a: no tensor argument (ints, a string or a path), nothing to keep on a device"
+SCALAR = "n/a: pure-Python floats, no tensors"
+NOT_STATED_DTYPE = "n/a: the docstring states no result dtype beyond its equality to torch's"
+NO_GRAD_RULE = "n/a: the docstring states no grad mode or requires_grad behaviour"
+NO_BATCH = "n/a: no batch axis (scalars, a single matrix or a sequence of ints)"
+NO_EDGE = "n/a: the docstring states no threshold or extreme value"
+NO_ORDER = "n/a: the docstring fixes no order of operations"
+NO_BUFFERS = "n/a: not a module, no buffers or parameters"
+MODULE_INPUTS = "n/a: a module; the side-effect rule of the contract is for functions' arguments"
+NO_STATE = "n/a: a module without buffers; its parameters are judged by shape and gradient checks"
+
+
+def _row(device, dtype, inputs, grad, batch, edges=NO_EDGE, order=NO_ORDER, buffers=NO_BUFFERS):
+    return dict(zip(CLAUSES, (device, dtype, inputs, grad, batch, edges, order, buffers), strict=True))
+
+
+MATRIX: dict[str, dict[str, dict[str, str]]] = {
+    "tensors": {
+        "add_into": _row(
+            "stays_on_input_device",
+            "n/a: x, y and z share one dtype (stated)",
+            "inputs_untouched",
+            NO_GRAD_RULE,
+            "add_into_writes_in_place",
+            order=NO_ORDER,
+        ),
+        "row_normalize": _row(
+            "stays_on_input_device",
+            "result_dtype_follows_input",
+            "inputs_untouched",
+            NO_GRAD_RULE,
+            "row_normalize_rows_sum_to_one",
+        ),
+        "pairwise_sq_dists": _row(
+            "stays_on_input_device",
+            NOT_STATED_DTYPE,
+            "inputs_untouched",
+            NO_GRAD_RULE,
+            "pairwise_sq_dists",
+        ),
+        "one_hot": _row("stays_on_input_device", "one_hot", "inputs_untouched", NO_GRAD_RULE, "one_hot"),
+        "accuracy": _row(
+            "stays_on_input_device",
+            "n/a: returns a Python float",
+            "inputs_untouched",
+            NO_GRAD_RULE,
+            "accuracy_scores_labels_and_ties",
+            edges="accuracy_scores_labels_and_ties",
+        ),
+        "flatten_batch": _row(
+            "stays_on_input_device",
+            NOT_STATED_DTYPE,
+            "inputs_untouched",
+            NO_GRAD_RULE,
+            "flatten_batch",
+        ),
+        "fill_nan_with_column_mean": _row(
+            "stays_on_input_device",
+            "result_dtype_follows_input",
+            "inputs_untouched",
+            NO_GRAD_RULE,
+            "fill_nan_with_column_mean",
+        ),
+        "matmul": _row("stays_on_input_device", NOT_STATED_DTYPE, "inputs_untouched", NO_GRAD_RULE, "matmul"),
+        "norms": _row("stays_on_input_device", NOT_STATED_DTYPE, "inputs_untouched", NO_GRAD_RULE, NO_BATCH),
+    },
+    "autograd": {
+        "linear_grad": _row(
+            "stays_on_input_device",
+            "linear_grad_by_hand",
+            "inputs_untouched",
+            NO_GRAD_RULE,
+            "linear_grad_by_hand",
+        ),
+        "quadratic_grads": _row(
+            "stays_on_input_device",
+            "quadratic_grads_by_hand",
+            "inputs_untouched",
+            NO_GRAD_RULE,
+            "quadratic_grads_by_hand",
+        ),
+        "grad_of_vector_fn": _row(
+            "stays_on_input_device_with_a_function",
+            "grad_of_vector_fn",
+            "callers_x_untouched_when_it_needs_no_grad",
+            "grad_of_vector_fn",
+            NO_BATCH,
+        ),
+        "detach_grad": _row(
+            "stays_on_input_device",
+            "detach_grad",
+            "inputs_untouched",
+            "inputs_untouched",
+            NO_BATCH,
+        ),
+        "Sigmoid": _row(
+            "stays_on_input_device_with_a_function",
+            "sigmoid_function_forward_and_backward",
+            "n/a: a torch.autograd.Function; autograd owns its input",
+            "sigmoid_function_forward_and_backward",
+            NO_BATCH,
+            edges="sigmoid_function_forward_and_backward",
+            order="sigmoid_backward_uses_the_saved_output",
+        ),
+        "numerical_grad": _row(
+            "stays_on_input_device_with_a_function",
+            "numerical_grad_central_differences",
+            "callers_x_untouched_when_it_needs_no_grad",
+            NO_GRAD_RULE,
+            NO_BATCH,
+            edges="numerical_grad_is_the_two_point_stencil",
+        ),
+        "Value": _row(SCALAR, SCALAR, SCALAR, SCALAR, NO_BATCH, order="value_matches_torch_on_random_graphs"),
+    },
+    "losses": {
+        name: _row(
+            "stays_on_input_device",
+            "result_dtype_and_values_follow_the_input",
+            "inputs_untouched",
+            "inputs_untouched",
+            batch,
+            edges=edge,
+        )
+        for name, batch, edge in [
+            ("mse", "regression_loss_reductions", NO_EDGE),
+            ("l1", "regression_loss_reductions", NO_EDGE),
+            ("huber", "huber_matches_torch", "huber_matches_torch"),
+            ("sigmoid", "sigmoid_values_and_stability", "sigmoid_values_and_stability"),
+            (
+                "bce",
+                "bce_matches_torch_with_soft_labels_and_extremes",
+                "bce_matches_torch_with_soft_labels_and_extremes",
+            ),
+            ("bce_with_logits", "bce_with_logits_stable_at_1000", "bce_with_logits_stable_at_1000"),
+            ("softmax", "softmax_family_any_dim", "softmax_family_stable_at_1000"),
+            ("log_softmax", "softmax_family_any_dim", "softmax_family_stable_at_1000"),
+            ("cross_entropy", "cross_entropy_index_targets", "cross_entropy_stable_at_1000"),
+            ("entropy", "entropy_and_kl_shapes_and_zeros", "entropy_and_kl_shapes_and_zeros"),
+            ("kl_div", "entropy_and_kl_shapes_and_zeros", "entropy_and_kl_shapes_and_zeros"),
+        ]
+    },
+    "optim": {
+        "closed_form_linear_regression": _row(
+            "n/a: the docstring states no device behaviour for the closed form",
+            NOT_STATED_DTYPE,
+            "n/a: not stated for optim's functions",
+            NO_GRAD_RULE,
+            "closed_form_linear_regression",
+        ),
+        "gd_fit": _row(
+            "n/a: returns Python floats",
+            "n/a: returns Python floats",
+            "n/a: not stated for optim's functions",
+            NO_GRAD_RULE,
+            "n/a: 1-D data, no batch axis",
+            order="gd_fit_full_batch",
+        ),
+        "sgd_fit": _row(
+            "n/a: returns Python floats",
+            "n/a: returns Python floats",
+            "n/a: not stated for optim's functions",
+            NO_GRAD_RULE,
+            "n/a: 1-D data, no batch axis",
+            order="sgd_fit_per_sample",
+        ),
+        "minibatch_indices": _row(
+            NO_TENSOR,
+            "minibatch_indices",
+            NO_TENSOR,
+            NO_GRAD_RULE,
+            "minibatch_indices",
+            edges="minibatch_indices",
+            order="minibatch_indices",
+        ),
+        "SGD": _row(
+            "optimizer_state_on_the_parameters_device",
+            "optimizer_in_float64",
+            "closure_that_backpropagates_and_grad_left_alone",
+            "closure_that_backpropagates_and_grad_left_alone",
+            NO_BATCH,
+            order="optimizer_step_for_step",
+            buffers="optimizer_step_for_step",
+        ),
+        "Adam": _row(
+            "optimizer_state_on_the_parameters_device",
+            "optimizer_in_float64",
+            "closure_that_backpropagates_and_grad_left_alone",
+            "closure_that_backpropagates_and_grad_left_alone",
+            NO_BATCH,
+            order="optimizer_step_for_step",
+            buffers="optimizer_step_for_step",
+        ),
+        "ema": _row(
+            "n/a: the docstring states no device behaviour for ema",
+            "ema_keeps_the_dtype",
+            "n/a: not stated for optim's functions",
+            NO_GRAD_RULE,
+            NO_BATCH,
+            order="ema",
+        ),
+        "DiabetesDataset": _row(NO_TENSOR, "diabetes_dataset", NO_TENSOR, NO_GRAD_RULE, NO_BATCH),
+        "k_fold_indices": _row(
+            NO_TENSOR, "k_fold_indices", NO_TENSOR, NO_GRAD_RULE, NO_BATCH, edges="k_fold_indices"
+        ),
+    },
+    "mlp": {
+        **{
+            name: _row(
+                "activations_stay_on_input_device",
+                "activation_values",
+                "inputs_untouched",
+                NO_GRAD_RULE,
+                NO_BATCH,
+                edges="activation_values",
+            )
+            for name in ("relu", "tanh", "hard_sigmoid_from_relus")
+        },
+        "dropout": _row(
+            "dropout_stays_on_input_device",
+            "dropout_is_inverted_and_seeded",
+            "inputs_untouched",
+            NO_GRAD_RULE,
+            NO_BATCH,
+            edges="dropout_with_p_one_gives_zeros",
+        ),
+        "xavier_uniform_": _row(
+            "n/a: fills the tensor it is given in place",
+            "xavier_uniform",
+            "n/a: writes in place by design",
+            "xavier_uniform",
+            NO_BATCH,
+        ),
+        "LogisticRegression": _row(
+            "n/a: no device check of its own; its layers are nn's",
+            "logistic_regression",
+            MODULE_INPUTS,
+            NO_GRAD_RULE,
+            "logistic_regression",
+            buffers=NO_STATE,
+        ),
+        "DiabetesNet": _row(
+            "n/a: no device check of its own; its layers are nn's",
+            "diabetes_net",
+            MODULE_INPUTS,
+            NO_GRAD_RULE,
+            "diabetes_net",
+            order="diabetes_net",
+            buffers=NO_STATE,
+        ),
+        "MLP": _row(
+            "mlp_stays_on_its_device",
+            "mlp_forward_and_gradients",
+            MODULE_INPUTS,
+            NO_GRAD_RULE,
+            "mlp_forward_and_gradients",
+            order="mlp_dropout_comes_after_the_activation",
+            buffers="mlp_stays_on_its_device",
+        ),
+        "train_epoch": _row(
+            "loop_moves_batches_to_the_device",
+            "train_epoch_matches_a_replay",
+            "n/a: trains the model in place by design",
+            "train_epoch_zeroes_through_the_optimizer",
+            "train_epoch_matches_a_replay",
+            order="train_epoch_matches_a_replay",
+        ),
+        "evaluate": _row(
+            "loop_moves_batches_to_the_device",
+            "n/a: returns a Python float",
+            "n/a: the model is put in eval mode by design",
+            "evaluate",
+            "evaluate_stated_edges",
+            edges="evaluate_stated_edges",
+        ),
+    },
+    "cnn": {
+        "corr2d": _row(
+            "stays_on_input_device",
+            "float64_in_float64_out",
+            "inputs_untouched",
+            NO_GRAD_RULE,
+            "n/a: one (H, W) channel, no batch axis; non-square in corr2d",
+            edges="corr2d",
+        ),
+        "conv2d": _row(
+            "stays_on_input_device",
+            "float64_in_float64_out",
+            "inputs_untouched",
+            NO_GRAD_RULE,
+            "conv2d_batch_of_one_and_single_channels",
+        ),
+        "conv_output_size": _row(NO_TENSOR, "conv_output_size", NO_TENSOR, NO_GRAD_RULE, NO_BATCH),
+        "max_pool2d": _row(
+            "stays_on_input_device", "float64_in_float64_out", "inputs_untouched", NO_GRAD_RULE, "max_pool2d"
+        ),
+        "SimpleCNN": _row(
+            "simple_cnn_stays_on_its_device",
+            "n/a: float32 modules as nn builds them",
+            MODULE_INPUTS,
+            NO_GRAD_RULE,
+            "simple_cnn_accepts_any_size_at_least_8",
+            buffers=NO_STATE,
+        ),
+    },
+    "inception": {
+        "InceptionA": _row(
+            "stays_on_its_device",
+            "n/a: float32 modules as nn builds them",
+            MODULE_INPUTS,
+            NO_GRAD_RULE,
+            "inception_keeps_size_and_gives_88_channels",
+            order="inception_branch_structure",
+            buffers="inception_branch_structure",
+        ),
+        "conv_mults": _row(
+            NO_TENSOR,
+            "conv_mults",
+            NO_TENSOR,
+            NO_GRAD_RULE,
+            NO_BATCH,
+            edges="bottleneck_saving_of_the_lecture",
+        ),
+        "GoogLeNetMini": _row(
+            "stays_on_its_device",
+            "n/a: float32 modules as nn builds them",
+            MODULE_INPUTS,
+            NO_GRAD_RULE,
+            "googlenet_mini_computes_its_flatten_size",
+            edges="googlenet_mini_computes_its_flatten_size",
+            buffers=NO_STATE,
+        ),
+    },
+    "resnet": {
+        "ResidualBlock": _row(
+            "n/a: no device check of its own; SmallResNet's holds its blocks",
+            "n/a: float32 modules as nn builds them",
+            MODULE_INPUTS,
+            NO_GRAD_RULE,
+            "residual_block_matches_the_lecture",
+            order="residual_block_with_second_conv_zeroed_is_relu",
+            buffers=NO_STATE,
+        ),
+        "batch_norm": _row(
+            "batch_norm_stays_on_input_device",
+            "batch_norm_gradients_in_training",
+            "n/a: writes the running stats in place by design; x, gamma, beta in batch_norm_against_torch",
+            "batch_norm_running_stats_stay_buffers",
+            "batch_norm_against_torch",
+            buffers="batch_norm_running_stats_stay_buffers",
+        ),
+        "BasicBlock": _row(
+            "n/a: no device check of its own; SmallResNet's holds its blocks",
+            "n/a: float32 modules as nn builds them",
+            MODULE_INPUTS,
+            NO_GRAD_RULE,
+            "basic_block",
+            order="basic_block",
+            buffers="basic_block",
+        ),
+        "SmallResNet": _row(
+            "small_resnet_stays_on_its_device",
+            "n/a: float32 modules as nn builds them",
+            MODULE_INPUTS,
+            NO_GRAD_RULE,
+            "small_resnet",
+            buffers="small_resnet_stays_on_its_device",
+        ),
+    },
+    "rnn": {
+        "rnn_cell": _row(
+            "stays_on_input_device",
+            "rnn_cell_equals_nn_rnncell",
+            "inputs_untouched",
+            NO_GRAD_RULE,
+            "rnn_cell_equals_nn_rnncell",
+        ),
+        "rnn_forward": _row(
+            "stays_on_input_device",
+            "rnn_forward_gradients",
+            "inputs_untouched",
+            NO_GRAD_RULE,
+            "rnn_forward_equals_nn_rnn",
+            order="rnn_forward_equals_nn_rnn",
+        ),
+        "embedding_lookup": _row(
+            "stays_on_input_device", "embedding_lookup", "inputs_untouched", NO_GRAD_RULE, "embedding_lookup"
+        ),
+        "encode_chars": _row(NO_TENSOR, "encode_chars", NO_TENSOR, NO_GRAD_RULE, NO_BATCH),
+        "HelloRNN": _row(
+            "hello_rnn_stays_on_its_device",
+            "n/a: float32 modules as nn builds them",
+            MODULE_INPUTS,
+            NO_GRAD_RULE,
+            "hello_rnn_shapes",
+            order="hello_rnn_reads_the_sequence_in_order",
+            buffers="hello_rnn_stays_on_its_device",
+        ),
+        "gru_cell": _row(
+            "stays_on_input_device",
+            "gru_cell_gradients",
+            "inputs_untouched",
+            NO_GRAD_RULE,
+            "gru_cell_equals_nn_grucell",
+            order="gru_cell_equals_nn_grucell",
+        ),
+    },
+}
+
+
+def _checks_by_exercise(topic: dict) -> dict[str, set[str]]:
+    """{exercise: the names of the checks (parametrised cases folded) that name it}."""
+    names: dict[str, set[str]] = {}
+    for test in topic["tests"]:
+        for exercise in test["exercises"]:
+            names.setdefault(exercise, set()).add(test["id"].split("[")[0])
+    return names
+
+
+def test_every_exercise_has_a_full_row():
+    for topic, rows in MATRIX.items():
+        assert set(rows) == _exercises(topic), (topic, _exercises(topic) ^ set(rows))
+        for exercise, row in rows.items():
+            assert tuple(row) == CLAUSES, (topic, exercise)
+
+
+def test_every_cell_names_a_check_of_its_exercise_or_a_reason(solutions_report):
+    _, report = solutions_report
+    topics = {topic["name"]: topic for topic in report["topics"]}
+    assert set(topics) == set(MATRIX)
+    missing = []
+    for name, rows in MATRIX.items():
+        checks = _checks_by_exercise(topics[name])
+        for exercise, row in rows.items():
+            for clause, cell in row.items():
+                if cell.startswith("n/a: ") and len(cell) > len("n/a: ") + 10:
+                    continue
+                if cell not in checks.get(exercise, set()):
+                    missing.append(f"{name}.{exercise} [{clause}]: no check {cell!r} naming it")
+    assert not missing, "\n".join(missing)
