@@ -107,16 +107,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             raise pytest.UsageError(f"{item.nodeid} has no @check(...) marker")
         # so that -k softmax selects by exercise, and -k "not convergence" leaves out the training checks
         item.extra_keyword_matches.update((*exercises_of(item), check_of(item)["kind"]))
+    left_out = dropped(config, items)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [i for i in items if i not in left_out]
+
+
+def dropped(config: pytest.Config, items: list[pytest.Item]) -> list[pytest.Item]:
+    """The items that --public-only and --exercise leave out."""
     chosen = set(config.getoption("--exercise"))
-    if config.getoption("--public-only") or chosen:
-        dropped = [
-            i
-            for i in items
-            if (config.getoption("--public-only") and not check_of(i).get("public"))
-            or (chosen and chosen.isdisjoint(exercises_of(i)))
-        ]
-        config.hook.pytest_deselected(items=dropped)
-        items[:] = [i for i in items if i not in dropped]
+    public_only = config.getoption("--public-only")
+    return [
+        i
+        for i in items
+        if (public_only and not check_of(i).get("public")) or (chosen and chosen.isdisjoint(exercises_of(i)))
+    ]
 
 
 def check_of(item: pytest.Item) -> dict[str, Any]:
@@ -247,6 +252,10 @@ class Collector:
         self.results: dict[str, list[TestResult]] = {}
         self.seconds: dict[str, float] = {}
         self._done: set[str] = set()
+
+    def reset(self) -> None:
+        """Forget the last run (a collected suite runs once per task)."""
+        self.results, self.seconds, self._done = {}, {}, set()
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         seconds: dict[str, float] = session.config.stash.get(SECONDS_KEY, {"startup": 0.0, "probes": 0.0})

@@ -8,62 +8,19 @@ suites' ``sub`` fixture starts. :func:`grade` grades one submission's topics in 
 
 from __future__ import annotations
 
-import contextlib
-import io
-import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from grader import defaults, notebooks, workers
-from grader.plugin import Collector
+from grader import defaults, notebooks, suites, workers
 from grader.pool import GraderCrashed, GraderPool
 from grader.release import RELEASE_MARKER
 from grader.sandbox import sandbox_status, uid_fallback
 from grader.scoring import Report, TopicResult
 from grader.staging import StagingError, topic_files, topic_of_file
-from grader.topics import TOPICS, available_topics, suite_path, suites_dir, unknown_topic
-
-# Environment variables through which pytest would take options or plugins from whoever runs
-# `grade`: grading must not depend on them (PYTEST_ADDOPTS=--tb=native once broke every run).
-PYTEST_ENVIRONMENT = (
-    "PYTEST_ADDOPTS",
-    "PYTEST_PLUGINS",
-    "PYTEST_DEBUG",
-    "PYTEST_THEME",
-    "PYTEST_THEME_MODE",
-    "PYTEST_CURRENT_TEST",
-    "PYTEST_VERSION",
-)
-
-# pytest plugins that cost time and report nothing here: the (un)raisable-exception hooks run
-# a full gc.collect() at every session end (0.12 s with torch loaded), per grading task.
-QUIET_PLUGINS = (
-    "-p",
-    "no:unraisableexception",
-    "-p",
-    "no:threadexception",
-    "-p",
-    "no:faulthandler",
-    "-p",
-    "no:logging",
-    "-p",
-    "no:doctest",
-    "-p",
-    "no:junitxml",
-    "-p",
-    "no:pastebin",
-    "-p",
-    "no:stepwise",
-    "-p",
-    "no:legacypath",
-    "-p",
-    "no:warnings",
-)
+from grader.topics import TOPICS, available_topics, suites_dir, unknown_topic
 
 
 class UsageProblem(ValueError):
@@ -182,70 +139,38 @@ def select_topics(path: Path, topics: tuple[str, ...] = ()) -> tuple[list[str], 
     return selected, single_topic, rule
 
 
-@contextlib.contextmanager
-def pytest_environment() -> Iterator[None]:
-    """pytest without the caller's PYTEST_* settings and without auto-loaded plugins."""
-    saved = {name: os.environ.pop(name) for name in PYTEST_ENVIRONMENT if name in os.environ}
-    autoload = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
-    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    try:
-        yield
-    finally:
-        os.environ.update(saved)
-        if autoload is None:
-            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
-        else:
-            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = autoload
-
-
 def grade_topic(task: Task) -> TopicOutcome:
-    """One pytest run of one topic's suite against one submission (a grading process's job)."""
+    """One topic's suite against one submission (a grading process's job): the suite is
+    collected on this process's first task of the topic and reused by the next ones."""
     options = task.options
     deadline = task.deadline if task.deadline is not None else time.monotonic() + options.budget
-    collector = Collector()
-    args = [
-        str(suite_path(task.topic)),
-        f"-c={suites_dir() / 'pytest.ini'}",
-        f"--rootdir={suites_dir()}",
-        f"--submission={task.path}",
-        f"--grade-device={options.device}",
-        f"--probe-timeout={options.timeout}",
-        f"--budget={options.budget}",
-        f"--deadline={deadline}",
-        f"--memory-mb={options.memory_mb}",
-        f"--timeout={int(6 * options.timeout + defaults.BOOT_SECONDS)}",
-        "-p",
-        "pytest_timeout",
-        "-p",
-        "no:terminal",
-        *QUIET_PLUGINS,
-    ]
-    if task.single_file:
-        args.append(f"--submission-topic={task.topic}")
-    if options.public_only:
-        args.append("--public-only")
-    if options.keyword:
-        args += ["-k", options.keyword]
-    args += [f"--exercise={name}" for name in options.exercises]
-    if options.course_seed is not None and options.student is not None:
-        args += [f"--course-seed={options.course_seed}", f"--student={options.student}"]
-    output = io.StringIO()
-    with pytest_environment(), contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
-        code = pytest.main(args, plugins=[collector])
-    if code == pytest.ExitCode.INTERRUPTED:
-        raise KeyboardInterrupt  # Ctrl-C during a grading: the caller's to handle, not a suite crash
-    # -k or --exercise chose none of this topic's checks:
-    none_chosen = bool(options.keyword or options.exercises) and code == pytest.ExitCode.NO_TESTS_COLLECTED
-    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and not none_chosen:
-        raise SuiteCrash(f"pytest exited with {code!s}:\n{output.getvalue()[-3000:]}")
-    result = TopicResult(task.topic, collector.results.get(task.topic, []))
+    run = suites.Run(
+        submission=task.path,
+        submission_topic=task.topic if task.single_file else None,
+        grade_device=options.device,
+        probe_timeout=options.timeout,
+        budget=options.budget,
+        deadline=deadline,
+        memory_mb=options.memory_mb,
+        public_only=options.public_only,
+        keyword=options.keyword,
+        exercise=options.exercises,
+        course_seed=options.course_seed if options.student is not None else None,
+        student=options.student if options.course_seed is not None else None,
+    )
+    try:
+        with suites.pytest_environment():
+            suite = suites.collected(task.topic, options.timeout)
+        tests, seconds = suite.run(run)
+    except suites.SuiteBroken as exc:
+        suites.forget(task.topic)
+        raise SuiteCrash(str(exc)) from None
+    if not tests and not (options.keyword or options.exercises):
+        raise SuiteCrash(f"{task.topic}: the suite has no check")
+    result = TopicResult(task.topic, tests)
     if task.path.suffix == ".ipynb":
         notebooks.explain(result, task.path)
-    return TopicOutcome(
-        result,
-        collector.seconds,
-        workers.engine_problem(),
-    )
+    return TopicOutcome(result, seconds, workers.engine_problem())
 
 
 def prepare_engine(device: str) -> None:
