@@ -28,6 +28,7 @@ from grader.scoring import KINDS, TestResult, make_result
 from grader.staging import stage
 
 STAGED_KEY = pytest.StashKey[Path]()
+NO_CUDA = "no CUDA device here: this check drops out of the maximum score"
 SECONDS_KEY = pytest.StashKey[dict[str, float]]()
 
 
@@ -188,7 +189,7 @@ def sub(request: pytest.FixtureRequest, device: str) -> Iterator[TopicSession]:
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if check_of(item).get("cuda") and item.config.getoption("--grade-device") != "cuda":
-        pytest.skip("no CUDA device here: this check drops out of the maximum score")
+        pytest.skip(NO_CUDA)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -245,6 +246,21 @@ def _status(excinfo: pytest.ExceptionInfo | None) -> tuple[str, str]:
     return "error", f"the check could not judge the answer ({type(exc).__name__}: {exc})"
 
 
+def result_of(item: pytest.Item, status: str, message: str, curve: dict | None = None) -> TestResult:
+    """The contract's record of one check."""
+    check = check_of(item)
+    return make_result(
+        item.name.removeprefix("test_"),
+        check["kind"],
+        float(check.get("points", 1)),
+        status,
+        message,
+        bool(check.get("public", False)),
+        exercises_of(item),
+        curve,
+    )
+
+
 class Collector:
     """Records one :class:`TestResult` per test, keyed by (topic, test id)."""
 
@@ -265,18 +281,7 @@ class Collector:
         if item.nodeid in self._done:
             return
         self._done.add(item.nodeid)
-        check = check_of(item)
-        result = make_result(
-            item.name.removeprefix("test_"),
-            check["kind"],
-            float(check.get("points", 1)),
-            status,
-            message,
-            bool(check.get("public", False)),
-            exercises_of(item),
-            curve,
-        )
-        self.results.setdefault(topic_of(item), []).append(result)
+        self.results.setdefault(topic_of(item), []).append(result_of(item, status, message, curve))
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:

@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader import defaults, notebooks, suites, workers
+from grader import defaults, notebooks, stubs, suites, workers
 from grader.pool import GraderCrashed, GraderPool
 from grader.release import RELEASE_MARKER
 from grader.sandbox import sandbox_status, uid_fallback
 from grader.scoring import Report, TopicResult
 from grader.staging import StagingError, topic_files, topic_of_file
 from grader.topics import TOPICS, available_topics, suites_dir, unknown_topic
+
+STUB_MAX_BYTES = 1 << 20  # a larger topic file is graded as usual, never read whole here
 
 
 class UsageProblem(ValueError):
@@ -161,7 +163,7 @@ def grade_topic(task: Task) -> TopicOutcome:
     try:
         with suites.pytest_environment():
             suite = suites.collected(task.topic, options.timeout)
-        tests, seconds = suite.run(run)
+        tests, seconds = suite.not_started(run) if untouched_stub(task) else suite.run(run)
     except suites.SuiteBroken as exc:
         suites.forget(task.topic)
         raise SuiteCrash(str(exc)) from None
@@ -171,6 +173,21 @@ def grade_topic(task: Task) -> TopicOutcome:
     if task.path.suffix == ".ipynb":
         notebooks.explain(result, task.path)
     return TopicOutcome(result, seconds, workers.engine_problem())
+
+
+def untouched_stub(task: Task) -> bool:
+    """The task's topic file is still the untouched stub (:mod:`grader.stubs`): every check
+    would be ``not_started``, so no worker is needed. Notebooks always run."""
+    if task.path.suffix == ".ipynb":
+        return False
+    source = task.path if task.single_file else task.path / f"{task.topic}.py"
+    others = set() if task.single_file else {p.stem for p in task.path.glob("*.py")} - {task.topic}
+    try:
+        if source.is_symlink() or not source.is_file() or source.stat().st_size > STUB_MAX_BYTES:
+            return False
+        return stubs.untouched(source.read_bytes(), others)
+    except OSError:
+        return False
 
 
 def prepare_engine(device: str) -> None:
@@ -188,7 +205,8 @@ def run_tasks(
     """Grade ``tasks`` with up to ``jobs`` grading processes (in this process when one will do)."""
     if not tasks:
         return
-    prepare_engine(tasks[0].options.device)
+    if not all(untouched_stub(task) for task in tasks):
+        prepare_engine(tasks[0].options.device)
     if min(jobs, len(tasks)) <= 1:
         for task in tasks:
             task = on_start(task)

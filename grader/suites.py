@@ -157,6 +157,22 @@ class CollectedSuite:
         left_out = set(plugin.dropped(self.config, items))
         return [item for item in items if item not in left_out]
 
+    def not_started(self, run: Run) -> tuple[list[TestResult], dict[str, float]]:
+        """The results of an untouched stub, without a worker: each chosen check ``not_started``
+        (CUDA checks on a CPU ``skipped``, as they would be)."""
+        for name, value in run.__dict__.items():
+            setattr(self.config.option, name, list(value) if isinstance(value, tuple) else value)
+        results = []
+        for item in self.chosen():
+            exercises = plugin.exercises_of(item)
+            function = f"{exercises[0]}() in {self.topic}.py" if exercises else "the exercise"
+            if plugin.check_of(item).get("cuda") and run.grade_device != "cuda":
+                results.append(plugin.result_of(item, "skipped", plugin.NO_CUDA))
+            else:
+                message = f"not started: {function} still raises NotImplementedError: not started yet"
+                results.append(plugin.result_of(item, "not_started", message))
+        return results, {"startup": 0.0, "probes": 0.0}
+
     def run(self, run: Run) -> tuple[list[TestResult], dict[str, float]]:
         """Grade one submission: (its TestResults, seconds of startup and probes)."""
         config = self.config
