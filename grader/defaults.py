@@ -9,6 +9,12 @@ import os
 # 2-core machine, so these margins are 140x and 37x: a timeout means stuck or very slow code.
 PROBE_TIMEOUT = 10.0
 CONVERGENCE_TIMEOUT_FACTOR = 6  # convergence checks train a model: 6 x PROBE_TIMEOUT
+# CPU seconds one probe may use (measured on the trusted side from /proc: a busy machine does
+# not make it grow, so a stuck loop is stopped after this much work, not after PROBE_TIMEOUT of
+# waiting). Filled in below from tests/grader/measure_cpu.py.
+PROBE_CPU_SECONDS = 2.0
+CONVERGENCE_CPU_SECONDS = 20.0
+CPU_POLL_SECONDS = 0.05  # how often the trusted side reads a busy worker's CPU time
 SUBMISSION_BUDGET = 300.0  # seconds of grading one submission may take in all (every topic)
 MEMORY_MB = 4096  # RLIMIT_DATA of a worker
 CPU_SECONDS = 900  # RLIMIT_CPU of a worker

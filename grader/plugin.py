@@ -30,6 +30,7 @@ from grader.staging import stage
 STAGED_KEY = pytest.StashKey[Path]()
 NO_CUDA = "no CUDA device here: this check drops out of the maximum score"
 SECONDS_KEY = pytest.StashKey[dict[str, float]]()
+CPU_KEY = pytest.StashKey[dict[str, float]]()  # check -> most CPU seconds one of its probes used
 
 
 Exercises = str | tuple[str, ...] | Callable[[dict[str, Any]], str]
@@ -185,6 +186,8 @@ def sub(request: pytest.FixtureRequest, device: str) -> Iterator[TopicSession]:
     session.close()
     for part, seconds in session.seconds.items():
         config.stash[SECONDS_KEY][part] += seconds
+    measured: dict[str, float] = config.stash.setdefault(CPU_KEY, {})
+    measured.update(session.cpu_used)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -202,6 +205,8 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         base = item.config.getoption("--probe-timeout")
         convergence = check_of(item)["kind"] == "convergence"
         session.timeout = base * defaults.CONVERGENCE_TIMEOUT_FACTOR if convergence else base
+        cpu = defaults.CONVERGENCE_CPU_SECONDS if convergence else defaults.PROBE_CPU_SECONDS
+        session.cpu_limit = cpu * base / defaults.PROBE_TIMEOUT  # a longer --timeout, more CPU too
     with inputs.drawn_for(variant_of(item)):
         return (yield)
 

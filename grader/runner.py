@@ -161,8 +161,7 @@ def grade_topic(task: Task) -> TopicOutcome:
         student=options.student if options.course_seed is not None else None,
     )
     try:
-        with suites.pytest_environment():
-            suite = suites.collected(task.topic, options.timeout)
+        suite = suites.collected(task.topic, options.timeout)
         tests, seconds = suite.not_started(run) if untouched_stub(task) else suite.run(run)
     except suites.SuiteBroken as exc:
         suites.forget(task.topic)

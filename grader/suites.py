@@ -208,7 +208,8 @@ def collected(topic: str, probe_timeout: float) -> CollectedSuite:
     path = suite_path(topic)
     key = (str(path), probe_timeout, path.stat().st_mtime_ns)
     if key not in _collected:
-        _collected[key] = CollectedSuite(topic, probe_timeout)
+        with pytest_environment():
+            _collected[key] = CollectedSuite(topic, probe_timeout)
     return _collected[key]
 
 
