@@ -24,7 +24,12 @@ times (default 3), each in a fresh ``grade`` process, and prints median, min and
   once, warm: their engines started by one run before the timed ones) against the local engine
   with ``--workers 2``, and the overhead ratio of going through Dask.
 
-Where the JSON report carries ``seconds`` (the grader's own clock), its ``wall`` is shown too.
+Where the JSON report carries ``seconds`` (the grader's own clock), its ``wall`` is shown too;
+for the class, the framework time per task (wall − probes, from the gradebook's ``seconds``).
+
+``--anchors`` first runs the anchors' harness (``run_baseline.sh``: nbgrader and otter-grader on
+their class of 20, minutes; found by ``--anchors-dir``, ``$TORCHGRADE_ANCHORS`` or
+``../shared/anchors`` beside the checkout) and prints the class's ratios measured in this run.
 ``--only class`` runs the last three figures.
 """
 

@@ -1,8 +1,9 @@
 """Grade submissions: choose the topics, run their suites with pytest, collect Reports.
 
-One (submission, topic) is one :class:`Task`, graded by :func:`grade_topic` with one
-pytest run in the trusted process; submitted code runs only in the workers that the
-suites' ``sub`` fixture starts. :func:`grade` grades one submission's topics in parallel
+One (submission, topic) is one :class:`Task`, graded by :func:`grade_topic` in the trusted
+process with the topic's suite as :mod:`grader.suites` collected it once per process (an
+untouched stub without a worker); submitted code runs only in the workers that the suites'
+``sub`` fixture starts. :func:`grade` grades one submission's topics in parallel
 (:class:`grader.pool.GraderPool`), and ``grade batch`` hands a whole class to the same pool.
 """
 
