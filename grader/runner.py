@@ -23,8 +23,6 @@ from grader.scoring import Report, TopicResult
 from grader.staging import StagingError, topic_files, topic_of_file
 from grader.topics import TOPICS, available_topics, suites_dir, unknown_topic
 
-STUB_MAX_BYTES = 1 << 20  # a larger topic file is graded as usual, never read whole here
-
 
 class UsageProblem(ValueError):
     """Unusable input: the CLI prints the message on one line and exits 2."""
@@ -177,17 +175,8 @@ def grade_topic(task: Task) -> TopicOutcome:
 
 def untouched_stub(task: Task) -> bool:
     """The task's topic file is still the untouched stub (:mod:`grader.stubs`): every check
-    would be ``not_started``, so no worker is needed. Notebooks always run."""
-    if task.path.suffix == ".ipynb":
-        return False
-    source = task.path if task.single_file else task.path / f"{task.topic}.py"
-    others = set() if task.single_file else {p.stem for p in task.path.glob("*.py")} - {task.topic}
-    try:
-        if source.is_symlink() or not source.is_file() or source.stat().st_size > STUB_MAX_BYTES:
-            return False
-        return stubs.untouched(source.read_bytes(), others)
-    except OSError:
-        return False
+    would be ``not_started``, so no worker is needed."""
+    return stubs.topic_is_stub(task.path, task.topic, task.single_file)
 
 
 def prepare_engine(device: str) -> None:

@@ -12,6 +12,11 @@ evaluated at import time (decorators, bases, defaults, annotations without
 from __future__ import annotations
 
 import ast
+from pathlib import Path
+
+from grader.topics import TOPICS, available_topics
+
+MAX_BYTES = 1 << 20  # a larger topic file is graded as usual, never read whole here
 
 
 def _literal(node: ast.expr | None) -> bool:
@@ -140,3 +145,26 @@ def untouched(source: str | bytes, local_modules: set[str]) -> bool:
         ):
             return False
     return functions > 0
+
+
+def topic_is_stub(path: Path, topic: str, single_file: bool) -> bool:
+    """``topic``'s file in the submission at ``path`` (a folder, or the file itself) is an
+    untouched stub. Notebooks always run."""
+    if path.suffix == ".ipynb":
+        return False
+    source = path if single_file else path / f"{topic}.py"
+    others = set() if single_file else {p.stem for p in path.glob("*.py")} - {topic}
+    try:
+        if source.is_symlink() or not source.is_file() or source.stat().st_size > MAX_BYTES:
+            return False
+        return untouched(source.read_bytes(), others)
+    except OSError:
+        return False
+
+
+def submission_is_stub(path: Path, topics: tuple[str, ...] = ()) -> bool:
+    """Every topic ``grade PATH`` would grade is an untouched stub (then no zygote is needed)."""
+    if path.is_dir():
+        return all(topic_is_stub(path, topic, False) for topic in topics or available_topics())
+    topic = topics[0] if len(topics) == 1 else path.stem if not topics and path.stem in TOPICS else None
+    return path.suffix == ".py" and topic is not None and topic_is_stub(path, topic, True)

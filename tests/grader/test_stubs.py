@@ -100,3 +100,21 @@ def test_the_stub_costs_no_worker_and_a_look_alike_is_graded(tmp_path):
     _, graded = grade_json(str(look_alike))
     assert graded["score"] > 0 and graded["seconds"]["startup"] > 0, "its import-time mse must be graded"
     assert [t["id"] for t in graded["topics"][0]["tests"]] == [t["id"] for t in tests]
+
+
+def test_the_cli_starts_no_zygote_only_when_every_graded_topic_is_a_stub(tmp_path):
+    from grader.stubs import submission_is_stub
+
+    assert submission_is_stub(REPO / "exercises")
+    assert submission_is_stub(REPO / "exercises" / "losses.py")
+    assert not submission_is_stub(REPO / "solutions")
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    (mixed / "losses.py").write_text(STUB)
+    (mixed / "tensors.py").write_text((REPO / "solutions" / "tensors.py").read_text())
+    assert submission_is_stub(mixed, ("losses",))
+    assert not submission_is_stub(mixed, ("losses", "tensors"))
+    renamed = tmp_path / "mine.py"
+    renamed.write_text(STUB)
+    assert not submission_is_stub(renamed)  # its topic is not known here: the engine decides
+    assert submission_is_stub(renamed, ("losses",))
