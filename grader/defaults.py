@@ -21,6 +21,11 @@ CONVERGENCE_TIMEOUT_FACTOR = 6  # convergence checks train a model: 6 x PROBE_TI
 PROBE_CPU_SECONDS = 1.0
 CONVERGENCE_CPU_SECONDS = 20.0
 CPU_POLL_SECONDS = 0.05  # how often the trusted side reads a busy worker's CPU time
+# torch threads of a trusted grading process (it judges small tensors). With torch's default (one
+# per core) a grading process used 400 ms of CPU per `losses` task of the bench's class, with one
+# 160 ms (2026-11-23, 2 cores, load 15, in-process, medians of 8 tasks): its idle intra-op
+# threads spun for the rest, on cores the workers need.
+TRUSTED_THREADS = 1
 SUBMISSION_BUDGET = 300.0  # seconds of grading one submission may take in all (every topic)
 MEMORY_MB = 4096  # RLIMIT_DATA of a worker
 CPU_SECONDS = 900  # RLIMIT_CPU of a worker

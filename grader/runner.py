@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import torch
+
 from grader import defaults, notebooks, stubs, suites, workers
 from grader.pool import GraderCrashed, GraderPool
 from grader.release import RELEASE_MARKER
@@ -194,6 +196,7 @@ def run_tasks(
     """Grade ``tasks`` with up to ``jobs`` grading processes (in this process when one will do)."""
     if not tasks:
         return
+    torch.set_num_threads(defaults.TRUSTED_THREADS)  # before the pool forks: every grader inherits it
     if not all(untouched_stub(task) for task in tasks):
         prepare_engine(tasks[0].options.device)
     if min(jobs, len(tasks)) <= 1:

@@ -150,6 +150,11 @@ class CollectedSuite:
             raise SuiteBroken(f"{topic}: errors while collecting the suite:\n{output.getvalue()[-3000:]}")
         self.items: list[pytest.Item] = list(self.session.items)
 
+    def _apply(self, run: Run) -> None:
+        """Every option of the run, each task's own (none is left from the task before)."""
+        for name, value in run.__dict__.items():
+            setattr(self.config.option, name, list(value) if isinstance(value, tuple) else value)
+
     def chosen(self) -> list[pytest.Item]:
         """The items this run grades: -k as pytest reads it, then the plugin's choice."""
         items = list(self.items)
@@ -160,8 +165,7 @@ class CollectedSuite:
     def not_started(self, run: Run) -> tuple[list[TestResult], dict[str, float]]:
         """The results of an untouched stub, without a worker: each chosen check ``not_started``
         (CUDA checks on a CPU ``skipped``, as they would be)."""
-        for name, value in run.__dict__.items():
-            setattr(self.config.option, name, list(value) if isinstance(value, tuple) else value)
+        self._apply(run)
         results = []
         for item in self.chosen():
             exercises = plugin.exercises_of(item)
@@ -176,8 +180,7 @@ class CollectedSuite:
     def run(self, run: Run) -> tuple[list[TestResult], dict[str, float]]:
         """Grade one submission: (its TestResults, seconds of startup and probes)."""
         config = self.config
-        for name, value in run.__dict__.items():
-            setattr(config.option, name, list(value) if isinstance(value, tuple) else value)
+        self._apply(run)
         config.stash[SECONDS_KEY] = {"startup": 0.0, "probes": 0.0}
         config.stash[STAGED_KEY] = stage(run.submission, run.submission_topic)
         self.collector.reset()
