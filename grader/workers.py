@@ -45,6 +45,7 @@ def _children(pid: int) -> list[int]:
 
 
 def _descendants(root: int) -> list[int]:
+    """``root`` and every process under it."""
     found, stack = [], [root]
     while stack:
         pid = stack.pop()
@@ -118,9 +119,9 @@ class FreshWorker:
         self.results_fd = read_end
 
     def cpu_seconds(self) -> float | None:
-        """Of the whole sandbox (bwrap and the worker; the worker cannot fork)."""
-        used = [cpu_seconds(pid) for pid in _descendants(self.process.pid)]
-        return sum(u for u in used if u is not None) if any(u is not None for u in used) else None
+        """None: a fresh worker has no zygote's warm-up, so its first probes pay torch's
+        first-use costs (seconds of CPU); only the wall clock bounds it."""
+        return None
 
     def kill(self) -> int | None:
         try:
