@@ -27,7 +27,12 @@ times (default 3), each in a fresh ``grade`` process, and prints median, min and
   once, warm: their engines started by one run before the timed ones) against the local engine
   with ``--workers 2``, and the overhead ratio of going through Dask.
 
-Where the JSON report carries ``seconds`` (the grader's own clock), its ``wall`` is shown too.
+Where the JSON report carries ``seconds`` (the grader's own clock), its ``wall`` is shown too;
+for the class, the framework time per task (wall − probes, from the gradebook's ``seconds``).
+
+``--anchors`` first runs the anchors' harness (``run_baseline.sh``: nbgrader and otter-grader on
+their class of 20, minutes; found by ``--anchors-dir``, ``$TORCHGRADE_ANCHORS`` or
+``../shared/anchors`` beside the checkout) and prints the class's ratios measured in this run.
 ``--only class`` runs the last three figures.
 """
 
@@ -36,6 +41,8 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
+import re
 import statistics
 import subprocess
 import sys
@@ -53,6 +60,8 @@ from bench_class import TOPIC, write_class  # noqa: E402
 NBGRADER_SECONDS = 175.0  # the class of 20 under nbgrader, measured once on this machine kind
 OTTER_SECONDS = 251.0  # the same under otter-grader
 ANCHOR_NOTE = "measured once on this machine kind (2 cores)"
+ANCHORS_ENV = "TORCHGRADE_ANCHORS"  # the folder of the anchors' harness
+ANCHORS_SCRIPT = "run_baseline.sh"
 GRADE = [sys.executable, "-m", "grader"]
 WORKERS = 2
 
@@ -116,7 +125,21 @@ def scores_by_kind(rows: list[dict], kinds: dict[str, str]) -> dict[str, list[st
     return found
 
 
-def bench_class(repeat: int) -> None:
+def framework_seconds(rows: list[dict]) -> str:
+    """Per task, from the gradebook's own clock: wall − probes (and the worker's start within it)."""
+    spans = [r["report"]["seconds"] for r in rows if isinstance(r.get("report"), dict)]
+    spans = [s for s in spans if isinstance(s, dict) and {"wall", "probes"} <= set(s)]
+    if not spans:
+        return "no seconds in the gradebook"
+    beyond = [1000 * (s["wall"] - s["probes"]) for s in spans]
+    startup = [1000 * s.get("startup", 0.0) for s in spans]
+    return (
+        f"framework = wall − probes per task: median {statistics.median(beyond):.0f} ms, "
+        f"max {max(beyond):.0f} ms (of which the worker's start: median {statistics.median(startup):.0f} ms)"
+    )
+
+
+def bench_class(repeat: int, anchors: dict[str, float] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-class-") as tmp:
         folder = Path(tmp)
         kinds = write_class(folder)
@@ -132,9 +155,17 @@ def bench_class(repeat: int) -> None:
         endless = next(folder / f"{s}_{TOPIC}.py" for s, k in kinds.items() if k == "endless_loop")
         times, reports = graded_reports(repeat, str(endless), "--topic", TOPIC)
         row("endless-loop student alone", times, score(reports[-1]) + own_clock(reports))
-    print(f"\nclass vs. anchors {ANCHOR_NOTE}:")
-    print(f"  nbgrader/ours = {NBGRADER_SECONDS:.0f} s / {median:.1f} s = {NBGRADER_SECONDS / median:.2f}")
-    print(f"  otter/ours    = {OTTER_SECONDS:.0f} s / {median:.1f} s = {OTTER_SECONDS / median:.2f}")
+    print(f"\n{framework_seconds(batches[-1][1])} (last batch run)")
+    if anchors:
+        print("\nclass vs. anchors measured in this run:")
+        for tool, seconds in anchors.items():
+            print(f"  {tool}/ours = {seconds:.1f} s / {median:.1f} s = {seconds / median:.2f}")
+    else:
+        print(f"\nclass vs. anchors {ANCHOR_NOTE} (run with --anchors for same-run ratios):")
+        print(
+            f"  nbgrader/ours = {NBGRADER_SECONDS:.0f} s / {median:.1f} s = {NBGRADER_SECONDS / median:.2f}"
+        )
+        print(f"  otter/ours    = {OTTER_SECONDS:.0f} s / {median:.1f} s = {OTTER_SECONDS / median:.2f}")
     print("scores per kind (gradebook.json of the last batch run):")
     for kind, scores in scores_by_kind(batches[-1][1], kinds).items():
         counts = {s: scores.count(s) for s in dict.fromkeys(scores)}
@@ -258,18 +289,70 @@ def bench_learner(repeat: int) -> None:
     row("check() warm, one exercise", warm, score(report) + " (goal <= 1 s)")
 
 
+def anchors_script(folder: str | None) -> Path:
+    """The anchors' harness: ``--anchors-dir``, else $TORCHGRADE_ANCHORS, else ``../shared/anchors``
+    beside the checkout."""
+    chosen = folder or os.environ.get(ANCHORS_ENV) or str(REPO_ROOT.parent / "shared" / "anchors")
+    script = Path(chosen) / ANCHORS_SCRIPT
+    if not script.is_file():
+        raise SystemExit(f"no {ANCHORS_SCRIPT} in {chosen}: pass --anchors-dir DIR or set {ANCHORS_ENV}")
+    return script
+
+
+def anchor_seconds(table: str) -> dict[str, float]:
+    """{nbgrader, otter: median wall of the class} from the harness's table row
+    ``| class of 20, sequential wall, median of N (min-max) | 115.7 s (...) | 199.4 s (...) |``."""
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("class of 20, sequential wall"):
+            found = {}
+            for tool, cell in zip(("nbgrader", "otter"), cells[1:]):
+                number = re.match(r"([\d.]+) s", cell)
+                if number:
+                    found[tool] = float(number.group(1))
+            return found
+    return {}
+
+
+def run_anchors(script: Path, repeat: int) -> dict[str, float]:
+    """Run the harness (RUNS=repeat; minutes: it builds and runs nbgrader and otter), pass its
+    output through, and return the class's median walls it measured."""
+    print(f"anchors: bash {script} (RUNS={repeat}) ...", flush=True)
+    done = subprocess.run(
+        ["bash", str(script)],
+        cwd=REPO_ROOT,
+        env={**os.environ, "RUNS": str(repeat)},
+        capture_output=True,
+        text=True,
+    )
+    print(done.stdout, flush=True)
+    found = anchor_seconds(done.stdout)
+    if done.returncode != 0 or not found:
+        raise SystemExit(f"the anchors' harness failed (exit {done.returncode}): {done.stderr[-800:]}")
+    return found
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m grader.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median, min, max)")
     parser.add_argument("--only", choices=["solutions", "exercises", "class", "engine", "dask", "learner"])
+    parser.add_argument(
+        "--anchors",
+        action="store_true",
+        help="first run nbgrader and otter on their class of 20 (the anchors' harness), then ours: same-run ratios",
+    )
+    parser.add_argument(
+        "--anchors-dir", help=f"the harness's folder (default: ${ANCHORS_ENV}, else ../shared/anchors)"
+    )
     args = parser.parse_args(argv)
+    anchors = run_anchors(anchors_script(args.anchors_dir), args.repeat) if args.anchors else None
     print(f"{'figure (seconds, n=' + str(args.repeat) + ')':<30}{'median':>9}{'min':>9}{'max':>9}  detail")
     for folder in ("solutions", "exercises"):
         if args.only in (None, folder):
             times, reports = graded_reports(args.repeat, str(REPO_ROOT / folder))
             row(f"grade {folder}/", times, score(reports[-1]) + own_clock(reports))
     if args.only in (None, "class"):
-        bench_class(args.repeat)
+        bench_class(args.repeat, anchors)
         bench_stubborn(args.repeat)
     if args.only in (None, "engine"):
         bench_engine(args.repeat)

@@ -182,9 +182,11 @@ def check_command(
         preflight(path, topics, exercises, keyword)
     except Unusable as exc:
         _usage_exit(str(exc))
+    from grader.stubs import submission_is_stub
     from grader.workers import gpu_present, prestart
 
-    prestart(gpu=device == "cuda" or (device == "auto" and gpu_present()))
+    if not submission_is_stub(path, topics):  # untouched stubs need no worker, hence no zygote
+        prestart(gpu=device == "cuda" or (device == "auto" and gpu_present()))
     from grader import report as render  # imports torch: the zygote boots meanwhile
     from grader.progress import LiveLines
     from grader.runner import SuiteCrash, UsageProblem, grade

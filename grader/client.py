@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+import select
 import signal
 import textwrap
 import time
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from grader import clean
-from grader.defaults import OUTPUT_TAIL_CHARS, boot_seconds
+from grader.defaults import CPU_POLL_SECONDS, OUTPUT_TAIL_CHARS, boot_seconds
 from grader.sandbox import Limits
 from grader.sandboxed import channel
 from grader.workers import Worker, read_sources, start_worker
@@ -66,7 +67,14 @@ class NotStarted(SubmissionProblem):
 
 
 class ProbeTimeout(SubmissionProblem):
-    """Submitted code did not answer before the deadline; the worker was killed."""
+    """Submitted code did not answer before the deadline, or used up its CPU time; the worker
+    was killed."""
+
+    cpu: float | None = None  # the CPU limit it ran past, if that is what stopped it
+
+
+class CpuExceeded(Exception):
+    """The worker used more CPU time than its probe may (raised inside :meth:`TopicSession._receive`)."""
 
 
 class SubmissionError(SubmissionProblem):
@@ -129,6 +137,8 @@ class TopicSession:
         self.staged_dir = staged_dir
         self.topic = topic
         self.timeout = timeout
+        self.cpu_limit: float | None = None  # CPU seconds a probe may use (set by the plugin per check)
+        self.cpu_used: dict[str, float] = {}  # check -> most CPU one of its probes used (measuring)
         self.deadline = deadline  # time.monotonic() when the submission's budget ends
         self.budget = budget
         self.check = ""  # id of the check running now (set by the plugin)
@@ -168,7 +178,7 @@ class TopicSession:
                         "run `grade doctor` (a busy or low-memory machine is the usual cause)"
                     )
                     raise self.fatal from None
-        event = self._receive(self.timeout, f"importing {self.topic}.py")
+        event = self._receive(self.timeout, f"importing {self.topic}.py", self.cpu_limit)
         if event["event"] == "imported":
             return
         self.stop()
@@ -185,22 +195,43 @@ class TopicSession:
             self.stop()
             raise SubmissionError(f"the worker answered out of turn while {action}")
 
-    def _receive(self, budget: float, action: str) -> dict[str, Any]:
-        """Wait up to ``budget`` seconds for the worker's next event."""
+    def _frame(self, worker: Worker, deadline: float, cpu: float | None, cpu_start: float | None) -> Any:
+        """The worker's next frame, decoded; while none is there, its CPU time is watched."""
+        while cpu is not None and cpu_start is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise channel.ChannelTimeout
+            ready, _, _ = select.select([worker.results_fd], [], [], min(left, CPU_POLL_SECONDS))
+            if ready:
+                break
+            used = worker.cpu_seconds()
+            if used is not None and used - cpu_start > cpu:
+                raise CpuExceeded
+        return channel.decode(channel.read_frame(worker.results_fd, self.nonce, deadline))
+
+    def _receive(
+        self, budget: float, action: str, cpu: float | None = None, cpu_start: float | None = None
+    ) -> dict[str, Any]:
+        """Wait up to ``budget`` seconds for the worker's next event, and while it uses at most
+        ``cpu`` CPU seconds beyond ``cpu_start`` (its CPU time now when not given)."""
         deadline = time.monotonic() + budget
         worker = self._live()
+        if cpu is not None and cpu_start is None:
+            cpu_start = worker.cpu_seconds()
         try:
-            event = channel.decode(channel.read_frame(worker.results_fd, self.nonce, deadline))
+            event = self._frame(worker, deadline, cpu, cpu_start)
             while isinstance(event, dict) and event.get("event") == "stalled":
                 self.last_stall = event  # the watchdog's note; the answer may still come
-                event = channel.decode(channel.read_frame(worker.results_fd, self.nonce, deadline))
-        except channel.ChannelTimeout:
+                event = self._frame(worker, deadline, cpu, cpu_start)
+        except (channel.ChannelTimeout, CpuExceeded) as exc:
             self.printed.add(self.last_stall.get("output"))  # what it printed up to the watchdog's note
             self.stop()
+            spent = f"{cpu:g} s of CPU time" if isinstance(exc, CpuExceeded) else f"{budget:g} s"
             hint = "" if action == BOOTING else " (an endless loop? a very slow Python loop?)"
             problem = ProbeTimeout(
-                f"did not answer within {budget:g} s while {action}{hint}; the worker was stopped"
+                f"did not answer within {spent} while {action}{hint}; the worker was stopped"
             )
+            problem.cpu = cpu if isinstance(exc, CpuExceeded) else None
             if action.startswith("importing") or action.startswith("starting"):
                 self.fatal = problem
             raise problem from None
@@ -248,6 +279,9 @@ class TopicSession:
         if subject in self.stalls:
             raise ProbeTimeout(f"{self.stalls[subject]}; this check was not run")
         wait = timeout if timeout is not None else self.timeout
+        cpu = self.cpu_limit
+        if cpu is not None and timeout is not None:  # a probe the suite gives longer, more CPU too
+            cpu *= max(1.0, timeout / self.timeout)
         if self.deadline is not None:
             left = self.deadline - time.monotonic()
             if left <= 0:
@@ -271,10 +305,12 @@ class TopicSession:
                 "kwargs": kwargs,
                 "seed": seed,
                 "timeout": wait,
+                "cpu": cpu,
                 "blocked": sorted(self.stalls),
             }
         )
         action = f"running {subject}() in {self.topic}.py"
+        cpu_start = self._live().cpu_seconds() if cpu is not None else None
         try:
             channel.write_frame(self._live().request_fd, self.nonce, request)
         except OSError:
@@ -283,11 +319,12 @@ class TopicSession:
         started = time.monotonic()
         self.last_stall = {}
         try:
-            event = self._receive(wait, action)
-        except ProbeTimeout:
-            raise self._stalled(subject, wait) from None
+            event = self._receive(wait, action, cpu, cpu_start)
+        except ProbeTimeout as exc:
+            raise self._stalled(subject, wait, exc.cpu) from None
         finally:
             self.seconds["probes"] += time.monotonic() - started
+            self._measure(cpu_start)
         if event["event"] == "result":
             slowest, answers = self.slowest.get(subject, (0.0, 0))
             self.slowest[subject] = (max(slowest, time.monotonic() - started), answers + 1)
@@ -307,7 +344,13 @@ class TopicSession:
             )
         raise SubmissionError(_error_text(error, action))
 
-    def _stalled(self, subject: str, wait: float) -> ProbeTimeout:
+    def _measure(self, cpu_start: float | None) -> None:
+        """Keep the most CPU time a probe of this check used (tests/grader/measure_cpu.py)."""
+        used = self.worker.cpu_seconds() if self.worker is not None and cpu_start is not None else None
+        if used is not None and cpu_start is not None:
+            self.cpu_used[self.check] = max(self.cpu_used.get(self.check, 0.0), used - cpu_start)
+
+    def _stalled(self, subject: str, wait: float, cpu: float | None = None) -> ProbeTimeout:
         """A timeout message that says where the code was, and whether it is slow or stuck;
         the function is remembered so that its other checks end at once."""
         if self.deadline is not None and self.deadline - time.monotonic() <= 0.05 and wait < self.timeout:
@@ -318,7 +361,9 @@ class TopicSession:
         stall = self.last_stall
         function = clean.name(stall.get("function") or subject)
         where = [clean.name(w) for w in stall.get("where") or []][-1:]
-        first = f"{function}() did not answer within {wait:g} s"
+        first = f"{function}() " + (
+            f"used {cpu:g} s of CPU time without answering" if cpu else f"did not answer within {wait:g} s"
+        )
         if self.check:
             first += f" in {self.check}"
         self.stalls[function] = first

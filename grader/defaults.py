@@ -10,6 +10,23 @@ from pathlib import Path
 # 2-core machine, so these margins are 140x and 37x: a timeout means stuck or very slow code.
 PROBE_TIMEOUT = 10.0
 CONVERGENCE_TIMEOUT_FACTOR = 6  # convergence checks train a model: 6 x PROBE_TIMEOUT
+# CPU seconds one probe may use, read by the trusted side from the worker's /proc counters: a
+# busy machine does not make them grow, so stuck code is stopped after this much work instead
+# of PROBE_TIMEOUT of waiting (which stays, for code that sleeps). Scaled like the wall clock by
+# --timeout and by a suite's longer timeout for one probe. tests/grader/measure_cpu.py printed,
+# on 2026-11-23 (2 cores, loaded), the most CPU one probe used: for checks other than training,
+# 0.01-0.02 s for the reference and 0.03 s for the corpus's correct modules (loops included), so
+# the floor of 1 s is 50x and 33x; for training, the reference 0.02-1.37 s (resnet, whose probe
+# gets 1.5x: 30 s, 22x; inception 1.03 s of 30 s, 29x; cnn 0.65 s of 20 s, 31x) and the corpus
+# at most 2.43 s (a resnet without BatchNorm, 12x).
+PROBE_CPU_SECONDS = 1.0
+CONVERGENCE_CPU_SECONDS = 20.0
+CPU_POLL_SECONDS = 0.05  # how often the trusted side reads a busy worker's CPU time
+# torch threads of a trusted grading process (it judges small tensors). With torch's default (one
+# per core) a grading process used 400 ms of CPU per `losses` task of the bench's class, with one
+# 160 ms (2026-11-23, 2 cores, load 15, in-process, medians of 8 tasks): its idle intra-op
+# threads spun for the rest, on cores the workers need.
+TRUSTED_THREADS = 1
 SUBMISSION_BUDGET = 300.0  # seconds of grading one submission may take in all (every topic)
 MEMORY_MB = 4096  # RLIMIT_DATA of a worker
 CPU_SECONDS = 900  # RLIMIT_CPU of a worker

@@ -28,7 +28,9 @@ from grader.scoring import KINDS, TestResult, make_result
 from grader.staging import stage
 
 STAGED_KEY = pytest.StashKey[Path]()
+NO_CUDA = "no CUDA device here: this check drops out of the maximum score"
 SECONDS_KEY = pytest.StashKey[dict[str, float]]()
+CPU_KEY = pytest.StashKey[dict[str, float]]()  # check -> most CPU seconds one of its probes used
 
 
 Exercises = str | tuple[str, ...] | Callable[[dict[str, Any]], str]
@@ -107,16 +109,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             raise pytest.UsageError(f"{item.nodeid} has no @check(...) marker")
         # so that -k softmax selects by exercise, and -k "not convergence" leaves out the training checks
         item.extra_keyword_matches.update((*exercises_of(item), check_of(item)["kind"]))
+    left_out = dropped(config, items)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [i for i in items if i not in left_out]
+
+
+def dropped(config: pytest.Config, items: list[pytest.Item]) -> list[pytest.Item]:
+    """The items that --public-only and --exercise leave out."""
     chosen = set(config.getoption("--exercise"))
-    if config.getoption("--public-only") or chosen:
-        dropped = [
-            i
-            for i in items
-            if (config.getoption("--public-only") and not check_of(i).get("public"))
-            or (chosen and chosen.isdisjoint(exercises_of(i)))
-        ]
-        config.hook.pytest_deselected(items=dropped)
-        items[:] = [i for i in items if i not in dropped]
+    public_only = config.getoption("--public-only")
+    return [
+        i
+        for i in items
+        if (public_only and not check_of(i).get("public")) or (chosen and chosen.isdisjoint(exercises_of(i)))
+    ]
 
 
 def check_of(item: pytest.Item) -> dict[str, Any]:
@@ -179,11 +186,13 @@ def sub(request: pytest.FixtureRequest, device: str) -> Iterator[TopicSession]:
     session.close()
     for part, seconds in session.seconds.items():
         config.stash[SECONDS_KEY][part] += seconds
+    measured: dict[str, float] = config.stash.setdefault(CPU_KEY, {})
+    measured.update(session.cpu_used)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if check_of(item).get("cuda") and item.config.getoption("--grade-device") != "cuda":
-        pytest.skip("no CUDA device here: this check drops out of the maximum score")
+        pytest.skip(NO_CUDA)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -198,6 +207,8 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         base = item.config.getoption("--probe-timeout")
         convergence = check_of(item)["kind"] == "convergence"
         session.timeout = base * defaults.CONVERGENCE_TIMEOUT_FACTOR if convergence else base
+        cpu = defaults.CONVERGENCE_CPU_SECONDS if convergence else defaults.PROBE_CPU_SECONDS
+        session.cpu_limit = cpu * base / defaults.PROBE_TIMEOUT  # a longer --timeout, more CPU too
     with inputs.drawn_for(variant_of(item)):
         return (yield)
 
@@ -242,6 +253,24 @@ def _status(excinfo: pytest.ExceptionInfo | None) -> tuple[str, str]:
     return "error", f"the check could not judge the answer ({type(exc).__name__}: {exc})"
 
 
+def result_of(item: pytest.Item, status: str, message: str, curve: dict | None = None) -> TestResult:
+    """The contract's record of one check, with what its code printed when it did not pass."""
+    check = check_of(item)
+    session = getattr(item, "funcargs", {}).get("sub")
+    printed = session.printed.shown() if isinstance(session, TopicSession) and status != "passed" else ""
+    return make_result(
+        item.name.removeprefix("test_"),
+        check["kind"],
+        float(check.get("points", 1)),
+        status,
+        clean.text(message),  # where a submission's words enter the results: capped, cleaned
+        bool(check.get("public", False)),
+        exercises_of(item),
+        curve,
+        printed,
+    )
+
+
 class Collector:
     """Records one :class:`TestResult` per test, keyed by (topic, test id)."""
 
@@ -249,6 +278,10 @@ class Collector:
         self.results: dict[str, list[TestResult]] = {}
         self.seconds: dict[str, float] = {}
         self._done: set[str] = set()
+
+    def reset(self) -> None:
+        """Forget the last run (a collected suite runs once per task)."""
+        self.results, self.seconds, self._done = {}, {}, set()
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         seconds: dict[str, float] = session.config.stash.get(SECONDS_KEY, {"startup": 0.0, "probes": 0.0})
@@ -258,21 +291,7 @@ class Collector:
         if item.nodeid in self._done:
             return
         self._done.add(item.nodeid)
-        check = check_of(item)
-        session = getattr(item, "funcargs", {}).get("sub")
-        printed = session.printed.shown() if isinstance(session, TopicSession) and status != "passed" else ""
-        result = make_result(
-            item.name.removeprefix("test_"),
-            check["kind"],
-            float(check.get("points", 1)),
-            status,
-            clean.text(message),  # where a submission's words enter the results: capped, cleaned
-            bool(check.get("public", False)),
-            exercises_of(item),
-            curve,
-            printed,
-        )
-        self.results.setdefault(topic_of(item), []).append(result)
+        self.results.setdefault(topic_of(item), []).append(result_of(item, status, message, curve))
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:

@@ -1,27 +1,24 @@
 """Grade submissions: choose the topics, run their suites with pytest, collect Reports.
 
-One (submission, topic) is one :class:`Task`, graded by :func:`grade_topic` with one
-pytest run in the trusted process; submitted code runs only in the workers that the
-suites' ``sub`` fixture starts. :func:`grade` grades one submission's topics in parallel
+One (submission, topic) is one :class:`Task`, graded by :func:`grade_topic` in the trusted
+process with the topic's suite as :mod:`grader.suites` collected it once per process (an
+untouched stub without a worker); submitted code runs only in the workers that the suites'
+``sub`` fixture starts. :func:`grade` grades one submission's topics in parallel
 (:class:`grader.pool.GraderPool`), and ``grade batch`` hands a whole class to the same pool.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
-import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pytest
+import torch
 
-from grader import curves, defaults, notebooks, tamper, workers
+from grader import curves, defaults, notebooks, stubs, suites, tamper, workers
 from grader.doctor import no_sandbox_note
-from grader.plugin import Collector
 from grader.pool import GraderCrashed, GraderPool
 from grader.progress import Event, Listener, listening
 from grader.release import RELEASE_MARKER
@@ -35,44 +32,7 @@ from grader.selection import (
     select_topics,
     topics_with_exercises,
 )
-from grader.topics import suite_path, suites_dir
-
-# Environment variables through which pytest would take options or plugins from whoever runs
-# `grade`: grading must not depend on them (PYTEST_ADDOPTS=--tb=native once broke every run).
-PYTEST_ENVIRONMENT = (
-    "PYTEST_ADDOPTS",
-    "PYTEST_PLUGINS",
-    "PYTEST_DEBUG",
-    "PYTEST_THEME",
-    "PYTEST_THEME_MODE",
-    "PYTEST_CURRENT_TEST",
-    "PYTEST_VERSION",
-)
-
-# pytest plugins that cost time and report nothing here: the (un)raisable-exception hooks run
-# a full gc.collect() at every session end (0.12 s with torch loaded), per grading task.
-QUIET_PLUGINS = (
-    "-p",
-    "no:unraisableexception",
-    "-p",
-    "no:threadexception",
-    "-p",
-    "no:faulthandler",
-    "-p",
-    "no:logging",
-    "-p",
-    "no:doctest",
-    "-p",
-    "no:junitxml",
-    "-p",
-    "no:pastebin",
-    "-p",
-    "no:stepwise",
-    "-p",
-    "no:legacypath",
-    "-p",
-    "no:warnings",
-)
+from grader.topics import suites_dir
 
 
 class SuiteCrash(RuntimeError):
@@ -143,71 +103,44 @@ def resolve_device(device: str) -> str:
     return "cuda" if device == "cuda" or (device == "auto" and has_cuda) else "cpu"
 
 
-@contextlib.contextmanager
-def pytest_environment() -> Iterator[None]:
-    """pytest without the caller's PYTEST_* settings and without auto-loaded plugins."""
-    saved = {name: os.environ.pop(name) for name in PYTEST_ENVIRONMENT if name in os.environ}
-    autoload = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
-    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    try:
-        yield
-    finally:
-        os.environ.update(saved)
-        if autoload is None:
-            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
-        else:
-            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = autoload
-
-
 def grade_topic(task: Task) -> TopicOutcome:
-    """One pytest run of one topic's suite against one submission (a grading process's job)."""
+    """One topic's suite against one submission (a grading process's job): the suite is
+    collected on this process's first task of the topic and reused by the next ones."""
     options = task.options
     deadline = task.deadline if task.deadline is not None else time.monotonic() + options.budget
-    collector = Collector()
-    args = [
-        str(suite_path(task.topic)),
-        f"-c={suites_dir() / 'pytest.ini'}",
-        f"--rootdir={suites_dir()}",
-        f"--submission={task.path}",
-        f"--grade-device={options.device}",
-        f"--probe-timeout={options.timeout}",
-        f"--budget={options.budget}",
-        f"--deadline={deadline}",
-        f"--memory-mb={options.memory_mb}",
-        f"--timeout={int(6 * options.timeout + 2 * defaults.boot_seconds())}",  # two tries to start
-        "-p",
-        "pytest_timeout",
-        "-p",
-        "no:terminal",
-        *QUIET_PLUGINS,
-    ]
-    if task.single_file:
-        args.append(f"--submission-topic={task.topic}")
-    if options.public_only:
-        args.append("--public-only")
-    if options.keyword:
-        args += ["-k", options.keyword]
-    args += [f"--exercise={name}" for name in options.exercises]
-    if options.course_seed is not None and options.student is not None:
-        args += [f"--course-seed={options.course_seed}", f"--student={options.student}"]
-    output = io.StringIO()
-    with pytest_environment(), contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
-        code = pytest.main(args, plugins=[collector])
-    if code == pytest.ExitCode.INTERRUPTED:
-        raise KeyboardInterrupt  # Ctrl-C during a grading: the caller's to handle, not a suite crash
-    # -k or --exercise chose none of this topic's checks:
-    none_chosen = bool(options.keyword or options.exercises) and code == pytest.ExitCode.NO_TESTS_COLLECTED
-    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and not none_chosen:
-        raise SuiteCrash(f"pytest exited with {code!s}:\n{output.getvalue()[-3000:]}")
-    result = TopicResult(task.topic, collector.results.get(task.topic, []))
+    run = suites.Run(
+        submission=task.path,
+        submission_topic=task.topic if task.single_file else None,
+        grade_device=options.device,
+        probe_timeout=options.timeout,
+        budget=options.budget,
+        deadline=deadline,
+        memory_mb=options.memory_mb,
+        public_only=options.public_only,
+        keyword=options.keyword,
+        exercise=options.exercises,
+        course_seed=options.course_seed if options.student is not None else None,
+        student=options.student if options.course_seed is not None else None,
+    )
+    try:
+        suite = suites.collected(task.topic, options.timeout)
+        tests, seconds = suite.not_started(run) if untouched_stub(task) else suite.run(run)
+    except suites.SuiteBroken as exc:
+        suites.forget(task.topic)
+        raise SuiteCrash(str(exc)) from None
+    if not tests and not (options.keyword or options.exercises):
+        raise SuiteCrash(f"{task.topic}: the suite has no check")
+    result = TopicResult(task.topic, tests)
     tamper.judge(result, task.path, task.single_file)  # the "how" evidence is forgeable in the worker
     if task.path.suffix == ".ipynb":
         notebooks.explain(result, task.path)
-    return TopicOutcome(
-        result,
-        collector.seconds,
-        workers.engine_problem(),
-    )
+    return TopicOutcome(result, seconds, workers.engine_problem())
+
+
+def untouched_stub(task: Task) -> bool:
+    """The task's topic file is still the untouched stub (:mod:`grader.stubs`): every check
+    would be ``not_started``, so no worker is needed."""
+    return stubs.topic_is_stub(task.path, task.topic, task.single_file)
 
 
 def prepare_engine(device: str) -> None:
@@ -225,7 +158,9 @@ def run_tasks(
     """Grade ``tasks`` with up to ``jobs`` grading processes (in this process when one will do)."""
     if not tasks:
         return
-    prepare_engine(tasks[0].options.device)
+    torch.set_num_threads(defaults.TRUSTED_THREADS)  # before the pool forks: every grader inherits it
+    if not all(untouched_stub(task) for task in tasks):
+        prepare_engine(tasks[0].options.device)
     if min(jobs, len(tasks)) <= 1:
         for task in tasks:
             task = on_start(task)

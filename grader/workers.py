@@ -27,9 +27,60 @@ from grader.sandboxed.zygote import STATUS
 SPAWN_SECONDS = 30.0  # a fork answers in milliseconds; this only bounds a stuck zygote
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []
+    found: list[int] = []
+    for task in tasks:
+        try:
+            found += [int(c) for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
+        except (OSError, ValueError):
+            pass
+    return found
+
+
+def _descendants(root: int) -> list[int]:
+    """``root`` and every process under it."""
+    found, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack += _children(pid)
+    return found
+
+
+def _innermost_pid(pid: int) -> int | None:
+    """The pid a process has in its own pid namespace (bubblewrap's), from ``NSpid``."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("NSpid:"):
+                return int(line.split()[-1])
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system, every thread) a live process has used, from ``/proc``: the
+    kernel's count, which the process cannot change, and which a busy machine does not inflate."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime (fields 14, 15 of stat)
+
+
 class Worker(Protocol):
     request_fd: int
     results_fd: int
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time the worker has used so far, or None where it cannot be read."""
 
     def kill(self) -> int | None:
         """Kill the worker and everything it started; return its exit status."""
@@ -67,6 +118,11 @@ class FreshWorker:
         self.request_fd = self.process.stdin.fileno()
         self.results_fd = read_end
 
+    def cpu_seconds(self) -> float | None:
+        """None: a fresh worker has no zygote's warm-up, so its first probes pay torch's
+        first-use costs (seconds of CPU); only the wall clock bounds it."""
+        return None
+
     def kill(self) -> int | None:
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
@@ -103,6 +159,12 @@ class ForkedWorker:
     results_fd: int
     status_fd: int
     status: int | None = None
+    host_pid: int | None = None  # its pid outside the zygote's pid namespace, once found
+
+    def cpu_seconds(self) -> float | None:
+        if self.host_pid is None:
+            self.host_pid = self.server.host_pid(self.pid)
+        return cpu_seconds(self.host_pid) if self.host_pid is not None else None
 
     def _read_status(self, wait: float) -> int | None:
         if self.status is None:
@@ -180,6 +242,14 @@ class ForkServer:
         if self.owner != os.getpid():
             return self.isolated or self.booting  # booting: await_ready tells
         return self.process is not None and self.process.poll() is None
+
+    def host_pid(self, inner: int) -> int | None:
+        """The pid, as this process sees it, of the zygote's child that has pid ``inner`` in
+        the zygote's pid namespace (the same number where there is no namespace)."""
+        if self.process is None:
+            return None
+        root = self.process.pid
+        return next((pid for pid in _descendants(root) if pid != root and _innermost_pid(pid) == inner), None)
 
     def order(self, message: dict) -> None:
         if self.control is None:

@@ -40,6 +40,7 @@ from grader.defaults import OUTPUT_TAIL_CHARS
 from grader.sandboxed import guarded
 
 MESSAGE_LIMIT = 600
+CPU_CHECK_SECONDS = 0.02  # how often the watchdog reads this process's CPU time during a probe
 
 
 class Tail(io.TextIOBase):
@@ -159,22 +160,39 @@ class Watchdog:
         self.frames = sys._current_frames  # taken before any submitted code runs
         self.condition = threading.Condition()
         self.fire_at: float | None = None
+        self.cpu_at: float | None = None
         threading.Thread(target=self._watch, name="torchgrade-watchdog", daemon=True).start()
 
-    def arm(self, seconds: float) -> None:
+    def arm(self, seconds: float, cpu: float | None = None) -> None:
+        """Fire shortly before ``seconds`` of waiting or ``cpu`` seconds of CPU time are spent."""
         with self.condition:
-            self.fire_at = time.monotonic() + max(0.05, seconds - min(1.0, 0.25 * seconds))
+            self.fire_at = time.monotonic() + self._before(seconds)
+            self.cpu_at = time.process_time() + self._before(cpu) if cpu else None
             self.condition.notify()
+
+    @staticmethod
+    def _before(limit: float) -> float:
+        return max(0.05, limit - min(1.0, 0.25 * limit))
 
     def disarm(self) -> None:
         with self.condition:
             self.fire_at = None
 
+    def _due(self) -> bool:
+        if self.fire_at is None:
+            return False
+        return time.monotonic() >= self.fire_at or (
+            self.cpu_at is not None and time.process_time() >= self.cpu_at
+        )
+
     def _watch(self) -> None:
         while True:
             with self.condition:
-                while self.fire_at is None or time.monotonic() < self.fire_at:
-                    self.condition.wait(None if self.fire_at is None else self.fire_at - time.monotonic())
+                while not self._due():
+                    wait = None if self.fire_at is None else self.fire_at - time.monotonic()
+                    if wait is not None and self.cpu_at is not None:
+                        wait = min(wait, CPU_CHECK_SECONDS)  # the CPU clock is read, not waited on
+                    self.condition.wait(wait)
                 self.fire_at = None
             frame = self.frames().get(self.main)
             own = traceback.extract_stack(frame) if frame is not None else []
@@ -347,7 +365,8 @@ class Worker:
             for qualname in request.get("blocked", ()):
                 self.block(qualname)
             torch.manual_seed(request.get("seed", 0))
-            self.watchdog.arm(float(request["timeout"]))
+            cpu = request.get("cpu")
+            self.watchdog.arm(float(request["timeout"]), float(cpu) if cpu else None)
             try:
                 value = probe(self.module, *request["args"], **request["kwargs"])
             except BaseException as exc:

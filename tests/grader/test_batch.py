@@ -124,8 +124,8 @@ def test_changed_submission_is_regraded(graded_class, tmp_path):
 def test_kill_9_loses_only_what_was_in_flight(tmp_path):
     submissions = tmp_path / "submissions"
     submissions.mkdir()
-    for name in ("s1", "s2", "s3"):
-        shutil.copytree(REPO / "exercises", submissions / name)
+    for name in ("s1", "s2", "s3"):  # solutions: untouched stubs are graded too fast to be caught
+        shutil.copytree(REPO / "solutions", submissions / name)
     out = tmp_path / "out"
     command = [*GRADE, "batch", str(submissions), "--out", str(out), "--workers", "1", "--topic", "losses"]
     process = subprocess.Popen(

@@ -1,0 +1,170 @@
+"""Is a topic's file still the untouched stub? Read from its source with ``ast``; nothing runs.
+
+A stub topic needs no worker: every check of it would report ``not_started``. The rule is
+strict, because a file that only *looks* like a stub must still be graded: importing it must
+run nothing the learner wrote, and every function it defines must raise NotImplementedError
+at once. So the module holds only a docstring, imports of modules that are not the
+submission's own, and functions and classes (of such functions only) whose every expression
+evaluated at import time (decorators, bases, defaults, annotations without
+``from __future__ import annotations``) names library code only: no name the file defines.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from grader.topics import TOPICS, available_topics
+
+MAX_BYTES = 1 << 20  # a larger topic file is graded as usual, never read whole here
+
+
+def _literal(node: ast.expr | None) -> bool:
+    if node is None:
+        return True
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def _library_name(node: ast.expr | None, own: set[str], call_ok: bool = False) -> bool:
+    """A dotted name (``nn.Module``, ``torch.no_grad()`` when ``call_ok``) of nothing the file defines."""
+    if node is None:
+        return True
+    if call_ok and isinstance(node, ast.Call) and not node.args and not node.keywords:
+        node = node.func
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name) and node.id not in own
+
+
+def _annotation(node: ast.expr | None, own: set[str]) -> bool:
+    """An annotation evaluated at definition time that runs only library code."""
+    if node is None or isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.Subscript):
+        return _annotation(node.value, own) and _annotation(node.slice, own)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _annotation(node.left, own) and _annotation(node.right, own)
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return all(_annotation(e, own) for e in node.elts)
+    return _library_name(node, own)
+
+
+def _is_docstring(node: ast.stmt) -> bool:
+    return (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    )
+
+
+def _raises_not_implemented(body: list[ast.stmt]) -> bool:
+    statements = body[1:] if body and _is_docstring(body[0]) else body
+    if len(statements) != 1 or not isinstance(statements[0], ast.Raise) or statements[0].cause is not None:
+        return False
+    raised = statements[0].exc
+    if isinstance(raised, ast.Call):
+        if raised.keywords or not all(_literal(a) for a in raised.args):
+            return False
+        raised = raised.func
+    return isinstance(raised, ast.Name) and raised.id == "NotImplementedError"
+
+
+def _stub_function(node: ast.stmt, own: set[str], lazy: bool) -> bool:
+    if not isinstance(node, ast.FunctionDef):  # async functions, lambdas: not a stub's
+        return False
+    arguments = node.args
+    every = [
+        *arguments.posonlyargs,
+        *arguments.args,
+        *arguments.kwonlyargs,
+        arguments.vararg,
+        arguments.kwarg,
+    ]
+    return (
+        all(_library_name(d, own, call_ok=True) for d in node.decorator_list)
+        and all(_literal(d) for d in [*arguments.defaults, *arguments.kw_defaults])
+        and (lazy or all(_annotation(a.annotation, own) for a in every if a is not None))
+        and (lazy or _annotation(node.returns, own))
+        and _raises_not_implemented(node.body)
+    )
+
+
+def _stub_class(node: ast.stmt, own: set[str], lazy: bool) -> bool:
+    if not isinstance(node, ast.ClassDef) or node.keywords or node.decorator_list:
+        return False
+    if not all(_library_name(base, own) for base in node.bases):
+        return False
+    members = node.body[1:] if node.body and _is_docstring(node.body[0]) else node.body
+    return bool(members) and all(_stub_function(m, own, lazy) for m in members)
+
+
+def _defined(tree: ast.Module) -> set[str]:
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+    return names
+
+
+def _outside_import(node: ast.stmt, local_modules: set[str]) -> bool:
+    if isinstance(node, ast.Import):
+        return all(alias.name.split(".")[0] not in local_modules for alias in node.names)
+    if isinstance(node, ast.ImportFrom):
+        return node.level == 0 and (node.module or "").split(".")[0] not in local_modules
+    return False
+
+
+def untouched(source: str | bytes, local_modules: set[str]) -> bool:
+    """True when ``source`` is a stub that cannot do anything: importing it runs none of its
+    own code and every function it defines raises NotImplementedError. ``local_modules`` are
+    the submission's other module names (importing one would run the learner's code)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return False
+    body = tree.body[1:] if tree.body and _is_docstring(tree.body[0]) else tree.body
+    lazy = any(
+        isinstance(n, ast.ImportFrom)
+        and n.module == "__future__"
+        and any(a.name == "annotations" for a in n.names)
+        for n in body
+    )
+    own = _defined(tree)
+    functions = 0
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            functions += 1
+        if not (
+            _outside_import(node, local_modules)
+            or _stub_function(node, own, lazy)
+            or _stub_class(node, own, lazy)
+        ):
+            return False
+    return functions > 0
+
+
+def topic_is_stub(path: Path, topic: str, single_file: bool) -> bool:
+    """``topic``'s file in the submission at ``path`` (a folder, or the file itself) is an
+    untouched stub. Notebooks always run."""
+    if path.suffix == ".ipynb":
+        return False
+    source = path if single_file else path / f"{topic}.py"
+    others = set() if single_file else {p.stem for p in path.glob("*.py")} - {topic}
+    try:
+        if source.is_symlink() or not source.is_file() or source.stat().st_size > MAX_BYTES:
+            return False
+        return untouched(source.read_bytes(), others)
+    except OSError:
+        return False
+
+
+def submission_is_stub(path: Path, topics: tuple[str, ...] = ()) -> bool:
+    """Every topic ``grade PATH`` would grade is an untouched stub (then no zygote is needed)."""
+    if path.is_dir():
+        return all(topic_is_stub(path, topic, False) for topic in topics or available_topics())
+    topic = topics[0] if len(topics) == 1 else path.stem if not topics and path.stem in TOPICS else None
+    return path.suffix == ".py" and topic is not None and topic_is_stub(path, topic, True)

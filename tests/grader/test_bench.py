@@ -1,0 +1,70 @@
+"""``python -m grader.bench --anchors``: where the anchors' harness is found and how its figures
+are read, with a stub harness (the real one runs nbgrader and otter for minutes)."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader import bench
+
+TABLE_ROW = (
+    "| class of 20, sequential wall, median of 2 (min-max) | 115.7 s (114.2-117.2) | 199.4 s (199.4-203.4) |"
+)
+
+
+def stub_harness(folder, body: str):
+    folder.mkdir(parents=True, exist_ok=True)
+    script = folder / bench.ANCHORS_SCRIPT
+    script.write_text(body)
+    return script
+
+
+def test_the_harness_is_found_by_option_then_environment_then_beside_the_checkout(tmp_path, monkeypatch):
+    by_option = stub_harness(tmp_path / "option", "")
+    by_env = stub_harness(tmp_path / "env", "")
+    monkeypatch.setenv(bench.ANCHORS_ENV, str(by_env.parent))
+    assert bench.anchors_script(str(by_option.parent)) == by_option
+    assert bench.anchors_script(None) == by_env
+    monkeypatch.delenv(bench.ANCHORS_ENV)
+    monkeypatch.setattr(bench, "REPO_ROOT", tmp_path / "checkout")
+    beside = stub_harness(tmp_path / "shared" / "anchors", "")
+    assert bench.anchors_script(None) == beside
+
+
+def test_a_missing_harness_says_where_it_looked(tmp_path, monkeypatch):
+    monkeypatch.delenv(bench.ANCHORS_ENV, raising=False)
+    with pytest.raises(SystemExit, match="no run_baseline.sh in .*nowhere.*--anchors-dir"):
+        bench.anchors_script(str(tmp_path / "nowhere"))
+
+
+def test_the_class_row_of_the_harness_table_is_read():
+    table = "| measure | nbgrader | otter-grader |\n|---|---|---|\n" + TABLE_ROW + "\n| other | 1 s | 2 s |"
+    assert bench.anchor_seconds(table) == {"nbgrader": 115.7, "otter": 199.4}
+    assert bench.anchor_seconds("no table here") == {}
+
+
+def test_the_harness_runs_from_the_project_root_with_runs_set_to_the_repeat(tmp_path, capsys):
+    script = stub_harness(
+        tmp_path / "anchors",
+        f'[ "$RUNS" = 2 ] || exit 3\n[ -d grader ] || exit 4\necho "{TABLE_ROW}"\n',
+    )
+    assert bench.run_anchors(script, 2) == {"nbgrader": 115.7, "otter": 199.4}
+    assert TABLE_ROW in capsys.readouterr().out  # the harness's own table is passed through
+    with pytest.raises(SystemExit, match="exit 3"):
+        bench.run_anchors(script, 1)
+
+
+def test_a_harness_without_its_table_fails_loudly(tmp_path):
+    script = stub_harness(tmp_path / "anchors", "echo building; exit 0\n")
+    with pytest.raises(SystemExit, match="harness failed"):
+        bench.run_anchors(script, 1)
+
+
+def test_framework_time_is_wall_minus_probes_per_task():
+    rows = [
+        {"report": {"seconds": {"wall": 0.30, "startup": 0.05, "probes": 0.25}}},
+        {"report": {"seconds": {"wall": 0.50, "startup": 0.02, "probes": 0.40}}},
+        {"report": None},
+    ]
+    assert "median 75 ms, max 100 ms" in bench.framework_seconds(rows)
+    assert "worker's start: median 35 ms" in bench.framework_seconds(rows)

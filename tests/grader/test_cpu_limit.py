@@ -1,0 +1,87 @@
+"""A probe that burns CPU is stopped by its CPU limit (read from /proc on the trusted side),
+long before the generous wall clock; code that sleeps is charged no CPU. The fairness half (no
+correct corpus module times out with a busy loop on every core) is in test_corpus.py."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import torch
+from helpers import REPO, grade_json
+
+from grader import probes
+from grader.client import ProbeTimeout
+
+WALL = 120.0  # far beyond what a 1 s CPU limit needs, even on a loaded machine
+
+STALLS = """
+import signal, sys, time
+
+def huber(x):
+    while True:
+        pass
+
+def stubborn(x):
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM, signal.SIGXCPU, signal.SIGVTALRM):
+        signal.signal(sig, signal.SIG_IGN)
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    signal.setitimer(signal.ITIMER_PROF, 0)
+    sys.setswitchinterval(1e6)      # starve the watchdog thread
+    while True:
+        pass
+
+def slow(x, seconds):
+    time.sleep(seconds)
+    return x
+
+def ok(x):
+    return x * 2
+"""
+
+
+def call(session, name: str, *args):
+    return session.run(probes.call, name, (torch.ones(3), *args), {})
+
+
+@pytest.mark.timeout(90)
+def test_a_busy_loop_is_stopped_by_its_cpu_limit_and_named_where_it_was(session_for):
+    session = session_for(STALLS, timeout=WALL)
+    session.cpu_limit, session.check = 1.0, "huber_matches_torch[0.5]"
+    started = time.monotonic()
+    with pytest.raises(
+        ProbeTimeout,
+        match=r"(?s)huber\(\) used 1 s of CPU time without answering in huber_matches_torch\[0\.5\]"
+        r".*line 5, in huber: while True:",
+    ):
+        call(session, "huber")
+    assert time.monotonic() - started < WALL / 2, "the CPU limit, not the wall clock, stopped it"
+    assert session.worker is None
+    assert call(session, "ok").tolist() == [2.0, 2.0, 2.0]
+
+
+@pytest.mark.timeout(90)
+def test_the_cpu_limit_holds_when_the_code_disarms_signals_and_starves_the_watchdog(session_for):
+    session = session_for(STALLS, timeout=WALL)
+    session.cpu_limit = 1.0
+    started = time.monotonic()
+    with pytest.raises(ProbeTimeout, match=r"stubborn\(\) used 1 s of CPU time"):
+        call(session, "stubborn")
+    assert time.monotonic() - started < WALL / 2
+
+
+@pytest.mark.timeout(60)
+def test_code_that_sleeps_is_charged_no_cpu(session_for):
+    session = session_for(STALLS, timeout=20.0)
+    session.cpu_limit = 0.3
+    assert call(session, "slow", 2.0).tolist() == [1.0, 1.0, 1.0]
+
+
+@pytest.mark.timeout(300)
+def test_grading_stops_an_endless_loop_by_cpu_time(tmp_path):
+    student = tmp_path / "losses.py"
+    endless = "\n\ndef huber(y_hat, y, delta=1.0):\n    while True:\n        pass\n"
+    student.write_text((REPO / "solutions" / "losses.py").read_text() + endless)
+    _, report = grade_json(str(student), "-k", "huber and not device")
+    timeouts = [t for topic in report["topics"] for t in topic["tests"] if t["status"] == "timeout"]
+    assert timeouts and "s of CPU time" in timeouts[0]["message"]
