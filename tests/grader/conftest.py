@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import shutil
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import grade_json
+from helpers import REPO, grade_json
 
 from grader.client import TopicSession
 from grader.staging import stage
+
+# The benchmark's class (complete answers) lives outside the package: tests import it as `bench_class`.
+sys.path.insert(0, str(REPO / "tests" / "bench"))
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ a stub (work at import time, in a default argument, a decorator, an annotation..
 from __future__ import annotations
 
 import pytest
-from grader.bench_class import write_class
+from bench_class import write_class  # tests/bench, put on the path by conftest
 from helpers import REPO, grade_json
 
 from grader.stubs import untouched
