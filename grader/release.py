@@ -18,6 +18,7 @@ from pathlib import Path
 
 import nbformat
 
+from grader import defaults
 from grader.handouts import handouts
 from grader.leaks import refuse
 from grader.topics import REPO_ROOT, available_topics, suite_path
@@ -150,6 +151,13 @@ def dataset_files(root: Path) -> list[Path]:
     return [p for p in (folder / n for n in ["README.md", "SHA256SUMS", *listed, *cards]) if p.is_file()]
 
 
+def hidden_kinds(topic: str) -> dict[str, dict[str, int]]:
+    """{exercise: {kind: count}} of ``topic``'s hidden checks (the release's check() names them)."""
+    from grader import suites  # pytest and the suites: only when a release is built
+
+    return suites.collected(topic, defaults.PROBE_TIMEOUT).hidden_kinds()
+
+
 def release_files(topics: list[str]) -> dict[str, bytes]:
     """{path in the release: content}: the stubs, the public checks of ``topics``, the datasets,
     the grader they run, pyproject.toml and the learner's README (the hand-outs come from the stubs)."""
@@ -165,7 +173,8 @@ def release_files(topics: list[str]) -> dict[str, bytes]:
         text, cut[topic] = public_suite(suite_path(topic).read_text())
         files[f"tests/suites/suite_{topic}.py"] = text.encode()
     files["tests/suites/pytest.ini"] = (suite_path(topics[0]).parent / "pytest.ini").read_bytes()
-    files[f"tests/suites/{RELEASE_MARKER}"] = json.dumps({"hidden_tests_removed": cut}, indent=2).encode()
+    marker = {"hidden_tests_removed": cut, "hidden_kinds": {t: hidden_kinds(t) for t in topics}}
+    files[f"tests/suites/{RELEASE_MARKER}"] = json.dumps(marker, indent=2).encode()
     sources = [v.decode() for k, v in files.items() if k.endswith(".py")]
     for path in [*grader_files(root, sources), *dataset_files(root)]:
         files[path.relative_to(root).as_posix()] = path.read_bytes()

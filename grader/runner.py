@@ -9,6 +9,7 @@ untouched stub without a worker); submitted code runs only in the workers that t
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -132,9 +133,24 @@ def grade_topic(task: Task) -> TopicOutcome:
         raise SuiteCrash(f"{task.topic}: the suite has no check")
     result = TopicResult(task.topic, tests)
     tamper.judge(result, task.path, task.single_file)  # the "how" evidence is forgeable in the worker
+    if options.public_only:  # what the hidden suite still judges, by exercise and kind
+        result.hidden = suite.hidden_kinds(options.exercises) or released_hidden(
+            task.topic, options.exercises
+        )
     if task.path.suffix == ".ipynb":
         notebooks.explain(result, task.path)
     return TopicOutcome(result, seconds, workers.engine_problem())
+
+
+def released_hidden(topic: str, exercises: tuple[str, ...]) -> dict[str, dict[str, int]]:
+    """In a student release (whose suites hold no hidden check): what its marker says the hidden
+    suite judges per exercise and kind; nothing elsewhere."""
+    marker = suites_dir() / RELEASE_MARKER
+    try:
+        table = json.loads(marker.read_text()).get("hidden_kinds", {}).get(topic, {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {name: kinds for name, kinds in table.items() if not exercises or name in exercises}
 
 
 def untouched_stub(task: Task) -> bool:

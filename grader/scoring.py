@@ -70,6 +70,8 @@ class TopicResult:
     name: str
     tests: list[TestResult] = field(default_factory=list)
     note: str = ""
+    # a public-only run: {exercise: {kind: count}} of the hidden checks it left out
+    hidden: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def score(self) -> float:
@@ -91,14 +93,32 @@ class TopicResult:
         }
         if self.note:
             out["note"] = self.note
+        if self.hidden:
+            out["hidden"] = self.hidden
         return out
 
     @classmethod
     def from_json(cls, data: dict) -> TopicResult:
-        note = data.get("note", "")
-        if not isinstance(data["name"], str) or not isinstance(note, str):
+        note, hidden = data.get("note", ""), data.get("hidden", {})
+        if not isinstance(data["name"], str) or not isinstance(note, str) or not _is_hidden_table(hidden):
             raise ValueError(f"not a topic result: {data!r:.200}")
-        return cls(data["name"], [TestResult.from_json(t) for t in data["tests"]], note)
+        return cls(data["name"], [TestResult.from_json(t) for t in data["tests"]], note, hidden)
+
+
+def _is_hidden_table(value: object) -> bool:
+    """``{exercise: {kind: count}}``, as :attr:`TopicResult.hidden` holds."""
+    return isinstance(value, dict) and all(
+        isinstance(name, str)
+        and isinstance(kinds, dict)
+        and all(isinstance(k, str) and isinstance(n, int) for k, n in kinds.items())
+        for name, kinds in value.items()
+    )
+
+
+def hidden_wording(kinds: dict[str, int]) -> str:
+    """``{"shape": 2, "gradient": 1}`` → "2 value checks and 1 gradient check"."""
+    parts = [f"{n} {KIND_NAMES.get(k, k)} check{'s' if n != 1 else ''}" for k, n in sorted(kinds.items())]
+    return " and ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
 
 
 @dataclass

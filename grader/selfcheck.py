@@ -28,7 +28,7 @@ from typing import Any
 
 import nbformat
 
-from grader.scoring import KIND_NAMES, shown_message
+from grader.scoring import KIND_NAMES, hidden_wording, shown_message
 
 _chosen: Path | None = None
 
@@ -181,6 +181,13 @@ class CheckResult:
     exercise: str
     tests: list[dict[str, Any]]
     notes: list[str] = field(default_factory=list)
+    hidden: dict[str, int] = field(default_factory=dict)  # {kind: count} the hidden suite still judges
+
+    def still_judged(self) -> str:
+        """What the hidden suite still judges of this exercise (kinds and counts, never inputs)."""
+        if not self.hidden:
+            return "the course's hidden suite may judge more"
+        return f"the hidden suite still judges it with {hidden_wording(self.hidden)}"
 
     def summary(self) -> str:
         total = len(self.tests)
@@ -190,7 +197,7 @@ class CheckResult:
         if all(t["status"] == "not_started" for t in self.tests):
             return f"{self.exercise}: not started (it still raises NotImplementedError)"
         if passed == total:
-            return f"{self.exercise}: passed, {passed}/{total} public checks (the hidden suite grades more)"
+            return f"{self.exercise}: passed, {passed}/{total} public checks; {self.still_judged()}"
         return f"{self.exercise}: {passed}/{total} public checks passed"
 
     def _rows(self) -> list[tuple[str, str, str, str]]:
@@ -235,7 +242,10 @@ def self_check(exercise: str, history: list[str] | None = None) -> CheckResult:
     tests = [t for topic in report["topics"] for t in topic["tests"]]
     notes = [topic["note"] for topic in report["topics"] if topic.get("note")]
     notes += [warning] if warning else []
-    return CheckResult(exercise, tests, [f"checked {origin}", *notes])
+    hidden: dict[str, int] = next(
+        (t["hidden"][exercise] for t in report["topics"] if exercise in t.get("hidden", {})), {}
+    )
+    return CheckResult(exercise, tests, [f"checked {origin}", *notes], hidden)
 
 
 def check(exercise: str) -> None:

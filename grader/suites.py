@@ -162,6 +162,20 @@ class CollectedSuite:
         left_out = set(plugin.dropped(self.config, items))
         return [item for item in items if item not in left_out]
 
+    def hidden_kinds(self, exercises: tuple[str, ...] = ()) -> dict[str, dict[str, int]]:
+        """{exercise: {kind: number of hidden checks}} for ``exercises`` (all when empty): what a
+        public-only run leaves to the hidden suite, by exercise and kind only."""
+        found: dict[str, dict[str, int]] = {}
+        for item in self.items:
+            check = plugin.check_of(item)
+            if check.get("public"):
+                continue
+            for name in plugin.exercises_of(item):
+                if not exercises or name in exercises:
+                    kinds = found.setdefault(name, {})
+                    kinds[check["kind"]] = kinds.get(check["kind"], 0) + 1
+        return found
+
     def not_started(self, run: Run) -> tuple[list[TestResult], dict[str, float]]:
         """The results of an untouched stub, without a worker: each chosen check ``not_started``
         (CUDA checks on a CPU ``skipped``, as they would be)."""

@@ -83,8 +83,10 @@ def test_release_and_handouts_hold_no_answer(release):
                     assert leaks.is_stub(node), f"{file}:{node.lineno} defines {node.name}"
     assert leaks.scan(texts, leaks.answers(REPO / "solutions", REPO / "exercises"), names) == []
     assert not list(release.rglob("bench*")) and not (release / "grader" / "gradescope_template").exists()
-    released = "\n".join(texts.values())
-    for topic in available_topics():
+    suites = {f"tests/suites/suite_{topic}.py" for topic in available_topics()}
+    elsewhere = "\n".join(text for file, text in texts.items() if file not in suites)
+    for topic in available_topics():  # a check's name is unique in its own suite only
+        released = texts[f"tests/suites/suite_{topic}.py"] + elsewhere
         for node in ast.parse(suite_path(topic).read_text()).body:
             if (
                 isinstance(node, ast.FunctionDef)
@@ -92,3 +94,37 @@ def test_release_and_handouts_hold_no_answer(release):
                 and "public=True" not in ast.unparse(node.decorator_list[0])
             ):
                 assert f"def {node.name}(" not in released, (topic, node.name)
+
+
+def test_a_public_only_verdict_names_what_the_hidden_suite_still_judges(release):
+    """In a checkout and in a release, a public-only run of one exercise says, per kind, how many
+    hidden checks still judge it (never their inputs or expected values), and the notebook's
+    check() says it instead of a bare "passed"."""
+    from grader import suites
+    from grader.selfcheck import CheckResult
+
+    expected = suites.collected("losses", 10.0).hidden_kinds(("softmax",))["softmax"]
+    assert sum(expected.values()) > 0
+    args = ("--public-only", "--exercise", "softmax")
+    for folder in (REPO, release):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "grader",
+                str(REPO / "solutions" / "losses.py"),
+                *args,
+                "--format",
+                "json",
+            ],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(folder)},
+        )
+        assert done.returncode == 0, done.stderr
+        topic = json.loads(done.stdout)["topics"][0]
+        assert topic["hidden"] == {"softmax": expected}, folder
+        verdict = CheckResult("softmax", topic["tests"], hidden=topic["hidden"]["softmax"]).summary()
+        assert verdict.startswith("softmax: passed") and "the hidden suite still judges it with" in verdict
+        assert all(f"{n} " in verdict for n in expected.values()), verdict
