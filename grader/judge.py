@@ -254,11 +254,31 @@ def expect_unchanged(unchanged: Any, names: Iterable[str], what: str) -> None:
         )
 
 
+def _an_answer(value: Any, depth: int = 0) -> bool:
+    """A call's result that answers something: a tensor or a number, maybe inside containers."""
+    if isinstance(value, torch.Tensor) or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        return True
+    if depth < 4 and isinstance(value, (list, tuple)):
+        return any(_an_answer(v, depth + 1) for v in value)
+    if depth < 4 and isinstance(value, dict):
+        return any(_an_answer(v, depth + 1) for v in value.values())
+    return False
+
+
 def expect_inputs_untouched(
-    after: Any, originals: tuple, names: Iterable[str], tracked: Iterable[int], what: str
+    result: Any, after: Any, originals: tuple, names: Iterable[str], tracked: Iterable[int], what: str
 ) -> None:
     """Judge :func:`grader.probes.inputs_after_call` against the trusted copies of the arguments:
-    each tensor keeps its values, its ``requires_grad`` flag and its ``.grad`` (5s where tracked)."""
+    the call answered (a tensor or a number: a call that answers nothing earns no point for
+    leaving its inputs alone), and each tensor keeps its values, its ``requires_grad`` flag and
+    its ``.grad`` (5s where tracked)."""
+    expect(
+        _an_answer(result),
+        f"{what}: the call's result",
+        "an answer (a tensor or a number)",
+        describe(result),
+        "this check judges a call that answers; finish the exercise first",
+    )
     names, tracked = list(names), set(tracked)
     if not isinstance(after, list) or len(after) != len(originals):
         fail(what, "one state per argument", describe(after))

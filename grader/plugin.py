@@ -199,7 +199,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """Tell the session which check runs, give a training run its longer deadline, and draw
     the check's inputs for its variant."""
-    session = getattr(item, "funcargs", {}).get("sub")
+    session = (getattr(item, "funcargs", None) or {}).get("sub")  # None once torn down
     if isinstance(session, TopicSession):
         session.check = item.name.removeprefix("test_")
         session.printed = Printed()
@@ -256,7 +256,7 @@ def _status(excinfo: pytest.ExceptionInfo | None) -> tuple[str, str]:
 def result_of(item: pytest.Item, status: str, message: str, curve: dict | None = None) -> TestResult:
     """The contract's record of one check, with what its code printed when it did not pass."""
     check = check_of(item)
-    session = getattr(item, "funcargs", {}).get("sub")
+    session = (getattr(item, "funcargs", None) or {}).get("sub")  # None once torn down
     printed = session.printed.shown() if isinstance(session, TopicSession) and status != "passed" else ""
     return make_result(
         item.name.removeprefix("test_"),

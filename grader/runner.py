@@ -208,7 +208,7 @@ def build_report(
     usable, how = ran.usable, ran.how
     report = Report(
         [o.result for o in outcomes],
-        sandbox=how if usable else "none",
+        sandbox=how if usable or ran.uid_dropped else "none",  # the uid fallback names itself
         device=device,
         seconds=seconds,
         selection=selection,

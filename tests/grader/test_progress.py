@@ -12,7 +12,8 @@ from helpers import GRADE, REPO, run_grade
 from grader.progress import Event, LiveLines, announce, listening
 from grader.scoring import TopicResult, make_result
 
-ARGS = (str(REPO / "exercises"), "--topic", "tensors", "--topic", "losses", "-k", "huber or one_hot")
+# solutions/, not the stubs: untouched stubs are reported without a worker, so no check is in flight
+ARGS = (str(REPO / "solutions"), "--topic", "tensors", "--topic", "losses", "-k", "huber or one_hot")
 
 
 class Clock:
@@ -80,12 +81,12 @@ def test_a_terminal_sees_each_topic_move_and_the_table_stays_on_stdout():
     stdout, stderr = _grade_with_stderr_on_a_terminal(*ARGS)
     assert "tensors    queued" in stderr or "losses     queued" in stderr
     assert "grading huber" in stderr and "grading one_hot" in stderr  # checks announced by forked graders
-    assert "done 0/" in stderr
+    assert "done " in stderr
     assert stdout.startswith("torchgrade: ") and "queued" not in stdout
 
 
 def test_piped_or_quiet_there_is_the_report_only():
     piped = run_grade(*ARGS)
-    assert piped.returncode == 1 and piped.stderr == ""
+    assert piped.returncode == 0 and piped.stderr == ""
     _, stderr = _grade_with_stderr_on_a_terminal(*ARGS, "--quiet")
     assert stderr == ""

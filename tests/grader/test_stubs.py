@@ -78,7 +78,11 @@ def test_classes_of_stub_methods_only():
 
 
 # What a look-alike can do at import time: a default argument that defines the real mse.
-REAL_MSE = "def mse(y_hat, y, reduction='mean'):\\n    d = (y_hat - y) ** 2\\n    return {'mean': d.mean(), 'sum': d.sum(), 'none': d}[reduction]"
+# (binding it with `:=`: exec and globals() would be refused by grader/tamper.py before grading)
+REAL_MSE = (
+    "(mse := lambda y_hat, y, reduction='mean': "
+    "{'mean': ((y_hat - y) ** 2).mean(), 'sum': ((y_hat - y) ** 2).sum(), 'none': (y_hat - y) ** 2}[reduction])"
+)
 LAST = "def kl_div(p: Tensor, q: Tensor) -> Tensor:"
 
 
@@ -93,9 +97,7 @@ def test_the_stub_costs_no_worker_and_a_look_alike_is_graded(tmp_path):
     assert stub["seconds"]["startup"] == stub["seconds"]["probes"] == 0.0, "no worker for an untouched stub"
 
     look_alike = tmp_path / "losses.py"
-    look_alike.write_text(
-        STUB.replace(LAST, f'def kl_div(p: Tensor, q: Tensor = exec("{REAL_MSE}", globals())) -> Tensor:')
-    )
+    look_alike.write_text(STUB.replace(LAST, f"def kl_div(p: Tensor, q: Tensor = {REAL_MSE}) -> Tensor:"))
     assert not untouched(look_alike.read_text(), set())
     _, graded = grade_json(str(look_alike))
     assert graded["score"] > 0 and graded["seconds"]["startup"] > 0, "its import-time mse must be graded"

@@ -370,27 +370,27 @@ def test_inputs_untouched(sub, name):
     torch.manual_seed(inputs.seed(0))
     make_inputs, names, tracked = UNTOUCHED_CASES[name]
     args = make_inputs()
-    _, after = sub.run(probes.inputs_after_call, name.split()[0], args, {}, tracked)
-    expect_inputs_untouched(after, args, names.split(), tracked, f"{name}: the caller's inputs")
+    result, after = sub.run(probes.inputs_after_call, name.split()[0], args, {}, tracked)
+    expect_inputs_untouched(result, after, args, names.split(), tracked, f"{name}: the caller's inputs")
 
 
 def probe_fn_untouched(mod, name, x):
     """x (not requiring grad) after grad_of_vector_fn(t ↦ t³, x) or numerical_grad(Σt³, x)."""
     x = x.clone()
     if name == "grad_of_vector_fn":
-        mod.grad_of_vector_fn(lambda t: t**3, x)
+        result = mod.grad_of_vector_fn(lambda t: t**3, x)
     else:
-        mod.numerical_grad(lambda t: (t**3).sum(), x, eps=1e-3)
+        result = mod.numerical_grad(lambda t: (t**3).sum(), x, eps=1e-3)
     grad = None if x.grad is None else x.grad.detach().clone()
-    return [{"values": x.detach().clone(), "requires_grad": x.requires_grad, "grad": grad}]
+    return result, [{"values": x.detach().clone(), "requires_grad": x.requires_grad, "grad": grad}]
 
 
 @check("gradient", public=True, exercise=lambda p: p["name"])
 @pytest.mark.parametrize("name", ["grad_of_vector_fn", "numerical_grad"])
 def test_callers_x_untouched_when_it_needs_no_grad(sub, name):
     x = torch.randn(2, 3, generator=gen(15), dtype=F64)
-    after = sub.run(probe_fn_untouched, name, x)
-    expect_inputs_untouched(after, (x,), ["x"], [], f"{name}: the caller's x (not requiring grad)")
+    result, after = sub.run(probe_fn_untouched, name, x)
+    expect_inputs_untouched(result, after, (x,), ["x"], [], f"{name}: the caller's x (not requiring grad)")
 
 
 # -- the scalar autodiff engine ----------------------------------------------------------

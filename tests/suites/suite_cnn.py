@@ -107,9 +107,9 @@ def test_float64_in_float64_out(sub, name):
 def test_inputs_untouched(sub, name):
     make_inputs, kwargs, _ = F64_CASES[name]
     args = make_inputs(gen(61))
-    _, after = sub.run(probes.inputs_after_call, name, args, kwargs, [])
+    result, after = sub.run(probes.inputs_after_call, name, args, kwargs, [])
     names = [f"argument {i + 1}" for i in range(len(args))]
-    expect_inputs_untouched(after, args, names, [], f"{name}: the caller's inputs")
+    expect_inputs_untouched(result, after, args, names, [], f"{name}: the caller's inputs")
 
 
 @check("shape", public=True, exercise="conv2d")

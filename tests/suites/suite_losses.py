@@ -505,9 +505,9 @@ def test_inputs_untouched(sub, name, grad):
     make_inputs, kwargs, _ = EVERY_LOSS[name]
     args = make_inputs()
     tracked = [i for i, a in enumerate(args) if grad and a.is_floating_point()]
-    _, after = sub.run(probes.inputs_after_call, name, args, kwargs, tracked)
+    result, after = sub.run(probes.inputs_after_call, name, args, kwargs, tracked)
     names = [f"argument {i + 1}" for i in range(len(args))]
-    expect_inputs_untouched(after, args, names, tracked, f"{name}: the caller's inputs")
+    expect_inputs_untouched(result, after, args, names, tracked, f"{name}: the caller's inputs")
 
 
 # -- devices -----------------------------------------------------------------------------

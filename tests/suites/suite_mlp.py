@@ -686,8 +686,8 @@ UNTOUCHED_CASES["dropout"] = ((4, 5), {"p": 0.5, "training": True})
 def test_inputs_untouched(sub, name):
     shape, kwargs = UNTOUCHED_CASES[name]
     x = torch.randn(shape, generator=gen(42))
-    _, after = sub.run(probes.inputs_after_call, name, (x,), kwargs, [])
-    expect_inputs_untouched(after, (x,), ["x"], [], f"{name}: the caller's x")
+    result, after = sub.run(probes.inputs_after_call, name, (x,), kwargs, [])
+    expect_inputs_untouched(result, after, (x,), ["x"], [], f"{name}: the caller's x")
 
 
 # -- devices -------------------------------------------------------------------------------

@@ -444,8 +444,8 @@ def untouched_case(name):
 @pytest.mark.parametrize("name", ["rnn_cell", "rnn_forward", "embedding_lookup", "gru_cell"])
 def test_inputs_untouched(sub, name):
     args, names = untouched_case(name)
-    _, after = sub.run(probes.inputs_after_call, name, args, {}, [])
-    expect_inputs_untouched(after, args, names, [], f"{name}: the caller's inputs")
+    result, after = sub.run(probes.inputs_after_call, name, args, {}, [])
+    expect_inputs_untouched(result, after, args, names, [], f"{name}: the caller's inputs")
 
 
 @check("device", public=True)

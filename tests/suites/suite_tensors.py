@@ -374,9 +374,9 @@ def test_inputs_untouched(sub, name):
     torch.manual_seed(inputs.seed(0))
     make_inputs, names, skipped = UNTOUCHED_CASES[name]
     args = make_inputs()
-    _, after = sub.run(probes.inputs_after_call, name, args, {}, [])
+    result, after = sub.run(probes.inputs_after_call, name, args, {}, [])
     watched = tuple(None if i in skipped else a for i, a in enumerate(args))
-    expect_inputs_untouched(after, watched, names.split(), [], f"{name}: the caller's inputs")
+    expect_inputs_untouched(result, after, watched, names.split(), [], f"{name}: the caller's inputs")
 
 
 @check(
