@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from grader import clean
-from grader.defaults import CPU_POLL_SECONDS, OUTPUT_TAIL_CHARS, boot_seconds
+from grader.defaults import CPU_POLL_SECONDS, boot_seconds
 from grader.sandbox import Limits
-from grader.sandboxed import channel
+from grader.sandboxed import OUTPUT_TAIL_CHARS, channel
 from grader.workers import Worker, read_sources, start_worker
 
 

@@ -40,9 +40,6 @@ DASK_MAX_BYTES = 4 << 20
 DASK_IN_FLIGHT = 512
 DASK_RETRIES = 2
 DASK_CONNECT_SECONDS = 20.0
-# What a check's code printed (stdout and stderr) comes back as its last this-many characters,
-# kept in a ring in the worker (a flood never reaches the grading process): ~25 lines of 80.
-OUTPUT_TAIL_CHARS = 2000
 BOOT_SECONDS = 90.0  # starting Python and torch: ~1.5 s alone, much longer on a loaded machine
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from grader import clean
-from grader.defaults import OUTPUT_TAIL_CHARS
+from grader.sandboxed import OUTPUT_TAIL_CHARS
 
 STATUSES = ("passed", "failed", "error", "not_started", "timeout", "skipped")
 KINDS = ("shape", "gradient", "convergence", "device")

@@ -6,3 +6,8 @@ imports a submission and answers probes, ``seccomp`` the system-call filters,
 ``channel`` the results pipe's framing (shared with the trusted side) and ``probe_kit``
 the helpers that probes use.
 """
+
+# What a check's code printed (stdout and stderr) comes back as its last this-many characters,
+# kept in a ring in the worker (a flood never reaches the grading process): ~25 lines of 80.
+# Its home is here, not grader/defaults.py: the sandboxed side imports nothing of grader but itself.
+OUTPUT_TAIL_CHARS = 2000

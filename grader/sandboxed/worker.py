@@ -36,8 +36,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from grader.defaults import OUTPUT_TAIL_CHARS
-from grader.sandboxed import guarded
+from grader.sandboxed import OUTPUT_TAIL_CHARS, guarded
 
 MESSAGE_LIMIT = 600
 CPU_CHECK_SECONDS = 0.02  # how often the watchdog reads this process's CPU time during a probe

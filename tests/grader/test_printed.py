@@ -11,7 +11,7 @@ from helpers import REPO, grade_json, run_grade
 
 from grader import probes
 from grader.client import Printed, ProbeTimeout
-from grader.defaults import OUTPUT_TAIL_CHARS
+from grader.sandboxed import OUTPUT_TAIL_CHARS
 from grader.sandboxed.worker import Tail
 
 FLOOD = 10_000_000  # characters printed by one call: 10 MB
