@@ -195,12 +195,18 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(NO_CUDA)
 
 
+def session_of(item: pytest.Item) -> TopicSession | None:
+    """The check's ``sub`` fixture, while it is set up (a torn-down item's funcargs is None)."""
+    session = (getattr(item, "funcargs", None) or {}).get("sub")
+    return session if isinstance(session, TopicSession) else None
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """Tell the session which check runs, give a training run its longer deadline, and draw
     the check's inputs for its variant."""
-    session = (getattr(item, "funcargs", None) or {}).get("sub")  # None once torn down
-    if isinstance(session, TopicSession):
+    session = session_of(item)
+    if session is not None:
         session.check = item.name.removeprefix("test_")
         session.printed = Printed()
         progress.announce(topic_of(item), session.check)
@@ -256,8 +262,8 @@ def _status(excinfo: pytest.ExceptionInfo | None) -> tuple[str, str]:
 def result_of(item: pytest.Item, status: str, message: str, curve: dict | None = None) -> TestResult:
     """The contract's record of one check, with what its code printed when it did not pass."""
     check = check_of(item)
-    session = (getattr(item, "funcargs", None) or {}).get("sub")  # None once torn down
-    printed = session.printed.shown() if isinstance(session, TopicSession) and status != "passed" else ""
+    session = session_of(item)
+    printed = session.printed.shown() if session is not None and status != "passed" else ""
     return make_result(
         item.name.removeprefix("test_"),
         check["kind"],
