@@ -2,12 +2,14 @@
 
 Suites (``tests/suites/suite_<topic>.py``) mark each test with :func:`check` (kind,
 points, visibility, CUDA) and use two fixtures: ``sub``, the :class:`TopicSession` for
-their topic, and ``device``, the device under test. :class:`Collector` turns each test's
-outcome into a status of the contract (passed, failed, error, not_started, timeout,
-skipped) with a message that teaches.
+their topic, and ``device``, the device under test: :class:`GradingPlugin` provides them from
+the :class:`Run` it is handed (an object, per task: no setting travels as a command-line
+string). :class:`Collector` turns each test's outcome into a status of the contract (passed,
+failed, error, not_started, timeout, skipped) with a message that teaches.
 
 Run a suite by hand with
-``pytest -c tests/suites/pytest.ini tests/suites --submission=solutions/``.
+``pytest -c tests/suites/pytest.ini tests/suites --submission=solutions/``: this module's
+hooks are a thin adapter that turns those options into one Run.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,10 +30,7 @@ from grader.sandbox import Limits
 from grader.scoring import KINDS, TestResult, make_result
 from grader.staging import stage
 
-STAGED_KEY = pytest.StashKey[Path]()
 NO_CUDA = "no CUDA device here: this check drops out of the maximum score"
-SECONDS_KEY = pytest.StashKey[dict[str, float]]()
-CPU_KEY = pytest.StashKey[dict[str, float]]()  # check -> most CPU seconds one of its probes used
 
 
 Exercises = str | tuple[str, ...] | Callable[[dict[str, Any]], str]
@@ -51,6 +51,144 @@ def check(
     return pytest.mark.check(kind=kind, points=points, public=public, cuda=cuda, exercise=exercise)
 
 
+@dataclass(frozen=True)
+class Run:
+    """What one task grades and how: the :class:`GradingPlugin`'s input, one per task."""
+
+    submission: Path
+    submission_topic: str | None = None  # the topic a single .py file answers
+    grade_device: str = "cpu"
+    probe_timeout: float = defaults.PROBE_TIMEOUT  # seconds per probe
+    budget: float = defaults.SUBMISSION_BUDGET  # seconds the whole submission may take
+    deadline: float | None = None  # time.monotonic() when the budget ends (None: budget from now)
+    memory_mb: int = defaults.MEMORY_MB
+    public_only: bool = False  # only the public checks
+    keyword: str = ""  # pytest's -k EXPR over check names, exercises and kinds
+    exercise: tuple[str, ...] = ()  # only these exercises' checks (exact names); all when empty
+    course_seed: str | None = None  # with student: the hidden checks draw this student's inputs
+    student: str | None = None
+
+
+class GradingPlugin:
+    """The suites' fixtures and per-check settings, read from :attr:`run` (set per task by
+    :mod:`grader.suites`, or once by the hand-run adapter below)."""
+
+    def __init__(self, run: Run | None = None) -> None:
+        self.run = run
+        self.staged: Path | None = None
+        self.seconds = {"startup": 0.0, "probes": 0.0}
+        self.cpu_used: dict[str, float] = {}  # check -> most CPU seconds one of its probes used
+
+    def begin(self, run: Run) -> None:
+        """Take ``run``: stage its submission, zero its clocks (nothing is left from the last)."""
+        if (run.course_seed is None) != (run.student is None):
+            raise ValueError("course_seed and student go together")
+        if run.deadline is None:
+            run = replace(run, deadline=time.monotonic() + run.budget)
+        self.run, self.seconds, self.cpu_used = run, {"startup": 0.0, "probes": 0.0}, {}
+        self.staged = stage(run.submission, run.submission_topic)
+
+    def end(self) -> None:
+        """Remove the staged copy of the submission."""
+        if self.staged is not None:
+            shutil.rmtree(self.staged, ignore_errors=True)
+        self.staged = None
+
+    def _current(self) -> Run:
+        if self.run is None or self.staged is None:
+            raise pytest.UsageError("pass --submission PATH to grade a suite")
+        return self.run
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.addinivalue_line("markers", "check(kind, points, public, cuda, exercise): a graded check")
+
+    def pytest_unconfigure(self) -> None:
+        self.end()
+
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        for item in items:
+            if item.get_closest_marker("check") is None:
+                raise pytest.UsageError(f"{item.nodeid} has no @check(...) marker")
+            # so that -k softmax selects by exercise, and -k "not convergence" leaves out the training checks
+            item.extra_keyword_matches.update((*exercises_of(item), check_of(item)["kind"]))
+        if self.run is not None:  # a hand run: choose as the engine does per task
+            left_out = dropped(self.run, items)
+            if left_out:
+                config.hook.pytest_deselected(items=left_out)
+                items[:] = [i for i in items if i not in left_out]
+
+    @pytest.fixture(scope="session")
+    def device(self) -> str:
+        return self._current().grade_device
+
+    @pytest.fixture(scope="module")
+    def sub(self, request: pytest.FixtureRequest, device: str) -> Iterator[TopicSession]:
+        run = self._current()
+        session = TopicSession(
+            str(self.staged),
+            request.path.stem.removeprefix("suite_"),
+            timeout=run.probe_timeout,
+            limits=Limits(memory_mb=run.memory_mb),
+            gpu=device == "cuda",
+            deadline=run.deadline,
+            budget=run.budget,
+        )
+        yield session
+        session.close()
+        for part, seconds in session.seconds.items():
+            self.seconds[part] += seconds
+        self.cpu_used.update(session.cpu_used)
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        if check_of(item).get("cuda") and self._current().grade_device != "cuda":
+            pytest.skip(NO_CUDA)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:
+        """Tell the session which check runs, give a training run its longer deadline, and draw
+        the check's inputs for its variant."""
+        run = self._current()
+        session = session_of(item)
+        if session is not None:
+            session.check = item.name.removeprefix("test_")
+            session.printed = Printed()
+            progress.announce(topic_of(item), session.check)
+            base = run.probe_timeout
+            convergence = check_of(item)["kind"] == "convergence"
+            session.timeout = base * defaults.CONVERGENCE_TIMEOUT_FACTOR if convergence else base
+            cpu = defaults.CONVERGENCE_CPU_SECONDS if convergence else defaults.PROBE_CPU_SECONDS
+            session.cpu_limit = cpu * base / defaults.PROBE_TIMEOUT  # a longer --timeout, more CPU too
+        with inputs.drawn_for(variant_of(item, run)):
+            return (yield)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport | None:
+        """A failure's report without pytest's traceback, which nobody reads here: formatting
+        it cost seconds per errored check. Skips keep pytest's own report (it holds the reason)."""
+        excinfo = call.excinfo
+        if excinfo is None or excinfo.errisinstance(pytest.skip.Exception) or call.when == "collect":
+            return None
+        when: Literal["setup", "call", "teardown"] = call.when
+        return pytest.TestReport(
+            item.nodeid,
+            item.location,
+            dict.fromkeys(item.keywords, 1),
+            "failed",
+            f"{excinfo.typename}: {excinfo.value}",
+            when,
+            duration=call.duration,
+            start=call.start,
+            stop=call.stop,
+        )
+
+
+# -- the hand-run adapter ----------------------------------------------------------------
+# tests/suites/pytest.ini loads this module as a plugin, so that a suite can be run by hand
+# (``pytest -c tests/suites/pytest.ini tests/suites --submission=solutions/``): its options
+# become one Run for a GradingPlugin. The engine blocks this module as a plugin and hands
+# its GradingPlugin a Run per task instead (grader/suites.py).
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("torchgrade")
     group.addoption("--submission", help="folder shaped like exercises/, or one topic's .py file")
@@ -63,13 +201,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=defaults.SUBMISSION_BUDGET,
         help="seconds the whole submission may take",
     )
-    group.addoption(
-        "--deadline",
-        type=float,
-        default=None,
-        help="time.monotonic() at which the submission's budget ends (set by the runner)",
-    )
-    group.addoption("--memory-mb", type=int, default=Limits.memory_mb)
+    group.addoption("--memory-mb", type=int, default=defaults.MEMORY_MB)
     group.addoption("--public-only", action="store_true", help="run only the public checks")
     group.addoption(
         "--course-seed",
@@ -86,43 +218,38 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "check(kind, points, public, cuda, exercise): a graded check")
-    if (config.getoption("--course-seed") is None) != (config.getoption("--student") is None):
-        raise pytest.UsageError("--course-seed and --student go together")
-    config.stash[SECONDS_KEY] = {"startup": 0.0, "probes": 0.0}
-    if config.getoption("--deadline") is None:
-        config.option.deadline = time.monotonic() + config.getoption("--budget")
-    submission = config.getoption("--submission")
-    if submission:
-        config.stash[STAGED_KEY] = stage(Path(submission), config.getoption("--submission-topic"))
+    option = config.option
+    grading = GradingPlugin()
+    if option.submission:
+        try:
+            grading.begin(
+                Run(
+                    submission=Path(option.submission),
+                    submission_topic=option.submission_topic,
+                    grade_device=option.grade_device,
+                    probe_timeout=option.probe_timeout,
+                    budget=option.budget,
+                    memory_mb=option.memory_mb,
+                    public_only=option.public_only,
+                    exercise=tuple(option.exercise),
+                    course_seed=option.course_seed,
+                    student=option.student,
+                )
+            )
+        except ValueError:
+            raise pytest.UsageError("--course-seed and --student go together") from None
+    config.pluginmanager.register(grading, "torchgrade-grading")
+    config.pluginmanager.register(Collector(), "torchgrade-collector")
 
 
-def pytest_unconfigure(config: pytest.Config) -> None:
-    staged = config.stash.get(STAGED_KEY, None)
-    if staged is not None:
-        shutil.rmtree(staged, ignore_errors=True)
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:
-        if item.get_closest_marker("check") is None:
-            raise pytest.UsageError(f"{item.nodeid} has no @check(...) marker")
-        # so that -k softmax selects by exercise, and -k "not convergence" leaves out the training checks
-        item.extra_keyword_matches.update((*exercises_of(item), check_of(item)["kind"]))
-    left_out = dropped(config, items)
-    if left_out:
-        config.hook.pytest_deselected(items=left_out)
-        items[:] = [i for i in items if i not in left_out]
-
-
-def dropped(config: pytest.Config, items: list[pytest.Item]) -> list[pytest.Item]:
-    """The items that --public-only and --exercise leave out."""
-    chosen = set(config.getoption("--exercise"))
-    public_only = config.getoption("--public-only")
+def dropped(run: Run, items: list[pytest.Item]) -> list[pytest.Item]:
+    """The items that ``run``'s public-only and exercise choice leave out."""
+    chosen = set(run.exercise)
     return [
         i
         for i in items
-        if (public_only and not check_of(i).get("public")) or (chosen and chosen.isdisjoint(exercises_of(i)))
+        if (run.public_only and not check_of(i).get("public"))
+        or (chosen and chosen.isdisjoint(exercises_of(i)))
     ]
 
 
@@ -150,94 +277,21 @@ def topic_of(item: pytest.Item) -> str:
     return item.path.stem.removeprefix("suite_")
 
 
-def variant_of(item: pytest.Item) -> int:
+def variant_of(item: pytest.Item, run: Run) -> int:
     """The inputs' variant of a check: the student's own for a hidden check graded with a course
     seed, else 0 (public checks keep the fixed inputs learners see in the release). It depends
     on the check's id without its parameters: they already differ between parametrizations."""
-    course_seed, student = item.config.getoption("--course-seed"), item.config.getoption("--student")
-    if course_seed is None or student is None or check_of(item).get("public"):
+    if run.course_seed is None or run.student is None or check_of(item).get("public"):
         return 0
     return inputs.variant_of(
-        course_seed, student, f"{topic_of(item)}::{getattr(item, 'originalname', item.name)}"
+        run.course_seed, run.student, f"{topic_of(item)}::{getattr(item, 'originalname', item.name)}"
     )
-
-
-@pytest.fixture(scope="session")
-def device(pytestconfig: pytest.Config) -> str:
-    return pytestconfig.getoption("--grade-device")
-
-
-@pytest.fixture(scope="module")
-def sub(request: pytest.FixtureRequest, device: str) -> Iterator[TopicSession]:
-    config = request.config
-    staged = config.stash.get(STAGED_KEY, None)
-    if staged is None:
-        raise pytest.UsageError("pass --submission PATH to grade a suite")
-    session = TopicSession(
-        str(staged),
-        request.path.stem.removeprefix("suite_"),
-        timeout=config.getoption("--probe-timeout"),
-        limits=Limits(memory_mb=config.getoption("--memory-mb")),
-        gpu=device == "cuda",
-        deadline=config.getoption("--deadline"),
-        budget=config.getoption("--budget"),
-    )
-    yield session
-    session.close()
-    for part, seconds in session.seconds.items():
-        config.stash[SECONDS_KEY][part] += seconds
-    measured: dict[str, float] = config.stash.setdefault(CPU_KEY, {})
-    measured.update(session.cpu_used)
-
-
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    if check_of(item).get("cuda") and item.config.getoption("--grade-device") != "cuda":
-        pytest.skip(NO_CUDA)
 
 
 def session_of(item: pytest.Item) -> TopicSession | None:
     """The check's ``sub`` fixture, while it is set up (a torn-down item's funcargs is None)."""
     session = (getattr(item, "funcargs", None) or {}).get("sub")
     return session if isinstance(session, TopicSession) else None
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
-    """Tell the session which check runs, give a training run its longer deadline, and draw
-    the check's inputs for its variant."""
-    session = session_of(item)
-    if session is not None:
-        session.check = item.name.removeprefix("test_")
-        session.printed = Printed()
-        progress.announce(topic_of(item), session.check)
-        base = item.config.getoption("--probe-timeout")
-        convergence = check_of(item)["kind"] == "convergence"
-        session.timeout = base * defaults.CONVERGENCE_TIMEOUT_FACTOR if convergence else base
-        cpu = defaults.CONVERGENCE_CPU_SECONDS if convergence else defaults.PROBE_CPU_SECONDS
-        session.cpu_limit = cpu * base / defaults.PROBE_TIMEOUT  # a longer --timeout, more CPU too
-    with inputs.drawn_for(variant_of(item)):
-        return (yield)
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport | None:
-    """A failure's report without pytest's traceback, which nobody reads here: formatting
-    it cost seconds per errored check. Skips keep pytest's own report (it holds the reason)."""
-    excinfo = call.excinfo
-    if excinfo is None or excinfo.errisinstance(pytest.skip.Exception) or call.when == "collect":
-        return None
-    when: Literal["setup", "call", "teardown"] = call.when
-    return pytest.TestReport(
-        item.nodeid,
-        item.location,
-        dict.fromkeys(item.keywords, 1),
-        "failed",
-        f"{excinfo.typename}: {excinfo.value}",
-        when,
-        duration=call.duration,
-        start=call.start,
-        stop=call.stop,
-    )
 
 
 def _status(excinfo: pytest.ExceptionInfo | None) -> tuple[str, str]:
@@ -282,16 +336,11 @@ class Collector:
 
     def __init__(self) -> None:
         self.results: dict[str, list[TestResult]] = {}
-        self.seconds: dict[str, float] = {}
         self._done: set[str] = set()
 
     def reset(self) -> None:
         """Forget the last run (a collected suite runs once per task)."""
-        self.results, self.seconds, self._done = {}, {}, set()
-
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        seconds: dict[str, float] = session.config.stash.get(SECONDS_KEY, {"startup": 0.0, "probes": 0.0})
-        self.seconds = dict(seconds)
+        self.results, self._done = {}, set()
 
     def _record(self, item: pytest.Item, status: str, message: str, curve: dict | None = None) -> None:
         if item.nodeid in self._done:

@@ -3,8 +3,9 @@
 A fresh ``pytest.main`` per (submission, topic) cost about half a second (configuration,
 plugins, collection, reporting) around checks that compute for a fifth of that. Here one
 pytest session per (topic, probe timeout) is configured and collected once; each task then
-sets the session's options (submission, device, deadline, -k, --exercise, public-only, the
-student's inputs), chooses its items as the plugin and pytest's -k do, and runs them through
+hands the session's :class:`grader.plugin.GradingPlugin` its :class:`Run` (submission, device,
+deadline, -k, exercises, public-only, the student's inputs) as an object, chooses its items
+as the plugin and pytest's -k do, and runs them through
 ``pytest_runtest_protocol``: markers, fixtures, parametrisation, skips, the backstop timeout
 and the plugin's statuses are pytest's own. After the last item every fixture is torn down,
 so the next task starts from a fresh ``sub``.
@@ -15,22 +16,21 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import shutil
 import traceback
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from _pytest.config import _prepareconfig  # what pytest.main configures with (no public API)
 from _pytest.main import Session
-from _pytest.mark import deselect_by_keyword
+from _pytest.mark import KeywordMatcher  # how pytest's -k reads an item (no public API)
+from _pytest.mark.expression import Expression
 
 from grader import defaults, plugin
-from grader.plugin import SECONDS_KEY, STAGED_KEY, Collector
+from grader.plugin import Collector, GradingPlugin, Run
 from grader.scoring import TestResult
-from grader.staging import stage
 from grader.topics import suite_path, suites_dir
+
+__all__ = ["CollectedSuite", "Run", "SuiteBroken", "collected", "forget", "pytest_environment"]
 
 # Environment variables through which pytest would take options or plugins from whoever runs
 # `grade`: grading must not depend on them (PYTEST_ADDOPTS=--tb=native once broke every run).
@@ -91,24 +91,6 @@ QUIET_PLUGINS = (
 )
 
 
-@dataclass(frozen=True)
-class Run:
-    """What one task sets on the session (the plugin's options, by their ``dest``)."""
-
-    submission: Path
-    submission_topic: str | None
-    grade_device: str
-    probe_timeout: float
-    budget: float
-    deadline: float
-    memory_mb: int
-    public_only: bool
-    keyword: str
-    exercise: tuple[str, ...]
-    course_seed: str | None
-    student: str | None
-
-
 @contextlib.contextmanager
 def _quiet() -> Iterator[io.StringIO]:
     output = io.StringIO()
@@ -122,22 +104,26 @@ class CollectedSuite:
     def __init__(self, topic: str, probe_timeout: float) -> None:
         self.topic = topic
         self.collector = Collector()
+        self.grading = GradingPlugin()
         args = [
             str(suite_path(topic)),
             f"-c={suites_dir() / 'pytest.ini'}",
             f"--rootdir={suites_dir()}",
-            f"--probe-timeout={probe_timeout}",
             f"--timeout={int(defaults.CONVERGENCE_TIMEOUT_FACTOR * probe_timeout + 2 * defaults.boot_seconds())}",  # two tries to start
             "--capture=no",  # a long-lived session must not hold the process's fds captured
             "-p",
             "pytest_timeout",
             "-p",
             "no:terminal",
+            "-o",
+            "addopts=",  # pytest.ini's addopts load the hand-run adapter: here the Run comes as an object
+            "-p",
+            "no:cacheprovider",
             *QUIET_PLUGINS,
         ]
         with _quiet() as output:
             try:
-                self.config = _prepareconfig(args, plugins=[self.collector])
+                self.config = _prepareconfig(args, plugins=[self.grading, self.collector])
                 self.config._do_configure()
                 self.session = Session.from_config(self.config)
                 self.config.hook.pytest_sessionstart(session=self.session)
@@ -150,16 +136,13 @@ class CollectedSuite:
             raise SuiteBroken(f"{topic}: errors while collecting the suite:\n{output.getvalue()[-3000:]}")
         self.items: list[pytest.Item] = list(self.session.items)
 
-    def _apply(self, run: Run) -> None:
-        """Every option of the run, each task's own (none is left from the task before)."""
-        for name, value in run.__dict__.items():
-            setattr(self.config.option, name, list(value) if isinstance(value, tuple) else value)
-
-    def chosen(self) -> list[pytest.Item]:
-        """The items this run grades: -k as pytest reads it, then the plugin's choice."""
-        items = list(self.items)
-        deselect_by_keyword(items, self.config)
-        left_out = set(plugin.dropped(self.config, items))
+    def chosen(self, run: Run) -> list[pytest.Item]:
+        """The items ``run`` grades: -k as pytest reads it, then the plugin's choice."""
+        items = self.items
+        if run.keyword.strip():
+            expression = Expression.compile(run.keyword.lstrip())
+            items = [item for item in items if expression.evaluate(KeywordMatcher.from_item(item))]
+        left_out = set(plugin.dropped(run, items))
         return [item for item in items if item not in left_out]
 
     def hidden_kinds(self, exercises: tuple[str, ...] = ()) -> dict[str, dict[str, int]]:
@@ -179,9 +162,8 @@ class CollectedSuite:
     def not_started(self, run: Run) -> tuple[list[TestResult], dict[str, float]]:
         """The results of an untouched stub, without a worker: each chosen check ``not_started``
         (CUDA checks on a CPU ``skipped``, as they would be)."""
-        self._apply(run)
         results = []
-        for item in self.chosen():
+        for item in self.chosen(run):
             exercises = plugin.exercises_of(item)
             function = f"{exercises[0]}() in {self.topic}.py" if exercises else "the exercise"
             if plugin.check_of(item).get("cuda") and run.grade_device != "cuda":
@@ -194,11 +176,9 @@ class CollectedSuite:
     def run(self, run: Run) -> tuple[list[TestResult], dict[str, float]]:
         """Grade one submission: (its TestResults, seconds of startup and probes)."""
         config = self.config
-        self._apply(run)
-        config.stash[SECONDS_KEY] = {"startup": 0.0, "probes": 0.0}
-        config.stash[STAGED_KEY] = stage(run.submission, run.submission_topic)
+        self.grading.begin(run)
         self.collector.reset()
-        items = self.chosen()
+        items = self.chosen(run)
         try:
             with _quiet():
                 for index, item in enumerate(items):
@@ -211,10 +191,8 @@ class CollectedSuite:
         finally:
             with _quiet():
                 self.session._setupstate.teardown_exact(None)  # sub's worker, whatever happened
-            shutil.rmtree(config.stash[STAGED_KEY], ignore_errors=True)
-            del config.stash[STAGED_KEY]
-        seconds: dict[str, float] = config.stash[SECONDS_KEY]
-        return self.collector.results.get(self.topic, []), seconds
+            self.grading.end()
+        return self.collector.results.get(self.topic, []), dict(self.grading.seconds)
 
 
 _collected: dict[tuple[str, float, int], CollectedSuite] = {}

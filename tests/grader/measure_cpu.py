@@ -17,7 +17,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from grader import defaults, plugin, suites, workers  # noqa: E402
+from grader import defaults, suites, workers  # noqa: E402
 from grader.topics import available_topics  # noqa: E402
 
 
@@ -38,9 +38,8 @@ def measure(topic: str, path: Path) -> dict[str, tuple[str, float]]:
         course_seed=None,
         student=None,
     )
-    suite.config.stash[plugin.CPU_KEY] = {}
     tests, _ = suite.run(run)
-    used = suite.config.stash[plugin.CPU_KEY]
+    used = suite.grading.cpu_used
     return {t.id: (t.kind, used.get(t.id, 0.0)) for t in tests if t.status != "skipped"}
 
 
