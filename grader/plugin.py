@@ -8,8 +8,8 @@ string). :class:`Collector` turns each test's outcome into a status of the contr
 failed, error, not_started, timeout, skipped) with a message that teaches.
 
 Run a suite by hand with
-``pytest -c tests/suites/pytest.ini tests/suites --submission=solutions/``: this module's
-hooks are a thin adapter that turns those options into one Run.
+``pytest -c tests/suites/pytest.ini tests/suites --submission=solutions/``:
+:mod:`grader.hand_run` is the thin adapter that turns those options into one Run.
 """
 
 from __future__ import annotations
@@ -71,7 +71,8 @@ class Run:
 
 class GradingPlugin:
     """The suites' fixtures and per-check settings, read from :attr:`run` (set per task by
-    :mod:`grader.suites`, or once by the hand-run adapter below)."""
+    :mod:`grader.suites`, or once by the hand-run adapter, :mod:`grader.hand_run`); this
+    module's fixtures find it in the config's stash."""
 
     def __init__(self, run: Run | None = None) -> None:
         self.run = run
@@ -94,12 +95,13 @@ class GradingPlugin:
             shutil.rmtree(self.staged, ignore_errors=True)
         self.staged = None
 
-    def _current(self) -> Run:
+    def current(self) -> Run:
         if self.run is None or self.staged is None:
             raise pytest.UsageError("pass --submission PATH to grade a suite")
         return self.run
 
     def pytest_configure(self, config: pytest.Config) -> None:
+        config.stash[GRADING] = self  # where the suites' fixtures find it
         config.addinivalue_line("markers", "check(kind, points, public, cuda, exercise): a graded check")
 
     def pytest_unconfigure(self) -> None:
@@ -117,37 +119,15 @@ class GradingPlugin:
                 config.hook.pytest_deselected(items=left_out)
                 items[:] = [i for i in items if i not in left_out]
 
-    @pytest.fixture(scope="session")
-    def device(self) -> str:
-        return self._current().grade_device
-
-    @pytest.fixture(scope="module")
-    def sub(self, request: pytest.FixtureRequest, device: str) -> Iterator[TopicSession]:
-        run = self._current()
-        session = TopicSession(
-            str(self.staged),
-            request.path.stem.removeprefix("suite_"),
-            timeout=run.probe_timeout,
-            limits=Limits(memory_mb=run.memory_mb),
-            gpu=device == "cuda",
-            deadline=run.deadline,
-            budget=run.budget,
-        )
-        yield session
-        session.close()
-        for part, seconds in session.seconds.items():
-            self.seconds[part] += seconds
-        self.cpu_used.update(session.cpu_used)
-
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
-        if check_of(item).get("cuda") and self._current().grade_device != "cuda":
+        if check_of(item).get("cuda") and self.current().grade_device != "cuda":
             pytest.skip(NO_CUDA)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:
         """Tell the session which check runs, give a training run its longer deadline, and draw
         the check's inputs for its variant."""
-        run = self._current()
+        run = self.current()
         session = session_of(item)
         if session is not None:
             session.check = item.name.removeprefix("test_")
@@ -182,64 +162,32 @@ class GradingPlugin:
         )
 
 
-# -- the hand-run adapter ----------------------------------------------------------------
-# tests/suites/pytest.ini loads this module as a plugin, so that a suite can be run by hand
-# (``pytest -c tests/suites/pytest.ini tests/suites --submission=solutions/``): its options
-# become one Run for a GradingPlugin. The engine blocks this module as a plugin and hands
-# its GradingPlugin a Run per task instead (grader/suites.py).
+GRADING = pytest.StashKey["GradingPlugin"]()
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("torchgrade")
-    group.addoption("--submission", help="folder shaped like exercises/, or one topic's .py file")
-    group.addoption("--submission-topic", default=None, help="topic a single .py file answers")
-    group.addoption("--grade-device", default="cpu", choices=("cpu", "cuda"))
-    group.addoption("--probe-timeout", type=float, default=defaults.PROBE_TIMEOUT, help="seconds per probe")
-    group.addoption(
-        "--budget",
-        type=float,
-        default=defaults.SUBMISSION_BUDGET,
-        help="seconds the whole submission may take",
+@pytest.fixture(scope="session")
+def device(pytestconfig: pytest.Config) -> str:
+    return pytestconfig.stash[GRADING].current().grade_device
+
+
+@pytest.fixture(scope="module")
+def sub(request: pytest.FixtureRequest, device: str) -> Iterator[TopicSession]:
+    grading = request.config.stash[GRADING]
+    run = grading.current()
+    session = TopicSession(
+        str(grading.staged),
+        request.path.stem.removeprefix("suite_"),
+        timeout=run.probe_timeout,
+        limits=Limits(memory_mb=run.memory_mb),
+        gpu=device == "cuda",
+        deadline=run.deadline,
+        budget=run.budget,
     )
-    group.addoption("--memory-mb", type=int, default=defaults.MEMORY_MB)
-    group.addoption("--public-only", action="store_true", help="run only the public checks")
-    group.addoption(
-        "--course-seed",
-        default=None,
-        help="with --student: the hidden checks' inputs are this student's (grader/inputs.py)",
-    )
-    group.addoption("--student", default=None, help="the student whose hidden inputs to draw")
-    group.addoption(
-        "--exercise",
-        action="append",
-        default=[],
-        help="run only the checks of this exercise (exact name; repeat for more)",
-    )
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    option = config.option
-    grading = GradingPlugin()
-    if option.submission:
-        try:
-            grading.begin(
-                Run(
-                    submission=Path(option.submission),
-                    submission_topic=option.submission_topic,
-                    grade_device=option.grade_device,
-                    probe_timeout=option.probe_timeout,
-                    budget=option.budget,
-                    memory_mb=option.memory_mb,
-                    public_only=option.public_only,
-                    exercise=tuple(option.exercise),
-                    course_seed=option.course_seed,
-                    student=option.student,
-                )
-            )
-        except ValueError:
-            raise pytest.UsageError("--course-seed and --student go together") from None
-    config.pluginmanager.register(grading, "torchgrade-grading")
-    config.pluginmanager.register(Collector(), "torchgrade-collector")
+    yield session
+    session.close()
+    for part, seconds in session.seconds.items():
+        grading.seconds[part] += seconds
+    grading.cpu_used.update(session.cpu_used)
 
 
 def dropped(run: Run, items: list[pytest.Item]) -> list[pytest.Item]:

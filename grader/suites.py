@@ -116,14 +116,14 @@ class CollectedSuite:
             "-p",
             "no:terminal",
             "-o",
-            "addopts=",  # pytest.ini's addopts load the hand-run adapter: here the Run comes as an object
+            "addopts=",  # pytest.ini's load the hand-run adapter (grader.hand_run): here the Run is an object
             "-p",
             "no:cacheprovider",
             *QUIET_PLUGINS,
         ]
         with _quiet() as output:
             try:
-                self.config = _prepareconfig(args, plugins=[self.grading, self.collector])
+                self.config = _prepareconfig(args, plugins=[plugin, self.grading, self.collector])
                 self.config._do_configure()
                 self.session = Session.from_config(self.config)
                 self.config.hook.pytest_sessionstart(session=self.session)

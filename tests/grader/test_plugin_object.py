@@ -29,7 +29,7 @@ def test_the_grading_path_registers_no_string_option() -> None:
     suite = suites.collected(TOPIC, defaults.PROBE_TIMEOUT)
     assert isinstance(suite.grading, GradingPlugin)
     assert suite.config.pluginmanager.is_registered(suite.grading)
-    assert not suite.config.pluginmanager.has_plugin("grader.plugin")  # the hand-run adapter is blocked
+    assert not suite.config.pluginmanager.has_plugin("grader.hand_run")  # the hand-run adapter is not loaded
     assert not set(OUR_OPTIONS) & set(vars(suite.config.option))
 
 
