@@ -20,7 +20,7 @@ import torch
 
 from grader import curves, defaults, notebooks, stubs, suites, tamper, workers
 from grader.doctor import no_sandbox_note
-from grader.pool import GraderCrashed, GraderPool
+from grader.pool import GraderCrashed, GraderPool, preload
 from grader.progress import Event, Listener, listening
 from grader.release import RELEASE_MARKER
 from grader.sandbox import sandbox_status, uid_fallback
@@ -175,7 +175,8 @@ def run_tasks(
     if not tasks:
         return
     torch.set_num_threads(defaults.TRUSTED_THREADS)  # before the pool forks: every grader inherits it
-    if not all(untouched_stub(task) for task in tasks):
+    needs_engine = not all(untouched_stub(task) for task in tasks)
+    if needs_engine:
         prepare_engine(tasks[0].options.device)
     if min(jobs, len(tasks)) <= 1:
         for task in tasks:
@@ -186,6 +187,8 @@ def run_tasks(
                 outcome = exc
             on_outcome(task, outcome)
         return
+    if needs_engine:
+        preload()  # while the zygote boots, once for every grading process
     with GraderPool(min(jobs, len(tasks)), grade_topic) as pool:
         pool.run(tasks, on_outcome, on_start)
 

@@ -65,11 +65,19 @@ def _innermost_pid(pid: int) -> int | None:
     return None
 
 
+STAT_BYTES = 4096  # /proc/PID/stat is one line of ~300 bytes (comm is at most 16)
+
+
 def cpu_seconds(pid: int) -> float | None:
     """CPU time (user + system, every thread) a live process has used, from ``/proc``: the
     kernel's count, which the process cannot change, and which a busy machine does not inflate."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    try:  # os-level reads: twice a probe, Path.read_text cost 2x more (0.07 against 0.035 ms)
+        fd = os.open(f"/proc/{pid}/stat", os.O_RDONLY)
+        try:
+            data = os.read(fd, STAT_BYTES)
+        finally:
+            os.close(fd)
+        fields = data.rsplit(b")", 1)[1].split()
     except (OSError, IndexError):
         return None
     return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime (fields 14, 15 of stat)

@@ -1,0 +1,45 @@
+"""The pool's preload (grader/pool.py): what the suites' trusted side imports on first use is
+imported once before the grading processes fork, and only when a worker will be needed (the
+untouched stubs stay cheap)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from helpers import REPO
+
+SCRIPT = """
+import sys
+from pathlib import Path
+from grader import runner
+folder = Path(sys.argv[1])
+tasks = [runner.Task(folder, topic, False, runner.Options()) for topic in ("losses", "tensors")]
+stubs_only = all(runner.untouched_stub(task) for task in tasks)
+if stubs_only:
+    runner.run_tasks(tasks, 2, lambda task, outcome: None)
+else:
+    runner.workers.prestart = lambda gpu: None  # no zygote: only the parent's imports are asked about
+    runner.GraderPool = None  # stop before forking: the preload comes first
+    try:
+        runner.run_tasks(tasks, 2, lambda task, outcome: None)
+    except TypeError:
+        pass
+print(stubs_only, "torch._dynamo" in sys.modules)
+"""
+
+
+def _imports(folder: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, folder], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip()
+
+
+def test_a_pool_that_grades_code_preloads_the_trusted_side() -> None:
+    assert _imports("solutions") == "False True"
+
+
+def test_untouched_stubs_preload_nothing() -> None:
+    assert _imports("exercises") == "True False"
