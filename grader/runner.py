@@ -159,6 +159,12 @@ def untouched_stub(task: Task) -> bool:
     return stubs.topic_is_stub(task.path, task.topic, task.single_file)
 
 
+def longest_first(task: Task) -> int:
+    """A task's place when its topics are handed out longest first (a topic not measured: last)."""
+    order = defaults.LONGEST_TOPICS_FIRST
+    return order.index(task.topic) if task.topic in order else len(order)
+
+
 def prepare_engine(device: str) -> None:
     """Launch this run's zygote, shared by every grading process forked after this; each
     waits for it to be ready when it first needs a worker."""
@@ -301,7 +307,7 @@ def grade(
     with listening(progress) as tell:
         for task in tasks:
             tell(Event(task.topic, "queued"))
-        run_tasks(tasks, jobs or defaults.cores(), file, begin)
+        run_tasks(sorted(tasks, key=longest_first), jobs or defaults.cores(), file, begin)
     for topic, outcome in outcomes.items():
         curves.picture_failures(outcome.result.tests, topic, defaults.curve_folder())
     chosen = bool(keyword or exercises)  # a topic where they choose no check is left out
