@@ -6,7 +6,10 @@ torch nor pytest."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -110,3 +113,37 @@ def test_the_whole_process_imports_neither_torch_nor_pytest(tmp_path):
     imported = {line.rsplit("|", 1)[-1].strip() for line in again.stderr.splitlines() if "|" in line}
     assert "grader.runner" in imported
     assert not imported & {"torch", "pytest", "_pytest", "numpy", "nbformat", "grader.suites"}
+
+
+LEAVE = """
+import atexit, sys
+from grader import cli
+atexit.register(lambda: print("torn down"))
+sys.argv = ["grade", *sys.argv[1:]]
+cli.run()
+"""
+
+
+@pytest.mark.timeout(600)
+def test_a_grading_process_leaves_without_tearing_down_and_other_commands_as_usual(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TORCHGRADE_CHECK_TABLES": str(tmp_path)}
+    graded = subprocess.run(
+        [sys.executable, "-c", LEAVE, "exercises/losses.py", "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=300,
+    )
+    assert graded.returncode == 1, graded.stderr[-2000:]
+    assert json.loads(graded.stdout)["topics"][0]["name"] == "losses", "the whole report, flushed"
+    assert "torn down" not in graded.stdout
+    other = subprocess.run(
+        [sys.executable, "-c", LEAVE, "course", "init", str(tmp_path / "course.toml")],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=300,
+    )
+    assert other.returncode == 0 and other.stdout.rstrip().endswith("torn down"), other.stderr[-2000:]
