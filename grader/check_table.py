@@ -8,8 +8,9 @@ the hash of everything collection reads that can change: the topic's suite and t
 folder's other files, every source file of ``grader/``, the torch and pytest versions and
 Python's. A changed file is a new key, hence a fresh collection: a stale table is never read.
 
-The cache is a plain file in the user's own cache folder; it decides only how an untouched
-stub is reported by ``grade`` (batch mode collects its suites in its grading processes).
+The cache is a plain file in the user's own cache folder (``defaults.check_table_folder``);
+it decides only how an untouched stub is reported, by ``grade`` and by ``grade batch`` alike
+(:func:`grader.runner.stub_outcome`): a stub scores nothing either way.
 ``tests/grader/test_check_table.py`` holds the table's report equal to the engine's.
 """
 
