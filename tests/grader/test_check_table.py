@@ -147,3 +147,29 @@ def test_a_grading_process_leaves_without_tearing_down_and_other_commands_as_usu
         timeout=300,
     )
     assert other.returncode == 0 and other.stdout.rstrip().endswith("torn down"), other.stderr[-2000:]
+
+
+@pytest.mark.parametrize(
+    ("version", "cpu_only"),
+    [
+        ("cuda: Optional[str] = None\nhip: Optional[str] = None\n", True),
+        ("cuda: Optional[str] = '12.8'\nhip: Optional[str] = None\n", False),
+        ("cuda = None\nhip = '6.2'\n", False),
+        ("cuda = None\n", False),  # unsure: torch decides
+        ("cuda = None\nhip = None\ndef (:\n", False),
+    ],
+)
+def test_the_device_resolves_without_torch_only_for_a_build_without_gpu(
+    version, cpu_only, tmp_path, monkeypatch
+):
+    from importlib.machinery import ModuleSpec
+
+    from grader import torch_build
+
+    (tmp_path / "version.py").write_text(version)
+    spec = ModuleSpec("torch", None, is_package=True)
+    spec.submodule_search_locations = [str(tmp_path)]
+    monkeypatch.setattr(torch_build.importlib.util, "find_spec", lambda name: spec)
+    assert torch_build.cpu_only() is cpu_only
+    monkeypatch.setattr(torch_build.importlib.util, "find_spec", lambda name: None)
+    assert torch_build.cpu_only() is False
