@@ -9,6 +9,7 @@ costs about the topic's own grading time, not a Python and torch start.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -87,6 +88,17 @@ def grade_and_render(target: Target, settings: Settings, colour: bool) -> str:
     return render.to_table(result, str(target[0]), colour)
 
 
+def _warm(settings: Settings) -> None:
+    """Collect the watched topics' suites in this process now: a first grading of untouched
+    stubs read their tables of checks (grader/check_table.py) without torch or pytest, and the
+    first save must not pay for loading them."""
+    from grader import suites  # imports pytest and torch
+
+    for topic in select_topics(settings.path, settings.topics)[0]:
+        with contextlib.suppress(suites.SuiteBroken):  # the re-grade reports what broke
+            suites.collected(topic, settings.timeout)
+
+
 def _relevant(change: watchfiles.Change, path: str) -> bool:
     """Python files and notebooks; not an editor's swap, backup or hidden files."""
     name = Path(path).name
@@ -125,6 +137,7 @@ def watch(
                     _grade((settings.path, settings.topics), settings), str(settings.path), colour
                 )
             )
+            _warm(settings)
             show(waiting)
             continue
         due = targets((Path(p) for _, p in changes), settings)
