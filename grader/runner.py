@@ -32,7 +32,7 @@ from grader.selection import (
     topics_with_exercises,
 )
 from grader.topics import RELEASE_MARKER, suites_dir
-from grader.torch_build import cpu_only
+from grader.torch_build import no_gpu
 
 
 class SuiteCrash(RuntimeError):
@@ -95,7 +95,7 @@ class TopicOutcome:
 
 
 def resolve_device(device: str) -> str:
-    if device == "cpu" or (device == "auto" and cpu_only()):
+    if device == "cpu" or (device == "auto" and no_gpu()):
         return "cpu"  # without importing torch (a second): an untouched stub needs none
     import torch
 

@@ -150,26 +150,32 @@ def test_a_grading_process_leaves_without_tearing_down_and_other_commands_as_usu
 
 
 @pytest.mark.parametrize(
-    ("version", "cpu_only"),
+    ("version", "devices", "no_gpu"),
     [
-        ("cuda: Optional[str] = None\nhip: Optional[str] = None\n", True),
-        ("cuda: Optional[str] = '12.8'\nhip: Optional[str] = None\n", False),
-        ("cuda = None\nhip = '6.2'\n", False),
-        ("cuda = None\n", False),  # unsure: torch decides
-        ("cuda = None\nhip = None\ndef (:\n", False),
+        ("cuda: Optional[str] = None\nhip: Optional[str] = None\n", ["nvidia0"], True),
+        ("cuda: Optional[str] = '12.8'\nhip: Optional[str] = None\n", [], sys.platform == "linux"),
+        ("cuda = '12.8'\nhip = None\n", ["nvidiactl", "nvidia0"], False),
+        ("cuda = '12.8'\nhip = None\n", ["dxg"], False),  # WSL
+        ("cuda = None\nhip = '6.2'\n", [], False),  # ROCm: torch decides
+        ("cuda = None\n", [], False),  # unsure: torch decides
+        ("cuda = None\nhip = None\ndef (:\n", [], False),
     ],
 )
-def test_the_device_resolves_without_torch_only_for_a_build_without_gpu(
-    version, cpu_only, tmp_path, monkeypatch
+def test_the_device_resolves_without_torch_only_where_torch_could_see_no_gpu(
+    version, devices, no_gpu, tmp_path, monkeypatch
 ):
     from importlib.machinery import ModuleSpec
 
     from grader import torch_build
 
     (tmp_path / "version.py").write_text(version)
+    (tmp_path / "dev").mkdir()
+    for name in devices:
+        (tmp_path / "dev" / name).touch()
+    monkeypatch.setattr(torch_build, "DEV", tmp_path / "dev")
     spec = ModuleSpec("torch", None, is_package=True)
     spec.submodule_search_locations = [str(tmp_path)]
     monkeypatch.setattr(torch_build.importlib.util, "find_spec", lambda name: spec)
-    assert torch_build.cpu_only() is cpu_only
+    assert torch_build.no_gpu() is no_gpu
     monkeypatch.setattr(torch_build.importlib.util, "find_spec", lambda name: None)
-    assert torch_build.cpu_only() is False
+    assert torch_build.no_gpu() is False
