@@ -19,7 +19,7 @@ import watchfiles
 
 from grader import defaults
 from grader import report as render
-from grader.runner import SuiteCrash, UsageProblem, grade, select_topics
+from grader.runner import SuiteCrash, UsageProblem, grade, resolve_device, select_topics
 from grader.scoring import Report
 from grader.topics import TOPICS
 
@@ -89,14 +89,15 @@ def grade_and_render(target: Target, settings: Settings, colour: bool) -> str:
 
 
 def _warm(settings: Settings) -> None:
-    """Collect the watched topics' suites in this process now: a first grading of untouched
-    stubs read their tables of checks (grader/check_table.py) without torch or pytest, and the
-    first save must not pay for loading them."""
-    from grader import suites  # imports pytest and torch
+    """Collect the watched topics' suites in this process and wait for the zygote now: a first
+    grading of untouched stubs read their tables of checks (grader/check_table.py) without
+    torch, pytest or a worker, and the first save must not pay for them."""
+    from grader import suites, workers  # suites imports pytest and torch
 
     for topic in select_topics(settings.path, settings.topics)[0]:
         with contextlib.suppress(suites.SuiteBroken):  # the re-grade reports what broke
             suites.collected(topic, settings.timeout)
+    workers.fork_server(resolve_device(settings.device) == "cuda")
 
 
 def _relevant(change: watchfiles.Change, path: str) -> bool:
