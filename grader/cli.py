@@ -8,6 +8,7 @@ suite (docs/architecture.md, "Contract for machines").
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -125,6 +126,27 @@ def _usage_exit(message: str) -> NoReturn:
     sys.exit(2)
 
 
+class Graded(SystemExit):
+    """A grading is over and its report written: the process may leave at once (:func:`run`)."""
+
+
+def run() -> None:
+    """The ``grade`` command as a process (``python -m grader`` and the ``grade`` script). After
+    a grading it leaves without tearing the interpreter down: that freed torch, pytest and the
+    collected suites object by object, 0.6 s of CPU and 2-4 s of wall time on a loaded 2-core
+    machine (2026-11-23, the endless-loop student), for nothing. By then every file is closed,
+    every worker killed and the zygote sees its socket close; other commands exit as usual."""
+    try:
+        main(prog_name="grade")
+    except Graded as done:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a closed pipe (`grade ... | head`)
+                pass
+        os._exit(done.code if isinstance(done.code, int) else 1)
+
+
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="torchgrade")
 def main() -> None:
@@ -221,7 +243,7 @@ def check_command(
     else:
         colour = render.use_colour(sys.stdout)
         click.echo(render.to_table(result, str(path), colour), color=colour)
-    sys.exit(result.exit_code)
+    raise Graded(result.exit_code)
 
 
 @main.group("batch", cls=BatchGroup)

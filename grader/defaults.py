@@ -122,6 +122,12 @@ def curve_folder() -> Path:
     return Path(cache) / "torchgrade" / "curves"
 
 
+def check_table_folder() -> Path:
+    """Where ``grade`` caches each topic's table of checks (grader/check_table.py), beside the
+    curves; ``TORCHGRADE_CHECK_TABLES`` overrides it (tests use their own)."""
+    return Path(os.environ.get("TORCHGRADE_CHECK_TABLES") or curve_folder().parent / "checks")
+
+
 CURVE_DIVERGED_RISE = 0.25  # a point above start · (1 + this) is "diverged"
 CURVE_FLAT_FALL = 0.10  # a lowest point less than this fraction below the start is "flat"
 # What the trusted side shows of a submission (grader/clean.py), in characters. The worker cuts

@@ -26,8 +26,7 @@ import re
 import symtable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from grader.scoring import TopicResult
 from grader.topics import TOPICS
@@ -38,12 +37,17 @@ PYTHON_CELL_MAGICS = ("time", "capture")
 FIRST_LINE_CHARS = 60
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
+if TYPE_CHECKING:
+    import nbformat
+
 
 class NotebookError(ValueError):
     """The notebook cannot be used; the message says why in one line."""
 
 
 def read(path: Path) -> nbformat.NotebookNode:
+    import nbformat  # 0.1 s: only for a notebook (grading a folder or a .py file needs none)
+
     try:
         notebook = nbformat.read(str(path), as_version=4)
         nbformat.validate(notebook)

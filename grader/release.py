@@ -21,9 +21,8 @@ import nbformat
 from grader import defaults
 from grader.handouts import handouts
 from grader.leaks import refuse
-from grader.topics import REPO_ROOT, available_topics, suite_path
+from grader.topics import RELEASE_MARKER, REPO_ROOT, available_topics, suite_path
 
-RELEASE_MARKER = "RELEASE.json"
 LEARNER_README = """# Exercises: deep learning with PyTorch
 
 Set up once (Python >= 3.10), then grade your work:

@@ -9,6 +9,7 @@ untouched stub without a worker); submitted code runs only in the workers that t
 
 from __future__ import annotations
 
+import importlib
 import json
 import time
 from collections.abc import Callable
@@ -16,13 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import torch
-
-from grader import curves, defaults, notebooks, stubs, suites, tamper, workers
+from grader import check_table, curves, defaults, notebooks, stubs, tamper, workers
 from grader.doctor import no_sandbox_note
 from grader.pool import GraderCrashed, GraderPool, preload
 from grader.progress import Event, Listener, listening
-from grader.release import RELEASE_MARKER
 from grader.sandbox import sandbox_status, uid_fallback
 from grader.scoring import Report, TopicResult
 from grader.selection import (
@@ -33,7 +31,8 @@ from grader.selection import (
     select_topics,
     topics_with_exercises,
 )
-from grader.topics import suites_dir
+from grader.topics import RELEASE_MARKER, suites_dir
+from grader.torch_build import no_gpu
 
 
 class SuiteCrash(RuntimeError):
@@ -96,6 +95,8 @@ class TopicOutcome:
 
 
 def resolve_device(device: str) -> str:
+    if device == "cpu" or (device == "auto" and no_gpu()):
+        return "cpu"  # without importing torch (a second): an untouched stub needs none
     import torch
 
     has_cuda = torch.cuda.is_available()
@@ -107,6 +108,11 @@ def resolve_device(device: str) -> str:
 def grade_topic(task: Task) -> TopicOutcome:
     """One topic's suite against one submission (a grading process's job): the suite is
     collected on this process's first task of the topic and reused by the next ones."""
+    stub = stub_outcome(task)  # an untouched stub whose table is cached: no pytest, no torch
+    if stub is not None:
+        return stub
+    from grader import suites  # imports pytest and torch
+
     options = task.options
     deadline = task.deadline if task.deadline is not None else time.monotonic() + options.budget
     run = suites.Run(
@@ -140,6 +146,33 @@ def grade_topic(task: Task) -> TopicOutcome:
     if task.path.suffix == ".ipynb":
         notebooks.explain(result, task.path)
     return TopicOutcome(result, seconds, workers.engine_problem())
+
+
+def stub_outcome(task: Task) -> TopicOutcome | None:
+    """An untouched stub's outcome from its topic's cached table of checks (grader/check_table.py),
+    or None where the suite must be collected: then the table is cached for the next run."""
+    if not untouched_stub(task):
+        return None
+    options = task.options
+    rows = check_table.cached(task.topic)
+    if rows is None:
+        from grader import suites
+
+        try:
+            check_table.remember(task.topic, suites.collected(task.topic, options.timeout).items)
+        except suites.SuiteBroken:
+            pass  # grade_topic collects it again and reports what broke
+        return None
+    chosen = check_table.chosen(rows, options.keyword, options.public_only, options.exercises)
+    if not chosen and not (options.keyword or options.exercises):
+        raise SuiteCrash(f"{task.topic}: the suite has no check")
+    result = TopicResult(task.topic, check_table.not_started(task.topic, chosen, options.device))
+    tamper.judge(result, task.path, task.single_file)
+    if options.public_only:
+        result.hidden = check_table.hidden_kinds(rows, options.exercises) or released_hidden(
+            task.topic, options.exercises
+        )
+    return TopicOutcome(result, {"startup": 0.0, "probes": 0.0}, workers.engine_problem())
 
 
 def released_hidden(topic: str, exercises: tuple[str, ...]) -> dict[str, dict[str, int]]:
@@ -180,10 +213,15 @@ def run_tasks(
     """Grade ``tasks`` with up to ``jobs`` grading processes (in this process when one will do)."""
     if not tasks:
         return
-    torch.set_num_threads(defaults.TRUSTED_THREADS)  # before the pool forks: every grader inherits it
     needs_engine = not all(untouched_stub(task) for task in tasks)
     if needs_engine:
+        import torch  # only here: untouched stubs need neither torch nor a zygote
+
+        importlib.import_module("grader.suites")  # pytest and the plugin: once, before the pool forks
+        torch.set_num_threads(defaults.TRUSTED_THREADS)  # before the pool forks: every grader inherits it
         prepare_engine(tasks[0].options.device)
+    elif all(check_table.cached(task.topic) is not None for task in tasks):
+        jobs = 1  # their reports are read from tables: a pool would cost more than it saves
     if min(jobs, len(tasks)) <= 1:
         for task in tasks:
             task = on_start(task)

@@ -9,6 +9,7 @@ costs about the topic's own grading time, not a Python and torch start.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ import watchfiles
 
 from grader import defaults
 from grader import report as render
-from grader.runner import SuiteCrash, UsageProblem, grade, select_topics
+from grader.runner import SuiteCrash, UsageProblem, grade, resolve_device, select_topics
 from grader.scoring import Report
 from grader.topics import TOPICS
 
@@ -87,6 +88,18 @@ def grade_and_render(target: Target, settings: Settings, colour: bool) -> str:
     return render.to_table(result, str(target[0]), colour)
 
 
+def _warm(settings: Settings) -> None:
+    """Collect the watched topics' suites in this process and wait for the zygote now: a first
+    grading of untouched stubs read their tables of checks (grader/check_table.py) without
+    torch, pytest or a worker, and the first save must not pay for them."""
+    from grader import suites, workers  # suites imports pytest and torch
+
+    for topic in select_topics(settings.path, settings.topics)[0]:
+        with contextlib.suppress(suites.SuiteBroken):  # the re-grade reports what broke
+            suites.collected(topic, settings.timeout)
+    workers.fork_server(resolve_device(settings.device) == "cuda")
+
+
 def _relevant(change: watchfiles.Change, path: str) -> bool:
     """Python files and notebooks; not an editor's swap, backup or hidden files."""
     name = Path(path).name
@@ -125,6 +138,7 @@ def watch(
                     _grade((settings.path, settings.topics), settings), str(settings.path), colour
                 )
             )
+            _warm(settings)
             show(waiting)
             continue
         due = targets((Path(p) for _, p in changes), settings)
