@@ -18,6 +18,7 @@ from click.core import ParameterSource
 
 from grader import clean, defaults
 from grader.batch.roster import Roster, RosterFile
+from grader.options import Limits, Options, Selection
 
 if TYPE_CHECKING:
     from grader.course import Assignment, Course
@@ -139,7 +140,9 @@ def main() -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--topic", "topics", multiple=True, help="grade only this topic (repeatable)")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
+@click.option(
+    "--device", type=click.Choice(["auto", "cpu", "cuda"]), default=defaults.DEVICE, show_default=True
+)
 @limit_options
 @click.option("--public-only", is_flag=True, help="run only the public checks")
 @click.option("-k", "keyword", metavar="EXPR", default="", help=KEYWORD_HELP)
@@ -191,23 +194,16 @@ def check_command(
     from grader.progress import LiveLines
     from grader.runner import SuiteCrash, UsageProblem, grade
 
+    options = Options(
+        limits=Limits(timeout=timeout, memory_mb=memory_mb, budget=budget),
+        device=device,
+        selection=Selection(topics=topics, exercises=exercises, keyword=keyword, public_only=public_only),
+        course_seed=course_seed,
+        student=student,
+    )
     live = None if quiet or not sys.stderr.isatty() else LiveLines(sys.stderr)  # piped: the report only
     try:
-        result = grade(
-            path,
-            topics,
-            device=device,
-            timeout=timeout,
-            memory_mb=memory_mb,
-            public_only=public_only,
-            budget=budget,
-            jobs=jobs,
-            keyword=keyword,
-            exercises=exercises,
-            course_seed=course_seed,
-            student=student,
-            progress=live,
-        )
+        result = grade(path, options, jobs=jobs, progress=live)
     except UsageProblem as exc:
         _usage_exit(str(exc))
     except SuiteCrash as exc:
@@ -390,17 +386,17 @@ def batch_command(
     from grader.batch.run import BatchOptions, run_batch  # imports torch: the zygote boots meanwhile
     from grader.runner import UsageProblem
 
+    grading = Options(
+        limits=Limits(timeout=timeout, memory_mb=memory_mb, budget=budget),
+        selection=Selection(topics=topics, keyword=keyword),
+        course_seed=course_seed,
+    )
     options = BatchOptions(
-        timeout=timeout,
-        memory_mb=memory_mb,
-        budget=budget,
-        topics=topics,
+        grading=grading,
         roster=roster,
         scheduler=scheduler or None,
         allow_no_sandbox=allow_no_sandbox,
-        course_seed=course_seed,
         lms=LmsSettings(lms_column, missing),
-        keyword=keyword,
         course=course,
         assignment=chosen.name if chosen else "",
         times=times,
@@ -597,7 +593,7 @@ def release_command(
 @click.option(
     "--hidden-visibility",
     type=click.Choice(["hidden", "after_due_date", "after_published", "visible"]),
-    default="after_published",
+    default=defaults.HIDDEN_VISIBILITY,
     show_default=True,
     help="when students see the hidden checks' results (public checks are always visible)",
 )
@@ -622,7 +618,7 @@ def gradescope_command(
     hidden_messages: bool,
 ) -> None:
     """Write a Gradescope autograder zip into OUT (setup.sh, run_autograder, the grader and suites)."""
-    from grader.gradescope import AutograderProblem, build_autograder
+    from grader.gradescope import AutograderProblem, Config, build_autograder
 
     course, chosen = _course(course_file, assignment)
     if course is not None:  # the command line wins over the course file
@@ -631,26 +627,17 @@ def gradescope_command(
         memory_mb = memory_mb if _given(ctx, "memory_mb") else course.limits.memory_mb or memory_mb
         budget = budget if _given(ctx, "budget") else course.limits.budget or budget
 
-    try:
-        points = None
-        if chosen is not None:  # Gradescope then scores out of the assignment's points
-            from grader.gradescope import Config
-
-            points = Config(
-                exercises=chosen.exercises,
-                exercise_points=chosen.exercise_points,
-                kind_weights=chosen.kind_weights,
-            )
-        written = build_autograder(
-            out,
-            topics,
-            hidden_visibility,
-            timeout=timeout,
-            budget=budget,
-            memory_mb=memory_mb,
-            points=points,
+    limits = Limits(timeout=timeout, memory_mb=memory_mb, budget=budget)
+    exercises = chosen.exercises if chosen is not None else ()
+    try:  # with an assignment, Gradescope scores out of its points
+        config = Config(
+            options=Options(limits=limits, selection=Selection(topics=topics, exercises=exercises)),
+            hidden_visibility=hidden_visibility,
+            exercise_points=chosen.exercise_points if chosen is not None else {},
+            kind_weights=chosen.kind_weights if chosen is not None else {},
             hidden_messages=hidden_messages,
         )
+        written = build_autograder(out, config)
     except AutograderProblem as exc:
         _usage_exit(str(exc))
     click.echo(f"autograder written to {written}")
@@ -660,7 +647,9 @@ def gradescope_command(
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--topic", "topics", multiple=True, help="re-grade only this topic (repeatable)")
 @click.option("-k", "keyword", metavar="EXPR", default="", help=KEYWORD_HELP)
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
+@click.option(
+    "--device", type=click.Choice(["auto", "cpu", "cuda"]), default=defaults.DEVICE, show_default=True
+)
 @limit_options
 def watch_command(
     path: Path,
@@ -682,7 +671,12 @@ def watch_command(
 
         colour = render.use_colour(sys.stdout)
         clear = click.clear if sys.stdout.isatty() else lambda: None
-        settings = Settings(path, topics, keyword, device, timeout, memory_mb, budget)
+        options = Options(
+            limits=Limits(timeout=timeout, memory_mb=memory_mb, budget=budget),
+            device=device,
+            selection=Selection(topics=topics, keyword=keyword),
+        )
+        settings = Settings(path, options)
         watch(settings, lambda text: click.echo(text, color=colour), colour, clear)
     except KeyboardInterrupt:  # first: it may come before the names below are imported
         click.echo("stopped watching")
@@ -715,7 +709,7 @@ def next_command(path: Path) -> None:
 
     def grade_topic(topic: str) -> list[dict]:
         click.echo(f"grading {topic}…", err=True)
-        report = grade(path, (topic,))
+        report = grade(path, Options().with_topics((topic,)))
         return [t for topic_result in report.to_json()["topics"] for t in topic_result["tests"]]
 
     found = find_next(path, grade_topic)
