@@ -87,7 +87,7 @@ def limit_options(command: Callable[..., None]) -> Callable[..., None]:
     options = [
         click.option(
             "--timeout",
-            type=click.FloatRange(min=0.1),
+            type=click.FloatRange(min=defaults.TIMEOUT_FLOOR),
             default=defaults.PROBE_TIMEOUT,
             show_default=True,
             help="seconds each probe of submitted code may run "
@@ -96,14 +96,14 @@ def limit_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option(
             "--memory",
             "memory_mb",
-            type=click.IntRange(min=512),
+            type=click.IntRange(min=defaults.MEMORY_FLOOR_MB),
             default=defaults.MEMORY_MB,
             show_default=True,
             help="memory limit per worker, MB",
         ),
         click.option(
             "--budget",
-            type=click.FloatRange(min=1),
+            type=click.FloatRange(min=defaults.BUDGET_FLOOR),
             default=defaults.SUBMISSION_BUDGET,
             show_default=True,
             help="seconds one submission may take in all; later checks time out",
