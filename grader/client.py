@@ -152,7 +152,6 @@ class TopicSession:
         self.sources: dict[str, bytes] | None = None
         self.nonce = b""
         self.fatal: SubmissionProblem | None = None  # import problems repeat for every test
-        self.starts = 0
         self.seconds = {"startup": 0.0, "probes": 0.0}  # for the benchmark
 
     # -- worker lifecycle ------------------------------------------------------------
@@ -164,7 +163,6 @@ class TopicSession:
             self.worker = start_worker(
                 self.staged_dir, self.sources, self.topic, self.nonce, self.limits, self.gpu
             )
-            self.starts += 1
             try:
                 self._expect("booted", boot_seconds(), BOOTING)
                 break
