@@ -182,7 +182,7 @@ def check_command(
     from grader.selection import preflight
 
     try:  # a mistyped path, topic, exercise or -k answers before torch is imported
-        preflight(path, topics, exercises, keyword)
+        preflight(path=path, topics=topics, exercises=exercises, keyword=keyword)
     except Unusable as exc:
         _usage_exit(str(exc))
     from grader.stubs import submission_is_stub
@@ -437,7 +437,7 @@ def batch_command(
     if not usable:
         click.echo(f"note: graded WITHOUT a sandbox ({how})", err=True)
     if with_similarity:
-        _similarity(submissions, out, topics, defaults.SIMILARITY_THRESHOLD)
+        _similarity(submissions=submissions, out=out, topics=topics, threshold=defaults.SIMILARITY_THRESHOLD)
         if summary.stats is not None:  # the report's clusters
             from grader.batch.report_html import write_report
 
@@ -471,7 +471,17 @@ def override_command(
     if sum((points is not None, excuse, clear)) != 1:
         _usage_exit("give one of --points, --excuse or --clear")
     try:
-        click.echo(record_override(out, student, exercise, points, reason, excuse, clear))
+        click.echo(
+            record_override(
+                out=out,
+                query=student,
+                exercise=exercise,
+                points=points,
+                reason=reason,
+                excuse=excuse,
+                clear=clear,
+            )
+        )
     except (NoHistory, OverrideProblem) as exc:
         _usage_exit(str(exc))
 
@@ -496,7 +506,7 @@ def course_init_command(path: Path) -> None:
 def _similarity(submissions: Path, out: Path, topics: tuple[str, ...], threshold: float) -> None:
     from grader.similarity import run_similarity
 
-    run = run_similarity(submissions, out, topics, threshold)
+    run = run_similarity(submissions=submissions, out=out, topics=topics, threshold=threshold)
     click.echo(run.summary)
     click.echo(f"similarity.csv, similarity.html and clusters.csv in {out}", err=True)
 
@@ -531,7 +541,7 @@ def similarity_command(submissions: Path, out: Path, topics: tuple[str, ...], th
         _usage_exit("--out must not lie inside the submissions folder")
     if unknown_topic(topics):
         _usage_exit(unknown_topic(topics))
-    _similarity(submissions, out, topics, threshold)
+    _similarity(submissions=submissions, out=out, topics=topics, threshold=threshold)
 
 
 ALLOW_SOLVED_HELP = "hand out exercise NAME solved on purpose (repeatable); any other answer is refused"
@@ -560,7 +570,10 @@ def notebooks_command(
         _usage_exit(unknown_topic(topics))
     try:
         written = write_handouts(
-            REPO_ROOT / "exercises", out, list(topics) or list(TOPICS), frozenset(allowed)
+            exercises=REPO_ROOT / "exercises",
+            out=out,
+            topics=list(topics) or list(TOPICS),
+            allowed=frozenset(allowed),
         )
     except LeakFound as exc:
         _usage_exit(str(exc))
@@ -677,7 +690,7 @@ def watch_command(
             selection=Selection(topics=topics, keyword=keyword),
         )
         settings = Settings(path, options)
-        watch(settings, lambda text: click.echo(text, color=colour), colour, clear)
+        watch(settings=settings, show=lambda text: click.echo(text, color=colour), colour=colour, clear=clear)
     except KeyboardInterrupt:  # first: it may come before the names below are imported
         click.echo("stopped watching")
     except UsageProblem as exc:

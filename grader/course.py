@@ -202,7 +202,7 @@ def _late(reader: _Reader) -> LatePolicy:
     if kind in ("per_day", "per_hour") and penalty == 0:
         reader.fail("penalty", f"policy {kind!r} needs a penalty (percent per {kind[4:]})")
     grace = timedelta(minutes=reader.number("grace_minutes", 0.0) or 0.0)
-    return LatePolicy(kind, penalty, 100.0 if cap is None else cap, grace)
+    return LatePolicy(kind=kind, penalty=penalty, cap=100.0 if cap is None else cap, grace=grace)
 
 
 def _exercise_names(reader: _Reader, topics: tuple[str, ...], listed: tuple[str, ...]) -> list[str]:

@@ -127,7 +127,13 @@ def expect_close(
     check_dtype: bool = True,
 ) -> torch.Tensor:
     """Values within ``|a - e| <= atol + rtol·|e|``; infinities must match exactly."""
-    actual = expect_tensor(actual, what, expected.shape, expected.dtype if check_dtype else None, hint)
+    actual = expect_tensor(
+        value=actual,
+        what=what,
+        shape=expected.shape,
+        dtype=expected.dtype if check_dtype else None,
+        hint=hint,
+    )
     a, e = actual.detach().double(), expected.detach().double()
     bad_nan = torch.isnan(a) & ~torch.isnan(e)
     if bad_nan.any():
@@ -273,11 +279,11 @@ def expect_inputs_untouched(
     leaving its inputs alone), and each tensor keeps its values, its ``requires_grad`` flag and
     its ``.grad`` (5s where tracked)."""
     expect(
-        _an_answer(result),
-        f"{what}: the call's result",
-        "an answer (a tensor or a number)",
-        describe(result),
-        "this check judges a call that answers; finish the exercise first",
+        condition=_an_answer(result),
+        what=f"{what}: the call's result",
+        expected="an answer (a tensor or a number)",
+        got=describe(result),
+        hint="this check judges a call that answers; finish the exercise first",
     )
     names, tracked = list(names), set(tracked)
     if not isinstance(after, list) or len(after) != len(originals):
@@ -297,22 +303,38 @@ def expect_inputs_untouched(
             and values.shape == original.shape
             and bool(torch.equal(values.nan_to_num(7.0), original.nan_to_num(7.0)))
         )
-        expect(same, f"{what}: {name} after the call", "its values unchanged", "changed values", hint)
+        expect(
+            condition=same,
+            what=f"{what}: {name} after the call",
+            expected="its values unchanged",
+            got="changed values",
+            hint=hint,
+        )
         flag = i in tracked
         expect(
-            state.get("requires_grad") is flag,
-            f"{what}: {name}.requires_grad after the call",
-            f"{flag} (as the caller set it)",
-            f"{state.get('requires_grad')}",
-            hint,
+            condition=state.get("requires_grad") is flag,
+            what=f"{what}: {name}.requires_grad after the call",
+            expected=f"{flag} (as the caller set it)",
+            got=f"{state.get('requires_grad')}",
+            hint=hint,
         )
         grad = state.get("grad")
         if flag:
             kept = isinstance(grad, torch.Tensor) and bool(torch.equal(grad, torch.full_like(original, 5.0)))
-            expect(kept, f"{what}: {name}.grad after the call", "the 5s it held", describe(grad), hint)
+            expect(
+                condition=kept,
+                what=f"{what}: {name}.grad after the call",
+                expected="the 5s it held",
+                got=describe(grad),
+                hint=hint,
+            )
         else:
             expect(
-                grad is None, f"{what}: {name}.grad after the call", "None (as it was)", describe(grad), hint
+                condition=grad is None,
+                what=f"{what}: {name}.grad after the call",
+                expected="None (as it was)",
+                got=describe(grad),
+                hint=hint,
             )
 
 
@@ -335,5 +357,10 @@ def expect_runs_on_cuda(sub, name, args, kwargs, device, expected):
     from grader.probes import on_device
 
     out, where = sub.run(on_device, name, args, kwargs, device)
-    expect(where.startswith("cuda"), f"{name} on CUDA inputs", "a result on cuda", f"a result on {where}")
+    expect(
+        condition=where.startswith("cuda"),
+        what=f"{name} on CUDA inputs",
+        expected="a result on cuda",
+        got=f"a result on {where}",
+    )
     expect_close(out, expected, f"{name} computed on CUDA", rtol=1e-5, atol=1e-5)

@@ -272,7 +272,7 @@ def grade(
     with listening(progress) as tell:
         for task in tasks:
             tell(Event(task.topic, "queued"))
-        run_tasks(tasks, jobs or defaults.cores(), file, begin)
+        run_tasks(tasks=tasks, jobs=jobs or defaults.cores(), on_outcome=file, on_start=begin)
     for topic, outcome in outcomes.items():
         curves.picture_failures(outcome.result.tests, topic, defaults.curve_folder())
     chosen = bool(keyword or exercises)  # a topic where they choose no check is left out

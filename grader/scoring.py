@@ -170,7 +170,18 @@ def make_result(
     """A skipped test drops out of the maximum; any other status keeps it."""
     earned = points if status == "passed" else 0.0
     max_points = 0.0 if status == "skipped" else points
-    return TestResult(test_id, kind, status, earned, max_points, message, public, exercises, curve, output)
+    return TestResult(
+        id=test_id,
+        kind=kind,
+        status=status,
+        points=earned,
+        max_points=max_points,
+        message=message,
+        public=public,
+        exercises=exercises,
+        curve=curve,
+        output=output,
+    )
 
 
 def shown_message(test: dict) -> str:

@@ -335,7 +335,15 @@ class CourseBook:
         )
         for student, exercise, points, excused, reason, automatic, made_at in cursor:
             found.setdefault(student, []).append(
-                Override(student, exercise, points, bool(excused), reason, automatic, made_at)
+                Override(
+                    student=student,
+                    exercise=exercise,
+                    points=points,
+                    excused=bool(excused),
+                    reason=reason,
+                    automatic=automatic,
+                    made_at=made_at,
+                )
             )
         return found
 
@@ -349,4 +357,7 @@ class CourseBook:
 
     def submitted(self) -> dict[str, Submitted]:
         cursor = self.connection.execute("SELECT student, submitted_at, late_marker, source FROM submitted")
-        return {s: Submitted(s, at, bool(marker), source) for s, at, marker, source in cursor}
+        return {
+            s: Submitted(student=s, submitted_at=at, late_marker=bool(marker), source=source)
+            for s, at, marker, source in cursor
+        }

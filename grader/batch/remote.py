@@ -105,8 +105,8 @@ def read_outcome(answer: dict) -> TopicOutcome:
     if not isinstance(data["engine_problem"], str) or not isinstance(where["how"], str):
         raise ValueError("a Dask worker's answer is not plain data")
     return TopicOutcome(
-        TopicResult.from_json(data["result"]),
-        seconds,
-        data["engine_problem"],
-        Confinement(bool(where["usable"]), where["how"], bool(where["uid_dropped"])),
+        result=TopicResult.from_json(data["result"]),
+        seconds=seconds,
+        engine_problem=data["engine_problem"],
+        confinement=Confinement(bool(where["usable"]), where["how"], bool(where["uid_dropped"])),
     )

@@ -133,7 +133,7 @@ class LocalExecutor:
         on_outcome: Callable[[Task, TopicOutcome | Exception], None],
         on_start: Callable[[Task], Task],
     ) -> None:
-        run_tasks(tasks, self.workers, on_outcome, on_start)
+        run_tasks(tasks=tasks, jobs=self.workers, on_outcome=on_outcome, on_start=on_start)
 
     def close(self) -> None:
         pass
@@ -299,7 +299,11 @@ def run_batch(
         zone = assignment.timezone if assignment else course.timezone if course else None
         try:
             times = options.times or (assignment.times if assignment else None)
-            book.record_submitted(submission_times(found, roster, times, zone or ZoneInfo("UTC")))
+            book.record_submitted(
+                submission_times(
+                    submissions=found, roster=roster, times_file=times, zone=zone or ZoneInfo("UTC")
+                )
+            )
         except (CourseError, OSError) as exc:
             raise UsageProblem(str(exc)) from None
         for submission in found:
@@ -386,11 +390,11 @@ def run_batch(
             unlisted = {s.student: s.entries for s in unmatched}
             column = assignment.lms_column if assignment else ""
             export_roster(
-                rows,
-                roster,
-                out,
-                assignment_name(grading.selection.topics, rows),
-                unlisted,
+                rows=rows,
+                roster=roster,
+                out=out,
+                assignment=assignment_name(grading.selection.topics, rows),
+                unmatched=unlisted,
                 settings=options.lms,
                 column=column,
             )

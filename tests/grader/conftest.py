@@ -64,14 +64,14 @@ def session_for(tmp_path):
 
 @pytest.fixture
 def worker_starts(monkeypatch) -> list[str]:
-    """The topic of every worker a TopicSession starts during the test (it keeps no count)."""
+    """One entry (its topic) per worker a TopicSession starts during the test (it keeps no count)."""
     from grader import client
 
     started: list[str] = []
     real = client.start_worker
 
     def counting(*args, **kwargs):
-        started.append(args[2])  # (staged dir, sources, topic, ...)
+        started.append(kwargs["topic"])
         return real(*args, **kwargs)
 
     monkeypatch.setattr(client, "start_worker", counting)
