@@ -419,7 +419,7 @@ def batch_command(
             bar.update(1, row)
 
         try:
-            summary = run_batch(submissions, out, options, on_done)
+            summary = run_batch(submissions=submissions, out=out, options=options, on_done=on_done)
         except UsageProblem as exc:
             _usage_exit(str(exc))
         except KeyboardInterrupt:

@@ -102,7 +102,12 @@ class TopicResult:
         note, hidden = data.get("note", ""), data.get("hidden", {})
         if not isinstance(data["name"], str) or not isinstance(note, str) or not _is_hidden_table(hidden):
             raise ValueError(f"not a topic result: {data!r:.200}")
-        return cls(data["name"], [TestResult.from_json(t) for t in data["tests"]], note, hidden)
+        return cls(
+            name=data["name"],
+            tests=[TestResult.from_json(t) for t in data["tests"]],
+            note=note,
+            hidden=hidden,
+        )
 
 
 def _is_hidden_table(value: object) -> bool:

@@ -86,5 +86,5 @@ def run_similarity(
         pairs=pairs,
         clusters=found,
         notes=notes,
-        summary=report.summary(results, shown, found, notes, threshold),
+        summary=report.summary(results=results, shown=shown, found=found, notes=notes, threshold=threshold),
     )

@@ -167,7 +167,7 @@ class _Scorer:
             and len(similar) >= self.settings.reference_exercises
             and sum(r.evidence for r in similar) >= self.settings.min_evidence
         )
-        return [self._row(a, b, WHOLE_TOPIC, several), *rows]
+        return [self._row(a=a, b=b, exercise=WHOLE_TOPIC, several=several), *rows]
 
     def _row(self, a: Student, b: Student, exercise: str, several: bool = False) -> Pair:
         mine, theirs = a.hashes(exercise), b.hashes(exercise)
@@ -239,7 +239,9 @@ def compare_topic(
         if answer
         for row in scorer.rows(students[name], answer, exercises, reference=True)
     ]
-    return TopicResult(topic, exercises, students, ranked(pairs), ranked(against)), notes
+    return TopicResult(
+        topic=topic, exercises=exercises, students=students, pairs=ranked(pairs), reference=ranked(against)
+    ), notes
 
 
 def matching_lines(result: TopicResult, pair: Pair, exercise: str) -> tuple[set[int], set[int]]:
