@@ -278,7 +278,7 @@ def batch_group() -> None:
 @click.option(
     "--missing",
     type=click.Choice(["blank", "zero"]),
-    default="blank",
+    default=defaults.LMS_MISSING,
     show_default=True,
     help="with --roster: a student without a submission gets a blank cell (the LMS keeps its value) or 0",
 )

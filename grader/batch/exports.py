@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import clean, curves
+from grader import clean, curves, defaults
 from grader.batch.gradebook import Gradebook, Grading, Row
 from grader.batch.roster import CANVAS_IDS, MAXIMUM_GRADE, Roster, RosterError, parse_points
 from grader.batch.standing import standing_lines
@@ -288,15 +288,14 @@ def assignment_name(topics: tuple[str, ...], rows: list[Row]) -> str:
     return ", ".join(topics or _topic_columns(rows)) or "all topics"
 
 
-MISSING = ("blank", "zero")  # what the LMS file says for a student without a submission
-
-
 @dataclass(frozen=True)
 class LmsSettings:
     """How the LMS file is filled (``grade batch --lms-column``, ``--missing``)."""
 
     column: str | None = None  # an existing Canvas column to fill; None: a column of our own
-    missing: str = "blank"  # a student without a submission: "blank" (the LMS keeps its value) or "zero"
+    missing: str = (
+        defaults.LMS_MISSING
+    )  # a student without a submission: "blank" (the LMS keeps its value) or "zero"
 
 
 def lms_points(score: float, max_score: float, possible: float) -> float:
@@ -414,7 +413,7 @@ def _moodle_number(value: float, like: str) -> str:
     return text.replace(".", ",") if "," in like and "." not in like else text
 
 
-def write_worksheet(rows: list[Row], roster: Roster, path: Path, missing: str = "blank") -> None:
+def write_worksheet(rows: list[Row], roster: Roster, path: Path, missing: str = defaults.LMS_MISSING) -> None:
     """Moodle's grading worksheet as downloaded, every column and row kept, with ``Grade``
     filled, scaled to each row's ``Maximum Grade`` (what the worksheet upload imports)."""
     by_student = {r.student: r for r in rows}
