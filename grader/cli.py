@@ -75,6 +75,17 @@ def _given(ctx: click.Context, name: str) -> bool:
     return ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None)
 
 
+def _limits(ctx: click.Context, course: Course | None) -> Limits:
+    """--timeout, --memory and --budget: each from the command line where given, else from the
+    course file where it says, else the default."""
+    given = {name: ctx.params[name] for name in ("timeout", "memory_mb", "budget")}
+    if course is not None:
+        for name in given:
+            if not _given(ctx, name):
+                given[name] = getattr(course.limits, name) or given[name]
+    return Limits(**given)
+
+
 def _course_topics(assignment: Assignment | None, topics: tuple[str, ...]) -> tuple[str, ...]:
     """--topic where given, else the assignment's topics and its single exercises' topics."""
     if topics or assignment is None:
@@ -346,9 +357,6 @@ def batch_command(
         from grader.batch.roster import RosterError, read_roster
 
         course_seed = course_seed if _given(ctx, "course_seed") else course_seed or course.seed
-        timeout = timeout if _given(ctx, "timeout") else course.limits.timeout or timeout
-        memory_mb = memory_mb if _given(ctx, "memory_mb") else course.limits.memory_mb or memory_mb
-        budget = budget if _given(ctx, "budget") else course.limits.budget or budget
         topics = _course_topics(chosen, topics)
         if roster is None and course.roster is not None:
             try:
@@ -387,7 +395,7 @@ def batch_command(
     from grader.runner import UsageProblem
 
     grading = Options(
-        limits=Limits(timeout=timeout, memory_mb=memory_mb, budget=budget),
+        limits=_limits(ctx, course),
         selection=Selection(topics=topics, keyword=keyword),
         course_seed=course_seed,
     )
@@ -636,11 +644,8 @@ def gradescope_command(
     course, chosen = _course(course_file, assignment)
     if course is not None:  # the command line wins over the course file
         topics = _course_topics(chosen, topics)
-        timeout = timeout if _given(ctx, "timeout") else course.limits.timeout or timeout
-        memory_mb = memory_mb if _given(ctx, "memory_mb") else course.limits.memory_mb or memory_mb
-        budget = budget if _given(ctx, "budget") else course.limits.budget or budget
 
-    limits = Limits(timeout=timeout, memory_mb=memory_mb, budget=budget)
+    limits = _limits(ctx, course)
     exercises = chosen.exercises if chosen is not None else ()
     try:  # with an assignment, Gradescope scores out of its points
         config = Config(
