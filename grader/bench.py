@@ -197,13 +197,13 @@ def bench_engine(repeat: int) -> None:
     """In-process figures: what one more probe, and one more submission, cost a warm engine."""
     import torch
 
-    from grader import probes, runner, workers
+    from grader import defaults, probes, runner, workers
     from grader.client import TopicSession
     from grader.staging import stage
 
     workers.fork_server(False)
     staged = stage(REPO_ROOT / "solutions")
-    session = TopicSession(str(staged), TOPIC, timeout=10.0)
+    session = TopicSession(str(staged), TOPIC, timeout=defaults.PROBE_TIMEOUT)
     try:
         x, y = torch.randn(4, 3), torch.randn(4, 3)
         session.run(probes.call, "mse", (x, y), {})

@@ -19,6 +19,7 @@ from click.core import ParameterSource
 
 from grader import clean, defaults
 from grader.batch.roster import Roster, RosterFile
+from grader.options import Limits, Options, Selection
 
 if TYPE_CHECKING:
     from grader.course import Assignment, Course
@@ -75,6 +76,17 @@ def _given(ctx: click.Context, name: str) -> bool:
     return ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None)
 
 
+def _limits(ctx: click.Context, course: Course | None) -> Limits:
+    """--timeout, --memory and --budget: each from the command line where given, else from the
+    course file where it says, else the default."""
+    given = {name: ctx.params[name] for name in ("timeout", "memory_mb", "budget")}
+    if course is not None:
+        for name in given:
+            if not _given(ctx, name):
+                given[name] = getattr(course.limits, name) or given[name]
+    return Limits(**given)
+
+
 def _course_topics(assignment: Assignment | None, topics: tuple[str, ...]) -> tuple[str, ...]:
     """--topic where given, else the assignment's topics and its single exercises' topics."""
     if topics or assignment is None:
@@ -87,7 +99,7 @@ def limit_options(command: Callable[..., None]) -> Callable[..., None]:
     options = [
         click.option(
             "--timeout",
-            type=click.FloatRange(min=0.1),
+            type=click.FloatRange(min=defaults.TIMEOUT_FLOOR),
             default=defaults.PROBE_TIMEOUT,
             show_default=True,
             help="seconds each probe of submitted code may run "
@@ -96,14 +108,14 @@ def limit_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option(
             "--memory",
             "memory_mb",
-            type=click.IntRange(min=512),
+            type=click.IntRange(min=defaults.MEMORY_FLOOR_MB),
             default=defaults.MEMORY_MB,
             show_default=True,
             help="memory limit per worker, MB",
         ),
         click.option(
             "--budget",
-            type=click.FloatRange(min=1),
+            type=click.FloatRange(min=defaults.BUDGET_FLOOR),
             default=defaults.SUBMISSION_BUDGET,
             show_default=True,
             help="seconds one submission may take in all; later checks time out",
@@ -161,7 +173,9 @@ def main() -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--topic", "topics", multiple=True, help="grade only this topic (repeatable)")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
+@click.option(
+    "--device", type=click.Choice(["auto", "cpu", "cuda"]), default=defaults.DEVICE, show_default=True
+)
 @limit_options
 @click.option("--public-only", is_flag=True, help="run only the public checks")
 @click.option("-k", "keyword", metavar="EXPR", default="", help=KEYWORD_HELP)
@@ -201,7 +215,7 @@ def check_command(
     from grader.selection import preflight
 
     try:  # a mistyped path, topic, exercise or -k answers before torch is imported
-        preflight(path, topics, exercises, keyword)
+        preflight(path=path, topics=topics, exercises=exercises, keyword=keyword)
     except Unusable as exc:
         _usage_exit(str(exc))
     from grader.stubs import submission_is_stub
@@ -213,23 +227,16 @@ def check_command(
     from grader.progress import LiveLines
     from grader.runner import SuiteCrash, UsageProblem, grade
 
+    options = Options(
+        limits=Limits(timeout=timeout, memory_mb=memory_mb, budget=budget),
+        device=device,
+        selection=Selection(topics=topics, exercises=exercises, keyword=keyword, public_only=public_only),
+        course_seed=course_seed,
+        student=student,
+    )
     live = None if quiet or not sys.stderr.isatty() else LiveLines(sys.stderr)  # piped: the report only
     try:
-        result = grade(
-            path,
-            topics,
-            device=device,
-            timeout=timeout,
-            memory_mb=memory_mb,
-            public_only=public_only,
-            budget=budget,
-            jobs=jobs,
-            keyword=keyword,
-            exercises=exercises,
-            course_seed=course_seed,
-            student=student,
-            progress=live,
-        )
+        result = grade(path, options, jobs=jobs, progress=live)
     except UsageProblem as exc:
         _usage_exit(str(exc))
     except SuiteCrash as exc:
@@ -304,7 +311,7 @@ def batch_group() -> None:
 @click.option(
     "--missing",
     type=click.Choice(["blank", "zero"]),
-    default="blank",
+    default=defaults.LMS_MISSING,
     show_default=True,
     help="with --roster: a student without a submission gets a blank cell (the LMS keeps its value) or 0",
 )
@@ -372,9 +379,6 @@ def batch_command(
         from grader.batch.roster import RosterError, read_roster
 
         course_seed = course_seed if _given(ctx, "course_seed") else course_seed or course.seed
-        timeout = timeout if _given(ctx, "timeout") else course.limits.timeout or timeout
-        memory_mb = memory_mb if _given(ctx, "memory_mb") else course.limits.memory_mb or memory_mb
-        budget = budget if _given(ctx, "budget") else course.limits.budget or budget
         topics = _course_topics(chosen, topics)
         if roster is None and course.roster is not None:
             try:
@@ -412,17 +416,17 @@ def batch_command(
     from grader.batch.run import BatchOptions, run_batch  # imports torch: the zygote boots meanwhile
     from grader.runner import UsageProblem
 
+    grading = Options(
+        limits=_limits(ctx, course),
+        selection=Selection(topics=topics, keyword=keyword),
+        course_seed=course_seed,
+    )
     options = BatchOptions(
-        timeout=timeout,
-        memory_mb=memory_mb,
-        budget=budget,
-        topics=topics,
+        grading=grading,
         roster=roster,
         scheduler=scheduler or None,
         allow_no_sandbox=allow_no_sandbox,
-        course_seed=course_seed,
         lms=LmsSettings(lms_column, missing),
-        keyword=keyword,
         course=course,
         assignment=chosen.name if chosen else "",
         times=times,
@@ -445,7 +449,7 @@ def batch_command(
             bar.update(1, row)
 
         try:
-            summary = run_batch(submissions, out, options, on_done)
+            summary = run_batch(submissions=submissions, out=out, options=options, on_done=on_done)
         except UsageProblem as exc:
             _usage_exit(str(exc))
         except KeyboardInterrupt:
@@ -463,7 +467,7 @@ def batch_command(
     if not usable:
         click.echo(f"note: graded WITHOUT a sandbox ({how})", err=True)
     if with_similarity:
-        _similarity(submissions, out, topics, defaults.SIMILARITY_THRESHOLD)
+        _similarity(submissions=submissions, out=out, topics=topics, threshold=defaults.SIMILARITY_THRESHOLD)
         if summary.stats is not None:  # the report's clusters
             from grader.batch.report_html import write_report
 
@@ -497,7 +501,17 @@ def override_command(
     if sum((points is not None, excuse, clear)) != 1:
         _usage_exit("give one of --points, --excuse or --clear")
     try:
-        click.echo(record_override(out, student, exercise, points, reason, excuse, clear))
+        click.echo(
+            record_override(
+                out=out,
+                query=student,
+                exercise=exercise,
+                points=points,
+                reason=reason,
+                excuse=excuse,
+                clear=clear,
+            )
+        )
     except (NoHistory, OverrideProblem) as exc:
         _usage_exit(str(exc))
 
@@ -522,7 +536,7 @@ def course_init_command(path: Path) -> None:
 def _similarity(submissions: Path, out: Path, topics: tuple[str, ...], threshold: float) -> None:
     from grader.similarity import run_similarity
 
-    run = run_similarity(submissions, out, topics, threshold)
+    run = run_similarity(submissions=submissions, out=out, topics=topics, threshold=threshold)
     click.echo(run.summary)
     click.echo(f"similarity.csv, similarity.html and clusters.csv in {out}", err=True)
 
@@ -557,7 +571,7 @@ def similarity_command(submissions: Path, out: Path, topics: tuple[str, ...], th
         _usage_exit("--out must not lie inside the submissions folder")
     if unknown_topic(topics):
         _usage_exit(unknown_topic(topics))
-    _similarity(submissions, out, topics, threshold)
+    _similarity(submissions=submissions, out=out, topics=topics, threshold=threshold)
 
 
 ALLOW_SOLVED_HELP = "hand out exercise NAME solved on purpose (repeatable); any other answer is refused"
@@ -586,7 +600,10 @@ def notebooks_command(
         _usage_exit(unknown_topic(topics))
     try:
         written = write_handouts(
-            REPO_ROOT / "exercises", out, list(topics) or list(TOPICS), frozenset(allowed)
+            exercises=REPO_ROOT / "exercises",
+            out=out,
+            topics=list(topics) or list(TOPICS),
+            allowed=frozenset(allowed),
         )
     except LeakFound as exc:
         _usage_exit(str(exc))
@@ -619,7 +636,7 @@ def release_command(
 @click.option(
     "--hidden-visibility",
     type=click.Choice(["hidden", "after_due_date", "after_published", "visible"]),
-    default="after_published",
+    default=defaults.HIDDEN_VISIBILITY,
     show_default=True,
     help="when students see the hidden checks' results (public checks are always visible)",
 )
@@ -644,35 +661,23 @@ def gradescope_command(
     hidden_messages: bool,
 ) -> None:
     """Write a Gradescope autograder zip into OUT (setup.sh, run_autograder, the grader and suites)."""
-    from grader.gradescope import AutograderProblem, build_autograder
+    from grader.gradescope import AutograderProblem, Config, build_autograder
 
     course, chosen = _course(course_file, assignment)
     if course is not None:  # the command line wins over the course file
         topics = _course_topics(chosen, topics)
-        timeout = timeout if _given(ctx, "timeout") else course.limits.timeout or timeout
-        memory_mb = memory_mb if _given(ctx, "memory_mb") else course.limits.memory_mb or memory_mb
-        budget = budget if _given(ctx, "budget") else course.limits.budget or budget
 
-    try:
-        points = None
-        if chosen is not None:  # Gradescope then scores out of the assignment's points
-            from grader.gradescope import Config
-
-            points = Config(
-                exercises=chosen.exercises,
-                exercise_points=chosen.exercise_points,
-                kind_weights=chosen.kind_weights,
-            )
-        written = build_autograder(
-            out,
-            topics,
-            hidden_visibility,
-            timeout=timeout,
-            budget=budget,
-            memory_mb=memory_mb,
-            points=points,
+    limits = _limits(ctx, course)
+    exercises = chosen.exercises if chosen is not None else ()
+    try:  # with an assignment, Gradescope scores out of its points
+        config = Config(
+            options=Options(limits=limits, selection=Selection(topics=topics, exercises=exercises)),
+            hidden_visibility=hidden_visibility,
+            exercise_points=chosen.exercise_points if chosen is not None else {},
+            kind_weights=chosen.kind_weights if chosen is not None else {},
             hidden_messages=hidden_messages,
         )
+        written = build_autograder(out, config)
     except AutograderProblem as exc:
         _usage_exit(str(exc))
     click.echo(f"autograder written to {written}")
@@ -682,7 +687,9 @@ def gradescope_command(
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--topic", "topics", multiple=True, help="re-grade only this topic (repeatable)")
 @click.option("-k", "keyword", metavar="EXPR", default="", help=KEYWORD_HELP)
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
+@click.option(
+    "--device", type=click.Choice(["auto", "cpu", "cuda"]), default=defaults.DEVICE, show_default=True
+)
 @limit_options
 def watch_command(
     path: Path,
@@ -704,8 +711,13 @@ def watch_command(
 
         colour = render.use_colour(sys.stdout)
         clear = click.clear if sys.stdout.isatty() else lambda: None
-        settings = Settings(path, topics, keyword, device, timeout, memory_mb, budget)
-        watch(settings, lambda text: click.echo(text, color=colour), colour, clear)
+        options = Options(
+            limits=Limits(timeout=timeout, memory_mb=memory_mb, budget=budget),
+            device=device,
+            selection=Selection(topics=topics, keyword=keyword),
+        )
+        settings = Settings(path, options)
+        watch(settings=settings, show=lambda text: click.echo(text, color=colour), colour=colour, clear=clear)
     except KeyboardInterrupt:  # first: it may come before the names below are imported
         click.echo("stopped watching")
     except UsageProblem as exc:
@@ -737,7 +749,7 @@ def next_command(path: Path) -> None:
 
     def grade_topic(topic: str) -> list[dict]:
         click.echo(f"grading {topic}…", err=True)
-        report = grade(path, (topic,))
+        report = grade(path, Options().with_topics((topic,)))
         return [t for topic_result in report.to_json()["topics"] for t in topic_result["tests"]]
 
     found = find_next(path, grade_topic)

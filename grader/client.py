@@ -152,7 +152,6 @@ class TopicSession:
         self.sources: dict[str, bytes] | None = None
         self.nonce = b""
         self.fatal: SubmissionProblem | None = None  # import problems repeat for every test
-        self.starts = 0
         self.seconds = {"startup": 0.0, "probes": 0.0}  # for the benchmark
 
     # -- worker lifecycle ------------------------------------------------------------
@@ -162,9 +161,13 @@ class TopicSession:
         for attempt in (1, 2):  # a start that failed on a busy machine gets a second try
             self.nonce = os.urandom(16)
             self.worker = start_worker(
-                self.staged_dir, self.sources, self.topic, self.nonce, self.limits, self.gpu
+                staged_dir=self.staged_dir,
+                sources=self.sources,
+                topic=self.topic,
+                nonce=self.nonce,
+                limits=self.limits,
+                gpu=self.gpu,
             )
-            self.starts += 1
             try:
                 self._expect("booted", boot_seconds(), BOOTING)
                 break
@@ -219,10 +222,10 @@ class TopicSession:
         if cpu is not None and cpu_start is None:
             cpu_start = worker.cpu_seconds()
         try:
-            event = self._frame(worker, deadline, cpu, cpu_start)
+            event = self._frame(worker=worker, deadline=deadline, cpu=cpu, cpu_start=cpu_start)
             while isinstance(event, dict) and event.get("event") == "stalled":
                 self.last_stall = event  # the watchdog's note; the answer may still come
-                event = self._frame(worker, deadline, cpu, cpu_start)
+                event = self._frame(worker=worker, deadline=deadline, cpu=cpu, cpu_start=cpu_start)
         except (channel.ChannelTimeout, CpuExceeded) as exc:
             self.printed.add(self.last_stall.get("output"))  # what it printed up to the watchdog's note
             self.stop()
@@ -319,7 +322,7 @@ class TopicSession:
         started = time.monotonic()
         self.last_stall = {}
         try:
-            event = self._receive(wait, action, cpu, cpu_start)
+            event = self._receive(budget=wait, action=action, cpu=cpu, cpu_start=cpu_start)
         except ProbeTimeout as exc:
             raise self._stalled(subject, wait, exc.cpu) from None
         finally:

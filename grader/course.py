@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from grader import defaults
 from grader.scoring import KINDS
 
 if sys.version_info >= (3, 11):
@@ -201,7 +202,7 @@ def _late(reader: _Reader) -> LatePolicy:
     if kind in ("per_day", "per_hour") and penalty == 0:
         reader.fail("penalty", f"policy {kind!r} needs a penalty (percent per {kind[4:]})")
     grace = timedelta(minutes=reader.number("grace_minutes", 0.0) or 0.0)
-    return LatePolicy(kind, penalty, 100.0 if cap is None else cap, grace)
+    return LatePolicy(kind=kind, penalty=penalty, cap=100.0 if cap is None else cap, grace=grace)
 
 
 def _exercise_names(reader: _Reader, topics: tuple[str, ...], listed: tuple[str, ...]) -> list[str]:
@@ -301,8 +302,8 @@ def load_course(path: Path) -> Course:
     limits = top.sub("limits")
     limits.only("timeout", "memory_mb", "budget")
     memory = limits.get("memory_mb", int)
-    if memory is not None and memory < 512:
-        limits.fail("memory_mb", f"expected at least 512, got {memory}")
+    if memory is not None and memory < defaults.MEMORY_FLOOR_MB:
+        limits.fail("memory_mb", f"expected at least {defaults.MEMORY_FLOOR_MB}, got {memory}")
     table = top.sub("assignments")
     assignments = {name: _assignment(table.sub(name), name, zone) for name in table.table}
     seed = about.get("seed", (str, int))
@@ -312,7 +313,11 @@ def load_course(path: Path) -> Course:
         seed=None if seed is None else str(seed),
         roster=_file(about, "roster"),
         timezone=zone,
-        limits=Limits(limits.number("timeout", minimum=0.1), memory, limits.number("budget", minimum=1)),
+        limits=Limits(
+            timeout=limits.number("timeout", minimum=defaults.TIMEOUT_FLOOR),
+            memory_mb=memory,
+            budget=limits.number("budget", minimum=defaults.BUDGET_FLOOR),
+        ),
         assignments=assignments,
     )
 

@@ -26,7 +26,6 @@ Curve = dict[str, Any]
 BARS = "▁▂▃▄▅▆▇█"
 GAP = "×"  # a NaN or inf point in a sparkline
 EVERY = re.compile(r"epoch|step|([1-9][0-9]{0,5}) steps")
-SHAPES = ("nan", "diverged", "flat", "slower", "learned")
 HINTS = {
     "nan": "NaN or inf in the loss: a learning rate far too high, or a log or a division of 0 "
     "(clamp probabilities, or work with logits and log-sum-exp)",

@@ -148,3 +148,13 @@ LEAK_MIN_GRAMS = 8
 # Seconds the Gradescope autograder keeps killing the processes its run started before it gives
 # up on them (grader/sweep.py); a process that keeps forking is gone within 0.1 s on this machine.
 SWEEP_SECONDS = 10.0
+# Choices with a default that more than one place offers (grader/options.py, the CLI, the
+# Gradescope autograder): a choice, not a measurement.
+# The least `--timeout`, `--memory` and `--budget` (and a course file's [limits]) accept: below
+# them a probe, a worker's torch or a submission's first topic cannot even start.
+TIMEOUT_FLOOR = 0.1
+MEMORY_FLOOR_MB = 512
+BUDGET_FLOOR = 1
+DEVICE = "auto"  # `--device`: CUDA where there is one, else the CPU
+HIDDEN_VISIBILITY = "after_published"  # Gradescope: hidden checks' results shown once published
+LMS_MISSING = "blank"  # `grade batch --missing`: no submission leaves the LMS's cell as it was

@@ -61,21 +61,31 @@ def bubblewrap() -> Finding:
     if usable:
         return Finding("bubblewrap", True, how)
     if "not installed" in how:
-        return Finding("bubblewrap", False, "not installed", "apt-get install -y bubblewrap (Debian/Ubuntu)")
+        return Finding(
+            item="bubblewrap",
+            ok=False,
+            detail="not installed",
+            fix="apt-get install -y bubblewrap (Debian/Ubuntu)",
+        )
     if "setpriv" in how:
-        return Finding("bubblewrap", False, how, "apt-get install -y util-linux (it provides setpriv)")
+        return Finding(
+            item="bubblewrap", ok=False, detail=how, fix="apt-get install -y util-linux (it provides setpriv)"
+        )
     if "TORCHGRADE_NO_SANDBOX" in how:
-        return Finding("bubblewrap", False, how, "unset TORCHGRADE_NO_SANDBOX")
+        return Finding(item="bubblewrap", ok=False, detail=how, fix="unset TORCHGRADE_NO_SANDBOX")
     if "needs Linux" in how:
         return Finding(
-            "bubblewrap",
-            False,
-            how,
-            "grade on Linux for the sandbox: on Windows in WSL 2 (it is Linux: install bubblewrap "
+            item="bubblewrap",
+            ok=False,
+            detail=how,
+            fix="grade on Linux for the sandbox: on Windows in WSL 2 (it is Linux: install bubblewrap "
             "there), on macOS in a Linux VM or container",
         )
     return Finding(
-        "bubblewrap", False, how, "see the user namespaces line; inside a container, allow namespaces"
+        item="bubblewrap",
+        ok=False,
+        detail=how,
+        fix="see the user namespaces line; inside a container, allow namespaces",
     )
 
 
@@ -100,7 +110,9 @@ def user_namespaces() -> Finding:
         return Finding("user namespaces", True, "not needed: running as root, bubblewrap uses its own")
     for knob, blocking, fix in USERNS_KNOBS:
         if sysctl(knob) == blocking:
-            return Finding("user namespaces", False, f"{knob.replace('/', '.')} = {blocking}", fix)
+            return Finding(
+                item="user namespaces", ok=False, detail=f"{knob.replace('/', '.')} = {blocking}", fix=fix
+            )
     return Finding("user namespaces", True, "allowed for unprivileged users")
 
 
@@ -120,15 +132,20 @@ def torch_build() -> Finding:
     try:
         import torch
     except ImportError:
-        return Finding("torch", False, "not installed", CPU_TORCH + " (CPU)")
+        return Finding(item="torch", ok=False, detail="not installed", fix=CPU_TORCH + " (CPU)")
     build = f"CUDA {torch.version.cuda}" if torch.version.cuda else "CPU"
     detail = f"{torch.__version__} ({build} build)"
     if not torch.__version__.startswith(TORCH_PIN + "."):
         return Finding(
-            "torch", False, f"{detail}; the suites are calibrated on {TORCH_PIN}", CPU_TORCH + " (CPU)"
+            item="torch",
+            ok=False,
+            detail=f"{detail}; the suites are calibrated on {TORCH_PIN}",
+            fix=CPU_TORCH + " (CPU)",
         )
     if workers.gpu_present() and not torch.version.cuda:
-        return Finding("torch", False, f"{detail}, but this machine has an NVIDIA GPU", CUDA_TORCH)
+        return Finding(
+            item="torch", ok=False, detail=f"{detail}, but this machine has an NVIDIA GPU", fix=CUDA_TORCH
+        )
     return Finding("torch", True, detail)
 
 
@@ -138,14 +155,14 @@ def cuda() -> Finding:
     try:
         import torch
     except ImportError:
-        return Finding("CUDA", False, "a GPU, but no torch", CUDA_TORCH)
+        return Finding(item="CUDA", ok=False, detail="a GPU, but no torch", fix=CUDA_TORCH)
     if not torch.cuda.is_available():
         fix = (
             CUDA_TORCH
             if not torch.version.cuda
             else "install or update the NVIDIA driver (nvidia-smi must work)"
         )
-        return Finding("CUDA", False, "a GPU, but torch cannot use it", fix)
+        return Finding(item="CUDA", ok=False, detail="a GPU, but torch cannot use it", fix=fix)
     return Finding("CUDA", True, f"{torch.cuda.get_device_name(0)}: CUDA checks run")
 
 
@@ -167,10 +184,10 @@ def memory() -> Finding:
     detail = f"{free} MB available; a worker may use up to {defaults.MEMORY_MB} MB"
     if free < defaults.MEMORY_MB:
         return Finding(
-            "memory",
-            False,
-            detail,
-            f"close other programs, or grade with --memory {max(512, free // 2)} --jobs 1",
+            item="memory",
+            ok=False,
+            detail=detail,
+            fix=f"close other programs, or grade with --memory {max(512, free // 2)} --jobs 1",
         )
     return Finding("memory", True, detail)
 
@@ -185,7 +202,12 @@ def engine() -> Finding:
             if os.environ.get("TORCHGRADE_FRESH_WORKERS")
             else "fix the lines above; if they are all ok, this is a torchgrade bug: report it with this output"
         )
-        return Finding("engine", False, f"{problem}: each worker starts a fresh Python (~2 s each)", fix)
+        return Finding(
+            item="engine",
+            ok=False,
+            detail=f"{problem}: each worker starts a fresh Python (~2 s each)",
+            fix=fix,
+        )
     server.stop()
     return Finding("engine", True, f"the zygote starts (sandbox: {sandbox.sandbox_status()[1]})")
 

@@ -31,13 +31,14 @@ import time
 import traceback
 import zipfile
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from grader import clean, defaults, sweep
 from grader.batch.exports import hidden_output, hidden_test_name
 from grader.batch.intake import Gradable, Rejected, take
+from grader.options import Limits, Options, Selection
 from grader.release import RELEASE_MARKER
 from grader.topics import REPO_ROOT, TOPICS, available_topics, install_problem, suites_dir, unknown_topic
 
@@ -62,43 +63,66 @@ class AutograderProblem(ValueError):
 
 @dataclass(frozen=True)
 class Config:
-    """What ``gradescope.json`` records: the topics (empty: every shipped suite), the hidden
-    checks' visibility and the grading limits."""
+    """What ``gradescope.json`` records: the grading options (the topics, empty: every shipped
+    suite; a course assignment's exercises; the limits), the hidden checks' visibility and the
+    assignment's points."""
 
-    topics: tuple[str, ...] = ()
-    hidden_visibility: str = "after_published"
-    timeout: float = defaults.PROBE_TIMEOUT
-    budget: float = defaults.SUBMISSION_BUDGET
-    memory_mb: int = defaults.MEMORY_MB
-    # a course's assignment (grader/course.py): only these exercises' checks, and its points
-    exercises: tuple[str, ...] = ()
+    options: Options = field(default_factory=Options)
+    hidden_visibility: str = defaults.HIDDEN_VISIBILITY
     exercise_points: dict[str, float] = field(default_factory=dict)
     kind_weights: dict[str, float] = field(default_factory=dict)
     hidden_messages: bool = False  # hidden checks' ids and messages shown (else exercise and kind only)
 
     def __post_init__(self) -> None:
+        limits = self.options.limits
         problem = unknown_topic(self.topics)
         if not problem and self.hidden_visibility not in VISIBILITIES:
             problem = (
                 f"hidden visibility must be one of {', '.join(VISIBILITIES)}, not {self.hidden_visibility!r}"
             )
-        if not problem and min(self.timeout, self.budget, self.memory_mb) <= 0:
+        if not problem and min(limits.timeout, limits.budget, limits.memory_mb) <= 0:
             problem = "timeout, budget and memory must be positive"
         if problem:
             raise AutograderProblem(problem)
 
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return self.options.selection.topics
+
+    @property
+    def exercises(self) -> tuple[str, ...]:
+        return self.options.selection.exercises
+
+    def to_json(self) -> dict[str, Any]:
+        limits = self.options.limits
+        return {
+            "topics": list(self.topics),
+            "hidden_visibility": self.hidden_visibility,
+            "timeout": float(limits.timeout),
+            "budget": float(limits.budget),
+            "memory_mb": int(limits.memory_mb),
+            "exercises": list(self.exercises),
+            "exercise_points": self.exercise_points,
+            "kind_weights": self.kind_weights,
+            "hidden_messages": self.hidden_messages,
+        }
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Config:
+        limits = Limits(
+            timeout=float(data.get("timeout", Limits.timeout)),
+            memory_mb=int(data.get("memory_mb", Limits.memory_mb)),
+            budget=float(data.get("budget", Limits.budget)),
+        )
+        selection = Selection(
+            topics=tuple(data.get("topics", ())), exercises=tuple(data.get("exercises", ()))
+        )
         return cls(
-            tuple(data.get("topics", ())),
-            str(data.get("hidden_visibility", cls.hidden_visibility)),
-            float(data.get("timeout", cls.timeout)),
-            float(data.get("budget", cls.budget)),
-            int(data.get("memory_mb", cls.memory_mb)),
-            tuple(data.get("exercises", ())),
-            {str(k): float(v) for k, v in data.get("exercise_points", {}).items()},
-            {str(k): float(v) for k, v in data.get("kind_weights", {}).items()},
-            data.get("hidden_messages", cls.hidden_messages) is True,
+            options=Options(limits=limits, selection=selection),
+            hidden_visibility=str(data.get("hidden_visibility", cls.hidden_visibility)),
+            exercise_points={str(k): float(v) for k, v in data.get("exercise_points", {}).items()},
+            kind_weights={str(k): float(v) for k, v in data.get("kind_weights", {}).items()},
+            hidden_messages=data.get("hidden_messages", cls.hidden_messages) is True,
         )
 
 
@@ -185,38 +209,15 @@ def _zip_entry(name: str, executable: bool) -> zipfile.ZipInfo:
     return info
 
 
-def build_autograder(
-    out_zip: Path,
-    topics: tuple[str, ...] = (),
-    hidden_visibility: str = "after_published",
-    *,
-    timeout: float = defaults.PROBE_TIMEOUT,
-    budget: float = defaults.SUBMISSION_BUDGET,
-    memory_mb: int = defaults.MEMORY_MB,
-    points: Config | None = None,
-    hidden_messages: bool = False,
-) -> Path:
-    """Write the Gradescope autograder zip for ``topics`` (all when empty) to ``out_zip``.
+def build_autograder(out_zip: Path, config: Config | None = None) -> Path:
+    """Write the Gradescope autograder zip for ``config`` (its topics: all when empty) to ``out_zip``.
 
-    Hidden checks get ``hidden_visibility`` (public checks are always visible) and are named by
-    exercise and kind only, without their messages, unless ``hidden_messages``; ``timeout``,
-    ``budget`` and ``memory_mb`` are ``grade``'s limits. Raises :class:`AutograderProblem`.
+    Hidden checks get ``config.hidden_visibility`` (public checks are always visible) and are
+    named by exercise and kind only, without their messages, unless ``config.hidden_messages``;
+    the options' limits are ``grade``'s. Raises :class:`AutograderProblem`.
     """
-    config = Config(
-        _chosen_topics(topics),
-        hidden_visibility,
-        float(timeout),
-        float(budget),
-        int(memory_mb),
-        hidden_messages=hidden_messages,
-    )
-    if points is not None:  # ``points``: a Config holding an assignment's exercises and points
-        config = replace(
-            config,
-            exercises=points.exercises,
-            exercise_points=points.exercise_points,
-            kind_weights=points.kind_weights,
-        )
+    config = config or Config()
+    config = replace(config, options=config.options.with_topics(_chosen_topics(config.topics)))
     out_zip = Path(out_zip)
     out_zip.parent.mkdir(parents=True, exist_ok=True)
     partial = out_zip.with_name(f".{out_zip.name}.{os.getpid()}.partial")
@@ -224,8 +225,7 @@ def build_autograder(
         with zipfile.ZipFile(partial, "w") as archive:
             for script in SCRIPTS:
                 archive.writestr(_zip_entry(script, True), (TEMPLATES / script).read_bytes())
-            settings = {**asdict(config), "topics": list(config.topics)}
-            archive.writestr(_zip_entry(CONFIG_NAME, False), json.dumps(settings, indent=2) + "\n")
+            archive.writestr(_zip_entry(CONFIG_NAME, False), json.dumps(config.to_json(), indent=2) + "\n")
             for name, path in source_files(config.topics):
                 archive.writestr(_zip_entry(name, False), path.read_bytes())
         os.replace(partial, out_zip)
@@ -463,14 +463,7 @@ def _grade(found: Gradable, config: Config) -> dict[str, Any]:
 
     topics = (found.topic,) if found.topic else config.topics
     try:
-        report = grade(
-            found.path,
-            topics,
-            timeout=config.timeout,
-            memory_mb=config.memory_mb,
-            budget=config.budget,
-            exercises=config.exercises,
-        )
+        report = grade(found.path, config.options.with_topics(topics))
     except UsageProblem as exc:
         return not_graded(str(exc))
     except SuiteCrash as exc:

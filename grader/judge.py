@@ -44,7 +44,7 @@ def describe(value: Any) -> str:
 
 def expect(condition: bool, what: str, expected: str, got: str, hint: str = "") -> None:
     if not condition:
-        fail(what, expected, got, hint)
+        fail(what=what, expected=expected, got=got, hint=hint)
 
 
 def with_curve(result: Any) -> tuple[Any, Any]:
@@ -71,7 +71,7 @@ def expect_learned(
         return
     cleaned = curves.clean(curve)
     if cleaned is None:
-        fail(what, expected, got, hint)
+        fail(what=what, expected=expected, got=got, hint=hint)
         return
     label, line = curves.describe(cleaned, reference_band)
     message = f"{what}: expected {expected}, got {got}.\n  {line}"
@@ -91,13 +91,13 @@ def expect_tensor(
 ) -> torch.Tensor:
     """``value`` must be a non-empty tensor with this shape and dtype."""
     if not isinstance(value, torch.Tensor):
-        fail(what, "a torch.Tensor", describe(value), hint)
+        fail(what=what, expected="a torch.Tensor", got=describe(value), hint=hint)
     if shape is not None and tuple(value.shape) != tuple(shape):
-        fail(what, f"shape {tuple(shape)}", f"shape {tuple(value.shape)}", hint)
+        fail(what=what, expected=f"shape {tuple(shape)}", got=f"shape {tuple(value.shape)}", hint=hint)
     if dtype is not None and value.dtype != dtype:
-        fail(what, f"dtype {dtype}", f"dtype {value.dtype}", hint)
+        fail(what=what, expected=f"dtype {dtype}", got=f"dtype {value.dtype}", hint=hint)
     if value.numel() == 0 and (shape is None or 0 not in tuple(shape)):
-        fail(what, "a non-empty tensor", "an empty tensor", hint)
+        fail(what=what, expected="a non-empty tensor", got="an empty tensor", hint=hint)
     return value
 
 
@@ -105,7 +105,10 @@ def expect_float(value: Any, what: str, hint: str = "") -> float:
     """A Python number (a 0-dim tensor is not a Python float)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         fail(
-            what, "a Python float", describe(value), hint or "use .item() to turn a 0-dim tensor into a float"
+            what=what,
+            expected="a Python float",
+            got=describe(value),
+            hint=hint or "use .item() to turn a 0-dim tensor into a float",
         )
     return float(value)
 
@@ -127,27 +130,33 @@ def expect_close(
     check_dtype: bool = True,
 ) -> torch.Tensor:
     """Values within ``|a - e| <= atol + rtol·|e|``; infinities must match exactly."""
-    actual = expect_tensor(actual, what, expected.shape, expected.dtype if check_dtype else None, hint)
+    actual = expect_tensor(
+        value=actual,
+        what=what,
+        shape=expected.shape,
+        dtype=expected.dtype if check_dtype else None,
+        hint=hint,
+    )
     a, e = actual.detach().double(), expected.detach().double()
     bad_nan = torch.isnan(a) & ~torch.isnan(e)
     if bad_nan.any():
         i = bad_nan.flatten().nonzero()[0, 0]
         fail(
-            what,
-            f"{e.flatten()[i].item():.6g}{_position(i, e.shape)}",
-            "NaN there",
-            hint or "NaN usually comes from inf - inf, 0 * inf or log of a negative number",
+            what=what,
+            expected=f"{e.flatten()[i].item():.6g}{_position(i, e.shape)}",
+            got="NaN there",
+            hint=hint or "NaN usually comes from inf - inf, 0 * inf or log of a negative number",
         )
     close = torch.isclose(a, e, rtol=rtol, atol=atol, equal_nan=True)
     if not close.all():
         err = torch.where(close, torch.zeros_like(a), (a - e).abs().nan_to_num(nan=float("inf")))
         i = err.flatten().argmax()
         fail(
-            what,
-            f"{e.flatten()[i].item():.6g}{_position(i, e.shape)} (tolerance rtol={rtol:g}, atol={atol:g})",
-            f"{a.flatten()[i].item():.6g}"
+            what=what,
+            expected=f"{e.flatten()[i].item():.6g}{_position(i, e.shape)} (tolerance rtol={rtol:g}, atol={atol:g})",
+            got=f"{a.flatten()[i].item():.6g}"
             + (f" ({int((~close).sum())} of {close.numel()} values off)" if close.numel() > 1 else ""),
-            hint,
+            hint=hint,
         )
     return actual
 
@@ -164,10 +173,10 @@ def expect_no_twin(ops: Any, forbidden: Mapping[str, str], what: str) -> None:
             used.setdefault(forbidden[op], where)
     if used:
         fail(
-            what,
-            "a hand-written computation",
-            "; ".join(f"{twin} called in {where}" for twin, where in sorted(used.items())),
-            "this exercise is about writing it yourself from the formula; "
+            what=what,
+            expected="a hand-written computation",
+            got="; ".join(f"{twin} called in {where}" for twin, where in sorted(used.items())),
+            hint="this exercise is about writing it yourself from the formula; "
             "the docstring lists the torch functions that are off limits",
         )
 
@@ -183,23 +192,28 @@ def expect_same_device(trace: Any, what: str) -> Any:
         "torch.zeros_like(x) or x.new_zeros(...); move batches with .to(device)"
     )
     if trace.get("mismatch") is not None:
-        fail(what, "every op to use tensors on the input's device", str(trace["mismatch"]), hint)
+        fail(
+            what=what,
+            expected="every op to use tensors on the input's device",
+            got=str(trace["mismatch"]),
+            hint=hint,
+        )
     if not trace["ok"]:
         fail(
-            what,
-            "the same code to run on any device",
-            f"it raised {trace.get('raised')}",
-            "on a GPU, .numpy() and other CPU-only calls need .cpu() first; .item() and .tolist() work",
+            what=what,
+            expected="the same code to run on any device",
+            got=f"it raised {trace.get('raised')}",
+            hint="on a GPU, .numpy() and other CPU-only calls need .cpu() first; .item() and .tolist() work",
         )
     devices = trace.get("devices")
     if not isinstance(devices, list) or not devices:
         fail(what, "a tensor result", "no tensor at all")
     if devices != ["second"]:
         fail(
-            what,
-            "a result on the input's device (a second device, standing in for a GPU)",
-            f"a result on {', '.join(map(str, devices))}",
-            hint,
+            what=what,
+            expected="a result on the input's device (a second device, standing in for a GPU)",
+            got=f"a result on {', '.join(map(str, devices))}",
+            hint=hint,
         )
     return trace.get("value")
 
@@ -230,10 +244,10 @@ def expect_vectorised(counts: Any, sizes: Iterable[int | str], what: str) -> Non
             f"{c} ops for {f'n={n}' if isinstance(n, int) else n}" for n, c in zip(sizes, counts)
         )
         fail(
-            what,
-            "the same number of tensor operations whatever the input size",
-            shown,
-            "a Python loop over rows, columns or elements runs more operations for bigger inputs; "
+            what=what,
+            expected="the same number of tensor operations whatever the input size",
+            got=shown,
+            hint="a Python loop over rows, columns or elements runs more operations for bigger inputs; "
             "use broadcasting and reductions over whole tensors instead",
         )
 
@@ -246,10 +260,10 @@ def expect_unchanged(unchanged: Any, names: Iterable[str], what: str) -> None:
     changed = [n for n, ok in zip(names, unchanged) if ok is not True]
     if changed:
         fail(
-            what,
-            "the inputs left as they were",
-            f"{', '.join(changed)} modified in place",
-            "work on a copy (x.clone()) or build a new tensor; in-place ops (x[...] = v, add_) "
+            what=what,
+            expected="the inputs left as they were",
+            got=f"{', '.join(changed)} modified in place",
+            hint="work on a copy (x.clone()) or build a new tensor; in-place ops (x[...] = v, add_) "
             "change the caller's data",
         )
 
@@ -273,11 +287,11 @@ def expect_inputs_untouched(
     leaving its inputs alone), and each tensor keeps its values, its ``requires_grad`` flag and
     its ``.grad`` (5s where tracked)."""
     expect(
-        _an_answer(result),
-        f"{what}: the call's result",
-        "an answer (a tensor or a number)",
-        describe(result),
-        "this check judges a call that answers; finish the exercise first",
+        condition=_an_answer(result),
+        what=f"{what}: the call's result",
+        expected="an answer (a tensor or a number)",
+        got=describe(result),
+        hint="this check judges a call that answers; finish the exercise first",
     )
     names, tracked = list(names), set(tracked)
     if not isinstance(after, list) or len(after) != len(originals):
@@ -297,22 +311,38 @@ def expect_inputs_untouched(
             and values.shape == original.shape
             and bool(torch.equal(values.nan_to_num(7.0), original.nan_to_num(7.0)))
         )
-        expect(same, f"{what}: {name} after the call", "its values unchanged", "changed values", hint)
+        expect(
+            condition=same,
+            what=f"{what}: {name} after the call",
+            expected="its values unchanged",
+            got="changed values",
+            hint=hint,
+        )
         flag = i in tracked
         expect(
-            state.get("requires_grad") is flag,
-            f"{what}: {name}.requires_grad after the call",
-            f"{flag} (as the caller set it)",
-            f"{state.get('requires_grad')}",
-            hint,
+            condition=state.get("requires_grad") is flag,
+            what=f"{what}: {name}.requires_grad after the call",
+            expected=f"{flag} (as the caller set it)",
+            got=f"{state.get('requires_grad')}",
+            hint=hint,
         )
         grad = state.get("grad")
         if flag:
             kept = isinstance(grad, torch.Tensor) and bool(torch.equal(grad, torch.full_like(original, 5.0)))
-            expect(kept, f"{what}: {name}.grad after the call", "the 5s it held", describe(grad), hint)
+            expect(
+                condition=kept,
+                what=f"{what}: {name}.grad after the call",
+                expected="the 5s it held",
+                got=describe(grad),
+                hint=hint,
+            )
         else:
             expect(
-                grad is None, f"{what}: {name}.grad after the call", "None (as it was)", describe(grad), hint
+                condition=grad is None,
+                what=f"{what}: {name}.grad after the call",
+                expected="None (as it was)",
+                got=describe(grad),
+                hint=hint,
             )
 
 
@@ -335,5 +365,10 @@ def expect_runs_on_cuda(sub, name, args, kwargs, device, expected):
     from grader.probes import on_device
 
     out, where = sub.run(on_device, name, args, kwargs, device)
-    expect(where.startswith("cuda"), f"{name} on CUDA inputs", "a result on cuda", f"a result on {where}")
+    expect(
+        condition=where.startswith("cuda"),
+        what=f"{name} on CUDA inputs",
+        expected="a result on cuda",
+        got=f"a result on {where}",
+    )
     expect_close(out, expected, f"{name} computed on CUDA", rtol=1e-5, atol=1e-5)

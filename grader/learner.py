@@ -72,7 +72,12 @@ def find_next(folder: Path, grade_topic: Callable[[str], list[dict]]) -> Next | 
         for name in exercise_names(topic):
             if name in open_:
                 command = f"grade {folder / (topic + '.py')} --exercise {name}"
-                return Next(topic, name, first_docstring_line(folder, topic, name), command)
+                return Next(
+                    topic=topic,
+                    exercise=name,
+                    summary=first_docstring_line(folder, topic, name),
+                    command=command,
+                )
     return None
 
 

@@ -13,12 +13,13 @@ import importlib
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from grader import check_table, curves, defaults, notebooks, stubs, tamper, workers
 from grader.doctor import no_sandbox_note
+from grader.options import Options
 from grader.pool import GraderCrashed, GraderPool, preload
 from grader.progress import Event, Listener, listening
 from grader.sandbox import sandbox_status, uid_fallback
@@ -44,21 +45,6 @@ class TaskRefused(RuntimeError):
     the message says why in one line."""
 
 
-@dataclass(frozen=True)
-class Options:
-    """What every task of one run shares."""
-
-    device: str = "cpu"
-    timeout: float = defaults.PROBE_TIMEOUT
-    memory_mb: int = defaults.MEMORY_MB
-    budget: float = defaults.SUBMISSION_BUDGET
-    public_only: bool = False
-    keyword: str = ""  # pytest's -k EXPR: it matches check names and the exercises they judge
-    exercises: tuple[str, ...] = ()  # only these exercises' checks (--exercise); all when empty
-    course_seed: str | None = None  # with student: hidden checks draw this student's inputs
-    student: str | None = None
-
-
 @dataclass
 class Task:
     """One topic of one submission."""
@@ -66,7 +52,7 @@ class Task:
     path: Path
     topic: str
     single_file: bool
-    options: Options
+    options: Options  # its device resolved (cpu or cuda) by grade() and grade batch
     owner: Any = None  # whatever the caller needs to file the result
     deadline: float | None = None  # time.monotonic() when the submission's budget ends
 
@@ -113,35 +99,35 @@ def grade_topic(task: Task) -> TopicOutcome:
         return stub
     from grader import suites  # imports pytest and torch
 
-    options = task.options
-    deadline = task.deadline if task.deadline is not None else time.monotonic() + options.budget
+    options, limits, selection = task.options, task.options.limits, task.options.selection
+    deadline = task.deadline if task.deadline is not None else time.monotonic() + limits.budget
     run = suites.Run(
         submission=task.path,
         submission_topic=task.topic if task.single_file else None,
-        grade_device=options.device,
-        probe_timeout=options.timeout,
-        budget=options.budget,
+        grade_device=resolve_device(options.device),
+        probe_timeout=limits.timeout,
+        budget=limits.budget,
         deadline=deadline,
-        memory_mb=options.memory_mb,
-        public_only=options.public_only,
-        keyword=options.keyword,
-        exercise=options.exercises,
+        memory_mb=limits.memory_mb,
+        public_only=selection.public_only,
+        keyword=selection.keyword,
+        exercise=selection.exercises,
         course_seed=options.course_seed if options.student is not None else None,
         student=options.student if options.course_seed is not None else None,
     )
     try:
-        suite = suites.collected(task.topic, options.timeout)
+        suite = suites.collected(task.topic, limits.timeout)
         tests, seconds = suite.not_started(run) if untouched_stub(task) else suite.run(run)
     except suites.SuiteBroken as exc:
         suites.forget(task.topic)
         raise SuiteCrash(str(exc)) from None
-    if not tests and not (options.keyword or options.exercises):
+    if not tests and not (selection.keyword or selection.exercises):
         raise SuiteCrash(f"{task.topic}: the suite has no check")
     result = TopicResult(task.topic, tests)
     tamper.judge(result, task.path, task.single_file)  # the "how" evidence is forgeable in the worker
-    if options.public_only:  # what the hidden suite still judges, by exercise and kind
-        result.hidden = suite.hidden_kinds(options.exercises) or released_hidden(
-            task.topic, options.exercises
+    if selection.public_only:  # what the hidden suite still judges, by exercise and kind
+        result.hidden = suite.hidden_kinds(selection.exercises) or released_hidden(
+            task.topic, selection.exercises
         )
     if task.path.suffix == ".ipynb":
         notebooks.explain(result, task.path)
@@ -153,24 +139,26 @@ def stub_outcome(task: Task) -> TopicOutcome | None:
     or None where the suite must be collected: then the table is cached for the next run."""
     if not untouched_stub(task):
         return None
-    options = task.options
+    options, selection = task.options, task.options.selection
     rows = check_table.cached(task.topic)
     if rows is None:
         from grader import suites
 
         try:
-            check_table.remember(task.topic, suites.collected(task.topic, options.timeout).items)
+            check_table.remember(task.topic, suites.collected(task.topic, options.limits.timeout).items)
         except suites.SuiteBroken:
             pass  # grade_topic collects it again and reports what broke
         return None
-    chosen = check_table.chosen(rows, options.keyword, options.public_only, options.exercises)
-    if not chosen and not (options.keyword or options.exercises):
+    chosen = check_table.chosen(rows, selection.keyword, selection.public_only, selection.exercises)
+    if not chosen and not (selection.keyword or selection.exercises):
         raise SuiteCrash(f"{task.topic}: the suite has no check")
-    result = TopicResult(task.topic, check_table.not_started(task.topic, chosen, options.device))
+    result = TopicResult(
+        task.topic, check_table.not_started(task.topic, chosen, resolve_device(options.device))
+    )
     tamper.judge(result, task.path, task.single_file)
-    if options.public_only:
-        result.hidden = check_table.hidden_kinds(rows, options.exercises) or released_hidden(
-            task.topic, options.exercises
+    if selection.public_only:
+        result.hidden = check_table.hidden_kinds(rows, selection.exercises) or released_hidden(
+            task.topic, selection.exercises
         )
     return TopicOutcome(result, {"startup": 0.0, "probes": 0.0}, workers.engine_problem())
 
@@ -240,6 +228,7 @@ def run_tasks(
 def build_report(
     path: Path,
     outcomes: list[TopicOutcome],
+    *,
     device: str,
     public_only: bool,
     rule: str,
@@ -289,44 +278,31 @@ def build_report(
 
 def grade(
     path: Path,
-    topics: tuple[str, ...] = (),
-    device: str = "auto",
-    timeout: float = defaults.PROBE_TIMEOUT,
-    memory_mb: int = defaults.MEMORY_MB,
-    public_only: bool = False,
-    budget: float = defaults.SUBMISSION_BUDGET,
+    options: Options | None = None,
+    *,
     jobs: int | None = None,
-    keyword: str = "",
-    exercises: tuple[str, ...] = (),
-    course_seed: str | None = None,
-    student: str | None = None,
     progress: Listener | None = None,
 ) -> Report:
-    """Grade one submission, its topics ``jobs`` at a time (default: this machine's cores);
-    with ``keyword`` (``-k EXPR``), only the checks it selects, and only the topics that have one;
-    with ``exercises``, only the checks of those exercises (a topic may then have none); with
-    ``course_seed`` and ``student``, the hidden checks draw that student's inputs; ``progress``
-    hears each topic queued, graded (with the check in flight) and done."""
+    """Grade one submission with ``options`` (default: ``grade``'s), its topics ``jobs`` at a time (default: this
+    machine's cores); with a keyword (``-k EXPR``), only the checks it selects, and only the
+    topics that have one; with exercises, only the checks of those exercises (a topic may then
+    have none); with a course seed and a student, the hidden checks draw that student's inputs;
+    ``progress`` hears each topic queued, graded (with the check in flight) and done."""
     started = time.monotonic()
-    selected, single_topic, rule = select_topics(path, topics)
+    options = options or Options()
+    selection = options.selection
+    keyword, exercises = selection.keyword, selection.exercises
+    selected, single_topic, rule = select_topics(path, selection.topics)
     if keyword and keyword_problem(keyword):
         raise UsageProblem(keyword_problem(keyword))
     selected = topics_with_exercises(selected, exercises)
-    if (course_seed is None) != (student is None):
+    if (options.course_seed is None) != (options.student is None):
         raise UsageProblem("--course-seed and --student go together: the hidden inputs are one student's")
-    options = Options(
-        resolve_device(device),
-        timeout,
-        memory_mb,
-        budget,
-        public_only,
-        keyword,
-        exercises,
-        course_seed,
-        student,
-    )
+    options = replace(options, device=resolve_device(options.device))
+    deadline = started + options.limits.budget
     tasks = [
-        Task(path, topic, single_topic is not None, options, deadline=started + budget) for topic in selected
+        Task(path=path, topic=topic, single_file=single_topic is not None, options=options, deadline=deadline)
+        for topic in selected
     ]
     outcomes: dict[str, TopicOutcome] = {}
 
@@ -345,7 +321,12 @@ def grade(
     with listening(progress) as tell:
         for task in tasks:
             tell(Event(task.topic, "queued"))
-        run_tasks(sorted(tasks, key=longest_first), jobs or defaults.cores(), file, begin)
+        run_tasks(
+            tasks=sorted(tasks, key=longest_first),
+            jobs=jobs or defaults.cores(),
+            on_outcome=file,
+            on_start=begin,
+        )
     for topic, outcome in outcomes.items():
         curves.picture_failures(outcome.result.tests, topic, defaults.curve_folder())
     chosen = bool(keyword or exercises)  # a topic where they choose no check is left out
@@ -355,10 +336,10 @@ def grade(
     return build_report(
         path,
         graded,
-        options.device,
-        public_only,
-        rule,
-        single_topic,
-        time.monotonic() - started,
-        describe(exercises, keyword),
+        device=options.device,
+        public_only=selection.public_only,
+        rule=rule,
+        single_topic=single_topic,
+        wall=time.monotonic() - started,
+        selection=describe(exercises, keyword),
     )

@@ -287,7 +287,11 @@ def plan_launch(staged_dir: str, worker_args: list[str], results_fd: int, gpu: b
         ]
         extra = (seccomp_fd,) if seccomp_fd is not None else ()
         return Launch(
-            argv, {"PATH": "/usr/bin:/bin"}, (results_fd, *extra), SANDBOX_SUBMISSION, close_after_start=extra
+            argv=argv,
+            env={"PATH": "/usr/bin:/bin"},
+            pass_fds=(results_fd, *extra),
+            submission_dir=SANDBOX_SUBMISSION,
+            close_after_start=extra,
         )
     drop = _uid_drop()
     entry = ["-c", NOFORK_WORKER] if drop and seccomp.supported() else ["-m", "grader.sandboxed.worker"]
@@ -301,7 +305,9 @@ def plan_launch(staged_dir: str, worker_args: list[str], results_fd: int, gpu: b
         str(results_fd),
         *worker_args,
     ]
-    return Launch(argv, _unsandboxed_env(staged_dir), (results_fd,), staged_dir)
+    return Launch(
+        argv=argv, env=_unsandboxed_env(staged_dir), pass_fds=(results_fd,), submission_dir=staged_dir
+    )
 
 
 def _unsandboxed_env(home: str) -> dict[str, str]:
@@ -326,11 +332,14 @@ def plan_zygote(control_fd: int, gpu: bool) -> Launch:
     usable, _ = sandbox_status()
     if usable:
         return Launch(
-            _bwrap_argv(None, gpu, None) + command,
-            {"PATH": "/usr/bin:/bin"},
-            (control_fd,),
-            SANDBOX_SUBMISSION,
+            argv=_bwrap_argv(None, gpu, None) + command,
+            env={"PATH": "/usr/bin:/bin"},
+            pass_fds=(control_fd,),
+            submission_dir=SANDBOX_SUBMISSION,
         )
     return Launch(
-        [*_uid_drop(), *command], _unsandboxed_env("/nonexistent"), (control_fd,), SANDBOX_SUBMISSION
+        argv=[*_uid_drop(), *command],
+        env=_unsandboxed_env("/nonexistent"),
+        pass_fds=(control_fd,),
+        submission_dir=SANDBOX_SUBMISSION,
     )

@@ -102,7 +102,12 @@ class TopicResult:
         note, hidden = data.get("note", ""), data.get("hidden", {})
         if not isinstance(data["name"], str) or not isinstance(note, str) or not _is_hidden_table(hidden):
             raise ValueError(f"not a topic result: {data!r:.200}")
-        return cls(data["name"], [TestResult.from_json(t) for t in data["tests"]], note, hidden)
+        return cls(
+            name=data["name"],
+            tests=[TestResult.from_json(t) for t in data["tests"]],
+            note=note,
+            hidden=hidden,
+        )
 
 
 def _is_hidden_table(value: object) -> bool:
@@ -170,7 +175,18 @@ def make_result(
     """A skipped test drops out of the maximum; any other status keeps it."""
     earned = points if status == "passed" else 0.0
     max_points = 0.0 if status == "skipped" else points
-    return TestResult(test_id, kind, status, earned, max_points, message, public, exercises, curve, output)
+    return TestResult(
+        id=test_id,
+        kind=kind,
+        status=status,
+        points=earned,
+        max_points=max_points,
+        message=message,
+        public=public,
+        exercises=exercises,
+        curve=curve,
+        output=output,
+    )
 
 
 def shown_message(test: dict) -> str:

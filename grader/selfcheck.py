@@ -245,7 +245,7 @@ def self_check(exercise: str, history: list[str] | None = None) -> CheckResult:
     hidden: dict[str, int] = next(
         (t["hidden"][exercise] for t in report["topics"] if exercise in t.get("hidden", {})), {}
     )
-    return CheckResult(exercise, tests, [f"checked {origin}", *notes], hidden)
+    return CheckResult(exercise=exercise, tests=tests, notes=[f"checked {origin}", *notes], hidden=hidden)
 
 
 def check(exercise: str) -> None:

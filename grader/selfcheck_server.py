@@ -18,6 +18,7 @@ from typing import Any
 
 
 def answer(request: Any) -> dict[str, Any]:
+    from grader.options import Options, Selection
     from grader.runner import SuiteCrash, UsageProblem, grade
 
     if not isinstance(request, dict) or not all(
@@ -25,7 +26,8 @@ def answer(request: Any) -> dict[str, Any]:
     ):
         return {"problem": "a request is {'path': ..., 'exercise': ...}"}
     try:
-        report = grade(Path(request["path"]), public_only=True, exercises=(request["exercise"],), jobs=1)
+        chosen = Selection(exercises=(request["exercise"],), public_only=True)
+        report = grade(Path(request["path"]), Options(selection=chosen), jobs=1)
     except (UsageProblem, SuiteCrash) as exc:
         return {"problem": str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}
     return {"report": report.to_json()}

@@ -12,13 +12,13 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import watchfiles
 
-from grader import defaults
 from grader import report as render
+from grader.options import Options
 from grader.runner import SuiteCrash, UsageProblem, grade, resolve_device, select_topics
 from grader.scoring import Report
 from grader.topics import TOPICS
@@ -26,15 +26,14 @@ from grader.topics import TOPICS
 
 @dataclass(frozen=True)
 class Settings:
-    """What ``grade watch`` grades with: ``grade check``'s options."""
+    """What ``grade watch`` grades: PATH, with ``grade check``'s options."""
 
     path: Path
-    topics: tuple[str, ...] = ()
-    keyword: str = ""
-    device: str = "auto"
-    timeout: float = defaults.PROBE_TIMEOUT
-    memory_mb: int = defaults.MEMORY_MB
-    budget: float = defaults.SUBMISSION_BUDGET
+    options: Options = field(default_factory=Options)
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return self.options.selection.topics
 
 
 WAKE_MS = 500  # with no save, the watcher wakes this often; its first wake-up starts the first grading
@@ -66,15 +65,7 @@ def targets(saved: Iterable[Path], settings: Settings) -> list[Target]:
 
 def _grade(target: Target, settings: Settings) -> Report:
     path, topics = target
-    return grade(
-        path,
-        topics,
-        device=settings.device,
-        timeout=settings.timeout,
-        memory_mb=settings.memory_mb,
-        budget=settings.budget,
-        keyword=settings.keyword,
-    )
+    return grade(path, settings.options.with_topics(topics))
 
 
 def grade_and_render(target: Target, settings: Settings, colour: bool) -> str:
@@ -96,8 +87,8 @@ def _warm(settings: Settings) -> None:
 
     for topic in select_topics(settings.path, settings.topics)[0]:
         with contextlib.suppress(suites.SuiteBroken):  # the re-grade reports what broke
-            suites.collected(topic, settings.timeout)
-    workers.fork_server(resolve_device(settings.device) == "cuda")
+            suites.collected(topic, settings.options.limits.timeout)
+    workers.fork_server(resolve_device(settings.options.device) == "cuda")
 
 
 def _relevant(change: watchfiles.Change, path: str) -> bool:

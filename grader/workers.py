@@ -115,7 +115,7 @@ class FreshWorker:
 
     def __init__(self, staged_dir: str, worker_args: list[str], gpu: bool) -> None:
         read_end, write_end = os.pipe()
-        launch = plan_launch(staged_dir, worker_args, write_end, gpu)
+        launch = plan_launch(staged_dir=staged_dir, worker_args=worker_args, results_fd=write_end, gpu=gpu)
         try:
             self.process = start(launch, stdin=subprocess.PIPE)
         finally:
@@ -295,7 +295,14 @@ class ForkServer:
             if data[:1] == b"T":
                 raise ZygoteDied("the zygote's limits, priority or CPUs were changed since it started")
             raise ZygoteDied("the zygote did not fork")
-        return ForkedWorker(self, ident, STATUS.unpack(data)[1], request_write, results_read, status_read)
+        return ForkedWorker(
+            server=self,
+            ident=ident,
+            pid=STATUS.unpack(data)[1],
+            request_fd=request_write,
+            results_fd=results_read,
+            status_fd=status_read,
+        )
 
     def stop(self) -> None:
         if self.control is not None:

@@ -106,15 +106,15 @@ class DaskExecutor:
                 waiting[key].append(task)  # the same bytes, topic and options: one task
                 return
             waiting[key] = [task]
-            options = {**asdict(task.options), "allow_no_sandbox": self.allow_no_sandbox}
             finished.add(
                 self.client.submit(
                     grade_remote,
                     files,
-                    task.topic,
-                    task.single_file,
-                    options,
-                    self.version,
+                    topic=task.topic,
+                    single_file=task.single_file,
+                    options=task.options,
+                    allow_no_sandbox=self.allow_no_sandbox,
+                    expected_version=self.version,
                     key=key,
                     retries=defaults.DASK_RETRIES,
                 )

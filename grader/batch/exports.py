@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import clean, curves
+from grader import clean, curves, defaults
 from grader.batch.gradebook import Gradebook, Grading, Row
 from grader.batch.roster import CANVAS_IDS, MAXIMUM_GRADE, Roster, RosterError, parse_points
 from grader.batch.standing import standing_lines
@@ -288,15 +288,14 @@ def assignment_name(topics: tuple[str, ...], rows: list[Row]) -> str:
     return ", ".join(topics or _topic_columns(rows)) or "all topics"
 
 
-MISSING = ("blank", "zero")  # what the LMS file says for a student without a submission
-
-
 @dataclass(frozen=True)
 class LmsSettings:
     """How the LMS file is filled (``grade batch --lms-column``, ``--missing``)."""
 
     column: str | None = None  # an existing Canvas column to fill; None: a column of our own
-    missing: str = "blank"  # a student without a submission: "blank" (the LMS keeps its value) or "zero"
+    missing: str = (
+        defaults.LMS_MISSING
+    )  # a student without a submission: "blank" (the LMS keeps its value) or "zero"
 
 
 def lms_points(score: float, max_score: float, possible: float) -> float:
@@ -381,7 +380,7 @@ def write_canvas(
         table = [roster.header if found is not None else [*roster.header, title]]
         for meta in roster.meta:
             top = f"{max(graded):g}" if graded and meta[0].strip().casefold() == "points possible" else ""
-            table.append(_put(meta, found, width, top))
+            table.append(_put(row=meta, column=found, width=width, value=top))
 
         def value(row: Row) -> str:
             return f"{row.score:g}"
@@ -389,7 +388,14 @@ def write_canvas(
         column = found
     for raw, row in zip(roster.rows, members):
         kept = _at(raw, column) if column is not None else ""  # a blank cell: the LMS keeps its value
-        table.append(_put(raw, column, width, _grade_cell(row, settings.missing, value, "EX") or kept))
+        table.append(
+            _put(
+                row=raw,
+                column=column,
+                width=width,
+                value=_grade_cell(row=row, missing=settings.missing, value=value, excused="EX") or kept,
+            )
+        )
     _write_rows(roster, path, table)
 
 
@@ -407,7 +413,7 @@ def _moodle_number(value: float, like: str) -> str:
     return text.replace(".", ",") if "," in like and "." not in like else text
 
 
-def write_worksheet(rows: list[Row], roster: Roster, path: Path, missing: str = "blank") -> None:
+def write_worksheet(rows: list[Row], roster: Roster, path: Path, missing: str = defaults.LMS_MISSING) -> None:
     """Moodle's grading worksheet as downloaded, every column and row kept, with ``Grade``
     filled, scaled to each row's ``Maximum Grade`` (what the worksheet upload imports)."""
     by_student = {r.student: r for r in rows}
@@ -421,7 +427,7 @@ def write_worksheet(rows: list[Row], roster: Roster, path: Path, missing: str = 
             return _moodle_number(lms_points(row.score, row.max_score, parse_points(top) or 0.0), top)
 
         cell = _grade_cell(by_student.get(member.key), missing, value)
-        table.append(_put(raw, grade, len(roster.header), cell or _at(raw, grade)))
+        table.append(_put(row=raw, column=grade, width=len(roster.header), value=cell or _at(raw, grade)))
     lines = [roster.delimiter.join(_php_cell(c, roster.delimiter) for c in row) for row in table]
     path.write_bytes(
         (b"\xef\xbb\xbf" if roster.bom else b"") + "".join(line + roster.newline for line in lines).encode()
@@ -434,7 +440,7 @@ def write_moodle(
     """A grading worksheet filled (:func:`write_worksheet`); for any other roster, its
     identifier column and the grade in points."""
     if roster.worksheet:
-        write_worksheet(rows, roster, path, settings.missing)
+        write_worksheet(rows=rows, roster=roster, path=path, missing=settings.missing)
         return
     by_student = {r.student: r for r in rows}
     table = [[roster.header[roster.id_column], title]]
@@ -482,9 +488,9 @@ def export_roster(
     ``column``: the grade column's title (a course's ``lms_column``)."""
     title = column or f"torchgrade ({assignment})"
     if roster.lms == "canvas":
-        write_canvas(rows, roster, title, out / "canvas.csv", settings)
+        write_canvas(rows=rows, roster=roster, title=title, path=out / "canvas.csv", settings=settings)
     else:
-        write_moodle(rows, roster, title, out / "moodle.csv", settings)
+        write_moodle(rows=rows, roster=roster, title=title, path=out / "moodle.csv", settings=settings)
     write_unmatched(rows, unmatched, out / "unmatched.csv")
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -75,9 +75,9 @@ class Row:
     suite_version: str
     status: str
     reason: str
-    score: float
-    max_score: float
-    report: dict
+    score: float = 0.0  # a row that was not graded (rejected, crashed, missing) scores nothing
+    max_score: float = 0.0
+    report: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -209,7 +209,16 @@ class Gradebook:
             "FROM grades ORDER BY student"
         )
         return [
-            Row(student, content_hash, version, status, reason, score, max_score, json.loads(report))
+            Row(
+                student=student,
+                content_hash=content_hash,
+                suite_version=version,
+                status=status,
+                reason=reason,
+                score=score,
+                max_score=max_score,
+                report=json.loads(report),
+            )
             for student, content_hash, version, status, reason, score, max_score, report in cursor
         ]
 
@@ -326,7 +335,15 @@ class CourseBook:
         )
         for student, exercise, points, excused, reason, automatic, made_at in cursor:
             found.setdefault(student, []).append(
-                Override(student, exercise, points, bool(excused), reason, automatic, made_at)
+                Override(
+                    student=student,
+                    exercise=exercise,
+                    points=points,
+                    excused=bool(excused),
+                    reason=reason,
+                    automatic=automatic,
+                    made_at=made_at,
+                )
             )
         return found
 
@@ -340,4 +357,7 @@ class CourseBook:
 
     def submitted(self) -> dict[str, Submitted]:
         cursor = self.connection.execute("SELECT student, submitted_at, late_marker, source FROM submitted")
-        return {s: Submitted(s, at, bool(marker), source) for s, at, marker, source in cursor}
+        return {
+            s: Submitted(student=s, submitted_at=at, late_marker=bool(marker), source=source)
+            for s, at, marker, source in cursor
+        }

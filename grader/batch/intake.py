@@ -107,10 +107,18 @@ def lms_name(name: str) -> LmsName | None:
     """The Canvas or Moodle reading of a bulk download's entry name, or None."""
     found = MOODLE_NAME.match(name)
     if found:
-        return LmsName("moodle", found["person"], found["user"], found["original"])
+        return LmsName(
+            lms="moodle", person=found["person"], user_id=found["user"], original=found["original"]
+        )
     found = CANVAS_NAME.match(name)
     if found:
-        return LmsName("canvas", found["person"], found["user"], found["original"], bool(found["late"]))
+        return LmsName(
+            lms="canvas",
+            person=found["person"],
+            user_id=found["user"],
+            original=found["original"],
+            late=bool(found["late"]),
+        )
     return None
 
 
@@ -272,7 +280,7 @@ def take(entry: Path, scratch: Path, topics: tuple[str, ...] = ()) -> Gradable |
     """
     student = student_name(entry)
     try:
-        return _take(entry, student, scratch, topics)
+        return _take(entry=entry, student=student, scratch=scratch, topics=topics)
     except Exception as exc:  # an unreadable file, a scratch folder that cannot be written, ...
         return Rejected(student, one_line(f"this entry cannot be read ({type(exc).__name__}: {exc})"))
 
@@ -309,7 +317,7 @@ def _take(entry: Path, student: str, scratch: Path, topics: tuple[str, ...]) -> 
                 student,
                 "cannot tell which topic this file answers: name it <student>_<topic>.py or pass one --topic",
             )
-        return Gradable(student, entry, content_hash(entry), topic)
+        return Gradable(student=student, path=entry, content_hash=content_hash(entry), topic=topic)
     if entry.suffix == ".ipynb":
         try:
             topic, _ = notebooks.topic_of(
@@ -317,7 +325,7 @@ def _take(entry: Path, student: str, scratch: Path, topics: tuple[str, ...]) -> 
             )
         except notebooks.NotebookError as exc:
             return Rejected(student, str(exc))
-        return Gradable(student, entry, content_hash(entry), topic)
+        return Gradable(student=student, path=entry, content_hash=content_hash(entry), topic=topic)
     return Rejected(
         student,
         f"cannot grade a {entry.suffix or 'file without extension'}: "
@@ -373,7 +381,7 @@ def _candidates(
             return f"{original}: binary content"
         topic = single_file_topic(PurePosixPath(plain).stem, topics)
         return (
-            [_Candidate(topic, path, original, late, number)]
+            [_Candidate(topic=topic, path=path, original=original, late=late, number=number)]
             if topic
             else f"{original}: no topic in its name"
         )
@@ -391,13 +399,16 @@ def _candidates(
             return str(exc)
         work.mkdir(parents=True)
         (work / f"{topic}.py").write_text(notebooks.to_module(notebook).source)
-        return [_Candidate(topic, work / f"{topic}.py", original, late, number)]
+        return [
+            _Candidate(topic=topic, path=work / f"{topic}.py", original=original, late=late, number=number)
+        ]
     else:
         return f"{original}: not a .py, .zip or notebook"
     if folder is None:
         return f"{original}: no topic file in it"
     return [
-        _Candidate(t, folder / f"{t}.py", f"{original}/{t}.py", late, number) for t in topic_files(folder)
+        _Candidate(topic=t, path=folder / f"{t}.py", original=f"{original}/{t}.py", late=late, number=number)
+        for t in topic_files(folder)
     ]
 
 
@@ -424,7 +435,9 @@ def _take_files(submission: Submission, target: Path, topics: tuple[str, ...]) -
     ignored: list[str] = []
     for n, (path, original, late) in enumerate(_pieces(submission.entries)):
         work = target / "unpacked" / str(n)
-        result = _candidates(path, original, late, work, topics, left_out=ignored)
+        result = _candidates(
+            path=path, original=original, late=late, work=work, topics=topics, left_out=ignored
+        )
         if isinstance(result, str):
             ignored.append(result)
         else:

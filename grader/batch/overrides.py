@@ -47,7 +47,10 @@ def open_recorded(out: Path) -> Recorded:
         if isinstance(course, dict):
             assignment = load_course(Path(course["file"])).assignment(course["assignment"])
         return Recorded(
-            gradebook, book, assignment, read_roster(Path(roster)) if isinstance(roster, str) else None
+            gradebook=gradebook,
+            book=book,
+            assignment=assignment,
+            roster=read_roster(Path(roster)) if isinstance(roster, str) else None,
         )
     except (CourseError, RosterError) as exc:
         gradebook.close()
@@ -115,7 +118,14 @@ def record_override(
         if not excuse and (points is None or not 0 <= points <= possible):
             raise OverrideProblem(f"--points for {exercise} must lie in 0..{possible:g}")
         recorded.book.override(
-            Override(student, exercise or "", None if excuse else points, excuse, reason, automatic)
+            Override(
+                student=student,
+                exercise=exercise or "",
+                points=None if excuse else points,
+                excused=excuse,
+                reason=reason,
+                automatic=automatic,
+            )
         )
     finally:
         recorded.close()

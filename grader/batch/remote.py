@@ -22,7 +22,8 @@ import time
 from dataclasses import asdict
 from pathlib import Path, PurePath
 
-from grader.runner import Confinement, Options, SuiteCrash, Task, TopicOutcome, confinement, grade_topic
+from grader.options import Options
+from grader.runner import Confinement, SuiteCrash, Task, TopicOutcome, confinement, grade_topic
 from grader.scoring import TopicResult
 
 _one_at_a_time = threading.Lock()
@@ -53,10 +54,17 @@ def _refusal(message: str) -> dict:
 
 
 def grade_remote(
-    files: dict[str, bytes], topic: str, single_file: bool, options: dict, expected_version: str
+    files: dict[str, bytes],
+    *,
+    topic: str,
+    single_file: bool,
+    options: Options,
+    allow_no_sandbox: bool,
+    expected_version: str,
 ) -> dict:
-    """Grade ``topic`` of the submission ``files`` here; ``{"outcome": ...}``, ``{"refused": why}``
-    or ``{"crashed": why}`` (the suite itself failed)."""
+    """Grade ``topic`` of the submission ``files`` here with the coordinator's ``options``
+    (pickled by Dask); ``{"outcome": ...}``, ``{"refused": why}`` or ``{"crashed": why}`` (the
+    suite itself failed)."""
     from grader.batch.run import suite_version
 
     version = suite_version()
@@ -65,13 +73,13 @@ def grade_remote(
             f"suite version {version}, the coordinator's is {expected_version}: install the same "
             "torchgrade and suites on every machine (and restart the workers)"
         )
-    run_options = Options(**{k: v for k, v in options.items() if k != "allow_no_sandbox"})
     ran = confinement()
-    if not ran.usable and not options.get("allow_no_sandbox"):
+    if not ran.usable and not allow_no_sandbox:
         return _refusal(f"no sandbox ({ran.how}); install bubblewrap there or pass --allow-no-sandbox")
     folder, path = _unpack(files, single_file)
     try:
-        task = Task(path, topic, single_file, run_options, deadline=time.monotonic() + run_options.budget)
+        deadline = time.monotonic() + options.limits.budget
+        task = Task(path=path, topic=topic, single_file=single_file, options=options, deadline=deadline)
         with _one_at_a_time:
             try:
                 outcome = grade_topic(task)
@@ -97,8 +105,8 @@ def read_outcome(answer: dict) -> TopicOutcome:
     if not isinstance(data["engine_problem"], str) or not isinstance(where["how"], str):
         raise ValueError("a Dask worker's answer is not plain data")
     return TopicOutcome(
-        TopicResult.from_json(data["result"]),
-        seconds,
-        data["engine_problem"],
-        Confinement(bool(where["usable"]), where["how"], bool(where["uid_dropped"])),
+        result=TopicResult.from_json(data["result"]),
+        seconds=seconds,
+        engine_problem=data["engine_problem"],
+        confinement=Confinement(bool(where["usable"]), where["how"], bool(where["uid_dropped"])),
     )

@@ -164,18 +164,22 @@ def _canvas(rows: list[list[str]]) -> Roster:
     body = rows[1:]
     meta_count = next((i for i, row in enumerate(body) if _label(row[0]) not in META_ROWS), len(body))
     id_column = [_label(h) for h in header].index("id")
-    roster = Roster("canvas", header, body[:meta_count], body[meta_count:], id_column)
+    roster = Roster(
+        lms="canvas", header=header, meta=body[:meta_count], rows=body[meta_count:], id_column=id_column
+    )
     login = _column(header, "sis login id")
     for position, row in enumerate(roster.rows):
         name, user_id = _cell(row, 0), _cell(row, roster.id_column)
         key = _cell(row, login) or user_id or name
-        roster.members.append(Member(key, f"{name} ({key})", position, _label(name) in TEST_STUDENTS))
-        _add(roster, "id", user_id, position)
+        roster.members.append(
+            Member(key=key, display=f"{name} ({key})", row=position, test=_label(name) in TEST_STUDENTS)
+        )
+        _add(roster=roster, kind="id", value=user_id, position=position)
         for column in (_column(header, label) for label in CANVAS_IDS):
-            _add(roster, "ident", _cell(row, column).casefold(), position)
+            _add(roster=roster, kind="ident", value=_cell(row, column).casefold(), position=position)
         last, _, first = name.partition(",")
         for spelled in (name, f"{first} {last}"):
-            _add(roster, "name", name_key(spelled), position)
+            _add(roster=roster, kind="name", value=name_key(spelled), position=position)
     return roster
 
 
@@ -189,7 +193,7 @@ def _moodle(rows: list[list[str]], path: Path) -> Roster:
             f"{path.name}: no identifier column; expected a Canvas gradebook export (Student, ID, ...) "
             "or a CSV with a Username, Email address, ID number or student column"
         )
-    roster = Roster("moodle", header, [], rows[1:], id_column)
+    roster = Roster(lms="moodle", header=header, meta=[], rows=rows[1:], id_column=id_column)
     first, last = _column(header, "first name"), _column(header, "last name", "surname")
     full = _column(header, "full name", "name")
     worksheet, numbered = _column(header, "identifier"), _column(header, "participant id", "participant")
@@ -202,13 +206,23 @@ def _moodle(rows: list[list[str]], path: Path) -> Roster:
             Member(key, f"{display} ({key})" if display not in ("", key) else key, position)
         )
         for column in idents:
-            _add(roster, "ident", _cell(row, column).casefold(), position)
+            _add(roster=roster, kind="ident", value=_cell(row, column).casefold(), position=position)
         worksheet_id = PARTICIPANT.match(_cell(row, worksheet))
-        _add(roster, "participant", worksheet_id.group(1) if worksheet_id else "", position)
-        _add(roster, "participant", _cell(row, numbered) if _cell(row, numbered).isdigit() else "", position)
+        _add(
+            roster=roster,
+            kind="participant",
+            value=worksheet_id.group(1) if worksheet_id else "",
+            position=position,
+        )
+        _add(
+            roster=roster,
+            kind="participant",
+            value=_cell(row, numbered) if _cell(row, numbered).isdigit() else "",
+            position=position,
+        )
         last_first = f"{_cell(row, last)} {_cell(row, first)}"
         for spelled in {name_key(_cell(row, full)), name_key(first_last), name_key(last_first)}:
-            _add(roster, "name", spelled, position)
+            _add(roster=roster, kind="name", value=spelled, position=position)
     return roster
 
 

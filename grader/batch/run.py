@@ -36,9 +36,9 @@ from grader.batch.standing import final_rows
 from grader.batch.summary import ClassStats, class_stats, summary_text
 from grader.batch.times import submission_times
 from grader.course import Course, CourseError
+from grader.options import Options
 from grader.pool import GraderCrashed
 from grader.runner import (
-    Options,
     SuiteCrash,
     Task,
     TaskRefused,
@@ -54,17 +54,15 @@ from grader.topics import REPO_ROOT, suites_dir
 
 @dataclass
 class BatchOptions:
+    """``grade batch``'s own settings around the grading options every command shares
+    (limits, topics, -k, the course seed: each student's hidden inputs, grader/inputs.py)."""
+
+    grading: Options = field(default_factory=Options)
     workers: int = field(default_factory=defaults.cores)
-    timeout: float = defaults.PROBE_TIMEOUT
-    memory_mb: int = defaults.MEMORY_MB
-    budget: float = defaults.SUBMISSION_BUDGET
-    topics: tuple[str, ...] = ()
     roster: Roster | None = None
     scheduler: str | None = None  # a Dask scheduler's address: grade on its workers
     allow_no_sandbox: bool = False  # what Dask workers without bubblewrap may do
-    course_seed: str | None = None  # hidden checks draw each student's inputs (grader/inputs.py)
     lms: LmsSettings = field(default_factory=LmsSettings)  # how the LMS file is filled
-    keyword: str = ""  # pytest's -k EXPR: only the checks it selects
     course: Course | None = None  # with assignment: points, deadlines (grader/course.py)
     assignment: str = ""
     times: Path | None = None  # a CSV of student,submitted_at
@@ -135,7 +133,7 @@ class LocalExecutor:
         on_outcome: Callable[[Task, TopicOutcome | Exception], None],
         on_start: Callable[[Task], Task],
     ) -> None:
-        run_tasks(tasks, self.workers, on_outcome, on_start)
+        run_tasks(tasks=tasks, jobs=self.workers, on_outcome=on_outcome, on_start=on_start)
 
     def close(self) -> None:
         pass
@@ -165,26 +163,32 @@ class _Pending:
 def _row(pending: _Pending, version: str, options: Options) -> Row:
     item = pending.item
     if pending.problem:
-        return Row(item.student, item.content_hash, version, "crashed", pending.problem, 0, 0, {})
+        return Row(
+            student=item.student,
+            content_hash=item.content_hash,
+            suite_version=version,
+            status="crashed",
+            reason=pending.problem,
+        )
     wall = time.monotonic() - (pending.started or time.monotonic())
     report = build_report(
         item.path,
         [pending.outcomes[t] for t in pending.topics],
-        options.device,
-        False,
-        pending.rule,
-        item.topic,
-        wall,
+        device=options.device,
+        public_only=False,
+        rule=pending.rule,
+        single_topic=item.topic,
+        wall=wall,
     )
     return Row(
-        item.student,
-        item.content_hash,
-        version,
-        "graded",
-        item.notes,
-        report.score,
-        report.max_score,
-        report.to_json(),
+        student=item.student,
+        content_hash=item.content_hash,
+        suite_version=version,
+        status="graded",
+        reason=item.notes,
+        score=report.score,
+        max_score=report.max_score,
+        report=report.to_json(),
     )
 
 
@@ -199,7 +203,7 @@ def _no_submission_rows(absent: list[Member], earlier: list[Row], version: str) 
     """A 0 row for each absent student, unless an earlier grading of theirs is on record."""
     graded_before = {r.student for r in earlier if r.status != "missing"}
     return [
-        Row(m.key, "", version, "missing", "no submission", 0, 0, {})
+        Row(student=m.key, content_hash="", suite_version=version, status="missing", reason="no submission")
         for m in absent
         if m.key not in graded_before
     ]
@@ -235,10 +239,11 @@ def run_batch(
 ) -> BatchSummary:
     """Grade every entry of ``submissions`` into ``out``; ``on_done`` is called per entry."""
     version = suite_version()
+    grading = options.grading
     out.mkdir(parents=True, exist_ok=True)
     gradebook = Gradebook(out / "gradebook.sqlite")
     try:
-        gradebook.claim_course_seed(options.course_seed)
+        gradebook.claim_course_seed(grading.course_seed)
     except CourseSeedMismatch as exc:
         gradebook.close()
         raise UsageProblem(str(exc)) from None
@@ -257,17 +262,13 @@ def run_batch(
     if options.roster is not None and options.roster.path is not None:
         book.set_meta("roster", str(options.roster.path.resolve()))
     executor = executor_for(options, version)  # workers check the suites' version alone
-    version = graded_version(version, options.keyword, assignment.exercises if assignment else ())
+    version = graded_version(version, grading.selection.keyword, assignment.exercises if assignment else ())
     summary = BatchSummary()
     scratch = Path(tempfile.mkdtemp(prefix="torchgrade-batch-"))
-    run_options = Options(
-        resolve_device("auto"),
-        options.timeout,
-        options.memory_mb,
-        options.budget,
-        course_seed=options.course_seed,
-        keyword=options.keyword,
-        exercises=assignment.exercises if assignment else (),
+    run_options = replace(
+        grading,
+        device=resolve_device(grading.device),
+        selection=replace(grading.selection, exercises=assignment.exercises if assignment else ()),
     )
 
     roster = options.roster
@@ -298,34 +299,60 @@ def run_batch(
         zone = assignment.timezone if assignment else course.timezone if course else None
         try:
             times = options.times or (assignment.times if assignment else None)
-            book.record_submitted(submission_times(found, roster, times, zone or ZoneInfo("UTC")))
+            book.record_submitted(
+                submission_times(
+                    submissions=found, roster=roster, times_file=times, zone=zone or ZoneInfo("UTC")
+                )
+            )
         except (CourseError, OSError) as exc:
             raise UsageProblem(str(exc)) from None
         for submission in found:
             for _ in submission.entries[1:]:
                 on_done(None)  # one tick per entry: a student's other files
-            item = take_submission(submission, scratch, options.topics)
+            item = take_submission(submission, scratch, grading.selection.topics)
             summary.students.append(item.student)
             if isinstance(item, Rejected):
-                record(Row(item.student, "", version, "rejected", item.reason, 0, 0, {}))
+                record(
+                    Row(
+                        student=item.student,
+                        content_hash="",
+                        suite_version=version,
+                        status="rejected",
+                        reason=item.reason,
+                    )
+                )
                 continue
             if gradebook.is_current(item.student, item.content_hash, version):
                 summary.skipped += 1
                 on_done(None)
                 continue
             try:
-                wanted = (item.topic,) if item.topic else options.topics or item.topics
+                wanted = (item.topic,) if item.topic else grading.selection.topics or item.topics
                 topics, _, rule = select_topics(item.path, wanted)
                 refused = executor.refuse(item.path)
                 if refused:
                     raise UsageProblem(refused)
             except UsageProblem as exc:
-                record(Row(item.student, item.content_hash, version, "rejected", str(exc)[:300], 0, 0, {}))
+                record(
+                    Row(
+                        student=item.student,
+                        content_hash=item.content_hash,
+                        suite_version=version,
+                        status="rejected",
+                        reason=str(exc)[:300],
+                    )
+                )
                 continue
             pending = _Pending(item, topics, rule)
-            student_options = replace(run_options, student=item.student if options.course_seed else None)
+            student_options = replace(run_options, student=item.student if grading.course_seed else None)
             tasks += [
-                Task(item.path, topic, item.topic is not None, student_options, owner=pending)
+                Task(
+                    path=item.path,
+                    topic=topic,
+                    single_file=item.topic is not None,
+                    options=student_options,
+                    owner=pending,
+                )
                 for topic in topics
             ]
 
@@ -333,7 +360,7 @@ def run_batch(
             pending: _Pending = task.owner
             if pending.started is None:
                 pending.started = time.monotonic()
-            task.deadline = pending.started + options.budget
+            task.deadline = pending.started + grading.limits.budget
             return task
 
         def finish(task: Task, outcome: TopicOutcome | Exception) -> None:
@@ -363,11 +390,11 @@ def run_batch(
             unlisted = {s.student: s.entries for s in unmatched}
             column = assignment.lms_column if assignment else ""
             export_roster(
-                rows,
-                roster,
-                out,
-                assignment_name(options.topics, rows),
-                unlisted,
+                rows=rows,
+                roster=roster,
+                out=out,
+                assignment=assignment_name(grading.selection.topics, rows),
+                unmatched=unlisted,
                 settings=options.lms,
                 column=column,
             )

@@ -195,9 +195,16 @@ def final_rows(rows: list[Row], assignment: Assignment | None, book: CourseBook)
     for row in rows:
         arrived = submitted.get(row.student)
         at = datetime.fromisoformat(arrived.submitted_at) if arrived and arrived.submitted_at else None
-        late = late_penalty(assignment, row.student, at, bool(arrived and arrived.late_marker))
+        late = late_penalty(
+            assignment=assignment,
+            student=row.student,
+            submitted_at=at,
+            late_marker=bool(arrived and arrived.late_marker),
+        )
         if assignment is None and row.student not in overrides:
             final.append(row)
             continue
-        final.append(apply(row, assignment, overrides.get(row.student, []), late))
+        final.append(
+            apply(row=row, assignment=assignment, overrides=overrides.get(row.student, []), late=late)
+        )
     return final

@@ -76,9 +76,21 @@ def submission_times(
         for source, times in (("times file", from_file), ("roster", from_roster)):
             if submission.student in times:
                 found.append(
-                    Submitted(submission.student, times[submission.student].isoformat(), marker, source)
+                    Submitted(
+                        student=submission.student,
+                        submitted_at=times[submission.student].isoformat(),
+                        late_marker=marker,
+                        source=source,
+                    )
                 )
                 break
         else:
-            found.append(Submitted(submission.student, "", marker, "LMS late marker" if marker else ""))
+            found.append(
+                Submitted(
+                    student=submission.student,
+                    submitted_at="",
+                    late_marker=marker,
+                    source="LMS late marker" if marker else "",
+                )
+            )
     return found

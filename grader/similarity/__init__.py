@@ -62,7 +62,9 @@ def run_similarity(
         reference = solution.read_text() if solution.is_file() else ""
         if not reference:
             notes.append(f"{topic}: no reference solution here; nobody was compared with it")
-        result, left_out = compare_topic(topic, stub, reference, mine, settings)
+        result, left_out = compare_topic(
+            topic=topic, stub=stub, reference=reference, submitted=mine, settings=settings
+        )
         results.append(result)
         notes += left_out
     pairs = ranked(p for r in results for p in r.pairs)
@@ -71,7 +73,18 @@ def run_similarity(
     out.mkdir(parents=True, exist_ok=True)
     report.write_csv(pairs, results, out / "similarity.csv")
     report.write_clusters(found, out / "clusters.csv")
-    report.write_html(results, shown, found, notes, threshold, out / "similarity.html")
+    report.write_html(
+        results=results,
+        shown=shown,
+        found=found,
+        notes=notes,
+        threshold=threshold,
+        path=out / "similarity.html",
+    )
     return SimilarityRun(
-        results, pairs, found, notes, report.summary(results, shown, found, notes, threshold)
+        results=results,
+        pairs=pairs,
+        clusters=found,
+        notes=notes,
+        summary=report.summary(results=results, shown=shown, found=found, notes=notes, threshold=threshold),
     )

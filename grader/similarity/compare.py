@@ -167,7 +167,7 @@ class _Scorer:
             and len(similar) >= self.settings.reference_exercises
             and sum(r.evidence for r in similar) >= self.settings.min_evidence
         )
-        return [self._row(a, b, WHOLE_TOPIC, several), *rows]
+        return [self._row(a=a, b=b, exercise=WHOLE_TOPIC, several=several), *rows]
 
     def _row(self, a: Student, b: Student, exercise: str, several: bool = False) -> Pair:
         mine, theirs = a.hashes(exercise), b.hashes(exercise)
@@ -181,7 +181,14 @@ class _Scorer:
         large = exercise == WHOLE_TOPIC and len(common) >= self.settings.size_floor and plain >= threshold
         flagged = (score >= threshold and evidence >= self.settings.min_evidence) or large or several
         return Pair(
-            self.topic, exercise, a.name, b.name, round(score, 4), len(common), round(evidence, 2), flagged
+            topic=self.topic,
+            exercise=exercise,
+            a=a.name,
+            b=b.name,
+            score=round(score, 4),
+            shared=len(common),
+            evidence=round(evidence, 2),
+            flagged=flagged,
         )
 
 
@@ -210,10 +217,16 @@ def compare_topic(
             )
             continue
         try:
-            students[source.student] = _member(source.student, source.text, exercises, known, settings)
+            students[source.student] = _member(
+                name=source.student, text=source.text, exercises=exercises, known=known, settings=settings
+            )
         except SyntaxError as exc:
             notes.append(one_line(f"{source.student}: {topic}.py {exc.msg}; left out of the comparison"))
-    answer = _member(REFERENCE, reference, exercises, known, settings) if reference else None
+    answer = (
+        _member(name=REFERENCE, text=reference, exercises=exercises, known=known, settings=settings)
+        if reference
+        else None
+    )
     scorer = _Scorer(topic, [*students.values(), *([answer] if answer else [])], settings)
     pairs = [
         row
@@ -226,7 +239,9 @@ def compare_topic(
         if answer
         for row in scorer.rows(students[name], answer, exercises, reference=True)
     ]
-    return TopicResult(topic, exercises, students, ranked(pairs), ranked(against)), notes
+    return TopicResult(
+        topic=topic, exercises=exercises, students=students, pairs=ranked(pairs), reference=ranked(against)
+    ), notes
 
 
 def matching_lines(result: TopicResult, pair: Pair, exercise: str) -> tuple[set[int], set[int]]:

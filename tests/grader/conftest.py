@@ -60,3 +60,19 @@ def session_for(tmp_path):
     for session, staged in sessions:
         session.close()
         shutil.rmtree(staged, ignore_errors=True)
+
+
+@pytest.fixture
+def worker_starts(monkeypatch) -> list[str]:
+    """One entry (its topic) per worker a TopicSession starts during the test (it keeps no count)."""
+    from grader import client
+
+    started: list[str] = []
+    real = client.start_worker
+
+    def counting(*args, **kwargs):
+        started.append(kwargs["topic"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(client, "start_worker", counting)
+    return started

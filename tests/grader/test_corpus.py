@@ -92,9 +92,11 @@ def graded(tmp_path_factory) -> dict[str, dict]:
 GRADE_MISTAKES = """
 import json, sys
 from pathlib import Path
-from grader.runner import Options, Task, run_tasks
+from grader.options import Options, Selection
+from grader.runner import Task, run_tasks
 
-tasks = [Task(Path(p), t, True, Options(keyword="not convergence")) for t, p in json.loads(sys.argv[1])]
+options = Options(selection=Selection(keyword="not convergence"))
+tasks = [Task(path=Path(p), topic=t, single_file=True, options=options) for t, p in json.loads(sys.argv[1])]
 scores = {}
 
 def file(task, outcome):

@@ -32,11 +32,13 @@ from grader import defaults
 from grader.batch.intake import Gradable, Rejected
 from grader.gradescope import (
     AutograderProblem,
+    Config,
     build_autograder,
     locate,
     results_for,
     write_results,
 )
+from grader.options import Limits, Options
 from grader.sandbox import sandbox_status
 from grader.sandboxed import seccomp
 
@@ -59,6 +61,13 @@ FULL = _losses_maximum()
 # 2-core machine (load average 13-19, other runs beside it) that passed 3 s; they run no hanging
 # case, so they get grade's own default.
 FRESH_TIMEOUT = defaults.PROBE_TIMEOUT
+
+
+def losses_config(timeout: float) -> Config:
+    """The autograder's settings for the `losses` topic with ``timeout`` per probe."""
+    return Config(Options(limits=Limits(timeout=timeout)).with_topics(("losses",)))
+
+
 LINGER = 1.0  # seconds a run is watched after run_autograder returned
 REFERENCE = (REPO / "solutions" / "losses.py").read_text()
 
@@ -263,7 +272,7 @@ class Run:
 
 @pytest.fixture(scope="module")
 def autograder_zip(tmp_path_factory) -> Path:
-    return build_autograder(tmp_path_factory.mktemp("zip") / "autograder.zip", ("losses",), timeout=TIMEOUT)
+    return build_autograder(tmp_path_factory.mktemp("zip") / "autograder.zip", losses_config(TIMEOUT))
 
 
 def _variant_problem(variant: str) -> str:
@@ -315,7 +324,7 @@ def runs(request, autograder_zip, tmp_path_factory) -> dict[str, Run]:
         pytest.skip(problem)
     if "TORCHGRADE_FRESH_WORKERS" in VARIANTS[request.param][0]:
         zipped = tmp_path_factory.mktemp("zip") / "fresh.zip"
-        autograder_zip = build_autograder(zipped, ("losses",), timeout=FRESH_TIMEOUT)
+        autograder_zip = build_autograder(zipped, losses_config(FRESH_TIMEOUT))
     roots = {case: _scratch_root(autograder_zip, case) for case in VARIANTS[request.param][1]}
     with ThreadPoolExecutor(max_workers=3) as pool:
         futures = {case: pool.submit(_run, root, request.param) for case, root in roots.items()}
@@ -576,7 +585,7 @@ def test_zip_holds_what_grading_needs_and_nothing_secret(autograder_zip):
 )
 def test_build_refuses_what_gradescope_cannot_use(tmp_path, topics, visibility, reason):
     with pytest.raises(AutograderProblem, match=reason):
-        build_autograder(tmp_path / "a.zip", topics, visibility)
+        build_autograder(tmp_path / "a.zip", Config(Options().with_topics(topics), visibility))
     assert not list(tmp_path.iterdir())
 
 
@@ -598,7 +607,6 @@ def test_results_are_written_fresh_never_through_a_link(tmp_path):
 
 
 def test_statuses_become_passed_or_failed_and_skips_leave(tmp_path):
-    from grader.gradescope import Config
 
     def check(id_: str, status: str, message: str = "", public: bool = False) -> dict:
         points = 1.0 if status == "passed" else 0.0
@@ -635,7 +643,7 @@ def test_statuses_become_passed_or_failed_and_skips_leave(tmp_path):
             }
         ],
     }
-    results = results_for(report, Config(("losses",), "hidden", hidden_messages=True))
+    results = results_for(report, Config(Options().with_topics(("losses",)), "hidden", hidden_messages=True))
     tests = {t["name"]: t for t in results["tests"]}
     assert set(tests) == {f"losses: {x}" for x in "abcde"}
     assert [t["status"] for t in tests.values()] == ["passed", "failed", "failed", "failed", "failed"]
@@ -646,7 +654,7 @@ def test_statuses_become_passed_or_failed_and_skips_leave(tmp_path):
     assert "Note: a note" in results["output"] and "Sandbox: bubblewrap" in results["output"]
     jsonschema.Draft202012Validator(RESULTS_SCHEMA).validate({**results, "execution_time": 0})
     for visibility in VISIBILITIES:  # without --hidden-messages, whatever the visibility
-        shown = results_for(report, Config(("losses",), visibility))["tests"]
+        shown = results_for(report, Config(Options().with_topics(("losses",)), visibility))["tests"]
         assert [(t["name"], t["output"]) for t in shown] == [
             ("losses: a", ""),
             ("losses: huber, hidden value check 1", "hidden check: failed"),
@@ -657,10 +665,10 @@ def test_statuses_become_passed_or_failed_and_skips_leave(tmp_path):
 
 
 def test_hidden_messages_is_the_instructors_choice_at_build_time(tmp_path):
-    from grader.gradescope import Config
-
     for asked in (False, True):
-        built = build_autograder(tmp_path / f"{asked}.zip", ("losses",), hidden_messages=asked)
+        built = build_autograder(
+            tmp_path / f"{asked}.zip", Config(Options().with_topics(("losses",)), hidden_messages=asked)
+        )
         with zipfile.ZipFile(built) as archive:
             assert Config.from_json(json.loads(archive.read("gradescope.json"))).hidden_messages is asked
 

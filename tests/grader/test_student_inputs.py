@@ -26,7 +26,8 @@ from helpers import REPO, run_grade
 from grader import inputs
 from grader.batch.gradebook import CourseSeedMismatch, Gradebook, Row
 from grader.client import TopicSession
-from grader.runner import Options, Task, grade_topic
+from grader.options import Options, Selection
+from grader.runner import Task, grade_topic
 from grader.topics import available_topics
 
 SEED = "fall-2025"
@@ -108,8 +109,10 @@ def grade_spied(
         return real_run(self, probe, *args, **kwargs)
 
     monkeypatch.setattr(TopicSession, "run", spy)
-    options = Options(keyword=keyword, course_seed=SEED if student else None, student=student)
-    outcome = grade_topic(Task(path, topic, path.is_file(), options))
+    options = Options(
+        selection=Selection(keyword=keyword), course_seed=SEED if student else None, student=student
+    )
+    outcome = grade_topic(Task(path=path, topic=topic, single_file=path.is_file(), options=options))
     monkeypatch.setattr(TopicSession, "run", real_run)
     return sent, [result.to_json() for result in outcome.result.tests]
 

@@ -17,15 +17,16 @@ TASKS_IN_ONE_PROCESS = """
 import json, sys
 from pathlib import Path
 from grader import suites
-from grader.runner import Options, Task, run_tasks
+from grader.options import Options, Selection
+from grader.runner import Task, run_tasks
 
 solution, stub, endless = (Path(p) for p in sys.argv[1:4])
 runs = [
     ("all", solution, Options()),
-    ("huber", solution, Options(keyword="huber")),
-    ("endless", endless, Options(keyword="huber and not device")),
-    ("public", solution, Options(public_only=True)),
-    ("mse", solution, Options(exercises=("mse",))),
+    ("huber", solution, Options(selection=Selection(keyword="huber"))),
+    ("endless", endless, Options(selection=Selection(keyword="huber and not device"))),
+    ("public", solution, Options(selection=Selection(public_only=True))),
+    ("mse", solution, Options(selection=Selection(exercises=("mse",)))),
     ("again", solution, Options()),
     ("stub", stub, Options()),
     ("student", solution, Options(course_seed="c", student="ada")),
@@ -45,7 +46,7 @@ def file(task, outcome):
         raise outcome
     out[task.owner] = [[t.id, t.status] for t in outcome.result.tests] + [["startup", outcome.seconds["startup"]]]
 
-run_tasks([Task(path, "losses", True, options, owner=name) for name, path, options in runs], 1, file)
+run_tasks([Task(path=path, topic="losses", single_file=True, options=options, owner=name) for name, path, options in runs], 1, file)
 print(json.dumps({"collected": len(made), "runs": out}))
 """
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from helpers import GRADE, REPO, run_grade
 
+from grader.options import Options
 from grader.watch import Settings, targets
 
 STARTUP = 300.0  # generous: a loaded CI machine may be slow to start; only the stated bound is timed
@@ -48,9 +49,11 @@ def test_a_save_is_regraded_within_a_second_of_the_topics_grading_time(tmp_path)
     folder.mkdir()
     shutil.copy(REPO / "solutions" / "tensors.py", measure / "tensors.py")
     shutil.copy(REPO / "exercises" / "tensors.py", folder / "tensors.py")
-    grade(measure, ("tensors",), jobs=1)  # this process's engine warm, as the watcher's is
+    grade(
+        measure, Options().with_topics(("tensors",)), jobs=1
+    )  # this process's engine warm, as the watcher's is
     begun = time.monotonic()
-    grade(measure, ("tensors",), jobs=1)
+    grade(measure, Options().with_topics(("tensors",)), jobs=1)
     grading = time.monotonic() - begun
 
     process = subprocess.Popen(
@@ -128,7 +131,7 @@ def test_saves_in_a_folder_regrade_their_topic_once(folder):
 
 def test_topic_limits_what_is_regraded_and_nested_or_deleted_files_are_ignored(folder):
     saved = [folder / "losses.py", folder / "tensors.py", folder / "sub" / "losses.py", folder / "gone.py"]
-    assert targets(saved, Settings(folder, ("tensors",))) == [(folder, ("tensors",))]
+    assert targets(saved, Settings(folder, Options().with_topics(("tensors",)))) == [(folder, ("tensors",))]
 
 
 def test_a_notebook_saved_in_the_folder_is_graded_on_its_own(folder):
@@ -136,7 +139,7 @@ def test_a_notebook_saved_in_the_folder_is_graded_on_its_own(folder):
 
 
 def test_watching_one_file_regrades_only_that_file(folder):
-    settings = Settings(folder / "losses.py", ("losses",))
+    settings = Settings(folder / "losses.py", Options().with_topics(("losses",)))
     assert targets([folder / "tensors.py", folder / "losses.py"], settings) == [
         (folder / "losses.py", ("losses",))
     ]

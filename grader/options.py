@@ -1,0 +1,50 @@
+"""The one bundle of grading settings: what ``grade`` reads from its command line once and
+every command hands on (``check``, ``batch``, ``watch``, ``gradescope``, Dask's workers), down
+to the per-task :class:`grader.suites.Run` that :func:`grader.runner.grade_topic` builds.
+
+Frozen and made of plain values, so it pickles (Dask) and compares (a task's key). Its
+defaults are :mod:`grader.defaults`' and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from grader import defaults
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How long and how large: ``--timeout``, ``--memory``, ``--budget``."""
+
+    timeout: float = defaults.PROBE_TIMEOUT  # seconds per probe (convergence checks get more)
+    memory_mb: int = defaults.MEMORY_MB  # per worker
+    budget: float = defaults.SUBMISSION_BUDGET  # seconds for one submission, every topic
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which checks: ``--topic``, ``--exercise``, ``-k`` and ``--public-only``."""
+
+    topics: tuple[str, ...] = ()  # all when empty
+    exercises: tuple[str, ...] = ()  # only these exercises' checks; all when empty
+    keyword: str = ""  # pytest's -k EXPR: it matches check names and the exercises they judge
+    public_only: bool = False
+
+
+@dataclass(frozen=True)
+class Options:
+    """What one run of ``grade`` grades with. ``device`` is ``auto``, ``cpu`` or ``cuda`` as
+    asked; a task's is resolved (``cpu`` or ``cuda``). With ``course_seed`` and ``student`` the
+    hidden checks draw that student's inputs (:mod:`grader.inputs`)."""
+
+    limits: Limits = field(default_factory=Limits)
+    device: str = defaults.DEVICE
+    selection: Selection = field(default_factory=Selection)
+    course_seed: str | None = None
+    student: str | None = None
+
+    def with_topics(self, topics: Iterable[str]) -> Options:
+        """The same options for ``topics`` (all when empty)."""
+        return replace(self, selection=replace(self.selection, topics=tuple(topics)))
