@@ -9,6 +9,7 @@ import pytest
 from helpers import REPO
 
 from grader import defaults, runner
+from grader.options import Options
 from grader.topics import TOPICS
 
 
@@ -23,12 +24,12 @@ def test_every_topic_has_its_place() -> None:
 def test_topics_are_handed_out_longest_first(monkeypatch: pytest.MonkeyPatch) -> None:
     handed: list[str] = []
 
-    def capture(tasks: list[runner.Task], *args: object) -> None:
+    def capture(tasks: list[runner.Task], **_: object) -> None:
         handed.extend(task.topic for task in tasks)
         raise Handed
 
     monkeypatch.setattr(runner, "run_tasks", capture)
     with pytest.raises(Handed):
-        runner.grade(Path(REPO / "solutions"), device="cpu")
+        runner.grade(Path(REPO / "solutions"), Options(device="cpu"))
     assert handed == list(defaults.LONGEST_TOPICS_FIRST)
     assert sorted(handed) == sorted(TOPICS)
