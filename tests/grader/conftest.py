@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from helpers import REPO, grade_json
+from tiers import pytest_collection_modifyitems  # noqa: F401  (each test in exactly one tier)
 
 from grader.client import TopicSession
 from grader.staging import stage

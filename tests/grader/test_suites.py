@@ -12,6 +12,8 @@ import sys
 import pytest
 from helpers import REPO, grade_json
 
+pytestmark = pytest.mark.e2e
+
 # Run in a fresh process (the grading pool forks; see test_corpus.py).
 TASKS_IN_ONE_PROCESS = """
 import json, sys
