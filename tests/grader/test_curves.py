@@ -151,7 +151,7 @@ def test_write_png_draws_a_picture_or_says_it_cannot(tmp_path, monkeypatch):
 CHEAP = [name for name in measure_curves.RUNS if "googlenet" not in name and "resnet" not in name]
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # trains each reference model in this process: most of a minute, too slow for unit
 @pytest.mark.parametrize("check", CHEAP)
 def test_reference_curves_are_never_nan_diverged_or_flat(check):
     for seed in (20, 21, 22):  # the bands were measured on seeds 0–19
