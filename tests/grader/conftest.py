@@ -28,6 +28,12 @@ def exercises_report() -> tuple[int, dict]:
     return grade_json("exercises/")
 
 
+@pytest.fixture(scope="session")
+def solution_losses_report() -> tuple[int, dict]:
+    """`grade solutions/losses.py --format json`, graded once for the tests that read it."""
+    return grade_json(str(REPO / "solutions" / "losses.py"))
+
+
 @pytest.fixture
 def make_submission(tmp_path):
     """Write ``{topic: source}`` into a folder shaped like exercises/ and return it."""

@@ -14,8 +14,8 @@ from grader.scoring import KINDS, STATUSES
 
 
 @pytest.mark.e2e
-def test_json_contract_for_one_topic_file():
-    code, report = grade_json(str(REPO / "solutions" / "losses.py"))
+def test_json_contract_for_one_topic_file(solution_losses_report):
+    code, report = solution_losses_report
     assert code == 0
     assert {"score", "max_score", "topics"} <= set(report)
     (topic,) = report["topics"]
