@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from helpers import REPO, grade_json
+from tiers import pytest_collection_modifyitems  # noqa: F401  (each test in exactly one tier)
 
 from grader.client import TopicSession
 from grader.staging import stage
@@ -25,6 +26,12 @@ def solutions_report() -> tuple[int, dict]:
 @pytest.fixture(scope="session")
 def exercises_report() -> tuple[int, dict]:
     return grade_json("exercises/")
+
+
+@pytest.fixture(scope="session")
+def solution_losses_report() -> tuple[int, dict]:
+    """`grade solutions/losses.py --format json`, graded once for the tests that read it."""
+    return grade_json(str(REPO / "solutions" / "losses.py"))
 
 
 @pytest.fixture

@@ -18,6 +18,8 @@ from test_intake import broken_zips
 
 from grader.topics import available_topics
 
+pytestmark = pytest.mark.e2e
+
 OTHER = next((t for t in available_topics() if t != "losses"), None)
 TOPIC_ARGS = ["--topic", "losses"] + (["--topic", OTHER] if OTHER else [])
 

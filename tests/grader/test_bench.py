@@ -7,6 +7,8 @@ import pytest
 
 from grader import bench
 
+pytestmark = pytest.mark.unit
+
 TABLE_ROW = (
     "| class of 20, sequential wall, median of 2 (min-max) | 115.7 s (114.2-117.2) | 199.4 s (199.4-203.4) |"
 )

@@ -16,7 +16,8 @@ from click.testing import CliRunner
 from helpers import REPO, run_grade
 
 from grader import check_table, cli
-from grader.runner import Options, Task, stub_outcome
+from grader.options import Options
+from grader.runner import Task, stub_outcome
 
 SELECTIONS = {
     "every topic, json": ["exercises/", "--format", "json"],
@@ -48,6 +49,7 @@ def _grade(args: list[str]) -> tuple[int, str]:
     return done.exit_code, out
 
 
+@pytest.mark.engine
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("name", sorted(SELECTIONS))
 def test_the_tables_report_equals_the_engines(name, tmp_path, monkeypatch):
@@ -60,6 +62,7 @@ def test_the_tables_report_equals_the_engines(name, tmp_path, monkeypatch):
     assert engine[0] in ((1, 2) if "nothing" in name else (1,))
 
 
+@pytest.mark.engine
 def test_a_changed_source_is_a_new_key_and_an_unread_table(tmp_path, monkeypatch):
     suites = tmp_path / "suites"
     shutil.copytree(REPO / "tests" / "suites", suites)
@@ -83,6 +86,7 @@ def test_a_changed_source_is_a_new_key_and_an_unread_table(tmp_path, monkeypatch
     assert check_table.key("mlp") != check_table.key("losses")
 
 
+@pytest.mark.engine
 def test_an_unreadable_table_is_a_miss(tmp_path, monkeypatch):
     monkeypatch.setenv("TORCHGRADE_CHECK_TABLES", str(tmp_path))
     target = tmp_path / f"losses-{str(check_table.key('losses'))[:40]}.json"
@@ -91,6 +95,7 @@ def test_an_unreadable_table_is_a_miss(tmp_path, monkeypatch):
         assert check_table.cached("losses") is None, text
 
 
+@pytest.mark.engine
 def test_a_look_alike_is_graded_by_the_engine_even_with_the_table_cached(tmp_path, monkeypatch):
     monkeypatch.setenv("TORCHGRADE_CHECK_TABLES", str(tmp_path / "tables"))
     stub = (REPO / "exercises" / "losses.py").read_text()
@@ -104,6 +109,7 @@ def test_a_look_alike_is_graded_by_the_engine_even_with_the_table_cached(tmp_pat
     assert stub_outcome(task) is None
 
 
+@pytest.mark.e2e
 @pytest.mark.timeout(600)
 def test_the_whole_process_imports_neither_torch_nor_pytest(tmp_path):
     tables = {"TORCHGRADE_CHECK_TABLES": str(tmp_path)}
@@ -124,6 +130,7 @@ cli.run()
 """
 
 
+@pytest.mark.e2e
 @pytest.mark.timeout(600)
 def test_a_grading_process_leaves_without_tearing_down_and_other_commands_as_usual(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO), "TORCHGRADE_CHECK_TABLES": str(tmp_path)}
@@ -161,6 +168,7 @@ def test_a_grading_process_leaves_without_tearing_down_and_other_commands_as_usu
         ("cuda = None\nhip = None\ndef (:\n", [], False),
     ],
 )
+@pytest.mark.unit
 def test_the_device_resolves_without_torch_only_where_torch_could_see_no_gpu(
     version, devices, no_gpu, tmp_path, monkeypatch
 ):

@@ -9,6 +9,7 @@ a row, and when a row lacks a clause.
 
 from __future__ import annotations
 
+import pytest
 from test_exercise_map import _exercises
 
 CLAUSES = ("device", "dtype", "inputs", "grad flags", "batch of one", "edge values", "order", "buffers")
@@ -432,6 +433,7 @@ def _checks_by_exercise(topic: dict) -> dict[str, set[str]]:
     return names
 
 
+@pytest.mark.unit
 def test_every_exercise_has_a_full_row():
     for topic, rows in MATRIX.items():
         assert set(rows) == _exercises(topic), (topic, _exercises(topic) ^ set(rows))
@@ -439,6 +441,7 @@ def test_every_exercise_has_a_full_row():
             assert tuple(row) == CLAUSES, (topic, exercise)
 
 
+@pytest.mark.e2e
 def test_every_cell_names_a_check_of_its_exercise_or_a_reason(solutions_report):
     _, report = solutions_report
     topics = {topic["name"]: topic for topic in report["topics"]}

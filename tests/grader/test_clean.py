@@ -10,6 +10,8 @@ import pytest
 
 from grader import clean, defaults
 
+pytestmark = pytest.mark.unit
+
 ESC = "\x1b"
 ATTACKS = {
     "clear screen": (f"a{ESC}[2J{ESC}[Hb", "ab"),

@@ -5,9 +5,13 @@ from __future__ import annotations
 import stat
 import zipfile
 
+import pytest
+
 from grader.batch import intake
 from grader.batch.exports import write_skipped
 from grader.batch.intake import Gradable, take
+
+pytestmark = pytest.mark.unit
 
 LOSSES = "def mse(y_hat, y, reduction='mean'):\n    raise NotImplementedError\n"
 

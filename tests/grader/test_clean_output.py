@@ -23,6 +23,8 @@ from helpers import REPO, run_grade
 
 from grader import defaults
 
+pytestmark = pytest.mark.e2e
+
 # What must never reach a person from a submission: C0 but newline and tab, DEL, C1, and the
 # bidi embeddings, overrides, isolates and marks.
 FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")

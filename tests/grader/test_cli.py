@@ -13,8 +13,9 @@ from helpers import REPO, grade_json, run_grade
 from grader.scoring import KINDS, STATUSES
 
 
-def test_json_contract_for_one_topic_file():
-    code, report = grade_json(str(REPO / "solutions" / "losses.py"))
+@pytest.mark.e2e
+def test_json_contract_for_one_topic_file(solution_losses_report):
+    code, report = solution_losses_report
     assert code == 0
     assert {"score", "max_score", "topics"} <= set(report)
     (topic,) = report["topics"]
@@ -25,6 +26,7 @@ def test_json_contract_for_one_topic_file():
         assert test["kind"] in KINDS
 
 
+@pytest.mark.e2e
 def test_table_output_teaches(tmp_path):
     wrong = (
         (REPO / "solutions" / "losses.py")
@@ -39,6 +41,7 @@ def test_table_output_teaches(tmp_path):
     assert "def test_" not in done.stdout, "never show the hidden test's source"
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     "make_args, reason",
     [
@@ -59,6 +62,7 @@ def test_unusable_input_exits_2_with_one_line(tmp_path, make_args, reason):
     assert done.stdout == ""
 
 
+@pytest.mark.e2e
 def test_unknown_file_name_needs_a_topic(tmp_path):
     answer = tmp_path / "my_answer.py"
     answer.write_text((REPO / "solutions" / "losses.py").read_text())
@@ -67,6 +71,7 @@ def test_unknown_file_name_needs_a_topic(tmp_path):
     assert code == 0 and report["topics"][0]["name"] == "losses"
 
 
+@pytest.mark.e2e
 def test_a_hang_and_a_crash_cost_only_their_own_checks(tmp_path):
     source = (REPO / "solutions" / "losses.py").read_text()
     source = source.replace(
@@ -88,12 +93,14 @@ def test_a_hang_and_a_crash_cost_only_their_own_checks(tmp_path):
     assert others <= {"passed", "skipped"}, others
 
 
+@pytest.mark.e2e
 def test_json_is_the_only_thing_on_stdout():
     done = run_grade(str(REPO / "exercises"), "--topic", "losses", "--format", "json")
     assert done.returncode == 1
     json.loads(done.stdout)
 
 
+@pytest.mark.e2e
 def test_the_callers_pytest_settings_do_not_change_grading(tmp_path):
     broken = (REPO / "solutions" / "losses.py").read_text() + "\ndef broken(:\n"
     (tmp_path / "losses.py").write_text(broken)
@@ -105,6 +112,7 @@ def test_the_callers_pytest_settings_do_not_change_grading(tmp_path):
     assert "SyntaxError" in topic["tests"][0]["message"]
 
 
+@pytest.mark.engine
 def test_the_same_submission_gets_the_same_report_every_time(tmp_path):
     """Re-grading is deterministic: 20 grades of one submission in one process, identical."""
     from grader.runner import grade
@@ -120,6 +128,7 @@ def test_the_same_submission_gets_the_same_report_every_time(tmp_path):
     assert len(seen) == 1 and 0 < reports[0].score < reports[0].max_score
 
 
+@pytest.mark.e2e
 def test_a_wheel_install_refuses_on_one_line_with_the_command_to_use(tmp_path):
     """`pip install .` builds a wheel of the grader package alone: it must say so, not half work."""
     wheels, target = tmp_path / "wheels", tmp_path / "site"
@@ -149,6 +158,7 @@ def test_a_wheel_install_refuses_on_one_line_with_the_command_to_use(tmp_path):
         assert not (tmp_path / "nb").exists() and not (tmp_path / "rel").exists()
 
 
+@pytest.mark.e2e
 def test_gradescope_writes_an_autograder_zip(tmp_path):
     import zipfile
 

@@ -14,6 +14,8 @@ import nbformat
 import pytest
 from helpers import REPO
 
+pytestmark = pytest.mark.e2e
+
 TOPIC = "inception"  # the cheapest topic to execute (three exercises, each with public checks)
 
 # Run in the fresh environment's Python, so that the kernel nbclient starts is that Python.

@@ -141,6 +141,7 @@ def topic_result(report: dict, topic: str) -> tuple[float, float, list[str]]:
     return found["score"], found["max_score"], missed
 
 
+@pytest.mark.unit
 def test_each_topic_of_the_corpus_is_complete():
     files = corpus_files()
     topics = sorted({topic for topic, _ in files})
@@ -158,6 +159,7 @@ def test_each_topic_of_the_corpus_is_complete():
                 assert "(breaks: " in first, f"{path}: the first line must name the broken clause"
 
 
+@pytest.mark.e2e
 def test_correct_implementations_score_full_with_one_maximum(graded):
     wrong = []
     for (topic, kind), paths in corpus_files().items():
@@ -171,6 +173,7 @@ def test_correct_implementations_score_full_with_one_maximum(graded):
     assert not wrong, "correct code not given full marks:\n" + "\n".join(wrong)
 
 
+@pytest.mark.e2e
 def test_mistakes_are_caught(mistakes_graded, record_property):
     lines, below = [], []
     for (topic, kind), paths in corpus_files().items():

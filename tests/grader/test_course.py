@@ -72,6 +72,7 @@ def course_text(extra: str) -> str:
     return "\n".join(lines).format(extra=extra)
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("kind", MISTAKES)
 def test_a_mistake_is_refused_on_one_line_naming_the_key(tmp_path, kind):
     extra, expected = MISTAKES[kind]
@@ -81,6 +82,7 @@ def test_a_mistake_is_refused_on_one_line_naming_the_key(tmp_path, kind):
     assert message.startswith("course.toml: ") and expected in message and "\n" not in message
 
 
+@pytest.mark.e2e
 def test_the_command_line_refuses_a_mistake_on_one_line(tmp_path):
     path = write(tmp_path, course_text('topics = ["lossses"]'))
     done = run_grade(
@@ -93,6 +95,7 @@ def test_the_command_line_refuses_a_mistake_on_one_line(tmp_path):
     ]
 
 
+@pytest.mark.e2e
 def test_course_init_writes_an_example_that_loads(tmp_path):
     path = tmp_path / "course.toml"
     done = run_grade("course", "init", str(path), timeout=120)
@@ -108,6 +111,7 @@ def test_course_init_writes_an_example_that_loads(tmp_path):
     assert again.returncode == 2 and "exists" in again.stderr
 
 
+@pytest.mark.unit
 def test_points_spread_over_an_exercises_checks_by_kind_weight(tmp_path):
     text = course_text("[assignments.hw.kind_weights]\nconvergence = 3\nshape = 1\ngradient = 1\ndevice = 1")
     assignment = load_course(write(tmp_path, text)).assignment("hw")
@@ -140,6 +144,7 @@ def late_course(tmp_path, late: str):
     return load_course(write(tmp_path, text)).assignment("hw")
 
 
+@pytest.mark.unit
 def test_late_per_hour_with_grace_cap_and_extension(tmp_path):
     hw = late_course(tmp_path, 'policy = "per_hour"\npenalty = 10\ncap = 50\ngrace_minutes = 15')
     assert late_penalty(hw, "alice", DUE + timedelta(minutes=14), False) == Late(0.0, "")
@@ -155,6 +160,7 @@ def test_late_per_hour_with_grace_cap_and_extension(tmp_path):
     assert late_penalty(hw, "alice", None, False) == Late(0.0, "")
 
 
+@pytest.mark.unit
 def test_late_per_day_and_not_accepted(tmp_path):
     hw = late_course(tmp_path, 'policy = "per_day"\npenalty = 10')
     assert late_penalty(hw, "alice", DUE + timedelta(hours=25), False).percent == 20
@@ -170,6 +176,7 @@ def graded_row(student: str, mse: str, huber: str) -> Row:
     return Row(student, "h", "v", "graded", "", 0, 0, report)
 
 
+@pytest.mark.unit
 def test_an_override_late_penalty_and_excuse_make_the_total(tmp_path):
     hw = late_course(tmp_path, 'policy = "per_hour"\npenalty = 10')
     row = graded_row("alice", "passed", "failed")
@@ -187,6 +194,7 @@ def test_an_override_late_penalty_and_excuse_make_the_total(tmp_path):
     assert excused.status == "excused" and excused.report["standing"]["late"] == ""
 
 
+@pytest.mark.unit
 def test_without_a_course_a_row_is_left_as_it_was():
     row = graded_row("alice", "passed", "failed")
     assert apply(row, None, [], Late(0.0, "")).score == 1.0
@@ -201,6 +209,7 @@ ROSTER = (
 )
 
 
+@pytest.mark.unit
 def test_a_student_is_found_by_any_name_and_an_ambiguous_one_lists_candidates(tmp_path):
     path = tmp_path / "roster.csv"
     path.write_text(ROSTER)
@@ -215,6 +224,7 @@ def test_a_student_is_found_by_any_name_and_an_ambiguous_one_lists_candidates(tm
         find_student("nobody", keys, roster)
 
 
+@pytest.mark.e2e
 def test_gradescope_and_notebooks_read_the_course_and_a_flag_wins(tmp_path):
     path = write(tmp_path, course_text("") + "\n[limits]\ntimeout = 7.0\nbudget = 120\n")
     for flags, timeout in (((), 7.0), (("--timeout", "3"), 3.0)):
@@ -241,6 +251,7 @@ def test_gradescope_and_notebooks_read_the_course_and_a_flag_wins(tmp_path):
     assert done.returncode == 0 and sorted(p.name for p in (tmp_path / "nb2").iterdir()) == ["cnn.ipynb"]
 
 
+@pytest.mark.unit
 def test_arrival_times_from_a_moodle_worksheet_a_times_file_and_canvas_late_marker(tmp_path):
     (tmp_path / "worksheet.csv").write_text(
         "Identifier,Full name,Email address,Status,Last modified (submission)\n"
@@ -267,6 +278,7 @@ def test_arrival_times_from_a_moodle_worksheet_a_times_file_and_canvas_late_mark
         submission_times(submissions, roster, tmp_path / "bad.csv", berlin)
 
 
+@pytest.mark.unit
 def test_report_lists_the_similarity_clusters_escaped(tmp_path):
     (tmp_path / "clusters.csv").write_text("cluster,students\n1,<b>dara</b>; victor\n")
     page = render(class_stats([]), "hw", tmp_path)
@@ -274,6 +286,7 @@ def test_report_lists_the_similarity_clusters_escaped(tmp_path):
     assert "Similarity was not run" in render(class_stats([]), "hw", tmp_path / "none")
 
 
+@pytest.mark.unit
 def test_a_run_grading_other_checks_does_not_reuse_earlier_gradings():
     assert graded_version("abc", "", ()) == "abc"  # without a choice: the suites' version, as before
     versions = {
@@ -282,6 +295,7 @@ def test_a_run_grading_other_checks_does_not_reuse_earlier_gradings():
     assert len(versions) == 3 and all(v.startswith("abc-") for v in versions)
 
 
+@pytest.mark.e2e
 def test_a_release_for_an_assignment_holds_its_topics_and_never_the_seed(tmp_path):
     path = write(
         tmp_path, course_text("").replace('timezone = "UTC"', 'timezone = "UTC"\nseed = "s3cret-seed"')
@@ -294,6 +308,7 @@ def test_a_release_for_an_assignment_holds_its_topics_and_never_the_seed(tmp_pat
     assert not any(b"s3cret-seed" in p.read_bytes() for p in out.rglob("*") if p.is_file())
 
 
+@pytest.mark.unit
 def test_an_override_for_a_student_without_a_row_says_so(tmp_path):
     (tmp_path / "roster.csv").write_text(ROSTER)
     book = Gradebook(tmp_path / "gradebook.sqlite")

@@ -16,6 +16,8 @@ import shutil
 import pytest
 from helpers import REPO, run_grade
 
+pytestmark = pytest.mark.e2e
+
 RIGHT = (REPO / "solutions" / "losses.py").read_text()
 STUB = (REPO / "exercises" / "losses.py").read_text()
 

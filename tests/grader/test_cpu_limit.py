@@ -44,6 +44,7 @@ def call(session, name: str, *args):
     return session.run(probes.call, name, (torch.ones(3), *args), {})
 
 
+@pytest.mark.engine
 @pytest.mark.timeout(90)
 def test_a_busy_loop_is_stopped_by_its_cpu_limit_and_named_where_it_was(session_for):
     session = session_for(STALLS, timeout=WALL)
@@ -60,6 +61,7 @@ def test_a_busy_loop_is_stopped_by_its_cpu_limit_and_named_where_it_was(session_
     assert call(session, "ok").tolist() == [2.0, 2.0, 2.0]
 
 
+@pytest.mark.engine
 @pytest.mark.timeout(90)
 def test_the_cpu_limit_holds_when_the_code_disarms_signals_and_starves_the_watchdog(session_for):
     session = session_for(STALLS, timeout=WALL)
@@ -70,6 +72,7 @@ def test_the_cpu_limit_holds_when_the_code_disarms_signals_and_starves_the_watch
     assert time.monotonic() - started < WALL / 2
 
 
+@pytest.mark.engine
 @pytest.mark.timeout(60)
 def test_code_that_sleeps_is_charged_no_cpu(session_for):
     session = session_for(STALLS, timeout=20.0)
@@ -77,6 +80,7 @@ def test_code_that_sleeps_is_charged_no_cpu(session_for):
     assert call(session, "slow", 2.0).tolist() == [1.0, 1.0, 1.0]
 
 
+@pytest.mark.e2e
 @pytest.mark.timeout(300)
 def test_grading_stops_an_endless_loop_by_cpu_time(tmp_path):
     student = tmp_path / "losses.py"

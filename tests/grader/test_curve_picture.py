@@ -16,6 +16,7 @@ pytest.importorskip("matplotlib")
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.e2e
 def test_grade_draws_the_mlp_without_zero_grad_and_names_the_picture(tmp_path):
     submission = tmp_path / "mlp.py"
     submission.write_text(curve_mistakes.source("mlp", "no_zero_grad"))
@@ -30,6 +31,7 @@ def test_grade_draws_the_mlp_without_zero_grad_and_names_the_picture(tmp_path):
         assert 0 < low <= high
 
 
+@pytest.mark.unit
 def test_the_figure_shades_the_band_and_its_title_says_what_happened_when():
     curve = {"loss": [2.3, 1.2, 3.5, 3.0], "every": "epoch", "metric": [0.1, 0.5, 0.3, 0.3]}
     fig = curves.figure(curve, band=(0.1, 0.2))
@@ -39,6 +41,7 @@ def test_the_figure_shades_the_band_and_its_title_says_what_happened_when():
     assert len(fig.axes) == 2  # the accuracy on its own axis
 
 
+@pytest.mark.unit
 def test_the_notebook_table_shows_the_picture_inline(tmp_path):
     path = tmp_path / "c.png"
     assert curves.write_png({"loss": [1.0, 2.0], "every": "epoch"}, path)

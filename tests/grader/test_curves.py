@@ -30,6 +30,7 @@ def curve(*loss: float, every: str = "epoch", **extra) -> dict:
 # -- shapes of synthetic curves --------------------------------------------------------------
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "loss, every, label, sentence",
     [
@@ -48,6 +49,7 @@ def test_shape_of_names_the_curve(loss, every, label, sentence):
     assert sentence in got_sentence
 
 
+@pytest.mark.unit
 def test_slower_needs_a_final_loss_above_the_reference_band():
     slow = curve(2.3, 1.9, 1.6, 1.4)
     assert curves.shape_of(slow)[0] == "learned"
@@ -57,11 +59,13 @@ def test_slower_needs_a_final_loss_above_the_reference_band():
     assert "0.22" not in curves.summary(slow, "slower")  # hidden checks keep the band to themselves
 
 
+@pytest.mark.unit
 def test_a_rise_within_a_quarter_of_the_start_is_not_divergence():
     assert curves.shape_of(curve(2.0, 2.4, 1.0))[0] == "learned"
     assert curves.shape_of(curve(2.0, 2.6, 1.0))[0] == "diverged"
 
 
+@pytest.mark.unit
 def test_sparkline_spans_lowest_to_highest_and_marks_non_finite_points():
     assert curves.sparkline([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]) == "▁▂▃▄▅▆▇█"
     assert curves.sparkline([1.0, NAN, 3.0, INF]) == "▁×█×"
@@ -69,6 +73,7 @@ def test_sparkline_spans_lowest_to_highest_and_marks_non_finite_points():
     assert curves.sparkline([NAN]) == "×"
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "bad",
     [
@@ -88,6 +93,7 @@ def test_clean_refuses_what_is_not_a_curve(bad):
     assert curves.clean(bad) is None
 
 
+@pytest.mark.unit
 def test_clean_keeps_floats_nan_and_the_metric():
     got = curves.clean({"loss": [3, NAN], "metric": [0.1, 0.2], "every": "5 steps", "extra": object()})
     assert got is not None and got["loss"][0] == 3.0 and math.isnan(got["loss"][1])
@@ -97,6 +103,7 @@ def test_clean_keeps_floats_nan_and_the_metric():
 # -- the judge -------------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_expect_learned_names_the_shape_draws_it_and_carries_the_curve():
     with pytest.raises(CheckFailed) as failed:
         expect_learned(False, "accuracy", "at least 88 %", "10.9 %", curve(2.3, 26.0, 175.0), "own hint")
@@ -107,6 +114,7 @@ def test_expect_learned_names_the_shape_draws_it_and_carries_the_curve():
     assert failed.value.curve == {"loss": [2.3, 26.0, 175.0], "every": "epoch", "shape": "diverged"}
 
 
+@pytest.mark.unit
 def test_expect_learned_passes_quietly_and_judges_without_a_malformed_curve():
     expect_learned(True, "accuracy", "x", "y", None)
     with pytest.raises(CheckFailed) as failed:
@@ -115,6 +123,7 @@ def test_expect_learned_passes_quietly_and_judges_without_a_malformed_curve():
     assert with_curve((1, {"loss": []})) == (1, {"loss": []}) and with_curve("ohlol") == ("ohlol", None)
 
 
+@pytest.mark.unit
 def test_the_curve_is_an_optional_field_of_a_result():
     plain = make_result("a", "shape", 1, "failed", "m", False)
     assert "curve" not in plain.to_json()
@@ -125,6 +134,7 @@ def test_the_curve_is_an_optional_field_of_a_result():
 # -- pictures --------------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_write_png_draws_a_picture_or_says_it_cannot(tmp_path, monkeypatch):
     pytest.importorskip("matplotlib")
     drawn = curve(2.3, 1.0, NAN, every="10 steps", metric=[0.1, 0.5, 0.5])
@@ -141,6 +151,7 @@ def test_write_png_draws_a_picture_or_says_it_cannot(tmp_path, monkeypatch):
 CHEAP = [name for name in measure_curves.RUNS if "googlenet" not in name and "resnet" not in name]
 
 
+@pytest.mark.engine  # trains each reference model in this process: most of a minute, too slow for unit
 @pytest.mark.parametrize("check", CHEAP)
 def test_reference_curves_are_never_nan_diverged_or_flat(check):
     for seed in (20, 21, 22):  # the bands were measured on seeds 0–19
@@ -170,6 +181,7 @@ def graded_mistakes(tmp_path_factory):
 CASES = [(topic, mistake) for topic, table in curve_mistakes.MISTAKES.items() for mistake in table]
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("topic, mistake", CASES)
 def test_each_classic_mistake_names_its_curve_shape(graded_mistakes, topic, mistake):
     rows, _ = graded_mistakes
@@ -183,6 +195,7 @@ def test_each_classic_mistake_names_its_curve_shape(graded_mistakes, topic, mist
         assert "\n  hint: " + curves.HINTS[shape] in test["message"]
 
 
+@pytest.mark.e2e
 def test_feedback_draws_the_failed_curves_beside_the_markdown(graded_mistakes):
     pytest.importorskip("matplotlib")
     _, out = graded_mistakes
@@ -196,6 +209,7 @@ LEARNS = {"mlp": {"mlp_learns_digits"}, "cnn": {"simple_cnn_learns_digits"}}
 WORDS = {"nan": "NaN", "diverged": "diverged at", "flat": "flat:", "slower": "slower than the reference"}
 
 
+@pytest.mark.unit
 def test_feedback_without_matplotlib_keeps_the_sparkline(tmp_path, monkeypatch):
     from grader.batch.exports import export_all
     from grader.batch.gradebook import Row

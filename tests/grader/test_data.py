@@ -6,12 +6,14 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 import torch
 from helpers import REPO
 
 from grader.data import load_diabetes, load_digits, split_indices
 
 
+@pytest.mark.unit
 def test_diabetes_layout():
     x, y = load_diabetes()
     assert x.shape == (532, 7) and x.dtype == torch.float32
@@ -20,6 +22,7 @@ def test_diabetes_layout():
     assert set(y.flatten().tolist()) == {0.0, 1.0} and int(y.sum()) == 177
 
 
+@pytest.mark.unit
 def test_digits_layout():
     images, labels = load_digits()
     assert images.shape == (1797, 1, 8, 8) and images.dtype == torch.float32
@@ -27,6 +30,7 @@ def test_digits_layout():
     assert labels.dtype == torch.int64 and torch.bincount(labels).min() >= 174
 
 
+@pytest.mark.unit
 def test_split_is_deterministic_disjoint_and_complete():
     train, test = split_indices(100, 0.25, seed=3)
     again_train, _ = split_indices(100, 0.25, seed=3)
@@ -35,6 +39,7 @@ def test_split_is_deterministic_disjoint_and_complete():
     assert not torch.equal(split_indices(100, 0.25, seed=4)[0], train)
 
 
+@pytest.mark.e2e
 def test_a_damaged_file_is_refused(tmp_path):
     copy = tmp_path / "datasets"
     shutil.copytree(REPO / "datasets", copy)

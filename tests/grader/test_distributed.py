@@ -108,6 +108,7 @@ print(sorted({m.split(".")[0] for m in sys.modules} & {"dask", "distributed"}))
 """
 
 
+@pytest.mark.e2e
 def test_a_class_through_dask_gets_the_local_gradebook(cluster, tmp_path):
     address, _ = cluster
     submissions = mixed_class(tmp_path / "class")
@@ -149,6 +150,7 @@ def in_flight(client, seconds: float, coordinator) -> int:
     raise AssertionError(f"no Dask worker took a task: {coordinator.communicate()[1][-2000:]}")
 
 
+@pytest.mark.e2e
 def test_a_killed_worker_costs_a_retry_not_a_grade(cluster, tmp_path):
     address, client = cluster
     submissions = tmp_path / "class"
@@ -174,6 +176,7 @@ def test_a_killed_worker_costs_a_retry_not_a_grade(cluster, tmp_path):
     client.wait_for_workers(2, timeout=120)  # the nanny restarted it, for the next tests
 
 
+@pytest.mark.e2e
 def test_kill_9_of_the_coordinator_loses_nothing_and_grades_nothing_twice(cluster, tmp_path):
     address, _ = cluster
     submissions = tmp_path / "class"
@@ -211,6 +214,7 @@ def test_kill_9_of_the_coordinator_loses_nothing_and_grades_nothing_twice(cluste
     assert {row[2] for row in rows.values()} == {"graded"}
 
 
+@pytest.mark.e2e
 def test_the_sandbox_still_holds_and_oversized_submissions_stay_home(cluster, tmp_path):
     """A submission that tries the scheduler's port and the gradebook from inside its sandbox
     gets neither; one too large for a task is rejected before anything is sent."""
@@ -243,6 +247,7 @@ for attempt in (lambda: socket.create_connection(({host!r}, {port}), timeout=2),
     assert rows["big"][2] == "rejected" and f"at most {defaults.DASK_MAX_BYTES >> 20} MB" in rows["big"][3]
 
 
+@pytest.mark.e2e
 def test_a_worker_with_other_suites_refuses_with_one_line(cluster, tmp_path):
     address, _ = cluster
     suites = tmp_path / "suites"
@@ -262,6 +267,7 @@ def test_a_worker_with_other_suites_refuses_with_one_line(cluster, tmp_path):
     assert all("suite version" in row[3] for row in rows.values())
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "answer",
     [
@@ -275,6 +281,7 @@ def test_an_answer_that_is_not_plain_data_is_not_recorded(answer):
     assert isinstance(outcome_of(answer), GraderCrashed)
 
 
+@pytest.mark.unit
 def test_a_refusal_is_read_as_one():
     outcome = outcome_of({"refused": "Dask worker on x: suite version a, the coordinator's is b"})
     assert isinstance(outcome, TaskRefused) and "suite version" in str(outcome)

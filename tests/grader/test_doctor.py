@@ -13,6 +13,7 @@ from grader import cli, doctor, sandbox, workers
 from grader.doctor import Finding
 
 
+@pytest.mark.e2e
 def test_without_bubblewrap_on_the_path_doctor_names_the_install_and_exits_1():
     done = run_grade("doctor", env={"PATH": "/nonexistent"}, timeout=300)
     assert done.returncode == 1, done.stdout + done.stderr
@@ -23,6 +24,7 @@ def test_without_bubblewrap_on_the_path_doctor_names_the_install_and_exits_1():
     assert items == ["bubblewrap", "user", "seccomp", "torch", "CUDA", "memory", "engine"]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "how, fix",
     [
@@ -41,6 +43,7 @@ def test_bubblewrap_problems_come_with_their_fix(monkeypatch, how, fix):
     assert not finding.ok and fix in finding.fix
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "knobs, fix",
     [
@@ -58,6 +61,7 @@ def test_an_unprivileged_user_without_namespaces_is_told_the_sysctl(monkeypatch,
     assert doctor.user_namespaces().ok
 
 
+@pytest.mark.unit
 def test_a_gpu_with_the_cpu_build_of_torch_asks_for_the_cuda_build(monkeypatch):
     monkeypatch.setattr(workers, "gpu_present", lambda: True)
     monkeypatch.setattr(torch.version, "cuda", None)
@@ -65,6 +69,7 @@ def test_a_gpu_with_the_cpu_build_of_torch_asks_for_the_cuda_build(monkeypatch):
         assert not finding.ok and "download.pytorch.org/whl/cu" in finding.fix
 
 
+@pytest.mark.unit
 def test_another_torch_release_is_told_the_pinned_one(monkeypatch):
     monkeypatch.setattr(workers, "gpu_present", lambda: False)
     monkeypatch.setattr(torch, "__version__", "2.12.1+cpu")
@@ -72,6 +77,7 @@ def test_another_torch_release_is_told_the_pinned_one(monkeypatch):
     assert not finding.ok and finding.fix.startswith("pip install torch==2.13.0")
 
 
+@pytest.mark.unit
 def test_too_little_free_memory_suggests_a_smaller_limit(monkeypatch):
     monkeypatch.setattr(doctor, "available_mb", lambda: 1500)
     finding = doctor.memory()
@@ -80,6 +86,7 @@ def test_too_little_free_memory_suggests_a_smaller_limit(monkeypatch):
     assert doctor.memory().ok
 
 
+@pytest.mark.unit
 def test_the_exit_status_says_whether_anything_needs_fixing(monkeypatch):
     good = Finding("torch", True, "2.13.0")
     bad = Finding("memory", False, "100 MB available", "close other programs")

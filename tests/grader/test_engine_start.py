@@ -16,6 +16,7 @@ from grader.staging import stage
 STARVED_MB = 16  # so little memory that Python and torch cannot start in the worker
 
 
+@pytest.mark.engine
 @pytest.mark.parametrize("fresh", [False, True], ids=["zygote", "fresh"])
 def test_a_worker_that_cannot_start_is_retried_then_blamed_on_the_machine(
     tmp_path, monkeypatch, fresh, worker_starts
@@ -41,6 +42,7 @@ def test_a_worker_that_cannot_start_is_retried_then_blamed_on_the_machine(
     assert time.monotonic() - started < 120
 
 
+@pytest.mark.unit
 def test_a_loaded_machine_gives_a_start_more_time(monkeypatch):
     monkeypatch.setattr(os, "getloadavg", lambda: (0.1, 0.1, 0.1))
     assert defaults.boot_seconds() == defaults.BOOT_SECONDS

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import ast
 
+import pytest
 from helpers import REPO
+
+pytestmark = pytest.mark.e2e
 
 
 def _exercises(topic: str) -> set[str]:

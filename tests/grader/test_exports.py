@@ -23,6 +23,8 @@ from grader.batch.exports import (
 )
 from grader.batch.gradebook import Gradebook, Grading, Row
 
+pytestmark = pytest.mark.unit
+
 
 def check(
     test_id: str,

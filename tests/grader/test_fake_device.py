@@ -167,6 +167,7 @@ def trace_of(pattern):
     return kit.device_trace(lambda: pattern(x))
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("pattern", IGNORING, ids=lambda f: f.__name__)
 def test_a_device_ignoring_pattern_is_caught(pattern):
     with pytest.raises(
@@ -175,6 +176,7 @@ def test_a_device_ignoring_pattern_is_caught(pattern):
         expect_same_device(trace_of(pattern), pattern.__name__)
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("pattern", LEGAL, ids=lambda f: f.__name__)
 def test_a_legal_pattern_passes_with_the_cpu_values(pattern):
     value = expect_same_device(trace_of(pattern), pattern.__name__)
@@ -192,6 +194,7 @@ def softmax(x, dim):
 """
 
 
+@pytest.mark.engine
 @pytest.mark.parametrize(
     "body, verdict",
     [

@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 from helpers import grade_json
 
+pytestmark = pytest.mark.e2e
+
 CORRECT_MSE = """
 def mse(y_hat, y, reduction="mean"):
     d = (y_hat - y) ** 2

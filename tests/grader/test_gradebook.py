@@ -10,6 +10,8 @@ import pytest
 
 from grader.batch.gradebook import Gradebook, Grading, Row
 
+pytestmark = pytest.mark.unit
+
 
 def report(score: float, max_score: float) -> dict:
     return {

@@ -335,6 +335,7 @@ def runs(request, autograder_zip, tmp_path_factory) -> dict[str, Run]:
         Path(f"{root}-planted.json").unlink(missing_ok=True)
 
 
+@pytest.mark.e2e
 def test_every_results_json_follows_gradescope_format(runs):
     jsonschema.Draft202012Validator.check_schema(RESULTS_SCHEMA)
     for case, run in runs.items():
@@ -342,6 +343,7 @@ def test_every_results_json_follows_gradescope_format(runs):
         assert run.results["score"] == sum(t["score"] for t in run.results["tests"]), case
 
 
+@pytest.mark.e2e
 def test_correct_submission_gets_full_score(runs):
     results = _case(runs, "correct").results
     assert results["tests"] and all(t["status"] == "passed" for t in results["tests"])
@@ -354,6 +356,7 @@ def test_correct_submission_gets_full_score(runs):
     assert not any("cuda" in t["name"] for t in results["tests"]), "skipped checks are left out"
 
 
+@pytest.mark.e2e
 def test_sandbox_is_named(runs):
     run = _case(runs, "correct")
     if run.variant.startswith("uid_fallback"):
@@ -362,6 +365,7 @@ def test_sandbox_is_named(runs):
         assert "Sandbox: bubblewrap" in run.results["output"]
 
 
+@pytest.mark.e2e
 def test_wrong_softmax_fails_and_says_where(runs):
     results = _case(runs, "wrong").results
     failed = [t for t in results["tests"] if t["status"] == "failed"]
@@ -372,6 +376,7 @@ def test_wrong_softmax_fails_and_says_where(runs):
     assert all(t["score"] == 0 for t in failed)
 
 
+@pytest.mark.e2e
 def test_failed_hidden_checks_show_exercise_and_kind_only(runs):
     """As grade batch shows them: no test id, message, input or expected value."""
     results = _case(runs, "wrong").results
@@ -387,11 +392,13 @@ def test_failed_hidden_checks_show_exercise_and_kind_only(runs):
     assert "expected" not in json.dumps(hidden)
 
 
+@pytest.mark.e2e
 def test_forger_gets_nothing(runs):
     results = _case(runs, "forger").results
     assert results["score"] == 0 and all(t["status"] == "failed" for t in results["tests"])
 
 
+@pytest.mark.e2e
 def test_hang_costs_only_its_checks(runs):
     tests = _case(runs, "hang").results["tests"]
     huber = [t for t in tests if "huber" in t["name"]]
@@ -407,6 +414,7 @@ def test_hang_costs_only_its_checks(runs):
     assert others and all(t["status"] == "passed" for t in others)
 
 
+@pytest.mark.e2e
 def test_attacker_reads_no_suite_and_forges_no_results(runs):
     run = _case(runs, "attacker")
     messages = run.test("regression_loss_reductions[mse-mean]")["output"]
@@ -434,6 +442,7 @@ def test_attacker_reads_no_suite_and_forges_no_results(runs):
     assert others and all(t["status"] == "passed" for t in others)
 
 
+@pytest.mark.e2e
 def test_nothing_outlives_grading(runs):
     for case, run in runs.items():
         assert run.watch["first"] and run.watch["first"] == run.watch["later"], (
@@ -442,12 +451,14 @@ def test_nothing_outlives_grading(runs):
         assert run.watch["left"] == [], f"{case}: processes of the run still running"
 
 
+@pytest.mark.e2e
 def test_zip_submission_is_unpacked_defensively(runs):
     run = _case(runs, "zipped")
     assert run.results["score"] == FULL
     assert not (run.root / "escape.py").exists() and not (run.root / "submission" / "escape.py").exists()
 
 
+@pytest.mark.e2e
 def test_unusable_submission_says_why(runs):
     results = _case(runs, "unusable").results
     assert results["score"] == 0 and results["tests"] == []
@@ -490,6 +501,7 @@ print(len(seen), seconds, left + [pid for pid in seen if alive(pid)])
 """
 
 
+@pytest.mark.e2e
 def test_sweep_kills_what_the_run_started_and_nothing_else(tmp_path):
     """No namespace, no uid: the run's daemon and a process that keeps forking die; a process of
     the same uid that the run did not start lives on."""
@@ -519,6 +531,7 @@ def _kill_if_alive(pid: int) -> None:
         os.close(handle)
 
 
+@pytest.mark.e2e
 def test_two_runs_and_a_batch_beside_each_other_all_grade_right(autograder_zip, tmp_path):
     """Two autograder runs (no pid namespace: the sweep alone) and a `grade batch`, all in the uid
     fallback at once: whichever ends first must not kill the others' workers (uid 65534 all)."""
@@ -560,6 +573,7 @@ def test_two_runs_and_a_batch_beside_each_other_all_grade_right(autograder_zip, 
 # ---- without grading --------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_zip_holds_what_grading_needs_and_nothing_secret(autograder_zip):
     with zipfile.ZipFile(autograder_zip) as archive:
         names = set(archive.namelist())
@@ -579,6 +593,7 @@ def test_zip_holds_what_grading_needs_and_nothing_secret(autograder_zip):
     assert config["timeout"] == TIMEOUT
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "topics, visibility, reason",
     [(("calculus",), "after_published", "unknown topic"), (("losses",), "tomorrow", "hidden visibility")],
@@ -589,6 +604,7 @@ def test_build_refuses_what_gradescope_cannot_use(tmp_path, topics, visibility, 
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.unit
 def test_results_are_written_fresh_never_through_a_link(tmp_path):
     victim = tmp_path / "victim.json"
     victim.write_text("untouched")
@@ -606,6 +622,7 @@ def test_results_are_written_fresh_never_through_a_link(tmp_path):
     assert not results.is_symlink() and not list(elsewhere.iterdir())
 
 
+@pytest.mark.unit
 def test_statuses_become_passed_or_failed_and_skips_leave(tmp_path):
 
     def check(id_: str, status: str, message: str = "", public: bool = False) -> dict:
@@ -664,6 +681,7 @@ def test_statuses_become_passed_or_failed_and_skips_leave(tmp_path):
         ]
 
 
+@pytest.mark.unit
 def test_hidden_messages_is_the_instructors_choice_at_build_time(tmp_path):
     for asked in (False, True):
         built = build_autograder(
@@ -673,6 +691,7 @@ def test_hidden_messages_is_the_instructors_choice_at_build_time(tmp_path):
             assert Config.from_json(json.loads(archive.read("gradescope.json"))).hidden_messages is asked
 
 
+@pytest.mark.unit
 def test_locate_takes_one_zip_or_the_topic_files(tmp_path):
     submission = tmp_path / "submission"
     submission.mkdir()

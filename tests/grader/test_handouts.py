@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import nbformat
+import pytest
 from helpers import REPO, run_grade
 from nbclient import NotebookClient
 from test_notebooks import filled_with_solution
@@ -36,6 +37,7 @@ def shown(cell) -> tuple[str, str]:
     return displays[0].data["text/plain"], displays[0].data["text/html"]
 
 
+@pytest.mark.e2e
 def test_handout_executed_shows_a_table_per_exercise(tmp_path):
     assert run_grade("notebooks", str(tmp_path), "--topic", TOPIC).returncode == 0
     path = tmp_path / f"{TOPIC}.ipynb"
@@ -55,6 +57,7 @@ def test_handout_executed_shows_a_table_per_exercise(tmp_path):
         assert "<table>" in table and "<b>passed</b>" in table and "failed" not in table
 
 
+@pytest.mark.unit
 def test_docstrings_become_markdown_with_display_math():
     source = (REPO / "exercises" / "losses.py").read_text()
     assert "    log Σ exp(xᵢ) = m + log Σ exp(xᵢ − m),   m = max xᵢ," in source
@@ -82,6 +85,7 @@ def test_docstrings_become_markdown_with_display_math():
 UNSTABLE_SOFTMAX = "def softmax(x, dim=-1):\n    return torch.exp(x) / torch.exp(x).sum(dim, keepdim=True)"
 
 
+@pytest.mark.e2e
 def test_check_softmax_fails_the_unstable_softmax(tmp_path):
     """Stability at extreme logits is a stated property, so a public check holds it (issue 25): the
     hand-out's check("softmax") must not say "passed" for the softmax without the max shift."""

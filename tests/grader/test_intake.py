@@ -14,6 +14,8 @@ from helpers import REPO
 from grader.batch import intake
 from grader.batch.intake import Gradable, Rejected, take
 
+pytestmark = pytest.mark.unit
+
 LOSSES = "def mse(y_hat, y, reduction='mean'):\n    raise NotImplementedError\n"
 
 

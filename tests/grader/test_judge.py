@@ -19,6 +19,8 @@ from grader.judge import (
     expect_vectorised,
 )
 
+pytestmark = pytest.mark.unit
+
 INF = float("inf")
 NAN = float("nan")
 

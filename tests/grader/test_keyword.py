@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from helpers import REPO, grade_json, run_grade
 
 from grader.runner import keyword_problem
@@ -11,6 +12,7 @@ def _checks(report: dict) -> list[dict]:
     return [t for topic in report["topics"] for t in topic["tests"]]
 
 
+@pytest.mark.e2e
 def test_k_grades_only_the_checks_of_the_exercise_and_only_its_topic(solutions_report):
     _, everything = solutions_report
     full = {"topics": [t for t in everything["topics"] if t["name"] == "losses"]}
@@ -27,11 +29,13 @@ def test_k_grades_only_the_checks_of_the_exercise_and_only_its_topic(solutions_r
     assert "-k 'huber'" in report["selection"]
 
 
+@pytest.mark.e2e
 def test_k_takes_boolean_expressions():
     _, report = grade_json(str(REPO / "exercises" / "losses.py"), "-k", "softmax and not log and not cross")
     assert {name for t in _checks(report) for name in t["exercises"]} == {"softmax"}
 
 
+@pytest.mark.e2e
 def test_k_that_selects_nothing_or_does_not_parse_is_a_usage_error():
     for expression, says in (
         ("no_such_exercise", "selects no check"),
@@ -43,6 +47,7 @@ def test_k_that_selects_nothing_or_does_not_parse_is_a_usage_error():
         assert says in done.stderr
 
 
+@pytest.mark.unit
 def test_keyword_problem_accepts_what_pytest_accepts():
     assert keyword_problem("huber or (mse and not l1)") == ""
     assert "not a valid expression" in keyword_problem("(huber")

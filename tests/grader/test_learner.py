@@ -18,6 +18,7 @@ def _copy(tmp_path, solved: tuple[str, ...]):
     return folder
 
 
+@pytest.mark.e2e
 def test_next_names_the_first_exercise_not_full_with_its_docstring_and_command(tmp_path):
     folder = _copy(tmp_path, ("tensors", "autograd"))
     done = run_grade("next", str(folder), timeout=300)
@@ -27,6 +28,7 @@ def test_next_names_the_first_exercise_not_full_with_its_docstring_and_command(t
     assert second == f"check it with: grade {folder / 'losses.py'} --exercise mse"
 
 
+@pytest.mark.unit
 def test_next_skips_full_exercises_within_a_topic_and_says_when_all_are_full(tmp_path):
     def passed(*exercises):
         return [{"status": "passed", "exercises": [e]} for e in exercises]
@@ -39,6 +41,7 @@ def test_next_skips_full_exercises_within_a_topic_and_says_when_all_are_full(tmp
     assert find_next(folder, lambda topic: passed("everything")) is None
 
 
+@pytest.mark.e2e
 def test_reset_restores_one_stub_and_saves_the_file_beside_it(tmp_path):
     folder = _copy(tmp_path, ("losses",))
     solved = (folder / "losses.py").read_text()
@@ -51,6 +54,7 @@ def test_reset_restores_one_stub_and_saves_the_file_beside_it(tmp_path):
     assert saved.read_text() == solved and str(saved) in done.stdout
 
 
+@pytest.mark.e2e
 def test_reset_of_an_unknown_exercise_is_a_usage_error(tmp_path):
     folder = _copy(tmp_path, ())
     done = run_grade("reset", "softmx", str(folder), timeout=60)
@@ -58,6 +62,7 @@ def test_reset_of_an_unknown_exercise_is_a_usage_error(tmp_path):
     assert not list(folder.glob("*.bak"))
 
 
+@pytest.mark.unit
 @pytest.mark.skipif(shutil.which("git") is None or not (REPO / ".git").exists(), reason="not a git checkout")
 def test_the_checkouts_own_stubs_reset_from_git():
     stub = REPO / "exercises" / "losses.py"

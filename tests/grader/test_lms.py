@@ -74,12 +74,14 @@ def assert_moodle_takes(before: str, after: str) -> list[str]:
     return [r[grade] for r in new[1:]]
 
 
+@pytest.mark.unit
 def test_lms_points_scale_to_the_lms_maximum():
     assert lms_points(40, 49, 100) == 81.63
     assert lms_points(49, 49, 100) == 100 and lms_points(0, 49, 10) == 0
     assert lms_points(0, 0, 100) == 0  # nothing graded
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("missing, bo", [("blank", ""), ("zero", "0.00")])
 def test_moodle_csv_is_the_worksheet_with_grade_filled(tmp_path, missing, bo):
     (tmp_path / "worksheet.csv").write_text(WORKSHEET)
@@ -104,6 +106,7 @@ def test_moodle_csv_is_the_worksheet_with_grade_filled(tmp_path, missing, bo):
     assert written == expected  # byte for byte what Moodle wrote, but the grades
 
 
+@pytest.mark.unit
 def test_moodle_worksheet_keeps_its_decimal_comma_and_delimiter(tmp_path):
     sheet = 'Identifier;"Full name";Grade;"Maximum Grade";"Last modified (grade)"\r\n"Participant 7";"A B";;10,00;-\r\n'
     (tmp_path / "w.csv").write_text(sheet, newline="")
@@ -112,6 +115,7 @@ def test_moodle_worksheet_keeps_its_decimal_comma_and_delimiter(tmp_path):
     assert (tmp_path / "m.csv").read_bytes().decode() == sheet.replace(";;10,00", ";8,16;10,00")
 
 
+@pytest.mark.unit
 def test_a_worksheet_graded_on_a_scale_is_refused(tmp_path):
     (tmp_path / "w.csv").write_text(WORKSHEET.replace("100.00", "Good"))
     with pytest.raises(RosterError, match="Maximum Grade 'Good' is not a positive number"):
@@ -128,6 +132,7 @@ CANVAS = (
 )
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("missing, bo", [("blank", "70.00"), ("zero", "0")])
 @pytest.mark.parametrize("name", ["Homework 1 (12345)", "Homework 1"])
 def test_canvas_lms_column_fills_that_column_scaled(tmp_path, missing, bo, name):
@@ -142,6 +147,7 @@ def test_canvas_lms_column_fills_that_column_scaled(tmp_path, missing, bo, name)
     assert [r[:5] + r[6:] for r in written] == [r[:5] + r[6:] for r in export]  # every other column
 
 
+@pytest.mark.unit
 def test_canvas_without_lms_column_adds_ours_and_leaves_missing_blank(tmp_path):
     (tmp_path / "export.csv").write_text(CANVAS)
     roster = read_roster(tmp_path / "export.csv")
@@ -152,6 +158,7 @@ def test_canvas_without_lms_column_adds_ours_and_leaves_missing_blank(tmp_path):
     assert [r[-1] for r in written[2:]] == ["40", "49", "", "0"]
 
 
+@pytest.mark.unit
 def test_canvas_lms_column_that_cannot_be_filled_says_why(tmp_path):
     (tmp_path / "export.csv").write_text(CANVAS)
     roster = read_roster(tmp_path / "export.csv")
@@ -169,6 +176,7 @@ def small_class(root, download: dict[str, str]):
     return root / "submissions"
 
 
+@pytest.mark.e2e
 def test_batch_fills_the_canvas_column_and_the_moodle_worksheet(tmp_path):
     canvas = small_class(
         tmp_path / "canvas",

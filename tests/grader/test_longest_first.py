@@ -12,6 +12,8 @@ from grader import defaults, runner
 from grader.options import Options
 from grader.topics import TOPICS
 
+pytestmark = pytest.mark.unit
+
 
 class Handed(Exception):
     pass

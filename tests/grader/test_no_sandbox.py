@@ -6,9 +6,12 @@ import json
 import os
 import sys
 
+import pytest
 from helpers import REPO, run_grade
 
 from grader.doctor import NO_SANDBOX
+
+pytestmark = pytest.mark.e2e
 
 
 def _grade_without_bwrap(*args: str, **env: str):

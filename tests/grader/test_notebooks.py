@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import nbformat
+import pytest
 from helpers import REPO, grade_json, run_grade
 
 from grader.notebooks import to_module
@@ -33,6 +34,7 @@ def kept(*cells: str) -> str:
     return to_module(notebook).source
 
 
+@pytest.mark.unit
 def test_only_definitions_survive():
     source = kept(
         "from __future__ import annotations\n%time x = 1\nimport torch\nN = 3\n"
@@ -58,6 +60,7 @@ def test_only_definitions_survive():
     ]
 
 
+@pytest.mark.unit
 def test_constants_a_definition_reads_survive_and_demo_assignments_do_not():
     source = kept(
         "import torch\nDEVICE = torch.device('cpu')\nEPS = torch.finfo(torch.float32).tiny\n"
@@ -71,6 +74,7 @@ def test_constants_a_definition_reads_survive_and_demo_assignments_do_not():
     assert "train(" not in source and "step()" not in source  # f's locals are not the module's
 
 
+@pytest.mark.unit
 def test_ipython_syntax_and_cell_magics():
     source = kept(
         "x = !ls\ntorch.ones?\nobj??\n%matplotlib inline\nimport torch",
@@ -83,6 +87,7 @@ def test_ipython_syntax_and_cell_magics():
     assert "get_ipython" not in source and "shell" not in source and "grader" not in source
 
 
+@pytest.mark.e2e
 def test_solution_notebook_with_magics_and_slow_demos_grades_full(tmp_path):
     solution = (REPO / "solutions" / "losses.py").read_text()
     head, *functions = solution.split("\n\ndef ")
@@ -93,12 +98,14 @@ def test_solution_notebook_with_magics_and_slow_demos_grades_full(tmp_path):
     assert any("from the file name" in note for note in report["notes"])
 
 
+@pytest.mark.unit
 def test_a_call_sharing_a_line_with_a_kept_statement_is_dropped():
     source = kept("import time; time.sleep(600)", "a = 1; train()", "B = 2; print(B); C = B")
     assert "sleep" not in source and "train" not in source and "print" not in source
     assert {"import time", "a = 1", "B = 2", "C = B"} <= {line.strip() for line in source.splitlines()}
 
 
+@pytest.mark.e2e
 def test_one_line_sleep_cell_does_not_sink_the_solution_notebook(tmp_path):
     """issue 27: this cell once scored the full losses solution 0/49 (timed out at import)."""
     solution = (REPO / "solutions" / "losses.py").read_text()
@@ -107,6 +114,7 @@ def test_one_line_sleep_cell_does_not_sink_the_solution_notebook(tmp_path):
     assert code == 0 and report["score"] == report["max_score"] > 0
 
 
+@pytest.mark.e2e
 def test_topic_from_metadata_and_flag(tmp_path):
     path = notebook_with(
         tmp_path / "homework.ipynb",
@@ -121,6 +129,7 @@ def test_topic_from_metadata_and_flag(tmp_path):
     assert any("--topic" in n for n in report["notes"])
 
 
+@pytest.mark.e2e
 def test_corrupt_notebook_is_a_clear_error(tmp_path):
     (tmp_path / "losses.ipynb").write_text('{"cells": [ this is not json')
     done = run_grade(str(tmp_path / "losses.ipynb"))
@@ -157,6 +166,7 @@ def filled_with_solution(handout_path, topic: str):
     return handout_path
 
 
+@pytest.mark.e2e
 def test_handout_filled_with_the_solution_grades_full(tmp_path):
     done = run_grade("notebooks", str(tmp_path), "--topic", "losses")
     assert done.returncode == 0, done.stderr
@@ -167,6 +177,7 @@ def test_handout_filled_with_the_solution_grades_full(tmp_path):
     assert code == 0 and report["score"] == report["max_score"] > 0
 
 
+@pytest.mark.unit
 def test_skipped_cell_is_named_and_the_rest_still_grades():
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [
@@ -208,6 +219,7 @@ def losses_solution_with_constants() -> tuple[str, str]:
     return head, body
 
 
+@pytest.mark.e2e
 def test_notebook_with_ipython_syntax_grades_like_the_py_file(tmp_path):
     head, functions = losses_solution_with_constants()
     cells = [head, *(c.format(functions=functions) for c in NOTEBOOK_CELLS)]
@@ -225,6 +237,7 @@ def test_notebook_with_ipython_syntax_grades_like_the_py_file(tmp_path):
     assert report["score"] == plain_report["score"] == report["max_score"] > 0
 
 
+@pytest.mark.e2e
 def test_messages_name_cells_never_the_generated_module(tmp_path):
     cells = [
         "import torch",
@@ -248,6 +261,7 @@ def test_messages_name_cells_never_the_generated_module(tmp_path):
     assert "losses.py" not in json.dumps(report)
 
 
+@pytest.mark.e2e
 def test_self_check_grades_the_saved_notebook_not_the_kernel_history(tmp_path):
     from grader import selfcheck
 

@@ -13,6 +13,8 @@ from helpers import REPO
 
 from grader import defaults, options
 
+pytestmark = pytest.mark.unit
+
 GRADER = REPO / "grader"
 # The plugin's addoption defaults are the engine branch's to remove (the plugin will receive
 # Options as an object); the sandboxed side imports nothing of grader, so it keeps its own.

@@ -12,6 +12,8 @@ import pytest
 from grader import defaults
 from grader.options import Limits, Options, Selection
 
+pytestmark = pytest.mark.unit
+
 
 def test_defaults_are_those_of_defaults_py():
     options = Options()

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from helpers import REPO
 
 from grader import defaults, suites
@@ -25,6 +26,7 @@ OUR_OPTIONS = (
 )
 
 
+@pytest.mark.engine
 def test_the_grading_path_registers_no_string_option() -> None:
     suite = suites.collected(TOPIC, defaults.PROBE_TIMEOUT)
     assert isinstance(suite.grading, GradingPlugin)
@@ -33,6 +35,7 @@ def test_the_grading_path_registers_no_string_option() -> None:
     assert not set(OUR_OPTIONS) & set(vars(suite.config.option))
 
 
+@pytest.mark.engine
 def test_each_task_hands_its_run_to_the_plugin() -> None:
     suite = suites.collected(TOPIC, defaults.PROBE_TIMEOUT)
     run = Run(submission=REPO / "exercises", exercise=("mse",), public_only=True, keyword="reduction")
@@ -45,6 +48,7 @@ def test_each_task_hands_its_run_to_the_plugin() -> None:
     assert set(suite.chosen(other)).isdisjoint(chosen), "nothing is left from the task before"
 
 
+@pytest.mark.unit
 def test_the_run_defaults_come_from_defaults_py() -> None:
     run = Run(submission=REPO / "exercises")
     assert run.probe_timeout == defaults.PROBE_TIMEOUT
@@ -54,6 +58,7 @@ def test_the_run_defaults_come_from_defaults_py() -> None:
     assert {"submission", "deadline", "keyword", "course_seed"} <= fields
 
 
+@pytest.mark.e2e
 def test_a_hand_run_turns_its_options_into_one_run() -> None:
     """``pytest -c tests/suites/pytest.ini ... --submission=...`` still chooses as the engine does."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}

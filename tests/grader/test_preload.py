@@ -7,14 +7,18 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from helpers import REPO
+
+pytestmark = pytest.mark.e2e
 
 SCRIPT = """
 import sys
 from pathlib import Path
 from grader import runner
+from grader.options import Options
 folder = Path(sys.argv[1])
-tasks = [runner.Task(folder, topic, False, runner.Options()) for topic in ("losses", "tensors")]
+tasks = [runner.Task(folder, topic, False, Options()) for topic in ("losses", "tensors")]
 stubs_only = all(runner.untouched_stub(task) for task in tasks)
 if stubs_only:
     runner.run_tasks(tasks, 2, lambda task, outcome: None)

@@ -34,6 +34,7 @@ print("at import")
 """
 
 
+@pytest.mark.unit
 def test_tail_keeps_the_last_characters_and_counts_the_rest():
     tail = Tail(10)
     for text in ("abc", "d" * 20, "xyz"):
@@ -42,6 +43,7 @@ def test_tail_keeps_the_last_characters_and_counts_the_rest():
     assert tail.take() == {"text": "", "dropped": 0}
 
 
+@pytest.mark.unit
 def test_printed_caps_again_and_ignores_what_is_not_plain():
     printed = Printed()
     for output in (None, "text", {"text": 3, "dropped": 0}, {"text": "a", "dropped": -1}):
@@ -52,6 +54,7 @@ def test_printed_caps_again_and_ignores_what_is_not_plain():
     assert printed.shown().startswith("… 12 more characters before these\n")
 
 
+@pytest.mark.engine
 def test_a_flood_is_cut_in_the_worker_not_in_the_grading_process(session_for):
     session = session_for(PRINTING, timeout=30.0)
     tracemalloc.start()
@@ -69,6 +72,7 @@ def test_a_flood_is_cut_in_the_worker_not_in_the_grading_process(session_for):
     assert peak < 1 << 20, f"the grading process held {peak} bytes for a 10 MB print"
 
 
+@pytest.mark.engine
 def test_a_timed_out_check_shows_what_it_printed_before_the_deadline(session_for):
     session = session_for(PRINTING, timeout=2.0)
     with pytest.raises(ProbeTimeout, match="did not answer"):
@@ -76,6 +80,7 @@ def test_a_timed_out_check_shows_what_it_printed_before_the_deadline(session_for
     assert "about to loop" in session.printed.shown()
 
 
+@pytest.mark.e2e
 def test_output_is_shown_under_a_failing_check_in_the_table_and_the_json(tmp_path):
     source = (
         (REPO / "solutions" / "losses.py")
@@ -98,6 +103,7 @@ def test_output_is_shown_under_a_failing_check_in_the_table_and_the_json(tmp_pat
     assert "your code printed:\n        | debug: shapes (" in table
 
 
+@pytest.mark.unit
 def test_the_notebook_table_and_the_batch_feedback_show_the_output_too():
     from grader.report import group_by_message
     from grader.selfcheck import CheckResult

@@ -20,6 +20,8 @@ from torch.utils._python_dispatch import _get_current_dispatch_mode
 from grader.sandboxed import channel
 from grader.sandboxed import probe_kit as kit
 
+pytestmark = pytest.mark.unit
+
 
 def softmax_by_hand(x: torch.Tensor) -> torch.Tensor:
     e = (x - x.amax(dim=1, keepdim=True)).exp()

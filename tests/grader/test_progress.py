@@ -7,6 +7,7 @@ import os
 import pty
 import subprocess
 
+import pytest
 from helpers import GRADE, REPO, run_grade
 
 from grader.progress import Event, LiveLines, announce, listening
@@ -24,6 +25,7 @@ class Clock:
         return self.now
 
 
+@pytest.mark.unit
 def test_live_lines_show_queued_grading_with_the_check_and_its_time_then_done():
     stream, clock = io.StringIO(), Clock()
     live = LiveLines(stream, clock)
@@ -43,6 +45,7 @@ def test_live_lines_show_queued_grading_with_the_check_and_its_time_then_done():
     assert stream.getvalue().count("\x1b[2F") >= 3  # each redraw goes back over the two lines
 
 
+@pytest.mark.unit
 def test_announcements_reach_the_listener_and_cost_nothing_without_one():
     heard: list[Event] = []
     announce("losses", "ignored")  # nobody listens: a no-op
@@ -77,6 +80,7 @@ def _grade_with_stderr_on_a_terminal(*args: str) -> tuple[str, str]:
     return stdout.decode(), b"".join(chunks).decode()
 
 
+@pytest.mark.e2e
 def test_a_terminal_sees_each_topic_move_and_the_table_stays_on_stdout():
     stdout, stderr = _grade_with_stderr_on_a_terminal(*ARGS)
     assert "tensors    queued" in stderr or "losses     queued" in stderr
@@ -85,6 +89,7 @@ def test_a_terminal_sees_each_topic_move_and_the_table_stays_on_stdout():
     assert stdout.startswith("torchgrade: ") and "queued" not in stdout
 
 
+@pytest.mark.e2e
 def test_piped_or_quiet_there_is_the_report_only():
     piped = run_grade(*ARGS)
     assert piped.returncode == 0 and piped.stderr == ""

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from grader.topics import available_topics
+
+pytestmark = pytest.mark.e2e
 
 
 def test_solutions_score_full_marks(solutions_report):

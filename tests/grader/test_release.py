@@ -15,6 +15,8 @@ from helpers import REPO
 from grader import leaks
 from grader.topics import available_topics, suite_path
 
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory):

@@ -74,6 +74,7 @@ def _solve_in_stub(root: Path, name: str) -> int:
     return line
 
 
+@pytest.mark.e2e
 def test_a_solved_stub_is_refused_by_release_and_notebooks(tmp_path):
     root = _copy_checkout(tmp_path)
     line = _solve_in_stub(root, "huber")
@@ -88,6 +89,7 @@ def test_a_solved_stub_is_refused_by_release_and_notebooks(tmp_path):
     assert "def huber" in (tmp_path / "out" / "exercises" / "losses.py").read_text()
 
 
+@pytest.mark.e2e
 def test_an_answer_in_a_shipped_module_is_refused(tmp_path):
     root = _copy_checkout(tmp_path)
     (root / "grader" / "spare.py").write_text("import torch\n" + DISGUISED_KL_DIV)
@@ -101,6 +103,7 @@ def test_an_answer_in_a_shipped_module_is_refused(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.unit
 def test_an_answer_kept_in_a_string_is_found_at_its_line():
     answers = leaks.answers(REPO / "solutions", REPO / "exercises")
     text = 'import torch\n\nTEMPLATE = """' + DISGUISED_KL_DIV + '"""\n'
@@ -108,6 +111,7 @@ def test_an_answer_kept_in_a_string_is_found_at_its_line():
     assert [(leak.file, leak.line) for leak in found] == [("spare.py", 5)], found
 
 
+@pytest.mark.unit
 def test_a_stub_and_ordinary_code_are_not_answers():
     answers = leaks.answers(REPO / "solutions", REPO / "exercises")
     names = leaks.exercise_names_in(REPO / "exercises")
@@ -118,12 +122,14 @@ def test_a_stub_and_ordinary_code_are_not_answers():
     assert leaks.scan(texts, answers, names) == []
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("body", ["    return x\n", "    print(x)\n", "    y = 1\n    raise ValueError(y)\n"])
 def test_a_body_is_not_a_stub(body):
     assert not leaks.is_stub(ast.parse(f"def f(x):\n    '''doc'''\n{body}").body[0])
     assert leaks.is_stub(ast.parse("def f(x):\n    '''doc'''\n    raise NotImplementedError\n").body[0])
 
 
+@pytest.mark.e2e
 def test_the_benchmark_class_is_outside_the_package():
     assert not (REPO / "grader" / "bench_class.py").exists()
     done = subprocess.run(

@@ -13,6 +13,8 @@ from grader import report as render
 from grader import scoring
 from grader.scoring import KINDS, STATUSES, Report, TopicResult, make_result
 
+pytestmark = pytest.mark.unit
+
 NOT_PASSED = [s for s in STATUSES if s not in ("passed", "skipped")]
 
 

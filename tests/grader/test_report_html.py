@@ -112,6 +112,7 @@ class Tables(HTMLParser):
                 row.append(data)
 
 
+@pytest.mark.unit
 def test_the_summary_of_a_class_of_12():
     text = summary_text(class_stats(a_class()))
     lines = text.splitlines()
@@ -121,6 +122,7 @@ def test_the_summary_of_a_class_of_12():
     assert lines[12] == f"timeouts or crashes: {HOSTILE}, s11" and lines[13] == "late: s10 (1 h late, −10 %)"
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (apt install chromium)")
 def test_report_renders_in_headless_chromium(tmp_path):
     rows = a_class()
@@ -166,6 +168,7 @@ def test_report_renders_in_headless_chromium(tmp_path):
     assert shot.stat().st_size > 10_000
 
 
+@pytest.mark.unit
 def test_without_matplotlib_the_page_keeps_its_tables(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # import then raises ImportError
     page = write_report(class_stats(a_class()), "hw", tmp_path).read_text()

@@ -100,6 +100,7 @@ def moodle(tmp_path_factory):
     return grade_class(moodle_class(tmp_path_factory.mktemp("moodle") / "class"), "participants.csv")
 
 
+@pytest.mark.e2e
 def test_canvas_csv_is_the_export_plus_one_filled_column(canvas):
     out, _, gradebook = canvas
     full = gradebook["jsmith"]["max"]
@@ -113,6 +114,7 @@ def test_canvas_csv_is_the_export_plus_one_filled_column(canvas):
     assert written[2:] == [[*row, scores[row[0]]] for row in export[2:]]
 
 
+@pytest.mark.e2e
 def test_canvas_rows_say_which_file_was_used(canvas):
     out, _, gradebook = canvas
     assert sorted(gradebook) == ["alee", "bkim", "jdoe", "jsmith", "nobodyknown_55555"]
@@ -125,6 +127,7 @@ def test_canvas_rows_say_which_file_was_used(canvas):
     assert "No submission" in (out / "feedback" / "bkim.md").read_text()
 
 
+@pytest.mark.e2e
 def test_canvas_stray_file_is_graded_and_listed_apart(canvas):
     out, stderr, gradebook = canvas
     stray = gradebook["nobodyknown_55555"]
@@ -137,6 +140,7 @@ def test_canvas_stray_file_is_graded_and_listed_apart(canvas):
     assert "no submission" in stderr and "Kim, Bo (bkim)" in stderr
 
 
+@pytest.mark.e2e
 def test_moodle_csv_names_students_as_the_roster_does(moodle):
     out, stderr, gradebook = moodle
     full = gradebook["jsmith"]["max"]
@@ -156,6 +160,7 @@ def test_moodle_csv_names_students_as_the_roster_does(moodle):
 # Names in bulk downloads
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "name, expected",
     [
@@ -182,6 +187,7 @@ def test_lms_names(name, expected):
     assert lms_name(name) == expected
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "original, expected",
     [
@@ -196,6 +202,7 @@ def test_resubmission_numbers(original, expected):
     assert resubmission(original) == expected
 
 
+@pytest.mark.unit
 def test_gather_groups_lms_entries_and_leaves_others_alone(tmp_path):
     names = [
         "Ann Lee_503_assignsubmission_file_losses.py",
@@ -222,6 +229,7 @@ def test_gather_groups_lms_entries_and_leaves_others_alone(tmp_path):
 # Rosters
 
 
+@pytest.mark.unit
 def test_canvas_roster_keys_test_student_and_points_possible(tmp_path):
     (tmp_path / "export.csv").write_text(CANVAS_EXPORT, newline="")
     roster = read_roster(tmp_path / "export.csv")
@@ -241,6 +249,7 @@ def test_canvas_roster_keys_test_student_and_points_possible(tmp_path):
     assert roster.match(None, "bkim_notes", "") is None
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "text, column, key",
     [
@@ -264,6 +273,7 @@ def test_moodle_and_plain_rosters_find_their_identifier(tmp_path, text, column, 
         assert roster.match("moodle", "John Smith", "501").key == key
 
 
+@pytest.mark.unit
 def test_moodle_worksheet_matches_by_participant_id(tmp_path):
     (tmp_path / "worksheet.csv").write_text(
         "Identifier,Full name,Email address,Status,Grade\n"
@@ -275,6 +285,7 @@ def test_moodle_worksheet_matches_by_participant_id(tmp_path):
     assert roster.match("moodle", "John Smith", "503") is None
 
 
+@pytest.mark.unit
 def test_unusable_rosters_say_why(tmp_path):
     (tmp_path / "empty.csv").write_text("")
     (tmp_path / "grades.csv").write_text("score,comment\n1,ok\n")
@@ -284,6 +295,7 @@ def test_unusable_rosters_say_why(tmp_path):
             read_roster(tmp_path / f"{name}.csv")
 
 
+@pytest.mark.unit
 def test_ambiguous_names_match_no_one(tmp_path):
     (tmp_path / "roster.csv").write_text("Full name,Username\nJohn Smith,js1\nJohn Smith,js2\n")
     roster = read_roster(tmp_path / "roster.csv")
@@ -291,6 +303,7 @@ def test_ambiguous_names_match_no_one(tmp_path):
     assert name_key("Smíth, John") == "smithjohn"
 
 
+@pytest.mark.unit
 def test_assign_never_gives_one_student_two_submissions(tmp_path):
     (tmp_path / "export.csv").write_text(CANVAS_EXPORT, newline="")
     roster = read_roster(tmp_path / "export.csv")
@@ -307,6 +320,7 @@ def row(student: str, status: str = "graded", score: float = 3, max_score: float
     return Row(student, "hash", "v1", status, "", score, max_score, {})
 
 
+@pytest.mark.unit
 def test_canvas_csv_fills_the_column_an_earlier_import_made(tmp_path):
     header = "Student,ID,SIS Login ID,torchgrade (losses) (5501),Current Score\n"
     (tmp_path / "export.csv").write_text(
@@ -322,6 +336,7 @@ def test_canvas_csv_fills_the_column_an_earlier_import_made(tmp_path):
     ]
 
 
+@pytest.mark.unit
 def test_moodle_csv_keeps_the_roster_spelling(tmp_path):
     (tmp_path / "roster.csv").write_text("First name;Last name;Email address\nJohn;Smith;JS@example.edu\n")
     roster = read_roster(tmp_path / "roster.csv")

@@ -14,7 +14,10 @@ from grader.sandbox import sandbox_status
 from grader.staging import stage
 from grader.topics import REPO_ROOT
 
-pytestmark = pytest.mark.skipif(not sandbox_status()[0], reason=f"no sandbox: {sandbox_status()[1]}")
+pytestmark = [
+    pytest.mark.engine,
+    pytest.mark.skipif(not sandbox_status()[0], reason=f"no sandbox: {sandbox_status()[1]}"),
+]
 
 SPY = f"""
 import os, socket

@@ -8,7 +8,10 @@ import pytest
 
 from grader import workers
 
-pytestmark = pytest.mark.skipif(workers.fork_server(False) is None, reason="the zygote cannot run here")
+pytestmark = [
+    pytest.mark.engine,
+    pytest.mark.skipif(workers.fork_server(False) is None, reason="the zygote cannot run here"),
+]
 
 # The sender offers the answer "4" on every route it can open and keeps them open.
 SENDER = """

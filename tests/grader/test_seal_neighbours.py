@@ -93,6 +93,7 @@ def zygote_pid(server: workers.ForkServer) -> int:
         pids = children
 
 
+@pytest.mark.engine
 def test_a_child_cannot_change_the_zygotes_limits_priority_or_cpus(session_for):
     attacker = session_for(POISON, timeout=10.0)
     results = attacker.run(probe_call, "poison", attacker.run(probe_call, "zygote"))
@@ -101,6 +102,7 @@ def test_a_child_cannot_change_the_zygotes_limits_priority_or_cpus(session_for):
     assert honest.run(probe_call, "total") == 6.0
 
 
+@pytest.mark.engine
 def test_a_zygote_whose_settings_changed_is_replaced(session_for):
     first = session_for(HONEST, timeout=30.0)
     assert first.run(probe_call, "total") == 6.0
@@ -125,6 +127,7 @@ _poisoned = poison(None, _os.getppid())
 )
 
 
+@pytest.mark.e2e
 def test_a_poisoner_in_a_batch_leaves_classmates_their_scores(tmp_path):
     """The poisoner is graded first; every later classmate keeps the full score."""
     submissions = tmp_path / "class"

@@ -52,6 +52,7 @@ def score(folder: Path, topic: str, source: str, exercise: str) -> tuple[float, 
     return report["score"], [c["message"] for c in checks if c["status"] not in ("passed", "skipped")]
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("recorder", sorted(CASES))
 def test_patching_a_recorder_earns_nothing(tmp_path, recorder):
     topic, mistake, exercise, patch = CASES[recorder]
@@ -73,6 +74,7 @@ def correct_modules() -> list[Path]:
     )
 
 
+@pytest.mark.unit
 def test_no_correct_module_nor_its_notebook_is_refused():
     refused = {}
     for path in correct_modules():
@@ -92,6 +94,7 @@ def test_no_correct_module_nor_its_notebook_is_refused():
     assert refused == {}
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     "source",
     [
@@ -118,6 +121,7 @@ def test_each_route_into_the_grader_is_refused(source):
     assert tamper.scan(source), source
 
 
+@pytest.mark.unit
 def test_what_an_exercise_may_use_is_not_refused():
     source = (
         "import gc, math, sys\nimport torch\nfrom torch import nn\ngc.collect()\n"
@@ -129,6 +133,7 @@ def test_what_an_exercise_may_use_is_not_refused():
     assert tamper.scan(source) == []
 
 
+@pytest.mark.unit
 def test_the_recorders_module_is_read_only():
     from grader.sandboxed import probe_kit
 
@@ -154,6 +159,7 @@ def patch(module, name):
 """
 
 
+@pytest.mark.unit
 def test_names_computed_at_run_time_are_guarded_in_the_worker():
     namespace = {"__builtins__": guarded.submission_builtins()}
     exec(GUARDED, namespace)
@@ -168,6 +174,7 @@ def test_names_computed_at_run_time_are_guarded_in_the_worker():
     assert torch.allclose is not None
 
 
+@pytest.mark.unit
 def test_a_helper_file_the_topic_imports_is_scanned_too(tmp_path):
     (tmp_path / "losses.py").write_text(
         "import torch\nimport helper\n\ndef mse(a, b):\n    return helper.f(a, b)\n"

@@ -38,6 +38,7 @@ def _probe(*args: str) -> tuple[subprocess.CompletedProcess, dict]:
     return done, json.loads(done.stderr.strip().splitlines()[-1])
 
 
+@pytest.mark.e2e
 def test_unknown_exercise_is_a_usage_error_naming_the_close_ones():
     done = run_grade(str(REPO / "exercises" / "losses.py"), "--exercise", "softmx", timeout=60)
     assert done.returncode == 2 and done.stdout == ""
@@ -46,6 +47,7 @@ def test_unknown_exercise_is_a_usage_error_naming_the_close_ones():
     assert "kl_div" in done.stderr  # the topic's exercises are listed
 
 
+@pytest.mark.unit
 def test_topics_with_exercises_keeps_the_topics_that_hold_one():
     assert topics_with_exercises(["tensors", "losses", "mlp"], ("mse", "relu")) == ["losses", "mlp"]
     assert topics_with_exercises(["tensors", "losses"], ()) == ["tensors", "losses"]
@@ -54,6 +56,7 @@ def test_topics_with_exercises_keeps_the_topics_that_hold_one():
     assert exercise_names("losses")[:2] == ("mse", "l1")
 
 
+@pytest.mark.e2e
 def test_a_restricted_report_says_so_and_leaves_out_the_other_topics():
     _, report = grade_json(str(REPO / "exercises"), "--exercise", "mse", "--exercise", "relu")
     assert [t["name"] for t in report["topics"]] == ["losses", "mlp"]
@@ -63,6 +66,7 @@ def test_a_restricted_report_says_so_and_leaves_out_the_other_topics():
     assert done.stdout.splitlines()[1].startswith("only the checks chosen by --exercise mse")
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     "args, says",
     [

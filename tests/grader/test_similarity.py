@@ -64,11 +64,13 @@ def rows(run, exercise):
     return [p for p in run.pairs if p.exercise == exercise]
 
 
+@pytest.mark.unit
 def test_the_class_is_what_the_test_says():
     students = sorted(p.name for p in CLASS.iterdir() if p.is_dir())
     assert len(students) == 22 and {*FULL_COPY, *ONE_EXERCISE_COPY} <= set(students)
 
 
+@pytest.mark.unit
 def test_every_copy_ranks_above_every_independent_pair(measured):
     run, _ = measured
     topic_rows = rows(run, WHOLE_TOPIC)
@@ -79,6 +81,7 @@ def test_every_copy_ranks_above_every_independent_pair(measured):
     assert copies[FULL_COPY] >= THRESHOLD and topic_rows[0].flagged
 
 
+@pytest.mark.unit
 def test_the_one_exercise_copy_is_found_at_that_exercise(measured):
     run, _ = measured
     exercise_rows = rows(run, COPIED_EXERCISE)
@@ -90,6 +93,7 @@ def test_the_one_exercise_copy_is_found_at_that_exercise(measured):
     assert whole.score < THRESHOLD, "one exercise of eleven is not a copied topic"
 
 
+@pytest.mark.unit
 def test_independent_pairs_are_not_flagged(measured):
     run, _ = measured
     independent = [p for p in run.pairs if is_independent(p)]
@@ -101,6 +105,7 @@ def test_independent_pairs_are_not_flagged(measured):
     assert all(not p.flagged for r in run.results for p in r.reference)
 
 
+@pytest.mark.unit
 def test_stubs_score_zero(measured):
     run, _ = measured
     with_a_stub = [p for p in run.pairs if set((p.a, p.b)) & set(STUBS)]
@@ -122,6 +127,7 @@ def leak_class(root, copies=3):
     return root
 
 
+@pytest.mark.unit
 @BOUNDED
 def test_copies_of_the_reference_are_flagged_between_them_and_against_it(tmp_path):
     run = run_similarity(leak_class(tmp_path / "class"), tmp_path / "out", ("losses",))
@@ -159,6 +165,7 @@ def with_functions(text: str, donor: str, names: tuple[str, ...]) -> str:
     return text + "\n\n" + "\n\n".join(taken) + "\n"
 
 
+@pytest.mark.unit
 @BOUNDED
 def test_part_of_the_answer_among_own_code_is_flagged_against_the_reference(tmp_path):
     """Six exercises of the reference, five of jun's own: flagged against it, though its score is low."""
@@ -179,6 +186,7 @@ def test_part_of_the_answer_among_own_code_is_flagged_against_the_reference(tmp_
     assert "matches the reference (losses): jun (whole topic" in run.summary
 
 
+@pytest.mark.unit
 def test_a_disguised_copy_of_a_near_reference_file_is_flagged(tmp_path):
     """jun hands in the reference with a kl_div of his own; yan a disguised copy of that file."""
     root = leak_class(tmp_path / "class", copies=0)
@@ -197,6 +205,7 @@ def test_a_disguised_copy_of_a_near_reference_file_is_flagged(tmp_path):
     assert {p.a for p in result.reference if p.flagged} == {"jun", "yan"}
 
 
+@pytest.mark.unit
 @BOUNDED
 def test_a_class_of_independent_and_obvious_solutions_flags_nothing(tmp_path):
     root = tmp_path / "class"
@@ -216,6 +225,7 @@ def test_a_class_of_independent_and_obvious_solutions_flags_nothing(tmp_path):
     assert "matches the reference" not in run.summary
 
 
+@pytest.mark.unit
 @BOUNDED
 def test_many_verbatim_copies_are_flagged_however_common(tmp_path):
     """With a third of the class holding the reference each fingerprint weighs 1/9; the size floor flags them."""
@@ -229,6 +239,7 @@ def test_many_verbatim_copies_are_flagged_however_common(tmp_path):
     assert run.clusters == [("losses", sorted([*copies, "wes"]))]
 
 
+@pytest.mark.unit
 @BOUNDED
 def test_the_evidence_rule_is_what_keeps_obvious_code_unflagged():
     """Without a minimum of evidence, two students' identical obvious functions would be flagged."""
@@ -243,12 +254,14 @@ def test_the_evidence_rule_is_what_keeps_obvious_code_unflagged():
     assert ("bo", "ed") in {(p.a, p.b) for p in loose.pairs if p.flagged}
 
 
+@pytest.mark.unit
 def test_a_file_that_does_not_parse_is_a_note(measured):
     run, _ = measured
     assert any(n.startswith("broken: losses.py does not parse (line 1") for n in run.notes)
     assert all("broken" not in (p.a, p.b) for p in run.pairs)
 
 
+@pytest.mark.unit
 @BOUNDED
 def test_a_student_named_as_the_reference_is_a_note():
     sources = [TopicSource(n, "losses", REFERENCE) for n in ("ana", ANSWER)]
@@ -259,6 +272,7 @@ def test_a_student_named_as_the_reference_is_a_note():
     ]
 
 
+@pytest.mark.unit
 def test_renaming_reordering_comments_and_layout_change_no_token():
     original = textwrap.dedent("""
         import torch
@@ -299,6 +313,7 @@ def test_renaming_reordering_comments_and_layout_change_no_token():
     assert [t.text for t in changed["softmax"].tokens] != [t.text for t in first["softmax"].tokens]
 
 
+@pytest.mark.unit
 def test_the_reports(measured):
     run, out = measured
     with (out / "similarity.csv").open() as handle:
@@ -330,6 +345,7 @@ def test_the_reports(measured):
     assert (out / "clusters.csv").read_text().splitlines() == ["topic,size,students"]
 
 
+@pytest.mark.unit
 def test_three_copies_make_a_cluster(tmp_path):
     root = tmp_path / "class"
     for name in ("dara", "victor", "ana", "ben"):
@@ -341,6 +357,7 @@ def test_three_copies_make_a_cluster(tmp_path):
     assert "cluster (losses): dara, victor, wes" in run.summary
 
 
+@pytest.mark.e2e
 def test_cli_similarity_and_its_usage_errors(tmp_path):
     root = tmp_path / "class"
     for name in (*FULL_COPY, "ana"):
@@ -356,6 +373,7 @@ def test_cli_similarity_and_its_usage_errors(tmp_path):
     assert unknown.returncode == 2 and "unknown topic" in unknown.stderr
 
 
+@pytest.mark.e2e
 def test_batch_writes_similarity_beside_the_gradebook(tmp_path):
     root = tmp_path / "class"
     root.mkdir()

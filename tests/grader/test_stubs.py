@@ -13,11 +13,13 @@ STUB = (REPO / "exercises" / "losses.py").read_text()
 FIRST = 'def mse(y_hat: Tensor, y: Tensor, reduction: str = "mean") -> Tensor:'
 
 
+@pytest.mark.unit
 def test_every_exercise_stub_is_untouched():
     for path in sorted((REPO / "exercises").glob("*.py")):
         assert untouched(path.read_text(), set()), path.name
 
 
+@pytest.mark.unit
 def test_no_solution_corpus_module_or_class_submission_counts_as_a_stub(tmp_path):
     written = write_class(tmp_path)
     paths = [
@@ -52,6 +54,7 @@ LOOK_ALIKES = {
 }
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("name", sorted(LOOK_ALIKES))
 def test_a_look_alike_is_not_a_stub(name):
     source, edits = STUB, LOOK_ALIKES[name]
@@ -62,12 +65,14 @@ def test_a_look_alike_is_not_a_stub(name):
     assert not untouched(source, set()), name
 
 
+@pytest.mark.unit
 def test_importing_the_submissions_own_module_is_not_a_stub():
     assert untouched(STUB + "\nimport helpers\n", set())
     assert not untouched(STUB + "\nimport helpers\n", {"helpers"})
     assert not untouched(STUB + "\nfrom helpers.sub import x\n", {"helpers"})
 
 
+@pytest.mark.unit
 def test_classes_of_stub_methods_only():
     base = "from torch import nn\n\nclass Net(nn.Module):\n    def __init__(self):\n        raise NotImplementedError\n"
     assert untouched(base, set())
@@ -86,6 +91,7 @@ REAL_MSE = (
 LAST = "def kl_div(p: Tensor, q: Tensor) -> Tensor:"
 
 
+@pytest.mark.e2e
 @pytest.mark.timeout(300)
 def test_the_stub_costs_no_worker_and_a_look_alike_is_graded(tmp_path):
     _, stub = grade_json(str(REPO / "exercises" / "losses.py"))
@@ -104,6 +110,7 @@ def test_the_stub_costs_no_worker_and_a_look_alike_is_graded(tmp_path):
     assert [t["id"] for t in graded["topics"][0]["tests"]] == [t["id"] for t in tests]
 
 
+@pytest.mark.unit
 def test_the_cli_starts_no_zygote_only_when_every_graded_topic_is_a_stub(tmp_path):
     from grader.stubs import submission_is_stub
 

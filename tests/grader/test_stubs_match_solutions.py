@@ -24,6 +24,8 @@ import pytest
 
 from grader.topics import REPO_ROOT, TOPICS
 
+pytestmark = pytest.mark.unit
+
 BINDING_DECORATORS = {"staticmethod", "classmethod", "property"}
 
 Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef

@@ -36,6 +36,7 @@ SEED = "fall-2025"
 # -- the derivation ---------------------------------------------------------------------------
 
 
+@pytest.mark.unit
 def test_variant_is_fixed_by_course_seed_student_and_check():
     alice = inputs.variant_of(SEED, "alice", "losses::test_cross_entropy_gradient")
     assert alice == inputs.variant_of(SEED, "alice", "losses::test_cross_entropy_gradient")
@@ -48,6 +49,7 @@ def test_variant_is_fixed_by_course_seed_student_and_check():
     assert all(inputs.variant_of(SEED, f"s{i}", "t") != 0 for i in range(1000))
 
 
+@pytest.mark.unit
 def test_variant_zero_draws_the_fixed_inputs():
     assert inputs.current() == 0
     fixed = torch.randn(6, generator=torch.Generator().manual_seed(7))
@@ -71,6 +73,7 @@ def draws(variant: int) -> dict[str, Any]:
         }
 
 
+@pytest.mark.unit
 def test_a_variant_draws_its_own_inputs_and_gives_the_global_rng_back():
     torch.manual_seed(11)
     before = torch.get_rng_state()
@@ -84,6 +87,7 @@ def test_a_variant_draws_its_own_inputs_and_gives_the_global_rng_back():
     assert first["seed"] not in (0, other["seed"])
 
 
+@pytest.mark.unit
 def test_convergence_seeds_stay_in_the_measured_set_and_apart():
     chosen = [draws(variant)["among"] for variant in range(1, 301)]
     assert all(set(seeds) <= set(inputs.MEASURED_SEEDS) and len(set(seeds)) == 3 for seeds in chosen)
@@ -158,6 +162,7 @@ def lookup_submission(folder: Path, recorded: list[tuple]) -> Path:
     return folder / "losses.py"
 
 
+@pytest.mark.engine
 def test_a_lookup_table_passes_for_its_student_only(monkeypatch, tmp_path):
     recorded, results = grade_spied(monkeypatch, REPO / "solutions", "losses", "alice", PROBABILITY_TARGETS)
     assert len(recorded) == 3 and all(
@@ -179,6 +184,7 @@ def test_a_lookup_table_passes_for_its_student_only(monkeypatch, tmp_path):
 MISTAKE = "\n\ndef matmul(a, b):\n    return (a[:, :, None] * b[None, :, :]).sum(1) + 1e-3\n"
 
 
+@pytest.mark.engine
 def test_regrades_of_one_student_are_identical(monkeypatch, tmp_path):
     """20 gradings of one student's tensors (a matmul off by 1e-3: failures quote values) draw
     the same inputs and give the same results; another student's differ; a subset run with -k
@@ -212,6 +218,7 @@ def test_regrades_of_one_student_are_identical(monkeypatch, tmp_path):
     assert ran and sent_by(subset, ran) == sent_by(runs[0][0], ran)
 
 
+@pytest.mark.engine
 def test_public_inputs_are_the_fixed_ones(monkeypatch):
     """A student's public checks send exactly what a run without a course seed sends."""
     fixed, _ = grade_spied(monkeypatch, REPO / "solutions", "tensors", None)
@@ -228,6 +235,7 @@ def test_public_inputs_are_the_fixed_ones(monkeypatch):
 STUDENTS = int(os.environ.get("TORCHGRADE_STUDENTS", "2"))
 
 
+@pytest.mark.e2e
 def test_solutions_score_full_for_every_student(tmp_path):
     """One ``grade batch --course-seed`` over copies of solutions/ (each its own student)."""
     submissions = tmp_path / "submissions"
@@ -260,6 +268,7 @@ def test_solutions_score_full_for_every_student(tmp_path):
     assert json.loads(stored[0]) == SEED
 
 
+@pytest.mark.unit
 def test_a_gradebook_keeps_one_course_seed(tmp_path):
     book = Gradebook(tmp_path / "gradebook.sqlite")
     book.claim_course_seed(SEED)
@@ -278,6 +287,7 @@ def test_a_gradebook_keeps_one_course_seed(tmp_path):
     old.close()
 
 
+@pytest.mark.e2e
 def test_grade_wants_the_course_seed_and_the_student_together():
     done = run_grade("solutions/tensors.py", "--course-seed", SEED)
     assert done.returncode == 2

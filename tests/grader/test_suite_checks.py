@@ -11,7 +11,10 @@ import pytest
 
 from grader.judge import CheckFailed
 
-pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnknownMarkWarning")  # the suites' @check
+pytestmark = [
+    pytest.mark.engine,
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnknownMarkWarning"),  # the suites' @check
+]
 SUITES = Path(__file__).resolve().parents[1] / "suites"
 
 

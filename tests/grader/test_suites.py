@@ -10,7 +10,9 @@ import subprocess
 import sys
 
 import pytest
-from helpers import REPO, grade_json
+from helpers import REPO
+
+pytestmark = pytest.mark.e2e
 
 # Run in a fresh process (the grading pool forks; see test_corpus.py).
 TASKS_IN_ONE_PROCESS = """
@@ -52,7 +54,7 @@ print(json.dumps({"collected": len(made), "runs": out}))
 
 
 @pytest.mark.timeout(600)
-def test_one_collection_serves_every_task_with_its_own_options(tmp_path):
+def test_one_collection_serves_every_task_with_its_own_options(tmp_path, solution_losses_report):
     endless = tmp_path / "losses.py"
     endless.write_text(
         (REPO / "solutions" / "losses.py").read_text()
@@ -73,7 +75,7 @@ def test_one_collection_serves_every_task_with_its_own_options(tmp_path):
     runs = {name: dict(rows) for name, rows in answer["runs"].items()}
     every = {i: s for i, s in runs["all"].items() if i != "startup"}
 
-    _, fresh = grade_json(str(REPO / "solutions" / "losses.py"))
+    _, fresh = solution_losses_report
     assert every == {t["id"]: t["status"] for t in fresh["topics"][0]["tests"]}, "as a fresh run grades"
     assert runs["again"] == {**runs["again"], **every} and len(runs["again"]) == len(runs["all"])
     assert set(runs["huber"]) - {"startup"} < set(every) and all(

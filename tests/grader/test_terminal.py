@@ -6,7 +6,10 @@ import os
 import pty
 import subprocess
 
+import pytest
 from helpers import GRADE, REPO
+
+pytestmark = pytest.mark.e2e
 
 
 def grade_on_a_terminal(*args: str, env: dict[str, str]) -> str:

@@ -41,6 +41,7 @@ class Lines:
                 return arrived, seen
 
 
+@pytest.mark.e2e
 def test_a_save_is_regraded_within_a_second_of_the_topics_grading_time(tmp_path):
     from grader.runner import grade
 
@@ -91,6 +92,7 @@ def test_a_save_is_regraded_within_a_second_of_the_topics_grading_time(tmp_path)
         process.wait()
 
 
+@pytest.mark.e2e
 def test_ctrl_c_while_starting_exits_cleanly(tmp_path):
     shutil.copy(REPO / "exercises" / "tensors.py", tmp_path / "tensors.py")
     process = subprocess.Popen(
@@ -108,6 +110,7 @@ def test_ctrl_c_while_starting_exits_cleanly(tmp_path):
     assert out.endswith("stopped watching\n") and "Traceback" not in err and "Aborted" not in err
 
 
+@pytest.mark.e2e
 def test_watch_passes_k_on_and_an_unusable_start_is_a_usage_error(tmp_path):
     shutil.copy(REPO / "exercises" / "tensors.py", tmp_path / "tensors.py")
     done = run_grade("watch", str(tmp_path), "--topic", "tensors", "-k", "no_such_exercise", timeout=300)
@@ -124,20 +127,24 @@ def folder(tmp_path) -> Path:
     return tmp_path
 
 
+@pytest.mark.unit
 def test_saves_in_a_folder_regrade_their_topic_once(folder):
     saved = [folder / "losses.py", folder / "tensors.py", folder / "losses.py", folder / "helper.py"]
     assert targets(saved, Settings(folder)) == [(folder, ("losses",)), (folder, ("tensors",))]
 
 
+@pytest.mark.unit
 def test_topic_limits_what_is_regraded_and_nested_or_deleted_files_are_ignored(folder):
     saved = [folder / "losses.py", folder / "tensors.py", folder / "sub" / "losses.py", folder / "gone.py"]
     assert targets(saved, Settings(folder, Options().with_topics(("tensors",)))) == [(folder, ("tensors",))]
 
 
+@pytest.mark.unit
 def test_a_notebook_saved_in_the_folder_is_graded_on_its_own(folder):
     assert targets([folder / "tensors.ipynb"], Settings(folder)) == [(folder / "tensors.ipynb", ())]
 
 
+@pytest.mark.unit
 def test_watching_one_file_regrades_only_that_file(folder):
     settings = Settings(folder / "losses.py", Options().with_topics(("losses",)))
     assert targets([folder / "tensors.py", folder / "losses.py"], settings) == [

@@ -12,6 +12,8 @@ from grader import probes
 from grader.client import NotStarted, ProbeTimeout, SubmissionError, TopicSession
 from grader.staging import stage
 
+pytestmark = pytest.mark.engine
+
 BODY = """
 import os, time, torch
 

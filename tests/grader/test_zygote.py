@@ -18,7 +18,10 @@ from grader import workers
 from grader.client import SubmissionError
 from grader.sandbox import sandbox_status
 
-pytestmark = pytest.mark.skipif(workers.fork_server(False) is None, reason="the zygote cannot run here")
+pytestmark = [
+    pytest.mark.engine,
+    pytest.mark.skipif(workers.fork_server(False) is None, reason="the zygote cannot run here"),
+]
 
 ATTACKS = """
 import ctypes, errno, fcntl, os, signal
