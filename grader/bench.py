@@ -197,9 +197,11 @@ def bench_engine(repeat: int) -> None:
     """In-process figures: what one more probe, and one more submission, cost a warm engine."""
     import torch
 
-    from grader import defaults, probes, runner, workers
-    from grader.client import TopicSession
-    from grader.staging import stage
+    from grader import defaults
+    from grader.checks import probes
+    from grader.engine import runner, workers
+    from grader.engine.client import TopicSession
+    from grader.engine.staging import stage
 
     workers.fork_server(False)
     staged = stage(REPO_ROOT / "solutions")
@@ -262,7 +264,7 @@ def bench_learner(repeat: int) -> None:
     notebook's warm ``check()`` of one exercise (goal <= 1 s), the first one reported apart."""
     import nbformat
 
-    from grader import selfcheck
+    from grader.apps import selfcheck
 
     times = []
     for _ in range(repeat):

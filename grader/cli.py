@@ -1,4 +1,4 @@
-"""The ``grade`` command: a thin Click layer over :mod:`grader.runner`.
+"""The ``grade`` command: a thin Click layer over :mod:`grader.engine.runner`.
 
 ``grade PATH`` grades one submission (the default command, ``grade check PATH`` in full).
 Exit status: 0 full score, 1 graded but not full, 2 unusable input, 3 an internal error of a
@@ -211,21 +211,21 @@ def check_command(
     quiet: bool,
 ) -> None:
     """Grade PATH: a folder shaped like exercises/, one topic's .py file, or a notebook."""
-    from grader.selection import UsageProblem as Unusable
-    from grader.selection import preflight
+    from grader.engine.selection import UsageProblem as Unusable
+    from grader.engine.selection import preflight
 
     try:  # a mistyped path, topic, exercise or -k answers before torch is imported
         preflight(path=path, topics=topics, exercises=exercises, keyword=keyword)
     except Unusable as exc:
         _usage_exit(str(exc))
-    from grader.stubs import submission_is_stub
-    from grader.workers import gpu_present, prestart
+    from grader.engine.stubs import submission_is_stub
+    from grader.engine.workers import gpu_present, prestart
 
     if not submission_is_stub(path, topics):  # untouched stubs need no worker, hence no zygote
         prestart(gpu=device == "cuda" or (device == "auto" and gpu_present()))
     from grader import report as render  # imports torch: the zygote boots meanwhile
-    from grader.progress import LiveLines
-    from grader.runner import SuiteCrash, UsageProblem, grade
+    from grader.engine.progress import LiveLines
+    from grader.engine.runner import SuiteCrash, UsageProblem, grade
 
     options = Options(
         limits=Limits(timeout=timeout, memory_mb=memory_mb, budget=budget),
@@ -371,7 +371,7 @@ def batch_command(
         except NoHistory as exc:
             _usage_exit(str(exc))
         return
-    from grader.sandbox import sandbox_status
+    from grader.engine.sandbox import sandbox_status
     from grader.topics import unknown_topic
 
     course, chosen = _course(course_file, assignment)
@@ -409,12 +409,12 @@ def batch_command(
     elif not usable and not allow_no_sandbox:
         _usage_exit(f"no sandbox ({how}); pass --allow-no-sandbox to grade unconfined")
     else:
-        from grader.workers import gpu_present, prestart
+        from grader.engine.workers import gpu_present, prestart
 
         prestart(gpu=gpu_present())
     from grader.batch.exports import LmsSettings
     from grader.batch.run import BatchOptions, run_batch  # imports torch: the zygote boots meanwhile
-    from grader.runner import UsageProblem
+    from grader.engine.runner import UsageProblem
 
     grading = Options(
         limits=_limits(ctx, course),
@@ -590,8 +590,8 @@ def notebooks_command(
     allowed: tuple[str, ...],
 ) -> None:
     """Write one hand-out notebook per topic into OUT, made from the stubs in exercises/."""
-    from grader.handouts import write_handouts
-    from grader.leaks import LeakFound
+    from grader.apps.handouts import write_handouts
+    from grader.apps.leaks import LeakFound
     from grader.topics import REPO_ROOT, TOPICS, unknown_topic
 
     topics = _course_topics(_course(course_file, assignment)[1], topics)
@@ -620,8 +620,8 @@ def release_command(
 ) -> None:
     """Write a student release into OUT: exercises, notebooks, grader, datasets, public checks
     (with --course and --assignment: that assignment's topics; never the course seed)."""
-    from grader.leaks import LeakFound
-    from grader.release import write_release
+    from grader.apps.leaks import LeakFound
+    from grader.apps.release import write_release
 
     try:
         write_release(out, _course_topics(_course(course_file, assignment)[1], ()), frozenset(allowed))
@@ -701,13 +701,13 @@ def watch_command(
     budget: float,
 ) -> None:
     """Grade PATH, then re-grade the topic of each file saved in it (Ctrl-C to stop)."""
-    from grader.workers import gpu_present, prestart
+    from grader.engine.workers import gpu_present, prestart
 
     prestart(gpu=device == "cuda" or (device == "auto" and gpu_present()))
     try:  # Ctrl-C at any point, the imports included, stops watching cleanly
         from grader import report as render  # imports torch: the zygote boots meanwhile
-        from grader.runner import SuiteCrash, UsageProblem
-        from grader.watch import Settings, watch
+        from grader.apps.watch import Settings, watch
+        from grader.engine.runner import SuiteCrash, UsageProblem
 
         colour = render.use_colour(sys.stdout)
         clear = click.clear if sys.stdout.isatty() else lambda: None
@@ -732,8 +732,8 @@ def watch_command(
 def next_command(path: Path) -> None:
     """Name the first exercise in PATH (default: exercises/), in the curriculum's order, whose
     checks do not all pass yet, and how to check it."""
-    from grader.selection import UsageProblem as Unusable
-    from grader.selection import preflight
+    from grader.engine.selection import UsageProblem as Unusable
+    from grader.engine.selection import preflight
 
     if not path.is_dir():
         _usage_exit(f"no such folder: {path} (grade next takes a folder shaped like exercises/)")
@@ -741,11 +741,11 @@ def next_command(path: Path) -> None:
         preflight(path, ())
     except Unusable as exc:
         _usage_exit(str(exc))
-    from grader.workers import gpu_present, prestart
+    from grader.engine.workers import gpu_present, prestart
 
     prestart(gpu=gpu_present())
-    from grader.learner import find_next  # imports torch: the zygote boots meanwhile
-    from grader.runner import grade
+    from grader.apps.learner import find_next  # imports torch: the zygote boots meanwhile
+    from grader.engine.runner import grade
 
     def grade_topic(topic: str) -> list[dict]:
         click.echo(f"grading {topic}…", err=True)
@@ -766,8 +766,8 @@ def next_command(path: Path) -> None:
 def reset_command(exercise: str, path: Path) -> None:
     """Put EXERCISE's stub back into its topic's file in PATH (default: exercises/), saving the
     file as it was beside it first; the other exercises stay as they are."""
-    from grader.learner import reset
-    from grader.selection import UsageProblem as Unusable
+    from grader.apps.learner import reset
+    from grader.engine.selection import UsageProblem as Unusable
 
     if not path.is_dir():
         _usage_exit(f"no such folder: {path}")
@@ -782,7 +782,7 @@ def reset_command(exercise: str, path: Path) -> None:
 def doctor_command() -> None:
     """Check this machine for grading: bubblewrap, user namespaces, seccomp, torch, CUDA,
     memory, the engine; print the fix for each problem. Exit 0 when all is well, 1 otherwise."""
-    from grader import doctor
+    from grader.engine import doctor
     from grader.report import use_colour
 
     colour = use_colour(sys.stdout)

@@ -21,7 +21,7 @@ from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from grader import defaults
-from grader.scoring import KINDS
+from grader.checks.scoring import KINDS
 
 if sys.version_info >= (3, 11):
     import tomllib

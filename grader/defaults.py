@@ -102,7 +102,7 @@ SIMILARITY_REFERENCE_EXERCISES = 3
 # Flag a pair (and link it into a cluster) from this score (with the evidence above). On the
 # classes above, the flagged copies score 0.93–1.00 (whole topic) and 1.00 (a copied exercise).
 SIMILARITY_THRESHOLD = 0.7
-# Training curves (grader/curves.py). A probe records at most CURVE_POINTS points. The shape
+# Training curves (grader/checks/curves.py). A probe records at most CURVE_POINTS points. The shape
 # thresholds come from the reference solutions' curves over seeds 0–19 of every convergence
 # check (tests/grader/measure_curves.py prints them) and the classic mistakes' curves:
 # - correct code never climbs above its starting loss (highest point / start: at most 1.0 for
@@ -123,7 +123,7 @@ def curve_folder() -> Path:
 
 
 def check_table_folder() -> Path:
-    """Where ``grade`` caches each topic's table of checks (grader/check_table.py), beside the
+    """Where ``grade`` caches each topic's table of checks (grader/engine/check_table.py), beside the
     curves; ``TORCHGRADE_CHECK_TABLES`` overrides it (tests use their own)."""
     return Path(os.environ.get("TORCHGRADE_CHECK_TABLES") or curve_folder().parent / "checks")
 
@@ -139,14 +139,14 @@ SHOWN_MESSAGE_CHARS = 2000
 SHOWN_NAME_CHARS = 200
 
 # `grade release` / `grade notebooks` refuse a definition that holds this share of an answer's
-# k-grams (grader/leaks.py; k = SIMILARITY_K, the stub's k-grams left out); answers with fewer
+# k-grams (grader/apps/leaks.py; k = SIMILARITY_K, the stub's k-grams left out); answers with fewer
 # own k-grams than LEAK_MIN_GRAMS are too short to tell from ordinary code. Measured on this
 # checkout: the smallest answer has 9 own k-grams; the benchmark's copies of answers hold 86-100 %;
 # no definition of grader/, the suites or the stubs holds more than 71 % of any answer.
 LEAK_CONTAINMENT = 0.8
 LEAK_MIN_GRAMS = 8
 # Seconds the Gradescope autograder keeps killing the processes its run started before it gives
-# up on them (grader/sweep.py); a process that keeps forking is gone within 0.1 s on this machine.
+# up on them (grader/engine/sweep.py); a process that keeps forking is gone within 0.1 s on this machine.
 SWEEP_SECONDS = 10.0
 # Choices with a default that more than one place offers (grader/options.py, the CLI, the
 # Gradescope autograder): a choice, not a measurement.

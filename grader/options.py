@@ -1,6 +1,6 @@
 """The one bundle of grading settings: what ``grade`` reads from its command line once and
 every command hands on (``check``, ``batch``, ``watch``, ``gradescope``, Dask's workers), down
-to the per-task :class:`grader.suites.Run` that :func:`grader.runner.grade_topic` builds.
+to the per-task :class:`grader.engine.suites.Run` that :func:`grader.engine.runner.grade_topic` builds.
 
 Frozen and made of plain values, so it pickles (Dask) and compares (a task's key). Its
 defaults are :mod:`grader.defaults`' and nowhere else.
@@ -37,7 +37,7 @@ class Selection:
 class Options:
     """What one run of ``grade`` grades with. ``device`` is ``auto``, ``cpu`` or ``cuda`` as
     asked; a task's is resolved (``cpu`` or ``cuda``). With ``course_seed`` and ``student`` the
-    hidden checks draw that student's inputs (:mod:`grader.inputs`)."""
+    hidden checks draw that student's inputs (:mod:`grader.checks.inputs`)."""
 
     limits: Limits = field(default_factory=Limits)
     device: str = defaults.DEVICE

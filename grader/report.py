@@ -15,7 +15,7 @@ from typing import TextIO
 import click
 
 from grader import clean
-from grader.scoring import Report, TopicResult, shown_message
+from grader.checks.scoring import Report, TopicResult, shown_message
 
 COLUMNS = ("passed", "failed", "error", "timeout", "not_started", "skipped")
 # On a terminal: each status's symbol and colour (plain text marks every open check with ✗).

@@ -19,7 +19,7 @@ TOPICS: tuple[str, ...] = (
 )
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-RELEASE_MARKER = "RELEASE.json"  # in a student release's suites folder (grader/release.py)
+RELEASE_MARKER = "RELEASE.json"  # in a student release's suites folder (grader/apps/release.py)
 
 
 def suites_dir() -> Path:

@@ -27,8 +27,8 @@ from distributed import Client, as_completed
 
 from grader import defaults
 from grader.batch.remote import grade_remote, read_outcome, submission_files
-from grader.pool import GraderCrashed
-from grader.runner import SuiteCrash, Task, TaskRefused, TopicOutcome, UsageProblem
+from grader.engine.pool import GraderCrashed
+from grader.engine.runner import SuiteCrash, Task, TaskRefused, TopicOutcome, UsageProblem
 
 
 def task_key(files: dict[str, bytes], task: Task, version: str) -> str:

@@ -35,12 +35,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import clean, curves, defaults
+from grader import clean, defaults
 from grader.batch.gradebook import Gradebook, Grading, Row
 from grader.batch.roster import CANVAS_IDS, MAXIMUM_GRADE, Roster, RosterError, parse_points
 from grader.batch.standing import standing_lines
+from grader.checks import curves
+from grader.checks.scoring import KIND_NAMES
 from grader.report import group_by_message
-from grader.scoring import KIND_NAMES
 from grader.topics import TOPICS
 
 SAFE = re.compile(r"[^A-Za-z0-9._-]")

@@ -31,8 +31,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from grader import notebooks
-from grader.staging import topic_files
+from grader.engine import notebooks
+from grader.engine.staging import topic_files
 from grader.topics import TOPICS
 
 MAX_ZIP_BYTES = 50 << 20

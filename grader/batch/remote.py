@@ -3,11 +3,11 @@
 :func:`grade_remote` is the plain function a Dask worker runs. It gets the submission as
 bytes (no shared file system), checks first that this machine grades with the suite version
 the coordinator expects and that its sandbox is usable, stages the bytes into a fresh folder,
-runs the same engine as a local run (:func:`grader.runner.grade_topic`: one pytest run, the
+runs the same engine as a local run (:func:`grader.engine.runner.grade_topic`: one pytest run, the
 submitted code in this process's zygote's sandboxed children) and returns plain data: a dict of
 strings, numbers and lists that the coordinator checks and records. Nothing here imports Dask.
 
-The zygote is this process's (:mod:`grader.workers` starts it on the first task and reuses it).
+The zygote is this process's (:mod:`grader.engine.workers` starts it on the first task and reuses it).
 A Dask worker runs its tasks on threads; pytest, ``os.environ`` and stdout are one per process,
 so tasks of one worker process take turns (start workers with ``--nthreads 1``).
 """
@@ -22,9 +22,9 @@ import time
 from dataclasses import asdict
 from pathlib import Path, PurePath
 
+from grader.checks.scoring import TopicResult
+from grader.engine.runner import Confinement, SuiteCrash, Task, TopicOutcome, confinement, grade_topic
 from grader.options import Options
-from grader.runner import Confinement, SuiteCrash, Task, TopicOutcome, confinement, grade_topic
-from grader.scoring import TopicResult
 
 _one_at_a_time = threading.Lock()
 

@@ -5,7 +5,7 @@ student together (see :mod:`grader.batch.intake`); with a roster (:mod:`grader.b
 each is named by its roster key, the roster's students without a submission get a "no
 submission" row, and the LMS import file is written beside the other exports. Every
 gradable submission is cut into (submission, topic) tasks for an executor: the grading
-processes of :func:`grader.runner.run_tasks`, which keep each core busy from one long-lived
+processes of :func:`grader.engine.runner.run_tasks`, which keep each core busy from one long-lived
 ``grade`` process (torch and pytest imported once, workers forked from one zygote), or with
 ``--scheduler`` the workers of a Dask cluster (:mod:`grader.batch.distributed`). When a
 submission's last topic is done it is written to the SQLite gradebook in one transaction,
@@ -36,9 +36,8 @@ from grader.batch.standing import final_rows
 from grader.batch.summary import ClassStats, class_stats, summary_text
 from grader.batch.times import submission_times
 from grader.course import Course, CourseError
-from grader.options import Options
-from grader.pool import GraderCrashed
-from grader.runner import (
+from grader.engine.pool import GraderCrashed
+from grader.engine.runner import (
     SuiteCrash,
     Task,
     TaskRefused,
@@ -49,13 +48,14 @@ from grader.runner import (
     run_tasks,
     select_topics,
 )
+from grader.options import Options
 from grader.topics import REPO_ROOT, suites_dir
 
 
 @dataclass
 class BatchOptions:
     """``grade batch``'s own settings around the grading options every command shares
-    (limits, topics, -k, the course seed: each student's hidden inputs, grader/inputs.py)."""
+    (limits, topics, -k, the course seed: each student's hidden inputs, grader/checks/inputs.py)."""
 
     grading: Options = field(default_factory=Options)
     workers: int = field(default_factory=defaults.cores)
@@ -120,7 +120,7 @@ class Executor(Protocol):
 
 @dataclass
 class LocalExecutor:
-    """``workers`` grading processes forked from this one (:func:`grader.runner.run_tasks`)."""
+    """``workers`` grading processes forked from this one (:func:`grader.engine.runner.run_tasks`)."""
 
     workers: int
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from grader import clean
 from grader.batch.gradebook import Row
-from grader.scoring import KIND_NAMES
+from grader.checks.scoring import KIND_NAMES
 
 BINS = 10
 BAR_WIDTH = 30  # characters of the longest histogram bar

@@ -1,7 +1,7 @@
 """The builtins a submitted module runs with: ``getattr``, ``setattr`` and ``delattr`` that
 refuse the names which lead to the grader.
 
-:mod:`grader.tamper` (trusted side) refuses a submission whose source writes one of these
+:mod:`grader.engine.tamper` (trusted side) refuses a submission whose source writes one of these
 names out (``fn.__globals__``, ``frame.f_back``, ``torch.sys``); a name computed at run time
 (``getattr(t, how)`` for ``how = "mean"``, which honest code does) is checked here instead. The
 real builtins stay out of the submission's reach unless it uses a route the scan refuses

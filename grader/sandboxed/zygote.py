@@ -1,6 +1,6 @@
 """The zygote: a sandboxed, torch-preloaded fork server (one per grading run).
 
-Started by :mod:`grader.workers` inside bubblewrap as
+Started by :mod:`grader.engine.workers` inside bubblewrap as
 ``python -m grader.sandboxed.zygote --control-fd N``. It imports torch, runs one
 single-threaded warm-up of what probes use, makes itself non-dumpable (so no process of
 its uid can ptrace it or open its ``/proc/<pid>/mem``), checks that it has exactly one

@@ -1,7 +1,7 @@
 """The submissions folder → each student's source text per topic, read exactly as ``grade batch`` reads it.
 
 Intake is :mod:`grader.batch.intake` (folders, zips, single files, notebooks, Canvas/Moodle
-downloads); a notebook becomes the module of its definitions (:func:`grader.notebooks.to_module`).
+downloads); a notebook becomes the module of its definitions (:func:`grader.engine.notebooks.to_module`).
 Nothing is imported or run. What cannot be read becomes a one-line note.
 """
 
@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import notebooks
 from grader.batch.intake import Rejected, entries, gather, one_line, take_submission
-from grader.staging import MAX_FILE_BYTES, topic_files
+from grader.engine import notebooks
+from grader.engine.staging import MAX_FILE_BYTES, topic_files
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ import pytest
 from helpers import REPO, grade_json
 from tiers import pytest_collection_modifyitems  # noqa: F401  (each test in exactly one tier)
 
-from grader.client import TopicSession
-from grader.staging import stage
+from grader.engine.client import TopicSession
+from grader.engine.staging import stage
 
 # The benchmark's class (complete answers) lives outside the package: tests import it as `bench_class`.
 sys.path.insert(0, str(REPO / "tests" / "bench"))
@@ -72,7 +72,7 @@ def session_for(tmp_path):
 @pytest.fixture
 def worker_starts(monkeypatch) -> list[str]:
     """One entry (its topic) per worker a TopicSession starts during the test (it keeps no count)."""
-    from grader import client
+    from grader.engine import client
 
     started: list[str] = []
     real = client.start_worker

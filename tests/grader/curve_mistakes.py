@@ -15,7 +15,7 @@ Where each classic mistake can occur, and what it does there:
   autograd, yet the MLP still reaches 97 %; a form that raises needs an op that saves its output
   (sigmoid, tanh) before it, which this MLP lacks; where it happens the check ends as ``error``
   with torch's message naming the in-place operation.
-- cnn: the training loop is the probe's own (``grader.probes.train_classifier``), so zero_grad,
+- cnn: the training loop is the probe's own (``grader.checks.probes.train_classifier``), so zero_grad,
   step, the loss's sign, the learning rate, shuffling and train/eval mode cannot go wrong in a
   submission. ``SimpleCNN`` can: a flatten that mixes samples across the batch (each sample's
   logits come from other samples' features: inputs out of step with labels, flat); a ReLU on the

@@ -17,7 +17,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from grader import defaults, suites, workers  # noqa: E402
+from grader import defaults  # noqa: E402
+from grader.engine import suites, workers  # noqa: E402
 from grader.topics import available_topics  # noqa: E402
 
 

@@ -1,4 +1,4 @@
-"""An untouched stub is reported from its topic's cached table of checks (grader/check_table.py):
+"""An untouched stub is reported from its topic's cached table of checks (grader/engine/check_table.py):
 the report equals the engine's (which collects the suite) for every selection, the table is
 never read once a source of the collection changed, and the whole process imports neither
 torch nor pytest."""
@@ -15,9 +15,10 @@ import pytest
 from click.testing import CliRunner
 from helpers import REPO, run_grade
 
-from grader import check_table, cli
+from grader import cli
+from grader.engine import check_table
+from grader.engine.runner import Task, stub_outcome
 from grader.options import Options
-from grader.runner import Task, stub_outcome
 
 SELECTIONS = {
     "every topic, json": ["exercises/", "--format", "json"],
@@ -72,14 +73,14 @@ def test_a_changed_source_is_a_new_key_and_an_unread_table(tmp_path, monkeypatch
     row = {"id": "x", "kind": "shape", "points": 1.0, "public": True, "cuda": False, "exercises": ["mse"]}
     table = json.dumps({"topic": "losses", "rows": [{**row, "keywords": ["x"]}]})
     expected = [check_table.Row(**{**row, "exercises": ("mse",), "keywords": ("x",)})]
-    for edit in (suites / "suite_losses.py", suites / "pytest.ini", REPO / "grader" / "plugin.py"):
+    for edit in (suites / "suite_losses.py", suites / "pytest.ini", REPO / "grader" / "engine" / "plugin.py"):
         before = str(check_table.key("losses"))
         (tmp_path / "tables" / f"losses-{before[:40]}.json").write_text(table)
         assert check_table.cached("losses") == expected
         if edit.is_relative_to(REPO):  # a file of this checkout: the copied suites read the same grader
             monkeypatch.setattr(check_table, "REPO_ROOT", tmp_path / "checkout")
             shutil.copytree(REPO / "grader", tmp_path / "checkout" / "grader")
-            edit = tmp_path / "checkout" / "grader" / "plugin.py"
+            edit = tmp_path / "checkout" / "grader" / "engine" / "plugin.py"
         edit.write_text(edit.read_text() + "\n")
         assert check_table.key("losses") not in (None, before), edit.name
         assert check_table.cached("losses") is None, f"{edit.name} changed: the table is stale"
@@ -117,8 +118,8 @@ def test_the_whole_process_imports_neither_torch_nor_pytest(tmp_path):
     again = run_grade("exercises/", env={**tables, "PYTHONPROFILEIMPORTTIME": "1"})
     assert first.returncode == again.returncode == 1 and again.stdout == first.stdout
     imported = {line.rsplit("|", 1)[-1].strip() for line in again.stderr.splitlines() if "|" in line}
-    assert "grader.runner" in imported
-    assert not imported & {"torch", "pytest", "_pytest", "numpy", "nbformat", "grader.suites"}
+    assert "grader.engine.runner" in imported
+    assert not imported & {"torch", "pytest", "_pytest", "numpy", "nbformat", "grader.engine.suites"}
 
 
 LEAVE = """
@@ -174,7 +175,7 @@ def test_the_device_resolves_without_torch_only_where_torch_could_see_no_gpu(
 ):
     from importlib.machinery import ModuleSpec
 
-    from grader import torch_build
+    from grader.engine import torch_build
 
     (tmp_path / "version.py").write_text(version)
     (tmp_path / "dev").mkdir()

@@ -10,7 +10,7 @@ import sys
 import pytest
 from helpers import REPO, grade_json, run_grade
 
-from grader.scoring import KINDS, STATUSES
+from grader.checks.scoring import KINDS, STATUSES
 
 
 @pytest.mark.e2e
@@ -115,7 +115,7 @@ def test_the_callers_pytest_settings_do_not_change_grading(tmp_path):
 @pytest.mark.engine
 def test_the_same_submission_gets_the_same_report_every_time(tmp_path):
     """Re-grading is deterministic: 20 grades of one submission in one process, identical."""
-    from grader.runner import grade
+    from grader.engine.runner import grade
 
     mistaken = (
         (REPO / "solutions" / "losses.py")
@@ -167,9 +167,12 @@ def test_gradescope_writes_an_autograder_zip(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     names = zipfile.ZipFile(tmp_path / "ag.zip").namelist()
-    assert {"setup.sh", "run_autograder", "tests/suites/suite_losses.py", "grader/gradescope.py"} <= set(
-        names
-    )
+    assert {
+        "setup.sh",
+        "run_autograder",
+        "tests/suites/suite_losses.py",
+        "grader/gradescope/__init__.py",
+    } <= set(names)
     assert not any(n.startswith(("solutions/", "tests/grader/", "tests/suites/suite_cnn")) for n in names)
     refused = run_grade("gradescope", str(tmp_path / "bad.zip"), "--topic", "calculus")
     assert refused.returncode == 2 and not (tmp_path / "bad.zip").exists()

@@ -93,7 +93,7 @@ GRADE_MISTAKES = """
 import json, sys
 from pathlib import Path
 from grader.options import Options, Selection
-from grader.runner import Task, run_tasks
+from grader.engine.runner import Task, run_tasks
 
 options = Options(selection=Selection(keyword="not convergence"))
 tasks = [Task(path=Path(p), topic=t, single_file=True, options=options) for t, p in json.loads(sys.argv[1])]

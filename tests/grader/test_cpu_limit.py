@@ -10,8 +10,8 @@ import pytest
 import torch
 from helpers import REPO, grade_json
 
-from grader import probes
-from grader.client import ProbeTimeout
+from grader.checks import probes
+from grader.engine.client import ProbeTimeout
 
 WALL = 120.0  # far beyond what a 1 s CPU limit needs, even on a loaded machine
 

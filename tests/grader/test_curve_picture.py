@@ -9,8 +9,8 @@ import curve_mistakes
 import pytest
 from helpers import grade_json
 
-from grader import curves
-from grader.selfcheck import CheckResult
+from grader.apps.selfcheck import CheckResult
+from grader.checks import curves
 
 pytest.importorskip("matplotlib")
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -23,8 +23,8 @@ from test_batch import TROUBLE, summary_counts  # noqa: E402
 from grader import defaults  # noqa: E402
 from grader.batch.distributed import outcome_of  # noqa: E402
 from grader.batch.gradebook import Gradebook  # noqa: E402
-from grader.pool import GraderCrashed  # noqa: E402
-from grader.runner import TaskRefused  # noqa: E402
+from grader.engine.pool import GraderCrashed  # noqa: E402
+from grader.engine.runner import TaskRefused  # noqa: E402
 
 TOPIC = "tensors"
 SOLUTION = (REPO / "solutions" / f"{TOPIC}.py").read_text()

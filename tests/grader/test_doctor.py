@@ -9,8 +9,9 @@ import torch
 from click.testing import CliRunner
 from helpers import run_grade
 
-from grader import cli, doctor, sandbox, workers
-from grader.doctor import Finding
+from grader import cli
+from grader.engine import doctor, sandbox, workers
+from grader.engine.doctor import Finding
 
 
 @pytest.mark.e2e

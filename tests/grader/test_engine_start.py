@@ -8,10 +8,11 @@ import time
 import pytest
 import torch
 
-from grader import defaults, probes
-from grader.client import EngineProblem, TopicSession
-from grader.sandbox import Limits
-from grader.staging import stage
+from grader import defaults
+from grader.checks import probes
+from grader.engine.client import EngineProblem, TopicSession
+from grader.engine.sandbox import Limits
+from grader.engine.staging import stage
 
 STARVED_MB = 16  # so little memory that Python and torch cannot start in the worker
 

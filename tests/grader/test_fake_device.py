@@ -13,8 +13,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader import probes
-from grader.judge import CheckFailed, expect_close, expect_same_device
+from grader.checks import probes
+from grader.checks.judge import CheckFailed, expect_close, expect_same_device
 from grader.sandboxed import probe_kit as kit
 
 

@@ -30,6 +30,7 @@ from helpers import GRADE, REPO
 
 from grader import defaults
 from grader.batch.intake import Gradable, Rejected
+from grader.engine.sandbox import sandbox_status
 from grader.gradescope import (
     AutograderProblem,
     Config,
@@ -39,7 +40,6 @@ from grader.gradescope import (
     write_results,
 )
 from grader.options import Limits, Options
-from grader.sandbox import sandbox_status
 from grader.sandboxed import seccomp
 
 jsonschema = pytest.importorskip("jsonschema")
@@ -50,7 +50,7 @@ TIMEOUT = 3.0  # per probe: the hanging huber costs this once
 
 def _losses_maximum() -> float:
     """A correct losses submission's score on a CPU machine: every check's points but CUDA's."""
-    from grader import plugin, suites
+    from grader.engine import plugin, suites
 
     checks = [plugin.check_of(item) for item in suites.collected("losses", TIMEOUT).items]
     return sum(float(c.get("points", 1)) for c in checks if not c.get("cuda"))
@@ -206,7 +206,7 @@ METADATA = json.dumps(
 WATCH = """
 import hashlib, json, subprocess, sys, time
 from pathlib import Path
-from grader.sweep import become_subreaper, descendants
+from grader.engine.sweep import become_subreaper, descendants
 
 become_subreaper()
 root = Path(sys.argv[1])
@@ -482,7 +482,7 @@ while True:  # and, as a worker without seccomp could, detached children without
 SWEEP = """
 import subprocess, sys, time
 from pathlib import Path
-from grader.sweep import become_subreaper, descendants, kill_descendants
+from grader.engine.sweep import become_subreaper, descendants, kill_descendants
 
 assert become_subreaper()
 subprocess.Popen([sys.executable, "-c", sys.argv[1], sys.argv[2]], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -581,7 +581,7 @@ def test_zip_holds_what_grading_needs_and_nothing_secret(autograder_zip):
         config = json.loads(archive.read("gradescope.json"))
     assert {"setup.sh", "run_autograder", "pyproject.toml", "README.md", "gradescope.json"} <= names
     assert modes["setup.sh"] == modes["run_autograder"] == 0o755
-    assert {"grader/gradescope.py", "grader/sandboxed/worker.py", "exercises/losses.py"} <= names
+    assert {"grader/gradescope/__init__.py", "grader/sandboxed/worker.py", "exercises/losses.py"} <= names
     assert any(n.startswith("datasets/") for n in names)
     assert {n for n in names if n.startswith("tests/")} == {
         "tests/suites/pytest.ini",

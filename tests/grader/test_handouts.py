@@ -8,7 +8,7 @@ from helpers import REPO, run_grade
 from nbclient import NotebookClient
 from test_notebooks import filled_with_solution
 
-from grader.handouts import latex_of, markdown_of
+from grader.apps.handouts import latex_of, markdown_of
 
 TOPIC = "inception"  # three exercises, each with public checks: the cheapest topic to execute
 

@@ -1,4 +1,4 @@
-"""Unit tests for grader/judge.py: the assertions hidden suites judge with.
+"""Unit tests for grader/checks/judge.py: the assertions hidden suites judge with.
 
 Plain in-process calls on small hand-made tensors; no `grade`, no sandbox, no worker.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from grader.judge import (
+from grader.checks.judge import (
     CheckFailed,
     expect_close,
     expect_float,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from helpers import REPO, grade_json, run_grade
 
-from grader.runner import keyword_problem
+from grader.engine.runner import keyword_problem
 
 
 def _checks(report: dict) -> list[dict]:

@@ -7,7 +7,7 @@ import shutil
 import pytest
 from helpers import REPO, run_grade
 
-from grader.learner import find_next, original_stub
+from grader.apps.learner import find_next, original_stub
 
 
 def _copy(tmp_path, solved: tuple[str, ...]):

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from helpers import REPO
 
-from grader import defaults, runner
+from grader import defaults
+from grader.engine import runner
 from grader.options import Options
 from grader.topics import TOPICS
 

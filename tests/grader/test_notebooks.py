@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from helpers import REPO, grade_json, run_grade
 
-from grader.notebooks import to_module
+from grader.engine.notebooks import to_module
 
 DEMO_CELLS = [
     "%matplotlib inline\n!pip install something",
@@ -81,7 +81,7 @@ def test_ipython_syntax_and_cell_magics():
         "%%time\ndef timed(a):\n    return a",
         "%%capture out\nB = 2",
         "%%bash\necho 'def shell(): pass'",
-        "from grader.selfcheck import check, use_notebook\ncheck('timed')",
+        "from grader.apps.selfcheck import check, use_notebook\ncheck('timed')",
     )
     assert "def timed(a):" in source and "B = 2" in source
     assert "get_ipython" not in source and "shell" not in source and "grader" not in source
@@ -263,7 +263,7 @@ def test_messages_name_cells_never_the_generated_module(tmp_path):
 
 @pytest.mark.e2e
 def test_self_check_grades_the_saved_notebook_not_the_kernel_history(tmp_path):
-    from grader import selfcheck
+    from grader.apps import selfcheck
 
     fixed = "def sigmoid(x):\n    return torch.where(x >= 0, 1 / (1 + (-x).exp()), x.exp() / (1 + x.exp()))"
     typo = "def sigmoid(x):\n    return torch.where(x >= 0, 1 / (1 + (-x).exp()), x.exp() / (1 + x.exp())"

@@ -11,8 +11,9 @@ import sys
 import pytest
 from helpers import REPO
 
-from grader import defaults, suites
-from grader.plugin import GradingPlugin, Run
+from grader import defaults
+from grader.engine import suites
+from grader.engine.plugin import GradingPlugin, Run
 
 TOPIC = "losses"
 OUR_OPTIONS = (
@@ -31,7 +32,9 @@ def test_the_grading_path_registers_no_string_option() -> None:
     suite = suites.collected(TOPIC, defaults.PROBE_TIMEOUT)
     assert isinstance(suite.grading, GradingPlugin)
     assert suite.config.pluginmanager.is_registered(suite.grading)
-    assert not suite.config.pluginmanager.has_plugin("grader.hand_run")  # the hand-run adapter is not loaded
+    assert not suite.config.pluginmanager.has_plugin(
+        "grader.engine.hand_run"
+    )  # the hand-run adapter is not loaded
     assert not set(OUR_OPTIONS) & set(vars(suite.config.option))
 
 

@@ -1,4 +1,4 @@
-"""The pool's preload (grader/pool.py): what the suites' trusted side imports on first use is
+"""The pool's preload (grader/engine/pool.py): what the suites' trusted side imports on first use is
 imported once before the grading processes fork, and only when a worker will be needed (the
 untouched stubs stay cheap)."""
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.e2e
 SCRIPT = """
 import sys
 from pathlib import Path
-from grader import runner
+from grader.engine import runner
 from grader.options import Options
 folder = Path(sys.argv[1])
 tasks = [runner.Task(folder, topic, False, Options()) for topic in ("losses", "tensors")]

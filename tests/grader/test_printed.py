@@ -9,8 +9,8 @@ import pytest
 import torch
 from helpers import REPO, grade_json, run_grade
 
-from grader import probes
-from grader.client import Printed, ProbeTimeout
+from grader.checks import probes
+from grader.engine.client import Printed, ProbeTimeout
 from grader.sandboxed import OUTPUT_TAIL_CHARS
 from grader.sandboxed.worker import Tail
 
@@ -105,8 +105,8 @@ def test_output_is_shown_under_a_failing_check_in_the_table_and_the_json(tmp_pat
 
 @pytest.mark.unit
 def test_the_notebook_table_and_the_batch_feedback_show_the_output_too():
+    from grader.apps.selfcheck import CheckResult
     from grader.report import group_by_message
-    from grader.selfcheck import CheckResult
 
     test = {"id": "c", "kind": "shape", "status": "failed", "message": "wrong", "output": "debug 1\n"}
     assert "your code printed:\n  | debug 1" in CheckResult("mse", [test])._repr_html_()

@@ -10,8 +10,8 @@ import subprocess
 import pytest
 from helpers import GRADE, REPO, run_grade
 
-from grader.progress import Event, LiveLines, announce, listening
-from grader.scoring import TopicResult, make_result
+from grader.checks.scoring import TopicResult, make_result
+from grader.engine.progress import Event, LiveLines, announce, listening
 
 # solutions/, not the stubs: untouched stubs are reported without a worker, so no check is in flight
 ARGS = (str(REPO / "solutions"), "--topic", "tensors", "--topic", "losses", "-k", "huber or one_hot")

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from helpers import REPO
 
-from grader import leaks
+from grader.apps import leaks
 from grader.topics import available_topics, suite_path
 
 pytestmark = pytest.mark.e2e
@@ -102,8 +102,8 @@ def test_a_public_only_verdict_names_what_the_hidden_suite_still_judges(release)
     """In a checkout and in a release, a public-only run of one exercise says, per kind, how many
     hidden checks still judge it (never their inputs or expected values), and the notebook's
     check() says it instead of a bare "passed"."""
-    from grader import suites
-    from grader.selfcheck import CheckResult
+    from grader.apps.selfcheck import CheckResult
+    from grader.engine import suites
 
     expected = suites.collected("losses", 10.0).hidden_kinds(("softmax",))["softmax"]
     assert sum(expected.values()) > 0

@@ -1,4 +1,4 @@
-"""Unit tests for grader/scoring.py and grader/report.py: statuses, totals and what is printed.
+"""Unit tests for grader/checks/scoring.py and grader/report.py: statuses, totals and what is printed.
 
 Reports are built by hand; no `grade` run.
 """
@@ -10,8 +10,8 @@ import json
 import pytest
 
 from grader import report as render
-from grader import scoring
-from grader.scoring import KINDS, STATUSES, Report, TopicResult, make_result
+from grader.checks import scoring
+from grader.checks.scoring import KINDS, STATUSES, Report, TopicResult, make_result
 
 pytestmark = pytest.mark.unit
 

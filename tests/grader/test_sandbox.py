@@ -9,9 +9,9 @@ import pytest
 import torch
 from torch import nn  # the probes' `nn` in the worker
 
-from grader.client import SubmissionError, TopicSession
-from grader.sandbox import sandbox_status
-from grader.staging import stage
+from grader.engine.client import SubmissionError, TopicSession
+from grader.engine.sandbox import sandbox_status
+from grader.engine.staging import stage
 from grader.topics import REPO_ROOT
 
 pytestmark = [

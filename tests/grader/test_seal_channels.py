@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader import workers
+from grader.engine import workers
 
 pytestmark = [
     pytest.mark.engine,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from helpers import REPO, run_grade
 
-from grader import workers
+from grader.engine import workers
 from grader.sandboxed import seccomp
 
 pytestmark = [

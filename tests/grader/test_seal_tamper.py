@@ -1,6 +1,6 @@
 """The "how" verdicts cannot be forged from inside the worker (issue 22, item 3): a submission
 that patches the recorders of ``grader.sandboxed.probe_kit`` gets no more than without the
-patch, and the trusted-side scan (:mod:`grader.tamper`) refuses no correct submission."""
+patch, and the trusted-side scan (:mod:`grader.engine.tamper`) refuses no correct submission."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ import pytest
 import torch
 from helpers import REPO, grade_json
 
-from grader import handouts, notebooks, scoring, tamper
+from grader.apps import handouts
+from grader.checks import scoring
+from grader.engine import notebooks, tamper
 from grader.sandboxed import guarded
 
 # Each base is a classic mistake its "how" check catches; each patch forges that check's evidence.

@@ -11,7 +11,7 @@ import sys
 import pytest
 from helpers import REPO, grade_json, run_grade
 
-from grader.selection import UsageProblem, exercise_names, topics_with_exercises
+from grader.engine.selection import UsageProblem, exercise_names, topics_with_exercises
 
 # Runs `grade ARGS` and reports, at exit, whether torch was imported and how long the command
 # took from the import of the CLI on (the interpreter's own start is not ours to speed up).

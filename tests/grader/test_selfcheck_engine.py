@@ -9,8 +9,8 @@ import nbformat
 import pytest
 from helpers import REPO
 
-from grader import selfcheck
-from grader.sandbox import sandbox_status
+from grader.apps import selfcheck
+from grader.engine.sandbox import sandbox_status
 
 pytestmark = pytest.mark.e2e
 

@@ -7,7 +7,7 @@ import pytest
 from bench_class import write_class  # tests/bench, put on the path by conftest
 from helpers import REPO, grade_json
 
-from grader.stubs import untouched
+from grader.engine.stubs import untouched
 
 STUB = (REPO / "exercises" / "losses.py").read_text()
 FIRST = 'def mse(y_hat: Tensor, y: Tensor, reduction: str = "mean") -> Tensor:'
@@ -83,7 +83,7 @@ def test_classes_of_stub_methods_only():
 
 
 # What a look-alike can do at import time: a default argument that defines the real mse.
-# (binding it with `:=`: exec and globals() would be refused by grader/tamper.py before grading)
+# (binding it with `:=`: exec and globals() would be refused by grader/engine/tamper.py before grading)
 REAL_MSE = (
     "(mse := lambda y_hat, y, reduction='mean': "
     "{'mean': ((y_hat - y) ** 2).mean(), 'sum': ((y_hat - y) ** 2).sum(), 'none': (y_hat - y) ** 2}[reduction])"
@@ -112,7 +112,7 @@ def test_the_stub_costs_no_worker_and_a_look_alike_is_graded(tmp_path):
 
 @pytest.mark.unit
 def test_the_cli_starts_no_zygote_only_when_every_graded_topic_is_a_stub(tmp_path):
-    from grader.stubs import submission_is_stub
+    from grader.engine.stubs import submission_is_stub
 
     assert submission_is_stub(REPO / "exercises")
     assert submission_is_stub(REPO / "exercises" / "losses.py")

@@ -1,4 +1,4 @@
-"""Per-student hidden inputs (issue 17 part 2): grader/inputs.py and the suites drawing through it.
+"""Per-student hidden inputs (issue 17 part 2): grader/checks/inputs.py and the suites drawing through it.
 
 - the derivation: the same (course seed, student, check) gives the same variant, any change
   another; variant 0 draws exactly the suites' fixed inputs;
@@ -23,11 +23,11 @@ import torch
 import torch.nn.functional as F
 from helpers import REPO, run_grade
 
-from grader import inputs
 from grader.batch.gradebook import CourseSeedMismatch, Gradebook, Row
-from grader.client import TopicSession
+from grader.checks import inputs
+from grader.engine.client import TopicSession
+from grader.engine.runner import Task, grade_topic
 from grader.options import Options, Selection
-from grader.runner import Task, grade_topic
 from grader.topics import available_topics
 
 SEED = "fall-2025"

@@ -18,9 +18,9 @@ pytestmark = pytest.mark.e2e
 TASKS_IN_ONE_PROCESS = """
 import json, sys
 from pathlib import Path
-from grader import suites
+from grader.engine import suites
 from grader.options import Options, Selection
-from grader.runner import Task, run_tasks
+from grader.engine.runner import Task, run_tasks
 
 solution, stub, endless = (Path(p) for p in sys.argv[1:4])
 runs = [

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from helpers import GRADE, REPO, run_grade
 
+from grader.apps.watch import Settings, targets
 from grader.options import Options
-from grader.watch import Settings, targets
 
 STARTUP = 300.0  # generous: a loaded CI machine may be slow to start; only the stated bound is timed
 
@@ -43,7 +43,7 @@ class Lines:
 
 @pytest.mark.e2e
 def test_a_save_is_regraded_within_a_second_of_the_topics_grading_time(tmp_path):
-    from grader.runner import grade
+    from grader.engine.runner import grade
 
     measure, folder = tmp_path / "measure", tmp_path / "student"
     measure.mkdir()

@@ -8,9 +8,9 @@ import time
 import pytest
 import torch
 
-from grader import probes
-from grader.client import NotStarted, ProbeTimeout, SubmissionError, TopicSession
-from grader.staging import stage
+from grader.checks import probes
+from grader.engine.client import NotStarted, ProbeTimeout, SubmissionError, TopicSession
+from grader.engine.staging import stage
 
 pytestmark = pytest.mark.engine
 
@@ -199,7 +199,7 @@ def test_the_submission_budget_bounds_all_checks(session_for):
 
 def test_fresh_workers_still_work_where_the_zygote_cannot(session_for, monkeypatch):
     """TORCHGRADE_FRESH_WORKERS=1 (or a zygote that cannot start): one process per worker."""
-    from grader.workers import FreshWorker
+    from grader.engine.workers import FreshWorker
 
     monkeypatch.setenv("TORCHGRADE_FRESH_WORKERS", "1")
     session = session_for(BODY, timeout=3.0)

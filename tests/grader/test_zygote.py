@@ -14,9 +14,9 @@ import time
 import pytest
 import torch
 
-from grader import workers
-from grader.client import SubmissionError
-from grader.sandbox import sandbox_status
+from grader.engine import workers
+from grader.engine.client import SubmissionError
+from grader.engine.sandbox import sandbox_status
 
 pytestmark = [
     pytest.mark.engine,

@@ -8,9 +8,9 @@ import random
 import pytest
 import torch
 
-from grader import inputs, probes
-from grader.inputs import gen
-from grader.judge import (
+from grader.checks import inputs, probes
+from grader.checks.inputs import gen
+from grader.checks.judge import (
     expect,
     expect_close,
     expect_float,
@@ -22,7 +22,7 @@ from grader.judge import (
     expect_unchanged,
     with_curve,
 )
-from grader.plugin import check
+from grader.engine.plugin import check
 from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 
 F64 = torch.float64

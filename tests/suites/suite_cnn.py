@@ -6,10 +6,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from grader import inputs, probes
-from grader.data import held_out_split, load_digits
-from grader.inputs import gen
-from grader.judge import (
+from grader.checks import inputs, probes
+from grader.checks.data import held_out_split, load_digits
+from grader.checks.inputs import gen
+from grader.checks.judge import (
     expect,
     expect_close,
     expect_inputs_untouched,
@@ -21,7 +21,7 @@ from grader.judge import (
     multiclass_accuracy,
     with_curve,
 )
-from grader.plugin import check
+from grader.engine.plugin import check
 
 F64 = torch.float64
 POOL_TWINS = {

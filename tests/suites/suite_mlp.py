@@ -9,10 +9,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader import inputs, probes
-from grader.data import held_out_split, load_diabetes, load_digits
-from grader.inputs import gen
-from grader.judge import (
+from grader.checks import inputs, probes
+from grader.checks.data import held_out_split, load_diabetes, load_digits
+from grader.checks.inputs import gen
+from grader.checks.judge import (
     binary_accuracy,
     expect,
     expect_close,
@@ -26,7 +26,7 @@ from grader.judge import (
     multiclass_accuracy,
     with_curve,
 )
-from grader.plugin import check
+from grader.engine.plugin import check
 from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 
 F64 = torch.float64

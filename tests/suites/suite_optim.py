@@ -7,10 +7,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader import inputs, probes
-from grader.data import held_out_split, load_diabetes
-from grader.inputs import gen
-from grader.judge import (
+from grader.checks import inputs, probes
+from grader.checks.data import held_out_split, load_diabetes
+from grader.checks.inputs import gen
+from grader.checks.judge import (
     binary_accuracy,
     describe,
     expect,
@@ -22,7 +22,7 @@ from grader.judge import (
     expect_tensor,
     with_curve,
 )
-from grader.plugin import check
+from grader.engine.plugin import check
 from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 
 F64 = torch.float64
@@ -398,7 +398,7 @@ def test_ema(sub, beta, corrected):
 
 
 def probe_dataset(mod, indices):
-    from grader.data import dataset_path
+    from grader.checks.data import dataset_path
 
     ds = mod.DiabetesDataset(str(dataset_path("diabetes.csv.gz")))
     return len(ds), [ds[i] for i in indices]

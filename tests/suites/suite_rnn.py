@@ -7,9 +7,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader import inputs, probes
-from grader.inputs import gen
-from grader.judge import (
+from grader.checks import inputs, probes
+from grader.checks.inputs import gen
+from grader.checks.judge import (
     describe,
     expect,
     expect_close,
@@ -21,7 +21,7 @@ from grader.judge import (
     expect_tensor,
     with_curve,
 )
-from grader.plugin import check
+from grader.engine.plugin import check
 
 F64 = torch.float64
 RNN_TWINS = {

@@ -6,9 +6,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from grader import inputs, probes
-from grader.inputs import gen
-from grader.judge import (
+from grader.checks import inputs, probes
+from grader.checks.inputs import gen
+from grader.checks.judge import (
     describe,
     expect,
     expect_close,
@@ -21,7 +21,7 @@ from grader.judge import (
     expect_unchanged,
     expect_vectorised,
 )
-from grader.plugin import check
+from grader.engine.plugin import check
 
 MATMUL_TWINS = {
     name: "a matrix-product function (@, mm, matmul, bmm, einsum, tensordot, dot, inner, mv, F.linear)"

@@ -1,0 +1,1 @@
+"""Workflows built on the engine: watch, release, hand-outs, self-check, benchmark."""

@@ -1,0 +1,247 @@
+"""Notebook hand-outs made from the stubs: ``grade notebooks OUT``.
+
+One notebook per topic: the module's docstring as Markdown, a set-up cell (installs
+torchgrade where ``import grader`` fails, e.g. a fresh Colab runtime), a cell with the stub's
+imports and constants, then per exercise its docstring as Markdown, its code cell (the stub
+without the docstring) and a ``check("name")`` cell that runs that exercise's public checks
+(:mod:`grader.apps.selfcheck`). The docstrings stay plain text in the ``.py`` files; here ``code``
+spans become Markdown code, ``Args:``-style sections lists, and indented formula blocks
+display math (:func:`latex_of`). Inline formulas keep their Unicode text.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import nbformat
+
+from grader.apps.leaks import refuse
+from grader.engine.notebooks import METADATA_KEY
+from grader.topics import REPO_ROOT
+
+SETUP = """\
+# Set-up: run this cell first. Where `import grader` works (a venv with torchgrade) it only
+# loads the checker. Elsewhere it finds your course's torchgrade release: TORCHGRADE if you set
+# it (the release folder or a .zip of it), else the release this notebook sits in, else a .zip
+# here (on Colab: upload the release zip first); a zip may hold the release in one top folder.
+TORCHGRADE = ""
+import importlib.util
+import sys
+from pathlib import Path
+
+if importlib.util.find_spec("grader") is None:
+    here = Path.cwd().resolve()
+    places = [Path(TORCHGRADE)] if TORCHGRADE else [here, *here.parents, *sorted(here.glob("*.zip"))]
+    roots = []
+    for place in places:
+        found = [place / "grader/apps/selfcheck.py"]
+        if place.suffix == ".zip":  # the release at the zip's top, or in one folder there
+            import zipfile
+
+            zipfile.ZipFile(place).extractall("torchgrade-release")
+            place = Path("torchgrade-release").resolve()
+            found = [place / "grader/apps/selfcheck.py", *place.glob("*/grader/apps/selfcheck.py")]
+        roots = [p.parents[1] for p in found if p.is_file()]
+        if roots:
+            break
+    if not roots:
+        raise FileNotFoundError("no torchgrade release here: set TORCHGRADE to its folder or .zip")
+    TORCHGRADE = str(roots[0])
+    needed = ("torch", "click", "nbformat", "pytest", "pytest_timeout", "IPython")
+    if any(importlib.util.find_spec(name) is None for name in needed):
+        %pip install -q -e {{TORCHGRADE}}
+    sys.path.insert(0, TORCHGRADE)
+from grader.apps.selfcheck import check, use_notebook
+
+use_notebook({notebook!r})  # this file; check() grades it as saved (Colab: the open notebook)"""
+
+CHECK = 'check("{name}")  # the public checks of {name}, on this notebook as saved'
+
+SECTION = re.compile(r"^(Args|Arguments|Returns|Raises|Off limits|Example|Examples|Shapes|Note):(.*)$")
+FUNCTIONS = {"log": r"\log", "exp": r"\exp", "max": r"\max", "min": r"\min", "tanh": r"\tanh"}
+SYMBOLS = {
+    "Σ": r"\sum ",
+    "·": r" \cdot ",
+    "−": "-",
+    "≤": r"\le ",
+    "≥": r"\ge ",
+    "⇒": r"\;\Rightarrow\; ",
+    "←": r"\leftarrow ",
+    "⌊": r"\lfloor ",
+    "⌋": r"\rfloor ",
+    "σ": r"\sigma ",
+    "δ": r"\delta ",
+    "β": r"\beta ",
+    "ε": r"\varepsilon ",
+    "ᵀ": r"^\top ",
+    "²": "^2",
+    "ᵢ": "_i",
+    "ₐ": "_a",
+    "ŷ": r"\hat{y}",
+    "≠": r"\ne ",
+    "⊙": r"\odot ",
+    "₁": "_1",
+    "₂": "_2",
+    "ᵗ": "^t",
+}
+
+
+def _identifier(match: re.Match[str]) -> str:
+    word = match[0]
+    if word in FUNCTIONS:
+        return FUNCTIONS[word]
+    head, _, sub = word.partition("_")
+    if len(head) == 1 and sub:
+        return f"{head}_{{{sub}}}"
+    if len(word) > 1:
+        return r"\mathrm{" + word.replace("_", r"\_") + "}"
+    return word
+
+
+def _sqrt(text: str) -> str:
+    """``√(a + b)`` as ``\\sqrt{a + b}`` (the parenthesis matched)."""
+    while "√(" in text:
+        start = text.index("√(")
+        depth = 0
+        for end in range(start + 1, len(text)):
+            depth += {"(": 1, ")": -1}.get(text[end], 0)
+            if depth == 0:
+                break
+        text = text[:start] + r"\sqrt{" + text[start + 2 : end] + "}" + text[end + 1 :]
+    return text
+
+
+def latex_of(formula: str) -> str:
+    """A docstring's plain-text formula (``log Σ exp(xᵢ − m)``) as LaTeX for display math."""
+    text = re.sub(r"\s{3,}", "\0", formula.strip())  # wide gaps between formulas: a quad
+    text = re.sub(r"[A-Za-z]+(?:_[A-Za-z0-9]+)*", _identifier, text)
+    text = re.sub(r"\} \\mathrm\{", r"\\ ", text)  # words of prose: one upright run, spaced
+    text = _sqrt(re.sub("√(\\w\u0302?)", r"√(\1)", text))  # √v̂ as √(v̂), then \\sqrt{…}
+    text = re.sub("(\\w)\u0302", r"\\hat{\1}", text)  # m̂
+    for symbol, latex in SYMBOLS.items():
+        text = text.replace(symbol, latex)
+    return re.sub(r" {2,}", " ", text.replace("\0", r" \qquad ")).strip()
+
+
+def _inline(text: str) -> str:
+    text = re.sub(r":\w+:`~?([^`]+)`", r"`\1`", text)  # :func:`mse`
+    return re.sub(r"``([^`]+)``", r"`\1`", text)
+
+
+def markdown_of(docstring: str) -> str:
+    """A docstring (plain text, as in the stubs) as Markdown."""
+    lines = docstring.splitlines()
+    out: list[str] = []
+    in_section = False
+    for index, line in enumerate(lines):
+        indented = line.startswith("    ")
+        after_blank = index > 0 and not lines[index - 1].strip()
+        if indented and not in_section and after_blank and "``" not in line:
+            block = [line]
+            continue_block = True
+            while continue_block and index + len(block) < len(lines):
+                following = lines[index + len(block)]
+                continue_block = following.startswith("    ")
+                if continue_block:
+                    block.append(following)
+            formulas = [latex_of(b) for b in block]
+            math = (
+                formulas[0]
+                if len(formulas) == 1
+                else "\\begin{gathered}" + r" \\ ".join(formulas) + "\\end{gathered}"
+            )
+            out.append(f"$${math}$$")
+            continue
+        if indented and out and out[-1].startswith("$$") and not in_section:
+            continue  # the rest of a formula block, already written
+        section = SECTION.match(line)
+        if section:
+            in_section = True
+            out += ["", f"**{section[1]}:**{_inline(section[2])}", ""]
+            continue
+        if in_section and indented:
+            item = line.strip()
+            if line.startswith("     ") or not item:  # a continuation of the item above
+                out[-1] += " " + _inline(item)
+            else:
+                name, colon, rest = item.partition(": ")
+                out.append(
+                    f"- `{name}`: {_inline(rest)}" if colon and "`" not in name else f"- {_inline(item)}"
+                )
+            continue
+        in_section = in_section and bool(line.strip()) and indented
+        out.append(_inline(line))
+    return "\n".join(out).strip()
+
+
+def _without_docstring(node: ast.stmt, lines: list[str]) -> str:
+    start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+    kept = lines[start - 1 : node.end_lineno]
+    body = getattr(node, "body", [])
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        doc = body[0]
+        drop = range(doc.lineno - start, (doc.end_lineno or doc.lineno) - start + 1)
+        kept = [line for i, line in enumerate(kept) if i not in drop]
+        if len(body) == 1:  # the docstring was the whole body
+            kept.append(" " * doc.col_offset + "...")
+    return "\n".join(kept)
+
+
+def handout(topic: str, stub: Path) -> nbformat.NotebookNode:
+    source = stub.read_text()
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata[METADATA_KEY] = {"topic": topic}
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    docstring = ast.get_docstring(tree)
+    cells = [
+        nbformat.v4.new_markdown_cell(f"# {topic}\n\n{markdown_of(docstring or '')}"),
+        nbformat.v4.new_code_cell(SETUP.format(notebook=f"{topic}.ipynb")),
+    ]
+    preamble: list[str] = []
+    exercises: list[nbformat.NotebookNode] = []
+    for node in tree.body:
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and node is tree.body[0]:
+            continue
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_"):
+            doc = markdown_of(ast.get_docstring(node) or "")
+            exercises += [
+                nbformat.v4.new_markdown_cell(f"## `{node.name}`\n\n{doc}"),
+                nbformat.v4.new_code_cell(_without_docstring(node, lines)),
+                nbformat.v4.new_code_cell(CHECK.format(name=node.name)),
+            ]
+        else:
+            start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+            preamble.append("\n".join(lines[start - 1 : node.end_lineno]))
+    cells.append(nbformat.v4.new_code_cell("\n".join(preamble)))
+    notebook.cells = cells + exercises
+    return notebook
+
+
+def handouts(exercises: Path, topics: list[str]) -> dict[str, nbformat.NotebookNode]:
+    """{topic: its hand-out} for the topics with a stub in ``exercises``."""
+    stubs = {topic: exercises / f"{topic}.py" for topic in topics}
+    return {topic: handout(topic, stub) for topic, stub in stubs.items() if stub.is_file()}
+
+
+def write_handouts(
+    exercises: Path, out: Path, topics: list[str], allowed: frozenset[str] = frozenset()
+) -> list[Path]:
+    """One hand-out per topic; their set-up cells find the release they sit in themselves. Refuses
+    (:class:`grader.apps.leaks.LeakFound`, nothing written) where a stub is solved or holds an answer,
+    but for the exercises ``allowed``."""
+    notebooks = handouts(exercises, topics)
+    stubs = {f"exercises/{topic}.py": (exercises / f"{topic}.py").read_text() for topic in notebooks}
+    refuse(
+        stubs, {f"{topic}.ipynb": nb for topic, nb in notebooks.items()}, checkout=REPO_ROOT, allowed=allowed
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for topic, notebook in notebooks.items():
+        path = out / f"{topic}.ipynb"
+        nbformat.write(notebook, str(path))
+        written.append(path)
+    return written

@@ -1,0 +1,140 @@
+"""A learner's way forward and back: ``grade next`` and ``grade reset EXERCISE``.
+
+``next`` grades the topics in the curriculum's order, one at a time, and stops at the first
+exercise that is not yet full (every check of it passed). ``reset`` puts one exercise's stub back
+into the learner's file (the whole file saved beside it first), from the checkout's or release's
+``exercises/``, or from git when that folder is the one being reset.
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.engine.selection import UsageProblem, exercise_names
+from grader.topics import REPO_ROOT, TOPICS
+
+DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+@dataclass(frozen=True)
+class Next:
+    topic: str
+    exercise: str
+    summary: str  # the first line of its docstring
+    command: str  # how to check it
+
+
+def topic_of_exercise(name: str) -> str:
+    """The topic whose stub defines ``name``, or :class:`UsageProblem` naming the close ones."""
+    from grader.engine.selection import topics_with_exercises
+
+    (topic, *_) = topics_with_exercises(list(TOPICS), (name,))
+    return topic
+
+
+def _definition(tree: ast.Module, name: str) -> ast.stmt | None:
+    return next((n for n in tree.body if isinstance(n, DEFINITIONS) and n.name == name), None)
+
+
+def _span(node: ast.stmt) -> tuple[int, int]:
+    """First and last line (1-based) of a definition, its decorators included."""
+    start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+    return start, node.end_lineno or node.lineno
+
+
+def first_docstring_line(folder: Path, topic: str, name: str) -> str:
+    """The first line of ``name``'s docstring, from the learner's file or else the stub."""
+    for source in (folder / f"{topic}.py", REPO_ROOT / "exercises" / f"{topic}.py"):
+        try:
+            node = _definition(ast.parse(source.read_text()), name)
+        except (OSError, SyntaxError, ValueError):
+            continue
+        docstring = ast.get_docstring(node) if node is not None else None  # type: ignore[arg-type]
+        if docstring:
+            return docstring.strip().splitlines()[0]
+    return ""
+
+
+def find_next(folder: Path, grade_topic: Callable[[str], list[dict]]) -> Next | None:
+    """The first exercise, in the curriculum's order, with a check that did not pass;
+    ``grade_topic(topic)`` returns the topic's checks as JSON dicts. None when all are full."""
+    for topic in TOPICS:
+        if not (folder / f"{topic}.py").is_file():
+            continue
+        tests = grade_topic(topic)
+        open_ = {e for t in tests if t["status"] not in ("passed", "skipped") for e in t["exercises"]}
+        for name in exercise_names(topic):
+            if name in open_:
+                command = f"grade {folder / (topic + '.py')} --exercise {name}"
+                return Next(
+                    topic=topic,
+                    exercise=name,
+                    summary=first_docstring_line(folder, topic, name),
+                    command=command,
+                )
+    return None
+
+
+def original_stub(topic: str, target: Path) -> str:
+    """The stub as handed out: ``exercises/`` of this checkout or release, or, when that is the
+    file being reset, its version in git's last commit."""
+    stub = REPO_ROOT / "exercises" / f"{topic}.py"
+    if stub.is_file() and stub.resolve() != target.resolve():
+        return stub.read_text()
+    relative = f"exercises/{topic}.py"
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "show", f"HEAD:{relative}"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        done = None
+    if done is None or done.returncode != 0:
+        raise UsageProblem(
+            f"no original of {relative} to reset from: {target} is the only copy here "
+            "(download the release again, or work in a copy of exercises/)"
+        )
+    return done.stdout
+
+
+def reset(folder: Path, name: str) -> tuple[Path, Path]:
+    """Put exercise ``name``'s stub back into ``folder/<topic>.py``; return (the file, the saved
+    copy of what it held). The other exercises are left as they are."""
+    topic = topic_of_exercise(name)
+    target = folder / f"{topic}.py"
+    original = original_stub(topic, target)
+    stub_node = _definition(ast.parse(original), name)
+    if stub_node is None:
+        raise UsageProblem(f"the original {topic}.py has no {name}")
+    first, last = _span(stub_node)
+    stub_lines = original.splitlines()[first - 1 : last]
+    if not target.is_file():
+        raise UsageProblem(f"no {target} to reset {name} in")
+    current = target.read_text()
+    try:
+        node = _definition(ast.parse(current), name)
+    except SyntaxError:
+        node = None  # a file that does not parse: its exercise is put back at the end
+    lines = current.splitlines()
+    if node is None:
+        lines += ["", "", *stub_lines]
+    else:
+        start, end = _span(node)
+        lines[start - 1 : end] = stub_lines
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    saved = target.with_name(f"{target.name}.{stamp}.bak")
+    for number in range(2, 100):  # two resets in one second keep both copies
+        if not saved.exists():
+            break
+        saved = target.with_name(f"{target.name}.{stamp}-{number}.bak")
+    shutil.copy2(target, saved)
+    target.write_text("\n".join(lines) + "\n")
+    return target, saved

@@ -1,0 +1,204 @@
+"""The student release: ``grade release OUT`` writes what a course hands out.
+
+Built from a list, never a folder copy: the stubs of ``exercises/``, their hand-out notebooks,
+the public checks, the datasets named in ``SHA256SUMS`` and the grader modules a learner runs
+(:func:`grader_files`: those reached by import from the entry points and the suites) — no
+``solutions/``, no hidden checks, no benchmark. Each suite is cut down to its public tests and
+the module-level code they use (transitively), so hidden tests, their probes and their
+thresholds are not in the release at all. Before anything is written, :mod:`grader.apps.leaks` scans
+every file for answers and refuses the release where it finds one.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import nbformat
+
+from grader import defaults
+from grader.apps.handouts import handouts
+from grader.apps.leaks import refuse
+from grader.topics import RELEASE_MARKER, REPO_ROOT, available_topics, suite_path
+
+LEARNER_README = """# Exercises: deep learning with PyTorch
+
+Set up once (Python >= 3.10), then grade your work:
+
+```sh
+python3 -m venv .venv && .venv/bin/pip install torch==2.13.0 && .venv/bin/pip install -e . && .venv/bin/grade exercises/
+```
+
+Fill in the stubs in `exercises/` (each docstring is the specification), or work in the
+notebooks in `notebooks/` (a `check("name")` cell after each exercise runs its public checks). `grade exercises/ --topic losses`
+grades one topic. This release holds the public checks only; your course's hidden checks grade
+more. For the sandbox, install bubblewrap (`apt-get install -y bubblewrap`).
+"""
+
+
+def _is_public_test(node: ast.stmt) -> bool:
+    if not isinstance(node, ast.FunctionDef) or not node.name.startswith("test_"):
+        return False
+    for decorator in node.decorator_list:
+        if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", "") == "check":
+            return any(
+                k.arg == "public" and isinstance(k.value, ast.Constant) and k.value.value is True
+                for k in decorator.keywords
+            )
+    return False
+
+
+def _defined_names(node: ast.stmt) -> set[str]:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+    return {t.id for t in targets if isinstance(t, ast.Name)}
+
+
+def public_suite(source: str) -> tuple[str, int]:
+    """(the suite cut down to its public tests and what they use, how many tests were cut)."""
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    wanted = [n for n in tree.body if _is_public_test(n)]
+    hidden = sum(isinstance(n, ast.FunctionDef) and n.name.startswith("test_") for n in tree.body) - len(
+        wanted
+    )
+    needed = {n.name for n in wanted if isinstance(n, ast.FunctionDef)}
+    changed = True
+    while changed:  # close over the module-level names the kept code uses
+        changed = False
+        for node in tree.body:
+            if _defined_names(node) & needed:
+                used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+                if not used <= needed:
+                    needed |= used
+                    changed = True
+    kept = []
+    for index, node in enumerate(tree.body):
+        keep = (
+            (index == 0 and isinstance(node, ast.Expr))
+            or isinstance(node, (ast.Import, ast.ImportFrom))
+            or bool(_defined_names(node) & needed)
+        )
+        if keep:
+            start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+            kept.append("\n".join(lines[start - 1 : node.end_lineno]))
+    return "\n\n\n".join(kept) + "\n", hidden
+
+
+ENTRY_MODULES = (  # what a learner runs: grade, python -m grader, check() in a notebook, the workers
+    "grader.__main__",
+    "grader.cli",
+    "grader.apps.selfcheck",
+    "grader.engine.plugin",
+    "grader.engine.hand_run",  # tests/suites/pytest.ini loads it
+    "grader.sandboxed.worker",
+    "grader.sandboxed.zygote",
+)
+MODULE_NAME = re.compile(r"\bgrader(?:\.\w+)+")
+
+
+def _imported(tree: ast.Module) -> set[str]:
+    """The ``grader`` modules a module imports or names in a string (``-m grader.x``), maybe with
+    an attribute on the end (``grader.checks.data.load_digits``): callers keep the names that are files."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            names.update(MODULE_NAME.findall(node.value))
+    return {n for n in names if n == "grader" or n.startswith("grader.")}
+
+
+def _module_file(root: Path, name: str) -> Path | None:
+    base = root.joinpath(*name.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+def grader_files(root: Path, sources: list[str]) -> list[Path]:
+    """The grader's files a release runs: :data:`ENTRY_MODULES`, what ``sources`` (stubs, suites)
+    import, what those import, transitively, and their packages' ``__init__.py``; never the rest
+    of ``grader/`` (benchmarks, instructor tools nothing here imports)."""
+    todo = set(ENTRY_MODULES) | {n for text in sources for n in _imported(ast.parse(text))}
+    found: set[Path] = set()
+    while todo:
+        name = todo.pop()
+        parts = name.split(".")
+        for depth in range(1, len(parts) + 1):
+            path = _module_file(root, ".".join(parts[:depth]))
+            if path is not None and path not in found:
+                found.add(path)
+                todo |= _imported(ast.parse(path.read_text()))
+    return sorted(found)
+
+
+def dataset_files(root: Path) -> list[Path]:
+    """``datasets/``: README.md, SHA256SUMS, the files it lists and their datasheets (<stem>.md)."""
+    folder = root / "datasets"
+    sums = folder / "SHA256SUMS"
+    if not sums.is_file():
+        return []
+    listed = [line.split()[-1] for line in sums.read_text().splitlines() if line.strip()]
+    cards = [f"{name.split('.')[0]}.md" for name in listed]
+    return [p for p in (folder / n for n in ["README.md", "SHA256SUMS", *listed, *cards]) if p.is_file()]
+
+
+def hidden_kinds(topic: str) -> dict[str, dict[str, int]]:
+    """{exercise: {kind: count}} of ``topic``'s hidden checks (the release's check() names them)."""
+    from grader.engine import suites  # pytest and the suites: only when a release is built
+
+    return suites.collected(topic, defaults.PROBE_TIMEOUT).hidden_kinds()
+
+
+def release_files(topics: list[str]) -> dict[str, bytes]:
+    """{path in the release: content}: the stubs, the public checks of ``topics``, the datasets,
+    the grader they run, pyproject.toml and the learner's README (the hand-outs come from the stubs)."""
+    root = REPO_ROOT
+    files: dict[str, bytes] = {"README.md": LEARNER_README.encode()}
+    files["pyproject.toml"] = (root / "pyproject.toml").read_bytes()
+    for topic in topics:
+        stub = root / "exercises" / f"{topic}.py"
+        if stub.is_file():
+            files[f"exercises/{topic}.py"] = stub.read_bytes()
+    cut: dict[str, int] = {}
+    for topic in topics:
+        text, cut[topic] = public_suite(suite_path(topic).read_text())
+        files[f"tests/suites/suite_{topic}.py"] = text.encode()
+    files["tests/suites/pytest.ini"] = (suite_path(topics[0]).parent / "pytest.ini").read_bytes()
+    marker = {"hidden_tests_removed": cut, "hidden_kinds": {t: hidden_kinds(t) for t in topics}}
+    files[f"tests/suites/{RELEASE_MARKER}"] = json.dumps(marker, indent=2).encode()
+    sources = [v.decode() for k, v in files.items() if k.endswith(".py")]
+    for path in [*grader_files(root, sources), *dataset_files(root)]:
+        files[path.relative_to(root).as_posix()] = path.read_bytes()
+    return files
+
+
+def write_release(out: Path, topics: tuple[str, ...] = (), allowed: frozenset[str] = frozenset()) -> None:
+    """Write the release of every topic, or only ``topics``, into ``out`` (empty or new);
+    :class:`LeakFound`, before anything is written, where it would hold an answer (``allowed``:
+    exercises handed out solved on purpose)."""
+    if out.exists() and any(out.iterdir()):
+        raise FileExistsError(f"{out} is not empty")
+    chosen = [t for t in available_topics() if not topics or t in topics]
+    files = release_files(chosen)
+    notebooks = handouts(REPO_ROOT / "exercises", chosen)
+    refuse(
+        {k: v.decode() for k, v in files.items() if k.endswith(".py")},
+        {f"notebooks/{topic}.ipynb": nb for topic, nb in notebooks.items()},
+        checkout=REPO_ROOT,
+        allowed=allowed,
+    )
+    for name, content in files.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes(content)
+    (out / "notebooks").mkdir(exist_ok=True)
+    for topic, notebook in notebooks.items():
+        nbformat.write(notebook, str(out / "notebooks" / f"{topic}.ipynb"))

@@ -1,0 +1,258 @@
+"""``check("softmax")`` in a hand-out: one exercise's public checks on the notebook's current cells.
+
+The cells graded are the notebook's, never the kernel's input history: in Colab the open
+notebook is asked from the front end (``get_ipynb``, unsaved edits included); elsewhere the
+saved file is graded: the one VS Code or Jupyter Server names (``__vsc_ipynb_file__``,
+``JPY_SESSION_NAME``), else the one the set-up cell named with :func:`use_notebook`. The
+file is graded as ``grade NOTEBOOK --public-only --exercise NAME`` grades it, by an engine
+process that the first ``check()`` starts and the later ones reuse
+(:mod:`grader.apps.selfcheck_server`), so a cell once run with a typo, a ``%%time`` cell or the
+kernel's state cannot make the two disagree. When the cell that defines the exercise
+was last run in a version the saved file does not hold, the result says so (save, run again).
+The result shows as a table: HTML in Jupyter and Colab, text elsewhere; ``check`` returns None.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from grader.checks.scoring import KIND_NAMES, hidden_wording, shown_message
+
+_chosen: Path | None = None
+
+
+class SelfCheckProblem(RuntimeError):
+    """The notebook could not be graded; the message says why in one line."""
+
+
+def use_notebook(path: str | os.PathLike[str]) -> None:
+    """Name the notebook file that :func:`check` grades where the front end cannot say which."""
+    global _chosen
+    _chosen = Path(path).resolve()
+
+
+def _user_namespace() -> dict[str, Any]:
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return shell.user_ns if shell is not None else {}
+
+
+def _from_colab(folder: Path) -> tuple[Path, str] | None:
+    try:
+        from google.colab import _message  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    reply = _message.blocking_request("get_ipynb", request="", timeout_sec=30)
+    if not reply or "ipynb" not in reply:
+        raise SelfCheckProblem("Colab did not send the notebook's cells; run the check cell again")
+    path = folder / (_chosen.name if _chosen else "notebook.ipynb")
+    path.write_text(json.dumps(reply["ipynb"]))
+    return path, "the open notebook (from Colab)"
+
+
+def notebook_to_grade(folder: Path) -> tuple[Path, str]:
+    """(a notebook file holding the current cells, where they came from)."""
+    from_colab = _from_colab(folder)
+    if from_colab:
+        return from_colab
+    named = [
+        (_user_namespace().get("__vsc_ipynb_file__"), "the saved notebook VS Code names"),
+        (os.environ.get("JPY_SESSION_NAME"), "the saved notebook Jupyter names"),
+        (_chosen, "the saved notebook"),
+    ]
+    for candidate, origin in named:
+        if candidate and str(candidate).endswith(".ipynb") and Path(candidate).is_file():
+            return Path(candidate), origin
+    raise SelfCheckProblem(
+        f"cannot find this notebook's file ({_chosen or 'no use_notebook(...) in the set-up cell'}): "
+        "run the set-up cell, or name the file: use_notebook('my_losses.ipynb')"
+    )
+
+
+_engine: subprocess.Popen | None = None  # this kernel's grading engine (grader.apps.selfcheck_server)
+
+
+def _start_engine() -> subprocess.Popen:
+    """This kernel's engine, started by the first check and again if it ended."""
+    global _engine
+    if _engine is None or _engine.poll() is not None:
+        package_root = str(Path(__file__).resolve().parents[2])
+        _engine = subprocess.Popen(
+            [sys.executable, "-m", "grader.apps.selfcheck_server"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env={
+                **os.environ,
+                "PYTHONPATH": os.pathsep.join([package_root, os.environ.get("PYTHONPATH", "")]),
+            },
+        )
+    return _engine
+
+
+def stop_engine() -> None:
+    """End this kernel's engine (it also ends with the kernel)."""
+    global _engine
+    if _engine is not None:
+        _engine.kill()
+        _engine.wait()
+        _engine = None
+
+
+def grade_notebook(path: Path, exercise: str) -> dict[str, Any]:
+    """The JSON report of ``grade PATH --public-only --exercise EXERCISE``, from this kernel's
+    engine (the first call starts it; an engine that died is started again once)."""
+    request = json.dumps({"path": str(path), "exercise": exercise}) + "\n"
+    for _attempt in range(2):
+        engine = _start_engine()
+        assert engine.stdin is not None and engine.stdout is not None
+        try:
+            engine.stdin.write(request)
+            engine.stdin.flush()
+            line = engine.stdout.readline()
+        except OSError:
+            line = ""
+        if line:
+            reply = json.loads(line)
+            if "problem" in reply:
+                raise SelfCheckProblem(str(reply["problem"]))
+            return reply["report"]
+        stop_engine()
+    raise SelfCheckProblem("the grading engine stopped twice; run `grade doctor` in a terminal")
+
+
+def _defines(source: str, exercise: str) -> bool:
+    return re.search(rf"^\s*(?:def|class)\s+{re.escape(exercise)}\b", source, re.MULTILINE) is not None
+
+
+def _normal(source: str) -> str:
+    return "\n".join(line.rstrip() for line in source.strip().splitlines())
+
+
+def unsaved_warning(path: Path, exercise: str, history: list[str]) -> str:
+    """A warning when the cell that defines ``exercise``, as last run (``history``: the
+    kernel's ``In``), is not in the graded file: the learner has not saved since."""
+    last = next((cell for cell in reversed(history) if _defines(cell, exercise)), None)
+    if last is None:
+        return ""
+    saved = {_normal(c.source) for c in nbformat.read(str(path), as_version=4).cells if c.cell_type == "code"}
+    if _normal(last) in saved:
+        return ""
+    return (
+        f"the cell defining {exercise} that you ran last is not in the saved notebook, so it was "
+        "not checked: save the notebook (Ctrl-S / Cmd-S), then run this cell again"
+    )
+
+
+STATUS_COLOURS = {"passed": "green", "failed": "red", "error": "darkmagenta", "timeout": "darkorange"}
+
+
+def _picture(test: dict[str, Any]) -> str:
+    """A failed training check's curve, inline (the PNG ``grade`` drew), or ''."""
+    curve = test.get("curve")
+    path = curve.get("picture") if isinstance(curve, dict) else None
+    if not isinstance(path, str) or not path.endswith(".png"):
+        return ""
+    try:
+        data = base64.b64encode(Path(path).read_bytes()).decode()
+    except OSError:
+        return ""
+    return f"<br><img alt='training curve' src='data:image/png;base64,{data}'>"
+
+
+@dataclass
+class CheckResult:
+    """One exercise's public checks, shown as a table (``_repr_html_``) or as text."""
+
+    exercise: str
+    tests: list[dict[str, Any]]
+    notes: list[str] = field(default_factory=list)
+    hidden: dict[str, int] = field(default_factory=dict)  # {kind: count} the hidden suite still judges
+
+    def still_judged(self) -> str:
+        """What the hidden suite still judges of this exercise (kinds and counts, never inputs)."""
+        if not self.hidden:
+            return "the course's hidden suite may judge more"
+        return f"the hidden suite still judges it with {hidden_wording(self.hidden)}"
+
+    def summary(self) -> str:
+        total = len(self.tests)
+        passed = sum(t["status"] == "passed" for t in self.tests)
+        if not total:
+            return f"{self.exercise}: no public check here; the hidden suite grades it"
+        if all(t["status"] == "not_started" for t in self.tests):
+            return f"{self.exercise}: not started (it still raises NotImplementedError)"
+        if passed == total:
+            return f"{self.exercise}: passed, {passed}/{total} public checks; {self.still_judged()}"
+        return f"{self.exercise}: {passed}/{total} public checks passed"
+
+    def _rows(self) -> list[tuple[str, str, str, str]]:
+        numbered: dict[str, int] = {}
+        rows = []
+        for test in self.tests:  # "value check 2" rather than a pytest id
+            name = KIND_NAMES.get(test["kind"], test["kind"])
+            numbered[name] = numbered.get(name, 0) + 1
+            label = f"{name} check {numbered[name]}"
+            rows.append((label, test["kind"], test["status"].replace("_", " "), shown_message(test)))
+        return rows
+
+    def __str__(self) -> str:
+        lines = [self.summary(), *(f"note: {n}" for n in self.notes)]
+        for check_id, _, status, message in self._rows():
+            lines.append(f"  {status:<12} {check_id}")
+            lines += [f"      {line}" for line in message.splitlines()]
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        cells = "".join(
+            f"<tr><td>{html.escape(check_id)}</td>"
+            f"<td style='color:{STATUS_COLOURS.get(status, 'inherit')}'><b>{status}</b></td>"
+            f"<td><pre style='margin:0;white-space:pre-wrap'>{html.escape(message)}</pre>{_picture(test)}</td></tr>"
+            for (check_id, _, status, message), test in zip(self._rows(), self.tests)
+        )
+        notes = "".join(f"<p>note: {html.escape(n)}</p>" for n in self.notes)
+        return (
+            f"<p><b>{html.escape(self.summary())}</b></p>{notes}<table><tr><th>check</th>"
+            f"<th>status</th><th>what was found</th></tr>{cells}</table>"
+        )
+
+
+def self_check(exercise: str, history: list[str] | None = None) -> CheckResult:
+    """Grade the notebook's current cells for ``exercise``; ``history`` (``In``) only warns."""
+    with tempfile.TemporaryDirectory() as folder:
+        path, origin = notebook_to_grade(Path(folder))
+        report = grade_notebook(path, exercise)
+        warning = unsaved_warning(path, exercise, history or []) if "saved" in origin else ""
+    tests = [t for topic in report["topics"] for t in topic["tests"]]
+    notes = [topic["note"] for topic in report["topics"] if topic.get("note")]
+    notes += [warning] if warning else []
+    hidden: dict[str, int] = next(
+        (t["hidden"][exercise] for t in report["topics"] if exercise in t.get("hidden", {})), {}
+    )
+    return CheckResult(exercise=exercise, tests=tests, notes=[f"checked {origin}", *notes], hidden=hidden)
+
+
+def check(exercise: str) -> None:
+    """Run ``exercise``'s public checks on this notebook's current cells and show the result."""
+    from IPython.display import display
+
+    try:
+        display(self_check(exercise, _user_namespace().get("In")))
+    except SelfCheckProblem as exc:
+        print(f"{exercise}: could not check: {exc}")

@@ -1,0 +1,53 @@
+"""The grading engine behind a notebook's ``check()``: one process per kernel, started by the
+first ``check()`` and reused by the later ones (as ``grade watch`` reuses its zygote).
+
+``python -m grader.apps.selfcheck_server`` reads one JSON request per line on stdin,
+``{"path": NOTEBOOK, "exercise": NAME}``, grades it as ``grade NOTEBOOK --public-only --exercise
+NAME`` does (:func:`grader.engine.runner.grade`, in this process, on this process's zygote: submitted
+code still runs only in sandboxed workers) and answers one JSON line on stdout:
+``{"report": ...}`` or ``{"problem": "one line"}``. It ends when stdin closes (the kernel went).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def answer(request: Any) -> dict[str, Any]:
+    from grader.engine.runner import SuiteCrash, UsageProblem, grade
+    from grader.options import Options, Selection
+
+    if not isinstance(request, dict) or not all(
+        isinstance(request.get(k), str) for k in ("path", "exercise")
+    ):
+        return {"problem": "a request is {'path': ..., 'exercise': ...}"}
+    try:
+        chosen = Selection(exercises=(request["exercise"],), public_only=True)
+        report = grade(Path(request["path"]), Options(selection=chosen), jobs=1)
+    except (UsageProblem, SuiteCrash) as exc:
+        return {"problem": str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}
+    return {"report": report.to_json()}
+
+
+def main() -> None:
+    replies = os.fdopen(os.dup(sys.stdout.fileno()), "w")
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # nothing else printed can corrupt the replies
+    from grader.engine.workers import gpu_present, prestart
+
+    prestart(gpu=gpu_present())
+    for line in sys.stdin:
+        try:
+            request = json.loads(line)
+        except ValueError:
+            request = None
+        replies.write(json.dumps(answer(request)) + "\n")
+        replies.flush()
+
+
+if __name__ == "__main__":
+    main()

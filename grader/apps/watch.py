@@ -1,0 +1,143 @@
+"""``grade watch PATH``: grade once, then re-grade the topic of each file the learner saves.
+
+PATH is a folder shaped like ``exercises/`` (a save of ``<topic>.py`` re-grades that topic, a
+notebook saved there is graded as ``grade NOTEBOOK`` would), or one topic's ``.py`` file or
+notebook. watchfiles (inotify on Linux) reports saves; an editor's temporary and backup files
+are ignored. Every grading runs in this one process on the zygote it started, so a re-grade
+costs about the topic's own grading time, not a Python and torch start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import watchfiles
+
+from grader import report as render
+from grader.checks.scoring import Report
+from grader.engine.runner import SuiteCrash, UsageProblem, grade, resolve_device, select_topics
+from grader.options import Options
+from grader.topics import TOPICS
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What ``grade watch`` grades: PATH, with ``grade check``'s options."""
+
+    path: Path
+    options: Options = field(default_factory=Options)
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return self.options.selection.topics
+
+
+WAKE_MS = 500  # with no save, the watcher wakes this often; its first wake-up starts the first grading
+Target = tuple[Path, tuple[str, ...]]  # what to grade: a path and its --topic selection
+
+
+def targets(saved: Iterable[Path], settings: Settings) -> list[Target]:
+    """What the saved files ask to re-grade, each once, in a stable order."""
+    root = settings.path.resolve()
+    found: list[Target] = []
+    for path in sorted({p.resolve() for p in saved}):
+        if not path.is_file():
+            continue  # deleted, or an editor's file renamed away
+        if root.is_file():
+            target: Target | None = (settings.path, settings.topics) if path == root else None
+        elif path.parent != root:
+            target = None
+        elif path.suffix == ".py" and path.stem in TOPICS:
+            chosen = not settings.topics or path.stem in settings.topics
+            target = (settings.path, (path.stem,)) if chosen else None
+        elif path.suffix == ".ipynb":
+            target = (path, ())
+        else:
+            target = None
+        if target is not None and target not in found:
+            found.append(target)
+    return found
+
+
+def _grade(target: Target, settings: Settings) -> Report:
+    path, topics = target
+    return grade(path, settings.options.with_topics(topics))
+
+
+def grade_and_render(target: Target, settings: Settings, colour: bool) -> str:
+    """The report of one grading as the table, or the one line that says why it could not run."""
+    try:
+        result = _grade(target, settings)
+    except UsageProblem as exc:
+        return f"grade: {exc}"
+    except SuiteCrash as exc:
+        return f"grade: internal error in a suite: {str(exc).splitlines()[0]}"
+    return render.to_table(result, str(target[0]), colour)
+
+
+def _warm(settings: Settings) -> None:
+    """Collect the watched topics' suites in this process and wait for the zygote now: a first
+    grading of untouched stubs read their tables of checks (grader/engine/check_table.py) without
+    torch, pytest or a worker, and the first save must not pay for them."""
+    from grader.engine import suites, workers  # suites imports pytest and torch
+
+    for topic in select_topics(settings.path, settings.topics)[0]:
+        with contextlib.suppress(suites.SuiteBroken):  # the re-grade reports what broke
+            suites.collected(topic, settings.options.limits.timeout)
+    workers.fork_server(resolve_device(settings.options.device) == "cuda")
+
+
+def _relevant(change: watchfiles.Change, path: str) -> bool:
+    """Python files and notebooks; not an editor's swap, backup or hidden files."""
+    name = Path(path).name
+    return (
+        change != watchfiles.Change.deleted and name.endswith((".py", ".ipynb")) and not name.startswith(".")
+    )
+
+
+def watch(
+    settings: Settings,
+    show: Callable[[str], None],
+    colour: bool = False,
+    clear: Callable[[], None] = lambda: None,
+) -> None:
+    """Grade ``settings.path`` once, then re-grade on every save until Ctrl-C
+    (KeyboardInterrupt, for the caller). An unusable PATH raises :class:`UsageProblem`;
+    a problem with a re-grade is shown, not raised."""
+    select_topics(settings.path, settings.topics)
+    folder = settings.path if settings.path.is_dir() else settings.path.parent
+    waiting = f"watching {settings.path}: save a file to re-grade its topic; Ctrl-C to stop"
+    started = False
+    # The first grading runs once the watcher is in place (its first wake-up), so a save
+    # made during it is not lost: it is re-graded next.
+    for changes in watchfiles.watch(
+        folder,
+        watch_filter=_relevant,
+        recursive=False,
+        raise_interrupt=True,
+        rust_timeout=WAKE_MS,
+        yield_on_timeout=True,
+    ):
+        if not started:
+            started = True
+            show(
+                render.to_table(
+                    _grade((settings.path, settings.topics), settings), str(settings.path), colour
+                )
+            )
+            _warm(settings)
+            show(waiting)
+            continue
+        due = targets((Path(p) for _, p in changes), settings)
+        if not due:
+            continue
+        clear()
+        for target in due:
+            saved = target[0].name if not target[1] else ", ".join(target[1])
+            show(f"{time.strftime('%H:%M:%S')} saved: re-grading {saved}")
+            show(grade_and_render(target, settings, colour))
+        show(waiting)

@@ -1,0 +1,96 @@
+"""The random inputs of checks: the same for everyone, or per student for hidden checks.
+
+A check draws its inputs through :func:`gen` (a seeded ``torch.Generator``), :func:`seed`
+(a number for ``torch.manual_seed`` or a probe), :func:`seed_among` (a convergence run's seed,
+kept inside the set of seeds its threshold was measured on) and torch's global RNG. All of them
+depend on the *variant* of the check that runs: 0 (public checks, and every run without a
+course seed) gives exactly the fixed inputs the suites were written with (``gen(k)`` is
+``torch.Generator().manual_seed(k)``); a hidden check graded with a course seed and a student
+gets ``variant_of(course_seed, student, check)``, so each student has inputs of their own, the
+same at every regrade, and a table of answers recorded for one student is no use to another.
+
+The plugin (:mod:`grader.engine.plugin`) sets the variant around each check's call, in the trusted
+process only: the sandbox sees the inputs themselves, never the course seed or the variant.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Iterator, Sequence
+
+import torch
+
+# The seeds over which every convergence check's threshold was measured (the spread comment
+# beside each check: "seeds 0–19"); a student's convergence runs use seeds of this set only.
+MEASURED_SEEDS = tuple(range(20))
+
+_variant = 0  # the variant of the check now running (0: the fixed inputs)
+
+
+def variant_of(course_seed: str, student: str, check: str) -> int:
+    """The variant of ``check`` (its id without parameters) for ``student`` under ``course_seed``:
+    a number from 1 to 2⁵⁶, fixed by the three (sha256), never 0."""
+    digest = hashlib.sha256("\0".join(("torchgrade-inputs", course_seed, student, check)).encode()).digest()
+    return int.from_bytes(digest[:7], "big") + 1
+
+
+def current() -> int:
+    """The variant of the check now running (0 outside a per-student hidden check)."""
+    return _variant
+
+
+def _mix(*parts: object) -> int:
+    """A 63-bit number fixed by ``parts`` (a torch seed)."""
+    digest = hashlib.sha256(repr(parts).encode()).digest()
+    return int.from_bytes(digest[:8], "big") >> 1
+
+
+def seed(k: int) -> int:
+    """The check's seed number ``k``: ``k`` itself for variant 0, else one of this student's."""
+    return k if _variant == 0 else _mix(_variant, "seed", k)
+
+
+def gen(k: int) -> torch.Generator:
+    """A CPU generator seeded with :func:`seed` (k): ``torch.Generator().manual_seed(k)`` for variant 0."""
+    return torch.Generator().manual_seed(seed(k))
+
+
+def seed_among(k: int, measured: Sequence[int] = MEASURED_SEEDS) -> int:
+    """The seed a convergence run parametrized with ``k`` uses: ``k`` for variant 0, else the
+    student's own choice among ``measured`` (distinct ``k`` of one check give distinct seeds),
+    so the check's threshold stays inside the spread measured over that set."""
+    if k not in measured:
+        raise ValueError(f"seed {k} is not among the measured seeds {list(measured)}")
+    if _variant == 0:
+        return k
+    order = sorted(measured, key=lambda s: _mix(_variant, "among", s))
+    return order[list(measured).index(k)]
+
+
+def size(k: int, fixed: int, low: int, high: int) -> int:
+    """A size for seed number ``k``: ``fixed`` (the suite's own) for variant 0, else one from
+    ``low`` to ``high`` (inclusive: the range the exercise's docstring allows)."""
+    if _variant == 0:
+        return fixed
+    return low + _mix(_variant, "size", k) % (high - low + 1)
+
+
+@contextlib.contextmanager
+def drawn_for(variant: int) -> Iterator[None]:
+    """Run a check's body with ``variant``'s inputs. A non-zero variant also seeds torch's global
+    RNG for the check (its unseeded draws become the student's too) and gives the global RNG
+    back as it was afterwards, so the checks of variant 0 draw exactly what they draw without
+    per-student inputs."""
+    global _variant
+    if variant == 0:
+        yield
+        return
+    state = torch.get_rng_state()
+    _variant = variant
+    torch.manual_seed(_mix(variant, "global"))
+    try:
+        yield
+    finally:
+        _variant = 0
+        torch.set_rng_state(state)

@@ -1,0 +1,374 @@
+"""Assertions for hidden suites, judged in the trusted process.
+
+Every check validates before it compares: type, then shape and dtype, then finiteness
+(NaN slips through ``not (err > tol)``), then values. A failure raises
+:class:`CheckFailed` whose message says what was checked, what was expected, what came
+out, and a hint tied to the concept — never the test's source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import torch
+
+from grader.checks import curves
+
+
+class CheckFailed(AssertionError):
+    """A check found a wrong answer; the message is shown to the learner. A convergence check's
+    failure also carries the training curve it drew (:func:`expect_learned`) for the results."""
+
+    def __init__(self, message: str, curve: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.curve = curve
+
+
+def fail(what: str, expected: str, got: str, hint: str = "") -> None:
+    message = f"{what}: expected {expected}, got {got}."
+    if hint:
+        message += f"\n  hint: {hint}"
+    raise CheckFailed(message)
+
+
+def describe(value: Any) -> str:
+    if isinstance(value, torch.Tensor):
+        return f"a {value.dtype} tensor of shape {tuple(value.shape)}"
+    if isinstance(value, str) and value.startswith("<not plain data"):
+        return f"an object that is not plain data ({value[17:-1].strip(': ')})"
+    if value is None:
+        return "None (did you forget to return?)"
+    return f"{type(value).__name__} {value!r}"[:120]
+
+
+def expect(condition: bool, what: str, expected: str, got: str, hint: str = "") -> None:
+    if not condition:
+        fail(what=what, expected=expected, got=got, hint=hint)
+
+
+def with_curve(result: Any) -> tuple[Any, Any]:
+    """A training probe's ``(answer, curve)``; anything else is an answer without a curve."""
+    if isinstance(result, (tuple, list)) and len(result) == 2:
+        return result[0], result[1]
+    return result, None
+
+
+def expect_learned(
+    condition: bool,
+    what: str,
+    expected: str,
+    got: str,
+    curve: Any,
+    hint: str = "",
+    reference_band: tuple[float, float] | None = None,
+) -> None:
+    """:func:`expect` for a convergence check. On failure the message also names the shape of the
+    training curve the probe recorded (:func:`grader.checks.curves.shape_of`: NaN, diverged, flat, slower
+    than ``reference_band`` — correct code's final losses — or learned), draws it as a sparkline and
+    leads the hint with what that shape usually means; the curve rides along for the results."""
+    if condition:
+        return
+    cleaned = curves.clean(curve)
+    if cleaned is None:
+        fail(what=what, expected=expected, got=got, hint=hint)
+        return
+    label, line = curves.describe(cleaned, reference_band)
+    message = f"{what}: expected {expected}, got {got}.\n  {line}"
+    hints = "; ".join(h for h in (curves.HINTS[label], hint) if h)
+    if hints:
+        message += f"\n  hint: {hints}"
+    band = {"band": [float(v) for v in reference_band]} if reference_band is not None else {}
+    raise CheckFailed(message, {**cleaned, "shape": label, **band})
+
+
+def expect_tensor(
+    value: Any,
+    what: str,
+    shape: Iterable[int] | None = None,
+    dtype: torch.dtype | None = None,
+    hint: str = "",
+) -> torch.Tensor:
+    """``value`` must be a non-empty tensor with this shape and dtype."""
+    if not isinstance(value, torch.Tensor):
+        fail(what=what, expected="a torch.Tensor", got=describe(value), hint=hint)
+    if shape is not None and tuple(value.shape) != tuple(shape):
+        fail(what=what, expected=f"shape {tuple(shape)}", got=f"shape {tuple(value.shape)}", hint=hint)
+    if dtype is not None and value.dtype != dtype:
+        fail(what=what, expected=f"dtype {dtype}", got=f"dtype {value.dtype}", hint=hint)
+    if value.numel() == 0 and (shape is None or 0 not in tuple(shape)):
+        fail(what=what, expected="a non-empty tensor", got="an empty tensor", hint=hint)
+    return value
+
+
+def expect_float(value: Any, what: str, hint: str = "") -> float:
+    """A Python number (a 0-dim tensor is not a Python float)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        fail(
+            what=what,
+            expected="a Python float",
+            got=describe(value),
+            hint=hint or "use .item() to turn a 0-dim tensor into a float",
+        )
+    return float(value)
+
+
+def _position(index: torch.Tensor, shape: torch.Size) -> str:
+    """' at [i, j]' for an element of a tensor; '' for a 0-dim one (a scalar has no position)."""
+    if not len(shape):
+        return ""
+    return " at [" + ", ".join(str(int(c)) for c in torch.unravel_index(index, shape)) + "]"
+
+
+def expect_close(
+    actual: Any,
+    expected: torch.Tensor,
+    what: str,
+    rtol: float = 1e-5,
+    atol: float = 1e-6,
+    hint: str = "",
+    check_dtype: bool = True,
+) -> torch.Tensor:
+    """Values within ``|a - e| <= atol + rtol·|e|``; infinities must match exactly."""
+    actual = expect_tensor(
+        value=actual,
+        what=what,
+        shape=expected.shape,
+        dtype=expected.dtype if check_dtype else None,
+        hint=hint,
+    )
+    a, e = actual.detach().double(), expected.detach().double()
+    bad_nan = torch.isnan(a) & ~torch.isnan(e)
+    if bad_nan.any():
+        i = bad_nan.flatten().nonzero()[0, 0]
+        fail(
+            what=what,
+            expected=f"{e.flatten()[i].item():.6g}{_position(i, e.shape)}",
+            got="NaN there",
+            hint=hint or "NaN usually comes from inf - inf, 0 * inf or log of a negative number",
+        )
+    close = torch.isclose(a, e, rtol=rtol, atol=atol, equal_nan=True)
+    if not close.all():
+        err = torch.where(close, torch.zeros_like(a), (a - e).abs().nan_to_num(nan=float("inf")))
+        i = err.flatten().argmax()
+        fail(
+            what=what,
+            expected=f"{e.flatten()[i].item():.6g}{_position(i, e.shape)} (tolerance rtol={rtol:g}, atol={atol:g})",
+            got=f"{a.flatten()[i].item():.6g}"
+            + (f" ({int((~close).sum())} of {close.numel()} values off)" if close.numel() > 1 else ""),
+            hint=hint,
+        )
+    return actual
+
+
+def expect_no_twin(ops: Any, forbidden: Mapping[str, str], what: str) -> None:
+    """``ops``: {name: where} from ``kit.ops_used``; ``forbidden``: recorded name -> the function to name."""
+    if not isinstance(ops, dict) or not all(
+        isinstance(o, str) and isinstance(w, str) for o, w in ops.items()
+    ):
+        fail(what, "op names from the recorder", describe(ops))
+    used: dict[str, str] = {}
+    for op, where in ops.items():
+        if op in forbidden:
+            used.setdefault(forbidden[op], where)
+    if used:
+        fail(
+            what=what,
+            expected="a hand-written computation",
+            got="; ".join(f"{twin} called in {where}" for twin, where in sorted(used.items())),
+            hint="this exercise is about writing it yourself from the formula; "
+            "the docstring lists the torch functions that are off limits",
+        )
+
+
+def expect_same_device(trace: Any, what: str) -> Any:
+    """Judge a device trace (:func:`grader.checks.probes.on_second_device`): every op kept to the
+    inputs' device, and the result is there too. Returns the result's values (CPU tensors)
+    for the suite to compare with torch's."""
+    if not isinstance(trace, dict) or not isinstance(trace.get("ok"), bool):
+        fail(what, "a device trace", describe(trace))
+    hint = (
+        "create new tensors on the input's device: torch.zeros(..., device=x.device), "
+        "torch.zeros_like(x) or x.new_zeros(...); move batches with .to(device)"
+    )
+    if trace.get("mismatch") is not None:
+        fail(
+            what=what,
+            expected="every op to use tensors on the input's device",
+            got=str(trace["mismatch"]),
+            hint=hint,
+        )
+    if not trace["ok"]:
+        fail(
+            what=what,
+            expected="the same code to run on any device",
+            got=f"it raised {trace.get('raised')}",
+            hint="on a GPU, .numpy() and other CPU-only calls need .cpu() first; .item() and .tolist() work",
+        )
+    devices = trace.get("devices")
+    if not isinstance(devices, list) or not devices:
+        fail(what, "a tensor result", "no tensor at all")
+    if devices != ["second"]:
+        fail(
+            what=what,
+            expected="a result on the input's device (a second device, standing in for a GPU)",
+            got=f"a result on {', '.join(map(str, devices))}",
+            hint=hint,
+        )
+    return trace.get("value")
+
+
+def expect_module_on_second_device(trace: Any, what: str) -> None:
+    """Judge a trace of :func:`grader.checks.probes.modules_on_second_device`: on the second device, and
+    the same output as the same weights give on the CPU."""
+    value = expect_same_device(trace, what)
+    real = expect_tensor(trace.get("real"), f"{what}: output of the same model on the CPU")
+    expect_close(value, real, f"{what}: output against the same weights on the CPU", rtol=1e-5, atol=1e-6)
+
+
+def expect_vectorised(counts: Any, sizes: Iterable[int | str], what: str) -> None:
+    """Op counts from :func:`grader.checks.probes.op_counts` must not grow with the input size.
+
+    ``sizes`` names each input: an int n (shown as ``n=…``) or a description of its shapes.
+    """
+    sizes = list(sizes)
+    if (
+        not isinstance(counts, list)
+        or not counts
+        or len(counts) != len(sizes)
+        or not all(isinstance(c, int) for c in counts)
+    ):
+        fail(what, "one op count per input size", describe(counts))
+    if max(counts) > min(counts):
+        shown = ", ".join(
+            f"{c} ops for {f'n={n}' if isinstance(n, int) else n}" for n, c in zip(sizes, counts)
+        )
+        fail(
+            what=what,
+            expected="the same number of tensor operations whatever the input size",
+            got=shown,
+            hint="a Python loop over rows, columns or elements runs more operations for bigger inputs; "
+            "use broadcasting and reductions over whole tensors instead",
+        )
+
+
+def expect_unchanged(unchanged: Any, names: Iterable[str], what: str) -> None:
+    """Flags from :func:`grader.checks.probes.call_watching_inputs`: inputs keep their values."""
+    names = list(names)
+    if not isinstance(unchanged, list) or len(unchanged) != len(names):
+        fail(what, "one flag per argument", describe(unchanged))
+    changed = [n for n, ok in zip(names, unchanged) if ok is not True]
+    if changed:
+        fail(
+            what=what,
+            expected="the inputs left as they were",
+            got=f"{', '.join(changed)} modified in place",
+            hint="work on a copy (x.clone()) or build a new tensor; in-place ops (x[...] = v, add_) "
+            "change the caller's data",
+        )
+
+
+def _an_answer(value: Any, depth: int = 0) -> bool:
+    """A call's result that answers something: a tensor or a number, maybe inside containers."""
+    if isinstance(value, torch.Tensor) or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        return True
+    if depth < 4 and isinstance(value, (list, tuple)):
+        return any(_an_answer(v, depth + 1) for v in value)
+    if depth < 4 and isinstance(value, dict):
+        return any(_an_answer(v, depth + 1) for v in value.values())
+    return False
+
+
+def expect_inputs_untouched(
+    result: Any, after: Any, originals: tuple, names: Iterable[str], tracked: Iterable[int], what: str
+) -> None:
+    """Judge :func:`grader.checks.probes.inputs_after_call` against the trusted copies of the arguments:
+    the call answered (a tensor or a number: a call that answers nothing earns no point for
+    leaving its inputs alone), and each tensor keeps its values, its ``requires_grad`` flag and
+    its ``.grad`` (5s where tracked)."""
+    expect(
+        condition=_an_answer(result),
+        what=f"{what}: the call's result",
+        expected="an answer (a tensor or a number)",
+        got=describe(result),
+        hint="this check judges a call that answers; finish the exercise first",
+    )
+    names, tracked = list(names), set(tracked)
+    if not isinstance(after, list) or len(after) != len(originals):
+        fail(what, "one state per argument", describe(after))
+    hint = (
+        "leave the caller's tensors as you found them: work on x.detach().clone(); in-place ops "
+        "(x += ..., x[...] = v, requires_grad_()) and backward() into x change the caller's tensor"
+    )
+    for i, (name, state, original) in enumerate(zip(names, after, originals)):
+        if not isinstance(original, torch.Tensor):
+            continue
+        if not isinstance(state, dict):
+            fail(what, f"the state of {name}", describe(state))
+        values = state.get("values")
+        same = (
+            isinstance(values, torch.Tensor)
+            and values.shape == original.shape
+            and bool(torch.equal(values.nan_to_num(7.0), original.nan_to_num(7.0)))
+        )
+        expect(
+            condition=same,
+            what=f"{what}: {name} after the call",
+            expected="its values unchanged",
+            got="changed values",
+            hint=hint,
+        )
+        flag = i in tracked
+        expect(
+            condition=state.get("requires_grad") is flag,
+            what=f"{what}: {name}.requires_grad after the call",
+            expected=f"{flag} (as the caller set it)",
+            got=f"{state.get('requires_grad')}",
+            hint=hint,
+        )
+        grad = state.get("grad")
+        if flag:
+            kept = isinstance(grad, torch.Tensor) and bool(torch.equal(grad, torch.full_like(original, 5.0)))
+            expect(
+                condition=kept,
+                what=f"{what}: {name}.grad after the call",
+                expected="the 5s it held",
+                got=describe(grad),
+                hint=hint,
+            )
+        else:
+            expect(
+                condition=grad is None,
+                what=f"{what}: {name}.grad after the call",
+                expected="None (as it was)",
+                got=describe(grad),
+                hint=hint,
+            )
+
+
+def multiclass_accuracy(scores, labels, classes, what):
+    """Held-out ``scores`` must be (len(labels), classes); the fraction whose argmax is the label."""
+    scores = expect_tensor(scores, what, shape=(len(labels), classes))
+    return (scores.argmax(1) == labels).float().mean().item()
+
+
+def binary_accuracy(outputs, labels, threshold, what):
+    """Held-out ``outputs`` must be (len(labels), 1); (the accuracy of predicting 1 where an output is
+    above ``threshold``, the majority class's share of the 0/1 labels)."""
+    outputs = expect_tensor(outputs, what, shape=(len(labels), 1))
+    accuracy = ((outputs > threshold).float() == labels).float().mean().item()
+    return accuracy, max(labels.mean().item(), 1 - labels.mean().item())
+
+
+def expect_runs_on_cuda(sub, name, args, kwargs, device, expected):
+    """``mod.name`` on inputs moved to ``device`` (:func:`on_device`) answers on CUDA, equal to ``expected``."""
+    from grader.checks.probes import on_device
+
+    out, where = sub.run(on_device, name, args, kwargs, device)
+    expect(
+        condition=where.startswith("cuda"),
+        what=f"{name} on CUDA inputs",
+        expected="a result on cuda",
+        got=f"a result on {where}",
+    )
+    expect_close(out, expected, f"{name} computed on CUDA", rtol=1e-5, atol=1e-5)

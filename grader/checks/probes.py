@@ -1,0 +1,209 @@
+"""Generic probes shared by the suites, and the trusted side's share of their checks.
+
+A probe runs in the worker as ``probe(mod, *args)`` with ``mod`` the submitted module;
+its source is shipped there, so a probe may use only its arguments and the worker's
+probe namespace (``torch``, ``nn``, ``F``, ``math``, ``kit``) — no other globals.
+Each returns plain data for the trusted judge.
+
+A probe whose first argument is a string runs under that name: the session names it in
+error and timeout messages and remembers stalls by it. The module probes below take it as
+``subject`` and use it for nothing else.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from grader.sandboxed import probe_kit as kit
+
+
+def call(mod, name, args, kwargs):
+    """``mod.name(*args, **kwargs)``."""
+    return getattr(mod, name)(*args, **kwargs)
+
+
+def call_recorded(mod, name, args, kwargs, helpers=()):
+    """(result, {name of a torch function or aten op the call used: where in the submission}),
+    ops inside ``helpers`` (the learner's functions the docstring tells them to use) left out."""
+    return kit.ops_used(lambda: getattr(mod, name)(*args, **kwargs), mod, helpers)
+
+
+def gradients(mod, name, args, kwargs, upstream, wrt):
+    """(output, grads): backward of sum(output · upstream) to the positional args in ``wrt``."""
+    leaves = [
+        a.detach().clone().requires_grad_(i in wrt) if isinstance(a, torch.Tensor) else a
+        for i, a in enumerate(args)
+    ]
+    out = getattr(mod, name)(*leaves, **kwargs)
+    (out * upstream).sum().backward()
+    return out, [leaves[i].grad for i in wrt]
+
+
+def directional_difference(mod, name, args, kwargs, upstream, index, direction, eps):
+    """(L(x + εv), L(x − εv), dL/dx) for L = sum(f(...) · upstream), x = args[index]."""
+
+    def loss(x):
+        shifted = list(args)
+        shifted[index] = x
+        return (getattr(mod, name)(*shifted, **kwargs) * upstream).sum()
+
+    x = args[index].detach().clone().requires_grad_(True)
+    loss(x).backward()
+    with torch.no_grad():
+        plus = loss(args[index] + eps * direction)
+        minus = loss(args[index] - eps * direction)
+    return plus, minus, x.grad
+
+
+def on_second_device(mod, name, args, kwargs):
+    """Run on copies of the inputs on the second device (``kit.second_device``: a stand-in for a
+    GPU with real data and CUDA's same-device rule), then on the inputs themselves.
+
+    Tensors nested in lists and tuples (``rnn_forward``'s params) are moved too. Returns the
+    device trace (``kit.device_trace``) with the CPU result under ``"real"``, so that a suite can
+    insist on a correct answer before it credits device handling.
+    """
+    moved = kit.to_second_device(args)
+    trace = kit.device_trace(lambda: getattr(mod, name)(*moved, **kwargs))
+    return {**trace, "real": getattr(mod, name)(*args, **kwargs)}
+
+
+def on_device(mod, name, args, kwargs, device):
+    """(result moved to the CPU, the device the result was on) for inputs moved to ``device``."""
+    moved = [a.to(device) if isinstance(a, torch.Tensor) else a for a in args]
+    out = getattr(mod, name)(*moved, **kwargs)
+    return out.cpu(), str(out.device)
+
+
+def call_watching_inputs(mod, name, args, kwargs):
+    """(result, for each tensor argument: were its values left as they were?)."""
+    before = [a.detach().clone() if isinstance(a, torch.Tensor) else None for a in args]
+    result = getattr(mod, name)(*args, **kwargs)
+    unchanged = [
+        b is None or (b.shape == a.shape and bool(torch.equal(b.nan_to_num(7.0), a.detach().nan_to_num(7.0))))
+        for a, b in zip(args, before)
+    ]
+    return result, unchanged
+
+
+def inputs_after_call(mod, name, args, kwargs, tracked):
+    """(result, each argument after the call): the call gets fresh copies of the tensor arguments,
+    those at the indices in ``tracked`` requiring grad with a ``.grad`` of 5s; a tensor comes back
+    as ``{"values", "requires_grad", "grad"}`` for the judge to compare with the originals."""
+    copies = [a.detach().clone() if isinstance(a, torch.Tensor) else a for a in args]
+    for i in tracked:
+        copies[i].requires_grad_(True)
+        copies[i].grad = torch.full_like(copies[i], 5.0)
+    result = getattr(mod, name)(*copies, **kwargs)
+    after = [
+        {
+            "values": a.detach().clone(),
+            "requires_grad": a.requires_grad,
+            "grad": None if a.grad is None else a.grad.detach().clone(),
+        }
+        if isinstance(a, torch.Tensor)
+        else None
+        for a in copies
+    ]
+    return result, after
+
+
+def op_counts(mod, name, arg_sets, kwargs):
+    """How many aten ops ``mod.name`` dispatches for each argument set (vectorisation)."""
+    return [kit.count_ops(lambda args=args: getattr(mod, name)(*args, **kwargs))[1] for args in arg_sets]
+
+
+def train_classifier(mod, cls, args, kwargs, x_train, y_train, x_test, seed, epochs, lr, batch_size=64):
+    """Train ``mod.cls(*args, **kwargs)`` with Adam and cross-entropy on seeded shuffled mini-batches;
+    return its scores on the held-out inputs (their labels stay with the judge) and its training
+    curve (:mod:`grader.checks.curves`): point 0 is the first batch's loss and accuracy at initialisation,
+    then each epoch's sample-weighted mean of the batch losses and accuracies the loop computed."""
+    torch.manual_seed(seed)
+    model = getattr(mod, cls)(*args, **kwargs)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    order = torch.Generator().manual_seed(seed)
+    curve = {"loss": [], "metric": [], "every": "epoch"}
+    model.train()
+    for _ in range(epochs):
+        total, correct = 0.0, 0.0
+        for batch in torch.randperm(len(x_train), generator=order).split(batch_size):
+            scores = model(x_train[batch])
+            loss = F.cross_entropy(scores, y_train[batch])
+            value, hits = float(loss.detach()), float((scores.argmax(1) == y_train[batch]).sum())
+            if not curve["loss"]:
+                curve["loss"].append(value)
+                curve["metric"].append(hits / len(batch))
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total, correct = total + value * len(batch), correct + hits
+        curve["loss"].append(total / len(x_train))
+        curve["metric"].append(correct / len(x_train))
+    model.eval()
+    with torch.no_grad():
+        return model(x_test), curve
+
+
+def modules_on_second_device(mod, subject, builds):
+    """For each build ``(cls, args, kwargs, inputs)``: ``mod.cls(*args, **kwargs)`` built under seed 0
+    and run on the inputs on the CPU, then moved to the second device and run on copies of the
+    inputs there (both runs under seed 2: dropout draws the same masks). One device trace per
+    build, as :func:`on_second_device`, its ``"real"`` the CPU output of the same weights.
+    An input is a tensor or a shape, drawn with ``torch.randn`` under seed 1.
+    """
+    traces = []
+    for cls, args, kwargs, inputs in builds:
+        torch.manual_seed(0)
+        model = getattr(mod, cls)(*args, **kwargs)
+        torch.manual_seed(1)
+        xs = [torch.randn(x) if isinstance(x, (tuple, list)) else x for x in inputs]
+        torch.manual_seed(2)
+        real = model(*xs)
+        moved = kit.to_second_device(xs)
+        # a second instance of the same seed, moved BEFORE its first forward: a layer built
+        # lazily in forward would land on the CPU
+        torch.manual_seed(0)
+        fresh = getattr(mod, cls)(*args, **kwargs)
+
+        def run(model=fresh, moved=moved):
+            torch.manual_seed(2)
+            return model.to(kit.SECOND_DEVICE)(*moved)
+
+        traces.append({**kit.device_trace(run), "real": real})
+    return traces
+
+
+def module_forward_backward(mod, subject, cls, args, kwargs, shapes, count):
+    """``mod.cls(*args, **kwargs)`` built under seed 0, run on a ``torch.randn`` input of each shape;
+    then backward of the sum of every output. Returns the outputs' ``"shapes"``, per parameter
+    ``"grads"``: (its shape, Σ|grad| or None without a gradient), and the ``"count"`` of submodules
+    that are instances of the classes named in ``count`` (``"nn.Conv2d"`` from torch, the others
+    from the submitted module).
+    """
+    torch.manual_seed(0)
+    model = getattr(mod, cls)(*args, **kwargs)
+    outputs = [model(torch.randn(shape)) for shape in shapes]
+    sum(o.sum() for o in outputs).backward()
+    kinds = tuple(getattr(nn, name[3:]) if name.startswith("nn.") else getattr(mod, name) for name in count)
+    counted = sum(isinstance(m, kinds) for m in model.modules())
+    grads = [
+        (tuple(p.shape), None if p.grad is None else float(p.grad.abs().sum())) for p in model.parameters()
+    ]
+    return {"shapes": [tuple(o.shape) for o in outputs], "grads": grads, "count": counted}
+
+
+def module_on_device(mod, subject, cls, args, kwargs, inputs, device, eval_mode=False):
+    """(output on ``device``, moved to the CPU; output of the same weights on the CPU) of
+    ``mod.cls(*args, **kwargs)`` built under seed 0 and moved to ``device`` (then put in eval mode
+    with ``eval_mode``). An input is a tensor or a shape, drawn with ``torch.randn`` after the build."""
+    torch.manual_seed(0)
+    model = getattr(mod, cls)(*args, **kwargs).to(device)
+    if eval_mode:
+        model.eval()
+    xs = [torch.randn(x) if isinstance(x, (tuple, list)) else x for x in inputs]
+    return model(*[x.to(device) for x in xs]).cpu(), model.cpu()(*xs)
+
+
+# -- the trusted side's share (not probes: never shipped) ----------------------------------

@@ -1,0 +1,199 @@
+"""Statuses, points and totals: the data behind every report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from grader import clean
+from grader.sandboxed import OUTPUT_TAIL_CHARS
+
+STATUSES = ("passed", "failed", "error", "not_started", "timeout", "skipped")
+KINDS = ("shape", "gradient", "convergence", "device")
+# What feedback calls each kind: a "shape" check judges shapes, dtypes and values.
+KIND_NAMES = {"shape": "value", "gradient": "gradient", "convergence": "convergence", "device": "device"}
+
+
+@dataclass
+class TestResult:
+    id: str
+    kind: str
+    status: str
+    points: float
+    max_points: float
+    message: str = ""
+    public: bool = False
+    exercises: tuple[str, ...] = ()  # the stub's exercise(s) the check judges
+    curve: dict | None = None  # a failed convergence check's training curve (grader/checks/curves.py)
+    output: str = ""  # what an open check's code printed: its tail (grader/engine/client.py, Printed)
+
+    def to_json(self) -> dict:
+        out = {
+            "id": self.id,
+            "kind": self.kind,
+            "status": self.status,
+            "points": self.points,
+            "max_points": self.max_points,
+            "message": self.message,
+            "visibility": "public" if self.public else "hidden",
+            "exercises": list(self.exercises),
+        }
+        if self.curve is not None:
+            out["curve"] = self.curve
+        if self.output:
+            out["output"] = self.output
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict) -> TestResult:
+        """The inverse of :meth:`to_json`, for results that crossed machines; checks every type."""
+        fields = {name: data[name] for name in ("id", "kind", "status", "message")}
+        if not all(isinstance(v, str) for v in fields.values()) or fields["status"] not in STATUSES:
+            raise ValueError(f"not a check result: {data!r:.200}")
+        exercises, output = data.get("exercises", []), data.get("output", "")
+        if not isinstance(exercises, list) or not all(isinstance(e, str) for e in exercises):
+            raise ValueError(f"not a check result: {data!r:.200}")
+        if not isinstance(output, str):
+            raise ValueError(f"not a check result: {data!r:.200}")
+        points, max_points = float(data["points"]), float(data["max_points"])
+        return cls(
+            **fields,
+            points=points,
+            max_points=max_points,
+            public=data["visibility"] == "public",
+            exercises=tuple(exercises),
+            output=output[-OUTPUT_TAIL_CHARS:],
+        )
+
+
+@dataclass
+class TopicResult:
+    name: str
+    tests: list[TestResult] = field(default_factory=list)
+    note: str = ""
+    # a public-only run: {exercise: {kind: count}} of the hidden checks it left out
+    hidden: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def score(self) -> float:
+        return sum(t.points for t in self.tests)
+
+    @property
+    def max_score(self) -> float:
+        return sum(t.max_points for t in self.tests)
+
+    def count(self, status: str) -> int:
+        return sum(t.status == status for t in self.tests)
+
+    def to_json(self) -> dict:
+        out = {
+            "name": self.name,
+            "score": self.score,
+            "max_score": self.max_score,
+            "tests": [t.to_json() for t in self.tests],
+        }
+        if self.note:
+            out["note"] = self.note
+        if self.hidden:
+            out["hidden"] = self.hidden
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict) -> TopicResult:
+        note, hidden = data.get("note", ""), data.get("hidden", {})
+        if not isinstance(data["name"], str) or not isinstance(note, str) or not _is_hidden_table(hidden):
+            raise ValueError(f"not a topic result: {data!r:.200}")
+        return cls(
+            name=data["name"],
+            tests=[TestResult.from_json(t) for t in data["tests"]],
+            note=note,
+            hidden=hidden,
+        )
+
+
+def _is_hidden_table(value: object) -> bool:
+    """``{exercise: {kind: count}}``, as :attr:`TopicResult.hidden` holds."""
+    return isinstance(value, dict) and all(
+        isinstance(name, str)
+        and isinstance(kinds, dict)
+        and all(isinstance(k, str) and isinstance(n, int) for k, n in kinds.items())
+        for name, kinds in value.items()
+    )
+
+
+def hidden_wording(kinds: dict[str, int]) -> str:
+    """``{"shape": 2, "gradient": 1}`` → "2 value checks and 1 gradient check"."""
+    parts = [f"{n} {KIND_NAMES.get(k, k)} check{'s' if n != 1 else ''}" for k, n in sorted(kinds.items())]
+    return " and ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
+
+
+@dataclass
+class Report:
+    topics: list[TopicResult]
+    sandbox: str
+    device: str
+    notes: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall, startup, probes
+    selection: str = ""  # which checks --exercise / -k chose, when not all
+
+    @property
+    def score(self) -> float:
+        return sum(t.score for t in self.topics)
+
+    @property
+    def max_score(self) -> float:
+        return sum(t.max_score for t in self.topics)
+
+    @property
+    def exit_code(self) -> int:
+        """0 full score, 1 graded but not full (docs/architecture.md, "Contract for machines")."""
+        return 0 if self.max_score > 0 and self.score == self.max_score else 1
+
+    def to_json(self) -> dict:
+        return {
+            "score": self.score,
+            "max_score": self.max_score,
+            "topics": [t.to_json() for t in self.topics],
+            "sandbox": self.sandbox,
+            "device": self.device,
+            "notes": self.notes,
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+            **({"selection": self.selection} if self.selection else {}),
+        }
+
+
+def make_result(
+    test_id: str,
+    kind: str,
+    points: float,
+    status: str,
+    message: str,
+    public: bool,
+    exercises: tuple[str, ...] = (),
+    curve: dict | None = None,
+    output: str = "",
+) -> TestResult:
+    """A skipped test drops out of the maximum; any other status keeps it."""
+    earned = points if status == "passed" else 0.0
+    max_points = 0.0 if status == "skipped" else points
+    return TestResult(
+        id=test_id,
+        kind=kind,
+        status=status,
+        points=earned,
+        max_points=max_points,
+        message=message,
+        public=public,
+        exercises=exercises,
+        curve=curve,
+        output=output,
+    )
+
+
+def shown_message(test: dict) -> str:
+    """A check's message and, under it, what its code printed (a JSON check, as reports hold),
+    both cleaned: either may come from the submission."""
+    message, output = clean.text(test["message"]), clean.text(test.get("output") or "")
+    if not output:
+        return message
+    printed = "\n".join(f"  | {line}" for line in output.splitlines())
+    return f"{message}\nyour code printed:\n{printed}"

@@ -1,0 +1,193 @@
+"""Each topic's checks as a table, so that an untouched stub is reported without pytest or torch.
+
+A stub's report lists every check ``not_started`` (CUDA checks on a CPU ``skipped``), which
+needs only what collection knows of each check: its id, kind, points, visibility, CUDA flag,
+exercises and the names ``-k`` matches. The first grading of a stub collects the suite as
+usual and caches that table (:func:`remember`); later runs read it (:func:`cached`), keyed by
+the hash of everything collection reads that can change: the topic's suite and the suites
+folder's other files, every source file of ``grader/``, the torch and pytest versions and
+Python's. A changed file is a new key, hence a fresh collection: a stale table is never read.
+
+The cache is a plain file in the user's own cache folder (``defaults.check_table_folder``);
+it decides only how an untouched stub is reported, by ``grade`` and by ``grade batch`` alike
+(:func:`grader.engine.runner.stub_outcome`): a stub scores nothing either way.
+``tests/grader/test_check_table.py`` holds the table's report equal to the engine's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from grader import clean, defaults
+from grader.checks.scoring import TestResult, make_result
+from grader.topics import REPO_ROOT, suite_path, suites_dir
+
+if TYPE_CHECKING:
+    import pytest
+
+# the skipped message of a CUDA check on a CPU (grader/engine/plugin.py holds the same text)
+NO_CUDA = "no CUDA device here: this check drops out of the maximum score"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One collected check, as a stub's report needs it."""
+
+    id: str
+    kind: str
+    points: float
+    public: bool
+    cuda: bool
+    exercises: tuple[str, ...]
+    keywords: tuple[str, ...]  # the names pytest's -k matches (KeywordMatcher.from_item)
+
+
+def row_of(item: pytest.Item) -> Row:
+    """A collected item's row (called where pytest and the suite are loaded)."""
+    from _pytest.mark import KeywordMatcher  # what -k reads an item with (no public API)
+
+    from grader.engine import plugin
+
+    check = plugin.check_of(item)
+    return Row(
+        id=item.name.removeprefix("test_"),
+        kind=check["kind"],
+        points=float(check.get("points", 1)),
+        public=bool(check.get("public", False)),
+        cuda=bool(check.get("cuda", False)),
+        exercises=plugin.exercises_of(item),
+        keywords=tuple(sorted(KeywordMatcher.from_item(item)._names)),
+    )
+
+
+def _sources(topic: str) -> Iterable[Path]:
+    """Every file whose change could change what collecting ``topic``'s suite finds."""
+    yield suite_path(topic)
+    folder = suites_dir()
+    yield from sorted(
+        p for p in folder.iterdir() if p.suffix in (".py", ".ini", ".cfg") and not p.name.startswith("suite_")
+    )
+    yield from sorted((REPO_ROOT / "grader").rglob("*.py"))
+    for package, version_file in (("torch", "version.py"), ("_pytest", "_version.py")):
+        spec = importlib.util.find_spec(package)  # found, not imported
+        for location in (spec.submodule_search_locations or []) if spec else []:
+            yield Path(location) / version_file
+
+
+_hashed: dict[tuple[str, tuple[tuple[str, int, int], ...]], str] = {}
+
+
+def key(topic: str) -> str | None:
+    """The hash naming ``topic``'s table; None when a source cannot be read. Hashed again in
+    this process only when a source's size or modification time changed (``grade watch``)."""
+    try:
+        sources = list(_sources(topic))
+        signature = tuple((str(p), s.st_mtime_ns, s.st_size) for p in sources for s in [p.stat()])
+        if (topic, signature) not in _hashed:
+            digest = hashlib.sha256(f"{topic}\0{sys.version}\0".encode())
+            for path in sources:
+                digest.update(f"{path}\0".encode())
+                digest.update(path.read_bytes())
+            _hashed[topic, signature] = digest.hexdigest()
+    except OSError:
+        return None
+    return _hashed[topic, signature]
+
+
+def _file(topic: str, digest: str) -> Path:
+    return defaults.check_table_folder() / f"{topic}-{digest[:40]}.json"
+
+
+def _row(data: Any) -> Row:
+    row = Row(**data)
+    fields = (row.id, row.kind, *row.exercises, *row.keywords)
+    if not all(isinstance(f, str) for f in fields) or not isinstance(row.points, (int, float)):
+        raise ValueError("not a row")
+    return Row(**{**data, "exercises": tuple(row.exercises), "keywords": tuple(row.keywords)})
+
+
+def cached(topic: str) -> list[Row] | None:
+    """``topic``'s table as its current sources collect it, or None (not cached yet, unreadable)."""
+    digest = key(topic)
+    if digest is None:
+        return None
+    try:
+        data = json.loads(_file(topic, digest).read_text(encoding="utf-8"))
+        return [_row(entry) for entry in data["rows"]]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+def remember(topic: str, items: list[pytest.Item]) -> None:
+    """Cache the table of ``topic``'s collected ``items`` (replacing older tables of the topic);
+    where the cache folder is not writable, nothing is cached."""
+    digest = key(topic)
+    if digest is None or cached(topic) is not None:
+        return
+    target = _file(topic, digest)
+    text = json.dumps({"topic": topic, "rows": [asdict(row_of(item)) for item in items]})
+    with contextlib.suppress(OSError):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, target)  # whole or absent, for a reader at the same time
+        for older in target.parent.glob(f"{topic}-*.json"):
+            if older != target:
+                older.unlink(missing_ok=True)
+
+
+def chosen(rows: list[Row], keyword: str, public_only: bool, exercises: tuple[str, ...]) -> list[Row]:
+    """The rows a run grades: -k as pytest evaluates it, then --public-only and --exercise as
+    the plugin drops checks (grader/engine/suites.py, CollectedSuite.chosen)."""
+    if keyword.strip():
+        from _pytest.mark import KeywordMatcher
+        from _pytest.mark.expression import Expression
+
+        expression = Expression.compile(keyword.lstrip())
+        rows = [row for row in rows if expression.evaluate(KeywordMatcher(set(row.keywords)))]
+    wanted = set(exercises)
+    return [
+        row
+        for row in rows
+        if not (public_only and not row.public) and not (wanted and wanted.isdisjoint(row.exercises))
+    ]
+
+
+def not_started(topic: str, rows: list[Row], device: str) -> list[TestResult]:
+    """An untouched stub's results for ``rows`` (as CollectedSuite.not_started makes them)."""
+    results = []
+    for row in rows:
+        function = f"{row.exercises[0]}() in {topic}.py" if row.exercises else "the exercise"
+        if row.cuda and device != "cuda":
+            status, message = "skipped", NO_CUDA
+        else:
+            status = "not_started"
+            message = f"not started: {function} still raises NotImplementedError: not started yet"
+        results.append(
+            make_result(row.id, row.kind, row.points, status, clean.text(message), row.public, row.exercises)
+        )
+    return results
+
+
+def hidden_kinds(rows: list[Row], exercises: tuple[str, ...] = ()) -> dict[str, dict[str, int]]:
+    """{exercise: {kind: number of hidden checks}} (as CollectedSuite.hidden_kinds counts them)."""
+    found: dict[str, dict[str, int]] = {}
+    for row in rows:
+        if row.public:
+            continue
+        for name in row.exercises:
+            if not exercises or name in exercises:
+                kinds = found.setdefault(name, {})
+                kinds[row.kind] = kinds.get(row.kind, 0) + 1
+    return found

@@ -1,0 +1,391 @@
+"""The trusted side of the probe protocol: one :class:`TopicSession` per (submission, topic).
+
+A hidden test calls ``session.run(probe, *args)``. The session gets a worker when it
+needs one (:func:`grader.engine.workers.start_worker`: a child of the zygote, or a fresh process;
+again after a crash or a timeout), ships the probe's source and arguments, waits on the
+results pipe with a wall-clock deadline, kills the worker when the deadline passes, and
+returns the decoded plain data. A function that ran past its deadline is remembered: its
+later checks, and checks of functions that call it, end at once as timeouts. Everything
+that goes wrong in submitted code comes back as one of the exceptions below, which the
+pytest plugin turns into a test status.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import select
+import signal
+import textwrap
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from grader import clean
+from grader.defaults import CPU_POLL_SECONDS, boot_seconds
+from grader.engine.sandbox import Limits
+from grader.engine.workers import Worker, read_sources, start_worker
+from grader.sandboxed import OUTPUT_TAIL_CHARS, channel
+
+
+@dataclass
+class Printed:
+    """What one check's code printed: the tail of it, capped again here (the worker's own cap is
+    no promise), and how many characters came before."""
+
+    text: str = ""
+    dropped: int = 0
+
+    def add(self, output: Any) -> None:
+        """Add a worker's ``{"text": str, "dropped": int}``; anything else is ignored."""
+        if not isinstance(output, dict):
+            return
+        text, dropped = output.get("text"), output.get("dropped")
+        if not isinstance(text, str) or not isinstance(dropped, int) or dropped < 0:
+            return
+        self.text += text
+        self.dropped += dropped
+        overflow = len(self.text) - OUTPUT_TAIL_CHARS
+        if overflow > 0:
+            self.dropped += overflow
+            self.text = self.text[overflow:]
+
+    def shown(self) -> str:
+        """The tail as a report shows it, with a note of what came before; '' when nothing."""
+        note = f"… {self.dropped} more characters before these\n" if self.dropped else ""
+        return note + self.text if self.text or self.dropped else ""
+
+
+class SubmissionProblem(Exception):
+    """Base of what a submission's code can cause; ``message`` teaches."""
+
+
+class NotStarted(SubmissionProblem):
+    """The stub still raises NotImplementedError, or the topic's file is missing."""
+
+
+class ProbeTimeout(SubmissionProblem):
+    """Submitted code did not answer before the deadline, or used up its CPU time; the worker
+    was killed."""
+
+    cpu: float | None = None  # the CPU limit it ran past, if that is what stopped it
+
+
+class CpuExceeded(Exception):
+    """The worker used more CPU time than its probe may (raised inside :meth:`TopicSession._receive`)."""
+
+
+class SubmissionError(SubmissionProblem):
+    """Submitted code raised, ran out of memory, failed to import, or killed the worker."""
+
+
+class EngineProblem(SubmissionError):
+    """The grading machine could not start Python and torch, twice: its problem, not the
+    submission's (no submitted code runs before a worker reports ``booted``)."""
+
+
+BOOTING = "starting Python and torch"
+
+
+def _error_text(error: dict[str, Any], action: str) -> str:
+    """The worker's account of an exception, every part of it capped and cleaned here: the
+    worker's own cap is within the submission's reach."""
+    kind, message = clean.name(error.get("type")), clean.text(error.get("message"))
+    if error.get("kind") == "out_of_memory":
+        head = f"ran out of memory while {action} ({kind}: {message})"
+    else:
+        head = f"{kind} while {action}: {message}"
+    where = error.get("where") or []
+    if isinstance(where, list) and where:
+        head += "\n  at " + "\n  at ".join(clean.name(w) for w in where[-3:])
+    return head
+
+
+def _exit_text(returncode: int | None) -> str:
+    """bwrap passes a worker's death by signal N on as status 128 + N."""
+    if returncode is None:
+        return "still running"
+    number = -returncode if returncode < 0 else returncode - 128 if 128 < returncode < 160 else 0
+    if number:
+        try:
+            return f"was killed by {signal.Signals(number).name}"
+        except ValueError:
+            return f"was killed by signal {number}"
+    return f"exited with status {returncode}"
+
+
+@functools.lru_cache(maxsize=512)
+def _source(probe: Callable[..., Any]) -> str:
+    return textwrap.dedent(inspect.getsource(probe))
+
+
+class TopicSession:
+    """Talks to the worker that holds one topic of one staged submission."""
+
+    def __init__(
+        self,
+        staged_dir: str,
+        topic: str,
+        timeout: float,
+        limits: Limits | None = None,
+        gpu: bool = False,
+        deadline: float | None = None,
+        budget: float | None = None,
+    ) -> None:
+        self.staged_dir = staged_dir
+        self.topic = topic
+        self.timeout = timeout
+        self.cpu_limit: float | None = None  # CPU seconds a probe may use (set by the plugin per check)
+        self.cpu_used: dict[str, float] = {}  # check -> most CPU one of its probes used (measuring)
+        self.deadline = deadline  # time.monotonic() when the submission's budget ends
+        self.budget = budget
+        self.check = ""  # id of the check running now (set by the plugin)
+        self.printed = Printed()  # what the running check's code printed (reset by the plugin)
+        self.stalls: dict[str, str] = {}  # function -> how it first ran past its deadline
+        self.slowest: dict[str, tuple[float, int]] = {}  # function -> (slowest answer, answers)
+        self.last_stall: dict[str, Any] = {}
+        self.limits = limits or Limits()
+        self.gpu = gpu
+        self.worker: Worker | None = None
+        self.sources: dict[str, bytes] | None = None
+        self.nonce = b""
+        self.fatal: SubmissionProblem | None = None  # import problems repeat for every test
+        self.seconds = {"startup": 0.0, "probes": 0.0}  # for the benchmark
+
+    # -- worker lifecycle ------------------------------------------------------------
+    def _start(self) -> None:
+        if self.sources is None:
+            self.sources = read_sources(self.staged_dir)
+        for attempt in (1, 2):  # a start that failed on a busy machine gets a second try
+            self.nonce = os.urandom(16)
+            self.worker = start_worker(
+                staged_dir=self.staged_dir,
+                sources=self.sources,
+                topic=self.topic,
+                nonce=self.nonce,
+                limits=self.limits,
+                gpu=self.gpu,
+            )
+            try:
+                self._expect("booted", boot_seconds(), BOOTING)
+                break
+            except SubmissionProblem as exc:
+                self.stop()
+                self.fatal = None
+                if attempt == 2:
+                    self.fatal = EngineProblem(
+                        f"the grading machine could not start Python and torch, twice ({exc}); this "
+                        "is not your code (none of it had run): grade again, and if it happens again "
+                        "run `grade doctor` (a busy or low-memory machine is the usual cause)"
+                    )
+                    raise self.fatal from None
+        event = self._receive(self.timeout, f"importing {self.topic}.py", self.cpu_limit)
+        if event["event"] == "imported":
+            return
+        self.stop()
+        if event["event"] == "missing":
+            self.fatal = NotStarted(f"no file {clean.name(event.get('file'))} in the submission")
+        else:
+            error = event.get("error", {})
+            self.fatal = SubmissionError(_error_text(error, f"importing {self.topic}.py"))
+        raise self.fatal
+
+    def _expect(self, name: str, budget: float, action: str) -> None:
+        event = self._receive(budget, action)
+        if event.get("event") != name:
+            self.stop()
+            raise SubmissionError(f"the worker answered out of turn while {action}")
+
+    def _frame(self, worker: Worker, deadline: float, cpu: float | None, cpu_start: float | None) -> Any:
+        """The worker's next frame, decoded; while none is there, its CPU time is watched."""
+        while cpu is not None and cpu_start is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise channel.ChannelTimeout
+            ready, _, _ = select.select([worker.results_fd], [], [], min(left, CPU_POLL_SECONDS))
+            if ready:
+                break
+            used = worker.cpu_seconds()
+            if used is not None and used - cpu_start > cpu:
+                raise CpuExceeded
+        return channel.decode(channel.read_frame(worker.results_fd, self.nonce, deadline))
+
+    def _receive(
+        self, budget: float, action: str, cpu: float | None = None, cpu_start: float | None = None
+    ) -> dict[str, Any]:
+        """Wait up to ``budget`` seconds for the worker's next event, and while it uses at most
+        ``cpu`` CPU seconds beyond ``cpu_start`` (its CPU time now when not given)."""
+        deadline = time.monotonic() + budget
+        worker = self._live()
+        if cpu is not None and cpu_start is None:
+            cpu_start = worker.cpu_seconds()
+        try:
+            event = self._frame(worker=worker, deadline=deadline, cpu=cpu, cpu_start=cpu_start)
+            while isinstance(event, dict) and event.get("event") == "stalled":
+                self.last_stall = event  # the watchdog's note; the answer may still come
+                event = self._frame(worker=worker, deadline=deadline, cpu=cpu, cpu_start=cpu_start)
+        except (channel.ChannelTimeout, CpuExceeded) as exc:
+            self.printed.add(self.last_stall.get("output"))  # what it printed up to the watchdog's note
+            self.stop()
+            spent = f"{cpu:g} s of CPU time" if isinstance(exc, CpuExceeded) else f"{budget:g} s"
+            hint = "" if action == BOOTING else " (an endless loop? a very slow Python loop?)"
+            problem = ProbeTimeout(
+                f"did not answer within {spent} while {action}{hint}; the worker was stopped"
+            )
+            problem.cpu = cpu if isinstance(exc, CpuExceeded) else None
+            if action.startswith("importing") or action.startswith("starting"):
+                self.fatal = problem
+            raise problem from None
+        except channel.ChannelClosed:
+            worker.exit_status(2)  # let a worker that exited report its own status
+            code = self.stop()
+            hint = "" if action == BOOTING else " (os._exit? a crash in native code?)"
+            raise SubmissionError(f"the worker process {_exit_text(code)} while {action}{hint}") from None
+        except Exception as exc:  # malformed frame, refused payload
+            self.stop()
+            raise SubmissionError(
+                f"the worker sent something that is not plain data while {action} ({type(exc).__name__})"
+            ) from None
+        if not isinstance(event, dict) or "event" not in event:
+            self.stop()
+            raise SubmissionError(f"the worker sent a malformed answer while {action}")
+        self.printed.add(event.get("output"))
+        return event
+
+    def _live(self) -> Worker:
+        if self.worker is None:
+            raise SubmissionError("the worker is gone")
+        return self.worker
+
+    def stop(self) -> int | None:
+        """Kill the worker and everything it started; return its exit status."""
+        worker, self.worker = self.worker, None
+        return worker.kill() if worker is not None else None
+
+    close = stop
+
+    # -- probes ------------------------------------------------------------------------
+    def run(
+        self,
+        probe: Callable[..., Any],
+        *args: Any,
+        timeout: float | None = None,
+        seed: int = 0,
+        **kwargs: Any,
+    ) -> Any:
+        """Run ``probe(module, *args, **kwargs)`` in the worker and return its plain-data result."""
+        if self.fatal is not None:
+            raise self.fatal
+        subject = args[0] if args and isinstance(args[0], str) else probe.__name__.removeprefix("probe_")
+        if subject in self.stalls:
+            raise ProbeTimeout(f"{self.stalls[subject]}; this check was not run")
+        wait = timeout if timeout is not None else self.timeout
+        cpu = self.cpu_limit
+        if cpu is not None and timeout is not None:  # a probe the suite gives longer, more CPU too
+            cpu *= max(1.0, timeout / self.timeout)
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise ProbeTimeout(
+                    f"the submission's time budget of {self.budget:g} s was used up "
+                    "before this check; it was not run"
+                )
+            wait = min(wait, left)
+        if self.worker is None:
+            started = time.monotonic()
+            try:
+                self._start()
+            finally:
+                self.seconds["startup"] += time.monotonic() - started
+        source = _source(probe)
+        request = channel.encode(
+            {
+                "name": probe.__name__,
+                "source": source,
+                "args": tuple(args),
+                "kwargs": kwargs,
+                "seed": seed,
+                "timeout": wait,
+                "cpu": cpu,
+                "blocked": sorted(self.stalls),
+            }
+        )
+        action = f"running {subject}() in {self.topic}.py"
+        cpu_start = self._live().cpu_seconds() if cpu is not None else None
+        try:
+            channel.write_frame(self._live().request_fd, self.nonce, request)
+        except OSError:
+            code = self.stop()
+            raise SubmissionError(f"the worker process {_exit_text(code)} before {action}") from None
+        started = time.monotonic()
+        self.last_stall = {}
+        try:
+            event = self._receive(budget=wait, action=action, cpu=cpu, cpu_start=cpu_start)
+        except ProbeTimeout as exc:
+            raise self._stalled(subject, wait, exc.cpu) from None
+        finally:
+            self.seconds["probes"] += time.monotonic() - started
+            self._measure(cpu_start)
+        if event["event"] == "result":
+            slowest, answers = self.slowest.get(subject, (0.0, 0))
+            self.slowest[subject] = (max(slowest, time.monotonic() - started), answers + 1)
+            return event.get("value")
+        error = event.get("error", {}) if event["event"] == "raised" else {}
+        if error.get("kind") == "not_started":
+            raise NotStarted(
+                f"{clean.name(error.get('function') or 'the exercise')} still raises NotImplementedError: "
+                "not started yet"
+            )
+        if error.get("kind") == "known_stall":
+            stalled = clean.name(error.get("function"))
+            raise ProbeTimeout(
+                f"{subject}() calls {stalled}(): "
+                f"{self.stalls.get(stalled, 'it ran past its deadline before')}; "
+                "this check was not run"
+            )
+        raise SubmissionError(_error_text(error, action))
+
+    def _measure(self, cpu_start: float | None) -> None:
+        """Keep the most CPU time a probe of this check used (tests/grader/measure_cpu.py)."""
+        used = self.worker.cpu_seconds() if self.worker is not None and cpu_start is not None else None
+        if used is not None and cpu_start is not None:
+            self.cpu_used[self.check] = max(self.cpu_used.get(self.check, 0.0), used - cpu_start)
+
+    def _stalled(self, subject: str, wait: float, cpu: float | None = None) -> ProbeTimeout:
+        """A timeout message that says where the code was, and whether it is slow or stuck;
+        the function is remembered so that its other checks end at once."""
+        if self.deadline is not None and self.deadline - time.monotonic() <= 0.05 and wait < self.timeout:
+            return ProbeTimeout(
+                f"{subject}() was still running when the submission's time budget of "
+                f"{self.budget:g} s ran out; the worker was stopped"
+            )
+        stall = self.last_stall
+        function = clean.name(stall.get("function") or subject)
+        where = [clean.name(w) for w in stall.get("where") or []][-1:]
+        first = f"{function}() " + (
+            f"used {cpu:g} s of CPU time without answering" if cpu else f"did not answer within {wait:g} s"
+        )
+        if self.check:
+            first += f" in {self.check}"
+        self.stalls[function] = first
+        self.stalls.setdefault(subject, first)
+        message = first + "; the worker was stopped."
+        if where:
+            message += f"\n  at the deadline it was in {where[0]}"
+        slowest, answers = self.slowest.get(subject, (0.0, 0))
+        if answers:
+            message += (
+                f"\n  {subject}() answered {answers} earlier check(s), the slowest in "
+                f"{slowest:.1f} s: it is slow rather than stuck. A Python loop over elements "
+                "is the usual cause; whole-tensor operations are much faster."
+            )
+        else:
+            message += (
+                "\n  hint: an endless loop (a condition that never changes?) or a very slow "
+                "Python loop over elements; whole-tensor operations are much faster."
+            )
+        return ProbeTimeout(
+            message + "\n  Its other checks are reported as timeouts without running it again."
+        )

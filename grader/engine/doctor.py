@@ -1,0 +1,241 @@
+"""``grade doctor``: why the sandbox, the engine or CUDA is off on this machine, and the fix.
+
+Each finding reuses the fact's one home: :func:`grader.engine.sandbox._bubblewrap_status` and
+:func:`grader.engine.sandbox.sandbox_status`, :func:`grader.sandboxed.seccomp.supported`,
+:func:`grader.engine.workers.gpu_present` and :func:`grader.engine.workers.fork_server`,
+``defaults.MEMORY_MB``. Only what needs fixing fails: a limit nothing can lift here (the
+seccomp filters' architecture) is reported, not failed.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from grader import defaults
+from grader.engine import sandbox, workers
+from grader.sandboxed import seccomp
+
+TORCH_PIN = "2.13"  # the minor release pyproject.toml pins torch to
+CPU_TORCH = f"pip install torch=={TORCH_PIN}.0"
+CUDA_TORCH = (
+    f"pip install torch=={TORCH_PIN}.0 --index-url https://download.pytorch.org/whl/cuXXX "
+    "(the CUDA version your driver supports: https://pytorch.org/get-started/locally/)"
+)
+# sysctl knobs that stop an unprivileged user from creating the namespaces bubblewrap needs,
+# with the value that does, and the fix
+USERNS_KNOBS = (
+    ("kernel/unprivileged_userns_clone", "0", "sysctl -w kernel.unprivileged_userns_clone=1"),
+    ("user/max_user_namespaces", "0", "sysctl -w user.max_user_namespaces=15000"),
+    (
+        "kernel/apparmor_restrict_unprivileged_userns",
+        "1",
+        "sysctl -w kernel.apparmor_restrict_unprivileged_userns=0 "
+        "(or an AppArmor profile that allows userns for /usr/bin/bwrap)",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    item: str
+    ok: bool
+    detail: str
+    fix: str = ""  # what to run or change; empty when ok or when nothing here can fix it
+
+
+def sysctl(name: str) -> str | None:
+    """``/proc/sys/<name>``, or None where this kernel has no such knob."""
+    try:
+        return Path("/proc/sys", name).read_text().strip()
+    except OSError:
+        return None
+
+
+def bubblewrap() -> Finding:
+    usable, how = sandbox._bubblewrap_status()
+    if usable:
+        return Finding("bubblewrap", True, how)
+    if "not installed" in how:
+        return Finding(
+            item="bubblewrap",
+            ok=False,
+            detail="not installed",
+            fix="apt-get install -y bubblewrap (Debian/Ubuntu)",
+        )
+    if "setpriv" in how:
+        return Finding(
+            item="bubblewrap", ok=False, detail=how, fix="apt-get install -y util-linux (it provides setpriv)"
+        )
+    if "TORCHGRADE_NO_SANDBOX" in how:
+        return Finding(item="bubblewrap", ok=False, detail=how, fix="unset TORCHGRADE_NO_SANDBOX")
+    if "needs Linux" in how:
+        return Finding(
+            item="bubblewrap",
+            ok=False,
+            detail=how,
+            fix="grade on Linux for the sandbox: on Windows in WSL 2 (it is Linux: install bubblewrap "
+            "there), on macOS in a Linux VM or container",
+        )
+    return Finding(
+        item="bubblewrap",
+        ok=False,
+        detail=how,
+        fix="see the user namespaces line; inside a container, allow namespaces",
+    )
+
+
+NO_SANDBOX = (
+    "running without the sandbox: your code is limited in time and memory but not isolated; "
+    "fine for your own code, not for grading others'"
+)
+
+
+def no_sandbox_note(uid_dropped: bool, remote_reason: str | None = None) -> str:
+    """The report's one plain sentence when submitted code ran unsandboxed, with why and the
+    fix (``remote_reason``: why another machine had none; its fix is that machine's)."""
+    if remote_reason is not None:
+        return f"{NO_SANDBOX} (on the grading machine: {remote_reason})"
+    finding = bubblewrap()
+    as_whom = " (it ran as an unprivileged uid)" if uid_dropped else ""
+    return f"{NO_SANDBOX}{as_whom}. Why: {finding.item}: {finding.detail}. Fix: {finding.fix}; then `grade doctor`"
+
+
+def user_namespaces() -> Finding:
+    if os.geteuid() == 0:
+        return Finding("user namespaces", True, "not needed: running as root, bubblewrap uses its own")
+    for knob, blocking, fix in USERNS_KNOBS:
+        if sysctl(knob) == blocking:
+            return Finding(
+                item="user namespaces", ok=False, detail=f"{knob.replace('/', '.')} = {blocking}", fix=fix
+            )
+    return Finding("user namespaces", True, "allowed for unprivileged users")
+
+
+def seccomp_architecture() -> Finding:
+    machine = platform.machine()
+    if seccomp.supported():
+        return Finding("seccomp", True, f"{machine}: the no-fork and isolation filters apply")
+    return Finding(
+        "seccomp",
+        True,
+        f"{machine}: the filters are x86_64 programs, so only the uid drop and RLIMIT_NPROC "
+        "limit processes here (grade on x86_64 for the full seal)",
+    )
+
+
+def torch_build() -> Finding:
+    try:
+        import torch
+    except ImportError:
+        return Finding(item="torch", ok=False, detail="not installed", fix=CPU_TORCH + " (CPU)")
+    build = f"CUDA {torch.version.cuda}" if torch.version.cuda else "CPU"
+    detail = f"{torch.__version__} ({build} build)"
+    if not torch.__version__.startswith(TORCH_PIN + "."):
+        return Finding(
+            item="torch",
+            ok=False,
+            detail=f"{detail}; the suites are calibrated on {TORCH_PIN}",
+            fix=CPU_TORCH + " (CPU)",
+        )
+    if workers.gpu_present() and not torch.version.cuda:
+        return Finding(
+            item="torch", ok=False, detail=f"{detail}, but this machine has an NVIDIA GPU", fix=CUDA_TORCH
+        )
+    return Finding("torch", True, detail)
+
+
+def cuda() -> Finding:
+    if not workers.gpu_present():
+        return Finding("CUDA", True, "no NVIDIA GPU: CUDA checks are skipped and do not count")
+    try:
+        import torch
+    except ImportError:
+        return Finding(item="CUDA", ok=False, detail="a GPU, but no torch", fix=CUDA_TORCH)
+    if not torch.cuda.is_available():
+        fix = (
+            CUDA_TORCH
+            if not torch.version.cuda
+            else "install or update the NVIDIA driver (nvidia-smi must work)"
+        )
+        return Finding(item="CUDA", ok=False, detail="a GPU, but torch cannot use it", fix=fix)
+    return Finding("CUDA", True, f"{torch.cuda.get_device_name(0)}: CUDA checks run")
+
+
+def available_mb() -> int | None:
+    """MemAvailable from /proc/meminfo, in MB; None where there is none."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def memory() -> Finding:
+    free = available_mb()
+    if free is None:
+        return Finding("memory", True, "unknown here (no /proc/meminfo)")
+    detail = f"{free} MB available; a worker may use up to {defaults.MEMORY_MB} MB"
+    if free < defaults.MEMORY_MB:
+        return Finding(
+            item="memory",
+            ok=False,
+            detail=detail,
+            fix=f"close other programs, or grade with --memory {max(512, free // 2)} --jobs 1",
+        )
+    return Finding("memory", True, detail)
+
+
+def engine() -> Finding:
+    """Starts this process's zygote: the real test of the sandbox, as grading would run it."""
+    server = workers.fork_server(gpu=False)
+    if server is None:
+        problem = workers.engine_problem() or "the zygote could not start"
+        fix = (
+            "unset TORCHGRADE_FRESH_WORKERS"
+            if os.environ.get("TORCHGRADE_FRESH_WORKERS")
+            else "fix the lines above; if they are all ok, this is a torchgrade bug: report it with this output"
+        )
+        return Finding(
+            item="engine",
+            ok=False,
+            detail=f"{problem}: each worker starts a fresh Python (~2 s each)",
+            fix=fix,
+        )
+    server.stop()
+    return Finding("engine", True, f"the zygote starts (sandbox: {sandbox.sandbox_status()[1]})")
+
+
+CHECKS: tuple[Callable[[], Finding], ...] = (
+    bubblewrap,
+    user_namespaces,
+    seccomp_architecture,
+    torch_build,
+    cuda,
+    memory,
+    engine,
+)
+
+
+def diagnose() -> list[Finding]:
+    return [check() for check in CHECKS]
+
+
+def render(findings: list[Finding], colour: bool = False) -> str:
+    """One line per finding (``ok`` or ``problem``), and under a problem its fix."""
+    lines = []
+    for finding in findings:
+        mark = "ok     " if finding.ok else "problem"
+        if colour:
+            mark = click.style(mark, fg="green" if finding.ok else "red", bold=not finding.ok)
+        lines.append(f"{mark}  {finding.item:<16}{finding.detail}")
+        if finding.fix:
+            lines.append(f"{'':<9}{'':<16}fix: {finding.fix}")
+    return "\n".join(lines)

@@ -1,0 +1,345 @@
+"""Notebook submissions: read with nbformat, keep the definitions, remember where they came from.
+
+Grading must not run a notebook's demo code (a training loop, ``plt.show()``,
+``time.sleep(600)``), so of every code cell only top-level definitions are kept: imports,
+functions, classes, assignments whose value calls nothing, and assignments that call
+something (``DEVICE = torch.device("cpu")``, ``EPS = torch.finfo(torch.float32).tiny``) when
+a kept definition reads the name they bind (found with :mod:`symtable`, transitively).
+IPython syntax (``x = !ls``, ``obj?``, ``%time``, ``%%time``) is turned into Python by
+IPython's own ``TransformerManager``; statements that call IPython are dropped, and the body
+of a ``%%time`` / ``%%capture`` cell is code like any other. A cell that still does not parse
+is skipped and named in a note. Imports of ``grader`` (the hand-out's set-up cell) are dropped:
+the grading tools are no part of an answer. An import that fails in the sandbox
+(``matplotlib``: missing, or no writable cache folder) is skipped rather than failing the topic; ``from __future__`` imports move
+to the top. What is kept still runs in the sandboxed worker (decorators, default arguments
+and kept constants execute).
+
+Every kept line remembers its cell and its line in the cell (:class:`NotebookModule`), so a
+message about the generated module (``losses.py, line 22``) reads
+``cell 4 (`def softmax(x, dim=-1):`), line 3`` instead.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import symtable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from grader.checks.scoring import TopicResult
+from grader.topics import TOPICS
+
+METADATA_KEY = "torchgrade"
+# Cell magics whose body is Python run in the notebook's namespace: their definitions count.
+PYTHON_CELL_MAGICS = ("time", "capture")
+FIRST_LINE_CHARS = 60
+DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+if TYPE_CHECKING:
+    import nbformat
+
+
+class NotebookError(ValueError):
+    """The notebook cannot be used; the message says why in one line."""
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    import nbformat  # 0.1 s: only for a notebook (grading a folder or a .py file needs none)
+
+    try:
+        notebook = nbformat.read(str(path), as_version=4)
+        nbformat.validate(notebook)
+    except Exception as exc:  # nbformat raises JSON, validation and reader errors of many kinds
+        raise NotebookError(
+            f"{path.name} is not a valid notebook ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0][:150] if str(exc) else 'unreadable'})"
+        ) from None
+    return notebook
+
+
+def topic_of(path: Path, notebook: nbformat.NotebookNode, topic: str | None = None) -> tuple[str, str]:
+    """(topic, the rule that decided it): ``--topic``, the metadata field, or the file name."""
+    if topic:
+        return topic, "given with --topic"
+    declared = notebook.metadata.get(METADATA_KEY, {}).get("topic")
+    if declared in TOPICS:
+        return declared, f"from the notebook's metadata ({METADATA_KEY}.topic)"
+    named = [t for t in TOPICS if t in path.stem.lower()]
+    if len(named) == 1:
+        return named[0], f"from the file name ({path.name})"
+    raise NotebookError(
+        f"cannot tell which topic {path.name} answers: put a topic in its name, "
+        f"set metadata {METADATA_KEY}.topic, or pass --topic"
+    )
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A notebook cell as a learner finds it: its position (1 = the first cell, markdown
+    cells counted) and its first line."""
+
+    number: int
+    first_line: str
+
+    def label(self) -> str:
+        first = self.first_line if len(self.first_line) <= FIRST_LINE_CHARS else self.first_line[:57] + "…"
+        return f"cell {self.number} (`{first}`)"
+
+
+@dataclass(frozen=True)
+class SkippedCell:
+    cell: Cell
+    line: int  # of the syntax error, within the cell
+    reason: str
+
+    def note(self) -> str:
+        return (
+            f"{self.cell.label()} was skipped: it is not valid Python even after IPython's "
+            f"transforms ({self.reason}, line {self.line} of the cell); the other cells were graded"
+        )
+
+
+@dataclass
+class Piece:
+    """One kept top-level statement: its text and, per line, the line of its cell."""
+
+    cell: Cell
+    lines: list[int]
+    text: str
+    binds: frozenset[str] = frozenset()  # names an assignment binds (candidates only)
+
+
+@dataclass
+class NotebookModule:
+    """The generated module and where each of its lines came from."""
+
+    source: str
+    origins: list[tuple[Cell, int] | None]  # per module line, 1-based line = index + 1
+    skipped: list[SkippedCell] = field(default_factory=list)
+
+    def where(self, line: int) -> str:
+        origin = self.origins[line - 1] if 0 < line <= len(self.origins) else None
+        if origin is None:
+            return "the notebook's code"
+        cell, cell_line = origin
+        return f"{cell.label()}, line {cell_line}"
+
+    def explain(self, message: str, filename: str) -> str:
+        """``message`` with every mention of the generated ``filename`` put in the notebook's terms."""
+        name = re.escape(filename)
+        message = re.sub(rf"(?:[\w/.-]*/)?{name}\"?, line (\d+)", lambda m: self.where(int(m[1])), message)
+        return re.sub(rf"(?:[\w/.-]*/)?{name}", "the notebook", message)
+
+    def notes(self) -> list[str]:
+        return [skipped.note() for skipped in self.skipped]
+
+
+def _first_line(source: str) -> str:
+    return next((line.strip() for line in source.splitlines() if line.strip()), "")
+
+
+def _align(original: list[str], transformed: list[str], offset: int) -> list[int]:
+    """For each transformed line, its line in the cell (1-based). IPython's transforms keep
+    lines in place except leading blank lines (dropped) and magics continued with ``\\``
+    (joined): match lines by text, walking forward."""
+    lines, at = [], 0
+    for text in transformed:
+        found = next((i for i in range(at, len(original)) if original[i].strip() == text.strip()), None)
+        if found is None:
+            found = min(at, len(original) - 1)
+        lines.append(found + 1 + offset)
+        at = found + 1
+    return lines
+
+
+def _cell_magic(code: str) -> tuple[str, str] | None:
+    """(magic name, body) when ``code`` is one ``get_ipython().run_cell_magic(...)`` call."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return None
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
+        return None
+    call = tree.body[0].value
+    if not (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "run_cell_magic"
+        and len(call.args) == 3
+        and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in call.args)
+    ):
+        return None
+    name, _, body = (a.value for a in call.args)  # type: ignore[attr-defined]
+    return name, body
+
+
+def python_of(source: str, offset: int = 0) -> tuple[str, list[int]]:
+    """A cell's code as plain Python (IPython's transforms) and, per line, its line in the cell."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    code = TransformerManager().transform_cell(source)
+    magic = _cell_magic(code)
+    if magic is not None:
+        name, body = magic
+        blank = next((i for i, line in enumerate(source.splitlines()) if line.strip()), 0)
+        return python_of(body, offset + blank + 1) if name in PYTHON_CELL_MAGICS else ("", [])
+    return code, _align(source.splitlines(), code.splitlines(), offset)
+
+
+def _calls_nothing(node: ast.AST) -> bool:
+    return not any(
+        isinstance(n, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)) for n in ast.walk(node)
+    )
+
+
+def _uses_ipython(node: ast.AST) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == "get_ipython" for n in ast.walk(node))
+
+
+def _imports_grader(node: ast.stmt) -> bool:
+    if isinstance(node, ast.Import):
+        return any(alias.name.split(".")[0] == "grader" for alias in node.names)
+    return isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "grader"
+
+
+def _bound_names(node: ast.Assign | ast.AnnAssign) -> frozenset[str] | None:
+    """Names an assignment binds, or None when it also writes elsewhere (``x.a = …``)."""
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    names: set[str] = set()
+    for target in targets:
+        for part in ast.walk(target):
+            if isinstance(part, ast.Name):
+                names.add(part.id)
+            elif not isinstance(part, (ast.Tuple, ast.List, ast.Store, ast.Starred)):
+                return None
+    return frozenset(names)
+
+
+def reads(text: str) -> set[str]:
+    """Module-level names a statement reads: at the top, and from inside its functions and
+    classes (their globals)."""
+    try:
+        table = symtable.symtable(text, "<cell>", "exec")
+    except SyntaxError:  # parses but does not compile: its import fails and says where
+        return set()
+    names: set[str] = set()
+
+    def walk(scope: symtable.SymbolTable, top: bool) -> None:
+        for symbol in scope.get_symbols():
+            if symbol.is_referenced() and (top or symbol.is_global()):
+                names.add(symbol.get_name())
+        for child in scope.get_children():
+            walk(child, False)
+
+    walk(table, True)
+    return names
+
+
+def _tolerant_import(piece: Piece) -> Piece:
+    body = ["    " + line for line in piece.text.splitlines()]
+    first, last = piece.lines[0], piece.lines[-1]
+    return Piece(
+        piece.cell,
+        [first, *piece.lines, last, last],
+        # Exception, not ImportError: matplotlib installed but with no writable cache folder in
+        # the sandbox raises OSError at import; a notebook's plotting import is no part of an answer.
+        "\n".join(["try:", *body, "except Exception:", "    pass"]),
+    )
+
+
+@dataclass
+class _Collected:
+    future: list[Piece] = field(default_factory=list)
+    kept: list[Piece | None] = field(default_factory=list)  # None: a candidate's place
+    candidates: dict[int, Piece] = field(default_factory=dict)  # index in kept -> candidate
+    skipped: list[SkippedCell] = field(default_factory=list)
+
+
+def _collect_cell(cell: Cell, source: str, into: _Collected) -> None:
+    code, lines = python_of(source)
+    try:
+        tree = ast.parse(code)
+    except SyntaxError as exc:
+        line = lines[exc.lineno - 1] if exc.lineno and 0 < exc.lineno <= len(lines) else 1
+        into.skipped.append(SkippedCell(cell, line, exc.msg))
+        return
+    code_lines = code.splitlines()
+    for node in tree.body:
+        start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+        end = node.end_lineno or node.lineno
+        text = "\n".join(code_lines[start - 1 : end])
+        if not isinstance(node, DEFINITIONS):  # a simple statement may share its line (`import x; f()`)
+            text = ast.get_source_segment(code, node) or text
+        piece = Piece(cell, lines[start - 1 : end], text)
+        if _uses_ipython(node) or _imports_grader(node):
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            into.future.append(piece)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            into.kept.append(_tolerant_import(piece))
+        elif isinstance(node, DEFINITIONS):
+            into.kept.append(piece)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            names = _bound_names(node)
+            if names is None:
+                continue
+            if _calls_nothing(node.value):
+                into.kept.append(piece)
+            else:
+                piece.binds = names
+                into.candidates[len(into.kept)] = piece
+                into.kept.append(None)
+
+
+def _needed_candidates(collected: _Collected) -> set[int]:
+    """Candidates (assignments that call something) whose names a kept statement reads."""
+    needed = set().union(*(reads(p.text) for p in collected.kept if p is not None))
+    chosen: set[int] = set()
+    while True:
+        new = {i for i, p in collected.candidates.items() if i not in chosen and p.binds & needed}
+        if not new:
+            return chosen
+        chosen |= new
+        for i in new:
+            needed |= reads(collected.candidates[i].text)
+
+
+def to_module(notebook: nbformat.NotebookNode) -> NotebookModule:
+    """One Python module made of the definitions in every code cell, in order."""
+    collected = _Collected()
+    for number, cell in enumerate(notebook.cells, start=1):
+        if cell.cell_type == "code":
+            _collect_cell(Cell(number, _first_line(cell.source)), cell.source, collected)
+    chosen = _needed_candidates(collected)
+    body = [
+        piece if piece is not None else collected.candidates[i]
+        for i, piece in enumerate(collected.kept)
+        if piece is not None or i in chosen
+    ]
+    future, seen = [], set()
+    for piece in collected.future:
+        if piece.text not in seen:
+            seen.add(piece.text)
+            future.append(piece)
+    source_lines: list[str] = []
+    origins: list[tuple[Cell, int] | None] = []
+    for index, piece in enumerate([*future, *body]):
+        if index >= len(future) and (source_lines or index > 0):
+            source_lines.append("")
+            origins.append(None)
+        text_lines = piece.text.splitlines() or [""]
+        source_lines += text_lines
+        origins += [(piece.cell, line) for line in piece.lines[: len(text_lines)]]
+        origins += [None] * (len(text_lines) - len(piece.lines))
+    return NotebookModule("\n".join(source_lines) + "\n", origins, collected.skipped)
+
+
+def explain(result: TopicResult, path: Path) -> None:
+    """Put ``result``'s messages about the module made from notebook ``path`` in the notebook's
+    terms (cell and line), and name the skipped cells in the topic's note."""
+    module = to_module(read(path))
+    for test in result.tests:
+        test.message = module.explain(test.message, f"{result.name}.py")
+    result.note = "; ".join(module.notes())

@@ -1,0 +1,314 @@
+"""The pytest plugin behind every topic suite.
+
+Suites (``tests/suites/suite_<topic>.py``) mark each test with :func:`check` (kind,
+points, visibility, CUDA) and use two fixtures: ``sub``, the :class:`TopicSession` for
+their topic, and ``device``, the device under test: :class:`GradingPlugin` provides them from
+the :class:`Run` it is handed (an object, per task: no setting travels as a command-line
+string). :class:`Collector` turns each test's outcome into a status of the contract (passed,
+failed, error, not_started, timeout, skipped) with a message that teaches.
+
+Run a suite by hand with
+``pytest -c tests/suites/pytest.ini tests/suites --submission=solutions/``:
+:mod:`grader.engine.hand_run` is the thin adapter that turns those options into one Run.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import pytest
+
+from grader import clean, defaults
+from grader.checks import inputs
+from grader.checks.judge import CheckFailed
+from grader.checks.scoring import KINDS, TestResult, make_result
+from grader.engine import progress
+from grader.engine.client import NotStarted, Printed, ProbeTimeout, SubmissionError, TopicSession
+from grader.engine.sandbox import Limits
+from grader.engine.staging import stage
+
+NO_CUDA = "no CUDA device here: this check drops out of the maximum score"
+
+
+Exercises = str | tuple[str, ...] | Callable[[dict[str, Any]], str]
+
+
+def check(
+    kind: str,
+    points: float = 1,
+    public: bool = False,
+    cuda: bool = False,
+    exercise: Exercises | None = None,
+) -> pytest.MarkDecorator:
+    """Mark a test: its kind (shape, gradient, convergence, device), points, visibility, CUDA,
+    and the exercise(s) of the stub it judges: a name, a tuple of names, or a function of the
+    test's parameters. Without ``exercise``, a parameter called ``name`` names it."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown check kind {kind!r}; use one of {KINDS}")
+    return pytest.mark.check(kind=kind, points=points, public=public, cuda=cuda, exercise=exercise)
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one task grades and how: the :class:`GradingPlugin`'s input, one per task."""
+
+    submission: Path
+    submission_topic: str | None = None  # the topic a single .py file answers
+    grade_device: str = "cpu"
+    probe_timeout: float = defaults.PROBE_TIMEOUT  # seconds per probe
+    budget: float = defaults.SUBMISSION_BUDGET  # seconds the whole submission may take
+    deadline: float | None = None  # time.monotonic() when the budget ends (None: budget from now)
+    memory_mb: int = defaults.MEMORY_MB
+    public_only: bool = False  # only the public checks
+    keyword: str = ""  # pytest's -k EXPR over check names, exercises and kinds
+    exercise: tuple[str, ...] = ()  # only these exercises' checks (exact names); all when empty
+    course_seed: str | None = None  # with student: the hidden checks draw this student's inputs
+    student: str | None = None
+
+
+class GradingPlugin:
+    """The suites' fixtures and per-check settings, read from :attr:`run` (set per task by
+    :mod:`grader.engine.suites`, or once by the hand-run adapter, :mod:`grader.engine.hand_run`); this
+    module's fixtures find it in the config's stash."""
+
+    def __init__(self, run: Run | None = None) -> None:
+        self.run = run
+        self.staged: Path | None = None
+        self.seconds = {"startup": 0.0, "probes": 0.0}
+        self.cpu_used: dict[str, float] = {}  # check -> most CPU seconds one of its probes used
+
+    def begin(self, run: Run) -> None:
+        """Take ``run``: stage its submission, zero its clocks (nothing is left from the last)."""
+        if (run.course_seed is None) != (run.student is None):
+            raise ValueError("course_seed and student go together")
+        if run.deadline is None:
+            run = replace(run, deadline=time.monotonic() + run.budget)
+        self.run, self.seconds, self.cpu_used = run, {"startup": 0.0, "probes": 0.0}, {}
+        self.staged = stage(run.submission, run.submission_topic)
+
+    def end(self) -> None:
+        """Remove the staged copy of the submission."""
+        if self.staged is not None:
+            shutil.rmtree(self.staged, ignore_errors=True)
+        self.staged = None
+
+    def current(self) -> Run:
+        if self.run is None or self.staged is None:
+            raise pytest.UsageError("pass --submission PATH to grade a suite")
+        return self.run
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.stash[GRADING] = self  # where the suites' fixtures find it
+        config.addinivalue_line("markers", "check(kind, points, public, cuda, exercise): a graded check")
+
+    def pytest_unconfigure(self) -> None:
+        self.end()
+
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        for item in items:
+            if item.get_closest_marker("check") is None:
+                raise pytest.UsageError(f"{item.nodeid} has no @check(...) marker")
+            # so that -k softmax selects by exercise, and -k "not convergence" leaves out the training checks
+            item.extra_keyword_matches.update((*exercises_of(item), check_of(item)["kind"]))
+        if self.run is not None:  # a hand run: choose as the engine does per task
+            left_out = dropped(self.run, items)
+            if left_out:
+                config.hook.pytest_deselected(items=left_out)
+                items[:] = [i for i in items if i not in left_out]
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        if check_of(item).get("cuda") and self.current().grade_device != "cuda":
+            pytest.skip(NO_CUDA)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:
+        """Tell the session which check runs, give a training run its longer deadline, and draw
+        the check's inputs for its variant."""
+        run = self.current()
+        session = session_of(item)
+        if session is not None:
+            session.check = item.name.removeprefix("test_")
+            session.printed = Printed()
+            progress.announce(topic_of(item), session.check)
+            base = run.probe_timeout
+            convergence = check_of(item)["kind"] == "convergence"
+            session.timeout = base * defaults.CONVERGENCE_TIMEOUT_FACTOR if convergence else base
+            cpu = defaults.CONVERGENCE_CPU_SECONDS if convergence else defaults.PROBE_CPU_SECONDS
+            session.cpu_limit = cpu * base / defaults.PROBE_TIMEOUT  # a longer --timeout, more CPU too
+        with inputs.drawn_for(variant_of(item, run)):
+            return (yield)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport | None:
+        """A failure's report without pytest's traceback, which nobody reads here: formatting
+        it cost seconds per errored check. Skips keep pytest's own report (it holds the reason)."""
+        excinfo = call.excinfo
+        if excinfo is None or excinfo.errisinstance(pytest.skip.Exception) or call.when == "collect":
+            return None
+        when: Literal["setup", "call", "teardown"] = call.when
+        return pytest.TestReport(
+            item.nodeid,
+            item.location,
+            dict.fromkeys(item.keywords, 1),
+            "failed",
+            f"{excinfo.typename}: {excinfo.value}",
+            when,
+            duration=call.duration,
+            start=call.start,
+            stop=call.stop,
+        )
+
+
+GRADING = pytest.StashKey["GradingPlugin"]()
+
+
+@pytest.fixture(scope="session")
+def device(pytestconfig: pytest.Config) -> str:
+    return pytestconfig.stash[GRADING].current().grade_device
+
+
+@pytest.fixture(scope="module")
+def sub(request: pytest.FixtureRequest, device: str) -> Iterator[TopicSession]:
+    grading = request.config.stash[GRADING]
+    run = grading.current()
+    session = TopicSession(
+        str(grading.staged),
+        request.path.stem.removeprefix("suite_"),
+        timeout=run.probe_timeout,
+        limits=Limits(memory_mb=run.memory_mb),
+        gpu=device == "cuda",
+        deadline=run.deadline,
+        budget=run.budget,
+    )
+    yield session
+    session.close()
+    for part, seconds in session.seconds.items():
+        grading.seconds[part] += seconds
+    grading.cpu_used.update(session.cpu_used)
+
+
+def dropped(run: Run, items: list[pytest.Item]) -> list[pytest.Item]:
+    """The items that ``run``'s public-only and exercise choice leave out."""
+    chosen = set(run.exercise)
+    return [
+        i
+        for i in items
+        if (run.public_only and not check_of(i).get("public"))
+        or (chosen and chosen.isdisjoint(exercises_of(i)))
+    ]
+
+
+def check_of(item: pytest.Item) -> dict[str, Any]:
+    """The arguments of a test's ``@check(...)`` marker (collection refuses tests without one)."""
+    marker = item.get_closest_marker("check")
+    return dict(marker.kwargs) if marker is not None else {}
+
+
+def exercises_of(item: pytest.Item) -> tuple[str, ...]:
+    """The stub's exercise(s) a check judges (``tests/grader/test_exercise_map.py`` holds
+    every suite to naming real ones)."""
+    declared = check_of(item).get("exercise")
+    params: dict[str, Any] = item.callspec.params if hasattr(item, "callspec") else {}
+    if callable(declared):
+        declared = declared(params)
+    if declared is None:
+        declared = params.get("name")
+    if isinstance(declared, str):
+        return (declared,)
+    return tuple(declared or ())
+
+
+def topic_of(item: pytest.Item) -> str:
+    return item.path.stem.removeprefix("suite_")
+
+
+def variant_of(item: pytest.Item, run: Run) -> int:
+    """The inputs' variant of a check: the student's own for a hidden check graded with a course
+    seed, else 0 (public checks keep the fixed inputs learners see in the release). It depends
+    on the check's id without its parameters: they already differ between parametrizations."""
+    if run.course_seed is None or run.student is None or check_of(item).get("public"):
+        return 0
+    return inputs.variant_of(
+        run.course_seed, run.student, f"{topic_of(item)}::{getattr(item, 'originalname', item.name)}"
+    )
+
+
+def session_of(item: pytest.Item) -> TopicSession | None:
+    """The check's ``sub`` fixture, while it is set up (a torn-down item's funcargs is None)."""
+    session = (getattr(item, "funcargs", None) or {}).get("sub")
+    return session if isinstance(session, TopicSession) else None
+
+
+def _status(excinfo: pytest.ExceptionInfo | None) -> tuple[str, str]:
+    if excinfo is None:
+        return "passed", ""
+    exc = excinfo.value
+    if isinstance(exc, NotStarted):
+        return "not_started", f"not started: {exc}"
+    if isinstance(exc, ProbeTimeout):
+        return "timeout", str(exc)
+    if isinstance(exc, SubmissionError):
+        return "error", str(exc)
+    if isinstance(exc, CheckFailed):
+        return "failed", str(exc)
+    if isinstance(exc, pytest.fail.Exception) and str(exc).startswith("Timeout"):
+        return "timeout", "the whole check ran past the grader's backstop timeout"
+    if isinstance(exc, AssertionError):
+        return "failed", str(exc).split("\nassert ")[0]
+    return "error", f"the check could not judge the answer ({type(exc).__name__}: {exc})"
+
+
+def result_of(item: pytest.Item, status: str, message: str, curve: dict | None = None) -> TestResult:
+    """The contract's record of one check, with what its code printed when it did not pass."""
+    check = check_of(item)
+    session = session_of(item)
+    printed = session.printed.shown() if session is not None and status != "passed" else ""
+    return make_result(
+        item.name.removeprefix("test_"),
+        check["kind"],
+        float(check.get("points", 1)),
+        status,
+        clean.text(message),  # where a submission's words enter the results: capped, cleaned
+        bool(check.get("public", False)),
+        exercises_of(item),
+        curve,
+        printed,
+    )
+
+
+class Collector:
+    """Records one :class:`TestResult` per test, keyed by (topic, test id)."""
+
+    def __init__(self) -> None:
+        self.results: dict[str, list[TestResult]] = {}
+        self._done: set[str] = set()
+
+    def reset(self) -> None:
+        """Forget the last run (a collected suite runs once per task)."""
+        self.results, self._done = {}, set()
+
+    def _record(self, item: pytest.Item, status: str, message: str, curve: dict | None = None) -> None:
+        if item.nodeid in self._done:
+            return
+        self._done.add(item.nodeid)
+        self.results.setdefault(topic_of(item), []).append(result_of(item, status, message, curve))
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+        outcome: Any = yield
+        report = outcome.get_result()
+        if report.skipped:
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else "skipped"
+            self._record(item, "skipped", reason.removeprefix("Skipped: "))
+        elif report.when == "setup" and report.failed:
+            status, message = _status(call.excinfo)
+            self._record(item, status if status != "failed" else "error", message)
+        elif report.when == "call":
+            failure = call.excinfo.value if call.excinfo is not None else None
+            curve = failure.curve if isinstance(failure, CheckFailed) else None
+            self._record(item, *_status(call.excinfo), curve)

@@ -1,0 +1,347 @@
+"""Grade submissions: choose the topics, run their suites with pytest, collect Reports.
+
+One (submission, topic) is one :class:`Task`, graded by :func:`grade_topic` in the trusted
+process with the topic's suite as :mod:`grader.engine.suites` collected it once per process (an
+untouched stub without a worker); submitted code runs only in the workers that the suites'
+``sub`` fixture starts. :func:`grade` grades one submission's topics in parallel
+(:class:`grader.engine.pool.GraderPool`), and ``grade batch`` hands a whole class to the same pool.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from grader import defaults
+from grader.checks import curves
+from grader.checks.scoring import Report, TopicResult
+from grader.engine import check_table, notebooks, stubs, tamper, workers
+from grader.engine.doctor import no_sandbox_note
+from grader.engine.pool import GraderCrashed, GraderPool, preload
+from grader.engine.progress import Event, Listener, listening
+from grader.engine.sandbox import sandbox_status, uid_fallback
+from grader.engine.selection import (
+    UsageProblem,
+    choice,
+    describe,
+    keyword_problem,
+    select_topics,
+    topics_with_exercises,
+)
+from grader.engine.torch_build import no_gpu
+from grader.options import Options
+from grader.topics import RELEASE_MARKER, suites_dir
+
+
+class SuiteCrash(RuntimeError):
+    """pytest itself failed (a broken suite, not a broken submission)."""
+
+
+class TaskRefused(RuntimeError):
+    """A grading machine would not run the task (another suite version, no sandbox there);
+    the message says why in one line."""
+
+
+@dataclass
+class Task:
+    """One topic of one submission."""
+
+    path: Path
+    topic: str
+    single_file: bool
+    options: Options  # its device resolved (cpu or cuda) by grade() and grade batch
+    owner: Any = None  # whatever the caller needs to file the result
+    deadline: float | None = None  # time.monotonic() when the submission's budget ends
+
+
+@dataclass(frozen=True)
+class Confinement:
+    """How submitted code ran: bubblewrap usable, its description, dropped to uid 65534 without it."""
+
+    usable: bool
+    how: str
+    uid_dropped: bool
+
+
+def confinement() -> Confinement:
+    """This machine's sandbox, as a report states it."""
+    usable, how = sandbox_status()
+    return Confinement(usable, how, not usable and uid_fallback()[0])
+
+
+@dataclass
+class TopicOutcome:
+    result: TopicResult
+    seconds: dict[str, float] = field(default_factory=dict)
+    engine_problem: str = ""  # why workers started fresh instead of from the zygote
+    confinement: Confinement | None = None  # where it ran, if not on this machine (Dask)
+
+
+def resolve_device(device: str) -> str:
+    if device == "cpu" or (device == "auto" and no_gpu()):
+        return "cpu"  # without importing torch (a second): an untouched stub needs none
+    import torch
+
+    has_cuda = torch.cuda.is_available()
+    if device == "cuda" and not has_cuda:
+        raise UsageProblem("--device cuda asked for, but no CUDA device is available here")
+    return "cuda" if device == "cuda" or (device == "auto" and has_cuda) else "cpu"
+
+
+def grade_topic(task: Task) -> TopicOutcome:
+    """One topic's suite against one submission (a grading process's job): the suite is
+    collected on this process's first task of the topic and reused by the next ones."""
+    stub = stub_outcome(task)  # an untouched stub whose table is cached: no pytest, no torch
+    if stub is not None:
+        return stub
+    from grader.engine import suites  # imports pytest and torch
+
+    options, limits, selection = task.options, task.options.limits, task.options.selection
+    deadline = task.deadline if task.deadline is not None else time.monotonic() + limits.budget
+    run = suites.Run(
+        submission=task.path,
+        submission_topic=task.topic if task.single_file else None,
+        grade_device=resolve_device(options.device),
+        probe_timeout=limits.timeout,
+        budget=limits.budget,
+        deadline=deadline,
+        memory_mb=limits.memory_mb,
+        public_only=selection.public_only,
+        keyword=selection.keyword,
+        exercise=selection.exercises,
+        course_seed=options.course_seed if options.student is not None else None,
+        student=options.student if options.course_seed is not None else None,
+    )
+    try:
+        suite = suites.collected(task.topic, limits.timeout)
+        tests, seconds = suite.not_started(run) if untouched_stub(task) else suite.run(run)
+    except suites.SuiteBroken as exc:
+        suites.forget(task.topic)
+        raise SuiteCrash(str(exc)) from None
+    if not tests and not (selection.keyword or selection.exercises):
+        raise SuiteCrash(f"{task.topic}: the suite has no check")
+    result = TopicResult(task.topic, tests)
+    tamper.judge(result, task.path, task.single_file)  # the "how" evidence is forgeable in the worker
+    if selection.public_only:  # what the hidden suite still judges, by exercise and kind
+        result.hidden = suite.hidden_kinds(selection.exercises) or released_hidden(
+            task.topic, selection.exercises
+        )
+    if task.path.suffix == ".ipynb":
+        notebooks.explain(result, task.path)
+    return TopicOutcome(result, seconds, workers.engine_problem())
+
+
+def stub_outcome(task: Task) -> TopicOutcome | None:
+    """An untouched stub's outcome from its topic's cached table of checks (grader/engine/check_table.py),
+    or None where the suite must be collected: then the table is cached for the next run."""
+    if not untouched_stub(task):
+        return None
+    options, selection = task.options, task.options.selection
+    rows = check_table.cached(task.topic)
+    if rows is None:
+        from grader.engine import suites
+
+        try:
+            check_table.remember(task.topic, suites.collected(task.topic, options.limits.timeout).items)
+        except suites.SuiteBroken:
+            pass  # grade_topic collects it again and reports what broke
+        return None
+    chosen = check_table.chosen(rows, selection.keyword, selection.public_only, selection.exercises)
+    if not chosen and not (selection.keyword or selection.exercises):
+        raise SuiteCrash(f"{task.topic}: the suite has no check")
+    result = TopicResult(
+        task.topic, check_table.not_started(task.topic, chosen, resolve_device(options.device))
+    )
+    tamper.judge(result, task.path, task.single_file)
+    if selection.public_only:
+        result.hidden = check_table.hidden_kinds(rows, selection.exercises) or released_hidden(
+            task.topic, selection.exercises
+        )
+    return TopicOutcome(result, {"startup": 0.0, "probes": 0.0}, workers.engine_problem())
+
+
+def released_hidden(topic: str, exercises: tuple[str, ...]) -> dict[str, dict[str, int]]:
+    """In a student release (whose suites hold no hidden check): what its marker says the hidden
+    suite judges per exercise and kind; nothing elsewhere."""
+    marker = suites_dir() / RELEASE_MARKER
+    try:
+        table = json.loads(marker.read_text()).get("hidden_kinds", {}).get(topic, {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {name: kinds for name, kinds in table.items() if not exercises or name in exercises}
+
+
+def untouched_stub(task: Task) -> bool:
+    """The task's topic file is still the untouched stub (:mod:`grader.engine.stubs`): every check
+    would be ``not_started``, so no worker is needed."""
+    return stubs.topic_is_stub(task.path, task.topic, task.single_file)
+
+
+def longest_first(task: Task) -> int:
+    """A task's place when its topics are handed out longest first (a topic not measured: last)."""
+    order = defaults.LONGEST_TOPICS_FIRST
+    return order.index(task.topic) if task.topic in order else len(order)
+
+
+def prepare_engine(device: str) -> None:
+    """Launch this run's zygote, shared by every grading process forked after this; each
+    waits for it to be ready when it first needs a worker."""
+    workers.prestart(device == "cuda")
+
+
+def run_tasks(
+    tasks: list[Task],
+    jobs: int,
+    on_outcome: Callable[[Task, TopicOutcome | Exception], None],
+    on_start: Callable[[Task], Task] = lambda task: task,
+) -> None:
+    """Grade ``tasks`` with up to ``jobs`` grading processes (in this process when one will do)."""
+    if not tasks:
+        return
+    needs_engine = not all(untouched_stub(task) for task in tasks)
+    if needs_engine:
+        import torch  # only here: untouched stubs need neither torch nor a zygote
+
+        importlib.import_module("grader.engine.suites")  # pytest and the plugin: once, before the pool forks
+        torch.set_num_threads(defaults.TRUSTED_THREADS)  # before the pool forks: every grader inherits it
+        prepare_engine(tasks[0].options.device)
+    elif all(check_table.cached(task.topic) is not None for task in tasks):
+        jobs = 1  # their reports are read from tables: a pool would cost more than it saves
+    if min(jobs, len(tasks)) <= 1:
+        for task in tasks:
+            task = on_start(task)
+            try:
+                outcome: TopicOutcome | Exception = grade_topic(task)
+            except SuiteCrash as exc:
+                outcome = exc
+            on_outcome(task, outcome)
+        return
+    if needs_engine:
+        preload()  # while the zygote boots, once for every grading process
+    with GraderPool(min(jobs, len(tasks)), grade_topic) as pool:
+        pool.run(tasks, on_outcome, on_start)
+
+
+def build_report(
+    path: Path,
+    outcomes: list[TopicOutcome],
+    *,
+    device: str,
+    public_only: bool,
+    rule: str,
+    single_topic: str | None,
+    wall: float,
+    selection: str = "",
+) -> Report:
+    seconds = {"wall": wall, "startup": 0.0, "probes": 0.0}
+    for outcome in outcomes:
+        for part, value in outcome.seconds.items():
+            seconds[part] = seconds.get(part, 0.0) + value
+    ran = next((o.confinement for o in outcomes if o.confinement), None) or confinement()
+    usable, how = ran.usable, ran.how
+    report = Report(
+        [o.result for o in outcomes],
+        sandbox=how if usable or ran.uid_dropped else "none",  # the uid fallback names itself
+        device=device,
+        seconds=seconds,
+        selection=selection,
+    )
+    if public_only:
+        report.notes.append("public checks only: the hidden suite grades more")
+    if (suites_dir() / RELEASE_MARKER).is_file():
+        report.notes.append(
+            "student release: hidden checks are not available here; your course's grader runs them"
+        )
+    if rule:
+        report.notes.append(
+            f"{path.name} graded as topic {single_topic}: {rule}; only its "
+            "definitions ran (imports, functions, classes, constants)"
+        )
+    if not usable:
+        local = not any(o.confinement for o in outcomes)  # else the reason is another machine's
+        report.notes.append(no_sandbox_note(ran.uid_dropped, None if local else how))
+    engine_problem = next((o.engine_problem for o in outcomes if o.engine_problem), "")
+    if engine_problem:
+        report.notes.append(
+            f"each worker started a fresh Python (slower): {engine_problem}; `grade doctor` says why"
+        )
+    skipped = sum(topic.count("skipped") for topic in report.topics)
+    if skipped:
+        report.notes.append(
+            f"{skipped} checks skipped (CUDA checks need a GPU); they do not count toward the maximum"
+        )
+    return report
+
+
+def grade(
+    path: Path,
+    options: Options | None = None,
+    *,
+    jobs: int | None = None,
+    progress: Listener | None = None,
+) -> Report:
+    """Grade one submission with ``options`` (default: ``grade``'s), its topics ``jobs`` at a time (default: this
+    machine's cores); with a keyword (``-k EXPR``), only the checks it selects, and only the
+    topics that have one; with exercises, only the checks of those exercises (a topic may then
+    have none); with a course seed and a student, the hidden checks draw that student's inputs;
+    ``progress`` hears each topic queued, graded (with the check in flight) and done."""
+    started = time.monotonic()
+    options = options or Options()
+    selection = options.selection
+    keyword, exercises = selection.keyword, selection.exercises
+    selected, single_topic, rule = select_topics(path, selection.topics)
+    if keyword and keyword_problem(keyword):
+        raise UsageProblem(keyword_problem(keyword))
+    selected = topics_with_exercises(selected, exercises)
+    if (options.course_seed is None) != (options.student is None):
+        raise UsageProblem("--course-seed and --student go together: the hidden inputs are one student's")
+    options = replace(options, device=resolve_device(options.device))
+    deadline = started + options.limits.budget
+    tasks = [
+        Task(path=path, topic=topic, single_file=single_topic is not None, options=options, deadline=deadline)
+        for topic in selected
+    ]
+    outcomes: dict[str, TopicOutcome] = {}
+
+    def file(task: Task, outcome: TopicOutcome | Exception) -> None:
+        if isinstance(outcome, GraderCrashed):
+            outcome = SuiteCrash(str(outcome))
+        if isinstance(outcome, Exception):
+            raise outcome
+        outcomes[task.topic] = outcome
+        tell(Event(task.topic, "done", result=outcome.result))
+
+    def begin(task: Task) -> Task:
+        tell(Event(task.topic, "grading"))
+        return task
+
+    with listening(progress) as tell:
+        for task in tasks:
+            tell(Event(task.topic, "queued"))
+        run_tasks(
+            tasks=sorted(tasks, key=longest_first),
+            jobs=jobs or defaults.cores(),
+            on_outcome=file,
+            on_start=begin,
+        )
+    for topic, outcome in outcomes.items():
+        curves.picture_failures(outcome.result.tests, topic, defaults.curve_folder())
+    chosen = bool(keyword or exercises)  # a topic where they choose no check is left out
+    graded = [outcomes[t] for t in selected if not chosen or outcomes[t].result.tests]
+    if not graded:
+        raise UsageProblem(f"{choice(exercises, keyword)} selects no check of {', '.join(selected)}")
+    return build_report(
+        path,
+        graded,
+        device=options.device,
+        public_only=selection.public_only,
+        rule=rule,
+        single_topic=single_topic,
+        wall=time.monotonic() - started,
+        selection=describe(exercises, keyword),
+    )

@@ -1,0 +1,76 @@
+"""Copy a submission into a fresh folder the sandboxed worker may read (and nothing else).
+
+Only top-level ``.py`` files are taken: no links, nothing above the size caps; a notebook
+becomes ``<topic>.py`` holding its definitions (:mod:`grader.engine.notebooks`). The copy is
+world-readable (the worker runs as an unprivileged uid) and lives until the run ends.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import tempfile
+from pathlib import Path
+
+from grader.engine import notebooks
+from grader.topics import TOPICS
+
+MAX_FILE_BYTES = 1 << 20
+MAX_TOTAL_BYTES = 20 << 20
+
+
+class StagingError(ValueError):
+    """The path cannot be graded; the message says why in one line."""
+
+
+def topic_of_file(path: Path, topic: str | None = None) -> str:
+    """Which topic a single ``.py`` file answers: ``--topic`` or the file's name."""
+    if topic:
+        return topic
+    if path.stem in TOPICS:
+        return path.stem
+    raise StagingError(
+        f"cannot tell which topic {path.name} answers: name it after a topic "
+        f"({', '.join(TOPICS)}) or pass --topic"
+    )
+
+
+def topic_files(folder: Path) -> list[str]:
+    """Topics that have a ``<topic>.py`` in ``folder``."""
+    return [t for t in TOPICS if (folder / f"{t}.py").is_file()]
+
+
+def _copy(source: Path, target: Path) -> int:
+    info = source.lstat()
+    if not stat.S_ISREG(info.st_mode):
+        return 0
+    if info.st_size > MAX_FILE_BYTES:
+        raise StagingError(f"{source.name} is larger than {MAX_FILE_BYTES >> 20} MB")
+    shutil.copyfile(source, target)
+    os.chmod(target, 0o644)
+    return info.st_size
+
+
+def stage(path: Path, topic: str | None = None) -> Path:
+    """A new world-readable folder holding the submission's Python files."""
+    staged = Path(tempfile.mkdtemp(prefix="torchgrade-sub-"))
+    os.chmod(staged, 0o755)
+    try:
+        if path.is_dir():
+            total = 0
+            for source in sorted(path.glob("*.py")):
+                total += _copy(source, staged / source.name)
+                if total > MAX_TOTAL_BYTES:
+                    raise StagingError(f"the submission's Python files exceed {MAX_TOTAL_BYTES >> 20} MB")
+        elif path.suffix == ".ipynb":
+            notebook = notebooks.read(path)
+            target = staged / f"{notebooks.topic_of(path, notebook, topic)[0]}.py"
+            target.write_text(notebooks.to_module(notebook).source)
+            os.chmod(target, 0o644)
+        else:
+            _copy(path, staged / f"{topic_of_file(path, topic)}.py")
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    return staged

@@ -1,0 +1,215 @@
+"""A topic's suite collected once per grading process and run for task after task.
+
+A fresh ``pytest.main`` per (submission, topic) cost about half a second (configuration,
+plugins, collection, reporting) around checks that compute for a fifth of that. Here one
+pytest session per (topic, probe timeout) is configured and collected once; each task then
+hands the session's :class:`grader.engine.plugin.GradingPlugin` its :class:`Run` (submission, device,
+deadline, -k, exercises, public-only, the student's inputs) as an object, chooses its items
+as the plugin and pytest's -k do, and runs them through
+``pytest_runtest_protocol``: markers, fixtures, parametrisation, skips, the backstop timeout
+and the plugin's statuses are pytest's own. After the last item every fixture is torn down,
+so the next task starts from a fresh ``sub``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import traceback
+from collections.abc import Iterator
+
+import pytest
+from _pytest.config import _prepareconfig  # what pytest.main configures with (no public API)
+from _pytest.main import Session
+from _pytest.mark import KeywordMatcher  # how pytest's -k reads an item (no public API)
+from _pytest.mark.expression import Expression
+
+from grader import defaults
+from grader.checks.scoring import TestResult
+from grader.engine import plugin
+from grader.engine.plugin import Collector, GradingPlugin, Run
+from grader.topics import suite_path, suites_dir
+
+__all__ = ["CollectedSuite", "Run", "SuiteBroken", "collected", "forget", "pytest_environment"]
+
+# Environment variables through which pytest would take options or plugins from whoever runs
+# `grade`: grading must not depend on them (PYTEST_ADDOPTS=--tb=native once broke every run).
+PYTEST_ENVIRONMENT = (
+    "PYTEST_ADDOPTS",
+    "PYTEST_PLUGINS",
+    "PYTEST_DEBUG",
+    "PYTEST_THEME",
+    "PYTEST_THEME_MODE",
+    "PYTEST_CURRENT_TEST",
+    "PYTEST_VERSION",
+)
+
+
+@contextlib.contextmanager
+def pytest_environment() -> Iterator[None]:
+    """pytest without the caller's PYTEST_* settings and without auto-loaded plugins."""
+    saved = {name: os.environ.pop(name) for name in PYTEST_ENVIRONMENT if name in os.environ}
+    autoload = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+        if autoload is None:
+            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = autoload
+
+
+class SuiteBroken(RuntimeError):
+    """The suite itself could not be configured, collected or run (not the submission's fault)."""
+
+
+# pytest plugins that cost time and report nothing here: the (un)raisable-exception hooks run
+# a full gc.collect() at every session end (0.12 s with torch loaded), per grading task.
+QUIET_PLUGINS = (
+    "-p",
+    "no:unraisableexception",
+    "-p",
+    "no:threadexception",
+    "-p",
+    "no:faulthandler",
+    "-p",
+    "no:logging",
+    "-p",
+    "no:doctest",
+    "-p",
+    "no:junitxml",
+    "-p",
+    "no:pastebin",
+    "-p",
+    "no:stepwise",
+    "-p",
+    "no:legacypath",
+    "-p",
+    "no:warnings",
+)
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[io.StringIO]:
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+        yield output
+
+
+class CollectedSuite:
+    """One topic's suite, configured and collected once, run once per task."""
+
+    def __init__(self, topic: str, probe_timeout: float) -> None:
+        self.topic = topic
+        self.collector = Collector()
+        self.grading = GradingPlugin()
+        args = [
+            str(suite_path(topic)),
+            f"-c={suites_dir() / 'pytest.ini'}",
+            f"--rootdir={suites_dir()}",
+            f"--timeout={int(defaults.CONVERGENCE_TIMEOUT_FACTOR * probe_timeout + 2 * defaults.boot_seconds())}",  # two tries to start
+            "--capture=no",  # a long-lived session must not hold the process's fds captured
+            "-p",
+            "pytest_timeout",
+            "-p",
+            "no:terminal",
+            "-o",
+            "addopts=",  # pytest.ini's load the hand-run adapter (grader.engine.hand_run): here the Run is an object
+            "-p",
+            "no:cacheprovider",
+            *QUIET_PLUGINS,
+        ]
+        with _quiet() as output:
+            try:
+                self.config = _prepareconfig(args, plugins=[plugin, self.grading, self.collector])
+                self.config._do_configure()
+                self.session = Session.from_config(self.config)
+                self.config.hook.pytest_sessionstart(session=self.session)
+                self.config.hook.pytest_collection(session=self.session)
+            except (Exception, pytest.UsageError) as exc:
+                raise SuiteBroken(
+                    f"{topic}: {type(exc).__name__}: {exc}\n{output.getvalue()[-2000:]}"
+                ) from None
+        if self.session.testsfailed:
+            raise SuiteBroken(f"{topic}: errors while collecting the suite:\n{output.getvalue()[-3000:]}")
+        self.items: list[pytest.Item] = list(self.session.items)
+
+    def chosen(self, run: Run) -> list[pytest.Item]:
+        """The items ``run`` grades: -k as pytest reads it, then the plugin's choice."""
+        items = self.items
+        if run.keyword.strip():
+            expression = Expression.compile(run.keyword.lstrip())
+            items = [item for item in items if expression.evaluate(KeywordMatcher.from_item(item))]
+        left_out = set(plugin.dropped(run, items))
+        return [item for item in items if item not in left_out]
+
+    def hidden_kinds(self, exercises: tuple[str, ...] = ()) -> dict[str, dict[str, int]]:
+        """{exercise: {kind: number of hidden checks}} for ``exercises`` (all when empty): what a
+        public-only run leaves to the hidden suite, by exercise and kind only."""
+        found: dict[str, dict[str, int]] = {}
+        for item in self.items:
+            check = plugin.check_of(item)
+            if check.get("public"):
+                continue
+            for name in plugin.exercises_of(item):
+                if not exercises or name in exercises:
+                    kinds = found.setdefault(name, {})
+                    kinds[check["kind"]] = kinds.get(check["kind"], 0) + 1
+        return found
+
+    def not_started(self, run: Run) -> tuple[list[TestResult], dict[str, float]]:
+        """The results of an untouched stub, without a worker: each chosen check ``not_started``
+        (CUDA checks on a CPU ``skipped``, as they would be)."""
+        results = []
+        for item in self.chosen(run):
+            exercises = plugin.exercises_of(item)
+            function = f"{exercises[0]}() in {self.topic}.py" if exercises else "the exercise"
+            if plugin.check_of(item).get("cuda") and run.grade_device != "cuda":
+                results.append(plugin.result_of(item, "skipped", plugin.NO_CUDA))
+            else:
+                message = f"not started: {function} still raises NotImplementedError: not started yet"
+                results.append(plugin.result_of(item, "not_started", message))
+        return results, {"startup": 0.0, "probes": 0.0}
+
+    def run(self, run: Run) -> tuple[list[TestResult], dict[str, float]]:
+        """Grade one submission: (its TestResults, seconds of startup and probes)."""
+        config = self.config
+        self.grading.begin(run)
+        self.collector.reset()
+        items = self.chosen(run)
+        try:
+            with _quiet():
+                for index, item in enumerate(items):
+                    following = items[index + 1] if index + 1 < len(items) else None
+                    config.hook.pytest_runtest_protocol(item=item, nextitem=following)
+        except (KeyboardInterrupt, SuiteBroken):
+            raise
+        except BaseException as exc:  # a hook that broke: pytest.main would have said INTERNALERROR
+            raise SuiteBroken(f"{self.topic}: {''.join(traceback.format_exception(exc))[-3000:]}") from None
+        finally:
+            with _quiet():
+                self.session._setupstate.teardown_exact(None)  # sub's worker, whatever happened
+            self.grading.end()
+        return self.collector.results.get(self.topic, []), dict(self.grading.seconds)
+
+
+_collected: dict[tuple[str, float, int], CollectedSuite] = {}
+
+
+def collected(topic: str, probe_timeout: float) -> CollectedSuite:
+    """This process's collected suite for ``topic`` (collected again when its file changed)."""
+    path = suite_path(topic)
+    key = (str(path), probe_timeout, path.stat().st_mtime_ns)
+    if key not in _collected:
+        with pytest_environment():
+            _collected[key] = CollectedSuite(topic, probe_timeout)
+    return _collected[key]
+
+
+def forget(topic: str) -> None:
+    """Drop ``topic``'s collected suite (after it broke mid-run: its state is unknown)."""
+    for key in [k for k in _collected if k[0] == str(suite_path(topic))]:
+        del _collected[key]

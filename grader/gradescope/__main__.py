@@ -1,0 +1,7 @@
+"""``python -m grader.gradescope run|harden``: the autograder inside Gradescope's container."""
+
+import sys
+
+from grader.gradescope import main
+
+sys.exit(main())
