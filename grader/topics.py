@@ -19,7 +19,9 @@ TOPICS: tuple[str, ...] = (
 )
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-RELEASE_MARKER = "RELEASE.json"  # in a student release's suites folder (grader/apps/release.py)
+# A student release's suites folder holds this file (grader/apps/release.py writes it; the engine
+# and the Gradescope autograder read it): its public suites' hidden checks, per exercise and kind.
+RELEASE_MARKER = "RELEASE.json"
 
 
 def suites_dir() -> Path:

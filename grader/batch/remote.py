@@ -22,6 +22,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path, PurePath
 
+from grader.batch.version import suite_version
 from grader.checks.scoring import TopicResult
 from grader.engine.runner import Confinement, SuiteCrash, Task, TopicOutcome, confinement, grade_topic
 from grader.options import Options
@@ -65,8 +66,6 @@ def grade_remote(
     """Grade ``topic`` of the submission ``files`` here with the coordinator's ``options``
     (pickled by Dask); ``{"outcome": ...}``, ``{"refused": why}`` or ``{"crashed": why}`` (the
     suite itself failed)."""
-    from grader.batch.run import suite_version
-
     version = suite_version()
     if version != expected_version:
         return _refusal(

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from grader import __version__, clean, defaults
+from grader import clean, defaults
 from grader.batch.exports import LmsSettings, assignment_name, export_all, export_roster, write_skipped
 from grader.batch.gradebook import CourseBook, CourseSeedMismatch, Gradebook, Row
 from grader.batch.intake import Gradable, Rejected, Submission, entries, gather, take_submission
@@ -35,6 +35,7 @@ from grader.batch.roster import Member, Roster, assign
 from grader.batch.standing import final_rows
 from grader.batch.summary import ClassStats, class_stats, summary_text
 from grader.batch.times import submission_times
+from grader.batch.version import suite_version
 from grader.course import Course, CourseError
 from grader.engine.pool import GraderCrashed
 from grader.engine.runner import (
@@ -49,7 +50,6 @@ from grader.engine.runner import (
     select_topics,
 )
 from grader.options import Options
-from grader.topics import REPO_ROOT, suites_dir
 
 
 @dataclass
@@ -81,16 +81,6 @@ class BatchSummary:
     text: str = ""  # the class summary for stdout (grader/batch/summary.py)
     stats: ClassStats | None = None
     title: str = ""  # report.html's
-
-
-def suite_version() -> str:
-    """Changes whenever a suite or the grader changes: old grades then count as stale."""
-    digest = hashlib.sha256(__version__.encode())
-    for folder, pattern in ((suites_dir(), "*"), (REPO_ROOT / "grader", "**/*.py")):
-        for file in sorted(folder.glob(pattern)):
-            if file.is_file():
-                digest.update(str(file.relative_to(folder)).encode() + file.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def graded_version(version: str, keyword: str, exercises: tuple[str, ...]) -> str:

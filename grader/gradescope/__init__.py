@@ -36,12 +36,19 @@ from pathlib import Path
 from typing import Any
 
 from grader import clean, defaults
-from grader.apps.release import RELEASE_MARKER
 from grader.batch.exports import hidden_output, hidden_test_name
 from grader.batch.intake import Gradable, Rejected, take
 from grader.engine import sweep
 from grader.options import Limits, Options, Selection
-from grader.topics import REPO_ROOT, TOPICS, available_topics, install_problem, suites_dir, unknown_topic
+from grader.topics import (
+    RELEASE_MARKER,
+    REPO_ROOT,
+    TOPICS,
+    available_topics,
+    install_problem,
+    suites_dir,
+    unknown_topic,
+)
 
 ROOT_VARIABLE = "TORCHGRADE_AUTOGRADER_ROOT"
 DEFAULT_ROOT = "/autograder"
