@@ -1,1 +1,54 @@
-"""What the suites import: the check mark, judges, probes, inputs, curves, scoring, data."""
+"""What the suites import, from one place: ``from grader.checks import check, expect_close, gen``.
+
+The check mark (:mod:`~grader.checks.mark`), the judges that read a probe's answer
+(:mod:`~grader.checks.judge`), the inputs drawn per seed and student (:mod:`~grader.checks.inputs`),
+the datasets (:mod:`~grader.checks.data`); the modules ``inputs`` and ``probes`` (the shared probes
+shipped into the worker) import as submodules. Nothing here imports the engine (pyproject's
+import contracts). A name is imported when first read (PEP 562): the trusted side imports
+``grader.checks.scoring`` without paying for torch.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_HOMES = {
+    "check": "grader.checks.mark",
+    "gen": "grader.checks.inputs",
+    **{
+        name: "grader.checks.data"
+        for name in ("dataset_path", "held_out_split", "load_diabetes", "load_digits")
+    },
+    **{
+        name: "grader.checks.judge"
+        for name in (
+            "CheckFailed",
+            "binary_accuracy",
+            "describe",
+            "expect",
+            "expect_close",
+            "expect_float",
+            "expect_inputs_untouched",
+            "expect_learned",
+            "expect_module_on_second_device",
+            "expect_no_twin",
+            "expect_runs_on_cuda",
+            "expect_same_device",
+            "expect_tensor",
+            "expect_unchanged",
+            "expect_vectorised",
+            "fail",
+            "multiclass_accuracy",
+            "with_curve",
+        )
+    },
+}
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(home), name)

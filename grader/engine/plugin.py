@@ -1,6 +1,7 @@
 """The pytest plugin behind every topic suite.
 
-Suites (``tests/suites/suite_<topic>.py``) mark each test with :func:`check` (kind,
+Suites (``tests/suites/suite_<topic>.py``) mark each test with
+:func:`grader.checks.mark.check` (kind,
 points, visibility, CUDA) and use two fixtures: ``sub``, the :class:`TopicSession` for
 their topic, and ``device``, the device under test: :class:`GradingPlugin` provides them from
 the :class:`Run` it is handed (an object, per task: no setting travels as a command-line
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -26,31 +27,13 @@ import pytest
 from grader import clean, defaults
 from grader.checks import inputs
 from grader.checks.judge import CheckFailed
-from grader.checks.scoring import KINDS, TestResult, make_result
+from grader.checks.scoring import TestResult, make_result
 from grader.engine import progress
 from grader.engine.client import NotStarted, Printed, ProbeTimeout, SubmissionError, TopicSession
 from grader.engine.sandbox import Limits
 from grader.engine.staging import stage
 
 NO_CUDA = "no CUDA device here: this check drops out of the maximum score"
-
-
-Exercises = str | tuple[str, ...] | Callable[[dict[str, Any]], str]
-
-
-def check(
-    kind: str,
-    points: float = 1,
-    public: bool = False,
-    cuda: bool = False,
-    exercise: Exercises | None = None,
-) -> pytest.MarkDecorator:
-    """Mark a test: its kind (shape, gradient, convergence, device), points, visibility, CUDA,
-    and the exercise(s) of the stub it judges: a name, a tuple of names, or a function of the
-    test's parameters. Without ``exercise``, a parameter called ``name`` names it."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown check kind {kind!r}; use one of {KINDS}")
-    return pytest.mark.check(kind=kind, points=points, public=public, cuda=cuda, exercise=exercise)
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,8 @@ import random
 import pytest
 import torch
 
-from grader.checks import inputs, probes
-from grader.checks.inputs import gen
-from grader.checks.judge import (
+from grader.checks import (
+    check,
     expect,
     expect_close,
     expect_float,
@@ -20,9 +19,11 @@ from grader.checks.judge import (
     expect_same_device,
     expect_tensor,
     expect_unchanged,
+    gen,
+    inputs,
+    probes,
     with_curve,
 )
-from grader.engine.plugin import check
 from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 
 F64 = torch.float64

@@ -6,10 +6,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from grader.checks import inputs, probes
-from grader.checks.data import held_out_split, load_digits
-from grader.checks.inputs import gen
-from grader.checks.judge import (
+from grader.checks import (
+    check,
     expect,
     expect_close,
     expect_inputs_untouched,
@@ -18,10 +16,14 @@ from grader.checks.judge import (
     expect_no_twin,
     expect_same_device,
     expect_tensor,
+    gen,
+    held_out_split,
+    inputs,
+    load_digits,
     multiclass_accuracy,
+    probes,
     with_curve,
 )
-from grader.engine.plugin import check
 
 F64 = torch.float64
 POOL_TWINS = {

@@ -9,19 +9,21 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader.checks import inputs, probes
-from grader.checks.data import held_out_split, load_digits
-from grader.checks.inputs import gen
-from grader.checks.judge import (
+from grader.checks import (
+    check,
     expect,
     expect_close,
     expect_learned,
     expect_module_on_second_device,
     expect_tensor,
+    gen,
+    held_out_split,
+    inputs,
+    load_digits,
     multiclass_accuracy,
+    probes,
     with_curve,
 )
-from grader.engine.plugin import check
 
 F64 = torch.float64
 

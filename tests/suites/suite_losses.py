@@ -7,9 +7,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader.checks import inputs, probes
-from grader.checks.inputs import gen
-from grader.checks.judge import (
+from grader.checks import (
+    check,
     expect_close,
     expect_inputs_untouched,
     expect_learned,
@@ -17,9 +16,11 @@ from grader.checks.judge import (
     expect_runs_on_cuda,
     expect_same_device,
     expect_tensor,
+    gen,
+    inputs,
+    probes,
     with_curve,
 )
-from grader.engine.plugin import check
 
 F64 = torch.float64
 

@@ -7,11 +7,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader.checks import inputs, probes
-from grader.checks.data import held_out_split, load_diabetes
-from grader.checks.inputs import gen
-from grader.checks.judge import (
+from grader.checks import (
     binary_accuracy,
+    check,
     describe,
     expect,
     expect_close,
@@ -20,9 +18,13 @@ from grader.checks.judge import (
     expect_no_twin,
     expect_same_device,
     expect_tensor,
+    gen,
+    held_out_split,
+    inputs,
+    load_diabetes,
+    probes,
     with_curve,
 )
-from grader.engine.plugin import check
 from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 
 F64 = torch.float64
@@ -398,7 +400,7 @@ def test_ema(sub, beta, corrected):
 
 
 def probe_dataset(mod, indices):
-    from grader.checks.data import dataset_path
+    from grader.checks import dataset_path
 
     ds = mod.DiabetesDataset(str(dataset_path("diabetes.csv.gz")))
     return len(ds), [ds[i] for i in indices]

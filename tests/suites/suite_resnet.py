@@ -7,10 +7,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader.checks import inputs, probes
-from grader.checks.data import held_out_split, load_digits
-from grader.checks.inputs import gen
-from grader.checks.judge import (
+from grader.checks import (
+    check,
     describe,
     expect,
     expect_close,
@@ -19,10 +17,14 @@ from grader.checks.judge import (
     expect_no_twin,
     expect_same_device,
     expect_tensor,
+    gen,
+    held_out_split,
+    inputs,
+    load_digits,
     multiclass_accuracy,
+    probes,
     with_curve,
 )
-from grader.engine.plugin import check
 from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 
 F64 = torch.float64

@@ -7,9 +7,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader.checks import inputs, probes
-from grader.checks.inputs import gen
-from grader.checks.judge import (
+from grader.checks import (
+    check,
     describe,
     expect,
     expect_close,
@@ -19,9 +18,11 @@ from grader.checks.judge import (
     expect_no_twin,
     expect_same_device,
     expect_tensor,
+    gen,
+    inputs,
+    probes,
     with_curve,
 )
-from grader.engine.plugin import check
 
 F64 = torch.float64
 RNN_TWINS = {

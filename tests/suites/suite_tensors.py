@@ -6,9 +6,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from grader.checks import inputs, probes
-from grader.checks.inputs import gen
-from grader.checks.judge import (
+from grader.checks import (
+    check,
     describe,
     expect,
     expect_close,
@@ -20,8 +19,10 @@ from grader.checks.judge import (
     expect_tensor,
     expect_unchanged,
     expect_vectorised,
+    gen,
+    inputs,
+    probes,
 )
-from grader.engine.plugin import check
 
 MATMUL_TWINS = {
     name: "a matrix-product function (@, mm, matmul, bmm, einsum, tensordot, dot, inner, mv, F.linear)"
