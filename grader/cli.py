@@ -661,7 +661,8 @@ def gradescope_command(
     hidden_messages: bool,
 ) -> None:
     """Write a Gradescope autograder zip into OUT (setup.sh, run_autograder, the grader and suites)."""
-    from grader.gradescope import AutograderProblem, Config, build_autograder
+    from grader.gradescope.build import build_autograder
+    from grader.gradescope.config import AutograderProblem, Config
 
     course, chosen = _course(course_file, assignment)
     if course is not None:  # the command line wins over the course file

@@ -13,7 +13,7 @@ code runs; an unprivileged process cannot raise them back.
 Without bubblewrap, as root (a container that refuses namespaces, e.g. Gradescope's), the
 zygote and fresh workers still drop to uid 65534 with ``setpriv`` (fresh workers also get the
 no-fork seccomp filter): file permissions then decide what they read, so whoever runs the
-grader keeps the suites and results root-only (:func:`grader.gradescope.harden`). No network,
+grader keeps the suites and results root-only (:func:`grader.gradescope.run.harden`). No network,
 pid or filesystem isolation: :func:`sandbox_status` says so.
 """
 

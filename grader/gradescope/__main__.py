@@ -2,6 +2,6 @@
 
 import sys
 
-from grader.gradescope import main
+from grader.gradescope.run import main
 
 sys.exit(main())

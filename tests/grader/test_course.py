@@ -22,7 +22,8 @@ from grader.batch.standing import Late, apply, late_penalty, weigh
 from grader.batch.summary import class_stats
 from grader.batch.times import submission_times
 from grader.course import CourseError, example, load_course
-from grader.gradescope import Config, results_for
+from grader.gradescope.config import Config
+from grader.gradescope.run import results_for
 
 GOOD = """
 [course]

@@ -31,14 +31,9 @@ from helpers import GRADE, REPO
 from grader import defaults
 from grader.batch.intake import Gradable, Rejected
 from grader.engine.sandbox import sandbox_status
-from grader.gradescope import (
-    AutograderProblem,
-    Config,
-    build_autograder,
-    locate,
-    results_for,
-    write_results,
-)
+from grader.gradescope.build import build_autograder
+from grader.gradescope.config import AutograderProblem, Config
+from grader.gradescope.run import locate, results_for, write_results
 from grader.options import Limits, Options
 from grader.sandboxed import seccomp
 

@@ -1,0 +1,111 @@
+"""The instructor's side: ``grade gradescope OUT.zip`` builds the autograder zip (``setup.sh``,
+``run_autograder`` from ``template/``, the grader, the exercises, the datasets, the chosen
+topics' suites and ``gradescope.json``), the same bytes for the same sources."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import zipfile
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+from grader.gradescope.config import CONFIG_NAME, SHIPPED_FOLDERS, AutograderProblem, Config
+from grader.topics import (
+    RELEASE_MARKER,
+    REPO_ROOT,
+    available_topics,
+    install_problem,
+    suites_dir,
+    unknown_topic,
+)
+
+TEMPLATES = Path(__file__).resolve().parent / "template"
+
+SCRIPTS = ("setup.sh", "run_autograder")
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the same bytes for the same sources
+
+
+def _files_under(folder: Path) -> Iterator[tuple[str, Path]]:
+    """(relative POSIX name, path) of the regular files below ``folder``, sorted; no links,
+    hidden files or bytecode."""
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        for name in sorted(files):
+            path = Path(top) / name
+            if name.startswith(".") or path.suffix in (".pyc", ".pyo") or path.is_symlink():
+                continue
+            if path.is_file():
+                yield path.relative_to(folder).as_posix(), path
+
+
+def _is_other_suite(name: str, topics: tuple[str, ...]) -> bool:
+    stem = Path(name).name
+    return stem.startswith("suite_") and stem.endswith(".py") and stem[6:-3] not in topics
+
+
+def source_files(topics: tuple[str, ...]) -> list[tuple[str, Path]]:
+    """(name in the zip, path here) of the torchgrade files the autograder needs."""
+    entries = [(name, REPO_ROOT / name) for name in ("pyproject.toml", "README.md")]
+    for folder in SHIPPED_FOLDERS:
+        entries += [(f"{folder}/{name}", path) for name, path in _files_under(REPO_ROOT / folder)]
+    entries += [
+        (f"tests/suites/{name}", path)
+        for name, path in _files_under(suites_dir())
+        if not _is_other_suite(name, topics)
+    ]
+    return entries
+
+
+def _chosen_topics(topics: tuple[str, ...]) -> tuple[str, ...]:
+    """``topics`` without repeats (every topic with a suite when empty), or :class:`AutograderProblem`."""
+    if install_problem():
+        raise AutograderProblem(install_problem())
+    if (suites_dir() / RELEASE_MARKER).is_file():
+        raise AutograderProblem(
+            "these are a student release's suites (public checks only): build from the course repository"
+        )
+    if unknown_topic(topics):
+        raise AutograderProblem(unknown_topic(topics))
+    chosen = tuple(dict.fromkeys(topics)) or tuple(available_topics())
+    missing = [t for t in chosen if t not in available_topics()]
+    if missing or not chosen:
+        raise AutograderProblem(
+            f"no suite for topic {missing[0]!r} in {suites_dir()}" if missing else "no suites"
+        )
+    return chosen
+
+
+def _zip_entry(name: str, executable: bool) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+    info.external_attr = (stat.S_IFREG | (0o755 if executable else 0o644)) << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
+def build_autograder(out_zip: Path, config: Config | None = None) -> Path:
+    """Write the Gradescope autograder zip for ``config`` (its topics: all when empty) to ``out_zip``.
+
+    Hidden checks get ``config.hidden_visibility`` (public checks are always visible) and are
+    named by exercise and kind only, without their messages, unless ``config.hidden_messages``;
+    the options' limits are ``grade``'s. Raises :class:`AutograderProblem`.
+    """
+    config = config or Config()
+    config = replace(config, options=config.options.with_topics(_chosen_topics(config.topics)))
+    out_zip = Path(out_zip)
+    out_zip.parent.mkdir(parents=True, exist_ok=True)
+    partial = out_zip.with_name(f".{out_zip.name}.{os.getpid()}.partial")
+    try:
+        with zipfile.ZipFile(partial, "w") as archive:
+            for script in SCRIPTS:
+                archive.writestr(_zip_entry(script, True), (TEMPLATES / script).read_bytes())
+            archive.writestr(_zip_entry(CONFIG_NAME, False), json.dumps(config.to_json(), indent=2) + "\n")
+            for name, path in source_files(config.topics):
+                archive.writestr(_zip_entry(name, False), path.read_bytes())
+        os.replace(partial, out_zip)
+    finally:
+        partial.unlink(missing_ok=True)
+    return out_zip

@@ -1,0 +1,121 @@
+"""What both sides of the Gradescope autograder read: ``gradescope.json`` (:class:`Config`),
+where the files lie in the container (:class:`Paths`), and what the zip ships."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader import defaults
+from grader.options import Limits, Options, Selection
+from grader.topics import (
+    unknown_topic,
+)
+
+ROOT_VARIABLE = "TORCHGRADE_AUTOGRADER_ROOT"
+
+DEFAULT_ROOT = "/autograder"
+
+CONFIG_NAME = "gradescope.json"
+
+RESULTS_NAME = "results.json"
+
+VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+
+SHIPPED_FOLDERS = ("grader", "exercises", "datasets")
+
+WORKER_READABLE = ("grader", "datasets")  # what the bubblewrap whitelist binds, too
+
+
+class AutograderProblem(ValueError):
+    """The autograder cannot be built or run as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """What ``gradescope.json`` records: the grading options (the topics, empty: every shipped
+    suite; a course assignment's exercises; the limits), the hidden checks' visibility and the
+    assignment's points."""
+
+    options: Options = field(default_factory=Options)
+    hidden_visibility: str = defaults.HIDDEN_VISIBILITY
+    exercise_points: dict[str, float] = field(default_factory=dict)
+    kind_weights: dict[str, float] = field(default_factory=dict)
+    hidden_messages: bool = False  # hidden checks' ids and messages shown (else exercise and kind only)
+
+    def __post_init__(self) -> None:
+        limits = self.options.limits
+        problem = unknown_topic(self.topics)
+        if not problem and self.hidden_visibility not in VISIBILITIES:
+            problem = (
+                f"hidden visibility must be one of {', '.join(VISIBILITIES)}, not {self.hidden_visibility!r}"
+            )
+        if not problem and min(limits.timeout, limits.budget, limits.memory_mb) <= 0:
+            problem = "timeout, budget and memory must be positive"
+        if problem:
+            raise AutograderProblem(problem)
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return self.options.selection.topics
+
+    @property
+    def exercises(self) -> tuple[str, ...]:
+        return self.options.selection.exercises
+
+    def to_json(self) -> dict[str, Any]:
+        limits = self.options.limits
+        return {
+            "topics": list(self.topics),
+            "hidden_visibility": self.hidden_visibility,
+            "timeout": float(limits.timeout),
+            "budget": float(limits.budget),
+            "memory_mb": int(limits.memory_mb),
+            "exercises": list(self.exercises),
+            "exercise_points": self.exercise_points,
+            "kind_weights": self.kind_weights,
+            "hidden_messages": self.hidden_messages,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Config:
+        limits = Limits(
+            timeout=float(data.get("timeout", Limits.timeout)),
+            memory_mb=int(data.get("memory_mb", Limits.memory_mb)),
+            budget=float(data.get("budget", Limits.budget)),
+        )
+        selection = Selection(
+            topics=tuple(data.get("topics", ())), exercises=tuple(data.get("exercises", ()))
+        )
+        return cls(
+            options=Options(limits=limits, selection=selection),
+            hidden_visibility=str(data.get("hidden_visibility", cls.hidden_visibility)),
+            exercise_points={str(k): float(v) for k, v in data.get("exercise_points", {}).items()},
+            kind_weights={str(k): float(v) for k, v in data.get("kind_weights", {}).items()},
+            hidden_messages=data.get("hidden_messages", cls.hidden_messages) is True,
+        )
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Gradescope's folders: ``root/source``, ``root/submission``, ``root/results``."""
+
+    root: Path
+
+    @classmethod
+    def from_environment(cls) -> Paths:
+        return cls(Path(os.environ.get(ROOT_VARIABLE, DEFAULT_ROOT)))
+
+    @property
+    def source(self) -> Path:
+        return self.root / "source"
+
+    @property
+    def submission(self) -> Path:
+        return self.root / "submission"
+
+    @property
+    def results(self) -> Path:
+        return self.root / "results"

@@ -1,0 +1,306 @@
+"""Inside Gradescope's container: ``python -m grader.gradescope harden`` (``setup.sh``, once)
+and ``python -m grader.gradescope run`` (``run_autograder``, per submission): grade
+``/autograder/submission`` into ``/autograder/results/results.json``, then end what the run started."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import stat
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from grader import clean, defaults
+from grader.batch.exports import hidden_output, hidden_test_name
+from grader.batch.intake import Gradable, Rejected, take
+from grader.engine import sweep
+from grader.gradescope.config import (
+    CONFIG_NAME,
+    RESULTS_NAME,
+    ROOT_VARIABLE,
+    WORKER_READABLE,
+    AutograderProblem,
+    Config,
+    Paths,
+)
+from grader.topics import (
+    REPO_ROOT,
+    TOPICS,
+)
+
+SUBMITTED_SUFFIXES = (".py", ".ipynb", ".zip")
+
+MAX_LISTED = 5  # entries of an unusable submission named in its message
+
+INTERNAL_ERROR = "the autograder hit an internal error (not your code's fault); tell your course staff"
+
+
+def _set_modes(folder: Path, readable: bool) -> None:
+    """Root owns everything below ``folder``; others may read it (``readable``) or nothing."""
+    as_root = os.geteuid() == 0
+    for top, dirs, files in os.walk(folder):
+        for path in [Path(top)] + [Path(top) / name for name in dirs + files]:
+            if path.is_symlink():
+                continue
+            if as_root:
+                os.chown(path, 0, 0)
+            executable = path.is_dir() or bool(path.stat().st_mode & stat.S_IXUSR)
+            if readable:
+                os.chmod(path, 0o755 if executable else 0o644)
+            else:
+                os.chmod(path, 0o700 if executable else 0o600)
+
+
+def fresh_results_folder(results: Path) -> None:
+    """``results`` as a root-only folder without results.json (a link there is removed, not followed)."""
+    if results.is_symlink() or (results.exists() and not results.is_dir()):
+        results.unlink()
+    results.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        os.chown(results, 0, 0)
+    os.chmod(results, 0o700)
+    _remove(results / RESULTS_NAME)
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)
+
+
+def _root_only(path: Path) -> None:
+    """``path`` itself (not what is below it) for root alone."""
+    if path.is_symlink():
+        return
+    if os.geteuid() == 0:
+        os.chown(path, 0, 0)
+    executable = path.is_dir() or bool(path.stat().st_mode & stat.S_IXUSR)
+    os.chmod(path, 0o700 if executable else 0o600)
+
+
+def harden(paths: Paths) -> None:
+    """Workers may read ``grader/`` and ``datasets/`` of the source and nothing else of the
+    autograder's folder: the suites, the config, the results, the submission and Gradescope's
+    submission_metadata.json (earlier results) are root's. What protects them in the uid fallback."""
+    _check_source(paths)
+    _set_modes(paths.source, readable=False)
+    for name in WORKER_READABLE:
+        if (paths.source / name).is_dir():
+            _set_modes(paths.source / name, readable=True)
+    for entry in paths.root.iterdir():
+        if entry.name != paths.source.name:
+            _root_only(entry)
+    os.chmod(paths.source, 0o711)  # workers pass through to grader/ and datasets/
+    os.chmod(paths.root, 0o711)
+    fresh_results_folder(paths.results)
+
+
+def _check_source(paths: Paths) -> None:
+    if not paths.source.is_dir() or paths.source.resolve() != REPO_ROOT:
+        raise AutograderProblem(
+            f"this torchgrade lives in {REPO_ROOT}, not in {paths.source}: run the autograder's own copy "
+            f"(cd {paths.source} && python -m grader.gradescope), or set {ROOT_VARIABLE}"
+        )
+
+
+def locate(submission: Path, scratch: Path, topics: tuple[str, ...]) -> Gradable | Rejected:
+    """What to grade in the submission folder: its topic files (or a folder of them below it),
+    else its one zip (unpacked under ``scratch`` with intake's defences), notebook or ``.py``."""
+    if not submission.is_dir():
+        return Rejected("submission", f"no submission folder at {submission}")
+    found = take(submission, scratch, topics)
+    if isinstance(found, Gradable):
+        return found
+    entries = sorted(e for e in submission.iterdir() if not e.name.startswith("."))
+    files = [e for e in entries if e.suffix in SUBMITTED_SUFFIXES and not e.is_symlink() and e.is_file()]
+    if len(files) == 1:
+        return take(files[0], scratch, topics)
+    seen = ", ".join(e.name for e in entries[:MAX_LISTED]) + (", ..." if len(entries) > MAX_LISTED else "")
+    example = ", ".join(f"{t}.py" for t in (topics or TOPICS)[:3])
+    return Rejected(
+        "submission",
+        f"found {seen or 'nothing'}: upload your topic files ({example}, ...), one zip of them, or one notebook",
+    )
+
+
+def gradescope_test(topic: str, test: dict[str, Any], config: Config, seen: dict[str, int]) -> dict[str, Any]:
+    """One check of the report's JSON as one Gradescope test. A hidden check is named and
+    described as ``grade batch`` does (exercise and kind; how it ended), unless the instructor
+    built the autograder with ``hidden_messages``; ``seen`` numbers those names."""
+    status, message = test["status"], test["message"]
+    word = status.replace("_", " ")
+    if status not in ("passed", "failed") and not message.startswith(word):
+        message = f"{word}: {message}" if message else word
+    name = f"{topic}: {test['id']}"
+    public = test.get("visibility") == "public"
+    if not public and not config.hidden_messages:
+        name, message = hidden_test_name(topic, test, seen), hidden_output(test)
+    return {
+        "name": name,
+        "score": test["points"],
+        "max_score": test["max_points"],
+        "status": "passed" if status == "passed" else "failed",
+        "output": message,
+        "output_format": "text",
+        "tags": [test["kind"], topic],
+        "visibility": "visible" if public else config.hidden_visibility,
+    }
+
+
+def summary(report: dict[str, Any]) -> str:
+    """The score, each topic's, the sandbox and the report's notes."""
+    lines = [f"Score: {report['score']:g} / {report['max_score']:g}"]
+    lines += [f"  {t['name']}: {t['score']:g} / {t['max_score']:g}" for t in report["topics"]]
+    lines.append(f"Sandbox: {report['sandbox']}")
+    lines += [f"Note: {note}" for note in report["notes"]]
+    return "\n".join(lines)
+
+
+def results_for(report: dict[str, Any], config: Config) -> dict[str, Any]:
+    """Gradescope's results.json for a report (``grade --format json``); skipped checks are left out.
+    With an assignment's points each check is worth its share of its exercise's points."""
+    if config.exercise_points:
+        from grader.batch.standing import weigh
+
+        report, _ = weigh(report, config)
+        report["score"] = sum(t["score"] for t in report["topics"])
+        report["max_score"] = sum(t["max_score"] for t in report["topics"])
+    seen: dict[str, int] = {}
+    return {
+        "score": report["score"],
+        "output": summary(report),
+        "output_format": "text",
+        "stdout_visibility": "hidden",
+        "tests": [
+            gradescope_test(topic["name"], test, config=config, seen=seen)
+            for topic in report["topics"]
+            for test in topic["tests"]
+            if test["status"] != "skipped"
+        ],
+    }
+
+
+def not_graded(reason: str) -> dict[str, Any]:
+    return {
+        "score": 0.0,
+        "output": f"Your submission could not be graded: {reason}",
+        "output_format": "text",
+        "stdout_visibility": "hidden",
+        "tests": [],
+    }
+
+
+def write_results(results: Path, content: dict[str, Any]) -> Path:
+    """``results/results.json``, created fresh and renamed into place (never written through
+    a file or link found there); readable by all, writable by its owner only."""
+    fresh_results_folder(results)
+    handle, partial = tempfile.mkstemp(dir=results, prefix=".results-", suffix=".json")
+    try:
+        with os.fdopen(handle, "w") as out:
+            json.dump(clean.tree(content), out, indent=2)  # file names, messages: cleaned
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(partial, 0o644)
+        os.replace(partial, results / RESULTS_NAME)
+    finally:
+        Path(partial).unlink(missing_ok=True)
+    os.chmod(results, 0o755)  # nothing of the submission runs any more
+    return results / RESULTS_NAME
+
+
+def end_workers() -> list[int]:
+    """Kill whatever this run started that still runs (workers, zygotes and anything they
+    started, re-parented here or not); the pids that would not die. Never a whole uid."""
+    return sweep.kill_descendants(patience=defaults.SWEEP_SECONDS)
+
+
+def load_config(source: Path) -> Config:
+    try:
+        return Config.from_json(json.loads((source / CONFIG_NAME).read_text()))
+    except (OSError, ValueError, TypeError) as exc:
+        raise AutograderProblem(f"the autograder's {CONFIG_NAME} is unusable: {exc}") from None
+
+
+def grade_submission(paths: Paths, config: Config) -> dict[str, Any]:
+    """results.json's content for the submission (an explanation where it cannot be graded)."""
+    from grader.engine.sandbox import sandbox_status, uid_fallback
+
+    usable, how = sandbox_status()
+    if not usable and not uid_fallback()[0]:
+        return not_graded(
+            f"the autograder cannot isolate submitted code here ({how}); tell your course staff"
+        )
+    scratch = Path(tempfile.mkdtemp(prefix="torchgrade-submission-"))
+    try:
+        found = locate(paths.submission, scratch, config.topics)
+        if isinstance(found, Rejected):
+            return not_graded(found.reason)
+        return _grade(found, config)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _grade(found: Gradable, config: Config) -> dict[str, Any]:
+    from grader.engine.workers import gpu_present, prestart
+
+    prestart(gpu=gpu_present())
+    from grader.engine.runner import (  # imports torch: the zygote boots meanwhile
+        SuiteCrash,
+        UsageProblem,
+        grade,
+    )
+
+    topics = (found.topic,) if found.topic else config.topics
+    try:
+        report = grade(found.path, config.options.with_topics(topics))
+    except UsageProblem as exc:
+        return not_graded(str(exc))
+    except SuiteCrash as exc:
+        print(f"internal error in a suite: {exc}")
+        return not_graded(INTERNAL_ERROR)
+    return results_for(report.to_json(), config)
+
+
+def run(paths: Paths | None = None) -> Path:
+    """Grade the submission and write results.json, once every process this run started is
+    dead. Returns the file's path."""
+    paths = paths or Paths.from_environment()
+    started = time.monotonic()
+    sweep.become_subreaper()  # what the run starts stays below it, for end_workers
+    harden(paths)
+    try:
+        try:
+            results = grade_submission(paths, load_config(paths.source))
+        except Exception:  # a torchgrade bug: the student still gets an explanation
+            traceback.print_exc()
+            results = not_graded(INTERNAL_ERROR)
+    finally:
+        survivors = end_workers()
+    if survivors:
+        print(f"warning: processes of this run still listed after SIGKILL: {survivors}")
+    results["execution_time"] = round(time.monotonic() - started)
+    target = write_results(paths.results, results)
+    print(results["output"])
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m grader.gradescope", description=__doc__.split("\n")[0])
+    parser.add_argument("command", choices=("run", "harden"), help="grade the submission, or set permissions")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "run":
+            print(f"results written to {run()}")
+        else:
+            harden(Paths.from_environment())
+    except AutograderProblem as exc:
+        print(f"grader.gradescope: {exc}", file=sys.stderr)
+        return 2
+    return 0
