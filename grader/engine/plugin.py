@@ -36,17 +36,19 @@ from grader.engine.staging import stage
 NO_CUDA = "no CUDA device here: this check drops out of the maximum score"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Run:
-    """What one task grades and how: the :class:`GradingPlugin`'s input, one per task."""
+    """What one task grades and how: the :class:`GradingPlugin`'s input, one per task. Its
+    limits and device have no default here: they come from the task's Options (the runner) or
+    from the hand run's options, whose defaults are grader/defaults.py's."""
 
     submission: Path
     submission_topic: str | None = None  # the topic a single .py file answers
-    grade_device: str = "cpu"
-    probe_timeout: float = defaults.PROBE_TIMEOUT  # seconds per probe
-    budget: float = defaults.SUBMISSION_BUDGET  # seconds the whole submission may take
+    grade_device: str
+    probe_timeout: float  # seconds per probe
+    budget: float  # seconds the whole submission may take
     deadline: float | None = None  # time.monotonic() when the budget ends (None: budget from now)
-    memory_mb: int = defaults.MEMORY_MB
+    memory_mb: int
     public_only: bool = False  # only the public checks
     keyword: str = ""  # pytest's -k EXPR over check names, exercises and kinds
     exercise: tuple[str, ...] = ()  # only these exercises' checks (exact names); all when empty

@@ -16,9 +16,8 @@ from grader import defaults, options
 pytestmark = pytest.mark.unit
 
 GRADER = REPO / "grader"
-# The plugin's addoption defaults are the engine branch's to remove (the plugin will receive
-# Options as an object); the sandboxed side imports nothing of grader, so it keeps its own.
-NOT_SCANNED = ("defaults.py", "plugin.py", "sandboxed")
+# The sandboxed side imports nothing of grader, so it keeps its own.
+NOT_SCANNED = ("defaults.py", "sandboxed")
 # Literals in a default position that equal a value of defaults.py by coincidence: (file, name of
 # the parameter, field or keyword, value) and why it is another quantity.
 COINCIDENCES = {
@@ -26,6 +25,7 @@ COINCIDENCES = {
     ("progress.py", "timeout", 1.0): "how long a progress thread's join waits, not a probe's CPU seconds",
     ("course.py", "cap", 100.0): "a late penalty's cap in percent, not a count of points or fingerprints",
     ("probes.py", "batch_size", 64): "a training batch, not FILE_SIZE_MB",
+    ("mark.py", "points", 1): "a check's points, not a count of seconds",
 }
 
 

@@ -38,25 +38,36 @@ def test_the_grading_path_registers_no_string_option() -> None:
     assert not set(OUR_OPTIONS) & set(vars(suite.config.option))
 
 
+def a_run(**chosen: object) -> Run:
+    """A Run of the exercises with the limits an Options has by default."""
+    return Run(
+        submission=REPO / "exercises",
+        grade_device="cpu",
+        probe_timeout=defaults.PROBE_TIMEOUT,
+        budget=defaults.SUBMISSION_BUDGET,
+        memory_mb=defaults.MEMORY_MB,
+        **chosen,  # type: ignore[arg-type]
+    )
+
+
 @pytest.mark.engine
 def test_each_task_hands_its_run_to_the_plugin() -> None:
     suite = suites.collected(TOPIC, defaults.PROBE_TIMEOUT)
-    run = Run(submission=REPO / "exercises", exercise=("mse",), public_only=True, keyword="reduction")
+    run = a_run(exercise=("mse",), public_only=True, keyword="reduction")
     chosen = suite.chosen(run)
     assert chosen, "the public mse checks about reductions"
     assert all(suites.plugin.check_of(item).get("public") for item in chosen)
     assert all("mse" in suites.plugin.exercises_of(item) for item in chosen)
     assert all("reduction" in item.name for item in chosen)
-    other = Run(submission=REPO / "exercises", exercise=("softmax",))
+    other = a_run(exercise=("softmax",))
     assert set(suite.chosen(other)).isdisjoint(chosen), "nothing is left from the task before"
 
 
 @pytest.mark.unit
-def test_the_run_defaults_come_from_defaults_py() -> None:
-    run = Run(submission=REPO / "exercises")
-    assert run.probe_timeout == defaults.PROBE_TIMEOUT
-    assert run.budget == defaults.SUBMISSION_BUDGET
-    assert run.memory_mb == defaults.MEMORY_MB
+def test_a_run_has_no_limit_or_device_of_its_own() -> None:
+    """The limits and the device come from the task's Options: Run holds no second default."""
+    with pytest.raises(TypeError):
+        Run(submission=REPO / "exercises")  # type: ignore[call-arg]
     fields = {f.name for f in dataclasses.fields(Run)}
     assert {"submission", "deadline", "keyword", "course_seed"} <= fields
 
