@@ -43,7 +43,7 @@ if importlib.util.find_spec("grader") is None:
             zipfile.ZipFile(place).extractall("torchgrade-release")
             place = Path("torchgrade-release").resolve()
             found = [place / "grader/apps/selfcheck.py", *place.glob("*/grader/apps/selfcheck.py")]
-        roots = [p.parents[1] for p in found if p.is_file()]
+        roots = [p.parents[2] for p in found if p.is_file()]
         if roots:
             break
     if not roots:
