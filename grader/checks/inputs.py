@@ -76,19 +76,24 @@ def size(k: int, fixed: int, low: int, high: int) -> int:
     return low + _mix(_variant, "size", k) % (high - low + 1)
 
 
+# The CPU generator's seed for a check's unseeded draws (variant 0).
+FIXED_GLOBAL_SEED = 0
+
+
 @contextlib.contextmanager
 def drawn_for(variant: int) -> Iterator[None]:
-    """Run a check's body with ``variant``'s inputs. A non-zero variant also seeds torch's global
-    RNG for the check (its unseeded draws become the student's too) and gives the global RNG
-    back as it was afterwards, so the checks of variant 0 draw exactly what they draw without
-    per-student inputs."""
+    """Run a check's body with ``variant``'s inputs, torch's global RNG seeded for the check and
+    given back as it was afterwards: a check's unseeded draws are the same whichever checks,
+    tasks or students a grading process ran before it (a regrade gives the same report). Variant
+    0 seeds the CPU generator with :data:`FIXED_GLOBAL_SEED`; a student's variant seeds every
+    generator with its own (its unseeded draws become the student's too)."""
     global _variant
-    if variant == 0:
-        yield
-        return
     state = torch.get_rng_state()
-    _variant = variant
-    torch.manual_seed(_mix(variant, "global"))
+    if variant == 0:
+        torch.default_generator.manual_seed(FIXED_GLOBAL_SEED)
+    else:
+        _variant = variant
+        torch.manual_seed(_mix(variant, "global"))
     try:
         yield
     finally:
