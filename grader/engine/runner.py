@@ -9,10 +9,13 @@ untouched stub without a worker); submitted code runs only in the workers that t
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -194,6 +197,24 @@ def prepare_engine(device: str) -> None:
     workers.prestart(device == "cuda")
 
 
+@contextlib.contextmanager
+def ctrl_c_deferred() -> Iterator[None]:
+    """Ctrl-C waits for the block's end (heavy imports): a KeyboardInterrupt raised inside
+    torch's or numpy's import leaves a half-built module behind (numpy.linalg then recursed
+    without end, and `grade watch` stopped with a traceback instead of "stopped watching")."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread receives Python's signals
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught and callable(previous):
+            previous(signal.SIGINT, None)  # the default handler raises KeyboardInterrupt here
+
+
 def run_tasks(
     tasks: list[Task],
     jobs: int,
@@ -205,10 +226,13 @@ def run_tasks(
         return
     needs_engine = not all(untouched_stub(task) for task in tasks)
     if needs_engine:
-        import torch  # only here: untouched stubs need neither torch nor a zygote
+        with ctrl_c_deferred():
+            import torch  # only here: untouched stubs need neither torch nor a zygote
 
-        importlib.import_module("grader.engine.suites")  # pytest and the plugin: once, before the pool forks
-        torch.set_num_threads(defaults.TRUSTED_THREADS)  # before the pool forks: every grader inherits it
+            importlib.import_module(
+                "grader.engine.suites"
+            )  # pytest and the plugin: once, before the pool forks
+            torch.set_num_threads(defaults.TRUSTED_THREADS)  # before the pool forks: every grader inherits it
         prepare_engine(tasks[0].options.device)
     elif all(check_table.cached(task.topic) is not None for task in tasks):
         jobs = 1  # their reports are read from tables: a pool would cost more than it saves
@@ -222,7 +246,8 @@ def run_tasks(
             on_outcome(task, outcome)
         return
     if needs_engine:
-        preload()  # while the zygote boots, once for every grading process
+        with ctrl_c_deferred():
+            preload()  # while the zygote boots, once for every grading process
     with GraderPool(min(jobs, len(tasks)), grade_topic) as pool:
         pool.run(tasks, on_outcome, on_start)
 
