@@ -14,6 +14,14 @@ from grader.engine.runner import ctrl_c_deferred
 pytestmark = pytest.mark.unit
 
 
+@pytest.fixture(autouse=True)
+def ctrl_c_raises():
+    """Python's own SIGINT handler for the test (a job started in the background ignores SIGINT)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 def test_ctrl_c_inside_the_block_is_raised_after_it():
     done = []
     with pytest.raises(KeyboardInterrupt):
