@@ -21,14 +21,6 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 
-def preload() -> None:
-    """Import before forking what the suites' trusted side would import on first use in each
-    grading process: torch.optim's first optimizer imports torch._dynamo (1.2-2.5 s on this
-    2-core machine under load, 2026-11-23), paid by each grading process on its first task of
-    a topic whose suite builds one on the trusted side (losses, mlp, optim, rnn)."""
-    import torch._dynamo  # noqa: F401
-
-
 @dataclass
 class _Grader:
     pid: int

@@ -25,7 +25,8 @@ from grader.checks import curves
 from grader.checks.scoring import Report, TopicResult
 from grader.engine import check_table, notebooks, stubs, tamper, workers
 from grader.engine.doctor import no_sandbox_note
-from grader.engine.pool import GraderCrashed, GraderPool, preload
+from grader.engine.pool import GraderCrashed, GraderPool
+from grader.engine.preload import preload
 from grader.engine.progress import Event, Listener, listening
 from grader.engine.sandbox import sandbox_status, uid_fallback
 from grader.engine.selection import (
@@ -247,7 +248,7 @@ def run_tasks(
         return
     if needs_engine:
         with ctrl_c_deferred():
-            preload()  # while the zygote boots, once for every grading process
+            preload(task.topic for task in tasks)  # while the zygote boots, once for every grading process
     with GraderPool(min(jobs, len(tasks)), grade_topic) as pool:
         pool.run(tasks, on_outcome, on_start)
 

@@ -102,8 +102,11 @@ def verdicts(out):
 
 LOCAL_RUN = """
 import sys
-from grader.cli import main
-main(sys.argv[1:], standalone_mode=False)
+from grader.cli import Graded, main
+try:
+    main(sys.argv[1:], standalone_mode=False)
+except Graded:  # the batch is over (the `grade` script would os._exit here)
+    pass
 print(sorted({m.split(".")[0] for m in sys.modules} & {"dask", "distributed"}))
 """
 

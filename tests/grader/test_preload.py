@@ -1,6 +1,6 @@
-"""The pool's preload (grader/engine/pool.py): what the suites' trusted side imports on first use is
-imported once before the grading processes fork, and only when a worker will be needed (the
-untouched stubs stay cheap)."""
+"""The pool's preload (grader/engine/preload.py): what the suites' trusted side imports on first use is
+imported once before the grading processes fork, only when a worker will be needed (the untouched
+stubs stay cheap) and only for topics whose suites build an optimizer on the trusted side."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from pathlib import Path
 from grader.engine import runner
 from grader.options import Options
 folder = Path(sys.argv[1])
-tasks = [runner.Task(folder, topic, False, Options()) for topic in ("losses", "tensors")]
+tasks = [runner.Task(folder, topic, False, Options()) for topic in sys.argv[2:]]
 stubs_only = all(runner.untouched_stub(task) for task in tasks)
 if stubs_only:
     runner.run_tasks(tasks, 2, lambda task, outcome: None)
@@ -33,17 +33,21 @@ print(stubs_only, "torch._dynamo" in sys.modules)
 """
 
 
-def _imports(folder: str) -> str:
+def _imports(folder: str, *topics: str) -> str:
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, folder], cwd=REPO, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", SCRIPT, folder, *topics], cwd=REPO, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout.strip()
 
 
 def test_a_pool_that_grades_code_preloads_the_trusted_side() -> None:
-    assert _imports("solutions") == "False True"
+    assert _imports("solutions", "losses", "mlp") == "False True"
+
+
+def test_topics_without_a_trusted_optimizer_preload_nothing() -> None:
+    assert _imports("solutions", "losses", "tensors") == "False False"
 
 
 def test_untouched_stubs_preload_nothing() -> None:
-    assert _imports("exercises") == "True False"
+    assert _imports("exercises", "losses", "mlp") == "True False"

@@ -1,0 +1,48 @@
+"""What the grading processes' trusted side imports, imported once before the pool forks them.
+
+torch.optim's first optimizer imports ``torch._dynamo`` (1.1-2.5 s of CPU on this 2-core
+machine, 2026-11-23), which each grading process would otherwise pay on its first task of a
+topic whose suite builds an optimizer on the trusted side. Only those topics' suites do: the
+probes (``probe_*`` functions, whose source runs in the worker) are not the trusted side. Graded
+alone in a fresh process, the reference solutions of ``mlp`` and ``optim`` imported it, those of
+the seven other topics did not (2026-11-23); a class of ``losses`` submissions then starts
+grading 1.1 s sooner.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+
+from grader.topics import suite_path
+
+
+def _names_optim(node: ast.AST) -> bool:
+    if isinstance(node, ast.Attribute):
+        return node.attr == "optim" and isinstance(node.value, ast.Name) and node.value.id == "torch"
+    if isinstance(node, ast.Import):
+        return any(alias.name.startswith("torch.optim") for alias in node.names)
+    if isinstance(node, ast.ImportFrom):
+        module = node.module or ""
+        return module.startswith("torch.optim") or (
+            module == "torch" and any(alias.name == "optim" for alias in node.names)
+        )
+    return False
+
+
+def builds_optimizers(source: str) -> bool:
+    """Whether a suite's source names ``torch.optim`` outside its ``probe_*`` functions."""
+    for statement in ast.parse(source).body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name.startswith(
+            "probe_"
+        ):
+            continue
+        if any(_names_optim(node) for node in ast.walk(statement)):
+            return True
+    return False
+
+
+def preload(topics: Iterable[str]) -> None:
+    """Import, before forking, what the trusted side of these topics' suites imports on first use."""
+    if any(builds_optimizers(suite_path(topic).read_text()) for topic in set(topics)):
+        import torch._dynamo  # noqa: F401

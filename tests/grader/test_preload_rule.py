@@ -1,0 +1,36 @@
+"""Which suites build an optimizer on the trusted side (grader/engine/preload.py): only those make
+the pool import torch._dynamo before it forks."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from grader.engine.preload import builds_optimizers
+from grader.topics import TOPICS, suite_path
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(
+    ("source", "trusted"),
+    [
+        ("def probe_train(mod):\n    return torch.optim.SGD(mod.parameters(), 0.1)\n", False),
+        ("def test_step(sub):\n    torch.optim.SGD([w], 0.1).step()\n", True),
+        ("OPTIMIZERS = {'sgd': torch.optim.SGD}\n", True),
+        ("from torch import optim\n", True),
+        ("import torch.optim as optim\n", True),
+        ("from torch.optim import SGD\n", True),
+        ("def helper():\n    def probe_inner():\n        pass\n    return torch.optim.Adam\n", True),
+        ("import torch\nx = torch.zeros(3)\n", False),
+    ],
+)
+def test_what_counts_as_the_trusted_side(source: str, trusted: bool) -> None:
+    assert builds_optimizers(textwrap.dedent(source)) is trusted
+
+
+def test_the_shipped_suites_that_build_an_optimizer_on_the_trusted_side() -> None:
+    # Measured: each reference solution graded alone in a fresh process; torch._dynamo was imported
+    # on the trusted side for mlp and optim only (2026-11-23).
+    assert {t for t in TOPICS if builds_optimizers(suite_path(t).read_text())} == {"mlp", "optim"}
