@@ -11,7 +11,12 @@ Python's. A changed file is a new key, hence a fresh collection: a stale table i
 The cache is a plain file in the user's own cache folder (``defaults.check_table_folder``);
 it decides only how an untouched stub is reported, by ``grade`` and by ``grade batch`` alike
 (:func:`grader.engine.runner.stub_outcome`): a stub scores nothing either way.
-``tests/grader/test_check_table.py`` holds the table's report equal to the engine's.
+
+A stub's results (:func:`not_started`) and what a public-only run leaves hidden
+(:func:`hidden_kinds`) are made here, from rows, for both paths: the engine's collected suite
+(:class:`grader.engine.suites.CollectedSuite`) builds its rows once from its items and hands
+them here. ``tests/grader/test_check_table.py`` holds the report from a cached table equal to
+the report from a fresh collection (the selection and the stored rows).
 """
 
 from __future__ import annotations
@@ -26,17 +31,21 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from grader import clean, defaults
 from grader.checks.scoring import TestResult, make_result
 from grader.topics import REPO_ROOT, suite_path, suites_dir
 
-if TYPE_CHECKING:
-    import pytest
-
-# the skipped message of a CUDA check on a CPU (grader/engine/plugin.py holds the same text)
+# the skipped message of a CUDA check on a CPU: a stub's report and the plugin's skip (here so
+# that a stub's report imports no pytest)
 NO_CUDA = "no CUDA device here: this check drops out of the maximum score"
+
+
+def still_raises(function: str) -> str:
+    """What a check of an unimplemented ``function`` says, in a stub's report and where a worker
+    finds NotImplementedError (grader/engine/client.py), after the status's "not started: "."""
+    return f"{function} still raises NotImplementedError: not started yet"
 
 
 @dataclass(frozen=True)
@@ -50,24 +59,6 @@ class Row:
     cuda: bool
     exercises: tuple[str, ...]
     keywords: tuple[str, ...]  # the names pytest's -k matches (KeywordMatcher.from_item)
-
-
-def row_of(item: pytest.Item) -> Row:
-    """A collected item's row (called where pytest and the suite are loaded)."""
-    from _pytest.mark import KeywordMatcher  # what -k reads an item with (no public API)
-
-    from grader.engine import plugin
-
-    check = plugin.check_of(item)
-    return Row(
-        id=item.name.removeprefix("test_"),
-        kind=check["kind"],
-        points=float(check.get("points", 1)),
-        public=bool(check.get("public", False)),
-        cuda=bool(check.get("cuda", False)),
-        exercises=plugin.exercises_of(item),
-        keywords=tuple(sorted(KeywordMatcher.from_item(item)._names)),
-    )
 
 
 def _sources(topic: str) -> Iterable[Path]:
@@ -128,14 +119,14 @@ def cached(topic: str) -> list[Row] | None:
         return None
 
 
-def remember(topic: str, items: list[pytest.Item]) -> None:
-    """Cache the table of ``topic``'s collected ``items`` (replacing older tables of the topic);
-    where the cache folder is not writable, nothing is cached."""
+def remember(topic: str, rows: list[Row]) -> None:
+    """Cache ``topic``'s table, the ``rows`` of its collected suite (replacing older tables of
+    the topic); where the cache folder is not writable, nothing is cached."""
     digest = key(topic)
     if digest is None or cached(topic) is not None:
         return
     target = _file(topic, digest)
-    text = json.dumps({"topic": topic, "rows": [asdict(row_of(item)) for item in items]})
+    text = json.dumps({"topic": topic, "rows": [asdict(row) for row in rows]})
     with contextlib.suppress(OSError):
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
@@ -165,23 +156,33 @@ def chosen(rows: list[Row], keyword: str, public_only: bool, exercises: tuple[st
 
 
 def not_started(topic: str, rows: list[Row], device: str) -> list[TestResult]:
-    """An untouched stub's results for ``rows`` (as CollectedSuite.not_started makes them)."""
+    """An untouched stub's results for ``rows`` graded on ``device``: each check ``not_started``
+    (CUDA checks on a CPU ``skipped``, as the plugin would skip them)."""
     results = []
     for row in rows:
-        function = f"{row.exercises[0]}() in {topic}.py" if row.exercises else "the exercise"
         if row.cuda and device != "cuda":
             status, message = "skipped", NO_CUDA
         else:
+            function = f"{row.exercises[0]}() in {topic}.py" if row.exercises else "the exercise"
             status = "not_started"
-            message = f"not started: {function} still raises NotImplementedError: not started yet"
+            message = f"not started: {still_raises(function)}"  # as the plugin words NotStarted
         results.append(
-            make_result(row.id, row.kind, row.points, status, clean.text(message), row.public, row.exercises)
+            make_result(
+                test_id=row.id,
+                kind=row.kind,
+                points=row.points,
+                status=status,
+                message=clean.text(message),
+                public=row.public,
+                exercises=row.exercises,
+            )
         )
     return results
 
 
 def hidden_kinds(rows: list[Row], exercises: tuple[str, ...] = ()) -> dict[str, dict[str, int]]:
-    """{exercise: {kind: number of hidden checks}} (as CollectedSuite.hidden_kinds counts them)."""
+    """{exercise: {kind: number of hidden checks}} for ``exercises`` (all when empty): what a
+    public-only run leaves to the hidden suite, by exercise and kind only."""
     found: dict[str, dict[str, int]] = {}
     for row in rows:
         if row.public:

@@ -25,6 +25,7 @@ from typing import Any
 
 from grader import clean
 from grader.defaults import CPU_POLL_SECONDS, boot_seconds
+from grader.engine.check_table import still_raises
 from grader.engine.sandbox import Limits
 from grader.engine.workers import Worker, read_sources, start_worker
 from grader.sandboxed import OUTPUT_TAIL_CHARS, channel
@@ -334,10 +335,7 @@ class TopicSession:
             return event.get("value")
         error = event.get("error", {}) if event["event"] == "raised" else {}
         if error.get("kind") == "not_started":
-            raise NotStarted(
-                f"{clean.name(error.get('function') or 'the exercise')} still raises NotImplementedError: "
-                "not started yet"
-            )
+            raise NotStarted(still_raises(clean.name(error.get("function") or "the exercise")))
         if error.get("kind") == "known_stall":
             stalled = clean.name(error.get("function"))
             raise ProbeTimeout(

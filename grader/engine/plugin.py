@@ -29,11 +29,10 @@ from grader.checks import inputs
 from grader.checks.judge import CheckFailed
 from grader.checks.scoring import TestResult, make_result
 from grader.engine import progress
+from grader.engine.check_table import NO_CUDA
 from grader.engine.client import NotStarted, Printed, ProbeTimeout, SubmissionError, TopicSession
 from grader.engine.sandbox import Limits
 from grader.engine.staging import stage
-
-NO_CUDA = "no CUDA device here: this check drops out of the maximum score"
 
 
 @dataclass(frozen=True, kw_only=True)

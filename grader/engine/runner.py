@@ -151,7 +151,7 @@ def stub_outcome(task: Task) -> TopicOutcome | None:
         from grader.engine import suites
 
         try:
-            check_table.remember(task.topic, suites.collected(task.topic, options.limits.timeout).items)
+            check_table.remember(task.topic, suites.collected(task.topic, options.limits.timeout).rows)
         except suites.SuiteBroken:
             pass  # grade_topic collects it again and reports what broke
         return None

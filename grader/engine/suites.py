@@ -27,7 +27,8 @@ from _pytest.mark.expression import Expression
 
 from grader import defaults
 from grader.checks.scoring import TestResult
-from grader.engine import plugin
+from grader.engine import check_table, plugin
+from grader.engine.check_table import Row
 from grader.engine.plugin import Collector, GradingPlugin, Run
 from grader.topics import suite_path, suites_dir
 
@@ -136,6 +137,8 @@ class CollectedSuite:
         if self.session.testsfailed:
             raise SuiteBroken(f"{topic}: errors while collecting the suite:\n{output.getvalue()[-3000:]}")
         self.items: list[pytest.Item] = list(self.session.items)
+        self.rows: list[Row] = [row_of(item) for item in self.items]  # the topic's table of checks
+        self._row_of_item = dict(zip(self.items, self.rows, strict=True))
 
     def chosen(self, run: Run) -> list[pytest.Item]:
         """The items ``run`` grades: -k as pytest reads it, then the plugin's choice."""
@@ -147,32 +150,14 @@ class CollectedSuite:
         return [item for item in items if item not in left_out]
 
     def hidden_kinds(self, exercises: tuple[str, ...] = ()) -> dict[str, dict[str, int]]:
-        """{exercise: {kind: number of hidden checks}} for ``exercises`` (all when empty): what a
-        public-only run leaves to the hidden suite, by exercise and kind only."""
-        found: dict[str, dict[str, int]] = {}
-        for item in self.items:
-            check = plugin.check_of(item)
-            if check.get("public"):
-                continue
-            for name in plugin.exercises_of(item):
-                if not exercises or name in exercises:
-                    kinds = found.setdefault(name, {})
-                    kinds[check["kind"]] = kinds.get(check["kind"], 0) + 1
-        return found
+        """{exercise: {kind: number of hidden checks}} (:func:`check_table.hidden_kinds`)."""
+        return check_table.hidden_kinds(self.rows, exercises)
 
     def not_started(self, run: Run) -> tuple[list[TestResult], dict[str, float]]:
-        """The results of an untouched stub, without a worker: each chosen check ``not_started``
-        (CUDA checks on a CPU ``skipped``, as they would be)."""
-        results = []
-        for item in self.chosen(run):
-            exercises = plugin.exercises_of(item)
-            function = f"{exercises[0]}() in {self.topic}.py" if exercises else "the exercise"
-            if plugin.check_of(item).get("cuda") and run.grade_device != "cuda":
-                results.append(plugin.result_of(item, "skipped", plugin.NO_CUDA))
-            else:
-                message = f"not started: {function} still raises NotImplementedError: not started yet"
-                results.append(plugin.result_of(item, "not_started", message))
-        return results, {"startup": 0.0, "probes": 0.0}
+        """The results of an untouched stub, without a worker (:func:`check_table.not_started`
+        on the rows of the checks ``run`` chooses)."""
+        rows = [self._row_of_item[item] for item in self.chosen(run)]
+        return check_table.not_started(self.topic, rows, run.grade_device), {"startup": 0.0, "probes": 0.0}
 
     def run(self, run: Run) -> tuple[list[TestResult], dict[str, float]]:
         """Grade one submission: (its TestResults, seconds of startup and probes)."""
@@ -194,6 +179,20 @@ class CollectedSuite:
                 self.session._setupstate.teardown_exact(None)  # sub's worker, whatever happened
             self.grading.end()
         return self.collector.results.get(self.topic, []), dict(self.grading.seconds)
+
+
+def row_of(item: pytest.Item) -> Row:
+    """A collected item's row of the topic's table (grader/engine/check_table.py)."""
+    check = plugin.check_of(item)
+    return Row(
+        id=item.name.removeprefix("test_"),
+        kind=check["kind"],
+        points=float(check.get("points", 1)),
+        public=bool(check.get("public", False)),
+        cuda=bool(check.get("cuda", False)),
+        exercises=plugin.exercises_of(item),
+        keywords=tuple(sorted(KeywordMatcher.from_item(item)._names)),
+    )
 
 
 _collected: dict[tuple[str, float, int], CollectedSuite] = {}

@@ -1,10 +1,12 @@
 """An untouched stub is reported from its topic's cached table of checks (grader/engine/check_table.py):
-the report equals the engine's (which collects the suite) for every selection, the table is
-never read once a source of the collection changed, and the whole process imports neither
-torch nor pytest."""
+the report equals the engine's (which collects the suite and chooses items as pytest does, where
+the table chooses stored rows) for every selection, the table is never read once a source of the
+collection changed, and the whole process imports neither torch nor pytest. A stub's results and
+the hidden kinds are made once, from rows, for both paths."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -17,6 +19,7 @@ from helpers import REPO, run_grade
 
 from grader import cli
 from grader.engine import check_table
+from grader.engine.check_table import NO_CUDA, Row
 from grader.engine.runner import Task, stub_outcome
 from grader.options import Options
 
@@ -48,6 +51,63 @@ def _grade(args: list[str]) -> tuple[int, str]:
         report["seconds"].pop("wall")
         out = json.dumps(report)
     return done.exit_code, out
+
+
+def _row(id: str, exercises: tuple[str, ...], *, public: bool = False, cuda: bool = False) -> Row:
+    return Row(id=id, kind="shape", points=2.0, public=public, cuda=cuda, exercises=exercises, keywords=(id,))
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(("device", "cuda_status"), [("cpu", "skipped"), ("cuda", "not_started")])
+def test_a_stubs_results_from_rows(device, cuda_status):
+    rows = [_row("a", ("mse", "mae"), public=True), _row("b", ()), _row("c", ("mse",), cuda=True)]
+    a, b, c = check_table.not_started("losses", rows, device)
+    assert (a.id, a.kind, a.status, a.points, a.max_points, a.public, a.exercises) == (
+        "a",
+        "shape",
+        "not_started",
+        0.0,
+        2.0,
+        True,
+        ("mse", "mae"),
+    )
+    assert a.message == "not started: mse() in losses.py still raises NotImplementedError: not started yet"
+    assert b.message == "not started: the exercise still raises NotImplementedError: not started yet"
+    assert c.status == cuda_status and c.max_points == (0.0 if device == "cpu" else 2.0)
+    assert (c.message == NO_CUDA) is (device == "cpu"), (
+        "a CUDA check on a CPU drops out, as the plugin skips it"
+    )
+    assert a.output == b.output == c.output == "" and a.curve is None
+
+
+@pytest.mark.unit
+def test_the_hidden_kinds_from_rows():
+    rows = [_row("a", ("mse",), public=True), _row("b", ("mse", "mae")), _row("c", ("mse",)), _row("d", ())]
+    assert check_table.hidden_kinds(rows) == {"mse": {"shape": 2}, "mae": {"shape": 1}}
+    assert check_table.hidden_kinds(rows, ("mae", "softmax")) == {"mae": {"shape": 1}}
+    assert check_table.hidden_kinds(rows[:1]) == {}
+
+
+def _literals(tree: ast.AST) -> list[str]:
+    """The text of every string literal in ``tree``, an f-string's constant parts joined."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            found.append("".join(v.value for v in node.values if isinstance(v, ast.Constant)))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found.append(node.value)
+    return found
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("text", [NO_CUDA, "still raises NotImplementedError: not started yet"])
+def test_a_stubs_messages_are_written_once(text):
+    homes = [
+        path.relative_to(REPO).as_posix()
+        for path in sorted((REPO / "grader").rglob("*.py"))
+        if "sandboxed" not in path.parts and any(text in s for s in _literals(ast.parse(path.read_text())))
+    ]
+    assert homes == ["grader/engine/check_table.py"], f"{text!r} is written in {homes}: give it one home"
 
 
 @pytest.mark.engine
