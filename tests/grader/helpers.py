@@ -2,31 +2,53 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+from warm import Warm
+
 REPO = Path(__file__).resolve().parents[2]
 GRADE = [sys.executable, "-m", "grader"]
 
+_warm: list[Warm | None] = []  # the session's warm helper once started; None: it could not start
+
+
+def _warm_helper() -> Warm | None:
+    """The session's warm helper, started on first use and ended at exit (tests/grader/warm.py)."""
+    if not _warm:
+        try:
+            _warm.append(Warm(REPO, env={**os.environ, "PYTHONPATH": str(REPO)}))
+            atexit.register(_warm[0].close)
+        except (OSError, RuntimeError):
+            _warm.append(None)
+    return _warm[0]
+
 
 def run_grade(
-    *args: str, timeout: float = 600, env: dict[str, str] | None = None
+    *args: str, timeout: float = 600, env: dict[str, str] | None = None, fresh: bool = False
 ) -> subprocess.CompletedProcess:
-    """Run the ``grade`` command in a fresh process (as a learner or CI would)."""
+    """Run the ``grade`` command as a learner or CI would: ``python -m grader ARGS``, forked from a
+    helper that has imported torch and pytest already, or, with ``fresh=True``, an ``env`` that
+    sets a ``PYTHON*`` variable, or no helper, in a fresh process."""
+    full_env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
+    warm = None if fresh or any(name.startswith("PYTHON") for name in env or {}) else _warm_helper()
+    if warm is not None and warm.runs_like_fresh(full_env):
+        return warm.run(args, cmd=[*GRADE, *args], cwd=REPO, env=full_env, timeout=timeout)
     return subprocess.run(
         [*GRADE, *args],
         capture_output=True,
         text=True,
         timeout=timeout,
         cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+        env=full_env,
     )
 
 
-def grade_json(*args: str, timeout: float = 600) -> tuple[int, dict]:
-    done = run_grade(*args, "--format", "json", timeout=timeout)
+def grade_json(*args: str, timeout: float = 600, fresh: bool = False) -> tuple[int, dict]:
+    done = run_grade(*args, "--format", "json", timeout=timeout, fresh=fresh)
     assert done.returncode in (0, 1), f"exit {done.returncode}: {done.stderr[-2000:]}"
     return done.returncode, json.loads(done.stdout)
