@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -36,7 +37,7 @@ MAINS = {
 
 @pytest.fixture(scope="module")
 def warm() -> Warm:
-    helper = _warm_helper()
+    helper = _warm_helper({**os.environ, "PYTHONPATH": str(REPO)})
     assert helper is not None, "the warm helper could not start"
     return helper
 
@@ -61,6 +62,20 @@ def test_a_warm_child_ends_and_answers_as_a_fresh_interpreter(warm, tmp_path, ma
     assert forked.stderr.splitlines()[-1:] == fresh.stderr.splitlines()[-1:]
 
 
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("handler", [signal.SIG_IGN, signal.default_int_handler], ids=["ignored", "raises"])
+def test_ctrl_c_is_answered_as_the_test_process_would_pass_it_on_now(warm, tmp_path, handler):
+    """Whatever SIGINT was when the helper started: a fresh process inherits it ignored or not."""
+    folder = fake_grader(tmp_path, MAINS["ctrl-c"])
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        fresh = subprocess.run(GRADE, capture_output=True, text=True, timeout=120, cwd=folder)
+        forked = warm.run([], cmd=GRADE, cwd=folder, env={**os.environ}, timeout=120)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert (forked.returncode, forked.stdout) == (fresh.returncode, fresh.stdout)
+
+
 @pytest.mark.timeout(120)
 def test_a_timeout_kills_the_child_and_raises_timeout_expired(warm, tmp_path):
     folder = fake_grader(tmp_path, "import os, time\nprint(os.getpid(), flush=True)\ntime.sleep(600)")
@@ -75,7 +90,7 @@ def test_a_timeout_kills_the_child_and_raises_timeout_expired(warm, tmp_path):
 
 
 @pytest.mark.timeout(600)
-def test_the_warm_child_sees_the_environment_the_test_passed(tmp_path):
+def test_the_warm_child_sees_the_environment_the_test_passed(warm, tmp_path):
     suites = tmp_path / "suites"
     suites.mkdir()
     for suite in (REPO / "tests" / "suites").iterdir():
@@ -84,9 +99,9 @@ def test_the_warm_child_sees_the_environment_the_test_passed(tmp_path):
         suite.write(
             '\n\n@check("shape", public=True, exercise="huber")\ndef test_only_in_this_copy(sub):\n    pass\n'
         )
-    env = {"TORCHGRADE_SUITES": str(suites)}
-    assert _warm_helper() is not None and _warm_helper().runs_like_fresh({**os.environ, **env})
-    done = run_grade(str(REPO / "solutions" / "losses.py"), "--format", "json", env=env)
+    env = {**warm.env, "TORCHGRADE_SUITES": str(suites)}
+    args = [str(REPO / "solutions" / "losses.py"), "--format", "json"]
+    done = warm.run(args, cmd=[*GRADE, *args], cwd=REPO, env=env, timeout=300)
     (topic,) = json.loads(done.stdout)["topics"]
     assert "only_in_this_copy" in [test["id"] for test in topic["tests"]], done.stderr[-2000:]
 
@@ -112,3 +127,16 @@ def test_a_warm_grading_reports_as_a_fresh_one():
     fresh_code, fresh_report = grade_json(submission, fresh=True)
     assert warm_code == fresh_code == 0
     assert without_seconds(warm_report) == without_seconds(fresh_report)
+
+
+@pytest.mark.timeout(300)
+def test_a_changed_start_variable_in_the_test_process_starts_a_new_helper(monkeypatch):
+    before = _warm_helper({**os.environ, "PYTHONPATH": str(REPO)})
+    monkeypatch.setenv("OMP_NUM_THREADS", "3" if os.environ.get("OMP_NUM_THREADS") != "3" else "2")
+    assert run_grade("--version").returncode == 0
+    after = _warm_helper({**os.environ, "PYTHONPATH": str(REPO)})
+    assert (
+        after is not before
+        and after is not None
+        and not after.differs({**os.environ, "PYTHONPATH": str(REPO)})
+    )

@@ -108,11 +108,11 @@ def _wait(pid: int, lines: _Lines) -> int:
     return os.waitpid(pid, 0)[1]
 
 
-def _become_grade(request: dict, sigint: object) -> NoReturn:
+def _become_grade(request: dict) -> NoReturn:
     """Turn this forked child into ``python -m grader ARGS`` as a fresh interpreter would be,
     and leave as it would, less tearing down the modules the helper imported (~1 s of CPU for
     a command that leaves by ``sys.exit``; a grading leaves by ``os._exit`` anyway)."""
-    signal.signal(signal.SIGINT, sigint)  # as the helper inherited it: KeyboardInterrupt, or ignored
+    _signals_as_after_exec(set(request["ignored"]))
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
@@ -145,6 +145,29 @@ def _become_grade(request: dict, sigint: object) -> NoReturn:
     os._exit(code)
 
 
+def _signals_as_after_exec(ignored: set[int]) -> None:
+    """Signal dispositions as a fresh ``python`` started by the client now would have them:
+    what the client ignores stays ignored across exec, the rest is reset, then Python's start
+    ignores SIGPIPE and SIGXFSZ and makes SIGINT raise KeyboardInterrupt."""
+    for number in signal.valid_signals() - {signal.SIGKILL, signal.SIGSTOP}:
+        started = signal.SIG_IGN if number in (signal.SIGPIPE, signal.SIGXFSZ) else signal.SIG_DFL
+        if number == signal.SIGINT:
+            started = signal.default_int_handler
+        try:
+            signal.signal(number, signal.SIG_IGN if number in ignored else started)
+        except (OSError, ValueError):  # one the OS keeps (SIGRTMIN+n in use by libc)
+            pass
+
+
+def _ignored_signals() -> list[int]:
+    """The signals this process ignores (the client's side of :func:`_signals_as_after_exec`)."""
+    return sorted(
+        int(number)
+        for number in signal.valid_signals() - {signal.SIGPIPE, signal.SIGXFSZ}
+        if signal.getsignal(number) is signal.SIG_IGN
+    )
+
+
 # --- the client ---------------------------------------------------------------------------
 
 
@@ -170,10 +193,10 @@ class Warm:
             self.close()
             raise RuntimeError(f"the warm helper did not start: {ready}")
 
-    def runs_like_fresh(self, env: dict[str, str]) -> bool:
-        """Whether ``env`` agrees with the helper's on what is read at start or at import."""
+    def differs(self, env: dict[str, str]) -> list[str]:
+        """The variables read at start or at import that ``env`` sets otherwise than the helper's."""
         at_start = {name for name in {*env, *self.env} if name.startswith(AT_START)}
-        return all(env.get(name) == self.env.get(name) for name in at_start)
+        return sorted(name for name in at_start if env.get(name) != self.env.get(name))
 
     def run(
         self, args: Sequence[str], *, cmd: list[str], cwd: Path, env: dict[str, str], timeout: float
@@ -182,7 +205,8 @@ class Warm:
         capture_output=True, text=True, timeout=timeout)`` would run it."""
         out_read, out_write = os.pipe()
         err_read, err_write = os.pipe()
-        _send(self.sock, {"args": list(args), "cwd": str(cwd), "env": env}, fds=[out_write, err_write])
+        request = {"args": list(args), "cwd": str(cwd), "env": env, "ignored": _ignored_signals()}
+        _send(self.sock, request, fds=[out_write, err_write])
         os.close(out_write)
         os.close(err_write)
         self.sock.settimeout(KILL_SECONDS)
@@ -242,11 +266,10 @@ if __name__ == "__main__":
     import importlib
 
     helper = socket.socket(fileno=int(sys.argv[1]))
-    inherited_sigint = signal.getsignal(signal.SIGINT)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the client ends the helper, not a Ctrl-C
     for name in HEAVY:
         importlib.import_module(name)
     gc.freeze()  # shared with the children, never scanned by their gc
     _send(helper, {"ready": True})
     child_request = _serve(helper)
-    _become_grade(child_request, inherited_sigint)
+    _become_grade(child_request)
