@@ -175,7 +175,7 @@ def test_a_look_alike_is_graded_by_the_engine_even_with_the_table_cached(tmp_pat
 def test_the_whole_process_imports_neither_torch_nor_pytest(tmp_path):
     tables = {"TORCHGRADE_CHECK_TABLES": str(tmp_path)}
     first = run_grade("exercises/", env=tables)
-    again = run_grade("exercises/", env={**tables, "PYTHONPROFILEIMPORTTIME": "1"})
+    again = run_grade("exercises/", env={**tables, "PYTHONPROFILEIMPORTTIME": "1"}, fresh=True)
     assert first.returncode == again.returncode == 1 and again.stdout == first.stdout
     imported = {line.rsplit("|", 1)[-1].strip() for line in again.stderr.splitlines() if "|" in line}
     assert "grader.engine.runner" in imported
