@@ -230,9 +230,8 @@ def run_tasks(
         with ctrl_c_deferred():
             import torch  # only here: untouched stubs need neither torch nor a zygote
 
-            importlib.import_module(
-                "grader.engine.suites"
-            )  # pytest and the plugin: once, before the pool forks
+            # pytest and the plugin: once, before the pool forks
+            importlib.import_module("grader.engine.suites")
             torch.set_num_threads(defaults.TRUSTED_THREADS)  # before the pool forks: every grader inherits it
         prepare_engine(tasks[0].options.device)
     elif all(check_table.cached(task.topic) is not None for task in tasks):

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from warm import AT_START, Warm
+from warm import Warm
 
 REPO = Path(__file__).resolve().parents[2]
 GRADE = [sys.executable, "-m", "grader"]
@@ -36,13 +36,12 @@ def run_grade(
 ) -> subprocess.CompletedProcess:
     """Run the ``grade`` command as a learner or CI would: ``python -m grader ARGS``, forked from a
     helper that has imported torch and pytest already; in a fresh process with ``fresh=True``, an
-    ``env`` that sets a variable read at the interpreter's start or a heavy import (``PYTHON*``,
-    warm.AT_START), or no helper."""
+    ``env`` that sets a variable read at the interpreter's start or a heavy import otherwise than
+    the helper's (``PYTHON*``, warm.AT_START: :meth:`Warm.differs`), or no helper."""
     session_env = {**os.environ, "PYTHONPATH": str(REPO)}
     full_env = {**session_env, **(env or {})}
-    at_start = any(name.startswith(AT_START) for name in env or {})
-    warm = None if fresh or at_start else _warm_helper(session_env)
-    if warm is not None:
+    warm = None if fresh else _warm_helper(session_env)
+    if warm is not None and not warm.differs(full_env):
         return warm.run(args, cmd=[*GRADE, *args], cwd=REPO, env=full_env, timeout=timeout)
     return subprocess.run(
         [*GRADE, *args],
