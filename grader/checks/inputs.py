@@ -21,6 +21,8 @@ from collections.abc import Iterator, Sequence
 
 import torch
 
+from grader.sandboxed import probe_kit as kit
+
 # The seeds over which every convergence check's threshold was measured (the spread comment
 # beside each check: "seeds 0–19"); a student's convergence runs use seeds of this set only.
 MEASURED_SEEDS = tuple(range(20))
@@ -93,7 +95,7 @@ def drawn_for(variant: int) -> Iterator[None]:
         torch.default_generator.manual_seed(FIXED_GLOBAL_SEED)
     else:
         _variant = variant
-        torch.manual_seed(_mix(variant, "global"))
+        kit.manual_seed(_mix(variant, "global"))
     try:
         yield
     finally:

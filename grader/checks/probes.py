@@ -120,7 +120,7 @@ def train_classifier(mod, cls, args, kwargs, x_train, y_train, x_test, seed, epo
     return its scores on the held-out inputs (their labels stay with the judge) and its training
     curve (:mod:`grader.checks.curves`): point 0 is the first batch's loss and accuracy at initialisation,
     then each epoch's sample-weighted mean of the batch losses and accuracies the loop computed."""
-    torch.manual_seed(seed)
+    kit.manual_seed(seed)
     model = getattr(mod, cls)(*args, **kwargs)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     order = torch.Generator().manual_seed(seed)
@@ -155,20 +155,20 @@ def modules_on_second_device(mod, subject, builds):
     """
     traces = []
     for cls, args, kwargs, inputs in builds:
-        torch.manual_seed(0)
+        kit.manual_seed(0)
         model = getattr(mod, cls)(*args, **kwargs)
-        torch.manual_seed(1)
+        kit.manual_seed(1)
         xs = [torch.randn(x) if isinstance(x, (tuple, list)) else x for x in inputs]
-        torch.manual_seed(2)
+        kit.manual_seed(2)
         real = model(*xs)
         moved = kit.to_second_device(xs)
         # a second instance of the same seed, moved BEFORE its first forward: a layer built
         # lazily in forward would land on the CPU
-        torch.manual_seed(0)
+        kit.manual_seed(0)
         fresh = getattr(mod, cls)(*args, **kwargs)
 
         def run(model=fresh, moved=moved):
-            torch.manual_seed(2)
+            kit.manual_seed(2)
             return model.to(kit.SECOND_DEVICE)(*moved)
 
         traces.append({**kit.device_trace(run), "real": real})
@@ -182,7 +182,7 @@ def module_forward_backward(mod, subject, cls, args, kwargs, shapes, count):
     that are instances of the classes named in ``count`` (``"nn.Conv2d"`` from torch, the others
     from the submitted module).
     """
-    torch.manual_seed(0)
+    kit.manual_seed(0)
     model = getattr(mod, cls)(*args, **kwargs)
     outputs = [model(torch.randn(shape)) for shape in shapes]
     sum(o.sum() for o in outputs).backward()
@@ -198,7 +198,7 @@ def module_on_device(mod, subject, cls, args, kwargs, inputs, device, eval_mode=
     """(output on ``device``, moved to the CPU; output of the same weights on the CPU) of
     ``mod.cls(*args, **kwargs)`` built under seed 0 and moved to ``device`` (then put in eval mode
     with ``eval_mode``). An input is a tensor or a shape, drawn with ``torch.randn`` after the build."""
-    torch.manual_seed(0)
+    kit.manual_seed(0)
     model = getattr(mod, cls)(*args, **kwargs).to(device)
     if eval_mode:
         model.eval()

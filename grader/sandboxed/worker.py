@@ -353,7 +353,7 @@ class Worker:
         return self.probes[key]
 
     def serve(self) -> None:
-        import torch
+        from grader.sandboxed import probe_kit
 
         while True:
             try:
@@ -363,7 +363,7 @@ class Worker:
             probe = self.probe(request["name"], request["source"])
             for qualname in request.get("blocked", ()):
                 self.block(qualname)
-            torch.manual_seed(request.get("seed", 0))
+            probe_kit.manual_seed(request.get("seed", 0))
             cpu = request.get("cpu")
             self.watchdog.arm(float(request["timeout"]), float(cpu) if cpu else None)
             try:

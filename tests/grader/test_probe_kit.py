@@ -330,3 +330,41 @@ def test_to_plain_output_of_number_and_str_subclasses_is_accepted(value):
 @pytest.mark.parametrize("value", [np.array([object()]), np.array(["a", "b"])], ids=["object", "str"])
 def test_to_plain_names_numpy_arrays_torch_cannot_hold(value):
     assert isinstance(kit.to_plain(value), str)
+
+
+def _draws() -> list[torch.Tensor]:
+    """What a check draws from torch's global generator after seeding."""
+    return [torch.randn(3, 4), torch.rand(5), torch.randint(0, 9, (6,)), torch.randperm(7), torch.empty(2).normal_()]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 3, 2**31 + 5, torch.tensor(11).item()])
+def test_manual_seed_gives_the_draws_of_torchs(seed):
+    torch.manual_seed(seed)
+    expected = _draws()
+    torch.manual_seed(seed + 1)  # the state before differs, so a seed that did nothing shows
+    kit.manual_seed(seed)
+    for got, want in zip(_draws(), expected, strict=True):
+        assert torch.equal(got, want)
+
+
+@pytest.mark.skipif(kit._DEVICE_BACKENDS, reason="this torch build has a device backend to seed")
+def test_manual_seed_on_a_build_without_devices_queues_no_device_seeds(monkeypatch):
+    """torch formats the caller's stack for each device seed it queues: the cost left out."""
+    import traceback
+
+    stacks: list[int] = []
+    monkeypatch.setattr(traceback, "format_stack", lambda *a, **k: stacks.append(1) or [])
+    torch.manual_seed(2)
+    assert stacks, "torch.manual_seed no longer queues device seeds here: the shortcut is not needed"
+    stacks.clear()
+    kit.manual_seed(2)
+    assert stacks == []
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device on this machine")
+def test_manual_seed_seeds_the_gpu_as_torchs_does():
+    torch.manual_seed(6)
+    expected = torch.randn(4, device="cuda").cpu()
+    torch.manual_seed(7)
+    kit.manual_seed(6)
+    assert torch.equal(torch.randn(4, device="cuda").cpu(), expected)

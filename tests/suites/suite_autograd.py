@@ -21,6 +21,7 @@ from grader.checks import (
     expect_unchanged,
     gen,
     inputs,
+    manual_seed,
     probes,
     with_curve,
 )
@@ -368,7 +369,7 @@ UNTOUCHED_CASES = {  # name: (make inputs, their names, indices that require gra
 @check("gradient", public=True, exercise=lambda p: p["name"].split()[0])
 @pytest.mark.parametrize("name", sorted(UNTOUCHED_CASES))
 def test_inputs_untouched(sub, name):
-    torch.manual_seed(inputs.seed(0))
+    manual_seed(inputs.seed(0))
     make_inputs, names, tracked = UNTOUCHED_CASES[name]
     args = make_inputs()
     result, after = sub.run(probes.inputs_after_call, name.split()[0], args, {}, tracked)
@@ -689,7 +690,7 @@ REFERENCES = {
 @check("device", public=True)
 @pytest.mark.parametrize("name", sorted(DEVICE_CASES))
 def test_stays_on_input_device(sub, name):
-    torch.manual_seed(inputs.seed(0))
+    manual_seed(inputs.seed(0))
     args = DEVICE_CASES[name]()
     trace = sub.run(probes.on_second_device, name, args, {})
     expected = REFERENCES[name](*args)

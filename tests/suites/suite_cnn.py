@@ -20,10 +20,12 @@ from grader.checks import (
     held_out_split,
     inputs,
     load_digits,
+    manual_seed,
     multiclass_accuracy,
     probes,
     with_curve,
 )
+from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 
 F64 = torch.float64
 POOL_TWINS = {
@@ -333,7 +335,7 @@ DEVICE_CASES = {  # name: (make inputs, kwargs, torch's reference)
 @pytest.mark.parametrize("name", sorted(DEVICE_CASES))
 def test_stays_on_input_device(sub, name):
     make_inputs, kwargs, reference = DEVICE_CASES[name]
-    torch.manual_seed(inputs.seed(0))
+    manual_seed(inputs.seed(0))
     args = make_inputs()
     trace = sub.run(probes.on_second_device, name, args, kwargs)
     expected = reference(*args, **kwargs)
@@ -357,7 +359,7 @@ def test_simple_cnn_stays_on_its_device(sub):
 
 
 def probe_cnn_on(mod, device):
-    torch.manual_seed(0)
+    kit.manual_seed(0)
     model = mod.SimpleCNN(10, 1).to(device)
     x = torch.randn(3, 1, 12, 12)
     conv = mod.conv2d(x.to(device), torch.ones(2, 1, 3, 3, device=device))

@@ -24,12 +24,13 @@ from grader.checks import (
     probes,
     with_curve,
 )
+from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 
 F64 = torch.float64
 
 
 def probe_inception(mod, in_channels, x):
-    torch.manual_seed(0)
+    kit.manual_seed(0)
     block = mod.InceptionA(in_channels)
     x = x.clone().requires_grad_(True)
     out = block(x)

@@ -18,9 +18,11 @@ from grader.checks import (
     expect_tensor,
     gen,
     inputs,
+    manual_seed,
     probes,
     with_curve,
 )
+from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 
 F64 = torch.float64
 
@@ -479,7 +481,7 @@ EVERY_LOSS = {  # name: (make float64 inputs, kwargs, torch's reference)
 @pytest.mark.parametrize("name", sorted(EVERY_LOSS))
 @pytest.mark.parametrize("dtype", [torch.float32, F64], ids=["float32", "float64"])
 def test_result_dtype_and_values_follow_the_input(sub, name, dtype):
-    torch.manual_seed(inputs.seed(3))
+    manual_seed(inputs.seed(3))
     make_inputs, kwargs, reference = EVERY_LOSS[name]
     args = tuple(a.to(dtype) if a.is_floating_point() else a for a in make_inputs())
     out = sub.run(probes.call, name, args, kwargs)
@@ -502,7 +504,7 @@ def test_result_dtype_and_values_follow_the_input(sub, name, dtype):
 @pytest.mark.parametrize("name", sorted(EVERY_LOSS))
 @pytest.mark.parametrize("grad", [False, True], ids=["plain", "requiring-grad"])
 def test_inputs_untouched(sub, name, grad):
-    torch.manual_seed(inputs.seed(4))
+    manual_seed(inputs.seed(4))
     make_inputs, kwargs, _ = EVERY_LOSS[name]
     args = make_inputs()
     tracked = [i for i, a in enumerate(args) if grad and a.is_floating_point()]
@@ -533,7 +535,7 @@ DEVICE_CASES = {  # name: (make inputs, torch's reference)
 
 def device_case(name):
     """(args, kwargs, torch's answer) of DEVICE_CASES[name], the inputs drawn under seed 0."""
-    torch.manual_seed(inputs.seed(0))
+    manual_seed(inputs.seed(0))
     make_inputs, reference = DEVICE_CASES[name]
     args, kwargs = make_inputs()
     return args, kwargs, reference(*args, **kwargs)
@@ -576,7 +578,7 @@ def blobs(seed: int, classes: int, n_per_class: int = 60) -> tuple[torch.Tensor,
 def probe_train_linear(mod, loss_name, x_train, y_train, x_test, classes, steps, lr):
     """Full-batch SGD on a linear model driven by the submission's loss; held-out scores back, and
     the curve: torch's own loss of the training scores before each step and at the end."""
-    torch.manual_seed(0)
+    kit.manual_seed(0)
     model = nn.Linear(x_train.shape[1], classes)
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
     loss_fn = getattr(mod, loss_name)

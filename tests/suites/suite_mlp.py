@@ -26,6 +26,7 @@ from grader.checks import (
     inputs,
     load_diabetes,
     load_digits,
+    manual_seed,
     multiclass_accuracy,
     probes,
     with_curve,
@@ -104,9 +105,9 @@ def test_activation_gradients(sub, name):
 
 
 def probe_dropout(mod, x, p):
-    torch.manual_seed(3)
+    kit.manual_seed(3)
     first = mod.dropout(x, p, training=True)
-    torch.manual_seed(3)
+    kit.manual_seed(3)
     again = mod.dropout(x, p, training=True)
     other = mod.dropout(x, p, training=True)
     eval_out = mod.dropout(x, p, training=False)
@@ -187,7 +188,7 @@ def test_dropout_with_p_one_gives_zeros(sub):
 
 
 def probe_xavier(mod, shape, seed):
-    torch.manual_seed(seed)
+    kit.manual_seed(seed)
     w = torch.empty(shape)
     address = w.data_ptr()
     out, ops = kit.ops_used(lambda: mod.xavier_uniform_(w), mod)
@@ -237,7 +238,7 @@ def test_xavier_uniform(sub, shape, fan_in, fan_out):
 
 
 def probe_module(mod, cls, args, kwargs, x, train):
-    torch.manual_seed(0)
+    kit.manual_seed(0)
     model = getattr(mod, cls)(*args, **kwargs)
     model.train(train)
     out = model(x)
@@ -336,7 +337,7 @@ def test_mlp_forward_and_gradients(sub, activation):
 
 
 def probe_mlp_dropout(mod):
-    torch.manual_seed(0)
+    kit.manual_seed(0)
     model = mod.MLP([20, 50, 3], activation="relu", dropout=0.5)
     x = torch.randn(4, 20)
     model.eval()
@@ -369,7 +370,7 @@ def test_mlp_dropout_only_in_training(sub):
 
 
 def probe_train_epoch(mod, x, y, batch_size, lr):
-    torch.manual_seed(0)
+    kit.manual_seed(0)
     model = nn.Sequential(nn.Linear(x.shape[1], 5), nn.Tanh(), nn.Linear(5, 3))
     model.eval()
     initial = [p.detach().clone() for p in model.parameters()]
@@ -429,7 +430,7 @@ def test_train_epoch_matches_a_replay(sub):
 
 
 def probe_evaluate(mod, x, y, out_features):
-    torch.manual_seed(0)
+    kit.manual_seed(0)
 
     class Probe(nn.Module):
         def __init__(self):
@@ -487,7 +488,7 @@ def test_evaluate(sub, kind):
 def probe_train_digits(mod, x_train, y_train, x_test, seed):
     """Held-out scores, and the curve: the training set's loss and accuracy (true labels, no
     gradient) before training and after each of your train_epoch calls."""
-    torch.manual_seed(seed)
+    kit.manual_seed(seed)
     model = mod.MLP([64, 32, 10])
     optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
     loader = torch.utils.data.DataLoader(
@@ -534,7 +535,7 @@ def test_mlp_learns_digits(sub, seed):
 
 
 def probe_train_diabetes(mod, x_train, y_train, x_test, seed):
-    torch.manual_seed(seed)
+    kit.manual_seed(seed)
     model = mod.DiabetesNet(x_train.shape[1])
     optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
     curve = {"loss": [], "every": "10 steps"}  # before every 10th step, then at the end
@@ -581,7 +582,7 @@ def test_diabetes_net_beats_the_majority_class(sub, seed):
 def probe_mlp_dropout_order(mod):
     """MLP([4, 8, 1], "sigmoid", dropout=0.5) in train mode, its hidden pre-activations all −20
     and its output the sum of the hidden units: (output, the number of Linear layers found)."""
-    torch.manual_seed(0)
+    kit.manual_seed(0)
     model = mod.MLP([4, 8, 1], activation="sigmoid", dropout=0.5)
     linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
     with torch.no_grad():
@@ -593,7 +594,7 @@ def probe_mlp_dropout_order(mod):
                 m.weight.fill_(1.0)
                 m.bias.zero_()
     model.train()
-    torch.manual_seed(1)
+    kit.manual_seed(1)
     return model(torch.randn(16, 4)), len(linears)
 
 
@@ -652,7 +653,7 @@ def test_evaluate_stated_edges(sub, case):
 
 def probe_train_epoch_outside_param(mod, loader):
     """train_epoch on nn.Linear(4, 3) whose optimiser holds the weight only: the bias's .grad after."""
-    torch.manual_seed(0)
+    kit.manual_seed(0)
     model = nn.Linear(4, 3)
     optimizer = torch.optim.SGD([model.weight], lr=0.1)
     mod.train_epoch(model, loader, F.cross_entropy, optimizer, "cpu")
@@ -663,7 +664,7 @@ def probe_train_epoch_outside_param(mod, loader):
 def test_train_epoch_zeroes_through_the_optimizer(sub):
     loader = device_loader()
     got = sub.run(probe_train_epoch_outside_param, loader)
-    torch.manual_seed(0)
+    manual_seed(0)
     model = nn.Linear(4, 3)
     optimizer = torch.optim.SGD([model.weight], lr=0.1)
     for x, y in loader:
@@ -755,7 +756,7 @@ def device_loader():
 def probe_loop_on_second_device(mod, loop, loader):
     """``mod.train_epoch`` (SGD lr 0.1, cross-entropy) or ``mod.evaluate`` on nn.Linear(4, 3) built
     under seed 0 and moved to the second device, its batches on the CPU."""
-    torch.manual_seed(0)
+    kit.manual_seed(0)
     model = nn.Linear(4, 3)
 
     def run():
@@ -772,7 +773,7 @@ def probe_loop_on_second_device(mod, loop, loader):
 
 def reference_loop(loop, loader):
     """What ``loop`` returns on ``device_loader()`` for the probe's model, computed with torch."""
-    torch.manual_seed(0)
+    manual_seed(0)
     model = nn.Linear(4, 3)
     if loop == "evaluate":
         with torch.no_grad():
@@ -808,7 +809,7 @@ def test_loop_moves_batches_to_the_device(sub, loop):
 
 
 def probe_mlp_on(mod, device):
-    torch.manual_seed(0)
+    kit.manual_seed(0)
     model = mod.MLP([64, 16, 10]).to(device)
     x = torch.randn(5, 64)
     return model(x.to(device)).cpu(), model.cpu()(x), str(next(model.parameters()).device)

@@ -463,7 +463,7 @@ def test_k_fold_indices(sub, n, k):
 
 
 def probe_train_logistic(mod, x_train, y_train, x_test, seed):
-    torch.manual_seed(0)
+    kit.manual_seed(0)
     model = nn.Linear(x_train.shape[1], 1)
     optimizer = mod.SGD(model.parameters(), lr=0.1, momentum=0.9)
     g = torch.Generator().manual_seed(seed)

@@ -54,7 +54,7 @@ BN_TWINS = {
 
 
 def probe_residual_block(mod, channels, x, zero_second):
-    torch.manual_seed(0)
+    kit.manual_seed(0)
     block = mod.ResidualBlock(channels)
     order = []
     convs = [m for m in block.modules() if isinstance(m, nn.Conv2d)]
@@ -134,7 +134,7 @@ def test_residual_block_with_second_conv_zeroed_is_relu(sub):
 
 
 def probe_deep_stack(mod, depth, channels, seed):
-    torch.manual_seed(seed)
+    kit.manual_seed(seed)
     blocks = [mod.ResidualBlock(channels) for _ in range(depth)]
     x = torch.randn(2, channels, 6, 6, requires_grad=True)
     h = x
@@ -310,7 +310,7 @@ def test_batch_norm_gradients_in_training(sub):
 
 
 def probe_basic_block(mod, c_in, c_out, stride, x):
-    torch.manual_seed(0)
+    kit.manual_seed(0)
     block = mod.BasicBlock(c_in, c_out, stride)
     shape = tuple(block(x).shape)
     convs = sorted(
@@ -431,7 +431,7 @@ def test_small_resnet_gradient_reaches_every_parameter(sub):
 def probe_pooling(mod, x):
     """SmallResNet(1, 10) built under seed 0, on ``x``: what its last residual block (ResidualBlock or
     BasicBlock) returned and what every nn.Linear it holds received."""
-    torch.manual_seed(0)
+    kit.manual_seed(0)
     model = mod.SmallResNet(1, 10)
     kinds = tuple(
         getattr(mod, n) for n in ("ResidualBlock", "BasicBlock") if isinstance(getattr(mod, n, None), type)

@@ -20,9 +20,11 @@ from grader.checks import (
     expect_tensor,
     gen,
     inputs,
+    manual_seed,
     probes,
     with_curve,
 )
+from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 
 F64 = torch.float64
 RNN_TWINS = {
@@ -39,7 +41,7 @@ def cell_weights(cell: torch.nn.Module) -> tuple:
 def expect_cell_equals_torch(sub, name, torch_cell, seed, batch, input_size, hidden, hint, twins):
     """``name`` against ``torch_cell(input_size, hidden)`` built under ``seed``, on x and h drawn with
     the next two seeds: the same values, without torch's own cell."""
-    torch.manual_seed(inputs.seed(seed))
+    manual_seed(inputs.seed(seed))
     cell = torch_cell(input_size, hidden)
     x, h = (
         torch.randn(batch, input_size, generator=gen(seed + 1)),
@@ -74,7 +76,7 @@ def test_rnn_cell_equals_nn_rnncell(sub, batch, input_size, hidden):
 
 
 def rnn_case(num_layers, seq_len, batch, dtype=torch.float32):
-    torch.manual_seed(inputs.seed(4))
+    manual_seed(inputs.seed(4))
     rnn = torch.nn.RNN(3, 5, num_layers=num_layers).to(dtype)
     x = torch.randn(seq_len, batch, 3, generator=gen(5), dtype=dtype)
     h0 = torch.randn(num_layers, batch, 5, generator=gen(6), dtype=dtype)
@@ -224,7 +226,7 @@ def test_gru_cell_equals_nn_grucell(sub, batch, input_size, hidden):
 
 @check("gradient", exercise="gru_cell")
 def test_gru_cell_gradients(sub):
-    torch.manual_seed(inputs.seed(15))
+    manual_seed(inputs.seed(15))
     cell = torch.nn.GRUCell(3, 4).double()
     x, h = torch.randn(2, 3, generator=gen(16), dtype=F64), torch.randn(2, 4, generator=gen(17), dtype=F64)
     upstream = torch.randn(2, 4, generator=gen(18), dtype=F64)
@@ -241,7 +243,7 @@ def test_gru_cell_gradients(sub):
 
 
 def probe_hello_shapes(mod, embed_dim, idx):
-    torch.manual_seed(0)
+    kit.manual_seed(0)
     return tuple(mod.HelloRNN(4, 8, embed_dim=embed_dim)(idx).shape)
 
 
@@ -264,7 +266,7 @@ def probe_hello_steps(mod, embed_dim, idx, changed):
     """HelloRNN(4, 8, embed_dim) built under seed 0: its logits on ``idx`` and on ``changed`` (the
     same indices but the last step), the classes of its submodules, and its nn.RNN / nn.Linear /
     nn.Embedding weights with what the judge needs to rebuild them."""
-    torch.manual_seed(0)
+    kit.manual_seed(0)
     model = mod.HelloRNN(4, 8, embed_dim=embed_dim)
     with torch.no_grad():
         logits, logits_changed = model(idx), model(changed)
@@ -356,7 +358,7 @@ def test_hello_rnn_reads_the_sequence_in_order(sub, embed_dim):
 def probe_hello_embeddings(mod, idx):
     """HelloRNN(4, 8, embed_dim=6) built under seed 0, on ``idx``: the weight shape of each
     nn.Embedding it holds and how often each was called."""
-    torch.manual_seed(0)
+    kit.manual_seed(0)
     model = mod.HelloRNN(4, 8, embed_dim=6)
     found = [m for m in model.modules() if isinstance(m, nn.Embedding)]
     calls = [0] * len(found)
@@ -388,7 +390,7 @@ def test_hello_rnn_embeds_when_asked(sub):
 def probe_train_hello(mod, embed_dim, seed, steps):
     x = mod.encode_chars("hello", "ehlo").unsqueeze(1)
     y = mod.encode_chars("ohlol", "ehlo")
-    torch.manual_seed(seed)
+    kit.manual_seed(seed)
     model = mod.HelloRNN(4, 8, embed_dim=embed_dim)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.1)
     curve = {"loss": [], "metric": [], "every": "step"}  # before each step, then at the end
@@ -430,7 +432,7 @@ def test_hello_rnn_learns_ohlol(sub, embed_dim):
 
 def untouched_case(name):
     """(args, their names) for a call of ``name`` on fresh seeded inputs."""
-    torch.manual_seed(inputs.seed(21))
+    manual_seed(inputs.seed(21))
     if name == "rnn_forward":
         _, x, h0, params = rnn_case(2, 3, 2)
         return (x, h0, params), ["x", "h0", "params"]
@@ -453,7 +455,7 @@ def test_inputs_untouched(sub, name):
 @pytest.mark.parametrize("name", ["rnn_cell", "rnn_forward", "embedding_lookup", "gru_cell"])
 def test_stays_on_input_device(sub, name):
     if name == "rnn_cell":
-        torch.manual_seed(inputs.seed(20))
+        manual_seed(inputs.seed(20))
         cell = torch.nn.RNNCell(3, 4)
         x, h = torch.randn(2, 3), torch.randn(2, 4)
         args, expected = (x, h, *cell_weights(cell)), cell(x, h).detach()
@@ -464,7 +466,7 @@ def test_stays_on_input_device(sub, name):
         weight, idx = torch.randn(5, 3), torch.tensor([0, 4, 4])
         args, expected = (weight, idx), weight[idx]
     else:
-        torch.manual_seed(inputs.seed(19))
+        manual_seed(inputs.seed(19))
         cell = torch.nn.GRUCell(3, 4)
         x, h = torch.randn(2, 3), torch.randn(2, 4)
         args, expected = (x, h, *cell_weights(cell)), cell(x, h).detach()

@@ -21,6 +21,7 @@ from grader.checks import (
     expect_vectorised,
     gen,
     inputs,
+    manual_seed,
     probes,
 )
 
@@ -301,7 +302,7 @@ DEVICE_CASES = {  # name: (make inputs, torch's reference)
 
 def device_case(name, seed=0):
     """(args, torch's answer) of DEVICE_CASES[name], the inputs drawn under ``seed``."""
-    torch.manual_seed(inputs.seed(seed))
+    manual_seed(inputs.seed(seed))
     make_inputs, reference = DEVICE_CASES[name]
     args = make_inputs()
     return args, reference(*args)
@@ -372,7 +373,7 @@ UNTOUCHED_CASES = {  # name: (make inputs, their names, indices not watched)
 @check("shape", public=True, exercise=lambda p: p["name"])
 @pytest.mark.parametrize("name", sorted(UNTOUCHED_CASES))
 def test_inputs_untouched(sub, name):
-    torch.manual_seed(inputs.seed(0))
+    manual_seed(inputs.seed(0))
     make_inputs, names, skipped = UNTOUCHED_CASES[name]
     args = make_inputs()
     result, after = sub.run(probes.inputs_after_call, name, args, {}, [])
