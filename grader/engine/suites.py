@@ -109,6 +109,7 @@ class CollectedSuite:
         self.topic = topic
         self.collector = Collector()
         self.grading = GradingPlugin()
+        self.lean = LeanProtocol(self.grading, self.collector)  # runs each item (grader/engine/lean.py)
         args = [
             str(suite_path(topic)),
             f"-c={suites_dir() / 'pytest.ini'}",
@@ -117,8 +118,6 @@ class CollectedSuite:
             "--capture=no",  # a long-lived session must not hold the process's fds captured
             "-p",
             "pytest_timeout",
-            "-p",
-            "no:terminal",
             "-o",
             "addopts=",  # pytest.ini's load the hand-run adapter (grader.engine.hand_run): here the Run is an object
             "-p",
@@ -127,8 +126,8 @@ class CollectedSuite:
         ]
         with _quiet() as output:
             try:
-                lean = LeanProtocol(self.grading, self.collector)
-                self.config = _prepareconfig(args, plugins=[plugin, self.grading, self.collector, lean])
+                plugins = [plugin, self.grading, self.collector, self.lean]
+                self.config = _prepareconfig(args, plugins=plugins)
                 self.config._do_configure()
                 self.session = Session.from_config(self.config)
                 self.config.hook.pytest_sessionstart(session=self.session)
