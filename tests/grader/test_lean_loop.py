@@ -267,30 +267,42 @@ def test_marked():
     pass
 """
 
+MARKS = ("skip", "skipif(True, reason='no')", "xfail")
+
+# One process collects one suite folder per mark (topics tiny0, tiny1...: one module name each).
 REFUSED = """
-import sys
+import json, os, sys
 from grader.engine import suites
-try:
-    suites.collected("tiny", 10.0)
-except suites.SuiteBroken as exc:
-    print(exc)
+said = []
+for n, folder in enumerate(sys.argv[1:]):
+    os.environ["TORCHGRADE_SUITES"] = folder
+    try:
+        suites.collected(f"tiny{n}", 10.0)
+        said.append("collected")
+    except suites.SuiteBroken as exc:
+        said.append(str(exc))
+print(json.dumps(said))
 """
 
 
 @pytest.mark.timeout(180)
-@pytest.mark.parametrize("mark", ["skip", "skipif(True, reason='no')", "xfail"])
-def test_a_mark_the_lean_protocol_would_not_read_stops_the_collection(tmp_path, mark):
-    folder = tmp_path / "suites"
-    folder.mkdir()
-    (folder / "pytest.ini").write_text((REPO / "tests" / "suites" / "pytest.ini").read_text())
-    (folder / "suite_tiny.py").write_text(UNREAD.format(mark=mark))
+def test_a_mark_the_lean_protocol_would_not_read_stops_the_collection(tmp_path):
+    folders = []
+    for n, mark in enumerate(MARKS):
+        folder = tmp_path / f"suites{n}"
+        folder.mkdir()
+        (folder / "pytest.ini").write_text((REPO / "tests" / "suites" / "pytest.ini").read_text())
+        (folder / f"suite_tiny{n}.py").write_text(UNREAD.format(mark=mark))
+        folders.append(str(folder))
     done = subprocess.run(
-        [sys.executable, "-c", REFUSED],
+        [sys.executable, "-c", REFUSED, *folders],
         capture_output=True,
         text=True,
         timeout=120,
         cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO), "TORCHGRADE_SUITES": str(folder)},
+        env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    assert f"test_marked is marked {mark.split('(')[0]}" in done.stdout
+    said = json.loads(done.stdout.strip().splitlines()[-1])
+    for mark, answer in zip(MARKS, said, strict=True):
+        assert f"test_marked is marked {mark.split('(')[0]}" in answer, answer
