@@ -326,7 +326,8 @@ class Collector:
     def pytest_runtest_makereport(
         self, item: pytest.Item, call: pytest.CallInfo
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-        """pytest's own protocol (a hand run): record each phase's outcome."""
+        """Record each phase's outcome under pytest's own protocol: the engine's session without
+        its LeanProtocol, the reference tests/grader/test_lean_loop.py holds the lean one to."""
         report = yield
         self.record(item, call.when, call.excinfo)
         return report
