@@ -15,9 +15,10 @@ Run a suite by hand with
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -97,6 +98,11 @@ class GradingPlugin:
         for item in items:
             if item.get_closest_marker("check") is None:
                 raise pytest.UsageError(f"{item.nodeid} has no @check(...) marker")
+            unread = [name for name in UNREAD_MARKS if item.get_closest_marker(name) is not None]
+            if unread:  # the engine's runner (grader/engine/lean.py) would run the check regardless
+                raise pytest.UsageError(
+                    f"{item.nodeid} is marked {', '.join(unread)}: a check skips with pytest.skip() in its body"
+                )
             # so that -k softmax selects by exercise, and -k "not convergence" leaves out the training checks
             item.extra_keyword_matches.update((*exercises_of(item), check_of(item)["kind"]))
         if self.run is not None:  # a hand run: choose as the engine does per task
@@ -106,13 +112,22 @@ class GradingPlugin:
                 items[:] = [i for i in items if i not in left_out]
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
-        if check_of(item).get("cuda") and self.current().grade_device != "cuda":
-            pytest.skip(NO_CUDA)
+        self.setup_rule(item)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:
-        """Tell the session which check runs, give a training run its longer deadline, and draw
-        the check's inputs for its variant."""
+        with self.calling(item):
+            return (yield)
+
+    def setup_rule(self, item: pytest.Item) -> None:
+        """Skip a CUDA check when grading on the CPU (before its fixtures are set up)."""
+        if check_of(item).get("cuda") and self.current().grade_device != "cuda":
+            pytest.skip(NO_CUDA)
+
+    @contextlib.contextmanager
+    def calling(self, item: pytest.Item) -> Iterator[None]:
+        """Around a check's call: tell the session which check runs, give a training run its
+        longer deadline, and draw the check's inputs for its variant."""
         run = self.current()
         session = session_of(item)
         if session is not None:
@@ -125,7 +140,7 @@ class GradingPlugin:
             cpu = defaults.CONVERGENCE_CPU_SECONDS if convergence else defaults.PROBE_CPU_SECONDS
             session.cpu_limit = cpu * base / defaults.PROBE_TIMEOUT  # a longer --timeout, more CPU too
         with inputs.drawn_for(variant_of(item, run)):
-            return (yield)
+            yield
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport | None:
@@ -149,6 +164,10 @@ class GradingPlugin:
 
 
 GRADING = pytest.StashKey["GradingPlugin"]()
+
+# pytest's marks that its skipping plugin reads while running an item: a graded check has no
+# expected failure, and the engine's runner does not go through that plugin.
+UNREAD_MARKS = ("skip", "skipif", "xfail")
 
 
 @pytest.fixture(scope="session")
@@ -247,6 +266,25 @@ def _status(excinfo: pytest.ExceptionInfo | None) -> tuple[str, str]:
     return "error", f"the check could not judge the answer ({type(exc).__name__}: {exc})"
 
 
+Verdict = tuple[str, str, dict | None]  # (status, message, curve)
+
+
+def verdict(when: str, excinfo: pytest.ExceptionInfo | None) -> Verdict | None:
+    """What one phase of a check (setup, call, teardown) records: a skip in any phase, an error
+    in setup (a failure there is the suite's or the sandbox's, not the answer's), the call's
+    status; nothing for a setup that passed or a teardown (the check's record is made)."""
+    if excinfo is not None and excinfo.errisinstance(pytest.skip.Exception):
+        return "skipped", excinfo.exconly(tryshort=True).removeprefix("Skipped: "), None
+    if when == "setup" and excinfo is not None:
+        status, message = _status(excinfo)
+        return status if status != "failed" else "error", message, None
+    if when == "call":
+        failure = excinfo.value if excinfo is not None else None
+        curve = failure.curve if isinstance(failure, CheckFailed) else None
+        return *_status(excinfo), curve
+    return None
+
+
 def result_of(item: pytest.Item, status: str, message: str, curve: dict | None = None) -> TestResult:
     """The contract's record of one check, with what its code printed when it did not pass."""
     check = check_of(item)
@@ -276,23 +314,20 @@ class Collector:
         """Forget the last run (a collected suite runs once per task)."""
         self.results, self._done = {}, set()
 
-    def _record(self, item: pytest.Item, status: str, message: str, curve: dict | None = None) -> None:
-        if item.nodeid in self._done:
+    def record(self, item: pytest.Item, when: str, excinfo: pytest.ExceptionInfo | None) -> None:
+        """Record what ``when``'s outcome says (:func:`verdict`); a check's first record stands."""
+        outcome = verdict(when, excinfo)
+        if outcome is None or item.nodeid in self._done:
             return
         self._done.add(item.nodeid)
-        self.results.setdefault(topic_of(item), []).append(result_of(item, status, message, curve))
+        self.results.setdefault(topic_of(item), []).append(result_of(item, *outcome))
 
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
-        outcome: Any = yield
-        report = outcome.get_result()
-        if report.skipped:
-            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else "skipped"
-            self._record(item, "skipped", reason.removeprefix("Skipped: "))
-        elif report.when == "setup" and report.failed:
-            status, message = _status(call.excinfo)
-            self._record(item, status if status != "failed" else "error", message)
-        elif report.when == "call":
-            failure = call.excinfo.value if call.excinfo is not None else None
-            curve = failure.curve if isinstance(failure, CheckFailed) else None
-            self._record(item, *_status(call.excinfo), curve)
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        """Record each phase's outcome under pytest's own protocol: the engine's session without
+        its LeanProtocol, the reference tests/grader/test_lean_loop.py holds the lean one to."""
+        report = yield
+        self.record(item, call.when, call.excinfo)
+        return report

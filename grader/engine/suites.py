@@ -6,7 +6,8 @@ pytest session per (topic, probe timeout) is configured and collected once; each
 hands the session's :class:`grader.engine.plugin.GradingPlugin` its :class:`Run` (submission, device,
 deadline, -k, exercises, public-only, the student's inputs) as an object, chooses its items
 as the plugin and pytest's -k do, and runs them through
-``pytest_runtest_protocol``: markers, fixtures, parametrisation, skips, the backstop timeout
+``pytest_runtest_protocol``, which :class:`grader.engine.lean.LeanProtocol` answers without
+pytest's per-phase reports: markers, fixtures, parametrisation, skips, the backstop timeout
 and the plugin's statuses are pytest's own. After the last item every fixture is torn down,
 so the next task starts from a fresh ``sub``.
 """
@@ -29,6 +30,7 @@ from grader import defaults
 from grader.checks.scoring import TestResult
 from grader.engine import check_table, plugin
 from grader.engine.check_table import Row
+from grader.engine.lean import LeanProtocol
 from grader.engine.plugin import Collector, GradingPlugin, Run
 from grader.topics import suite_path, suites_dir
 
@@ -107,6 +109,7 @@ class CollectedSuite:
         self.topic = topic
         self.collector = Collector()
         self.grading = GradingPlugin()
+        self.lean = LeanProtocol(self.grading, self.collector)  # runs each item (grader/engine/lean.py)
         args = [
             str(suite_path(topic)),
             f"-c={suites_dir() / 'pytest.ini'}",
@@ -115,8 +118,6 @@ class CollectedSuite:
             "--capture=no",  # a long-lived session must not hold the process's fds captured
             "-p",
             "pytest_timeout",
-            "-p",
-            "no:terminal",
             "-o",
             "addopts=",  # pytest.ini's load the hand-run adapter (grader.engine.hand_run): here the Run is an object
             "-p",
@@ -125,7 +126,8 @@ class CollectedSuite:
         ]
         with _quiet() as output:
             try:
-                self.config = _prepareconfig(args, plugins=[plugin, self.grading, self.collector])
+                plugins = [plugin, self.grading, self.collector, self.lean]
+                self.config = _prepareconfig(args, plugins=plugins)
                 self.config._do_configure()
                 self.session = Session.from_config(self.config)
                 self.config.hook.pytest_sessionstart(session=self.session)

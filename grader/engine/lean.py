@@ -1,0 +1,69 @@
+"""The engine's run of one collected check: pytest's protocol without its reports.
+
+pytest's ``runtestprotocol`` runs each of an item's phases (setup, call, teardown) through a
+hook, wraps it in a ``CallInfo``, builds a ``TestReport`` through ``pytest_runtest_makereport``
+and logs it: about 0.6 ms per check, 60 ms per ``losses`` task, for reports that nobody reads
+when ``grade`` runs a suite (only :class:`grader.engine.plugin.Collector`'s record is kept).
+:class:`LeanProtocol` answers ``pytest_runtest_protocol`` for the engine's collected suites
+(:mod:`grader.engine.suites`): it sets the item up through pytest's own ``SetupState`` (fixture
+scopes, finalizers, the teardown up to ``nextitem``), applies the grading plugin's setup rule and
+call work (:meth:`GradingPlugin.setup_rule`, :meth:`GradingPlugin.calling`), and hands each
+phase's outcome to :meth:`Collector.record`, the one home of the status rules. The hook's
+wrappers still run around it: pytest-timeout's backstop timer and the assertion plugin's
+comparison explanations. A hand run (``pytest -c tests/suites/pytest.ini``) does not load this
+plugin and goes through pytest's full protocol and the same plugin hooks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from grader.engine.plugin import Collector, GradingPlugin
+
+
+class LeanProtocol:
+    """``pytest_runtest_protocol`` for the engine: run an item's phases, record the outcome."""
+
+    def __init__(self, grading: GradingPlugin, collector: Collector) -> None:
+        self.grading = grading
+        self.collector = collector
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> bool:
+        setupstate = item.session._setupstate
+        has_request = hasattr(item, "_request")
+        if has_request and not item._request:  # type: ignore[attr-defined]
+            item._initrequest()  # type: ignore[attr-defined]  # run before: its fixture request was dropped
+        try:
+            setup = _phase(lambda: self._setup(item))
+            self.collector.record(item, "setup", setup)
+            if setup is None:
+                self.collector.record(item, "call", _phase(lambda: self._call(item)))
+            self.collector.record(item, "teardown", _phase(lambda: setupstate.teardown_exact(nextitem)))
+        finally:  # as pytest's: the item's fixture values go until its next run
+            if has_request:
+                item._request = False  # type: ignore[attr-defined]
+                item.funcargs = None  # type: ignore[attr-defined]
+        return True
+
+    def _setup(self, item: pytest.Item) -> None:
+        self.grading.setup_rule(item)
+        item.session._setupstate.setup(item)
+
+    def _call(self, item: pytest.Item) -> None:
+        with self.grading.calling(item):
+            item.runtest()
+
+
+def _phase(step: Callable[[], None]) -> pytest.ExceptionInfo | None:
+    """Run one phase: what it raised, or None. A Ctrl-C and ``pytest.exit`` go through, as in
+    pytest's ``CallInfo.from_call``; anything else is the phase's outcome."""
+    try:
+        step()
+    except (KeyboardInterrupt, pytest.exit.Exception):
+        raise
+    except BaseException:
+        return pytest.ExceptionInfo.from_current()
+    return None
