@@ -215,8 +215,14 @@ def _write_tensor(value: torch.Tensor, out: bytearray, depth: int) -> None:
     flags = (_REQUIRES_GRAD if value.requires_grad else 0) | (
         _PARAMETER if type(value) is torch.nn.Parameter else 0
     )
-    plain = value.detach().cpu().resolve_conj().resolve_neg().contiguous()
-    raw = plain.reshape(-1).view(torch.uint8).numpy().tobytes() if plain.numel() else b""
+    plain = value.detach()
+    if plain.device.type != "cpu":
+        plain = plain.cpu()
+    if plain.is_conj() or plain.is_neg():
+        plain = plain.resolve_conj().resolve_neg()
+    if plain.dtype is torch.bfloat16:
+        plain = plain.view(torch.int16)  # the same bytes; numpy has no bfloat16
+    raw = plain.numpy().tobytes()  # row-major whatever the strides: a view sends its own elements
     out += b"X"
     _name(name, out)
     out += _U8.pack(flags) + _U8.pack(plain.dim())

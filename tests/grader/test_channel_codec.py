@@ -151,6 +151,23 @@ def test_every_allowed_dtype_and_shape_comes_back_as_before(dtype, shape):
     assert_same(channel.decode(channel.encode(tensor)), torch_round_trip(tensor))
 
 
+VIEWS = {
+    "transposed": lambda: torch.arange(6.0).reshape(2, 3).t(),
+    "stepped slice": lambda: torch.arange(10)[1::3],
+    "expanded": lambda: torch.arange(3.0).expand(4, 3),
+    "conj bit": lambda: torch.tensor([1 + 2j, 3 - 1j]).conj(),
+    "neg bit": lambda: torch.tensor([1 + 2j, 3 - 1j]).conj().imag,
+    "bfloat16 transposed": lambda: torch.arange(6.0, dtype=torch.bfloat16).reshape(3, 2).t(),
+    "0-dim of a larger storage": lambda: torch.arange(5.0)[3],
+}
+
+
+@pytest.mark.parametrize("make", VIEWS.values(), ids=VIEWS.keys())
+def test_a_view_comes_back_as_its_own_elements(make):
+    view = make()
+    assert_same(channel.decode(channel.encode(view)), torch_round_trip(view))
+
+
 def test_a_probe_request_and_answer_come_back_as_before():
     request = {
         "name": "probe_loss",
