@@ -375,10 +375,14 @@ class _Reader:
         if dtype is torch.bool and raw.translate(None, b"\x00\x01"):
             raise CodecError("a bool tensor with bytes other than 0 and 1")
         try:
-            if numel:
-                tensor = torch.frombuffer(raw, dtype=dtype).reshape(shape)
-            else:
-                tensor = torch.empty(shape, dtype=dtype)
+            storage = (
+                torch.frombuffer(raw, dtype=torch.uint8).untyped_storage()
+                if size
+                else torch.UntypedStorage(0)
+            )
+            # as torch.load rebuilt a tensor: set_ on an empty one, so its version counter reads 1
+            # like before (autograd's in-place error names versions: a submission's message stays)
+            tensor = torch.empty(0, dtype=dtype).set_(storage, 0, shape)
             if flags & _PARAMETER:
                 return torch.nn.Parameter(tensor, requires_grad=bool(flags & _REQUIRES_GRAD))
             return tensor.requires_grad_(True) if flags & _REQUIRES_GRAD else tensor

@@ -45,6 +45,7 @@ def assert_same(got: Any, want: Any, where: str = "value") -> None:
             where
         )
         assert got.device.type == "cpu", where
+        assert got._version == want._version, f"{where}: version counter"  # in autograd's messages
         assert raw_bytes(got) == raw_bytes(want), where
     elif isinstance(want, dict):
         assert [(type(k), k) for k in got] == [(type(k), k) for k in want], where
