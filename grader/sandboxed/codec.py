@@ -215,14 +215,17 @@ def _write_tensor(value: torch.Tensor, out: bytearray, depth: int) -> None:
     flags = (_REQUIRES_GRAD if value.requires_grad else 0) | (
         _PARAMETER if type(value) is torch.nn.Parameter else 0
     )
-    plain = value.detach()
-    if plain.device.type != "cpu":
-        plain = plain.cpu()
-    if plain.is_conj() or plain.is_neg():
-        plain = plain.resolve_conj().resolve_neg()
-    if plain.dtype is torch.bfloat16:
-        plain = plain.view(torch.int16)  # the same bytes; numpy has no bfloat16
-    raw = plain.numpy().tobytes()  # row-major whatever the strides: a view sends its own elements
+    try:
+        plain = value.detach()
+        if plain.device.type != "cpu":
+            plain = plain.cpu()
+        if plain.is_conj() or plain.is_neg():
+            plain = plain.resolve_conj().resolve_neg()
+        if plain.dtype is torch.bfloat16:
+            plain = plain.view(torch.int16)  # the same bytes; numpy has no bfloat16
+        raw = plain.numpy().tobytes()  # row-major whatever the strides: a view sends its own elements
+    except (RuntimeError, TypeError, ValueError) as exc:
+        raise CodecError(f"a tensor torch cannot read out: {exc}") from None
     out += b"X"
     _name(name, out)
     out += _U8.pack(flags) + _U8.pack(plain.dim())
@@ -382,12 +385,20 @@ class _Reader:
             )
             # as torch.load rebuilt a tensor: set_ on an empty one, so its version counter reads 1
             # like before (autograd's in-place error names versions: a submission's message stays)
-            tensor = torch.empty(0, dtype=dtype).set_(storage, 0, shape)
+            tensor = torch.empty(0, dtype=dtype).set_(storage, 0, shape, _row_major(shape))
             if flags & _PARAMETER:
                 return torch.nn.Parameter(tensor, requires_grad=bool(flags & _REQUIRES_GRAD))
             return tensor.requires_grad_(True) if flags & _REQUIRES_GRAD else tensor
         except (RuntimeError, ValueError) as exc:  # requires grad on an int dtype, sizes torch refuses
             raise CodecError(f"a tensor torch cannot build: {exc}") from None
+
+
+def _row_major(shape: list[int]) -> list[int]:
+    strides, step = [], 1
+    for dim in reversed(shape):
+        strides.append(step)
+        step *= max(dim, 1)
+    return strides[::-1]
 
 
 def _constant(value: Any) -> Callable[[_Reader, int], Any]:

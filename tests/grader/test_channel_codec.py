@@ -33,7 +33,9 @@ def torch_round_trip(value: Any) -> Any:
 
 
 def raw_bytes(tensor: torch.Tensor) -> list[int]:
-    return tensor.detach().resolve_conj().contiguous().reshape(-1).view(torch.uint8).tolist()
+    plain = tensor.detach().resolve_conj().resolve_neg()
+    fresh = torch.empty(plain.shape, dtype=plain.dtype).copy_(plain)  # row-major, stride 1 last
+    return fresh.reshape(-1).view(torch.uint8).tolist()
 
 
 def assert_same(got: Any, want: Any, where: str = "value") -> None:
@@ -160,6 +162,7 @@ VIEWS = {
     "neg bit": lambda: torch.tensor([1 + 2j, 3 - 1j]).conj().imag,
     "bfloat16 transposed": lambda: torch.arange(6.0, dtype=torch.bfloat16).reshape(3, 2).t(),
     "0-dim of a larger storage": lambda: torch.arange(5.0)[3],
+    "one element, strided": lambda: torch.arange(10.0)[::5][:1],  # a row of a column-major array
 }
 
 
