@@ -3,8 +3,8 @@
 Nothing here may be relied on to judge: whatever runs in a worker can be patched by the
 submission. ``zygote`` is the torch-preloaded fork server, ``worker`` the process that
 imports a submission and answers probes, ``seccomp`` the system-call filters,
-``channel`` the results pipe's framing (shared with the trusted side) and ``probe_kit``
-the helpers that probes use.
+``channel`` the results pipe's framing (shared with the trusted side), ``codec`` its payload
+format, and ``probe_kit`` the helpers that probes use.
 """
 
 # What a check's code printed (stdout and stderr) comes back as its last this-many characters,

@@ -315,7 +315,7 @@ def manual_seed(seed: int) -> None:
 
 
 def to_plain(value: Any, depth: int = 0) -> Any:
-    """Turn a probe's result into what ``torch.load(weights_only=True)`` accepts."""
+    """Turn a probe's result into what the channel's codec carries (:mod:`grader.sandboxed.codec`)."""
     if depth > 20:
         return "<not plain data: nested too deep>"
     if isinstance(value, torch.Tensor):

@@ -277,7 +277,7 @@ class Worker:
 
         try:
             payload = self.channel.encode(to_plain(message))
-        except Exception as exc:  # an unpicklable oddity slipped through
+        except Exception as exc:  # a value the codec does not carry slipped through
             payload = self.channel.encode(
                 {
                     "event": "raised",

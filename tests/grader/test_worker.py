@@ -125,6 +125,20 @@ def test_missing_topic_file_is_not_started(tmp_path):
         shutil.rmtree(staged)
 
 
+def test_an_empty_file_beside_the_topic_reaches_the_worker(tmp_path):
+    """The files frame carries b"" (torch.save pickled it as a call to ``bytes``, which the
+    weights-only reader refused: an empty ``__init__.py`` failed every worker's start)."""
+    (tmp_path / "losses.py").write_text(BODY)
+    (tmp_path / "__init__.py").write_text("")
+    staged = stage(tmp_path)
+    session = TopicSession(str(staged), "losses", timeout=3.0)
+    try:
+        assert call(session, "ok").tolist() == [2.0, 2.0, 2.0]
+    finally:
+        session.close()
+        shutil.rmtree(staged)
+
+
 STALLS = """
 import signal, sys, time
 
