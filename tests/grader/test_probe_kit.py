@@ -334,7 +334,13 @@ def test_to_plain_names_numpy_arrays_torch_cannot_hold(value):
 
 def _draws() -> list[torch.Tensor]:
     """What a check draws from torch's global generator after seeding."""
-    return [torch.randn(3, 4), torch.rand(5), torch.randint(0, 9, (6,)), torch.randperm(7), torch.empty(2).normal_()]
+    return [
+        torch.randn(3, 4),
+        torch.rand(5),
+        torch.randint(0, 9, (6,)),
+        torch.randperm(7),
+        torch.empty(2).normal_(),
+    ]
 
 
 @pytest.mark.parametrize("seed", [0, 1, 3, 2**31 + 5, torch.tensor(11).item()])
