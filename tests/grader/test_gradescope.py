@@ -242,10 +242,14 @@ CASES: dict[str, Callable[[Path], dict[str, str | bytes]]] = {
 }
 
 
+# The cases whose outcome depends on how workers run; the others (the wrong answer, judged on the
+# trusted side, and the intake's cases, decided before a worker starts) run in bubblewrap only.
+ISOLATION_CASES = ("correct", "forger", "hang", "attacker")
+
 # variant -> (environment of run_autograder, cases run)
 VARIANTS: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
     "bubblewrap": ({}, tuple(CASES)),
-    "uid_fallback": ({"TORCHGRADE_NO_SANDBOX": "1"}, tuple(CASES)),
+    "uid_fallback": ({"TORCHGRADE_NO_SANDBOX": "1"}, ISOLATION_CASES),
     "uid_fallback_fresh_workers": (
         {"TORCHGRADE_NO_SANDBOX": "1", "TORCHGRADE_FRESH_WORKERS": "1"},
         ("correct", "attacker"),
