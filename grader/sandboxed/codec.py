@@ -33,6 +33,7 @@ as such a copy, as ``torch.load(map_location="cpu")`` gave a CPU tensor.
 
 from __future__ import annotations
 
+import math
 import struct
 from collections.abc import Callable
 from typing import Any
@@ -94,6 +95,13 @@ def _encode(value: Any, out: bytearray, depth: int) -> None:
     writer(value, out, depth)
 
 
+def _inside(depth: int) -> int:
+    """The depth of a container's items; a container already at :data:`MAX_DEPTH` is refused."""
+    if depth >= MAX_DEPTH:
+        raise CodecError(f"nested deeper than {MAX_DEPTH} containers")
+    return depth + 1
+
+
 def _length(count: int, out: bytearray) -> None:
     if count > _U32_MAX:
         raise CodecError(f"a length of {count} is over the format's 4 GiB")
@@ -101,11 +109,10 @@ def _length(count: int, out: bytearray) -> None:
 
 
 def _items(values: list | tuple, out: bytearray, depth: int) -> None:
-    if depth >= MAX_DEPTH:
-        raise CodecError(f"nested deeper than {MAX_DEPTH} containers")
+    inner = _inside(depth)
     _length(len(values), out)
     for item in values:
-        _encode(item, out, depth + 1)
+        _encode(item, out, inner)
 
 
 def _write_none(value: None, out: bytearray, depth: int) -> None:
@@ -161,15 +168,14 @@ def _write_tuple(value: tuple, out: bytearray, depth: int) -> None:
 
 
 def _write_dict(value: dict, out: bytearray, depth: int) -> None:
-    if depth >= MAX_DEPTH:
-        raise CodecError(f"nested deeper than {MAX_DEPTH} containers")
+    inner = _inside(depth)
     out += b"d"
     _length(len(value), out)
     for key, item in value.items():
         if type(key) not in (str, int, bool):
             raise CodecError(f"a dict key of type {type(key).__qualname__} (str, int or bool only)")
-        _encode(key, out, depth + 1)
-        _encode(item, out, depth + 1)
+        _encode(key, out, inner)
+        _encode(item, out, inner)
 
 
 def _write_size(value: torch.Size, out: bytearray, depth: int) -> None:
@@ -305,20 +311,18 @@ class _Reader:
         return reader(self, depth)
 
     def items(self, depth: int) -> list:
-        if depth >= MAX_DEPTH:
-            raise CodecError(f"nested deeper than {MAX_DEPTH} containers")
-        return [self.value(depth + 1) for _ in range(self.count(1))]
+        inner = _inside(depth)
+        return [self.value(inner) for _ in range(self.count(1))]
 
     def read_dict(self, depth: int) -> dict:
-        if depth >= MAX_DEPTH:
-            raise CodecError(f"nested deeper than {MAX_DEPTH} containers")
+        inner = _inside(depth)
         count = self.count(2)
         result = {}
         for _ in range(count):
             if self.pos >= len(self.data) or self.data[self.pos] not in _KEY_TAGS:
                 raise CodecError("a dict key that is not a str, int or bool")
-            key = self.value(depth + 1)
-            result[key] = self.value(depth + 1)
+            key = self.value(inner)
+            result[key] = self.value(inner)
         if len(result) != count:
             raise CodecError("a dict with a repeated key")
         return result
@@ -330,11 +334,7 @@ class _Reader:
             raise CodecError("a str that is not valid UTF-8") from None
 
     def read_complex(self, depth: int) -> complex:
-        if self.pos + _C128.size > len(self.data):
-            raise CodecError("truncated")
-        real, imag = _C128.unpack_from(self.data, self.pos)
-        self.pos += _C128.size
-        return complex(real, imag)
+        return complex(*_C128.unpack(self.take(_C128.size)))
 
     def read_big_int(self, depth: int) -> int:
         size = self.unpack(_U32)
@@ -365,9 +365,7 @@ class _Reader:
         shape = [self.unpack(_I64) for _ in range(dims)]
         if any(dim < 0 for dim in shape):
             raise CodecError(f"a negative dimension in {shape}")
-        numel = 1
-        for dim in shape:
-            numel *= dim
+        numel = math.prod(shape)
         size = self.unpack(_U64)
         if size != numel * dtype.itemsize:
             raise CodecError(f"{size} bytes for a {dtype} tensor of shape {shape}")
