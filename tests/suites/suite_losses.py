@@ -168,6 +168,8 @@ def test_bce_matches_torch_with_soft_labels_and_extremes(sub):
     for pp, yy in [
         (p, y),
         (p[:1, 1:2], y[:1, 1:2]),
+        # p = 0 or 1 against a label that weighs that log: where the floor at -100 is the loss
+        (torch.tensor([0.0, 0.0, 1.0, 1.0]), torch.tensor([1.0, 0.3, 0.0, 0.6])),
         (torch.rand(16, generator=gen(7)), torch.rand(16, generator=gen(8))),
     ]:
         out, ops = run_recorded(sub, "bce", pp, yy)
