@@ -26,7 +26,7 @@ from grader.checks.scoring import Report, TopicResult
 from grader.engine import check_table, notebooks, stubs, tamper, workers
 from grader.engine.doctor import no_sandbox_note
 from grader.engine.pool import GraderCrashed, GraderPool
-from grader.engine.preload import preload
+from grader.engine.preload import collector_paused, preload
 from grader.engine.progress import Event, Listener, listening
 from grader.engine.sandbox import sandbox_status, uid_fallback
 from grader.engine.selection import (
@@ -227,7 +227,7 @@ def run_tasks(
         return
     needs_engine = not all(untouched_stub(task) for task in tasks)
     if needs_engine:
-        with ctrl_c_deferred():
+        with ctrl_c_deferred(), collector_paused():
             import torch  # only here: untouched stubs need neither torch nor a zygote
 
             # pytest and the plugin: once, before the pool forks
@@ -246,7 +246,7 @@ def run_tasks(
             on_outcome(task, outcome)
         return
     if needs_engine:
-        with ctrl_c_deferred():
+        with ctrl_c_deferred(), collector_paused():
             preload(task.topic for task in tasks)  # while the zygote boots, once for every grading process
     with GraderPool(min(jobs, len(tasks)), grade_topic) as pool:
         pool.run(tasks, on_outcome, on_start)
