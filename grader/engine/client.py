@@ -315,12 +315,12 @@ class TopicSession:
         )
         action = f"running {subject}() in {self.topic}.py"
         cpu_start = self._live().cpu_seconds() if cpu is not None else None
+        started = time.monotonic()  # before the write: the woken worker may run before this process again
         try:
             channel.write_frame(self._live().request_fd, self.nonce, request)
         except OSError:
             code = self.stop()
             raise SubmissionError(f"the worker process {_exit_text(code)} before {action}") from None
-        started = time.monotonic()
         self.last_stall = {}
         try:
             event = self._receive(budget=wait, action=action, cpu=cpu, cpu_start=cpu_start)
