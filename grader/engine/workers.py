@@ -68,16 +68,13 @@ def _innermost_pid(pid: int) -> int | None:
 STAT_BYTES = 4096  # /proc/PID/stat is one line of ~300 bytes (comm is at most 16)
 
 
-def cpu_seconds(pid: int) -> float | None:
-    """CPU time (user + system, every thread) a live process has used, from ``/proc``: the
-    kernel's count, which the process cannot change, and which a busy machine does not inflate."""
-    try:  # os-level reads: twice a probe, Path.read_text cost 2x more (0.07 against 0.035 ms)
-        fd = os.open(f"/proc/{pid}/stat", os.O_RDONLY)
-        try:
-            data = os.read(fd, STAT_BYTES)
-        finally:
-            os.close(fd)
-        fields = data.rsplit(b")", 1)[1].split()
+def cpu_seconds(stat_fd: int) -> float | None:
+    """CPU time (user + system, every thread) a live process has used, from its open
+    ``/proc/PID/stat``: the kernel's count, which the process cannot change, and which a busy
+    machine does not inflate. The descriptor stays bound to that process: once it is gone the
+    read fails (None), whoever gets its pid next."""
+    try:  # a pread, twice a probe: opening the file each time cost 2x (0.008 against 0.004 ms)
+        fields = os.pread(stat_fd, STAT_BYTES, 0).rsplit(b")", 1)[1].split()
     except (OSError, IndexError):
         return None
     return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime (fields 14, 15 of stat)
@@ -92,6 +89,9 @@ class Worker(Protocol):
 
     def kill(self) -> int | None:
         """Kill the worker and everything it started; return its exit status."""
+
+    def dismiss(self) -> None:
+        """Kill the worker and everything it started, without waiting to hear its exit status."""
 
     def exit_status(self, wait: float) -> int | None:
         """The exit status if the worker ends within ``wait`` seconds, else None."""
@@ -131,6 +131,9 @@ class FreshWorker:
         first-use costs (seconds of CPU); only the wall clock bounds it."""
         return None
 
+    def dismiss(self) -> None:
+        self.kill()  # its Popen must be waited for
+
     def kill(self) -> int | None:
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
@@ -167,12 +170,16 @@ class ForkedWorker:
     results_fd: int
     status_fd: int
     status: int | None = None
-    host_pid: int | None = None  # its pid outside the zygote's pid namespace, once found
+    stat_fd: int | None = None  # its /proc/PID/stat (PID: outside the zygote's pid namespace), once found
 
     def cpu_seconds(self) -> float | None:
-        if self.host_pid is None:
-            self.host_pid = self.server.host_pid(self.pid)
-        return cpu_seconds(self.host_pid) if self.host_pid is not None else None
+        if self.stat_fd is None:
+            host_pid = self.server.host_pid(self.pid)
+            try:
+                self.stat_fd = os.open(f"/proc/{host_pid}/stat", os.O_RDONLY) if host_pid else None
+            except OSError:
+                return None
+        return cpu_seconds(self.stat_fd) if self.stat_fd is not None else None
 
     def _read_status(self, wait: float) -> int | None:
         if self.status is None:
@@ -188,16 +195,32 @@ class ForkedWorker:
     def exit_status(self, wait: float) -> int | None:
         return self._read_status(wait)
 
+    def dismiss(self) -> None:
+        """The zygote kills and reaps it (its ``X`` status then meets a closed pipe); its next
+        order, a sibling's spawn, is read after this kill."""
+        try:
+            if self.status is None:
+                self.server.order({"op": "kill", "id": self.ident})
+        except ZygoteDied:
+            pass  # its pid namespace took the child with it
+        finally:
+            self._close()
+
     def kill(self) -> int | None:
         if self.status is None:
             self.server.order({"op": "kill", "id": self.ident})
             self._read_status(SPAWN_SECONDS)
-        for fd in (self.request_fd, self.results_fd, self.status_fd):
+        self._close()
+        return self.status
+
+    def _close(self) -> None:
+        for fd in (self.request_fd, self.results_fd, self.status_fd, self.stat_fd):
             try:
-                os.close(fd)
+                if fd is not None:
+                    os.close(fd)
             except OSError:
                 pass
-        return self.status
+        self.stat_fd = None
 
 
 class ForkServer:

@@ -89,3 +89,32 @@ def test_grading_stops_an_endless_loop_by_cpu_time(tmp_path):
     _, report = grade_json(str(student), "-k", "huber and not device")
     timeouts = [t for topic in report["topics"] for t in topic["tests"] if t["status"] == "timeout"]
     assert timeouts and "s of CPU time" in timeouts[0]["message"]
+
+
+@pytest.mark.unit
+def test_the_cpu_count_is_read_from_that_process_and_none_once_it_is_gone():
+    """The trusted side keeps a worker's /proc/PID/stat open: reads count that process's CPU,
+    and fail once it has been reaped (the descriptor never follows the pid to a new process)."""
+    import os
+    import signal
+
+    from grader.engine.workers import cpu_seconds
+
+    pid = os.fork()
+    if pid == 0:  # burn ~0.2 s of CPU, then wait to be killed
+        started = time.process_time()
+        while time.process_time() - started < 0.2:
+            pass
+        signal.pause()
+        os._exit(0)
+    stat_fd = os.open(f"/proc/{pid}/stat", os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + 30
+        while (cpu_seconds(stat_fd) or 0.0) < 0.15 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert 0.15 <= (cpu_seconds(stat_fd) or 0.0) < 5
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        assert cpu_seconds(stat_fd) is None
+    finally:
+        os.close(stat_fd)

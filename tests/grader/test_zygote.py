@@ -204,6 +204,25 @@ def test_a_child_whose_grading_process_died_is_killed(session_for):
     assert len(pids()) == len(before) - 1, "the orphaned child is gone"
 
 
+def test_a_closed_sessions_child_is_gone_and_close_does_not_wait_for_it(session_for):
+    """A task's end dismisses its worker: the zygote kills and reaps it; the grading process
+    does not wait for the zygote to say so."""
+    watcher = session_for(ATTACKS, timeout=10.0)
+    watcher.run(probe_call, "my_pid")
+    before = watcher.run(probe_pids)
+    closed = session_for(ATTACKS, timeout=10.0)
+    closed.run(probe_call, "my_pid")
+    assert len(watcher.run(probe_pids)) == len(before) + 1
+    started = time.monotonic()
+    closed.close()
+    assert time.monotonic() - started < 0.5
+    deadline = time.monotonic() + 10
+    while watcher.run(probe_pids) != before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert watcher.run(probe_pids) == before, "the closed session's child is gone"
+    assert isinstance(session_for(ATTACKS, timeout=10.0).run(probe_call, "my_pid"), int)
+
+
 def probe_pids(mod):
     import os
 
