@@ -20,6 +20,12 @@ from grader.options import Options
 STARTUP = 300.0  # generous: a loaded CI machine may be slow to start; only the stated bound is timed
 
 
+def ctrl_c_as_in_a_terminal() -> None:
+    """For the watcher: SIGINT's default action, as a terminal's foreground job has it (a test
+    run started in the background ignores SIGINT, and its children would inherit that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Lines:
     """A process's stdout, line by line, each with the time it arrived."""
 
@@ -61,6 +67,7 @@ def test_a_save_is_regraded_within_a_second_of_the_topics_grading_time(tmp_path)
         text=True,
         cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"},
+        preexec_fn=ctrl_c_as_in_a_terminal,
     )
     try:
         output = Lines(process)
@@ -104,6 +111,7 @@ def test_ctrl_c_while_starting_exits_cleanly(tmp_path):
         text=True,
         cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)},
+        preexec_fn=ctrl_c_as_in_a_terminal,
     )
     time.sleep(1)  # importing torch, or grading for the first time
     process.send_signal(signal.SIGINT)
