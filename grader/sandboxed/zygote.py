@@ -179,6 +179,7 @@ class Zygote:
         self.isolated = isolated
         self.baseline = settings()
         self.children: dict[str, tuple[int, int]] = {}  # id -> (pid, status fd)
+        self.killed: set[int] = set()  # children sent SIGKILL, not reaped yet
         self.wake_read, wake_write = os.pipe()
         os.set_blocking(wake_write, False)
         signal.signal(signal.SIGCHLD, lambda *_: None)
@@ -191,7 +192,8 @@ class Zygote:
             poller = select.poll()
             poller.register(self.control, select.POLLIN)
             poller.register(self.wake_read, select.POLLIN)
-            owners = {status_fd: pid for pid, status_fd in self.children.values()}
+            # A killed child's closed status pipe would wake the poll at once until it is reaped
+            owners = {status_fd: pid for pid, status_fd in self.children.values() if pid not in self.killed}
             for status_fd in owners:
                 poller.register(status_fd, 0)  # errors only: the reader is gone
             events = dict(poller.poll())
@@ -199,12 +201,16 @@ class Zygote:
                 os.read(self.wake_read, 4096)
             for status_fd, pid in owners.items():
                 if events.get(status_fd, 0) & (select.POLLERR | select.POLLHUP):
-                    os.kill(pid, signal.SIGKILL)
+                    self.kill(pid)
             self.reap()
             if events.get(self.control.fileno(), 0) and not self.handle():
                 break
         for pid, _ in self.children.values():
             os.kill(pid, signal.SIGKILL)
+
+    def kill(self, pid: int) -> None:
+        os.kill(pid, signal.SIGKILL)
+        self.killed.add(pid)
 
     def handle(self) -> bool:
         """One order from the trusted side; False when every trusted end has closed."""
@@ -219,7 +225,7 @@ class Zygote:
                 os.close(fd)
             entry = self.children.get(order.get("id"))
             if order.get("op") == "kill" and entry is not None:
-                os.kill(entry[0], signal.SIGKILL)
+                self.kill(entry[0])
         return True
 
     def spawn(self, order: dict[str, Any], request_fd: int, results_fd: int, status_fd: int) -> None:
@@ -245,6 +251,7 @@ class Zygote:
                 return
             if pid == 0:
                 return
+            self.killed.discard(pid)
             for key, (child_pid, status_fd) in list(self.children.items()):
                 if child_pid == pid:
                     del self.children[key]
