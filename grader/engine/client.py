@@ -266,8 +266,8 @@ class TopicSession:
         return worker.kill() if worker is not None else None
 
     def close(self) -> None:
-        """At the task's end: kill the worker without waiting for its exit status (the
-        zygote's round trip cost a task ~5 ms of wall time)."""
+        """At the task's end: kill the worker without waiting for its exit status (waiting
+        for the zygote to report the child's death cost a task ~10 ms of wall time)."""
         worker, self.worker = self.worker, None
         if worker is not None:
             worker.dismiss()
