@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from _pytest.python import DirectParamFixtureDef  # the mark of a direct parameter (no public API)
 
 from grader.engine.plugin import Collector, GradingPlugin
 
@@ -50,11 +51,29 @@ class LeanProtocol:
 
     def _setup(self, item: pytest.Item) -> None:
         self.grading.setup_rule(item)
+        item.funcargs.update(direct_params(item))  # type: ignore[attr-defined]  # pytest fills the rest
         item.session._setupstate.setup(item)
 
     def _call(self, item: pytest.Item) -> None:
         with self.grading.calling(item):
             item.runtest()
+
+
+def direct_params(item: pytest.Item) -> dict[str, object]:
+    """The item's directly parametrised arguments (``@pytest.mark.parametrize`` on the test),
+    with their values. pytest gives each one a pseudo-fixture that returns ``request.param``,
+    set up and torn down per item (two ``request`` fixture objects each: ~7 ms a ``losses``
+    task, 2026-11-24); the value is the callspec's. Indirect parameters and fixtures that a
+    test's parameters override are left to pytest."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is None:
+        return {}
+    definitions = item._fixtureinfo.name2fixturedefs  # type: ignore[attr-defined]
+    return {
+        name: value
+        for name, value in callspec.params.items()
+        if (found := definitions.get(name)) and isinstance(found[-1], DirectParamFixtureDef)
+    }
 
 
 def _phase(step: Callable[[], None]) -> pytest.ExceptionInfo | None:

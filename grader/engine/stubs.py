@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from grader.engine import parsed
 from grader.topics import TOPICS, available_topics
 
 MAX_BYTES = 1 << 20  # a larger topic file is graded as usual, never read whole here
@@ -122,9 +123,8 @@ def untouched(source: str | bytes, local_modules: set[str]) -> bool:
     """True when ``source`` is a stub that cannot do anything: importing it runs none of its
     own code and every function it defines raises NotImplementedError. ``local_modules`` are
     the submission's other module names (importing one would run the learner's code)."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    tree = parsed.tree(source)
+    if tree is None:
         return False
     body = tree.body[1:] if tree.body and _is_docstring(tree.body[0]) else tree.body
     lazy = any(

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.checks.scoring import TopicResult
+from grader.engine import parsed
 from grader.sandboxed.guarded import ATTRIBUTES, REEXPORTED_MODULES, TORCH_PARTS
 
 # Any use of these (importing alone is allowed: a notebook's set-up cell imports importlib and
@@ -213,9 +214,8 @@ def _names_the_grader(text: str) -> bool:
 def scan(source: str) -> list[Reach]:
     """Every place ``source`` reaches into the grader, in line order; [] when it does not (or
     does not parse: the worker reports the syntax error)."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    tree = parsed.tree(source)
+    if tree is None:
         return []
     visitor = _Scan()
     for node in ast.walk(tree):  # imports first, wherever they are, so names are known
@@ -254,9 +254,8 @@ def refuse(result: TopicResult, reach: Reach) -> None:
 
 def _imports(source: str) -> set[str]:
     """Top-level names of the modules ``source`` imports (``a`` for ``import a.b``, ``from a import b``)."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    tree = parsed.tree(source)
+    if tree is None:
         return set()
     names = set()
     for node in ast.walk(tree):

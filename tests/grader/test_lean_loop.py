@@ -131,6 +131,22 @@ def test_system_exit():
 def test_parametrised(n):
     assert n == 1, f"n is {n}"
 
+@pytest.fixture
+def doubled(n):  # a fixture that reads a directly parametrised argument
+    return 2 * n
+
+@pytest.fixture
+def letter(request):  # an indirect parameter
+    return request.param.upper()
+
+@check("shape", exercise="mse")
+@pytest.mark.parametrize("letter", ["a"], indirect=True)
+@pytest.mark.parametrize("n", [3, 4])
+@pytest.mark.parametrize("kept", [[1]], ids=["kept"], scope="module")
+def test_parameters_reach_the_check(n, doubled, letter, kept, request):
+    assert (doubled, letter, kept, request.getfixturevalue("n")) == (2 * n, "A", [1], n)
+    assert n == 3, f"n is {n}"
+
 @check("shape")
 def test_hidden_inputs_drawn_for_the_student():
     assert inputs.current() != 0, "the call ran without the student's variant"
@@ -166,6 +182,8 @@ EXPECTED = {
     "system_exit": "error",
     "parametrised[1]": "passed",
     "parametrised[2]": "failed",
+    "parameters_reach_the_check[kept-3-a]": "passed",
+    "parameters_reach_the_check[kept-4-a]": "failed",
     "hidden_inputs_drawn_for_the_student": "passed",
     "public_inputs_fixed": "passed",
 }
@@ -246,6 +264,7 @@ def test_every_outcome_is_recorded_as_pytest_s_protocol_records_it(compared):
     assert "At index 2 diff: 3 != 4" in lean["assertion_bare"]["message"], "pytest's explanation"
     assert lean["cuda_skip_in_setup"]["message"] == NO_CUDA
     assert lean["skip_in_call"]["message"] == "not this time"
+    assert lean["parameters_reach_the_check[kept-4-a]"]["message"] == "n is 4", "direct parameters"
     assert lean["backstop_timer"]["message"] == "the whole check ran past the grader's backstop timeout"
     assert "ValueError: fixture broke" in lean["setup_error"]["message"]
 
