@@ -8,9 +8,11 @@ thread (forking a multi-threaded process can deadlock the child), says ``ready``
 serves the trusted side on the control socket (``SOCK_SEQPACKET``):
 
 - ``{"op": "spawn", "id", "topic", "nonce", "limits"}`` with three file descriptors
-  (the child's request pipe, its results pipe, a status pipe): fork one child; write
+  (the child's request pipe, its results pipe, a status pipe): hand the order and the two
+  pipes to the child forked ahead (a *spare*, which has closed every descriptor but its own
+  socket and isolated itself), then fork the next spare: the fork is off the order's path; write
   ``S<pid>`` to the status pipe now and ``X<wait status>`` when the child has ended;
-  or, without forking, ``T0`` when the zygote's own limits, priority, scheduling, CPUs or
+  or, handing nothing over, ``T0`` when the zygote's own limits, priority, scheduling, CPUs or
   I/O priority differ from what it recorded when it said ready (someone of its uid changed
   them, and every child would inherit them): the trusted side then starts a new zygote;
 - ``{"op": "kill", "id"}``: SIGKILL that child (it cannot fork, so that is everything).
@@ -24,7 +26,8 @@ once before saying ready and says whether it works (``"isolated"``); where it do
 trusted side gives each grading process a zygote of its own instead.
 
 The zygote never runs submitted code. Each child runs the trusted prelude below before
-any: it closes every descriptor but its two pipes, resets signal handling, sets its
+any: it closes every descriptor but its two pipes, checks that its own settings are still
+those the zygote recorded (else it exits unused), resets signal handling, sets its
 resource limits and installs :func:`grader.sandboxed.seccomp.child_program`; only then
 does :mod:`grader.sandboxed.worker` import the submission, from source text sent on the
 request pipe (nothing of it is ever written to disk). The zygote's filesystem is read-only.
@@ -149,19 +152,25 @@ def thread_count() -> int:
     return len(os.listdir("/proc/self/task"))
 
 
-def child(
-    control: socket.socket, request_fd: int, results_fd: int, order: dict[str, Any], isolated: bool
-) -> None:
-    """The trusted prelude of one child; never returns."""
+def child(control: socket.socket, orders: socket.socket, isolated: bool, baseline: tuple) -> None:
+    """The trusted prelude of one child, forked before its order (a spare); never returns."""
     try:
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         control.close()
+        keep = orders.fileno()  # the zygote's other descriptors (siblings' status pipes): gone now
+        os.closerange(3, keep)
+        os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
         if isolated:
             isolate()
+        data, fds, _, _ = socket.recv_fds(orders, 1 << 16, 2)
+        if not data or len(fds) != 2 or settings() != baseline:
+            return  # the zygote is gone, or this child was changed while it waited: unused, it exits
+        request_fd, results_fd = fds
         os.dup2(request_fd, 0)
         os.dup2(results_fd, 3)
         os.closerange(4, os.sysconf("SC_OPEN_MAX"))
+        order = json.loads(data)
         limits = order["limits"]
         worker.apply_limits(
             limits["memory_mb"], limits["cpu_seconds"], limits["file_size_mb"], limits["threads"]
@@ -180,6 +189,8 @@ class Zygote:
         self.baseline = settings()
         self.children: dict[str, tuple[int, int]] = {}  # id -> (pid, status fd)
         self.killed: set[int] = set()  # children sent SIGKILL, not reaped yet
+        # The next order's child, forked and isolated ahead: the fork (5-7 ms) is off the order's path
+        self.spare: tuple[int, socket.socket] | None = None
         self.wake_read, wake_write = os.pipe()
         os.set_blocking(wake_write, False)
         signal.signal(signal.SIGCHLD, lambda *_: None)
@@ -188,6 +199,7 @@ class Zygote:
     def serve(self) -> None:
         """Orders, reaping, and one rule: a child whose trusted owner closed its status
         pipe (the owner died or gave up on it) is killed."""
+        self.spare = self.fork_spare()
         while True:
             poller = select.poll()
             poller.register(self.control, select.POLLIN)
@@ -207,6 +219,18 @@ class Zygote:
                 break
         for pid, _ in self.children.values():
             os.kill(pid, signal.SIGKILL)
+        if self.spare is not None:
+            os.kill(self.spare[0], signal.SIGKILL)
+
+    def fork_spare(self) -> tuple[int, socket.socket]:
+        """Fork the next child, which runs its prelude up to its order and waits for it."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        pid = os.fork()
+        if pid == 0:
+            ours.close()
+            child(self.control, theirs, self.isolated, self.baseline)
+        theirs.close()
+        return pid, ours
 
     def kill(self, pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
@@ -234,14 +258,29 @@ class Zygote:
             for fd in (request_fd, results_fd, status_fd):
                 os.close(fd)
             return
-        pid = os.fork()
-        if pid == 0:
-            os.close(status_fd)
-            child(self.control, request_fd, results_fd, order, self.isolated)
+        pid = self.hand_over(order, request_fd, results_fd)
         os.close(request_fd)
         os.close(results_fd)
+        if pid is None:  # two children died before their orders: no S, the trusted side restarts the zygote
+            os.close(status_fd)
+            return
         self.children[order["id"]] = (pid, status_fd)
         os.write(status_fd, STATUS.pack(b"S", pid))
+        self.spare = self.fork_spare()
+
+    def hand_over(self, order: dict[str, Any], request_fd: int, results_fd: int) -> int | None:
+        """Give the order and its pipes to the spare (a fresh one if it died waiting): its pid."""
+        for _ in range(2):
+            pid, orders = self.spare or self.fork_spare()
+            self.spare = None
+            try:
+                socket.send_fds(orders, [json.dumps(order).encode()], [request_fd, results_fd])
+                return pid
+            except OSError:
+                os.kill(pid, signal.SIGKILL)  # reaped as any child
+            finally:
+                orders.close()
+        return None
 
     def reap(self) -> None:
         while self.children:
@@ -252,6 +291,9 @@ class Zygote:
             if pid == 0:
                 return
             self.killed.discard(pid)
+            if self.spare is not None and self.spare[0] == pid:  # died unused: forked again on demand
+                self.spare[1].close()
+                self.spare = None
             for key, (child_pid, status_fd) in list(self.children.items()):
                 if child_pid == pid:
                     del self.children[key]
