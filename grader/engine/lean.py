@@ -51,7 +51,8 @@ class LeanProtocol:
 
     def _setup(self, item: pytest.Item) -> None:
         self.grading.setup_rule(item)
-        item.funcargs.update(direct_params(item))  # type: ignore[attr-defined]  # pytest fills the rest
+        item.funcargs.update(direct_params(item))  # type: ignore[attr-defined]
+        item.funcargs.update(cached_fixtures(item))  # type: ignore[attr-defined]  # pytest fills the rest
         item.session._setupstate.setup(item)
 
     def _call(self, item: pytest.Item) -> None:
@@ -74,6 +75,37 @@ def direct_params(item: pytest.Item) -> dict[str, object]:
         for name, value in callspec.params.items()
         if (found := definitions.get(name)) and isinstance(found[-1], DirectParamFixtureDef)
     }
+
+
+def cached_fixtures(item: pytest.Item) -> dict[str, object]:
+    """The item's fixtures of a wider scope than one check (a module's ``sub``, the session's
+    ``device``) whose value an earlier check of this task computed: unparametrised, cached
+    without an error, and needing only such fixtures. pytest looks each one up again for every
+    check (request objects, its dependencies, a cache check: ~3 ms a ``losses`` task,
+    2026-11-24) and returns that cached value. Anything else is left to pytest."""
+    definitions = item._fixtureinfo.name2fixturedefs  # type: ignore[attr-defined]
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return {
+        name: definitions[name][-1].cached_result[0]
+        for name in item.fixturenames  # type: ignore[attr-defined]
+        if name != "request"
+        and name not in item.funcargs  # type: ignore[attr-defined]
+        and _reusable(name, definitions, params, frozenset())
+    }
+
+
+def _reusable(name: str, definitions: dict, params: dict, seen: frozenset[str]) -> bool:
+    found = definitions.get(name)
+    if not found or name in params or name in seen:  # a fixture that overrides itself: pytest's
+        return False
+    fixture = found[-1]
+    cached = fixture.cached_result
+    if fixture.scope == "function" or cached is None or cached[1] is not None or cached[2] is not None:
+        return False
+    return all(
+        argument == "request" or _reusable(argument, definitions, params, seen | {name})
+        for argument in fixture.argnames
+    )
 
 
 def _phase(step: Callable[[], None]) -> pytest.ExceptionInfo | None:

@@ -29,6 +29,7 @@ from _pytest.mark.expression import Expression
 from grader import defaults
 from grader.checks.scoring import TestResult
 from grader.engine import check_table, plugin
+from grader.engine.backstop import Backstop
 from grader.engine.check_table import Row
 from grader.engine.lean import LeanProtocol
 from grader.engine.plugin import Collector, GradingPlugin, Run
@@ -110,6 +111,7 @@ class CollectedSuite:
         self.collector = Collector()
         self.grading = GradingPlugin()
         self.lean = LeanProtocol(self.grading, self.collector)  # runs each item (grader/engine/lean.py)
+        self.backstop = Backstop()  # pytest-timeout's timer, its handler set once a task
         args = [
             str(suite_path(topic)),
             f"-c={suites_dir() / 'pytest.ini'}",
@@ -126,7 +128,7 @@ class CollectedSuite:
         ]
         with _quiet() as output:
             try:
-                plugins = [plugin, self.grading, self.collector, self.lean]
+                plugins = [plugin, self.grading, self.collector, self.lean, self.backstop]
                 self.config = _prepareconfig(args, plugins=plugins)
                 self.config._do_configure()
                 self.session = Session.from_config(self.config)
@@ -168,7 +170,7 @@ class CollectedSuite:
         self.collector.reset()
         items = self.chosen(run)
         try:
-            with _quiet():
+            with _quiet(), self.backstop.installed():
                 for index, item in enumerate(items):
                     following = items[index + 1] if index + 1 < len(items) else None
                     config.hook.pytest_runtest_protocol(item=item, nextitem=following)

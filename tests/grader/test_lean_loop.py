@@ -147,6 +147,26 @@ def test_parameters_reach_the_check(n, doubled, letter, kept, request):
     assert (doubled, letter, kept, request.getfixturevalue("n")) == (2 * n, "A", [1], n)
     assert n == 3, f"n is {n}"
 
+@pytest.fixture(scope="module")
+def shared():  # one value for the module's checks in one run
+    return []
+
+@check("shape", exercise="mse")
+def test_shared_first(shared):
+    shared.append(1)
+
+@check("shape", exercise="mse")
+def test_shared_second(shared, request):
+    assert shared == [1] and request.getfixturevalue("shared") is shared, f"shared is {shared}"
+
+@pytest.fixture(scope="module", params=[None, 7], ids=["none", "seven"])
+def moduled(request, shared):  # a module-wide parameter whose first value is None
+    return request.param, len(shared)
+
+@check("shape", exercise="mse")
+def test_module_parameter(moduled):
+    assert moduled[0] is None, f"moduled is {moduled}"
+
 @check("shape")
 def test_hidden_inputs_drawn_for_the_student():
     assert inputs.current() != 0, "the call ran without the student's variant"
@@ -184,18 +204,23 @@ EXPECTED = {
     "parametrised[2]": "failed",
     "parameters_reach_the_check[kept-3-a]": "passed",
     "parameters_reach_the_check[kept-4-a]": "failed",
+    "shared_first": "passed",
+    "shared_second": "passed",
+    "module_parameter[none]": "passed",
+    "module_parameter[seven]": "failed",
     "hidden_inputs_drawn_for_the_student": "passed",
     "public_inputs_fixed": "passed",
 }
 
 # Runs in a fresh process: the suite's timer takes SIGALRM, which this test run's own timeout uses.
 COMPARE = """
-import dataclasses, json, os, sys
+import dataclasses, json, os, signal, sys
 from pathlib import Path
 from grader.engine import suites
 from grader.engine.plugin import Run
 
 suite = suites.collected("tiny", 10.0)
+handler = signal.getsignal(signal.SIGALRM)
 def a_run(**chosen):
     return Run(submission=Path(sys.argv[1]), grade_device="cpu", probe_timeout=10.0, budget=60.0,
                memory_mb=512, course_seed="c", student="ada", **chosen)
@@ -216,6 +241,7 @@ out["pytest"] = results(keyword="not interrupt")
 out["pytest_interrupted"] = interrupted()
 suite.config.pluginmanager.register(suite.lean)
 out["lean_again"] = results(keyword="not interrupt")
+out["alarm_handler_kept"] = signal.getsignal(signal.SIGALRM) is handler and not signal.getitimer(signal.ITIMER_REAL)[0]
 print(json.dumps(out))
 """
 
@@ -257,6 +283,7 @@ def test_every_outcome_is_recorded_as_pytest_s_protocol_records_it(compared):
     assert runs["lean"] == runs["pytest"], "the lean protocol records what pytest's does"
     assert runs["lean_again"] == runs["lean"], "a second run of the same items records the same"
     assert trace == "", "no check body runs after its setup failed or skipped"
+    assert runs["alarm_handler_kept"], "the backstop's SIGALRM handler and timer are gone after a task"
 
     assert lean["check_failed"]["message"] == "mse(y_hat, y): expected 1.0, got 2.0."
     assert lean["check_failed"]["curve"] == {"loss": [1.0, 0.5]}
@@ -265,6 +292,7 @@ def test_every_outcome_is_recorded_as_pytest_s_protocol_records_it(compared):
     assert lean["cuda_skip_in_setup"]["message"] == NO_CUDA
     assert lean["skip_in_call"]["message"] == "not this time"
     assert lean["parameters_reach_the_check[kept-4-a]"]["message"] == "n is 4", "direct parameters"
+    assert lean["module_parameter[seven]"]["message"] == "moduled is (7, 1)", "a module-wide parameter"
     assert lean["backstop_timer"]["message"] == "the whole check ran past the grader's backstop timeout"
     assert "ValueError: fixture broke" in lean["setup_error"]["message"]
 
