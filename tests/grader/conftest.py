@@ -7,6 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import file_order
 import pytest
 from helpers import REPO, grade_json
 from tiers import pytest_collection_modifyitems  # noqa: F401  (each test in exactly one tier)
@@ -16,6 +17,10 @@ from grader.engine.staging import stage
 
 # The benchmark's class (complete answers) lives outside the package: tests import it as `bench_class`.
 sys.path.insert(0, str(REPO / "tests" / "bench"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(file_order, "file_order")  # the slowest test files first
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,9 @@
 
     PYTHONPATH=$PWD:$PWD/tests/grader python -m pytest tests/grader -m "engine or e2e" -p measure_tiers
 
+With ``--file-seconds`` (a serial run), each file's wall seconds are also written to
+``tests/grader/file_seconds.json``, the order in which ``file_order.py`` hands files to xdist.
+
 Not a test: the figures behind the tiers' split and `.ci/run`'s comments. CPU seconds are those
 of every process the run starts (grade processes forked by the warm helper, their sandboxes,
 busy loops), read from a cgroup v1 ``cpuacct`` group this plugin puts the pytest process in, as
@@ -12,6 +15,7 @@ exits). Under pytest-xdist only the run's total is printed: the workers share on
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import resource
 import subprocess
@@ -52,8 +56,9 @@ class _Cpu:
 
 
 class Measure:
-    def __init__(self, worker: bool) -> None:
+    def __init__(self, worker: bool, file_seconds: bool = False) -> None:
         self.worker = worker
+        self.file_seconds = file_seconds
         self.cpu = None if worker else _Cpu()
         self.start = (time.monotonic(), self.cpu.seconds() if self.cpu else 0.0)
         self.wall: dict[str, float] = defaultdict(float)
@@ -98,6 +103,9 @@ class Measure:
             write(f"{'file':<48} {'wall s':>7} {'CPU s':>7} {'grades':>6}")
             for name in sorted(self.wall, key=lambda n: -self.used[n]):
                 write(f"{name:<48} {self.wall[name]:7.1f} {self.used[name]:7.1f} {self.grades[name]:6d}")
+        if self.file_seconds and self.wall:
+            table = {Path(n).name: round(s, 1) for n, s in sorted(self.wall.items(), key=lambda i: -i[1])}
+            Path(__file__).with_name("file_seconds.json").write_text(json.dumps(table, indent=1) + "\n")
         assert self.cpu is not None
         wall, cpu = time.monotonic() - self.start[0], self.cpu.seconds() - self.start[1]
         load = os.getloadavg()
@@ -108,5 +116,10 @@ class Measure:
         )
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--file-seconds", action="store_true", help="write tests/grader/file_seconds.json")
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    config.pluginmanager.register(Measure(worker=hasattr(config, "workerinput")), "measure-tiers")
+    measure = Measure(worker=hasattr(config, "workerinput"), file_seconds=config.getoption("file_seconds"))
+    config.pluginmanager.register(measure, "measure-tiers")
