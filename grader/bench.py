@@ -125,17 +125,26 @@ def scores_by_kind(rows: list[dict], kinds: dict[str, str]) -> dict[str, list[st
     return found
 
 
-def framework_seconds(rows: list[dict]) -> str:
-    """Per task, from the gradebook's own clock: wall − probes (and the worker's start within it)."""
+def framework_ms(rows: list[dict]) -> tuple[list[float], list[float]]:
+    """Per task of one batch run, from the gradebook's own clock, in ms: wall − probes, and the
+    worker's start within it."""
     spans = [r["report"]["seconds"] for r in rows if isinstance(r.get("report"), dict)]
     spans = [s for s in spans if isinstance(s, dict) and {"wall", "probes"} <= set(s)]
-    if not spans:
+    return [1000 * (s["wall"] - s["probes"]) for s in spans], [1000 * s.get("startup", 0.0) for s in spans]
+
+
+def framework_seconds(runs: list[list[dict]]) -> str:
+    """The framework time per task of each batch run (its median over the tasks), and their median."""
+    measured = [framework_ms(rows) for rows in runs]
+    medians = [statistics.median(beyond) for beyond, _ in measured if beyond]
+    if not medians:
         return "no seconds in the gradebook"
-    beyond = [1000 * (s["wall"] - s["probes"]) for s in spans]
-    startup = [1000 * s.get("startup", 0.0) for s in spans]
+    startups = [statistics.median(startup) for beyond, startup in measured if beyond]
     return (
-        f"framework = wall − probes per task: median {statistics.median(beyond):.0f} ms, "
-        f"max {max(beyond):.0f} ms (of which the worker's start: median {statistics.median(startup):.0f} ms)"
+        f"framework = wall − probes per task: median of the {len(medians)} runs' medians "
+        f"{statistics.median(medians):.0f} ms (runs: {', '.join(f'{m:.0f}' for m in medians)}; "
+        f"max of the last {max(measured[-1][0]):.0f} ms), of which the worker's start "
+        f"{statistics.median(startups):.0f} ms"
     )
 
 
@@ -155,7 +164,7 @@ def bench_class(repeat: int, anchors: dict[str, float] | None = None) -> None:
         endless = next(folder / f"{s}_{TOPIC}.py" for s, k in kinds.items() if k == "endless_loop")
         times, reports = graded_reports(repeat, str(endless), "--topic", TOPIC)
         row("endless-loop student alone", times, score(reports[-1]) + own_clock(reports))
-    print(f"\n{framework_seconds(batches[-1][1])} (last batch run)")
+    print(f"\n{framework_seconds([rows for _, rows in batches])}")
     if anchors:
         print("\nclass vs. anchors measured in this run:")
         for tool, seconds in anchors.items():

@@ -85,27 +85,31 @@ def cached_fixtures(item: pytest.Item) -> dict[str, object]:
     2026-11-24) and returns that cached value. Anything else is left to pytest."""
     definitions = item._fixtureinfo.name2fixturedefs  # type: ignore[attr-defined]
     params = getattr(getattr(item, "callspec", None), "params", {})
+    known: dict[str, bool] = {"request": True}
     return {
         name: definitions[name][-1].cached_result[0]
         for name in item.fixturenames  # type: ignore[attr-defined]
         if name != "request"
         and name not in item.funcargs  # type: ignore[attr-defined]
-        and _reusable(name, definitions, params, frozenset())
+        and _reusable(name, definitions, params, known)
     }
 
 
-def _reusable(name: str, definitions: dict, params: dict, seen: frozenset[str]) -> bool:
+def _reusable(name: str, definitions: dict, params: dict, known: dict[str, bool]) -> bool:
+    """Whether fixture ``name`` and all it needs are cached and unparametrised (``known``:
+    the answers so far, ``False`` while one is being decided: a fixture that needs itself)."""
+    if name in known:
+        return known[name]
+    known[name] = False
     found = definitions.get(name)
-    if not found or name in params or name in seen:  # a fixture that overrides itself: pytest's
+    if not found or name in params:
         return False
     fixture = found[-1]
     cached = fixture.cached_result
     if fixture.scope == "function" or cached is None or cached[1] is not None or cached[2] is not None:
         return False
-    return all(
-        argument == "request" or _reusable(argument, definitions, params, seen | {name})
-        for argument in fixture.argnames
-    )
+    known[name] = all(_reusable(argument, definitions, params, known) for argument in fixture.argnames)
+    return known[name]
 
 
 def _phase(step: Callable[[], None]) -> pytest.ExceptionInfo | None:

@@ -206,10 +206,18 @@ def dropped(run: Run, items: list[pytest.Item]) -> list[pytest.Item]:
     ]
 
 
+_CHECK = pytest.StashKey[dict[str, Any]]()
+_TOPIC = pytest.StashKey[str]()
+
+
 def check_of(item: pytest.Item) -> dict[str, Any]:
-    """The arguments of a test's ``@check(...)`` marker (collection refuses tests without one)."""
-    marker = item.get_closest_marker("check")
-    return dict(marker.kwargs) if marker is not None else {}
+    """The arguments of a test's ``@check(...)`` marker (collection refuses tests without one);
+    read once per item (a collected suite's items run task after task), never to be changed."""
+    found = item.stash.get(_CHECK, None)
+    if found is None:
+        marker = item.get_closest_marker("check")
+        found = item.stash[_CHECK] = dict(marker.kwargs) if marker is not None else {}
+    return found
 
 
 def exercises_of(item: pytest.Item) -> tuple[str, ...]:
@@ -227,7 +235,10 @@ def exercises_of(item: pytest.Item) -> tuple[str, ...]:
 
 
 def topic_of(item: pytest.Item) -> str:
-    return item.path.stem.removeprefix("suite_")
+    found = item.stash.get(_TOPIC, None)
+    if found is None:
+        found = item.stash[_TOPIC] = item.path.stem.removeprefix("suite_")
+    return found
 
 
 def variant_of(item: pytest.Item, run: Run) -> int:

@@ -68,5 +68,8 @@ def test_framework_time_is_wall_minus_probes_per_task():
         {"report": {"seconds": {"wall": 0.50, "startup": 0.02, "probes": 0.40}}},
         {"report": None},
     ]
-    assert "median 75 ms, max 100 ms" in bench.framework_seconds(rows)
-    assert "worker's start: median 35 ms" in bench.framework_seconds(rows)
+    slower = [{"report": {"seconds": {"wall": 0.40, "startup": 0.05, "probes": 0.25}}}]
+    faster = [{"report": {"seconds": {"wall": 0.30, "startup": 0.01, "probes": 0.28}}}]
+    told = bench.framework_seconds([rows, slower, faster])
+    assert "medians 75 ms (runs: 75, 150, 20; max of the last 20 ms)" in told, told
+    assert "of which the worker's start 35 ms" in told, told
