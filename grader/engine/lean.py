@@ -19,9 +19,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from _pytest.python import DirectParamFixtureDef  # the mark of a direct parameter (no public API)
 
 from grader.engine.plugin import Collector, GradingPlugin
+
+try:  # the mark of a direct parameter's pseudo-fixture (no public API; newer pytest 8 releases and 9)
+    from _pytest.python import DirectParamFixtureDef
+
+    _DIRECT: tuple[type, ...] = (DirectParamFixtureDef,)
+except ImportError:  # an older pytest fills them itself
+    _DIRECT = ()
 
 
 class LeanProtocol:
@@ -73,7 +79,7 @@ def direct_params(item: pytest.Item) -> dict[str, object]:
     return {
         name: value
         for name, value in callspec.params.items()
-        if (found := definitions.get(name)) and isinstance(found[-1], DirectParamFixtureDef)
+        if (found := definitions.get(name)) and isinstance(found[-1], _DIRECT)
     }
 
 
