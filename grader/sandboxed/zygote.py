@@ -36,6 +36,7 @@ request pipe (nothing of it is ever written to disk). The zygote's filesystem is
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
 import gc
 import json
@@ -276,8 +277,9 @@ class Zygote:
             try:
                 socket.send_fds(orders, [json.dumps(order).encode()], [request_fd, results_fd])
                 return pid
-            except OSError:
-                os.kill(pid, signal.SIGKILL)  # reaped as any child
+            except OSError:  # it died waiting: reaped as any child
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
             finally:
                 orders.close()
         return None

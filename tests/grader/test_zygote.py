@@ -263,3 +263,25 @@ def test_a_waiting_child_whose_priority_was_changed_is_not_used(session_for):
     os.setpriority(os.PRIO_PROCESS, host, nice + 5)
     second_pid, second_nice = session_for(NICE, timeout=10.0).run(probe_call, "me")
     assert second_pid != spare and second_nice == nice, "a fresh child, with the zygote's priority"
+
+
+def test_a_waiting_child_that_died_is_replaced_by_the_same_zygote(session_for):
+    first_pid, _ = session_for(NICE, timeout=10.0).run(probe_call, "me")
+    time.sleep(0.5)
+    server = workers.fork_server(False)
+    zygote = server.process.pid
+    ((spare, host),) = waiting_children(server, {first_pid}).items()
+    os.kill(host, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while not dead(host) and time.monotonic() < deadline:  # its socket is closed before the order
+        time.sleep(0.02)
+    second_pid, _ = session_for(NICE, timeout=10.0).run(probe_call, "me")
+    assert second_pid != spare and workers.fork_server(False).process.pid == zygote
+
+
+def dead(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except OSError:
+        return True
