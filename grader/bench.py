@@ -135,11 +135,11 @@ def framework_ms(rows: list[dict]) -> tuple[list[float], list[float]]:
 
 def framework_seconds(runs: list[list[dict]]) -> str:
     """The framework time per task of each batch run (its median over the tasks), and their median."""
-    measured = [framework_ms(rows) for rows in runs]
-    medians = [statistics.median(beyond) for beyond, _ in measured if beyond]
-    if not medians:
+    measured = [(beyond, startup) for beyond, startup in map(framework_ms, runs) if beyond]
+    if not measured:
         return "no seconds in the gradebook"
-    startups = [statistics.median(startup) for beyond, startup in measured if beyond]
+    medians = [statistics.median(beyond) for beyond, _ in measured]
+    startups = [statistics.median(startup) for _, startup in measured]
     return (
         f"framework = wall − probes per task: median of the {len(medians)} runs' medians "
         f"{statistics.median(medians):.0f} ms (runs: {', '.join(f'{m:.0f}' for m in medians)}; "

@@ -285,7 +285,8 @@ class Zygote:
         return None
 
     def reap(self) -> None:
-        while self.children:
+        """Reap every child that ended: one serving an order, or a spare that died waiting."""
+        while True:
             try:
                 pid, status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:

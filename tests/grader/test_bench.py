@@ -73,3 +73,4 @@ def test_framework_time_is_wall_minus_probes_per_task():
     told = bench.framework_seconds([rows, slower, faster])
     assert "medians 75 ms (runs: 75, 150, 20; max of the last 20 ms)" in told, told
     assert "of which the worker's start 35 ms" in told, told
+    assert "runs: 75; max of the last 100 ms" in bench.framework_seconds([rows, [{"report": None}]])
