@@ -35,7 +35,8 @@ def run_grade(
     *args: str, timeout: float = 600, env: dict[str, str] | None = None, fresh: bool = False
 ) -> subprocess.CompletedProcess:
     """Run the ``grade`` command as a learner or CI would: ``python -m grader ARGS``, forked from a
-    helper that has imported torch and pytest already; in a fresh process with ``fresh=True``, an
+    helper that has imported torch and pytest already and grading on its zygote; in a fresh
+    process with ``fresh=True``, an
     ``env`` that sets a variable read at the interpreter's start or a heavy import otherwise than
     the helper's (``PYTHON*``, warm.AT_START: :meth:`Warm.differs`), or no helper."""
     session_env = {**os.environ, "PYTHONPATH": str(REPO)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -141,3 +142,20 @@ def test_a_changed_start_variable_in_the_test_process_starts_a_new_helper(monkey
         and after is not None
         and not after.differs({**os.environ, "PYTHONPATH": str(REPO)})
     )
+
+
+@pytest.mark.timeout(600)
+def test_warm_gradings_fork_their_workers_from_the_helpers_zygote(tmp_path):
+    """The helper's zygote serves every warm `grade` (tests/grader/warm.py), as a batch's zygote
+    serves its grading processes: the pids its children see in its pid namespace keep growing
+    from one grading to the next. A zygote of each grading's own would start them alike."""
+    broken = (
+        "\n\ndef huber(*args, **kwargs):\n    import os\n    raise ValueError(f'worker pid {os.getpid()}')\n"
+    )
+    (tmp_path / "losses.py").write_text((REPO / "solutions" / "losses.py").read_text() + broken)
+    pids = []
+    for _ in range(2):
+        _, report = grade_json(str(tmp_path), "--topic", "losses", "-k", "huber")
+        messages = [test["message"] or "" for test in report["topics"][0]["tests"]]
+        pids.append(int(next(re.search(r"worker pid (\d+)", m) for m in messages if "worker pid" in m)[1]))
+    assert pids[1] > pids[0], pids

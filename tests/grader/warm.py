@@ -1,11 +1,18 @@
 """A warm starter for the tests' ``python -m grader`` processes (``helpers.run_grade``).
 
 A fresh ``grade`` process pays ``import torch``, pytest and ``torch._dynamo`` (3-4 s of CPU on a
-2-core machine, 2026-11-23) before it grades; the grader's own tests start ~100 of them. Here one
-helper process per test session imports those third-party modules once, then forks one child per
-``run_grade`` that runs the rest of a ``python -m grader ARGS`` interpreter: the test's argv,
-environment (``os.environ`` replaced), cwd, and stdout/stderr pipes. ``grader`` itself is not
-imported before the fork, so what its modules read at import (``TORCHGRADE_*``) takes effect.
+2-core machine, 2026-11-23) before it grades, and its zygote as much again (1.5 s of CPU); the
+grader's own tests start ~100 of them. Here one helper process per test session imports those
+third-party modules once and starts one zygote, then forks one child per ``run_grade`` that runs
+the rest of a ``python -m grader ARGS`` interpreter: the test's argv, environment (``os.environ``
+replaced), cwd, and stdout/stderr pipes.
+
+The child grades on the helper's zygote as a grading process of ``grade batch`` grades on its
+parent's (:meth:`grader.engine.workers.ForkServer.usable`): one sealed child of it per task. That
+needs ``grader.engine.workers`` imported in the helper. A request whose cwd, ``PYTHONPATH``, ``PATH``
+or ``TORCHGRADE_*`` variables differ from the helper's could import another ``grader``, or launch
+another zygote: its child forgets every ``grader`` module and the zygote, and starts its own as a
+fresh process would.
 
 Run as ``python warm.py FD``: the helper, serving requests on the Unix socket FD. Imported: the
 client (:class:`Warm`). Only the standard library is imported at module level.
@@ -29,12 +36,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-HEAVY = ("numpy", "torch", "torch._dynamo", "pytest")  # third-party only: never grader's modules
+HEAVY = ("numpy", "torch", "torch._dynamo", "pytest")  # third-party; grader's come with the zygote
 # Read when a heavy module is imported, or by the interpreter at start: a call whose environment
 # differs from the helper's in one of these runs in a fresh process (helpers.run_grade).
 AT_START = ("PYTHON", "LANG", "LC_", "TORCH_", "OMP_", "MKL_", "CUDA")
 READY_SECONDS = 300.0  # the helper's imports took 11-14 s on the loaded 2-core machine (2026-11-23)
 KILL_SECONDS = 60.0  # for the helper to report a killed child's exit status
+_started_with: dict[str, str] = {}  # the helper's environment before its imports (torch sets variables)
 
 
 def _send(sock: socket.socket, message: dict, fds: Sequence[int] = ()) -> None:
@@ -113,6 +121,8 @@ def _become_grade(request: dict) -> NoReturn:
     and leave as it would, less tearing down the modules the helper imported (~1 s of CPU for
     a command that leaves by ``sys.exit``; a grading leaves by ``os._exit`` anyway)."""
     _signals_as_after_exec(set(request["ignored"]))
+    if not _shares_engine(request):
+        _forget_grader()
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
@@ -143,6 +153,46 @@ def _become_grade(request: dict) -> NoReturn:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGINT)
     os._exit(code)
+
+
+def _start_engine() -> None:
+    """The zygote the children share, launched as a grading process launches its own: with
+    Ctrl-C not ignored (the helper ignores it; an ignored signal stays ignored across exec)."""
+    from grader.engine import workers
+
+    gpu = workers.gpu_present()
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        workers.prestart(gpu)
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    workers.fork_server(gpu)  # waits for it to be ready
+
+
+def _shares_engine(request: dict) -> bool:
+    """Whether the request's ``grade`` would import this helper's ``grader`` and launch the
+    same zygote: the same cwd, ``PYTHONPATH`` (the package), ``PATH`` (bubblewrap, setpriv) and
+    ``TORCHGRADE_*`` variables (the sandbox, the workers). Others, ``PYTEST_CURRENT_TEST`` among
+    them, change from test to test and choose nothing of the engine."""
+    env = request["env"]
+    names = {
+        "PATH",
+        "PYTHONPATH",
+        *(name for name in {*env, *_started_with} if name.startswith("TORCHGRADE_")),
+    }
+    return os.path.realpath(request["cwd"]) == os.getcwd() and all(
+        env.get(name) == _started_with.get(name) for name in names
+    )
+
+
+def _forget_grader() -> None:
+    """Leave the helper's zygote to it and drop every ``grader`` module: the child imports
+    its own, and starts its own zygote, as a fresh interpreter would."""
+    workers = sys.modules.get("grader.engine.workers")
+    for server in getattr(workers, "_servers", {}).values():
+        server.stop()  # not its owner: closes this process's end only
+    for name in [name for name in sys.modules if name == "grader" or name.startswith("grader.")]:
+        del sys.modules[name]
 
 
 def _signals_as_after_exec(ignored: set[int]) -> None:
@@ -266,9 +316,11 @@ if __name__ == "__main__":
     import importlib
 
     helper = socket.socket(fileno=int(sys.argv[1]))
+    _started_with.update(os.environ)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the client ends the helper, not a Ctrl-C
     for name in HEAVY:
         importlib.import_module(name)
+    _start_engine()
     gc.freeze()  # shared with the children, never scanned by their gc
     _send(helper, {"ready": True})
     child_request = _serve(helper)
