@@ -207,10 +207,14 @@ class ForkedWorker:
             self._close()
 
     def kill(self) -> int | None:
-        if self.status is None:
-            self.server.order({"op": "kill", "id": self.ident})
-            self._read_status(SPAWN_SECONDS)
-        self._close()
+        try:
+            if self.status is None:
+                self.server.order({"op": "kill", "id": self.ident})
+                self._read_status(SPAWN_SECONDS)
+        except ZygoteDied:  # its pid namespace took the child with it: its status pipe says so
+            self._read_status(0.0)
+        finally:
+            self._close()
         return self.status
 
     def _close(self) -> None:

@@ -8,6 +8,7 @@ child: no signals, no ptrace or /proc/<pid>/mem, no files, no state left for the
 from __future__ import annotations
 
 import os
+import select
 import signal
 import time
 
@@ -178,6 +179,25 @@ def test_a_dead_zygote_costs_the_check_in_flight_an_error_and_is_restarted(sessi
     assert time.monotonic() - started < 10
     assert isinstance(session.run(probe_call, "my_pid"), int)
     assert workers.fork_server(False).process.pid != old_zygote
+
+
+def test_stopping_a_child_whose_zygote_died_raises_nothing_and_closes_its_pipes(session_for):
+    """A deadline that passes as the zygote dies: the kill order finds no zygote (its pid
+    namespace took the child along), which is the child's end, not the grading process's crash."""
+    session = session_for(ATTACKS, timeout=30.0)
+    session.run(probe_call, "my_pid")
+    worker = session.worker
+    assert isinstance(worker, workers.ForkedWorker)
+    server = workers.fork_server(False)
+    os.killpg(server.process.pid, signal.SIGKILL)
+    server.process.wait()
+    gone, _, _ = select.select([worker.status_fd], [], [], 10)  # the zygote's end closed: it is gone
+    assert gone
+    assert session.stop() == -signal.SIGKILL
+    for fd in (worker.request_fd, worker.results_fd, worker.status_fd):
+        with pytest.raises(OSError):
+            os.fstat(fd)
+    assert isinstance(session.run(probe_call, "my_pid"), int), "the next probe gets a new zygote"
 
 
 def test_a_child_whose_grading_process_died_is_killed(session_for):
