@@ -187,10 +187,9 @@ def test_stopping_a_child_whose_zygote_died_raises_nothing_and_closes_its_pipes(
     session = session_for(ATTACKS, timeout=30.0)
     session.run(probe_call, "my_pid")
     worker = session.worker
-    assert isinstance(worker, workers.ForkedWorker)
-    server = workers.fork_server(False)
-    os.killpg(server.process.pid, signal.SIGKILL)
-    server.process.wait()
+    assert isinstance(worker, workers.ForkedWorker) and worker.server.process is not None
+    os.killpg(worker.server.process.pid, signal.SIGKILL)
+    worker.server.process.wait()
     gone, _, _ = select.select([worker.status_fd], [], [], 10)  # the zygote's end closed: it is gone
     assert gone
     assert session.stop() == -signal.SIGKILL
