@@ -86,22 +86,32 @@ class GraderPool:
         queue.reverse()
         while queue or any(g.busy is not None for g in self.graders):
             for grader in self.graders:
-                if grader.busy is None and queue:
-                    grader.busy = on_start(queue.pop())
-                    grader.tasks.send(grader.busy)
+                self._next(grader, queue, on_start)
             ready = wait([g.results for g in self.graders if g.busy is not None])
+            finished = []
             for grader in [g for g in self.graders if g.results in ready]:
                 task, grader.busy = grader.busy, None
                 try:
                     kind, value = grader.results.recv()
                 except EOFError:
                     kind, value = "crash", "the grading process died"
-                    self._replace(grader)
-                on_result(task, value if kind == "ok" else GraderCrashed(value))
+                    grader = self._replace(grader)
+                self._next(grader, queue, on_start)  # before on_result: the process would idle meanwhile
+                finished.append((task, value if kind == "ok" else GraderCrashed(value)))
+            for task, result in finished:
+                on_result(task, result)
 
-    def _replace(self, grader: _Grader) -> None:
+    @staticmethod
+    def _next(grader: _Grader, queue: list[Any], on_start: Callable[[Any], Any]) -> None:
+        if grader.busy is None and queue:
+            grader.busy = on_start(queue.pop())
+            grader.tasks.send(grader.busy)
+
+    def _replace(self, grader: _Grader) -> _Grader:
         self._end(grader)
-        self.graders[self.graders.index(grader)] = self._fork()
+        fresh = self._fork()
+        self.graders[self.graders.index(grader)] = fresh
+        return fresh
 
     @staticmethod
     def _end(grader: _Grader) -> None:
