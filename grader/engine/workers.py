@@ -10,6 +10,7 @@ Python needs to import torch. Where the zygote cannot run, workers start fresh
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -83,6 +84,7 @@ def cpu_seconds(stat_fd: int) -> float | None:
 class Worker(Protocol):
     request_fd: int
     results_fd: int
+    nonce: bytes  # every frame either way carries it
 
     def cpu_seconds(self) -> float | None:
         """CPU time the worker has used so far, or None where it cannot be read."""
@@ -113,7 +115,8 @@ def start(launch: Launch, stdin: int) -> subprocess.Popen:
 class FreshWorker:
     """``python -m grader.sandboxed.worker`` in its own sandbox (bwrap's process group)."""
 
-    def __init__(self, staged_dir: str, worker_args: list[str], gpu: bool) -> None:
+    def __init__(self, staged_dir: str, worker_args: list[str], nonce: bytes, gpu: bool) -> None:
+        self.nonce = nonce
         read_end, write_end = os.pipe()
         launch = plan_launch(staged_dir=staged_dir, worker_args=worker_args, results_fd=write_end, gpu=gpu)
         try:
@@ -165,6 +168,7 @@ class ForkedWorker:
 
     server: ForkServer
     ident: str
+    nonce: bytes
     pid: int
     request_fd: int
     results_fd: int
@@ -225,6 +229,45 @@ class ForkedWorker:
             except OSError:
                 pass
         self.stat_fd = None
+
+
+@dataclass
+class Ordered:
+    """A spawn order sent, its answer (the child's pid) not read yet."""
+
+    server: ForkServer
+    ident: str
+    nonce: bytes
+    limits: Limits
+    by: int  # the process that ordered it: a fork of that process must not take it
+    request_fd: int
+    results_fd: int
+    status_fd: int
+
+    def answer(self) -> ForkedWorker:
+        """The child, once the zygote says it forked it; :class:`ZygoteDied` if it did not."""
+        ready, _, _ = select.select([self.status_fd], [], [], SPAWN_SECONDS)
+        data = os.read(self.status_fd, STATUS.size) if ready else b""
+        if len(data) != STATUS.size or data[:1] != b"S":
+            self.cancel()
+            if data[:1] == b"T":
+                raise ZygoteDied("the zygote's limits, priority or CPUs were changed since it started")
+            raise ZygoteDied("the zygote did not fork")
+        return ForkedWorker(
+            server=self.server,
+            ident=self.ident,
+            nonce=self.nonce,
+            pid=STATUS.unpack(data)[1],
+            request_fd=self.request_fd,
+            results_fd=self.results_fd,
+            status_fd=self.status_fd,
+        )
+
+    def cancel(self) -> None:
+        """Close its pipes: the zygote kills a child whose status pipe has no reader."""
+        for fd in (self.request_fd, self.results_fd, self.status_fd):
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
 
 class ForkServer:
@@ -294,13 +337,15 @@ class ForkServer:
         except OSError as exc:
             raise ZygoteDied(str(exc)) from None
 
-    def spawn(self, topic: str, nonce: bytes, limits: Limits) -> ForkedWorker:
+    def order_spawn(self, limits: Limits) -> Ordered:
+        """Send a spawn order (a fresh nonce, ``limits``, three pipes) without waiting for its answer."""
         request_read, request_write = os.pipe()
         results_read, results_write = os.pipe()
         status_read, status_write = os.pipe()
         self.next_id += 1
         ident = f"{os.getpid()}.{self.next_id}"  # unique among the processes sharing the zygote
-        order = {"op": "spawn", "id": ident, "topic": topic, "nonce": nonce.hex(), "limits": limits.__dict__}
+        nonce = os.urandom(16)
+        order = {"op": "spawn", "id": ident, "nonce": nonce.hex(), "limits": limits.__dict__}
         try:
             if self.control is None:
                 raise ZygoteDied("no zygote")
@@ -314,22 +359,10 @@ class ForkServer:
         finally:
             for fd in (request_read, results_write, status_write):
                 os.close(fd)
-        ready, _, _ = select.select([status_read], [], [], SPAWN_SECONDS)
-        data = os.read(status_read, STATUS.size) if ready else b""
-        if len(data) != STATUS.size or data[:1] != b"S":
-            for fd in (request_write, results_read, status_read):
-                os.close(fd)
-            if data[:1] == b"T":
-                raise ZygoteDied("the zygote's limits, priority or CPUs were changed since it started")
-            raise ZygoteDied("the zygote did not fork")
-        return ForkedWorker(
-            server=self,
-            ident=ident,
-            pid=STATUS.unpack(data)[1],
-            request_fd=request_write,
-            results_fd=results_read,
-            status_fd=status_read,
-        )
+        return Ordered(self, ident, nonce, limits, os.getpid(), request_write, results_read, status_read)
+
+    def spawn(self, limits: Limits) -> ForkedWorker:
+        return self.order_spawn(limits).answer()
 
     def stop(self) -> None:
         if self.control is not None:
@@ -387,13 +420,46 @@ def fork_server(gpu: bool) -> ForkServer | None:
     return None
 
 
-def start_worker(
-    staged_dir: str, sources: dict[str, bytes], topic: str, nonce: bytes, limits: Limits, gpu: bool
-) -> Worker:
+_ahead: dict[bool, Ordered] = {}  # gpu -> the next task's worker, ordered at the last task's end
+
+
+def keep_one_ahead(limits: Limits, gpu: bool) -> None:
+    """In a grading process that shares its parent's zygote (a pool's or a batch's): order the
+    next task's worker now, at this task's end, so that it has booted (its fork, limits, filter
+    and prelude) by the time the next task needs it; that task sends it its files. A process
+    that owns its zygote grades one run, and leaves none waiting."""
+    server = _servers.get(gpu)
+    if server is None or server.owner == os.getpid() or not server.usable():
+        return
+    waiting = _ahead.get(gpu)
+    if waiting is not None and waiting.by == os.getpid():
+        return
+    if waiting is not None:
+        waiting.cancel()  # a parent's order: only this process's copies of its pipes close
+    try:
+        _ahead[gpu] = server.order_spawn(limits)
+    except ZygoteDied:
+        pass
+
+
+def _take_ahead(server: ForkServer, limits: Limits, gpu: bool) -> ForkedWorker | None:
+    """The worker :func:`keep_one_ahead` ordered, if this process ordered it from ``server``
+    with ``limits``; one that does not fit is given back to the zygote to kill."""
+    waiting = _ahead.pop(gpu, None)
+    if waiting is None:
+        return None
+    if waiting.by != os.getpid() or waiting.server is not server or waiting.limits != limits:
+        waiting.cancel()  # a parent's order: only this process's copies of its pipes close
+        return None
+    return waiting.answer()
+
+
+def start_worker(staged_dir: str, sources: dict[str, bytes], topic: str, limits: Limits, gpu: bool) -> Worker:
     """A worker for one (submission, topic): a child of the zygote when possible, else fresh.
 
-    A forked child receives the submission's files as text on its request pipe (the first
-    frame); a fresh worker reads them from ``staged_dir``, bound read-only into its sandbox.
+    A forked child receives the topic and the submission's files as text on its request pipe
+    (the first frame); a fresh worker reads them from ``staged_dir``, bound read-only into its
+    sandbox.
     """
     from grader.sandboxed import channel
 
@@ -402,17 +468,18 @@ def start_worker(
         if server is None:
             break
         try:
-            child = server.spawn(topic, nonce, limits)
+            child = _take_ahead(server, limits, gpu) or server.spawn(limits)
         except ZygoteDied:
             server.stop()
             continue
         try:
-            channel.write_frame(child.request_fd, nonce, channel.encode({"files": sources}))
+            channel.write_frame(child.request_fd, child.nonce, channel.encode({"topic": topic, "files": sources}))
         except OSError:  # the child died at once; the session sees it when it reads
             pass
         return child
+    nonce = os.urandom(16)
     worker_args = ["--topic", topic, "--nonce", nonce.hex(), *limits.as_args()]
-    return FreshWorker(staged_dir, worker_args, gpu)
+    return FreshWorker(staged_dir, worker_args, nonce, gpu)
 
 
 def read_sources(staged_dir: str) -> dict[str, bytes]:

@@ -1,8 +1,8 @@
 """The worker: the only process that imports submitted code.
 
 Most workers are children of the zygote (:mod:`grader.sandboxed.zygote`), which runs their
-trusted prelude and calls :func:`serve_forked`; the submission's files arrive as the first
-frame on the request pipe and are imported from memory. Where there is no zygote, a fresh
+trusted prelude and calls :func:`serve_forked`; the topic and the submission's files arrive as
+the first frame on the request pipe and are imported from memory. Where there is no zygote, a fresh
 worker is started (inside the sandbox when there is one) as
 ``python -m grader.sandboxed.worker --submission-dir D --topic T --results-fd N --nonce HEX``
 and reads ``D/T.py``. Either way, resource limits are set before any submitted code runs, then:
@@ -377,19 +377,20 @@ class Worker:
             self.send({"event": "result", "value": value, "output": self.printed.take()})
 
 
-def serve_forked(topic: str, nonce: bytes, results_fd: int) -> None:
-    """A zygote's child, after its trusted prelude: read the files, import, serve."""
+def serve_forked(nonce: bytes, results_fd: int) -> None:
+    """A zygote's child, after its trusted prelude: boot, then read the topic and the files
+    (the first frame, which may come a task later), import, serve."""
     from grader.sandboxed import channel
 
-    first = channel.decode(channel.read_frame(0, nonce))
-    files = first.get("files") if isinstance(first, dict) else None
-    if not isinstance(files, dict):
-        return
-    args = argparse.Namespace(
-        submission_dir=SUBMISSION_DIR, topic=topic, nonce=nonce.hex(), results_fd=results_fd
-    )
-    worker = Worker(args, {str(k): bytes(v) for k, v in files.items()})
+    args = argparse.Namespace(submission_dir=SUBMISSION_DIR, topic="", nonce=nonce.hex(), results_fd=results_fd)
+    worker = Worker(args)
     worker.send({"event": "booted"})
+    first = channel.decode(channel.read_frame(0, nonce))
+    topic, files = (first.get("topic"), first.get("files")) if isinstance(first, dict) else (None, None)
+    if not isinstance(topic, str) or not isinstance(files, dict):
+        return
+    args.topic = topic
+    worker.sources = {str(k): bytes(v) for k, v in files.items()}
     worker.import_submission()
     if worker.module is not None:
         worker.serve()

@@ -7,7 +7,7 @@ its uid can ptrace it or open its ``/proc/<pid>/mem``), checks that it has exact
 thread (forking a multi-threaded process can deadlock the child), says ``ready`` and then
 serves the trusted side on the control socket (``SOCK_SEQPACKET``):
 
-- ``{"op": "spawn", "id", "topic", "nonce", "limits"}`` with three file descriptors
+- ``{"op": "spawn", "id", "nonce", "limits"}`` with three file descriptors
   (the child's request pipe, its results pipe, a status pipe): hand the order and the two
   pipes to the child forked ahead (a *spare*, which has closed every descriptor but its own
   socket and isolated itself), then fork the next spare: the fork is off the order's path; write
@@ -178,7 +178,7 @@ def child(control: socket.socket, orders: socket.socket, isolated: bool, baselin
         )
         if seccomp.supported():
             seccomp.install(seccomp.child_program(os.getpid()))
-        worker.serve_forked(order["topic"], bytes.fromhex(order["nonce"]), results_fd=3)
+        worker.serve_forked(bytes.fromhex(order["nonce"]), results_fd=3)
     finally:
         os._exit(70)
 

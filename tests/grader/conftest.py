@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -60,8 +61,7 @@ def session_for(tmp_path):
     sessions = []
 
     def make(source: str, topic: str = "losses", timeout: float = 3.0) -> TopicSession:
-        folder = tmp_path / f"student{len(sessions)}"
-        folder.mkdir()
+        folder = Path(tempfile.mkdtemp(prefix="student", dir=tmp_path))  # unique in a forked process too
         (folder / f"{topic}.py").write_text(textwrap.dedent(source))
         staged = stage(folder)
         session = TopicSession(str(staged), topic, timeout=timeout)

@@ -7,6 +7,7 @@ child: no signals, no ptrace or /proc/<pid>/mem, no files, no state left for the
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import signal
@@ -17,7 +18,7 @@ import torch
 
 from grader.engine import workers
 from grader.engine.client import SubmissionError
-from grader.engine.sandbox import sandbox_status
+from grader.engine.sandbox import Limits, sandbox_status
 
 pytestmark = [
     pytest.mark.engine,
@@ -271,6 +272,75 @@ def test_the_next_order_is_served_by_a_child_forked_before_it(session_for):
     assert len(waiting) == 1, f"one child forked ahead, isolated and waiting: {waiting}"
     second_pid, _ = session_for(NICE, timeout=10.0).run(probe_call, "me")
     assert second_pid in waiting, "the order went to the child forked before it"
+
+
+def forked(work):
+    """``work()``'s JSON answer, run in a process forked from this one, as a pool's grading
+    process is: it shares this process's zygote."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(read_end)
+            try:
+                answer = work()
+            except BaseException as exc:
+                answer = {"error": repr(exc)}
+            os.write(write_end, json.dumps(answer).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as answers:
+        data = answers.read()
+    os.waitpid(pid, 0)
+    return json.loads(data)
+
+
+def test_a_grading_process_finds_its_next_worker_booted_and_keeps_it_to_itself(session_for):
+    """A grading process that shares its parent's zygote orders the next task's worker when a
+    task ends. Only that process takes it (not a process forked from it), and only with the
+    same limits."""
+    server = workers.fork_server(False)
+    more_memory = Limits(memory_mb=Limits().memory_mb + 256)
+
+    def pid_of(limits: Limits | None = None) -> int:
+        session = session_for(NICE, timeout=10.0)
+        session.limits = limits or session.limits
+        pid, _ = session.run(probe_call, "me")
+        session.close()  # and the next worker is ordered
+        time.sleep(0.5)
+        return pid
+
+    def grading_process():
+        # Waiting children after a task's end: the one it ordered (the zygote's spare until
+        # then) and the zygote's new spare, forked after it (pids grow in the namespace).
+        first = pid_of()
+        after_first = sorted(waiting_children(server, {first}))
+        second = pid_of()
+        after_second = sorted(waiting_children(server, {second}))
+        third = pid_of(more_memory)
+        after_third = sorted(waiting_children(server, {third}))
+        fork_of_it = forked(lambda: pid_of(more_memory))
+        fourth = pid_of(more_memory)
+        return {
+            "after_first": after_first,
+            "second": second,
+            "after_second": after_second,
+            "third": third,
+            "after_third": after_third,
+            "fork_of_it": fork_of_it,
+            "fourth": fourth,
+        }
+
+    seen = forked(grading_process)
+    assert "error" not in seen, seen
+    assert len(seen["after_first"]) == 2, "the next task's worker was ordered at the task's end"
+    assert seen["second"] == seen["after_first"][0], "the next task took it"
+    ordered_for_the_fourth = seen["after_third"][0]
+    assert seen["third"] != seen["after_second"][0], "other limits: another worker"
+    assert seen["after_second"][0] not in seen["after_third"], "and the one ordered was killed"
+    assert seen["fork_of_it"] != ordered_for_the_fourth, "a process forked from it did not take it"
+    assert seen["fourth"] == ordered_for_the_fourth, "its own next task did"
 
 
 def test_a_waiting_child_whose_priority_was_changed_is_not_used(session_for):
