@@ -37,6 +37,12 @@ def slow(x, seconds):
 
 def ok(x):
     return x * 2
+
+def busy(x, seconds):
+    started = time.process_time()
+    while time.process_time() - started < seconds:
+        pass
+    return x
 """
 
 
@@ -78,6 +84,21 @@ def test_code_that_sleeps_is_charged_no_cpu(session_for):
     session = session_for(STALLS, timeout=20.0)
     session.cpu_limit = 0.3
     assert call(session, "slow", 2.0).tolist() == [1.0, 1.0, 1.0]
+
+
+@pytest.mark.engine
+@pytest.mark.timeout(60)
+def test_a_probe_is_charged_its_own_cpu_only(session_for):
+    """Each probe's CPU counts from its own start: what a probe without a limit used (a check
+    that sets none) is not charged to the next one."""
+    session = session_for(STALLS, timeout=20.0)
+    session.cpu_limit = 0.5
+    assert call(session, "ok").tolist() == [2.0, 2.0, 2.0]
+    session.cpu_limit = None
+    assert call(session, "busy", 0.8).tolist() == [1.0, 1.0, 1.0]
+    session.cpu_limit = 0.5
+    assert call(session, "busy", 0.3).tolist() == [1.0, 1.0, 1.0]
+    assert call(session, "busy", 0.3).tolist() == [1.0, 1.0, 1.0]
 
 
 @pytest.mark.e2e
