@@ -161,7 +161,11 @@ class TopicSession:
             self.sources = read_sources(self.staged_dir)
         for attempt in (1, 2):  # a start that failed on a busy machine gets a second try
             self.worker = start_worker(
-                staged_dir=self.staged_dir, sources=self.sources, topic=self.topic, limits=self.limits, gpu=self.gpu
+                staged_dir=self.staged_dir,
+                sources=self.sources,
+                topic=self.topic,
+                limits=self.limits,
+                gpu=self.gpu,
             )
             self.nonce = self.worker.nonce
             try:

@@ -473,7 +473,9 @@ def start_worker(staged_dir: str, sources: dict[str, bytes], topic: str, limits:
             server.stop()
             continue
         try:
-            channel.write_frame(child.request_fd, child.nonce, channel.encode({"topic": topic, "files": sources}))
+            channel.write_frame(
+                child.request_fd, child.nonce, channel.encode({"topic": topic, "files": sources})
+            )
         except OSError:  # the child died at once; the session sees it when it reads
             pass
         return child

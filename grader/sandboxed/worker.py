@@ -382,7 +382,9 @@ def serve_forked(nonce: bytes, results_fd: int) -> None:
     (the first frame, which may come a task later), import, serve."""
     from grader.sandboxed import channel
 
-    args = argparse.Namespace(submission_dir=SUBMISSION_DIR, topic="", nonce=nonce.hex(), results_fd=results_fd)
+    args = argparse.Namespace(
+        submission_dir=SUBMISSION_DIR, topic="", nonce=nonce.hex(), results_fd=results_fd
+    )
     worker = Worker(args)
     worker.send({"event": "booted"})
     first = channel.decode(channel.read_frame(0, nonce))
