@@ -183,6 +183,7 @@ class TopicSession:
                     raise self.fatal from None
         event = self._receive(self.timeout, f"importing {self.topic}.py", self.cpu_limit)
         if event["event"] == "imported":
+            keep_one_ahead(self.limits, self.gpu)  # the next task's worker boots during this one
             return
         self.stop()
         if event["event"] == "missing":
@@ -266,12 +267,10 @@ class TopicSession:
 
     def close(self) -> None:
         """At the task's end: kill the worker without waiting for its exit status (waiting
-        for the zygote to report the child's death cost a task ~10 ms of wall time), and
-        order the next task's (:func:`grader.engine.workers.keep_one_ahead`)."""
+        for the zygote to report the child's death cost a task ~10 ms of wall time)."""
         worker, self.worker, self.cpu_mark = self.worker, None, None
         if worker is not None:
             worker.dismiss()
-            keep_one_ahead(self.limits, self.gpu)
 
     # -- probes ------------------------------------------------------------------------
     def run(

@@ -420,14 +420,14 @@ def fork_server(gpu: bool) -> ForkServer | None:
     return None
 
 
-_ahead: dict[bool, Ordered] = {}  # gpu -> the next task's worker, ordered at the last task's end
+_ahead: dict[bool, Ordered] = {}  # gpu -> the next task's worker, ordered while this one runs
 
 
 def keep_one_ahead(limits: Limits, gpu: bool) -> None:
     """In a grading process that shares its parent's zygote (a pool's or a batch's): order the
-    next task's worker now, at this task's end, so that it has booted (its fork, limits, filter
-    and prelude) by the time the next task needs it; that task sends it its files. A process
-    that owns its zygote grades one run, and leaves none waiting."""
+    next task's worker now, while this task runs, so that it has booted (its fork, limits,
+    filter and prelude) by the time the next task needs it; that task sends it its files. A
+    process that owns its zygote grades one run, and leaves none waiting."""
     server = _servers.get(gpu)
     if server is None or server.owner == os.getpid() or not server.usable():
         return
