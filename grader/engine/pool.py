@@ -33,10 +33,13 @@ class GraderCrashed(RuntimeError):
     """A grading process died mid-task (a torchgrade bug, or it was killed)."""
 
 
-def _serve(tasks: Connection, results: Connection, work: Callable[[Any], Any]) -> None:
+def _serve(
+    tasks: Connection, results: Connection, work: Callable[[Any], Any], initializer: Callable[[], None]
+) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     pr_set_pdeathsig = 1  # and a parent killed with -9 takes its grading processes along
     ctypes.CDLL(None).prctl(pr_set_pdeathsig, ctypes.c_ulong(signal.SIGKILL))
+    initializer()
     while True:
         try:
             task = tasks.recv()
@@ -49,10 +52,14 @@ def _serve(tasks: Connection, results: Connection, work: Callable[[Any], Any]) -
 
 
 class GraderPool:
-    """``jobs`` forked processes that each call ``work(task)`` for one task at a time."""
+    """``jobs`` forked processes that each call ``initializer()`` once, then ``work(task)`` for
+    one task at a time."""
 
-    def __init__(self, jobs: int, work: Callable[[Any], Any]) -> None:
+    def __init__(
+        self, jobs: int, work: Callable[[Any], Any], initializer: Callable[[], None] = lambda: None
+    ) -> None:
         self.work = work
+        self.initializer = initializer
         gc.freeze()  # torch's and pytest's objects: shared with the forks, never scanned by their gc
         self.graders = [self._fork() for _ in range(max(1, jobs))]
 
@@ -65,7 +72,7 @@ class GraderPool:
             try:
                 os.close(task_write)
                 os.close(result_read)
-                _serve(Connection(task_read), Connection(result_write), self.work)
+                _serve(Connection(task_read), Connection(result_write), self.work, self.initializer)
             except BaseException:
                 code = 1
             finally:

@@ -248,7 +248,7 @@ def run_tasks(
     if needs_engine:
         with ctrl_c_deferred(), collector_paused():
             preload(task.topic for task in tasks)  # while the zygote boots, once for every grading process
-    with GraderPool(min(jobs, len(tasks)), grade_topic) as pool:
+    with GraderPool(min(jobs, len(tasks)), grade_topic, workers.keep_workers_ahead) as pool:
         pool.run(tasks, on_outcome, on_start)
 
 

@@ -421,15 +421,23 @@ def fork_server(gpu: bool) -> ForkServer | None:
 
 
 _ahead: dict[bool, Ordered] = {}  # gpu -> the next task's worker, ordered while this one runs
+_keeps_ahead_in: int | None = None  # the pool process that keeps one (not a fork of it)
+
+
+def keep_workers_ahead() -> None:
+    """Run by each of a pool's grading processes as it starts (:class:`grader.engine.pool.GraderPool`):
+    it grades task after task, so :func:`keep_one_ahead` orders each next task's worker. A
+    process that grades one run (``grade FILE``, a test's ``grade``) leaves none waiting."""
+    global _keeps_ahead_in
+    _keeps_ahead_in = os.getpid()
 
 
 def keep_one_ahead(limits: Limits, gpu: bool) -> None:
-    """In a grading process that shares its parent's zygote (a pool's or a batch's): order the
-    next task's worker now, while this task runs, so that it has booted (its fork, limits,
-    filter and prelude) by the time the next task needs it; that task sends it its files. A
-    process that owns its zygote grades one run, and leaves none waiting."""
+    """In a pool's grading process: order the next task's worker now, while this task runs, so
+    that it has booted (its fork, limits, filter and prelude) by the time the next task needs
+    it; that task sends it its files."""
     server = _servers.get(gpu)
-    if server is None or server.owner == os.getpid() or not server.usable():
+    if _keeps_ahead_in != os.getpid() or server is None or not server.usable():
         return
     waiting = _ahead.get(gpu)
     if waiting is not None and waiting.by == os.getpid():

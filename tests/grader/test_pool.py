@@ -11,6 +11,9 @@ from grader.engine.pool import GraderCrashed, GraderPool
 pytestmark = pytest.mark.engine
 
 
+STARTED: list[int] = []  # filled in each grading process by its initializer
+
+
 def square_or_die(task: int) -> int:
     if task < 0:
         os._exit(3)  # a grading process that dies mid-task
@@ -34,3 +37,14 @@ def test_a_process_that_dies_costs_its_task_only_and_is_replaced():
         pool.run([1, -1, 2, 3, 4], on_result=results.__setitem__)
     assert isinstance(results.pop(-1), GraderCrashed)
     assert results == {1: 1, 2: 4, 3: 9, 4: 16}
+
+
+def test_each_process_runs_the_initializer_once_before_its_tasks():
+    def started_in(task: int) -> list[int]:
+        return STARTED + [os.getpid()]
+
+    results: dict[int, list[int]] = {}
+    with GraderPool(2, started_in, lambda: STARTED.append(os.getpid())) as pool:
+        pool.run(range(6), on_result=results.__setitem__)
+    assert STARTED == [], "not in this process"
+    assert all(seen[:-1] == [seen[-1]] for seen in results.values()), results

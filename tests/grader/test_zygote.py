@@ -300,9 +300,9 @@ def forked(work):
 
 
 def test_a_grading_process_finds_its_next_worker_booted_and_keeps_it_to_itself(session_for):
-    """A grading process that shares its parent's zygote orders the next task's worker when a
-    task ends. Only that process takes it (not a process forked from it), and only with the
-    same limits."""
+    """A pool's grading process orders the next task's worker while a task runs. Only that
+    process takes it (not a process forked from it), and only with the same limits; a process
+    that grades one run orders none."""
     server = workers.fork_server(False)
     more_memory = Limits(memory_mb=Limits().memory_mb + 256)
 
@@ -315,6 +315,7 @@ def test_a_grading_process_finds_its_next_worker_booted_and_keeps_it_to_itself(s
         return pid
 
     def grading_process():
+        workers.keep_workers_ahead()  # as a pool's grading process does when it starts
         # Waiting children after a task's end: the one it ordered (the zygote's spare until
         # then) and the zygote's new spare, forked after it (pids grow in the namespace).
         first = pid_of()
@@ -335,6 +336,11 @@ def test_a_grading_process_finds_its_next_worker_booted_and_keeps_it_to_itself(s
             "fourth": fourth,
         }
 
+    def one_run():
+        first = pid_of()
+        return sorted(waiting_children(server, {first}))
+
+    assert len(forked(one_run)) == 1, "one run: only the zygote's spare waits"
     seen = forked(grading_process)
     assert "error" not in seen, seen
     assert len(seen["after_first"]) == 2, "the next task's worker was ordered at the task's end"
