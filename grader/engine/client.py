@@ -151,7 +151,6 @@ class TopicSession:
         self.worker: Worker | None = None
         self.cpu_mark: float | None = None  # the worker's CPU time when it last answered, if read then
         self.sources: dict[str, bytes] | None = None
-        self.nonce = b""
         self.fatal: SubmissionProblem | None = None  # import problems repeat for every test
         self.seconds = {"startup": 0.0, "probes": 0.0}  # for the benchmark
 
@@ -167,7 +166,6 @@ class TopicSession:
                 limits=self.limits,
                 gpu=self.gpu,
             )
-            self.nonce = self.worker.nonce
             try:
                 self._expect("booted", boot_seconds(), BOOTING)
                 break
@@ -211,7 +209,7 @@ class TopicSession:
             used = worker.cpu_seconds()
             if used is not None and used - cpu_start > cpu:
                 raise CpuExceeded
-        return channel.decode(channel.read_frame(worker.results_fd, self.nonce, deadline))
+        return channel.decode(channel.read_frame(worker.results_fd, worker.nonce, deadline))
 
     def _receive(
         self, budget: float, action: str, cpu: float | None = None, cpu_start: float | None = None
@@ -319,11 +317,12 @@ class TopicSession:
             }
         )
         action = f"running {subject}() in {self.topic}.py"
+        worker = self._live()
         mark, self.cpu_mark = self.cpu_mark, None
-        cpu_start = (mark if mark is not None else self._live().cpu_seconds()) if cpu is not None else None
+        cpu_start = (mark if mark is not None else worker.cpu_seconds()) if cpu is not None else None
         started = time.monotonic()  # before the write: the woken worker may run before this process again
         try:
-            channel.write_frame(self._live().request_fd, self.nonce, request)
+            channel.write_frame(worker.request_fd, worker.nonce, request)
         except OSError:
             code = self.stop()
             raise SubmissionError(f"the worker process {_exit_text(code)} before {action}") from None

@@ -310,7 +310,7 @@ def test_a_grading_process_finds_its_next_worker_booted_and_keeps_it_to_itself(s
         session = session_for(NICE, timeout=10.0)
         session.limits = limits or session.limits
         pid, _ = session.run(probe_call, "me")
-        session.close()  # and the next worker is ordered
+        session.close()  # the next task's worker was ordered once this one had imported
         time.sleep(0.5)
         return pid
 
@@ -343,7 +343,7 @@ def test_a_grading_process_finds_its_next_worker_booted_and_keeps_it_to_itself(s
     assert len(forked(one_run)) == 1, "one run: only the zygote's spare waits"
     seen = forked(grading_process)
     assert "error" not in seen, seen
-    assert len(seen["after_first"]) == 2, "the next task's worker was ordered at the task's end"
+    assert len(seen["after_first"]) == 2, "the next task's worker was ordered during the task"
     assert seen["second"] == seen["after_first"][0], "the next task took it"
     ordered_for_the_fourth = seen["after_third"][0]
     assert seen["third"] != seen["after_second"][0], "other limits: another worker"
