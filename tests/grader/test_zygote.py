@@ -352,6 +352,30 @@ def test_a_grading_process_finds_its_next_worker_booted_and_keeps_it_to_itself(s
     assert seen["fourth"] == ordered_for_the_fourth, "its own next task did"
 
 
+@pytest.mark.skipif(not sandbox_status()[0], reason="the seal needs the sandbox's unprivileged uid")
+def test_a_submission_cannot_touch_the_next_tasks_worker_waiting_for_its_files(session_for):
+    """The worker a pool's grading process keeps booted for its next task (another student's)
+    waits beside the current one: it is a sibling like any other, sealed before it waits."""
+    server = workers.fork_server(False)
+
+    def grading_process():
+        workers.keep_workers_ahead()
+        attacker = session_for(ATTACKS, timeout=10.0)
+        attacker_pid = attacker.run(probe_call, "my_pid")
+        time.sleep(0.5)
+        ahead = min(waiting_children(server, {attacker_pid}))  # ordered before the zygote's new spare
+        results = attacker.run(probe_call, "attack", ahead)
+        attacker.close()
+        next_pid, nice = session_for(NICE, timeout=10.0).run(probe_call, "me")
+        return {"ahead": ahead, "results": results, "next": next_pid, "nice": nice}
+
+    seen = forked(grading_process)
+    assert "error" not in seen, seen
+    assert all(seen["results"]["sibling"].values()), seen["results"]["sibling"]
+    assert seen["next"] == seen["ahead"], "the next task got that worker, alive"
+    assert seen["nice"] == os.getpriority(os.PRIO_PROCESS, 0), "with the zygote's priority"
+
+
 def test_a_waiting_child_whose_priority_was_changed_is_not_used(session_for):
     """The zygote checks its own settings before each order; a child forked ahead checks its
     own when the order comes (anyone of its uid outside a child's filter could change them)."""
