@@ -25,9 +25,12 @@ from datetime import datetime
 
 import pytest
 from helpers import REPO, run_grade
+from lms_files import write_lms
 
-from grader.batch.exports import LmsSettings, canvas_target, lms_points, write_canvas, write_moodle
 from grader.batch.gradebook import Row
+from grader.batch.lms.base import LmsSettings, lms_points
+from grader.batch.lms.canvas import target as canvas_target
+from grader.batch.lms.moodle import worksheet
 from grader.batch.roster import RosterError, read_roster
 
 IMPORTER_COLUMNS = ("Identifier", "Grade", "Last modified (grade)")
@@ -86,14 +89,14 @@ def test_lms_points_scale_to_the_lms_maximum():
 def test_moodle_csv_is_the_worksheet_with_grade_filled(tmp_path, missing, bo):
     (tmp_path / "worksheet.csv").write_text(WORKSHEET)
     roster = read_roster(tmp_path / "worksheet.csv")
-    assert roster.worksheet and roster.newline == "\n"
+    assert worksheet(roster) and roster.newline == "\n"
     rows = [
         row("john.smith@example.edu"),
         row("jane.doe@example.edu", score=49),
         row("ann.lee@example.edu", "crashed", 0, 0),  # an internal error: Moodle's own grade stays
         row("bo.kim@example.edu", "missing", 0, 0),
     ]
-    write_moodle(rows, roster, "torchgrade (losses)", tmp_path / "moodle.csv", LmsSettings(missing=missing))
+    write_lms(rows, roster, "torchgrade (losses)", tmp_path / "moodle.csv", LmsSettings(missing=missing))
     written = (tmp_path / "moodle.csv").read_text()
     assert assert_moodle_takes(WORKSHEET, written) == ["81.63", "100.00", "55.00", bo]
     expected = WORKSHEET.replace(
@@ -111,7 +114,7 @@ def test_moodle_worksheet_keeps_its_decimal_comma_and_delimiter(tmp_path):
     sheet = 'Identifier;"Full name";Grade;"Maximum Grade";"Last modified (grade)"\r\n"Participant 7";"A B";;10,00;-\r\n'
     (tmp_path / "w.csv").write_text(sheet, newline="")
     roster = read_roster(tmp_path / "w.csv")
-    write_moodle([row("Participant 7")], roster, "t", tmp_path / "m.csv")
+    write_lms([row("Participant 7")], roster, "t", tmp_path / "m.csv")
     assert (tmp_path / "m.csv").read_bytes().decode() == sheet.replace(";;10,00", ";8,16;10,00")
 
 
@@ -139,7 +142,7 @@ def test_canvas_lms_column_fills_that_column_scaled(tmp_path, missing, bo, name)
     (tmp_path / "export.csv").write_text(CANVAS)
     roster = read_roster(tmp_path / "export.csv")
     rows = [row("jsmith"), row("jdoe", score=49), row("bkim", "missing", 0, 0), row("alee", "crashed", 0, 0)]
-    write_canvas(rows, roster, "torchgrade (losses)", tmp_path / "c.csv", LmsSettings(name, missing))
+    write_lms(rows, roster, "torchgrade (losses)", tmp_path / "c.csv", LmsSettings(name, missing))
     written = parse((tmp_path / "c.csv").read_text())
     export = parse(CANVAS)
     assert written[:2] == export[:2]  # the header and Points Possible rows as Canvas wrote them
@@ -152,7 +155,7 @@ def test_canvas_without_lms_column_adds_ours_and_leaves_missing_blank(tmp_path):
     (tmp_path / "export.csv").write_text(CANVAS)
     roster = read_roster(tmp_path / "export.csv")
     rows = [row("jsmith"), row("jdoe", score=49), row("bkim", "missing", 0, 0), row("alee", "rejected", 0, 0)]
-    write_canvas(rows, roster, "torchgrade (losses)", tmp_path / "c.csv")
+    write_lms(rows, roster, "torchgrade (losses)", tmp_path / "c.csv")
     written = parse((tmp_path / "c.csv").read_text())
     assert written[0][-1] == "torchgrade (losses)" and written[1][-1] == "49"
     assert [r[-1] for r in written[2:]] == ["40", "49", "", "0"]
