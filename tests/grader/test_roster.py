@@ -165,10 +165,22 @@ def test_moodle_csv_names_students_as_the_roster_does(moodle):
 @pytest.mark.parametrize(
     "name, expected",
     [
-        ("smithjohn_12345_67890_losses.py", LmsName("canvas", "smithjohn", "12345", "losses.py", False, "67890")),
-        ("smithjohn_late_12345_67890_losses.py", LmsName("canvas", "smithjohn", "12345", "losses.py", True, "67890")),
-        ("smithjohn_12345_67890_losses-1.py", LmsName("canvas", "smithjohn", "12345", "losses-1.py", False, "67890")),
-        ("smithjohn_12345_67890_my_hw_2.zip", LmsName("canvas", "smithjohn", "12345", "my_hw_2.zip", False, "67890")),
+        (
+            "smithjohn_12345_67890_losses.py",
+            LmsName("canvas", "smithjohn", "12345", "losses.py", False, "67890"),
+        ),
+        (
+            "smithjohn_late_12345_67890_losses.py",
+            LmsName("canvas", "smithjohn", "12345", "losses.py", True, "67890"),
+        ),
+        (
+            "smithjohn_12345_67890_losses-1.py",
+            LmsName("canvas", "smithjohn", "12345", "losses-1.py", False, "67890"),
+        ),
+        (
+            "smithjohn_12345_67890_my_hw_2.zip",
+            LmsName("canvas", "smithjohn", "12345", "my_hw_2.zip", False, "67890"),
+        ),
         (
             "John Smith_501_assignsubmission_file_",
             LmsName("moodle", "John Smith", "501", ""),
