@@ -128,7 +128,7 @@ def summary_text(stats: ClassStats) -> str:
             lines.append(f"  {low:7.2f} – {high:7.2f} | {bar} {count}")
     if stats.timeouts:
         lines.append("timeouts or crashes: " + ", ".join(clean.name(s) for s in stats.timeouts))
-    lines += [f"failed to grade: {clean.name(s)}: {clean.text(why)[:200]}" for s, why in stats.not_graded]
     if stats.late:
         lines.append("late: " + ", ".join(f"{clean.name(s)} ({why})" for s, why in stats.late))
+    lines += [f"failed to grade: {clean.name(s)}: {clean.text(why)[:200]}" for s, why in stats.not_graded]
     return "\n".join(lines)

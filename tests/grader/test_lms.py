@@ -70,7 +70,10 @@ def assert_moodle_takes(before: str, after: str) -> list[str]:
         assert stamp == was[modified]  # the importer's check against a grade changed since
         if stamp != "-":
             datetime.strptime(stamp, "%A, %d %B %Y, %I:%M %p")
-        assert [c for i, c in enumerate(now) if i != grade] == [c for i, c in enumerate(was) if i != grade]
+        filled = (grade, header.index("Feedback comments"))  # the two columns torchgrade fills
+        assert [c for i, c in enumerate(now) if i not in filled] == [
+            c for i, c in enumerate(was) if i not in filled
+        ]
         if now[grade] != was[grade]:
             assert re.fullmatch(r"\d+\.\d\d", now[grade]), now[grade]  # what unformat_float reads
             assert 0 <= float(now[grade]) <= float(now[top])  # else the importer skips it
