@@ -252,6 +252,13 @@ def run_batch(
         raise UsageProblem(str(exc)) from None
     course = options.course
     assignment = course.assignment(options.assignment) if course and options.assignment else None
+    if assignment is not None:  # the course file's names, before anything is graded or written
+        try:
+            students = [] if options.roster else [s.student for s in gather(entries(submissions)[0])]
+            assignment = resolve_assignment(assignment, students, options.roster)
+        except StudentNotFound as exc:
+            gradebook.close()
+            raise UsageProblem(str(exc)) from None
     book = CourseBook(gradebook)
     if course is not None and assignment is not None:
         recorded = book.meta("course")
@@ -295,11 +302,6 @@ def run_batch(
         if roster is not None:
             claims = assign(found, roster)
             found, unmatched, contested = claims.named, claims.unmatched, claims.contested
-        if assignment is not None:
-            try:  # the course file's names, before anything is graded
-                assignment = resolve_assignment(assignment, [s.student for s in found], roster)
-            except StudentNotFound as exc:
-                raise UsageProblem(str(exc)) from None
         if roster is not None:
             absent = _absent(roster, found)
             missing = _no_submission_rows(absent, gradebook.rows(), version)
