@@ -26,7 +26,7 @@ from grader.topics import TOPICS
 if TYPE_CHECKING:  # the CLI imports this module at start: keep it light
     from grader.batch.intake import Submission
 
-__all__ = ["Member", "Roster", "RosterError", "assign", "match", "read_roster"]
+__all__ = ["Member", "Roster", "RosterError", "assign", "match", "owners", "read_roster"]
 BLIND = "participant"  # Moodle's name for everyone under blind marking
 
 
@@ -85,23 +85,29 @@ class Claims:
     contested: dict[str, list[Submission]]  # roster key -> the submissions that claimed it
 
 
+def owners(roster: Roster, name: LmsName | None, student: str) -> list[Member]:
+    """Whose a submission is: a team download's every member (the roster's ``Group`` names the
+    team), else the one student :func:`match` finds, or no one."""
+    if name is not None and roster.has("team"):
+        return [roster.members[i] for i in sorted(set(roster.index.get(("team", name_key(name.person)), [])))]
+    found = match(roster, name, student)
+    return [found] if found is not None else []
+
+
 def assign(submissions: list[Submission], roster: Roster) -> Claims:
-    """Each submission named by its student's roster key; a student claimed twice gets neither."""
+    """Each submission named by its student's roster key (a team's once per member); a student
+    claimed by two submissions gets neither."""
     claimed: dict[str, list[int]] = {}
-    owners: list[Member | None] = []
-    for position, submission in enumerate(submissions):
-        member = match(roster, submission.name, submission.student)
-        owners.append(member)
-        if member is not None:
+    found = [owners(roster, s.name, s.student) for s in submissions]
+    for position, members in enumerate(found):
+        for member in members:
             claimed.setdefault(member.key, []).append(position)
     contested = {key: [submissions[i] for i in spots] for key, spots in claimed.items() if len(spots) > 1}
     named, unmatched = [], []
-    for submission, member in zip(submissions, owners):
-        if member is None or member.key in contested:
-            unmatched.append(submission)
-            named.append(submission)
-        else:
-            named.append(replace(submission, student=member.key))
+    for submission, members in zip(submissions, found):
+        keys = [m.key for m in members if m.key not in contested]
+        named += [replace(submission, student=key) for key in keys] or [submission]
+        unmatched += [] if keys else [submission]
     return Claims(named, unmatched, contested)
 
 

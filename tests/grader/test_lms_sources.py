@@ -268,3 +268,20 @@ def test_a_new_lms_is_one_file(tmp_path, monkeypatch):
         monkeypatch.undo()
         all_lms.cache_clear()
         sys.modules.pop("grader.batch.lms.fakelms", None)
+
+
+def test_a_team_download_is_graded_for_every_member(tmp_path):
+    """downloader.php names a team's files by the group's name and id; gradingtable.php adds a
+    Group column to the worksheet of a team assignment: each member gets the team's files."""
+    (tmp_path / "worksheet.csv").write_text(
+        "Identifier,Full name,Email address,Group,Grade,Maximum Grade,Last modified (grade)\n"
+        "Participant 11,Ann Lee,ann@x,Team A,,10.00,-\nParticipant 12,Bo Kim,bo@x,Team A,,10.00,-\n"
+        "Participant 13,Cy Do,cy@x,Team B,,10.00,-\n"
+    )
+    roster = read_roster(tmp_path / "worksheet.csv")
+    folder = tmp_path / "download"
+    for team in ("Team A_7_assignsubmission_file", "Team B_13_assignsubmission_file"):  # 13: a group id
+        (folder / team).mkdir(parents=True)
+        (folder / team / "losses.py").write_text(GOOD)
+    claims = assign(gather(sorted(folder.iterdir())), roster)
+    assert sorted(s.student for s in claims.named) == ["ann@x", "bo@x", "cy@x"] and not claims.unmatched
