@@ -42,7 +42,8 @@ MAX_ZIP_BYTES = 50 << 20
 MAX_ZIP_MEMBERS = 2000
 MAX_REASON = 300
 AGAIN = "re-download or re-zip it"
-RESUBMITTED = re.compile(r"^(?P<stem>.+)-(?P<number>\d{1,3})$")
+# An LMS's resubmission ("losses-2.py") or a browser's second download ("losses (1).py").
+RESUBMITTED = re.compile(r"^(?P<stem>.+?)(?:-(?P<number>\d{1,3})| \((?P<copy>\d{1,3})\))$")
 HIDDEN = 'a hidden entry (its name starts with "."): not graded; rename it if it is a submission'
 
 
@@ -99,10 +100,10 @@ def lms_name(name: str) -> LmsName | None:
 
 
 def resubmission(original: str) -> tuple[str, int]:
-    """``losses-2.py`` -> (``losses.py``, 2); ``losses.py`` -> (``losses.py``, 0)."""
+    """``losses-2.py``, ``losses (2).py`` -> (``losses.py``, 2); ``losses.py`` -> (``losses.py``, 0)."""
     path = PurePosixPath(original)
     found = RESUBMITTED.match(path.stem)
-    return (found["stem"] + path.suffix, int(found["number"])) if found else (original, 0)
+    return (found["stem"] + path.suffix, int(found["number"] or found["copy"])) if found else (original, 0)
 
 
 def gather(entries: list[Path]) -> list[Submission]:
@@ -289,7 +290,7 @@ def _take(entry: Path, student: str, scratch: Path, topics: tuple[str, ...]) -> 
             entry.read_bytes().decode("utf-8")
         except UnicodeDecodeError:
             return Rejected(student, "not a Python source file (binary content)")
-        topic = single_file_topic(entry.stem, topics)
+        topic = single_file_topic(PurePosixPath(resubmission(entry.name)[0]).stem, topics)
         if topic is None:
             return Rejected(
                 student,

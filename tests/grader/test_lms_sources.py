@@ -285,3 +285,30 @@ def test_a_team_download_is_graded_for_every_member(tmp_path):
         (folder / team / "losses.py").write_text(GOOD)
     claims = assign(gather(sorted(folder.iterdir())), roster)
     assert sorted(s.student for s in claims.named) == ["ann@x", "bo@x", "cy@x"] and not claims.unmatched
+
+
+def test_similarity_reads_exactly_the_files_batch_grades(tmp_path):
+    """``losses (1).py`` (a browser's second download) is losses.py for both commands."""
+    from grader.batch.intake import entries, resubmission, take_submission
+    from grader.similarity.sources import read_class
+
+    folder = tmp_path / "subs"
+    (folder / "John Smith_501_assignsubmission_file").mkdir(parents=True)
+    (folder / "John Smith_501_assignsubmission_file" / "losses (1).py").write_text(GOOD)
+    (folder / "bob_losses (1).py").write_text(GOOD)
+    (folder / "carol (1).zip").write_bytes(b"not a zip")
+    assert resubmission("losses (1).py") == ("losses.py", 1) and resubmission("losses-2.py") == (
+        "losses.py",
+        2,
+    )
+    graded = set()
+    for submission in gather(entries(folder)[0]):
+        item = take_submission(submission, tmp_path / "scratch")
+        if isinstance(item, Gradable):
+            graded |= {(item.student, t) for t in (item.topics or (item.topic,))}
+    sources, _ = read_class(folder, (), tmp_path / "scratch2")
+    assert (
+        {(s.student, s.topic) for s in sources}
+        == graded
+        == {("John Smith_501", "losses"), ("bob_losses (1)", "losses")}
+    )
