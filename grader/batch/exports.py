@@ -121,7 +121,7 @@ def write_json(rows: list[Row], path: Path) -> None:
                         "student": r.student,
                         "status": r.status,
                         "reason": r.reason,
-                        "total": r.score,
+                        "total": round(r.score, defaults.LMS_DECIMALS),
                         "max": r.max_score,
                         "content_hash": r.content_hash,
                         "suite_version": r.suite_version,
@@ -340,7 +340,11 @@ def export_roster(
         roster=roster,
         title=column or f"torchgrade ({assignment})",
         settings=settings,
-        feedback={m.key: feedback_markdown(by_student[m.key]) for m in roster.members if m.key in by_student},
+        feedback={  # the student's own result; never our grader's failure or an empty folder
+            key: feedback_markdown(row)
+            for key, row in by_student.items()
+            if row.status in ("graded", "rejected")
+        },
         names=names or {},
     )
     written = lms_named(roster.lms).write(grades, out)

@@ -18,8 +18,9 @@ from grader.batch.intake import Gradable, gather, lms_name, take_submission
 from grader.batch.lms import all_lms
 from grader.batch.lms.base import LmsName, LmsSettings
 from grader.batch.lms.moodle import COMMENTS, MAX_COMMENT
+from grader.batch.report_html import render
 from grader.batch.roster import assign, read_roster
-from grader.batch.summary import class_stats
+from grader.batch.summary import class_stats, summary_text
 from grader.course import Assignment, LatePolicy
 
 pytestmark = pytest.mark.unit
@@ -196,6 +197,11 @@ def test_summary_gradebook_and_lms_files_agree(tmp_path, canvas):
     assert cells == ["49", "EX"]
     zero = class_stats([*rows, row("x", "missing", 0, 0)], "zero")
     assert zero.totals == [49.0, 0.0]
+    page = render(stats, "hw1", tmp_path)  # report.html: the same counts and the same mean
+    assert (
+        "failed to grade 1, no submission 0, excused 1; mean 49.00" in page and "grading process died" in page
+    )
+    assert summary_text(stats).endswith("failed to grade: 799: the grading process died")
 
 
 def test_moodle_csv_carries_feedback_comments_as_its_importer_takes_them(tmp_path, worksheet):
@@ -312,3 +318,30 @@ def test_similarity_reads_exactly_the_files_batch_grades(tmp_path):
         == graded
         == {("John Smith_501", "losses"), ("bob_losses (1)", "losses")}
     )
+
+
+def test_canvas_exports_with_split_names_and_a_muted_row(tmp_path):
+    """gradebook_exporter.rb: ``LastName,FirstName`` when asked; gradebook_importer.rb skips a
+    row of only ``Muted`` / blank cells (older exports) as it skips Manual Posting."""
+    (tmp_path / "export.csv").write_text(
+        "LastName,FirstName,ID,SIS Login ID,Section,Homework 1 (12345)\n"
+        ",,,,,Muted\n    Points Possible,,,,,10\nLiskov,Barbara,701,bliskov,A,\n"
+    )
+    roster = read_roster(tmp_path / "export.csv")
+    assert roster.lms == "canvas" and [m.key for m in roster.members] == ["bliskov"] and len(roster.meta) == 2
+    assert resolve_assignment(assignment("Barbara Liskov"), [], roster).excused == ("bliskov",)
+
+
+def test_a_times_file_names_students_as_the_lms_does(tmp_path, canvas):
+    """The times file: any name the LMS uses; one naming no one is refused on one line."""
+    from zoneinfo import ZoneInfo
+
+    from grader.batch.intake import Submission
+    from grader.batch.times import submission_times
+
+    (tmp_path / "times.csv").write_text('student,submitted_at\n"Liskov, Barbara",2026-10-14 20:00\n')
+    found = submission_times([Submission("bliskov", ())], canvas, tmp_path / "times.csv", ZoneInfo("UTC"))
+    assert found[0].submitted_at.startswith("2026-10-14T20:00") and found[0].source == "times file"
+    (tmp_path / "times.csv").write_text("student,submitted_at\nAda Lovelace,2026-10-14 20:00\n")
+    with pytest.raises(StudentNotFound, match="times.csv: 'Ada Lovelace' names no one"):
+        submission_times([Submission("bliskov", ())], canvas, tmp_path / "times.csv", ZoneInfo("UTC"))

@@ -92,7 +92,7 @@ class Moodle:
         if worksheet(grades.roster):
             _write_worksheet(grades, path)
         else:
-            write_table(grades.roster, path, simple_table(grades))
+            write_table(grades.roster, path, simple_table(grades, excused=""))  # Moodle has no EX
         return [path]
 
 

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from grader.batch.lms.base import (
+    EXCUSED,
     Grades,
     LmsName,
     Member,
@@ -84,13 +85,13 @@ class Plain:
         return [path]
 
 
-def simple_table(grades: Grades) -> list[list[str]]:
-    """The roster's identifier and the grade (points, EX, or blank), one student a row."""
+def simple_table(grades: Grades, excused: str = EXCUSED) -> list[list[str]]:
+    """The roster's identifier and the grade (points, ``excused``, or blank), one student a row."""
     roster = grades.roster
     table = [[roster.header[roster.id_column], grades.title]]
     for member, raw in zip(roster.members, roster.rows):
         grade = lms_grade(grades.of(member), grades.settings.missing)
-        text = grade if isinstance(grade, str) else "" if grade is None else f"{grade:g}"
+        text = excused if isinstance(grade, str) else "" if grade is None else f"{grade:g}"
         table.append([cell(raw, roster.id_column) or member.key, text])
     return table
 
