@@ -6,8 +6,8 @@ reads its own export (:mod:`grader.batch.lms`: Canvas's gradebook export, Moodle
 worksheet or user export, a plain CSV); its raw header and rows are kept, so that the import
 file written back holds the export's own columns and rows.
 
-A download's name is trusted only as far as the roster confirms it: its id must be on the
-roster and, where the name says who, the name must be that student's; a student claimed by two
+A download's name is trusted only as far as the roster confirms it (each LMS module says how:
+Moodle's participant id under the same full name, Canvas's user id); a student claimed by two
 submissions is given to neither (:func:`assign` lists both).
 """
 
@@ -26,8 +26,7 @@ from grader.topics import TOPICS
 if TYPE_CHECKING:  # the CLI imports this module at start: keep it light
     from grader.batch.intake import Submission
 
-__all__ = ["Member", "Roster", "RosterError", "assign", "match", "owners", "read_roster"]
-BLIND = "participant"  # Moodle's name for everyone under blind marking
+__all__ = ["Member", "Roster", "RosterError", "assign", "owners", "read_roster"]
 
 
 def read_roster(path: Path) -> Roster:
@@ -50,29 +49,18 @@ def _plain_names(student: str) -> list[str]:
     return [student, head] if head and tail in TOPICS else [student]
 
 
-def _agrees(member: Member, person: str) -> bool:
-    """The download's name for the person is the member's (or says nothing: anonymous, blind)."""
-    spoken = name_key(person)
-    return not spoken or spoken == BLIND or not member.names or spoken in member.names
-
-
-def match(roster: Roster, name: LmsName | None, student: str) -> Member | None:
-    """Whom a submission belongs to: by the LMS's id where the roster has them (and only if the
-    name agrees), by the team's name for a team download, else by name."""
-    if name is None:
-        for spelled in _plain_names(student):
-            found = roster.member("ident", spelled.casefold()) or roster.member("id", spelled)
-            found = found or roster.member("name", name_key(spelled))
-            if found:
-                return found
-        return None
-    if roster.has("team"):  # a team's files carry its group id, never a participant's
-        return roster.member("team", name_key(name.person))
-    kind = lms_named(name.lms).id_kind
-    if kind and roster.has(kind):
-        found = roster.member(kind, name.user_id)
-        return found if found is not None and _agrees(found, name.person) else None
-    return roster.member("name", name_key(name.person))
+def owners(roster: Roster, name: LmsName | None, student: str) -> list[Member]:
+    """Whose a submission is: for a download's name, as its LMS reads it against the roster
+    (:meth:`grader.batch.lms.base.Lms.owners`); for a plain entry, the one student its name
+    (``alice``, ``alice_losses``, a login, an id, a full name) names, or no one."""
+    if name is not None:
+        return lms_named(name.lms).owners(roster, name)
+    for spelled in _plain_names(student):
+        found = roster.member("ident", spelled.casefold()) or roster.member("id", spelled)
+        found = found or roster.member("name", name_key(spelled))
+        if found:
+            return [found]
+    return []
 
 
 @dataclass(frozen=True)
@@ -83,15 +71,6 @@ class Claims:
     named: list[Submission]
     unmatched: list[Submission]
     contested: dict[str, list[Submission]]  # roster key -> the submissions that claimed it
-
-
-def owners(roster: Roster, name: LmsName | None, student: str) -> list[Member]:
-    """Whose a submission is: a team download's every member (the roster's ``Group`` names the
-    team), else the one student :func:`match` finds, or no one."""
-    if name is not None and roster.has("team"):
-        return [roster.members[i] for i in sorted(set(roster.index.get(("team", name_key(name.person)), [])))]
-    found = match(roster, name, student)
-    return [found] if found is not None else []
 
 
 def assign(submissions: list[Submission], roster: Roster) -> Claims:

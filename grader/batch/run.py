@@ -202,7 +202,11 @@ def _no_submission_rows(absent: list[Member], earlier: list[Row], version: str) 
 
 
 def _roster_report(
-    unmatched: list[Submission], absent: list[Member], kept: set[str], contested: dict[str, list[Submission]]
+    unmatched: list[Submission],
+    absent: list[Member],
+    kept: set[str],
+    contested: dict[str, list[Submission]],
+    given: str,
 ) -> list[str]:
     """The stderr lines about who did not match: submissions without a student, and the reverse."""
     lines = [
@@ -219,7 +223,7 @@ def _roster_report(
         names = ", ".join(
             clean.name(m.display) + (" (earlier grade kept)" if m.key in kept else "") for m in absent
         )
-        lines.append(f"{len(absent)} student(s) on the roster have no submission (0, no submission): {names}")
+        lines.append(f"{len(absent)} student(s) on the roster have no submission ({given}): {names}")
     return lines
 
 
@@ -419,6 +423,8 @@ def run_batch(
         write_report(summary.stats, summary.title, out)
         gradebook.close()
         shutil.rmtree(scratch, ignore_errors=True)
-    _warn(_roster_report(unmatched, absent, kept, contested))
+    excused = assignment.excused if assignment else ()
+    given = "0" if options.lms.missing == "zero" else "blank in the LMS file"
+    _warn(_roster_report(unmatched, [m for m in absent if m.key not in excused], kept, contested, given))
     _warn([f"{clean.name(n)}: {why} (in skipped.csv)" for n, why in summary.left_out], "left out")
     return summary

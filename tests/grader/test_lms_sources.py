@@ -19,7 +19,7 @@ from grader.batch.lms import all_lms
 from grader.batch.lms.base import LmsName, LmsSettings
 from grader.batch.lms.moodle import COMMENTS, MAX_COMMENT
 from grader.batch.report_html import render
-from grader.batch.roster import assign, read_roster
+from grader.batch.roster import assign, owners, read_roster
 from grader.batch.summary import class_stats, summary_text
 from grader.course import Assignment, LatePolicy
 
@@ -54,6 +54,12 @@ def assignment(*excused: str) -> Assignment:
 
 def row(student: str, status: str = "graded", score: float = 40, max_score: float = 49) -> Row:
     return Row(student, "hash", "v1", status, "", score, max_score, {})
+
+
+def whose(roster, name, student):
+    """The key of the one student a submission's name gives, or None."""
+    found = owners(roster, name, student)
+    return found[0].key if len(found) == 1 else None
 
 
 @pytest.fixture
@@ -134,9 +140,7 @@ def test_a_file_named_like_a_classmates_resubmission_never_takes_their_grade(tmp
 def test_a_download_id_whose_name_is_someone_elses_is_refused(worksheet):
     """A forged prefix: 501's id with another name matches no one (listed as unmatched)."""
     forged = lms_name("Mallory Evil_501_assignsubmission_file_losses.py")
-    from grader.batch.roster import match
-
-    assert match(worksheet, forged, "") is None
+    assert whose(worksheet, forged, "") is None
 
 
 def test_moodle_41_folders_with_the_worksheet_grade_every_student(tmp_path, worksheet):
@@ -237,7 +241,9 @@ def test_a_new_lms_is_one_file(tmp_path, monkeypatch):
     (tmp_path / "fakelms.py").write_text(
         "from grader.batch.lms.base import LmsName, Roster, Member\n"
         "class Fake:\n"
-        "    name, id_kind, order = 'fakelms', 'fid', 5\n"
+        "    name, order = 'fakelms', 5\n"
+        "    def owners(self, roster, name):\n"
+        "        return [m for m in [roster.member('fid', name.user_id)] if m]\n"
         "    def entry_name(self, name):\n"
         "        head, _, rest = name.partition('--')\n"
         "        return LmsName('fakelms', head, head, rest) if head.startswith('F') and rest else None\n"
@@ -345,3 +351,15 @@ def test_a_times_file_names_students_as_the_lms_does(tmp_path, canvas):
     (tmp_path / "times.csv").write_text("student,submitted_at\nAda Lovelace,2026-10-14 20:00\n")
     with pytest.raises(StudentNotFound, match="times.csv: 'Ada Lovelace' names no one"):
         submission_times([Submission("bliskov", ())], canvas, tmp_path / "times.csv", ZoneInfo("UTC"))
+
+
+def test_gradescope_and_the_lms_files_round_scores_to_two_decimals():
+    """grader/gradescope/run.py: the top-level score as Gradescope shows it (0.1 * 3 ...)."""
+    from grader.batch.exports import gradescope_results
+    from grader.gradescope.config import Config
+    from grader.gradescope.run import results_for
+    from grader.options import Options
+
+    report = {"score": 49.99999999999999, "max_score": 50.0, "topics": [], "sandbox": "x", "notes": []}
+    assert results_for(report, Config(Options().with_topics(("losses",)), "hidden"))["score"] == 50.0
+    assert gradescope_results(row("x", score=49.99999999999999))["score"] == 50.0

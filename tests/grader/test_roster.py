@@ -16,7 +16,7 @@ from lms_files import write_lms
 from grader.batch.gradebook import Row
 from grader.batch.intake import LmsName, Submission, gather, lms_name, resubmission
 from grader.batch.lms.base import name_key
-from grader.batch.roster import RosterError, assign, match, read_roster
+from grader.batch.roster import RosterError, assign, owners, read_roster
 
 RIGHT = REPO / "solutions" / "losses.py"
 WRONG = REPO / "exercises" / "losses.py"
@@ -89,6 +89,12 @@ def grade_class(root, roster: str):
     assert done.returncode == 0, done.stderr[-2000:]
     gradebook = {r["student"]: r for r in csv.DictReader((out / "gradebook.csv").open())}
     return out, done.stderr, gradebook
+
+
+def whose(roster, name, student):
+    """The key of the one student a submission's name gives, or None."""
+    found = owners(roster, name, student)
+    return found[0].key if len(found) == 1 else None
 
 
 @pytest.fixture(scope="module")
@@ -256,13 +262,13 @@ def test_canvas_roster_keys_test_student_and_points_possible(tmp_path):
         ("bkim", False),
         ("99999", True),  # no SIS login: the Canvas id
     ]
-    assert match(roster, LmsName("canvas", "doejane", "12346", "f.py"), "").key == "jdoe"  # the id decides
-    assert match(roster, LmsName("canvas", "whoever", "12346", "f.py"), "") is None  # if the name agrees
-    assert match(roster, LmsName("canvas", "smithjohn", "77777", "f.py"), "") is None
-    assert match(roster, None, "jsmith").key == "jsmith"  # a folder named by login
-    assert match(roster, None, "Ann Lee").key == "alee"  # or by name
-    assert match(roster, None, "bkim_losses").key == "bkim"  # a <student>_<topic>.py
-    assert match(roster, None, "bkim_notes") is None
+    assert whose(roster, LmsName("canvas", "doejane", "12346", "f.py"), "") == "jdoe"  # the id decides
+    assert whose(roster, LmsName("canvas", "whoever", "12346", "f.py"), "") == "jdoe"  # a group's files
+    assert whose(roster, LmsName("canvas", "smithjohn", "77777", "f.py"), "") is None
+    assert whose(roster, None, "jsmith") == "jsmith"  # a folder named by login
+    assert whose(roster, None, "Ann Lee") == "alee"  # or by name
+    assert whose(roster, None, "bkim_losses") == "bkim"  # a <student>_<topic>.py
+    assert whose(roster, None, "bkim_notes") is None
 
 
 @pytest.mark.unit
@@ -285,9 +291,9 @@ def test_moodle_and_plain_rosters_find_their_identifier(tmp_path, text, column, 
     assert roster.lms == ("plain" if column == "student" else "moodle")
     assert roster.header[roster.id_column] == column
     assert roster.members[0].key == key
-    assert match(roster, None, key.upper()).key == key
+    assert whose(roster, None, key.upper()) == key
     if column != "student":
-        assert match(roster, LmsName("moodle", "John Smith", "501", "f.py"), "").key == key
+        assert whose(roster, LmsName("moodle", "John Smith", "501", "f.py"), "") == key
 
 
 @pytest.mark.unit
@@ -298,8 +304,8 @@ def test_moodle_worksheet_matches_by_participant_id(tmp_path):
         "Participant 502,John Smith,js2@example.edu,Submitted,\n"
     )
     roster = read_roster(tmp_path / "worksheet.csv")
-    assert match(roster, LmsName("moodle", "John Smith", "502", "f.py"), "").key == "js2@example.edu"
-    assert match(roster, LmsName("moodle", "John Smith", "503", "f.py"), "") is None
+    assert whose(roster, LmsName("moodle", "John Smith", "502", "f.py"), "") == "js2@example.edu"
+    assert whose(roster, LmsName("moodle", "John Smith", "503", "f.py"), "") is None
 
 
 @pytest.mark.unit
@@ -316,7 +322,7 @@ def test_unusable_rosters_say_why(tmp_path):
 def test_ambiguous_names_match_no_one(tmp_path):
     (tmp_path / "roster.csv").write_text("Full name,Username\nJohn Smith,js1\nJohn Smith,js2\n")
     roster = read_roster(tmp_path / "roster.csv")
-    assert match(roster, LmsName("moodle", "John Smith", "1", "f.py"), "") is None
+    assert whose(roster, LmsName("moodle", "John Smith", "1", "f.py"), "") is None
     assert name_key("Smíth, John") == "smithjohn"
 
 

@@ -91,11 +91,13 @@ class Lms(Protocol):
     """One LMS: how its bulk download names files, how its roster reads, what it imports."""
 
     name: str  # the module's name: "canvas"
-    id_kind: str  # the roster index its download ids are looked up in ("" : names only)
     order: int  # rosters are offered to the LMSs in this order (the plain CSV last)
 
     def entry_name(self, name: str) -> LmsName | None:
         """The reading of a bulk download's entry name, or None when it is not this LMS's."""
+
+    def owners(self, roster: Roster, name: LmsName) -> list[Member]:
+        """Whose files a download name of this LMS's are, as far as ``roster`` confirms it."""
 
     def reads(self, header: list[str]) -> bool:
         """Whether a roster with this header row is this LMS's export."""

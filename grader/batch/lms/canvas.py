@@ -38,6 +38,7 @@ from grader.batch.lms.base import (
     label,
     lms_grade,
     lms_points,
+    name_key,
     name_keys,
     parse_points,
     put,
@@ -84,7 +85,6 @@ def _column(header: list[str], title: str) -> int | None:
 
 class Canvas:
     name = "canvas"
-    id_kind = "id"
     order = 0
 
     def entry_name(self, name: str) -> LmsName | None:
@@ -99,6 +99,16 @@ class Canvas:
             late=bool(found["late"]),
             attachment=found["attachment"],
         )
+
+    def owners(self, roster: Roster, name: LmsName) -> list[Member]:
+        """By the user id (Canvas writes the name, the student only the file's own name; a
+        group's files carry the group's name and one member's id); without ids, by name."""
+        found = (
+            roster.member("id", name.user_id)
+            if roster.has("id")
+            else roster.member("name", name_key(name.person))
+        )
+        return [found] if found is not None else []
 
     def reads(self, header: list[str]) -> bool:
         labels = [label(h) for h in header]

@@ -27,6 +27,7 @@ from pathlib import Path
 from grader.batch.lms.base import (
     Grades,
     LmsName,
+    Member,
     Roster,
     RosterError,
     at,
@@ -48,6 +49,7 @@ WORKSHEET_COLUMNS = ("Identifier", "Grade", "Last modified (grade)")
 MAXIMUM_GRADE = "Maximum Grade"
 COMMENTS = "Feedback comments"
 TEAM = "group"
+BLIND = "participant"  # the name of everyone under blind marking
 MAX_COMMENT = 20_000  # characters of feedback in one cell; the rest is in feedback/<student>.md
 
 
@@ -58,7 +60,6 @@ def worksheet(roster: Roster) -> bool:
 
 class Moodle:
     name = "moodle"
-    id_kind = "participant"
     order = 10
 
     def entry_name(self, name: str) -> LmsName | None:
@@ -71,6 +72,21 @@ class Moodle:
             user_id=found["user"] or "",
             original=found["original"] or "",
         )
+
+    def owners(self, roster: Roster, name: LmsName) -> list[Member]:
+        """A team's every member (the worksheet's Group); else the participant id, under the
+        student's own full name (or "Participant", blind); without ids, by name."""
+        if roster.has("team"):  # a team's files carry its group id, never a participant's
+            return [
+                roster.members[i] for i in sorted(set(roster.index.get(("team", name_key(name.person)), [])))
+            ]
+        if not roster.has("participant"):
+            found = roster.member("name", name_key(name.person))
+        else:
+            found = roster.member("participant", name.user_id)
+            spoken = name_key(name.person)
+            found = found if found is not None and spoken in (*found.names, BLIND) else None
+        return [found] if found is not None else []
 
     def reads(self, header: list[str]) -> bool:
         return column_of(header, *IDENTIFIERS[:-1]) is not None

@@ -64,11 +64,13 @@ def identified(rows: list[list[str]], path: Path, lms: str) -> Roster:
 
 class Plain:
     name = "plain"
-    id_kind = ""
     order = 100  # the last one asked: any CSV with an identifier column
 
     def entry_name(self, name: str) -> LmsName | None:
         return None
+
+    def owners(self, roster: Roster, name: LmsName) -> list[Member]:
+        return []  # no download names of its own
 
     def reads(self, header: list[str]) -> bool:
         return True
