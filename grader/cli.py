@@ -300,7 +300,8 @@ def batch_group() -> None:
     type=RosterFile(),
     default=None,
     help="the class from the LMS (a Canvas gradebook export, or a Moodle / plain CSV): match "
-    "submissions to it and write OUT/canvas.csv or OUT/moodle.csv to import, and OUT/unmatched.csv",
+    "submissions to it and write its import file (OUT/canvas.csv, OUT/moodle.csv or OUT/grades.csv) "
+    "and OUT/unmatched.csv",
 )
 @click.option(
     "--lms-column",

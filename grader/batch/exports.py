@@ -9,13 +9,13 @@
   beside the markdown (``feedback/<student>.<topic>.<check>.png``);
 - ``gradescope/<student>/results.json``: Gradescope's results format (a hidden check named
   by its exercise and kind, not by its test id, which may hold its inputs);
-- with a roster (``grade batch --roster FILE``): ``canvas.csv`` (the Canvas export, every
-  column and row kept, plus one ``torchgrade (<assignment>)`` column in points, or with
-  ``--lms-column NAME`` that existing column filled, scaled to its Points Possible) or
-  ``moodle.csv`` (a grading worksheet given as the roster comes back with ``Grade`` filled,
-  scaled to its ``Maximum Grade``; any other roster: its identifier and the grade), and
-  ``unmatched.csv``: the submissions that match no one on the roster. A student without a
-  submission gets a blank cell (the LMS keeps what it had), or 0 with ``--missing zero``;
+- with a roster (``grade batch --roster FILE``): the import files of the roster's LMS, each
+  written by its module of :mod:`grader.batch.lms` (``canvas.csv`` and
+  ``canvas-feedback.zip``, ``moodle.csv`` with grades and feedback comments, a plain CSV's
+  ``grades.csv``), and ``unmatched.csv``: the submissions that match no one on the roster.
+  Every output gives a student the same grade (:func:`grader.batch.lms.base.lms_grade`):
+  points, EX when excused, blank for no submission (0 with ``--missing zero``) and for a
+  grading our grader failed;
 - ``skipped.csv``: the entries of the submissions folder that intake left out, and why;
 
 Whatever came from a submission (student names taken from file names, messages, reasons) is
