@@ -319,11 +319,8 @@ def take_submission(
     if submission.name is None:
         item = take(submission.entries[0], scratch, topics)
         return item if item.student == submission.student else replace(item, student=submission.student)
-    target = (
-        scratch
-        / "lms"
-        / f"{submission.name.lms}_{hashlib.sha256(submission.student.encode()).hexdigest()[:12]}"
-    )
+    student = hashlib.sha256(submission.student.encode()).hexdigest()[:12]  # a team's: once per member
+    target = scratch / "lms" / f"{submission.name.lms}_{student}"
     try:
         return _take_files(submission, target, topics)
     except Exception as exc:  # an unreadable file, a scratch folder that cannot be written, ...
