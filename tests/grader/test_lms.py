@@ -178,6 +178,7 @@ def test_canvas_lms_column_that_cannot_be_filled_says_why(tmp_path):
 def small_class(root, download: dict[str, str]):
     (root / "submissions").mkdir(parents=True)
     for name, source in download.items():
+        (root / "submissions" / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / source / "losses.py", root / "submissions" / name)
     return root / "submissions"
 
@@ -209,7 +210,16 @@ def test_batch_fills_the_canvas_column_and_the_moodle_worksheet(tmp_path):
     assert [r[5] for r in parse((out / "canvas.csv").read_text())[1:]] == ["100.00", "100", "0", "70.00", ""]
     assert again.returncode == 0
 
-    moodle = small_class(tmp_path / "moodle", {"John Smith_501_assignsubmission_file_losses.py": "solutions"})
+    # Moodle 4.1+ (mod/assign/classes/downloader.php): a folder per student, no trailing "_";
+    # and a flat file (< 3.1) whose own name imitates a classmate's prefix
+    moodle = small_class(
+        tmp_path / "moodle",
+        {
+            "John Smith_501_assignsubmission_file/losses.py": "solutions",
+            "Jane Doe_502_assignsubmission_file/losses.py": "solutions",
+            "Bo Kim_504_assignsubmission_file_x_501_assignsubmission_file_losses-99.py": "exercises",
+        },
+    )
     (tmp_path / "worksheet.csv").write_text(WORKSHEET)
     out = tmp_path / "out-moodle"
     done = run_grade(
@@ -218,4 +228,4 @@ def test_batch_fills_the_canvas_column_and_the_moodle_worksheet(tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     grades = assert_moodle_takes(WORKSHEET, (out / "moodle.csv").read_text())
-    assert grades == ["100.00", "", "55.00", ""]
+    assert grades == ["100.00", "100.00", "55.00", "0.00"] and "match no one" not in done.stderr
