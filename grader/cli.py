@@ -308,7 +308,8 @@ def batch_group() -> None:
     type=RosterFile(),
     default=None,
     help="the class from the LMS (a Canvas gradebook export, or a Moodle / plain CSV): match "
-    "submissions to it and write OUT/canvas.csv or OUT/moodle.csv to import, and OUT/unmatched.csv",
+    "submissions to it and write its import file (OUT/canvas.csv, OUT/moodle.csv or OUT/grades.csv) "
+    "and OUT/unmatched.csv",
 )
 @click.option(
     "--lms-column",
@@ -374,7 +375,7 @@ def batch_command(
     if history_of is not None:
         _print_history(out, history_of)
         return
-    from grader.batch.exports import LmsSettings
+    from grader.batch.lms.base import LmsSettings
     from grader.batch.setup import BatchOptions, checked
 
     course, chosen = _course(course_file, assignment)

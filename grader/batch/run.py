@@ -28,8 +28,10 @@ from zoneinfo import ZoneInfo
 
 from grader import clean
 from grader.batch.exports import assignment_name, export_all, export_roster, write_skipped
+from grader.batch.find import StudentNotFound, resolve_assignment
 from grader.batch.gradebook import CourseBook, CourseSeedMismatch, Gradebook, Row
-from grader.batch.intake import Gradable, Rejected, Submission, entries, gather, take_submission
+from grader.batch.intake import Gradable, Rejected, Submission, entries, gather, lms_name, take_submission
+from grader.batch.lms.base import LmsName
 from grader.batch.report_html import write_report
 from grader.batch.roster import Member, Roster, assign
 from grader.batch.setup import BatchOptions, prepared
@@ -184,9 +186,19 @@ def _no_submission_rows(absent: list[Member], earlier: list[Row], version: str) 
     ]
 
 
-def _roster_report(unmatched: list[Submission], absent: list[Member], kept: set[str]) -> list[str]:
+def _roster_report(
+    unmatched: list[Submission],
+    absent: list[Member],
+    kept: set[str],
+    contested: dict[str, list[Submission]],
+    given: str,
+) -> list[str]:
     """The stderr lines about who did not match: submissions without a student, and the reverse."""
-    lines = []
+    lines = [
+        f"{clean.name(key)} is claimed by {len(claims)} submissions "
+        f"({', '.join(clean.name(s.student) for s in claims)}): given to neither, all in unmatched.csv"
+        for key, claims in contested.items()
+    ]
     if unmatched:
         names = ", ".join(f"{clean.name(s.student)} ({len(s.entries)} file(s))" for s in unmatched)
         lines.append(
@@ -196,8 +208,13 @@ def _roster_report(unmatched: list[Submission], absent: list[Member], kept: set[
         names = ", ".join(
             clean.name(m.display) + (" (earlier grade kept)" if m.key in kept else "") for m in absent
         )
-        lines.append(f"{len(absent)} student(s) on the roster have no submission (0, no submission): {names}")
+        lines.append(f"{len(absent)} student(s) on the roster have no submission ({given}): {names}")
     return lines
+
+
+def _download_names(submissions: list[Submission]) -> dict[str, tuple[LmsName, ...]]:
+    """Each student's names in the LMS's download (Canvas's comment upload is keyed by them)."""
+    return {s.student: tuple(n for e in s.entries if (n := lms_name(e.name))) for s in submissions if s.name}
 
 
 def _warn(lines: list[str], what: str = "roster") -> None:
@@ -217,7 +234,9 @@ class _Class:
     version: str
     on_done: Callable[[Row | None], None]
     summary: BatchSummary = field(default_factory=BatchSummary)
+    found: list[Submission] = field(default_factory=list)
     unmatched: list[Submission] = field(default_factory=list)
+    contested: dict[str, list[Submission]] = field(default_factory=dict)
     absent: list[Member] = field(default_factory=list)
     kept: set[str] = field(default_factory=set)
 
@@ -229,9 +248,12 @@ class _Class:
         self.on_done(row)
 
 
-def _open(out: Path, options: BatchOptions) -> tuple[Gradebook, CourseBook, Assignment | None]:
-    """The gradebook in ``out``, its course book and the assignment, or :class:`UsageProblem`
-    when ``out`` holds another course seed or another assignment."""
+def _open(
+    submissions: Path, out: Path, options: BatchOptions
+) -> tuple[Gradebook, CourseBook, Assignment | None]:
+    """The gradebook in ``out``, its course book and the assignment (its names resolved), or
+    :class:`UsageProblem` when ``out`` holds another course seed or another assignment, or a
+    name of the course file names no one."""
     grading = options.grading
     out.mkdir(parents=True, exist_ok=True)
     gradebook = Gradebook(out / "gradebook.sqlite")
@@ -242,6 +264,13 @@ def _open(out: Path, options: BatchOptions) -> tuple[Gradebook, CourseBook, Assi
         raise UsageProblem(str(exc)) from None
     course = options.course
     assignment = course.assignment(options.assignment) if course and options.assignment else None
+    if assignment is not None:  # the course file's names, before anything is graded or written
+        try:
+            students = [] if options.roster else [s.student for s in gather(entries(submissions)[0])]
+            assignment = resolve_assignment(assignment, students, options.roster)
+        except StudentNotFound as exc:
+            gradebook.close()
+            raise UsageProblem(str(exc)) from None
     book = CourseBook(gradebook)
     if course is not None and assignment is not None:
         recorded = book.meta("course")
@@ -263,7 +292,8 @@ def _intake(run: _Class, submissions: Path) -> list[Submission]:
     taken, summary.left_out = entries(submissions)
     found = gather(taken)
     if roster is not None:
-        found, run.unmatched = assign(found, roster)
+        claims = assign(found, roster)
+        found, run.unmatched, run.contested = claims.named, claims.unmatched, claims.contested
         run.absent = _absent(roster, found)
         missing = _no_submission_rows(run.absent, gradebook.rows(), run.version)
         run.kept = {m.key for m in run.absent} - {r.student for r in missing}
@@ -271,6 +301,7 @@ def _intake(run: _Class, submissions: Path) -> list[Submission]:
             gradebook.record(row)
         summary.missing = [m.key for m in run.absent]
         summary.unmatched = [s.student for s in run.unmatched]
+    run.found = found
     return found
 
 
@@ -283,7 +314,7 @@ def _record_times(run: _Class, found: list[Submission]) -> None:
         run.book.record_submitted(
             submission_times(submissions=found, roster=roster, times_file=times, zone=zone or ZoneInfo("UTC"))
         )
-    except (CourseError, OSError) as exc:
+    except (CourseError, OSError, StudentNotFound) as exc:
         raise UsageProblem(str(exc)) from None
 
 
@@ -380,7 +411,7 @@ def _export(run: _Class, out: Path) -> None:
     """The exports, rebuilt from the gradebook: CSV, JSON, feedback, the LMS file, the report."""
     assignment, roster, summary = run.assignment, run.options.roster, run.summary
     rows = final_rows(run.gradebook.rows(), assignment, run.book)
-    export_all(rows, out)
+    export_all(rows, out, run.options.lms.missing)
     write_skipped(summary.left_out, out / "skipped.csv")
     if roster is not None:
         unlisted = {s.student: s.entries for s in run.unmatched}
@@ -393,8 +424,9 @@ def _export(run: _Class, out: Path) -> None:
             unmatched=unlisted,
             settings=run.options.lms,
             column=column,
+            names=_download_names(run.found),
         )
-    summary.stats = class_stats(rows)
+    summary.stats = class_stats(rows, run.options.lms.missing)
     summary.text = summary_text(summary.stats)
     summary.title = assignment.title if assignment else f"torchgrade: {out.name}"
     write_report(summary.stats, summary.title, out)
@@ -412,7 +444,7 @@ def run_batch(
     options = prepared(submissions, out, options)
     version = suite_version()
     grading = options.grading
-    gradebook, book, assignment = _open(out, options)
+    gradebook, book, assignment = _open(submissions, out, options)
     executor = executor_for(options, version)  # workers check the suites' version alone
     version = graded_version(version, grading.selection.keyword, assignment.exercises if assignment else ())
     run = _Class(options, gradebook, book, assignment, version, on_done)
@@ -431,6 +463,9 @@ def run_batch(
         _export(run, out)
         gradebook.close()
         shutil.rmtree(scratch, ignore_errors=True)
-    _warn(_roster_report(run.unmatched, run.absent, run.kept))
+    excused = assignment.excused if assignment else ()
+    given = "0" if options.lms.missing == "zero" else "blank in the LMS file"
+    absent = [m for m in run.absent if m.key not in excused]
+    _warn(_roster_report(run.unmatched, absent, run.kept, run.contested, given))
     _warn([f"{clean.name(n)}: {why} (in skipped.csv)" for n, why in run.summary.left_out], "left out")
     return run.summary

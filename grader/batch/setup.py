@@ -18,13 +18,13 @@ from grader import defaults
 from grader.options import Limits, Options
 
 if TYPE_CHECKING:  # imported where used: the CLI runs these rules before it starts the zygote
-    from grader.batch.exports import LmsSettings
+    from grader.batch.lms.base import LmsSettings
     from grader.batch.roster import Roster
     from grader.course import Assignment, Course
 
 
 def _lms_settings() -> LmsSettings:
-    from grader.batch.exports import LmsSettings
+    from grader.batch.lms.base import LmsSettings
 
     return LmsSettings()
 
@@ -117,11 +117,11 @@ def refusal(submissions: Path, out: Path, options: BatchOptions) -> str:
     if lms_column is not None and roster is None:
         return "--lms-column needs --roster (a Canvas gradebook export)"
     elif lms_column is not None and roster is not None:
-        from grader.batch.exports import canvas_target
+        from grader.batch.lms import lms_named
         from grader.batch.roster import RosterError
 
         try:
-            canvas_target(roster, lms_column)
+            lms_named(roster.lms).check_column(roster, lms_column)
         except RosterError as exc:
             return str(exc)
     return ""
