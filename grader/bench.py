@@ -7,8 +7,8 @@ times (default 3), each in a fresh ``grade`` process, and prints median, min and
 - ``grade exercises/``: the untouched stubs, every topic (the all-failing case);
 - class of 20: ``grade batch`` over the synthetic class of ``tests/bench/bench_class.py``
   (12 correct, 5 one-mistake, the stub, an endless loop, a forger; ``losses`` only) with
-  ``--workers 2`` into a fresh out folder, compared with nbgrader and otter-grader on the same
-  class (anchors measured once on this machine kind, 2 cores); the scores per kind from the
+  ``--workers 2`` into a fresh out folder (with ``--anchors``, compared with nbgrader and
+  otter-grader on the same class, measured in the same run); the scores per kind from the
   gradebook show that the class was graded right;
 - stub alone: ``grade <stub> --topic losses``, the fixed cost every submission pays
   (process start, sandboxed workers, suite) when none of its code does any work;
@@ -33,6 +33,8 @@ for the class, the framework time per task (wall − probes, from the gradebook'
 ``--anchors`` first runs the anchors' harness (``run_baseline.sh``: nbgrader and otter-grader on
 their class of 20, minutes; found by ``--anchors-dir``, ``$TORCHGRADE_ANCHORS`` or
 ``../shared/anchors`` beside the checkout) and prints the class's ratios measured in this run.
+Without it no ratio is printed: a figure stored from another machine or another day is no
+ratio to this run's (docs/benchmark.md keeps the figures of each day with their command).
 ``--only class`` runs the last three figures.
 """
 
@@ -57,9 +59,6 @@ from grader.topics import REPO_ROOT
 sys.path.insert(0, str(REPO_ROOT / "tests" / "bench"))
 from bench_class import TOPIC, write_class  # noqa: E402
 
-NBGRADER_SECONDS = 175.0  # the class of 20 under nbgrader, measured once on this machine kind
-OTTER_SECONDS = 251.0  # the same under otter-grader
-ANCHOR_NOTE = "measured once on this machine kind (2 cores)"
 ANCHORS_ENV = "TORCHGRADE_ANCHORS"  # the folder of the anchors' harness
 ANCHORS_SCRIPT = "run_baseline.sh"
 GRADE = [sys.executable, "-m", "grader"]
@@ -165,20 +164,21 @@ def bench_class(repeat: int, anchors: dict[str, float] | None = None) -> None:
         times, reports = graded_reports(repeat, str(endless), "--topic", TOPIC)
         row("endless-loop student alone", times, score(reports[-1]) + own_clock(reports))
     print(f"\n{framework_seconds([rows for _, rows in batches])}")
-    if anchors:
-        print("\nclass vs. anchors measured in this run:")
-        for tool, seconds in anchors.items():
-            print(f"  {tool}/ours = {seconds:.1f} s / {median:.1f} s = {seconds / median:.2f}")
-    else:
-        print(f"\nclass vs. anchors {ANCHOR_NOTE} (run with --anchors for same-run ratios):")
-        print(
-            f"  nbgrader/ours = {NBGRADER_SECONDS:.0f} s / {median:.1f} s = {NBGRADER_SECONDS / median:.2f}"
-        )
-        print(f"  otter/ours    = {OTTER_SECONDS:.0f} s / {median:.1f} s = {OTTER_SECONDS / median:.2f}")
+    print("\n" + "\n".join(anchor_lines(anchors, median)))
     print("scores per kind (gradebook.json of the last batch run):")
     for kind, scores in scores_by_kind(batches[-1][1], kinds).items():
         counts = {s: scores.count(s) for s in dict.fromkeys(scores)}
         print(f"  {kind:<13}" + ", ".join(s if n == 1 else f"{s} ×{n}" for s, n in counts.items()))
+
+
+def anchor_lines(anchors: dict[str, float] | None, ours: float) -> list[str]:
+    """The class against the anchors: ratios only from anchors measured in this run."""
+    if not anchors:
+        return ["class vs. anchors: not measured in this run, so no ratio (python -m grader.bench --anchors)"]
+    return ["class vs. anchors measured in this run:"] + [
+        f"  {tool}/ours = {seconds:.1f} s / {ours:.1f} s = {seconds / ours:.2f}"
+        for tool, seconds in anchors.items()
+    ]
 
 
 STUBBORN = """

@@ -10,12 +10,10 @@ it fills. :func:`load_course` refuses a file with a mistake with one line naming
 
 from __future__ import annotations
 
-import ast
 import math
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cache
 from pathlib import Path
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,7 +25,8 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # the backport, a dependency on 3.10 only
     import tomli as tomllib
-from grader.topics import REPO_ROOT, TOPICS
+from grader.topics import TOPICS
+from grader.topics import exercises as stub_exercises
 
 LATE_POLICIES = ("none", "per_day", "per_hour", "not_accepted")
 DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
@@ -36,17 +35,6 @@ POINTS_TOLERANCE = 1e-6  # points that "add up": within this of the assignment's
 
 class CourseError(ValueError):
     """The course file cannot be used; the message names the file and the key, on one line."""
-
-
-@cache
-def stub_exercises(topic: str) -> tuple[str, ...]:
-    """The exercises of a topic: the public functions and classes of its stub, in file order."""
-    tree = ast.parse((REPO_ROOT / "exercises" / f"{topic}.py").read_text())
-    return tuple(
-        node.name
-        for node in tree.body
-        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_")
-    )
 
 
 @dataclass(frozen=True)
@@ -323,9 +311,15 @@ def load_course(path: Path) -> Course:
 
 
 def example() -> str:
-    """The commented course file ``grade course init`` writes: the nine topics in two homeworks."""
+    """The commented course file ``grade course init`` writes: the topics and their exercises
+    (grader/topics.py), the default limits (grader/defaults.py) and two homeworks."""
     topics = "\n".join(f"#   {t}: {', '.join(stub_exercises(t))}" for t in TOPICS)
-    return EXAMPLE.format(topics=topics)
+    return EXAMPLE.format(
+        topics=topics,
+        timeout=defaults.PROBE_TIMEOUT,
+        memory_mb=defaults.MEMORY_MB,
+        budget=defaults.SUBMISSION_BUDGET,
+    )
 
 
 EXAMPLE = """\
@@ -340,10 +334,10 @@ name = "Deep learning with PyTorch"
 # roster = "roster.csv"        # the LMS's class list, beside this file (--roster)
 timezone = "Europe/Berlin"     # due dates without an offset are in this zone
 
-[limits]                       # as --timeout, --memory and --budget
-timeout = 10.0
-memory_mb = 4096
-budget = 300.0
+[limits]                       # as --timeout, --memory and --budget (these are the defaults)
+timeout = {timeout}
+memory_mb = {memory_mb}
+budget = {budget}
 
 [assignments.hw1]
 title = "Homework 1: tensors and autograd"

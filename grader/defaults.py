@@ -27,12 +27,6 @@ CPU_POLL_SECONDS = 0.05  # how often the trusted side reads a busy worker's CPU 
 # 160 ms (2026-11-23, 2 cores, load 15, in-process, medians of 8 tasks): its idle intra-op
 # threads spun for the rest, on cores the workers need.
 TRUSTED_THREADS = 1
-# `grade PATH` hands its topics to the grading processes longest first, so that the run's tail
-# is a short topic: the reference solutions' seconds per topic in one warm grading process
-# (2026-11-23, 2 cores, load 11: the order is what counts): resnet 4.5, cnn 4.2, inception 3.6,
-# mlp 1.8, losses 1.7, optim 1.6, rnn 1.1, autograd 0.8, tensors 0.6. In teaching order two
-# grading processes finished those 19.9 s of work after 11.1 s, longest first after 10.0 s.
-LONGEST_TOPICS_FIRST = ("resnet", "cnn", "inception", "mlp", "losses", "optim", "rnn", "autograd", "tensors")
 SUBMISSION_BUDGET = 300.0  # seconds of grading one submission may take in all (every topic)
 MEMORY_MB = 4096  # RLIMIT_DATA of a worker
 CPU_SECONDS = 900  # RLIMIT_CPU of a worker

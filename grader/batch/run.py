@@ -26,19 +26,20 @@ from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from grader import clean, defaults
+from grader import clean
 from grader.batch.exports import assignment_name, export_all, export_roster, write_skipped
 from grader.batch.find import StudentNotFound, resolve_assignment
 from grader.batch.gradebook import CourseBook, CourseSeedMismatch, Gradebook, Row
 from grader.batch.intake import Gradable, Rejected, Submission, entries, gather, lms_name, take_submission
-from grader.batch.lms.base import LmsName, LmsSettings
+from grader.batch.lms.base import LmsName
 from grader.batch.report_html import write_report
 from grader.batch.roster import Member, Roster, assign
+from grader.batch.setup import BatchOptions, prepared
 from grader.batch.standing import final_rows
 from grader.batch.summary import ClassStats, class_stats, summary_text
 from grader.batch.times import submission_times
 from grader.batch.version import suite_version
-from grader.course import Course, CourseError
+from grader.course import Assignment, CourseError
 from grader.engine.pool import GraderCrashed
 from grader.engine.runner import (
     SuiteCrash,
@@ -52,22 +53,6 @@ from grader.engine.runner import (
     select_topics,
 )
 from grader.options import Options
-
-
-@dataclass
-class BatchOptions:
-    """``grade batch``'s own settings around the grading options every command shares
-    (limits, topics, -k, the course seed: each student's hidden inputs, grader/checks/inputs.py)."""
-
-    grading: Options = field(default_factory=Options)
-    workers: int = field(default_factory=defaults.cores)
-    roster: Roster | None = None
-    scheduler: str | None = None  # a Dask scheduler's address: grade on its workers
-    allow_no_sandbox: bool = False  # what Dask workers without bubblewrap may do
-    lms: LmsSettings = field(default_factory=LmsSettings)  # how the LMS file is filled
-    course: Course | None = None  # with assignment: points, deadlines (grader/course.py)
-    assignment: str = ""
-    times: Path | None = None  # a CSV of student,submitted_at
 
 
 @dataclass
@@ -238,14 +223,37 @@ def _warn(lines: list[str], what: str = "roster") -> None:
         print(lead + "\n".join(f"{what}: {line}" for line in lines), file=sys.stderr)
 
 
-def run_batch(
-    submissions: Path,
-    out: Path,
-    options: BatchOptions,
-    on_done: Callable[[Row | None], None] = lambda row: None,
-) -> BatchSummary:
-    """Grade every entry of ``submissions`` into ``out``; ``on_done`` is called per entry."""
-    version = suite_version()
+@dataclass
+class _Class:
+    """One run over a class: where it records, what it found, who matched the roster."""
+
+    options: BatchOptions
+    gradebook: Gradebook
+    book: CourseBook
+    assignment: Assignment | None
+    version: str
+    on_done: Callable[[Row | None], None]
+    summary: BatchSummary = field(default_factory=BatchSummary)
+    found: list[Submission] = field(default_factory=list)
+    unmatched: list[Submission] = field(default_factory=list)
+    contested: dict[str, list[Submission]] = field(default_factory=dict)
+    absent: list[Member] = field(default_factory=list)
+    kept: set[str] = field(default_factory=set)
+
+    def record(self, row: Row) -> None:
+        self.gradebook.record(row)
+        self.summary.graded += row.status == "graded"
+        self.summary.rejected += row.status == "rejected"
+        self.summary.crashed += row.status == "crashed"
+        self.on_done(row)
+
+
+def _open(
+    submissions: Path, out: Path, options: BatchOptions
+) -> tuple[Gradebook, CourseBook, Assignment | None]:
+    """The gradebook in ``out``, its course book and the assignment (its names resolved), or
+    :class:`UsageProblem` when ``out`` holds another course seed or another assignment, or a
+    name of the course file names no one."""
     grading = options.grading
     out.mkdir(parents=True, exist_ok=True)
     gradebook = Gradebook(out / "gradebook.sqlite")
@@ -275,156 +283,189 @@ def run_batch(
         book.set_meta("course", {"file": str(course.path.resolve()), "assignment": assignment.name})
     if options.roster is not None and options.roster.path is not None:
         book.set_meta("roster", str(options.roster.path.resolve()))
+    return gradebook, book, assignment
+
+
+def _intake(run: _Class, submissions: Path) -> list[Submission]:
+    """The class's submissions, matched to the roster (its absent students recorded)."""
+    roster, summary, gradebook = run.options.roster, run.summary, run.gradebook
+    taken, summary.left_out = entries(submissions)
+    found = gather(taken)
+    if roster is not None:
+        claims = assign(found, roster)
+        found, run.unmatched, run.contested = claims.named, claims.unmatched, claims.contested
+        run.absent = _absent(roster, found)
+        missing = _no_submission_rows(run.absent, gradebook.rows(), run.version)
+        run.kept = {m.key for m in run.absent} - {r.student for r in missing}
+        for row in missing:
+            gradebook.record(row)
+        summary.missing = [m.key for m in run.absent]
+        summary.unmatched = [s.student for s in run.unmatched]
+    run.found = found
+    return found
+
+
+def _record_times(run: _Class, found: list[Submission]) -> None:
+    """When each submission arrived (times file, roster, LMS names), into the course book."""
+    assignment, course, roster = run.assignment, run.options.course, run.options.roster
+    zone = assignment.timezone if assignment else course.timezone if course else None
+    try:
+        times = run.options.times or (assignment.times if assignment else None)
+        run.book.record_submitted(
+            submission_times(submissions=found, roster=roster, times_file=times, zone=zone or ZoneInfo("UTC"))
+        )
+    except (CourseError, OSError, StudentNotFound) as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+def _tasks(
+    run: _Class, found: list[Submission], scratch: Path, executor: Executor, run_options: Options
+) -> list[Task]:
+    """The (submission, topic) tasks to grade; rejected and unchanged submissions recorded."""
+    grading, summary, version = run.options.grading, run.summary, run.version
+    tasks: list[Task] = []
+    for submission in found:
+        for _ in submission.entries[1:]:
+            run.on_done(None)  # one tick per entry: a student's other files
+        item = take_submission(submission, scratch, grading.selection.topics)
+        summary.students.append(item.student)
+        if isinstance(item, Rejected):
+            run.record(
+                Row(
+                    student=item.student,
+                    content_hash="",
+                    suite_version=version,
+                    status="rejected",
+                    reason=item.reason,
+                )
+            )
+            continue
+        if run.gradebook.is_current(item.student, item.content_hash, version):
+            summary.skipped += 1
+            run.on_done(None)
+            continue
+        try:
+            wanted = (item.topic,) if item.topic else grading.selection.topics or item.topics
+            topics, _, rule = select_topics(item.path, wanted)
+            refused = executor.refuse(item.path)
+            if refused:
+                raise UsageProblem(refused)
+        except UsageProblem as exc:
+            run.record(
+                Row(
+                    student=item.student,
+                    content_hash=item.content_hash,
+                    suite_version=version,
+                    status="rejected",
+                    reason=str(exc)[:300],
+                )
+            )
+            continue
+        pending = _Pending(item, topics, rule)
+        student_options = replace(run_options, student=item.student if grading.course_seed else None)
+        tasks += [
+            Task(
+                path=item.path,
+                topic=topic,
+                single_file=item.topic is not None,
+                options=student_options,
+                owner=pending,
+            )
+            for topic in topics
+        ]
+    return tasks
+
+
+def _grade(run: _Class, executor: Executor, tasks: list[Task], run_options: Options) -> None:
+    """Grade ``tasks``; each submission's row is recorded when its last topic is done."""
+    grading, version = run.options.grading, run.version
+
+    def start(task: Task) -> Task:
+        pending: _Pending = task.owner
+        if pending.started is None:
+            pending.started = time.monotonic()
+        task.deadline = pending.started + grading.limits.budget
+        return task
+
+    def finish(task: Task, outcome: TopicOutcome | Exception) -> None:
+        pending: _Pending = task.owner
+        pending.done += 1
+        if isinstance(outcome, TaskRefused):
+            pending.problem = pending.problem or str(outcome)
+        elif isinstance(outcome, (SuiteCrash, GraderCrashed)):
+            lines = str(outcome).strip().splitlines() or ["internal error"]
+            pending.problem = (
+                pending.problem or f"internal error in the {task.topic} suite: {lines[-1][:300]}"
+            )
+        elif isinstance(outcome, Exception):
+            raise outcome
+        else:
+            pending.outcomes[task.topic] = outcome
+        if pending.done == len(pending.topics):
+            run.record(_row(pending, version, run_options))
+
+    executor.run(tasks, finish, start)
+
+
+def _export(run: _Class, out: Path) -> None:
+    """The exports, rebuilt from the gradebook: CSV, JSON, feedback, the LMS file, the report."""
+    assignment, roster, summary = run.assignment, run.options.roster, run.summary
+    rows = final_rows(run.gradebook.rows(), assignment, run.book)
+    export_all(rows, out, run.options.lms.missing)
+    write_skipped(summary.left_out, out / "skipped.csv")
+    if roster is not None:
+        unlisted = {s.student: s.entries for s in run.unmatched}
+        column = assignment.lms_column if assignment else ""
+        export_roster(
+            rows=rows,
+            roster=roster,
+            out=out,
+            assignment=assignment_name(run.options.grading.selection.topics, rows),
+            unmatched=unlisted,
+            settings=run.options.lms,
+            column=column,
+            names=_download_names(run.found),
+        )
+    summary.stats = class_stats(rows, run.options.lms.missing)
+    summary.text = summary_text(summary.stats)
+    summary.title = assignment.title if assignment else f"torchgrade: {out.name}"
+    write_report(summary.stats, summary.title, out)
+
+
+def run_batch(
+    submissions: Path,
+    out: Path,
+    options: BatchOptions,
+    on_done: Callable[[Row | None], None] = lambda row: None,
+) -> BatchSummary:
+    """Grade every entry of ``submissions`` into ``out``; ``on_done`` is called per entry. The
+    course file fills what ``options`` leave unsaid, as ``grade batch --course`` does
+    (:func:`grader.batch.setup.prepared`)."""
+    options = prepared(submissions, out, options)
+    version = suite_version()
+    grading = options.grading
+    gradebook, book, assignment = _open(submissions, out, options)
     executor = executor_for(options, version)  # workers check the suites' version alone
     version = graded_version(version, grading.selection.keyword, assignment.exercises if assignment else ())
-    summary = BatchSummary()
+    run = _Class(options, gradebook, book, assignment, version, on_done)
     scratch = Path(tempfile.mkdtemp(prefix="torchgrade-batch-"))
     run_options = replace(
         grading,
         device=resolve_device(grading.device),
         selection=replace(grading.selection, exercises=assignment.exercises if assignment else ()),
     )
-
-    roster = options.roster
-    unmatched: list[Submission] = []
-    contested: dict[str, list[Submission]] = {}
-    found: list[Submission] = []
-    absent: list[Member] = []
-    kept: set[str] = set()
-
-    def record(row: Row) -> None:
-        gradebook.record(row)
-        summary.graded += row.status == "graded"
-        summary.rejected += row.status == "rejected"
-        summary.crashed += row.status == "crashed"
-        on_done(row)
-
     try:
-        tasks: list[Task] = []
-        taken, summary.left_out = entries(submissions)
-        found = gather(taken)
-        if roster is not None:
-            claims = assign(found, roster)
-            found, unmatched, contested = claims.named, claims.unmatched, claims.contested
-        if roster is not None:
-            absent = _absent(roster, found)
-            missing = _no_submission_rows(absent, gradebook.rows(), version)
-            kept = {m.key for m in absent} - {r.student for r in missing}
-            for row in missing:
-                gradebook.record(row)
-            summary.missing = [m.key for m in absent]
-            summary.unmatched = [s.student for s in unmatched]
-        zone = assignment.timezone if assignment else course.timezone if course else None
-        try:
-            times = options.times or (assignment.times if assignment else None)
-            book.record_submitted(
-                submission_times(
-                    submissions=found, roster=roster, times_file=times, zone=zone or ZoneInfo("UTC")
-                )
-            )
-        except (CourseError, OSError, StudentNotFound) as exc:
-            raise UsageProblem(str(exc)) from None
-        for submission in found:
-            for _ in submission.entries[1:]:
-                on_done(None)  # one tick per entry: a student's other files
-            item = take_submission(submission, scratch, grading.selection.topics)
-            summary.students.append(item.student)
-            if isinstance(item, Rejected):
-                record(
-                    Row(
-                        student=item.student,
-                        content_hash="",
-                        suite_version=version,
-                        status="rejected",
-                        reason=item.reason,
-                    )
-                )
-                continue
-            if gradebook.is_current(item.student, item.content_hash, version):
-                summary.skipped += 1
-                on_done(None)
-                continue
-            try:
-                wanted = (item.topic,) if item.topic else grading.selection.topics or item.topics
-                topics, _, rule = select_topics(item.path, wanted)
-                refused = executor.refuse(item.path)
-                if refused:
-                    raise UsageProblem(refused)
-            except UsageProblem as exc:
-                record(
-                    Row(
-                        student=item.student,
-                        content_hash=item.content_hash,
-                        suite_version=version,
-                        status="rejected",
-                        reason=str(exc)[:300],
-                    )
-                )
-                continue
-            pending = _Pending(item, topics, rule)
-            student_options = replace(run_options, student=item.student if grading.course_seed else None)
-            tasks += [
-                Task(
-                    path=item.path,
-                    topic=topic,
-                    single_file=item.topic is not None,
-                    options=student_options,
-                    owner=pending,
-                )
-                for topic in topics
-            ]
-
-        def start(task: Task) -> Task:
-            pending: _Pending = task.owner
-            if pending.started is None:
-                pending.started = time.monotonic()
-            task.deadline = pending.started + grading.limits.budget
-            return task
-
-        def finish(task: Task, outcome: TopicOutcome | Exception) -> None:
-            pending: _Pending = task.owner
-            pending.done += 1
-            if isinstance(outcome, TaskRefused):
-                pending.problem = pending.problem or str(outcome)
-            elif isinstance(outcome, (SuiteCrash, GraderCrashed)):
-                lines = str(outcome).strip().splitlines() or ["internal error"]
-                pending.problem = (
-                    pending.problem or f"internal error in the {task.topic} suite: {lines[-1][:300]}"
-                )
-            elif isinstance(outcome, Exception):
-                raise outcome
-            else:
-                pending.outcomes[task.topic] = outcome
-            if pending.done == len(pending.topics):
-                record(_row(pending, version, run_options))
-
-        executor.run(tasks, finish, start)
+        found = _intake(run, submissions)
+        _record_times(run, found)
+        _grade(run, executor, _tasks(run, found, scratch, executor, run_options), run_options)
     finally:
         executor.close()
-        rows = final_rows(gradebook.rows(), assignment, book)
-        export_all(rows, out, options.lms.missing)
-        write_skipped(summary.left_out, out / "skipped.csv")
-        if roster is not None:
-            unlisted = {s.student: s.entries for s in unmatched}
-            column = assignment.lms_column if assignment else ""
-            export_roster(
-                rows=rows,
-                roster=roster,
-                out=out,
-                assignment=assignment_name(grading.selection.topics, rows),
-                unmatched=unlisted,
-                settings=options.lms,
-                column=column,
-                names=_download_names(found),
-            )
-        summary.stats = class_stats(rows, options.lms.missing)
-        summary.text = summary_text(summary.stats)
-        summary.title = assignment.title if assignment else f"torchgrade: {out.name}"
-        write_report(summary.stats, summary.title, out)
+        _export(run, out)
         gradebook.close()
         shutil.rmtree(scratch, ignore_errors=True)
     excused = assignment.excused if assignment else ()
     given = "0" if options.lms.missing == "zero" else "blank in the LMS file"
-    _warn(_roster_report(unmatched, [m for m in absent if m.key not in excused], kept, contested, given))
-    _warn([f"{clean.name(n)}: {why} (in skipped.csv)" for n, why in summary.left_out], "left out")
-    return summary
+    absent = [m for m in run.absent if m.key not in excused]
+    _warn(_roster_report(run.unmatched, absent, run.kept, run.contested, given))
+    _warn([f"{clean.name(n)}: {why} (in skipped.csv)" for n, why in run.summary.left_out], "left out")
+    return run.summary

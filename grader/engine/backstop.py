@@ -19,7 +19,8 @@ from types import FrameType
 from typing import Any
 
 import pytest
-import pytest_timeout
+
+from grader.engine import pytest_compat
 
 
 class Backstop:
@@ -46,7 +47,7 @@ class Backstop:
 
     def _expired(self, signum: int, frame: FrameType | None) -> None:
         if self.timing is not None:
-            pytest_timeout.timeout_sigalrm(*self.timing)
+            pytest_compat.timeout_sigalrm(*self.timing)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_timeout_set_timer(self, item: pytest.Item, settings: Any) -> bool | None:

@@ -58,7 +58,7 @@ class Row:
     public: bool
     cuda: bool
     exercises: tuple[str, ...]
-    keywords: tuple[str, ...]  # the names pytest's -k matches (KeywordMatcher.from_item)
+    keywords: tuple[str, ...]  # the names pytest's -k matches (pytest_compat.keyword_names)
 
 
 def _sources(topic: str) -> Iterable[Path]:
@@ -142,11 +142,10 @@ def chosen(rows: list[Row], keyword: str, public_only: bool, exercises: tuple[st
     """The rows a run grades: -k as pytest evaluates it, then --public-only and --exercise as
     the plugin drops checks (grader/engine/suites.py, CollectedSuite.chosen)."""
     if keyword.strip():
-        from _pytest.mark import KeywordMatcher
-        from _pytest.mark.expression import Expression
+        from grader.engine.pytest_compat import keyword_filter
 
-        expression = Expression.compile(keyword.lstrip())
-        rows = [row for row in rows if expression.evaluate(KeywordMatcher(set(row.keywords)))]
+        selects = keyword_filter(keyword.lstrip())
+        rows = [row for row in rows if selects(row.keywords)]
     wanted = set(exercises)
     return [
         row

@@ -20,14 +20,10 @@ from collections.abc import Callable
 
 import pytest
 
+from grader.engine import pytest_compat
 from grader.engine.plugin import Collector, GradingPlugin
 
-try:  # the mark of a direct parameter's pseudo-fixture (no public API; newer pytest 8 releases and 9)
-    from _pytest.python import DirectParamFixtureDef
-
-    _DIRECT: tuple[type, ...] = (DirectParamFixtureDef,)
-except ImportError:  # an older pytest fills them itself
-    _DIRECT = ()
+_DIRECT = pytest_compat.direct_param_types()  # the mark of a direct parameter's pseudo-fixture
 
 
 class LeanProtocol:
@@ -39,10 +35,8 @@ class LeanProtocol:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> bool:
-        setupstate = item.session._setupstate
-        has_request = hasattr(item, "_request")
-        if has_request and not item._request:  # type: ignore[attr-defined]
-            item._initrequest()  # type: ignore[attr-defined]  # run before: its fixture request was dropped
+        setupstate = pytest_compat.setup_state(item.session)
+        has_request = pytest_compat.need_request(item)  # made again if a run before dropped it
         try:
             setup = _phase(lambda: self._setup(item))
             self.collector.record(item, "setup", setup)
@@ -51,15 +45,14 @@ class LeanProtocol:
             self.collector.record(item, "teardown", _phase(lambda: setupstate.teardown_exact(nextitem)))
         finally:  # as pytest's: the item's fixture values go until its next run
             if has_request:
-                item._request = False  # type: ignore[attr-defined]
-                item.funcargs = None  # type: ignore[attr-defined]
+                pytest_compat.drop_request(item)
         return True
 
     def _setup(self, item: pytest.Item) -> None:
         self.grading.setup_rule(item)
         item.funcargs.update(direct_params(item))  # type: ignore[attr-defined]
         item.funcargs.update(cached_fixtures(item))  # type: ignore[attr-defined]  # pytest fills the rest
-        item.session._setupstate.setup(item)
+        pytest_compat.setup_state(item.session).setup(item)
 
     def _call(self, item: pytest.Item) -> None:
         with self.grading.calling(item):
@@ -75,7 +68,7 @@ def direct_params(item: pytest.Item) -> dict[str, object]:
     callspec = getattr(item, "callspec", None)
     if callspec is None:
         return {}
-    definitions = item._fixtureinfo.name2fixturedefs  # type: ignore[attr-defined]
+    definitions = pytest_compat.fixture_definitions(item)
     return {
         name: value
         for name, value in callspec.params.items()
@@ -89,7 +82,7 @@ def cached_fixtures(item: pytest.Item) -> dict[str, object]:
     without an error, and needing only such fixtures. pytest looks each one up again for every
     check (request objects, its dependencies, a cache check: ~3 ms a ``losses`` task,
     2026-11-24) and returns that cached value. Anything else is left to pytest."""
-    definitions = item._fixtureinfo.name2fixturedefs  # type: ignore[attr-defined]
+    definitions = pytest_compat.fixture_definitions(item)
     params = getattr(getattr(item, "callspec", None), "params", {})
     known: dict[str, bool] = {"request": True}
     return {

@@ -39,7 +39,7 @@ from grader.engine.selection import (
 )
 from grader.engine.torch_build import no_gpu
 from grader.options import Options
-from grader.topics import RELEASE_MARKER, suites_dir
+from grader.topics import LONGEST_FIRST, RELEASE_MARKER, suites_dir
 
 
 class SuiteCrash(RuntimeError):
@@ -188,7 +188,7 @@ def untouched_stub(task: Task) -> bool:
 
 def longest_first(task: Task) -> int:
     """A task's place when its topics are handed out longest first (a topic not measured: last)."""
-    order = defaults.LONGEST_TOPICS_FIRST
+    order = LONGEST_FIRST
     return order.index(task.topic) if task.topic in order else len(order)
 
 

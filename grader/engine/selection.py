@@ -89,10 +89,10 @@ def _unknown_exercise(wanted: str, names: dict[str, tuple[str, ...]]) -> str:
 
 def keyword_problem(expression: str) -> str:
     """Why ``expression`` is not a usable ``-k EXPR``, or ''."""
-    from _pytest.mark.expression import Expression  # what pytest's -k parses with (no public API)
+    from grader.engine.pytest_compat import keyword_filter
 
     try:
-        Expression.compile(expression)
+        keyword_filter(expression)
     except Exception as exc:  # SyntaxError in pytest 9, ParseError in pytest 8
         return f"-k {expression!r} is not a valid expression: {getattr(exc, 'msg', exc)}"
     return ""

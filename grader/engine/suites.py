@@ -21,14 +21,10 @@ import traceback
 from collections.abc import Iterator
 
 import pytest
-from _pytest.config import _prepareconfig  # what pytest.main configures with (no public API)
-from _pytest.main import Session
-from _pytest.mark import KeywordMatcher  # how pytest's -k reads an item (no public API)
-from _pytest.mark.expression import Expression
 
 from grader import defaults
 from grader.checks.scoring import TestResult
-from grader.engine import check_table, plugin
+from grader.engine import check_table, plugin, pytest_compat
 from grader.engine.backstop import Backstop
 from grader.engine.check_table import Row
 from grader.engine.lean import LeanProtocol
@@ -129,9 +125,7 @@ class CollectedSuite:
         with _quiet() as output:
             try:
                 plugins = [plugin, self.grading, self.collector, self.lean, self.backstop]
-                self.config = _prepareconfig(args, plugins=plugins)
-                self.config._do_configure()
-                self.session = Session.from_config(self.config)
+                self.config, self.session = pytest_compat.configured(args, plugins)
                 self.config.hook.pytest_sessionstart(session=self.session)
                 self.config.hook.pytest_collection(session=self.session)
             except (Exception, pytest.UsageError) as exc:
@@ -148,8 +142,8 @@ class CollectedSuite:
         """The items ``run`` grades: -k as pytest reads it, then the plugin's choice."""
         items = self.items
         if run.keyword.strip():
-            expression = Expression.compile(run.keyword.lstrip())
-            items = [item for item in items if expression.evaluate(KeywordMatcher.from_item(item))]
+            selects = pytest_compat.keyword_filter(run.keyword.lstrip())
+            items = [item for item in items if selects(pytest_compat.keyword_names(item))]
         left_out = set(plugin.dropped(run, items))
         return [item for item in items if item not in left_out]
 
@@ -180,7 +174,9 @@ class CollectedSuite:
             raise SuiteBroken(f"{self.topic}: {''.join(traceback.format_exception(exc))[-3000:]}") from None
         finally:
             with _quiet():
-                self.session._setupstate.teardown_exact(None)  # sub's worker, whatever happened
+                pytest_compat.setup_state(self.session).teardown_exact(
+                    None
+                )  # sub's worker, whatever happened
             self.grading.end()
         return self.collector.results.get(self.topic, []), dict(self.grading.seconds)
 
@@ -195,7 +191,7 @@ def row_of(item: pytest.Item) -> Row:
         public=bool(check.get("public", False)),
         cuda=bool(check.get("cuda", False)),
         exercises=plugin.exercises_of(item),
-        keywords=tuple(sorted(KeywordMatcher.from_item(item)._names)),
+        keywords=pytest_compat.keyword_names(item),
     )
 
 

@@ -3,6 +3,8 @@ are read, with a stub harness (the real one runs nbgrader and otter for minutes)
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from grader import bench
@@ -74,3 +76,17 @@ def test_framework_time_is_wall_minus_probes_per_task():
     assert "medians 75 ms (runs: 75, 150, 20; max of the last 20 ms)" in told, told
     assert "of which the worker's start 35 ms" in told, told
     assert "runs: 75; max of the last 100 ms" in bench.framework_seconds([rows, [{"report": None}]])
+
+
+def test_ratios_only_from_anchors_measured_in_the_same_run():
+    """Without --anchors no ratio and no stored figure (one from another machine or day is no
+    ratio to this run's); with them, each tool's seconds over ours."""
+    alone = "\n".join(bench.anchor_lines(None, 5.6))
+    assert "/ours" not in alone and not re.search(r"\d", alone.replace("grader.bench", ""))
+    assert "--anchors" in alone
+    measured = bench.anchor_lines({"nbgrader": 114.0, "otter": 199.4}, 5.7)
+    assert measured[1:] == [
+        "  nbgrader/ours = 114.0 s / 5.7 s = 20.00",
+        "  otter/ours = 199.4 s / 5.7 s = 34.98",
+    ]
+    assert not [name for name in vars(bench) if name.endswith("_SECONDS")]  # no stored anchor figure

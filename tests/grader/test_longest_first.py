@@ -1,5 +1,5 @@
-"""`grade PATH` hands its topics to the grading processes longest first (grader/defaults.py
-says where the order was measured); the report keeps the teaching order."""
+"""`grade PATH` hands its topics to the grading processes longest first (the manifest of
+grader/topics.py holds each topic's measured seconds); the report keeps the teaching order."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from helpers import REPO
 
-from grader import defaults
 from grader.engine import runner
 from grader.options import Options
-from grader.topics import TOPICS
+from grader.topics import LONGEST_FIRST, MANIFEST, TOPICS
 
 pytestmark = pytest.mark.unit
 
@@ -21,7 +20,10 @@ class Handed(Exception):
 
 
 def test_every_topic_has_its_place() -> None:
-    assert sorted(defaults.LONGEST_TOPICS_FIRST) == sorted(TOPICS)
+    assert sorted(LONGEST_FIRST) == sorted(TOPICS)
+    assert [t.seconds for t in sorted(MANIFEST, key=lambda t: LONGEST_FIRST.index(t.name))] == sorted(
+        (t.seconds for t in MANIFEST), reverse=True
+    )
 
 
 def test_topics_are_handed_out_longest_first(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -34,5 +36,5 @@ def test_topics_are_handed_out_longest_first(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(runner, "run_tasks", capture)
     with pytest.raises(Handed):
         runner.grade(Path(REPO / "solutions"), Options(device="cpu"))
-    assert handed == list(defaults.LONGEST_TOPICS_FIRST)
+    assert handed == list(LONGEST_FIRST)
     assert sorted(handed) == sorted(TOPICS)

@@ -6,7 +6,7 @@
   checks for that student and fails them for another;
 - regrades of one student draw the same inputs and give the same report;
 - the solutions score full for several identities on every topic (CI: 2 identities; the
-  20-identity run is ``TORCHGRADE_STUDENTS=20``, see the README).
+  20-identity run is ``TORCHGRADE_STUDENTS=20``, see docs/instructors.md).
 """
 
 from __future__ import annotations

@@ -27,6 +27,8 @@ python3 -m venv "$VENV"
 # wheel pulls several GB of CUDA libraries (a slower build and a bigger image, for nothing).
 "$VENV/bin/python" -m pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
 # Editable: torchgrade grades from its checkout, with exercises/ and tests/suites/ beside grader/.
+# Its dependencies come pinned from pyproject.toml: pytest and pytest-timeout to the tested minor
+# release (the engine uses their private API), never whatever is newest when the image is built.
 "$VENV/bin/python" -m pip install -e "$SOURCE"
 
 # Only root reads the suites; workers (uid 65534) read grader/ and datasets/ only.

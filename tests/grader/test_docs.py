@@ -1,0 +1,116 @@
+"""The user's documents: the README short and undated, every module of grader/ in the
+architecture's map, and the README's test command the one CI runs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from helpers import REPO
+
+pytestmark = pytest.mark.unit
+
+DATE = re.compile(r"\b20\d\d-\d\d-\d\d\b")
+README = (REPO / "README.md").read_text(encoding="utf-8")
+ARCHITECTURE = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+
+
+def _map() -> dict[str, set[str]]:
+    """The map (the first code block of "Two sides"): {package folder: the file names under it}.
+    A line naming ``grader/X/`` opens that package; a full path names its file wherever it is."""
+    block = ARCHITECTURE.split("## Two sides", 1)[1].split("```", 2)[1]
+    named: dict[str, set[str]] = {}
+    package = ""
+    for line in block.splitlines():
+        for path in re.findall(r"grader/[\w/]*\w+\.py", line):
+            folder, _, name = path.rpartition("/")
+            named.setdefault(folder, set()).add(name)
+        opened = re.match(r"\s?(grader/[\w/]+)/\s", line)
+        if opened:
+            package = opened.group(1)
+            named.setdefault(package, set()).update(re.findall(r"\b(\w+\.py)\b", line[opened.end() :]))
+        elif line.startswith("   ") and package:
+            named.setdefault(package, set()).update(re.findall(r"\b(\w+\.py)\b", line))
+        elif not line.startswith("   "):
+            package = ""
+    return named
+
+
+def test_every_module_of_grader_is_in_the_architecture_map():
+    named = _map()
+    missing = [
+        str(path.relative_to(REPO))
+        for path in sorted((REPO / "grader").rglob("*.py"))
+        if path.name != "__init__.py"
+        and path.name not in named.get(str(path.parent.relative_to(REPO)), set())
+    ]
+    assert not missing, f"docs/architecture.md, 'Two sides': add to the map {', '.join(missing)}"
+
+
+def test_the_readme_is_undated_and_short():
+    dated = [line for line in README.splitlines() if DATE.search(line)]
+    assert len(dated) <= 2, dated
+    assert len([line for line in README.splitlines() if line.strip()]) <= 250
+
+
+@pytest.mark.parametrize(
+    "section",
+    ["Quick start", "Learner's loop", "Instructor's flow", "LMS files", "Dependencies", "Read more"],
+)
+def test_the_readme_has_its_sections(section):
+    assert re.search(rf"^##+ {re.escape(section)}$", README, re.M), section
+
+
+def _commands(text: str) -> list[str]:
+    return [
+        line.strip() for block in re.findall(r"```sh\n(.*?)```", text, re.S) for line in block.splitlines()
+    ]
+
+
+def test_the_readme_test_command_is_the_one_ci_runs():
+    """The README's set-up-and-test line ends with the pytest command that .ci/run runs (in two
+    runs, by tier), and .ci/run says so."""
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    test_line = next(c for c in _commands(README) if "pytest" in c)
+    command = test_line.rsplit("&& ", 1)[1]  # .venv/bin/python -m pytest tests/grader -q
+    runs = [line for line in ci.splitlines() if "-m pytest" in line and not line.startswith("#")]
+    assert len(runs) == 2 and all(line.startswith(command + " ") for line in runs), (command, runs)
+    assert "README's test command" in ci
+    setup = test_line.rsplit(" && ", 1)[0]
+    assert (
+        "pip install -q torch==2.13.0 -e '.[test]'" in ci
+        and "torch==2.13.0" in setup
+        and "'.[test]'" in setup
+    )
+
+
+def test_the_readme_grade_command_sets_up_and_grades():
+    grade_line = next(c for c in _commands(README) if c.endswith("grade exercises/"))
+    assert "python3 -m venv .venv" in grade_line and "torch==2.13.0" in grade_line
+
+
+def test_every_dependency_is_named_with_why_in_the_readme():
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    section = README.split("## Dependencies", 1)[1].split("\n## ", 1)[0].lower()
+    names = [re.split(r"[<>=\[; ]", d, maxsplit=1)[0].lower() for d in project["dependencies"]]
+    assert [n for n in names if n not in section] == []
+
+
+def test_the_documents_the_readme_points_to_exist():
+    for path in re.findall(r"\]\(([\w./-]+\.md)\)", README):
+        assert (REPO / path).is_file(), path
+    assert (REPO / "docs" / "benchmark.md").is_file() and (REPO / "CHANGELOG.md").is_file()
+    assert "python -m grader.bench --anchors" in (REPO / "docs" / "benchmark.md").read_text(encoding="utf-8")
+
+
+def test_no_diary_in_the_architecture():
+    assert [line for line in ARCHITECTURE.splitlines() if DATE.search(line)] == []
+
+
+def test_the_worker_count_is_said_as_ci_runs_it():
+    """pyproject's note on pytest-xdist says the `-n` that .ci/run passes."""
+    ci = re.findall(r"-n (\d+) --dist", (REPO / ".ci" / "run").read_text(encoding="utf-8"))
+    said = re.findall(r"-n (\d+) --dist", (REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    assert ci and said and set(said) == set(ci), (said, ci)
