@@ -1,0 +1,177 @@
+"""Graded code is a subset of Python decided on the trusted side before it runs (issue 39, items
+1, 2, 5): each of the ten routes past the old deny-list scan and the packed copy is refused with
+a message that teaches, ordinary code is accepted, and a refused topic never runs."""
+
+from __future__ import annotations
+
+import base64
+import zlib
+
+import pytest
+from helpers import REPO, grade_json
+
+from grader.engine import subset
+
+KIT = '"gra" + "der.sand" + "boxed.pro" + "be_kit"'  # the recorder's module, its name built at run time
+PACKED = base64.b64encode(zlib.compress(b"def mse(a, b):\n    return ((a - b) ** 2).mean()\n")).decode()
+# Each reaches the recorder (or runs code no scan can read) by a route the deny-list let through
+# (operator.attrgetter it refused by name, so that route went through `from operator import *`).
+ROUTES = {
+    "star sys": f"from sys import *\nkit = modules[{KIT}]\n",
+    "star builtins": "from builtins import *\n\ndef mse(a, b):\n    return getattr(a, '__glo' + 'bals__')\n",
+    "star operator": "from operator import *\nglobals_of = attrgetter('__glo' + 'bals__')\n",
+    "star torch.library": "from torch.library import *\nmse = custom_op('me::mse', mutates_args=())\n",
+    "match class pattern": "def grab(fn):\n    match fn:\n        case object(__dict__=d):\n            return d\n",
+    "self.__dict__": (
+        "import torch.nn.functional\n\nclass Box:\n    def put(self):\n"
+        "        self.__dict__['mse_loss'] = lambda a, b: ((a - b) ** 2).mean()\n\n"
+        "Box.put(torch.nn.functional)\n"
+    ),
+    "timeit setup": "import timeit\ntimeit.timeit('pass', setup='import sys; sys.modules', number=1)\n",
+    "string annotation": (
+        "import typing\n\ndef mse(a: \"__import__('sys').modules['grader']\", b):\n    return a\n\n"
+        "typing.get_type_hints(mse)\n"
+    ),
+    "pickle via np.load": "import io\nimport numpy as np\nx = np.load(io.BytesIO(b'...'), allow_pickle=bool(1))\n",
+    "pydoc.locate": f"import pydoc\nkit = pydoc.locate({KIT})\n",
+    "functools.update_wrapper": (
+        "import functools\n\ndef w():\n    pass\n\ndef grab(fn):\n"
+        "    return functools.update_wrapper(w, fn, assigned=('__glo' + 'bals__',), updated=())\n"
+    ),
+    "operator.attrgetter": "import operator\ngrab = operator.attrgetter('__globals__')\n",
+    "packed copy": (
+        "import base64\nimport timeit\nimport zlib\n"
+        f"timeit.timeit(zlib.decompress(base64.b64decode('{PACKED}')).decode(), number=1)\n"
+    ),
+}
+# Ordinary code a learner writes for an exercise (issue 39, item 2): accepted.
+ORDINARY = {
+    "re.compile": "import re\nWORD = re.compile(r'\\w+')\n",
+    "cuDNN flags": "import torch\ntorch.backends.cudnn.deterministic = True\ntorch.backends.cudnn.benchmark = False\n",
+    "fan helper": (
+        "import math\nfrom torch import nn\n\ndef xavier_uniform_(w, gain=1.0):\n"
+        "    fan_in, fan_out = nn.init._calculate_fan_in_and_fan_out(w)\n"
+        "    bound = gain * math.sqrt(6.0 / (fan_in + fan_out))\n    return nn.init.uniform_(w, -bound, bound)\n"
+    ),
+    "inspect.signature": "import inspect\n\ndef arity(fn):\n    return len(inspect.signature(fn).parameters)\n",
+    "a constant named grader": 'AUDIENCE = "grader"\n',
+    "torch._assert": "import torch\n\ndef f(x):\n    torch._assert(x.dim() == 2, 'a matrix')\n    return x\n",
+    "torch._foreach_add": (
+        "import torch\n\nclass SGD(torch.optim.Optimizer):\n    def __init__(self, params, lr):\n"
+        "        super().__init__(params, {'lr': lr})\n\n    @torch.no_grad()\n    def step(self):\n"
+        "        for group in self.param_groups:\n            ps = [p for p in group['params'] if p.grad is not None]\n"
+        "            torch._foreach_add_(ps, [p.grad for p in ps], alpha=-group['lr'])\n"
+    ),
+    "getattr with a default": "def name(fn):\n    return getattr(fn, '__name__', repr(fn))\n",
+    "vars(self) in __repr__": (
+        "class Point:\n    def __init__(self, x):\n        self.x = x\n\n"
+        "    def __repr__(self):\n        return f'Point({vars(self)})'\n"
+    ),
+    "dunders a learner defines": (
+        "from torch import nn\n\nclass Value:\n    def __add__(self, other):\n        return self\n\n"
+        "    __radd__ = __add__\n\n    def __call__(self, x):\n        return x\n\n"
+        "class Net(nn.Module):\n    def __init__(self):\n        nn.Module.__init__(self)\n"
+        "        self.fc = nn.Linear(2, 2)\n"
+    ),
+    "a notebook's set-up imports": "import importlib.util\nimport sys\nsys.path.insert(0, '..')\nEPS = sys.float_info.epsilon\n",
+}
+# Ordinary but outside the subset: refused with what to write instead.
+REFUSED = {
+    "eval of a string": ("x = eval('0.1 * 0.5 ** 2')\n", "write the expression itself"),
+    "globals()[name]": ("def act(name):\n    return globals()[name]\n", "use a dict of your own"),
+    "sys.modules": ("import sys\nme = sys.modules[__name__]\n", "use only"),
+}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("route", sorted(ROUTES))
+def test_each_route_past_the_old_scan_is_refused(route):
+    found = subset.check(ROUTES[route])
+    assert found, route
+    assert all(r.line >= 1 and r.what and r.instead for r in found)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("snippet", sorted(ORDINARY))
+def test_ordinary_code_is_accepted(snippet):
+    assert subset.check(ORDINARY[snippet]) == [], snippet
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("snippet", sorted(REFUSED))
+def test_refused_ordinary_code_is_taught(snippet):
+    source, hint = REFUSED[snippet]
+    found = subset.check(source)
+    assert found, snippet
+    message = subset.Refusal(found[0].line, found[0].what, found[0].instead, "losses.py").message("losses")
+    assert message.startswith("losses.py, line ") and "not allowed" in message and hint in message, message
+
+
+@pytest.mark.unit
+def test_reexported_modules_never_open_a_way_out():
+    """Every standard module that torch, numpy or an open module re-exports (torch.sys,
+    F.importlib, re.copyreg...) is refused as a member; their own same-named members are not."""
+    import importlib
+    import types
+
+    from grader.engine import subset_rules
+
+    roots = ["torch", "torch.nn", "torch.nn.functional", "torch.nn.init", "torch.cuda", "numpy"]
+    for root in sorted(subset_rules.OPEN - {"__future__"}) + roots:
+        module = importlib.import_module(root)
+        for name in dir(module):
+            value = getattr(module, name, None)
+            if name not in subset_rules.STANDARD or name.startswith("_"):
+                continue
+            own = isinstance(value, types.ModuleType) and value.__name__.startswith(f"{root}.")
+            verdict = subset.member_problem(f"{root}.{name}")
+            if isinstance(value, types.ModuleType) and not own:
+                assert verdict is not None, f"{root}.{name} is the module {value.__name__}"
+
+
+@pytest.mark.unit
+def test_a_helper_file_is_checked_and_named(tmp_path):
+    (tmp_path / "losses.py").write_text("import helper\n\ndef mse(a, b):\n    return helper.f(a, b)\n")
+    (tmp_path / "helper.py").write_text("import torch\n\ndef f(a, b):\n    return a - b\n\nx = eval('1')\n")
+    found = subset.refusal(tmp_path, "losses", single_file=False)
+    assert found is not None and (found.file, found.line) == ("helper.py", 6)
+    (tmp_path / "tensors.py").write_text("import torch\nimport helper2\n")
+    (tmp_path / "helper2.py").write_text("import torch\n")
+    assert subset.refusal(tmp_path, "tensors", single_file=False) is None
+
+
+@pytest.mark.unit
+def test_a_helpers_imports_are_not_a_way_round_the_list(tmp_path):
+    (tmp_path / "losses.py").write_text("import helper\nlib = helper.torch.library\n")
+    (tmp_path / "helper.py").write_text("import torch\n")
+    found = subset.refusal(tmp_path, "losses", single_file=False)
+    assert found is not None and found.file == "losses.py"
+
+
+MARKER = "SEAL-SUBSET-IMPORTED"
+# A star import that reaches the recorder's module (the loop-per-row mistake scores some points
+# on its values when run); it prints at import, so its output would show that it ran.
+STAR_FORGER = f"""
+from sys import *
+
+print("{MARKER}")
+kit = modules[{KIT}]
+"""
+
+
+@pytest.mark.e2e
+def test_a_refused_topic_never_runs_and_scores_0_with_the_lesson(tmp_path):
+    base = (REPO / "tests" / "corpus" / "tensors" / "mistakes" / "row_normalize_loop_rows.py").read_text()
+    (tmp_path / "tensors.py").write_text(base + STAR_FORGER)
+    _, report = grade_json(
+        str(tmp_path), "--topic", "tensors", "--exercise", "row_normalize", "--timeout", "20"
+    )
+    checks = report["topics"][0]["tests"]
+    assert report["score"] == 0 and checks
+    graded = [c for c in checks if c["status"] != "skipped"]
+    assert all(c["status"] == "failed" for c in graded), [c["status"] for c in graded]
+    messages = {c["message"] for c in graded}
+    assert len(messages) == 1, messages
+    line = base.count("\n") + 2
+    assert f"tensors.py, line {line}: from sys import * is not allowed in graded code" in messages.pop()
+    assert MARKER not in str(report), "the refused module ran"
