@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from grader import clean
 from grader.batch.gradebook import Row
 from grader.checks.scoring import KIND_NAMES
+from grader.engine.subset import NOT_ALLOWED
 
 BINS = 10
 BAR_WIDTH = 30  # characters of the longest histogram bar
@@ -36,6 +37,7 @@ class ClassStats:
     maximum: float = 0.0
     timeouts: list[str] = field(default_factory=list)  # a check timed out, or the grading crashed
     late: list[tuple[str, str]] = field(default_factory=list)  # (student, "3 h late, −10 %")
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (student, "losses.py, line 3: ...")
     exercises: dict[str, Counter] = field(default_factory=dict)  # exercise -> full/partial/zero
     checks: dict[str, CheckStats] = field(default_factory=dict)
 
@@ -71,6 +73,15 @@ def _what_failed(test: dict) -> str:
     return test["status"].replace("_", " ")  # a hidden check's message may hold its inputs
 
 
+def _refused(student: str, topic: dict) -> list[tuple[str, str]]:
+    """The topic's module refused before it ran (grader/engine/subset.py), with the reason."""
+    for test in topic["tests"]:
+        message = test.get("message") or ""
+        if NOT_ALLOWED in message:
+            return [(student, message.split(", so ")[0][:200])]
+    return []
+
+
 def class_stats(rows: list[Row]) -> ClassStats:
     stats = ClassStats()
     for row in rows:
@@ -97,6 +108,7 @@ def class_stats(rows: list[Row]) -> ClassStats:
                 stats.exercises.setdefault(name, Counter())[share] += 1
         stalled = False
         for topic in row.report.get("topics", []):
+            stats.refused += _refused(row.student, topic)
             for test in topic["tests"]:
                 if test["status"] == "skipped":
                     continue
@@ -127,6 +139,11 @@ def summary_text(stats: ClassStats) -> str:
             lines.append(f"  {low:7.2f} – {high:7.2f} | {bar} {count}")
     if stats.timeouts:
         lines.append("timeouts or crashes: " + ", ".join(clean.name(s) for s in stats.timeouts))
+    if stats.refused:
+        lines.append(
+            "refused before running (code outside the graded subset): "
+            + "; ".join(f"{clean.name(s)} ({clean.text(why)})" for s, why in stats.refused)
+        )
     if stats.late:
         lines.append("late: " + ", ".join(f"{clean.name(s)} ({why})" for s, why in stats.late))
     return "\n".join(lines)

@@ -32,6 +32,8 @@ from grader.checks.scoring import TopicResult
 from grader.engine import parsed
 from grader.engine import subset_rules as rules
 
+NOT_ALLOWED = "is not allowed in graded code"  # what every refusal's message says (batch summaries find it)
+
 
 @dataclass(frozen=True)
 class Refusal:
@@ -44,7 +46,7 @@ class Refusal:
 
     def message(self, topic: str) -> str:
         return (
-            f"{self.file}, line {self.line}: {self.what} is not allowed in graded code, so {topic} "
+            f"{self.file}, line {self.line}: {self.what} {NOT_ALLOWED}, so {topic} "
             f"was not run and every check scores 0. Instead: {self.instead}."
         )
 

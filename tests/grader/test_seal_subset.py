@@ -175,3 +175,37 @@ def test_a_refused_topic_never_runs_and_scores_0_with_the_lesson(tmp_path):
     line = base.count("\n") + 2
     assert f"tensors.py, line {line}: from sys import * is not allowed in graded code" in messages.pop()
     assert MARKER not in str(report), "the refused module ran"
+
+
+@pytest.mark.unit
+def test_similarity_names_a_packed_copy_and_the_batch_summary_lists_refusals():
+    from grader.batch.gradebook import Row
+    from grader.batch.summary import class_stats, summary_text
+    from grader.similarity import refused_notes
+    from grader.similarity.sources import TopicSource
+
+    honest = (REPO / "solutions" / "losses.py").read_text()
+    notes = refused_notes(
+        [TopicSource("ana", "losses", honest), TopicSource("ben", "losses", ROUTES["packed copy"])]
+    )
+    assert len(notes) == 1 and "ben's module is refused" in notes[0] and "base64" in notes[0], notes
+    found = subset.check(ROUTES["packed copy"])[0]
+    message = subset.Refusal(found.line, found.what, found.instead, "losses.py").message("losses")
+    report = {
+        "topics": [
+            {
+                "name": "losses",
+                "tests": [
+                    {
+                        "id": "t",
+                        "status": "failed",
+                        "message": message,
+                        "visibility": "public",
+                        "kind": "value",
+                    }
+                ],
+            }
+        ]
+    }
+    text = summary_text(class_stats([Row("ben", "h", "v", "graded", "", 0, 10, report)]))
+    assert "refused before running" in text and "ben (losses.py, line 1: import base64" in text, text
