@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,10 @@ from grader.checks.scoring import TopicResult
 from grader.engine import parsed
 from grader.engine import subset_rules as rules
 
+# Set only by the grader's own tests of the layers under the subset (the sandbox, the zygote,
+# Gradescope's container), which must hold against code the subset refuses. A submission cannot
+# set the grading process's environment.
+UNCHECKED = "TORCHGRADE_UNCHECKED_SUBSET"
 NOT_ALLOWED = "is not allowed in graded code"  # what every refusal's message says (batch summaries find it)
 
 
@@ -135,6 +140,13 @@ class _Facts:
         self.classes: set[str] = set()
         self.methods: set[str] = set()
         self.local = local
+        self.self_functions = {  # module-level functions whose first parameter is self
+            n.name
+            for n in tree.body
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and n.args.args
+            and n.args.args[0].arg == "self"
+        }
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 for alias in node.names:
@@ -208,7 +220,9 @@ class _Check(ast.NodeVisitor):
     # names and attributes
     def visit_Name(self, node: ast.Name) -> None:
         name, facts = node.id, self.facts
-        if isinstance(node.ctx, ast.Store):
+        if isinstance(node.ctx, ast.Store) and name == "self":
+            self.refuse(node, "assigning to self", "use another name for the new value")
+        elif isinstance(node.ctx, ast.Store):
             in_class = bool(self.scopes) and isinstance(self.scopes[-1], ast.ClassDef)
             if (
                 _dunder(name)
@@ -218,6 +232,8 @@ class _Check(ast.NodeVisitor):
                 self.refuse(node, f"assigning {name}", "choose a name without double underscores")
         elif name in facts.modules or (name in facts.imported and _holds_refused(facts.imported[name])):
             self.refuse(node, f"the module {name} as a value", f"write {name}.<member> where you use it")
+        elif name in rules.BUILTINS_REFUSED and not (name in rules.SHADOWABLE and name in facts.bound):
+            self.refuse(node, f"{name}", rules.BUILTINS_REFUSED[name])  # a binding may be in another scope
         elif name in facts.bound or name in facts.imported:
             return
         elif name in rules.BUILTINS_REFUSED:
@@ -300,8 +316,9 @@ class _Check(ast.NodeVisitor):
             called = last and call is not None and attr in rules.DUNDER_DEFINE
             if not (called and (on_super or _first_is_self(call))):
                 self.refuse(node, f".{attr}", "use the object's public methods (super().__init__() is fine)")
-        if at == 0 and attr in self.facts.methods and _reaches_class(root, self.facts.classes):
-            if not (last and call is not None and _first_is_self(call)):
+        reached = _reaches_class(root, self.facts.classes) if at == 0 else attrs[at - 1] == "__class__"
+        if attr in self.facts.methods and reached:
+            if not (last and call is not None and _first_is_self(call) and self.in_method()):
                 self.unbound.append(
                     Refusal(node.lineno, f"a method read off its class (.{attr})", "call it on an instance")
                 )
@@ -319,6 +336,8 @@ class _Check(ast.NodeVisitor):
             self.attribute(func, node)
         else:
             self.visit(func)
+        if _makes_a_class(node):
+            self.refuse(node, "making a class from a namespace", "write a class statement")
         dotted = _dotted(func, self.facts.imported)
         if dotted in rules.ARITY and len(node.args) + len(node.keywords) > rules.ARITY[dotted]:
             self.refuse(
@@ -349,6 +368,10 @@ class _Check(ast.NodeVisitor):
                 f'write obj.attribute, or {name}(obj, "attribute")',
             )
             return
+        if name == "setattr" and len(node.args) > 2 and self.is_method(node.args[2]):
+            self.refuse(
+                node, "setting a method or property on an object", "define it in your class statement"
+            )
         if name != "hasattr":  # a bool is all hasattr gives
             probe = ast.Attribute(
                 target, text.value, ast.Store() if name != "getattr" else ast.Load(), lineno=node.lineno
@@ -383,6 +406,23 @@ class _Check(ast.NodeVisitor):
         self.generic_visit(node)
         self.scopes.pop()
 
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if any(isinstance(t, ast.Attribute) for t in node.targets) and self.is_method(node.value):
+            self.refuse(
+                node, "setting a method or property on an object", "define it in your class statement"
+            )
+        self.generic_visit(node)
+
+    def is_method(self, value: ast.expr | None) -> bool:
+        """A method-shaped value (``property(...)``, ``lambda self: ...``, a module-level function
+        whose first parameter is self): stored on a class (torch.Tensor passed in), it changes
+        what every tensor does, the probes' included."""
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+            return value.func.id in ("property", "classmethod", "staticmethod")
+        if isinstance(value, ast.Lambda):
+            return bool(value.args.args) and value.args.args[0].arg == "self"
+        return isinstance(value, ast.Name) and value.id in self.facts.self_functions
+
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         expr = _annotation(node.annotation)
         if expr is not node.annotation and expr is not None:
@@ -398,6 +438,15 @@ class _Check(ast.NodeVisitor):
 
 def _arguments(args: ast.arguments) -> list[ast.arg]:
     return [*args.posonlyargs, *args.args, *args.kwonlyargs, *filter(None, (args.vararg, args.kwarg))]
+
+
+def _makes_a_class(call: ast.Call) -> bool:
+    """``type(name, bases, namespace)`` or ``type(x)(...)``: a class whose dunders are dict keys."""
+    func = call.func
+    three = isinstance(func, ast.Name) and func.id == "type" and len(call.args) + len(call.keywords) > 1
+    return three or (
+        isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "type"
+    )
 
 
 def _first_is_self(call: ast.Call | None) -> bool:
@@ -485,6 +534,8 @@ def _imports(source: str) -> dict[str, str]:
 def refusal(path: Path, topic: str, single_file: bool) -> Refusal | None:
     """The first place where the topic's file, or a file of the submission it imports (directly
     or not), leaves the subset; None when graded code stays inside it."""
+    if os.environ.get(UNCHECKED) == "1":
+        return None
     own = f"{topic}.py"
     sources = sources_of(path, topic, single_file)
     imports = {name: _imports(source) for name, source in sources.items()}

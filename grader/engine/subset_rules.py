@@ -62,7 +62,14 @@ LISTED = {
         {"add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "neg", "matmul", "itemgetter"}
     ),
     "time": frozenset({"time", "perf_counter", "monotonic", "sleep"}),
-    "os": frozenset({"path", "getcwd", "listdir", "makedirs", "environ", "cpu_count", "abort"}),
+    "os": frozenset({"path", "getcwd", "listdir", "makedirs", "environ", "cpu_count", "abort", "getpid"}),
+    "matplotlib": frozenset(),  # a notebook's plotting cells import it
+    "matplotlib.pyplot": frozenset(
+        {"plot", "figure", "subplots", "show", "title", "xlabel", "ylabel", "legend", "imshow"}
+        | {"savefig", "close", "hist", "scatter", "grid", "tight_layout", "xlim", "ylim", "semilogy"}
+    ),
+    "tqdm": frozenset({"tqdm", "trange"}),
+    "tqdm.auto": frozenset({"tqdm", "trange"}),
     "importlib": frozenset(),  # a notebook's set-up cell imports importlib.util; nothing of it is used
     "importlib.util": frozenset(),
 }
@@ -99,6 +106,8 @@ REFUSED = {
     "functools.update_wrapper": "use @functools.wraps(fn) without arguments",
     "functools.singledispatch": "branch with isinstance",
     "functools.singledispatchmethod": "branch with isinstance",
+    "dataclasses.make_dataclass": "write a @dataclass class statement",
+    "abc.ABCMeta": "subclass abc.ABC in a class statement",
 }
 # Private members learners use, as torch's own code does (a prefix ends with "*").
 PRIVATE = ("torch._assert", "torch._foreach_*", "torch.nn.init._calculate_fan_in_and_fan_out")
@@ -144,6 +153,9 @@ BUILTINS_REFUSED = {
     "__loader__": "import at the top of the file",
     "__spec__": "import at the top of the file",
 }
+# Of those, the ones a learner may bind to a value of their own (``def forward(self, input)``):
+# the rest are refused wherever they appear, since a binding may be in another scope.
+SHADOWABLE = frozenset({"input", "help", "compile"})
 BUILTINS = frozenset(dir(builtins)) - set(BUILTINS_REFUSED)
 # The builtins that take an attribute's name: allowed with a literal name only.
 BY_NAME = frozenset({"getattr", "setattr", "delattr", "hasattr"})

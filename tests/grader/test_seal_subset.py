@@ -209,3 +209,28 @@ def test_similarity_names_a_packed_copy_and_the_batch_summary_lists_refusals():
     }
     text = summary_text(class_stats([Row("ben", "h", "v", "graded", "", 0, 10, report)]))
     assert "refused before running" in text and "ben (losses.py, line 1: import base64" in text, text
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def f(eval):\n    return eval\n\nx = eval('1')\n",  # a binding in another scope
+        "class P:\n    def show(self):\n        return vars(self)\n\nimport torch\nP.show(torch.nn.functional)\n",
+        "class P:\n    def show(self):\n        return vars(self)\n\ndef g(p, m):\n    return p.__class__.show(m)\n",
+        "class P:\n    def show(self):\n        return vars(self)\n\nimport torch\nself = torch.nn.functional\nP.show(self)\n",
+        "import torch\nT = type('T', (torch.Tensor,), {'__torch_' + 'function__': classmethod(print)})\n",
+        "import dataclasses\nT = dataclasses.make_dataclass('T', [], namespace={})\n",
+        "import torch\nx = torch.tensor(1).__class__.__subclasses__()\n",
+        "import torch\nclass T(torch.Tensor):\n    @classmethod\n    def __torch_function__(cls, f, t, a=(), k=None):\n        return f(*a)\n",
+        "def __getattr__(name):\n    return name\n",
+        "import torch\n\ndef patch(c):\n    c.device = property(lambda t: torch.device('cuda'))\n\npatch(torch.Tensor)\n",
+        "def patch(c):\n    setattr(c, 'tolist', lambda self: [0.0])\n",
+        "def tolist(self):\n    return []\n\ndef patch(c):\n    c.tolist = tolist\n",
+        "import os\nos.system('true')\n",
+        "import ctypes\n",
+        "from grader.sandboxed import probe_kit\n",
+    ],
+)
+def test_more_ways_out_are_refused(source):
+    assert subset.check(source), source
