@@ -234,3 +234,25 @@ def test_similarity_names_a_packed_copy_and_the_batch_summary_lists_refusals():
 )
 def test_more_ways_out_are_refused(source):
     assert subset.check(source), source
+
+
+@pytest.mark.unit
+def test_a_notebooks_refusal_names_its_cell(tmp_path):
+    import nbformat
+
+    from grader.checks import scoring
+    from grader.engine import notebooks
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell("import torch"),
+        nbformat.v4.new_code_cell("def mse(a, b):\n    return eval('a')\n"),
+    ]
+    path = tmp_path / "losses.ipynb"
+    nbformat.write(notebook, str(path))
+    refusal = subset.refusal(path, "losses", single_file=True)
+    assert refusal is not None
+    result = scoring.TopicResult("losses", [scoring.TestResult("t", "shape", "passed", 1.0, 1.0)])
+    subset.refuse(result, refusal)
+    notebooks.explain(result, path)
+    assert result.tests[0].message.startswith("cell 2 (`def mse(a, b):`), line 2: eval is not allowed")
