@@ -301,7 +301,11 @@ class _Check(ast.NodeVisitor):
         else:
             self.visit(func)
         if _makes_a_class(node):
-            self.refuse(node, "making a class from a namespace", "write a class statement")
+            self.refuse(
+                node,
+                "making a class from a namespace",
+                "write a class statement, and call your class by its name",
+            )
         dotted = _dotted(func, self.facts.imported)
         if dotted in rules.ARITY and len(node.args) + len(node.keywords) > rules.ARITY[dotted]:
             self.refuse(
@@ -418,11 +422,22 @@ def _arguments(args: ast.arguments) -> list[ast.arg]:
 
 
 def _makes_a_class(call: ast.Call) -> bool:
-    """``type(name, bases, namespace)`` or ``type(x)(...)``: a class whose dunders are dict keys."""
+    """``type(name, bases, namespace)`` or ``type(x)(name, bases, namespace)`` (x's metaclass)
+    whose namespace is not a dict written out without dunder keys: a class whose special methods
+    would be computed strings."""
     func = call.func
-    three = isinstance(func, ast.Name) and func.id == "type" and len(call.args) + len(call.keywords) > 1
-    return three or (
-        isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "type"
+    metaclass = isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "type"
+    if not (metaclass or (isinstance(func, ast.Name) and func.id == "type")):
+        return False
+    if len(call.args) + len(call.keywords) < 3 or any(isinstance(a, ast.Starred) for a in call.args):
+        return any(isinstance(a, ast.Starred) for a in call.args) or bool(call.keywords)
+    namespace = call.args[2] if len(call.args) == 3 and not call.keywords else None
+    return not (
+        isinstance(namespace, ast.Dict)
+        and all(
+            isinstance(k, ast.Constant) and isinstance(k.value, str) and not _dunder(k.value)
+            for k in namespace.keys
+        )
     )
 
 

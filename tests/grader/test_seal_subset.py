@@ -73,6 +73,11 @@ ORDINARY = {
         "class Net(nn.Module):\n    def __init__(self):\n        nn.Module.__init__(self)\n"
         "        self.fc = nn.Linear(2, 2)\n"
     ),
+    "an exception class made by type()": "E = type('E', (Exception,), {'code': 3})\nraise E('x')\n",
+    "a new instance of the same class": (
+        "class V:\n    def __init__(self, x):\n        self.x = x\n\n"
+        "    def __neg__(self):\n        return type(self)(-self.x)\n"
+    ),
     "a notebook's set-up imports": "import importlib.util\nimport sys\nsys.path.insert(0, '..')\nEPS = sys.float_info.epsilon\n",
 }
 # Ordinary but outside the subset: refused with what to write instead.
@@ -221,6 +226,9 @@ def test_similarity_names_a_packed_copy_and_the_batch_summary_lists_refusals():
         "class P:\n    def show(self):\n        return vars(self)\n\nimport torch\nself = torch.nn.functional\nP.show(self)\n",
         "import torch\nT = type('T', (torch.Tensor,), {'__torch_' + 'function__': classmethod(print)})\n",
         "import dataclasses\nT = dataclasses.make_dataclass('T', [], namespace={})\n",
+        "import torch\nT = type(torch.Tensor)('T', (torch.Tensor,), dict(__torch_function__=print))\n",
+        "def make(ns):\n    return type('T', (), ns)\n",
+        "def make(*args):\n    return type(*args)\n",
         "import torch\nx = torch.tensor(1).__class__.__subclasses__()\n",
         "import torch\nclass T(torch.Tensor):\n    @classmethod\n    def __torch_function__(cls, f, t, a=(), k=None):\n        return f(*a)\n",
         "def __getattr__(name):\n    return name\n",
