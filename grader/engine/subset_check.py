@@ -89,6 +89,8 @@ def member_problem(dotted: str) -> tuple[str, str] | None:
             )
         if _dunder(part) and part not in rules.DUNDER_READ:
             return at, "call the public function or method"
+        if part in rules.FRAME_ATTRIBUTES:
+            return at, "pass values as arguments"
         if part in rules.STANDARD and at not in rules.OWN_NAMES:
             return at, f"import {part} itself if the exercise needs it"
     return None
@@ -290,12 +292,8 @@ class _Check(ast.NodeVisitor):
     # calls
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
-        if (
-            isinstance(func, ast.Name)
-            and func.id not in self.facts.bound
-            and func.id in (rules.BY_NAME | {"vars"})
-        ):
-            self.by_name(node, func.id)
+        if isinstance(func, ast.Name) and func.id in (rules.BY_NAME | {"vars"}):
+            self.by_name(node, func.id)  # the builtin, even where a name is bound in another scope
         elif isinstance(func, ast.Attribute):
             self.attribute(func, node)
         else:
@@ -305,6 +303,12 @@ class _Check(ast.NodeVisitor):
                 node,
                 "making a class from a namespace",
                 "write a class statement, and call your class by its name",
+            )
+        if _writes_a_file(node, self.facts.imported):
+            self.refuse(
+                node,
+                "opening a file for writing",
+                "graded code reads files (open(path) or open(path, 'rb')) and returns its results",
             )
         dotted = _dotted(func, self.facts.imported)
         if dotted in rules.ARITY and len(node.args) + len(node.keywords) > rules.ARITY[dotted]:
@@ -333,7 +337,7 @@ class _Check(ast.NodeVisitor):
             self.refuse(
                 node,
                 f"{name}(...) with a name computed at run time",
-                f'write obj.attribute, or {name}(obj, "attribute")',
+                f'write obj.attribute or {name}(obj, "attribute"); keep numbered parts in a list or dict (nn.ModuleList)',
             )
             return
         if name == "setattr" and len(node.args) > 2 and self.is_method(node.args[2]):
@@ -438,6 +442,27 @@ def _makes_a_class(call: ast.Call) -> bool:
             isinstance(k, ast.Constant) and isinstance(k.value, str) and not _dunder(k.value)
             for k in namespace.keys
         )
+    )
+
+
+def _writes_a_file(call: ast.Call, imported: dict[str, str]) -> bool:
+    """``open(...)`` or ``x.open(...)`` with a mode that is not a literal read mode: a file opened
+    for writing can seek (``/proc/self/mem``)."""
+    func = call.func
+    if not (
+        (isinstance(func, ast.Name) and func.id == "open")
+        or (isinstance(func, ast.Attribute) and func.attr == "open")
+    ):
+        return False
+    position = (
+        1 if isinstance(func, ast.Name) or _dotted(func, imported) is not None else 0
+    )  # Path.open(mode)
+    modes = [k.value for k in call.keywords if k.arg == "mode"] + call.args[position : position + 1]
+    if any(k.arg is None for k in call.keywords) or any(isinstance(a, ast.Starred) for a in call.args):
+        return True
+    return any(
+        not (isinstance(m, ast.Constant) and isinstance(m.value, str) and set(m.value) <= set("rbt"))
+        for m in modes
     )
 
 

@@ -32,6 +32,12 @@ OPEN = frozenset(
         "pathlib",
         "contextlib",
         "warnings",
+        "heapq",
+        "bisect",
+        "json",
+        "csv",
+        "textwrap",
+        "unicodedata",
         "__future__",
     }
 )
@@ -69,6 +75,15 @@ LISTED = {
         | {"savefig", "close", "hist", "scatter", "grid", "tight_layout", "xlim", "ylim", "semilogy"}
     ),
     "tqdm": frozenset({"tqdm", "trange"}),
+    "string": frozenset(
+        {"ascii_letters", "ascii_lowercase", "ascii_uppercase", "digits", "punctuation", "printable"}
+        | {"whitespace"}
+    ),
+    "io": frozenset({"StringIO", "BytesIO"}),
+    "pprint": frozenset({"pprint", "pformat"}),
+    "logging": frozenset(
+        {"getLogger", "basicConfig", "debug", "info", "warning", "error", "DEBUG", "INFO", "WARNING", "ERROR"}
+    ),
     "tqdm.auto": frozenset({"tqdm", "trange"}),
     "importlib": frozenset(),  # a notebook's set-up cell imports importlib.util; nothing of it is used
     "importlib.util": frozenset(),
@@ -98,6 +113,7 @@ REFUSED = {
     "torch.utils.data.dataloader.python_multiprocessing": "graded code runs in one process",
     "numpy.load": "build the arrays in code, or read text with numpy.loadtxt",
     "numpy.lib": "use numpy's top-level functions",
+    "numpy.memmap": "read the file with numpy.loadtxt",
     "numpy.ctypeslib": "use numpy's top-level functions",
     "numpy.f2py": "use numpy's top-level functions",
     "numpy.DataSource": "read local files with numpy.loadtxt",
@@ -176,8 +192,10 @@ DUNDER_DEFINE = frozenset(
 )
 # Dunders a class body may assign.
 DUNDER_ASSIGN = frozenset({"__slots__", "__all__", "__version__"})
-# Attributes of frames, code, cells and tracebacks: the ways from a value to a namespace.
+# Attributes of frames, code, cells and tracebacks (the ways from a value to a namespace), and
+# those to raw memory (an array's ctypes, a storage mapped from a file).
 FRAME_ATTRIBUTES = frozenset(
     {"cell_contents", "tb_frame", "tb_next", "gi_frame", "gi_code", "cr_frame", "cr_code"}
+    | {"ctypes", "from_file"}
     | {"ag_frame", "ag_code", "f_back", "f_globals", "f_locals", "f_builtins", "f_code", "f_trace"}
 )

@@ -73,6 +73,10 @@ ORDINARY = {
         "class Net(nn.Module):\n    def __init__(self):\n        nn.Module.__init__(self)\n"
         "        self.fc = nn.Linear(2, 2)\n"
     ),
+    "reading files": (
+        "import gzip\nfrom pathlib import Path\n\ndef load(p):\n    with open(p) as f, open(p, 'rb') as g:\n"
+        "        pass\n    with gzip.open('data.gz', 'rt') as h, Path(p).open('rb') as i:\n        return h.read()\n"
+    ),
     "an exception class made by type()": "E = type('E', (Exception,), {'code': 3})\nraise E('x')\n",
     "a new instance of the same class": (
         "class V:\n    def __init__(self, x):\n        self.x = x\n\n"
@@ -237,6 +241,13 @@ def test_similarity_names_a_packed_copy_and_the_batch_summary_lists_refusals():
         "def tolist(self):\n    return []\n\ndef patch(c):\n    c.tolist = tolist\n",
         "import os\nos.system('true')\n",
         "import ctypes\n",
+        "def poke(address, data):\n    with open('/proc/self/mem', 'r+b') as f:\n        f.seek(address)\n        f.write(data)\n",
+        "from pathlib import Path\n\ndef poke(a):\n    f = Path('/proc/self/mem').open('wb')\n    f.seek(a)\n",
+        "def poke(mode):\n    return open('/proc/self/mem', mode)\n",
+        "import numpy as np\nm = np.memmap('/proc/self/mem', mode='r+')\n",
+        "import torch\ns = torch.UntypedStorage.from_file('/proc/self/mem', True, 10)\n",
+        "import numpy as np\np = np.zeros(3).ctypes.data\n",
+        "def f(getattr):\n    return getattr\n\nx = getattr(f, 'a' + 'b')\n",
         "from grader.sandboxed import probe_kit\n",
     ],
 )
