@@ -200,12 +200,10 @@ class _Check(ast.NodeVisitor):
             self.refuse(node, f"the module {name} as a value", f"write {name}.<member> where you use it")
         elif name in rules.BUILTINS_REFUSED and not (name in rules.SHADOWABLE and name in facts.bound):
             self.refuse(node, f"{name}", rules.BUILTINS_REFUSED[name])  # a binding may be in another scope
+        elif name in rules.BY_NAME or name == "vars":  # called, visit_Call checks it; here passed around
+            self.refuse(node, f"{name} passed around", f'call {name}(obj, "name") with the name written out')
         elif name in facts.bound or name in facts.imported:
             return
-        elif name in rules.BUILTINS_REFUSED:
-            self.refuse(node, f"{name}", rules.BUILTINS_REFUSED[name])
-        elif name in rules.BY_NAME or name == "vars":
-            self.refuse(node, f"{name} passed around", f'call {name}(obj, "name") with the name written out')
         elif _dunder(name) and name not in rules.DUNDER_READ:
             self.refuse(node, name, "use the names your module defines")
 
@@ -234,6 +232,10 @@ class _Check(ast.NodeVisitor):
         self.visit(root)
         for at in range(len(attrs)):
             self.one_attribute(node, root, attrs, at, call)
+        if store and _dunder(attrs[-1]) and attrs[-1] not in rules.DUNDER_SET:
+            self.refuse(
+                node, f"setting .{attrs[-1]}", "set your own attributes (a wrapper's __name__ is fine)"
+            )
         if (
             store
             and isinstance(root, ast.Call)

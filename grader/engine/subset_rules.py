@@ -190,6 +190,8 @@ DUNDER_DEFINE = frozenset(
         "mod rmod pow rpow ipow matmul rmatmul imatmul and or xor"
     ).split()
 )
+# Dunder attributes graded code may set (``wrapper.__name__ = fn.__name__`` in a decorator).
+DUNDER_SET = frozenset({"__name__", "__qualname__", "__doc__"})
 # Dunders a class body may assign.
 DUNDER_ASSIGN = frozenset({"__slots__", "__all__", "__version__"})
 # Attributes of frames, code, cells and tracebacks (the ways from a value to a namespace), and

@@ -82,6 +82,10 @@ ORDINARY = {
         "class V:\n    def __init__(self, x):\n        self.x = x\n\n"
         "    def __neg__(self):\n        return type(self)(-self.x)\n"
     ),
+    "a decorator's wrapper": (
+        "def logged(fn):\n    def wrapper(*args):\n        return fn(*args)\n\n"
+        "    wrapper.__name__ = fn.__name__\n    wrapper.__doc__ = fn.__doc__\n    return wrapper\n"
+    ),
     "a notebook's set-up imports": "import importlib.util\nimport sys\nsys.path.insert(0, '..')\nEPS = sys.float_info.epsilon\n",
 }
 # Ordinary but outside the subset: refused with what to write instead.
@@ -248,6 +252,9 @@ def test_similarity_names_a_packed_copy_and_the_batch_summary_lists_refusals():
         "import torch\ns = torch.UntypedStorage.from_file('/proc/self/mem', True, 10)\n",
         "import numpy as np\np = np.zeros(3).ctypes.data\n",
         "def f(getattr):\n    return getattr\n\nx = getattr(f, 'a' + 'b')\n",
+        "def f(getattr):\n    return getattr\n\ng = getattr\n",
+        "class Mine:\n    pass\n\ndef f(x):\n    x.__class__ = Mine\n",
+        "def f(x):\n    setattr(x, '__class__', object)\n",
         "from grader.sandboxed import probe_kit\n",
     ],
 )
