@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from grader.engine import parsed
 from grader.engine import subset_rules as rules
 
+CLASS_INSTEAD = (
+    "compare with isinstance; make tensors on x's device with x.new_tensor(...) or device=x.device"
+)
 NOT_ALLOWED = "is not allowed in graded code"  # what every refusal's message says (batch summaries find it)
 
 
@@ -106,6 +109,7 @@ class _Facts:
         self.classes: set[str] = set()
         self.methods: set[str] = set()
         self.local = local
+        self.parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
         self.self_functions = {  # module-level functions whose first parameter is self
             n.name
             for n in tree.body
@@ -161,6 +165,24 @@ class _Check(ast.NodeVisitor):
             for d in function.decorator_list
         )
         return plain and function.args.args[0].arg == "self"
+
+    def class_named_only(self, node: ast.expr, owner: ast.expr, following: str | None) -> bool:
+        """The class of a value (``type(x)``, ``x.__class__``) may be named or compared, never used
+        (``type(x)(t)`` would wrap a result in a class the grader gave): ``self``'s in a method may."""
+        if isinstance(owner, ast.Name) and owner.id == "self" and self.in_method():
+            return True
+        if following is not None:
+            return following in rules.DUNDER_SET
+        parent = self.facts.parents.get(node)
+        if isinstance(parent, ast.Attribute):
+            return parent.attr in rules.DUNDER_SET
+        compared = isinstance(parent, ast.Compare)
+        checked = (
+            isinstance(parent, ast.Call)
+            and node in parent.args
+            and _named(parent.func, "isinstance", "issubclass")
+        )
+        return compared or checked
 
     # imports
     def visit_Import(self, node: ast.Import) -> None:
@@ -284,6 +306,10 @@ class _Check(ast.NodeVisitor):
             called = last and call is not None and attr in rules.DUNDER_DEFINE
             if not (called and (on_super or _first_is_self(call))):
                 self.refuse(node, f".{attr}", "use the object's public methods (super().__init__() is fine)")
+        if attr == "__class__" and not self.class_named_only(
+            node, root if at == 0 else node, None if last else attrs[at + 1]
+        ):
+            self.refuse(node, "the class of a value used as a value", CLASS_INSTEAD)
         reached = _reaches_class(root, self.facts.classes) if at == 0 else attrs[at - 1] == "__class__"
         if attr in self.facts.methods and reached:
             if not (last and call is not None and _first_is_self(call) and self.in_method()):
@@ -300,6 +326,12 @@ class _Check(ast.NodeVisitor):
             self.attribute(func, node)
         else:
             self.visit(func)
+        if (
+            _named(func, "type")
+            and len(node.args) == 1
+            and not self.class_named_only(node, node.args[0], None)
+        ):
+            self.refuse(node, "type(...) used as a value", CLASS_INSTEAD)
         if _makes_a_class(node):
             self.refuse(
                 node,
@@ -445,6 +477,10 @@ def _makes_a_class(call: ast.Call) -> bool:
             for k in namespace.keys
         )
     )
+
+
+def _named(func: ast.expr, *names: str) -> bool:
+    return isinstance(func, ast.Name) and func.id in names
 
 
 def _writes_a_file(call: ast.Call, imported: dict[str, str]) -> bool:

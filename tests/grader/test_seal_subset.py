@@ -82,6 +82,12 @@ ORDINARY = {
         "class V:\n    def __init__(self, x):\n        self.x = x\n\n"
         "    def __neg__(self):\n        return type(self)(-self.x)\n"
     ),
+    "the class of a value, named or compared": (
+        "def f(x, y):\n    assert type(x) is type(y) and isinstance(y, type(x)), type(x).__name__\n"
+        "    return x.__class__.__name__\n\nclass V:\n    def __init__(self, x):\n        self.x = x\n\n"
+        "    def __neg__(self):\n        return type(self)(-self.x)\n\n    def __pos__(self):\n"
+        "        return self.__class__(self.x)\n"
+    ),
     "a decorator's wrapper": (
         "def logged(fn):\n    def wrapper(*args):\n        return fn(*args)\n\n"
         "    wrapper.__name__ = fn.__name__\n    wrapper.__doc__ = fn.__doc__\n    return wrapper\n"
@@ -255,6 +261,9 @@ def test_similarity_names_a_packed_copy_and_the_batch_summary_lists_refusals():
         "def f(getattr):\n    return getattr\n\ng = getattr\n",
         "class Mine:\n    pass\n\ndef f(x):\n    x.__class__ = Mine\n",
         "def f(x):\n    setattr(x, '__class__', object)\n",
+        "def mse(a, b):\n    return type(a)(((a.cpu() - b.cpu()) ** 2).mean())\n",  # wraps in the grader's class
+        "def mse(a, b):\n    return a.__class__(((a.cpu() - b.cpu()) ** 2).mean())\n",
+        "def mse(a, b):\n    wrap = type(a)\n    return wrap(a.cpu())\n",
         "from grader.sandboxed import probe_kit\n",
     ],
 )
