@@ -194,9 +194,13 @@ DUNDER_DEFINE = frozenset(
 DUNDER_SET = frozenset({"__name__", "__qualname__", "__doc__"})
 # Dunders a class body may assign.
 DUNDER_ASSIGN = frozenset({"__slots__", "__all__", "__version__"})
-# Attributes of frames, code, cells and tracebacks (the ways from a value to a namespace), and
-# those to raw memory (an array's ctypes, a storage mapped from a file).
-FRAME_ATTRIBUTES = frozenset(
+# Attributes that the grader's own objects passed to graded code carry (probe_kit.OnSecondDevice's
+# annotations: test_seal_subset.py checks the two agree): `shell.cpu_data = cpu_result` forged the
+# device check.
+GRADER_ATTRIBUTES = frozenset({"cpu_data"})
+# Attributes of frames, code, cells and tracebacks (the ways from a value to a namespace), those to
+# raw memory (an array's ctypes, a storage mapped from a file), and the grader's objects' own.
+FRAME_ATTRIBUTES = GRADER_ATTRIBUTES | frozenset(
     {"cell_contents", "tb_frame", "tb_next", "gi_frame", "gi_code", "cr_frame", "cr_code"}
     | {"ctypes", "from_file"}
     | {"ag_frame", "ag_code", "f_back", "f_globals", "f_locals", "f_builtins", "f_code", "f_trace"}

@@ -264,6 +264,7 @@ def test_similarity_names_a_packed_copy_and_the_batch_summary_lists_refusals():
         "def mse(a, b):\n    return type(a)(((a.cpu() - b.cpu()) ** 2).mean())\n",  # wraps in the grader's class
         "def mse(a, b):\n    return a.__class__(((a.cpu() - b.cpu()) ** 2).mean())\n",
         "def mse(a, b):\n    wrap = type(a)\n    return wrap(a.cpu())\n",
+        "def f(x, out):\n    shell = x.new_empty(out.shape)\n    shell.cpu_data = out\n    return shell\n",
         "from grader.sandboxed import probe_kit\n",
     ],
 )
@@ -291,3 +292,11 @@ def test_a_notebooks_refusal_names_its_cell(tmp_path):
     subset.refuse(result, refusal)
     notebooks.explain(result, path)
     assert result.tests[0].message.startswith("cell 2 (`def mse(a, b):`), line 2: eval is not allowed")
+
+
+@pytest.mark.unit
+def test_the_grader_objects_attributes_are_all_refused():
+    from grader.engine import subset_rules
+    from grader.sandboxed import probe_kit
+
+    assert set(probe_kit.OnSecondDevice.__annotations__) == subset_rules.GRADER_ATTRIBUTES
