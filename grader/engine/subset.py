@@ -12,15 +12,15 @@ annotations that do not pass themselves), frames and namespaces, patching a modu
 
 Why an allow-list of our own and not RestrictedPython 9.0, measured 2026-11-24 over the 373
 modules of solutions/, exercises/, the corpus (correct and mistakes) and the hand-outs, the 13
-attacks and 11 ordinary snippets of ``tests/grader/test_seal_subset.py``: RestrictedPython's
-default policy refuses 302 of the modules (every ``_name``, ``super().__init__``...) and 5 of
-the snippets and catches 6 of the 13 attacks; customised to accept underscores it still refuses
-98 modules and catches 5 attacks, because it leaves imports, attribute reads and ``getattr`` to
+attacks and 16 ordinary snippets of ``tests/grader/test_seal_subset.py``: RestrictedPython's
+default policy refuses 302 of the modules (every ``_name``, ``super().__init__``...) and 8 of the
+snippets and catches 6 of the 13 attacks; customised to accept underscores it still refuses 98
+modules and catches 5 attacks, because it leaves imports, attribute reads and ``getattr`` to
 guards that run *in the worker*, next to the submission (``_getattr_``, ``__import__``): the
 place the design forbids relying on. This check refuses none of the modules and catches all 13,
-in about RestrictedPython's time (three runs on this shared 2-core machine: 2.3-7.1 ms a module
-with the parse, against its compile's 3.8-6.8 ms; the check alone 1-5 ms), once per source in a
-grading process (cached by source).
+in about RestrictedPython's time: on this shared 2-core machine under load (load average 8-13),
+5-8 ms a module with the parse against its compile's 4-7 ms, the check alone 4-5 ms; once per
+source in a grading process (cached by source), against seconds for grading the topic.
 """
 
 from __future__ import annotations
