@@ -14,6 +14,7 @@ from grader import clean, defaults
 from grader.batch.gradebook import Row
 from grader.batch.lms.base import lms_grade
 from grader.checks.scoring import KIND_NAMES
+from grader.engine.subset import NOT_ALLOWED
 
 BINS = 10
 BAR_WIDTH = 30  # characters of the longest histogram bar
@@ -37,6 +38,7 @@ class ClassStats:
     maximum: float = 0.0
     timeouts: list[str] = field(default_factory=list)  # a check timed out, or the grading crashed
     late: list[tuple[str, str]] = field(default_factory=list)  # (student, "3 h late, −10 %")
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (student, "losses.py, line 3: ...")
     exercises: dict[str, Counter] = field(default_factory=dict)  # exercise -> full/partial/zero
     checks: dict[str, CheckStats] = field(default_factory=dict)
 
@@ -72,6 +74,15 @@ def _what_failed(test: dict) -> str:
     return test["status"].replace("_", " ")  # a hidden check's message may hold its inputs
 
 
+def _refused(student: str, topic: dict) -> list[tuple[str, str]]:
+    """The topic's module refused before it ran (grader/engine/subset.py), with the reason."""
+    for test in topic["tests"]:
+        message = test.get("message") or ""
+        if NOT_ALLOWED in message:
+            return [(student, message.split(", so ")[0][:200])]
+    return []
+
+
 def class_stats(rows: list[Row], missing: str = defaults.LMS_MISSING) -> ClassStats:
     """The class as the LMS files give it: a total counts where the LMS file holds a number
     (:func:`grader.batch.lms.base.lms_grade`), so excused, blank missing and crashed rows do not."""
@@ -98,6 +109,7 @@ def class_stats(rows: list[Row], missing: str = defaults.LMS_MISSING) -> ClassSt
                 stats.exercises.setdefault(name, Counter())[share] += 1
         stalled = False
         for topic in row.report.get("topics", []):
+            stats.refused += _refused(row.student, topic)
             for test in topic["tests"]:
                 if test["status"] == "skipped":
                     continue
@@ -128,6 +140,11 @@ def summary_text(stats: ClassStats) -> str:
             lines.append(f"  {low:7.2f} – {high:7.2f} | {bar} {count}")
     if stats.timeouts:
         lines.append("timeouts or crashes: " + ", ".join(clean.name(s) for s in stats.timeouts))
+    if stats.refused:
+        lines.append(
+            "refused before running (code outside the graded subset): "
+            + "; ".join(f"{clean.name(s)} ({clean.text(why)})" for s, why in stats.refused)
+        )
     if stats.late:
         lines.append("late: " + ", ".join(f"{clean.name(s)} ({why})" for s, why in stats.late))
     lines += [f"failed to grade: {clean.name(s)}: {clean.text(why)[:200]}" for s, why in stats.not_graded]

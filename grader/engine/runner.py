@@ -23,7 +23,7 @@ from typing import Any
 from grader import defaults
 from grader.checks import curves
 from grader.checks.scoring import Report, TopicResult
-from grader.engine import check_table, notebooks, stubs, tamper, workers
+from grader.engine import check_table, notebooks, stubs, subset, workers
 from grader.engine.doctor import no_sandbox_note
 from grader.engine.pool import GraderCrashed, GraderPool
 from grader.engine.preload import collector_paused, preload
@@ -99,8 +99,10 @@ def resolve_device(device: str) -> str:
 
 def grade_topic(task: Task) -> TopicOutcome:
     """One topic's suite against one submission (a grading process's job): the suite is
-    collected on this process's first task of the topic and reused by the next ones."""
-    stub = stub_outcome(task)  # an untouched stub whose table is cached: no pytest, no torch
+    collected on this process's first task of the topic and reused by the next ones. Code outside
+    the graded subset of Python (:mod:`grader.engine.subset`) is refused before any worker runs it."""
+    refusal = subset.refusal(task.path, task.topic, task.single_file)
+    stub = stub_outcome(task, refusal)  # an untouched stub whose table is cached: no pytest, no torch
     if stub is not None:
         return stub
     from grader.engine import suites  # imports pytest and torch
@@ -123,14 +125,15 @@ def grade_topic(task: Task) -> TopicOutcome:
     )
     try:
         suite = suites.collected(task.topic, limits.timeout)
-        tests, seconds = suite.not_started(run) if untouched_stub(task) else suite.run(run)
+        tests, seconds = suite.not_started(run) if refusal or untouched_stub(task) else suite.run(run)
     except suites.SuiteBroken as exc:
         suites.forget(task.topic)
         raise SuiteCrash(str(exc)) from None
     if not tests and not (selection.keyword or selection.exercises):
         raise SuiteCrash(f"{task.topic}: the suite has no check")
     result = TopicResult(task.topic, tests)
-    tamper.judge(result, task.path, task.single_file)  # the "how" evidence is forgeable in the worker
+    if refusal:
+        subset.refuse(result, refusal)
     if selection.public_only:  # what the hidden suite still judges, by exercise and kind
         result.hidden = suite.hidden_kinds(selection.exercises) or released_hidden(
             task.topic, selection.exercises
@@ -140,7 +143,7 @@ def grade_topic(task: Task) -> TopicOutcome:
     return TopicOutcome(result, seconds, workers.engine_problem())
 
 
-def stub_outcome(task: Task) -> TopicOutcome | None:
+def stub_outcome(task: Task, refusal: subset.Refusal | None = None) -> TopicOutcome | None:
     """An untouched stub's outcome from its topic's cached table of checks (grader/engine/check_table.py),
     or None where the suite must be collected: then the table is cached for the next run."""
     if not untouched_stub(task):
@@ -161,7 +164,8 @@ def stub_outcome(task: Task) -> TopicOutcome | None:
     result = TopicResult(
         task.topic, check_table.not_started(task.topic, chosen, resolve_device(options.device))
     )
-    tamper.judge(result, task.path, task.single_file)
+    if refusal:
+        subset.refuse(result, refusal)
     if selection.public_only:
         result.hidden = check_table.hidden_kinds(rows, selection.exercises) or released_hidden(
             task.topic, selection.exercises

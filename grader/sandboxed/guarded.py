@@ -1,12 +1,10 @@
 """The builtins a submitted module runs with: ``getattr``, ``setattr`` and ``delattr`` that
 refuse the names which lead to the grader.
 
-:mod:`grader.engine.tamper` (trusted side) refuses a submission whose source writes one of these
-names out (``fn.__globals__``, ``frame.f_back``, ``torch.sys``); a name computed at run time
-(``getattr(t, how)`` for ``how = "mean"``, which honest code does) is checked here instead. The
-real builtins stay out of the submission's reach unless it uses a route the scan refuses
-(``__builtins__``, ``import builtins``, ``.__self__`` of a builtin, frames...). Both lists live
-here, the one home the scan reads them from.
+A second line only: :mod:`grader.engine.subset` (trusted side) accepts graded code only when
+every attribute it reads is written out in its source (``getattr(fn, "__name__", default)``),
+so nothing accepted computes a name at run time; a guard that ran next to submitted code
+would be no defence on its own.
 """
 
 from __future__ import annotations
@@ -101,11 +99,15 @@ TORCH_PARTS = frozenset(
 )
 
 
+# Dunders that name or describe an object, nothing more (``getattr(fn, "__name__", repr(fn))``).
+DESCRIPTIVE = frozenset({"__name__", "__qualname__", "__doc__", "__module__"})
+
+
 def refused(obj: Any, name: Any) -> bool:
-    """Would reading ``name`` of ``obj`` lead towards the grader? Dunders, the lists above,
-    and a module's private parts."""
-    if not isinstance(name, str):
-        return False  # the real builtin raises TypeError
+    """Would reading ``name`` of ``obj`` lead towards the grader? Dunders (less the descriptive
+    ones), the lists above, and a module's private parts."""
+    if not isinstance(name, str) or name in DESCRIPTIVE:
+        return False  # a name that is no str: the real builtin raises TypeError
     if name in ATTRIBUTES or name in REEXPORTED_MODULES or (name.startswith("__") and name.endswith("__")):
         return True
     return isinstance(obj, ModuleType) and (name.startswith("_") or name in TORCH_PARTS)

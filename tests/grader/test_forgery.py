@@ -75,10 +75,10 @@ def test_forgery_scores_only_what_it_implemented(make_submission, name):
     _, report = grade_json(str(folder), "--topic", "losses", "--timeout", "5", "--public-only")
     topic = report["topics"][0]
     passed = {t["id"] for t in topic["tests"] if t["status"] == "passed"}
-    # a forgery that reaches into torch, pytest, sys or the process (grader/engine/tamper.py) is refused
+    # a forgery that reaches into torch, pytest, sys or the process (grader/engine/subset.py) is refused
     # whole, its honest mse with it; one that does not keeps exactly what it implemented
     refused = all(
-        "reaches into the grader" in t["message"] for t in topic["tests"] if t["status"] != "skipped"
+        "is not allowed in graded code" in t["message"] for t in topic["tests"] if t["status"] != "skipped"
     )
     honest = {t["id"] for t in topic["tests"] if t.get("exercises") == ["mse"]}  # mse's own checks
     assert MSE_CHECKS <= honest

@@ -30,6 +30,7 @@ from helpers import GRADE, REPO
 
 from grader import defaults
 from grader.batch.intake import Gradable, Rejected
+from grader.engine import subset
 from grader.engine.sandbox import sandbox_status
 from grader.gradescope.build import build_autograder
 from grader.gradescope.config import AutograderProblem, Config
@@ -242,6 +243,10 @@ CASES: dict[str, Callable[[Path], dict[str, str | bytes]]] = {
 }
 
 
+# The attacker tests the container and the sandbox: it runs with the subset's check off
+# (grader/engine/subset.py refuses it before running), so those layers are seen holding alone.
+UNCHECKED = {subset.UNCHECKED: "1"}
+
 # The cases whose outcome depends on how workers run; the others (the wrong answer, judged on the
 # trusted side, and the intake's cases, decided before a worker starts) run in bubblewrap only.
 ISOLATION_CASES = ("correct", "forger", "hang", "attacker")
@@ -326,7 +331,10 @@ def runs(request, autograder_zip, tmp_path_factory) -> dict[str, Run]:
         autograder_zip = build_autograder(zipped, losses_config(FRESH_TIMEOUT))
     roots = {case: _scratch_root(autograder_zip, case) for case in VARIANTS[request.param][1]}
     with ThreadPoolExecutor(max_workers=3) as pool:
-        futures = {case: pool.submit(_run, root, request.param) for case, root in roots.items()}
+        futures = {
+            case: pool.submit(_run, root, request.param, UNCHECKED if case == "attacker" else None)
+            for case, root in roots.items()
+        }
         outcome = {case: future.result() for case, future in futures.items()}
     yield outcome
     for root in roots.values():

@@ -1,6 +1,7 @@
 """The "how" verdicts cannot be forged from inside the worker (issue 22, item 3): a submission
 that patches the recorders of ``grader.sandboxed.probe_kit`` gets no more than without the
-patch, and the trusted-side scan (:mod:`grader.engine.tamper`) refuses no correct submission."""
+patch, and the trusted-side check of the graded subset (:mod:`grader.engine.subset`) refuses no
+correct submission, nor any realistic mistake."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from helpers import REPO, grade_json
 
 from grader.apps import handouts
 from grader.checks import scoring
-from grader.engine import notebooks, tamper
+from grader.engine import notebooks, subset
 from grader.sandboxed import guarded
 
 # Each base is a classic mistake its "how" check catches; each patch forges that check's evidence.
@@ -63,16 +64,15 @@ def test_patching_a_recorder_earns_nothing(tmp_path, recorder):
     assert honest_failures, f"the mistake {mistake} is caught without the patch"
     patched, messages = score(tmp_path / "patched", topic, base + patch, exercise)
     assert patched <= honest, f"patching {recorder} raised {honest} to {patched}"
-    assert messages and all("reaches into the grader (line" in m for m in messages), messages[:2]
+    assert messages and all("is not allowed in graded code" in m for m in messages), messages[:2]
 
 
 def correct_modules() -> list[Path]:
+    """Ordinary code: solutions, stubs, the corpus's correct modules and its mistakes."""
     return sorted(
         [*(REPO / "solutions").glob("*.py"), *(REPO / "exercises").glob("*.py")]
         + list((REPO / "tests" / "corpus").glob("*/correct/*.py"))
-        + list(
-            (REPO / "tests" / "grader" / "similarity_class").glob("*/*.py")
-        )  # 20 styles, 2 use getattr(t, how)
+        + list((REPO / "tests" / "corpus").glob("*/mistakes/*.py"))
     )
 
 
@@ -84,15 +84,15 @@ def test_no_correct_module_nor_its_notebook_is_refused():
         notebook = nbformat.v4.new_notebook()
         notebook.cells = [nbformat.v4.new_code_cell(source)]
         for form, text in (("module", source), ("notebook", notebooks.to_module(notebook).source)):
-            if tamper.scan(text):
-                refused[f"{path.relative_to(REPO)} as a {form}"] = tamper.scan(text)[:2]
+            if subset.check(text):
+                refused[f"{path.relative_to(REPO)} as a {form}"] = subset.check(text)[:2]
     for stub in sorted(
         (REPO / "exercises").glob("*.py")
     ):  # the hand-outs' set-up cells import sys and importlib
         source = notebooks.to_module(handouts.handout(stub.stem, stub)).source
-        if tamper.scan(source):
-            refused[f"hand-out {stub.stem}"] = tamper.scan(source)[:2]
-    assert len(correct_modules()) > 50
+        if subset.check(source):
+            refused[f"hand-out {stub.stem}"] = subset.check(source)[:2]
+    assert len(correct_modules()) > 300
     assert refused == {}
 
 
@@ -120,19 +120,19 @@ def test_no_correct_module_nor_its_notebook_is_refused():
     ],
 )
 def test_each_route_into_the_grader_is_refused(source):
-    assert tamper.scan(source), source
+    assert subset.check(source), source
 
 
 @pytest.mark.unit
 def test_what_an_exercise_may_use_is_not_refused():
     source = (
-        "import gc, math, sys\nimport torch\nfrom torch import nn\ngc.collect()\n"
+        "import math, sys\nimport torch\nfrom torch import nn\n"
         "sys.path.append('..')\nEPS = sys.float_info.epsilon\n"
         "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
         "        setattr(self, 'fc', nn.Linear(2, 2))\n        self.__dict__.setdefault('n', 0)\n"
         "    def forward(self, x):\n        return getattr(self, 'fc')(x).softmax(-1)\n"
     )
-    assert tamper.scan(source) == []
+    assert subset.check(source) == []
 
 
 @pytest.mark.unit
@@ -156,6 +156,9 @@ def reduce(t, how):
 def reach(fn, *parts):
     return getattr(fn, "".join(parts))
 
+def name(fn):
+    return getattr(fn, "__name__", repr(fn))
+
 def patch(module, name):
     setattr(module, name, None)
 """
@@ -166,6 +169,7 @@ def test_names_computed_at_run_time_are_guarded_in_the_worker():
     namespace = {"__builtins__": guarded.submission_builtins()}
     exec(GUARDED, namespace)
     assert float(namespace["reduce"](torch.ones(3), "sum")) == 3.0, "honest computed names work"
+    assert namespace["name"](torch.ones) == "ones", "a descriptive dunder with a default"
     for parts in (("__glo", "bals__"), ("__clo", "sure__"), ("f_", "back"), ("s", "ys")):
         with pytest.raises(AttributeError, match="off limits"):
             namespace["reach"](test_names_computed_at_run_time_are_guarded_in_the_worker, *parts)
@@ -189,10 +193,12 @@ def test_a_helper_file_the_topic_imports_is_scanned_too(tmp_path):
 
     def judged(topic: str) -> scoring.TestResult:
         result = scoring.TopicResult(topic, [scoring.TestResult("test_x", "shape", "passed", 1.0, 1.0)])
-        tamper.judge(result, tmp_path, single_file=False)
+        refusal = subset.refusal(tmp_path, topic, single_file=False)
+        if refusal:
+            subset.refuse(result, refusal)
         return result.tests[0]
 
     losses = judged("losses")
     assert (losses.status, losses.points) == ("failed", 0.0)
-    assert "of deeper.py" in losses.message
-    assert judged("tensors").status == "passed", "a topic that imports no tampering file is graded"
+    assert losses.message.startswith("deeper.py, line ")
+    assert judged("tensors").status == "passed", "a topic that imports no refused file is graded"

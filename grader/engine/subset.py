@@ -1,0 +1,120 @@
+"""The Python that graded code may be written in, decided on the trusted side before it runs.
+
+The "how" checks (off-limits functions, vectorised code, devices) read evidence that
+:mod:`grader.sandboxed.probe_kit` gathers in the worker, next to the submission. That evidence
+can be trusted only if nothing the submission does can reach the recorder: so the grader
+accepts a subset of Python whose meaning it fully knows, and refuses the rest before anything
+runs. Accepted: imports and members from the allow-list of :mod:`grader.engine.subset_rules`,
+attributes and builtins named in the source (``getattr`` with a literal name), the dunders a
+learner defines or calls on ``super()``, ``self.__dict__``/``vars(self)`` in methods. Refused:
+star imports, names computed at run time, code from text (``eval``, timeit, pickles, string
+annotations that do not pass themselves), frames and namespaces, patching a module.
+
+Why an allow-list of our own and not RestrictedPython 9.0, measured 2026-11-24 over the 373
+modules of solutions/, exercises/, the corpus (correct and mistakes) and the hand-outs, the 13
+attacks and 16 ordinary snippets of ``tests/grader/test_seal_subset.py``: RestrictedPython's
+default policy refuses 302 of the modules (every ``_name``, ``super().__init__``...) and 8 of the
+snippets and catches 6 of the 13 attacks; customised to accept underscores it still refuses 98
+modules and catches 5 attacks, because it leaves imports, attribute reads and ``getattr`` to
+guards that run *in the worker*, next to the submission (``_getattr_``, ``__import__``): the
+place the design forbids relying on. This check refuses none of the modules and catches all 13,
+in about RestrictedPython's time: on this shared 2-core machine under load (load average 8-13),
+5-8 ms a module with the parse against its compile's 4-7 ms, the check alone 4-5 ms; once per
+source in a grading process (cached by source), against seconds for grading the topic.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+
+from grader.checks.scoring import TopicResult
+from grader.engine import parsed
+from grader.engine import subset_rules as rules
+from grader.engine.subset_check import NOT_ALLOWED, Refusal, check, member_problem
+
+__all__ = [
+    "NOT_ALLOWED",
+    "UNCHECKED",
+    "Refusal",
+    "check",
+    "member_problem",
+    "refusal",
+    "refuse",
+    "sources_of",
+]
+
+# Set only by the grader's own tests of the layers under the subset (the sandbox, the zygote,
+# Gradescope's container), which must hold against code the subset refuses. A submission cannot
+# set the grading process's environment.
+UNCHECKED = "TORCHGRADE_UNCHECKED_SUBSET"
+
+
+def sources_of(path: Path, topic: str, single_file: bool) -> dict[str, str]:
+    """Every Python source the task's worker can import, by file name: a folder's top-level
+    ``.py`` files (as staged: the topic's and any helper it imports), one file, or the code
+    of a notebook."""
+    from grader.engine import notebooks
+
+    try:
+        if path.suffix == ".ipynb":
+            return {f"{topic}.py": notebooks.to_module(notebooks.read(path)).source}
+        if single_file or path.is_file():
+            return {f"{topic}.py": path.read_text(errors="replace")}
+        files = [p for p in sorted(path.glob("*.py")) if p.is_file() and not p.is_symlink()]
+        return {p.name: p.read_text(errors="replace") for p in files}
+    except (OSError, ValueError):
+        return {}
+
+
+def _imports(source: str) -> dict[str, str]:
+    """The names ``source`` binds by importing, and the module each comes from (top-level name)."""
+    tree = parsed.tree(source)
+    if tree is None:
+        return {}
+    names: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.asname or a.name.split(".")[0]: a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names |= {a.asname or a.name: node.module.split(".")[0] for a in node.names}
+    return names
+
+
+def refusal(path: Path, topic: str, single_file: bool) -> Refusal | None:
+    """The first place where the topic's file, or a file of the submission it imports (directly
+    or not), leaves the subset; None when graded code stays inside it."""
+    if os.environ.get(UNCHECKED) == "1":
+        return None
+    own = f"{topic}.py"
+    sources = sources_of(path, topic, single_file)
+    imports = {name: _imports(source) for name, source in sources.items()}
+    local = {  # a file named like a module of the allow-list is not what `import` finds
+        name[:-3]: frozenset(imports[name])
+        for name in sources
+        if name[:-3] not in rules.STANDARD | rules.OPEN | set(rules.LISTED)
+    }
+    order, queue = [], [own] if own in sources else []
+    while queue:
+        name = queue.pop(0)
+        order.append(name)
+        queue += [
+            f"{m}.py"
+            for m in sorted(set(imports[name].values()))
+            if f"{m}.py" in sources and f"{m}.py" not in order + queue
+        ]
+    for name in order:
+        found = check(sources[name], {m: local[m] for m in local if m != name[:-3]})
+        if found:
+            first = found[0]
+            return Refusal(first.line, first.what, first.instead, name)
+    return None
+
+
+def refuse(result: TopicResult, refusal: Refusal) -> None:
+    """Fail every check of the topic (skipped ones stay skipped) with the one teaching message."""
+    message = refusal.message(result.name)
+    for test in result.tests:
+        if test.status != "skipped":
+            test.status, test.points, test.message, test.curve = "failed", 0.0, message, None

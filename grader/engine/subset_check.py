@@ -1,0 +1,555 @@
+"""One module's source against the allow-list of :mod:`grader.engine.subset_rules`: where it
+leaves the graded subset of Python (:mod:`grader.engine.subset` says why the subset, and checks a
+submission's files with this).
+
+Two passes over the tree parsed once (:mod:`grader.engine.parsed`): the names the module imports,
+binds and defines, then every import, name, attribute chain, call, definition and pattern.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from dataclasses import dataclass
+
+from grader.engine import parsed
+from grader.engine import subset_rules as rules
+
+CLASS_INSTEAD = (
+    "compare with isinstance; make tensors on x's device with x.new_tensor(...) or device=x.device"
+)
+NOT_ALLOWED = "is not allowed in graded code"  # what every refusal's message says (batch summaries find it)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Where graded code leaves the subset: its line, what is not allowed, what to write instead."""
+
+    line: int
+    what: str
+    instead: str
+    file: str = ""  # the file, once known
+
+    def message(self, topic: str) -> str:
+        return (
+            f"{self.file}, line {self.line}: {self.what} {NOT_ALLOWED}, so {topic} "
+            f"was not run and every check scores 0. Instead: {self.instead}."
+        )
+
+
+def _dunder(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__") and len(name) > 4
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not _dunder(name)
+
+
+def _matches(dotted: str, pattern: str) -> bool:
+    return dotted.startswith(pattern[:-1]) if pattern.endswith("*") else dotted == pattern
+
+
+def _chain(node: ast.expr) -> tuple[ast.expr, list[str]]:
+    """``torch``, ["nn", "functional"] for ``torch.nn.functional``."""
+    attrs = []
+    while isinstance(node, ast.Attribute):
+        attrs.append(node.attr)
+        node = node.value
+    return node, attrs[::-1]
+
+
+def _root_module(dotted: str) -> str | None:
+    """The allow-listed module a dotted name lives in (the longest listed prefix), if any."""
+    parts = dotted.split(".")
+    for end in range(len(parts), 0, -1):
+        prefix = ".".join(parts[:end])
+        if prefix in rules.LISTED:
+            return prefix
+    return parts[0] if parts[0] in rules.OPEN else None
+
+
+def member_problem(dotted: str) -> tuple[str, str] | None:
+    """Why ``dotted`` (a module or a member reached from one) is outside the subset, or None."""
+    root = _root_module(dotted)
+    if root is None:
+        return f"module {dotted.split('.')[0]}", "use torch, numpy, math and the modules the exercise names"
+    parts = dotted.split(".")[len(root.split(".")) :]
+    if root in rules.LISTED and parts and parts[0] not in rules.LISTED[root]:
+        return (
+            f"{root}.{parts[0]}",
+            f"use only {', '.join(sorted(rules.LISTED[root])) or 'nothing'} of {root}",
+        )
+    at = root
+    for part in parts:
+        at = f"{at}.{part}"
+        refused = next((k for k in rules.REFUSED if _matches(at, k)), None)
+        if refused is not None:
+            return at, rules.REFUSED[refused]
+        if _private(part) and not any(_matches(at, p) for p in rules.PRIVATE):
+            return (
+                at,
+                "use the public name (torch's private helpers allowed: torch._assert, torch._foreach_*)",
+            )
+        if _dunder(part) and part not in rules.DUNDER_READ:
+            return at, "call the public function or method"
+        if part in rules.FRAME_ATTRIBUTES:
+            return at, "pass values as arguments"
+        if part in rules.STANDARD and at not in rules.OWN_NAMES:
+            return at, f"import {part} itself if the exercise needs it"
+    return None
+
+
+class _Facts:
+    """What the first pass learns: imported names, names the module binds, its classes' methods."""
+
+    def __init__(self, tree: ast.Module, local: dict[str, frozenset[str]]) -> None:
+        self.imported: dict[str, str] = {}  # bound name -> dotted name
+        self.modules: set[str] = set()  # names bound by `import x`
+        self.bound: set[str] = set()
+        self.classes: set[str] = set()
+        self.methods: set[str] = set()
+        self.local = local
+        self.parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        self.self_functions = {  # module-level functions whose first parameter is self
+            n.name
+            for n in tree.body
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and n.args.args
+            and n.args.args[0].arg == "self"
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    name = alias.asname or alias.name.split(".")[0]
+                    self.imported[name] = alias.name if alias.asname else name
+                    self.modules.add(name)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                for alias in node.names:
+                    self.imported[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+            elif isinstance(node, ast.ClassDef):
+                self.classes.add(node.name)
+                self.methods |= {
+                    n.name for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                }
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                self.bound.add(node.name)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                self.bound.add(node.id)
+            elif isinstance(node, ast.arg):
+                self.bound.add(node.arg)
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                self.bound.add(node.name)
+        self.bound -= set(self.imported)
+
+
+class _Check(ast.NodeVisitor):
+    def __init__(self, facts: _Facts) -> None:
+        self.facts = facts
+        self.found: list[Refusal] = []
+        self.scopes: list[ast.AST] = []  # enclosing classes and functions
+        self.own_dict_line = 0  # a line that reads self.__dict__ or vars(self), if any
+        self.unbound: list[Refusal] = []  # methods of the module's classes read off a class
+
+    def refuse(self, node: ast.AST, what: str, instead: str) -> None:
+        self.found.append(Refusal(getattr(node, "lineno", 0), what, instead))
+
+    def in_method(self) -> bool:
+        """Inside a plain method whose first parameter is ``self``."""
+        if len(self.scopes) < 2 or not isinstance(self.scopes[-2], ast.ClassDef):
+            return False
+        function = self.scopes[-1]
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or not function.args.args:
+            return False
+        plain = not any(
+            isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")
+            for d in function.decorator_list
+        )
+        return plain and function.args.args[0].arg == "self"
+
+    def class_named_only(self, node: ast.expr, owner: ast.expr, following: str | None) -> bool:
+        """The class of a value (``type(x)``, ``x.__class__``) may be named or compared, never used
+        (``type(x)(t)`` would wrap a result in a class the grader gave): ``self``'s in a method may."""
+        if isinstance(owner, ast.Name) and owner.id == "self" and self.in_method():
+            return True
+        if following is not None:
+            return following in rules.DUNDER_SET
+        parent = self.facts.parents.get(node)
+        if isinstance(parent, ast.Attribute):
+            return parent.attr in rules.DUNDER_SET
+        compared = isinstance(parent, ast.Compare)
+        checked = (
+            isinstance(parent, ast.Call)
+            and node in parent.args
+            and _named(parent.func, "isinstance", "issubclass")
+        )
+        return compared or checked
+
+    # imports
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            if alias.name.split(".")[0] in self.facts.local:
+                continue
+            if alias.name not in rules.LISTED and (problem := member_problem(alias.name)):
+                self.refuse(node, f"import {alias.name} ({problem[0]})", problem[1])
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        module = node.module or ""
+        if node.level:
+            self.refuse(node, "a relative import", f"import {module or 'the file'} by its name")
+            return
+        for alias in node.names:
+            if alias.name == "*":
+                self.refuse(
+                    node, f"from {module} import *", f"import the names you use: from {module} import a, b"
+                )
+            elif module not in self.facts.local and (problem := member_problem(f"{module}.{alias.name}")):
+                self.refuse(node, f"from {module} import {alias.name} ({problem[0]})", problem[1])
+
+    # names and attributes
+    def visit_Name(self, node: ast.Name) -> None:
+        name, facts = node.id, self.facts
+        if isinstance(node.ctx, ast.Store) and name == "self":
+            self.refuse(node, "assigning to self", "use another name for the new value")
+        elif isinstance(node.ctx, ast.Store):
+            in_class = bool(self.scopes) and isinstance(self.scopes[-1], ast.ClassDef)
+            if (
+                _dunder(name)
+                and name not in rules.DUNDER_ASSIGN
+                and not (in_class and name in rules.DUNDER_DEFINE)
+            ):
+                self.refuse(node, f"assigning {name}", "choose a name without double underscores")
+        elif name in facts.modules or (name in facts.imported and _holds_refused(facts.imported[name])):
+            self.refuse(node, f"the module {name} as a value", f"write {name}.<member> where you use it")
+        elif name in rules.BUILTINS_REFUSED and not (name in rules.SHADOWABLE and name in facts.bound):
+            self.refuse(node, f"{name}", rules.BUILTINS_REFUSED[name])  # a binding may be in another scope
+        elif name in rules.BY_NAME or name == "vars":  # called, visit_Call checks it; here passed around
+            self.refuse(node, f"{name} passed around", f'call {name}(obj, "name") with the name written out')
+        elif name in facts.bound or name in facts.imported:
+            return
+        elif _dunder(name) and name not in rules.DUNDER_READ:
+            self.refuse(node, name, "use the names your module defines")
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        self.attribute(node, None)
+
+    def attribute(self, node: ast.Attribute, call: ast.Call | None) -> None:
+        root, attrs = _chain(node)
+        store = isinstance(node.ctx, (ast.Store, ast.Del))
+        imported = self.facts.imported.get(root.id) if isinstance(root, ast.Name) else None
+        if imported is not None and imported.split(".")[0] in self.facts.local:
+            self.local_attribute(node, imported, attrs, call)
+            return
+        if imported is not None:
+            dotted = ".".join([imported, *attrs])
+            on_self = call is not None and _first_is_self(call)
+            problem = None if (on_self and attrs[-1] in rules.DUNDER_DEFINE) else member_problem(dotted)
+            if problem is None and store and dotted not in rules.SETTINGS:
+                problem = (
+                    f"{dotted} = ... (changes a module for every caller)",
+                    "keep the value in a variable of your own",
+                )
+            if problem:
+                self.refuse(node, problem[0], problem[1])
+            return
+        self.visit(root)
+        for at in range(len(attrs)):
+            self.one_attribute(node, root, attrs, at, call)
+        if store and _dunder(attrs[-1]) and attrs[-1] not in rules.DUNDER_SET:
+            self.refuse(
+                node, f"setting .{attrs[-1]}", "set your own attributes (a wrapper's __name__ is fine)"
+            )
+        if (
+            store
+            and isinstance(root, ast.Call)
+            and isinstance(root.func, ast.Name)
+            and root.func.id == "type"
+        ):
+            self.refuse(node, "assigning to an attribute of type(...)", "assign to your own objects")
+
+    def local_attribute(
+        self, node: ast.Attribute, imported: str, attrs: list[str], call: ast.Call | None
+    ) -> None:
+        """``helper.f.x``: a member of another file of the submission (checked on its own), never
+        a name that file imports (``helper.torch.library``)."""
+        module, *members = imported.split(".")
+        members += attrs
+        if members and members[0] in self.facts.local[module]:
+            self.refuse(node, f"{module}.{members[0]}", f"import {members[0]} yourself")
+        for at in range(1, len(members)):
+            self.one_attribute(node, ast.Name(module), members, at, call)
+
+    def one_attribute(
+        self, node: ast.expr, root: ast.expr, attrs: list[str], at: int, call: ast.Call | None
+    ) -> None:
+        attr, last = attrs[at], at == len(attrs) - 1
+        if attr in rules.FRAME_ATTRIBUTES:
+            self.refuse(node, f".{attr}", "pass values as arguments")
+        elif (
+            attr == "__dict__"
+            and at == 0
+            and isinstance(root, ast.Name)
+            and root.id == "self"
+            and self.in_method()
+        ):
+            self.own_dict_line = self.own_dict_line or node.lineno
+        elif (
+            _dunder(attr)
+            and attr not in rules.DUNDER_READ
+            and not (attr in rules.DUNDER_DEFINE and attr != "__init__")
+        ):
+            on_super = (
+                at == 0
+                and isinstance(root, ast.Call)
+                and isinstance(root.func, ast.Name)
+                and root.func.id == "super"
+            )
+            called = last and call is not None and attr in rules.DUNDER_DEFINE
+            if not (called and (on_super or _first_is_self(call))):
+                self.refuse(node, f".{attr}", "use the object's public methods (super().__init__() is fine)")
+        if attr == "__class__" and not self.class_named_only(
+            node, root if at == 0 else node, None if last else attrs[at + 1]
+        ):
+            self.refuse(node, "the class of a value used as a value", CLASS_INSTEAD)
+        reached = _reaches_class(root, self.facts.classes) if at == 0 else attrs[at - 1] == "__class__"
+        if attr in self.facts.methods and reached:
+            if not (last and call is not None and _first_is_self(call) and self.in_method()):
+                self.unbound.append(
+                    Refusal(node.lineno, f"a method read off its class (.{attr})", "call it on an instance")
+                )
+
+    # calls
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in (rules.BY_NAME | {"vars"}):
+            self.by_name(node, func.id)  # the builtin, even where a name is bound in another scope
+        elif isinstance(func, ast.Attribute):
+            self.attribute(func, node)
+        else:
+            self.visit(func)
+        if (
+            _named(func, "type")
+            and len(node.args) == 1
+            and not self.class_named_only(node, node.args[0], None)
+        ):
+            self.refuse(node, "type(...) used as a value", CLASS_INSTEAD)
+        if _makes_a_class(node):
+            self.refuse(
+                node,
+                "making a class from a namespace",
+                "write a class statement, and call your class by its name",
+            )
+        if _writes_a_file(node, self.facts.imported):
+            self.refuse(
+                node,
+                "opening a file for writing",
+                "graded code reads files (open(path) or open(path, 'rb')) and returns its results",
+            )
+        dotted = _dotted(func, self.facts.imported)
+        if dotted in rules.ARITY and len(node.args) + len(node.keywords) > rules.ARITY[dotted]:
+            self.refuse(
+                node, f"{dotted} with more than {rules.ARITY[dotted]} argument", "pass only the function"
+            )
+        for keyword in node.keywords:
+            if keyword.arg in rules.KEYWORDS:
+                self.refuse(node, f"{keyword.arg}=", rules.KEYWORDS[keyword.arg])
+        for arg in [*node.args, *node.keywords]:
+            self.visit(arg)
+
+    def by_name(self, node: ast.Call, name: str) -> None:
+        if name == "vars":
+            own = [isinstance(a, ast.Name) and a.id == "self" for a in node.args] == [True]
+            if own and self.in_method():
+                self.own_dict_line = self.own_dict_line or node.lineno
+            else:
+                self.refuse(
+                    node, "vars(...) of anything but self in a method", "read the attributes you need by name"
+                )
+            return
+        target = node.args[0] if node.args else None
+        text = node.args[1] if len(node.args) > 1 else None
+        if target is None or not (isinstance(text, ast.Constant) and isinstance(text.value, str)):
+            self.refuse(
+                node,
+                f"{name}(...) with a name computed at run time",
+                f'write obj.attribute or {name}(obj, "attribute"); keep numbered parts in a list or dict (nn.ModuleList)',
+            )
+            return
+        if name == "setattr" and len(node.args) > 2 and self.is_method(node.args[2]):
+            self.refuse(
+                node, "setting a method or property on an object", "define it in your class statement"
+            )
+        if name != "hasattr":  # a bool is all hasattr gives
+            probe = ast.Attribute(
+                target, text.value, ast.Store() if name != "getattr" else ast.Load(), lineno=node.lineno
+            )
+            self.attribute(probe, None)
+        else:
+            self.visit(target)
+        for arg in node.args[2:]:
+            self.visit(arg)
+
+    # definitions
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        in_class = bool(self.scopes) and isinstance(self.scopes[-1], ast.ClassDef)
+        if _dunder(node.name) and not (in_class and node.name in rules.DUNDER_DEFINE):
+            self.refuse(
+                node,
+                f"defining {node.name}",
+                "define only the special methods an exercise needs (__init__, __call__, __repr__, __add__...)",
+            )
+        for annotation in [*(a.annotation for a in _arguments(node.args)), node.returns]:
+            self.annotation(annotation)
+        self.scopes.append(node)
+        self.generic_visit(node)
+        self.scopes.pop()
+
+    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.scopes.append(node)
+        self.generic_visit(node)
+        self.scopes.pop()
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if any(isinstance(t, ast.Attribute) for t in node.targets) and self.is_method(node.value):
+            self.refuse(
+                node, "setting a method or property on an object", "define it in your class statement"
+            )
+        self.generic_visit(node)
+
+    def is_method(self, value: ast.expr | None) -> bool:
+        """A method-shaped value (``property(...)``, ``lambda self: ...``, a module-level function
+        whose first parameter is self): stored on a class (torch.Tensor passed in), it changes
+        what every tensor does, the probes' included."""
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+            return value.func.id in ("property", "classmethod", "staticmethod")
+        if isinstance(value, ast.Lambda):
+            return bool(value.args.args) and value.args.args[0].arg == "self"
+        return isinstance(value, ast.Name) and value.id in self.facts.self_functions
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        self.annotation(node.annotation)
+        self.generic_visit(node)
+
+    def annotation(self, node: ast.expr | None) -> None:
+        """A string annotation is checked as the code it is: typing.get_type_hints, dataclasses or
+        a probe may evaluate it."""
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            return
+        try:
+            expr = ast.parse(node.value, mode="eval").body
+        except SyntaxError:
+            self.refuse(
+                node, "a string annotation that is no expression", "write the annotation without quotes"
+            )
+            return
+        for inner in ast.walk(expr):
+            if isinstance(inner, (ast.expr, ast.stmt)):
+                inner.lineno = node.lineno
+        self.visit(expr)
+
+    def visit_MatchClass(self, node: ast.MatchClass) -> None:
+        for attr in node.kwd_attrs:
+            if _dunder(attr) or attr in rules.FRAME_ATTRIBUTES:
+                self.refuse(node, f"a case pattern on {attr}", "match on your own values' public attributes")
+        self.generic_visit(node)
+
+
+def _arguments(args: ast.arguments) -> list[ast.arg]:
+    return [*args.posonlyargs, *args.args, *args.kwonlyargs, *filter(None, (args.vararg, args.kwarg))]
+
+
+def _makes_a_class(call: ast.Call) -> bool:
+    """``type(name, bases, namespace)`` or ``type(x)(name, bases, namespace)`` (x's metaclass)
+    whose namespace is not a dict written out without dunder keys: a class whose special methods
+    would be computed strings."""
+    func = call.func
+    metaclass = isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "type"
+    if not (metaclass or (isinstance(func, ast.Name) and func.id == "type")):
+        return False
+    if len(call.args) + len(call.keywords) < 3 or any(isinstance(a, ast.Starred) for a in call.args):
+        return any(isinstance(a, ast.Starred) for a in call.args) or bool(call.keywords)
+    namespace = call.args[2] if len(call.args) == 3 and not call.keywords else None
+    return not (
+        isinstance(namespace, ast.Dict)
+        and all(
+            isinstance(k, ast.Constant) and isinstance(k.value, str) and not _dunder(k.value)
+            for k in namespace.keys
+        )
+    )
+
+
+def _named(func: ast.expr, *names: str) -> bool:
+    return isinstance(func, ast.Name) and func.id in names
+
+
+def _writes_a_file(call: ast.Call, imported: dict[str, str]) -> bool:
+    """``open(...)`` or ``x.open(...)`` with a mode that is not a literal read mode: a file opened
+    for writing can seek (``/proc/self/mem``)."""
+    func = call.func
+    if not (
+        (isinstance(func, ast.Name) and func.id == "open")
+        or (isinstance(func, ast.Attribute) and func.attr == "open")
+    ):
+        return False
+    position = (
+        1 if isinstance(func, ast.Name) or _dotted(func, imported) is not None else 0
+    )  # Path.open(mode)
+    modes = [k.value for k in call.keywords if k.arg == "mode"] + call.args[position : position + 1]
+    if any(k.arg is None for k in call.keywords) or any(isinstance(a, ast.Starred) for a in call.args):
+        return True
+    return any(
+        not (isinstance(m, ast.Constant) and isinstance(m.value, str) and set(m.value) <= set("rbt"))
+        for m in modes
+    )
+
+
+def _first_is_self(call: ast.Call | None) -> bool:
+    return (
+        call is not None
+        and bool(call.args)
+        and isinstance(call.args[0], ast.Name)
+        and call.args[0].id == "self"
+    )
+
+
+def _reaches_class(root: ast.expr, classes: set[str]) -> bool:
+    """``root`` is one of the module's classes, ``type(...)`` or ``super(A, b)`` with b not self."""
+    if isinstance(root, ast.Name):
+        return root.id in classes
+    if isinstance(root, ast.Call) and isinstance(root.func, ast.Name):
+        return root.func.id == "type" or (
+            root.func.id == "super"
+            and len(root.args) == 2
+            and not _first_is_self(ast.Call(root.func, root.args[1:], []))
+        )
+    return False
+
+
+def _dotted(node: ast.expr, imported: dict[str, str]) -> str | None:
+    root, attrs = _chain(node)
+    if isinstance(root, ast.Name) and root.id in imported:
+        return ".".join([imported[root.id], *attrs])
+    return None
+
+
+def _holds_refused(dotted: str) -> bool:
+    """A member with refused parts under it (a module such as torch.utils): only as a chain's root."""
+    return any(key.startswith(f"{dotted}.") for key in rules.REFUSED)
+
+
+@functools.lru_cache(maxsize=256)
+def _check(source: str, local: tuple[tuple[str, frozenset[str]], ...]) -> tuple[Refusal, ...]:
+    tree = parsed.tree(source)
+    if tree is None:
+        return ()  # the worker reports the syntax error
+    check = _Check(_Facts(tree, dict(local)))
+    check.visit(tree)
+    found = check.found + (check.unbound if check.own_dict_line else [])
+    return tuple(sorted(set(found), key=lambda r: (r.line, r.what)))
+
+
+def check(source: str, local: dict[str, frozenset[str]] | None = None) -> list[Refusal]:
+    """Every place ``source`` leaves the subset, in line order ([] when it stays inside).
+    ``local``: the submission's other modules it may import, with the names each imports."""
+    return list(_check(source, tuple(sorted((local or {}).items()))))
