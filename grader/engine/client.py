@@ -19,7 +19,7 @@ import signal
 import textwrap
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from grader import clean
@@ -121,8 +121,25 @@ def _source(probe: Callable[..., Any]) -> str:
     return textwrap.dedent(inspect.getsource(probe))
 
 
+@dataclass
+class Lane:
+    """One worker of a session and what the session learnt from it. The public checks and the
+    hidden checks of a task each have a lane of their own (issue 39): a worker that ran a hidden
+    probe has its request in memory, and one that never did cannot show it in a public check's
+    message. What one lane learnt (a stalled function, its slowest answer) never shapes the
+    other's messages."""
+
+    worker: Worker | None = None
+    cpu_mark: float | None = None  # the worker's CPU time when it last answered, if read then
+    stalls: dict[str, str] = field(default_factory=dict)  # function -> how it first ran past its deadline
+    slowest: dict[str, tuple[float, int]] = field(default_factory=dict)  # function -> (slowest, answers)
+    last_stall: dict[str, Any] = field(default_factory=dict)
+
+
 class TopicSession:
-    """Talks to the worker that holds one topic of one staged submission."""
+    """Talks to the workers that hold one topic of one staged submission: one for its public
+    checks, another (started on the first hidden probe) for its hidden checks; the plugin says
+    which check runs (:attr:`hidden`)."""
 
     def __init__(
         self,
@@ -143,16 +160,51 @@ class TopicSession:
         self.budget = budget
         self.check = ""  # id of the check running now (set by the plugin)
         self.printed = Printed()  # what the running check's code printed (reset by the plugin)
-        self.stalls: dict[str, str] = {}  # function -> how it first ran past its deadline
-        self.slowest: dict[str, tuple[float, int]] = {}  # function -> (slowest answer, answers)
-        self.last_stall: dict[str, Any] = {}
+        self.hidden = False  # the running check is hidden: its probes go to the hidden lane's worker
+        self.lanes = {False: Lane(), True: Lane()}
         self.limits = limits or Limits()
         self.gpu = gpu
-        self.worker: Worker | None = None
-        self.cpu_mark: float | None = None  # the worker's CPU time when it last answered, if read then
         self.sources: dict[str, bytes] | None = None
-        self.fatal: SubmissionProblem | None = None  # import problems repeat for every test
+        # import problems repeat for every test, in both lanes (a worker's import precedes its probes)
+        self.fatal: SubmissionProblem | None = None
         self.seconds = {"startup": 0.0, "probes": 0.0}  # for the benchmark
+
+    # -- the running check's lane --------------------------------------------------------
+    @property
+    def lane(self) -> Lane:
+        return self.lanes[self.hidden]
+
+    @property
+    def worker(self) -> Worker | None:
+        return self.lane.worker
+
+    @worker.setter
+    def worker(self, worker: Worker | None) -> None:
+        self.lane.worker = worker
+
+    @property
+    def cpu_mark(self) -> float | None:
+        return self.lane.cpu_mark
+
+    @cpu_mark.setter
+    def cpu_mark(self, mark: float | None) -> None:
+        self.lane.cpu_mark = mark
+
+    @property
+    def stalls(self) -> dict[str, str]:
+        return self.lane.stalls
+
+    @property
+    def slowest(self) -> dict[str, tuple[float, int]]:
+        return self.lane.slowest
+
+    @property
+    def last_stall(self) -> dict[str, Any]:
+        return self.lane.last_stall
+
+    @last_stall.setter
+    def last_stall(self, stall: dict[str, Any]) -> None:
+        self.lane.last_stall = stall
 
     # -- worker lifecycle ------------------------------------------------------------
     def _start(self) -> None:
@@ -264,11 +316,12 @@ class TopicSession:
         return worker.kill() if worker is not None else None
 
     def close(self) -> None:
-        """At the task's end: kill the worker without waiting for its exit status (waiting
-        for the zygote to report the child's death cost a task ~10 ms of wall time)."""
-        worker, self.worker, self.cpu_mark = self.worker, None, None
-        if worker is not None:
-            worker.dismiss()
+        """At the task's end: kill both lanes' workers without waiting for their exit status
+        (waiting for the zygote to report a child's death cost a task ~10 ms of wall time)."""
+        for lane in self.lanes.values():
+            worker, lane.worker, lane.cpu_mark = lane.worker, None, None
+            if worker is not None:
+                worker.dismiss()
 
     # -- probes ------------------------------------------------------------------------
     def run(

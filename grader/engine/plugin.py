@@ -132,6 +132,7 @@ class GradingPlugin:
         session = session_of(item)
         if session is not None:
             session.check = item.name.removeprefix("test_")
+            session.hidden = not check_of(item).get("public")  # hidden probes: a worker of their own
             session.printed = Printed()
             progress.announce(topic_of(item), session.check)
             base = run.probe_timeout
@@ -296,11 +297,25 @@ def verdict(when: str, excinfo: pytest.ExceptionInfo | None) -> Verdict | None:
     return None
 
 
+# What a hidden check that did not pass says instead of its message (:func:`result_of`).
+SEALED = {
+    "error": "the submitted code raised, or could not be judged, in this hidden check",
+    "timeout": "the submitted code ran past its time in this hidden check",
+    "not_started": "not started: an exercise this hidden check calls still raises NotImplementedError",
+}
+
+
 def result_of(item: pytest.Item, status: str, message: str, curve: dict | None = None) -> TestResult:
-    """The contract's record of one check, with what its code printed when it did not pass."""
+    """The contract's record of one check, with what its code printed when it did not pass.
+    A hidden check keeps nothing its worker wrote (it ran the hidden probes, so it could have
+    read their source): no printed output, no curve, and instead of a message whose words came
+    from the worker (an exception's, a stall's, an unjudgeable answer's) a fixed one by status;
+    the judge's own failure messages stay (grader/checks/judge.py writes them here)."""
     check = check_of(item)
     session = session_of(item)
     printed = session.printed.shown() if session is not None and status != "passed" else ""
+    if not check.get("public"):
+        printed, curve, message = "", None, SEALED.get(status, message)
     return make_result(
         item.name.removeprefix("test_"),
         check["kind"],
