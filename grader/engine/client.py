@@ -127,7 +127,8 @@ class Lane:
     hidden checks of a task each have a lane of their own (issue 39): a worker that ran a hidden
     probe has its request in memory, and one that never did cannot show it in a public check's
     message. What one lane learnt (a stalled function, its slowest answer) never shapes the
-    other's messages."""
+    other's messages: the other lane only learns that a function it asks about ran past its
+    deadline (:meth:`TopicSession._stalled`)."""
 
     worker: Worker | None = None
     cpu_mark: float | None = None  # the worker's CPU time when it last answered, if read then
@@ -430,6 +431,11 @@ class TopicSession:
             first += f" in {self.check}"
         self.stalls[function] = first
         self.stalls.setdefault(subject, first)
+        # The other lane's checks of it end at once too, told only what this side chose to ask
+        # (the worker named `function`: a hidden worker's words must not reach the public one)
+        self.lanes[not self.hidden].stalls.setdefault(
+            subject, f"{subject}() ran past its deadline in another check"
+        )
         message = first + "; the worker was stopped."
         if where:
             message += f"\n  at the deadline it was in {where[0]}"

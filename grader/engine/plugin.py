@@ -307,15 +307,16 @@ SEALED = {
 
 def result_of(item: pytest.Item, status: str, message: str, curve: dict | None = None) -> TestResult:
     """The contract's record of one check, with what its code printed when it did not pass.
-    A hidden check keeps nothing its worker wrote (it ran the hidden probes, so it could have
-    read their source): no printed output, no curve, and instead of a message whose words came
-    from the worker (an exception's, a stall's, an unjudgeable answer's) a fixed one by status;
-    the judge's own failure messages stay (grader/checks/judge.py writes them here)."""
+    A hidden check keeps no text its worker wrote (it ran the hidden probes, so it could have
+    read their source): no printed output, and instead of a message whose words came from the
+    worker (an exception's, a stall's, an unjudgeable answer's) a fixed one by status. The
+    judge's own failure messages and curves (floats, for the instructor's reports) stay: what
+    students read of a hidden check is its exercise, kind, status and curve shape."""
     check = check_of(item)
     session = session_of(item)
     printed = session.printed.shown() if session is not None and status != "passed" else ""
     if not check.get("public"):
-        printed, curve, message = "", None, SEALED.get(status, message)
+        printed, message = "", SEALED.get(status, message)
     return make_result(
         item.name.removeprefix("test_"),
         check["kind"],

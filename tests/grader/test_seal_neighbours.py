@@ -121,7 +121,7 @@ POISONER_MODULE = (
     + """
 import os as _os
 
-_poisoned = poison(None, _os.getppid())
+_poisoned = poison(None, _os.getppid() or 2)  # in a pid namespace of its own: bubblewrap names the zygote 2
 """
 )
 
