@@ -341,9 +341,10 @@ class ForkServer:
         return self.children().get(inner)
 
     def children(self) -> dict[int, int]:
-        """{pid in the zygote's namespace: pid as this process sees it} of the zygote's children.
-        An isolated child is pid 1 of a namespace of its own, below the zygote's, and the zygote
-        adopted it: it is matched at the zygote's level."""
+        """{pid in the zygote's namespace: pid as this process sees it} of the zygote's children
+        and their children. An isolated child is pid 1 of a namespace of its own, below the
+        zygote's: it is matched at the zygote's level. The zygote adopts it when the process that
+        forked it has exited, which a busy machine may not have let it finish yet."""
         if self.process is None:
             return {}
         if self.zygote is None:
@@ -351,7 +352,7 @@ class ForkServer:
             if self.zygote is None:
                 return {}
         level = len(_ns_pids(self.zygote)) - 1
-        found = {pid: _ns_pids(pid)[level:][:1] for pid in _children(self.zygote)}
+        found = {pid: _ns_pids(pid)[level:][:1] for pid in _descendants(self.zygote) if pid != self.zygote}
         return {inner[0]: pid for pid, inner in found.items() if inner}
 
     def order(self, message: dict) -> None:
