@@ -88,6 +88,27 @@ class EngineProblem(SubmissionError):
 
 BOOTING = "starting Python and torch"
 
+# What a hidden check's problem says: the worker that ran the hidden probes could have put their
+# source in an exception's text, a stalled function's name or where it stalled (issue 39).
+SEALED = {
+    NotStarted: "an exercise this hidden check calls still raises NotImplementedError",
+    ProbeTimeout: "the submitted code ran past its time in this hidden check; the worker was stopped",
+    SubmissionError: "the submitted code raised, crashed or answered with what is not plain data in "
+    "this hidden check (a hidden check shows no message: the public checks and your own tests do)",
+}
+
+
+def sealed(problem: SubmissionProblem) -> SubmissionProblem:
+    """``problem`` of the same kind, in words of the trusted side only; the grading machine's
+    own problem (:class:`EngineProblem`, no submitted code had run) is kept."""
+    if isinstance(problem, EngineProblem):
+        return problem
+    kind = next((k for k in (NotStarted, ProbeTimeout) if isinstance(problem, k)), SubmissionError)
+    seal = kind(SEALED[kind])
+    if isinstance(problem, ProbeTimeout) and isinstance(seal, ProbeTimeout):
+        seal.cpu = problem.cpu
+    return seal
+
 
 def _error_text(error: dict[str, Any], action: str) -> str:
     """The worker's account of an exception, every part of it capped and cleaned here: the
@@ -333,7 +354,23 @@ class TopicSession:
         seed: int = 0,
         **kwargs: Any,
     ) -> Any:
-        """Run ``probe(module, *args, **kwargs)`` in the worker and return its plain-data result."""
+        """Run ``probe(module, *args, **kwargs)`` in the worker and return its plain-data result.
+        In the hidden lane, what went wrong is said without the worker's words (:func:`sealed`)."""
+        try:
+            return self._run(probe, *args, timeout=timeout, seed=seed, **kwargs)
+        except SubmissionProblem as problem:
+            if self.hidden:
+                raise sealed(problem) from None
+            raise
+
+    def _run(
+        self,
+        probe: Callable[..., Any],
+        *args: Any,
+        timeout: float | None = None,
+        seed: int = 0,
+        **kwargs: Any,
+    ) -> Any:
         if self.fatal is not None:
             raise self.fatal
         subject = args[0] if args and isinstance(args[0], str) else probe.__name__.removeprefix("probe_")
