@@ -142,16 +142,28 @@ def _not_graded(row: Row) -> str:
     return f"Your submission could not be graded: {clean.text(row.reason)}"
 
 
+# What feedback says of a hidden check's curve: its shape only. Its numbers came from the worker
+# that ran the hidden probes, which could have encoded their source in them (issue 39).
+HIDDEN_SHAPES = {
+    "nan": "the loss became NaN or inf",
+    "diverged": "diverged",
+    "flat": "flat",
+    "slower": "slower than the reference",
+    "learned": "learned",
+}
+
+
 def _curve_lines(topic: str, test: dict, pictures: dict[tuple[str, str], str]) -> list[str]:
-    """A failed check's training curve: its shape and sparkline (a hidden check's without the
-    reference's numbers, named by its exercises), and its PNG where one was drawn."""
+    """A failed check's training curve: its shape and sparkline, and its PNG where one was
+    drawn; a hidden check's shape alone (:data:`HIDDEN_SHAPES`), named by its exercises."""
     curve = curves.clean(test.get("curve"))
     if curve is None:
         return []
-    if test.get("visibility") == "public":
-        where = f"`{test['id']}`"
-    else:
+    if test.get("visibility") != "public":
         where = "a hidden check of " + (", ".join(f"`{e}`" for e in test.get("exercises", [])) or topic)
+        shape = HIDDEN_SHAPES.get(str(test["curve"].get("shape")))
+        return [f"- training curve of {where}: {shape}"] if shape else []
+    where = f"`{test['id']}`"
     line = f"- training curve of {where}: {curves.summary(curve, test['curve'].get('shape'))}"
     line += f" — loss per {curve['every']}: {curves.sparkline(curve['loss'])}"
     picture = pictures.get((topic, test["id"]))
@@ -276,14 +288,14 @@ def export_all(rows: list[Row], out: Path, missing: str = defaults.LMS_MISSING) 
 
 
 def write_curve_pictures(row: Row, folder: Path, name: str) -> dict[tuple[str, str], str]:
-    """A PNG per failed check that carries a training curve, beside the student's feedback:
+    """A PNG per failed public check that carries a training curve, beside the student's feedback:
     (topic, check id) → its file name; none without matplotlib (the sparklines stay)."""
     pictures: dict[tuple[str, str], str] = {}
     for topic in row.report.get("topics", []):
         for test in topic["tests"]:
             curve = curves.clean(test.get("curve"))
-            if curve is None or test["status"] in ("passed", "skipped"):
-                continue
+            if curve is None or test["status"] in ("passed", "skipped") or test.get("visibility") != "public":
+                continue  # a hidden check's curve is shown by its shape alone (HIDDEN_SHAPES)
             file = f"{name}.{safe_name(topic['name'])}.{safe_name(test['id'])}.png"
             title = curves.summary(curve, test["curve"].get("shape"))
             if not curves.write_png(curve, folder / file, title):

@@ -19,7 +19,7 @@ import signal
 import textwrap
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from grader import clean
@@ -88,6 +88,27 @@ class EngineProblem(SubmissionError):
 
 BOOTING = "starting Python and torch"
 
+# What a hidden check's problem says: the worker that ran the hidden probes could have put their
+# source in an exception's text, a stalled function's name or where it stalled (issue 39).
+SEALED = {
+    NotStarted: "an exercise this hidden check calls still raises NotImplementedError",
+    ProbeTimeout: "the submitted code ran past its time in this hidden check; the worker was stopped",
+    SubmissionError: "the submitted code raised, crashed or answered with what is not plain data in "
+    "this hidden check (a hidden check shows no message: the public checks and your own tests do)",
+}
+
+
+def sealed(problem: SubmissionProblem) -> SubmissionProblem:
+    """``problem`` of the same kind, in words of the trusted side only; the grading machine's
+    own problem (:class:`EngineProblem`, no submitted code had run) is kept."""
+    if isinstance(problem, EngineProblem):
+        return problem
+    kind = next((k for k in (NotStarted, ProbeTimeout) if isinstance(problem, k)), SubmissionError)
+    seal = kind(SEALED[kind])
+    if isinstance(problem, ProbeTimeout) and isinstance(seal, ProbeTimeout):
+        seal.cpu = problem.cpu
+    return seal
+
 
 def _error_text(error: dict[str, Any], action: str) -> str:
     """The worker's account of an exception, every part of it capped and cleaned here: the
@@ -121,8 +142,26 @@ def _source(probe: Callable[..., Any]) -> str:
     return textwrap.dedent(inspect.getsource(probe))
 
 
+@dataclass
+class Lane:
+    """One worker of a session and what the session learnt from it. The public checks and the
+    hidden checks of a task each have a lane of their own (issue 39): a worker that ran a hidden
+    probe has its request in memory, and one that never did cannot show it in a public check's
+    message. What one lane learnt (a stalled function, its slowest answer) never shapes the
+    other's messages: the other lane only learns that a function it asks about ran past its
+    deadline (:meth:`TopicSession._stalled`)."""
+
+    worker: Worker | None = None
+    cpu_mark: float | None = None  # the worker's CPU time when it last answered, if read then
+    stalls: dict[str, str] = field(default_factory=dict)  # function -> how it first ran past its deadline
+    slowest: dict[str, tuple[float, int]] = field(default_factory=dict)  # function -> (slowest, answers)
+    last_stall: dict[str, Any] = field(default_factory=dict)
+
+
 class TopicSession:
-    """Talks to the worker that holds one topic of one staged submission."""
+    """Talks to the workers that hold one topic of one staged submission: one for its public
+    checks, another (started on the first hidden probe) for its hidden checks; the plugin says
+    which check runs (:attr:`hidden`)."""
 
     def __init__(
         self,
@@ -143,16 +182,51 @@ class TopicSession:
         self.budget = budget
         self.check = ""  # id of the check running now (set by the plugin)
         self.printed = Printed()  # what the running check's code printed (reset by the plugin)
-        self.stalls: dict[str, str] = {}  # function -> how it first ran past its deadline
-        self.slowest: dict[str, tuple[float, int]] = {}  # function -> (slowest answer, answers)
-        self.last_stall: dict[str, Any] = {}
+        self.hidden = False  # the running check is hidden: its probes go to the hidden lane's worker
+        self.lanes = {False: Lane(), True: Lane()}
         self.limits = limits or Limits()
         self.gpu = gpu
-        self.worker: Worker | None = None
-        self.cpu_mark: float | None = None  # the worker's CPU time when it last answered, if read then
         self.sources: dict[str, bytes] | None = None
-        self.fatal: SubmissionProblem | None = None  # import problems repeat for every test
+        # import problems repeat for every test, in both lanes (a worker's import precedes its probes)
+        self.fatal: SubmissionProblem | None = None
         self.seconds = {"startup": 0.0, "probes": 0.0}  # for the benchmark
+
+    # -- the running check's lane --------------------------------------------------------
+    @property
+    def lane(self) -> Lane:
+        return self.lanes[self.hidden]
+
+    @property
+    def worker(self) -> Worker | None:
+        return self.lane.worker
+
+    @worker.setter
+    def worker(self, worker: Worker | None) -> None:
+        self.lane.worker = worker
+
+    @property
+    def cpu_mark(self) -> float | None:
+        return self.lane.cpu_mark
+
+    @cpu_mark.setter
+    def cpu_mark(self, mark: float | None) -> None:
+        self.lane.cpu_mark = mark
+
+    @property
+    def stalls(self) -> dict[str, str]:
+        return self.lane.stalls
+
+    @property
+    def slowest(self) -> dict[str, tuple[float, int]]:
+        return self.lane.slowest
+
+    @property
+    def last_stall(self) -> dict[str, Any]:
+        return self.lane.last_stall
+
+    @last_stall.setter
+    def last_stall(self, stall: dict[str, Any]) -> None:
+        self.lane.last_stall = stall
 
     # -- worker lifecycle ------------------------------------------------------------
     def _start(self) -> None:
@@ -264,11 +338,12 @@ class TopicSession:
         return worker.kill() if worker is not None else None
 
     def close(self) -> None:
-        """At the task's end: kill the worker without waiting for its exit status (waiting
-        for the zygote to report the child's death cost a task ~10 ms of wall time)."""
-        worker, self.worker, self.cpu_mark = self.worker, None, None
-        if worker is not None:
-            worker.dismiss()
+        """At the task's end: kill both lanes' workers without waiting for their exit status
+        (waiting for the zygote to report a child's death cost a task ~10 ms of wall time)."""
+        for lane in self.lanes.values():
+            worker, lane.worker, lane.cpu_mark = lane.worker, None, None
+            if worker is not None:
+                worker.dismiss()
 
     # -- probes ------------------------------------------------------------------------
     def run(
@@ -279,7 +354,23 @@ class TopicSession:
         seed: int = 0,
         **kwargs: Any,
     ) -> Any:
-        """Run ``probe(module, *args, **kwargs)`` in the worker and return its plain-data result."""
+        """Run ``probe(module, *args, **kwargs)`` in the worker and return its plain-data result.
+        In the hidden lane, what went wrong is said without the worker's words (:func:`sealed`)."""
+        try:
+            return self._run(probe, *args, timeout=timeout, seed=seed, **kwargs)
+        except SubmissionProblem as problem:
+            if self.hidden:
+                raise sealed(problem) from None
+            raise
+
+    def _run(
+        self,
+        probe: Callable[..., Any],
+        *args: Any,
+        timeout: float | None = None,
+        seed: int = 0,
+        **kwargs: Any,
+    ) -> Any:
         if self.fatal is not None:
             raise self.fatal
         subject = args[0] if args and isinstance(args[0], str) else probe.__name__.removeprefix("probe_")
@@ -377,6 +468,11 @@ class TopicSession:
             first += f" in {self.check}"
         self.stalls[function] = first
         self.stalls.setdefault(subject, first)
+        # The other lane's checks of it end at once too, told only what this side chose to ask
+        # (the worker named `function`: a hidden worker's words must not reach the public one)
+        self.lanes[not self.hidden].stalls.setdefault(
+            subject, f"{subject}() ran past its deadline in another check"
+        )
         message = first + "; the worker was stopped."
         if where:
             message += f"\n  at the deadline it was in {where[0]}"

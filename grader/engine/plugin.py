@@ -132,6 +132,7 @@ class GradingPlugin:
         session = session_of(item)
         if session is not None:
             session.check = item.name.removeprefix("test_")
+            session.hidden = not check_of(item).get("public")  # hidden probes: a worker of their own
             session.printed = Printed()
             progress.announce(topic_of(item), session.check)
             base = run.probe_timeout
@@ -274,7 +275,7 @@ def _status(excinfo: pytest.ExceptionInfo | None) -> tuple[str, str]:
         return "timeout", "the whole check ran past the grader's backstop timeout"
     if isinstance(exc, AssertionError):
         return "failed", str(exc).split("\nassert ")[0]
-    return "error", f"the check could not judge the answer ({type(exc).__name__}: {exc})"
+    return "error", f"{UNJUDGED} ({type(exc).__name__}: {exc})"
 
 
 Verdict = tuple[str, str, dict | None]  # (status, message, curve)
@@ -286,8 +287,9 @@ def verdict(when: str, excinfo: pytest.ExceptionInfo | None) -> Verdict | None:
     status; nothing for a setup that passed or a teardown (the check's record is made)."""
     if excinfo is not None and excinfo.errisinstance(pytest.skip.Exception):
         return "skipped", excinfo.exconly(tryshort=True).removeprefix("Skipped: "), None
-    if when == "setup" and excinfo is not None:
+    if when == "setup" and excinfo is not None:  # the suite's fixtures: no answer was judged yet
         status, message = _status(excinfo)
+        message = message.replace(UNJUDGED, "the check could not be set up", 1)
         return status if status != "failed" else "error", message, None
     if when == "call":
         failure = excinfo.value if excinfo is not None else None
@@ -296,11 +298,23 @@ def verdict(when: str, excinfo: pytest.ExceptionInfo | None) -> Verdict | None:
     return None
 
 
+# What a hidden check whose judging broke on the worker's answer says (:func:`result_of`).
+UNJUDGED = "the check could not judge the answer"
+UNJUDGED_HIDDEN = f"{UNJUDGED} of this hidden check"
+
+
 def result_of(item: pytest.Item, status: str, message: str, curve: dict | None = None) -> TestResult:
-    """The contract's record of one check, with what its code printed when it did not pass."""
+    """The contract's record of one check, with what its code printed when it did not pass.
+    A hidden check keeps no text its worker wrote (it ran the hidden probes, so it could have
+    read their source): no printed output, no words of an answer its judging broke on (the
+    session says its problems in its own words, client.sealed). The judge's own failure
+    messages and curves (floats, for the instructor's reports) stay: what students read of a
+    hidden check is its exercise, kind, status and curve shape."""
     check = check_of(item)
     session = session_of(item)
     printed = session.printed.shown() if session is not None and status != "passed" else ""
+    if not check.get("public"):
+        printed, message = "", UNJUDGED_HIDDEN if message.startswith(UNJUDGED) else message
     return make_result(
         item.name.removeprefix("test_"),
         check["kind"],

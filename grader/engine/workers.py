@@ -55,14 +55,27 @@ def _descendants(root: int) -> list[int]:
     return found
 
 
-def _innermost_pid(pid: int) -> int | None:
-    """The pid a process has in its own pid namespace (bubblewrap's), from ``NSpid``."""
+def _ns_pids(pid: int) -> list[int]:
+    """The pids a process has in each pid namespace from this one inward (``NSpid``)."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("NSpid:"):
-                return int(line.split()[-1])
+                return [int(p) for p in line.split()[1:]]
     except (OSError, ValueError):
         pass
+    return []
+
+
+def _zygote_in(root: int) -> int | None:
+    """The zygote's pid among ``root`` and its descendants: the first from the top whose command
+    runs it (bwrap's command line names it too; the zygote's children, forks of it, are below it)."""
+    for pid in _descendants(root):
+        try:
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"grader.sandboxed.zygote" in argv and not argv[0].endswith(b"bwrap"):
+            return pid
     return None
 
 
@@ -281,7 +294,8 @@ class ForkServer:
         self.control: socket.socket | None = None
         self.booting = False
         self.problem = ""
-        self.isolated = False  # each child gets its own network and IPC namespace
+        self.isolated = False  # each child gets its own network, IPC, mount and pid namespace
+        self.zygote: int | None = None  # the zygote's pid as this process sees it, once found
 
     def launch(self) -> bool:
         """Start the zygote without waiting for it (it boots while the caller imports)."""
@@ -324,10 +338,22 @@ class ForkServer:
     def host_pid(self, inner: int) -> int | None:
         """The pid, as this process sees it, of the zygote's child that has pid ``inner`` in
         the zygote's pid namespace (the same number where there is no namespace)."""
+        return self.children().get(inner)
+
+    def children(self) -> dict[int, int]:
+        """{pid in the zygote's namespace: pid as this process sees it} of the zygote's children
+        and their children. An isolated child is pid 1 of a namespace of its own, below the
+        zygote's: it is matched at the zygote's level. The zygote adopts it when the process that
+        forked it has exited, which a busy machine may not have let it finish yet."""
         if self.process is None:
-            return None
-        root = self.process.pid
-        return next((pid for pid in _descendants(root) if pid != root and _innermost_pid(pid) == inner), None)
+            return {}
+        if self.zygote is None:
+            self.zygote = _zygote_in(self.process.pid)
+            if self.zygote is None:
+                return {}
+        level = len(_ns_pids(self.zygote)) - 1
+        found = {pid: _ns_pids(pid)[level:][:1] for pid in _descendants(self.zygote) if pid != self.zygote}
+        return {inner[0]: pid for pid, inner in found.items() if inner}
 
     def order(self, message: dict) -> None:
         if self.control is None:

@@ -19,9 +19,12 @@ serves the trusted side on the control socket (``SOCK_SEQPACKET``):
 
 A child whose status pipe the trusted side closed (its grading process died) is killed too.
 
-Each child gets a network and IPC namespace of its own (inside a user namespace of its own,
-whose capabilities it drops at once), so two children, of two students graded at the same
-time, share no loopback, abstract unix socket or POSIX message queue. The zygote tries this
+Each child gets a network, IPC, mount and pid namespace of its own (inside a user namespace of
+its own, whose capabilities it drops at once), so two children, of two students graded at the
+same time, share no loopback, abstract unix socket or POSIX message queue, cannot name each
+other's pids, and each sees only itself in ``/proc`` (:func:`isolate`): the child is pid 1 of its
+namespace, forked by a process that exits at once, so the zygote (their subreaper) adopts, kills
+and reaps it as its own child, and killing it ends its whole namespace. The zygote tries this
 once before saying ready and says whether it works (``"isolated"``); where it does not, the
 trusted side gives each grading process a zygote of its own instead.
 
@@ -53,22 +56,72 @@ from typing import Any
 from grader.sandboxed import seccomp, worker  # imported once here, not in every child
 
 STATUS = struct.Struct("!ci")  # b"S", pid  |  b"X", wait status  |  b"T", 0 (tampered with)
+ADOPT_SECONDS = 10.0  # an isolated spare's pid comes in milliseconds; this bounds a stuck fork
 PR_SET_DUMPABLE = 4
 CLONE_NEWUSER, CLONE_NEWNET, CLONE_NEWIPC = 0x10000000, 0x40000000, 0x08000000
+CLONE_NEWNS, CLONE_NEWPID = 0x00020000, 0x20000000
+PR_SET_CHILD_SUBREAPER = 36
+_OPEN_TREE, _MOVE_MOUNT = 428, 429  # the same number on every architecture
+_AT_FDCWD, _OPEN_TREE_CLONE, _MOVE_MOUNT_F_EMPTY_PATH = -100, 1, 4
+_MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_REMOUNT = 1, 2, 4, 8, 32
 _CAPABILITY_VERSION_3 = 0x20080522
 _IOPRIO_GET, _IOPRIO_WHO_PROCESS = 252, 1  # x86_64
 
 
-def isolate() -> None:
-    """Give the calling process a network and IPC namespace of its own, and no capabilities
-    (a new user namespace grants all of them inside it; none is needed)."""
+def isolate() -> int:
+    """Isolate the calling process's next child: a user, network, IPC, mount and pid namespace
+    of its own, in which it is pid 1, and a ``/proc`` that shows only itself (the zygote's shows
+    every child: a thread's name in ``/proc/<pid>/task/*/comm`` carried a module between
+    classmates, issue 39). Forks it: returns its pid (as this process sees it) to the caller,
+    which should exit (the zygote, their subreaper, adopts it), and 0 in the child, which has
+    no capabilities left (a new user namespace grants all of them inside it; none is needed)."""
     libc = ctypes.CDLL(None, use_errno=True)
-    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWIPC) != 0:
-        raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWIPC) failed")
+    uid, gid = os.geteuid(), os.getegid()
+    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWPID) != 0:
+        raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWUSER | NEWNET | NEWIPC | NEWNS | NEWPID) failed")
+    # The same ids inside: the /proc below is made of files this uid must own. A process that
+    # is not dumpable (the zygote's children) cannot write its maps: dumpable until the fork
+    prctl(PR_SET_DUMPABLE, 1)
+    for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+        with open(f"/proc/self/{name}", "w") as f:
+            f.write(text)
+    pid = os.fork()
+    if pid:
+        return pid
+    prctl(PR_SET_DUMPABLE, 0)
+    own_proc(libc)
     header = (ctypes.c_uint32 * 2)(_CAPABILITY_VERSION_3, 0)
     data = (ctypes.c_uint32 * 6)()  # effective, permitted, inheritable: two words each, all 0
     if libc.capset(header, data) != 0:
         raise OSError(ctypes.get_errno(), "capset failed")
+    return 0
+
+
+def prctl(option: int, value: int) -> None:
+    libc, zero = ctypes.CDLL(None, use_errno=True), ctypes.c_ulong(0)
+    if libc.prctl(option, ctypes.c_ulong(value), zero, zero, zero) != 0:
+        raise OSError(ctypes.get_errno(), f"prctl({option}, {value}) failed")
+
+
+def own_proc(libc: ctypes.CDLL) -> None:
+    """Cover ``/proc`` with a read-only tmpfs that holds only this process's own directory, as
+    ``/proc/1`` and ``/proc/self``. (A fresh procfs of its pid namespace cannot be mounted here:
+    bubblewrap's read-only binds over ``/proc/sys`` and others are locked.)"""
+    tree = libc.syscall(_OPEN_TREE, _AT_FDCWD, b"/proc/self", _OPEN_TREE_CLONE | os.O_CLOEXEC)
+    if tree < 0:
+        raise OSError(ctypes.get_errno(), "open_tree(/proc/self) failed")
+    try:
+        flags = _MS_NOSUID | _MS_NODEV | _MS_NOEXEC
+        if libc.mount(b"proc", b"/proc", b"tmpfs", ctypes.c_ulong(flags), b"size=16k,mode=0555") != 0:
+            raise OSError(ctypes.get_errno(), "mount(tmpfs, /proc) failed")
+        os.mkdir("/proc/1")
+        if libc.syscall(_MOVE_MOUNT, tree, b"", _AT_FDCWD, b"/proc/1", _MOVE_MOUNT_F_EMPTY_PATH) != 0:
+            raise OSError(ctypes.get_errno(), "move_mount(/proc/1) failed")
+        os.symlink("1", "/proc/self")
+        if libc.mount(None, b"/proc", None, ctypes.c_ulong(_MS_REMOUNT | _MS_RDONLY | flags), None) != 0:
+            raise OSError(ctypes.get_errno(), "remount(/proc, read-only) failed")
+    finally:
+        os.close(tree)
 
 
 def isolation_works() -> bool:
@@ -76,7 +129,9 @@ def isolation_works() -> bool:
     pid = os.fork()
     if pid == 0:
         try:
-            isolate()
+            inner = isolate()
+            if inner:
+                os._exit(os.waitstatus_to_exitcode(os.waitpid(inner, 0)[1]))
         except OSError:
             os._exit(1)
         os._exit(0)
@@ -163,7 +218,10 @@ def child(control: socket.socket, orders: socket.socket, isolated: bool, baselin
         os.closerange(3, keep)
         os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
         if isolated:
-            isolate()
+            inner = isolate()
+            if inner:  # this process forked the isolated child: the zygote adopts it, by its pid
+                orders.send(STATUS.pack(b"P", inner))
+                os._exit(0)
         data, fds, _, _ = socket.recv_fds(orders, 1 << 16, 2)
         if not data or len(fds) != 2 or settings() != baseline:
             return  # the zygote is gone, or this child was changed while it waited: unused, it exits
@@ -190,8 +248,11 @@ class Zygote:
         self.baseline = settings()
         self.children: dict[str, tuple[int, int]] = {}  # id -> (pid, status fd)
         self.killed: set[int] = set()  # children sent SIGKILL, not reaped yet
-        # The next order's child, forked and isolated ahead: the fork (5-7 ms) is off the order's path
-        self.spare: tuple[int, socket.socket] | None = None
+        # The next order's child, forked and isolated ahead: the fork (5-7 ms) is off the order's
+        # path. Its pid is None until read: an isolated child's is sent by the process that forked it
+        self.spare: tuple[int | None, socket.socket] | None = None
+        if isolated:  # an isolated child's parent exits at once: the zygote adopts and reaps it
+            prctl(PR_SET_CHILD_SUBREAPER, 1)
         self.wake_read, wake_write = os.pipe()
         os.set_blocking(wake_write, False)
         signal.signal(signal.SIGCHLD, lambda *_: None)
@@ -220,10 +281,10 @@ class Zygote:
                 break
         for pid, _ in self.children.values():
             os.kill(pid, signal.SIGKILL)
-        if self.spare is not None:
-            os.kill(self.spare[0], signal.SIGKILL)
+        if self.spare is not None and self.spare[0] is not None:
+            os.kill(self.spare[0], signal.SIGKILL)  # one not adopted yet dies with the sandbox
 
-    def fork_spare(self) -> tuple[int, socket.socket]:
+    def fork_spare(self) -> tuple[int | None, socket.socket]:
         """Fork the next child, which runs its prelude up to its order and waits for it."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         pid = os.fork()
@@ -231,7 +292,16 @@ class Zygote:
             ours.close()
             child(self.control, theirs, self.isolated, self.baseline)
         theirs.close()
-        return pid, ours
+        return (None if self.isolated else pid), ours
+
+    @staticmethod
+    def adopted(orders: socket.socket) -> int:
+        """An isolated spare's pid, sent by the process that forked it; OSError if it died."""
+        ready, _, _ = select.select([orders], [], [], ADOPT_SECONDS)
+        data = orders.recv(STATUS.size) if ready else b""
+        if len(data) != STATUS.size or data[:1] != b"P":
+            raise OSError("the spare died before it was isolated")
+        return int(STATUS.unpack(data)[1])
 
     def kill(self, pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
@@ -275,11 +345,13 @@ class Zygote:
             pid, orders = self.spare or self.fork_spare()
             self.spare = None
             try:
+                pid = self.adopted(orders) if pid is None else pid
                 socket.send_fds(orders, [json.dumps(order).encode()], [request_fd, results_fd])
                 return pid
             except OSError:  # it died waiting: reaped as any child
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
+                if pid is not None:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
             finally:
                 orders.close()
         return None
@@ -318,9 +390,7 @@ def main(argv: list[str] | None = None) -> None:
     import torch
 
     torch.set_num_threads(1)
-    ctypes.CDLL(None).prctl(
-        PR_SET_DUMPABLE, ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0)
-    )
+    prctl(PR_SET_DUMPABLE, 0)
     warm_up()
     threads = thread_count()
     if threads != 1:

@@ -182,3 +182,69 @@ def test_two_children_alive_at_once_cannot_exchange_a_byte(session_for):
     assert set(received) >= {"abstract unix socket", "loopback TCP", "loopback UDP", "POSIX message queue"}
     leaks = sorted(name for name, got in received.items() if got)
     assert leaks == [], f"the sender opened {opened}; the receiver got the answer by {leaks}"
+
+
+# A thread's name (prctl PR_SET_NAME, read in /proc/<pid>/task/*/comm by any process that sees
+# the pid) and a process's nice value (read by getpriority on its pid) carried a whole module
+# between classmates (issue 39): the sender names its threads and sets its own priority.
+NAMER = """
+import ctypes, os, threading, time
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+def _named(name):
+    _libc.prctl(15, name, 0, 0, 0)
+    time.sleep(3600)
+
+def offer(x):
+    threading.Thread(target=_named, args=(b"tg-answer-4",), daemon=True).start()
+    _libc.prctl(15, b"tg-answer-4", 0, 0, 0)
+    os.setpriority(os.PRIO_PROCESS, 0, 7)
+    time.sleep(0.2)
+    tasks = os.listdir("/proc/self/task")
+    return sorted(open(f"/proc/self/task/{t}/comm").read().strip() for t in tasks)
+"""
+
+READER = """
+import os
+
+def _names():
+    found = []
+    for pid in (p for p in os.listdir("/proc") if p.isdigit()):
+        try:
+            tasks = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{pid}/task/{task}/comm") as f:
+                    found.append(f.read().strip())
+            except OSError:
+                pass
+    return found
+
+def _niced():
+    found = []
+    for pid in range(1, 4096):
+        try:
+            if os.getpriority(os.PRIO_PROCESS, pid) == 7:
+                found.append(pid)
+        except OSError:
+            pass
+    return found
+
+def receive(x):
+    names = _names()
+    return {"seen": len(names), "names": [n for n in names if n.startswith("tg-answer")], "niced": _niced()}
+"""
+
+
+def test_a_childs_thread_names_and_priority_reach_no_classmate(session_for):
+    if not workers.fork_server(False).isolated:
+        pytest.skip("no namespace per child here: each grading process gets a zygote of its own instead")
+    sender = session_for(NAMER, timeout=10.0)
+    receiver = session_for(READER, timeout=10.0)
+    assert "tg-answer-4" in sender.run(probe_call, "offer"), "the sender named its threads"
+    got = receiver.run(probe_call, "receive")
+    assert got["seen"] > 0, "the receiver reads /proc: its own threads"
+    assert got["names"] == [] and got["niced"] == [], f"the receiver found the sender: {got}"

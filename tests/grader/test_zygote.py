@@ -1,8 +1,10 @@
 """The zygote's seal: each test is a submission that attacks it and must affect only itself.
 
-Threat model (docs/architecture.md): children of one zygote share its uid, its pid
-namespace and its filesystem view. Nothing a child does may reach the zygote or another
-child: no signals, no ptrace or /proc/<pid>/mem, no files, no state left for the next child.
+Threat model (docs/architecture.md): children of one zygote share its uid and its filesystem
+view; each is pid 1 of a pid namespace of its own (issue 39), so the pids a test aims at (the
+zygote's, a sibling's, as the zygote's namespace numbers them) name nothing there. Nothing a
+child does may reach the zygote or another child: no signals, no ptrace or /proc/<pid>/mem, no
+files, no state left for the next child.
 """
 
 from __future__ import annotations
@@ -34,11 +36,10 @@ def refused(action):
     try:
         result = action()
     except OSError as exc:
-        return exc.errno in (errno.EPERM, errno.EACCES, errno.EROFS, errno.ENOENT)
-    return result is not None and result < 0 and ctypes.get_errno() in (errno.EPERM, errno.EACCES)
+        return exc.errno in (errno.EPERM, errno.EACCES, errno.EROFS, errno.ENOENT, errno.ESRCH)
+    return result is not None and result < 0 and ctypes.get_errno() in (errno.EPERM, errno.EACCES, errno.ESRCH)
 
-def attack(x, pid):
-    zygote = os.getppid()
+def attack(x, pid, zygote):
     results = {}
     for name, target in (("zygote", zygote), ("sibling", pid)):
         if target is None:
@@ -134,15 +135,15 @@ def test_children_are_forked_not_started(session_for):
 @pytest.mark.skipif(not sandbox_status()[0], reason="the seal needs the sandbox's unprivileged uid")
 def test_a_child_cannot_touch_the_zygote_or_a_sibling(session_for):
     sibling = session_for(ATTACKS, timeout=10.0)
-    sibling_pid = sibling.run(probe_call, "my_pid")
+    sibling_pid = pid_of(sibling)
     attacker = session_for(ATTACKS, timeout=10.0)
     server = workers.fork_server(False)
     zygote_before = server.process.pid
-    results = attacker.run(probe_call, "attack", sibling_pid)
+    results = attacker.run(probe_call, "attack", sibling_pid, zygote_inner(server))
     assert all(results["zygote"].values()), results["zygote"]
     assert all(results["sibling"].values()), results["sibling"]
     assert all(v for k, v in results.items() if not isinstance(v, dict)), results
-    assert sibling.run(probe_call, "my_pid") == sibling_pid, "the sibling lives on"
+    assert pid_of(sibling) == sibling_pid, "the sibling lives on"
     assert workers.fork_server(False).process.pid == zygote_before, "the zygote lives on"
 
 
@@ -204,12 +205,13 @@ def test_a_child_whose_grading_process_died_is_killed(session_for):
     """Its worker, and the next task's it ordered meanwhile."""
     watcher = session_for(ATTACKS, timeout=10.0)
     watcher.run(probe_call, "my_pid")
+    server = workers.fork_server(False)
 
     def pids():
-        return watcher.run(probe_pids)
+        return sorted(server.children())
 
     time.sleep(0.5)  # the zygote has forked its spare
-    before = pids()  # the namespace's init, the zygote, the watcher's child and the zygote's spare
+    before = pids()  # the watcher's child and the zygote's spare
     orphaned = session_for(ATTACKS, timeout=600.0)
     grader = os.fork()
     if grader == 0:  # a grading process that dies mid-probe
@@ -230,25 +232,18 @@ def test_a_child_whose_grading_process_died_is_killed(session_for):
 def test_a_closed_sessions_child_is_gone_and_close_does_not_wait_for_it(session_for):
     """A task's end dismisses its worker: the zygote kills and reaps it; the grading process
     does not wait for the zygote to say so."""
-    watcher = session_for(ATTACKS, timeout=10.0)
-    watcher.run(probe_call, "my_pid")
+    server = workers.fork_server(False)
     closed = session_for(ATTACKS, timeout=10.0)
-    pid = closed.run(probe_call, "my_pid")
-    assert pid in watcher.run(probe_pids)
+    pid = pid_of(closed)
+    assert pid in server.children()
     started = time.monotonic()
     closed.close()
     assert time.monotonic() - started < 0.5
     deadline = time.monotonic() + 10
-    while pid in watcher.run(probe_pids) and time.monotonic() < deadline:
+    while pid in server.children() and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert pid not in watcher.run(probe_pids), "the closed session's child is gone"
+    assert pid not in server.children(), "the closed session's child is gone"
     assert isinstance(session_for(ATTACKS, timeout=10.0).run(probe_call, "my_pid"), int)
-
-
-def probe_pids(mod):
-    import os
-
-    return sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
 
 
 NICE = """
@@ -259,21 +254,36 @@ def me(x):
 """
 
 
+def pid_of(session) -> int:
+    """The pid of the session's worker in the zygote's namespace (inside, every child is pid 1)."""
+    session.run(probe_call, "my_pid")
+    return session.worker.pid
+
+
+def me(session) -> tuple[int, int]:
+    """(the worker's pid in the zygote's namespace, its priority), of a NICE session."""
+    _, nice = session.run(probe_call, "me")
+    return session.worker.pid, nice
+
+
+def zygote_inner(server: workers.ForkServer) -> int:
+    """The zygote's pid in its own namespace: what its children would call it without one of their own."""
+    server.children()  # finds the zygote
+    assert server.zygote is not None
+    return workers._ns_pids(server.zygote)[-1]
+
+
 def waiting_children(server: workers.ForkServer, known: set[int]) -> dict[int, int]:
-    """{pid in the zygote's namespace: host pid} of the zygote's children that serve no session
-    (bubblewrap's init is 1, the zygote 2)."""
-    assert server.process is not None
-    root = server.process.pid
-    found = {workers._innermost_pid(p): p for p in workers._descendants(root) if p != root}
-    return {inner: host for inner, host in found.items() if inner not in {1, 2, *known}}
+    """{pid in the zygote's namespace: host pid} of the zygote's children that serve no session."""
+    return {inner: host for inner, host in server.children().items() if inner not in known}
 
 
 def test_the_next_order_is_served_by_a_child_forked_before_it(session_for):
-    first_pid, _ = session_for(NICE, timeout=10.0).run(probe_call, "me")
+    first_pid, _ = me(session_for(NICE, timeout=10.0))
     time.sleep(0.5)
     waiting = waiting_children(workers.fork_server(False), {first_pid})
     assert len(waiting) == 1, f"one child forked ahead, isolated and waiting: {waiting}"
-    second_pid, _ = session_for(NICE, timeout=10.0).run(probe_call, "me")
+    second_pid, _ = me(session_for(NICE, timeout=10.0))
     assert second_pid in waiting, "the order went to the child forked before it"
 
 
@@ -309,7 +319,7 @@ def test_a_grading_process_finds_its_next_worker_booted_and_keeps_it_to_itself(s
     def pid_of(limits: Limits | None = None) -> int:
         session = session_for(NICE, timeout=10.0)
         session.limits = limits or session.limits
-        pid, _ = session.run(probe_call, "me")
+        pid, _ = me(session)
         session.close()  # the next task's worker was ordered once this one had imported
         time.sleep(0.5)
         return pid
@@ -361,12 +371,12 @@ def test_a_submission_cannot_touch_the_next_tasks_worker_waiting_for_its_files(s
     def grading_process():
         workers.keep_workers_ahead()
         attacker = session_for(ATTACKS, timeout=10.0)
-        attacker_pid = attacker.run(probe_call, "my_pid")
+        attacker_pid = pid_of(attacker)
         time.sleep(0.5)
         ahead = min(waiting_children(server, {attacker_pid}))  # ordered before the zygote's new spare
-        results = attacker.run(probe_call, "attack", ahead)
+        results = attacker.run(probe_call, "attack", ahead, zygote_inner(server))
         attacker.close()
-        next_pid, nice = session_for(NICE, timeout=10.0).run(probe_call, "me")
+        next_pid, nice = me(session_for(NICE, timeout=10.0))
         return {"ahead": ahead, "results": results, "next": next_pid, "nice": nice}
 
     seen = forked(grading_process)
@@ -379,16 +389,16 @@ def test_a_submission_cannot_touch_the_next_tasks_worker_waiting_for_its_files(s
 def test_a_waiting_child_whose_priority_was_changed_is_not_used(session_for):
     """The zygote checks its own settings before each order; a child forked ahead checks its
     own when the order comes (anyone of its uid outside a child's filter could change them)."""
-    first_pid, nice = session_for(NICE, timeout=10.0).run(probe_call, "me")
+    first_pid, nice = me(session_for(NICE, timeout=10.0))
     time.sleep(0.5)
     ((spare, host),) = waiting_children(workers.fork_server(False), {first_pid}).items()
     os.setpriority(os.PRIO_PROCESS, host, nice + 5)
-    second_pid, second_nice = session_for(NICE, timeout=10.0).run(probe_call, "me")
+    second_pid, second_nice = me(session_for(NICE, timeout=10.0))
     assert second_pid != spare and second_nice == nice, "a fresh child, with the zygote's priority"
 
 
 def test_a_waiting_child_that_died_is_replaced_by_the_same_zygote(session_for):
-    first_pid, _ = session_for(NICE, timeout=10.0).run(probe_call, "me")
+    first_pid, _ = me(session_for(NICE, timeout=10.0))
     time.sleep(0.5)
     server = workers.fork_server(False)
     zygote = server.process.pid
@@ -397,7 +407,7 @@ def test_a_waiting_child_that_died_is_replaced_by_the_same_zygote(session_for):
     deadline = time.monotonic() + 10
     while not dead(host) and time.monotonic() < deadline:  # its socket is closed before the order
         time.sleep(0.02)
-    second_pid, _ = session_for(NICE, timeout=10.0).run(probe_call, "me")
+    second_pid, _ = me(session_for(NICE, timeout=10.0))
     assert second_pid != spare and workers.fork_server(False).process.pid == zygote
 
 
