@@ -15,7 +15,8 @@ from typing import TextIO
 import click
 
 from grader import clean
-from grader.checks.scoring import Report, TopicResult, shown_message
+from grader.checks.exercises import shown_message
+from grader.checks.scoring import Report, TopicResult
 
 COLUMNS = ("passed", "failed", "error", "timeout", "not_started", "skipped")
 # On a terminal: each status's symbol and colour (plain text marks every open check with ✗).

@@ -28,7 +28,8 @@ from typing import Any
 
 import nbformat
 
-from grader.checks.scoring import KIND_NAMES, hidden_wording, shown_message
+from grader.checks.exercises import shown_message
+from grader.checks.scoring import KIND_NAMES, hidden_wording
 
 _chosen: Path | None = None
 

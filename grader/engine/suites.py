@@ -196,6 +196,7 @@ def row_of(item: pytest.Item) -> Row:
         cuda=bool(check.get("cuda", False)),
         exercises=plugin.exercises_of(item),
         keywords=tuple(sorted(KeywordMatcher.from_item(item)._names)),
+        clause=check.get("clause") or "",
     )
 
 

@@ -142,7 +142,7 @@ def test_report_to_json_has_the_contract_keys():
     assert data["seconds"] == {"wall": 1.235, "startup": 0.0}
     assert [t["name"] for t in data["topics"]] == ["tensors", "losses"]
     losses = data["topics"][1]
-    assert set(losses) == {"name", "score", "max_score", "tests"}  # no "note" when empty
+    assert set(losses) == {"name", "score", "max_score", "tests", "exercises"}  # no "note" when empty
     assert (losses["score"], losses["max_score"]) == (2, 7)
     for test in losses["tests"]:
         assert set(test) == {

@@ -366,7 +366,7 @@ UNTOUCHED_CASES = {  # name: (make inputs, their names, indices that require gra
 }
 
 
-@check("gradient", public=True, exercise=lambda p: p["name"].split()[0])
+@check("gradient", public=True, exercise=lambda p: p["name"].split()[0], clause="inputs")
 @pytest.mark.parametrize("name", sorted(UNTOUCHED_CASES))
 def test_inputs_untouched(sub, name):
     manual_seed(inputs.seed(0))
@@ -387,7 +387,7 @@ def probe_fn_untouched(mod, name, x):
     return result, [{"values": x.detach().clone(), "requires_grad": x.requires_grad, "grad": grad}]
 
 
-@check("gradient", public=True, exercise=lambda p: p["name"])
+@check("gradient", public=True, exercise=lambda p: p["name"], clause="inputs")
 @pytest.mark.parametrize("name", ["grad_of_vector_fn", "numerical_grad"])
 def test_callers_x_untouched_when_it_needs_no_grad(sub, name):
     x = torch.randn(2, 3, generator=gen(15), dtype=F64)

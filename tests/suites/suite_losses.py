@@ -479,7 +479,7 @@ EVERY_LOSS = {  # name: (make float64 inputs, kwargs, torch's reference)
 }
 
 
-@check("shape", public=True, exercise=lambda p: p["name"])
+@check("shape", public=True, exercise=lambda p: p["name"], clause="dtype")
 @pytest.mark.parametrize("name", sorted(EVERY_LOSS))
 @pytest.mark.parametrize("dtype", [torch.float32, F64], ids=["float32", "float64"])
 def test_result_dtype_and_values_follow_the_input(sub, name, dtype):
@@ -501,7 +501,7 @@ def test_result_dtype_and_values_follow_the_input(sub, name, dtype):
 
 
 @check(
-    "gradient", public=True, exercise=lambda p: p["name"]
+    "gradient", public=True, exercise=lambda p: p["name"], clause="inputs"
 )  # "Every function must accept tensors that require grad"
 @pytest.mark.parametrize("name", sorted(EVERY_LOSS))
 @pytest.mark.parametrize("grad", [False, True], ids=["plain", "requiring-grad"])
