@@ -195,6 +195,7 @@ def main() -> None:
 )
 @click.option("--student", metavar="ID", default=None, help="the student (their gradebook key)")
 @click.option("--quiet", is_flag=True, help="no live progress lines on a terminal (the report only)")
+@click.option("--verbose", is_flag=True, help="list every check not passed, below each exercise's diagnosis")
 def check_command(
     path: Path,
     topics: tuple[str, ...],
@@ -210,6 +211,7 @@ def check_command(
     course_seed: str | None,
     student: str | None,
     quiet: bool,
+    verbose: bool,
 ) -> None:
     """Grade PATH: a folder shaped like exercises/, one topic's .py file, or a notebook."""
     from grader.engine.selection import UsageProblem as Unusable
@@ -250,7 +252,7 @@ def check_command(
         click.echo(render.to_json(result))
     else:
         colour = render.use_colour(sys.stdout)
-        click.echo(render.to_table(result, str(path), colour), color=colour)
+        click.echo(render.to_table(result, str(path), colour, verbose), color=colour)
     raise Graded(result.exit_code)
 
 
@@ -679,6 +681,7 @@ def gradescope_command(
             exercise_points=chosen.exercise_points if chosen is not None else {},
             kind_weights=chosen.kind_weights if chosen is not None else {},
             hidden_messages=hidden_messages,
+            **({"twin": chosen.twin} if chosen is not None else {}),
         )
         written = build_autograder(out, config)
     except AutograderProblem as exc:

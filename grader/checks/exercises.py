@@ -26,6 +26,8 @@ from grader import clean
 # "check": only the checks that saw the twin fail (the behaviour before the rule).
 TWIN_RULES = ("zero", "half", "check")
 DEFAULT_TWIN = "zero"
+# What feedback calls each kind: a "shape" check judges shapes, dtypes and values.
+KIND_NAMES = {"shape": "value", "gradient": "gradient", "convergence": "convergence", "device": "device"}
 
 # A message's sign of a wrong shape or type rather than wrong values (grader/checks/judge.py words).
 _SHAPE = re.compile(r"expected (shape|a torch\.Tensor|a non-empty tensor|a Python float|dtype)")
@@ -102,15 +104,15 @@ class Exercise:
 
 
 def rank(test: dict) -> int:
-    """How basic a failure is: raises 0, wrong shape or type 1, wrong values 2, gradient 3,
-    convergence 4, a clause (whatever its status) 5."""
+    """How basic a failure is: a value check that raised 0, a wrong shape or type 1, wrong values
+    2, a gradient check 3, a convergence check 4, a clause (whatever its status) 5."""
     if test.get("clause") or test.get("cause") == "twin":
         return 5
+    if test["kind"] != "shape":
+        return {"gradient": 3, "convergence": 4}.get(test["kind"], 5)
     if test["status"] in ("error", "timeout", "not_started"):
         return 0
-    if test["kind"] == "shape":
-        return 1 if _SHAPE.search(test["message"]) else 2
-    return {"gradient": 3, "convergence": 4}.get(test["kind"], 5)
+    return 1 if _SHAPE.search(test["message"]) else 2
 
 
 def _groups(tests: list[dict]) -> dict[str, list[tuple[dict, float]]]:
@@ -167,7 +169,15 @@ def _status(checks: list[tuple[dict, float]], points: float, max_points: float) 
     return "partial" if points > 0 else "failed"
 
 
-def _diagnosis(name: str, checks: list[tuple[dict, float]], twin: str) -> str:
+def _shown(test: dict, hidden_text: bool) -> str:
+    """A check's message, or for a hidden one where hidden texts are not shown, how it ended."""
+    if hidden_text or test.get("visibility") == "public":
+        return shown_message(test)
+    kind = "clause" if test.get("clause") else KIND_NAMES.get(test["kind"], test["kind"])
+    return f"a hidden {kind} check: {test['status'].replace('_', ' ')}"
+
+
+def _diagnosis(name: str, checks: list[tuple[dict, float]], twin: str, hidden_text: bool) -> str:
     """The first failing check's message (by :func:`rank`, then suite order) and a count of the rest."""
     open_checks = [t for t, _ in checks if t["status"] not in ("passed", "skipped")]
     if not open_checks:
@@ -182,7 +192,7 @@ def _diagnosis(name: str, checks: list[tuple[dict, float]], twin: str) -> str:
         first = twins[0]
     else:
         first = min(open_checks, key=rank)
-    message = shown_message(first)
+    message = shown_message(first) if first.get("cause") == "twin" else _shown(first, hidden_text)
     hint = error_hint(message) if first["status"] == "error" and "\n  hint:" not in message else ""
     lines.append(message + (f"\n  hint: {hint}" if hint else ""))
     more = len(open_checks) - 1
@@ -191,8 +201,18 @@ def _diagnosis(name: str, checks: list[tuple[dict, float]], twin: str) -> str:
     return "\n".join(lines)
 
 
-def judge(tests: list[dict], twin: str = DEFAULT_TWIN) -> list[Exercise]:
-    """Each exercise of ``tests`` (JSON checks) with its points, status and diagnosis."""
+def shared_failure(exercises: list[Exercise]) -> str:
+    """The first line every one of ``exercises`` fails with, earning nothing (a file that does
+    not import fails each check alike), or "" when they differ."""
+    firsts = {e.diagnosis.split("\n", 1)[0] for e in exercises if e.points == 0}
+    if len(firsts) != 1 or any(e.points for e in exercises) or len(exercises) < 2:
+        return ""
+    return firsts.pop()
+
+
+def judge(tests: list[dict], twin: str = DEFAULT_TWIN, hidden_text: bool = True) -> list[Exercise]:
+    """Each exercise of ``tests`` (JSON checks) with its points, status and diagnosis; without
+    ``hidden_text`` a hidden check's message never enters a diagnosis (a student's feedback)."""
     if twin not in TWIN_RULES:
         raise ValueError(f"unknown twin rule {twin!r}; use one of {TWIN_RULES}")
     verdicts = []
@@ -206,7 +226,9 @@ def judge(tests: list[dict], twin: str = DEFAULT_TWIN) -> list[Exercise]:
                 points=points,
                 max_points=max_points,
                 status=status,
-                diagnosis="" if status in ("passed", "skipped") else _diagnosis(name, checks, twin),
+                diagnosis=""
+                if status in ("passed", "skipped")
+                else _diagnosis(name, checks, twin, hidden_text),
                 checks=tuple(t["id"] for t, _ in checks),
                 twin=any(t.get("cause") == "twin" for t, _ in checks),
             )

@@ -5,15 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from grader.checks.exercises import DEFAULT_TWIN, Exercise, judge
+from grader.checks.exercises import DEFAULT_TWIN, KIND_NAMES, Exercise, judge
 from grader.sandboxed import OUTPUT_TAIL_CHARS
 
 STATUSES = ("passed", "failed", "error", "not_started", "timeout", "skipped")
 KINDS = ("shape", "gradient", "convergence", "device")
 # What a clause check holds (grader/checks/mark.py): it pays only when the exercise's values are right.
 CLAUSES = ("dtype", "device", "inputs", "twin", "vectorised", "side effects")
-# What feedback calls each kind: a "shape" check judges shapes, dtypes and values.
-KIND_NAMES = {"shape": "value", "gradient": "gradient", "convergence": "convergence", "device": "device"}
 
 
 @dataclass

@@ -134,6 +134,7 @@ class GradingPlugin:
         session = session_of(item)
         if session is not None:
             session.check = item.name.removeprefix("test_")
+            session.exercises = exercises_of(item)
             session.printed = Printed()
             progress.announce(topic_of(item), session.check)
             base = run.probe_timeout
