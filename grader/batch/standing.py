@@ -94,6 +94,7 @@ def weigh(report: dict, assignment: Points | None) -> tuple[dict, dict[str, list
         for exercise in exercises:
             totals[exercise.name][0] = exercise.points
         topic["exercises"] = [{**e.to_json(), "name": e.name.split(".", 1)[1]} for e in exercises]
+        topic["twin"] = twin
         topic["score"] = sum(e.points for e in exercises)
         topic["max_score"] = sum(e.max_points for e in exercises)
     return weighed, totals

@@ -29,6 +29,14 @@ DEFAULT_TWIN = "zero"
 # What feedback calls each kind: a "shape" check judges shapes, dtypes and values.
 KIND_NAMES = {"shape": "value", "gradient": "gradient", "convergence": "convergence", "device": "device"}
 
+# How a hidden check that did not pass ended, as feedback says it ("a hidden value check failed").
+STATUS_PHRASES = {
+    "failed": "failed",
+    "error": "raised an error",
+    "timeout": "timed out",
+    "not_started": "not started",
+}
+
 # A message's sign of a wrong shape or type rather than wrong values (grader/checks/judge.py words).
 _SHAPE = re.compile(r"expected (shape|a torch\.Tensor|a non-empty tensor|a Python float|dtype)")
 
@@ -174,7 +182,7 @@ def _shown(test: dict, hidden_text: bool) -> str:
     if hidden_text or test.get("visibility") == "public":
         return shown_message(test)
     kind = "clause" if test.get("clause") else KIND_NAMES.get(test["kind"], test["kind"])
-    return f"a hidden {kind} check: {test['status'].replace('_', ' ')}"
+    return f"a hidden {kind} check {STATUS_PHRASES.get(test['status'], test['status'])}"
 
 
 def _diagnosis(name: str, checks: list[tuple[dict, float]], twin: str, hidden_text: bool) -> str:
