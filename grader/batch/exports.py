@@ -156,10 +156,10 @@ class Shown:
     diagnosis: str
 
 
-def shown_exercises(topic: dict, standing: dict) -> list[Shown]:
+def shown_exercises(topic: dict, standing: dict, hidden_text: bool = False) -> list[Shown]:
     """``topic``'s exercises (grader/checks/exercises.py) with the standing's points where the
     row has one (course points, overrides), else the report's."""
-    judged = judge(topic["tests"], topic.get("twin", DEFAULT_TWIN), hidden_text=False)
+    judged = judge(topic["tests"], topic.get("twin", DEFAULT_TWIN), hidden_text=hidden_text)
     stored = {e["name"]: e for e in topic.get("exercises", []) if isinstance(e, dict)}
     chosen = standing.get("exercises") or {}
     shown = []
@@ -291,38 +291,59 @@ def feedback_html(row: Row) -> str:
     )
 
 
-def hidden_test_name(topic: str, test: dict, seen: dict[str, int]) -> str:
-    """``losses: huber, hidden gradient check 2``: exercise and kind, numbered, never the id."""
-    base = f"{topic}: {', '.join(test.get('exercises') or []) or 'exercise not recorded'}, hidden "
-    base += f"{KIND_NAMES.get(test['kind'], test['kind'])} check"
+def _check_label(test: dict, hidden_text: bool, seen: dict[str, int]) -> str:
+    """A check as an exercise's list names it: its id where it may be shown, else
+    "hidden gradient check 2" (kind, numbered per exercise: never the id, which may hold inputs)."""
+    if hidden_text or test.get("visibility") == "public":
+        return test["id"]
+    base = f"hidden {KIND_NAMES.get(test['kind'], test['kind'])} check"
     seen[base] = seen.get(base, 0) + 1
     return f"{base} {seen[base]}"
 
 
-def hidden_output(test: dict) -> str:
-    """What a hidden check shows: how it ended ("hidden check: failed"), never its message."""
-    return f"hidden check: {test['status'].replace('_', ' ')}"
+def exercise_tests(topic: dict, standing: dict, hidden_text: bool, hidden_visibility: str) -> list[dict]:
+    """Gradescope tests for ``topic``: one per exercise, with its points, its diagnosis and, in
+    its output, the list of its checks and how each ended; visible when it has a public check."""
+    tests = []
+    for exercise in shown_exercises(topic, standing, hidden_text):
+        if exercise.status == "skipped":
+            continue
+        checks = [
+            t
+            for t in topic["tests"]
+            if exercise.name in (t.get("exercises") or [t["id"]]) and t["status"] != "skipped"
+        ]
+        seen: dict[str, int] = {}
+        listed = [
+            f"  {'✓' if t['status'] == 'passed' else '✗'} {_check_label(t, hidden_text, seen)}: "
+            + t["status"].replace("_", " ")
+            for t in checks
+        ]
+        said = "not started" if exercise.status == "not_started" else exercise.diagnosis
+        public = any(t.get("visibility") == "public" for t in checks)
+        tests.append(
+            {
+                "name": f"{topic['name']}: {exercise.name}",
+                "score": exercise.points,
+                "max_score": exercise.max_points,
+                "status": "passed" if exercise.status == "passed" else "failed",
+                "output": clean.text("\n".join([*([said, ""] if said else []), "checks:", *listed])),
+                "output_format": "text",
+                "tags": [topic["name"], *sorted({t["kind"] for t in checks})],
+                "visibility": "visible" if public else hidden_visibility,
+            }
+        )
+    return tests
 
 
 def gradescope_results(row: Row) -> dict:
-    tests = []
-    seen: dict[str, int] = {}
-    for topic in row.report.get("topics", []):
-        for t in topic["tests"]:
-            if t["status"] == "skipped":
-                continue
-            public = t.get("visibility") == "public"
-            tests.append(
-                {
-                    "name": f"{topic['name']}: {t['id']}"
-                    if public
-                    else hidden_test_name(topic["name"], t, seen),
-                    "score": t["points"],
-                    "max_score": t["max_points"],
-                    "output": clean.text(t["message"]) if public else hidden_output(t),
-                    "visibility": "visible" if public else "hidden",
-                }
-            )
+    """A student's results.json (Gradescope's format): one test per exercise, hidden checks by kind."""
+    standing = row.report.get("standing") or {}
+    tests = [
+        test
+        for topic in row.report.get("topics", [])
+        for test in exercise_tests(topic, standing, hidden_text=False, hidden_visibility="hidden")
+    ]
     results = {"score": row.score, "tests": tests}
     if row.status != "graded":
         results["output"] = _not_graded(row)
