@@ -485,7 +485,8 @@ def batch_command(
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="the folder `grade batch` wrote")
 @click.option("--exercise", metavar="TOPIC.NAME", default=None, help="the exercise: losses.huber")
 @click.option("--points", type=float, default=None, help="the exercise's points, in place of the automatic")
-@click.option("--reason", default="", help="why (shown in the history, the exports and the feedback)")
+@click.option("--reason", default="", help="the comment the student is shown (feedback, exports, history)")
+@click.option("--note", default="", help="a private note, kept in the gradebook only (never in the feedback)")
 @click.option("--excuse", is_flag=True, help="excuse the exercise, or without --exercise the assignment")
 @click.option("--clear", is_flag=True, help="remove the override (all of the student's without --exercise)")
 def override_command(
@@ -496,6 +497,7 @@ def override_command(
     reason: str,
     excuse: bool,
     clear: bool,
+    note: str,
 ) -> None:
     """Set STUDENT's points for one exercise (any name the LMS uses: key, SIS or Canvas id,
     login, email, full name). It survives regrades; `grade batch` again rewrites the exports."""
@@ -514,6 +516,7 @@ def override_command(
                 reason=reason,
                 excuse=excuse,
                 clear=clear,
+                note=note,
             )
         )
     except (NoHistory, OverrideProblem) as exc:

@@ -150,7 +150,7 @@ def apply(
     late = Late(0.0, "") if excused else late
     report, exercises = weigh(row.report, assignment)
     automatic = {name: earned for name, (earned, _) in exercises.items()}
-    notes = []
+    notes, private = [], []  # what the student is shown; the instructor's private notes
     for override in overrides:
         if override.exercise == "":
             continue
@@ -169,6 +169,12 @@ def apply(
                 f"→ {round(now, DECIMALS):g}"
             )
         notes.append(text)
+        if override.note:
+            private.append(f"{override.exercise}: {override.note}")
+    if notes:  # the topics' lines say what their exercises now hold, as the total does
+        for topic in report.get("topics", []):
+            mine = [v for k, v in exercises.items() if k.split(".", 1)[0] == topic["name"]]
+            topic["score"], topic["max_score"] = sum(e for e, _ in mine), sum(p for _, p in mine)
     earned = sum(e for e, _ in exercises.values())
     possible = sum(p for _, p in exercises.values())
     total = assignment.total if assignment else possible
@@ -182,6 +188,7 @@ def apply(
         "before_late": round(automatic_total, DECIMALS),
         "late": late.words,
         "overrides": notes,
+        "private_notes": private,  # the gradebook's (gradebook.json), never the student's feedback
         "excused": excused,
     }
     status = "excused" if excused else row.status
