@@ -103,16 +103,20 @@ hints = json.loads(sys.argv[2])
 
 
 def clause_hints(result):
-    # [exercise, hint] for each clause hint in the diagnosis of an exercise whose values fail
+    # [exercise, hint] for each clause hint in the diagnosis of an exercise whose values fail,
+    # unless a failing value check says it itself (fill_nan's values include leaving x alone)
     found = []
     for exercise in result.exercises:
-        values_fail = any(
-            exercise.name in t.exercises and not t.clause and t.cause != "twin"
+        values = [
+            t for t in result.tests
+            if exercise.name in t.exercises and not t.clause and t.cause != "twin"
             and t.status not in ("passed", "skipped")
-            for t in result.tests
-        )
-        if values_fail:
-            found += [[exercise.name, hint] for hint in hints if hint in exercise.diagnosis]
+        ]
+        if values:
+            found += [
+                [exercise.name, hint] for hint in hints
+                if hint in exercise.diagnosis and not any(hint in t.message for t in values)
+            ]
     return found
 
 
