@@ -240,8 +240,7 @@ def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = No
         lines += ["", f"## {name}"]
         if one_line:
             lines.append(clean.markdown(one_line))
-            continue
-        for e in open_ones:
+        for e in [] if one_line else open_ones:
             head = f"- `{e.name}` {_pts(e.points)} / {_pts(e.max_points)}"
             if e.status == "not_started":
                 lines.append(f"{head}: not started")
