@@ -336,9 +336,12 @@ class TopicSession:
                 "blocked": sorted(self.stalls),
             }
         )
-        named = bool(args) and isinstance(args[0], str)  # a probe of the suite's own names none
-        action = f"running {subject if named else ', '.join(self.exercises) or subject}() in {self.topic}.py"
-        action += _inputs(args[1] if named and len(args) > 1 else ())
+        learners = subject in self.exercises or not self.exercises  # not a probe's own label
+        action = (
+            f"running {subject}() in {self.topic}.py" + _inputs(args[1] if len(args) > 1 else ())
+            if learners
+            else f"checking {', '.join(self.exercises)} in {self.topic}.py"
+        )
         worker = self._live()
         mark, self.cpu_mark = self.cpu_mark, None
         cpu_start = (mark if mark is not None else worker.cpu_seconds()) if cpu is not None else None

@@ -246,3 +246,17 @@ def test_a_naive_kl_div_fails_while_entropy_is_a_stub(tmp_path):
     assert exercises["entropy"]["status"] == "not_started"
     assert exercises["kl_div"]["status"] == "partial"
     assert "got NaN there" in exercises["kl_div"]["diagnosis"]
+
+
+@pytest.mark.e2e
+def test_a_wrong_layer_size_names_the_learners_class_never_a_probes_label(tmp_path):
+    source = (REPO / "solutions" / "cnn.py").read_text()
+    wrong = source.replace("nn.Linear(32, num_classes)", "nn.Linear(64, num_classes)")
+    assert wrong != source
+    path = tmp_path / "cnn.py"
+    path.write_text(wrong)
+    _, report = grade_json(str(path), "--timeout", "5")
+    (cnn,) = [e for e in report["topics"][0]["exercises"] if e["name"] == "SimpleCNN"]
+    assert "while checking SimpleCNN in cnn.py: mat1 and mat2 shapes cannot be multiplied" in cnn["diagnosis"]
+    assert "simple_cnn()" not in cnn["diagnosis"]  # the suite's label, not the learner's
+    assert "expects inputs of size 64 in their last dimension but got 32" in cnn["diagnosis"]
