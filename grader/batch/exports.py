@@ -41,7 +41,7 @@ from grader.batch.gradebook import Gradebook, Grading, Row
 from grader.batch.roster import CANVAS_IDS, MAXIMUM_GRADE, Roster, RosterError, parse_points
 from grader.batch.standing import DECIMALS, standing_lines
 from grader.checks import curves
-from grader.checks.exercises import DEFAULT_TWIN, judge
+from grader.checks.exercises import DEFAULT_TWIN, judge, shared_failure
 from grader.checks.scoring import KIND_NAMES
 from grader.topics import TOPICS
 
@@ -183,15 +183,7 @@ def _topic_line(exercises: list[Shown]) -> str:
     if counted and all(e.status == "not_started" for e in counted):
         return "not started: every exercise still raises NotImplementedError"
     open_ones = [e for e in counted if e.status != "passed"]
-    firsts = {e.diagnosis.split("\n", 1)[0] for e in open_ones}
-    if (
-        len(open_ones) > 1
-        and len(open_ones) == len(counted)
-        and len(firsts) == 1
-        and not any(e.points for e in open_ones)
-    ):
-        return firsts.pop()
-    return ""
+    return shared_failure(open_ones) if len(open_ones) == len(counted) else ""
 
 
 def _pts(value: float) -> str:

@@ -18,7 +18,9 @@ first (:func:`rank`), then a count of the rest.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from grader import clean
 
@@ -98,8 +100,6 @@ class Exercise:
     max_points: float
     status: str  # passed, partial, failed, not_started, skipped
     diagnosis: str = ""  # the first thing to fix, then a count of the rest ("" when full)
-    checks: tuple[str, ...] = ()  # its checks' ids, for --verbose
-    twin: bool = False  # the code called an off-limits twin
 
     def to_json(self) -> dict:
         return {
@@ -209,7 +209,17 @@ def _diagnosis(name: str, checks: list[tuple[dict, float]], twin: str, hidden_te
     return "\n".join(lines)
 
 
-def shared_failure(exercises: list[Exercise]) -> str:
+class Diagnosed(Protocol):
+    """What :func:`shared_failure` reads of an exercise (an :class:`Exercise`, or feedback's view of one)."""
+
+    @property
+    def diagnosis(self) -> str: ...
+
+    @property
+    def points(self) -> float: ...
+
+
+def shared_failure(exercises: Sequence[Diagnosed]) -> str:
     """The first line every one of ``exercises`` fails with, earning nothing (a file that does
     not import fails each check alike), or "" when they differ."""
     firsts = {e.diagnosis.split("\n", 1)[0] for e in exercises if e.points == 0}
@@ -237,8 +247,6 @@ def judge(tests: list[dict], twin: str = DEFAULT_TWIN, hidden_text: bool = True)
                 diagnosis=""
                 if status in ("passed", "skipped")
                 else _diagnosis(name, checks, twin, hidden_text),
-                checks=tuple(t["id"] for t, _ in checks),
-                twin=any(t.get("cause") == "twin" for t, _ in checks),
             )
         )
     return verdicts
