@@ -260,3 +260,27 @@ def test_a_wrong_layer_size_names_the_learners_class_never_a_probes_label(tmp_pa
     assert "while checking SimpleCNN in cnn.py: mat1 and mat2 shapes cannot be multiplied" in cnn["diagnosis"]
     assert "simple_cnn()" not in cnn["diagnosis"]  # the suite's label, not the learner's
     assert "expects inputs of size 64 in their last dimension but got 32" in cnn["diagnosis"]
+
+
+@pytest.mark.unit
+def test_gradescope_carries_the_twin_rule_and_scores_with_it():
+    from grader.gradescope.config import AutograderProblem, Config
+    from grader.gradescope.run import results_for
+    from grader.options import Options
+
+    options = Options().with_topics(("losses",))
+    points = {"losses.cross_entropy": 4.0}
+    half = Config(options, "hidden", exercise_points=points, twin="half")
+    assert Config.from_json(half.to_json()).twin == "half"
+    with pytest.raises(AutograderProblem, match="twin"):
+        Config(options, "hidden", twin="sometimes")
+    tests = [{**t, "exercises": ["cross_entropy"]} for t in TWIN]
+    report = {
+        "score": 0,
+        "max_score": 0,
+        "sandbox": "x",
+        "notes": [],
+        "topics": [{"name": "losses", "tests": tests}],
+    }
+    assert results_for(report, half)["score"] == 2.0
+    assert results_for(report, Config(options, "hidden", exercise_points=points))["score"] == 0.0
