@@ -114,10 +114,11 @@ def _details(topic: TopicResult, colour: bool, notebook: bool) -> list[str]:
     lines: list[str] = []
     for exercise in open_ones:
         points = _points_of(exercise.points, exercise.max_points)
-        if exercise.status == "not_started":
+        if exercise.status == "not_started" and "\n" not in exercise.diagnosis:
             lines.append(f"  {waiting} {topic.name} · {exercise.name} {points} not started")
             continue
-        lines.append(f"  {cross} {topic.name} · {exercise.name} {points}")
+        symbol = waiting if exercise.status == "not_started" else cross
+        lines.append(f"  {symbol} {topic.name} · {exercise.name} {points}")
         lines += [f"      {line}" for line in clean.text(exercise.diagnosis).splitlines()]
     return lines
 

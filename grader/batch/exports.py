@@ -234,7 +234,7 @@ def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = No
             lines.append(clean.markdown(one_line))
         for e in [] if one_line else open_ones:
             head = f"- `{e.name}` {_pts(e.points)} / {_pts(e.max_points)}"
-            if e.status == "not_started":
+            if e.status == "not_started" and "\n" not in e.diagnosis:
                 lines.append(f"{head}: not started")
                 continue
             lines.append(f"{head}: " + clean.markdown(e.diagnosis).replace("\n", "\n    "))
@@ -269,7 +269,7 @@ def feedback_html(row: Row) -> str:
                 continue
             body.append("<ul>")
             for e in open_ones:
-                said = "not started" if e.status == "not_started" else e.diagnosis
+                said = "not started" if e.status == "not_started" and "\n" not in e.diagnosis else e.diagnosis
                 body.append(
                     f"<li><code>{esc(e.name)}</code> {_pts(e.points)} / {_pts(e.max_points)}"
                     f"<pre>{esc(said)}</pre></li>"
@@ -310,7 +310,8 @@ def exercise_tests(topic: dict, standing: dict, hidden_text: bool, hidden_visibi
             + t["status"].replace("_", " ")
             for t in checks
         ]
-        said = "not started" if exercise.status == "not_started" else exercise.diagnosis
+        waiting = exercise.status == "not_started" and "\n" not in exercise.diagnosis
+        said = "not started" if waiting else exercise.diagnosis
         public = any(t.get("visibility") == "public" for t in checks)
         tests.append(
             {

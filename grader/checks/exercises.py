@@ -18,7 +18,7 @@ first (:func:`rank`), then a count of the rest.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -185,13 +185,24 @@ def _shown(test: dict, hidden_text: bool) -> str:
     return f"a hidden {kind} check {STATUS_PHRASES.get(test['status'], test['status'])}"
 
 
-def _diagnosis(name: str, checks: list[tuple[dict, float]], twin: str, hidden_text: bool) -> str:
+def waits_for(name: str, message: str, exercises: Iterable[str]) -> str:
+    """Where an exercise's checks stopped at another exercise's NotImplementedError (cross_entropy
+    calling log_softmax, as its docstring says): the dependency, named ("" when it is its own)."""
+    found = re.search(r"(\w+)\(\) in \S+ still raises NotImplementedError", message)
+    if found is None or found[1] == name or found[1] not in exercises:
+        return ""  # its own stub, or a method of its own class (__init__, forward)
+    return f"\n  {name} calls it: it is judged once that function answers"
+
+
+def _diagnosis(
+    name: str, checks: list[tuple[dict, float]], twin: str, hidden_text: bool, exercises: Iterable[str]
+) -> str:
     """The first failing check's message (by :func:`rank`, then suite order) and a count of the rest."""
     open_checks = [t for t, _ in checks if t["status"] not in ("passed", "skipped")]
     if not open_checks:
         return ""
     if all(t["status"] == "not_started" for t in open_checks):
-        return clean.text(open_checks[0]["message"])
+        return clean.text(open_checks[0]["message"]) + waits_for(name, open_checks[0]["message"], exercises)
     twins = [t for t in open_checks if t.get("cause") == "twin"]
     lines = []
     if twins and twin != "check":
@@ -234,7 +245,8 @@ def judge(tests: list[dict], twin: str = DEFAULT_TWIN, hidden_text: bool = True)
     if twin not in TWIN_RULES:
         raise ValueError(f"unknown twin rule {twin!r}; use one of {TWIN_RULES}")
     verdicts = []
-    for name, checks in _groups(tests).items():
+    groups = _groups(tests)
+    for name, checks in groups.items():
         max_points = _max_points(checks)
         points = _earned(checks, twin)
         status = _status(checks, points, max_points)
@@ -246,7 +258,7 @@ def judge(tests: list[dict], twin: str = DEFAULT_TWIN, hidden_text: bool = True)
                 status=status,
                 diagnosis=""
                 if status in ("passed", "skipped")
-                else _diagnosis(name, checks, twin, hidden_text),
+                else _diagnosis(name, checks, twin, hidden_text, groups),
             )
         )
     return verdicts

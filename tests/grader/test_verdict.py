@@ -284,3 +284,18 @@ def test_gradescope_carries_the_twin_rule_and_scores_with_it():
     }
     assert results_for(report, half)["score"] == 2.0
     assert results_for(report, Config(options, "hidden", exercise_points=points))["score"] == 0.0
+
+
+@pytest.mark.unit
+def test_a_dependency_on_another_exercise_is_named_and_a_method_of_its_own_is_not():
+    def stub(function, exercise):
+        message = f"not started: {function}() in losses.py still raises NotImplementedError: not started yet"
+        return check(f"{exercise}-check", "not_started", message=message, exercise=exercise)
+
+    log_softmax, cross_entropy = judge(
+        [stub("log_softmax", "log_softmax"), stub("log_softmax", "cross_entropy")]
+    )
+    assert log_softmax.diagnosis.count("\n") == 0
+    assert cross_entropy.diagnosis.endswith("cross_entropy calls it: it is judged once that function answers")
+    (own,) = judge([stub("__init__", "SimpleCNN")])
+    assert "calls it" not in own.diagnosis
