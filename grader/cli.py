@@ -203,6 +203,7 @@ def main() -> None:
 )
 @click.option("--student", metavar="ID", default=None, help="the student (their gradebook key)")
 @click.option("--quiet", is_flag=True, help="no live progress lines on a terminal (the report only)")
+@click.option("--verbose", is_flag=True, help="list every check not passed, below each exercise's diagnosis")
 def check_command(
     path: Path,
     topics: tuple[str, ...],
@@ -218,6 +219,7 @@ def check_command(
     course_seed: str | None,
     student: str | None,
     quiet: bool,
+    verbose: bool,
 ) -> None:
     """Grade PATH: a folder shaped like exercises/, one topic's .py file, or a notebook."""
     from grader.engine.selection import UsageProblem as Unusable
@@ -258,7 +260,7 @@ def check_command(
         click.echo(render.to_json(result))
     else:
         colour = render.use_colour(sys.stdout)
-        click.echo(render.to_table(result, str(path), colour), color=colour)
+        click.echo(render.to_table(result, str(path), colour, verbose), color=colour)
     raise Graded(result.exit_code)
 
 
@@ -502,7 +504,8 @@ def _run_with_progress(submissions: Path, out: Path, options: BatchOptions) -> B
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="the folder `grade batch` wrote")
 @click.option("--exercise", metavar="TOPIC.NAME", default=None, help="the exercise: losses.huber")
 @click.option("--points", type=float, default=None, help="the exercise's points, in place of the automatic")
-@click.option("--reason", default="", help="why (shown in the history, the exports and the feedback)")
+@click.option("--reason", default="", help="the comment the student is shown (feedback, exports, history)")
+@click.option("--note", default="", help="a private note, kept in the gradebook only (never in the feedback)")
 @click.option("--excuse", is_flag=True, help="excuse the exercise, or without --exercise the assignment")
 @click.option("--clear", is_flag=True, help="remove the override (all of the student's without --exercise)")
 def override_command(
@@ -513,6 +516,7 @@ def override_command(
     reason: str,
     excuse: bool,
     clear: bool,
+    note: str,
 ) -> None:
     """Set STUDENT's points for one exercise (any name the LMS uses: key, SIS or Canvas id,
     login, email, full name). It survives regrades; `grade batch` again rewrites the exports."""
@@ -531,6 +535,7 @@ def override_command(
                 reason=reason,
                 excuse=excuse,
                 clear=clear,
+                note=note,
             )
         )
     except (NoHistory, OverrideProblem) as exc:
@@ -698,6 +703,7 @@ def gradescope_command(
             exercise_points=chosen.exercise_points if chosen is not None else {},
             kind_weights=chosen.kind_weights if chosen is not None else {},
             hidden_messages=hidden_messages,
+            **({"twin": chosen.twin} if chosen is not None else {}),
         )
         written = build_autograder(out, config)
     except AutograderProblem as exc:

@@ -19,6 +19,7 @@ from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from grader import defaults
+from grader.checks.exercises import DEFAULT_TWIN, TWIN_RULES
 from grader.checks.scoring import KINDS
 
 if sys.version_info >= (3, 11):
@@ -61,6 +62,7 @@ class Assignment:
     times: Path | None = None  # a CSV of student,submitted_at for this assignment
     timezone: ZoneInfo = ZoneInfo("UTC")  # of its dates and arrival times without an offset
     whole_topics: bool = True  # False: only the listed exercises' checks are graded
+    twin: str = DEFAULT_TWIN  # what calling an off-limits function costs (grader/checks/exercises.py)
 
     @property
     def exercises(self) -> tuple[str, ...]:
@@ -240,7 +242,7 @@ def _file(reader: _Reader, name: str) -> Path | None:
 def _assignment(reader: _Reader, name: str, zone: ZoneInfo) -> Assignment:
     reader.only(
         "title", "topics", "exercises", "points", "exercise_points", "kind_weights", "due",
-        "timezone", "late", "extensions", "excused", "lms_column", "times",
+        "timezone", "late", "extensions", "excused", "lms_column", "times", "twin",
     )  # fmt: skip
     topics, listed = reader.strings("topics"), reader.strings("exercises")
     names = _exercise_names(reader, topics, listed)
@@ -252,6 +254,9 @@ def _assignment(reader: _Reader, name: str, zone: ZoneInfo) -> Assignment:
     weights_reader.only(*KINDS)
     weights = {kind: weights_reader.number(kind, 1.0) or 0.0 for kind in KINDS}
     zone = _zone(reader, "timezone", zone)
+    twin = reader.get("twin", str, DEFAULT_TWIN)
+    if twin not in TWIN_RULES:
+        reader.fail("twin", f"one of {', '.join(TWIN_RULES)}, not {twin!r}")
     extensions_reader = reader.sub("extensions")
     extensions = {}
     for student in extensions_reader.table:
@@ -271,6 +276,7 @@ def _assignment(reader: _Reader, name: str, zone: ZoneInfo) -> Assignment:
         times=_file(reader, "times"),
         timezone=zone,
         whole_topics=not listed,
+        twin=twin,
     )
 
 
@@ -355,6 +361,9 @@ points = 100
 due = "2026-10-14 23:59"
 lms_column = "Homework 2"
 excused = []                   # excused students (Canvas: EX), by any name the LMS uses
+twin = "zero"                  # an exercise calling a function its docstring puts off limits
+                               # earns nothing; "half": half its points; "check": only the
+                               # checks that saw the call fail
 # times = "hw2-times.csv"      # student,submitted_at, where the LMS's files do not say (--times)
 
 [assignments.hw2.exercise_points]   # these exercises' points; the rest share what is left

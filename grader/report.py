@@ -15,7 +15,8 @@ from typing import TextIO
 import click
 
 from grader import clean
-from grader.checks.scoring import Report, TopicResult, shown_message
+from grader.checks.exercises import shared_failure, shown_message
+from grader.checks.scoring import Report, TopicResult
 
 COLUMNS = ("passed", "failed", "error", "timeout", "not_started", "skipped")
 # On a terminal: each status's symbol and colour (plain text marks every open check with ✗).
@@ -74,7 +75,12 @@ def group_by_message(tests: list[dict]) -> list[tuple[str, str, list[str]]]:
     return [(status, message, ids) for (status, message), ids in groups.items()]
 
 
-def _details(topic: TopicResult, colour: bool, notebook: bool) -> list[str]:
+def _points_of(points: float, max_points: float) -> str:
+    return f"{round(points, 2):g}/{round(max_points, 2):g}"
+
+
+def _check_lines(topic: TopicResult, colour: bool) -> list[str]:
+    """Every check that did not pass, identical failures once (``--verbose``: the instructor's view)."""
     lines: list[str] = []
     open_tests = [t.to_json() for t in topic.tests if t.status in ("failed", "error", "timeout")]
     for status, message, ids in group_by_message(open_tests):
@@ -84,20 +90,43 @@ def _details(topic: TopicResult, colour: bool, notebook: bool) -> list[str]:
             f"  {_paint(symbol, colour, fg)} {topic.name} · {label} {_paint(status, colour, fg, bold=True)}"
         )
         lines += [f"      {line}" for line in clean.text(message).splitlines()]
-    not_started = topic.count("not_started")
-    if not_started:
-        symbol, fg = LOOKS["not_started"]
-        where = "" if notebook else f" in {topic.name}.py"
-        lines.append(
-            f"  {_paint(symbol, colour, fg)} {topic.name}: {not_started} checks not started "
-            f"(functions{where} still raise NotImplementedError)"
-        )
     return lines
 
 
-def to_table(report: Report, title: str, colour: bool = False) -> str:
-    """The report as a table and, for each check that did not pass, its message; ``colour``
-    adds ANSI colours and a symbol per status (for a terminal: :func:`use_colour`)."""
+def _details(topic: TopicResult, colour: bool, notebook: bool) -> list[str]:
+    """One diagnosis per exercise that is not full (grader/checks/exercises.py); an untouched
+    exercise, and a topic whose every exercise fails alike (a file that does not import), in one line."""
+    exercises = [e for e in topic.exercises if e.status != "skipped"]
+    open_ones = [e for e in exercises if e.status != "passed"]
+    if not open_ones:
+        return []
+    where = "" if notebook else f" in {topic.name}.py"
+    waiting, waiting_fg = LOOKS["not_started"]
+    waiting = _paint(waiting, colour, waiting_fg)
+    cross = _paint(LOOKS["failed"][0], colour, LOOKS["failed"][1])
+    if all(e.status == "not_started" for e in exercises):
+        return [
+            f"  {waiting} {topic.name}: not started (the functions{where} still raise NotImplementedError)"
+        ]
+    alike = shared_failure(open_ones)
+    if alike and len(open_ones) == len(exercises):
+        return [f"  {cross} {topic.name}: {alike}"]
+    lines: list[str] = []
+    for exercise in open_ones:
+        points = _points_of(exercise.points, exercise.max_points)
+        if exercise.status == "not_started" and "\n" not in exercise.diagnosis:
+            lines.append(f"  {waiting} {topic.name} · {exercise.name} {points} not started")
+            continue
+        symbol = waiting if exercise.status == "not_started" else cross
+        lines.append(f"  {symbol} {topic.name} · {exercise.name} {points}")
+        lines += [f"      {line}" for line in clean.text(exercise.diagnosis).splitlines()]
+    return lines
+
+
+def to_table(report: Report, title: str, colour: bool = False, verbose: bool = False) -> str:
+    """The report as a table and, for each exercise that is not full, its diagnosis (with
+    ``verbose``, every check that did not pass as well); ``colour`` adds ANSI colours and a
+    symbol per status (for a terminal: :func:`use_colour`)."""
     header = f"{'topic':<11}{'score':>9}" + "".join(f"{c.replace('_', ' '):>12}" for c in COLUMNS)
     lines = [
         f"torchgrade: {clean.name(title)}  (sandbox: {report.sandbox}; device: {report.device})",
@@ -114,6 +143,9 @@ def to_table(report: Report, title: str, colour: bool = False) -> str:
     details = [line for t in report.topics for line in _details(t, colour, title.endswith(".ipynb"))]
     if details:
         lines += ["", "What to look at:", *details]
+    checks = [line for t in report.topics for line in _check_lines(t, colour)] if verbose else []
+    if checks:
+        lines += ["", "Every check not passed:", *checks]
     lines += [f"note: {t.name}: {clean.text(t.note)}" for t in report.topics if t.note]
     lines += [f"note: {clean.text(n)}" for n in report.notes]
     return "\n".join(lines)

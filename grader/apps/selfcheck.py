@@ -28,7 +28,8 @@ from typing import Any
 
 import nbformat
 
-from grader.checks.scoring import KIND_NAMES, hidden_wording, shown_message
+from grader.checks.exercises import Exercise, judge, shown_message
+from grader.checks.scoring import KIND_NAMES, hidden_wording
 
 _chosen: Path | None = None
 
@@ -189,29 +190,43 @@ class CheckResult:
             return "the course's hidden suite may judge more"
         return f"the hidden suite still judges it with {hidden_wording(self.hidden)}"
 
+    def verdict(self) -> Exercise | None:
+        """The exercise's points and diagnosis from its public checks (grader/checks/exercises.py)."""
+        return next((e for e in judge(self.tests) if e.name == self.exercise), None)
+
     def summary(self) -> str:
-        total = len(self.tests)
-        passed = sum(t["status"] == "passed" for t in self.tests)
-        if not total:
+        verdict = self.verdict()
+        if not self.tests or verdict is None:
             return f"{self.exercise}: no public check here; the hidden suite grades it"
-        if all(t["status"] == "not_started" for t in self.tests):
+        if verdict.status == "not_started":
             return f"{self.exercise}: not started (it still raises NotImplementedError)"
-        if passed == total:
-            return f"{self.exercise}: passed, {passed}/{total} public checks; {self.still_judged()}"
-        return f"{self.exercise}: {passed}/{total} public checks passed"
+        points = f"{round(verdict.points, 2):g}/{round(verdict.max_points, 2):g} points of its public checks"
+        if verdict.status == "passed":
+            return f"{self.exercise}: passed, {points}; {self.still_judged()}"
+        return f"{self.exercise}: {points}"
+
+    def diagnosis(self) -> str:
+        """What to fix first ("" when nothing is open or nothing started)."""
+        verdict = self.verdict()
+        return verdict.diagnosis if verdict is not None and verdict.status not in ("not_started",) else ""
 
     def _rows(self) -> list[tuple[str, str, str, str]]:
+        values_right = all(t["status"] in ("passed", "skipped") for t in self.tests if not t.get("clause"))
         numbered: dict[str, int] = {}
         rows = []
         for test in self.tests:  # "value check 2" rather than a pytest id
-            name = KIND_NAMES.get(test["kind"], test["kind"])
+            name = test.get("clause") or KIND_NAMES.get(test["kind"], test["kind"])
             numbered[name] = numbered.get(name, 0) + 1
             label = f"{name} check {numbered[name]}"
-            rows.append((label, test["kind"], test["status"].replace("_", " "), shown_message(test)))
+            message = shown_message(test)
+            if test.get("clause") and not values_right and test["status"] != "passed":
+                message = "judged once the values are right"  # a clause's hint would point elsewhere
+            rows.append((label, test["kind"], test["status"].replace("_", " "), message))
         return rows
 
     def __str__(self) -> str:
-        lines = [self.summary(), *(f"note: {n}" for n in self.notes)]
+        lines = [self.summary(), *(f"  {line}" for line in self.diagnosis().splitlines())]
+        lines += [f"note: {n}" for n in self.notes]
         for check_id, _, status, message in self._rows():
             lines.append(f"  {status:<12} {check_id}")
             lines += [f"      {line}" for line in message.splitlines()]
@@ -227,8 +242,10 @@ class CheckResult:
             for (check_id, _, status, message), test in zip(self._rows(), self.tests)
         )
         notes = "".join(f"<p>note: {html.escape(n)}</p>" for n in self.notes)
+        first = self.diagnosis()
+        first = f"<pre style='white-space:pre-wrap'>{html.escape(first)}</pre>" if first else ""
         return (
-            f"<p><b>{html.escape(self.summary())}</b></p>{notes}<table><tr><th>check</th>"
+            f"<p><b>{html.escape(self.summary())}</b></p>{first}{notes}<table><tr><th>check</th>"
             f"<th>status</th><th>what was found</th></tr>{cells}</table>"
         )
 

@@ -2,9 +2,10 @@
 
 - ``gradebook.csv``: ``student,total,max,status`` then one column per topic (an LMS import);
 - ``gradebook.json``: every row with its full report;
-- ``feedback/<student>.md``: scores and the teaching messages of failing public checks;
-  failed hidden checks as counts per exercise, kind and status (never their messages,
-  inputs or expected values: :func:`hidden_summary`); a failed convergence check's training
+- ``feedback/<student>.md`` and its twin ``feedback/<student>.html``: the score per topic, then
+  per exercise not full its points and one diagnosis (grader/checks/exercises.py) with a count of
+  the rest; a hidden check is said by its kind and how it ended (never its message, inputs or
+  expected values: ``judge(..., hidden_text=False)``); a failed convergence check's training
   curve as the shape it has and a sparkline, and, with matplotlib (the ``plots`` extra), a PNG
   beside the markdown (``feedback/<student>.<topic>.<check>.png``);
 - ``gradescope/<student>/results.json``: Gradescope's results format (a hidden check named
@@ -31,27 +32,21 @@ import csv
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from grader import clean, defaults
 from grader.batch.gradebook import Gradebook, Grading, Row
 from grader.batch.lms import lms_named
 from grader.batch.lms.base import Grades, LmsName, LmsSettings, Roster, lms_grade
-from grader.batch.standing import standing_lines
+from grader.batch.standing import DECIMALS, standing_lines
 from grader.checks import curves
+from grader.checks.exercises import DEFAULT_TWIN, judge, shared_failure
 from grader.checks.scoring import KIND_NAMES
-from grader.report import group_by_message
 from grader.topics import TOPICS
 
 SAFE = re.compile(r"[^A-Za-z0-9._-]")
 HASH_PREFIX = 12
-# How a hidden check that did not pass ended, as feedback says it ("2 value checks failed").
-STATUS_PHRASES = {
-    "failed": "failed",
-    "error": "raised an error",
-    "timeout": "timed out",
-    "not_started": "not started",
-}
 
 
 class NoHistory(LookupError):
@@ -170,104 +165,198 @@ def _curve_lines(topic: str, test: dict, pictures: dict[tuple[str, str], str]) -
     return [line] + ([f"  ![training curve]({picture})"] if picture else [])
 
 
-def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = None) -> str:
-    """``pictures``: (topic, check id) → the file name of its curve's PNG in the same folder."""
-    lines = [f"# Feedback for {clean.markdown(clean.name(row.student))}", ""]
-    if row.status == "excused":
-        return "\n".join(lines + ["You are excused from this assignment.", ""])
-    if row.status != "graded":
-        return "\n".join(lines + [clean.markdown(_not_graded(row)), ""])
-    lines += [f"**Total: {row.score:g} / {row.max_score:g}**", ""]
-    lines += [f"- {line}" for line in standing_lines(row)] + ([""] if standing_lines(row) else [])
-    lines += [f"Files graded: {clean.markdown(row.reason)}", ""] if row.reason else []
-    lines += ["| topic | score |", "|---|---|"]
-    lines += [f"| {name} | {s:g} / {m:g} |" for name, (s, m) in _topic_scores(row).items()]
+@dataclass(frozen=True)
+class Shown:
+    """One exercise as a student's feedback shows it: the points they see (the course's, with
+    the instructor's overrides) and a diagnosis without any hidden check's text."""
+
+    name: str
+    points: float
+    max_points: float
+    status: str
+    diagnosis: str
+
+
+def shown_exercises(topic: dict, standing: dict, hidden_text: bool = False) -> list[Shown]:
+    """``topic``'s exercises (grader/checks/exercises.py) with the standing's points where the
+    row has one (course points, overrides), else the report's."""
+    judged = judge(topic["tests"], topic.get("twin", DEFAULT_TWIN), hidden_text=hidden_text)
+    stored = {e["name"]: e for e in topic.get("exercises", []) if isinstance(e, dict)}
+    chosen = standing.get("exercises") or {}
+    shown = []
+    for exercise in judged:
+        key = f"{topic['name']}.{exercise.name}"
+        if chosen and key not in chosen:
+            continue  # an exercise the assignment does not grade
+        points, max_points = exercise.points, exercise.max_points
+        if exercise.name in stored:
+            points, max_points = stored[exercise.name]["points"], stored[exercise.name]["max_points"]
+        if key in chosen:
+            points, max_points = chosen[key]
+        status = exercise.status if points < max_points or exercise.status == "skipped" else "passed"
+        shown.append(Shown(exercise.name, points, max_points, status, exercise.diagnosis))
+    return shown
+
+
+def _topic_line(exercises: list[Shown]) -> str:
+    """A topic's whole story in one line, when one line tells it: untouched, or failing alike."""
+    counted = [e for e in exercises if e.status != "skipped"]
+    if counted and all(e.status == "not_started" for e in counted):
+        return "not started: every exercise still raises NotImplementedError"
+    open_ones = [e for e in counted if e.status != "passed"]
+    return shared_failure(open_ones) if len(open_ones) == len(counted) else ""
+
+
+def _pts(value: float) -> str:
+    return f"{round(value, DECIMALS):g}"
+
+
+def feedback_sections(row: Row) -> list[tuple[str, float, float, str, list[Shown]]]:
+    """Per topic: (name, points, max, its one line or "", the exercises not full)."""
+    standing = row.report.get("standing") or {}
+    sections = []
     for topic in row.report.get("topics", []):
-        open_tests = [t for t in topic["tests"] if t["status"] not in ("passed", "skipped")]
-        if not open_tests:
+        exercises = shown_exercises(topic, standing)
+        points, max_points = sum(e.points for e in exercises), sum(e.max_points for e in exercises)
+        open_ones = [e for e in exercises if e.status not in ("passed", "skipped")]
+        sections.append((topic["name"], points, max_points, _topic_line(exercises), open_ones))
+    return sections
+
+
+def _head_lines(row: Row) -> list[str] | None:
+    """The lines before the table; the whole feedback (no table) for a row with no grade."""
+    if row.status == "excused":
+        return ["You are excused from this assignment."]
+    if row.status != "graded":
+        return [_not_graded(row)]
+    return None
+
+
+def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = None) -> str:
+    """One line per exercise not full, with its points and diagnosis (grader/checks/exercises.py);
+    ``pictures``: (topic, check id) → the file name of its curve's PNG in the same folder."""
+    lines = [f"# Feedback for {clean.markdown(clean.name(row.student))}", ""]
+    ungraded = _head_lines(row)
+    if ungraded is not None:
+        return "\n".join(lines + [clean.markdown(line) for line in ungraded] + [""])
+    lines += [f"**Total: {row.score:g} / {row.max_score:g}**", ""]
+    lines += [f"- {clean.markdown(line)}" for line in standing_lines(row)]
+    lines += [""] if standing_lines(row) else []
+    lines += [f"Files graded: {clean.markdown(row.reason)}", ""] if row.reason else []
+    sections = feedback_sections(row)
+    lines += ["| topic | score |", "|---|---|"]
+    lines += [f"| {name} | {_pts(p)} / {_pts(m)} |" for name, p, m, _, _ in sections]
+    topics = {t["name"]: t for t in row.report.get("topics", [])}
+    for name, _, _, one_line, open_ones in sections:
+        if not open_ones:
             continue
-        lines += ["", f"## {topic['name']}"]
-        hidden = [t for t in open_tests if t.get("visibility") != "public"]
-        public = [t for t in open_tests if t.get("visibility") == "public"]
-        for status, message, ids in group_by_message(public):
-            names = ", ".join(f"`{i}`" for i in ids)
-            text = clean.markdown(message).replace("\n", "\n    ")
-            lines.append(f"- {names} ({status.replace('_', ' ')}): {text}")
-        if hidden:
-            lines.append("- hidden checks not passed:")
-            lines += [f"  - {line}" for line in hidden_summary(hidden)]
-        for test in open_tests:
-            lines += _curve_lines(topic["name"], test, pictures or {})
+        lines += ["", f"## {name}"]
+        if one_line:
+            lines.append(clean.markdown(one_line))
+        for e in [] if one_line else open_ones:
+            head = f"- `{e.name}` {_pts(e.points)} / {_pts(e.max_points)}"
+            if e.status == "not_started" and "\n" not in e.diagnosis:
+                lines.append(f"{head}: not started")
+                continue
+            lines.append(f"{head}: " + clean.markdown(e.diagnosis).replace("\n", "\n    "))
+        for test in topics[name]["tests"]:
+            if test["status"] not in ("passed", "skipped"):
+                lines += _curve_lines(name, test, pictures or {})
     return "\n".join(lines + [""])
 
 
-def _exercise_label(test: dict) -> str:
-    names = test.get("exercises") or []
-    return ", ".join(f"`{n}`" for n in names) or "(exercise not recorded)"
+def feedback_html(row: Row) -> str:
+    """:func:`feedback_markdown`'s twin as a page (an LMS comment box or a browser takes it)."""
+    esc = clean.html
+    title = f"Feedback for {esc(clean.name(row.student))}"
+    body = [f"<h1>{title}</h1>"]
+    ungraded = _head_lines(row)
+    if ungraded is not None:
+        body += [f"<p>{esc(line)}</p>" for line in ungraded]
+    else:
+        body.append(f"<p><strong>Total: {row.score:g} / {row.max_score:g}</strong></p>")
+        body += [f"<p>{esc(line)}</p>" for line in standing_lines(row)]
+        body += [f"<p>Files graded: {esc(row.reason)}</p>"] if row.reason else []
+        sections = feedback_sections(row)
+        body.append("<table><tr><th>topic</th><th>score</th></tr>")
+        body += [f"<tr><td>{n}</td><td>{_pts(p)} / {_pts(m)}</td></tr>" for n, p, m, _, _ in sections]
+        body.append("</table>")
+        for name, _, _, one_line, open_ones in sections:
+            if not open_ones:
+                continue
+            body.append(f"<h2>{name}</h2>")
+            if one_line:
+                body.append(f"<p>{esc(one_line)}</p>")
+                continue
+            body.append("<ul>")
+            for e in open_ones:
+                said = "not started" if e.status == "not_started" and "\n" not in e.diagnosis else e.diagnosis
+                body.append(
+                    f"<li><code>{esc(e.name)}</code> {_pts(e.points)} / {_pts(e.max_points)}"
+                    f"<pre>{esc(said)}</pre></li>"
+                )
+            body.append("</ul>")
+    return (
+        f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{title}</title></head>\n<body>\n'
+        + "\n".join(body)
+        + "\n</body></html>\n"
+    )
 
 
-def _counted(n: int, kind: str) -> str:
-    return f"{n} {KIND_NAMES.get(kind, kind)} check{'s' if n != 1 else ''}"
-
-
-def _and_list(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def hidden_summary(hidden: list[dict]) -> list[str]:
-    """One line per exercise, in first-seen order, for hidden checks that did not pass:
-    "`huber`: 2 hidden value checks and 1 gradient check failed; 1 convergence check timed out".
-
-    Built from each check's exercises, kind and status only: never its id, message, inputs
-    or expected values."""
-    by_exercise: dict[str, dict[str, dict[str, int]]] = {}
-    for test in hidden:
-        kinds = by_exercise.setdefault(_exercise_label(test), {}).setdefault(test["status"], {})
-        kinds[test["kind"]] = kinds.get(test["kind"], 0) + 1
-    order = list(STATUS_PHRASES)
-    lines = []
-    for label, statuses in by_exercise.items():
-        clauses = [
-            f"{_and_list([_counted(n, kind) for kind, n in statuses[status].items()])} "
-            + STATUS_PHRASES.get(status, status)
-            for status in sorted(statuses, key=lambda s: order.index(s) if s in order else len(order))
-        ]
-        lines.append(f"{label}: {'; '.join(clauses)}")
-    return lines
-
-
-def hidden_test_name(topic: str, test: dict, seen: dict[str, int]) -> str:
-    """``losses: huber, hidden gradient check 2``: exercise and kind, numbered, never the id."""
-    base = f"{topic}: {', '.join(test.get('exercises') or []) or 'exercise not recorded'}, hidden "
-    base += f"{KIND_NAMES.get(test['kind'], test['kind'])} check"
+def _check_label(test: dict, hidden_text: bool, seen: dict[str, int]) -> str:
+    """A check as an exercise's list names it: its id where it may be shown, else
+    "hidden gradient check 2" (kind, numbered per exercise: never the id, which may hold inputs)."""
+    if hidden_text or test.get("visibility") == "public":
+        return test["id"]
+    base = f"hidden {KIND_NAMES.get(test['kind'], test['kind'])} check"
     seen[base] = seen.get(base, 0) + 1
     return f"{base} {seen[base]}"
 
 
-def hidden_output(test: dict) -> str:
-    """What a hidden check shows: how it ended ("hidden check: failed"), never its message."""
-    return f"hidden check: {test['status'].replace('_', ' ')}"
+def exercise_tests(topic: dict, standing: dict, hidden_text: bool, hidden_visibility: str) -> list[dict]:
+    """Gradescope tests for ``topic``: one per exercise, with its points, its diagnosis and, in
+    its output, the list of its checks and how each ended; visible when it has a public check."""
+    tests = []
+    for exercise in shown_exercises(topic, standing, hidden_text):
+        if exercise.status == "skipped":
+            continue
+        checks = [
+            t
+            for t in topic["tests"]
+            if exercise.name in (t.get("exercises") or [t["id"]]) and t["status"] != "skipped"
+        ]
+        seen: dict[str, int] = {}
+        listed = [
+            f"  {'✓' if t['status'] == 'passed' else '✗'} {_check_label(t, hidden_text, seen)}: "
+            + t["status"].replace("_", " ")
+            for t in checks
+        ]
+        waiting = exercise.status == "not_started" and "\n" not in exercise.diagnosis
+        said = "not started" if waiting else exercise.diagnosis
+        public = any(t.get("visibility") == "public" for t in checks)
+        tests.append(
+            {
+                "name": f"{topic['name']}: {exercise.name}",
+                "score": exercise.points,
+                "max_score": exercise.max_points,
+                "status": "passed" if exercise.status == "passed" else "failed",
+                "output": clean.text("\n".join([*([said, ""] if said else []), "checks:", *listed])),
+                "output_format": "text",
+                "tags": [topic["name"], *sorted({t["kind"] for t in checks})],
+                "visibility": "visible" if public else hidden_visibility,
+            }
+        )
+    return tests
 
 
 def gradescope_results(row: Row) -> dict:
-    tests = []
-    seen: dict[str, int] = {}
-    for topic in row.report.get("topics", []):
-        for t in topic["tests"]:
-            if t["status"] == "skipped":
-                continue
-            public = t.get("visibility") == "public"
-            tests.append(
-                {
-                    "name": f"{topic['name']}: {t['id']}"
-                    if public
-                    else hidden_test_name(topic["name"], t, seen),
-                    "score": t["points"],
-                    "max_score": t["max_points"],
-                    "output": clean.text(t["message"]) if public else hidden_output(t),
-                    "visibility": "visible" if public else "hidden",
-                }
-            )
+    """A student's results.json (Gradescope's format): one test per exercise, hidden checks by kind."""
+    standing = row.report.get("standing") or {}
+    tests = [
+        test
+        for topic in row.report.get("topics", [])
+        for test in exercise_tests(topic, standing, hidden_text=False, hidden_visibility="hidden")
+    ]
     results = {"score": round(row.score, defaults.LMS_DECIMALS), "tests": tests}
     if row.status != "graded":
         results["output"] = _not_graded(row)
@@ -282,6 +371,7 @@ def export_all(rows: list[Row], out: Path, missing: str = defaults.LMS_MISSING) 
         feedback = out / "feedback" / f"{name}.md"
         feedback.parent.mkdir(parents=True, exist_ok=True)
         feedback.write_text(feedback_markdown(row, write_curve_pictures(row, feedback.parent, name)))
+        feedback.with_suffix(".html").write_text(feedback_html(row))
         results = out / "gradescope" / name / "results.json"
         results.parent.mkdir(parents=True, exist_ok=True)
         results.write_text(json.dumps(gradescope_results(row), indent=2))

@@ -246,9 +246,10 @@ CREATE TABLE IF NOT EXISTS overrides (
     exercise      TEXT NOT NULL,      -- topic.exercise; '' for the whole assignment
     points        REAL,               -- NULL when excused
     excused       INTEGER NOT NULL,
-    reason        TEXT NOT NULL,
+    reason        TEXT NOT NULL,      -- the comment the student is shown
     automatic     REAL NOT NULL,      -- the automatic score when the override was made
     made_at       TEXT NOT NULL,
+    note          TEXT NOT NULL DEFAULT '',  -- the instructor's private note, never shown to the student
     PRIMARY KEY (student, exercise)
 )
 """
@@ -271,9 +272,10 @@ class Override:
     exercise: str
     points: float | None
     excused: bool
-    reason: str
+    reason: str  # the public comment: the student's feedback shows it
     automatic: float
     made_at: str = ""
+    note: str = ""  # private: the gradebook keeps it, no export for the student shows it
 
 
 @dataclass(frozen=True)
@@ -292,6 +294,9 @@ class CourseBook:
     def __init__(self, gradebook: Gradebook) -> None:
         self.connection = gradebook.connection
         self.connection.execute(OVERRIDES_SCHEMA)
+        columns = {row[1] for row in self.connection.execute("PRAGMA table_info(overrides)")}
+        if "note" not in columns:  # a gradebook written before overrides had a private note
+            self.connection.execute("ALTER TABLE overrides ADD COLUMN note TEXT NOT NULL DEFAULT ''")
         self.connection.execute(SUBMITTED_SCHEMA)
 
     def set_meta(self, key: str, value: object) -> None:
@@ -305,7 +310,9 @@ class CourseBook:
 
     def override(self, entry: Override) -> None:
         self.connection.execute(
-            "INSERT OR REPLACE INTO overrides VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO overrides "
+            "(student, exercise, points, excused, reason, automatic, made_at, note) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 entry.student,
                 entry.exercise,
@@ -314,6 +321,7 @@ class CourseBook:
                 entry.reason,
                 entry.automatic,
                 entry.made_at or utc_now(),
+                entry.note,
             ),
         )
 
@@ -330,10 +338,10 @@ class CourseBook:
     def overrides(self) -> dict[str, list[Override]]:
         found: dict[str, list[Override]] = {}
         cursor = self.connection.execute(
-            "SELECT student, exercise, points, excused, reason, automatic, made_at FROM overrides "
+            "SELECT student, exercise, points, excused, reason, automatic, made_at, note FROM overrides "
             "ORDER BY student, exercise"
         )
-        for student, exercise, points, excused, reason, automatic, made_at in cursor:
+        for student, exercise, points, excused, reason, automatic, made_at, note in cursor:
             found.setdefault(student, []).append(
                 Override(
                     student=student,
@@ -343,6 +351,7 @@ class CourseBook:
                     reason=reason,
                     automatic=automatic,
                     made_at=made_at,
+                    note=note,
                 )
             )
         return found

@@ -93,8 +93,10 @@ def record_override(
     reason: str,
     excuse: bool,
     clear: bool,
+    note: str = "",
 ) -> str:
-    """Record (or with ``clear`` remove) an override; a line saying what was done."""
+    """Record (or with ``clear`` remove) an override; a line saying what was done. ``reason``
+    is the comment the student sees; ``note`` is private, kept in the gradebook only."""
     recorded = open_recorded(out)
     try:
         student = _student(recorded, query)
@@ -123,6 +125,7 @@ def record_override(
                 excused=excuse,
                 reason=reason,
                 automatic=automatic,
+                note=note,
             )
         )
     finally:

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from grader.batch.gradebook import CourseBook, Override, Row
+from grader.checks.exercises import DEFAULT_TWIN, judge
 
 if TYPE_CHECKING:  # the Gradescope autograder weighs without reading a course file
     from grader.course import Assignment
@@ -30,6 +31,9 @@ class Points(Protocol):
 
     @property
     def kind_weights(self) -> dict[str, float]: ...
+
+    @property
+    def twin(self) -> str: ...
 
 
 DECIMALS = 2  # points are rounded to this many decimals once, at the end
@@ -49,8 +53,10 @@ def _exercise_keys(topic: str, test: dict) -> list[str]:
 
 def weigh(report: dict, assignment: Points | None) -> tuple[dict, dict[str, list[float]]]:
     """The report with each check's points taken from the assignment, and per exercise
-    ``[earned, possible]``. A check judging two exercises earns a share of each; skipped checks
-    earn nothing and weigh nothing. Without an assignment a check is worth one point."""
+    ``[earned, possible]``: what the exercise verdict (grader/checks/exercises.py, with the
+    assignment's twin rule) gives its checks' shares. A check judging two exercises weighs a
+    share of each; skipped checks earn nothing and weigh nothing. Without an assignment a check
+    is worth one point."""
     weighed = copy.deepcopy(report)
     totals: dict[str, list[float]] = {}
     if assignment is not None:
@@ -63,7 +69,9 @@ def weigh(report: dict, assignment: Points | None) -> tuple[dict, dict[str, list
             kind = assignment.kind_weights.get(test["kind"], 1.0) if assignment else 1.0
             for key in _exercise_keys(topic["name"], test):
                 weights[key] = weights.get(key, 0.0) + kind
+    twin = assignment.twin if assignment is not None else DEFAULT_TWIN
     for topic in weighed.get("topics", []):
+        shares: list[dict] = []  # each (check, exercise) with the check's share of its points
         for test in topic["tests"]:
             keys = _exercise_keys(topic["name"], test)
             if test["status"] == "skipped" or not keys:
@@ -78,11 +86,17 @@ def weigh(report: dict, assignment: Points | None) -> tuple[dict, dict[str, list
                 else:
                     continue  # a check of an exercise the assignment does not grade
                 possible += share
-                totals[key][0] += share if test["status"] == "passed" else 0.0
+                earned = share if test["status"] == "passed" else 0.0
+                shares.append({**test, "points": earned, "max_points": share, "exercises": [key]})
             test["max_points"] = possible
             test["points"] = possible if test["status"] == "passed" else 0.0
-        topic["score"] = sum(t["points"] for t in topic["tests"])
-        topic["max_score"] = sum(t["max_points"] for t in topic["tests"])
+        exercises = judge(shares, twin)
+        for exercise in exercises:
+            totals[exercise.name][0] = exercise.points
+        topic["exercises"] = [{**e.to_json(), "name": e.name.split(".", 1)[1]} for e in exercises]
+        topic["twin"] = twin
+        topic["score"] = sum(e.points for e in exercises)
+        topic["max_score"] = sum(e.max_points for e in exercises)
     return weighed, totals
 
 
@@ -136,7 +150,7 @@ def apply(
     late = Late(0.0, "") if excused else late
     report, exercises = weigh(row.report, assignment)
     automatic = {name: earned for name, (earned, _) in exercises.items()}
-    notes = []
+    notes, private = [], []  # what the student is shown; the instructor's private notes
     for override in overrides:
         if override.exercise == "":
             continue
@@ -155,6 +169,12 @@ def apply(
                 f"→ {round(now, DECIMALS):g}"
             )
         notes.append(text)
+        if override.note:
+            private.append(f"{override.exercise}: {override.note}")
+    if notes:  # the topics' lines say what their exercises now hold, as the total does
+        for topic in report.get("topics", []):
+            mine = [v for k, v in exercises.items() if k.split(".", 1)[0] == topic["name"]]
+            topic["score"], topic["max_score"] = sum(e for e, _ in mine), sum(p for _, p in mine)
     earned = sum(e for e, _ in exercises.values())
     possible = sum(p for _, p in exercises.values())
     total = assignment.total if assignment else possible
@@ -168,6 +188,7 @@ def apply(
         "before_late": round(automatic_total, DECIMALS),
         "late": late.words,
         "overrides": notes,
+        "private_notes": private,  # the gradebook's (gradebook.json), never the student's feedback
         "excused": excused,
     }
     status = "excused" if excused else row.status

@@ -20,9 +20,18 @@ class CheckFailed(AssertionError):
     """A check found a wrong answer; the message is shown to the learner. A convergence check's
     failure also carries the training curve it drew (:func:`expect_learned`) for the results."""
 
+    cause = ""  # what the exercise verdict reads beside the status (grader/checks/exercises.py)
+
     def __init__(self, message: str, curve: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.curve = curve
+
+
+class TwinUsed(CheckFailed):
+    """The code called a function its docstring puts off limits: the course's twin rule judges
+    the whole exercise (grader/checks/exercises.py), whichever check saw it."""
+
+    cause = "twin"
 
 
 def fail(what: str, expected: str, got: str, hint: str = "") -> None:
@@ -173,12 +182,10 @@ def expect_no_twin(ops: Any, forbidden: Mapping[str, str], what: str) -> None:
         if op in forbidden:
             used.setdefault(forbidden[op], where)
     if used:
-        fail(
-            what=what,
-            expected="a hand-written computation",
-            got="; ".join(f"{twin} called in {where}" for twin, where in sorted(used.items())),
-            hint="this exercise is about writing it yourself from the formula; "
-            "the docstring lists the torch functions that are off limits",
+        got = "; ".join(f"{twin} called in {where}" for twin, where in sorted(used.items()))
+        raise TwinUsed(
+            f"{what}: expected a hand-written computation, got {got}.\n  hint: this exercise is about "
+            "writing it yourself from the formula; the docstring lists the torch functions that are off limits"
         )
 
 

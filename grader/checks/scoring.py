@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from grader import clean
+from grader.checks.exercises import DEFAULT_TWIN, KIND_NAMES, Exercise, judge
 from grader.sandboxed import OUTPUT_TAIL_CHARS
 
 STATUSES = ("passed", "failed", "error", "not_started", "timeout", "skipped")
 KINDS = ("shape", "gradient", "convergence", "device")
-# What feedback calls each kind: a "shape" check judges shapes, dtypes and values.
-KIND_NAMES = {"shape": "value", "gradient": "gradient", "convergence": "convergence", "device": "device"}
+# What a clause check holds (grader/checks/mark.py): it pays only when the exercise's values are right.
+CLAUSES = ("dtype", "device", "inputs", "twin", "vectorised", "side effects")
 
 
 @dataclass
@@ -25,6 +26,8 @@ class TestResult:
     exercises: tuple[str, ...] = ()  # the stub's exercise(s) the check judges
     curve: dict | None = None  # a failed convergence check's training curve (grader/checks/curves.py)
     output: str = ""  # what an open check's code printed: its tail (grader/engine/client.py, Printed)
+    clause: str = ""  # the clause it holds (CLAUSES), "" for a value check
+    cause: str = ""  # "twin": it failed because the code called an off-limits function
 
     def to_json(self) -> dict:
         out = {
@@ -41,6 +44,10 @@ class TestResult:
             out["curve"] = self.curve
         if self.output:
             out["output"] = self.output
+        if self.clause:
+            out["clause"] = self.clause
+        if self.cause:
+            out["cause"] = self.cause
         return out
 
     @classmethod
@@ -52,7 +59,8 @@ class TestResult:
         exercises, output = data.get("exercises", []), data.get("output", "")
         if not isinstance(exercises, list) or not all(isinstance(e, str) for e in exercises):
             raise ValueError(f"not a check result: {data!r:.200}")
-        if not isinstance(output, str):
+        clause, cause = data.get("clause", ""), data.get("cause", "")
+        if not all(isinstance(v, str) for v in (output, clause, cause)):
             raise ValueError(f"not a check result: {data!r:.200}")
         points, max_points = float(data["points"]), float(data["max_points"])
         return cls(
@@ -62,6 +70,8 @@ class TestResult:
             public=data["visibility"] == "public",
             exercises=tuple(exercises),
             output=output[-OUTPUT_TAIL_CHARS:],
+            clause=clause,
+            cause=cause,
         )
 
 
@@ -72,24 +82,32 @@ class TopicResult:
     note: str = ""
     # a public-only run: {exercise: {kind: count}} of the hidden checks it left out
     hidden: dict[str, dict[str, int]] = field(default_factory=dict)
+    twin: str = DEFAULT_TWIN  # the course's rule for an off-limits twin (grader/checks/exercises.py)
+
+    @property
+    def exercises(self) -> list[Exercise]:
+        """Each exercise's points and diagnosis: the score is theirs, not the checks' sum."""
+        return judge([t.to_json() for t in self.tests], self.twin)
 
     @property
     def score(self) -> float:
-        return sum(t.points for t in self.tests)
+        return sum(e.points for e in self.exercises)
 
     @property
     def max_score(self) -> float:
-        return sum(t.max_points for t in self.tests)
+        return sum(e.max_points for e in self.exercises)
 
     def count(self, status: str) -> int:
         return sum(t.status == status for t in self.tests)
 
     def to_json(self) -> dict:
-        out = {
+        exercises = self.exercises
+        out: dict[str, Any] = {
             "name": self.name,
-            "score": self.score,
-            "max_score": self.max_score,
+            "score": sum(e.points for e in exercises),
+            "max_score": sum(e.max_points for e in exercises),
             "tests": [t.to_json() for t in self.tests],
+            "exercises": [e.to_json() for e in exercises],
         }
         if self.note:
             out["note"] = self.note
@@ -171,6 +189,8 @@ def make_result(
     exercises: tuple[str, ...] = (),
     curve: dict | None = None,
     output: str = "",
+    clause: str = "",
+    cause: str = "",
 ) -> TestResult:
     """A skipped test drops out of the maximum; any other status keeps it."""
     earned = points if status == "passed" else 0.0
@@ -186,14 +206,6 @@ def make_result(
         exercises=exercises,
         curve=curve,
         output=output,
+        clause=clause,
+        cause=cause if status == "failed" else "",
     )
-
-
-def shown_message(test: dict) -> str:
-    """A check's message and, under it, what its code printed (a JSON check, as reports hold),
-    both cleaned: either may come from the submission."""
-    message, output = clean.text(test["message"]), clean.text(test.get("output") or "")
-    if not output:
-        return message
-    printed = "\n".join(f"  | {line}" for line in output.splitlines())
-    return f"{message}\nyour code printed:\n{printed}"

@@ -59,6 +59,7 @@ class Row:
     cuda: bool
     exercises: tuple[str, ...]
     keywords: tuple[str, ...]  # the names pytest's -k matches (pytest_compat.keyword_names)
+    clause: str = ""  # the clause it holds (grader/checks/mark.py), "" for a value check
 
 
 def _sources(topic: str) -> Iterable[Path]:
@@ -174,6 +175,7 @@ def not_started(topic: str, rows: list[Row], device: str) -> list[TestResult]:
                 message=clean.text(message),
                 public=row.public,
                 exercises=row.exercises,
+                clause=row.clause,
             )
         )
     return results

@@ -137,6 +137,25 @@ def _exit_text(returncode: int | None) -> str:
     return f"exited with status {returncode}"
 
 
+def _inputs(args: object) -> str:
+    """ " on a (4, 3) float32 tensor" and the like: what a probe's call passes the learner's
+    function (its positional arguments), tensors only; a small one with its values."""
+    if not isinstance(args, (tuple, list)):
+        return ""
+    shown = []
+    for arg in args[:4]:
+        shape, dtype = getattr(arg, "shape", None), getattr(arg, "dtype", None)
+        if shape is None or dtype is None or not hasattr(arg, "tolist"):
+            continue
+        text = f"{tuple(shape)} {str(dtype).removeprefix('torch.')}"
+        if 0 < arg.numel() <= 6:
+            text += f" {arg.detach().cpu().flatten().tolist()}"
+        shown.append(text)
+    if not shown:
+        return ""
+    return f" on {'a ' if len(shown) == 1 else ''}{', '.join(shown)} tensor{'s' if len(shown) > 1 else ''}"
+
+
 @functools.lru_cache(maxsize=512)
 def _source(probe: Callable[..., Any]) -> str:
     return textwrap.dedent(inspect.getsource(probe))
@@ -181,6 +200,7 @@ class TopicSession:
         self.deadline = deadline  # time.monotonic() when the submission's budget ends
         self.budget = budget
         self.check = ""  # id of the check running now (set by the plugin)
+        self.exercises: tuple[str, ...] = ()  # the exercises it judges (set by the plugin)
         self.printed = Printed()  # what the running check's code printed (reset by the plugin)
         self.hidden = False  # the running check is hidden: its probes go to the hidden lane's worker
         self.lanes = {False: Lane(), True: Lane()}
@@ -407,7 +427,12 @@ class TopicSession:
                 "blocked": sorted(self.stalls),
             }
         )
-        action = f"running {subject}() in {self.topic}.py"
+        learners = subject in self.exercises or not self.exercises  # not a probe's own label
+        action = (
+            f"running {subject}() in {self.topic}.py" + _inputs(args[1] if len(args) > 1 else ())
+            if learners
+            else f"checking {', '.join(self.exercises)} in {self.topic}.py"
+        )
         worker = self._live()
         mark, self.cpu_mark = self.cpu_mark, None
         cpu_start = (mark if mark is not None else worker.cpu_seconds()) if cpu is not None else None

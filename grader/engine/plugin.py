@@ -89,7 +89,9 @@ class GradingPlugin:
 
     def pytest_configure(self, config: pytest.Config) -> None:
         config.stash[GRADING] = self  # where the suites' fixtures find it
-        config.addinivalue_line("markers", "check(kind, points, public, cuda, exercise): a graded check")
+        config.addinivalue_line(
+            "markers", "check(kind, points, public, cuda, exercise, clause): a graded check"
+        )
 
     def pytest_unconfigure(self) -> None:
         self.end()
@@ -133,6 +135,7 @@ class GradingPlugin:
         if session is not None:
             session.check = item.name.removeprefix("test_")
             session.hidden = not check_of(item).get("public")  # hidden probes: a worker of their own
+            session.exercises = exercises_of(item)
             session.printed = Printed()
             progress.announce(topic_of(item), session.check)
             base = run.probe_timeout
@@ -278,7 +281,7 @@ def _status(excinfo: pytest.ExceptionInfo | None) -> tuple[str, str]:
     return "error", f"{UNJUDGED} ({type(exc).__name__}: {exc})"
 
 
-Verdict = tuple[str, str, dict | None]  # (status, message, curve)
+Verdict = tuple[str, str, dict | None, str]  # (status, message, curve, cause)
 
 
 def verdict(when: str, excinfo: pytest.ExceptionInfo | None) -> Verdict | None:
@@ -286,15 +289,16 @@ def verdict(when: str, excinfo: pytest.ExceptionInfo | None) -> Verdict | None:
     in setup (a failure there is the suite's or the sandbox's, not the answer's), the call's
     status; nothing for a setup that passed or a teardown (the check's record is made)."""
     if excinfo is not None and excinfo.errisinstance(pytest.skip.Exception):
-        return "skipped", excinfo.exconly(tryshort=True).removeprefix("Skipped: "), None
+        return "skipped", excinfo.exconly(tryshort=True).removeprefix("Skipped: "), None, ""
     if when == "setup" and excinfo is not None:  # the suite's fixtures: no answer was judged yet
         status, message = _status(excinfo)
         message = message.replace(UNJUDGED, "the check could not be set up", 1)
-        return status if status != "failed" else "error", message, None
+        return status if status != "failed" else "error", message, None, ""
     if when == "call":
         failure = excinfo.value if excinfo is not None else None
-        curve = failure.curve if isinstance(failure, CheckFailed) else None
-        return *_status(excinfo), curve
+        if isinstance(failure, CheckFailed):
+            return *_status(excinfo), failure.curve, failure.cause
+        return *_status(excinfo), None, ""
     return None
 
 
@@ -303,7 +307,9 @@ UNJUDGED = "the check could not judge the answer"
 UNJUDGED_HIDDEN = f"{UNJUDGED} of this hidden check"
 
 
-def result_of(item: pytest.Item, status: str, message: str, curve: dict | None = None) -> TestResult:
+def result_of(
+    item: pytest.Item, status: str, message: str, curve: dict | None = None, cause: str = ""
+) -> TestResult:
     """The contract's record of one check, with what its code printed when it did not pass.
     A hidden check keeps no text its worker wrote (it ran the hidden probes, so it could have
     read their source): no printed output, no words of an answer its judging broke on (the
@@ -325,6 +331,8 @@ def result_of(item: pytest.Item, status: str, message: str, curve: dict | None =
         exercises_of(item),
         curve,
         printed,
+        check.get("clause") or "",
+        cause,
     )
 
 

@@ -192,6 +192,7 @@ def row_of(item: pytest.Item) -> Row:
         cuda=bool(check.get("cuda", False)),
         exercises=plugin.exercises_of(item),
         keywords=pytest_compat.keyword_names(item),
+        clause=check.get("clause") or "",
     )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from grader import defaults
+from grader.checks.exercises import DEFAULT_TWIN, TWIN_RULES
 from grader.options import Limits, Options, Selection
 from grader.topics import (
     unknown_topic,
@@ -44,6 +45,7 @@ class Config:
     exercise_points: dict[str, float] = field(default_factory=dict)
     kind_weights: dict[str, float] = field(default_factory=dict)
     hidden_messages: bool = False  # hidden checks' ids and messages shown (else exercise and kind only)
+    twin: str = DEFAULT_TWIN  # the assignment's rule for an off-limits function (grader/checks/exercises.py)
 
     def __post_init__(self) -> None:
         limits = self.options.limits
@@ -52,6 +54,8 @@ class Config:
             problem = (
                 f"hidden visibility must be one of {', '.join(VISIBILITIES)}, not {self.hidden_visibility!r}"
             )
+        if not problem and self.twin not in TWIN_RULES:
+            problem = f"twin must be one of {', '.join(TWIN_RULES)}, not {self.twin!r}"
         if not problem and min(limits.timeout, limits.budget, limits.memory_mb) <= 0:
             problem = "timeout, budget and memory must be positive"
         if problem:
@@ -77,6 +81,7 @@ class Config:
             "exercise_points": self.exercise_points,
             "kind_weights": self.kind_weights,
             "hidden_messages": self.hidden_messages,
+            "twin": self.twin,
         }
 
     @classmethod
@@ -95,6 +100,7 @@ class Config:
             exercise_points={str(k): float(v) for k, v in data.get("exercise_points", {}).items()},
             kind_weights={str(k): float(v) for k, v in data.get("kind_weights", {}).items()},
             hidden_messages=data.get("hidden_messages", cls.hidden_messages) is True,
+            twin=str(data.get("twin", DEFAULT_TWIN)),
         )
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from grader import clean, defaults
-from grader.batch.exports import hidden_output, hidden_test_name
+from grader.batch.exports import exercise_tests
 from grader.batch.intake import Gradable, Rejected, take
 from grader.engine import sweep
 from grader.gradescope.config import (
@@ -130,30 +130,6 @@ def locate(submission: Path, scratch: Path, topics: tuple[str, ...]) -> Gradable
     )
 
 
-def gradescope_test(topic: str, test: dict[str, Any], config: Config, seen: dict[str, int]) -> dict[str, Any]:
-    """One check of the report's JSON as one Gradescope test. A hidden check is named and
-    described as ``grade batch`` does (exercise and kind; how it ended), unless the instructor
-    built the autograder with ``hidden_messages``; ``seen`` numbers those names."""
-    status, message = test["status"], test["message"]
-    word = status.replace("_", " ")
-    if status not in ("passed", "failed") and not message.startswith(word):
-        message = f"{word}: {message}" if message else word
-    name = f"{topic}: {test['id']}"
-    public = test.get("visibility") == "public"
-    if not public and not config.hidden_messages:
-        name, message = hidden_test_name(topic, test, seen), hidden_output(test)
-    return {
-        "name": name,
-        "score": test["points"],
-        "max_score": test["max_points"],
-        "status": "passed" if status == "passed" else "failed",
-        "output": message,
-        "output_format": "text",
-        "tags": [test["kind"], topic],
-        "visibility": "visible" if public else config.hidden_visibility,
-    }
-
-
 def summary(report: dict[str, Any]) -> str:
     """The score, each topic's, the sandbox and the report's notes."""
     lines = [f"Score: {report['score']:g} / {report['max_score']:g}"]
@@ -164,25 +140,24 @@ def summary(report: dict[str, Any]) -> str:
 
 
 def results_for(report: dict[str, Any], config: Config) -> dict[str, Any]:
-    """Gradescope's results.json for a report (``grade --format json``); skipped checks are left out.
-    With an assignment's points each check is worth its share of its exercise's points."""
+    """Gradescope's results.json for a report (``grade --format json``): one test per exercise
+    (grader/batch/exports.py, :func:`exercise_tests`), its checks listed in its output. With an
+    assignment's points each exercise is worth its points, judged with the assignment's twin rule."""
     if config.exercise_points:
         from grader.batch.standing import weigh
 
         report, _ = weigh(report, config)
         report["score"] = sum(t["score"] for t in report["topics"])
         report["max_score"] = sum(t["max_score"] for t in report["topics"])
-    seen: dict[str, int] = {}
     return {
         "score": round(report["score"], defaults.LMS_DECIMALS),  # Gradescope shows it as written
         "output": summary(report),
         "output_format": "text",
         "stdout_visibility": "hidden",
         "tests": [
-            gradescope_test(topic["name"], test, config=config, seen=seen)
+            test
             for topic in report["topics"]
-            for test in topic["tests"]
-            if test["status"] != "skipped"
+            for test in exercise_tests(topic, {}, config.hidden_messages, config.hidden_visibility)
         ],
     }
 

@@ -97,12 +97,27 @@ def test_every_student_gets_the_right_row(graded_class):
 def test_feedback_and_gradescope_exports(graded_class):
     _, out, _ = graded_class
     feedback = (out / "feedback" / "syntax.md").read_text()
-    assert "SyntaxError" in feedback and "hidden checks not passed" in feedback
+    losses = feedback.split("## losses\n", 1)[1]
+    assert losses.startswith("SyntaxError") and len(losses.strip().splitlines()) == 1  # one line
     assert "def test_" not in feedback
+    assert (out / "feedback" / "syntax.html").read_text().count("SyntaxError") == 1
     results = json.loads((out / "gradescope" / "full" / "results.json").read_text())
     assert results["score"] == sum(t["score"] for t in results["tests"])
     assert {"name", "score", "max_score", "output", "visibility"} <= set(results["tests"][0])
     assert {t["visibility"] for t in results["tests"]} <= {"visible", "hidden"}
+
+
+def test_an_untouched_stubs_feedback_is_short_and_speaks_of_exercises(graded_class):
+    _, out, _ = graded_class
+    feedback = (out / "feedback" / "zero.md").read_text()
+    assert len(feedback.splitlines()) <= 40, feedback
+    assert "not started" in feedback
+    assert "[" not in feedback and "_follow_the_input" not in feedback  # no pytest id
+    rows = {r["student"]: r for r in json.loads((out / "gradebook.json").read_text())}
+    (losses,) = [t for t in rows["full"]["report"]["topics"] if t["name"] == "losses"]
+    assert [e["name"] for e in losses["exercises"]][:3] == ["mse", "l1", "huber"]
+    assert all(e["points"] == e["max_points"] > 0 for e in losses["exercises"])
+    assert losses["score"] == sum(e["points"] for e in losses["exercises"])
 
 
 def test_an_immediate_rerun_grades_nothing(graded_class):

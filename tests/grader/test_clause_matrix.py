@@ -152,8 +152,8 @@ MATRIX: dict[str, dict[str, dict[str, str]]] = {
             ("softmax", "softmax_family_any_dim", "softmax_family_stable_at_1000"),
             ("log_softmax", "softmax_family_any_dim", "softmax_family_stable_at_1000"),
             ("cross_entropy", "cross_entropy_index_targets", "cross_entropy_stable_at_1000"),
-            ("entropy", "entropy_and_kl_shapes_and_zeros", "entropy_and_kl_shapes_and_zeros"),
-            ("kl_div", "entropy_and_kl_shapes_and_zeros", "entropy_and_kl_shapes_and_zeros"),
+            ("entropy", "entropy_shapes_and_zeros", "entropy_shapes_and_zeros"),
+            ("kl_div", "kl_div_shapes_and_zeros", "kl_div_shapes_and_zeros"),
         ]
     },
     "optim": {

@@ -99,21 +99,55 @@ options = Options(selection=Selection(keyword="not convergence"))
 tasks = [Task(path=Path(p), topic=t, single_file=True, options=options) for t, p in json.loads(sys.argv[1])]
 scores = {}
 
+hints = json.loads(sys.argv[2])
+
+
+def clause_hints(result):
+    # [exercise, hint] for each clause hint in the diagnosis of an exercise whose values fail,
+    # unless a failing value check says it itself (fill_nan's values include leaving x alone)
+    found = []
+    for exercise in result.exercises:
+        values = [
+            t for t in result.tests
+            if exercise.name in t.exercises and not t.clause and t.cause != "twin"
+            and t.status not in ("passed", "skipped")
+        ]
+        if values:
+            found += [
+                [exercise.name, hint] for hint in hints
+                if hint in exercise.diagnosis and not any(hint in t.message for t in values)
+            ]
+    return found
+
+
 def file(task, outcome):
     if isinstance(outcome, Exception):
         raise outcome
     result = outcome.result
     public_caught = any(t.public and t.status not in ("passed", "skipped") for t in result.tests)
-    scores[str(task.path)] = [result.score, result.max_score, public_caught]
+    scores[str(task.path)] = [result.score, result.max_score, public_caught, clause_hints(result)]
 
 run_tasks(tasks, 2, file)
 print(json.dumps(scores))
 """
 
 
+# the hints of the clause checks (grader/checks/judge.py and the suites' dtype checks): none may
+# lead an exercise whose values are wrong (issue 40: it points a beginner at the wrong cause)
+CLAUSE_HINTS = [
+    "create new tensors on the input's device",
+    "on a GPU, .numpy() and other CPU-only calls need .cpu() first",
+    "leave the caller's tensors as you found them",
+    "work on a copy (x.clone()) or build a new tensor",
+    "compute in the input's dtype",
+    "use broadcasting and reductions over whole tensors instead",
+]
+
+
 @pytest.fixture(scope="module")
 def mistakes_graded() -> dict[str, list]:
-    """{mistake file: [score, maximum, whether a public check failed]} of its topic, every check
+    """{mistake file: [score, maximum, whether a public check failed, [exercise, clause hint]
+    for each clause hint leading an exercise whose values are wrong]} of its topic, every check
     but the training checks (the public checks' share comes from the same run: each check's
     verdict does not depend on which others ran)."""
     tasks = [
@@ -123,7 +157,7 @@ def mistakes_graded() -> dict[str, list]:
         for path in paths
     ]
     done = subprocess.run(
-        [sys.executable, "-c", GRADE_MISTAKES, json.dumps(tasks)],
+        [sys.executable, "-c", GRADE_MISTAKES, json.dumps(tasks), json.dumps(CLAUSE_HINTS)],
         capture_output=True,
         text=True,
         timeout=900,
@@ -181,7 +215,7 @@ def test_mistakes_are_caught(mistakes_graded, record_property):
             continue
         survivors, public = [], 0
         for path in paths:
-            score, maximum, public_caught = mistakes_graded[str(path)]
+            score, maximum, public_caught, _ = mistakes_graded[str(path)]
             if score >= maximum:
                 survivors.append(path.name)
             public += bool(public_caught)
@@ -200,3 +234,14 @@ def test_mistakes_are_caught(mistakes_graded, record_property):
         + "\n".join(lines)
     )
     assert not below, f"kill rate below {KILL_RATE:.0%}: {below}"
+
+
+@pytest.mark.e2e
+def test_no_clause_hint_leads_an_exercise_whose_values_are_wrong(mistakes_graded):
+    """Over the one-mistake modules: per failing exercise, count the clause hints in its
+    diagnosis while its value checks fail (a value mistake used to fail its dtype and device
+    checks too, each with a hint pointing elsewhere)."""
+    found = {path: hints for path, (_, _, _, hints) in mistakes_graded.items() if hints}
+    assert not found, "clause hints under wrong values:\n" + "\n".join(
+        f"{Path(path).name}: {hints}" for path, hints in found.items()
+    )

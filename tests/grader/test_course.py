@@ -321,3 +321,45 @@ def test_an_override_for_a_student_without_a_row_says_so(tmp_path):
     done = record_override(tmp_path, "Jane Doe", "losses.huber", 0.5, "typo", excuse=False, clear=False)
     assert done.startswith("jdoe: losses.huber 0.5 / 1")
     assert "override: losses.huber: 0.5 / 1 set by the instructor (typo)" in student_history(tmp_path, "S003")
+
+
+@pytest.mark.unit
+def test_an_overrides_private_note_stays_in_the_gradebook(tmp_path):
+    from grader.batch.exports import feedback_html, feedback_markdown
+
+    book = Gradebook(tmp_path / "gradebook.sqlite")
+    book.record(graded_row("jdoe", "passed", "failed"))
+    book.close()
+    record_override(
+        tmp_path, "jdoe", "losses.huber", 0.5, "partial credit", False, False, note="copied from bob?"
+    )
+    book = Gradebook(tmp_path / "gradebook.sqlite")
+    (kept,) = CourseBook(book).overrides()["jdoe"]
+    book.close()
+    assert (kept.reason, kept.note) == ("partial credit", "copied from bob?")
+    final = apply(graded_row("jdoe", "passed", "failed"), None, [kept], Late(0, ""))
+    assert final.report["standing"]["private_notes"] == ["losses.huber: copied from bob?"]
+    for text in (feedback_markdown(final), feedback_html(final)):
+        assert "partial credit" in text and "copied from bob" not in text
+    (losses,) = final.report["topics"]
+    assert losses["score"] == final.score  # the topic's line says what the total says
+
+
+@pytest.mark.unit
+def test_a_gradebook_from_before_private_notes_gains_the_column(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "gradebook.sqlite"
+    old = sqlite3.connect(path)
+    old.execute(
+        "CREATE TABLE overrides (student TEXT NOT NULL, exercise TEXT NOT NULL, points REAL, excused INTEGER "
+        "NOT NULL, reason TEXT NOT NULL, automatic REAL NOT NULL, made_at TEXT NOT NULL, "
+        "PRIMARY KEY (student, exercise))"
+    )
+    old.execute("INSERT INTO overrides VALUES ('ann', 'losses.mse', 1, 0, 'ok', 0, '2026-01-01')")
+    old.commit()
+    old.close()
+    book = Gradebook(path)
+    (kept,) = CourseBook(book).overrides()["ann"]
+    book.close()
+    assert (kept.reason, kept.note) == ("ok", "")

@@ -51,6 +51,7 @@ def test_the_notebook_table_shows_the_picture_inline(tmp_path):
         "status": "failed",
         "message": "m",
         "curve": {"picture": str(path)},
+        **{"points": 0.0, "max_points": 1.0, "exercises": ["MLP"]},
     }
     assert "<img alt='training curve' src='data:image/png;base64," in CheckResult("MLP", [test])._repr_html_()
     assert "<img" not in CheckResult("MLP", [{**test, "curve": {"picture": "/etc/passwd"}}])._repr_html_()

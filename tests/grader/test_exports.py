@@ -13,6 +13,7 @@ import pytest
 from grader.batch.exports import (
     NoHistory,
     export_all,
+    feedback_html,
     feedback_markdown,
     gradescope_results,
     history_table,
@@ -217,30 +218,38 @@ def test_feedback_shows_totals_and_topic_scores():
     assert "| losses | 3 / 9 |" in text and "| tensors | 1.5 / 1.5 |" in text
 
 
-def test_feedback_public_failing_checks_come_with_their_messages_grouped():
+def test_feedback_gives_each_exercise_not_full_its_points_and_one_diagnosis():
     text = feedback_markdown(alice())
     assert "## losses" in text
     assert (
-        "- `kl_div`, `huber` (failed): kl\\_div(p, q): expected inf at \\[1\\], got 3.\n      hint: q = 0"
-        in text
+        "- `kl_div` 0 / 1: kl\\_div(p, q): expected inf at \\[1\\], got 3.\n      hint: q = 0\n" in text
     )  # markdown's syntax escaped: it renders as the message
-    assert text.count("expected inf at \\[1\\]") == 1
-    assert "`mse`" not in text and "`matmul`" not in text  # passed public checks stay out
+    # huber's public failure leads; its hidden checks are only counted
+    assert "- `huber` 0 / 4: kl\\_div(p, q)" in text and "    and 3 more checks of huber\n" in text
+    assert "- `l1` 0 / 1: not started\n" in text  # an untouched exercise: one line
+    assert "`mse`" not in text and "`matmul`" not in text  # full exercises stay out
 
 
-def test_feedback_hidden_checks_are_counted_per_exercise_kind_and_status():
-    text = feedback_markdown(alice())
-    assert (
-        "- hidden checks not passed:\n"
-        "  - `huber`: 1 gradient check and 1 value check failed; 1 convergence check timed out\n"
-        "  - `l1`: 1 value check not started\n"
-    ) in text
-    assert "`bce`" not in text  # its hidden check passed
+def test_feedback_hidden_checks_are_said_by_kind_and_how_they_ended():
+    row = graded(
+        "gina",
+        topic(
+            "losses",
+            check("secret_a", "timeout", 0, 1, "SECRET", kind="convergence", exercises=("huber",)),
+            check("secret_b", "failed", 0, 1, "SECRET", kind="gradient", exercises=("huber",)),
+            check("open", "passed", 1, 1, visibility="public", exercises=("huber",)),
+        ),
+    )
+    text = feedback_markdown(row)
+    assert "- `huber` 1 / 3: a hidden gradient check failed\n    and 1 more check of huber\n" in text
+    assert "SECRET" not in text and "secret_" not in text
 
 
 def test_feedback_hidden_checks_never_show_their_id_message_or_inputs():
     text = feedback_markdown(alice())
     assert "SECRET" not in text and "secret_" not in text and "2.5" not in text
+    html = feedback_html(alice())
+    assert "SECRET" not in html and "secret_" not in html and "2.5" not in html
 
 
 def test_feedback_hidden_checks_of_several_exercises_and_of_old_rows():
@@ -254,8 +263,43 @@ def test_feedback_hidden_checks_of_several_exercises_and_of_old_rows():
         ),
     )
     text = feedback_markdown(row)
-    assert "  - `conv2d`, `corr2d`: 2 gradient checks failed\n" in text
-    assert "  - (exercise not recorded): 1 value check raised an error\n" in text
+    assert "- `conv2d` 0 / 1: a hidden gradient check failed\n    and 1 more check of conv2d\n" in text
+    assert "- `corr2d` 0 / 1: a hidden gradient check failed\n" in text
+
+
+def test_feedback_of_an_untouched_topic_or_a_file_that_does_not_import_is_one_line():
+    stub = topic(*["losses"], *(check(f"s{i}", "not_started", 0, 1, exercises=(f"e{i}",)) for i in range(9)))
+    broken = "SyntaxError while importing rnn.py: invalid syntax (line 3)"
+    crashed_topic = topic(
+        *["rnn"], *(check(f"r{i}", "error", 0, 1, broken, "public", exercises=(f"f{i}",)) for i in range(5))
+    )
+    text = feedback_markdown(graded("hal", stub, crashed_topic))
+    sections = text.split("## ")[1:]
+    assert sections[0] == "losses\nnot started: every exercise still raises NotImplementedError\n\n"
+    assert sections[1] == "rnn\nSyntaxError while importing rnn.py: invalid syntax (line 3)\n"
+
+
+def test_feedback_shows_an_override_with_its_public_comment_and_totals_that_agree():
+    row = alice()
+    row.report["standing"] = {
+        "exercises": {"losses.huber": [3.0, 4.0], "losses.kl_div": [0.0, 1.0], "losses.mse": [2.0, 2.0]},
+        "overrides": ["losses.huber: 3 / 4 set by the instructor (partial credit for the idea)"],
+    }
+    text = feedback_markdown(row)
+    assert "- `huber` 3 / 4: " in text
+    assert "override: losses.huber: 3 / 4 set by the instructor (partial credit for the idea)" in text
+    assert "| losses | 5 / 7 |" in text
+
+
+def test_feedback_html_twin_says_what_the_markdown_says():
+    html = feedback_html(alice())
+    assert html.startswith("<!DOCTYPE html>") and "<h1>Feedback for alice</h1>" in html
+    assert "<strong>Total: 4.5 / 10.5</strong>" in html
+    assert (
+        "<li><code>kl_div</code> 0 / 1<pre>kl_div(p, q): expected inf at [1], got 3.\n  hint: q = 0</pre></li>"
+        in html
+    )
+    assert "<li><code>l1</code> 0 / 1<pre>not started</pre></li>" in html
 
 
 def test_feedback_a_topic_with_nothing_open_has_no_section():
@@ -277,37 +321,39 @@ def test_feedback_of_an_ungraded_row_gives_the_reason(make):
 # -- gradescope/<student>/results.json -------------------------------------------------------
 
 
-def test_gradescope_results_list_every_scored_check():
+def test_gradescope_results_have_one_test_per_exercise():
     results = gradescope_results(alice())
     assert results["score"] == 4.5
     assert "output" not in results
     names = [t["name"] for t in results["tests"]]
-    assert not any("device" in n for n in names)  # skipped checks carry no points
-    assert names[:2] == ["losses: mse", "losses: kl_div"] and names[-1] == "tensors: matmul"
-    assert len(names) == 9
+    assert names == [
+        "losses: mse",
+        "losses: kl_div",
+        "losses: huber",
+        "losses: l1",
+        "losses: bce",
+        "tensors: matmul",
+    ]
     kl = results["tests"][1]
     assert kl == {
         "name": "losses: kl_div",
         "score": 0,
         "max_score": 1,
-        "output": "kl_div(p, q): expected inf at [1], got 3.\n  hint: q = 0",
+        "status": "failed",
+        "output": "kl_div(p, q): expected inf at [1], got 3.\n  hint: q = 0\n\nchecks:\n  ✗ kl_div: failed",
+        "output_format": "text",
+        "tags": ["losses", "shape"],
         "visibility": "visible",
     }
 
 
-def test_gradescope_hidden_checks_show_only_their_status():
+def test_gradescope_hidden_checks_show_only_their_kind_and_status():
     tests = {t["name"]: t for t in gradescope_results(alice())["tests"]}
-    assert tests["losses: l1, hidden value check 1"]["output"] == "hidden check: not started"
-    assert tests["losses: l1, hidden value check 1"]["visibility"] == "hidden"
-    assert not any("SECRET" in t["output"] for t in tests.values())
-
-
-def test_gradescope_hidden_checks_are_named_by_exercise_and_kind_never_by_id():
-    names = [t["name"] for t in gradescope_results(alice())["tests"]]
-    assert not any("secret_" in n for n in names)  # an id may hold a check's inputs
-    assert "losses: huber, hidden value check 1" in names
-    assert "losses: huber, hidden gradient check 1" in names
-    assert len(set(names)) == len(names)
+    assert tests["losses: l1"]["output"] == "not started\n\nchecks:\n  ✗ hidden value check 1: not started"
+    assert tests["losses: l1"]["visibility"] == "hidden"  # no public check of its own
+    huber = tests["losses: huber"]["output"]
+    assert "  ✗ hidden gradient check 1: failed\n" in huber and "hidden convergence check 1: timeout" in huber
+    assert not any("SECRET" in t["output"] or "secret_" in t["output"] for t in tests.values())
 
 
 @pytest.mark.parametrize("make", [rejected, crashed])
@@ -331,6 +377,7 @@ def test_export_all_writes_every_view(tmp_path):
     assert len(json.loads((tmp_path / "gradebook.json").read_text())) == 4
     for row in rows:
         assert (tmp_path / "feedback" / f"{row.student}.md").read_text() == feedback_markdown(row)
+        assert (tmp_path / "feedback" / f"{row.student}.html").read_text() == feedback_html(row)
         results = json.loads((tmp_path / "gradescope" / row.student / "results.json").read_text())
         assert results == gradescope_results(row)
 

@@ -109,6 +109,7 @@ def test_the_notebook_table_and_the_batch_feedback_show_the_output_too():
     from grader.report import group_by_message
 
     test = {"id": "c", "kind": "shape", "status": "failed", "message": "wrong", "output": "debug 1\n"}
+    test |= {"points": 0.0, "max_points": 1.0, "exercises": ["mse"]}
     assert "your code printed:\n  | debug 1" in CheckResult("mse", [test])._repr_html_()
     ((_, message, ids),) = group_by_message([test, {**test, "id": "d"}])
     assert ids == ["c", "d"] and message == "wrong\nyour code printed:\n  | debug 1"

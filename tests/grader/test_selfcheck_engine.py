@@ -59,11 +59,19 @@ def test_the_table_speaks_of_checks_of_the_exercise_with_status_colours():
             "kind": "shape",
             "status": "failed",
             "message": "m",
+            **{"points": 0, "max_points": 1, "exercises": ["softmax"]},
         },
-        {"id": "softmax_grad[x]", "kind": "gradient", "status": "passed", "message": ""},
+        {
+            "id": "softmax_grad[x]",
+            "kind": "gradient",
+            "status": "passed",
+            "message": "",
+            **{"points": 1, "max_points": 1, "exercises": ["softmax"]},
+        },
     ]
     result = selfcheck.CheckResult("softmax", tests)
     text, table = str(result), result._repr_html_()
     assert "value check 1" in text and "gradient check 1" in text
+    assert text.startswith("softmax: 1/2 points of its public checks\n  m\n")  # points, then the diagnosis
     assert "softmax_family" not in text + table and "[" not in text
     assert "color:red'><b>failed</b>" in table and "color:green'><b>passed</b>" in table

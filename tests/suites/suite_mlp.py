@@ -685,7 +685,7 @@ UNTOUCHED_CASES = {"relu": ((6,), {}), "tanh": ((2, 3), {}), "hard_sigmoid_from_
 UNTOUCHED_CASES["dropout"] = ((4, 5), {"p": 0.5, "training": True})
 
 
-@check("shape", public=True, exercise=lambda p: p["name"])
+@check("shape", public=True, exercise=lambda p: p["name"], clause="inputs")
 @pytest.mark.parametrize("name", sorted(UNTOUCHED_CASES))
 def test_inputs_untouched(sub, name):
     shape, kwargs = UNTOUCHED_CASES[name]

@@ -369,7 +369,7 @@ def test_closure_that_backpropagates_and_grad_left_alone(sub, name):
     )
 
 
-@check("shape", public=True, exercise="ema")  # "a tensor of values' length and dtype"
+@check("shape", public=True, exercise="ema", clause="dtype")  # "a tensor of values' length and dtype"
 @pytest.mark.parametrize("dtype", [torch.float32, F64], ids=["float32", "float64"])
 def test_ema_keeps_the_dtype(sub, dtype):
     values = torch.rand(7, generator=gen(32), dtype=dtype)

@@ -443,7 +443,7 @@ def untouched_case(name):
     return args, ["x", "h", "w_ih", "w_hh", "b_ih", "b_hh"]
 
 
-@check("shape", public=True, exercise=lambda p: p["name"])
+@check("shape", public=True, exercise=lambda p: p["name"], clause="inputs")
 @pytest.mark.parametrize("name", ["rnn_cell", "rnn_forward", "embedding_lookup", "gru_cell"])
 def test_inputs_untouched(sub, name):
     args, names = untouched_case(name)

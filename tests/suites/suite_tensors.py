@@ -113,7 +113,8 @@ VECTORISED_SHAPES = {
 }
 
 
-@check("shape")  # holds "Vectorised" (row_normalize, pairwise_sq_dists, matmul): every input dimension grows
+# holds "Vectorised" (row_normalize, pairwise_sq_dists, matmul): every input dimension grows
+@check("shape", clause="vectorised")
 @pytest.mark.parametrize("name", list(VECTORISED_SHAPES))
 def test_vectorised(sub, name):
     shapes = VECTORISED_SHAPES[name]
@@ -131,7 +132,7 @@ VECTORISED_SHAPES_PUBLIC = {
 }
 
 
-@check("shape", public=True)
+@check("shape", public=True, clause="vectorised")
 @pytest.mark.parametrize("name", list(VECTORISED_SHAPES_PUBLIC))
 def test_vectorised_public(sub, name):
     shapes = VECTORISED_SHAPES_PUBLIC[name]
@@ -370,7 +371,7 @@ UNTOUCHED_CASES = {  # name: (make inputs, their names, indices not watched)
 }
 
 
-@check("shape", public=True, exercise=lambda p: p["name"])
+@check("shape", public=True, exercise=lambda p: p["name"], clause="inputs")
 @pytest.mark.parametrize("name", sorted(UNTOUCHED_CASES))
 def test_inputs_untouched(sub, name):
     manual_seed(inputs.seed(0))
@@ -382,7 +383,7 @@ def test_inputs_untouched(sub, name):
 
 
 @check(
-    "shape", public=True, exercise=lambda p: p["name"]
+    "shape", public=True, exercise=lambda p: p["name"], clause="dtype"
 )  # "of x's dtype" (row_normalize), "shape and dtype" (fill_nan)
 @pytest.mark.parametrize("name", ["row_normalize", "fill_nan_with_column_mean"])
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])

@@ -1,0 +1,301 @@
+"""The exercise verdict (issue 40): points follow exercises, not checks.
+
+Unit tests of grader/checks/exercises.py on hand-made checks; then submissions graded as a
+learner would (`grade FILE --format json`): answers that answer nothing (empty tensors,
+constants, objects equal to anything) earn what plain zeros earn, an off-limits twin costs its
+exercise, code that raises is taught, and an exercise is judged without its neighbours.
+"""
+
+from __future__ import annotations
+
+import pytest
+from helpers import REPO, grade_json
+
+from grader.batch.standing import weigh
+from grader.checks.exercises import error_hint, judge
+from grader.course import CourseError, load_course
+
+
+def check(
+    test_id, status, kind="shape", points=1.0, clause="", cause="", exercise="ex", message="m", public=True
+):
+    passed = status == "passed"
+    test = {
+        "id": test_id,
+        "kind": kind,
+        "status": status,
+        "points": points if passed else 0.0,
+        "max_points": 0.0 if status == "skipped" else points,
+        "message": message,
+        "visibility": "public" if public else "hidden",
+        "exercises": [exercise] if isinstance(exercise, str) else list(exercise),
+    }
+    return test | ({"clause": clause} if clause else {}) | ({"cause": cause} if cause else {})
+
+
+# -- the rules -------------------------------------------------------------------------------
+
+
+@pytest.mark.unit
+def test_clause_points_only_with_every_value_check_passed():
+    clauses = [check("dtype", "passed", clause="dtype"), check("device", "passed", "device", clause="device")]
+    (right,) = judge([check("v1", "passed"), check("v2", "passed"), *clauses])
+    assert (right.points, right.max_points, right.status) == (4, 4, "passed")
+    (half,) = judge([check("v1", "passed"), check("v2", "failed"), *clauses])
+    assert (half.points, half.max_points, half.status) == (1, 4, "partial")
+
+
+@pytest.mark.unit
+def test_an_exercise_with_no_value_check_passed_earns_nothing():
+    (wrong,) = judge(
+        [check("v1", "failed"), check("g", "error", "gradient"), check("in", "passed", clause="inputs")]
+    )
+    assert (wrong.points, wrong.status) == (0, "failed")
+
+
+@pytest.mark.unit
+def test_skipped_checks_weigh_nothing_and_a_check_of_two_exercises_shares_its_points():
+    a, b = judge(
+        [check("both", "passed", points=1, exercise=("a", "b")), check("cuda", "skipped", exercise="a")]
+    )
+    assert (a.name, a.points, a.max_points, b.points, b.max_points) == ("a", 0.5, 0.5, 0.5, 0.5)
+
+
+TWIN = [
+    check("values", "failed", cause="twin", message="f: expected a hand-written computation, got F.f called"),
+    check("more", "passed"),
+    check("grad", "passed", "gradient"),
+    check("dtype", "passed", clause="dtype"),
+]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("rule, points", [("zero", 0.0), ("half", 2.0), ("check", 3.0)])
+def test_the_twin_rule(rule, points):
+    (verdict,) = judge(TWIN, rule)
+    assert verdict.points == points and verdict.max_points == 4
+    first = verdict.diagnosis.splitlines()[0]
+    if rule == "check":  # today's behaviour: only the check that saw it
+        assert first.startswith("f: expected a hand-written computation")
+    else:  # the rule is said first
+        assert first.startswith("off-limits function: this exercise earns")
+
+
+@pytest.mark.unit
+def test_one_diagnosis_first_most_basic_cause_then_a_count():
+    tests = [
+        check("dtype", "failed", clause="dtype", message="m\n  hint: compute in the input's dtype"),
+        check("grad", "failed", "gradient", message="gradient off"),
+        check("values", "failed", message="values: expected 1, got 2"),
+        check("shape", "failed", message="shape: expected shape (3,), got shape (4,)"),
+        check("trains", "failed", "convergence", message="did not learn"),
+    ]
+    (verdict,) = judge(tests)
+    assert verdict.diagnosis == "shape: expected shape (3,), got shape (4,)\nand 4 more checks of ex"
+    assert "input's dtype" not in verdict.diagnosis  # no clause hint while the values are wrong
+    raised = check("raises", "error", message="RuntimeError while running f(): mat1 and mat2 shapes cannot "
+                   "be multiplied (4x3 and 5x2)")  # fmt: skip
+    (verdict,) = judge([*tests, raised])
+    assert verdict.diagnosis.startswith("RuntimeError while running f()")
+    assert "expects inputs of size 5 in their last dimension but got 3" in verdict.diagnosis
+
+
+@pytest.mark.unit
+def test_a_hidden_checks_text_stays_out_of_a_students_diagnosis():
+    (verdict,) = judge([check("secret", "failed", message="SECRET input", public=False)], hidden_text=False)
+    assert verdict.diagnosis == "a hidden value check failed"
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "message, concept",
+    [
+        (
+            "The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1",
+            "keepdim",
+        ),
+        ("a leaf Variable that requires grad is being used in an in-place operation.", "torch.no_grad()"),
+        ("mat1 and mat2 shapes cannot be multiplied (8x64 and 32x10)", "size 32"),
+    ],
+)
+def test_torchs_errors_get_their_concept(message, concept):
+    assert concept in error_hint(message)
+
+
+@pytest.mark.unit
+def test_the_course_sets_the_twin_rule_and_refuses_an_unknown_one(tmp_path):
+    course = tmp_path / "course.toml"
+    text = '[assignments.hw]\nexercises = ["losses.cross_entropy"]\npoints = 4\n'
+    course.write_text(text + 'twin = "check"\n')
+    hw = load_course(course).assignment("hw")
+    assert hw.twin == "check"
+    report = {"topics": [{"name": "losses", "tests": [{**t, "exercises": ["cross_entropy"]} for t in TWIN]}]}
+    _, exercises = weigh(report, hw)
+    assert exercises["losses.cross_entropy"] == [3.0, 4.0]
+    course.write_text(text)
+    _, exercises = weigh(report, load_course(course).assignment("hw"))
+    assert exercises["losses.cross_entropy"] == [0.0, 4.0]  # the default: the twin costs the exercise
+    course.write_text(text + 'twin = "sometimes"\n')
+    with pytest.raises(CourseError, match="assignments.hw.twin"):
+        load_course(course)
+
+
+# -- graded as a learner would ------------------------------------------------------------------
+
+LOSSES = ("mse l1 huber sigmoid bce bce_with_logits softmax log_softmax cross_entropy entropy kl_div").split()
+
+
+def every_loss(body: str) -> str:
+    return (
+        "import torch\n\n\ndef _answer(*args, **kwargs):\n"
+        + body
+        + "\n\n"
+        + "".join(f"{name} = _answer\n" for name in LOSSES)
+    )
+
+
+NON_ANSWERS = {
+    "empty tensors": every_loss("    return torch.empty(0)"),
+    "constants in the input's dtype": every_loss(
+        "    x = args[0]\n    return torch.zeros((), dtype=x.dtype, device=x.device) + 0.5"
+    ),
+    "a constant of the input's shape": every_loss("    return torch.full_like(args[0], 0.25)"),
+    "objects equal to anything": """
+class Magic:
+    def __getattr__(self, name): return self
+    def __call__(self, *a, **k): return self
+    def __eq__(self, other): return True
+    def __bool__(self): return True
+    def __float__(self): return 0.0
+    def __iter__(self): return iter([self, self])
+def __getattr__(name):
+    return Magic()
+""",
+}
+ZEROS = every_loss("    return torch.zeros_like(args[0])")
+
+
+def graded_losses(tmp_path, name: str, source: str) -> dict:
+    path = tmp_path / name / "losses.py"
+    path.parent.mkdir()
+    path.write_text(source)
+    _, report = grade_json(str(path), "--timeout", "5")
+    return report["topics"][0]
+
+
+@pytest.mark.e2e
+def test_non_answers_earn_what_plain_zeros_earn(tmp_path):
+    """On main before the exercise verdict: zeros, empty tensors and constants each 22 / 100
+    (the inputs-untouched checks), magic objects 0."""
+    zeros = graded_losses(tmp_path, "zeros", ZEROS)
+    assert zeros["score"] == 0
+    for index, (name, source) in enumerate(NON_ANSWERS.items()):
+        topic = graded_losses(tmp_path, f"s{index}", source)
+        assert topic["score"] <= zeros["score"], name
+        assert topic["score"] <= 0.02 * topic["max_score"], name
+        assert all(e["points"] == 0 for e in topic["exercises"]), name
+
+
+def cross_entropy_through_its_twin() -> str:
+    return (REPO / "solutions" / "losses.py").read_text() + (
+        "\n\ndef cross_entropy(logits, target):\n"
+        "    import torch.nn.functional as F\n"
+        "    return F.cross_entropy(logits, target)\n"
+    )
+
+
+@pytest.mark.e2e
+def test_cross_entropy_through_f_cross_entropy_earns_nothing(tmp_path):
+    """On main before: 10 of its 15 points (95 / 100)."""
+    topic = graded_losses(tmp_path, "twin", cross_entropy_through_its_twin())
+    exercises = {e["name"]: e for e in topic["exercises"]}
+    assert exercises["cross_entropy"]["points"] == 0 and exercises["cross_entropy"]["max_points"] > 0
+    assert exercises["cross_entropy"]["diagnosis"].startswith("off-limits function")
+    assert "F.cross_entropy called in cross_entropy" in exercises["cross_entropy"]["diagnosis"]
+    others = [e for name, e in exercises.items() if name != "cross_entropy"]
+    assert all(e["points"] == e["max_points"] for e in others)
+    assert topic["score"] == topic["max_score"] - exercises["cross_entropy"]["max_points"]
+    # the contract's per-check list stays
+    assert {"id", "kind", "status", "points", "max_points", "message"} <= set(topic["tests"][0])
+    assert set(exercises["mse"]) == {"name", "points", "max_points", "status", "diagnosis"}
+
+
+@pytest.mark.e2e
+def test_row_normalize_without_keepdim_is_taught(tmp_path):
+    source = (REPO / "solutions" / "tensors.py").read_text()
+    wrong = source.replace("x / x.sum(dim=1, keepdim=True)", "x / x.sum(dim=1)")
+    assert wrong != source
+    path = tmp_path / "tensors.py"
+    path.write_text(wrong)
+    _, report = grade_json(str(path), "--timeout", "5")
+    (row_normalize,) = [e for e in report["topics"][0]["exercises"] if e["name"] == "row_normalize"]
+    first = row_normalize["diagnosis"]
+    assert "while running row_normalize() in tensors.py on a (4, 3) float32 tensor" in first
+    assert "keepdim=True" in first and "(n, 1) column" in first
+    assert "more checks of row_normalize" in first.splitlines()[-1]
+
+
+@pytest.mark.e2e
+def test_a_naive_kl_div_fails_while_entropy_is_a_stub(tmp_path):
+    stub = (REPO / "exercises" / "losses.py").read_text()
+    head, _, tail = stub.partition("def kl_div(")
+    body, _, rest = tail.partition("raise NotImplementedError")
+    naive = head + "def kl_div(" + body + "return (p * (p / q).log()).sum(-1)" + rest.partition("\n")[2]
+    topic = graded_losses(tmp_path, "naive", naive)
+    exercises = {e["name"]: e for e in topic["exercises"]}
+    assert exercises["entropy"]["status"] == "not_started"
+    assert exercises["kl_div"]["status"] == "partial"
+    assert "got NaN there" in exercises["kl_div"]["diagnosis"]
+
+
+@pytest.mark.e2e
+def test_a_wrong_layer_size_names_the_learners_class_never_a_probes_label(tmp_path):
+    source = (REPO / "solutions" / "cnn.py").read_text()
+    wrong = source.replace("nn.Linear(32, num_classes)", "nn.Linear(64, num_classes)")
+    assert wrong != source
+    path = tmp_path / "cnn.py"
+    path.write_text(wrong)
+    _, report = grade_json(str(path), "--timeout", "5")
+    (cnn,) = [e for e in report["topics"][0]["exercises"] if e["name"] == "SimpleCNN"]
+    assert "while checking SimpleCNN in cnn.py: mat1 and mat2 shapes cannot be multiplied" in cnn["diagnosis"]
+    assert "simple_cnn()" not in cnn["diagnosis"]  # the suite's label, not the learner's
+    assert "expects inputs of size 64 in their last dimension but got 32" in cnn["diagnosis"]
+
+
+@pytest.mark.unit
+def test_gradescope_carries_the_twin_rule_and_scores_with_it():
+    from grader.gradescope.config import AutograderProblem, Config
+    from grader.gradescope.run import results_for
+    from grader.options import Options
+
+    options = Options().with_topics(("losses",))
+    points = {"losses.cross_entropy": 4.0}
+    half = Config(options, "hidden", exercise_points=points, twin="half")
+    assert Config.from_json(half.to_json()).twin == "half"
+    with pytest.raises(AutograderProblem, match="twin"):
+        Config(options, "hidden", twin="sometimes")
+    tests = [{**t, "exercises": ["cross_entropy"]} for t in TWIN]
+    report = {
+        "score": 0,
+        "max_score": 0,
+        "sandbox": "x",
+        "notes": [],
+        "topics": [{"name": "losses", "tests": tests}],
+    }
+    assert results_for(report, half)["score"] == 2.0
+    assert results_for(report, Config(options, "hidden", exercise_points=points))["score"] == 0.0
+
+
+@pytest.mark.unit
+def test_a_dependency_on_another_exercise_is_named_and_a_method_of_its_own_is_not():
+    def stub(function, exercise):
+        message = f"not started: {function}() in losses.py still raises NotImplementedError: not started yet"
+        return check(f"{exercise}-check", "not_started", message=message, exercise=exercise)
+
+    log_softmax, cross_entropy = judge(
+        [stub("log_softmax", "log_softmax"), stub("log_softmax", "cross_entropy")]
+    )
+    assert log_softmax.diagnosis.count("\n") == 0
+    assert cross_entropy.diagnosis.endswith("cross_entropy calls it: it is judged once that function answers")
+    (own,) = judge([stub("__init__", "SimpleCNN")])
+    assert "calls it" not in own.diagnosis
