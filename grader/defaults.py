@@ -33,6 +33,11 @@ TRUSTED_THREADS = 1
 # mlp 1.8, losses 1.7, optim 1.6, rnn 1.1, autograd 0.8, tensors 0.6. In teaching order two
 # grading processes finished those 19.9 s of work after 11.1 s, longest first after 10.0 s.
 LONGEST_TOPICS_FIRST = ("resnet", "cnn", "inception", "mlp", "losses", "optim", "rnn", "autograd", "tensors")
+# Levels of nesting a submitted source's syntax tree may have: its readers on the trusted side (the
+# tamper scan, symtable) recurse once or more per level, and Python's own limit is 1000 frames.
+# The reference solutions, the corpus and grader/ itself are nested at most 19 levels (2026-11-24).
+SOURCE_MAX_DEPTH = 100
+NOTEBOOK_MAX_BYTES = 64 << 20  # a notebook's file, outputs included (they are dropped once read)
 SUBMISSION_BUDGET = 300.0  # seconds of grading one submission may take in all (every topic)
 MEMORY_MB = 4096  # RLIMIT_DATA of a worker
 CPU_SECONDS = 900  # RLIMIT_CPU of a worker

@@ -244,9 +244,9 @@ def sources_of(path: Path, topic: str, single_file: bool) -> dict[str, str]:
         return {}
 
 
-def refuse(result: TopicResult, reach: Reach) -> None:
+def refuse(result: TopicResult, reach: Reach | str) -> None:
     """Fail every check of the topic (skipped ones stay skipped) with the reason."""
-    message = reach.message(result.name)
+    message = reach if isinstance(reach, str) else reach.message(result.name)
     for test in result.tests:
         if test.status != "skipped":
             test.status, test.points, test.message, test.curve = "failed", 0.0, message, None
@@ -281,6 +281,13 @@ def judge(result: TopicResult, path: Path, single_file: bool) -> None:
             if f"{m}.py" in sources and f"{m}.py" not in order + queue
         ]
     for name in order:
+        deep = parsed.too_deep(sources[name])
+        if deep:  # not read, so not scanned: refused whole
+            refuse(
+                result,
+                f"{name}: {deep}, so {result.name} is not graded. Hint: write a loop or name the parts.",
+            )
+            return
         found = scan(sources[name])
         if found:
             reach = found[0]
