@@ -415,6 +415,7 @@ def batch_command(
         prestart(gpu=gpu_present())
     from grader.batch.exports import LmsSettings
     from grader.batch.run import BatchOptions, run_batch  # imports torch: the zygote boots meanwhile
+    from grader.batch.writes import WriteFailed
     from grader.engine.runner import UsageProblem
 
     grading = Options(
@@ -451,7 +452,7 @@ def batch_command(
 
         try:
             summary = run_batch(submissions=submissions, out=out, options=options, on_done=on_done)
-        except UsageProblem as exc:
+        except (UsageProblem, WriteFailed) as exc:  # a failed write: its path and cause, in one line
             _usage_exit(str(exc))
         except KeyboardInterrupt:
             click.echo(
@@ -468,11 +469,19 @@ def batch_command(
     if not usable:
         click.echo(f"note: graded WITHOUT a sandbox ({how})", err=True)
     if with_similarity:
-        _similarity(submissions=submissions, out=out, topics=topics, threshold=defaults.SIMILARITY_THRESHOLD)
-        if summary.stats is not None:  # the report's clusters
-            from grader.batch.report_html import write_report
+        from grader.batch.writes import writing
 
-            write_report(summary.stats, summary.title, out)
+        try:
+            with writing(out):
+                _similarity(
+                    submissions=submissions, out=out, topics=topics, threshold=defaults.SIMILARITY_THRESHOLD
+                )
+                if summary.stats is not None:  # the report's clusters
+                    from grader.batch.report_html import write_report
+
+                    write_report(summary.stats, summary.title, out)
+        except WriteFailed as exc:
+            _usage_exit(str(exc))
     click.echo(summary.text)
     click.echo(f"class report: {out / 'report.html'}", err=True)
     raise Graded(0)  # the gradebook is closed and every file written: leave without a teardown

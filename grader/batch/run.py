@@ -36,6 +36,7 @@ from grader.batch.standing import final_rows
 from grader.batch.summary import ClassStats, class_stats, summary_text
 from grader.batch.times import submission_times
 from grader.batch.version import suite_version
+from grader.batch.writes import WriteFailed, writing
 from grader.course import Course, CourseError
 from grader.engine.pool import GraderCrashed
 from grader.engine.runner import (
@@ -230,16 +231,23 @@ def run_batch(
     """Grade every entry of ``submissions`` into ``out``; ``on_done`` is called per entry."""
     version = suite_version()
     grading = options.grading
-    out.mkdir(parents=True, exist_ok=True)
-    gradebook = Gradebook(out / "gradebook.sqlite")
+    book_path = out / "gradebook.sqlite"
+    with writing(book_path):
+        out.mkdir(parents=True, exist_ok=True)
+        gradebook = Gradebook(book_path)
     try:
-        gradebook.claim_course_seed(grading.course_seed)
+        with writing(book_path):
+            gradebook.claim_course_seed(grading.course_seed)
     except CourseSeedMismatch as exc:
         gradebook.close()
         raise UsageProblem(str(exc)) from None
+    except WriteFailed:
+        gradebook.close()
+        raise
     course = options.course
     assignment = course.assignment(options.assignment) if course and options.assignment else None
-    book = CourseBook(gradebook)
+    with writing(book_path):
+        book = CourseBook(gradebook)
     if course is not None and assignment is not None:
         recorded = book.meta("course")
         if isinstance(recorded, dict) and recorded.get("assignment") != assignment.name:
@@ -248,9 +256,11 @@ def run_batch(
                 f"{out} holds assignment {recorded.get('assignment')!r}, not {assignment.name!r}: "
                 "grade each assignment into its own --out"
             )
-        book.set_meta("course", {"file": str(course.path.resolve()), "assignment": assignment.name})
+        with writing(book_path):
+            book.set_meta("course", {"file": str(course.path.resolve()), "assignment": assignment.name})
     if options.roster is not None and options.roster.path is not None:
-        book.set_meta("roster", str(options.roster.path.resolve()))
+        with writing(book_path):
+            book.set_meta("roster", str(options.roster.path.resolve()))
     executor = executor_for(options, version)  # workers check the suites' version alone
     version = graded_version(version, grading.selection.keyword, assignment.exercises if assignment else ())
     summary = BatchSummary()
@@ -267,12 +277,14 @@ def run_batch(
     kept: set[str] = set()
 
     def record(row: Row) -> None:
-        gradebook.record(row)
+        with writing(book_path):  # one transaction: a failure leaves the rows before it
+            gradebook.record(row)
         summary.graded += row.status == "graded"
         summary.rejected += row.status == "rejected"
         summary.crashed += row.status == "crashed"
         on_done(row)
 
+    graded = False  # every task's outcome recorded: the exports' own failure is the one to tell
     try:
         tasks: list[Task] = []
         taken, summary.left_out = entries(submissions)
@@ -283,19 +295,20 @@ def run_batch(
             missing = _no_submission_rows(absent, gradebook.rows(), version)
             kept = {m.key for m in absent} - {r.student for r in missing}
             for row in missing:
-                gradebook.record(row)
+                with writing(book_path):
+                    gradebook.record(row)
             summary.missing = [m.key for m in absent]
             summary.unmatched = [s.student for s in unmatched]
         zone = assignment.timezone if assignment else course.timezone if course else None
         try:
             times = options.times or (assignment.times if assignment else None)
-            book.record_submitted(
-                submission_times(
-                    submissions=found, roster=roster, times_file=times, zone=zone or ZoneInfo("UTC")
-                )
+            submitted = submission_times(
+                submissions=found, roster=roster, times_file=times, zone=zone or ZoneInfo("UTC")
             )
         except (CourseError, OSError) as exc:
             raise UsageProblem(str(exc)) from None
+        with writing(book_path):
+            book.record_submitted(submitted)
         for submission in found:
             for _ in submission.entries[1:]:
                 on_done(None)  # one tick per entry: a student's other files
@@ -371,29 +384,36 @@ def run_batch(
                 record(_row(pending, version, run_options))
 
         executor.run(tasks, finish, start)
+        graded = True
     finally:
         executor.close()
-        rows = final_rows(gradebook.rows(), assignment, book)
-        export_all(rows, out)
-        write_skipped(summary.left_out, out / "skipped.csv")
-        if roster is not None:
-            unlisted = {s.student: s.entries for s in unmatched}
-            column = assignment.lms_column if assignment else ""
-            export_roster(
-                rows=rows,
-                roster=roster,
-                out=out,
-                assignment=assignment_name(grading.selection.topics, rows),
-                unmatched=unlisted,
-                settings=options.lms,
-                column=column,
-            )
-        summary.stats = class_stats(rows)
-        summary.text = summary_text(summary.stats)
-        summary.title = assignment.title if assignment else f"torchgrade: {out.name}"
-        write_report(summary.stats, summary.title, out)
-        gradebook.close()
-        shutil.rmtree(scratch, ignore_errors=True)
+        try:
+            with writing(out):
+                rows = final_rows(gradebook.rows(), assignment, book)
+                export_all(rows, out)
+                write_skipped(summary.left_out, out / "skipped.csv")
+                if roster is not None:
+                    unlisted = {s.student: s.entries for s in unmatched}
+                    column = assignment.lms_column if assignment else ""
+                    export_roster(
+                        rows=rows,
+                        roster=roster,
+                        out=out,
+                        assignment=assignment_name(grading.selection.topics, rows),
+                        unmatched=unlisted,
+                        settings=options.lms,
+                        column=column,
+                    )
+                summary.stats = class_stats(rows)
+                summary.text = summary_text(summary.stats)
+                summary.title = assignment.title if assignment else f"torchgrade: {out.name}"
+                write_report(summary.stats, summary.title, out)
+        except WriteFailed:
+            if graded:  # else the failure that stopped the grading is the one to tell
+                raise
+        finally:
+            gradebook.close()
+            shutil.rmtree(scratch, ignore_errors=True)
     _warn(_roster_report(unmatched, absent, kept))
     _warn([f"{clean.name(n)}: {why} (in skipped.csv)" for n, why in summary.left_out], "left out")
     return summary
