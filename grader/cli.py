@@ -300,7 +300,8 @@ def batch_group() -> None:
     type=RosterFile(),
     default=None,
     help="the class from the LMS (a Canvas gradebook export, or a Moodle / plain CSV): match "
-    "submissions to it and write OUT/canvas.csv or OUT/moodle.csv to import, and OUT/unmatched.csv",
+    "submissions to it and write its import file (OUT/canvas.csv, OUT/moodle.csv or OUT/grades.csv) "
+    "and OUT/unmatched.csv",
 )
 @click.option(
     "--lms-column",
@@ -395,11 +396,11 @@ def batch_command(
     if lms_column is not None and roster is None:
         _usage_exit("--lms-column needs --roster (a Canvas gradebook export)")
     elif lms_column is not None and roster is not None:
-        from grader.batch.exports import canvas_target
+        from grader.batch.lms import lms_named
         from grader.batch.roster import RosterError
 
         try:
-            canvas_target(roster, lms_column)
+            lms_named(roster.lms).check_column(roster, lms_column)
         except RosterError as exc:
             _usage_exit(str(exc))
     usable, how = sandbox_status()
@@ -413,7 +414,7 @@ def batch_command(
         from grader.engine.workers import gpu_present, prestart
 
         prestart(gpu=gpu_present())
-    from grader.batch.exports import LmsSettings
+    from grader.batch.lms.base import LmsSettings
     from grader.batch.run import BatchOptions, run_batch  # imports torch: the zygote boots meanwhile
     from grader.batch.writes import WriteFailed
     from grader.engine.runner import UsageProblem

@@ -360,7 +360,7 @@ topics = ["losses", "optim"]
 points = 100
 due = "2026-10-14 23:59"
 lms_column = "Homework 2"
-excused = []                   # students excused from this assignment (Canvas: EX)
+excused = []                   # excused students (Canvas: EX), by any name the LMS uses
 # times = "hw2-times.csv"      # student,submitted_at, where the LMS's files do not say (--times)
 
 [assignments.hw2.exercise_points]   # these exercises' points; the rest share what is left
@@ -379,6 +379,7 @@ penalty = 2                    # percent per started hour
 cap = 40                       # percent at most
 grace_minutes = 10
 
-[assignments.hw2.extensions]   # a student's own due time
+[assignments.hw2.extensions]   # a student's own due time (id, login, email or full name)
 # "jsmith" = "2026-10-16 23:59"
+# "Liskov, Barbara" = "2026-10-17 12:00"
 """

@@ -163,3 +163,4 @@ BUDGET_FLOOR = 1
 DEVICE = "auto"  # `--device`: CUDA where there is one, else the CPU
 HIDDEN_VISIBILITY = "after_published"  # Gradescope: hidden checks' results shown once published
 LMS_MISSING = "blank"  # `grade batch --missing`: no submission leaves the LMS's cell as it was
+LMS_DECIMALS = 2  # LMS files, gradebook.csv, the summary and Gradescope round scores to this

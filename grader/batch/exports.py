@@ -9,13 +9,13 @@
   beside the markdown (``feedback/<student>.<topic>.<check>.png``);
 - ``gradescope/<student>/results.json``: Gradescope's results format (a hidden check named
   by its exercise and kind, not by its test id, which may hold its inputs);
-- with a roster (``grade batch --roster FILE``): ``canvas.csv`` (the Canvas export, every
-  column and row kept, plus one ``torchgrade (<assignment>)`` column in points, or with
-  ``--lms-column NAME`` that existing column filled, scaled to its Points Possible) or
-  ``moodle.csv`` (a grading worksheet given as the roster comes back with ``Grade`` filled,
-  scaled to its ``Maximum Grade``; any other roster: its identifier and the grade), and
-  ``unmatched.csv``: the submissions that match no one on the roster. A student without a
-  submission gets a blank cell (the LMS keeps what it had), or 0 with ``--missing zero``;
+- with a roster (``grade batch --roster FILE``): the import files of the roster's LMS, each
+  written by its module of :mod:`grader.batch.lms` (``canvas.csv`` and
+  ``canvas-feedback.zip``, ``moodle.csv`` with grades and feedback comments, a plain CSV's
+  ``grades.csv``), and ``unmatched.csv``: the submissions that match no one on the roster.
+  Every output gives a student the same grade (:func:`grader.batch.lms.base.lms_grade`):
+  points, EX when excused, blank for no submission (0 with ``--missing zero``) and for a
+  grading our grader failed;
 - ``skipped.csv``: the entries of the submissions folder that intake left out, and why;
 
 Whatever came from a submission (student names taken from file names, messages, reasons) is
@@ -31,13 +31,12 @@ import csv
 import hashlib
 import json
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from grader import clean, defaults
 from grader.batch.gradebook import Gradebook, Grading, Row
-from grader.batch.roster import CANVAS_IDS, MAXIMUM_GRADE, Roster, RosterError, parse_points
+from grader.batch.lms import lms_named
+from grader.batch.lms.base import Grades, LmsName, LmsSettings, Roster, lms_grade
 from grader.batch.standing import standing_lines
 from grader.checks import curves
 from grader.checks.scoring import KIND_NAMES
@@ -76,7 +75,13 @@ def _topic_columns(rows: list[Row]) -> list[str]:
     return [t for t in TOPICS if t in seen]
 
 
-def write_csv(rows: list[Row], path: Path) -> None:
+def _total(row: Row, missing: str) -> str:
+    """The total as the LMS files give it (:func:`grader.batch.lms.base.lms_grade`)."""
+    grade = lms_grade(row, missing)
+    return grade if isinstance(grade, str) else "" if grade is None else f"{grade:g}"
+
+
+def write_csv(rows: list[Row], path: Path, missing: str = defaults.LMS_MISSING) -> None:
     topics = _topic_columns(rows)
     course = any("standing" in row.report for row in rows)  # late and override columns
     with path.open("w", newline="") as handle:
@@ -90,10 +95,13 @@ def write_csv(rows: list[Row], path: Path) -> None:
             writer.writerow(
                 [
                     clean.csv_cell(row.student),
-                    f"{row.score:g}",
+                    _total(row, missing),
                     f"{row.max_score:g}",
                     clean.csv_cell(status),
-                    *(f"{scores[t][0]:g}" if t in scores else "" for t in topics),
+                    *(
+                        f"{round(scores[t][0], defaults.LMS_DECIMALS):g}" if t in scores else ""
+                        for t in topics
+                    ),
                     *(_standing_cells(row) if course else []),
                 ]
             )
@@ -113,7 +121,7 @@ def write_json(rows: list[Row], path: Path) -> None:
                         "student": r.student,
                         "status": r.status,
                         "reason": r.reason,
-                        "total": r.score,
+                        "total": round(r.score, defaults.LMS_DECIMALS),
                         "max": r.max_score,
                         "content_hash": r.content_hash,
                         "suite_version": r.suite_version,
@@ -248,14 +256,14 @@ def gradescope_results(row: Row) -> dict:
                     "visibility": "visible" if public else "hidden",
                 }
             )
-    results = {"score": row.score, "tests": tests}
+    results = {"score": round(row.score, defaults.LMS_DECIMALS), "tests": tests}
     if row.status != "graded":
         results["output"] = _not_graded(row)
     return results
 
 
-def export_all(rows: list[Row], out: Path) -> None:
-    write_csv(rows, out / "gradebook.csv")
+def export_all(rows: list[Row], out: Path, missing: str = defaults.LMS_MISSING) -> None:
+    write_csv(rows, out / "gradebook.csv", missing)
     write_json(rows, out / "gradebook.json")
     for row in rows:
         name = safe_name(row.student)
@@ -289,169 +297,6 @@ def assignment_name(topics: tuple[str, ...], rows: list[Row]) -> str:
     return ", ".join(topics or _topic_columns(rows)) or "all topics"
 
 
-@dataclass(frozen=True)
-class LmsSettings:
-    """How the LMS file is filled (``grade batch --lms-column``, ``--missing``)."""
-
-    column: str | None = None  # an existing Canvas column to fill; None: a column of our own
-    missing: str = (
-        defaults.LMS_MISSING
-    )  # a student without a submission: "blank" (the LMS keeps its value) or "zero"
-
-
-def lms_points(score: float, max_score: float, possible: float) -> float:
-    """``score`` out of ``max_score`` as LMS points out of ``possible``, to two decimals."""
-    return round(score / max_score * possible, 2) if max_score > 0 else 0.0
-
-
-def _grade_cell(row: Row | None, missing: str, value: Callable[[Row], str], excused: str = "") -> str:
-    """A student's grade for the LMS, ``value(row)``; blank where unknown (not graded yet, an
-    internal error) and for a student without a submission unless ``missing`` is "zero";
-    ``excused`` for an excused student (Canvas: EX)."""
-    if row is not None and row.status == "excused":
-        return excused
-    if row is None or row.status == "crashed" or (row.status == "missing" and missing != "zero"):
-        return ""
-    return value(row)
-
-
-def _at(row: list[str], column: int) -> str:
-    return row[column] if column < len(row) else ""
-
-
-def _write_rows(roster: Roster, path: Path, table: list[list[str]]) -> None:
-    """``table`` as CSV, spelled like the roster (BOM, delimiter, line ends)."""
-    with path.open("w", newline="", encoding="utf-8-sig" if roster.bom else "utf-8") as handle:
-        csv.writer(handle, delimiter=roster.delimiter, lineterminator=roster.newline).writerows(table)
-
-
-def _canvas_column(header: list[str], title: str) -> int | None:
-    """Where ``title`` already is (``title (123)`` once Canvas imported it), or None."""
-    pattern = re.compile(rf"{re.escape(title)}( \(\d+\))?")
-    return next((i for i, cell in enumerate(header) if pattern.fullmatch(cell.strip())), None)
-
-
-def _put(row: list[str], column: int | None, width: int, value: str) -> list[str]:
-    """``row`` with ``value`` in ``column``; when None, after the header's ``width`` cells."""
-    if column is None:
-        return [*row, *[""] * (width - len(row)), value]
-    cells = [*row, *[""] * (column + 1 - len(row))]
-    cells[column] = value
-    return cells
-
-
-def canvas_target(roster: Roster, name: str) -> tuple[int, float]:
-    """The column ``name`` of a Canvas export (``Homework 1 (12345)``, or ``Homework 1``) and
-    its Points Possible, or :class:`RosterError` saying why it cannot be filled."""
-    if roster.lms != "canvas":
-        raise RosterError("--lms-column fills a column of a Canvas gradebook export: give one as --roster")
-    column = _canvas_column(roster.header, name)
-    if column is None:
-        known = [h for h in roster.header if h.strip().casefold() not in ("student", "section", *CANVAS_IDS)]
-        raise RosterError(f"no column {name!r} in the Canvas export; its columns: {', '.join(known)[:300]}")
-    row = next((m for m in roster.meta if m and m[0].strip().casefold() == "points possible"), [])
-    possible = parse_points(_at(row, column))
-    if possible is None or possible <= 0:
-        raise RosterError(
-            f"column {roster.header[column]!r} has no Points Possible in the export "
-            f"({_at(row, column)!r}): cannot scale the grades to it"
-        )
-    return column, possible
-
-
-def write_canvas(
-    rows: list[Row], roster: Roster, title: str, path: Path, settings: LmsSettings = LmsSettings()
-) -> None:
-    """The Canvas export, every column and row as it was, with the grades in ``settings.column``
-    (scaled to its Points Possible) or else in a column ``title`` (points, added if new)."""
-    by_student = {r.student: r for r in rows}
-    members = [by_student.get(m.key) for m in roster.members]
-    width = len(roster.header)
-    column: int | None
-    if settings.column is not None:
-        column, possible = canvas_target(roster, settings.column)
-        table = [roster.header, *roster.meta]
-
-        def value(row: Row) -> str:
-            return f"{lms_points(row.score, row.max_score, possible):g}"
-
-    else:
-        graded = [r.max_score for r in members if r is not None and r.status == "graded"]
-        found = _canvas_column(roster.header, title)
-        table = [roster.header if found is not None else [*roster.header, title]]
-        for meta in roster.meta:
-            top = f"{max(graded):g}" if graded and meta[0].strip().casefold() == "points possible" else ""
-            table.append(_put(row=meta, column=found, width=width, value=top))
-
-        def value(row: Row) -> str:
-            return f"{row.score:g}"
-
-        column = found
-    for raw, row in zip(roster.rows, members):
-        kept = _at(raw, column) if column is not None else ""  # a blank cell: the LMS keeps its value
-        table.append(
-            _put(
-                row=raw,
-                column=column,
-                width=width,
-                value=_grade_cell(row=row, missing=settings.missing, value=value, excused="EX") or kept,
-            )
-        )
-    _write_rows(roster, path, table)
-
-
-def _php_cell(cell: str, delimiter: str) -> str:
-    """A cell quoted as PHP's ``fputcsv`` (Moodle's CSV writer) quotes it: when it holds the
-    delimiter, a quote, a backslash, a line break, a tab or a space."""
-    if any(c in cell for c in (delimiter, '"', "\\", "\n", "\r", "\t", " ")):
-        return '"' + cell.replace('"', '""') + '"'
-    return cell
-
-
-def _moodle_number(value: float, like: str) -> str:
-    """``value`` as the worksheet writes its numbers: two decimals, its decimal separator."""
-    text = f"{value:.2f}"
-    return text.replace(".", ",") if "," in like and "." not in like else text
-
-
-def write_worksheet(rows: list[Row], roster: Roster, path: Path, missing: str = defaults.LMS_MISSING) -> None:
-    """Moodle's grading worksheet as downloaded, every column and row kept, with ``Grade``
-    filled, scaled to each row's ``Maximum Grade`` (what the worksheet upload imports)."""
-    by_student = {r.student: r for r in rows}
-    grade, maximum = roster.column("Grade"), roster.column(MAXIMUM_GRADE)
-    assert grade is not None and maximum is not None  # read_roster checked the worksheet
-    table = [roster.header]
-    for member, raw in zip(roster.members, roster.rows):
-        top = _at(raw, maximum)
-
-        def value(row: Row, top: str = top) -> str:
-            return _moodle_number(lms_points(row.score, row.max_score, parse_points(top) or 0.0), top)
-
-        cell = _grade_cell(by_student.get(member.key), missing, value)
-        table.append(_put(row=raw, column=grade, width=len(roster.header), value=cell or _at(raw, grade)))
-    lines = [roster.delimiter.join(_php_cell(c, roster.delimiter) for c in row) for row in table]
-    path.write_bytes(
-        (b"\xef\xbb\xbf" if roster.bom else b"") + "".join(line + roster.newline for line in lines).encode()
-    )
-
-
-def write_moodle(
-    rows: list[Row], roster: Roster, title: str, path: Path, settings: LmsSettings = LmsSettings()
-) -> None:
-    """A grading worksheet filled (:func:`write_worksheet`); for any other roster, its
-    identifier column and the grade in points."""
-    if roster.worksheet:
-        write_worksheet(rows=rows, roster=roster, path=path, missing=settings.missing)
-        return
-    by_student = {r.student: r for r in rows}
-    table = [[roster.header[roster.id_column], title]]
-    for member, raw in zip(roster.members, roster.rows):
-        identifier = raw[roster.id_column] if roster.id_column < len(raw) else member.key
-        cell = _grade_cell(by_student.get(member.key), settings.missing, lambda row: f"{row.score:g}")
-        table.append([identifier, cell])
-    _write_rows(roster, path, table)
-
-
 def write_unmatched(rows: list[Row], unmatched: dict[str, tuple[Path, ...]], path: Path) -> None:
     """The submissions that match no one on the roster, with the entries they came from."""
     by_student = {r.student: r for r in rows}
@@ -482,17 +327,29 @@ def export_roster(
     out: Path,
     assignment: str,
     unmatched: dict[str, tuple[Path, ...]],
-    settings: LmsSettings = LmsSettings(),
+    settings: LmsSettings,
     column: str = "",
-) -> None:
-    """The LMS import file for ``roster`` (``canvas.csv`` or ``moodle.csv``) and ``unmatched.csv``;
-    ``column``: the grade column's title (a course's ``lms_column``)."""
-    title = column or f"torchgrade ({assignment})"
-    if roster.lms == "canvas":
-        write_canvas(rows=rows, roster=roster, title=title, path=out / "canvas.csv", settings=settings)
-    else:
-        write_moodle(rows=rows, roster=roster, title=title, path=out / "moodle.csv", settings=settings)
+    names: dict[str, tuple[LmsName, ...]] | None = None,
+) -> list[Path]:
+    """The import files of the roster's LMS (:mod:`grader.batch.lms`: ``canvas.csv``,
+    ``moodle.csv``...) and ``unmatched.csv``; ``column``: the grade column's title (a course's
+    ``lms_column``); ``names``: each student's download names (Canvas's comment upload needs them)."""
+    by_student = {r.student: r for r in rows}
+    grades = Grades(
+        rows=by_student,
+        roster=roster,
+        title=column or f"torchgrade ({assignment})",
+        settings=settings,
+        feedback={  # the student's own result; never our grader's failure or an empty folder
+            key: feedback_markdown(row)
+            for key, row in by_student.items()
+            if row.status in ("graded", "rejected")
+        },
+        names=names or {},
+    )
+    written = lms_named(roster.lms).write(grades, out)
     write_unmatched(rows, unmatched, out / "unmatched.csv")
+    return written
 
 
 def history_table(entries: list[Grading]) -> str:

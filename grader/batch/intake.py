@@ -4,10 +4,11 @@ An entry is a folder shaped like ``exercises/``, a ``.zip`` of one, a single top
 ``.py`` or a notebook: one entry, one student. An LMS bulk download names its files after
 their author instead, and :func:`gather` puts one student's files together:
 
-- Canvas: ``lastfirst_[late_]<userid>_<submissionid>_<original name>``; a resubmitted file
-  gets ``-1``, ``-2``... in its original name (``smithjohn_12345_67890_losses-1.py``);
-- Moodle: ``Full Name_<participantid>_assignsubmission_file_`` followed by the original
-  name, or a folder of that name holding the student's files.
+each LMS module of :mod:`grader.batch.lms` reads its own names (Canvas:
+``smithjohn_[LATE_]<user id>_<attachment id>_<original name>``, a resubmitted file with ``-1``,
+``-2``... in its original name; Moodle: ``Full Name_<participant id>_assignsubmission_file``
+as a folder, or followed by ``_<original name>``), with patterns anchored at the LMS's own
+prefix, so that no name a student gives a file can say whose it is.
 
 :func:`take_submission` builds such a student's files into one folder shaped like
 ``exercises/``; for one topic a late file or a higher resubmission number supersedes the
@@ -31,6 +32,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from grader.batch.lms import entry_name
+from grader.batch.lms.base import LmsName
 from grader.engine import notebooks
 from grader.engine.staging import topic_files
 from grader.topics import TOPICS
@@ -39,9 +42,8 @@ MAX_ZIP_BYTES = 50 << 20
 MAX_ZIP_MEMBERS = 2000
 MAX_REASON = 300
 AGAIN = "re-download or re-zip it"
-CANVAS_NAME = re.compile(r"^(?P<person>.+?)_(?P<late>late_)?(?P<user>\d+)_\d+_(?P<original>.+)$")
-MOODLE_NAME = re.compile(r"^(?P<person>.+)_(?P<user>\d+)_assignsubmission_[a-z]+_(?P<original>.*)$")
-RESUBMITTED = re.compile(r"^(?P<stem>.+)-(?P<number>\d{1,3})$")
+# An LMS's resubmission ("losses-2.py") or a browser's second download ("losses (1).py").
+RESUBMITTED = re.compile(r"^(?P<stem>.+?)(?:-(?P<number>\d{1,3})| \((?P<copy>\d{1,3})\))$")
 HIDDEN = 'a hidden entry (its name starts with "."): not graded; rename it if it is a submission'
 
 
@@ -59,17 +61,6 @@ class Gradable:
 class Rejected:
     student: str
     reason: str
-
-
-@dataclass(frozen=True)
-class LmsName:
-    """What an LMS bulk download's name for a file or folder says."""
-
-    lms: str  # "canvas" or "moodle"
-    person: str  # Canvas: "smithjohn"; Moodle: "John Smith"
-    user_id: str  # Canvas: the user id; Moodle: the participant id
-    original: str  # the student's own name for the file ("" for a Moodle folder)
-    late: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,29 +95,15 @@ def entries(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
 
 
 def lms_name(name: str) -> LmsName | None:
-    """The Canvas or Moodle reading of a bulk download's entry name, or None."""
-    found = MOODLE_NAME.match(name)
-    if found:
-        return LmsName(
-            lms="moodle", person=found["person"], user_id=found["user"], original=found["original"]
-        )
-    found = CANVAS_NAME.match(name)
-    if found:
-        return LmsName(
-            lms="canvas",
-            person=found["person"],
-            user_id=found["user"],
-            original=found["original"],
-            late=bool(found["late"]),
-        )
-    return None
+    """The reading of a bulk download's entry name by the LMS that wrote it, or None."""
+    return entry_name(name)
 
 
 def resubmission(original: str) -> tuple[str, int]:
-    """``losses-2.py`` -> (``losses.py``, 2); ``losses.py`` -> (``losses.py``, 0)."""
+    """``losses-2.py``, ``losses (2).py`` -> (``losses.py``, 2); ``losses.py`` -> (``losses.py``, 0)."""
     path = PurePosixPath(original)
     found = RESUBMITTED.match(path.stem)
-    return (found["stem"] + path.suffix, int(found["number"])) if found else (original, 0)
+    return (found["stem"] + path.suffix, int(found["number"] or found["copy"])) if found else (original, 0)
 
 
 def gather(entries: list[Path]) -> list[Submission]:
@@ -135,12 +112,14 @@ def gather(entries: list[Path]) -> list[Submission]:
     names: dict[object, LmsName] = {}
     for entry in entries:
         name = lms_name(entry.name)
-        key: object = entry if name is None else (name.lms, name.user_id)
+        key: object = entry if name is None else (name.lms, name.user_id or name.person)
         groups.setdefault(key, []).append(entry)
         if name is not None:
             names.setdefault(key, name)
     return [
-        Submission(f"{names[key].person}_{names[key].user_id}", tuple(group), names[key])
+        Submission(
+            "_".join(p for p in (names[key].person, names[key].user_id) if p), tuple(group), names[key]
+        )
         if key in names
         else Submission(student_name(group[0]), tuple(group))
         for key, group in groups.items()
@@ -311,7 +290,7 @@ def _take(entry: Path, student: str, scratch: Path, topics: tuple[str, ...]) -> 
             entry.read_bytes().decode("utf-8")
         except UnicodeDecodeError:
             return Rejected(student, "not a Python source file (binary content)")
-        topic = single_file_topic(entry.stem, topics)
+        topic = single_file_topic(PurePosixPath(resubmission(entry.name)[0]).stem, topics)
         if topic is None:
             return Rejected(
                 student,
@@ -340,7 +319,8 @@ def take_submission(
     if submission.name is None:
         item = take(submission.entries[0], scratch, topics)
         return item if item.student == submission.student else replace(item, student=submission.student)
-    target = scratch / "lms" / f"{submission.name.lms}_{submission.name.user_id}"
+    student = hashlib.sha256(submission.student.encode()).hexdigest()[:12]  # a team's: once per member
+    target = scratch / "lms" / f"{submission.name.lms}_{student}"
     try:
         return _take_files(submission, target, topics)
     except Exception as exc:  # an unreadable file, a scratch folder that cannot be written, ...

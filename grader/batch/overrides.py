@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.batch.exports import NoHistory, history_table
-from grader.batch.find import StudentNotFound, find_student
+from grader.batch.find import StudentNotFound, find_student, resolve_assignment
 from grader.batch.gradebook import CourseBook, Gradebook, Override
 from grader.batch.roster import Roster, RosterError, read_roster
 from grader.batch.standing import final_rows, standing_lines, weigh
@@ -44,15 +44,13 @@ def open_recorded(out: Path) -> Recorded:
     course, roster = book.meta("course"), book.meta("roster")
     try:
         assignment = None
+        read = read_roster(Path(roster)) if isinstance(roster, str) else None
         if isinstance(course, dict):
             assignment = load_course(Path(course["file"])).assignment(course["assignment"])
-        return Recorded(
-            gradebook=gradebook,
-            book=book,
-            assignment=assignment,
-            roster=read_roster(Path(roster)) if isinstance(roster, str) else None,
-        )
-    except (CourseError, RosterError) as exc:
+            keys = [] if read else [row.student for row in gradebook.rows()]
+            assignment = resolve_assignment(assignment, keys, read)
+        return Recorded(gradebook=gradebook, book=book, assignment=assignment, roster=read)
+    except (CourseError, RosterError, StudentNotFound) as exc:
         gradebook.close()
         raise NoHistory(f"the course this gradebook was graded for cannot be read back: {exc}") from None
 

@@ -27,9 +27,11 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from grader import clean, defaults
-from grader.batch.exports import LmsSettings, assignment_name, export_all, export_roster, write_skipped
+from grader.batch.exports import assignment_name, export_all, export_roster, write_skipped
+from grader.batch.find import StudentNotFound, resolve_assignment
 from grader.batch.gradebook import CourseBook, CourseSeedMismatch, Gradebook, Row
-from grader.batch.intake import Gradable, Rejected, Submission, entries, gather, take_submission
+from grader.batch.intake import Gradable, Rejected, Submission, entries, gather, lms_name, take_submission
+from grader.batch.lms.base import LmsName, LmsSettings
 from grader.batch.report_html import write_report
 from grader.batch.roster import Member, Roster, assign
 from grader.batch.standing import final_rows
@@ -200,9 +202,19 @@ def _no_submission_rows(absent: list[Member], earlier: list[Row], version: str) 
     ]
 
 
-def _roster_report(unmatched: list[Submission], absent: list[Member], kept: set[str]) -> list[str]:
+def _roster_report(
+    unmatched: list[Submission],
+    absent: list[Member],
+    kept: set[str],
+    contested: dict[str, list[Submission]],
+    given: str,
+) -> list[str]:
     """The stderr lines about who did not match: submissions without a student, and the reverse."""
-    lines = []
+    lines = [
+        f"{clean.name(key)} is claimed by {len(claims)} submissions "
+        f"({', '.join(clean.name(s.student) for s in claims)}): given to neither, all in unmatched.csv"
+        for key, claims in contested.items()
+    ]
     if unmatched:
         names = ", ".join(f"{clean.name(s.student)} ({len(s.entries)} file(s))" for s in unmatched)
         lines.append(
@@ -212,8 +224,13 @@ def _roster_report(unmatched: list[Submission], absent: list[Member], kept: set[
         names = ", ".join(
             clean.name(m.display) + (" (earlier grade kept)" if m.key in kept else "") for m in absent
         )
-        lines.append(f"{len(absent)} student(s) on the roster have no submission (0, no submission): {names}")
+        lines.append(f"{len(absent)} student(s) on the roster have no submission ({given}): {names}")
     return lines
+
+
+def _download_names(submissions: list[Submission]) -> dict[str, tuple[LmsName, ...]]:
+    """Each student's names in the LMS's download (Canvas's comment upload is keyed by them)."""
+    return {s.student: tuple(n for e in s.entries if (n := lms_name(e.name))) for s in submissions if s.name}
 
 
 def _warn(lines: list[str], what: str = "roster") -> None:
@@ -246,6 +263,13 @@ def run_batch(
         raise
     course = options.course
     assignment = course.assignment(options.assignment) if course and options.assignment else None
+    if assignment is not None:  # the course file's names, before anything is graded or written
+        try:
+            students = [] if options.roster else [s.student for s in gather(entries(submissions)[0])]
+            assignment = resolve_assignment(assignment, students, options.roster)
+        except StudentNotFound as exc:
+            gradebook.close()
+            raise UsageProblem(str(exc)) from None
     with writing(book_path):
         book = CourseBook(gradebook)
     if course is not None and assignment is not None:
@@ -273,6 +297,8 @@ def run_batch(
 
     roster = options.roster
     unmatched: list[Submission] = []
+    contested: dict[str, list[Submission]] = {}
+    found: list[Submission] = []
     absent: list[Member] = []
     kept: set[str] = set()
 
@@ -290,7 +316,9 @@ def run_batch(
         taken, summary.left_out = entries(submissions)
         found = gather(taken)
         if roster is not None:
-            found, unmatched = assign(found, roster)
+            claims = assign(found, roster)
+            found, unmatched, contested = claims.named, claims.unmatched, claims.contested
+        if roster is not None:
             absent = _absent(roster, found)
             missing = _no_submission_rows(absent, gradebook.rows(), version)
             kept = {m.key for m in absent} - {r.student for r in missing}
@@ -305,7 +333,7 @@ def run_batch(
             submitted = submission_times(
                 submissions=found, roster=roster, times_file=times, zone=zone or ZoneInfo("UTC")
             )
-        except (CourseError, OSError) as exc:
+        except (CourseError, OSError, StudentNotFound) as exc:
             raise UsageProblem(str(exc)) from None
         with writing(book_path):
             book.record_submitted(submitted)
@@ -390,7 +418,7 @@ def run_batch(
         try:
             with writing(out):
                 rows = final_rows(gradebook.rows(), assignment, book)
-                export_all(rows, out)
+                export_all(rows, out, options.lms.missing)
                 write_skipped(summary.left_out, out / "skipped.csv")
                 if roster is not None:
                     unlisted = {s.student: s.entries for s in unmatched}
@@ -403,8 +431,9 @@ def run_batch(
                         unmatched=unlisted,
                         settings=options.lms,
                         column=column,
+                        names=_download_names(found),
                     )
-                summary.stats = class_stats(rows)
+                summary.stats = class_stats(rows, options.lms.missing)
                 summary.text = summary_text(summary.stats)
                 summary.title = assignment.title if assignment else f"torchgrade: {out.name}"
                 write_report(summary.stats, summary.title, out)
@@ -414,6 +443,8 @@ def run_batch(
         finally:
             gradebook.close()
             shutil.rmtree(scratch, ignore_errors=True)
-    _warn(_roster_report(unmatched, absent, kept))
+    excused = assignment.excused if assignment else ()
+    given = "0" if options.lms.missing == "zero" else "blank in the LMS file"
+    _warn(_roster_report(unmatched, [m for m in absent if m.key not in excused], kept, contested, given))
     _warn([f"{clean.name(n)}: {why} (in skipped.csv)" for n, why in summary.left_out], "left out")
     return summary

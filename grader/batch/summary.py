@@ -10,8 +10,9 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from grader import clean
+from grader import clean, defaults
 from grader.batch.gradebook import Row
+from grader.batch.lms.base import lms_grade
 from grader.checks.scoring import KIND_NAMES
 
 BINS = 10
@@ -71,22 +72,22 @@ def _what_failed(test: dict) -> str:
     return test["status"].replace("_", " ")  # a hidden check's message may hold its inputs
 
 
-def class_stats(rows: list[Row]) -> ClassStats:
+def class_stats(rows: list[Row], missing: str = defaults.LMS_MISSING) -> ClassStats:
+    """The class as the LMS files give it: a total counts where the LMS file holds a number
+    (:func:`grader.batch.lms.base.lms_grade`), so excused, blank missing and crashed rows do not."""
     stats = ClassStats()
     for row in rows:
         standing = row.report.get("standing") or {}
-        if row.status == "missing":
-            stats.missing += 1
-        if row.status == "excused":
-            stats.excused += 1
-            continue
-        if row.status not in ("graded", "missing"):
+        stats.missing += row.status == "missing"
+        stats.excused += row.status == "excused"
+        grade = lms_grade(row, missing)
+        if isinstance(grade, float):
+            stats.totals.append(grade)
+            stats.maximum = max(stats.maximum, row.max_score)
+        if row.status not in ("graded", "missing", "excused"):
             stats.not_graded.append((row.student, row.reason or row.status))
             stats.timeouts += [row.student] if row.status == "crashed" else []
-            continue
-        stats.totals.append(row.score)
-        stats.maximum = max(stats.maximum, row.max_score)
-        if row.status == "missing":
+        if row.status != "graded":
             continue
         stats.graded += 1
         if standing.get("late"):
@@ -129,4 +130,5 @@ def summary_text(stats: ClassStats) -> str:
         lines.append("timeouts or crashes: " + ", ".join(clean.name(s) for s in stats.timeouts))
     if stats.late:
         lines.append("late: " + ", ".join(f"{clean.name(s)} ({why})" for s, why in stats.late))
+    lines += [f"failed to grade: {clean.name(s)}: {clean.text(why)[:200]}" for s, why in stats.not_graded]
     return "\n".join(lines)

@@ -1,7 +1,7 @@
 """When each submission arrived, from what the LMS gives.
 
 In order of trust: a file of times (``student,submitted_at``, the course's ``times`` or
-``--times``), the roster's own column (a plain roster's ``submitted_at``, Moodle's grading
+``--times``; a student named by any name the LMS uses, :mod:`grader.batch.find`), the roster's own column (a plain roster's ``submitted_at``, Moodle's grading
 worksheet's ``Last modified (submission)``), and Canvas's ``late_`` marker in a bulk
 download's file names (late, time unknown). Times without an offset are in the course's zone.
 """
@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from grader.batch.find import resolve
 from grader.batch.gradebook import Submitted
 from grader.batch.intake import Submission, lms_name
 from grader.batch.roster import Roster
@@ -69,6 +70,9 @@ def submission_times(
 ) -> list[Submitted]:
     """When each of ``submissions`` arrived, as far as anything says."""
     from_file = read_times_file(times_file, zone) if times_file else {}
+    if times_file:  # any name the LMS uses, each naming exactly one student
+        keys = resolve(from_file, [s.student for s in submissions], roster, times_file.name)
+        from_file = {keys[name]: when for name, when in from_file.items()}
     from_roster = _roster_times(roster, zone) if roster else {}
     found = []
     for submission in submissions:

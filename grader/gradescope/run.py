@@ -174,7 +174,7 @@ def results_for(report: dict[str, Any], config: Config) -> dict[str, Any]:
         report["max_score"] = sum(t["max_score"] for t in report["topics"])
     seen: dict[str, int] = {}
     return {
-        "score": report["score"],
+        "score": round(report["score"], defaults.LMS_DECIMALS),  # Gradescope shows it as written
         "output": summary(report),
         "output_format": "text",
         "stdout_visibility": "hidden",

@@ -34,9 +34,9 @@ points = 20
 due = "2026-10-14 23:59"
 lms_column = "Homework 1"
 times = "hw1-times.csv"
-excused = ["dave"]
+excused = ["Dave Grohl"]
 late = { policy = "per_hour", penalty = 10, cap = 50 }
-extensions = { carol = "2026-10-16 23:59" }
+extensions = { "King, Carol" = "2026-10-16 23:59" }
 
 [assignments.hw1.exercise_points]
 "losses.huber" = 15
@@ -63,7 +63,7 @@ MOODLE = "Username,First name,Last name\nalice,Alice,Liddell\nbob,Bob,Builder\nc
 TIMES = (
     "student,submitted_at\n"
     "alice,2026-10-14 20:00\n"
-    "bob,2026-10-15 02:29\n"  # 2 h 30 min late: 3 started hours, −30 %
+    '"Builder, Bob",2026-10-15 02:29\n'  # 2 h 30 min late: 3 started hours, −30 %
     "carol,2026-10-16 10:00\n"  # late, but within her extension
     "dave,2026-10-20 10:00\n"
     "erin,2026-10-14 21:00\n"
@@ -135,7 +135,7 @@ def test_points_late_extension_and_excuse(course, hw1):
         "alice": ("20", "20", "graded"),
         "bob": ("14", "20", "graded"),  # 20 − 30 %
         "carol": ("20", "20", "graded"),  # extended
-        "dave": ("20", "20", "excused"),
+        "dave": ("EX", "20", "excused"),  # as the LMS file has it
         "erin": ("0", "20", "graded"),
     }
     assert rows["bob"]["late"] == "2 h 30 min late, −30 %" and rows["carol"]["late"] == ""
@@ -224,6 +224,22 @@ def test_moodle_file_carries_the_second_assignments_points(course):
     assert dict(rows[1:]) == {"alice": "30", "bob": "0", "carol": "30", "dave": "30", "erin": "30"}
     bob = by_student(course / "out-hw2" / "gradebook.csv")["bob"]
     assert (bob["total"], bob["max"], bob["late"]) == ("0", "30", "6 min late, not accepted")
+
+
+def test_a_course_name_that_names_no_one_is_refused_before_grading(course, tmp_path):
+    """Any name the LMS uses is accepted (above: "Dave Grohl", "King, Carol", "Builder, Bob");
+    one that names no one stops the run, naming it, before anything is graded."""
+    text = (
+        (course / "course.toml").read_text().replace('excused = ["Dave Grohl"]', 'excused = ["Ada Lovelace"]')
+    )
+    (course / "nobody.toml").write_text(text)
+    done = run_grade(
+        "batch", str(course / "hw1"), "--out", str(tmp_path / "out"), "--course", str(course / "nobody.toml"),
+        "--assignment", "hw1", env={"TORCHGRADE_SUITES": str(course / "suites")},
+    )  # fmt: skip
+    assert done.returncode == 2 and "excused: 'Ada Lovelace' names no one" in done.stderr, done.stderr
+    assert done.stderr.count("Ada Lovelace") == 1 and "Traceback" not in done.stderr
+    assert not (tmp_path / "out" / "gradebook.csv").exists()  # nothing graded, nothing written
 
 
 def test_another_assignment_into_the_same_out_is_refused(course, hw1):

@@ -170,7 +170,7 @@ def test_csv_rejected_and_crashed_rows_carry_their_reason(tmp_path):
     write_csv([alice(), rejected(), crashed()], tmp_path / "gradebook.csv")
     rows = read_csv(tmp_path / "gradebook.csv")
     assert rows[2] == ["carol", "0", "0", "rejected: no .py file or notebook in the submission", "", ""]
-    assert rows[3] == ["dave", "0", "0", "crashed: the grading process died", "", ""]
+    assert rows[3] == ["dave", "", "0", "crashed: the grading process died", "", ""]
 
 
 def test_csv_with_only_ungraded_rows_has_no_topic_columns(tmp_path):

@@ -25,9 +25,12 @@ from datetime import datetime
 
 import pytest
 from helpers import REPO, run_grade
+from lms_files import write_lms
 
-from grader.batch.exports import LmsSettings, canvas_target, lms_points, write_canvas, write_moodle
 from grader.batch.gradebook import Row
+from grader.batch.lms.base import LmsSettings, lms_points
+from grader.batch.lms.canvas import target as canvas_target
+from grader.batch.lms.moodle import worksheet
 from grader.batch.roster import RosterError, read_roster
 
 IMPORTER_COLUMNS = ("Identifier", "Grade", "Last modified (grade)")
@@ -67,7 +70,10 @@ def assert_moodle_takes(before: str, after: str) -> list[str]:
         assert stamp == was[modified]  # the importer's check against a grade changed since
         if stamp != "-":
             datetime.strptime(stamp, "%A, %d %B %Y, %I:%M %p")
-        assert [c for i, c in enumerate(now) if i != grade] == [c for i, c in enumerate(was) if i != grade]
+        filled = (grade, header.index("Feedback comments"))  # the two columns torchgrade fills
+        assert [c for i, c in enumerate(now) if i not in filled] == [
+            c for i, c in enumerate(was) if i not in filled
+        ]
         if now[grade] != was[grade]:
             assert re.fullmatch(r"\d+\.\d\d", now[grade]), now[grade]  # what unformat_float reads
             assert 0 <= float(now[grade]) <= float(now[top])  # else the importer skips it
@@ -86,14 +92,14 @@ def test_lms_points_scale_to_the_lms_maximum():
 def test_moodle_csv_is_the_worksheet_with_grade_filled(tmp_path, missing, bo):
     (tmp_path / "worksheet.csv").write_text(WORKSHEET)
     roster = read_roster(tmp_path / "worksheet.csv")
-    assert roster.worksheet and roster.newline == "\n"
+    assert worksheet(roster) and roster.newline == "\n"
     rows = [
         row("john.smith@example.edu"),
         row("jane.doe@example.edu", score=49),
         row("ann.lee@example.edu", "crashed", 0, 0),  # an internal error: Moodle's own grade stays
         row("bo.kim@example.edu", "missing", 0, 0),
     ]
-    write_moodle(rows, roster, "torchgrade (losses)", tmp_path / "moodle.csv", LmsSettings(missing=missing))
+    write_lms(rows, roster, "torchgrade (losses)", tmp_path / "moodle.csv", LmsSettings(missing=missing))
     written = (tmp_path / "moodle.csv").read_text()
     assert assert_moodle_takes(WORKSHEET, written) == ["81.63", "100.00", "55.00", bo]
     expected = WORKSHEET.replace(
@@ -111,7 +117,7 @@ def test_moodle_worksheet_keeps_its_decimal_comma_and_delimiter(tmp_path):
     sheet = 'Identifier;"Full name";Grade;"Maximum Grade";"Last modified (grade)"\r\n"Participant 7";"A B";;10,00;-\r\n'
     (tmp_path / "w.csv").write_text(sheet, newline="")
     roster = read_roster(tmp_path / "w.csv")
-    write_moodle([row("Participant 7")], roster, "t", tmp_path / "m.csv")
+    write_lms([row("Participant 7")], roster, "t", tmp_path / "m.csv")
     assert (tmp_path / "m.csv").read_bytes().decode() == sheet.replace(";;10,00", ";8,16;10,00")
 
 
@@ -139,7 +145,7 @@ def test_canvas_lms_column_fills_that_column_scaled(tmp_path, missing, bo, name)
     (tmp_path / "export.csv").write_text(CANVAS)
     roster = read_roster(tmp_path / "export.csv")
     rows = [row("jsmith"), row("jdoe", score=49), row("bkim", "missing", 0, 0), row("alee", "crashed", 0, 0)]
-    write_canvas(rows, roster, "torchgrade (losses)", tmp_path / "c.csv", LmsSettings(name, missing))
+    write_lms(rows, roster, "torchgrade (losses)", tmp_path / "c.csv", LmsSettings(name, missing))
     written = parse((tmp_path / "c.csv").read_text())
     export = parse(CANVAS)
     assert written[:2] == export[:2]  # the header and Points Possible rows as Canvas wrote them
@@ -152,7 +158,7 @@ def test_canvas_without_lms_column_adds_ours_and_leaves_missing_blank(tmp_path):
     (tmp_path / "export.csv").write_text(CANVAS)
     roster = read_roster(tmp_path / "export.csv")
     rows = [row("jsmith"), row("jdoe", score=49), row("bkim", "missing", 0, 0), row("alee", "rejected", 0, 0)]
-    write_canvas(rows, roster, "torchgrade (losses)", tmp_path / "c.csv")
+    write_lms(rows, roster, "torchgrade (losses)", tmp_path / "c.csv")
     written = parse((tmp_path / "c.csv").read_text())
     assert written[0][-1] == "torchgrade (losses)" and written[1][-1] == "49"
     assert [r[-1] for r in written[2:]] == ["40", "49", "", "0"]
@@ -172,6 +178,7 @@ def test_canvas_lms_column_that_cannot_be_filled_says_why(tmp_path):
 def small_class(root, download: dict[str, str]):
     (root / "submissions").mkdir(parents=True)
     for name, source in download.items():
+        (root / "submissions" / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / source / "losses.py", root / "submissions" / name)
     return root / "submissions"
 
@@ -203,7 +210,16 @@ def test_batch_fills_the_canvas_column_and_the_moodle_worksheet(tmp_path):
     assert [r[5] for r in parse((out / "canvas.csv").read_text())[1:]] == ["100.00", "100", "0", "70.00", ""]
     assert again.returncode == 0
 
-    moodle = small_class(tmp_path / "moodle", {"John Smith_501_assignsubmission_file_losses.py": "solutions"})
+    # Moodle 4.1+ (mod/assign/classes/downloader.php): a folder per student, no trailing "_";
+    # and a flat file (< 3.1) whose own name imitates a classmate's prefix
+    moodle = small_class(
+        tmp_path / "moodle",
+        {
+            "John Smith_501_assignsubmission_file/losses.py": "solutions",
+            "Jane Doe_502_assignsubmission_file/losses.py": "solutions",
+            "Bo Kim_504_assignsubmission_file_x_501_assignsubmission_file_losses-99.py": "exercises",
+        },
+    )
     (tmp_path / "worksheet.csv").write_text(WORKSHEET)
     out = tmp_path / "out-moodle"
     done = run_grade(
@@ -212,4 +228,4 @@ def test_batch_fills_the_canvas_column_and_the_moodle_worksheet(tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     grades = assert_moodle_takes(WORKSHEET, (out / "moodle.csv").read_text())
-    assert grades == ["100.00", "", "55.00", ""]
+    assert grades == ["100.00", "100.00", "55.00", "0.00"] and "match no one" not in done.stderr
