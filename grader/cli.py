@@ -426,12 +426,20 @@ def _print_batch(
     if not usable:
         click.echo(f"note: graded WITHOUT a sandbox ({how})", err=True)
     if with_similarity:
-        topics = options.grading.selection.topics
-        _similarity(submissions=submissions, out=out, topics=topics, threshold=defaults.SIMILARITY_THRESHOLD)
-        if summary.stats is not None:  # the report's clusters
-            from grader.batch.report_html import write_report
+        from grader.batch.writes import WriteFailed, writing
 
-            write_report(summary.stats, summary.title, out)
+        topics = options.grading.selection.topics
+        try:
+            with writing(out):
+                _similarity(
+                    submissions=submissions, out=out, topics=topics, threshold=defaults.SIMILARITY_THRESHOLD
+                )
+                if summary.stats is not None:  # the report's clusters
+                    from grader.batch.report_html import write_report
+
+                    write_report(summary.stats, summary.title, out)
+        except WriteFailed as exc:
+            _usage_exit(str(exc))
     click.echo(summary.text)
     click.echo(f"class report: {out / 'report.html'}", err=True)
 
@@ -469,6 +477,7 @@ def _batch_sandbox(scheduler: str | None, allow_no_sandbox: bool) -> tuple[bool,
 def _run_with_progress(submissions: Path, out: Path, options: BatchOptions) -> BatchSummary:
     """run_batch under a progress bar on stderr; Ctrl-C says how to continue."""
     from grader.batch.run import run_batch  # imports the engine: the zygote boots meanwhile
+    from grader.batch.writes import WriteFailed
     from grader.engine.runner import UsageProblem
 
     total = sum(1 for p in submissions.iterdir() if not p.name.startswith("."))
@@ -488,7 +497,7 @@ def _run_with_progress(submissions: Path, out: Path, options: BatchOptions) -> B
 
         try:
             return run_batch(submissions=submissions, out=out, options=options, on_done=on_done)
-        except UsageProblem as exc:
+        except (UsageProblem, WriteFailed) as exc:  # a failed write: its path and cause, in one line
             _usage_exit(str(exc))
         except KeyboardInterrupt:
             click.echo(

@@ -27,6 +27,11 @@ CPU_POLL_SECONDS = 0.05  # how often the trusted side reads a busy worker's CPU 
 # 160 ms (2026-11-23, 2 cores, load 15, in-process, medians of 8 tasks): its idle intra-op
 # threads spun for the rest, on cores the workers need.
 TRUSTED_THREADS = 1
+# Levels of nesting a submitted source's syntax tree may have: its readers on the trusted side (the
+# subset check, symtable) recurse once or more per level, and Python's own limit is 1000 frames.
+# The reference solutions, the corpus and grader/ itself are nested at most 19 levels (2026-11-24).
+SOURCE_MAX_DEPTH = 100
+NOTEBOOK_MAX_BYTES = 64 << 20  # a notebook's file, outputs included (they are dropped once read)
 SUBMISSION_BUDGET = 300.0  # seconds of grading one submission may take in all (every topic)
 MEMORY_MB = 4096  # RLIMIT_DATA of a worker
 CPU_SECONDS = 900  # RLIMIT_CPU of a worker

@@ -39,6 +39,7 @@ from grader.batch.standing import final_rows
 from grader.batch.summary import ClassStats, class_stats, summary_text
 from grader.batch.times import submission_times
 from grader.batch.version import suite_version
+from grader.batch.writes import WriteFailed, writing
 from grader.course import Assignment, CourseError
 from grader.engine.pool import GraderCrashed
 from grader.engine.runner import (
@@ -240,8 +241,13 @@ class _Class:
     absent: list[Member] = field(default_factory=list)
     kept: set[str] = field(default_factory=set)
 
+    @property
+    def book_path(self) -> Path:
+        return self.gradebook.path
+
     def record(self, row: Row) -> None:
-        self.gradebook.record(row)
+        with writing(self.book_path):  # one transaction: a failure leaves the rows before it
+            self.gradebook.record(row)
         self.summary.graded += row.status == "graded"
         self.summary.rejected += row.status == "rejected"
         self.summary.crashed += row.status == "crashed"
@@ -255,13 +261,19 @@ def _open(
     :class:`UsageProblem` when ``out`` holds another course seed or another assignment, or a
     name of the course file names no one."""
     grading = options.grading
-    out.mkdir(parents=True, exist_ok=True)
-    gradebook = Gradebook(out / "gradebook.sqlite")
+    book_path = out / "gradebook.sqlite"
+    with writing(book_path):
+        out.mkdir(parents=True, exist_ok=True)
+        gradebook = Gradebook(book_path)
     try:
-        gradebook.claim_course_seed(grading.course_seed)
+        with writing(book_path):
+            gradebook.claim_course_seed(grading.course_seed)
     except CourseSeedMismatch as exc:
         gradebook.close()
         raise UsageProblem(str(exc)) from None
+    except WriteFailed:
+        gradebook.close()
+        raise
     course = options.course
     assignment = course.assignment(options.assignment) if course and options.assignment else None
     if assignment is not None:  # the course file's names, before anything is graded or written
@@ -271,7 +283,8 @@ def _open(
         except StudentNotFound as exc:
             gradebook.close()
             raise UsageProblem(str(exc)) from None
-    book = CourseBook(gradebook)
+    with writing(book_path):
+        book = CourseBook(gradebook)
     if course is not None and assignment is not None:
         recorded = book.meta("course")
         if isinstance(recorded, dict) and recorded.get("assignment") != assignment.name:
@@ -280,9 +293,11 @@ def _open(
                 f"{out} holds assignment {recorded.get('assignment')!r}, not {assignment.name!r}: "
                 "grade each assignment into its own --out"
             )
-        book.set_meta("course", {"file": str(course.path.resolve()), "assignment": assignment.name})
+        with writing(book_path):
+            book.set_meta("course", {"file": str(course.path.resolve()), "assignment": assignment.name})
     if options.roster is not None and options.roster.path is not None:
-        book.set_meta("roster", str(options.roster.path.resolve()))
+        with writing(book_path):
+            book.set_meta("roster", str(options.roster.path.resolve()))
     return gradebook, book, assignment
 
 
@@ -298,7 +313,8 @@ def _intake(run: _Class, submissions: Path) -> list[Submission]:
         missing = _no_submission_rows(run.absent, gradebook.rows(), run.version)
         run.kept = {m.key for m in run.absent} - {r.student for r in missing}
         for row in missing:
-            gradebook.record(row)
+            with writing(run.book_path):
+                gradebook.record(row)
         summary.missing = [m.key for m in run.absent]
         summary.unmatched = [s.student for s in run.unmatched]
     run.found = found
@@ -311,11 +327,13 @@ def _record_times(run: _Class, found: list[Submission]) -> None:
     zone = assignment.timezone if assignment else course.timezone if course else None
     try:
         times = run.options.times or (assignment.times if assignment else None)
-        run.book.record_submitted(
-            submission_times(submissions=found, roster=roster, times_file=times, zone=zone or ZoneInfo("UTC"))
+        submitted = submission_times(
+            submissions=found, roster=roster, times_file=times, zone=zone or ZoneInfo("UTC")
         )
     except (CourseError, OSError, StudentNotFound) as exc:
         raise UsageProblem(str(exc)) from None
+    with writing(run.book_path):
+        run.book.record_submitted(submitted)
 
 
 def _tasks(
@@ -454,15 +472,23 @@ def run_batch(
         device=resolve_device(grading.device),
         selection=replace(grading.selection, exercises=assignment.exercises if assignment else ()),
     )
+    graded = False  # every task's outcome recorded: the exports' own failure is the one to tell
     try:
         found = _intake(run, submissions)
         _record_times(run, found)
         _grade(run, executor, _tasks(run, found, scratch, executor, run_options), run_options)
+        graded = True
     finally:
         executor.close()
-        _export(run, out)
-        gradebook.close()
-        shutil.rmtree(scratch, ignore_errors=True)
+        try:
+            with writing(out):
+                _export(run, out)
+        except WriteFailed:
+            if graded:  # else the failure that stopped the grading is the one to tell
+                raise
+        finally:
+            gradebook.close()
+            shutil.rmtree(scratch, ignore_errors=True)
     excused = assignment.excused if assignment else ()
     given = "0" if options.lms.missing == "zero" else "blank in the LMS file"
     absent = [m for m in run.absent if m.key not in excused]

@@ -121,11 +121,19 @@ def seccomp_architecture() -> Finding:
     machine = platform.machine()
     if seccomp.supported():
         return Finding("seccomp", True, f"{machine}: the no-fork and isolation filters apply")
+    if seccomp.native_arch() is not None:
+        return Finding(
+            "seccomp",
+            False,
+            f"{machine}: libseccomp (libseccomp.so.2), which numbers the filters' calls, is missing, "
+            "so only the uid drop and RLIMIT_NPROC limit processes here",
+            fix="apt-get install libseccomp2",
+        )
     return Finding(
         "seccomp",
         True,
-        f"{machine}: the filters are x86_64 programs, so only the uid drop and RLIMIT_NPROC "
-        "limit processes here (grade on x86_64 for the full seal)",
+        f"{machine}: the filters are written for {' and '.join(seccomp.ARCHES)}, so only the uid drop "
+        "and RLIMIT_NPROC limit processes here (grade on one of those for the full seal)",
     )
 
 

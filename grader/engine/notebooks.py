@@ -22,6 +22,7 @@ message about the generated module (``losses.py, line 22``) reads
 from __future__ import annotations
 
 import ast
+import json
 import re
 import symtable
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grader.checks.scoring import TopicResult
+from grader.defaults import NOTEBOOK_MAX_BYTES
+from grader.engine import parsed
 from grader.topics import TOPICS
 
 METADATA_KEY = "torchgrade"
@@ -45,12 +48,42 @@ class NotebookError(ValueError):
     """The notebook cannot be used; the message says why in one line."""
 
 
+def _graded_parts(raw: object) -> object:
+    """The notebook without what grading never reads, so that their depth costs nothing:
+    outputs, attachments and metadata (but ``torchgrade.topic``), of the notebook and its cells."""
+    if not isinstance(raw, dict):
+        return raw
+    declared = raw.get("metadata", {}).get(METADATA_KEY, {}) if isinstance(raw.get("metadata"), dict) else {}
+    topic = declared.get("topic") if isinstance(declared, dict) else None
+    raw["metadata"] = {METADATA_KEY: {"topic": topic}} if isinstance(topic, str) else {}
+    cells = [raw.get("cells", [])] + [
+        ws.get("cells", []) for ws in raw.get("worksheets", []) if isinstance(ws, dict)
+    ]
+    for cell in (c for group in cells if isinstance(group, list) for c in group if isinstance(c, dict)):
+        cell["metadata"] = {}
+        cell.pop("attachments", None)
+        if "outputs" in cell:
+            cell["outputs"] = []
+    return raw
+
+
 def read(path: Path) -> nbformat.NotebookNode:
+    """The notebook's cells and topic, bounded: at most ``NOTEBOOK_MAX_BYTES``, and outputs and
+    metadata, however deeply nested, dropped before nbformat reads the rest."""
     import nbformat  # 0.1 s: only for a notebook (grading a folder or a .py file needs none)
 
     try:
-        notebook = nbformat.read(str(path), as_version=4)
+        if path.stat().st_size > NOTEBOOK_MAX_BYTES:
+            raise NotebookError(f"{path.name} is larger than {NOTEBOOK_MAX_BYTES >> 20} MB")
+        raw = json.loads(path.read_bytes())
+        notebook = nbformat.reads(json.dumps(_graded_parts(raw)), as_version=4)
         nbformat.validate(notebook)
+    except NotebookError:
+        raise
+    except RecursionError:  # json's C reader past Python's recursion limit
+        raise NotebookError(
+            f"{path.name} is not a valid notebook (its JSON is nested too deep to read)"
+        ) from None
     except Exception as exc:  # nbformat raises JSON, validation and reader errors of many kinds
         raise NotebookError(
             f"{path.name} is not a valid notebook ({type(exc).__name__}: "
@@ -93,8 +126,11 @@ class SkippedCell:
     cell: Cell
     line: int  # of the syntax error, within the cell
     reason: str
+    too_deep: bool = False  # valid Python, nested past what the grader reads
 
     def note(self) -> str:
+        if self.too_deep:
+            return f"{self.cell.label()} was skipped: {self.reason}; the other cells were graded"
         return (
             f"{self.cell.label()} was skipped: it is not valid Python even after IPython's "
             f"transforms ({self.reason}, line {self.line} of the cell); the other cells were graded"
@@ -259,6 +295,10 @@ class _Collected:
 
 def _collect_cell(cell: Cell, source: str, into: _Collected) -> None:
     code, lines = python_of(source)
+    deep = parsed.too_deep(code)
+    if deep:
+        into.skipped.append(SkippedCell(cell, 1, deep, too_deep=True))
+        return
     try:
         tree = ast.parse(code)
     except SyntaxError as exc:

@@ -105,6 +105,9 @@ def refusal(path: Path, topic: str, single_file: bool) -> Refusal | None:
             if f"{m}.py" in sources and f"{m}.py" not in order + queue
         ]
     for name in order:
+        deep = parsed.too_deep(sources[name])
+        if deep:  # not read, so not checked: refused whole
+            return Refusal(1, deep, "write a loop or name the parts", name)
         found = check(sources[name], {m: local[m] for m in local if m != name[:-3]})
         if found:
             first = found[0]

@@ -1,4 +1,4 @@
-"""Seccomp filters for workers (x86_64): threads yes, new processes no, neighbours untouchable.
+"""Seccomp filters for workers (x86_64, aarch64): threads yes, new processes no, neighbours untouchable.
 
 Root is not bound by RLIMIT_NPROC, so fork bombs are stopped here instead: ``fork`` and
 ``vfork`` fail with EAGAIN, ``clone3`` with ENOSYS (glibc then falls back to ``clone``),
@@ -24,69 +24,77 @@ uid-wide keyrings (``add_key``, ``request_key``, ``keyctl``: a channel between c
 POSIX message queues and inotify/fanotify (a sibling's file accesses would be visible). Calls
 that only read another process's settings (``getpriority``, ``sched_get*``, ``ioprio_get``)
 stay open: they change nothing and carry nothing.
+
+Both filters refuse io_uring (``io_uring_setup``, ``io_uring_enter``, ``io_uring_register``:
+ENOSYS, so that a library falls back to plain calls): its rings run reads, writes and opens
+that no filter sees, as isolate and Docker's default profile refuse it.
+
+System call numbers are not written here: each name is resolved for the architecture by
+libseccomp (``seccomp_syscall_resolve_name_arch``, the C library's own tables, loaded with
+ctypes; Debian's ``libseccomp2``, which apt itself needs). A call the architecture lacks (``fork``
+on aarch64) is left out; without libseccomp the filters are not :func:`supported`.
 """
 
 from __future__ import annotations
 
 import ctypes
 import errno
+import functools
 import platform
 import struct
 
 _LOAD_WORD, _JUMP_EQ, _JUMP_GE, _JUMP_SET, _RETURN = 0x20, 0x15, 0x35, 0x45, 0x06
 _ALLOW, _KILL, _ERRNO = 0x7FFF0000, 0x80000000, 0x00050000
-_AUDIT_ARCH_X86_64 = 0xC000003E
+# The architectures the filters claim: their AUDIT_ARCH_* token (libseccomp's SCMP_ARCH_* too)
+# and whether the x32 ABI shares it (x86_64: calls numbered from 0x40000000, refused).
+ARCHES = {"x86_64": (0xC000003E, True), "aarch64": (0xC00000B7, False)}
 _X32_BIT = 0x40000000
 _CLONE_THREAD = 0x00010000
 # Offsets into struct seccomp_data: nr at 0, arch at 4, args[i] (low word) at 16 + 8 i.
 _NR, _ARCH, _ARG0, _ARG1 = 0, 4, 16, 24
 
-# x86_64 system call numbers
-_CLONE, _FORK, _VFORK, _CLONE3 = 56, 57, 58, 435
-_KILL_SYS, _TKILL, _TGKILL, _SIGQUEUE, _TGSIGQUEUE = 62, 200, 234, 129, 297
-_FCNTL, _IOCTL = 72, 16
-_NEIGHBOUR_CALLS = {
-    101: "ptrace",
-    310: "process_vm_readv",
-    311: "process_vm_writev",
-    312: "kcmp",
-    434: "pidfd_open",
-    424: "pidfd_send_signal",
-    438: "pidfd_getfd",
-    272: "unshare",
-    308: "setns",
-    29: "shmget",
-    64: "semget",
-    68: "msgget",
-    _TKILL: "tkill",
-    256: "migrate_pages",
-    279: "move_pages",
-    440: "process_madvise",
-    448: "process_mrelease",
-    274: "get_robust_list",
-    298: "perf_event_open",
-    248: "add_key",
-    249: "request_key",
-    250: "keyctl",
-    240: "mq_open",
-    241: "mq_unlink",
-    253: "inotify_init",
-    294: "inotify_init1",
-    300: "fanotify_init",
-}
+_SIGNALS = ("kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo")  # only to the caller itself
+_IO_URING = ("io_uring_setup", "io_uring_enter", "io_uring_register")
+_NEIGHBOUR_CALLS = (
+    "ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "pidfd_open", "pidfd_send_signal",
+    "pidfd_getfd", "unshare", "setns", "shmget", "semget", "msgget", "tkill", "migrate_pages",
+    "move_pages", "process_madvise", "process_mrelease", "get_robust_list", "perf_event_open",
+    "add_key", "request_key", "keyctl", "mq_open", "mq_unlink", "inotify_init", "inotify_init1",
+    "fanotify_init",
+)  # fmt: skip
 # Calls whose first argument is the pid they act on: only 0 (the caller) or the caller's pid.
-_SELF_ONLY = {
-    302: "prlimit64",
-    144: "sched_setscheduler",
-    142: "sched_setparam",
-    314: "sched_setattr",
-    203: "sched_setaffinity",
-}
+_SELF_ONLY = ("prlimit64", "sched_setscheduler", "sched_setparam", "sched_setattr", "sched_setaffinity")
 # Calls taking (which, who): only which == "a process" and who == 0 or the caller's pid.
-_SETPRIORITY, _IOPRIO_SET = 141, 251
 _PRIO_PROCESS, _IOPRIO_WHO_PROCESS = 0, 1
 _F_SETOWN, _F_SETSIG, _F_SETOWN_EX = 8, 10, 15
 _FIOSETOWN, _SIOCSPGRP = 0x8901, 0x8902
+_NAMES = (
+    "clone", "fork", "vfork", "clone3", "fcntl", "ioctl", "setpriority", "ioprio_set",
+    *_SIGNALS, *_IO_URING, *_NEIGHBOUR_CALLS, *_SELF_ONLY,
+)  # fmt: skip
+
+
+@functools.cache
+def _libseccomp() -> ctypes.CDLL | None:
+    try:
+        library = ctypes.CDLL("libseccomp.so.2")
+    except OSError:
+        return None
+    library.seccomp_syscall_resolve_name_arch.argtypes = [ctypes.c_uint32, ctypes.c_char_p]
+    library.seccomp_syscall_resolve_name_arch.restype = ctypes.c_int
+    return library
+
+
+@functools.cache
+def numbers(arch: str) -> dict[str, int]:
+    """The filters' calls by name on ``arch``, numbered by libseccomp; a call the architecture
+    does not have is absent."""
+    library = _libseccomp()
+    if library is None:
+        raise OSError("libseccomp (libseccomp.so.2) is not installed")
+    token = ARCHES[arch][0]
+    found = {name: library.seccomp_syscall_resolve_name_arch(token, name.encode()) for name in _NAMES}
+    return {name: nr for name, nr in found.items() if nr >= 0}  # negative: a pseudo-call, absent
 
 
 def _stmt(code: int, k: int) -> bytes:
@@ -134,23 +142,40 @@ def _refuse_values(offset: int, values: tuple[int, ...]) -> list[bytes]:
     return body + [_stmt(_RETURN, _ALLOW)]
 
 
+def native_arch() -> str | None:
+    """The running machine's architecture when the filters claim it."""
+    machine = platform.machine()
+    return machine if machine in ARCHES else None
+
+
 def supported() -> bool:
-    return platform.machine() == "x86_64"
+    """Whether the filters can be built here: a claimed architecture, and libseccomp to number
+    the calls (resolved now, so that a process that forks children has its table ready)."""
+    arch = native_arch()
+    if arch is None or _libseccomp() is None:
+        return False
+    numbers(arch)
+    return True
 
 
-def _program(own_pid: int | None) -> bytes:
+def _program(own_pid: int | None, arch: str) -> bytes:
+    calls = numbers(arch)
+    token, x32 = ARCHES[arch]
+
+    def when(name: str, body: list[bytes]) -> list[bytes]:
+        return _when(calls[name], body) if name in calls else []  # absent on this architecture
+
     rules = [
         _stmt(_LOAD_WORD, _ARCH),
-        _jump(_JUMP_EQ, _AUDIT_ARCH_X86_64, 1, 0),
+        _jump(_JUMP_EQ, token, 1, 0),
         _stmt(_RETURN, _KILL),
         _stmt(_LOAD_WORD, _NR),
-        _jump(_JUMP_GE, _X32_BIT, 0, 1),
-        _deny(errno.EAGAIN),
-        *_when(_FORK, [_deny(errno.EAGAIN)]),
-        *_when(_VFORK, [_deny(errno.EAGAIN)]),
-        *_when(_CLONE3, [_deny(errno.ENOSYS)]),
-        *_when(
-            _CLONE,
+        *([_jump(_JUMP_GE, _X32_BIT, 0, 1), _deny(errno.EAGAIN)] if x32 else []),
+        *when("fork", [_deny(errno.EAGAIN)]),
+        *when("vfork", [_deny(errno.EAGAIN)]),
+        *when("clone3", [_deny(errno.ENOSYS)]),
+        *when(
+            "clone",
             [
                 _stmt(_LOAD_WORD, _ARG0),
                 _jump(_JUMP_SET, _CLONE_THREAD, 1, 0),
@@ -159,34 +184,43 @@ def _program(own_pid: int | None) -> bytes:
             ],
         ),
     ]
+    for name in _IO_URING:
+        rules += when(name, [_deny(errno.ENOSYS)])
     if own_pid is not None:
-        for nr in _NEIGHBOUR_CALLS:
-            rules += _when(nr, [_deny(errno.EPERM)])
+        for name in _NEIGHBOUR_CALLS:
+            rules += when(name, [_deny(errno.EPERM)])
         own = [
             _stmt(_LOAD_WORD, _ARG0),
             _jump(_JUMP_EQ, own_pid, 0, 1),
             _stmt(_RETURN, _ALLOW),
             _deny(errno.EPERM),
         ]
-        for nr in (_KILL_SYS, _TGKILL, _SIGQUEUE, _TGSIGQUEUE):
-            rules += _when(nr, own)
-        for nr in _SELF_ONLY:
-            rules += _when(nr, _self_only(own_pid, _ARG0))
-        rules += _when(_SETPRIORITY, _process_only(_PRIO_PROCESS, own_pid))
-        rules += _when(_IOPRIO_SET, _process_only(_IOPRIO_WHO_PROCESS, own_pid))
-        rules += _when(_FCNTL, _refuse_values(_ARG1, (_F_SETOWN, _F_SETSIG, _F_SETOWN_EX)))
-        rules += _when(_IOCTL, _refuse_values(_ARG1, (_FIOSETOWN, _SIOCSPGRP)))
+        for name in _SIGNALS:
+            rules += when(name, own)
+        for name in _SELF_ONLY:
+            rules += when(name, _self_only(own_pid, _ARG0))
+        rules += when("setpriority", _process_only(_PRIO_PROCESS, own_pid))
+        rules += when("ioprio_set", _process_only(_IOPRIO_WHO_PROCESS, own_pid))
+        rules += when("fcntl", _refuse_values(_ARG1, (_F_SETOWN, _F_SETSIG, _F_SETOWN_EX)))
+        rules += when("ioctl", _refuse_values(_ARG1, (_FIOSETOWN, _SIOCSPGRP)))
     return b"".join([*rules, _stmt(_RETURN, _ALLOW)])
 
 
-def nofork_program() -> bytes:
+def nofork_program(arch: str | None = None) -> bytes:
     """Threads yes, new processes no: for ``bwrap --seccomp`` around a fresh worker."""
-    return _program(None)
+    return _program(None, arch or _native())
 
 
-def child_program(own_pid: int) -> bytes:
+def child_program(own_pid: int, arch: str | None = None) -> bytes:
     """The no-fork rules plus isolation from the zygote and sibling children."""
-    return _program(own_pid)
+    return _program(own_pid, arch or _native())
+
+
+def _native() -> str:
+    arch = native_arch()
+    if arch is None:
+        raise OSError(f"no seccomp filter for {platform.machine()}")
+    return arch
 
 
 class _SockFprog(ctypes.Structure):

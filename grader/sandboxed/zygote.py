@@ -159,51 +159,6 @@ def settings() -> tuple:
     )
 
 
-def warm_up() -> None:
-    """Pay once, here, the first-use costs every fresh worker used to pay on its first probe."""
-    import torch
-    import torch.nn.functional as F
-    from torch import nn
-
-    from grader.sandboxed import channel, probe_kit
-
-    torch.manual_seed(0)
-    x = torch.randn(4, 1, 8, 8)
-    model = nn.Sequential(
-        nn.Conv2d(1, 2, 3, padding=1),
-        nn.BatchNorm2d(2),
-        nn.ReLU(),
-        nn.MaxPool2d(2),
-        nn.AvgPool2d(1),
-        nn.Flatten(),
-        nn.Dropout(0.1),
-        nn.Linear(32, 3),
-    )
-    for optimizer in (torch.optim.Adam(model.parameters()), torch.optim.SGD(model.parameters(), 0.1)):
-        loss = F.cross_entropy(model(x), torch.tensor([0, 1, 2, 0]))
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-    model.eval()
-    rnn, gru, embedding = nn.RNN(3, 4, 2, batch_first=True), nn.GRUCell(3, 4), nn.Embedding(5, 3)
-    rnn(embedding(torch.tensor([[0, 1, 2]])))[0].sum().backward()
-    gru(torch.randn(2, 3)).sum().backward()
-    y = torch.randn(5, 3, dtype=torch.float64, requires_grad=True)
-    (torch.softmax(y, 1).log().sum() + F.mse_loss(y, y.detach() + 1) + F.huber_loss(y, y * 2)).backward()
-    probe_kit.ops_used(lambda: F.log_softmax(y, 1))
-    probe_kit.count_ops(lambda: y.sum(1))
-    on_second = probe_kit.to_second_device(x)
-
-    def second_device_step():
-        model.to(probe_kit.SECOND_DEVICE).train()
-        loss = F.cross_entropy(model(on_second), torch.tensor([0, 1, 2, 0], device=probe_kit.SECOND_DEVICE))
-        loss.backward()
-        return on_second[on_second > 0].sum().item() + loss.item()
-
-    probe_kit.device_trace(second_device_step)
-    channel.decode(channel.encode(probe_kit.to_plain({"value": y, "shape": y.shape})))
-
-
 def thread_count() -> int:
     return len(os.listdir("/proc/self/task"))
 
@@ -391,7 +346,7 @@ def main(argv: list[str] | None = None) -> None:
 
     torch.set_num_threads(1)
     prctl(PR_SET_DUMPABLE, 0)
-    warm_up()
+    worker.warm_up()
     threads = thread_count()
     if threads != 1:
         control.send(json.dumps({"ready": False, "why": f"{threads} threads after warm-up"}).encode())

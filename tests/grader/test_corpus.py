@@ -19,17 +19,16 @@ caught by a check that runs in seconds, so the kill rate printed is a lower boun
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from helpers import REPO, run_grade
+from load import busy_cores
 
 from grader.topics import available_topics
 
@@ -51,22 +50,6 @@ def corpus_files() -> dict[tuple[str, str], list[Path]]:
 def student(topic: str, kind: str, path: Path) -> str:
     # `grade batch` takes a single file's topic from its name's last `_<topic>`
     return f"{kind}-{path.stem}_{topic}"
-
-
-@contextlib.contextmanager
-def busy_cores() -> Iterator[None]:
-    """A busy loop on every core while the body runs: the CPU-time limits must stay fair to
-    correct code on a loaded machine, whose caches and cores the loops share. They run at the
-    lowest priority, so that they cost CI little wall time: CPU time, which the limits count,
-    does not grow by waiting for a core. The loops are ours, stopped by their own handles."""
-    busy = ["nice", "-n", "19", sys.executable, "-c", "while True: pass"]
-    loops = [subprocess.Popen(busy) for _ in range(os.cpu_count() or 1)]
-    try:
-        yield
-    finally:
-        for loop in loops:
-            loop.kill()
-            loop.wait()
 
 
 @pytest.fixture(scope="module")

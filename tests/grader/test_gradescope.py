@@ -28,7 +28,6 @@ from pathlib import Path
 import pytest
 from helpers import GRADE, REPO
 
-from grader import defaults
 from grader.batch.intake import Gradable, Rejected
 from grader.engine import subset
 from grader.engine.sandbox import sandbox_status
@@ -53,10 +52,6 @@ def _losses_maximum() -> float:
 
 
 FULL = _losses_maximum()
-# Fresh workers pay torch's first-call set-up inside the first probe of each worker: on a loaded
-# 2-core machine (load average 13-19, other runs beside it) that passed 3 s; they run no hanging
-# case, so they get grade's own default.
-FRESH_TIMEOUT = defaults.PROBE_TIMEOUT
 
 
 def losses_config(timeout: float) -> Config:
@@ -322,13 +317,10 @@ def _run(root: Path, variant: str, extra: dict[str, str] | None = None) -> Run:
 
 
 @pytest.fixture(scope="module", params=list(VARIANTS))
-def runs(request, autograder_zip, tmp_path_factory) -> dict[str, Run]:
+def runs(request, autograder_zip) -> dict[str, Run]:
     problem = _variant_problem(request.param)
     if problem:
         pytest.skip(problem)
-    if "TORCHGRADE_FRESH_WORKERS" in VARIANTS[request.param][0]:
-        zipped = tmp_path_factory.mktemp("zip") / "fresh.zip"
-        autograder_zip = build_autograder(zipped, losses_config(FRESH_TIMEOUT))
     roots = {case: _scratch_root(autograder_zip, case) for case in VARIANTS[request.param][1]}
     with ThreadPoolExecutor(max_workers=3) as pool:
         futures = {
