@@ -139,7 +139,7 @@ def test_conv2d_matches_torch(sub, stride, padding, bias):
     expect_no_twin(ops, conv_twins(ops), "conv2d")
 
 
-@check("shape", exercise="conv2d")
+@check("shape", public=True, exercise="conv2d")
 def test_conv2d_batch_of_one_and_single_channels(sub):
     x, weight = torch.randn(1, 1, 5, 5, generator=gen(6)), torch.randn(1, 1, 2, 2, generator=gen(7))
     out, _ = sub.run(probes.call_recorded, "conv2d", (x, weight, None), {"stride": 1, "padding": 0})
@@ -255,7 +255,7 @@ def test_simple_cnn_accepts_any_size_at_least_8(sub, num_classes, in_channels):
     )
 
 
-@check("gradient", exercise="SimpleCNN")
+@check("gradient", public=True, exercise="SimpleCNN")
 def test_simple_cnn_gradient_reaches_every_parameter(sub):
     got = run_simple_cnn(sub, [(4, 8)], 10, 1)
     expect(isinstance(got, dict), "SimpleCNN", "a result", type(got).__name__)
