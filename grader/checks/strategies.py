@@ -43,7 +43,7 @@ def conv_cases(k: int, count: int = 6) -> list[ConvCase]:
         ConvCase(2, 2, 3, 7, 10, 3, 3, 2, 1),  # stride 2 over odd and even sizes
         ConvCase(1, 2, 5, 9, 5, 2, 4, 3, 2),  # stride 3 not dividing either side
     ]
-    drawn = []
+    drawn: list[ConvCase] = []
     while len(pinned) + len(drawn) < count:
         kh, kw, padding = rng.randint(1, 4), rng.randint(1, 4), rng.randint(0, 2)
         h = rng.randint(max(1, kh - 2 * padding), 11)
@@ -83,7 +83,7 @@ def pool_cases(k: int, count: int = 6) -> list[PoolCase]:
         PoolCase(2, 2, 6, 9, 3, 2),  # overlapping windows
         PoolCase(1, 2, 8, 5, 2, 3),  # stride larger than the kernel
     ]
-    drawn = []
+    drawn: list[PoolCase] = []
     while len(pinned) + len(drawn) < count:
         kernel = rng.randint(1, 4)
         stride = rng.choice([None, rng.randint(1, 4)])
@@ -130,8 +130,11 @@ def matrix_sizes(k: int, count: int = 5, high: int = 7) -> list[tuple[int, int, 
     d = 1, n = 1; then random sizes up to ``high``."""
     rng = _rng(k)
     pinned = [(1, 1, 1), (4, 3, 2), (3, 1, 5), (1, 6, 4)]
-    drawn = [tuple(rng.randint(1, high) for _ in range(3)) for _ in range(max(0, count - len(pinned)))]
-    return pinned + drawn  # type: ignore[return-value]
+    drawn = [
+        (rng.randint(1, high), rng.randint(1, high), rng.randint(1, high))
+        for _ in range(max(0, count - len(pinned)))
+    ]
+    return pinned + drawn
 
 
 def batch_sizes(k: int, high: int = 9, count: int = 3) -> list[int]:

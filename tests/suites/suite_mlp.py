@@ -12,6 +12,7 @@ from torch import nn
 from grader.checks import (
     binary_accuracy,
     check,
+    describe,
     expect,
     expect_close,
     expect_float,
@@ -95,7 +96,7 @@ def test_activation_gradients(sub, name):
         grad,
         x_ref.grad,
         f"gradient of {name} in float64 (away from the kinks)",
-        rtol=1e-9,
+        rtol=1e-7,
         atol=1e-12,
         hint="build it from differentiable tensor ops (torch.where, exp, arithmetic)",
     )
@@ -820,4 +821,43 @@ def test_mlp_on_cuda(sub, device):
     on_device, on_cpu, _ = sub.run(probe_mlp_on, device)
     expect_close(
         on_device, on_cpu, "MLP outputs on CUDA against the same weights on the CPU", rtol=1e-4, atol=1e-5
+    )
+
+
+# -- initialisers as training code calls them (issue 42) --------------------------------------
+
+
+def probe_xavier_parameter(mod, shape, seed):
+    """xavier_uniform_ on an nn.Parameter (requires grad, as a layer's weight), as init code calls it."""
+    kit.manual_seed(seed)
+    p = nn.Parameter(torch.empty(shape))
+    address = p.data_ptr()
+    out = mod.xavier_uniform_(p)
+    return {
+        "w": p.detach().clone(),
+        "same": out is p and p.data_ptr() == address,
+        "requires_grad": p.requires_grad,
+    }
+
+
+@check("shape", public=True, exercise="xavier_uniform_")  # "Fill tensor itself (under torch.no_grad())"
+@pytest.mark.parametrize("shape", [(7, 3), (5, 2, 3, 1)], ids=["linear", "conv"])
+def test_xavier_uniform_on_a_parameter(sub, shape):
+    got = sub.run(probe_xavier_parameter, shape, 7)
+    expect(isinstance(got, dict), "xavier_uniform_ on an nn.Parameter", "a result", describe(got))
+    receptive = math.prod(shape[2:])
+    bound = math.sqrt(6 / (shape[1] * receptive + shape[0] * receptive))
+    w = expect_tensor(got["w"], f"an nn.Parameter {shape} after xavier_uniform_", shape=shape)
+    expect(
+        got["same"] is True and got["requires_grad"] is True,
+        f"xavier_uniform_ on an nn.Parameter {shape}",
+        "the same Parameter, filled in place, still requiring grad",
+        f"same={got['same']}, requires_grad={got['requires_grad']}",
+        "fill it under torch.no_grad(): an in-place op on a leaf that requires grad is refused otherwise",
+    )
+    expect(
+        float(w.abs().max()) <= bound * (1 + 1e-6) and float(w.abs().max()) > 0.3 * bound,
+        f"the values of an nn.Parameter {shape} after xavier_uniform_",
+        f"drawn from U(−{bound:.4f}, {bound:.4f})",
+        f"max |w| = {float(w.abs().max()):.4f}",
     )
