@@ -462,11 +462,11 @@ EDGE_INPUTS: dict[str, dict[str, str]] = {
         "closed_form_linear_regression": "closed_form_edge_shapes",
         "gd_fit": "gd_fit_full_batch",
         "sgd_fit": "sgd_fit_per_sample",
-        "minibatch_indices": "minibatch_indices_is_an_iterator",
+        "minibatch_indices": "minibatch_indices",
         "SGD": "optimizer_in_training_states",
         "Adam": "optimizer_in_training_states",
         "ema": "ema_long_curves",
-        "DiabetesDataset": "diabetes_dataset_reads_once_any_width",
+        "DiabetesDataset": "diabetes_dataset_any_width",
         "k_fold_indices": "k_fold_indices",
     },
     "mlp": {
