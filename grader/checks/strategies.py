@@ -16,6 +16,12 @@ from typing import NamedTuple
 
 from grader.checks import inputs
 
+CASES = 6  # cases a draw returns: the pinned edges, then random ones
+MAX_NUMEL = 24  # elements of a drawn "any shape"
+SMALLEST_IMAGE, LARGEST_IMAGE, IMAGES = 8, 16, 3  # "any input of at least 8×8"
+LARGEST_SIDE, MATRICES = 7, 5  # sides of drawn matrices
+LARGEST_BATCH, BATCHES = 9, 3
+
 
 def _rng(k: int) -> random.Random:
     return random.Random(inputs.seed(k))
@@ -33,7 +39,7 @@ class ConvCase(NamedTuple):
     padding: int
 
 
-def conv_cases(k: int, count: int = 6) -> list[ConvCase]:
+def conv_cases(k: int, count: int = CASES) -> list[ConvCase]:
     """conv2d inputs: a batch of one, H ≠ W, kh ≠ kw, strides that do not divide H + 2p − kh,
     then random cases with kh ≤ H + 2p and kw ≤ W + 2p."""
     rng = _rng(k)
@@ -73,7 +79,7 @@ class PoolCase(NamedTuple):
     stride: int | None
 
 
-def pool_cases(k: int, count: int = 6) -> list[PoolCase]:
+def pool_cases(k: int, count: int = CASES) -> list[PoolCase]:
     """max_pool2d inputs: kernels that do not divide H or W, strides other than the kernel,
     the default stride, a batch of one, H ≠ W; then random cases with kernel ≤ min(H, W)."""
     rng = _rng(k)
@@ -100,7 +106,7 @@ def pool_cases(k: int, count: int = 6) -> list[PoolCase]:
     return pinned + drawn
 
 
-def any_shapes(k: int, count: int = 6, max_numel: int = 24) -> list[tuple[int, ...]]:
+def any_shapes(k: int, count: int = CASES, max_numel: int = MAX_NUMEL) -> list[tuple[int, ...]]:
     """Shapes for a clause "any shape": 0-dim, a single element, a vector, a non-square matrix,
     a 3-d tensor with a unit axis; then random shapes of up to ``max_numel`` elements."""
     rng = _rng(k)
@@ -116,7 +122,9 @@ def any_shapes(k: int, count: int = 6, max_numel: int = 24) -> list[tuple[int, .
     return pinned + drawn
 
 
-def image_sizes(k: int, low: int = 8, high: int = 16, count: int = 3) -> list[tuple[int, int]]:
+def image_sizes(
+    k: int, low: int = SMALLEST_IMAGE, high: int = LARGEST_IMAGE, count: int = IMAGES
+) -> list[tuple[int, int]]:
     """(H, W) for a module that accepts "any input of at least low×low": the smallest square,
     H ≠ W both ways, odd sides; then random sizes in [low, high]."""
     rng = _rng(k)
@@ -125,7 +133,7 @@ def image_sizes(k: int, low: int = 8, high: int = 16, count: int = 3) -> list[tu
     return (pinned + drawn)[: max(count, len(pinned))]
 
 
-def matrix_sizes(k: int, count: int = 5, high: int = 7) -> list[tuple[int, int, int]]:
+def matrix_sizes(k: int, count: int = MATRICES, high: int = LARGEST_SIDE) -> list[tuple[int, int, int]]:
     """(n, d, m) triples for (n, d) and (m, d) or (n, d)·(d, m) inputs: all ones, n ≠ m,
     d = 1, n = 1; then random sizes up to ``high``."""
     rng = _rng(k)
@@ -137,7 +145,7 @@ def matrix_sizes(k: int, count: int = 5, high: int = 7) -> list[tuple[int, int, 
     return pinned + drawn
 
 
-def batch_sizes(k: int, high: int = 9, count: int = 3) -> list[int]:
+def batch_sizes(k: int, high: int = LARGEST_BATCH, count: int = BATCHES) -> list[int]:
     """Batch sizes: one, then others up to ``high`` (at least one of them odd)."""
     rng = _rng(k)
     return [1, rng.randrange(3, high + 1, 2)] + [rng.randint(2, high) for _ in range(max(0, count - 2))]
