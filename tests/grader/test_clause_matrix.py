@@ -450,7 +450,7 @@ EDGE_INPUTS: dict[str, dict[str, str]] = {
         "grad_of_vector_fn": "grad_of_vector_fn_any_output_shape",
         "detach_grad": "detach_grad",
         "Sigmoid": "sigmoid_backward_takes_any_upstream_gradient",
-        "numerical_grad": "numerical_grad_any_shape_and_exact_restore",
+        "numerical_grad": "numerical_grad_any_shape",
         "Value": "value_matches_torch_on_random_graphs",
     },
     "losses": {

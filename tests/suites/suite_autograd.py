@@ -851,14 +851,26 @@ def probe_numerical_grad_restores(mod, x, eps):
     return grad, bool(torch.equal(before, x)), float((before - x).abs().max()) if x.numel() else 0.0
 
 
-@check("gradient", public=True, exercise="numerical_grad")  # any shape; x's values restored exactly
-def test_numerical_grad_any_shape_and_exact_restore(sub):
+def numerical_grad_runs(sub):
+    """[(shape, x, numerical_grad's answer, x restored exactly, the largest drift)] on the strategies'
+    shapes, x on the scale of ε: (x − ε) + ε rounds away from x for about half of such values."""
     g = gen(73)
+    runs = []
     for shape in strategies.any_shapes(73):
-        # values on the scale of ε: (x − ε) + ε rounds away from x for about half of them
         x = torch.randn(shape, generator=g, dtype=F64) * 1e-3
-        grad, restored, drift = sub.run(probe_numerical_grad_restores, x, 1e-3)
+        runs.append((shape, x, *sub.run(probe_numerical_grad_restores, x, 1e-3)))
+    return runs
+
+
+@check("gradient", public=True, exercise="numerical_grad")  # "x has any shape"
+def test_numerical_grad_any_shape(sub):
+    for shape, x, grad, _, _ in numerical_grad_runs(sub):
         expect_close(grad, x, f"numerical_grad of Σx²/2 on x {shape}", rtol=1e-6, atol=1e-9)
+
+
+@check("gradient", public=True, exercise="numerical_grad")  # "its values must be restored when you return"
+def test_numerical_grad_restores_x_exactly(sub):
+    for shape, _, _, restored, drift in numerical_grad_runs(sub):
         expect(
             restored is True,
             f"x {shape} after numerical_grad",
