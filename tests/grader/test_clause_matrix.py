@@ -493,17 +493,17 @@ EDGE_INPUTS: dict[str, dict[str, str]] = {
     },
     "resnet": {
         "ResidualBlock": "residual_block_matches_the_lecture",
-        "batch_norm": "batch_norm_against_torch",
+        "batch_norm": "batch_norm_edge_shapes",
         "BasicBlock": "basic_block_odd_and_non_square",
         "SmallResNet": "small_resnet_non_square_inputs",
     },
     "rnn": {
-        "rnn_cell": "rnn_cell_equals_nn_rnncell",
-        "rnn_forward": "rnn_forward_equals_nn_rnn",
+        "rnn_cell": "recurrences_on_edge_sizes",
+        "rnn_forward": "recurrences_on_edge_sizes",
         "embedding_lookup": "embedding_lookup_any_shape",
         "encode_chars": "encode_chars_edges",
         "HelloRNN": "hello_rnn_inputs_without_every_index",
-        "gru_cell": "gru_cell_equals_nn_grucell",
+        "gru_cell": "recurrences_on_edge_sizes",
     },
 }
 GRADIENT: dict[str, dict[str, str]] = {

@@ -610,3 +610,39 @@ def test_basic_block_odd_and_non_square(sub, c_in, c_out, stride):
         str(got["shapes"]),
         "a projection shortcut whenever stride ≠ 1 OR the channels change",
     )
+
+
+@check(
+    "shape", public=True, exercise="batch_norm"
+)  # x (N, C) or (N, C, H, W): any sizes, channels of small variance
+@pytest.mark.parametrize("training", [True, False], ids=["train", "eval"])
+def test_batch_norm_edge_shapes(sub, training):
+    g = gen(112)
+    batches = strategies.batch_sizes(112, count=len(strategies.image_sizes(112, low=2, high=6)))
+    shapes = [(n + 1, 3) for n in batches] + [
+        (n, 3, h, w) for n, (h, w) in zip(batches, strategies.image_sizes(112, low=2, high=6))
+    ]
+    for shape in shapes:
+        x = torch.randn(shape, generator=g) * torch.tensor([1.0, 1e-3, 5.0]).reshape(
+            1, 3, *[1] * (len(shape) - 2)
+        )
+        gamma, beta = torch.randn(3, generator=g), torch.randn(3, generator=g)
+        mean, var = torch.randn(3, generator=g), torch.rand(3, generator=g) + 0.5
+        got = sub.run(probe_batch_norm, x, gamma, beta, mean.clone(), var.clone(), training, 0.3)
+        expect(isinstance(got, dict), "batch_norm", "a result", describe(got))
+        want_mean, want_var = mean.clone(), var.clone()
+        y = F.batch_norm(x, want_mean, want_var, gamma, beta, training, 0.3, 1e-5)
+        what = f"batch_norm on x {shape} ({'training' if training else 'eval'}; channel 1 of variance 1e-6)"
+        expect_close(got["y"], y, what, rtol=1e-4, atol=1e-4, hint="eps inside the square root: √(σ² + eps)")
+        expect_close(
+            got["mean"],
+            want_mean,
+            f"{what}: running_mean",
+            hint="statistics over every dim but 1 (N·H·W values)",
+        )
+        expect_close(
+            got["var"],
+            want_var,
+            f"{what}: running_var",
+            hint="the unbiased variance of the N·H·W values of each channel goes into running_var",
+        )

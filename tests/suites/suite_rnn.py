@@ -577,3 +577,48 @@ def test_hello_rnn_inputs_without_every_index(sub, embed_dim):
             str(shape),
             "one-hot encode with num_classes=vocab_size: F.one_hot infers the width from the largest index seen",
         )
+
+
+@check(
+    "shape", public=True, exercise=("rnn_cell", "gru_cell", "rnn_forward")
+)  # any batch, input ≠ hidden, long sequences
+def test_recurrences_on_edge_sizes(sub):
+    g = gen(122)
+    for batch, (input_size, hidden, _) in zip(
+        strategies.batch_sizes(122, count=4), strategies.matrix_sizes(122)
+    ):
+        x, h = torch.randn(batch, input_size, generator=g), torch.randn(batch, hidden, generator=g)
+        for name, cell in [
+            ("rnn_cell", nn.RNNCell(input_size, hidden)),
+            ("gru_cell", nn.GRUCell(input_size, hidden)),
+        ]:
+            weights = (cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)
+            out = sub.run(probes.call, name, (x, h, *(w.detach() for w in weights)), {})
+            expect_close(
+                out,
+                cell(x, h).detach(),
+                f"{name} with batch {batch}, input_size {input_size}, hidden {hidden}",
+                rtol=1e-5,
+                atol=1e-5,
+                hint="x·W_ihᵀ and h·W_hhᵀ: transpose the weights (their shapes differ when input_size ≠ hidden)",
+            )
+    rnn = nn.RNN(3, 4, num_layers=2)
+    x, h0 = (
+        torch.randn(300, 1, 3, generator=g),
+        torch.randn(2, 1, 4, generator=g),
+    )  # a long sequence, batch of one
+    params = [tuple(w.detach() for w in layer) for layer in rnn.all_weights]
+    result = sub.run(probes.call, "rnn_forward", (x, h0, params), {})
+    expect(
+        isinstance(result, (list, tuple)) and len(result) == 2,
+        "rnn_forward",
+        "(output, h_n)",
+        describe(result),
+    )
+    output, h_n = rnn(x, h0)
+    expect_close(
+        result[0], output.detach(), "rnn_forward over 300 steps, batch of one: output", rtol=1e-5, atol=1e-5
+    )
+    expect_close(
+        result[1], h_n.detach(), "rnn_forward over 300 steps, batch of one: h_n", rtol=1e-5, atol=1e-5
+    )
