@@ -18,7 +18,7 @@ and data to the GPU with ``.to(device)``.
 
 How your code is checked (``grade exercises/ --topic cnn``): values against
 ``torch.nn.functional.conv2d`` / ``max_pool2d`` (float32 within rtol=1e-5, atol=1e-5 for
-convolutions — sums of many products round differently), gradients in float64 against torch's
+convolutions — sums of many products round differently), gradients in float64 (rtol=1e-7) against torch's
 autograd, that torch's convolution and pooling functions are not used where off limits, a
 network trained on the shipped 8×8 digits, and devices.
 """
@@ -74,7 +74,8 @@ class SimpleCNN(nn.Module):
     (n, num_classes). One instance must accept any input of at least 8×8 (8×8 digits and
     28×28 MNIST-sized images alike): make the linear layer's input size independent of H and W
     (e.g. global average pooling before it) or otherwise handle every size. Judged on behaviour
-    (shapes, gradients reaching every parameter, learning the digits), not on structure.
+    (shapes, gradients reaching every parameter, learning the digits) and on holding at least two
+    ``nn.Conv2d`` layers (the two convolutions), not on any other structure.
     """
 
     def __init__(self, num_classes: int = 10, in_channels: int = 1) -> None:

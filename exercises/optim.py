@@ -139,8 +139,8 @@ class DiabetesDataset(torch.utils.data.Dataset):
     """The diabetes table as a ``Dataset`` (Dataset & DataLoader, 加载数据集).
 
     ``path`` is a gzipped CSV laid out as the lecture's ``diabetes.csv.gz``: no header, one row
-    per person, the feature columns (7 in the shipped file) and then the 0/1 label as the last
-    column. Read it once in ``__init__`` (``np.loadtxt(path, delimiter=",", dtype=np.float32)``
+    per person, the feature columns (7 in the shipped file; any number in another table of this
+    layout) and then the label (0/1 here) as the last column. Read it once in ``__init__`` (``np.loadtxt(path, delimiter=",", dtype=np.float32)``
     reads .gz directly). ``len(ds)`` is the number of rows; ``ds[i]`` is (features float32 (d,),
     label float32 (1,)) for row i — the lecture's ``xy[:, :-1]`` and ``xy[:, [-1]]``.
     """

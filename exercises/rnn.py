@@ -16,7 +16,7 @@ weight matrix. The lecture's exercise: learn to turn "hello" into "ohlol".
 
 How your code is checked (``grade exercises/ --topic rnn``): values and gradients against
 ``nn.RNNCell``, ``nn.RNN``, ``nn.Embedding`` and ``nn.GRUCell`` given the same weights (float32
-within rtol=1e-5, atol=1e-5; gradients in float64), that their torch twins are not used, that
+within rtol=1e-5, atol=1e-5; gradients in float64 within rtol=1e-7), that their torch twins are not used, that
 HelloRNN learns hello → ohlol, and devices.
 """
 

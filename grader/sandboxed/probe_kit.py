@@ -179,11 +179,20 @@ def _wrap(t: Any) -> Any:
 
 def _check_same_device(name: str, args: tuple, flat: list[Any]) -> None:
     """CUDA's rule: tensors of one op share a device, except 0-dim CPU tensors (scalars),
-    CPU index tensors of indexing, and either side of a copy (``x[i] = row``)."""
+    CPU index tensors of indexing, and a CPU source of a copy (``x[i] = row``). A copy of the
+    device's values INTO a CPU tensor (``buffer[t] = h`` on ``torch.zeros(...)`` made without
+    ``device=``) is refused: CUDA runs it, but it is a buffer silently created on the wrong
+    device, the result moved back only afterwards (issue 42)."""
     allowed = set()
     if name in _INDEX_OPS:
         allowed = {id(t) for t in tree_flatten(args[1])[0]}
     elif name == "copy_":
+        into, source = args[:2]
+        if isinstance(source, OnSecondDevice) and not isinstance(into, OnSecondDevice):
+            raise DeviceMismatch(
+                f"a copy of values of {SECOND_DEVICE_NAME} into a tensor on {into.device} "
+                "(a buffer created without device=)"
+            )
         allowed = {id(a) for a in args[:2]}
     for t in flat:
         if (

@@ -35,6 +35,10 @@ from grader.topics import available_topics
 CORPUS = REPO / "tests" / "corpus"
 KINDS = ("correct", "mistakes")
 KILL_RATE = 0.95
+PUBLIC_RATE = 0.95  # the public checks alone, per topic (issue 42)
+# The batch written from the docstrings alone before the suites were strengthened (issue 42:
+# `e42_*`, 70/92 caught by the suites of that day): every topic catches at least 99 % of it.
+HELD_BACK_PREFIX, HELD_BACK_RATE = "e42_", 0.99
 
 
 def corpus_files() -> dict[tuple[str, str], list[Path]]:
@@ -203,6 +207,8 @@ def test_mistakes_are_caught(mistakes_graded, record_property):
                 survivors.append(path.name)
             public += bool(public_caught)
         rate = 1 - len(survivors) / len(paths)
+        held_back = [p for p in paths if p.name.startswith(HELD_BACK_PREFIX)]
+        held_rate = 1 - sum(name.startswith(HELD_BACK_PREFIX) for name in survivors) / max(1, len(held_back))
         lines.append(
             f"{topic:10s} killed {len(paths) - len(survivors):3d}/{len(paths):3d} ({rate:.0%}); "
             f"public checks alone {public:3d}/{len(paths):3d} ({public / len(paths):.0%})"
@@ -212,11 +218,19 @@ def test_mistakes_are_caught(mistakes_graded, record_property):
         record_property(f"public_catch_rate_{topic}", round(public / len(paths), 4))
         if rate < KILL_RATE:
             below.append(f"{topic}: {rate:.0%}")
+        if held_rate < HELD_BACK_RATE:
+            below.append(
+                f"{topic}: {held_rate:.0%} of the {HELD_BACK_PREFIX}* batch (at least {HELD_BACK_RATE:.0%})"
+            )
+        if public / len(paths) < PUBLIC_RATE:
+            below.append(
+                f"{topic}: public checks alone {public / len(paths):.0%} (at least {PUBLIC_RATE:.0%})"
+            )
     print(
         "\ncorpus kill rates (every check but training; the public checks' share beside it)\n"
         + "\n".join(lines)
     )
-    assert not below, f"kill rate below {KILL_RATE:.0%}: {below}"
+    assert not below, f"kill rates below their floors: {below}"
 
 
 @pytest.mark.e2e

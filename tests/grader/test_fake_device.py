@@ -25,6 +25,10 @@ def zeros_buffer(x):
     return out
 
 
+def zeros_buffer_moved_back(x):
+    return zeros_buffer(x).to(x.device)  # the buffer lived on the CPU all along
+
+
 def tensor_of_computed_values(x):
     return torch.tensor([v.item() * 2 for v in x])
 
@@ -57,6 +61,7 @@ def cpu_target(x):
 
 IGNORING = [
     zeros_buffer,
+    zeros_buffer_moved_back,
     tensor_of_computed_values,
     arange_offset,
     cpu_in_the_middle,
@@ -137,6 +142,18 @@ def gradient(x):
     return w.grad
 
 
+def add_into_with_in_place_ops(x):
+    """add_into's in-place ways (issue 42): z written with copy_/add_, slices, out= and +=."""
+    zs = [torch.empty_like(x) for _ in range(5)]
+    zs[0].copy_(x).add_(x)
+    zs[1][:] = x
+    zs[1] += x
+    torch.add(x, x, out=zs[2])
+    zs[3].zero_().add_(x).add_(x)
+    zs[4][...] = x + x
+    return torch.stack(zs)
+
+
 def tolist_back(x):
     return torch.tensor(x.tolist(), device=x.device)
 
@@ -156,6 +173,7 @@ LEGAL = [
     cpu_row_copied_in,
     module_moved,
     gradient,
+    add_into_with_in_place_ops,
     tolist_back,
 ]
 
@@ -201,7 +219,7 @@ def softmax(x, dim):
         ("return e / e.sum(dim=dim, keepdim=True)", None),
         (
             "out = torch.zeros(e.shape)\n    out[:] = e / e.sum(dim=dim, keepdim=True)\n    return out",
-            "a result",
+            "every op",  # the copy into the CPU buffer (issue 42), before the result is off the device
         ),
         ("return e / torch.tensor(e.sum(dim=dim, keepdim=True).tolist())", "every op"),
         ("s = e.sum(dim=dim, keepdim=True)\n    return e / s if s.min().item() > 0 else e", None),

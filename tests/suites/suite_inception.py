@@ -22,6 +22,7 @@ from grader.checks import (
     load_digits,
     multiclass_accuracy,
     probes,
+    strategies,
     with_curve,
 )
 from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
@@ -285,3 +286,48 @@ def test_on_cuda(sub, device):
     expect_close(
         on_device, on_cpu, "GoogLeNetMini on CUDA against the same weights on the CPU", rtol=1e-4, atol=1e-4
     )
+
+
+# -- edge inputs drawn by grader.checks.strategies (issue 42) ----------------------------------
+
+
+@check("shape", public=True, exercise="GoogLeNetMini")  # every constructor argument, batch of one
+@pytest.mark.parametrize("input_size", [8, 12], ids=["8", "12"])
+def test_googlenet_mini_other_classes_and_channels(sub, input_size):
+    batches = strategies.batch_sizes(100 + input_size, high=4, count=2)
+    got = sub.run(
+        probes.module_forward_backward,
+        "googlenet_mini",
+        "GoogLeNetMini",
+        (),
+        {"in_channels": 2, "num_classes": 7, "input_size": input_size},
+        [(n, 2, input_size, input_size) for n in batches],
+        [],
+    )
+    expect(isinstance(got, dict), "GoogLeNetMini", "a result", type(got).__name__)
+    expected = [(n, 7) for n in batches]
+    expect(
+        got["shapes"] == expected,
+        f"GoogLeNetMini(in_channels=2, num_classes=7, input_size={input_size}) on batches of {batches}",
+        str(expected),
+        str(got["shapes"]),
+        "use every constructor argument: in_channels for the first convolution (and the dry run), "
+        "num_classes for the linear layer; keep the batch axis",
+    )
+
+
+@check("shape", public=True, exercise="InceptionA")  # "each keeping H and W", H ≠ W included
+def test_inception_keeps_non_square_sizes(sub):
+    sizes = strategies.image_sizes(101, low=1, high=9)
+    got = sub.run(
+        probes.module_forward_backward,
+        "inception",
+        "InceptionA",
+        (3,),
+        {},
+        [(n, 3, h, w) for n, (h, w) in zip(strategies.batch_sizes(101, count=len(sizes)), sizes)],
+        [],
+    )
+    expect(isinstance(got, dict), "InceptionA", "a result", type(got).__name__)
+    expected = [(n, 88, h, w) for n, (h, w) in zip(strategies.batch_sizes(101, count=len(sizes)), sizes)]
+    expect(got["shapes"] == expected, "InceptionA(3) on non-square inputs", str(expected), str(got["shapes"]))

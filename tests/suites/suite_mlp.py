@@ -12,6 +12,7 @@ from torch import nn
 from grader.checks import (
     binary_accuracy,
     check,
+    describe,
     expect,
     expect_close,
     expect_float,
@@ -95,7 +96,7 @@ def test_activation_gradients(sub, name):
         grad,
         x_ref.grad,
         f"gradient of {name} in float64 (away from the kinks)",
-        rtol=1e-9,
+        rtol=1e-7,
         atol=1e-12,
         hint="build it from differentiable tensor ops (torch.where, exp, arithmetic)",
     )
@@ -170,7 +171,7 @@ def test_dropout_is_inverted_and_seeded(sub, p):
     expect_no_twin(got["ops"], TWINS["dropout"], "dropout")
 
 
-@check("shape", exercise="dropout")
+@check("shape", public=True, exercise="dropout")
 def test_dropout_with_p_one_gives_zeros(sub):
     x = torch.randn(5, 3, generator=gen(5))
     out = sub.run(probes.call, "dropout", (x, 1.0), {"training": True})
@@ -347,7 +348,7 @@ def probe_mlp_dropout(mod):
     return {"eval_same": bool(torch.equal(a, b)), "train_differ": not bool(torch.equal(c, d))}
 
 
-@check("shape", exercise="MLP")
+@check("shape", public=True, exercise="MLP")
 def test_mlp_dropout_only_in_training(sub):
     got = sub.run(probe_mlp_dropout)
     expect(
@@ -820,4 +821,35 @@ def test_mlp_on_cuda(sub, device):
     on_device, on_cpu, _ = sub.run(probe_mlp_on, device)
     expect_close(
         on_device, on_cpu, "MLP outputs on CUDA against the same weights on the CPU", rtol=1e-4, atol=1e-5
+    )
+
+
+# -- initialisers as training code calls them (issue 42) --------------------------------------
+
+
+def probe_xavier_parameter(mod, shape, seed):
+    """xavier_uniform_ on an nn.Parameter (requires grad, as a layer's weight), as init code calls it."""
+    kit.manual_seed(seed)
+    p = nn.Parameter(torch.empty(shape))
+    address = p.data_ptr()
+    out = mod.xavier_uniform_(p)
+    return {
+        "w": p.detach().clone(),
+        "same": out is p and p.data_ptr() == address,
+        "requires_grad": p.requires_grad,
+    }
+
+
+@check("shape", public=True, exercise="xavier_uniform_")  # "Fill tensor itself (under torch.no_grad())"
+@pytest.mark.parametrize("shape", [(7, 3), (5, 2, 3, 1)], ids=["linear", "conv"])
+def test_xavier_uniform_on_a_parameter(sub, shape):
+    got = sub.run(probe_xavier_parameter, shape, 7)
+    expect(isinstance(got, dict), "xavier_uniform_ on an nn.Parameter", "a result", describe(got))
+    expect_tensor(got["w"], f"an nn.Parameter {shape} after xavier_uniform_", shape=shape)
+    expect(
+        got["same"] is True and got["requires_grad"] is True,
+        f"xavier_uniform_ on an nn.Parameter {shape}",
+        "the same Parameter, filled in place, still requiring grad",
+        f"same={got['same']}, requires_grad={got['requires_grad']}",
+        "fill it under torch.no_grad(): an in-place op on a leaf that requires grad is refused otherwise",
     )

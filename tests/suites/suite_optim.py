@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -10,6 +11,7 @@ from torch import nn
 from grader.checks import (
     binary_accuracy,
     check,
+    dataset_path,
     describe,
     expect,
     expect_close,
@@ -23,6 +25,7 @@ from grader.checks import (
     inputs,
     load_diabetes,
     probes,
+    strategies,
     with_curve,
 )
 from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
@@ -283,7 +286,7 @@ def test_optimizer_step_for_step(sub, case):
     )
 
 
-@check("gradient", exercise=lambda p: p["case"].split()[0])
+@check("gradient", public=True, exercise=lambda p: p["case"].split()[0])
 @pytest.mark.parametrize("case", ["SGD nesterov weight decay", "Adam betas weight decay"])
 def test_optimizer_in_float64(sub, case):
     run_case(sub, case, F64, steps=20)
@@ -581,4 +584,196 @@ def test_optimizer_on_cuda(sub, name, device):
         f"{name} on CUDA parameters",
         "parameters and state on cuda",
         ", ".join(devices),
+    )
+
+
+# -- edge inputs and the states real training reaches (issue 42) ------------------------------
+
+
+@check(
+    "shape", public=True, exercise="closed_form_linear_regression"
+)  # w (d,) for y (n,), (d, k) for y (n, k)
+def test_closed_form_edge_shapes(sub):
+    g = gen(80)
+    for n, d, k in strategies.matrix_sizes(80):
+        X = torch.randn(n + d + 3, d, generator=g, dtype=F64)
+        for y_shape in [(len(X),), (len(X), 1), (len(X), k)]:
+            y = torch.randn(y_shape, generator=g, dtype=F64)
+            w = sub.run(probes.call, "closed_form_linear_regression", (X, y), {})
+            solution = torch.linalg.lstsq(X, y if y.dim() == 2 else y[:, None]).solution
+            expect_close(
+                w,
+                solution if y.dim() == 2 else solution[:, 0],
+                f"closed_form_linear_regression, X {tuple(X.shape)}, y {y_shape}",
+                rtol=1e-9,
+                atol=1e-10,
+                hint="w (d,) for y (n,) and (d, k) for y (n, k), k = 1 and d = 1 included: no squeeze()",
+            )
+
+
+def probe_iterator(mod, n, batch_size, shuffle, seed):
+    it = mod.minibatch_indices(n, batch_size, shuffle=shuffle, generator=torch.Generator().manual_seed(seed))
+    is_iterator = hasattr(it, "__next__") and iter(it) is it
+    return {"is_iterator": is_iterator, "type": type(it).__name__, "batches": list(it)}
+
+
+@check("shape", public=True, exercise="minibatch_indices")  # "an iterator of int64 tensors"
+@pytest.mark.parametrize("n, batch_size", [(7, 3), (1, 4), (6, 6)])
+def test_minibatch_indices_is_an_iterator(sub, n, batch_size):
+    got = sub.run(probe_iterator, n, batch_size, True, 81)
+    expect(isinstance(got, dict), "minibatch_indices", "a result", type(got).__name__)
+    expect(
+        got["is_iterator"] is True,
+        f"minibatch_indices({n}, {batch_size})",
+        "an iterator (next() works on it: a generator, or iter(...) of the batches)",
+        f"a {got['type']}",
+        "yield each batch, or return iter(order.split(batch_size))",
+    )
+
+
+def probe_training_states(mod, name, options, inits, data):
+    """The optimiser as training drives it: backward() accumulating into .grad (twice before some
+    steps), zero_grad(set_to_none=False) at some steps and True at others, and a parameter (the
+    first) that takes part in the loss only at even steps, so it has no gradient at some steps
+    and a zero one at others. Returns the parameters after every step."""
+    params = [p.clone().requires_grad_(True) for p in inits]
+    optimizer = getattr(mod, name)(params, **options)
+    trajectory = []
+    for t, x in enumerate(data):
+        optimizer.zero_grad(set_to_none=t % 3 == 0)
+        loss = ((params[1] * x).sum() - 1) ** 2 + 0.1 * (params[2] ** 2).sum()
+        if t % 2 == 0:
+            loss = loss + (params[0] * x[:2]).sum() ** 2
+        loss.backward()
+        if t % 4 == 1:
+            (params[1] ** 2).sum().backward()  # accumulates into params[1].grad
+        optimizer.step()
+        trajectory.append([p.detach().clone() for p in params])
+    return trajectory
+
+
+TRAINING_STATE_CASES = {
+    "SGD momentum": ("SGD", {"lr": 0.05, "momentum": 0.9}),
+    "SGD dampening weight decay": (
+        "SGD",
+        {"lr": 0.05, "momentum": 0.8, "dampening": 0.3, "weight_decay": 0.01},
+    ),
+    "SGD nesterov": ("SGD", {"lr": 0.05, "momentum": 0.9, "nesterov": True}),
+    "Adam": ("Adam", {"lr": 0.02}),
+    "Adam weight decay": ("Adam", {"lr": 0.02, "betas": (0.8, 0.99), "weight_decay": 0.05}),
+}
+
+
+@check("gradient", public=True, exercise=lambda p: TRAINING_STATE_CASES[p["case"]][0])
+@pytest.mark.parametrize("case", sorted(TRAINING_STATE_CASES))
+def test_optimizer_in_training_states(sub, case):
+    name, options = TRAINING_STATE_CASES[case]
+    g = gen(82)
+    inits = [torch.randn(shape, generator=g, dtype=F64) for shape in [(2,), (3,), (2, 2)]]
+    data = torch.randn(12, 3, generator=g, dtype=F64)
+    got = sub.run(probe_training_states, name, options, inits, data)
+    expected = probe_training_states(torch.optim, name, options, inits, data)
+    expect(
+        isinstance(got, list) and len(got) == len(expected),
+        f"{case}",
+        f"{len(expected)} steps",
+        describe(got),
+    )
+    for t, (step_got, step_want) in enumerate(zip(got, expected)):
+        for i, (p_got, p_want) in enumerate(zip(step_got, step_want)):
+            expect_close(
+                p_got,
+                p_want,
+                f"{case}: parameter {i} after step {t + 1} (gradients accumulated by backward(), "
+                "zero_grad(set_to_none=False) at some steps, parameter 0 without a gradient at some)",
+                rtol=1e-10,
+                atol=1e-10,
+                hint="skip a parameter whose .grad is None (continue, not break); keep state per "
+                "parameter (Adam's step count too); copy the first momentum buffer (g.clone()): "
+                "zero_grad(set_to_none=False) zeroes p.grad in place",
+            )
+
+
+def probe_dataset_reads(mod, name, indices):
+    """DiabetesDataset over the shipped table ``name``, counting the opens of its file:
+    (len, the items at ``indices``, opens after __init__ returned)."""
+    import builtins
+
+    from grader.checks import dataset_path
+
+    path = str(dataset_path(name))
+    opened = []
+    real_open = builtins.open
+
+    def counting_open(file, *args, **kwargs):
+        if str(file) == path:
+            opened.append(file)
+        return real_open(file, *args, **kwargs)
+
+    builtins.open = counting_open
+    try:
+        ds = mod.DiabetesDataset(path)
+        at_init = len(opened)
+        items = [ds[i] for i in indices]
+        length = len(ds)
+    finally:
+        builtins.open = real_open
+    return {"len": length, "items": items, "reopened": len(opened) - at_init}
+
+
+@check("shape", public=True, exercise="DiabetesDataset")  # d = the table's feature count
+@pytest.mark.parametrize("table", ["diabetes.csv.gz", "digits.csv.gz"])
+def test_diabetes_dataset_any_width(sub, table):
+    xy = torch.from_numpy(np.loadtxt(dataset_path(table), delimiter=",", dtype=np.float32))
+    indices = [0, 5, len(xy) - 1]
+    got = sub.run(probe_dataset_reads, table, indices)
+    expect(isinstance(got, dict), "DiabetesDataset", "a result", describe(got))
+    expect(got["len"] == len(xy), f"len of the dataset over {table}", str(len(xy)), str(got["len"]))
+    for i, item in zip(indices, got["items"]):
+        expect(
+            isinstance(item, (list, tuple)) and len(item) == 2,
+            f"ds[{i}]",
+            "(features, label)",
+            describe(item),
+        )
+        expect_close(
+            item[0],
+            xy[i, :-1],
+            f"features of row {i} of {table} ({xy.shape[1] - 1} feature columns, the label last)",
+            rtol=0,
+            atol=0,
+            hint="xy[:, :-1]: every column but the last, however many the file has",
+        )
+        expect_close(item[1], xy[i, -1:], f"label of row {i} of {table}", rtol=0, atol=0)
+
+
+@check("shape", public=True, exercise="DiabetesDataset", clause="side effects")  # "Read it once in __init__"
+def test_diabetes_dataset_reads_its_file_once(sub):
+    got = sub.run(probe_dataset_reads, "diabetes.csv.gz", [0, 1, 2, 3])
+    expect(isinstance(got, dict), "DiabetesDataset", "a result", describe(got))
+    expect(
+        got["reopened"] == 0,
+        "the file while indexing the dataset (ds[i] four times, then len(ds))",
+        "read once, in __init__",
+        f"opened {got['reopened']} more times",
+        "load the table in __init__ and keep the tensors; __getitem__ only indexes them",
+    )
+
+
+@check("shape", public=True, exercise="ema")  # values of any length: loss curves run for thousands of steps
+@pytest.mark.parametrize("beta, corrected", [(0.9, True), (0.98, False)])
+def test_ema_long_curves(sub, beta, corrected):
+    values = torch.rand(2000, generator=gen(84)) * 4 + 1
+    out = sub.run(probes.call, "ema", (values, beta), {"bias_correction": corrected})
+    s, expected = 0.0, []
+    for t, v in enumerate(values.double().tolist(), start=1):
+        s = beta * s + (1 - beta) * v
+        expected.append(s / (1 - beta**t) if corrected else s)
+    expect_close(
+        out,
+        torch.tensor(expected, dtype=torch.float32),
+        f"ema of 2000 float32 values, beta={beta}, bias_correction={corrected}",
+        rtol=1e-4,
+        atol=1e-6,
+        hint="run the recursion sₜ = β·sₜ₋₁ + (1 − β)·vₜ: weights β⁻ᵗ overflow float32 after a few hundred steps",
     )
