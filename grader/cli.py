@@ -164,8 +164,11 @@ def run() -> None:
 @click.version_option(package_name="torchgrade")
 def main() -> None:
     """Grade PyTorch exercises: `grade exercises/` or `grade losses.py`."""
+    from grader.apps.host import host_problem
     from grader.topics import install_problem
 
+    if host_problem():
+        _usage_exit(host_problem())
     if install_problem():
         _usage_exit(install_problem())
 
@@ -251,7 +254,18 @@ def check_command(
     else:
         colour = render.use_colour(sys.stdout)
         click.echo(render.to_table(result, str(path), colour), color=colour)
+        _learner_lines(result, path)
     raise Graded(result.exit_code)
+
+
+def _learner_lines(result, path: Path) -> None:
+    """Under a table that is not full: where to start, and how the points add up."""
+    from grader.apps.learner import points_line, start_line
+
+    if result.score < result.max_score:
+        for line in (start_line(result, path), points_line(result)):
+            if line:
+                click.echo(line)
 
 
 @main.group("batch", cls=BatchGroup)
@@ -594,6 +608,7 @@ def notebooks_command(
     """Write one hand-out notebook per topic into OUT, made from the stubs in exercises/."""
     from grader.apps.handouts import write_handouts
     from grader.apps.leaks import LeakFound
+    from grader.apps.ticker import step
     from grader.topics import REPO_ROOT, TOPICS, unknown_topic
 
     topics = _course_topics(_course(course_file, assignment)[1], topics)
@@ -606,6 +621,7 @@ def notebooks_command(
             out=out,
             topics=list(topics) or list(TOPICS),
             allowed=frozenset(allowed),
+            step=lambda what: step(sys.stderr, what),
         )
     except LeakFound as exc:
         _usage_exit(str(exc))
@@ -624,9 +640,11 @@ def release_command(
     (with --course and --assignment: that assignment's topics; never the course seed)."""
     from grader.apps.leaks import LeakFound
     from grader.apps.release import write_release
+    from grader.apps.ticker import step
 
+    topics = _course_topics(_course(course_file, assignment)[1], ())
     try:
-        write_release(out, _course_topics(_course(course_file, assignment)[1], ()), frozenset(allowed))
+        write_release(out, topics, frozenset(allowed), step=lambda what: step(sys.stderr, what))
     except (FileExistsError, LeakFound) as exc:
         _usage_exit(str(exc))
     click.echo(f"release written to {out}")
@@ -704,13 +722,16 @@ def watch_command(
     budget: float,
 ) -> None:
     """Grade PATH, then re-grade the topic of each file saved in it (Ctrl-C to stop)."""
+    from grader.apps.ticker import step
     from grader.engine.workers import gpu_present, prestart
 
     prestart(gpu=device == "cuda" or (device == "auto" and gpu_present()))
     try:  # Ctrl-C at any point, the imports included, stops watching cleanly
-        from grader import report as render  # imports torch: the zygote boots meanwhile
-        from grader.apps.watch import Settings, watch
-        from grader.engine.runner import SuiteCrash, UsageProblem
+        with step(sys.stderr, "starting the engine (importing torch)"):
+            from grader import report as render  # imports torch: the zygote boots meanwhile
+            from grader.apps.watch import Settings, watch
+            from grader.engine.progress import LiveLines
+            from grader.engine.runner import SuiteCrash, UsageProblem
 
         colour = render.use_colour(sys.stdout)
         clear = click.clear if sys.stdout.isatty() else lambda: None
@@ -720,7 +741,15 @@ def watch_command(
             selection=Selection(topics=topics, keyword=keyword),
         )
         settings = Settings(path, options)
-        watch(settings=settings, show=lambda text: click.echo(text, color=colour), colour=colour, clear=clear)
+        terminal = sys.stderr.isatty()
+        watch(
+            settings=settings,
+            show=lambda text: click.echo(text, color=colour),
+            colour=colour,
+            clear=clear,
+            live=(lambda: LiveLines(sys.stderr)) if terminal else None,
+            step=lambda what: step(sys.stderr, what),
+        )
     except KeyboardInterrupt:  # first: it may come before the names below are imported
         click.echo("stopped watching")
     except UsageProblem as exc:
@@ -732,9 +761,11 @@ def watch_command(
 
 @main.command("next")
 @click.argument("path", type=click.Path(path_type=Path), default="exercises")
-def next_command(path: Path) -> None:
+@click.option("--run", "run_it", is_flag=True, help="grade the exercise it names at once")
+def next_command(path: Path, run_it: bool) -> None:
     """Name the first exercise in PATH (default: exercises/), in the curriculum's order, whose
-    checks do not all pass yet, and how to check it."""
+    checks do not all pass yet, and how to check it (with --run: check it now)."""
+    from grader.apps.ticker import step
     from grader.engine.selection import UsageProblem as Unusable
     from grader.engine.selection import preflight
 
@@ -747,20 +778,72 @@ def next_command(path: Path) -> None:
     from grader.engine.workers import gpu_present, prestart
 
     prestart(gpu=gpu_present())
-    from grader.apps.learner import find_next  # imports torch: the zygote boots meanwhile
-    from grader.engine.runner import grade
+    with step(sys.stderr, "starting the engine (importing torch)"):
+        from grader.apps.learner import find_next, loop_lines  # imports torch: the zygote boots meanwhile
+        from grader.engine.runner import grade
 
     def grade_topic(topic: str) -> list[dict]:
         click.echo(f"grading {topic}…", err=True)
-        report = grade(path, Options().with_topics((topic,)))
+        with step(sys.stderr, f"grading {topic}"):
+            report = grade(path, Options().with_topics((topic,)))
         return [t for topic_result in report.to_json()["topics"] for t in topic_result["tests"]]
 
     found = find_next(path, grade_topic)
     if found is None:
         click.echo("every exercise passes all its checks here: nothing left to do")
         return
-    click.echo(f"next: {found.exercise} ({found.topic}): {found.summary}")
-    click.echo(f"check it with: {found.command}")
+    for line in loop_lines(found, path):
+        click.echo(line)
+    if run_it:
+        from grader import report as render
+
+        chosen = Selection(topics=(found.topic,), exercises=(found.exercise,))
+        result = grade(path, Options(selection=chosen))
+        colour = render.use_colour(sys.stdout)
+        click.echo("")
+        click.echo(render.to_table(result, str(path / f"{found.topic}.py"), colour), color=colour)
+
+
+@main.command("hint")
+@click.argument("exercise", required=False)
+@click.option("--reset", "restart", is_flag=True, help="start EXERCISE's hints (all, without one) again")
+def hint_command(exercise: str | None, restart: bool) -> None:
+    """Show the next hint for EXERCISE: the idea and the notes' term, then the approach, then
+    the shape of the code; each call goes one step further."""
+    from grader.apps import hints
+    from grader.engine.selection import UsageProblem as Unusable
+
+    try:
+        if restart:
+            hints.reset_hints(exercise)
+            click.echo(f"hints for {exercise or 'every exercise'} start from the first again")
+            return
+        if exercise is None:
+            _usage_exit("name the exercise: grade hint softmax")
+        hint = hints.next_hint(exercise)
+    except Unusable as exc:
+        _usage_exit(str(exc))
+    click.echo(f"hint {hint.level}/{hint.total} for {exercise}: {hint.text}")
+    if not hint.last:
+        click.echo(f"(`grade hint {exercise}` again for the next one)")
+    elif hints.solutions_shown():
+        click.echo(f"(that was the last hint; a worked solution: `grade solution {exercise}`)")
+    else:
+        click.echo("(that was the last hint)")
+
+
+@main.command("solution")
+@click.argument("exercise")
+def solution_command(exercise: str) -> None:
+    """Print EXERCISE's worked solution, where this checkout has solutions/ (a release has none;
+    a course may turn it off with TORCHGRADE_NO_SOLUTIONS=1)."""
+    from grader.apps import hints
+    from grader.engine.selection import UsageProblem as Unusable
+
+    try:
+        click.echo(hints.solution(exercise))
+    except Unusable as exc:
+        _usage_exit(str(exc))
 
 
 @main.command("reset")
@@ -785,10 +868,14 @@ def reset_command(exercise: str, path: Path) -> None:
 def doctor_command() -> None:
     """Check this machine for grading: bubblewrap, user namespaces, seccomp, torch, CUDA,
     memory, the engine; print the fix for each problem. Exit 0 when all is well, 1 otherwise."""
+    from grader.apps.ticker import step
     from grader.engine import doctor
     from grader.report import use_colour
 
     colour = use_colour(sys.stdout)
-    findings = doctor.diagnose()
-    click.echo(doctor.render(findings, colour), color=colour)
+    findings = []
+    for check in doctor.CHECKS:  # each line as soon as it is known: torch and the engine take seconds
+        with step(sys.stderr, f"checking {doctor.label(check)}"):
+            findings.append(check())
+        click.echo(doctor.render(findings[-1:], colour), color=colour)
     sys.exit(0 if all(f.ok for f in findings) else 1)

@@ -18,7 +18,9 @@ from pathlib import Path
 import watchfiles
 
 from grader import report as render
+from grader.apps.ticker import Step, quiet
 from grader.checks.scoring import Report
+from grader.engine.progress import LiveLines
 from grader.engine.runner import SuiteCrash, UsageProblem, grade, resolve_device, select_topics
 from grader.options import Options
 from grader.topics import TOPICS
@@ -99,15 +101,28 @@ def _relevant(change: watchfiles.Change, path: str) -> bool:
     )
 
 
+def _first_grade(settings: Settings, live: Callable[[], LiveLines] | None) -> Report:
+    """The first grading, with a terminal's live line per topic (``live()``) while it runs."""
+    progress = live() if live is not None else None
+    try:
+        return grade(settings.path, settings.options.with_topics(settings.topics), progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+
+
 def watch(
     settings: Settings,
     show: Callable[[str], None],
     colour: bool = False,
     clear: Callable[[], None] = lambda: None,
+    live: Callable[[], LiveLines] | None = None,
+    step: Step = quiet,
 ) -> None:
     """Grade ``settings.path`` once, then re-grade on every save until Ctrl-C
     (KeyboardInterrupt, for the caller). An unusable PATH raises :class:`UsageProblem`;
-    a problem with a re-grade is shown, not raised."""
+    a problem with a re-grade is shown, not raised. On a terminal, ``live`` makes the first
+    grading's progress lines and ``step`` shows the warm-up after it."""
     select_topics(settings.path, settings.topics)
     folder = settings.path if settings.path.is_dir() else settings.path.parent
     waiting = f"watching {settings.path}: save a file to re-grade its topic; Ctrl-C to stop"
@@ -124,12 +139,9 @@ def watch(
     ):
         if not started:
             started = True
-            show(
-                render.to_table(
-                    _grade((settings.path, settings.topics), settings), str(settings.path), colour
-                )
-            )
-            _warm(settings)
+            show(render.to_table(_first_grade(settings, live), str(settings.path), colour))
+            with step("warming up for the next save (suites, zygote)"):
+                _warm(settings)
             show(waiting)
             continue
         due = targets((Path(p) for _, p in changes), settings)
