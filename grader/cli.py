@@ -133,6 +133,12 @@ KEYWORD_HELP = (
 )
 
 
+NO_DAEMON_HELP = (
+    "grade in this process, not on your warm engine (a background process that keeps torch and "
+    "the suites loaded between commands; also TORCHGRADE_NO_DAEMON=1)"
+)
+
+
 def _usage_exit(message: str) -> NoReturn:
     click.echo(f"grade: {clean.text(message)}", err=True)  # it may name a submission's files
     sys.exit(2)
@@ -149,6 +155,7 @@ def run() -> None:
     machine (2026-11-23, the endless-loop student), for nothing; 0.45 s at the end of a class of
     20 (`grade batch`). By then every file is closed, every worker killed and the zygote sees its
     socket close; commands other than check and batch exit as usual."""
+    start_engine = _on_warm_engine(sys.argv[1:])
     try:
         main(prog_name="grade")
     except Graded as done:
@@ -157,7 +164,31 @@ def run() -> None:
                 stream.flush()
             except (OSError, ValueError):  # a closed pipe (`grade ... | head`)
                 pass
+        if start_engine:
+            start_engine()
         os._exit(done.code if isinstance(done.code, int) else 1)
+    finally:
+        if start_engine:
+            start_engine()
+
+
+def command_of(argv: list[str]) -> str:
+    """The subcommand ``grade ARGV`` runs (``check`` where the first argument names none)."""
+    return argv[0] if argv and argv[0] in main.commands else DefaultGroup.default
+
+
+def _on_warm_engine(argv: list[str]) -> Callable[[], None] | None:
+    """``grade FILE`` and ``grade next`` on the user's warm engine (grader/apps/daemon.py): exit
+    with its status where it answered. Where none did: how to start one once this run is over
+    (on a terminal), or None."""
+    from grader.apps import daemon
+
+    if not daemon.wanted(command_of(argv), argv):
+        return None
+    status = daemon.forward(argv)
+    if status is not None:
+        sys.exit(status)
+    return daemon.start_server if daemon.should_start() else None
 
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -198,6 +229,7 @@ def main() -> None:
 )
 @click.option("--student", metavar="ID", default=None, help="the student (their gradebook key)")
 @click.option("--quiet", is_flag=True, help="no live progress lines on a terminal (the report only)")
+@click.option("--no-daemon", is_flag=True, help=NO_DAEMON_HELP)
 def check_command(
     path: Path,
     topics: tuple[str, ...],
@@ -213,6 +245,7 @@ def check_command(
     course_seed: str | None,
     student: str | None,
     quiet: bool,
+    no_daemon: bool,
 ) -> None:
     """Grade PATH: a folder shaped like exercises/, one topic's .py file, or a notebook."""
     from grader.engine.selection import UsageProblem as Unusable
@@ -762,7 +795,8 @@ def watch_command(
 @main.command("next")
 @click.argument("path", type=click.Path(path_type=Path), default="exercises")
 @click.option("--run", "run_it", is_flag=True, help="grade the exercise it names at once")
-def next_command(path: Path, run_it: bool) -> None:
+@click.option("--no-daemon", is_flag=True, help=NO_DAEMON_HELP)
+def next_command(path: Path, run_it: bool, no_daemon: bool) -> None:
     """Name the first exercise in PATH (default: exercises/), in the curriculum's order, whose
     checks do not all pass yet, and how to check it (with --run: check it now)."""
     from grader.apps.ticker import step

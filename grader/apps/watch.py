@@ -9,7 +9,6 @@ costs about the topic's own grading time, not a Python and torch start.
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ import watchfiles
 
 from grader import report as render
 from grader.apps.ticker import Step, quiet
+from grader.apps.warm import warm_up
 from grader.checks.scoring import Report
 from grader.engine.progress import LiveLines
 from grader.engine.runner import SuiteCrash, UsageProblem, grade, resolve_device, select_topics
@@ -85,12 +85,9 @@ def _warm(settings: Settings) -> None:
     """Collect the watched topics' suites in this process and wait for the zygote now: a first
     grading of untouched stubs read their tables of checks (grader/engine/check_table.py) without
     torch, pytest or a worker, and the first save must not pay for them."""
-    from grader.engine import suites, workers  # suites imports pytest and torch
-
-    for topic in select_topics(settings.path, settings.topics)[0]:
-        with contextlib.suppress(suites.SuiteBroken):  # the re-grade reports what broke
-            suites.collected(topic, settings.options.limits.timeout)
-    workers.fork_server(resolve_device(settings.options.device) == "cuda")
+    topics = select_topics(settings.path, settings.topics)[0]
+    gpu = resolve_device(settings.options.device) == "cuda"
+    warm_up(topics, settings.options.limits.timeout, gpu)
 
 
 def _relevant(change: watchfiles.Change, path: str) -> bool:
