@@ -235,6 +235,7 @@ def serve() -> None:
     finally:
         with contextlib.suppress(OSError):
             path.unlink()
+            path.with_suffix(".lock").unlink()  # still held: a server starting now binds anew
         from grader.engine import workers
 
         for server in workers._servers.values():
