@@ -817,7 +817,8 @@ def next_command(path: Path, run_it: bool, no_daemon: bool) -> None:
         from grader.engine.runner import grade
 
     def grade_topic(topic: str) -> list[dict]:
-        click.echo(f"grading {topic}…", err=True)
+        if not sys.stderr.isatty():  # a terminal shows the step's live line instead
+            click.echo(f"grading {topic}…", err=True)
         with step(sys.stderr, f"grading {topic}"):
             report = grade(path, Options().with_topics((topic,)))
         return [t for topic_result in report.to_json()["topics"] for t in topic_result["tests"]]

@@ -78,10 +78,16 @@ def engine_env(env: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in env.items() if k != START_ENV}
 
 
+def supported() -> bool:
+    """The server needs Linux's peer credentials and pidfds (macOS grades in fresh processes)."""
+    return hasattr(socket, "SO_PEERCRED") and hasattr(os, "pidfd_open")
+
+
 def wanted(command: str, argv: list[str]) -> bool:
     """Whether ``grade ARGV`` (its subcommand: ``command``) goes to the server."""
     asked_not = os.environ.get(NO_DAEMON_ENV) or "--no-daemon" in argv
-    return command in COMMANDS and not asked_not and not {"-h", "--help"} & set(argv)
+    chosen = command in COMMANDS and not {"-h", "--help"} & set(argv)
+    return chosen and not asked_not and supported()
 
 
 # --- the client -----------------------------------------------------------------------------

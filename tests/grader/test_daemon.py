@@ -115,3 +115,6 @@ def test_no_daemon_flag_and_variable_keep_grade_in_its_own_process(monkeypatch):
     assert not daemon.wanted("watch", ["watch", "exercises/"]) and not daemon.wanted("check", ["-h"])
     monkeypatch.setenv(daemon.NO_DAEMON_ENV, "1")
     assert not daemon.wanted("check", ["solutions/"])
+    monkeypatch.delenv(daemon.NO_DAEMON_ENV)
+    monkeypatch.delattr(socket, "SO_PEERCRED")  # macOS: no peer credentials of this kind
+    assert not daemon.wanted("check", ["solutions/"])
