@@ -178,7 +178,7 @@ def command_of(argv: list[str]) -> str:
 
 
 def _on_warm_engine(argv: list[str]) -> Callable[[], None] | None:
-    """``grade FILE`` and ``grade next`` on the user's warm engine (grader/apps/daemon.py): exit
+    """``grade FILE``, ``grade next`` and ``grade watch`` on the user's warm engine (grader/apps/daemon.py): exit
     with its status where it answered. Where none did: how to start one once this run is over
     (on a terminal), or None."""
     from grader.apps import daemon
@@ -745,6 +745,7 @@ def gradescope_command(
     "--device", type=click.Choice(["auto", "cpu", "cuda"]), default=defaults.DEVICE, show_default=True
 )
 @limit_options
+@click.option("--no-daemon", is_flag=True, help=NO_DAEMON_HELP)
 def watch_command(
     path: Path,
     topics: tuple[str, ...],
@@ -753,6 +754,7 @@ def watch_command(
     timeout: float,
     memory_mb: int,
     budget: float,
+    no_daemon: bool,
 ) -> None:
     """Grade PATH, then re-grade the topic of each file saved in it (Ctrl-C to stop)."""
     from grader.apps.ticker import step

@@ -1,5 +1,5 @@
 """``python -m grader.serve``: the learner's warm engine, the server :mod:`grader.apps.daemon`
-connects ``grade FILE`` and ``grade next`` to (that module says how, and what keeps it private).
+connects ``grade FILE``, ``grade next`` and ``grade watch`` to (that module says how, and what keeps it private).
 
 It sits above the CLI, which it runs in a child per request, forked after the imports, the
 suites' collection and the zygote's start that a fresh ``grade`` would pay.
@@ -160,8 +160,8 @@ class Server:
         conn.close()
 
     def refusal(self, request: dict) -> str:
-        """Why this server does not run ``request`` ("" where it does): only ``grade FILE`` and
-        ``grade next``, only for an environment that chooses this very engine (a request cannot
+        """Why this server does not run ``request`` ("" where it does): only ``grade FILE``,
+        ``grade next`` and ``grade watch``, only for an environment that chooses this very engine (a request cannot
         turn the sandbox off: ``TORCHGRADE_NO_SANDBOX`` is part of the identity)."""
         from grader.cli import command_of
 
@@ -171,7 +171,7 @@ class Server:
         if not (isinstance(env, dict) and all(isinstance(v, str) for v in env.values())):
             return "a request is {'args': [...], 'cwd': ..., 'env': {...}}"
         if not wanted(command_of(args), args):
-            return f"this engine runs `grade FILE` and `grade next` only, not {args[:1]}"
+            return f"this engine runs `grade FILE`, `grade next` and `grade watch` only, not {args[:1]}"
         if identity(engine_env(env)) != self.key:
             return "the request's environment chooses another engine"
         return ""

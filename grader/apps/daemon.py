@@ -1,5 +1,6 @@
-"""A warm engine behind the learner's commands (this module: the client and what the server shares): ``grade FILE`` and ``grade next`` answered by one
-per-user process that has imported torch and pytest and started its zygote once.
+"""The learner's warm engine, client side: ``grade FILE``, ``grade next`` and ``grade watch``
+answered by one per-user process that has imported torch and pytest, collected the suites and
+started its zygote once (the server: :mod:`grader.serve`, which shares this module's helpers).
 
 The client (:func:`forward`, called by :func:`grader.cli.run`) connects to a Unix socket in the
 user's runtime folder (``$XDG_RUNTIME_DIR/torchgrade``, else ``/tmp/torchgrade-<uid>``: a folder
@@ -9,13 +10,13 @@ variables that choose the engine). It sends its arguments, cwd, environment and 
 stdout and stderr (``SCM_RIGHTS``); the server forks a child that runs the ``grade`` command on
 them as a fresh process would, and answers its exit status. Ctrl-C is passed on as SIGINT.
 
-The server (:mod:`grader.serve`, ``python -m grader.serve``) is trusted-side code like a ``grade`` process: it
-accepts only its own user (``SO_PEERCRED``), its children grade through the same sandboxed
-workers (its zygote is shared only where it isolates each worker, as ``grade batch``'s pool
-shares one), and it exits after :data:`~grader.defaults.DAEMON_IDLE_SECONDS` without a request.
-``--no-daemon`` or ``TORCHGRADE_NO_DAEMON=1`` grade in a fresh process. A client that finds no
-server grades in a fresh process and, on a terminal (or with ``TORCHGRADE_DAEMON=1``), starts
-one for the next command.
+The server is trusted-side code like a ``grade`` process: it accepts only its own user
+(``SO_PEERCRED``) and only requests for its own identity, its children grade through the same
+sandboxed workers (its zygote is shared only where it isolates each worker, as ``grade batch``'s
+pool shares one), and it exits after :data:`~grader.defaults.DAEMON_IDLE_SECONDS` without a
+request. ``--no-daemon`` or ``TORCHGRADE_NO_DAEMON=1`` grade in a fresh process; so does a client
+that finds no server, which then, on a terminal (or with ``TORCHGRADE_DAEMON=1``), starts one for
+the next command. Linux only (:func:`supported`).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from grader.topics import REPO_ROOT, suites_dir
 
 NO_DAEMON_ENV = "TORCHGRADE_NO_DAEMON"
 START_ENV = "TORCHGRADE_DAEMON"  # "1": start a server even off a terminal (the benchmark)
-COMMANDS = ("check", "next")  # what the server runs; the rest, and `check` by default, otherwise fresh
+COMMANDS = ("check", "next", "watch")  # what the server runs (the rest: a fresh process)
 ENGINE_VARIABLES = ("PATH", "PYTHONPATH")  # with every TORCHGRADE_* variable: they choose the engine
 
 

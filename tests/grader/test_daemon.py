@@ -1,6 +1,6 @@
 """The learner's warm engine (grader/apps/daemon.py, grader/serve.py): it answers `grade FILE`
-for its own user only, in a private folder, and runs nothing but `grade FILE` / `grade next`
-for the very environment it was started for (a request cannot turn the sandbox off)."""
+for its own user only, in a private folder, and runs nothing but `grade FILE`, `grade next` and
+`grade watch` for the very environment it was started for (a request cannot turn the sandbox off)."""
 
 from __future__ import annotations
 
@@ -112,7 +112,10 @@ def test_no_daemon_flag_and_variable_keep_grade_in_its_own_process(monkeypatch):
     monkeypatch.delenv(daemon.NO_DAEMON_ENV, raising=False)
     assert daemon.wanted("check", ["solutions/"]) and daemon.wanted("next", ["next"])
     assert not daemon.wanted("check", ["solutions/", "--no-daemon"])
-    assert not daemon.wanted("watch", ["watch", "exercises/"]) and not daemon.wanted("check", ["-h"])
+    assert daemon.wanted("watch", ["watch", "exercises/"]) and not daemon.wanted(
+        "release", ["release", "out"]
+    )
+    assert not daemon.wanted("check", ["-h"])
     monkeypatch.setenv(daemon.NO_DAEMON_ENV, "1")
     assert not daemon.wanted("check", ["solutions/"])
     monkeypatch.delenv(daemon.NO_DAEMON_ENV)
