@@ -32,6 +32,7 @@ import sys
 from pathlib import Path
 
 from grader import defaults
+from grader.apps.ticker import step
 from grader.topics import REPO_ROOT, suites_dir
 
 NO_DAEMON_ENV = "TORCHGRADE_NO_DAEMON"
@@ -126,7 +127,8 @@ def forward(argv: list[str]) -> int | None:
         sock.connect(str(path))
         sock.settimeout(defaults.boot_seconds())  # a server still importing answers when ready
         buffer = bytearray()
-        hello = receive(sock, buffer)
+        with step(sys.stderr, "your warm engine is starting (importing torch, collecting the suites)"):
+            hello = receive(sock, buffer)
         if hello is None or hello.get("identity") != identity(env):
             return None
         request = {"args": argv, "cwd": os.getcwd(), "env": env}
@@ -135,6 +137,8 @@ def forward(argv: list[str]) -> int | None:
         return _await_status(sock, buffer)
     except (OSError, ValueError):
         return None
+    except KeyboardInterrupt:  # before the command ran: as a fresh process stopped while importing
+        return 130
     finally:
         sock.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pty
 import select
@@ -20,10 +21,16 @@ class PtyRun:
 
 
 def run_in_pty(
-    cmd: list[str], cwd: str, env: dict[str, str], timeout: float, until: str | None = None
+    cmd: list[str],
+    cwd: str,
+    env: dict[str, str],
+    timeout: float,
+    until: str | None = None,
+    interrupt: bool = False,
 ) -> PtyRun:
     """Run ``cmd`` with stdin, stdout and stderr on one pty; read until it exits, or until
-    ``until`` appears in its output (then end its process group: the command's own)."""
+    ``until`` appears in its output (then end its process group: the command's own; or, with
+    ``interrupt``, press Ctrl-C once and read on until it exits)."""
     leader, follower = pty.openpty()
     process = subprocess.Popen(
         cmd, cwd=cwd, env=env, stdin=follower, stdout=follower, stderr=follower, start_new_session=True
@@ -48,14 +55,21 @@ def run_in_pty(
                 last = now
                 chunks.append(data)
                 if until is not None and until.encode() in b"".join(chunks):
-                    break
+                    if not interrupt:
+                        break
+                    process.send_signal(signal.SIGINT)
+                    until = None
             elif process.poll() is not None:
                 break
     finally:
-        if until is not None or process.poll() is None:
+        if until is None:  # it was to end by itself: give it the time to
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=30)
+        stopped = process.poll() is None
+        if stopped:
             os.killpg(process.pid, signal.SIGKILL)
         code = process.wait(timeout=30)
         os.close(leader)
     output = b"".join(chunks).decode(errors="replace")
     longest = max((gap for _, gap in silences), default=0.0)
-    return PtyRun(None if until is not None else code, output, longest, silences)
+    return PtyRun(None if stopped else code, output, longest, silences)

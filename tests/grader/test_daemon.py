@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from helpers import REPO
+from pty_run import run_in_pty
 
 from grader.apps import daemon
 
@@ -82,6 +83,20 @@ def test_the_warm_engine_grades_a_file_for_its_user(server):
     assert report["score"] == report["max_score"] > 0
     stub = _client(str(REPO / "exercises" / "tensors.py"), "--exercise", "acuracy")
     assert stub.returncode == 2 and "did you mean 'accuracy'" in stub.stderr
+
+
+@pytest.mark.e2e
+def test_watch_on_the_warm_engine_shows_on_the_terminal_and_stops_on_ctrl_c(server, tmp_path):
+    """The client's terminal reaches the child (live lines, colours) and Ctrl-C reaches it too;
+    the engine is still warming when it connects (the fixture just started it)."""
+    shutil.copy(REPO / "solutions" / "losses.py", tmp_path / "losses.py")
+    command = [sys.executable, "-m", "grader", "watch", str(tmp_path / "losses.py")]
+    done = run_in_pty(
+        command, cwd=str(REPO), env=dict(os.environ), timeout=300, until="watching ", interrupt=True
+    )
+    assert done.returncode == 0, done.output[-2000:]
+    assert "\x1b[" in done.output and "100/100" in done.output and "stopped watching" in done.output
+    assert done.longest_silence <= 1.0, done.silences  # a client waiting for a warming engine says so
 
 
 @pytest.mark.e2e
