@@ -24,7 +24,7 @@ from grader.apps.leaks import refuse
 from grader.apps.ticker import Step, quiet
 from grader.topics import RELEASE_MARKER, REPO_ROOT, available_topics, suite_path
 
-LEARNER_README = """# Exercises: deep learning with PyTorch
+LEARNER_README = f"""# Exercises: deep learning with PyTorch
 
 Fill in the stubs in `exercises/` (each docstring is the specification), or work in the
 notebooks in `notebooks/` (a `check("name")` cell after each exercise runs its checks).
@@ -39,7 +39,8 @@ grade doctor            # checks this machine, one line per finding, with the fi
 ```
 
 On Linux, install bubblewrap for the sandbox (`apt-get install -y bubblewrap`). On Windows,
-work in WSL 2 (it is Linux). On macOS, grading runs without the sandbox.
+work in WSL 2 (it is Linux): `grade` says so. On macOS, grading runs without the sandbox,
+each check's worker in a fresh Python (slower).
 
 ## The loop
 
@@ -53,12 +54,14 @@ grade reset softmax     # put the original stub back (your file is saved first)
 ```
 
 `grade next --run` grades the exercise it names straight away. `grade hint softmax --reset`
-starts that exercise's hints from the first one again.
+starts that exercise's hints from the first one again. After your first `grade` on Linux, a
+warm engine stays in the background ({defaults.DAEMON_IDLE_SECONDS / 60:g} minutes idle at most), so the next ones answer in
+well under a second; `--no-daemon` grades in a fresh process instead.
 
 ## Reading the report
 
 Each topic's row shows its points and how many checks passed, failed or were not started.
-Checks carry points: a training (convergence) check counts 2, the others 1, so `10/15`
+Checks carry points: most count 1, some training (convergence) checks count 2, so `10/15`
 beside `9 passed` is not a mistake. Under the table, each failing check says what was
 checked, what was expected, what came out, and a hint.
 """
