@@ -22,6 +22,7 @@ from grader.batch.roster import Roster, RosterFile
 from grader.options import Limits, Options, Selection
 
 if TYPE_CHECKING:
+    from grader.checks.scoring import Report
     from grader.course import Assignment, Course
 
 
@@ -178,9 +179,9 @@ def command_of(argv: list[str]) -> str:
 
 
 def _on_warm_engine(argv: list[str]) -> Callable[[], None] | None:
-    """``grade FILE``, ``grade next`` and ``grade watch`` on the user's warm engine (grader/apps/daemon.py): exit
-    with its status where it answered. Where none did: how to start one once this run is over
-    (on a terminal), or None."""
+    """``grade FILE``, ``grade next`` and ``grade watch`` on the user's warm engine
+    (grader/apps/daemon.py): exit with its status where it answered. Where none did: how to
+    start one once this run is over (on a terminal), or None."""
     from grader.apps import daemon
 
     if not daemon.wanted(command_of(argv), argv):
@@ -291,7 +292,7 @@ def check_command(
     raise Graded(result.exit_code)
 
 
-def _learner_lines(result, path: Path) -> None:
+def _learner_lines(result: Report, path: Path) -> None:
     """Under a table that is not full: where to start, and how the points add up."""
     from grader.apps.learner import points_line, start_line
 

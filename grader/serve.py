@@ -91,9 +91,10 @@ def _child(request: dict, fds: list[int]) -> None:
     """In the forked child: become ``grade ARGS`` on the client's descriptors, and exit."""
     code = 1
     try:
-        for target, fd in enumerate(fds):
+        for target, fd in enumerate(fds):  # the server's own 0-2 are /dev/null: fd > 2
             os.dup2(fd, target)
-            os.close(fd)
+            if fd > 2:
+                os.close(fd)
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
