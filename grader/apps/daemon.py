@@ -32,7 +32,7 @@ import sys
 from pathlib import Path
 
 from grader import defaults
-from grader.apps.ticker import step
+from grader.apps.host import host_problem
 from grader.topics import REPO_ROOT, suites_dir
 
 NO_DAEMON_ENV = "TORCHGRADE_NO_DAEMON"
@@ -81,8 +81,9 @@ def engine_env(env: dict[str, str]) -> dict[str, str]:
 
 
 def supported() -> bool:
-    """The server needs Linux's peer credentials and pidfds (macOS grades in fresh processes)."""
-    return hasattr(socket, "SO_PEERCRED") and hasattr(os, "pidfd_open")
+    """The server needs Linux's peer credentials and pidfds (macOS grades in fresh processes),
+    and a system that grades at all (:func:`grader.apps.host.host_problem` says why not)."""
+    return hasattr(socket, "SO_PEERCRED") and hasattr(os, "pidfd_open") and not host_problem()
 
 
 def wanted(command: str, argv: list[str]) -> bool:
@@ -127,6 +128,8 @@ def forward(argv: list[str]) -> int | None:
         sock.connect(str(path))
         sock.settimeout(defaults.boot_seconds())  # a server still importing answers when ready
         buffer = bytearray()
+        from grader.apps.ticker import step  # fcntl: only where the system grades (supported())
+
         with step(sys.stderr, "your warm engine is starting (importing torch, collecting the suites)"):
             hello = receive(sock, buffer)
         if hello is None or hello.get("identity") != identity(env):

@@ -37,14 +37,14 @@ def test_watch_shows_its_first_grade_live(tmp_path):
     assert done.longest_silence <= SILENCE, done.silences
 
 
-def _emulated(refusal: str, *args: str) -> subprocess.CompletedProcess:
+def _emulated(refusal: str, *args: str, env: dict[str, str] = ENV) -> subprocess.CompletedProcess:
     """``grade ARGS`` in a process where ``refusal`` (Python run first) takes something away."""
     code = (
         textwrap.dedent(refusal)
         + f"\nimport sys\nsys.argv = ['grade', *{list(args)!r}]\nfrom grader.cli import run\nrun()\n"
     )
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, env=ENV, capture_output=True, text=True, timeout=600
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
     )
 
 
@@ -76,6 +76,7 @@ def test_without_seqpacket_sockets_doctor_says_so_without_a_traceback():
 @pytest.mark.parametrize("args", [("doctor",), ("exercises/",)])
 def test_without_fcntl_and_resource_grade_says_on_one_line_to_use_wsl(args):
     hidden = "import sys\nsys.modules['fcntl'] = None\nsys.modules['resource'] = None\n"
-    done = _emulated(hidden, *args)
+    learner = {k: v for k, v in ENV.items() if k != "TORCHGRADE_NO_DAEMON"}  # as a learner runs it
+    done = _emulated(hidden, *args, env=learner)
     assert done.returncode == 2 and done.stdout == ""
     assert len(done.stderr.splitlines()) == 1 and "WSL 2" in done.stderr and "wsl --install" in done.stderr
