@@ -63,7 +63,8 @@ def identity(env: dict[str, str]) -> str:
     """What the engine is: a server answers only clients that would start the same one."""
     digest = hashlib.sha256()
     chosen = sorted((k, v) for k, v in env.items() if k in ENGINE_VARIABLES or k.startswith("TORCHGRADE_"))
-    digest.update(json.dumps([sys.executable, str(REPO_ROOT), chosen]).encode())
+    python = [os.path.realpath(sys.executable), sys.prefix]  # `python`, `python3`, `grade`: one
+    digest.update(json.dumps([python, str(REPO_ROOT), chosen]).encode())
     for folder, pattern in ((REPO_ROOT / "grader", "**/*.py"), (suites_dir(), "*")):
         for path in sorted(folder.glob(pattern)):
             info = path.stat()
