@@ -136,3 +136,17 @@ def test_no_daemon_flag_and_variable_keep_grade_in_its_own_process(monkeypatch):
     monkeypatch.delenv(daemon.NO_DAEMON_ENV)
     monkeypatch.delattr(socket, "SO_PEERCRED")  # macOS: no peer credentials of this kind
     assert not daemon.wanted("check", ["solutions/"])
+
+
+@pytest.mark.unit
+def test_one_engine_whichever_name_the_interpreter_was_called_by(monkeypatch):
+    """`grade` (its shebang: python3) and `python -m grader` find the same engine."""
+    env = dict(os.environ)
+    here = daemon.identity(env)
+    for name in ("python", "python3"):
+        twin = Path(sys.executable).with_name(name)
+        if twin.exists():
+            monkeypatch.setattr(sys, "executable", str(twin))
+            assert daemon.identity(env) == here, name
+    monkeypatch.setitem(env, "TORCHGRADE_NO_SANDBOX", "1")
+    assert daemon.identity(env) != here
