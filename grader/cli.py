@@ -24,6 +24,7 @@ from grader.options import Limits, Options, Selection
 if TYPE_CHECKING:
     from grader.batch.run import BatchSummary
     from grader.batch.setup import BatchOptions
+    from grader.checks.scoring import Report
     from grader.course import Assignment, Course
 
 
@@ -136,6 +137,12 @@ KEYWORD_HELP = (
 )
 
 
+NO_DAEMON_HELP = (
+    "grade in this process, not on your warm engine (a background process that keeps torch and "
+    "the suites loaded between commands; also TORCHGRADE_NO_DAEMON=1)"
+)
+
+
 def _usage_exit(message: str) -> NoReturn:
     click.echo(f"grade: {clean.text(message)}", err=True)  # it may name a submission's files
     sys.exit(2)
@@ -157,6 +164,7 @@ def run() -> None:
     either way: tests/grader/test_exit.py), and the only exit handlers registered then,
     multiprocessing's and logging's, have nothing to do (no multiprocessing child, no logging
     handler); the streams are flushed here. Commands other than check and batch exit as usual."""
+    start_engine = _on_warm_engine(sys.argv[1:])
     try:
         main(prog_name="grade")
     except Graded as done:
@@ -165,15 +173,42 @@ def run() -> None:
                 stream.flush()
             except (OSError, ValueError):  # a closed pipe (`grade ... | head`)
                 pass
+        if start_engine:
+            start_engine()
         os._exit(done.code if isinstance(done.code, int) else 1)
+    finally:
+        if start_engine:
+            start_engine()
+
+
+def command_of(argv: list[str]) -> str:
+    """The subcommand ``grade ARGV`` runs (``check`` where the first argument names none)."""
+    return argv[0] if argv and argv[0] in main.commands else DefaultGroup.default
+
+
+def _on_warm_engine(argv: list[str]) -> Callable[[], None] | None:
+    """``grade FILE``, ``grade next`` and ``grade watch`` on the user's warm engine
+    (grader/apps/daemon.py): exit with its status where it answered. Where none did: how to
+    start one once this run is over (on a terminal), or None."""
+    from grader.apps import daemon
+
+    if not daemon.wanted(command_of(argv), argv):
+        return None
+    status = daemon.forward(argv)
+    if status is not None:
+        sys.exit(status)
+    return daemon.start_server if daemon.should_start() else None
 
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="torchgrade")
 def main() -> None:
     """Grade PyTorch exercises: `grade exercises/` or `grade losses.py`."""
+    from grader.apps.host import host_problem
     from grader.topics import install_problem
 
+    if host_problem():
+        _usage_exit(host_problem())
     if install_problem():
         _usage_exit(install_problem())
 
@@ -204,6 +239,7 @@ def main() -> None:
 @click.option("--student", metavar="ID", default=None, help="the student (their gradebook key)")
 @click.option("--quiet", is_flag=True, help="no live progress lines on a terminal (the report only)")
 @click.option("--verbose", is_flag=True, help="list every check not passed, below each exercise's diagnosis")
+@click.option("--no-daemon", is_flag=True, help=NO_DAEMON_HELP)
 def check_command(
     path: Path,
     topics: tuple[str, ...],
@@ -220,6 +256,7 @@ def check_command(
     student: str | None,
     quiet: bool,
     verbose: bool,
+    no_daemon: bool,
 ) -> None:
     """Grade PATH: a folder shaped like exercises/, one topic's .py file, or a notebook."""
     from grader.engine.selection import UsageProblem as Unusable
@@ -261,7 +298,18 @@ def check_command(
     else:
         colour = render.use_colour(sys.stdout)
         click.echo(render.to_table(result, str(path), colour, verbose), color=colour)
+        _learner_lines(result, path)
     raise Graded(result.exit_code)
+
+
+def _learner_lines(result: Report, path: Path) -> None:
+    """Under a table that is not full: where to start, and how the points add up."""
+    from grader.apps.learner import points_line, start_line
+
+    if result.score < result.max_score:
+        for line in (start_line(result, path), points_line(result)):
+            if line:
+                click.echo(line)
 
 
 @main.group("batch", cls=BatchGroup)
@@ -627,6 +675,7 @@ def notebooks_command(
     """Write one hand-out notebook per topic into OUT, made from the stubs in exercises/."""
     from grader.apps.handouts import write_handouts
     from grader.apps.leaks import LeakFound
+    from grader.apps.ticker import step
     from grader.topics import REPO_ROOT, TOPICS, unknown_topic
 
     topics = _course_topics(_course(course_file, assignment)[1], topics)
@@ -639,6 +688,7 @@ def notebooks_command(
             out=out,
             topics=list(topics) or list(TOPICS),
             allowed=frozenset(allowed),
+            step=lambda what: step(sys.stderr, what),
         )
     except LeakFound as exc:
         _usage_exit(str(exc))
@@ -657,9 +707,11 @@ def release_command(
     (with --course and --assignment: that assignment's topics; never the course seed)."""
     from grader.apps.leaks import LeakFound
     from grader.apps.release import write_release
+    from grader.apps.ticker import step
 
+    topics = _course_topics(_course(course_file, assignment)[1], ())
     try:
-        write_release(out, _course_topics(_course(course_file, assignment)[1], ()), frozenset(allowed))
+        write_release(out, topics, frozenset(allowed), step=lambda what: step(sys.stderr, what))
     except (FileExistsError, LeakFound) as exc:
         _usage_exit(str(exc))
     click.echo(f"release written to {out}")
@@ -728,6 +780,7 @@ def gradescope_command(
     "--device", type=click.Choice(["auto", "cpu", "cuda"]), default=defaults.DEVICE, show_default=True
 )
 @limit_options
+@click.option("--no-daemon", is_flag=True, help=NO_DAEMON_HELP)
 def watch_command(
     path: Path,
     topics: tuple[str, ...],
@@ -736,15 +789,19 @@ def watch_command(
     timeout: float,
     memory_mb: int,
     budget: float,
+    no_daemon: bool,
 ) -> None:
     """Grade PATH, then re-grade the topic of each file saved in it (Ctrl-C to stop)."""
+    from grader.apps.ticker import step
     from grader.engine.workers import gpu_present, prestart
 
     prestart(gpu=device == "cuda" or (device == "auto" and gpu_present()))
     try:  # Ctrl-C at any point, the imports included, stops watching cleanly
-        from grader import report as render  # imports torch: the zygote boots meanwhile
-        from grader.apps.watch import Settings, watch
-        from grader.engine.runner import SuiteCrash, UsageProblem
+        with step(sys.stderr, "starting the engine (importing torch)"):
+            from grader import report as render  # imports torch: the zygote boots meanwhile
+            from grader.apps.watch import Settings, watch
+            from grader.engine.progress import LiveLines
+            from grader.engine.runner import SuiteCrash, UsageProblem
 
         colour = render.use_colour(sys.stdout)
         clear = click.clear if sys.stdout.isatty() else lambda: None
@@ -754,7 +811,15 @@ def watch_command(
             selection=Selection(topics=topics, keyword=keyword),
         )
         settings = Settings(path, options)
-        watch(settings=settings, show=lambda text: click.echo(text, color=colour), colour=colour, clear=clear)
+        terminal = sys.stderr.isatty()
+        watch(
+            settings=settings,
+            show=lambda text: click.echo(text, color=colour),
+            colour=colour,
+            clear=clear,
+            live=(lambda: LiveLines(sys.stderr)) if terminal else None,
+            step=lambda what: step(sys.stderr, what),
+        )
     except KeyboardInterrupt:  # first: it may come before the names below are imported
         click.echo("stopped watching")
     except UsageProblem as exc:
@@ -766,9 +831,12 @@ def watch_command(
 
 @main.command("next")
 @click.argument("path", type=click.Path(path_type=Path), default="exercises")
-def next_command(path: Path) -> None:
+@click.option("--run", "run_it", is_flag=True, help="grade the exercise it names at once")
+@click.option("--no-daemon", is_flag=True, help=NO_DAEMON_HELP)
+def next_command(path: Path, run_it: bool, no_daemon: bool) -> None:
     """Name the first exercise in PATH (default: exercises/), in the curriculum's order, whose
-    checks do not all pass yet, and how to check it."""
+    checks do not all pass yet, and how to check it (with --run: check it now)."""
+    from grader.apps.ticker import step
     from grader.engine.selection import UsageProblem as Unusable
     from grader.engine.selection import preflight
 
@@ -781,20 +849,73 @@ def next_command(path: Path) -> None:
     from grader.engine.workers import gpu_present, prestart
 
     prestart(gpu=gpu_present())
-    from grader.apps.learner import find_next  # imports torch: the zygote boots meanwhile
-    from grader.engine.runner import grade
+    with step(sys.stderr, "starting the engine (importing torch)"):
+        from grader.apps.learner import find_next, loop_lines  # imports torch: the zygote boots meanwhile
+        from grader.engine.runner import grade
 
     def grade_topic(topic: str) -> list[dict]:
-        click.echo(f"grading {topic}…", err=True)
-        report = grade(path, Options().with_topics((topic,)))
+        if not sys.stderr.isatty():  # a terminal shows the step's live line instead
+            click.echo(f"grading {topic}…", err=True)
+        with step(sys.stderr, f"grading {topic}"):
+            report = grade(path, Options().with_topics((topic,)))
         return [t for topic_result in report.to_json()["topics"] for t in topic_result["tests"]]
 
     found = find_next(path, grade_topic)
     if found is None:
         click.echo("every exercise passes all its checks here: nothing left to do")
         return
-    click.echo(f"next: {found.exercise} ({found.topic}): {found.summary}")
-    click.echo(f"check it with: {found.command}")
+    for line in loop_lines(found, path):
+        click.echo(line)
+    if run_it:
+        from grader import report as render
+
+        chosen = Selection(topics=(found.topic,), exercises=(found.exercise,))
+        result = grade(path, Options(selection=chosen))
+        colour = render.use_colour(sys.stdout)
+        click.echo("")
+        click.echo(render.to_table(result, str(path / f"{found.topic}.py"), colour), color=colour)
+
+
+@main.command("hint")
+@click.argument("exercise", required=False)
+@click.option("--reset", "restart", is_flag=True, help="start EXERCISE's hints (all, without one) again")
+def hint_command(exercise: str | None, restart: bool) -> None:
+    """Show the next hint for EXERCISE: the idea and the notes' term, then the approach, then
+    the shape of the code; each call goes one step further."""
+    from grader.apps import hints
+    from grader.engine.selection import UsageProblem as Unusable
+
+    try:
+        if restart:
+            hints.reset_hints(exercise)
+            click.echo(f"hints for {exercise or 'every exercise'} start from the first again")
+            return
+        if exercise is None:
+            _usage_exit("name the exercise: grade hint softmax")
+        hint = hints.next_hint(exercise)
+    except Unusable as exc:
+        _usage_exit(str(exc))
+    click.echo(f"hint {hint.level}/{hint.total} for {exercise}: {hint.text}")
+    if not hint.last:
+        click.echo(f"(`grade hint {exercise}` again for the next one)")
+    elif hints.solutions_shown():
+        click.echo(f"(that was the last hint; a worked solution: `grade solution {exercise}`)")
+    else:
+        click.echo("(that was the last hint)")
+
+
+@main.command("solution")
+@click.argument("exercise")
+def solution_command(exercise: str) -> None:
+    """Print EXERCISE's worked solution, where this checkout has solutions/ (a release has none;
+    a course may turn it off with TORCHGRADE_NO_SOLUTIONS=1)."""
+    from grader.apps import hints
+    from grader.engine.selection import UsageProblem as Unusable
+
+    try:
+        click.echo(hints.solution(exercise))
+    except Unusable as exc:
+        _usage_exit(str(exc))
 
 
 @main.command("reset")
@@ -819,10 +940,14 @@ def reset_command(exercise: str, path: Path) -> None:
 def doctor_command() -> None:
     """Check this machine for grading: bubblewrap, user namespaces, seccomp, torch, CUDA,
     memory, the engine; print the fix for each problem. Exit 0 when all is well, 1 otherwise."""
+    from grader.apps.ticker import step
     from grader.engine import doctor
     from grader.report import use_colour
 
     colour = use_colour(sys.stdout)
-    findings = doctor.diagnose()
-    click.echo(doctor.render(findings, colour), color=colour)
+    findings = []
+    for check in doctor.CHECKS:  # each line as soon as it is known: torch and the engine take seconds
+        with step(sys.stderr, f"checking {doctor.label(check)}"):
+            findings.append(check())
+        click.echo(doctor.render(findings[-1:], colour), color=colour)
     sys.exit(0 if all(f.ok for f in findings) else 1)

@@ -144,6 +144,12 @@ SHOWN_NAME_CHARS = 200
 # no definition of grader/, the suites or the stubs holds more than 71 % of any answer.
 LEAK_CONTAINMENT = 0.8
 LEAK_MIN_GRAMS = 8
+# A line of a solution that computes (an operator) and is this long, blanks removed, found in a hint
+# is an answer handed out (grader/apps/leaks.py); shorter lines (`return x + y`) are what any code says.
+LEAK_MIN_LINE = 16
+# The learner's warm engine (grader/apps/daemon.py) exits after this long without a request: it
+# holds torch, the suites and a zygote (~0.5 GB) for the next `grade FILE`.
+DAEMON_IDLE_SECONDS = 900.0
 # Seconds the Gradescope autograder keeps killing the processes its run started before it gives
 # up on them (grader/engine/sweep.py); a process that keeps forking is gone within 0.1 s on this machine.
 SWEEP_SECONDS = 10.0

@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 
 from grader.apps.leaks import refuse
+from grader.apps.ticker import Step, quiet
 from grader.engine.notebooks import METADATA_KEY
 from grader.topics import REPO_ROOT
 
@@ -228,16 +229,25 @@ def handouts(exercises: Path, topics: list[str]) -> dict[str, nbformat.NotebookN
 
 
 def write_handouts(
-    exercises: Path, out: Path, topics: list[str], allowed: frozenset[str] = frozenset()
+    exercises: Path,
+    out: Path,
+    topics: list[str],
+    allowed: frozenset[str] = frozenset(),
+    step: Step = quiet,
 ) -> list[Path]:
     """One hand-out per topic; their set-up cells find the release they sit in themselves. Refuses
     (:class:`grader.apps.leaks.LeakFound`, nothing written) where a stub is solved or holds an answer,
-    but for the exercises ``allowed``."""
-    notebooks = handouts(exercises, topics)
+    but for the exercises ``allowed``. ``step(what)`` wraps each slow step (a terminal's progress)."""
+    with step("making the hand-out notebooks"):
+        notebooks = handouts(exercises, topics)
     stubs = {f"exercises/{topic}.py": (exercises / f"{topic}.py").read_text() for topic in notebooks}
-    refuse(
-        stubs, {f"{topic}.ipynb": nb for topic, nb in notebooks.items()}, checkout=REPO_ROOT, allowed=allowed
-    )
+    with step("scanning them for answers"):
+        refuse(
+            stubs,
+            {f"{topic}.ipynb": nb for topic, nb in notebooks.items()},
+            checkout=REPO_ROOT,
+            allowed=allowed,
+        )
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for topic, notebook in notebooks.items():

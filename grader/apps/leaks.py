@@ -150,9 +150,11 @@ def refuse(
     notebooks: Mapping[str, NotebookNode],
     checkout: Path,
     allowed: frozenset[str] = frozenset(),
+    prose: Mapping[str, str] | None = None,
 ) -> None:
     """:class:`LeakFound` where ``texts`` ({file: Python}) or the notebooks' code cells hold an
-    answer of ``checkout/solutions`` or a solved exercise of ``checkout/exercises``."""
+    answer of ``checkout/solutions`` or a solved exercise of ``checkout/exercises``, or where
+    ``prose`` ({file: text}, the hints) holds a line of a solution."""
     texts = dict(texts)
     for name, notebook in notebooks.items():
         for index, cell in enumerate(notebook.cells, start=1):
@@ -162,5 +164,47 @@ def refuse(
     found = scan(
         texts, answers(checkout / "solutions", exercises), exercise_names_in(exercises), allowed=allowed
     )
+    found += prose_leaks(prose or {}, checkout)
     if found:
         raise LeakFound(found)
+
+
+def _squeezed(line: str) -> str:
+    return "".join(line.replace("`", "").split())
+
+
+def solution_lines(checkout: Path) -> dict[str, str]:
+    """{a line of ``solutions/``, without blanks: where it is} for lines that compute (an
+    arithmetic operator), long enough to be an answer (:data:`~grader.defaults.LEAK_MIN_LINE`),
+    that the stubs do not hold as well: not scaffolding any code says (``super().__init__()``)."""
+    stubs = {
+        _squeezed(line)
+        for stub in (checkout / "exercises").glob("*.py")
+        for line in stub.read_text().splitlines()
+    }
+    found: dict[str, str] = {}
+    for path in sorted((checkout / "solutions").glob("*.py")):
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            code = _squeezed(line)
+            computes = any(op in code for op in "+-*/@")
+            if (
+                computes
+                and len(code) >= defaults.LEAK_MIN_LINE
+                and not code.startswith("#")
+                and code not in stubs
+            ):
+                found.setdefault(code, f"solutions/{path.name}:{number}")
+    return found
+
+
+def prose_leaks(texts: Mapping[str, str], checkout: Path) -> list[Leak]:
+    """Lines of ``texts`` (hints: prose with code in it) that hold a line of a solution."""
+    answers_ = solution_lines(checkout)
+    leaks = []
+    for file, text in texts.items():
+        for number, line in enumerate(text.splitlines(), start=1):
+            squeezed = _squeezed(line)
+            where = next((w for code, w in answers_.items() if code in squeezed), None)
+            if where is not None:
+                leaks.append(Leak(file, number, f"holds the line {where}"))
+    return leaks

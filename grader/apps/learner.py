@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.checks.scoring import KIND_NAMES, Report
 from grader.engine.selection import UsageProblem, exercise_names
 from grader.topics import REPO_ROOT, TOPICS
 
@@ -71,14 +72,63 @@ def find_next(folder: Path, grade_topic: Callable[[str], list[dict]]) -> Next | 
         open_ = {e for t in tests if t["status"] not in ("passed", "skipped") for e in t["exercises"]}
         for name in exercise_names(topic):
             if name in open_:
-                command = f"grade {folder / (topic + '.py')} --exercise {name}"
                 return Next(
                     topic=topic,
                     exercise=name,
                     summary=first_docstring_line(folder, topic, name),
-                    command=command,
+                    command=exercise_command(folder, topic, name),
                 )
     return None
+
+
+def exercise_command(path: Path, topic: str, name: str) -> str:
+    """How to grade exercise ``name`` of ``topic`` in ``path`` (a folder, a topic's file, a notebook)."""
+    target = path / f"{topic}.py" if path.is_dir() else path
+    return f"grade {target} --exercise {name}"
+
+
+def loop_lines(found: Next, folder: Path) -> list[str]:
+    """What ``grade next`` says after naming the exercise: the fast loop, the warm command, help."""
+    return [
+        f"next: {found.exercise} ({found.topic}): {found.summary}",
+        f"check it with: {found.command}",
+        f"fastest: leave `grade watch {folder}` open: each save re-grades {found.topic} at once",
+        f"`grade next --run` grades it now; stuck? `grade hint {found.exercise}` (ask again for more)",
+    ]
+
+
+def points_line(report: Report) -> str:
+    """How the points add up, where some check counts more than 1 ("" where none does)."""
+    heavier: dict[tuple[str, float], int] = {}
+    for topic in report.topics:
+        for test in topic.tests:
+            if test.max_points > 1:
+                key = (KIND_NAMES.get(test.kind, test.kind), test.max_points)
+                heavier[key] = heavier.get(key, 0) + 1
+    if not heavier:
+        return ""
+    parts = [
+        f"{count} {'training' if kind == 'convergence' else kind} check{'s' * (count > 1)} "
+        f"count{'s' * (count == 1)} {points:g}"
+        for (kind, points), count in sorted(heavier.items())
+    ]
+    return f"points: a check counts 1, but here {', '.join(parts)} (so points and passed checks differ)"
+
+
+def start_line(report: Report, path: Path) -> str:
+    """Where to start, for a report where nothing was started yet ("" otherwise)."""
+    tests = [t for topic in report.topics for t in topic.tests if t.status != "skipped"]
+    if not tests or any(t.status != "not_started" for t in tests):
+        return ""
+    topic = report.topics[0]
+    names = [n for n in exercise_names(topic.name) if any(n in t.exercises for t in topic.tests)]
+    if not names:
+        return ""
+    folder = path if path.is_dir() else path.parent
+    return (
+        f"start here: {names[0]} in {topic.name} (`grade hint {names[0]}` helps); "
+        f"`grade next {folder}` names the next exercise each time, `grade watch {path}` re-grades each save"
+    )
 
 
 def original_stub(topic: str, target: Path) -> str:

@@ -1,7 +1,7 @@
 """The student release: ``grade release OUT`` writes what a course hands out.
 
 Built from a list, never a folder copy: the stubs of ``exercises/``, their hand-out notebooks,
-the public checks, the datasets named in ``SHA256SUMS`` and the grader modules a learner runs
+the public checks, the hints (``hints/``), the datasets named in ``SHA256SUMS`` and the grader modules a learner runs
 (:func:`grader_files`: those reached by import from the entry points and the suites) — no
 ``solutions/``, no hidden checks, no benchmark. Each suite is cut down to its public tests and
 the module-level code they use (transitively), so hidden tests, their probes and their
@@ -21,20 +21,49 @@ import nbformat
 from grader import defaults
 from grader.apps.handouts import handouts
 from grader.apps.leaks import refuse
+from grader.apps.ticker import Step, quiet
 from grader.topics import RELEASE_MARKER, REPO_ROOT, available_topics, suite_path
 
-LEARNER_README = """# Exercises: deep learning with PyTorch
-
-Set up once (Python >= 3.10), then grade your work:
-
-```sh
-python3 -m venv .venv && .venv/bin/pip install torch==2.13.0 && .venv/bin/pip install -e . && .venv/bin/grade exercises/
-```
+LEARNER_README = f"""# Exercises: deep learning with PyTorch
 
 Fill in the stubs in `exercises/` (each docstring is the specification), or work in the
-notebooks in `notebooks/` (a `check("name")` cell after each exercise runs its public checks). `grade exercises/ --topic losses`
-grades one topic. This release holds the public checks only; your course's hidden checks grade
-more. For the sandbox, install bubblewrap (`apt-get install -y bubblewrap`).
+notebooks in `notebooks/` (a `check("name")` cell after each exercise runs its checks).
+This release holds the public checks only; your course's hidden checks grade more.
+
+## Set up once (Python >= 3.10)
+
+```sh
+python3 -m venv .venv && .venv/bin/pip install torch==2.13.0 && .venv/bin/pip install -e .
+. .venv/bin/activate
+grade doctor            # checks this machine, one line per finding, with the fix
+```
+
+On Linux, install bubblewrap for the sandbox (`apt-get install -y bubblewrap`). On Windows,
+work in WSL 2 (it is Linux): `grade` says so. On macOS, grading runs without the sandbox,
+each check's worker in a fresh Python (slower).
+
+## The loop
+
+```sh
+grade next              # where to start: the first exercise not done yet
+grade watch exercises/  # leave it open: every save re-grades that topic at once
+grade exercises/losses.py --exercise softmax   # one exercise's checks
+grade exercises/ -k "softmax and not log"      # checks chosen by name or kind
+grade hint softmax      # a hint; ask again for the next, closer one
+grade reset softmax     # put the original stub back (your file is saved first)
+```
+
+`grade next --run` grades the exercise it names straight away. `grade hint softmax --reset`
+starts that exercise's hints from the first one again. After your first `grade` on Linux, a
+warm engine stays in the background ({defaults.DAEMON_IDLE_SECONDS / 60:g} minutes idle at most), so the next ones answer in
+well under a second; `--no-daemon` grades in a fresh process instead.
+
+## Reading the report
+
+Each topic's row shows its points and how many checks passed, failed or were not started.
+Checks carry points: most count 1, some training (convergence) checks count 2, so `10/15`
+beside `9 passed` is not a mistake. Under the table, each failing check says what was
+checked, what was expected, what came out, and a hint.
 """
 
 
@@ -168,6 +197,9 @@ def release_files(topics: list[str]) -> dict[str, bytes]:
         stub = root / "exercises" / f"{topic}.py"
         if stub.is_file():
             files[f"exercises/{topic}.py"] = stub.read_bytes()
+        hints = root / "hints" / f"{topic}.md"
+        if hints.is_file():
+            files[f"hints/{topic}.md"] = hints.read_bytes()
     cut: dict[str, int] = {}
     for topic in topics:
         text, cut[topic] = public_suite(suite_path(topic).read_text())
@@ -181,24 +213,35 @@ def release_files(topics: list[str]) -> dict[str, bytes]:
     return files
 
 
-def write_release(out: Path, topics: tuple[str, ...] = (), allowed: frozenset[str] = frozenset()) -> None:
+def write_release(
+    out: Path,
+    topics: tuple[str, ...] = (),
+    allowed: frozenset[str] = frozenset(),
+    step: Step = quiet,
+) -> None:
     """Write the release of every topic, or only ``topics``, into ``out`` (empty or new);
     :class:`LeakFound`, before anything is written, where it would hold an answer (``allowed``:
-    exercises handed out solved on purpose)."""
+    exercises handed out solved on purpose). ``step(what)`` wraps each slow step (a terminal's
+    progress: :func:`grader.apps.ticker.step`)."""
     if out.exists() and any(out.iterdir()):
         raise FileExistsError(f"{out} is not empty")
     chosen = [t for t in available_topics() if not topics or t in topics]
-    files = release_files(chosen)
-    notebooks = handouts(REPO_ROOT / "exercises", chosen)
-    refuse(
-        {k: v.decode() for k, v in files.items() if k.endswith(".py")},
-        {f"notebooks/{topic}.ipynb": nb for topic, nb in notebooks.items()},
-        checkout=REPO_ROOT,
-        allowed=allowed,
-    )
-    for name, content in files.items():
-        (out / name).parent.mkdir(parents=True, exist_ok=True)
-        (out / name).write_bytes(content)
-    (out / "notebooks").mkdir(exist_ok=True)
-    for topic, notebook in notebooks.items():
-        nbformat.write(notebook, str(out / "notebooks" / f"{topic}.ipynb"))
+    with step("collecting the public checks and the grader's files"):
+        files = release_files(chosen)
+    with step("making the hand-out notebooks"):
+        notebooks = handouts(REPO_ROOT / "exercises", chosen)
+    with step("scanning every file for answers"):
+        refuse(
+            {k: v.decode() for k, v in files.items() if k.endswith(".py")},
+            {f"notebooks/{topic}.ipynb": nb for topic, nb in notebooks.items()},
+            checkout=REPO_ROOT,
+            allowed=allowed,
+            prose={k: v.decode() for k, v in files.items() if k.startswith("hints/")},
+        )
+    with step(f"writing {len(files) + len(notebooks)} files"):
+        for name, content in files.items():
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            (out / name).write_bytes(content)
+        (out / "notebooks").mkdir(exist_ok=True)
+        for topic, notebook in notebooks.items():
+            nbformat.write(notebook, str(out / "notebooks" / f"{topic}.ipynb"))

@@ -28,6 +28,7 @@ from typing import Any
 
 import nbformat
 
+from grader.apps.selfcheck_server import READY
 from grader.checks.exercises import Exercise, judge, shown_message
 from grader.checks.scoring import KIND_NAMES, hidden_wording
 
@@ -39,9 +40,12 @@ class SelfCheckProblem(RuntimeError):
 
 
 def use_notebook(path: str | os.PathLike[str]) -> None:
-    """Name the notebook file that :func:`check` grades where the front end cannot say which."""
+    """Name the notebook file that :func:`check` grades where the front end cannot say which;
+    the set-up cell calls it, so it also starts this kernel's engine, which warms up while the
+    learner reads (the first check() then answers in about a second)."""
     global _chosen
     _chosen = Path(path).resolve()
+    _start_engine()
 
 
 def _user_namespace() -> dict[str, Any]:
@@ -84,12 +88,14 @@ def notebook_to_grade(folder: Path) -> tuple[Path, str]:
 
 
 _engine: subprocess.Popen | None = None  # this kernel's grading engine (grader.apps.selfcheck_server)
+_ready = False  # its first line (warm) was read
 
 
 def _start_engine() -> subprocess.Popen:
     """This kernel's engine, started by the first check and again if it ended."""
-    global _engine
+    global _engine, _ready
     if _engine is None or _engine.poll() is not None:
+        _ready = False
         package_root = str(Path(__file__).resolve().parents[2])
         _engine = subprocess.Popen(
             [sys.executable, "-m", "grader.apps.selfcheck_server"],
@@ -103,6 +109,18 @@ def _start_engine() -> subprocess.Popen:
             },
         )
     return _engine
+
+
+def engine_ready(timeout: float) -> bool:
+    """Wait up to ``timeout`` seconds for this kernel's engine to be warm (its first line)."""
+    import select
+
+    global _ready
+    engine = _start_engine()
+    assert engine.stdout is not None
+    if not _ready and select.select([engine.stdout], [], [], timeout)[0]:
+        _ready = json.loads(engine.stdout.readline() or "{}") == READY
+    return _ready
 
 
 def stop_engine() -> None:
@@ -125,6 +143,8 @@ def grade_notebook(path: Path, exercise: str) -> dict[str, Any]:
             engine.stdin.write(request)
             engine.stdin.flush()
             line = engine.stdout.readline()
+            if not _ready and line and json.loads(line) == READY:  # its first line, once warm
+                line = engine.stdout.readline()
         except OSError:
             line = ""
         if line:

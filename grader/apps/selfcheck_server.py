@@ -5,7 +5,8 @@ first ``check()`` and reused by the later ones (as ``grade watch`` reuses its zy
 ``{"path": NOTEBOOK, "exercise": NAME}``, grades it as ``grade NOTEBOOK --public-only --exercise
 NAME`` does (:func:`grader.engine.runner.grade`, in this process, on this process's zygote: submitted
 code still runs only in sandboxed workers) and answers one JSON line on stdout:
-``{"report": ...}`` or ``{"problem": "one line"}``. It ends when stdin closes (the kernel went).
+``{"report": ...}`` or ``{"problem": "one line"}``, after a first line :data:`READY` once it is
+warm (torch, the suites, the zygote). It ends when stdin closes (the kernel went).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import os
 import sys
 from pathlib import Path
 from typing import Any
+
+READY = {"ready": True}  # the first line, once warm (the set-up cell's engine may be waited for)
 
 
 def answer(request: Any) -> dict[str, Any]:
@@ -37,9 +40,16 @@ def main() -> None:
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "w")
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())  # nothing else printed can corrupt the replies
-    from grader.engine.workers import gpu_present, prestart
+    from grader import defaults
+    from grader.apps.warm import warm_up
+    from grader.engine.workers import gpu_present
+    from grader.topics import available_topics
 
-    prestart(gpu=gpu_present())
+    # Warm before the first request: the set-up cell starts this engine (use_notebook), so the
+    # first check() finds torch, the suites and the zygote ready.
+    warm_up(available_topics(), defaults.PROBE_TIMEOUT, gpu_present())
+    replies.write(json.dumps(READY) + "\n")
+    replies.flush()
     for line in sys.stdin:
         try:
             request = json.loads(line)

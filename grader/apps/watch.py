@@ -9,7 +9,6 @@ costs about the topic's own grading time, not a Python and torch start.
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -18,7 +17,10 @@ from pathlib import Path
 import watchfiles
 
 from grader import report as render
+from grader.apps.ticker import Step, quiet
+from grader.apps.warm import warm_up
 from grader.checks.scoring import Report
+from grader.engine.progress import LiveLines
 from grader.engine.runner import SuiteCrash, UsageProblem, grade, resolve_device, select_topics
 from grader.options import Options
 from grader.topics import TOPICS
@@ -83,12 +85,9 @@ def _warm(settings: Settings) -> None:
     """Collect the watched topics' suites in this process and wait for the zygote now: a first
     grading of untouched stubs read their tables of checks (grader/engine/check_table.py) without
     torch, pytest or a worker, and the first save must not pay for them."""
-    from grader.engine import suites, workers  # suites imports pytest and torch
-
-    for topic in select_topics(settings.path, settings.topics)[0]:
-        with contextlib.suppress(suites.SuiteBroken):  # the re-grade reports what broke
-            suites.collected(topic, settings.options.limits.timeout)
-    workers.fork_server(resolve_device(settings.options.device) == "cuda")
+    topics = select_topics(settings.path, settings.topics)[0]
+    gpu = resolve_device(settings.options.device) == "cuda"
+    warm_up(topics, settings.options.limits.timeout, gpu)
 
 
 def _relevant(change: watchfiles.Change, path: str) -> bool:
@@ -99,15 +98,28 @@ def _relevant(change: watchfiles.Change, path: str) -> bool:
     )
 
 
+def _first_grade(settings: Settings, live: Callable[[], LiveLines] | None) -> Report:
+    """The first grading, with a terminal's live line per topic (``live()``) while it runs."""
+    progress = live() if live is not None else None
+    try:
+        return grade(settings.path, settings.options.with_topics(settings.topics), progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+
+
 def watch(
     settings: Settings,
     show: Callable[[str], None],
     colour: bool = False,
     clear: Callable[[], None] = lambda: None,
+    live: Callable[[], LiveLines] | None = None,
+    step: Step = quiet,
 ) -> None:
     """Grade ``settings.path`` once, then re-grade on every save until Ctrl-C
     (KeyboardInterrupt, for the caller). An unusable PATH raises :class:`UsageProblem`;
-    a problem with a re-grade is shown, not raised."""
+    a problem with a re-grade is shown, not raised. On a terminal, ``live`` makes the first
+    grading's progress lines and ``step`` shows the warm-up after it."""
     select_topics(settings.path, settings.topics)
     folder = settings.path if settings.path.is_dir() else settings.path.parent
     waiting = f"watching {settings.path}: save a file to re-grade its topic; Ctrl-C to stop"
@@ -124,12 +136,9 @@ def watch(
     ):
         if not started:
             started = True
-            show(
-                render.to_table(
-                    _grade((settings.path, settings.topics), settings), str(settings.path), colour
-                )
-            )
-            _warm(settings)
+            show(render.to_table(_first_grade(settings, live), str(settings.path), colour))
+            with step("warming up for the next save (suites, zygote)"):
+                _warm(settings)
             show(waiting)
             continue
         due = targets((Path(p) for _, p in changes), settings)

@@ -204,6 +204,10 @@ def memory() -> Finding:
 def engine() -> Finding:
     """Starts this process's zygote: the real test of the sandbox, as grading would run it."""
     server = workers.fork_server(gpu=False)
+    if server is None and workers.NO_SEQPACKET in workers.engine_problem():
+        return Finding(
+            "engine", True, f"{workers.engine_problem()}: each worker starts a fresh Python (~2 s each)"
+        )
     if server is None:
         problem = workers.engine_problem() or "the zygote could not start"
         fix = (
@@ -232,8 +236,9 @@ CHECKS: tuple[Callable[[], Finding], ...] = (
 )
 
 
-def diagnose() -> list[Finding]:
-    return [check() for check in CHECKS]
+def label(check: Callable[[], Finding]) -> str:
+    """What a check looks at, for the line shown while it runs (``torch build``)."""
+    return check.__name__.replace("_", " ")
 
 
 def render(findings: list[Finding], colour: bool = False) -> str:

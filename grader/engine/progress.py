@@ -83,6 +83,7 @@ class LiveLines:
         self.lines: dict[str, str] = {}
         self.since: dict[str, tuple[str, float]] = {}  # topic -> (check in flight, since when)
         self.began: dict[str, float] = {}  # topic -> when its grading began
+        self.opened: float | None = None  # when the first topic was queued
         self.drawn = 0
         self.lock = threading.Lock()
         self.stopped = threading.Event()
@@ -92,6 +93,7 @@ class LiveLines:
         with self.lock:
             if event.state == "queued":
                 self.lines[event.topic] = "queued"
+                self.opened = self.clock() if self.opened is None else self.opened
             elif event.state == "grading":
                 self.since[event.topic] = (event.check, self.clock())
                 self.began.setdefault(event.topic, self.clock())
@@ -109,6 +111,8 @@ class LiveLines:
             check, since = self.since[topic]
             doing = f" {check}" if check else ""
             return f"grading{doing}  {self.clock() - since:.1f} s"
+        if self.lines[topic] == "queued" and not self.since and self.opened is not None:
+            return f"queued  {self.clock() - self.opened:.1f} s"  # the engine starts: the time moves
         return self.lines[topic]
 
     def _draw(self) -> None:
@@ -121,7 +125,7 @@ class LiveLines:
     def _tick(self) -> None:
         while not self.stopped.wait(REDRAW_SECONDS):
             with self.lock:
-                if self.since:
+                if self.since or "queued" in self.lines.values():
                     self._draw()
 
     def close(self) -> None:

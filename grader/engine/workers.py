@@ -25,6 +25,10 @@ from grader.defaults import boot_seconds
 from grader.engine.sandbox import Launch, Limits, plan_launch, plan_zygote
 from grader.sandboxed.zygote import STATUS
 
+# Why there is no zygote where the system refuses its control socket (macOS): the workers then
+# start fresh, each in its own Python (grader/engine/doctor.py reports it as a limit, not a fault)
+NO_SEQPACKET = "this system has no AF_UNIX SOCK_SEQPACKET socket pairs for the zygote"
+
 SPAWN_SECONDS = 30.0  # a fork answers in milliseconds; this only bounds a stuck zygote
 
 
@@ -299,7 +303,11 @@ class ForkServer:
 
     def launch(self) -> bool:
         """Start the zygote without waiting for it (it boots while the caller imports)."""
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        except (OSError, AttributeError) as exc:  # macOS has no SOCK_SEQPACKET socketpair
+            self.problem = f"{NO_SEQPACKET} ({exc})"
+            return False
         launch = plan_zygote(theirs.fileno(), self.gpu)
         try:
             self.process = start(launch, stdin=subprocess.DEVNULL)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -16,6 +17,9 @@ from tiers import pytest_collection_modifyitems  # noqa: F401  (each test in exa
 from grader.engine.client import TopicSession
 from grader.engine.staging import stage
 
+# Every `grade` a test starts grades in its own process, never on a learner's warm engine
+# (grader/apps/daemon.py); tests/grader/test_daemon.py asks for one in a folder of its own.
+os.environ.setdefault("TORCHGRADE_NO_DAEMON", "1")
 # The benchmark's class (complete answers) lives outside the package: tests import it as `bench_class`.
 sys.path.insert(0, str(REPO / "tests" / "bench"))
 

@@ -7,7 +7,9 @@ import shutil
 import pytest
 from helpers import REPO, run_grade
 
-from grader.apps.learner import find_next, original_stub
+from grader.apps.learner import find_next, original_stub, points_line, start_line
+from grader.checks import scoring
+from grader.checks.scoring import Report, TopicResult
 
 
 def _copy(tmp_path, solved: tuple[str, ...]):
@@ -21,11 +23,15 @@ def _copy(tmp_path, solved: tuple[str, ...]):
 @pytest.mark.e2e
 def test_next_names_the_first_exercise_not_full_with_its_docstring_and_command(tmp_path):
     folder = _copy(tmp_path, ("tensors", "autograd"))
-    done = run_grade("next", str(folder), timeout=300)
+    done = run_grade("next", str(folder), "--run", timeout=300)
     assert done.returncode == 0, done.stderr
-    first, second = done.stdout.strip().splitlines()
+    first, second, fastest, more, *graded = done.stdout.strip().splitlines()
     assert first.startswith("next: mse (losses): Mean squared error")
     assert second == f"check it with: grade {folder / 'losses.py'} --exercise mse"
+    assert fastest.startswith(f"fastest: leave `grade watch {folder}` open")
+    assert "grade next --run" in more and "grade hint mse" in more
+    table = "\n".join(graded)  # --run: that exercise graded at once
+    assert "losses" in table and "mse" in table and "tensors " not in table, table
 
 
 @pytest.mark.unit
@@ -67,3 +73,31 @@ def test_reset_of_an_unknown_exercise_is_a_usage_error(tmp_path):
 def test_the_checkouts_own_stubs_reset_from_git():
     stub = REPO / "exercises" / "losses.py"
     assert original_stub("losses", stub) == stub.read_text()
+
+
+def _report(*tests: tuple[str, str, str, float]) -> Report:
+    """A report of (topic, exercise, status, points) checks."""
+    topics: dict[str, TopicResult] = {}
+    for topic, exercise, status, points in tests:
+        kind = "convergence" if points > 1 else "shape"
+        check = scoring.TestResult(f"test_{exercise}", kind, status, 0.0, points, exercises=(exercise,))
+        topics.setdefault(topic, TopicResult(topic)).tests.append(check)
+    return Report(topics=list(topics.values()), sandbox="none", device="cpu")
+
+
+@pytest.mark.unit
+def test_the_first_report_of_untouched_stubs_says_where_to_start(tmp_path):
+    untouched = _report(("tensors", "one_hot", "not_started", 1), ("tensors", "add_into", "not_started", 1))
+    line = start_line(untouched, tmp_path)
+    assert line.startswith("start here: add_into in tensors") and f"grade next {tmp_path}" in line
+    started = _report(("tensors", "add_into", "failed", 1), ("tensors", "one_hot", "not_started", 1))
+    assert start_line(started, tmp_path) == ""
+
+
+@pytest.mark.unit
+def test_the_report_explains_why_points_and_checks_differ():
+    assert points_line(_report(("mlp", "relu", "passed", 1))) == ""
+    line = points_line(
+        _report(("mlp", "relu", "passed", 1), ("mlp", "MLP", "failed", 2), ("cnn", "SimpleCNN", "failed", 2))
+    )
+    assert "2 training checks count 2" in line

@@ -11,6 +11,7 @@ import sys
 import nbformat
 import pytest
 from helpers import REPO
+from pty_run import PtyRun, run_in_pty
 
 from grader.apps import leaks
 from grader.topics import available_topics, suite_path
@@ -18,18 +19,63 @@ from grader.topics import available_topics, suite_path
 pytestmark = pytest.mark.e2e
 
 
+BUILT: dict[str, PtyRun] = {}  # the release command's run on a terminal (its silences)
+
+
 @pytest.fixture(scope="module")
 def release(tmp_path_factory):
+    """Built on a pseudo-terminal, as an instructor would: it must say what it does meanwhile."""
     out = tmp_path_factory.mktemp("release") / "course"
-    done = subprocess.run(
-        [sys.executable, "-m", "grader", "release", str(out)],
-        cwd=REPO,
+    command = [sys.executable, "-m", "grader", "release", str(out)]
+    done = run_in_pty(command, cwd=str(REPO), env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=600)
+    assert done.returncode == 0, done.output[-3000:]
+    BUILT["release"] = done
+    return out
+
+
+def test_building_the_release_is_never_silent_for_more_than_a_second(release):
+    built = BUILT["release"]
+    assert built.longest_silence <= 1.0, built.silences
+    assert (
+        "scanning every file for answers" in built.output and f"release written to {release}" in built.output
+    )
+
+
+def test_the_learners_readme_names_the_loop_in_at_most_60_lines(release):
+    readme = (release / "README.md").read_text()
+    assert len(readme.splitlines()) <= 60
+    for command in (
+        "grade watch",
+        "grade next",
+        "grade hint",
+        "grade reset",
+        "grade doctor",
+        "-k ",
+        "--exercise",
+    ):
+        assert command in readme, command
+    assert "count 2" in readme  # why points and passed checks differ
+
+
+def test_the_release_ships_the_hints_and_no_solution(release, tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(release), "TORCHGRADE_STATE": str(tmp_path)}
+    assert sorted(p.stem for p in (release / "hints").glob("*.md")) == sorted(available_topics())
+    hint = subprocess.run(
+        [sys.executable, "-m", "grader", "hint", "softmax"],
+        cwd=release,
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env=env,
     )
-    assert done.returncode == 0, done.stderr
-    return out
+    assert hint.returncode == 0 and hint.stdout.startswith("hint 1/"), hint.stderr
+    shown = subprocess.run(
+        [sys.executable, "-m", "grader", "solution", "softmax"],
+        cwd=release,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert shown.returncode == 2 and "no worked solutions here" in shown.stderr and "def " not in shown.stdout
 
 
 def grade_in(release, path) -> tuple[int, dict]:

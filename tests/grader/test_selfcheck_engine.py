@@ -42,6 +42,16 @@ def test_later_checks_reuse_the_engine_and_answer_fast(notebook):
         assert again["sandbox"] == sandbox_status()[1]  # still graded in the sandbox
 
 
+def test_the_set_up_cell_starts_the_engine_so_the_first_check_is_fast(notebook):
+    selfcheck.use_notebook(notebook)  # what the hand-out's set-up cell runs
+    assert selfcheck._engine is not None and selfcheck.engine_ready(300)
+    started = time.monotonic()
+    first = selfcheck.grade_notebook(notebook, "softmax")
+    seconds = time.monotonic() - started
+    assert first["score"] == first["max_score"] > 0
+    assert seconds < WARM_SECONDS, f"the first check() after the set-up cell took {seconds:.2f} s"
+
+
 def test_an_engine_that_died_is_started_again_and_problems_are_one_line(notebook):
     selfcheck.grade_notebook(notebook, "mse")
     assert selfcheck._engine is not None

@@ -1,0 +1,182 @@
+"""The learner's warm engine, client side: ``grade FILE``, ``grade next`` and ``grade watch``
+answered by one per-user process that has imported torch and pytest, collected the suites and
+started its zygote once (the server: :mod:`grader.serve`, which shares this module's helpers).
+
+The client (:func:`forward`, called by :func:`grader.cli.run`) connects to a Unix socket in the
+user's runtime folder (``$XDG_RUNTIME_DIR/torchgrade``, else ``/tmp/torchgrade-<uid>``: a folder
+of mode 0700 that the user owns, the socket 0600), whose name carries the engine's identity
+(:func:`identity`: the interpreter, this checkout, its grader and suites as they are on disk, the
+variables that choose the engine). It sends its arguments, cwd, environment and its stdin,
+stdout and stderr (``SCM_RIGHTS``); the server forks a child that runs the ``grade`` command on
+them as a fresh process would, and answers its exit status. Ctrl-C is passed on as SIGINT.
+
+The server is trusted-side code like a ``grade`` process: it accepts only its own user
+(``SO_PEERCRED``) and only requests for its own identity, its children grade through the same
+sandboxed workers (its zygote is shared only where it isolates each worker, as ``grade batch``'s
+pool shares one), and it exits after :data:`~grader.defaults.DAEMON_IDLE_SECONDS` without a
+request. ``--no-daemon`` or ``TORCHGRADE_NO_DAEMON=1`` grade in a fresh process; so does a client
+that finds no server, which then, on a terminal (or with ``TORCHGRADE_DAEMON=1``), starts one for
+the next command. Linux only (:func:`supported`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from grader import defaults
+from grader.apps.host import host_problem
+from grader.topics import REPO_ROOT, suites_dir
+
+NO_DAEMON_ENV = "TORCHGRADE_NO_DAEMON"
+START_ENV = "TORCHGRADE_DAEMON"  # "1": start a server even off a terminal (the benchmark)
+COMMANDS = ("check", "next", "watch")  # what the server runs (the rest: a fresh process)
+ENGINE_VARIABLES = ("PATH", "PYTHONPATH")  # with every TORCHGRADE_* variable: they choose the engine
+
+
+def runtime_folder(env: dict[str, str]) -> Path:
+    base = env.get("XDG_RUNTIME_DIR")
+    return Path(base) / "torchgrade" if base else Path(f"/tmp/torchgrade-{os.getuid()}")
+
+
+def _private_folder(env: dict[str, str]) -> Path | None:
+    """The runtime folder, made 0700 where missing; None where it is not this user's alone."""
+    folder = runtime_folder(env)
+    with contextlib.suppress(FileExistsError):
+        folder.mkdir(mode=0o700, parents=True)
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return None
+    mine = info.st_uid == os.getuid() and (info.st_mode & 0o777) == 0o700
+    return folder if mine and not Path(folder).is_symlink() else None
+
+
+def identity(env: dict[str, str]) -> str:
+    """What the engine is: a server answers only clients that would start the same one."""
+    digest = hashlib.sha256()
+    chosen = sorted((k, v) for k, v in env.items() if k in ENGINE_VARIABLES or k.startswith("TORCHGRADE_"))
+    python = [os.path.realpath(sys.executable), sys.prefix]  # `python`, `python3`, `grade`: one
+    digest.update(json.dumps([python, str(REPO_ROOT), chosen]).encode())
+    for folder, pattern in ((REPO_ROOT / "grader", "**/*.py"), (suites_dir(), "*")):
+        for path in sorted(folder.glob(pattern)):
+            info = path.stat()
+            digest.update(f"{path}:{info.st_mtime_ns}:{info.st_size}\n".encode())
+    return digest.hexdigest()[:24]
+
+
+def socket_path(env: dict[str, str]) -> Path | None:
+    folder = _private_folder(env)
+    return folder / f"engine-{identity(env)}.sock" if folder else None
+
+
+def engine_env(env: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in env.items() if k != START_ENV}
+
+
+def supported() -> bool:
+    """The server needs Linux's peer credentials and pidfds (macOS grades in fresh processes),
+    and a system that grades at all (:func:`grader.apps.host.host_problem` says why not)."""
+    return hasattr(socket, "SO_PEERCRED") and hasattr(os, "pidfd_open") and not host_problem()
+
+
+def wanted(command: str, argv: list[str]) -> bool:
+    """Whether ``grade ARGV`` (its subcommand: ``command``) goes to the server."""
+    asked_not = os.environ.get(NO_DAEMON_ENV) or "--no-daemon" in argv
+    chosen = command in COMMANDS and not {"-h", "--help"} & set(argv)
+    return chosen and not asked_not and supported()
+
+
+# --- the client -----------------------------------------------------------------------------
+
+
+def send(sock: socket.socket, message: dict, fds: list[int] | None = None) -> None:
+    data = json.dumps(message).encode() + b"\n"
+    if fds:
+        socket.send_fds(sock, [data], fds)
+    else:
+        sock.sendall(data)
+
+
+def receive(sock: socket.socket, buffer: bytearray) -> dict | None:
+    """The next newline-framed message, or None when the peer closed."""
+    while b"\n" not in buffer:
+        data = sock.recv(65536)
+        if not data:
+            return None
+        buffer += data
+    line, _, rest = bytes(buffer).partition(b"\n")
+    buffer[:] = rest
+    return json.loads(line)
+
+
+def forward(argv: list[str]) -> int | None:
+    """Run ``grade ARGV`` on the user's warm engine; its exit status, or None where there is
+    none to ask (then the caller grades in this process, and maybe starts one for next time)."""
+    env = engine_env(dict(os.environ))
+    path = socket_path(env)
+    if path is None:
+        return None
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.connect(str(path))
+        sock.settimeout(defaults.boot_seconds())  # a server still importing answers when ready
+        buffer = bytearray()
+        from grader.apps.ticker import step  # fcntl: only where the system grades (supported())
+
+        with step(sys.stderr, "your warm engine is starting (importing torch, collecting the suites)"):
+            hello = receive(sock, buffer)
+        if hello is None or hello.get("identity") != identity(env):
+            return None
+        request = {"args": argv, "cwd": os.getcwd(), "env": env}
+        send(sock, request, [0, 1, 2])
+        sock.settimeout(None)
+        return _await_status(sock, buffer)
+    except (OSError, ValueError):
+        return None
+    except KeyboardInterrupt:  # before the command ran: as a fresh process stopped while importing
+        return 130
+    finally:
+        sock.close()
+
+
+def _await_status(sock: socket.socket, buffer: bytearray) -> int | None:
+    """The child's exit status; Ctrl-C here is passed to it as SIGINT."""
+    while True:
+        try:
+            answer = receive(sock, buffer)
+        except KeyboardInterrupt:
+            send(sock, {"signal": int(signal.SIGINT)})
+            continue
+        if answer is None:
+            return None
+        if "status" in answer:
+            return int(answer["status"])
+
+
+def start_server() -> None:
+    """Start the user's server in the background, for the next command (its own session)."""
+    env = engine_env(dict(os.environ))
+    if socket_path(env) is None:
+        return
+    with contextlib.suppress(OSError):
+        subprocess.Popen(
+            [sys.executable, "-m", "grader.serve"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            env=env,
+            cwd=str(REPO_ROOT),
+        )
+
+
+def should_start() -> bool:
+    return os.environ.get(START_ENV) == "1" or sys.stderr.isatty()

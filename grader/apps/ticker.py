@@ -1,0 +1,55 @@
+"""A step that may take seconds says so on a terminal: ``what… 2.3 s``, redrawn until it ends.
+
+``grade doctor``, ``grade release``, ``grade notebooks``, ``grade next`` and ``grade watch``
+wrap each slow step (a torch import, a zygote's start, a scan) in :func:`step`, so a terminal
+never sits silent for more than a second. Off a terminal (a pipe, a file, a test) it writes
+nothing: the commands' output stays what it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import TextIO
+
+from grader.engine.progress import REDRAW_SECONDS
+
+
+@contextlib.contextmanager
+def step(stream: TextIO, what: str, live: bool | None = None) -> Iterator[None]:
+    """While the block runs, keep ``what… <seconds>`` on the current line of ``stream`` (a
+    terminal, or ``live``); erase it when the block ends."""
+    if not (stream.isatty() if live is None else live):
+        yield
+        return
+    began = time.monotonic()
+    stop = threading.Event()
+
+    def draw() -> None:
+        stream.write(f"\r\x1b[2K  {what}… {time.monotonic() - began:.1f} s")
+        stream.flush()
+
+    def tick() -> None:
+        while not stop.wait(REDRAW_SECONDS):
+            draw()
+
+    draw()
+    ticker = threading.Thread(target=tick, name="torchgrade-step", daemon=True)
+    ticker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        ticker.join()  # it wakes every REDRAW_SECONDS
+        stream.write("\r\x1b[2K")
+        stream.flush()
+
+
+Step = Callable[[str], contextlib.AbstractContextManager[None]]
+
+
+def quiet(what: str) -> contextlib.AbstractContextManager[None]:
+    """A :data:`Step` that shows nothing."""
+    return contextlib.nullcontext()

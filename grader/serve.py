@@ -1,0 +1,247 @@
+"""``python -m grader.serve``: the learner's warm engine, the server :mod:`grader.apps.daemon`
+connects ``grade FILE``, ``grade next`` and ``grade watch`` to (that module says how, and what keeps it private).
+
+It sits above the CLI, which it runs in a child per request, forked after the imports, the
+suites' collection and the zygote's start that a fresh ``grade`` would pay.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import selectors
+import signal
+import socket
+import struct
+import sys
+from pathlib import Path
+
+from grader import defaults
+from grader.apps.daemon import NO_DAEMON_ENV, engine_env, identity, receive, send, socket_path, wanted
+from grader.apps.warm import warm_up
+
+
+def _bind(path: Path) -> tuple[socket.socket, int] | None:
+    """The listening socket at ``path`` (0600) and the lock that makes this server the only one
+    for it; None where another server holds the lock."""
+    import fcntl
+
+    lock = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(lock)
+        return None
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()  # a server that died left it
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    previous = os.umask(0o177)
+    try:
+        listener.bind(str(path))
+    except OSError:  # a path too long for a Unix socket
+        listener.close()
+        os.close(lock)
+        return None
+    finally:
+        os.umask(previous)
+    listener.listen(16)
+    return listener, lock
+
+
+def _warm() -> None:
+    """What a ``grade`` process pays before it grades, paid once: the imports (torch, pytest,
+    the CLI), every suite collected, the zygote ready. The children inherit all of it."""
+    from grader import cli, report  # noqa: F401  (imported for the children)
+    from grader.engine import workers
+    from grader.topics import available_topics
+
+    warm_up(available_topics(), defaults.PROBE_TIMEOUT, workers.gpu_present())
+
+
+def _peer_is_me(conn: socket.socket) -> bool:
+    credentials = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    _pid, uid, _gid = struct.unpack("3i", credentials)
+    return uid == os.getuid()
+
+
+def _read_request(conn: socket.socket) -> tuple[dict, list[int]] | None:
+    """The request and its three descriptors (stdin, stdout, stderr), or None."""
+    conn.settimeout(10.0)
+    buffer, fds = b"", []
+    try:
+        while b"\n" not in buffer:
+            data, received, _, _ = socket.recv_fds(conn, 65536, 3)
+            fds += received
+            if not data:
+                break
+            buffer += data
+        request = json.loads(buffer.partition(b"\n")[0])
+    except (OSError, ValueError):
+        request = None
+    conn.settimeout(None)
+    if not isinstance(request, dict) or len(fds) != 3:
+        for fd in fds:
+            os.close(fd)
+        return None
+    return request, fds
+
+
+def _child(request: dict, fds: list[int]) -> None:
+    """In the forked child: become ``grade ARGS`` on the client's descriptors, and exit."""
+    code = 1
+    try:
+        for target, fd in enumerate(fds):  # the server's own 0-2 are /dev/null: fd > 2
+            os.dup2(fd, target)
+            if fd > 2:
+                os.close(fd)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.environ[NO_DAEMON_ENV] = "1"  # the child grades here
+        encoding = sys.stdout.encoding
+        sys.stdout = open(1, "w", encoding=encoding, closefd=False, buffering=1 if os.isatty(1) else -1)
+        sys.stderr = open(2, "w", encoding=encoding, closefd=False, buffering=1, errors="backslashreplace")
+        sys.argv = ["grade", *request["args"]]
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        from grader.cli import run
+
+        run()
+        code = 0
+    except SystemExit as leaving:
+        code = leaving.code if isinstance(leaving.code, int) else (0 if leaving.code is None else 1)
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        os._exit(code)
+
+
+class Server:
+    """The accept loop: a child per request, its status back to its client, idle exit."""
+
+    def __init__(self, listener: socket.socket, key: str, idle: float) -> None:
+        self.listener, self.key, self.idle = listener, key, idle
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(listener, selectors.EVENT_READ, "accept")
+        self.children: dict[int, tuple[int, socket.socket]] = {}  # pidfd -> (pid, its client)
+
+    def run(self) -> None:
+        while True:
+            events = self.selector.select(timeout=self.idle)
+            if not events and not self.children:
+                return
+            for key, _ in events:
+                if key.data == "accept":
+                    self.accept()
+                elif key.data == "child":
+                    self.reap(key.fd)
+                else:
+                    self.client_says(key.fileobj, key.data)  # type: ignore[arg-type]
+
+    def accept(self) -> None:
+        conn, _ = self.listener.accept()
+        if not _peer_is_me(conn):
+            conn.close()
+            return
+        with contextlib.suppress(OSError):
+            send(conn, {"identity": self.key})
+            got = _read_request(conn)
+            if got is not None and self.refusal(got[0]):
+                send(conn, {"refused": self.refusal(got[0])})
+            elif got is not None:
+                self.start(conn, *got)
+                return
+            for fd in got[1] if got else ():
+                os.close(fd)
+        conn.close()
+
+    def refusal(self, request: dict) -> str:
+        """Why this server does not run ``request`` ("" where it does): only ``grade FILE``,
+        ``grade next`` and ``grade watch``, only for an environment that chooses this very engine (a request cannot
+        turn the sandbox off: ``TORCHGRADE_NO_SANDBOX`` is part of the identity)."""
+        from grader.cli import command_of
+
+        args, cwd, env = request.get("args"), request.get("cwd"), request.get("env")
+        if not (isinstance(args, list) and all(isinstance(a, str) for a in args) and isinstance(cwd, str)):
+            return "a request is {'args': [...], 'cwd': ..., 'env': {...}}"
+        if not (isinstance(env, dict) and all(isinstance(v, str) for v in env.values())):
+            return "a request is {'args': [...], 'cwd': ..., 'env': {...}}"
+        if not wanted(command_of(args), args):
+            return f"this engine runs `grade FILE`, `grade next` and `grade watch` only, not {args[:1]}"
+        if identity(engine_env(env)) != self.key:
+            return "the request's environment chooses another engine"
+        return ""
+
+    def start(self, conn: socket.socket, request: dict, fds: list[int]) -> None:
+        pid = os.fork()
+        if pid == 0:  # the child keeps nothing of the server's but the client's descriptors
+            self.selector.close()
+            self.listener.close()
+            conn.close()
+            for pidfd, (_, other) in self.children.items():
+                os.close(pidfd)
+                other.close()
+            _child(request, fds)
+        for fd in fds:
+            os.close(fd)
+        pidfd = os.pidfd_open(pid)
+        self.children[pidfd] = (pid, conn)
+        self.selector.register(pidfd, selectors.EVENT_READ, "child")
+        self.selector.register(conn, selectors.EVENT_READ, pid)
+
+    def client_says(self, conn: socket.socket, pid: int) -> None:
+        """Ctrl-C at the client (passed on), or the client gone (its child is ended)."""
+        try:
+            message = receive(conn, bytearray())
+        except (OSError, ValueError):
+            message = None
+        with contextlib.suppress(ProcessLookupError):
+            if message is None:
+                self.selector.unregister(conn)
+                os.kill(pid, signal.SIGKILL)
+            elif message.get("signal") == int(signal.SIGINT):
+                os.kill(pid, signal.SIGINT)
+
+    def reap(self, pidfd: int) -> None:
+        pid, conn = self.children.pop(pidfd)
+        self.selector.unregister(pidfd)
+        os.close(pidfd)
+        status = os.waitpid(pid, 0)[1]
+        code = os.waitstatus_to_exitcode(status)
+        with contextlib.suppress(KeyError, ValueError):
+            self.selector.unregister(conn)
+        with contextlib.suppress(OSError):
+            send(conn, {"status": code if code >= 0 else 128 - code})
+        conn.close()
+
+
+def serve() -> None:
+    """``python -m grader.serve [IDLE_SECONDS]``: serve this user until idle (nothing if one
+    already does)."""
+    env = engine_env(dict(os.environ))
+    path = socket_path(env)
+    bound = _bind(path) if path is not None else None
+    if path is None or bound is None:
+        return
+    listener, _lock = bound
+    try:
+        _warm()
+        idle = float(sys.argv[1]) if len(sys.argv) > 1 else defaults.DAEMON_IDLE_SECONDS
+        Server(listener, identity(env), idle).run()
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()
+            path.with_suffix(".lock").unlink()  # still held: a server starting now binds anew
+        from grader.engine import workers
+
+        for server in workers._servers.values():
+            server.stop()
+
+
+if __name__ == "__main__":
+    serve()

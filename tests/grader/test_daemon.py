@@ -1,0 +1,152 @@
+"""The learner's warm engine (grader/apps/daemon.py, grader/serve.py): it answers `grade FILE`
+for its own user only, in a private folder, and runs nothing but `grade FILE`, `grade next` and
+`grade watch` for the very environment it was started for (a request cannot turn the sandbox off)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from helpers import REPO
+from pty_run import run_in_pty
+
+from grader.apps import daemon
+
+IDLE = 60  # seconds the test's server waits for a request before it exits
+
+
+@pytest.fixture
+def runtime(monkeypatch):
+    """A runtime folder of its own, short (a Unix socket's path holds at most 107 bytes)."""
+    folder = Path(tempfile.mkdtemp(prefix="tg-", dir="/tmp"))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(folder))
+    monkeypatch.delenv(daemon.NO_DAEMON_ENV, raising=False)
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def server(runtime):
+    """A warm engine for this test's environment; ended (its own process) afterwards."""
+    env = dict(os.environ)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "grader.serve", str(IDLE)], cwd=REPO, env=env, start_new_session=True
+    )
+    path = daemon.socket_path(daemon.engine_env(env))
+    assert path is not None
+    for _ in range(600):
+        if path.exists() or process.poll() is not None:
+            break
+        time.sleep(0.1)
+    assert path.exists(), "the engine did not start"
+    yield path
+    process.kill()
+    process.wait()
+
+
+def _client(*args: str) -> subprocess.CompletedProcess:
+    """`grade ARGS` through :func:`daemon.forward` only: exit 100 where no engine answered."""
+    code = f"import sys\nfrom grader.apps import daemon\nstatus = daemon.forward({list(args)!r})\nsys.exit(100 if status is None else status)"
+    return subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=600)
+
+
+def _raw(path, request: dict) -> dict | None:
+    """Send ``request`` as a client would (with stdin, stdout, stderr) and read the answer."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.connect(str(path))
+        sock.settimeout(300)
+        buffer = bytearray()
+        assert daemon.receive(sock, buffer)["identity"]
+        null = os.open(os.devnull, os.O_RDWR)
+        daemon.send(sock, request, [null, null, null])
+        os.close(null)
+        return daemon.receive(sock, buffer)
+
+
+@pytest.mark.e2e
+def test_the_warm_engine_grades_a_file_for_its_user(server):
+    assert (
+        oct(server.stat().st_mode & 0o777) == "0o600" and oct(server.parent.stat().st_mode & 0o777) == "0o700"
+    )
+    done = _client(str(REPO / "solutions" / "tensors.py"), "--exercise", "accuracy", "--format", "json")
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    assert report["score"] == report["max_score"] > 0
+    stub = _client(str(REPO / "exercises" / "tensors.py"), "--exercise", "acuracy")
+    assert stub.returncode == 2 and "did you mean 'accuracy'" in stub.stderr
+
+
+@pytest.mark.e2e
+def test_watch_on_the_warm_engine_shows_on_the_terminal_and_stops_on_ctrl_c(server, tmp_path):
+    """The client's terminal reaches the child (live lines, colours) and Ctrl-C reaches it too;
+    the engine is still warming when it connects (the fixture just started it)."""
+    shutil.copy(REPO / "solutions" / "losses.py", tmp_path / "losses.py")
+    command = [sys.executable, "-m", "grader", "watch", str(tmp_path / "losses.py")]
+    done = run_in_pty(
+        command, cwd=str(REPO), env=dict(os.environ), timeout=300, until="watching ", interrupt=True
+    )
+    assert done.returncode == 0, done.output[-2000:]
+    assert "\x1b[" in done.output and "100/100" in done.output and "stopped watching" in done.output
+    assert done.longest_silence <= 1.0, done.silences  # a client waiting for a warming engine says so
+
+
+@pytest.mark.e2e
+def test_a_request_cannot_turn_the_sandbox_off_or_run_another_command(server, tmp_path):
+    """Hostile: a client of the same user asks for a grading without the sandbox, and for a
+    `grade release`: both refused, nothing run (seen failing with Server.refusal returning "")."""
+    env = {**daemon.engine_env(dict(os.environ)), "TORCHGRADE_NO_SANDBOX": "1"}
+    args = [str(REPO / "solutions" / "tensors.py"), "--exercise", "accuracy"]
+    answer = _raw(server, {"args": args, "cwd": str(REPO), "env": env})
+    assert answer is not None and "another engine" in answer.get("refused", ""), answer
+    out = tmp_path / "release"
+    request = {"args": ["release", str(out)], "cwd": str(REPO), "env": daemon.engine_env(dict(os.environ))}
+    answer = _raw(server, request)
+    assert answer is not None and "only" in answer.get("refused", ""), answer
+    assert not out.exists()
+
+
+@pytest.mark.unit
+def test_no_engine_where_the_runtime_folder_is_not_private(runtime):
+    runtime.chmod(0o700)
+    (runtime / "torchgrade").mkdir(mode=0o755)
+    (runtime / "torchgrade").chmod(0o755)
+    assert daemon.socket_path(dict(os.environ)) is None
+
+
+@pytest.mark.unit
+def test_no_daemon_flag_and_variable_keep_grade_in_its_own_process(monkeypatch):
+    monkeypatch.delenv(daemon.NO_DAEMON_ENV, raising=False)
+    assert daemon.wanted("check", ["solutions/"]) and daemon.wanted("next", ["next"])
+    assert not daemon.wanted("check", ["solutions/", "--no-daemon"])
+    assert daemon.wanted("watch", ["watch", "exercises/"]) and not daemon.wanted(
+        "release", ["release", "out"]
+    )
+    assert not daemon.wanted("check", ["-h"])
+    monkeypatch.setenv(daemon.NO_DAEMON_ENV, "1")
+    assert not daemon.wanted("check", ["solutions/"])
+    monkeypatch.delenv(daemon.NO_DAEMON_ENV)
+    monkeypatch.delattr(socket, "SO_PEERCRED")  # macOS: no peer credentials of this kind
+    assert not daemon.wanted("check", ["solutions/"])
+
+
+@pytest.mark.unit
+def test_one_engine_whichever_name_the_interpreter_was_called_by(monkeypatch):
+    """`grade` (its shebang: python3) and `python -m grader` find the same engine."""
+    env = dict(os.environ)
+    here = daemon.identity(env)
+    for name in ("python", "python3"):
+        twin = Path(sys.executable).with_name(name)
+        if twin.exists():
+            monkeypatch.setattr(sys, "executable", str(twin))
+            assert daemon.identity(env) == here, name
+    monkeypatch.setitem(env, "TORCHGRADE_NO_SANDBOX", "1")
+    assert daemon.identity(env) != here
