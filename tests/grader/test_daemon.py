@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -95,7 +96,8 @@ def test_watch_on_the_warm_engine_shows_on_the_terminal_and_stops_on_ctrl_c(serv
         command, cwd=str(REPO), env=dict(os.environ), timeout=300, until="watching ", interrupt=True
     )
     assert done.returncode == 0, done.output[-2000:]
-    assert "\x1b[" in done.output and "100/100" in done.output and "stopped watching" in done.output
+    full = re.search(r"\b(\d+)/\1\b", done.output)  # the topic's full score, whatever its maximum
+    assert "\x1b[" in done.output and full and "stopped watching" in done.output
     assert done.longest_silence <= 1.0, done.silences  # a client waiting for a warming engine says so
 
 

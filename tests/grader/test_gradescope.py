@@ -350,10 +350,10 @@ def test_correct_submission_gets_full_score(runs):
     assert f"Score: {FULL:g} / {FULL:g}" in results["output"] and "Sandbox: " in results["output"]
     mse = _case(runs, "correct").test("losses: mse")  # one test per exercise, its checks listed
     assert "  ✓ regression_loss_reductions[mse-mean]: passed" in mse["output"]
-    huber = _case(runs, "correct").test("losses: huber")
-    assert "  ✓ hidden gradient check 1: passed" in huber["output"]
-    assert mse["visibility"] == huber["visibility"] == "visible"  # each exercise has a public check
-    assert mse["tags"][0] == "losses" and "gradient" in huber["tags"]
+    cross_entropy = _case(runs, "correct").test("losses: cross_entropy")
+    assert "  ✓ hidden gradient check 1: passed" in cross_entropy["output"]
+    assert mse["visibility"] == cross_entropy["visibility"] == "visible"  # each exercise has a public check
+    assert mse["tags"][0] == "losses" and "gradient" in cross_entropy["tags"]
     assert "runs_on_cuda" not in json.dumps(results), "skipped checks are left out"
 
 

@@ -147,10 +147,13 @@ def test_a_changed_start_variable_in_the_test_process_starts_a_new_helper(monkey
 @pytest.mark.timeout(600)
 def test_warm_gradings_fork_their_workers_from_the_helpers_zygote(tmp_path):
     """The helper's zygote serves every warm `grade` (tests/grader/warm.py), as a batch's zygote
-    serves its grading processes: the pids its children see in its pid namespace keep growing
-    from one grading to the next. A zygote of each grading's own would start them alike."""
+    serves its grading processes: its children's pids in its pid namespace (each child is pid 1
+    of its own, below it: the first NSpid after the outermost) keep growing from one grading to
+    the next. A zygote of each grading's own would start them alike."""
     broken = (
-        "\n\ndef huber(*args, **kwargs):\n    import os\n    raise ValueError(f'worker pid {os.getpid()}')\n"
+        "\n\ndef huber(*args, **kwargs):\n    status = open('/proc/self/status').read().splitlines()\n"
+        "    nspid = [line for line in status if line.startswith('NSpid:')][0].split()\n"
+        "    raise ValueError(f'worker pid {nspid[1]}')\n"
     )
     (tmp_path / "losses.py").write_text((REPO / "solutions" / "losses.py").read_text() + broken)
     pids = []
