@@ -265,8 +265,12 @@ def test_messages_name_cells_never_the_generated_module(tmp_path):
 def test_self_check_grades_the_saved_notebook_not_the_kernel_history(tmp_path):
     from grader.apps import selfcheck
 
-    fixed = "def sigmoid(x):\n    z = (-x.abs()).exp()\n    return torch.where(x >= 0, 1 / (1 + z), z / (1 + z))"
-    typo = "def sigmoid(x):\n    z = (-x.abs()).exp()\n    return torch.where(x >= 0, 1 / (1 + z), z / (1 + z)"
+    fixed = (
+        "def sigmoid(x):\n    z = (-x.abs()).exp()\n    return torch.where(x >= 0, 1 / (1 + z), z / (1 + z))"
+    )
+    typo = (
+        "def sigmoid(x):\n    z = (-x.abs()).exp()\n    return torch.where(x >= 0, 1 / (1 + z), z / (1 + z)"
+    )
     path = notebook_with(tmp_path / "losses.ipynb", ["import torch", fixed])
     history = ["", "import torch", typo, fixed, "check('sigmoid')"]
     selfcheck.use_notebook(path)
