@@ -194,7 +194,7 @@ def _on_warm_engine(argv: list[str]) -> Callable[[], None] | None:
 
     if not daemon.wanted(command_of(argv), argv):
         return None
-    status = daemon.forward(argv)
+    status = daemon.ask_engine(argv)
     if status is not None:
         sys.exit(status)
     return daemon.start_server if daemon.should_start() else None
@@ -675,7 +675,7 @@ def notebooks_command(
     """Write one hand-out notebook per topic into OUT, made from the stubs in exercises/."""
     from grader.apps.handouts import write_handouts
     from grader.apps.leaks import LeakFound
-    from grader.apps.ticker import step
+    from grader.apps.ticker import progress_line
     from grader.topics import REPO_ROOT, TOPICS, unknown_topic
 
     topics = _course_topics(_course(course_file, assignment)[1], topics)
@@ -688,7 +688,7 @@ def notebooks_command(
             out=out,
             topics=list(topics) or list(TOPICS),
             allowed=frozenset(allowed),
-            step=lambda what: step(sys.stderr, what),
+            step=lambda what: progress_line(sys.stderr, what),
         )
     except LeakFound as exc:
         _usage_exit(str(exc))
@@ -707,11 +707,11 @@ def release_command(
     (with --course and --assignment: that assignment's topics; never the course seed)."""
     from grader.apps.leaks import LeakFound
     from grader.apps.release import write_release
-    from grader.apps.ticker import step
+    from grader.apps.ticker import progress_line
 
     topics = _course_topics(_course(course_file, assignment)[1], ())
     try:
-        write_release(out, topics, frozenset(allowed), step=lambda what: step(sys.stderr, what))
+        write_release(out, topics, frozenset(allowed), step=lambda what: progress_line(sys.stderr, what))
     except (FileExistsError, LeakFound) as exc:
         _usage_exit(str(exc))
     click.echo(f"release written to {out}")
@@ -792,12 +792,12 @@ def watch_command(
     no_daemon: bool,
 ) -> None:
     """Grade PATH, then re-grade the topic of each file saved in it (Ctrl-C to stop)."""
-    from grader.apps.ticker import step
+    from grader.apps.ticker import progress_line
     from grader.engine.workers import gpu_present, prestart
 
     prestart(gpu=device == "cuda" or (device == "auto" and gpu_present()))
     try:  # Ctrl-C at any point, the imports included, stops watching cleanly
-        with step(sys.stderr, "starting the engine (importing torch)"):
+        with progress_line(sys.stderr, "starting the engine (importing torch)"):
             from grader import report as render  # imports torch: the zygote boots meanwhile
             from grader.apps.watch import Settings, watch
             from grader.engine.progress import LiveLines
@@ -818,7 +818,7 @@ def watch_command(
             colour=colour,
             clear=clear,
             live=(lambda: LiveLines(sys.stderr)) if terminal else None,
-            step=lambda what: step(sys.stderr, what),
+            step=lambda what: progress_line(sys.stderr, what),
         )
     except KeyboardInterrupt:  # first: it may come before the names below are imported
         click.echo("stopped watching")
@@ -836,7 +836,7 @@ def watch_command(
 def next_command(path: Path, run_it: bool, no_daemon: bool) -> None:
     """Name the first exercise in PATH (default: exercises/), in the curriculum's order, whose
     checks do not all pass yet, and how to check it (with --run: check it now)."""
-    from grader.apps.ticker import step
+    from grader.apps.ticker import progress_line
     from grader.engine.selection import UsageProblem as Unusable
     from grader.engine.selection import preflight
 
@@ -849,14 +849,14 @@ def next_command(path: Path, run_it: bool, no_daemon: bool) -> None:
     from grader.engine.workers import gpu_present, prestart
 
     prestart(gpu=gpu_present())
-    with step(sys.stderr, "starting the engine (importing torch)"):
+    with progress_line(sys.stderr, "starting the engine (importing torch)"):
         from grader.apps.learner import find_next, loop_lines  # imports torch: the zygote boots meanwhile
         from grader.engine.runner import grade
 
     def grade_topic(topic: str) -> list[dict]:
         if not sys.stderr.isatty():  # a terminal shows the step's live line instead
             click.echo(f"grading {topic}…", err=True)
-        with step(sys.stderr, f"grading {topic}"):
+        with progress_line(sys.stderr, f"grading {topic}"):
             report = grade(path, Options().with_topics((topic,)))
         return [t for topic_result in report.to_json()["topics"] for t in topic_result["tests"]]
 
@@ -940,14 +940,14 @@ def reset_command(exercise: str, path: Path) -> None:
 def doctor_command() -> None:
     """Check this machine for grading: bubblewrap, user namespaces, seccomp, torch, CUDA,
     memory, the engine; print the fix for each problem. Exit 0 when all is well, 1 otherwise."""
-    from grader.apps.ticker import step
+    from grader.apps.ticker import progress_line
     from grader.engine import doctor
     from grader.report import use_colour
 
     colour = use_colour(sys.stdout)
     findings = []
     for check in doctor.CHECKS:  # each line as soon as it is known: torch and the engine take seconds
-        with step(sys.stderr, f"checking {doctor.label(check)}"):
+        with progress_line(sys.stderr, f"checking {doctor.label(check)}"):
             findings.append(check())
         click.echo(doctor.render(findings[-1:], colour), color=colour)
     sys.exit(0 if all(f.ok for f in findings) else 1)

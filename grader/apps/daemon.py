@@ -2,7 +2,7 @@
 answered by one per-user process that has imported torch and pytest, collected the suites and
 started its zygote once (the server: :mod:`grader.serve`, which shares this module's helpers).
 
-The client (:func:`forward`, called by :func:`grader.cli.run`) connects to a Unix socket in the
+The client (:func:`ask_engine`, called by :func:`grader.cli.run`) connects to a Unix socket in the
 user's runtime folder (``$XDG_RUNTIME_DIR/torchgrade``, else ``/tmp/torchgrade-<uid>``: a folder
 of mode 0700 that the user owns, the socket 0600), whose name carries the engine's identity
 (:func:`identity`: the interpreter, this checkout, its grader and suites as they are on disk, the
@@ -117,7 +117,7 @@ def receive(sock: socket.socket, buffer: bytearray) -> dict | None:
     return json.loads(line)
 
 
-def forward(argv: list[str]) -> int | None:
+def ask_engine(argv: list[str]) -> int | None:
     """Run ``grade ARGV`` on the user's warm engine; its exit status, or None where there is
     none to ask (then the caller grades in this process, and maybe starts one for next time)."""
     env = engine_env(dict(os.environ))
@@ -129,9 +129,11 @@ def forward(argv: list[str]) -> int | None:
         sock.connect(str(path))
         sock.settimeout(defaults.boot_seconds())  # a server still importing answers when ready
         buffer = bytearray()
-        from grader.apps.ticker import step  # fcntl: only where the system grades (supported())
+        from grader.apps.ticker import progress_line  # fcntl: only where the system grades (supported())
 
-        with step(sys.stderr, "your warm engine is starting (importing torch, collecting the suites)"):
+        with progress_line(
+            sys.stderr, "your warm engine is starting (importing torch, collecting the suites)"
+        ):
             hello = receive(sock, buffer)
         if hello is None or hello.get("identity") != identity(env):
             return None

@@ -222,7 +222,7 @@ def write_release(
     """Write the release of every topic, or only ``topics``, into ``out`` (empty or new);
     :class:`LeakFound`, before anything is written, where it would hold an answer (``allowed``:
     exercises handed out solved on purpose). ``step(what)`` wraps each slow step (a terminal's
-    progress: :func:`grader.apps.ticker.step`)."""
+    progress: :func:`grader.apps.ticker.progress_line`)."""
     if out.exists() and any(out.iterdir()):
         raise FileExistsError(f"{out} is not empty")
     chosen = [t for t in available_topics() if not topics or t in topics]

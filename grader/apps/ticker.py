@@ -1,7 +1,7 @@
 """A step that may take seconds says so on a terminal: ``what… 2.3 s``, redrawn until it ends.
 
 ``grade doctor``, ``grade release``, ``grade notebooks``, ``grade next`` and ``grade watch``
-wrap each slow step (a torch import, a zygote's start, a scan) in :func:`step`, so a terminal
+wrap each slow step (a torch import, a zygote's start, a scan) in :func:`progress_line`, so a terminal
 never sits silent for more than a second. Off a terminal (a pipe, a file, a test) it writes
 nothing: the commands' output stays what it was.
 """
@@ -18,7 +18,7 @@ from grader.engine.progress import REDRAW_SECONDS
 
 
 @contextlib.contextmanager
-def step(stream: TextIO, what: str, live: bool | None = None) -> Iterator[None]:
+def progress_line(stream: TextIO, what: str, live: bool | None = None) -> Iterator[None]:
     """While the block runs, keep ``what… <seconds>`` on the current line of ``stream`` (a
     terminal, or ``live``); erase it when the block ends."""
     if not (stream.isatty() if live is None else live):

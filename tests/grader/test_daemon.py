@@ -55,8 +55,8 @@ def server(runtime):
 
 
 def _client(*args: str) -> subprocess.CompletedProcess:
-    """`grade ARGS` through :func:`daemon.forward` only: exit 100 where no engine answered."""
-    code = f"import sys\nfrom grader.apps import daemon\nstatus = daemon.forward({list(args)!r})\nsys.exit(100 if status is None else status)"
+    """`grade ARGS` through :func:`daemon.ask_engine` only: exit 100 where no engine answered."""
+    code = f"import sys\nfrom grader.apps import daemon\nstatus = daemon.ask_engine({list(args)!r})\nsys.exit(100 if status is None else status)"
     return subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=600)
 
 
