@@ -98,7 +98,7 @@ def render(stats: ClassStats, title: str, out: Path) -> str:
         [escape(name), c["full"], c["partial"], c["zero"], c["not marked"]]
         for name, c in stats.manual.items()
     ]
-    inquiries = [[escape(cell) for cell in entry] for entry in stats.inquiries]
+    inquiries: list[list[object]] = [[escape(cell) for cell in entry] for entry in stats.inquiries]
     parts = [
         f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{escape(title)}</title>",
         f"<style>{STYLE}</style></head><body>",
