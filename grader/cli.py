@@ -691,6 +691,26 @@ def inquiry_command(
         _usage_exit(str(exc))
 
 
+@batch_group.command("review")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="the folder `grade batch` wrote")
+@click.option(
+    "--submissions",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="the submissions folder (default: the one the last `grade batch` graded)",
+)
+def review_command(out: Path, submissions: Path | None) -> None:
+    """Write OUT/review/: a static page per student, their code beside their results, with
+    previous and next links through the class (no script needed)."""
+    from grader.batch.exports import NoHistory
+    from grader.batch.review import write_review
+
+    try:
+        click.echo(f"review: {write_review(out, submissions)}")
+    except NoHistory as exc:
+        _usage_exit(str(exc))
+
+
 @main.group("course")
 def course_group() -> None:
     """The course file: `grade course init course.toml`."""

@@ -100,7 +100,7 @@ def render(stats: ClassStats, title: str, out: Path) -> str:
     ]
     inquiries: list[list[object]] = [[escape(cell) for cell in entry] for entry in stats.inquiries]
     parts = [
-        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{escape(title)}</title>",
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{escape(title)}</title>",
         f"<style>{STYLE}</style></head><body>",
         f"<h1>{escape(title)}</h1>",
         f"<p id='counts'>graded {stats.graded}, failed to grade {len(stats.not_graded)}, no submission "
