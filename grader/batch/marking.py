@@ -21,7 +21,7 @@ from grader import clean
 from grader.batch.exports import NoHistory
 from grader.batch.find import StudentNotFound, find_student
 from grader.batch.marks import Inquiry, Mark, MarkBook
-from grader.batch.overrides import Recorded, open_recorded, record_override
+from grader.batch.overrides import OverrideProblem, Recorded, open_recorded, record_override
 from grader.batch.standing import weigh
 from grader.course import ManualItem
 
@@ -241,7 +241,10 @@ def resolve_inquiry(
     finally:
         recorded.close()
     if points is not None and asked.item not in manual:
-        record_override(out, student, asked.item, points, clean.text(reply), excuse=False, clear=False)
+        try:
+            record_override(out, student, asked.item, points, clean.text(reply), excuse=False, clear=False)
+        except OverrideProblem as exc:
+            raise MarkProblem(str(exc)) from None
     recorded = open_recorded(out)
     try:
         MarkBook(recorded.gradebook.connection).resolve_inquiry(asked.id, clean.text(reply), points, who(by))
