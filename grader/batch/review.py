@@ -19,6 +19,7 @@ from grader.batch.gradebook import CourseBook, Row
 from grader.batch.intake import Gradable, entries, gather, take_submission
 from grader.batch.overrides import open_recorded
 from grader.batch.roster import Roster, assign
+from grader.batch.setup import course_topics
 from grader.batch.standing import final_rows
 
 STYLE = """
@@ -32,6 +33,11 @@ table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
 th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
 td.n { text-align: right; }
 """
+
+
+def page_name(student: str) -> str:
+    """A student's page: never index.html, whatever the student (a submission's name) is called."""
+    return f"student-{safe_name(student)}.html"
 
 
 def _page(title: str, body: list[str]) -> str:
@@ -97,7 +103,7 @@ def index_page(rows: list[Row], title: str) -> str:
     for row in rows:
         standing = row.report.get("standing") or {}
         cells = [
-            f'<th scope="row"><a href="{safe_name(row.student)}.html">{clean.html(clean.name(row.student))}</a></th>'
+            f'<th scope="row"><a href="{page_name(row.student)}">{clean.html(clean.name(row.student))}</a></th>'
         ]
         cells.append(f'<td class="n">{_points(row.score, row.max_score)} ({clean.html(row.status)})</td>')
         for name in exercises:
@@ -120,7 +126,7 @@ def _nav(rows: list[Row], position: int) -> str:
         if 0 <= other < len(rows):
             name = clean.html(clean.name(rows[other].student))
             links.append(
-                f'<li><a href="{safe_name(rows[other].student)}.html" rel="{label[:4]}">{label}: {name}</a></li>'
+                f'<li><a href="{page_name(rows[other].student)}" rel="{label[:4]}">{label}: {name}</a></li>'
             )
     return f'<nav aria-label="students"><ul>{"".join(links)}</ul></nav>'
 
@@ -188,7 +194,7 @@ def write_review(out: Path, submissions: Path | None = None) -> Path:
         assignment = recorded.assignment
         rows = final_rows(recorded.gradebook.rows(), assignment, CourseBook(recorded.gradebook))
         folder = submissions or _recorded_submissions(recorded.book)
-        topics = tuple(sorted({e.split(".", 1)[0] for e in assignment.exercise_points})) if assignment else ()
+        topics = course_topics(assignment, ())  # as the run took single files
     finally:
         recorded.close()
     sources = read_sources(folder, recorded.roster, topics)
@@ -198,7 +204,7 @@ def write_review(out: Path, submissions: Path | None = None) -> Path:
     (target / "index.html").write_text(index_page(rows, title), encoding="utf-8")
     for position, row in enumerate(rows):
         page = student_page(rows, position, sources.get(row.student), title)
-        (target / f"{safe_name(row.student)}.html").write_text(page, encoding="utf-8")
+        (target / page_name(row.student)).write_text(page, encoding="utf-8")
     return target / "index.html"
 
 

@@ -175,6 +175,6 @@ def test_the_review_page_after_a_run_shows_each_students_code(course):
     done = grade("batch", "review", "--out", str(course / "out"))
     assert done.returncode == 0, done.stderr
     index = (course / "out" / "review" / "index.html").read_text()
-    assert 'href="alice.html">alice</a></th><td class="n">98 / 100' in index
-    alice = (course / "out" / "review" / "alice.html").read_text()
+    assert 'href="student-alice.html">alice</a></th><td class="n">98 / 100' in index
+    alice = (course / "out" / "review" / "student-alice.html").read_text()
     assert "def huber(" in alice and "18 / 20" in alice and NOTE not in alice

@@ -55,7 +55,7 @@ def out(tmp_path_factory):
     for student, code in (
         ("alice", HOSTILE_CODE),
         ("bob", "def mse(a, b):\n    return 0\n"),
-        ("carol", "x = 1\n"),
+        ("index", "x = 1\n"),
     ):
         (root / "class" / student).mkdir(parents=True)
         (root / "class" / student / "losses.py").write_text(code)
@@ -65,7 +65,7 @@ def out(tmp_path_factory):
     for row in (
         _row("alice", "passed", "passed"),
         _row("bob", "failed", "passed"),
-        _row("carol", "failed", "failed"),
+        _row("index", "failed", "failed"),
     ):
         gradebook.record(row)
     book = CourseBook(gradebook)
@@ -107,20 +107,21 @@ class Shown(HTMLParser):
 @pytest.mark.unit
 def test_each_page_shows_the_code_as_text_beside_the_results(out):
     pages = {p.name: p.read_text() for p in (out / "review").iterdir()}
-    assert sorted(pages) == ["alice.html", "bob.html", "carol.html", "index.html"]
+    # a student named "index" (a submission's name) gets a page of their own, not the index
+    assert sorted(pages) == ["index.html", "student-alice.html", "student-bob.html", "student-index.html"]
     alice = Shown()
-    alice.feed(pages["alice.html"])
+    alice.feed(pages["student-alice.html"])
     assert "script" not in alice.tags and "b" not in alice.tags  # the code's markup stays text
     assert alice.code == [HOSTILE_CODE]
-    assert 'losses.mse</th><td class="n">40 / 40</td>' in pages["alice.html"]
-    assert "15 / 20" in pages["alice.html"] and "good &lt;u&gt;point&lt;/u&gt;" in pages["alice.html"]
-    assert alice.links == ["index.html", "bob.html"]
+    assert 'losses.mse</th><td class="n">40 / 40</td>' in pages["student-alice.html"]
+    assert "15 / 20" in pages["student-alice.html"] and "good &lt;u&gt;point&lt;/u&gt;" in pages["student-alice.html"]
+    assert alice.links == ["index.html", "student-bob.html"]
     bob = Shown()
-    bob.feed(pages["bob.html"])
-    assert bob.links == ["index.html", "alice.html", "carol.html"]
-    assert "Inquiry about losses.mse (open): why 0?" in pages["bob.html"]
-    assert "<td>huber &lt;i&gt;wrong&lt;/i&gt;</td>" in pages["carol.html"]  # a check's message: text
-    assert "not marked yet" in pages["bob.html"] and "not marked yet" in pages["index.html"]
+    bob.feed(pages["student-bob.html"])
+    assert bob.links == ["index.html", "student-alice.html", "student-index.html"]
+    assert "Inquiry about losses.mse (open): why 0?" in pages["student-bob.html"]
+    assert "<td>huber &lt;i&gt;wrong&lt;/i&gt;</td>" in pages["student-index.html"]  # a check's message: text
+    assert "not marked yet" in pages["student-bob.html"] and "not marked yet" in pages["index.html"]
     assert all(NOTE not in page for page in pages.values())
     assert re.search(r"alice</a></th><td class=\"n\">95 / 100", pages["index.html"])
 
@@ -134,7 +135,7 @@ def _chromium(*args: str) -> subprocess.CompletedProcess:
 @pytest.mark.e2e
 @pytest.mark.skipif(axe.CHROMIUM is None, reason="no Chromium installed (apt install chromium)")
 def test_the_review_page_renders_in_headless_chromium(out, tmp_path):
-    page = out / "review" / "alice.html"
+    page = out / "review" / "student-alice.html"
     dumped = _chromium("--dump-dom", page.as_uri())
     assert dumped.returncode == 0, dumped.stderr[-2000:]
     shown = Shown()
@@ -157,8 +158,8 @@ def test_report_and_review_pages_have_no_wcag_violations(out, tmp_path):
     pages = [
         report,
         out / "review" / "index.html",
-        out / "review" / "alice.html",
-        out / "review" / "bob.html",
+        out / "review" / "student-alice.html",
+        out / "review" / "student-bob.html",
     ]
     found = {page.name: axe.violations(page, tmp_path) for page in pages}
     assert found == {page.name: [] for page in pages}
