@@ -114,7 +114,10 @@ def test_each_page_shows_the_code_as_text_beside_the_results(out):
     assert "script" not in alice.tags and "b" not in alice.tags  # the code's markup stays text
     assert alice.code == [HOSTILE_CODE]
     assert 'losses.mse</th><td class="n">40 / 40</td>' in pages["student-alice.html"]
-    assert "15 / 20" in pages["student-alice.html"] and "good &lt;u&gt;point&lt;/u&gt;" in pages["student-alice.html"]
+    assert (
+        "15 / 20" in pages["student-alice.html"]
+        and "good &lt;u&gt;point&lt;/u&gt;" in pages["student-alice.html"]
+    )
     assert alice.links == ["index.html", "student-bob.html"]
     bob = Shown()
     bob.feed(pages["student-bob.html"])
