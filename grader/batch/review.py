@@ -4,7 +4,7 @@
 page shows their submitted files (escaped: a submission's text is never markup) beside their
 exercises, manual items and inquiries, with previous and next links through the class. No
 script, no network: every page reads in any browser, and a screen reader finds its landmarks,
-headings and table headers (axe-core, WCAG 2.1 A/AA, in tests/grader/test_accessibility.py).
+headings and table headers (axe-core, WCAG 2.1 A/AA, in tests/grader/test_review.py).
 Private notes are not shown: the gradebook keeps them.
 """
 
