@@ -185,3 +185,9 @@ def graphs(k: int, deepest: int, count: int = 5, high: int = 120) -> list[tuple[
     rng = _rng(k)
     depths = [1, deepest, 2] + [rng.randint(3, high) for _ in range(max(0, count - 3))]
     return [(rng.randrange(2**31), length) for length in depths]
+
+
+def indices(k: int, n: int, count: int = 4) -> list[int]:
+    """Positions in a sequence of ``n`` items: the first, the last; then random ones."""
+    rng = _rng(k)
+    return [0, n - 1] + [rng.randrange(n) for _ in range(max(0, count - 2))]
