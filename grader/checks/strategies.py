@@ -21,6 +21,7 @@ MAX_NUMEL = 24  # elements of a drawn "any shape"
 SMALLEST_IMAGE, LARGEST_IMAGE, IMAGES = 8, 16, 3  # "any input of at least 8×8"
 LARGEST_SIDE, MATRICES = 7, 5  # sides of drawn matrices
 LARGEST_BATCH, BATCHES = 9, 3
+LENGTHS, INDICES = 4, 4  # lengths and row indices a draw returns
 
 
 def _rng(k: int) -> random.Random:
@@ -151,7 +152,7 @@ def batch_sizes(k: int, high: int = LARGEST_BATCH, count: int = BATCHES) -> list
     return [1, rng.randrange(3, high + 1, 2)] + [rng.randint(2, high) for _ in range(max(0, count - 2))]
 
 
-def lengths(k: int, long: int = 1000, high: int = 40, count: int = 4) -> list[int]:
+def lengths(k: int, long: int = 1000, high: int = 40, count: int = LENGTHS) -> list[int]:
     """Lengths n of 1-D inputs ("of any length n"): one, two, a long one; then random ones up to
     ``high``."""
     rng = _rng(k)
@@ -187,7 +188,7 @@ def graphs(k: int, deepest: int, count: int = 5, high: int = 120) -> list[tuple[
     return [(rng.randrange(2**31), length) for length in depths]
 
 
-def indices(k: int, n: int, count: int = 4) -> list[int]:
+def indices(k: int, n: int, count: int = INDICES) -> list[int]:
     """Positions in a sequence of ``n`` items: the first, the last; then random ones."""
     rng = _rng(k)
     return [0, n - 1] + [rng.randrange(n) for _ in range(max(0, count - 2))]
