@@ -80,7 +80,12 @@ def replay_gd(x, y, lr, steps):
     return w, losses
 
 
-def expect_fit(result, expected, what):
+def expect_fit(
+    result,
+    expected,
+    what,
+    hint="record the MSE at the moment the docstring says (before each step / after each epoch), then update",
+):
     expect(
         isinstance(result, (list, tuple)) and len(result) == 2,
         what,
@@ -101,8 +106,7 @@ def expect_fit(result, expected, what):
         f"{what}: the recorded MSEs",
         rtol=1e-4,
         atol=1e-7,
-        hint="record the MSE at the moment the docstring says (before each step / "
-        "after each epoch), then update",
+        hint=hint,
     )
     expect(
         abs(w - expected[0]) <= 1e-4 * max(1, abs(expected[0])),
@@ -164,8 +168,16 @@ def test_sgd_fit_per_sample(sub):
     for (x, y, seed), result in zip(cases, results):
         g = torch.Generator().manual_seed(abs(seed))
         what = "a seeded generator" if seed > 0 else "generator=None after torch.manual_seed (the global RNG)"
+        hint = (
+            []
+            if seed > 0
+            else ["generator=None: torch.randperm(n, generator=None) draws from torch's global RNG"]
+        )
         expect_fit(
-            result, replay_sgd(x, y, 0.05, 4, g), f"sgd_fit(lr=0.05, epochs=4) on n={len(x)} with {what}"
+            result,
+            replay_sgd(x, y, 0.05, 4, g),
+            f"sgd_fit(lr=0.05, epochs=4) on n={len(x)} with {what}",
+            *hint,
         )
 
 
