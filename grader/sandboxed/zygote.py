@@ -9,8 +9,8 @@ serves the trusted side on the control socket (``SOCK_SEQPACKET``):
 
 - ``{"op": "spawn", "id", "nonce", "limits"}`` with three file descriptors
   (the child's request pipe, its results pipe, a status pipe): hand the order and the two
-  pipes to the child forked ahead (a *spare*, which has closed every descriptor but its own
-  socket and isolated itself), then fork the next spare: the fork is off the order's path; write
+  pipes to the child forked ahead (a *spare*, born isolated, which has closed every descriptor
+  but its own socket), then fork the next spare: the fork is off the order's path; write
   ``S<pid>`` to the status pipe now and ``X<wait status>`` when the child has ended;
   or, handing nothing over, ``T0`` when the zygote's own limits, priority, scheduling, CPUs or
   I/O priority differ from what it recorded when it said ready (someone of its uid changed
@@ -22,9 +22,9 @@ A child whose status pipe the trusted side closed (its grading process died) is 
 Each child gets a network, IPC, mount and pid namespace of its own (inside a user namespace of
 its own, whose capabilities it drops at once), so two children, of two students graded at the
 same time, share no loopback, abstract unix socket or POSIX message queue, cannot name each
-other's pids, and each sees only itself in ``/proc`` (:func:`isolate`): the child is pid 1 of its
-namespace, forked by a process that exits at once, so the zygote (their subreaper) adopts, kills
-and reaps it as its own child, and killing it ends its whole namespace. The zygote tries this
+other's pids, and each sees only itself in ``/proc`` (:func:`fork_isolated`, :func:`settle`): the
+child is forked straight into them, pid 1 of its namespace and the zygote's own child, so killing
+it ends its whole namespace. The zygote tries this
 once before saying ready and says whether it works (``"isolated"``); where it does not, the
 trusted side gives each grading process a zygote of its own instead.
 
@@ -41,9 +41,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
+import errno
 import gc
 import json
 import os
+import platform
 import resource
 import select
 import signal
@@ -56,11 +58,12 @@ from typing import Any
 from grader.sandboxed import seccomp, worker  # imported once here, not in every child
 
 STATUS = struct.Struct("!ci")  # b"S", pid  |  b"X", wait status  |  b"T", 0 (tampered with)
-ADOPT_SECONDS = 10.0  # an isolated spare's pid comes in milliseconds; this bounds a stuck fork
 PR_SET_DUMPABLE = 4
 CLONE_NEWUSER, CLONE_NEWNET, CLONE_NEWIPC = 0x10000000, 0x40000000, 0x08000000
 CLONE_NEWNS, CLONE_NEWPID = 0x00020000, 0x20000000
-PR_SET_CHILD_SUBREAPER = 36
+NAMESPACES = CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWPID
+_CLONE3 = 435  # the same number on every architecture (Linux 5.3+)
+_CLONE = {"x86_64": 56, "aarch64": 220}  # where clone3 is refused (ENOSYS, as some filters do)
 _OPEN_TREE, _MOVE_MOUNT = 428, 429  # the same number on every architecture
 _AT_FDCWD, _OPEN_TREE_CLONE, _MOVE_MOUNT_F_EMPTY_PATH = -100, 1, 4
 _MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_REMOUNT = 1, 2, 4, 8, 32
@@ -68,33 +71,57 @@ _CAPABILITY_VERSION_3 = 0x20080522
 _IOPRIO_GET, _IOPRIO_WHO_PROCESS = 252, 1  # x86_64
 
 
-def isolate() -> int:
-    """Isolate the calling process's next child: a user, network, IPC, mount and pid namespace
-    of its own, in which it is pid 1, and a ``/proc`` that shows only itself (the zygote's shows
-    every child: a thread's name in ``/proc/<pid>/task/*/comm`` carried a module between
-    classmates, issue 39). Forks it: returns its pid (as this process sees it) to the caller,
-    which should exit (the zygote, their subreaper, adopts it), and 0 in the child, which has
-    no capabilities left (a new user namespace grants all of them inside it; none is needed)."""
+class _CloneArgs(ctypes.Structure):
+    _fields_ = [
+        (name, ctypes.c_uint64)
+        for name in ("flags", "pidfd", "child_tid", "parent_tid", "exit_signal", "stack", "stack_size", "tls")
+    ]
+
+
+def fork_isolated() -> int:
+    """``os.fork()``, the child born in a user, network, IPC, mount and pid namespace of its own,
+    in which it is pid 1; it then calls :func:`settle`. One fork of the zygote's image (~9 ms)
+    where ``unshare()`` then ``fork()`` took two (~18 ms: a new pid namespace holds only the
+    unsharing process's next child). Done as ``os.fork`` does it, with Python's fork hooks and
+    the GIL held (``ctypes.PyDLL``)."""
+    python = ctypes.PyDLL(None, use_errno=True)
+    python.syscall.restype = ctypes.c_long
+    args = _CloneArgs(flags=NAMESPACES, exit_signal=signal.SIGCHLD)
+    python.PyOS_BeforeFork()
+    pid = python.syscall(ctypes.c_long(_CLONE3), ctypes.byref(args), ctypes.c_size_t(ctypes.sizeof(args)))
+    legacy = _CLONE.get(platform.machine())
+    if pid < 0 and ctypes.get_errno() == errno.ENOSYS and legacy is not None:  # no stack: fork-like
+        zero = ctypes.c_ulong(0)
+        pid = python.syscall(
+            ctypes.c_long(legacy), ctypes.c_ulong(NAMESPACES | signal.SIGCHLD), zero, zero, zero, zero
+        )
+    failure = ctypes.get_errno()
+    if pid == 0:
+        python.PyOS_AfterFork_Child()
+        return 0
+    python.PyOS_AfterFork_Parent()
+    if pid < 0:
+        raise OSError(failure, "clone(CLONE_NEWUSER | NEWNET | NEWIPC | NEWNS | NEWPID) failed")
+    return int(pid)
+
+
+def settle(uid: int, gid: int) -> None:
+    """In a child of :func:`fork_isolated`: the zygote's ``uid`` and ``gid`` inside too (the
+    ``/proc`` below is made of files this uid must own), a ``/proc`` that shows only itself (the
+    zygote's shows every child: a thread's name in ``/proc/<pid>/task/*/comm`` carried a module
+    between classmates, issue 39), and no capabilities (a new user namespace grants all of them
+    inside it; none is needed)."""
     libc = ctypes.CDLL(None, use_errno=True)
-    uid, gid = os.geteuid(), os.getegid()
-    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWPID) != 0:
-        raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWUSER | NEWNET | NEWIPC | NEWNS | NEWPID) failed")
-    # The same ids inside: the /proc below is made of files this uid must own. A process that
-    # is not dumpable (the zygote's children) cannot write its maps: dumpable until the fork
-    prctl(PR_SET_DUMPABLE, 1)
+    prctl(PR_SET_DUMPABLE, 1)  # a process that is not dumpable (the zygote's image) cannot write its maps
     for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
         with open(f"/proc/self/{name}", "w") as f:
             f.write(text)
-    pid = os.fork()
-    if pid:
-        return pid
     prctl(PR_SET_DUMPABLE, 0)
     own_proc(libc)
     header = (ctypes.c_uint32 * 2)(_CAPABILITY_VERSION_3, 0)
     data = (ctypes.c_uint32 * 6)()  # effective, permitted, inheritable: two words each, all 0
     if libc.capset(header, data) != 0:
         raise OSError(ctypes.get_errno(), "capset failed")
-    return 0
 
 
 def prctl(option: int, value: int) -> None:
@@ -124,14 +151,15 @@ def own_proc(libc: ctypes.CDLL) -> None:
         os.close(tree)
 
 
-def isolation_works() -> bool:
-    """Can a child of this process :func:`isolate` itself? (Tried in a throwaway child.)"""
-    pid = os.fork()
+def isolation_works(ids: tuple[int, int]) -> bool:
+    """Can this process fork an isolated child, whose ids are ``ids``? (Tried with a throwaway child.)"""
+    try:
+        pid = fork_isolated()
+    except OSError:
+        return False
     if pid == 0:
         try:
-            inner = isolate()
-            if inner:
-                os._exit(os.waitstatus_to_exitcode(os.waitpid(inner, 0)[1]))
+            settle(*ids)
         except OSError:
             os._exit(1)
         os._exit(0)
@@ -163,8 +191,11 @@ def thread_count() -> int:
     return len(os.listdir("/proc/self/task"))
 
 
-def child(control: socket.socket, orders: socket.socket, isolated: bool, baseline: tuple) -> None:
-    """The trusted prelude of one child, forked before its order (a spare); never returns."""
+def child(
+    control: socket.socket, orders: socket.socket, ids: tuple[int, int] | None, baseline: tuple
+) -> None:
+    """The trusted prelude of one child, forked before its order (a spare), isolated where
+    ``ids`` (the zygote's uid and gid) are given; never returns."""
     try:
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -172,11 +203,8 @@ def child(control: socket.socket, orders: socket.socket, isolated: bool, baselin
         keep = orders.fileno()  # the zygote's other descriptors (siblings' status pipes): gone now
         os.closerange(3, keep)
         os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
-        if isolated:
-            inner = isolate()
-            if inner:  # this process forked the isolated child: the zygote adopts it, by its pid
-                orders.send(STATUS.pack(b"P", inner))
-                os._exit(0)
+        if ids is not None:
+            settle(*ids)
         data, fds, _, _ = socket.recv_fds(orders, 1 << 16, 2)
         if not data or len(fds) != 2 or settings() != baseline:
             return  # the zygote is gone, or this child was changed while it waited: unused, it exits
@@ -199,15 +227,12 @@ def child(control: socket.socket, orders: socket.socket, isolated: bool, baselin
 class Zygote:
     def __init__(self, control: socket.socket, isolated: bool) -> None:
         self.control = control
-        self.isolated = isolated
+        self.ids = (os.geteuid(), os.getegid()) if isolated else None  # an isolated child's, inside
         self.baseline = settings()
         self.children: dict[str, tuple[int, int]] = {}  # id -> (pid, status fd)
         self.killed: set[int] = set()  # children sent SIGKILL, not reaped yet
-        # The next order's child, forked and isolated ahead: the fork (5-7 ms) is off the order's
-        # path. Its pid is None until read: an isolated child's is sent by the process that forked it
-        self.spare: tuple[int | None, socket.socket] | None = None
-        if isolated:  # an isolated child's parent exits at once: the zygote adopts and reaps it
-            prctl(PR_SET_CHILD_SUBREAPER, 1)
+        # The next order's child, forked and isolated ahead: the fork (~9 ms) is off the order's path
+        self.spare: tuple[int, socket.socket] | None = None
         self.wake_read, wake_write = os.pipe()
         os.set_blocking(wake_write, False)
         signal.signal(signal.SIGCHLD, lambda *_: None)
@@ -236,27 +261,18 @@ class Zygote:
                 break
         for pid, _ in self.children.values():
             os.kill(pid, signal.SIGKILL)
-        if self.spare is not None and self.spare[0] is not None:
-            os.kill(self.spare[0], signal.SIGKILL)  # one not adopted yet dies with the sandbox
+        if self.spare is not None:
+            os.kill(self.spare[0], signal.SIGKILL)
 
-    def fork_spare(self) -> tuple[int | None, socket.socket]:
+    def fork_spare(self) -> tuple[int, socket.socket]:
         """Fork the next child, which runs its prelude up to its order and waits for it."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        pid = os.fork()
+        pid = os.fork() if self.ids is None else fork_isolated()
         if pid == 0:
             ours.close()
-            child(self.control, theirs, self.isolated, self.baseline)
+            child(self.control, theirs, self.ids, self.baseline)
         theirs.close()
-        return (None if self.isolated else pid), ours
-
-    @staticmethod
-    def adopted(orders: socket.socket) -> int:
-        """An isolated spare's pid, sent by the process that forked it; OSError if it died."""
-        ready, _, _ = select.select([orders], [], [], ADOPT_SECONDS)
-        data = orders.recv(STATUS.size) if ready else b""
-        if len(data) != STATUS.size or data[:1] != b"P":
-            raise OSError("the spare died before it was isolated")
-        return int(STATUS.unpack(data)[1])
+        return pid, ours
 
     def kill(self, pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
@@ -300,13 +316,11 @@ class Zygote:
             pid, orders = self.spare or self.fork_spare()
             self.spare = None
             try:
-                pid = self.adopted(orders) if pid is None else pid
                 socket.send_fds(orders, [json.dumps(order).encode()], [request_fd, results_fd])
                 return pid
             except OSError:  # it died waiting: reaped as any child
-                if pid is not None:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
             finally:
                 orders.close()
         return None
@@ -351,7 +365,7 @@ def main(argv: list[str] | None = None) -> None:
     if threads != 1:
         control.send(json.dumps({"ready": False, "why": f"{threads} threads after warm-up"}).encode())
         sys.exit(1)
-    isolated = isolation_works()
+    isolated = isolation_works((os.geteuid(), os.getegid()))
     gc.freeze()  # what is here now stays shared with the children: no copy-on-write by the gc
     gc.enable()  # children collect as any Python does
     zygote = Zygote(control, isolated)
