@@ -164,9 +164,15 @@ def run() -> None:
     either way: tests/grader/test_exit.py), and the only exit handlers registered then,
     multiprocessing's and logging's, have nothing to do (no multiprocessing child, no logging
     handler); the streams are flushed here. Commands other than check and batch exit as usual."""
-    start_engine = _on_warm_engine(sys.argv[1:])
+    from grader import i18n
+
+    argv, problem = i18n.take_lang(sys.argv[1:])
+    if problem:
+        _usage_exit(problem)
+    i18n.localise_click(main)
+    start_engine = _on_warm_engine(argv)
     try:
-        main(prog_name="grade")
+        main(args=argv, prog_name="grade")
     except Graded as done:
         for stream in (sys.stdout, sys.stderr):
             try:
@@ -202,6 +208,12 @@ def _on_warm_engine(argv: list[str]) -> Callable[[], None] | None:
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="torchgrade")
+@click.option(
+    "--lang",
+    type=click.Choice(defaults.LANGUAGES),
+    expose_value=False,
+    help="the language of messages, hints and help [default: TORCHGRADE_LANG, else the locale]",
+)
 def main() -> None:
     """Grade PyTorch exercises: `grade exercises/` or `grade losses.py`."""
     from grader.apps.host import host_problem

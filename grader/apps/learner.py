@@ -18,7 +18,17 @@ from pathlib import Path
 
 from grader.checks.scoring import KIND_NAMES, Report
 from grader.engine.selection import UsageProblem, exercise_names
+from grader.i18n import N_, _, ngettext
 from grader.topics import REPO_ROOT, TOPICS
+
+# The kinds of checks as points_line names them
+CHECK_KINDS = {
+    "value": N_("value"),
+    "gradient": N_("gradient"),
+    "convergence": N_("training"),
+    "device": N_("device"),
+    "clause": N_("clause"),
+}
 
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
@@ -108,11 +118,15 @@ def points_line(report: Report) -> str:
     if not heavier:
         return ""
     parts = [
-        f"{count} {'training' if kind == 'convergence' else kind} check{'s' * (count > 1)} "
-        f"count{'s' * (count == 1)} {points:g}"
+        ngettext(
+            "%(count)d %(kind)s check counts %(points)s", "%(count)d %(kind)s checks count %(points)s", count
+        )
+        % {"count": count, "kind": _(CHECK_KINDS.get(kind, kind)), "points": f"{points:g}"}
         for (kind, points), count in sorted(heavier.items())
     ]
-    return f"points: a check counts 1, but here {', '.join(parts)} (so points and passed checks differ)"
+    return _("points: a check counts 1, but here %(parts)s (so points and passed checks differ)") % {
+        "parts": ", ".join(parts)
+    }
 
 
 def start_line(report: Report, path: Path) -> str:
@@ -125,10 +139,10 @@ def start_line(report: Report, path: Path) -> str:
     if not names:
         return ""
     folder = path if path.is_dir() else path.parent
-    return (
-        f"start here: {names[0]} in {topic.name} (`grade hint {names[0]}` helps); "
-        f"`grade next {folder}` names the next exercise each time, `grade watch {path}` re-grades each save"
-    )
+    return _(
+        "start here: %(exercise)s in %(topic)s (`grade hint %(exercise)s` helps); "
+        "`grade next %(folder)s` names the next exercise each time, `grade watch %(path)s` re-grades each save"
+    ) % {"exercise": names[0], "topic": topic.name, "folder": folder, "path": path}
 
 
 def original_stub(topic: str, target: Path) -> str:

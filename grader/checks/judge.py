@@ -14,6 +14,7 @@ from typing import Any
 import torch
 
 from grader.checks import curves
+from grader.i18n import _
 
 
 class CheckFailed(AssertionError):
@@ -34,20 +35,35 @@ class TwinUsed(CheckFailed):
     cause = "twin"
 
 
+def worded(what: str, expected: str, got: str) -> str:
+    """ "WHAT: expected EXPECTED, got GOT." in the learner's language; each part a suite wrote
+    as a constant is looked up in the catalogue (grader/i18n.py), the rest is shown as it is."""
+    return _("%(what)s: expected %(expected)s, got %(got)s.") % {
+        "what": _(what),
+        "expected": _(expected),
+        "got": _(got),
+    }
+
+
+def hinted(hint: str) -> str:
+    """A message's hint line, "" for no hint."""
+    return "\n  " + _("hint: ") + hint if hint else ""
+
+
 def fail(what: str, expected: str, got: str, hint: str = "") -> None:
-    message = f"{what}: expected {expected}, got {got}."
-    if hint:
-        message += f"\n  hint: {hint}"
-    raise CheckFailed(message)
+    raise CheckFailed(worded(what, expected, got) + hinted(_(hint)))
 
 
 def describe(value: Any) -> str:
     if isinstance(value, torch.Tensor):
-        return f"a {value.dtype} tensor of shape {tuple(value.shape)}"
+        return _("a %(dtype)s tensor of shape %(shape)s") % {
+            "dtype": value.dtype,
+            "shape": tuple(value.shape),
+        }
     if isinstance(value, str) and value.startswith("<not plain data"):
-        return f"an object that is not plain data ({value[17:-1].strip(': ')})"
+        return _("an object that is not plain data (%(what)s)") % {"what": value[17:-1].strip(": ")}
     if value is None:
-        return "None (did you forget to return?)"
+        return _("None (did you forget to return?)")
     return f"{type(value).__name__} {value!r}"[:120]
 
 
@@ -83,10 +99,8 @@ def expect_learned(
         fail(what=what, expected=expected, got=got, hint=hint)
         return
     label, line = curves.describe(cleaned, reference_band)
-    message = f"{what}: expected {expected}, got {got}.\n  {line}"
-    hints = "; ".join(h for h in (curves.HINTS[label], hint) if h)
-    if hints:
-        message += f"\n  hint: {hints}"
+    message = worded(what, expected, got) + f"\n  {line}"
+    message += hinted("; ".join(_(h) for h in (curves.HINTS[label], hint) if h))
     band = {"band": [float(v) for v in reference_band]} if reference_band is not None else {}
     raise CheckFailed(message, {**cleaned, "shape": label, **band})
 
@@ -102,9 +116,19 @@ def expect_tensor(
     if not isinstance(value, torch.Tensor):
         fail(what=what, expected="a torch.Tensor", got=describe(value), hint=hint)
     if shape is not None and tuple(value.shape) != tuple(shape):
-        fail(what=what, expected=f"shape {tuple(shape)}", got=f"shape {tuple(value.shape)}", hint=hint)
+        fail(
+            what=what,
+            expected=_("shape %(shape)s") % {"shape": tuple(shape)},
+            got=_("shape %(shape)s") % {"shape": tuple(value.shape)},
+            hint=hint,
+        )
     if dtype is not None and value.dtype != dtype:
-        fail(what=what, expected=f"dtype {dtype}", got=f"dtype {value.dtype}", hint=hint)
+        fail(
+            what=what,
+            expected=_("dtype %(dtype)s") % {"dtype": dtype},
+            got=_("dtype %(dtype)s") % {"dtype": value.dtype},
+            hint=hint,
+        )
     if value.numel() == 0 and (shape is None or 0 not in tuple(shape)):
         fail(what=what, expected="a non-empty tensor", got="an empty tensor", hint=hint)
     return value
@@ -126,7 +150,8 @@ def _position(index: torch.Tensor, shape: torch.Size) -> str:
     """' at [i, j]' for an element of a tensor; '' for a 0-dim one (a scalar has no position)."""
     if not len(shape):
         return ""
-    return " at [" + ", ".join(str(int(c)) for c in torch.unravel_index(index, shape)) + "]"
+    at = ", ".join(str(int(c)) for c in torch.unravel_index(index, shape))
+    return _(" at [%(index)s]") % {"index": at}
 
 
 def expect_close(
@@ -163,9 +188,14 @@ def expect_close(
     i = err.flatten().argmax()
     fail(
         what=what,
-        expected=f"{e.flatten()[i].item():.6g}{_position(i, e.shape)} (tolerance rtol={rtol:g}, atol={atol:g})",
+        expected=f"{e.flatten()[i].item():.6g}{_position(i, e.shape)} "
+        + _("(tolerance rtol=%(rtol)s, atol=%(atol)s)") % {"rtol": f"{rtol:g}", "atol": f"{atol:g}"},
         got=f"{a.flatten()[i].item():.6g}"
-        + (f" ({int((~close).sum())} of {close.numel()} values off)" if close.numel() > 1 else ""),
+        + (
+            " " + _("(%(off)d of %(all)d values off)") % {"off": int((~close).sum()), "all": close.numel()}
+            if close.numel() > 1
+            else ""
+        ),
         hint=hint,
     )
     return actual
@@ -182,11 +212,15 @@ def expect_no_twin(ops: Any, forbidden: Mapping[str, str], what: str) -> None:
         if op in forbidden:
             used.setdefault(forbidden[op], where)
     if used:
-        got = "; ".join(f"{twin} called in {where}" for twin, where in sorted(used.items()))
-        raise TwinUsed(
-            f"{what}: expected a hand-written computation, got {got}.\n  hint: this exercise is about "
-            "writing it yourself from the formula; the docstring lists the torch functions that are off limits"
+        got = "; ".join(
+            _("%(twin)s called in %(where)s") % {"twin": twin, "where": where}
+            for twin, where in sorted(used.items())
         )
+        hint = _(
+            "this exercise is about writing it yourself from the formula; the docstring lists the "
+            "torch functions that are off limits"
+        )
+        raise TwinUsed(worded(what, "a hand-written computation", got) + hinted(hint))
 
 
 def expect_same_device(trace: Any, what: str) -> Any:
@@ -210,7 +244,7 @@ def expect_same_device(trace: Any, what: str) -> Any:
         fail(
             what=what,
             expected="the same code to run on any device",
-            got=f"it raised {trace.get('raised')}",
+            got=_("it raised %(error)s") % {"error": trace.get("raised")},
             hint="on a GPU, .numpy() and other CPU-only calls need .cpu() first; .item() and .tolist() work",
         )
     devices = trace.get("devices")
@@ -220,7 +254,7 @@ def expect_same_device(trace: Any, what: str) -> Any:
         fail(
             what=what,
             expected="a result on the input's device (a second device, standing in for a GPU)",
-            got=f"a result on {', '.join(map(str, devices))}",
+            got=_("a result on %(devices)s") % {"devices": ", ".join(map(str, devices))},
             hint=hint,
         )
     return trace.get("value")
@@ -270,7 +304,7 @@ def expect_unchanged(unchanged: Any, names: Iterable[str], what: str) -> None:
         fail(
             what=what,
             expected="the inputs left as they were",
-            got=f"{', '.join(changed)} modified in place",
+            got=_("%(names)s modified in place") % {"names": ", ".join(changed)},
             hint="work on a copy (x.clone()) or build a new tensor; in-place ops (x[...] = v, add_) "
             "change the caller's data",
         )
@@ -330,7 +364,7 @@ def expect_inputs_untouched(
         expect(
             condition=state.get("requires_grad") is flag,
             what=f"{what}: {name}.requires_grad after the call",
-            expected=f"{flag} (as the caller set it)",
+            expected=_("%(flag)s (as the caller set it)") % {"flag": flag},
             got=f"{state.get('requires_grad')}",
             hint=hint,
         )
@@ -377,6 +411,6 @@ def expect_runs_on_cuda(sub, name, args, kwargs, device, expected):
         condition=where.startswith("cuda"),
         what=f"{name} on CUDA inputs",
         expected="a result on cuda",
-        got=f"a result on {where}",
+        got=_("a result on %(devices)s") % {"devices": where},
     )
     expect_close(out, expected, f"{name} computed on CUDA", rtol=1e-5, atol=1e-5)

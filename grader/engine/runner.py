@@ -38,6 +38,7 @@ from grader.engine.selection import (
     topics_with_exercises,
 )
 from grader.engine.torch_build import no_gpu
+from grader.i18n import _
 from grader.options import Options
 from grader.topics import LONGEST_FIRST, RELEASE_MARKER, suites_dir
 
@@ -281,15 +282,18 @@ def build_report(
         selection=selection,
     )
     if public_only:
-        report.notes.append("public checks only: the hidden suite grades more")
+        report.notes.append(_("public checks only: the hidden suite grades more"))
     if (suites_dir() / RELEASE_MARKER).is_file():
         report.notes.append(
-            "student release: hidden checks are not available here; your course's grader runs them"
+            _("student release: hidden checks are not available here; your course's grader runs them")
         )
     if rule:
         report.notes.append(
-            f"{path.name} graded as topic {single_topic}: {rule}; only its "
-            "definitions ran (imports, functions, classes, constants)"
+            _(
+                "%(file)s graded as topic %(topic)s: %(rule)s; only its "
+                "definitions ran (imports, functions, classes, constants)"
+            )
+            % {"file": path.name, "topic": single_topic, "rule": rule}
         )
     if not usable:
         local = not any(o.confinement for o in outcomes)  # else the reason is another machine's
@@ -297,12 +301,14 @@ def build_report(
     engine_problem = next((o.engine_problem for o in outcomes if o.engine_problem), "")
     if engine_problem:
         report.notes.append(
-            f"each worker started a fresh Python (slower): {engine_problem}; `grade doctor` says why"
+            _("each worker started a fresh Python (slower): %(problem)s; `grade doctor` says why")
+            % {"problem": engine_problem}
         )
     skipped = sum(topic.count("skipped") for topic in report.topics)
     if skipped:
         report.notes.append(
-            f"{skipped} checks skipped (CUDA checks need a GPU); they do not count toward the maximum"
+            _("%(count)d checks skipped (CUDA checks need a GPU); they do not count toward the maximum")
+            % {"count": skipped}
         )
     return report
 

@@ -1,0 +1,143 @@
+"""The learner's language: one gettext catalogue (domain ``torchgrade``), English as its source.
+
+Every learner-facing string goes through :func:`_` (or :func:`ngettext`) where it becomes
+output; a constant defined before the language is known is marked with :func:`N_` and
+translated where it is shown. The language is read at each call, so that a forked child (a
+grading process, the warm engine's request) follows its own environment: ``--lang`` (which sets
+``TORCHGRADE_LANG``), else ``TORCHGRADE_LANG``, else the locale (``LANGUAGE``, ``LC_ALL``,
+``LC_MESSAGES``, ``LANG``), else English. English costs one look at the environment: the
+catalogue (the standard library's :mod:`gettext`, never Babel) is opened only for another
+language, once per process. The catalogue: ``grader/locale/<lang>/LC_MESSAGES/torchgrade.po``
+and its compiled ``.mo`` (docs/i18n.md says how a string is added).
+
+Suite texts (hints, expectations) are looked up as they are (:func:`_` with a variable): the
+suites run on the trusted side, so a submission never chooses what is looked up, and text that
+came from the submission is not in the catalogue, hence shown as it is.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from grader import defaults
+
+DOMAIN = "torchgrade"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+# Spellings of a language the catalogue has, beyond its own code (lower case, "-" as "_").
+_ALIASES = {"zh": "zh_CN", "zh_cn": "zh_CN", "zh_sg": "zh_CN", "zh_hans": "zh_CN", "zh_hans_cn": "zh_CN"}
+
+
+def normalise(value: str) -> str | None:
+    """The catalogue's language a locale value names ("zh_CN.UTF-8" → "zh_CN", "en_GB" and "C"
+    → "en"), trying each of a colon-separated list (``LANGUAGE``); None where it names none."""
+    for part in value.split(":"):
+        code = part.split(".")[0].split("@")[0].replace("-", "_").strip()
+        if code in defaults.LANGUAGES:
+            return code
+        if code in ("C", "POSIX") or code.lower().split("_")[0] == "en":
+            return "en"
+        if code.lower() in _ALIASES:
+            return _ALIASES[code.lower()]
+    return None
+
+
+def language(environ: Any = None) -> str:
+    """The language output is in now (the module docstring's order)."""
+    environ = os.environ if environ is None else environ
+    for name in (defaults.LANGUAGE_ENV, *defaults.LOCALE_ENVS):
+        value = environ.get(name)
+        if value:
+            found = normalise(value)
+            if found is not None:
+                return found
+            if name != "LANGUAGE":  # a locale the catalogue lacks (fr_FR): English, as gettext would
+                return defaults.LANGUAGE
+    return defaults.LANGUAGE
+
+
+def set_language(lang: str) -> None:
+    """``--lang``: this process and every process it starts speak ``lang``."""
+    os.environ[defaults.LANGUAGE_ENV] = lang
+
+
+@cache
+def _catalogue(lang: str) -> Any:
+    import gettext
+
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+
+
+def _(message: str) -> str:
+    """``message`` in the current language (as it is where the catalogue lacks it)."""
+    lang = language()
+    if lang == "en" or not message:
+        return message
+    return _catalogue(lang).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    lang = language()
+    if lang == "en":
+        return singular if count == 1 else plural
+    return _catalogue(lang).ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:
+    """Marks a constant for the catalogue; :func:`_` translates it where it is shown."""
+    return message
+
+
+# Click's modules that word its own output ("Usage:", "Options", "Show this message and exit.")
+# with the standard library's gettext, bound at their import: pointed at this catalogue.
+_CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types", "utils")
+
+
+def localise_click(command: Any) -> None:
+    """``command`` and its subcommands' help, and Click's own words, in the current language
+    (nothing to do in English: the catalogue's source)."""
+    if language() == "en":
+        return
+    import importlib
+
+    for name in _CLICK_MODULES:
+        module = importlib.import_module(f"click.{name}")
+        for attribute, function in (("_", _), ("ngettext", ngettext)):
+            if hasattr(module, attribute):
+                setattr(module, attribute, function)
+    for each in commands_of(command):
+        each.help = _(each.help) if each.help else each.help
+        each.short_help = _(each.short_help) if each.short_help else each.short_help
+        for param in each.params:
+            if getattr(param, "help", None):
+                param.help = _(param.help)
+
+
+def commands_of(command: Any) -> list[Any]:
+    """``command`` and every subcommand under it, depth first."""
+    found = [command]
+    for sub in getattr(command, "commands", {}).values():
+        found += commands_of(sub)
+    return found
+
+
+def take_lang(argv: list[str]) -> tuple[list[str], str]:
+    """``argv`` without ``--lang LANG`` (anywhere: ``grade --lang zh_CN losses.py``), and a
+    problem to report ("" when none); a language given is set for this process and its children."""
+    rest: list[str] = []
+    args = iter(argv)
+    for arg in args:
+        if arg == "--":
+            rest += [arg, *args]
+            break
+        if arg != "--lang" and not arg.startswith("--lang="):
+            rest.append(arg)
+            continue
+        value = arg.partition("=")[2] if "=" in arg else next(args, "")
+        lang = normalise(value) if value else None
+        if lang is None:
+            return rest, f"--lang: choose one of {', '.join(defaults.LANGUAGES)} (got {value!r})"
+        set_language(lang)
+    return rest, ""
