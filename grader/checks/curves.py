@@ -86,6 +86,14 @@ def _stride(curve: Curve) -> int:
     return int(match.group(1)) if match and match.group(1) else 1
 
 
+def unit(every: str) -> str:
+    """A curve's unit as a sentence names it: "epoch", "step", "10 steps"."""
+    match = EVERY.fullmatch(every)
+    if match and match.group(1):
+        return _("%(n)s steps") % {"n": match.group(1)}
+    return _("epoch") if every == "epoch" else _("step") if every == "step" else every
+
+
 def where(curve: Curve, index: int) -> str:
     """Point ``index`` in the curve's own unit: "epoch 3", "step 40"."""
     if curve["every"] == "epoch":
@@ -160,7 +168,7 @@ def describe(curve: Curve, reference_band: tuple[float, float] | None = None) ->
     label, sentence = shape_of(curve, reference_band)
     return label, _("curve: %(shape)s; training loss per %(every)s: %(line)s") % {
         "shape": sentence,
-        "every": _(curve["every"]),
+        "every": unit(curve["every"]),
         "line": sparkline(curve["loss"]),
     }
 
