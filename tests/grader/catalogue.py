@@ -97,7 +97,11 @@ def _positional(node: ast.Call, positions: dict[str, dict[int, str]]) -> list[as
     func = node.func
     name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
     places = positions.get(name, {})
-    return [ast.keyword(arg=places[i], value=arg, lineno=node.lineno) for i, arg in enumerate(node.args) if i in places]
+    return [
+        ast.keyword(arg=places[i], value=arg, lineno=node.lineno)
+        for i, arg in enumerate(node.args)
+        if i in places
+    ]
 
 
 def suite_strings(path: Path) -> dict[str, int]:
