@@ -18,6 +18,7 @@ from pathlib import Path
 
 from grader.apps.learner import DEFINITIONS, _span, topic_of_exercise
 from grader.engine.selection import UsageProblem
+from grader.i18n import _
 from grader.topics import REPO_ROOT
 
 HINTS_DIR = REPO_ROOT / "hints"
@@ -50,7 +51,10 @@ def ladder(exercise: str) -> list[str]:
     except OSError:
         found = []
     if not found:
-        raise UsageProblem(f"no hints for {exercise} here ({hints_file(topic)} is missing or has none)")
+        raise UsageProblem(
+            _("no hints for %(exercise)s here (%(file)s is missing or has none)")
+            % {"exercise": exercise, "file": hints_file(topic)}
+        )
     return found
 
 
@@ -124,14 +128,19 @@ def solution(exercise: str) -> str:
     topic = topic_of_exercise(exercise)
     if not solutions_shown():
         raise UsageProblem(
-            "no worked solutions here (a student release holds none, or your course turned them off); "
-            f"try `grade hint {exercise}`"
+            _(
+                "no worked solutions here (a student release holds none, or your course turned them off); "
+                "try `grade hint %(exercise)s`"
+            )
+            % {"exercise": exercise}
         )
     source = (REPO_ROOT / "solutions" / f"{topic}.py").read_text(encoding="utf-8")
     tree = ast.parse(source)
     node = next((n for n in tree.body if isinstance(n, DEFINITIONS) and n.name == exercise), None)
     if node is None:
-        raise UsageProblem(f"solutions/{topic}.py has no {exercise}")
+        raise UsageProblem(
+            _("%(file)s has no %(exercise)s") % {"file": f"solutions/{topic}.py", "exercise": exercise}
+        )
     lines = source.splitlines()
     used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
     helpers = [

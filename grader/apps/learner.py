@@ -100,10 +100,13 @@ def exercise_command(path: Path, topic: str, name: str) -> str:
 def loop_lines(found: Next, folder: Path) -> list[str]:
     """What ``grade next`` says after naming the exercise: the fast loop, the warm command, help."""
     return [
-        f"next: {found.exercise} ({found.topic}): {found.summary}",
-        f"check it with: {found.command}",
-        f"fastest: leave `grade watch {folder}` open: each save re-grades {found.topic} at once",
-        f"`grade next --run` grades it now; stuck? `grade hint {found.exercise}` (ask again for more)",
+        _("next: %(exercise)s (%(topic)s): %(summary)s")
+        % {"exercise": found.exercise, "topic": found.topic, "summary": found.summary},
+        _("check it with: %(command)s") % {"command": found.command},
+        _("fastest: leave `grade watch %(folder)s` open: each save re-grades %(topic)s at once")
+        % {"folder": folder, "topic": found.topic},
+        _("`grade next --run` grades it now; stuck? `grade hint %(exercise)s` (ask again for more)")
+        % {"exercise": found.exercise},
     ]
 
 
@@ -163,8 +166,11 @@ def original_stub(topic: str, target: Path) -> str:
         done = None
     if done is None or done.returncode != 0:
         raise UsageProblem(
-            f"no original of {relative} to reset from: {target} is the only copy here "
-            "(download the release again, or work in a copy of exercises/)"
+            _(
+                "no original of %(file)s to reset from: %(target)s is the only copy here "
+                "(download the release again, or work in a copy of exercises/)"
+            )
+            % {"file": relative, "target": target}
         )
     return done.stdout
 
@@ -177,11 +183,11 @@ def reset(folder: Path, name: str) -> tuple[Path, Path]:
     original = original_stub(topic, target)
     stub_node = _definition(ast.parse(original), name)
     if stub_node is None:
-        raise UsageProblem(f"the original {topic}.py has no {name}")
+        raise UsageProblem(_("the original %(file)s has no %(name)s") % {"file": f"{topic}.py", "name": name})
     first, last = _span(stub_node)
     stub_lines = original.splitlines()[first - 1 : last]
     if not target.is_file():
-        raise UsageProblem(f"no {target} to reset {name} in")
+        raise UsageProblem(_("no %(target)s to reset %(name)s in") % {"target": target, "name": name})
     current = target.read_text()
     try:
         node = _definition(ast.parse(current), name)

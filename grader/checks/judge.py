@@ -14,7 +14,7 @@ from typing import Any
 import torch
 
 from grader.checks import curves
-from grader.i18n import _
+from grader.i18n import N_, _
 
 
 class CheckFailed(AssertionError):
@@ -130,7 +130,7 @@ def expect_tensor(
             hint=hint,
         )
     if value.numel() == 0 and (shape is None or 0 not in tuple(shape)):
-        fail(what=what, expected="a non-empty tensor", got="an empty tensor", hint=hint)
+        fail(what=what, expected=N_("a non-empty tensor"), got=N_("an empty tensor"), hint=hint)
     return value
 
 
@@ -139,7 +139,7 @@ def expect_float(value: Any, what: str, hint: str = "") -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         fail(
             what=what,
-            expected="a Python float",
+            expected=N_("a Python float"),
             got=describe(value),
             hint=hint or "use .item() to turn a 0-dim tensor into a float",
         )
@@ -181,18 +181,18 @@ def expect_close(
         fail(
             what=what,
             expected=f"{e.flatten()[i].item():.6g}{_position(i, e.shape)}",
-            got="NaN there",
+            got=N_("NaN there"),
             hint=hint or "NaN usually comes from inf - inf, 0 * inf or log of a negative number",
         )
     err = torch.where(close, torch.zeros_like(a), (a - e).abs().nan_to_num(nan=float("inf")))
     i = err.flatten().argmax()
     fail(
         what=what,
-        expected=f"{e.flatten()[i].item():.6g}{_position(i, e.shape)} "
-        + _("(tolerance rtol=%(rtol)s, atol=%(atol)s)") % {"rtol": f"{rtol:g}", "atol": f"{atol:g}"},
+        expected=f"{e.flatten()[i].item():.6g}{_position(i, e.shape)}"
+        + _(" (tolerance rtol=%(rtol)s, atol=%(atol)s)") % {"rtol": f"{rtol:g}", "atol": f"{atol:g}"},
         got=f"{a.flatten()[i].item():.6g}"
         + (
-            " " + _("(%(off)d of %(all)d values off)") % {"off": int((~close).sum()), "all": close.numel()}
+            _(" (%(off)d of %(all)d values off)") % {"off": int((~close).sum()), "all": close.numel()}
             if close.numel() > 1
             else ""
         ),
@@ -206,7 +206,7 @@ def expect_no_twin(ops: Any, forbidden: Mapping[str, str], what: str) -> None:
     if not isinstance(ops, dict) or not all(
         isinstance(o, str) and isinstance(w, str) for o, w in ops.items()
     ):
-        fail(what, "op names from the recorder", describe(ops))
+        fail(what, N_("op names from the recorder"), describe(ops))
     used: dict[str, str] = {}
     for op, where in ops.items():
         if op in forbidden:
@@ -228,7 +228,7 @@ def expect_same_device(trace: Any, what: str) -> Any:
     inputs' device, and the result is there too. Returns the result's values (CPU tensors)
     for the suite to compare with torch's."""
     if not isinstance(trace, dict) or not isinstance(trace.get("ok"), bool):
-        fail(what, "a device trace", describe(trace))
+        fail(what, N_("a device trace"), describe(trace))
     hint = (
         "create new tensors on the input's device: torch.zeros(..., device=x.device), "
         "torch.zeros_like(x) or x.new_zeros(...); move batches with .to(device)"
@@ -236,24 +236,26 @@ def expect_same_device(trace: Any, what: str) -> Any:
     if trace.get("mismatch") is not None:
         fail(
             what=what,
-            expected="every op to use tensors on the input's device",
+            expected=N_("every op to use tensors on the input's device"),
             got=str(trace["mismatch"]),
             hint=hint,
         )
     if not trace["ok"]:
         fail(
             what=what,
-            expected="the same code to run on any device",
+            expected=N_("the same code to run on any device"),
             got=_("it raised %(error)s") % {"error": trace.get("raised")},
-            hint="on a GPU, .numpy() and other CPU-only calls need .cpu() first; .item() and .tolist() work",
+            hint=N_(
+                "on a GPU, .numpy() and other CPU-only calls need .cpu() first; .item() and .tolist() work"
+            ),
         )
     devices = trace.get("devices")
     if not isinstance(devices, list) or not devices:
-        fail(what, "a tensor result", "no tensor at all")
+        fail(what, N_("a tensor result"), N_("no tensor at all"))
     if devices != ["second"]:
         fail(
             what=what,
-            expected="a result on the input's device (a second device, standing in for a GPU)",
+            expected=N_("a result on the input's device (a second device, standing in for a GPU)"),
             got=_("a result on %(devices)s") % {"devices": ", ".join(map(str, devices))},
             hint=hint,
         )
@@ -280,17 +282,19 @@ def expect_vectorised(counts: Any, sizes: Iterable[int | str], what: str) -> Non
         or len(counts) != len(sizes)
         or not all(isinstance(c, int) for c in counts)
     ):
-        fail(what, "one op count per input size", describe(counts))
+        fail(what, N_("one op count per input size"), describe(counts))
     if max(counts) > min(counts):
         shown = ", ".join(
             f"{c} ops for {f'n={n}' if isinstance(n, int) else n}" for n, c in zip(sizes, counts)
         )
         fail(
             what=what,
-            expected="the same number of tensor operations whatever the input size",
+            expected=N_("the same number of tensor operations whatever the input size"),
             got=shown,
-            hint="a Python loop over rows, columns or elements runs more operations for bigger inputs; "
-            "use broadcasting and reductions over whole tensors instead",
+            hint=N_(
+                "a Python loop over rows, columns or elements runs more operations for bigger inputs; "
+                "use broadcasting and reductions over whole tensors instead"
+            ),
         )
 
 
@@ -298,15 +302,17 @@ def expect_unchanged(unchanged: Any, names: Iterable[str], what: str) -> None:
     """Flags from :func:`grader.checks.probes.call_watching_inputs`: inputs keep their values."""
     names = list(names)
     if not isinstance(unchanged, list) or len(unchanged) != len(names):
-        fail(what, "one flag per argument", describe(unchanged))
+        fail(what, N_("one flag per argument"), describe(unchanged))
     changed = [n for n, ok in zip(names, unchanged) if ok is not True]
     if changed:
         fail(
             what=what,
-            expected="the inputs left as they were",
+            expected=N_("the inputs left as they were"),
             got=_("%(names)s modified in place") % {"names": ", ".join(changed)},
-            hint="work on a copy (x.clone()) or build a new tensor; in-place ops (x[...] = v, add_) "
-            "change the caller's data",
+            hint=N_(
+                "work on a copy (x.clone()) or build a new tensor; in-place ops (x[...] = v, add_) "
+                "change the caller's data"
+            ),
         )
 
 
@@ -337,7 +343,7 @@ def expect_inputs_untouched(
     )
     names, tracked = list(names), set(tracked)
     if not isinstance(after, list) or len(after) != len(originals):
-        fail(what, "one state per argument", describe(after))
+        fail(what, N_("one state per argument"), describe(after))
     hint = (
         "leave the caller's tensors as you found them: work on x.detach().clone(); in-place ops "
         "(x += ..., x[...] = v, requires_grad_()) and backward() into x change the caller's tensor"
@@ -346,7 +352,7 @@ def expect_inputs_untouched(
         if not isinstance(original, torch.Tensor):
             continue
         if not isinstance(state, dict):
-            fail(what, f"the state of {name}", describe(state))
+            fail(what, _("the state of %(name)s") % {"name": name}, describe(state))
         values = state.get("values")
         same = (
             isinstance(values, torch.Tensor)

@@ -94,7 +94,7 @@ def resolve_device(device: str) -> str:
 
     has_cuda = torch.cuda.is_available()
     if device == "cuda" and not has_cuda:
-        raise UsageProblem("--device cuda asked for, but no CUDA device is available here")
+        raise UsageProblem(_("--device cuda asked for, but no CUDA device is available here"))
     return "cuda" if device == "cuda" or (device == "auto" and has_cuda) else "cpu"
 
 
@@ -334,7 +334,7 @@ def grade(
         raise UsageProblem(keyword_problem(keyword))
     selected = topics_with_exercises(selected, exercises)
     if (options.course_seed is None) != (options.student is None):
-        raise UsageProblem("--course-seed and --student go together: the hidden inputs are one student's")
+        raise UsageProblem(_("--course-seed and --student go together: the hidden inputs are one student's"))
     options = replace(options, device=resolve_device(options.device))
     deadline = started + options.limits.budget
     tasks = [
@@ -369,7 +369,10 @@ def grade(
     chosen = bool(keyword or exercises)  # a topic where they choose no check is left out
     graded = [outcomes[t] for t in selected if not chosen or outcomes[t].result.tests]
     if not graded:
-        raise UsageProblem(f"{choice(exercises, keyword)} selects no check of {', '.join(selected)}")
+        raise UsageProblem(
+            _("%(choice)s selects no check of %(topics)s")
+            % {"choice": choice(exercises, keyword), "topics": ", ".join(selected)}
+        )
     return build_report(
         path,
         graded,
