@@ -199,7 +199,7 @@ def _shown(test: dict, hidden_text: bool) -> str:
     kind = "clause" if test.get("clause") else KIND_NAMES.get(test["kind"], test["kind"])
     status = _(STATUS_PHRASES.get(test["status"], test["status"]))
     if kind not in HIDDEN_KINDS:
-        return f"a hidden {kind} check {status}"
+        return _("a hidden %(kind)s check %(status)s") % {"kind": kind, "status": status}
     return _("%(check)s %(status)s") % {"check": _(HIDDEN_KINDS[kind]), "status": status}
 
 

@@ -3,8 +3,8 @@
 A literal is learner-facing where it reaches output: an argument of ``click.echo``, ``print``,
 ``fail`` and the check failures, an ``append``/``extend`` of lines or notes, a ``return`` or a
 ``yield``, an ``UsageProblem`` raised (its text is printed), or an element of a list that is
-returned or echoed. It counts when it holds words (two English words in a row) outside ``_()``,
-``N_()`` and ``ngettext()``; code in backticks, f-string fields and plain identifiers are not words.
+returned or echoed. It counts when it holds two English words outside ``_()``, ``N_()`` and ``ngettext()``; code in
+backticks, f-string fields, options (``--run``) and dotted or snake_case names are not words.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import ast
 import re
 from pathlib import Path
 
-WORDS = re.compile(r"[A-Za-z]{2,}[,;:]? [a-z]{2,}")
+WORD = re.compile(r"(?<![-._\w])[A-Za-z]{2,}")  # a word, not an option (--run) or a name's part
 OUTPUT_CALLS = {
     "echo", "secho", "print", "write", "fail", "append", "extend", "CheckFailed", "TwinUsed",
     "UsageProblem", "Unusable", "_usage_exit", "progress_line",
@@ -27,12 +27,13 @@ def _name(func: ast.expr) -> str:
 
 def _texts(node: ast.AST) -> list[ast.AST]:
     """The literal parts of an output expression, not looking inside the catalogue's wrappers."""
-    if isinstance(node, ast.Call):
-        return [] if _name(node.func) in WRAPPERS else []
+    if isinstance(node, ast.Call):  # a wrapper's text is the catalogue's; another call's is its own
+        return []
     if isinstance(node, ast.Constant):
         return [node] if isinstance(node.value, str) else []
-    if isinstance(node, ast.JoinedStr):
-        return [v for v in node.values if isinstance(v, ast.Constant)]
+    if isinstance(node, ast.JoinedStr):  # its text around the fields: f"graded {n} files"
+        text = "".join(v.value if isinstance(v, ast.Constant) else " " for v in node.values)
+        return [ast.Constant(value=text, lineno=node.lineno)]
     children: list[ast.AST] = []
     if isinstance(node, ast.BinOp):
         children = [node.left, node.right]
@@ -47,7 +48,7 @@ def _texts(node: ast.AST) -> list[ast.AST]:
 
 def _worded(node: ast.AST) -> bool:
     text = re.sub(r"`[^`]*`", "", str(getattr(node, "value", "")))
-    return bool(WORDS.search(text))
+    return len(WORD.findall(text)) >= 2
 
 
 def unwrapped(path: Path) -> list[str]:
