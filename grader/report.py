@@ -17,18 +17,8 @@ import click
 
 from grader import clean
 from grader.checks.exercises import shared_failure, shown_message
-from grader.checks.scoring import Report, TopicResult
-from grader.i18n import N_, _
-
-# The table's heading of each column (COLUMNS: the statuses, as JSON spells them)
-HEADINGS = {
-    "passed": N_("passed"),
-    "failed": N_("failed"),
-    "error": N_("error"),
-    "timeout": N_("timeout"),
-    "not_started": N_("not started"),
-    "skipped": N_("skipped"),
-}
+from grader.checks.scoring import HEADINGS, Report, TopicResult
+from grader.i18n import _
 
 COLUMNS = ("passed", "failed", "error", "timeout", "not_started", "skipped")
 # On a terminal: each status's symbol and colour (plain text marks every open check with ✗).

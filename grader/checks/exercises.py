@@ -30,7 +30,12 @@ from grader.i18n import N_, _, ngettext
 TWIN_RULES = ("zero", "half", "check")
 DEFAULT_TWIN = "zero"
 # What feedback calls each kind: a "shape" check judges shapes, dtypes and values.
-KIND_NAMES = {"shape": "value", "gradient": "gradient", "convergence": "convergence", "device": "device"}
+KIND_NAMES = {
+    "shape": N_("value"),
+    "gradient": N_("gradient"),
+    "convergence": N_("convergence"),
+    "device": N_("device"),
+}
 # How feedback words a hidden check of each kind ("a hidden value check")
 HIDDEN_KINDS = {
     "value": N_("a hidden value check"),

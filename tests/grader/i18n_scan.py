@@ -4,7 +4,7 @@ A literal is learner-facing where it reaches output: an argument of ``click.echo
 ``fail`` and the check failures, an ``append``/``extend`` of lines or notes, a ``return`` or a
 ``yield``, an ``UsageProblem`` raised (its text is printed), or an element of a list that is
 returned or echoed. It counts when it holds two English words outside ``_()``, ``N_()`` and ``ngettext()``; code in
-backticks, f-string fields, options (``--run``) and dotted or snake_case names are not words.
+backticks, HTML tags, f-string fields, options (``--run``) and dotted or snake_case names are not words.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def _texts(node: ast.AST) -> list[ast.AST]:
 
 
 def _worded(node: ast.AST) -> bool:
-    text = re.sub(r"`[^`]*`", "", str(getattr(node, "value", "")))
+    text = re.sub(r"`[^`]*`|<[^<>]*>", "", str(getattr(node, "value", "")))  # code, HTML tags
     return len(WORD.findall(text)) >= 2
 
 

@@ -34,6 +34,8 @@ PRINTING = (
     "grader/apps/learner.py",
     "grader/apps/hints.py",
     "grader/apps/watch.py",
+    "grader/apps/selfcheck.py",
+    "grader/checks/scoring.py",
 )
 
 
