@@ -197,9 +197,10 @@ def release_files(topics: list[str]) -> dict[str, bytes]:
         stub = root / "exercises" / f"{topic}.py"
         if stub.is_file():
             files[f"exercises/{topic}.py"] = stub.read_bytes()
-        hints = root / "hints" / f"{topic}.md"
-        if hints.is_file():
-            files[f"hints/{topic}.md"] = hints.read_bytes()
+        for lang in ("", *(f"{code}/" for code in defaults.LANGUAGES if code != "en")):
+            hints = root / "hints" / f"{lang}{topic}.md"
+            if hints.is_file():
+                files[f"hints/{lang}{topic}.md"] = hints.read_bytes()
     cut: dict[str, int] = {}
     for topic in topics:
         text, cut[topic] = public_suite(suite_path(topic).read_text())
@@ -208,7 +209,8 @@ def release_files(topics: list[str]) -> dict[str, bytes]:
     marker = {"hidden_tests_removed": cut, "hidden_kinds": {t: hidden_kinds(t) for t in topics}}
     files[f"tests/suites/{RELEASE_MARKER}"] = json.dumps(marker, indent=2).encode()
     sources = [v.decode() for k, v in files.items() if k.endswith(".py")]
-    for path in [*grader_files(root, sources), *dataset_files(root)]:
+    catalogues = sorted((root / "grader" / "locale").glob("*/LC_MESSAGES/*.mo"))  # grader/i18n.py reads them
+    for path in [*grader_files(root, sources), *catalogues, *dataset_files(root)]:
         files[path.relative_to(root).as_posix()] = path.read_bytes()
     return files
 
