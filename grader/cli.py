@@ -736,9 +736,16 @@ def release_command(
     from grader.apps.release import write_release
     from grader.apps.ticker import progress_line
 
-    topics = _course_topics(_course(course_file, assignment)[1], ())
+    course, chosen = _course(course_file, assignment)
+    topics = _course_topics(chosen, ())
     try:
-        write_release(out, topics, frozenset(allowed), step=lambda what: progress_line(sys.stderr, what))
+        write_release(
+            out,
+            topics,
+            frozenset(allowed),
+            step=lambda what: progress_line(sys.stderr, what),
+            language=course.language if course else None,
+        )
     except (FileExistsError, LeakFound) as exc:
         _usage_exit(str(exc))
     click.echo(_("release written to %(out)s") % {"out": out})
@@ -792,6 +799,7 @@ def gradescope_command(
             kind_weights=chosen.kind_weights if chosen is not None else {},
             hidden_messages=hidden_messages,
             **({"twin": chosen.twin} if chosen is not None else {}),
+            language=(course.language or "") if course is not None else "",
         )
         written = build_autograder(out, config)
     except AutograderProblem as exc:

@@ -5,7 +5,8 @@ output; a constant defined before the language is known is marked with :func:`N_
 translated where it is shown. The language is read at each call, so that a forked child (a
 grading process, the warm engine's request) follows its own environment: ``--lang`` (which sets
 ``TORCHGRADE_LANG``), else ``TORCHGRADE_LANG``, else the locale (``LANGUAGE``, ``LC_ALL``,
-``LC_MESSAGES``, ``LANG``), else English. English costs one look at the environment: the
+``LC_MESSAGES``, ``LANG``), else the course's language of a release or Gradescope zip
+(:data:`DEFAULT_FILE`), else English. English costs one look at the environment: the
 catalogue (the standard library's :mod:`gettext`, never Babel) is opened only for another
 language, once per process. The catalogue: ``grader/locale/<lang>/LC_MESSAGES/torchgrade.po``
 and its compiled ``.mo`` (docs/i18n.md says how a string is added).
@@ -26,6 +27,9 @@ from grader import defaults
 
 DOMAIN = "torchgrade"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+# A release's or Gradescope zip's language, from its course file's `language` (written there by
+# `grade release` / `grade gradescope`; a checkout has none)
+DEFAULT_FILE = LOCALE_DIR / "DEFAULT"
 # Spellings of a language the catalogue has, beyond its own code (lower case, "-" as "_").
 _ALIASES = {"zh": "zh_CN", "zh_cn": "zh_CN", "zh_sg": "zh_CN", "zh_hans": "zh_CN", "zh_hans_cn": "zh_CN"}
 
@@ -44,18 +48,30 @@ def normalise(value: str) -> str | None:
     return None
 
 
+@cache
+def shipped_default() -> str:
+    """The course's language where this copy was built with one (:data:`DEFAULT_FILE`), else English."""
+    try:
+        found = normalise(DEFAULT_FILE.read_text(encoding="utf-8").strip())
+    except (OSError, UnicodeDecodeError):
+        found = None
+    return found or defaults.LANGUAGE
+
+
 def language(environ: Any = None) -> str:
-    """The language output is in now (the module docstring's order)."""
+    """The language output is in now (the module docstring's order); a locale of "C" or "POSIX"
+    (a container's) chooses nothing, so a course's language applies there."""
     environ = os.environ if environ is None else environ
     for name in (defaults.LANGUAGE_ENV, *defaults.LOCALE_ENVS):
         value = environ.get(name)
-        if value:
-            found = normalise(value)
-            if found is not None:
-                return found
-            if name != "LANGUAGE":  # a locale the catalogue lacks (fr_FR): English, as gettext would
-                return defaults.LANGUAGE
-    return defaults.LANGUAGE
+        if not value or (name != defaults.LANGUAGE_ENV and value.split(".")[0] in ("C", "POSIX")):
+            continue
+        found = normalise(value)
+        if found is not None:
+            return found
+        if name != "LANGUAGE":  # a locale the catalogue lacks (fr_FR): the course's, else English
+            return shipped_default()
+    return shipped_default()
 
 
 def set_language(lang: str) -> None:

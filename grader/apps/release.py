@@ -220,6 +220,7 @@ def write_release(
     topics: tuple[str, ...] = (),
     allowed: frozenset[str] = frozenset(),
     step: Step = quiet,
+    language: str | None = None,
 ) -> None:
     """Write the release of every topic, or only ``topics``, into ``out`` (empty or new);
     :class:`LeakFound`, before anything is written, where it would hold an answer (``allowed``:
@@ -230,6 +231,8 @@ def write_release(
     chosen = [t for t in available_topics() if not topics or t in topics]
     with step("collecting the public checks and the grader's files"):
         files = release_files(chosen)
+        if language:  # the course's language: grader/i18n.py's default in this release
+            files["grader/locale/DEFAULT"] = f"{language}\n".encode()
     with step("making the hand-out notebooks"):
         notebooks = handouts(REPO_ROOT / "exercises", chosen)
     with step("scanning every file for answers"):

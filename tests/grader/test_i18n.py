@@ -106,3 +106,54 @@ def test_the_table_lines_up_in_chinese(env):
     table = report.to_table(Report([], sandbox="none", device="cpu"), "losses.py")
     header, rule = table.splitlines()[2:4]
     assert header.startswith("主题") and report._width(header) == len(rule)
+
+
+@pytest.fixture
+def course_language(env, monkeypatch, tmp_path):
+    """This copy built with a course's language, as `grade release --course` writes it."""
+    default = tmp_path / "DEFAULT"
+    default.write_text("zh_CN\n")
+    monkeypatch.setattr(i18n, "DEFAULT_FILE", default)
+    i18n.shipped_default.cache_clear()
+    yield env
+    i18n.shipped_default.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "variables, expected",
+    [
+        ({}, "zh_CN"),
+        ({"LANG": "C.UTF-8"}, "zh_CN"),  # a container's locale chooses nothing
+        ({"LANG": "fr_FR.UTF-8"}, "zh_CN"),
+        ({"LANG": "en_US.UTF-8"}, "en"),  # the learner's own choice wins
+        ({"TORCHGRADE_LANG": "en"}, "en"),
+    ],
+)
+def test_a_course_language_is_the_default_of_its_release(course_language, variables, expected):
+    for name, value in variables.items():
+        course_language.setenv(name, value)
+    assert i18n.language() == expected
+
+
+def test_a_course_file_names_a_language_the_catalogue_has(tmp_path):
+    from grader.course import CourseError, load_course
+
+    path = tmp_path / "course.toml"
+    path.write_text('[course]\nname = "c"\nlanguage = "zh_CN"\n')
+    assert load_course(path).language == "zh_CN"
+    path.write_text('[course]\nname = "c"\nlanguage = "fr"\n')
+    with pytest.raises(CourseError, match="language"):
+        load_course(path)
+
+
+def test_the_gradescope_zip_carries_the_course_language(tmp_path):
+    import zipfile
+
+    from grader.gradescope.build import build_autograder
+    from grader.gradescope.config import Config
+
+    config = Config(language="zh_CN")
+    assert Config.from_json(config.to_json()).language == "zh_CN"
+    with zipfile.ZipFile(build_autograder(tmp_path / "autograder.zip", config)) as archive:
+        assert archive.read("grader/locale/DEFAULT") == b"zh_CN\n"
+        assert "grader/locale/zh_CN/LC_MESSAGES/torchgrade.mo" in archive.namelist()
