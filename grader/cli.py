@@ -167,6 +167,7 @@ def run() -> None:
     handler); the streams are flushed here. Commands other than check and batch exit as usual."""
     from grader import i18n
 
+    i18n.refresh()  # this process's environment (the warm engine's child: its client's)
     argv, problem = i18n.take_lang(sys.argv[1:])
     if problem:
         _usage_exit(problem)

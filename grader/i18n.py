@@ -2,11 +2,12 @@
 
 Every learner-facing string goes through :func:`_` (or :func:`ngettext`) where it becomes
 output; a constant defined before the language is known is marked with :func:`N_` and
-translated where it is shown. The language is read at each call, so that a forked child (a
-grading process, the warm engine's request) follows its own environment: ``--lang`` (which sets
+translated where it is shown. The language is read from the environment once per process and
+again after :func:`refresh` (``grade``'s start, so that the warm engine's child follows its
+client's environment; grading processes forked later inherit it): ``--lang`` (which sets
 ``TORCHGRADE_LANG``), else ``TORCHGRADE_LANG``, else the locale (``LANGUAGE``, ``LC_ALL``,
 ``LC_MESSAGES``, ``LANG``), else the course's language of a release or Gradescope zip
-(:data:`DEFAULT_FILE`), else English. English costs one look at the environment: the
+(:data:`DEFAULT_FILE`), else English. English costs one dictionary look-up per string: the
 catalogue (the standard library's :mod:`gettext`, never Babel) is opened only for another
 language, once per process. The catalogue: ``grader/locale/<lang>/LC_MESSAGES/torchgrade.po``
 and its compiled ``.mo`` (docs/i18n.md says how a string is added).
@@ -58,10 +59,27 @@ def shipped_default() -> str:
     return found or defaults.LANGUAGE
 
 
+_chosen: dict[str, str] = {}  # the process's language once read: :func:`refresh` forgets it
+
+
+def refresh() -> None:
+    """Read the language from the environment again at the next call (``grade``'s start: the warm
+    engine's child gets its client's environment after the fork; --lang)."""
+    _chosen.clear()
+
+
 def language(environ: Any = None) -> str:
-    """The language output is in now (the module docstring's order); a locale of "C" or "POSIX"
-    (a container's) chooses nothing, so a course's language applies there."""
-    environ = os.environ if environ is None else environ
+    """The language output is in (the module docstring's order), read once per process (see
+    :func:`refresh`) or from ``environ``; a locale of "C" or "POSIX" (a container's) chooses
+    nothing, so a course's language applies there."""
+    if environ is None:
+        if not _chosen:
+            _chosen["lang"] = _read(os.environ)
+        return _chosen["lang"]
+    return _read(environ)
+
+
+def _read(environ: Any) -> str:
     for name in (defaults.LANGUAGE_ENV, *defaults.LOCALE_ENVS):
         value = environ.get(name)
         if not value or (name != defaults.LANGUAGE_ENV and value.split(".")[0] in ("C", "POSIX")):
@@ -77,13 +95,20 @@ def language(environ: Any = None) -> str:
 def set_language(lang: str) -> None:
     """``--lang``: this process and every process it starts speak ``lang``."""
     os.environ[defaults.LANGUAGE_ENV] = lang
+    refresh()
 
 
 @cache
 def _catalogue(lang: str) -> Any:
+    """``lang``'s compiled catalogue, read straight from its path (gettext.translation's search
+    imports and consults the locale module for nothing here); none: the source's words."""
     import gettext
 
-    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+    try:
+        with (LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as handle:
+            return gettext.GNUTranslations(handle)
+    except OSError:
+        return gettext.NullTranslations()
 
 
 def _(message: str) -> str:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from grader import defaults
+from grader import defaults, i18n
 from grader.apps import hints
 from grader.topics import available_topics
 
@@ -31,7 +31,13 @@ def test_a_translation_has_the_same_ladders_and_the_same_code(lang, topic):
 def test_grade_hint_reads_the_learners_language(monkeypatch):
     for name in (defaults.LANGUAGE_ENV, *defaults.LOCALE_ENVS):
         monkeypatch.delenv(name, raising=False)
+    i18n.refresh()
     assert hints.ladder("softmax")[0].startswith("LogSumExp / exp-normalize: softmax(x)")
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")
-    assert hints.ladder("softmax")[0].startswith("LogSumExp / exp-normalize：对任意 c 都有")
-    assert hints.hints_file("losses") == hints.HINTS_DIR / "zh_CN" / "losses.md"
+    i18n.refresh()
+    try:
+        assert hints.ladder("softmax")[0].startswith("LogSumExp / exp-normalize：对任意 c 都有")
+        assert hints.hints_file("losses") == hints.HINTS_DIR / "zh_CN" / "losses.md"
+    finally:
+        monkeypatch.undo()
+        i18n.refresh()

@@ -14,11 +14,24 @@ pytestmark = pytest.mark.unit
 LOCALE_VARIABLES = (defaults.LANGUAGE_ENV, *defaults.LOCALE_ENVS)
 
 
+class Environment:
+    """monkeypatch's setenv, the language read afresh after each change (as ``grade`` starts)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.monkeypatch = monkeypatch
+
+    def setenv(self, name: str, value: str) -> None:
+        self.monkeypatch.setenv(name, value)
+        i18n.refresh()
+
+
 @pytest.fixture
 def env(monkeypatch):
     for name in LOCALE_VARIABLES:
         monkeypatch.delenv(name, raising=False)
-    return monkeypatch
+    i18n.refresh()
+    yield Environment(monkeypatch)
+    i18n.refresh()
 
 
 @pytest.mark.parametrize(
@@ -115,6 +128,7 @@ def course_language(env, monkeypatch, tmp_path):
     default.write_text("zh_CN\n")
     monkeypatch.setattr(i18n, "DEFAULT_FILE", default)
     i18n.shipped_default.cache_clear()
+    i18n.refresh()
     yield env
     i18n.shipped_default.cache_clear()
 
