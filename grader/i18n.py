@@ -126,6 +126,11 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _catalogue(lang).ngettext(singular, plural, count)
 
 
+def in_language(lang: str, message: str) -> str:
+    """``message`` in ``lang`` whatever the current language (a release's README per language)."""
+    return message if lang == "en" else _catalogue(lang).gettext(message)
+
+
 def N_(message: str) -> str:
     """Marks a constant for the catalogue; :func:`_` translates it where it is shown."""
     return message
