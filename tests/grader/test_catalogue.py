@@ -36,6 +36,8 @@ PRINTING = (
     "grader/apps/watch.py",
     "grader/apps/selfcheck.py",
     "grader/checks/scoring.py",
+    "grader/engine/doctor.py",
+    "grader/apps/release.py",
 )
 
 
