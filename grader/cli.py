@@ -624,6 +624,118 @@ def override_command(
         _usage_exit(str(exc))
 
 
+@batch_group.command("mark")
+@click.argument("student", required=False)
+@click.argument("item", required=False)
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="the folder `grade batch` wrote")
+@click.option("--points", type=float, default=None, help="the item's points")
+@click.option("--rubric", metavar="ID,ID", default=None, help="the rubric items met: points are their sum")
+@click.option("--comment", default="", help="the comment the student is shown (feedback, LMS files)")
+@click.option(
+    "--note", default="", help="a private note, kept in the gradebook only (never shown to the student)"
+)
+@click.option("--by", default=None, help="who marked (default: your user name)")
+@click.option(
+    "--from",
+    "sheet",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="a sheet: student,item,points|rubric,comment,note; all rows checked before any is written",
+)
+def mark_command(
+    student: str | None,
+    item: str | None,
+    out: Path,
+    points: float | None,
+    rubric: str | None,
+    comment: str,
+    note: str,
+    by: str | None,
+    sheet: Path | None,
+) -> None:
+    """Mark STUDENT's manual ITEM of the course file (any name the LMS uses for the student). It
+    survives regrades; `grade batch` again totals it in every export."""
+    from grader.batch.exports import NoHistory
+    from grader.batch.marking import MarkProblem, MarkRequest, read_sheet, record_marks
+
+    try:
+        if sheet is not None:
+            if student or item or points is not None or rubric or comment or note:
+                _usage_exit(_("--from takes the marks from the sheet: give no STUDENT, ITEM or mark options"))
+            requests = read_sheet(sheet)
+        elif student is None or item is None:
+            _usage_exit(_("give STUDENT ITEM (--points P | --rubric ID,ID), or --from marks.csv"))
+        else:
+            ids = None if rubric is None else tuple(r.strip() for r in rubric.split(",") if r.strip())
+            requests = [MarkRequest(student, item, points, ids, comment, note)]
+        click.echo(record_marks(out, requests, by))
+    except (NoHistory, MarkProblem) as exc:
+        _usage_exit(str(exc))
+
+
+@batch_group.command("inquiry")
+@click.argument("student", required=False)
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="the folder `grade batch` wrote")
+@click.option("--item", default=None, help="what is contested: an exercise (losses.huber) or a manual item")
+@click.option("--text", default=None, help="open an inquiry: what the student asks")
+@click.option("--resolve", is_flag=True, help="resolve the student's open inquiry (about --item)")
+@click.option("--reply", default="", help="with --resolve: the answer the student is shown")
+@click.option("--points", type=float, default=None, help="with --resolve: the item's new points")
+@click.option("--by", default=None, help="who did it (default: your user name)")
+@click.option("--list", "listing", is_flag=True, help="list the open inquiries")
+@click.option("--all", "everything", is_flag=True, help="with --list: resolved ones too")
+def inquiry_command(
+    student: str | None,
+    out: Path,
+    item: str | None,
+    text: str | None,
+    resolve: bool,
+    reply: str,
+    points: float | None,
+    by: str | None,
+    listing: bool,
+    everything: bool,
+) -> None:
+    """Grade inquiries: `STUDENT --item ITEM --text ...` opens one, `STUDENT --resolve --reply ...
+    [--points P]` resolves it, `--list` shows the open ones. Feedback shows each with its state."""
+    from grader.batch import marking
+    from grader.batch.exports import NoHistory
+
+    try:
+        if listing:
+            click.echo(marking.list_inquiries(out, everything))
+        elif student is None or (resolve == (text is not None)):
+            _usage_exit(_("give STUDENT --item ITEM --text TEXT, STUDENT --resolve --reply TEXT, or --list"))
+        elif resolve:
+            click.echo(marking.resolve_inquiry(out, student, item, reply, points, by))
+        elif item is None or points is not None:
+            _usage_exit(_("opening an inquiry takes --item and --text (--points belongs to --resolve)"))
+        else:
+            click.echo(marking.open_inquiry(out, student, item, text or "", by))
+    except (NoHistory, marking.MarkProblem) as exc:
+        _usage_exit(str(exc))
+
+
+@batch_group.command("review")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="the folder `grade batch` wrote")
+@click.option(
+    "--submissions",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="the submissions folder (default: the one the last `grade batch` graded)",
+)
+def review_command(out: Path, submissions: Path | None) -> None:
+    """Write OUT/review/: a static page per student, their code beside their results, with
+    previous and next links through the class (no script needed)."""
+    from grader.batch.exports import NoHistory
+    from grader.batch.review import write_review
+
+    try:
+        click.echo(f"review: {write_review(out, submissions)}")
+    except NoHistory as exc:
+        _usage_exit(str(exc))
+
+
 @main.group("course")
 def course_group() -> None:
     """The course file: `grade course init course.toml`."""

@@ -11,6 +11,7 @@ it fills. :func:`load_course` refuses a file with a mistake with one line naming
 from __future__ import annotations
 
 import math
+import re
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -47,6 +48,26 @@ class LatePolicy:
 
 
 @dataclass(frozen=True)
+class RubricItem:
+    id: str
+    points: float
+    text: str
+
+
+@dataclass(frozen=True)
+class ManualItem:
+    """A part of an assignment a person grades (``grade batch mark``): an explanation, a plot."""
+
+    id: str  # the table's key: explain
+    title: str
+    points: float  # counted inside the assignment's points
+    rubric: tuple[RubricItem, ...] = ()
+
+    def rubric_item(self, id: str) -> RubricItem | None:
+        return next((r for r in self.rubric if r.id == id), None)
+
+
+@dataclass(frozen=True)
 class Assignment:
     name: str  # the table's key: hw2
     title: str
@@ -63,6 +84,12 @@ class Assignment:
     timezone: ZoneInfo = ZoneInfo("UTC")  # of its dates and arrival times without an offset
     whole_topics: bool = True  # False: only the listed exercises' checks are graded
     twin: str = DEFAULT_TWIN  # what calling an off-limits function costs (grader/checks/exercises.py)
+    manual: dict[str, ManualItem] = field(default_factory=dict)  # id -> item, in the file's order
+
+    @property
+    def automatic_total(self) -> float:
+        """What the exercises share: the points the manual items leave."""
+        return self.total - sum(item.points for item in self.manual.values())
 
     @property
     def exercises(self) -> tuple[str, ...]:
@@ -231,6 +258,42 @@ def _points(reader: _Reader, names: list[str], total: float) -> dict[str, float]
     return {name: fixed.get(name, left / len(rest) if rest else 0.0) for name in names}
 
 
+MANUAL_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def _rubric(reader: _Reader, points: float) -> tuple[RubricItem, ...]:
+    entries = reader.get("rubric", list, [])
+    found: list[RubricItem] = []
+    for position, entry in enumerate(entries):
+        line = _Reader(reader.path, reader.key(f"rubric[{position}]"), entry)
+        line.only("id", "points", "text")
+        ident, text = line.get("id", str), line.get("text", str, "")
+        if ident is None or not MANUAL_ID.fullmatch(ident) or any(r.id == ident for r in found):
+            line.fail("id", f"a unique id of letters, digits, _ or -, got {ident!r}")
+        value = line.number("points")
+        if value is None or value > points + POINTS_TOLERANCE:
+            line.fail("points", f"missing or above the item's points = {points:g}")
+        found.append(RubricItem(id=ident, points=value, text=text))
+    return tuple(found)
+
+
+def _manual(reader: _Reader) -> dict[str, ManualItem]:
+    """The assignment's manual items: ``[assignments.hw1.manual.explain]`` with points, title, rubric."""
+    items = {}
+    for ident in reader.table:
+        item = reader.sub(ident)
+        if not MANUAL_ID.fullmatch(ident):
+            item.fail("", "a manual item's id is letters, digits, _ or - (no dots: not an exercise)")
+        item.only("points", "title", "rubric")
+        points = item.number("points", minimum=POINTS_TOLERANCE)
+        if points is None:
+            item.fail("points", "missing: the item's points")
+        items[ident] = ManualItem(
+            id=ident, title=item.get("title", str, ident), points=points, rubric=_rubric(item, points)
+        )
+    return items
+
+
 def _file(reader: _Reader, name: str) -> Path | None:
     """A file the course names, relative to the course file; it must exist."""
     spelled = reader.get(name, str)
@@ -243,14 +306,20 @@ def _file(reader: _Reader, name: str) -> Path | None:
 def _assignment(reader: _Reader, name: str, zone: ZoneInfo) -> Assignment:
     reader.only(
         "title", "topics", "exercises", "points", "exercise_points", "kind_weights", "due",
-        "timezone", "late", "extensions", "excused", "lms_column", "times", "twin",
+        "timezone", "late", "extensions", "excused", "lms_column", "times", "twin", "manual",
     )  # fmt: skip
     topics, listed = reader.strings("topics"), reader.strings("exercises")
     names = _exercise_names(reader, topics, listed)
     total = reader.number("points", minimum=POINTS_TOLERANCE)
     if total is None:
         reader.fail("points", "missing: the assignment's total points")
-    points = _points(reader, names, total or 0.0)
+    manual = _manual(reader.sub("manual"))
+    automatic = (total or 0.0) - sum(item.points for item in manual.values())
+    if automatic < -POINTS_TOLERANCE:
+        reader.fail(
+            "manual", f"the manual items' points add up to more than the assignment's points = {total:g}"
+        )
+    points = _points(reader, names, max(0.0, automatic))
     weights_reader = reader.sub("kind_weights")
     weights_reader.only(*KINDS)
     weights = {kind: weights_reader.number(kind, 1.0) or 0.0 for kind in KINDS}
@@ -278,6 +347,7 @@ def _assignment(reader: _Reader, name: str, zone: ZoneInfo) -> Assignment:
         timezone=zone,
         whole_topics=not listed,
         twin=twin,
+        manual=manual,
     )
 
 
@@ -375,6 +445,12 @@ twin = "zero"                  # an exercise calling a function its docstring pu
 [assignments.hw2.exercise_points]   # these exercises' points; the rest share what is left
 "optim.Adam" = 15
 "optim.SGD" = 10
+
+# [assignments.hw2.manual.explain]  # graded by a person (`grade batch mark`), inside the points:
+# title = "Why does Adam need bias correction?"          # the exercises share what is left
+# points = 20
+# rubric = [{{ id = "moments", points = 10, text = "names the zero-initialised moments" }},
+#           {{ id = "early", points = 10, text = "says the first steps are too small" }}]
 
 [assignments.hw2.kind_weights]      # how an exercise's points spread over its checks
 shape = 1

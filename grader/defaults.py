@@ -136,6 +136,7 @@ CURVE_FLAT_FALL = 0.10  # a lowest point less than this fraction below the start
 # `where` line) is cut at 200.
 SHOWN_MESSAGE_CHARS = 2000
 SHOWN_NAME_CHARS = 200
+REVIEW_SOURCE_CHARS = 200_000  # of one submitted file on the review page (grade batch review)
 
 # `grade release` / `grade notebooks` refuse a definition that holds this share of an answer's
 # k-grams (grader/apps/leaks.py; k = SIMILARITY_K, the stub's k-grams left out); answers with fewer

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import clean, defaults
+from grader.batch import manual_feedback
 from grader.batch.gradebook import Gradebook, Grading, Row
 from grader.batch.lms import lms_named
 from grader.batch.lms.base import Grades, LmsName, LmsSettings, Roster, lms_grade
@@ -238,7 +239,8 @@ def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = No
     lines = [f"# Feedback for {clean.markdown(clean.name(row.student))}", ""]
     ungraded = _head_lines(row)
     if ungraded is not None:
-        return "\n".join(lines + [clean.markdown(line) for line in ungraded] + [""])
+        said = [clean.markdown(line) for line in ungraded] + manual_feedback.feedback_markdown(row)
+        return "\n".join(lines + said + [""])
     lines += [f"**Total: {row.score:g} / {row.max_score:g}**", ""]
     lines += [f"- {clean.markdown(line)}" for line in standing_lines(row)]
     lines += [""] if standing_lines(row) else []
@@ -262,6 +264,7 @@ def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = No
         for test in topics[name]["tests"]:
             if test["status"] not in ("passed", "skipped"):
                 lines += _curve_lines(name, test, pictures or {})
+    lines += manual_feedback.feedback_markdown(row)
     return "\n".join(lines + [""])
 
 
@@ -272,7 +275,7 @@ def feedback_html(row: Row) -> str:
     body = [f"<h1>{title}</h1>"]
     ungraded = _head_lines(row)
     if ungraded is not None:
-        body += [f"<p>{esc(line)}</p>" for line in ungraded]
+        body += [f"<p>{esc(line)}</p>" for line in ungraded] + manual_feedback.feedback_html(row)
     else:
         body.append(f"<p><strong>Total: {row.score:g} / {row.max_score:g}</strong></p>")
         body += [f"<p>{esc(line)}</p>" for line in standing_lines(row)]
@@ -296,6 +299,7 @@ def feedback_html(row: Row) -> str:
                     f"<pre>{esc(said)}</pre></li>"
                 )
             body.append("</ul>")
+        body += manual_feedback.feedback_html(row)
     return (
         f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{title}</title></head>\n<body>\n'
         + "\n".join(body)

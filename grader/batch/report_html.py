@@ -94,8 +94,13 @@ def render(stats: ClassStats, title: str, out: Path) -> str:
         ]
         for c in sorted(stats.checks.values(), key=lambda c: (-c.failures / max(1, c.runs), c.name))
     ]
+    manual = [
+        [escape(name), c["full"], c["partial"], c["zero"], c["not marked"]]
+        for name, c in stats.manual.items()
+    ]
+    inquiries: list[list[object]] = [[escape(cell) for cell in entry] for entry in stats.inquiries]
     parts = [
-        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{escape(title)}</title>",
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{escape(title)}</title>",
         f"<style>{STYLE}</style></head><body>",
         f"<h1>{escape(title)}</h1>",
         f"<p id='counts'>graded {stats.graded}, failed to grade {len(stats.not_graded)}, no submission "
@@ -106,6 +111,10 @@ def render(stats: ClassStats, title: str, out: Path) -> str:
         _table(["total", "students", ""], bins, "histogram"),
         "<h2>Exercises</h2>",
         _table(["exercise", "full", "partial", "zero"], exercises, "exercises"),
+        "<h2>Manual items</h2>",
+        _table(["item", "full", "partial", "zero", "not marked yet"], manual, "manual"),
+        "<h2>Grade inquiries</h2>",
+        _table(["student", "item", "state", "asked", "reply"], inquiries, "inquiries"),
         "<h2>Checks</h2>",
         _table(["check", "runs", "failed", "most common failure"], checks, "checks"),
         "<h2>Timeouts and crashes</h2>",

@@ -295,6 +295,8 @@ def _open(
             )
         with writing(book_path):
             book.set_meta("course", {"file": str(course.path.resolve()), "assignment": assignment.name})
+    with writing(book_path):  # where `grade batch review` reads each student's code
+        book.set_meta("submissions", str(submissions.resolve()))
     if options.roster is not None and options.roster.path is not None:
         with writing(book_path):
             book.set_meta("roster", str(options.roster.path.resolve()))

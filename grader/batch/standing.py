@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from grader.batch.gradebook import CourseBook, Override, Row
+from grader.batch.marks import Inquiry, Mark, MarkBook
 from grader.checks.exercises import DEFAULT_TWIN, judge
 
 if TYPE_CHECKING:  # the Gradescope autograder weighs without reading a course file
@@ -133,17 +134,48 @@ def late_penalty(
     return Late(percent, f"{when}, −{percent:g} %")
 
 
+def manual_standing(assignment: Assignment | None, marks: dict[str, Mark]) -> tuple[dict, list[str]]:
+    """Each manual item as the exports show it (0 and ``marked`` False until marked), and the
+    marks' private notes."""
+    shown, private = {}, []
+    for item in assignment.manual.values() if assignment else ():
+        mark = marks.get(item.id)
+        chosen = [r for r in item.rubric if mark and r.id in mark.rubric]
+        shown[item.id] = {
+            "title": item.title,
+            "points": round(mark.points, DECIMALS) if mark else 0.0,
+            "max_points": item.points,
+            "marked": mark is not None,
+            "comment": mark.comment if mark else "",
+            "rubric": [[r.text or r.id, r.points] for r in chosen],
+        }
+        if mark and mark.note:
+            private.append(f"{item.id}: {mark.note}")
+    return shown, private
+
+
+def inquiry_standing(inquiries: list[Inquiry]) -> list[dict]:
+    """The student's inquiries as their feedback shows them (who opened or resolved them: not)."""
+    return [
+        {"id": i.id, "item": i.item, "text": i.text, "state": i.state, "reply": i.reply, "points": i.points}
+        for i in inquiries
+    ]
+
+
 def apply(
     row: Row,
     assignment: Assignment | None,
     overrides: list[Override],
     late: Late,
+    marks: dict[str, Mark] | None = None,
+    inquiries: list[Inquiry] | None = None,
 ) -> Row:
-    """``row`` as the exports show it: course points, overrides, late penalty; the report's
-    ``standing`` says how the total came about."""
+    """``row`` as the exports show it: course points, overrides, manual items' marks, late
+    penalty; the report's ``standing`` says how the total came about."""
+    marks = marks or {}
     excused = assignment is not None and row.student in assignment.excused
     excused = excused or any(o.exercise == "" and o.excused for o in overrides)
-    if row.status != "graded" and not overrides and not excused:
+    if row.status != "graded" and not overrides and not excused and not marks and not inquiries:
         if assignment is None or row.status == "crashed":
             return row
         return replace(row, score=0.0, max_score=assignment.total)
@@ -178,8 +210,11 @@ def apply(
     earned = sum(e for e, _ in exercises.values())
     possible = sum(p for _, p in exercises.values())
     total = assignment.total if assignment else possible
-    if assignment and 0 < possible < total:  # an excused exercise: the rest count for the total
-        earned = earned * total / possible
+    automatic_max = assignment.automatic_total if assignment else possible  # what manual items leave
+    if assignment and 0 < possible < automatic_max:  # an excused exercise: the rest count for the total
+        earned = earned * automatic_max / possible
+    manual, manual_notes = manual_standing(assignment, marks)
+    earned += sum(item["points"] for item in manual.values())
     automatic_total = earned
     earned *= 1 - late.percent / 100
     report["standing"] = {
@@ -188,8 +223,10 @@ def apply(
         "before_late": round(automatic_total, DECIMALS),
         "late": late.words,
         "overrides": notes,
-        "private_notes": private,  # the gradebook's (gradebook.json), never the student's feedback
+        "private_notes": private + manual_notes,  # the gradebook's (gradebook.json), never the student's
         "excused": excused,
+        "manual": manual,
+        "inquiries": inquiry_standing(inquiries or []),
     }
     status = "excused" if excused else row.status
     return replace(
@@ -212,6 +249,8 @@ def standing_lines(row: Row) -> list[str]:
 def final_rows(rows: list[Row], assignment: Assignment | None, book: CourseBook) -> list[Row]:
     """Every row as the exports show it (unchanged without a course, overrides or times)."""
     overrides, submitted = book.overrides(), book.submitted()
+    people = MarkBook(book.connection)
+    marks, inquiries = people.marks(), people.inquiries()
     final = []
     for row in rows:
         arrived = submitted.get(row.student)
@@ -222,10 +261,18 @@ def final_rows(rows: list[Row], assignment: Assignment | None, book: CourseBook)
             submitted_at=at,
             late_marker=bool(arrived and arrived.late_marker),
         )
-        if assignment is None and row.student not in overrides:
+        asked = [i for i in inquiries if i.student == row.student]
+        if assignment is None and row.student not in overrides and not asked:
             final.append(row)
             continue
         final.append(
-            apply(row=row, assignment=assignment, overrides=overrides.get(row.student, []), late=late)
+            apply(
+                row=row,
+                assignment=assignment,
+                overrides=overrides.get(row.student, []),
+                late=late,
+                marks=marks.get(row.student, {}),
+                inquiries=asked,
+            )
         )
     return final

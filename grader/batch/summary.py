@@ -41,6 +41,10 @@ class ClassStats:
     refused: list[tuple[str, str]] = field(default_factory=list)  # (student, "losses.py, line 3: ...")
     exercises: dict[str, Counter] = field(default_factory=dict)  # exercise -> full/partial/zero
     checks: dict[str, CheckStats] = field(default_factory=dict)
+    manual: dict[str, Counter] = field(default_factory=dict)  # item -> full/partial/zero/not marked
+    inquiries: list[tuple[str, str, str, str, str]] = field(
+        default_factory=list
+    )  # student, item, state, text, reply
 
     @property
     def mean(self) -> float:
@@ -83,6 +87,16 @@ def _refused(student: str, topic: dict) -> list[tuple[str, str]]:
     return []
 
 
+def _people(stats: ClassStats, student: str, standing: dict) -> None:
+    """What people decided for ``student``: their manual items' marks, their inquiries."""
+    for item, shown in standing.get("manual", {}).items():
+        earned, possible = shown["points"], shown["max_points"]
+        share = "full" if earned >= possible else "partial" if earned > 0 else "zero"
+        stats.manual.setdefault(item, Counter())[share if shown["marked"] else "not marked"] += 1
+    for asked in standing.get("inquiries", []):
+        stats.inquiries.append((student, asked["item"], asked["state"], asked["text"], asked["reply"]))
+
+
 def class_stats(rows: list[Row], missing: str = defaults.LMS_MISSING) -> ClassStats:
     """The class as the LMS files give it: a total counts where the LMS file holds a number
     (:func:`grader.batch.lms.base.lms_grade`), so excused, blank missing and crashed rows do not."""
@@ -91,6 +105,7 @@ def class_stats(rows: list[Row], missing: str = defaults.LMS_MISSING) -> ClassSt
         standing = row.report.get("standing") or {}
         stats.missing += row.status == "missing"
         stats.excused += row.status == "excused"
+        _people(stats, row.student, standing)
         grade = lms_grade(row, missing)
         if isinstance(grade, float):
             stats.totals.append(grade)
@@ -145,6 +160,12 @@ def summary_text(stats: ClassStats) -> str:
             "refused before running (code outside the graded subset): "
             + "; ".join(f"{clean.name(s)} ({clean.text(why)})" for s, why in stats.refused)
         )
+    unmarked = [f"{item} {c['not marked']}" for item, c in stats.manual.items() if c["not marked"]]
+    if unmarked:
+        lines.append("not marked yet (grade batch mark): " + ", ".join(unmarked))
+    asked = sum(state == "open" for _, _, state, _, _ in stats.inquiries)
+    if asked:
+        lines.append(f"open grade inquiries: {asked} (grade batch inquiry --list)")
     if stats.late:
         lines.append("late: " + ", ".join(f"{clean.name(s)} ({why})" for s, why in stats.late))
     lines += [f"failed to grade: {clean.name(s)}: {clean.text(why)[:200]}" for s, why in stats.not_graded]

@@ -30,6 +30,16 @@ def call_recorded(mod, name, args, kwargs, helpers=()):
     return kit.ops_used(lambda: getattr(mod, name)(*args, **kwargs), mod, helpers)
 
 
+def calls(mod, name, arg_sets, kwargs):
+    """``[mod.name(*args, **kwargs) for args in arg_sets]``: one probe call for a check's cases."""
+    return [getattr(mod, name)(*args, **kwargs) for args in arg_sets]
+
+
+def calls_recorded(mod, name, arg_sets, kwargs, helpers=()):
+    """:func:`call_recorded` for each argument set, in one probe call."""
+    return [kit.ops_used(lambda a=args: getattr(mod, name)(*a, **kwargs), mod, helpers) for args in arg_sets]
+
+
 def gradients(mod, name, args, kwargs, upstream, wrt):
     """(output, grads): backward of sum(output · upstream) to the positional args in ``wrt``."""
     leaves = [
@@ -86,6 +96,21 @@ def call_watching_inputs(mod, name, args, kwargs):
         for a, b in zip(args, before)
     ]
     return result, unchanged
+
+
+def calls_watching_inputs(mod, name, arg_sets, kwargs):
+    """:func:`call_watching_inputs` for each argument set, in one probe call."""
+    found = []
+    for args in arg_sets:
+        before = [a.detach().clone() if isinstance(a, torch.Tensor) else None for a in args]
+        result = getattr(mod, name)(*args, **kwargs)
+        unchanged = [
+            b is None
+            or (b.shape == a.shape and bool(torch.equal(b.nan_to_num(7.0), a.detach().nan_to_num(7.0))))
+            for a, b in zip(args, before)
+        ]
+        found.append((result, unchanged))
+    return found
 
 
 def inputs_after_call(mod, name, args, kwargs, tracked):

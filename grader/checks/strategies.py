@@ -21,6 +21,7 @@ MAX_NUMEL = 24  # elements of a drawn "any shape"
 SMALLEST_IMAGE, LARGEST_IMAGE, IMAGES = 8, 16, 3  # "any input of at least 8×8"
 LARGEST_SIDE, MATRICES = 7, 5  # sides of drawn matrices
 LARGEST_BATCH, BATCHES = 9, 3
+LENGTHS, INDICES = 4, 4  # lengths and row indices a draw returns
 
 
 def _rng(k: int) -> random.Random:
@@ -149,3 +150,45 @@ def batch_sizes(k: int, high: int = LARGEST_BATCH, count: int = BATCHES) -> list
     """Batch sizes: one, then others up to ``high`` (at least one of them odd)."""
     rng = _rng(k)
     return [1, rng.randrange(3, high + 1, 2)] + [rng.randint(2, high) for _ in range(max(0, count - 2))]
+
+
+def lengths(k: int, long: int = 1000, high: int = 40, count: int = LENGTHS) -> list[int]:
+    """Lengths n of 1-D inputs ("of any length n"): one, two, a long one; then random ones up to
+    ``high``."""
+    rng = _rng(k)
+    return [1, 2, long] + [rng.randint(3, high) for _ in range(max(0, count - 3))]
+
+
+def split_sizes(k: int, count: int = CASES + 1, high: int = 40) -> list[tuple[int, int]]:
+    """(n, parts) for a clause that cuts range(n) into parts or batches: one of one, more parts
+    than items, remainders of 1 and of parts − 3 (where rounding rules differ), parts = n;
+    then random pairs with n ≤ ``high``."""
+    rng = _rng(k)
+    pinned = [(1, 1), (3, 5), (13, 4), (12, 5), (6, 6)]
+    drawn = [(rng.randint(1, high), rng.randint(1, 12)) for _ in range(max(0, count - len(pinned)))]
+    return pinned + drawn
+
+
+def weight_shapes(k: int, count: int = CASES) -> list[tuple[int, ...]]:
+    """Weight shapes (out, in, *kernel): 1×1, a non-square linear weight, a 1-d, a non-square
+    2-d and a 3-d kernel; then random shapes of two to four dims."""
+    rng = _rng(k)
+    pinned: list[tuple[int, ...]] = [(1, 1), (3, 5), (4, 2, 3), (2, 3, 1, 2), (2, 2, 2, 1, 3)]
+    drawn = [
+        tuple(rng.randint(1, 5) for _ in range(rng.randint(2, 4))) for _ in range(max(0, count - len(pinned)))
+    ]
+    return pinned + drawn
+
+
+def graphs(k: int, deepest: int, count: int = 5, high: int = 120) -> list[tuple[int, int]]:
+    """(seed, length) of random expression graphs: one step, the deepest the docstring allows,
+    two steps; then random lengths up to ``high``, each with a seed of its own."""
+    rng = _rng(k)
+    depths = [1, deepest, 2] + [rng.randint(3, high) for _ in range(max(0, count - 3))]
+    return [(rng.randrange(2**31), length) for length in depths]
+
+
+def indices(k: int, n: int, count: int = INDICES) -> list[int]:
+    """Positions in a sequence of ``n`` items: the first, the last; then random ones."""
+    rng = _rng(k)
+    return [0, n - 1] + [rng.randrange(n) for _ in range(max(0, count - 2))]

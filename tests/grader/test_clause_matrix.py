@@ -4,13 +4,20 @@
 A cell is a check's name (the test function without ``test_``; a parametrised check counts when
 one of its cases names the exercise) or a string starting "n/a: " with the reason. The test fails
 when a named check disappears or stops naming its exercise, when a stub gains an exercise without
-a row, and when a row lacks a clause.
+a row, and when a row lacks a clause; an "edge inputs" cell must name a check that draws cases
+from ``grader.checks.strategies`` (read from the suite's source, through its own helpers).
 """
 
 from __future__ import annotations
 
+import ast
+import inspect
+
 import pytest
 from test_exercise_map import _exercises
+
+from grader.checks import inputs, strategies
+from grader.topics import REPO_ROOT
 
 CLAUSES = (
     "device",
@@ -439,8 +446,9 @@ MATRIX: dict[str, dict[str, dict[str, str]]] = {
 }
 
 
-# issue 42: each input clause probed at its edges by a generator-driven check (grader.checks.strategies
-# or stated edge cases), and a gradient check wherever the docstring says differentiable
+# issue 42: each input clause probed at its edges by a generator-driven check (its cases drawn from
+# grader.checks.strategies, beside any stated fixed case: test_every_edge_inputs_cell_names_a_generator_driven_check),
+# and a gradient check wherever the docstring says differentiable
 _LOSSES = ("mse", "l1", "huber", "sigmoid", "bce_with_logits", "softmax", "log_softmax", "entropy", "kl_div")
 EDGE_INPUTS: dict[str, dict[str, str]] = {
     "tensors": dict.fromkeys(MATRIX["tensors"], "edge_inputs"),
@@ -553,6 +561,91 @@ for _topic, _rows in MATRIX.items():
     for _exercise, _cells in _rows.items():
         _cells["edge inputs"] = EDGE_INPUTS[_topic][_exercise]
         _cells["gradient"] = GRADIENT[_topic][_exercise]
+
+
+def _strategy_draws(topic: str) -> dict[str, set[str]]:
+    """{each module-level name of the suite of ``topic``: the ``strategies`` functions it draws
+    from, itself or through the suite's own functions and constants it names}."""
+    tree = ast.parse((REPO_ROOT / "tests" / "suites" / f"suite_{topic}.py").read_text(encoding="utf-8"))
+    nodes: dict[str, ast.AST] = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            nodes[node.name] = node
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                if isinstance(target, ast.Name):
+                    nodes[target.id] = node
+    direct: dict[str, set[str]] = {name: set() for name in nodes}
+    uses: dict[str, set[str]] = {name: set() for name in nodes}
+    for name, node in nodes.items():
+        for sub in ast.walk(node):
+            if (
+                isinstance(sub, ast.Attribute)
+                and isinstance(sub.value, ast.Name)
+                and sub.value.id == "strategies"
+            ):
+                direct[name].add(sub.attr)
+            elif isinstance(sub, ast.Name) and sub.id in nodes and sub.id != name:
+                uses[name].add(sub.id)
+    draws = {}
+    for name in nodes:
+        seen, todo = {name}, [name]
+        while todo:
+            for used in uses[todo.pop()] - seen:
+                seen.add(used)
+                todo.append(used)
+        draws[name] = set().union(*(direct[n] for n in seen))
+    return draws
+
+
+@pytest.mark.unit
+def test_every_edge_inputs_cell_names_a_generator_driven_check():
+    """Issue 42: each "edge inputs" cell names a check that draws its cases from
+    grader.checks.strategies (seeded through inputs.seed), not one fixed case per escape."""
+    fixed = []
+    for topic, cells in EDGE_INPUTS.items():
+        draws = _strategy_draws(topic)
+        for exercise, cell in cells.items():
+            check = f"test_{cell}"
+            if check not in draws:
+                fixed.append(f"{topic}.{exercise}: no check {check} in suite_{topic}.py")
+            elif not draws[check]:
+                fixed.append(f"{topic}.{exercise}: {check} draws nothing from grader.checks.strategies")
+    assert not fixed, "edge inputs not generator-driven:\n" + "\n".join(fixed)
+
+
+STRATEGY_ARGS = {
+    "n": 7,
+    "deepest": 50,
+    "count": 10,
+}  # beside the seed number k: 10 cases, random ones among them
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        name
+        for name, fn in vars(strategies).items()
+        if inspect.isfunction(fn) and fn.__module__ == strategies.__name__ and not name.startswith("_")
+    ),
+)
+def test_strategies_are_seeded_and_reproducible(name):
+    """Each strategy: the same cases for the same seed number and variant (the public checks' variant 0
+    and a student's), its pinned edges first in every variant, other random cases for another variant."""
+    draw = getattr(strategies, name)
+    params = inspect.signature(draw).parameters
+    extra = {arg: value for arg, value in STRATEGY_ARGS.items() if arg in params}
+    fixed = draw(3, **extra)
+    assert fixed == draw(3, **extra) and len(fixed) == 10
+    with inputs.drawn_for(11):
+        student = draw(3, **extra)
+        assert student == draw(3, **extra)
+    with inputs.drawn_for(12):
+        other = draw(3, **extra)
+    assert student != other
+    pinned = (lambda cases: [length for _, length in cases]) if name == "graphs" else list
+    assert pinned(fixed)[0] == pinned(student)[0], "the pinned edges come first in every variant"
 
 
 def _checks_by_exercise(topic: dict) -> dict[str, set[str]]:

@@ -4,6 +4,7 @@ finding a student, as fast unit tests (no grading: tests/grader/test_course_batc
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -11,9 +12,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from helpers import run_grade
 
+from grader.batch.exports import feedback_markdown
 from grader.batch.find import StudentNotFound, find_student
 from grader.batch.gradebook import CourseBook, Gradebook, Override, Row, Submitted
 from grader.batch.intake import Submission
+from grader.batch.marks import Mark
 from grader.batch.overrides import OverrideProblem, record_override, student_history
 from grader.batch.report_html import render
 from grader.batch.roster import read_roster
@@ -363,3 +366,71 @@ def test_a_gradebook_from_before_private_notes_gains_the_column(tmp_path):
     (kept,) = CourseBook(book).overrides()["ann"]
     book.close()
     assert (kept.reason, kept.note) == ("ok", "")
+
+
+MANUAL = """
+[assignments.hw1]
+exercises = ["losses.mse", "losses.huber"]
+points = 100
+
+[assignments.hw1.exercise_points]
+"losses.huber" = 50
+
+[assignments.hw1.manual.explain]
+title = "Why huber?"
+points = 20
+rubric = [{ id = "outliers", points = 15, text = "outliers" }, { id = "delta", points = 5 }]
+"""
+
+
+@pytest.mark.unit
+def test_manual_items_share_the_assignments_points(tmp_path):
+    path = tmp_path / "course.toml"
+    path.write_text(MANUAL)
+    hw1 = load_course(path).assignment("hw1")
+    assert hw1.exercise_points == {"losses.mse": 30.0, "losses.huber": 50.0}
+    assert hw1.automatic_total == 80 and hw1.manual["explain"].points == 20
+    assert [r.id for r in hw1.manual["explain"].rubric] == ["outliers", "delta"]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (
+            ("points = 20\nrubric", "points = 120\nrubric"),
+            "assignments.hw1.manual: the manual items' points add up",
+        ),
+        (('"outliers", points = 15', '"outliers", points = 25'), "rubric[0].points: missing or above"),
+        (('id = "delta"', 'id = "outliers"'), "rubric[1].id: a unique id"),
+        (("manual.explain]", 'manual."a.b"]'), "a manual item's id is letters"),
+        (('title = "Why huber?"', 'tittle = "x"'), "manual.explain.tittle: unknown key"),
+    ],
+)
+def test_a_wrong_manual_item_is_refused_by_its_key(tmp_path, change, said):
+    path = tmp_path / "course.toml"
+    path.write_text(MANUAL.replace(*change))
+    with pytest.raises(CourseError, match=re.escape(said)):
+        load_course(path)
+
+
+@pytest.mark.unit
+def test_a_mark_adds_to_the_automatic_part_and_a_note_stays_private(tmp_path):
+    path = tmp_path / "course.toml"
+    path.write_text(MANUAL)
+    hw1 = load_course(path).assignment("hw1")
+    row = graded_row("alice", "passed", "passed")
+    assert apply(row, hw1, [], Late(0.0, "")).score == 80  # not marked yet: 0 for the item
+    mark = Mark("alice", "explain", 15.0, ("outliers",), comment="good", note="secret")
+    final = apply(row, hw1, [], Late(0.0, ""), marks={"explain": mark})
+    assert (final.score, final.max_score) == (95, 100)
+    standing = final.report["standing"]
+    assert standing["manual"]["explain"]["rubric"] == [["outliers", 15.0]]
+    assert standing["private_notes"] == ["explain: secret"]
+    excused = Override("alice", "losses.huber", None, True, "", 0.0)
+    scaled = apply(
+        graded_row("alice", "passed", "failed"), hw1, [excused], Late(10.0, "x"), {"explain": mark}
+    )
+    assert scaled.score == 85.5  # mse alone counts for the automatic 80, plus 15; then −10 %
+    shown = feedback_markdown(final)
+    assert "## Graded by hand" in shown and "good" in shown and "secret" not in shown

@@ -10,6 +10,7 @@ import torch
 
 from grader.checks import (
     check,
+    describe,
     expect,
     expect_close,
     expect_float,
@@ -52,26 +53,39 @@ def data(seed: int, n: int) -> tuple[torch.Tensor, torch.Tensor]:
 @check("shape", public=True, exercise="linear_grad")
 @pytest.mark.parametrize("n", [1, 10])
 def test_linear_grad_by_hand(sub, n):
-    x, y = data(1, n)
     w = torch.tensor(0.7, dtype=F64)
-    grad, ops = sub.run(probes.call_recorded, "linear_grad", (w, x, y), {})
-    expect_close(
-        grad,
-        (2 * x * (w * x - y)).mean(),
-        f"linear_grad(w, x, y) for n={n} (a 0-dim tensor)",
-        rtol=1e-7,
-        atol=1e-12,
-        hint="loss = mean((w·x − y)²) ⇒ dloss/dw = mean(2·x·(w·x − y))",
-    )
-    expect_no_twin(ops, AUTOGRAD_TWINS, "linear_grad (derived by hand, lecture 3)")
+    # n itself, then the strategies' lengths (one, two, a long one, drawn ones) in the same call
+    sizes = [n, *strategies.lengths(54 + n)]
+    arg_sets = [(w, *data(1 + 2 * i, size)) for i, size in enumerate(sizes)]
+    for size, (_, x, y), (grad, ops) in zip(
+        sizes, arg_sets, sub.run(probes.calls_recorded, "linear_grad", arg_sets, {})
+    ):
+        expect_close(
+            grad,
+            (2 * x * (w * x - y)).mean(),
+            f"linear_grad(w, x, y) for n={size} (a 0-dim tensor)",
+            rtol=1e-7,
+            atol=1e-12,
+            hint="loss = mean((w·x − y)²) ⇒ dloss/dw = mean(2·x·(w·x − y))",
+        )
+        expect_no_twin(ops, AUTOGRAD_TWINS, "linear_grad (derived by hand, lecture 3)")
 
 
 @check("shape", public=True, exercise="quadratic_grads")
 @pytest.mark.parametrize("n", [1, 8])
 def test_quadratic_grads_by_hand(sub, n):
-    x, y = data(3, n)
     params = [torch.tensor(v, dtype=F64) for v in (0.5, -1.2, 0.3)]
-    result, ops = sub.run(probes.call_recorded, "quadratic_grads", (*params, x, y), {})
+    # n itself, then the strategies' lengths (one, two, a long one, drawn ones) in the same call
+    sizes = [n, *strategies.lengths(56 + n)]
+    arg_sets = [(*params, *data(3 + 2 * i, size)) for i, size in enumerate(sizes)]
+    for size, args, (result, ops) in zip(
+        sizes, arg_sets, sub.run(probes.calls_recorded, "quadratic_grads", arg_sets, {})
+    ):
+        expect_quadratic_grads(result, ops, params, *args[3:], size)
+
+
+def expect_quadratic_grads(result, ops, params, x, y, n):
+    """quadratic_grads' answer on (params, x, y), against autograd; derived without it."""
     expect(
         isinstance(result, (list, tuple)) and len(result) == 3,
         "quadratic_grads",
@@ -144,19 +158,23 @@ def test_grad_of_vector_fn(sub, shape):
 @check("gradient", public=True, exercise="detach_grad")
 @pytest.mark.parametrize("shape", [(5,), (2, 2)])
 def test_detach_grad(sub, shape):
-    x = torch.randn(shape, generator=gen(6), dtype=F64)
-    out, unchanged = sub.run(probes.call_watching_inputs, "detach_grad", (x,), {})
-    got = expect_tensor(out, "detach_grad(x)", shape=shape)
-    if torch.allclose(got, 3 * x**2):
-        expect(
-            False,
-            "detach_grad(x)",
-            "u = x·x (u is a constant for autograd)",
-            "3·x² (u was not detached)",
-            "u = (x * x).detach() — the detached copy carries no gradient back to x",
-        )
-    expect_close(got, x * x, f"detach_grad(x) on {shape}", rtol=1e-7, atol=1e-12)
-    expect_unchanged(unchanged, ["x"], "detach_grad")
+    # x of the given shape, then the strategies' "any shape" (0-dim, unit axes, …) in one call
+    xs = [torch.randn(shape, generator=gen(6), dtype=F64)]
+    xs += [torch.randn(s, generator=gen(7), dtype=F64) for s in strategies.any_shapes(75 + len(shape))]
+    for x, (out, unchanged) in zip(
+        xs, sub.run(probes.calls_watching_inputs, "detach_grad", [(x,) for x in xs], {})
+    ):
+        got = expect_tensor(out, "detach_grad(x)", shape=tuple(x.shape))
+        if x.numel() and torch.allclose(got, 3 * x**2) and not torch.allclose(x * x, 3 * x**2):
+            expect(
+                False,
+                "detach_grad(x)",
+                "u = x·x (u is a constant for autograd)",
+                "3·x² (u was not detached)",
+                "u = (x * x).detach() — the detached copy carries no gradient back to x",
+            )
+        expect_close(got, x * x, f"detach_grad(x) on {tuple(x.shape)}", rtol=1e-7, atol=1e-12)
+        expect_unchanged(unchanged, ["x"], "detach_grad")
 
 
 def probe_autograd_ops(mod, name, x):
@@ -425,7 +443,7 @@ def random_program(seed: int, length: int, leaves: int = 3) -> tuple[list[float]
         elif kind == "binary":
             step = (rng.choice(BINARY), a, b)
         else:
-            step = (rng.choice(BINARY) + rng.choice(["_num", "_rnum"]), a, rng.choice([-2.0, 0.5, 1.5, 3.0]))
+            step = (rng.choice(BINARY) + rng.choice(["_num", "_rnum"]), a, rng.choice([-2, 0.5, 1.5, 3]))
         value = evaluate_step(step, values, math)
         if value is None or not math.isfinite(value) or abs(value) > 50 or abs(value) < 1e-3:
             continue
@@ -500,8 +518,9 @@ def torch_program(leaves, program):
 
 
 @check("gradient", public=True, exercise="Value")
-@pytest.mark.parametrize("seed, length", [(0, 1), (1, 5), (2, 30), (3, 120), (4, 500)])
-def test_value_matches_torch_on_random_graphs(sub, seed, length):
+@pytest.mark.parametrize("case", range(5))  # depths: 1, the stated 500, 2, then drawn ones
+def test_value_matches_torch_on_random_graphs(sub, case):
+    seed, length = strategies.graphs(74, deepest=500)[case]
     leaves, program = random_program(seed, length)
     result = sub.run(probe_value_program, leaves, program)
     expect(
@@ -773,45 +792,68 @@ def test_sigmoid_runs_on_cuda(sub, device):
 # -- edge inputs and the upstream gradients real code produces (issue 42) ---------------------
 
 
-def probe_sigmoid_upstreams(mod, x, dense):
-    """Sigmoid's gradient under the upstream gradients autograd hands a backward: the expanded
-    ones of ``out.sum().backward()``, a non-contiguous (transposed) one, a broadcast (stride-0) one."""
-    grads = {}
-    for kind in ("sum", "transposed", "broadcast"):
-        leaf = x.clone().requires_grad_(True)
-        out = mod.Sigmoid.apply(leaf)
-        if kind == "sum":
-            out.sum().backward()
-        elif kind == "transposed":
-            out.backward(dense.t().contiguous().t())
+def probe_sigmoid_upstreams(mod, cases):
+    """Sigmoid's gradient under the upstream gradients autograd hands a backward, for each
+    (x, dense) of ``cases``: {kind: x's gradient} per case."""
+    found = []
+    for x, dense in cases:
+        if x.dim() >= 2:
+            strided = dense.transpose(-1, -2).contiguous().transpose(-1, -2)
+        elif x.dim() == 1:
+            strided = torch.stack([dense, dense]).t().reshape(-1)[::2]
         else:
-            out.backward(dense[:1].expand_as(dense))
-        grads[kind] = leaf.grad
-    return grads
+            strided = dense
+        grads = {}
+        for kind in ("sum", "transposed", "broadcast"):
+            leaf = x.clone().requires_grad_(True)
+            out = mod.Sigmoid.apply(leaf)
+            if kind == "sum":
+                out.sum().backward()
+            elif kind == "transposed":
+                out.backward(strided)
+            else:
+                out.backward(dense[:1].expand_as(dense) if x.dim() else dense)
+            grads[kind] = leaf.grad
+        found.append(grads)
+    return found
 
 
 @check("gradient", public=True, exercise="Sigmoid")  # backward(grad_output) for any upstream gradient
 def test_sigmoid_backward_takes_any_upstream_gradient(sub):
     g = gen(70)
-    x = torch.randn(4, 3, generator=g, dtype=F64) * 4
-    dense = torch.randn(4, 3, generator=g, dtype=F64)
-    got = sub.run(probe_sigmoid_upstreams, x, dense)
-    expect(isinstance(got, dict), "Sigmoid's backward", "a gradient per upstream", type(got).__name__)
-    s = torch.sigmoid(x)
-    for kind, upstream, what in [
-        ("sum", torch.ones_like(x), "out.sum().backward() (an expanded gradient of ones)"),
-        ("transposed", dense, "a non-contiguous upstream gradient"),
-        ("broadcast", dense[:1].expand_as(dense), "a broadcast (stride-0) upstream gradient"),
-    ]:
-        expect_close(
-            got[kind],
-            upstream * s * (1 - s),
-            f"Sigmoid's gradient after {what}",
-            rtol=1e-7,
-            atol=1e-12,
-            hint="return grad_output * s * (1 - s) as a new tensor: grad_output may be expanded or "
-            "non-contiguous, so never write into it in place or .view() it",
-        )
+    cases = [(torch.randn(4, 3, generator=g, dtype=F64) * 4, torch.randn(4, 3, generator=g, dtype=F64))]
+    for shape in strategies.any_shapes(70):  # any shape, the stated extremes ±1000 where two elements fit
+        x = torch.randn(shape, generator=g, dtype=F64) * 4
+        if x.numel() >= 2:
+            x.view(-1)[:2] = torch.tensor([1000.0, -1000.0], dtype=F64)
+        cases.append((x, torch.randn(shape, generator=g, dtype=F64)))
+    got = sub.run(probe_sigmoid_upstreams, cases)
+    expect(
+        isinstance(got, list) and len(got) == len(cases) and all(isinstance(c, dict) for c in got),
+        "Sigmoid's backward",
+        "a gradient per upstream",
+        describe(got),
+    )
+    for (x, dense), grads in zip(cases, got):
+        s = torch.sigmoid(x)
+        for kind, upstream, what in [
+            ("sum", torch.ones_like(x), "out.sum().backward() (an expanded gradient of ones)"),
+            ("transposed", dense, "a non-contiguous upstream gradient"),
+            (
+                "broadcast",
+                dense[:1].expand_as(dense) if x.dim() else dense,
+                "a broadcast (stride-0) upstream gradient",
+            ),
+        ]:
+            expect_close(
+                grads.get(kind),
+                upstream * s * (1 - s),
+                f"Sigmoid's gradient on x {tuple(x.shape)} after {what}",
+                rtol=1e-7,
+                atol=1e-12,
+                hint="return grad_output * s * (1 - s) as a new tensor: grad_output may be expanded or "
+                "non-contiguous, so never write into it in place or .view() it",
+            )
 
 
 def probe_vector_fn_shapes(mod, x):

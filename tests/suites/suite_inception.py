@@ -11,6 +11,7 @@ from torch import nn
 
 from grader.checks import (
     check,
+    describe,
     expect,
     expect_close,
     expect_learned,
@@ -155,14 +156,26 @@ def test_every_branch_receives_gradient(sub):
     ],
 )
 def test_conv_mults(sub, args, expected):
-    got = sub.run(probe_call_mults, args)
-    expect(
-        got == expected and isinstance(got, int),
-        f"conv_mults{args}",
-        f"the int {expected:,}",
-        repr(got),
-        "k·k·c_in·c_out·h·w: one product per kernel weight for every output channel and position",
-    )
+    # the lecture's case, then the strategies' sizes (ones, h ≠ w, kernels of 1 to 4) and a count past 2³¹
+    cases = [(args, expected), ((224, 224, 512, 512, 7), 7 * 7 * 512 * 512 * 224 * 224)]
+    for case in strategies.conv_cases(100 + args[-1]):
+        drawn = (case.h, case.w, case.c_in, case.c_out, case.kh)
+        cases.append((drawn, case.kh**2 * case.c_in * case.c_out * case.h * case.w))
+    found = sub.run(probe_mults_of, [args for args, _ in cases])
+    expect(isinstance(found, list) and len(found) == len(cases), "conv_mults", "a result", describe(found))
+    for (args, expected), got in zip(cases, found):
+        expect(
+            got == expected and isinstance(got, int),
+            f"conv_mults{args}",
+            f"the int {expected:,}",
+            repr(got),
+            "k·k·c_in·c_out·h·w: one product per kernel weight for every output channel and position",
+        )
+
+
+def probe_mults_of(mod, arg_sets):
+    """conv_mults on each argument set; a Python int each (bool and tensors come back as they are)."""
+    return [mod.conv_mults(*args) for args in arg_sets]
 
 
 def probe_call_mults(mod, args):

@@ -166,23 +166,34 @@ def test_sigmoid_gradient_finite_at_extremes(sub):
 def test_bce_matches_torch_with_soft_labels_and_extremes(sub):
     p = torch.tensor([[0.0, 0.1, 0.5], [0.9, 1.0, 0.3]])
     y = torch.tensor([[0.0, 1.0, 0.25], [1.0, 0.0, 0.7]])
-    for pp, yy in [
+    cases = [
         (p, y),
         (p[:1, 1:2], y[:1, 1:2]),
         # p = 0 or 1 against a label that weighs that log: where the floor at -100 is the loss
         (torch.tensor([0.0, 0.0, 1.0, 1.0]), torch.tensor([1.0, 0.3, 0.0, 0.6])),
         (torch.rand(16, generator=gen(7)), torch.rand(16, generator=gen(8))),
-    ]:
-        out, ops = run_recorded(sub, "bce", pp, yy)
-        expect_close(
-            out,
-            F.binary_cross_entropy(pp, yy),
-            f"bce(p, y) on shape {tuple(pp.shape)}",
-            rtol=1e-5,
-            atol=0.0,
-            hint="clamp each log at -100 so that p = 0 or 1 stays finite (like BCELoss)",
-        )
-        expect_no_twin(ops, {"binary_cross_entropy": "F.binary_cross_entropy"}, "bce")
+    ]
+    # then the strategies' "any shape" (0-dim, unit axes, …), soft labels, p of exactly 0 and 1 among them
+    g = gen(131)
+    for shape in strategies.any_shapes(131):
+        pp = torch.rand(shape, generator=g)
+        pp.view(-1)[:2] = torch.tensor([0.0, 1.0])[: pp.numel()]
+        cases.append((pp, torch.rand(shape, generator=g)))
+    for (pp, yy), (out, ops) in zip(cases, sub.run(probes.calls_recorded, "bce", cases, {})):
+        expect_bce(out, ops, pp, yy)
+
+
+def expect_bce(out, ops, pp, yy):
+    """bce(pp, yy) against torch's, without torch's."""
+    expect_close(
+        out,
+        F.binary_cross_entropy(pp, yy),
+        f"bce(p, y) on shape {tuple(pp.shape)}",
+        rtol=1e-5,
+        atol=0.0,
+        hint="clamp each log at -100 so that p = 0 or 1 stays finite (like BCELoss)",
+    )
+    expect_no_twin(ops, {"binary_cross_entropy": "F.binary_cross_entropy"}, "bce")
 
 
 @check("shape", public=True, exercise="bce_with_logits")
@@ -328,16 +339,21 @@ def test_softmax_family_gradient(sub, name, twin):
 @check("shape", public=True, exercise="cross_entropy")
 @pytest.mark.parametrize("n", [1, 6])
 def test_cross_entropy_index_targets(sub, n):
-    logits = torch.randn(n, 4, generator=gen(12)) * 2
-    target = torch.randint(0, 4, (n,), generator=gen(13))
-    out, ops = sub.run(probes.call_recorded, "cross_entropy", (logits, target), {}, ("log_softmax",))
-    expect_close(
-        out,
-        F.cross_entropy(logits, target),
-        f"cross_entropy on ({n}, 4) logits, int64 targets",
-        hint="pick −log softmax at each row's target class (gather), then average over the batch",
-    )
-    expect_no_twin(ops, CE_TWINS, "cross_entropy")
+    # (n, 4), then the strategies' batch sizes (one, odd, drawn) with 2 and 7 classes
+    sizes = [(n, 4), *((b, (2, 7)[i % 2]) for i, b in enumerate(strategies.batch_sizes(132 + n, count=4)))]
+    cases = [
+        (torch.randn(b, c, generator=gen(12)) * 2, torch.randint(0, c, (b,), generator=gen(13)))
+        for b, c in sizes
+    ]
+    found = sub.run(probes.calls_recorded, "cross_entropy", cases, {}, ("log_softmax",))
+    for (logits, target), (out, ops) in zip(cases, found):
+        expect_close(
+            out,
+            F.cross_entropy(logits, target),
+            f"cross_entropy on {tuple(logits.shape)} logits, int64 targets",
+            hint="pick −log softmax at each row's target class (gather), then average over the batch",
+        )
+        expect_no_twin(ops, CE_TWINS, "cross_entropy")
 
 
 @check("shape", exercise="cross_entropy")

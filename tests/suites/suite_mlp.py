@@ -30,6 +30,7 @@ from grader.checks import (
     manual_seed,
     multiclass_accuracy,
     probes,
+    strategies,
     with_curve,
 )
 from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
@@ -62,15 +63,13 @@ REFERENCE = {
 @check("shape", public=True)
 @pytest.mark.parametrize("name", sorted(REFERENCE))
 def test_activation_values(sub, name):
-    cases = [
-        torch.randn(1, generator=gen(1)),
-        torch.randn(3, 4, generator=gen(2)) * 3,
-        torch.tensor([-1000.0, -100.0, -0.5, -0.25, 0.0, 0.25, 0.5, 100.0, 1000.0]),
-    ]
-    for x in cases:
-        if name == "hard_sigmoid_from_relus":
-            x = x.clamp(-100, 100)
-        out, ops = sub.run(probes.call_recorded, name, (x,), {}, HELPERS.get(name, ()))
+    # the strategies' "any shape" (0-dim, unit axes, …), then the stated extremes, in one call
+    cases = [torch.randn(shape, generator=gen(1)) * 3 for shape in strategies.any_shapes(64)]
+    cases.append(torch.tensor([-1000.0, -100.0, -0.5, -0.25, 0.0, 0.25, 0.5, 100.0, 1000.0]))
+    if name == "hard_sigmoid_from_relus":
+        cases = [x.clamp(-100, 100) for x in cases]
+    found = sub.run(probes.calls_recorded, name, [(x,) for x in cases], {}, HELPERS.get(name, ()))
+    for x, (out, ops) in zip(cases, found):
         expect_close(
             out,
             REFERENCE[name](x),
@@ -173,16 +172,22 @@ def test_dropout_is_inverted_and_seeded(sub, p):
 
 @check("shape", public=True, exercise="dropout")
 def test_dropout_with_p_one_gives_zeros(sub):
-    x = torch.randn(5, 3, generator=gen(5))
-    out = sub.run(probes.call, "dropout", (x, 1.0), {"training": True})
-    expect_close(
-        out,
-        torch.zeros(5, 3),
-        "dropout(x, p=1)",
-        rtol=0,
-        atol=0,
-        hint="everything is dropped; avoid dividing by 1 − p = 0 (NaN)",
-    )
+    # x (5, 3), then the strategies' "any shape" (0-dim included), float32 and float64
+    shapes = [(5, 3), *strategies.any_shapes(65)]
+    xs = [
+        torch.randn(shape, generator=gen(5), dtype=(torch.float32, F64)[i % 2])
+        for i, shape in enumerate(shapes)
+    ]
+    found = sub.run(probes.calls, "dropout", [(x, 1.0) for x in xs], {"training": True})
+    for x, out in zip(xs, found):
+        expect_close(
+            out,
+            torch.zeros_like(x),
+            f"dropout(x, p=1) on x {tuple(x.shape)} {x.dtype}",
+            rtol=0,
+            atol=0,
+            hint="everything is dropped; avoid dividing by 1 − p = 0 (NaN)",
+        )
 
 
 # -- Xavier --------------------------------------------------------------------------------
@@ -238,16 +243,6 @@ def test_xavier_uniform(sub, shape, fan_in, fan_out):
 # -- modules -------------------------------------------------------------------------------
 
 
-def probe_module(mod, cls, args, kwargs, x, train):
-    kit.manual_seed(0)
-    model = getattr(mod, cls)(*args, **kwargs)
-    model.train(train)
-    out = model(x)
-    out.sum().backward()
-    params = [(p.detach().clone(), p.grad) for p in model.parameters()]
-    return {"out": out, "params": params}
-
-
 def chain(params, in_features):
     """Order linear (weight, bias) pairs into a chain in → … by their shapes (fair to any naming)."""
     weights = [p for p, _ in params if p.dim() == 2]
@@ -285,56 +280,90 @@ def expect_linear_chain(got, in_features, widths, what):
     return chain(got["params"], in_features)
 
 
+def probe_modules(mod, cls, builds, train):
+    """For each (args, kwargs, x) of ``builds``: ``mod.cls(*args, **kwargs)`` built under seed 0 in
+    the given mode, its output on x, and each parameter with its gradient after out.sum().backward()."""
+    found = []
+    for args, kwargs, x in builds:
+        kit.manual_seed(0)
+        model = getattr(mod, cls)(*args, **kwargs)
+        model.train(train)
+        out = model(x)
+        out.sum().backward()
+        found.append({"out": out, "params": [(p.detach().clone(), p.grad) for p in model.parameters()]})
+    return found
+
+
+def module_cases(sub, cls, builds):
+    """The submission's ``cls`` on each build of ``builds``: one result per build."""
+    found = sub.run(probe_modules, cls, builds, True)
+    expect(isinstance(found, list) and len(found) == len(builds), cls, "a result per input", describe(found))
+    return found
+
+
 @check("shape", public=True, exercise="LogisticRegression")
 @pytest.mark.parametrize("n", [1, 5])
 def test_logistic_regression(sub, n):
-    x = torch.randn(n, 7, generator=gen(7))
-    got = sub.run(probe_module, "LogisticRegression", (7,), {}, x, True)
-    ((w, b),) = expect_linear_chain(got, 7, [1], "LogisticRegression(7)")
-    expect_close(
-        got["out"],
-        torch.sigmoid(x @ w.T + b),
-        f"LogisticRegression(7) on ({n}, 7)",
-        hint="probabilities (n, 1): sigmoid(linear(x))",
-    )
+    # (n, 7), then the strategies' batch sizes (one, odd) with in_features from 1 up
+    sizes = [(n, 7), *zip(strategies.batch_sizes(67 + n), (1, 2, 11))]
+    builds = [((d,), {}, torch.randn(size, d, generator=gen(7))) for size, d in sizes]
+    for (_, _, x), got in zip(builds, module_cases(sub, "LogisticRegression", builds)):
+        n, d = x.shape
+        ((w, b),) = expect_linear_chain(got, d, [1], f"LogisticRegression({d})")
+        expect_close(
+            got["out"],
+            torch.sigmoid(x @ w.T + b),
+            f"LogisticRegression({d}) on ({n}, {d})",
+            hint="probabilities (n, 1): sigmoid(linear(x))",
+        )
 
 
 @check("gradient", public=True, exercise="DiabetesNet")
 @pytest.mark.parametrize("in_features", [8, 7])
 def test_diabetes_net(sub, in_features):
-    x = torch.randn(4, in_features, generator=gen(8))
-    got = sub.run(probe_module, "DiabetesNet", (in_features,), {}, x, True)
-    layers = expect_linear_chain(got, in_features, [6, 4, 1], f"DiabetesNet({in_features})")
-    h = x
-    for w, b in layers:
-        h = torch.sigmoid(h @ w.T + b)
-    expect_close(
-        got["out"],
-        h,
-        f"DiabetesNet({in_features}) on (4, {in_features})",
-        hint="a sigmoid after every one of the three layers, the last one included",
-    )
+    # a batch of 4, then the strategies' batch sizes (one, odd)
+    sizes = [4, *strategies.batch_sizes(68 + in_features)]
+    builds = [((in_features,), {}, torch.randn(n, in_features, generator=gen(8))) for n in sizes]
+    for (_, _, x), got in zip(builds, module_cases(sub, "DiabetesNet", builds)):
+        layers = expect_linear_chain(got, in_features, [6, 4, 1], f"DiabetesNet({in_features})")
+        h = x
+        for w, b in layers:
+            h = torch.sigmoid(h @ w.T + b)
+        expect_close(
+            got["out"],
+            h,
+            f"DiabetesNet({in_features}) on {tuple(x.shape)}",
+            hint="a sigmoid after every one of the three layers, the last one included",
+        )
 
 
 @check("gradient", public=True, exercise="MLP")
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
 def test_mlp_forward_and_gradients(sub, activation):
-    x = torch.randn(3, 1, 8, 8, generator=gen(9))
-    got = sub.run(probe_module, "MLP", ([64, 16, 12, 10],), {"activation": activation}, x, True)
-    layers = expect_linear_chain(got, 64, [16, 12, 10], f"MLP([64, 16, 12, 10], {activation!r})")
-    act = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}[activation]
-    h = x.flatten(1)
-    for i, (w, b) in enumerate(layers):
-        h = h @ w.T + b
-        h = act(h) if i < len(layers) - 1 else h
-    expect_close(
-        got["out"],
-        h,
-        f"MLP([64, 16, 12, 10], activation={activation!r}) on images (3, 1, 8, 8)",
-        rtol=1e-5,
-        atol=1e-5,
-        hint="flatten to (n, 64); activation after every layer but the last; return logits (no softmax)",
-    )
+    builds = [(([64, 16, 12, 10],), {"activation": activation}, torch.randn(3, 1, 8, 8, generator=gen(9)))]
+    # then inputs (n, *sample) of the strategies' sample shapes (one to three dims) and batch sizes,
+    # with no hidden layer, one and two
+    samples = [shape for shape in strategies.any_shapes(69) if shape]
+    for i, (sample, n) in enumerate(zip(samples, strategies.batch_sizes(69, count=len(samples)))):
+        sizes = [math.prod(sample), *[5, 3][: i % 3], 2 + i % 3]
+        builds.append(((sizes,), {"activation": activation}, torch.randn(n, *sample, generator=gen(9))))
+    for (args, _, x), got in zip(builds, module_cases(sub, "MLP", builds)):
+        sizes = args[0]
+        layers = expect_linear_chain(got, sizes[0], sizes[1:], f"MLP({sizes}, {activation!r})")
+        act = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}[activation]
+        h = x.flatten(1)
+        for i, (w, b) in enumerate(layers):
+            h = h @ w.T + b
+            h = act(h) if i < len(layers) - 1 else h
+        expect_close(
+            got["out"],
+            h,
+            f"MLP({sizes}, activation={activation!r}) on x {tuple(x.shape)}",
+            rtol=1e-5,
+            atol=1e-5,
+            hint="flatten to (n, sizes[0]) whatever the number of dims; activation after every layer but "
+            "the last (none with two sizes); return logits (no softmax)",
+        )
 
 
 def probe_mlp_dropout(mod):
@@ -370,64 +399,84 @@ def test_mlp_dropout_only_in_training(sub):
 # -- the training loop ---------------------------------------------------------------------
 
 
-def probe_train_epoch(mod, x, y, batch_size, lr):
-    kit.manual_seed(0)
-    model = nn.Sequential(nn.Linear(x.shape[1], 5), nn.Tanh(), nn.Linear(5, 3))
-    model.eval()
-    initial = [p.detach().clone() for p in model.parameters()]
-    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=batch_size)
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
-    loss = mod.train_epoch(model, loader, F.cross_entropy, optimizer, "cpu")
-    return {
-        "loss": loss,
-        "initial": initial,
-        "final": [p.detach().clone() for p in model.parameters()],
-        "training": model.training,
-    }
+def probe_train_epoch(mod, cases, lr):
+    """One epoch of train_epoch for each (x, y, batch_size) of ``cases``, on a fresh model in eval mode."""
+    found = []
+    for x, y, batch_size in cases:
+        kit.manual_seed(0)
+        model = nn.Sequential(nn.Linear(x.shape[1], 5), nn.Tanh(), nn.Linear(5, 3))
+        model.eval()
+        initial = [p.detach().clone() for p in model.parameters()]
+        loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=batch_size)
+        optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+        loss = mod.train_epoch(model, loader, F.cross_entropy, optimizer, "cpu")
+        found.append(
+            {
+                "loss": loss,
+                "initial": initial,
+                "final": [p.detach().clone() for p in model.parameters()],
+                "training": model.training,
+            }
+        )
+    return found
 
 
-@check("gradient", public=True, exercise="train_epoch")
-def test_train_epoch_matches_a_replay(sub):
-    x = torch.randn(10, 4, generator=gen(10))
-    y = torch.randint(0, 3, (10,), generator=gen(11))
-    got = sub.run(probe_train_epoch, x, y, 4, 0.5)
-    expect(isinstance(got, dict), "train_epoch", "a result", type(got).__name__)
-    params = [p.clone().requires_grad_() for p in got["initial"]]
+def replay_epoch(initial, x, y, batch_size, lr):
+    """(parameters after one epoch of SGD from ``initial``, the sample-weighted mean loss)."""
+    params = [p.clone().requires_grad_() for p in initial]
     total = 0.0
-    for start in range(0, 10, 4):
-        xb, yb = x[start : start + 4], y[start : start + 4]
+    for start in range(0, len(x), batch_size):
+        xb, yb = x[start : start + batch_size], y[start : start + batch_size]
         h = torch.tanh(xb @ params[0].T + params[1]) @ params[2].T + params[3]
         loss = F.cross_entropy(h, yb)
         grads = torch.autograd.grad(loss, params)
         with torch.no_grad():
             for p, g in zip(params, grads):
-                p -= 0.5 * g
+                p -= lr * g
         total += loss.item() * len(xb)
-    for i, (got_p, want) in enumerate(zip(got["final"], params)):
-        expect_close(
-            got_p,
-            want.detach(),
-            f"parameter {i} after one epoch of train_epoch (batches 4, 4, 2)",
-            rtol=1e-5,
-            atol=1e-6,
-            hint="per batch: forward, loss, optimizer.zero_grad(), loss.backward(), "
-            "optimizer.step() — without zero_grad gradients pile up",
+    return [p.detach() for p in params], total / len(x)
+
+
+@check("gradient", public=True, exercise="train_epoch")
+def test_train_epoch_matches_a_replay(sub):
+    # 10 samples in batches of 4, then the strategies' (n, batch_size): batches of one, a batch
+    # larger than n, last batches of 1 and of batch_size − 3
+    sizes = [(10, 4), *strategies.split_sizes(90)]
+    cases = [
+        (torch.randn(n, 4, generator=gen(10)), torch.randint(0, 3, (n,), generator=gen(11)), size)
+        for n, size in sizes
+    ]
+    found = sub.run(probe_train_epoch, cases, 0.5)
+    expect(isinstance(found, list) and len(found) == len(cases), "train_epoch", "a result", describe(found))
+    for (x, y, size), got in zip(cases, found):
+        expect(isinstance(got, dict), "train_epoch", "a result", type(got).__name__)
+        params, mean_loss = replay_epoch(got["initial"], x, y, size, 0.5)
+        batches = ", ".join(str(len(b)) for b in torch.arange(len(x)).split(size))
+        for i, (got_p, want) in enumerate(zip(got["final"], params)):
+            expect_close(
+                got_p,
+                want,
+                f"parameter {i} after one epoch of train_epoch (batches {batches})",
+                rtol=1e-5,
+                atol=1e-6,
+                hint="per batch: forward, loss, optimizer.zero_grad(), loss.backward(), "
+                "optimizer.step() — without zero_grad gradients pile up",
+            )
+        got_loss = expect_float(got["loss"], "the loss train_epoch returns")
+        expect(
+            math.isclose(got_loss, mean_loss, rel_tol=1e-5),
+            f"the loss train_epoch returns (batches {batches})",
+            f"{mean_loss:.6f} (batch losses weighted by batch size)",
+            f"{got_loss:.6f}",
+            "the last batch may be smaller: weight each batch's loss by its size",
         )
-    got_loss = expect_float(got["loss"], "the loss train_epoch returns")
-    expect(
-        math.isclose(got_loss, total / 10, rel_tol=1e-5),
-        "the loss train_epoch returns",
-        f"{total / 10:.6f} (batch losses weighted by batch size)",
-        f"{got_loss:.6f}",
-        "the last batch holds 2 samples, not 4: weight each batch's loss by its size",
-    )
-    expect(
-        got["training"] is True,
-        "the model's mode after train_epoch",
-        "train mode",
-        "eval mode",
-        "call model.train() at the start",
-    )
+        expect(
+            got["training"] is True,
+            "the model's mode after train_epoch",
+            "train mode",
+            "eval mode",
+            "call model.train() at the start",
+        )
 
 
 def probe_evaluate(mod, x, y, out_features):
@@ -614,9 +663,35 @@ def test_mlp_dropout_comes_after_the_activation(sub):
     )
 
 
-def probe_evaluate_fixed_outputs(mod, batches):
-    """evaluate(nn.Identity(), batches, "cpu"): each batch's inputs are the model's outputs."""
-    return mod.evaluate(nn.Identity(), batches, "cpu")
+def probe_evaluate_fixed_outputs(mod, loaders):
+    """evaluate(nn.Identity(), batches, "cpu") for each list of batches of ``loaders``: each batch's
+    inputs are the model's outputs."""
+    return [mod.evaluate(nn.Identity(), batches, "cpu") for batches in loaders]
+
+
+def drawn_evaluation(k: int, classes: int) -> tuple[list, float, str]:
+    """(batches, accuracy, what) over batches of the strategies' sizes (one, odd, drawn): (b, 1)
+    probabilities (some exactly 0.5) with labels (b,) and (b, 1) by turns, or (b, classes) scores
+    with int64 labels (b,)."""
+    g = gen(k)
+    batches, correct, count = [], 0, 0
+    for i, b in enumerate(strategies.batch_sizes(k, count=4)):
+        labels = torch.randint(0, max(classes, 2), (b,), generator=g)
+        if classes == 1:
+            outputs = torch.where(torch.rand(b, 1, generator=g) < 0.3, 0.5, torch.rand(b, 1, generator=g))
+            correct += int(((outputs[:, 0] > 0.5).long() == labels).sum())
+            batches.append((outputs, labels[:, None] if i % 2 else labels))
+        else:
+            outputs = torch.randn(b, classes, generator=g)
+            correct += int((outputs.argmax(1) == labels).sum())
+            batches.append((outputs, labels))
+        count += b
+    kind = "(b, 1) probabilities, some exactly 0.5" if classes == 1 else f"(b, {classes}) scores"
+    return (
+        batches,
+        correct / count,
+        f"batches of {', '.join(str(len(b[1])) for b in batches)} samples, {kind}",
+    )
 
 
 EVALUATE_EDGES = {  # case: (batches (outputs, labels), expected accuracy, what)
@@ -641,15 +716,19 @@ EVALUATE_EDGES = {  # case: (batches (outputs, labels), expected accuracy, what)
 @check("shape", public=True, exercise="evaluate")
 @pytest.mark.parametrize("case", sorted(EVALUATE_EDGES))
 def test_evaluate_stated_edges(sub, case):
-    batches, expected, what = EVALUATE_EDGES[case]
-    got = expect_float(sub.run(probe_evaluate_fixed_outputs, batches), f"evaluate on {what}")
-    expect(
-        abs(got - expected) < 1e-6,
-        f"evaluate on {what}",
-        f"{expected}",
-        f"{got}",
-        "threshold with > 0.5; keep the batch axis (squeeze(-1), never squeeze()), a batch may hold one sample",
-    )
+    # the stated case, then batches of the strategies' sizes: probabilities, and c = 2 scores
+    cases = [EVALUATE_EDGES[case], drawn_evaluation(91 + len(case), 1 if case == "threshold" else 2)]
+    found = sub.run(probe_evaluate_fixed_outputs, [batches for batches, _, _ in cases])
+    expect(isinstance(found, list) and len(found) == len(cases), "evaluate", "a result", describe(found))
+    for (_, expected, what), got in zip(cases, found):
+        got = expect_float(got, f"evaluate on {what}")
+        expect(
+            abs(got - expected) < 1e-6,
+            f"evaluate on {what}",
+            f"{expected}",
+            f"{got}",
+            "threshold with > 0.5; keep the batch axis (squeeze(-1), never squeeze()), a batch may hold one sample",
+        )
 
 
 def probe_train_epoch_outside_param(mod, loader):
@@ -827,29 +906,51 @@ def test_mlp_on_cuda(sub, device):
 # -- initialisers as training code calls them (issue 42) --------------------------------------
 
 
-def probe_xavier_parameter(mod, shape, seed):
-    """xavier_uniform_ on an nn.Parameter (requires grad, as a layer's weight), as init code calls it."""
+def probe_xavier_parameter(mod, shapes, seed):
+    """xavier_uniform_ on an nn.Parameter (requires grad, as a layer's weight) of each shape, as
+    init code calls it."""
     kit.manual_seed(seed)
-    p = nn.Parameter(torch.empty(shape))
-    address = p.data_ptr()
-    out = mod.xavier_uniform_(p)
-    return {
-        "w": p.detach().clone(),
-        "same": out is p and p.data_ptr() == address,
-        "requires_grad": p.requires_grad,
-    }
+    found = []
+    for shape in shapes:
+        p = nn.Parameter(torch.empty(shape))
+        address = p.data_ptr()
+        out = mod.xavier_uniform_(p)
+        found.append(
+            {
+                "w": p.detach().clone(),
+                "same": out is p and p.data_ptr() == address,
+                "requires_grad": p.requires_grad,
+            }
+        )
+    return found
 
 
 @check("shape", public=True, exercise="xavier_uniform_")  # "Fill tensor itself (under torch.no_grad())"
 @pytest.mark.parametrize("shape", [(7, 3), (5, 2, 3, 1)], ids=["linear", "conv"])
 def test_xavier_uniform_on_a_parameter(sub, shape):
-    got = sub.run(probe_xavier_parameter, shape, 7)
-    expect(isinstance(got, dict), "xavier_uniform_ on an nn.Parameter", "a result", describe(got))
-    expect_tensor(got["w"], f"an nn.Parameter {shape} after xavier_uniform_", shape=shape)
+    # the shape, then the strategies' weight shapes (1×1, 1-d, non-square 2-d and 3-d kernels, …)
+    shapes = [shape, *strategies.weight_shapes(66 + len(shape))]
+    found = sub.run(probe_xavier_parameter, shapes, 7)
     expect(
-        got["same"] is True and got["requires_grad"] is True,
-        f"xavier_uniform_ on an nn.Parameter {shape}",
-        "the same Parameter, filled in place, still requiring grad",
-        f"same={got['same']}, requires_grad={got['requires_grad']}",
-        "fill it under torch.no_grad(): an in-place op on a leaf that requires grad is refused otherwise",
+        isinstance(found, list) and len(found) == len(shapes), "xavier_uniform_", "a result", describe(found)
     )
+    for shape, got in zip(shapes, found):
+        expect(isinstance(got, dict), "xavier_uniform_ on an nn.Parameter", "a result", describe(got))
+        w = expect_tensor(got["w"], f"an nn.Parameter {shape} after xavier_uniform_", shape=shape)
+        expect(
+            got["same"] is True and got["requires_grad"] is True,
+            f"xavier_uniform_ on an nn.Parameter {shape}",
+            "the same Parameter, filled in place, still requiring grad",
+            f"same={got['same']}, requires_grad={got['requires_grad']}",
+            "fill it under torch.no_grad(): an in-place op on a leaf that requires grad is refused otherwise",
+        )
+        receptive = math.prod(shape[2:])
+        bound = math.sqrt(6 / (shape[1] * receptive + shape[0] * receptive))
+        expect(
+            float(w.abs().max()) <= bound * (1 + 1e-6),
+            f"largest |w| for shape {shape}",
+            f"at most a = {bound:.4f} (fan_in = {shape[1] * receptive}, fan_out = {shape[0] * receptive})",
+            f"{float(w.abs().max()):.4f}",
+            "fans include the receptive field, whatever the number of kernel dims: fan_in = in·∏kernel, "
+            "fan_out = out·∏kernel",
+        )

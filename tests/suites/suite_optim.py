@@ -80,7 +80,12 @@ def replay_gd(x, y, lr, steps):
     return w, losses
 
 
-def expect_fit(result, expected, what):
+def expect_fit(
+    result,
+    expected,
+    what,
+    hint="record the MSE at the moment the docstring says (before each step / after each epoch), then update",
+):
     expect(
         isinstance(result, (list, tuple)) and len(result) == 2,
         what,
@@ -101,8 +106,7 @@ def expect_fit(result, expected, what):
         f"{what}: the recorded MSEs",
         rtol=1e-4,
         atol=1e-7,
-        hint="record the MSE at the moment the docstring says (before each step / "
-        "after each epoch), then update",
+        hint=hint,
     )
     expect(
         abs(w - expected[0]) <= 1e-4 * max(1, abs(expected[0])),
@@ -115,39 +119,95 @@ def expect_fit(result, expected, what):
 @check("gradient", public=True, exercise="gd_fit")
 @pytest.mark.parametrize("lr, steps", [(0.01, 1), (0.05, 20)])
 def test_gd_fit_full_batch(sub, lr, steps):
-    x = torch.tensor([1.0, 2.0, 3.0])
-    y = torch.tensor([2.0, 4.0, 6.0])
-    result = sub.run(probes.call, "gd_fit", (x, y, lr, steps), {})
-    expect_fit(result, replay_gd(x, y, lr, steps), f"gd_fit(lr={lr}, steps={steps}) on the lecture's x, y")
+    cases = [("the lecture's x, y", torch.tensor([1.0, 2.0, 3.0]), torch.tensor([2.0, 4.0, 6.0]))]
+    cases += [(f"x, y of length {n}", *fit_data(85 + steps, n)) for n in strategies.lengths(85 + steps)]
+    results = sub.run(probes.calls, "gd_fit", [(x, y, lr, steps) for _, x, y in cases], {})
+    expect(isinstance(results, list) and len(results) == len(cases), "gd_fit", "a result", describe(results))
+    for (what, x, y), result in zip(cases, results):
+        expect_fit(result, replay_gd(x, y, lr, steps), f"gd_fit(lr={lr}, steps={steps}) on {what}")
 
 
-def probe_sgd_fit(mod, x, y, lr, epochs, seed):
-    return mod.sgd_fit(x, y, lr, epochs, generator=torch.Generator().manual_seed(seed))
+def fit_data(k: int, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """x in [−2, 2] (steps of lr ≤ 0.05 stay stable) and a noisy y ≈ 3x, float32, of length n."""
+    x = torch.rand(n, generator=gen(k)) * 4 - 2
+    return x, 3 * x + 0.1 * torch.randn(n, generator=gen(k + 1))
+
+
+def probe_sgd_fits(mod, cases, lr, epochs):
+    """sgd_fit on each (x, y, seed): with a generator of that seed, or with none (generator=None:
+    the global RNG, seeded with it by torch.manual_seed) where the seed is negative."""
+    found = []
+    for x, y, seed in cases:
+        if seed < 0:
+            kit.manual_seed(-seed)
+            found.append(mod.sgd_fit(x, y, lr, epochs))
+        else:
+            found.append(mod.sgd_fit(x, y, lr, epochs, generator=torch.Generator().manual_seed(seed)))
+    return found
+
+
+def replay_sgd(x, y, lr, epochs, g):
+    w, losses = 1.0, []
+    for _ in range(epochs):
+        for i in torch.randperm(len(x), generator=g).tolist():
+            w -= lr * 2 * float(x[i]) * (w * float(x[i]) - float(y[i]))
+        losses.append(float(((w * x.double() - y.double()) ** 2).mean()))
+    return w, losses
 
 
 @check("gradient", public=True, exercise="sgd_fit")
 def test_sgd_fit_per_sample(sub):
     x = torch.linspace(-1, 2, 7)
-    y = 3 * x + 0.1 * torch.randn(7, generator=gen(3))
-    result = sub.run(probe_sgd_fit, x, y, 0.05, 4, 11)
-    g, w, losses = gen(11), 1.0, []
-    for _ in range(4):
-        for i in torch.randperm(7, generator=g).tolist():
-            w -= 0.05 * 2 * float(x[i]) * (w * float(x[i]) - float(y[i]))
-        losses.append(float(((w * x.double() - y.double()) ** 2).mean()))
-    expect_fit(result, (w, losses), "sgd_fit(lr=0.05, epochs=4) with a seeded generator")
+    cases = [(x, 3 * x + 0.1 * torch.randn(7, generator=gen(3)), 11)]
+    # the strategies' lengths (one, two, a long one, drawn ones), the last one with generator=None
+    for i, n in enumerate(strategies.lengths(86, long=300)):
+        cases.append((*fit_data(87 + 2 * i, n), 12 + i))
+    cases[-1] = (*cases[-1][:2], -cases[-1][2])
+    results = sub.run(probe_sgd_fits, cases, 0.05, 4)
+    expect(isinstance(results, list) and len(results) == len(cases), "sgd_fit", "a result", describe(results))
+    for (x, y, seed), result in zip(cases, results):
+        g = torch.Generator().manual_seed(abs(seed))
+        what = "a seeded generator" if seed > 0 else "generator=None after torch.manual_seed (the global RNG)"
+        hint = (
+            []
+            if seed > 0
+            else ["generator=None: torch.randperm(n, generator=None) draws from torch's global RNG"]
+        )
+        expect_fit(
+            result,
+            replay_sgd(x, y, 0.05, 4, g),
+            f"sgd_fit(lr=0.05, epochs=4) on n={len(x)} with {what}",
+            *hint,
+        )
 
 
-def probe_batches(mod, n, batch_size, shuffle, seed, epochs):
-    g = torch.Generator().manual_seed(seed)
-    return [list(mod.minibatch_indices(n, batch_size, shuffle=shuffle, generator=g)) for _ in range(epochs)]
+def probe_batches(mod, sizes, shuffle, seed, epochs):
+    """Two epochs of minibatch_indices for each (n, batch_size) of ``sizes``, one generator each."""
+    found = []
+    for n, batch_size in sizes:
+        g = torch.Generator().manual_seed(seed)
+        found.append(
+            [list(mod.minibatch_indices(n, batch_size, shuffle=shuffle, generator=g)) for _ in range(epochs)]
+        )
+    return found
 
 
 @check("shape", public=True, exercise="minibatch_indices")
 @pytest.mark.parametrize("n, batch_size, shuffle", [(10, 3, True), (8, 4, False), (5, 8, True)])
 def test_minibatch_indices(sub, n, batch_size, shuffle):
-    epochs = sub.run(probe_batches, n, batch_size, shuffle, 5, 2)
-    g = gen(5)
+    # (n, batch_size), then the strategies' sizes: batches of one sample, larger than n, remainders
+    sizes = [(n, batch_size), *strategies.split_sizes(88 + n)]
+    found = sub.run(probe_batches, sizes, shuffle, 5, 2)
+    expect(
+        isinstance(found, list) and len(found) == len(sizes), "minibatch_indices", "a result", describe(found)
+    )
+    for (n, batch_size), epochs in zip(sizes, found):
+        expect_batches(epochs, n, batch_size, shuffle)
+
+
+def expect_batches(epochs, n, batch_size, shuffle):
+    """Two epochs of minibatch_indices(n, batch_size, shuffle, a generator seeded 5)."""
+    g = torch.Generator().manual_seed(5)
     for epoch, batches in enumerate(epochs):
         order = torch.randperm(n, generator=g) if shuffle else torch.arange(n)
         expected = list(order.split(batch_size))
@@ -443,7 +503,18 @@ def test_diabetes_dataset(sub):
 @check("shape", public=True, exercise="k_fold_indices")
 @pytest.mark.parametrize("n, k", [(10, 3), (12, 4), (5, 5), (7, 2)])
 def test_k_fold_indices(sub, n, k):
-    folds = sub.run(probes.call, "k_fold_indices", (n, k), {})
+    # (n, k), then the strategies' sizes: k > n, remainders of 1 and of k − 3, k = n, drawn ones
+    sizes = [(n, k), *strategies.split_sizes(89 + n)]
+    found = sub.run(probes.calls, "k_fold_indices", sizes, {})
+    expect(
+        isinstance(found, list) and len(found) == len(sizes), "k_fold_indices", "a result", describe(found)
+    )
+    for (n, k), folds in zip(sizes, found):
+        expect_folds(folds, n, k)
+
+
+def expect_folds(folds, n, k):
+    """k_fold_indices(n, k) against torch.arange(n).tensor_split(k)."""
     expected = list(torch.arange(n).tensor_split(k))
     expect(
         isinstance(folds, list) and len(folds) == k,
@@ -639,11 +710,11 @@ def probe_training_states(mod, name, options, inits, data):
     params = [p.clone().requires_grad_(True) for p in inits]
     optimizer = getattr(mod, name)(params, **options)
     trajectory = []
-    for t, x in enumerate(data):
+    for t, (x0, x1) in enumerate(data):
         optimizer.zero_grad(set_to_none=t % 3 == 0)
-        loss = ((params[1] * x).sum() - 1) ** 2 + 0.1 * (params[2] ** 2).sum()
+        loss = ((params[1] * x1).sum() - 1) ** 2 + 0.1 * (params[2] ** 2).sum()
         if t % 2 == 0:
-            loss = loss + (params[0] * x[:2]).sum() ** 2
+            loss = loss + (params[0] * x0).sum() ** 2
         loss.backward()
         if t % 4 == 1:
             (params[1] ** 2).sum().backward()  # accumulates into params[1].grad
@@ -669,8 +740,12 @@ TRAINING_STATE_CASES = {
 def test_optimizer_in_training_states(sub, case):
     name, options = TRAINING_STATE_CASES[case]
     g = gen(82)
-    inits = [torch.randn(shape, generator=g, dtype=F64) for shape in [(2,), (3,), (2, 2)]]
-    data = torch.randn(12, 3, generator=g, dtype=F64)
+    # parameter shapes from the strategies' "any shape" (a 0-dim one, unit axes, non-square)
+    shapes = strategies.any_shapes(82)
+    at = sorted(TRAINING_STATE_CASES).index(case)
+    shapes = [shapes[(at + i) % len(shapes)] for i in (0, 3, 5)]
+    inits = [torch.randn(shape, generator=g, dtype=F64) for shape in shapes]
+    data = [tuple(torch.randn(shape, generator=g, dtype=F64) for shape in shapes[:2]) for _ in range(12)]
     got = sub.run(probe_training_states, name, options, inits, data)
     expected = probe_training_states(torch.optim, name, options, inits, data)
     expect(
@@ -684,7 +759,7 @@ def test_optimizer_in_training_states(sub, case):
             expect_close(
                 p_got,
                 p_want,
-                f"{case}: parameter {i} after step {t + 1} (gradients accumulated by backward(), "
+                f"{case}: parameter {i} {tuple(p_want.shape)} after step {t + 1} (gradients accumulated by backward(), "
                 "zero_grad(set_to_none=False) at some steps, parameter 0 without a gradient at some)",
                 rtol=1e-10,
                 atol=1e-10,
@@ -725,7 +800,7 @@ def probe_dataset_reads(mod, name, indices):
 @pytest.mark.parametrize("table", ["diabetes.csv.gz", "digits.csv.gz"])
 def test_diabetes_dataset_any_width(sub, table):
     xy = torch.from_numpy(np.loadtxt(dataset_path(table), delimiter=",", dtype=np.float32))
-    indices = [0, 5, len(xy) - 1]
+    indices = strategies.indices(83, len(xy))  # the first row, the last, drawn ones
     got = sub.run(probe_dataset_reads, table, indices)
     expect(isinstance(got, dict), "DiabetesDataset", "a result", describe(got))
     expect(got["len"] == len(xy), f"len of the dataset over {table}", str(len(xy)), str(got["len"]))
@@ -763,17 +838,22 @@ def test_diabetes_dataset_reads_its_file_once(sub):
 @check("shape", public=True, exercise="ema")  # values of any length: loss curves run for thousands of steps
 @pytest.mark.parametrize("beta, corrected", [(0.9, True), (0.98, False)])
 def test_ema_long_curves(sub, beta, corrected):
-    values = torch.rand(2000, generator=gen(84)) * 4 + 1
-    out = sub.run(probes.call, "ema", (values, beta), {"bias_correction": corrected})
-    s, expected = 0.0, []
-    for t, v in enumerate(values.double().tolist(), start=1):
-        s = beta * s + (1 - beta) * v
-        expected.append(s / (1 - beta**t) if corrected else s)
-    expect_close(
-        out,
-        torch.tensor(expected, dtype=torch.float32),
-        f"ema of 2000 float32 values, beta={beta}, bias_correction={corrected}",
-        rtol=1e-4,
-        atol=1e-6,
-        hint="run the recursion sₜ = β·sₜ₋₁ + (1 − β)·vₜ: weights β⁻ᵗ overflow float32 after a few hundred steps",
+    # the strategies' lengths: one value, two, a long curve (2000 steps), drawn ones
+    curves = [torch.rand(n, generator=gen(84)) * 4 + 1 for n in strategies.lengths(84, long=2000)]
+    found = sub.run(
+        probes.calls, "ema", [(values, beta) for values in curves], {"bias_correction": corrected}
     )
+    expect(isinstance(found, list) and len(found) == len(curves), "ema", "a result", describe(found))
+    for values, out in zip(curves, found):
+        s, expected = 0.0, []
+        for t, v in enumerate(values.double().tolist(), start=1):
+            s = beta * s + (1 - beta) * v
+            expected.append(s / (1 - beta**t) if corrected else s)
+        expect_close(
+            out,
+            torch.tensor(expected, dtype=torch.float32),
+            f"ema of {len(values)} float32 values, beta={beta}, bias_correction={corrected}",
+            rtol=1e-4,
+            atol=1e-6,
+            hint="run the recursion sₜ = β·sₜ₋₁ + (1 − β)·vₜ: weights β⁻ᵗ overflow float32 after a few hundred steps",
+        )

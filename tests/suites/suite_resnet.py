@@ -54,7 +54,7 @@ BN_TWINS = {
 # -- ResidualBlock -------------------------------------------------------------------------
 
 
-def probe_residual_block(mod, channels, x, zero_second):
+def probe_residual_block(mod, channels, x, zero_second, extra=()):
     kit.manual_seed(0)
     block = mod.ResidualBlock(channels)
     order = []
@@ -72,6 +72,7 @@ def probe_residual_block(mod, channels, x, zero_second):
     out = block(x)
     return {
         "out": out,
+        "extra": [block(e) for e in extra],
         "called": called,
         "convs": [
             (c.weight.detach(), None if c.bias is None else c.bias.detach(), c.padding, c.stride)
@@ -84,7 +85,11 @@ def probe_residual_block(mod, channels, x, zero_second):
 @pytest.mark.parametrize("channels, size", [(1, 8), (4, 5), (3, 12)])
 def test_residual_block_matches_the_lecture(sub, channels, size):
     x = torch.randn(2, channels, size, size, generator=gen(1))
-    got = sub.run(probe_residual_block, channels, x, False)
+    # then the same block on the strategies' batch sizes (one, odd) and sizes (1×1, H ≠ W)
+    sizes = strategies.image_sizes(113 + size, low=1, high=9)
+    batches = strategies.batch_sizes(113 + size, count=len(sizes))
+    extra = [torch.randn(n, channels, h, w, generator=gen(2)) for n, (h, w) in zip(batches, sizes)]
+    got = sub.run(probe_residual_block, channels, x, False, extra)
     expect(isinstance(got, dict), "ResidualBlock", "a result", type(got).__name__)
     out = expect_tensor(
         got["out"],
@@ -118,6 +123,16 @@ def test_residual_block_matches_the_lecture(sub, channels, size):
         atol=1e-5,
         hint="add x BEFORE the last relu (the skip connection)",
     )
+    for e, e_out in zip(extra, got["extra"]):
+        h = F.relu(F.conv2d(e, w1, b1, stride=s1, padding=p1))
+        expect_close(
+            e_out,
+            F.relu(e + F.conv2d(h, w2, b2, stride=s2, padding=p2)),
+            f"ResidualBlock({channels}) on {tuple(e.shape)} against relu(x + conv2(relu(conv1(x))))",
+            rtol=1e-5,
+            atol=1e-5,
+            hint="any batch and any H, W: padding 1 keeps each side, whatever its size",
+        )
 
 
 @check("shape", exercise="ResidualBlock")

@@ -529,17 +529,25 @@ def test_hello_rnn_stays_on_its_device(sub, embed_dim):
 @pytest.mark.parametrize("vocab", ["ehlo", ["e", "h", "l", "o"]], ids=["str", "list"])
 @pytest.mark.parametrize("text", ["", "o", "lleh"])
 def test_encode_chars_edges(sub, text, vocab):
-    out = sub.run(probes.call, "encode_chars", (text, vocab), {})
-    expected = torch.tensor([list(vocab).index(c) for c in text], dtype=torch.int64)
-    expect_close(
-        out,
-        expected,
-        f"encode_chars({text!r}, {vocab!r})",
-        rtol=0,
-        atol=0,
-        hint="torch.tensor(positions, dtype=torch.int64): an empty list alone would give float32; "
-        "list(vocab).index(c) works for a string and a list alike",
-    )
+    # the text, then texts of the strategies' lengths (one, two, a long one, drawn) over the vocab
+    texts = [text]
+    for n in strategies.lengths(123 + len(text)):
+        texts.append(
+            "".join(list(vocab)[i] for i in torch.randint(0, len(vocab), (n,), generator=gen(124)).tolist())
+        )
+    found = sub.run(probes.calls, "encode_chars", [(t, vocab) for t in texts], {})
+    expect(isinstance(found, list) and len(found) == len(texts), "encode_chars", "a result", describe(found))
+    for text, out in zip(texts, found):
+        expected = torch.tensor([list(vocab).index(c) for c in text], dtype=torch.int64)
+        expect_close(
+            out,
+            expected,
+            f"encode_chars({text if len(text) < 20 else text[:20] + '…'!r}, {vocab!r}) ({len(text)} characters)",
+            rtol=0,
+            atol=0,
+            hint="torch.tensor(positions, dtype=torch.int64): an empty list alone would give float32; "
+            "list(vocab).index(c) works for a string and a list alike",
+        )
 
 
 @check("shape", public=True, exercise="embedding_lookup")  # idx of any shape (0-dim included)

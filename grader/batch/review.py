@@ -1,0 +1,215 @@
+"""``grade batch review``: a static page per student, their code beside their results.
+
+``review/index.html`` lists the class with points per exercise and manual item; each student's
+page shows their submitted files (escaped: a submission's text is never markup) beside their
+exercises, manual items and inquiries, with previous and next links through the class. No
+script, no network: every page reads in any browser, and a screen reader finds its landmarks,
+headings and table headers (axe-core, WCAG 2.1 A/AA, in tests/grader/test_review.py).
+Private notes are not shown: the gradebook keeps them.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from grader import clean, defaults
+from grader.batch.exports import NoHistory, safe_name, shown_exercises
+from grader.batch.gradebook import CourseBook, Row
+from grader.batch.intake import Gradable, entries, gather, take_submission
+from grader.batch.overrides import open_recorded
+from grader.batch.roster import Roster, assign
+from grader.batch.setup import course_topics
+from grader.batch.standing import final_rows
+
+STYLE = """
+body { font-family: sans-serif; margin: 1.5em; color: #1a1a1a; background: #fff; }
+a { color: #0645ad; }
+nav ul { list-style: none; padding: 0; display: flex; gap: 1.5em; }
+.side { display: flex; gap: 2em; align-items: flex-start; flex-wrap: wrap; }
+.side > section { flex: 1 1 30em; min-width: 0; }
+pre { background: #f4f4f4; border: 1px solid #ccc; padding: 0.6em; overflow: auto; max-height: 40em; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
+td.n { text-align: right; }
+"""
+
+
+def page_name(student: str) -> str:
+    """A student's page: never index.html, whatever the student (a submission's name) is called."""
+    return f"student-{safe_name(student)}.html"
+
+
+def _page(title: str, body: list[str]) -> str:
+    return "\n".join(
+        [
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
+            f"<title>{clean.html(title)}</title><style>{STYLE}</style></head><body>",
+            *body,
+            "</body></html>",
+        ]
+    )
+
+
+def _files(item: Gradable) -> list[tuple[str, str]]:
+    """(name, text) of each file graded for the student: their .py files (a notebook as JSON)."""
+    paths = [item.path] if item.path.is_file() else sorted(item.path.rglob("*.py"))
+    found = []
+    for path in paths:
+        name = path.name if item.path.is_file() else str(path.relative_to(item.path))
+        found.append((name, path.read_bytes().decode("utf-8", errors="replace")))
+    return found
+
+
+def read_sources(submissions: Path, roster: Roster | None, topics: tuple[str, ...]) -> dict[str, list]:
+    """Each student's submitted files, found as ``grade batch`` finds them (intake, the roster)."""
+    found = gather(entries(submissions)[0])
+    if roster is not None:
+        found = assign(found, roster).named
+    sources: dict[str, list] = {}
+    with tempfile.TemporaryDirectory(prefix="torchgrade-review-") as scratch:
+        for submission in found:
+            item = take_submission(submission, Path(scratch), topics)
+            if isinstance(item, Gradable):
+                sources[item.student] = _files(item)
+    return sources
+
+
+def _points(earned: float, possible: float) -> str:
+    return f"{round(earned, 2):g} / {round(possible, 2):g}"
+
+
+def _columns(rows: list[Row]) -> tuple[list[str], list[str]]:
+    """The exercises and manual items any row has, in order."""
+    exercises: dict[str, None] = {}
+    manual: dict[str, None] = {}
+    for row in rows:
+        standing = row.report.get("standing") or {}
+        exercises.update(dict.fromkeys(standing.get("exercises", {})))
+        manual.update(dict.fromkeys(standing.get("manual", {})))
+    return list(exercises), list(manual)
+
+
+def _manual_cell(shown: dict | None) -> str:
+    if shown is None:
+        return ""
+    return _points(shown["points"], shown["max_points"]) if shown["marked"] else "not marked yet"
+
+
+def index_page(rows: list[Row], title: str) -> str:
+    exercises, manual = _columns(rows)
+    head = "".join(f'<th scope="col">{clean.html(c)}</th>' for c in ["student", "total", *exercises, *manual])
+    lines = []
+    for row in rows:
+        standing = row.report.get("standing") or {}
+        cells = [
+            f'<th scope="row"><a href="{page_name(row.student)}">{clean.html(clean.name(row.student))}</a></th>'
+        ]
+        cells.append(f'<td class="n">{_points(row.score, row.max_score)} ({clean.html(row.status)})</td>')
+        for name in exercises:
+            shown = standing.get("exercises", {}).get(name)
+            cells.append(f'<td class="n">{_points(*shown) if shown else ""}</td>')
+        cells += [f"<td>{_manual_cell(standing.get('manual', {}).get(name))}</td>" for name in manual]
+        lines.append("<tr>" + "".join(cells) + "</tr>")
+    body = [
+        f"<main><h1>{clean.html(title)}: review</h1>",
+        f"<table><caption>Students, their points per exercise and manual item</caption><tr>{head}</tr>",
+        *lines,
+        "</table></main>",
+    ]
+    return _page(f"{title}: review", body)
+
+
+def _nav(rows: list[Row], position: int) -> str:
+    links = ['<li><a href="index.html">all students</a></li>']
+    for label, other in (("previous", position - 1), ("next", position + 1)):
+        if 0 <= other < len(rows):
+            name = clean.html(clean.name(rows[other].student))
+            links.append(
+                f'<li><a href="{page_name(rows[other].student)}" rel="{label[:4]}">{label}: {name}</a></li>'
+            )
+    return f'<nav aria-label="students"><ul>{"".join(links)}</ul></nav>'
+
+
+def _code(files: list[tuple[str, str]] | None) -> list[str]:
+    if not files:
+        return ["<p>No submitted files could be read (see the feedback for why).</p>"]
+    parts = []
+    for name, text in files:
+        shown = clean.html(text, defaults.REVIEW_SOURCE_CHARS)
+        parts += [f"<h3>{clean.html(clean.name(name))}</h3>", f'<pre tabindex="0"><code>{shown}</code></pre>']
+    return parts
+
+
+def _results(row: Row) -> list[str]:
+    standing = row.report.get("standing") or {}
+    parts = [f"<p>Total: {_points(row.score, row.max_score)} ({clean.html(row.status)})</p>"]
+    if row.reason:
+        parts.append(f"<p>{clean.html(row.reason)}</p>")
+    lines = []
+    for topic in row.report.get("topics", []):
+        for e in shown_exercises(topic, standing):
+            said = clean.html(e.diagnosis) if e.status != "passed" else "passed"
+            lines.append(
+                f'<tr><th scope="row">{clean.html(topic["name"])}.{clean.html(e.name)}</th>'
+                f'<td class="n">{_points(e.points, e.max_points)}</td><td>{said}</td></tr>'
+            )
+    for item in standing.get("manual", {}).values():
+        said = clean.html(item["comment"]) if item["marked"] else ""
+        lines.append(
+            f'<tr><th scope="row">{clean.html(item["title"])}</th><td class="n">{_manual_cell(item)}</td><td>{said}</td></tr>'
+        )
+    if lines:
+        head = (
+            '<tr><th scope="col">item</th><th scope="col">points</th><th scope="col">what happened</th></tr>'
+        )
+        parts += ["<table><caption>Results</caption>", head, *lines, "</table>"]
+    for asked in standing.get("inquiries", []):
+        reply = f" Reply: {clean.html(asked['reply'])}" if asked["reply"] else ""
+        parts.append(
+            f"<p>Inquiry about {clean.html(asked['item'])} ({clean.html(asked['state'])}): {clean.html(asked['text'])}{reply}</p>"
+        )
+    return parts
+
+
+def student_page(rows: list[Row], position: int, files: list[tuple[str, str]] | None, title: str) -> str:
+    row = rows[position]
+    name = clean.name(row.student)
+    body = [
+        _nav(rows, position),
+        f"<main><h1>{clean.html(name)}</h1>",
+        '<div class="side"><section aria-labelledby="code"><h2 id="code">Code</h2>',
+        *_code(files),
+        '</section><section aria-labelledby="results"><h2 id="results">Results</h2>',
+        *_results(row),
+        "</section></div></main>",
+    ]
+    return _page(f"{name}: {title}", body)
+
+
+def write_review(out: Path, submissions: Path | None = None) -> Path:
+    """The review pages under ``out/review``; the path of its index."""
+    recorded = open_recorded(out)
+    try:
+        assignment = recorded.assignment
+        rows = final_rows(recorded.gradebook.rows(), assignment, CourseBook(recorded.gradebook))
+        folder = submissions or _recorded_submissions(recorded.book)
+        topics = course_topics(assignment, ())  # as the run took single files
+    finally:
+        recorded.close()
+    sources = read_sources(folder, recorded.roster, topics)
+    title = assignment.title if assignment else out.name
+    target = out / "review"
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "index.html").write_text(index_page(rows, title), encoding="utf-8")
+    for position, row in enumerate(rows):
+        page = student_page(rows, position, sources.get(row.student), title)
+        (target / page_name(row.student)).write_text(page, encoding="utf-8")
+    return target / "index.html"
+
+
+def _recorded_submissions(book: CourseBook) -> Path:
+    found = book.meta("submissions")
+    if not isinstance(found, str) or not Path(found).is_dir():
+        raise NoHistory("the submissions folder is not recorded or gone: pass --submissions FOLDER")
+    return Path(found)
