@@ -38,6 +38,7 @@ PRINTING = (
     "grader/checks/scoring.py",
     "grader/engine/doctor.py",
     "grader/apps/release.py",
+    "grader/batch/exports.py",
 )
 
 
