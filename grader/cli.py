@@ -19,6 +19,7 @@ from click.core import ParameterSource
 
 from grader import clean, defaults
 from grader.batch.roster import Roster, RosterFile
+from grader.i18n import _
 from grader.options import Limits, Options, Selection
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ def _course(course_file: Path | None, assignment: str | None) -> tuple[Course | 
 
     if course_file is None:
         if assignment is not None:
-            _usage_exit("--assignment needs --course")
+            _usage_exit(_("--assignment needs --course"))
         return None, None
     try:
         course = load_course(course_file)
@@ -164,9 +165,16 @@ def run() -> None:
     either way: tests/grader/test_exit.py), and the only exit handlers registered then,
     multiprocessing's and logging's, have nothing to do (no multiprocessing child, no logging
     handler); the streams are flushed here. Commands other than check and batch exit as usual."""
-    start_engine = _on_warm_engine(sys.argv[1:])
+    from grader import i18n
+
+    i18n.refresh()  # this process's environment (the warm engine's child: its client's)
+    argv, problem = i18n.take_lang(sys.argv[1:])
+    if problem:
+        _usage_exit(problem)
+    i18n.localise_click(main)
+    start_engine = _on_warm_engine(argv)
     try:
-        main(prog_name="grade")
+        main(args=argv, prog_name="grade")
     except Graded as done:
         for stream in (sys.stdout, sys.stderr):
             try:
@@ -202,6 +210,12 @@ def _on_warm_engine(argv: list[str]) -> Callable[[], None] | None:
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="torchgrade")
+@click.option(
+    "--lang",
+    type=click.Choice(defaults.LANGUAGES),
+    expose_value=False,
+    help="the language of messages, hints and help [default: TORCHGRADE_LANG, else the locale]",
+)
 def main() -> None:
     """Grade PyTorch exercises: `grade exercises/` or `grade losses.py`."""
     from grader.apps.host import host_problem
@@ -288,7 +302,7 @@ def check_command(
     except UsageProblem as exc:
         _usage_exit(str(exc))
     except SuiteCrash as exc:
-        click.echo(f"grade: internal error in a suite: {exc}", err=True)
+        click.echo("grade: " + _("internal error in a suite: %(error)s") % {"error": exc}, err=True)
         sys.exit(3)
     finally:
         if live is not None:
@@ -466,13 +480,21 @@ def _print_batch(
     """The end of ``grade batch``: counts and where things are (stderr), the class summary
     (stdout); with --similarity, the pairwise comparison and its clusters in the report."""
     click.echo(
-        f"graded {summary.graded}, unchanged {summary.skipped}, unreadable {summary.rejected}, "
-        f"crashed {summary.crashed}; gradebook in {out}",
+        _(
+            "graded %(graded)d, unchanged %(unchanged)d, unreadable %(unreadable)d, crashed %(crashed)d; gradebook in %(out)s"
+        )
+        % {
+            "graded": summary.graded,
+            "unchanged": summary.skipped,
+            "unreadable": summary.rejected,
+            "crashed": summary.crashed,
+            "out": out,
+        },
         err=True,
     )
     usable, how = sandboxed
     if not usable:
-        click.echo(f"note: graded WITHOUT a sandbox ({how})", err=True)
+        click.echo(_("note: graded WITHOUT a sandbox (%(how)s)") % {"how": how}, err=True)
     if with_similarity:
         from grader.batch.writes import WriteFailed, writing
 
@@ -489,7 +511,7 @@ def _print_batch(
         except WriteFailed as exc:
             _usage_exit(str(exc))
     click.echo(summary.text)
-    click.echo(f"class report: {out / 'report.html'}", err=True)
+    click.echo(_("class report: %(path)s") % {"path": out / "report.html"}, err=True)
 
 
 def _print_history(out: Path, student: str) -> None:
@@ -512,9 +534,9 @@ def _batch_sandbox(scheduler: str | None, allow_no_sandbox: bool) -> tuple[bool,
     if scheduler:  # submitted code runs on the Dask workers, which check their own sandbox
         usable = True
         if importlib.util.find_spec("distributed") is None:
-            _usage_exit("--scheduler needs Dask: pip install 'torchgrade[distributed]'")
+            _usage_exit(_("--scheduler needs Dask: pip install 'torchgrade[distributed]'"))
     elif not usable and not allow_no_sandbox:
-        _usage_exit(f"no sandbox ({how}); pass --allow-no-sandbox to grade unconfined")
+        _usage_exit(_("no sandbox (%(how)s); pass --allow-no-sandbox to grade unconfined") % {"how": how})
     else:
         from grader.engine.workers import gpu_present, prestart
 
@@ -532,7 +554,7 @@ def _run_with_progress(submissions: Path, out: Path, options: BatchOptions) -> B
     problems = 0
 
     def describe(row) -> str:
-        return f"problems so far: {problems}" if row is not None or problems else ""
+        return _("problems so far: %(count)d") % {"count": problems} if row is not None or problems else ""
 
     with click.progressbar(
         length=total, label="grading", show_eta=True, show_pos=True, item_show_func=describe, file=sys.stderr
@@ -549,8 +571,11 @@ def _run_with_progress(submissions: Path, out: Path, options: BatchOptions) -> B
             _usage_exit(str(exc))
         except KeyboardInterrupt:
             click.echo(
-                "\ninterrupted: finished submissions are in the gradebook; "
-                "run the same command again to continue",
+                "\n"
+                + _(
+                    "interrupted: finished submissions are in the gradebook; "
+                    "run the same command again to continue"
+                ),
                 err=True,
             )
             sys.exit(130)
@@ -581,7 +606,7 @@ def override_command(
     from grader.batch.overrides import OverrideProblem, record_override
 
     if sum((points is not None, excuse, clear)) != 1:
-        _usage_exit("give one of --points, --excuse or --clear")
+        _usage_exit(_("give one of --points, --excuse or --clear"))
     try:
         click.echo(
             record_override(
@@ -636,10 +661,10 @@ def mark_command(
     try:
         if sheet is not None:
             if student or item or points is not None or rubric or comment or note:
-                _usage_exit("--from takes the marks from the sheet: give no STUDENT, ITEM or mark options")
+                _usage_exit(_("--from takes the marks from the sheet: give no STUDENT, ITEM or mark options"))
             requests = read_sheet(sheet)
         elif student is None or item is None:
-            _usage_exit("give STUDENT ITEM (--points P | --rubric ID,ID), or --from marks.csv")
+            _usage_exit(_("give STUDENT ITEM (--points P | --rubric ID,ID), or --from marks.csv"))
         else:
             ids = None if rubric is None else tuple(r.strip() for r in rubric.split(",") if r.strip())
             requests = [MarkRequest(student, item, points, ids, comment, note)]
@@ -680,11 +705,11 @@ def inquiry_command(
         if listing:
             click.echo(marking.list_inquiries(out, everything))
         elif student is None or (resolve == (text is not None)):
-            _usage_exit("give STUDENT --item ITEM --text TEXT, STUDENT --resolve --reply TEXT, or --list")
+            _usage_exit(_("give STUDENT --item ITEM --text TEXT, STUDENT --resolve --reply TEXT, or --list"))
         elif resolve:
             click.echo(marking.resolve_inquiry(out, student, item, reply, points, by))
         elif item is None or points is not None:
-            _usage_exit("opening an inquiry takes --item and --text (--points belongs to --resolve)")
+            _usage_exit(_("opening an inquiry takes --item and --text (--points belongs to --resolve)"))
         else:
             click.echo(marking.open_inquiry(out, student, item, text or "", by))
     except (NoHistory, marking.MarkProblem) as exc:
@@ -723,9 +748,12 @@ def course_init_command(path: Path) -> None:
     from grader.course import example
 
     if path.exists():
-        _usage_exit(f"{path} exists; remove it or name another file")
+        _usage_exit(_("%(path)s exists; remove it or name another file") % {"path": path})
     path.write_text(example(), encoding="utf-8")
-    click.echo(f"course file written to {path}: edit it, then `grade batch SUBMISSIONS --course {path} ...`")
+    click.echo(
+        _("course file written to %(path)s: edit it, then `grade batch SUBMISSIONS --course %(path)s ...`")
+        % {"path": path}
+    )
 
 
 def _similarity(submissions: Path, out: Path, topics: tuple[str, ...], threshold: float) -> None:
@@ -733,7 +761,7 @@ def _similarity(submissions: Path, out: Path, topics: tuple[str, ...], threshold
 
     run = run_similarity(submissions=submissions, out=out, topics=topics, threshold=threshold)
     click.echo(run.summary)
-    click.echo(f"similarity.csv, similarity.html and clusters.csv in {out}", err=True)
+    click.echo(_("similarity.csv, similarity.html and clusters.csv in %(out)s") % {"out": out}, err=True)
 
 
 @main.command("similarity")
@@ -761,9 +789,9 @@ def similarity_command(submissions: Path, out: Path, topics: tuple[str, ...], th
     from grader.topics import unknown_topic
 
     if not submissions.is_dir():
-        _usage_exit(f"no such folder: {submissions}")
+        _usage_exit(_("no such folder: %(path)s") % {"path": submissions})
     if out.resolve() == submissions.resolve() or out.resolve().is_relative_to(submissions.resolve()):
-        _usage_exit("--out must not lie inside the submissions folder")
+        _usage_exit(_("--out must not lie inside the submissions folder"))
     if unknown_topic(topics):
         _usage_exit(unknown_topic(topics))
     _similarity(submissions=submissions, out=out, topics=topics, threshold=threshold)
@@ -821,12 +849,19 @@ def release_command(
     from grader.apps.release import write_release
     from grader.apps.ticker import progress_line
 
-    topics = _course_topics(_course(course_file, assignment)[1], ())
+    course, chosen = _course(course_file, assignment)
+    topics = _course_topics(chosen, ())
     try:
-        write_release(out, topics, frozenset(allowed), step=lambda what: progress_line(sys.stderr, what))
+        write_release(
+            out,
+            topics,
+            frozenset(allowed),
+            step=lambda what: progress_line(sys.stderr, what),
+            language=course.language if course else None,
+        )
     except (FileExistsError, LeakFound) as exc:
         _usage_exit(str(exc))
-    click.echo(f"release written to {out}")
+    click.echo(_("release written to %(out)s") % {"out": out})
 
 
 @main.command("gradescope")
@@ -877,11 +912,12 @@ def gradescope_command(
             kind_weights=chosen.kind_weights if chosen is not None else {},
             hidden_messages=hidden_messages,
             **({"twin": chosen.twin} if chosen is not None else {}),
+            language=(course.language or "") if course is not None else "",
         )
         written = build_autograder(out, config)
     except AutograderProblem as exc:
         _usage_exit(str(exc))
-    click.echo(f"autograder written to {written}")
+    click.echo(_("autograder written to %(out)s") % {"out": written})
 
 
 @main.command("watch")
@@ -909,7 +945,7 @@ def watch_command(
 
     prestart(gpu=device == "cuda" or (device == "auto" and gpu_present()))
     try:  # Ctrl-C at any point, the imports included, stops watching cleanly
-        with progress_line(sys.stderr, "starting the engine (importing torch)"):
+        with progress_line(sys.stderr, _("starting the engine (importing torch)")):
             from grader import report as render  # imports torch: the zygote boots meanwhile
             from grader.apps.watch import Settings, watch
             from grader.engine.progress import LiveLines
@@ -933,11 +969,11 @@ def watch_command(
             step=lambda what: progress_line(sys.stderr, what),
         )
     except KeyboardInterrupt:  # first: it may come before the names below are imported
-        click.echo("stopped watching")
+        click.echo(_("stopped watching"))
     except UsageProblem as exc:
         _usage_exit(str(exc))
     except SuiteCrash as exc:
-        click.echo(f"grade: internal error in a suite: {exc}", err=True)
+        click.echo("grade: " + _("internal error in a suite: %(error)s") % {"error": exc}, err=True)
         sys.exit(3)
 
 
@@ -953,7 +989,9 @@ def next_command(path: Path, run_it: bool, no_daemon: bool) -> None:
     from grader.engine.selection import preflight
 
     if not path.is_dir():
-        _usage_exit(f"no such folder: {path} (grade next takes a folder shaped like exercises/)")
+        _usage_exit(
+            _("no such folder: %(path)s (grade next takes a folder shaped like exercises/)") % {"path": path}
+        )
     try:
         preflight(path, ())
     except Unusable as exc:
@@ -961,20 +999,20 @@ def next_command(path: Path, run_it: bool, no_daemon: bool) -> None:
     from grader.engine.workers import gpu_present, prestart
 
     prestart(gpu=gpu_present())
-    with progress_line(sys.stderr, "starting the engine (importing torch)"):
+    with progress_line(sys.stderr, _("starting the engine (importing torch)")):
         from grader.apps.learner import find_next, loop_lines  # imports torch: the zygote boots meanwhile
         from grader.engine.runner import grade
 
     def grade_topic(topic: str) -> list[dict]:
         if not sys.stderr.isatty():  # a terminal shows the step's live line instead
-            click.echo(f"grading {topic}…", err=True)
-        with progress_line(sys.stderr, f"grading {topic}"):
+            click.echo(_("grading %(topic)s…") % {"topic": topic}, err=True)
+        with progress_line(sys.stderr, _("grading %(topic)s") % {"topic": topic}):
             report = grade(path, Options().with_topics((topic,)))
         return [t for topic_result in report.to_json()["topics"] for t in topic_result["tests"]]
 
     found = find_next(path, grade_topic)
     if found is None:
-        click.echo("every exercise passes all its checks here: nothing left to do")
+        click.echo(_("every exercise passes all its checks here: nothing left to do"))
         return
     for line in loop_lines(found, path):
         click.echo(line)
@@ -1000,20 +1038,29 @@ def hint_command(exercise: str | None, restart: bool) -> None:
     try:
         if restart:
             hints.reset_hints(exercise)
-            click.echo(f"hints for {exercise or 'every exercise'} start from the first again")
+            click.echo(
+                _("hints for %(exercise)s start from the first again")
+                % {"exercise": exercise or _("every exercise")}
+            )
             return
         if exercise is None:
-            _usage_exit("name the exercise: grade hint softmax")
+            _usage_exit(_("name the exercise: grade hint softmax"))
         hint = hints.next_hint(exercise)
     except Unusable as exc:
         _usage_exit(str(exc))
-    click.echo(f"hint {hint.level}/{hint.total} for {exercise}: {hint.text}")
+    click.echo(
+        _("hint %(level)d/%(total)d for %(exercise)s: %(text)s")
+        % {"level": hint.level, "total": hint.total, "exercise": exercise, "text": hint.text}
+    )
     if not hint.last:
-        click.echo(f"(`grade hint {exercise}` again for the next one)")
+        click.echo(_("(`grade hint %(exercise)s` again for the next one)") % {"exercise": exercise})
     elif hints.solutions_shown():
-        click.echo(f"(that was the last hint; a worked solution: `grade solution {exercise}`)")
+        click.echo(
+            _("(that was the last hint; a worked solution: `grade solution %(exercise)s`)")
+            % {"exercise": exercise}
+        )
     else:
-        click.echo("(that was the last hint)")
+        click.echo(_("(that was the last hint)"))
 
 
 @main.command("solution")
@@ -1040,12 +1087,15 @@ def reset_command(exercise: str, path: Path) -> None:
     from grader.engine.selection import UsageProblem as Unusable
 
     if not path.is_dir():
-        _usage_exit(f"no such folder: {path}")
+        _usage_exit(_("no such folder: %(path)s") % {"path": path})
     try:
         target, saved = reset(path, exercise)
     except Unusable as exc:
         _usage_exit(str(exc))
-    click.echo(f"{exercise} in {target} is the original stub again; what the file held is in {saved}")
+    click.echo(
+        _("%(exercise)s in %(target)s is the original stub again; what the file held is in %(saved)s")
+        % {"exercise": exercise, "target": target, "saved": saved}
+    )
 
 
 @main.command("doctor")
@@ -1059,7 +1109,7 @@ def doctor_command() -> None:
     colour = use_colour(sys.stdout)
     findings = []
     for check in doctor.CHECKS:  # each line as soon as it is known: torch and the engine take seconds
-        with progress_line(sys.stderr, f"checking {doctor.label(check)}"):
+        with progress_line(sys.stderr, _("checking %(what)s") % {"what": doctor.label(check)}):
             findings.append(check())
         click.echo(doctor.render(findings[-1:], colour), color=colour)
     sys.exit(0 if all(f.ok for f in findings) else 1)

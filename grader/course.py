@@ -113,6 +113,7 @@ class Course:
     timezone: ZoneInfo
     limits: Limits
     assignments: dict[str, Assignment]
+    language: str | None = None  # the release's and Gradescope zip's default language (grader/i18n.py)
 
     def assignment(self, name: str) -> Assignment:
         if name not in self.assignments:
@@ -361,7 +362,10 @@ def load_course(path: Path) -> Course:
     top = _Reader(path, "", data)
     top.only("course", "limits", "assignments")
     about = top.sub("course")
-    about.only("name", "seed", "roster", "timezone")
+    about.only("name", "seed", "roster", "timezone", "language")
+    language = about.get("language", str)
+    if language is not None and language not in defaults.LANGUAGES:
+        about.fail("language", f"one of {', '.join(defaults.LANGUAGES)}, not {language!r}")
     zone = _zone(about, "timezone", None)
     limits = top.sub("limits")
     limits.only("timeout", "memory_mb", "budget")
@@ -383,6 +387,7 @@ def load_course(path: Path) -> Course:
             budget=limits.number("budget", minimum=defaults.BUDGET_FLOOR),
         ),
         assignments=assignments,
+        language=language,
     )
 
 
@@ -409,6 +414,7 @@ name = "Deep learning with PyTorch"
 # seed = "change-me"          # hidden checks draw each student's own inputs (--course-seed)
 # roster = "roster.csv"        # the LMS's class list, beside this file (--roster)
 timezone = "Europe/Berlin"     # due dates without an offset are in this zone
+# language = "zh_CN"           # the release's and Gradescope zip's messages (a learner's --lang or locale wins)
 
 [limits]                       # as --timeout, --memory and --budget (these are the defaults)
 timeout = {timeout}

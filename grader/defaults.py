@@ -165,3 +165,10 @@ DEVICE = "auto"  # `--device`: CUDA where there is one, else the CPU
 HIDDEN_VISIBILITY = "after_published"  # Gradescope: hidden checks' results shown once published
 LMS_MISSING = "blank"  # `grade batch --missing`: no submission leaves the LMS's cell as it was
 LMS_DECIMALS = 2  # LMS files, gradebook.csv, the summary and Gradescope round scores to this
+# The learner's language (grader/i18n.py): English is the catalogue's source, the others are
+# translations in grader/locale/<lang>/LC_MESSAGES/torchgrade.mo. `--lang` sets LANGUAGE_ENV;
+# without it the locale's variables are read in this order (as GNU gettext does).
+LANGUAGES = ("en", "zh_CN")
+LANGUAGE = "en"  # where nothing names a language the catalogue has
+LANGUAGE_ENV = "TORCHGRADE_LANG"
+LOCALE_ENVS = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")

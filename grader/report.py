@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 import os
+import unicodedata
 from typing import TextIO
 
 import click
 
 from grader import clean
 from grader.checks.exercises import shared_failure, shown_message
-from grader.checks.scoring import Report, TopicResult
+from grader.checks.scoring import HEADINGS, Report, TopicResult
+from grader.i18n import _
 
 COLUMNS = ("passed", "failed", "error", "timeout", "not_started", "skipped")
 # On a terminal: each status's symbol and colour (plain text marks every open check with ✗).
@@ -33,6 +35,19 @@ def use_colour(stream: TextIO) -> bool:
     """Colour and symbols only for a terminal, and never with ``NO_COLOR`` set (non-empty)."""
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty()) and not os.environ.get("NO_COLOR")
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: a wide character (中文) takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _left(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def _right(text: str, width: int) -> str:
+    return " " * max(0, width - _width(text)) + text
 
 
 def _paint(text: str, colour: bool, fg: str, bold: bool = False) -> str:
@@ -84,10 +99,14 @@ def _check_lines(topic: TopicResult, colour: bool) -> list[str]:
     lines: list[str] = []
     open_tests = [t.to_json() for t in topic.tests if t.status in ("failed", "error", "timeout")]
     for status, message, ids in group_by_message(open_tests):
-        label = ids[0] if len(ids) == 1 else f"{len(ids)} checks ({ids[0]}, …)"
+        label = (
+            ids[0]
+            if len(ids) == 1
+            else _("%(count)d checks (%(first)s, …)") % {"count": len(ids), "first": ids[0]}
+        )
         symbol, fg = LOOKS[status] if colour else ("✗", "")
         lines.append(
-            f"  {_paint(symbol, colour, fg)} {topic.name} · {label} {_paint(status, colour, fg, bold=True)}"
+            f"  {_paint(symbol, colour, fg)} {topic.name} · {label} {_paint(_(HEADINGS[status]), colour, fg, bold=True)}"
         )
         lines += [f"      {line}" for line in clean.text(message).splitlines()]
     return lines
@@ -100,13 +119,14 @@ def _details(topic: TopicResult, colour: bool, notebook: bool) -> list[str]:
     open_ones = [e for e in exercises if e.status != "passed"]
     if not open_ones:
         return []
-    where = "" if notebook else f" in {topic.name}.py"
+    where = "" if notebook else _(" in %(file)s") % {"file": f"{topic.name}.py"}
     waiting, waiting_fg = LOOKS["not_started"]
     waiting = _paint(waiting, colour, waiting_fg)
     cross = _paint(LOOKS["failed"][0], colour, LOOKS["failed"][1])
     if all(e.status == "not_started" for e in exercises):
         return [
-            f"  {waiting} {topic.name}: not started (the functions{where} still raise NotImplementedError)"
+            f"  {waiting} {topic.name}: "
+            + _("not started (the functions%(where)s still raise NotImplementedError)") % {"where": where}
         ]
     alike = shared_failure(open_ones)
     if alike and len(open_ones) == len(exercises):
@@ -115,7 +135,7 @@ def _details(topic: TopicResult, colour: bool, notebook: bool) -> list[str]:
     for exercise in open_ones:
         points = _points_of(exercise.points, exercise.max_points)
         if exercise.status == "not_started" and "\n" not in exercise.diagnosis:
-            lines.append(f"  {waiting} {topic.name} · {exercise.name} {points} not started")
+            lines.append(f"  {waiting} {topic.name} · {exercise.name} {points} " + _("not started"))
             continue
         symbol = waiting if exercise.status == "not_started" else cross
         lines.append(f"  {symbol} {topic.name} · {exercise.name} {points}")
@@ -127,25 +147,29 @@ def to_table(report: Report, title: str, colour: bool = False, verbose: bool = F
     """The report as a table and, for each exercise that is not full, its diagnosis (with
     ``verbose``, every check that did not pass as well); ``colour`` adds ANSI colours and a
     symbol per status (for a terminal: :func:`use_colour`)."""
-    header = f"{'topic':<11}{'score':>9}" + "".join(f"{c.replace('_', ' '):>12}" for c in COLUMNS)
+    header = (
+        _left(_("topic"), 11) + _right(_("score"), 9) + "".join(_right(_(HEADINGS[c]), 12) for c in COLUMNS)
+    )
     lines = [
-        f"torchgrade: {clean.name(title)}  (sandbox: {report.sandbox}; device: {report.device})",
+        f"torchgrade: {clean.name(title)}  "
+        + _("(sandbox: %(sandbox)s; device: %(device)s)")
+        % {"sandbox": report.sandbox, "device": report.device},
         *([report.selection] if report.selection else []),
         "",
         header,
-        "-" * len(header),
+        "-" * _width(header),
     ]
     lines += [_topic_row(t, colour) for t in report.topics]
     percent = 100 * report.score / report.max_score if report.max_score else 0.0
     total = f"{_points(report.score) + '/' + _points(report.max_score):>9}  ({percent:.0f} %)"
     total_fg = _score_colour(report.score, report.max_score)
-    lines += ["-" * len(header), f"{'total':<11}{_paint(total, colour, total_fg, bold=True)}"]
+    lines += ["-" * _width(header), _left(_("total"), 11) + _paint(total, colour, total_fg, bold=True)]
     details = [line for t in report.topics for line in _details(t, colour, title.endswith(".ipynb"))]
     if details:
-        lines += ["", "What to look at:", *details]
+        lines += ["", _("What to look at:"), *details]
     checks = [line for t in report.topics for line in _check_lines(t, colour)] if verbose else []
     if checks:
-        lines += ["", "Every check not passed:", *checks]
-    lines += [f"note: {t.name}: {clean.text(t.note)}" for t in report.topics if t.note]
-    lines += [f"note: {clean.text(n)}" for n in report.notes]
+        lines += ["", _("Every check not passed:"), *checks]
+    lines += [_("note: ") + f"{t.name}: {clean.text(t.note)}" for t in report.topics if t.note]
+    lines += [_("note: ") + clean.text(n) for n in report.notes]
     return "\n".join(lines)

@@ -20,6 +20,7 @@ import nbformat
 from grader.apps.leaks import refuse
 from grader.apps.ticker import Step, quiet
 from grader.engine.notebooks import METADATA_KEY
+from grader.i18n import LOCALE_DIR, N_, _, language
 from grader.topics import REPO_ROOT
 
 SETUP = """\
@@ -58,8 +59,20 @@ from grader.apps.selfcheck import check, use_notebook
 
 use_notebook({notebook!r})  # this file; check() grades it as saved (Colab: the open notebook)"""
 
-CHECK = 'check("{name}")  # the public checks of {name}, on this notebook as saved'
+CHECK = N_("the public checks of %(name)s, on this notebook as saved")  # the check cell's comment
 
+# The docstrings' section names as a hand-out shows them (SECTION: as the docstrings write them)
+SECTION_NAMES = {
+    "Args": N_("Args"),
+    "Arguments": N_("Arguments"),
+    "Returns": N_("Returns"),
+    "Raises": N_("Raises"),
+    "Off limits": N_("Off limits"),
+    "Example": N_("Example"),
+    "Examples": N_("Examples"),
+    "Shapes": N_("Shapes"),
+    "Note": N_("Note"),
+}
 SECTION = re.compile(r"^(Args|Arguments|Returns|Raises|Off limits|Example|Examples|Shapes|Note):(.*)$")
 FUNCTIONS = {"log": r"\log", "exp": r"\exp", "max": r"\max", "min": r"\min", "tanh": r"\tanh"}
 SYMBOLS = {
@@ -160,7 +173,7 @@ def markdown_of(docstring: str) -> str:
         section = SECTION.match(line)
         if section:
             in_section = True
-            out += ["", f"**{section[1]}:**{_inline(section[2])}", ""]
+            out += ["", f"**{_(SECTION_NAMES.get(section[1], section[1]))}:**{_inline(section[2])}", ""]
             continue
         if in_section and indented:
             item = line.strip()
@@ -190,6 +203,23 @@ def _without_docstring(node: ast.stmt, lines: list[str]) -> str:
     return "\n".join(kept)
 
 
+def translated_docstrings(topic: str) -> dict[str, str]:
+    """{exercise (``__module__``: the module): its docstring} in the learner's language, from
+    ``grader/locale/<lang>/docstrings/<topic>.md`` (``## name`` sections; reviewed translations
+    for the hand-outs only, the stubs keep the English contract); {} in English or without one."""
+    path = LOCALE_DIR / language() / "docstrings" / f"{topic}.md"
+    if language() == "en" or not path.is_file():
+        return {}
+    found: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            current = found.setdefault(line[3:].strip(), [])
+        elif current is not None:
+            current.append(line)
+    return {name: "\n".join(lines).strip() for name, lines in found.items()}
+
+
 def handout(topic: str, stub: Path) -> nbformat.NotebookNode:
     source = stub.read_text()
     tree = ast.parse(source)
@@ -197,7 +227,8 @@ def handout(topic: str, stub: Path) -> nbformat.NotebookNode:
     notebook = nbformat.v4.new_notebook()
     notebook.metadata[METADATA_KEY] = {"topic": topic}
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    docstring = ast.get_docstring(tree)
+    translated = translated_docstrings(topic)
+    docstring = translated.get("__module__") or ast.get_docstring(tree)
     cells = [
         nbformat.v4.new_markdown_cell(f"# {topic}\n\n{markdown_of(docstring or '')}"),
         nbformat.v4.new_code_cell(SETUP.format(notebook=f"{topic}.ipynb")),
@@ -208,11 +239,11 @@ def handout(topic: str, stub: Path) -> nbformat.NotebookNode:
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and node is tree.body[0]:
             continue
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_"):
-            doc = markdown_of(ast.get_docstring(node) or "")
+            doc = markdown_of(translated.get(node.name) or ast.get_docstring(node) or "")
             exercises += [
                 nbformat.v4.new_markdown_cell(f"## `{node.name}`\n\n{doc}"),
                 nbformat.v4.new_code_cell(_without_docstring(node, lines)),
-                nbformat.v4.new_code_cell(CHECK.format(name=node.name)),
+                nbformat.v4.new_code_cell(f'check("{node.name}")  # ' + _(CHECK) % {"name": node.name}),
             ]
         else:
             start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])

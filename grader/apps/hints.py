@@ -1,6 +1,7 @@
 """``grade hint EXERCISE`` and ``grade solution EXERCISE``: help on demand, one step at a time.
 
-The hints live in ``hints/<topic>.md`` (shipped with the student release): under a
+The hints live in ``hints/<topic>.md`` and, translated, ``hints/<lang>/<topic>.md`` (both shipped
+with the student release; the learner's language picks, grader/i18n.py): under a
 ``## <exercise>`` heading, one ``- `` item per hint, from the concept and the notes' term to the
 approach and the shape of the code. Each call shows the next level; the level reached is kept
 per learner in their state folder (``$TORCHGRADE_STATE``, else ``$XDG_STATE_HOME/torchgrade``,
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from grader.apps.learner import DEFINITIONS, _span, topic_of_exercise
 from grader.engine.selection import UsageProblem
+from grader.i18n import _, language
 from grader.topics import REPO_ROOT
 
 HINTS_DIR = REPO_ROOT / "hints"
@@ -25,7 +27,10 @@ NO_SOLUTIONS_ENV = "TORCHGRADE_NO_SOLUTIONS"  # a course that keeps the worked s
 
 
 def hints_file(topic: str) -> Path:
-    return HINTS_DIR / f"{topic}.md"
+    """``hints/<topic>.md``, or its translation ``hints/<lang>/<topic>.md`` where the learner's
+    language has one (the same ladders: tests/grader/test_hints_i18n.py)."""
+    translated = HINTS_DIR / language() / f"{topic}.md"
+    return translated if language() != "en" and translated.is_file() else HINTS_DIR / f"{topic}.md"
 
 
 def parse(text: str) -> dict[str, list[str]]:
@@ -50,7 +55,10 @@ def ladder(exercise: str) -> list[str]:
     except OSError:
         found = []
     if not found:
-        raise UsageProblem(f"no hints for {exercise} here ({hints_file(topic)} is missing or has none)")
+        raise UsageProblem(
+            _("no hints for %(exercise)s here (%(file)s is missing or has none)")
+            % {"exercise": exercise, "file": hints_file(topic)}
+        )
     return found
 
 
@@ -124,14 +132,19 @@ def solution(exercise: str) -> str:
     topic = topic_of_exercise(exercise)
     if not solutions_shown():
         raise UsageProblem(
-            "no worked solutions here (a student release holds none, or your course turned them off); "
-            f"try `grade hint {exercise}`"
+            _(
+                "no worked solutions here (a student release holds none, or your course turned them off); "
+                "try `grade hint %(exercise)s`"
+            )
+            % {"exercise": exercise}
         )
     source = (REPO_ROOT / "solutions" / f"{topic}.py").read_text(encoding="utf-8")
     tree = ast.parse(source)
     node = next((n for n in tree.body if isinstance(n, DEFINITIONS) and n.name == exercise), None)
     if node is None:
-        raise UsageProblem(f"solutions/{topic}.py has no {exercise}")
+        raise UsageProblem(
+            _("%(file)s has no %(exercise)s") % {"file": f"solutions/{topic}.py", "exercise": exercise}
+        )
     lines = source.splitlines()
     used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
     helpers = [

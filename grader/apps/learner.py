@@ -18,7 +18,17 @@ from pathlib import Path
 
 from grader.checks.scoring import KIND_NAMES, Report
 from grader.engine.selection import UsageProblem, exercise_names
+from grader.i18n import N_, _, ngettext
 from grader.topics import REPO_ROOT, TOPICS
+
+# The kinds of checks as points_line names them
+CHECK_KINDS = {
+    "value": N_("value"),
+    "gradient": N_("gradient"),
+    "convergence": N_("training"),
+    "device": N_("device"),
+    "clause": N_("clause"),
+}
 
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
@@ -90,10 +100,13 @@ def exercise_command(path: Path, topic: str, name: str) -> str:
 def loop_lines(found: Next, folder: Path) -> list[str]:
     """What ``grade next`` says after naming the exercise: the fast loop, the warm command, help."""
     return [
-        f"next: {found.exercise} ({found.topic}): {found.summary}",
-        f"check it with: {found.command}",
-        f"fastest: leave `grade watch {folder}` open: each save re-grades {found.topic} at once",
-        f"`grade next --run` grades it now; stuck? `grade hint {found.exercise}` (ask again for more)",
+        _("next: %(exercise)s (%(topic)s): %(summary)s")
+        % {"exercise": found.exercise, "topic": found.topic, "summary": found.summary},
+        _("check it with: %(command)s") % {"command": found.command},
+        _("fastest: leave `grade watch %(folder)s` open: each save re-grades %(topic)s at once")
+        % {"folder": folder, "topic": found.topic},
+        _("`grade next --run` grades it now; stuck? `grade hint %(exercise)s` (ask again for more)")
+        % {"exercise": found.exercise},
     ]
 
 
@@ -108,11 +121,15 @@ def points_line(report: Report) -> str:
     if not heavier:
         return ""
     parts = [
-        f"{count} {'training' if kind == 'convergence' else kind} check{'s' * (count > 1)} "
-        f"count{'s' * (count == 1)} {points:g}"
+        ngettext(
+            "%(count)d %(kind)s check counts %(points)s", "%(count)d %(kind)s checks count %(points)s", count
+        )
+        % {"count": count, "kind": _(CHECK_KINDS.get(kind, kind)), "points": f"{points:g}"}
         for (kind, points), count in sorted(heavier.items())
     ]
-    return f"points: a check counts 1, but here {', '.join(parts)} (so points and passed checks differ)"
+    return _("points: a check counts 1, but here %(parts)s (so points and passed checks differ)") % {
+        "parts": ", ".join(parts)
+    }
 
 
 def start_line(report: Report, path: Path) -> str:
@@ -125,10 +142,10 @@ def start_line(report: Report, path: Path) -> str:
     if not names:
         return ""
     folder = path if path.is_dir() else path.parent
-    return (
-        f"start here: {names[0]} in {topic.name} (`grade hint {names[0]}` helps); "
-        f"`grade next {folder}` names the next exercise each time, `grade watch {path}` re-grades each save"
-    )
+    return _(
+        "start here: %(exercise)s in %(topic)s (`grade hint %(exercise)s` helps); "
+        "`grade next %(folder)s` names the next exercise each time, `grade watch %(path)s` re-grades each save"
+    ) % {"exercise": names[0], "topic": topic.name, "folder": folder, "path": path}
 
 
 def original_stub(topic: str, target: Path) -> str:
@@ -149,8 +166,11 @@ def original_stub(topic: str, target: Path) -> str:
         done = None
     if done is None or done.returncode != 0:
         raise UsageProblem(
-            f"no original of {relative} to reset from: {target} is the only copy here "
-            "(download the release again, or work in a copy of exercises/)"
+            _(
+                "no original of %(file)s to reset from: %(target)s is the only copy here "
+                "(download the release again, or work in a copy of exercises/)"
+            )
+            % {"file": relative, "target": target}
         )
     return done.stdout
 
@@ -163,11 +183,11 @@ def reset(folder: Path, name: str) -> tuple[Path, Path]:
     original = original_stub(topic, target)
     stub_node = _definition(ast.parse(original), name)
     if stub_node is None:
-        raise UsageProblem(f"the original {topic}.py has no {name}")
+        raise UsageProblem(_("the original %(file)s has no %(name)s") % {"file": f"{topic}.py", "name": name})
     first, last = _span(stub_node)
     stub_lines = original.splitlines()[first - 1 : last]
     if not target.is_file():
-        raise UsageProblem(f"no {target} to reset {name} in")
+        raise UsageProblem(_("no %(target)s to reset %(name)s in") % {"target": target, "name": name})
     current = target.read_text()
     try:
         node = _definition(ast.parse(current), name)

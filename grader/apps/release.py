@@ -22,9 +22,10 @@ from grader import defaults
 from grader.apps.handouts import handouts
 from grader.apps.leaks import refuse
 from grader.apps.ticker import Step, quiet
+from grader.i18n import N_, in_language
 from grader.topics import RELEASE_MARKER, REPO_ROOT, available_topics, suite_path
 
-LEARNER_README = f"""# Exercises: deep learning with PyTorch
+LEARNER_README = N_("""# Exercises: deep learning with PyTorch
 
 Fill in the stubs in `exercises/` (each docstring is the specification), or work in the
 notebooks in `notebooks/` (a `check("name")` cell after each exercise runs its checks).
@@ -55,7 +56,7 @@ grade reset softmax     # put the original stub back (your file is saved first)
 
 `grade next --run` grades the exercise it names straight away. `grade hint softmax --reset`
 starts that exercise's hints from the first one again. After your first `grade` on Linux, a
-warm engine stays in the background ({defaults.DAEMON_IDLE_SECONDS / 60:g} minutes idle at most), so the next ones answer in
+warm engine stays in the background (%(minutes)s minutes idle at most), so the next ones answer in
 well under a second; `--no-daemon` grades in a fresh process instead.
 
 ## Reading the report
@@ -64,7 +65,18 @@ Each topic's row shows its points and how many checks passed, failed or were not
 Checks carry points: most count 1, some training (convergence) checks count 2, so `10/15`
 beside `9 passed` is not a mistake. Under the table, each failing check says what was
 checked, what was expected, what came out, and a hint.
-"""
+""")
+
+
+def learner_readmes() -> dict[str, bytes]:
+    """{file: text} of the learner's README: ``README.md`` in English and ``README.<lang>.md``
+    in each language the catalogue has."""
+    minutes = {"minutes": f"{defaults.DAEMON_IDLE_SECONDS / 60:g}"}
+    found = {"README.md": (LEARNER_README % minutes).encode()}
+    for lang in defaults.LANGUAGES:
+        if lang != "en":
+            found[f"README.{lang}.md"] = (in_language(lang, LEARNER_README) % minutes).encode()
+    return found
 
 
 def _is_public_test(node: ast.stmt) -> bool:
@@ -191,15 +203,16 @@ def release_files(topics: list[str]) -> dict[str, bytes]:
     """{path in the release: content}: the stubs, the public checks of ``topics``, the datasets,
     the grader they run, pyproject.toml and the learner's README (the hand-outs come from the stubs)."""
     root = REPO_ROOT
-    files: dict[str, bytes] = {"README.md": LEARNER_README.encode()}
+    files: dict[str, bytes] = learner_readmes()
     files["pyproject.toml"] = (root / "pyproject.toml").read_bytes()
     for topic in topics:
         stub = root / "exercises" / f"{topic}.py"
         if stub.is_file():
             files[f"exercises/{topic}.py"] = stub.read_bytes()
-        hints = root / "hints" / f"{topic}.md"
-        if hints.is_file():
-            files[f"hints/{topic}.md"] = hints.read_bytes()
+        for lang in ("", *(f"{code}/" for code in defaults.LANGUAGES if code != "en")):
+            hints = root / "hints" / f"{lang}{topic}.md"
+            if hints.is_file():
+                files[f"hints/{lang}{topic}.md"] = hints.read_bytes()
     cut: dict[str, int] = {}
     for topic in topics:
         text, cut[topic] = public_suite(suite_path(topic).read_text())
@@ -208,7 +221,8 @@ def release_files(topics: list[str]) -> dict[str, bytes]:
     marker = {"hidden_tests_removed": cut, "hidden_kinds": {t: hidden_kinds(t) for t in topics}}
     files[f"tests/suites/{RELEASE_MARKER}"] = json.dumps(marker, indent=2).encode()
     sources = [v.decode() for k, v in files.items() if k.endswith(".py")]
-    for path in [*grader_files(root, sources), *dataset_files(root)]:
+    catalogues = sorted((root / "grader" / "locale").glob("*/LC_MESSAGES/*.mo"))  # grader/i18n.py reads them
+    for path in [*grader_files(root, sources), *catalogues, *dataset_files(root)]:
         files[path.relative_to(root).as_posix()] = path.read_bytes()
     return files
 
@@ -218,6 +232,7 @@ def write_release(
     topics: tuple[str, ...] = (),
     allowed: frozenset[str] = frozenset(),
     step: Step = quiet,
+    language: str | None = None,
 ) -> None:
     """Write the release of every topic, or only ``topics``, into ``out`` (empty or new);
     :class:`LeakFound`, before anything is written, where it would hold an answer (``allowed``:
@@ -228,6 +243,8 @@ def write_release(
     chosen = [t for t in available_topics() if not topics or t in topics]
     with step("collecting the public checks and the grader's files"):
         files = release_files(chosen)
+        if language:  # the course's language: grader/i18n.py's default in this release
+            files["grader/locale/DEFAULT"] = f"{language}\n".encode()
     with step("making the hand-out notebooks"):
         notebooks = handouts(REPO_ROOT / "exercises", chosen)
     with step("scanning every file for answers"):

@@ -30,7 +30,8 @@ import nbformat
 
 from grader.apps.selfcheck_server import READY
 from grader.checks.exercises import Exercise, judge, shown_message
-from grader.checks.scoring import KIND_NAMES, hidden_wording
+from grader.checks.scoring import HEADINGS, KIND_NAMES, hidden_wording
+from grader.i18n import _
 
 _chosen: Path | None = None
 
@@ -65,7 +66,7 @@ def _from_colab(folder: Path) -> tuple[Path, str] | None:
         raise SelfCheckProblem("Colab did not send the notebook's cells; run the check cell again")
     path = folder / (_chosen.name if _chosen else "notebook.ipynb")
     path.write_text(json.dumps(reply["ipynb"]))
-    return path, "the open notebook (from Colab)"
+    return path, _("the open notebook (from Colab)")
 
 
 def notebook_to_grade(folder: Path) -> tuple[Path, str]:
@@ -74,9 +75,9 @@ def notebook_to_grade(folder: Path) -> tuple[Path, str]:
     if from_colab:
         return from_colab
     named = [
-        (_user_namespace().get("__vsc_ipynb_file__"), "the saved notebook VS Code names"),
-        (os.environ.get("JPY_SESSION_NAME"), "the saved notebook Jupyter names"),
-        (_chosen, "the saved notebook"),
+        (_user_namespace().get("__vsc_ipynb_file__"), _("the saved notebook VS Code names")),
+        (os.environ.get("JPY_SESSION_NAME"), _("the saved notebook Jupyter names")),
+        (_chosen, _("the saved notebook")),
     ]
     for candidate, origin in named:
         if candidate and str(candidate).endswith(".ipynb") and Path(candidate).is_file():
@@ -173,10 +174,10 @@ def unsaved_warning(path: Path, exercise: str, history: list[str]) -> str:
     saved = {_normal(c.source) for c in nbformat.read(str(path), as_version=4).cells if c.cell_type == "code"}
     if _normal(last) in saved:
         return ""
-    return (
-        f"the cell defining {exercise} that you ran last is not in the saved notebook, so it was "
+    return _(
+        "the cell defining %(exercise)s that you ran last is not in the saved notebook, so it was "
         "not checked: save the notebook (Ctrl-S / Cmd-S), then run this cell again"
-    )
+    ) % {"exercise": exercise}
 
 
 STATUS_COLOURS = {"passed": "green", "failed": "red", "error": "darkmagenta", "timeout": "darkorange"}
@@ -207,8 +208,8 @@ class CheckResult:
     def still_judged(self) -> str:
         """What the hidden suite still judges of this exercise (kinds and counts, never inputs)."""
         if not self.hidden:
-            return "the course's hidden suite may judge more"
-        return f"the hidden suite still judges it with {hidden_wording(self.hidden)}"
+            return _("the course's hidden suite may judge more")
+        return _("the hidden suite still judges it with %(checks)s") % {"checks": hidden_wording(self.hidden)}
 
     def verdict(self) -> Exercise | None:
         """The exercise's points and diagnosis from its public checks (grader/checks/exercises.py)."""
@@ -217,12 +218,17 @@ class CheckResult:
     def summary(self) -> str:
         verdict = self.verdict()
         if not self.tests or verdict is None:
-            return f"{self.exercise}: no public check here; the hidden suite grades it"
+            return f"{self.exercise}: " + _("no public check here; the hidden suite grades it")
         if verdict.status == "not_started":
-            return f"{self.exercise}: not started (it still raises NotImplementedError)"
-        points = f"{round(verdict.points, 2):g}/{round(verdict.max_points, 2):g} points of its public checks"
+            return f"{self.exercise}: " + _("not started (it still raises NotImplementedError)")
+        points = _("%(points)s points of its public checks") % {
+            "points": f"{round(verdict.points, 2):g}/{round(verdict.max_points, 2):g}"
+        }
         if verdict.status == "passed":
-            return f"{self.exercise}: passed, {points}; {self.still_judged()}"
+            return f"{self.exercise}: " + _("passed, %(points)s; %(rest)s") % {
+                "points": points,
+                "rest": self.still_judged(),
+            }
         return f"{self.exercise}: {points}"
 
     def diagnosis(self) -> str:
@@ -237,17 +243,17 @@ class CheckResult:
         for test in self.tests:  # "value check 2" rather than a pytest id
             name = test.get("clause") or KIND_NAMES.get(test["kind"], test["kind"])
             numbered[name] = numbered.get(name, 0) + 1
-            label = f"{name} check {numbered[name]}"
+            label = _("%(kind)s check %(n)d") % {"kind": _(name), "n": numbered[name]}
             message = shown_message(test)
             if test.get("clause") and not values_right and test["status"] != "passed":
-                message = "judged once the values are right"  # a clause's hint would point elsewhere
-            rows.append((label, test["kind"], test["status"].replace("_", " "), message))
+                message = _("judged once the values are right")  # a clause's hint would point elsewhere
+            rows.append((label, test["kind"], _(HEADINGS.get(test["status"], test["status"])), message))
         return rows
 
     def __str__(self) -> str:
         lines = [self.summary(), *(f"  {line}" for line in self.diagnosis().splitlines())]
-        lines += [f"note: {n}" for n in self.notes]
-        for check_id, _, status, message in self._rows():
+        lines += [_("note: ") + n for n in self.notes]
+        for check_id, _kind, status, message in self._rows():
             lines.append(f"  {status:<12} {check_id}")
             lines += [f"      {line}" for line in message.splitlines()]
         return "\n".join(lines)
@@ -257,17 +263,18 @@ class CheckResult:
     def _repr_html_(self) -> str:
         cells = "".join(
             f"<tr><td>{html.escape(check_id)}</td>"
-            f"<td style='color:{STATUS_COLOURS.get(status, 'inherit')}'><b>{status}</b></td>"
+            f"<td style='color:{STATUS_COLOURS.get(test['status'], 'inherit')}'><b>{status}</b></td>"
             f"<td><pre style='margin:0;white-space:pre-wrap'>{html.escape(message)}</pre>{_picture(test)}</td></tr>"
-            for (check_id, _, status, message), test in zip(self._rows(), self.tests)
+            for (check_id, _kind, status, message), test in zip(self._rows(), self.tests)
         )
-        notes = "".join(f"<p>note: {html.escape(n)}</p>" for n in self.notes)
+        note = _("note: ")
+        notes = "".join(f"<p>{html.escape(note + n)}</p>" for n in self.notes)
+        headings = "".join(
+            f"<th>{html.escape(h)}</th>" for h in (_("check"), _("status"), _("what was found"))
+        )
         first = self.diagnosis()
         first = f"<pre style='white-space:pre-wrap'>{html.escape(first)}</pre>" if first else ""
-        return (
-            f"<p><b>{html.escape(self.summary())}</b></p>{first}{notes}<table><tr><th>check</th>"
-            f"<th>status</th><th>what was found</th></tr>{cells}</table>"
-        )
+        return f"<p><b>{html.escape(self.summary())}</b></p>{first}{notes}<table><tr>{headings}</tr>{cells}</table>"
 
 
 def self_check(exercise: str, history: list[str] | None = None) -> CheckResult:
@@ -282,7 +289,12 @@ def self_check(exercise: str, history: list[str] | None = None) -> CheckResult:
     hidden: dict[str, int] = next(
         (t["hidden"][exercise] for t in report["topics"] if exercise in t.get("hidden", {})), {}
     )
-    return CheckResult(exercise=exercise, tests=tests, notes=[f"checked {origin}", *notes], hidden=hidden)
+    return CheckResult(
+        exercise=exercise,
+        tests=tests,
+        notes=[_("checked %(origin)s") % {"origin": origin}, *notes],
+        hidden=hidden,
+    )
 
 
 def check(exercise: str) -> None:
@@ -292,4 +304,4 @@ def check(exercise: str) -> None:
     try:
         display(self_check(exercise, _user_namespace().get("In")))
     except SelfCheckProblem as exc:
-        print(f"{exercise}: could not check: {exc}")
+        print(f"{exercise}: " + _("could not check: %(error)s") % {"error": exc})

@@ -22,6 +22,7 @@ from grader.apps.warm import warm_up
 from grader.checks.scoring import Report
 from grader.engine.progress import LiveLines
 from grader.engine.runner import SuiteCrash, UsageProblem, grade, resolve_device, select_topics
+from grader.i18n import _
 from grader.options import Options
 from grader.topics import TOPICS
 
@@ -77,7 +78,7 @@ def grade_and_render(target: Target, settings: Settings, colour: bool) -> str:
     except UsageProblem as exc:
         return f"grade: {exc}"
     except SuiteCrash as exc:
-        return f"grade: internal error in a suite: {str(exc).splitlines()[0]}"
+        return "grade: " + _("internal error in a suite: %(error)s") % {"error": str(exc).splitlines()[0]}
     return render.to_table(result, str(target[0]), colour)
 
 

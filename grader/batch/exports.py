@@ -43,7 +43,8 @@ from grader.batch.lms.base import Grades, LmsName, LmsSettings, Roster, lms_grad
 from grader.batch.standing import DECIMALS, standing_lines
 from grader.checks import curves
 from grader.checks.exercises import DEFAULT_TWIN, judge, shared_failure
-from grader.checks.scoring import KIND_NAMES
+from grader.checks.scoring import HEADINGS, KIND_NAMES
+from grader.i18n import N_, _
 from grader.topics import TOPICS
 
 SAFE = re.compile(r"[^A-Za-z0-9._-]")
@@ -134,18 +135,18 @@ def write_json(rows: list[Row], path: Path) -> None:
 def _not_graded(row: Row) -> str:
     """Why ``row`` has no grade, as plain text (cleaned: the reason may name the student's files)."""
     if row.status == "missing":
-        return "No submission was received."
-    return f"Your submission could not be graded: {clean.text(row.reason)}"
+        return _("No submission was received.")
+    return _("Your submission could not be graded: %(reason)s") % {"reason": clean.text(row.reason)}
 
 
 # What feedback says of a hidden check's curve: its shape only. Its numbers came from the worker
 # that ran the hidden probes, which could have encoded their source in them (issue 39).
 HIDDEN_SHAPES = {
-    "nan": "the loss became NaN or inf",
-    "diverged": "diverged",
-    "flat": "flat",
-    "slower": "slower than the reference",
-    "learned": "learned",
+    "nan": N_("the loss became NaN or inf"),
+    "diverged": N_("diverged"),
+    "flat": N_("flat"),
+    "slower": N_("slower than the reference"),
+    "learned": N_("learned"),
 }
 
 
@@ -156,14 +157,24 @@ def _curve_lines(topic: str, test: dict, pictures: dict[tuple[str, str], str]) -
     if curve is None:
         return []
     if test.get("visibility") != "public":
-        where = "a hidden check of " + (", ".join(f"`{e}`" for e in test.get("exercises", [])) or topic)
+        names = ", ".join(f"`{e}`" for e in test.get("exercises", [])) or topic
+        where = _("a hidden check of %(names)s") % {"names": names}
         shape = HIDDEN_SHAPES.get(str(test["curve"].get("shape")))
-        return [f"- training curve of {where}: {shape}"] if shape else []
+        return (
+            ["- " + _("training curve of %(where)s: %(shape)s") % {"where": where, "shape": _(shape)}]
+            if shape
+            else []
+        )
     where = f"`{test['id']}`"
-    line = f"- training curve of {where}: {curves.summary(curve, test['curve'].get('shape'))}"
-    line += f" — loss per {curve['every']}: {curves.sparkline(curve['loss'])}"
+    summary = curves.summary(curve, test["curve"].get("shape"))
+    line = "- " + _("training curve of %(where)s: %(shape)s") % {"where": where, "shape": summary}
+    line += " — " + _("loss per %(every)s: %(line)s") % {
+        "every": curves.unit(curve["every"]),
+        "line": curves.sparkline(curve["loss"]),
+    }
     picture = pictures.get((topic, test["id"]))
-    return [line] + ([f"  ![training curve]({picture})"] if picture else [])
+    alt = _("training curve")
+    return [line] + ([f"  ![{alt}]({picture})"] if picture else [])
 
 
 @dataclass(frozen=True)
@@ -203,7 +214,7 @@ def _topic_line(exercises: list[Shown]) -> str:
     """A topic's whole story in one line, when one line tells it: untouched, or failing alike."""
     counted = [e for e in exercises if e.status != "skipped"]
     if counted and all(e.status == "not_started" for e in counted):
-        return "not started: every exercise still raises NotImplementedError"
+        return _("not started: every exercise still raises NotImplementedError")
     open_ones = [e for e in counted if e.status != "passed"]
     return shared_failure(open_ones) if len(open_ones) == len(counted) else ""
 
@@ -227,7 +238,7 @@ def feedback_sections(row: Row) -> list[tuple[str, float, float, str, list[Shown
 def _head_lines(row: Row) -> list[str] | None:
     """The lines before the table; the whole feedback (no table) for a row with no grade."""
     if row.status == "excused":
-        return ["You are excused from this assignment."]
+        return [_("You are excused from this assignment.")]
     if row.status != "graded":
         return [_not_graded(row)]
     return None
@@ -236,20 +247,25 @@ def _head_lines(row: Row) -> list[str] | None:
 def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = None) -> str:
     """One line per exercise not full, with its points and diagnosis (grader/checks/exercises.py);
     ``pictures``: (topic, check id) → the file name of its curve's PNG in the same folder."""
-    lines = [f"# Feedback for {clean.markdown(clean.name(row.student))}", ""]
+    lines = ["# " + _("Feedback for %(student)s") % {"student": clean.markdown(clean.name(row.student))}, ""]
     ungraded = _head_lines(row)
     if ungraded is not None:
         said = [clean.markdown(line) for line in ungraded] + manual_feedback.feedback_markdown(row)
         return "\n".join(lines + said + [""])
-    lines += [f"**Total: {row.score:g} / {row.max_score:g}**", ""]
+    lines += [
+        "**"
+        + _("Total: %(score)s / %(max)s") % {"score": f"{row.score:g}", "max": f"{row.max_score:g}"}
+        + "**",
+        "",
+    ]
     lines += [f"- {clean.markdown(line)}" for line in standing_lines(row)]
     lines += [""] if standing_lines(row) else []
-    lines += [f"Files graded: {clean.markdown(row.reason)}", ""] if row.reason else []
+    lines += [_("Files graded: %(files)s") % {"files": clean.markdown(row.reason)}, ""] if row.reason else []
     sections = feedback_sections(row)
-    lines += ["| topic | score |", "|---|---|"]
+    lines += [f"| {_('topic')} | {_('score')} |", "|---|---|"]
     lines += [f"| {name} | {_pts(p)} / {_pts(m)} |" for name, p, m, _, _ in sections]
     topics = {t["name"]: t for t in row.report.get("topics", [])}
-    for name, _, _, one_line, open_ones in sections:
+    for name, _points, _most, one_line, open_ones in sections:
         if not open_ones:
             continue
         lines += ["", f"## {name}"]
@@ -258,7 +274,7 @@ def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = No
         for e in [] if one_line else open_ones:
             head = f"- `{e.name}` {_pts(e.points)} / {_pts(e.max_points)}"
             if e.status == "not_started" and "\n" not in e.diagnosis:
-                lines.append(f"{head}: not started")
+                lines.append(f"{head}: " + _("not started"))
                 continue
             lines.append(f"{head}: " + clean.markdown(e.diagnosis).replace("\n", "\n    "))
         for test in topics[name]["tests"]:
@@ -271,20 +287,23 @@ def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = No
 def feedback_html(row: Row) -> str:
     """:func:`feedback_markdown`'s twin as a page (an LMS comment box or a browser takes it)."""
     esc = clean.html
-    title = f"Feedback for {esc(clean.name(row.student))}"
+    title = _("Feedback for %(student)s") % {"student": esc(clean.name(row.student))}
     body = [f"<h1>{title}</h1>"]
     ungraded = _head_lines(row)
     if ungraded is not None:
         body += [f"<p>{esc(line)}</p>" for line in ungraded] + manual_feedback.feedback_html(row)
     else:
-        body.append(f"<p><strong>Total: {row.score:g} / {row.max_score:g}</strong></p>")
+        total = _("Total: %(score)s / %(max)s") % {"score": f"{row.score:g}", "max": f"{row.max_score:g}"}
+        body.append(f"<p><strong>{total}</strong></p>")
         body += [f"<p>{esc(line)}</p>" for line in standing_lines(row)]
-        body += [f"<p>Files graded: {esc(row.reason)}</p>"] if row.reason else []
+        body += (
+            ["<p>" + _("Files graded: %(files)s") % {"files": esc(row.reason)} + "</p>"] if row.reason else []
+        )
         sections = feedback_sections(row)
-        body.append("<table><tr><th>topic</th><th>score</th></tr>")
+        body.append(f"<table><tr><th>{_('topic')}</th><th>{_('score')}</th></tr>")
         body += [f"<tr><td>{n}</td><td>{_pts(p)} / {_pts(m)}</td></tr>" for n, p, m, _, _ in sections]
         body.append("</table>")
-        for name, _, _, one_line, open_ones in sections:
+        for name, _points, _most, one_line, open_ones in sections:
             if not open_ones:
                 continue
             body.append(f"<h2>{name}</h2>")
@@ -293,7 +312,9 @@ def feedback_html(row: Row) -> str:
                 continue
             body.append("<ul>")
             for e in open_ones:
-                said = "not started" if e.status == "not_started" and "\n" not in e.diagnosis else e.diagnosis
+                said = (
+                    _("not started") if e.status == "not_started" and "\n" not in e.diagnosis else e.diagnosis
+                )
                 body.append(
                     f"<li><code>{esc(e.name)}</code> {_pts(e.points)} / {_pts(e.max_points)}"
                     f"<pre>{esc(said)}</pre></li>"
@@ -312,7 +333,7 @@ def _check_label(test: dict, hidden_text: bool, seen: dict[str, int]) -> str:
     "hidden gradient check 2" (kind, numbered per exercise: never the id, which may hold inputs)."""
     if hidden_text or test.get("visibility") == "public":
         return test["id"]
-    base = f"hidden {KIND_NAMES.get(test['kind'], test['kind'])} check"
+    base = _("hidden %(kind)s check") % {"kind": _(KIND_NAMES.get(test["kind"], test["kind"]))}
     seen[base] = seen.get(base, 0) + 1
     return f"{base} {seen[base]}"
 
@@ -332,11 +353,11 @@ def exercise_tests(topic: dict, standing: dict, hidden_text: bool, hidden_visibi
         seen: dict[str, int] = {}
         listed = [
             f"  {'✓' if t['status'] == 'passed' else '✗'} {_check_label(t, hidden_text, seen)}: "
-            + t["status"].replace("_", " ")
+            + _(HEADINGS.get(t["status"], t["status"]))
             for t in checks
         ]
         waiting = exercise.status == "not_started" and "\n" not in exercise.diagnosis
-        said = "not started" if waiting else exercise.diagnosis
+        said = _("not started") if waiting else exercise.diagnosis
         public = any(t.get("visibility") == "public" for t in checks)
         tests.append(
             {

@@ -21,22 +21,31 @@ from pathlib import Path
 from typing import Any
 
 from grader import defaults
+from grader.i18n import N_, _
 
 Curve = dict[str, Any]
 BARS = "▁▂▃▄▅▆▇█"
 GAP = "×"  # a NaN or inf point in a sparkline
 EVERY = re.compile(r"epoch|step|([1-9][0-9]{0,5}) steps")
 HINTS = {
-    "nan": "NaN or inf in the loss: a learning rate far too high, or a log or a division of 0 "
-    "(clamp probabilities, or work with logits and log-sum-exp)",
-    "diverged": "the loss climbs: a loss maximised instead of minimised (its sign), a learning rate far "
-    "too high, or gradients piling up across batches without optimizer.zero_grad()",
-    "flat": "the loss never fell: is optimizer.step() called after backward()? do the gradients reach "
-    "the weights (no .detach(), .item() or torch.no_grad() inside the computation)? do inputs and "
-    "labels stay paired (shuffle them together)? a learning rate far too high can also freeze a "
-    "model at once",
-    "slower": "it learns, but far slower than correct code: cross-entropy wants raw logits (no softmax "
-    "or ReLU on the output), every layer must be used, and the learning rate must be the one given",
+    "nan": N_(
+        "NaN or inf in the loss: a learning rate far too high, or a log or a division of 0 "
+        "(clamp probabilities, or work with logits and log-sum-exp)"
+    ),
+    "diverged": N_(
+        "the loss climbs: a loss maximised instead of minimised (its sign), a learning rate far "
+        "too high, or gradients piling up across batches without optimizer.zero_grad()"
+    ),
+    "flat": N_(
+        "the loss never fell: is optimizer.step() called after backward()? do the gradients reach "
+        "the weights (no .detach(), .item() or torch.no_grad() inside the computation)? do inputs and "
+        "labels stay paired (shuffle them together)? a learning rate far too high can also freeze a "
+        "model at once"
+    ),
+    "slower": N_(
+        "it learns, but far slower than correct code: cross-entropy wants raw logits (no softmax "
+        "or ReLU on the output), every layer must be used, and the learning rate must be the one given"
+    ),
     "learned": "",
 }
 
@@ -77,9 +86,19 @@ def _stride(curve: Curve) -> int:
     return int(match.group(1)) if match and match.group(1) else 1
 
 
+def unit(every: str) -> str:
+    """A curve's unit as a sentence names it: "epoch", "step", "10 steps"."""
+    match = EVERY.fullmatch(every)
+    if match and match.group(1):
+        return _("%(n)s steps") % {"n": match.group(1)}
+    return _("epoch") if every == "epoch" else _("step") if every == "step" else every
+
+
 def where(curve: Curve, index: int) -> str:
     """Point ``index`` in the curve's own unit: "epoch 3", "step 40"."""
-    return f"epoch {index}" if curve["every"] == "epoch" else f"step {index * _stride(curve)}"
+    if curve["every"] == "epoch":
+        return _("epoch %(n)d") % {"n": index}
+    return _("step %(n)d") % {"n": index * _stride(curve)}
 
 
 def shape_of(curve: Curve, reference_band: tuple[float, float] | None = None) -> tuple[str, str]:
@@ -89,35 +108,45 @@ def shape_of(curve: Curve, reference_band: tuple[float, float] | None = None) ->
     broken = next((i for i, v in enumerate(loss) if not math.isfinite(v)), None)
     if broken is not None:
         what = "NaN" if math.isnan(loss[broken]) else "inf"
-        return "nan", f"{what} from {where(curve, broken)}"
+        return "nan", _("%(what)s from %(where)s") % {"what": what, "where": where(curve, broken)}
     start, final = loss[0], loss[-1]
     scale = max(abs(start), 1e-12)
     risen = next((i for i, v in enumerate(loss) if v > start + defaults.CURVE_DIVERGED_RISE * scale), None)
     if risen is not None:
-        return "diverged", (
-            f"diverged at {where(curve, risen)}: the loss rose from {start:.3g} to {loss[risen]:.3g}"
-            f" (highest {max(loss):.3g})"
-        )
+        return "diverged", _(
+            "diverged at %(where)s: the loss rose from %(start)s to %(end)s (highest %(highest)s)"
+        ) % {
+            "where": where(curve, risen),
+            "start": f"{start:.3g}",
+            "end": f"{loss[risen]:.3g}",
+            "highest": f"{max(loss):.3g}",
+        }
     if (start - min(loss)) / scale < defaults.CURVE_FLAT_FALL:
-        return "flat", (
-            f"flat: the loss moved by less than {100 * defaults.CURVE_FLAT_FALL:g} % ({start:.3g} → {final:.3g})"
-        )
+        return "flat", _("flat: the loss moved by less than %(percent)s %% (%(start)s → %(end)s)") % {
+            "percent": f"{100 * defaults.CURVE_FLAT_FALL:g}",
+            "start": f"{start:.3g}",
+            "end": f"{final:.3g}",
+        }
     if reference_band is not None and final > reference_band[1]:
         low, high = reference_band
-        return "slower", (
-            f"slower than the reference: the loss fell from {start:.3g} to {final:.3g}; correct code "
-            f"ends between {low:.3g} and {high:.3g}"
-        )
-    return "learned", f"learned: the loss fell from {start:.3g} to {final:.3g}"
+        return "slower", _(
+            "slower than the reference: the loss fell from %(start)s to %(end)s; correct code "
+            "ends between %(low)s and %(high)s"
+        ) % {"start": f"{start:.3g}", "end": f"{final:.3g}", "low": f"{low:.3g}", "high": f"{high:.3g}"}
+    return "learned", _("learned: the loss fell from %(start)s to %(end)s") % {
+        "start": f"{start:.3g}",
+        "end": f"{final:.3g}",
+    }
 
 
 def summary(curve: Curve, label: str | None = None) -> str:
     """The shape's sentence without the reference's numbers (for hidden checks and pictures):
     ``label`` as recorded at grading ("slower" needs the band, which stays with the suite)."""
     if label == "slower":
-        return (
-            f"slower than the reference: the loss fell from {curve['loss'][0]:.3g} to {curve['loss'][-1]:.3g}"
-        )
+        return _("slower than the reference: the loss fell from %(start)s to %(end)s") % {
+            "start": f"{curve['loss'][0]:.3g}",
+            "end": f"{curve['loss'][-1]:.3g}",
+        }
     return shape_of(curve)[1]
 
 
@@ -137,7 +166,11 @@ def sparkline(values: list[float]) -> str:
 def describe(curve: Curve, reference_band: tuple[float, float] | None = None) -> tuple[str, str]:
     """(label, one line for a message): the shape, then the sparkline of the loss."""
     label, sentence = shape_of(curve, reference_band)
-    return label, f"curve: {sentence}; training loss per {curve['every']}: {sparkline(curve['loss'])}"
+    return label, _("curve: %(shape)s; training loss per %(every)s: %(line)s") % {
+        "shape": sentence,
+        "every": unit(curve["every"]),
+        "line": sparkline(curve["loss"]),
+    }
 
 
 def figure(curve: Curve, title: str = "", band: tuple[float, float] | None = None) -> Any:
@@ -194,4 +227,4 @@ def picture_failures(tests: list[Any], topic: str, folder: Path) -> None:
         if not write_png(curve, path, band=_band(test.curve.get("band"))):
             return
         test.curve = {**test.curve, "picture": str(path)}
-        test.message += f"\n  picture of the curve: {path}"
+        test.message += "\n  " + _("picture of the curve: %(path)s") % {"path": path}

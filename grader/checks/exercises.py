@@ -23,20 +23,34 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from grader import clean
+from grader.i18n import N_, _, ngettext
 
 # "zero": the exercise earns nothing; "half": half of what it would earn without the rule;
 # "check": only the checks that saw the twin fail (the behaviour before the rule).
 TWIN_RULES = ("zero", "half", "check")
 DEFAULT_TWIN = "zero"
 # What feedback calls each kind: a "shape" check judges shapes, dtypes and values.
-KIND_NAMES = {"shape": "value", "gradient": "gradient", "convergence": "convergence", "device": "device"}
+KIND_NAMES = {
+    "shape": N_("value"),
+    "gradient": N_("gradient"),
+    "convergence": N_("convergence"),
+    "device": N_("device"),
+}
+# How feedback words a hidden check of each kind ("a hidden value check")
+HIDDEN_KINDS = {
+    "value": N_("a hidden value check"),
+    "gradient": N_("a hidden gradient check"),
+    "convergence": N_("a hidden convergence check"),
+    "device": N_("a hidden device check"),
+    "clause": N_("a hidden clause check"),
+}
 
 # How a hidden check that did not pass ended, as feedback says it ("a hidden value check failed").
 STATUS_PHRASES = {
-    "failed": "failed",
-    "error": "raised an error",
-    "timeout": "timed out",
-    "not_started": "not started",
+    "failed": N_("failed"),
+    "error": N_("raised an error"),
+    "timeout": N_("timed out"),
+    "not_started": N_("not started"),
 }
 
 # A message's sign of a wrong shape or type rather than wrong values (grader/checks/judge.py words).
@@ -46,30 +60,36 @@ _SHAPE = re.compile(r"expected (shape|a torch\.Tensor|a non-empty tensor|a Pytho
 ERROR_HINTS = (
     (
         re.compile(r"size of tensor a \(\d+\) must match the size of tensor b"),
-        "a reduction (sum, mean, max) over a dimension drops it: keep it with keepdim=True "
-        "(an (n, 1) column) so that it broadcasts against the (n, d) input",
+        N_(
+            "a reduction (sum, mean, max) over a dimension drops it: keep it with keepdim=True "
+            "(an (n, 1) column) so that it broadcasts against the (n, d) input"
+        ),
     ),
     (
         re.compile(r"leaf Variable that requires grad is being used in an in-place operation"),
-        "update parameters inside `with torch.no_grad():`; autograd must not record the update",
+        N_("update parameters inside `with torch.no_grad():`; autograd must not record the update"),
     ),
     (
         re.compile(r"mat1 and mat2 shapes cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)"),
-        "the layer expects inputs of size {2} in their last dimension but got {1}: "
-        "print the shape reaching the layer and set in_features from it",
+        N_(
+            "the layer expects inputs of size {2} in their last dimension but got {1}: "
+            "print the shape reaching the layer and set in_features from it"
+        ),
     ),
     (
         re.compile(r"does not require grad and does not have a grad_fn"),
-        "the tensor is not part of the graph: did it come from .detach(), .item(), torch.tensor(...) "
-        "or a computation under torch.no_grad()?",
+        N_(
+            "the tensor is not part of the graph: did it come from .detach(), .item(), torch.tensor(...) "
+            "or a computation under torch.no_grad()?"
+        ),
     ),
     (
         re.compile(r"Expected all tensors to be on the same device"),
-        "create new tensors on the input's device: torch.zeros(..., device=x.device)",
+        N_("create new tensors on the input's device: torch.zeros(..., device=x.device)"),
     ),
     (
         re.compile(r"expected (scalar type|m1 and m2 to have the same dtype)|must have the same dtype"),
-        "the tensors mix dtypes: build new tensors with dtype=x.dtype (or torch.zeros_like(x))",
+        N_("the tensors mix dtypes: build new tensors with dtype=x.dtype (or torch.zeros_like(x))"),
     ),
 )
 
@@ -79,7 +99,7 @@ def error_hint(message: str) -> str:
     for pattern, hint in ERROR_HINTS:
         found = pattern.search(message)
         if found:
-            return hint.format(*found.groups())
+            return _(hint).format(*found.groups())
     return ""
 
 
@@ -90,7 +110,7 @@ def shown_message(test: dict) -> str:
     if not output:
         return message
     printed = "\n".join(f"  | {line}" for line in output.splitlines())
-    return f"{message}\nyour code printed:\n{printed}"
+    return f"{message}\n" + _("your code printed:") + f"\n{printed}"
 
 
 @dataclass
@@ -182,7 +202,10 @@ def _shown(test: dict, hidden_text: bool) -> str:
     if hidden_text or test.get("visibility") == "public":
         return shown_message(test)
     kind = "clause" if test.get("clause") else KIND_NAMES.get(test["kind"], test["kind"])
-    return f"a hidden {kind} check {STATUS_PHRASES.get(test['status'], test['status'])}"
+    status = _(STATUS_PHRASES.get(test["status"], test["status"]))
+    if kind not in HIDDEN_KINDS:
+        return _("a hidden %(kind)s check %(status)s") % {"kind": kind, "status": status}
+    return _("%(check)s %(status)s") % {"check": _(HIDDEN_KINDS[kind]), "status": status}
 
 
 def waits_for(name: str, message: str, exercises: Iterable[str]) -> str:
@@ -191,7 +214,7 @@ def waits_for(name: str, message: str, exercises: Iterable[str]) -> str:
     found = re.search(r"(\w+)\(\) in \S+ still raises NotImplementedError", message)
     if found is None or found[1] == name or found[1] not in exercises:
         return ""  # its own stub, or a method of its own class (__init__, forward)
-    return f"\n  {name} calls it: it is judged once that function answers"
+    return "\n  " + _("%(name)s calls it: it is judged once that function answers") % {"name": name}
 
 
 def _diagnosis(
@@ -206,17 +229,24 @@ def _diagnosis(
     twins = [t for t in open_checks if t.get("cause") == "twin"]
     lines = []
     if twins and twin != "check":
-        earns = "nothing" if twin == "zero" else "half its points"
-        lines.append(f"off-limits function: this exercise earns {earns} while it calls one.")
+        lines.append(
+            _("off-limits function: this exercise earns nothing while it calls one.")
+            if twin == "zero"
+            else _("off-limits function: this exercise earns half its points while it calls one.")
+        )
         first = twins[0]
     else:
         first = min(open_checks, key=rank)
     message = shown_message(first) if first.get("cause") == "twin" else _shown(first, hidden_text)
-    hint = error_hint(message) if first["status"] == "error" and "\n  hint:" not in message else ""
-    lines.append(message + (f"\n  hint: {hint}" if hint else ""))
+    marked = "\n  " + _("hint: ").strip() in message
+    hint = error_hint(message) if first["status"] == "error" and not marked else ""
+    lines.append(message + ("\n  " + _("hint: ") + hint if hint else ""))
     more = len(open_checks) - 1
     if more:
-        lines.append(f"and {more} more check{'s' if more != 1 else ''} of {name}")
+        lines.append(
+            ngettext("and %(count)d more check of %(name)s", "and %(count)d more checks of %(name)s", more)
+            % {"count": more, "name": name}
+        )
     return "\n".join(lines)
 
 

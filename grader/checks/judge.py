@@ -14,6 +14,7 @@ from typing import Any
 import torch
 
 from grader.checks import curves
+from grader.i18n import N_, _
 
 
 class CheckFailed(AssertionError):
@@ -34,20 +35,35 @@ class TwinUsed(CheckFailed):
     cause = "twin"
 
 
+def worded(what: str, expected: str, got: str) -> str:
+    """ "WHAT: expected EXPECTED, got GOT." in the learner's language; each part a suite wrote
+    as a constant is looked up in the catalogue (grader/i18n.py), the rest is shown as it is."""
+    return _("%(what)s: expected %(expected)s, got %(got)s.") % {
+        "what": _(what),
+        "expected": _(expected),
+        "got": _(got),
+    }
+
+
+def hinted(hint: str) -> str:
+    """A message's hint line, "" for no hint."""
+    return "\n  " + _("hint: ") + hint if hint else ""
+
+
 def fail(what: str, expected: str, got: str, hint: str = "") -> None:
-    message = f"{what}: expected {expected}, got {got}."
-    if hint:
-        message += f"\n  hint: {hint}"
-    raise CheckFailed(message)
+    raise CheckFailed(worded(what, expected, got) + hinted(_(hint)))
 
 
 def describe(value: Any) -> str:
     if isinstance(value, torch.Tensor):
-        return f"a {value.dtype} tensor of shape {tuple(value.shape)}"
+        return _("a %(dtype)s tensor of shape %(shape)s") % {
+            "dtype": value.dtype,
+            "shape": tuple(value.shape),
+        }
     if isinstance(value, str) and value.startswith("<not plain data"):
-        return f"an object that is not plain data ({value[17:-1].strip(': ')})"
+        return _("an object that is not plain data (%(what)s)") % {"what": value[17:-1].strip(": ")}
     if value is None:
-        return "None (did you forget to return?)"
+        return _("None (did you forget to return?)")
     return f"{type(value).__name__} {value!r}"[:120]
 
 
@@ -83,10 +99,8 @@ def expect_learned(
         fail(what=what, expected=expected, got=got, hint=hint)
         return
     label, line = curves.describe(cleaned, reference_band)
-    message = f"{what}: expected {expected}, got {got}.\n  {line}"
-    hints = "; ".join(h for h in (curves.HINTS[label], hint) if h)
-    if hints:
-        message += f"\n  hint: {hints}"
+    message = worded(what, expected, got) + f"\n  {line}"
+    message += hinted("; ".join(_(h) for h in (curves.HINTS[label], hint) if h))
     band = {"band": [float(v) for v in reference_band]} if reference_band is not None else {}
     raise CheckFailed(message, {**cleaned, "shape": label, **band})
 
@@ -102,11 +116,21 @@ def expect_tensor(
     if not isinstance(value, torch.Tensor):
         fail(what=what, expected="a torch.Tensor", got=describe(value), hint=hint)
     if shape is not None and tuple(value.shape) != tuple(shape):
-        fail(what=what, expected=f"shape {tuple(shape)}", got=f"shape {tuple(value.shape)}", hint=hint)
+        fail(
+            what=what,
+            expected=_("shape %(shape)s") % {"shape": tuple(shape)},
+            got=_("shape %(shape)s") % {"shape": tuple(value.shape)},
+            hint=hint,
+        )
     if dtype is not None and value.dtype != dtype:
-        fail(what=what, expected=f"dtype {dtype}", got=f"dtype {value.dtype}", hint=hint)
+        fail(
+            what=what,
+            expected=_("dtype %(dtype)s") % {"dtype": dtype},
+            got=_("dtype %(dtype)s") % {"dtype": value.dtype},
+            hint=hint,
+        )
     if value.numel() == 0 and (shape is None or 0 not in tuple(shape)):
-        fail(what=what, expected="a non-empty tensor", got="an empty tensor", hint=hint)
+        fail(what=what, expected=N_("a non-empty tensor"), got=N_("an empty tensor"), hint=hint)
     return value
 
 
@@ -115,7 +139,7 @@ def expect_float(value: Any, what: str, hint: str = "") -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         fail(
             what=what,
-            expected="a Python float",
+            expected=N_("a Python float"),
             got=describe(value),
             hint=hint or "use .item() to turn a 0-dim tensor into a float",
         )
@@ -132,7 +156,8 @@ def _position(index: torch.Tensor, shape: torch.Size) -> str:
     for size in reversed(shape):
         flat, coordinate = divmod(flat, size or 1)
         coordinates.append(coordinate)
-    return " at [" + ", ".join(str(c) for c in reversed(coordinates)) + "]"
+    at = ", ".join(str(c) for c in reversed(coordinates))
+    return _(" at [%(index)s]") % {"index": at}
 
 
 def expect_close(
@@ -162,16 +187,21 @@ def expect_close(
         fail(
             what=what,
             expected=f"{e.flatten()[i].item():.6g}{_position(i, e.shape)}",
-            got="NaN there",
+            got=N_("NaN there"),
             hint=hint or "NaN usually comes from inf - inf, 0 * inf or log of a negative number",
         )
     err = torch.where(close, torch.zeros_like(a), (a - e).abs().nan_to_num(nan=float("inf")))
     i = err.flatten().argmax()
     fail(
         what=what,
-        expected=f"{e.flatten()[i].item():.6g}{_position(i, e.shape)} (tolerance rtol={rtol:g}, atol={atol:g})",
+        expected=f"{e.flatten()[i].item():.6g}{_position(i, e.shape)}"
+        + _(" (tolerance rtol=%(rtol)s, atol=%(atol)s)") % {"rtol": f"{rtol:g}", "atol": f"{atol:g}"},
         got=f"{a.flatten()[i].item():.6g}"
-        + (f" ({int((~close).sum())} of {close.numel()} values off)" if close.numel() > 1 else ""),
+        + (
+            _(" (%(off)d of %(all)d values off)") % {"off": int((~close).sum()), "all": close.numel()}
+            if close.numel() > 1
+            else ""
+        ),
         hint=hint,
     )
     return actual
@@ -182,17 +212,21 @@ def expect_no_twin(ops: Any, forbidden: Mapping[str, str], what: str) -> None:
     if not isinstance(ops, dict) or not all(
         isinstance(o, str) and isinstance(w, str) for o, w in ops.items()
     ):
-        fail(what, "op names from the recorder", describe(ops))
+        fail(what, N_("op names from the recorder"), describe(ops))
     used: dict[str, str] = {}
     for op, where in ops.items():
         if op in forbidden:
             used.setdefault(forbidden[op], where)
     if used:
-        got = "; ".join(f"{twin} called in {where}" for twin, where in sorted(used.items()))
-        raise TwinUsed(
-            f"{what}: expected a hand-written computation, got {got}.\n  hint: this exercise is about "
-            "writing it yourself from the formula; the docstring lists the torch functions that are off limits"
+        got = "; ".join(
+            _("%(twin)s called in %(where)s") % {"twin": twin, "where": where}
+            for twin, where in sorted(used.items())
         )
+        hint = _(
+            "this exercise is about writing it yourself from the formula; the docstring lists the "
+            "torch functions that are off limits"
+        )
+        raise TwinUsed(worded(what, "a hand-written computation", got) + hinted(hint))
 
 
 def expect_same_device(trace: Any, what: str) -> Any:
@@ -200,7 +234,7 @@ def expect_same_device(trace: Any, what: str) -> Any:
     inputs' device, and the result is there too. Returns the result's values (CPU tensors)
     for the suite to compare with torch's."""
     if not isinstance(trace, dict) or not isinstance(trace.get("ok"), bool):
-        fail(what, "a device trace", describe(trace))
+        fail(what, N_("a device trace"), describe(trace))
     hint = (
         "create new tensors on the input's device: torch.zeros(..., device=x.device), "
         "torch.zeros_like(x) or x.new_zeros(...); move batches with .to(device)"
@@ -208,25 +242,27 @@ def expect_same_device(trace: Any, what: str) -> Any:
     if trace.get("mismatch") is not None:
         fail(
             what=what,
-            expected="every op to use tensors on the input's device",
+            expected=N_("every op to use tensors on the input's device"),
             got=str(trace["mismatch"]),
             hint=hint,
         )
     if not trace["ok"]:
         fail(
             what=what,
-            expected="the same code to run on any device",
-            got=f"it raised {trace.get('raised')}",
-            hint="on a GPU, .numpy() and other CPU-only calls need .cpu() first; .item() and .tolist() work",
+            expected=N_("the same code to run on any device"),
+            got=_("it raised %(error)s") % {"error": trace.get("raised")},
+            hint=N_(
+                "on a GPU, .numpy() and other CPU-only calls need .cpu() first; .item() and .tolist() work"
+            ),
         )
     devices = trace.get("devices")
     if not isinstance(devices, list) or not devices:
-        fail(what, "a tensor result", "no tensor at all")
+        fail(what, N_("a tensor result"), N_("no tensor at all"))
     if devices != ["second"]:
         fail(
             what=what,
-            expected="a result on the input's device (a second device, standing in for a GPU)",
-            got=f"a result on {', '.join(map(str, devices))}",
+            expected=N_("a result on the input's device (a second device, standing in for a GPU)"),
+            got=_("a result on %(devices)s") % {"devices": ", ".join(map(str, devices))},
             hint=hint,
         )
     return trace.get("value")
@@ -252,17 +288,19 @@ def expect_vectorised(counts: Any, sizes: Iterable[int | str], what: str) -> Non
         or len(counts) != len(sizes)
         or not all(isinstance(c, int) for c in counts)
     ):
-        fail(what, "one op count per input size", describe(counts))
+        fail(what, N_("one op count per input size"), describe(counts))
     if max(counts) > min(counts):
         shown = ", ".join(
             f"{c} ops for {f'n={n}' if isinstance(n, int) else n}" for n, c in zip(sizes, counts)
         )
         fail(
             what=what,
-            expected="the same number of tensor operations whatever the input size",
+            expected=N_("the same number of tensor operations whatever the input size"),
             got=shown,
-            hint="a Python loop over rows, columns or elements runs more operations for bigger inputs; "
-            "use broadcasting and reductions over whole tensors instead",
+            hint=N_(
+                "a Python loop over rows, columns or elements runs more operations for bigger inputs; "
+                "use broadcasting and reductions over whole tensors instead"
+            ),
         )
 
 
@@ -270,15 +308,17 @@ def expect_unchanged(unchanged: Any, names: Iterable[str], what: str) -> None:
     """Flags from :func:`grader.checks.probes.call_watching_inputs`: inputs keep their values."""
     names = list(names)
     if not isinstance(unchanged, list) or len(unchanged) != len(names):
-        fail(what, "one flag per argument", describe(unchanged))
+        fail(what, N_("one flag per argument"), describe(unchanged))
     changed = [n for n, ok in zip(names, unchanged) if ok is not True]
     if changed:
         fail(
             what=what,
-            expected="the inputs left as they were",
-            got=f"{', '.join(changed)} modified in place",
-            hint="work on a copy (x.clone()) or build a new tensor; in-place ops (x[...] = v, add_) "
-            "change the caller's data",
+            expected=N_("the inputs left as they were"),
+            got=_("%(names)s modified in place") % {"names": ", ".join(changed)},
+            hint=N_(
+                "work on a copy (x.clone()) or build a new tensor; in-place ops (x[...] = v, add_) "
+                "change the caller's data"
+            ),
         )
 
 
@@ -309,7 +349,7 @@ def expect_inputs_untouched(
     )
     names, tracked = list(names), set(tracked)
     if not isinstance(after, list) or len(after) != len(originals):
-        fail(what, "one state per argument", describe(after))
+        fail(what, N_("one state per argument"), describe(after))
     hint = (
         "leave the caller's tensors as you found them: work on x.detach().clone(); in-place ops "
         "(x += ..., x[...] = v, requires_grad_()) and backward() into x change the caller's tensor"
@@ -318,7 +358,7 @@ def expect_inputs_untouched(
         if not isinstance(original, torch.Tensor):
             continue
         if not isinstance(state, dict):
-            fail(what, f"the state of {name}", describe(state))
+            fail(what, _("the state of %(name)s") % {"name": name}, describe(state))
         values = state.get("values")
         same = (
             isinstance(values, torch.Tensor)
@@ -336,7 +376,7 @@ def expect_inputs_untouched(
         expect(
             condition=state.get("requires_grad") is flag,
             what=f"{what}: {name}.requires_grad after the call",
-            expected=f"{flag} (as the caller set it)",
+            expected=_("%(flag)s (as the caller set it)") % {"flag": flag},
             got=f"{state.get('requires_grad')}",
             hint=hint,
         )
@@ -383,6 +423,6 @@ def expect_runs_on_cuda(sub, name, args, kwargs, device, expected):
         condition=where.startswith("cuda"),
         what=f"{name} on CUDA inputs",
         expected="a result on cuda",
-        got=f"a result on {where}",
+        got=_("a result on %(devices)s") % {"devices": where},
     )
     expect_close(out, expected, f"{name} computed on CUDA", rtol=1e-5, atol=1e-5)

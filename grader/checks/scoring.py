@@ -6,7 +6,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grader.checks.exercises import DEFAULT_TWIN, KIND_NAMES, Exercise, judge
+from grader.i18n import N_, _, ngettext
 from grader.sandboxed import OUTPUT_TAIL_CHARS
+
+# How a person reads each status (the report's column headings, a check() table's status column)
+HEADINGS = {
+    "passed": N_("passed"),
+    "failed": N_("failed"),
+    "error": N_("error"),
+    "timeout": N_("timeout"),
+    "not_started": N_("not started"),
+    "skipped": N_("skipped"),
+}
 
 STATUSES = ("passed", "failed", "error", "not_started", "timeout", "skipped")
 KINDS = ("shape", "gradient", "convergence", "device")
@@ -140,8 +151,12 @@ def _is_hidden_table(value: object) -> bool:
 
 def hidden_wording(kinds: dict[str, int]) -> str:
     """``{"shape": 2, "gradient": 1}`` → "2 value checks and 1 gradient check"."""
-    parts = [f"{n} {KIND_NAMES.get(k, k)} check{'s' if n != 1 else ''}" for k, n in sorted(kinds.items())]
-    return " and ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
+    parts = [
+        ngettext("%(count)d %(kind)s check", "%(count)d %(kind)s checks", n)
+        % {"count": n, "kind": _(KIND_NAMES.get(k, k))}
+        for k, n in sorted(kinds.items())
+    ]
+    return _(" and ").join([_(", ").join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
 
 
 @dataclass

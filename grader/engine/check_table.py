@@ -35,6 +35,7 @@ from typing import Any
 
 from grader import clean, defaults
 from grader.checks.scoring import TestResult, make_result
+from grader.i18n import _
 from grader.topics import REPO_ROOT, suite_path, suites_dir
 
 # the skipped message of a CUDA check on a CPU: a stub's report and the plugin's skip (here so
@@ -45,7 +46,7 @@ NO_CUDA = "no CUDA device here: this check drops out of the maximum score"
 def still_raises(function: str) -> str:
     """What a check of an unimplemented ``function`` says, in a stub's report and where a worker
     finds NotImplementedError (grader/engine/client.py), after the status's "not started: "."""
-    return f"{function} still raises NotImplementedError: not started yet"
+    return _("%(function)s still raises NotImplementedError: not started yet") % {"function": function}
 
 
 @dataclass(frozen=True)

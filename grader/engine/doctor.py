@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import platform
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ import click
 
 from grader import defaults
 from grader.engine import sandbox, workers
+from grader.i18n import N_, _
 from grader.sandboxed import seccomp
 
 TORCH_PIN = "2.13"  # the minor release pyproject.toml pins torch to
@@ -65,12 +67,15 @@ def bubblewrap() -> Finding:
         return Finding(
             item="bubblewrap",
             ok=False,
-            detail="not installed",
-            fix="apt-get install -y bubblewrap (Debian/Ubuntu)",
+            detail=N_("not installed"),
+            fix=N_("apt-get install -y bubblewrap (Debian/Ubuntu)"),
         )
     if "setpriv" in how:
         return Finding(
-            item="bubblewrap", ok=False, detail=how, fix="apt-get install -y util-linux (it provides setpriv)"
+            item="bubblewrap",
+            ok=False,
+            detail=how,
+            fix=N_("apt-get install -y util-linux (it provides setpriv)"),
         )
     if "TORCHGRADE_NO_SANDBOX" in how:
         return Finding(item="bubblewrap", ok=False, detail=how, fix="unset TORCHGRADE_NO_SANDBOX")
@@ -79,18 +84,20 @@ def bubblewrap() -> Finding:
             item="bubblewrap",
             ok=False,
             detail=how,
-            fix="grade on Linux for the sandbox: on Windows in WSL 2 (it is Linux: install bubblewrap "
-            "there), on macOS in a Linux VM or container",
+            fix=N_(
+                "grade on Linux for the sandbox: on Windows in WSL 2 (it is Linux: install bubblewrap "
+                "there), on macOS in a Linux VM or container"
+            ),
         )
     return Finding(
         item="bubblewrap",
         ok=False,
         detail=how,
-        fix="see the user namespaces line; inside a container, allow namespaces",
+        fix=N_("see the user namespaces line; inside a container, allow namespaces"),
     )
 
 
-NO_SANDBOX = (
+NO_SANDBOX = N_(
     "running without the sandbox: your code is limited in time and memory but not isolated; "
     "fine for your own code, not for grading others'"
 )
@@ -100,40 +107,57 @@ def no_sandbox_note(uid_dropped: bool, remote_reason: str | None = None) -> str:
     """The report's one plain sentence when submitted code ran unsandboxed, with why and the
     fix (``remote_reason``: why another machine had none; its fix is that machine's)."""
     if remote_reason is not None:
-        return f"{NO_SANDBOX} (on the grading machine: {remote_reason})"
+        return _(NO_SANDBOX) + _(" (on the grading machine: %(reason)s)") % {"reason": remote_reason}
     finding = bubblewrap()
-    as_whom = " (it ran as an unprivileged uid)" if uid_dropped else ""
-    return f"{NO_SANDBOX}{as_whom}. Why: {finding.item}: {finding.detail}. Fix: {finding.fix}; then `grade doctor`"
+    as_whom = _(" (it ran as an unprivileged uid)") if uid_dropped else ""
+    return (
+        _(NO_SANDBOX)
+        + as_whom
+        + _(". Why: %(item)s: %(detail)s. Fix: %(fix)s; then `grade doctor`")
+        % {
+            "item": finding.item,
+            "detail": _(finding.detail),
+            "fix": _(finding.fix),
+        }
+    )
 
 
 def user_namespaces() -> Finding:
     if os.geteuid() == 0:
-        return Finding("user namespaces", True, "not needed: running as root, bubblewrap uses its own")
+        return Finding("user namespaces", True, N_("not needed: running as root, bubblewrap uses its own"))
     for knob, blocking, fix in USERNS_KNOBS:
         if sysctl(knob) == blocking:
             return Finding(
                 item="user namespaces", ok=False, detail=f"{knob.replace('/', '.')} = {blocking}", fix=fix
             )
-    return Finding("user namespaces", True, "allowed for unprivileged users")
+    return Finding("user namespaces", True, N_("allowed for unprivileged users"))
 
 
 def seccomp_architecture() -> Finding:
     machine = platform.machine()
     if seccomp.supported():
-        return Finding("seccomp", True, f"{machine}: the no-fork and isolation filters apply")
+        return Finding(
+            "seccomp", True, _("%(machine)s: the no-fork and isolation filters apply") % {"machine": machine}
+        )
     if seccomp.native_arch() is not None:
         return Finding(
             "seccomp",
             False,
-            f"{machine}: libseccomp (libseccomp.so.2), which numbers the filters' calls, is missing, "
-            "so only the uid drop and RLIMIT_NPROC limit processes here",
+            _(
+                "%(machine)s: libseccomp (libseccomp.so.2), which numbers the filters' calls, is missing, "
+                "so only the uid drop and RLIMIT_NPROC limit processes here"
+            )
+            % {"machine": machine},
             fix="apt-get install libseccomp2",
         )
     return Finding(
         "seccomp",
         True,
-        f"{machine}: the filters are written for {' and '.join(seccomp.ARCHES)}, so only the uid drop "
-        "and RLIMIT_NPROC limit processes here (grade on one of those for the full seal)",
+        _(
+            "%(machine)s: the filters are written for %(arches)s, so only the uid drop "
+            "and RLIMIT_NPROC limit processes here (grade on one of those for the full seal)"
+        )
+        % {"machine": machine, "arches": " and ".join(seccomp.ARCHES)},
     )
 
 
@@ -141,38 +165,41 @@ def torch_build() -> Finding:
     try:
         import torch
     except ImportError:
-        return Finding(item="torch", ok=False, detail="not installed", fix=CPU_TORCH + " (CPU)")
+        return Finding(item="torch", ok=False, detail=N_("not installed"), fix=CPU_TORCH + " (CPU)")
     build = f"CUDA {torch.version.cuda}" if torch.version.cuda else "CPU"
     detail = f"{torch.__version__} ({build} build)"
     if not torch.__version__.startswith(TORCH_PIN + "."):
         return Finding(
             item="torch",
             ok=False,
-            detail=f"{detail}; the suites are calibrated on {TORCH_PIN}",
+            detail=_("%(torch)s; the suites are calibrated on %(pin)s") % {"torch": detail, "pin": TORCH_PIN},
             fix=CPU_TORCH + " (CPU)",
         )
     if workers.gpu_present() and not torch.version.cuda:
         return Finding(
-            item="torch", ok=False, detail=f"{detail}, but this machine has an NVIDIA GPU", fix=CUDA_TORCH
+            item="torch",
+            ok=False,
+            detail=_("%(torch)s, but this machine has an NVIDIA GPU") % {"torch": detail},
+            fix=CUDA_TORCH,
         )
     return Finding("torch", True, detail)
 
 
 def cuda() -> Finding:
     if not workers.gpu_present():
-        return Finding("CUDA", True, "no NVIDIA GPU: CUDA checks are skipped and do not count")
+        return Finding("CUDA", True, N_("no NVIDIA GPU: CUDA checks are skipped and do not count"))
     try:
         import torch
     except ImportError:
-        return Finding(item="CUDA", ok=False, detail="a GPU, but no torch", fix=CUDA_TORCH)
+        return Finding(item="CUDA", ok=False, detail=N_("a GPU, but no torch"), fix=CUDA_TORCH)
     if not torch.cuda.is_available():
         fix = (
             CUDA_TORCH
             if not torch.version.cuda
-            else "install or update the NVIDIA driver (nvidia-smi must work)"
+            else N_("install or update the NVIDIA driver (nvidia-smi must work)")
         )
-        return Finding(item="CUDA", ok=False, detail="a GPU, but torch cannot use it", fix=fix)
-    return Finding("CUDA", True, f"{torch.cuda.get_device_name(0)}: CUDA checks run")
+        return Finding(item="CUDA", ok=False, detail=N_("a GPU, but torch cannot use it"), fix=fix)
+    return Finding("CUDA", True, _("%(gpu)s: CUDA checks run") % {"gpu": torch.cuda.get_device_name(0)})
 
 
 def available_mb() -> int | None:
@@ -189,14 +216,18 @@ def available_mb() -> int | None:
 def memory() -> Finding:
     free = available_mb()
     if free is None:
-        return Finding("memory", True, "unknown here (no /proc/meminfo)")
-    detail = f"{free} MB available; a worker may use up to {defaults.MEMORY_MB} MB"
+        return Finding("memory", True, N_("unknown here (no /proc/meminfo)"))
+    detail = _("%(free)d MB available; a worker may use up to %(limit)d MB") % {
+        "free": free,
+        "limit": defaults.MEMORY_MB,
+    }
     if free < defaults.MEMORY_MB:
         return Finding(
             item="memory",
             ok=False,
             detail=detail,
-            fix=f"close other programs, or grade with --memory {max(512, free // 2)} --jobs 1",
+            fix=_("close other programs, or grade with --memory %(mb)d --jobs 1")
+            % {"mb": max(512, free // 2)},
         )
     return Finding("memory", True, detail)
 
@@ -206,23 +237,30 @@ def engine() -> Finding:
     server = workers.fork_server(gpu=False)
     if server is None and workers.NO_SEQPACKET in workers.engine_problem():
         return Finding(
-            "engine", True, f"{workers.engine_problem()}: each worker starts a fresh Python (~2 s each)"
+            "engine",
+            True,
+            _("%(problem)s: each worker starts a fresh Python (~2 s each)")
+            % {"problem": workers.engine_problem()},
         )
     if server is None:
-        problem = workers.engine_problem() or "the zygote could not start"
+        problem = workers.engine_problem() or _("the zygote could not start")
         fix = (
             "unset TORCHGRADE_FRESH_WORKERS"
             if os.environ.get("TORCHGRADE_FRESH_WORKERS")
-            else "fix the lines above; if they are all ok, this is a torchgrade bug: report it with this output"
+            else N_(
+                "fix the lines above; if they are all ok, this is a torchgrade bug: report it with this output"
+            )
         )
         return Finding(
             item="engine",
             ok=False,
-            detail=f"{problem}: each worker starts a fresh Python (~2 s each)",
+            detail=_("%(problem)s: each worker starts a fresh Python (~2 s each)") % {"problem": problem},
             fix=fix,
         )
     server.stop()
-    return Finding("engine", True, f"the zygote starts (sandbox: {sandbox.sandbox_status()[1]})")
+    return Finding(
+        "engine", True, _("the zygote starts (sandbox: %(how)s)") % {"how": sandbox.sandbox_status()[1]}
+    )
 
 
 CHECKS: tuple[Callable[[], Finding], ...] = (
@@ -241,14 +279,20 @@ def label(check: Callable[[], Finding]) -> str:
     return check.__name__.replace("_", " ")
 
 
+def _columns(text: str) -> int:
+    """Columns ``text`` takes on a terminal (a wide character, 中文, takes two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def render(findings: list[Finding], colour: bool = False) -> str:
     """One line per finding (``ok`` or ``problem``), and under a problem its fix."""
     lines = []
     for finding in findings:
-        mark = "ok     " if finding.ok else "problem"
+        word = _("ok") if finding.ok else _("problem")
+        mark = word + " " * max(0, 7 - _columns(word))
         if colour:
             mark = click.style(mark, fg="green" if finding.ok else "red", bold=not finding.ok)
-        lines.append(f"{mark}  {finding.item:<16}{finding.detail}")
+        lines.append(f"{mark}  {finding.item:<16}{_(finding.detail)}")
         if finding.fix:
-            lines.append(f"{'':<9}{'':<16}fix: {finding.fix}")
+            lines.append(f"{'':<9}{'':<16}" + _("fix: ") + _(finding.fix))
     return "\n".join(lines)

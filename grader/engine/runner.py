@@ -38,6 +38,7 @@ from grader.engine.selection import (
     topics_with_exercises,
 )
 from grader.engine.torch_build import no_gpu
+from grader.i18n import _
 from grader.options import Options
 from grader.topics import LONGEST_FIRST, RELEASE_MARKER, suites_dir
 
@@ -93,7 +94,7 @@ def resolve_device(device: str) -> str:
 
     has_cuda = torch.cuda.is_available()
     if device == "cuda" and not has_cuda:
-        raise UsageProblem("--device cuda asked for, but no CUDA device is available here")
+        raise UsageProblem(_("--device cuda asked for, but no CUDA device is available here"))
     return "cuda" if device == "cuda" or (device == "auto" and has_cuda) else "cpu"
 
 
@@ -281,15 +282,18 @@ def build_report(
         selection=selection,
     )
     if public_only:
-        report.notes.append("public checks only: the hidden suite grades more")
+        report.notes.append(_("public checks only: the hidden suite grades more"))
     if (suites_dir() / RELEASE_MARKER).is_file():
         report.notes.append(
-            "student release: hidden checks are not available here; your course's grader runs them"
+            _("student release: hidden checks are not available here; your course's grader runs them")
         )
     if rule:
         report.notes.append(
-            f"{path.name} graded as topic {single_topic}: {rule}; only its "
-            "definitions ran (imports, functions, classes, constants)"
+            _(
+                "%(file)s graded as topic %(topic)s: %(rule)s; only its "
+                "definitions ran (imports, functions, classes, constants)"
+            )
+            % {"file": path.name, "topic": single_topic, "rule": rule}
         )
     if not usable:
         local = not any(o.confinement for o in outcomes)  # else the reason is another machine's
@@ -297,12 +301,14 @@ def build_report(
     engine_problem = next((o.engine_problem for o in outcomes if o.engine_problem), "")
     if engine_problem:
         report.notes.append(
-            f"each worker started a fresh Python (slower): {engine_problem}; `grade doctor` says why"
+            _("each worker started a fresh Python (slower): %(problem)s; `grade doctor` says why")
+            % {"problem": engine_problem}
         )
     skipped = sum(topic.count("skipped") for topic in report.topics)
     if skipped:
         report.notes.append(
-            f"{skipped} checks skipped (CUDA checks need a GPU); they do not count toward the maximum"
+            _("%(count)d checks skipped (CUDA checks need a GPU); they do not count toward the maximum")
+            % {"count": skipped}
         )
     return report
 
@@ -328,7 +334,7 @@ def grade(
         raise UsageProblem(keyword_problem(keyword))
     selected = topics_with_exercises(selected, exercises)
     if (options.course_seed is None) != (options.student is None):
-        raise UsageProblem("--course-seed and --student go together: the hidden inputs are one student's")
+        raise UsageProblem(_("--course-seed and --student go together: the hidden inputs are one student's"))
     options = replace(options, device=resolve_device(options.device))
     deadline = started + options.limits.budget
     tasks = [
@@ -363,7 +369,10 @@ def grade(
     chosen = bool(keyword or exercises)  # a topic where they choose no check is left out
     graded = [outcomes[t] for t in selected if not chosen or outcomes[t].result.tests]
     if not graded:
-        raise UsageProblem(f"{choice(exercises, keyword)} selects no check of {', '.join(selected)}")
+        raise UsageProblem(
+            _("%(choice)s selects no check of %(topics)s")
+            % {"choice": choice(exercises, keyword), "topics": ", ".join(selected)}
+        )
     return build_report(
         path,
         graded,

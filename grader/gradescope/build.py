@@ -105,6 +105,8 @@ def build_autograder(out_zip: Path, config: Config | None = None) -> Path:
             archive.writestr(_zip_entry(CONFIG_NAME, False), json.dumps(config.to_json(), indent=2) + "\n")
             for name, path in source_files(config.topics):
                 archive.writestr(_zip_entry(name, False), path.read_bytes())
+            if config.language:  # the course's language: grader/i18n.py's default in the container
+                archive.writestr(_zip_entry("grader/locale/DEFAULT", False), f"{config.language}\n")
         os.replace(partial, out_zip)
     finally:
         partial.unlink(missing_ok=True)

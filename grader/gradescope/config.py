@@ -46,6 +46,7 @@ class Config:
     kind_weights: dict[str, float] = field(default_factory=dict)
     hidden_messages: bool = False  # hidden checks' ids and messages shown (else exercise and kind only)
     twin: str = DEFAULT_TWIN  # the assignment's rule for an off-limits function (grader/checks/exercises.py)
+    language: str = ""  # the course's language, the zip's default (grader/i18n.py); "" for English
 
     def __post_init__(self) -> None:
         limits = self.options.limits
@@ -82,6 +83,7 @@ class Config:
             "kind_weights": self.kind_weights,
             "hidden_messages": self.hidden_messages,
             "twin": self.twin,
+            "language": self.language,
         }
 
     @classmethod
@@ -101,6 +103,7 @@ class Config:
             kind_weights={str(k): float(v) for k, v in data.get("kind_weights", {}).items()},
             hidden_messages=data.get("hidden_messages", cls.hidden_messages) is True,
             twin=str(data.get("twin", DEFAULT_TWIN)),
+            language=str(data.get("language", "")),
         )
 
 

@@ -1,0 +1,189 @@
+"""The learner's language: one gettext catalogue (domain ``torchgrade``), English as its source.
+
+Every learner-facing string goes through :func:`_` (or :func:`ngettext`) where it becomes
+output; a constant defined before the language is known is marked with :func:`N_` and
+translated where it is shown. The language is read from the environment once per process and
+again after :func:`refresh` (``grade``'s start, so that the warm engine's child follows its
+client's environment; grading processes forked later inherit it): ``--lang`` (which sets
+``TORCHGRADE_LANG``), else ``TORCHGRADE_LANG``, else the locale (``LANGUAGE``, ``LC_ALL``,
+``LC_MESSAGES``, ``LANG``), else the course's language of a release or Gradescope zip
+(:data:`DEFAULT_FILE`), else English. English costs one dictionary look-up per string: the
+catalogue (the standard library's :mod:`gettext`, never Babel) is opened only for another
+language, once per process. The catalogue: ``grader/locale/<lang>/LC_MESSAGES/torchgrade.po``
+and its compiled ``.mo`` (docs/i18n.md says how a string is added).
+
+Suite texts (hints, expectations) are looked up as they are (:func:`_` with a variable): the
+suites run on the trusted side, so a submission never chooses what is looked up, and text that
+came from the submission is not in the catalogue, hence shown as it is.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from grader import defaults
+
+DOMAIN = "torchgrade"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+# A release's or Gradescope zip's language, from its course file's `language` (written there by
+# `grade release` / `grade gradescope`; a checkout has none)
+DEFAULT_FILE = LOCALE_DIR / "DEFAULT"
+# Spellings of a language the catalogue has, beyond its own code (lower case, "-" as "_").
+_ALIASES = {"zh": "zh_CN", "zh_cn": "zh_CN", "zh_sg": "zh_CN", "zh_hans": "zh_CN", "zh_hans_cn": "zh_CN"}
+
+
+def normalise(value: str) -> str | None:
+    """The catalogue's language a locale value names ("zh_CN.UTF-8" → "zh_CN", "en_GB" and "C"
+    → "en"), trying each of a colon-separated list (``LANGUAGE``); None where it names none."""
+    for part in value.split(":"):
+        code = part.split(".")[0].split("@")[0].replace("-", "_").strip()
+        if code in defaults.LANGUAGES:
+            return code
+        if code in ("C", "POSIX") or code.lower().split("_")[0] == "en":
+            return "en"
+        if code.lower() in _ALIASES:
+            return _ALIASES[code.lower()]
+    return None
+
+
+@cache
+def shipped_default() -> str:
+    """The course's language where this copy was built with one (:data:`DEFAULT_FILE`), else English."""
+    try:
+        found = normalise(DEFAULT_FILE.read_text(encoding="utf-8").strip())
+    except (OSError, UnicodeDecodeError):
+        found = None
+    return found or defaults.LANGUAGE
+
+
+_chosen: dict[str, str] = {}  # the process's language once read: :func:`refresh` forgets it
+
+
+def refresh() -> None:
+    """Read the language from the environment again at the next call (``grade``'s start: the warm
+    engine's child gets its client's environment after the fork; --lang)."""
+    _chosen.clear()
+
+
+def language(environ: Any = None) -> str:
+    """The language output is in (the module docstring's order), read once per process (see
+    :func:`refresh`) or from ``environ``; a locale of "C" or "POSIX" (a container's) chooses
+    nothing, so a course's language applies there."""
+    if environ is None:
+        if not _chosen:
+            _chosen["lang"] = _read(os.environ)
+        return _chosen["lang"]
+    return _read(environ)
+
+
+def _read(environ: Any) -> str:
+    for name in (defaults.LANGUAGE_ENV, *defaults.LOCALE_ENVS):
+        value = environ.get(name)
+        if not value or (name != defaults.LANGUAGE_ENV and value.split(".")[0] in ("C", "POSIX")):
+            continue
+        found = normalise(value)
+        if found is not None:
+            return found
+        if name != "LANGUAGE":  # a locale the catalogue lacks (fr_FR): the course's, else English
+            return shipped_default()
+    return shipped_default()
+
+
+def set_language(lang: str) -> None:
+    """``--lang``: this process and every process it starts speak ``lang``."""
+    os.environ[defaults.LANGUAGE_ENV] = lang
+    refresh()
+
+
+@cache
+def _catalogue(lang: str) -> Any:
+    """``lang``'s compiled catalogue, read straight from its path (gettext.translation's search
+    imports and consults the locale module for nothing here); none: the source's words."""
+    import gettext
+
+    try:
+        with (LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as handle:
+            return gettext.GNUTranslations(handle)
+    except OSError:
+        return gettext.NullTranslations()
+
+
+def _(message: str) -> str:
+    """``message`` in the current language (as it is where the catalogue lacks it)."""
+    lang = language()
+    if lang == "en" or not message:
+        return message
+    return _catalogue(lang).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    lang = language()
+    if lang == "en":
+        return singular if count == 1 else plural
+    return _catalogue(lang).ngettext(singular, plural, count)
+
+
+def in_language(lang: str, message: str) -> str:
+    """``message`` in ``lang`` whatever the current language (a release's README per language)."""
+    return message if lang == "en" else _catalogue(lang).gettext(message)
+
+
+def N_(message: str) -> str:
+    """Marks a constant for the catalogue; :func:`_` translates it where it is shown."""
+    return message
+
+
+# Click's modules that word its own output ("Usage:", "Options", "Show this message and exit.")
+# with the standard library's gettext, bound at their import: pointed at this catalogue.
+_CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types", "utils")
+
+
+def localise_click(command: Any) -> None:
+    """``command`` and its subcommands' help, and Click's own words, in the current language
+    (nothing to do in English: the catalogue's source)."""
+    if language() == "en":
+        return
+    import importlib
+
+    for name in _CLICK_MODULES:
+        module = importlib.import_module(f"click.{name}")
+        for attribute, function in (("_", _), ("ngettext", ngettext)):
+            if hasattr(module, attribute):
+                setattr(module, attribute, function)
+    for each in commands_of(command):
+        each.help = _(each.help) if each.help else each.help
+        each.short_help = _(each.short_help) if each.short_help else each.short_help
+        for param in each.params:
+            if getattr(param, "help", None):
+                param.help = _(param.help)
+
+
+def commands_of(command: Any) -> list[Any]:
+    """``command`` and every subcommand under it, depth first."""
+    found = [command]
+    for sub in getattr(command, "commands", {}).values():
+        found += commands_of(sub)
+    return found
+
+
+def take_lang(argv: list[str]) -> tuple[list[str], str]:
+    """``argv`` without ``--lang LANG`` (anywhere: ``grade --lang zh_CN losses.py``), and a
+    problem to report ("" when none); a language given is set for this process and its children."""
+    rest: list[str] = []
+    args = iter(argv)
+    for arg in args:
+        if arg == "--":
+            rest += [arg, *args]
+            break
+        if arg != "--lang" and not arg.startswith("--lang="):
+            rest.append(arg)
+            continue
+        value = arg.partition("=")[2] if "=" in arg else next(args, "")
+        lang = normalise(value) if value else None
+        if lang is None:
+            return rest, f"--lang: choose one of {', '.join(defaults.LANGUAGES)} (got {value!r})"
+        set_language(lang)
+    return rest, ""

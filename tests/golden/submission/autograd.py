@@ -1,0 +1,170 @@
+# mistake: u is not detached (gradient 3x²) (breaks: u = y.detach() is a constant)
+"""Autograd exercises."""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import torch
+from torch import Tensor
+
+
+def linear_grad(w: Tensor, x: Tensor, y: Tensor) -> Tensor:
+    return (2 * x * (w * x - y)).mean()
+
+
+def quadratic_grads(w1, w2, b, x, y):
+    r = w1 * x**2 + w2 * x + b - y
+    return (2 * r * x**2).mean(), (2 * r * x).mean(), (2 * r).mean()
+
+
+def grad_of_vector_fn(f: Callable[[Tensor], Tensor], x: Tensor) -> Tensor:
+    leaf = x.detach().clone().requires_grad_(True)
+    f(leaf).sum().backward()
+    return leaf.grad
+
+
+def detach_grad(x):
+    leaf = x.detach().clone().requires_grad_(True)
+    u = leaf * leaf
+    (u * leaf).sum().backward()
+    return leaf.grad
+
+
+class Sigmoid(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        e = torch.exp(-x.abs())
+        s = torch.where(x >= 0, 1 / (1 + e), e / (1 + e))
+        ctx.save_for_backward(s)
+        return s
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (s,) = ctx.saved_tensors
+        return grad_output * s * (1 - s)
+
+
+def numerical_grad(f, x, eps=1e-6):
+    grad = torch.zeros_like(x)
+    flat, gflat = x.view(-1), grad.view(-1)
+    for i in range(flat.numel()):
+        old = flat[i].item()
+        flat[i] = old + eps
+        plus = float(f(x))
+        flat[i] = old - eps
+        minus = float(f(x))
+        flat[i] = old
+        gflat[i] = (plus - minus) / (2 * eps)
+    return grad
+
+
+class Value:
+    """micrograd style: each node keeps a closure that pushes its grad to its parents."""
+
+    def __init__(self, data, _parents=()):
+        self.data = float(data)
+        self.grad = 0.0
+        self._parents = _parents
+        self._backward = lambda: None
+
+    @staticmethod
+    def _wrap(other):
+        return other if isinstance(other, Value) else Value(other)
+
+    def __add__(self, other):
+        other = Value._wrap(other)
+        out = Value(self.data + other.data, (self, other))
+
+        def _backward():
+            self.grad += out.grad
+            other.grad += out.grad
+
+        out._backward = _backward
+        return out
+
+    def __mul__(self, other):
+        other = Value._wrap(other)
+        out = Value(self.data * other.data, (self, other))
+
+        def _backward():
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
+
+        out._backward = _backward
+        return out
+
+    def __pow__(self, k):
+        out = Value(self.data**k, (self,))
+
+        def _backward():
+            self.grad += k * self.data ** (k - 1) * out.grad
+
+        out._backward = _backward
+        return out
+
+    def __neg__(self):
+        return self * -1
+
+    def __sub__(self, other):
+        return self + (-Value._wrap(other))
+
+    def __rsub__(self, other):
+        return Value._wrap(other) + (-self)
+
+    def __truediv__(self, other):
+        return self * Value._wrap(other) ** -1
+
+    def __rtruediv__(self, other):
+        return Value._wrap(other) * self**-1
+
+    __radd__ = __add__
+    __rmul__ = __mul__
+
+    def tanh(self):
+        t = math.tanh(self.data)
+        out = Value(t, (self,))
+
+        def _backward():
+            self.grad += (1 - t * t) * out.grad
+
+        out._backward = _backward
+        return out
+
+    def exp(self):
+        e = math.exp(self.data)
+        out = Value(e, (self,))
+
+        def _backward():
+            self.grad += e * out.grad
+
+        out._backward = _backward
+        return out
+
+    def relu(self):
+        out = Value(self.data if self.data > 0 else 0.0, (self,))
+
+        def _backward():
+            self.grad += (1.0 if self.data > 0 else 0.0) * out.grad
+
+        out._backward = _backward
+        return out
+
+    def backward(self):
+        order, seen, stack = [], set(), [(self, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if expanded:
+                order.append(node)
+                continue
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            stack.append((node, True))
+            for p in node._parents:
+                if id(p) not in seen:
+                    stack.append((p, False))
+        self.grad = 1.0
+        for node in reversed(order):
+            node._backward()

@@ -1,0 +1,196 @@
+"""The message catalogue's dev tool (Babel; never imported by the grader at run time).
+
+    python tests/grader/catalogue.py update    # the .po of each language: new strings added
+                                               # (msgstr ""), stale ones dropped; then compile
+    python tests/grader/catalogue.py compile   # the .mo of each language from its .po
+
+What the catalogue holds (:func:`extract`): every ``_()``, ``N_()`` and ``ngettext()`` of grader/
+(Babel's Python extractor), the suites' texts that grader/checks/judge.py looks up as they are
+(constants given as ``hint=``, ``what=``, ``expected=``, ``got=``, and names holding "hint"), the
+help of every ``grade`` command and option (read from the Click tree itself), and Click's own
+words of a help page (:data:`CLICK_WORDS`). tests/grader/test_catalogue.py checks the result.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_file
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+REPO = Path(__file__).resolve().parents[2]
+GRADER = REPO / "grader"
+LOCALE = GRADER / "locale"
+SUITES = REPO / "tests" / "suites"
+TRANSLATED = ("zh_CN",)
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+SUITE_KEYWORDS = ("hint", "what", "expected", "got")
+# Click's own words that a `grade ... --help` page and a usage error show (click/*.py)
+CLICK_WORDS = (
+    "Usage:",
+    "Options",
+    "Commands",
+    "Show this message and exit.",
+    "Show the version and exit.",
+    "default: {default}",
+    "env var: {var}",
+    "required",
+    "Error",
+    "Try '{command} {option}' for help.",
+    "Missing argument '{param_hint}'.",
+    "No such command {name!r}.",
+    "No such option: {name}",
+)
+
+
+def _grader_strings() -> dict[object, list[str]]:
+    found: dict[object, list[str]] = {}
+    for path in sorted(GRADER.rglob("*.py")):
+        where = str(path.relative_to(REPO))
+        for line, message, _comments, _context in extract_from_file(
+            "python", str(path), keywords=KEYWORDS, comment_tags=()
+        ):
+            found.setdefault(message, []).append(f"{where}:{line}")
+    return found
+
+
+def _constants(node: ast.AST) -> list[str]:
+    """The texts an expression may evaluate to: a constant, either side of ``a if c else b``,
+    ``a or b``, a dict's values (a condition's own constants are not texts)."""
+    if isinstance(node, ast.Constant):
+        return [node.value] if isinstance(node.value, str) else []
+    parts: list[ast.expr] = []
+    if isinstance(node, ast.IfExp):
+        parts = [node.body, node.orelse]
+    elif isinstance(node, ast.BoolOp):
+        parts = list(node.values)
+    elif isinstance(node, ast.Dict):
+        parts = list(node.values)
+    elif isinstance(node, (ast.Tuple, ast.List)):
+        parts = list(node.elts)
+    return [text for part in parts for text in _constants(part)]
+
+
+def _positions() -> dict[str, dict[int, str]]:
+    """{judge function: {position: "hint"}}: a hint given by position is a hint too (a what,
+    expected or got by position is mostly code or numbers, shown as it is)."""
+    import inspect
+
+    sys.path.insert(0, str(REPO))
+    from grader.checks import judge
+
+    found: dict[str, dict[int, str]] = {}
+    for name, function in vars(judge).items():
+        if inspect.isfunction(function) and function.__module__ == judge.__name__:
+            params = list(inspect.signature(function).parameters)
+            found[name] = {i: p for i, p in enumerate(params) if p == "hint"}
+    return found
+
+
+def _positional(node: ast.Call, positions: dict[str, dict[int, str]]) -> list[ast.keyword]:
+    """A call of a judge function's positional texts, as the keywords they stand for."""
+    func = node.func
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    places = positions.get(name, {})
+    return [
+        ast.keyword(arg=places[i], value=arg, lineno=node.lineno)
+        for i, arg in enumerate(node.args)
+        if i in places
+    ]
+
+
+def suite_strings(path: Path) -> dict[str, int]:
+    """{text: line} of the constants ``path`` hands judge's messages (the module docstring)."""
+    found: dict[str, int] = {}
+    positions = _positions()
+    nodes = list(ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
+    nodes += [k for n in nodes if isinstance(n, ast.Call) for k in _positional(n, positions)]
+    for node in nodes:
+        if isinstance(node, ast.keyword) and node.arg in SUITE_KEYWORDS:
+            if isinstance(node.value, ast.JoinedStr):
+                continue
+            if node.arg != "hint" and not isinstance(node.value, ast.Constant):
+                continue  # what, expected, got: a constant only (an f-string is shown as it is)
+            for text in _constants(node.value):
+                found.setdefault(text, node.lineno)
+        elif isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and "hint" in t.id.lower() for t in node.targets
+        ):
+            for text in _constants(node.value):
+                found.setdefault(text, node.lineno)
+    return {text: line for text, line in found.items() if text.strip()}
+
+
+def _click_strings() -> list[str]:
+    sys.path.insert(0, str(REPO))
+    from grader.cli import main
+    from grader.i18n import commands_of
+
+    texts: list[str] = list(CLICK_WORDS)
+    for command in commands_of(main):
+        texts += [t for t in (command.help, command.short_help) if t]
+        texts += [p.help for p in command.params if getattr(p, "help", None)]
+    return texts
+
+
+def extract() -> Catalog:
+    """The template: every msgid the grader may look up."""
+    template = Catalog(project="torchgrade", fuzzy=False)
+    for message, places in _grader_strings().items():
+        for place in places:
+            path, line = place.rsplit(":", 1)
+            template.add(message, locations=[(path, int(line))])
+    for path in [*sorted(SUITES.glob("suite_*.py")), GRADER / "checks" / "judge.py"]:
+        for text, line in suite_strings(path).items():
+            template.add(text, locations=[(str(path.relative_to(REPO)), line)])
+    for text in _click_strings():
+        template.add(text, locations=[("grader/cli.py", 0)])
+    return template
+
+
+def po_path(lang: str) -> Path:
+    return LOCALE / lang / "LC_MESSAGES" / "torchgrade.po"
+
+
+def read(lang: str) -> Catalog:
+    with po_path(lang).open("rb") as handle:
+        return read_po(handle, locale=lang)
+
+
+def compiled(catalog: Catalog) -> bytes:
+    out = io.BytesIO()
+    write_mo(out, catalog)
+    return out.getvalue()
+
+
+def update() -> None:
+    template = extract()
+    for lang in TRANSLATED:
+        path = po_path(lang)
+        if path.is_file():
+            catalog = read(lang)
+            catalog.update(template, no_fuzzy_matching=True)
+            catalog.obsolete.clear()
+        else:
+            catalog = Catalog(locale=lang, project="torchgrade", fuzzy=False)
+            for message in template:
+                if message.id:
+                    catalog.add(message.id, locations=message.locations)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            write_po(handle, catalog, width=110, sort_output=False, include_previous=False)
+    compile_all()
+
+
+def compile_all() -> None:
+    for lang in TRANSLATED:
+        po_path(lang).with_suffix(".mo").write_bytes(compiled(read(lang)))
+
+
+if __name__ == "__main__":
+    {"update": update, "compile": compile_all}[sys.argv[1]]()

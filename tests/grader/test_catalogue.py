@@ -1,0 +1,147 @@
+"""The message catalogue (issue 46): complete, translated, consistent, compiled, and the only way
+a learner-facing string reaches output in the modules that print (tests/grader/i18n_scan.py).
+
+Babel (the test extras) reads and compiles the catalogue here; the grader itself reads the .mo
+with the standard library's gettext (grader/i18n.py).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.unit
+pytest.importorskip("babel")
+
+import catalogue  # noqa: E402  (tests/grader/catalogue.py: needs Babel)
+import i18n_scan  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+GLOSSARY = REPO / "grader" / "locale" / "zh_CN" / "glossary.tsv"
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sdrf]|%%|%[sdrf]|\{[^{}]*\}")
+# The modules that print to a learner, each of its output literals through the catalogue.
+# A new module that prints: add it here (docs/i18n.md, "Adding a string").
+PRINTING = (
+    "grader/cli.py",
+    "grader/report.py",
+    "grader/checks/exercises.py",
+    "grader/checks/judge.py",
+    "grader/checks/curves.py",
+    "grader/engine/runner.py",
+    "grader/engine/check_table.py",
+    "grader/apps/learner.py",
+    "grader/apps/hints.py",
+    "grader/apps/watch.py",
+    "grader/apps/selfcheck.py",
+    "grader/checks/scoring.py",
+    "grader/engine/doctor.py",
+    "grader/apps/release.py",
+    "grader/batch/exports.py",
+)
+
+
+def _ids(messages) -> set:
+    return {m.id for m in messages if m.id}
+
+
+@pytest.fixture(scope="module")
+def template():
+    return catalogue.extract()
+
+
+@pytest.mark.parametrize("lang", catalogue.TRANSLATED)
+def test_every_string_is_in_the_catalogue_and_none_is_stale(template, lang):
+    po = catalogue.read(lang)
+    missing, stale = _ids(template) - _ids(po), _ids(po) - _ids(template)
+    assert not missing, (
+        f"run `python tests/grader/catalogue.py update` and translate: {sorted(map(str, missing))[:10]}"
+    )
+    assert not stale, f"run `python tests/grader/catalogue.py update`: {sorted(map(str, stale))[:10]}"
+
+
+def _strings(message) -> list[str]:
+    return list(message.string) if isinstance(message.string, (tuple, list)) else [message.string]
+
+
+@pytest.mark.parametrize("lang", catalogue.TRANSLATED)
+def test_no_entry_is_untranslated_or_fuzzy(lang):
+    po = catalogue.read(lang)
+    untranslated = [m.id for m in po if m.id and not all(_strings(m))]
+    fuzzy = [m.id for m in po if m.id and m.fuzzy]
+    assert (untranslated, fuzzy) == ([], [])
+
+
+@pytest.mark.parametrize("lang", catalogue.TRANSLATED)
+def test_placeholders_are_equal_per_message(lang):
+    """A translation's placeholders are its msgid's: a missing or extra one raises (KeyError,
+    IndexError) or drops a value where the message is formatted."""
+    wrong = []
+    for message in catalogue.read(lang):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        want = set(PLACEHOLDER.findall(ids[-1]))
+        wrong += [(ids[0], s) for s in _strings(message) if set(PLACEHOLDER.findall(s)) != want]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("lang", catalogue.TRANSLATED)
+def test_the_committed_mo_is_the_po_compiled(lang):
+    committed = catalogue.po_path(lang).with_suffix(".mo").read_bytes()
+    assert committed == catalogue.compiled(catalogue.read(lang)), (
+        "run `python tests/grader/catalogue.py compile`"
+    )
+
+
+def glossary() -> list[tuple[re.Pattern, str]]:
+    lines = GLOSSARY.read_text(encoding="utf-8").splitlines()
+    rows = [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+    return [
+        (re.compile(rf"(?<![\w.`\[_·-])(?:{english})(?![\w`\[(_=⌋-]|\.\w)", re.IGNORECASE), chinese)
+        for english, chinese in rows
+    ]
+
+
+def glossary_misses(msgid: str, msgstr: str, terms: list[tuple[re.Pattern, str]]) -> list[str]:
+    """The notes' terms ``msgstr`` lacks for the English terms of ``msgid`` (code in backticks and
+    placeholders aside)."""
+    text = re.sub(r"`[^`]*`|%\(\w+\)\w", " ", msgid)
+    misses = []
+    for pattern, chinese in terms:
+        if pattern.search(text):
+            text = pattern.sub(" ", text)
+            if chinese not in msgstr:
+                misses.append(chinese)
+    return misses
+
+
+def test_the_glossary_terms_are_the_notes():
+    terms = glossary()
+    assert len(terms) >= 20
+    missed = []
+    for message in catalogue.read("zh_CN"):
+        if message.id:
+            msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+            missed += [(msgid, m) for s in _strings(message) if (m := glossary_misses(msgid, s, terms))]
+    assert missed == []
+
+
+def test_a_glossary_miss_is_seen():
+    terms = glossary()
+    assert glossary_misses("the tensor is empty", "它是空的", terms) == ["张量"]
+    assert glossary_misses("call `loss.backward()` then optimizer.step()", "调用", terms) == []
+
+
+@pytest.mark.parametrize("module", PRINTING)
+def test_no_learner_facing_literal_outside_the_catalogue(module):
+    assert i18n_scan.unwrapped(REPO / module) == []
+
+
+def test_the_scan_sees_a_literal(tmp_path):
+    source = tmp_path / "m.py"
+    source.write_text(
+        'import click\nfrom grader.i18n import _\nclick.echo(f"graded {n} files")\nclick.echo(_("graded %(n)s"))\n'
+    )
+    assert len(i18n_scan.unwrapped(source)) == 1
