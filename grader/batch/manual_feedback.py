@@ -1,6 +1,7 @@
 """What a student's feedback says of the manual items and of their grade inquiries.
 
-Every string a student reads here is one of the constants below (one place to translate). The
+Every string a student reads here is one of the constants below, marked for the catalogue and
+translated where it is shown. The
 comments and replies people typed are cleaned for the format (:mod:`grader.clean`); the private
 notes are not in a row's standing for the student at all (``private_notes`` is never read here).
 """
@@ -9,16 +10,17 @@ from __future__ import annotations
 
 from grader import clean
 from grader.batch.gradebook import Row
+from grader.i18n import N_, _
 
 # The student-facing texts of manual items and inquiries.
-MANUAL_HEADING = "Graded by hand"
-NOT_MARKED = "not marked yet"
-RUBRIC = "rubric"
-INQUIRIES_HEADING = "Grade inquiries"
-STATES = {"open": "open: waiting for an answer", "resolved": "resolved"}
-ASKED = "you asked"
-REPLY = "reply"
-POINTS_SET = "points set to"
+MANUAL_HEADING = N_("Graded by hand")
+NOT_MARKED = N_("not marked yet")
+RUBRIC = N_("rubric")
+INQUIRIES_HEADING = N_("Grade inquiries")
+STATES = {"open": N_("open: waiting for an answer"), "resolved": N_("resolved")}
+ASKED = N_("you asked")
+REPLY = N_("reply")
+POINTS_SET = N_("points set to")
 
 
 def _points(value: float) -> str:
@@ -31,27 +33,32 @@ def manual_entries(row: Row) -> list[tuple[str, str, list[str]]]:
     entries: list[tuple[str, str, list[str]]] = []
     for item in (row.report.get("standing") or {}).get("manual", {}).values():
         if not item["marked"]:
-            entries.append((item["title"], f"{NOT_MARKED} (0 / {_points(item['max_points'])})", []))
+            entries.append((item["title"], f"{_(NOT_MARKED)} (0 / {_points(item['max_points'])})", []))
             continue
-        said = [f"{RUBRIC}: {text} ({_points(points)})" for text, points in item["rubric"]]
+        said = [f"{_(RUBRIC)}: {text} ({_points(points)})" for text, points in item["rubric"]]
         said += [item["comment"]] if item["comment"] else []
         entries.append((item["title"], f"{_points(item['points'])} / {_points(item['max_points'])}", said))
     return entries
+
+
+def _state(state: str) -> str:
+    shown = STATES.get(state)
+    return _(shown) if shown else state
 
 
 def inquiry_entries(row: Row) -> list[tuple[str, str, list[str]]]:
     """Per inquiry: (its item, its state, what was asked and answered), as plain text."""
     entries: list[tuple[str, str, list[str]]] = []
     for asked in (row.report.get("standing") or {}).get("inquiries", []):
-        said = [f"{ASKED}: {asked['text']}"]
-        said += [f"{REPLY}: {asked['reply']}"] if asked["reply"] else []
-        said += [f"{POINTS_SET} {_points(asked['points'])}"] if asked["points"] is not None else []
-        entries.append((asked["item"], STATES.get(asked["state"], asked["state"]), said))
+        said = [f"{_(ASKED)}: {asked['text']}"]
+        said += [f"{_(REPLY)}: {asked['reply']}"] if asked["reply"] else []
+        said += [f"{_(POINTS_SET)} {_points(asked['points'])}"] if asked["points"] is not None else []
+        entries.append((asked["item"], _state(asked["state"]), said))
     return entries
 
 
 def _sections(row: Row) -> list[tuple[str, list[tuple[str, str, list[str]]]]]:
-    found = [(MANUAL_HEADING, manual_entries(row)), (INQUIRIES_HEADING, inquiry_entries(row))]
+    found = [(_(MANUAL_HEADING), manual_entries(row)), (_(INQUIRIES_HEADING), inquiry_entries(row))]
     return [(heading, entries) for heading, entries in found if entries]
 
 

@@ -39,6 +39,7 @@ PRINTING = (
     "grader/engine/doctor.py",
     "grader/apps/release.py",
     "grader/batch/exports.py",
+    "grader/batch/manual_feedback.py",
 )
 
 

@@ -171,3 +171,22 @@ def test_the_gradescope_zip_carries_the_course_language(tmp_path):
     with zipfile.ZipFile(build_autograder(tmp_path / "autograder.zip", config)) as archive:
         assert archive.read("grader/locale/DEFAULT") == b"zh_CN\n"
         assert "grader/locale/zh_CN/LC_MESSAGES/torchgrade.mo" in archive.namelist()
+
+
+def test_a_students_manual_items_and_inquiries_follow_the_language(env):
+    """The feedback's sections on manual items and inquiries (issue 47) are in the learner's
+    language; what people typed (a comment, a question) is shown as it is."""
+    from grader.batch import manual_feedback
+    from grader.batch.gradebook import Row
+
+    standing = {
+        "manual": {"explain": {"title": "Why max", "marked": False, "max_points": 20}},
+        "inquiries": [{"item": "explain", "state": "open", "text": "rubric?", "reply": "", "points": None}],
+    }
+    row = Row("ada", "h", "v", "graded", "", 0, 0, {"topics": [], "standing": standing})
+    english = "\n".join(manual_feedback.feedback_markdown(row))
+    env.setenv("TORCHGRADE_LANG", "zh_CN")
+    chinese = "\n".join(manual_feedback.feedback_markdown(row))
+    assert "not marked yet (0 / 20)" in english and "open: waiting for an answer" in english
+    assert "尚未评分 (0 / 20)" in chinese and "成绩申诉" in chinese and "待处理：等待答复" in chinese
+    assert "rubric?" in chinese and "not marked yet" not in chinese
