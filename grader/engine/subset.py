@@ -26,6 +26,7 @@ source in a grading process (cached by source), against seconds for grading the 
 from __future__ import annotations
 
 import ast
+import functools
 import os
 from pathlib import Path
 
@@ -70,16 +71,23 @@ def sources_of(path: Path, topic: str, single_file: bool) -> dict[str, str]:
 
 def _imports(source: str) -> dict[str, str]:
     """The names ``source`` binds by importing, and the module each comes from (top-level name)."""
+    return dict(_import_pairs(source))
+
+
+@functools.lru_cache(maxsize=256)
+def _import_pairs(source: str) -> tuple[tuple[str, str], ...]:
+    """:func:`_imports`, once per source in a grading process: a folder's every file is read for
+    each of its topics (a walk of a module's tree is ~2 ms: 0.15 s of `grade solutions/`)."""
     tree = parsed.tree(source)
     if tree is None:
-        return {}
+        return ()
     names: dict[str, str] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names |= {a.asname or a.name.split(".")[0]: a.name.split(".")[0] for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names |= {a.asname or a.name: node.module.split(".")[0] for a in node.names}
-    return names
+    return tuple(names.items())
 
 
 def refusal(path: Path, topic: str, single_file: bool) -> Refusal | None:
