@@ -10,6 +10,7 @@ import torch
 
 from grader.checks.judge import (
     CheckFailed,
+    describe,
     expect_close,
     expect_float,
     expect_no_twin,
@@ -371,3 +372,24 @@ def test_positions_are_printed_as_plain_integers():
     # the position formatter must print integers, not tensor reprs
     message = failure(expect_close, torch.ones(2, 2, 2) * 2, torch.ones(2, 2, 2), "f(x)")
     assert "at [0, 0, 0]" in message and "tensor(" not in message
+
+
+def _plain(rng, depth=0):
+    """A random value of the plain data a worker sends: tensors, numbers, text, None, nested."""
+    if depth > 3 or rng.random() < 0.3:
+        return rng.choice([torch.ones(rng.randint(1, 5), rng.randint(1, 4)), 1.5, 3, "s'x", None, True])
+    kind = rng.choice([list, tuple, dict])
+    items = [_plain(rng, depth + 1) for _ in range(rng.choice([0, 1, 2, 3, 7]))]
+    return {f"k{i}": item for i, item in enumerate(items)} if kind is dict else kind(items)
+
+
+def test_describe_reads_only_the_start_of_a_containers_repr_and_says_the_same():
+    """describe() of a list or dict of tensors is what the whole repr's first 120 characters say,
+    without the whole repr (the suites describe before they know whether the check failed)."""
+    import random
+
+    rng = random.Random(0)
+    for _ in range(500):
+        value = _plain(rng)
+        if isinstance(value, (list, tuple, dict)):
+            assert describe(value) == f"{type(value).__name__} {value!r}"[:120]
