@@ -83,7 +83,9 @@ def fork_isolated() -> int:
     in which it is pid 1; it then calls :func:`settle`. One fork of the zygote's image (~9 ms)
     where ``unshare()`` then ``fork()`` took two (~18 ms: a new pid namespace holds only the
     unsharing process's next child). Done as ``os.fork`` does it, with Python's fork hooks and
-    the GIL held (``ctypes.PyDLL``)."""
+    the GIL held (``ctypes.PyDLL``). The raw syscall skips glibc's fork: its ``pthread_atfork``
+    handlers and lock resets do not run, which is safe only because the zygote is single-threaded
+    (checked before it says ready: :func:`thread_count`)."""
     python = ctypes.PyDLL(None, use_errno=True)
     python.syscall.restype = ctypes.c_long
     args = _CloneArgs(flags=NAMESPACES, exit_signal=signal.SIGCHLD)
