@@ -19,9 +19,14 @@ from pathlib import Path
 
 from grader import clean
 from grader.batch.exports import NoHistory
-from grader.batch.find import StudentNotFound, find_student
 from grader.batch.marks import Inquiry, Mark, MarkBook
-from grader.batch.overrides import OverrideProblem, Recorded, open_recorded, record_override
+from grader.batch.overrides import (
+    OverrideProblem,
+    Recorded,
+    open_recorded,
+    record_override,
+    student_named,
+)
 from grader.batch.standing import weigh
 from grader.course import ManualItem
 
@@ -54,14 +59,6 @@ def who(by: str | None) -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
-
-
-def _student(recorded: Recorded, query: str) -> str:
-    keys = [row.student for row in recorded.gradebook.rows()]
-    try:
-        return find_student(query, keys, recorded.roster)
-    except StudentNotFound as exc:
-        raise NoHistory(str(exc)) from None
 
 
 def _manual_items(recorded: Recorded) -> dict[str, ManualItem]:
@@ -97,7 +94,7 @@ def _points(request: MarkRequest, item: ManualItem) -> float:
 def _mark(recorded: Recorded, request: MarkRequest, by: str) -> Mark:
     items = _manual_items(recorded)
     try:
-        student = _student(recorded, request.student)
+        student = student_named(recorded, request.student)
     except NoHistory as exc:
         raise MarkProblem(f"{request.where}{exc}") from None
     item = items.get(request.item)
@@ -192,7 +189,7 @@ def open_inquiry(out: Path, query: str, item: str, text: str, by: str | None = N
         raise MarkProblem("--text says what the student asks")
     recorded = open_recorded(out)
     try:
-        student = _student(recorded, query)
+        student = student_named(recorded, query)
         items = _items(recorded, student)
         if item not in items:
             raise MarkProblem(f"no item {item!r} for {student} (items: {', '.join(items) or 'none'})")
@@ -229,7 +226,7 @@ def resolve_inquiry(
         raise MarkProblem("--reply says what the student is answered")
     recorded = open_recorded(out)
     try:
-        student = _student(recorded, query)
+        student = student_named(recorded, query)
         asked = _open_one(recorded, student, item)
         manual = recorded.assignment.manual if recorded.assignment else {}
         if points is not None and asked.item in manual:

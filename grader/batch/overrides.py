@@ -55,7 +55,8 @@ def open_recorded(out: Path) -> Recorded:
         raise NoHistory(f"the course this gradebook was graded for cannot be read back: {exc}") from None
 
 
-def _student(recorded: Recorded, query: str) -> str:
+def student_named(recorded: Recorded, query: str) -> str:
+    """The gradebook's student that ``query`` names (any name the LMS uses); NoHistory if none."""
     keys = [row.student for row in recorded.gradebook.rows()]
     try:
         return find_student(query, keys, recorded.roster)
@@ -68,7 +69,7 @@ def student_history(out: Path, query: str) -> str:
     penalty, overrides)."""
     recorded = open_recorded(out)
     try:
-        student = _student(recorded, query)
+        student = student_named(recorded, query)
         entries = recorded.gradebook.history(student)
         current = [r for r in recorded.gradebook.rows() if r.student == student]
         final = final_rows(current, recorded.assignment, recorded.book)
@@ -99,7 +100,7 @@ def record_override(
     is the comment the student sees; ``note`` is private, kept in the gradebook only."""
     recorded = open_recorded(out)
     try:
-        student = _student(recorded, query)
+        student = student_named(recorded, query)
         if clear:
             removed = recorded.book.clear(student, exercise)
             return f"{student}: {removed} override(s) removed; run `grade batch` again to rewrite the exports"

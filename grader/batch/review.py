@@ -192,7 +192,7 @@ def write_review(out: Path, submissions: Path | None = None) -> Path:
     recorded = open_recorded(out)
     try:
         assignment = recorded.assignment
-        rows = final_rows(recorded.gradebook.rows(), assignment, CourseBook(recorded.gradebook))
+        rows = final_rows(recorded.gradebook.rows(), assignment, recorded.book)
         folder = submissions or _recorded_submissions(recorded.book)
         topics = course_topics(assignment, ())  # as the run took single files
     finally:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import math
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
@@ -250,7 +251,9 @@ def final_rows(rows: list[Row], assignment: Assignment | None, book: CourseBook)
     """Every row as the exports show it (unchanged without a course, overrides or times)."""
     overrides, submitted = book.overrides(), book.submitted()
     people = MarkBook(book.connection)
-    marks, inquiries = people.marks(), people.inquiries()
+    marks, inquiries = people.marks(), defaultdict[str, list[Inquiry]](list)
+    for inquiry in people.inquiries():
+        inquiries[inquiry.student].append(inquiry)
     final = []
     for row in rows:
         arrived = submitted.get(row.student)
@@ -261,7 +264,7 @@ def final_rows(rows: list[Row], assignment: Assignment | None, book: CourseBook)
             submitted_at=at,
             late_marker=bool(arrived and arrived.late_marker),
         )
-        asked = [i for i in inquiries if i.student == row.student]
+        asked = inquiries.get(row.student, [])
         if assignment is None and row.student not in overrides and not asked:
             final.append(row)
             continue
