@@ -113,8 +113,7 @@ def _mark(recorded: Recorded, request: MarkRequest, by: str) -> Mark:
 
 def record_marks(out: Path, requests: list[MarkRequest], by: str | None = None) -> str:
     """Check every request, then record them all in one transaction; a line per mark."""
-    recorded = open_recorded(out)
-    try:
+    with open_recorded(out) as recorded:
         marks = [_mark(recorded, request, who(by)) for request in requests]
         twice = [
             m
@@ -126,8 +125,6 @@ def record_marks(out: Path, requests: list[MarkRequest], by: str | None = None) 
                 f"{requests[marks.index(twice[0])].where}{twice[0].student} and {twice[0].item} twice"
             )
         MarkBook(recorded.gradebook.connection).put_marks(marks)
-    finally:
-        recorded.close()
     lines = [f"{clean.name(m.student)}: {m.item} {m.points:g}" for m in marks]
     return "\n".join([*lines, f"{len(marks)} mark(s) recorded; {RERUN}"])
 
@@ -187,8 +184,7 @@ def open_inquiry(out: Path, query: str, item: str, text: str, by: str | None = N
     """Open an inquiry of ``query`` about ``item``; a line with its number."""
     if not text.strip():
         raise MarkProblem("--text says what the student asks")
-    recorded = open_recorded(out)
-    try:
+    with open_recorded(out) as recorded:
         student = student_named(recorded, query)
         items = _items(recorded, student)
         if item not in items:
@@ -196,8 +192,6 @@ def open_inquiry(out: Path, query: str, item: str, text: str, by: str | None = N
         number = MarkBook(recorded.gradebook.connection).open_inquiry(
             student, item, clean.text(text), who(by)
         )
-    finally:
-        recorded.close()
     return f"inquiry {number} opened: {clean.name(student)} about {item}; {RERUN}"
 
 
@@ -224,8 +218,7 @@ def resolve_inquiry(
     item's new points: a mark for a manual item, an override (``reply`` its reason) for an exercise."""
     if not reply.strip():
         raise MarkProblem("--reply says what the student is answered")
-    recorded = open_recorded(out)
-    try:
+    with open_recorded(out) as recorded:
         student = student_named(recorded, query)
         asked = _open_one(recorded, student, item)
         manual = recorded.assignment.manual if recorded.assignment else {}
@@ -235,28 +228,20 @@ def resolve_inquiry(
                 student, asked.item, points, comment=reply, note=earlier.note if earlier else ""
             )
             MarkBook(recorded.gradebook.connection).put_marks([_mark(recorded, request, who(by))])
-    finally:
-        recorded.close()
     if points is not None and asked.item not in manual:
         try:
             record_override(out, student, asked.item, points, clean.text(reply), excuse=False, clear=False)
         except OverrideProblem as exc:
             raise MarkProblem(str(exc)) from None
-    recorded = open_recorded(out)
-    try:
+    with open_recorded(out) as recorded:
         MarkBook(recorded.gradebook.connection).resolve_inquiry(asked.id, clean.text(reply), points, who(by))
-    finally:
-        recorded.close()
     return f"inquiry {asked.id} resolved: {clean.name(student)} about {asked.item}; {RERUN}"
 
 
 def list_inquiries(out: Path, everything: bool = False) -> str:
     """The open inquiries (all with ``everything``), one a line: number, student, item, when, text."""
-    recorded = open_recorded(out)
-    try:
+    with open_recorded(out) as recorded:
         found = MarkBook(recorded.gradebook.connection).inquiries(None if everything else "open")
-    finally:
-        recorded.close()
     if not found:
         return "no open inquiries" if not everything else "no inquiries"
     return "\n".join(

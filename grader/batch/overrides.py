@@ -34,6 +34,12 @@ class Recorded:
     def close(self) -> None:
         self.gradebook.close()
 
+    def __enter__(self) -> Recorded:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def open_recorded(out: Path) -> Recorded:
     path = out / "gradebook.sqlite"
@@ -67,14 +73,11 @@ def student_named(recorded: Recorded, query: str) -> str:
 def student_history(out: Path, query: str) -> str:
     """The student's gradings, then how their current total came about (course points, late
     penalty, overrides)."""
-    recorded = open_recorded(out)
-    try:
+    with open_recorded(out) as recorded:
         student = student_named(recorded, query)
         entries = recorded.gradebook.history(student)
         current = [r for r in recorded.gradebook.rows() if r.student == student]
         final = final_rows(current, recorded.assignment, recorded.book)
-    finally:
-        recorded.close()
     if not entries:
         raise NoHistory(f"no gradings of {student!r} in {out / 'gradebook.sqlite'}")
     lines = [history_table(entries)]
@@ -98,8 +101,7 @@ def record_override(
 ) -> str:
     """Record (or with ``clear`` remove) an override; a line saying what was done. ``reason``
     is the comment the student sees; ``note`` is private, kept in the gradebook only."""
-    recorded = open_recorded(out)
-    try:
+    with open_recorded(out) as recorded:
         student = student_named(recorded, query)
         if clear:
             removed = recorded.book.clear(student, exercise)
@@ -129,7 +131,5 @@ def record_override(
                 note=note,
             )
         )
-    finally:
-        recorded.close()
     what = "excused" if excuse else f"{points:g} / {possible:g}"
     return f"{student}: {exercise or 'the assignment'} {what}; run `grade batch` again to rewrite the exports"

@@ -189,14 +189,11 @@ def student_page(rows: list[Row], position: int, files: list[tuple[str, str]] | 
 
 def write_review(out: Path, submissions: Path | None = None) -> Path:
     """The review pages under ``out/review``; the path of its index."""
-    recorded = open_recorded(out)
-    try:
+    with open_recorded(out) as recorded:
         assignment = recorded.assignment
         rows = final_rows(recorded.gradebook.rows(), assignment, recorded.book)
         folder = submissions or _recorded_submissions(recorded.book)
         topics = course_topics(assignment, ())  # as the run took single files
-    finally:
-        recorded.close()
     sources = read_sources(folder, recorded.roster, topics)
     title = assignment.title if assignment else out.name
     target = out / "review"
