@@ -35,7 +35,15 @@ class Refusal:
     file: str = ""  # the file, once known
     missing: str = ""  # the module imported that is not installed (a typo): told as Python tells it
 
-    def message(self, topic: str) -> str:
+    def message(self, topic: str, exercises: frozenset[str] = frozenset()) -> str:
+        if exercises:  # the refusal costs only these exercises (grader/engine/subset_charge.py)
+            names = ", ".join(sorted(exercises))
+            return (
+                f"{self.file}, line {self.line}: {self.what} {NOT_ALLOWED}, so {names} "
+                f"{'was' if len(exercises) == 1 else 'were'} not run and "
+                f"{'its' if len(exercises) == 1 else 'their'} checks score 0 (the topic's other "
+                f"exercises were graded). Instead: {self.instead}."
+            )
         if self.missing:
             return (
                 f"{self.file}, line {self.line}: no module named '{self.missing}', so {topic} "
@@ -534,7 +542,7 @@ class _Check(ast.NodeVisitor):
         for inner in ast.walk(expr):
             if isinstance(inner, (ast.expr, ast.stmt)):
                 inner.lineno = node.lineno
-        self.found += _node_refusals(expr, node.lineno)
+        self.found += node_refusals(expr, node.lineno)
         self.visit(expr)
 
     def visit_MatchClass(self, node: ast.MatchClass) -> None:
@@ -631,7 +639,7 @@ def _holds_refused(dotted: str) -> bool:
 _BUILTIN_NAMES = frozenset(dir(builtins))
 
 
-def _node_refusals(tree: ast.AST, line: int | None = None) -> list[Refusal]:
+def node_refusals(tree: ast.AST, line: int | None = None) -> list[Refusal]:
     """Every node whose type the allow-list does not name (async code, a newer Python's syntax)."""
     found = []
     for node in ast.walk(tree):
@@ -649,7 +657,7 @@ def _check(source: str, local: tuple[tuple[str, frozenset[str]], ...]) -> tuple[
         return ()  # the worker reports the syntax error
     check = _Check(_Facts(tree, dict(local)))
     check.visit(tree)
-    found = _node_refusals(tree) + check.found + (check.unbound if check.own_dict_line else [])
+    found = node_refusals(tree) + check.found + (check.unbound if check.own_dict_line else [])
     return tuple(sorted(set(found), key=lambda r: (r.line, r.what)))
 
 

@@ -6,6 +6,7 @@ Python) upgrade that adds a member fails ``test_subset_policy.py`` until someone
 
     .venv/bin/python tests/grader/subset_review.py update   # new members land refused, "not reviewed"
     .venv/bin/python tests/grader/subset_review.py rules    # re-apply the rules below to every member
+    .venv/bin/python tests/grader/subset_review.py docs     # the policy table of docs/architecture.md
 
 ``update`` keeps every recorded decision and refuses what is new; read the diff and move what
 learners need to the rules below (then ``rules``), never the other way round. The rules: a
@@ -232,8 +233,68 @@ def update() -> dict[tuple[str, str], str]:
     return {key: recorded.get(key, NOT_REVIEWED) for key in [(m, n) for m in MODULES for n in universe(m)]}
 
 
+DOCS = REPO / "docs" / "architecture.md"
+BEGIN = "<!-- subset policy: written by tests/grader/subset_review.py docs -->"
+END = "<!-- end of the subset policy -->"
+GENERIC = (NOT_LISTED, NOT_REVIEWED, "the module ", "one of torch's internal classes")
+
+
+def _refused_cell(refused: dict[str, str]) -> str:
+    """The refusals, grouped by what to write instead (the generic ones counted, not named)."""
+    named: dict[str, list[str]] = {}
+    others = 0
+    for name, why in sorted(refused.items()):
+        if any(why.startswith(g) or why.endswith(g) for g in GENERIC):
+            others += 1
+        else:
+            named.setdefault(why, []).append(f"`{name}`")
+    cells = [f"{', '.join(names)}: {why}" for why, names in named.items()]
+    if others:
+        cells.append(f"{others} more: internals, modules not reviewed, or not needed")
+    return "; ".join(cells).replace("|", "\\|") or "none"
+
+
+def table() -> str:
+    """The subset's policy as one Markdown table, from the code and the snapshot."""
+    from grader.engine import subset_rules as rules
+
+    rows = [
+        ("syntax (node types)", ", ".join(sorted(rules.NODES, key=str.lower)), _refused_cell(rules.NODES_REFUSED)),
+        ("builtins", ", ".join(sorted(rules.BUILTINS, key=str.lower)), _refused_cell(rules.BUILTINS_REFUSED)),
+        (
+            "names computed at run time",
+            ", ".join(f"`{n}`" for n in sorted(rules.COMPUTED_NAME))
+            + " (on a module: the snapshot's allowed members, never a module; on a value: no dunder"
+            " but the descriptive ones, no frame or grader attribute; modules and classes never set)",
+            "`delattr`, `vars` of anything but `self`, any other builtin with a computed name",
+        ),
+    ]
+    decided = subset_members.decisions()
+    for module in sorted(subset_members.modules()):
+        members = {n: v for (m, n), v in decided.items() if m == module}
+        allowed = sorted(n for n, v in members.items() if v == subset_members.ALLOWED)
+        shown = ", ".join(allowed) if len(allowed) <= 40 else f"{len(allowed)} members (the snapshot)"
+        refused = {n: v for n, v in members.items() if v != subset_members.ALLOWED}
+        rows.append((f"`{module}`", shown, _refused_cell(refused)))
+    for module, names in sorted(rules.LISTED.items()):
+        rows.append((f"`{module}` (listed)", ", ".join(sorted(names)) or "importing it", "every other member"))
+    lines = ["| part | allowed | refused: what to write instead |", "|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    return "\n".join(lines)
+
+
+def docs_text() -> str:
+    """docs/architecture.md with the table between its markers replaced by :func:`table`."""
+    text = DOCS.read_text(encoding="utf-8")
+    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
+    return f"{text[:start]}\n{table()}\n{text[end:]}"
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else ""
+    if command == "docs":
+        DOCS.write_text(docs_text(), encoding="utf-8")
+        return 0
     if command not in ("update", "rules"):
         print(__doc__)
         return 2
