@@ -77,7 +77,7 @@ def _stand_ins(source: str, spans: list, nodes: list[ast.stmt]) -> str | None:
     lines = source.splitlines()
     for node in nodes:
         first, last = _span(node)
-        if any(other is not node and f <= last and first <= l for (f, l), other in spans):
+        if any(other is not node and f <= last and first <= end for (f, end), other in spans):
             return None  # shares a line with another statement
         message = f"not run: its code is outside the graded subset (line {first})"
         raise_it = STAND_IN.format(message=message)

@@ -108,7 +108,10 @@ def member_problem(dotted: str) -> tuple[str, str] | None:
             if verdict == members.ALLOWED:
                 continue
             if verdict is None and _private(part):
-                return at, "use the public name (torch's private helpers allowed: torch._assert, torch._foreach_*)"
+                return (
+                    at,
+                    "use the public name (torch's private helpers allowed: torch._assert, torch._foreach_*)",
+                )
             return at, verdict or f"{at} is not among the reviewed members graded code may use"
         problem = _attribute_problem(at, part)
         if problem is not None:
@@ -282,7 +285,9 @@ class _Check(ast.NodeVisitor):
         elif name in facts.bound or name in facts.imported:
             return
         elif name in _BUILTIN_NAMES and name not in rules.BUILTINS:
-            self.refuse(node, f"the builtin {name}", "use the builtins an exercise needs (len, range, zip...)")
+            self.refuse(
+                node, f"the builtin {name}", "use the builtins an exercise needs (len, range, zip...)"
+            )
         elif _dunder(name) and name not in rules.DUNDER_READ:
             self.refuse(node, name, "use the names your module defines")
 
@@ -428,7 +433,11 @@ class _Check(ast.NodeVisitor):
             or any(k.arg is None for k in node.keywords)
             or any(isinstance(a, ast.Starred) for a in node.args)
         ):
-            self.refuse(node, f"{dotted} with more than {rules.POSITIONAL[dotted][0]} positional arguments or **", rules.POSITIONAL[dotted][1])
+            self.refuse(
+                node,
+                f"{dotted} with more than {rules.POSITIONAL[dotted][0]} positional arguments or **",
+                rules.POSITIONAL[dotted][1],
+            )
         for arg in [*node.args, *node.keywords]:
             self.visit(arg)
 
@@ -462,7 +471,7 @@ class _Check(ast.NodeVisitor):
         elif name != "hasattr":  # a bool is all hasattr gives
             assert isinstance(text, ast.Constant)
             probe = ast.Attribute(
-                target, text.value, ast.Store() if name != "getattr" else ast.Load(), lineno=node.lineno
+                target, str(text.value), ast.Store() if name != "getattr" else ast.Load(), lineno=node.lineno
             )
             self.attribute(probe, None)
         else:
@@ -645,8 +654,10 @@ def node_refusals(tree: ast.AST, line: int | None = None) -> list[Refusal]:
     for node in ast.walk(tree):
         kind = type(node).__name__
         if kind not in rules.NODES:
-            instead = rules.NODES_REFUSED.get(kind, "write it with the statements of the Python the course uses")
-            found.append(Refusal(line or getattr(node, "lineno", 1), f"the syntax {kind}", instead))
+            instead = rules.NODES_REFUSED.get(
+                kind, "write it with the statements of the Python the course uses"
+            )
+            found.append(Refusal(line or int(getattr(node, "lineno", 1)), f"the syntax {kind}", instead))
     return found
 
 

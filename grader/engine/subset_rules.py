@@ -170,7 +170,10 @@ COMPUTED_NAME = frozenset({"getattr", "setattr", "hasattr"})
 # Calls that take at most this many positional arguments and no ``**`` (the next would start
 # worker processes), and what to write instead.
 POSITIONAL = {
-    "torch.utils.data.DataLoader": (5, "name the arguments you give: DataLoader(data, batch_size=..., shuffle=...)")
+    "torch.utils.data.DataLoader": (
+        5,
+        "name the arguments you give: DataLoader(data, batch_size=..., shuffle=...)",
+    )
 }
 # A keyword argument a call may give only as this literal (0: no worker processes).
 LITERAL_KEYWORDS = {"num_workers": (0, "load the batches in this process: leave num_workers out")}

@@ -1,10 +1,10 @@
-'''The fair-code corpus: ordinary PyTorch a learner writes, each snippet one correct exercise.
+"""The fair-code corpus: ordinary PyTorch a learner writes, each snippet one correct exercise.
 
 A snippet redefines one exercise of a topic's reference solution (``solutions/<topic>.py`` with
 the snippet appended): the module is correct, so it must score full. ``COSTS_ITS_EXERCISE`` are
 correct too but outside the graded subset (eval, ``globals()[name]``, ``sys.modules``): they cost
 only the exercise whose code holds the line, never the rest of the topic.
-'''
+"""
 
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ FAIR: dict[str, tuple[str, str, str]] = {
     "getattr(values, reduction)() after a membership check": (
         "losses",
         "mse",
-        '''
+        """
 def _reduce(values, reduction):
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"unknown reduction {reduction!r}")
     return values if reduction == "none" else getattr(values, reduction)()
-''',
+""",
     ),
     "a match statement on the reduction": (
         "losses",
@@ -345,9 +345,11 @@ def evaluate(model, loader, device):
     right = total = 0
     for inputs, targets in loader:
         scores = model(inputs.to(device))
-        predicted = scores.argmax(dim=1)
-        right += sum(int(p == t) for p, t in zip(predicted.tolist(), targets.tolist()))
-        total += len(targets)
+        binary = scores.shape[1] == 1
+        predicted = (scores[:, 0] > 0.5).long() if binary else scores.argmax(dim=1)
+        labels = targets.reshape(-1).long().tolist()
+        right += sum(int(p == t) for p, t in zip(predicted.tolist(), labels))
+        total += len(labels)
     return right / total
 """,
     ),
@@ -590,7 +592,8 @@ import sys
 def kl_div(p, q):
     me = sys.modules[__name__]
     terms = torch.where(p > 0, p * (p.log() - q.log()), torch.zeros_like(p))
-    return terms.sum(dim=-1)
+    terms = torch.where((p > 0) & (q == 0), torch.full_like(p, float("inf")), terms)
+    return me.torch.as_tensor(terms).sum(dim=-1)
 """,
     ),
 }

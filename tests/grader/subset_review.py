@@ -259,7 +259,11 @@ def table() -> str:
     from grader.engine import subset_rules as rules
 
     rows = [
-        ("syntax (node types)", ", ".join(sorted(rules.NODES, key=str.lower)), _refused_cell(rules.NODES_REFUSED)),
+        (
+            "syntax (node types)",
+            ", ".join(sorted(rules.NODES, key=str.lower)),
+            _refused_cell(rules.NODES_REFUSED),
+        ),
         ("builtins", ", ".join(sorted(rules.BUILTINS, key=str.lower)), _refused_cell(rules.BUILTINS_REFUSED)),
         (
             "names computed at run time",
@@ -277,7 +281,9 @@ def table() -> str:
         refused = {n: v for n, v in members.items() if v != subset_members.ALLOWED}
         rows.append((f"`{module}`", shown, _refused_cell(refused)))
     for module, names in sorted(rules.LISTED.items()):
-        rows.append((f"`{module}` (listed)", ", ".join(sorted(names)) or "importing it", "every other member"))
+        rows.append(
+            (f"`{module}` (listed)", ", ".join(sorted(names)) or "importing it", "every other member")
+        )
     lines = ["| part | allowed | refused: what to write instead |", "|---|---|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     return "\n".join(lines)
