@@ -21,6 +21,7 @@ dispatcher's and the profilers' internals), and in ``torch.cuda``, ``torch.backe
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 import types
 from pathlib import Path
@@ -204,9 +205,17 @@ def decide(module: str, name: str, value: object) -> str:
 
 def universe(module: str) -> dict[str, object]:
     """The members of ``module`` the snapshot decides: its public names and the private ones
-    graded code may use (``torch._assert``...)."""
+    graded code may use (``torch._assert``...). A submodule shows among a package's names only
+    once something imported it, so one nobody decided is left out (and refused: the snapshot
+    does not allow it); the submodules decided here are in, imported or not."""
     imported = importlib.import_module(module)
-    names = {n for n in dir(imported) if not n.startswith("_")}
+    decided = {n for n in REFUSED.get(module, {}) if not n.endswith("*")} | {
+        m[len(module) + 1 :]
+        for m in MODULES
+        if m.startswith(f"{module}.") and "." not in m[len(module) + 1 :]
+    }
+    names = {n for n in dir(imported) if not n.startswith("_") and not _submodule(imported, n, decided)}
+    names |= {n for n in decided if n in dir(imported) or _importable(f"{module}.{n}")}
     names |= {
         p.rsplit(".", 1)[1].rstrip("*")
         for p in subset_rules.PRIVATE
@@ -220,7 +229,23 @@ def universe(module: str) -> dict[str, object]:
         if n.startswith(p.rsplit(".", 1)[1][:-1])
     }
     names |= {n for n in ONLY.get(module, ()) if hasattr(imported, n)}  # a module class's properties
-    return {n: getattr(imported, n, None) for n in sorted(names)}
+    return {n: getattr(imported, n, None) if n in dir(imported) else None for n in sorted(names)}
+
+
+def _submodule(parent: types.ModuleType, name: str, decided: set[str]) -> bool:
+    value = getattr(parent, name, None)
+    return (
+        isinstance(value, types.ModuleType)
+        and value.__name__ == f"{parent.__name__}.{name}"
+        and name not in decided
+    )
+
+
+def _importable(dotted: str) -> bool:
+    try:
+        return importlib.util.find_spec(dotted) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def reviewed() -> dict[tuple[str, str], str]:
