@@ -72,7 +72,9 @@ def charged(
     return frozenset(cost), replaced
 
 
-def _stand_ins(source: str, spans: list, nodes: list[ast.stmt]) -> str | None:
+def _stand_ins(
+    source: str, spans: list[tuple[tuple[int, int], ast.stmt]], nodes: list[ast.stmt]
+) -> str | None:
     """``source`` with each of ``nodes`` replaced on its own lines (the line numbers kept)."""
     lines = source.splitlines()
     for node in nodes:

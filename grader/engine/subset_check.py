@@ -104,7 +104,7 @@ def member_problem(dotted: str) -> tuple[str, str] | None:
         reviewed = at in members.modules()
         at = f"{at}.{part}"
         if reviewed:
-            verdict = members.decisions().get(tuple(at.rsplit(".", 1)))  # type: ignore[arg-type]
+            verdict = members.decisions().get((at[: -len(part) - 1], part))
             if verdict == members.ALLOWED:
                 continue
             if verdict is None and _private(part):
