@@ -57,6 +57,17 @@ def test_a_module_level_refusal_costs_the_definitions_that_read_it(tmp_path):
     )
 
 
+@pytest.mark.unit
+def test_a_typo_in_an_import_is_told_as_python_tells_it(tmp_path):
+    (tmp_path / "tensors.py").write_text("import numpyy\nfrom torchh import nn\n")
+    found = subset.refusal(tmp_path, "tensors", single_file=False)
+    assert found is not None
+    message = found.message("tensors")
+    assert message.startswith("tensors.py, line 1: no module named 'numpyy'"), message
+    assert subset.NOT_ALLOWED not in message
+    assert [r.missing for r in subset.check("import numpyy\nfrom torchh import nn\n")] == ["numpyy", "torchh"]
+
+
 # Hostile: each reached code past the old "open torch and its members' members" (seen accepted
 # by the subset check of the main branch before the member snapshot).
 HOSTILE = {
