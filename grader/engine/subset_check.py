@@ -21,8 +21,8 @@ from grader.sandboxed import subset_members as members
 CLASS_INSTEAD = (
     "compare with isinstance; make tensors on x's device with x.new_tensor(...) or device=x.device"
 )
-NOT_ALLOWED = "is not allowed in graded code"
-MISSING_INSTEAD = "check the module's name (torch, numpy, math and the modules the exercise names)"  # what every refusal's message says (batch summaries find it)
+NOT_ALLOWED = "is not allowed in graded code"  # what every refusal's message says (batch summaries find it)
+MISSING_INSTEAD = "check the module's name (torch, numpy, math and the modules the exercise names)"
 
 
 @dataclass(frozen=True)
@@ -61,10 +61,6 @@ def _dunder(name: str) -> bool:
 
 def _private(name: str) -> bool:
     return name.startswith("_") and not _dunder(name)
-
-
-def _matches(dotted: str, pattern: str) -> bool:
-    return dotted.startswith(pattern[:-1]) if pattern.endswith("*") else dotted == pattern
 
 
 def _chain(node: ast.expr) -> tuple[ast.expr, list[str]]:
@@ -475,11 +471,11 @@ class _Check(ast.NodeVisitor):
             )
             self.attribute(probe, None)
         else:
-            self.visit(target)
+            self.computed_name(node, name, target, None)
         for arg in node.args[2:]:
             self.visit(arg)
 
-    def computed_name(self, node: ast.Call, name: str, target: ast.expr, text: ast.expr) -> None:
+    def computed_name(self, node: ast.Call, name: str, target: ast.expr, text: ast.expr | None) -> None:
         """``getattr(F, name)``, ``setattr(self, f"fc{i}", ...)``: a module may be read this way
         (the worker resolves the name to the snapshot's allowed members), never changed."""
         dotted = _dotted(target, self.facts.imported)
@@ -491,7 +487,8 @@ class _Check(ast.NodeVisitor):
         if module:
             self.resolved.add(id(target))
         self.visit(target)
-        self.visit(text)
+        if text is not None:
+            self.visit(text)
 
     # definitions
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
