@@ -7,7 +7,9 @@ definitions that read those names; and a definition that reads a charged one is 
 helper's refusal costs the exercises that call it). The charged definitions are replaced, on the
 same lines, by stand-ins that raise when called, and the new source is checked again: what runs
 is inside the subset. Anything else (a refused statement that binds nothing, two statements on one
-line, a one-line class) costs the whole topic, as before.
+line, a one-line class) costs the whole topic, as before. Module-level code that calls a charged
+definition fails when the module loads, so such a module scores as a refused one did: 0, with the
+stand-in's message.
 """
 
 from __future__ import annotations
@@ -30,9 +32,15 @@ def _binds(node: ast.stmt) -> set[str]:
         return {node.name}
     if isinstance(node, (ast.Import, ast.ImportFrom)):
         return {a.asname or a.name.split(".")[0] for a in node.names}
-    return {
-        n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))
-    }
+    if isinstance(node, ast.Assign):
+        targets: list[ast.AST] = list(node.targets)
+    elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For)):
+        targets = [node.target]
+    elif isinstance(node, ast.With):
+        targets = [i.optional_vars for i in node.items if i.optional_vars is not None]
+    else:
+        return set()  # binds nothing a definition could read (a call, a loop's body...)
+    return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
 
 
 def _reads(node: ast.stmt) -> set[str]:
