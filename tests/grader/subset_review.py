@@ -309,6 +309,14 @@ def table() -> str:
         rows.append(
             (f"`{module}` (listed)", ", ".join(sorted(names)) or "importing it", "every other member")
         )
+    rows.append(
+        (
+            "anything else",
+            "nothing",
+            "a module, member, node type or builtin not listed above (a submodule nobody decided,"
+            " a new version's new member) is refused",
+        )
+    )
     lines = ["| part | allowed | refused: what to write instead |", "|---|---|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     return "\n".join(lines)
