@@ -352,6 +352,8 @@ class _Check(ast.NodeVisitor):
         attr, last = attrs[at], at == len(attrs) - 1
         if attr in rules.FRAME_ATTRIBUTES:
             self.refuse(node, f".{attr}", "pass values as arguments")
+        elif attr in rules.VALUE_METHODS:
+            self.refuse(node, f".{attr}", rules.VALUE_METHODS[attr])
         elif (
             attr == "__dict__"
             and at == 0

@@ -74,6 +74,9 @@ ATTRIBUTES = frozenset(
         "cpu_data",
     }
 )
+# Methods of values that compile or share memory with other processes (``model.compile()``): the
+# static check's VALUE_METHODS.
+VALUE_METHODS = frozenset({"compile", "share_memory", "share_memory_"})
 # Dunders that name or describe an object, nothing more (``getattr(fn, "__name__", repr(fn))``).
 DESCRIPTIVE = frozenset({"__name__", "__qualname__", "__doc__", "__module__"})
 
@@ -88,7 +91,7 @@ def refused(obj: Any, name: Any) -> bool:
         return True
     if isinstance(obj, ModuleType):
         return subset_members.verdict(obj.__name__, name) != subset_members.ALLOWED
-    return isinstance(obj, type) and name.startswith("_")
+    return name in VALUE_METHODS or (isinstance(obj, type) and name.startswith("_"))
 
 
 def _getattr(obj: Any, name: Any, *default: Any) -> Any:

@@ -17,6 +17,7 @@ from fair_code import COSTS_ITS_EXERCISE, FAIR, module_of
 from helpers import REPO
 
 from grader.engine import subset
+from grader.engine import subset_rules as rules
 from grader.sandboxed import guarded
 
 
@@ -96,6 +97,7 @@ HOSTILE = {
         "import torch.nn.functional as F\n\ndef patch(name):\n    setattr(F, name, lambda *a: 0)\n"
     ),
     "delattr with a computed name": "def undo(obj, name):\n    delattr(obj, name)\n",
+    "nn.Module.compile": "def fit(model, x):\n    model.compile()\n    return model(x)\n",
 }
 
 
@@ -127,6 +129,9 @@ def test_a_computed_name_reaches_only_the_reviewed_members_in_the_worker():
     exec("def put(obj, name, value):\n    setattr(obj, name, value)\n", namespace)
     with pytest.raises(AttributeError, match="off limits"):
         namespace["put"](torch.Tensor, "tolist", lambda self: [])
+    with pytest.raises(AttributeError, match="off limits"):
+        reach(torch.nn.Linear(1, 1), "compile")  # torch.compile by a method
+    assert guarded.VALUE_METHODS == set(rules.VALUE_METHODS)
 
 
 # Graded in a fresh process by the engine (runner.run_tasks), each module on its exercise(s) only.
