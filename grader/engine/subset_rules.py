@@ -240,10 +240,12 @@ FRAME_ATTRIBUTES = GRADER_ATTRIBUTES | frozenset(
     | {"ctypes", "from_file"}
     | {"ag_frame", "ag_code", "f_back", "f_globals", "f_locals", "f_builtins", "f_code", "f_trace"}
 )
-# Methods of values that compile or share memory with other processes (``model.compile()`` is
-# torch.compile), and what to write instead; a module's members are the snapshot's to decide.
+# Methods of values that compile, share memory with other processes or write files
+# (``model.compile()`` is torch.compile), and what to write instead; a module's members are the
+# snapshot's to decide.
 VALUE_METHODS = {
     "compile": "graded code runs eagerly: call the model itself",
     "share_memory": "graded code runs in one process",
     "share_memory_": "graded code runs in one process",
+    "tofile": "return your results; graded code writes no files",
 }

@@ -74,9 +74,9 @@ ATTRIBUTES = frozenset(
         "cpu_data",
     }
 )
-# Methods of values that compile or share memory with other processes (``model.compile()``): the
-# static check's VALUE_METHODS.
-VALUE_METHODS = frozenset({"compile", "share_memory", "share_memory_"})
+# Methods of values that compile, share memory with other processes or write files
+# (``model.compile()``): the static check's VALUE_METHODS.
+VALUE_METHODS = frozenset({"compile", "share_memory", "share_memory_", "tofile"})
 # Dunders that name or describe an object, nothing more (``getattr(fn, "__name__", repr(fn))``).
 DESCRIPTIVE = frozenset({"__name__", "__qualname__", "__doc__", "__module__"})
 

@@ -124,6 +124,7 @@ REFUSED = {
         "memmap": "read the file with numpy.loadtxt",
         "DataSource": "read local files with numpy.loadtxt",
         "test": "run tests outside graded code",
+        "save*": "return your results; graded code writes no files",
     },
     "numpy.testing": {
         "measure": "write the code itself",
