@@ -54,6 +54,8 @@ class Run:
     exercise: tuple[str, ...] = ()  # only these exercises' checks (exact names); all when empty
     course_seed: str | None = None  # with student: the hidden checks draw this student's inputs
     student: str | None = None
+    # staged files whose source the subset check replaced (the definitions it refused stubbed out)
+    replaced: tuple[tuple[str, str], ...] = ()
 
 
 class GradingPlugin:
@@ -75,6 +77,8 @@ class GradingPlugin:
             run = replace(run, deadline=time.monotonic() + run.budget)
         self.run, self.seconds, self.cpu_used = run, {"startup": 0.0, "probes": 0.0}, {}
         self.staged = stage(run.submission, run.submission_topic)
+        for name, source in run.replaced:
+            (self.staged / name).write_text(source)
 
     def end(self) -> None:
         """Remove the staged copy of the submission."""

@@ -102,7 +102,8 @@ def grade_topic(task: Task) -> TopicOutcome:
     """One topic's suite against one submission (a grading process's job): the suite is
     collected on this process's first task of the topic and reused by the next ones. Code outside
     the graded subset of Python (:mod:`grader.engine.subset`) is refused before any worker runs it."""
-    refusal = subset.refusal(task.path, task.topic, task.single_file)
+    verdict = subset.verdict(task.path, task.topic, task.single_file)
+    refusal, whole = verdict.refusal, verdict.refusal is not None and not verdict.exercises
     stub = stub_outcome(task, refusal)  # an untouched stub whose table is cached: no pytest, no torch
     if stub is not None:
         return stub
@@ -123,10 +124,11 @@ def grade_topic(task: Task) -> TopicOutcome:
         exercise=selection.exercises,
         course_seed=options.course_seed if options.student is not None else None,
         student=options.student if options.course_seed is not None else None,
+        replaced=verdict.replaced,  # the refused exercises stubbed out: the rest is graded
     )
     try:
         suite = suites.collected(task.topic, limits.timeout)
-        tests, seconds = suite.not_started(run) if refusal or untouched_stub(task) else suite.run(run)
+        tests, seconds = suite.not_started(run) if whole or untouched_stub(task) else suite.run(run)
     except suites.SuiteBroken as exc:
         suites.forget(task.topic)
         raise SuiteCrash(str(exc)) from None
@@ -134,7 +136,7 @@ def grade_topic(task: Task) -> TopicOutcome:
         raise SuiteCrash(f"{task.topic}: the suite has no check")
     result = TopicResult(task.topic, tests)
     if refusal:
-        subset.refuse(result, refusal)
+        subset.refuse(result, refusal, verdict.exercises)
     if selection.public_only:  # what the hidden suite still judges, by exercise and kind
         result.hidden = suite.hidden_kinds(selection.exercises) or released_hidden(
             task.topic, selection.exercises

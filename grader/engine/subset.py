@@ -28,22 +28,26 @@ from __future__ import annotations
 import ast
 import functools
 import os
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from grader.checks.scoring import TopicResult
 from grader.engine import parsed
 from grader.engine import subset_rules as rules
+from grader.engine.subset_charge import charged
 from grader.engine.subset_check import NOT_ALLOWED, Refusal, check, member_problem
 
 __all__ = [
     "NOT_ALLOWED",
     "UNCHECKED",
     "Refusal",
+    "Verdict",
     "check",
     "member_problem",
     "refusal",
     "refuse",
     "sources_of",
+    "verdict",
 ]
 
 # Set only by the grader's own tests of the layers under the subset (the sandbox, the zygote,
@@ -90,11 +94,21 @@ def _import_pairs(source: str) -> tuple[tuple[str, str], ...]:
     return tuple(names.items())
 
 
-def refusal(path: Path, topic: str, single_file: bool) -> Refusal | None:
-    """The first place where the topic's file, or a file of the submission it imports (directly
-    or not), leaves the subset; None when graded code stays inside it."""
+@dataclass(frozen=True)
+class Verdict:
+    """What the subset check decided for a task: the first refusal (None: graded code stays
+    inside), the exercises it costs (empty: the whole topic) and the staged files to replace
+    (the charged definitions stubbed out, :mod:`grader.engine.subset_charge`)."""
+
+    refusal: Refusal | None = None
+    exercises: frozenset[str] = frozenset()
+    replaced: tuple[tuple[str, str], ...] = ()
+
+
+def verdict(path: Path, topic: str, single_file: bool) -> Verdict:
+    """Check the topic's file and every file of the submission it imports (directly or not)."""
     if os.environ.get(UNCHECKED) == "1":
-        return None
+        return Verdict()
     own = f"{topic}.py"
     sources = sources_of(path, topic, single_file)
     imports = {name: _imports(source) for name, source in sources.items()}
@@ -112,20 +126,37 @@ def refusal(path: Path, topic: str, single_file: bool) -> Refusal | None:
             for m in sorted(set(imports[name].values()))
             if f"{m}.py" in sources and f"{m}.py" not in order + queue
         ]
+    refused: list[tuple[str, list[Refusal]]] = []
     for name in order:
         deep = parsed.too_deep(sources[name])
         if deep:  # not read, so not checked: refused whole
-            return Refusal(1, deep, "write a loop or name the parts", name)
-        found = check(sources[name], {m: local[m] for m in local if m != name[:-3]})
+            return Verdict(Refusal(1, deep, "write a loop or name the parts", name))
+        mine = {m: local[m] for m in local if m != name[:-3]}
+        found = check(sources[name], mine)
         if found:
-            first = found[0]
-            return Refusal(first.line, first.what, first.instead, name)
-    return None
+            refused.append((name, found))
+    if not refused:
+        return Verdict()
+    name, found = refused[0]
+    first = replace(found[0], file=name)
+    cost = charged(sources[name], found, {m: local[m] for m in local if m != name[:-3]})
+    if len(refused) > 1 or name != own or cost is None:
+        return Verdict(first)
+    return Verdict(first, cost[0], ((name, cost[1]),))
 
 
-def refuse(result: TopicResult, refusal: Refusal) -> None:
-    """Fail every check of the topic (skipped ones stay skipped) with the one teaching message."""
-    message = refusal.message(result.name)
+def refusal(path: Path, topic: str, single_file: bool) -> Refusal | None:
+    """The first place where the topic's file, or a file of the submission it imports (directly
+    or not), leaves the subset; None when graded code stays inside it."""
+    return verdict(path, topic, single_file).refusal
+
+
+def refuse(result: TopicResult, refusal: Refusal, exercises: frozenset[str] = frozenset()) -> None:
+    """Fail every check of the topic (skipped ones stay skipped) with the one teaching message,
+    or only those of ``exercises`` when any check judges one of them."""
+    if not any(set(test.exercises) & exercises for test in result.tests):
+        exercises = frozenset()
+    message = refusal.message(result.name, exercises)
     for test in result.tests:
-        if test.status != "skipped":
+        if test.status != "skipped" and (not exercises or set(test.exercises) & exercises):
             test.status, test.points, test.message, test.curve = "failed", 0.0, message, None

@@ -9,16 +9,20 @@ binds and defines, then every import, name, attribute chain, call, definition an
 from __future__ import annotations
 
 import ast
+import builtins
 import functools
+import importlib.util
 from dataclasses import dataclass
 
 from grader.engine import parsed
 from grader.engine import subset_rules as rules
+from grader.sandboxed import subset_members as members
 
 CLASS_INSTEAD = (
     "compare with isinstance; make tensors on x's device with x.new_tensor(...) or device=x.device"
 )
 NOT_ALLOWED = "is not allowed in graded code"  # what every refusal's message says (batch summaries find it)
+MISSING_INSTEAD = "check the module's name (torch, numpy, math and the modules the exercise names)"
 
 
 @dataclass(frozen=True)
@@ -29,8 +33,22 @@ class Refusal:
     what: str
     instead: str
     file: str = ""  # the file, once known
+    missing: str = ""  # the module imported that is not installed (a typo): told as Python tells it
 
-    def message(self, topic: str) -> str:
+    def message(self, topic: str, exercises: frozenset[str] = frozenset()) -> str:
+        if exercises:  # the refusal costs only these exercises (grader/engine/subset_charge.py)
+            names = ", ".join(sorted(exercises))
+            return (
+                f"{self.file}, line {self.line}: {self.what} {NOT_ALLOWED}, so {names} "
+                f"{'was' if len(exercises) == 1 else 'were'} not run and "
+                f"{'its' if len(exercises) == 1 else 'their'} checks score 0 (the topic's other "
+                f"exercises were graded). Instead: {self.instead}."
+            )
+        if self.missing:
+            return (
+                f"{self.file}, line {self.line}: no module named '{self.missing}', so {topic} "
+                f"was not run and every check scores 0. Instead: {self.instead}."
+            )
         return (
             f"{self.file}, line {self.line}: {self.what} {NOT_ALLOWED}, so {topic} "
             f"was not run and every check scores 0. Instead: {self.instead}."
@@ -43,10 +61,6 @@ def _dunder(name: str) -> bool:
 
 def _private(name: str) -> bool:
     return name.startswith("_") and not _dunder(name)
-
-
-def _matches(dotted: str, pattern: str) -> bool:
-    return dotted.startswith(pattern[:-1]) if pattern.endswith("*") else dotted == pattern
 
 
 def _chain(node: ast.expr) -> tuple[ast.expr, list[str]]:
@@ -69,7 +83,9 @@ def _root_module(dotted: str) -> str | None:
 
 
 def member_problem(dotted: str) -> tuple[str, str] | None:
-    """Why ``dotted`` (a module or a member reached from one) is outside the subset, or None."""
+    """Why ``dotted`` (a module or a member reached from one) is outside the subset, or None.
+    A member of a reviewed module must be allowed by the snapshot (:mod:`grader.sandboxed.subset_members`);
+    past it (a class's or a function's attribute), the rules for any value's attributes hold."""
     root = _root_module(dotted)
     if root is None:
         return f"module {dotted.split('.')[0]}", "use torch, numpy, math and the modules the exercise names"
@@ -81,22 +97,45 @@ def member_problem(dotted: str) -> tuple[str, str] | None:
         )
     at = root
     for part in parts:
+        reviewed = at in members.modules()
         at = f"{at}.{part}"
-        refused = next((k for k in rules.REFUSED if _matches(at, k)), None)
-        if refused is not None:
-            return at, rules.REFUSED[refused]
-        if _private(part) and not any(_matches(at, p) for p in rules.PRIVATE):
-            return (
-                at,
-                "use the public name (torch's private helpers allowed: torch._assert, torch._foreach_*)",
-            )
-        if _dunder(part) and part not in rules.DUNDER_READ:
-            return at, "call the public function or method"
-        if part in rules.FRAME_ATTRIBUTES:
-            return at, "pass values as arguments"
-        if part in rules.STANDARD and at not in rules.OWN_NAMES:
-            return at, f"import {part} itself if the exercise needs it"
+        if reviewed:
+            verdict = members.decisions().get((at[: -len(part) - 1], part))
+            if verdict == members.ALLOWED:
+                continue
+            if verdict is None and _private(part):
+                return (
+                    at,
+                    "use the public name (torch's private helpers allowed: torch._assert, torch._foreach_*)",
+                )
+            return at, verdict or f"{at} is not among the reviewed members graded code may use"
+        problem = _attribute_problem(at, part)
+        if problem is not None:
+            return problem
     return None
+
+
+def _attribute_problem(at: str, part: str) -> tuple[str, str] | None:
+    """Why ``at`` (ending in the attribute ``part`` of a class or function of a module) is refused."""
+    if _private(part):
+        return at, "use the public name"
+    if _dunder(part) and part not in rules.DUNDER_READ:
+        return at, "call the public function or method"
+    if part in rules.FRAME_ATTRIBUTES:
+        return at, "pass values as arguments"
+    if part in rules.STANDARD and at not in rules.OWN_NAMES:
+        return at, f"import {part} itself if the exercise needs it"
+    return None
+
+
+def missing_module(name: str) -> bool:
+    """No module ``name`` (a top-level name) is installed: a typo, told as Python tells it."""
+    if name in rules.OPEN or name in rules.LISTED or name in rules.STANDARD:
+        return False
+    try:
+        return importlib.util.find_spec(name) is None
+    except (ImportError, ValueError):
+        return True
 
 
 class _Facts:
@@ -139,6 +178,10 @@ class _Facts:
                 self.bound.add(node.arg)
             elif isinstance(node, ast.ExceptHandler) and node.name:
                 self.bound.add(node.name)
+            elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+                self.bound.add(node.name)
+            elif isinstance(node, ast.MatchMapping) and node.rest:
+                self.bound.add(node.rest)
         self.bound -= set(self.imported)
 
 
@@ -149,6 +192,7 @@ class _Check(ast.NodeVisitor):
         self.scopes: list[ast.AST] = []  # enclosing classes and functions
         self.own_dict_line = 0  # a line that reads self.__dict__ or vars(self), if any
         self.unbound: list[Refusal] = []  # methods of the module's classes read off a class
+        self.resolved: set[int] = set()  # ids of modules read by a computed getattr (guarded in the worker)
 
     def refuse(self, node: ast.AST, what: str, instead: str) -> None:
         self.found.append(Refusal(getattr(node, "lineno", 0), what, instead))
@@ -185,9 +229,16 @@ class _Check(ast.NodeVisitor):
         return compared or checked
 
     # imports
+    def missing(self, node: ast.stmt, module: str) -> bool:
+        top = module.split(".")[0]
+        if top in self.facts.local or not missing_module(top):
+            return False
+        self.found.append(Refusal(node.lineno, f"import {module}", MISSING_INSTEAD, missing=top))
+        return True
+
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
-            if alias.name.split(".")[0] in self.facts.local:
+            if alias.name.split(".")[0] in self.facts.local or self.missing(node, alias.name):
                 continue
             if alias.name not in rules.LISTED and (problem := member_problem(alias.name)):
                 self.refuse(node, f"import {alias.name} ({problem[0]})", problem[1])
@@ -196,6 +247,8 @@ class _Check(ast.NodeVisitor):
         module = node.module or ""
         if node.level:
             self.refuse(node, "a relative import", f"import {module or 'the file'} by its name")
+            return
+        if self.missing(node, module):
             return
         for alias in node.names:
             if alias.name == "*":
@@ -219,13 +272,18 @@ class _Check(ast.NodeVisitor):
             ):
                 self.refuse(node, f"assigning {name}", "choose a name without double underscores")
         elif name in facts.modules or (name in facts.imported and _holds_refused(facts.imported[name])):
-            self.refuse(node, f"the module {name} as a value", f"write {name}.<member> where you use it")
+            if id(node) not in self.resolved:
+                self.refuse(node, f"the module {name} as a value", f"write {name}.<member> where you use it")
         elif name in rules.BUILTINS_REFUSED and not (name in rules.SHADOWABLE and name in facts.bound):
             self.refuse(node, f"{name}", rules.BUILTINS_REFUSED[name])  # a binding may be in another scope
         elif name in rules.BY_NAME or name == "vars":  # called, visit_Call checks it; here passed around
             self.refuse(node, f"{name} passed around", f'call {name}(obj, "name") with the name written out')
         elif name in facts.bound or name in facts.imported:
             return
+        elif name in _BUILTIN_NAMES and name not in rules.BUILTINS:
+            self.refuse(
+                node, f"the builtin {name}", "use the builtins an exercise needs (len, range, zip...)"
+            )
         elif _dunder(name) and name not in rules.DUNDER_READ:
             self.refuse(node, name, "use the names your module defines")
 
@@ -248,6 +306,8 @@ class _Check(ast.NodeVisitor):
                     f"{dotted} = ... (changes a module for every caller)",
                     "keep the value in a variable of your own",
                 )
+            if problem is None and call is None and self.module_value(node, dotted):
+                problem = (f"the module {dotted} as a value", f"write {dotted}.<member> where you use it")
             if problem:
                 self.refuse(node, problem[0], problem[1])
             return
@@ -265,6 +325,14 @@ class _Check(ast.NodeVisitor):
             and root.func.id == "type"
         ):
             self.refuse(node, "assigning to an attribute of type(...)", "assign to your own objects")
+
+    def module_value(self, node: ast.Attribute, dotted: str) -> bool:
+        """``dotted`` names a module, and ``node`` hands it on as a value (not followed by an
+        attribute, not the target of a guarded getattr)."""
+        if dotted not in members.modules() or id(node) in self.resolved:
+            return False
+        parent = self.facts.parents.get(node)
+        return not (isinstance(parent, ast.Attribute) and parent.value is node)
 
     def local_attribute(
         self, node: ast.Attribute, imported: str, attrs: list[str], call: ast.Call | None
@@ -284,6 +352,8 @@ class _Check(ast.NodeVisitor):
         attr, last = attrs[at], at == len(attrs) - 1
         if attr in rules.FRAME_ATTRIBUTES:
             self.refuse(node, f".{attr}", "pass values as arguments")
+        elif attr in rules.VALUE_METHODS:
+            self.refuse(node, f".{attr}", rules.VALUE_METHODS[attr])
         elif (
             attr == "__dict__"
             and at == 0
@@ -352,6 +422,20 @@ class _Check(ast.NodeVisitor):
         for keyword in node.keywords:
             if keyword.arg in rules.KEYWORDS:
                 self.refuse(node, f"{keyword.arg}=", rules.KEYWORDS[keyword.arg])
+            elif keyword.arg in rules.LITERAL_KEYWORDS:
+                value, instead = rules.LITERAL_KEYWORDS[keyword.arg]
+                if not (isinstance(keyword.value, ast.Constant) and keyword.value.value == value):
+                    self.refuse(node, f"{keyword.arg}= other than {value}", instead)
+        if dotted in rules.POSITIONAL and (
+            len(node.args) > rules.POSITIONAL[dotted][0]
+            or any(k.arg is None for k in node.keywords)
+            or any(isinstance(a, ast.Starred) for a in node.args)
+        ):
+            self.refuse(
+                node,
+                f"{dotted} with more than {rules.POSITIONAL[dotted][0]} positional arguments or **",
+                rules.POSITIONAL[dotted][1],
+            )
         for arg in [*node.args, *node.keywords]:
             self.visit(arg)
 
@@ -367,26 +451,46 @@ class _Check(ast.NodeVisitor):
             return
         target = node.args[0] if node.args else None
         text = node.args[1] if len(node.args) > 1 else None
-        if target is None or not (isinstance(text, ast.Constant) and isinstance(text.value, str)):
+        literal = isinstance(text, ast.Constant) and isinstance(text.value, str)
+        plain = not node.keywords and not any(isinstance(a, ast.Starred) for a in node.args)
+        if target is None or text is None or not plain or not (literal or name in rules.COMPUTED_NAME):
             self.refuse(
                 node,
                 f"{name}(...) with a name computed at run time",
-                f'write obj.attribute or {name}(obj, "attribute"); keep numbered parts in a list or dict (nn.ModuleList)',
+                f'write obj.attribute or {name}(obj, "attribute")',
             )
             return
         if name == "setattr" and len(node.args) > 2 and self.is_method(node.args[2]):
             self.refuse(
                 node, "setting a method or property on an object", "define it in your class statement"
             )
-        if name != "hasattr":  # a bool is all hasattr gives
+        if not literal:  # the worker's guarded builtin checks the name against the same lists
+            self.computed_name(node, name, target, text)
+        elif name != "hasattr":  # a bool is all hasattr gives
+            assert isinstance(text, ast.Constant)
             probe = ast.Attribute(
-                target, text.value, ast.Store() if name != "getattr" else ast.Load(), lineno=node.lineno
+                target, str(text.value), ast.Store() if name != "getattr" else ast.Load(), lineno=node.lineno
             )
             self.attribute(probe, None)
         else:
-            self.visit(target)
+            self.computed_name(node, name, target, None)
         for arg in node.args[2:]:
             self.visit(arg)
+
+    def computed_name(self, node: ast.Call, name: str, target: ast.expr, text: ast.expr | None) -> None:
+        """``getattr(F, name)``, ``setattr(self, f"fc{i}", ...)``: a module may be read this way
+        (the worker resolves the name to the snapshot's allowed members), never changed."""
+        dotted = _dotted(target, self.facts.imported)
+        module = (isinstance(target, ast.Name) and target.id in self.facts.modules) or (
+            dotted is not None and dotted in members.modules()
+        )
+        if module and name == "setattr":
+            self.refuse(node, f"setattr on the module {dotted}", "keep the value in a variable of your own")
+        if module:
+            self.resolved.add(id(target))
+        self.visit(target)
+        if text is not None:
+            self.visit(text)
 
     # definitions
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
@@ -446,6 +550,7 @@ class _Check(ast.NodeVisitor):
         for inner in ast.walk(expr):
             if isinstance(inner, (ast.expr, ast.stmt)):
                 inner.lineno = node.lineno
+        self.found += node_refusals(expr, node.lineno)
         self.visit(expr)
 
     def visit_MatchClass(self, node: ast.MatchClass) -> None:
@@ -534,8 +639,25 @@ def _dotted(node: ast.expr, imported: dict[str, str]) -> str | None:
 
 
 def _holds_refused(dotted: str) -> bool:
-    """A member with refused parts under it (a module such as torch.utils): only as a chain's root."""
-    return any(key.startswith(f"{dotted}.") for key in rules.REFUSED)
+    """A reviewed module (``from torch import utils``): only as a chain's root, since a module as a
+    value could be read by names no check sees."""
+    return dotted in members.modules()
+
+
+_BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+def node_refusals(tree: ast.AST, line: int | None = None) -> list[Refusal]:
+    """Every node whose type the allow-list does not name (async code, a newer Python's syntax)."""
+    found = []
+    for node in ast.walk(tree):
+        kind = type(node).__name__
+        if kind not in rules.NODES:
+            instead = rules.NODES_REFUSED.get(
+                kind, "write it with the statements of the Python the course uses"
+            )
+            found.append(Refusal(line or int(getattr(node, "lineno", 1)), f"the syntax {kind}", instead))
+    return found
 
 
 @functools.lru_cache(maxsize=256)
@@ -545,7 +667,7 @@ def _check(source: str, local: tuple[tuple[str, frozenset[str]], ...]) -> tuple[
         return ()  # the worker reports the syntax error
     check = _Check(_Facts(tree, dict(local)))
     check.visit(tree)
-    found = check.found + (check.unbound if check.own_dict_line else [])
+    found = node_refusals(tree) + check.found + (check.unbound if check.own_dict_line else [])
     return tuple(sorted(set(found), key=lambda r: (r.line, r.what)))
 
 

@@ -1,16 +1,19 @@
 """The allow-list of :mod:`grader.engine.subset`: what graded code may import, read, define and set.
 
 A name is allowed when it is listed here, never because it is missing from a list of dangers.
-Modules are *open* (every public member, less the refused ones) or *listed* (only the named
-members). What is refused comes with what to write instead, for the teaching message.
+Modules are *reviewed* (each member decided in the snapshot of
+:mod:`grader.sandboxed.subset_members`) or *listed* (only the named members); the syntax tree's
+node types and the builtins are enumerated the same way, every one of the running Python's
+decided (``tests/grader/test_subset_policy.py``). What is refused comes with what to write instead,
+for the teaching message.
 """
 
 from __future__ import annotations
 
-import builtins
 import sys
 
-# Modules whose every public member (and their members' members) graded code may use, less REFUSED.
+# Modules whose members the snapshot decides one by one (grader/sandboxed/subset_members.tsv), with
+# the submodules it reviews (torch.nn, numpy.random...).
 OPEN = frozenset(
     {
         "torch",
@@ -88,43 +91,6 @@ LISTED = {
     "importlib": frozenset(),  # a notebook's set-up cell imports importlib.util; nothing of it is used
     "importlib.util": frozenset(),
 }
-# Dotted names (and everything under them) refused inside open modules: they run code from text or
-# pickles, compile kernels, register ops or dispatch modes, or hand out the import machinery.
-REFUSED = {
-    "torch.library": "a custom op hides what your code runs; write the computation with torch ops",
-    "torch.overrides": "torch function modes change what the checks see; call torch ops directly",
-    "torch.ops": "call the public torch function instead (torch.add, F.relu...)",
-    "torch.compile": "graded code runs eagerly: drop torch.compile",
-    "torch.jit": "graded code runs eagerly: drop TorchScript",
-    "torch.fx": "graded code runs eagerly: drop torch.fx",
-    "torch.export": "graded code runs eagerly: drop torch.export",
-    "torch.package": "import torch's modules directly",
-    "torch.hub": "graded code loads nothing from outside",
-    "torch.load": "build the tensors in code, or take them as arguments",
-    "torch.serialization": "build the tensors in code, or take them as arguments",
-    "torch.multiprocessing": "graded code runs in one process",
-    "torch.distributed": "graded code runs in one process",
-    "torch.set_default_device": "pass device= to the tensors you create",
-    "torch.classes": "call the public torch function instead",
-    "torch.utils.cpp_extension": "write the computation with torch ops",
-    "torch.utils.benchmark": "time code outside graded code",
-    "torch.utils.model_zoo": "graded code loads nothing from outside",
-    "torch.nn.modules.module.register_module_*": "register hooks on your own modules",
-    "torch.utils.data.dataloader.python_multiprocessing": "graded code runs in one process",
-    "numpy.load": "build the arrays in code, or read text with numpy.loadtxt",
-    "numpy.lib": "use numpy's top-level functions",
-    "numpy.memmap": "read the file with numpy.loadtxt",
-    "numpy.ctypeslib": "use numpy's top-level functions",
-    "numpy.f2py": "use numpy's top-level functions",
-    "numpy.DataSource": "read local files with numpy.loadtxt",
-    "typing.get_type_hints": "annotations are for readers: do not evaluate them",
-    "typing.ForwardRef": "annotations are for readers: do not evaluate them",
-    "functools.update_wrapper": "use @functools.wraps(fn) without arguments",
-    "functools.singledispatch": "branch with isinstance",
-    "functools.singledispatchmethod": "branch with isinstance",
-    "dataclasses.make_dataclass": "write a @dataclass class statement",
-    "abc.ABCMeta": "subclass abc.ABC in a class statement",
-}
 # Private members learners use, as torch's own code does (a prefix ends with "*").
 PRIVATE = ("torch._assert", "torch._foreach_*", "torch.nn.init._calculate_fan_in_and_fan_out")
 # Members of open modules that share a standard module's name but are the package's own.
@@ -153,6 +119,29 @@ KEYWORDS = {"eval_str": "leave annotations unevaluated"}
 # Calls allowed with at most this many arguments (more would name attributes to copy).
 ARITY = {"functools.wraps": 1}
 
+# Builtins graded code may name (every builtin of the running Python is in this or BUILTINS_REFUSED).
+BUILTINS = frozenset(
+    """abs all any ascii bin bool bytearray bytes callable chr classmethod complex delattr dict dir
+    divmod enumerate filter float format frozenset getattr hasattr hash hex id int isinstance issubclass
+    iter len list map max memoryview min next object oct open ord pow print property range repr
+    reversed round set setattr slice sorted staticmethod str sum super tuple type vars zip
+    exit quit copyright credits license None True False Ellipsis NotImplemented __debug__
+    __name__ __doc__ __package__""".split()
+) | frozenset(
+    # the exception and warning classes (catching, raising and subclassing them is ordinary)
+    """ArithmeticError AssertionError AttributeError BaseException BaseExceptionGroup
+    BlockingIOError BrokenPipeError BufferError BytesWarning ChildProcessError ConnectionAbortedError
+    ConnectionError ConnectionRefusedError ConnectionResetError DeprecationWarning EOFError
+    EncodingWarning EnvironmentError Exception ExceptionGroup FileExistsError FileNotFoundError
+    FloatingPointError FutureWarning GeneratorExit IOError ImportError ImportWarning IndentationError
+    IndexError InterruptedError IsADirectoryError KeyError KeyboardInterrupt LookupError MemoryError
+    ModuleNotFoundError NameError NotADirectoryError NotImplementedError OSError OverflowError
+    PendingDeprecationWarning PermissionError ProcessLookupError RecursionError ReferenceError
+    ResourceWarning RuntimeError RuntimeWarning StopAsyncIteration StopIteration SyntaxError
+    SyntaxWarning SystemError SystemExit TabError TimeoutError TypeError UnboundLocalError
+    UnicodeDecodeError UnicodeEncodeError UnicodeError UnicodeTranslateError UnicodeWarning
+    UserWarning ValueError Warning ZeroDivisionError""".split()
+)
 # Builtins graded code may not name (unless it binds the name itself), and what to write instead.
 BUILTINS_REFUSED = {
     "exec": "write the code itself",
@@ -164,6 +153,8 @@ BUILTINS_REFUSED = {
     "breakpoint": "remove the breakpoint",
     "help": "read the docs outside graded code",
     "input": "graded code reads no input",
+    "aiter": "graded code runs synchronously: write a plain loop",
+    "anext": "graded code runs synchronously: call next()",
     "__build_class__": "write a class statement",
     "__builtins__": "call the builtin by its name",
     "__loader__": "import at the top of the file",
@@ -171,10 +162,54 @@ BUILTINS_REFUSED = {
 }
 # Of those, the ones a learner may bind to a value of their own (``def forward(self, input)``):
 # the rest are refused wherever they appear, since a binding may be in another scope.
-SHADOWABLE = frozenset({"input", "help", "compile"})
-BUILTINS = frozenset(dir(builtins)) - set(BUILTINS_REFUSED)
-# The builtins that take an attribute's name: allowed with a literal name only.
+SHADOWABLE = frozenset({"input", "help", "compile", "aiter", "anext"})
+# The builtins that take an attribute's name. getattr, hasattr and setattr may compute it: the
+# worker's guarded builtins (grader/sandboxed/guarded.py) resolve it there to the same lists.
 BY_NAME = frozenset({"getattr", "setattr", "delattr", "hasattr"})
+COMPUTED_NAME = frozenset({"getattr", "setattr", "hasattr"})
+# Calls that take at most this many positional arguments and no ``**`` (the next would start
+# worker processes), and what to write instead.
+POSITIONAL = {
+    "torch.utils.data.DataLoader": (
+        5,
+        "name the arguments you give: DataLoader(data, batch_size=..., shuffle=...)",
+    )
+}
+# A keyword argument a call may give only as this literal (0: no worker processes).
+LITERAL_KEYWORDS = {"num_workers": (0, "load the batches in this process: leave num_workers out")}
+
+# The syntax tree's node types graded code may contain, by class name; every node type of the
+# running Python's ast module is here or in NODES_REFUSED (a new Python's new syntax is refused
+# until reviewed).
+NODES = frozenset(
+    # modules and statements
+    """Module FunctionDef ClassDef Return Delete Assign AugAssign AnnAssign For While If With Match
+    Raise Try TryStar Assert Import ImportFrom Global Nonlocal Expr Pass Break Continue"""
+    # expressions
+    """ BoolOp NamedExpr BinOp UnaryOp Lambda IfExp Dict Set ListComp SetComp DictComp GeneratorExp
+    Yield YieldFrom Compare Call FormattedValue JoinedStr Constant Attribute Subscript Starred Name
+    List Tuple Slice"""
+    # contexts, operators and the parts of statements
+    """ Load Store Del And Or Add Sub Mult MatMult Div Mod Pow LShift RShift BitOr BitXor BitAnd
+    FloorDiv Invert Not UAdd USub Eq NotEq Lt LtE Gt GtE Is IsNot In NotIn comprehension
+    ExceptHandler arguments arg keyword alias withitem match_case MatchValue MatchSingleton
+    MatchSequence MatchMapping MatchClass MatchStar MatchAs MatchOr TypeIgnore""".split()
+)
+ASYNC = "graded code runs synchronously: write a plain def, for or with"
+NEVER_PARSED = "not produced by parsing a module"
+NODES_REFUSED = {
+    "AsyncFunctionDef": ASYNC,
+    "AsyncFor": ASYNC,
+    "AsyncWith": ASYNC,
+    "Await": ASYNC,
+    # the other parse modes, the abstract bases and the names kept for old code
+    **dict.fromkeys(
+        """Interactive Expression FunctionType Suite AST mod stmt expr expr_context boolop operator
+        unaryop cmpop excepthandler pattern type_ignore slice type_param AugLoad AugStore Param
+        Index ExtSlice Num Str Bytes NameConstant Ellipsis""".split(),
+        NEVER_PARSED,
+    ),
+}
 
 # Dunders graded code may read (module-level names and attributes).
 DUNDER_READ = frozenset(
@@ -205,3 +240,12 @@ FRAME_ATTRIBUTES = GRADER_ATTRIBUTES | frozenset(
     | {"ctypes", "from_file"}
     | {"ag_frame", "ag_code", "f_back", "f_globals", "f_locals", "f_builtins", "f_code", "f_trace"}
 )
+# Methods of values that compile, share memory with other processes or write files
+# (``model.compile()`` is torch.compile), and what to write instead; a module's members are the
+# snapshot's to decide.
+VALUE_METHODS = {
+    "compile": "graded code runs eagerly: call the model itself",
+    "share_memory": "graded code runs in one process",
+    "share_memory_": "graded code runs in one process",
+    "tofile": "return your results; graded code writes no files",
+}

@@ -1,10 +1,15 @@
-"""The builtins a submitted module runs with: ``getattr``, ``setattr`` and ``delattr`` that
-refuse the names which lead to the grader.
+"""The builtins a submitted module runs with: ``getattr``, ``hasattr``, ``setattr`` and
+``delattr`` that refuse the names which lead to the grader.
 
-A second line only: :mod:`grader.engine.subset` (trusted side) accepts graded code only when
-every attribute it reads is written out in its source (``getattr(fn, "__name__", default)``),
-so nothing accepted computes a name at run time; a guard that ran next to submitted code
-would be no defence on its own.
+:mod:`grader.engine.subset` (trusted side) accepts a name computed at run time only in
+``getattr``, ``hasattr`` and ``setattr`` (``getattr(F, name)(x)``, ``setattr(self, f"fc{i}", layer)``),
+and accepts no way to reach these builtins' own namespace (no ``__builtins__``, frames, ``globals()``
+or dunder attributes), so these functions are what such a call runs. They hold the name to the
+lists the static check holds a written-out name to: on a module, the snapshot of reviewed members
+(:mod:`grader.sandboxed.subset_members`), and never a module as the result (its members would then
+be read by plain attributes, which nothing checks at run time); on any value, no dunder but the
+descriptive ones, nothing that leads to frames, namespaces or the grader's objects. Modules and
+classes are never changed.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from __future__ import annotations
 import builtins
 from types import ModuleType
 from typing import Any
+
+from grader.sandboxed import subset_members
 
 # Attributes that walk from an object to frames, code, namespaces, classes' relatives, or
 # install a tracer: the ways from a value the probe passed in to the recorder.
@@ -57,80 +64,64 @@ ATTRIBUTES = frozenset(
         "walk_stack",
         "walk_tb",
         "read_pickle",
-    }
-)
-# Modules that other modules re-export (``torch.sys``, ``torch.builtins``): the grader, the
-# import machinery, memory, the object graph and frames, picklers.
-REEXPORTED_MODULES = frozenset(
-    {
-        "grader",
-        "importlib",
-        "imp",
-        "zipimport",
-        "pkgutil",
-        "runpy",
+        # the static check's frame and raw-memory attributes, and the grader's objects' own
+        "gi_code",
+        "cr_code",
+        "ag_code",
+        "f_trace",
         "ctypes",
-        "gc",
-        "builtins",
-        "inspect",
-        "pickle",
-        "marshal",
-        "copyreg",
-        "shelve",
-        "dill",
-        "cloudpickle",
-        "_thread",
-        "sys",
+        "from_file",
+        "cpu_data",
     }
 )
-# torch's modules and classes that switch the recorders off, slip ops past them (custom ops,
-# compiled kernels) or unpickle (a pickle can call any function of the grader).
-TORCH_PARTS = frozenset(
-    {
-        "overrides",
-        "library",
-        "compile",
-        "package",
-        "TorchFunctionMode",
-        "TorchDispatchMode",
-        "DisableTorchFunction",
-        "DisableTorchFunctionSubclass",
-    }
-)
-
-
+# Methods of values that compile, share memory with other processes or write files
+# (``model.compile()``): the static check's VALUE_METHODS.
+VALUE_METHODS = frozenset({"compile", "share_memory", "share_memory_", "tofile"})
 # Dunders that name or describe an object, nothing more (``getattr(fn, "__name__", repr(fn))``).
 DESCRIPTIVE = frozenset({"__name__", "__qualname__", "__doc__", "__module__"})
 
 
 def refused(obj: Any, name: Any) -> bool:
     """Would reading ``name`` of ``obj`` lead towards the grader? Dunders (less the descriptive
-    ones), the lists above, and a module's private parts."""
+    ones), the list above, a class's private parts, and a module's members that the snapshot
+    does not allow."""
     if not isinstance(name, str) or name in DESCRIPTIVE:
         return False  # a name that is no str: the real builtin raises TypeError
-    if name in ATTRIBUTES or name in REEXPORTED_MODULES or (name.startswith("__") and name.endswith("__")):
+    if name in ATTRIBUTES or (name.startswith("__") and name.endswith("__")):
         return True
-    return isinstance(obj, ModuleType) and (name.startswith("_") or name in TORCH_PARTS)
+    if isinstance(obj, ModuleType):
+        return subset_members.verdict(obj.__name__, name) != subset_members.ALLOWED
+    return name in VALUE_METHODS or (isinstance(obj, type) and name.startswith("_"))
 
 
 def _getattr(obj: Any, name: Any, *default: Any) -> Any:
     if refused(obj, name):
         raise AttributeError(f"{name!r} is off limits in graded code")
-    return builtins.getattr(obj, name, *default)
+    value = builtins.getattr(obj, name, *default)
+    if isinstance(value, ModuleType):
+        raise AttributeError(f"{name!r} is a module: in graded code, write module.member where you use it")
+    return value
+
+
+def _hasattr(obj: Any, name: Any) -> bool:
+    if isinstance(obj, ModuleType) and refused(obj, name):
+        return False  # a module's member graded code may not use is not there for it
+    return builtins.hasattr(obj, name)
 
 
 def _setattr(obj: Any, name: Any, value: Any) -> None:
-    if refused(obj, name) or isinstance(obj, ModuleType):
+    if refused(obj, name) or isinstance(obj, (ModuleType, type)):
         raise AttributeError(f"setting {name!r} here is off limits in graded code")
     builtins.setattr(obj, name, value)
 
 
 def _delattr(obj: Any, name: Any) -> None:
-    if refused(obj, name) or isinstance(obj, ModuleType):
+    if refused(obj, name) or isinstance(obj, (ModuleType, type)):
         raise AttributeError(f"deleting {name!r} here is off limits in graded code")
     builtins.delattr(obj, name)
 
 
 def submission_builtins() -> dict[str, Any]:
     """A fresh ``__builtins__`` for one submitted module."""
-    return {**vars(builtins), "getattr": _getattr, "setattr": _setattr, "delattr": _delattr}
+    guarded = {"getattr": _getattr, "hasattr": _hasattr, "setattr": _setattr, "delattr": _delattr}
+    return {**vars(builtins), **guarded}

@@ -170,11 +170,15 @@ def test_names_computed_at_run_time_are_guarded_in_the_worker():
     exec(GUARDED, namespace)
     assert float(namespace["reduce"](torch.ones(3), "sum")) == 3.0, "honest computed names work"
     assert namespace["name"](torch.ones) == "ones", "a descriptive dunder with a default"
-    for parts in (("__glo", "bals__"), ("__clo", "sure__"), ("f_", "back"), ("s", "ys")):
+    for parts in (("__glo", "bals__"), ("__clo", "sure__"), ("f_", "back")):
         with pytest.raises(AttributeError, match="off limits"):
             namespace["reach"](test_names_computed_at_run_time_are_guarded_in_the_worker, *parts)
-    with pytest.raises(AttributeError, match="off limits"):
-        namespace["reach"](torch, "_", "C")
+    for parts in (("_", "C"), ("s", "ys"), ("compi", "ler"), ("lo", "ad"), ("ji", "t")):
+        with pytest.raises(AttributeError, match="off limits"):  # a module's members: the snapshot's
+            namespace["reach"](torch, *parts)
+    with pytest.raises(AttributeError, match="is a module"):  # then read by plain attributes
+        namespace["reach"](torch, "u", "tils")
+    assert namespace["reach"](torch.nn.functional, "re", "lu") is torch.nn.functional.relu
     with pytest.raises(AttributeError, match="off limits"):
         namespace["patch"](torch, "allclose")
     assert torch.allclose is not None

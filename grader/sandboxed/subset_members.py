@@ -1,0 +1,50 @@
+"""The reviewed members of the modules graded code may open (torch, numpy, math...): a snapshot,
+``subset_members.tsv``, of every public member of each reviewed module, allowed (``+``) or refused
+with what to write instead. A member it does not record is refused, so a new torch version opens
+nothing before someone reviews it (``tests/grader/subset_review.py`` writes the snapshot).
+
+Read on the trusted side by the subset check (:mod:`grader.engine.subset_check`) and in the
+worker by the guarded ``getattr`` (:mod:`grader.sandboxed.guarded`), which resolves a name
+computed at run time on a module to the same list.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+SNAPSHOT = Path(__file__).with_name("subset_members.tsv")
+ALLOWED = "+"
+
+
+@functools.cache
+def decisions() -> dict[tuple[str, str], str]:
+    """(module, member) -> ``+`` or why it is refused."""
+    found: dict[tuple[str, str], str] = {}
+    for line in SNAPSHOT.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            module, name, verdict = line.split("\t")
+            found[module, name] = verdict
+    return found
+
+
+@functools.cache
+def modules() -> frozenset[str]:
+    """The reviewed modules: for these, a member the snapshot does not allow is refused."""
+    return frozenset(module for module, _ in decisions())
+
+
+def verdict(module: str, name: str) -> str:
+    """``+`` when graded code may use ``module.name``, else what to write instead."""
+    return decisions().get(
+        (module, name), f"{module}.{name} is not among the reviewed members graded code may use"
+    )
+
+
+def write(found: dict[tuple[str, str], str]) -> None:
+    """Record a review (sorted, one member a line)."""
+    lines = [
+        "# module\tmember\t+ (allowed) or why refused: written by tests/grader/subset_review.py",
+        *(f"{m}\t{n}\t{v}" for (m, n), v in sorted(found.items())),
+    ]
+    SNAPSHOT.write_text("\n".join(lines) + "\n", encoding="utf-8")

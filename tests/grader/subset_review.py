@@ -1,0 +1,349 @@
+"""The review behind ``grader/sandboxed/subset_members.tsv``: which members of the modules graded
+code may open (torch, numpy and the standard modules of ``subset_rules.OPEN``) it may use.
+
+The snapshot records the whole reviewed universe, allowed and refused, so a torch (or numpy, or
+Python) upgrade that adds a member fails ``test_subset_policy.py`` until someone decides it:
+
+    .venv/bin/python tests/grader/subset_review.py update   # new members land refused, "not reviewed"
+    .venv/bin/python tests/grader/subset_review.py rules    # re-apply the rules below to every member
+    .venv/bin/python tests/grader/subset_review.py docs     # the policy table of docs/architecture.md
+
+``update`` keeps every recorded decision and refuses what is new; read the diff and move what
+learners need to the rules below (then ``rules``), never the other way round. The rules: a
+submodule is refused unless it is reviewed as a module of its own (``MODULES``); a member named in
+``REFUSED`` (or matching a ``*`` prefix there) is refused with what to write instead; a class is
+allowed in torch's top level only when ``TORCH_CLASSES`` lists it (the rest are the JIT's, the
+dispatcher's and the profilers' internals), and in ``torch.cuda``, ``torch.backends.*``,
+``torch.utils`` and ``torch.utils.data`` only what ``ONLY`` lists is allowed; everything else
+(functions, constants, dtypes, the nn layers...) is allowed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+import types
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from grader.engine import subset_rules  # noqa: E402
+from grader.sandboxed import subset_members  # noqa: E402
+
+# Modules reviewed member by member: an allowed member that is a module must be one of these.
+MODULES = (
+    sorted(subset_rules.OPEN)
+    + ["collections.abc"]
+    + [f"torch.{m}" for m in ("nn", "optim", "utils", "autograd", "linalg", "fft", "special")]
+    + [f"torch.{m}" for m in ("random", "testing", "cuda", "backends", "distributions", "types")]
+    + ["torch.nn.functional", "torch.nn.init", "torch.nn.utils", "torch.nn.utils.rnn"]
+    + ["torch.optim.lr_scheduler", "torch.utils.data", "torch.autograd.functional"]
+    + ["torch.backends.cudnn", "torch.backends.cuda", "torch.backends.mps"]
+    + ["numpy.random", "numpy.linalg", "numpy.fft", "numpy.testing"]
+)
+EAGER = "graded code runs eagerly, in one process: write the computation with torch ops"
+ONE_PROCESS = "graded code runs in one process and one thread"
+NO_LOADING = "graded code loads nothing: build the values in code, or take them as arguments"
+DISPATCH = "call torch's public functions directly; graded code leaves torch's dispatch as it is"
+# Members refused, with what to write instead ("name*": every member starting with name).
+REFUSED = {
+    "torch": {
+        "compile": "drop torch.compile: " + EAGER,
+        "compiler": "drop torch.compiler: " + EAGER,
+        "jit": "drop TorchScript: " + EAGER,
+        "fx": EAGER,
+        "export": EAGER,
+        "cond": "write an if statement",
+        "while_loop": "write a while loop",
+        "vmap": "write the batched computation with broadcasting",
+        "func": "use torch.autograd.grad, or write the batched computation with broadcasting",
+        "sym_*": EAGER,
+        "fork": ONE_PROCESS,
+        "wait": ONE_PROCESS,
+        "set_num_threads": ONE_PROCESS,
+        "set_num_interop_threads": ONE_PROCESS,
+        "init_num_threads": ONE_PROCESS,
+        "prepare_multiprocessing_environment": ONE_PROCESS,
+        "multiprocessing": ONE_PROCESS,
+        "distributed": ONE_PROCESS,
+        "load": NO_LOADING,
+        "save": "return your results; graded code writes no files",
+        "from_file": NO_LOADING,
+        "serialization": NO_LOADING,
+        "hub": NO_LOADING,
+        "package": NO_LOADING,
+        "import_ir_module*": NO_LOADING,
+        "library": "a custom op hides what your code runs; write the computation with torch ops",
+        "ops": "call the public torch function instead (torch.add, F.relu...)",
+        "classes": "call the public torch function instead",
+        "overrides": DISPATCH,
+        "set_default_device": "pass device= to the tensors you create",
+        "autocast": "compute in the dtype the check gives you",
+        "amp": "compute in the dtype the check gives you",
+        "ModuleDict": "use torch.nn.ModuleDict",
+        "ParameterDict": "use torch.nn.ParameterDict",
+        "BufferDict": "keep buffers on an nn.Module with register_buffer",
+        "set_autocast*": "compute in the dtype the check gives you",
+        "autocast_*": "compute in the dtype the check gives you",
+        "clear_autocast_cache": "compute in the dtype the check gives you",
+        "set_default_dtype": "pass dtype= to the tensors you create",
+        "set_default_tensor_type": "pass dtype= to the tensors you create",
+        "set_flush_denormal": "leave torch's floating-point settings as they are",
+        "set_float32_matmul_precision": "leave torch's floating-point settings as they are",
+    },
+    "torch.nn": {
+        "DataParallel": ONE_PROCESS,
+        "parallel": ONE_PROCESS,
+        "modules": "use the classes of torch.nn (nn.Linear, nn.Module...)",
+        "parameter": "use nn.Parameter",
+    },
+    "torch.nn.functional": {
+        "handle_torch_function": DISPATCH,
+        "has_torch_function*": DISPATCH,
+        "boolean_dispatch": DISPATCH,
+    },
+    "torch.autograd": {
+        "profiler*": "time code outside graded code",
+        "Profiler*": "time code outside graded code",
+        "graph": DISPATCH,
+        "set_multithreading_enabled": ONE_PROCESS,
+    },
+    "torch.testing": {"FileCheck": EAGER},
+    "torch.distributions": {"register_kl": "compute the divergence in a function of your own"},
+    "torch.utils": {
+        "throughput_benchmark": "time code outside graded code: " + ONE_PROCESS,
+        "ThroughputBenchmark": "time code outside graded code: " + ONE_PROCESS,
+        "collect_env": "graded code runs no other program",
+        "cpp_extension": EAGER,
+        "checkpoint": "call the layers directly",
+    },
+    "numpy": {
+        "load": "build the arrays in code, or read text with numpy.loadtxt",
+        "memmap": "read the file with numpy.loadtxt",
+        "DataSource": "read local files with numpy.loadtxt",
+        "test": "run tests outside graded code",
+        "save*": "return your results; graded code writes no files",
+    },
+    "numpy.testing": {
+        "measure": "write the code itself",
+        "runstring": "write the code itself",
+        "rundocs": "run tests outside graded code",
+        "run_threaded": ONE_PROCESS,
+    },
+    "typing": {
+        "get_type_hints": "annotations are for readers: do not evaluate them",
+        "ForwardRef": "annotations are for readers: do not evaluate them",
+        "evaluate_forward_ref": "annotations are for readers: do not evaluate them",
+    },
+    "functools": {
+        "update_wrapper": "use @functools.wraps(fn) without arguments",
+        "singledispatch": "branch with isinstance",
+        "singledispatchmethod": "branch with isinstance",
+    },
+    "dataclasses": {"make_dataclass": "write a @dataclass class statement"},
+    "abc": {"ABCMeta": "subclass abc.ABC in a class statement"},
+}
+# The classes of torch's top level graded code may use; the other classes there are the
+# internals of the JIT, the dispatcher, serialisation and benchmarks.
+TORCH_CLASSES = frozenset(
+    "Tensor Size Generator device dtype layout memory_format qscheme finfo iinfo no_grad enable_grad "
+    "inference_mode set_grad_enabled TypedStorage UntypedStorage Storage AcceleratorError "
+    "OutOfMemoryError".split()
+) | {n for n in dir(__import__("torch")) if n.endswith(("Tensor", "Storage")) and n[0].isupper()}
+# Modules of which only these members are allowed (the rest: device internals, allocators,
+# graphs, streams, the utilities that time, trace or spawn).
+ONLY = {
+    "torch.cuda": frozenset(
+        "is_available device_count current_device get_device_name get_device_properties "
+        "get_device_capability manual_seed manual_seed_all seed seed_all initial_seed synchronize "
+        "empty_cache memory_allocated max_memory_allocated memory_reserved max_memory_reserved "
+        "reset_peak_memory_stats is_bf16_supported device OutOfMemoryError get_rng_state set_rng_state".split()
+    ),
+    "torch.backends": frozenset({"cudnn", "cuda", "mps"}),
+    "torch.backends.cudnn": frozenset({"deterministic", "benchmark", "enabled", "allow_tf32"})
+    | frozenset({"is_available", "version"}),
+    "torch.backends.cuda": frozenset({"matmul", "is_built"}),
+    "torch.backends.mps": frozenset({"is_available", "is_built"}),
+    "torch.utils": frozenset({"data"}),
+    "torch.utils.data": frozenset(
+        "Dataset IterableDataset TensorDataset Subset ConcatDataset ChainDataset StackDataset "
+        "DataLoader Sampler SequentialSampler RandomSampler SubsetRandomSampler WeightedRandomSampler "
+        "BatchSampler random_split default_collate default_convert get_worker_info".split()
+    ),
+}
+NOT_LISTED = "not among the members graded code may use; the exercise's docstring names what it needs"
+NOT_REVIEWED = "new in this version and not reviewed yet; the exercise's docstring names what it needs"
+
+
+def _refusal(module: str, name: str) -> str | None:
+    for pattern, reason in REFUSED.get(module, {}).items():
+        if name == pattern or (pattern.endswith("*") and name.startswith(pattern[:-1])):
+            return reason
+    return None
+
+
+def decide(module: str, name: str, value: object) -> str:
+    """``+`` (allowed) or why ``module.name`` is refused."""
+    reason = _refusal(module, name)
+    if reason is not None:
+        return reason
+    if isinstance(value, types.ModuleType):
+        if f"{module}.{name}" in MODULES and value.__name__ == f"{module}.{name}":
+            return "+"
+        return f"the module {value.__name__} is not part of graded code: " + (
+            f"import {name} itself if the exercise needs it"
+            if value.__name__ in sys.stdlib_module_names
+            else "use the members of the modules the exercise names"
+        )
+    if module in ONLY:
+        return "+" if name in ONLY[module] else NOT_LISTED
+    if module == "torch" and isinstance(value, type) and name not in TORCH_CLASSES:
+        return "one of torch's internal classes: " + NOT_LISTED
+    return "+"
+
+
+def universe(module: str) -> dict[str, object]:
+    """The members of ``module`` the snapshot decides: its public names and the private ones
+    graded code may use (``torch._assert``...). A submodule shows among a package's names only
+    once something imported it, so one nobody decided is left out (and refused: the snapshot
+    does not allow it); the submodules decided here are in, imported or not."""
+    imported = importlib.import_module(module)
+    decided = {n for n in REFUSED.get(module, {}) if not n.endswith("*")} | {
+        m[len(module) + 1 :]
+        for m in MODULES
+        if m.startswith(f"{module}.") and "." not in m[len(module) + 1 :]
+    }
+    names = {n for n in dir(imported) if not n.startswith("_") and not _submodule(imported, n, decided)}
+    names |= {n for n in decided if n in dir(imported) or _importable(f"{module}.{n}")}
+    names |= {
+        p.rsplit(".", 1)[1].rstrip("*")
+        for p in subset_rules.PRIVATE
+        if p.rsplit(".", 1)[0] == module and not p.endswith("*")
+    }
+    names |= {
+        n
+        for p in subset_rules.PRIVATE
+        if p.endswith("*") and p.rsplit(".", 1)[0] == module
+        for n in dir(imported)
+        if n.startswith(p.rsplit(".", 1)[1][:-1])
+    }
+    names |= {n for n in ONLY.get(module, ()) if hasattr(imported, n)}  # a module class's properties
+    return {n: getattr(imported, n, None) if n in dir(imported) else None for n in sorted(names)}
+
+
+def _submodule(parent: types.ModuleType, name: str, decided: set[str]) -> bool:
+    value = getattr(parent, name, None)
+    return (
+        isinstance(value, types.ModuleType)
+        and value.__name__ == f"{parent.__name__}.{name}"
+        and name not in decided
+    )
+
+
+def _importable(dotted: str) -> bool:
+    try:
+        return importlib.util.find_spec(dotted) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def reviewed() -> dict[tuple[str, str], str]:
+    return {(m, n): decide(m, n, v) for m in MODULES for n, v in universe(m).items()}
+
+
+def update() -> dict[tuple[str, str], str]:
+    """The recorded decisions, members gone dropped, members new refused as not reviewed."""
+    recorded = subset_members.decisions()
+    return {key: recorded.get(key, NOT_REVIEWED) for key in [(m, n) for m in MODULES for n in universe(m)]}
+
+
+DOCS = REPO / "docs" / "architecture.md"
+BEGIN = "<!-- subset policy: written by tests/grader/subset_review.py docs -->"
+END = "<!-- end of the subset policy -->"
+GENERIC = (NOT_LISTED, NOT_REVIEWED, "the module ", "one of torch's internal classes")
+
+
+def _refused_cell(refused: dict[str, str]) -> str:
+    """The refusals, grouped by what to write instead (the generic ones counted, not named)."""
+    named: dict[str, list[str]] = {}
+    others = 0
+    for name, why in sorted(refused.items()):
+        if any(why.startswith(g) or why.endswith(g) for g in GENERIC):
+            others += 1
+        else:
+            named.setdefault(why, []).append(f"`{name}`")
+    cells = [f"{', '.join(names)}: {why}" for why, names in named.items()]
+    if others:
+        cells.append(f"{others} more: internals, modules not reviewed, or not needed")
+    return "; ".join(cells).replace("|", "\\|") or "none"
+
+
+def table() -> str:
+    """The subset's policy as one Markdown table, from the code and the snapshot."""
+    from grader.engine import subset_rules as rules
+
+    rows = [
+        (
+            "syntax (node types)",
+            ", ".join(sorted(rules.NODES, key=str.lower)),
+            _refused_cell(rules.NODES_REFUSED),
+        ),
+        ("builtins", ", ".join(sorted(rules.BUILTINS, key=str.lower)), _refused_cell(rules.BUILTINS_REFUSED)),
+        (
+            "names computed at run time",
+            ", ".join(f"`{n}`" for n in sorted(rules.COMPUTED_NAME))
+            + " (on a module: the snapshot's allowed members, never a module; on a value: no dunder"
+            " but the descriptive ones, no frame or grader attribute; modules and classes never set)",
+            "`delattr`, `vars` of anything but `self`, any other builtin with a computed name",
+        ),
+    ]
+    decided = subset_members.decisions()
+    for module in sorted(subset_members.modules()):
+        members = {n: v for (m, n), v in decided.items() if m == module}
+        allowed = sorted(n for n, v in members.items() if v == subset_members.ALLOWED)
+        shown = ", ".join(allowed) if len(allowed) <= 40 else f"{len(allowed)} members (the snapshot)"
+        refused = {n: v for n, v in members.items() if v != subset_members.ALLOWED}
+        rows.append((f"`{module}`", shown, _refused_cell(refused)))
+    for module, names in sorted(rules.LISTED.items()):
+        rows.append(
+            (f"`{module}` (listed)", ", ".join(sorted(names)) or "importing it", "every other member")
+        )
+    rows.append(
+        (
+            "anything else",
+            "nothing",
+            "a module, member, node type or builtin not listed above (a submodule nobody decided,"
+            " a new version's new member) is refused",
+        )
+    )
+    lines = ["| part | allowed | refused: what to write instead |", "|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    return "\n".join(lines)
+
+
+def docs_text() -> str:
+    """docs/architecture.md with the table between its markers replaced by :func:`table`."""
+    text = DOCS.read_text(encoding="utf-8")
+    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
+    return f"{text[:start]}\n{table()}\n{text[end:]}"
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else ""
+    if command == "docs":
+        DOCS.write_text(docs_text(), encoding="utf-8")
+        return 0
+    if command not in ("update", "rules"):
+        print(__doc__)
+        return 2
+    found = reviewed() if command == "rules" else update()
+    subset_members.write(found)
+    allowed = sum(v == "+" for v in found.values())
+    print(f"{len(found)} members decided: {allowed} allowed, {len(found) - allowed} refused")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
