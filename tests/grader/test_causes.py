@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 import torch
+from helpers import REPO, grade_json
 
 from grader.batch.causes import Note, NoteBook, class_groups, notes_for
 from grader.batch.exports import feedback_markdown
@@ -13,8 +14,6 @@ from grader.batch.gradebook import CourseBook, Gradebook, Row
 from grader.batch.standing import final_rows
 from grader.checks.exercises import judge
 from grader.checks.judge import NAN_HINT, TYPE_HINT, CheckFailed, expect_close, expect_tensor
-
-pytestmark = pytest.mark.unit
 
 
 def check(test_id, status, exercises=("ex",), message="m", kind="shape", cause="") -> dict:
@@ -38,6 +37,7 @@ def verdicts(tests: list[dict]) -> dict:
 SHARED = ("rnn_cell", "gru_cell", "rnn_forward")
 
 
+@pytest.mark.unit
 def test_a_check_shared_with_an_unfinished_neighbour_charges_the_neighbour_only():
     tests = [
         check("rnn_cell_equals_nn_rnncell", "passed", ["rnn_cell"]),
@@ -53,6 +53,7 @@ def test_a_check_shared_with_an_unfinished_neighbour_charges_the_neighbour_only(
     assert found["gru_cell"].status == "not_started"
 
 
+@pytest.mark.unit
 def test_a_shared_check_failing_on_one_exercise_is_that_ones_and_a_raise_its_innermost_frames():
     wrong = "gru_cell with batch 3, input_size 2, hidden 5: expected 0.1, got 0.2."
     tests = [
@@ -76,6 +77,7 @@ def test_a_shared_check_failing_on_one_exercise_is_that_ones_and_a_raise_its_inn
     assert found["rnn_cell"].status == "failed"
 
 
+@pytest.mark.unit
 def test_a_training_check_shared_with_a_failing_module_is_the_modules():
     """train_epoch fixed, MLP wrong: the training check that uses both is MLP's."""
     tests = [
@@ -91,6 +93,7 @@ def test_a_training_check_shared_with_a_failing_module_is_the_modules():
     assert "and 1 more check of MLP" in found["MLP"].diagnosis
 
 
+@pytest.mark.unit
 def test_the_same_mistake_on_other_inputs_is_one_cause_and_each_error_kind_its_own():
     one = check(
         "softmax_rows[a]", "failed", ["softmax"], "softmax on (2, 3): expected 0.1, got 0.3.", cause="values"
@@ -117,6 +120,7 @@ def failure(call) -> CheckFailed:
 REDUCTION_HINT = "'mean' and 'sum' reduce over every element to a 0-dim tensor"
 
 
+@pytest.mark.unit
 def test_a_list_or_a_nan_is_its_own_cause_with_its_own_hint_not_the_checks():
     listed = failure(lambda: expect_close([0.5, 1.0], torch.tensor(0.75), "mse", hint=REDUCTION_HINT))
     assert listed.cause == "type" and TYPE_HINT in str(listed) and REDUCTION_HINT not in str(listed)
@@ -133,6 +137,7 @@ def test_a_list_or_a_nan_is_its_own_cause_with_its_own_hint_not_the_checks():
     assert shaped.cause == "shape" and REDUCTION_HINT in str(shaped)
 
 
+@pytest.mark.unit
 def test_a_known_mistakes_signature_names_it_with_its_hint():
     expected, uphill = torch.tensor([1.0, 0.5]), torch.tensor([1.0, 1.5])
     mistakes = {"update-sign": (uphill, "step against the gradient")}
@@ -161,6 +166,7 @@ NAN_MESSAGE = "mse(y_hat, y) on shape {}: expected 0.5, got NaN there."
 LIST_MESSAGE = "mse(y_hat, y): expected a torch.Tensor, got list [0.25, 1.0]."
 
 
+@pytest.mark.unit
 def test_groups_follow_the_cause_not_the_text_and_a_note_reaches_its_members_only(tmp_path):
     rows = [
         row("alice", [mse_check("passed")]),
@@ -191,3 +197,28 @@ def test_groups_follow_the_cause_not_the_text_and_a_note_reaches_its_members_onl
     assert "square d itself" in feedback_markdown(final["bob"])
     assert [n.applies for n in notes_for(final["bob"], [note])] == [True]
     gradebook.close()
+
+
+STUB_RNN = (REPO / "exercises" / "rnn.py").read_text()
+RNN_CELL_STUB = '    raise NotImplementedError("rnn_cell: two affine maps, summed, through tanh")'
+
+
+def graded_rnn(tmp_path, name: str, rnn_cell_body: str) -> dict:
+    """{exercise: its verdict} of the rnn stub with rnn_cell written (the rest not started)."""
+    assert RNN_CELL_STUB in STUB_RNN
+    path = tmp_path / name / "rnn.py"
+    path.parent.mkdir()
+    path.write_text(STUB_RNN.replace(RNN_CELL_STUB, "    import torch\n\n" + rnn_cell_body))
+    _, report = grade_json(str(path), "--timeout", "10", "-k", "not convergence")
+    return {e["name"]: e for e in report["topics"][0]["exercises"]}
+
+
+@pytest.mark.e2e
+def test_rnn_cell_without_the_transpose_leads_with_transposing_and_a_right_one_is_full(tmp_path):
+    untransposed = graded_rnn(tmp_path, "no_t", "    return torch.tanh(x @ w_ih + b_ih + h @ w_hh + b_hh)")
+    said = untransposed["rnn_cell"]["diagnosis"]
+    assert "transpose the weights" in said.split("\n  hint: ", 1)[1].splitlines()[0], said
+    assert "in_features" not in said and untransposed["rnn_cell"]["cause"] == "error:matmul-shapes"
+    right = graded_rnn(tmp_path, "right", "    return torch.tanh(x @ w_ih.T + b_ih + h @ w_hh.T + b_hh)")
+    assert right["rnn_cell"]["status"] == "passed", right["rnn_cell"]  # a check shared with gru_cell raises
+    assert right["gru_cell"]["status"] == "not_started"

@@ -1,4 +1,5 @@
 # mistake: mse squares through exp(2·log d), NaN where d < 0 (breaks: mse: (ŷ − y)²)
+# cause: mse regression_loss_reductions:nan
 """Losses — reference solution. The specification is the docstrings in exercises/losses.py."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: mse collects the squared errors in a Python list (breaks: mse: returns a tensor)
+# cause: mse regression_loss_reductions:type
 """Losses — reference solution. The specification is the docstrings in exercises/losses.py."""
 
 from __future__ import annotations

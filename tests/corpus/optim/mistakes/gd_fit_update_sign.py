@@ -1,4 +1,5 @@
 # mistake: gd_fit steps uphill: w += lr·gradient (breaks: step against the full-batch gradient)
+# cause: gd_fit mistake:update-sign
 """Optimisation — reference solution. The specification is the docstrings in exercises/optim.py."""
 
 from __future__ import annotations
