@@ -315,12 +315,13 @@ def base_id(test_id: str) -> str:
     return test_id.split("[", 1)[0]
 
 
-def cause_of(name: str, first: dict, exercises: Iterable[str]) -> str:
+def cause_of(name: str, first: dict, exercises: Iterable[str], hidden_text: bool = True) -> str:
     """What a diagnosis led by ``first`` names, the same whatever the inputs: "twin", "timeout",
     "not_started", "waits:OTHER" (it calls an exercise not started), "error:KIND" (grader/checks/
     exercises.py ERRORS, else the exception's type), "mistake:NAME" (a known mistake's signature,
     the suite's), else "CHECK:STAGE" (the check without its parameters and the stage of the
-    judging that failed, grader/checks/judge.py STAGES)."""
+    judging that failed, grader/checks/judge.py STAGES); without ``hidden_text`` a hidden check is
+    named by its kind only ("hidden-shape:values"), as everywhere its id must not show."""
     cause, status = first.get("cause") or "", first["status"]
     if cause == "twin" or status == "timeout":
         return cause or "timeout"
@@ -332,7 +333,10 @@ def cause_of(name: str, first: dict, exercises: Iterable[str]) -> str:
         return cause or error_cause(first["message"])
     if cause.startswith("mistake:"):
         return cause
-    return f"{base_id(first['id'])}:{cause or status}"
+    named = base_id(first["id"])
+    if not hidden_text and first.get("visibility") != "public":
+        named = f"hidden-{first['kind']}"
+    return f"{named}:{cause or status}"
 
 
 def _lead(name: str, checks: list[tuple[dict, float]], twin: str) -> tuple[dict | None, list[dict]]:
@@ -416,7 +420,7 @@ def judge(tests: list[dict], twin: str = DEFAULT_TWIN, hidden_text: bool = True)
                 max_points=max_points,
                 status=status,
                 diagnosis="" if full else _diagnosis(name, checks, twin, hidden_text, groups),
-                cause="" if first is None else cause_of(name, first, groups),
+                cause="" if first is None else cause_of(name, first, groups, hidden_text),
             )
         )
     return verdicts

@@ -222,3 +222,11 @@ def test_rnn_cell_without_the_transpose_leads_with_transposing_and_a_right_one_i
     right = graded_rnn(tmp_path, "right", "    return torch.tanh(x @ w_ih.T + b_ih + h @ w_hh.T + b_hh)")
     assert right["rnn_cell"]["status"] == "passed", right["rnn_cell"]  # a check shared with gru_cell raises
     assert right["gru_cell"]["status"] == "not_started"
+
+
+@pytest.mark.unit
+def test_a_hidden_checks_cause_names_its_kind_only_where_its_id_must_not_show():
+    hidden = {**check("secret_edge[n=7]", "failed", ["ex"], "SECRET", cause="values"), "visibility": "hidden"}
+    assert verdicts([hidden])["ex"].cause == "secret_edge:values"  # the instructor's terminal
+    (verdict,) = judge([hidden], hidden_text=False)
+    assert verdict.cause == "hidden-shape:values" and "secret" not in verdict.cause
