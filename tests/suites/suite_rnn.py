@@ -61,7 +61,9 @@ def expect_cell_equals_torch(sub, name, torch_cell, seed, batch, input_size, hid
 
 
 # a product that does not fit, in a cell given (hidden, input_size) weights: they are not transposed
-NOT_TRANSPOSED = {"matmul-shapes": "x·W_ihᵀ and h·W_hhᵀ: transpose the weights (their shapes differ when input_size ≠ hidden)"}
+NOT_TRANSPOSED = {
+    "matmul-shapes": "x·W_ihᵀ and h·W_hhᵀ: transpose the weights (their shapes differ when input_size ≠ hidden)"
+}
 
 
 @check("shape", public=True, exercise="rnn_cell", errors=NOT_TRANSPOSED)
