@@ -81,7 +81,11 @@ def exercise_causes(row: Row, hidden_text: bool = True) -> dict[str, tuple[str, 
     found = {}
     for topic in row.report.get("topics", []):
         twin = topic.get("twin", DEFAULT_TWIN)
-        for exercise in judge(topic.get("tests", []), twin, hidden_text=hidden_text):
+        try:
+            judged = judge(topic.get("tests", []), twin, hidden_text=hidden_text)
+        except (KeyError, TypeError, ValueError):  # a report without the contract's fields
+            continue
+        for exercise in judged:
             if exercise.cause:
                 found[f"{topic['name']}.{exercise.name}"] = (exercise.cause, exercise.diagnosis)
     return found
