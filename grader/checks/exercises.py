@@ -194,6 +194,8 @@ def _groups(tests: list[dict]) -> dict[str, list[tuple[dict, float]]]:
 
 
 _OPEN = ("passed", "skipped")
+# a module refused before it ran (grader/engine/subset_check.py words it), every check alike
+_REFUSED = "was not run and every check scores 0"
 _NOT_STARTED = re.compile(r"(\w+)\(\) in \S+ still raises NotImplementedError")
 _FRAME = re.compile(r"\n  at [^\n]*?, line \d+, in (\w+)")
 _RUNNING = re.compile(r"^\w+ while (?:running|checking) (\w+)")
@@ -318,11 +320,14 @@ def base_id(test_id: str) -> str:
 def cause_of(name: str, first: dict, exercises: Iterable[str], hidden_text: bool = True) -> str:
     """What a diagnosis led by ``first`` names, the same whatever the inputs: "twin", "timeout",
     "not_started", "waits:OTHER" (it calls an exercise not started), "error:KIND" (grader/checks/
-    exercises.py ERRORS, else the exception's type), "mistake:NAME" (a known mistake's signature,
+    exercises.py ERRORS, else the exception's type), "refused" (the module was refused before
+    it ran), "mistake:NAME" (a known mistake's signature,
     the suite's), else "CHECK:STAGE" (the check without its parameters and the stage of the
     judging that failed, grader/checks/judge.py STAGES); without ``hidden_text`` a hidden check is
     named by its kind only ("hidden-shape:values"), as everywhere its id must not show."""
     cause, status = first.get("cause") or "", first["status"]
+    if _REFUSED in first["message"]:
+        return "refused"  # the module never ran: the same cause for every exercise
     if cause == "twin" or status == "timeout":
         return cause or "timeout"
     if status == "not_started":

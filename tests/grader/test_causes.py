@@ -230,3 +230,10 @@ def test_a_hidden_checks_cause_names_its_kind_only_where_its_id_must_not_show():
     assert verdicts([hidden])["ex"].cause == "secret_edge:values"  # the instructor's terminal
     (verdict,) = judge([hidden], hidden_text=False)
     assert verdict.cause == "hidden-shape:values" and "secret" not in verdict.cause
+
+
+@pytest.mark.unit
+def test_a_module_refused_before_it_ran_has_one_cause_for_every_exercise():
+    said = "losses.py, line 10: torch.allclose = ... is not allowed in graded code, so losses was not run and every check scores 0."
+    found = verdicts([check("a", "failed", ["mse"], said), check("b", "failed", ["huber"], said)])
+    assert found["mse"].cause == found["huber"].cause == "refused"
