@@ -624,6 +624,56 @@ def override_command(
         _usage_exit(str(exc))
 
 
+@batch_group.group("causes", invoke_without_command=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="the folder `grade batch` wrote")
+@click.option("--format", "form", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def causes_group(ctx: click.Context, out: Path | None, form: str) -> None:
+    """The class's failing exercises grouped by cause (`grade batch causes --out OUT`), with
+    counts, a representative and its diagnosis; `grade batch causes note` writes to a group."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if out is None:
+        _usage_exit(_("give --out, the folder `grade batch` wrote"))
+    from grader.batch.causes_report import list_groups
+    from grader.batch.exports import NoHistory
+
+    try:
+        click.echo(list_groups(out, as_json=form == "json"))
+    except NoHistory as exc:
+        _usage_exit(str(exc))
+
+
+@causes_group.command("note")
+@click.argument("exercise", metavar="TOPIC.NAME")
+@click.argument("cause")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="the folder `grade batch` wrote")
+@click.option("--text", default="", help="the note the group's students are shown (feedback, LMS files)")
+@click.option(
+    "--points",
+    type=float,
+    default=None,
+    help="points added to (or, negative, taken from) each member's exercise",
+)
+@click.option("--by", default=None, help="who wrote it (default: your user name)")
+@click.option("--clear", is_flag=True, help="remove the group's note")
+def causes_note_command(
+    exercise: str, cause: str, out: Path, text: str, points: float | None, by: str | None, clear: bool
+) -> None:
+    """Attach a note (and optionally a points adjustment) to the group of EXERCISE failing with
+    CAUSE (as `grade batch causes` lists them). It reaches the group's students, survives
+    regrades; `grade batch` again rewrites the exports."""
+    import getpass
+
+    from grader.batch.causes_report import NoteProblem, record_note
+    from grader.batch.exports import NoHistory
+
+    try:
+        click.echo(record_note(out, exercise, cause, text, points, clear, by or getpass.getuser()))
+    except (NoHistory, NoteProblem) as exc:
+        _usage_exit(str(exc))
+
+
 @batch_group.command("mark")
 @click.argument("student", required=False)
 @click.argument("item", required=False)

@@ -1,6 +1,7 @@
 """``report.html``: the class on one self-contained page (no network, no script).
 
-The distribution of totals, per exercise the share of full, partial and zero scores, per check
+The distribution of totals, per exercise the share of full, partial and zero scores and its
+failing submissions grouped by cause (grader/batch/causes.py), per check
 its failure rate and most common failure (hidden checks by exercise and kind only), the
 students with timeouts or crashes, late students, and the similarity clusters when
 ``--similarity`` ran. The histogram is also an inline SVG. All student-derived text is escaped.
@@ -109,6 +110,16 @@ def render(stats: ClassStats, title: str, out: Path) -> str:
         for name, c in stats.manual.items()
     ]
     inquiries: list[list[object]] = [[escape(cell) for cell in entry] for entry in stats.inquiries]
+    causes: list[list[object]] = [
+        [
+            escape(g.exercise),
+            escape(g.cause),
+            g.count,
+            escape(", ".join(g.students)),
+            f"<pre>{escape(g.diagnosis)}</pre>",
+        ]
+        for g in stats.causes
+    ]
     parts = [
         f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{escape(title)}</title>",
         f"<style>{STYLE}</style></head><body>",
@@ -125,6 +136,8 @@ def render(stats: ClassStats, title: str, out: Path) -> str:
         _table(["item", "full", "partial", "zero", "not marked yet"], manual, "manual"),
         "<h2>Grade inquiries</h2>",
         _table(["student", "item", "state", "asked", "reply"], inquiries, "inquiries"),
+        "<h2>Failing exercises by cause</h2>",  # `grade batch causes note` writes to a group
+        _table(["exercise", "cause", "students", "who", "diagnosis (the first of them)"], causes, "causes"),
         "<h2>Checks</h2>",
         _table(["check", "runs", "failed", "most common failure"], checks, "checks"),
         "<h2>Timeouts and crashes</h2>",

@@ -164,6 +164,7 @@ def _results(row: Row) -> list[str]:
             '<tr><th scope="col">item</th><th scope="col">points</th><th scope="col">what happened</th></tr>'
         )
         parts += ["<table><caption>Results</caption>", head, *lines, "</table>"]
+    parts += [f"<p>Group note: {clean.html(text)}</p>" for text in standing.get("group_notes", [])]
     for asked in standing.get("inquiries", []):
         reply = f" Reply: {clean.html(asked['reply'])}" if asked["reply"] else ""
         parts.append(

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
+from grader.batch.causes import NoteBook, Noted, note_words, notes_for
 from grader.batch.gradebook import CourseBook, Override, Row
 from grader.batch.marks import Inquiry, Mark, MarkBook
 from grader.checks.exercises import DEFAULT_TWIN, judge
@@ -170,6 +171,7 @@ def apply(
     late: Late,
     marks: dict[str, Mark] | None = None,
     inquiries: list[Inquiry] | None = None,
+    group_notes: list[Noted] | None = None,
 ) -> Row:
     """``row`` as the exports show it: course points, overrides, manual items' marks, late
     penalty; the report's ``standing`` says how the total came about."""
@@ -177,6 +179,7 @@ def apply(
     excused = assignment is not None and row.student in assignment.excused
     excused = excused or any(o.exercise == "" and o.excused for o in overrides)
     if row.status != "graded" and not overrides and not excused and not marks and not inquiries:
+        # group notes reach graded rows only (grader/batch/causes.py)
         if assignment is None or row.status == "crashed":
             return row
         return replace(row, score=0.0, max_score=assignment.total)
@@ -204,7 +207,9 @@ def apply(
         notes.append(text)
         if override.note:
             private.append(f"{override.exercise}: {override.note}")
-    if notes:  # the topics' lines say what their exercises now hold, as the total does
+    said = _group_notes(group_notes or [], exercises, {o.exercise for o in overrides})
+    if notes or any(n.applies and n.note.points for n in group_notes or []):
+        # the topics' lines say what their exercises now hold, as the total does
         for topic in report.get("topics", []):
             mine = [v for k, v in exercises.items() if k.split(".", 1)[0] == topic["name"]]
             topic["score"], topic["max_score"] = sum(e for e, _ in mine), sum(p for _, p in mine)
@@ -228,11 +233,31 @@ def apply(
         "excused": excused,
         "manual": manual,
         "inquiries": inquiry_standing(inquiries or []),
+        "group_notes": said,
     }
     status = "excused" if excused else row.status
     return replace(
         row, status=status, score=round(earned, DECIMALS), max_score=round(total, DECIMALS), report=report
     )
+
+
+def _group_notes(noted: list[Noted], exercises: dict[str, list[float]], overridden: set[str]) -> list[str]:
+    """The lines the group notes reaching a student say; a note's points move the exercise's
+    (within 0 and its maximum) unless an override set them."""
+    lines = []
+    for entry in noted:
+        note = entry.note
+        if not entry.applies:
+            lines.append(
+                f"{note.exercise}: the note on your earlier submission's mistake no longer applies: "
+                "this submission does not make it"
+            )
+            continue
+        if note.points and note.exercise in exercises and note.exercise not in overridden:
+            earned, possible = exercises[note.exercise]
+            exercises[note.exercise] = [min(possible, max(0.0, earned + note.points)), possible]
+        lines.append(f"{note.exercise}: {note_words(note)}")
+    return lines
 
 
 def standing_lines(row: Row) -> list[str]:
@@ -244,12 +269,14 @@ def standing_lines(row: Row) -> list[str]:
     if standing.get("late"):
         lines.append(f"late: {standing['late']} (before the penalty: {standing['before_late']:g})")
     lines += [f"override: {text}" for text in standing.get("overrides", [])]
+    lines += [f"note: {text}" for text in standing.get("group_notes", [])]
     return lines
 
 
 def final_rows(rows: list[Row], assignment: Assignment | None, book: CourseBook) -> list[Row]:
     """Every row as the exports show it (unchanged without a course, overrides or times)."""
     overrides, submitted = book.overrides(), book.submitted()
+    group_notes = NoteBook(book.connection).notes()
     people = MarkBook(book.connection)
     marks, inquiries = people.marks(), defaultdict[str, list[Inquiry]](list)
     for inquiry in people.inquiries():
@@ -265,7 +292,8 @@ def final_rows(rows: list[Row], assignment: Assignment | None, book: CourseBook)
             late_marker=bool(arrived and arrived.late_marker),
         )
         asked = inquiries.get(row.student, [])
-        if assignment is None and row.student not in overrides and not asked:
+        noted = notes_for(row, group_notes)
+        if assignment is None and row.student not in overrides and not asked and not noted:
             final.append(row)
             continue
         final.append(
@@ -276,6 +304,7 @@ def final_rows(rows: list[Row], assignment: Assignment | None, book: CourseBook)
                 late=late,
                 marks=marks.get(row.student, {}),
                 inquiries=asked,
+                group_notes=noted,
             )
         )
     return final

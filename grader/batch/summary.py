@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from grader import clean, defaults
+from grader.batch.causes import Group, class_groups
 from grader.batch.gradebook import Row
 from grader.batch.lms.base import lms_grade
 from grader.checks.scoring import KIND_NAMES
@@ -45,6 +46,7 @@ class ClassStats:
     inquiries: list[tuple[str, str, str, str, str]] = field(
         default_factory=list
     )  # student, item, state, text, reply
+    causes: list[Group] = field(default_factory=list)  # failing exercises grouped by cause
 
     @property
     def mean(self) -> float:
@@ -137,6 +139,7 @@ def class_stats(rows: list[Row], missing: str = defaults.LMS_MISSING) -> ClassSt
                 stalled = stalled or test["status"] == "timeout"
         if stalled:
             stats.timeouts.append(row.student)
+    stats.causes = class_groups(rows, hidden_text=False)  # report.html quotes no hidden check
     return stats
 
 

@@ -41,6 +41,7 @@ _HOMES = {
             "expect_unchanged",
             "expect_vectorised",
             "fail",
+            "mistake_cause",
             "multiclass_accuracy",
             "with_curve",
         )

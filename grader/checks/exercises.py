@@ -56,9 +56,11 @@ STATUS_PHRASES = {
 # A message's sign of a wrong shape or type rather than wrong values (grader/checks/judge.py words).
 _SHAPE = re.compile(r"expected (shape|a torch\.Tensor|a non-empty tensor|a Python float|dtype)")
 
-# torch's messages of common mistakes → the concept behind them (a check's own hint comes first)
-ERROR_HINTS = (
+# torch's messages of common mistakes → (the cause's name, the concept behind it); a check's own
+# hint for the error (the suite's `errors`, grader/engine/plugin.py) comes first
+ERRORS = (
     (
+        "broadcast",
         re.compile(r"size of tensor a \(\d+\) must match the size of tensor b"),
         N_(
             "a reduction (sum, mean, max) over a dimension drops it: keep it with keepdim=True "
@@ -66,17 +68,20 @@ ERROR_HINTS = (
         ),
     ),
     (
+        "inplace-leaf",
         re.compile(r"leaf Variable that requires grad is being used in an in-place operation"),
         N_("update parameters inside `with torch.no_grad():`; autograd must not record the update"),
     ),
     (
+        "matmul-shapes",
         re.compile(r"mat1 and mat2 shapes cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)"),
         N_(
-            "the layer expects inputs of size {2} in their last dimension but got {1}: "
-            "print the shape reaching the layer and set in_features from it"
+            "a matrix product needs the left operand's last size ({1}) to equal the right one's first "
+            "({2}): print both shapes; a weight stored as (out, in) multiplies as x @ W.T"
         ),
     ),
     (
+        "no-grad-fn",
         re.compile(r"does not require grad and does not have a grad_fn"),
         N_(
             "the tensor is not part of the graph: did it come from .detach(), .item(), torch.tensor(...) "
@@ -84,22 +89,42 @@ ERROR_HINTS = (
         ),
     ),
     (
+        "device",
         re.compile(r"Expected all tensors to be on the same device"),
         N_("create new tensors on the input's device: torch.zeros(..., device=x.device)"),
     ),
     (
+        "dtype",
         re.compile(r"expected (scalar type|m1 and m2 to have the same dtype)|must have the same dtype"),
         N_("the tensors mix dtypes: build new tensors with dtype=x.dtype (or torch.zeros_like(x))"),
     ),
 )
+# In a module (a class exercise) a matrix product that does not fit is a layer's.
+LAYER_HINT = N_(
+    "the layer expects inputs of size {2} in their last dimension but got {1}: "
+    "print the shape reaching the layer and set in_features from it"
+)
+_RAISED = re.compile(r"^(\w+) while ")
 
 
-def error_hint(message: str) -> str:
-    """The concept hint for torch's error in ``message`` ("" when none matches)."""
-    for pattern, hint in ERROR_HINTS:
+def error_cause(message: str) -> str:
+    """The cause of an error a check reports: its kind among :data:`ERRORS`, else the exception's
+    type ("error:AttributeError"), else "error"."""
+    for name, pattern, _hint in ERRORS:
+        if pattern.search(message):
+            return f"error:{name}"
+    raised = _RAISED.match(message)
+    return f"error:{raised[1]}" if raised else "error"
+
+
+def error_hint(message: str, exercise: str = "") -> str:
+    """The concept hint for torch's error in ``message`` ("" when none matches); ``exercise``
+    a class (a module) words a matrix product's mismatch as its layer's."""
+    for name, pattern, hint in ERRORS:
         found = pattern.search(message)
         if found:
-            return _(hint).format(*found.groups())
+            module = name == "matmul-shapes" and exercise[:1].isupper()
+            return _(LAYER_HINT if module else hint).format(*found.groups())
     return ""
 
 
@@ -120,15 +145,17 @@ class Exercise:
     max_points: float
     status: str  # passed, partial, failed, not_started, skipped
     diagnosis: str = ""  # the first thing to fix, then a count of the rest ("" when full)
+    cause: str = ""  # what the diagnosis names, the same whatever the inputs (:func:`cause_of`)
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "name": self.name,
             "points": self.points,
             "max_points": self.max_points,
             "status": self.status,
             "diagnosis": self.diagnosis,
         }
+        return out | ({"cause": self.cause} if self.cause else {})
 
 
 def rank(test: dict) -> int:
@@ -144,13 +171,81 @@ def rank(test: dict) -> int:
 
 
 def _groups(tests: list[dict]) -> dict[str, list[tuple[dict, float]]]:
-    """{exercise: [(check, share)]} in first-seen order; a check naming no exercise is its own."""
+    """{exercise: [(check, share)]} in first-seen order; a check naming no exercise is its own.
+    A shared check whose failure belongs to one of its exercises (:func:`_charges`) is that
+    one's: its neighbours read it as ``charged`` to it, passed where their own checks all pass."""
     groups: dict[str, list[tuple[dict, float]]] = {}
     for test in tests:
         names = test.get("exercises") or [test["id"]]
         for name in names:
             groups.setdefault(name, []).append((test, 1.0 / len(names)))
+    charged = _charges(groups)
+    if not charged:
+        return groups
+    for name, checks in groups.items():
+        clean_self = not _own_open(checks)
+        groups[name] = [
+            (t, s)
+            if charged.get(id(t), name) == name
+            else ({**t, "status": "passed" if clean_self else t["status"], "charged": charged[id(t)]}, s)
+            for t, s in checks
+        ]
     return groups
+
+
+_OPEN = ("passed", "skipped")
+# a module refused before it ran (grader/engine/subset_check.py words it), every check alike
+_REFUSED = "was not run and every check scores 0"
+_NOT_STARTED = re.compile(r"(\w+)\(\) in \S+ still raises NotImplementedError")
+_FRAME = re.compile(r"\n  at [^\n]*?, line \d+, in (\w+)")
+_RUNNING = re.compile(r"^\w+ while (?:running|checking) (\w+)")
+_WHAT = re.compile(r"^\s*(\w+)")
+
+
+def raised_by(test: dict) -> str:
+    """Which of a shared check's exercises its failure belongs to, where its message tells: the
+    stub that is not started, the innermost frame of the raising call, or the exercise its
+    message judged ("gru_cell with batch 3: expected..."); "" when it cannot be told."""
+    names, message = test.get("exercises") or [], test["message"]
+    if test["status"] == "not_started":
+        candidates = _NOT_STARTED.findall(message)[:1]
+    elif test["status"] in ("error", "timeout"):
+        candidates = _FRAME.findall(message)[::-1] + _RUNNING.findall(message)
+    else:
+        candidates = _WHAT.findall(message)
+    return next((c for c in candidates if c in names), "")
+
+
+def _own_open(checks: list[tuple[dict, float]]) -> bool:
+    """Whether an exercise fails a value check of its own (one that judges no other exercise)."""
+    return any(
+        t["status"] not in _OPEN and len(t.get("exercises") or ()) < 2 and not t.get("clause")
+        for t, _ in checks
+    )
+
+
+def _charges(groups: dict[str, list[tuple[dict, float]]]) -> dict[int, str]:
+    """{id(check): the exercise it charges} for each open shared check whose failure belongs to
+    one exercise: the one its message names (:func:`raised_by`), else the only one of them that
+    fails a check of its own (MLP's own checks fail: train_epoch's training check is MLP's)."""
+    charged: dict[int, str] = {}
+    for checks in groups.values():
+        for test, _share in checks:
+            names = test.get("exercises") or []
+            if (
+                len(names) < 2
+                or test["status"] in _OPEN
+                or id(test) in charged
+                or test.get("cause") == "twin"
+            ):
+                continue
+            who = raised_by(test)
+            if not who:
+                failing = [n for n in names if n in groups and _own_open(groups[n])]
+                who = failing[0] if len(failing) == 1 else ""
+            if who:
+                charged[id(test)] = who
+    return charged
 
 
 def _split(checks: list[tuple[dict, float]]) -> tuple[list[tuple[dict, float]], list[tuple[dict, float]]]:
@@ -217,15 +312,59 @@ def waits_for(name: str, message: str, exercises: Iterable[str]) -> str:
     return "\n  " + _("%(name)s calls it: it is judged once that function answers") % {"name": name}
 
 
+def base_id(test_id: str) -> str:
+    """A check's id without its parameters: the same check on other inputs."""
+    return test_id.split("[", 1)[0]
+
+
+def cause_of(name: str, first: dict, exercises: Iterable[str], hidden_text: bool = True) -> str:
+    """What a diagnosis led by ``first`` names, the same whatever the inputs: "twin", "timeout",
+    "not_started", "waits:OTHER" (it calls an exercise not started), "error:KIND" (grader/checks/
+    exercises.py ERRORS, else the exception's type), "refused" (the module was refused before
+    it ran), "mistake:NAME" (a known mistake's signature,
+    the suite's), else "CHECK:STAGE" (the check without its parameters and the stage of the
+    judging that failed, grader/checks/judge.py STAGES); without ``hidden_text`` a hidden check is
+    named by its kind only ("hidden-shape:values"), as everywhere its id must not show."""
+    cause, status = first.get("cause") or "", first["status"]
+    if _REFUSED in first["message"]:
+        return "refused"  # the module never ran: the same cause for every exercise
+    if cause == "twin" or status == "timeout":
+        return cause or "timeout"
+    if status == "not_started":
+        found = _NOT_STARTED.search(first["message"])
+        other = found[1] if found and found[1] != name and found[1] in exercises else ""
+        return f"waits:{other}" if other else "not_started"
+    if status == "error":
+        return cause or error_cause(first["message"])
+    if cause.startswith("mistake:"):
+        return cause
+    named = base_id(first["id"])
+    if not hidden_text and first.get("visibility") != "public":
+        named = f"hidden-{first['kind']}"
+    return f"{named}:{cause or status}"
+
+
+def _lead(name: str, checks: list[tuple[dict, float]], twin: str) -> tuple[dict | None, list[dict]]:
+    """(the check the diagnosis leads with, the open checks it counts), by :func:`rank` then
+    suite order; a shared check charged to another exercise is that one's to explain."""
+    open_checks = [t for t, _ in checks if t["status"] not in _OPEN and t.get("charged", name) == name]
+    if not open_checks:
+        return None, []
+    if all(t["status"] == "not_started" for t in open_checks):
+        return open_checks[0], open_checks
+    twins = [t for t in open_checks if t.get("cause") == "twin"]
+    return (twins[0] if twins and twin != "check" else min(open_checks, key=rank)), open_checks
+
+
 def _diagnosis(
     name: str, checks: list[tuple[dict, float]], twin: str, hidden_text: bool, exercises: Iterable[str]
 ) -> str:
     """The first failing check's message (by :func:`rank`, then suite order) and a count of the rest."""
-    open_checks = [t for t, _ in checks if t["status"] not in ("passed", "skipped")]
-    if not open_checks:
+    first, open_checks = _lead(name, checks, twin)
+    if first is None:
         return ""
     if all(t["status"] == "not_started" for t in open_checks):
-        return clean.text(open_checks[0]["message"]) + waits_for(name, open_checks[0]["message"], exercises)
+        return clean.text(first["message"]) + waits_for(name, first["message"], exercises)
     twins = [t for t in open_checks if t.get("cause") == "twin"]
     lines = []
     if twins and twin != "check":
@@ -234,12 +373,9 @@ def _diagnosis(
             if twin == "zero"
             else _("off-limits function: this exercise earns half its points while it calls one.")
         )
-        first = twins[0]
-    else:
-        first = min(open_checks, key=rank)
     message = shown_message(first) if first.get("cause") == "twin" else _shown(first, hidden_text)
     marked = "\n  " + _("hint: ").strip() in message
-    hint = error_hint(message) if first["status"] == "error" and not marked else ""
+    hint = error_hint(message, name) if first["status"] == "error" and not marked else ""
     lines.append(message + ("\n  " + _("hint: ") + hint if hint else ""))
     more = len(open_checks) - 1
     if more:
@@ -280,15 +416,16 @@ def judge(tests: list[dict], twin: str = DEFAULT_TWIN, hidden_text: bool = True)
         max_points = _max_points(checks)
         points = _earned(checks, twin)
         status = _status(checks, points, max_points)
+        full = status in ("passed", "skipped")
+        first = None if full else _lead(name, checks, twin)[0]
         verdicts.append(
             Exercise(
                 name=name,
                 points=points,
                 max_points=max_points,
                 status=status,
-                diagnosis=""
-                if status in ("passed", "skipped")
-                else _diagnosis(name, checks, twin, hidden_text, groups),
+                diagnosis="" if full else _diagnosis(name, checks, twin, hidden_text, groups),
+                cause="" if first is None else cause_of(name, first, groups, hidden_text),
             )
         )
     return verdicts

@@ -8,6 +8,7 @@ out, and a hint tied to the concept — never the test's source.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -21,11 +22,15 @@ class CheckFailed(AssertionError):
     """A check found a wrong answer; the message is shown to the learner. A convergence check's
     failure also carries the training curve it drew (:func:`expect_learned`) for the results."""
 
-    cause = ""  # what the exercise verdict reads beside the status (grader/checks/exercises.py)
+    # what the exercise verdict reads beside the status (grader/checks/exercises.py): the stage of
+    # the judging that failed (STAGES), "mistake:NAME" for a known mistake's signature, "twin"
+    cause = ""
 
-    def __init__(self, message: str, curve: dict[str, Any] | None = None) -> None:
+    def __init__(self, message: str, curve: dict[str, Any] | None = None, cause: str = "") -> None:
         super().__init__(message)
         self.curve = curve
+        if cause:
+            self.cause = cause
 
 
 class TwinUsed(CheckFailed):
@@ -50,8 +55,26 @@ def hinted(hint: str) -> str:
     return "\n  " + _("hint: ") + hint if hint else ""
 
 
-def fail(what: str, expected: str, got: str, hint: str = "") -> None:
-    raise CheckFailed(worded(what, expected, got) + hinted(_(hint)))
+# The stages of judging an answer, each a cause of its own: the same mistake fails at the same
+# stage whatever the inputs, and each stage has its own first hint (TYPE_HINT, NAN_HINT).
+STAGES = ("type", "shape", "dtype", "empty", "nan", "values")
+TYPE_HINT = N_(
+    "return a torch.Tensor built with torch operations (torch.stack joins a list of tensors), "
+    "not a Python list or number"
+)
+NAN_HINT = N_("NaN usually comes from inf - inf, 0 * inf or log of a negative number")
+# A check's own hint that speaks of non-finite values (overflow, log 0...) explains a NaN better
+# than NAN_HINT; one about finite values (a reduction, a formula) would name the wrong cause.
+_SPEAKS_OF_NAN = re.compile(r"NaN|overflow|\binf\b|finite|exp\(|log\(|log 0")
+
+
+def fail(what: str, expected: str, got: str, hint: str = "", cause: str = "") -> None:
+    raise CheckFailed(worded(what, expected, got) + hinted(_(hint)), cause=cause)
+
+
+def mistake_cause(name: str) -> str:
+    """The cause a known mistake's signature gives a failure (the suite names the mistake)."""
+    return f"mistake:{name}"
 
 
 def describe(value: Any) -> str:
@@ -138,15 +161,17 @@ def expect_tensor(
     dtype: torch.dtype | None = None,
     hint: str = "",
 ) -> torch.Tensor:
-    """``value`` must be a non-empty tensor with this shape and dtype."""
+    """``value`` must be a non-empty tensor with this shape and dtype. Not a tensor at all is a
+    cause of its own, with its own hint: the check's hint is about the values."""
     if not isinstance(value, torch.Tensor):
-        fail(what=what, expected="a torch.Tensor", got=describe(value), hint=hint)
+        fail(what=what, expected="a torch.Tensor", got=describe(value), hint=TYPE_HINT, cause="type")
     if shape is not None and tuple(value.shape) != tuple(shape):
         fail(
             what=what,
             expected=_("shape %(shape)s") % {"shape": tuple(shape)},
             got=_("shape %(shape)s") % {"shape": tuple(value.shape)},
             hint=hint,
+            cause="shape",
         )
     if dtype is not None and value.dtype != dtype:
         fail(
@@ -154,9 +179,12 @@ def expect_tensor(
             expected=_("dtype %(dtype)s") % {"dtype": dtype},
             got=_("dtype %(dtype)s") % {"dtype": value.dtype},
             hint=hint,
+            cause="dtype",
         )
     if value.numel() == 0 and (shape is None or 0 not in tuple(shape)):
-        fail(what=what, expected=N_("a non-empty tensor"), got=N_("an empty tensor"), hint=hint)
+        fail(
+            what=what, expected=N_("a non-empty tensor"), got=N_("an empty tensor"), hint=hint, cause="empty"
+        )
     return value
 
 
@@ -168,6 +196,7 @@ def expect_float(value: Any, what: str, hint: str = "") -> float:
             expected=N_("a Python float"),
             got=describe(value),
             hint=hint or "use .item() to turn a 0-dim tensor into a float",
+            cause="type",
         )
     return float(value)
 
@@ -194,8 +223,11 @@ def expect_close(
     atol: float = 1e-6,
     hint: str = "",
     check_dtype: bool = True,
+    mistakes: Mapping[str, tuple[torch.Tensor, str]] | None = None,
 ) -> torch.Tensor:
-    """Values within ``|a - e| <= atol + rtol·|e|``; infinities must match exactly."""
+    """Values within ``|a - e| <= atol + rtol·|e|``; infinities must match exactly. ``mistakes``:
+    name → (what that known mistake computes, its hint): values that match one fail with its
+    hint and cause (:func:`mistake_cause`) rather than the check's."""
     actual = expect_tensor(
         value=actual,
         what=what,
@@ -214,8 +246,15 @@ def expect_close(
             what=what,
             expected=f"{e.flatten()[i].item():.6g}{_position(i, e.shape)}",
             got=N_("NaN there"),
-            hint=hint or "NaN usually comes from inf - inf, 0 * inf or log of a negative number",
+            hint=hint if _SPEAKS_OF_NAN.search(hint) else NAN_HINT,
+            cause="nan",
         )
+    for name, (mistaken, mistake_hint) in (mistakes or {}).items():
+        if mistaken.shape == e.shape and torch.allclose(a, mistaken.detach().double(), rtol=rtol, atol=atol):
+            hint, cause = mistake_hint, mistake_cause(name)
+            break
+    else:
+        cause = "values"
     err = torch.where(close, torch.zeros_like(a), (a - e).abs().nan_to_num(nan=float("inf")))
     i = err.flatten().argmax()
     fail(
@@ -229,6 +268,7 @@ def expect_close(
             else ""
         ),
         hint=hint,
+        cause=cause,
     )
     return actual
 

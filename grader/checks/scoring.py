@@ -38,7 +38,9 @@ class TestResult:
     curve: dict | None = None  # a failed convergence check's training curve (grader/checks/curves.py)
     output: str = ""  # what an open check's code printed: its tail (grader/engine/client.py, Printed)
     clause: str = ""  # the clause it holds (CLAUSES), "" for a value check
-    cause: str = ""  # "twin": it failed because the code called an off-limits function
+    # why it did not pass, as the exercise verdict reads it (grader/checks/exercises.py cause_of):
+    # "twin" (an off-limits function), a judging stage, "mistake:NAME", "error:KIND"
+    cause: str = ""
 
     def to_json(self) -> dict:
         out = {
@@ -222,5 +224,5 @@ def make_result(
         curve=curve,
         output=output,
         clause=clause,
-        cause=cause if status == "failed" else "",
+        cause=cause if status in ("failed", "error") else "",
     )

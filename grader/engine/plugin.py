@@ -27,13 +27,15 @@ import pytest
 
 from grader import clean, defaults
 from grader.checks import inputs
-from grader.checks.judge import CheckFailed
+from grader.checks.exercises import error_cause
+from grader.checks.judge import CheckFailed, hinted
 from grader.checks.scoring import TestResult, make_result
 from grader.engine import progress
 from grader.engine.check_table import NO_CUDA
 from grader.engine.client import NotStarted, Printed, ProbeTimeout, SubmissionError, TopicSession
 from grader.engine.sandbox import Limits
 from grader.engine.staging import stage
+from grader.i18n import _
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -325,6 +327,8 @@ def result_of(
     printed = session.printed.shown() if session is not None and status != "passed" else ""
     if not check.get("public"):
         printed, message = "", UNJUDGED_HIDDEN if message.startswith(UNJUDGED) else message
+    elif status == "error" and check.get("errors"):
+        message, cause = explained(message, check["errors"])
     return make_result(
         item.name.removeprefix("test_"),
         check["kind"],
@@ -338,6 +342,14 @@ def result_of(
         check.get("clause") or "",
         cause,
     )
+
+
+def explained(message: str, errors: dict[str, str]) -> tuple[str, str]:
+    """An error's message with the check's own hint for its kind (``@check(errors=...)``) and
+    the cause it names; unchanged, with no cause, for a kind the check does not explain."""
+    cause = error_cause(message)
+    hint = errors.get(cause.removeprefix("error:"))
+    return (message + hinted(_(hint)), cause) if hint else (message, "")
 
 
 class Collector:

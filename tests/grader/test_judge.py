@@ -46,10 +46,11 @@ def test_check_failed_is_an_assertion_error():
     [(None, "None (did you forget to return?)"), ([1.0, 2.0], "list [1.0, 2.0]"), (3.5, "float 3.5")],
 )
 def test_expect_tensor_refuses_non_tensors(value, shown):
-    message = failure(expect_tensor, value, "f(x)", hint="return a tensor")
+    message = failure(expect_tensor, value, "f(x)", hint="reduce over every element")
     assert message.startswith("f(x): expected a torch.Tensor, got ")
     assert shown in message
-    assert "\n  hint: return a tensor" in message
+    # not a tensor at all is a cause of its own: its hint, not the check's (about the values)
+    assert "\n  hint: return a torch.Tensor" in message and "reduce over" not in message
 
 
 def test_expect_tensor_names_a_not_plain_data_object():
@@ -139,9 +140,12 @@ def test_expect_close_reports_nan_where_a_number_was_expected_with_its_position(
     assert "hint: NaN usually comes from" in message
 
 
-def test_expect_close_nan_check_uses_the_callers_hint_when_given():
-    message = failure(expect_close, torch.tensor([NAN]), torch.tensor([0.5]), "f(x)", hint="stabilise it")
-    assert "hint: stabilise it" in message and "NaN usually" not in message
+def test_expect_close_nan_check_uses_the_callers_hint_when_it_speaks_of_non_finite_values():
+    hint = "stabilise it: exp(1000) overflows"
+    message = failure(expect_close, torch.tensor([NAN]), torch.tensor([0.5]), "f(x)", hint=hint)
+    assert f"hint: {hint}" in message and "NaN usually" not in message
+    message = failure(expect_close, torch.tensor([NAN]), torch.tensor([0.5]), "f(x)", hint="sum, then divide")
+    assert "NaN usually" in message and "sum, then divide" not in message
 
 
 def test_expect_close_nan_hides_behind_no_tolerance():

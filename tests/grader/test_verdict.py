@@ -97,6 +97,10 @@ def test_one_diagnosis_first_most_basic_cause_then_a_count():
                    "be multiplied (4x3 and 5x2)")  # fmt: skip
     (verdict,) = judge([*tests, raised])
     assert verdict.diagnosis.startswith("RuntimeError while running f()")
+    # a function has no layer: the product's operands, and the transpose a stored weight needs
+    assert "last size (3) to equal the right one's first (5)" in verdict.diagnosis
+    assert verdict.cause == "error:matmul-shapes"
+    (verdict,) = judge([{**t, "exercises": ["Net"]} for t in (*tests, raised)])
     assert "expects inputs of size 5 in their last dimension but got 3" in verdict.diagnosis
 
 
@@ -115,11 +119,12 @@ def test_a_hidden_checks_text_stays_out_of_a_students_diagnosis():
             "keepdim",
         ),
         ("a leaf Variable that requires grad is being used in an in-place operation.", "torch.no_grad()"),
-        ("mat1 and mat2 shapes cannot be multiplied (8x64 and 32x10)", "size 32"),
+        ("mat1 and mat2 shapes cannot be multiplied (8x64 and 32x10)", "x @ W.T"),
     ],
 )
 def test_torchs_errors_get_their_concept(message, concept):
     assert concept in error_hint(message)
+    assert "size 32" in error_hint("mat1 and mat2 shapes cannot be multiplied (8x64 and 32x10)", "MLP")
 
 
 @pytest.mark.unit

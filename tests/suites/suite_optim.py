@@ -20,10 +20,12 @@ from grader.checks import (
     expect_no_twin,
     expect_same_device,
     expect_tensor,
+    fail,
     gen,
     held_out_split,
     inputs,
     load_diabetes,
+    mistake_cause,
     probes,
     strategies,
     with_curve,
@@ -71,13 +73,27 @@ def test_closed_form_linear_regression(sub, k):
     )
 
 
-def replay_gd(x, y, lr, steps):
+def replay_gd(x, y, lr, steps, sign=1.0):
+    """gd_fit's (final w, losses); ``sign`` −1 replays the known mistake of stepping uphill."""
     w, losses = 1.0, []
     x, y = x.double(), y.double()
     for _ in range(steps):
         losses.append(float(((w * x - y) ** 2).mean()))
-        w -= lr * float((2 * x * (w * x - y)).mean())
+        w -= sign * lr * float((2 * x * (w * x - y)).mean())
     return w, losses
+
+
+UPHILL_HINT = "the update steps against the gradient: w ← w − lr·gradient (minus, not plus)"
+
+
+def fits(result, expected) -> bool:
+    """Whether a (final w, losses) answer matches ``expected``'s, as :func:`expect_fit` judges."""
+    w, losses = result
+    return (
+        len(losses) == len(expected[1])
+        and all(abs(a - e) <= 1e-7 + 1e-4 * abs(e) for a, e in zip(losses, expected[1]))
+        and abs(w - expected[0]) <= 1e-4 * max(1, abs(expected[0]))
+    )
 
 
 def expect_fit(
@@ -85,7 +101,10 @@ def expect_fit(
     expected,
     what,
     hint="record the MSE at the moment the docstring says (before each step / after each epoch), then update",
+    mistakes=None,
 ):
+    """``mistakes``: name → (what that known mistake answers, its hint): an answer that matches
+    one fails with its hint and cause rather than the generic ones."""
     expect(
         isinstance(result, (list, tuple)) and len(result) == 2,
         what,
@@ -100,6 +119,15 @@ def expect_fit(
         "a list of Python floats",
         str(type(losses).__name__),
     )
+    for name, (mistaken, mistake_hint) in (mistakes or {}).items():
+        if not fits((w, losses), expected) and fits((w, losses), mistaken):
+            fail(
+                f"{what}: final w",
+                f"{expected[0]:.6g}",
+                f"{w:.6g}",
+                hint=mistake_hint,
+                cause=mistake_cause(name),
+            )
     expect_close(
         torch.tensor(losses, dtype=F64),
         torch.tensor(expected[1], dtype=F64),
@@ -124,7 +152,12 @@ def test_gd_fit_full_batch(sub, lr, steps):
     results = sub.run(probes.calls, "gd_fit", [(x, y, lr, steps) for _, x, y in cases], {})
     expect(isinstance(results, list) and len(results) == len(cases), "gd_fit", "a result", describe(results))
     for (what, x, y), result in zip(cases, results):
-        expect_fit(result, replay_gd(x, y, lr, steps), f"gd_fit(lr={lr}, steps={steps}) on {what}")
+        expect_fit(
+            result,
+            replay_gd(x, y, lr, steps),
+            f"gd_fit(lr={lr}, steps={steps}) on {what}",
+            mistakes={"update-sign": (replay_gd(x, y, lr, steps, sign=-1.0), UPHILL_HINT)},
+        )
 
 
 def fit_data(k: int, n: int) -> tuple[torch.Tensor, torch.Tensor]:

@@ -1,4 +1,5 @@
 # mistake: returns x·x from the formula, without autograd (breaks: computed with autograd)
+# cause: detach_grad computed_with_autograd:failed
 """Autograd exercises."""
 
 from __future__ import annotations

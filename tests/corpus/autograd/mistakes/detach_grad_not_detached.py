@@ -1,4 +1,5 @@
 # mistake: u is not detached (gradient 3x²) (breaks: u = y.detach() is a constant)
+# cause: detach_grad detach_grad:failed
 """Autograd exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: detach grad 1d upstream (breaks: detach_grad: x of any shape)
+# cause: detach_grad error:IndexError
 """Autograd, written from the docstrings."""
 
 from __future__ import annotations

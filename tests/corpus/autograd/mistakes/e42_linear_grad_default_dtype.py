@@ -1,4 +1,5 @@
 # mistake: linear grad default dtype (breaks: linear_grad: a 0-dim tensor of w's dtype (checked in float64))
+# cause: linear_grad linear_grad_by_hand:dtype
 """Autograd, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: numerical grad drifts x (breaks: numerical_grad: x's values restored on return)
+# cause: numerical_grad numerical_grad_restores_x_exactly:failed
 """Autograd, written from the docstrings."""
 
 from __future__ import annotations

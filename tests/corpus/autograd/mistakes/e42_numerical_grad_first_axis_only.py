@@ -1,4 +1,5 @@
 # mistake: numerical grad first axis only (breaks: numerical_grad: x of any shape)
+# cause: numerical_grad numerical_grad_central_differences:values
 """Autograd, written from the docstrings."""
 
 from __future__ import annotations

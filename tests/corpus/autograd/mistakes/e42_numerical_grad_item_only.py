@@ -1,4 +1,5 @@
 # mistake: numerical grad item only (breaks: numerical_grad: f returns a 0-dim tensor or a Python float)
+# cause: numerical_grad error:AttributeError
 """Autograd, written from the docstrings."""
 
 from __future__ import annotations

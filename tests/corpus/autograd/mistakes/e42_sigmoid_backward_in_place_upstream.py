@@ -1,4 +1,5 @@
 # mistake: sigmoid backward in place upstream (breaks: Sigmoid.backward: any upstream gradient (an expanded one from .sum().backward()))
+# cause: Sigmoid error:RuntimeError
 """Autograd, written from the docstrings."""
 
 from __future__ import annotations

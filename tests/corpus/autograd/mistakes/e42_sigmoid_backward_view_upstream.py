@@ -1,4 +1,5 @@
 # mistake: sigmoid backward view upstream (breaks: Sigmoid.backward: any upstream gradient (a non-contiguous one))
+# cause: Sigmoid error:RuntimeError
 """Autograd, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: value no rtruediv (breaks: Value: 3 / a with a number on the left)
+# cause: Value error:TypeError
 """Autograd, written from the docstrings."""
 
 from __future__ import annotations

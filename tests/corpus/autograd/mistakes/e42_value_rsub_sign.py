@@ -1,4 +1,5 @@
 # mistake: value rsub sign (breaks: Value: 1 - a with a number on the left)
+# cause: Value error:TypeError
 """Autograd, written from the docstrings."""
 
 from __future__ import annotations

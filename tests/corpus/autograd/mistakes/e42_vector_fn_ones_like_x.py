@@ -1,4 +1,5 @@
 # mistake: vector fn ones like x (breaks: grad_of_vector_fn: f's output of any shape)
+# cause: grad_of_vector_fn error:RuntimeError
 """Autograd, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: Value backward in breadth-first order from the output (breaks: Value: each node after every node that uses it, a reused node)
+# cause: Value value_matches_torch_on_random_graphs:values
 """Autograd — reference solution. The specification is the docstrings in exercises/autograd.py."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: backpropagates into the caller's x itself (breaks: x is left untouched)
+# cause: detach_grad inputs_untouched:failed
 """Autograd exercises."""
 
 from __future__ import annotations

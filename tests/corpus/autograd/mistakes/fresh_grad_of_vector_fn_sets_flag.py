@@ -1,4 +1,5 @@
 # mistake: turns on requires_grad of the caller's x and takes the gradient with autograd.grad (breaks: the caller's x is left untouched: its requires_grad flag)
+# cause: grad_of_vector_fn callers_x_untouched_when_it_needs_no_grad:failed
 """Autograd exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: five-point stencil (f(x−2ε) − 8f(x−ε) + 8f(x+ε) − f(x+2ε))/12ε instead of central differences (breaks: central differences (f(x + ε·eᵢ) − f(x − ε·eᵢ)) / 2ε)
+# cause: numerical_grad numerical_grad_is_the_two_point_stencil:values
 """Autograd exercises."""
 
 from __future__ import annotations

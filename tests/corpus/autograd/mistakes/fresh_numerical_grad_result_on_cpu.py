@@ -1,4 +1,5 @@
 # mistake: builds the result with torch.tensor(values, dtype=...) and no device= (breaks: tensors stay on their input's device)
+# cause: numerical_grad stays_on_input_device_with_a_function:failed
 """Autograd exercises."""
 
 from __future__ import annotations

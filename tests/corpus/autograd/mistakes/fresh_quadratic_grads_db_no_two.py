@@ -1,4 +1,5 @@
 # mistake: dL/db without the factor 2 (breaks: dL/db = mean(2·r))
+# cause: quadratic_grads quadratic_grads_by_hand:values
 """Autograd exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: backward builds 1 as torch.ones(out.shape) on the CPU (breaks: tensors stay on their input's device)
+# cause: Sigmoid stays_on_input_device_with_a_function:failed
 """Autograd exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: 3 / a computed as a / 3 (breaks: a / b with numbers on either side (3 / a included))
+# cause: Value value_matches_torch_on_random_graphs:failed
 """Autograd exercises."""
 
 from __future__ import annotations

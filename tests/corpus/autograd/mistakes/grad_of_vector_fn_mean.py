@@ -1,4 +1,5 @@
 # mistake: reduces with mean instead of sum (breaks: the gradient of f(x).sum())
+# cause: grad_of_vector_fn grad_of_vector_fn:values
 """Autograd exercises."""
 
 from __future__ import annotations

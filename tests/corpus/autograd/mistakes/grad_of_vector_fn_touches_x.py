@@ -1,4 +1,5 @@
 # mistake: sets requires_grad on the caller's x and backprops into it (breaks: the caller's x is left untouched (requires_grad, .grad))
+# cause: grad_of_vector_fn grad_of_vector_fn:values
 """Autograd exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: uses autograd (backward) instead of the hand formula (breaks: by hand: no .backward(), no torch.autograd.grad)
+# cause: linear_grad twin
 """Autograd exercises."""
 
 from __future__ import annotations

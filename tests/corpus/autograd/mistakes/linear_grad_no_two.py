@@ -1,4 +1,5 @@
 # mistake: forgets the factor 2 (breaks: dloss/dw = mean(2·x·(w·x − y)))
+# cause: linear_grad linear_grad_by_hand:values
 """Autograd exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: builds the result with torch.zeros(x.shape): float32 (breaks: same dtype as x (checked in float64))
+# cause: numerical_grad numerical_grad_central_differences:dtype
 """Autograd exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: turns f's float results into float32 tensors before subtracting (breaks: checked in float64)
+# cause: numerical_grad numerical_grad_central_differences:values
 """Autograd exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: forward differences (f(x+ε) − f(x)) / ε (breaks: central differences)
+# cause: numerical_grad numerical_grad_central_differences:values
 """Autograd exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: leaves x perturbed by −ε (breaks: x's values restored on return)
+# cause: numerical_grad numerical_grad_central_differences:values
 """Autograd exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: torch.autograd.grad instead of the hand-derived formulas (breaks: by hand, no autograd)
+# cause: quadratic_grads twin
 """Autograd exercises."""
 
 from __future__ import annotations

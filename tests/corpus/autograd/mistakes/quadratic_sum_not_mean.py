@@ -1,4 +1,5 @@
 # mistake: sums instead of averaging (breaks: L = mean(...))
+# cause: quadratic_grads quadratic_grads_by_hand:values
 """Autograd exercises."""
 
 from __future__ import annotations

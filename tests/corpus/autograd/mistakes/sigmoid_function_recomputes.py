@@ -1,4 +1,5 @@
 # mistake: saves the input and recomputes sigma(x) in backward (breaks: saves its OUTPUT; backward from the saved output)
+# cause: Sigmoid sigmoid_backward_uses_the_saved_output:failed
 """Autograd exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: forward calls torch.sigmoid (breaks: off limits: torch.sigmoid)
+# cause: Sigmoid twin
 """Autograd exercises."""
 
 from __future__ import annotations

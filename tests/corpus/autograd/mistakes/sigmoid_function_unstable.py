@@ -1,4 +1,5 @@
 # mistake: exp(x) / (1 + exp(x)) for every x (breaks: stable for |x| ≥ 100)
+# cause: Sigmoid sigmoid_function_forward_and_backward:nan
 """Autograd exercises."""
 
 from __future__ import annotations

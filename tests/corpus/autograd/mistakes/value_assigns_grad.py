@@ -1,4 +1,5 @@
 # mistake: parents' grads assigned (=) instead of accumulated (+=) (breaks: a node used several times accumulates)
+# cause: Value value_matches_torch_on_random_graphs:values
 """Autograd exercises."""
 
 from __future__ import annotations

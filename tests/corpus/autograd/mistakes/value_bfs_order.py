@@ -1,4 +1,5 @@
 # mistake: backward visits nodes breadth-first, not in topological order (breaks: reverse topological order (each node after every node that uses it))
+# cause: Value value_matches_torch_on_random_graphs:values
 """Autograd exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: derivative of a ** k taken as k·a**k (breaks: a ** k)
+# cause: Value value_matches_torch_on_random_graphs:values
 """Autograd exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: relu passes the gradient through for negative inputs too (breaks: relu())
+# cause: Value value_relu_passes_no_gradient_below_zero:failed
 """Autograd exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: __rsub__ computes self − other (breaks: numbers on either side (1 - a))
+# cause: Value error:TypeError
 """Autograd exercises."""
 
 from __future__ import annotations

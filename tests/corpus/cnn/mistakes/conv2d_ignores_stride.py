@@ -1,4 +1,5 @@
 # mistake: stride ignored (breaks: int stride)
+# cause: conv2d conv2d_matches_torch:shape
 """CNN exercises."""
 
 from __future__ import annotations

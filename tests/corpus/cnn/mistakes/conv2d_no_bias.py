@@ -1,4 +1,5 @@
 # mistake: bias never added (breaks: bias (C_out,))
+# cause: conv2d conv2d_matches_torch:values
 """CNN exercises."""
 
 from __future__ import annotations

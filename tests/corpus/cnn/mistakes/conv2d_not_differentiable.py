@@ -1,4 +1,5 @@
 # mistake: fills a new tensor through .item() (breaks: must stay differentiable)
+# cause: conv2d error:no-grad-fn
 """CNN exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: pads only the right and bottom (breaks: zero padding applied to both sides of both spatial axes)
+# cause: conv2d conv2d_matches_torch:values
 """CNN exercises."""
 
 from __future__ import annotations

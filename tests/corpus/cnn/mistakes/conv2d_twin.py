@@ -1,4 +1,5 @@
 # mistake: F.conv2d (breaks: off limits: F.conv2d)
+# cause: conv2d twin
 """CNN exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: true division: returns a float (breaks: an int, ⌊(n + 2p − k)/s⌋ + 1)
+# cause: conv_output_size conv_output_size:failed
 """CNN exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: padding counted once (breaks: n + 2·padding)
+# cause: conv_output_size conv_output_size:failed
 """CNN exercises."""
 
 from __future__ import annotations

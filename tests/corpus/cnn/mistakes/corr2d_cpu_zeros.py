@@ -1,4 +1,5 @@
 # mistake: output built with torch.zeros without device= (breaks: stays on the input's device)
+# cause: corr2d stays_on_input_device:failed
 """CNN exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: flips the kernel (true convolution) (breaks: cross-correlation Y[i, j] = Σ X[i + a, j + b]·K[a, b])
+# cause: corr2d corr2d:values
 """CNN exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: output one row and column short (range(H − kh)) (breaks: (H − kh + 1, W − kw + 1))
+# cause: corr2d corr2d:shape
 """CNN exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: F.conv2d on reshaped inputs (breaks: off limits: torch's conv functions)
+# cause: corr2d twin
 """CNN exercises."""
 
 from __future__ import annotations

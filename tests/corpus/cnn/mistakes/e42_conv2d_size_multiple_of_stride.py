@@ -1,4 +1,5 @@
 # mistake: conv2d size multiple of stride (breaks: conv2d: H_out = ⌊(H + 2p − kh)/s⌋ + 1 for any H)
+# cause: conv2d error:RuntimeError
 """CNNs, written from the docstrings."""
 
 from __future__ import annotations

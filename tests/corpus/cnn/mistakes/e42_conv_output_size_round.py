@@ -1,4 +1,5 @@
 # mistake: conv output size round (breaks: conv_output_size: floor division)
+# cause: conv_output_size conv_output_size:failed
 """CNNs, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: corr2d square kernel (breaks: corr2d: k (kh, kw) non-square)
+# cause: corr2d error:IndexError
 """CNNs, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: corr2d square output (breaks: corr2d: (H − kh + 1, W − kw + 1) for non-square x)
+# cause: corr2d error:broadcast
 """CNNs, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: max pool reshape divides (breaks: max_pool2d: kernels that do not divide H or W)
+# cause: max_pool2d error:RuntimeError
 """CNNs, written from the docstrings."""
 
 from __future__ import annotations

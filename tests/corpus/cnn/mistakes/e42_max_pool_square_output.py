@@ -1,4 +1,5 @@
 # mistake: max pool square output (breaks: max_pool2d: non-square inputs)
+# cause: max_pool2d max_pool2d:shape
 """CNNs, written from the docstrings."""
 
 from __future__ import annotations

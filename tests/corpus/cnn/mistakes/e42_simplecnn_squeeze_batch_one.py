@@ -1,4 +1,5 @@
 # mistake: simplecnn squeeze batch one (breaks: SimpleCNN: logits (n, num_classes), n = 1 included)
+# cause: SimpleCNN simple_cnn_accepts_any_size_at_least_8:failed
 """CNNs, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: accumulator made with torch.zeros(..., dtype=) and no device= (breaks: runs on the device it is given)
+# cause: conv2d stays_on_input_device:failed
 """CNN exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: takes kw = kh (square kernels only) (breaks: weight (C_out, C_in, kh, kw))
+# cause: conv2d error:IndexError
 """CNN exercises."""
 
 from __future__ import annotations

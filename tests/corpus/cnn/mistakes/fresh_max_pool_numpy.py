@@ -1,4 +1,5 @@
 # mistake: takes the window maxima in NumPy and wraps them back (breaks: device; gradients)
+# cause: max_pool2d error
 """CNN exercises."""
 
 from __future__ import annotations

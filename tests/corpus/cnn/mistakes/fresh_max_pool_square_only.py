@@ -1,4 +1,5 @@
 # mistake: output side computed from H for both axes (breaks: x (N, C, H, W), H ≠ W)
+# cause: max_pool2d max_pool2d:shape
 """CNN exercises."""
 
 from __future__ import annotations

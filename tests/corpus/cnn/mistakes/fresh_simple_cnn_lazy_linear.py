@@ -1,4 +1,5 @@
 # mistake: SimpleCNN builds its linear layer in the first forward (breaks: parameters exist after __init__; runs on the device it is given)
+# cause: SimpleCNN simple_cnn_stays_on_its_device:failed
 """CNN exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: squeezes the pooled features: a batch of one loses its batch axis (breaks: forward((n, ...)) → logits (n, num_classes), n = 1 included)
+# cause: SimpleCNN simple_cnn_accepts_any_size_at_least_8:failed
 """CNN exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: averages each window (breaks: the maximum of each window)
+# cause: max_pool2d max_pool2d:values
 """CNN exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: stride defaults to 1 (breaks: stride defaults to kernel_size)
+# cause: max_pool2d max_pool2d:shape
 """CNN exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: F.max_pool2d (breaks: off limits: F.max_pool2d)
+# cause: max_pool2d twin
 """CNN exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: linear layer sized for 8×8 inputs (flatten) (breaks: one instance accepts any input of at least 8×8)
+# cause: SimpleCNN error:matmul-shapes
 """CNN exercises."""
 
 from __future__ import annotations

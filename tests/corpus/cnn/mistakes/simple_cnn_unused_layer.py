@@ -1,4 +1,5 @@
 # mistake: a second conv defined but never used in forward (breaks: gradients reach every parameter)
+# cause: SimpleCNN simple_cnn_gradient_reaches_every_parameter:failed
 """CNN exercises."""
 
 from __future__ import annotations

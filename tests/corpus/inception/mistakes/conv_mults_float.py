@@ -1,4 +1,5 @@
 # mistake: returns a float (breaks: returns an int)
+# cause: conv_mults conv_mults:failed
 """Inception exercises."""
 
 from __future__ import annotations

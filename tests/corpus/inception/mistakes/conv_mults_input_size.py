@@ -1,4 +1,5 @@
 # mistake: uses k·k·c_in·c_out only once per output row (breaks: per output position h·w)
+# cause: conv_mults conv_mults:failed
 """Inception exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: forgets the kernel's k·k (breaks: k·k·c_in·c_out·h·w)
+# cause: conv_mults conv_mults:failed
 """Inception exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: conv mults float (breaks: conv_mults: returns an int)
+# cause: conv_mults conv_mults:failed
 """Inception, written from the docstrings."""
 
 from __future__ import annotations

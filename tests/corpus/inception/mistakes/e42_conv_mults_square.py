@@ -1,4 +1,5 @@
 # mistake: conv mults square (breaks: conv_mults: an h×w output (h ≠ w))
+# cause: conv_mults conv_mults:failed
 """Inception, written from the docstrings."""
 
 from __future__ import annotations

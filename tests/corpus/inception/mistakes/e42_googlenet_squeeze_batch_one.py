@@ -1,4 +1,5 @@
 # mistake: googlenet squeeze batch one (breaks: GoogLeNetMini: logits (n, num_classes), n = 1 included)
+# cause: GoogLeNetMini googlenet_mini_computes_its_flatten_size:failed
 """Inception, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: googlenet ten classes (breaks: GoogLeNetMini: num_classes)
+# cause: GoogLeNetMini googlenet_mini_other_classes_and_channels:failed
 """Inception, written from the docstrings."""
 
 from __future__ import annotations

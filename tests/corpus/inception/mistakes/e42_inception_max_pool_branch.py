@@ -1,4 +1,5 @@
 # mistake: inception max pool branch (breaks: InceptionA: 3×3 average pooling (stride 1, padding 1))
+# cause: InceptionA inception_branch_structure:failed
 """Inception, written from the docstrings."""
 
 from __future__ import annotations

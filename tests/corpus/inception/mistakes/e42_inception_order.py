@@ -1,4 +1,5 @@
 # mistake: inception order (breaks: InceptionA: cat order [b1x1, b5x5, b3x3, bpool])
+# cause: InceptionA inception_branch_structure:failed
 """Inception, written from the docstrings."""
 
 from __future__ import annotations

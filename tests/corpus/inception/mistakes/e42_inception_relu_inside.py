@@ -1,4 +1,5 @@
 # mistake: inception relu inside (breaks: InceptionA: no activation inside)
+# cause: InceptionA inception_branch_structure:failed
 """Inception, written from the docstrings."""
 
 from __future__ import annotations

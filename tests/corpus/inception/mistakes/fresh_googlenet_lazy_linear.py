@@ -1,4 +1,5 @@
 # mistake: GoogLeNetMini builds its linear layer in the first forward (breaks: parameters exist after __init__; runs on the device it is given)
+# cause: GoogLeNetMini stays_on_its_device:failed
 """Inception exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: squeezes the logits: a batch of one returns (num_classes,) (breaks: logits (n, num_classes))
+# cause: GoogLeNetMini googlenet_mini_computes_its_flatten_size:failed
 """Inception exercises."""
 
 from __future__ import annotations

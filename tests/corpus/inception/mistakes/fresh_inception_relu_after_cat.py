@@ -1,4 +1,5 @@
 # mistake: relu on the concatenation (breaks: there is no activation inside the module)
+# cause: InceptionA inception_branch_structure:failed
 """Inception exercises."""
 
 from __future__ import annotations

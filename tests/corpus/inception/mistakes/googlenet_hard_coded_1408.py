@@ -1,4 +1,5 @@
 # mistake: linear layer of 1408 inputs hard-coded (breaks: computed from input_size, not hard-coded)
+# cause: GoogLeNetMini error:RuntimeError
 """Inception exercises."""
 
 from __future__ import annotations

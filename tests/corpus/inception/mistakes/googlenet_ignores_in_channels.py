@@ -1,4 +1,5 @@
 # mistake: first conv hard-coded to 1 input channel (breaks: GoogLeNetMini(in_channels, ...))
+# cause: GoogLeNetMini error:RuntimeError
 """Inception exercises."""
 
 from __future__ import annotations

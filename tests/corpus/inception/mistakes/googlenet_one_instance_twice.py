@@ -1,4 +1,5 @@
 # mistake: a 1×1 conv squeezes 88 → 10 so one InceptionA can be used twice (breaks: two instances of InceptionA)
+# cause: GoogLeNetMini googlenet_mini_computes_its_flatten_size:failed
 """Inception exercises."""
 
 from __future__ import annotations

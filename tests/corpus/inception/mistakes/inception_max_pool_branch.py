@@ -1,4 +1,5 @@
 # mistake: max pooling in the pool branch (breaks: 3×3 average pooling)
+# cause: InceptionA inception_branch_structure:failed
 """Inception exercises."""
 
 from __future__ import annotations

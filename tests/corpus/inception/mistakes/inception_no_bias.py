@@ -1,4 +1,5 @@
 # mistake: convolutions without bias (breaks: all convolutions have a bias)
+# cause: InceptionA inception_branch_structure:failed
 """Inception exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: the 3×3 branch with a single 3×3 conv (breaks: 1×1 → 3×3 → 3×3)
+# cause: InceptionA inception_branch_structure:failed
 """Inception exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: average pooling with count_include_pad=False (breaks: avg_pool(3, stride 1, padding 1) as nn.AvgPool2d)
+# cause: InceptionA inception_branch_structure:failed
 """Inception exercises."""
 
 from __future__ import annotations

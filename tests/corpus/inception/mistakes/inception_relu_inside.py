@@ -1,4 +1,5 @@
 # mistake: a ReLU after every branch (breaks: no activation inside the module)
+# cause: InceptionA inception_branch_structure:failed
 """Inception exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: one 1×1 reduction shared by the 5×5 and 3×3 branches (breaks: each branch its own 1×1 conv)
+# cause: InceptionA inception_branch_structure:failed
 """Inception exercises."""
 
 from __future__ import annotations

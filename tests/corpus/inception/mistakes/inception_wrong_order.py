@@ -1,4 +1,5 @@
 # mistake: concatenates the pool branch first (breaks: torch.cat([b1x1, b5x5, b3x3, bpool], dim=1))
+# cause: InceptionA inception_branch_structure:failed
 """Inception exercises."""
 
 from __future__ import annotations

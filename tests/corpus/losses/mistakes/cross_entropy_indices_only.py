@@ -1,4 +1,5 @@
 # mistake: treats every target as class indices (breaks: (n, c) probability targets)
+# cause: cross_entropy cross_entropy_probability_targets:values
 """Losses exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: bce eps not floor (breaks: bce: each log floored at −100 (p = 0 or 1))
+# cause: bce bce_matches_torch_with_soft_labels_and_extremes:values
 """Losses, written from the docstrings."""
 
 from __future__ import annotations

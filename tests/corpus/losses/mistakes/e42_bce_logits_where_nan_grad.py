@@ -1,4 +1,5 @@
 # mistake: bce logits where nan grad (breaks: bce_with_logits: stable (and differentiable) at logits of ±1000)
+# cause: bce_with_logits bce_with_logits_gradient:nan
 """Losses, written from the docstrings."""
 
 from __future__ import annotations

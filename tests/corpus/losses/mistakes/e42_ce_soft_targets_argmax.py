@@ -1,4 +1,5 @@
 # mistake: ce soft targets argmax (breaks: cross_entropy: (n, c) probabilities)
+# cause: cross_entropy cross_entropy_probability_targets:values
 """Losses, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: entropy dim1 (breaks: entropy: over the last dim of (..., k))
+# cause: entropy error:IndexError
 """Losses, written from the docstrings."""
 
 from __future__ import annotations

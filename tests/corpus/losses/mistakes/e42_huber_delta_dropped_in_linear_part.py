@@ -1,4 +1,5 @@
 # mistake: huber delta dropped in linear part (breaks: huber: delta ≠ 1)
+# cause: huber huber_matches_torch:values
 """Losses, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: huber python float (breaks: huber: differentiable (accepts tensors that require grad))
+# cause: huber error:no-grad-fn
 """Losses, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: kl eps finite (breaks: kl_div: +inf where q = 0 < p)
+# cause: kl_div kl_div_shapes_and_zeros:values
 """Losses, written from the docstrings."""
 
 from __future__ import annotations

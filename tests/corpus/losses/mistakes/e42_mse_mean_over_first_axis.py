@@ -1,4 +1,5 @@
 # mistake: mse mean over first axis (breaks: mse: any shape (mean of all elements))
+# cause: mse error:TypeError
 """Losses, written from the docstrings."""
 
 from __future__ import annotations

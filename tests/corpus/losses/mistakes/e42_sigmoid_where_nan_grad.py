@@ -1,4 +1,5 @@
 # mistake: sigmoid where nan grad (breaks: sigmoid: no NaN in the gradient for |x| ≥ 100)
+# cause: sigmoid sigmoid_gradient_finite_at_extremes:nan
 """Losses, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: softmax unsqueeze last (breaks: softmax: any dim)
+# cause: softmax error:broadcast
 """Losses, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: p·log p without the 0·log 0 = 0 convention (breaks: 0·log 0 = 0)
+# cause: entropy entropy_shapes_and_zeros:nan
 """Losses exercises."""
 
 from __future__ import annotations

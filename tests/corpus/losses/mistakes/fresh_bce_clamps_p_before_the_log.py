@@ -1,4 +1,5 @@
 # mistake: clamps p at 1e-7 before the log instead of flooring the log at −100 (breaks: each log is floored at −100 so that p = 0 or 1 gives a finite loss)
+# cause: bce bce_matches_torch_with_soft_labels_and_extremes:values
 """Losses exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: keeps the reduced dim: shape (..., 1) (breaks: the result has shape p.shape[:-1])
+# cause: entropy entropy_shapes_and_zeros:shape
 """Losses exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: entropy in bits, log2 (breaks: natural log)
+# cause: entropy entropy_shapes_and_zeros:values
 """Losses exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: clamps q at 1e-12 before the log, so q = 0 < p gives a finite value (breaks: where q = 0 < p the divergence is +inf)
+# cause: kl_div kl_div_shapes_and_zeros:values
 """Losses exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: reduction 'none' returns the differences flattened (breaks: 'none': the element-wise values, same shape)
+# cause: l1 regression_loss_reductions:shape
 """Losses exercises."""
 
 from __future__ import annotations

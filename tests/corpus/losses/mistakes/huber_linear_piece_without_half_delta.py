@@ -1,4 +1,5 @@
 # mistake: linear piece delta·|d| without − 0.5·delta² (breaks: δ·(|d| − 0.5·δ) beyond δ)
+# cause: huber huber_matches_torch:values
 """Losses exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: F.smooth_l1_loss (breaks: off limits: F.smooth_l1_loss)
+# cause: huber twin
 """Losses exercises."""
 
 from __future__ import annotations

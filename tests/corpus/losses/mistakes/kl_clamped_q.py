@@ -1,4 +1,5 @@
 # mistake: clamps q away from 0 (finite where it must be inf) (breaks: inf where q = 0 < p)
+# cause: kl_div kl_div_shapes_and_zeros:values
 """Losses exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: KL(q‖p) instead of KL(p‖q) (breaks: KL(p‖q) = Σ p·log(p/q))
+# cause: kl_div kl_div_shapes_and_zeros:values
 """Losses exercises."""
 
 from __future__ import annotations

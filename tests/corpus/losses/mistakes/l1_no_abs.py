@@ -1,4 +1,5 @@
 # mistake: forgets the absolute value (breaks: |ŷ − y|)
+# cause: l1 regression_loss_reductions:values
 """Losses exercises."""
 
 from __future__ import annotations

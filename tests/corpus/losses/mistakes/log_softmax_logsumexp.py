@@ -1,4 +1,5 @@
 # mistake: torch.logsumexp (breaks: off limits: torch.logsumexp)
+# cause: log_softmax twin
 """Losses exercises."""
 
 from __future__ import annotations

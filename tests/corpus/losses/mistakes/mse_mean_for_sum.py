@@ -1,4 +1,5 @@
 # mistake: reduction 'sum' returns the mean (breaks: reduction 'sum')
+# cause: mse regression_loss_reductions:values
 """Losses exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: calls F.mse_loss (breaks: off limits: F.mse_loss)
+# cause: mse twin
 """Losses exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: exp(x) / (1 + exp(x)) everywhere (breaks: stable for |x| ≥ 100)
+# cause: sigmoid sigmoid_values_and_stability:nan
 """Losses exercises."""
 
 from __future__ import annotations

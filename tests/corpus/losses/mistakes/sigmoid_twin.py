@@ -1,4 +1,5 @@
 # mistake: torch.special.expit (breaks: off limits: torch.special.expit)
+# cause: sigmoid twin
 """Losses exercises."""
 
 from __future__ import annotations

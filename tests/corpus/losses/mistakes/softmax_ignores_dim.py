@@ -1,4 +1,5 @@
 # mistake: always normalises over the last dim (breaks: any dim)
+# cause: softmax softmax_family_any_dim:values
 """Losses exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: x.softmax(dim) (breaks: off limits: Tensor.softmax)
+# cause: softmax twin
 """Losses exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: ReLU after the hidden layers (breaks: a sigmoid after every layer)
+# cause: DiabetesNet diabetes_net:values
 """MLP exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: drops in eval mode too (breaks: training=False returns x unchanged)
+# cause: dropout dropout_is_inverted_and_seeded:values
 """MLP exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: no 1/(1 − p) scaling (breaks: survivors scaled by 1/(1 − p))
+# cause: dropout dropout_is_inverted_and_seeded:values
 """MLP exercises."""
 
 from __future__ import annotations

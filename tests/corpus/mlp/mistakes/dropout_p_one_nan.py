@@ -1,4 +1,5 @@
 # mistake: divides by 1 − p at p = 1 (breaks: p = 1 gives zeros (no division by zero))
+# cause: dropout dropout_with_p_one_gives_zeros:nan
 """MLP exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: dropout ignores training (breaks: dropout: training=False returns x unchanged)
+# cause: dropout dropout_is_inverted_and_seeded:values
 """MLPs, written from the docstrings."""
 
 from __future__ import annotations

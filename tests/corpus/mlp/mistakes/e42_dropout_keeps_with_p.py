@@ -1,4 +1,5 @@
 # mistake: dropout keeps with p (breaks: dropout: keep with probability 1 − p)
+# cause: dropout dropout_is_inverted_and_seeded:failed
 """MLPs, written from the docstrings."""
 
 from __future__ import annotations

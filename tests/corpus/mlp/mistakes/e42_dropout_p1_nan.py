@@ -1,4 +1,5 @@
 # mistake: dropout p1 nan (breaks: dropout: p = 1 gives zeros)
+# cause: dropout dropout_with_p_one_gives_zeros:nan
 """MLPs, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: evaluate broadcast labels (breaks: evaluate: labels (n,) or (n, 1))
+# cause: evaluate evaluate:failed
 """MLPs, written from the docstrings."""
 
 from __future__ import annotations

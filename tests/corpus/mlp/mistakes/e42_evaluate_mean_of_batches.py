@@ -1,4 +1,5 @@
 # mistake: evaluate mean of batches (breaks: evaluate: accuracy over all samples (last batch smaller))
+# cause: evaluate evaluate:failed
 """MLPs, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: evaluate threshold ge (breaks: evaluate: predict 1 where > 0.5)
+# cause: evaluate evaluate_stated_edges:failed
 """MLPs, written from the docstrings."""
 
 from __future__ import annotations

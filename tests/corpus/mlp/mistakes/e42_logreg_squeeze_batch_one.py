@@ -1,4 +1,5 @@
 # mistake: logreg squeeze batch one (breaks: LogisticRegression: (n, 1), n = 1 included)
+# cause: LogisticRegression error:IndexError
 """MLPs, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: mlp functional dropout in eval (breaks: MLP: dropout active in train mode only)
+# cause: MLP mlp_dropout_only_in_training:failed
 """MLPs, written from the docstrings."""
 
 from __future__ import annotations

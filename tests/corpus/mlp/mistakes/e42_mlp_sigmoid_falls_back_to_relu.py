@@ -1,4 +1,5 @@
 # mistake: mlp sigmoid falls back to relu (breaks: MLP: activation "sigmoid")
+# cause: MLP mlp_forward_and_gradients:values
 """MLPs, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: train epoch no train mode (breaks: train_epoch: puts the model in train mode)
+# cause: train_epoch train_epoch_matches_a_replay:failed
 """MLPs, written from the docstrings."""
 
 from __future__ import annotations

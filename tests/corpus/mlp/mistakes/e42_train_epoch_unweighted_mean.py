@@ -1,4 +1,5 @@
 # mistake: train epoch unweighted mean (breaks: train_epoch: mean weighted by batch size (last batch smaller))
+# cause: train_epoch train_epoch_matches_a_replay:failed
 """MLPs, written from the docstrings."""
 
 from __future__ import annotations

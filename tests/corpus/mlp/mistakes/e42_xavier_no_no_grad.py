@@ -1,4 +1,5 @@
 # mistake: xavier no no grad (breaks: xavier_uniform_: fill under torch.no_grad() (a Parameter))
+# cause: xavier_uniform_ error:inplace-leaf
 """MLPs, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: xavier no receptive field (breaks: xavier_uniform_: conv weights include the receptive field)
+# cause: xavier_uniform_ xavier_uniform:failed
 """MLPs, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: MLP puts the activation after the first layer even when it is the last (breaks: MLP: sizes of two, no hidden layer, logits)
+# cause: MLP mlp_forward_and_gradients:failed
 """Multilayer perceptrons — reference solution. The specification is the docstrings in exercises/mlp.py."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: MLP flattens only 4-d image batches (breaks: MLP: inputs with more than 2 dims are flattened)
+# cause: MLP error:matmul-shapes
 """Multilayer perceptrons — reference solution. The specification is the docstrings in exercises/mlp.py."""
 
 from __future__ import annotations

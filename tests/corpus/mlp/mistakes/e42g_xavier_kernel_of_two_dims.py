@@ -1,4 +1,5 @@
 # mistake: xavier receptive field only for 4-d weights (breaks: xavier_uniform_: (out, in, *kernel), any kernel dims)
+# cause: xavier_uniform_ xavier_uniform_on_a_parameter:failed
 """Multilayer perceptrons — reference solution. The specification is the docstrings in exercises/mlp.py."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: forgets model.eval() (breaks: in eval mode)
+# cause: evaluate evaluate:failed
 """MLP exercises."""
 
 from __future__ import annotations

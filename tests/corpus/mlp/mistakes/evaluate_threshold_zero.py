@@ -1,4 +1,5 @@
 # mistake: thresholds probabilities at 0 (breaks: predict 1 where > 0.5)
+# cause: evaluate evaluate:failed
 """MLP exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: scales x in place (breaks: inputs are left unchanged)
+# cause: dropout dropout_is_inverted_and_seeded:failed
 """MLP exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: draws the mask with torch.rand(x.shape): on the CPU (breaks: same shape and dtype as x, on x's device)
+# cause: dropout dropout_stays_on_input_device:failed
 """MLP exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: squeezes the outputs and tells the kinds apart by ndim: a batch of one goes wrong (breaks: outputs (n, 1) / (n, c), batches of any size)
+# cause: evaluate error:RuntimeError
 """MLP exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: MLP applies dropout before the activation (breaks: after each hidden layer the activation and then dropout)
+# cause: MLP mlp_dropout_comes_after_the_activation:failed
 """MLP exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: MLP builds its first Linear in the first forward, from the input's width (breaks: parameters exist after __init__; runs on the device it is given)
+# cause: MLP mlp_dropout_comes_after_the_activation:failed
 """MLP exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: model.zero_grad() instead of optimizer.zero_grad() (breaks: optimizer.zero_grad(), loss.backward(), optimizer.step())
+# cause: train_epoch train_epoch_zeroes_through_the_optimizer:values
 """MLP exercises."""
 
 from __future__ import annotations

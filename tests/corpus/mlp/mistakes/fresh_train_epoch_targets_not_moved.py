@@ -1,4 +1,5 @@
 # mistake: moves the inputs to device but not the targets (breaks: move both to device)
+# cause: train_epoch loop_moves_batches_to_the_device:failed
 """MLP exercises."""
 
 from __future__ import annotations

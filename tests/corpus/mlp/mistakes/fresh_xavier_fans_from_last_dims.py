@@ -1,4 +1,5 @@
 # mistake: fans from the last two dims (right for a linear weight, wrong for conv weights) (breaks: fan_in = in·∏kernel, fan_out = out·∏kernel)
+# cause: xavier_uniform_ xavier_uniform:failed
 """MLP exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: relu(x) − relu(x − 1): the ramp on [0, 1] (breaks: 0 below −0.5, 1 above 0.5)
+# cause: hard_sigmoid_from_relus activation_values:values
 """MLP exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: returns the linear score (breaks: probabilities via sigmoid)
+# cause: LogisticRegression logistic_regression:values
 """MLP exercises."""
 
 from __future__ import annotations

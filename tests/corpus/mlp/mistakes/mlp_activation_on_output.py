@@ -1,4 +1,5 @@
 # mistake: applies the activation after the last layer too (breaks: logits, no activation after the last layer)
+# cause: MLP mlp_dropout_comes_after_the_activation:failed
 """MLP exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: F.dropout without training=self.training (breaks: dropout active in train mode only)
+# cause: MLP mlp_dropout_only_in_training:failed
 """MLP exercises."""
 
 from __future__ import annotations

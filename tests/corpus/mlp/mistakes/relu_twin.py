@@ -1,4 +1,5 @@
 # mistake: torch.relu (breaks: off limits: torch.relu)
+# cause: relu twin
 """MLP exercises."""
 
 from __future__ import annotations

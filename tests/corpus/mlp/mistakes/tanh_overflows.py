@@ -1,4 +1,5 @@
 # mistake: (eˣ − e⁻ˣ)/(eˣ + e⁻ˣ) as written (breaks: finite at ±1000)
+# cause: tanh activation_values:nan
 """MLP exercises."""
 
 from __future__ import annotations

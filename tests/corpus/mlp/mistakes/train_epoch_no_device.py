@@ -1,4 +1,5 @@
 # mistake: batches not moved to the device (breaks: each batch moved to device)
+# cause: train_epoch loop_moves_batches_to_the_device:failed
 """MLP exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: never zeroes the gradients (breaks: optimizer.zero_grad() each batch)
+# cause: train_epoch train_epoch_matches_a_replay:values
 """MLP exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: plain mean of the batch losses (breaks: weighted by batch size)
+# cause: train_epoch train_epoch_matches_a_replay:failed
 """MLP exercises."""
 
 from __future__ import annotations

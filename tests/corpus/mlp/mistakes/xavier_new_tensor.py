@@ -1,4 +1,5 @@
 # mistake: returns a new tensor, leaves the argument as it was (breaks: in place: fill tensor itself)
+# cause: xavier_uniform_ xavier_uniform:failed
 """MLP exercises."""
 
 from __future__ import annotations

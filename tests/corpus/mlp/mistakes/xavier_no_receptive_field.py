@@ -1,4 +1,5 @@
 # mistake: fans from the first two dims only (breaks: conv weights include the receptive field)
+# cause: xavier_uniform_ xavier_uniform:failed
 """MLP exercises."""
 
 from __future__ import annotations

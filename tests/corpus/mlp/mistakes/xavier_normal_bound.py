@@ -1,4 +1,5 @@
 # mistake: bound √(2 / (fan_in + fan_out)) (Xavier normal's std) (breaks: a = √(6 / (fan_in + fan_out)))
+# cause: xavier_uniform_ xavier_uniform:failed
 """MLP exercises."""
 
 from __future__ import annotations

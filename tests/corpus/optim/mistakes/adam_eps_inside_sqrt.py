@@ -1,4 +1,5 @@
 # mistake: eps inside the square root (breaks: p ← p − lr·m̂ / (√v̂ + eps))
+# cause: Adam optimizer_in_float64:values
 """Optimisation exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: one step counter for all parameters (counts every parameter's update) (breaks: t: the parameter's t-th step)
+# cause: Adam optimizer_step_for_step:values
 """Optimisation exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: moments created with torch.zeros(p.shape) (CPU) (breaks: state stays on the parameters' device)
+# cause: Adam optimizer_state_on_the_parameters_device:failed
 """Optimisation exercises."""
 
 from __future__ import annotations

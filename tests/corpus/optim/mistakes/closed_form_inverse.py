@@ -1,4 +1,5 @@
 # mistake: inverts XᵀX instead of solving the system (breaks: solve the system (torch.linalg.solve) rather than inverting)
+# cause: closed_form_linear_regression twin
 """Optimisation exercises."""
 
 from __future__ import annotations

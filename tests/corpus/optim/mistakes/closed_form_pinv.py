@@ -1,4 +1,5 @@
 # mistake: torch.linalg.pinv(X) @ y (breaks: off limits: torch.linalg.pinv)
+# cause: closed_form_linear_regression twin
 """Optimisation exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: reads the table as float64 (breaks: features float32)
+# cause: DiabetesDataset diabetes_dataset:dtype
 """Optimisation exercises."""
 
 from __future__ import annotations

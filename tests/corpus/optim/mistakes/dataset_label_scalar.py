@@ -1,4 +1,5 @@
 # mistake: label as a 0-dim tensor (breaks: label float32 (1,))
+# cause: DiabetesDataset diabetes_dataset:shape
 """Optimisation exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: adam shared step count (breaks: Adam: t counts each parameter's own steps)
+# cause: Adam optimizer_step_for_step:values
 """Optimisation, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: closed form squeeze (breaks: closed_form_linear_regression: w (d,) / (d, k), d = 1 and k = 1 included)
+# cause: closed_form_linear_regression closed_form_edge_shapes:shape
 """Optimisation, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: dataset reads per item (breaks: DiabetesDataset: read it once in __init__)
+# cause: DiabetesDataset diabetes_dataset_reads_its_file_once:failed
 """Optimisation, written from the docstrings."""
 
 from __future__ import annotations

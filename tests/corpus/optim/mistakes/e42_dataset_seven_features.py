@@ -1,4 +1,5 @@
 # mistake: dataset seven features (breaks: DiabetesDataset: d = the table's feature count)
+# cause: DiabetesDataset diabetes_dataset_any_width:shape
 """Optimisation, written from the docstrings."""
 
 from __future__ import annotations

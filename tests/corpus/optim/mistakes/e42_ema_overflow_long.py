@@ -1,4 +1,5 @@
 # mistake: ema overflow long (breaks: ema: values of any length (long loss curves))
+# cause: ema ema_long_curves:nan
 """Optimisation, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: k fold chunk (breaks: k_fold_indices: sizes as tensor_split)
+# cause: k_fold_indices k_fold_indices:shape
 """Optimisation, written from the docstrings."""
 
 from __future__ import annotations

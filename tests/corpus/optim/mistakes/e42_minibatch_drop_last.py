@@ -1,4 +1,5 @@
 # mistake: minibatch drop last (breaks: minibatch_indices: the last batch possibly smaller)
+# cause: minibatch_indices minibatch_indices:failed
 """Optimisation, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: minibatch list (breaks: minibatch_indices: an iterator)
+# cause: minibatch_indices minibatch_indices_is_an_iterator:failed
 """Optimisation, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: sgd break on gradless (breaks: SGD: parameters without a gradient at some steps)
+# cause: SGD optimizer_in_training_states:values
 """Optimisation, written from the docstrings."""
 
 from __future__ import annotations

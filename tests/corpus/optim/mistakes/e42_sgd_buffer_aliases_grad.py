@@ -1,4 +1,5 @@
 # mistake: sgd buffer aliases grad (breaks: SGD: momentum with gradients accumulated in place (zero_grad(set_to_none=False)))
+# cause: SGD optimizer_in_training_states:values
 """Optimisation, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: sgd fit one permutation (breaks: sgd_fit: randperm drawn once per epoch)
+# cause: sgd_fit sgd_fit_per_sample:values
 """Optimisation, written from the docstrings."""
 
 from __future__ import annotations

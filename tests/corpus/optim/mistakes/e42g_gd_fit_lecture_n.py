@@ -1,4 +1,5 @@
 # mistake: gd fit divides by the lecture's 3 samples (breaks: gd_fit: x, y of any length n, the mean)
+# cause: gd_fit gd_fit_full_batch:failed
 """Optimisation — reference solution. The specification is the docstrings in exercises/optim.py."""
 
 from __future__ import annotations

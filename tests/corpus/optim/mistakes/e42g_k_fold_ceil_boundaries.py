@@ -1,4 +1,5 @@
 # mistake: k fold boundaries at ceil(i·n/k) (breaks: k_fold_indices: fold sizes as tensor_split, the first n % k folds one longer)
+# cause: k_fold_indices k_fold_indices:shape
 """Optimisation — reference solution. The specification is the docstrings in exercises/optim.py."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: k fold drops empty folds (breaks: k_fold_indices: a list of k folds, n < k included)
+# cause: k_fold_indices k_fold_indices:failed
 """Optimisation — reference solution. The specification is the docstrings in exercises/optim.py."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: sgd fit seeds its own generator when none is given (breaks: sgd_fit: randperm(n, generator=generator), the global RNG when None)
+# cause: sgd_fit sgd_fit_per_sample:values
 """Optimisation — reference solution. The specification is the docstrings in exercises/optim.py."""
 
 from __future__ import annotations

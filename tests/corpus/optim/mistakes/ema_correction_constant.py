@@ -1,4 +1,5 @@
 # mistake: divides by 1 − β instead of 1 − βᵗ (breaks: divided by 1 − βᵗ when corrected)
+# cause: ema ema:values
 """Optimisation exercises."""
 
 from __future__ import annotations

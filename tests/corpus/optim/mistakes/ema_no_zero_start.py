@@ -1,4 +1,5 @@
 # mistake: starts from s = v₁ instead of 0 (breaks: s₀ = 0)
+# cause: ema ema:values
 """Optimisation exercises."""
 
 from __future__ import annotations

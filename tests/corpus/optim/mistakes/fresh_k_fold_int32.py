@@ -1,4 +1,5 @@
 # mistake: folds of arange(n, dtype=int32) (breaks: k 1-D int64 tensors)
+# cause: k_fold_indices k_fold_indices:dtype
 """Optimisation exercises."""
 
 from __future__ import annotations

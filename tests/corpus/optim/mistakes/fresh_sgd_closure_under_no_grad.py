@@ -1,4 +1,5 @@
 # mistake: SGD.step calls the closure inside its own no_grad, so the closure's backward fails (breaks: returns closure()'s value when a closure is given (call it with grad enabled))
+# cause: SGD error:no-grad-fn
 """Optimisation exercises."""
 
 from __future__ import annotations

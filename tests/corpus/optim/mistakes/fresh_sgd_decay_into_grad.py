@@ -1,4 +1,5 @@
 # mistake: adds the weight decay into p.grad in place (breaks: leaves .grad as it found it; equal to torch.optim.SGD step for step)
+# cause: SGD closure_that_backpropagates_and_grad_left_alone:values
 """Optimisation exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: Nesterov as b + momentum·g instead of g + momentum·b (breaks: g ← g + momentum·b if nesterov)
+# cause: SGD optimizer_step_for_step:values
 """Optimisation exercises."""
 
 from __future__ import annotations

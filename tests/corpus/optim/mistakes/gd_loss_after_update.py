@@ -1,4 +1,5 @@
 # mistake: records the MSE after each update (breaks: the MSE recorded before each update)
+# cause: gd_fit gd_fit_full_batch:values
 """Optimisation exercises."""
 
 from __future__ import annotations

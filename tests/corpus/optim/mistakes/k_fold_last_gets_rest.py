@@ -1,4 +1,5 @@
 # mistake: equal folds, the remainder all in the last one (breaks: sizes as torch.arange(n).tensor_split(k))
+# cause: k_fold_indices k_fold_indices:shape
 """Optimisation exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: drops the smaller last batch (breaks: every sample exactly once; the last batch may be smaller)
+# cause: minibatch_indices minibatch_indices:failed
 """Optimisation exercises."""
 
 from __future__ import annotations

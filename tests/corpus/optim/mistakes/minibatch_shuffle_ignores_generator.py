@@ -1,4 +1,5 @@
 # mistake: torch.randperm(n) without the generator (breaks: order torch.randperm(n, generator=generator))
+# cause: minibatch_indices minibatch_indices:values
 """Optimisation exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: visits samples in index order (breaks: the order torch.randperm(n, generator=generator) each epoch)
+# cause: sgd_fit sgd_fit_per_sample:values
 """Optimisation exercises."""
 
 from __future__ import annotations

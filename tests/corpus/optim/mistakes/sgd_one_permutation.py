@@ -1,4 +1,5 @@
 # mistake: draws the permutation once, not once per epoch (breaks: randperm drawn once per epoch)
+# cause: sgd_fit sgd_fit_per_sample:values
 """Optimisation exercises."""
 
 from __future__ import annotations

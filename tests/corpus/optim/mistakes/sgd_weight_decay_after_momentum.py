@@ -1,4 +1,5 @@
 # mistake: weight decay added after the momentum (breaks: g ← g + weight_decay·p first)
+# cause: SGD optimizer_step_for_step:values
 """Optimisation exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: the block's 3×3 convolutions keep their bias (breaks: 3×3 conv (stride, padding 1, no bias))
+# cause: BasicBlock basic_block:failed
 """Residual network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: projection only when the channels change, not on stride 2 (breaks: otherwise a 1×1 conv (stride, no bias) → BatchNorm2d)
+# cause: BasicBlock basic_block:failed
 """Residual network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: the projection is a bare 1×1 conv (breaks: a 1×1 conv (stride, no bias) → BatchNorm2d)
+# cause: BasicBlock basic_block:failed
 """Residual network exercises."""
 
 from __future__ import annotations

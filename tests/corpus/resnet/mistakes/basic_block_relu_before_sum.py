@@ -1,4 +1,5 @@
 # mistake: relu on the main path before the sum, none after it (breaks: output relu(main + shortcut))
+# cause: BasicBlock basic_block:values
 """Residual network exercises."""
 
 from __future__ import annotations

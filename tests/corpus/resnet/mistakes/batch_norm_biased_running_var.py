@@ -1,4 +1,5 @@
 # mistake: running_var takes the biased variance (breaks: running_var ← … + momentum·σ²_unbiased (n − 1))
+# cause: batch_norm batch_norm_against_torch:values
 """Residual network exercises."""
 
 from __future__ import annotations

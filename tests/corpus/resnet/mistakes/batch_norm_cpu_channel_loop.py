@@ -1,4 +1,5 @@
 # mistake: per-channel statistics gathered in torch.zeros(c) without device= (breaks: stays on the input's device)
+# cause: batch_norm batch_norm_stays_on_input_device:failed
 """Residual network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: eval mode normalises with the batch's statistics (breaks: not training: y = γ·(x − running_mean)/√(running_var + eps) + β)
+# cause: batch_norm batch_norm_against_torch:values
 """Residual network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: statistics over the batch dim only, per channel AND position (breaks: statistics over every dim but 1)
+# cause: batch_norm batch_norm_against_torch:values
 """Residual network exercises."""
 
 from __future__ import annotations

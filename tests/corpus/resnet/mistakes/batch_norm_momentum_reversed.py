@@ -1,4 +1,5 @@
 # mistake: momentum weights the old running statistics (breaks: running ← (1 − momentum)·running + momentum·μ)
+# cause: batch_norm batch_norm_against_torch:values
 """Residual network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: running statistics rebound to new tensors, the caller's left unchanged (breaks: update the running statistics IN PLACE)
+# cause: batch_norm batch_norm_against_torch:values
 """Residual network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: normalises with the unbiased variance (breaks: the biased variance σ² normalises)
+# cause: batch_norm batch_norm_against_torch:values
 """Residual network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: basic block bias (breaks: BasicBlock: convs without bias)
+# cause: BasicBlock basic_block:failed
 """ResNets, written from the docstrings."""
 
 from __future__ import annotations

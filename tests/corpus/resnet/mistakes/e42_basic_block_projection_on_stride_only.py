@@ -1,4 +1,5 @@
 # mistake: basic block projection on stride only (breaks: BasicBlock: projection when channels change at stride 1)
+# cause: BasicBlock error:broadcast
 """ResNets, written from the docstrings."""
 
 from __future__ import annotations

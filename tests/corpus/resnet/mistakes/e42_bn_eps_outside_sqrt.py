@@ -1,4 +1,5 @@
 # mistake: bn eps outside sqrt (breaks: batch_norm: √(σ² + eps) (channels of small variance))
+# cause: batch_norm batch_norm_edge_shapes:values
 """ResNets, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: bn rebinds running (breaks: batch_norm: running statistics updated IN PLACE)
+# cause: batch_norm batch_norm_against_torch:values
 """ResNets, written from the docstrings."""
 
 from __future__ import annotations

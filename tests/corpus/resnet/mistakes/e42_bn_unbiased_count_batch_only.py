@@ -1,4 +1,5 @@
 # mistake: bn unbiased count batch only (breaks: batch_norm: unbiased variance over N·H·W values for (N, C, H, W))
+# cause: batch_norm batch_norm_against_torch:values
 """ResNets, written from the docstrings."""
 
 from __future__ import annotations

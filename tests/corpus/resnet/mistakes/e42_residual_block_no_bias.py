@@ -1,4 +1,5 @@
 # mistake: residual block no bias (breaks: ResidualBlock: convs with a bias)
+# cause: ResidualBlock residual_block_matches_the_lecture:failed
 """ResNets, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: smallresnet squeeze batch one (breaks: SmallResNet: logits (n, num_classes), n = 1 included)
+# cause: SmallResNet small_resnet:failed
 """ResNets, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: a projection shortcut even when stride == 1 and the channels agree (breaks: the identity when stride == 1 and in_channels == out_channels)
+# cause: BasicBlock basic_block:failed
 """Residual network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: the batch variance goes through a float32 buffer (torch.zeros without dtype=) (breaks: values and float64 gradients for float64 input)
+# cause: batch_norm batch_norm_gradients_in_training:values
 """Residual network exercises."""
 
 from __future__ import annotations

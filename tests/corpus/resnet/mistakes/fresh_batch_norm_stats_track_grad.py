@@ -1,4 +1,5 @@
 # mistake: updates the running stats from the non-detached batch stats outside no_grad: the buffers end up in the graph (breaks: update the running statistics in place like nn.BatchNorm2d)
+# cause: batch_norm batch_norm_running_stats_stay_buffers:failed
 """Residual network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: squeezes the pooled features: a batch of one loses its batch axis (breaks: returns logits (n, num_classes))
+# cause: SmallResNet small_resnet:failed
 """Residual network exercises."""
 
 from __future__ import annotations

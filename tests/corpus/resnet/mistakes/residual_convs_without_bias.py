@@ -1,4 +1,5 @@
 # mistake: the block's convolutions without bias, copied from BasicBlock (breaks: 3×3 convolutions … with zero padding 1 and a bias)
+# cause: ResidualBlock residual_block_matches_the_lecture:failed
 """Residual network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: no relu between the two convolutions (breaks: y = relu(x + conv2(relu(conv1(x)))))
+# cause: ResidualBlock residual_block_matches_the_lecture:values
 """Residual network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: conv1 applied twice, conv2 never used (breaks: conv2(relu(conv1(x))), two convolutions)
+# cause: ResidualBlock residual_block_matches_the_lecture:failed
 """Residual network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: reflection padding instead of zeros (breaks: 3×3 convolutions … with zero padding 1)
+# cause: ResidualBlock error:RuntimeError
 """Residual network exercises."""
 
 from __future__ import annotations

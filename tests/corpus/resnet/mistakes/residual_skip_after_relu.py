@@ -1,4 +1,5 @@
 # mistake: the skip is added after the last relu: relu(F(x)) + x (breaks: y = relu(x + conv2(relu(conv1(x)))))
+# cause: ResidualBlock residual_block_matches_the_lecture:values
 """Residual network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: flattens a fixed 4×4 map into the linear layer (breaks: global average pooling; one instance accepts any input with H, W ≥ 8)
+# cause: SmallResNet error:matmul-shapes
 """Residual network exercises."""
 
 from __future__ import annotations

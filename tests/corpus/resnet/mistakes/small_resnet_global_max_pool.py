@@ -1,4 +1,5 @@
 # mistake: global MAX pooling before the linear layer (breaks: global average pooling)
+# cause: SmallResNet small_resnet_pools_by_average:values
 """Residual network exercises."""
 
 from __future__ import annotations

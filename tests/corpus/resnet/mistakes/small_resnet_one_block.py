@@ -1,4 +1,5 @@
 # mistake: a single residual block (breaks: at least two residual blocks)
+# cause: SmallResNet small_resnet:failed
 """Residual network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: the blocks are plain conv-BN-ReLU stacks, no residual block of the module (breaks: at least two residual blocks of this module)
+# cause: SmallResNet small_resnet:failed
 """Residual network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: a hand-made BatchNorm in the stem keeps its running statistics as plain tensor attributes, which .to(device) does not move (breaks: stays on its device)
+# cause: SmallResNet small_resnet_stays_on_its_device:failed
 """Residual network exercises."""
 
 from __future__ import annotations

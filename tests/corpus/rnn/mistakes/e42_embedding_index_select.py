@@ -1,4 +1,5 @@
 # mistake: embedding index select (breaks: embedding_lookup: idx of any shape)
+# cause: embedding_lookup error:IndexError
 """RNNs, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: embedding one hot width (breaks: embedding_lookup: the largest index absent)
+# cause: embedding_lookup error:matmul-shapes
 """RNNs, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: encode empty float (breaks: encode_chars: int64 (len(text),), empty text included)
+# cause: encode_chars encode_chars_edges:dtype
 """RNNs, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: encode str only (breaks: encode_chars: vocab a list of characters)
+# cause: encode_chars error:AttributeError
 """RNNs, written from the docstrings."""
 
 from __future__ import annotations

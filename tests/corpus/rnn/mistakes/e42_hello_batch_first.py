@@ -1,4 +1,5 @@
 # mistake: hello batch first (breaks: HelloRNN: seq-first (seq_len, batch) input)
+# cause: HelloRNN hello_rnn_reads_the_sequence_in_order:values
 """RNNs, written from the docstrings."""
 
 from __future__ import annotations

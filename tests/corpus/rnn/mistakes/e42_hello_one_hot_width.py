@@ -1,4 +1,5 @@
 # mistake: hello one hot width (breaks: HelloRNN: inputs without the largest index)
+# cause: HelloRNN error:RuntimeError
 """RNNs, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: rnn cell no transpose hh (breaks: rnn_cell: h·W_hhᵀ)
+# cause: rnn_cell rnn_cell_equals_nn_rnncell:values
 """RNNs, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: rnn cell no transpose ih (breaks: rnn_cell: input_size ≠ hidden)
+# cause: rnn_cell rnn_cell_equals_nn_rnncell:values
 """RNNs, written from the docstrings."""
 
 from __future__ import annotations

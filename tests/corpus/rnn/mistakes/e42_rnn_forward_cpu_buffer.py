@@ -1,4 +1,5 @@
 # mistake: rnn forward cpu buffer (breaks: rnn_forward: tensors on the input's device)
+# cause: rnn_forward stays_on_input_device:failed
 """RNNs, written from the docstrings."""
 
 from __future__ import annotations

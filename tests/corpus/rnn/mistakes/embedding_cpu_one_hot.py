@@ -1,4 +1,5 @@
 # mistake: one-hot built with torch.zeros without device= (breaks: stays on the input's device)
+# cause: embedding_lookup stays_on_input_device:failed
 """Recurrent network exercises."""
 
 from __future__ import annotations

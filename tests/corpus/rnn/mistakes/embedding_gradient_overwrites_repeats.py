@@ -1,4 +1,5 @@
 # mistake: a hand-written backward assigns the rows' gradients, so repeated indices overwrite each other (breaks: repeated indices accumulate)
+# cause: embedding_lookup embedding_gradient_accumulates_repeats:values
 """Recurrent network exercises."""
 
 from __future__ import annotations

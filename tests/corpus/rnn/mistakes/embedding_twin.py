@@ -1,4 +1,5 @@
 # mistake: embedding_lookup calls F.embedding (breaks: off limits: F.embedding)
+# cause: embedding_lookup twin
 """Recurrent network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: positions counted from 1 (breaks: encode_chars("hello", "ehlo") is tensor([1, 0, 2, 2, 3]))
+# cause: encode_chars encode_chars:values
 """Recurrent network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: int32 codes (breaks: as int64)
+# cause: encode_chars encode_chars:dtype
 """Recurrent network exercises."""
 
 from __future__ import annotations

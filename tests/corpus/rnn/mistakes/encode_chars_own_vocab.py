@@ -1,4 +1,5 @@
 # mistake: builds its own vocabulary from the text's sorted characters (breaks: the position of each character in vocab)
+# cause: encode_chars encode_chars:values
 """Recurrent network exercises."""
 
 from __future__ import annotations

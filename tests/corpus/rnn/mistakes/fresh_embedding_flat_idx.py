@@ -1,4 +1,5 @@
 # mistake: looks up the flattened indices and keeps them flat (breaks: returns idx.shape + (dim,))
+# cause: embedding_lookup embedding_lookup:shape
 """Recurrent network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: one_hot(idx).float() @ weight: float32 one-hot, fails for float64 weights (breaks: equal to nn.Embedding with this weight, any float dtype)
+# cause: embedding_lookup error:dtype
 """Recurrent network exercises."""
 
 from __future__ import annotations

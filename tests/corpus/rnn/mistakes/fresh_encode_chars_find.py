@@ -1,4 +1,5 @@
 # mistake: vocab.find(ch): works for a string vocabulary only (breaks: vocab a string or list of distinct characters)
+# cause: encode_chars error:AttributeError
 """Recurrent network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: HelloRNN builds its nn.RNN in the first forward (breaks: parameters exist after __init__; runs on the device it is given)
+# cause: HelloRNN hello_rnn_stays_on_its_device:failed
 """Recurrent network exercises."""
 
 from __future__ import annotations

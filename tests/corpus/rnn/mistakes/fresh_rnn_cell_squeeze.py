@@ -1,4 +1,5 @@
 # mistake: squeezes the new state: a batch of one returns (hidden,) (breaks: returns h' (batch, hidden))
+# cause: rnn_cell rnn_cell_equals_nn_rnncell:shape
 """Recurrent network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: stacks the outputs through NumPy (breaks: device; differentiable output)
+# cause: rnn_forward rnn_forward_gradients:values
 """Recurrent network exercises."""
 
 from __future__ import annotations

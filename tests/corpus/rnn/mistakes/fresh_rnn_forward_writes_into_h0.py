@@ -1,4 +1,5 @@
 # mistake: writes each layer's new h into the caller's h0 (breaks: inputs are left unchanged)
+# cause: rnn_forward rnn_forward_equals_nn_rnn:values
 """Recurrent network exercises."""
 
 from __future__ import annotations

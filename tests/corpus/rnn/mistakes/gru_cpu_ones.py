@@ -1,4 +1,5 @@
 # mistake: 1 − z written as torch.ones(z.shape) − z, on the CPU (breaks: stays on the input's device)
+# cause: gru_cell stays_on_input_device:failed
 """Recurrent network exercises."""
 
 from __future__ import annotations

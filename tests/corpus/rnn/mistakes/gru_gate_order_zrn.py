@@ -1,4 +1,5 @@
 # mistake: the fused weights chunked as update, reset, new (breaks: reset, update and new gates in that order)
+# cause: gru_cell gru_cell_equals_nn_grucell:values
 """Recurrent network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: r multiplies h·W_hnᵀ but not b_hn (breaks: n = tanh(x·W_inᵀ + b_in + r ⊙ (h·W_hnᵀ + b_hn)))
+# cause: gru_cell gru_cell_equals_nn_grucell:values
 """Recurrent network exercises."""
 
 from __future__ import annotations

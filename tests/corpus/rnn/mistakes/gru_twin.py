@@ -1,4 +1,5 @@
 # mistake: gru_cell calls torch.gru_cell (breaks: off limits: torch.gru_cell)
+# cause: gru_cell twin
 """Recurrent network exercises."""
 
 from __future__ import annotations

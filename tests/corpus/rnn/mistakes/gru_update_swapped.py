@@ -1,4 +1,5 @@
 # mistake: z weights the new gate instead of h (breaks: h' = (1 − z) ⊙ n + z ⊙ h)
+# cause: gru_cell gru_cell_equals_nn_grucell:values
 """Recurrent network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: a batch_first nn.RNN fed the seq-first indices as they are (breaks: forward(idx int64 (seq_len, batch)))
+# cause: HelloRNN hello_rnn_reads_the_sequence_in_order:values
 """Recurrent network exercises."""
 
 from __future__ import annotations

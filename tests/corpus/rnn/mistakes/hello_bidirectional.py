@@ -1,4 +1,5 @@
 # mistake: a bidirectional RNN, so every step sees the future (breaks: an RNN reading the sequence in order)
+# cause: HelloRNN hello_rnn_reads_the_sequence_in_order:values
 """Recurrent network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: always one-hot, embed_dim ignored (breaks: or through an nn.Embedding(vocab_size, embed_dim))
+# cause: HelloRNN hello_rnn_embeds_when_asked:failed
 """Recurrent network exercises."""
 
 from __future__ import annotations

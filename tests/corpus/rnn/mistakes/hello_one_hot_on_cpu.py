@@ -1,4 +1,5 @@
 # mistake: one-hot rows taken from torch.eye without device= (breaks: the model and its indices on one device)
+# cause: HelloRNN hello_rnn_stays_on_its_device:failed
 """Recurrent network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: feeds the RNN the reversed sequence and flips the outputs back (breaks: an RNN reading the sequence in order)
+# cause: HelloRNN hello_rnn_reads_the_sequence_in_order:values
 """Recurrent network exercises."""
 
 from __future__ import annotations

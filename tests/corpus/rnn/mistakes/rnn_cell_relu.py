@@ -1,4 +1,5 @@
 # mistake: relu instead of tanh (breaks: h' = tanh(...))
+# cause: rnn_cell rnn_cell_equals_nn_rnncell:values
 """Recurrent network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: rnn_cell calls torch.rnn_tanh_cell (breaks: off limits: torch.rnn_tanh_cell)
+# cause: rnn_cell twin
 """Recurrent network exercises."""
 
 from __future__ import annotations

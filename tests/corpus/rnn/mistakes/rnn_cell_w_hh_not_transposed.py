@@ -1,4 +1,5 @@
 # mistake: h multiplied by W_hh instead of W_hhᵀ (breaks: h' = tanh(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh))
+# cause: rnn_cell rnn_cell_equals_nn_rnncell:values
 """Recurrent network exercises."""
 
 from __future__ import annotations

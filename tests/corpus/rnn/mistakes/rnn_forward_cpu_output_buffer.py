@@ -1,4 +1,5 @@
 # mistake: each layer's output preallocated with torch.zeros without device= (breaks: stays on the input's device)
+# cause: rnn_forward stays_on_input_device:failed
 """Recurrent network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: h_n is only the top layer's last h (breaks: h_n (num_layers, batch, hidden) — every layer's last h)
+# cause: rnn_forward rnn_forward_equals_nn_rnn:shape
 """Recurrent network exercises."""
 
 from __future__ import annotations

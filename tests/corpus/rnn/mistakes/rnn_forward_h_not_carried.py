@@ -1,4 +1,5 @@
 # mistake: every step starts again from h0 (breaks: carry the hidden state from step to step)
+# cause: rnn_forward rnn_forward_equals_nn_rnn:values
 """Recurrent network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: starts from zeros, ignoring the given h0 (breaks: h0 (num_layers, batch, hidden) is the initial state, equal to nn.RNN)
+# cause: rnn_forward rnn_forward_equals_nn_rnn:values
 """Recurrent network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: output holds the FIRST layer's h at every step (breaks: output — the last layer's h at every step)
+# cause: rnn_forward rnn_forward_equals_nn_rnn:values
 """Recurrent network exercises."""
 
 from __future__ import annotations

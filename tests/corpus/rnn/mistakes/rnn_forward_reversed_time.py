@@ -1,4 +1,5 @@
 # mistake: reads the sequence from its last step to its first (breaks: layer l's input at step t is layer l − 1's output at step t; equal to nn.RNN)
+# cause: rnn_forward rnn_forward_equals_nn_rnn:values
 """Recurrent network exercises."""
 
 from __future__ import annotations

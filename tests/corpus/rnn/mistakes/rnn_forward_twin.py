@@ -1,4 +1,5 @@
 # mistake: rnn_forward calls torch.rnn_tanh (breaks: off limits: nn.RNN … and their functional forms)
+# cause: rnn_forward twin
 """Recurrent network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: reorders to batch-first with view instead of transpose, scrambling steps and sequences (breaks: x (seq_len, batch, input_size), seq-first)
+# cause: rnn_forward rnn_forward_equals_nn_rnn:values
 """Recurrent network exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: argmaxes label predictions (n,) too (breaks: y_hat may be labels (n,))
+# cause: accuracy accuracy_scores_labels_and_ties:failed
 """Tensors exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: returns a 0-dim tensor, not a Python float (breaks: a Python float)
+# cause: accuracy accuracy_scores_labels_and_ties:type
 """Tensors exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: z += x + y adds to z's old values (breaks: z holds x + y)
+# cause: add_into add_into_writes_in_place:values
 """Tensors exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: z = x + y binds a new tensor instead of writing into z (breaks: z keeps its storage)
+# cause: add_into add_into_writes_in_place:values
 """Tensors exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: accuracy squeeze batch one (breaks: accuracy: scores (n, c), n = 1 included)
+# cause: accuracy edge_inputs:failed
 """Tensors, written from the docstrings."""
 
 from __future__ import annotations

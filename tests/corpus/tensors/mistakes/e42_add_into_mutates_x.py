@@ -1,4 +1,5 @@
 # mistake: add into mutates x (breaks: add_into: x and y are unchanged)
+# cause: add_into inputs_untouched:failed
 """Tensors, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: fill nan complete rows mean (breaks: fill_nan_with_column_mean: the mean of each column's numbers)
+# cause: fill_nan_with_column_mean fill_nan_with_column_mean:nan
 """Tensors, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: flatten squeeze batch one (breaks: flatten_batch: N = 1 included)
+# cause: flatten_batch flatten_batch:shape
 """Tensors, written from the docstrings."""
 
 from __future__ import annotations

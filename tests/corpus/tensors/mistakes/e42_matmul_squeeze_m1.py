@@ -1,4 +1,5 @@
 # mistake: matmul squeeze m1 (breaks: matmul: (n, k)·(k, m) -> (n, m), m = 1 included)
+# cause: matmul matmul:shape
 """Tensors, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: norms last dim only (breaks: norms: over all elements, any shape)
+# cause: norms norms:shape
 """Tensors, written from the docstrings."""
 
 from __future__ import annotations

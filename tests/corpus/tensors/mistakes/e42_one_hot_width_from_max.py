@@ -1,4 +1,5 @@
 # mistake: one hot width from max (breaks: one_hot: (n, num_classes) even when the largest class is absent)
+# cause: one_hot one_hot:shape
 """Tensors, written from the docstrings."""
 
 from __future__ import annotations

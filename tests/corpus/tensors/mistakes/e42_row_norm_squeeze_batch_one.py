@@ -1,4 +1,5 @@
 # mistake: row norm squeeze batch one (breaks: row_normalize: x (n, d), n = 1 included)
+# cause: row_normalize error:IndexError
 """Tensors, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: sq dists squeeze d1 (breaks: pairwise_sq_dists: any d, d = 1 included)
+# cause: pairwise_sq_dists pairwise_sq_dists:shape
 """Tensors, written from the docstrings."""
 
 from __future__ import annotations

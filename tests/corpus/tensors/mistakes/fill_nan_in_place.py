@@ -1,4 +1,5 @@
 # mistake: fills the NaNs of x itself (breaks: x itself is unchanged)
+# cause: fill_nan_with_column_mean fill_nan_with_column_mean:failed
 """Tensors exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: NaN counted as 0 in the mean (divides by n) (breaks: the mean of the column's numbers)
+# cause: fill_nan_with_column_mean fill_nan_with_column_mean:values
 """Tensors exercises."""
 
 from __future__ import annotations

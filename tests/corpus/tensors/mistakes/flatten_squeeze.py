@@ -1,4 +1,5 @@
 # mistake: squeeze() before flattening loses the batch axis when N = 1 (breaks: N = 1 included)
+# cause: flatten_batch flatten_batch:shape
 """Tensors exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: argmax of the flipped scores, so ties go to the LAST maximal index (breaks: ties going to the first maximal index)
+# cause: accuracy accuracy_scores_labels_and_ties:failed
 """Tensors exercises."""
 
 from __future__ import annotations

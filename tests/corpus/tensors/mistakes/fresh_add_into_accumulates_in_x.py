@@ -1,4 +1,5 @@
 # mistake: adds y into x in place, then copies x into z (breaks: x and y are unchanged)
+# cause: add_into inputs_untouched:failed
 """Tensors exercises."""
 
 from __future__ import annotations

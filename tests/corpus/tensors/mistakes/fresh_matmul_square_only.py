@@ -1,4 +1,5 @@
 # mistake: broadcasts b without transposing it: right shape only for square b, and then A·Bᵀ (breaks: a (n, k), b (k, m), C = A·B)
+# cause: matmul error:broadcast
 """Tensors exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: casts x to float32 first, 'to be safe' (breaks: returns (n, d) of x's dtype)
+# cause: row_normalize row_normalize_rows_sum_to_one:dtype
 """Tensors exercises."""
 
 from __future__ import annotations

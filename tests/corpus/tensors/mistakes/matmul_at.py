@@ -1,4 +1,5 @@
 # mistake: a @ b (breaks: off limits: @)
+# cause: matmul twin
 """Tensors exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: a Python loop over the rows of a (breaks: vectorised)
+# cause: matmul vectorised:failed
 """Tensors exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: L2 without the square root (breaks: L2 = sqrt(sum of squares))
+# cause: norms norms:values
 """Tensors exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: torch.linalg.vector_norm (breaks: off limits: torch.linalg.vector_norm)
+# cause: norms twin
 """Tensors exercises."""
 
 from __future__ import annotations

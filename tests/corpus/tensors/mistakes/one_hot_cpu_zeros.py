@@ -1,4 +1,5 @@
 # mistake: torch.zeros without device= (breaks: stays on the input's device)
+# cause: one_hot stays_on_input_device:failed
 """Tensors exercises."""
 
 from __future__ import annotations

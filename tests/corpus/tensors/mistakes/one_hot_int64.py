@@ -1,4 +1,5 @@
 # mistake: returns an int64 tensor (breaks: returns float32)
+# cause: one_hot one_hot:dtype
 """Tensors exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: F.one_hot(labels).float() (breaks: off limits: F.one_hot)
+# cause: one_hot twin
 """Tensors exercises."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: torch.cdist(a, b) ** 2 (breaks: off limits: torch.cdist)
+# cause: pairwise_sq_dists twin
 """Tensors exercises."""
 
 from __future__ import annotations

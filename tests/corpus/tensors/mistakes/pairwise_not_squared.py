@@ -1,4 +1,5 @@
 # mistake: Euclidean distances, not squared (breaks: squared distances)
+# cause: pairwise_sq_dists pairwise_sq_dists:values
 """Tensors exercises."""
 
 from __future__ import annotations

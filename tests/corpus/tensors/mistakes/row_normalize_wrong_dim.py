@@ -1,4 +1,5 @@
 # mistake: divides by column sums (dim=0) (breaks: rows sum to 1)
+# cause: row_normalize row_normalize_rows_sum_to_one:values
 """Tensors exercises."""
 
 from __future__ import annotations

@@ -1,0 +1,239 @@
+"""Each diagnosis's cause (grader/checks/exercises.py cause_of), the checks' judging stages and
+known mistakes (grader/checks/judge.py), and a class's groups by cause with their notes
+(grader/batch/causes.py), on checks written here."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from helpers import REPO, grade_json
+
+from grader.batch.causes import Note, NoteBook, class_groups, notes_for
+from grader.batch.exports import feedback_markdown
+from grader.batch.gradebook import CourseBook, Gradebook, Row
+from grader.batch.standing import final_rows
+from grader.checks.exercises import judge
+from grader.checks.judge import NAN_HINT, TYPE_HINT, CheckFailed, expect_close, expect_tensor
+
+
+def check(test_id, status, exercises=("ex",), message="m", kind="shape", cause="") -> dict:
+    test = {
+        "id": test_id,
+        "kind": kind,
+        "status": status,
+        "points": 1.0 if status == "passed" else 0.0,
+        "max_points": 1.0,
+        "message": message,
+        "visibility": "public",
+        "exercises": list(exercises),
+    }
+    return test | ({"cause": cause} if cause else {})
+
+
+def verdicts(tests: list[dict]) -> dict:
+    return {e.name: e for e in judge(tests)}
+
+
+SHARED = ("rnn_cell", "gru_cell", "rnn_forward")
+
+
+@pytest.mark.unit
+def test_a_check_shared_with_an_unfinished_neighbour_charges_the_neighbour_only():
+    tests = [
+        check("rnn_cell_equals_nn_rnncell", "passed", ["rnn_cell"]),
+        check("rnn_forward_equals_nn_rnn", "passed", ["rnn_forward"]),
+        check("gru_cell_equals_nn_grucell", "not_started", ["gru_cell"],
+              "not started: gru_cell() in rnn.py still raises NotImplementedError"),
+        check("recurrences_on_edge_sizes", "not_started", SHARED,
+              "not started: gru_cell() in rnn.py still raises NotImplementedError"),
+    ]  # fmt: skip
+    found = verdicts(tests)
+    assert found["rnn_cell"].status == found["rnn_forward"].status == "passed"
+    assert found["rnn_cell"].diagnosis == ""  # never "rnn_cell calls it"
+    assert found["gru_cell"].status == "not_started"
+
+
+@pytest.mark.unit
+def test_a_shared_check_failing_on_one_exercise_is_that_ones_and_a_raise_its_innermost_frames():
+    wrong = "gru_cell with batch 3, input_size 2, hidden 5: expected 0.1, got 0.2."
+    tests = [
+        check("rnn_cell_equals_nn_rnncell", "passed", ["rnn_cell"]),
+        check("rnn_forward_equals_nn_rnn", "passed", ["rnn_forward"]),
+        check("gru_cell_equals_nn_grucell", "passed", ["gru_cell"]),
+        check("recurrences_on_edge_sizes", "failed", SHARED, wrong, cause="values"),
+    ]
+    found = verdicts(tests)
+    assert found["rnn_cell"].status == "passed" and found["gru_cell"].status == "partial"
+    assert found["gru_cell"].cause == "recurrences_on_edge_sizes:values"
+    raised = (
+        "RuntimeError while running rnn_forward() in rnn.py: boom\n"
+        "  at rnn.py, line 30, in rnn_forward: h = rnn_cell(x, h, *w)\n"
+        "  at rnn.py, line 12, in rnn_cell: return torch.tanh(x @ w_ih)"
+    )
+    tests[-1] = check("recurrences_on_edge_sizes", "error", SHARED, raised)
+    tests[0] = check("rnn_cell_equals_nn_rnncell", "failed", ["rnn_cell"], "rnn_cell: expected 1, got 2.")
+    found = verdicts(tests)
+    assert found["rnn_forward"].status == found["gru_cell"].status == "passed"
+    assert found["rnn_cell"].status == "failed"
+
+
+@pytest.mark.unit
+def test_a_training_check_shared_with_a_failing_module_is_the_modules():
+    """train_epoch fixed, MLP wrong: the training check that uses both is MLP's."""
+    tests = [
+        check("mlp_shapes", "failed", ["MLP"], "MLP([4, 2]) on x (3, 4): expected shape (3, 2), got shape (3, 4).",
+              cause="shape"),
+        check("train_epoch_steps", "passed", ["train_epoch"]),
+        check("mlp_learns_digits", "failed", ["MLP", "train_epoch"], "held-out accuracy: expected 88 %, got 10 %.",
+              kind="convergence"),
+    ]  # fmt: skip
+    found = verdicts(tests)
+    assert found["train_epoch"].status == "passed"
+    assert found["MLP"].cause == "mlp_shapes:shape"
+    assert "and 1 more check of MLP" in found["MLP"].diagnosis
+
+
+@pytest.mark.unit
+def test_the_same_mistake_on_other_inputs_is_one_cause_and_each_error_kind_its_own():
+    one = check(
+        "softmax_rows[a]", "failed", ["softmax"], "softmax on (2, 3): expected 0.1, got 0.3.", cause="values"
+    )
+    other = check(
+        "softmax_rows[b]", "failed", ["softmax"], "softmax on (5, 7): expected 0.4, got 0.9.", cause="values"
+    )
+    assert verdicts([one])["softmax"].cause == verdicts([other])["softmax"].cause == "softmax_rows:values"
+    raised = check("linear[a]", "error", ["linear"],
+                   "RuntimeError while running linear() in mlp.py: mat1 and mat2 shapes cannot be multiplied (4x3 and 5x2)")  # fmt: skip
+    assert verdicts([raised])["linear"].cause == "error:matmul-shapes"
+    typed = check("linear[b]", "error", ["linear"], "AttributeError while running linear() in mlp.py: no .T")
+    assert verdicts([typed])["linear"].cause == "error:AttributeError"
+    twin = check("linear[c]", "failed", ["linear"], "linear: got F.linear called", cause="twin")
+    assert verdicts([twin])["linear"].cause == "twin"
+
+
+def failure(call) -> CheckFailed:
+    with pytest.raises(CheckFailed) as caught:
+        call()
+    return caught.value
+
+
+REDUCTION_HINT = "'mean' and 'sum' reduce over every element to a 0-dim tensor"
+
+
+@pytest.mark.unit
+def test_a_list_or_a_nan_is_its_own_cause_with_its_own_hint_not_the_checks():
+    listed = failure(lambda: expect_close([0.5, 1.0], torch.tensor(0.75), "mse", hint=REDUCTION_HINT))
+    assert listed.cause == "type" and TYPE_HINT in str(listed) and REDUCTION_HINT not in str(listed)
+    nan = failure(
+        lambda: expect_close(torch.tensor(float("nan")), torch.tensor(0.75), "mse", hint=REDUCTION_HINT)
+    )
+    assert nan.cause == "nan" and NAN_HINT in str(nan) and REDUCTION_HINT not in str(nan)
+    overflow = "exp(-x) overflows for x = -1000"
+    nan = failure(
+        lambda: expect_close(torch.tensor([float("nan")]), torch.tensor([0.0]), "sigmoid", hint=overflow)
+    )
+    assert overflow in str(nan)  # a check's hint about non-finite values explains its NaN best
+    shaped = failure(lambda: expect_tensor(torch.zeros(3), "mse", shape=(), hint=REDUCTION_HINT))
+    assert shaped.cause == "shape" and REDUCTION_HINT in str(shaped)
+
+
+@pytest.mark.unit
+def test_a_known_mistakes_signature_names_it_with_its_hint():
+    expected, uphill = torch.tensor([1.0, 0.5]), torch.tensor([1.0, 1.5])
+    mistakes = {"update-sign": (uphill, "step against the gradient")}
+    found = failure(
+        lambda: expect_close(uphill.clone(), expected, "gd_fit", hint="record the MSE", mistakes=mistakes)
+    )
+    assert found.cause == "mistake:update-sign" and "step against the gradient" in str(found)
+    other = failure(
+        lambda: expect_close(torch.tensor([1.0, 9.0]), expected, "gd_fit", hint="record", mistakes=mistakes)
+    )
+    assert other.cause == "values" and "step against" not in str(other)
+    (verdict,) = judge([check("gd_fit_full_batch[a]", "failed", ["gd_fit"], str(found), cause=found.cause)])
+    assert verdict.cause == "mistake:update-sign"
+
+
+def row(student: str, tests: list[dict]) -> Row:
+    report = {"topics": [{"name": "losses", "tests": tests}]}
+    return Row(student, "h-" + student, "v1", "graded", "", 0.0, float(len(tests)), report)
+
+
+def mse_check(status: str, message: str = "", cause: str = "") -> dict:
+    return check("regression_loss_reductions[mse-mean]", status, ["mse"], message, cause=cause)
+
+
+NAN_MESSAGE = "mse(y_hat, y) on shape {}: expected 0.5, got NaN there."
+LIST_MESSAGE = "mse(y_hat, y): expected a torch.Tensor, got list [0.25, 1.0]."
+
+
+@pytest.mark.unit
+def test_groups_follow_the_cause_not_the_text_and_a_note_reaches_its_members_only(tmp_path):
+    rows = [
+        row("alice", [mse_check("passed")]),
+        row("bob", [mse_check("failed", NAN_MESSAGE.format("(4, 3)"), "nan")]),
+        row("carol", [mse_check("failed", NAN_MESSAGE.format("(2, 5)"), "nan")]),
+        row("dave", [mse_check("failed", LIST_MESSAGE, "type")]),
+    ]
+    groups = {g.cause: g for g in class_groups(rows)}
+    assert groups["regression_loss_reductions:nan"].students == ["bob", "carol"]
+    assert groups["regression_loss_reductions:type"].students == ["dave"]
+    assert not any("alice" in g.students for g in groups.values())
+    gradebook = Gradebook(tmp_path / "gradebook.sqlite")
+    for entry in rows:
+        gradebook.record(entry)
+    note = Note("losses.mse", "regression_loss_reductions:nan", "log of a negative: square d itself", 0.5,
+                ("bob", "carol"))  # fmt: skip
+    NoteBook(gradebook.connection).put(note)
+    final = {r.student: r for r in final_rows(gradebook.rows(), None, CourseBook(gradebook))}
+    said = {name: feedback_markdown(r) for name, r in final.items()}
+    assert all("square d itself (+0.5 points)" in said[name] for name in ("bob", "carol"))
+    assert not any("square d itself" in said[name] for name in ("alice", "dave"))
+    assert final["bob"].score == 0.5 and final["dave"].score == 0.0
+    # carol resubmits, fixed: the note stays behind, with a line saying so; bob keeps it
+    gradebook.record(row("carol", [mse_check("passed")]))
+    final = {r.student: r for r in final_rows(gradebook.rows(), None, CourseBook(gradebook))}
+    carol = feedback_markdown(final["carol"])
+    assert "square d itself" not in carol and "no longer applies" in carol
+    assert "square d itself" in feedback_markdown(final["bob"])
+    assert [n.applies for n in notes_for(final["bob"], [note])] == [True]
+    gradebook.close()
+
+
+STUB_RNN = (REPO / "exercises" / "rnn.py").read_text()
+RNN_CELL_STUB = '    raise NotImplementedError("rnn_cell: two affine maps, summed, through tanh")'
+
+
+def graded_rnn(tmp_path, name: str, rnn_cell_body: str) -> dict:
+    """{exercise: its verdict} of the rnn stub with rnn_cell written (the rest not started)."""
+    assert RNN_CELL_STUB in STUB_RNN
+    path = tmp_path / name / "rnn.py"
+    path.parent.mkdir()
+    path.write_text(STUB_RNN.replace(RNN_CELL_STUB, "    import torch\n\n" + rnn_cell_body))
+    _, report = grade_json(str(path), "--timeout", "10", "-k", "not convergence")
+    return {e["name"]: e for e in report["topics"][0]["exercises"]}
+
+
+@pytest.mark.e2e
+def test_rnn_cell_without_the_transpose_leads_with_transposing_and_a_right_one_is_full(tmp_path):
+    untransposed = graded_rnn(tmp_path, "no_t", "    return torch.tanh(x @ w_ih + b_ih + h @ w_hh + b_hh)")
+    said = untransposed["rnn_cell"]["diagnosis"]
+    assert "transpose the weights" in said.split("\n  hint: ", 1)[1].splitlines()[0], said
+    assert "in_features" not in said and untransposed["rnn_cell"]["cause"] == "error:matmul-shapes"
+    right = graded_rnn(tmp_path, "right", "    return torch.tanh(x @ w_ih.T + b_ih + h @ w_hh.T + b_hh)")
+    assert right["rnn_cell"]["status"] == "passed", right["rnn_cell"]  # a check shared with gru_cell raises
+    assert right["gru_cell"]["status"] == "not_started"
+
+
+@pytest.mark.unit
+def test_a_hidden_checks_cause_names_its_kind_only_where_its_id_must_not_show():
+    hidden = {**check("secret_edge[n=7]", "failed", ["ex"], "SECRET", cause="values"), "visibility": "hidden"}
+    assert verdicts([hidden])["ex"].cause == "secret_edge:values"  # the instructor's terminal
+    (verdict,) = judge([hidden], hidden_text=False)
+    assert verdict.cause == "hidden-shape:values" and "secret" not in verdict.cause
+
+
+@pytest.mark.unit
+def test_a_module_refused_before_it_ran_has_one_cause_for_every_exercise():
+    said = "losses.py, line 10: torch.allclose = ... is not allowed in graded code, so losses was not run and every check scores 0."
+    found = verdicts([check("a", "failed", ["mse"], said), check("b", "failed", ["huber"], said)])
+    assert found["mse"].cause == found["huber"].cause == "refused"
