@@ -724,16 +724,33 @@ def inquiry_command(
     default=None,
     help="the submissions folder (default: the one the last `grade batch` graded)",
 )
-def review_command(out: Path, submissions: Path | None) -> None:
-    """Write OUT/review/: a static page per student, their code beside their results, with
-    previous and next links through the class (no script needed)."""
+@click.option(
+    "--serve",
+    is_flag=True,
+    help="mark the manual items in the browser: a server on 127.0.0.1 under a random token (Ctrl-C stops)",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=0, help="with --serve: its port (default: any free one)"
+)
+@click.option("--by", default=None, help="with --serve: who marks (default: your user name)")
+def review_command(out: Path, submissions: Path | None, serve: bool, port: int, by: str | None) -> None:
+    """Write OUT/review/: a static page per student, their code and answers beside their results,
+    with previous and next links through the class (no script needed); or with --serve, mark them."""
     from grader.batch.exports import NoHistory
     from grader.batch.review import write_review
 
     try:
-        click.echo(f"review: {write_review(out, submissions)}")
+        if serve:
+            from grader.batch.review_server import serve as serve_marking
+
+            saved = serve_marking(out, submissions, port, lambda line: click.echo(line), by)
+            click.echo(f"stopped: {saved} mark(s) saved; run `grade batch` again to rewrite the exports")
+        else:
+            click.echo(f"review: {write_review(out, submissions)}")
     except NoHistory as exc:
         _usage_exit(str(exc))
+    except OSError as exc:  # the port taken, ...
+        _usage_exit(f"cannot serve: {exc}")
 
 
 @main.group("course")
