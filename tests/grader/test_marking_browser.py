@@ -24,6 +24,7 @@ import urllib.parse
 import urllib.request
 import zipfile
 
+import axe
 import pytest
 from browser import CHROMIUM, Browser, Tab
 from helpers import REPO, run_grade
@@ -336,3 +337,25 @@ def test_a_second_tab_loses_no_mark_and_hostile_answers_run_nothing(course, brow
         code, said = server.stop()
     assert code == 0 and "stopped: 2 mark(s) saved" in said, said
     assert os.path.exists(out / "gradebook.sqlite")
+
+
+@pytest.mark.skipif(not axe.available(), reason=axe.MISSING)
+def test_the_marking_and_review_pages_with_answers_have_no_wcag_violations(course, tmp_path):
+    out = course / "out-moodle"
+    server = Server(out)
+    try:
+        with urllib.request.urlopen(server.url) as answer:
+            index = answer.read().decode()
+        pages = {"marking-index.html": index}
+        for position in range(3):
+            with urllib.request.urlopen(f"{server.url}s/{position}") as answer:
+                pages[f"marking-{position}.html"] = answer.read().decode()
+    finally:
+        server.stop()
+    for name, page in pages.items():
+        (tmp_path / name).write_text(page, encoding="utf-8")
+    done = run_grade("batch", "review", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    checked = [tmp_path / name for name in pages] + sorted((out / "review").glob("*.html"))
+    found = {page.name: axe.violations(page, tmp_path) for page in checked}
+    assert found == {page.name: [] for page in checked}
