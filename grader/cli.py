@@ -635,6 +635,7 @@ def override_command(
     "--note", default="", help="a private note, kept in the gradebook only (never shown to the student)"
 )
 @click.option("--by", default=None, help="who marked (default: your user name)")
+@click.option("--why", default="", help="why, kept with the mark in its history (a regrade, a second look)")
 @click.option(
     "--from",
     "sheet",
@@ -651,6 +652,7 @@ def mark_command(
     comment: str,
     note: str,
     by: str | None,
+    why: str,
     sheet: Path | None,
 ) -> None:
     """Mark STUDENT's manual ITEM of the course file (any name the LMS uses for the student). It
@@ -667,7 +669,7 @@ def mark_command(
             _usage_exit(_("give STUDENT ITEM (--points P | --rubric ID,ID), or --from marks.csv"))
         else:
             ids = None if rubric is None else tuple(r.strip() for r in rubric.split(",") if r.strip())
-            requests = [MarkRequest(student, item, points, ids, comment, note)]
+            requests = [MarkRequest(student, item, points, ids, comment, note, why=why)]
         click.echo(record_marks(out, requests, by))
     except (NoHistory, MarkProblem) as exc:
         _usage_exit(str(exc))
@@ -744,13 +746,16 @@ def review_command(out: Path, submissions: Path | None, serve: bool, port: int, 
             from grader.batch.review_server import serve as serve_marking
 
             saved = serve_marking(out, submissions, port, lambda line: click.echo(line), by)
-            click.echo(f"stopped: {saved} mark(s) saved; run `grade batch` again to rewrite the exports")
+            click.echo(
+                _("stopped: %(saved)d mark(s) saved; run `grade batch` again to rewrite the exports")
+                % {"saved": saved}
+            )
         else:
             click.echo(f"review: {write_review(out, submissions)}")
     except NoHistory as exc:
         _usage_exit(str(exc))
     except OSError as exc:  # the port taken, ...
-        _usage_exit(f"cannot serve: {exc}")
+        _usage_exit(_("cannot serve: %(problem)s") % {"problem": exc})
 
 
 @main.group("course")

@@ -185,6 +185,8 @@ def _results(row: Row) -> list[str]:
             )
     for item in standing.get("manual", {}).values():
         said = clean.html(item["comment"]) if item["marked"] else ""
+        if item.get("retotalled"):
+            said += " (the rubric changed after marking: {:g} → {:g})".format(*item["retotalled"])
         lines.append(
             f'<tr><th scope="row">{clean.html(item["title"])}</th><td class="n">{_manual_cell(item)}</td><td>{said}</td></tr>'
         )

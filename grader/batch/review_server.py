@@ -163,7 +163,15 @@ def _save(marking: Marking, position: int, form: dict[str, list[str]]) -> Answer
             return _student(marking, position, said, {**typed, "base": version(current)})
         rubric = typed["rubric"] or None
         points = None if rubric else _number(typed.get("points", ""))
-        request = MarkRequest(student, item, points, rubric, typed.get("comment", ""), typed.get("note", ""))
+        request = MarkRequest(
+            student,
+            item,
+            points,
+            rubric,
+            typed.get("comment", ""),
+            typed.get("note", ""),
+            why="in the browser",
+        )
         try:
             record_marks(marking.out, [request], marking.by)
         except (MarkProblem, NoHistory) as exc:
