@@ -42,13 +42,15 @@ from grader.batch.lms import lms_named
 from grader.batch.lms.base import Grades, LmsName, LmsSettings, Roster, lms_grade
 from grader.batch.standing import DECIMALS, standing_lines
 from grader.checks import curves
-from grader.checks.exercises import DEFAULT_TWIN, judge, shared_failure
+from grader.checks.exercises import DEFAULT_TWIN, Exercise, judge, shared_failure
 from grader.checks.scoring import HEADINGS, KIND_NAMES
 from grader.i18n import N_, _
 from grader.topics import TOPICS
 
 SAFE = re.compile(r"[^A-Za-z0-9._-]")
 HASH_PREFIX = 12
+# A Gradescope test of an exercise's hidden checks, beside the visible one of its public checks.
+HIDDEN_PART = N_("%(exercise)s (hidden checks)")
 
 
 class NoHistory(LookupError):
@@ -338,39 +340,82 @@ def _check_label(test: dict, hidden_text: bool, seen: dict[str, int]) -> str:
     return f"{base} {seen[base]}"
 
 
+def _checks_of(topic: dict, name: str) -> list[dict]:
+    """The checks of exercise ``name`` that ran (a skipped check is no part of its tests)."""
+    return [
+        t for t in topic["tests"] if name in (t.get("exercises") or [t["id"]]) and t["status"] != "skipped"
+    ]
+
+
+def _judged(checks: list[dict], name: str, twin: str, hidden_text: bool = False) -> Exercise:
+    """Exercise ``name`` judged on ``checks`` alone (a check shared by exercises names each)."""
+    return next(e for e in judge(checks, twin, hidden_text=hidden_text) if e.name == name)
+
+
+def _split_points(exercise: Shown, parts: list[list[dict]], twin: str) -> list[tuple[float, float]]:
+    """(score, max) of each part of an exercise (its public checks, its hidden checks), rounded as
+    totals are: the maxima split as the parts' own checks weigh, the scores filled in order and
+    the last part taking the remainder, so that the parts add up to the exercise exactly."""
+    judged = [_judged(part, exercise.name, twin) if part else None for part in parts]
+    weights = [j.max_points if j else 0.0 for j in judged]
+    scale = exercise.max_points / sum(weights) if sum(weights) else 0.0
+    left, maxima = round(exercise.points, DECIMALS), []
+    for weight in weights[:-1]:
+        maxima.append(round(weight * scale, DECIMALS))
+    maxima.append(round(exercise.max_points, DECIMALS) - sum(maxima))
+    split = []
+    for position, (found, maximum) in enumerate(zip(judged, maxima)):
+        last = position == len(maxima) - 1
+        score = (
+            left if last else min(round((found.points if found else 0.0) * scale, DECIMALS), left, maximum)
+        )
+        split.append((round(max(0.0, score), DECIMALS), round(maximum, DECIMALS)))
+        left = round(left - score, DECIMALS)
+    return split
+
+
+def _gradescope_test(
+    topic: dict, name: str, checks: list[dict], points: tuple[float, float], hidden_text: bool, hidden: bool
+) -> dict:
+    """One Gradescope test: ``checks`` of exercise ``name``, judged and listed on their own."""
+    alone = _judged(checks, name, topic.get("twin", DEFAULT_TWIN), hidden_text)
+    seen: dict[str, int] = {}
+    listed = [
+        f"  {'✓' if t['status'] == 'passed' else '✗'} {_check_label(t, hidden_text, seen)}: "
+        + _(HEADINGS.get(t["status"], t["status"]))
+        for t in checks
+    ]
+    waiting = alone.status == "not_started" and "\n" not in alone.diagnosis
+    said = _("not started") if waiting else alone.diagnosis
+    passed = all(t["status"] == "passed" for t in checks) and points[0] >= points[1]
+    return {
+        "name": f"{topic['name']}: " + (_(HIDDEN_PART) % {"exercise": name} if hidden else name),
+        "score": points[0],
+        "max_score": points[1],
+        "status": "passed" if passed else "failed",
+        "output": clean.text("\n".join([*([said, ""] if said else []), "checks:", *listed])),
+        "output_format": "text",
+        "tags": [topic["name"], *sorted({t["kind"] for t in checks})],
+    }
+
+
 def exercise_tests(topic: dict, standing: dict, hidden_text: bool, hidden_visibility: str) -> list[dict]:
-    """Gradescope tests for ``topic``: one per exercise, with its points, its diagnosis and, in
-    its output, the list of its checks and how each ended; visible when it has a public check."""
+    """Gradescope tests for ``topic``: per exercise one visible test of its public checks and one
+    of its hidden checks under ``hidden_visibility``, so that a hidden check's outcome and points
+    show only when the instructor lets them; each with its share of the exercise's points."""
     tests = []
+    twin = topic.get("twin", DEFAULT_TWIN)
     for exercise in shown_exercises(topic, standing, hidden_text):
         if exercise.status == "skipped":
             continue
-        checks = [
-            t
-            for t in topic["tests"]
-            if exercise.name in (t.get("exercises") or [t["id"]]) and t["status"] != "skipped"
-        ]
-        seen: dict[str, int] = {}
-        listed = [
-            f"  {'✓' if t['status'] == 'passed' else '✗'} {_check_label(t, hidden_text, seen)}: "
-            + _(HEADINGS.get(t["status"], t["status"]))
-            for t in checks
-        ]
-        waiting = exercise.status == "not_started" and "\n" not in exercise.diagnosis
-        said = _("not started") if waiting else exercise.diagnosis
-        public = any(t.get("visibility") == "public" for t in checks)
-        tests.append(
-            {
-                "name": f"{topic['name']}: {exercise.name}",
-                "score": exercise.points,
-                "max_score": exercise.max_points,
-                "status": "passed" if exercise.status == "passed" else "failed",
-                "output": clean.text("\n".join([*([said, ""] if said else []), "checks:", *listed])),
-                "output_format": "text",
-                "tags": [topic["name"], *sorted({t["kind"] for t in checks})],
-                "visibility": "visible" if public else hidden_visibility,
-            }
-        )
+        checks = _checks_of(topic, exercise.name)
+        public = [t for t in checks if t.get("visibility") == "public"]
+        hidden = [t for t in checks if t.get("visibility") != "public"]
+        parts = [(part, secret) for part, secret in ((public, False), (hidden, True)) if part]
+        shares = _split_points(exercise, [part for part, _ in parts], twin)
+        for (part, secret), share in zip(parts, shares):
+            test = _gradescope_test(topic, exercise.name, part, share, hidden_text, secret)
+            tests.append({**test, "visibility": hidden_visibility if secret else "visible"})
     return tests
 
 
