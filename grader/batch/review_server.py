@@ -23,6 +23,7 @@ import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -88,14 +89,14 @@ def _unmarked(row: Row, assignment: Assignment, marks: dict[str, dict[str, Mark]
     return row.status != "missing" and any(i not in marks.get(row.student, {}) for i in assignment.manual)
 
 
-def _html(marking: Marking, page: str, status: int = 200) -> Answer:
+def _html(marking: Marking, page: str, status: int = HTTPStatus.OK) -> Answer:
     nonce = secrets.token_urlsafe(16)
     policy = PAGE_POLICY.format(nonce=nonce)
     return Answer(status, served(page, nonce).encode(), headers={"Content-Security-Policy": policy})
 
 
 def _redirect(location: str) -> Answer:
-    return Answer(303, headers={"Location": location})
+    return Answer(HTTPStatus.SEE_OTHER, headers={"Location": location})
 
 
 def _next(marking: Marking, after: int) -> Answer:
@@ -115,13 +116,13 @@ def _title(assignment: Assignment) -> str:
 def _student(marking: Marking, position: int, said: str = "", typed: dict | None = None) -> Answer:
     rows, assignment, marks = _class(marking)
     if position >= len(rows):
-        return Answer(404)
+        return Answer(HTTPStatus.NOT_FOUND)
     row = rows[position]
     page = student_page(
         marking.base, rows, position, marking.sources.get(row.student), assignment,
         marks.get(row.student, {}), said, typed,
     )  # fmt: skip
-    return _html(marking, page, 409 if typed else 200)
+    return _html(marking, page, HTTPStatus.CONFLICT if typed else HTTPStatus.OK)
 
 
 def _file(marking: Marking, position: int, number: int) -> Answer:
@@ -129,7 +130,7 @@ def _file(marking: Marking, position: int, number: int) -> Answer:
     rows, _, _ = _class(marking)
     handed = marking.sources.get(rows[position].student) if position < len(rows) else None
     if handed is None or number >= len(handed.kept) or kind(handed.kept[number].name) != "linked":
-        return Answer(404)
+        return Answer(HTTPStatus.NOT_FOUND)
     file = handed.kept[number]
     suffix = Path(file.name).suffix.lower()
     disposition = "attachment" if suffix == ".pdf" else "inline"
@@ -137,7 +138,7 @@ def _file(marking: Marking, position: int, number: int) -> Answer:
         "Content-Security-Policy": FILE_POLICY,
         "Content-Disposition": f'{disposition}; filename="file{suffix}"',
     }
-    return Answer(200, file.path.read_bytes(), LINKED[suffix], headers)
+    return Answer(HTTPStatus.OK, file.path.read_bytes(), LINKED[suffix], headers)
 
 
 def _typed(form: dict[str, list[str]]) -> dict:
@@ -151,7 +152,7 @@ def _save(marking: Marking, position: int, form: dict[str, list[str]]) -> Answer
     with marking.lock:  # one save at a time: the version check and the write together
         rows, assignment, marks = _class(marking)
         if position >= len(rows) or typed.get("item") not in assignment.manual:
-            return Answer(404)
+            return Answer(HTTPStatus.NOT_FOUND)
         student, item = rows[position].student, typed["item"]
         current = marks.get(student, {}).get(item)
         if typed.get("base", "") != version(current):
@@ -194,11 +195,11 @@ def route(marking: Marking, method: str, path: str, form: dict[str, list[str]]) 
     split = urlsplit(path)
     base = marking.base.encode()
     if not hmac.compare_digest(split.path.encode()[: len(base)], base):
-        return Answer(404)
+        return Answer(HTTPStatus.NOT_FOUND)
     rest, query = split.path[len(base) :], parse_qs(split.query)
     if method == "POST":
         found = MARK.match(rest)
-        return _save(marking, int(found[1]), form) if found else Answer(404)
+        return _save(marking, int(found[1]), form) if found else Answer(HTTPStatus.NOT_FOUND)
     if rest == "":
         rows, assignment, _ = _class(marking)
         return _html(marking, class_page(marking.base, rows, _title(assignment)))
@@ -209,7 +210,7 @@ def route(marking: Marking, method: str, path: str, form: dict[str, list[str]]) 
         return _student(marking, int(found[1]), f"saved: {saved}" if saved else "")
     if found := FILE.match(rest):
         return _file(marking, int(found[1]), int(found[2]))
-    return Answer(404)
+    return Answer(HTTPStatus.NOT_FOUND)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -241,12 +242,14 @@ class Handler(BaseHTTPRequestHandler):
 
     def _handle(self, method: str, read: Callable[[], dict[str, list[str]]]) -> None:
         if not self._host_ok():
-            self._answer(Answer(404))
+            self._answer(Answer(HTTPStatus.NOT_FOUND))
             return
         try:
             self._answer(route(self.server.marking, method, self.path, read()))
         except NoHistory as exc:
-            self._answer(Answer(500, str(exc).encode(), "text/plain; charset=utf-8"))
+            self._answer(
+                Answer(HTTPStatus.INTERNAL_SERVER_ERROR, str(exc).encode(), "text/plain; charset=utf-8")
+            )
 
     def do_GET(self) -> None:  # noqa: N802 (the base's name)
         self._handle("GET", dict)
