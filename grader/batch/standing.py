@@ -120,7 +120,7 @@ def late_penalty(
     due = assignment.extensions.get(student, assignment.due)
     extended = " (extended)" if student in assignment.extensions else ""
     if submitted_at is None:
-        if not late_marker:
+        if not late_marker or extended:  # the LMS marks late against its own due date: an extension wins
             return Late(0.0, "")
         span, when = timedelta(hours=1 if policy.kind == "per_hour" else 24), "late (time unknown: 1 unit)"
     else:
