@@ -246,10 +246,12 @@ def _head_lines(row: Row) -> list[str] | None:
     return None
 
 
-def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = None) -> str:
+def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = None, name: str = "") -> str:
     """One line per exercise not full, with its points and diagnosis (grader/checks/exercises.py);
-    ``pictures``: (topic, check id) → the file name of its curve's PNG in the same folder."""
-    lines = ["# " + _("Feedback for %(student)s") % {"student": clean.markdown(clean.name(row.student))}, ""]
+    ``pictures``: (topic, check id) → the file name of its curve's PNG in the same folder;
+    ``name``: the roster's full name for the student, else they are addressed by their key."""
+    who = clean.markdown(clean.name(name or row.student))
+    lines = ["# " + _("Feedback for %(student)s") % {"student": who}, ""]
     ungraded = _head_lines(row)
     if ungraded is not None:
         said = [clean.markdown(line) for line in ungraded] + manual_feedback.feedback_markdown(row)
@@ -286,10 +288,10 @@ def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = No
     return "\n".join(lines + [""])
 
 
-def feedback_html(row: Row) -> str:
+def feedback_html(row: Row, name: str = "") -> str:
     """:func:`feedback_markdown`'s twin as a page (an LMS comment box or a browser takes it)."""
     esc = clean.html
-    title = _("Feedback for %(student)s") % {"student": esc(clean.name(row.student))}
+    title = _("Feedback for %(student)s") % {"student": esc(clean.name(name or row.student))}
     body = [f"<h1>{title}</h1>"]
     ungraded = _head_lines(row)
     if ungraded is not None:
@@ -433,15 +435,20 @@ def gradescope_results(row: Row) -> dict:
     return results
 
 
-def export_all(rows: list[Row], out: Path, missing: str = defaults.LMS_MISSING) -> None:
+def export_all(
+    rows: list[Row], out: Path, missing: str = defaults.LMS_MISSING, names: dict[str, str] | None = None
+) -> None:
+    """gradebook.csv and .json, each student's feedback and results.json; ``names``: the roster's
+    full name of each student key (the feedback addresses them by it)."""
     write_csv(rows, out / "gradebook.csv", missing)
     write_json(rows, out / "gradebook.json")
     for row in rows:
         name = safe_name(row.student)
+        full = (names or {}).get(row.student, "")
         feedback = out / "feedback" / f"{name}.md"
         feedback.parent.mkdir(parents=True, exist_ok=True)
-        feedback.write_text(feedback_markdown(row, write_curve_pictures(row, feedback.parent, name)))
-        feedback.with_suffix(".html").write_text(feedback_html(row))
+        feedback.write_text(feedback_markdown(row, write_curve_pictures(row, feedback.parent, name), full))
+        feedback.with_suffix(".html").write_text(feedback_html(row, full))
         results = out / "gradescope" / name / "results.json"
         results.parent.mkdir(parents=True, exist_ok=True)
         results.write_text(json.dumps(gradescope_results(row), indent=2))
@@ -493,6 +500,11 @@ def write_skipped(skipped: list[tuple[str, str]], path: Path) -> None:
         writer.writerows([clean.csv_cell(entry), clean.csv_cell(reason)] for entry, reason in skipped)
 
 
+def full_names(roster: Roster) -> dict[str, str]:
+    """Each student key of ``roster`` with the full name it gives (where it gives one)."""
+    return {m.key: m.full_name for m in roster.members if m.full_name}
+
+
 def export_roster(
     rows: list[Row],
     roster: Roster,
@@ -506,14 +518,14 @@ def export_roster(
     """The import files of the roster's LMS (:mod:`grader.batch.lms`: ``canvas.csv``,
     ``moodle.csv``...) and ``unmatched.csv``; ``column``: the grade column's title (a course's
     ``lms_column``); ``names``: each student's download names (Canvas's comment upload needs them)."""
-    by_student = {r.student: r for r in rows}
+    by_student, named = {r.student: r for r in rows}, full_names(roster)
     grades = Grades(
         rows=by_student,
         roster=roster,
         title=column or f"torchgrade ({assignment})",
         settings=settings,
         feedback={  # the student's own result; never our grader's failure or an empty folder
-            key: feedback_markdown(row)
+            key: feedback_markdown(row, name=named.get(key, ""))
             for key, row in by_student.items()
             if row.status in ("graded", "rejected")
         },

@@ -1,11 +1,15 @@
 """What every student and LMS sees follows one rule: an extension of the course file wins over
-an LMS's late marker (Canvas's ``late_``), which knows only the LMS's own due date."""
+an LMS's late marker (Canvas's ``late_``), which knows only the LMS's own due date; a student is
+addressed by the roster's full name where it has one."""
 
 from __future__ import annotations
 
 import pytest
 from test_course import late_course
 
+from grader.batch.exports import export_all, feedback_html, full_names, safe_name
+from grader.batch.gradebook import Row
+from grader.batch.roster import read_roster
 from grader.batch.standing import Late, late_penalty
 
 pytestmark = pytest.mark.unit
@@ -15,3 +19,20 @@ def test_an_extension_wins_over_the_lms_late_marker(tmp_path):
     hw = late_course(tmp_path, 'policy = "per_day"\npenalty = 10')
     assert late_penalty(hw, "bob", None, True) == Late(0.0, "")  # extended: no "time unknown" penalty
     assert late_penalty(hw, "alice", None, True) == Late(10.0, "late (time unknown: 1 unit), −10 %")
+
+
+def test_feedback_addresses_a_student_by_the_rosters_full_name(tmp_path):
+    (tmp_path / "canvas.csv").write_text(
+        "Student,ID,SIS User ID,SIS Login ID,Section\n    Points Possible,,,,\n"
+        '"Turing, Alan",108,S1,aturing@uni.example,A\n'
+    )
+    (tmp_path / "moodle.csv").write_text("Username,First name,Last name\naturing@uni.example,Alan,Turing\n")
+    row = Row("aturing@uni.example", "h", "v", "graded", "", 1, 1, {"topics": []})
+    for roster in ("canvas.csv", "moodle.csv"):
+        names = full_names(read_roster(tmp_path / roster))
+        assert names == {"aturing@uni.example": "Alan Turing"}
+        (tmp_path / roster.split(".")[0]).mkdir()
+        export_all([row], tmp_path / roster.split(".")[0], names=names)
+        feedback = (tmp_path / roster.split(".")[0] / "feedback" / f"{safe_name(row.student)}.md").read_text()
+        assert feedback.startswith("# Feedback for Alan Turing")
+        assert "Feedback for Alan Turing" in feedback_html(row, names[row.student])

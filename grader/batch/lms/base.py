@@ -46,6 +46,7 @@ class Member:
     row: int  # index into Roster.rows
     test: bool = False  # Canvas's Test Student: never "no submission", never filled
     names: frozenset[str] = frozenset()  # name_key of each spelling of the full name
+    full_name: str = ""  # "Alan Turing": how feedback addresses the student ("" when unknown)
 
 
 @dataclass

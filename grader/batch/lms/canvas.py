@@ -132,7 +132,16 @@ class Canvas:
             key = cell(row, login) or user_id or name
             names = name_keys(name)
             roster.members.append(
-                Member(key, f"{name} ({key})", position, test=label(name) in TEST_STUDENTS, names=names)
+                Member(
+                    key,
+                    f"{name} ({key})",
+                    position,
+                    test=label(name) in TEST_STUDENTS,
+                    names=names,
+                    full_name=" ".join(
+                        part.strip() for part in reversed(name.split(",", 1))
+                    ),  # "Turing, Alan"
+                )
             )
             roster.add("id", user_id, position)
             for column in (column_of(header, name) for name in IDS):
