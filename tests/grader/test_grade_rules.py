@@ -1,10 +1,12 @@
 """What every student and LMS sees follows one rule: an extension of the course file wins over
 an LMS's late marker (Canvas's ``late_``), which knows only the LMS's own due date; a student is
-addressed by the roster's full name where it has one."""
+addressed by the roster's full name where it has one; an LMS's cells that are not students' are
+written back as they were read."""
 
 from __future__ import annotations
 
 import pytest
+from lms_files import write_lms
 from test_course import late_course
 
 from grader.batch.exports import export_all, feedback_html, full_names, safe_name
@@ -36,3 +38,18 @@ def test_feedback_addresses_a_student_by_the_rosters_full_name(tmp_path):
         feedback = (tmp_path / roster.split(".")[0] / "feedback" / f"{safe_name(row.student)}.md").read_text()
         assert feedback.startswith("# Feedback for Alan Turing")
         assert "Feedback for Alan Turing" in feedback_html(row, names[row.student])
+
+
+def test_canvas_points_possible_is_kept_byte_for_byte(tmp_path):
+    export = (
+        "Student,ID,SIS User ID,SIS Login ID,Section,torchgrade (losses)\n"
+        "    Points Possible,,,,,50.00\n"
+        '"Turing, Alan",108,S1,aturing,A,\n'
+    )
+    (tmp_path / "export.csv").write_text(export)
+    row = Row("aturing", "h", "v", "graded", "", 36.889, 50, {"topics": []})
+    written = write_lms(
+        [row], read_roster(tmp_path / "export.csv"), "torchgrade (losses)", tmp_path / "canvas.csv"
+    )
+    lines = written[0].read_text(encoding="utf-8-sig").splitlines()
+    assert lines[:2] == export.splitlines()[:2] and lines[2].endswith(",36.89")
