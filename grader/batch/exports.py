@@ -40,11 +40,12 @@ from grader.batch import manual_feedback
 from grader.batch.gradebook import Gradebook, Grading, Row
 from grader.batch.lms import lms_named
 from grader.batch.lms.base import Grades, LmsName, LmsSettings, Roster, lms_grade
+from grader.batch.plain_text import plain_text
 from grader.batch.standing import DECIMALS, standing_lines
 from grader.checks import curves
 from grader.checks.exercises import DEFAULT_TWIN, Exercise, judge, shared_failure
 from grader.checks.scoring import HEADINGS, KIND_NAMES
-from grader.i18n import N_, _
+from grader.i18n import N_, _, language
 from grader.topics import TOPICS
 
 SAFE = re.compile(r"[^A-Za-z0-9._-]")
@@ -289,7 +290,21 @@ def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = No
 
 
 def feedback_html(row: Row, name: str = "") -> str:
-    """:func:`feedback_markdown`'s twin as a page (an LMS comment box or a browser takes it)."""
+    """:func:`feedback_markdown`'s twin as a page (a browser takes it), in the output's language."""
+    title = _("Feedback for %(student)s") % {"student": clean.html(clean.name(name or row.student))}
+    return (
+        f'<!DOCTYPE html>\n<html lang="{language().replace("_", "-")}"><head><meta charset="utf-8">'
+        f"<title>{title}</title></head>\n<body>\n{feedback_fragment(row, name)}\n</body></html>\n"
+    )
+
+
+def feedback_text(row: Row, name: str = "") -> str:
+    """The feedback as plain text (Canvas's comment files): the page's text, no markup."""
+    return plain_text(feedback_fragment(row, name))
+
+
+def feedback_fragment(row: Row, name: str = "") -> str:
+    """The feedback as HTML to put inside a page or an LMS's HTML comment (Moodle's)."""
     esc = clean.html
     title = _("Feedback for %(student)s") % {"student": esc(clean.name(name or row.student))}
     body = [f"<h1>{title}</h1>"]
@@ -325,11 +340,7 @@ def feedback_html(row: Row, name: str = "") -> str:
                 )
             body.append("</ul>")
         body += manual_feedback.feedback_html(row)
-    return (
-        f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{title}</title></head>\n<body>\n'
-        + "\n".join(body)
-        + "\n</body></html>\n"
-    )
+    return "\n".join(body)
 
 
 def _check_label(test: dict, hidden_text: bool, seen: dict[str, int]) -> str:
@@ -525,7 +536,12 @@ def export_roster(
         title=column or f"torchgrade ({assignment})",
         settings=settings,
         feedback={  # the student's own result; never our grader's failure or an empty folder
-            key: feedback_markdown(row, name=named.get(key, ""))
+            key: feedback_text(row, named.get(key, ""))
+            for key, row in by_student.items()
+            if row.status in ("graded", "rejected")
+        },
+        feedback_html={
+            key: feedback_fragment(row, named.get(key, ""))
             for key, row in by_student.items()
             if row.status in ("graded", "rejected")
         },

@@ -5,12 +5,17 @@ written back as they were read."""
 
 from __future__ import annotations
 
+import csv
+import zipfile
+
 import pytest
 from lms_files import write_lms
 from test_course import late_course
+from test_report_html import make_check
 
-from grader.batch.exports import export_all, feedback_html, full_names, safe_name
+from grader.batch.exports import export_all, export_roster, feedback_html, full_names, safe_name
 from grader.batch.gradebook import Row
+from grader.batch.lms.base import LmsName, LmsSettings
 from grader.batch.roster import read_roster
 from grader.batch.standing import Late, late_penalty
 
@@ -53,3 +58,35 @@ def test_canvas_points_possible_is_kept_byte_for_byte(tmp_path):
     )
     lines = written[0].read_text(encoding="utf-8-sig").splitlines()
     assert lines[:2] == export.splitlines()[:2] and lines[2].endswith(",36.89")
+
+
+def test_lms_feedback_is_html_for_moodle_and_plain_text_for_canvas(tmp_path):
+    tests = [make_check("failed", "mse", message="mse(y_hat, y) differs for x in [-4, 4] *here*")]
+    row = Row("aturing", "h", "v", "graded", "", 0, 1, {"topics": [{"name": "losses", "tests": tests}]})
+    (tmp_path / "worksheet.csv").write_text(
+        "Identifier,Full name,Email address,Status,Grade,Maximum Grade,Last modified (grade),Feedback comments\n"
+        "Participant 501,Alan Turing,aturing,Submitted,,10.00,-,\n"
+    )
+    (tmp_path / "canvas.csv").write_text(
+        "Student,ID,SIS User ID,SIS Login ID,Section\n    Points Possible,,,,\n"
+        '"Turing, Alan",108,S1,aturing,A\n'
+    )
+    settings = LmsSettings()
+    moodle = read_roster(tmp_path / "worksheet.csv")
+    (tmp_path / "m").mkdir()
+    export_roster([row], moodle, tmp_path / "m", "losses", {}, settings)
+    with (tmp_path / "m" / "moodle.csv").open(encoding="utf-8-sig", newline="") as handle:
+        comment = next(csv.DictReader(handle))["Feedback comments"]
+    assert comment.startswith("<h1>Feedback for Alan Turing</h1>") and "<table>" in comment
+    assert "y_hat" in comment and "\\_" not in comment and "**" not in comment and "# " not in comment
+    canvas = read_roster(tmp_path / "canvas.csv")
+    names = {"aturing": (LmsName("canvas", "turingalan", "108", "losses.py", attachment="9108"),)}
+    (tmp_path / "c").mkdir()
+    export_roster([row], canvas, tmp_path / "c", "losses", {}, settings, names=names)
+    with zipfile.ZipFile(tmp_path / "c" / "canvas-feedback.zip") as archive:
+        (text,) = [archive.read(n).decode() for n in archive.namelist()]
+    assert (
+        text.startswith("Feedback for Alan Turing\n")
+        and "mse(y_hat, y) differs for x in [-4, 4] *here*" in text
+    )
+    assert "\\" not in text and "<" not in text and "**" not in text

@@ -123,6 +123,7 @@ class Grades:
     settings: LmsSettings
     feedback: dict[str, str]  # by roster key: the student's feedback as plain text
     names: dict[str, tuple[LmsName, ...]] = field(default_factory=dict)  # by key: the download's names
+    feedback_html: dict[str, str] = field(default_factory=dict)  # by key: as HTML (an LMS that stores HTML)
 
     def of(self, member: Member) -> Row | None:
         return self.rows.get(member.key)
