@@ -359,3 +359,15 @@ def test_the_marking_and_review_pages_with_answers_have_no_wcag_violations(cours
     checked = [tmp_path / name for name in pages] + sorted((out / "review").glob("*.html"))
     found = {page.name: axe.violations(page, tmp_path) for page in checked}
     assert found == {page.name: [] for page in checked}
+
+
+@pytest.mark.skipif(not axe.available(), reason=axe.MISSING)
+def test_similarity_and_feedback_pages_have_no_wcag_violations(course, tmp_path):
+    done = run_grade("similarity", str(course / "moodle"), "--out", str(tmp_path / "sim"))
+    assert done.returncode == 0, done.stderr
+    checked = [
+        tmp_path / "sim" / "similarity.html",
+        *sorted((course / "out-moodle" / "feedback").glob("*.html")),
+    ]
+    found = {page.name: axe.violations(page, tmp_path) for page in checked}
+    assert found == {page.name: [] for page in checked}
