@@ -1,7 +1,7 @@
 """What every student and LMS sees follows one rule: an extension of the course file wins over
 an LMS's late marker (Canvas's ``late_``), which knows only the LMS's own due date; a student is
 addressed by the roster's full name where it has one; an LMS's cells that are not students' are
-written back as they were read."""
+written back as they were read; report.html gives each exercise's mean and discrimination index."""
 
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ from test_report_html import make_check
 from grader.batch.exports import export_all, export_roster, feedback_html, full_names, safe_name
 from grader.batch.gradebook import Row
 from grader.batch.lms.base import LmsName, LmsSettings
+from grader.batch.report_html import write_report
 from grader.batch.roster import read_roster
 from grader.batch.standing import Late, late_penalty
+from grader.batch.summary import class_stats
 
 pytestmark = pytest.mark.unit
 
@@ -90,3 +92,19 @@ def test_lms_feedback_is_html_for_moodle_and_plain_text_for_canvas(tmp_path):
         and "mse(y_hat, y) differs for x in [-4, 4] *here*" in text
     )
     assert "\\" not in text and "<" not in text and "**" not in text
+
+
+def test_report_shows_each_exercises_mean_points_and_discrimination_index(tmp_path):
+    def graded(student: str, mse: float, huber: float) -> Row:
+        standing = {"exercises": {"losses.mse": (mse, 5.0), "losses.huber": (huber, 5.0)}}
+        return Row(student, "h", "v", "graded", "", mse + huber, 10, {"topics": [], "standing": standing})
+
+    # huber separates the strong from the weak (index 1), mse does not (everyone full: 0)
+    rows = [graded(f"s{n}", 5.0, 5.0 if n >= 5 else 0.0) for n in range(10)]
+    stats = class_stats(rows)
+    assert stats.exercise_mean("losses.huber") == 2.5 and stats.exercise_mean("losses.mse") == 5
+    assert stats.discrimination("losses.huber") == 1.0 and stats.discrimination("losses.mse") == 0.0
+    assert class_stats(rows[:3]).discrimination("losses.huber") is None  # too few to tell
+    page = write_report(stats, "hw1", tmp_path).read_text()
+    assert "mean points" in page and "discrimination" in page
+    assert "<td>2.50</td><td>1.00</td>" in page and "<td>5.00</td><td>0.00</td>" in page
