@@ -443,6 +443,7 @@ def batch_command(
     from grader.batch.setup import BatchOptions, checked
 
     course, chosen = _course(course_file, assignment)
+    _speak_course_language(course.language_of(chosen) if course else None)
     options = BatchOptions(
         grading=Options(
             limits=Limits(timeout=timeout, memory_mb=memory_mb, budget=budget),
@@ -467,6 +468,15 @@ def batch_command(
     summary = _run_with_progress(submissions, out, options)
     _print_batch(summary, submissions, out, options, sandboxed, with_similarity)
     raise Graded(0)  # the gradebook is closed and every file written: leave without a teardown
+
+
+def _speak_course_language(language: str | None) -> None:
+    """Feedback in the assignment's (or course's) language, unless --lang or TORCHGRADE_LANG
+    chose one: the instructor's own locale does not decide what the students read."""
+    from grader import i18n
+
+    if language and not os.environ.get(defaults.LANGUAGE_ENV):
+        i18n.set_language(language)
 
 
 def _print_batch(
@@ -879,7 +889,7 @@ def release_command(
             topics,
             frozenset(allowed),
             step=lambda what: progress_line(sys.stderr, what),
-            language=course.language if course else None,
+            language=course.language_of(chosen) if course else None,
         )
     except (FileExistsError, LeakFound) as exc:
         _usage_exit(str(exc))
@@ -934,7 +944,7 @@ def gradescope_command(
             kind_weights=chosen.kind_weights if chosen is not None else {},
             hidden_messages=hidden_messages,
             **({"twin": chosen.twin} if chosen is not None else {}),
-            language=(course.language or "") if course is not None else "",
+            language=(course.language_of(chosen) or "") if course is not None else "",
         )
         written = build_autograder(out, config)
     except AutograderProblem as exc:
