@@ -204,7 +204,8 @@ def route(marking: Marking, method: str, path: str, form: dict[str, list[str]]) 
         rows, assignment, _ = _class(marking)
         return _html(marking, class_page(marking.base, rows, _title(assignment)))
     if rest == "next":
-        return _next(marking, int((query.get("after") or ["-1"])[0] or -1))
+        after = (query.get("after") or [""])[0]
+        return _next(marking, int(after) if after.isdigit() else -1)
     if found := STUDENT.match(rest):
         saved = (query.get("saved") or [""])[0]
         return _student(marking, int(found[1]), f"saved: {saved}" if saved else "")
@@ -262,7 +263,8 @@ class Handler(BaseHTTPRequestHandler):
         port = self.server.server_address[1]
         origin = self.headers.get("Origin")
         site = self.headers.get("Sec-Fetch-Site", "same-origin")
-        length = int(self.headers.get("Content-Length") or 0)
+        given = self.headers.get("Content-Length") or "0"
+        length = int(given) if given.isdigit() else MAX_FORM_BYTES + 1
         own = (None, f"http://127.0.0.1:{port}", f"http://localhost:{port}")
         if origin not in own or site != "same-origin" or length > MAX_FORM_BYTES:
             return {}

@@ -146,3 +146,9 @@ def test_student_files_are_served_inert(server):
         assert headers["Content-Disposition"].startswith("attachment" if name.endswith(".pdf") else "inline")
     svg = next(n for n, k in enumerate(sorted(["evil.svg", "plot.png", "report.pdf"])) if k == "evil.svg")
     assert ask(server.url + f"f/1/{svg}")[0] == 404
+
+
+def test_next_goes_to_the_first_student_not_marked_and_survives_a_bad_query(server):
+    for query in ("next?after=-1", "next?after=abc", "next", "next?after=1"):
+        status, headers, _ = ask(server.url + query)
+        assert status == 303 and headers["Location"] == server.marking.base + "s/0", query
