@@ -443,6 +443,7 @@ def batch_command(
     from grader.batch.setup import BatchOptions, checked
 
     course, chosen = _course(course_file, assignment)
+    _speak_course_language(course.language_of(chosen) if course else None)
     options = BatchOptions(
         grading=Options(
             limits=Limits(timeout=timeout, memory_mb=memory_mb, budget=budget),
@@ -467,6 +468,15 @@ def batch_command(
     summary = _run_with_progress(submissions, out, options)
     _print_batch(summary, submissions, out, options, sandboxed, with_similarity)
     raise Graded(0)  # the gradebook is closed and every file written: leave without a teardown
+
+
+def _speak_course_language(language: str | None) -> None:
+    """Feedback in the assignment's (or course's) language, unless --lang or TORCHGRADE_LANG
+    chose one: the instructor's own locale does not decide what the students read."""
+    from grader import i18n
+
+    if language and not os.environ.get(defaults.LANGUAGE_ENV):
+        i18n.set_language(language)
 
 
 def _print_batch(
@@ -685,6 +695,7 @@ def causes_note_command(
     "--note", default="", help="a private note, kept in the gradebook only (never shown to the student)"
 )
 @click.option("--by", default=None, help="who marked (default: your user name)")
+@click.option("--why", default="", help="why, kept with the mark in its history (a regrade, a second look)")
 @click.option(
     "--from",
     "sheet",
@@ -701,6 +712,7 @@ def mark_command(
     comment: str,
     note: str,
     by: str | None,
+    why: str,
     sheet: Path | None,
 ) -> None:
     """Mark STUDENT's manual ITEM of the course file (any name the LMS uses for the student). It
@@ -717,7 +729,7 @@ def mark_command(
             _usage_exit(_("give STUDENT ITEM (--points P | --rubric ID,ID), or --from marks.csv"))
         else:
             ids = None if rubric is None else tuple(r.strip() for r in rubric.split(",") if r.strip())
-            requests = [MarkRequest(student, item, points, ids, comment, note)]
+            requests = [MarkRequest(student, item, points, ids, comment, note, why=why)]
         click.echo(record_marks(out, requests, by))
     except (NoHistory, MarkProblem) as exc:
         _usage_exit(str(exc))
@@ -774,16 +786,36 @@ def inquiry_command(
     default=None,
     help="the submissions folder (default: the one the last `grade batch` graded)",
 )
-def review_command(out: Path, submissions: Path | None) -> None:
-    """Write OUT/review/: a static page per student, their code beside their results, with
-    previous and next links through the class (no script needed)."""
+@click.option(
+    "--serve",
+    is_flag=True,
+    help="mark the manual items in the browser: a server on 127.0.0.1 under a random token (Ctrl-C stops)",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=0, help="with --serve: its port (default: any free one)"
+)
+@click.option("--by", default=None, help="with --serve: who marks (default: your user name)")
+def review_command(out: Path, submissions: Path | None, serve: bool, port: int, by: str | None) -> None:
+    """Write OUT/review/: a static page per student, their code and answers beside their results,
+    with previous and next links through the class (no script needed); or with --serve, mark them."""
     from grader.batch.exports import NoHistory
     from grader.batch.review import write_review
 
     try:
-        click.echo(f"review: {write_review(out, submissions)}")
+        if serve:
+            from grader.batch.review_server import serve as serve_marking
+
+            saved = serve_marking(out, submissions, port, lambda line: click.echo(line), by)
+            click.echo(
+                _("stopped: %(saved)d mark(s) saved; run `grade batch` again to rewrite the exports")
+                % {"saved": saved}
+            )
+        else:
+            click.echo(f"review: {write_review(out, submissions)}")
     except NoHistory as exc:
         _usage_exit(str(exc))
+    except OSError as exc:  # the port taken, ...
+        _usage_exit(_("cannot serve: %(problem)s") % {"problem": exc})
 
 
 @main.group("course")
@@ -907,7 +939,7 @@ def release_command(
             topics,
             frozenset(allowed),
             step=lambda what: progress_line(sys.stderr, what),
-            language=course.language if course else None,
+            language=course.language_of(chosen) if course else None,
         )
     except (FileExistsError, LeakFound) as exc:
         _usage_exit(str(exc))
@@ -962,7 +994,7 @@ def gradescope_command(
             kind_weights=chosen.kind_weights if chosen is not None else {},
             hidden_messages=hidden_messages,
             **({"twin": chosen.twin} if chosen is not None else {}),
-            language=(course.language or "") if course is not None else "",
+            language=(course.language_of(chosen) or "") if course is not None else "",
         )
         written = build_autograder(out, config)
     except AutograderProblem as exc:

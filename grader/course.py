@@ -85,6 +85,7 @@ class Assignment:
     whole_topics: bool = True  # False: only the listed exercises' checks are graded
     twin: str = DEFAULT_TWIN  # what calling an off-limits function costs (grader/checks/exercises.py)
     manual: dict[str, ManualItem] = field(default_factory=dict)  # id -> item, in the file's order
+    language: str | None = None  # its feedback's, release's and Gradescope zip's (else the course's)
 
     @property
     def automatic_total(self) -> float:
@@ -114,6 +115,10 @@ class Course:
     limits: Limits
     assignments: dict[str, Assignment]
     language: str | None = None  # the release's and Gradescope zip's default language (grader/i18n.py)
+
+    def language_of(self, assignment: Assignment | None) -> str | None:
+        """The language of what ``assignment`` gives students: its own, else the course's."""
+        return (assignment.language if assignment else None) or self.language
 
     def assignment(self, name: str) -> Assignment:
         if name not in self.assignments:
@@ -303,10 +308,17 @@ def _file(reader: _Reader, name: str) -> Path | None:
     return found
 
 
+def _language(reader: _Reader) -> str | None:
+    language = reader.get("language", str)
+    if language is not None and language not in defaults.LANGUAGES:
+        reader.fail("language", f"one of {', '.join(defaults.LANGUAGES)}, not {language!r}")
+    return language
+
+
 def _assignment(reader: _Reader, name: str, zone: ZoneInfo) -> Assignment:
     reader.only(
         "title", "topics", "exercises", "points", "exercise_points", "kind_weights", "due",
-        "timezone", "late", "extensions", "excused", "lms_column", "times", "twin", "manual",
+        "timezone", "late", "extensions", "excused", "lms_column", "times", "twin", "manual", "language",
     )  # fmt: skip
     topics, listed = reader.strings("topics"), reader.strings("exercises")
     names = _exercise_names(reader, topics, listed)
@@ -348,6 +360,7 @@ def _assignment(reader: _Reader, name: str, zone: ZoneInfo) -> Assignment:
         whole_topics=not listed,
         twin=twin,
         manual=manual,
+        language=_language(reader),
     )
 
 
@@ -363,9 +376,7 @@ def load_course(path: Path) -> Course:
     top.only("course", "limits", "assignments")
     about = top.sub("course")
     about.only("name", "seed", "roster", "timezone", "language")
-    language = about.get("language", str)
-    if language is not None and language not in defaults.LANGUAGES:
-        about.fail("language", f"one of {', '.join(defaults.LANGUAGES)}, not {language!r}")
+    language = _language(about)
     zone = _zone(about, "timezone", None)
     limits = top.sub("limits")
     limits.only("timeout", "memory_mb", "budget")
@@ -414,7 +425,8 @@ name = "Deep learning with PyTorch"
 # seed = "change-me"          # hidden checks draw each student's own inputs (--course-seed)
 # roster = "roster.csv"        # the LMS's class list, beside this file (--roster)
 timezone = "Europe/Berlin"     # due dates without an offset are in this zone
-# language = "zh_CN"           # the release's and Gradescope zip's messages (a learner's --lang or locale wins)
+# language = "zh_CN"           # the release's, Gradescope zip's and batch feedback's messages (an
+                               # assignment's own `language` wins; a learner's --lang or locale too)
 
 [limits]                       # as --timeout, --memory and --budget (these are the defaults)
 timeout = {timeout}

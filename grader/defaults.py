@@ -137,6 +137,11 @@ CURVE_FLAT_FALL = 0.10  # a lowest point less than this fraction below the start
 SHOWN_MESSAGE_CHARS = 2000
 SHOWN_NAME_CHARS = 200
 REVIEW_SOURCE_CHARS = 200_000  # of one submitted file on the review page (grade batch review)
+# The files besides code that intake keeps for a person to read (grader/batch/answers.py): a
+# written answer, a report as PDF, a picture of a curve. Kept, never executed; a larger file or
+# one past the count is listed as not kept.
+KEPT_FILE_BYTES = 20 << 20
+KEPT_FILES = 50  # of one student
 
 # `grade release` / `grade notebooks` refuse a definition that holds this share of an answer's
 # k-grams (grader/apps/leaks.py; k = SIMILARITY_K, the stub's k-grams left out); answers with fewer

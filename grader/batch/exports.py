@@ -40,15 +40,18 @@ from grader.batch import manual_feedback
 from grader.batch.gradebook import Gradebook, Grading, Row
 from grader.batch.lms import lms_named
 from grader.batch.lms.base import Grades, LmsName, LmsSettings, Roster, lms_grade
+from grader.batch.plain_text import plain_text
 from grader.batch.standing import DECIMALS, standing_lines
 from grader.checks import curves
-from grader.checks.exercises import DEFAULT_TWIN, judge, shared_failure
+from grader.checks.exercises import DEFAULT_TWIN, Exercise, judge, shared_failure
 from grader.checks.scoring import HEADINGS, KIND_NAMES
-from grader.i18n import N_, _
+from grader.i18n import N_, _, language
 from grader.topics import TOPICS
 
 SAFE = re.compile(r"[^A-Za-z0-9._-]")
 HASH_PREFIX = 12
+# A Gradescope test of an exercise's hidden checks, beside the visible one of its public checks.
+HIDDEN_PART = N_("%(exercise)s (hidden checks)")
 
 
 class NoHistory(LookupError):
@@ -244,10 +247,12 @@ def _head_lines(row: Row) -> list[str] | None:
     return None
 
 
-def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = None) -> str:
+def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = None, name: str = "") -> str:
     """One line per exercise not full, with its points and diagnosis (grader/checks/exercises.py);
-    ``pictures``: (topic, check id) → the file name of its curve's PNG in the same folder."""
-    lines = ["# " + _("Feedback for %(student)s") % {"student": clean.markdown(clean.name(row.student))}, ""]
+    ``pictures``: (topic, check id) → the file name of its curve's PNG in the same folder;
+    ``name``: the roster's full name for the student, else they are addressed by their key."""
+    who = clean.markdown(clean.name(name or row.student))
+    lines = ["# " + _("Feedback for %(student)s") % {"student": who}, ""]
     ungraded = _head_lines(row)
     if ungraded is not None:
         said = [clean.markdown(line) for line in ungraded] + manual_feedback.feedback_markdown(row)
@@ -284,10 +289,24 @@ def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = No
     return "\n".join(lines + [""])
 
 
-def feedback_html(row: Row) -> str:
-    """:func:`feedback_markdown`'s twin as a page (an LMS comment box or a browser takes it)."""
+def feedback_html(row: Row, name: str = "") -> str:
+    """:func:`feedback_markdown`'s twin as a page (a browser takes it), in the output's language."""
+    title = _("Feedback for %(student)s") % {"student": clean.html(clean.name(name or row.student))}
+    return (
+        f'<!DOCTYPE html>\n<html lang="{language().replace("_", "-")}"><head><meta charset="utf-8">'
+        f"<title>{title}</title></head>\n<body>\n{feedback_fragment(row, name)}\n</body></html>\n"
+    )
+
+
+def feedback_text(row: Row, name: str = "") -> str:
+    """The feedback as plain text (Canvas's comment files): the page's text, no markup."""
+    return plain_text(feedback_fragment(row, name))
+
+
+def feedback_fragment(row: Row, name: str = "") -> str:
+    """The feedback as HTML to put inside a page or an LMS's HTML comment (Moodle's)."""
     esc = clean.html
-    title = _("Feedback for %(student)s") % {"student": esc(clean.name(row.student))}
+    title = _("Feedback for %(student)s") % {"student": esc(clean.name(name or row.student))}
     body = [f"<h1>{title}</h1>"]
     ungraded = _head_lines(row)
     if ungraded is not None:
@@ -321,11 +340,7 @@ def feedback_html(row: Row) -> str:
                 )
             body.append("</ul>")
         body += manual_feedback.feedback_html(row)
-    return (
-        f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{title}</title></head>\n<body>\n'
-        + "\n".join(body)
-        + "\n</body></html>\n"
-    )
+    return "\n".join(body)
 
 
 def _check_label(test: dict, hidden_text: bool, seen: dict[str, int]) -> str:
@@ -338,39 +353,82 @@ def _check_label(test: dict, hidden_text: bool, seen: dict[str, int]) -> str:
     return f"{base} {seen[base]}"
 
 
+def _checks_of(topic: dict, name: str) -> list[dict]:
+    """The checks of exercise ``name`` that ran (a skipped check is no part of its tests)."""
+    return [
+        t for t in topic["tests"] if name in (t.get("exercises") or [t["id"]]) and t["status"] != "skipped"
+    ]
+
+
+def _judged(checks: list[dict], name: str, twin: str, hidden_text: bool = False) -> Exercise:
+    """Exercise ``name`` judged on ``checks`` alone (a check shared by exercises names each)."""
+    return next(e for e in judge(checks, twin, hidden_text=hidden_text) if e.name == name)
+
+
+def _split_points(exercise: Shown, parts: list[list[dict]], twin: str) -> list[tuple[float, float]]:
+    """(score, max) of each part of an exercise (its public checks, its hidden checks), rounded as
+    totals are: the maxima split as the parts' own checks weigh, the scores filled in order and
+    the last part taking the remainder, so that the parts add up to the exercise exactly."""
+    judged = [_judged(part, exercise.name, twin) if part else None for part in parts]
+    weights = [j.max_points if j else 0.0 for j in judged]
+    scale = exercise.max_points / sum(weights) if sum(weights) else 0.0
+    left, maxima = round(exercise.points, DECIMALS), []
+    for weight in weights[:-1]:
+        maxima.append(round(weight * scale, DECIMALS))
+    maxima.append(round(exercise.max_points, DECIMALS) - sum(maxima))
+    split = []
+    for position, (found, maximum) in enumerate(zip(judged, maxima)):
+        last = position == len(maxima) - 1
+        score = (
+            left if last else min(round((found.points if found else 0.0) * scale, DECIMALS), left, maximum)
+        )
+        split.append((round(max(0.0, score), DECIMALS), round(maximum, DECIMALS)))
+        left = round(left - score, DECIMALS)
+    return split
+
+
+def _gradescope_test(
+    topic: dict, name: str, checks: list[dict], points: tuple[float, float], hidden_text: bool, hidden: bool
+) -> dict:
+    """One Gradescope test: ``checks`` of exercise ``name``, judged and listed on their own."""
+    alone = _judged(checks, name, topic.get("twin", DEFAULT_TWIN), hidden_text)
+    seen: dict[str, int] = {}
+    listed = [
+        f"  {'✓' if t['status'] == 'passed' else '✗'} {_check_label(t, hidden_text, seen)}: "
+        + _(HEADINGS.get(t["status"], t["status"]))
+        for t in checks
+    ]
+    waiting = alone.status == "not_started" and "\n" not in alone.diagnosis
+    said = _("not started") if waiting else alone.diagnosis
+    passed = all(t["status"] == "passed" for t in checks) and points[0] >= points[1]
+    return {
+        "name": f"{topic['name']}: " + (_(HIDDEN_PART) % {"exercise": name} if hidden else name),
+        "score": points[0],
+        "max_score": points[1],
+        "status": "passed" if passed else "failed",
+        "output": clean.text("\n".join([*([said, ""] if said else []), "checks:", *listed])),
+        "output_format": "text",
+        "tags": [topic["name"], *sorted({t["kind"] for t in checks})],
+    }
+
+
 def exercise_tests(topic: dict, standing: dict, hidden_text: bool, hidden_visibility: str) -> list[dict]:
-    """Gradescope tests for ``topic``: one per exercise, with its points, its diagnosis and, in
-    its output, the list of its checks and how each ended; visible when it has a public check."""
+    """Gradescope tests for ``topic``: per exercise one visible test of its public checks and one
+    of its hidden checks under ``hidden_visibility``, so that a hidden check's outcome and points
+    show only when the instructor lets them; each with its share of the exercise's points."""
     tests = []
+    twin = topic.get("twin", DEFAULT_TWIN)
     for exercise in shown_exercises(topic, standing, hidden_text):
         if exercise.status == "skipped":
             continue
-        checks = [
-            t
-            for t in topic["tests"]
-            if exercise.name in (t.get("exercises") or [t["id"]]) and t["status"] != "skipped"
-        ]
-        seen: dict[str, int] = {}
-        listed = [
-            f"  {'✓' if t['status'] == 'passed' else '✗'} {_check_label(t, hidden_text, seen)}: "
-            + _(HEADINGS.get(t["status"], t["status"]))
-            for t in checks
-        ]
-        waiting = exercise.status == "not_started" and "\n" not in exercise.diagnosis
-        said = _("not started") if waiting else exercise.diagnosis
-        public = any(t.get("visibility") == "public" for t in checks)
-        tests.append(
-            {
-                "name": f"{topic['name']}: {exercise.name}",
-                "score": exercise.points,
-                "max_score": exercise.max_points,
-                "status": "passed" if exercise.status == "passed" else "failed",
-                "output": clean.text("\n".join([*([said, ""] if said else []), "checks:", *listed])),
-                "output_format": "text",
-                "tags": [topic["name"], *sorted({t["kind"] for t in checks})],
-                "visibility": "visible" if public else hidden_visibility,
-            }
-        )
+        checks = _checks_of(topic, exercise.name)
+        public = [t for t in checks if t.get("visibility") == "public"]
+        hidden = [t for t in checks if t.get("visibility") != "public"]
+        parts = [(part, secret) for part, secret in ((public, False), (hidden, True)) if part]
+        shares = _split_points(exercise, [part for part, _ in parts], twin)
+        for (part, secret), share in zip(parts, shares):
+            test = _gradescope_test(topic, exercise.name, part, share, hidden_text, secret)
+            tests.append({**test, "visibility": hidden_visibility if secret else "visible"})
     return tests
 
 
@@ -388,15 +446,20 @@ def gradescope_results(row: Row) -> dict:
     return results
 
 
-def export_all(rows: list[Row], out: Path, missing: str = defaults.LMS_MISSING) -> None:
+def export_all(
+    rows: list[Row], out: Path, missing: str = defaults.LMS_MISSING, names: dict[str, str] | None = None
+) -> None:
+    """gradebook.csv and .json, each student's feedback and results.json; ``names``: the roster's
+    full name of each student key (the feedback addresses them by it)."""
     write_csv(rows, out / "gradebook.csv", missing)
     write_json(rows, out / "gradebook.json")
     for row in rows:
         name = safe_name(row.student)
+        full = (names or {}).get(row.student, "")
         feedback = out / "feedback" / f"{name}.md"
         feedback.parent.mkdir(parents=True, exist_ok=True)
-        feedback.write_text(feedback_markdown(row, write_curve_pictures(row, feedback.parent, name)))
-        feedback.with_suffix(".html").write_text(feedback_html(row))
+        feedback.write_text(feedback_markdown(row, write_curve_pictures(row, feedback.parent, name), full))
+        feedback.with_suffix(".html").write_text(feedback_html(row, full))
         results = out / "gradescope" / name / "results.json"
         results.parent.mkdir(parents=True, exist_ok=True)
         results.write_text(json.dumps(gradescope_results(row), indent=2))
@@ -448,6 +511,11 @@ def write_skipped(skipped: list[tuple[str, str]], path: Path) -> None:
         writer.writerows([clean.csv_cell(entry), clean.csv_cell(reason)] for entry, reason in skipped)
 
 
+def full_names(roster: Roster) -> dict[str, str]:
+    """Each student key of ``roster`` with the full name it gives (where it gives one)."""
+    return {m.key: m.full_name for m in roster.members if m.full_name}
+
+
 def export_roster(
     rows: list[Row],
     roster: Roster,
@@ -461,14 +529,19 @@ def export_roster(
     """The import files of the roster's LMS (:mod:`grader.batch.lms`: ``canvas.csv``,
     ``moodle.csv``...) and ``unmatched.csv``; ``column``: the grade column's title (a course's
     ``lms_column``); ``names``: each student's download names (Canvas's comment upload needs them)."""
-    by_student = {r.student: r for r in rows}
+    by_student, named = {r.student: r for r in rows}, full_names(roster)
     grades = Grades(
         rows=by_student,
         roster=roster,
         title=column or f"torchgrade ({assignment})",
         settings=settings,
         feedback={  # the student's own result; never our grader's failure or an empty folder
-            key: feedback_markdown(row)
+            key: feedback_text(row, named.get(key, ""))
+            for key, row in by_student.items()
+            if row.status in ("graded", "rejected")
+        },
+        feedback_html={
+            key: feedback_fragment(row, named.get(key, ""))
             for key, row in by_student.items()
             if row.status in ("graded", "rejected")
         },

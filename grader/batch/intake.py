@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from grader.batch.answers import Kept, is_answer, keep, keep_folder
 from grader.batch.lms import entry_name
 from grader.batch.lms.base import LmsName
 from grader.engine import notebooks
@@ -55,12 +56,14 @@ class Gradable:
     topic: str | None = None  # the topic a single .py file answers
     topics: tuple[str, ...] = ()  # the topics an LMS student's files answer (graded without --topic)
     notes: str = ""  # which of an LMS student's files were used: "losses.py: resubmission 1 used; late"
+    kept: tuple[Kept, ...] = ()  # what else they handed in, for a person to read (never run)
 
 
 @dataclass(frozen=True)
 class Rejected:
     student: str
     reason: str
+    kept: tuple[Kept, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -269,9 +272,11 @@ def _take(entry: Path, student: str, scratch: Path, topics: tuple[str, ...]) -> 
         return Rejected(student, "a link, not a submission")
     if entry.is_dir():
         folder = _topic_folder(entry)
+        kept = _kept(entry)
         if folder is None:
-            return Rejected(student, f"no topic file ({', '.join(t + '.py' for t in TOPICS)}) in the folder")
-        return Gradable(student, folder, content_hash(folder))
+            why = f"no topic file ({', '.join(t + '.py' for t in TOPICS)}) in the folder"
+            return Rejected(student, why, kept)
+        return Gradable(student, folder, content_hash(folder), kept=kept)
     if entry.suffix == ".zip":
         target = scratch / student
         target.mkdir(parents=True)
@@ -281,10 +286,11 @@ def _take(entry: Path, student: str, scratch: Path, topics: tuple[str, ...]) -> 
             shutil.rmtree(target, ignore_errors=True)
             return Rejected(student, reason)
         folder = _topic_folder(target)
+        kept = _kept(target)
         if folder is None:
-            return Rejected(student, "no topic file in the zip")
+            return Rejected(student, "no topic file in the zip", kept)
         notes = one_line(f"left out of the zip: {'; '.join(left_out)}") if left_out else ""
-        return Gradable(student, folder, content_hash(folder), notes=notes)
+        return Gradable(student, folder, content_hash(folder), notes=notes, kept=kept)
     if entry.suffix == ".py":
         try:
             entry.read_bytes().decode("utf-8")
@@ -310,6 +316,13 @@ def _take(entry: Path, student: str, scratch: Path, topics: tuple[str, ...]) -> 
         f"cannot grade a {entry.suffix or 'file without extension'}: "
         "expected a folder, a .zip or a topic .py",
     )
+
+
+def _kept(root: Path) -> tuple[Kept, ...]:
+    """The answer files of a folder entry or an unpacked zip (those over the caps left out)."""
+    kept: list[Kept] = []
+    keep_folder(root, "", kept, [])
+    return tuple(kept)
 
 
 def take_submission(
@@ -413,8 +426,12 @@ def _choose(found: list[_Candidate]) -> tuple[list[_Candidate], list[str]]:
 def _take_files(submission: Submission, target: Path, topics: tuple[str, ...]) -> Gradable | Rejected:
     found: list[_Candidate] = []
     ignored: list[str] = []
+    kept: list[Kept] = []
     for n, (path, original, late) in enumerate(_pieces(submission.entries)):
         work = target / "unpacked" / str(n)
+        if path.is_file() and is_answer(original):
+            keep(path, original, kept, ignored)  # a written answer, a report: read, never run
+            continue
         result = _candidates(
             path=path, original=original, late=late, work=work, topics=topics, left_out=ignored
         )
@@ -422,9 +439,16 @@ def _take_files(submission: Submission, target: Path, topics: tuple[str, ...]) -
             ignored.append(result)
         else:
             found += result
+        for root in (path, work):  # what else a folder or a zip held
+            if root.is_dir() and not root.is_symlink():
+                keep_folder(root, original, kept, ignored)
     if not found:
         why = "; ".join(ignored) or "no files"
-        return Rejected(submission.student, one_line(f"no topic file among the student's files: {why}"))
+        if kept:
+            why = f"{'; '.join(ignored)}{'; ' if ignored else ''}kept to read: {', '.join(k.name for k in kept)}"
+        return Rejected(
+            submission.student, one_line(f"no topic file among the student's files: {why}"), tuple(kept)
+        )
     chosen, notes = _choose(found)
     folder = target / "submission"
     folder.mkdir(parents=True)
@@ -437,4 +461,5 @@ def _take_files(submission: Submission, target: Path, topics: tuple[str, ...]) -
         content_hash(folder),
         topics=tuple(c.topic for c in chosen),
         notes=one_line("; ".join(notes)),
+        kept=tuple(kept),
     )

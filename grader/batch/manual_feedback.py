@@ -21,6 +21,7 @@ STATES = {"open": N_("open: waiting for an answer"), "resolved": N_("resolved")}
 ASKED = N_("you asked")
 REPLY = N_("reply")
 POINTS_SET = N_("points set to")
+RETOTALLED = N_("the rubric changed after marking: %(before)s → %(now)s")
 
 
 def _points(value: float) -> str:
@@ -36,6 +37,9 @@ def manual_entries(row: Row) -> list[tuple[str, str, list[str]]]:
             entries.append((item["title"], f"{_(NOT_MARKED)} (0 / {_points(item['max_points'])})", []))
             continue
         said = [f"{_(RUBRIC)}: {text} ({_points(points)})" for text, points in item["rubric"]]
+        if item.get("retotalled"):
+            before, now = item["retotalled"]
+            said.append(_(RETOTALLED) % {"before": _points(before), "now": _points(now)})
         said += [item["comment"]] if item["comment"] else []
         entries.append((item["title"], f"{_points(item['points'])} / {_points(item['max_points'])}", said))
     return entries

@@ -49,6 +49,7 @@ class MarkRequest:
     comment: str = ""
     note: str = ""
     where: str = ""  # "marks.csv, row 3: " for a sheet's row
+    why: str = ""  # kept with the mark in its history: "in the browser", "inquiry 2 resolved"
 
 
 def who(by: str | None) -> str:
@@ -108,6 +109,7 @@ def _mark(recorded: Recorded, request: MarkRequest, by: str) -> Mark:
         comment=clean.text(request.comment),
         note=clean.text(request.note),
         marked_by=by,
+        why=clean.name(request.why or request.where.rstrip(": ") or "grade batch mark"),
     )
 
 
@@ -225,7 +227,12 @@ def resolve_inquiry(
         if points is not None and asked.item in manual:
             earlier = MarkBook(recorded.gradebook.connection).marks().get(student, {}).get(asked.item)
             request = MarkRequest(
-                student, asked.item, points, comment=reply, note=earlier.note if earlier else ""
+                student,
+                asked.item,
+                points,
+                comment=reply,
+                note=earlier.note if earlier else "",
+                why=f"inquiry {asked.id} resolved",
             )
             MarkBook(recorded.gradebook.connection).put_marks([_mark(recorded, request, who(by))])
     if points is not None and asked.item not in manual:

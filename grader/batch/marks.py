@@ -1,7 +1,12 @@
 """The gradebook's tables of what people decide: marks of manual items and grade inquiries.
 
 A mark is one student's points for one manual item of the course file (``grade batch mark``),
-with the rubric items chosen, a comment the student is shown and a private note they never see.
+with the rubric items chosen, a comment the student is shown and a private note they never see,
+who gave it, when and why (a sheet's row, the browser, an inquiry's resolution). ``marks``
+holds the latest of each student and item, the one that counts; ``mark_history`` every mark
+ever given, never rewritten. Both are read by column name, under the schema version kept in
+``meta`` (``marks_schema``): a gradebook of an older version is brought up to date when opened
+(its marks seeded into the history), one of a newer version is refused rather than misread.
 An inquiry is a student's question about one item (an exercise or a manual item), open until an
 instructor resolves it with a reply. Both are keyed by the student and the item, never by what
 was graded, so they survive regrades and suite changes; every ``grade batch`` totals them.
@@ -11,7 +16,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+
+import click
 
 from grader.batch.gradebook import utc_now
 
@@ -28,6 +35,24 @@ CREATE TABLE IF NOT EXISTS marks (
     PRIMARY KEY (student, item)
 )
 """
+# Every mark given, oldest first; the latest of a student and item is the one in ``marks``.
+HISTORY_SCHEMA = """
+CREATE TABLE IF NOT EXISTS mark_history (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    student       TEXT NOT NULL,
+    item          TEXT NOT NULL,
+    points        REAL NOT NULL,
+    rubric        TEXT NOT NULL,
+    comment       TEXT NOT NULL,
+    note          TEXT NOT NULL,
+    marked_by     TEXT NOT NULL,
+    marked_at     TEXT NOT NULL,
+    why           TEXT NOT NULL
+)
+"""
+SCHEMA_VERSION = 2  # 1: marks without why or history; 2: why, mark_history
+COLUMNS = ("student", "item", "points", "rubric", "comment", "note", "marked_by", "marked_at", "why")
+SEEDED = "recorded before marks kept their history"
 
 INQUIRIES_SCHEMA = """
 CREATE TABLE IF NOT EXISTS inquiries (
@@ -56,6 +81,14 @@ class Mark:
     note: str = ""
     marked_by: str = ""
     marked_at: str = ""
+    why: str = ""  # "marks.csv, row 3", "in the browser", "inquiry 2 resolved: ..."
+
+
+class MarkSchemaError(click.ClickException):
+    """The gradebook's marks were written by a newer torchgrade, whose schema this one cannot read:
+    any command that meets it stops on this one line (exit status 2)."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -80,29 +113,70 @@ class MarkBook:
         self.connection = connection
         connection.execute(MARKS_SCHEMA)
         connection.execute(INQUIRIES_SCHEMA)
+        self._migrate()
 
-    def put_marks(self, marks: list[Mark]) -> None:
-        """Record ``marks`` (each replacing the student's mark of that item) in one transaction."""
+    def _version(self) -> int:
+        found = self.connection.execute("SELECT value FROM meta WHERE key = 'marks_schema'").fetchone()
+        return int(json.loads(found[0])) if found else 1
+
+    def _migrate(self) -> None:
+        """Bring an older gradebook's marks to :data:`SCHEMA_VERSION`; refuse a newer one."""
+        if self._version() > SCHEMA_VERSION:
+            raise MarkSchemaError(
+                f"this gradebook's marks have schema {self._version()}, written by a newer torchgrade "
+                f"(this one reads {SCHEMA_VERSION}): upgrade torchgrade to read them"
+            )
+        if self._version() == SCHEMA_VERSION:
+            return
         with self.connection:
             self.connection.execute("BEGIN IMMEDIATE")
-            self.connection.executemany(
-                "INSERT OR REPLACE INTO marks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (m.student, m.item, m.points, json.dumps(list(m.rubric)), m.comment, m.note,
-                     m.marked_by, m.marked_at or utc_now())
-                    for m in marks
-                ],
-            )  # fmt: skip
+            if self._version() == SCHEMA_VERSION:  # another process migrated meanwhile
+                return
+            names = {row[1] for row in self.connection.execute("PRAGMA table_info(marks)")}
+            if "why" not in names:
+                self.connection.execute("ALTER TABLE marks ADD COLUMN why TEXT NOT NULL DEFAULT ''")
+            self.connection.execute(HISTORY_SCHEMA)
+            self.connection.execute(
+                f"INSERT INTO mark_history ({', '.join(COLUMNS)}) SELECT {', '.join(COLUMNS[:-1])}, ? "
+                "FROM marks ORDER BY marked_at",
+                (SEEDED,),
+            )
+            self.connection.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('marks_schema', ?)",
+                (json.dumps(SCHEMA_VERSION),),
+            )
+
+    def put_marks(self, marks: list[Mark]) -> None:
+        """Record ``marks`` (each the latest of its student and item, the earlier ones kept in the
+        history) in one transaction."""
+        rows = [
+            (m.student, m.item, m.points, json.dumps(list(m.rubric)), m.comment, m.note,
+             m.marked_by, m.marked_at or utc_now(), m.why)
+            for m in marks
+        ]  # fmt: skip
+        names, slots = ", ".join(COLUMNS), ", ".join("?" * len(COLUMNS))
+        with self.connection:
+            self.connection.execute("BEGIN IMMEDIATE")
+            self.connection.executemany(f"INSERT OR REPLACE INTO marks ({names}) VALUES ({slots})", rows)
+            self.connection.executemany(f"INSERT INTO mark_history ({names}) VALUES ({slots})", rows)
+
+    def _read(self, query: str, arguments: tuple = ()) -> list[Mark]:
+        cursor = self.connection.execute(query.format(columns=", ".join(COLUMNS)), arguments)
+        return [
+            Mark(**{**dict(zip(COLUMNS, values)), "rubric": tuple(json.loads(values[3]))})
+            for values in cursor
+        ]
 
     def marks(self) -> dict[str, dict[str, Mark]]:
-        """student -> item -> mark."""
+        """student -> item -> the mark that counts (the latest)."""
         found: dict[str, dict[str, Mark]] = {}
-        cursor = self.connection.execute("SELECT * FROM marks ORDER BY student, item")
-        for student, item, points, rubric, comment, note, by, at in cursor:
-            found.setdefault(student, {})[item] = Mark(
-                student, item, points, tuple(json.loads(rubric)), comment, note, by, at
-            )
+        for mark in self._read("SELECT {columns} FROM marks ORDER BY student, item"):
+            found.setdefault(mark.student, {})[mark.item] = mark
         return found
+
+    def history(self, student: str) -> list[Mark]:
+        """Every mark ``student`` was given, oldest first."""
+        return self._read("SELECT {columns} FROM mark_history WHERE student = ? ORDER BY id", (student,))
 
     def open_inquiry(self, student: str, item: str, text: str, by: str) -> int:
         with self.connection:
@@ -123,5 +197,11 @@ class MarkBook:
 
     def inquiries(self, state: str | None = None) -> list[Inquiry]:
         """Every inquiry (only those in ``state`` when given), oldest first."""
-        query = "SELECT * FROM inquiries" + (" WHERE state = ?" if state else "") + " ORDER BY id"
-        return [Inquiry(*entry) for entry in self.connection.execute(query, (state,) if state else ())]
+        names = [f.name for f in fields(Inquiry)]
+        query = (
+            f"SELECT {', '.join(names)} FROM inquiries"
+            + (" WHERE state = ?" if state else "")
+            + " ORDER BY id"
+        )
+        cursor = self.connection.execute(query, (state,) if state else ())
+        return [Inquiry(**dict(zip(names, entry))) for entry in cursor]

@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader import clean
 from grader.batch.exports import NoHistory, history_table
 from grader.batch.find import StudentNotFound, find_student, resolve_assignment
 from grader.batch.gradebook import CourseBook, Gradebook, Override
+from grader.batch.marks import MarkBook
 from grader.batch.roster import Roster, RosterError, read_roster
 from grader.batch.standing import final_rows, standing_lines, weigh
 from grader.course import Assignment, CourseError, load_course
@@ -76,6 +78,7 @@ def student_history(out: Path, query: str) -> str:
     with open_recorded(out) as recorded:
         student = student_named(recorded, query)
         entries = recorded.gradebook.history(student)
+        marked = MarkBook(recorded.gradebook.connection).history(student)
         current = [r for r in recorded.gradebook.rows() if r.student == student]
         final = final_rows(current, recorded.assignment, recorded.book)
     if not entries:
@@ -86,6 +89,11 @@ def student_history(out: Path, query: str) -> str:
         name = recorded.assignment.name if recorded.assignment else "now"
         lines.append(f"{name}: {row.score:g} / {row.max_score:g} ({row.status})")
         lines += [f"  {line}" for line in standing_lines(row)]
+    lines += [
+        f"mark: {m.marked_at}  {m.item} {m.points:g}  by {clean.name(m.marked_by)}"
+        + (f"  ({clean.name(m.why)})" if m.why else "")
+        for m in marked
+    ]
     return "\n".join(lines)
 
 

@@ -1,6 +1,7 @@
 """``report.html``: the class on one self-contained page (no network, no script).
 
-The distribution of totals, per exercise the share of full, partial and zero scores and its
+The distribution of totals, per exercise the share of full, partial and zero scores, its mean
+points and discrimination index (the top 27 % of the class against the bottom 27 %) and its
 failing submissions grouped by cause (grader/batch/causes.py), per check
 its failure rate and most common failure (hidden checks by exercise and kind only), the
 students with timeouts or crashes, late students, and the similarity clusters when
@@ -86,6 +87,12 @@ def _clusters(out: Path) -> str:
     return _table(rows[0], [[escape(c) for c in r] for r in rows[1:]], "clusters")
 
 
+def _index(stats: ClassStats, name: str) -> str:
+    """The discrimination index as a cell: "–" where the class is too small to tell."""
+    found = stats.discrimination(name)
+    return "–" if found is None else f"{found:.2f}"
+
+
 def render(stats: ClassStats, title: str, out: Path) -> str:
     histogram = stats.histogram()
     most = max((n for _, _, n in histogram), default=0) or 1
@@ -94,7 +101,15 @@ def render(stats: ClassStats, title: str, out: Path) -> str:
         for low, high, n in histogram
     ]
     exercises = [
-        [escape(name), c["full"], c["partial"], c["zero"]] for name, c in sorted(stats.exercises.items())
+        [
+            escape(name),
+            c["full"],
+            c["partial"],
+            c["zero"],
+            f"{stats.exercise_mean(name):.2f}",
+            _index(stats, name),
+        ]
+        for name, c in sorted(stats.exercises.items())
     ]
     checks = [
         [
@@ -131,7 +146,9 @@ def render(stats: ClassStats, title: str, out: Path) -> str:
         _histogram_svg(stats),
         _table(["total", "students", ""], bins, "histogram"),
         "<h2>Exercises</h2>",
-        _table(["exercise", "full", "partial", "zero"], exercises, "exercises"),
+        _table(
+            ["exercise", "full", "partial", "zero", "mean points", "discrimination"], exercises, "exercises"
+        ),
         "<h2>Manual items</h2>",
         _table(["item", "full", "partial", "zero", "not marked yet"], manual, "manual"),
         "<h2>Grade inquiries</h2>",

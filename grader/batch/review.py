@@ -1,19 +1,25 @@
 """``grade batch review``: a static page per student, their code beside their results.
 
 ``review/index.html`` lists the class with points per exercise and manual item; each student's
-page shows their submitted files (escaped: a submission's text is never markup) beside their
-exercises, manual items and inquiries, with previous and next links through the class. No
-script, no network: every page reads in any browser, and a screen reader finds its landmarks,
-headings and table headers (axe-core, WCAG 2.1 A/AA, in tests/grader/test_review.py).
-Private notes are not shown: the gradebook keeps them.
+page shows their submitted files (escaped: a submission's text is never markup) and whatever
+else they handed in (written answers rendered safely, PDFs and images copied beside the pages
+and linked: :mod:`grader.batch.answers`) beside their exercises, manual items and inquiries,
+with previous and next links through the class. No script, no network: every page reads in any
+browser, and a screen reader finds its landmarks, headings and table headers (axe-core, WCAG
+2.1 A/AA, in tests/grader/test_review.py). Private notes are not shown: the gradebook keeps them.
+``grade batch review --serve`` (:mod:`grader.batch.review_server`) builds its pages from here.
 """
 
 from __future__ import annotations
 
+import shutil
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import clean, defaults
+from grader.batch.answers import Kept, kind, render
 from grader.batch.exports import NoHistory, safe_name, shown_exercises
 from grader.batch.gradebook import CourseBook, Row
 from grader.batch.intake import Gradable, entries, gather, take_submission
@@ -32,7 +38,17 @@ pre { background: #f4f4f4; border: 1px solid #ccc; padding: 0.6em; overflow: aut
 table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
 th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
 td.n { text-align: right; }
+.answer { border: 1px solid #ccc; padding: 0.6em; overflow: auto; max-height: 40em; white-space: pre-wrap; }
+div.answer { white-space: normal; }
 """
+
+
+@dataclass
+class Handed:
+    """What one student handed in: their code files as (name, text), and the other files kept."""
+
+    code: list[tuple[str, str]] = field(default_factory=list)
+    kept: tuple[Kept, ...] = ()
 
 
 def page_name(student: str) -> str:
@@ -61,17 +77,19 @@ def _files(item: Gradable) -> list[tuple[str, str]]:
     return found
 
 
-def read_sources(submissions: Path, roster: Roster | None, topics: tuple[str, ...]) -> dict[str, list]:
-    """Each student's submitted files, found as ``grade batch`` finds them (intake, the roster)."""
+def read_sources(
+    submissions: Path, roster: Roster | None, topics: tuple[str, ...], scratch: Path
+) -> dict[str, Handed]:
+    """Each student's handed-in files, found as ``grade batch`` finds them (intake, the roster);
+    unpacked files lie under ``scratch``, which must outlive their use."""
     found = gather(entries(submissions)[0])
     if roster is not None:
         found = assign(found, roster).named
-    sources: dict[str, list] = {}
-    with tempfile.TemporaryDirectory(prefix="torchgrade-review-") as scratch:
-        for submission in found:
-            item = take_submission(submission, Path(scratch), topics)
-            if isinstance(item, Gradable):
-                sources[item.student] = _files(item)
+    sources: dict[str, Handed] = {}
+    for submission in found:
+        item = take_submission(submission, scratch, topics)
+        code = _files(item) if isinstance(item, Gradable) else []
+        sources[item.student] = Handed(code, item.kept)
     return sources
 
 
@@ -133,11 +151,22 @@ def _nav(rows: list[Row], position: int) -> str:
 
 def _code(files: list[tuple[str, str]] | None) -> list[str]:
     if not files:
-        return ["<p>No submitted files could be read (see the feedback for why).</p>"]
+        return ["<p>No code could be read (see the feedback for why).</p>"]
     parts = []
     for name, text in files:
         shown = clean.html(text, defaults.REVIEW_SOURCE_CHARS)
         parts += [f"<h3>{clean.html(clean.name(name))}</h3>", f'<pre tabindex="0"><code>{shown}</code></pre>']
+    return parts
+
+
+def answers(kept: tuple[Kept, ...], link: Callable[[int], str | None]) -> list[str]:
+    """The other files handed in, each under its name: ``link(k)`` is where the k-th is served."""
+    if not kept:
+        return []
+    parts = ['<h3 id="answers">Handed in besides code</h3>']
+    for number, file in enumerate(kept):
+        served = link(number) if kind(file.name) == "linked" else None
+        parts += [f"<h4>{clean.html(clean.name(file.name))}</h4>", render(file, served)]
     return parts
 
 
@@ -156,6 +185,8 @@ def _results(row: Row) -> list[str]:
             )
     for item in standing.get("manual", {}).values():
         said = clean.html(item["comment"]) if item["marked"] else ""
+        if item.get("retotalled"):
+            said += " (the rubric changed after marking: {:g} → {:g})".format(*item["retotalled"])
         lines.append(
             f'<tr><th scope="row">{clean.html(item["title"])}</th><td class="n">{_manual_cell(item)}</td><td>{said}</td></tr>'
         )
@@ -173,19 +204,40 @@ def _results(row: Row) -> list[str]:
     return parts
 
 
-def student_page(rows: list[Row], position: int, files: list[tuple[str, str]] | None, title: str) -> str:
+def student_page(
+    rows: list[Row],
+    position: int,
+    handed: Handed | None,
+    title: str,
+    link: Callable[[int], str | None] = lambda number: None,
+) -> str:
     row = rows[position]
     name = clean.name(row.student)
+    handed = handed or Handed()
     body = [
         _nav(rows, position),
         f"<main><h1>{clean.html(name)}</h1>",
-        '<div class="side"><section aria-labelledby="code"><h2 id="code">Code</h2>',
-        *_code(files),
+        '<div class="side"><section aria-labelledby="code"><h2 id="code">Handed in</h2>',
+        *answers(handed.kept, link),
+        *_code(handed.code),
         '</section><section aria-labelledby="results"><h2 id="results">Results</h2>',
         *_results(row),
         "</section></div></main>",
     ]
     return _page(f"{name}: {title}", body)
+
+
+def _copy_linked(handed: Handed | None, folder: Path) -> Callable[[int], str | None]:
+    """Copy a student's PDFs and images into ``folder`` (under review/) for the page's links."""
+    kept = handed.kept if handed else ()
+    links: dict[int, str] = {}
+    for number, file in enumerate(kept):
+        if kind(file.name) == "linked":
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / f"{number}-{safe_name(Path(file.name).name)}"
+            shutil.copyfile(file.path, target)
+            links[number] = f"{folder.name}/{target.name}"
+    return links.get
 
 
 def write_review(out: Path, submissions: Path | None = None) -> Path:
@@ -195,14 +247,17 @@ def write_review(out: Path, submissions: Path | None = None) -> Path:
         rows = final_rows(recorded.gradebook.rows(), assignment, recorded.book)
         folder = submissions or _recorded_submissions(recorded.book)
         topics = course_topics(assignment, ())  # as the run took single files
-    sources = read_sources(folder, recorded.roster, topics)
     title = assignment.title if assignment else out.name
     target = out / "review"
     target.mkdir(parents=True, exist_ok=True)
     (target / "index.html").write_text(index_page(rows, title), encoding="utf-8")
-    for position, row in enumerate(rows):
-        page = student_page(rows, position, sources.get(row.student), title)
-        (target / page_name(row.student)).write_text(page, encoding="utf-8")
+    with tempfile.TemporaryDirectory(prefix="torchgrade-review-") as scratch:
+        sources = read_sources(folder, recorded.roster, topics, Path(scratch))
+        for position, row in enumerate(rows):
+            handed = sources.get(row.student)
+            link = _copy_linked(handed, target / f"files-{safe_name(row.student)}")
+            page = student_page(rows, position, handed, title, link)
+            (target / page_name(row.student)).write_text(page, encoding="utf-8")
     return target / "index.html"
 
 

@@ -27,7 +27,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from grader import clean
-from grader.batch.exports import assignment_name, export_all, export_roster, write_skipped
+from grader.batch.exports import assignment_name, export_all, export_roster, full_names, write_skipped
 from grader.batch.find import StudentNotFound, resolve_assignment
 from grader.batch.gradebook import CourseBook, CourseSeedMismatch, Gradebook, Row
 from grader.batch.intake import Gradable, Rejected, Submission, entries, gather, lms_name, take_submission
@@ -431,7 +431,7 @@ def _export(run: _Class, out: Path) -> None:
     """The exports, rebuilt from the gradebook: CSV, JSON, feedback, the LMS file, the report."""
     assignment, roster, summary = run.assignment, run.options.roster, run.summary
     rows = final_rows(run.gradebook.rows(), assignment, run.book)
-    export_all(rows, out, run.options.lms.missing)
+    export_all(rows, out, run.options.lms.missing, full_names(roster) if roster is not None else None)
     write_skipped(summary.left_out, out / "skipped.csv")
     if roster is not None:
         unlisted = {s.student: s.entries for s in run.unmatched}

@@ -121,7 +121,7 @@ def late_penalty(
     due = assignment.extensions.get(student, assignment.due)
     extended = " (extended)" if student in assignment.extensions else ""
     if submitted_at is None:
-        if not late_marker:
+        if not late_marker or extended:  # the LMS marks late against its own due date: an extension wins
             return Late(0.0, "")
         span, when = timedelta(hours=1 if policy.kind == "per_hour" else 24), "late (time unknown: 1 unit)"
     else:
@@ -143,13 +143,19 @@ def manual_standing(assignment: Assignment | None, marks: dict[str, Mark]) -> tu
     for item in assignment.manual.values() if assignment else ():
         mark = marks.get(item.id)
         chosen = [r for r in item.rubric if mark and r.id in mark.rubric]
+        points, retotalled = (mark.points if mark else 0.0), None
+        if mark and mark.rubric:  # the rubric's points as they are now: an edited rubric re-totals
+            now = min(sum(r.points for r in chosen), item.points)
+            if round(now, DECIMALS) != round(mark.points, DECIMALS):
+                points, retotalled = now, [round(mark.points, DECIMALS), round(now, DECIMALS)]
         shown[item.id] = {
             "title": item.title,
-            "points": round(mark.points, DECIMALS) if mark else 0.0,
+            "points": round(points, DECIMALS),
             "max_points": item.points,
             "marked": mark is not None,
             "comment": mark.comment if mark else "",
             "rubric": [[r.text or r.id, r.points] for r in chosen],
+            "retotalled": retotalled,  # [as marked, now] when the rubric changed since
         }
         if mark and mark.note:
             private.append(f"{item.id}: {mark.note}")
@@ -270,6 +276,11 @@ def standing_lines(row: Row) -> list[str]:
         lines.append(f"late: {standing['late']} (before the penalty: {standing['before_late']:g})")
     lines += [f"override: {text}" for text in standing.get("overrides", [])]
     lines += [f"note: {text}" for text in standing.get("group_notes", [])]
+    lines += [
+        f"{name}: the rubric changed after marking: {item['retotalled'][0]:g} → {item['retotalled'][1]:g}"
+        for name, item in standing.get("manual", {}).items()
+        if item.get("retotalled")
+    ]
     return lines
 
 

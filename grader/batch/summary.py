@@ -21,6 +21,12 @@ BINS = 10
 BAR_WIDTH = 30  # characters of the longest histogram bar
 
 
+# The discrimination index compares the top and the bottom 27 % of the class (Kelley, 1939);
+# below 4 graded students the groups are one student each and say nothing.
+DISCRIMINATION_SHARE = 0.27
+DISCRIMINATION_MIN = 4
+
+
 @dataclass
 class CheckStats:
     name: str  # a public check's id, or "exercise, hidden <kind> check"
@@ -41,6 +47,8 @@ class ClassStats:
     late: list[tuple[str, str]] = field(default_factory=list)  # (student, "3 h late, −10 %")
     refused: list[tuple[str, str]] = field(default_factory=list)  # (student, "losses.py, line 3: ...")
     exercises: dict[str, Counter] = field(default_factory=dict)  # exercise -> full/partial/zero
+    # exercise -> (its points, its possible points, the student's total) of each graded student
+    exercise_points: dict[str, list[tuple[float, float, float]]] = field(default_factory=dict)
     checks: dict[str, CheckStats] = field(default_factory=dict)
     manual: dict[str, Counter] = field(default_factory=dict)  # item -> full/partial/zero/not marked
     inquiries: list[tuple[str, str, str, str, str]] = field(
@@ -55,6 +63,25 @@ class ClassStats:
     @property
     def median(self) -> float:
         return statistics.median(self.totals) if self.totals else 0.0
+
+    def exercise_mean(self, name: str) -> float:
+        """The class's mean points of exercise ``name``."""
+        found = self.exercise_points.get(name, [])
+        return statistics.fmean(earned for earned, _, _ in found) if found else 0.0
+
+    def discrimination(self, name: str) -> float | None:
+        """Kelley's upper-lower index of exercise ``name``: its mean share of points among the top
+        27 % of the class by total, less among the bottom 27 % (−1 to 1; near 0 or below: it
+        does not tell strong students from weak ones). None for fewer than DISCRIMINATION_MIN."""
+        found = sorted(self.exercise_points.get(name, []), key=lambda entry: entry[2])
+        if len(found) < DISCRIMINATION_MIN:
+            return None
+        size = max(1, round(DISCRIMINATION_SHARE * len(found)))
+
+        def share(group: list[tuple[float, float, float]]) -> float:
+            return statistics.fmean(earned / possible for earned, possible, _ in group)
+
+        return share(found[-size:]) - share(found[:size])
 
     def histogram(self) -> list[tuple[float, float, int]]:
         """(low, high, count) over [0, maximum] in BINS bins; the last bin holds the maximum."""
@@ -124,6 +151,7 @@ def class_stats(rows: list[Row], missing: str = defaults.LMS_MISSING) -> ClassSt
             if possible > 0:
                 share = "full" if earned >= possible else "partial" if earned > 0 else "zero"
                 stats.exercises.setdefault(name, Counter())[share] += 1
+                stats.exercise_points.setdefault(name, []).append((earned, possible, row.score))
         stalled = False
         for topic in row.report.get("topics", []):
             stats.refused += _refused(row.student, topic)

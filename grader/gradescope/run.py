@@ -140,8 +140,9 @@ def summary(report: dict[str, Any]) -> str:
 
 
 def results_for(report: dict[str, Any], config: Config) -> dict[str, Any]:
-    """Gradescope's results.json for a report (``grade --format json``): one test per exercise
-    (grader/batch/exports.py, :func:`exercise_tests`), its checks listed in its output. With an
+    """Gradescope's results.json for a report (``grade --format json``): per exercise a test of
+    its public checks and one of its hidden checks (grader/batch/exports.py,
+    :func:`exercise_tests`), their checks listed in their output. With an
     assignment's points each exercise is worth its points, judged with the assignment's twin rule."""
     if config.exercise_points:
         from grader.batch.standing import weigh

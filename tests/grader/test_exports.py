@@ -321,7 +321,7 @@ def test_feedback_of_an_ungraded_row_gives_the_reason(make):
 # -- gradescope/<student>/results.json -------------------------------------------------------
 
 
-def test_gradescope_results_have_one_test_per_exercise():
+def test_gradescope_results_have_a_test_per_exercise_and_one_of_its_hidden_checks():
     results = gradescope_results(alice())
     assert results["score"] == 4.5
     assert "output" not in results
@@ -330,8 +330,9 @@ def test_gradescope_results_have_one_test_per_exercise():
         "losses: mse",
         "losses: kl_div",
         "losses: huber",
-        "losses: l1",
-        "losses: bce",
+        "losses: huber (hidden checks)",
+        "losses: l1 (hidden checks)",
+        "losses: bce (hidden checks)",
         "tensors: matmul",
     ]
     kl = results["tests"][1]
@@ -349,9 +350,11 @@ def test_gradescope_results_have_one_test_per_exercise():
 
 def test_gradescope_hidden_checks_show_only_their_kind_and_status():
     tests = {t["name"]: t for t in gradescope_results(alice())["tests"]}
-    assert tests["losses: l1"]["output"] == "not started\n\nchecks:\n  ✗ hidden value check 1: not started"
-    assert tests["losses: l1"]["visibility"] == "hidden"  # no public check of its own
-    huber = tests["losses: huber"]["output"]
+    l1 = tests["losses: l1 (hidden checks)"]
+    assert l1["output"] == "not started\n\nchecks:\n  ✗ hidden value check 1: not started"
+    assert l1["visibility"] == "hidden"  # no public check of its own
+    assert " hidden " not in tests["losses: huber"]["output"]
+    huber = tests["losses: huber (hidden checks)"]["output"]
     assert "  ✗ hidden gradient check 1: failed\n" in huber and "hidden convergence check 1: timeout" in huber
     assert not any("SECRET" in t["output"] or "secret_" in t["output"] for t in tests.values())
 

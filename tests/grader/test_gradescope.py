@@ -28,6 +28,8 @@ from pathlib import Path
 import pytest
 from helpers import GRADE, REPO
 
+from grader import defaults
+from grader.batch.exports import exercise_tests
 from grader.batch.intake import Gradable, Rejected
 from grader.engine import subset
 from grader.engine.sandbox import sandbox_status
@@ -350,9 +352,12 @@ def test_correct_submission_gets_full_score(runs):
     assert f"Score: {FULL:g} / {FULL:g}" in results["output"] and "Sandbox: " in results["output"]
     mse = _case(runs, "correct").test("losses: mse")  # one test per exercise, its checks listed
     assert "  ✓ regression_loss_reductions[mse-mean]: passed" in mse["output"]
-    cross_entropy = _case(runs, "correct").test("losses: cross_entropy")
+    cross_entropy = _case(runs, "correct").test(
+        "losses: cross_entropy (hidden checks)"
+    )  # a test of their own
     assert "  ✓ hidden gradient check 1: passed" in cross_entropy["output"]
-    assert mse["visibility"] == cross_entropy["visibility"] == "visible"  # each exercise has a public check
+    assert mse["visibility"] == "visible" and cross_entropy["visibility"] == defaults.HIDDEN_VISIBILITY
+    assert " hidden " not in _case(runs, "correct").test("losses: cross_entropy")["output"]
     assert mse["tags"][0] == "losses" and "gradient" in cross_entropy["tags"]
     assert "runs_on_cuda" not in json.dumps(results), "skipped checks are left out"
 
@@ -661,27 +666,51 @@ def test_statuses_become_passed_or_failed_and_skips_leave(tmp_path):
         ],
     }
     results = results_for(report, Config(Options().with_topics(("losses",)), "hidden", hidden_messages=True))
-    (huber,) = results["tests"]  # one test per exercise, skipped checks left out of it
-    assert (huber["name"], huber["score"], huber["max_score"], huber["status"]) == (
-        "losses: huber",
-        1,
-        5,
-        "failed",
-    )
-    assert huber["output"] == (
-        "huber() did not answer\nand 3 more checks of huber\n\nchecks:\n  ✓ a: passed\n"
+    huber, secret = results["tests"]  # per exercise its public and its hidden checks, skipped ones left out
+    assert [
+        (t["name"], t["score"], t["max_score"], t["status"], t["visibility"]) for t in (huber, secret)
+    ] == [
+        ("losses: huber", 1, 1, "passed", "visible"),
+        ("losses: huber (hidden checks)", 0, 4, "failed", "hidden"),
+    ]
+    assert huber["output"] == "checks:\n  ✓ a: passed"
+    assert secret["output"] == (
+        "huber() did not answer\nand 3 more checks of huber\n\nchecks:\n"
         "  ✗ b: failed\n  ✗ c: timeout\n  ✗ d: not started\n  ✗ e: error"
     )
-    assert huber["visibility"] == "visible"  # it has a public check
     assert "Note: a note" in results["output"] and "Sandbox: bubblewrap" in results["output"]
     jsonschema.Draft202012Validator(RESULTS_SCHEMA).validate({**results, "execution_time": 0})
     for visibility in VISIBILITIES:  # without --hidden-messages, whatever the visibility
-        (shown,) = results_for(report, Config(Options().with_topics(("losses",)), visibility))["tests"]
-        assert shown["output"] == (
-            "a hidden value check timed out\nand 3 more checks of huber\n\nchecks:\n  ✓ a: passed\n"
+        shown, hidden = results_for(report, Config(Options().with_topics(("losses",)), visibility))["tests"]
+        assert shown["output"] == "checks:\n  ✓ a: passed" and hidden["visibility"] == visibility
+        assert hidden["output"] == (
+            "a hidden value check timed out\nand 3 more checks of huber\n\nchecks:\n"
             "  ✗ hidden value check 1: failed\n  ✗ hidden value check 2: timeout\n"
             "  ✗ hidden value check 3: not started\n  ✗ hidden value check 4: error"
         )
+
+
+@pytest.mark.unit
+def test_hidden_checks_points_are_shown_only_with_their_test_and_rounded_as_totals_are():
+    """An assignment of 28 points over 9 exercises: 3.11 each, never 3.1111111111111107."""
+
+    def check(id_: str, status: str, public: bool) -> dict:
+        return {"id": id_, "kind": "value", "status": status, "points": float(status == "passed"),
+                "max_points": 1.0, "message": "", "visibility": "public" if public else "hidden",
+                "exercises": ["huber"]}  # fmt: skip
+
+    topic = {
+        "name": "losses",
+        "tests": [check("a", "passed", True), check("b", "passed", True), check("c", "failed", False)],
+    }
+    earned, possible = 28 / 9 * 2 / 3, 28 / 9
+    standing = {"exercises": {"losses.huber": (earned, possible)}}
+    public, hidden = exercise_tests(topic, standing, hidden_text=False, hidden_visibility="after_published")
+    assert (public["score"], public["max_score"], public["visibility"]) == (2.07, 2.07, "visible")
+    assert (hidden["score"], hidden["max_score"], hidden["visibility"]) == (0.0, 1.04, "after_published")
+    assert round(public["max_score"] + hidden["max_score"], 2) == round(possible, 2) == 3.11
+    assert round(public["score"] + hidden["score"], 2) == round(earned, 2)
+    assert "hidden" not in public["output"] and public["status"] == "passed"
 
 
 @pytest.mark.unit

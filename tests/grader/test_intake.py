@@ -229,7 +229,8 @@ def test_moodle_folder_with_a_zip_and_a_stray_file(tmp_path):
     item = intake.take_submission(found, tmp_path / "scratch")
     assert isinstance(item, Gradable) and item.student == "Ann Lee_503"
     assert item.topics == ("losses", "mlp") and (item.path / "losses.py").read_text() == LOSSES
-    assert item.notes == "ignored report.pdf: not a .py, .zip or notebook"
+    assert item.notes == ""  # the report is kept for a person to read, not graded
+    assert [(k.name, k.path.read_bytes()) for k in item.kept] == [("report.pdf", b"%PDF-1.4")]
 
 
 def test_lms_student_with_nothing_gradable_is_rejected_with_what_was_there(tmp_path):
@@ -239,7 +240,8 @@ def test_lms_student_with_nothing_gradable_is_rejected_with_what_was_there(tmp_p
     )
     item = intake.take_submission(found, tmp_path / "scratch", ("losses",))
     assert isinstance(item, Rejected) and item.student == "kimbo_42"
-    assert "essay.docx: not a .py" in item.reason and "broken.zip: the zip cannot be read" in item.reason
+    assert "broken.zip: the zip cannot be read" in item.reason and "kept to read: essay.docx" in item.reason
+    assert [k.name for k in item.kept] == ["essay.docx"]
 
 
 def test_one_topic_given_names_an_lms_file_without_a_topic_name(tmp_path):

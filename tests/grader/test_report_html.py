@@ -147,9 +147,9 @@ def test_report_renders_in_headless_chromium(tmp_path):
     assert sum(int(row[1]) for row in histogram[1:]) == 11  # the crash has no total
     assert histogram[-1][:2] == ["9.00 – 10.00", "5"] and histogram[1][:2] == ["0.00 – 1.00", "1"]
     assert tables["exercises"] == [
-        ["exercise", "full", "partial", "zero"],
-        ["losses.huber", "6", "2", "3"],
-        ["losses.mse", "10", "0", "1"],
+        ["exercise", "full", "partial", "zero", "mean points", "discrimination"],
+        ["losses.huber", "6", "2", "3", "3.09", "0.87"],
+        ["losses.mse", "10", "0", "1", "4.55", "0.33"],
     ]
     checks = {row[0]: row[1:] for row in tables["checks"][1:]}
     assert checks["losses: huber_shape"] == ["11", "36 %", f"huber {HOSTILE} wrong"]  # escaped: shown as text

@@ -353,7 +353,7 @@ def test_canvas_csv_fills_the_column_an_earlier_import_made(tmp_path):
     write_lms([row("js"), row("jd", "crashed", 0, 0)], roster, "torchgrade (losses)", tmp_path / "c.csv")
     assert read_rows(tmp_path / "c.csv") == [
         ["Student", "ID", "SIS Login ID", "torchgrade (losses) (5501)", "Current Score"],
-        ["Points Possible", "", "", "4", "(read only)"],
+        ["Points Possible", "", "", "4.00", "(read only)"],  # as Canvas wrote it: the same number
         ["Smith, John", "1", "js", "3", ""],
         ["Doe, Jane", "2", "jd", ""],  # an internal error leaves the grade blank
     ]

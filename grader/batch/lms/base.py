@@ -46,6 +46,7 @@ class Member:
     row: int  # index into Roster.rows
     test: bool = False  # Canvas's Test Student: never "no submission", never filled
     names: frozenset[str] = frozenset()  # name_key of each spelling of the full name
+    full_name: str = ""  # "Alan Turing": how feedback addresses the student ("" when unknown)
 
 
 @dataclass
@@ -122,6 +123,7 @@ class Grades:
     settings: LmsSettings
     feedback: dict[str, str]  # by roster key: the student's feedback as plain text
     names: dict[str, tuple[LmsName, ...]] = field(default_factory=dict)  # by key: the download's names
+    feedback_html: dict[str, str] = field(default_factory=dict)  # by key: as HTML (an LMS that stores HTML)
 
     def of(self, member: Member) -> Row | None:
         return self.rows.get(member.key)

@@ -132,7 +132,16 @@ class Canvas:
             key = cell(row, login) or user_id or name
             names = name_keys(name)
             roster.members.append(
-                Member(key, f"{name} ({key})", position, test=label(name) in TEST_STUDENTS, names=names)
+                Member(
+                    key,
+                    f"{name} ({key})",
+                    position,
+                    test=label(name) in TEST_STUDENTS,
+                    names=names,
+                    full_name=" ".join(
+                        part.strip() for part in reversed(name.split(",", 1))
+                    ),  # "Turing, Alan"
+                )
             )
             roster.add("id", user_id, position)
             for column in (column_of(header, name) for name in IDS):
@@ -172,8 +181,10 @@ def _table(grades: Grades) -> list[list[str]]:
         table = [roster.header if column is not None else [*roster.header, grades.title]]
         graded = [r.max_score for r in grades.rows.values() if r.status == "graded"]
         for meta in roster.meta:  # our column's Points Possible; the other rows' cells as read
+            read = at(meta, column) if column is not None else ""
             top = f"{max(graded):g}" if graded and "points possible" in meta[0].casefold() else ""
-            table.append(put(meta, column, width, top or (at(meta, column) if column is not None else "")))
+            same = top and parse_points(read) == max(graded)  # "50.00" as Canvas wrote it stays
+            table.append(put(meta, column, width, read if same or not top else top))
 
         def value(row: Row) -> float:
             return round(row.score, 2)

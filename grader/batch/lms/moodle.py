@@ -169,8 +169,10 @@ def _write_worksheet(grades: Grades, path: Path) -> None:
             text = _number(points, top)
         filled = put(raw, grade, len(roster.header), text or at(raw, grade))
         feedback = grades.feedback.get(member.key, "")
-        if comments is not None and feedback:
-            filled = put(filled, comments, len(roster.header), comment(feedback))
+        markup = grades.feedback_html.get(member.key, "")
+        if comments is not None and feedback:  # the comments plugin stores and shows HTML
+            shown = markup if markup and len(markup) <= MAX_COMMENT else comment(feedback)
+            filled = put(filled, comments, len(roster.header), shown)
         table.append(filled)
     lines = [roster.delimiter.join(_php_cell(c, roster.delimiter) for c in row) for row in table]
     path.write_bytes(

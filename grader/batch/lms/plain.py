@@ -51,7 +51,7 @@ def identified(rows: list[list[str]], path: Path, lms: str) -> Roster:
         names = name_keys(cell(row, full)) | name_keys(first_last)
         names |= name_keys(f"{cell(row, last)}, {cell(row, first)}") if first_last else frozenset()
         shown = f"{display} ({key})" if display not in ("", key) else key
-        roster.members.append(Member(key, shown, position, names=names))
+        roster.members.append(Member(key, shown, position, names=names, full_name=display))
         for column in idents:
             roster.add("ident", cell(row, column).casefold(), position)
         participant = PARTICIPANT.match(cell(row, worksheet))

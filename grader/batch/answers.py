@@ -1,0 +1,126 @@
+"""The files a student handed in besides their code: written answers, reports, pictures.
+
+Intake keeps each one (:class:`Kept`: the student's name for it and where it lies), capped in
+size and number and never executed, so that the review page and ``grade batch review --serve``
+can show it beside the results: plain text escaped in a ``<pre>``; markdown rendered by
+markdown-it (CommonMark, raw HTML off); HTML (Moodle's ``onlinetext.html``) and the rendered
+markdown both passed through nh3 (the ammonia sanitiser) with a short allow-list of tags: no
+script, style, form, frame or image, no event attribute, links only to http(s) and mailto.
+PDFs and raster images are offered as links; anything else (a .docx, an SVG, which can carry
+script) is listed by name and size only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import nh3
+from markdown_it import MarkdownIt
+
+from grader import clean, defaults
+
+TEXT = frozenset({".txt", ".text", ".csv", ".log", ""})
+MARKDOWN = frozenset({".md", ".markdown"})
+HTML = frozenset({".html", ".htm"})
+# What a browser shows inline without running anything: never SVG (it may hold script).
+LINKED = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+}
+CODE = frozenset({".py", ".zip", ".ipynb"})  # graded or unpacked by intake itself
+SKIPPED_PARTS = frozenset({"__pycache__", "__MACOSX"})
+TAGS = {
+    "p", "br", "hr", "em", "strong", "b", "i", "u", "s", "sub", "sup", "code", "pre", "blockquote",
+    "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
+    "a", "span", "div",
+}  # fmt: skip
+ATTRIBUTES = {"a": {"href"}, "th": {"colspan", "rowspan"}, "td": {"colspan", "rowspan"}}
+SCHEMES = {"http", "https", "mailto"}
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A handed-in file that is not code: the student's name for it, and where it lies."""
+
+    name: str
+    path: Path
+    size: int
+
+
+def kind(name: str) -> str:
+    """How a file is shown: text, markdown, html, linked (PDF, image) or other."""
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix in MARKDOWN:
+        return "markdown"
+    if suffix in HTML:
+        return "html"
+    if suffix in LINKED:
+        return "linked"
+    return "text" if suffix in TEXT else "other"
+
+
+def is_answer(name: str) -> bool:
+    """Whether intake keeps a file of this name for a person to read, rather than grade it."""
+    parts = PurePosixPath(name).parts
+    hidden = any(p.startswith(".") or p in SKIPPED_PARTS for p in parts)
+    return bool(parts) and not hidden and PurePosixPath(name).suffix.lower() not in CODE | {".pyc"}
+
+
+def keep(path: Path, name: str, kept: list[Kept], refused: list[str]) -> None:
+    """Add ``path`` to ``kept`` when it is a plain file within the caps; else say why in ``refused``."""
+    if path.is_symlink() or not path.is_file():
+        refused.append(f"{name}: not a plain file")
+        return
+    size = path.stat().st_size
+    if size > defaults.KEPT_FILE_BYTES:
+        refused.append(f"{name}: over {defaults.KEPT_FILE_BYTES >> 20} MB, not kept")
+    elif len(kept) >= defaults.KEPT_FILES:
+        refused.append(f"{name}: more than {defaults.KEPT_FILES} files, not kept")
+    else:
+        kept.append(Kept(name=name, path=path, size=size))
+
+
+def keep_folder(root: Path, prefix: str, kept: list[Kept], refused: list[str]) -> None:
+    """Keep the answer files anywhere under ``root`` (named ``prefix/…``), links never followed."""
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if path.is_file() and not path.is_symlink() and is_answer(relative):
+            keep(path, f"{prefix}/{relative}" if prefix else relative, kept, refused)
+
+
+def read_text(kept: Kept) -> str | None:
+    """The file as text (UTF-8, bad bytes replaced), or None when it is binary (holds NUL)."""
+    data = kept.path.read_bytes()[: defaults.KEPT_FILE_BYTES]
+    if b"\0" in data:
+        return None
+    return data.decode("utf-8", errors="replace")
+
+
+def sanitised(markup: str) -> str:
+    """``markup`` with only the allow-listed tags, attributes and link schemes left."""
+    return nh3.clean(markup, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES)
+
+
+def render(kept: Kept, link: str | None) -> str:
+    """A safe HTML fragment that shows ``kept``; ``link``: where a PDF or image is served."""
+    what = kind(kept.name)
+    size = f"{kept.size / 1024:.1f} KB" if kept.size >= 1024 else f"{kept.size} bytes"
+    if what == "linked":
+        if link is None:
+            return f"<p>{clean.html(kept.name)} ({size}): open it from the submissions folder.</p>"
+        return f'<p><a href="{clean.html(link)}">open {clean.html(clean.name(kept.name))}</a> ({size})</p>'
+    text = None if what == "other" else read_text(kept)
+    if text is None:
+        return f"<p>{clean.html(clean.name(kept.name))} ({size}): not shown (not text).</p>"
+    text = clean.text(text, defaults.REVIEW_SOURCE_CHARS)
+    if what == "markdown":
+        return f'<div class="answer">{sanitised(_MARKDOWN.render(text))}</div>'
+    if what == "html":
+        return f'<div class="answer">{sanitised(text)}</div>'
+    return f'<pre class="answer" tabindex="0">{clean.html(text)}</pre>'

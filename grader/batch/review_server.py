@@ -1,0 +1,313 @@
+"""``grade batch review --serve``: mark a class's manual items in the browser.
+
+A local HTTP server (the standard library's, one thread per request) on 127.0.0.1 only, under a
+random token that every path starts with: a request without it, or with a ``Host`` other than
+this server's own (DNS rebinding), is answered 404 and nothing else; a form posted from another
+origin is refused. Every page carries a Content-Security-Policy that lets nothing run but the
+page's own script (a fresh nonce per page), loads nothing from elsewhere and sends no
+``Referer`` to another site (the token stays here). A student's PDF is sent as an attachment and an image
+under a sandboxing policy: what they handed in never runs here.
+
+A mark goes through :func:`grader.batch.marking.record_marks`, as ``grade batch mark`` does;
+saves are taken one at a time, and a form drawn from a mark that has changed since (a second
+tab, a TA at the same time) is refused with both shown, so no mark is lost. Ctrl-C stops the
+server; the next ``grade batch`` totals the marks into every export.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from grader.batch.answers import LINKED, kind
+from grader.batch.exports import NoHistory
+from grader.batch.gradebook import Row
+from grader.batch.marking import MarkProblem, MarkRequest, record_marks
+from grader.batch.marking_page import class_page, served, student_page, version
+from grader.batch.marks import Mark, MarkBook
+from grader.batch.overrides import open_recorded
+from grader.batch.review import Handed, _recorded_submissions, read_sources
+from grader.batch.setup import course_topics
+from grader.batch.standing import final_rows
+from grader.course import Assignment
+
+MAX_FORM_BYTES = 1 << 20
+PAGE_POLICY = (
+    "default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; img-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+FILE_POLICY = "default-src 'none'; img-src 'self'; sandbox"
+STUDENT = re.compile(r"^s/(\d+)$")
+MARK = re.compile(r"^s/(\d+)/mark$")
+FILE = re.compile(r"^f/(\d+)/(\d+)$")
+
+
+@dataclass
+class Marking:
+    """What the server serves: the gradebook's folder, each student's files, who marks."""
+
+    out: Path
+    sources: dict[str, Handed]
+    by: str | None = None
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    saved: int = 0
+
+    @property
+    def base(self) -> str:
+        return f"/{self.token}/"
+
+
+@dataclass
+class Answer:
+    status: int
+    body: bytes = b""
+    kind: str = "text/html; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _class(marking: Marking) -> tuple[list[Row], Assignment, dict[str, dict[str, Mark]]]:
+    """The rows as every export totals them, the assignment and the marks, read afresh."""
+    with open_recorded(marking.out) as recorded:
+        if recorded.assignment is None or not recorded.assignment.manual:
+            raise NoHistory("this gradebook's assignment has no manual items to mark")
+        rows = final_rows(recorded.gradebook.rows(), recorded.assignment, recorded.book)
+        marks = MarkBook(recorded.gradebook.connection).marks()
+        return rows, recorded.assignment, marks
+
+
+def _unmarked(row: Row, assignment: Assignment, marks: dict[str, dict[str, Mark]]) -> bool:
+    return row.status != "missing" and any(i not in marks.get(row.student, {}) for i in assignment.manual)
+
+
+def _html(marking: Marking, page: str, status: int = HTTPStatus.OK) -> Answer:
+    nonce = secrets.token_urlsafe(16)
+    policy = PAGE_POLICY.format(nonce=nonce)
+    return Answer(status, served(page, nonce).encode(), headers={"Content-Security-Policy": policy})
+
+
+def _redirect(location: str) -> Answer:
+    return Answer(HTTPStatus.SEE_OTHER, headers={"Location": location})
+
+
+def _next(marking: Marking, after: int) -> Answer:
+    """To the first student after ``after`` (round the class) with an item not marked yet."""
+    rows, assignment, marks = _class(marking)
+    order = list(range(after + 1, len(rows))) + list(range(0, min(after + 1, len(rows))))
+    found = next((p for p in order if _unmarked(rows[p], assignment, marks)), None)
+    if found is None:
+        return _html(marking, class_page(marking.base, rows, _title(assignment), "every student is marked"))
+    return _redirect(f"{marking.base}s/{found}")
+
+
+def _title(assignment: Assignment) -> str:
+    return assignment.title or assignment.name
+
+
+def _student(marking: Marking, position: int, said: str = "", typed: dict | None = None) -> Answer:
+    rows, assignment, marks = _class(marking)
+    if position >= len(rows):
+        return Answer(HTTPStatus.NOT_FOUND)
+    row = rows[position]
+    page = student_page(
+        marking.base, rows, position, marking.sources.get(row.student), assignment,
+        marks.get(row.student, {}), said, typed,
+    )  # fmt: skip
+    return _html(marking, page, HTTPStatus.CONFLICT if typed else HTTPStatus.OK)
+
+
+def _file(marking: Marking, position: int, number: int) -> Answer:
+    """A student's PDF or image, inert: a PDF to download, an image under a sandbox."""
+    rows, _, _ = _class(marking)
+    handed = marking.sources.get(rows[position].student) if position < len(rows) else None
+    if handed is None or number >= len(handed.kept) or kind(handed.kept[number].name) != "linked":
+        return Answer(HTTPStatus.NOT_FOUND)
+    file = handed.kept[number]
+    suffix = Path(file.name).suffix.lower()
+    disposition = "attachment" if suffix == ".pdf" else "inline"
+    headers = {
+        "Content-Security-Policy": FILE_POLICY,
+        "Content-Disposition": f'{disposition}; filename="file{suffix}"',
+    }
+    return Answer(HTTPStatus.OK, file.path.read_bytes(), LINKED[suffix], headers)
+
+
+def _typed(form: dict[str, list[str]]) -> dict:
+    one = {key: values[-1] for key, values in form.items()}
+    return {**one, "rubric": tuple(form.get("rubric", []))}
+
+
+def _save(marking: Marking, position: int, form: dict[str, list[str]]) -> Answer:
+    """Record one item's mark, unless it changed since the form was drawn; then on."""
+    typed = _typed(form)
+    with marking.lock:  # one save at a time: the version check and the write together
+        rows, assignment, marks = _class(marking)
+        if position >= len(rows) or typed.get("item") not in assignment.manual:
+            return Answer(HTTPStatus.NOT_FOUND)
+        student, item = rows[position].student, typed["item"]
+        current = marks.get(student, {}).get(item)
+        if typed.get("base", "") != version(current):
+            said = (
+                f"not saved: {item} was changed meanwhile (by {current.marked_by if current else 'someone'}, "
+                "in another tab or by another marker); what you typed is below: check it against "
+                "the mark now recorded (reload to see it) and save again"
+            )
+            return _student(marking, position, said, {**typed, "base": version(current)})
+        rubric = typed["rubric"] or None
+        points = None if rubric else _number(typed.get("points", ""))
+        request = MarkRequest(
+            student,
+            item,
+            points,
+            rubric,
+            typed.get("comment", ""),
+            typed.get("note", ""),
+            why="in the browser",
+        )
+        try:
+            record_marks(marking.out, [request], marking.by)
+        except (MarkProblem, NoHistory) as exc:
+            return _student(marking, position, f"not saved: {exc}", typed)
+        marking.saved += 1
+    if typed.get("then") == "next":
+        return _redirect(f"{marking.base}next?after={position}")
+    return _redirect(f"{marking.base}s/{position}?saved={item}")
+
+
+def _number(cell: str) -> float | None:
+    try:
+        return float(cell) if cell.strip() else None
+    except ValueError:
+        return float("nan")  # refused by record_marks with the item's range
+
+
+def route(marking: Marking, method: str, path: str, form: dict[str, list[str]]) -> Answer:
+    """What the server answers to ``method path`` (``form``: a POST's fields)."""
+    split = urlsplit(path)
+    base = marking.base.encode()
+    if not hmac.compare_digest(split.path.encode()[: len(base)], base):
+        return Answer(HTTPStatus.NOT_FOUND)
+    rest, query = split.path[len(base) :], parse_qs(split.query)
+    if method == "POST":
+        found = MARK.match(rest)
+        return _save(marking, int(found[1]), form) if found else Answer(HTTPStatus.NOT_FOUND)
+    if rest == "":
+        rows, assignment, _ = _class(marking)
+        return _html(marking, class_page(marking.base, rows, _title(assignment)))
+    if rest == "next":
+        after = (query.get("after") or [""])[0]
+        return _next(marking, int(after) if after.isdigit() else -1)
+    if found := STUDENT.match(rest):
+        saved = (query.get("saved") or [""])[0]
+        return _student(marking, int(found[1]), f"saved: {saved}" if saved else "")
+    if found := FILE.match(rest):
+        return _file(marking, int(found[1]), int(found[2]))
+    return Answer(HTTPStatus.NOT_FOUND)
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: MarkingServer
+    protocol_version = "HTTP/1.0"
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base's name)
+        """Quiet: a request's line would print the token to the terminal's scrollback."""
+
+    def _host_ok(self) -> bool:
+        port = self.server.server_address[1]
+        return self.headers.get("Host", "") in (f"127.0.0.1:{port}", f"localhost:{port}")
+
+    def _answer(self, answer: Answer) -> None:
+        self.send_response(answer.status)
+        headers = {
+            "Content-Type": answer.kind,
+            "Content-Length": str(len(answer.body)),
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "same-origin",  # a link out never carries the token
+            "Cache-Control": "no-store",
+            "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+            **answer.headers,
+        }
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(answer.body)
+
+    def _handle(self, method: str, read: Callable[[], dict[str, list[str]]]) -> None:
+        if not self._host_ok():
+            self._answer(Answer(HTTPStatus.NOT_FOUND))
+            return
+        try:
+            self._answer(route(self.server.marking, method, self.path, read()))
+        except NoHistory as exc:
+            self._answer(
+                Answer(HTTPStatus.INTERNAL_SERVER_ERROR, str(exc).encode(), "text/plain; charset=utf-8")
+            )
+
+    def do_GET(self) -> None:  # noqa: N802 (the base's name)
+        self._handle("GET", dict)
+
+    def do_POST(self) -> None:  # noqa: N802 (the base's name)
+        self._handle("POST", self._form)
+
+    def _form(self) -> dict[str, list[str]]:
+        """The posted form; empty (then refused) when it comes from another origin or is too big."""
+        port = self.server.server_address[1]
+        origin = self.headers.get("Origin")
+        site = self.headers.get("Sec-Fetch-Site", "same-origin")
+        given = self.headers.get("Content-Length") or "0"
+        length = int(given) if given.isdigit() else MAX_FORM_BYTES + 1
+        own = (None, f"http://127.0.0.1:{port}", f"http://localhost:{port}")
+        if origin not in own or site != "same-origin" or length > MAX_FORM_BYTES:
+            return {}
+        body = self.rfile.read(length).decode("utf-8", errors="replace")
+        return parse_qs(body, keep_blank_values=True)
+
+
+class MarkingServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, marking: Marking, port: int = 0) -> None:
+        self.marking = marking
+        super().__init__(("127.0.0.1", port), Handler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}{self.marking.base}"
+
+
+def open_marking(out: Path, submissions: Path | None, scratch: Path, by: str | None = None) -> Marking:
+    """The class of ``out`` read for marking: its students' files unpacked under ``scratch``."""
+    with open_recorded(out) as recorded:
+        if recorded.assignment is None or not recorded.assignment.manual:
+            raise NoHistory(
+                "the course this gradebook was graded for has no manual items to mark "
+                "([assignments.NAME.manual.ID] in the course file, then `grade batch --course`)"
+            )
+        folder = submissions or _recorded_submissions(recorded.book)
+        topics = course_topics(recorded.assignment, ())
+        roster = recorded.roster
+    return Marking(out=out, sources=read_sources(folder, roster, topics, scratch), by=by)
+
+
+def serve(
+    out: Path, submissions: Path | None, port: int, say: Callable[[str], None], by: str | None = None
+) -> int:
+    """Serve ``out``'s class for marking until Ctrl-C; the number of marks saved."""
+    with tempfile.TemporaryDirectory(prefix="torchgrade-marking-") as scratch:
+        marking = open_marking(out, submissions, Path(scratch), by)
+        with MarkingServer(marking, port) as server:
+            say(f"marking {out} at {server.url} (this machine only; Ctrl-C stops)")
+            try:
+                server.serve_forever()
+            except KeyboardInterrupt:
+                pass
+    return marking.saved

@@ -1,0 +1,154 @@
+"""The defences of ``grade batch review --serve``, on a gradebook built from rows (no grading) and
+the server in this process: the token, the Host, the origin of a form, the version a form was
+drawn from, what a student's files are served as, and a hostile student name on the page."""
+
+from __future__ import annotations
+
+import re
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from test_report_html import make_check
+
+from grader.batch.gradebook import CourseBook, Gradebook, Row
+from grader.batch.marks import MarkBook
+from grader.batch.review_server import MarkingServer, open_marking
+
+pytestmark = pytest.mark.unit
+
+COURSE = """
+[assignments.hw1]
+exercises = ["losses.mse"]
+points = 30
+
+[assignments.hw1.manual.explain]
+points = 20
+rubric = [{ id = "a", points = 12, text = "first" }, { id = "b", points = 8, text = "second" }]
+"""
+HOSTILE = "<img src=x onerror=alert(1)>"  # a folder's name: the student's key
+
+
+@pytest.fixture
+def server(tmp_path):
+    (tmp_path / "course.toml").write_text(COURSE)
+    for student in ("alice", HOSTILE):
+        folder = tmp_path / "class" / student
+        folder.mkdir(parents=True)
+        (folder / "losses.py").write_text("x = 1\n")
+        (folder / "plot.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+        (folder / "report.pdf").write_bytes(b"%PDF-1.4")
+        (folder / "evil.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'><script>1</script></svg>")
+    out = tmp_path / "out"
+    out.mkdir()
+    gradebook = Gradebook(out / "gradebook.sqlite")
+    for student in ("alice", HOSTILE):
+        report = {"topics": [{"name": "losses", "tests": [make_check("passed", "mse")]}]}
+        gradebook.record(Row(student, "h", "v", "graded", "", 0, 0, report))
+    book = CourseBook(gradebook)
+    book.set_meta("course", {"file": str(tmp_path / "course.toml"), "assignment": "hw1"})
+    book.set_meta("submissions", str(tmp_path / "class"))
+    gradebook.close()
+    marking = open_marking(out, None, tmp_path / "scratch", by="ta1")
+    running = MarkingServer(marking)
+    thread = threading.Thread(target=running.serve_forever, daemon=True)
+    thread.start()
+    yield running
+    running.shutdown()
+    running.server_close()
+
+
+def ask(url: str, form: dict | None = None, headers: dict | None = None) -> tuple[int, dict, str]:
+    """(status, headers, body) of a request that follows no redirect."""
+
+    class Stay(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args):  # noqa: ANN002, ANN201
+            return None
+
+    data = urllib.parse.urlencode(form, doseq=True).encode() if form is not None else None
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    try:
+        with urllib.request.build_opener(Stay).open(request) as answer:
+            return answer.status, dict(answer.headers), answer.read().decode(errors="replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read().decode()
+
+
+def marks(server) -> dict:
+    gradebook = Gradebook(server.marking.out / "gradebook.sqlite")
+    try:
+        return {s: m["explain"] for s, m in MarkBook(gradebook.connection).marks().items()}
+    finally:
+        gradebook.close()
+
+
+def base_of(page: str) -> str:
+    found = re.search(r'name="base" value="([^"]*)"', page)
+    assert found
+    return found[1]
+
+
+def test_nothing_answers_without_the_token_or_to_another_host(server):
+    assert ask(server.url)[0] == 200
+    token = server.marking.token
+    for wrong in (token[:-1] + ("A" if token[-1] != "A" else "B"), token[:-1], ""):
+        assert ask(server.url.replace(f"/{token}/", f"/{wrong}/"))[0] == 404
+    port = server.server_address[1]
+    assert ask(server.url, headers={"Host": f"attacker.example:{port}"})[0] == 404
+    assert ask(server.url.replace("127.0.0.1", "localhost"))[0] == 200
+
+
+def test_pages_let_only_their_own_script_run(server):
+    status, headers, page = ask(server.url + "s/0")  # the hostile name sorts first
+    nonce = re.search(r"'nonce-([^']+)'", headers["Content-Security-Policy"])
+    assert status == 200 and nonce and f'<script nonce="{nonce[1]}">' in page
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert page.count("<script") == 1 and "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_a_form_from_another_origin_or_site_records_nothing(server):
+    form = {"item": "explain", "base": "", "points": "3", "then": "stay"}
+    for headers in ({"Origin": "https://attacker.example"}, {"Sec-Fetch-Site": "cross-site"}):
+        assert ask(server.url + "s/1/mark", form, headers)[0] == 404
+    assert marks(server) == {}
+    status, headers, _ = ask(server.url + "s/1/mark", form)
+    assert status == 303 and marks(server)["alice"].points == 3 and marks(server)["alice"].marked_by == "ta1"
+
+
+def test_a_save_over_a_mark_changed_meanwhile_is_refused_and_loses_nothing(server):
+    drawn = base_of(ask(server.url + "s/1")[2])
+    first = {"item": "explain", "base": drawn, "rubric": ["a", "b"], "comment": "first tab", "then": "next"}
+    assert ask(server.url + "s/1/mark", first)[0] == 303
+    second = {"item": "explain", "base": drawn, "points": "1", "comment": "second tab", "then": "next"}
+    status, _, page = ask(server.url + "s/1/mark", second)
+    assert status == 409 and "was changed meanwhile" in page and "second tab" in page
+    assert (marks(server)["alice"].points, marks(server)["alice"].comment) == (20, "first tab")
+    again = {**second, "base": base_of(page)}  # seen and saved again: now it counts
+    assert ask(server.url + "s/1/mark", again)[0] == 303 and marks(server)["alice"].points == 1
+
+
+def test_a_mark_out_of_range_is_refused_on_the_page(server):
+    form = {"item": "explain", "base": "", "points": "25", "then": "stay"}
+    status, _, page = ask(server.url + "s/1/mark", form)
+    assert status == 409 and "must lie in 0..20, not 25" in page and marks(server) == {}
+
+
+def test_student_files_are_served_inert(server):
+    page = ask(server.url + "s/1")[2]
+    links = dict(re.findall(r'<a href="([^"]+/f/1/\d+)">open ([^<]+)</a>', page))
+    assert sorted(links.values()) == ["plot.png", "report.pdf"]  # never the SVG
+    for link, name in links.items():
+        status, headers, _ = ask(f"http://127.0.0.1:{server.server_address[1]}{link}")
+        assert status == 200 and "sandbox" in headers["Content-Security-Policy"]
+        assert headers["Content-Disposition"].startswith("attachment" if name.endswith(".pdf") else "inline")
+    svg = next(n for n, k in enumerate(sorted(["evil.svg", "plot.png", "report.pdf"])) if k == "evil.svg")
+    assert ask(server.url + f"f/1/{svg}")[0] == 404
+
+
+def test_next_goes_to_the_first_student_not_marked_and_survives_a_bad_query(server):
+    for query in ("next?after=-1", "next?after=abc", "next", "next?after=1"):
+        status, headers, _ = ask(server.url + query)
+        assert status == 303 and headers["Location"] == server.marking.base + "s/0", query
