@@ -15,7 +15,8 @@ leave a mark on a shared object another can read is a channel between classmates
 hidden probe's worker to the public worker of the same task: file locks (``fcntl``'s
 ``F_SETLK*``/``F_GETLK``/``F_OFD_*``, ``flock``), leases, ``F_NOTIFY``, inotify/fanotify,
 ``mincore``, ``preadv2`` (``RWF_NOWAIT`` says whether a page is cached), ``fadvise64``,
-``readahead`` and ``madvise``'s page-outs. None is listed; nor are new processes (``fork``,
+``readahead`` and ``madvise``'s page-outs; global counters another worker moves (``sysinfo``'s
+free memory, ``statfs``). None is listed; nor are new processes (``fork``,
 ``vfork``, ``clone``, ``clone3``, ``execve``), new threads (EAGAIN: Python raises
 RuntimeError), sockets, System V and POSIX IPC, keyrings, namespaces, ``ptrace`` and
 ``process_vm_*``, ``pidfd_*``, ``kcmp``, ``perf_event_open``, ``bpf``, ``userfaultfd``.
@@ -67,7 +68,7 @@ _PLAIN = (
     "sched_yield", "mremap", "pread64", "readv", "writev", "fstat", "stat", "lstat", "statx",
     "access", "faccessat", "faccessat2", "readlink", "readlinkat", "open", "dup", "dup2", "dup3",
     "clock_getres", "gettimeofday", "time", "nanosleep", "times", "getrusage", "poll", "ppoll",
-    "select", "pselect6", "sigaltstack", "getrandom", "uname", "sysinfo", "getppid", "getuid",
+    "select", "pselect6", "sigaltstack", "getrandom", "uname", "getppid", "getuid",
     "geteuid", "getgid", "getegid", "getgroups", "getresuid", "getresgid", "sched_getaffinity",
     "sched_getparam", "sched_getscheduler", "sched_getattr", "sched_get_priority_max",
     "sched_get_priority_min", "getpriority", "ioprio_get", "set_robust_list", "rseq",

@@ -109,7 +109,8 @@ def test_the_worker_filter_is_an_allow_list(arch):
     for command in (0, 1, 2, 3, 4, 1030):  # dup, descriptor and status flags
         assert verdict(arch, program, "fcntl", 3, command) == ALLOW, command
     refused = ("flock", "inotify_init1", "fanotify_init", "mincore", "preadv2", "fadvise64", "readahead",
-               "socket", "execve", "memfd_create", "userfaultfd", "bpf", "mq_open", "name_to_handle_at")  # fmt: skip
+               "socket", "execve", "memfd_create", "userfaultfd", "bpf", "mq_open", "name_to_handle_at",
+               "sysinfo", "statfs", "timer_create", "timerfd_create", "add_key", "keyctl")  # fmt: skip
     for name in refused:
         assert verdict(arch, program, name) == ERRNO | errno.ENOSYS, name
     assert verdict(arch, program, "clone", CLONE_THREAD) == ERRNO | errno.EAGAIN
