@@ -171,11 +171,13 @@ def native_arch() -> str | None:
 
 def supported() -> bool:
     """Whether the filters can be built here: a claimed architecture, and libseccomp to number
-    the calls (resolved now, so that a process that forks children has its table ready)."""
+    the calls (resolved now, with the pid-free part of the worker's filter and the C library's
+    handle, so that a process that forks children has them ready: ~1 ms a child)."""
     arch = native_arch()
     if arch is None or _libseccomp() is None:
         return False
-    numbers(arch)
+    _plain_rules(arch)
+    _libc()
     return True
 
 
@@ -226,10 +228,10 @@ def nofork_program(arch: str | None = None) -> bytes:
     return b"".join([*rules, _stmt(_RETURN, _ALLOW)])
 
 
-def worker_program(own_pid: int, arch: str | None = None, gpu: bool = False) -> bytes:
-    """The allow-list a worker installs before its submission runs: what the worker needs, and
-    nothing two workers could both name. ``gpu``: any ``ioctl`` (the device driver's)."""
-    arch = arch or _native()
+@functools.cache
+def _plain_rules(arch: str) -> bytes:
+    """The part of :func:`worker_program` that names no pid: built once, in the zygote (a child
+    pays only for the rest)."""
     when = _rules(arch)
     rules = _preamble(arch)
     for name in _PLAIN:
@@ -238,6 +240,15 @@ def worker_program(own_pid: int, arch: str | None = None, gpu: bool = False) -> 
         rules += when(name, [_deny(errno.EAGAIN)])
     for name in ("clone3", *_IO_URING):  # ENOSYS: glibc falls back to clone, a library to plain calls
         rules += when(name, [_deny(errno.ENOSYS)])
+    return b"".join(rules)
+
+
+def worker_program(own_pid: int, arch: str | None = None, gpu: bool = False) -> bytes:
+    """The allow-list a worker installs before its submission runs: what the worker needs, and
+    nothing two workers could both name. ``gpu``: any ``ioctl`` (the device driver's)."""
+    arch = arch or _native()
+    when = _rules(arch)
+    rules = [_plain_rules(arch)]
     own = [
         _stmt(_LOAD_WORD, _ARG0),
         _jump(_JUMP_EQ, own_pid, 0, 1),
@@ -268,9 +279,14 @@ class _SockFprog(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
 
 
+@functools.cache
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)
+
+
 def install(program: bytes) -> None:
     """Apply ``program`` to the calling thread (and its future threads) for good."""
-    libc = ctypes.CDLL(None, use_errno=True)
+    libc = _libc()
     buffer = ctypes.create_string_buffer(program, len(program))
     fprog = _SockFprog(len(program) // 8, ctypes.addressof(buffer))
     pr_set_no_new_privs, pr_set_seccomp, seccomp_mode_filter = 38, 22, 2

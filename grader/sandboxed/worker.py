@@ -382,8 +382,9 @@ class Worker:
 
 
 def _gpu_worker() -> bool:
-    """Whether this worker's sandbox binds a GPU (only a GPU worker's does)."""
-    return any(Path("/dev").glob("nvidia[0-9]*"))
+    """Whether this worker's sandbox binds a GPU (only a GPU worker's binds ``/dev/nvidia*``:
+    one ``stat``, where a glob cost a zygote child 1.5 ms)."""
+    return os.path.exists("/dev/nvidiactl")
 
 
 def _start_gpu() -> None:
