@@ -8,7 +8,8 @@ worker is started (inside the sandbox when there is one) as
 and reads ``D/T.py``. Either way, resource limits are set before any submitted code runs, then:
 
 1. the worker reports ``booted``;
-2. imports ``T.py`` and reports ``imported`` / ``missing`` / ``import_failed``;
+2. installs the allow-list filter (:func:`seal`: no thread, process or lock after it), imports
+   ``T.py`` and reports ``imported`` / ``missing`` / ``import_failed``;
 3. answers probe requests read from stdin, one frame each, with ``result`` or ``raised``
    (and, shortly before a probe's deadline, a ``stalled`` note saying where the code is).
 
