@@ -32,6 +32,15 @@ TRUSTED_THREADS = 1
 # The reference solutions, the corpus and grader/ itself are nested at most 19 levels (2026-11-24).
 SOURCE_MAX_DEPTH = 100
 NOTEBOOK_MAX_BYTES = 64 << 20  # a notebook's file, outputs included (they are dropped once read)
+# Bytes of code the trusted side reads of one submitted source (a .py file, or a notebook's code
+# cells together) and CPU seconds it may spend reading one (parsing, the subset check, the
+# notebook's module and line map, similarity's tokens): past either, the source is refused in one
+# line instead of stalling a batch. The largest reference solution is 5.5 kB; with sizes and depths
+# bounded every reader is linear: a notebook's module from 245 kB of one-line statements took
+# 1.0 s of CPU, its subset check 1.2 s (2026-11-24, 2 cores at load 23; more than 300 s before
+# the cell's lines were split once).
+SOURCE_MAX_BYTES = 256 << 10
+SOURCE_READ_SECONDS = 20.0
 SUBMISSION_BUDGET = 300.0  # seconds of grading one submission may take in all (every topic)
 MEMORY_MB = 4096  # RLIMIT_DATA of a worker
 CPU_SECONDS = 900  # RLIMIT_CPU of a worker

@@ -22,6 +22,7 @@ message about the generated module (``losses.py, line 22``) reads
 from __future__ import annotations
 
 import ast
+import bisect
 import json
 import re
 import symtable
@@ -69,7 +70,8 @@ def _graded_parts(raw: object) -> object:
 
 def read(path: Path) -> nbformat.NotebookNode:
     """The notebook's cells and topic, bounded: at most ``NOTEBOOK_MAX_BYTES``, and outputs and
-    metadata, however deeply nested, dropped before nbformat reads the rest."""
+    metadata, however deeply nested, dropped before nbformat reads the rest; cells holding more
+    than the code a source may have are refused here, before any of it is read."""
     import nbformat  # 0.1 s: only for a notebook (grading a folder or a .py file needs none)
 
     try:
@@ -78,6 +80,10 @@ def read(path: Path) -> nbformat.NotebookNode:
         raw = json.loads(path.read_bytes())
         notebook = nbformat.reads(json.dumps(_graded_parts(raw)), as_version=4)
         nbformat.validate(notebook)
+        code = sum(len(c.source.encode(errors="replace")) for c in notebook.cells if c.cell_type == "code")
+        large = parsed.too_large(code, "its code cells hold")
+        if large:
+            raise NotebookError(f"{path.name} is not read: {large}")
     except NotebookError:
         raise
     except RecursionError:  # json's C reader past Python's recursion limit
@@ -126,10 +132,10 @@ class SkippedCell:
     cell: Cell
     line: int  # of the syntax error, within the cell
     reason: str
-    too_deep: bool = False  # valid Python, nested past what the grader reads
+    unread: bool = False  # not read: nested too deep, or past the time its notebook may take
 
     def note(self) -> str:
-        if self.too_deep:
+        if self.unread:
             return f"{self.cell.label()} was skipped: {self.reason}; the other cells were graded"
         return (
             f"{self.cell.label()} was skipped: it is not valid Python even after IPython's "
@@ -179,12 +185,16 @@ def _first_line(source: str) -> str:
 def _align(original: list[str], transformed: list[str], offset: int) -> list[int]:
     """For each transformed line, its line in the cell (1-based). IPython's transforms keep
     lines in place except leading blank lines (dropped) and magics continued with ``\\``
-    (joined): match lines by text, walking forward."""
+    (joined): match lines by text, walking forward (each text's places are looked up, never
+    searched for: a cell of many changed lines would make a search quadratic)."""
+    places: dict[str, list[int]] = {}
+    for i, text in enumerate(original):
+        places.setdefault(text.strip(), []).append(i)
     lines, at = [], 0
     for text in transformed:
-        found = next((i for i in range(at, len(original)) if original[i].strip() == text.strip()), None)
-        if found is None:
-            found = min(at, len(original) - 1)
+        candidates = places.get(text.strip(), [])
+        index = bisect.bisect_left(candidates, at)
+        found = candidates[index] if index < len(candidates) else min(at, len(original) - 1)
         lines.append(found + 1 + offset)
         at = found + 1
     return lines
@@ -192,6 +202,8 @@ def _align(original: list[str], transformed: list[str], offset: int) -> list[int
 
 def _cell_magic(code: str) -> tuple[str, str] | None:
     """(magic name, body) when ``code`` is one ``get_ipython().run_cell_magic(...)`` call."""
+    if not code.lstrip().startswith("get_ipython().run_cell_magic("):  # no parse of every cell
+        return None
     try:
         tree = ast.parse(code)
     except SyntaxError:
@@ -293,25 +305,42 @@ class _Collected:
     skipped: list[SkippedCell] = field(default_factory=list)
 
 
+# A line as the parser counts it (``ast.get_source_segment``'s split): it ends at CR LF, CR or LF only
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")
+
+
+def _segment(lines: list[str], node: ast.stmt) -> str | None:
+    """``ast.get_source_segment`` of ``node`` in the source split into ``lines`` (columns count
+    UTF-8 bytes, as the parser's do)."""
+    first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+    if node.end_col_offset is None:
+        return None
+    if first == last:
+        return lines[first].encode()[node.col_offset : node.end_col_offset].decode()
+    head = lines[first].encode()[node.col_offset :].decode()
+    tail = lines[last].encode()[: node.end_col_offset].decode()
+    return "".join([head, *lines[first + 1 : last], tail])
+
+
 def _collect_cell(cell: Cell, source: str, into: _Collected) -> None:
     code, lines = python_of(source)
-    deep = parsed.too_deep(code)
+    deep = parsed.unreadable(code)
     if deep:
-        into.skipped.append(SkippedCell(cell, 1, deep, too_deep=True))
+        into.skipped.append(SkippedCell(cell, 1, deep, unread=True))
         return
     try:
-        tree = ast.parse(code)
+        tree = parsed.tree(code) or ast.parse(code)  # the tree its depth was read from
     except SyntaxError as exc:
         line = lines[exc.lineno - 1] if exc.lineno and 0 < exc.lineno <= len(lines) else 1
         into.skipped.append(SkippedCell(cell, line, exc.msg))
         return
-    code_lines = code.splitlines()
+    code_lines = _LINE.findall(code)  # once: ast.get_source_segment splits the whole cell per call
     for node in tree.body:
         start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
         end = node.end_lineno or node.lineno
-        text = "\n".join(code_lines[start - 1 : end])
+        text = "\n".join(line.rstrip("\r\n") for line in code_lines[start - 1 : end])
         if not isinstance(node, DEFINITIONS):  # a simple statement may share its line (`import x; f()`)
-            text = ast.get_source_segment(code, node) or text
+            text = _segment(code_lines, node) or text
         piece = Piece(cell, lines[start - 1 : end], text)
         if _uses_ipython(node) or _imports_grader(node):
             continue
@@ -334,24 +363,38 @@ def _collect_cell(cell: Cell, source: str, into: _Collected) -> None:
 
 
 def _needed_candidates(collected: _Collected) -> set[int]:
-    """Candidates (assignments that call something) whose names a kept statement reads."""
-    needed = set().union(*(reads(p.text) for p in collected.kept if p is not None))
-    chosen: set[int] = set()
-    while True:
-        new = {i for i, p in collected.candidates.items() if i not in chosen and p.binds & needed}
-        if not new:
-            return chosen
-        chosen |= new
-        for i in new:
-            needed |= reads(collected.candidates[i].text)
+    """Candidates (assignments that call something) whose names a kept statement reads, or a
+    chosen candidate reads (each name followed once)."""
+    binding: dict[str, list[int]] = {}
+    for i, piece in collected.candidates.items():
+        for name in piece.binds:
+            binding.setdefault(name, []).append(i)
+    todo = list(set().union(*(reads(p.text) for p in collected.kept if p is not None)))
+    seen, chosen = set(todo), set()
+    while todo:
+        for i in binding.get(todo.pop(), ()):
+            if i not in chosen:
+                chosen.add(i)
+                new = reads(collected.candidates[i].text) - seen
+                seen |= new
+                todo += new
+    return chosen
 
 
 def to_module(notebook: nbformat.NotebookNode) -> NotebookModule:
     """One Python module made of the definitions in every code cell, in order."""
-    collected = _Collected()
+    collected, clock = _Collected(), parsed.Clock()
     for number, cell in enumerate(notebook.cells, start=1):
-        if cell.cell_type == "code":
-            _collect_cell(Cell(number, _first_line(cell.source)), cell.source, collected)
+        if cell.cell_type != "code":
+            continue
+        where = Cell(number, _first_line(cell.source))
+        try:
+            clock.check("the cells before it")
+        except parsed.OverBudget as exc:  # this cell and the rest are skipped, with a note
+            reason = f"{exc}, so neither it nor any cell after it was read"
+            collected.skipped.append(SkippedCell(where, 1, reason, unread=True))
+            break
+        _collect_cell(where, cell.source, collected)
     chosen = _needed_candidates(collected)
     body = [
         piece if piece is not None else collected.candidates[i]

@@ -4,16 +4,38 @@ file twice and the subset check reads each file (``ast.parse`` of a ``losses`` s
 
 Intake is bounded: the readers of a tree (the subset check's visitor, ``symtable``) recurse
 once or more per level, so a source nested past :data:`MAX_DEPTH` levels is refused whole
-(:func:`too_deep`) instead of being read; one that ``ast.parse`` itself cannot build (a
-RecursionError or MemoryError: ``-`` written 100 000 times) counts as nested past it.
+(:func:`unreadable`) instead of being read; one that ``ast.parse`` itself cannot build (a
+RecursionError or MemoryError: ``-`` written 100 000 times) counts as nested past it. So is one
+larger than :data:`MAX_BYTES`, and a reading that runs past :data:`READ_SECONDS` of CPU
+(:class:`Clock`) stops where it is: every reader is linear once size and depth are bounded, and
+the clock keeps it so.
 """
 
 from __future__ import annotations
 
 import ast
 import functools
+import time
 
+from grader.defaults import SOURCE_MAX_BYTES as MAX_BYTES
 from grader.defaults import SOURCE_MAX_DEPTH as MAX_DEPTH
+from grader.defaults import SOURCE_READ_SECONDS as READ_SECONDS
+
+
+class OverBudget(ValueError):
+    """Reading a submitted source ran past its CPU budget; the message says so in one line."""
+
+
+class Clock:
+    """The CPU time one reading of a submission may take, started at its entry point."""
+
+    def __init__(self, seconds: float | None = None) -> None:
+        self.seconds = READ_SECONDS if seconds is None else seconds
+        self.ends = time.process_time() + self.seconds
+
+    def check(self, what: str) -> None:
+        if time.process_time() > self.ends:
+            raise OverBudget(f"reading {what} took more than {self.seconds:g} s of CPU")
 
 
 @functools.lru_cache(maxsize=32)
@@ -51,8 +73,19 @@ def depth(source: str | bytes) -> int:
     return deepest
 
 
-def too_deep(source: str | bytes) -> str | None:
-    """Why ``source`` is not read (one sentence that teaches), or None when it may be."""
+def too_large(size: int, subject: str = "its code is") -> str | None:
+    """Why code of ``size`` bytes is not read, or None when it may be."""
+    if size <= MAX_BYTES:
+        return None
+    return f"{subject} {size >> 10} kB (the grader reads up to {MAX_BYTES >> 10} kB of code)"
+
+
+def unreadable(source: str | bytes) -> str | None:
+    """Why ``source`` is not read (one sentence that teaches), or None when it may be: too
+    large, or nested too deep."""
+    large = too_large(len(source.encode(errors="replace") if isinstance(source, str) else source))
+    if large:
+        return large
     found = depth(source)
     if found <= MAX_DEPTH:
         return None

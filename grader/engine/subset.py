@@ -54,6 +54,7 @@ __all__ = [
 # Gradescope's container), which must hold against code the subset refuses. A submission cannot
 # set the grading process's environment.
 UNCHECKED = "TORCHGRADE_UNCHECKED_SUBSET"
+SMALLER = "write a loop or name the parts, and keep only the code the exercises need"
 
 
 def sources_of(path: Path, topic: str, single_file: bool) -> dict[str, str]:
@@ -127,10 +128,15 @@ def verdict(path: Path, topic: str, single_file: bool) -> Verdict:
             if f"{m}.py" in sources and f"{m}.py" not in order + queue
         ]
     refused: list[tuple[str, list[Refusal]]] = []
+    clock = parsed.Clock()
     for name in order:
-        deep = parsed.too_deep(sources[name])
-        if deep:  # not read, so not checked: refused whole
-            return Verdict(Refusal(1, deep, "write a loop or name the parts", name))
+        unread = parsed.unreadable(sources[name])
+        if unread:  # not read, so not checked: refused whole
+            return Verdict(Refusal(1, unread, SMALLER, name))
+        try:
+            clock.check(name)
+        except parsed.OverBudget as exc:
+            return Verdict(Refusal(1, str(exc), SMALLER, name))
         mine = {m: local[m] for m in local if m != name[:-3]}
         found = check(sources[name], mine)
         if found:

@@ -8,7 +8,8 @@ worker is started (inside the sandbox when there is one) as
 and reads ``D/T.py``. Either way, resource limits are set before any submitted code runs, then:
 
 1. the worker reports ``booted``;
-2. imports ``T.py`` and reports ``imported`` / ``missing`` / ``import_failed``;
+2. installs the allow-list filter (:func:`seal`: no thread, process or lock after it), imports
+   ``T.py`` and reports ``imported`` / ``missing`` / ``import_failed``;
 3. answers probe requests read from stdin, one frame each, with ``result`` or ``raised``
    (and, shortly before a probe's deadline, a ``stalled`` note saying where the code is).
 
@@ -324,6 +325,7 @@ class Worker:
         if not exists:
             self.send({"event": "missing", "file": path.name})
             return
+        seal()
         module = importlib.util.module_from_spec(spec)
         sys.modules[self.args.topic] = module
         try:
@@ -378,6 +380,36 @@ class Worker:
                 continue
             self.watchdog.disarm()
             self.send({"event": "result", "value": value, "output": self.printed.take()})
+
+
+def _gpu_worker() -> bool:
+    """Whether this worker's sandbox binds a GPU (only a GPU worker's binds ``/dev/nvidia*``:
+    one ``stat``, where a glob cost a zygote child 1.5 ms)."""
+    return os.path.exists("/dev/nvidiactl")
+
+
+def _start_gpu() -> None:
+    """Start, before the seal, the threads a GPU worker's torch would start on first use: the
+    CUDA driver's and the autograd engine's one per device (a CPU worker's backward starts none)."""
+    import torch
+
+    if torch.cuda.is_available():
+        x = torch.ones(2, device="cuda", requires_grad=True)
+        (x * 2).sum().backward()
+        torch.cuda.synchronize()
+
+
+def seal() -> None:
+    """The last step before the submission's first line: the allow-list filter, for good. Its
+    threads (the watchdog; a GPU's) are started by now, and no other can start after it."""
+    from grader.sandboxed import seccomp
+
+    if not seccomp.supported():
+        return
+    gpu = _gpu_worker()
+    if gpu:
+        _start_gpu()
+    seccomp.install(seccomp.worker_program(os.getpid(), gpu=gpu))
 
 
 def serve_forked(nonce: bytes, results_fd: int) -> None:

@@ -30,10 +30,11 @@ trusted side gives each grading process a zygote of its own instead.
 
 The zygote never runs submitted code. Each child runs the trusted prelude below before
 any: it closes every descriptor but its two pipes, checks that its own settings are still
-those the zygote recorded (else it exits unused), resets signal handling, sets its
-resource limits and installs :func:`grader.sandboxed.seccomp.child_program`; only then
-does :mod:`grader.sandboxed.worker` import the submission, from source text sent on the
-request pipe (nothing of it is ever written to disk). The zygote's filesystem is read-only.
+those the zygote recorded (else it exits unused), resets signal handling and sets its
+resource limits; then :mod:`grader.sandboxed.worker` starts its watchdog, installs
+:func:`grader.sandboxed.seccomp.worker_program` (:func:`grader.sandboxed.worker.seal`) and only
+then imports the submission, from source text sent on the request pipe (nothing of it is ever
+written to disk). The zygote's filesystem is read-only.
 """
 
 from __future__ import annotations
@@ -219,8 +220,6 @@ def child(
         worker.apply_limits(
             limits["memory_mb"], limits["cpu_seconds"], limits["file_size_mb"], limits["threads"]
         )
-        if seccomp.supported():
-            seccomp.install(seccomp.child_program(os.getpid()))
         worker.serve_forked(bytes.fromhex(order["nonce"]), results_fd=3)
     finally:
         os._exit(70)

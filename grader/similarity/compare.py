@@ -37,6 +37,7 @@ from itertools import combinations
 
 from grader import defaults
 from grader.batch.intake import one_line
+from grader.engine import parsed
 from grader.similarity.fingerprint import Fingerprint, fingerprints, kgram_hashes
 from grader.similarity.normalise import Unit, exercise_names, units
 from grader.similarity.sources import TopicSource
@@ -111,7 +112,11 @@ class TopicResult:
 
 
 def parse(text: str) -> ast.Module:
-    """The module's tree; SyntaxError (with a one-line reason) for anything that does not parse."""
+    """The module's tree; SyntaxError (with a one-line reason) for anything that does not parse
+    or is past what the grader reads (its size and depth: tokens and units are read recursively)."""
+    unread = parsed.unreadable(text)
+    if unread:
+        raise SyntaxError(f"is not read ({unread})")
     try:
         return ast.parse(text)
     except SyntaxError as exc:

@@ -5,10 +5,13 @@ and no JSON, the 600-deep source with a RecursionError traceback from the old so
 
 from __future__ import annotations
 
+import ast
 import json
+import shutil
+import time
 
 import pytest
-from helpers import REPO, grade_json
+from helpers import REPO, grade_json, run_grade
 
 from grader.checks.scoring import TopicResult, make_result
 from grader.engine import notebooks, parsed, subset
@@ -94,3 +97,87 @@ def test_a_source_nested_too_deep_is_refused_whole(tmp_path, source):
 def test_the_bound_leaves_room_for_every_solution():
     deepest = max(parsed.depth(p.read_text()) for p in (REPO / "solutions").glob("*.py"))
     assert deepest * 3 < parsed.MAX_DEPTH
+
+
+# The notebook of issue 52: a 600-deep expression, a 400-deep lambda chain and a cell of 5 MB of
+# one-line statements kept `grade` busy ~6 minutes (ast.get_source_segment split the whole cell
+# again for every statement: quadratic). Seen failing on the main of 2026-11-24: a 68 kB cell of
+# such statements alone took 34 s of CPU to read (4 000 statements), the 5 MB one hours.
+LAMBDAS = "F = " + "lambda: " * 400 + "1\n"
+
+
+def statements(size: int) -> str:
+    line = "value_{:07d} = 1\n"
+    return "".join(line.format(i) for i in range(size // len(line.format(0))))
+
+
+def big_notebook(path, size: int):
+    solution = (REPO / "solutions" / "losses.py").read_text()
+    return deep_notebook(path, [solution, DEEP_CODE, LAMBDAS, statements(size)])
+
+
+@pytest.mark.unit
+def test_a_notebook_with_5_mb_of_code_is_refused_at_once(tmp_path):
+    path = big_notebook(tmp_path / "losses.ipynb", 5 << 20)
+    started = time.process_time()
+    with pytest.raises(
+        notebooks.NotebookError, match=r"its code cells hold \d+ kB \(the grader reads up to 256 kB"
+    ):
+        notebooks.read(path)
+    assert time.process_time() - started < 5.0
+
+
+@pytest.mark.unit
+def test_a_cell_of_many_statements_is_read_in_linear_time(tmp_path):
+    """Just under the size budget, the deep cells skipped and the solution graded: seconds, not hours."""
+    path = big_notebook(tmp_path / "losses.ipynb", parsed.MAX_BYTES - 20_000)
+    started = time.process_time()
+    module = notebooks.to_module(notebooks.read(path))
+    assert time.process_time() - started < 15.0
+    assert "def mse" in module.source and "value_0000099 = 1" in module.source
+    assert [note[:6] for note in module.notes()] == ["cell 2", "cell 3"]
+    assert subset.refusal(path, "losses", single_file=True) is None
+
+
+@pytest.mark.unit
+def test_segments_are_the_parsers_own():
+    source = 'a = 1; b = "é\\f"\r\nc = (1,\r 2)\nif x:\n    pass\nd = "ü"; e = [\n  3]  # ü\n'
+    lines = notebooks._LINE.findall(source)
+    for node in ast.parse(source).body:
+        assert notebooks._segment(lines, node) == ast.get_source_segment(source, node)
+
+
+@pytest.mark.unit
+def test_a_source_past_the_size_budget_is_refused_in_one_line(tmp_path):
+    path = tmp_path / "losses.py"
+    path.write_text((REPO / "solutions" / "losses.py").read_text() + statements(parsed.MAX_BYTES))
+    refusal = subset.refusal(path, "losses", single_file=True)
+    assert refusal is not None and "kB (the grader reads up to 256 kB of code)" in refusal.what
+
+
+@pytest.mark.unit
+def test_cells_past_the_time_budget_are_skipped_with_a_note(tmp_path, monkeypatch):
+    path = big_notebook(tmp_path / "losses.ipynb", 10_000)
+    monkeypatch.setattr(parsed, "READ_SECONDS", 0.0)
+    module = notebooks.to_module(notebooks.read(path))
+    (note,) = module.notes()
+    assert (
+        note.startswith("cell 1") and "took more than 0 s of CPU" in note and "def mse" not in module.source
+    )
+
+
+@pytest.mark.e2e
+def test_a_class_of_20_such_notebooks_ends_in_seconds_with_a_row_each(tmp_path):
+    submissions = tmp_path / "submissions"
+    submissions.mkdir()
+    first = big_notebook(submissions / "student00_losses.ipynb", 5 << 20)
+    for i in range(1, 20):
+        shutil.copy(first, submissions / f"student{i:02d}_losses.ipynb")
+    run_grade("--version")  # the session's warm helper started, not timed
+    started = time.monotonic()
+    done = run_grade("batch", str(submissions), "--out", str(tmp_path / "out"), "--workers", "2", timeout=120)
+    assert time.monotonic() - started <= 30.0, "the class waited on its notebooks"
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    rows = json.loads((tmp_path / "out" / "gradebook.json").read_text())
+    assert len(rows) == 20
+    assert all(r["status"] == "rejected" and "its code cells hold 5126 kB" in r["reason"] for r in rows)

@@ -134,8 +134,11 @@ def test_network_writes_and_new_processes_are_refused(spy, name, error):
         spy.run(probe_call, name)
 
 
-def test_threads_still_work(spy):
-    assert spy.run(probe_call, "threads") == 8
+def test_no_thread_starts_once_the_submission_runs(spy):
+    """The worker's own threads start before its seal; a thread of the submission's could run
+    where no probe is watching (issue 52)."""
+    with pytest.raises(SubmissionError, match="RuntimeError.*can't start new thread"):
+        spy.run(probe_call, "threads")
 
 
 def test_torch_trains_inside(spy):

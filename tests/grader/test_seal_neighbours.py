@@ -30,8 +30,9 @@ def _refused(action):
     try:
         result = action()
     except OSError as exc:
-        return exc.errno in (errno.EPERM, errno.EACCES, errno.ESRCH)
-    return isinstance(result, int) and result < 0 and ctypes.get_errno() in (errno.EPERM, errno.EACCES, errno.ESRCH)
+        return exc.errno in (errno.EPERM, errno.EACCES, errno.ESRCH, errno.ENOSYS)
+    refusals = (errno.EPERM, errno.EACCES, errno.ESRCH, errno.ENOSYS)  # ENOSYS: not on the allow-list
+    return isinstance(result, int) and result < 0 and ctypes.get_errno() in refusals
 
 def poison(x, zygote):
     cpus = sorted(os.sched_getaffinity(0))

@@ -60,7 +60,7 @@ def verdict(arch: str, program: bytes, name: str, *args: int) -> int:
 
 
 def test_io_uring_is_refused_by_both_filters(arch):
-    for program in (seccomp.nofork_program(arch), seccomp.child_program(OWN, arch)):
+    for program in (seccomp.nofork_program(arch), seccomp.worker_program(OWN, arch)):
         for name in ("io_uring_setup", "io_uring_enter", "io_uring_register"):
             assert verdict(arch, program, name) == ERRNO | errno.ENOSYS, name
 
@@ -79,14 +79,52 @@ def test_new_processes_are_refused_threads_and_plain_calls_allowed(arch):
     assert run_filter(program, other, resolve(arch, "getpid")) == KILL  # another ABI: killed
 
 
-def test_the_child_filter_keeps_neighbours_out(arch):
-    program = seccomp.child_program(OWN, arch)
+def test_the_worker_filter_keeps_neighbours_out(arch):
+    program = seccomp.worker_program(OWN, arch)
     assert verdict(arch, program, "kill", OWN, 9) == ALLOW
     assert verdict(arch, program, "kill", OTHER, 9) == ERRNO | errno.EPERM
     assert verdict(arch, program, "prlimit64", OTHER) == ERRNO | errno.EPERM
     assert verdict(arch, program, "prlimit64", 0) == ALLOW
-    for name in ("ptrace", "pidfd_open", "keyctl", "unshare", "process_vm_readv"):
-        assert verdict(arch, program, name) == ERRNO | errno.EPERM, name
+    for name in ("ptrace", "pidfd_open", "keyctl", "unshare", "process_vm_readv", "tkill", "shmget"):
+        assert verdict(arch, program, name) == ERRNO | errno.ENOSYS, name
+
+
+F_LOCKS = {
+    "F_GETLK": 5,
+    "F_SETLK": 6,
+    "F_SETLKW": 7,
+    "F_OFD_GETLK": 36,
+    "F_OFD_SETLK": 37,
+    "F_OFD_SETLKW": 38,
+}
+F_OTHERS = {"F_SETOWN": 8, "F_SETSIG": 10, "F_SETOWN_EX": 15, "F_SETLEASE": 1024, "F_GETLEASE": 1025}
+
+
+def test_the_worker_filter_is_an_allow_list(arch):
+    """Default deny: locks, leases, notify, inotify/fanotify, mincore, the page-cache calls,
+    sockets, processes and threads are refused; a worker's own calls pass."""
+    program = seccomp.worker_program(OWN, arch)
+    for command in [*F_LOCKS.values(), *F_OTHERS.values(), 1026]:
+        assert verdict(arch, program, "fcntl", 3, command) == ERRNO | errno.EPERM, command
+    for command in (0, 1, 2, 3, 4, 1030):  # dup, descriptor and status flags
+        assert verdict(arch, program, "fcntl", 3, command) == ALLOW, command
+    refused = ("flock", "inotify_init1", "fanotify_init", "mincore", "preadv2", "fadvise64", "readahead",
+               "socket", "execve", "memfd_create", "userfaultfd", "bpf", "mq_open", "name_to_handle_at",
+               "sysinfo", "statfs", "timer_create", "timerfd_create", "add_key", "keyctl")  # fmt: skip
+    for name in refused:
+        assert verdict(arch, program, name) == ERRNO | errno.ENOSYS, name
+    assert verdict(arch, program, "clone", CLONE_THREAD) == ERRNO | errno.EAGAIN
+    assert verdict(arch, program, "clone3") == ERRNO | errno.ENOSYS
+    assert verdict(arch, program, "madvise", 0, 4096, 21) == ERRNO | errno.EPERM  # MADV_PAGEOUT
+    assert verdict(arch, program, "madvise", 0, 4096, 4) == ALLOW  # MADV_DONTNEED: its own pages
+    assert verdict(arch, program, "ioctl", 0, 0x5401) == ALLOW  # TCGETS: isatty
+    assert verdict(arch, program, "ioctl", 0, 0x5412) == ERRNO | errno.ENOTTY  # TIOCSTI
+    assert verdict(arch, program, "prctl", 15) == ALLOW  # PR_SET_NAME: its own thread's name
+    assert verdict(arch, program, "prctl", 22) == ERRNO | errno.EPERM  # PR_SET_SECCOMP
+    for name in ("read", "write", "openat", "mmap", "futex", "clock_nanosleep", "getrandom", "exit_group"):
+        assert verdict(arch, program, name) == ALLOW, name
+    gpu = seccomp.worker_program(OWN, arch, gpu=True)
+    assert verdict(arch, gpu, "ioctl", 3, 0xC0104629) == ALLOW  # the device driver's
 
 
 def test_the_numbers_are_the_architectures_own():
@@ -99,7 +137,7 @@ CHILD = """
 import ctypes, errno, os, sys
 from grader.sandboxed import seccomp
 if sys.argv[1] == "filtered":
-    seccomp.install(seccomp.child_program(os.getpid()))
+    seccomp.install(seccomp.worker_program(os.getpid()))
 libc = ctypes.CDLL(None, use_errno=True)
 params = ctypes.create_string_buffer(120)
 fd = libc.syscall(seccomp.numbers(seccomp.native_arch())["io_uring_setup"], 4, params)

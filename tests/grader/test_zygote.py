@@ -36,8 +36,9 @@ def refused(action):
     try:
         result = action()
     except OSError as exc:
-        return exc.errno in (errno.EPERM, errno.EACCES, errno.EROFS, errno.ENOENT, errno.ESRCH)
-    return result is not None and result < 0 and ctypes.get_errno() in (errno.EPERM, errno.EACCES, errno.ESRCH)
+        return exc.errno in (errno.EPERM, errno.EACCES, errno.EROFS, errno.ENOENT, errno.ESRCH, errno.ENOSYS)
+    refusals = (errno.EPERM, errno.EACCES, errno.ESRCH, errno.ENOSYS)  # ENOSYS: not on the allow-list
+    return result is not None and result < 0 and ctypes.get_errno() in refusals
 
 def attack(x, pid, zygote):
     results = {}
@@ -95,7 +96,10 @@ def pollute(x):
     Forge().__enter__()
     sys.modules["planted"] = sys
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    threading.Thread(target=time.sleep, args=(3600,)).start()
+    try:
+        threading.Thread(target=time.sleep, args=(3600,)).start()
+    except RuntimeError:  # a sealed worker starts no thread
+        pass
     return written
 """
 
