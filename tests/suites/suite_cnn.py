@@ -6,6 +6,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from grader.checks import battery, domains
 from grader.checks import (
     check,
     expect,
@@ -473,3 +474,10 @@ def test_corr2d_and_output_size_edge_shapes(sub):
             atol=1e-5,
             hint="the output is (H − kh + 1, W − kw + 1): each side from its own kernel side",
         )
+
+
+# every dimension of every exercise's input domain (grader/checks/domains.py), one probe call each
+@check("shape", public=True)
+@pytest.mark.parametrize("name", domains.exercises("cnn"))
+def test_input_domain(sub, name):
+    battery.run(sub, "cnn", name)

@@ -8,6 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from grader.checks import battery, domains
 from grader.checks import (
     binary_accuracy,
     check,
@@ -857,3 +858,10 @@ def test_ema_long_curves(sub, beta, corrected):
             atol=1e-6,
             hint="run the recursion sₜ = β·sₜ₋₁ + (1 − β)·vₜ: weights β⁻ᵗ overflow float32 after a few hundred steps",
         )
+
+
+# every dimension of every exercise's input domain (grader/checks/domains.py), one probe call each
+@check("shape", public=True)
+@pytest.mark.parametrize("name", domains.exercises("optim"))
+def test_input_domain(sub, name):
+    battery.run(sub, "optim", name)
