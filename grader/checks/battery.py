@@ -3,7 +3,7 @@ ONE probe call, judged against the same cases run on a reference namespace (torc
 and the docstrings' formulas) or against the relation a case states (equal to another case: a
 default, a layout, the global RNG; or different from it: a new seed).
 
-The probe :func:`walk` runs in the worker and in the trusted process alike (there on the
+The probes (:func:`walk_calls`, :func:`walk_modules`, :func:`walk_scenarios`) run in the worker and in the trusted process alike (there on the
 reference namespace), so both sides build their inputs the same way: tensors made non-contiguous
 (same values, other strides), generators seeded, named functions resolved, modules built under
 one seed. It catches each case's exception so that one raising case names its own dimension.
@@ -17,12 +17,14 @@ import torch
 import torch.nn.functional as F  # noqa: F401 (walk runs here too, on the reference namespace)
 from torch import nn  # noqa: F401
 
-from grader.checks import domains
+from grader.checks import domain_cases, domains, references
 from grader.checks.judge import describe, expect_close, expect_tensor, fail
+from grader.i18n import N_
 
 
-def walk(mod, subject, cases):
-    """Run every case on ``mod``; one result dict per case (``{"error": text}`` when it raised)."""
+def walk_calls(mod, subject, cases):
+    """The battery's function calls on ``mod``: one result dict per case (``{"error": text}`` when it
+    raised), the outputs with the inputs' fate (changed? sharing memory?) and the gradients asked for."""
 
     def noncontiguous(t):
         # the same values behind other strides: the last two axes stored column-major (x.T of a
@@ -60,12 +62,18 @@ def walk(mod, subject, cases):
         return torch.linspace(0.5, 1.5, out.numel(), dtype=out.dtype).reshape(out.shape)
 
     def same(a, b):
-        return isinstance(a, torch.Tensor) and a.shape == b.shape and bool(torch.equal(a.nan_to_num(7.0), b.nan_to_num(7.0)))
+        return (
+            isinstance(a, torch.Tensor)
+            and a.shape == b.shape
+            and bool(torch.equal(a.nan_to_num(7.0), b.nan_to_num(7.0)))
+        )
 
     def shares(out, args):
         outs = out if isinstance(out, (tuple, list)) else [out]
         ptrs = {a.untyped_storage().data_ptr() for a in args if isinstance(a, torch.Tensor) and a.numel()}
-        return any(isinstance(o, torch.Tensor) and o.numel() and o.untyped_storage().data_ptr() in ptrs for o in outs)
+        return any(
+            isinstance(o, torch.Tensor) and o.numel() and o.untyped_storage().data_ptr() in ptrs for o in outs
+        )
 
     def call(case):
         args = [resolve(a) for a in case["args"]]
@@ -87,6 +95,40 @@ def walk(mod, subject, cases):
             found["out"] = out.detach()
         return found
 
+    found = []
+    for case in cases:
+        try:
+            found.append({"call": call}[case["kind"]](case))
+        except Exception as error:  # one raising case names its own dimension
+            found.append({"error": f"{type(error).__name__}: {error}"[:300]})
+    return found
+
+
+def walk_modules(mod, subject, cases):
+    """The battery's modules: each built under one seed, then fed its inputs in turn (state across calls)."""
+
+    def noncontiguous(t):
+        # the same values behind other strides: the last two axes stored column-major (x.T of a
+        # contiguous tensor, which .view(-1) refuses), a 1-D tensor every other element
+        if not isinstance(t, torch.Tensor) or t.dim() == 0:
+            return t
+        if t.dim() == 1:
+            return torch.stack([t, torch.zeros_like(t)], dim=-1).select(-1, 0)
+        return t.mT.contiguous().mT
+
+    def target(name):
+        obj = mod
+        for part in name.split("."):
+            obj = getattr(obj, part)
+        return obj
+
+    def same(a, b):
+        return (
+            isinstance(a, torch.Tensor)
+            and a.shape == b.shape
+            and bool(torch.equal(a.nan_to_num(7.0), b.nan_to_num(7.0)))
+        )
+
     def module(case):
         torch.manual_seed(case["seed"] or 0)
         ctor_args, ctor_kwargs = case["ctor"]
@@ -99,6 +141,24 @@ def walk(mod, subject, cases):
             outs.append(model(x).detach())
             unchanged.append(same(before, x))
         return {"out": outs, "unchanged": unchanged, "aliased": False}
+
+    found = []
+    for case in cases:
+        try:
+            found.append({"module": module}[case["kind"]](case))
+        except Exception as error:  # one raising case names its own dimension
+            found.append({"error": f"{type(error).__name__}: {error}"[:300]})
+    return found
+
+
+def walk_scenarios(mod, subject, cases):
+    """The battery's scenarios: an optimiser's steps, a Value's backward, a training loop, a dataset."""
+
+    def target(name):
+        obj = mod
+        for part in name.split("."):
+            obj = getattr(obj, part)
+        return obj
 
     def optimise(case):
         s = case["kwargs"]
@@ -136,7 +196,11 @@ def walk(mod, subject, cases):
             got = target(case["name"])(model, batches, loss, opt, "cpu")
         else:
             got = target(case["name"])(model, batches, "cpu")
-        found = {"out": [got, [p.detach().clone() for p in model.parameters()]], "unchanged": [], "aliased": False}
+        found = {
+            "out": [got, [p.detach().clone() for p in model.parameters()]],
+            "unchanged": [],
+            "aliased": False,
+        }
         if case["name"] == "train_epoch":
             found["training"] = model.training
         return found
@@ -148,24 +212,31 @@ def walk(mod, subject, cases):
         n = len(ds)
         return {"out": [n, list(ds[0]), list(ds[n - 1])], "unchanged": [], "aliased": False}
 
-    kinds = {"call": call, "module": module, "optim": optimise, "value": value, "loop": loop, "dataset": dataset}
     found = []
     for case in cases:
         try:
-            found.append(kinds[case["kind"]](case))
+            found.append(
+                {"optim": optimise, "value": value, "loop": loop, "dataset": dataset}[case["kind"]](case)
+            )
         except Exception as error:  # one raising case names its own dimension
             found.append({"error": f"{type(error).__name__}: {error}"[:300]})
     return found
 
 
+def exercises(topic: str) -> list[str]:
+    """The exercises of ``topic`` with a declared domain (all of them: tests/grader/test_domains.py)."""
+    return sorted(name for t, name in domain_cases.REGISTRY if t == topic)
+
+
 def run(sub: Any, topic: str, name: str) -> None:
     """Run the battery of exercise ``name``: one probe call, then judge every case."""
-    domain = domains.domain(topic, name)
+    domain = domain_cases.REGISTRY[(topic, name)]
     cases = [{**c.plain(), "writes": domain.writes} for c in domain.cases()]
+    walk = {"call": walk_calls, "module": walk_modules}.get(cases[0]["kind"], walk_scenarios)
     got = sub.run(walk, name, cases)
     if not isinstance(got, list) or len(got) != len(cases):
         fail(f"{name} over its input domain", f"{len(cases)} results", describe(got))
-    reference = walk(domains.reference(topic), name, cases)
+    reference = walk(getattr(references, topic), name, cases)
     for case, mine, ref in zip(domain.cases(), got, reference):
         judge_case(domain, case, mine, ref, got)
 
@@ -173,20 +244,30 @@ def run(sub: Any, topic: str, name: str) -> None:
 def judge_case(domain: domains.Domain, case: domains.Case, mine: Any, ref: dict, everything: list) -> None:
     what = f"{case.label()} ({case.dim})"
     if not isinstance(mine, dict):
-        fail(what, "a result", describe(mine))
+        fail(what, N_("a result"), describe(mine))
     if "error" in mine:
-        fail(what, "a result", f"an error: {mine['error']}", hint=domains.HINTS.get(case.dim, ""))
+        fail(what, N_("a result"), f"an error: {mine['error']}", hint=domains.HINTS.get(case.dim, ""))
     hint = domains.HINTS.get(case.dim, "")
     unchanged = mine.get("unchanged", [])
     for i, kept in enumerate(unchanged):
         if kept is not True and i not in domain.writes:
-            fail(what, "its inputs left as they were", f"argument {i + 1} changed", hint=domains.HINTS["aliasing"])
+            fail(
+                what,
+                N_("its inputs left as they were"),
+                f"argument {i + 1} changed",
+                hint=domains.HINTS["aliasing"],
+            )
     if domain.fresh and mine.get("aliased") is True:
-        fail(what, "a new tensor", "a tensor sharing memory with an input", hint=domains.HINTS["aliasing"])
+        fail(
+            what,
+            N_("a new tensor"),
+            N_("a tensor sharing memory with an input"),
+            hint=domains.HINTS["aliasing"],
+        )
     if case.differs_from is not None:
         other = everything[case.differs_from]
         if isinstance(other, dict) and "out" in other and _equal(mine.get("out"), other["out"]):
-            fail(what, "a different result from another seed", "the same result", hint=hint)
+            fail(what, N_("a different result from another seed"), N_("the same result"), hint=hint)
         return
     if case.shapes is not None:
         outs = mine.get("out")
@@ -211,14 +292,21 @@ def judge_case(domain: domains.Domain, case: domains.Case, mine: Any, ref: dict,
     if "grads" in want:
         compare(mine.get("grads"), want["grads"], f"the gradient of {what}", rtol, atol, hint)
     if "training" in want and mine.get("training") != want["training"]:
-        fail(what, f"the model left with training={want['training']}", f"training={mine.get('training')}", hint)
+        fail(
+            what, f"the model left with training={want['training']}", f"training={mine.get('training')}", hint
+        )
 
 
 def _within_bound(got: Any, bound: float, what: str, hint: str) -> None:
     got = expect_tensor(got, what)
     top = float(got.detach().abs().max())
     if not 0.9 * bound <= top <= bound * (1 + 1e-6):
-        fail(what, f"values in U(-{bound:.6g}, {bound:.6g}), the largest near the bound", f"max |value| {top:.6g}", hint)
+        fail(
+            what,
+            f"values in U(-{bound:.6g}, {bound:.6g}), the largest near the bound",
+            f"max |value| {top:.6g}",
+            hint,
+        )
 
 
 def _equal(a: Any, b: Any) -> bool:
@@ -239,7 +327,7 @@ def compare(got: Any, want: Any, what: str, rtol: float, atol: float, hint: str)
             fail(what, repr(want), describe(got), hint)
     elif isinstance(want, float):
         if isinstance(got, bool) or not isinstance(got, (int, float)):
-            fail(what, "a Python float", describe(got), hint)
+            fail(what, N_("a Python float"), describe(got), hint)
         if not abs(got - want) <= atol + rtol * abs(want):
             fail(what, f"{want:.8g} (rtol={rtol:g}, atol={atol:g})", f"{got:.8g}", hint)
     elif isinstance(want, (list, tuple)):
@@ -249,4 +337,3 @@ def compare(got: Any, want: Any, what: str, rtol: float, atol: float, hint: str)
             compare(g, w, f"{what}[{i}]", rtol, atol, hint)
     elif got != want:
         fail(what, describe(want), describe(got), hint)
-

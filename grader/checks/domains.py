@@ -18,6 +18,8 @@ from typing import Any, NamedTuple
 
 import torch
 
+from grader.i18n import N_
+
 DIMENSIONS = {
     "dtype": "float32 and float64 inputs",
     "edge": "edge sizes: one, 0-dim, empty where allowed, H ≠ W, odd",
@@ -33,19 +35,23 @@ DIMENSIONS = {
 }
 
 HINTS = {
-    "dtype": "float64 in, float64 out: keep the input's dtype through every step",
-    "edge": "mind the edge sizes the docstring allows (a batch of one, 0-dim, empty, H ≠ W)",
-    "magnitude": "the docstring's domain includes very small and very large values: keep every "
-    "intermediate finite and avoid subtracting nearly equal large numbers",
-    "tail": "far in the tails the result is tiny but not zero: a formula that rounds it away is "
-    "off by 100 % there",
-    "ties": "with equal maxima the docstring says which index wins",
-    "signs": "negative values too: do not start a maximum at 0",
-    "layout": "inputs may be views with other strides (x.T, slices): use reshape, not view",
-    "aliasing": "leave the arguments alone and return a tensor of your own (clone before writing)",
-    "default": "keep the defaults the docstring states",
-    "rng": "with generator=None the draw must come from torch's global RNG (torch.manual_seed)",
-    "state": "the same object is used again: a second step, another input size, eval after train",
+    "dtype": N_("float64 in, float64 out: keep the input's dtype through every step"),
+    "edge": N_("mind the edge sizes the docstring allows (a batch of one, 0-dim, empty, H ≠ W)"),
+    "magnitude": N_(
+        "the docstring's domain includes very small and very large values: keep every "
+        "intermediate finite and avoid subtracting nearly equal large numbers"
+    ),
+    "tail": N_(
+        "far in the tails the result is tiny but not zero: a formula that rounds it away is "
+        "off by 100 % there"
+    ),
+    "ties": N_("with equal maxima the docstring says which index wins"),
+    "signs": N_("negative values too: do not start a maximum at 0"),
+    "layout": N_("inputs may be views with other strides (x.T, slices): use reshape, not view"),
+    "aliasing": N_("leave the arguments alone and return a tensor of your own (clone before writing)"),
+    "default": N_("keep the defaults the docstring states"),
+    "rng": N_("with generator=None the draw must come from torch's global RNG (torch.manual_seed)"),
+    "state": N_("the same object is used again: a second step, another input size, eval after train"),
 }
 
 
@@ -118,7 +124,9 @@ def _leaves(value: Any) -> list[Any]:
 REGISTRY: dict[tuple[str, str], Domain] = {}
 
 
-def declare(topic: str, name: str, dims: str, **options: Any) -> Callable[[Callable[[], list[Case]]], Callable[[], list[Case]]]:
+def declare(
+    topic: str, name: str, dims: str, **options: Any
+) -> Callable[[Callable[[], list[Case]]], Callable[[], list[Case]]]:
     """Register the decorated case builder as the domain of ``topic.name`` over ``dims``."""
 
     def register(build: Callable[[], list[Case]]) -> Callable[[], list[Case]]:
@@ -126,26 +134,6 @@ def declare(topic: str, name: str, dims: str, **options: Any) -> Callable[[Calla
         return build
 
     return register
-
-
-def domain(topic: str, name: str) -> Domain:
-    _load()
-    return REGISTRY[(topic, name)]
-
-
-def exercises(topic: str) -> list[str]:
-    _load()
-    return sorted(name for t, name in REGISTRY if t == topic)
-
-
-def reference(topic: str) -> Any:
-    from grader.checks import references
-
-    return getattr(references, topic)
-
-
-def _load() -> None:
-    from grader.checks import domain_cases  # noqa: F401 (declares every domain)
 
 
 def gen(k: int) -> torch.Generator:

@@ -21,9 +21,7 @@ tensors = SimpleNamespace(
     row_normalize=lambda x: _in(x.dtype, x.double() / x.double().sum(1, keepdim=True)),
     pairwise_sq_dists=lambda a, b: _in(a.dtype, ((a.double()[:, None] - b.double()[None]) ** 2).sum(-1)),
     one_hot=lambda labels, num_classes: F.one_hot(labels, num_classes).float(),
-    accuracy=lambda y_hat, y: (
-        ((y_hat.argmax(1) if y_hat.dim() == 2 else y_hat) == y).double().mean().item()
-    ),
+    accuracy=lambda y_hat, y: ((y_hat.argmax(1) if y_hat.dim() == 2 else y_hat) == y).double().mean().item(),
     flatten_batch=lambda x: x.reshape(x.shape[0], -1),
     fill_nan_with_column_mean=lambda x: torch.where(x.isnan(), x.nanmean(0, keepdim=True), x),
     matmul=lambda a, b: _in(a.dtype, a.double() @ b.double()),
@@ -209,7 +207,9 @@ def _xavier_bound(tensor):
 
 mlp = SimpleNamespace(
     # only the cases the docstring pins; a random mask is judged by its relations (same seed, other seed)
-    dropout=lambda x, p, training=True: x if not training or p == 0 else torch.zeros_like(x) if p >= 1 else None,
+    dropout=lambda x, p, training=True: (
+        x if not training or p == 0 else torch.zeros_like(x) if p >= 1 else None
+    ),
     xavier_uniform_=lambda tensor: torch.tensor(_xavier_bound(tensor)),
     relu=torch.relu,
     tanh=torch.tanh,

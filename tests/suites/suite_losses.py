@@ -7,8 +7,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader.checks import battery, domains
 from grader.checks import (
+    battery,
     check,
     expect_close,
     expect_inputs_untouched,
@@ -767,6 +767,6 @@ def test_every_loss_has_torchs_gradient(sub, name):
 
 # every dimension of every exercise's input domain (grader/checks/domains.py), one probe call each
 @check("shape", public=True)
-@pytest.mark.parametrize("name", domains.exercises("losses"))
+@pytest.mark.parametrize("name", battery.exercises("losses"))
 def test_input_domain(sub, name):
     battery.run(sub, "losses", name)

@@ -9,8 +9,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader.checks import battery, domains
 from grader.checks import (
+    battery,
     binary_accuracy,
     check,
     describe,
@@ -959,6 +959,6 @@ def test_xavier_uniform_on_a_parameter(sub, shape):
 
 # every dimension of every exercise's input domain (grader/checks/domains.py), one probe call each
 @check("shape", public=True)
-@pytest.mark.parametrize("name", domains.exercises("mlp"))
+@pytest.mark.parametrize("name", battery.exercises("mlp"))
 def test_input_domain(sub, name):
     battery.run(sub, "mlp", name)

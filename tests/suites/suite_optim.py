@@ -8,8 +8,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader.checks import battery, domains
 from grader.checks import (
+    battery,
     binary_accuracy,
     check,
     dataset_path,
@@ -862,6 +862,6 @@ def test_ema_long_curves(sub, beta, corrected):
 
 # every dimension of every exercise's input domain (grader/checks/domains.py), one probe call each
 @check("shape", public=True)
-@pytest.mark.parametrize("name", domains.exercises("optim"))
+@pytest.mark.parametrize("name", battery.exercises("optim"))
 def test_input_domain(sub, name):
     battery.run(sub, "optim", name)

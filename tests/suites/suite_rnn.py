@@ -7,8 +7,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader.checks import battery, domains
 from grader.checks import (
+    battery,
     check,
     describe,
     expect,
@@ -635,6 +635,6 @@ def test_recurrences_on_edge_sizes(sub):
 
 # every dimension of every exercise's input domain (grader/checks/domains.py), one probe call each
 @check("shape", public=True)
-@pytest.mark.parametrize("name", domains.exercises("rnn"))
+@pytest.mark.parametrize("name", battery.exercises("rnn"))
 def test_input_domain(sub, name):
     battery.run(sub, "rnn", name)
