@@ -18,7 +18,7 @@ import torch.nn.functional as F  # noqa: F401 (walk runs here too, on the refere
 from torch import nn  # noqa: F401
 
 from grader.checks import domain_cases, domains, references
-from grader.checks.judge import describe, expect_close, expect_tensor, fail
+from grader.checks.judge import CheckFailed, describe, expect_close, expect_tensor, fail
 from grader.i18n import N_
 
 
@@ -237,17 +237,32 @@ def run(sub: Any, topic: str, name: str) -> None:
     if not isinstance(got, list) or len(got) != len(cases):
         fail(f"{name} over its input domain", f"{len(cases)} results", describe(got))
     reference = walk(getattr(references, topic), name, cases)
-    for case, mine, ref in zip(domain.cases(), got, reference):
-        judge_case(domain, case, mine, ref, got)
+    judged = list(zip(domain.cases(), got, reference))
+    failed = []
+    for case, mine, ref in judged:
+        try:
+            judge_case(domain, case, mine, ref, got, domains.HINTS.get(case.dim, ""))
+        except CheckFailed:
+            failed.append((case, mine, ref))
+    if failed and len(failed) == len(judged):
+        # wrong everywhere: the formula, not one dimension; no dimension's hint to mislead
+        judge_case(domain, *failed[0], got, EVERYWHERE)
+    if failed:
+        case, mine, ref = failed[0]
+        judge_case(domain, case, mine, ref, got, domains.HINTS.get(case.dim, ""))
 
 
-def judge_case(domain: domains.Domain, case: domains.Case, mine: Any, ref: dict, everything: list) -> None:
+EVERYWHERE = N_("wrong on every input of its domain: its other checks point at the formula")
+
+
+def judge_case(
+    domain: domains.Domain, case: domains.Case, mine: Any, ref: dict, everything: list, hint: str
+) -> None:
     what = f"{case.label()} ({case.dim})"
     if not isinstance(mine, dict):
         fail(what, N_("a result"), describe(mine))
     if "error" in mine:
-        fail(what, N_("a result"), f"an error: {mine['error']}", hint=domains.HINTS.get(case.dim, ""))
-    hint = domains.HINTS.get(case.dim, "")
+        fail(what, N_("a result"), f"an error: {mine['error']}", hint=hint)
     unchanged = mine.get("unchanged", [])
     for i, kept in enumerate(unchanged):
         if kept is not True and i not in domain.writes:

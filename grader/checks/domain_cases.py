@@ -1178,11 +1178,14 @@ def _embedding() -> list[Case]:
         Case("edge", "embedding_lookup", (randn(2, 6, 3), torch.tensor(4)), note="0-dim idx"),
         Case("edge", "embedding_lookup", (randn(3, 6, 3), torch.tensor([1, 1])), note="not every row named"),
         Case(
-            "dtype",
+            "dtype", "embedding_lookup", (randn(4, 5, 2, dtype=F64), torch.tensor([3, 0, 1])), note="float64"
+        ),
+        Case(
+            "edge",
             "embedding_lookup",
-            (randn(4, 5, 2, dtype=F64), torch.tensor([4, 0, 4])),
+            (randn(5, 5, 2, dtype=F64), torch.tensor([4, 0, 4])),
             wrt=(0,),
-            note="float64, gradient of repeats",
+            note="the gradient of a repeated row",
         ),
     ]
 
