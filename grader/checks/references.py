@@ -96,8 +96,8 @@ autograd = SimpleNamespace(
 
 
 def _softplus(z):
-    # the docstring's form, exact to an ulp in the tails (torch's own rounds log(1 + e) there)
-    return z.clamp(min=0) + torch.log1p(torch.exp(-z.abs()))
+    # log(e^z + 1), exact to an ulp in the tails (torch's BCE-with-logits rounds log(1 + e) there)
+    return torch.logaddexp(z, torch.zeros_like(z))
 
 
 losses = SimpleNamespace(
