@@ -140,8 +140,8 @@ def gen(k: int) -> torch.Generator:
     return torch.Generator().manual_seed(1000 + k)
 
 
-def randn(k: int, *shape: int, dtype: torch.dtype = torch.float32, scale: float = 1.0) -> torch.Tensor:
-    return torch.randn(shape, generator=gen(k), dtype=dtype) * scale
+def randn(k: int, *shape: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    return torch.randn(shape, generator=gen(k), dtype=dtype)
 
 
 def rand(k: int, *shape: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:

@@ -233,7 +233,11 @@ cnn = SimpleNamespace(
 inception = SimpleNamespace(conv_mults=lambda h, w, c_in, c_out, k: k * k * c_in * c_out * h * w)
 
 
-def _batch_norm(x, gamma, beta, running_mean, running_var, training, momentum=0.1, eps=1e-5):
+DOCSTRING_DEFAULTS = (0.1, 1e-5)  # batch_norm's momentum and eps, as exercises/resnet.py states
+
+
+def _batch_norm(x, gamma, beta, running_mean, running_var, training, *options: float):
+    momentum, eps = [*options, *DOCSTRING_DEFAULTS[len(options) :]]
     return F.batch_norm(x, running_mean, running_var, gamma, beta, training, momentum, eps)
 
 
