@@ -15,6 +15,8 @@ How your code is checked (``grade exercises/ --topic autograd``): values and gra
 float64 against torch's autograd and the formulas (rtol=1e-7 unless a docstring says
 otherwise); hand-derived gradients must not use autograd; inputs are left as they were;
 tensors stay on their input's device; and gradient descent with your gradients converges.
+Inputs may be non-contiguous views (``x.T``, slices) unless a docstring says contiguous:
+use ``reshape`` where ``view`` would fail.
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ def linear_grad(w: Tensor, x: Tensor, y: Tensor) -> Tensor:
 
         loss = mean((w·x − y)²)   ⇒   dloss/dw = mean(2·x·(w·x − y))
 
-    w: 0-dim tensor; x, y: (n,) tensors of w's dtype. Returns a 0-dim tensor.
+    w: 0-dim tensor; x, y: (n,) tensors of w's dtype. Returns a 0-dim tensor. The float64 check
+    (rtol=1e-7) includes w·x ≈ y at large |x|: compute the residual w·x − y first (an expanded
+    form 2·(w·mean(x²) − mean(x·y)) cancels there).
     No autograd: no ``.backward()``, no ``torch.autograd.grad``.
     """
     raise NotImplementedError("linear_grad: mean(2 * x * (w * x - y))")
@@ -69,7 +73,9 @@ def detach_grad(x: Tensor) -> Tensor:
 class Sigmoid(torch.autograd.Function):
     """σ(x) = 1 / (1 + e^(−x)) as a custom autograd Function, used as ``Sigmoid.apply(x)``.
 
-    forward(ctx, x): computes σ(x) by the formula, stable for |x| ≥ 100 (no inf/NaN), and
+    forward(ctx, x): computes σ(x) by the formula, stable for |x| ≥ 100 (no inf/NaN), exact in the
+    float64 tails too (rtol=1e-7, no atol: σ(−700) ≈ 1e−304 is not 0; (1 + tanh(x/2))/2 rounds
+    everything below x ≈ −37 to 0), and
     saves its OUTPUT for backward (``ctx.save_for_backward``).
     backward(ctx, grad_output): returns grad_output·σ(x)·(1 − σ(x)) from the saved output.
     Off limits in both: ``torch.sigmoid``, ``F.sigmoid``, ``Tensor.sigmoid``,

@@ -12,6 +12,8 @@ How your code is checked (``grade exercises/ --topic inception``): output shapes
 input sizes, the lecture's branch structure through the shapes of the convolution weights and
 the values they produce (whatever you name the layers), gradients reaching every branch, the
 multiplication count, a network trained on the shipped 8×8 digits, and devices.
+Inputs may be non-contiguous views (``x.T``, slices) unless a docstring says contiguous:
+use ``reshape`` where ``view`` would fail.
 """
 
 from __future__ import annotations

@@ -14,12 +14,15 @@ which changes nothing mathematically and keeps every exp ≤ 1.
 
 How your code is checked (``grade exercises/ --topic losses``):
 - values against torch's own functions, float32 within rtol=1e-5, atol=1e-6 unless a
-  docstring says otherwise; at logits of ±1000 within atol = 8·eps·max|x|;
+  docstring says otherwise; at logits of ±1000 within atol = 8·eps·max|x|; float64 values
+  within rtol=1e-7 (no atol: tiny values in the tails count too);
 - gradients in float64 (rtol=1e-7), against finite differences and torch's autograd, away from
   kinks such as x = 0 (where autograd picks one of several subgradients);
 - that each function avoids the torch functions its docstring puts off limits;
 - that it runs on the device of its inputs (no tensor created on the CPU by default).
 Every function must accept tensors that require grad and stay differentiable.
+Inputs may be non-contiguous views (``x.T``, slices) unless a docstring says contiguous:
+use ``reshape`` where ``view`` would fail.
 """
 
 from __future__ import annotations
@@ -67,7 +70,8 @@ def sigmoid(x: Tensor) -> Tensor:
     """The logistic function σ(x) = 1 / (1 + e^(−x)), element-wise, same shape and dtype.
 
     Must be numerically stable: no inf or NaN in the value or the gradient for |x| ≥ 100
-    (e^(−x) overflows for large negative x; for x < 0 use the equal form e^x / (1 + e^x)).
+    (e^(−x) overflows for large negative x; for x < 0 use the equal form e^x / (1 + e^x)). In
+    float64 the tails count too (σ(−700) ≈ 1e−304 is not 0).
     Off limits: ``torch.sigmoid``, ``F.sigmoid``, ``Tensor.sigmoid``,
     ``torch.special.expit``, ``F.logsigmoid``.
     """

@@ -16,10 +16,12 @@ Two ReLUs already make a "hard sigmoid", and sums of such pieces can approximate
 - Training (全流程) repeats four steps per batch: forward, loss, zero_grad + backward, step.
 
 How your code is checked (``grade exercises/ --topic mlp``): values against torch (float32
-within rtol=1e-5, atol=1e-6), gradients in float64 (rtol=1e-7), the statistics of dropout and Xavier
+within rtol=1e-5, atol=1e-6; float64 within rtol=1e-7), gradients in float64 (rtol=1e-7), the statistics of dropout and Xavier
 initialisation with seeded generators and generous bounds, modules by their behaviour and the
 parameter shapes their docstrings pin, training loops against a replay of the same steps,
 models trained on the shipped digits and diabetes data, and devices.
+Inputs may be non-contiguous views (``x.T``, slices) unless a docstring says contiguous:
+use ``reshape`` where ``view`` would fail.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ def tanh(x: Tensor) -> Tensor:
     """tanh(x) = (eˣ − e⁻ˣ)/(eˣ + e⁻ˣ), element-wise; same shape and dtype.
 
     Finite at ±1000: write it so no exponential overflows (e.g. with e^(−2|x|) and the sign of x).
+    Its gradient at exactly 0 is not judged (``torch.sign`` has none).
     Off limits: ``torch.tanh``, ``F.tanh``, ``Tensor.tanh``, ``nn.Tanh``.
     """
     raise NotImplementedError("tanh: use exp(-2|x|) so nothing overflows, then restore the sign")

@@ -15,6 +15,8 @@ How your code is checked (``grade exercises/ --topic resnet``): shapes for sever
 values against torch and against the lecture's formula built from your own layers' weights
 (whatever you name them), gradients in float64 (rtol=1e-7), that deep residual stacks keep their gradients
 where plain stacks lose them, a network trained on the shipped 8×8 digits, and devices.
+Inputs may be non-contiguous views (``x.T``, slices) unless a docstring says contiguous:
+use ``reshape`` where ``view`` would fail.
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ def batch_norm(x: Tensor, gamma: Tensor, beta: Tensor, running_mean: Tensor, run
       PLACE like ``nn.BatchNorm2d``: running_mean ← (1 − momentum)·running_mean + momentum·μ,
       running_var ← (1 − momentum)·running_var + momentum·σ²_unbiased (the variance with n − 1).
     - not training: y = γ·(x − running_mean)/√(running_var + eps) + β; the running stats stay.
+
+    The batch may have a large mean against a small spread (mean 1e5, spread 1e−2 in float64):
+    compute σ² from the deviations x − μ (E[x²] − E[x]² cancels there).
 
     Returns y with x's shape. Equal to ``F.batch_norm(x, running_mean, running_var, gamma, beta,
     training, momentum, eps)``, which is off limits (as are ``nn.BatchNorm*`` and torch's

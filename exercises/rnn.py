@@ -18,6 +18,8 @@ How your code is checked (``grade exercises/ --topic rnn``): values and gradient
 ``nn.RNNCell``, ``nn.RNN``, ``nn.Embedding`` and ``nn.GRUCell`` given the same weights (float32
 within rtol=1e-5, atol=1e-5; gradients in float64 within rtol=1e-7), that their torch twins are not used, that
 HelloRNN learns hello → ohlol, and devices.
+Inputs may be non-contiguous views (``x.T``, slices) unless a docstring says contiguous:
+use ``reshape`` where ``view`` would fail.
 """
 
 from __future__ import annotations

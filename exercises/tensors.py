@@ -17,7 +17,8 @@ rtol=1e-5, atol=1e-6 unless a docstring says otherwise; shapes and dtypes; that 
 marked *vectorised* use no Python loop over the data (the number of tensor operations they
 run must not grow with the input size); that they avoid the torch functions their docstring
 puts off limits; that they keep to the input's device; and that inputs are left unchanged
-unless a docstring says otherwise.
+unless a docstring says otherwise. Inputs may be non-contiguous views (``x.T``, slices) unless a docstring says contiguous:
+use ``reshape`` where ``view`` would fail.
 """
 
 from __future__ import annotations

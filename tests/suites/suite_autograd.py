@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from grader.checks import (
+    battery,
     check,
     describe,
     expect,
@@ -922,3 +923,10 @@ def test_numerical_grad_restores_x_exactly(sub):
             f"values moved by up to {drift:.3g}",
             "keep each old value and write it back (x[i] = old): (x + ε) − ε is not x in floating point",
         )
+
+
+# every dimension of every exercise's input domain (grader/checks/domains.py), one probe call each
+@check("shape", public=True)
+@pytest.mark.parametrize("name", battery.exercises("autograd"))
+def test_input_domain(sub, name):
+    battery.run(sub, "autograd", name)

@@ -7,6 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from grader.checks import (
+    battery,
     check,
     expect,
     expect_close,
@@ -473,3 +474,10 @@ def test_corr2d_and_output_size_edge_shapes(sub):
             atol=1e-5,
             hint="the output is (H − kh + 1, W − kw + 1): each side from its own kernel side",
         )
+
+
+# every dimension of every exercise's input domain (grader/checks/domains.py), one probe call each
+@check("shape", public=True)
+@pytest.mark.parametrize("name", battery.exercises("cnn"))
+def test_input_domain(sub, name):
+    battery.run(sub, "cnn", name)

@@ -10,6 +10,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader.checks import (
+    battery,
     check,
     describe,
     expect,
@@ -344,3 +345,10 @@ def test_inception_keeps_non_square_sizes(sub):
     expect(isinstance(got, dict), "InceptionA", "a result", type(got).__name__)
     expected = [(n, 88, h, w) for n, (h, w) in zip(strategies.batch_sizes(101, count=len(sizes)), sizes)]
     expect(got["shapes"] == expected, "InceptionA(3) on non-square inputs", str(expected), str(got["shapes"]))
+
+
+# every dimension of every exercise's input domain (grader/checks/domains.py), one probe call each
+@check("shape", public=True)
+@pytest.mark.parametrize("name", battery.exercises("inception"))
+def test_input_domain(sub, name):
+    battery.run(sub, "inception", name)

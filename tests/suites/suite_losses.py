@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader.checks import (
+    battery,
     check,
     expect_close,
     expect_inputs_untouched,
@@ -762,3 +763,10 @@ def test_every_loss_has_torchs_gradient(sub, name):
             hint="build the loss from differentiable tensor ops on the inputs: no .item(), no torch.tensor(...) "
             "of computed values, no .detach()",
         )
+
+
+# every dimension of every exercise's input domain (grader/checks/domains.py), one probe call each
+@check("shape", public=True)
+@pytest.mark.parametrize("name", battery.exercises("losses"))
+def test_input_domain(sub, name):
+    battery.run(sub, "losses", name)

@@ -10,6 +10,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader.checks import (
+    battery,
     binary_accuracy,
     check,
     describe,
@@ -954,3 +955,10 @@ def test_xavier_uniform_on_a_parameter(sub, shape):
             "fans include the receptive field, whatever the number of kernel dims: fan_in = in·∏kernel, "
             "fan_out = out·∏kernel",
         )
+
+
+# every dimension of every exercise's input domain (grader/checks/domains.py), one probe call each
+@check("shape", public=True)
+@pytest.mark.parametrize("name", battery.exercises("mlp"))
+def test_input_domain(sub, name):
+    battery.run(sub, "mlp", name)

@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader.checks import (
+    battery,
     binary_accuracy,
     check,
     dataset_path,
@@ -890,3 +891,10 @@ def test_ema_long_curves(sub, beta, corrected):
             atol=1e-6,
             hint="run the recursion sₜ = β·sₜ₋₁ + (1 − β)·vₜ: weights β⁻ᵗ overflow float32 after a few hundred steps",
         )
+
+
+# every dimension of every exercise's input domain (grader/checks/domains.py), one probe call each
+@check("shape", public=True)
+@pytest.mark.parametrize("name", battery.exercises("optim"))
+def test_input_domain(sub, name):
+    battery.run(sub, "optim", name)

@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader.checks import (
+    battery,
     check,
     describe,
     expect,
@@ -661,3 +662,10 @@ def test_batch_norm_edge_shapes(sub, training):
             f"{what}: running_var",
             hint="the unbiased variance of the N·H·W values of each channel goes into running_var",
         )
+
+
+# every dimension of every exercise's input domain (grader/checks/domains.py), one probe call each
+@check("shape", public=True)
+@pytest.mark.parametrize("name", battery.exercises("resnet"))
+def test_input_domain(sub, name):
+    battery.run(sub, "resnet", name)

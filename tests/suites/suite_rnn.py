@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader.checks import (
+    battery,
     check,
     describe,
     expect,
@@ -636,3 +637,10 @@ def test_recurrences_on_edge_sizes(sub):
     expect_close(
         result[1], h_n.detach(), "rnn_forward over 300 steps, batch of one: h_n", rtol=1e-5, atol=1e-5
     )
+
+
+# every dimension of every exercise's input domain (grader/checks/domains.py), one probe call each
+@check("shape", public=True)
+@pytest.mark.parametrize("name", battery.exercises("rnn"))
+def test_input_domain(sub, name):
+    battery.run(sub, "rnn", name)

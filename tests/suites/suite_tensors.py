@@ -7,6 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from grader.checks import (
+    battery,
     check,
     describe,
     expect,
@@ -479,3 +480,10 @@ def test_edge_inputs(sub, name):
         expect_same_results(
             got, expected, f"{name} on {what} (a batch of one, d = 1, non-square and unit axes included)"
         )
+
+
+# every dimension of every exercise's input domain (grader/checks/domains.py), one probe call each
+@check("shape", public=True)
+@pytest.mark.parametrize("name", battery.exercises("tensors"))
+def test_input_domain(sub, name):
+    battery.run(sub, "tensors", name)

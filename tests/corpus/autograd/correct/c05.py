@@ -1,4 +1,4 @@
-# correct: linear_grad: expanded: 2(w·mean(x²) − mean(xy)); quadratic_grads: stacked features; grad_of_vector_fn: detached copy, sum, backward; detach_grad: pow and detach_; Sigmoid: tanh form; numerical_grad: flat view loop; Value: local-derivative pairs, Kahn's order
+# correct: linear_grad: 2·mean(x·r), the residual r first; quadratic_grads: stacked features; grad_of_vector_fn: detached copy, sum, backward; detach_grad: pow and detach_; Sigmoid: e^(−|x|) split at 0 (exact in the float64 tails); numerical_grad: flat view loop; Value: local-derivative pairs, Kahn's order
 """Autograd exercises."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from torch import Tensor
 
 
 def linear_grad(w: Tensor, x: Tensor, y: Tensor) -> Tensor:
-    return 2 * (w * (x * x).mean() - (x * y).mean())
+    return 2 * (x * (w * x - y)).mean()  # the residual first: no cancellation
 
 
 def quadratic_grads(w1: Tensor, w2: Tensor, b: Tensor, x: Tensor, y: Tensor) -> tuple[Tensor, Tensor, Tensor]:
@@ -37,11 +37,11 @@ def detach_grad(x: Tensor) -> Tensor:
 
 
 class Sigmoid(torch.autograd.Function):
-    """sigma(x) = (1 + tanh(x / 2)) / 2, never overflows."""
+    """e^(−|x|) never overflows; each side keeps its tail exact."""
 
     @staticmethod
     def forward(ctx, x: Tensor) -> Tensor:
-        out = 0.5 * (1.0 + torch.tanh(0.5 * x))
+        out = torch.where(x >= 0, 1 / (1 + torch.exp(-x.abs())), torch.exp(-x.abs()) / (1 + torch.exp(-x.abs())))
         ctx.save_for_backward(out)
         return out
 

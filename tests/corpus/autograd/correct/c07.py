@@ -1,4 +1,4 @@
-# correct: linear_grad: sum over n; quadratic_grads: stacked features; grad_of_vector_fn: torch.autograd.grad; detach_grad: autograd.grad; Sigmoid: tanh form; numerical_grad: perturbed copies, unravel_index; Value: local-derivative pairs, Kahn's order
+# correct: linear_grad: sum over n; quadratic_grads: stacked features; grad_of_vector_fn: torch.autograd.grad; detach_grad: autograd.grad; Sigmoid: e^(−|x|) split at 0 (exact in the float64 tails); numerical_grad: perturbed copies, unravel_index; Value: local-derivative pairs, Kahn's order
 """Autograd exercises."""
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ def detach_grad(x):
 
 
 class Sigmoid(torch.autograd.Function):
-    """sigma(x) = (1 + tanh(x / 2)) / 2, never overflows."""
+    """e^(−|x|) never overflows; each side keeps its tail exact."""
 
     @staticmethod
     def forward(ctx, x: Tensor) -> Tensor:
-        out = 0.5 * (1.0 + torch.tanh(0.5 * x))
+        out = torch.where(x >= 0, 1 / (1 + torch.exp(-x.abs())), torch.exp(-x.abs()) / (1 + torch.exp(-x.abs())))
         ctx.save_for_backward(out)
         return out
 

@@ -1,4 +1,4 @@
-# correct: linear_grad: mean of 2x(wx-y); quadratic_grads: stacked features; grad_of_vector_fn: backward with ones; detach_grad: backward on z.sum(); Sigmoid: tanh form; numerical_grad: one-hot directions; Value: local-derivative pairs, Kahn's order
+# correct: linear_grad: mean of 2x(wx-y); quadratic_grads: stacked features; grad_of_vector_fn: backward with ones; detach_grad: backward on z.sum(); Sigmoid: e^(−|x|) split at 0 (exact in the float64 tails); numerical_grad: one-hot directions; Value: local-derivative pairs, Kahn's order
 """Autograd exercises."""
 
 from __future__ import annotations
@@ -39,11 +39,11 @@ def detach_grad(x: Tensor) -> Tensor:
 
 
 class Sigmoid(torch.autograd.Function):
-    """sigma(x) = (1 + tanh(x / 2)) / 2, never overflows."""
+    """e^(−|x|) never overflows; each side keeps its tail exact."""
 
     @staticmethod
     def forward(ctx, x: Tensor) -> Tensor:
-        out = 0.5 * (1.0 + torch.tanh(0.5 * x))
+        out = torch.where(x >= 0, 1 / (1 + torch.exp(-x.abs())), torch.exp(-x.abs()) / (1 + torch.exp(-x.abs())))
         ctx.save_for_backward(out)
         return out
 

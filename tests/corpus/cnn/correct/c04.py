@@ -24,7 +24,7 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int = 
     oh = (h + 2 * padding - kh) // stride + 1
     ow = (w + 2 * padding - kw) // stride + 1
     cols = F.unfold(x, (kh, kw), padding=padding, stride=stride)      # (n, c_in*kh*kw, L)
-    out = weight.view(c_out, -1) @ cols                                  # (n, c_out, L)
+    out = weight.reshape(c_out, -1) @ cols                                  # (n, c_out, L)
     if bias is not None:
         out = out + bias.view(1, -1, 1)
     return out.view(n, c_out, oh, ow)

@@ -34,7 +34,8 @@ def huber(y_hat, y, delta=1.0):
 
 
 def sigmoid(x):
-    return 0.5 + 0.5 * torch.tanh(x / 2)
+    e = torch.exp(-x.abs())  # never overflows; each side keeps its tail exact
+    return torch.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
 def bce(p, y):

@@ -29,7 +29,7 @@ def batch_norm(x, gamma, beta, running_mean, running_var, training, momentum=0.1
         dims, shape = (0, 2, 3), (1, -1, 1, 1)
     if training:
         mean = x.mean(dims)
-        var = (x * x).mean(dims) - mean * mean
+        var = x.var(dims, unbiased=False)  # two-pass: E[x²] − E[x]² cancels at a large mean
         m = x.numel() // x.shape[1]
         with torch.no_grad():
             running_mean[:] = running_mean * (1 - momentum) + mean * momentum

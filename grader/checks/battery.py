@@ -1,0 +1,354 @@
+"""The shared battery: every case of an exercise's input domain (:mod:`grader.checks.domains`) in
+ONE probe call, judged against the same cases run on a reference namespace (torch's own functions
+and the docstrings' formulas) or against the relation a case states (equal to another case: a
+default, a layout, the global RNG; or different from it: a new seed).
+
+The probes (:func:`walk_calls`, :func:`walk_modules`, :func:`walk_scenarios`) run in the worker and in the trusted process alike (there on the
+reference namespace), so both sides build their inputs the same way: tensors made non-contiguous
+(same values, other strides), generators seeded, named functions resolved, modules built under
+one seed. It catches each case's exception so that one raising case names its own dimension.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+import torch.nn.functional as F  # noqa: F401 (walk runs here too, on the reference namespace)
+from torch import nn  # noqa: F401
+
+from grader.checks import domain_cases, domains, references
+from grader.checks.judge import CheckFailed, describe, expect_close, expect_tensor, fail
+from grader.i18n import N_
+
+
+def walk_calls(mod, subject, cases):
+    """The battery's function calls on ``mod``: one result dict per case (``{"error": text}`` when it
+    raised), the outputs with the inputs' fate (changed? sharing memory?) and the gradients asked for."""
+
+    def noncontiguous(t):
+        # the same values behind other strides: the last two axes stored column-major (x.T of a
+        # contiguous tensor, which .view(-1) refuses), a 1-D tensor every other element
+        if not isinstance(t, torch.Tensor) or t.dim() == 0:
+            return t
+        if t.dim() == 1:
+            return torch.stack([t, torch.zeros_like(t)], dim=-1).select(-1, 0)
+        return t.mT.contiguous().mT
+
+    fns = {
+        "cube": lambda t: t**3,
+        "view": lambda t: t.reshape(-1)[: max(1, t.numel() // 2)],
+        "sum_sq": lambda t: (t * t).sum(),
+        "exp30": lambda t: torch.exp(30 * t).sum(),
+        "float_poly": lambda t: float((t**3 - 2 * t).sum()),
+    }
+
+    def resolve(a):
+        if isinstance(a, tuple) and len(a) == 2 and a[0] == "__gen__":
+            return torch.Generator().manual_seed(a[1])
+        if isinstance(a, tuple) and len(a) == 2 and a[0] == "__fn__":
+            return fns[a[1]]
+        if isinstance(a, list):
+            return [resolve(x) for x in a]
+        return a
+
+    def target(name):
+        obj = mod
+        for part in name.split("."):
+            obj = getattr(obj, part)
+        return obj
+
+    def weights(out):
+        return torch.linspace(0.5, 1.5, out.numel(), dtype=out.dtype).reshape(out.shape)
+
+    def same(a, b):
+        return (
+            isinstance(a, torch.Tensor)
+            and a.shape == b.shape
+            and bool(torch.equal(a.nan_to_num(7.0), b.nan_to_num(7.0)))
+        )
+
+    def shares(out, args):
+        outs = out if isinstance(out, (tuple, list)) else [out]
+        ptrs = {a.untyped_storage().data_ptr() for a in args if isinstance(a, torch.Tensor) and a.numel()}
+        return any(
+            isinstance(o, torch.Tensor) and o.numel() and o.untyped_storage().data_ptr() in ptrs for o in outs
+        )
+
+    def call(case):
+        args = [resolve(a) for a in case["args"]]
+        args = [noncontiguous(a) if i in case["noncontig"] else a for i, a in enumerate(args)]
+        for i in case["wrt"]:
+            args[i] = args[i].detach().clone().requires_grad_(True)
+        before = [a.detach().clone() if isinstance(a, torch.Tensor) else None for a in args]
+        if case["seed"] is not None:
+            torch.manual_seed(case["seed"])
+        out = target(case["name"])(*args, **{k: resolve(v) for k, v in case["kwargs"].items()})
+        if not isinstance(out, (torch.Tensor, tuple, list, dict, int, float)) and hasattr(out, "__iter__"):
+            out = list(out)
+        found = {"out": out, "aliased": shares(out, args)}
+        found["unchanged"] = [b is None or same(b, a.detach()) for a, b in zip(args, before)]
+        found["written"] = [args[i].detach().clone() for i in case["writes"]]
+        if case["wrt"]:
+            (out * weights(out)).sum().backward()
+            found["grads"] = [args[i].grad for i in case["wrt"]]
+            found["out"] = out.detach()
+        return found
+
+    found = []
+    for case in cases:
+        try:
+            found.append({"call": call}[case["kind"]](case))
+        except Exception as error:  # one raising case names its own dimension
+            found.append({"error": f"{type(error).__name__}: {error}"[:300]})
+    return found
+
+
+def walk_modules(mod, subject, cases):
+    """The battery's modules: each built under one seed, then fed its inputs in turn (state across calls)."""
+
+    def noncontiguous(t):
+        # the same values behind other strides: the last two axes stored column-major (x.T of a
+        # contiguous tensor, which .view(-1) refuses), a 1-D tensor every other element
+        if not isinstance(t, torch.Tensor) or t.dim() == 0:
+            return t
+        if t.dim() == 1:
+            return torch.stack([t, torch.zeros_like(t)], dim=-1).select(-1, 0)
+        return t.mT.contiguous().mT
+
+    def target(name):
+        obj = mod
+        for part in name.split("."):
+            obj = getattr(obj, part)
+        return obj
+
+    def same(a, b):
+        return (
+            isinstance(a, torch.Tensor)
+            and a.shape == b.shape
+            and bool(torch.equal(a.nan_to_num(7.0), b.nan_to_num(7.0)))
+        )
+
+    def module(case):
+        torch.manual_seed(case["seed"] or 0)
+        ctor_args, ctor_kwargs = case["ctor"]
+        model = target(case["name"])(*ctor_args, **ctor_kwargs)
+        model.train(case["mode"] == "train")
+        outs, unchanged = [], []
+        for i, x in enumerate(case["args"]):
+            x = noncontiguous(x) if i in case["noncontig"] else x
+            before = x.clone()
+            outs.append(model(x).detach())
+            unchanged.append(same(before, x))
+        return {"out": outs, "unchanged": unchanged, "aliased": False}
+
+    found = []
+    for case in cases:
+        try:
+            found.append({"module": module}[case["kind"]](case))
+        except Exception as error:  # one raising case names its own dimension
+            found.append({"error": f"{type(error).__name__}: {error}"[:300]})
+    return found
+
+
+def walk_scenarios(mod, subject, cases):
+    """The battery's scenarios: an optimiser's steps, a Value's backward, a training loop, a dataset."""
+
+    def target(name):
+        obj = mod
+        for part in name.split("."):
+            obj = getattr(obj, part)
+        return obj
+
+    def optimise(case):
+        s = case["kwargs"]
+        params = [p.clone().requires_grad_(True) for p in s["params"]]
+        groups = [{"params": [params[i] for i in g["params"]], **g["options"]} for g in s["groups"]]
+        opt = target(case["name"])(groups, **s["options"])
+        path = []
+        for grads in s["grads"]:
+            for p, g in zip(params, grads):
+                if g == "keep":
+                    continue
+                p.grad = None if g is None else g.clone()
+            opt.step()
+            path.append([p.detach().clone() for p in params])
+        return {"out": path, "unchanged": [], "aliased": False}
+
+    def value(case):
+        op, x = case["args"]
+        v = target(case["name"])(x)
+        out = getattr(v, op)()
+        out.backward()
+        return {"out": [out.data, v.grad], "unchanged": [], "aliased": False}
+
+    def loop(case):
+        s = case["kwargs"]
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Linear(s["d"], s["c"]), nn.Dropout(0.5))
+        if s["c"] == 1:
+            model.append(nn.Sigmoid())
+        model.train(s["mode"] == "train")
+        batches = [(x, y) for x, y in s["batches"]]
+        if case["name"] == "train_epoch":
+            loss = F.binary_cross_entropy if s["c"] == 1 else F.cross_entropy
+            opt = torch.optim.SGD(model.parameters(), lr=0.1)
+            got = target(case["name"])(model, batches, loss, opt, "cpu")
+        else:
+            got = target(case["name"])(model, batches, "cpu")
+        found = {
+            "out": [got, [p.detach().clone() for p in model.parameters()]],
+            "unchanged": [],
+            "aliased": False,
+        }
+        if case["name"] == "train_epoch":
+            found["training"] = model.training
+        return found
+
+    def dataset(case):
+        from grader.checks import dataset_path
+
+        ds = target(case["name"])(str(dataset_path(case["args"][0])))
+        n = len(ds)
+        return {"out": [n, list(ds[0]), list(ds[n - 1])], "unchanged": [], "aliased": False}
+
+    found = []
+    for case in cases:
+        try:
+            found.append(
+                {"optim": optimise, "value": value, "loop": loop, "dataset": dataset}[case["kind"]](case)
+            )
+        except Exception as error:  # one raising case names its own dimension
+            found.append({"error": f"{type(error).__name__}: {error}"[:300]})
+    return found
+
+
+def exercises(topic: str) -> list[str]:
+    """The exercises of ``topic`` with a declared domain (all of them: tests/grader/test_domains.py)."""
+    return sorted(name for t, name in domain_cases.REGISTRY if t == topic)
+
+
+def run(sub: Any, topic: str, name: str) -> None:
+    """Run the battery of exercise ``name``: one probe call, then judge every case."""
+    domain = domain_cases.REGISTRY[(topic, name)]
+    cases = [{**c.plain(), "writes": domain.writes} for c in domain.cases()]
+    walk = {"call": walk_calls, "module": walk_modules}.get(cases[0]["kind"], walk_scenarios)
+    got = sub.run(walk, name, cases)
+    if not isinstance(got, list) or len(got) != len(cases):
+        fail(f"{name} over its input domain", f"{len(cases)} results", describe(got))
+    reference = walk(getattr(references, topic), name, cases)
+    judged = list(zip(domain.cases(), got, reference))
+    failed = []
+    for case, mine, ref in judged:
+        try:
+            judge_case(domain, case, mine, ref, got, domains.HINTS.get(case.dim, ""))
+        except CheckFailed:
+            failed.append((case, mine, ref))
+    if failed and len(failed) == len(judged):
+        # wrong everywhere: the formula, not one dimension; no dimension's hint to mislead
+        judge_case(domain, *failed[0], got, EVERYWHERE)
+    if failed:
+        case, mine, ref = failed[0]
+        judge_case(domain, case, mine, ref, got, domains.HINTS.get(case.dim, ""))
+
+
+EVERYWHERE = N_("wrong on every input of its domain: its other checks point at the formula")
+
+
+def judge_case(
+    domain: domains.Domain, case: domains.Case, mine: Any, ref: dict, everything: list, hint: str
+) -> None:
+    what = f"{case.label()} ({case.dim})"
+    if not isinstance(mine, dict):
+        fail(what, N_("a result"), describe(mine))
+    if "error" in mine:
+        fail(what, N_("a result"), f"an error: {mine['error']}", hint=hint)
+    unchanged = mine.get("unchanged", [])
+    for i, kept in enumerate(unchanged):
+        if kept is not True and i not in domain.writes:
+            fail(
+                what,
+                N_("its inputs left as they were"),
+                f"argument {i + 1} changed",
+                hint=domains.HINTS["aliasing"],
+            )
+    if domain.fresh and mine.get("aliased") is True:
+        fail(
+            what,
+            N_("a new tensor"),
+            N_("a tensor sharing memory with an input"),
+            hint=domains.HINTS["aliasing"],
+        )
+    if case.differs_from is not None:
+        other = everything[case.differs_from]
+        if isinstance(other, dict) and "out" in other and _equal(mine.get("out"), other["out"]):
+            fail(what, N_("a different result from another seed"), N_("the same result"), hint=hint)
+        return
+    if case.shapes is not None:
+        outs = mine.get("out")
+        shapes = [tuple(o.shape) if isinstance(o, torch.Tensor) else None for o in outs or []]
+        if shapes != [tuple(s) for s in case.shapes]:
+            fail(what, f"outputs of shapes {case.shapes}", f"{shapes}", hint)
+        return
+    if case.kind == "module" and case.same_as is None or ref.get("out", 0) is None:
+        return  # an anchor: judged through the cases related to it
+    if "error" in ref and case.same_as is None:
+        raise RuntimeError(f"the reference failed on {what}: {ref['error']}")
+    if case.bound:
+        _within_bound(mine.get("out"), float(ref["out"]), what, hint)
+        return
+    want = everything[case.same_as] if case.same_as is not None else ref
+    if case.same_as is not None and (not isinstance(want, dict) or "error" in want):
+        return  # the case it is compared with failed on its own
+    rtol, atol = domain.tolerance(case)
+    compare(mine.get("out"), want.get("out"), what, rtol, atol, hint)
+    if "written" in want and domain.writes:
+        compare(mine.get("written"), want["written"], f"the arguments {what} writes", rtol, atol, hint)
+    if "grads" in want:
+        compare(mine.get("grads"), want["grads"], f"the gradient of {what}", rtol, atol, hint)
+    if "training" in want and mine.get("training") != want["training"]:
+        fail(
+            what, f"the model left with training={want['training']}", f"training={mine.get('training')}", hint
+        )
+
+
+def _within_bound(got: Any, bound: float, what: str, hint: str) -> None:
+    got = expect_tensor(got, what)
+    top = float(got.detach().abs().max())
+    if not 0.9 * bound <= top <= bound * (1 + 1e-6):
+        fail(
+            what,
+            f"values in U(-{bound:.6g}, {bound:.6g}), the largest near the bound",
+            f"max |value| {top:.6g}",
+            hint,
+        )
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor):
+        return a.shape == b.shape and bool(torch.equal(a, b))
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b))
+    return bool(a == b)
+
+
+def compare(got: Any, want: Any, what: str, rtol: float, atol: float, hint: str) -> None:
+    """``got`` like ``want``: tensors within the tolerance (dtype included), numbers too, the same
+    structure for tuples and lists."""
+    if isinstance(want, torch.Tensor):
+        expect_close(got, want, what, rtol=rtol, atol=atol, hint=hint)
+    elif isinstance(want, int):  # bools too: the type and the value
+        if type(got) is not type(want) or got != want:
+            fail(what, repr(want), describe(got), hint)
+    elif isinstance(want, float):
+        if isinstance(got, bool) or not isinstance(got, (int, float)):
+            fail(what, N_("a Python float"), describe(got), hint)
+        if not abs(got - want) <= atol + rtol * abs(want):
+            fail(what, f"{want:.8g} (rtol={rtol:g}, atol={atol:g})", f"{got:.8g}", hint)
+    elif isinstance(want, (list, tuple)):
+        if not isinstance(got, (list, tuple)) or len(got) != len(want):
+            fail(what, f"a {type(want).__name__} of {len(want)}", describe(got), hint)
+        for i, (g, w) in enumerate(zip(got, want)):
+            compare(g, w, f"{what}[{i}]", rtol, atol, hint)
+    elif got != want:
+        fail(what, describe(want), describe(got), hint)

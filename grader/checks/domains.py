@@ -1,0 +1,148 @@
+"""Each exercise's input domain, in one place: what its docstring allows, as cases for the battery.
+
+A :class:`Domain` names the dimensions the docstring opens (:data:`DIMENSIONS`) and draws cases
+from every one of them: dtypes; shapes with their edge sizes (one, empty where allowed, H ≠ W,
+0-dim); magnitudes up to the extremes where the reference stays finite; float64 tails judged by the
+docstring's bare rtol; ties at other positions than the first; signs; non-contiguous and aliased
+arguments; defaults, the global RNG included; state across calls (a second step, train → eval, a
+reused module or optimiser). :mod:`grader.checks.battery` runs them all in one probe call and
+judges each against the reference namespace of the topic (:mod:`grader.checks.references`:
+torch's own functions and the docstrings' formulas) or against the relation the case states.
+An escape is fixed by adding the dimension it shows, never the case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import torch
+
+from grader.i18n import N_
+
+DIMENSIONS = {
+    "dtype": "float32 and float64 inputs",
+    "edge": "edge sizes: one, 0-dim, empty where allowed, H ≠ W, odd",
+    "magnitude": "values at the extremes the docstring allows",
+    "tail": "float64 tails, judged with the docstring's bare rtol",
+    "ties": "ties at other positions than the first",
+    "signs": "negative values and mixed signs",
+    "layout": "non-contiguous (strided) arguments",
+    "aliasing": "inputs left alone; results that do not share an input's memory",
+    "default": "optional arguments left at their defaults",
+    "rng": "the global RNG (generator=None after torch.manual_seed)",
+    "state": "state across calls: a second step, train → eval, a reused module",
+}
+
+HINTS = {
+    "dtype": N_("float64 in, float64 out: keep the input's dtype through every step"),
+    "edge": N_("mind the edge sizes the docstring allows (a batch of one, 0-dim, empty, H ≠ W)"),
+    "magnitude": N_(
+        "the docstring's domain includes very small and very large values: keep every "
+        "intermediate finite and avoid subtracting nearly equal large numbers"
+    ),
+    "tail": N_(
+        "far in the tails the result is tiny but not zero: a formula that rounds it away is "
+        "off by 100 % there"
+    ),
+    "ties": N_("with equal maxima the docstring says which index wins"),
+    "signs": N_("negative values too: do not start a maximum at 0"),
+    "layout": N_("inputs may be views with other strides (x.T, slices): use reshape, not view"),
+    "aliasing": N_("leave the arguments alone and return a tensor of your own (clone before writing)"),
+    "default": N_("keep the defaults the docstring states"),
+    "rng": N_("with generator=None the draw must come from torch's global RNG (torch.manual_seed)"),
+    "state": N_("the same object is used again: a second step, another input size, eval after train"),
+}
+
+
+class Case(NamedTuple):
+    """One input of a domain: ``kind`` call (a function), module (build, then forward each of
+    ``args``), optim (a scenario in ``kwargs``), value (``Value(x).op()``), loop (train_epoch or
+    evaluate on a small model)."""
+
+    dim: str
+    name: str
+    args: tuple = ()
+    kwargs: dict = {}
+    kind: str = "call"
+    noncontig: tuple = ()  # positional args the worker makes non-contiguous
+    wrt: tuple = ()  # positional args to differentiate (the gradient is judged too)
+    seed: int | None = None  # torch.manual_seed before the call
+    same_as: int | None = None  # relation: equal to that case's result
+    differs_from: int | None = None  # relation: different from that case's result
+    tol: tuple[float, float] | None = None
+    ctor: tuple = ((), {})
+    mode: str = "train"
+    shapes: list | None = None  # module cases: the output shapes
+    bound: bool = False  # a random fill: within the reference's bound, and reaching 90 % of it
+    note: str = ""
+
+    def plain(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "args": self.args,
+            "kwargs": self.kwargs,
+            "noncontig": self.noncontig,
+            "wrt": self.wrt,
+            "seed": self.seed,
+            "ctor": self.ctor,
+            "mode": self.mode,
+        }
+
+    def label(self) -> str:
+        return f"{self.name} {self.note}".strip()
+
+
+class Domain(NamedTuple):
+    topic: str
+    name: str
+    dims: frozenset[str]
+    cases: Callable[[], list[Case]]
+    tol32: tuple[float, float] = (1e-5, 1e-6)
+    tol64: tuple[float, float] = (1e-5, 1e-6)  # CURRICULUM's default where a docstring states none
+    writes: tuple[int, ...] = ()  # positional args the docstring lets the function change
+    fresh: bool = False  # the docstring promises a new tensor
+
+    def tolerance(self, case: Case) -> tuple[float, float]:
+        if case.tol is not None:
+            return case.tol
+        float64 = any(
+            isinstance(a, torch.Tensor) and a.dtype == torch.float64 for a in _leaves(case.args)
+        ) or any(isinstance(a, torch.Tensor) and a.dtype == torch.float64 for a in _leaves(case.kwargs))
+        return self.tol64 if float64 else self.tol32
+
+
+def _leaves(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in _leaves(v)]
+    if isinstance(value, (list, tuple)):
+        return [leaf for v in value for leaf in _leaves(v)]
+    return [value]
+
+
+REGISTRY: dict[tuple[str, str], Domain] = {}
+
+
+def declare(
+    topic: str, name: str, dims: str, **options: Any
+) -> Callable[[Callable[[], list[Case]]], Callable[[], list[Case]]]:
+    """Register the decorated case builder as the domain of ``topic.name`` over ``dims``."""
+
+    def register(build: Callable[[], list[Case]]) -> Callable[[], list[Case]]:
+        REGISTRY[(topic, name)] = Domain(topic, name, frozenset(dims.split()), build, **options)
+        return build
+
+    return register
+
+
+def gen(k: int) -> torch.Generator:
+    return torch.Generator().manual_seed(1000 + k)
+
+
+def randn(k: int, *shape: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    return torch.randn(shape, generator=gen(k), dtype=dtype)
+
+
+def rand(k: int, *shape: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    return torch.rand(shape, generator=gen(k), dtype=dtype)

@@ -1,0 +1,103 @@
+"""Every exercise declares its input domain (grader/checks/domains.py), every dimension of it is
+drawn by the battery its suite runs, and no case judges more strictly than the docstring states."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+import torch
+from helpers import REPO
+
+from grader.checks import battery, domain_cases, domains
+from grader.topics import available_topics
+
+pytestmark = pytest.mark.unit
+
+# What each stub states, quoted (the quote must stand in the stub, so the table follows it):
+# {topic: (quote, float32 (rtol, atol), float64 (rtol, atol))}; a figure a docstring leaves out
+# is CURRICULUM's default (rtol=1e-5, atol=1e-6).
+STATED = {
+    "tensors": ("rtol=1e-5, atol=1e-6 unless a docstring says otherwise", (1e-5, 1e-6), (1e-5, 1e-6)),
+    "autograd": ("float64 against torch's autograd and the formulas (rtol=1e-7", (1e-5, 1e-6), (1e-7, 0.0)),
+    "losses": ("float64 values\n  within rtol=1e-7", (1e-5, 1e-6), (1e-7, 0.0)),
+    "optim": ("float32 within rtol=1e-4, atol=1e-6; float64 within 1e-10", (1e-4, 1e-6), (1e-10, 1e-10)),
+    "mlp": ("float32\nwithin rtol=1e-5, atol=1e-6; float64 within rtol=1e-7", (1e-5, 1e-6), (1e-7, 0.0)),
+    "cnn": ("float32 within rtol=1e-5, atol=1e-5 for\nconvolutions", (1e-5, 1e-5), (1e-7, 0.0)),
+    "inception": ("", (1e-5, 1e-6), (1e-5, 1e-6)),
+    "resnet": ("gradients in float64 (rtol=1e-7)", (1e-5, 1e-6), (1e-7, 0.0)),
+    "rnn": (
+        "float32\nwithin rtol=1e-5, atol=1e-5; gradients in float64 within rtol=1e-7",
+        (1e-5, 1e-5),
+        (1e-7, 0.0),
+    ),
+}
+# an exercise's own figure: {(topic, exercise): (quote in its docstring, (rtol, atol) for every dtype)}
+OWN = {
+    ("losses", "bce"): ("Checked within rtol=1e-5", (1e-5, 0.0)),
+    ("optim", "ema"): ("(checked within rtol=1e-4)", (1e-4, 0.0)),
+}
+
+
+def stub_names(topic: str) -> set[str]:
+    """The exercises of a stub: its public top-level functions and classes."""
+    tree = ast.parse((REPO / "exercises" / f"{topic}.py").read_text(encoding="utf-8"))
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_")
+    }
+
+
+def float64(case: domains.Case) -> bool:
+    leaves = domains._leaves(case.args) + domains._leaves(case.kwargs)
+    return any(isinstance(a, torch.Tensor) and a.dtype == torch.float64 for a in leaves)
+
+
+@pytest.mark.parametrize("topic", available_topics())
+def test_every_exercise_has_a_domain(topic):
+    assert set(battery.exercises(topic)) == stub_names(topic)
+
+
+@pytest.mark.parametrize("topic", available_topics())
+def test_every_dimension_of_a_domain_is_drawn(topic):
+    for name in battery.exercises(topic):
+        domain = domain_cases.REGISTRY[(topic, name)]
+        cases = domain.cases()
+        assert domain.dims, f"{name}: no dimension declared"
+        assert domain.dims <= set(domains.DIMENSIONS), f"{name}: {domain.dims - set(domains.DIMENSIONS)}"
+        assert {c.dim for c in cases} == domain.dims, f"{name}: declared {sorted(domain.dims)}"
+        assert len({c.kind for c in cases}) == 1, f"{name}: one probe per exercise, so one kind of case"
+        for case in cases:
+            for other in (case.same_as, case.differs_from):
+                assert other is None or 0 <= other < len(cases), f"{name}: {case.note}"
+
+
+@pytest.mark.parametrize("topic", available_topics())
+def test_every_suite_runs_its_battery(topic):
+    suite = (REPO / "tests" / "suites" / f"suite_{topic}.py").read_text(encoding="utf-8")
+    assert f'battery.exercises("{topic}")' in suite and f'battery.run(sub, "{topic}", name)' in suite
+
+
+@pytest.mark.parametrize("topic", available_topics())
+def test_no_tolerance_is_stricter_than_the_docstring(topic):
+    stub = (REPO / "exercises" / f"{topic}.py").read_text(encoding="utf-8")
+    quote, tol32, tol64 = STATED[topic]
+    assert quote in stub, f"the tolerance {topic}'s stub states changed: update STATED"
+    for name in battery.exercises(topic):
+        domain = domain_cases.REGISTRY[(topic, name)]
+        own = OWN.get((topic, name))
+        if own is not None:
+            assert own[0] in stub, f"{name}: the tolerance its docstring states changed: update OWN"
+        for case in domain.cases():
+            stated = own[1] if own else tol64 if float64(case) else tol32
+            rtol, atol = domain.tolerance(case)
+            assert rtol >= stated[0] and atol >= stated[1], f"{name} {case.note}: {(rtol, atol)} < {stated}"
+
+
+def test_the_tolerance_test_sees_a_strict_case(monkeypatch):
+    strict = domains.Case("dtype", "norms", (torch.ones(2),), tol=(1e-9, 0.0))
+    domain = domain_cases.REGISTRY[("tensors", "norms")]
+    monkeypatch.setitem(domain_cases.REGISTRY, ("tensors", "norms"), domain._replace(cases=lambda: [strict]))
+    with pytest.raises(AssertionError, match="norms"):
+        test_no_tolerance_is_stricter_than_the_docstring("tensors")
