@@ -158,11 +158,18 @@ class Exercise:
         return out | ({"cause": self.cause} if self.cause else {})
 
 
+# The id of each suite's input-domain battery (grader/checks/battery.py), "input_domain[NAME]"
+BATTERY = "input_domain["
+
+
 def rank(test: dict) -> int:
     """How basic a failure is: a value check that raised 0, a wrong shape or type 1, wrong values
-    2, a gradient check 3, a convergence check 4, a clause (whatever its status) 5."""
+    2, a gradient check 3, a convergence check or the input-domain battery 4, a clause (whatever
+    its status) 5."""
     if test.get("clause") or test.get("cause") == "twin":
         return 5
+    if test["id"].startswith(BATTERY):  # the broad net: a specific check that also fails says more
+        return 4
     if test["kind"] != "shape":
         return {"gradient": 3, "convergence": 4}.get(test["kind"], 5)
     if test["status"] in ("error", "timeout", "not_started"):

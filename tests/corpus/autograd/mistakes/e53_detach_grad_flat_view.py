@@ -1,4 +1,5 @@
 # mistake: works on copy.view(-1), which raises for a non-contiguous x (breaks: x: any shape, floating point)
+# cause: detach_grad input_domain:failed
 """autograd, one mistake, written from the docstrings."""
 
 from __future__ import annotations

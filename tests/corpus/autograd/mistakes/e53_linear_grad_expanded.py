@@ -1,4 +1,5 @@
 # mistake: the gradient expanded as 2·(w·mean(x²) − mean(x·y)): cancels when w·x ≈ y (breaks: values within rtol=1e-7)
+# cause: linear_grad input_domain:values
 """autograd, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: default eps 1e-4 (breaks: numerical_grad(f, x, eps=1e-6))
+# cause: numerical_grad input_domain:values
 """autograd, one mistake, written from the docstrings."""
 
 from __future__ import annotations

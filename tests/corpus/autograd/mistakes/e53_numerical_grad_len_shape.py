@@ -1,4 +1,5 @@
 # mistake: result shaped with len(x), which raises on a 0-dim x (breaks: x has any shape)
+# cause: numerical_grad error:TypeError
 """autograd, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: x² stored into x's own memory (x *= x) after the residual (breaks: inputs are left as they were)
+# cause: quadratic_grads input_domain:failed
 """autograd, one mistake, written from the docstrings."""
 
 from __future__ import annotations

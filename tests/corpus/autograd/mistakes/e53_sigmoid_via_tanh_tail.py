@@ -1,4 +1,5 @@
 # mistake: σ(x) = (1 + tanh(x/2))/2: rounds to 0 for x < −40 in float64 (breaks: values within rtol=1e-7 in float64)
+# cause: Sigmoid input_domain:values
 """autograd, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: differentiates the caller's x, then sets requires_grad False and .grad None whatever they were (breaks: x's requires_grad flag and .grad left untouched)
+# cause: grad_of_vector_fn grad_of_vector_fn:type
 """autograd, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -43,18 +43,19 @@ def detach_grad(x: Tensor) -> Tensor:
 
 
 class Sigmoid(torch.autograd.Function):
-    """sigma(x) = (1 + tanh(x / 2)) / 2, never overflows."""
+    """Stable forward, backward from the saved output."""
 
     @staticmethod
     def forward(ctx, x: Tensor) -> Tensor:
-        out = 0.5 * (1.0 + torch.tanh(0.5 * x))
+        e = torch.exp(-x.abs())
+        out = torch.where(x >= 0, 1 / (1 + e), e / (1 + e))
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, grad_output: Tensor) -> Tensor:
-        out = ctx.saved_tensors[0]
-        return grad_output * (out - out * out)
+        (out,) = ctx.saved_tensors
+        return grad_output * out * (1 - out)
 
 
 def numerical_grad(f, x, eps=1e-6):

@@ -12,7 +12,8 @@ from torch import Tensor
 
 
 def linear_grad(w: Tensor, x: Tensor, y: Tensor) -> Tensor:
-    return 2 * (w * (x * x).mean() - (x * y).mean())
+    """mean(2·x·(w·x − y))."""
+    return (2 * x * (w * x - y)).mean()
 
 
 def quadratic_grads(w1, w2, b, x, y):

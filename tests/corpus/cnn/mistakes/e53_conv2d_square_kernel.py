@@ -1,4 +1,5 @@
 # mistake: output width computed with kh (breaks: W_out likewise, with kw)
+# cause: conv2d error:RuntimeError
 """cnn, one mistake, written from the docstrings."""
 
 from __future__ import annotations

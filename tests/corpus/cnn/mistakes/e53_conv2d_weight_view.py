@@ -1,4 +1,5 @@
 # mistake: weight flattened with .view, which raises for a non-contiguous weight (breaks: weight (C_out, C_in, kh, kw), any layout)
+# cause: conv2d input_domain:failed
 """cnn, one mistake, written from the docstrings."""
 
 from __future__ import annotations

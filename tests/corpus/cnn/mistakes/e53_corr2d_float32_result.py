@@ -1,4 +1,5 @@
 # mistake: the output built with torch.zeros(...) in float32 (breaks: returns … of x's dtype)
+# cause: corr2d input_domain:dtype
 """cnn, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: both loops run over H − kh + 1: right only for square inputs and kernels (breaks: returns (H − kh + 1, W − kw + 1))
+# cause: corr2d corr2d:shape
 """cnn, one mistake, written from the docstrings."""
 
 from __future__ import annotations

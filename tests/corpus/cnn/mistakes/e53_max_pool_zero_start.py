@@ -1,4 +1,5 @@
 # mistake: the running maximum starts at 0: wrong for all-negative windows (breaks: the maximum of each window)
+# cause: max_pool2d max_pool2d:values
 """cnn, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -20,15 +20,14 @@ def corr2d(x, k):
 
 
 def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int = 1, padding: int = 0) -> Tensor:
+    """im2col with F.unfold, then one matrix product."""
     n, _, h, w = x.shape
     c_out, _, kh, kw = weight.shape
-    oh = (h + 2 * padding - kh) // stride + 1
-    ow = (w + 2 * padding - kw) // stride + 1
-    cols = F.unfold(x, (kh, kw), padding=padding, stride=stride)      # (n, c_in*kh*kw, L)
-    out = weight.view(c_out, -1) @ cols                                  # (n, c_out, L)
+    columns = F.unfold(x, (kh, kw), padding=padding, stride=stride)        # (N, C_in·kh·kw, L)
+    out = weight.reshape(c_out, -1) @ columns                               # (N, C_out, L)
     if bias is not None:
-        out = out + bias.view(1, -1, 1)
-    return out.view(n, c_out, oh, ow)
+        out = out + bias[:, None]
+    return out.reshape(n, c_out, conv_output_size(h, kh, padding, stride), conv_output_size(w, kw, padding, stride))
 
 
 def conv_output_size(n, k, padding=0, stride=1):

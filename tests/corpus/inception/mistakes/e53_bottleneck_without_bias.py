@@ -1,4 +1,5 @@
 # mistake: the 5×5 branch's 1×1 bottleneck has no bias (breaks: all convolutions have a bias)
+# cause: InceptionA inception_branch_structure:failed
 """inception, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: math.pow makes the count a float (breaks: returns an int)
+# cause: conv_mults conv_mults:failed
 """inception, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: h·h for the output area (breaks: k·k·c_in·c_out·h·w)
+# cause: conv_mults conv_mults:failed
 """inception, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: default input_size 8, the shipped digits' (breaks: GoogLeNetMini(…, input_size=28))
+# cause: GoogLeNetMini input_domain:failed
 """inception, one mistake, written from the docstrings."""
 
 from __future__ import annotations

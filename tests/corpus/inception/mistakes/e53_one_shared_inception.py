@@ -1,4 +1,5 @@
 # mistake: one InceptionA instance used by both stages (conv2 maps to 10 channels) (breaks: holds two instances of InceptionA)
+# cause: GoogLeNetMini googlenet_mini_computes_its_flatten_size:failed
 """inception, one mistake, written from the docstrings."""
 
 from __future__ import annotations

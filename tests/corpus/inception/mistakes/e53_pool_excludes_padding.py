@@ -1,4 +1,5 @@
 # mistake: average pooling with count_include_pad=False (breaks: 3×3 average pooling (stride 1, padding 1) as the lecture's F.avg_pool2d)
+# cause: InceptionA inception_branch_structure:failed
 """inception, one mistake, written from the docstrings."""
 
 from __future__ import annotations

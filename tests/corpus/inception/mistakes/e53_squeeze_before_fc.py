@@ -1,4 +1,5 @@
 # mistake: features squeezed: a batch of one loses its batch axis (breaks: logits (n, num_classes), n = 1 too)
+# cause: GoogLeNetMini googlenet_mini_computes_its_flatten_size:failed
 """inception, one mistake, written from the docstrings."""
 
 from __future__ import annotations

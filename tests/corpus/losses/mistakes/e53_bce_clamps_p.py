@@ -1,4 +1,5 @@
 # mistake: p clamped to [1e-7, 1 − 1e-7] instead of flooring each log at −100 (breaks: like F.binary_cross_entropy, logs floored at −100)
+# cause: bce bce_matches_torch_with_soft_labels_and_extremes:values
 """losses, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: softplus with log(1 + e) instead of log1p: the tails round to 0 (breaks: equal to F.binary_cross_entropy_with_logits)
+# cause: bce_with_logits input_domain:values
 """losses, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: sums over dim 1, right for (n, k) only (breaks: over the last dim, shape p.shape[:-1])
+# cause: entropy entropy_shapes_and_zeros:shape
 """losses, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: smooth-L1 form 0.5·d²/δ and |d| − 0.5·δ (equal only at δ = 1) (breaks: 0.5·d² where |d| ≤ δ, δ·(|d| − 0.5·δ) elsewhere)
+# cause: huber huber_matches_torch:values
 """losses, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: q clamped at 1e-10: finite where q = 0 < p (breaks: where q = 0 < p the divergence is +inf)
+# cause: kl_div kl_div_shapes_and_zeros:values
 """losses, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: the max along dim unsqueezed at the last axis whatever dim is (breaks: any dim)
+# cause: log_softmax error:broadcast
 """losses, one mistake, written from the docstrings."""
 
 from __future__ import annotations

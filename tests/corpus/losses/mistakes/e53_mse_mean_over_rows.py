@@ -1,4 +1,5 @@
 # mistake: 'mean' divides the sum by the first axis only (breaks: average of all elements, any shape)
+# cause: mse error:IndexError
 """losses, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: x clamped to ±80 before 1/(1 + e^(−x)): wrong float64 tails, zero gradient beyond (breaks: σ(x) for every x, its gradient too)
+# cause: sigmoid input_domain:values
 """losses, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -32,8 +32,12 @@ def huber(y_hat, y, delta=1.0):
     return F.smooth_l1_loss(y_hat, y, beta=delta) * delta
 
 
-def sigmoid(x):
-    return 0.5 + 0.5 * torch.tanh(x / 2)
+def sigmoid(x: Tensor) -> Tensor:
+    """1 / (1 + e^(−x)) for x ≥ 0, e^x / (1 + e^x) for x < 0: no exp ever sees a positive argument."""
+    positive = x >= 0
+    e_pos = torch.exp(-torch.where(positive, x, torch.zeros_like(x)))
+    e_neg = torch.exp(torch.where(positive, torch.zeros_like(x), x))
+    return torch.where(positive, 1 / (1 + e_pos), e_neg / (1 + e_neg))
 
 
 def bce(p: Tensor, y: Tensor) -> Tensor:

@@ -1,4 +1,5 @@
 # mistake: default in_features 7, the shipped table's (breaks: DiabetesNet(in_features=8))
+# cause: DiabetesNet input_domain:failed
 """mlp, one mistake, written from the docstrings."""
 
 from __future__ import annotations

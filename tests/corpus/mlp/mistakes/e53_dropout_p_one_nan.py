@@ -1,4 +1,5 @@
 # mistake: p = 1 divides by 1 − p = 0: NaN (breaks: p = 1 gives zeros)
+# cause: dropout dropout_with_p_one_gives_zeros:nan
 """mlp, one mistake, written from the docstrings."""
 
 from __future__ import annotations

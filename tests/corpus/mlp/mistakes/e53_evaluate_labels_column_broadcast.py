@@ -1,4 +1,5 @@
 # mistake: (n,) predictions compared with (n, 1) labels broadcast to (n, n) (breaks: compared with labels (n,) or (n, 1))
+# cause: evaluate evaluate:failed
 """mlp, one mistake, written from the docstrings."""
 
 from __future__ import annotations

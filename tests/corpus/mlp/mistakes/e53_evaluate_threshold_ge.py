@@ -1,4 +1,5 @@
 # mistake: predicts 1 where p ≥ 0.5 (breaks: predict 1 where > 0.5)
+# cause: evaluate evaluate_stated_edges:failed
 """mlp, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: flattens with x.view(n, -1), which raises for non-contiguous inputs (breaks: inputs with more than 2 dims are flattened)
+# cause: MLP input_domain:failed
 """mlp, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: dropout by F.dropout(x, p) (training=True by default): active in eval mode too (breaks: dropout active in train mode only)
+# cause: MLP mlp_dropout_only_in_training:failed
 """mlp, one mistake, written from the docstrings."""
 
 from __future__ import annotations

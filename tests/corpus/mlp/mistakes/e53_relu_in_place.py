@@ -1,4 +1,5 @@
 # mistake: masked_fill_ on x itself (breaks: inputs are left unchanged)
+# cause: relu error
 """mlp, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: (e^{2x} − 1)/(e^{2x} + 1) in float64: inf/inf = NaN above x ≈ 355 (breaks: finite at ±1000)
+# cause: tanh activation_values:nan
 """mlp, one mistake, written from the docstrings."""
 
 from __future__ import annotations

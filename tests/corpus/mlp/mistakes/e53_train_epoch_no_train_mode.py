@@ -1,4 +1,5 @@
 # mistake: never calls model.train(): a model left in eval mode trains without dropout (breaks: puts the model in train mode)
+# cause: train_epoch train_epoch_matches_a_replay:failed
 """mlp, one mistake, written from the docstrings."""
 
 from __future__ import annotations

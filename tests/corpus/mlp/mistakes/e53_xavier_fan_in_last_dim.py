@@ -1,4 +1,5 @@
 # mistake: fan_in = tensor.shape[-1], fan_out = shape[0]: wrong for conv weights (breaks: fan_in = in·∏kernel, fan_out = out·∏kernel)
+# cause: xavier_uniform_ xavier_uniform:failed
 """mlp, one mistake, written from the docstrings."""
 
 from __future__ import annotations

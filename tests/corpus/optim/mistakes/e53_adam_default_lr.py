@@ -1,4 +1,5 @@
 # mistake: reads lr from the defaults, not the param group (breaks: each group may override the options)
+# cause: Adam param_groups_and_closure:values
 """optim, one mistake, written from the docstrings."""
 
 from __future__ import annotations

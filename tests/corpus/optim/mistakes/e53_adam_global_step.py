@@ -1,4 +1,5 @@
 # mistake: one step counter for the whole optimiser, not per parameter (breaks: t counts p's own steps; a parameter without .grad is not stepped)
+# cause: Adam optimizer_in_training_states:values
 """optim, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: the solution squeezed: d = 1 gives a 0-dim w, k = 1 gives (d,) (breaks: w of shape (d,) for y (n,), (d, k) for y (n, k))
+# cause: closed_form_linear_regression closed_form_edge_shapes:shape
 """optim, one mistake, written from the docstrings."""
 
 from __future__ import annotations

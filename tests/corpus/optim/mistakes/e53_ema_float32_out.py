@@ -1,4 +1,5 @@
 # mistake: the result buffer is float32 whatever values' dtype (breaks: a tensor of values' length and dtype)
+# cause: ema input_domain:dtype
 """optim, one mistake, written from the docstrings."""
 
 from __future__ import annotations

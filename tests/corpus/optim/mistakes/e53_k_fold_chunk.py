@@ -1,4 +1,5 @@
 # mistake: folds from chunk(k): other sizes, fewer than k folds for some n (breaks: fold sizes as torch.arange(n).tensor_split(k))
+# cause: k_fold_indices k_fold_indices:shape
 """optim, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: the last, smaller batch is dropped (breaks: every sample exactly once; the last batch possibly smaller)
+# cause: minibatch_indices minibatch_indices:failed
 """optim, one mistake, written from the docstrings."""
 
 from __future__ import annotations

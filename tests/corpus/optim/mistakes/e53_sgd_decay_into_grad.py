@@ -1,4 +1,5 @@
 # mistake: weight decay added into p.grad in place (breaks: p.grad is the caller's: g ← g + weight_decay·p on a copy; a second step sees the same gradient)
+# cause: SGD closure_that_backpropagates_and_grad_left_alone:values
 """optim, one mistake, written from the docstrings."""
 
 from __future__ import annotations

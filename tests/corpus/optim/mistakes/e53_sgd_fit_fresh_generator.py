@@ -1,4 +1,5 @@
 # mistake: generator=None replaced by a fresh torch.Generator(): ignores torch.manual_seed (breaks: order torch.randperm(n, generator=generator), the global RNG when None)
+# cause: sgd_fit sgd_fit_per_sample:values
 """optim, one mistake, written from the docstrings."""
 
 from __future__ import annotations

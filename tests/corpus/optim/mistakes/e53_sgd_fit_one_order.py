@@ -1,4 +1,5 @@
 # mistake: one permutation drawn before the epochs, reused each epoch (breaks: drawn once per epoch)
+# cause: sgd_fit sgd_fit_per_sample:values
 """optim, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: projection only when the channels change: stride 2 with equal channels hits a shape mismatch (breaks: a 1×1 conv (stride) when stride ≠ 1 or channels change)
+# cause: BasicBlock error:broadcast
 """resnet, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: batch statistics detached: the gradient misses their terms (breaks: gradients equal to F.batch_norm's)
+# cause: batch_norm batch_norm_gradients_in_training:values
 """resnet, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: eps added outside the square root (breaks: (x − μ)/√(σ² + eps), small variances too)
+# cause: batch_norm batch_norm_edge_shapes:values
 """resnet, one mistake, written from the docstrings."""
 
 from __future__ import annotations

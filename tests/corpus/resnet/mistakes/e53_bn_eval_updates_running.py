@@ -1,4 +1,5 @@
 # mistake: eval mode also folds the batch into the running stats (breaks: not training: the running stats stay)
+# cause: batch_norm batch_norm_against_torch:values
 """resnet, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: variance as E[x²] − E[x]²: cancels for a large mean against a small spread (breaks: the batch's biased variance, equal to F.batch_norm)
+# cause: batch_norm input_domain:values
 """resnet, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: the residual added into x in place (breaks: the caller's input is left unchanged)
+# cause: ResidualBlock residual_block_matches_the_lecture:values
 """resnet, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: a BatchNorm1d before the linear head: a batch of one in train mode raises (breaks: any input (n, …), n = 1 too)
+# cause: SmallResNet error:ValueError
 """resnet, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: AvgPool2d(4) sized for 8×8 inputs, not global (breaks: any input with H, W ≥ 8)
+# cause: SmallResNet error:matmul-shapes
 """resnet, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: index_select(0, idx): only 1-D idx (breaks: idx int64 of any shape → idx.shape + (dim,))
+# cause: embedding_lookup error:IndexError
 """rnn, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: F.one_hot(idx) without num_classes: width from the largest index (breaks: equal to one_hot(idx) @ weight with num_embeddings rows)
+# cause: embedding_lookup error:matmul-shapes
 """rnn, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: torch.tensor of the positions without dtype: empty text gives float32 (breaks: int64 (len(text),))
+# cause: encode_chars encode_chars_edges:dtype
 """rnn, one mistake, written from the docstrings."""
 
 from __future__ import annotations

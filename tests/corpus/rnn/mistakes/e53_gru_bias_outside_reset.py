@@ -1,4 +1,5 @@
 # mistake: b_hn added outside the reset gate: r ⊙ (h·W_hnᵀ) + b_hn (breaks: n = tanh(… + r ⊙ (h·W_hnᵀ + b_hn)))
+# cause: gru_cell gru_cell_equals_nn_grucell:values
 """rnn, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: σ as 1/(1 + e^(−a)): NaN gradient once a gate saturates (a < −88 in float32) (breaks: equal to nn.GRUCell, gradients too)
+# cause: gru_cell input_domain:nan
 """rnn, one mistake, written from the docstrings."""
 
 from __future__ import annotations

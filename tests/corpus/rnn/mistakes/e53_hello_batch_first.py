@@ -1,4 +1,5 @@
 # mistake: nn.RNN(batch_first=True) on seq-first input: no recurrence along the sequence (breaks: forward(idx (seq_len, batch)))
+# cause: HelloRNN hello_rnn_reads_the_sequence_in_order:values
 """rnn, one mistake, written from the docstrings."""
 
 from __future__ import annotations

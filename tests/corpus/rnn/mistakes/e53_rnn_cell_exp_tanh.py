@@ -1,4 +1,5 @@
 # mistake: tanh as (e^{2a} − 1)/(e^{2a} + 1): NaN once a pre-activation passes ≈ 44 in float32 (breaks: equal to nn.RNNCell, saturated units included)
+# cause: rnn_cell input_domain:nan
 """rnn, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: every layer reads the input x, not the layer below (breaks: layer l's input at step t is layer l − 1's output)
+# cause: rnn_forward input_domain:values
 """rnn, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: ties resolved to the LAST maximal score (breaks: ties going to the first maximal index)
+# cause: accuracy accuracy_scores_labels_and_ties:failed
 """tensors, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: writes through z.view(-1), which raises for a non-contiguous z (breaks: z keeps its storage, any layout)
+# cause: add_into input_domain:failed
 """tensors, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: returns x itself when nothing is missing (breaks: returns a new tensor; x itself is unchanged)
+# cause: fill_nan_with_column_mean input_domain:failed
 """tensors, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: flattens to (N, H·W), the MNIST case C = 1 (breaks: (N, C, H, W) → (N, C·H·W))
+# cause: flatten_batch flatten_batch:shape
 """tensors, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: squeezes the result, so n = 1 or m = 1 loses an axis (breaks: returns (n, m))
+# cause: matmul matmul:shape
 """tensors, one mistake, written from the docstrings."""
 
 from __future__ import annotations

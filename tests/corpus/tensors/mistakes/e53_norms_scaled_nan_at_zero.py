@@ -1,4 +1,5 @@
 # mistake: L2 scaled by max|x| against overflow: 0/0 = NaN for an all-zero x (breaks: L2 = √(Σ xᵢ²), any values)
+# cause: norms input_domain:nan
 """tensors, one mistake, written from the docstrings."""
 
 from __future__ import annotations

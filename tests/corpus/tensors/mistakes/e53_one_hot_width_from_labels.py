@@ -1,4 +1,5 @@
 # mistake: width taken from the largest label, not num_classes (breaks: returns float32 (n, num_classes))
+# cause: one_hot one_hot:shape
 """tensors, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: row sums clamped at 1e-6 before dividing (breaks: every row with a positive sum, tiny ones too, sums to 1)
+# cause: row_normalize input_domain:values
 """tensors, one mistake, written from the docstrings."""
 
 from __future__ import annotations
