@@ -26,6 +26,7 @@ network trained on the shipped 8×8 digits, and devices.
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 
 

@@ -16,6 +16,7 @@ multiplication count, a network trained on the shipped 8×8 digits, and devices.
 
 from __future__ import annotations
 
+import torch
 from torch import Tensor, nn
 
 

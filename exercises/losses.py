@@ -25,7 +25,8 @@ Every function must accept tensors that require grad and stay differentiable.
 from __future__ import annotations
 
 import torch
-from torch import Tensor
+import torch.nn.functional as F
+from torch import Tensor, nn
 
 
 def mse(y_hat: Tensor, y: Tensor, reduction: str = "mean") -> Tensor:

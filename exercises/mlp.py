@@ -27,6 +27,7 @@ from __future__ import annotations
 from typing import Callable, Iterable, Sequence
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 
 

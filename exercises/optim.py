@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator
 
+import numpy as np
 import torch
 from torch import Tensor
 

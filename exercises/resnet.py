@@ -19,6 +19,8 @@ where plain stacks lose them, a network trained on the shipped 8×8 digits, and 
 
 from __future__ import annotations
 
+import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 
 

@@ -23,6 +23,7 @@ unless a docstring says otherwise.
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from grader import clean
 from grader.defaults import CPU_POLL_SECONDS, boot_seconds
+from grader.engine import blamed
 from grader.engine.check_table import still_raises
 from grader.engine.sandbox import Limits
 from grader.engine.workers import Worker, keep_one_ahead, read_sources, start_worker
@@ -121,7 +122,7 @@ def _error_text(error: dict[str, Any], action: str) -> str:
     where = error.get("where") or []
     if isinstance(where, list) and where:
         head += "\n  at " + "\n  at ".join(clean.name(w) for w in where[-3:])
-    return head
+    return head + "".join(f"\n  {line}" for line in blamed.lines(error))
 
 
 def _exit_text(returncode: int | None) -> str:

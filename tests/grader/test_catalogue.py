@@ -40,6 +40,7 @@ PRINTING = (
     "grader/apps/release.py",
     "grader/batch/exports.py",
     "grader/batch/manual_feedback.py",
+    "grader/engine/blamed.py",
 )
 
 
