@@ -41,6 +41,8 @@ PRINTING = (
     "grader/batch/exports.py",
     "grader/batch/manual_feedback.py",
     "grader/engine/blamed.py",
+    "grader/engine/client.py",
+    "grader/engine/plugin.py",
 )
 
 
