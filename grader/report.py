@@ -19,6 +19,7 @@ from grader import clean
 from grader.checks.exercises import shared_failure, shown_message
 from grader.checks.scoring import HEADINGS, Report, TopicResult
 from grader.i18n import _
+from grader.topics import REPO_ROOT
 
 COLUMNS = ("passed", "failed", "error", "timeout", "not_started", "skipped")
 # On a terminal: each status's symbol and colour (plain text marks every open check with ✗).
@@ -143,6 +144,15 @@ def _details(topic: TopicResult, colour: bool, notebook: bool) -> list[str]:
     return lines
 
 
+def course_name() -> str:
+    """The checkout or release whose suites graded (a venv of one course may grade another's
+    folder): its folder, ``~`` for the home folder."""
+    folder, home = str(REPO_ROOT), os.path.expanduser("~")
+    return clean.name(
+        "~" + folder[len(home) :] if home not in ("", "/") and folder.startswith(home + "/") else folder
+    )
+
+
 def to_table(report: Report, title: str, colour: bool = False, verbose: bool = False) -> str:
     """The report as a table and, for each exercise that is not full, its diagnosis (with
     ``verbose``, every check that did not pass as well); ``colour`` adds ANSI colours and a
@@ -152,8 +162,8 @@ def to_table(report: Report, title: str, colour: bool = False, verbose: bool = F
     )
     lines = [
         f"torchgrade: {clean.name(title)}  "
-        + _("(sandbox: %(sandbox)s; device: %(device)s)")
-        % {"sandbox": report.sandbox, "device": report.device},
+        + _("(sandbox: %(sandbox)s; device: %(device)s; graded by %(course)s)")
+        % {"sandbox": report.sandbox, "device": report.device, "course": course_name()},
         *([report.selection] if report.selection else []),
         "",
         header,

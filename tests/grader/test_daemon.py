@@ -163,7 +163,11 @@ def _terminals() -> dict[str, dict[str, str]]:
     return {
         "unactivated": {**base, "PATH": bare},
         "another terminal": {**base, "PATH": os.pathsep.join(["/nonexistent/bin", bare, "/usr/local/games"])},
-        "activated": {**base, "PATH": venv_bin + os.pathsep + bare, "VIRTUAL_ENV": str(Path(venv_bin).parent)},
+        "activated": {
+            **base,
+            "PATH": venv_bin + os.pathsep + bare,
+            "VIRTUAL_ENV": str(Path(venv_bin).parent),
+        },
     }
 
 

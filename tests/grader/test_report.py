@@ -186,7 +186,9 @@ def test_report_to_json_string_round_trips():
 
 def test_table_header_rows_and_total():
     lines = render.to_table(sample_report(), "exercises/").splitlines()
-    assert lines[0] == "torchgrade: exercises/  (sandbox: bubblewrap (zygote); device: cpu)"
+    assert lines[0] == (
+        f"torchgrade: exercises/  (sandbox: bubblewrap (zygote); device: cpu; graded by {render.course_name()})"
+    )
     assert lines[2].split() == [
         "topic",
         "score",
