@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import unicodedata
 from typing import TextIO
 
@@ -113,6 +114,24 @@ def _check_lines(topic: TopicResult, colour: bool) -> list[str]:
     return lines
 
 
+# A check's first line when the file does not define the exercise (an empty or unsaved file)
+_MISSING = re.compile(r"AttributeError\b.*module '\w+' has no attribute '(\w+)'")
+
+
+def _missing(name: str, exercises: list, cross: str) -> tuple[list[str], list]:
+    """One block for the exercises the file does not define at all (an empty file gave one per
+    exercise), and the exercises left to diagnose one by one."""
+    missing = [e for e in exercises if e.points == 0 and _MISSING.search(e.diagnosis.split("\n", 1)[0])]
+    if len(missing) < 2:
+        return [], exercises
+    names = ", ".join(e.name for e in missing)
+    line = _(
+        "%(file)s does not define %(names)s: is the file empty or not saved? "
+        "`grade reset NAME` puts an exercise's stub back"
+    ) % {"file": f"{name}.py", "names": names}
+    return [f"  {cross} {name}: {line}"], [e for e in exercises if e not in missing]
+
+
 def _details(topic: TopicResult, colour: bool, notebook: bool) -> list[str]:
     """One diagnosis per exercise that is not full (grader/checks/exercises.py); an untouched
     exercise, and a topic whose every exercise fails alike (a file that does not import), in one line."""
@@ -132,7 +151,7 @@ def _details(topic: TopicResult, colour: bool, notebook: bool) -> list[str]:
     alike = shared_failure(open_ones)
     if alike and len(open_ones) == len(exercises):
         return [f"  {cross} {topic.name}: {alike}"]
-    lines: list[str] = []
+    lines, open_ones = _missing(topic.name, open_ones, cross)
     for exercise in open_ones:
         points = _points_of(exercise.points, exercise.max_points)
         if exercise.status == "not_started" and "\n" not in exercise.diagnosis:
