@@ -16,7 +16,7 @@ pytestmark = pytest.mark.unit
 def quiet(tmp_path, monkeypatch):
     """Its own hint state, no engine started, the language read again afterwards."""
     monkeypatch.setenv("TORCHGRADE_STATE", str(tmp_path / "state"))
-    monkeypatch.delenv(defaults.LANGUAGE_ENV, raising=False)
+    monkeypatch.setenv(defaults.LANGUAGE_ENV, "")  # empty: no choice; and undone, whatever sets it later
     monkeypatch.setattr(selfcheck, "_start_engine", lambda: None)
     i18n.refresh()
     yield
