@@ -1,3 +1,6 @@
+# Graded code is a subset of Python: imports from torch, numpy and the standard helpers
+# (math, typing, collections...), attributes written out by name, no eval/exec/globals();
+# anything else is refused before it runs, with the line and what to write instead.
 """Autograd — 自动求导, 反向传播, 链式法则.
 
 Training needs the gradient of the loss with respect to every parameter. Lectures 3–4
@@ -24,6 +27,7 @@ from __future__ import annotations
 from typing import Callable
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor
 
 

@@ -1,3 +1,6 @@
+# Graded code is a subset of Python: imports from torch, numpy and the standard helpers
+# (math, typing, collections...), attributes written out by name, no eval/exec/globals();
+# anything else is refused before it runs, with the line and what to write instead.
 """Convolutional networks — 卷积, 填充, 步幅, 池化, LeNet, GPU.
 
 An image is a grid; nearby pixels belong together. A convolution layer slides a small
@@ -27,6 +30,7 @@ use ``reshape`` where ``view`` would fail.
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 
 

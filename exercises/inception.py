@@ -1,3 +1,6 @@
+# Graded code is a subset of Python: imports from torch, numpy and the standard helpers
+# (math, typing, collections...), attributes written out by name, no eval/exec/globals();
+# anything else is refused before it runs, with the line and what to write instead.
 """Inception — GoogLeNet, Inception, 1×1 卷积.
 
 GoogLeNet repeats one block, the Inception module: several branches look at the same input
@@ -18,6 +21,7 @@ use ``reshape`` where ``view`` would fail.
 
 from __future__ import annotations
 
+import torch
 from torch import Tensor, nn
 
 

@@ -1,3 +1,6 @@
+# Graded code is a subset of Python: imports from torch, numpy and the standard helpers
+# (math, typing, collections...), attributes written out by name, no eval/exec/globals();
+# anything else is refused before it runs, with the line and what to write instead.
 """Residual networks — 残差块, 批量归一化, 梯度消失.
 
 Stacking more layers should never hurt — the extra layers could learn the identity — yet
@@ -21,6 +24,8 @@ use ``reshape`` where ``view`` would fail.
 
 from __future__ import annotations
 
+import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 
 

@@ -1,3 +1,6 @@
+# Graded code is a subset of Python: imports from torch, numpy and the standard helpers
+# (math, typing, collections...), attributes written out by name, no eval/exec/globals();
+# anything else is refused before it runs, with the line and what to write instead.
 """Recurrent networks — RNNCell, num_layers, Embedding, hello → ohlol.
 
 A recurrent network reads a sequence one step at a time and carries a hidden state h
@@ -26,6 +29,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 
 

@@ -1,3 +1,6 @@
+# Graded code is a subset of Python: imports from torch, numpy and the standard helpers
+# (math, typing, collections...), attributes written out by name, no eval/exec/globals();
+# anything else is refused before it runs, with the line and what to write instead.
 """Tensors — 张量, 数据操作, 线性代数.
 
 A tensor is an n-dimensional array: ``x.shape`` says how many elements lie along each
@@ -24,6 +27,7 @@ use ``reshape`` where ``view`` would fail.
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor
 
 

@@ -318,10 +318,10 @@ def check_command(
 
 def _learner_lines(result: Report, path: Path) -> None:
     """Under a table that is not full: where to start, and how the points add up."""
-    from grader.apps.learner import points_line, start_line
+    from grader.apps.learner import points_line, shares_line, start_line
 
     if result.score < result.max_score:
-        for line in (start_line(result, path), points_line(result)):
+        for line in (start_line(result, path), points_line(result), shares_line(result)):
             if line:
                 click.echo(line)
 

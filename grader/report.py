@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import unicodedata
 from typing import TextIO
 
@@ -19,6 +20,7 @@ from grader import clean
 from grader.checks.exercises import shared_failure, shown_message
 from grader.checks.scoring import HEADINGS, Report, TopicResult
 from grader.i18n import _
+from grader.topics import REPO_ROOT
 
 COLUMNS = ("passed", "failed", "error", "timeout", "not_started", "skipped")
 # On a terminal: each status's symbol and colour (plain text marks every open check with ✗).
@@ -112,6 +114,24 @@ def _check_lines(topic: TopicResult, colour: bool) -> list[str]:
     return lines
 
 
+# A check's first line when the file does not define the exercise (an empty or unsaved file)
+_MISSING = re.compile(r"AttributeError\b.*module '\w+' has no attribute '(\w+)'")
+
+
+def _missing(name: str, exercises: list, cross: str) -> tuple[list[str], list]:
+    """One block for the exercises the file does not define at all (an empty file gave one per
+    exercise), and the exercises left to diagnose one by one."""
+    missing = [e for e in exercises if e.points == 0 and _MISSING.search(e.diagnosis.split("\n", 1)[0])]
+    if len(missing) < 2:
+        return [], exercises
+    names = ", ".join(e.name for e in missing)
+    line = _(
+        "%(file)s does not define %(names)s: is the file empty or not saved? "
+        "`grade reset NAME` puts an exercise's stub back"
+    ) % {"file": f"{name}.py", "names": names}
+    return [f"  {cross} {name}: {line}"], [e for e in exercises if e not in missing]
+
+
 def _details(topic: TopicResult, colour: bool, notebook: bool) -> list[str]:
     """One diagnosis per exercise that is not full (grader/checks/exercises.py); an untouched
     exercise, and a topic whose every exercise fails alike (a file that does not import), in one line."""
@@ -131,7 +151,7 @@ def _details(topic: TopicResult, colour: bool, notebook: bool) -> list[str]:
     alike = shared_failure(open_ones)
     if alike and len(open_ones) == len(exercises):
         return [f"  {cross} {topic.name}: {alike}"]
-    lines: list[str] = []
+    lines, open_ones = _missing(topic.name, open_ones, cross)
     for exercise in open_ones:
         points = _points_of(exercise.points, exercise.max_points)
         if exercise.status == "not_started" and "\n" not in exercise.diagnosis:
@@ -143,6 +163,15 @@ def _details(topic: TopicResult, colour: bool, notebook: bool) -> list[str]:
     return lines
 
 
+def course_name() -> str:
+    """The checkout or release whose suites graded (a venv of one course may grade another's
+    folder): its folder, ``~`` for the home folder."""
+    folder, home = str(REPO_ROOT), os.path.expanduser("~")
+    return clean.name(
+        "~" + folder[len(home) :] if home not in ("", "/") and folder.startswith(home + "/") else folder
+    )
+
+
 def to_table(report: Report, title: str, colour: bool = False, verbose: bool = False) -> str:
     """The report as a table and, for each exercise that is not full, its diagnosis (with
     ``verbose``, every check that did not pass as well); ``colour`` adds ANSI colours and a
@@ -152,8 +181,8 @@ def to_table(report: Report, title: str, colour: bool = False, verbose: bool = F
     )
     lines = [
         f"torchgrade: {clean.name(title)}  "
-        + _("(sandbox: %(sandbox)s; device: %(device)s)")
-        % {"sandbox": report.sandbox, "device": report.device},
+        + _("(sandbox: %(sandbox)s; device: %(device)s; graded by %(course)s)")
+        % {"sandbox": report.sandbox, "device": report.device, "course": course_name()},
         *([report.selection] if report.selection else []),
         "",
         header,

@@ -6,7 +6,7 @@ The client (:func:`ask_engine`, called by :func:`grader.cli.run`) connects to a 
 user's runtime folder (``$XDG_RUNTIME_DIR/torchgrade``, else ``/tmp/torchgrade-<uid>``: a folder
 of mode 0700 that the user owns, the socket 0600), whose name carries the engine's identity
 (:func:`identity`: the interpreter, this checkout, its grader and suites as they are on disk, the
-variables that choose the engine). It sends its arguments, cwd, environment and its stdin,
+bubblewrap found, the variables that choose the engine; resolved paths, never the PATH string). It sends its arguments, cwd, environment and its stdin,
 stdout and stderr (``SCM_RIGHTS``); the server forks a child that runs the ``grade`` command on
 them as a fresh process would, and answers its exit status. Ctrl-C is passed on as SIGINT.
 
@@ -25,6 +25,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -38,7 +39,7 @@ from grader.topics import REPO_ROOT, suites_dir
 NO_DAEMON_ENV = "TORCHGRADE_NO_DAEMON"
 START_ENV = "TORCHGRADE_DAEMON"  # "1": start a server even off a terminal (the benchmark)
 COMMANDS = ("check", "next", "watch")  # what the server runs (the rest: a fresh process)
-ENGINE_VARIABLES = ("PATH", "PYTHONPATH")  # with every TORCHGRADE_* variable: they choose the engine
+ENGINE_VARIABLES = ("PYTHONPATH",)  # with every TORCHGRADE_* variable: they choose the engine
 
 
 def runtime_folder(env: dict[str, str]) -> Path:
@@ -60,16 +61,31 @@ def _private_folder(env: dict[str, str]) -> Path | None:
 
 
 def identity(env: dict[str, str]) -> str:
-    """What the engine is: a server answers only clients that would start the same one."""
+    """What the engine is: a server answers only clients that would start the same one. Keyed on
+    resolved paths, not on how they were reached: the interpreter and its prefix (``grade``,
+    ``.venv/bin/grade`` unactivated, ``python -m grader``), the checkout, the bubblewrap the PATH
+    finds (not the PATH string: an activated venv, another terminal or an IDE prepend their own
+    folders), the import path's folders and the variables that choose the engine."""
     digest = hashlib.sha256()
-    chosen = sorted((k, v) for k, v in env.items() if k in ENGINE_VARIABLES or k.startswith("TORCHGRADE_"))
-    python = [os.path.realpath(sys.executable), sys.prefix]  # `python`, `python3`, `grade`: one
-    digest.update(json.dumps([python, str(REPO_ROOT), chosen]).encode())
+    chosen = sorted(
+        (k, _resolved_path(v) if k == "PYTHONPATH" else v)
+        for k, v in env.items()
+        if k in ENGINE_VARIABLES or k.startswith("TORCHGRADE_")
+    )
+    python = [os.path.realpath(sys.executable), os.path.realpath(sys.prefix)]
+    bwrap = shutil.which("bwrap", path=env.get("PATH", os.defpath))
+    found = [python, os.path.realpath(REPO_ROOT), os.path.realpath(bwrap) if bwrap else "", chosen]
+    digest.update(json.dumps(found).encode())
     for folder, pattern in ((REPO_ROOT / "grader", "**/*.py"), (suites_dir(), "*")):
         for path in sorted(folder.glob(pattern)):
             info = path.stat()
             digest.update(f"{path}:{info.st_mtime_ns}:{info.st_size}\n".encode())
     return digest.hexdigest()[:24]
+
+
+def _resolved_path(value: str) -> str:
+    """A search path with each folder resolved ("" entries, the current folder, kept as they are)."""
+    return os.pathsep.join(os.path.realpath(part) if part else part for part in value.split(os.pathsep))
 
 
 def socket_path(env: dict[str, str]) -> Path | None:

@@ -55,9 +55,10 @@ if importlib.util.find_spec("grader") is None:
     if any(importlib.util.find_spec(name) is None for name in needed):
         %pip install -q -e {{TORCHGRADE}}
     sys.path.insert(0, TORCHGRADE)
-from grader.apps.selfcheck import check, use_notebook
+from grader.apps.selfcheck import check, hint, use_notebook
 
-use_notebook({notebook!r})  # this file; check() grades it as saved (Colab: the open notebook)"""
+# this file (check("NAME") grades it as saved; Colab: the open notebook); hint("NAME"): the next hint
+use_notebook({notebook!r}{lang})"""
 
 CHECK = N_("the public checks of %(name)s, on this notebook as saved")  # the check cell's comment
 
@@ -231,7 +232,11 @@ def handout(topic: str, stub: Path) -> nbformat.NotebookNode:
     docstring = translated.get("__module__") or ast.get_docstring(tree)
     cells = [
         nbformat.v4.new_markdown_cell(f"# {topic}\n\n{markdown_of(docstring or '')}"),
-        nbformat.v4.new_code_cell(SETUP.format(notebook=f"{topic}.ipynb")),
+        nbformat.v4.new_code_cell(
+            SETUP.format(
+                notebook=f"{topic}.ipynb", lang="" if language() == "en" else f", lang={language()!r}"
+            )
+        ),
     ]
     preamble: list[str] = []
     exercises: list[nbformat.NotebookNode] = []

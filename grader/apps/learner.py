@@ -132,6 +132,23 @@ def points_line(report: Report) -> str:
     }
 
 
+def shares_line(report: Report) -> str:
+    """Why an exercise's points are a fraction (entropy 0/7.5): a check that judges several
+    exercises gives each an equal share ("" where none is a fraction)."""
+    names = [
+        f"{e.name} {round(e.max_points, 2):g}"
+        for topic in report.topics
+        for e in topic.exercises
+        if abs(e.max_points - round(e.max_points)) > 1e-9
+    ]
+    if not names:
+        return ""
+    return _(
+        "points: a check that judges several exercises gives each an equal share of its points, "
+        "hence the fractions (%(exercises)s)"
+    ) % {"exercises": ", ".join(names)}
+
+
 def start_line(report: Report, path: Path) -> str:
     """Where to start, for a report where nothing was started yet ("" otherwise)."""
     tests = [t for topic in report.topics for t in topic.tests if t.status != "skipped"]

@@ -59,6 +59,13 @@ starts that exercise's hints from the first one again. After your first `grade` 
 warm engine stays in the background (%(minutes)s minutes idle at most), so the next ones answer in
 well under a second; `--no-daemon` grades in a fresh process instead.
 
+## What graded code may use
+
+Graded code is a subset of Python: imports from torch, numpy and the standard helpers (math,
+typing, collections...), attributes written out by name, no `eval`/`exec`/`globals()`.
+Anything else is refused before it runs, with the line and what to write instead; the
+header of each file in `exercises/` says the same.
+
 ## Reading the report
 
 Each topic's row shows its points and how many checks passed, failed or were not started.

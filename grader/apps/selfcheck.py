@@ -28,10 +28,12 @@ from typing import Any
 
 import nbformat
 
+from grader import defaults
+from grader.apps import hints
 from grader.apps.selfcheck_server import READY
 from grader.checks.exercises import Exercise, judge, shown_message
 from grader.checks.scoring import HEADINGS, KIND_NAMES, hidden_wording
-from grader.i18n import _
+from grader.i18n import _, normalise, set_language
 
 _chosen: Path | None = None
 
@@ -40,12 +42,16 @@ class SelfCheckProblem(RuntimeError):
     """The notebook could not be graded; the message says why in one line."""
 
 
-def use_notebook(path: str | os.PathLike[str]) -> None:
+def use_notebook(path: str | os.PathLike[str], lang: str = "") -> None:
     """Name the notebook file that :func:`check` grades where the front end cannot say which;
     the set-up cell calls it, so it also starts this kernel's engine, which warms up while the
-    learner reads (the first check() then answers in about a second)."""
+    learner reads (the first check() then answers in about a second). ``lang``: the language the
+    hand-out was written in, which check() and hint() then speak (a ``TORCHGRADE_LANG`` set in
+    the kernel's environment still wins)."""
     global _chosen
     _chosen = Path(path).resolve()
+    if lang and not os.environ.get(defaults.LANGUAGE_ENV) and normalise(lang):
+        set_language(lang)
     _start_engine()
 
 
@@ -137,6 +143,11 @@ def grade_notebook(path: Path, exercise: str) -> dict[str, Any]:
     """The JSON report of ``grade PATH --public-only --exercise EXERCISE``, from this kernel's
     engine (the first call starts it; an engine that died is started again once)."""
     request = json.dumps({"path": str(path), "exercise": exercise}) + "\n"
+    if not engine_ready(0):  # a live line while it imports torch, rather than silence
+        print(
+            _("the grading engine is warming up (importing torch, collecting the checks): a few seconds…"),
+            flush=True,
+        )
     for _attempt in range(2):
         engine = _start_engine()
         assert engine.stdin is not None and engine.stdout is not None
@@ -305,3 +316,18 @@ def check(exercise: str) -> None:
         display(self_check(exercise, _user_namespace().get("In")))
     except SelfCheckProblem as exc:
         print(f"{exercise}: " + _("could not check: %(error)s") % {"error": exc})
+
+
+def hint(exercise: str) -> None:
+    """The next hint of ``exercise`` (``grade hint EXERCISE`` in a notebook): one more each call."""
+    try:
+        found = hints.next_hint(exercise)
+    except hints.UsageProblem as exc:
+        print(f"{exercise}: {exc}")
+        return
+    print(
+        _("hint %(level)d/%(total)d for %(exercise)s: %(text)s")
+        % {"level": found.level, "total": found.total, "exercise": exercise, "text": found.text}
+    )
+    if not found.last:
+        print(_('(`hint("%(exercise)s")` again for the next one)') % {"exercise": exercise})

@@ -2,7 +2,7 @@
 
 The check mark (:mod:`~grader.checks.mark`), the judges that read a probe's answer
 (:mod:`~grader.checks.judge`), the inputs drawn per seed and student (:mod:`~grader.checks.inputs`),
-the datasets (:mod:`~grader.checks.data`), torch's seeding without its cost
+the datasets (:mod:`~grader.checks.data`), the catalogue's mark for a label (``N_``), torch's seeding without its cost
 (:func:`~grader.sandboxed.probe_kit.manual_seed`); the modules ``inputs`` and ``probes`` (the shared probes
 shipped into the worker) import as submodules. Nothing here imports the engine (pyproject's
 import contracts). A name is imported when first read (PEP 562): the trusted side imports
@@ -18,6 +18,7 @@ _HOMES = {
     "check": "grader.checks.mark",
     "gen": "grader.checks.inputs",
     "manual_seed": "grader.sandboxed.probe_kit",
+    "N_": "grader.i18n",  # a suite's label that reaches a message, marked for the catalogue
     **{
         name: "grader.checks.data"
         for name in ("dataset_path", "held_out_split", "load_diabetes", "load_digits")

@@ -98,6 +98,107 @@ ERRORS = (
         re.compile(r"expected (scalar type|m1 and m2 to have the same dtype)|must have the same dtype"),
         N_("the tensors mix dtypes: build new tensors with dtype=x.dtype (or torch.zeros_like(x))"),
     ),
+    *(
+        (re.compile(pattern), hint)
+        for pattern, hint in (
+            (
+                r"grad can be implicitly created only for scalar outputs",
+                N_(
+                    "backward() without an argument needs a scalar (a 0-dim tensor): reduce first "
+                    "(y.sum().backward()), or pass a gradient of y's shape (y.backward(torch.ones_like(y)))"
+                ),
+            ),
+            (
+                r"Torch not compiled with CUDA enabled|No CUDA GPUs are available|Found no NVIDIA driver",
+                N_(
+                    'this machine has no CUDA GPU: never hard-code .cuda() or "cuda"; put new tensors '
+                    "on the input's device (.to(x.device)) or on the device the caller passes"
+                ),
+            ),
+            (
+                r"Kernel size can't be greater than actual input size|Output size is too small",
+                N_(
+                    "each convolution and pooling shrinks the image, and a small input (8×8) runs out "
+                    "of pixels before the last layer: pad the convolutions, pool less, or make the "
+                    "linear layer's input independent of H and W (global average pooling)"
+                ),
+            ),
+            (
+                r"Sizes of tensors must match except in dimension (\d+)",
+                N_(
+                    "torch.cat joins along dim={0}, and every other dimension must match: feature maps "
+                    "(N, C, H, W) with different channel counts join along the channels, dim=1"
+                ),
+            ),
+            (
+                r"expected input\[[^\]]*\] to have (\d+) channels, but got (\d+) channels",
+                N_(
+                    "the convolution was built for {0} input channels but got {1}: its in_channels is "
+                    "the channel count of what reaches it (the data's, or the previous layer's out_channels)"
+                ),
+            ),
+            (
+                r"running_mean should contain (\d+) elements not (\d+)",
+                N_(
+                    "batch norm was built for {1} channels but got {0}: num_features is its input's channel count"
+                ),
+            ),
+            (
+                r"expected target dtype to be Long|'indices' to have one of the following scalar types",
+                N_(
+                    "class labels and embedding indices are integer tensors (torch.long): convert with "
+                    ".long() or build them with dtype=torch.long"
+                ),
+            ),
+            (
+                r"Input type \(\w+\) and (?:bias|weight) type \(\w+\) should be the same",
+                N_(
+                    "the input's dtype differs from the layer's weights: convert the input "
+                    "(x.to(layer.weight.dtype)) or build the tensor with the weights' dtype"
+                ),
+            ),
+            (
+                r"could not infer output dtype\. Input dtype must be either a floating point",
+                N_("mean() of an integer or bool tensor: convert it first with .float()"),
+            ),
+            (
+                r"view size is not compatible with input tensor's size and stride",
+                N_(
+                    "view() needs contiguous memory, which .t(), .transpose() and .permute() do not "
+                    "keep: use .reshape(...)"
+                ),
+            ),
+            (
+                r"shape '\[[^\]]*\]' is invalid for input of size (\d+)",
+                N_(
+                    "view and reshape keep the number of elements ({0}): let -1 stand for the size to "
+                    "work out, as in x.reshape(x.shape[0], -1)"
+                ),
+            ),
+            (
+                r"Dimension out of range",
+                N_("the tensor has fewer dimensions than the dim given: print x.shape (dim=-1 is the last)"),
+            ),
+            (
+                r"Can't call numpy\(\) on Tensor that requires grad",
+                N_("a tensor in the autograd graph becomes a NumPy array through x.detach().cpu().numpy()"),
+            ),
+            (
+                r"Trying to backward through the graph a second time",
+                N_(
+                    "backward() frees the graph it went through: compute the loss again for each "
+                    "backward() (inside the loop)"
+                ),
+            ),
+            (
+                r"modified by an inplace operation",
+                N_(
+                    "an in-place op (x += …, x[...] = …, relu_) changed a tensor autograd kept for "
+                    "backward(): use the out-of-place form (x = x + …)"
+                ),
+            ),
+        )
+    ),
 )
 # In a module (a class exercise) a matrix product that does not fit is a layer's.
 LAYER_HINT = N_(

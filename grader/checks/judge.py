@@ -15,7 +15,7 @@ from typing import Any
 import torch
 
 from grader.checks import curves
-from grader.i18n import N_, _
+from grader.i18n import N_, _, text
 
 
 class CheckFailed(AssertionError):
@@ -42,11 +42,12 @@ class TwinUsed(CheckFailed):
 
 def worded(what: str, expected: str, got: str) -> str:
     """ "WHAT: expected EXPECTED, got GOT." in the learner's language; each part a suite wrote
-    as a constant is looked up in the catalogue (grader/i18n.py), the rest is shown as it is."""
+    as a constant or an f-string is looked up in the catalogue (grader/i18n.py's :func:`text`),
+    the rest is shown as it is."""
     return _("%(what)s: expected %(expected)s, got %(got)s.") % {
-        "what": _(what),
-        "expected": _(expected),
-        "got": _(got),
+        "what": text(what),
+        "expected": text(expected),
+        "got": text(got),
     }
 
 
@@ -69,7 +70,7 @@ _SPEAKS_OF_NAN = re.compile(r"NaN|overflow|\binf\b|finite|exp\(|log\(|log 0")
 
 
 def fail(what: str, expected: str, got: str, hint: str = "", cause: str = "") -> None:
-    raise CheckFailed(worded(what, expected, got) + hinted(_(hint)), cause=cause)
+    raise CheckFailed(worded(what, expected, got) + hinted(text(hint)), cause=cause)
 
 
 def mistake_cause(name: str) -> str:
@@ -149,7 +150,7 @@ def expect_learned(
         return
     label, line = curves.describe(cleaned, reference_band)
     message = worded(what, expected, got) + f"\n  {line}"
-    message += hinted("; ".join(_(h) for h in (curves.HINTS[label], hint) if h))
+    message += hinted("; ".join(text(h) for h in (curves.HINTS[label], hint) if h))
     band = {"band": [float(v) for v in reference_band]} if reference_band is not None else {}
     raise CheckFailed(message, {**cleaned, "shape": label, **band})
 

@@ -35,12 +35,12 @@ from typing import Any
 
 from grader import clean, defaults
 from grader.checks.scoring import TestResult, make_result
-from grader.i18n import _
+from grader.i18n import N_, _
 from grader.topics import REPO_ROOT, suite_path, suites_dir
 
 # the skipped message of a CUDA check on a CPU: a stub's report and the plugin's skip (here so
 # that a stub's report imports no pytest)
-NO_CUDA = "no CUDA device here: this check drops out of the maximum score"
+NO_CUDA = N_("no CUDA device here: this check drops out of the maximum score")
 
 
 def still_raises(function: str) -> str:
@@ -162,11 +162,11 @@ def not_started(topic: str, rows: list[Row], device: str) -> list[TestResult]:
     results = []
     for row in rows:
         if row.cuda and device != "cuda":
-            status, message = "skipped", NO_CUDA
+            status, message = "skipped", _(NO_CUDA)
         else:
-            function = f"{row.exercises[0]}() in {topic}.py" if row.exercises else "the exercise"
+            function = f"{row.exercises[0]}() in {topic}.py" if row.exercises else _("the exercise")
             status = "not_started"
-            message = f"not started: {still_raises(function)}"  # as the plugin words NotStarted
+            message = _("not started: %(reason)s") % {"reason": still_raises(function)}  # as the plugin
         results.append(
             make_result(
                 test_id=row.id,

@@ -24,9 +24,11 @@ from typing import Any
 
 from grader import clean
 from grader.defaults import CPU_POLL_SECONDS, boot_seconds
+from grader.engine import blamed
 from grader.engine.check_table import still_raises
 from grader.engine.sandbox import Limits
 from grader.engine.workers import Worker, keep_one_ahead, read_sources, start_worker
+from grader.i18n import N_, _, ngettext
 from grader.sandboxed import OUTPUT_TAIL_CHARS, channel
 
 
@@ -54,7 +56,11 @@ class Printed:
 
     def shown(self) -> str:
         """The tail as a report shows it, with a note of what came before; '' when nothing."""
-        note = f"… {self.dropped} more characters before these\n" if self.dropped else ""
+        note = (
+            _("… %(count)d more characters before these") % {"count": self.dropped} + "\n"
+            if self.dropped
+            else ""
+        )
         return note + self.text if self.text or self.dropped else ""
 
 
@@ -86,15 +92,17 @@ class EngineProblem(SubmissionError):
     submission's (no submitted code runs before a worker reports ``booted``)."""
 
 
-BOOTING = "starting Python and torch"
+BOOTING = N_("starting Python and torch")
 
 # What a hidden check's problem says: the worker that ran the hidden probes could have put their
 # source in an exception's text, a stalled function's name or where it stalled (issue 39).
 SEALED = {
-    NotStarted: "an exercise this hidden check calls still raises NotImplementedError",
-    ProbeTimeout: "the submitted code ran past its time in this hidden check; the worker was stopped",
-    SubmissionError: "the submitted code raised, crashed or answered with what is not plain data in "
-    "this hidden check (a hidden check shows no message: the public checks and your own tests do)",
+    NotStarted: N_("an exercise this hidden check calls still raises NotImplementedError"),
+    ProbeTimeout: N_("the submitted code ran past its time in this hidden check; the worker was stopped"),
+    SubmissionError: N_(
+        "the submitted code raised, crashed or answered with what is not plain data in "
+        "this hidden check (a hidden check shows no message: the public checks and your own tests do)"
+    ),
 }
 
 
@@ -104,7 +112,7 @@ def sealed(problem: SubmissionProblem) -> SubmissionProblem:
     if isinstance(problem, EngineProblem):
         return problem
     kind = next((k for k in (NotStarted, ProbeTimeout) if isinstance(problem, k)), SubmissionError)
-    seal = kind(SEALED[kind])
+    seal = kind(_(SEALED[kind]))
     if isinstance(problem, ProbeTimeout) and isinstance(seal, ProbeTimeout):
         seal.cpu = problem.cpu
     return seal
@@ -115,26 +123,27 @@ def _error_text(error: dict[str, Any], action: str) -> str:
     worker's own cap is within the submission's reach."""
     kind, message = clean.name(error.get("type")), clean.text(error.get("message"))
     if error.get("kind") == "out_of_memory":
-        head = f"ran out of memory while {action} ({kind}: {message})"
+        head = _("ran out of memory while %(action)s (%(kind)s: %(message)s)")
     else:
-        head = f"{kind} while {action}: {message}"
+        head = _("%(kind)s while %(action)s: %(message)s")
+    head %= {"kind": kind, "action": action, "message": message}
     where = error.get("where") or []
     if isinstance(where, list) and where:
-        head += "\n  at " + "\n  at ".join(clean.name(w) for w in where[-3:])
-    return head
+        head += "".join("\n  " + _("at %(where)s") % {"where": clean.name(w)} for w in where[-3:])
+    return head + "".join(f"\n  {line}" for line in blamed.lines(error))
 
 
 def _exit_text(returncode: int | None) -> str:
     """bwrap passes a worker's death by signal N on as status 128 + N."""
     if returncode is None:
-        return "still running"
+        return _("still running")
     number = -returncode if returncode < 0 else returncode - 128 if 128 < returncode < 160 else 0
     if number:
         try:
-            return f"was killed by {signal.Signals(number).name}"
+            return _("was killed by %(signal)s") % {"signal": signal.Signals(number).name}
         except ValueError:
-            return f"was killed by signal {number}"
-    return f"exited with status {returncode}"
+            return _("was killed by signal %(number)d") % {"number": number}
+    return _("exited with status %(code)d") % {"code": returncode}
 
 
 def _inputs(args: object) -> str:
@@ -149,11 +158,14 @@ def _inputs(args: object) -> str:
             continue
         text = f"{tuple(shape)} {str(dtype).removeprefix('torch.')}"
         if 0 < arg.numel() <= 6:
-            text += f" {arg.detach().cpu().flatten().tolist()}"
+            values = arg.detach().cpu().flatten().tolist()
+            text += " [" + ", ".join(f"{v:.4g}" if isinstance(v, float) else str(v) for v in values) + "]"
         shown.append(text)
     if not shown:
         return ""
-    return f" on {'a ' if len(shown) == 1 else ''}{', '.join(shown)} tensor{'s' if len(shown) > 1 else ''}"
+    return " " + ngettext("on a %(tensors)s tensor", "on %(tensors)s tensors", len(shown)) % {
+        "tensors": ", ".join(shown)
+    }
 
 
 @functools.lru_cache(maxsize=512)
@@ -261,35 +273,41 @@ class TopicSession:
                 gpu=self.gpu,
             )
             try:
-                self._expect("booted", boot_seconds(), BOOTING)
+                self._expect("booted", boot_seconds(), _(BOOTING))
                 break
             except SubmissionProblem as exc:
                 self.stop()
                 self.fatal = None
                 if attempt == 2:
                     self.fatal = EngineProblem(
-                        f"the grading machine could not start Python and torch, twice ({exc}); this "
-                        "is not your code (none of it had run): grade again, and if it happens again "
-                        "run `grade doctor` (a busy or low-memory machine is the usual cause)"
+                        _(
+                            "the grading machine could not start Python and torch, twice (%(problem)s); "
+                            "this is not your code (none of it had run): grade again, and if it happens "
+                            "again run `grade doctor` (a busy or low-memory machine is the usual cause)"
+                        )
+                        % {"problem": exc}
                     )
                     raise self.fatal from None
-        event = self._receive(self.timeout, f"importing {self.topic}.py", self.cpu_limit)
+        importing = _("importing %(file)s") % {"file": f"{self.topic}.py"}
+        event = self._receive(self.timeout, importing, self.cpu_limit, starting=True)
         if event["event"] == "imported":
             keep_one_ahead(self.limits, self.gpu)  # the next task's worker boots during this one
             return
         self.stop()
         if event["event"] == "missing":
-            self.fatal = NotStarted(f"no file {clean.name(event.get('file'))} in the submission")
+            self.fatal = NotStarted(
+                _("no file %(file)s in the submission") % {"file": clean.name(event.get("file"))}
+            )
         else:
             error = event.get("error", {})
-            self.fatal = SubmissionError(_error_text(error, f"importing {self.topic}.py"))
+            self.fatal = SubmissionError(_error_text(error, importing))
         raise self.fatal
 
     def _expect(self, name: str, budget: float, action: str) -> None:
-        event = self._receive(budget, action)
+        event = self._receive(budget, action, starting=True)
         if event.get("event") != name:
             self.stop()
-            raise SubmissionError(f"the worker answered out of turn while {action}")
+            raise SubmissionError(_("the worker answered out of turn while %(action)s") % {"action": action})
 
     def _frame(self, worker: Worker, deadline: float, cpu: float | None, cpu_start: float | None) -> Any:
         """The worker's next frame, decoded; while none is there, its CPU time is watched."""
@@ -306,10 +324,16 @@ class TopicSession:
         return channel.decode(channel.read_frame(worker.results_fd, worker.nonce, deadline))
 
     def _receive(
-        self, budget: float, action: str, cpu: float | None = None, cpu_start: float | None = None
+        self,
+        budget: float,
+        action: str,
+        cpu: float | None = None,
+        cpu_start: float | None = None,
+        starting: bool = False,
     ) -> dict[str, Any]:
         """Wait up to ``budget`` seconds for the worker's next event, and while it uses at most
-        ``cpu`` CPU seconds beyond ``cpu_start`` (its CPU time now when not given)."""
+        ``cpu`` CPU seconds beyond ``cpu_start`` (its CPU time now when not given); a timeout
+        while ``starting`` (booting, importing) ends the session."""
         deadline = time.monotonic() + budget
         worker = self._live()
         if cpu is not None and cpu_start is None:
@@ -322,34 +346,45 @@ class TopicSession:
         except (channel.ChannelTimeout, CpuExceeded) as exc:
             self.printed.add(self.last_stall.get("output"))  # what it printed up to the watchdog's note
             self.stop()
-            spent = f"{cpu:g} s of CPU time" if isinstance(exc, CpuExceeded) else f"{budget:g} s"
-            hint = "" if action == BOOTING else " (an endless loop? a very slow Python loop?)"
+            spent = (
+                _("%(seconds)s s of CPU time") % {"seconds": f"{cpu:g}"}
+                if isinstance(exc, CpuExceeded)
+                else f"{budget:g} s"
+            )
+            hint = "" if action == _(BOOTING) else _(" (an endless loop? a very slow Python loop?)")
             problem = ProbeTimeout(
-                f"did not answer within {spent} while {action}{hint}; the worker was stopped"
+                _("did not answer within %(spent)s while %(action)s%(hint)s; the worker was stopped")
+                % {"spent": spent, "action": action, "hint": hint}
             )
             problem.cpu = cpu if isinstance(exc, CpuExceeded) else None
-            if action.startswith("importing") or action.startswith("starting"):
+            if starting:
                 self.fatal = problem
             raise problem from None
         except channel.ChannelClosed:
             worker.exit_status(2)  # let a worker that exited report its own status
             code = self.stop()
-            hint = "" if action == BOOTING else " (os._exit? a crash in native code?)"
-            raise SubmissionError(f"the worker process {_exit_text(code)} while {action}{hint}") from None
+            hint = "" if action == _(BOOTING) else _(" (os._exit? a crash in native code?)")
+            raise SubmissionError(
+                _("the worker process %(ended)s while %(action)s%(hint)s")
+                % {"ended": _exit_text(code), "action": action, "hint": hint}
+            ) from None
         except Exception as exc:  # malformed frame, refused payload
             self.stop()
             raise SubmissionError(
-                f"the worker sent something that is not plain data while {action} ({type(exc).__name__})"
+                _("the worker sent something that is not plain data while %(action)s (%(kind)s)")
+                % {"action": action, "kind": type(exc).__name__}
             ) from None
         if not isinstance(event, dict) or "event" not in event:
             self.stop()
-            raise SubmissionError(f"the worker sent a malformed answer while {action}")
+            raise SubmissionError(
+                _("the worker sent a malformed answer while %(action)s") % {"action": action}
+            )
         self.printed.add(event.get("output"))
         return event
 
     def _live(self) -> Worker:
         if self.worker is None:
-            raise SubmissionError("the worker is gone")
+            raise SubmissionError(_("the worker is gone"))
         return self.worker
 
     def stop(self) -> int | None:
@@ -395,7 +430,7 @@ class TopicSession:
             raise self.fatal
         subject = args[0] if args and isinstance(args[0], str) else probe.__name__.removeprefix("probe_")
         if subject in self.stalls:
-            raise ProbeTimeout(f"{self.stalls[subject]}; this check was not run")
+            raise ProbeTimeout(_("%(stall)s; this check was not run") % {"stall": self.stalls[subject]})
         wait = timeout if timeout is not None else self.timeout
         cpu = self.cpu_limit
         if cpu is not None and timeout is not None:  # a probe the suite gives longer, more CPU too
@@ -404,8 +439,10 @@ class TopicSession:
             left = self.deadline - time.monotonic()
             if left <= 0:
                 raise ProbeTimeout(
-                    f"the submission's time budget of {self.budget:g} s was used up "
-                    "before this check; it was not run"
+                    _(
+                        "the submission's time budget of %(seconds)s s was used up before this check; it was not run"
+                    )
+                    % {"seconds": f"{self.budget:g}"}
                 )
             wait = min(wait, left)
         if self.worker is None:
@@ -428,10 +465,12 @@ class TopicSession:
             }
         )
         learners = subject in self.exercises or not self.exercises  # not a probe's own label
+        file = f"{self.topic}.py"
         action = (
-            f"running {subject}() in {self.topic}.py" + _inputs(args[1] if len(args) > 1 else ())
+            _("running %(name)s() in %(file)s") % {"name": subject, "file": file}
+            + _inputs(args[1] if len(args) > 1 else ())
             if learners
-            else f"checking {', '.join(self.exercises)} in {self.topic}.py"
+            else _("checking %(names)s in %(file)s") % {"names": ", ".join(self.exercises), "file": file}
         )
         worker = self._live()
         mark, self.cpu_mark = self.cpu_mark, None
@@ -441,7 +480,10 @@ class TopicSession:
             channel.write_frame(worker.request_fd, worker.nonce, request)
         except OSError:
             code = self.stop()
-            raise SubmissionError(f"the worker process {_exit_text(code)} before {action}") from None
+            raise SubmissionError(
+                _("the worker process %(ended)s before %(action)s")
+                % {"ended": _exit_text(code), "action": action}
+            ) from None
         self.last_stall = {}
         try:
             event = self._receive(budget=wait, action=action, cpu=cpu, cpu_start=cpu_start)
@@ -456,13 +498,13 @@ class TopicSession:
             return event.get("value")
         error = event.get("error", {}) if event["event"] == "raised" else {}
         if error.get("kind") == "not_started":
-            raise NotStarted(still_raises(clean.name(error.get("function") or "the exercise")))
+            raise NotStarted(still_raises(clean.name(error.get("function") or _("the exercise"))))
         if error.get("kind") == "known_stall":
             stalled = clean.name(error.get("function"))
+            before = self.stalls.get(stalled) or _("it ran past its deadline before")
             raise ProbeTimeout(
-                f"{subject}() calls {stalled}(): "
-                f"{self.stalls.get(stalled, 'it ran past its deadline before')}; "
-                "this check was not run"
+                _("%(name)s() calls %(stalled)s(): %(before)s; this check was not run")
+                % {"name": subject, "stalled": stalled, "before": before}
             )
         raise SubmissionError(_error_text(error, action))
 
@@ -480,39 +522,49 @@ class TopicSession:
         the function is remembered so that its other checks end at once."""
         if self.deadline is not None and self.deadline - time.monotonic() <= 0.05 and wait < self.timeout:
             return ProbeTimeout(
-                f"{subject}() was still running when the submission's time budget of "
-                f"{self.budget:g} s ran out; the worker was stopped"
+                _(
+                    "%(name)s() was still running when the submission's time budget of %(seconds)s s ran out; the worker was stopped"
+                )
+                % {"name": subject, "seconds": f"{self.budget:g}"}
             )
         stall = self.last_stall
         function = clean.name(stall.get("function") or subject)
         where = [clean.name(w) for w in stall.get("where") or []][-1:]
-        first = f"{function}() " + (
-            f"used {cpu:g} s of CPU time without answering" if cpu else f"did not answer within {wait:g} s"
-        )
+        first = (
+            _("%(name)s() used %(seconds)s s of CPU time without answering")
+            if cpu
+            else _("%(name)s() did not answer within %(seconds)s s")
+        ) % {"name": function, "seconds": f"{cpu or wait:g}"}
         if self.check:
-            first += f" in {self.check}"
+            first += _(" in %(check)s") % {"check": self.check}
         self.stalls[function] = first
         self.stalls.setdefault(subject, first)
         # The other lane's checks of it end at once too, told only what this side chose to ask
         # (the worker named `function`: a hidden worker's words must not reach the public one)
         self.lanes[not self.hidden].stalls.setdefault(
-            subject, f"{subject}() ran past its deadline in another check"
+            subject, _("%(name)s() ran past its deadline in another check") % {"name": subject}
         )
-        message = first + "; the worker was stopped."
+        message = first + _("; the worker was stopped.")
         if where:
-            message += f"\n  at the deadline it was in {where[0]}"
+            message += "\n  " + _("at the deadline it was in %(where)s") % {"where": where[0]}
         slowest, answers = self.slowest.get(subject, (0.0, 0))
         if answers:
-            message += (
-                f"\n  {subject}() answered {answers} earlier check(s), the slowest in "
-                f"{slowest:.1f} s: it is slow rather than stuck. A Python loop over elements "
-                "is the usual cause; whole-tensor operations are much faster."
-            )
+            message += "\n  " + ngettext(
+                "%(name)s() answered %(count)d earlier check, the slowest in %(seconds)s s: it is slow rather "
+                "than stuck. A Python loop over elements is the usual cause; whole-tensor operations are much faster.",
+                "%(name)s() answered %(count)d earlier checks, the slowest in %(seconds)s s: it is slow rather "
+                "than stuck. A Python loop over elements is the usual cause; whole-tensor operations are much faster.",
+                answers,
+            ) % {"name": subject, "count": answers, "seconds": f"{slowest:.1f}"}
         else:
             message += (
-                "\n  hint: an endless loop (a condition that never changes?) or a very slow "
-                "Python loop over elements; whole-tensor operations are much faster."
+                "\n  "
+                + _("hint: ")
+                + _(
+                    "an endless loop (a condition that never changes?) or a very slow "
+                    "Python loop over elements; whole-tensor operations are much faster."
+                )
             )
         return ProbeTimeout(
-            message + "\n  Its other checks are reported as timeouts without running it again."
+            message + "\n  " + _("Its other checks are reported as timeouts without running it again.")
         )

@@ -35,7 +35,7 @@ from grader.engine.check_table import NO_CUDA
 from grader.engine.client import NotStarted, Printed, ProbeTimeout, SubmissionError, TopicSession
 from grader.engine.sandbox import Limits
 from grader.engine.staging import stage
-from grader.i18n import _
+from grader.i18n import N_, _
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -130,7 +130,7 @@ class GradingPlugin:
     def setup_rule(self, item: pytest.Item) -> None:
         """Skip a CUDA check when grading on the CPU (before its fixtures are set up)."""
         if check_of(item).get("cuda") and self.current().grade_device != "cuda":
-            pytest.skip(NO_CUDA)
+            pytest.skip(_(NO_CUDA))
 
     @contextlib.contextmanager
     def calling(self, item: pytest.Item) -> Iterator[None]:
@@ -273,7 +273,7 @@ def _status(excinfo: pytest.ExceptionInfo | None) -> tuple[str, str]:
         return "passed", ""
     exc = excinfo.value
     if isinstance(exc, NotStarted):
-        return "not_started", f"not started: {exc}"
+        return "not_started", _("not started: %(reason)s") % {"reason": exc}
     if isinstance(exc, ProbeTimeout):
         return "timeout", str(exc)
     if isinstance(exc, SubmissionError):
@@ -281,10 +281,10 @@ def _status(excinfo: pytest.ExceptionInfo | None) -> tuple[str, str]:
     if isinstance(exc, CheckFailed):
         return "failed", str(exc)
     if isinstance(exc, pytest.fail.Exception) and str(exc).startswith("Timeout"):
-        return "timeout", "the whole check ran past the grader's backstop timeout"
+        return "timeout", _("the whole check ran past the grader's backstop timeout")
     if isinstance(exc, AssertionError):
         return "failed", str(exc).split("\nassert ")[0]
-    return "error", f"{UNJUDGED} ({type(exc).__name__}: {exc})"
+    return "error", f"{_(UNJUDGED)} ({type(exc).__name__}: {exc})"
 
 
 Verdict = tuple[str, str, dict | None, str]  # (status, message, curve, cause)
@@ -298,7 +298,7 @@ def verdict(when: str, excinfo: pytest.ExceptionInfo | None) -> Verdict | None:
         return "skipped", excinfo.exconly(tryshort=True).removeprefix("Skipped: "), None, ""
     if when == "setup" and excinfo is not None:  # the suite's fixtures: no answer was judged yet
         status, message = _status(excinfo)
-        message = message.replace(UNJUDGED, "the check could not be set up", 1)
+        message = message.replace(_(UNJUDGED), _("the check could not be set up"), 1)
         return status if status != "failed" else "error", message, None, ""
     if when == "call":
         failure = excinfo.value if excinfo is not None else None
@@ -309,8 +309,8 @@ def verdict(when: str, excinfo: pytest.ExceptionInfo | None) -> Verdict | None:
 
 
 # What a hidden check whose judging broke on the worker's answer says (:func:`result_of`).
-UNJUDGED = "the check could not judge the answer"
-UNJUDGED_HIDDEN = f"{UNJUDGED} of this hidden check"
+UNJUDGED = N_("the check could not judge the answer")
+UNJUDGED_HIDDEN = N_("the check could not judge the answer of this hidden check")
 
 
 def result_of(
@@ -326,7 +326,7 @@ def result_of(
     session = session_of(item)
     printed = session.printed.shown() if session is not None and status != "passed" else ""
     if not check.get("public"):
-        printed, message = "", UNJUDGED_HIDDEN if message.startswith(UNJUDGED) else message
+        printed, message = "", _(UNJUDGED_HIDDEN) if message.startswith(_(UNJUDGED)) else message
     elif status == "error" and check.get("errors"):
         message, cause = explained(message, check["errors"])
     return make_result(

@@ -38,7 +38,7 @@ from grader.engine.selection import (
     topics_with_exercises,
 )
 from grader.engine.torch_build import no_gpu
-from grader.i18n import _
+from grader.i18n import _, ngettext
 from grader.options import Options
 from grader.topics import LONGEST_FIRST, RELEASE_MARKER, suites_dir
 
@@ -309,7 +309,11 @@ def build_report(
     skipped = sum(topic.count("skipped") for topic in report.topics)
     if skipped:
         report.notes.append(
-            _("%(count)d checks skipped (CUDA checks need a GPU); they do not count toward the maximum")
+            ngettext(
+                "%(count)d check skipped (CUDA checks need a GPU); it does not count toward the maximum",
+                "%(count)d checks skipped (CUDA checks need a GPU); they do not count toward the maximum",
+                skipped,
+            )
             % {"count": skipped}
         )
     return report

@@ -37,7 +37,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from grader.sandboxed import OUTPUT_TAIL_CHARS, guarded
+from grader.sandboxed import OUTPUT_TAIL_CHARS, blame, guarded
 
 MESSAGE_LIMIT = 600
 WATCH_SECONDS = 0.02  # how often the watchdog looks at the clocks (it is not woken per probe)
@@ -138,13 +138,16 @@ def describe_exception(exc: BaseException, submission_dir: str) -> dict[str, Any
     )
     kind = "not_started" if raised_by_stub else "out_of_memory" if out_of_memory else "exception"
     function = f"{own[-1].name}() in {Path(own[-1].filename).name}" if own else ""
-    return {
+    described = {
         "kind": kind,
         "type": type(exc).__name__,
         "message": _short(text),
         "where": where,
         "function": function,
     }
+    if kind == "exception":
+        described.update(blame.blame(exc, submission_dir))
+    return described
 
 
 class Watchdog:

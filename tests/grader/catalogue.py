@@ -6,7 +6,9 @@
 
 What the catalogue holds (:func:`extract`): every ``_()``, ``N_()`` and ``ngettext()`` of grader/
 (Babel's Python extractor), the suites' texts that grader/checks/judge.py looks up as they are
-(constants given as ``hint=``, ``what=``, ``expected=``, ``got=``, and names holding "hint"), the
+(constants and f-strings given as ``hint=``, ``what=``, ``expected=``, ``got=``, by keyword or
+position, assigned to ``what`` or a name holding "hint", or marked ``N_("...")``; an f-string as a
+template), the
 help of every ``grade`` command and option (read from the Click tree itself), and Click's own
 words of a help page (:data:`CLICK_WORDS`). tests/grader/test_catalogue.py checks the result.
 """
@@ -22,6 +24,9 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from grader.i18n import WORDS, words_of  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 GRADER = REPO / "grader"
@@ -77,8 +82,8 @@ def _constants(node: ast.AST) -> list[str]:
 
 
 def _positions() -> dict[str, dict[int, str]]:
-    """{judge function: {position: "hint"}}: a hint given by position is a hint too (a what,
-    expected or got by position is mostly code or numbers, shown as it is)."""
+    """{judge function: {position: "hint", "what", ...}}: a text given by position is looked up
+    as one given by keyword."""
     import inspect
 
     sys.path.insert(0, str(REPO))
@@ -88,7 +93,7 @@ def _positions() -> dict[str, dict[int, str]]:
     for name, function in vars(judge).items():
         if inspect.isfunction(function) and function.__module__ == judge.__name__:
             params = list(inspect.signature(function).parameters)
-            found[name] = {i: p for i, p in enumerate(params) if p == "hint"}
+            found[name] = {i: p for i, p in enumerate(params) if p in SUITE_KEYWORDS}
     return found
 
 
@@ -104,26 +109,52 @@ def _positional(node: ast.Call, positions: dict[str, dict[int, str]]) -> list[as
     ]
 
 
+def template(node: ast.JoinedStr) -> str:
+    """An f-string as the catalogue holds it: its literal text, each value as ``{0}``, ``{1}``…
+    (grader/i18n.py matches a shown text against it and translates the values in turn); ""
+    where it holds no word of its own (``f"{name}.step(closure)"``: code)."""
+    parts, values = [], 0
+    for part in node.values:
+        if isinstance(part, ast.Constant):
+            parts.append(str(part.value).replace("{", "{{").replace("}", "}}"))
+        else:
+            parts.append(f"{{{values}}}")
+            values += 1
+    text = "".join(parts)
+    return text if words_of(text) >= 1 else ""
+
+
 def suite_strings(path: Path) -> dict[str, int]:
-    """{text: line} of the constants ``path`` hands judge's messages (the module docstring)."""
+    """{text: line} of the constants and f-strings ``path`` hands judge's messages (the module
+    docstring)."""
     found: dict[str, int] = {}
     positions = _positions()
     nodes = list(ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
     nodes += [k for n in nodes if isinstance(n, ast.Call) for k in _positional(n, positions)]
     for node in nodes:
         if isinstance(node, ast.keyword) and node.arg in SUITE_KEYWORDS:
-            if isinstance(node.value, ast.JoinedStr):
-                continue
-            if node.arg != "hint" and not isinstance(node.value, ast.Constant):
-                continue  # what, expected, got: a constant only (an f-string is shown as it is)
-            for text in _constants(node.value):
-                found.setdefault(text, node.lineno)
+            texts = _texts(node.value)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "N_":
+            texts = _constants(node.args[0]) if node.args else []
         elif isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and "hint" in t.id.lower() for t in node.targets
+            isinstance(t, ast.Name) and ("hint" in t.id.lower() or t.id == "what") for t in node.targets
         ):
-            for text in _constants(node.value):
-                found.setdefault(text, node.lineno)
-    return {text: line for text, line in found.items() if text.strip()}
+            texts = _texts(node.value)
+        else:
+            continue
+        for text in texts:
+            found.setdefault(text, node.lineno)
+    return {text: line for text, line in found.items() if words_of(text) >= (1 if "{0}" in text else WORDS)}
+
+
+def _texts(node: ast.expr) -> list[str]:
+    """The texts (constants, f-strings as templates) an argument may evaluate to."""
+    if isinstance(node, ast.JoinedStr):
+        return [t for t in [template(node)] if t]
+    if isinstance(node, (ast.IfExp, ast.BoolOp)):
+        parts = [node.body, node.orelse] if isinstance(node, ast.IfExp) else list(node.values)
+        return [t for part in parts for t in _texts(part)]
+    return _constants(node)
 
 
 def _click_strings() -> list[str]:

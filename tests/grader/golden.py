@@ -38,8 +38,8 @@ def grade(*args: str, lang: str) -> str:
 
 
 def table(text: str) -> str:
-    """The table without its first line's machine-dependent sandbox and device."""
-    return re.sub(r"(?m)^(torchgrade: .*?)  \(.*\)$", r"\1", text)
+    """The table without its first line's machine-dependent sandbox, device and checkout."""
+    return re.sub(r"(?m)^(torchgrade: .*?)  [(（].*[)）]$", r"\1", text)  # either language's brackets
 
 
 def report(text: str) -> str:

@@ -16,7 +16,8 @@ from pathlib import Path
 WORD = re.compile(r"(?<![-._\w])[A-Za-z]{2,}")  # a word, not an option (--run) or a name's part
 OUTPUT_CALLS = {
     "echo", "secho", "print", "write", "fail", "append", "extend", "CheckFailed", "TwinUsed",
-    "UsageProblem", "Unusable", "_usage_exit", "progress_line",
+    "UsageProblem", "Unusable", "_usage_exit", "progress_line", "SubmissionError", "ProbeTimeout",
+    "NotStarted", "EngineProblem",
 }  # fmt: skip
 WRAPPERS = {"_", "N_", "ngettext"}
 

@@ -40,6 +40,9 @@ PRINTING = (
     "grader/apps/release.py",
     "grader/batch/exports.py",
     "grader/batch/manual_feedback.py",
+    "grader/engine/blamed.py",
+    "grader/engine/client.py",
+    "grader/engine/plugin.py",
 )
 
 

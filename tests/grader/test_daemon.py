@@ -152,3 +152,44 @@ def test_one_engine_whichever_name_the_interpreter_was_called_by(monkeypatch):
             assert daemon.identity(env) == here, name
     monkeypatch.setitem(env, "TORCHGRADE_NO_SANDBOX", "1")
     assert daemon.identity(env) != here
+
+
+def _terminals() -> dict[str, dict[str, str]]:
+    """The environments a learner reaches the engine from: the venv unactivated
+    (`.venv/bin/grade` by its path), another terminal (its own PATH) and the venv activated."""
+    base = dict(os.environ)
+    venv_bin = str(Path(sys.executable).parent)
+    bare = os.pathsep.join(p for p in base.get("PATH", os.defpath).split(os.pathsep) if p != venv_bin)
+    return {
+        "unactivated": {**base, "PATH": bare},
+        "another terminal": {**base, "PATH": os.pathsep.join(["/nonexistent/bin", bare, "/usr/local/games"])},
+        "activated": {
+            **base,
+            "PATH": venv_bin + os.pathsep + bare,
+            "VIRTUAL_ENV": str(Path(venv_bin).parent),
+        },
+    }
+
+
+@pytest.mark.unit
+def test_one_engine_whatever_the_path(runtime):
+    """The engine is keyed on the checkout and the interpreter, not the PATH string."""
+    keys = {name: daemon.identity(daemon.engine_env(env)) for name, env in _terminals().items()}
+    assert len(set(keys.values())) == 1, keys
+    other = {**os.environ, "PYTHONPATH": "/elsewhere"}
+    assert daemon.identity(other) != keys["activated"]
+
+
+@pytest.mark.e2e
+def test_unactivated_another_terminal_and_activated_reach_one_engine(server):
+    code = (
+        "import sys\nfrom grader.apps import daemon\n"
+        f"status = daemon.ask_engine({[str(REPO / 'solutions' / 'tensors.py'), '--exercise', 'accuracy']!r})\n"
+        "sys.exit(100 if status is None else status)"
+    )
+    for name, env in _terminals().items():
+        done = subprocess.run(
+            [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
+        )
+        assert done.returncode == 0, f"{name}: {done.returncode} {done.stderr[-1000:]}"
+    assert [p.name for p in server.parent.glob("engine-*.sock")] == [server.name]

@@ -186,7 +186,9 @@ def test_report_to_json_string_round_trips():
 
 def test_table_header_rows_and_total():
     lines = render.to_table(sample_report(), "exercises/").splitlines()
-    assert lines[0] == "torchgrade: exercises/  (sandbox: bubblewrap (zygote); device: cpu)"
+    assert lines[0] == (
+        f"torchgrade: exercises/  (sandbox: bubblewrap (zygote); device: cpu; graded by {render.course_name()})"
+    )
     assert lines[2].split() == [
         "topic",
         "score",
@@ -325,3 +327,31 @@ def test_coloured_table_marks_each_status_and_says_the_same_text():
     ].endswith("✓")  # a full topic
     # apart from the symbols, the coloured table says what the plain one says
     assert text.replace(" ✓", "") == plain
+
+
+def test_table_says_an_empty_file_in_one_block():
+    def missing(name: str) -> scoring.TestResult:
+        message = (
+            f"AttributeError while running {name}() in losses.py: module 'losses' has no attribute '{name}'"
+        )
+        return result(name, "error", 1, message)
+
+    t = topic(
+        "losses", missing("mse"), missing("l1"), missing("huber"), result("softmax", "failed", 1, "wrong")
+    )
+    details = render.to_table(Report([t], "none", "cpu"), "exercises/").split("What to look at:\n")[1]
+    assert details.splitlines()[0] == (
+        "  ✗ losses: losses.py does not define mse, l1, huber: is the file empty or not saved? "
+        "`grade reset NAME` puts an exercise's stub back"
+    )
+    assert "losses · softmax 0/1" in details and details.count("no attribute") == 0
+
+
+def test_fractional_points_are_explained():
+    from grader.apps.learner import shares_line
+
+    shared = make_result("kl", "shape", 3, "failed", "wrong", True, ("entropy", "kl_div"))
+    t = topic("losses", shared, make_result("e", "shape", 6, "failed", "wrong", True, ("entropy",)))
+    line = shares_line(Report([t], "none", "cpu"))
+    assert "equal share" in line and "entropy 7.5" in line and "kl_div 1.5" in line
+    assert shares_line(Report([topic("losses", result("a", "failed"))], "none", "cpu")) == ""

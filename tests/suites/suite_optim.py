@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader.checks import (
+    N_,
     battery,
     binary_accuracy,
     check,
@@ -301,16 +302,16 @@ def probe_optimizer(mod, name, inits, groups, defaults, grads, use_closure):
 
 
 OPTIMIZER_CASES = {
-    "SGD plain": ("SGD", torch.optim.SGD, {"lr": 0.1}),
-    "SGD momentum": ("SGD", torch.optim.SGD, {"lr": 0.05, "momentum": 0.9}),
-    "SGD momentum dampening": ("SGD", torch.optim.SGD, {"lr": 0.05, "momentum": 0.8, "dampening": 0.3}),
-    "SGD nesterov weight decay": (
+    N_("SGD plain"): ("SGD", torch.optim.SGD, {"lr": 0.1}),
+    N_("SGD momentum"): ("SGD", torch.optim.SGD, {"lr": 0.05, "momentum": 0.9}),
+    N_("SGD momentum dampening"): ("SGD", torch.optim.SGD, {"lr": 0.05, "momentum": 0.8, "dampening": 0.3}),
+    N_("SGD nesterov weight decay"): (
         "SGD",
         torch.optim.SGD,
         {"lr": 0.05, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01},
     ),
-    "Adam defaults": ("Adam", torch.optim.Adam, {"lr": 1e-3}),
-    "Adam betas weight decay": (
+    N_("Adam defaults"): ("Adam", torch.optim.Adam, {"lr": 1e-3}),
+    N_("Adam betas weight decay"): (
         "Adam",
         torch.optim.Adam,
         {"lr": 0.01, "betas": (0.8, 0.99), "eps": 1e-6, "weight_decay": 0.05},
@@ -758,14 +759,14 @@ def probe_training_states(mod, name, options, inits, data):
 
 
 TRAINING_STATE_CASES = {
-    "SGD momentum": ("SGD", {"lr": 0.05, "momentum": 0.9}),
-    "SGD dampening weight decay": (
+    N_("SGD momentum"): ("SGD", {"lr": 0.05, "momentum": 0.9}),
+    N_("SGD dampening weight decay"): (
         "SGD",
         {"lr": 0.05, "momentum": 0.8, "dampening": 0.3, "weight_decay": 0.01},
     ),
-    "SGD nesterov": ("SGD", {"lr": 0.05, "momentum": 0.9, "nesterov": True}),
+    N_("SGD nesterov"): ("SGD", {"lr": 0.05, "momentum": 0.9, "nesterov": True}),
     "Adam": ("Adam", {"lr": 0.02}),
-    "Adam weight decay": ("Adam", {"lr": 0.02, "betas": (0.8, 0.99), "weight_decay": 0.05}),
+    N_("Adam weight decay"): ("Adam", {"lr": 0.02, "betas": (0.8, 0.99), "weight_decay": 0.05}),
 }
 
 

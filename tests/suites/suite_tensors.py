@@ -7,6 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from grader.checks import (
+    N_,
     battery,
     check,
     describe,
@@ -181,9 +182,9 @@ def test_accuracy_scores_labels_and_ties(sub):
     scores = torch.tensor([[0.1, 0.9], [0.8, 0.2], [0.5, 0.5], [0.3, 0.7]])
     y = torch.tensor([1, 1, 0, 1])
     for y_hat, expected, what in [
-        (scores, 0.75, "scores (4, 2), one tie (goes to index 0)"),
-        (torch.tensor([1, 0, 0, 0]), 0.5, "predicted labels (4,)"),
-        (torch.tensor([[0.2, 0.5, 0.3]]), 0.0, "a batch of one"),
+        (scores, 0.75, N_("scores (4, 2), one tie (goes to index 0)")),
+        (torch.tensor([1, 0, 0, 0]), 0.5, N_("predicted labels (4,)")),
+        (torch.tensor([[0.2, 0.5, 0.3]]), 0.0, N_("a batch of one")),
     ]:
         target = y if len(y_hat) == 4 else torch.tensor([2])
         got = expect_float(sub.run(probes.call, "accuracy", (y_hat, target), {}), f"accuracy with {what}")

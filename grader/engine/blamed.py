@@ -1,0 +1,164 @@
+"""Where torch raised, in the learner's words: the layer of the learner's model that raised (its
+name, configuration, the input it got and what it expects) or the learner's line and its
+operands' shapes. The worker finds them (grader/sandboxed/blame.py); everything it sends is
+the submission's reach, so each part is checked for its type and cleaned here before it is shown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grader import clean
+from grader.i18n import _
+
+# Settings shown as a layer's configuration, in this order (the worker sends them by name)
+SHOWN = (
+    "in_channels",
+    "out_channels",
+    "in_features",
+    "out_features",
+    "num_features",
+    "normalized_shape",
+    "num_embeddings",
+    "embedding_dim",
+    "input_size",
+    "hidden_size",
+    "kernel_size",
+    "stride",
+    "padding",
+    "batch_first",
+    "output_size",
+)
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _ints(value: Any) -> list[int] | None:
+    """An int or a list of ints as a list ("kernel_size=3" and "(3, 3)" alike); None otherwise."""
+    if _int(value) is not None:
+        return [value]
+    if isinstance(value, list) and value and len(value) <= 4 and all(_int(v) is not None for v in value):
+        return list(value)
+    return None
+
+
+def tensor(shape: Any) -> str:
+    """ "(2, 6, 2, 2) float32" for the worker's [shape, dtype, device]; "" when it is not one;
+    a list of them as "[(2, 16, 8, 8), (2, 24, 8, 8)] float32"."""
+    if not isinstance(shape, list) or not shape:
+        return ""
+    if isinstance(shape[0], list) and all(isinstance(s, list) and len(s) == 3 for s in shape):
+        parts = [tensor(s) for s in shape]
+        if not all(parts):
+            return ""
+        dtypes = {p.split(" ")[-1] for p in parts}
+        if len(dtypes) == 1:
+            return "[" + ", ".join(p.rsplit(" ", 1)[0] for p in parts) + "] " + dtypes.pop()
+        return "[" + ", ".join(parts) + "]"
+    if len(shape) != 3 or not isinstance(shape[0], list) or not all(_int(v) is not None for v in shape[0]):
+        return ""
+    dims = ", ".join(str(v) for v in shape[0][:8]) + ("," if len(shape[0]) == 1 else "")
+    device = clean.name(shape[2]) if shape[2] != "cpu" else ""
+    return f"({dims}) {clean.name(shape[1])}" + (f" on {device}" if device else "")
+
+
+def _setting(value: Any) -> str:
+    ints = _ints(value)
+    if ints is not None:
+        return str(ints[0]) if len(ints) == 1 else "(" + ", ".join(map(str, ints)) + ")"
+    return clean.name(value) if isinstance(value, (bool, str)) else ""
+
+
+def _settings(layer: dict[str, Any]) -> dict[str, Any]:
+    found = layer.get("settings")
+    return found if isinstance(found, dict) else {}
+
+
+def _configuration(layer: dict[str, Any]) -> str:
+    settings = _settings(layer)
+    shown = [f"{k}={_setting(settings[k])}" for k in SHOWN if k in settings and _setting(settings[k])]
+    return f"{clean.name(layer.get('type'))}({', '.join(shown)})"
+
+
+def _spatial(kind: str, settings: dict[str, Any], channels: str) -> str:
+    """What a convolution or pooling layer expects: its channels and the smallest side."""
+    kernel, padding = _ints(settings.get("kernel_size")), _ints(settings.get("padding")) or [0]
+    if kernel is None:
+        return ""
+    size = " × ".join(map(str, kernel))
+    axes = {"1d": "L", "2d": "H, W", "3d": "D, H, W"}.get(kind[-2:], "H, W")
+    return _(
+        "(N, %(channels)s, %(axes)s), each of %(axes)s at least the kernel's %(kernel)s after a padding of %(padding)s"
+    ) % {"channels": channels, "axes": axes, "kernel": size, "padding": _setting(sorted(set(padding)))}
+
+
+def expects(layer: dict[str, Any]) -> str:
+    """What ``layer`` (the worker's account) expects of its input, "" when this module does not know."""
+    kind = clean.name(layer.get("type"))
+    settings = _settings(layer)
+    given = {k: _setting(v) for k, v in settings.items() if isinstance(k, str)}
+    if kind.startswith("Conv"):
+        return _spatial(kind, settings, given.get("in_channels", "C"))
+    if "Pool" in kind and not kind.startswith("Adaptive"):
+        return _spatial(kind, settings, "C")
+    if kind in ("Linear", "Bilinear"):
+        return _("(…, %(n)s): the last dimension is in_features") % {"n": given.get("in_features", "?")}
+    if kind.startswith(("BatchNorm", "InstanceNorm")):
+        return _("(N, %(n)s, …): the channels are num_features") % {"n": given.get("num_features", "?")}
+    if kind == "LayerNorm":
+        return _("(…, %(n)s): the last dimensions are normalized_shape") % {
+            "n": given.get("normalized_shape", "?")
+        }
+    if kind.startswith(("RNN", "GRU", "LSTM")):
+        return _("(…, %(n)s): the last dimension is input_size") % {"n": given.get("input_size", "?")}
+    if kind == "Embedding":
+        return _("integer indices (torch.long) from 0 to %(n)s") % {
+            "n": (_int(settings.get("num_embeddings")) or 1) - 1
+        }
+    return ""
+
+
+def layer_lines(layer: Any) -> list[str]:
+    """The layer that raised: its name and configuration, the input it got, what it expects."""
+    if not isinstance(layer, dict):
+        return []
+    name, model = clean.name(layer.get("name")), clean.name(layer.get("model"))
+    where = f"{model}.{name}" if model and name else name or model
+    lines = [
+        _("the layer that raised: %(layer)s")
+        % {"layer": (f"{where} = " if where else "") + _configuration(layer)}
+    ]
+    got, weight = tensor(layer.get("input")), tensor(layer.get("weight"))
+    expected = expects(layer)
+    if got:
+        lines.append(_("its input: %(got)s") % {"got": got})
+    if expected:
+        lines.append(_("it expects: %(expected)s") % {"expected": expected})
+    if weight and got and layer["weight"][1:] != layer["input"][1:]:  # its dtype or device differs
+        lines.append(
+            _("its weight: %(weight)s (an input must have the weight's dtype and device)")
+            % {"weight": weight}
+        )
+    return lines
+
+
+def line_lines(line: Any) -> list[str]:
+    """The shapes of the tensors the learner's line that raised names (the line itself is the
+    message's last "at" line)."""
+    if not isinstance(line, dict) or not isinstance(line.get("operands"), list):
+        return []
+    shown = [
+        f"{clean.name(o[0])} {tensor(o[1])}"
+        for o in line["operands"][:6]
+        if isinstance(o, list) and len(o) == 2 and isinstance(o[0], str) and tensor(o[1])
+    ]
+    return [_("on that line: %(operands)s") % {"operands": "; ".join(shown)}] if shown else []
+
+
+def lines(error: dict[str, Any]) -> list[str]:
+    """What the worker found of where the exception met the learner's tensors: the layer, else
+    the line (the line's operands too when a layer raised inside the learner's own forward)."""
+    found = layer_lines(error.get("layer"))
+    return found or line_lines(error.get("line"))

@@ -1,0 +1,185 @@
+"""Where an exception met the learner's tensors: the torch layer that raised, or the learner's
+line and the shapes of its operands. Plain data for the trusted side, which words it
+(grader/engine/blamed.py); torch's own message says only what went wrong, not where nor on what.
+
+Runs inside the worker, after a probe raised, next to submitted code: it reads frames and
+objects without calling submitted code (no ``getattr`` on the learner's objects, whose class may
+define ``__getattr__`` or properties; an ``nn.Module``'s parts are read from its own dicts).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from types import FrameType, TracebackType
+from typing import Any
+
+TORCH_LAYERS = os.sep + os.path.join("torch", "nn", "modules") + os.sep
+# A layer's settings the trusted side words what it expects from (and shows as its configuration)
+SETTINGS = (
+    "in_channels",
+    "out_channels",
+    "kernel_size",
+    "stride",
+    "padding",
+    "in_features",
+    "out_features",
+    "num_features",
+    "normalized_shape",
+    "num_embeddings",
+    "embedding_dim",
+    "input_size",
+    "hidden_size",
+    "batch_first",
+    "output_size",
+)
+OPERANDS = 6  # operands shown of a line
+
+
+def _frames(tb: TracebackType | None) -> list[tuple[FrameType, int]]:
+    frames = []
+    while tb is not None:
+        frames.append((tb.tb_frame, tb.tb_lineno))
+        tb = tb.tb_next
+    return frames
+
+
+def _own(frame: FrameType, submission_dir: str) -> bool:
+    return frame.f_code.co_filename.startswith(submission_dir + os.sep)
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    """``obj``'s instance dict, without calling anything of its class."""
+    try:
+        found = object.__getattribute__(obj, "__dict__")
+    except Exception:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _is_module(obj: Any) -> bool:
+    import torch
+
+    return isinstance(obj, torch.nn.Module)
+
+
+def _shape(value: Any) -> Any:
+    """A tensor's (shape, dtype, device) as plain data; a list or tuple of tensors, a list of them."""
+    import torch
+
+    if type(value) is torch.Tensor or isinstance(value, torch.nn.Parameter):
+        return [list(value.shape), str(value.dtype).removeprefix("torch."), value.device.type]
+    if type(value) in (list, tuple) and value and len(value) <= 8:
+        shapes = [_shape(v) for v in value]
+        return shapes if all(s is not None for s in shapes) else None
+    return None
+
+
+def _named(root: Any, layer: Any) -> str:
+    """The dotted name of ``layer`` inside ``root`` ("features.3"), "" when it is not found."""
+    todo, seen = [("", root)], 0
+    while todo and seen < 500:
+        prefix, module = todo.pop(0)
+        seen += 1
+        children = _fields(module).get("_modules")
+        for name, child in (children if isinstance(children, dict) else {}).items():
+            path = f"{prefix}{name}"
+            if child is layer:
+                return path
+            todo.append((f"{path}.", child))
+    return ""
+
+
+def _layer(frames: list[tuple[FrameType, int]], submission_dir: str) -> dict[str, Any] | None:
+    """The innermost torch layer running when the exception was raised, called from the
+    learner's code: its name in the learner's model, type, settings and the input it got."""
+    for index in range(len(frames) - 1, -1, -1):
+        frame = frames[index][0]
+        if TORCH_LAYERS not in frame.f_code.co_filename:
+            continue
+        layer = frame.f_locals.get("self")
+        if not _is_module(layer) or not type(layer).__module__.startswith("torch.nn."):
+            continue
+        names = frame.f_code.co_varnames[1 : frame.f_code.co_argcount]
+        given = next((frame.f_locals.get(n) for n in names if _shape(frame.f_locals.get(n))), None)
+        owners = [f.f_locals.get("self") for f, _ in frames[:index] if _own(f, submission_dir)]
+        root = next((o for o in owners if _is_module(o)), None)
+        settings = {k: v for k, v in _fields(layer).items() if k in SETTINGS}
+        parameters = _fields(layer).get("_parameters")
+        weight = parameters.get("weight") if isinstance(parameters, dict) else None
+        return {
+            "weight": _shape(weight),
+            "name": _named(root, layer) if root is not None else "",
+            "model": type(root).__name__ if root is not None else "",
+            "type": type(layer).__name__,
+            "settings": {k: list(v) if isinstance(v, tuple) else v for k, v in settings.items()},
+            "input": _shape(given),
+        }
+    return None
+
+
+def _chain(node: ast.expr) -> list[str] | None:
+    """``self.w.T`` → ["self", "w", "T"]; None for anything else than names and attributes."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return [node.id, *reversed(parts)]
+
+
+def _value(frame: FrameType, chain: list[str]) -> Any:
+    """The value a chain of names names in ``frame``, read from dicts only (None when not plain)."""
+    value = frame.f_locals.get(chain[0], frame.f_globals.get(chain[0]))
+    for part in chain[1:]:
+        fields = _fields(value)
+        found = fields.get(part)
+        if found is None and _is_module(value):
+            for store in ("_parameters", "_buffers", "_modules"):
+                parts = fields.get(store)
+                if isinstance(parts, dict) and part in parts:
+                    found = parts[part]
+        value = found
+    return value
+
+
+def _line(frame: FrameType, lineno: int) -> dict[str, Any]:
+    """The learner's line that raised and the tensors it names, with their shapes."""
+    import linecache
+
+    text = linecache.getline(frame.f_code.co_filename, lineno).strip()
+    operands: list[list[Any]] = []
+    try:
+        tree = ast.parse(text if not text.endswith(":") else text + " pass")
+    except SyntaxError:
+        tree = None
+    seen: set[str] = set()
+    for node in ast.walk(tree) if tree is not None else ():
+        chain = _chain(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+        name = ".".join(chain) if chain else ""
+        if not chain or name in seen or len(operands) >= OPERANDS:
+            continue
+        seen.add(name)
+        shape = _shape(_value(frame, chain))
+        if shape is not None:
+            operands.append([name, shape])
+    return {"line": lineno, "code": text[:160], "function": frame.f_code.co_name, "operands": operands}
+
+
+def blame(exc: BaseException, submission_dir: str) -> dict[str, Any]:
+    """``{"layer": …, "line": …}`` (either may be missing) for an exception raised by torch
+    under the learner's code; {} when no learner frame is on its way."""
+    frames = _frames(exc.__traceback__)
+    own = [(f, n) for f, n in frames if _own(f, submission_dir)]
+    if not own:
+        return {}
+    found: dict[str, Any] = {}
+    try:
+        layer = _layer(frames, submission_dir)
+        if layer is not None:
+            found["layer"] = layer
+        found["line"] = _line(*own[-1])
+    except Exception:  # an odd object on the way: the message without its place
+        pass
+    return found

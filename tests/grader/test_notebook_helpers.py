@@ -1,0 +1,62 @@
+"""A hand-out's helpers beside check(): hint("softmax") gives the next hint of the ladder, as
+`grade hint softmax` does, and the set-up cell names the hand-out's language, which check()
+and hint() then speak (a TORCHGRADE_LANG of the kernel still wins)."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader import defaults, i18n
+from grader.apps import handouts, selfcheck
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.fixture
+def quiet(tmp_path, monkeypatch):
+    """Its own hint state, no engine started, the language read again afterwards."""
+    monkeypatch.setenv("TORCHGRADE_STATE", str(tmp_path / "state"))
+    monkeypatch.setenv(defaults.LANGUAGE_ENV, "")  # empty: no choice; and undone, whatever sets it later
+    monkeypatch.setattr(selfcheck, "_start_engine", lambda: None)
+    i18n.refresh()
+    yield
+    monkeypatch.undo()
+    i18n.refresh()
+
+
+@pytest.mark.usefixtures("quiet")
+def test_hint_in_a_notebook_climbs_the_ladder(capsys):
+    selfcheck.hint("softmax")
+    first = capsys.readouterr().out
+    selfcheck.hint("softmax")
+    second = capsys.readouterr().out
+    assert first.startswith("hint 1/") and second.startswith("hint 2/")
+    assert '`hint("softmax")` again' in first
+    selfcheck.hint("sofmax")
+    assert "softmax" in capsys.readouterr().out  # the usage problem names the exercise meant
+
+
+@pytest.mark.usefixtures("quiet")
+def test_the_notebooks_language_is_the_one_it_was_written_in(tmp_path, capsys, monkeypatch):
+    selfcheck.use_notebook(tmp_path / "losses.ipynb", lang="zh_CN")
+    assert i18n.language() == "zh_CN"
+    selfcheck.hint("softmax")
+    assert capsys.readouterr().out.startswith("softmax 的提示 1/")
+    monkeypatch.setenv(defaults.LANGUAGE_ENV, "en")  # the kernel's own choice wins
+    i18n.refresh()
+    selfcheck.use_notebook(tmp_path / "losses.ipynb", lang="zh_CN")
+    assert i18n.language() == "en"
+
+
+def test_the_set_up_cell_imports_hint_and_names_the_language(monkeypatch):
+    from grader.topics import REPO_ROOT
+
+    monkeypatch.setenv(defaults.LANGUAGE_ENV, "zh_CN")
+    i18n.refresh()
+    try:
+        cell = handouts.handout("losses", REPO_ROOT / "exercises" / "losses.py").cells[1].source
+    finally:
+        monkeypatch.undo()
+        i18n.refresh()
+    assert "import check, hint, use_notebook" in cell
+    assert "use_notebook('losses.ipynb', lang='zh_CN')" in cell
