@@ -225,9 +225,16 @@ def _dispatch(func: Any, args: tuple, kwargs: dict[str, Any]) -> Any:
     return return_and_correct_aliasing(func, args, kwargs, wrapped) if tagged else wrapped
 
 
+# Read on the real data, as a device answers them: values (``tolist``) and the memory a tensor
+# uses (``data_ptr``, its storage), which correct code compares to tell aliased arguments apart;
+# the wrapper alone has no storage (every ``data_ptr()`` 0: everything looked aliased).
+_READ_ON_THE_DATA = {torch.Tensor.tolist, torch.Tensor.data_ptr, torch.Tensor.untyped_storage}
+
+
 class _SecondDeviceFactories(TorchFunctionMode):
     """What never reaches the dispatcher with its device: ``torch.tensor(data, device=...)``
-    (built on the CPU, then moved below Python's reach), ``tolist()`` and ``numpy()``."""
+    (built on the CPU, then moved below Python's reach), ``numpy()`` and what
+    :data:`_READ_ON_THE_DATA` reads."""
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
@@ -236,8 +243,8 @@ class _SecondDeviceFactories(TorchFunctionMode):
             if not _is_second(kwargs.get("device")):
                 return func(*data, **kwargs)
             return _wrap(func(*data, **{**kwargs, "device": "cpu"}))
-        if func is torch.Tensor.tolist and isinstance(args[0], OnSecondDevice):
-            return args[0].cpu_data.tolist()
+        if func in _READ_ON_THE_DATA and args and isinstance(args[0], OnSecondDevice):
+            return func(args[0].cpu_data, *args[1:], **kwargs)
         if func is torch.Tensor.numpy and isinstance(args[0], OnSecondDevice):
             raise TypeError(
                 f"can't convert a tensor on {SECOND_DEVICE_NAME} to numpy (as on CUDA): use .cpu() first"
