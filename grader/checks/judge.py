@@ -15,6 +15,7 @@ import torch
 
 from grader.checks import curves
 from grader.i18n import N_, _
+from grader.sandboxed.probe_kit import OFF_LIMITS_MARK
 
 
 class CheckFailed(AssertionError):
@@ -138,7 +139,19 @@ def expect_tensor(
     dtype: torch.dtype | None = None,
     hint: str = "",
 ) -> torch.Tensor:
-    """``value`` must be a non-empty tensor with this shape and dtype."""
+    """``value`` must be a non-empty tensor with this shape and dtype. In place of a result, the
+    worker's mark that an off-limits op was called (``kit.ops_used``) fails as a twin: only a
+    submission that called one can gain nothing by sending it."""
+    if isinstance(value, str) and value.startswith(OFF_LIMITS_MARK):
+        used = value[len(OFF_LIMITS_MARK) : len(OFF_LIMITS_MARK) + 200].rstrip(">")
+        raise TwinUsed(
+            worded(
+                what,
+                N_("a hand-written computation"),
+                _("a call of %(twin)s, off limits here") % {"twin": used},
+            )
+            + hinted(_(TWIN_HINT))
+        )
     if not isinstance(value, torch.Tensor):
         fail(what=what, expected="a torch.Tensor", got=describe(value), hint=hint)
     if shape is not None and tuple(value.shape) != tuple(shape):
@@ -233,6 +246,12 @@ def expect_close(
     return actual
 
 
+TWIN_HINT = N_(
+    "this exercise is about writing it yourself from the formula; the docstring lists the "
+    "torch functions that are off limits"
+)
+
+
 def expect_no_twin(ops: Any, forbidden: Mapping[str, str], what: str) -> None:
     """``ops``: {name: where} from ``kit.ops_used``; ``forbidden``: recorded name -> the function to name."""
     if not isinstance(ops, dict) or not all(
@@ -248,11 +267,7 @@ def expect_no_twin(ops: Any, forbidden: Mapping[str, str], what: str) -> None:
             _("%(twin)s called in %(where)s") % {"twin": twin, "where": where}
             for twin, where in sorted(used.items())
         )
-        hint = _(
-            "this exercise is about writing it yourself from the formula; the docstring lists the "
-            "torch functions that are off limits"
-        )
-        raise TwinUsed(worded(what, "a hand-written computation", got) + hinted(hint))
+        raise TwinUsed(worded(what, "a hand-written computation", got) + hinted(_(TWIN_HINT)))
 
 
 def expect_same_device(trace: Any, what: str) -> Any:

@@ -24,10 +24,12 @@ def call(mod, name, args, kwargs):
     return getattr(mod, name)(*args, **kwargs)
 
 
-def call_recorded(mod, name, args, kwargs, helpers=()):
+def call_recorded(mod, name, args, kwargs, helpers=(), off=()):
     """(result, {name of a torch function or aten op the call used: where in the submission}),
-    ops inside ``helpers`` (the learner's functions the docstring tells them to use) left out."""
-    return kit.ops_used(lambda: getattr(mod, name)(*args, **kwargs), mod, helpers)
+    ops inside ``helpers`` (the learner's functions the docstring tells them to use) left out;
+    the aten ops among ``off`` (the exercise's twins) replaced while the call runs, in every
+    thread: the result is ``kit.OFF_LIMITS_MARK`` when one was called (``kit.off_limits``)."""
+    return kit.ops_used(lambda: getattr(mod, name)(*args, **kwargs), mod, helpers, off)
 
 
 def calls(mod, name, arg_sets, kwargs):
@@ -35,9 +37,11 @@ def calls(mod, name, arg_sets, kwargs):
     return [getattr(mod, name)(*args, **kwargs) for args in arg_sets]
 
 
-def calls_recorded(mod, name, arg_sets, kwargs, helpers=()):
+def calls_recorded(mod, name, arg_sets, kwargs, helpers=(), off=()):
     """:func:`call_recorded` for each argument set, in one probe call."""
-    return [kit.ops_used(lambda a=args: getattr(mod, name)(*a, **kwargs), mod, helpers) for args in arg_sets]
+    return [
+        kit.ops_used(lambda a=args: getattr(mod, name)(*a, **kwargs), mod, helpers, off) for args in arg_sets
+    ]
 
 
 def gradients(mod, name, args, kwargs, upstream, wrt):

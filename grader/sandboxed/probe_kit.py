@@ -13,8 +13,10 @@ read-only once loaded (``kit.ops_used = ...`` raises), which only makes tamperin
 
 from __future__ import annotations
 
+import math
 import sys
-from collections.abc import Callable, Iterator
+import warnings
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from types import FrameType, ModuleType
 from typing import Any
@@ -75,8 +77,96 @@ class _FunctionRecorder(TorchFunctionMode):
         return func(*args, **(kwargs or {}))
 
 
+# -- off-limits ops, replaced at the dispatcher ---------------------------------------------
+# The recorders above are thread-local and live next to the submission: code that runs the twin
+# in a thread torch starts in C++ (torch.utils.throughput_benchmark) is invisible to them. So
+# while a graded call runs, the off-limits ops are replaced for every thread at the dispatcher,
+# where graded code cannot reach: a replaced op notes that it was called and gives NaN (zeros
+# for integers) of the right shape, or raises where no shape can be had; the call's result is
+# then replaced by OFF_LIMITS_MARK, which the trusted side judges (grader.checks.judge).
+
+OFF_LIMITS_MARK = "<off limits: "
+
+
+class OffLimitsOp(RuntimeError):
+    """An op the docstring puts off limits was called while it was replaced."""
+
+
+def _refused_output(op: Any, args: tuple, kwargs: dict[str, Any]) -> Any:
+    """What a replaced op gives: NaN (zeros for integers) shaped as its meta kernel says."""
+    to_meta = lambda t: t.to("meta") if isinstance(t, torch.Tensor) else t  # noqa: E731
+    try:
+        shaped = op(*tree_map(to_meta, args), **tree_map(to_meta, kwargs))
+    except Exception:
+        raise OffLimitsOp(f"{op.name()} is off limits in this exercise") from None
+    return tree_map(
+        lambda t: (
+            torch.full(t.shape, math.nan if t.dtype.is_floating_point else 0, dtype=t.dtype)
+            if isinstance(t, torch.Tensor)
+            else t
+        ),
+        shaped,
+    )
+
+
+def _refusing(op: Any, name: str, refused: set[str], shaped: bool) -> Callable[..., Any]:
+    def kernel(*args: Any, **kwargs: Any) -> Any:
+        refused.add(name)
+        if shaped:
+            return _refused_output(op, args, kwargs)
+        raise OffLimitsOp(f"{name} is off limits in this exercise")
+
+    return kernel
+
+
+def _kernels(names: Iterable[str]) -> list[tuple[Any, str, str]]:
+    """(op, its name, the key of its kernel) of every overload of the aten ops among ``names``
+    (the others, torch functions the recorder also names, are left): the backend kernel (CPU;
+    the second device runs on it), or the composite one, which decomposes first. Composites
+    only when no name has a backend kernel: a composite replaced can only raise (it has no meta
+    kernel to shape its NaN), and a raise in a thread torch started in C++ ends the worker;
+    the sets name the leaves their composites reach (``softmax`` and ``_softmax``)."""
+    found = []
+    for name in sorted(set(names)):
+        packet = getattr(torch.ops.aten, name, None)
+        if isinstance(packet, torch._ops.OpOverloadPacket):
+            for overload in packet.overloads():
+                op = getattr(packet, overload)
+                for key in ("CPU", "CompositeImplicitAutograd"):
+                    if torch._C._dispatch_has_kernel_for_dispatch_key(op.name(), key):
+                        found.append((op, name, key))
+                        break
+    leaves = [k for k in found if k[2] == "CPU"]
+    return leaves or found
+
+
+def _replaced(names: Iterable[str], refused: set[str]) -> torch.library.Library | None:
+    """A library that replaces the kernels of :func:`_kernels` for every thread."""
+    library = None
+    for op, name, key in _kernels(names):
+        library = library or torch.library.Library("aten", "IMPL")
+        qualified = op.name().split("::", 1)[1]  # "_softmax" or "_softmax.out"
+        library.impl(qualified, _refusing(op, name, refused, key == "CPU"), key)
+    return library
+
+
+@contextmanager
+def off_limits(names: Iterable[str]) -> Iterator[set[str]]:
+    """Inside: the aten ops among ``names`` are replaced at the dispatcher, in every thread;
+    yields the set of those that were called."""
+    refused: set[str] = set()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "overriding a previously registered kernel"
+        library = _replaced(names, refused)
+    try:
+        yield refused
+    finally:
+        if library is not None:
+            library._destroy()
+
+
 def ops_used(
-    call: Callable[[], Any], mod: Any = None, helpers: tuple[str, ...] = ()
+    call: Callable[[], Any], mod: Any = None, helpers: tuple[str, ...] = (), off: Iterable[str] = ()
 ) -> tuple[Any, dict[str, str]]:
     """Run ``call()``; return (its result, {name of a torch function or aten op it used: where}).
 
@@ -88,12 +178,21 @@ def ops_used(
     "Where" is the function of the submitted module ``mod`` and the line that made the op
     (``"hard_sigmoid, line 3"``). Ops made inside ``helpers`` — functions of ``mod`` that the
     docstring tells the learner to use, judged by their own checks — are not recorded.
+
+    The aten ops among ``off`` are replaced while the call runs (:func:`off_limits`); when one
+    was called, in whatever thread, the result is :data:`OFF_LIMITS_MARK` naming them.
     """
     module_globals = getattr(mod, "__dict__", None)
     helper_codes = {getattr(getattr(mod, h, None), "__code__", None) for h in helpers} - {None}
     recorder = _Recorder(module_globals, helper_codes)
-    with _FunctionRecorder(recorder), _AtenRecorder(recorder):
-        result = call()
+    with off_limits(off) as refused:
+        try:
+            with _FunctionRecorder(recorder), _AtenRecorder(recorder):
+                result = call()
+        except OffLimitsOp:
+            result = None
+    if refused:
+        result = OFF_LIMITS_MARK + ", ".join(sorted(refused)) + ">"
     return result, dict(sorted(recorder.seen.items()))
 
 

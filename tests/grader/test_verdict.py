@@ -60,7 +60,9 @@ def test_gradient_checks_pay_only_with_the_answer_right():
     grads = [check("g1", "passed", "gradient"), check("g2", "passed", "gradient")]
     (zeros,) = judge([check("forward", "failed"), *grads])
     assert (zeros.points, zeros.max_points, zeros.status) == (0, 3, "failed")
-    (right,) = judge([check("forward", "passed"), *grads, check("device", "passed", "device", clause="device")])
+    (right,) = judge(
+        [check("forward", "passed"), *grads, check("device", "passed", "device", clause="device")]
+    )
     assert (right.points, right.status) == (4, "passed")
     (half,) = judge([check("f1", "passed"), check("f2", "failed"), *grads])
     assert half.points == 1

@@ -1,0 +1,126 @@
+""" "How" verdicts from evidence the submission cannot shape: each attack scores below full (or
+nothing), each held-back correct variant full. Routes the subset refuses are graded here with
+the subset unchecked (``subset.UNCHECKED``): the verdict must hold even if one got through."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import REPO, run_grade
+
+from grader.engine import subset
+
+
+def exercise_points(folder: Path, topic: str, source: str, exercise: str, unchecked: bool = False) -> float:
+    """``exercise``'s points when ``source`` is graded as ``topic``."""
+    import json
+
+    folder.mkdir(parents=True)
+    (folder / f"{topic}.py").write_text(source)
+    done = run_grade(
+        str(folder), "--topic", topic, "--format", "json", "--timeout", "30",
+        env={subset.UNCHECKED: "1"} if unchecked else None,
+    )  # fmt: skip
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    (found,) = [e for e in report["topics"][0]["exercises"] if e["name"] == exercise]
+    return found["points"]
+
+
+def with_function(topic: str, name: str, body: str) -> str:
+    """The reference solution of ``topic`` with ``name`` written as ``body`` instead."""
+    source = (REPO / "solutions" / f"{topic}.py").read_text()
+    start = source.index(f"\ndef {name}(") + 1
+    end = source.find("\ndef ", start + 1)
+    end = source.find("\nclass ", start + 1) if end < 0 else end
+    return source[:start] + body.strip() + "\n\n" + (source[end:] if end >= 0 else "")
+
+
+# -- the off-limits twin, replaced at the dispatcher ---------------------------------------------
+
+SOFTMAX_ROUTES = {
+    "F.softmax": "def softmax(x, dim=-1):\n    return F.softmax(x, dim=dim)\n",
+    "Tensor.softmax": "def softmax(x, dim=-1):\n    return x.softmax(dim)\n",
+    "captured": "_soft = torch.softmax\n\n\ndef softmax(x, dim=-1):\n    return _soft(x, dim)\n",
+    # the twin in a thread torch starts in C++, where the thread-local recorders see nothing
+    "throughput_benchmark": """
+from torch.utils import throughput_benchmark
+
+
+class _Soft(torch.nn.Module):
+    def __init__(self, dim):
+        super().__init__()
+        self.dim = dim
+        self.out = None
+
+    def forward(self, x):
+        self.out = torch.softmax(x, self.dim)
+        return self.out
+
+
+def softmax(x, dim=-1):
+    module = _Soft(dim)
+    bench = throughput_benchmark.ThroughputBenchmark(module)
+    bench.add_input(x)
+    bench.benchmark(num_calling_threads=1, num_warmup_iters=0, num_iters=1)
+    return module.out
+""",
+}
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("route", sorted(SOFTMAX_ROUTES))
+def test_softmax_through_its_twin_earns_nothing(tmp_path, route):
+    source = with_function("losses", "softmax", SOFTMAX_ROUTES[route])
+    if "import torch.nn.functional as F" not in source:
+        source = source.replace("import torch\n", "import torch\nimport torch.nn.functional as F\n", 1)
+    assert exercise_points(tmp_path / "s", "losses", source, "softmax", unchecked=True) == 0
+
+
+@pytest.mark.e2e
+def test_softmax_written_out_is_full(tmp_path):
+    body = "def softmax(x, dim=-1):\n    e = (x - x.amax(dim, keepdim=True)).exp()\n    return e / e.sum(dim, keepdim=True)\n"
+    source = with_function("losses", "softmax", body)
+    assert exercise_points(tmp_path / "s", "losses", source, "softmax") == pytest.approx(
+        exercise_points(tmp_path / "ref", "losses", (REPO / "solutions" / "losses.py").read_text(), "softmax")
+    )
+
+
+# -- gradient checks pay only with the values right ------------------------------------------------
+
+
+@pytest.mark.e2e
+def test_a_function_with_a_zeros_forward_and_the_exact_backward_earns_nothing(tmp_path):
+    source = (REPO / "solutions" / "autograd.py").read_text()
+    forward_end = "        ctx.save_for_backward(out)\n        return out\n"
+    assert forward_end in source
+    source = source.replace(
+        forward_end, "        ctx.save_for_backward(out)\n        return torch.zeros_like(x)\n"
+    )
+    assert exercise_points(tmp_path / "g", "autograd", source, "Sigmoid") == 0
+
+
+LOSSES_SIGMOID = """
+class _Sigmoid(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        e = torch.exp(-x.abs())
+        ctx.save_for_backward(torch.where(x >= 0, 1 / (1 + e), e / (1 + e)))
+        return torch.zeros_like(x)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (out,) = ctx.saved_tensors
+        return grad_output * out * (1 - out)
+
+
+def sigmoid(x):
+    return _Sigmoid.apply(x)
+"""
+
+
+@pytest.mark.e2e
+def test_a_sigmoid_with_a_zeros_forward_and_the_exact_backward_earns_nothing(tmp_path):
+    source = with_function("losses", "sigmoid", LOSSES_SIGMOID)
+    assert exercise_points(tmp_path / "g", "losses", source, "sigmoid") == 0
