@@ -144,6 +144,27 @@ def op_counts(mod, name, arg_sets, kwargs):
     return [kit.count_ops(lambda args=args: getattr(mod, name)(*args, **kwargs))[1] for args in arg_sets]
 
 
+def costed_call(mod, name, shapes, seed, reference=""):
+    """One call on inputs drawn here, ``torch.rand(shape) + 0.1`` for each shape from a generator
+    seeded ``seed`` (large inputs cross no pipe): of ``mod.name``, or of ``reference`` (an
+    expression of ``args``: the trusted reference) when given. What it cost is read by the
+    trusted side (``sub.run_costed``); it returns a summary of the result for the judge: its
+    shape and dtype, its sum and 64 of its values."""
+    g = torch.Generator().manual_seed(seed)
+    args = [torch.rand(shape, generator=g) + 0.1 for shape in shapes]
+    out = eval(reference, {"torch": torch}, {"args": args}) if reference else getattr(mod, name)(*args)
+    if not isinstance(out, torch.Tensor):
+        return f"<not plain data: {type(out).__name__}>"
+    flat = out.detach().reshape(-1)
+    step = max(1, flat.numel() // 64)
+    return {
+        "shape": tuple(out.shape),
+        "dtype": out.dtype,
+        "sum": float(flat.double().sum()),
+        "sample": flat[::step][:64].clone(),
+    }
+
+
 def train_classifier(mod, cls, args, kwargs, x_train, y_train, x_test, seed, epochs, lr, batch_size=64):
     """Train ``mod.cls(*args, **kwargs)`` with Adam and cross-entropy on seeded shuffled mini-batches;
     return its scores on the held-out inputs (their labels stay with the judge) and its training

@@ -4,6 +4,7 @@ the subset unchecked (``subset.UNCHECKED``): the verdict must hold even if one g
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,8 @@ from helpers import REPO, run_grade
 from grader.engine import subset
 
 
-def exercise_points(folder: Path, topic: str, source: str, exercise: str, unchecked: bool = False) -> float:
-    """``exercise``'s points when ``source`` is graded as ``topic``."""
-    import json
-
+def graded(folder: Path, topic: str, source: str, unchecked: bool = False) -> dict:
+    """The report's topic when ``source`` is graded as ``topic``."""
     folder.mkdir(parents=True)
     (folder / f"{topic}.py").write_text(source)
     done = run_grade(
@@ -23,8 +22,12 @@ def exercise_points(folder: Path, topic: str, source: str, exercise: str, unchec
         env={subset.UNCHECKED: "1"} if unchecked else None,
     )  # fmt: skip
     assert done.returncode in (0, 1), done.stderr[-2000:]
-    report = json.loads(done.stdout)
-    (found,) = [e for e in report["topics"][0]["exercises"] if e["name"] == exercise]
+    return json.loads(done.stdout)["topics"][0]
+
+
+def exercise_points(folder: Path, topic: str, source: str, exercise: str, unchecked: bool = False) -> float:
+    """``exercise``'s points when ``source`` is graded as ``topic``."""
+    (found,) = [e for e in graded(folder, topic, source, unchecked)["exercises"] if e["name"] == exercise]
     return found["points"]
 
 
@@ -124,3 +127,83 @@ def sigmoid(x):
 def test_a_sigmoid_with_a_zeros_forward_and_the_exact_backward_earns_nothing(tmp_path):
     source = with_function("losses", "sigmoid", LOSSES_SIGMOID)
     assert exercise_points(tmp_path / "g", "losses", source, "sigmoid") == 0
+
+
+# -- "vectorised" by cost read outside the worker --------------------------------------------------
+
+LOOPS = {
+    # Python floats: no aten op is dispatched in the loop, so the op counts stay flat
+    "row_normalize_tolist": (
+        "row_normalize",
+        """
+def row_normalize(x):
+    rows = x.tolist()
+    out = []
+    for row in rows:
+        total = 0.0
+        for v in row:
+            total += v
+        out.append([v / total for v in row])
+    return torch.tensor(out, dtype=x.dtype, device=x.device)
+""",
+    ),
+    "row_normalize_per_row": (
+        "row_normalize",
+        """
+def row_normalize(x):
+    return torch.stack([row / row.sum() for row in x])
+""",
+    ),
+    "matmul_tolist": (
+        "matmul",
+        """
+def matmul(a, b):
+    left, right = a.tolist(), b.tolist()
+    columns = list(zip(*right))
+    rows = []
+    for row in left:
+        out = []
+        for column in columns:
+            total = 0.0
+            for u, v in zip(row, column):
+                total += u * v
+            out.append(total)
+        rows.append(out)
+    return torch.tensor(rows, dtype=a.dtype, device=a.device).reshape(a.shape[0], b.shape[1])
+""",
+    ),
+    # the loop in a thread torch starts in C++, where the thread-local op counter sees nothing
+    "row_normalize_throughput_benchmark": (
+        "row_normalize",
+        """
+from torch.utils import throughput_benchmark
+
+
+class _Rows(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.out = None
+
+    def forward(self, x):
+        self.out = torch.stack([row / row.sum() for row in x])
+        return self.out
+
+
+def row_normalize(x):
+    module = _Rows()
+    bench = throughput_benchmark.ThroughputBenchmark(module)
+    bench.add_input(x)
+    bench.benchmark(num_calling_threads=1, num_warmup_iters=0, num_iters=1)
+    return module.out
+""",
+    ),
+}
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("loop", sorted(LOOPS))
+def test_a_python_loop_is_not_vectorised(tmp_path, loop):
+    name, body = LOOPS[loop]
+    topic = graded(tmp_path / "s", "tensors", with_function("tensors", name, body), unchecked=True)
+    statuses = {t["id"]: t["status"] for t in topic["tests"]}
+    assert statuses[f"vectorised[{name}]"] == "failed", statuses

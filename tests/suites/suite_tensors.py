@@ -10,6 +10,7 @@ from grader.checks import (
     check,
     describe,
     expect,
+    expect_cheap,
     expect_close,
     expect_float,
     expect_inputs_untouched,
@@ -114,6 +115,21 @@ VECTORISED_SHAPES = {
 }
 
 
+# ...and its cost, read outside the worker, on inputs of 2^20 elements (2^22 products) growing one
+# dimension each, against the reference (an expression of ``args``) in the same worker
+VECTORISED_COST = {
+    "row_normalize": ("args[0] / args[0].sum(1, keepdim=True)", [((32768, 32),), ((32, 32768),)]),
+    "pairwise_sq_dists": (
+        "((args[0][:, None, :] - args[1][None, :, :]) ** 2).sum(-1)",
+        [((65536, 8), (8, 8)), ((8, 8), (65536, 8)), ((8, 65536), (8, 65536))],
+    ),
+    "matmul": (
+        "(args[0][:, :, None] * args[1][None, :, :]).sum(1)",
+        [((65536, 8), (8, 8)), ((8, 65536), (65536, 8)), ((8, 8), (8, 65536))],
+    ),
+}
+
+
 # holds "Vectorised" (row_normalize, pairwise_sq_dists, matmul): every input dimension grows
 @check("shape", clause="vectorised")
 @pytest.mark.parametrize("name", list(VECTORISED_SHAPES))
@@ -123,6 +139,8 @@ def test_vectorised(sub, name):
     counts = sub.run(probes.op_counts, name, arg_sets, {})
     labels = [" and ".join(str(shape) for shape in args) for args in shapes]
     expect_vectorised(counts, labels, f"{name} is vectorised (inputs growing along each dimension)")
+    reference, cases = VECTORISED_COST[name]
+    expect_cheap(sub, name, cases, reference, f"{name} is vectorised")
 
 
 # the public side of "vectorised", on other sizes than the hidden check's, drawn from a fixed generator
