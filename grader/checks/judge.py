@@ -363,8 +363,8 @@ def expect_cheap(sub: Any, name: str, cases: Iterable[tuple], reference: str, wh
     be read, the op counts (:func:`expect_vectorised`) decide alone."""
     from grader.checks.probes import costed_call
 
-    for seed, shapes in enumerate(cases):
-        shapes = [tuple(s) for s in shapes]
+    for seed, case in enumerate(cases):
+        shapes = [tuple(s) for s in case]
         drawing = sub.run_costed(60.0, costed_call, name, shapes, seed, "args[0]")[1]
         spent = sub.run_costed(60.0, costed_call, name, shapes, seed, reference)[1] - drawing
         if spent != spent or abs(spent) == float("inf"):  # NaN: no count to read here
