@@ -374,7 +374,7 @@ def expect_cheap(sub: Any, name: str, cases: Iterable[tuple], reference: str, wh
         sizes = " and ".join(str(s) for s in shapes)
         if cost - drawing > budget:
             fail(
-                what=f"{what}: CPU time on inputs of shape {sizes}",
+                what=_("%(what)s: CPU time on inputs of shape %(sizes)s") % {"what": what, "sizes": sizes},
                 expected=_(
                     "at most %(budget).2f s beyond drawing the inputs (%(factor)g times a vectorised "
                     "reference's %(spent).3f s, at least %(floor)g s)"
