@@ -224,7 +224,14 @@ def count_ops(call: Callable[[], Any]) -> tuple[Any, int]:
 # CPU tensors raises DeviceMismatch where CUDA would raise, so ``.item()``, masks and indexing
 # work and a wrong-device allocation is still caught.
 
-SECOND_DEVICE = torch.device("meta")
+# What graded code sees of the second device is a GPU's name, ``cuda:0`` (``x.device``,
+# ``x.is_cuda``, ``get_device()``, ``type()``, ``repr``; :class:`_SecondDeviceFactories`): code
+# that built on the input's device only when it saw the stand-in's name (``meta``) is as wrong
+# here as on a GPU. Underneath, the wrapper reports ``meta`` to torch's C++ (autograd asks a
+# CUDA device for its stream, which a build without CUDA cannot give), and ``cuda`` arguments
+# (``device=x.device``, ``.to(x.device)``, ``.cuda()``) are read as ``meta`` inside the mode.
+SECOND_DEVICE = torch.device("cuda", 0)
+_UNDERNEATH = torch.device("meta")
 SECOND_DEVICE_NAME = "the second device"
 _INDEX_OPS = {"index", "index_put", "index_put_", "_index_put_impl_"}
 
@@ -247,7 +254,7 @@ class OnSecondDevice(torch.Tensor):
             storage_offset=inner.storage_offset(),
             dtype=inner.dtype,
             layout=inner.layout,
-            device=SECOND_DEVICE,
+            device=_UNDERNEATH,
             requires_grad=inner.requires_grad,
         )
 
@@ -255,7 +262,13 @@ class OnSecondDevice(torch.Tensor):
         self.cpu_data = inner
 
     def __repr__(self) -> str:  # type: ignore[override]
-        return f"{self.cpu_data!r} (on {SECOND_DEVICE_NAME})"
+        """As torch writes a GPU's tensor: ``tensor([...], device='cuda:0', dtype=..., grad_fn=...)``."""
+        text = repr(self.cpu_data.detach())
+        at = text.find(", dtype=")
+        at = len(text) - 1 if at < 0 else at
+        grad = f", grad_fn=<{type(self.grad_fn).__name__}>" if self.grad_fn is not None else ""
+        grad = grad or (", requires_grad=True" if self.requires_grad else "")
+        return text[:at] + f", device='{SECOND_DEVICE}'" + text[at:-1] + grad + ")"
 
     __torch_function__ = torch._C._disabled_torch_function_impl  # type: ignore[assignment]
 
@@ -264,8 +277,16 @@ class OnSecondDevice(torch.Tensor):
         return _dispatch(func, args, kwargs or {})
 
 
+# Graded code that reads the class's name sees a tensor's (``type(x) is torch.Tensor`` still tells).
+OnSecondDevice.__name__ = OnSecondDevice.__qualname__ = "Tensor"
+OnSecondDevice.__module__ = "torch"
+
+
 def _is_second(device: Any) -> bool:
-    return isinstance(device, (str, torch.device)) and torch.device(device).type == SECOND_DEVICE.type
+    return isinstance(device, (str, torch.device)) and torch.device(device).type in (
+        SECOND_DEVICE.type,
+        _UNDERNEATH.type,
+    )
 
 
 def _unwrap(t: Any) -> Any:
@@ -330,13 +351,51 @@ def _dispatch(func: Any, args: tuple, kwargs: dict[str, Any]) -> Any:
 _READ_ON_THE_DATA = {torch.Tensor.tolist, torch.Tensor.data_ptr, torch.Tensor.untyped_storage}
 
 
+# What graded code reads of a tensor's device, and what the second device's tensors answer.
+_SHOWN = {
+    torch._C.TensorBase.device: SECOND_DEVICE,
+    torch._C.TensorBase.is_cuda: True,
+    torch._C.TensorBase.is_meta: False,
+}
+
+
+def _underneath(value: Any) -> Any:
+    """A device argument as the mode reads it: the second device's name is ``meta`` underneath."""
+    if isinstance(value, torch.device) or (isinstance(value, str) and value.startswith("cuda")):
+        if torch.device(value).type == SECOND_DEVICE.type:
+            return _UNDERNEATH
+    return value
+
+
+def _shown(func: Any, args: tuple) -> tuple[bool, Any]:
+    """(True, what a GPU's tensor answers) where ``func`` reads the device of a tensor of the
+    second device (a property, ``get_device()``, ``type()``), else (False, None)."""
+    if not args or not isinstance(args[0], OnSecondDevice):
+        return False, None
+    descriptor = getattr(func, "__self__", None)
+    if type(descriptor) is type(torch._C.TensorBase.device) and descriptor in _SHOWN:
+        return True, _SHOWN[descriptor]
+    if func is torch._C.TensorBase.get_device or func is torch.Tensor.get_device:
+        return True, SECOND_DEVICE.index
+    if func is torch._C.TensorBase.type and len(args) == 1:
+        return True, "torch.cuda." + args[0].cpu_data.type().rsplit(".", 1)[-1]
+    return False, None
+
+
 class _SecondDeviceFactories(TorchFunctionMode):
     """What never reaches the dispatcher with its device: ``torch.tensor(data, device=...)``
     (built on the CPU, then moved below Python's reach), ``numpy()`` and what
-    :data:`_READ_ON_THE_DATA` reads."""
+    :data:`_READ_ON_THE_DATA` reads; what graded code reads of the device (:func:`_shown`)
+    and the device arguments it passes (:func:`_underneath`)."""
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
-        kwargs = kwargs or {}
+        shown, answer = _shown(func, args)
+        if shown:
+            return answer
+        if func is torch.Tensor.cuda or func is torch._C.TensorBase.cuda:
+            func, args, kwargs = torch.Tensor.to, (args[0], _UNDERNEATH), {}
+        args = tuple(_underneath(a) for a in args)
+        kwargs = {k: _underneath(v) if k == "device" else v for k, v in (kwargs or {}).items()}
         if func in (torch.tensor, torch.as_tensor) and args and not isinstance(args[0], torch.Tensor):
             data = tree_map(_unwrap, args)  # torch.tensor([x[0], x[1]]): values read on the CPU
             if not _is_second(kwargs.get("device")):

@@ -207,3 +207,35 @@ def test_a_python_loop_is_not_vectorised(tmp_path, loop):
     topic = graded(tmp_path / "s", "tensors", with_function("tensors", name, body), unchecked=True)
     statuses = {t["id"]: t["status"] for t in topic["tests"]}
     assert statuses[f"vectorised[{name}]"] == "failed", statuses
+
+
+# -- the device clause on a stand-in graded code cannot tell by its name -----------------------------
+
+DEVICE_BY_NAME = {
+    # builds on the input's device only when it sees the stand-in's name: on a GPU, a CPU arange
+    "device.type": "classes = torch.arange(num_classes, device=labels.device if labels.device.type == 'meta' else None)",
+    "is_meta": "classes = torch.arange(num_classes, device=labels.device if labels.is_meta else None)",
+    "str": "classes = torch.arange(num_classes, device=labels.device if 'meta' in str(labels.device) else None)",
+    "repr": "classes = torch.arange(num_classes, device=labels.device if 'second' in repr(labels) else None)",
+    "class name": "classes = torch.arange(num_classes, device=labels.device if type(labels).__name__ != 'Tensor' else None)",
+}
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("route", sorted(DEVICE_BY_NAME))
+def test_code_that_builds_on_the_device_only_for_the_stand_in_fails_its_device_checks(tmp_path, route):
+    source = (REPO / "solutions" / "tensors.py").read_text()
+    line = "    classes = torch.arange(num_classes, device=labels.device)\n"
+    assert line in source
+    topic = graded(tmp_path / "d", "tensors", source.replace(line, f"    {DEVICE_BY_NAME[route]}\n"))
+    statuses = {t["id"]: t["status"] for t in topic["tests"]}
+    assert statuses["stays_on_input_device[one_hot]"] == "failed", statuses
+    assert statuses["stays_on_input_device_public[one_hot]"] == "failed", statuses
+
+
+@pytest.mark.e2e
+def test_an_add_into_that_compares_data_pointers_is_full(tmp_path):
+    source = (REPO / "tests" / "corpus" / "tensors" / "correct" / "e52_add_into_data_ptr.py").read_text()
+    assert exercise_points(tmp_path / "a", "tensors", source, "add_into") == exercise_points(
+        tmp_path / "ref", "tensors", (REPO / "solutions" / "tensors.py").read_text(), "add_into"
+    )
