@@ -119,6 +119,15 @@ def _refusing(op: Any, name: str, refused: set[str], shaped: bool) -> Callable[.
     return kernel
 
 
+def _has_kernel(op: str, key: str) -> bool:
+    """Whether the dispatcher holds a kernel of ``op`` for ``key`` (an overload torch declares
+    only in Python, ``einsum.sublist``, has no entry there)."""
+    try:
+        return bool(torch._C._dispatch_has_kernel_for_dispatch_key(op, key))
+    except RuntimeError:
+        return False
+
+
 def _kernels(names: Iterable[str]) -> list[tuple[Any, str, str]]:
     """(op, its name, the key of its kernel) of every overload of the aten ops among ``names``
     (the others, torch functions the recorder also names, are left): the backend kernel (CPU;
@@ -133,7 +142,7 @@ def _kernels(names: Iterable[str]) -> list[tuple[Any, str, str]]:
             for overload in packet.overloads():
                 op = getattr(packet, overload)
                 for key in ("CPU", "CompositeImplicitAutograd"):
-                    if torch._C._dispatch_has_kernel_for_dispatch_key(op.name(), key):
+                    if _has_kernel(op.name(), key):
                         found.append((op, name, key))
                         break
     leaves = [k for k in found if k[2] == "CPU"]
