@@ -392,12 +392,15 @@ class TopicSession:
         worker used meanwhile, as this process reads them from the kernel's count). Over the
         budget the worker is stopped and the answer is (None, inf), and the function is not
         remembered as stalled: a slow loop on a large input answers a question about cost; it
-        is no hang. NaN where the count cannot be read (a fresh worker)."""
+        is no hang. NaN where the count cannot be read (a fresh worker). A wait past the wall
+        clock's timeout is a timeout, as in :meth:`run` (a starved machine is no evidence of cost)."""
         limit, self.cpu_limit = self.cpu_limit, cpu
         stalls = {hidden: dict(lane.stalls) for hidden, lane in self.lanes.items()}
         try:
             value = self.run(probe, *args, **kwargs)
-        except ProbeTimeout:
+        except ProbeTimeout as exc:
+            if getattr(exc, "cpu", None) is None:
+                raise
             for hidden, lane in self.lanes.items():
                 lane.stalls = stalls[hidden]
             return None, math.inf
@@ -469,7 +472,9 @@ class TopicSession:
         try:
             event = self._receive(budget=wait, action=action, cpu=cpu, cpu_start=cpu_start)
         except ProbeTimeout as exc:
-            raise self._stalled(subject, wait, exc.cpu) from None
+            ended = self._stalled(subject, wait, exc.cpu)
+            ended.cpu = exc.cpu  # what stopped it: run_costed reads it
+            raise ended from None
         finally:
             self.seconds["probes"] += time.monotonic() - started
             self._measure(measured)
