@@ -30,6 +30,7 @@ _HOMES = {
             "binary_accuracy",
             "describe",
             "expect",
+            "expect_cheap",
             "expect_close",
             "expect_float",
             "expect_inputs_untouched",

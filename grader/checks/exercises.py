@@ -4,6 +4,9 @@ The exercise is the unit people read and points follow (DESIGN.md, "Results and 
 
 - value checks (no ``clause``) pay their points as they pass; an exercise none of whose value
   checks passes earns nothing;
+- gradient checks of an exercise that also has checks of its answer pay only when every one of
+  those passed: the exact derivative of a wrong answer (a ``Function`` whose forward returns
+  zeros and whose backward is right) is no merit;
 - clause checks (dtype, device, inputs untouched, vectorised...) pay only when every value check
   of the exercise passed: a clause kept by code that computes the wrong thing is no merit;
 - a check that failed because the code called an off-limits twin (``cause == "twin"``) applies
@@ -381,11 +384,16 @@ def _earned(checks: list[tuple[dict, float]], twin: str) -> float:
         return test["status"] == "passed" or (twin == "half" and test.get("cause") == "twin")
 
     values, clauses = _split(checks)
-    if values and not any(passed(t) for t, _ in values):
+    answers = [(t, s) for t, s in values if t["kind"] != "gradient"]
+    gradients = [(t, s) for t, s in values if t["kind"] == "gradient"] if answers else []
+    answers = answers or values
+    if answers and not any(passed(t) for t, _ in answers):
         return 0.0
-    earned = sum(s * t["max_points"] for t, s in values if passed(t))
-    if all(passed(t) for t, _ in values):
-        earned += sum(s * t["max_points"] for t, s in clauses if passed(t))
+    earned = sum(s * t["max_points"] for t, s in answers if passed(t))
+    if all(passed(t) for t, _ in answers):
+        earned += sum(s * t["max_points"] for t, s in gradients if passed(t))
+        if all(passed(t) for t, _ in gradients):
+            earned += sum(s * t["max_points"] for t, s in clauses if passed(t))
     return earned / 2 if used_twin and twin == "half" else earned
 
 

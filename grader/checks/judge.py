@@ -16,6 +16,7 @@ import torch
 
 from grader.checks import curves
 from grader.i18n import N_, _, text
+from grader.sandboxed.probe_kit import OFF_LIMITS_MARK
 
 
 class CheckFailed(AssertionError):
@@ -163,7 +164,19 @@ def expect_tensor(
     hint: str = "",
 ) -> torch.Tensor:
     """``value`` must be a non-empty tensor with this shape and dtype. Not a tensor at all is a
-    cause of its own, with its own hint: the check's hint is about the values."""
+    cause of its own, with its own hint: the check's hint is about the values. In place of a
+    result, the worker's mark that an off-limits op was called (``kit.ops_used``) fails as a
+    twin: only a submission that called one can gain nothing by sending it."""
+    if isinstance(value, str) and value.startswith(OFF_LIMITS_MARK):
+        used = value[len(OFF_LIMITS_MARK) : len(OFF_LIMITS_MARK) + 200].rstrip(">")
+        raise TwinUsed(
+            worded(
+                what,
+                N_("a hand-written computation"),
+                _("a call of %(twin)s, off limits here") % {"twin": used},
+            )
+            + hinted(_(TWIN_HINT))
+        )
     if not isinstance(value, torch.Tensor):
         fail(what=what, expected="a torch.Tensor", got=describe(value), hint=TYPE_HINT, cause="type")
     if shape is not None and tuple(value.shape) != tuple(shape):
@@ -274,6 +287,12 @@ def expect_close(
     return actual
 
 
+TWIN_HINT = N_(
+    "this exercise is about writing it yourself from the formula; the docstring lists the "
+    "torch functions that are off limits"
+)
+
+
 def expect_no_twin(ops: Any, forbidden: Mapping[str, str], what: str) -> None:
     """``ops``: {name: where} from ``kit.ops_used``; ``forbidden``: recorded name -> the function to name."""
     if not isinstance(ops, dict) or not all(
@@ -289,11 +308,7 @@ def expect_no_twin(ops: Any, forbidden: Mapping[str, str], what: str) -> None:
             _("%(twin)s called in %(where)s") % {"twin": twin, "where": where}
             for twin, where in sorted(used.items())
         )
-        hint = _(
-            "this exercise is about writing it yourself from the formula; the docstring lists the "
-            "torch functions that are off limits"
-        )
-        raise TwinUsed(worded(what, "a hand-written computation", got) + hinted(hint))
+        raise TwinUsed(worded(what, "a hand-written computation", got) + hinted(_(TWIN_HINT)))
 
 
 def expect_same_device(trace: Any, what: str) -> Any:
@@ -369,6 +384,74 @@ def expect_vectorised(counts: Any, sizes: Iterable[int | str], what: str) -> Non
                 "use broadcasting and reductions over whole tensors instead"
             ),
         )
+
+
+# "Vectorised" by cost: the CPU time of the worker, read by the trusted side from the kernel's
+# count, on inputs of about 2^20 elements, where a Python loop along any dimension (or over
+# .tolist() floats) costs 100x the reference's work or more. Work is what a call costs beyond
+# drawing its inputs (a call of the identity on the same draw, measured just before in the same
+# worker, as is the reference): the verdict allows COST_FACTOR times the reference's work and at
+# least COST_FLOOR (the count's tick is 10 ms, and correct code may take other routes than the
+# reference's); a busy machine slows both sides alike.
+COST_FACTOR = 10.0
+COST_FLOOR = 0.06
+
+
+def expect_cheap(sub: Any, name: str, cases: Iterable[tuple], reference: str, what: str) -> None:
+    """``mod.name`` on each case's inputs (shapes, drawn in the worker: :func:`grader.checks.probes.costed_call`)
+    must cost at most :data:`COST_FACTOR` times the work of ``reference`` (an expression of
+    ``args``) on the same inputs, and answer what it answers. Where the worker's CPU time cannot
+    be read, the op counts (:func:`expect_vectorised`) decide alone."""
+    from grader.checks.probes import costed_call
+
+    for seed, case in enumerate(cases):
+        shapes = [tuple(s) for s in case]
+        drawing = sub.run_costed(60.0, costed_call, name, shapes, seed, "args[0]")[1]
+        spent = sub.run_costed(60.0, costed_call, name, shapes, seed, reference)[1] - drawing
+        if spent != spent or abs(spent) == float("inf"):  # NaN: no count to read here
+            return
+        budget = max(COST_FACTOR * spent, COST_FLOOR)
+        got, cost = sub.run_costed(drawing + budget + 0.05, costed_call, name, shapes, seed)
+        sizes = " and ".join(str(s) for s in shapes)
+        if cost - drawing > budget:
+            fail(
+                what=_("%(what)s: CPU time on inputs of shape %(sizes)s") % {"what": what, "sizes": sizes},
+                expected=_(
+                    "at most %(budget).2f s beyond drawing the inputs (%(factor)g times a vectorised "
+                    "reference's %(spent).3f s, at least %(floor)g s)"
+                )
+                % {"budget": budget, "factor": COST_FACTOR, "spent": max(spent, 0.0), "floor": COST_FLOOR},
+                got=_("more than %(budget).2f s") % {"budget": budget}
+                if cost == float("inf")
+                else f"{cost - drawing:.2f} s",
+                hint=N_(
+                    "a Python loop over rows, columns or elements (.tolist() included) costs far more "
+                    "than whole-tensor operations on large inputs; use broadcasting and reductions"
+                ),
+            )
+        _expect_summary(got, reference, shapes, seed, f"{name} on inputs of shape {sizes}")
+
+
+def _expect_summary(got: Any, reference: str, shapes: list[tuple], seed: int, what: str) -> None:
+    """The large call's summary (:func:`grader.checks.probes.costed_call`) against the reference's,
+    computed here on the same draw: code that is fast only by skipping the work earns nothing."""
+    g = torch.Generator().manual_seed(seed)
+    args = [torch.rand(shape, generator=g) + 0.1 for shape in shapes]
+    expected = eval(reference, {"torch": torch}, {"args": args})  # the suite's own text
+    flat = expected.reshape(-1)
+    step = max(1, flat.numel() // 64)
+    if not isinstance(got, dict):
+        fail(what, N_("a tensor result"), describe(got))
+    expect(
+        got.get("shape") == tuple(expected.shape) and got.get("dtype") == expected.dtype,
+        what, f"shape {tuple(expected.shape)} {expected.dtype}", f"{got.get('shape')} {got.get('dtype')}",
+    )  # fmt: skip
+    expect_close(got.get("sample"), flat[::step][:64], f"{what}: values", rtol=1e-3, atol=1e-4)
+    total = float(flat.double().sum())
+    expect(
+        isinstance(got.get("sum"), float) and abs(got["sum"] - total) <= 1e-3 * max(1.0, abs(total)),
+        f"{what}: the sum of its values", f"{total:.6g}", str(got.get("sum")),
+    )  # fmt: skip
 
 
 def expect_unchanged(unchanged: Any, names: Iterable[str], what: str) -> None:

@@ -24,10 +24,12 @@ def call(mod, name, args, kwargs):
     return getattr(mod, name)(*args, **kwargs)
 
 
-def call_recorded(mod, name, args, kwargs, helpers=()):
+def call_recorded(mod, name, args, kwargs, helpers=(), off=()):
     """(result, {name of a torch function or aten op the call used: where in the submission}),
-    ops inside ``helpers`` (the learner's functions the docstring tells them to use) left out."""
-    return kit.ops_used(lambda: getattr(mod, name)(*args, **kwargs), mod, helpers)
+    ops inside ``helpers`` (the learner's functions the docstring tells them to use) left out;
+    the aten ops among ``off`` (the exercise's twins) replaced while the call runs, in every
+    thread: the result is ``kit.OFF_LIMITS_MARK`` when one was called (``kit.off_limits``)."""
+    return kit.ops_used(lambda: getattr(mod, name)(*args, **kwargs), mod, helpers, off)
 
 
 def calls(mod, name, arg_sets, kwargs):
@@ -35,9 +37,11 @@ def calls(mod, name, arg_sets, kwargs):
     return [getattr(mod, name)(*args, **kwargs) for args in arg_sets]
 
 
-def calls_recorded(mod, name, arg_sets, kwargs, helpers=()):
+def calls_recorded(mod, name, arg_sets, kwargs, helpers=(), off=()):
     """:func:`call_recorded` for each argument set, in one probe call."""
-    return [kit.ops_used(lambda a=args: getattr(mod, name)(*a, **kwargs), mod, helpers) for args in arg_sets]
+    return [
+        kit.ops_used(lambda a=args: getattr(mod, name)(*a, **kwargs), mod, helpers, off) for args in arg_sets
+    ]
 
 
 def gradients(mod, name, args, kwargs, upstream, wrt):
@@ -138,6 +142,27 @@ def inputs_after_call(mod, name, args, kwargs, tracked):
 def op_counts(mod, name, arg_sets, kwargs):
     """How many aten ops ``mod.name`` dispatches for each argument set (vectorisation)."""
     return [kit.count_ops(lambda args=args: getattr(mod, name)(*args, **kwargs))[1] for args in arg_sets]
+
+
+def costed_call(mod, name, shapes, seed, reference=""):
+    """One call on inputs drawn here, ``torch.rand(shape) + 0.1`` for each shape from a generator
+    seeded ``seed`` (large inputs cross no pipe): of ``mod.name``, or of ``reference`` (an
+    expression of ``args``: the trusted reference) when given. What it cost is read by the
+    trusted side (``sub.run_costed``); it returns a summary of the result for the judge: its
+    shape and dtype, its sum and 64 of its values."""
+    g = torch.Generator().manual_seed(seed)
+    args = [torch.rand(shape, generator=g) + 0.1 for shape in shapes]
+    out = eval(reference, {"torch": torch}, {"args": args}) if reference else getattr(mod, name)(*args)
+    if not isinstance(out, torch.Tensor):
+        return f"<not plain data: {type(out).__name__}>"
+    flat = out.detach().reshape(-1)
+    step = max(1, flat.numel() // 64)
+    return {
+        "shape": tuple(out.shape),
+        "dtype": out.dtype,
+        "sum": float(flat.double().sum()),
+        "sample": flat[::step][:64].clone(),
+    }
 
 
 def train_classifier(mod, cls, args, kwargs, x_train, y_train, x_test, seed, epochs, lr, batch_size=64):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 import select
 import signal
 import textwrap
@@ -209,6 +210,7 @@ class TopicSession:
         self.timeout = timeout
         self.cpu_limit: float | None = None  # CPU seconds a probe may use (set by the plugin per check)
         self.cpu_used: dict[str, float] = {}  # check -> most CPU one of its probes used (measuring)
+        self.last_cpu: float | None = None  # CPU seconds the worker used in the last probe, if read
         self.deadline = deadline  # time.monotonic() when the submission's budget ends
         self.budget = budget
         self.check = ""  # id of the check running now (set by the plugin)
@@ -418,6 +420,29 @@ class TopicSession:
                 raise sealed(problem) from None
             raise
 
+    def run_costed(
+        self, cpu: float, probe: Callable[..., Any], *args: Any, **kwargs: Any
+    ) -> tuple[Any, float]:
+        """:meth:`run` under a budget of ``cpu`` CPU seconds: (its result, the CPU seconds the
+        worker used meanwhile, as this process reads them from the kernel's count). Over the
+        budget the worker is stopped and the answer is (None, inf), and the function is not
+        remembered as stalled: a slow loop on a large input answers a question about cost; it
+        is no hang. NaN where the count cannot be read (a fresh worker). A wait past the wall
+        clock's timeout is a timeout, as in :meth:`run` (a starved machine is no evidence of cost)."""
+        limit, self.cpu_limit = self.cpu_limit, cpu
+        stalls = {hidden: dict(lane.stalls) for hidden, lane in self.lanes.items()}
+        try:
+            value = self.run(probe, *args, **kwargs)
+        except ProbeTimeout as exc:
+            if getattr(exc, "cpu", None) is None:
+                raise
+            for hidden, lane in self.lanes.items():
+                lane.stalls = stalls[hidden]
+            return None, math.inf
+        finally:
+            self.cpu_limit = limit
+        return value, math.nan if self.last_cpu is None else self.last_cpu
+
     def _run(
         self,
         probe: Callable[..., Any],
@@ -473,8 +498,9 @@ class TopicSession:
             else _("checking %(names)s in %(file)s") % {"names": ", ".join(self.exercises), "file": file}
         )
         worker = self._live()
-        mark, self.cpu_mark = self.cpu_mark, None
-        cpu_start = (mark if mark is not None else worker.cpu_seconds()) if cpu is not None else None
+        mark, self.cpu_mark, self.last_cpu = self.cpu_mark, None, None
+        measured = mark if mark is not None else worker.cpu_seconds()  # read every probe: its cost
+        cpu_start = measured if cpu is not None else None
         started = time.monotonic()  # before the write: the woken worker may run before this process again
         try:
             channel.write_frame(worker.request_fd, worker.nonce, request)
@@ -488,10 +514,12 @@ class TopicSession:
         try:
             event = self._receive(budget=wait, action=action, cpu=cpu, cpu_start=cpu_start)
         except ProbeTimeout as exc:
-            raise self._stalled(subject, wait, exc.cpu) from None
+            ended = self._stalled(subject, wait, exc.cpu)
+            ended.cpu = exc.cpu  # what stopped it: run_costed reads it
+            raise ended from None
         finally:
             self.seconds["probes"] += time.monotonic() - started
-            self._measure(cpu_start)
+            self._measure(measured)
         if event["event"] == "result":
             slowest, answers = self.slowest.get(subject, (0.0, 0))
             self.slowest[subject] = (max(slowest, time.monotonic() - started), answers + 1)
@@ -509,11 +537,13 @@ class TopicSession:
         raise SubmissionError(_error_text(error, action))
 
     def _measure(self, cpu_start: float | None) -> None:
-        """Keep the most CPU time a probe of this check used (tests/grader/measure_cpu.py), and
-        the worker's count now as the next probe's start: the worker only waits in between
-        (one read a probe instead of two)."""
+        """Keep what the probe cost the worker in CPU time (:attr:`last_cpu`, read here from the
+        kernel's count: the submission cannot shape it), the most a probe of this check used
+        (tests/grader/measure_cpu.py), and the worker's count now as the next probe's start: the
+        worker only waits in between (one read a probe instead of two)."""
         used = self.worker.cpu_seconds() if self.worker is not None and cpu_start is not None else None
         if used is not None and cpu_start is not None:
+            self.last_cpu = used - cpu_start
             self.cpu_used[self.check] = max(self.cpu_used.get(self.check, 0.0), used - cpu_start)
             self.cpu_mark = used
 

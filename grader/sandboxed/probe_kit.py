@@ -13,8 +13,10 @@ read-only once loaded (``kit.ops_used = ...`` raises), which only makes tamperin
 
 from __future__ import annotations
 
+import math
 import sys
-from collections.abc import Callable, Iterator
+import warnings
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from types import FrameType, ModuleType
 from typing import Any
@@ -75,8 +77,111 @@ class _FunctionRecorder(TorchFunctionMode):
         return func(*args, **(kwargs or {}))
 
 
+# -- off-limits ops, replaced at the dispatcher ---------------------------------------------
+# The recorders above are thread-local and live next to the submission: code that runs the twin
+# in a thread torch starts in C++ (torch.utils.throughput_benchmark) is invisible to them. So
+# while a graded call runs, the off-limits ops are replaced for every thread at the dispatcher,
+# where graded code cannot reach: a replaced op notes that it was called and gives NaN (zeros
+# for integers) of the right shape, or raises where no shape can be had; the call's result is
+# then replaced by OFF_LIMITS_MARK, which the trusted side judges (grader.checks.judge).
+
+OFF_LIMITS_MARK = "<off limits: "
+
+
+class OffLimitsOp(RuntimeError):
+    """An op the docstring puts off limits was called while it was replaced."""
+
+
+def _on_meta(value: Any) -> Any:
+    return value.to("meta") if isinstance(value, torch.Tensor) else value
+
+
+def _nonsense(value: Any) -> Any:
+    """NaN (zeros for integers) in the place of a tensor of the meta kernel's answer."""
+    if not isinstance(value, torch.Tensor):
+        return value
+    return torch.full(value.shape, math.nan if value.dtype.is_floating_point else 0, dtype=value.dtype)
+
+
+def _refused_output(op: Any, args: tuple, kwargs: dict[str, Any]) -> Any:
+    """What a replaced op gives: :func:`_nonsense` shaped as its meta kernel says."""
+    try:
+        shaped = op(*tree_map(_on_meta, args), **tree_map(_on_meta, kwargs))
+    except Exception:
+        raise OffLimitsOp(f"{op.name()} is off limits in this exercise") from None
+    return tree_map(_nonsense, shaped)
+
+
+def _refusing(op: Any, name: str, refused: set[str], shaped: bool) -> Callable[..., Any]:
+    def kernel(*args: Any, **kwargs: Any) -> Any:
+        refused.add(name)
+        if shaped:
+            return _refused_output(op, args, kwargs)
+        raise OffLimitsOp(f"{name} is off limits in this exercise")
+
+    return kernel
+
+
+def _has_kernel(op: str, key: str) -> bool:
+    """Whether the dispatcher holds a kernel of ``op`` for ``key`` (an overload torch declares
+    only in Python, ``einsum.sublist``, has no entry there)."""
+    try:
+        return bool(torch._C._dispatch_has_kernel_for_dispatch_key(op, key))
+    except RuntimeError:
+        return False
+
+
+def _kernels(names: Iterable[str]) -> list[tuple[Any, str, str]]:
+    """(op, its name, the key of its kernel) of every overload of the aten ops among ``names``
+    (the others, torch functions the recorder also names, are left): the backend kernel (CPU;
+    the second device runs on it), or the composite one, which decomposes first. Composites
+    only when no name has a backend kernel: a composite replaced can only raise (it has no meta
+    kernel to shape its NaN), and a raise in a thread torch started in C++ ends the worker;
+    the sets name the leaves their composites reach (``softmax`` and ``_softmax``)."""
+    found = []
+    for name in sorted(set(names)):
+        packet = getattr(torch.ops.aten, name, None)
+        if isinstance(packet, torch._ops.OpOverloadPacket):
+            for overload in packet.overloads():
+                op = getattr(packet, overload)
+                for key in ("CPU", "CompositeImplicitAutograd"):
+                    if _has_kernel(op.name(), key):
+                        found.append((op, name, key))
+                        break
+    leaves = [k for k in found if k[2] == "CPU"]
+    return leaves or found
+
+
+def _replaced(names: Iterable[str], refused: set[str]) -> torch.library.Library | None:
+    """A library that replaces the kernels of :func:`_kernels` for every thread."""
+    library = None
+    for op, name, key in _kernels(names):
+        library = library or torch.library.Library("aten", "IMPL")
+        qualified = op.name().split("::", 1)[1]  # "_softmax" or "_softmax.out"
+        try:
+            library.impl(qualified, _refusing(op, name, refused, key == "CPU"), key)
+        except RuntimeError:  # an overload the dispatcher will not take from Python: the recorder's
+            continue
+    return library
+
+
+@contextmanager
+def off_limits(names: Iterable[str]) -> Iterator[set[str]]:
+    """Inside: the aten ops among ``names`` are replaced at the dispatcher, in every thread;
+    yields the set of those that were called."""
+    refused: set[str] = set()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "overriding a previously registered kernel"
+        library = _replaced(names, refused)
+    try:
+        yield refused
+    finally:
+        if library is not None:
+            library._destroy()
+
+
 def ops_used(
-    call: Callable[[], Any], mod: Any = None, helpers: tuple[str, ...] = ()
+    call: Callable[[], Any], mod: Any = None, helpers: tuple[str, ...] = (), off: Iterable[str] = ()
 ) -> tuple[Any, dict[str, str]]:
     """Run ``call()``; return (its result, {name of a torch function or aten op it used: where}).
 
@@ -88,12 +193,21 @@ def ops_used(
     "Where" is the function of the submitted module ``mod`` and the line that made the op
     (``"hard_sigmoid, line 3"``). Ops made inside ``helpers`` — functions of ``mod`` that the
     docstring tells the learner to use, judged by their own checks — are not recorded.
+
+    The aten ops among ``off`` are replaced while the call runs (:func:`off_limits`); when one
+    was called, in whatever thread, the result is :data:`OFF_LIMITS_MARK` naming them.
     """
     module_globals = getattr(mod, "__dict__", None)
     helper_codes = {getattr(getattr(mod, h, None), "__code__", None) for h in helpers} - {None}
     recorder = _Recorder(module_globals, helper_codes)
-    with _FunctionRecorder(recorder), _AtenRecorder(recorder):
-        result = call()
+    with off_limits(off) as refused:
+        try:
+            with _FunctionRecorder(recorder), _AtenRecorder(recorder):
+                result = call()
+        except OffLimitsOp:
+            result = None
+    if refused:
+        result = OFF_LIMITS_MARK + ", ".join(sorted(refused)) + ">"
     return result, dict(sorted(recorder.seen.items()))
 
 
@@ -125,7 +239,14 @@ def count_ops(call: Callable[[], Any]) -> tuple[Any, int]:
 # CPU tensors raises DeviceMismatch where CUDA would raise, so ``.item()``, masks and indexing
 # work and a wrong-device allocation is still caught.
 
-SECOND_DEVICE = torch.device("meta")
+# What graded code sees of the second device is a GPU's name, ``cuda:0`` (``x.device``,
+# ``x.is_cuda``, ``get_device()``, ``type()``, ``repr``; :class:`_SecondDeviceFactories`): code
+# that built on the input's device only when it saw the stand-in's name (``meta``) is as wrong
+# here as on a GPU. Underneath, the wrapper reports ``meta`` to torch's C++ (autograd asks a
+# CUDA device for its stream, which a build without CUDA cannot give), and ``cuda`` arguments
+# (``device=x.device``, ``.to(x.device)``, ``.cuda()``) are read as ``meta`` inside the mode.
+SECOND_DEVICE = torch.device("cuda", 0)
+_UNDERNEATH = torch.device("meta")
 SECOND_DEVICE_NAME = "the second device"
 _INDEX_OPS = {"index", "index_put", "index_put_", "_index_put_impl_"}
 
@@ -148,7 +269,7 @@ class OnSecondDevice(torch.Tensor):
             storage_offset=inner.storage_offset(),
             dtype=inner.dtype,
             layout=inner.layout,
-            device=SECOND_DEVICE,
+            device=_UNDERNEATH,
             requires_grad=inner.requires_grad,
         )
 
@@ -156,7 +277,13 @@ class OnSecondDevice(torch.Tensor):
         self.cpu_data = inner
 
     def __repr__(self) -> str:  # type: ignore[override]
-        return f"{self.cpu_data!r} (on {SECOND_DEVICE_NAME})"
+        """As torch writes a GPU's tensor: ``tensor([...], device='cuda:0', dtype=..., grad_fn=...)``."""
+        text = repr(self.cpu_data.detach())
+        at = text.find(", dtype=")
+        at = len(text) - 1 if at < 0 else at
+        grad = f", grad_fn=<{type(self.grad_fn).__name__}>" if self.grad_fn is not None else ""
+        grad = grad or (", requires_grad=True" if self.requires_grad else "")
+        return text[:at] + f", device='{SECOND_DEVICE}'" + text[at:-1] + grad + ")"
 
     __torch_function__ = torch._C._disabled_torch_function_impl  # type: ignore[assignment]
 
@@ -165,8 +292,16 @@ class OnSecondDevice(torch.Tensor):
         return _dispatch(func, args, kwargs or {})
 
 
+# Graded code that reads the class's name sees a tensor's (``type(x) is torch.Tensor`` still tells).
+OnSecondDevice.__name__ = OnSecondDevice.__qualname__ = "Tensor"
+OnSecondDevice.__module__ = "torch"
+
+
 def _is_second(device: Any) -> bool:
-    return isinstance(device, (str, torch.device)) and torch.device(device).type == SECOND_DEVICE.type
+    return isinstance(device, (str, torch.device)) and torch.device(device).type in (
+        SECOND_DEVICE.type,
+        _UNDERNEATH.type,
+    )
 
 
 def _unwrap(t: Any) -> Any:
@@ -225,19 +360,64 @@ def _dispatch(func: Any, args: tuple, kwargs: dict[str, Any]) -> Any:
     return return_and_correct_aliasing(func, args, kwargs, wrapped) if tagged else wrapped
 
 
+# Read on the real data, as a device answers them: values (``tolist``) and the memory a tensor
+# uses (``data_ptr``, its storage), which correct code compares to tell aliased arguments apart;
+# the wrapper alone has no storage (every ``data_ptr()`` 0: everything looked aliased).
+_READ_ON_THE_DATA = {torch.Tensor.tolist, torch.Tensor.data_ptr, torch.Tensor.untyped_storage}
+
+
+# What graded code reads of a tensor's device, and what the second device's tensors answer.
+_SHOWN = {
+    torch._C.TensorBase.device: SECOND_DEVICE,
+    torch._C.TensorBase.is_cuda: True,
+    torch._C.TensorBase.is_meta: False,
+}
+
+
+def _underneath(value: Any) -> Any:
+    """A device argument as the mode reads it: the second device's name is ``meta`` underneath."""
+    if isinstance(value, torch.device) or (isinstance(value, str) and value.startswith("cuda")):
+        if torch.device(value).type == SECOND_DEVICE.type:
+            return _UNDERNEATH
+    return value
+
+
+def _shown(func: Any, args: tuple) -> tuple[bool, Any]:
+    """(True, what a GPU's tensor answers) where ``func`` reads the device of a tensor of the
+    second device (a property, ``get_device()``, ``type()``), else (False, None)."""
+    if not args or not isinstance(args[0], OnSecondDevice):
+        return False, None
+    descriptor = getattr(func, "__self__", None)
+    if type(descriptor) is type(torch._C.TensorBase.device) and descriptor in _SHOWN:
+        return True, _SHOWN[descriptor]
+    if func is torch._C.TensorBase.get_device or func is torch.Tensor.get_device:
+        return True, SECOND_DEVICE.index
+    if func is torch._C.TensorBase.type and len(args) == 1:
+        return True, "torch.cuda." + args[0].cpu_data.type().rsplit(".", 1)[-1]
+    return False, None
+
+
 class _SecondDeviceFactories(TorchFunctionMode):
     """What never reaches the dispatcher with its device: ``torch.tensor(data, device=...)``
-    (built on the CPU, then moved below Python's reach), ``tolist()`` and ``numpy()``."""
+    (built on the CPU, then moved below Python's reach), ``numpy()`` and what
+    :data:`_READ_ON_THE_DATA` reads; what graded code reads of the device (:func:`_shown`)
+    and the device arguments it passes (:func:`_underneath`)."""
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
-        kwargs = kwargs or {}
+        shown, answer = _shown(func, args)
+        if shown:
+            return answer
+        if func is torch.Tensor.cuda or func is torch._C.TensorBase.cuda:
+            func, args, kwargs = torch.Tensor.to, (args[0], _UNDERNEATH), {}
+        args = tuple(_underneath(a) for a in args)
+        kwargs = {k: _underneath(v) if k == "device" else v for k, v in (kwargs or {}).items()}
         if func in (torch.tensor, torch.as_tensor) and args and not isinstance(args[0], torch.Tensor):
             data = tree_map(_unwrap, args)  # torch.tensor([x[0], x[1]]): values read on the CPU
             if not _is_second(kwargs.get("device")):
                 return func(*data, **kwargs)
             return _wrap(func(*data, **{**kwargs, "device": "cpu"}))
-        if func is torch.Tensor.tolist and isinstance(args[0], OnSecondDevice):
-            return args[0].cpu_data.tolist()
+        if func in _READ_ON_THE_DATA and args and isinstance(args[0], OnSecondDevice):
+            return func(args[0].cpu_data, *args[1:], **kwargs)
         if func is torch.Tensor.numpy and isinstance(args[0], OnSecondDevice):
             raise TypeError(
                 f"can't convert a tensor on {SECOND_DEVICE_NAME} to numpy (as on CUDA): use .cpu() first"

@@ -54,6 +54,23 @@ def test_an_exercise_with_no_value_check_passed_earns_nothing():
 
 
 @pytest.mark.unit
+def test_gradient_checks_pay_only_with_the_answer_right():
+    """The exact backward of a forward that returns zeros earns nothing; an exercise judged only
+    by its gradients (a function that returns them) is paid by them."""
+    grads = [check("g1", "passed", "gradient"), check("g2", "passed", "gradient")]
+    (zeros,) = judge([check("forward", "failed"), *grads])
+    assert (zeros.points, zeros.max_points, zeros.status) == (0, 3, "failed")
+    (right,) = judge(
+        [check("forward", "passed"), *grads, check("device", "passed", "device", clause="device")]
+    )
+    assert (right.points, right.status) == (4, "passed")
+    (half,) = judge([check("f1", "passed"), check("f2", "failed"), *grads])
+    assert half.points == 1
+    (only,) = judge([grads[0], check("g3", "failed", "gradient")])
+    assert only.points == 1
+
+
+@pytest.mark.unit
 def test_skipped_checks_weigh_nothing_and_a_check_of_two_exercises_shares_its_points():
     a, b = judge(
         [check("both", "passed", points=1, exercise=("a", "b")), check("cuda", "skipped", exercise="a")]

@@ -207,7 +207,7 @@ def probe_sigmoid(mod, x, upstream):
     return {"out": out, "grad": x.grad, "node": node, "ops": {**backward_ops, **forward_ops}}
 
 
-@check("gradient", public=True, exercise="Sigmoid")
+@check("shape", public=True, exercise="Sigmoid")  # its answer, then its gradient
 @pytest.mark.parametrize("dtype", [torch.float32, F64], ids=["float32", "float64"])
 def test_sigmoid_function_forward_and_backward(sub, dtype):
     x = torch.tensor([-1000.0, -100.0, -3.0, -0.5, 0.25, 2.0, 100.0, 1000.0], dtype=dtype)

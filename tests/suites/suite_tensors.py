@@ -12,6 +12,7 @@ from grader.checks import (
     check,
     describe,
     expect,
+    expect_cheap,
     expect_close,
     expect_float,
     expect_inputs_untouched,
@@ -116,6 +117,21 @@ VECTORISED_SHAPES = {
 }
 
 
+# ...and its cost, read outside the worker, on inputs of 2^20 elements (2^22 products) growing one
+# dimension each, against the reference (an expression of ``args``) in the same worker
+VECTORISED_COST = {
+    "row_normalize": ("args[0] / args[0].sum(1, keepdim=True)", [((32768, 32),), ((32, 32768),)]),
+    "pairwise_sq_dists": (
+        "((args[0][:, None, :] - args[1][None, :, :]) ** 2).sum(-1)",
+        [((65536, 8), (8, 8)), ((8, 8), (65536, 8)), ((8, 65536), (8, 65536))],
+    ),
+    "matmul": (
+        "(args[0][:, :, None] * args[1][None, :, :]).sum(1)",
+        [((65536, 8), (8, 8)), ((8, 65536), (65536, 8)), ((8, 8), (8, 65536))],
+    ),
+}
+
+
 # holds "Vectorised" (row_normalize, pairwise_sq_dists, matmul): every input dimension grows
 @check("shape", clause="vectorised")
 @pytest.mark.parametrize("name", list(VECTORISED_SHAPES))
@@ -125,6 +141,8 @@ def test_vectorised(sub, name):
     counts = sub.run(probes.op_counts, name, arg_sets, {})
     labels = [" and ".join(str(shape) for shape in args) for args in shapes]
     expect_vectorised(counts, labels, f"{name} is vectorised (inputs growing along each dimension)")
+    reference, cases = VECTORISED_COST[name]
+    expect_cheap(sub, name, cases, reference, f"{name} is vectorised")
 
 
 # the public side of "vectorised", on other sizes than the hidden check's, drawn from a fixed generator
@@ -150,7 +168,7 @@ def test_vectorised_public(sub, name):
 @pytest.mark.parametrize("n, m, d", [(1, 1, 3), (5, 7, 4), (6, 2, 10)])
 def test_pairwise_sq_dists(sub, n, m, d):
     a, b = torch.randn(n, d, generator=gen(4)) * 3, torch.randn(m, d, generator=gen(5)) * 3
-    out, ops = sub.run(probes.call_recorded, "pairwise_sq_dists", (a, b), {})
+    out, ops = sub.run(probes.call_recorded, "pairwise_sq_dists", (a, b), {}, off=tuple(CDIST_TWINS))
     scale = float(((a**2).sum(1)[:, None] + (b**2).sum(1)[None, :]).max())
     expect_close(
         out,
@@ -167,7 +185,7 @@ def test_pairwise_sq_dists(sub, n, m, d):
 @pytest.mark.parametrize("labels, classes", [([2], 3), ([0, 3, 1, 3], 5), ([1, 0, 1], 2)])
 def test_one_hot(sub, labels, classes):
     labels = torch.tensor(labels)
-    out, ops = sub.run(probes.call_recorded, "one_hot", (labels, classes), {})
+    out, ops = sub.run(probes.call_recorded, "one_hot", (labels, classes), {}, off=("one_hot",))
     expect_close(
         out,
         F.one_hot(labels, classes).float(),
@@ -230,7 +248,7 @@ def test_fill_nan_with_column_mean(sub):
 @pytest.mark.parametrize("n, k, m", [(1, 4, 1), (3, 5, 2), (6, 1, 7)])
 def test_matmul(sub, n, k, m):
     a, b = torch.randn(n, k, generator=gen(7)), torch.randn(k, m, generator=gen(8))
-    out, ops = sub.run(probes.call_recorded, "matmul", (a, b), {})
+    out, ops = sub.run(probes.call_recorded, "matmul", (a, b), {}, off=tuple(MATMUL_TWINS))
     expect_close(
         out,
         a @ b,
@@ -257,7 +275,7 @@ def test_matmul_gradient(sub):
 @pytest.mark.parametrize("shape", [(5,), (3, 4), (2, 2, 3)])
 def test_norms(sub, shape):
     x = torch.randn(shape, generator=gen(12))
-    result, ops = sub.run(probes.call_recorded, "norms", (x,), {})
+    result, ops = sub.run(probes.call_recorded, "norms", (x,), {}, off=tuple(NORM_TWINS))
     expect(
         isinstance(result, (list, tuple)) and len(result) == 2,
         f"norms on {shape}",
