@@ -276,7 +276,9 @@ def test_every_module_scores_as_recorded(graded, mistakes_graded):
         RECORDED.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
     recorded = json.loads(RECORDED.read_text())
     moved = [
-        f"{name}: {recorded.get(name)} -> {now}" for name, now in sorted(table.items()) if recorded.get(name) != now
+        f"{name}: {recorded.get(name)} -> {now}"
+        for name, now in sorted(table.items())
+        if recorded.get(name) != now
     ]
     gone = sorted(set(recorded) - set(table))
     assert not moved and not gone, "points moved:\n" + "\n".join(moved + [f"{name}: gone" for name in gone])
