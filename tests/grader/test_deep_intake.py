@@ -94,3 +94,22 @@ def test_a_source_nested_too_deep_is_refused_whole(tmp_path, source):
 def test_the_bound_leaves_room_for_every_solution():
     deepest = max(parsed.depth(p.read_text()) for p in (REPO / "solutions").glob("*.py"))
     assert deepest * 3 < parsed.MAX_DEPTH
+
+
+@pytest.mark.unit
+def test_the_inlined_walks_match_ast_s_own():
+    """parsed's depth and parents walk each node's fields by hand: the same depth as a walk over
+    ``ast.iter_child_nodes``, the same {node: parent} in the same order as one over ``ast.walk``."""
+    import ast
+
+    for path in sorted((REPO / "solutions").glob("*.py")) + [REPO / "grader" / "engine" / "subset_check.py"]:
+        tree = ast.parse(path.read_text())
+        expected = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        assert list(parsed.parents(tree).items()) == list(expected.items())
+        stack, deepest = [(tree, 1)], 0
+        while stack:
+            node, level = stack.pop()
+            deepest = max(deepest, level)
+            stack += [(child, level + 1) for child in ast.iter_child_nodes(node)]
+        assert parsed.depth(path.read_text()) == deepest
+    assert parsed.depth(DEEP_CODE) > parsed.MAX_DEPTH
