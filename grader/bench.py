@@ -169,8 +169,9 @@ def own_clock(reports: list[dict]) -> str:
     return f", grader's own wall {statistics.median(walls):.2f} s" if walls else ""
 
 
-def row(name: str, spans: list[Spent], detail: str, scale: float = 1.0) -> float:
-    """One figure: wall seconds' median, min and max, and CPU seconds' median (times ``scale``)."""
+def row(name: str, spans: list[Spent], detail: str, ms: bool = False) -> float:
+    """One figure: wall seconds' median, min and max, and CPU seconds' median (milliseconds with ``ms``)."""
+    scale = 1000 if ms else 1
     times, cpus = [scale * s.wall for s in spans], [scale * s.cpu for s in spans]
     median = statistics.median(times)
     print(
@@ -301,7 +302,7 @@ def bench_engine(repeat: int) -> None:
             with clock().measure() as spent:
                 session.run(probes.call, "mse", (x, y), {})
             trips.append(spent)
-        row("probe round trip (ms)", trips, "n=200 on a warm worker", scale=1000)
+        row("probe round trip (ms)", trips, "n=200 on a warm worker", ms=True)
     finally:
         session.close()
     with tempfile.TemporaryDirectory(prefix="bench-engine-") as tmp:
