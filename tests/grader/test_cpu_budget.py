@@ -26,7 +26,7 @@ def test_a_unit_run_over_its_budget_fails(pytester: pytest.Pytester, budget, cod
 
 class _Config:
     def __init__(self, **options) -> None:
-        self.options = {"markexpr": "unit", "keyword": "", "cpu_budget": 20.0, **options}
+        self.options = {"markexpr": "unit", "keyword": "", "cpu_budget": 24.0, **options}
 
     def getoption(self, name):
         return self.options[name]
@@ -35,6 +35,6 @@ class _Config:
 def test_only_a_run_of_the_unit_tier_has_a_budget():
     from cpu_budget import CpuBudget
 
-    assert CpuBudget(_Config()).budget() == 20.0  # type: ignore[arg-type]
+    assert CpuBudget(_Config()).budget() == 24.0  # type: ignore[arg-type]
     assert CpuBudget(_Config(keyword="spin")).budget() is None  # type: ignore[arg-type]
     assert CpuBudget(_Config(markexpr="engine or e2e")).budget() is None  # type: ignore[arg-type]

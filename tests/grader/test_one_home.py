@@ -87,7 +87,7 @@ def default_positions(tree: ast.AST) -> Iterator[tuple[str, ast.AST]]:
                     yield keyword.arg, keyword.value
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _tree(path: Path, stamp: tuple[int, int]) -> ast.AST:
     """One parse of a module per version (``stamp``: its mtime and size) for the tests here: they
     read the grader's modules four times (0.3 s of CPU each)."""

@@ -39,19 +39,16 @@ def sample(pytester: pytest.Pytester) -> pytest.Item:
     return pytester.getitem(SAMPLE, "test_sample[1]")
 
 
-def test_every_private_name_the_engine_uses_is_in_the_installed_pytest(sample):
+def test_every_private_name_is_there_and_a_planted_rename_is_named(sample, monkeypatch):
+    """Each private name deleted from where it lives (as a release renaming it would leave it):
+    the check names that one, and only that one. Put back before the next is planted: this pytest
+    runs on the same classes. One sample item for all of them, and for the check that every name
+    is there first (a pytester session costs ~0.3 s of CPU)."""
     gone = pytest_compat.missing(sample)
     assert not gone, (
         f"not in pytest {version('pytest')} / pytest-timeout {version('pytest-timeout')}: "
         f"{', '.join(gone)} (grader/engine/pytest_compat.py reaches them)"
     )
-
-
-def test_a_planted_rename_is_named(sample, monkeypatch):
-    """Each private name deleted from where it lives (as a release renaming it would leave it):
-    the check names that one, and only that one. Put back before the next is planted: this pytest
-    runs on the same classes. One sample item for all of them (a pytester session costs ~0.3 s
-    of CPU)."""
     unnamed = []
     for symbol in pytest_compat.SYMBOLS:
         owner, name = symbol.owner(sample), symbol.attribute
