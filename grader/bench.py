@@ -94,6 +94,7 @@ class CpuClock:
     def __init__(self) -> None:
         self.group: Path | None = CPUACCT / f"tg-bench-{os.getpid()}"
         try:
+            self._leave()  # earlier runs' groups, empty now
             self.group.mkdir()
             (self.group / "cgroup.procs").write_text(str(os.getpid()))
             atexit.register(self._leave)
@@ -116,10 +117,12 @@ class CpuClock:
         spent.wall, spent.cpu = time.perf_counter() - wall, self.seconds() - cpu
 
     def _leave(self) -> None:
-        assert self.group is not None
+        """Back to the root group; this group is removed by the next benchmark (a zygote started
+        here ends only after this process: ``--die-with-parent``)."""
         (CPUACCT / "cgroup.procs").write_text(str(os.getpid()))
-        with contextlib.suppress(OSError):
-            self.group.rmdir()  # refused while a process started here lives on
+        for stale in CPUACCT.glob("tg-bench-*"):
+            with contextlib.suppress(OSError):
+                stale.rmdir()  # refused while a process lives in it
 
 
 _CLOCK: list[CpuClock] = []
