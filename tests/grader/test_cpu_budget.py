@@ -1,0 +1,40 @@
+"""The unit tier's CPU budget (tests/grader/cpu_budget.py) fails a run of the tier that used more."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+SAMPLE = """
+import pytest
+
+@pytest.mark.unit
+def test_spin():
+    sum(range(200_000))
+"""
+
+
+@pytest.mark.parametrize(("budget", "code", "verdict"), [("0.001", 1, "OVER"), ("1000", 0, "budget 1000 s)")])
+def test_a_unit_run_over_its_budget_fails(pytester: pytest.Pytester, budget, code, verdict):
+    pytester.makeini("[pytest]\nmarkers =\n    unit: a unit test\n")
+    pytester.makepyfile(SAMPLE)
+    result = pytester.runpytest_inprocess("-p", "cpu_budget", "-m", "unit", "--cpu-budget", budget)
+    assert result.ret == code
+    result.stdout.fnmatch_lines([f"CPU * s, wall * s of this process*{verdict}*"])
+
+
+class _Config:
+    def __init__(self, **options) -> None:
+        self.options = {"markexpr": "unit", "keyword": "", "cpu_budget": 24.0, **options}
+
+    def getoption(self, name):
+        return self.options[name]
+
+
+def test_only_a_run_of_the_unit_tier_has_a_budget():
+    from cpu_budget import CpuBudget
+
+    assert CpuBudget(_Config()).budget() == 24.0  # type: ignore[arg-type]
+    assert CpuBudget(_Config(keyword="spin")).budget() is None  # type: ignore[arg-type]
+    assert CpuBudget(_Config(markexpr="engine or e2e")).budget() is None  # type: ignore[arg-type]
