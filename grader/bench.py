@@ -1,7 +1,9 @@
-"""Benchmark: wall times of grading, as a learner and as an instructor meet them.
+"""Benchmark: wall and CPU times of grading, as a learner and as an instructor meet them.
 
 ``python -m grader.bench [--repeat N] [--only solutions|exercises|class]`` runs every figure N
-times (default 3), each in a fresh ``grade`` process, and prints median, min and max:
+times (default 3), each in a fresh ``grade`` process, and prints the wall seconds' median, min and
+max, and the CPU seconds' median beside them (every process the figure started, the sandboxes
+included where a cgroup can count them: :class:`CpuClock`):
 
 - ``grade solutions/``: the reference solutions, every topic (the all-passing case);
 - ``grade exercises/``: the untouched stubs, every topic (the all-failing case);
@@ -43,15 +45,20 @@ ratio to this run's (docs/benchmark.md keeps the figures of each day with their 
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import importlib.util
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from grader.topics import REPO_ROOT
@@ -61,36 +68,97 @@ from grader.topics import REPO_ROOT
 sys.path.insert(0, str(REPO_ROOT / "tests" / "bench"))
 from bench_class import TOPIC, write_class  # noqa: E402
 
+CPUACCT = Path("/sys/fs/cgroup/cpuacct")
 ANCHORS_ENV = "TORCHGRADE_ANCHORS"  # the folder of the anchors' harness
 ANCHORS_SCRIPT = "run_baseline.sh"
 GRADE = [sys.executable, "-m", "grader"]
 WORKERS = 2
 
 
-def run_grade(*args: str) -> tuple[float, dict]:
-    """Wall seconds of one ``grade ... --format json`` process, and its report."""
-    started = time.perf_counter()
-    done = subprocess.run([*GRADE, *args, "--format", "json"], capture_output=True, text=True, cwd=REPO_ROOT)
-    seconds = time.perf_counter() - started
+@dataclass
+class Spent:
+    """Wall and CPU seconds of one measured run."""
+
+    wall: float = 0.0
+    cpu: float = 0.0
+
+
+class CpuClock:
+    """CPU seconds of the benchmark and every process it starts, the sandboxed ones included:
+    the benchmark moves itself into a cgroup v1 ``cpuacct`` group of its own where it may (as
+    root), which its children inherit. Elsewhere ``getrusage`` of this process and its waited
+    children, which misses the zygote's children (reaped inside their sandbox): ``how`` says
+    which. CPU seconds do not grow by waiting for a core, so they vary less than wall seconds
+    on a shared machine."""
+
+    def __init__(self) -> None:
+        self.group: Path | None = CPUACCT / f"tg-bench-{os.getpid()}"
+        try:
+            self._leave()  # earlier runs' groups, empty now
+            self.group.mkdir()
+            (self.group / "cgroup.procs").write_text(str(os.getpid()))
+            atexit.register(self._leave)
+        except OSError:
+            self.group = None
+        self.how = "cgroup: every process" if self.group else "getrusage: without the sandboxes' children"
+
+    def seconds(self) -> float:
+        if self.group is not None:
+            return int((self.group / "cpuacct.usage").read_text()) / 1e9
+        own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+    @contextlib.contextmanager
+    def measure(self) -> Iterator[Spent]:
+        """``with CLOCK.measure() as spent:`` fills ``spent`` when the block ends."""
+        spent = Spent()
+        wall, cpu = time.perf_counter(), self.seconds()
+        yield spent
+        spent.wall, spent.cpu = time.perf_counter() - wall, self.seconds() - cpu
+
+    def _leave(self) -> None:
+        """Back to the root group; this group is removed by the next benchmark (a zygote started
+        here ends only after this process: ``--die-with-parent``)."""
+        (CPUACCT / "cgroup.procs").write_text(str(os.getpid()))
+        for stale in CPUACCT.glob("tg-bench-*"):
+            with contextlib.suppress(OSError):
+                stale.rmdir()  # refused while a process lives in it
+
+
+_CLOCK: list[CpuClock] = []
+
+
+def clock() -> CpuClock:
+    """The benchmark's one clock, made on first use (not on import: tests import this module)."""
+    if not _CLOCK:
+        _CLOCK.append(CpuClock())
+    return _CLOCK[0]
+
+
+def run_grade(*args: str) -> tuple[Spent, dict]:
+    """Wall and CPU seconds of one ``grade ... --format json`` process, and its report."""
+    with clock().measure() as spent:
+        done = subprocess.run(
+            [*GRADE, *args, "--format", "json"], capture_output=True, text=True, cwd=REPO_ROOT
+        )
     if done.returncode not in (0, 1):
         raise SystemExit(f"grade {' '.join(args)} failed (exit {done.returncode}): {done.stderr[-500:]}")
-    return seconds, json.loads(done.stdout)
+    return spent, json.loads(done.stdout)
 
 
-def run_batch(submissions: Path, *more: str) -> tuple[float, list[dict]]:
-    """Wall seconds of one ``grade batch`` into a fresh out folder, and its gradebook.json rows."""
+def run_batch(submissions: Path, *more: str) -> tuple[Spent, list[dict]]:
+    """Wall and CPU seconds of one ``grade batch`` into a fresh out folder, and its gradebook.json rows."""
     with tempfile.TemporaryDirectory(prefix="bench-out-") as out:
-        started = time.perf_counter()
-        done = subprocess.run(
-            [*GRADE, "batch", str(submissions), "--out", out, "--workers", str(WORKERS), *more],
-            capture_output=True,
-            text=True,
-            cwd=REPO_ROOT,
-        )
-        seconds = time.perf_counter() - started
+        with clock().measure() as spent:
+            done = subprocess.run(
+                [*GRADE, "batch", str(submissions), "--out", out, "--workers", str(WORKERS), *more],
+                capture_output=True,
+                text=True,
+                cwd=REPO_ROOT,
+            )
         if done.returncode != 0:
             raise SystemExit(f"grade batch failed (exit {done.returncode}): {done.stderr[-500:]}")
-        return seconds, json.loads((Path(out) / "gradebook.json").read_text())
+        return spent, json.loads((Path(out) / "gradebook.json").read_text())
 
 
 def score(report: dict) -> str:
@@ -104,13 +172,19 @@ def own_clock(reports: list[dict]) -> str:
     return f", grader's own wall {statistics.median(walls):.2f} s" if walls else ""
 
 
-def row(name: str, times: list[float], detail: str) -> float:
+def row(name: str, spans: list[Spent], detail: str, ms: bool = False) -> float:
+    """One figure: wall seconds' median, min and max, and CPU seconds' median (milliseconds with ``ms``)."""
+    scale = 1000 if ms else 1
+    times, cpus = [scale * s.wall for s in spans], [scale * s.cpu for s in spans]
     median = statistics.median(times)
-    print(f"{name:<30}{median:>9.2f}{min(times):>9.2f}{max(times):>9.2f}  {detail}", flush=True)
+    print(
+        f"{name:<30}{median:>9.2f}{min(times):>9.2f}{max(times):>9.2f}{statistics.median(cpus):>9.2f}  {detail}",
+        flush=True,
+    )
     return median
 
 
-def graded_reports(repeat: int, *args: str) -> tuple[list[float], list[dict]]:
+def graded_reports(repeat: int, *args: str) -> tuple[list[Spent], list[dict]]:
     runs = [run_grade(*args) for _ in range(repeat)]
     return [t for t, _ in runs], [r for _, r in runs]
 
@@ -228,13 +302,10 @@ def bench_engine(repeat: int) -> None:
         session.run(probes.call, "mse", (x, y), {})
         trips = []
         for _ in range(200):
-            started = time.perf_counter()
-            session.run(probes.call, "mse", (x, y), {})
-            trips.append(1000 * (time.perf_counter() - started))
-        print(
-            f"{'probe round trip (ms)':<30}{statistics.median(trips):>9.2f}{min(trips):>9.2f}"
-            f"{max(trips):>9.2f}  n=200 on a warm worker"
-        )
+            with clock().measure() as spent:
+                session.run(probes.call, "mse", (x, y), {})
+            trips.append(spent)
+        row("probe round trip (ms)", trips, "n=200 on a warm worker", ms=True)
     finally:
         session.close()
     with tempfile.TemporaryDirectory(prefix="bench-engine-") as tmp:
@@ -245,9 +316,9 @@ def bench_engine(repeat: int) -> None:
             runner.grade(path, jobs=1)
             times = []
             for _ in range(max(repeat, 5)):
-                started = time.perf_counter()
-                runner.grade(path, jobs=1)
-                times.append(time.perf_counter() - started)
+                with clock().measure() as spent:
+                    runner.grade(path, jobs=1)
+                times.append(spent)
             row(name, times, f"one {TOPIC} submission on a warm engine")
 
 
@@ -286,22 +357,22 @@ def bench_learner(repeat: int) -> None:
     one once the set-up cell's engine is warm (goal <= 1 s), then warm ones."""
     times = []
     for _ in range(repeat):
-        started = time.perf_counter()
-        subprocess.run(
-            [*GRADE, "exercises/losses.py", "--exercise", "softmx"], capture_output=True, cwd=REPO_ROOT
-        )
-        times.append(time.perf_counter() - started)
+        with clock().measure() as spent:
+            subprocess.run(
+                [*GRADE, "exercises/losses.py", "--exercise", "softmx"], capture_output=True, cwd=REPO_ROOT
+            )
+        times.append(spent)
     row("usage error (--exercise typo)", times, "a whole process: the interpreter's start included")
     bench_warm_engine(repeat)
     bench_check(repeat)
 
 
-def _timed_grade(args: list[str], env: dict[str, str]) -> float:
-    started = time.perf_counter()
-    done = subprocess.run([*GRADE, *args], capture_output=True, text=True, cwd=REPO_ROOT, env=env)
+def _timed_grade(args: list[str], env: dict[str, str]) -> Spent:
+    with clock().measure() as spent:
+        done = subprocess.run([*GRADE, *args], capture_output=True, text=True, cwd=REPO_ROOT, env=env)
     if done.returncode != 0:
         raise SystemExit(f"grade {' '.join(args)} failed (exit {done.returncode}): {done.stderr[-500:]}")
-    return time.perf_counter() - started
+    return spent
 
 
 def bench_warm_engine(repeat: int) -> None:
@@ -318,12 +389,12 @@ def bench_warm_engine(repeat: int) -> None:
         row("grade FILE --exercise, fresh", fresh, "a new process: torch, suites, zygote")
         server = subprocess.Popen([*GRADE[:1], "-m", "grader.serve"], cwd=REPO_ROOT, env=env)
         try:
-            started = time.perf_counter()
-            path = daemon.socket_path(daemon.engine_env(env))
-            while path is not None and not path.exists() and server.poll() is None:
-                time.sleep(0.05)  # bound before it imports: the first grading waits for it
-            _timed_grade(args, env)  # waits for the engine to be warm
-            row("warm engine ready", [time.perf_counter() - started], "after its start, one grading")
+            with clock().measure() as ready:
+                path = daemon.socket_path(daemon.engine_env(env))
+                while path is not None and not path.exists() and server.poll() is None:
+                    time.sleep(0.05)  # bound before it imports: the first grading waits for it
+                _timed_grade(args, env)  # waits for the engine to be warm
+            row("warm engine ready", [ready], "after its start, one grading")
             warm = [_timed_grade(args, env) for _ in range(WARM_RUNS)]
             row("grade FILE --exercise, warm", warm, f"median of {WARM_RUNS} (goal <= 0.5 s)")
         finally:
@@ -343,19 +414,19 @@ def bench_check(repeat: int) -> None:
         notebook.cells = [nbformat.v4.new_code_cell((REPO_ROOT / "solutions" / "losses.py").read_text())]
         path = Path(folder) / "losses.ipynb"
         nbformat.write(notebook, str(path))
-        started = time.perf_counter()
-        selfcheck.use_notebook(path)  # the set-up cell
-        if not selfcheck.engine_ready(600):
-            raise SystemExit("the notebook's engine did not start")
-        row("set-up cell: engine warm", [time.perf_counter() - started], "in the background")
-        started = time.perf_counter()
-        first = selfcheck.grade_notebook(path, "softmax")
-        row("check() first, after set-up", [time.perf_counter() - started], score(first) + " (goal <= 1 s)")
+        with clock().measure() as setup:
+            selfcheck.use_notebook(path)  # the set-up cell
+            if not selfcheck.engine_ready(600):
+                raise SystemExit("the notebook's engine did not start")
+        row("set-up cell: engine warm", [setup], "in the background")
+        with clock().measure() as spent:
+            first = selfcheck.grade_notebook(path, "softmax")
+        row("check() first, after set-up", [spent], score(first) + " (goal <= 1 s)")
         warm = []
         for _ in range(repeat):
-            started = time.perf_counter()
-            report = selfcheck.grade_notebook(path, "softmax")
-            warm.append(time.perf_counter() - started)
+            with clock().measure() as spent:
+                report = selfcheck.grade_notebook(path, "softmax")
+            warm.append(spent)
         selfcheck.stop_engine()
     row("check() warm, one exercise", warm, score(report) + " (goal <= 1 s)")
 
@@ -417,7 +488,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     anchors = run_anchors(anchors_script(args.anchors_dir), args.repeat) if args.anchors else None
-    print(f"{'figure (seconds, n=' + str(args.repeat) + ')':<30}{'median':>9}{'min':>9}{'max':>9}  detail")
+    print(f"CPU: {clock().how}")
+    print(
+        f"{'figure (seconds, n=' + str(args.repeat) + ')':<30}{'median':>9}{'min':>9}{'max':>9}{'CPU':>9}  detail"
+    )
     for folder in ("solutions", "exercises"):
         if args.only in (None, folder):
             times, reports = graded_reports(args.repeat, str(REPO_ROOT / folder))

@@ -102,9 +102,10 @@ ERRORS = (
         N_("the tensors mix dtypes: build new tensors with dtype=x.dtype (or torch.zeros_like(x))"),
     ),
     *(
-        (re.compile(pattern), hint)
-        for pattern, hint in (
+        (name, re.compile(pattern), hint)
+        for name, pattern, hint in (
             (
+                "backward-not-scalar",
                 r"grad can be implicitly created only for scalar outputs",
                 N_(
                     "backward() without an argument needs a scalar (a 0-dim tensor): reduce first "
@@ -112,6 +113,7 @@ ERRORS = (
                 ),
             ),
             (
+                "no-cuda",
                 r"Torch not compiled with CUDA enabled|No CUDA GPUs are available|Found no NVIDIA driver",
                 N_(
                     'this machine has no CUDA GPU: never hard-code .cuda() or "cuda"; put new tensors '
@@ -119,6 +121,7 @@ ERRORS = (
                 ),
             ),
             (
+                "kernel-too-large",
                 r"Kernel size can't be greater than actual input size|Output size is too small",
                 N_(
                     "each convolution and pooling shrinks the image, and a small input (8×8) runs out "
@@ -127,6 +130,7 @@ ERRORS = (
                 ),
             ),
             (
+                "cat-sizes",
                 r"Sizes of tensors must match except in dimension (\d+)",
                 N_(
                     "torch.cat joins along dim={0}, and every other dimension must match: feature maps "
@@ -134,6 +138,7 @@ ERRORS = (
                 ),
             ),
             (
+                "channels",
                 r"expected input\[[^\]]*\] to have (\d+) channels, but got (\d+) channels",
                 N_(
                     "the convolution was built for {0} input channels but got {1}: its in_channels is "
@@ -141,12 +146,14 @@ ERRORS = (
                 ),
             ),
             (
+                "batch-norm-channels",
                 r"running_mean should contain (\d+) elements not (\d+)",
                 N_(
                     "batch norm was built for {1} channels but got {0}: num_features is its input's channel count"
                 ),
             ),
             (
+                "long-indices",
                 r"expected target dtype to be Long|'indices' to have one of the following scalar types",
                 N_(
                     "class labels and embedding indices are integer tensors (torch.long): convert with "
@@ -154,6 +161,7 @@ ERRORS = (
                 ),
             ),
             (
+                "input-dtype",
                 r"Input type \(\w+\) and (?:bias|weight) type \(\w+\) should be the same",
                 N_(
                     "the input's dtype differs from the layer's weights: convert the input "
@@ -161,10 +169,12 @@ ERRORS = (
                 ),
             ),
             (
+                "integer-mean",
                 r"could not infer output dtype\. Input dtype must be either a floating point",
                 N_("mean() of an integer or bool tensor: convert it first with .float()"),
             ),
             (
+                "view-contiguous",
                 r"view size is not compatible with input tensor's size and stride",
                 N_(
                     "view() needs contiguous memory, which .t(), .transpose() and .permute() do not "
@@ -172,6 +182,7 @@ ERRORS = (
                 ),
             ),
             (
+                "reshape-size",
                 r"shape '\[[^\]]*\]' is invalid for input of size (\d+)",
                 N_(
                     "view and reshape keep the number of elements ({0}): let -1 stand for the size to "
@@ -179,14 +190,17 @@ ERRORS = (
                 ),
             ),
             (
+                "dim-range",
                 r"Dimension out of range",
                 N_("the tensor has fewer dimensions than the dim given: print x.shape (dim=-1 is the last)"),
             ),
             (
+                "numpy-of-grad",
                 r"Can't call numpy\(\) on Tensor that requires grad",
                 N_("a tensor in the autograd graph becomes a NumPy array through x.detach().cpu().numpy()"),
             ),
             (
+                "backward-twice",
                 r"Trying to backward through the graph a second time",
                 N_(
                     "backward() frees the graph it went through: compute the loss again for each "
@@ -194,6 +208,7 @@ ERRORS = (
                 ),
             ),
             (
+                "inplace-modified",
                 r"modified by an inplace operation",
                 N_(
                     "an in-place op (x += …, x[...] = …, relu_) changed a tensor autograd kept for "

@@ -26,6 +26,7 @@ import bisect
 import json
 import re
 import symtable
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -204,11 +205,8 @@ def _cell_magic(code: str) -> tuple[str, str] | None:
     """(magic name, body) when ``code`` is one ``get_ipython().run_cell_magic(...)`` call."""
     if not code.lstrip().startswith("get_ipython().run_cell_magic("):  # no parse of every cell
         return None
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return None
-    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
+    tree = parsed.tree(code)  # the same parse _collect_cell reads next
+    if tree is None or len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
         return None
     call = tree.body[0].value
     if not (
@@ -223,17 +221,53 @@ def _cell_magic(code: str) -> tuple[str, str] | None:
     return name, body
 
 
-def python_of(source: str, offset: int = 0) -> tuple[str, list[int]]:
-    """A cell's code as plain Python (IPython's transforms) and, per line, its line in the cell."""
+def _transformed(source: str) -> str:
+    """IPython's ``transform_cell``. Its token transforms (magics, ``!`` commands, ``?`` help)
+    only rewrite what is not Python, and tokenising a cell costs ~10 ms per 100 lines: a cell
+    that parses as Python once its line transforms ran (prompts, indentation, ``%%``) is left
+    as they left it."""
     from IPython.core.inputtransformer2 import TransformerManager
 
-    code = TransformerManager().transform_cell(source)
+    manager = TransformerManager()
+    lines = (source if source.endswith("\n") else source + "\n").splitlines(keepends=True)
+    for transform in manager.cleanup_transforms + manager.line_transforms:
+        lines = transform(lines)
+    cleaned = "".join(lines)
+    if parsed.tree(cleaned) is not None:
+        return cleaned
+    return "".join(manager.do_token_transforms(lines))
+
+
+def python_of(source: str, offset: int = 0) -> tuple[str, list[int]]:
+    """A cell's code as plain Python (IPython's transforms) and, per line, its line in the cell."""
+    code = _transformed(source)
     magic = _cell_magic(code)
     if magic is not None:
         name, body = magic
         blank = next((i for i, line in enumerate(source.splitlines()) if line.strip()), 0)
         return python_of(body, offset + blank + 1) if name in PYTHON_CELL_MAGICS else ("", [])
     return code, _align(source.splitlines(), code.splitlines(), offset)
+
+
+# Lines as ``ast.get_source_segment`` splits them (\r\n, \r and \n only), ends kept.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _lines_with_ends(code: str) -> list[str]:
+    return _LINE.findall(code)
+
+
+def _segment(lines: list[str], node: ast.stmt) -> str | None:
+    """``ast.get_source_segment(code, node)`` on ``code``'s lines split once: it splits the
+    whole source again for every statement, quadratic in a long cell."""
+    if node.end_lineno is None or node.end_col_offset is None:
+        return None
+    first, last = node.lineno - 1, node.end_lineno - 1
+    if first == last:
+        return lines[first].encode()[node.col_offset : node.end_col_offset].decode()
+    head = lines[first].encode()[node.col_offset :].decode()
+    tail = lines[last].encode()[: node.end_col_offset].decode()
+    return "".join([head, *lines[first + 1 : last], tail])
 
 
 def _calls_nothing(node: ast.AST) -> bool:
@@ -305,36 +339,23 @@ class _Collected:
     skipped: list[SkippedCell] = field(default_factory=list)
 
 
-# A line as the parser counts it (``ast.get_source_segment``'s split): it ends at CR LF, CR or LF only
-_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")
-
-
-def _segment(lines: list[str], node: ast.stmt) -> str | None:
-    """``ast.get_source_segment`` of ``node`` in the source split into ``lines`` (columns count
-    UTF-8 bytes, as the parser's do)."""
-    first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
-    if node.end_col_offset is None:
-        return None
-    if first == last:
-        return lines[first].encode()[node.col_offset : node.end_col_offset].decode()
-    head = lines[first].encode()[node.col_offset :].decode()
-    tail = lines[last].encode()[: node.end_col_offset].decode()
-    return "".join([head, *lines[first + 1 : last], tail])
-
-
 def _collect_cell(cell: Cell, source: str, into: _Collected) -> None:
     code, lines = python_of(source)
     deep = parsed.unreadable(code)
     if deep:
         into.skipped.append(SkippedCell(cell, 1, deep, unread=True))
         return
-    try:
-        tree = parsed.tree(code) or ast.parse(code)  # the tree its depth was read from
-    except SyntaxError as exc:
-        line = lines[exc.lineno - 1] if exc.lineno and 0 < exc.lineno <= len(lines) else 1
-        into.skipped.append(SkippedCell(cell, line, exc.msg))
+    tree = parsed.tree(code)
+    if tree is None:  # not too deep, so it does not parse: parsed again for the error's place
+        try:
+            ast.parse(code)
+        except SyntaxError as exc:
+            line = lines[exc.lineno - 1] if exc.lineno and 0 < exc.lineno <= len(lines) else 1
+            into.skipped.append(SkippedCell(cell, line, exc.msg))
         return
-    code_lines = _LINE.findall(code)  # once: ast.get_source_segment splits the whole cell per call
+    code_lines = _lines_with_ends(code)  # once: ast.get_source_segment splits the cell per call
+    # identifiers are read NFKC-normalised: no `get_ipython` name without it in this text
+    ipython = "get_ipython" in unicodedata.normalize("NFKC", code)
     for node in tree.body:
         start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
         end = node.end_lineno or node.lineno
@@ -342,7 +363,7 @@ def _collect_cell(cell: Cell, source: str, into: _Collected) -> None:
         if not isinstance(node, DEFINITIONS):  # a simple statement may share its line (`import x; f()`)
             text = _segment(code_lines, node) or text
         piece = Piece(cell, lines[start - 1 : end], text)
-        if _uses_ipython(node) or _imports_grader(node):
+        if (ipython and _uses_ipython(node)) or _imports_grader(node):
             continue
         if isinstance(node, ast.ImportFrom) and node.module == "__future__":
             into.future.append(piece)

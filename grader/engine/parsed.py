@@ -14,6 +14,7 @@ the clock keeps it so.
 from __future__ import annotations
 
 import ast
+import collections
 import functools
 import time
 
@@ -64,13 +65,46 @@ def depth(source: str | bytes) -> int:
     parsed = _parse(source)
     if isinstance(parsed, BaseException):
         return MAX_DEPTH + 1
-    stack: list[tuple[ast.AST, int]] = [(parsed, 1)] if parsed is not None else []
+    return 0 if parsed is None else _levels(parsed)
+
+
+def _levels(tree: ast.AST) -> int:
+    """The tree's depth: ``ast.iter_child_nodes`` inlined (its generator per node was 2/3 of the
+    walk's time, and every graded file is walked)."""
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
     deepest = 0
     while stack:
         node, level = stack.pop()
-        deepest = max(deepest, level)
-        stack += [(child, level + 1) for child in ast.iter_child_nodes(node)]
+        if level > deepest:
+            deepest = level
+        below = level + 1
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, ast.AST):
+                stack.append((value, below))
+            elif isinstance(value, list):
+                stack += [(item, below) for item in value if isinstance(item, ast.AST)]
     return deepest
+
+
+def parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
+    """{node: its parent}, nodes met in ``ast.walk``'s order (a shared node, such as a ``Load``
+    context, keeps its last parent as a dict built over ``ast.walk`` would), the walk inlined."""
+    found: dict[ast.AST, ast.AST] = {}
+    queue = collections.deque([tree])
+    while queue:
+        node = queue.popleft()
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, ast.AST):
+                found[value] = node
+                queue.append(value)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        found[item] = node
+                        queue.append(item)
+    return found
 
 
 def too_large(size: int, subject: str = "its code is") -> str | None:

@@ -148,7 +148,7 @@ class _Facts:
         self.classes: set[str] = set()
         self.methods: set[str] = set()
         self.local = local
-        self.parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        self.parents = parsed.parents(tree)
         self.self_functions = {  # module-level functions whose first parameter is self
             n.name
             for n in tree.body

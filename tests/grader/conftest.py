@@ -9,6 +9,7 @@ import tempfile
 import textwrap
 from pathlib import Path
 
+import cpu_budget
 import file_order
 import pytest
 from helpers import REPO, grade_json
@@ -24,8 +25,13 @@ os.environ.setdefault("TORCHGRADE_NO_DAEMON", "1")
 sys.path.insert(0, str(REPO / "tests" / "bench"))
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    cpu_budget.pytest_addoption(parser)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(file_order, "file_order")  # the slowest test files first
+    cpu_budget.pytest_configure(config)  # the unit tier's CPU budget
 
 
 @pytest.fixture(scope="session")

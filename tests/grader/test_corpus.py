@@ -39,6 +39,10 @@ PUBLIC_RATE = 0.95  # the public checks alone, per topic (issue 42)
 # The batch written from the docstrings alone before the suites were strengthened (issue 42:
 # `e42_*`, 70/92 caught by the suites of that day): every topic catches at least 99 % of it.
 HELD_BACK_PREFIX, HELD_BACK_RATE = "e42_", 0.99
+# Every module's points, recorded: a change to the engine must not move one (a change to a suite
+# records them again, and the diff shows which modules it moved).
+RECORDED = CORPUS / "scores.json"
+RECORD_ENV = "TORCHGRADE_RECORD_CORPUS_SCORES"
 
 
 def corpus_files() -> dict[tuple[str, str], list[Path]]:
@@ -112,7 +116,8 @@ def file(task, outcome):
         raise outcome
     result = outcome.result
     public_caught = any(t.public and t.status not in ("passed", "skipped") for t in result.tests)
-    scores[str(task.path)] = [result.score, result.max_score, public_caught, clause_hints(result)]
+    points = {e.name: e.points for e in result.exercises}
+    scores[str(task.path)] = [result.score, result.max_score, public_caught, clause_hints(result), points]
 
 run_tasks(tasks, 2, file)
 print(json.dumps(scores))
@@ -134,7 +139,8 @@ CLAUSE_HINTS = [
 @pytest.fixture(scope="module")
 def mistakes_graded() -> dict[str, list]:
     """{mistake file: [score, maximum, whether a public check failed, [exercise, clause hint]
-    for each clause hint leading an exercise whose values are wrong]} of its topic, every check
+    for each clause hint leading an exercise whose values are wrong], {exercise: points}} of its
+    topic, every check
     but the training checks (the public checks' share comes from the same run: each check's
     verdict does not depend on which others ran)."""
     tasks = [
@@ -202,7 +208,7 @@ def test_mistakes_are_caught(mistakes_graded, record_property):
             continue
         survivors, public = [], 0
         for path in paths:
-            score, maximum, public_caught, _ = mistakes_graded[str(path)]
+            score, maximum, public_caught, *_ = mistakes_graded[str(path)]
             if score >= maximum:
                 survivors.append(path.name)
             public += bool(public_caught)
@@ -238,7 +244,41 @@ def test_no_clause_hint_leads_an_exercise_whose_values_are_wrong(mistakes_graded
     """Over the one-mistake modules: per failing exercise, count the clause hints in its
     diagnosis while its value checks fail (a value mistake used to fail its dtype and device
     checks too, each with a hint pointing elsewhere)."""
-    found = {path: hints for path, (_, _, _, hints) in mistakes_graded.items() if hints}
+    found = {path: hints for path, (_, _, _, hints, _) in mistakes_graded.items() if hints}
     assert not found, "clause hints under wrong values:\n" + "\n".join(
         f"{Path(path).name}: {hints}" for path, hints in found.items()
     )
+
+
+def corpus_points(graded: dict[str, dict], mistakes_graded: dict[str, list]) -> dict[str, dict]:
+    """{topic/kind/file: {"score", "max", "exercises": {name: points}}}: the correct modules from
+    the batch run (every check), the mistakes from their run (every check but training)."""
+    table: dict[str, dict] = {}
+    for (topic, kind), paths in corpus_files().items():
+        for path in paths:
+            name = str(path.relative_to(CORPUS))
+            if kind == "correct":
+                found = next(t for t in graded[student(topic, kind, path)]["topics"] if t["name"] == topic)
+                points = {e["name"]: e["points"] for e in found["exercises"]}
+                table[name] = {"score": found["score"], "max": found["max_score"], "exercises": points}
+            else:
+                score, maximum, _, _, points = mistakes_graded[str(path)]
+                table[name] = {"score": score, "max": maximum, "exercises": points}
+    return table
+
+
+@pytest.mark.e2e
+def test_every_module_scores_as_recorded(graded, mistakes_graded):
+    """The points of every corpus module, per exercise, against tests/corpus/scores.json (recorded
+    with ``TORCHGRADE_RECORD_CORPUS_SCORES=1`` and this test; a suite's change records it again)."""
+    table = corpus_points(graded, mistakes_graded)
+    if os.environ.get(RECORD_ENV):
+        RECORDED.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
+    recorded = json.loads(RECORDED.read_text())
+    moved = [
+        f"{name}: {recorded.get(name)} -> {now}"
+        for name, now in sorted(table.items())
+        if recorded.get(name) != now
+    ]
+    gone = sorted(set(recorded) - set(table))
+    assert not moved and not gone, "points moved:\n" + "\n".join(moved + [f"{name}: gone" for name in gone])

@@ -181,3 +181,22 @@ def test_a_class_of_20_such_notebooks_ends_in_seconds_with_a_row_each(tmp_path):
     rows = json.loads((tmp_path / "out" / "gradebook.json").read_text())
     assert len(rows) == 20
     assert all(r["status"] == "rejected" and "its code cells hold 5126 kB" in r["reason"] for r in rows)
+
+
+@pytest.mark.unit
+def test_the_inlined_walks_match_ast_s_own():
+    """parsed's depth and parents walk each node's fields by hand: the same depth as a walk over
+    ``ast.iter_child_nodes``, the same {node: parent} in the same order as one over ``ast.walk``."""
+    import ast
+
+    for path in sorted((REPO / "solutions").glob("*.py")) + [REPO / "grader" / "engine" / "subset_check.py"]:
+        tree = ast.parse(path.read_text())
+        expected = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        assert list(parsed.parents(tree).items()) == list(expected.items())
+        stack, deepest = [(tree, 1)], 0
+        while stack:
+            node, level = stack.pop()
+            deepest = max(deepest, level)
+            stack += [(child, level + 1) for child in ast.iter_child_nodes(node)]
+        assert parsed.depth(path.read_text()) == deepest
+    assert parsed.depth(DEEP_CODE) > parsed.MAX_DEPTH

@@ -284,3 +284,20 @@ def test_self_check_grades_the_saved_notebook_not_the_kernel_history(tmp_path):
     # run, then edited and run again without saving: the result says the saved file was checked
     stale = selfcheck.unsaved_warning(path, "sigmoid", [*history, fixed.replace("1 /", "1.0 /")])
     assert "save the notebook" in stale
+
+
+@pytest.mark.unit
+def test_a_statements_text_is_ast_s_own_segment():
+    """The cell's lines are split once for all its statements: the same text as
+    ``ast.get_source_segment`` (line ends \\r\\n, \\r, \\n; columns counted in UTF-8 bytes)."""
+    import ast
+
+    from grader.engine.notebooks import _lines_with_ends, _segment
+
+    sources = [p.read_text() for p in sorted((REPO / "solutions").glob("*.py"))]
+    sources += ["x = 1; y = 'é€'; z = f(x,\r\n  y)\rw = 2\n\nv = [1,\n 2]  # ü\nq = 3", "a = 1\n\x0cb = 2\n"]
+    for source in sources:
+        lines = _lines_with_ends(source)
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.stmt):
+                assert _segment(lines, node) == ast.get_source_segment(source, node)

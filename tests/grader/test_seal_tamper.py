@@ -76,24 +76,35 @@ def correct_modules() -> list[Path]:
     )
 
 
-@pytest.mark.unit
-def test_no_correct_module_nor_its_notebook_is_refused():
+def refusals(paths: list[Path]) -> dict[str, list]:
+    """{module, as a module or as a one-cell notebook: its first refusals} of those refused."""
     refused = {}
-    for path in correct_modules():
+    for path in paths:
         source = path.read_text()
         notebook = nbformat.v4.new_notebook()
         notebook.cells = [nbformat.v4.new_code_cell(source)]
         for form, text in (("module", source), ("notebook", notebooks.to_module(notebook).source)):
             if subset.check(text):
                 refused[f"{path.relative_to(REPO)} as a {form}"] = subset.check(text)[:2]
-    for stub in sorted(
-        (REPO / "exercises").glob("*.py")
-    ):  # the hand-outs' set-up cells import sys and importlib
+    return refused
+
+
+@pytest.mark.unit
+def test_no_solution_stub_nor_hand_out_is_refused():
+    """The unit tier's share: the solutions and stubs, as modules and notebooks, and the hand-outs
+    (their set-up cells import sys and importlib)."""
+    refused = refusals(sorted([*(REPO / "solutions").glob("*.py"), *(REPO / "exercises").glob("*.py")]))
+    for stub in sorted((REPO / "exercises").glob("*.py")):
         source = notebooks.to_module(handouts.handout(stub.stem, stub)).source
         if subset.check(source):
             refused[f"hand-out {stub.stem}"] = subset.check(source)[:2]
-    assert len(correct_modules()) > 300
     assert refused == {}
+
+
+@pytest.mark.engine  # ~1000 conversions and checks: seconds of CPU, too many for the unit tier
+def test_no_correct_module_nor_its_notebook_is_refused():
+    assert len(correct_modules()) > 300
+    assert refusals(correct_modules()) == {}
 
 
 @pytest.mark.unit

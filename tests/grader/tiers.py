@@ -2,7 +2,9 @@
 
 - ``unit``: no worker, no grading in a subprocess, no sandbox (`pytest -m unit`: the loop while
   changing a judge);
-- ``engine``: the grading engine in this process (a TopicSession, workers, the zygote, the pool);
+- ``engine``: the grading engine in this process (a TopicSession, workers, the zygote, the pool),
+  and the sweeps of an engine function over the whole corpus (seconds of CPU each: the unit
+  tier has a goal of 20 s of CPU, a budget of 24, tests/grader/cpu_budget.py);
 - ``e2e``: through ``python -m grader`` or another process that grades.
 
 The check runs before ``-m``/``-k`` deselect, so that a test without a tier fails every run.
