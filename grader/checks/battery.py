@@ -19,7 +19,7 @@ from torch import nn  # noqa: F401
 
 from grader.checks import domain_cases, domains, references
 from grader.checks.judge import CheckFailed, describe, expect_close, expect_tensor, fail
-from grader.i18n import N_
+from grader.i18n import N_, _, text
 
 
 def walk_calls(mod, subject, cases):
@@ -258,18 +258,21 @@ EVERYWHERE = N_("wrong on every input of its domain: its other checks point at t
 def judge_case(
     domain: domains.Domain, case: domains.Case, mine: Any, ref: dict, everything: list, hint: str
 ) -> None:
-    what = f"{case.label()} ({case.dim})"
+    what = _("%(case)s (%(dimension)s)") % {
+        "case": f"{case.name} {text(case.note)}".strip(),
+        "dimension": _(domains.LABELS[case.dim]),
+    }
     if not isinstance(mine, dict):
         fail(what, N_("a result"), describe(mine))
     if "error" in mine:
-        fail(what, N_("a result"), f"an error: {mine['error']}", hint=hint)
+        fail(what, N_("a result"), _("an error: %(error)s") % {"error": mine["error"]}, hint=hint)
     unchanged = mine.get("unchanged", [])
     for i, kept in enumerate(unchanged):
         if kept is not True and i not in domain.writes:
             fail(
                 what,
                 N_("its inputs left as they were"),
-                f"argument {i + 1} changed",
+                _("argument %(number)d changed") % {"number": i + 1},
                 hint=domains.HINTS["aliasing"],
             )
     if domain.fresh and mine.get("aliased") is True:
@@ -288,7 +291,7 @@ def judge_case(
         outs = mine.get("out")
         shapes = [tuple(o.shape) if isinstance(o, torch.Tensor) else None for o in outs or []]
         if shapes != [tuple(s) for s in case.shapes]:
-            fail(what, f"outputs of shapes {case.shapes}", f"{shapes}", hint)
+            fail(what, _("outputs of shapes %(shapes)s") % {"shapes": case.shapes}, f"{shapes}", hint)
         return
     if case.kind == "module" and case.same_as is None or ref.get("out", 0) is None:
         return  # an anchor: judged through the cases related to it
@@ -303,12 +306,24 @@ def judge_case(
     rtol, atol = domain.tolerance(case)
     compare(mine.get("out"), want.get("out"), what, rtol, atol, hint)
     if "written" in want and domain.writes:
-        compare(mine.get("written"), want["written"], f"the arguments {what} writes", rtol, atol, hint)
+        compare(
+            mine.get("written"),
+            want["written"],
+            _("the arguments %(what)s writes") % {"what": what},
+            rtol,
+            atol,
+            hint,
+        )
     if "grads" in want:
-        compare(mine.get("grads"), want["grads"], f"the gradient of {what}", rtol, atol, hint)
+        compare(
+            mine.get("grads"), want["grads"], _("the gradient of %(what)s") % {"what": what}, rtol, atol, hint
+        )
     if "training" in want and mine.get("training") != want["training"]:
         fail(
-            what, f"the model left with training={want['training']}", f"training={mine.get('training')}", hint
+            what,
+            _("the model left with training=%(flag)s") % {"flag": want["training"]},
+            f"training={mine.get('training')}",
+            hint,
         )
 
 

@@ -34,6 +34,21 @@ DIMENSIONS = {
     "state": "state across calls: a second step, train → eval, a reused module",
 }
 
+# Each dimension's name as a message shows it ("(edge)"), in the learner's language
+LABELS = {
+    "dtype": N_("dtype"),
+    "edge": N_("edge"),
+    "magnitude": N_("magnitude"),
+    "tail": N_("tail"),
+    "ties": N_("ties"),
+    "signs": N_("signs"),
+    "layout": N_("layout"),
+    "aliasing": N_("aliasing"),
+    "default": N_("default"),
+    "rng": N_("rng"),
+    "state": N_("state"),
+}
+
 HINTS = {
     "dtype": N_("float64 in, float64 out: keep the input's dtype through every step"),
     "edge": N_("mind the edge sizes the docstring allows (a batch of one, 0-dim, empty, H ≠ W)"),

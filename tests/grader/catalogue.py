@@ -34,7 +34,7 @@ LOCALE = GRADER / "locale"
 SUITES = REPO / "tests" / "suites"
 TRANSLATED = ("zh_CN",)
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
-SUITE_KEYWORDS = ("hint", "what", "expected", "got")
+SUITE_KEYWORDS = ("hint", "what", "expected", "got", "note")
 # Click's own words that a `grade ... --help` page and a usage error show (click/*.py)
 CLICK_WORDS = (
     "Usage:",
@@ -176,7 +176,10 @@ def extract() -> Catalog:
         for place in places:
             path, line = place.rsplit(":", 1)
             template.add(message, locations=[(path, int(line))])
-    for path in [*sorted(SUITES.glob("suite_*.py")), GRADER / "checks" / "judge.py"]:
+    for path in [
+        *sorted(SUITES.glob("suite_*.py")),
+        *(GRADER / "checks" / f for f in ("judge.py", "domain_cases.py")),
+    ]:
         for text, line in suite_strings(path).items():
             template.add(text, locations=[(str(path.relative_to(REPO)), line)])
     for text in _click_strings():
