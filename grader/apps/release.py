@@ -229,7 +229,8 @@ def release_files(topics: list[str]) -> dict[str, bytes]:
     files[f"tests/suites/{RELEASE_MARKER}"] = json.dumps(marker, indent=2).encode()
     sources = [v.decode() for k, v in files.items() if k.endswith(".py")]
     catalogues = sorted((root / "grader" / "locale").glob("*/LC_MESSAGES/*.mo"))  # grader/i18n.py reads them
-    for path in [*grader_files(root, sources), *catalogues, *dataset_files(root)]:
+    members = root / "grader" / "sandboxed" / "subset_members.tsv"  # the subset's reviewed members
+    for path in [*grader_files(root, sources), *catalogues, members, *dataset_files(root)]:
         files[path.relative_to(root).as_posix()] = path.read_bytes()
     return files
 

@@ -99,6 +99,8 @@ def walk_calls(mod, subject, cases):
     for case in cases:
         try:
             found.append({"call": call}[case["kind"]](case))
+        except NotImplementedError:  # a stub: not started, as every other check says
+            raise
         except Exception as error:  # one raising case names its own dimension
             found.append({"error": f"{type(error).__name__}: {error}"[:300]})
     return found
@@ -146,6 +148,8 @@ def walk_modules(mod, subject, cases):
     for case in cases:
         try:
             found.append({"module": module}[case["kind"]](case))
+        except NotImplementedError:  # a stub: not started, as every other check says
+            raise
         except Exception as error:  # one raising case names its own dimension
             found.append({"error": f"{type(error).__name__}: {error}"[:300]})
     return found
@@ -218,6 +222,8 @@ def walk_scenarios(mod, subject, cases):
             found.append(
                 {"optim": optimise, "value": value, "loop": loop, "dataset": dataset}[case["kind"]](case)
             )
+        except NotImplementedError:  # a stub: not started, as every other check says
+            raise
         except Exception as error:  # one raising case names its own dimension
             found.append({"error": f"{type(error).__name__}: {error}"[:300]})
     return found

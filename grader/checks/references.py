@@ -72,14 +72,10 @@ class _Value:
     def grad(self) -> float:
         return float(self.leaf.grad) if self.leaf.grad is not None else 0.0
 
-    def tanh(self):
-        return self._unary(torch.tanh)
 
-    def exp(self):
-        return self._unary(torch.exp)
-
-    def relu(self):
-        return self._unary(torch.relu)
+# Value's unary operations, through torch's autograd (not written out as Value's own)
+for _name, _fn in (("tanh", torch.tanh), ("exp", torch.exp), ("relu", torch.relu)):
+    setattr(_Value, _name, lambda self, fn=_fn: self._unary(fn))
 
 
 autograd = SimpleNamespace(

@@ -73,6 +73,7 @@ _PLAIN = (
     "sched_getparam", "sched_getscheduler", "sched_getattr", "sched_get_priority_max",
     "sched_get_priority_min", "getpriority", "ioprio_get", "set_robust_list", "rseq",
     "set_tid_address", "arch_prctl", "getcpu",
+    "setitimer", "getitimer", "alarm",  # the caller's own timers: nothing another worker can name
 )  # fmt: skip
 _SIGNALS = ("kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo")  # only to the caller itself
 # Calls whose first argument is the pid they act on: only 0 (the caller) or the caller's pid.

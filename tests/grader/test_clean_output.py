@@ -48,13 +48,13 @@ def bce(p, y):
     raise ValueError("bidi \\u202egnp.exe\\u202c \\u2066isolate\\u2069 \\u200fmark")
 
 def softmax(x, dim=-1):
-    raise type("E" * 5000, (Exception,), {{}})("A" * 575_000)  # {"#" * 300_000}
+    raise type("E" * 5000, (Exception,), {{}})("A" * 575_000)  # {"#" * 60_000}
 
-def stall_{"x" * 300_000}(p):
+def stall_{"x" * 60_000}(p):
     while True:
         pass
 
-entropy = stall_{"x" * 300_000}
+entropy = stall_{"x" * 60_000}
 
 def kl_div(p, q):
     return entropy(p)

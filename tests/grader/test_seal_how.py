@@ -206,7 +206,8 @@ def test_a_python_loop_is_not_vectorised(tmp_path, loop):
     name, body = LOOPS[loop]
     topic = graded(tmp_path / "s", "tensors", with_function("tensors", name, body), unchecked=True)
     statuses = {t["id"]: t["status"] for t in topic["tests"]}
-    assert statuses[f"vectorised[{name}]"] == "failed", statuses
+    # "error" where the kernel refuses the thread a C++ benchmark would start: no points either way
+    assert statuses[f"vectorised[{name}]"] in ("failed", "error"), statuses
 
 
 # -- the device clause on a stand-in graded code cannot tell by its name -----------------------------
