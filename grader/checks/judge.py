@@ -391,8 +391,9 @@ def expect_vectorised(counts: Any, sizes: Iterable[int | str], what: str) -> Non
 # .tolist() floats) costs 100x the reference's work or more. Work is what a call costs beyond
 # drawing its inputs (a call of the identity on the same draw, measured just before in the same
 # worker, as is the reference): the verdict allows COST_FACTOR times the reference's work and at
-# least COST_FLOOR (the count's tick is 10 ms, and correct code may take other routes than the
-# reference's); a busy machine slows both sides alike.
+# least COST_FLOOR (correct code may take other routes than the reference's); a busy machine
+# slows both sides alike. The count is each thread's nanoseconds (grader.engine.workers.cpu_seconds):
+# over the stat file's 10 ms tick, a 1 ms reference read as one tick let a .tolist() loop through.
 COST_FACTOR = 25.0  # loops measured 57-400x the reference; other vectorised routes up to a few x
 COST_FLOOR = 0.06
 

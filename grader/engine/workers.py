@@ -86,16 +86,39 @@ def _zygote_in(root: int) -> int | None:
 STAT_BYTES = 4096  # /proc/PID/stat is one line of ~300 bytes (comm is at most 16)
 
 
-def cpu_seconds(stat_fd: int) -> float | None:
+def cpu_seconds(stat_fd: int, thread_fds: tuple[int, ...] = ()) -> float | None:
     """CPU time (user + system, every thread) a live process has used, from its open
     ``/proc/PID/stat``: the kernel's count, which the process cannot change, and which a busy
     machine does not inflate. The descriptor stays bound to that process: once it is gone the
-    read fails (None), whoever gets its pid next."""
+    read fails (None), whoever gets its pid next. Where ``thread_fds`` (each thread's
+    ``/proc/PID/task/TID/schedstat``) cover every thread the process has, their nanosecond
+    counts are summed instead: the tick count moves in 10 ms steps, as coarse as the work of a
+    vectorised call on a million elements."""
     try:  # a pread, twice a probe: opening the file each time cost 2x (0.008 against 0.004 ms)
         fields = os.pread(stat_fd, STAT_BYTES, 0).rsplit(b")", 1)[1].split()
     except (OSError, IndexError):
         return None
-    return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime (fields 14, 15 of stat)
+    ticked = (int(fields[11]) + int(fields[12])) / TICK  # utime, stime (fields 14, 15 of stat)
+    if not thread_fds or int(fields[17]) != len(thread_fds):  # num_threads (field 20)
+        return ticked
+    try:
+        return sum(int(os.pread(fd, STAT_BYTES, 0).split()[0]) for fd in thread_fds) / 1e9
+    except (OSError, IndexError, ValueError):
+        return ticked
+
+
+def thread_counts(pid: int) -> tuple[int, ...]:
+    """Descriptors of ``/proc/PID/task/TID/schedstat`` for each thread ``pid`` has now (a sealed
+    worker starts no thread after: :mod:`grader.sandboxed.seccomp`), or () where unreadable."""
+    fds: list[int] = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            fds.append(os.open(f"/proc/{pid}/task/{tid}/schedstat", os.O_RDONLY))
+    except OSError:
+        for fd in fds:
+            os.close(fd)
+        return ()
+    return tuple(fds)
 
 
 class Worker(Protocol):
@@ -192,6 +215,7 @@ class ForkedWorker:
     status_fd: int
     status: int | None = None
     stat_fd: int | None = None  # its /proc/PID/stat (PID: outside the zygote's pid namespace), once found
+    thread_fds: tuple[int, ...] = ()  # each of its threads' schedstat, opened with stat_fd
 
     def cpu_seconds(self) -> float | None:
         if self.stat_fd is None:
@@ -200,7 +224,9 @@ class ForkedWorker:
                 self.stat_fd = os.open(f"/proc/{host_pid}/stat", os.O_RDONLY) if host_pid else None
             except OSError:
                 return None
-        return cpu_seconds(self.stat_fd) if self.stat_fd is not None else None
+            if host_pid:
+                self.thread_fds = thread_counts(host_pid)
+        return cpu_seconds(self.stat_fd, self.thread_fds) if self.stat_fd is not None else None
 
     def _read_status(self, wait: float) -> int | None:
         if self.status is None:
@@ -239,13 +265,13 @@ class ForkedWorker:
         return self.status
 
     def _close(self) -> None:
-        for fd in (self.request_fd, self.results_fd, self.status_fd, self.stat_fd):
+        for fd in (self.request_fd, self.results_fd, self.status_fd, self.stat_fd, *self.thread_fds):
             try:
                 if fd is not None:
                     os.close(fd)
             except OSError:
                 pass
-        self.stat_fd = None
+        self.stat_fd, self.thread_fds = None, ()
 
 
 @dataclass

@@ -139,3 +139,33 @@ def test_the_cpu_count_is_read_from_that_process_and_none_once_it_is_gone():
         assert cpu_seconds(stat_fd) is None
     finally:
         os.close(stat_fd)
+
+
+@pytest.mark.unit
+def test_the_cost_count_is_finer_than_the_tick_and_falls_back_to_it():
+    """A worker's CPU time is read from each thread's schedstat (nanoseconds): the stat file's
+    10 ms tick is as coarse as a vectorised call on a million elements, and a verdict that allows
+    a factor of the reference's cost would multiply the tick. Where the threads counted are not
+    all the process has (one started or ended since), the tick count answers."""
+    import os
+    import subprocess
+    import sys
+
+    from grader.engine.workers import cpu_seconds, thread_counts
+
+    busy = subprocess.Popen([sys.executable, "-c", "import time\nt=time.process_time()\nwhile time.process_time()-t<0.037: pass\ninput()"], stdin=subprocess.PIPE)  # fmt: skip
+    try:
+        time.sleep(0.5)
+        stat = os.open(f"/proc/{busy.pid}/stat", os.O_RDONLY)
+        threads = thread_counts(busy.pid)
+        assert threads, "no schedstat to read here"
+        precise, ticked = cpu_seconds(stat, threads), cpu_seconds(stat)
+        assert precise is not None and ticked is not None
+        assert abs(precise * 100 - round(precise * 100)) > 1e-6, precise  # not a whole number of ticks
+        assert abs(ticked * 100 - round(ticked * 100)) < 1e-6, ticked
+        assert cpu_seconds(stat, threads + threads) == ticked  # a thread more than the process has
+        for fd in (stat, *threads):
+            os.close(fd)
+    finally:
+        busy.kill()
+        busy.wait()
