@@ -230,7 +230,8 @@ def release_files(topics: list[str]) -> dict[str, bytes]:
     sources = [v.decode() for k, v in files.items() if k.endswith(".py")]
     catalogues = sorted((root / "grader" / "locale").glob("*/LC_MESSAGES/*.mo"))  # grader/i18n.py reads them
     members = root / "grader" / "sandboxed" / "subset_members.tsv"  # the subset's reviewed members
-    for path in [*grader_files(root, sources), *catalogues, members, *dataset_files(root)]:
+    answers = root / "grader" / "checks" / "domain_answers.pt"  # what the public battery judges against
+    for path in [*grader_files(root, sources), *catalogues, members, answers, *dataset_files(root)]:
         files[path.relative_to(root).as_posix()] = path.read_bytes()
     return files
 

@@ -1,12 +1,13 @@
 """The shared battery: every case of an exercise's input domain (:mod:`grader.checks.domains`) in
-ONE probe call, judged against the same cases run on a reference namespace (torch's own functions
-and the docstrings' formulas) or against the relation a case states (equal to another case: a
-default, a layout, the global RNG; or different from it: a new seed).
+ONE probe call, judged against what a reference namespace (torch's own functions and the
+docstrings' formulas) answered on the same cases (:mod:`grader.checks.domain_answers`) or
+against the relation a case states (equal to another case: a default, a layout, the global RNG;
+or different from it: a new seed).
 
-The probes (:func:`walk_calls`, :func:`walk_modules`, :func:`walk_scenarios`) run in the worker and in the trusted process alike (there on the
-reference namespace), so both sides build their inputs the same way: tensors made non-contiguous
-(same values, other strides), generators seeded, named functions resolved, modules built under
-one seed. It catches each case's exception so that one raising case names its own dimension.
+The probes (:func:`walk_calls`, :func:`walk_modules`, :func:`walk_scenarios`) run in the worker and,
+when the answers are recorded, on the reference namespace, so both sides build their inputs the
+same way: tensors made non-contiguous (same values, other strides), generators seeded, named
+functions resolved, modules built under one seed. It catches each case's exception so that one raising case names its own dimension.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import torch
 import torch.nn.functional as F  # noqa: F401 (walk runs here too, on the reference namespace)
 from torch import nn  # noqa: F401
 
-from grader.checks import domain_cases, domains, references
+from grader.checks import domain_answers, domain_cases, domains
 from grader.checks.judge import CheckFailed, describe, expect_close, expect_tensor, fail
 from grader.i18n import N_, _, text
 
@@ -234,15 +235,29 @@ def exercises(topic: str) -> list[str]:
     return sorted(name for t, name in domain_cases.REGISTRY if t == topic)
 
 
+def plain_cases(topic: str, name: str) -> list[dict]:
+    """The cases of ``topic.name``'s domain as the probes take them."""
+    domain = domain_cases.REGISTRY[(topic, name)]
+    return [{**c.plain(), "writes": domain.writes} for c in domain.cases()]
+
+
+def walker(cases: list[dict]) -> Any:
+    """The probe that walks ``cases``: calls, modules, or scenarios (optimisers, loops, datasets)."""
+    return {"call": walk_calls, "module": walk_modules}.get(cases[0]["kind"], walk_scenarios)
+
+
 def run(sub: Any, topic: str, name: str) -> None:
     """Run the battery of exercise ``name``: one probe call, then judge every case."""
     domain = domain_cases.REGISTRY[(topic, name)]
-    cases = [{**c.plain(), "writes": domain.writes} for c in domain.cases()]
-    walk = {"call": walk_calls, "module": walk_modules}.get(cases[0]["kind"], walk_scenarios)
-    got = sub.run(walk, name, cases)
+    cases = plain_cases(topic, name)
+    got = sub.run(walker(cases), name, cases)
     if not isinstance(got, list) or len(got) != len(cases):
         fail(f"{name} over its input domain", f"{len(cases)} results", describe(got))
-    reference = walk(getattr(references, topic), name, cases)
+    reference = domain_answers.answers(topic, name)
+    if len(reference) != len(cases):  # the trusted side's own fault: an error, never a verdict
+        raise RuntimeError(
+            f"{topic}.{name}: stored answers are stale (tests/grader/record_domain_answers.py)"
+        )
     judged = list(zip(domain.cases(), got, reference))
     failed = []
     for case, mine, ref in judged:

@@ -1,6 +1,10 @@
 """The battery's references, one namespace per topic with the exercises' names: torch's own
 functions where torch has one, the docstrings' formulas (computed in float64 where rounding
-matters, then given the input's dtype) where it has none. Never solutions/."""
+matters, then given the input's dtype) where it has none. Never solutions/.
+
+They hold closed forms, i.e. answers, so they stay in tests/ and never reach a release: the
+grader judges against what they computed, stored by ``python tests/grader/domain_answers.py
+update`` in ``grader/checks/domain_answers.pt`` (:mod:`grader.checks.answers_stored`)."""
 
 from __future__ import annotations
 
@@ -58,7 +62,7 @@ class _Value:
         self.leaf = torch.tensor(float(data), dtype=torch.float64, requires_grad=True)
 
     def _unary(self, fn):
-        out = SimpleNamespace(data=float(fn(self.leaf)), grad=0.0)
+        out = SimpleNamespace(data=float(fn(self.leaf).detach()), grad=0.0)
         node = self
 
         def backward():
@@ -68,14 +72,18 @@ class _Value:
         out.backward = backward
         return out
 
+    def tanh(self):
+        return self._unary(torch.tanh)
+
+    def exp(self):
+        return self._unary(torch.exp)
+
+    def relu(self):
+        return self._unary(torch.relu)
+
     @property
     def grad(self) -> float:
         return float(self.leaf.grad) if self.leaf.grad is not None else 0.0
-
-
-# Value's unary operations, through torch's autograd (not written out as Value's own)
-for _name, _fn in (("tanh", torch.tanh), ("exp", torch.exp), ("relu", torch.relu)):
-    setattr(_Value, _name, lambda self, fn=_fn: self._unary(fn))
 
 
 autograd = SimpleNamespace(

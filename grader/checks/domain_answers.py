@@ -1,0 +1,33 @@
+"""What the battery's references answered on every case of every domain, stored.
+
+The references (tests/grader/references.py) are closed forms, i.e. answers: they stay out of the
+grader and of every release. What they computed on the cases of :mod:`grader.checks.domain_cases`
+is stored in ``domain_answers.pt`` by ``python tests/grader/record_domain_answers.py`` (a test
+holds it current), and read here with ``weights_only`` (plain tensors and containers, no code).
+Judging a stored answer also spares each grade the references' work (~1.6 s of CPU a full run).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import torch
+
+STORE = Path(__file__).with_name("domain_answers.pt")
+
+
+def key(topic: str, name: str) -> str:
+    return f"{topic}.{name}"
+
+
+@functools.cache
+def _stored() -> dict[str, list[Any]]:
+    loaded: dict[str, list[Any]] = torch.load(STORE, weights_only=True)
+    return loaded
+
+
+def answers(topic: str, name: str) -> list[Any]:
+    """The references' result for each case of ``topic.name``'s domain, in the cases' order."""
+    return _stored()[key(topic, name)]

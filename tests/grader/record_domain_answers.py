@@ -1,0 +1,70 @@
+"""Record what the references (references.py) answer on every case of every exercise's input
+domain into grader/checks/domain_answers.pt, which the battery judges against.
+
+    python tests/grader/record_domain_answers.py          # write it
+    python tests/grader/record_domain_answers.py --check  # exit 1 where it is stale
+
+Run it after changing a domain's cases or a reference; test_domain_answers.py holds it current.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[2]))
+
+import references  # noqa: E402
+
+from grader.checks import battery, domain_answers, domain_cases  # noqa: E402
+
+
+def computed() -> dict[str, list[Any]]:
+    """{topic.name: the references' result per case}, computed here."""
+    found = {}
+    for topic, name in sorted(domain_cases.REGISTRY):
+        cases = battery.plain_cases(topic, name)
+        found[domain_answers.key(topic, name)] = battery.walker(cases)(
+            getattr(references, topic), name, cases
+        )
+    return found
+
+
+def differences(a: Any, b: Any, where: str = "") -> list[str]:
+    """Where ``a`` and ``b`` differ beyond float rounding of another CPU (rtol 1e-6): the
+    judges' tolerances are the docstrings', far looser."""
+    if isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor):
+        same = a.dtype == b.dtype and a.shape == b.shape
+        if same and a.is_floating_point():
+            same = torch.allclose(a, b, rtol=1e-6, atol=1e-12, equal_nan=True)
+        elif same:
+            same = torch.equal(a, b)
+        return [] if same else [where or "."]
+    if isinstance(a, float) and isinstance(b, float):
+        close = a == b or (a != a and b != b) or abs(a - b) <= 1e-6 * max(abs(a), abs(b)) + 1e-12
+        return [] if close else [where or "."]
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)) and len(a) == len(b):
+        return [d for i, (x, y) in enumerate(zip(a, b)) for d in differences(x, y, f"{where}[{i}]")]
+    if isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys():
+        return [d for k in a for d in differences(a[k], b[k], f"{where}[{k!r}]")]
+    return [] if type(a) is type(b) and a == b else [where or "."]
+
+
+def main(argv: list[str]) -> int:
+    found = computed()
+    if "--check" in argv:
+        stored = torch.load(domain_answers.STORE, weights_only=True)
+        stale = differences(found, stored)
+        print("\n".join(stale[:20]) or "current")
+        return 1 if stale else 0
+    torch.save(found, domain_answers.STORE)
+    print(f"{len(found)} exercises' answers written to {domain_answers.STORE}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
