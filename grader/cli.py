@@ -173,6 +173,10 @@ def run() -> None:
         _usage_exit(problem)
     i18n.localise_click(main)
     start_engine = _on_warm_engine(argv)
+    if command_of(argv) == "watch":  # no warm engine took it: every Ctrl-C stops watching cleanly
+        from grader.apps.held_interrupt import hold
+
+        hold()
     try:
         main(args=argv, prog_name="grade")
     except Graded as done:
@@ -1022,11 +1026,13 @@ def watch_command(
     no_daemon: bool,
 ) -> None:
     """Grade PATH, then re-grade the topic of each file saved in it (Ctrl-C to stop)."""
+    from grader.apps.held_interrupt import release
     from grader.apps.ticker import progress_line
     from grader.engine.workers import gpu_present, prestart
 
-    prestart(gpu=device == "cuda" or (device == "auto" and gpu_present()))
     try:  # Ctrl-C at any point, the imports included, stops watching cleanly
+        release()  # one that came while the command started
+        prestart(gpu=device == "cuda" or (device == "auto" and gpu_present()))
         with progress_line(sys.stderr, _("starting the engine (importing torch)")):
             from grader import report as render  # imports torch: the zygote boots meanwhile
             from grader.apps.watch import Settings, watch

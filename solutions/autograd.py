@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Callable
 
@@ -54,16 +55,15 @@ class Sigmoid(torch.autograd.Function):
 def numerical_grad(f: Callable[[Tensor], Tensor | float], x: Tensor, eps: float = 1e-6) -> Tensor:
     """Perturb one element at a time, both ways, and restore it."""
     grad = torch.zeros_like(x)
-    flat, grad_flat = x.view(-1), grad.view(-1)
     with torch.no_grad():
-        for i in range(flat.numel()):
-            original = flat[i].item()
-            flat[i] = original + eps
+        for i in itertools.product(*(range(n) for n in x.shape)):  # x may be a non-contiguous view
+            original = x[i].item()
+            x[i] = original + eps
             plus = float(f(x))
-            flat[i] = original - eps
+            x[i] = original - eps
             minus = float(f(x))
-            flat[i] = original
-            grad_flat[i] = (plus - minus) / (2 * eps)
+            x[i] = original
+            grad[i] = (plus - minus) / (2 * eps)
     return grad
 
 

@@ -28,6 +28,12 @@ def _stored() -> dict[str, list[Any]]:
     return loaded
 
 
-def answers(topic: str, name: str) -> list[Any]:
-    """The references' result for each case of ``topic.name``'s domain, in the cases' order."""
-    return _stored()[key(topic, name)]
+def answers(topic: str, name: str) -> list[list[Any]]:
+    """The references' result for each case of ``topic.name``'s domain, in the cases' order: first
+    the reference's, then each variant's where the docstring allows several (``key|1``, ``key|2``…:
+    GoogLeNetMini's paddings and heads)."""
+    stored, first = _stored(), key(topic, name)
+    found = [stored[first]]
+    while f"{first}|{len(found)}" in stored:
+        found.append(stored[f"{first}|{len(found)}"])
+    return found

@@ -271,6 +271,14 @@ def _numerical_grad() -> list[Case]:
             tol=(1e-6, 1e-8),
             note="0-dim x, f returning a float",
         ),
+        Case(
+            "edge",
+            "numerical_grad",
+            (_f("sum_sq"), 0.1 * rand(2, 2, 3, dtype=F64)),
+            {"eps": 1e-6},
+            tol=(1e-6, 1e-8),
+            note="a (2, 3) x",
+        ),
     ]
 
 
@@ -445,15 +453,23 @@ def _cross_entropy() -> list[Case]:
     ]
 
 
-@declare(L, "entropy", "edge", **L_TOL)
+@declare(L, "entropy", "edge dtype tail", **L_TOL)
 def _entropy() -> list[Case]:
     return [
         Case("edge", "entropy", (rand(1, 2, 3, 4).softmax(-1),), note="(2, 3, 4)"),
         Case("edge", "entropy", (torch.tensor([0.0, 0.25, 0.75]),), note="1-D with a zero"),
+        Case("dtype", "entropy", (rand(3, 3, 5, dtype=F64).softmax(-1),), note="float64"),
+        Case(
+            "tail",
+            "entropy",
+            (torch.tensor([[1.0, 1e-20], [1.0, 1e-300], [1.0, 0.0]], dtype=F64),),
+            tol=TAIL64,
+            note="float64, nearly certain: H = 4.6e-19, 6.9e-298 and 0",
+        ),
     ]
 
 
-@declare(L, "kl_div", "edge magnitude", **L_TOL)
+@declare(L, "kl_div", "edge magnitude dtype tail", **L_TOL)
 def _kl_div() -> list[Case]:
     return [
         Case(
@@ -467,6 +483,22 @@ def _kl_div() -> list[Case]:
                 torch.tensor([[1.0, 0.0, 0.0], [0.1, 0.4, 0.5]]),
             ),
             note="q = 0 < p and p = 0",
+        ),
+        Case(
+            "dtype",
+            "kl_div",
+            (rand(4, 3, 5, dtype=F64).softmax(-1), rand(5, 3, 5, dtype=F64).softmax(-1)),
+            note="float64",
+        ),
+        Case(
+            "tail",
+            "kl_div",
+            (
+                torch.tensor([[1.0, 1e-20], [1.0, 1e-200]], dtype=F64),
+                torch.tensor([[1.0, 1e-30], [1.0, 1e-100]], dtype=F64),
+            ),
+            tol=TAIL64,
+            note="float64, nearly certain: KL = 2.3e-19 and −2.3e-198",
         ),
     ]
 
@@ -1233,3 +1265,103 @@ def _gru_cell() -> list[Case]:
         Case("dtype", "gru_cell", _cell(2, 3, 2, 3, 4, F64), wrt=(0, 1, 2, 3), note="float64"),
         Case("edge", "gru_cell", _cell(3, 3, 1, 1, 1), note="batch, input and hidden of 1"),
     ]
+
+
+# ---------------------------------------------------------------- structure
+# Where a docstring names a module's layers (kinds, sizes, order, bias, activations, pooling,
+# shortcut), that module answers on weights drawn from their shapes alone as the docstring's own
+# layers do (battery.walk_modules' fill). Training mode, so every BatchNorm normalises by the batch,
+# and eval mode where a note says so (BatchNorm then applies its running statistics: a bias before it shows).
+STRUCTURE_TOL = (1e-4, 1e-5)  # the same layers in another order of operations, float32
+STRUCTURES: dict[tuple[str, str], list[tuple[tuple, tuple, str]]] = {
+    (M, "LogisticRegression"): [(((5,), {}), (randn(900, 6, 5),), "in_features 5")],
+    (M, "DiabetesNet"): [(((7,), {}), (randn(901, 6, 7),), "DiabetesNet(7)")],
+    (M, "MLP"): [
+        (((sizes,), {"activation": act}), (randn(902, 5, 3, 4),), f"{act}, sizes {sizes}")
+        for sizes, act in (([12, 7, 5, 3], "relu"), ([12, 6, 3], "tanh"), ([12, 4], "sigmoid"))
+    ],
+    (INC, "InceptionA"): [(((3,), {}), (randn(903, 2, 3, 5, 7),), "InceptionA(3) on 5×7")],
+    (INC, "GoogLeNetMini"): [
+        (((1, 10, 28), {}), (randn(904, 2, 1, 28, 28),), "GoogLeNetMini(1, 10, 28)"),
+        (((3, 4, 8), {}), (randn(905, 2, 3, 8, 8),), "GoogLeNetMini(3, 4, 8)"),
+    ],
+    (R, "ResidualBlock"): [(((4,), {}), (randn(906, 2, 4, 5, 6),), "ResidualBlock(4)")],
+    (R, "BasicBlock"): [
+        (((4, 4), {}), (randn(907, 3, 4, 6, 5),), "BasicBlock(4, 4): the identity shortcut"),
+        (((4, 8, 2), {}), (randn(908, 3, 4, 7, 6),), "BasicBlock(4, 8, 2): a projection"),
+        (((4, 4, 2), {}), (randn(909, 3, 4, 6, 6),), "BasicBlock(4, 4, 2): stride alone"),
+        (((4, 8, 2), {}), (randn(910, 2, 4, 5, 5),), "BasicBlock(4, 8, 2) in eval mode"),
+        (((4, 4), {}), (randn(911, 2, 4, 5, 5),), "BasicBlock(4, 4) in eval mode"),
+    ],
+}
+
+
+def _with_structure(key: tuple[str, str], shown: list[tuple[tuple, tuple, str]]) -> None:
+    domain = REGISTRY[key]
+
+    def cases(build=domain.cases) -> list[Case]:
+        return build() + [
+            _module(
+                "structure",
+                key[1],
+                ctor,
+                inputs,
+                fill=True,
+                tol=STRUCTURE_TOL,
+                mode="eval" if "eval mode" in note else "train",
+                note=note,
+            )
+            for ctor, inputs, note in shown
+        ]
+
+    REGISTRY[key] = domain._replace(dims=domain.dims | {"structure"}, cases=cases)
+
+
+for _key, _shown in STRUCTURES.items():
+    _with_structure(_key, _shown)
+
+
+# ---------------------------------------------------------------- layout, for every function
+# Every module's docstring allows non-contiguous views unless a docstring says contiguous: each
+# function's domain gets its first case with a tensor of two or more dims (else one) again, every
+# tensor argument made non-contiguous, judged equal to the contiguous case.
+CONTIGUOUS_ONLY = {("tensors", "flatten_batch")}  # "contiguous (N, C, H, W)"
+
+
+def _strided(case: Case) -> tuple[int, ...]:
+    return tuple(i for i, a in enumerate(case.args) if isinstance(a, torch.Tensor) and a.dim() >= 1)
+
+
+def _layout_case(found: list[Case]) -> Case | None:
+    plain = [
+        i
+        for i, c in enumerate(found)
+        if c.kind == "call"
+        and _strided(c)
+        and not c.noncontig
+        and c.same_as is None
+        and c.differs_from is None
+    ]
+    if not plain:
+        return None
+    first = next((i for i in plain if any(found[i].args[j].dim() >= 2 for j in _strided(found[i]))), plain[0])
+    base = found[first]
+    note = f"{base.note}, non-contiguous".lstrip(", ")
+    return base._replace(dim="layout", noncontig=_strided(base), same_as=first, note=note)
+
+
+def _with_layout(key: tuple[str, str]) -> None:
+    domain = REGISTRY[key]
+    if _layout_case(domain.cases()) is None:
+        return
+
+    def cases(build=domain.cases) -> list[Case]:
+        found = build()
+        derived = _layout_case(found)
+        return [*found, derived] if derived is not None else found
+
+    REGISTRY[key] = domain._replace(dims=domain.dims | {"layout"}, cases=cases)
+
+
+for _key in [k for k in REGISTRY if k not in CONTIGUOUS_ONLY]:
+    _with_layout(_key)

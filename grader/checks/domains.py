@@ -5,8 +5,8 @@ from every one of them: dtypes; shapes with their edge sizes (one, empty where a
 0-dim); magnitudes up to the extremes where the reference stays finite; float64 tails judged by the
 docstring's bare rtol; ties at other positions than the first; signs; non-contiguous and aliased
 arguments; defaults, the global RNG included; state across calls (a second step, train → eval, a
-reused module or optimiser). :mod:`grader.checks.battery` runs them all in one probe call and
-judges each against the reference namespace of the topic (:mod:`grader.checks.references`:
+reused module or optimiser); a module's structure (the same weights, the same outputs). :mod:`grader.checks.battery` runs them all in one probe call and
+judges each against what the topic's reference namespace answered (:mod:`grader.checks.domain_answers`:
 torch's own functions and the docstrings' formulas) or against the relation the case states.
 An escape is fixed by adding the dimension it shows, never the case.
 """
@@ -32,6 +32,7 @@ DIMENSIONS = {
     "default": "optional arguments left at their defaults",
     "rng": "the global RNG (generator=None after torch.manual_seed)",
     "state": "state across calls: a second step, train → eval, a reused module",
+    "structure": "the layers the docstring names, in its order: the same weights give the same outputs",
 }
 
 # Each dimension's name as a message shows it ("(edge)"), in the learner's language
@@ -47,6 +48,7 @@ LABELS = {
     "default": N_("default"),
     "rng": N_("rng"),
     "state": N_("state"),
+    "structure": N_("structure"),
 }
 
 HINTS = {
@@ -67,6 +69,11 @@ HINTS = {
     "default": N_("keep the defaults the docstring states"),
     "rng": N_("with generator=None the draw must come from torch's global RNG (torch.manual_seed)"),
     "state": N_("the same object is used again: a second step, another input size, eval after train"),
+    "structure": N_(
+        "given the same weights, the docstring's layers answer differently from yours: check each "
+        "layer's kernel size, padding, bias, the pooling kind, every activation and where the "
+        "shortcut is added, in the docstring's order"
+    ),
 }
 
 
@@ -90,6 +97,7 @@ class Case(NamedTuple):
     mode: str = "train"
     shapes: list | None = None  # module cases: the output shapes
     bound: bool = False  # a random fill: within the reference's bound, and reaching 90 % of it
+    fill: bool = False  # module cases: weights drawn from their shapes alone, then outputs judged
     note: str = ""
 
     def plain(self) -> dict[str, Any]:
@@ -103,6 +111,7 @@ class Case(NamedTuple):
             "seed": self.seed,
             "ctor": self.ctor,
             "mode": self.mode,
+            "fill": self.fill,
         }
 
     def label(self) -> str:

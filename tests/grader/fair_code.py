@@ -556,6 +556,69 @@ def conv_output_size(n, k, padding=0, stride=1):
     return (n + 2 * padding - k) // stride + 1
 """,
     ),
+    "GoogLeNetMini unpadded first, padded second, a global-average head": (
+        "inception",
+        "GoogLeNetMini",
+        """
+class GoogLeNetMini(nn.Module):
+    def __init__(self, in_channels=1, num_classes=10, input_size=28):
+        super().__init__()
+        self.head = nn.Linear(88, num_classes)  # registered first: the order of layers is free
+        self.first = nn.Sequential(nn.Conv2d(in_channels, 10, kernel_size=5), nn.MaxPool2d(2), nn.ReLU())
+        self.a = InceptionA(10)
+        self.second = nn.Sequential(nn.Conv2d(88, 20, kernel_size=5, padding=2), nn.ReLU(), nn.MaxPool2d(2))
+        self.b = InceptionA(20)
+
+    def forward(self, x):
+        x = self.b(self.second(self.a(self.first(x))))
+        return self.head(torch.mean(x, dim=[2, 3]))
+""",
+    ),
+    "BasicBlock with a flag and layers named by role": (
+        "resnet",
+        "BasicBlock",
+        """
+class BasicBlock(nn.Module):
+    def __init__(self, in_channels, out_channels, stride=1):
+        super().__init__()
+        self.project = stride != 1 or in_channels != out_channels
+        if self.project:
+            self.proj_conv = nn.Conv2d(in_channels, out_channels, 1, stride, bias=False)
+            self.proj_bn = nn.BatchNorm2d(out_channels)
+        self.left = nn.Sequential(
+            nn.Conv2d(in_channels, out_channels, 3, stride, 1, bias=False),
+            nn.BatchNorm2d(out_channels),
+            nn.ReLU(inplace=True),
+            nn.Conv2d(out_channels, out_channels, 3, 1, 1, bias=False),
+            nn.BatchNorm2d(out_channels),
+        )
+
+    def forward(self, x):
+        skip = self.proj_bn(self.proj_conv(x)) if self.project else x
+        out = self.left(x)
+        out += skip
+        return F.relu(out)
+""",
+    ),
+    "MLP with activation modules from a dict, in one Sequential": (
+        "mlp",
+        "MLP",
+        """
+class MLP(nn.Module):
+    def __init__(self, sizes, activation="relu", dropout=0.0):
+        super().__init__()
+        make = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}[activation]
+        layers = []
+        for i in range(len(sizes) - 1):
+            layers.append(nn.Linear(sizes[i], sizes[i + 1]))
+            if i < len(sizes) - 2:
+                layers += [make()] + ([nn.Dropout(dropout)] if dropout > 0 else [])
+        self.net = nn.Sequential(nn.Flatten(), *layers)
+
+    def forward(self, x):
+        return self.net(x)
+""",
+    ),
 }
 
 # Correct but outside the subset: each costs only its exercise.

@@ -24,13 +24,15 @@ from grader.checks import battery, domain_answers, domain_cases  # noqa: E402
 
 
 def computed() -> dict[str, list[Any]]:
-    """{topic.name: the references' result per case}, computed here."""
+    """{topic.name: the references' result per case}, computed here ({topic.name|i: ...} for
+    each variant the docstring allows)."""
     found = {}
     for topic, name in sorted(domain_cases.REGISTRY):
         cases = battery.plain_cases(topic, name)
-        found[domain_answers.key(topic, name)] = battery.walker(cases)(
-            getattr(references, topic), name, cases
-        )
+        key = domain_answers.key(topic, name)
+        found[key] = battery.walker(cases)(getattr(references, topic), name, cases)
+        for i, variant in enumerate(references.VARIANTS.get((topic, name), []), start=1):
+            found[f"{key}|{i}"] = battery.walker(cases)(variant, name, cases)
     return found
 
 

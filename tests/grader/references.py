@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import numpy as np
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 
 def _in(dtype: torch.dtype, value: torch.Tensor) -> torch.Tensor:
@@ -234,7 +235,98 @@ cnn = SimpleNamespace(
     max_pool2d=lambda x, kernel_size, stride=None: F.max_pool2d(x, kernel_size, stride),
 )
 
-inception = SimpleNamespace(conv_mults=lambda h, w, c_in, c_out, k: k * k * c_in * c_out * h * w)
+
+class _Logistic(nn.Module):
+    def __init__(self, in_features):
+        super().__init__()
+        self.linear = nn.Linear(in_features, 1)
+
+    def forward(self, x):
+        return torch.sigmoid(self.linear(x))
+
+
+class _Diabetes(nn.Module):
+    def __init__(self, in_features=7):
+        super().__init__()
+        self.layers = nn.ModuleList([nn.Linear(in_features, 6), nn.Linear(6, 4), nn.Linear(4, 1)])
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = torch.sigmoid(layer(x))
+        return x
+
+
+class _MLP(nn.Module):
+    def __init__(self, sizes, activation="relu", dropout=0.0):
+        super().__init__()
+        self.layers = nn.ModuleList([nn.Linear(a, b) for a, b in zip(sizes, sizes[1:])])
+        self.act = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}[activation]
+        self.p = dropout
+
+    def forward(self, x):
+        x = x.reshape(x.shape[0], -1)
+        for layer in self.layers[:-1]:
+            x = F.dropout(self.act(layer(x)), self.p, self.training)
+        return self.layers[-1](x)
+
+
+mlp.LogisticRegression, mlp.DiabetesNet, mlp.MLP = _Logistic, _Diabetes, _MLP
+
+
+class _InceptionA(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.b1 = nn.Conv2d(c, 16, 1)
+        self.b5 = nn.Sequential(nn.Conv2d(c, 16, 1), nn.Conv2d(16, 24, 5, padding=2))
+        self.b3 = nn.Sequential(
+            nn.Conv2d(c, 16, 1), nn.Conv2d(16, 24, 3, padding=1), nn.Conv2d(24, 24, 3, padding=1)
+        )
+        self.bp = nn.Conv2d(c, 24, 1)
+
+    def forward(self, x):
+        pooled = F.avg_pool2d(x, 3, stride=1, padding=1)
+        return torch.cat([self.b1(x), self.b5(x), self.b3(x), self.bp(pooled)], dim=1)
+
+
+def _googlenet(pad1, pad2, global_pool):
+    """GoogLeNetMini as its docstring allows it: 5×5 convolutions padded ``pad1``/``pad2``, a
+    linear head on the flattened features or on their global average."""
+
+    class GoogLeNetMini(nn.Module):
+        def __init__(self, in_channels=1, num_classes=10, input_size=28):
+            super().__init__()
+            self.conv1, self.conv2 = (
+                nn.Conv2d(in_channels, 10, 5, padding=pad1),
+                nn.Conv2d(88, 20, 5, padding=pad2),
+            )
+            self.incep1, self.incep2 = _InceptionA(10), _InceptionA(20)
+            side = input_size
+            for pad in (pad1, pad2):
+                side = (side + 2 * pad - 4) // 2
+            self.fc = nn.Linear(88 if global_pool else 88 * side * side, num_classes)
+
+        def forward(self, x):
+            x = self.incep1(F.max_pool2d(torch.relu(self.conv1(x)), 2))
+            x = self.incep2(F.max_pool2d(torch.relu(self.conv2(x)), 2))
+            return self.fc(x.mean(dim=(2, 3)) if global_pool else x.flatten(1))
+
+    return GoogLeNetMini
+
+
+def _survives(pad1, pad2):
+    for side in (8, 28):
+        for pad in (pad1, pad2):
+            side = (side + 2 * pad - 4) // 2
+        if side < 1:
+            return False
+    return True
+
+
+inception = SimpleNamespace(
+    conv_mults=lambda h, w, c_in, c_out, k: k * k * c_in * c_out * h * w,
+    InceptionA=_InceptionA,
+    GoogLeNetMini=_googlenet(2, 2, False),
+)
 
 
 DOCSTRING_DEFAULTS = (0.1, 1e-5)  # batch_norm's momentum and eps, as exercises/resnet.py states
@@ -245,7 +337,38 @@ def _batch_norm(x, gamma, beta, running_mean, running_var, training, *options: f
     return F.batch_norm(x, running_mean, running_var, gamma, beta, training, momentum, eps)
 
 
-resnet = SimpleNamespace(batch_norm=_batch_norm)
+class _Residual(nn.Module):
+    def __init__(self, channels):
+        super().__init__()
+        self.conv1 = nn.Conv2d(channels, channels, 3, padding=1)
+        self.conv2 = nn.Conv2d(channels, channels, 3, padding=1)
+
+    def forward(self, x):
+        return torch.relu(x + self.conv2(torch.relu(self.conv1(x))))
+
+
+class _Basic(nn.Module):
+    def __init__(self, c_in, c_out, stride=1):
+        super().__init__()
+        self.main = nn.Sequential(
+            nn.Conv2d(c_in, c_out, 3, stride=stride, padding=1, bias=False),
+            nn.BatchNorm2d(c_out),
+            nn.ReLU(),
+            nn.Conv2d(c_out, c_out, 3, padding=1, bias=False),
+            nn.BatchNorm2d(c_out),
+        )
+        projection = stride != 1 or c_in != c_out
+        self.shortcut = (
+            nn.Sequential(nn.Conv2d(c_in, c_out, 1, stride=stride, bias=False), nn.BatchNorm2d(c_out))
+            if projection
+            else nn.Identity()
+        )
+
+    def forward(self, x):
+        return torch.relu(self.main(x) + self.shortcut(x))
+
+
+resnet = SimpleNamespace(batch_norm=_batch_norm, ResidualBlock=_Residual, BasicBlock=_Basic)
 
 
 def _rnn_forward(x, h0, params):
@@ -266,3 +389,15 @@ rnn = SimpleNamespace(
     encode_chars=lambda text, vocab: torch.tensor([list(vocab).index(c) for c in text], dtype=torch.int64),
     gru_cell=torch.gru_cell,
 )
+
+
+# Where a docstring allows several structures, each one's answers are stored too (key|1, key|2…)
+VARIANTS = {
+    ("inception", "GoogLeNetMini"): [
+        SimpleNamespace(**{**vars(inception), "GoogLeNetMini": _googlenet(p1, p2, head)})
+        for p1 in range(4)
+        for p2 in range(4)
+        for head in (False, True)
+        if _survives(p1, p2) and (p1, p2, head) != (2, 2, False)
+    ],
+}

@@ -160,3 +160,22 @@ def test_watching_one_file_regrades_only_that_file(folder):
     assert targets([folder / "tensors.py", folder / "losses.py"], settings) == [
         (folder / "losses.py", ("losses",))
     ]
+
+
+@pytest.mark.unit
+def test_a_ctrl_c_while_the_command_starts_is_held_until_it_can_stop_cleanly():
+    """Seen failing without it: Click printed "Aborted!" and exited 1 when Ctrl-C came during
+    its parsing or the engine's start on a loaded machine."""
+    from grader.apps import held_interrupt
+
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        held_interrupt.hold()
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # the handler runs: nothing raised here
+        with pytest.raises(KeyboardInterrupt):
+            held_interrupt.release()
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        held_interrupt.release()  # nothing held: nothing raised
+    finally:
+        signal.signal(signal.SIGINT, previous)
