@@ -1271,32 +1271,40 @@ def _gru_cell() -> list[Case]:
 # Where a docstring names a module's layers (kinds, sizes, order, bias, activations, pooling,
 # shortcut), that module answers on weights drawn from their shapes alone as the docstring's own
 # layers do (battery.walk_modules' fill). Training mode, so every BatchNorm normalises by the batch,
-# and eval mode where a note says so (BatchNorm then applies its running statistics: a bias before it shows).
+# and eval mode too (BatchNorm then applies its running statistics: a bias before it shows).
 STRUCTURE_TOL = (1e-4, 1e-5)  # the same layers in another order of operations, float32
-STRUCTURES: dict[tuple[str, str], list[tuple[tuple, tuple, str]]] = {
-    (M, "LogisticRegression"): [(((5,), {}), (randn(900, 6, 5),), "in_features 5")],
-    (M, "DiabetesNet"): [(((7,), {}), (randn(901, 6, 7),), "DiabetesNet(7)")],
+
+
+def _shown(ctor: tuple, inputs: tuple, note: str, mode: str = "train") -> tuple[tuple, tuple, str, str]:
+    return ctor, inputs, note, mode
+
+
+STRUCTURES: dict[tuple[str, str], list[tuple[tuple, tuple, str, str]]] = {
+    (M, "LogisticRegression"): [_shown(((5,), {}), (randn(900, 6, 5),), note="in_features 5")],
+    (M, "DiabetesNet"): [_shown(((7,), {}), (randn(901, 6, 7),), note="DiabetesNet(7)")],
     (M, "MLP"): [
-        (((sizes,), {"activation": act}), (randn(902, 5, 3, 4),), f"{act}, sizes {sizes}")
+        _shown(((sizes,), {"activation": act}), (randn(902, 5, 3, 4),), note=f"{act}, sizes {sizes}")
         for sizes, act in (([12, 7, 5, 3], "relu"), ([12, 6, 3], "tanh"), ([12, 4], "sigmoid"))
     ],
-    (INC, "InceptionA"): [(((3,), {}), (randn(903, 2, 3, 5, 7),), "InceptionA(3) on 5×7")],
+    (INC, "InceptionA"): [_shown(((3,), {}), (randn(903, 2, 3, 5, 7),), note="InceptionA(3) on 5×7")],
     (INC, "GoogLeNetMini"): [
-        (((1, 10, 28), {}), (randn(904, 2, 1, 28, 28),), "GoogLeNetMini(1, 10, 28)"),
-        (((3, 4, 8), {}), (randn(905, 2, 3, 8, 8),), "GoogLeNetMini(3, 4, 8)"),
+        _shown(((1, 10, 28), {}), (randn(904, 2, 1, 28, 28),), note="GoogLeNetMini(1, 10, 28)"),
+        _shown(((3, 4, 8), {}), (randn(905, 2, 3, 8, 8),), note="GoogLeNetMini(3, 4, 8)"),
     ],
-    (R, "ResidualBlock"): [(((4,), {}), (randn(906, 2, 4, 5, 6),), "ResidualBlock(4)")],
+    (R, "ResidualBlock"): [_shown(((4,), {}), (randn(906, 2, 4, 5, 6),), note="ResidualBlock(4)")],
     (R, "BasicBlock"): [
-        (((4, 4), {}), (randn(907, 3, 4, 6, 5),), "BasicBlock(4, 4): the identity shortcut"),
-        (((4, 8, 2), {}), (randn(908, 3, 4, 7, 6),), "BasicBlock(4, 8, 2): a projection"),
-        (((4, 4, 2), {}), (randn(909, 3, 4, 6, 6),), "BasicBlock(4, 4, 2): stride alone"),
-        (((4, 8, 2), {}), (randn(910, 2, 4, 5, 5),), "BasicBlock(4, 8, 2) in eval mode"),
-        (((4, 4), {}), (randn(911, 2, 4, 5, 5),), "BasicBlock(4, 4) in eval mode"),
+        _shown(((4, 4), {}), (randn(907, 3, 4, 6, 5),), note="BasicBlock(4, 4): the identity shortcut"),
+        _shown(((4, 8, 2), {}), (randn(908, 3, 4, 7, 6),), note="BasicBlock(4, 8, 2): a projection"),
+        _shown(((4, 4, 2), {}), (randn(909, 3, 4, 6, 6),), note="BasicBlock(4, 4, 2): stride alone"),
+        _shown(
+            ((4, 8, 2), {}), (randn(910, 2, 4, 5, 5),), note="BasicBlock(4, 8, 2) in eval mode", mode="eval"
+        ),
+        _shown(((4, 4), {}), (randn(911, 2, 4, 5, 5),), note="BasicBlock(4, 4) in eval mode", mode="eval"),
     ],
 }
 
 
-def _with_structure(key: tuple[str, str], shown: list[tuple[tuple, tuple, str]]) -> None:
+def _with_structure(key: tuple[str, str], shown: list[tuple[tuple, tuple, str, str]]) -> None:
     domain = REGISTRY[key]
 
     def cases(build=domain.cases) -> list[Case]:
@@ -1308,10 +1316,10 @@ def _with_structure(key: tuple[str, str], shown: list[tuple[tuple, tuple, str]])
                 inputs,
                 fill=True,
                 tol=STRUCTURE_TOL,
-                mode="eval" if "eval mode" in note else "train",
+                mode=mode,
                 note=note,
             )
-            for ctor, inputs, note in shown
+            for ctor, inputs, note, mode in shown
         ]
 
     REGISTRY[key] = domain._replace(dims=domain.dims | {"structure"}, cases=cases)
@@ -1346,8 +1354,9 @@ def _layout_case(found: list[Case]) -> Case | None:
         return None
     first = next((i for i in plain if any(found[i].args[j].dim() >= 2 for j in _strided(found[i]))), plain[0])
     base = found[first]
-    note = f"{base.note}, non-contiguous".lstrip(", ")
-    return base._replace(dim="layout", noncontig=_strided(base), same_as=first, note=note)
+    return base._replace(
+        dim="layout", noncontig=_strided(base), same_as=first, note=f"{base.note}, non-contiguous"
+    )
 
 
 def _with_layout(key: tuple[str, str]) -> None:
