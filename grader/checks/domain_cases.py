@@ -92,6 +92,12 @@ def _accuracy() -> list[Case]:
     scores = torch.tensor([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0], [0.0, 5.0, 5.0], [4.0, 1.0, 4.0]])
     return [
         Case("ties", "accuracy", (scores, torch.tensor([1, 0, 1, 0])), note="ties at other positions"),
+        Case(
+            "ties",
+            "accuracy",
+            (scores, torch.tensor([2, 1, 2, 2])),
+            note="each label at a later maximum than the first: none correct",
+        ),
         Case("edge", "accuracy", (torch.tensor([[0.2, 0.7]]), torch.tensor([1])), note="n = 1"),
         Case("edge", "accuracy", (torch.tensor([2, 0, 1]), torch.tensor([2, 1, 1])), note="labels (n,)"),
         Case(
@@ -302,9 +308,19 @@ def _mse() -> list[Case]:
     return _regression("mse")
 
 
-@declare(L, "l1", "edge dtype default layout", **L_TOL)
+@declare(L, "l1", "edge dtype default layout magnitude", **L_TOL)
 def _l1() -> list[Case]:
-    return _regression("l1")
+    return [
+        *_regression("l1"),
+        Case(
+            "magnitude",
+            "l1",
+            (torch.tensor([1e20, -3e19, 1.0]), torch.tensor([0.0, 0.0, -2.0])),
+            {"reduction": "none"},
+            wrt=(0,),
+            note="float32 |ŷ − y| up to 1e20",
+        ),
+    ]
 
 
 def _regression(name: str) -> list[Case]:
@@ -659,7 +675,10 @@ def _relu() -> list[Case]:
     return [
         Case("dtype", "relu", (randn(1, 3, 4, dtype=F64),), note="float64"),
         Case(
-            "magnitude", "relu", (torch.tensor([-1e30, -1000.0, 0.5, 1000.0, 1e30]),), note="|x| up to 1e30"
+            "magnitude",
+            "relu",
+            (torch.tensor([-float("inf"), -1e30, -1000.0, 0.5, 1000.0, 1e30, float("inf")]),),
+            note="|x| up to 1e30 and ±inf",
         ),
         Case("layout", "relu", (randn(2, 3, 4),), noncontig=(0,), note="non-contiguous x"),
     ]
