@@ -1,0 +1,189 @@
+"""One grade rule and one rounding rule for every number a student or an LMS sees
+(grader/grades.py): over many random courses and outcomes, the topics' lines shown add up to the
+total shown, in every format (the terminal's table and JSON, the feedback in markdown and HTML,
+gradebook.csv, Gradescope's results.json, the LMS grade), and no output shows more decimals than
+the rule."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import re
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from grader.batch.exports import feedback_fragment, feedback_markdown, gradescope_results, write_csv
+from grader.batch.gradebook import Row
+from grader.batch.lms.base import lms_grade
+from grader.batch.standing import Late, apply
+from grader.checks.scoring import Report, TopicResult, make_result
+from grader.course import load_course
+from grader.gradescope.config import Config
+from grader.gradescope.run import results_for, summary
+from grader.report import to_json, to_table
+from grader.topics import exercises
+
+pytestmark = pytest.mark.unit
+
+CASES = 150
+TOPICS = ("losses", "optim", "tensors")
+TOTALS = (10, 40, 50, 7, 100, 33.33, 12.5, 20)
+# a number with more decimals than the rule's two (not a time: "1.5 s", nor a percent)
+TOO_PRECISE = re.compile(r"(?<![\w.])\d+\.\d{3,}(?![\d.]*\s*(s|%)\b)")
+
+
+def course(tmp_path, rng: random.Random):
+    """A course whose one assignment spreads random points over random topics' exercises."""
+    topics = rng.sample(TOPICS, k=rng.randint(1, 2))
+    weights = rng.choice(["", "[assignments.hw.kind_weights]\nshape = 2\ngradient = 1"])
+    text = (
+        f'[course]\ntimezone = "UTC"\n[assignments.hw]\ntopics = {json.dumps(topics)}\n'
+        f"points = {rng.choice(TOTALS)}\n{weights}\n"
+    )
+    path = tmp_path / "course.toml"
+    path.write_text(text)
+    return load_course(path).assignment("hw")
+
+
+def check(rng: random.Random, topic: str, names: tuple[str, ...], n: int) -> dict:
+    kind = rng.choice(["shape", "shape", "gradient"])
+    status = rng.choice(["passed", "passed", "failed", "error"])
+    shared = rng.sample(names, k=2) if rng.random() < 0.2 and len(names) > 1 else [rng.choice(names)]
+    return {
+        "id": f"test_{topic}_{n}",
+        "kind": kind,
+        "status": status,
+        "points": float(status == "passed"),
+        "max_points": 1.0,
+        "message": "" if status == "passed" else "wrong values",
+        "visibility": rng.choice(["public", "hidden"]),
+        "exercises": shared,
+    }
+
+
+def graded(rng: random.Random, topics: tuple[str, ...]) -> Row:
+    """A graded row of random checks: every exercise one to four, some shared by two."""
+    report_topics = []
+    for topic in topics:
+        names = exercises(topic)
+        tests = [check(rng, topic, (name,), i) for i, name in enumerate(names)]
+        tests += [check(rng, topic, names, len(names) + i) for i in range(rng.randint(0, 2 * len(names)))]
+        report_topics.append({"name": topic, "tests": tests})
+    return Row("s@uni.example", "h", "v", "graded", "", 0.0, 0.0, {"topics": report_topics})
+
+
+def number(text: str) -> Decimal:
+    return Decimal(text.strip())
+
+
+def pair(text: str) -> tuple[Decimal, Decimal]:
+    earned, possible = text.split("/")
+    return number(earned), number(possible)
+
+
+def add(pairs: list[tuple[Decimal, Decimal]]) -> tuple[Decimal, Decimal]:
+    return sum((p[0] for p in pairs), Decimal(0)), sum((p[1] for p in pairs), Decimal(0))
+
+
+def feedback_numbers(row: Row) -> tuple[list[tuple[Decimal, Decimal]], tuple[Decimal, Decimal]]:
+    markdown = feedback_markdown(row)
+    topics = [pair(m) for m in re.findall(r"^\| \w+ \| ([\d.]+ / [\d.]+) \|$", markdown, re.M)]
+    total = pair(re.search(r"\*\*Total: ([\d.]+ / [\d.]+)\*\*", markdown).group(1))
+    html = feedback_fragment(row)
+    assert [pair(m) for m in re.findall(r"<tr><td>\w+</td><td>([\d.]+ / [\d.]+)</td></tr>", html)] == topics
+    assert pair(re.search(r"Total: ([\d.]+ / [\d.]+)", html).group(1)) == total
+    assert not TOO_PRECISE.search(markdown) and not TOO_PRECISE.search(html)
+    return topics, total
+
+
+def csv_numbers(row: Row, tmp_path) -> tuple[list[Decimal], Decimal, Decimal]:
+    write_csv([row], tmp_path / "gradebook.csv")
+    header, cells = list(csv.reader(io.StringIO((tmp_path / "gradebook.csv").read_text())))
+    topics = [number(cells[header.index(t)]) for t in header if t in TOPICS]
+    assert not any(TOO_PRECISE.search(c) for c in cells)
+    return topics, number(cells[1]), number(cells[2])
+
+
+def two_decimals(value: float) -> bool:
+    return Fraction(repr(value)) * 100 == int(Fraction(repr(value)) * 100)
+
+
+def test_every_output_shows_topics_that_add_up_to_the_total(tmp_path):
+    """Hundreds of random courses and outcomes: the shown topics sum to the shown total in the
+    feedback (markdown, HTML), gradebook.csv and Gradescope; the LMS grade is that total."""
+    for seed in range(CASES):
+        rng = random.Random(seed)
+        hw = course(tmp_path, rng)
+        row = apply(graded(rng, hw.topics), hw, [], Late(0.0, ""))
+        topics, total = feedback_numbers(row)
+        assert add(topics) == total, (seed, topics, total)
+        columns, csv_total, csv_max = csv_numbers(row, tmp_path)
+        assert sum(columns, Decimal(0)) == csv_total == total[0] and csv_max == total[1], seed
+        assert Decimal(repr(lms_grade(row, "blank"))) == total[0], seed
+        results = gradescope_results(row)
+        scores = [t["score"] for t in results["tests"]] + [results["score"]]
+        assert all(two_decimals(s) for s in scores + [t["max_score"] for t in results["tests"]]), seed
+        shown = add([(Decimal(repr(t["score"])), Decimal(repr(t["max_score"]))) for t in results["tests"]])
+        assert shown == total and Decimal(repr(results["score"])) == total[0], (seed, shown, total)
+
+
+def test_the_autograder_shows_what_batch_shows(tmp_path):
+    """Gradescope's own run (results_for, with the assignment's points) adds up as batch does."""
+    for seed in range(CASES // 3):
+        rng = random.Random(seed)
+        hw = course(tmp_path, rng)
+        row = graded(rng, hw.topics)
+        config = Config(exercise_points=hw.exercise_points, kind_weights=hw.kind_weights, twin=hw.twin)
+        report = {**row.report, "sandbox": "bubblewrap", "notes": []}
+        results = results_for(report, config)
+        tests = results["tests"]
+        assert all(two_decimals(t["score"]) and two_decimals(t["max_score"]) for t in tests), seed
+        assert sum(Decimal(repr(t["max_score"])) for t in tests) == Decimal(repr(hw.total)), seed
+        assert sum(Decimal(repr(t["score"])) for t in tests) == Decimal(repr(results["score"])), seed
+        assert not TOO_PRECISE.search(results["output"]), results["output"]
+
+
+def terminal_report(rng: random.Random) -> Report:
+    """The learner's report: checks whose points are not all whole (28/9 from a suite's weights)."""
+    topics = []
+    for topic in rng.sample(TOPICS, k=2):
+        names = exercises(topic)
+        tests = []
+        for i in range(rng.randint(3, 12)):
+            shared = tuple(rng.sample(names, k=rng.choice([1, 1, 2, 3])))
+            points = rng.choice([1.0, 0.5, 2.0, 28 / 9, 1 / 3])
+            status = rng.choice(["passed", "passed", "failed"])
+            tests.append(make_result(f"test_{i}", "shape", points, status, "wrong", True, shared))
+        topics.append(TopicResult(topic, tests))
+    return Report(topics, "bubblewrap", "cpu")
+
+
+def test_the_terminal_table_and_json_add_up_with_two_decimals():
+    for seed in range(CASES):
+        report = terminal_report(random.Random(seed))
+        table = to_table(report, "x.py")
+        rows = re.findall(r"^(\w+)\s+([\d.]+/[\d.]+)\s", table, re.M)
+        topics = [pair(p) for name, p in rows if name in TOPICS]
+        total = next(pair(p) for name, p in rows if name == "total")
+        assert add(topics) == total, (seed, table)
+        assert not TOO_PRECISE.search(table), table
+        data = json.loads(to_json(report))
+        shown = [(Decimal(repr(t["score"])), Decimal(repr(t["max_score"]))) for t in data["topics"]]
+        assert add(shown) == (Decimal(repr(data["score"])), Decimal(repr(data["max_score"]))), seed
+        exercise_numbers = [e[k] for t in data["topics"] for e in t["exercises"] for k in ("points", "max_points")]
+        assert all(two_decimals(v) for v in exercise_numbers + [data["score"], data["max_score"]]), seed
+        assert not TOO_PRECISE.search(summary({**data, "notes": []})), seed
+
+
+def test_shared_points_are_cents_that_add_up_to_the_assignment(tmp_path):
+    """40 points among three exercises: 13.34, 13.33, 13.33, not three 13.333… shown as 13.33
+    that add up to 39.99 beside a total of 40."""
+    path = tmp_path / "course.toml"
+    path.write_text('[assignments.hw]\nexercises = ["losses.mse", "losses.l1", "losses.huber"]\npoints = 40\n')
+    hw = load_course(path).assignment("hw")
+    assert list(hw.exercise_points.values()) == [13.34, 13.33, 13.33]
+    assert sum(Decimal(repr(p)) for p in hw.exercise_points.values()) == 40
