@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from grader import grades
 from grader.batch.summary import ClassStats
 from grader.clean import html as escape  # escaped and cleaned of control characters
 
@@ -28,7 +29,7 @@ td.n { text-align: right; }
 def _cell(value: object) -> str:
     """A cell: numbers right-aligned; text is already escaped by the caller."""
     if isinstance(value, float):
-        return f'<td class="n">{value:g}</td>'
+        return f'<td class="n">{grades.text(value)}</td>'
     return f'<td class="n">{value}</td>' if isinstance(value, int) else f"<td>{value}</td>"
 
 

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from grader import clean
+from grader import clean, grades
 from grader.i18n import N_, _, ngettext
 
 # "zero": the exercise earns nothing; "half": half of what it would earn without the rule;
@@ -537,7 +537,8 @@ def shared_failure(exercises: Sequence[Diagnosed]) -> str:
 
 
 def judge(tests: list[dict], twin: str = DEFAULT_TWIN, hidden_text: bool = True) -> list[Exercise]:
-    """Each exercise of ``tests`` (JSON checks) with its points, status and diagnosis; without
+    """Each exercise of ``tests`` (JSON checks) with its points (rounded as shown: grader/grades.py),
+    status and diagnosis; without
     ``hidden_text`` a hidden check's message never enters a diagnosis (a student's feedback)."""
     if twin not in TWIN_RULES:
         raise ValueError(f"unknown twin rule {twin!r}; use one of {TWIN_RULES}")
@@ -549,11 +550,12 @@ def judge(tests: list[dict], twin: str = DEFAULT_TWIN, hidden_text: bool = True)
         status = _status(checks, points, max_points)
         full = status in ("passed", "skipped")
         first = None if full else _lead(name, checks, twin)[0]
+        shown, most = grades.exercise_points(points, max_points)  # what every reader is shown
         verdicts.append(
             Exercise(
                 name=name,
-                points=points,
-                max_points=max_points,
+                points=float(shown),
+                max_points=float(most),
                 status=status,
                 diagnosis="" if full else _diagnosis(name, checks, twin, hidden_text, groups),
                 cause="" if first is None else cause_of(name, first, groups, hidden_text),
