@@ -139,5 +139,5 @@ def record_override(
                 note=note,
             )
         )
-    what = "excused" if excuse else grades.of(points, possible)
+    what = "excused" if excuse else grades.of(points or 0.0, possible)
     return f"{student}: {exercise or 'the assignment'} {what}; run `grade batch` again to rewrite the exports"
