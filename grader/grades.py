@@ -84,10 +84,11 @@ def of(earned: Number, possible: Number, between: str = " / ") -> str:
     return f"{text(earned)}{between}{text(possible)}"
 
 
-def exercise_points(earned: Number, possible: Number) -> tuple[Decimal, Decimal]:
-    """An exercise's shown (points, maximum): each rounded, the points within 0 and the maximum,
-    and never reading full while short of it (2.999 of 3 reads 2.99, not 3)."""
-    most = rounded(possible)
+def exercise_points(earned: Number, possible: Number, most: Decimal | None = None) -> tuple[Decimal, Decimal]:
+    """An exercise's shown (points, maximum): the maximum rounded (or ``most``, its share of a
+    whole split in cents), the points rounded within 0 and that maximum, and never reading full
+    while short of it (2.999 of 3 reads 2.99, not 3)."""
+    most = rounded(possible) if most is None else most
     if exact(earned) >= exact(possible):
         return most, most
     shown = min(rounded(earned), most - QUANTUM)

@@ -537,24 +537,26 @@ def shared_failure(exercises: Sequence[Diagnosed]) -> str:
 
 
 def judge(tests: list[dict], twin: str = DEFAULT_TWIN, hidden_text: bool = True) -> list[Exercise]:
-    """Each exercise of ``tests`` (JSON checks) with its points (rounded as shown: grader/grades.py),
-    status and diagnosis; without
-    ``hidden_text`` a hidden check's message never enters a diagnosis (a student's feedback)."""
+    """Each exercise of ``tests`` (JSON checks) with its points, status and diagnosis; without
+    ``hidden_text`` a hidden check's message never enters a diagnosis (a student's feedback).
+    The points are those every reader is shown (grader/grades.py): the maxima split the checks'
+    whole in cents that add up to it (three exercises sharing 19 points: 6.34, 6.33, 6.33)."""
     if twin not in TWIN_RULES:
         raise ValueError(f"unknown twin rule {twin!r}; use one of {TWIN_RULES}")
-    verdicts = []
     groups = _groups(tests)
+    possible = {name: _max_points(checks) for name, checks in groups.items()}
+    shown = dict(zip(possible, grades.apportion(list(possible.values()), sum(possible.values()))))
+    verdicts = []
     for name, checks in groups.items():
-        max_points = _max_points(checks)
         points = _earned(checks, twin)
-        status = _status(checks, points, max_points)
+        status = _status(checks, points, possible[name])
         full = status in ("passed", "skipped")
         first = None if full else _lead(name, checks, twin)[0]
-        shown, most = grades.exercise_points(points, max_points)  # what every reader is shown
+        earned, most = grades.exercise_points(points, possible[name], shown[name])
         verdicts.append(
             Exercise(
                 name=name,
-                points=float(shown),
+                points=float(earned),
                 max_points=float(most),
                 status=status,
                 diagnosis="" if full else _diagnosis(name, checks, twin, hidden_text, groups),
