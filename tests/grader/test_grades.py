@@ -191,3 +191,38 @@ def test_shared_points_are_cents_that_add_up_to_the_assignment(tmp_path):
     hw = load_course(path).assignment("hw")
     assert list(hw.exercise_points.values()) == [13.34, 13.33, 13.33]
     assert sum(Decimal(repr(p)) for p in hw.exercise_points.values()) == 40
+
+
+def test_the_rounding_rule_is_half_to_even_from_the_exact_fraction():
+    from grader import grades
+
+    assert [grades.text(v) for v in (2.675, 0.125, 0.135, 40 / 3, 50.0, 1.5, 28 / 9, -0.001)] == [
+        "2.68",  # 107/40 exactly: a tie, to the even 8 (the float 2.67499… would round down)
+        "0.12",
+        "0.14",
+        "13.33",
+        "50",
+        "1.5",
+        "3.11",
+        "0",
+    ]
+    assert grades.apportion([1, 1, 1], 40) == [Decimal("13.34"), Decimal("13.33"), Decimal("13.33")]
+    assert grades.apportion([2, 1], 1) == [Decimal("0.67"), Decimal("0.33")]
+    assert grades.exercise_points(2.999, 3) == (Decimal("2.99"), Decimal("3.00"))  # short of full
+    assert grades.exercise_points(40 / 3, 40 / 3) == (Decimal("13.33"), Decimal("13.33"))
+
+
+def test_the_gradebook_names_each_student_by_the_rosters_full_name(tmp_path):
+    """gradebook.csv and .json carry the roster's full name beside the key (a student is
+    "Alan Turing", not aturing@uni.example); without a roster the files are as before."""
+    from grader.batch.exports import export_all
+
+    row = Row("aturing@uni.example", "h", "v", "graded", "", 1, 1, {"topics": []})
+    export_all([row], tmp_path, names={"aturing@uni.example": "Alan Turing"})
+    with (tmp_path / "gradebook.csv").open(newline="") as handle:
+        (read,) = list(csv.DictReader(handle))
+    assert read["student"] == "aturing@uni.example" and read["name"] == "Alan Turing"
+    assert json.loads((tmp_path / "gradebook.json").read_text())[0]["name"] == "Alan Turing"
+    (tmp_path / "plain").mkdir()
+    export_all([row], tmp_path / "plain")
+    assert (tmp_path / "plain" / "gradebook.csv").read_text().splitlines()[0] == "student,total,max,status"
