@@ -1,7 +1,8 @@
 """Views of the gradebook, regenerated at the end of every batch run.
 
-- ``gradebook.csv``: ``student,total,max,status`` then one column per topic (an LMS import);
-- ``gradebook.json``: every row with its full report;
+- ``gradebook.csv``: ``student,total,max,status`` then one column per topic (an LMS import),
+  and with a roster giving full names a last ``name`` column;
+- ``gradebook.json``: every row with its full report (and the roster's full name);
 - ``feedback/<student>.md`` and its twin ``feedback/<student>.html``: the score per topic, then
   per exercise not full its points and one diagnosis (grader/checks/exercises.py) with a count of
   the rest; a hidden check is said by its kind and how it ended (never its message, inputs or
@@ -81,13 +82,24 @@ def _total(row: Row, missing: str) -> str:
     return grade if isinstance(grade, str) else "" if grade is None else grades.text(grade)
 
 
-def write_csv(rows: list[Row], path: Path, missing: str = defaults.LMS_MISSING) -> None:
+def write_csv(
+    rows: list[Row], path: Path, missing: str = defaults.LMS_MISSING, names: dict[str, str] | None = None
+) -> None:
+    """One row per student; ``names``: the roster's full names, a last column when there are any."""
     topics = _topic_columns(rows)
     course = any("standing" in row.report for row in rows)  # late and override columns
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(
-            ["student", "total", "max", "status", *topics, *(["late", "overrides"] if course else [])]
+            [
+                "student",
+                "total",
+                "max",
+                "status",
+                *topics,
+                *(["late", "overrides"] if course else []),
+                *(["name"] if names else []),
+            ]
         )
         for row in rows:
             scores = _topic_scores(row)
@@ -100,6 +112,7 @@ def write_csv(rows: list[Row], path: Path, missing: str = defaults.LMS_MISSING) 
                     clean.csv_cell(status),
                     *(grades.text(scores[t][0]) if t in scores else "" for t in topics),
                     *(_standing_cells(row) if course else []),
+                    *([clean.csv_cell(names.get(row.student, ""))] if names else []),
                 ]
             )
 
@@ -109,13 +122,14 @@ def _standing_cells(row: Row) -> list[str]:
     return [standing.get("late", ""), "; ".join(standing.get("overrides", []))]
 
 
-def write_json(rows: list[Row], path: Path) -> None:
+def write_json(rows: list[Row], path: Path, names: dict[str, str] | None = None) -> None:
     path.write_text(
         json.dumps(
             clean.tree(
                 [
                     {
                         "student": r.student,
+                        **({"name": names[r.student]} if names and r.student in names else {}),
                         "status": r.status,
                         "reason": r.reason,
                         "total": grades.points(r.score),
@@ -442,8 +456,8 @@ def export_all(
 ) -> None:
     """gradebook.csv and .json, each student's feedback and results.json; ``names``: the roster's
     full name of each student key (the feedback addresses them by it)."""
-    write_csv(rows, out / "gradebook.csv", missing)
-    write_json(rows, out / "gradebook.json")
+    write_csv(rows, out / "gradebook.csv", missing, names)
+    write_json(rows, out / "gradebook.json", names)
     for row in rows:
         name = safe_name(row.student)
         full = (names or {}).get(row.student, "")
