@@ -226,3 +226,26 @@ def test_the_gradebook_names_each_student_by_the_rosters_full_name(tmp_path):
     (tmp_path / "plain").mkdir()
     export_all([row], tmp_path / "plain")
     assert (tmp_path / "plain" / "gradebook.csv").read_text().splitlines()[0] == "student,total,max,status"
+
+
+def test_an_extension_by_the_lms_full_name_wins_over_canvas_late_marker(tmp_path):
+    """The course grants the extension to "Alan Turing" (as Canvas lists him); his download's
+    ``late_`` marker, which knows only Canvas's due date, costs him nothing; a student without
+    one pays the marker's unit, and the words say so."""
+    from grader.batch.find import resolve_assignment
+    from grader.batch.roster import read_roster
+    from grader.batch.standing import late_penalty
+
+    (tmp_path / "canvas.csv").write_text(
+        "Student,ID,SIS User ID,SIS Login ID,Section\n    Points Possible,,,,\n"
+        '"Turing, Alan",108,S1,aturing,A\n"Hopper, Grace",109,S2,ghopper,A\n'
+    )
+    (tmp_path / "course.toml").write_text(
+        '[course]\ntimezone = "UTC"\n[assignments.hw]\nexercises = ["losses.mse"]\npoints = 10\n'
+        'due = "2026-10-14 12:00"\n[assignments.hw.late]\npolicy = "per_day"\npenalty = 10\n'
+        '[assignments.hw.extensions]\n"Alan Turing" = "2026-10-16 12:00"\n'
+    )
+    hw = load_course(tmp_path / "course.toml").assignment("hw")
+    hw = resolve_assignment(hw, [], read_roster(tmp_path / "canvas.csv"))
+    assert late_penalty(hw, "aturing", None, True) == Late(0.0, "")
+    assert late_penalty(hw, "ghopper", None, True) == Late(10.0, "late (time unknown: 1 unit), −10 %")
