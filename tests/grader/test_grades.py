@@ -16,9 +16,11 @@ from fractions import Fraction
 
 import pytest
 
+from grader import grades
 from grader.batch.exports import feedback_fragment, feedback_markdown, gradescope_results, write_csv
 from grader.batch.gradebook import Row
 from grader.batch.lms.base import lms_grade
+from grader.batch.marks import Mark
 from grader.batch.standing import Late, apply
 from grader.checks.scoring import Report, TopicResult, make_result
 from grader.course import load_course
@@ -40,9 +42,10 @@ def course(tmp_path, rng: random.Random):
     """A course whose one assignment spreads random points over random topics' exercises."""
     topics = rng.sample(TOPICS, k=rng.randint(1, 2))
     weights = rng.choice(["", "[assignments.hw.kind_weights]\nshape = 2\ngradient = 1"])
+    manual = rng.choice(["", "[assignments.hw.manual.explain]\npoints = 3.5\n"])
     text = (
         f'[course]\ntimezone = "UTC"\n[assignments.hw]\ntopics = {json.dumps(topics)}\n'
-        f"points = {rng.choice(TOTALS)}\n{weights}\n"
+        f"points = {rng.choice(TOTALS)}\n{weights}\n{manual}"
     )
     path = tmp_path / "course.toml"
     path.write_text(text)
@@ -113,14 +116,33 @@ def two_decimals(value: float) -> bool:
 
 
 def test_every_output_shows_topics_that_add_up_to_the_total(tmp_path):
-    """Hundreds of random courses and outcomes: the shown topics sum to the shown total in the
-    feedback (markdown, HTML), gradebook.csv and Gradescope; the LMS grade is that total."""
+    """Random courses and outcomes: the shown topics (and a manual item's mark) sum to the shown
+    total in the feedback (markdown, HTML), gradebook.csv and Gradescope; the LMS grade is that
+    total; a late penalty takes its percent of that sum, rounded once."""
     for seed in range(CASES):
         rng = random.Random(seed)
         hw = course(tmp_path, rng)
-        row = apply(graded(rng, hw.topics), hw, [], Late(0.0, ""))
+        marks = (
+            {"explain": Mark("s@uni.example", "explain", rng.choice([0, 1.25, 3.5, 7 / 3]))}
+            if hw.manual
+            else {}
+        )
+        late = Late(rng.choice([0.0, 0.0, 10.0, 33.0]), "")
+        row = apply(graded(rng, hw.topics), hw, [], late, marks)
+        manual = [
+            (Decimal(repr(m["points"])), Decimal(repr(m["max_points"])))
+            for m in row.report["standing"]["manual"].values()
+        ]
         topics, total = feedback_numbers(row)
-        assert add(topics) == total, (seed, topics, total)
+        before = add(topics + manual)
+        assert before == (Decimal(repr(row.report["standing"]["before_late"])), total[1]), (
+            seed,
+            topics,
+            total,
+        )
+        assert total[0] == grades.rounded(before[0] * (100 - Decimal(repr(late.percent))) / 100), seed
+        if late.percent or manual:
+            continue  # Gradescope's tests and gradebook.csv's topics are the automatic points alone
         columns, csv_total, csv_max = csv_numbers(row, tmp_path)
         assert sum(columns, Decimal(0)) == csv_total == total[0] and csv_max == total[1], seed
         assert Decimal(repr(lms_grade(row, "blank"))) == total[0], seed
@@ -142,7 +164,7 @@ def test_the_autograder_shows_what_batch_shows(tmp_path):
         results = results_for(report, config)
         tests = results["tests"]
         assert all(two_decimals(t["score"]) and two_decimals(t["max_score"]) for t in tests), seed
-        assert sum(Decimal(repr(t["max_score"])) for t in tests) == Decimal(repr(hw.total)), seed
+        assert sum(Decimal(repr(t["max_score"])) for t in tests) == grades.rounded(hw.automatic_total), seed
         assert sum(Decimal(repr(t["score"])) for t in tests) == Decimal(repr(results["score"])), seed
         assert not TOO_PRECISE.search(results["output"]), results["output"]
 
@@ -194,8 +216,6 @@ def test_shared_points_are_cents_that_add_up_to_the_assignment(tmp_path):
 
 
 def test_the_rounding_rule_is_half_to_even_from_the_exact_fraction():
-    from grader import grades
-
     assert [grades.text(v) for v in (2.675, 0.125, 0.135, 40 / 3, 50.0, 1.5, 28 / 9, -0.001)] == [
         "2.68",  # 107/40 exactly: a tie, to the even 8 (the float 2.67499… would round down)
         "0.12",
