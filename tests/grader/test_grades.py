@@ -15,12 +15,14 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from lms_files import write_lms
 
 from grader import grades
 from grader.batch.exports import feedback_fragment, feedback_markdown, gradescope_results, write_csv
 from grader.batch.gradebook import Row
 from grader.batch.lms.base import lms_grade
 from grader.batch.marks import Mark
+from grader.batch.roster import read_roster
 from grader.batch.standing import Late, apply
 from grader.checks.scoring import Report, TopicResult, make_result
 from grader.course import load_course
@@ -111,6 +113,29 @@ def csv_numbers(row: Row, tmp_path) -> tuple[list[Decimal], Decimal, Decimal]:
     return topics, number(cells[1]), number(cells[2])
 
 
+def lms_cells(row: Row, tmp_path) -> list[str]:
+    """The grade cell of canvas.csv and of moodle.csv (its Maximum Grade the assignment's total)."""
+    (tmp_path / "canvas-export.csv").write_text(
+        "Student,ID,SIS User ID,SIS Login ID,Section\n    Points Possible,,,,\n"
+        '"Student, A",108,S1,s@uni.example,A\n'
+    )
+    (tmp_path / "worksheet.csv").write_text(
+        "Identifier,Full name,Email address,Status,Grade,Maximum Grade,Last modified (grade),Feedback comments\n"
+        f"Participant 501,A Student,s@uni.example,Submitted,,{grades.text(row.max_score)},-,\n"
+    )
+    cells = []
+    for export, name, column in (
+        ("canvas-export.csv", "canvas.csv", "hw"),
+        ("worksheet.csv", "moodle.csv", "Grade"),
+    ):
+        (path,) = write_lms([row], read_roster(tmp_path / export), "hw", tmp_path / name)[:1]
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            cells.append(
+                [r for r in csv.DictReader(handle) if "uni.example" in ",".join(r.values())][0][column]
+            )
+    return cells
+
+
 def two_decimals(value: float) -> bool:
     return Fraction(repr(value)) * 100 == int(Fraction(repr(value)) * 100)
 
@@ -141,16 +166,16 @@ def test_every_output_shows_topics_that_add_up_to_the_total(tmp_path):
             total,
         )
         assert total[0] == grades.rounded(before[0] * (100 - Decimal(repr(late.percent))) / 100), seed
-        if late.percent or manual:
-            continue  # Gradescope's tests and gradebook.csv's topics are the automatic points alone
+        automatic = add(topics)  # gradebook.csv's topic columns and Gradescope's tests: no manual item
         columns, csv_total, csv_max = csv_numbers(row, tmp_path)
-        assert sum(columns, Decimal(0)) == csv_total == total[0] and csv_max == total[1], seed
+        assert sum(columns, Decimal(0)) == automatic[0] and (csv_total, csv_max) == total, seed
         assert Decimal(repr(lms_grade(row, "blank"))) == total[0], seed
+        assert [Decimal(c) for c in lms_cells(row, tmp_path)] == [total[0], total[0]], seed
         results = gradescope_results(row)
         scores = [t["score"] for t in results["tests"]] + [results["score"]]
         assert all(two_decimals(s) for s in scores + [t["max_score"] for t in results["tests"]]), seed
         shown = add([(Decimal(repr(t["score"])), Decimal(repr(t["max_score"]))) for t in results["tests"]])
-        assert shown == total and Decimal(repr(results["score"])) == total[0], (seed, shown, total)
+        assert shown == automatic and Decimal(repr(results["score"])) == total[0], (seed, shown, total)
 
 
 def test_the_autograder_shows_what_batch_shows(tmp_path):
