@@ -33,7 +33,9 @@ from grader.topics import exercises
 
 pytestmark = pytest.mark.unit
 
-CASES = 20  # each seed a course and an outcome: 20 reach shared checks, weights, manual marks and late penalties
+CASES = (
+    20  # each seed a course and an outcome: 20 reach shared checks, weights, manual marks and late penalties
+)
 TOPICS = ("losses", "optim", "tensors")
 TOTALS = (10, 40, 50, 7, 100, 33.33, 12.5, 20)
 # a number with more decimals than the rule's two (not a time: "1.5 s", nor a percent)
