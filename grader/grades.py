@@ -26,6 +26,7 @@ The rule:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -46,7 +47,13 @@ def exact(value: Number) -> Fraction:
     """The rational number ``value`` stands for: 13.333333333333334 → 40/3, 2.675 → 107/40."""
     if isinstance(value, (Decimal, Fraction, int)):
         return Fraction(value)
-    return Fraction(value).limit_denominator(DENOMINATOR)
+    return _exact_float(value)
+
+
+@functools.lru_cache(maxsize=4096)  # a class's reports hold the same few numbers many times
+def _exact_float(value: float) -> Fraction:
+    binary = Fraction(value)
+    return binary if binary.denominator <= DENOMINATOR else binary.limit_denominator(DENOMINATOR)
 
 
 def _quantize(value: Fraction, down: bool = False) -> Decimal:
@@ -65,7 +72,12 @@ def _quantize(value: Fraction, down: bool = False) -> Decimal:
 
 def rounded(value: Number) -> Decimal:
     """``value`` rounded half to even at :data:`DECIMALS` decimals, from its exact fraction."""
-    return _quantize(exact(value))
+    return _rounded_float(value) if isinstance(value, float) else _quantize(exact(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _rounded_float(value: float) -> Decimal:
+    return _quantize(_exact_float(value))
 
 
 def points(value: Number) -> float:
@@ -112,6 +124,10 @@ def apportion(weights: Sequence[Number], whole: Number) -> list[Decimal]:
     """``whole`` rounded, split as ``weights`` weigh in parts that add up to it exactly (largest
     remainder): each part's share rounded down, then a quantum more for the largest remainders
     (ties: the earlier part). Weights that are all 0 split it equally."""
+    cents = [rounded(w) for w in weights]
+    if all(isinstance(w, (int, float)) and float(c) == w for c, w in zip(cents, weights)):
+        if sum(cents, Decimal(0)) == rounded(whole):  # already cents that add up: points as courses give them
+            return cents
     exact_weights = [exact(w) for w in weights] if any(weights) else [Fraction(1)] * len(weights)
     target, scale = rounded(whole), sum(exact_weights)
     if not weights:
