@@ -14,8 +14,9 @@ The rule:
   never reads full (:func:`exercise_points`);
 - **a whole is the sum of its shown parts**: a topic's points and maximum are the sums of its
   exercises' shown numbers, a total the sum of its topics' (and manual items'), so that a column
-  of numbers a student adds up gives the total printed under it. The other choice, rounding each
-  whole on its own, shows "36.88 / 39.99" beside a total of "36.89 / 40";
+  of numbers a student adds up gives the total printed under it (rounding each number on its
+  own showed "losses 57.41 / 99.99" above "Total 57.41 / 100"). A late penalty, and the rescaling
+  of an excused exercise, then apply to that sum, rounded once;
 - what must split a given whole (an assignment's points shared by its exercises, an exercise's
   points between its public and hidden checks on Gradescope) splits it by largest remainder
   (:func:`apportion`): each part rounded down, the cents left over to the largest remainders, so
@@ -107,14 +108,6 @@ def exercise_points(earned: Number, possible: Number, most: Decimal | None = Non
     return max(shown, Decimal(0).scaleb(-DECIMALS)), most
 
 
-def summed(parts: Iterable[tuple[Decimal, Decimal]]) -> tuple[Decimal, Decimal]:
-    """A whole's shown (points, maximum): the sums of its shown parts."""
-    earned, possible = Decimal(0).scaleb(-DECIMALS), Decimal(0).scaleb(-DECIMALS)
-    for part, most in parts:
-        earned, possible = earned + part, possible + most
-    return earned, possible
-
-
 def added(values: Iterable[Number]) -> float:
     """Shown numbers added without a float's error (0.1 + 0.2 is 0.3 here)."""
     return float(sum((rounded(v) for v in values), Decimal(0)))
@@ -128,10 +121,10 @@ def apportion(weights: Sequence[Number], whole: Number) -> list[Decimal]:
     if all(isinstance(w, (int, float)) and float(c) == w for c, w in zip(cents, weights)):
         if sum(cents, Decimal(0)) == rounded(whole):  # already cents that add up: points as courses give them
             return cents
-    exact_weights = [exact(w) for w in weights] if any(weights) else [Fraction(1)] * len(weights)
-    target, scale = rounded(whole), sum(exact_weights)
     if not weights:
         return []
+    exact_weights = [exact(w) for w in weights] if any(weights) else [Fraction(1)] * len(weights)
+    target, scale = rounded(whole), sum(exact_weights)
     shares = [w * exact(target) / scale for w in exact_weights]
     parts = [_quantize(share, down=True) for share in shares]
     order = sorted(range(len(parts)), key=lambda i: exact(parts[i]) - shares[i])  # largest remainder first
