@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from grader import defaults
+from grader import defaults, grades
 from grader.checks.exercises import DEFAULT_TWIN, TWIN_RULES
 from grader.checks.scoring import KINDS
 
@@ -246,7 +246,8 @@ def _exercise_names(reader: _Reader, topics: tuple[str, ...], listed: tuple[str,
 
 
 def _points(reader: _Reader, names: list[str], total: float) -> dict[str, float]:
-    """Points per exercise: those the file gives, the rest of the total spread equally."""
+    """Points per exercise: those the file gives, the rest of the total spread equally in cents
+    that add up to it (grader/grades.py: 40 among three is 13.34, 13.33, 13.33)."""
     given = reader.sub("exercise_points")
     for entry in given.table:
         if entry not in names:
@@ -260,7 +261,9 @@ def _points(reader: _Reader, names: list[str], total: float) -> dict[str, float]
             "exercise_points",
             f"the exercises' points add up to {sum(fixed.values()):g}, not the assignment's points = {total:g}",
         )
-    return {name: fixed.get(name, left / len(rest) if rest else 0.0) for name in names}
+    shares = grades.apportion([1] * len(rest), left)
+    spread = {name: float(share) for name, share in zip(rest, shares)}
+    return {name: fixed.get(name, spread.get(name, 0.0)) for name in names}
 
 
 MANUAL_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")

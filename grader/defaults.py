@@ -178,7 +178,7 @@ BUDGET_FLOOR = 1
 DEVICE = "auto"  # `--device`: CUDA where there is one, else the CPU
 HIDDEN_VISIBILITY = "after_published"  # Gradescope: hidden checks' results shown once published
 LMS_MISSING = "blank"  # `grade batch --missing`: no submission leaves the LMS's cell as it was
-LMS_DECIMALS = 2  # LMS files, gradebook.csv, the summary and Gradescope round scores to this
+LMS_DECIMALS = 2  # every number of points a student or an LMS sees is rounded to this (grader/grades.py)
 # The learner's language (grader/i18n.py): English is the catalogue's source, the others are
 # translations in grader/locale/<lang>/LC_MESSAGES/torchgrade.mo. `--lang` sets LANGUAGE_ENV;
 # without it the locale's variables are read in this order (as GNU gettext does).

@@ -16,7 +16,7 @@ from typing import TextIO
 
 import click
 
-from grader import clean
+from grader import clean, grades
 from grader.checks.exercises import shared_failure, shown_message
 from grader.checks.scoring import HEADINGS, Report, TopicResult
 from grader.i18n import _
@@ -64,13 +64,9 @@ def to_json(report: Report) -> str:
     return json.dumps(clean.tree(report.to_json()), indent=2)
 
 
-def _points(value: float) -> str:
-    return f"{value:g}"
-
-
 def _topic_row(topic: TopicResult, colour: bool) -> str:
     counts = "".join(f"{topic.count(c):>12}" for c in COLUMNS)
-    score = f"{_points(topic.score) + '/' + _points(topic.max_score):>9}"
+    score = f"{grades.of(topic.score, topic.max_score, '/'):>9}"
     if not colour:
         return f"{topic.name:<11}{score}{counts}"
     full = topic.max_score > 0 and topic.score == topic.max_score
@@ -90,10 +86,6 @@ def group_by_message(tests: list[dict]) -> list[tuple[str, str, list[str]]]:
     for test in tests:
         groups.setdefault((test["status"], shown_message(test)), []).append(test["id"])
     return [(status, message, ids) for (status, message), ids in groups.items()]
-
-
-def _points_of(points: float, max_points: float) -> str:
-    return f"{round(points, 2):g}/{round(max_points, 2):g}"
 
 
 def _check_lines(topic: TopicResult, colour: bool) -> list[str]:
@@ -153,7 +145,7 @@ def _details(topic: TopicResult, colour: bool, notebook: bool) -> list[str]:
         return [f"  {cross} {topic.name}: {alike}"]
     lines, open_ones = _missing(topic.name, open_ones, cross)
     for exercise in open_ones:
-        points = _points_of(exercise.points, exercise.max_points)
+        points = grades.of(exercise.points, exercise.max_points, "/")
         if exercise.status == "not_started" and "\n" not in exercise.diagnosis:
             lines.append(f"  {waiting} {topic.name} · {exercise.name} {points} " + _("not started"))
             continue
@@ -190,7 +182,7 @@ def to_table(report: Report, title: str, colour: bool = False, verbose: bool = F
     ]
     lines += [_topic_row(t, colour) for t in report.topics]
     percent = 100 * report.score / report.max_score if report.max_score else 0.0
-    total = f"{_points(report.score) + '/' + _points(report.max_score):>9}  ({percent:.0f} %)"
+    total = f"{grades.of(report.score, report.max_score, '/'):>9}  ({percent:.0f} %)"
     total_fg = _score_colour(report.score, report.max_score)
     lines += ["-" * _width(header), _left(_("total"), 11) + _paint(total, colour, total_fg, bold=True)]
     details = [line for t in report.topics for line in _details(t, colour, title.endswith(".ipynb"))]

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader import grades
 from grader.checks.scoring import KIND_NAMES, Report
 from grader.engine.selection import UsageProblem, exercise_names
 from grader.i18n import N_, _, ngettext
@@ -124,7 +125,7 @@ def points_line(report: Report) -> str:
         ngettext(
             "%(count)d %(kind)s check counts %(points)s", "%(count)d %(kind)s checks count %(points)s", count
         )
-        % {"count": count, "kind": _(CHECK_KINDS.get(kind, kind)), "points": f"{points:g}"}
+        % {"count": count, "kind": _(CHECK_KINDS.get(kind, kind)), "points": grades.text(points)}
         for (kind, points), count in sorted(heavier.items())
     ]
     return _("points: a check counts 1, but here %(parts)s (so points and passed checks differ)") % {
@@ -136,7 +137,7 @@ def shares_line(report: Report) -> str:
     """Why an exercise's points are a fraction (entropy 0/7.5): a check that judges several
     exercises gives each an equal share ("" where none is a fraction)."""
     names = [
-        f"{e.name} {round(e.max_points, 2):g}"
+        f"{e.name} {grades.text(e.max_points)}"
         for topic in report.topics
         for e in topic.exercises
         if abs(e.max_points - round(e.max_points)) > 1e-9

@@ -28,7 +28,7 @@ from typing import Any
 
 import nbformat
 
-from grader import defaults
+from grader import defaults, grades
 from grader.apps import hints
 from grader.apps.selfcheck_server import READY
 from grader.checks.exercises import Exercise, judge, shown_message
@@ -233,7 +233,7 @@ class CheckResult:
         if verdict.status == "not_started":
             return f"{self.exercise}: " + _("not started (it still raises NotImplementedError)")
         points = _("%(points)s points of its public checks") % {
-            "points": f"{round(verdict.points, 2):g}/{round(verdict.max_points, 2):g}"
+            "points": grades.of(verdict.points, verdict.max_points, "/")
         }
         if verdict.status == "passed":
             return f"{self.exercise}: " + _("passed, %(points)s; %(rest)s") % {

@@ -1,7 +1,8 @@
 """Views of the gradebook, regenerated at the end of every batch run.
 
-- ``gradebook.csv``: ``student,total,max,status`` then one column per topic (an LMS import);
-- ``gradebook.json``: every row with its full report;
+- ``gradebook.csv``: ``student,total,max,status`` then one column per topic (an LMS import),
+  and with a roster giving full names a last ``name`` column;
+- ``gradebook.json``: every row with its full report (and the roster's full name);
 - ``feedback/<student>.md`` and its twin ``feedback/<student>.html``: the score per topic, then
   per exercise not full its points and one diagnosis (grader/checks/exercises.py) with a count of
   the rest; a hidden check is said by its kind and how it ended (never its message, inputs or
@@ -35,13 +36,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import clean, defaults
+from grader import clean, defaults, grades
 from grader.batch import manual_feedback
 from grader.batch.gradebook import Gradebook, Grading, Row
 from grader.batch.lms import lms_named
 from grader.batch.lms.base import Grades, LmsName, LmsSettings, Roster, lms_grade
 from grader.batch.plain_text import plain_text
-from grader.batch.standing import DECIMALS, standing_lines
+from grader.batch.standing import standing_lines
 from grader.checks import curves
 from grader.checks.exercises import DEFAULT_TWIN, Exercise, judge, shared_failure
 from grader.checks.scoring import HEADINGS, KIND_NAMES
@@ -78,16 +79,27 @@ def _topic_columns(rows: list[Row]) -> list[str]:
 def _total(row: Row, missing: str) -> str:
     """The total as the LMS files give it (:func:`grader.batch.lms.base.lms_grade`)."""
     grade = lms_grade(row, missing)
-    return grade if isinstance(grade, str) else "" if grade is None else f"{grade:g}"
+    return grade if isinstance(grade, str) else "" if grade is None else grades.text(grade)
 
 
-def write_csv(rows: list[Row], path: Path, missing: str = defaults.LMS_MISSING) -> None:
+def write_csv(
+    rows: list[Row], path: Path, missing: str = defaults.LMS_MISSING, names: dict[str, str] | None = None
+) -> None:
+    """One row per student; ``names``: the roster's full names, a last column when there are any."""
     topics = _topic_columns(rows)
     course = any("standing" in row.report for row in rows)  # late and override columns
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(
-            ["student", "total", "max", "status", *topics, *(["late", "overrides"] if course else [])]
+            [
+                "student",
+                "total",
+                "max",
+                "status",
+                *topics,
+                *(["late", "overrides"] if course else []),
+                *(["name"] if names else []),
+            ]
         )
         for row in rows:
             scores = _topic_scores(row)
@@ -96,13 +108,11 @@ def write_csv(rows: list[Row], path: Path, missing: str = defaults.LMS_MISSING) 
                 [
                     clean.csv_cell(row.student),
                     _total(row, missing),
-                    f"{row.max_score:g}",
+                    grades.text(row.max_score),
                     clean.csv_cell(status),
-                    *(
-                        f"{round(scores[t][0], defaults.LMS_DECIMALS):g}" if t in scores else ""
-                        for t in topics
-                    ),
+                    *(grades.text(scores[t][0]) if t in scores else "" for t in topics),
                     *(_standing_cells(row) if course else []),
+                    *([clean.csv_cell(names.get(row.student, ""))] if names else []),
                 ]
             )
 
@@ -112,17 +122,18 @@ def _standing_cells(row: Row) -> list[str]:
     return [standing.get("late", ""), "; ".join(standing.get("overrides", []))]
 
 
-def write_json(rows: list[Row], path: Path) -> None:
+def write_json(rows: list[Row], path: Path, names: dict[str, str] | None = None) -> None:
     path.write_text(
         json.dumps(
             clean.tree(
                 [
                     {
                         "student": r.student,
+                        **({"name": names[r.student]} if names and r.student in names else {}),
                         "status": r.status,
                         "reason": r.reason,
-                        "total": round(r.score, defaults.LMS_DECIMALS),
-                        "max": r.max_score,
+                        "total": grades.points(r.score),
+                        "max": grades.points(r.max_score),
                         "content_hash": r.content_hash,
                         "suite_version": r.suite_version,
                         "report": r.report,
@@ -222,17 +233,16 @@ def _topic_line(exercises: list[Shown]) -> str:
     return shared_failure(open_ones) if len(open_ones) == len(counted) else ""
 
 
-def _pts(value: float) -> str:
-    return f"{round(value, DECIMALS):g}"
-
-
 def feedback_sections(row: Row) -> list[tuple[str, float, float, str, list[Shown]]]:
     """Per topic: (name, points, max, its one line or "", the exercises not full)."""
     standing = row.report.get("standing") or {}
     sections = []
     for topic in row.report.get("topics", []):
         exercises = shown_exercises(topic, standing)
-        points, max_points = sum(e.points for e in exercises), sum(e.max_points for e in exercises)
+        points, max_points = (
+            grades.added(e.points for e in exercises),
+            grades.added(e.max_points for e in exercises),
+        )
         open_ones = [e for e in exercises if e.status not in ("passed", "skipped")]
         sections.append((topic["name"], points, max_points, _topic_line(exercises), open_ones))
     return sections
@@ -259,7 +269,8 @@ def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = No
         return "\n".join(lines + said + [""])
     lines += [
         "**"
-        + _("Total: %(score)s / %(max)s") % {"score": f"{row.score:g}", "max": f"{row.max_score:g}"}
+        + _("Total: %(score)s / %(max)s")
+        % {"score": grades.text(row.score), "max": grades.text(row.max_score)}
         + "**",
         "",
     ]
@@ -268,7 +279,7 @@ def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = No
     lines += [_("Files graded: %(files)s") % {"files": clean.markdown(row.reason)}, ""] if row.reason else []
     sections = feedback_sections(row)
     lines += [f"| {_('topic')} | {_('score')} |", "|---|---|"]
-    lines += [f"| {name} | {_pts(p)} / {_pts(m)} |" for name, p, m, _, _ in sections]
+    lines += [f"| {name} | {grades.text(p)} / {grades.text(m)} |" for name, p, m, _, _ in sections]
     topics = {t["name"]: t for t in row.report.get("topics", [])}
     for name, _points, _most, one_line, open_ones in sections:
         if not open_ones:
@@ -277,7 +288,7 @@ def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = No
         if one_line:
             lines.append(clean.markdown(one_line))
         for e in [] if one_line else open_ones:
-            head = f"- `{e.name}` {_pts(e.points)} / {_pts(e.max_points)}"
+            head = f"- `{e.name}` {grades.text(e.points)} / {grades.text(e.max_points)}"
             if e.status == "not_started" and "\n" not in e.diagnosis:
                 lines.append(f"{head}: " + _("not started"))
                 continue
@@ -312,7 +323,10 @@ def feedback_fragment(row: Row, name: str = "") -> str:
     if ungraded is not None:
         body += [f"<p>{esc(line)}</p>" for line in ungraded] + manual_feedback.feedback_html(row)
     else:
-        total = _("Total: %(score)s / %(max)s") % {"score": f"{row.score:g}", "max": f"{row.max_score:g}"}
+        total = _("Total: %(score)s / %(max)s") % {
+            "score": grades.text(row.score),
+            "max": grades.text(row.max_score),
+        }
         body.append(f"<p><strong>{total}</strong></p>")
         body += [f"<p>{esc(line)}</p>" for line in standing_lines(row)]
         body += (
@@ -320,7 +334,9 @@ def feedback_fragment(row: Row, name: str = "") -> str:
         )
         sections = feedback_sections(row)
         body.append(f"<table><tr><th>{_('topic')}</th><th>{_('score')}</th></tr>")
-        body += [f"<tr><td>{n}</td><td>{_pts(p)} / {_pts(m)}</td></tr>" for n, p, m, _, _ in sections]
+        body += [
+            f"<tr><td>{n}</td><td>{grades.text(p)} / {grades.text(m)}</td></tr>" for n, p, m, _, _ in sections
+        ]
         body.append("</table>")
         for name, _points, _most, one_line, open_ones in sections:
             if not open_ones:
@@ -335,7 +351,7 @@ def feedback_fragment(row: Row, name: str = "") -> str:
                     _("not started") if e.status == "not_started" and "\n" not in e.diagnosis else e.diagnosis
                 )
                 body.append(
-                    f"<li><code>{esc(e.name)}</code> {_pts(e.points)} / {_pts(e.max_points)}"
+                    f"<li><code>{esc(e.name)}</code> {grades.text(e.points)} / {grades.text(e.max_points)}"
                     f"<pre>{esc(said)}</pre></li>"
                 )
             body.append("</ul>")
@@ -366,25 +382,14 @@ def _judged(checks: list[dict], name: str, twin: str, hidden_text: bool = False)
 
 
 def _split_points(exercise: Shown, parts: list[list[dict]], twin: str) -> list[tuple[float, float]]:
-    """(score, max) of each part of an exercise (its public checks, its hidden checks), rounded as
-    totals are: the maxima split as the parts' own checks weigh, the scores filled in order and
-    the last part taking the remainder, so that the parts add up to the exercise exactly."""
+    """(score, max) of each part of an exercise (its public checks, its hidden checks): the
+    exercise's shown maximum split as the parts' own checks weigh, its shown points as they earn,
+    in cents that add up to the exercise's (grader/grades.py), no part above its maximum."""
     judged = [_judged(part, exercise.name, twin) if part else None for part in parts]
-    weights = [j.max_points if j else 0.0 for j in judged]
-    scale = exercise.max_points / sum(weights) if sum(weights) else 0.0
-    left, maxima = round(exercise.points, DECIMALS), []
-    for weight in weights[:-1]:
-        maxima.append(round(weight * scale, DECIMALS))
-    maxima.append(round(exercise.max_points, DECIMALS) - sum(maxima))
-    split = []
-    for position, (found, maximum) in enumerate(zip(judged, maxima)):
-        last = position == len(maxima) - 1
-        score = (
-            left if last else min(round((found.points if found else 0.0) * scale, DECIMALS), left, maximum)
-        )
-        split.append((round(max(0.0, score), DECIMALS), round(maximum, DECIMALS)))
-        left = round(left - score, DECIMALS)
-    return split
+    maxima = grades.apportion([j.max_points if j else 0.0 for j in judged], exercise.max_points)
+    earned = [j.points if j else 0.0 for j in judged]
+    scores = grades.split(grades.rounded(exercise.points), earned if any(earned) else maxima, maxima)
+    return [(float(score), float(most)) for score, most in zip(scores, maxima)]
 
 
 def _gradescope_test(
@@ -440,7 +445,7 @@ def gradescope_results(row: Row) -> dict:
         for topic in row.report.get("topics", [])
         for test in exercise_tests(topic, standing, hidden_text=False, hidden_visibility="hidden")
     ]
-    results = {"score": round(row.score, defaults.LMS_DECIMALS), "tests": tests}
+    results = {"score": grades.points(row.score), "tests": tests}
     if row.status != "graded":
         results["output"] = _not_graded(row)
     return results
@@ -451,8 +456,8 @@ def export_all(
 ) -> None:
     """gradebook.csv and .json, each student's feedback and results.json; ``names``: the roster's
     full name of each student key (the feedback addresses them by it)."""
-    write_csv(rows, out / "gradebook.csv", missing)
-    write_json(rows, out / "gradebook.json")
+    write_csv(rows, out / "gradebook.csv", missing, names)
+    write_json(rows, out / "gradebook.json", names)
     for row in rows:
         name = safe_name(row.student)
         full = (names or {}).get(row.student, "")
@@ -495,7 +500,7 @@ def write_unmatched(rows: list[Row], unmatched: dict[str, tuple[Path, ...]], pat
         writer.writerow(["student", "total", "max", "status", "entries"])
         for student, entries in unmatched.items():
             row = by_student.get(student)
-            numbers = [f"{row.score:g}", f"{row.max_score:g}"] if row else ["", ""]
+            numbers = [grades.text(row.score), grades.text(row.max_score)] if row else ["", ""]
             status = "" if row is None else row.status + (f": {row.reason}" if row.reason else "")
             names = "; ".join(e.name for e in entries)
             writer.writerow(
@@ -561,7 +566,7 @@ def history_table(entries: list[Grading]) -> str:
             e.suite_version,
             e.content_hash[:HASH_PREFIX] or "-",
             e.status,
-            f"{e.score:g} / {e.max_score:g}",
+            grades.of(e.score, e.max_score),
         )
         for e in entries
     ]

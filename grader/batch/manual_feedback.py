@@ -8,7 +8,7 @@ notes are not in a row's standing for the student at all (``private_notes`` is n
 
 from __future__ import annotations
 
-from grader import clean
+from grader import clean, grades
 from grader.batch.gradebook import Row
 from grader.i18n import N_, _
 
@@ -25,7 +25,7 @@ RETOTALLED = N_("the rubric changed after marking: %(before)s → %(now)s")
 
 
 def _points(value: float) -> str:
-    return f"{round(value, 2):g}"
+    return grades.text(value)
 
 
 def manual_entries(row: Row) -> list[tuple[str, str, list[str]]]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from grader import clean
+from grader import clean, grades
 from grader.batch.gradebook import Row
 from grader.batch.marks import Mark
 from grader.batch.review import STYLE, Handed, _code, _page, _results, answers, index_page, page_name
@@ -99,7 +99,7 @@ def _rubric(item: ManualItem, chosen: tuple[str, ...]) -> list[str]:
         lines.append(
             f'<li><label><input type="checkbox" name="rubric" value="{clean.html(line.id)}" '
             f'data-points="{line.points:g}"{ticked}> {key}{clean.html(line.text or line.id)} '
-            f"({line.points:g})</label></li>"
+            f"({grades.text(line.points)})</label></li>"
         )
     return ["<ul>", *lines, "</ul>"]
 
@@ -119,11 +119,11 @@ def mark_form(action: str, item: ManualItem, mark: Mark | None, typed: dict | No
     )
     return [
         f'<form class="mark" method="post" action="{action}" data-marked="{"yes" if mark else "no"}">',
-        f"<fieldset><legend>{clean.html(item.title)} ({item.points:g} points): {state}</legend>",
+        f"<fieldset><legend>{clean.html(item.title)} ({grades.text(item.points)} points): {state}</legend>",
         f'<input type="hidden" name="item" value="{ident}">',
         f'<input type="hidden" name="base" value="{version(mark)}">',
         *_rubric(item, chosen),
-        f'<label class="line" for="points-{ident}">points (0 to {item.points:g}; the ticked lines\' sum when any is ticked)</label>',
+        f'<label class="line" for="points-{ident}">points (0 to {grades.text(item.points)}; the ticked lines\' sum when any is ticked)</label>',
         f'<input id="points-{ident}" name="points" type="number" min="0" max="{item.points:g}" step="any" value="{clean.html(points)}">',
         f'<label class="line" for="comment-{ident}">comment (the student is shown it)</label>',
         f'<textarea id="comment-{ident}" name="comment">{clean.html(comment)}</textarea>',

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import clean
+from grader import clean, grades
 from grader.batch.exports import NoHistory, history_table
 from grader.batch.find import StudentNotFound, find_student, resolve_assignment
 from grader.batch.gradebook import CourseBook, Gradebook, Override
@@ -87,10 +87,10 @@ def student_history(out: Path, query: str) -> str:
     if final and final[0] is not current[0]:
         row = final[0]
         name = recorded.assignment.name if recorded.assignment else "now"
-        lines.append(f"{name}: {row.score:g} / {row.max_score:g} ({row.status})")
+        lines.append(f"{name}: {grades.of(row.score, row.max_score)} ({row.status})")
         lines += [f"  {line}" for line in standing_lines(row)]
     lines += [
-        f"mark: {m.marked_at}  {m.item} {m.points:g}  by {clean.name(m.marked_by)}"
+        f"mark: {m.marked_at}  {m.item} {grades.text(m.points)}  by {clean.name(m.marked_by)}"
         + (f"  ({clean.name(m.why)})" if m.why else "")
         for m in marked
     ]
@@ -139,5 +139,5 @@ def record_override(
                 note=note,
             )
         )
-    what = "excused" if excuse else f"{points:g} / {possible:g}"
+    what = "excused" if excuse else grades.of(points or 0.0, possible)
     return f"{student}: {exercise or 'the assignment'} {what}; run `grade batch` again to rewrite the exports"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from grader import grades
 from grader.batch.summary import ClassStats
 from grader.clean import html as escape  # escaped and cleaned of control characters
 
@@ -28,7 +29,7 @@ td.n { text-align: right; }
 def _cell(value: object) -> str:
     """A cell: numbers right-aligned; text is already escaped by the caller."""
     if isinstance(value, float):
-        return f'<td class="n">{value:g}</td>'
+        return f'<td class="n">{grades.text(value)}</td>'
     return f'<td class="n">{value}</td>' if isinstance(value, int) else f"<td>{value}</td>"
 
 
@@ -60,11 +61,13 @@ def _histogram_svg(stats: ClassStats) -> str:
             f'<rect x="{x + 1:.1f}" y="{top + plot_height - bar:.1f}" width="{step - 2:.1f}" '
             f'height="{bar:.1f}" fill="#4a7ab5"><title>{low:.2f} – {high:.2f}: {n}</title></rect>'
         )
-        shapes.append(f'<text x="{x:.1f}" y="{top + plot_height + 14}" text-anchor="middle">{low:g}</text>')
+        shapes.append(
+            f'<text x="{x:.1f}" y="{top + plot_height + 14}" text-anchor="middle">{grades.text(low)}</text>'
+        )
     shapes.append(
-        f'<text x="{width - 10}" y="{top + plot_height + 14}" text-anchor="middle">{histogram[-1][1]:g}</text>'
+        f'<text x="{width - 10}" y="{top + plot_height + 14}" text-anchor="middle">{grades.text(histogram[-1][1])}</text>'
     )
-    label = f"total (of {stats.maximum:g}); bars: students"
+    label = f"total (of {grades.text(stats.maximum)}); bars: students"
     shapes.append(
         f'<text x="{left + plot_width / 2:.0f}" y="{height - 6}" text-anchor="middle">{label}</text>'
     )
@@ -141,7 +144,7 @@ def render(stats: ClassStats, title: str, out: Path) -> str:
         f"<h1>{escape(title)}</h1>",
         f"<p id='counts'>graded {stats.graded}, failed to grade {len(stats.not_graded)}, no submission "
         f"{stats.missing}, excused {stats.excused}; mean {stats.mean:.2f}, median {stats.median:.2f} "
-        f"of {stats.maximum:g}</p>",
+        f"of {grades.text(stats.maximum)}</p>",
         "<h2>Distribution of totals</h2>",
         _histogram_svg(stats),
         _table(["total", "students", ""], bins, "histogram"),

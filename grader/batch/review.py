@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import clean, defaults
+from grader import clean, defaults, grades
 from grader.batch.answers import Kept, kind, render
 from grader.batch.exports import NoHistory, safe_name, shown_exercises
 from grader.batch.gradebook import CourseBook, Row
@@ -94,7 +94,7 @@ def read_sources(
 
 
 def _points(earned: float, possible: float) -> str:
-    return f"{round(earned, 2):g} / {round(possible, 2):g}"
+    return grades.of(earned, possible)
 
 
 def _columns(rows: list[Row]) -> tuple[list[str], list[str]]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
+from grader import grades
 from grader.batch.causes import NoteBook, Noted, note_words, notes_for
 from grader.batch.gradebook import CourseBook, Override, Row
 from grader.batch.marks import Inquiry, Mark, MarkBook
@@ -37,9 +38,6 @@ class Points(Protocol):
 
     @property
     def twin(self) -> str: ...
-
-
-DECIMALS = 2  # points are rounded to this many decimals once, at the end
 
 
 @dataclass(frozen=True)
@@ -98,8 +96,8 @@ def weigh(report: dict, assignment: Points | None) -> tuple[dict, dict[str, list
             totals[exercise.name][0] = exercise.points
         topic["exercises"] = [{**e.to_json(), "name": e.name.split(".", 1)[1]} for e in exercises]
         topic["twin"] = twin
-        topic["score"] = sum(e.points for e in exercises)
-        topic["max_score"] = sum(e.max_points for e in exercises)
+        topic["score"] = grades.added(e.points for e in exercises)
+        topic["max_score"] = grades.added(e.max_points for e in exercises)
     return weighed, totals
 
 
@@ -146,11 +144,11 @@ def manual_standing(assignment: Assignment | None, marks: dict[str, Mark]) -> tu
         points, retotalled = (mark.points if mark else 0.0), None
         if mark and mark.rubric:  # the rubric's points as they are now: an edited rubric re-totals
             now = min(sum(r.points for r in chosen), item.points)
-            if round(now, DECIMALS) != round(mark.points, DECIMALS):
-                points, retotalled = now, [round(mark.points, DECIMALS), round(now, DECIMALS)]
+            if grades.rounded(now) != grades.rounded(mark.points):
+                points, retotalled = now, [grades.points(mark.points), grades.points(now)]
         shown[item.id] = {
             "title": item.title,
-            "points": round(points, DECIMALS),
+            "points": grades.points(points),
             "max_points": item.points,
             "marked": mark is not None,
             "comment": mark.comment if mark else "",
@@ -203,36 +201,35 @@ def apply(
             text = f"{override.exercise}: excused"
         else:
             exercises[override.exercise] = [override.points or 0.0, possible]
-            text = f"{override.exercise}: {override.points:g} / {possible:g} set by the instructor"
+            text = f"{override.exercise}: {grades.of(override.points or 0.0, possible)} set by the instructor"
         text += f" ({override.reason})" if override.reason else ""
-        if round(now, DECIMALS) != round(override.automatic, DECIMALS):
-            text += (
-                f"; the automatic score changed under it: {round(override.automatic, DECIMALS):g} "
-                f"→ {round(now, DECIMALS):g}"
-            )
+        if grades.rounded(now) != grades.rounded(override.automatic):
+            text += f"; the automatic score changed under it: {grades.text(override.automatic)} → {grades.text(now)}"
         notes.append(text)
         if override.note:
             private.append(f"{override.exercise}: {override.note}")
     said = _group_notes(group_notes or [], exercises, {o.exercise for o in overrides})
-    if notes or any(n.applies and n.note.points for n in group_notes or []):
-        # the topics' lines say what their exercises now hold, as the total does
-        for topic in report.get("topics", []):
-            mine = [v for k, v in exercises.items() if k.split(".", 1)[0] == topic["name"]]
-            topic["score"], topic["max_score"] = sum(e for e, _ in mine), sum(p for _, p in mine)
-    earned = sum(e for e, _ in exercises.values())
-    possible = sum(p for _, p in exercises.values())
+    exercises = {name: [float(n) for n in grades.exercise_points(e, p)] for name, (e, p) in exercises.items()}
+    for topic in report.get("topics", []):  # its line: what its exercises hold, as the total adds them
+        mine = [v for k, v in exercises.items() if k.split(".", 1)[0] == topic["name"]]
+        topic["score"], topic["max_score"] = (
+            grades.added(e for e, _ in mine),
+            grades.added(p for _, p in mine),
+        )
+    earned = grades.added(e for e, _ in exercises.values())
+    possible = grades.added(p for _, p in exercises.values())
     total = assignment.total if assignment else possible
     automatic_max = assignment.automatic_total if assignment else possible  # what manual items leave
     if assignment and 0 < possible < automatic_max:  # an excused exercise: the rest count for the total
         earned = earned * automatic_max / possible
     manual, manual_notes = manual_standing(assignment, marks)
-    earned += sum(item["points"] for item in manual.values())
+    earned = grades.added([earned, *(item["points"] for item in manual.values())])
     automatic_total = earned
     earned *= 1 - late.percent / 100
     report["standing"] = {
         "assignment": assignment.name if assignment else "",
-        "exercises": {name: [round(e, DECIMALS), round(p, DECIMALS)] for name, (e, p) in exercises.items()},
-        "before_late": round(automatic_total, DECIMALS),
+        "exercises": exercises,
+        "before_late": grades.points(automatic_total),
         "late": late.words,
         "overrides": notes,
         "private_notes": private + manual_notes,  # the gradebook's (gradebook.json), never the student's
@@ -243,7 +240,7 @@ def apply(
     }
     status = "excused" if excused else row.status
     return replace(
-        row, status=status, score=round(earned, DECIMALS), max_score=round(total, DECIMALS), report=report
+        row, status=status, score=grades.points(earned), max_score=grades.points(total), report=report
     )
 
 
@@ -273,11 +270,12 @@ def standing_lines(row: Row) -> list[str]:
     if standing.get("excused"):
         lines.append("excused from this assignment")
     if standing.get("late"):
-        lines.append(f"late: {standing['late']} (before the penalty: {standing['before_late']:g})")
+        lines.append(f"late: {standing['late']} (before the penalty: {grades.text(standing['before_late'])})")
     lines += [f"override: {text}" for text in standing.get("overrides", [])]
     lines += [f"note: {text}" for text in standing.get("group_notes", [])]
     lines += [
-        f"{name}: the rubric changed after marking: {item['retotalled'][0]:g} → {item['retotalled'][1]:g}"
+        f"{name}: the rubric changed after marking: {grades.text(item['retotalled'][0])} → "
+        f"{grades.text(item['retotalled'][1])}"
         for name, item in standing.get("manual", {}).items()
         if item.get("retotalled")
     ]

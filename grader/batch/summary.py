@@ -10,7 +10,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from grader import clean, defaults
+from grader import clean, defaults, grades
 from grader.batch.causes import Group, class_groups
 from grader.batch.gradebook import Row
 from grader.batch.lms.base import lms_grade
@@ -178,7 +178,7 @@ def summary_text(stats: ClassStats) -> str:
         f"excused {stats.excused}, timeouts or crashes {len(stats.timeouts)}",
     ]
     if stats.totals:
-        lines.append(f"mean {stats.mean:.2f}, median {stats.median:.2f} (of {stats.maximum:g})")
+        lines.append(f"mean {stats.mean:.2f}, median {stats.median:.2f} (of {grades.text(stats.maximum)})")
         histogram = stats.histogram()
         most = max(n for _, _, n in histogram) or 1
         for low, high, count in histogram:

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from grader import clean
+from grader import clean, grades
 from grader.i18n import N_, _, ngettext
 
 # "zero": the exercise earns nothing; "half": half of what it would earn without the rule;
@@ -538,22 +538,26 @@ def shared_failure(exercises: Sequence[Diagnosed]) -> str:
 
 def judge(tests: list[dict], twin: str = DEFAULT_TWIN, hidden_text: bool = True) -> list[Exercise]:
     """Each exercise of ``tests`` (JSON checks) with its points, status and diagnosis; without
-    ``hidden_text`` a hidden check's message never enters a diagnosis (a student's feedback)."""
+    ``hidden_text`` a hidden check's message never enters a diagnosis (a student's feedback).
+    The points are those every reader is shown (grader/grades.py): the maxima split the checks'
+    whole in cents that add up to it (three exercises sharing 19 points: 6.34, 6.33, 6.33)."""
     if twin not in TWIN_RULES:
         raise ValueError(f"unknown twin rule {twin!r}; use one of {TWIN_RULES}")
-    verdicts = []
     groups = _groups(tests)
+    possible = {name: _max_points(checks) for name, checks in groups.items()}
+    shown = dict(zip(possible, grades.apportion(list(possible.values()), sum(possible.values()))))
+    verdicts = []
     for name, checks in groups.items():
-        max_points = _max_points(checks)
         points = _earned(checks, twin)
-        status = _status(checks, points, max_points)
+        status = _status(checks, points, possible[name])
         full = status in ("passed", "skipped")
         first = None if full else _lead(name, checks, twin)[0]
+        earned, most = grades.exercise_points(points, possible[name], shown[name])
         verdicts.append(
             Exercise(
                 name=name,
-                points=points,
-                max_points=max_points,
+                points=float(earned),
+                max_points=float(most),
                 status=status,
                 diagnosis="" if full else _diagnosis(name, checks, twin, hidden_text, groups),
                 cause="" if first is None else cause_of(name, first, groups, hidden_text),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from grader import grades
 from grader.checks.exercises import DEFAULT_TWIN, KIND_NAMES, Exercise, judge
 from grader.i18n import N_, _, ngettext
 from grader.sandboxed import OUTPUT_TAIL_CHARS
@@ -104,11 +105,12 @@ class TopicResult:
 
     @property
     def score(self) -> float:
-        return sum(e.points for e in self.exercises)
+        """The sum of the exercises' shown points (grader/grades.py: a whole is its parts' sum)."""
+        return grades.added(e.points for e in self.exercises)
 
     @property
     def max_score(self) -> float:
-        return sum(e.max_points for e in self.exercises)
+        return grades.added(e.max_points for e in self.exercises)
 
     def count(self, status: str) -> int:
         return sum(t.status == status for t in self.tests)
@@ -117,8 +119,8 @@ class TopicResult:
         exercises = self.exercises
         out: dict[str, Any] = {
             "name": self.name,
-            "score": sum(e.points for e in exercises),
-            "max_score": sum(e.max_points for e in exercises),
+            "score": grades.added(e.points for e in exercises),
+            "max_score": grades.added(e.max_points for e in exercises),
             "tests": [t.to_json() for t in self.tests],
             "exercises": [e.to_json() for e in exercises],
         }
@@ -172,11 +174,11 @@ class Report:
 
     @property
     def score(self) -> float:
-        return sum(t.score for t in self.topics)
+        return grades.added(t.score for t in self.topics)
 
     @property
     def max_score(self) -> float:
-        return sum(t.max_score for t in self.topics)
+        return grades.added(t.max_score for t in self.topics)
 
     @property
     def exit_code(self) -> int:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TextIO
 
+from grader import grades
 from grader.checks.scoring import TopicResult
 
 REDRAW_SECONDS = 0.25  # how often a terminal's elapsed times move
@@ -99,7 +100,7 @@ class LiveLines:
                 self.began.setdefault(event.topic, self.clock())
             elif event.result is not None:
                 self.since.pop(event.topic, None)
-                score = f"{event.result.score:g}/{event.result.max_score:g}"
+                score = grades.of(event.result.score, event.result.max_score, "/")
                 took = self.clock() - self.began.get(event.topic, self.clock())
                 self.lines[event.topic] = f"done {score}  ({took:.1f} s)"
             self._draw()

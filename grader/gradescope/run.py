@@ -16,7 +16,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from grader import clean, defaults
+from grader import clean, defaults, grades
 from grader.batch.exports import exercise_tests
 from grader.batch.intake import Gradable, Rejected, take
 from grader.engine import sweep
@@ -132,8 +132,8 @@ def locate(submission: Path, scratch: Path, topics: tuple[str, ...]) -> Gradable
 
 def summary(report: dict[str, Any]) -> str:
     """The score, each topic's, the sandbox and the report's notes."""
-    lines = [f"Score: {report['score']:g} / {report['max_score']:g}"]
-    lines += [f"  {t['name']}: {t['score']:g} / {t['max_score']:g}" for t in report["topics"]]
+    lines = ["Score: " + grades.of(report["score"], report["max_score"])]
+    lines += [f"  {t['name']}: " + grades.of(t["score"], t["max_score"]) for t in report["topics"]]
     lines.append(f"Sandbox: {report['sandbox']}")
     lines += [f"Note: {note}" for note in report["notes"]]
     return "\n".join(lines)
@@ -148,10 +148,10 @@ def results_for(report: dict[str, Any], config: Config) -> dict[str, Any]:
         from grader.batch.standing import weigh
 
         report, _ = weigh(report, config)
-        report["score"] = sum(t["score"] for t in report["topics"])
-        report["max_score"] = sum(t["max_score"] for t in report["topics"])
+        report["score"] = grades.added(t["score"] for t in report["topics"])
+        report["max_score"] = grades.added(t["max_score"] for t in report["topics"])
     return {
-        "score": round(report["score"], defaults.LMS_DECIMALS),  # Gradescope shows it as written
+        "score": grades.points(report["score"]),  # Gradescope shows it as written
         "output": summary(report),
         "output_format": "text",
         "stdout_visibility": "hidden",

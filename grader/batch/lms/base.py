@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+import grader.grades as grade_rule
 from grader import defaults
 from grader.batch.gradebook import Row
 
@@ -130,7 +131,7 @@ class Grades:
 
 
 def lms_grade(row: Row | None, missing: str) -> float | str | None:
-    """The student's grade, as every output gives it: points (two decimals), :data:`EXCUSED`,
+    """The student's grade, as every output gives it: points (grader/grades.py), :data:`EXCUSED`,
     or None (blank: nothing to say, the LMS keeps what it had). A submission that could not be
     graded through the student's doing counts 0; one our grader failed on (``crashed``) is blank;
     no submission is 0 with ``--missing zero``, else blank."""
@@ -140,12 +141,13 @@ def lms_grade(row: Row | None, missing: str) -> float | str | None:
         return EXCUSED
     if row.status == "missing":
         return 0.0 if missing == "zero" else None
-    return float(round(row.score, defaults.LMS_DECIMALS))
+    return grade_rule.points(row.score)
 
 
 def lms_points(score: float, max_score: float, possible: float) -> float:
-    """``score`` out of ``max_score`` as LMS points out of ``possible``, to two decimals."""
-    return round(score / max_score * possible, defaults.LMS_DECIMALS) if max_score > 0 else 0.0
+    """``score`` out of ``max_score`` as LMS points out of ``possible``, rounded by the one rule."""
+    exact = grade_rule.exact
+    return grade_rule.points(exact(score) / exact(max_score) * exact(possible)) if max_score > 0 else 0.0
 
 
 def name_key(text: str) -> str:

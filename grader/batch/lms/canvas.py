@@ -25,6 +25,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import grader.grades as grade_rule
 from grader.batch.gradebook import Row
 from grader.batch.lms.base import (
     Grades,
@@ -182,12 +183,12 @@ def _table(grades: Grades) -> list[list[str]]:
         graded = [r.max_score for r in grades.rows.values() if r.status == "graded"]
         for meta in roster.meta:  # our column's Points Possible; the other rows' cells as read
             read = at(meta, column) if column is not None else ""
-            top = f"{max(graded):g}" if graded and "points possible" in meta[0].casefold() else ""
+            top = grade_rule.text(max(graded)) if graded and "points possible" in meta[0].casefold() else ""
             same = top and parse_points(read) == max(graded)  # "50.00" as Canvas wrote it stays
             table.append(put(meta, column, width, read if same or not top else top))
 
         def value(row: Row) -> float:
-            return round(row.score, 2)
+            return grade_rule.points(row.score)
 
     for raw, member in zip(roster.rows, roster.members):
         kept = at(raw, column) if column is not None else ""  # a blank cell: the LMS keeps its value
@@ -195,7 +196,7 @@ def _table(grades: Grades) -> list[list[str]]:
         grade = lms_grade(row, settings.missing)
         if isinstance(grade, float) and row is not None and row.status != "missing":
             grade = value(row)
-        text = grade if isinstance(grade, str) else "" if grade is None else f"{grade:g}"
+        text = grade if isinstance(grade, str) else "" if grade is None else grade_rule.text(grade)
         table.append(put(raw, column, width, text or kept))
     return table
 

@@ -24,6 +24,7 @@ import html
 import re
 from pathlib import Path
 
+import grader.grades as grade_rule
 from grader.batch.lms.base import (
     Grades,
     LmsName,
@@ -136,7 +137,7 @@ def comment(text: str) -> str:
 
 def _number(value: float, like: str) -> str:
     """``value`` as the worksheet writes its numbers: two decimals, its decimal separator."""
-    text = f"{value:.2f}"
+    text = format(grade_rule.rounded(value), "f")
     return text.replace(".", ",") if "," in like and "." not in like else text
 
 

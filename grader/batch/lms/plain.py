@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import grader.grades as grade_rule
 from grader.batch.lms.base import (
     EXCUSED,
     Grades,
@@ -93,7 +94,7 @@ def simple_table(grades: Grades, excused: str = EXCUSED) -> list[list[str]]:
     table = [[roster.header[roster.id_column], grades.title]]
     for member, raw in zip(roster.members, roster.rows):
         grade = lms_grade(grades.of(member), grades.settings.missing)
-        text = excused if isinstance(grade, str) else "" if grade is None else f"{grade:g}"
+        text = excused if isinstance(grade, str) else "" if grade is None else grade_rule.text(grade)
         table.append([cell(raw, roster.id_column) or member.key, text])
     return table
 
