@@ -31,8 +31,12 @@ def computed() -> dict[str, list[Any]]:
         cases = battery.plain_cases(topic, name)
         key = domain_answers.key(topic, name)
         found[key] = battery.walker(cases)(getattr(references, topic), name, cases)
+        structure = [j for j, case in enumerate(cases) if case["fill"]]  # what a variant changes
         for i, variant in enumerate(references.VARIANTS.get((topic, name), []), start=1):
-            found[f"{key}|{i}"] = battery.walker(cases)(variant, name, cases)
+            answered = battery.walker(cases)(variant, name, [cases[j] for j in structure])
+            found[f"{key}|{i}"] = [
+                dict(zip(structure, answered)).get(j, found[key][j]) for j in range(len(cases))
+            ]
     return found
 
 

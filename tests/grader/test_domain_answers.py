@@ -4,7 +4,7 @@ reach neither the grader's imports nor a release."""
 
 from __future__ import annotations
 
-import ast
+import re
 import sys
 from pathlib import Path
 
@@ -37,8 +37,6 @@ def test_a_changed_answer_is_seen():
 
 
 def test_no_grader_module_imports_the_references():
+    imports = re.compile(r"^\s*(from|import)\s[^#\n]*\breferences\b", re.MULTILINE)
     for path in (REPO / "grader").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
-                assert not any(n.split(".")[-1] == "references" for n in names), path
+        assert not imports.search(path.read_text()), path
