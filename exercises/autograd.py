@@ -98,8 +98,8 @@ class Sigmoid(torch.autograd.Function):
 def numerical_grad(f: Callable[[Tensor], Tensor | float], x: Tensor, eps: float = 1e-6) -> Tensor:
     """Central differences: ∂f/∂xᵢ ≈ (f(x + ε·eᵢ) − f(x − ε·eᵢ)) / 2ε, for every element i.
 
-    f returns a 0-dim tensor or a Python float; x has any shape. Returns a tensor of x's
-    shape and dtype. x may be perturbed in between, but its values must be restored when
+    f returns a 0-dim tensor or a Python float; x is a contiguous tensor of any shape (so a
+    flat ``view`` of it is x itself). Returns a tensor of x's shape and dtype. x may be perturbed in between, but its values must be restored when
     you return. Checked in float64.
     """
     raise NotImplementedError("numerical_grad: perturb one element at a time, both ways")

@@ -677,8 +677,8 @@ def _relu() -> list[Case]:
         Case(
             "magnitude",
             "relu",
-            (torch.tensor([-float("inf"), -1e30, -1000.0, 0.5, 1000.0, 1e30, float("inf")]),),
-            note="|x| up to 1e30 and ±inf",
+            (torch.tensor([-1e30, -1000.0, 0.5, 1000.0, 1e30]),),
+            note="|x| up to 1e30",
         ),
         Case("layout", "relu", (randn(2, 3, 4),), noncontig=(0,), note="non-contiguous x"),
     ]
@@ -1352,7 +1352,8 @@ for _key, _shown in STRUCTURES.items():
 # Every module's docstring allows non-contiguous views unless a docstring says contiguous: each
 # function's domain gets its first case with a tensor of two or more dims (else one) again, every
 # tensor argument made non-contiguous, judged equal to the contiguous case.
-CONTIGUOUS_ONLY = {("tensors", "flatten_batch")}  # "contiguous (N, C, H, W)"
+# "contiguous (N, C, H, W)"; "x: a contiguous tensor" (perturbed in place through a flat view)
+CONTIGUOUS_ONLY = {("tensors", "flatten_batch"), ("autograd", "numerical_grad")}
 
 
 def _strided(case: Case) -> tuple[int, ...]:
