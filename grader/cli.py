@@ -157,10 +157,8 @@ def run() -> None:
     """The ``grade`` command as a process (``python -m grader`` and the ``grade`` script).
 
     After a grading (check, batch) it leaves with ``os._exit``, without the interpreter's
-    shutdown, which frees torch, pytest and the collected suites object by object for nothing.
-    Measured on the shared 2-core machine (2026-11-24, ``grade solutions/losses.py``, 5 runs
-    each, from the report written to the process gone): 0.03 s this way, 0.18-0.24 s through
-    the normal shutdown (earlier: 0.45 s at the end of a class of 20). Nothing is lost: by then
+    shutdown, which frees torch, pytest and the collected suites object by object for nothing
+    (several times slower: docs/benchmark.md, "Behind the code"). Nothing is lost: by then
     every file is closed and every worker killed (under a subreaper, no live process is left
     either way: tests/grader/test_exit.py), and the only exit handlers registered then,
     multiprocessing's and logging's, have nothing to do (no multiprocessing child, no logging

@@ -143,7 +143,7 @@ def _not_graded(row: Row) -> str:
 
 
 # What feedback says of a hidden check's curve: its shape only. Its numbers came from the worker
-# that ran the hidden probes, which could have encoded their source in them (issue 39).
+# that ran the hidden probes, which could have encoded their source in them.
 HIDDEN_SHAPES = {
     "nan": N_("the loss became NaN or inf"),
     "diverged": N_("diverged"),

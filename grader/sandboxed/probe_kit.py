@@ -317,7 +317,8 @@ def _check_same_device(name: str, args: tuple, flat: list[Any]) -> None:
     CPU index tensors of indexing, and a CPU source of a copy (``x[i] = row``). A copy of the
     device's values INTO a CPU tensor (``buffer[t] = h`` on ``torch.zeros(...)`` made without
     ``device=``) is refused: CUDA runs it, but it is a buffer silently created on the wrong
-    device, the result moved back only afterwards (issue 42)."""
+    device, the result moved back only afterwards (a learner's code that passes on
+    CPU and fails on a GPU)."""
     allowed = set()
     if name in _INDEX_OPS:
         allowed = {id(t) for t in tree_flatten(args[1])[0]}
@@ -483,8 +484,8 @@ def device_trace(call: Callable[[], Any]) -> dict[str, Any]:
 
 
 # torch.manual_seed also queues a seed for every device backend the build was made with, and
-# formats the caller's stack to do so: 0.12 ms a call from a shallow stack, 0.39 ms from a
-# check's (2026-11-23), about 35 ms of a `losses` task's 176 seeds. A build with no device
+# formats the caller's stack to do so: tenths of a ms a call from a check's stack, tens of ms
+# of a task's seeds. A build with no device
 # backend gets the CPU generator seeded, which is all that torch.manual_seed changes there.
 _DEVICE_BACKENDS = (
     torch.backends.cuda.is_built()  # CUDA and ROCm

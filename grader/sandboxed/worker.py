@@ -440,8 +440,8 @@ def warm_up() -> None:
     """Pay the first-use costs of what probes use (torch._dynamo's import for the op recorders,
     the first conv, optimizer step, RNN...) before ``booted``, under the start's deadline, which
     stretches with the machine's load: the zygote once for all its children, a fresh worker for
-    itself. A fresh worker without it paid them in its first probe, 3.1 s of wall clock at load
-    12 on 2 cores (2026-11-24), past the 10 s probe timeout at load 74."""
+    itself. A fresh worker without it paid them in its first probe, seconds of wall clock that
+    a loaded machine stretched past the probe timeout (docs/benchmark.md, "Behind the code")."""
     import torch
     import torch.nn.functional as F
     from torch import nn

@@ -112,7 +112,7 @@ def settle(uid: int, gid: int) -> None:
     """In a child of :func:`fork_isolated`: the zygote's ``uid`` and ``gid`` inside too (the
     ``/proc`` below is made of files this uid must own), a ``/proc`` that shows only itself (the
     zygote's shows every child: a thread's name in ``/proc/<pid>/task/*/comm`` carried a module
-    between classmates, issue 39), and no capabilities (a new user namespace grants all of them
+    between classmates), and no capabilities (a new user namespace grants all of them
     inside it; none is needed)."""
     libc = ctypes.CDLL(None, use_errno=True)
     prctl(PR_SET_DUMPABLE, 1)  # a process that is not dumpable (the zygote's image) cannot write its maps

@@ -1,4 +1,4 @@
-"""The message catalogue (issue 46): complete, translated, consistent, compiled, and the only way
+"""The message catalogue: complete, translated, consistent, compiled, and the only way
 a learner-facing string reaches output in the modules that print (tests/grader/i18n_scan.py).
 
 Babel (the test extras) reads and compiles the catalogue here; the grader itself reads the .mo

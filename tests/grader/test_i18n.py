@@ -1,4 +1,4 @@
-"""The learner's language (grader/i18n.py, issue 46): where it comes from, what English costs,
+"""The learner's language (grader/i18n.py): where it comes from, what English costs,
 and that text from a submission is shown as it is in any language."""
 
 from __future__ import annotations
@@ -174,7 +174,7 @@ def test_the_gradescope_zip_carries_the_course_language(tmp_path):
 
 
 def test_a_students_manual_items_and_inquiries_follow_the_language(env):
-    """The feedback's sections on manual items and inquiries (issue 47) are in the learner's
+    """The feedback's sections on manual items and inquiries are in the learner's
     language; what people typed (a comment, a question) is shown as it is."""
     from grader.batch import manual_feedback
     from grader.batch.gradebook import Row
