@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 
 from grader.checks.domains import REGISTRY, Case, declare, rand, randn
@@ -61,7 +63,7 @@ def _row_normalize() -> list[Case]:
     ]
 
 
-def _pairwise(note: str, dim: str, a: torch.Tensor, b: torch.Tensor, noncontig: tuple = ()) -> Case:
+def _pairwise(note: str, dim: str, a: torch.Tensor, b: torch.Tensor, noncontig: tuple[int, ...] = ()) -> Case:
     scale = float((a.double() ** 2).sum(1).max() + (b.double() ** 2).sum(1).max())
     # the docstring's tolerance scales with |a[i]|² + |b[j]|²: this one takes the largest such scale
     return Case(
@@ -535,11 +537,13 @@ def _minibatch_indices() -> list[Case]:
     ]
 
 
-def _scenario(params: list, groups: list, options: dict, grads: list) -> dict:
+def _scenario(
+    params: list[torch.Tensor], groups: list[Any], options: dict[str, Any], grads: list[Any]
+) -> dict[str, Any]:
     return {"params": params, "groups": groups, "options": options, "grads": grads}
 
 
-def _optimiser(name: str, first: dict, second: dict) -> list[Case]:
+def _optimiser(name: str, first: dict[str, Any], second: dict[str, Any]) -> list[Case]:
     p = [randn(1, 3), randn(2, 2, 2)]
     g = [
         [randn(3, 3), randn(4, 2, 2)],
@@ -702,7 +706,14 @@ def _xavier() -> list[Case]:
     ]
 
 
-def _module(dim: str, name: str, ctor: tuple, inputs: tuple, shapes: list | None = None, **more) -> Case:
+def _module(
+    dim: str,
+    name: str,
+    ctor: tuple[tuple[Any, ...], dict[str, Any]],
+    inputs: tuple[Any, ...],
+    shapes: list[tuple[int, ...]] | None = None,
+    **more: Any,
+) -> Case:
     return Case(dim, name, inputs, kind="module", ctor=ctor, shapes=shapes, **more)
 
 
@@ -787,7 +798,7 @@ def _mlp() -> list[Case]:
     ]
 
 
-def _batches(c: int) -> list:
+def _batches(c: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
     found = []
     for k, n in enumerate((4, 4, 2)):
         x = randn(40 + k, n, 3)
@@ -1012,7 +1023,9 @@ def _residual_block() -> list[Case]:
     ]
 
 
-def _stats(k: int, c: int, dtype: torch.dtype = torch.float32) -> tuple:
+def _stats(
+    k: int, c: int, dtype: torch.dtype = torch.float32
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     return (
         1 + 0.1 * randn(k, c, dtype=dtype),
         0.1 * randn(k + 1, c, dtype=dtype),
@@ -1116,7 +1129,7 @@ def _cell(
     n_in: int,
     hidden: int,
     dtype: torch.dtype = torch.float32,
-) -> tuple:
+) -> tuple[torch.Tensor, ...]:
     return (
         randn(k, batch, n_in, dtype=dtype),
         randn(k + 1, batch, hidden, dtype=dtype),
@@ -1127,7 +1140,7 @@ def _cell(
     )
 
 
-def _saturated(cell: tuple) -> tuple:
+def _saturated(cell: tuple[torch.Tensor, ...]) -> tuple[torch.Tensor, ...]:
     """The weights ×300: pre-activations of several hundred, the units saturated."""
     x, h, w_ih, w_hh, b_ih, b_hh = cell
     return x, h, 300 * w_ih, 300 * w_hh, b_ih, b_hh
@@ -1144,7 +1157,7 @@ def _rnn_cell() -> list[Case]:
 
 @declare(N, "rnn_forward", "edge", **N_TOL)
 def _rnn_forward() -> list[Case]:
-    def layers(k: int, n_in: int, hidden: int, count: int) -> list:
+    def layers(k: int, n_in: int, hidden: int, count: int) -> list[list[torch.Tensor]]:
         return [
             [
                 randn(k + 4 * i, hidden, n_in if i == 0 else hidden),

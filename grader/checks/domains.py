@@ -77,18 +77,18 @@ class Case(NamedTuple):
 
     dim: str
     name: str
-    args: tuple = ()
-    kwargs: dict = {}
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = {}
     kind: str = "call"
-    noncontig: tuple = ()  # positional args the worker makes non-contiguous
-    wrt: tuple = ()  # positional args to differentiate (the gradient is judged too)
+    noncontig: tuple[int, ...] = ()  # positional args the worker makes non-contiguous
+    wrt: tuple[int, ...] = ()  # positional args to differentiate (the gradient is judged too)
     seed: int | None = None  # torch.manual_seed before the call
     same_as: int | None = None  # relation: equal to that case's result
     differs_from: int | None = None  # relation: different from that case's result
     tol: tuple[float, float] | None = None
-    ctor: tuple = ((), {})
+    ctor: tuple[tuple[Any, ...], dict[str, Any]] = ((), {})
     mode: str = "train"
-    shapes: list | None = None  # module cases: the output shapes
+    shapes: list[tuple[int, ...]] | None = None  # module cases: the output shapes
     bound: bool = False  # a random fill: within the reference's bound, and reaching 90 % of it
     note: str = ""
 

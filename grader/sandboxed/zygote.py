@@ -169,7 +169,7 @@ def isolation_works(ids: tuple[int, int]) -> bool:
     return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
 
 
-def settings() -> tuple:
+def settings() -> tuple[object, ...]:
     """What a process of this uid could change about the zygote, and every child inherits:
     every resource limit, nice, scheduling policy and priority, CPUs, I/O priority."""
     limits = tuple(
@@ -195,7 +195,7 @@ def thread_count() -> int:
 
 
 def child(
-    control: socket.socket, orders: socket.socket, ids: tuple[int, int] | None, baseline: tuple
+    control: socket.socket, orders: socket.socket, ids: tuple[int, int] | None, baseline: tuple[object, ...]
 ) -> None:
     """The trusted prelude of one child, forked before its order (a spare), isolated where
     ``ids`` (the zygote's uid and gid) are given; never returns."""

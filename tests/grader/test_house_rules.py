@@ -64,3 +64,16 @@ def test_the_patterns_find_what_they_are_for():
     assert ISSUE.search("(issue 42)") and ISSUE.search("Issue 27 item 1") and ISSUE.search("issue #5")
     assert not ISSUE.search("an issue with 3 workers")
     assert VARIABLE.findall("os.environ.get('TORCHGRADE_NO_SANDBOX')") == ["TORCHGRADE_NO_SANDBOX"]
+
+
+def test_the_trust_boundary_is_held_to_mypy_strict():
+    """pyproject's strict override names every module of the subset check (a new subset_*.py
+    too) and the two packages of the trust boundary, with --strict's per-module flags."""
+    import tomllib
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mypy"]
+    strict = next(o for o in config["overrides"] if o.get("disallow_untyped_defs"))
+    subset = {f"grader.engine.{p.stem}" for p in (REPO / "grader" / "engine").glob("subset*.py")}
+    assert subset | {"grader.sandboxed.*", "grader.checks.*"} <= set(strict["module"])
+    flags = ("disallow_any_generics", "disallow_untyped_calls", "warn_return_any", "check_untyped_defs")
+    assert all(strict.get(flag) for flag in flags)
