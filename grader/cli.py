@@ -11,15 +11,16 @@ import importlib.util
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from click.core import ParameterSource
 
 from grader import clean, defaults
 from grader.batch.roster import Roster, RosterFile
-from grader.i18n import _
+from grader.i18n import _, commands_of
 from grader.options import Limits, Options, Selection
 
 if TYPE_CHECKING:
@@ -30,14 +31,31 @@ if TYPE_CHECKING:
 
 
 class DefaultGroup(click.Group):
-    """A group whose first argument, when not a subcommand, goes to ``check``."""
+    """A group whose first argument, when not a subcommand, goes to ``check``: Click parses the
+    group's own options (``--lang``, ``--help``) and keeps the others, in their place, for the
+    command it then resolves."""
 
     default = "check"
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.context_settings.setdefault("ignore_unknown_options", True)
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+        """A first argument that is neither a command nor the group's own option (a path, ``--``)
+        starts the default command's arguments."""
+        own = {name for param in self.get_params(ctx) for name in param.opts + param.secondary_opts}
+        if args and args[0] not in self.commands and args[0].partition("=")[0] not in own:
             args = [self.default, *args]
         return super().parse_args(ctx, args)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """After the group's options (``grade --lang zh_CN losses.py``), the same rule."""
+        if args and args[0] in self.commands:
+            return super().resolve_command(ctx, args)
+        return self.default, self.commands[self.default], args
 
 
 class BatchGroup(DefaultGroup):
@@ -153,6 +171,68 @@ class Graded(SystemExit):
     """A grading is over and its report written: the process may leave at once (:func:`run`)."""
 
 
+@dataclass
+class Invocation:
+    """What :func:`run` hands Click (``ctx.obj``) and reads back: the arguments as typed, to pass
+    on to the warm engine, and how to start one once this run is over (set by the command)."""
+
+    argv: list[str]
+    start_engine: Callable[[], None] | None = None
+
+
+def _choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """``--lang``, wherever it stands: this process and its children speak it, and Click's help
+    and messages from here on too."""
+    from grader import i18n
+
+    if value is None or ctx.resilient_parsing:
+        return
+    lang = i18n.normalise(value)
+    if lang is None:
+        _usage_exit(f"--lang: choose one of {', '.join(defaults.LANGUAGES)} (got {value!r})")
+    i18n.set_language(lang)
+    i18n.localise_click(ctx.find_root().command)
+
+
+def _lang_option(hidden: bool) -> click.Option:
+    # eager: read before the other options, so that their messages and help are in its language
+    return click.Option(
+        ["--lang"],
+        type=_Language(defaults.LANGUAGES),
+        expose_value=False,
+        is_eager=True,
+        hidden=hidden,
+        callback=_choose_language,
+        help="the language of messages, hints and help [default: TORCHGRADE_LANG, else the locale]",
+    )
+
+
+class _Language(click.Choice):
+    """The language's names as ``--lang`` lists them, any spelling :func:`i18n.normalise` reads
+    accepted (``zh-Hans``); the callback says what is wrong with another."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return value
+
+
+def _on_warm_engine(command: str, no_daemon: bool) -> None:
+    """``grade FILE``, ``grade next`` and ``grade watch`` on the user's warm engine
+    (grader/apps/daemon.py), chosen from the parsed command and its ``--no-daemon``: exit with
+    its status where it answered. Where none did: how to start one once this run is over (on a
+    terminal) is left in the :class:`Invocation`. Click run without :func:`run` asks none."""
+    invocation = click.get_current_context().find_object(Invocation)
+    if invocation is None:
+        return
+    from grader.apps import daemon
+
+    if not daemon.wanted(command, no_daemon):
+        return
+    status = daemon.ask_engine(invocation.argv)
+    if status is not None:
+        sys.exit(status)
+    invocation.start_engine = daemon.start_server if daemon.should_start() else None
+
+
 def run() -> None:
     """The ``grade`` command as a process (``python -m grader`` and the ``grade`` script).
 
@@ -166,14 +246,12 @@ def run() -> None:
     from grader import i18n
 
     i18n.refresh()  # this process's environment (the warm engine's child: its client's)
-    argv, problem = i18n.take_lang(sys.argv[1:])
-    if problem:
-        _usage_exit(problem)
     i18n.localise_click(main)
-    start_engine = _on_warm_engine(argv)
+    invocation = Invocation(sys.argv[1:])
     try:
-        main(args=argv, prog_name="grade")
+        main(args=invocation.argv, prog_name="grade", obj=invocation)
     except Graded as done:
+        start_engine = invocation.start_engine
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
@@ -183,37 +261,23 @@ def run() -> None:
             start_engine()
         os._exit(done.code if isinstance(done.code, int) else 1)
     finally:
-        if start_engine:
-            start_engine()
+        if invocation.start_engine:
+            invocation.start_engine()
 
 
 def command_of(argv: list[str]) -> str:
-    """The subcommand ``grade ARGV`` runs (``check`` where the first argument names none)."""
-    return argv[0] if argv and argv[0] in main.commands else DefaultGroup.default
-
-
-def _on_warm_engine(argv: list[str]) -> Callable[[], None] | None:
-    """``grade FILE``, ``grade next`` and ``grade watch`` on the user's warm engine
-    (grader/apps/daemon.py): exit with its status where it answered. Where none did: how to
-    start one once this run is over (on a terminal), or None."""
-    from grader.apps import daemon
-
-    if not daemon.wanted(command_of(argv), argv):
-        return None
-    status = daemon.ask_engine(argv)
-    if status is not None:
-        sys.exit(status)
-    return daemon.start_server if daemon.should_start() else None
+    """The subcommand ``grade ARGV`` would run, as Click resolves it (its options parsed, nothing
+    run: the warm engine's check of a request)."""
+    try:
+        ctx = main.make_context("grade", list(argv), resilient_parsing=True)
+        name, _command, _rest = main.resolve_command(ctx, [*ctx._protected_args, *ctx.args])
+    except click.ClickException:
+        return ""
+    return name or ""
 
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="torchgrade")
-@click.option(
-    "--lang",
-    type=click.Choice(defaults.LANGUAGES),
-    expose_value=False,
-    help="the language of messages, hints and help [default: TORCHGRADE_LANG, else the locale]",
-)
 def main() -> None:
     """Grade PyTorch exercises: `grade exercises/` or `grade losses.py`."""
     from grader.apps.host import host_problem
@@ -271,6 +335,7 @@ def check_command(
     no_daemon: bool,
 ) -> None:
     """Grade PATH: a folder shaped like exercises/, one topic's .py file, or a notebook."""
+    _on_warm_engine("check", no_daemon)
     from grader.engine.selection import UsageProblem as Unusable
     from grader.engine.selection import preflight
 
@@ -1020,6 +1085,7 @@ def watch_command(
     no_daemon: bool,
 ) -> None:
     """Grade PATH, then re-grade the topic of each file saved in it (Ctrl-C to stop)."""
+    _on_warm_engine("watch", no_daemon)
     from grader.apps.ticker import progress_line
     from grader.engine.workers import gpu_present, prestart
 
@@ -1064,6 +1130,7 @@ def watch_command(
 def next_command(path: Path, run_it: bool, no_daemon: bool) -> None:
     """Name the first exercise in PATH (default: exercises/), in the curriculum's order, whose
     checks do not all pass yet, and how to check it (with --run: check it now)."""
+    _on_warm_engine("next", no_daemon)
     from grader.apps.ticker import progress_line
     from grader.engine.selection import UsageProblem as Unusable
     from grader.engine.selection import preflight
@@ -1193,3 +1260,10 @@ def doctor_command() -> None:
             findings.append(check())
         click.echo(doctor.render(findings[-1:], colour), color=colour)
     sys.exit(0 if all(f.ok for f in findings) else 1)
+
+
+# --lang on the group, as its help lists it, and on every command (hidden: the group's help says
+# it once), so that `grade losses.py --lang zh_CN` is parsed where it stands
+main.params.insert(1, _lang_option(hidden=False))
+for _command in commands_of(main)[1:]:
+    _command.params.insert(0, _lang_option(hidden=True))

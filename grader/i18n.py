@@ -210,23 +210,3 @@ def commands_of(command: Any) -> list[Any]:
     for sub in getattr(command, "commands", {}).values():
         found += commands_of(sub)
     return found
-
-
-def take_lang(argv: list[str]) -> tuple[list[str], str]:
-    """``argv`` without ``--lang LANG`` (anywhere: ``grade --lang zh_CN losses.py``), and a
-    problem to report ("" when none); a language given is set for this process and its children."""
-    rest: list[str] = []
-    args = iter(argv)
-    for arg in args:
-        if arg == "--":
-            rest += [arg, *args]
-            break
-        if arg != "--lang" and not arg.startswith("--lang="):
-            rest.append(arg)
-            continue
-        value = arg.partition("=")[2] if "=" in arg else next(args, "")
-        lang = normalise(value) if value else None
-        if lang is None:
-            return rest, f"--lang: choose one of {', '.join(defaults.LANGUAGES)} (got {value!r})"
-        set_language(lang)
-    return rest, ""

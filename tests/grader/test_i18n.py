@@ -54,14 +54,27 @@ def test_the_language_comes_from_torchgrade_lang_then_the_locale(env, variables,
     assert i18n.language() == expected
 
 
-def test_lang_on_the_command_line_wins_and_leaves_the_arguments(env):
+def test_lang_on_the_command_line_wins_wherever_it_stands(env):
+    """Click reads --lang where it stands (before the command or among its options); a file
+    after ``--`` keeps its name."""
+    from click.testing import CliRunner
+
+    from grader.cli import main
+
     env.setenv("TORCHGRADE_LANG", "en")
-    argv, problem = i18n.take_lang(["losses.py", "--lang", "zh_CN", "--format", "json"])
-    assert (argv, problem, i18n.language()) == (["losses.py", "--format", "json"], "", "zh_CN")
-    argv, problem = i18n.take_lang(["--lang=en", "next"])
-    assert (argv, problem, i18n.language()) == (["next"], "", "en")
-    assert "--lang" in i18n.take_lang(["--lang", "klingon", "x.py"])[1]
-    assert i18n.take_lang(["--", "--lang", "zh_CN"])[0] == ["--", "--lang", "zh_CN"]  # a file's name
+    for args, lang in (
+        (["losses.py", "--lang", "zh_CN", "--help"], "zh_CN"),
+        (["--lang=en", "next", "-h"], "en"),
+    ):
+        i18n.refresh()
+        assert CliRunner().invoke(main, args).exit_code == 0
+        assert i18n.language() == lang
+    wrong = CliRunner().invoke(main, ["--lang", "klingon", "x.py"])
+    assert wrong.exit_code == 2 and "--lang: choose one of en, zh_CN (got 'klingon')" in wrong.output
+    i18n.refresh()
+    env.setenv("TORCHGRADE_LANG", "en")
+    CliRunner().invoke(main, ["--", "--lang", "zh_CN"])  # a file named --lang
+    assert i18n.language() == "en"
 
 
 def test_english_opens_no_catalogue(env):
