@@ -161,3 +161,31 @@ def randn(k: int, *shape: int, dtype: torch.dtype = torch.float32) -> torch.Tens
 
 def rand(k: int, *shape: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
     return torch.rand(shape, generator=gen(k), dtype=dtype)
+
+
+F64 = torch.float64
+TAIL64 = (1e-7, 0.0)  # a bare rtol: the docstrings' float64 tolerance, no atol to hide a tail in
+EXTREME32 = (1e-5, 8 * torch.finfo(torch.float32).eps * 1000)  # logits of ±1000 (losses docstring)
+
+
+# What a case's arguments may name for the worker to build there (battery.py's ``resolve``):
+def seeded_generator(seed: int) -> tuple[str, int]:
+    """An argument the worker makes a ``torch.Generator`` seeded ``seed``."""
+    return ("__gen__", seed)
+
+
+def named_function(name: str) -> tuple[str, str]:
+    """An argument the worker makes the battery's function ``name`` (``cube``, ``view``...)."""
+    return ("__fn__", name)
+
+
+def module_case(
+    dim: str,
+    name: str,
+    ctor: tuple[tuple[Any, ...], dict[str, Any]],
+    inputs: tuple[Any, ...],
+    shapes: list[tuple[int, ...]] | None = None,
+    **more: Any,
+) -> Case:
+    """A module case: ``name`` built with ``ctor`` (args, kwargs), then fed each of ``inputs``."""
+    return Case(dim, name, inputs, kind="module", ctor=ctor, shapes=shapes, **more)

@@ -25,6 +25,10 @@ PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sdrf]|%%|%[sdrf]|\{[^{}]*\}")
 # A new module that prints: add it here (docs/i18n.md, "Adding a string").
 PRINTING = (
     "grader/cli.py",
+    "grader/commands/common.py",
+    "grader/commands/learner.py",
+    "grader/commands/batch.py",
+    "grader/commands/course.py",
     "grader/report.py",
     "grader/checks/exercises.py",
     "grader/checks/judge.py",

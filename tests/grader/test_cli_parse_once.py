@@ -7,6 +7,7 @@ import sys
 
 import click
 import pytest
+from helpers import click_help_kept
 
 from grader import cli, i18n
 from grader.apps import daemon
@@ -47,8 +48,8 @@ def parsed(monkeypatch):
             cli.run()
         return record
 
-    yield run
-    i18n.refresh()
+    with click_help_kept():
+        yield run
 
 
 def test_lang_and_no_daemon_reach_click_once(parsed):

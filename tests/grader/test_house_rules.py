@@ -77,3 +77,17 @@ def test_the_trust_boundary_is_held_to_mypy_strict():
     assert subset | {"grader.sandboxed.*", "grader.checks.*"} <= set(strict["module"])
     flags = ("disallow_any_generics", "disallow_untyped_calls", "warn_return_any", "check_untyped_defs")
     assert all(strict.get(flag) for flag in flags)
+
+
+MAX_LINES = 600
+
+
+def test_no_module_of_grader_is_over_600_lines():
+    """A module a successor reads in one sitting: split a longer one by what its parts do
+    (grader/commands/ splits the command line by group)."""
+    long = {
+        str(path.relative_to(REPO)): count
+        for path in sorted((REPO / "grader").rglob("*.py"))
+        if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert long == {}, f"split these modules (over {MAX_LINES} lines): {long}"

@@ -58,23 +58,25 @@ def test_lang_on_the_command_line_wins_wherever_it_stands(env):
     """Click reads --lang where it stands (before the command or among its options); a file
     after ``--`` keeps its name."""
     from click.testing import CliRunner
+    from helpers import click_help_kept
 
     from grader.cli import main
 
     env.setenv("TORCHGRADE_LANG", "en")
-    for args, lang in (
-        (["losses.py", "--lang", "zh_CN", "--help"], "zh_CN"),
-        (["--lang=en", "next", "-h"], "en"),
-    ):
+    with click_help_kept():
+        for args, lang in (
+            (["losses.py", "--lang", "zh_CN", "--help"], "zh_CN"),
+            (["--lang=en", "next", "-h"], "en"),
+        ):
+            i18n.refresh()
+            assert CliRunner().invoke(main, args).exit_code == 0
+            assert i18n.language() == lang
+        wrong = CliRunner().invoke(main, ["--lang", "klingon", "x.py"])
+        assert wrong.exit_code == 2 and "--lang: choose one of en, zh_CN (got 'klingon')" in wrong.output
         i18n.refresh()
-        assert CliRunner().invoke(main, args).exit_code == 0
-        assert i18n.language() == lang
-    wrong = CliRunner().invoke(main, ["--lang", "klingon", "x.py"])
-    assert wrong.exit_code == 2 and "--lang: choose one of en, zh_CN (got 'klingon')" in wrong.output
-    i18n.refresh()
-    env.setenv("TORCHGRADE_LANG", "en")
-    CliRunner().invoke(main, ["--", "--lang", "zh_CN"])  # a file named --lang
-    assert i18n.language() == "en"
+        env.setenv("TORCHGRADE_LANG", "en")
+        CliRunner().invoke(main, ["--", "--lang", "zh_CN"])  # a file named --lang
+        assert i18n.language() == "en"
 
 
 def test_english_opens_no_catalogue(env):
