@@ -23,9 +23,12 @@ import os
 import re
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader import defaults
+
+if TYPE_CHECKING:
+    import gettext
 
 DOMAIN = "torchgrade"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -100,10 +103,10 @@ def set_language(lang: str) -> None:
 
 
 @cache
-def _catalogue(lang: str) -> Any:
+def _catalogue(lang: str) -> gettext.NullTranslations:
     """``lang``'s compiled catalogue, read straight from its path (gettext.translation's search
     imports and consults the locale module for nothing here); none: the source's words."""
-    import gettext
+    import gettext  # here: English never reads a catalogue
 
     try:
         with (LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as handle:
