@@ -344,7 +344,7 @@ def bench_dask(repeat: int) -> None:
                 [run_batch(folder, *scheduler)[0] for _ in range(repeat)],
                 "grade batch --scheduler, warm workers",
             )
-    print(f"  Dask/local = {dask:.1f} s / {local:.1f} s = {dask / local:.2f} (issue 15's bound: 1.20)")
+    print(f"  Dask/local = {dask:.1f} s / {local:.1f} s = {dask / local:.2f} (at most 1.20)")
 
 
 WARM_RUNS = 10  # the warm `grade FILE --exercise X`: median of this many

@@ -13,32 +13,27 @@ CONVERGENCE_TIMEOUT_FACTOR = 6  # convergence checks train a model: 6 x PROBE_TI
 # CPU seconds one probe may use, read by the trusted side from the worker's /proc counters: a
 # busy machine does not make them grow, so stuck code is stopped after this much work instead
 # of PROBE_TIMEOUT of waiting (which stays, for code that sleeps). Scaled like the wall clock by
-# --timeout and by a suite's longer timeout for one probe. tests/grader/measure_cpu.py printed,
-# on 2026-11-23 (2 cores, loaded), the most CPU one probe used: for checks other than training,
-# 0.01-0.02 s for the reference and 0.03 s for the corpus's correct modules (loops included), so
-# the floor of 1 s is 50x and 33x; for training, the reference 0.02-1.37 s (resnet, whose probe
-# gets 1.5x: 30 s, 22x; inception 1.03 s of 30 s, 29x; cnn 0.65 s of 20 s, 31x) and the corpus
-# at most 2.43 s (a resnet without BatchNorm, 12x).
+# --timeout and by a suite's longer timeout for one probe. Both stay more than 10x the most CPU
+# one probe of the reference or the corpus's correct modules used (tests/grader/measure_cpu.py
+# prints it; the figures: docs/benchmark.md, "Behind the code").
 PROBE_CPU_SECONDS = 1.0
 CONVERGENCE_CPU_SECONDS = 20.0
 CPU_POLL_SECONDS = 0.05  # how often the trusted side reads a busy worker's CPU time
 # torch threads of a trusted grading process (it judges small tensors). With torch's default (one
-# per core) a grading process used 400 ms of CPU per `losses` task of the bench's class, with one
-# 160 ms (2026-11-23, 2 cores, load 15, in-process, medians of 8 tasks): its idle intra-op
-# threads spun for the rest, on cores the workers need.
+# per core) a grading process used more than twice the CPU a task needs: its idle intra-op
+# threads spun, on cores the workers need (docs/benchmark.md, "Behind the code").
 TRUSTED_THREADS = 1
 # Levels of nesting a submitted source's syntax tree may have: its readers on the trusted side (the
 # subset check, symtable) recurse once or more per level, and Python's own limit is 1000 frames.
-# The reference solutions, the corpus and grader/ itself are nested at most 19 levels (2026-11-24).
+# The reference solutions, the corpus and grader/ itself are nested at most a fifth of this.
 SOURCE_MAX_DEPTH = 100
 NOTEBOOK_MAX_BYTES = 64 << 20  # a notebook's file, outputs included (they are dropped once read)
 # Bytes of code the trusted side reads of one submitted source (a .py file, or a notebook's code
 # cells together) and CPU seconds it may spend reading one (parsing, the subset check, the
 # notebook's module and line map, similarity's tokens): past either, the source is refused in one
 # line instead of stalling a batch. The largest reference solution is 5.5 kB; with sizes and depths
-# bounded every reader is linear: a notebook's module from 245 kB of one-line statements took
-# 1.0 s of CPU, its subset check 1.2 s (2026-11-24, 2 cores at load 23; more than 300 s before
-# the cell's lines were split once).
+# bounded every reader is linear, and a source at the bound is read in a few seconds of CPU
+# (docs/benchmark.md, "Behind the code").
 SOURCE_MAX_BYTES = 256 << 10
 SOURCE_READ_SECONDS = 20.0
 SUBMISSION_BUDGET = 300.0  # seconds of grading one submission may take in all (every topic)

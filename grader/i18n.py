@@ -23,9 +23,12 @@ import os
 import re
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader import defaults
+
+if TYPE_CHECKING:
+    import gettext
 
 DOMAIN = "torchgrade"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -100,10 +103,10 @@ def set_language(lang: str) -> None:
 
 
 @cache
-def _catalogue(lang: str) -> Any:
+def _catalogue(lang: str) -> gettext.NullTranslations:
     """``lang``'s compiled catalogue, read straight from its path (gettext.translation's search
     imports and consults the locale module for nothing here); none: the source's words."""
-    import gettext
+    import gettext  # here: English never reads a catalogue
 
     try:
         with (LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as handle:
@@ -210,23 +213,3 @@ def commands_of(command: Any) -> list[Any]:
     for sub in getattr(command, "commands", {}).values():
         found += commands_of(sub)
     return found
-
-
-def take_lang(argv: list[str]) -> tuple[list[str], str]:
-    """``argv`` without ``--lang LANG`` (anywhere: ``grade --lang zh_CN losses.py``), and a
-    problem to report ("" when none); a language given is set for this process and its children."""
-    rest: list[str] = []
-    args = iter(argv)
-    for arg in args:
-        if arg == "--":
-            rest += [arg, *args]
-            break
-        if arg != "--lang" and not arg.startswith("--lang="):
-            rest.append(arg)
-            continue
-        value = arg.partition("=")[2] if "=" in arg else next(args, "")
-        lang = normalise(value) if value else None
-        if lang is None:
-            return rest, f"--lang: choose one of {', '.join(defaults.LANGUAGES)} (got {value!r})"
-        set_language(lang)
-    return rest, ""

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from grader import defaults
-from grader.apps.daemon import NO_DAEMON_ENV, engine_env, identity, receive, send, socket_path, wanted
+from grader.apps.daemon import COMMANDS, NO_DAEMON_ENV, engine_env, identity, receive, send, socket_path
 from grader.apps.warm import warm_up
 
 
@@ -171,7 +171,7 @@ class Server:
             return "a request is {'args': [...], 'cwd': ..., 'env': {...}}"
         if not (isinstance(env, dict) and all(isinstance(v, str) for v in env.values())):
             return "a request is {'args': [...], 'cwd': ..., 'env': {...}}"
-        if not wanted(command_of(args), args):
+        if command_of(args) not in COMMANDS:
             return f"this engine runs `grade FILE`, `grade next` and `grade watch` only, not {args[:1]}"
         if identity(engine_env(env)) != self.key:
             return "the request's environment chooses another engine"

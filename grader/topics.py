@@ -20,9 +20,8 @@ class Topic:
 
     name: str
     # The reference solution's seconds in one warm grading process: `grade PATH` hands topics
-    # to the grading processes longest first, so that a run's tail is a short topic (measured
-    # 2026-11-23, 2 cores, load 11: the order is what counts; two grading processes finished
-    # the 19.9 s of work after 11.1 s in teaching order, after 10.0 s longest first).
+    # to the grading processes longest first, so that a run's tail is a short topic (the order
+    # is what counts, not the figure: docs/benchmark.md, "Behind the code").
     seconds: float
 
     @property

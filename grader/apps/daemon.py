@@ -103,11 +103,11 @@ def supported() -> bool:
     return hasattr(socket, "SO_PEERCRED") and hasattr(os, "pidfd_open") and not host_problem()
 
 
-def wanted(command: str, argv: list[str]) -> bool:
-    """Whether ``grade ARGV`` (its subcommand: ``command``) goes to the server."""
-    asked_not = os.environ.get(NO_DAEMON_ENV) or "--no-daemon" in argv
-    chosen = command in COMMANDS and not {"-h", "--help"} & set(argv)
-    return chosen and not asked_not and supported()
+def wanted(command: str, no_daemon: bool) -> bool:
+    """Whether ``grade COMMAND`` goes to the server (``no_daemon``: its ``--no-daemon``, as
+    Click parsed it)."""
+    asked_not = no_daemon or bool(os.environ.get(NO_DAEMON_ENV))
+    return command in COMMANDS and not asked_not and supported()
 
 
 # --- the client -----------------------------------------------------------------------------

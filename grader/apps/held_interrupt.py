@@ -1,9 +1,10 @@
-"""Ctrl-C held while a command starts, for commands whose every stop must be clean (`grade watch`).
+"""Ctrl-C held while ``grade`` parses its arguments, raised where the command can handle it.
 
-Before the command's own handler is in place (the interpreter's imports, Click's parsing, the
-group's checks, the engine's start), a Ctrl-C would end the process with Click's "Aborted!" or a
-traceback. :func:`hold` makes SIGINT only note that it came; :func:`release` puts Python's own
-handler back and raises the KeyboardInterrupt that was held, inside the command's ``try``.
+Before a command's own handler is in place (Click's parsing, the group's checks, the warm
+engine's question, the engine's start), a Ctrl-C would end `grade watch` with Click's "Aborted!"
+instead of "stopped watching". :func:`hold` makes SIGINT only note that it came; :func:`release`
+puts Python's own handler back and raises the KeyboardInterrupt that was held: in the group's
+callback for every command but watch (as before), inside watch's ``try`` for watch.
 """
 
 from __future__ import annotations

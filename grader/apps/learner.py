@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import grades
-from grader.checks.scoring import KIND_NAMES, Report
+from grader.checks.exercises import KIND_NAMES
+from grader.checks.scoring import Report
 from grader.engine.selection import UsageProblem, exercise_names
 from grader.i18n import N_, _, ngettext
 from grader.topics import REPO_ROOT, TOPICS

@@ -44,8 +44,8 @@ from grader.batch.lms.base import Grades, LmsName, LmsSettings, Roster, lms_grad
 from grader.batch.plain_text import plain_text
 from grader.batch.standing import standing_lines
 from grader.checks import curves
-from grader.checks.exercises import DEFAULT_TWIN, Exercise, judge, shared_failure
-from grader.checks.scoring import HEADINGS, KIND_NAMES
+from grader.checks.exercises import DEFAULT_TWIN, KIND_NAMES, Exercise, judge, shared_failure
+from grader.checks.scoring import HEADINGS
 from grader.i18n import N_, _, language
 from grader.topics import TOPICS
 
@@ -154,7 +154,7 @@ def _not_graded(row: Row) -> str:
 
 
 # What feedback says of a hidden check's curve: its shape only. Its numbers came from the worker
-# that ran the hidden probes, which could have encoded their source in them (issue 39).
+# that ran the hidden probes, which could have encoded their source in them.
 HIDDEN_SHAPES = {
     "nan": N_("the loss became NaN or inf"),
     "diverged": N_("diverged"),

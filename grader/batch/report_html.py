@@ -43,7 +43,7 @@ def _table(header: list[str], rows: list[list[object]], table_id: str) -> str:
 
 def _histogram_svg(stats: ClassStats) -> str:
     """The histogram as an inline SVG bar chart, drawn here: matplotlib's import alone cost
-    every batch ~0.3 s of CPU and wall at its end (2026-11-24), for ten rectangles. Only numbers
+    every batch tenths of a second of CPU and wall at its end, for ten rectangles. Only numbers
     go into it (no student-derived text)."""
     histogram = stats.histogram()
     most = max((n for _, _, n in histogram), default=0) or 1

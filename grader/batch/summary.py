@@ -14,7 +14,7 @@ from grader import clean, defaults, grades
 from grader.batch.causes import Group, class_groups
 from grader.batch.gradebook import Row
 from grader.batch.lms.base import lms_grade
-from grader.checks.scoring import KIND_NAMES
+from grader.checks.exercises import KIND_NAMES
 from grader.engine.subset import NOT_ALLOWED
 
 BINS = 10

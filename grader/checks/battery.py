@@ -23,11 +23,11 @@ from grader.checks.judge import CheckFailed, describe, expect_close, expect_tens
 from grader.i18n import N_, _, text
 
 
-def walk_calls(mod, subject, cases):
+def walk_calls(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The battery's function calls on ``mod``: one result dict per case (``{"error": text}`` when it
     raised), the outputs with the inputs' fate (changed? sharing memory?) and the gradients asked for."""
 
-    def noncontiguous(t):
+    def noncontiguous(t: Any) -> Any:
         # the same values behind other strides: the last two axes stored column-major (x.T of a
         # contiguous tensor, which .view(-1) refuses), a 1-D tensor every other element
         if not isinstance(t, torch.Tensor) or t.dim() == 0:
@@ -44,7 +44,7 @@ def walk_calls(mod, subject, cases):
         "float_poly": lambda t: float((t**3 - 2 * t).sum()),
     }
 
-    def resolve(a):
+    def resolve(a: Any) -> Any:
         if isinstance(a, tuple) and len(a) == 2 and a[0] == "__gen__":
             return torch.Generator().manual_seed(a[1])
         if isinstance(a, tuple) and len(a) == 2 and a[0] == "__fn__":
@@ -53,30 +53,30 @@ def walk_calls(mod, subject, cases):
             return [resolve(x) for x in a]
         return a
 
-    def target(name):
+    def target(name: str) -> Any:
         obj = mod
         for part in name.split("."):
             obj = getattr(obj, part)
         return obj
 
-    def weights(out):
+    def weights(out: torch.Tensor) -> torch.Tensor:
         return torch.linspace(0.5, 1.5, out.numel(), dtype=out.dtype).reshape(out.shape)
 
-    def same(a, b):
+    def same(a: Any, b: torch.Tensor) -> bool:
         return (
             isinstance(a, torch.Tensor)
             and a.shape == b.shape
             and bool(torch.equal(a.nan_to_num(7.0), b.nan_to_num(7.0)))
         )
 
-    def shares(out, args):
+    def shares(out: Any, args: list[Any]) -> bool:
         outs = out if isinstance(out, (tuple, list)) else [out]
         ptrs = {a.untyped_storage().data_ptr() for a in args if isinstance(a, torch.Tensor) and a.numel()}
         return any(
             isinstance(o, torch.Tensor) and o.numel() and o.untyped_storage().data_ptr() in ptrs for o in outs
         )
 
-    def call(case):
+    def call(case: dict[str, Any]) -> dict[str, Any]:
         args = [resolve(a) for a in case["args"]]
         args = [noncontiguous(a) if i in case["noncontig"] else a for i, a in enumerate(args)]
         for i in case["wrt"]:
@@ -107,10 +107,10 @@ def walk_calls(mod, subject, cases):
     return found
 
 
-def walk_modules(mod, subject, cases):
+def walk_modules(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The battery's modules: each built under one seed, then fed its inputs in turn (state across calls)."""
 
-    def noncontiguous(t):
+    def noncontiguous(t: Any) -> Any:
         # the same values behind other strides: the last two axes stored column-major (x.T of a
         # contiguous tensor, which .view(-1) refuses), a 1-D tensor every other element
         if not isinstance(t, torch.Tensor) or t.dim() == 0:
@@ -119,20 +119,20 @@ def walk_modules(mod, subject, cases):
             return torch.stack([t, torch.zeros_like(t)], dim=-1).select(-1, 0)
         return t.mT.contiguous().mT
 
-    def target(name):
+    def target(name: str) -> Any:
         obj = mod
         for part in name.split("."):
             obj = getattr(obj, part)
         return obj
 
-    def same(a, b):
+    def same(a: Any, b: torch.Tensor) -> bool:
         return (
             isinstance(a, torch.Tensor)
             and a.shape == b.shape
             and bool(torch.equal(a.nan_to_num(7.0), b.nan_to_num(7.0)))
         )
 
-    def by_shape(model):
+    def by_shape(model: torch.nn.Module) -> None:
         # every weight drawn from its shape alone, every other parameter (biases, norms) from its
         # length and kind: equal structures answer alike whatever their layers' names and order
         with torch.no_grad():
@@ -148,7 +148,7 @@ def walk_modules(mod, subject, cases):
                     else:
                         p.copy_(drawn / max(1, p[0].numel() if p.dim() > 1 else 4) ** 0.5)
 
-    def module(case):
+    def module(case: dict[str, Any]) -> dict[str, Any]:
         torch.manual_seed(case["seed"] or 0)
         ctor_args, ctor_kwargs = case["ctor"]
         model = target(case["name"])(*ctor_args, **ctor_kwargs)
@@ -174,16 +174,16 @@ def walk_modules(mod, subject, cases):
     return found
 
 
-def walk_scenarios(mod, subject, cases):
+def walk_scenarios(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The battery's scenarios: an optimiser's steps, a Value's backward, a training loop, a dataset."""
 
-    def target(name):
+    def target(name: str) -> Any:
         obj = mod
         for part in name.split("."):
             obj = getattr(obj, part)
         return obj
 
-    def optimise(case):
+    def optimise(case: dict[str, Any]) -> dict[str, Any]:
         s = case["kwargs"]
         params = [p.clone().requires_grad_(True) for p in s["params"]]
         groups = [{"params": [params[i] for i in g["params"]], **g["options"]} for g in s["groups"]]
@@ -198,14 +198,14 @@ def walk_scenarios(mod, subject, cases):
             path.append([p.detach().clone() for p in params])
         return {"out": path, "unchanged": [], "aliased": False}
 
-    def value(case):
+    def value(case: dict[str, Any]) -> dict[str, Any]:
         op, x = case["args"]
         v = target(case["name"])(x)
         out = getattr(v, op)()
         out.backward()
         return {"out": [out.data, v.grad], "unchanged": [], "aliased": False}
 
-    def loop(case):
+    def loop(case: dict[str, Any]) -> dict[str, Any]:
         s = case["kwargs"]
         torch.manual_seed(0)
         model = nn.Sequential(nn.Linear(s["d"], s["c"]), nn.Dropout(0.5))
@@ -228,7 +228,7 @@ def walk_scenarios(mod, subject, cases):
             found["training"] = model.training
         return found
 
-    def dataset(case):
+    def dataset(case: dict[str, Any]) -> dict[str, Any]:
         from grader.checks import dataset_path
 
         ds = target(case["name"])(str(dataset_path(case["args"][0])))
@@ -253,13 +253,13 @@ def exercises(topic: str) -> list[str]:
     return sorted(name for t, name in domain_cases.REGISTRY if t == topic)
 
 
-def plain_cases(topic: str, name: str) -> list[dict]:
+def plain_cases(topic: str, name: str) -> list[dict[str, Any]]:
     """The cases of ``topic.name``'s domain as the probes take them."""
     domain = domain_cases.REGISTRY[(topic, name)]
     return [{**c.plain(), "writes": domain.writes} for c in domain.cases()]
 
 
-def walker(cases: list[dict]) -> Any:
+def walker(cases: list[dict[str, Any]]) -> Any:
     """The probe that walks ``cases``: calls, modules, or scenarios (optimisers, loops, datasets)."""
     return {"call": walk_calls, "module": walk_modules}.get(cases[0]["kind"], walk_scenarios)
 
@@ -292,7 +292,9 @@ def run(sub: Any, topic: str, name: str) -> None:
         judge_case(domain, case, mine, ref, got, domains.HINTS.get(case.dim, ""))
 
 
-def _holds(domain: domains.Domain, case: domains.Case, mine: Any, ref: dict, everything: list) -> bool:
+def _holds(
+    domain: domains.Domain, case: domains.Case, mine: Any, ref: dict[str, Any], everything: list[Any]
+) -> bool:
     try:
         judge_case(domain, case, mine, ref, everything, "")
     except CheckFailed:
@@ -304,7 +306,12 @@ EVERYWHERE = N_("wrong on every input of its domain: its other checks point at t
 
 
 def judge_case(
-    domain: domains.Domain, case: domains.Case, mine: Any, ref: dict, everything: list, hint: str
+    domain: domains.Domain,
+    case: domains.Case,
+    mine: Any,
+    ref: dict[str, Any],
+    everything: list[Any],
+    hint: str,
 ) -> None:
     what = _("%(case)s (%(dimension)s)") % {
         "case": f"{case.name} {text(case.note)}".strip(),

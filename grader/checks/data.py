@@ -11,6 +11,7 @@ import functools
 import gzip
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -69,7 +70,9 @@ def split_indices(n: int, test_fraction: float, seed: int) -> tuple[torch.Tensor
     return order[n_test:], order[:n_test]
 
 
-def held_out_split(load, seed):
+def held_out_split(
+    load: Callable[[], tuple[torch.Tensor, torch.Tensor]], seed: int
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     """(x_train, y_train, x_test, y_test): ``load()``'s (x, y) split 75/25, shuffled with ``seed``."""
     x, y = load()
     train, test = split_indices(len(x), 0.25, seed)

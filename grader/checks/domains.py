@@ -84,18 +84,18 @@ class Case(NamedTuple):
 
     dim: str
     name: str
-    args: tuple = ()
-    kwargs: dict = {}
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = {}
     kind: str = "call"
-    noncontig: tuple = ()  # positional args the worker makes non-contiguous
-    wrt: tuple = ()  # positional args to differentiate (the gradient is judged too)
+    noncontig: tuple[int, ...] = ()  # positional args the worker makes non-contiguous
+    wrt: tuple[int, ...] = ()  # positional args to differentiate (the gradient is judged too)
     seed: int | None = None  # torch.manual_seed before the call
     same_as: int | None = None  # relation: equal to that case's result
     differs_from: int | None = None  # relation: different from that case's result
     tol: tuple[float, float] | None = None
-    ctor: tuple = ((), {})
+    ctor: tuple[tuple[Any, ...], dict[str, Any]] = ((), {})
     mode: str = "train"
-    shapes: list | None = None  # module cases: the output shapes
+    shapes: list[tuple[int, ...]] | None = None  # module cases: the output shapes
     bound: bool = False  # a random fill: within the reference's bound, and reaching 90 % of it
     fill: bool = False  # module cases: weights drawn from their shapes alone, then outputs judged
     note: str = ""
@@ -170,3 +170,31 @@ def randn(k: int, *shape: int, dtype: torch.dtype = torch.float32) -> torch.Tens
 
 def rand(k: int, *shape: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
     return torch.rand(shape, generator=gen(k), dtype=dtype)
+
+
+F64 = torch.float64
+TAIL64 = (1e-7, 0.0)  # a bare rtol: the docstrings' float64 tolerance, no atol to hide a tail in
+EXTREME32 = (1e-5, 8 * torch.finfo(torch.float32).eps * 1000)  # logits of ±1000 (losses docstring)
+
+
+# What a case's arguments may name for the worker to build there (battery.py's ``resolve``):
+def seeded_generator(seed: int) -> tuple[str, int]:
+    """An argument the worker makes a ``torch.Generator`` seeded ``seed``."""
+    return ("__gen__", seed)
+
+
+def named_function(name: str) -> tuple[str, str]:
+    """An argument the worker makes the battery's function ``name`` (``cube``, ``view``...)."""
+    return ("__fn__", name)
+
+
+def module_case(
+    dim: str,
+    name: str,
+    ctor: tuple[tuple[Any, ...], dict[str, Any]],
+    inputs: tuple[Any, ...],
+    shapes: list[tuple[int, ...]] | None = None,
+    **more: Any,
+) -> Case:
+    """A module case: ``name`` built with ``ctor`` (args, kwargs), then fed each of ``inputs``."""
+    return Case(dim, name, inputs, kind="module", ctor=ctor, shapes=shapes, **more)

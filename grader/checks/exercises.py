@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from grader import clean, grades
 from grader.i18n import N_, _, ngettext
@@ -33,6 +33,9 @@ from grader.i18n import N_, _, ngettext
 TWIN_RULES = ("zero", "half", "check")
 DEFAULT_TWIN = "zero"
 # What feedback calls each kind: a "shape" check judges shapes, dtypes and values.
+# One check of a report, as grader/checks/scoring.py's TestResult.to_json writes it.
+CheckRow = dict[str, Any]
+
 KIND_NAMES = {
     "shape": N_("value"),
     "gradient": N_("gradient"),
@@ -247,7 +250,7 @@ def error_hint(message: str, exercise: str = "") -> str:
     return ""
 
 
-def shown_message(test: dict) -> str:
+def shown_message(test: CheckRow) -> str:
     """A check's message and, under it, what its code printed (a JSON check, as reports hold),
     both cleaned: either may come from the submission."""
     message, output = clean.text(test["message"]), clean.text(test.get("output") or "")
@@ -266,7 +269,7 @@ class Exercise:
     diagnosis: str = ""  # the first thing to fix, then a count of the rest ("" when full)
     cause: str = ""  # what the diagnosis names, the same whatever the inputs (:func:`cause_of`)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         out = {
             "name": self.name,
             "points": self.points,
@@ -281,7 +284,7 @@ class Exercise:
 BATTERY = "input_domain["
 
 
-def rank(test: dict) -> int:
+def rank(test: CheckRow) -> int:
     """How basic a failure is: a value check that raised 0, a wrong shape or type 1, wrong values
     2, a gradient check 3, a convergence check or the input-domain battery 4, a clause (whatever
     its status) 5."""
@@ -296,11 +299,11 @@ def rank(test: dict) -> int:
     return 1 if _SHAPE.search(test["message"]) else 2
 
 
-def _groups(tests: list[dict]) -> dict[str, list[tuple[dict, float]]]:
+def _groups(tests: list[CheckRow]) -> dict[str, list[tuple[CheckRow, float]]]:
     """{exercise: [(check, share)]} in first-seen order; a check naming no exercise is its own.
     A shared check whose failure belongs to one of its exercises (:func:`_charges`) is that
     one's: its neighbours read it as ``charged`` to it, passed where their own checks all pass."""
-    groups: dict[str, list[tuple[dict, float]]] = {}
+    groups: dict[str, list[tuple[CheckRow, float]]] = {}
     for test in tests:
         names = test.get("exercises") or [test["id"]]
         for name in names:
@@ -328,7 +331,7 @@ _RUNNING = re.compile(r"^\w+ while (?:running|checking) (\w+)")
 _WHAT = re.compile(r"^\s*(\w+)")
 
 
-def raised_by(test: dict) -> str:
+def raised_by(test: CheckRow) -> str:
     """Which of a shared check's exercises its failure belongs to, where its message tells: the
     stub that is not started, the innermost frame of the raising call, or the exercise its
     message judged ("gru_cell with batch 3: expected..."); "" when it cannot be told."""
@@ -342,7 +345,7 @@ def raised_by(test: dict) -> str:
     return next((c for c in candidates if c in names), "")
 
 
-def _own_open(checks: list[tuple[dict, float]]) -> bool:
+def _own_open(checks: list[tuple[CheckRow, float]]) -> bool:
     """Whether an exercise fails a value check of its own (one that judges no other exercise)."""
     return any(
         t["status"] not in _OPEN and len(t.get("exercises") or ()) < 2 and not t.get("clause")
@@ -350,7 +353,7 @@ def _own_open(checks: list[tuple[dict, float]]) -> bool:
     )
 
 
-def _charges(groups: dict[str, list[tuple[dict, float]]]) -> dict[int, str]:
+def _charges(groups: dict[str, list[tuple[CheckRow, float]]]) -> dict[int, str]:
     """{id(check): the exercise it charges} for each open shared check whose failure belongs to
     one exercise: the one its message names (:func:`raised_by`), else the only one of them that
     fails a check of its own (MLP's own checks fail: train_epoch's training check is MLP's)."""
@@ -374,7 +377,9 @@ def _charges(groups: dict[str, list[tuple[dict, float]]]) -> dict[int, str]:
     return charged
 
 
-def _split(checks: list[tuple[dict, float]]) -> tuple[list[tuple[dict, float]], list[tuple[dict, float]]]:
+def _split(
+    checks: list[tuple[CheckRow, float]],
+) -> tuple[list[tuple[CheckRow, float]], list[tuple[CheckRow, float]]]:
     """(value checks, clause checks) of an exercise, skipped ones left out; a check that saw a
     twin counts as a clause (the twin rule, not the values, judges it)."""
     counted = [(t, s) for t, s in checks if t["status"] != "skipped"]
@@ -382,20 +387,20 @@ def _split(checks: list[tuple[dict, float]]) -> tuple[list[tuple[dict, float]], 
     return [c for c, k in zip(counted, clause) if not k], [c for c, k in zip(counted, clause) if k]
 
 
-def _max_points(checks: list[tuple[dict, float]]) -> float:
+def _max_points(checks: list[tuple[CheckRow, float]]) -> float:
     """Summed as :func:`_earned` sums a full exercise's points, so that full is exactly full."""
     values, clauses = _split(checks)
-    return sum(s * t["max_points"] for t, s in values) + sum(s * t["max_points"] for t, s in clauses)
+    return float(sum(s * t["max_points"] for t, s in values) + sum(s * t["max_points"] for t, s in clauses))
 
 
-def _earned(checks: list[tuple[dict, float]], twin: str) -> float:
+def _earned(checks: list[tuple[CheckRow, float]], twin: str) -> float:
     """The exercise's points under the rules of this module's docstring."""
     counted = [(t, s) for t, s in checks if t["status"] != "skipped"]
     used_twin = any(t.get("cause") == "twin" for t, _ in counted)
     if used_twin and twin == "zero":
         return 0.0
 
-    def passed(test: dict) -> bool:  # "half": judged as if the twin were allowed, then halved
+    def passed(test: CheckRow) -> bool:  # "half": judged as if the twin were allowed, then halved
         return test["status"] == "passed" or (twin == "half" and test.get("cause") == "twin")
 
     values, clauses = _split(checks)
@@ -404,7 +409,7 @@ def _earned(checks: list[tuple[dict, float]], twin: str) -> float:
     answers = answers or values
     if answers and not any(passed(t) for t, _ in answers):
         return 0.0
-    earned = sum(s * t["max_points"] for t, s in answers if passed(t))
+    earned: float = sum(s * t["max_points"] for t, s in answers if passed(t))
     if all(passed(t) for t, _ in answers):
         earned += sum(s * t["max_points"] for t, s in gradients if passed(t))
         if all(passed(t) for t, _ in gradients):
@@ -412,7 +417,7 @@ def _earned(checks: list[tuple[dict, float]], twin: str) -> float:
     return earned / 2 if used_twin and twin == "half" else earned
 
 
-def _status(checks: list[tuple[dict, float]], points: float, max_points: float) -> str:
+def _status(checks: list[tuple[CheckRow, float]], points: float, max_points: float) -> str:
     statuses = {t["status"] for t, _ in checks} - {"skipped"}
     if not statuses:
         return "skipped"
@@ -423,12 +428,13 @@ def _status(checks: list[tuple[dict, float]], points: float, max_points: float) 
     return "partial" if points > 0 else "failed"
 
 
-def _shown(test: dict, hidden_text: bool) -> str:
+def _shown(test: CheckRow, hidden_text: bool) -> str:
     """A check's message, or for a hidden one where hidden texts are not shown, how it ended."""
     if hidden_text or test.get("visibility") == "public":
         return shown_message(test)
     kind = "clause" if test.get("clause") else KIND_NAMES.get(test["kind"], test["kind"])
-    status = _(STATUS_PHRASES.get(test["status"], test["status"]))
+    ended: str = test["status"]
+    status = _(STATUS_PHRASES.get(ended, ended))
     if kind not in HIDDEN_KINDS:
         return _("a hidden %(kind)s check %(status)s") % {"kind": kind, "status": status}
     return _("%(check)s %(status)s") % {"check": _(HIDDEN_KINDS[kind]), "status": status}
@@ -448,7 +454,7 @@ def base_id(test_id: str) -> str:
     return test_id.split("[", 1)[0]
 
 
-def cause_of(name: str, first: dict, exercises: Iterable[str], hidden_text: bool = True) -> str:
+def cause_of(name: str, first: CheckRow, exercises: Iterable[str], hidden_text: bool = True) -> str:
     """What a diagnosis led by ``first`` names, the same whatever the inputs: "twin", "timeout",
     "not_started", "waits:OTHER" (it calls an exercise not started), "error:KIND" (grader/checks/
     exercises.py ERRORS, else the exception's type), "refused" (the module was refused before
@@ -475,7 +481,9 @@ def cause_of(name: str, first: dict, exercises: Iterable[str], hidden_text: bool
     return f"{named}:{cause or status}"
 
 
-def _lead(name: str, checks: list[tuple[dict, float]], twin: str) -> tuple[dict | None, list[dict]]:
+def _lead(
+    name: str, checks: list[tuple[CheckRow, float]], twin: str
+) -> tuple[CheckRow | None, list[CheckRow]]:
     """(the check the diagnosis leads with, the open checks it counts), by :func:`rank` then
     suite order; a shared check charged to another exercise is that one's to explain."""
     open_checks = [t for t, _ in checks if t["status"] not in _OPEN and t.get("charged", name) == name]
@@ -488,7 +496,7 @@ def _lead(name: str, checks: list[tuple[dict, float]], twin: str) -> tuple[dict 
 
 
 def _diagnosis(
-    name: str, checks: list[tuple[dict, float]], twin: str, hidden_text: bool, exercises: Iterable[str]
+    name: str, checks: list[tuple[CheckRow, float]], twin: str, hidden_text: bool, exercises: Iterable[str]
 ) -> str:
     """The first failing check's message (by :func:`rank`, then suite order) and a count of the rest."""
     first, open_checks = _lead(name, checks, twin)
@@ -536,7 +544,7 @@ def shared_failure(exercises: Sequence[Diagnosed]) -> str:
     return firsts.pop()
 
 
-def judge(tests: list[dict], twin: str = DEFAULT_TWIN, hidden_text: bool = True) -> list[Exercise]:
+def judge(tests: list[CheckRow], twin: str = DEFAULT_TWIN, hidden_text: bool = True) -> list[Exercise]:
     """Each exercise of ``tests`` (JSON checks) with its points, status and diagnosis; without
     ``hidden_text`` a hidden check's message never enters a diagnosis (a student's feedback).
     The points are those every reader is shown (grader/grades.py): the maxima split the checks'

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 import torch
 
@@ -70,7 +70,7 @@ NAN_HINT = N_("NaN usually comes from inf - inf, 0 * inf or log of a negative nu
 _SPEAKS_OF_NAN = re.compile(r"NaN|overflow|\binf\b|finite|exp\(|log\(|log 0")
 
 
-def fail(what: str, expected: str, got: str, hint: str = "", cause: str = "") -> None:
+def fail(what: str, expected: str, got: str, hint: str = "", cause: str = "") -> NoReturn:
     raise CheckFailed(worded(what, expected, got) + hinted(text(hint)), cause=cause)
 
 
@@ -242,17 +242,17 @@ def expect_close(
     """Values within ``|a - e| <= atol + rtol·|e|``; infinities must match exactly. ``mistakes``:
     name → (what that known mistake computes, its hint): values that match one fail with its
     hint and cause (:func:`mistake_cause`) rather than the check's."""
-    actual = expect_tensor(
+    tensor = expect_tensor(
         value=actual,
         what=what,
         shape=expected.shape,
         dtype=expected.dtype if check_dtype else None,
         hint=hint,
     )
-    a, e = actual.detach().double(), expected.detach().double()
+    a, e = tensor.detach().double(), expected.detach().double()
     close = torch.isclose(a, e, rtol=rtol, atol=atol, equal_nan=True)
     if close.all():  # a NaN where none is expected is never close: nothing below can fail
-        return actual
+        return tensor
     bad_nan = torch.isnan(a) & ~torch.isnan(e)
     if bad_nan.any():
         i = bad_nan.flatten().nonzero()[0, 0]
@@ -284,7 +284,7 @@ def expect_close(
         hint=hint,
         cause=cause,
     )
-    return actual
+    return tensor
 
 
 TWIN_HINT = N_(
@@ -398,7 +398,7 @@ COST_FACTOR = 25.0  # loops measured 57-400x the reference; other vectorised rou
 COST_FLOOR = 0.06
 
 
-def expect_cheap(sub: Any, name: str, cases: Iterable[tuple], reference: str, what: str) -> None:
+def expect_cheap(sub: Any, name: str, cases: Iterable[tuple[Any, ...]], reference: str, what: str) -> None:
     """``mod.name`` on each case's inputs (shapes, drawn in the worker: :func:`grader.checks.probes.costed_call`)
     must cost at most :data:`COST_FACTOR` times the work of ``reference`` (an expression of
     ``args``) on the same inputs, and answer what it answers. Where the worker's CPU time cannot
@@ -433,7 +433,7 @@ def expect_cheap(sub: Any, name: str, cases: Iterable[tuple], reference: str, wh
         _expect_summary(got, reference, shapes, seed, f"{name} on inputs of shape {sizes}")
 
 
-def _expect_summary(got: Any, reference: str, shapes: list[tuple], seed: int, what: str) -> None:
+def _expect_summary(got: Any, reference: str, shapes: list[tuple[int, ...]], seed: int, what: str) -> None:
     """The large call's summary (:func:`grader.checks.probes.costed_call`) against the reference's,
     computed here on the same draw: code that is fast only by skipping the work earns nothing."""
     g = torch.Generator().manual_seed(seed)
@@ -485,7 +485,12 @@ def _an_answer(value: Any, depth: int = 0) -> bool:
 
 
 def expect_inputs_untouched(
-    result: Any, after: Any, originals: tuple, names: Iterable[str], tracked: Iterable[int], what: str
+    result: Any,
+    after: Any,
+    originals: tuple[Any, ...],
+    names: Iterable[str],
+    tracked: Iterable[int],
+    what: str,
 ) -> None:
     """Judge :func:`grader.checks.probes.inputs_after_call` against the trusted copies of the arguments:
     the call answered (a tensor or a number: a call that answers nothing earns no point for
@@ -551,13 +556,13 @@ def expect_inputs_untouched(
             )
 
 
-def multiclass_accuracy(scores, labels, classes, what):
+def multiclass_accuracy(scores: Any, labels: torch.Tensor, classes: int, what: str) -> float:
     """Held-out ``scores`` must be (len(labels), classes); the fraction whose argmax is the label."""
     scores = expect_tensor(scores, what, shape=(len(labels), classes))
-    return (scores.argmax(1) == labels).float().mean().item()
+    return float((scores.argmax(1) == labels).float().mean().item())
 
 
-def binary_accuracy(outputs, labels, threshold, what):
+def binary_accuracy(outputs: Any, labels: torch.Tensor, threshold: float, what: str) -> tuple[float, float]:
     """Held-out ``outputs`` must be (len(labels), 1); (the accuracy of predicting 1 where an output is
     above ``threshold``, the majority class's share of the 0/1 labels)."""
     outputs = expect_tensor(outputs, what, shape=(len(labels), 1))
@@ -565,7 +570,9 @@ def binary_accuracy(outputs, labels, threshold, what):
     return accuracy, max(labels.mean().item(), 1 - labels.mean().item())
 
 
-def expect_runs_on_cuda(sub, name, args, kwargs, device, expected):
+def expect_runs_on_cuda(
+    sub: Any, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], device: str, expected: torch.Tensor
+) -> None:
     """``mod.name`` on inputs moved to ``device`` (:func:`on_device`) answers on CUDA, equal to ``expected``."""
     from grader.checks.probes import on_device
 

@@ -12,6 +12,9 @@ error and timeout messages and remembers stalls by it. The module probes below t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -19,12 +22,19 @@ from torch import nn
 from grader.sandboxed import probe_kit as kit
 
 
-def call(mod, name, args, kwargs):
+def call(mod: Any, name: str, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
     """``mod.name(*args, **kwargs)``."""
     return getattr(mod, name)(*args, **kwargs)
 
 
-def call_recorded(mod, name, args, kwargs, helpers=(), off=()):
+def call_recorded(
+    mod: Any,
+    name: str,
+    args: Sequence[Any],
+    kwargs: dict[str, Any],
+    helpers: tuple[str, ...] = (),
+    off: Sequence[str] = (),
+) -> tuple[Any, dict[str, str]]:
     """(result, {name of a torch function or aten op the call used: where in the submission}),
     ops inside ``helpers`` (the learner's functions the docstring tells them to use) left out;
     the aten ops among ``off`` (the exercise's twins) replaced while the call runs, in every
@@ -32,19 +42,33 @@ def call_recorded(mod, name, args, kwargs, helpers=(), off=()):
     return kit.ops_used(lambda: getattr(mod, name)(*args, **kwargs), mod, helpers, off)
 
 
-def calls(mod, name, arg_sets, kwargs):
+def calls(mod: Any, name: str, arg_sets: Sequence[Sequence[Any]], kwargs: dict[str, Any]) -> list[Any]:
     """``[mod.name(*args, **kwargs) for args in arg_sets]``: one probe call for a check's cases."""
     return [getattr(mod, name)(*args, **kwargs) for args in arg_sets]
 
 
-def calls_recorded(mod, name, arg_sets, kwargs, helpers=(), off=()):
+def calls_recorded(
+    mod: Any,
+    name: str,
+    arg_sets: Sequence[Sequence[Any]],
+    kwargs: dict[str, Any],
+    helpers: tuple[str, ...] = (),
+    off: Sequence[str] = (),
+) -> list[tuple[Any, dict[str, str]]]:
     """:func:`call_recorded` for each argument set, in one probe call."""
-    return [
-        kit.ops_used(lambda a=args: getattr(mod, name)(*a, **kwargs), mod, helpers, off) for args in arg_sets
-    ]
+    found = []
+    for args in arg_sets:
+
+        def one(a: Sequence[Any] = args) -> Any:
+            return getattr(mod, name)(*a, **kwargs)
+
+        found.append(kit.ops_used(one, mod, helpers, off))
+    return found
 
 
-def gradients(mod, name, args, kwargs, upstream, wrt):
+def gradients(
+    mod: Any, name: str, args: Sequence[Any], kwargs: dict[str, Any], upstream: Any, wrt: Sequence[int]
+) -> tuple[Any, list[torch.Tensor | None]]:
     """(output, grads): backward of sum(output · upstream) to the positional args in ``wrt``."""
     leaves = [
         a.detach().clone().requires_grad_(i in wrt) if isinstance(a, torch.Tensor) else a
@@ -55,13 +79,23 @@ def gradients(mod, name, args, kwargs, upstream, wrt):
     return out, [leaves[i].grad for i in wrt]
 
 
-def directional_difference(mod, name, args, kwargs, upstream, index, direction, eps):
+def directional_difference(
+    mod: Any,
+    name: str,
+    args: Sequence[Any],
+    kwargs: dict[str, Any],
+    upstream: Any,
+    index: int,
+    direction: torch.Tensor,
+    eps: float,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
     """(L(x + εv), L(x − εv), dL/dx) for L = sum(f(...) · upstream), x = args[index]."""
 
-    def loss(x):
+    def loss(x: torch.Tensor) -> torch.Tensor:
         shifted = list(args)
         shifted[index] = x
-        return (getattr(mod, name)(*shifted, **kwargs) * upstream).sum()
+        total: torch.Tensor = (getattr(mod, name)(*shifted, **kwargs) * upstream).sum()
+        return total
 
     x = args[index].detach().clone().requires_grad_(True)
     loss(x).backward()
@@ -71,7 +105,7 @@ def directional_difference(mod, name, args, kwargs, upstream, index, direction, 
     return plus, minus, x.grad
 
 
-def on_second_device(mod, name, args, kwargs):
+def on_second_device(mod: Any, name: str, args: Sequence[Any], kwargs: dict[str, Any]) -> dict[str, Any]:
     """Run on copies of the inputs on the second device (``kit.second_device``: a stand-in for a
     GPU with real data and CUDA's same-device rule), then on the inputs themselves.
 
@@ -84,14 +118,18 @@ def on_second_device(mod, name, args, kwargs):
     return {**trace, "real": getattr(mod, name)(*args, **kwargs)}
 
 
-def on_device(mod, name, args, kwargs, device):
+def on_device(
+    mod: Any, name: str, args: Sequence[Any], kwargs: dict[str, Any], device: str
+) -> tuple[torch.Tensor, str]:
     """(result moved to the CPU, the device the result was on) for inputs moved to ``device``."""
     moved = [a.to(device) if isinstance(a, torch.Tensor) else a for a in args]
     out = getattr(mod, name)(*moved, **kwargs)
     return out.cpu(), str(out.device)
 
 
-def call_watching_inputs(mod, name, args, kwargs):
+def call_watching_inputs(
+    mod: Any, name: str, args: Sequence[Any], kwargs: dict[str, Any]
+) -> tuple[Any, list[bool]]:
     """(result, for each tensor argument: were its values left as they were?)."""
     before = [a.detach().clone() if isinstance(a, torch.Tensor) else None for a in args]
     result = getattr(mod, name)(*args, **kwargs)
@@ -102,7 +140,9 @@ def call_watching_inputs(mod, name, args, kwargs):
     return result, unchanged
 
 
-def calls_watching_inputs(mod, name, arg_sets, kwargs):
+def calls_watching_inputs(
+    mod: Any, name: str, arg_sets: Sequence[Sequence[Any]], kwargs: dict[str, Any]
+) -> list[tuple[Any, list[bool]]]:
     """:func:`call_watching_inputs` for each argument set, in one probe call."""
     found = []
     for args in arg_sets:
@@ -117,7 +157,9 @@ def calls_watching_inputs(mod, name, arg_sets, kwargs):
     return found
 
 
-def inputs_after_call(mod, name, args, kwargs, tracked):
+def inputs_after_call(
+    mod: Any, name: str, args: Sequence[Any], kwargs: dict[str, Any], tracked: Sequence[int]
+) -> tuple[Any, list[dict[str, Any] | None]]:
     """(result, each argument after the call): the call gets fresh copies of the tensor arguments,
     those at the indices in ``tracked`` requiring grad with a ``.grad`` of 5s; a tensor comes back
     as ``{"values", "requires_grad", "grad"}`` for the judge to compare with the originals."""
@@ -139,12 +181,21 @@ def inputs_after_call(mod, name, args, kwargs, tracked):
     return result, after
 
 
-def op_counts(mod, name, arg_sets, kwargs):
+def op_counts(mod: Any, name: str, arg_sets: Sequence[Sequence[Any]], kwargs: dict[str, Any]) -> list[int]:
     """How many aten ops ``mod.name`` dispatches for each argument set (vectorisation)."""
-    return [kit.count_ops(lambda args=args: getattr(mod, name)(*args, **kwargs))[1] for args in arg_sets]
+    counts = []
+    for args in arg_sets:
+
+        def one(a: Sequence[Any] = args) -> Any:
+            return getattr(mod, name)(*a, **kwargs)
+
+        counts.append(kit.count_ops(one)[1])
+    return counts
 
 
-def costed_call(mod, name, shapes, seed, reference=""):
+def costed_call(
+    mod: Any, name: str, shapes: Sequence[Sequence[int]], seed: int, reference: str = ""
+) -> str | dict[str, Any]:
     """One call on inputs drawn here, ``torch.rand(shape) + 0.1`` for each shape from a generator
     seeded ``seed`` (large inputs cross no pipe): of ``mod.name``, or of ``reference`` (an
     expression of ``args``: the trusted reference) when given. What it cost is read by the
@@ -165,7 +216,19 @@ def costed_call(mod, name, shapes, seed, reference=""):
     }
 
 
-def train_classifier(mod, cls, args, kwargs, x_train, y_train, x_test, seed, epochs, lr, batch_size=64):
+def train_classifier(
+    mod: Any,
+    cls: str,
+    args: Sequence[Any],
+    kwargs: dict[str, Any],
+    x_train: torch.Tensor,
+    y_train: torch.Tensor,
+    x_test: torch.Tensor,
+    seed: int,
+    epochs: int,
+    lr: float,
+    batch_size: int = 64,
+) -> tuple[Any, dict[str, Any]]:
     """Train ``mod.cls(*args, **kwargs)`` with Adam and cross-entropy on seeded shuffled mini-batches;
     return its scores on the held-out inputs (their labels stay with the judge) and its training
     curve (:mod:`grader.checks.curves`): point 0 is the first batch's loss and accuracy at initialisation,
@@ -174,7 +237,8 @@ def train_classifier(mod, cls, args, kwargs, x_train, y_train, x_test, seed, epo
     model = getattr(mod, cls)(*args, **kwargs)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     order = torch.Generator().manual_seed(seed)
-    curve = {"loss": [], "metric": [], "every": "epoch"}
+    losses: list[float] = []
+    metrics: list[float] = []
     model.train()
     for _ in range(epochs):
         total, correct = 0.0, 0.0
@@ -182,21 +246,23 @@ def train_classifier(mod, cls, args, kwargs, x_train, y_train, x_test, seed, epo
             scores = model(x_train[batch])
             loss = F.cross_entropy(scores, y_train[batch])
             value, hits = float(loss.detach()), float((scores.argmax(1) == y_train[batch]).sum())
-            if not curve["loss"]:
-                curve["loss"].append(value)
-                curve["metric"].append(hits / len(batch))
+            if not losses:
+                losses.append(value)
+                metrics.append(hits / len(batch))
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
             total, correct = total + value * len(batch), correct + hits
-        curve["loss"].append(total / len(x_train))
-        curve["metric"].append(correct / len(x_train))
+        losses.append(total / len(x_train))
+        metrics.append(correct / len(x_train))
     model.eval()
     with torch.no_grad():
-        return model(x_test), curve
+        return model(x_test), {"loss": losses, "metric": metrics, "every": "epoch"}
 
 
-def modules_on_second_device(mod, subject, builds):
+def modules_on_second_device(
+    mod: Any, subject: str, builds: Sequence[tuple[str, Sequence[Any], dict[str, Any], Sequence[Any]]]
+) -> list[dict[str, Any]]:
     """For each build ``(cls, args, kwargs, inputs)``: ``mod.cls(*args, **kwargs)`` built under seed 0
     and run on the inputs on the CPU, then moved to the second device and run on copies of the
     inputs there (both runs under seed 2: dropout draws the same masks). One device trace per
@@ -217,7 +283,7 @@ def modules_on_second_device(mod, subject, builds):
         kit.manual_seed(0)
         fresh = getattr(mod, cls)(*args, **kwargs)
 
-        def run(model=fresh, moved=moved):
+        def run(model: Any = fresh, moved: Any = moved) -> Any:
             kit.manual_seed(2)
             return model.to(kit.SECOND_DEVICE)(*moved)
 
@@ -225,7 +291,15 @@ def modules_on_second_device(mod, subject, builds):
     return traces
 
 
-def module_forward_backward(mod, subject, cls, args, kwargs, shapes, count):
+def module_forward_backward(
+    mod: Any,
+    subject: str,
+    cls: str,
+    args: Sequence[Any],
+    kwargs: dict[str, Any],
+    shapes: Sequence[Sequence[int]],
+    count: Sequence[str],
+) -> dict[str, Any]:
     """``mod.cls(*args, **kwargs)`` built under seed 0, run on a ``torch.randn`` input of each shape;
     then backward of the sum of every output. Returns the outputs' ``"shapes"``, per parameter
     ``"grads"``: (its shape, Σ|grad| or None without a gradient), and the ``"count"`` of submodules
@@ -244,7 +318,16 @@ def module_forward_backward(mod, subject, cls, args, kwargs, shapes, count):
     return {"shapes": [tuple(o.shape) for o in outputs], "grads": grads, "count": counted}
 
 
-def module_on_device(mod, subject, cls, args, kwargs, inputs, device, eval_mode=False):
+def module_on_device(
+    mod: Any,
+    subject: str,
+    cls: str,
+    args: Sequence[Any],
+    kwargs: dict[str, Any],
+    inputs: Sequence[Any],
+    device: str,
+    eval_mode: bool = False,
+) -> tuple[torch.Tensor, torch.Tensor]:
     """(output on ``device``, moved to the CPU; output of the same weights on the CPU) of
     ``mod.cls(*args, **kwargs)`` built under seed 0 and moved to ``device`` (then put in eval mode
     with ``eval_mode``). An input is a tensor or a shape, drawn with ``torch.randn`` after the build."""

@@ -36,14 +36,16 @@ class TestResult:
     message: str = ""
     public: bool = False
     exercises: tuple[str, ...] = ()  # the stub's exercise(s) the check judges
-    curve: dict | None = None  # a failed convergence check's training curve (grader/checks/curves.py)
+    curve: dict[str, Any] | None = (
+        None  # a failed convergence check's training curve (grader/checks/curves.py)
+    )
     output: str = ""  # what an open check's code printed: its tail (grader/engine/client.py, Printed)
     clause: str = ""  # the clause it holds (CLAUSES), "" for a value check
     # why it did not pass, as the exercise verdict reads it (grader/checks/exercises.py cause_of):
     # "twin" (an off-limits function), a judging stage, "mistake:NAME", "error:KIND"
     cause: str = ""
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         out = {
             "id": self.id,
             "kind": self.kind,
@@ -65,7 +67,7 @@ class TestResult:
         return out
 
     @classmethod
-    def from_json(cls, data: dict) -> TestResult:
+    def from_json(cls, data: dict[str, Any]) -> TestResult:
         """The inverse of :meth:`to_json`, for results that crossed machines; checks every type."""
         fields = {name: data[name] for name in ("id", "kind", "status", "message")}
         if not all(isinstance(v, str) for v in fields.values()) or fields["status"] not in STATUSES:
@@ -115,7 +117,7 @@ class TopicResult:
     def count(self, status: str) -> int:
         return sum(t.status == status for t in self.tests)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         exercises = self.exercises
         out: dict[str, Any] = {
             "name": self.name,
@@ -131,7 +133,7 @@ class TopicResult:
         return out
 
     @classmethod
-    def from_json(cls, data: dict) -> TopicResult:
+    def from_json(cls, data: dict[str, Any]) -> TopicResult:
         note, hidden = data.get("note", ""), data.get("hidden", {})
         if not isinstance(data["name"], str) or not isinstance(note, str) or not _is_hidden_table(hidden):
             raise ValueError(f"not a topic result: {data!r:.200}")
@@ -185,7 +187,7 @@ class Report:
         """0 full score, 1 graded but not full (docs/architecture.md, "Contract for machines")."""
         return 0 if self.max_score > 0 and self.score == self.max_score else 1
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "score": self.score,
             "max_score": self.max_score,
@@ -206,7 +208,7 @@ def make_result(
     message: str,
     public: bool,
     exercises: tuple[str, ...] = (),
-    curve: dict | None = None,
+    curve: dict[str, Any] | None = None,
     output: str = "",
     clause: str = "",
     cause: str = "",

@@ -1,4 +1,5 @@
-"""Edge inputs for the suites' probes, one generator per kind of input clause (issue 42).
+"""Edge inputs for the suites' probes, one generator per kind of input clause: code right on
+ordinary inputs is often wrong at an edge (an empty batch, one element, a huge logit).
 
 The way minitorch's test strategies work, without hypothesis: each function draws a short list
 of cases from a seeded ``random.Random``, the first cases pinned to the edges a docstring's

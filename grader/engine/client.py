@@ -96,7 +96,7 @@ class EngineProblem(SubmissionError):
 BOOTING = N_("starting Python and torch")
 
 # What a hidden check's problem says: the worker that ran the hidden probes could have put their
-# source in an exception's text, a stalled function's name or where it stalled (issue 39).
+# source in an exception's text, a stalled function's name or where it stalled.
 SEALED = {
     NotStarted: N_("an exercise this hidden check calls still raises NotImplementedError"),
     ProbeTimeout: N_("the submitted code ran past its time in this hidden check; the worker was stopped"),
@@ -177,7 +177,7 @@ def _source(probe: Callable[..., Any]) -> str:
 @dataclass
 class Lane:
     """One worker of a session and what the session learnt from it. The public checks and the
-    hidden checks of a task each have a lane of their own (issue 39): a worker that ran a hidden
+    hidden checks of a task each have a lane of their own, so that no hidden source can leak: a worker that ran a hidden
     probe has its request in memory, and one that never did cannot show it in a public check's
     message. What one lane learnt (a stalled function, its slowest answer) never shapes the
     other's messages: the other lane only learns that a function it asks about ran past its

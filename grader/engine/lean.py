@@ -62,8 +62,8 @@ class LeanProtocol:
 def direct_params(item: pytest.Item) -> dict[str, object]:
     """The item's directly parametrised arguments (``@pytest.mark.parametrize`` on the test),
     with their values. pytest gives each one a pseudo-fixture that returns ``request.param``,
-    set up and torn down per item (two ``request`` fixture objects each: ~7 ms a ``losses``
-    task, 2026-11-24); the value is the callspec's. Indirect parameters and fixtures that a
+    set up and torn down per item (two ``request`` fixture objects each, a few ms of every
+    task); the value is the callspec's. Indirect parameters and fixtures that a
     test's parameters override are left to pytest."""
     callspec = getattr(item, "callspec", None)
     if callspec is None:
@@ -80,8 +80,8 @@ def cached_fixtures(item: pytest.Item) -> dict[str, object]:
     """The item's fixtures of a wider scope than one check (a module's ``sub``, the session's
     ``device``) whose value an earlier check of this task computed: unparametrised, cached
     without an error, and needing only such fixtures. pytest looks each one up again for every
-    check (request objects, its dependencies, a cache check: ~3 ms a ``losses`` task,
-    2026-11-24) and returns that cached value. Anything else is left to pytest."""
+    check (request objects, its dependencies, a cache check: ms of every task) and returns
+    that cached value. Anything else is left to pytest."""
     definitions = pytest_compat.fixture_definitions(item)
     params = getattr(getattr(item, "callspec", None), "params", {})
     known: dict[str, bool] = {"request": True}

@@ -29,7 +29,7 @@ import symtable
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from grader.checks.scoring import TopicResult
 from grader.defaults import NOTEBOOK_MAX_BYTES
@@ -43,6 +43,8 @@ FIRST_LINE_CHARS = 60
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import nbformat
 
 
@@ -79,7 +81,7 @@ def read(path: Path) -> nbformat.NotebookNode:
         if path.stat().st_size > NOTEBOOK_MAX_BYTES:
             raise NotebookError(f"{path.name} is larger than {NOTEBOOK_MAX_BYTES >> 20} MB")
         raw = json.loads(path.read_bytes())
-        notebook = nbformat.reads(json.dumps(_graded_parts(raw)), as_version=4)
+        notebook: nbformat.NotebookNode = nbformat.reads(json.dumps(_graded_parts(raw)), as_version=4)
         nbformat.validate(notebook)
         code = sum(len(c.source.encode(errors="replace")) for c in notebook.cells if c.cell_type == "code")
         large = parsed.too_large(code, "its code cells hold")
@@ -230,7 +232,11 @@ def _transformed(source: str) -> str:
 
     manager = TransformerManager()
     lines = (source if source.endswith("\n") else source + "\n").splitlines(keepends=True)
-    for transform in manager.cleanup_transforms + manager.line_transforms:
+    # IPython's two lists infer as list[object]: each transform takes and gives the cell's lines
+    transforms = cast(
+        "list[Callable[[list[str]], list[str]]]", manager.cleanup_transforms + manager.line_transforms
+    )
+    for transform in transforms:
         lines = transform(lines)
     cleaned = "".join(lines)
     if parsed.tree(cleaned) is not None:

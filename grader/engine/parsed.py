@@ -1,6 +1,6 @@
 """One parse of a submitted source per grading process: a task's stub test reads its topic
-file twice and the subset check reads each file (``ast.parse`` of a ``losses`` solution:
-~1 ms, 2026-11-24). The trees are shared: readers walk them and never change them.
+file twice and the subset check reads each file. The trees are shared: readers walk them and
+never change them.
 
 Intake is bounded: the readers of a tree (the subset check's visitor, ``symtable``) recurse
 once or more per level, so a source nested past :data:`MAX_DEPTH` levels is refused whole

@@ -1,12 +1,12 @@
 """What the grading processes' trusted side imports, imported once before the pool forks them.
 
-torch.optim's first optimizer imports ``torch._dynamo`` (1.1-2.5 s of CPU on this 2-core
-machine, 2026-11-23), which each grading process would otherwise pay on its first task of a
+torch.optim's first optimizer imports ``torch._dynamo`` (seconds of CPU: docs/benchmark.md,
+"Behind the code"), which each grading process would otherwise pay on its first task of a
 topic whose suite builds an optimizer on the trusted side. Only those topics' suites do: the
 probes (``probe_*`` functions, whose source runs in the worker) are not the trusted side. Graded
 alone in a fresh process, the reference solutions of ``mlp`` and ``optim`` imported it, those of
-the seven other topics did not (2026-11-23); a class of ``losses`` submissions then starts
-grading 1.1 s sooner.
+the seven other topics did not; a class of ``losses`` submissions then starts grading about
+a second sooner.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def builds_optimizers(source: str) -> bool:
 def collector_paused() -> Iterator[None]:
     """Python's cyclic collector off while the engine imports: torch, pytest and
     ``torch._dynamo`` build ~0.5 M long-lived objects that it would scan again and again
-    (0.15-0.3 s of CPU on this 2-core machine, 2026-11-23). What they built is then frozen:
+    (tenths of a second of CPU). What they built is then frozen:
     shared with the pool's forks and never scanned again."""
     enabled = gc.isenabled()
     gc.disable()

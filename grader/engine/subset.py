@@ -10,7 +10,7 @@ learner defines or calls on ``super()``, ``self.__dict__``/``vars(self)`` in met
 star imports, names computed at run time, code from text (``eval``, timeit, pickles, string
 annotations that do not pass themselves), frames and namespaces, patching a module.
 
-Why an allow-list of our own and not RestrictedPython 9.0, measured 2026-11-24 over the 373
+Why an allow-list of our own and not RestrictedPython 9.0, measured over the 373
 modules of solutions/, exercises/, the corpus (correct and mistakes) and the hand-outs, the 13
 attacks and 16 ordinary snippets of ``tests/grader/test_seal_subset.py``: RestrictedPython's
 default policy refuses 302 of the modules (every ``_name``, ``super().__init__``...) and 8 of the

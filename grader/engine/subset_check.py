@@ -16,6 +16,19 @@ from dataclasses import dataclass
 
 from grader.engine import parsed
 from grader.engine import subset_rules as rules
+from grader.engine.subset_shapes import (
+    arguments,
+    chain,
+    dotted_name,
+    dunder,
+    first_is_self,
+    holds_refused,
+    makes_a_class,
+    named,
+    private,
+    reaches_class,
+    writes_a_file,
+)
 from grader.sandboxed import subset_members as members
 
 CLASS_INSTEAD = (
@@ -55,23 +68,6 @@ class Refusal:
         )
 
 
-def _dunder(name: str) -> bool:
-    return name.startswith("__") and name.endswith("__") and len(name) > 4
-
-
-def _private(name: str) -> bool:
-    return name.startswith("_") and not _dunder(name)
-
-
-def _chain(node: ast.expr) -> tuple[ast.expr, list[str]]:
-    """``torch``, ["nn", "functional"] for ``torch.nn.functional``."""
-    attrs = []
-    while isinstance(node, ast.Attribute):
-        attrs.append(node.attr)
-        node = node.value
-    return node, attrs[::-1]
-
-
 def _root_module(dotted: str) -> str | None:
     """The allow-listed module a dotted name lives in (the longest listed prefix), if any."""
     parts = dotted.split(".")
@@ -103,7 +99,7 @@ def member_problem(dotted: str) -> tuple[str, str] | None:
             verdict = members.decisions().get((at[: -len(part) - 1], part))
             if verdict == members.ALLOWED:
                 continue
-            if verdict is None and _private(part):
+            if verdict is None and private(part):
                 return (
                     at,
                     "use the public name (torch's private helpers allowed: torch._assert, torch._foreach_*)",
@@ -117,9 +113,9 @@ def member_problem(dotted: str) -> tuple[str, str] | None:
 
 def _attribute_problem(at: str, part: str) -> tuple[str, str] | None:
     """Why ``at`` (ending in the attribute ``part`` of a class or function of a module) is refused."""
-    if _private(part):
+    if private(part):
         return at, "use the public name"
-    if _dunder(part) and part not in rules.DUNDER_READ:
+    if dunder(part) and part not in rules.DUNDER_READ:
         return at, "call the public function or method"
     if part in rules.FRAME_ATTRIBUTES:
         return at, "pass values as arguments"
@@ -224,7 +220,7 @@ class _Check(ast.NodeVisitor):
         checked = (
             isinstance(parent, ast.Call)
             and node in parent.args
-            and _named(parent.func, "isinstance", "issubclass")
+            and named(parent.func, "isinstance", "issubclass")
         )
         return compared or checked
 
@@ -266,12 +262,12 @@ class _Check(ast.NodeVisitor):
         elif isinstance(node.ctx, ast.Store):
             in_class = bool(self.scopes) and isinstance(self.scopes[-1], ast.ClassDef)
             if (
-                _dunder(name)
+                dunder(name)
                 and name not in rules.DUNDER_ASSIGN
                 and not (in_class and name in rules.DUNDER_DEFINE)
             ):
                 self.refuse(node, f"assigning {name}", "choose a name without double underscores")
-        elif name in facts.modules or (name in facts.imported and _holds_refused(facts.imported[name])):
+        elif name in facts.modules or (name in facts.imported and holds_refused(facts.imported[name])):
             if id(node) not in self.resolved:
                 self.refuse(node, f"the module {name} as a value", f"write {name}.<member> where you use it")
         elif name in rules.BUILTINS_REFUSED and not (name in rules.SHADOWABLE and name in facts.bound):
@@ -284,14 +280,14 @@ class _Check(ast.NodeVisitor):
             self.refuse(
                 node, f"the builtin {name}", "use the builtins an exercise needs (len, range, zip...)"
             )
-        elif _dunder(name) and name not in rules.DUNDER_READ:
+        elif dunder(name) and name not in rules.DUNDER_READ:
             self.refuse(node, name, "use the names your module defines")
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         self.attribute(node, None)
 
     def attribute(self, node: ast.Attribute, call: ast.Call | None) -> None:
-        root, attrs = _chain(node)
+        root, attrs = chain(node)
         store = isinstance(node.ctx, (ast.Store, ast.Del))
         imported = self.facts.imported.get(root.id) if isinstance(root, ast.Name) else None
         if imported is not None and imported.split(".")[0] in self.facts.local:
@@ -299,7 +295,7 @@ class _Check(ast.NodeVisitor):
             return
         if imported is not None:
             dotted = ".".join([imported, *attrs])
-            on_self = call is not None and _first_is_self(call)
+            on_self = call is not None and first_is_self(call)
             problem = None if (on_self and attrs[-1] in rules.DUNDER_DEFINE) else member_problem(dotted)
             if problem is None and store and dotted not in rules.SETTINGS:
                 problem = (
@@ -314,7 +310,7 @@ class _Check(ast.NodeVisitor):
         self.visit(root)
         for at in range(len(attrs)):
             self.one_attribute(node, root, attrs, at, call)
-        if store and _dunder(attrs[-1]) and attrs[-1] not in rules.DUNDER_SET:
+        if store and dunder(attrs[-1]) and attrs[-1] not in rules.DUNDER_SET:
             self.refuse(
                 node, f"setting .{attrs[-1]}", "set your own attributes (a wrapper's __name__ is fine)"
             )
@@ -363,7 +359,7 @@ class _Check(ast.NodeVisitor):
         ):
             self.own_dict_line = self.own_dict_line or node.lineno
         elif (
-            _dunder(attr)
+            dunder(attr)
             and attr not in rules.DUNDER_READ
             and not (attr in rules.DUNDER_DEFINE and attr != "__init__")
         ):
@@ -374,15 +370,15 @@ class _Check(ast.NodeVisitor):
                 and root.func.id == "super"
             )
             called = last and call is not None and attr in rules.DUNDER_DEFINE
-            if not (called and (on_super or _first_is_self(call))):
+            if not (called and (on_super or first_is_self(call))):
                 self.refuse(node, f".{attr}", "use the object's public methods (super().__init__() is fine)")
         if attr == "__class__" and not self.class_named_only(
             node, root if at == 0 else node, None if last else attrs[at + 1]
         ):
             self.refuse(node, "the class of a value used as a value", CLASS_INSTEAD)
-        reached = _reaches_class(root, self.facts.classes) if at == 0 else attrs[at - 1] == "__class__"
+        reached = reaches_class(root, self.facts.classes) if at == 0 else attrs[at - 1] == "__class__"
         if attr in self.facts.methods and reached:
-            if not (last and call is not None and _first_is_self(call) and self.in_method()):
+            if not (last and call is not None and first_is_self(call) and self.in_method()):
                 self.unbound.append(
                     Refusal(node.lineno, f"a method read off its class (.{attr})", "call it on an instance")
                 )
@@ -397,24 +393,24 @@ class _Check(ast.NodeVisitor):
         else:
             self.visit(func)
         if (
-            _named(func, "type")
+            named(func, "type")
             and len(node.args) == 1
             and not self.class_named_only(node, node.args[0], None)
         ):
             self.refuse(node, "type(...) used as a value", CLASS_INSTEAD)
-        if _makes_a_class(node):
+        if makes_a_class(node):
             self.refuse(
                 node,
                 "making a class from a namespace",
                 "write a class statement, and call your class by its name",
             )
-        if _writes_a_file(node, self.facts.imported):
+        if writes_a_file(node, self.facts.imported):
             self.refuse(
                 node,
                 "opening a file for writing",
                 "graded code reads files (open(path) or open(path, 'rb')) and returns its results",
             )
-        dotted = _dotted(func, self.facts.imported)
+        dotted = dotted_name(func, self.facts.imported)
         if dotted in rules.ARITY and len(node.args) + len(node.keywords) > rules.ARITY[dotted]:
             self.refuse(
                 node, f"{dotted} with more than {rules.ARITY[dotted]} argument", "pass only the function"
@@ -480,7 +476,7 @@ class _Check(ast.NodeVisitor):
     def computed_name(self, node: ast.Call, name: str, target: ast.expr, text: ast.expr | None) -> None:
         """``getattr(F, name)``, ``setattr(self, f"fc{i}", ...)``: a module may be read this way
         (the worker resolves the name to the snapshot's allowed members), never changed."""
-        dotted = _dotted(target, self.facts.imported)
+        dotted = dotted_name(target, self.facts.imported)
         module = (isinstance(target, ast.Name) and target.id in self.facts.modules) or (
             dotted is not None and dotted in members.modules()
         )
@@ -495,19 +491,19 @@ class _Check(ast.NodeVisitor):
     # definitions
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         in_class = bool(self.scopes) and isinstance(self.scopes[-1], ast.ClassDef)
-        if _dunder(node.name) and not (in_class and node.name in rules.DUNDER_DEFINE):
+        if dunder(node.name) and not (in_class and node.name in rules.DUNDER_DEFINE):
             self.refuse(
                 node,
                 f"defining {node.name}",
                 "define only the special methods an exercise needs (__init__, __call__, __repr__, __add__...)",
             )
-        for annotation in [*(a.annotation for a in _arguments(node.args)), node.returns]:
+        for annotation in [*(a.annotation for a in arguments(node.args)), node.returns]:
             self.annotation(annotation)
         self.scopes.append(node)
         self.generic_visit(node)
         self.scopes.pop()
 
-    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+    visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         self.scopes.append(node)
@@ -555,93 +551,9 @@ class _Check(ast.NodeVisitor):
 
     def visit_MatchClass(self, node: ast.MatchClass) -> None:
         for attr in node.kwd_attrs:
-            if _dunder(attr) or attr in rules.FRAME_ATTRIBUTES:
+            if dunder(attr) or attr in rules.FRAME_ATTRIBUTES:
                 self.refuse(node, f"a case pattern on {attr}", "match on your own values' public attributes")
         self.generic_visit(node)
-
-
-def _arguments(args: ast.arguments) -> list[ast.arg]:
-    return [*args.posonlyargs, *args.args, *args.kwonlyargs, *filter(None, (args.vararg, args.kwarg))]
-
-
-def _makes_a_class(call: ast.Call) -> bool:
-    """``type(name, bases, namespace)`` or ``type(x)(name, bases, namespace)`` (x's metaclass)
-    whose namespace is not a dict written out without dunder keys: a class whose special methods
-    would be computed strings."""
-    func = call.func
-    metaclass = isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "type"
-    if not (metaclass or (isinstance(func, ast.Name) and func.id == "type")):
-        return False
-    if len(call.args) + len(call.keywords) < 3 or any(isinstance(a, ast.Starred) for a in call.args):
-        return any(isinstance(a, ast.Starred) for a in call.args) or bool(call.keywords)
-    namespace = call.args[2] if len(call.args) == 3 and not call.keywords else None
-    return not (
-        isinstance(namespace, ast.Dict)
-        and all(
-            isinstance(k, ast.Constant) and isinstance(k.value, str) and not _dunder(k.value)
-            for k in namespace.keys
-        )
-    )
-
-
-def _named(func: ast.expr, *names: str) -> bool:
-    return isinstance(func, ast.Name) and func.id in names
-
-
-def _writes_a_file(call: ast.Call, imported: dict[str, str]) -> bool:
-    """``open(...)`` or ``x.open(...)`` with a mode that is not a literal read mode: a file opened
-    for writing can seek (``/proc/self/mem``)."""
-    func = call.func
-    if not (
-        (isinstance(func, ast.Name) and func.id == "open")
-        or (isinstance(func, ast.Attribute) and func.attr == "open")
-    ):
-        return False
-    position = (
-        1 if isinstance(func, ast.Name) or _dotted(func, imported) is not None else 0
-    )  # Path.open(mode)
-    modes = [k.value for k in call.keywords if k.arg == "mode"] + call.args[position : position + 1]
-    if any(k.arg is None for k in call.keywords) or any(isinstance(a, ast.Starred) for a in call.args):
-        return True
-    return any(
-        not (isinstance(m, ast.Constant) and isinstance(m.value, str) and set(m.value) <= set("rbt"))
-        for m in modes
-    )
-
-
-def _first_is_self(call: ast.Call | None) -> bool:
-    return (
-        call is not None
-        and bool(call.args)
-        and isinstance(call.args[0], ast.Name)
-        and call.args[0].id == "self"
-    )
-
-
-def _reaches_class(root: ast.expr, classes: set[str]) -> bool:
-    """``root`` is one of the module's classes, ``type(...)`` or ``super(A, b)`` with b not self."""
-    if isinstance(root, ast.Name):
-        return root.id in classes
-    if isinstance(root, ast.Call) and isinstance(root.func, ast.Name):
-        return root.func.id == "type" or (
-            root.func.id == "super"
-            and len(root.args) == 2
-            and not _first_is_self(ast.Call(root.func, root.args[1:], []))
-        )
-    return False
-
-
-def _dotted(node: ast.expr, imported: dict[str, str]) -> str | None:
-    root, attrs = _chain(node)
-    if isinstance(root, ast.Name) and root.id in imported:
-        return ".".join([imported[root.id], *attrs])
-    return None
-
-
-def _holds_refused(dotted: str) -> bool:
-    """A reviewed module (``from torch import utils``): only as a chain's root, since a module as a
-    value could be read by names no check sees."""
-    return dotted in members.modules()
 
 
 _BUILTIN_NAMES = frozenset(dir(builtins))

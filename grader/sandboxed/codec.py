@@ -108,7 +108,7 @@ def _length(count: int, out: bytearray) -> None:
     out += _U32.pack(count)
 
 
-def _items(values: list | tuple, out: bytearray, depth: int) -> None:
+def _items(values: list[Any] | tuple[Any, ...], out: bytearray, depth: int) -> None:
     inner = _inside(depth)
     _length(len(values), out)
     for item in values:
@@ -157,17 +157,17 @@ def _write_bytes(value: bytes, out: bytearray, depth: int) -> None:
     out += value
 
 
-def _write_list(value: list, out: bytearray, depth: int) -> None:
+def _write_list(value: list[Any], out: bytearray, depth: int) -> None:
     out += b"l"
     _items(value, out, depth)
 
 
-def _write_tuple(value: tuple, out: bytearray, depth: int) -> None:
+def _write_tuple(value: tuple[Any, ...], out: bytearray, depth: int) -> None:
     out += b"t"
     _items(value, out, depth)
 
 
-def _write_dict(value: dict, out: bytearray, depth: int) -> None:
+def _write_dict(value: dict[Any, Any], out: bytearray, depth: int) -> None:
     inner = _inside(depth)
     out += b"d"
     _length(len(value), out)
@@ -291,7 +291,7 @@ class _Reader:
 
     def count(self, least_bytes_each: int) -> int:
         """A u32 count of things that take at least ``least_bytes_each`` bytes each."""
-        count = self.unpack(_U32)
+        count: int = self.unpack(_U32)
         if count * least_bytes_each > len(self.data) - self.pos:
             raise CodecError(f"a count of {count} items in {len(self.data) - self.pos} bytes")
         return count
@@ -310,11 +310,11 @@ class _Reader:
             raise CodecError(f"unknown tag {tag!r}")
         return reader(self, depth)
 
-    def items(self, depth: int) -> list:
+    def items(self, depth: int) -> list[Any]:
         inner = _inside(depth)
         return [self.value(inner) for _ in range(self.count(1))]
 
-    def read_dict(self, depth: int) -> dict:
+    def read_dict(self, depth: int) -> dict[Any, Any]:
         inner = _inside(depth)
         count = self.count(2)
         result = {}

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import sys
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType, ModuleType
 from typing import Any
@@ -59,10 +59,12 @@ class _Recorder:
 
 class _AtenRecorder(TorchDispatchMode):
     def __init__(self, recorder: _Recorder) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # torch leaves the mode's __init__ unannotated
         self.recorder = recorder
 
-    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+    def __torch_dispatch__(
+        self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
+    ) -> Any:
         self.recorder.note(str(func.overloadpacket.__name__))
         return func(*args, **(kwargs or {}))
 
@@ -72,7 +74,9 @@ class _FunctionRecorder(TorchFunctionMode):
         super().__init__()
         self.recorder = recorder
 
-    def __torch_function__(self, func, types, args=(), kwargs=None):
+    def __torch_function__(
+        self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
+    ) -> Any:
         self.recorder.note(str(getattr(func, "__name__", func)))
         return func(*args, **(kwargs or {}))
 
@@ -103,7 +107,7 @@ def _nonsense(value: Any) -> Any:
     return torch.full(value.shape, math.nan if value.dtype.is_floating_point else 0, dtype=value.dtype)
 
 
-def _refused_output(op: Any, args: tuple, kwargs: dict[str, Any]) -> Any:
+def _refused_output(op: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """What a replaced op gives: :func:`_nonsense` shaped as its meta kernel says."""
     try:
         shaped = op(*tree_map(_on_meta, args), **tree_map(_on_meta, kwargs))
@@ -213,10 +217,12 @@ def ops_used(
 
 class _OpCounter(TorchDispatchMode):
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # torch leaves the mode's __init__ unannotated
         self.count = 0
 
-    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+    def __torch_dispatch__(
+        self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
+    ) -> Any:
         self.count += 1
         return func(*args, **(kwargs or {}))
 
@@ -262,7 +268,7 @@ class OnSecondDevice(torch.Tensor):
 
     @staticmethod
     def __new__(cls, inner: torch.Tensor) -> OnSecondDevice:
-        return torch.Tensor._make_wrapper_subclass(  # type: ignore[attr-defined]
+        return torch.Tensor._make_wrapper_subclass(
             cls,
             inner.shape,
             strides=inner.stride(),
@@ -288,7 +294,9 @@ class OnSecondDevice(torch.Tensor):
     __torch_function__ = torch._C._disabled_torch_function_impl  # type: ignore[assignment]
 
     @classmethod
-    def __torch_dispatch__(cls, func, types, args=(), kwargs=None):
+    def __torch_dispatch__(  # type: ignore[override]  # Tensor's is a C function, untyped
+        cls, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
+    ) -> Any:
         return _dispatch(func, args, kwargs or {})
 
 
@@ -312,12 +320,13 @@ def _wrap(t: Any) -> Any:
     return OnSecondDevice(t) if isinstance(t, torch.Tensor) and not isinstance(t, OnSecondDevice) else t
 
 
-def _check_same_device(name: str, args: tuple, flat: list[Any]) -> None:
+def _check_same_device(name: str, args: Sequence[Any], flat: list[Any]) -> None:
     """CUDA's rule: tensors of one op share a device, except 0-dim CPU tensors (scalars),
     CPU index tensors of indexing, and a CPU source of a copy (``x[i] = row``). A copy of the
     device's values INTO a CPU tensor (``buffer[t] = h`` on ``torch.zeros(...)`` made without
     ``device=``) is refused: CUDA runs it, but it is a buffer silently created on the wrong
-    device, the result moved back only afterwards (issue 42)."""
+    device, the result moved back only afterwards (a learner's code that passes on
+    CPU and fails on a GPU)."""
     allowed = set()
     if name in _INDEX_OPS:
         allowed = {id(t) for t in tree_flatten(args[1])[0]}
@@ -341,7 +350,7 @@ def _check_same_device(name: str, args: tuple, flat: list[Any]) -> None:
             )
 
 
-def _dispatch(func: Any, args: tuple, kwargs: dict[str, Any]) -> Any:
+def _dispatch(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
     name = str(func.overloadpacket.__name__)
     creates = _is_second(kwargs.get("device"))  # torch.zeros(..., device=x.device), .to(x.device)
     flat, _ = tree_flatten((args, kwargs))
@@ -382,7 +391,7 @@ def _underneath(value: Any) -> Any:
     return value
 
 
-def _shown(func: Any, args: tuple) -> tuple[bool, Any]:
+def _shown(func: Any, args: Sequence[Any]) -> tuple[bool, Any]:
     """(True, what a GPU's tensor answers) where ``func`` reads the device of a tensor of the
     second device (a property, ``get_device()``, ``type()``), else (False, None)."""
     if not args or not isinstance(args[0], OnSecondDevice):
@@ -403,7 +412,9 @@ class _SecondDeviceFactories(TorchFunctionMode):
     :data:`_READ_ON_THE_DATA` reads; what graded code reads of the device (:func:`_shown`)
     and the device arguments it passes (:func:`_underneath`)."""
 
-    def __torch_function__(self, func, types, args=(), kwargs=None):
+    def __torch_function__(
+        self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
+    ) -> Any:
         shown, answer = _shown(func, args)
         if shown:
             return answer
@@ -426,7 +437,9 @@ class _SecondDeviceFactories(TorchFunctionMode):
 
 
 class _SecondDeviceMode(TorchDispatchMode):
-    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+    def __torch_dispatch__(
+        self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
+    ) -> Any:
         return _dispatch(func, args, kwargs or {})
 
 
@@ -434,7 +447,7 @@ class _SecondDeviceMode(TorchDispatchMode):
 def second_device() -> Iterator[None]:
     """Inside: ``device=SECOND_DEVICE`` creates tensors on the second device, ``.to(SECOND_DEVICE)``
     moves there (modules too), and mixing with CPU tensors raises :class:`DeviceMismatch`."""
-    with _SecondDeviceFactories(), _SecondDeviceMode():
+    with _SecondDeviceFactories(), _SecondDeviceMode():  # type: ignore[no-untyped-call]  # torch's __init__
         yield
 
 
@@ -483,8 +496,8 @@ def device_trace(call: Callable[[], Any]) -> dict[str, Any]:
 
 
 # torch.manual_seed also queues a seed for every device backend the build was made with, and
-# formats the caller's stack to do so: 0.12 ms a call from a shallow stack, 0.39 ms from a
-# check's (2026-11-23), about 35 ms of a `losses` task's 176 seeds. A build with no device
+# formats the caller's stack to do so: tenths of a ms a call from a check's stack, tens of ms
+# of a task's seeds. A build with no device
 # backend gets the CPU generator seeded, which is all that torch.manual_seed changes there.
 _DEVICE_BACKENDS = (
     torch.backends.cuda.is_built()  # CUDA and ROCm

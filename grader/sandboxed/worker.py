@@ -33,8 +33,9 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
+from types import FrameType, ModuleType
 from typing import Any
 
 from grader.sandboxed import OUTPUT_TAIL_CHARS, blame, guarded
@@ -215,7 +216,7 @@ class Watchdog:
                 )
 
 
-def _qualname(frame: Any, submission_dir: str) -> str:
+def _qualname(frame: FrameType | None, submission_dir: str) -> str:
     """Qualified name (``Value.backward``) of the innermost frame running submitted code."""
     while frame is not None:
         if frame.f_code.co_filename.startswith(submission_dir + os.sep):
@@ -272,7 +273,7 @@ class Worker:
         self.sources = sources
         self.nonce = bytes.fromhex(args.nonce)
         self.module: ModuleType | None = None
-        self.probes: dict[tuple[str, str], Any] = {}
+        self.probes: dict[tuple[str, str], Callable[..., Any]] = {}
         self.blocked: set[str] = set()
         self.sending = threading.Lock()
         self.watchdog = Watchdog(self)
@@ -340,14 +341,14 @@ class Worker:
         self.module = module
         self.send({"event": "imported", "output": self.printed.take()})
 
-    def probe(self, name: str, source: str):
+    def probe(self, name: str, source: str) -> Callable[..., Any]:
         key = (name, source)
         if key not in self.probes:
             import torch
 
             from grader.sandboxed import probe_kit
 
-            namespace = {
+            namespace: dict[str, Any] = {
                 "__builtins__": builtins,
                 "__name__": "probe",
                 "torch": torch,
@@ -440,8 +441,8 @@ def warm_up() -> None:
     """Pay the first-use costs of what probes use (torch._dynamo's import for the op recorders,
     the first conv, optimizer step, RNN...) before ``booted``, under the start's deadline, which
     stretches with the machine's load: the zygote once for all its children, a fresh worker for
-    itself. A fresh worker without it paid them in its first probe, 3.1 s of wall clock at load
-    12 on 2 cores (2026-11-24), past the 10 s probe timeout at load 74."""
+    itself. A fresh worker without it paid them in its first probe, seconds of wall clock that
+    a loaded machine stretched past the probe timeout (docs/benchmark.md, "Behind the code")."""
     import torch
     import torch.nn.functional as F
     from torch import nn
@@ -475,11 +476,11 @@ def warm_up() -> None:
     probe_kit.count_ops(lambda: y.sum(1))
     on_second = probe_kit.to_second_device(x)
 
-    def second_device_step():
+    def second_device_step() -> float:
         model.to(probe_kit.SECOND_DEVICE).train()
         loss = F.cross_entropy(model(on_second), torch.tensor([0, 1, 2, 0], device=probe_kit.SECOND_DEVICE))
         loss.backward()
-        return on_second[on_second > 0].sum().item() + loss.item()
+        return float(on_second[on_second > 0].sum().item() + loss.item())
 
     probe_kit.device_trace(second_device_step)
     channel.decode(channel.encode(probe_kit.to_plain({"value": y, "shape": y.shape})))

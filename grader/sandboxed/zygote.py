@@ -112,7 +112,7 @@ def settle(uid: int, gid: int) -> None:
     """In a child of :func:`fork_isolated`: the zygote's ``uid`` and ``gid`` inside too (the
     ``/proc`` below is made of files this uid must own), a ``/proc`` that shows only itself (the
     zygote's shows every child: a thread's name in ``/proc/<pid>/task/*/comm`` carried a module
-    between classmates, issue 39), and no capabilities (a new user namespace grants all of them
+    between classmates), and no capabilities (a new user namespace grants all of them
     inside it; none is needed)."""
     libc = ctypes.CDLL(None, use_errno=True)
     prctl(PR_SET_DUMPABLE, 1)  # a process that is not dumpable (the zygote's image) cannot write its maps
@@ -169,7 +169,7 @@ def isolation_works(ids: tuple[int, int]) -> bool:
     return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
 
 
-def settings() -> tuple:
+def settings() -> tuple[object, ...]:
     """What a process of this uid could change about the zygote, and every child inherits:
     every resource limit, nice, scheduling policy and priority, CPUs, I/O priority."""
     limits = tuple(
@@ -195,7 +195,7 @@ def thread_count() -> int:
 
 
 def child(
-    control: socket.socket, orders: socket.socket, ids: tuple[int, int] | None, baseline: tuple
+    control: socket.socket, orders: socket.socket, ids: tuple[int, int] | None, baseline: tuple[object, ...]
 ) -> None:
     """The trusted prelude of one child, forked before its order (a spare), isolated where
     ``ids`` (the zygote's uid and gid) are given; never returns."""

@@ -14,7 +14,7 @@ from grader.clean import html
 from grader.similarity.compare import Pair, TopicResult, matching_lines
 
 CSV_FIELDS = ("topic", "exercise", "student_a", "student_b", "score", "shared_fingerprints")
-# Added by issue 23: the weight of what they share, the flag, and each one's score against the reference.
+# After the pair's score, for the person who reads the flag: the weight of what they share, the flag, and each one's score against the reference.
 CSV_EXTRA = ("evidence", "flagged", "a_matches_reference", "b_matches_reference")
 
 

@@ -1,4 +1,4 @@
-"""The golden outputs of issue 46: one wrong submission per topic (tests/golden/submission/,
+"""The golden outputs (English as it was before the catalogue, and Chinese): one wrong submission per topic (tests/golden/submission/,
 each a mistake of tests/corpus), graded in each language, and `grade --help` of every command.
 
 `python tests/grader/golden.py LANG` writes tests/golden/LANG/ from this checkout (English was

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from warm import Warm
@@ -58,3 +60,25 @@ def grade_json(*args: str, timeout: float = 600, fresh: bool = False) -> tuple[i
     done = run_grade(*args, "--format", "json", timeout=timeout, fresh=fresh)
     assert done.returncode in (0, 1), f"exit {done.returncode}: {done.stderr[-2000:]}"
     return done.returncode, json.loads(done.stdout)
+
+
+@contextlib.contextmanager
+def click_help_kept() -> Iterator[None]:
+    """Inside: `grade` may run in this process in another language (``--lang``), which
+    translates its commands' help in place; after: the help as it was, for the next test."""
+    from grader import i18n
+    from grader.cli import main
+
+    kept = [
+        (command, command.help, command.short_help, [(p, getattr(p, "help", None)) for p in command.params])
+        for command in i18n.commands_of(main)
+    ]
+    try:
+        yield
+    finally:
+        for command, text, short, params in kept:
+            command.help, command.short_help = text, short
+            for param, param_help in params:
+                if param_help is not None:
+                    param.help = param_help  # type: ignore[attr-defined]
+        i18n.refresh()

@@ -1,4 +1,4 @@
-"""The AST scan of issue 46: a learner-facing literal that does not go through the catalogue.
+"""The AST scan behind the catalogue's completeness: a learner-facing literal that does not go through the catalogue.
 
 A literal is learner-facing where it reaches output: an argument of ``click.echo``, ``print``,
 ``fail`` and the check failures, an ``append``/``extend`` of lines or notes, a ``return`` or a

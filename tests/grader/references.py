@@ -9,7 +9,9 @@ update`` in ``grader/checks/domain_answers.pt`` (:mod:`grader.checks.answers_sto
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable, Sequence
 from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import torch
@@ -37,8 +39,8 @@ tensors = SimpleNamespace(
 )
 
 
-def _autograd(fn):
-    def grad(x):
+def _autograd(fn: Callable[[torch.Tensor], torch.Tensor]) -> Callable[[torch.Tensor], torch.Tensor | None]:
+    def grad(x: torch.Tensor) -> torch.Tensor | None:
         leaf = x.detach().clone().requires_grad_(True)
         fn(leaf).sum().backward()
         return leaf.grad
@@ -46,7 +48,7 @@ def _autograd(fn):
     return grad
 
 
-def _numerical_grad(f, x, eps=1e-6):
+def _numerical_grad(f: Callable[[torch.Tensor], Any], x: torch.Tensor, eps: float = 1e-6) -> torch.Tensor:
     grad = torch.zeros_like(x)
     for i in range(x.numel()):
         e = torch.zeros_like(x).reshape(-1)
@@ -62,11 +64,11 @@ class _Value:
     def __init__(self, data: float) -> None:
         self.leaf = torch.tensor(float(data), dtype=torch.float64, requires_grad=True)
 
-    def _unary(self, fn):
+    def _unary(self, fn: Callable[[torch.Tensor], torch.Tensor]) -> SimpleNamespace:
         out = SimpleNamespace(data=float(fn(self.leaf).detach()), grad=0.0)
         node = self
 
-        def backward():
+        def backward() -> None:
             fn(node.leaf).backward()
             out.grad = 1.0
 
@@ -100,7 +102,7 @@ autograd = SimpleNamespace(
 )
 
 
-def _softplus(z):
+def _softplus(z: torch.Tensor) -> torch.Tensor:
     # log(e^z + 1), exact to an ulp in the tails (torch's BCE-with-logits rounds log(1 + e) there)
     return torch.logaddexp(z, torch.zeros_like(z))
 
@@ -122,7 +124,7 @@ losses = SimpleNamespace(
 )
 
 
-def _gd_fit(x, y, lr, steps):
+def _gd_fit(x: torch.Tensor, y: torch.Tensor, lr: float, steps: int) -> tuple[float, list[float]]:
     w, found = 1.0, []
     for _ in range(steps):
         found.append(float(((w * x - y) ** 2).mean()))
@@ -130,7 +132,9 @@ def _gd_fit(x, y, lr, steps):
     return w, found
 
 
-def _sgd_fit(x, y, lr, epochs, generator=None):
+def _sgd_fit(
+    x: torch.Tensor, y: torch.Tensor, lr: float, epochs: int, generator: torch.Generator | None = None
+) -> tuple[float, list[float]]:
     w, found = 1.0, []
     for _ in range(epochs):
         for i in torch.randperm(len(x), generator=generator).tolist():
@@ -139,12 +143,14 @@ def _sgd_fit(x, y, lr, epochs, generator=None):
     return w, found
 
 
-def _minibatch_indices(n, batch_size, shuffle=True, generator=None):
+def _minibatch_indices(
+    n: int, batch_size: int, shuffle: bool = True, generator: torch.Generator | None = None
+) -> list[torch.Tensor]:
     order = torch.randperm(n, generator=generator) if shuffle else torch.arange(n)
     return list(order.split(batch_size))
 
 
-def _ema(values, beta, bias_correction=True):
+def _ema(values: torch.Tensor, beta: float, bias_correction: bool = True) -> torch.Tensor:
     s, out = 0.0, []
     for t, v in enumerate(values.double().tolist(), start=1):
         s = beta * s + (1 - beta) * v
@@ -152,9 +158,10 @@ def _ema(values, beta, bias_correction=True):
     return torch.tensor(out, dtype=torch.float64).to(values.dtype)
 
 
-def _closed_form(X, y):
+def _closed_form(X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     Xd, yd = X.double(), y.double()
-    return torch.linalg.solve(Xd.T @ Xd, Xd.T @ yd).to(X.dtype)
+    solved: torch.Tensor = torch.linalg.solve(Xd.T @ Xd, Xd.T @ yd)
+    return solved.to(X.dtype)
 
 
 class _Diabetes:
@@ -165,7 +172,7 @@ class _Diabetes:
     def __len__(self) -> int:
         return len(self.y)
 
-    def __getitem__(self, i: int):
+    def __getitem__(self, i: int) -> tuple[torch.Tensor, torch.Tensor]:
         return self.x[i], self.y[i]
 
 
@@ -182,7 +189,13 @@ optim = SimpleNamespace(
 )
 
 
-def _train_epoch(model, loader, loss_fn, optimizer, device):
+def _train_epoch(
+    model: torch.nn.Module,
+    loader: Iterable[tuple[torch.Tensor, torch.Tensor]],
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    optimizer: torch.optim.Optimizer,
+    device: str,
+) -> float:
     model.train()
     total, count = 0.0, 0
     for x, y in loader:
@@ -195,7 +208,9 @@ def _train_epoch(model, loader, loss_fn, optimizer, device):
 
 
 @torch.no_grad()
-def _evaluate(model, loader, device):
+def _evaluate(
+    model: torch.nn.Module, loader: Iterable[tuple[torch.Tensor, torch.Tensor]], device: str
+) -> float:
     model.eval()
     right, count = 0, 0
     for x, y in loader:
@@ -205,7 +220,7 @@ def _evaluate(model, loader, device):
     return right / count
 
 
-def _xavier_bound(tensor):
+def _xavier_bound(tensor: torch.Tensor) -> float:
     receptive = math.prod(tensor.shape[2:])
     return math.sqrt(6 / ((tensor.shape[0] + tensor.shape[1]) * receptive))
 
@@ -224,7 +239,7 @@ mlp = SimpleNamespace(
 )
 
 
-def _corr2d(x, k):
+def _corr2d(x: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
     return F.conv2d(x[None, None], k[None, None])[0, 0]
 
 
@@ -332,7 +347,15 @@ inception = SimpleNamespace(
 DOCSTRING_DEFAULTS = (0.1, 1e-5)  # batch_norm's momentum and eps, as exercises/resnet.py states
 
 
-def _batch_norm(x, gamma, beta, running_mean, running_var, training, *options: float):
+def _batch_norm(
+    x: torch.Tensor,
+    gamma: torch.Tensor,
+    beta: torch.Tensor,
+    running_mean: torch.Tensor | None,
+    running_var: torch.Tensor | None,
+    training: bool,
+    *options: float,
+) -> torch.Tensor:
     momentum, eps = [*options, *DOCSTRING_DEFAULTS[len(options) :]]
     return F.batch_norm(x, running_mean, running_var, gamma, beta, training, momentum, eps)
 
@@ -371,8 +394,13 @@ class _Basic(nn.Module):
 resnet = SimpleNamespace(batch_norm=_batch_norm, ResidualBlock=_Residual, BasicBlock=_Basic)
 
 
-def _rnn_forward(x, h0, params):
-    layer_input, last = x, []
+def _rnn_forward(
+    x: torch.Tensor,
+    h0: torch.Tensor,
+    params: Sequence[tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]],
+) -> tuple[torch.Tensor, torch.Tensor]:
+    layer_input = x
+    last: list[torch.Tensor] = []
     for layer, (w_ih, w_hh, b_ih, b_hh) in enumerate(params):
         h, steps = h0[layer], []
         for x_t in layer_input:

@@ -1,4 +1,4 @@
-"""The message catalogue (issue 46): complete, translated, consistent, compiled, and the only way
+"""The message catalogue: complete, translated, consistent, compiled, and the only way
 a learner-facing string reaches output in the modules that print (tests/grader/i18n_scan.py).
 
 Babel (the test extras) reads and compiles the catalogue here; the grader itself reads the .mo
@@ -25,6 +25,10 @@ PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sdrf]|%%|%[sdrf]|\{[^{}]*\}")
 # A new module that prints: add it here (docs/i18n.md, "Adding a string").
 PRINTING = (
     "grader/cli.py",
+    "grader/commands/common.py",
+    "grader/commands/learner.py",
+    "grader/commands/batch.py",
+    "grader/commands/course.py",
     "grader/report.py",
     "grader/checks/exercises.py",
     "grader/checks/judge.py",

@@ -1,4 +1,4 @@
-"""The clause matrix (issue 25): every exercise × every generic clause of the contract
+"""The clause matrix: every exercise × every generic clause of the contract
 (`docs/architecture.md`, "Clause matrix") → the named check that holds it, or why it does not apply.
 
 A cell is a check's name (the test function without ``test_``; a parametrised check counts when
@@ -446,7 +446,7 @@ MATRIX: dict[str, dict[str, dict[str, str]]] = {
 }
 
 
-# issue 42: each input clause probed at its edges by a generator-driven check (its cases drawn from
+# Each input clause probed at its edges by a generator-driven check (its cases drawn from
 # grader.checks.strategies, beside any stated fixed case: test_every_edge_inputs_cell_names_a_generator_driven_check),
 # and a gradient check wherever the docstring says differentiable
 _LOSSES = ("mse", "l1", "huber", "sigmoid", "bce_with_logits", "softmax", "log_softmax", "entropy", "kl_div")
@@ -600,7 +600,7 @@ def _strategy_draws(topic: str) -> dict[str, set[str]]:
 
 @pytest.mark.unit
 def test_every_edge_inputs_cell_names_a_generator_driven_check():
-    """Issue 42: each "edge inputs" cell names a check that draws its cases from
+    """Each "edge inputs" cell names a check that draws its cases from
     grader.checks.strategies (seeded through inputs.seed), not one fixed case per escape."""
     fixed = []
     for topic, cells in EDGE_INPUTS.items():

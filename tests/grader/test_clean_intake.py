@@ -1,4 +1,4 @@
-"""What intake leaves out is listed with the reason, never dropped silently (issue 22, item 4)."""
+"""What intake leaves out is listed with the reason, never dropped silently."""
 
 from __future__ import annotations
 

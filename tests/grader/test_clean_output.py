@@ -1,4 +1,4 @@
-"""Nothing a submission writes reaches a person raw (issue 22, item 4).
+"""Nothing a submission writes reaches a person raw.
 
 A hostile submission's exception messages carry terminal escape sequences (a cleared screen,
 a cursor moved up and back to paint a fake "100/100", OSC titles and hyperlinks), C1

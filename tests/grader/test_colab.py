@@ -1,5 +1,5 @@
 """The Colab path: a hand-out executed in a fresh virtual environment through its set-up cell,
-from a release zipped with or without a top folder, and from inside a release (issue 27 item 4)."""
+from a release zipped with or without a top folder, and from inside a release."""
 
 from __future__ import annotations
 

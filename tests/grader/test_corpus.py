@@ -1,4 +1,5 @@
-"""The suites against a corpus they were not written against (`tests/corpus/`, issue 18).
+"""The suites against a corpus they were not written against (`tests/corpus/`), so that
+they catch mistakes their authors did not think of.
 
 Per topic, `tests/corpus/<topic>/` holds
 
@@ -35,9 +36,9 @@ from grader.topics import available_topics
 CORPUS = REPO / "tests" / "corpus"
 KINDS = ("correct", "mistakes")
 KILL_RATE = 0.95
-PUBLIC_RATE = 0.95  # the public checks alone, per topic (issue 42)
-# The batch written from the docstrings alone before the suites were strengthened (issue 42:
-# `e42_*`, 70/92 caught by the suites of that day): every topic catches at least 99 % of it.
+PUBLIC_RATE = 0.95  # the public checks alone, per topic (what a learner sees before handing in)
+# The batch written from the docstrings alone before the suites were strengthened against
+# edge inputs (`e42_*`, 70/92 caught by the suites of that day): every topic catches at least 99 % of it.
 HELD_BACK_PREFIX, HELD_BACK_RATE = "e42_", 0.99
 # Every module's points, recorded: a change to the engine must not move one (a change to a suite
 # records them again, and the diff shows which modules it moved).
@@ -63,7 +64,7 @@ def student(topic: str, kind: str, path: Path) -> str:
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory) -> dict[str, dict]:
     """{student: that row's report}: the correct modules and the solutions, graded in one batch
-    with a busy loop on every core (no correct module may time out: issue 28)."""
+    with a busy loop on every core (no correct module may time out under load)."""
     root = tmp_path_factory.mktemp("corpus")
     staged = root / "submissions"
     staged.mkdir()
@@ -125,7 +126,7 @@ print(json.dumps(scores))
 
 
 # the hints of the clause checks (grader/checks/judge.py and the suites' dtype checks): none may
-# lead an exercise whose values are wrong (issue 40: it points a beginner at the wrong cause)
+# lead an exercise whose values are wrong (it would point a beginner at the wrong cause)
 CLAUSE_HINTS = [
     "create new tensors on the input's device",
     "on a GPU, .numpy() and other CPU-only calls need .cpu() first",

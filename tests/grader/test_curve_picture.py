@@ -1,5 +1,5 @@
 """Curves you can see: `grade` draws a failed convergence check's curve, with the band correct
-code reaches, names the PNG in the message, and the notebook table shows it (issue 27 item 7)."""
+code reaches, names the PNG in the message, and the notebook table shows it."""
 
 from __future__ import annotations
 

@@ -99,7 +99,7 @@ def test_the_bound_leaves_room_for_every_solution():
     assert deepest * 3 < parsed.MAX_DEPTH
 
 
-# The notebook of issue 52: a 600-deep expression, a 400-deep lambda chain and a cell of 5 MB of
+# A hostile notebook: a 600-deep expression, a 400-deep lambda chain and a cell of 5 MB of
 # one-line statements kept `grade` busy ~6 minutes (ast.get_source_segment split the whole cell
 # again for every statement: quadratic). Seen failing on the main of 2026-11-24: a 68 kB cell of
 # such statements alone took 34 s of CPU to read (4 000 statements), the 5 MB one hours.

@@ -1,5 +1,5 @@
-"""The user's documents: the README short and undated, every module of grader/ in the
-architecture's map, and the README's test command the one CI runs."""
+"""The user's documents: the README short and undated (the code and .ci/run undated too), every
+module of grader/ in the architecture's map, and the README's test command the one CI runs."""
 
 from __future__ import annotations
 
@@ -107,6 +107,28 @@ def test_the_documents_the_readme_points_to_exist():
 
 def test_no_diary_in_the_architecture():
     assert [line for line in ARCHITECTURE.splitlines() if DATE.search(line)] == []
+
+
+# A date followed by a time is an example of a format the code reads ("2026-10-14 23:59"), not
+# the day a figure was measured.
+MEASURED_ON = re.compile(r"\b20\d\d-\d\d-\d\d\b(?![ T]\d\d:\d\d)")
+
+
+def test_no_dated_figures_in_the_code_or_ci():
+    """Figures and their dates live in docs/benchmark.md and CHANGELOG.md; the code and .ci/run
+    say why, and the figure there does not grow stale beside the code that changed."""
+    paths = [REPO / ".ci" / "run"] + [
+        path for path in sorted((REPO / "grader").rglob("*")) if path.suffix in {".py", ".toml", ""}
+    ]
+    dated = [
+        f"{path.relative_to(REPO)}:{number}: {line.strip()}"
+        for path in paths
+        if path.is_file()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if MEASURED_ON.search(line)
+    ]
+    assert dated == [], "move the figure and its date to docs/benchmark.md:\n" + "\n".join(dated)
+    assert MEASURED_ON.search("(2026-11-24, load 12)") and not MEASURED_ON.search('"2026-10-14 23:59"')
 
 
 def test_the_worker_count_is_said_as_ci_runs_it():

@@ -1,4 +1,4 @@
-"""A start that fails is the machine's problem, never the learner's crash (issue 27 item 11)."""
+"""A start that fails is the machine's problem, never the learner's crash."""
 
 from __future__ import annotations
 

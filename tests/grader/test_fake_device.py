@@ -143,7 +143,7 @@ def gradient(x):
 
 
 def add_into_with_in_place_ops(x):
-    """add_into's in-place ways (issue 42): z written with copy_/add_, slices, out= and +=."""
+    """add_into's in-place ways (each one a learner wrote): z written with copy_/add_, slices, out= and +=."""
     zs = [torch.empty_like(x) for _ in range(5)]
     zs[0].copy_(x).add_(x)
     zs[1][:] = x
@@ -219,7 +219,7 @@ def softmax(x, dim):
         ("return e / e.sum(dim=dim, keepdim=True)", None),
         (
             "out = torch.zeros(e.shape)\n    out[:] = e / e.sum(dim=dim, keepdim=True)\n    return out",
-            "every op",  # the copy into the CPU buffer (issue 42), before the result is off the device
+            "every op",  # the copy into the CPU buffer, before the result is off the device
         ),
         ("return e / torch.tensor(e.sum(dim=dim, keepdim=True).tolist())", "every op"),
         ("s = e.sum(dim=dim, keepdim=True)\n    return e / s if s.min().item() > 0 else e", None),

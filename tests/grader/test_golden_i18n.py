@@ -1,4 +1,4 @@
-"""Issue 46's golden files: one wrong submission per topic graded in English and in Chinese, and
+"""The golden files of the two languages: one wrong submission per topic graded in English and in Chinese, and
 `grade --help` of every command (tests/grader/golden.py writes them). English is today's output
 byte for byte (captured from main before the catalogue); the JSON's keys and statuses are the
 same in both languages, its messages follow the language."""

@@ -87,7 +87,7 @@ UNSTABLE_SOFTMAX = "def softmax(x, dim=-1):\n    return torch.exp(x) / torch.exp
 
 @pytest.mark.e2e
 def test_check_softmax_fails_the_unstable_softmax(tmp_path):
-    """Stability at extreme logits is a stated property, so a public check holds it (issue 25): the
+    """Stability at extreme logits is a stated property, so a public check holds it: the
     hand-out's check("softmax") must not say "passed" for the softmax without the max shift."""
     assert run_grade("notebooks", str(tmp_path), "--topic", "losses").returncode == 0
     path = tmp_path / "losses.ipynb"

@@ -1,4 +1,4 @@
-"""Hand-out notebooks in Chinese (issue 46): `grade notebooks --lang zh_CN` shows a topic's
+"""Hand-out notebooks in Chinese: `grade notebooks --lang zh_CN` shows a topic's
 reviewed docstring translations (grader/locale/<lang>/docstrings/<topic>.md) with every formula
 and every piece of code exactly as the English docstring has them; the stubs keep theirs."""
 

@@ -1,4 +1,4 @@
-"""The translated hints (hints/<lang>/<topic>.md, issue 46): the same ladders as the English
+"""The translated hints (hints/<lang>/<topic>.md): the same ladders as the English
 ones, code untouched, and `grade hint` reads them in the learner's language."""
 
 from __future__ import annotations

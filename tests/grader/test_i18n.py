@@ -1,4 +1,4 @@
-"""The learner's language (grader/i18n.py, issue 46): where it comes from, what English costs,
+"""The learner's language (grader/i18n.py): where it comes from, what English costs,
 and that text from a submission is shown as it is in any language."""
 
 from __future__ import annotations
@@ -54,14 +54,29 @@ def test_the_language_comes_from_torchgrade_lang_then_the_locale(env, variables,
     assert i18n.language() == expected
 
 
-def test_lang_on_the_command_line_wins_and_leaves_the_arguments(env):
+def test_lang_on_the_command_line_wins_wherever_it_stands(env):
+    """Click reads --lang where it stands (before the command or among its options); a file
+    after ``--`` keeps its name."""
+    from click.testing import CliRunner
+    from helpers import click_help_kept
+
+    from grader.cli import main
+
     env.setenv("TORCHGRADE_LANG", "en")
-    argv, problem = i18n.take_lang(["losses.py", "--lang", "zh_CN", "--format", "json"])
-    assert (argv, problem, i18n.language()) == (["losses.py", "--format", "json"], "", "zh_CN")
-    argv, problem = i18n.take_lang(["--lang=en", "next"])
-    assert (argv, problem, i18n.language()) == (["next"], "", "en")
-    assert "--lang" in i18n.take_lang(["--lang", "klingon", "x.py"])[1]
-    assert i18n.take_lang(["--", "--lang", "zh_CN"])[0] == ["--", "--lang", "zh_CN"]  # a file's name
+    with click_help_kept():
+        for args, lang in (
+            (["losses.py", "--lang", "zh_CN", "--help"], "zh_CN"),
+            (["--lang=en", "next", "-h"], "en"),
+        ):
+            i18n.refresh()
+            assert CliRunner().invoke(main, args).exit_code == 0
+            assert i18n.language() == lang
+        wrong = CliRunner().invoke(main, ["--lang", "klingon", "x.py"])
+        assert wrong.exit_code == 2 and "--lang: choose one of en, zh_CN (got 'klingon')" in wrong.output
+        i18n.refresh()
+        env.setenv("TORCHGRADE_LANG", "en")
+        CliRunner().invoke(main, ["--", "--lang", "zh_CN"])  # a file named --lang
+        assert i18n.language() == "en"
 
 
 def test_english_opens_no_catalogue(env):
@@ -174,7 +189,7 @@ def test_the_gradescope_zip_carries_the_course_language(tmp_path):
 
 
 def test_a_students_manual_items_and_inquiries_follow_the_language(env):
-    """The feedback's sections on manual items and inquiries (issue 47) are in the learner's
+    """The feedback's sections on manual items and inquiries are in the learner's
     language; what people typed (a comment, a question) is shown as it is."""
     from grader.batch import manual_feedback
     from grader.batch.gradebook import Row

@@ -1,4 +1,4 @@
-"""``grade next`` and ``grade reset EXERCISE``, on a copy of exercises/ (issue 27 item 6)."""
+"""``grade next`` and ``grade reset EXERCISE``, on a copy of exercises/."""
 
 from __future__ import annotations
 

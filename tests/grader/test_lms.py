@@ -1,4 +1,4 @@
-"""LMS files that their importers take (issue 23, item 4).
+"""LMS files that their importers take.
 
 Moodle: the assignment's offline grading worksheet is the roster, and ``moodle.csv`` is that
 worksheet with ``Grade`` filled. Its importer (``mod/assign/feedback/offline/

@@ -1,4 +1,4 @@
-"""LMS files shaped from the LMSs' own source (issue 41), one fixture per case; each test names
+"""LMS files shaped from the LMSs' own source (not from their documentation, which differs), one fixture per case; each test names
 the file of moodle/moodle or instructure/canvas-lms it follows."""
 
 from __future__ import annotations

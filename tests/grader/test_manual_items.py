@@ -1,4 +1,4 @@
-"""Manual items, marks and grade inquiries through `grade batch` (issue 47), end to end.
+"""Manual items, marks and grade inquiries through `grade batch`, end to end.
 
 A course whose homework is worth 100 with a manual item worth 20: a fully right automatic
 submission totals 80; a mark of 15 makes it 95, kept on a rerun and carried by gradebook.csv,

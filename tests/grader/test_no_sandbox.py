@@ -1,4 +1,4 @@
-"""Without bubblewrap: one plain sentence and the fix, never a crash-like header (issue 27 item 8)."""
+"""Without bubblewrap: one plain sentence and the fix, never a crash-like header."""
 
 from __future__ import annotations
 

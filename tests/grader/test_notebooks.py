@@ -107,7 +107,7 @@ def test_a_call_sharing_a_line_with_a_kept_statement_is_dropped():
 
 @pytest.mark.e2e
 def test_one_line_sleep_cell_does_not_sink_the_solution_notebook(tmp_path):
-    """issue 27: this cell once scored the full losses solution 0/49 (timed out at import)."""
+    """This cell once scored the full losses solution 0/49 (timed out at import)."""
     solution = (REPO / "solutions" / "losses.py").read_text()
     path = notebook_with(tmp_path / "losses.ipynb", [solution, "import time; time.sleep(600)"])
     code, report = grade_json(str(path), timeout=120)

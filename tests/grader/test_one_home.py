@@ -1,5 +1,5 @@
 """Each default lives once, in grader/defaults.py, and each grading setting is declared once, in
-grader/options.py (issue 24): read from the source's syntax trees, so a second home fails here
+grader/options.py: read from the source's syntax trees, so a second home fails here
 before it drifts from the first."""
 
 from __future__ import annotations

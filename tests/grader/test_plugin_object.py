@@ -1,4 +1,4 @@
-"""The suites' plugin receives each task's settings as an object (issue 24 item 1): the grading
+"""The suites' plugin receives each task's settings as an object: the grading
 path parses no command-line option of ours, and a hand run's options become the same Run."""
 
 from __future__ import annotations

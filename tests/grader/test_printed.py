@@ -1,5 +1,5 @@
 """What a check's code prints comes back bounded, as plain data, and is shown under the check
-when it does not pass (issue 27 item 2)."""
+when it does not pass."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Progress on a terminal: a live line per topic; plain when piped; --quiet (issue 27 item 1)."""
+"""Progress on a terminal: a live line per topic; plain when piped; --quiet."""
 
 from __future__ import annotations
 

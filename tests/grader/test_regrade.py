@@ -1,5 +1,5 @@
 """A regrade gives the same report: a check's unseeded draws (torch's global RNG) do not depend
-on the checks, tasks or students a grading process ran before it (issue 28: 20 regrades identical)."""
+on the checks, tasks or students a grading process ran before it (20 regrades identical)."""
 
 from __future__ import annotations
 

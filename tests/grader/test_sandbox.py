@@ -136,7 +136,7 @@ def test_network_writes_and_new_processes_are_refused(spy, name, error):
 
 def test_no_thread_starts_once_the_submission_runs(spy):
     """The worker's own threads start before its seal; a thread of the submission's could run
-    where no probe is watching (issue 52)."""
+    where no probe is watching."""
     with pytest.raises(SubmissionError, match="RuntimeError.*can't start new thread"):
         spy.run(probe_call, "threads")
 

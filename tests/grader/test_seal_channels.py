@@ -1,6 +1,6 @@
 """No channel between students: two children alive at once (two students graded at the same
 time, as in `grade batch --workers 2`, which share one zygote) cannot exchange a byte by any
-route a socket, a pipe or shared memory could take (issue 22, item 2)."""
+route a socket, a pipe or shared memory could take."""
 
 from __future__ import annotations
 
@@ -186,7 +186,7 @@ def test_two_children_alive_at_once_cannot_exchange_a_byte(session_for):
 
 # A thread's name (prctl PR_SET_NAME, read in /proc/<pid>/task/*/comm by any process that sees
 # the pid) and a process's nice value (read by getpriority on its pid) carried a whole module
-# between classmates (issue 39): the sender names its threads and sets its own priority.
+# between classmates: the sender names its threads and sets its own priority.
 NAMER = """
 import ctypes, os, threading, time
 

@@ -1,4 +1,4 @@
-"""No hidden suite code reaches a student (issue 39, item 3). A worker that runs a hidden probe
+"""No hidden suite code reaches a student. A worker that runs a hidden probe
 holds its request (the probe's source); one submission read every request it saw through
 frames and re-raised and printed them in later checks' messages: with the hidden checks in the
 public checks' worker, 6 hidden-only lines reached the batch feedback and 3 a visible Gradescope
@@ -31,7 +31,7 @@ TOPIC = "losses"
 # Each call records the requests on the stack it has not seen (the worker's `request`, whose
 # "source" is the probe's), then prints them and raises them; with none new it answers. The
 # trusted-side source scan (grader/engine/subset.py) would refuse this module; the engine runs
-# it here without the scan, as one of the scan's bypasses (issue 39, item 1) would have.
+# it here without the scan, as one of the scan's bypasses (an import the scan missed) would have.
 SPY = """
 
 import sys as _sys

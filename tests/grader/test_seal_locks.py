@@ -2,7 +2,7 @@
 ``/usr``, ``grader/``, bound read-only into every sandbox), and a lock taken on one is seen by
 every process that opens it, across every namespace. A classmate who handed in the stubs
 scored 113.5/122 from a sender in the same batch through open-file-description locks, and a
-hidden probe's source crossed to the public worker of the same task (issue 52). Here a sender
+hidden probe's source crossed to the public worker of the same task. Here a sender
 encodes an answer in OFD locks, POSIX locks and flock on read-only files of the venv, and a
 receiver alive at the same time decodes them; the worker's allow-list filter refuses every
 lock, as it refuses inotify, fanotify, mincore and the page-cache calls.

@@ -1,6 +1,6 @@
 """No child reaches another process: the calls the kernel lets one uid aim at another
 (limits, priority, scheduling, CPUs, I/O priority) are refused, and a zygote whose settings
-changed anyway is replaced before it forks a poisoned child (issue 22, item 1)."""
+changed anyway is replaced before it forks a poisoned child."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Graded code is a subset of Python decided on the trusted side before it runs (issue 39, items
-1, 2, 5): each of the ten routes past the old deny-list scan and the packed copy is refused with
-a message that teaches, ordinary code is accepted, and a refused topic never runs."""
+"""Graded code is a subset of Python decided on the trusted side before it runs: each of the
+ten routes past the old deny-list scan and the packed copy is refused with a message that
+teaches, ordinary code is accepted, and a refused topic never runs."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ ROUTES = {
         f"timeit.timeit(zlib.decompress(base64.b64decode('{PACKED}')).decode(), number=1)\n"
     ),
 }
-# Ordinary code a learner writes for an exercise (issue 39, item 2): accepted.
+# Ordinary code a learner writes for an exercise: accepted (a subset that refuses it fails the learner).
 ORDINARY = {
     "re.compile": "import re\nWORD = re.compile(r'\\w+')\n",
     "cuDNN flags": "import torch\ntorch.backends.cudnn.deterministic = True\ntorch.backends.cudnn.benchmark = False\n",

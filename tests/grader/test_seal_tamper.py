@@ -1,4 +1,4 @@
-"""The "how" verdicts cannot be forged from inside the worker (issue 22, item 3): a submission
+"""The "how" verdicts cannot be forged from inside the worker: a submission
 that patches the recorders of ``grader.sandboxed.probe_kit`` gets no more than without the
 patch, and the trusted-side check of the graded subset (:mod:`grader.engine.subset`) refuses no
 correct submission, nor any realistic mistake."""

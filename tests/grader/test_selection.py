@@ -1,5 +1,5 @@
 """Selections that say what they did (``--exercise``, ``-k``), and usage errors that answer
-before torch is imported (issue 27, items 5 and 9)."""
+before torch is imported (a typo costs no torch start)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ atexit.register(lambda: sys.stderr.write("\\n" + json.dumps(
 from grader.cli import main
 main(prog_name="grade")
 """
-USAGE_ERROR_SECONDS = 0.5  # issue 27: a usage error answers in less than this (CPU seconds)
+USAGE_ERROR_SECONDS = 0.5  # a usage error answers in less than this (CPU seconds)
 
 
 def _probe(*args: str) -> tuple[subprocess.CompletedProcess, dict]:

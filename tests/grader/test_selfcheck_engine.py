@@ -1,5 +1,5 @@
 """check() in a second: the first check of a kernel starts an engine the later ones reuse, still
-grading the saved notebook with sandboxed workers (issue 27 item 3)."""
+grading the saved notebook with sandboxed workers."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""`grade similarity`: copies rank first, independent solutions and stubs do not (issue 17, part 1);
-copies of the reference are flagged, obvious code shared by honest students is not (issue 23, item 5).
+"""`grade similarity`: copies rank first, independent solutions and stubs do not;
+copies of the reference are flagged, obvious code shared by honest students is not.
 
 The class is ``tests/grader/similarity_class/`` (its README says what each student is), plus
 two untouched stubs and a file that does not parse, added here. ``similarity_class_obvious/``

@@ -1,4 +1,5 @@
-"""No suite check is stricter than its docstring (issue 42, CURRICULUM's Fairness).
+"""No suite check is stricter than its docstring (CURRICULUM's Fairness: a learner
+is held only to what the docstring says).
 
 Every relative tolerance a suite writes out (``rtol=``, ``"rtol":``, ``rel_tol=``) is at least the
 smallest one its topic's stub states (``rtol=1e-7``, ``within 1e-10``…), or the contract's default

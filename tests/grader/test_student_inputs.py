@@ -1,4 +1,5 @@
-"""Per-student hidden inputs (issue 17 part 2): grader/checks/inputs.py and the suites drawing through it.
+"""Per-student hidden inputs (a copied answer fails on the
+copier's own inputs): grader/checks/inputs.py and the suites drawing through it.
 
 - the derivation: the same (course seed, student, check) gives the same variant, any change
   another; variant 0 draws exactly the suites' fixed inputs;

@@ -1,4 +1,4 @@
-"""Suite checks of issue 18 on small submissions, through the sandbox: the rnn suite's
+"""Suite checks on small submissions, through the sandbox: the rnn suite's
 sequence-order check and the no-twin checks' blame. The suite's check functions are called
 directly with a TopicSession as ``sub``."""
 

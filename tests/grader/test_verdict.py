@@ -1,4 +1,4 @@
-"""The exercise verdict (issue 40): points follow exercises, not checks.
+"""The exercise verdict: points follow exercises, not checks.
 
 Unit tests of grader/checks/exercises.py on hand-made checks; then submissions graded as a
 learner would (`grade FILE --format json`): answers that answer nothing (empty tensors,

@@ -131,7 +131,7 @@ def test_grad_of_vector_fn(sub, shape):
     got = sub.run(probe_grad_of_vector_fn, x)
     expect(isinstance(got, dict), "grad_of_vector_fn", "a result", type(got).__name__)
     # the caller's x.grad first: code that backpropagates into it also returns its 5s added to the
-    # gradient, and the reduction hint below would point at the wrong cause (issue 40)
+    # gradient, and the reduction hint below would point at the wrong cause
     expect_close(
         got["x_grad"],
         torch.full_like(x, 5.0),
@@ -790,7 +790,7 @@ def test_sigmoid_runs_on_cuda(sub, device):
     expect_close(grad, s * (1 - s), "Sigmoid's backward on CUDA", rtol=1e-5, atol=1e-6)
 
 
-# -- edge inputs and the upstream gradients real code produces (issue 42) ---------------------
+# -- edge inputs and the upstream gradients real code produces --------------------------------
 
 
 def probe_sigmoid_upstreams(mod, cases):

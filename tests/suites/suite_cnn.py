@@ -377,7 +377,7 @@ def test_cnn_on_cuda(sub, device):
     )
 
 
-# -- edge inputs drawn by grader.checks.strategies (issue 42) ----------------------------------
+# -- edge inputs drawn by grader.checks.strategies ---------------------------------------------
 
 
 @check("shape", public=True, exercise="conv2d")  # any N, C_in, C_out, H, W, kh, kw, stride, padding

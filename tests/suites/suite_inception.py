@@ -302,7 +302,7 @@ def test_on_cuda(sub, device):
     )
 
 
-# -- edge inputs drawn by grader.checks.strategies (issue 42) ----------------------------------
+# -- edge inputs drawn by grader.checks.strategies ---------------------------------------------
 
 
 @check("shape", public=True, exercise="GoogLeNetMini")  # every constructor argument, batch of one

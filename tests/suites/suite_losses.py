@@ -364,7 +364,7 @@ def test_cross_entropy_probability_targets(sub, target_kind):
     expect_cross_entropy_targets(sub, target_kind, 14)
 
 
-@check("shape", public=True, exercise="cross_entropy")  # the public side, on other inputs (issue 42)
+@check("shape", public=True, exercise="cross_entropy")  # the public side, on one-hot and soft targets
 @pytest.mark.parametrize("target_kind", ["one-hot int64", "probabilities"])
 def test_cross_entropy_one_hot_and_soft_targets(sub, target_kind):
     expect_cross_entropy_targets(sub, target_kind, 16)
@@ -681,7 +681,7 @@ def test_loss_trains_a_classifier(sub, loss_name):
         )
 
 
-# -- every input clause "any shape" at its edges, drawn by grader.checks.strategies (issue 42) ---
+# -- every input clause "any shape" at its edges, drawn by grader.checks.strategies --------------
 
 
 def _any_shape_case(name: str, shape: tuple[int, ...], g: torch.Generator):

@@ -904,7 +904,7 @@ def test_mlp_on_cuda(sub, device):
     )
 
 
-# -- initialisers as training code calls them (issue 42) --------------------------------------
+# -- initialisers as training code calls them -------------------------------------------------
 
 
 def probe_xavier_parameter(mod, shapes, seed):

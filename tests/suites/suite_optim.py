@@ -693,7 +693,7 @@ def test_optimizer_on_cuda(sub, name, device):
     )
 
 
-# -- edge inputs and the states real training reaches (issue 42) ------------------------------
+# -- edge inputs and the states real training reaches -----------------------------------------
 
 
 @check(

@@ -576,7 +576,7 @@ def test_on_cuda(sub, device):
     )
 
 
-# -- edge inputs drawn by grader.checks.strategies (issue 42) ----------------------------------
+# -- edge inputs drawn by grader.checks.strategies ---------------------------------------------
 
 
 @check("shape", public=True, exercise="SmallResNet")  # "any input (n, in_channels, H, W) with H, W ≥ 8"

@@ -529,7 +529,7 @@ def test_hello_rnn_stays_on_its_device(sub, embed_dim):
     )
 
 
-# -- edge inputs drawn by grader.checks.strategies (issue 42) ----------------------------------
+# -- edge inputs drawn by grader.checks.strategies ---------------------------------------------
 
 
 @check("shape", public=True, exercise="encode_chars")  # int64 (len(text),): the empty text, a list vocab

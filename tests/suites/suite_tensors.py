@@ -423,7 +423,7 @@ def test_runs_on_cuda(sub, name, device):
     expect_runs_on_cuda(sub, name, args, {}, device, expected)
 
 
-# -- edge inputs of every input clause, drawn by grader.checks.strategies (issue 42) ---------
+# -- edge inputs of every input clause, drawn by grader.checks.strategies --------------------
 
 
 def _edge_cases(name: str) -> list[tuple[str, tuple, object]]:

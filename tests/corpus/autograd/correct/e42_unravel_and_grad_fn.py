@@ -1,4 +1,4 @@
-# correct: unravelled indices, autograd.grad for detach, out − out² backward (issue 42)
+# correct: unravelled indices, autograd.grad for detach, out − out² backward (held back: written before the suites' edge inputs)
 """Autograd, written from the docstrings."""
 
 from __future__ import annotations

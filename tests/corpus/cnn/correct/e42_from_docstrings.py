@@ -1,4 +1,4 @@
-# correct: cnn written from its docstrings alone (issue 42)
+# correct: cnn written from its docstrings alone (held back: written before the suites' edge inputs)
 """CNNs, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# correct: F.unfold pooling, einsum conv2d, adaptive max-pooled head (issue 42)
+# correct: F.unfold pooling, einsum conv2d, adaptive max-pooled head (held back: written before the suites' edge inputs)
 """CNNs, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# correct: unfold corr2d, shifted-slice einsum conv2d, offset-maximum pooling (issue 42)
+# correct: unfold corr2d, shifted-slice einsum conv2d, offset-maximum pooling (held back: written before the suites' edge inputs)
 """CNNs, written from the docstrings."""
 
 from __future__ import annotations

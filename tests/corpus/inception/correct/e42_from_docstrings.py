@@ -1,4 +1,4 @@
-# correct: inception written from its docstrings alone (issue 42)
+# correct: inception written from its docstrings alone (held back: written before the suites' edge inputs)
 """Inception, written from the docstrings."""
 
 from __future__ import annotations

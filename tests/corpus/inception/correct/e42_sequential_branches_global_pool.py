@@ -1,4 +1,4 @@
-# correct: Sequential branches, AvgPool2d module, global-pooling head (issue 42)
+# correct: Sequential branches, AvgPool2d module, global-pooling head (held back: written before the suites' edge inputs)
 """Inception, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# correct: evaluate collecting every prediction, train_epoch summing detached tensors (issue 42)
+# correct: evaluate collecting every prediction, train_epoch summing detached tensors (held back: written before the suites' edge inputs)
 """MLPs, written from the docstrings."""
 
 from __future__ import annotations

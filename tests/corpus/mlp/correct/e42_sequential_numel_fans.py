@@ -1,4 +1,4 @@
-# correct: numel-based fans, copy_ fill, Sequential models, minimum hard sigmoid (issue 42)
+# correct: numel-based fans, copy_ fill, Sequential models, minimum hard sigmoid (held back: written before the suites' edge inputs)
 """MLPs, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# correct: Cholesky solve, split() iterator, tensor_split folds, torch-style Adam denominators (issue 42)
+# correct: Cholesky solve, split() iterator, tensor_split folds, torch-style Adam denominators (held back: written before the suites' edge inputs)
 """Optimisation, written from the docstrings."""
 
 from __future__ import annotations

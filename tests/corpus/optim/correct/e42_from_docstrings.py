@@ -1,4 +1,4 @@
-# correct: optim written from its docstrings alone (issue 42)
+# correct: optim written from its docstrings alone (held back: written before the suites' edge inputs)
 """Optimisation, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# correct: QR least squares, tensor ema recursion, arange folds by slicing (issue 42)
+# correct: QR least squares, tensor ema recursion, arange folds by slicing (held back: written before the suites' edge inputs)
 """Optimisation, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# correct: w kept as a tensor, gzip+csv reader, tensor-state SGD (issue 42)
+# correct: w kept as a tensor, gzip+csv reader, tensor-state SGD (held back: written before the suites' edge inputs)
 """Optimisation, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# correct: a strided BasicBlock between residual blocks, rsqrt normalisation (issue 42)
+# correct: a strided BasicBlock between residual blocks, rsqrt normalisation (held back: written before the suites' edge inputs)
 """ResNets, written from the docstrings."""
 
 from __future__ import annotations

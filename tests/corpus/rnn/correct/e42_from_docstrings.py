@@ -1,4 +1,4 @@
-# correct: rnn written from its docstrings alone (issue 42)
+# correct: rnn written from its docstrings alone (held back: written before the suites' edge inputs)
 """RNNs, written from the docstrings."""
 
 from __future__ import annotations

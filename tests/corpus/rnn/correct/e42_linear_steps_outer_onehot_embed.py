@@ -1,4 +1,4 @@
-# correct: F.linear cell, steps outer / layers inner, one-hot embedding product (issue 42)
+# correct: F.linear cell, steps outer / layers inner, one-hot embedding product (held back: written before the suites' edge inputs)
 """RNNs, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# correct: sliced GRU weights, flattened index_select lookup, eye one-hot (issue 42)
+# correct: sliced GRU weights, flattened index_select lookup, eye one-hot (held back: written before the suites' edge inputs)
 """RNNs, written from the docstrings."""
 
 from __future__ import annotations

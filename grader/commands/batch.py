@@ -1,0 +1,525 @@
+"""`grade batch`: grade a class and everything after (overrides, causes, marks, inquiries,
+review): a thin layer over grader/batch."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from grader import defaults
+from grader.batch.roster import Roster, RosterFile
+from grader.commands.common import (
+    KEYWORD_HELP,
+    LIMITS,
+    BatchGroup,
+    Graded,
+    course_of,
+    course_options,
+    given,
+    limit_options,
+    similarity_report,
+    usage_exit,
+)
+from grader.i18n import _
+from grader.options import Limits, Options, Selection
+
+if TYPE_CHECKING:
+    from grader.batch.run import BatchSummary
+    from grader.batch.setup import BatchOptions
+
+
+@click.group("batch", cls=BatchGroup)
+def batch_group() -> None:
+    """Grade a class: `grade batch SUBMISSIONS --out OUT` (in full `grade batch run`; its
+    options: `grade batch run --help`), or `grade batch override STUDENT --out OUT ...`."""
+
+
+@batch_group.command("run")
+@click.argument("submissions", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="folder for the gradebook, exports and feedback",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="grading processes, each on one (submission, topic) at a time [default: the machine's cores]",
+)
+@limit_options
+@click.option("--topic", "topics", multiple=True, help="grade only this topic (repeatable)")
+@click.option(
+    "--allow-no-sandbox",
+    is_flag=True,
+    help="grade even where bubblewrap is unavailable (submitted code then runs unconfined)",
+)
+@click.option(
+    "--history",
+    "history_of",
+    metavar="STUDENT",
+    default=None,
+    help="print STUDENT's gradings from OUT/gradebook.sqlite and exit without grading",
+)
+@click.option(
+    "--similarity",
+    "with_similarity",
+    is_flag=True,
+    help="also compare the submissions pairwise (as `grade similarity`) into OUT",
+)
+@click.option(
+    "--roster",
+    type=RosterFile(),
+    default=None,
+    help="the class from the LMS (a Canvas gradebook export, or a Moodle / plain CSV): match "
+    "submissions to it and write its import file (OUT/canvas.csv, OUT/moodle.csv or OUT/grades.csv) "
+    "and OUT/unmatched.csv",
+)
+@click.option(
+    "--lms-column",
+    metavar="NAME",
+    default=None,
+    help='with a Canvas --roster: fill this existing column ("Homework 1 (12345)"), scaled to its '
+    "Points Possible, instead of adding a torchgrade column",
+)
+@click.option(
+    "--missing",
+    type=click.Choice(["blank", "zero"]),
+    default=defaults.LMS_MISSING,
+    show_default=True,
+    help="with --roster: a student without a submission gets a blank cell (the LMS keeps its value) or 0",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    envvar="TORCHGRADE_SCHEDULER",
+    default=None,
+    help="a Dask scheduler (tcp://host:8786): grade on its workers, keep the gradebook here "
+    "[env: TORCHGRADE_SCHEDULER; needs torchgrade[distributed]]",
+)
+@click.option(
+    "--course-seed",
+    metavar="SEED",
+    default=None,
+    help="hidden checks draw each student's own inputs from SEED and their key (kept in the "
+    "gradebook; a gradebook keeps one seed)",
+)
+@course_options
+@click.option(
+    "--times",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="a CSV of student,submitted_at: when each submission arrived (for the late policy)",
+)
+@click.option("-k", "keyword", metavar="EXPR", default="", help=KEYWORD_HELP)
+@click.pass_context
+def batch_command(
+    ctx: click.Context,
+    submissions: Path,
+    out: Path,
+    workers: int | None,
+    timeout: float,
+    memory_mb: int,
+    budget: float,
+    topics: tuple[str, ...],
+    allow_no_sandbox: bool,
+    history_of: str | None,
+    with_similarity: bool,
+    roster: Roster | None,
+    lms_column: str | None,
+    missing: str,
+    scheduler: str | None,
+    course_seed: str | None,
+    course_file: Path | None,
+    assignment: str | None,
+    times: Path | None,
+    keyword: str,
+) -> None:
+    """Grade every entry of SUBMISSIONS (folders, .zip, topic .py files) into a gradebook."""
+    if history_of is not None:
+        _print_history(out, history_of)
+        return
+    from grader.batch.lms.base import LmsSettings
+    from grader.batch.setup import BatchOptions, checked
+
+    course, chosen = course_of(course_file, assignment)
+    _speak_course_language(course.language_of(chosen) if course else None)
+    options = BatchOptions(
+        grading=Options(
+            limits=Limits(timeout=timeout, memory_mb=memory_mb, budget=budget),
+            selection=Selection(topics=topics, keyword=keyword),
+            course_seed=course_seed,
+        ),
+        roster=roster,
+        scheduler=scheduler or None,
+        allow_no_sandbox=allow_no_sandbox,
+        lms=LmsSettings(lms_column, missing),
+        course=course,
+        assignment=chosen.name if chosen else "",
+        times=times,
+        given=frozenset(name for name in LIMITS if given(ctx, name)),
+    )
+    if workers:
+        options.workers = workers
+    options, problem = checked(submissions, out, options)  # the course file's rules (grader/batch/setup.py)
+    if problem:
+        usage_exit(problem)
+    sandboxed = _batch_sandbox(scheduler, allow_no_sandbox)
+    summary = _run_with_progress(submissions, out, options)
+    _print_batch(summary, submissions, out, options, sandboxed, with_similarity)
+    raise Graded(0)  # the gradebook is closed and every file written: leave without a teardown
+
+
+def _speak_course_language(language: str | None) -> None:
+    """Feedback in the assignment's (or course's) language, unless --lang or TORCHGRADE_LANG
+    chose one: the instructor's own locale does not decide what the students read."""
+    from grader import i18n
+
+    if language and not os.environ.get(defaults.LANGUAGE_ENV):
+        i18n.set_language(language)
+
+
+def _print_batch(
+    summary: BatchSummary,
+    submissions: Path,
+    out: Path,
+    options: BatchOptions,
+    sandboxed: tuple[bool, str],
+    with_similarity: bool,
+) -> None:
+    """The end of ``grade batch``: counts and where things are (stderr), the class summary
+    (stdout); with --similarity, the pairwise comparison and its clusters in the report."""
+    click.echo(
+        _(
+            "graded %(graded)d, unchanged %(unchanged)d, unreadable %(unreadable)d, crashed %(crashed)d; gradebook in %(out)s"
+        )
+        % {
+            "graded": summary.graded,
+            "unchanged": summary.skipped,
+            "unreadable": summary.rejected,
+            "crashed": summary.crashed,
+            "out": out,
+        },
+        err=True,
+    )
+    usable, how = sandboxed
+    if not usable:
+        click.echo(_("note: graded WITHOUT a sandbox (%(how)s)") % {"how": how}, err=True)
+    if with_similarity:
+        from grader.batch.writes import WriteFailed, writing
+
+        topics = options.grading.selection.topics
+        try:
+            with writing(out):
+                similarity_report(
+                    submissions=submissions, out=out, topics=topics, threshold=defaults.SIMILARITY_THRESHOLD
+                )
+                if summary.stats is not None:  # the report's clusters
+                    from grader.batch.report_html import write_report
+
+                    write_report(summary.stats, summary.title, out)
+        except WriteFailed as exc:
+            usage_exit(str(exc))
+    click.echo(summary.text)
+    click.echo(_("class report: %(path)s") % {"path": out / "report.html"}, err=True)
+
+
+def _print_history(out: Path, student: str) -> None:
+    """``grade batch --history STUDENT``: the student's gradings, without grading."""
+    from grader.batch.exports import NoHistory
+    from grader.batch.overrides import student_history
+
+    try:
+        click.echo(student_history(out, student))
+    except NoHistory as exc:
+        usage_exit(str(exc))
+
+
+def _batch_sandbox(scheduler: str | None, allow_no_sandbox: bool) -> tuple[bool, str]:
+    """Whether submitted code runs sandboxed and how (a usage error where it may not run); the
+    zygote started here, to boot while the run imports."""
+    from grader.engine.sandbox import sandbox_status
+
+    usable, how = sandbox_status()
+    if scheduler:  # submitted code runs on the Dask workers, which check their own sandbox
+        usable = True
+        if importlib.util.find_spec("distributed") is None:
+            usage_exit(_("--scheduler needs Dask: pip install 'torchgrade[distributed]'"))
+    elif not usable and not allow_no_sandbox:
+        usage_exit(_("no sandbox (%(how)s); pass --allow-no-sandbox to grade unconfined") % {"how": how})
+    else:
+        from grader.engine.workers import gpu_present, prestart
+
+        prestart(gpu=gpu_present())
+    return usable, how
+
+
+def _run_with_progress(submissions: Path, out: Path, options: BatchOptions) -> BatchSummary:
+    """run_batch under a progress bar on stderr; Ctrl-C says how to continue."""
+    from grader.batch.run import run_batch  # imports the engine: the zygote boots meanwhile
+    from grader.batch.writes import WriteFailed
+    from grader.engine.runner import UsageProblem
+
+    total = sum(1 for p in submissions.iterdir() if not p.name.startswith("."))
+    problems = 0
+
+    def describe(row) -> str:
+        return _("problems so far: %(count)d") % {"count": problems} if row is not None or problems else ""
+
+    with click.progressbar(
+        length=total, label="grading", show_eta=True, show_pos=True, item_show_func=describe, file=sys.stderr
+    ) as bar:
+
+        def on_done(row) -> None:
+            nonlocal problems
+            problems += row is not None and row.status != "graded"
+            bar.update(1, row)
+
+        try:
+            return run_batch(submissions=submissions, out=out, options=options, on_done=on_done)
+        except (UsageProblem, WriteFailed) as exc:  # a failed write: its path and cause, in one line
+            usage_exit(str(exc))
+        except KeyboardInterrupt:
+            click.echo(
+                "\n"
+                + _(
+                    "interrupted: finished submissions are in the gradebook; "
+                    "run the same command again to continue"
+                ),
+                err=True,
+            )
+            sys.exit(130)
+
+
+@batch_group.command("override")
+@click.argument("student")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="the folder `grade batch` wrote")
+@click.option("--exercise", metavar="TOPIC.NAME", default=None, help="the exercise: losses.huber")
+@click.option("--points", type=float, default=None, help="the exercise's points, in place of the automatic")
+@click.option("--reason", default="", help="the comment the student is shown (feedback, exports, history)")
+@click.option("--note", default="", help="a private note, kept in the gradebook only (never in the feedback)")
+@click.option("--excuse", is_flag=True, help="excuse the exercise, or without --exercise the assignment")
+@click.option("--clear", is_flag=True, help="remove the override (all of the student's without --exercise)")
+def override_command(
+    student: str,
+    out: Path,
+    exercise: str | None,
+    points: float | None,
+    reason: str,
+    excuse: bool,
+    clear: bool,
+    note: str,
+) -> None:
+    """Set STUDENT's points for one exercise (any name the LMS uses: key, SIS or Canvas id,
+    login, email, full name). It survives regrades; `grade batch` again rewrites the exports."""
+    from grader.batch.exports import NoHistory
+    from grader.batch.overrides import OverrideProblem, record_override
+
+    if sum((points is not None, excuse, clear)) != 1:
+        usage_exit(_("give one of --points, --excuse or --clear"))
+    try:
+        click.echo(
+            record_override(
+                out=out,
+                query=student,
+                exercise=exercise,
+                points=points,
+                reason=reason,
+                excuse=excuse,
+                clear=clear,
+                note=note,
+            )
+        )
+    except (NoHistory, OverrideProblem) as exc:
+        usage_exit(str(exc))
+
+
+@batch_group.group("causes", invoke_without_command=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="the folder `grade batch` wrote")
+@click.option("--format", "form", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def causes_group(ctx: click.Context, out: Path | None, form: str) -> None:
+    """The class's failing exercises grouped by cause (`grade batch causes --out OUT`), with
+    counts, a representative and its diagnosis; `grade batch causes note` writes to a group."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if out is None:
+        usage_exit(_("give --out, the folder `grade batch` wrote"))
+    from grader.batch.causes_report import list_groups
+    from grader.batch.exports import NoHistory
+
+    try:
+        click.echo(list_groups(out, as_json=form == "json"))
+    except NoHistory as exc:
+        usage_exit(str(exc))
+
+
+@causes_group.command("note")
+@click.argument("exercise", metavar="TOPIC.NAME")
+@click.argument("cause")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="the folder `grade batch` wrote")
+@click.option("--text", default="", help="the note the group's students are shown (feedback, LMS files)")
+@click.option(
+    "--points",
+    type=float,
+    default=None,
+    help="points added to (or, negative, taken from) each member's exercise",
+)
+@click.option("--by", default=None, help="who wrote it (default: your user name)")
+@click.option("--clear", is_flag=True, help="remove the group's note")
+def causes_note_command(
+    exercise: str, cause: str, out: Path, text: str, points: float | None, by: str | None, clear: bool
+) -> None:
+    """Attach a note (and optionally a points adjustment) to the group of EXERCISE failing with
+    CAUSE (as `grade batch causes` lists them). It reaches the group's students, survives
+    regrades; `grade batch` again rewrites the exports."""
+    import getpass
+
+    from grader.batch.causes_report import NoteProblem, record_note
+    from grader.batch.exports import NoHistory
+
+    try:
+        click.echo(record_note(out, exercise, cause, text, points, clear, by or getpass.getuser()))
+    except (NoHistory, NoteProblem) as exc:
+        usage_exit(str(exc))
+
+
+@batch_group.command("mark")
+@click.argument("student", required=False)
+@click.argument("item", required=False)
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="the folder `grade batch` wrote")
+@click.option("--points", type=float, default=None, help="the item's points")
+@click.option("--rubric", metavar="ID,ID", default=None, help="the rubric items met: points are their sum")
+@click.option("--comment", default="", help="the comment the student is shown (feedback, LMS files)")
+@click.option(
+    "--note", default="", help="a private note, kept in the gradebook only (never shown to the student)"
+)
+@click.option("--by", default=None, help="who marked (default: your user name)")
+@click.option("--why", default="", help="why, kept with the mark in its history (a regrade, a second look)")
+@click.option(
+    "--from",
+    "sheet",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="a sheet: student,item,points|rubric,comment,note; all rows checked before any is written",
+)
+def mark_command(
+    student: str | None,
+    item: str | None,
+    out: Path,
+    points: float | None,
+    rubric: str | None,
+    comment: str,
+    note: str,
+    by: str | None,
+    why: str,
+    sheet: Path | None,
+) -> None:
+    """Mark STUDENT's manual ITEM of the course file (any name the LMS uses for the student). It
+    survives regrades; `grade batch` again totals it in every export."""
+    from grader.batch.exports import NoHistory
+    from grader.batch.marking import MarkProblem, MarkRequest, read_sheet, record_marks
+
+    try:
+        if sheet is not None:
+            if student or item or points is not None or rubric or comment or note:
+                usage_exit(_("--from takes the marks from the sheet: give no STUDENT, ITEM or mark options"))
+            requests = read_sheet(sheet)
+        elif student is None or item is None:
+            usage_exit(_("give STUDENT ITEM (--points P | --rubric ID,ID), or --from marks.csv"))
+        else:
+            ids = None if rubric is None else tuple(r.strip() for r in rubric.split(",") if r.strip())
+            requests = [MarkRequest(student, item, points, ids, comment, note, why=why)]
+        click.echo(record_marks(out, requests, by))
+    except (NoHistory, MarkProblem) as exc:
+        usage_exit(str(exc))
+
+
+@batch_group.command("inquiry")
+@click.argument("student", required=False)
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="the folder `grade batch` wrote")
+@click.option("--item", default=None, help="what is contested: an exercise (losses.huber) or a manual item")
+@click.option("--text", default=None, help="open an inquiry: what the student asks")
+@click.option("--resolve", is_flag=True, help="resolve the student's open inquiry (about --item)")
+@click.option("--reply", default="", help="with --resolve: the answer the student is shown")
+@click.option("--points", type=float, default=None, help="with --resolve: the item's new points")
+@click.option("--by", default=None, help="who did it (default: your user name)")
+@click.option("--list", "listing", is_flag=True, help="list the open inquiries")
+@click.option("--all", "everything", is_flag=True, help="with --list: resolved ones too")
+def inquiry_command(
+    student: str | None,
+    out: Path,
+    item: str | None,
+    text: str | None,
+    resolve: bool,
+    reply: str,
+    points: float | None,
+    by: str | None,
+    listing: bool,
+    everything: bool,
+) -> None:
+    """Grade inquiries: `STUDENT --item ITEM --text ...` opens one, `STUDENT --resolve --reply ...
+    [--points P]` resolves it, `--list` shows the open ones. Feedback shows each with its state."""
+    from grader.batch import marking
+    from grader.batch.exports import NoHistory
+
+    try:
+        if listing:
+            click.echo(marking.list_inquiries(out, everything))
+        elif student is None or (resolve == (text is not None)):
+            usage_exit(_("give STUDENT --item ITEM --text TEXT, STUDENT --resolve --reply TEXT, or --list"))
+        elif resolve:
+            click.echo(marking.resolve_inquiry(out, student, item, reply, points, by))
+        elif item is None or points is not None:
+            usage_exit(_("opening an inquiry takes --item and --text (--points belongs to --resolve)"))
+        else:
+            click.echo(marking.open_inquiry(out, student, item, text or "", by))
+    except (NoHistory, marking.MarkProblem) as exc:
+        usage_exit(str(exc))
+
+
+@batch_group.command("review")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="the folder `grade batch` wrote")
+@click.option(
+    "--submissions",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="the submissions folder (default: the one the last `grade batch` graded)",
+)
+@click.option(
+    "--serve",
+    is_flag=True,
+    help="mark the manual items in the browser: a server on 127.0.0.1 under a random token (Ctrl-C stops)",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=0, help="with --serve: its port (default: any free one)"
+)
+@click.option("--by", default=None, help="with --serve: who marks (default: your user name)")
+def review_command(out: Path, submissions: Path | None, serve: bool, port: int, by: str | None) -> None:
+    """Write OUT/review/: a static page per student, their code and answers beside their results,
+    with previous and next links through the class (no script needed); or with --serve, mark them."""
+    from grader.batch.exports import NoHistory
+    from grader.batch.review import write_review
+
+    try:
+        if serve:
+            from grader.batch.review_server import serve as serve_marking
+
+            saved = serve_marking(out, submissions, port, lambda line: click.echo(line), by)
+            click.echo(
+                _("stopped: %(saved)d mark(s) saved; run `grade batch` again to rewrite the exports")
+                % {"saved": saved}
+            )
+        else:
+            click.echo(f"review: {write_review(out, submissions)}")
+    except NoHistory as exc:
+        usage_exit(str(exc))
+    except OSError as exc:  # the port taken, ...
+        usage_exit(_("cannot serve: %(problem)s") % {"problem": exc})

@@ -1,0 +1,233 @@
+"""What the commands of `grade` share: the default-command groups, the options every grading
+command takes, the course file, `--lang` wherever it stands, the warm engine's choice, and
+how a usage error ends."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+from click.core import ParameterSource
+
+from grader import clean, defaults
+from grader.i18n import _
+from grader.options import Limits
+
+if TYPE_CHECKING:
+    from grader.course import Assignment, Course
+
+
+class DefaultGroup(click.Group):
+    """A group whose first argument, when not a subcommand, goes to ``check``: Click parses the
+    group's own options (``--lang``, ``--help``) and keeps the others, in their place, for the
+    command it then resolves."""
+
+    default = "check"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.context_settings.setdefault("ignore_unknown_options", True)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """A first argument that is neither a command nor the group's own option (a path, ``--``)
+        starts the default command's arguments."""
+        own = {name for param in self.get_params(ctx) for name in param.opts + param.secondary_opts}
+        if args and args[0] not in self.commands and args[0].partition("=")[0] not in own:
+            args = [self.default, *args]
+        return super().parse_args(ctx, args)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """After the group's options (``grade --lang zh_CN losses.py``), the same rule."""
+        if args and args[0] in self.commands:
+            return super().resolve_command(ctx, args)
+        return self.default, self.commands[self.default], args
+
+
+class BatchGroup(DefaultGroup):
+    """``grade batch SUBMISSIONS ...`` grades (``grade batch run``); ``grade batch override``."""
+
+    default = "run"
+
+
+def course_options(command: Callable[..., None]) -> Callable[..., None]:
+    """``--course FILE`` and ``--assignment NAME``: what a course file says (grader/course.py)."""
+    command = click.option(
+        "--assignment", metavar="NAME", default=None, help="the course file's assignment to use"
+    )(command)
+    return click.option(
+        "--course",
+        "course_file",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="a course.toml (`grade course init`); a flag given on the command line wins over it",
+    )(command)
+
+
+def course_of(course_file: Path | None, assignment: str | None) -> tuple[Course | None, Assignment | None]:
+    """The course and assignment named on the command line, or a usage error on one line."""
+    from grader.course import CourseError, load_course
+
+    if course_file is None:
+        if assignment is not None:
+            usage_exit(_("--assignment needs --course"))
+        return None, None
+    try:
+        course = load_course(course_file)
+        return course, course.assignment(assignment) if assignment else None
+    except CourseError as exc:
+        usage_exit(str(exc))
+
+
+def given(ctx: click.Context, name: str) -> bool:
+    """Whether ``name`` came from the command line (so it wins over the course file)."""
+    return ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None)
+
+
+LIMITS = ("timeout", "memory_mb", "budget")
+
+
+def limits_of(ctx: click.Context, course: Course | None) -> Limits:
+    """--timeout, --memory and --budget: each from the command line where given, else from the
+    course file where it says, else the default (grader/batch/setup.py, course_limits)."""
+    from grader.batch.setup import course_limits
+
+    limits = Limits(**{name: ctx.params[name] for name in LIMITS})
+    return course_limits(limits, course, {name for name in LIMITS if given(ctx, name)})
+
+
+def assignment_topics(assignment: Assignment | None, topics: tuple[str, ...]) -> tuple[str, ...]:
+    """--topic where given, else the assignment's topics (grader/batch/setup.py, course_topics)."""
+    from grader.batch.setup import course_topics
+
+    return course_topics(assignment, topics)
+
+
+def limit_options(command: Callable[..., None]) -> Callable[..., None]:
+    """``--timeout``, ``--memory`` and ``--budget``: what every grading command bounds, one home."""
+    options = [
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=defaults.TIMEOUT_FLOOR),
+            default=defaults.PROBE_TIMEOUT,
+            show_default=True,
+            help="seconds each probe of submitted code may run "
+            f"(convergence checks: {defaults.CONVERGENCE_TIMEOUT_FACTOR}x)",
+        ),
+        click.option(
+            "--memory",
+            "memory_mb",
+            type=click.IntRange(min=defaults.MEMORY_FLOOR_MB),
+            default=defaults.MEMORY_MB,
+            show_default=True,
+            help="memory limit per worker, MB",
+        ),
+        click.option(
+            "--budget",
+            type=click.FloatRange(min=defaults.BUDGET_FLOOR),
+            default=defaults.SUBMISSION_BUDGET,
+            show_default=True,
+            help="seconds one submission may take in all; later checks time out",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+KEYWORD_HELP = (
+    "grade only the checks that pytest's -k EXPR selects by exercise, check name and kind "
+    "(substrings: -k softmax also selects log_softmax; -k 'huber or mse', -k 'softmax and not log', "
+    "-k 'not convergence' to leave out the training checks)"
+)
+
+
+NO_DAEMON_HELP = (
+    "grade in this process, not on your warm engine (a background process that keeps torch and "
+    "the suites loaded between commands; also TORCHGRADE_NO_DAEMON=1)"
+)
+
+
+def usage_exit(message: str) -> NoReturn:
+    click.echo(f"grade: {clean.text(message)}", err=True)  # it may name a submission's files
+    sys.exit(2)
+
+
+class Graded(SystemExit):
+    """A grading is over and its report written: the process may leave at once (:func:`run`)."""
+
+
+@dataclass
+class Invocation:
+    """What :func:`run` hands Click (``ctx.obj``) and reads back: the arguments as typed, to pass
+    on to the warm engine, and how to start one once this run is over (set by the command)."""
+
+    argv: list[str]
+    start_engine: Callable[[], None] | None = None
+
+
+def choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """``--lang``, wherever it stands: this process and its children speak it, and Click's help
+    and messages from here on too."""
+    from grader import i18n
+
+    if value is None or ctx.resilient_parsing:
+        return
+    lang = i18n.normalise(value)
+    if lang is None:
+        usage_exit(f"--lang: choose one of {', '.join(defaults.LANGUAGES)} (got {value!r})")
+    i18n.set_language(lang)
+    i18n.localise_click(ctx.find_root().command)
+
+
+def lang_option(hidden: bool) -> click.Option:
+    # eager: read before the other options, so that their messages and help are in its language
+    return click.Option(
+        ["--lang"],
+        type=_Language(defaults.LANGUAGES),
+        expose_value=False,
+        is_eager=True,
+        hidden=hidden,
+        callback=choose_language,
+        help="the language of messages, hints and help [default: TORCHGRADE_LANG, else the locale]",
+    )
+
+
+class _Language(click.Choice):
+    """The language's names as ``--lang`` lists them, any spelling :func:`i18n.normalise` reads
+    accepted (``zh-Hans``); the callback says what is wrong with another."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return value
+
+
+def on_warm_engine(command: str, no_daemon: bool) -> None:
+    """``grade FILE``, ``grade next`` and ``grade watch`` on the user's warm engine
+    (grader/apps/daemon.py), chosen from the parsed command and its ``--no-daemon``: exit with
+    its status where it answered. Where none did: how to start one once this run is over (on a
+    terminal) is left in the :class:`Invocation`. Click run without :func:`run` asks none."""
+    invocation = click.get_current_context().find_object(Invocation)
+    if invocation is None:
+        return
+    from grader.apps import daemon
+
+    if not daemon.wanted(command, no_daemon):
+        return
+    status = daemon.ask_engine(invocation.argv)
+    if status is not None:
+        sys.exit(status)
+    invocation.start_engine = daemon.start_server if daemon.should_start() else None
+
+
+def similarity_report(submissions: Path, out: Path, topics: tuple[str, ...], threshold: float) -> None:
+    """`grade similarity`, and `grade batch --similarity` after the grading."""
+    from grader.similarity import run_similarity
+
+    run = run_similarity(submissions=submissions, out=out, topics=topics, threshold=threshold)
+    click.echo(run.summary)
+    click.echo(_("similarity.csv, similarity.html and clusters.csv in %(out)s") % {"out": out}, err=True)

@@ -1,0 +1,203 @@
+"""The instructor's other commands: `course init`, `similarity`, `notebooks`, `release`,
+`gradescope`: a thin layer over grader/course.py, grader/similarity, grader/apps and
+grader/gradescope."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from grader import defaults
+from grader.commands.common import (
+    assignment_topics,
+    course_of,
+    course_options,
+    limit_options,
+    limits_of,
+    similarity_report,
+    usage_exit,
+)
+from grader.i18n import _
+from grader.options import Options, Selection
+
+if TYPE_CHECKING:
+    pass
+
+
+@click.group("course")
+def course_group() -> None:
+    """The course file: `grade course init course.toml`."""
+
+
+@course_group.command("init")
+@click.argument("path", type=click.Path(path_type=Path), default=Path("course.toml"))
+def course_init_command(path: Path) -> None:
+    """Write a commented example course file for this course's topics to PATH."""
+    from grader.course import example
+
+    if path.exists():
+        usage_exit(_("%(path)s exists; remove it or name another file") % {"path": path})
+    path.write_text(example(), encoding="utf-8")
+    click.echo(
+        _("course file written to %(path)s: edit it, then `grade batch SUBMISSIONS --course %(path)s ...`")
+        % {"path": path}
+    )
+
+
+@click.command("similarity")
+@click.argument("submissions", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="folder for similarity.csv, similarity.html and clusters.csv",
+)
+@click.option("--topic", "topics", multiple=True, help="compare only this topic (repeatable)")
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=defaults.SIMILARITY_THRESHOLD,
+    show_default=True,
+    help="score from which a pair with enough evidence is flagged and joins a cluster",
+)
+def similarity_command(submissions: Path, out: Path, topics: tuple[str, ...], threshold: float) -> None:
+    """Score every pair of SUBMISSIONS, and each against the reference, per topic and exercise, ignoring the stub.
+
+    SUBMISSIONS is what `grade batch` accepts. Submitted code is parsed, never run.
+    """
+    from grader.topics import unknown_topic
+
+    if not submissions.is_dir():
+        usage_exit(_("no such folder: %(path)s") % {"path": submissions})
+    if out.resolve() == submissions.resolve() or out.resolve().is_relative_to(submissions.resolve()):
+        usage_exit(_("--out must not lie inside the submissions folder"))
+    if unknown_topic(topics):
+        usage_exit(unknown_topic(topics))
+    similarity_report(submissions=submissions, out=out, topics=topics, threshold=threshold)
+
+
+ALLOW_SOLVED_HELP = "hand out exercise NAME solved on purpose (repeatable); any other answer is refused"
+
+
+@click.command("notebooks")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--topic", "topics", multiple=True, help="only this topic (repeatable)")
+@course_options
+@click.option("--allow-solved", "allowed", multiple=True, metavar="NAME", help=ALLOW_SOLVED_HELP)
+def notebooks_command(
+    out: Path,
+    topics: tuple[str, ...],
+    course_file: Path | None,
+    assignment: str | None,
+    allowed: tuple[str, ...],
+) -> None:
+    """Write one hand-out notebook per topic into OUT, made from the stubs in exercises/."""
+    from grader.apps.handouts import write_handouts
+    from grader.apps.leaks import LeakFound
+    from grader.apps.ticker import progress_line
+    from grader.topics import REPO_ROOT, TOPICS, unknown_topic
+
+    topics = assignment_topics(course_of(course_file, assignment)[1], topics)
+
+    if unknown_topic(topics):
+        usage_exit(unknown_topic(topics))
+    try:
+        written = write_handouts(
+            exercises=REPO_ROOT / "exercises",
+            out=out,
+            topics=list(topics) or list(TOPICS),
+            allowed=frozenset(allowed),
+            step=lambda what: progress_line(sys.stderr, what),
+        )
+    except LeakFound as exc:
+        usage_exit(str(exc))
+    for path in written:
+        click.echo(str(path))
+
+
+@click.command("release")
+@click.argument("out", type=click.Path(path_type=Path))
+@course_options
+@click.option("--allow-solved", "allowed", multiple=True, metavar="NAME", help=ALLOW_SOLVED_HELP)
+def release_command(
+    out: Path, course_file: Path | None, assignment: str | None, allowed: tuple[str, ...]
+) -> None:
+    """Write a student release into OUT: exercises, notebooks, grader, datasets, public checks
+    (with --course and --assignment: that assignment's topics; never the course seed)."""
+    from grader.apps.leaks import LeakFound
+    from grader.apps.release import write_release
+    from grader.apps.ticker import progress_line
+
+    course, chosen = course_of(course_file, assignment)
+    topics = assignment_topics(chosen, ())
+    try:
+        write_release(
+            out,
+            topics,
+            frozenset(allowed),
+            step=lambda what: progress_line(sys.stderr, what),
+            language=course.language_of(chosen) if course else None,
+        )
+    except (FileExistsError, LeakFound) as exc:
+        usage_exit(str(exc))
+    click.echo(_("release written to %(out)s") % {"out": out})
+
+
+@click.command("gradescope")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--topic", "topics", multiple=True, help="only this topic (repeatable) [default: all]")
+@click.option(
+    "--hidden-visibility",
+    type=click.Choice(["hidden", "after_due_date", "after_published", "visible"]),
+    default=defaults.HIDDEN_VISIBILITY,
+    show_default=True,
+    help="when students see the hidden checks' results (public checks are always visible)",
+)
+@click.option(
+    "--hidden-messages",
+    is_flag=True,
+    help="show hidden checks' ids and messages (inputs, expected values); default: exercise and kind only",
+)
+@limit_options
+@course_options
+@click.pass_context
+def gradescope_command(
+    ctx: click.Context,
+    out: Path,
+    topics: tuple[str, ...],
+    hidden_visibility: str,
+    timeout: float,
+    budget: float,
+    memory_mb: int,
+    course_file: Path | None,
+    assignment: str | None,
+    hidden_messages: bool,
+) -> None:
+    """Write a Gradescope autograder zip into OUT (setup.sh, run_autograder, the grader and suites)."""
+    from grader.gradescope.build import build_autograder
+    from grader.gradescope.config import AutograderProblem, Config
+
+    course, chosen = course_of(course_file, assignment)
+    if course is not None:  # the command line wins over the course file
+        topics = assignment_topics(chosen, topics)
+
+    limits = limits_of(ctx, course)
+    exercises = chosen.exercises if chosen is not None else ()
+    try:  # with an assignment, Gradescope scores out of its points
+        config = Config(
+            options=Options(limits=limits, selection=Selection(topics=topics, exercises=exercises)),
+            hidden_visibility=hidden_visibility,
+            exercise_points=chosen.exercise_points if chosen is not None else {},
+            kind_weights=chosen.kind_weights if chosen is not None else {},
+            hidden_messages=hidden_messages,
+            **({"twin": chosen.twin} if chosen is not None else {}),
+            language=(course.language_of(chosen) or "") if course is not None else "",
+        )
+        written = build_autograder(out, config)
+    except AutograderProblem as exc:
+        usage_exit(str(exc))
+    click.echo(_("autograder written to %(out)s") % {"out": written})

@@ -1,0 +1,324 @@
+"""The learner's commands: `grade PATH` (check), `watch`, `next`, `hint`, `solution`, `reset`,
+`doctor`: a thin layer over grader/engine and grader/apps."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from grader import defaults
+from grader.commands.common import (
+    KEYWORD_HELP,
+    NO_DAEMON_HELP,
+    Graded,
+    limit_options,
+    on_warm_engine,
+    usage_exit,
+)
+from grader.i18n import _
+from grader.options import Limits, Options, Selection
+
+if TYPE_CHECKING:
+    from grader.checks.scoring import Report
+
+
+@click.command("check")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--topic", "topics", multiple=True, help="grade only this topic (repeatable)")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--device", type=click.Choice(["auto", "cpu", "cuda"]), default=defaults.DEVICE, show_default=True
+)
+@limit_options
+@click.option("--public-only", is_flag=True, help="run only the public checks")
+@click.option("-k", "keyword", metavar="EXPR", default="", help=KEYWORD_HELP)
+@click.option("--exercise", "exercises", multiple=True, help="only this exercise's checks (repeatable)")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="topics graded at once [default: the machine's cores]",
+)
+@click.option(
+    "--course-seed",
+    metavar="SEED",
+    default=None,
+    help="with --student: grade the hidden checks on that student's inputs (as `grade batch --course-seed`)",
+)
+@click.option("--student", metavar="ID", default=None, help="the student (their gradebook key)")
+@click.option("--quiet", is_flag=True, help="no live progress lines on a terminal (the report only)")
+@click.option("--verbose", is_flag=True, help="list every check not passed, below each exercise's diagnosis")
+@click.option("--no-daemon", is_flag=True, help=NO_DAEMON_HELP)
+def check_command(
+    path: Path,
+    topics: tuple[str, ...],
+    fmt: str,
+    device: str,
+    timeout: float,
+    memory_mb: int,
+    budget: float,
+    public_only: bool,
+    keyword: str,
+    exercises: tuple[str, ...],
+    jobs: int | None,
+    course_seed: str | None,
+    student: str | None,
+    quiet: bool,
+    verbose: bool,
+    no_daemon: bool,
+) -> None:
+    """Grade PATH: a folder shaped like exercises/, one topic's .py file, or a notebook."""
+    on_warm_engine("check", no_daemon)
+    from grader.engine.selection import UsageProblem as Unusable
+    from grader.engine.selection import preflight
+
+    try:  # a mistyped path, topic, exercise or -k answers before torch is imported
+        preflight(path=path, topics=topics, exercises=exercises, keyword=keyword)
+    except Unusable as exc:
+        usage_exit(str(exc))
+    from grader.engine.stubs import submission_is_stub
+    from grader.engine.workers import gpu_present, prestart
+
+    if not submission_is_stub(path, topics):  # untouched stubs need no worker, hence no zygote
+        prestart(gpu=device == "cuda" or (device == "auto" and gpu_present()))
+    from grader import report as render  # imports torch: the zygote boots meanwhile
+    from grader.engine.progress import LiveLines
+    from grader.engine.runner import SuiteCrash, UsageProblem, grade
+
+    options = Options(
+        limits=Limits(timeout=timeout, memory_mb=memory_mb, budget=budget),
+        device=device,
+        selection=Selection(topics=topics, exercises=exercises, keyword=keyword, public_only=public_only),
+        course_seed=course_seed,
+        student=student,
+    )
+    live = None if quiet or not sys.stderr.isatty() else LiveLines(sys.stderr)  # piped: the report only
+    try:
+        result = grade(path, options, jobs=jobs, progress=live)
+    except UsageProblem as exc:
+        usage_exit(str(exc))
+    except SuiteCrash as exc:
+        click.echo("grade: " + _("internal error in a suite: %(error)s") % {"error": exc}, err=True)
+        sys.exit(3)
+    finally:
+        if live is not None:
+            live.close()
+    if fmt == "json":
+        click.echo(render.to_json(result))
+    else:
+        colour = render.use_colour(sys.stdout)
+        click.echo(render.to_table(result, str(path), colour, verbose), color=colour)
+        _learner_lines(result, path)
+    raise Graded(result.exit_code)
+
+
+def _learner_lines(result: Report, path: Path) -> None:
+    """Under a table that is not full: where to start, and how the points add up."""
+    from grader.apps.learner import points_line, shares_line, start_line
+
+    if result.score < result.max_score:
+        for line in (start_line(result, path), points_line(result), shares_line(result)):
+            if line:
+                click.echo(line)
+
+
+@click.command("watch")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--topic", "topics", multiple=True, help="re-grade only this topic (repeatable)")
+@click.option("-k", "keyword", metavar="EXPR", default="", help=KEYWORD_HELP)
+@click.option(
+    "--device", type=click.Choice(["auto", "cpu", "cuda"]), default=defaults.DEVICE, show_default=True
+)
+@limit_options
+@click.option("--no-daemon", is_flag=True, help=NO_DAEMON_HELP)
+def watch_command(
+    path: Path,
+    topics: tuple[str, ...],
+    keyword: str,
+    device: str,
+    timeout: float,
+    memory_mb: int,
+    budget: float,
+    no_daemon: bool,
+) -> None:
+    """Grade PATH, then re-grade the topic of each file saved in it (Ctrl-C to stop)."""
+    from grader.apps.held_interrupt import release
+    from grader.apps.ticker import progress_line
+    from grader.engine.workers import gpu_present, prestart
+
+    try:  # Ctrl-C at any point, the imports included, stops watching cleanly
+        release()  # one that came while the command started
+        on_warm_engine("watch", no_daemon)
+        prestart(gpu=device == "cuda" or (device == "auto" and gpu_present()))
+        with progress_line(sys.stderr, _("starting the engine (importing torch)")):
+            from grader import report as render  # imports torch: the zygote boots meanwhile
+            from grader.apps.watch import Settings, watch
+            from grader.engine.progress import LiveLines
+            from grader.engine.runner import SuiteCrash, UsageProblem
+
+        colour = render.use_colour(sys.stdout)
+        clear = click.clear if sys.stdout.isatty() else lambda: None
+        options = Options(
+            limits=Limits(timeout=timeout, memory_mb=memory_mb, budget=budget),
+            device=device,
+            selection=Selection(topics=topics, keyword=keyword),
+        )
+        settings = Settings(path, options)
+        terminal = sys.stderr.isatty()
+        watch(
+            settings=settings,
+            show=lambda text: click.echo(text, color=colour),
+            colour=colour,
+            clear=clear,
+            live=(lambda: LiveLines(sys.stderr)) if terminal else None,
+            step=lambda what: progress_line(sys.stderr, what),
+        )
+    except KeyboardInterrupt:  # first: it may come before the names below are imported
+        click.echo(_("stopped watching"))
+    except UsageProblem as exc:
+        usage_exit(str(exc))
+    except SuiteCrash as exc:
+        click.echo("grade: " + _("internal error in a suite: %(error)s") % {"error": exc}, err=True)
+        sys.exit(3)
+
+
+@click.command("next")
+@click.argument("path", type=click.Path(path_type=Path), default="exercises")
+@click.option("--run", "run_it", is_flag=True, help="grade the exercise it names at once")
+@click.option("--no-daemon", is_flag=True, help=NO_DAEMON_HELP)
+def next_command(path: Path, run_it: bool, no_daemon: bool) -> None:
+    """Name the first exercise in PATH (default: exercises/), in the curriculum's order, whose
+    checks do not all pass yet, and how to check it (with --run: check it now)."""
+    on_warm_engine("next", no_daemon)
+    from grader.apps.ticker import progress_line
+    from grader.engine.selection import UsageProblem as Unusable
+    from grader.engine.selection import preflight
+
+    if not path.is_dir():
+        usage_exit(
+            _("no such folder: %(path)s (grade next takes a folder shaped like exercises/)") % {"path": path}
+        )
+    try:
+        preflight(path, ())
+    except Unusable as exc:
+        usage_exit(str(exc))
+    from grader.engine.workers import gpu_present, prestart
+
+    prestart(gpu=gpu_present())
+    with progress_line(sys.stderr, _("starting the engine (importing torch)")):
+        from grader.apps.learner import find_next, loop_lines  # imports torch: the zygote boots meanwhile
+        from grader.engine.runner import grade
+
+    def grade_topic(topic: str) -> list[dict]:
+        if not sys.stderr.isatty():  # a terminal shows the step's live line instead
+            click.echo(_("grading %(topic)s…") % {"topic": topic}, err=True)
+        with progress_line(sys.stderr, _("grading %(topic)s") % {"topic": topic}):
+            report = grade(path, Options().with_topics((topic,)))
+        return [t for topic_result in report.to_json()["topics"] for t in topic_result["tests"]]
+
+    found = find_next(path, grade_topic)
+    if found is None:
+        click.echo(_("every exercise passes all its checks here: nothing left to do"))
+        return
+    for line in loop_lines(found, path):
+        click.echo(line)
+    if run_it:
+        from grader import report as render
+
+        chosen = Selection(topics=(found.topic,), exercises=(found.exercise,))
+        result = grade(path, Options(selection=chosen))
+        colour = render.use_colour(sys.stdout)
+        click.echo("")
+        click.echo(render.to_table(result, str(path / f"{found.topic}.py"), colour), color=colour)
+
+
+@click.command("hint")
+@click.argument("exercise", required=False)
+@click.option("--reset", "restart", is_flag=True, help="start EXERCISE's hints (all, without one) again")
+def hint_command(exercise: str | None, restart: bool) -> None:
+    """Show the next hint for EXERCISE: the idea and the notes' term, then the approach, then
+    the shape of the code; each call goes one step further."""
+    from grader.apps import hints
+    from grader.engine.selection import UsageProblem as Unusable
+
+    try:
+        if restart:
+            hints.reset_hints(exercise)
+            click.echo(
+                _("hints for %(exercise)s start from the first again")
+                % {"exercise": exercise or _("every exercise")}
+            )
+            return
+        if exercise is None:
+            usage_exit(_("name the exercise: grade hint softmax"))
+        hint = hints.next_hint(exercise)
+    except Unusable as exc:
+        usage_exit(str(exc))
+    click.echo(
+        _("hint %(level)d/%(total)d for %(exercise)s: %(text)s")
+        % {"level": hint.level, "total": hint.total, "exercise": exercise, "text": hint.text}
+    )
+    if not hint.last:
+        click.echo(_("(`grade hint %(exercise)s` again for the next one)") % {"exercise": exercise})
+    elif hints.solutions_shown():
+        click.echo(
+            _("(that was the last hint; a worked solution: `grade solution %(exercise)s`)")
+            % {"exercise": exercise}
+        )
+    else:
+        click.echo(_("(that was the last hint)"))
+
+
+@click.command("solution")
+@click.argument("exercise")
+def solution_command(exercise: str) -> None:
+    """Print EXERCISE's worked solution, where this checkout has solutions/ (a release has none;
+    a course may turn it off with TORCHGRADE_NO_SOLUTIONS=1)."""
+    from grader.apps import hints
+    from grader.engine.selection import UsageProblem as Unusable
+
+    try:
+        click.echo(hints.solution(exercise))
+    except Unusable as exc:
+        usage_exit(str(exc))
+
+
+@click.command("reset")
+@click.argument("exercise")
+@click.argument("path", type=click.Path(path_type=Path), default="exercises")
+def reset_command(exercise: str, path: Path) -> None:
+    """Put EXERCISE's stub back into its topic's file in PATH (default: exercises/), saving the
+    file as it was beside it first; the other exercises stay as they are."""
+    from grader.apps.learner import reset
+    from grader.engine.selection import UsageProblem as Unusable
+
+    if not path.is_dir():
+        usage_exit(_("no such folder: %(path)s") % {"path": path})
+    try:
+        target, saved = reset(path, exercise)
+    except Unusable as exc:
+        usage_exit(str(exc))
+    click.echo(
+        _("%(exercise)s in %(target)s is the original stub again; what the file held is in %(saved)s")
+        % {"exercise": exercise, "target": target, "saved": saved}
+    )
+
+
+@click.command("doctor")
+def doctor_command() -> None:
+    """Check this machine for grading: bubblewrap, user namespaces, seccomp, torch, CUDA,
+    memory, the engine; print the fix for each problem. Exit 0 when all is well, 1 otherwise."""
+    from grader.apps.ticker import progress_line
+    from grader.engine import doctor
+    from grader.report import use_colour
+
+    colour = use_colour(sys.stdout)
+    findings = []
+    for check in doctor.CHECKS:  # each line as soon as it is known: torch and the engine take seconds
+        with progress_line(sys.stderr, _("checking %(what)s") % {"what": doctor.label(check)}):
+            findings.append(check())
+        click.echo(doctor.render(findings[-1:], colour), color=colour)
+    sys.exit(0 if all(f.ok for f in findings) else 1)

@@ -1,0 +1,110 @@
+"""The shapes of code the subset check (:mod:`grader.engine.subset_check`) recognises by their
+syntax alone: dunder and private names, attribute chains, calls that make a class or write a file,
+a method's ``self``, the imported module a chain names."""
+
+from __future__ import annotations
+
+import ast
+
+from grader.sandboxed import subset_members as members
+
+
+def dunder(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__") and len(name) > 4
+
+
+def private(name: str) -> bool:
+    return name.startswith("_") and not dunder(name)
+
+
+def chain(node: ast.expr) -> tuple[ast.expr, list[str]]:
+    """``torch``, ["nn", "functional"] for ``torch.nn.functional``."""
+    attrs = []
+    while isinstance(node, ast.Attribute):
+        attrs.append(node.attr)
+        node = node.value
+    return node, attrs[::-1]
+
+
+def arguments(args: ast.arguments) -> list[ast.arg]:
+    return [*args.posonlyargs, *args.args, *args.kwonlyargs, *filter(None, (args.vararg, args.kwarg))]
+
+
+def makes_a_class(call: ast.Call) -> bool:
+    """``type(name, bases, namespace)`` or ``type(x)(name, bases, namespace)`` (x's metaclass)
+    whose namespace is not a dict written out without dunder keys: a class whose special methods
+    would be computed strings."""
+    func = call.func
+    metaclass = isinstance(func, ast.Call) and isinstance(func.func, ast.Name) and func.func.id == "type"
+    if not (metaclass or (isinstance(func, ast.Name) and func.id == "type")):
+        return False
+    if len(call.args) + len(call.keywords) < 3 or any(isinstance(a, ast.Starred) for a in call.args):
+        return any(isinstance(a, ast.Starred) for a in call.args) or bool(call.keywords)
+    namespace = call.args[2] if len(call.args) == 3 and not call.keywords else None
+    return not (
+        isinstance(namespace, ast.Dict)
+        and all(
+            isinstance(k, ast.Constant) and isinstance(k.value, str) and not dunder(k.value)
+            for k in namespace.keys
+        )
+    )
+
+
+def named(func: ast.expr, *names: str) -> bool:
+    return isinstance(func, ast.Name) and func.id in names
+
+
+def writes_a_file(call: ast.Call, imported: dict[str, str]) -> bool:
+    """``open(...)`` or ``x.open(...)`` with a mode that is not a literal read mode: a file opened
+    for writing can seek (``/proc/self/mem``)."""
+    func = call.func
+    if not (
+        (isinstance(func, ast.Name) and func.id == "open")
+        or (isinstance(func, ast.Attribute) and func.attr == "open")
+    ):
+        return False
+    position = (
+        1 if isinstance(func, ast.Name) or dotted_name(func, imported) is not None else 0
+    )  # Path.open(mode)
+    modes = [k.value for k in call.keywords if k.arg == "mode"] + call.args[position : position + 1]
+    if any(k.arg is None for k in call.keywords) or any(isinstance(a, ast.Starred) for a in call.args):
+        return True
+    return any(
+        not (isinstance(m, ast.Constant) and isinstance(m.value, str) and set(m.value) <= set("rbt"))
+        for m in modes
+    )
+
+
+def first_is_self(call: ast.Call | None) -> bool:
+    return (
+        call is not None
+        and bool(call.args)
+        and isinstance(call.args[0], ast.Name)
+        and call.args[0].id == "self"
+    )
+
+
+def reaches_class(root: ast.expr, classes: set[str]) -> bool:
+    """``root`` is one of the module's classes, ``type(...)`` or ``super(A, b)`` with b not self."""
+    if isinstance(root, ast.Name):
+        return root.id in classes
+    if isinstance(root, ast.Call) and isinstance(root.func, ast.Name):
+        return root.func.id == "type" or (
+            root.func.id == "super"
+            and len(root.args) == 2
+            and not first_is_self(ast.Call(root.func, root.args[1:], []))
+        )
+    return False
+
+
+def dotted_name(node: ast.expr, imported: dict[str, str]) -> str | None:
+    root, attrs = chain(node)
+    if isinstance(root, ast.Name) and root.id in imported:
+        return ".".join([imported[root.id], *attrs])
+    return None
+
+
+def holds_refused(dotted: str) -> bool:
+    """A reviewed module (``from torch import utils``): only as a chain's root, since a module as a
+    value could be read by names no check sees."""
+    return dotted in members.modules()

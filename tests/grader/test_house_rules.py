@@ -1,0 +1,93 @@
+"""The house rules a successor reads the code by: comments say why, never which issue of a
+tracker that is not in the repository; every ``TORCHGRADE_*`` variable the code reads is in
+docs/environment.md's table."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from helpers import REPO
+
+pytestmark = pytest.mark.unit
+
+# "issue 42", "Issue 27 item 3", "issues 22 and 39", "issue #5": a pointer at the old tracker
+ISSUE = re.compile(r"\bissues?\s*#?\d+", re.I)
+VARIABLE = re.compile(r"\bTORCHGRADE_[A-Z_]*[A-Z]\b")
+TABLE_ROW = re.compile(r"^\| `(TORCHGRADE_[A-Z_]+)` \|", re.M)
+
+
+def _code_files() -> list[Path]:
+    """The text files of grader/, tests/ and .ci/ (compiled catalogues and images left out)."""
+    found = [REPO / ".ci" / "run"]
+    for folder in ("grader", "tests"):
+        for path in sorted((REPO / folder).rglob("*")):
+            if path.is_file() and path.suffix not in {".mo", ".png", ".pyc", ".ipynb", ".json", ".gz"}:
+                found.append(path)
+    return found
+
+
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def test_no_issue_numbers_in_the_code():
+    cited = [
+        f"{path.relative_to(REPO)}:{number}: {line.strip()}"
+        for path in _code_files()
+        for number, line in enumerate(_text(path).splitlines(), 1)
+        if ISSUE.search(line) and path != Path(__file__)  # this file's own examples
+    ]
+    assert not cited, "say the reason instead of the issue:\n" + "\n".join(cited)
+
+
+def _read_variables() -> set[str]:
+    """The variables named in code (tests' golden outputs only echo the help text)."""
+    golden = REPO / "tests" / "golden"
+    return {
+        name
+        for path in _code_files()
+        if golden not in path.parents and ".po" != path.suffix
+        for name in VARIABLE.findall(_text(path))
+    }
+
+
+def test_every_environment_variable_is_documented():
+    table = set(TABLE_ROW.findall((REPO / "docs" / "environment.md").read_text(encoding="utf-8")))
+    read = _read_variables()
+    assert sorted(read - table) == [], "docs/environment.md: add a row for each"
+    assert sorted(table - read) == [], "docs/environment.md: no code reads these any more"
+
+
+def test_the_patterns_find_what_they_are_for():
+    assert ISSUE.search("(issue 42)") and ISSUE.search("Issue 27 item 1") and ISSUE.search("issue #5")
+    assert not ISSUE.search("an issue with 3 workers")
+    assert VARIABLE.findall("os.environ.get('TORCHGRADE_NO_SANDBOX')") == ["TORCHGRADE_NO_SANDBOX"]
+
+
+def test_the_trust_boundary_is_held_to_mypy_strict():
+    """pyproject's strict override names every module of the subset check (a new subset_*.py
+    too) and the two packages of the trust boundary, with --strict's per-module flags."""
+    import tomllib
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mypy"]
+    strict = next(o for o in config["overrides"] if o.get("disallow_untyped_defs"))
+    subset = {f"grader.engine.{p.stem}" for p in (REPO / "grader" / "engine").glob("subset*.py")}
+    assert subset | {"grader.sandboxed.*", "grader.checks.*"} <= set(strict["module"])
+    flags = ("disallow_any_generics", "disallow_untyped_calls", "warn_return_any", "check_untyped_defs")
+    assert all(strict.get(flag) for flag in flags)
+
+
+MAX_LINES = 600
+
+
+def test_no_module_of_grader_is_over_600_lines():
+    """A module a successor reads in one sitting: split a longer one by what its parts do
+    (grader/commands/ splits the command line by group)."""
+    long = {
+        str(path.relative_to(REPO)): count
+        for path in sorted((REPO / "grader").rglob("*.py"))
+        if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert long == {}, f"split these modules (over {MAX_LINES} lines): {long}"
