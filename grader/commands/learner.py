@@ -149,10 +149,14 @@ def watch_command(
     from grader.apps.ticker import progress_line
     from grader.engine.workers import gpu_present, prestart
 
-    try:  # Ctrl-C at any point, the imports included, stops watching cleanly
-        release()  # one that came while the command started
+    try:  # a Ctrl-C that came while the command started stops it cleanly too
+        release()
         on_warm_engine("watch", no_daemon)
         prestart(gpu=device == "cuda" or (device == "auto" and gpu_present()))
+    except KeyboardInterrupt:
+        click.echo(_("stopped watching"))
+        return
+    try:  # Ctrl-C at any point, the imports included, stops watching cleanly
         with progress_line(sys.stderr, _("starting the engine (importing torch)")):
             from grader import report as render  # imports torch: the zygote boots meanwhile
             from grader.apps.watch import Settings, watch
