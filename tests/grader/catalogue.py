@@ -203,6 +203,15 @@ def read(lang: str) -> Catalog:
         return read_po(handle, locale=lang)
 
 
+def pending(lang: str) -> list[str]:
+    """The msgids of ``lang`` marked :data:`FALLBACK` and still untranslated: shown in English."""
+    return [
+        str(m.id if isinstance(m.id, str) else m.id[0])
+        for m in read(lang)
+        if m.id and FALLBACK in m.user_comments and not all(m.string if isinstance(m.string, tuple) else [m.string])
+    ]
+
+
 def compiled(catalog: Catalog) -> bytes:
     out = io.BytesIO()
     write_mo(out, catalog)
