@@ -208,7 +208,9 @@ def pending(lang: str) -> list[str]:
     return [
         str(m.id if isinstance(m.id, str) else m.id[0])
         for m in read(lang)
-        if m.id and FALLBACK in m.user_comments and not all(m.string if isinstance(m.string, tuple) else [m.string])
+        if m.id
+        and FALLBACK in m.user_comments
+        and not all(m.string if isinstance(m.string, tuple) else [m.string])
     ]
 
 

@@ -18,17 +18,16 @@ import pytest
 pytestmark = pytest.mark.unit
 pytest.importorskip("babel")
 
-from babel.messages.catalog import Catalog  # noqa: E402
-from babel.messages.pofile import read_po, write_po  # noqa: E402
-
 import catalogue  # noqa: E402  (tests/grader/catalogue.py: needs Babel)
 import i18n_scan  # noqa: E402
+from babel.messages.catalog import Catalog  # noqa: E402
+from babel.messages.pofile import read_po, write_po  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 GLOSSARY = REPO / "grader" / "locale" / "zh_CN" / "glossary.tsv"
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sdrf]|%%|%[sdrf]|\{[^{}]*\}")
 # The modules that print to a learner, each of its output literals through the catalogue.
-# A new module that prints: add it here (docs/i18n.md, "Adding a string").
+# A new module that prints: add it here (docs/i18n.md, "Adding or changing a string").
 PRINTING = (
     "grader/cli.py",
     "grader/commands/common.py",
@@ -105,7 +104,7 @@ def test_no_entry_is_untranslated_or_fuzzy(lang):
     unmarked, pending, stale_mark = untranslated(po)
     if pending:
         shown = "; ".join(map(str, pending[:10]))
-        warnings.warn(PendingTranslation(f"{lang}: {len(pending)} shown in English until translated: {shown}"))
+        warnings.warn(PendingTranslation(f"{lang}: {len(pending)} shown in English: {shown}"), stacklevel=1)
     fuzzy = [m.id for m in po if m.id and m.fuzzy]
     assert (unmarked, fuzzy) == ([], []), "translate them, or mark a fallback (docs/i18n.md)"
     assert stale_mark == [], f"translated: drop the comment '# {catalogue.FALLBACK}'"
@@ -211,3 +210,14 @@ def test_the_scan_sees_a_literal(tmp_path):
         'import click\nfrom grader.i18n import _\nclick.echo(f"graded {n} files")\nclick.echo(_("graded %(n)s"))\n'
     )
     assert len(i18n_scan.unwrapped(source)) == 1
+
+
+def test_the_recipe_is_the_one_these_tests_hold():
+    """docs/i18n.md's steps name the commands of catalogue.py and the mark this file accepts."""
+    recipe = (REPO / "docs" / "i18n.md").read_text(encoding="utf-8")
+    recipe = recipe.split("## Adding or changing a string", 1)[1].split("\n## ", 1)[0]
+    assert f"`# {catalogue.FALLBACK}`" in recipe and "PendingTranslation" in recipe
+    for command in ("update", "compile"):
+        assert f"python tests/grader/catalogue.py {command}" in recipe
+    architecture = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert '"Adding or changing a string"' in architecture.split("## Writing a check", 1)[1].split("\n## ")[0]

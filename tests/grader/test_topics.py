@@ -147,7 +147,9 @@ def _files() -> list[str]:
     """The repository's files, relative (hidden folders, caches and builds left out)."""
     found = []
     for root, dirs, names in os.walk(REPO):
-        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIPPED and not d.endswith(".egg-info")]
+        dirs[:] = [
+            d for d in dirs if not d.startswith(".") and d not in SKIPPED and not d.endswith(".egg-info")
+        ]
         found += [os.path.relpath(os.path.join(root, n), REPO) for n in names]
     return found
 
@@ -195,7 +197,9 @@ def test_the_checklist_names_every_file_naming_all_the_topics():
 
 
 def test_a_new_kind_of_per_topic_file_is_seen():
-    files = [f"exercises/{t}.py" for t in ("a", "b")] + [f"notes/{t}/x{i}.md" for t in ("a", "b") for i in (1, 2)]
+    files = [f"exercises/{t}.py" for t in ("a", "b")] + [
+        f"notes/{t}/x{i}.md" for t in ("a", "b") for i in (1, 2)
+    ]
     files += ["similar/ana/a.py", "tests/corpus/a/correct/c0.py", "tests/corpus/b/correct/c1.py"]
     kinds = per_topic_kinds(files, ["a", "b"])
     assert kinds == {"exercises/<topic>.py", "notes/<topic>/", "tests/corpus/<topic>/correct/"}

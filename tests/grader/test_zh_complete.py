@@ -14,10 +14,9 @@ from __future__ import annotations
 import json
 import re
 
+import catalogue
 import pytest
 from helpers import REPO
-
-import catalogue
 
 from grader import i18n
 from grader.engine import blamed, client
