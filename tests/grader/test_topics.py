@@ -9,6 +9,7 @@ import ast
 import os
 import re
 from collections.abc import Callable, Iterable
+from functools import cache
 
 import pytest
 import references
@@ -56,10 +57,17 @@ def _domains(topic: Topic) -> None:
     assert hasattr(references, topic.name) and topic.name in STATED, topic.name
 
 
-def _catalogue(topic: Topic) -> None:
+@cache
+def _catalogue_ids() -> frozenset:
     catalogue = pytest.importorskip("catalogue")  # tests/grader/catalogue.py: needs Babel
-    ids = {m.id for m in catalogue.read("zh_CN") if m.id}
-    assert set(catalogue.suite_strings(topic.suite)) <= ids, f"{topic.name}: run catalogue.py update"
+    return frozenset(m.id for m in catalogue.read("zh_CN") if m.id)
+
+
+def _catalogue(topic: Topic) -> None:
+    catalogue = pytest.importorskip("catalogue")
+    assert set(catalogue.suite_strings(topic.suite)) <= _catalogue_ids(), (
+        f"{topic.name}: run catalogue.py update"
+    )
 
 
 def _headings(path) -> list[str]:
@@ -143,7 +151,8 @@ def test_the_manifest_is_read_for_the_exercises():
 SKIPPED = {"__pycache__", "node_modules", "build", "dist"}
 
 
-def _files() -> list[str]:
+@cache
+def _files() -> tuple[str, ...]:
     """The repository's files, relative (hidden folders, caches and builds left out)."""
     found = []
     for root, dirs, names in os.walk(REPO):
@@ -151,7 +160,7 @@ def _files() -> list[str]:
             d for d in dirs if not d.startswith(".") and d not in SKIPPED and not d.endswith(".egg-info")
         ]
         found += [os.path.relpath(os.path.join(root, n), REPO) for n in names]
-    return found
+    return tuple(found)
 
 
 def per_topic_kinds(files: Iterable[str], topics: Iterable[str]) -> set[str]:
