@@ -4,6 +4,10 @@
                                                # (msgstr ""), stale ones dropped; then compile
     python tests/grader/catalogue.py compile   # the .mo of each language from its .po
 
+An English fix need not wait for its translation: the entry's translator comment
+``# fallback: English until translated`` (:data:`FALLBACK`) lets it stay untranslated (the learner
+sees the English; the .mo leaves it out), and tests/grader/test_catalogue.py reports it as pending.
+
 What the catalogue holds (:func:`extract`): every ``_()``, ``N_()`` and ``ngettext()`` of grader/
 (Babel's Python extractor), the suites' texts that grader/checks/judge.py looks up as they are
 (constants and f-strings given as ``hint=``, ``what=``, ``expected=``, ``got=``, by keyword or
@@ -33,6 +37,8 @@ GRADER = REPO / "grader"
 LOCALE = GRADER / "locale"
 SUITES = REPO / "tests" / "suites"
 TRANSLATED = ("zh_CN",)
+# A translator comment that lets an entry stay untranslated for now (`catalogue.py update` keeps it).
+FALLBACK = "fallback: English until translated"
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 SUITE_KEYWORDS = ("hint", "what", "expected", "got", "note")
 # Click's own words that a `grade ... --help` page and a usage error show (click/*.py)
@@ -195,6 +201,17 @@ def po_path(lang: str) -> Path:
 def read(lang: str) -> Catalog:
     with po_path(lang).open("rb") as handle:
         return read_po(handle, locale=lang)
+
+
+def pending(lang: str) -> list[str]:
+    """The msgids of ``lang`` marked :data:`FALLBACK` and still untranslated: shown in English."""
+    return [
+        str(m.id if isinstance(m.id, str) else m.id[0])
+        for m in read(lang)
+        if m.id
+        and FALLBACK in m.user_comments
+        and not all(m.string if isinstance(m.string, tuple) else [m.string])
+    ]
 
 
 def compiled(catalog: Catalog) -> bytes:

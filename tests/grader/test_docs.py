@@ -136,3 +136,15 @@ def test_the_worker_count_is_said_as_ci_runs_it():
     ci = re.findall(r"-n (\d+) --dist", (REPO / ".ci" / "run").read_text(encoding="utf-8"))
     said = re.findall(r"-n (\d+) --dist", (REPO / "pyproject.toml").read_text(encoding="utf-8"))
     assert ci and said and set(said) == set(ci), (said, ci)
+
+
+# A path of the machine the project was written on, not of a checkout (/work/..., /home/...)
+OUTSIDE = re.compile(r"(?<![\w.~-])/(?:work|home|Users)/[\w.-]+")
+
+
+def test_no_document_points_outside_the_repository():
+    texts = [REPO / "README.md", *(REPO / "docs").glob("*.md"), *(REPO / "hints").rglob("*.md")]
+    texts += [p for ext in ("py", "md", "tsv") for p in (REPO / "grader").rglob(f"*.{ext}")]
+    found = [(p.name, m) for p in texts for m in OUTSIDE.findall(p.read_text(encoding="utf-8"))]
+    assert found == []
+    assert OUTSIDE.findall("the contract: /work/shared/CURRICULUM.md") == ["/work/shared"]

@@ -1,16 +1,23 @@
 """One manifest of topics (grader/topics.py) and the "Adding a topic" checklist of
-docs/architecture.md: every item of the checklist holds for every topic of the manifest."""
+docs/architecture.md: every item of the checklist holds for every topic of the manifest, and the
+checklist names every file the repository holds per topic and every file naming all the topics
+(both derived from the repository, so a new kind of per-topic file without its line fails)."""
 
 from __future__ import annotations
 
 import ast
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import cache
 
 import pytest
+import references
 from helpers import REPO
 from test_clause_matrix import MATRIX
+from test_domains import STATED
 
+from grader.checks import battery
 from grader.topics import LONGEST_FIRST, MANIFEST, TOPICS, Topic, exercises
 
 pytestmark = pytest.mark.unit
@@ -45,9 +52,55 @@ def _suite(topic: Topic) -> None:
     assert topic.suite.is_file() and topic.suite.name == f"suite_{topic.name}.py"
 
 
+def _domains(topic: Topic) -> None:
+    assert set(battery.exercises(topic.name)) == set(topic.exercises), topic.name
+    assert hasattr(references, topic.name) and topic.name in STATED, topic.name
+
+
+@cache
+def _catalogue_text() -> str:
+    return (REPO / "grader" / "locale" / "zh_CN" / "LC_MESSAGES" / "torchgrade.po").read_text(
+        encoding="utf-8"
+    )
+
+
+def _catalogue(topic: Topic) -> None:
+    """The suite's strings reached the catalogue (all of them, translated: test_catalogue.py)."""
+    assert f"tests/suites/suite_{topic.name}.py:" in _catalogue_text(), (
+        f"{topic.name}: run catalogue.py update"
+    )
+
+
+def _headings(path) -> list[str]:
+    return re.findall(r"^## (\w+)$", path.read_text(encoding="utf-8"), re.M)
+
+
+def _hints(topic: Topic) -> None:
+    assert set(topic.exercises) <= set(_headings(REPO / "hints" / f"{topic.name}.md")), topic.name
+
+
+def _hints_zh(topic: Topic) -> None:
+    path = REPO / "hints" / "zh_CN" / f"{topic.name}.md"
+    assert _headings(path) == _headings(REPO / "hints" / f"{topic.name}.md"), topic.name
+
+
+def _docstrings_zh(topic: Topic) -> None:
+    assert (REPO / "grader" / "locale" / "zh_CN" / "docstrings" / f"{topic.name}.md").is_file(), topic.name
+
+
 def _corpus(topic: Topic) -> None:
     for kind in ("correct", "mistakes"):
-        assert any((REPO / "tests" / "corpus" / topic.name / kind).glob("*.py")), (topic.name, kind)
+        found = list((REPO / "tests" / "corpus" / topic.name / kind).glob("*.py"))
+        assert len(found) >= 10, (topic.name, kind)  # test_corpus.py's floor
+
+
+def _golden(topic: Topic) -> None:
+    assert (REPO / "tests" / "golden" / "submission" / f"{topic.name}.py").is_file(), topic.name
+
+
+def _course(topic: Topic) -> None:
+    text = (REPO / "tests" / "grader" / "test_course.py").read_text(encoding="utf-8")
+    assert ", ".join(TOPICS) in text, "tests/grader/test_course.py: the list of topics"
 
 
 def _clause_matrix(topic: Topic) -> None:
@@ -65,9 +118,16 @@ ITEMS: dict[str, Callable[[Topic], None]] = {
     "grader/topics.py": _in_manifest,
     "exercises/<topic>.py": _stub,
     "solutions/<topic>.py": _solution,
+    "grader/checks/domain_cases_<group>.py": _domains,
     "tests/suites/suite_<topic>.py": _suite,
+    "grader/locale/zh_CN/LC_MESSAGES/torchgrade.po": _catalogue,
+    "hints/<topic>.md": _hints,
+    "hints/zh_CN/<topic>.md": _hints_zh,
+    "grader/locale/zh_CN/docstrings/<topic>.md": _docstrings_zh,
     "tests/corpus/<topic>/correct/": _corpus,
+    "tests/golden/submission/<topic>.py": _golden,
     "tests/grader/test_clause_matrix.py": _clause_matrix,
+    "tests/grader/test_course.py": _course,
     "README.md": _readme,
 }
 
@@ -87,3 +147,70 @@ def test_the_manifest_is_read_for_the_exercises():
     assert exercises("losses")[:3] == ("mse", "l1", "huber")
     assert TOPICS == tuple(t.name for t in MANIFEST)
     assert len(set(TOPICS)) == len(TOPICS)
+
+
+SKIPPED = {"__pycache__", "node_modules", "build", "dist"}
+
+
+@cache
+def _files() -> tuple[str, ...]:
+    """The repository's files, relative (hidden folders, caches and builds left out)."""
+    found = []
+    for root, dirs, names in os.walk(REPO):
+        dirs[:] = [
+            d for d in dirs if not d.startswith(".") and d not in SKIPPED and not d.endswith(".egg-info")
+        ]
+        found += [os.path.relpath(os.path.join(root, n), REPO) for n in names]
+    return tuple(found)
+
+
+def per_topic_kinds(files: Iterable[str], topics: Iterable[str]) -> set[str]:
+    """The paths every topic has, the topic's name as ``<topic>``; a file inside a topic's own
+    folder stands for that folder (``tests/corpus/<topic>/correct/``)."""
+    topics = list(topics)
+    owners: dict[str, set[str]] = {}
+    for path in files:
+        parts = path.split(os.sep)
+        for topic in topics:
+            named = [re.sub(rf"(?<![A-Za-z0-9]){topic}(?![A-Za-z0-9])", "<topic>", p) for p in parts]
+            if named == parts:
+                continue
+            if "<topic>" in named[:-1]:  # in a folder of the topic's: that folder, or its subfolder
+                at = named.index("<topic>")
+                named = named[: min(at + 2, len(named) - 1)] + [""]
+            owners.setdefault("/".join(named), set()).add(topic)
+    return {kind for kind, owned in owners.items() if owned == set(topics)}
+
+
+def naming_every_topic(files: Iterable[str], topics: Iterable[str]) -> set[str]:
+    """The Python files that name every topic as a string, or list them all in one line."""
+    topics = list(topics)
+    found = set()
+    for path in files:
+        if path.endswith(".py") and not path.startswith(("tests/corpus/", "tests/golden/")):
+            text = (REPO / path).read_text(encoding="utf-8", errors="replace")
+            if ", ".join(topics) in text or all(f'"{t}"' in text for t in topics):
+                found.add(path.replace(os.sep, "/"))
+    return found
+
+
+def test_the_checklist_names_every_file_a_topic_has():
+    kinds = per_topic_kinds(_files(), TOPICS)
+    assert {"exercises/<topic>.py", "hints/<topic>.md", "tests/corpus/<topic>/mistakes/"} <= kinds
+    assert sorted(k for k in kinds if f"`{k}`" not in CHECKLIST) == []
+
+
+def test_the_checklist_names_every_file_naming_all_the_topics():
+    found = naming_every_topic(_files(), TOPICS)
+    assert {"grader/topics.py", "tests/grader/test_course.py"} <= found
+    assert sorted(f for f in found if f"`{f}`" not in CHECKLIST) == []
+
+
+def test_a_new_kind_of_per_topic_file_is_seen():
+    files = [f"exercises/{t}.py" for t in ("a", "b")] + [
+        f"notes/{t}/x{i}.md" for t in ("a", "b") for i in (1, 2)
+    ]
+    files += ["similar/ana/a.py", "tests/corpus/a/correct/c0.py", "tests/corpus/b/correct/c1.py"]
+    kinds = per_topic_kinds(files, ["a", "b"])
+    assert kinds == {"exercises/<topic>.py", "notes/<topic>/", "tests/corpus/<topic>/correct/"}
+    assert "`notes/<topic>/`" not in CHECKLIST  # so a repository with it fails the test above

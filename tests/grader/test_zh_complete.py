@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 
+import catalogue
 import pytest
 from helpers import REPO
 
@@ -38,14 +39,19 @@ FOREIGN = (
 )
 
 
-def english_left(text: str) -> list[str]:
-    """The runs of English prose in ``text`` outside what the learner's code and torch wrote."""
+def english_left(text: str, fallbacks: tuple[str, ...] = ()) -> list[str]:
+    """The runs of English prose in ``text`` outside what the learner's code and torch wrote, and
+    outside ``fallbacks``: the catalogue's entries marked to be shown in English until translated
+    (test_catalogue.py reports them)."""
     left = []
     for line in text.splitlines():
         for foreign in FOREIGN:
             line = foreign.sub(" ", line)
-        left += PROSE.findall(line)
+        left += [run for run in PROSE.findall(line) if not any(run in english for english in fallbacks)]
     return left
+
+
+FALLBACKS = tuple(catalogue.pending("zh_CN"))
 
 
 def golden_texts() -> list[str]:
@@ -71,10 +77,11 @@ def test_the_scan_sees_english_and_leaves_torchs_words_alone():
         english_left("运行 cnn.py 中的 conv2d() 时出现 RuntimeError：The size of tensor a must match") == []
     )
     assert english_left("  位置：cnn.py, line 52, in forward: return self.classifier(x)") == []
+    assert english_left("期望 a tensor of floats", ("a tensor of floats, %(n)s of them",)) == []
 
 
 def test_the_golden_chinese_report_has_no_english_of_the_graders():
-    found = {run for text in golden_texts() for run in english_left(text)}
+    found = {run for text in golden_texts() for run in english_left(text, FALLBACKS)}
     assert found == set()
 
 
@@ -113,7 +120,7 @@ def test_the_engines_messages_of_each_failure_are_chinese():
     session.hidden = False
     texts += [str(session._stalled("mse", 5.0)), str(session._stalled("mse", 5.0, cpu=2.0))]
     for text in texts:
-        assert english_left(text) == [], text
+        assert english_left(text, FALLBACKS) == [], text
     assert "出错的层" in texts[0] and "它要求" in texts[0] and "它的权重" in texts[0]
 
 
