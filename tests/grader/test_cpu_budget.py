@@ -38,3 +38,13 @@ def test_only_a_run_of_the_unit_tier_has_a_budget():
     assert CpuBudget(_Config()).budget() == 24.0  # type: ignore[arg-type]
     assert CpuBudget(_Config(keyword="spin")).budget() is None  # type: ignore[arg-type]
     assert CpuBudget(_Config(markexpr="engine or e2e")).budget() is None  # type: ignore[arg-type]
+
+
+def test_the_budget_grows_with_a_slower_machine(monkeypatch):
+    import cpu_budget
+
+    options = {"cpu_budget": None}
+    monkeypatch.setattr(cpu_budget, "calibration", lambda: 0.040)
+    assert cpu_budget.CpuBudget(_Config(**options)).budget() == cpu_budget.UNIT_CPU_FLOOR  # type: ignore[arg-type]
+    monkeypatch.setattr(cpu_budget, "calibration", lambda: 0.060)  # half as slow again
+    assert cpu_budget.CpuBudget(_Config(**options)).budget() == cpu_budget.UNIT_CPU_BUDGET * 0.060  # type: ignore[arg-type]
