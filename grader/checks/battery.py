@@ -253,10 +253,9 @@ def exercises(topic: str) -> list[str]:
     return sorted(name for t, name in domain_cases.REGISTRY if t == topic)
 
 
-def plain_cases(topic: str, name: str) -> list[dict[str, Any]]:
-    """The cases of ``topic.name``'s domain as the probes take them."""
-    domain = domain_cases.REGISTRY[(topic, name)]
-    return [{**c.plain(), "writes": domain.writes} for c in domain.cases()]
+def plain_cases(domain: domains.Domain, built: list[domains.Case]) -> list[dict[str, Any]]:
+    """``domain``'s cases (``built`` by it) as the probes take them."""
+    return [{**c.plain(), "writes": domain.writes} for c in built]
 
 
 def walker(cases: list[dict[str, Any]]) -> Any:
@@ -267,7 +266,8 @@ def walker(cases: list[dict[str, Any]]) -> Any:
 def run(sub: Any, topic: str, name: str) -> None:
     """Run the battery of exercise ``name``: one probe call, then judge every case."""
     domain = domain_cases.REGISTRY[(topic, name)]
-    cases = plain_cases(topic, name)
+    built = domain.cases()
+    cases = plain_cases(domain, built)
     got = sub.run(walker(cases), name, cases)
     if not isinstance(got, list) or len(got) != len(cases):
         fail(f"{name} over its input domain", f"{len(cases)} results", describe(got))
@@ -278,7 +278,7 @@ def run(sub: Any, topic: str, name: str) -> None:
         )
     judged = [
         (case, mine, [answers[i] for answers in alternatives])
-        for i, (case, mine) in enumerate(zip(domain.cases(), got))
+        for i, (case, mine) in enumerate(zip(built, got))
     ]
     failed = []
     for case, mine, refs in judged:

@@ -4,6 +4,7 @@ docstring names its layers, and a non-contiguous case for every function."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -51,25 +52,22 @@ STRUCTURES: dict[tuple[str, str], list[Shown]] = {
 }
 
 
-def _with_structure(key: tuple[str, str], shown: list[Shown]) -> None:
+def _extend(key: tuple[str, str], dim: str, more: Callable[[list[Case]], list[Case]]) -> None:
+    """``key``'s domain over ``dim`` too: its cases, then what ``more`` derives from them."""
     domain = REGISTRY[key]
 
     def cases(build: Callable[[], list[Case]] = domain.cases) -> list[Case]:
-        return build() + [
-            module_case(
-                "structure",
-                key[1],
-                ctor,
-                inputs,
-                fill=True,
-                tol=STRUCTURE_TOL,
-                mode=mode,
-                note=note,
-            )
-            for ctor, inputs, note, mode in shown
-        ]
+        found = build()
+        return [*found, *more(found)]
 
-    REGISTRY[key] = domain._replace(dims=domain.dims | {"structure"}, cases=cases)
+    REGISTRY[key] = domain._replace(dims=domain.dims | {dim}, cases=cases)
+
+
+def _structure_cases(name: str, shown: list[Shown], _found: list[Case]) -> list[Case]:
+    return [
+        module_case("structure", name, ctor, inputs, fill=True, tol=STRUCTURE_TOL, mode=mode, note=note)
+        for ctor, inputs, note, mode in shown
+    ]
 
 
 # ---------------------------------------------------------------- layout, for every function
@@ -103,22 +101,15 @@ def _layout_case(found: list[Case]) -> Case | None:
     )
 
 
-def _with_layout(key: tuple[str, str]) -> None:
-    domain = REGISTRY[key]
-    if _layout_case(domain.cases()) is None:
-        return
-
-    def cases(build: Callable[[], list[Case]] = domain.cases) -> list[Case]:
-        found = build()
-        derived = _layout_case(found)
-        return [*found, derived] if derived is not None else found
-
-    REGISTRY[key] = domain._replace(dims=domain.dims | {"layout"}, cases=cases)
+def _layout_cases(found: list[Case]) -> list[Case]:
+    case = _layout_case(found)
+    return [case] if case is not None else []
 
 
 def derive() -> None:
     """Add the structure cases and every function's non-contiguous case to the domains declared."""
-    for key, shown in STRUCTURES.items():
-        _with_structure(key, shown)
+    for (topic, name), shown in STRUCTURES.items():
+        _extend((topic, name), "structure", functools.partial(_structure_cases, name, shown))
     for key in [k for k in REGISTRY if k not in CONTIGUOUS_ONLY]:
-        _with_layout(key)
+        if _layout_case(REGISTRY[key].cases()) is not None:  # a function's domain: it has one
+            _extend(key, "layout", _layout_cases)

@@ -107,7 +107,7 @@ def cpu_seconds(stat_fd: int, thread_fds: tuple[int, ...] = ()) -> float | None:
         return ticked
 
 
-def thread_counts(pid: int) -> tuple[int, ...]:
+def thread_schedstats(pid: int) -> tuple[int, ...]:
     """Descriptors of ``/proc/PID/task/TID/schedstat`` for each thread ``pid`` has now (a sealed
     worker starts no thread after: :mod:`grader.sandboxed.seccomp`), or () where unreadable."""
     fds: list[int] = []
@@ -225,7 +225,7 @@ class ForkedWorker:
             except OSError:
                 return None
             if host_pid:
-                self.thread_fds = thread_counts(host_pid)
+                self.thread_fds = thread_schedstats(host_pid)
         return cpu_seconds(self.stat_fd, self.thread_fds) if self.stat_fd is not None else None
 
     def _read_status(self, wait: float) -> int | None:

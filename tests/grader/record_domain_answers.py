@@ -28,7 +28,8 @@ def computed() -> dict[str, list[Any]]:
     each variant the docstring allows)."""
     found = {}
     for topic, name in sorted(domain_cases.REGISTRY):
-        cases = battery.plain_cases(topic, name)
+        domain = domain_cases.REGISTRY[(topic, name)]
+        cases = battery.plain_cases(domain, domain.cases())
         key = domain_answers.key(topic, name)
         found[key] = battery.walker(cases)(getattr(references, topic), name, cases)
         structure = [j for j, case in enumerate(cases) if case["fill"]]  # what a variant changes

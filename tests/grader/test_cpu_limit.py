@@ -151,13 +151,13 @@ def test_the_cost_count_is_finer_than_the_tick_and_falls_back_to_it():
     import subprocess
     import sys
 
-    from grader.engine.workers import cpu_seconds, thread_counts
+    from grader.engine.workers import cpu_seconds, thread_schedstats
 
     busy = subprocess.Popen([sys.executable, "-c", "import time\nt=time.process_time()\nwhile time.process_time()-t<0.037: pass\ninput()"], stdin=subprocess.PIPE)  # fmt: skip
     try:
         time.sleep(0.5)
         stat = os.open(f"/proc/{busy.pid}/stat", os.O_RDONLY)
-        threads = thread_counts(busy.pid)
+        threads = thread_schedstats(busy.pid)
         assert threads, "no schedstat to read here"
         precise, ticked = cpu_seconds(stat, threads), cpu_seconds(stat)
         assert precise is not None and ticked is not None
