@@ -1,5 +1,5 @@
 """``python -m grader``: the ``grade`` command, the one way to re-enter the CLI in a subprocess."""
 
-from grader.cli import run
+from grader.launch import main
 
-run()
+main()

@@ -68,15 +68,19 @@ def run() -> None:
             invocation.start_engine()
 
 
-def command_of(argv: list[str]) -> str:
+def engine_command(argv: list[str]) -> str:
     """The subcommand ``grade ARGV`` would run, as Click resolves it (its options parsed, nothing
-    run: the warm engine's check of a request)."""
+    run: the warm engine's check of a request); "" where it asks for its own process
+    (``--no-daemon``)."""
     try:
         ctx = main.make_context("grade", list(argv), resilient_parsing=True)
-        name, _command, _rest = main.resolve_command(ctx, [*ctx._protected_args, *ctx.args])
+        name, command, rest = main.resolve_command(ctx, [*ctx._protected_args, *ctx.args])
+        if name is None or command is None:
+            return ""
+        parsed = command.make_context(name, list(rest), parent=ctx, resilient_parsing=True)
     except click.ClickException:
         return ""
-    return name or ""
+    return "" if parsed.params.get("no_daemon") else name
 
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -22,9 +22,8 @@ from grader.apps.daemon import COMMANDS, NO_DAEMON_ENV, engine_env, identity, re
 from grader.apps.warm import warm_up
 
 
-def _bind(path: Path) -> tuple[socket.socket, int] | None:
-    """The listening socket at ``path`` (0600) and the lock that makes this server the only one
-    for it; None where another server holds the lock."""
+def _lock(path: Path) -> int | None:
+    """The lock that makes this server the only one for ``path``; None where another holds it."""
     import fcntl
 
     lock = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
@@ -34,19 +33,24 @@ def _bind(path: Path) -> tuple[socket.socket, int] | None:
         os.close(lock)
         return None
     with contextlib.suppress(FileNotFoundError):
-        path.unlink()  # a server that died left it
+        path.unlink()  # a server that died left it: no client waits on it while this one warms
+    return lock
+
+
+def _listen(path: Path) -> socket.socket | None:
+    """The listening socket at ``path`` (0600), bound once the server is warm: a client that
+    comes sooner finds none and grades in its own process, never slower than a cold one."""
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     previous = os.umask(0o177)
     try:
         listener.bind(str(path))
     except OSError:  # a path too long for a Unix socket
         listener.close()
-        os.close(lock)
         return None
     finally:
         os.umask(previous)
     listener.listen(16)
-    return listener, lock
+    return listener
 
 
 def _warm() -> None:
@@ -164,15 +168,15 @@ class Server:
         """Why this server does not run ``request`` ("" where it does): only ``grade FILE``,
         ``grade next`` and ``grade watch``, only for an environment that chooses this very engine (a request cannot
         turn the sandbox off: ``TORCHGRADE_NO_SANDBOX`` is part of the identity)."""
-        from grader.cli import command_of
+        from grader.cli import engine_command
 
         args, cwd, env = request.get("args"), request.get("cwd"), request.get("env")
         if not (isinstance(args, list) and all(isinstance(a, str) for a in args) and isinstance(cwd, str)):
             return "a request is {'args': [...], 'cwd': ..., 'env': {...}}"
         if not (isinstance(env, dict) and all(isinstance(v, str) for v in env.values())):
             return "a request is {'args': [...], 'cwd': ..., 'env': {...}}"
-        if command_of(args) not in COMMANDS:
-            return f"this engine runs `grade FILE`, `grade next` and `grade watch` only, not {args[:1]}"
+        if engine_command(args) not in COMMANDS:
+            return f"this engine runs `grade FILE`, `grade next` and `grade watch` (without --no-daemon) only, not {args[:1]}"
         if identity(engine_env(env)) != self.key:
             return "the request's environment chooses another engine"
         return ""
@@ -225,12 +229,14 @@ def serve() -> None:
     already does)."""
     env = engine_env(dict(os.environ))
     path = socket_path(env)
-    bound = _bind(path) if path is not None else None
-    if path is None or bound is None:
+    lock = _lock(path) if path is not None else None
+    if path is None or lock is None:
         return
-    listener, _lock = bound
     try:
         _warm()
+        listener = _listen(path)
+        if listener is None:
+            return
         idle = float(sys.argv[1]) if len(sys.argv) > 1 else defaults.DAEMON_IDLE_SECONDS
         Server(listener, identity(env), idle).run()
     finally:

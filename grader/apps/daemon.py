@@ -39,6 +39,7 @@ from grader.topics import REPO_ROOT, suites_dir
 NO_DAEMON_ENV = "TORCHGRADE_NO_DAEMON"
 START_ENV = "TORCHGRADE_DAEMON"  # "1": start a server even off a terminal (the benchmark)
 COMMANDS = ("check", "next", "watch")  # what the server runs (the rest: a fresh process)
+HELLO_QUIET_SECONDS = 0.5  # a warm server greets at once; past this, a live line says why it waits
 ENGINE_VARIABLES = ("PYTHONPATH",)  # with every TORCHGRADE_* variable: they choose the engine
 
 
@@ -135,7 +136,8 @@ def receive(sock: socket.socket, buffer: bytearray) -> dict | None:
 
 def ask_engine(argv: list[str]) -> int | None:
     """Run ``grade ARGV`` on the user's warm engine; its exit status, or None where there is
-    none to ask (then the caller grades in this process, and maybe starts one for next time)."""
+    none to ask or it declines (then the caller grades in this process, and maybe starts one for
+    next time)."""
     env = engine_env(dict(os.environ))
     path = socket_path(env)
     if path is None:
@@ -143,19 +145,14 @@ def ask_engine(argv: list[str]) -> int | None:
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         sock.connect(str(path))
-        sock.settimeout(defaults.boot_seconds())  # a server still importing answers when ready
         buffer = bytearray()
-        from grader.apps.ticker import progress_line  # fcntl: only where the system grades (supported())
-
-        with progress_line(
-            sys.stderr, "your warm engine is starting (importing torch, collecting the suites)"
-        ):
-            hello = receive(sock, buffer)
+        hello = _hello(sock, buffer)
         if hello is None or hello.get("identity") != identity(env):
             return None
         request = {"args": argv, "cwd": os.getcwd(), "env": env}
         send(sock, request, [0, 1, 2])
         sock.settimeout(None)
+        _pass_on_held_interrupt(sock)
         return _await_status(sock, buffer)
     except (OSError, ValueError):
         return None
@@ -163,6 +160,33 @@ def ask_engine(argv: list[str]) -> int | None:
         return 130
     finally:
         sock.close()
+
+
+def _hello(sock: socket.socket, buffer: bytearray) -> dict | None:
+    """The server's first line: at once from a warm one (it binds once warm); a live line where it
+    is slow to come (a loaded machine), imported only then."""
+    sock.settimeout(HELLO_QUIET_SECONDS)
+    try:
+        return receive(sock, buffer)
+    except TimeoutError:
+        pass
+    sock.settimeout(defaults.boot_seconds())
+    from grader.apps.ticker import progress_line  # fcntl: only where the system grades (supported())
+    from grader.i18n import _
+
+    with progress_line(sys.stderr, _("your warm engine is busy; waiting for it")):
+        return receive(sock, buffer)
+
+
+def _pass_on_held_interrupt(sock: socket.socket) -> None:
+    """The command runs in the engine now: Ctrl-C from here on is passed to it (one held while
+    starting, too)."""
+    from grader.apps.held_interrupt import release
+
+    try:
+        release()
+    except KeyboardInterrupt:
+        send(sock, {"signal": int(signal.SIGINT)})
 
 
 def _await_status(sock: socket.socket, buffer: bytearray) -> int | None:

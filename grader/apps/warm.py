@@ -20,4 +20,16 @@ def warm_up(topics: Iterable[str], timeout: float, gpu: bool) -> None:
         for topic in chosen:
             with contextlib.suppress(suites.SuiteBroken):  # a grading reports what broke
                 suites.collected(topic, timeout)
+        _import_the_commands()
     workers.fork_server(gpu)
+
+
+def _import_the_commands() -> None:
+    """What a grading command imports and reads on first use (the subset check's reviewed
+    members too), done once for every child and request."""
+    from grader import report  # noqa: F401
+    from grader.apps import learner  # noqa: F401
+    from grader.engine import doctor, pool, runner, selection, stubs, subset  # noqa: F401
+    from grader.sandboxed import subset_members
+
+    subset_members.modules()

@@ -23,7 +23,8 @@ def key(topic: str, name: str) -> str:
 
 
 @functools.cache
-def _stored() -> dict[str, list[Any]]:
+def stored() -> dict[str, list[Any]]:
+    """Every stored answer, read once a process (a long-lived engine reads it before it forks)."""
     loaded: dict[str, list[Any]] = torch.load(STORE, weights_only=True)
     return loaded
 
@@ -32,8 +33,8 @@ def answers(topic: str, name: str) -> list[list[Any]]:
     """The references' result for each case of ``topic.name``'s domain, in the cases' order: first
     the reference's, then each variant's where the docstring allows several (``key|1``, ``key|2``…:
     GoogLeNetMini's paddings and heads)."""
-    stored, first = _stored(), key(topic, name)
-    found = [stored[first]]
-    while f"{first}|{len(found)}" in stored:
-        found.append(stored[f"{first}|{len(found)}"])
+    found_in, first = stored(), key(topic, name)
+    found = [found_in[first]]
+    while f"{first}|{len(found)}" in found_in:
+        found.append(found_in[f"{first}|{len(found)}"])
     return found

@@ -88,5 +88,7 @@ def test_help_and_other_commands_never_ask_the_daemon(parsed):
 
 def test_no_scan_of_the_arguments_before_click():
     assert not hasattr(i18n, "take_lang")
-    assert cli.command_of(["--lang", "zh_CN", "next"]) == "next"  # the warm engine's check, by Click
-    assert cli.command_of(["--", "next"]) == "check"  # a file named next
+    assert cli.engine_command(["--lang", "zh_CN", "next"]) == "next"  # the warm engine's check, by Click
+    assert cli.engine_command(["--", "next"]) == "check"  # a file named next
+    assert cli.engine_command(["next", "--no-daemon"]) == ""  # asks for its own process
+    assert cli.engine_command(["--no-daemon", "--lang", "zh_CN", "f.py"]) == ""

@@ -88,8 +88,7 @@ def test_the_warm_engine_grades_a_file_for_its_user(server):
 
 @pytest.mark.e2e
 def test_watch_on_the_warm_engine_shows_on_the_terminal_and_stops_on_ctrl_c(server, tmp_path):
-    """The client's terminal reaches the child (live lines, colours) and Ctrl-C reaches it too;
-    the engine is still warming when it connects (the fixture just started it)."""
+    """The client's terminal reaches the child (live lines, colours) and Ctrl-C reaches it too."""
     shutil.copy(REPO / "solutions" / "losses.py", tmp_path / "losses.py")
     command = [sys.executable, "-m", "grader", "watch", str(tmp_path / "losses.py")]
     done = run_in_pty(
@@ -98,7 +97,7 @@ def test_watch_on_the_warm_engine_shows_on_the_terminal_and_stops_on_ctrl_c(serv
     assert done.returncode == 0, done.output[-2000:]
     full = re.search(r"\b(\d+)/\1\b", done.output)  # the topic's full score, whatever its maximum
     assert "\x1b[" in done.output and full and "stopped watching" in done.output
-    assert done.longest_silence <= 1.0, done.silences  # a client waiting for a warming engine says so
+    assert done.longest_silence <= 1.0, done.silences
 
 
 @pytest.mark.e2e
@@ -114,6 +113,41 @@ def test_a_request_cannot_turn_the_sandbox_off_or_run_another_command(server, tm
     answer = _raw(server, request)
     assert answer is not None and "only" in answer.get("refused", ""), answer
     assert not out.exists()
+    request = {"args": [*args, "--no-daemon"], "cwd": str(REPO), "env": daemon.engine_env(dict(os.environ))}
+    answer = _raw(server, request)  # the engine, not the client, reads --no-daemon (by Click)
+    assert answer is not None and "only" in answer.get("refused", ""), answer
+
+
+@pytest.mark.e2e
+def test_a_warming_engine_never_makes_the_next_command_wait(runtime):
+    """A server binds its socket once warm: a command meanwhile grades in its own process at once,
+    never slower than a cold one (seen failing with the socket bound before the warm-up: the
+    client waited for the engine's imports and collection)."""
+    env = dict(os.environ)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "grader.serve", str(IDLE)], cwd=REPO, env=env, start_new_session=True
+    )
+    path = daemon.socket_path(daemon.engine_env(env))
+    assert path is not None
+    try:
+        for _ in range(600):  # the server holds its lock: it is starting
+            if path.with_suffix(".lock").exists() or process.poll() is not None:
+                break
+            time.sleep(0.01)
+        began = time.monotonic()
+        status = daemon.ask_engine([str(REPO / "solutions" / "tensors.py"), "--exercise", "accuracy"])
+        asked = time.monotonic() - began
+        assert asked < 0.5, f"the command waited {asked:.1f} s for a warming engine"
+        if status is not None:
+            pytest.skip("the engine was warm before the question (a very fast machine)")
+        for _ in range(600):
+            if path.exists() or process.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert _client(str(REPO / "solutions" / "tensors.py"), "--exercise", "accuracy").returncode == 0
+    finally:
+        process.kill()
+        process.wait()
 
 
 @pytest.mark.unit
@@ -190,3 +224,18 @@ def test_unactivated_another_terminal_and_activated_reach_one_engine(server):
         )
         assert done.returncode == 0, f"{name}: {done.returncode} {done.stderr[-1000:]}"
     assert [p.name for p in server.parent.glob("engine-*.sock")] == [server.name]
+
+
+@pytest.mark.e2e
+def test_grade_reaches_a_warm_engine_before_importing_the_cli(server):
+    """The client's own imports were most of a warm answer's time: `grade FILE` asks the engine
+    with its arguments as typed, and imports Click and the commands only where none answers."""
+    code = (
+        "import sys\nfrom grader import launch\n"
+        f"sys.argv = ['grade', {str(REPO / 'solutions' / 'tensors.py')!r}, '--exercise', 'accuracy']\n"
+        "try:\n    launch.main()\nexcept SystemExit as leaving:\n"
+        "    print('click' in sys.modules, 'grader.cli' in sys.modules, leaving.code, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert done.stderr.strip().splitlines()[-1] == "False False 0", done.stderr[-2000:]
+    assert "6/6" in done.stdout

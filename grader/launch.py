@@ -1,0 +1,26 @@
+"""The ``grade`` process's first step (the ``grade`` script, ``python -m grader``): where the
+learner's warm engine is up, the arguments go to it as typed, before Click and the commands are
+imported (most of a warm answer's time was the client's own imports); the engine decides, by
+Click, whether it runs them (``grade FILE``, ``next``, ``watch`` without ``--no-daemon``). Where
+no engine answers or it declines, :func:`grader.cli.run` parses and runs the command here.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> None:
+    from grader.apps.held_interrupt import hold
+
+    hold()  # a Ctrl-C before a command runs: raised where it can be handled (cli.run, watch)
+    from grader.apps import daemon
+
+    if not os.environ.get(daemon.NO_DAEMON_ENV) and daemon.supported():
+        status = daemon.ask_engine(sys.argv[1:])
+        if status is not None:
+            sys.exit(status)
+    from grader.cli import run
+
+    run()
