@@ -28,7 +28,6 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -63,38 +62,44 @@ class Row:
     clause: str = ""  # the clause it holds (grader/checks/mark.py), "" for a value check
 
 
-def _sources(topic: str) -> Iterable[Path]:
-    """Every file whose change could change what collecting ``topic``'s suite finds."""
-    yield suite_path(topic)
+def _shared_sources() -> list[Path]:
+    """Every file besides a topic's own suite whose change could change what collecting it finds."""
     folder = suites_dir()
-    yield from sorted(
+    found = sorted(
         p for p in folder.iterdir() if p.suffix in (".py", ".ini", ".cfg") and not p.name.startswith("suite_")
     )
-    yield from sorted((REPO_ROOT / "grader").rglob("*.py"))
+    found += sorted((REPO_ROOT / "grader").rglob("*.py"))
     for package, version_file in (("torch", "version.py"), ("_pytest", "_version.py")):
         spec = importlib.util.find_spec(package)  # found, not imported
         for location in (spec.submodule_search_locations or []) if spec else []:
-            yield Path(location) / version_file
+            found.append(Path(location) / version_file)
+    return found
 
 
-_hashed: dict[tuple[str, tuple[tuple[str, int, int], ...]], str] = {}
+Signature = tuple[tuple[str, int, int], ...]
+_hashed: dict[Signature, str] = {}
+
+
+def _digest(paths: list[Path]) -> str:
+    """The hash of ``paths``' names and bytes; hashed again in this process only when a file's
+    size or modification time changed (``grade watch``): the shared sources once for every topic."""
+    signature = tuple((str(p), s.st_mtime_ns, s.st_size) for p in paths for s in [p.stat()])
+    if signature not in _hashed:
+        digest = hashlib.sha256()
+        for path in paths:
+            digest.update(f"{path}\0".encode())
+            digest.update(path.read_bytes())
+        _hashed[signature] = digest.hexdigest()
+    return _hashed[signature]
 
 
 def key(topic: str) -> str | None:
-    """The hash naming ``topic``'s table; None when a source cannot be read. Hashed again in
-    this process only when a source's size or modification time changed (``grade watch``)."""
+    """The hash naming ``topic``'s table; None when a source cannot be read."""
     try:
-        sources = list(_sources(topic))
-        signature = tuple((str(p), s.st_mtime_ns, s.st_size) for p in sources for s in [p.stat()])
-        if (topic, signature) not in _hashed:
-            digest = hashlib.sha256(f"{topic}\0{sys.version}\0".encode())
-            for path in sources:
-                digest.update(f"{path}\0".encode())
-                digest.update(path.read_bytes())
-            _hashed[topic, signature] = digest.hexdigest()
+        parts = (topic, sys.version, _digest([suite_path(topic)]), _digest(_shared_sources()))
     except OSError:
         return None
-    return _hashed[topic, signature]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 def _file(topic: str, digest: str) -> Path:
