@@ -14,7 +14,7 @@ import sys
 import click
 
 from grader.commands.batch import batch_group
-from grader.commands.common import DefaultGroup, Graded, Invocation, lang_option, usage_exit
+from grader.commands.common import DefaultGroup, Graded, Invocation, lang_before_help, lang_option, usage_exit
 from grader.commands.course import (
     course_group,
     gradescope_command,
@@ -122,3 +122,5 @@ for _command in (
 main.params.insert(1, lang_option(hidden=False))
 for _command in commands_of(main)[1:]:
     _command.params.insert(0, lang_option(hidden=True))
+for _command in commands_of(main):
+    lang_before_help(_command)

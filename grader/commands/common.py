@@ -198,6 +198,26 @@ def lang_option(hidden: bool) -> click.Option:
     )
 
 
+def lang_before_help(command: click.Command) -> None:
+    """``--lang`` read before ``--help`` wherever each stands (``grade --help --lang zh_CN``
+    in Chinese): Click processes eager options in the order they were typed, so the parser's
+    order is given with ``--lang`` first."""
+    make_parser = command.make_parser
+
+    def lang_first(ctx: click.Context) -> Any:
+        parser = make_parser(ctx)
+        parse = parser.parse_args
+
+        def ordered(args: list[str]) -> tuple[dict[str, Any], list[str], list[click.Parameter]]:
+            opts, rest, order = parse(args)
+            return opts, rest, sorted(order, key=lambda param: param.name != "lang")
+
+        parser.parse_args = ordered  # type: ignore[method-assign]
+        return parser
+
+    command.make_parser = lang_first  # type: ignore[method-assign]
+
+
 class _Language(click.Choice):
     """The language's names as ``--lang`` lists them, any spelling :func:`i18n.normalise` reads
     accepted (``zh-Hans``); the callback says what is wrong with another."""

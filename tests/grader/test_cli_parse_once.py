@@ -92,3 +92,14 @@ def test_no_scan_of_the_arguments_before_click():
     assert cli.engine_command(["--", "next"]) == "check"  # a file named next
     assert cli.engine_command(["next", "--no-daemon"]) == ""  # asks for its own process
     assert cli.engine_command(["--no-daemon", "--lang", "zh_CN", "f.py"]) == ""
+
+
+@pytest.mark.parametrize("args", [("--help", "--lang", "zh_CN"), ("check", "--help", "--lang", "zh_CN")])
+def test_help_speaks_the_language_given_after_it(args, monkeypatch, capsys):
+    """Click processes eager options in the order typed: --lang is read first wherever it stands
+    (seen failing without cli's lang_before_help: the help came out in English)."""
+    monkeypatch.setenv("TORCHGRADE_LANG", "en")
+    monkeypatch.setattr(sys, "argv", ["grade", *args])
+    with click_help_kept(), pytest.raises(SystemExit):
+        cli.run()
+    assert capsys.readouterr().out.startswith("用法: grade")
