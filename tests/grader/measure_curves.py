@@ -96,7 +96,7 @@ RUNS: dict[str, Callable[[int], dict]] = {
     "mlp_learns_digits": _mlp_digits,
     "diabetes_net_beats_the_majority_class": _mlp_diabetes,
     "simple_cnn_learns_digits": _classifier(
-        "SimpleCNN", "cnn", {"num_classes": 10, "in_channels": 1}, 12, 0.01
+        "SimpleCNN", "cnn", {"num_classes": 10, "in_channels": 1}, 8, 0.01
     ),
     "googlenet_mini_learns_digits": _classifier(
         "GoogLeNetMini", "inception", {"in_channels": 1, "num_classes": 10, "input_size": 8}, 4, 0.003

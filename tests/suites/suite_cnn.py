@@ -277,11 +277,11 @@ def test_simple_cnn_gradient_reaches_every_parameter(sub):
     )
 
 
-# The reference SimpleCNN (16 and 32 channels, global average pooling), Adam lr 0.01, 12 epochs of
-# batch 64 on a 75/25 split of the digits, seeds 0–19: held-out accuracy min 0.935, median 0.967,
-# max 0.984 (0.9 s a run on one thread). Threshold 0.85. Mean training loss of the 12th epoch
-# (`python tests/grader/measure_curves.py simple_cnn_learns_digits`): min 0.0647, median 0.103, max 0.219.
-FINAL_LOSS = (0.0647, 0.219)
+# The reference SimpleCNN (16 and 32 channels, global average pooling), Adam lr 0.01, 8 epochs of batch 64 on a
+# 75/25 split of the digits, seeds 0–19: held-out accuracy min 0.911, median 0.934 (0.45 s a run on one thread; 12
+# epochs: 0.935, 0.967 for 50 % more). Threshold 0.85; the corpus's correct modules 0.911+, curve_mistakes.py's ~8 and
+# ~49 %. Final training loss (`measure_curves.py simple_cnn_learns_digits`): min 0.137, median 0.187, max 0.257.
+FINAL_LOSS = (0.137, 0.257)
 
 
 @check("convergence", points=2, exercise="SimpleCNN")
@@ -299,7 +299,7 @@ def test_simple_cnn_learns_digits(sub, seed):
             y_train,
             x_test,
             seed,
-            12,
+            8,
             0.01,
             timeout=60,
         )
@@ -307,7 +307,7 @@ def test_simple_cnn_learns_digits(sub, seed):
     accuracy = multiclass_accuracy(scores, y_test, 10, "held-out digit scores")
     expect_learned(
         accuracy >= 0.85,
-        f"held-out digits accuracy of SimpleCNN after 12 epochs (seed {seed})",
+        f"held-out digits accuracy of SimpleCNN after 8 epochs (seed {seed})",
         "at least 85 %",
         f"{accuracy:.1%}",
         curve,
