@@ -49,7 +49,8 @@ PRINTING = (
     "grader/apps/release.py",
     "grader/batch/exports.py",
     "grader/batch/manual_feedback.py",
-    "grader/engine/blamed.py",
+    "grader/checks/blamed.py",
+    "grader/checks/departures.py",
     "grader/engine/client.py",
     "grader/engine/plugin.py",
 )

@@ -19,7 +19,8 @@ import pytest
 from helpers import REPO
 
 from grader import i18n
-from grader.engine import blamed, client
+from grader.checks import blamed
+from grader.engine import client
 
 pytestmark = pytest.mark.unit
 

@@ -10,6 +10,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader.checks import (
+    Traced,
     battery,
     check,
     describe,
@@ -17,6 +18,7 @@ from grader.checks import (
     expect_close,
     expect_learned,
     expect_module_on_second_device,
+    expect_shapes,
     expect_tensor,
     gen,
     held_out_split,
@@ -88,13 +90,11 @@ def test_inception_keeps_size_and_gives_88_channels(sub, in_channels, size):
     x = torch.randn(2, in_channels, size, size, generator=gen(1))
     got = sub.run(probe_inception, in_channels, x)
     expect(isinstance(got, dict), "InceptionA", "a result", type(got).__name__)
-    expect_tensor(
-        got["out"],
-        f"InceptionA({in_channels}) on (2, {in_channels}, {size}, {size})",
-        shape=(2, 88, size, size),
-        hint="16 + 24 + 24 + 24 = 88 channels; padding keeps H and W "
-        "(2 for 5×5, 1 for 3×3 and for the average pooling)",
-    )
+    what = f"InceptionA({in_channels}) on (2, {in_channels}, {size}, {size})"
+    hint = "16 + 24 + 24 + 24 = 88 channels; padding keeps H and W (2 for 5×5, 1 for 3×3 and for the average pooling)"
+    out = expect_tensor(got["out"], what, hint=hint)
+    traced = Traced("inception", "InceptionA", (in_channels,), {})
+    expect_shapes(sub, traced, [x.shape], [out.shape], [(2, 88, size, size)], what, hint, cause="shape")
 
 
 @check("shape", public=True, exercise="InceptionA")

@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader.checks import (
+    Traced,
     battery,
     check,
     describe,
@@ -17,6 +18,7 @@ from grader.checks import (
     expect_module_on_second_device,
     expect_no_twin,
     expect_same_device,
+    expect_shapes,
     expect_tensor,
     gen,
     held_out_split,
@@ -354,11 +356,13 @@ def test_basic_block(sub, c_in, c_out, stride):
     expect(isinstance(got, dict), "BasicBlock", "a result", type(got).__name__)
     side = (7 + stride - 1) // stride
     what = f"BasicBlock({c_in}, {c_out}, stride={stride})"
-    expect(
-        got["shape"] == (2, c_out, side, side),
+    expect_shapes(
+        sub,
+        Traced("BasicBlock", "BasicBlock", (c_in, c_out, stride), {}),
+        [x.shape],
+        [got["shape"]],
+        [(2, c_out, side, side)],
         f"{what} on (2, {c_in}, 7, 7)",
-        str((2, c_out, side, side)),
-        str(got["shape"]),
         "the first 3×3 conv carries the stride; padding 1 on both",
     )
     projection = stride != 1 or c_in != c_out
