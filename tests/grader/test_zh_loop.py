@@ -1,0 +1,66 @@
+"""The learner's loop in Chinese: every line of ``grade doctor`` (each finding, ok or a problem
+with its fix) and of ``grade next`` and ``grade watch`` goes through the catalogue; what may stay
+English is code, commands, paths and the names of tools (test_zh_complete.py's scan)."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+import torch
+from test_zh_complete import FALLBACKS, english_left
+
+from grader import i18n
+from grader.engine import doctor, sandbox, workers
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.fixture
+def chinese(monkeypatch):
+    monkeypatch.setenv("TORCHGRADE_LANG", "zh_CN")
+    i18n.refresh()
+    yield
+    monkeypatch.delenv("TORCHGRADE_LANG")
+    i18n.refresh()
+
+
+# shown as they are: a command to run, the names of tools
+COMMANDS = re.compile(r"(?:pip|apt-get|sysctl|unset) [^（）\n]*|bubblewrap|seccomp|torch|CUDA")
+BWRAP_SAID = "No permissions to creating new namespace"  # bwrap's own words, shown as it wrote them
+BUBBLEWRAP = (
+    "bubblewrap (bwrap) is not installed: apt-get install -y bubblewrap",
+    "disabled by TORCHGRADE_NO_SANDBOX",
+    "setpriv is missing, so a root worker could not drop privileges",
+    f"bubblewrap failed here: {BWRAP_SAID}",
+    "bubblewrap needs Linux (this is darwin)",
+)
+
+
+def problems(monkeypatch) -> list[doctor.Finding]:
+    """A finding of each kind of problem doctor knows, as test_doctor.py makes them."""
+    found = []
+    for how in BUBBLEWRAP:
+        monkeypatch.setattr(sandbox, "_bubblewrap_status", lambda how=how: (False, how))
+        found.append(doctor.bubblewrap())
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    for knob, blocking, _fix in doctor.USERNS_KNOBS:
+        monkeypatch.setattr(doctor, "sysctl", {knob: blocking}.get)
+        found.append(doctor.user_namespaces())
+    monkeypatch.setattr(doctor, "available_mb", lambda: 1500)
+    found.append(doctor.memory())
+    monkeypatch.setattr(workers, "gpu_present", lambda: True)
+    monkeypatch.setattr(torch.version, "cuda", None)
+    found += [doctor.torch_build(), doctor.cuda()]
+    monkeypatch.setattr(torch, "__version__", "2.12.1+cpu")
+    found.append(doctor.torch_build())
+    return found
+
+
+@pytest.mark.usefixtures("chinese")
+def test_doctor_speaks_chinese_for_every_finding(monkeypatch):
+    findings = [check() for check in doctor.CHECKS if check is not doctor.engine] + problems(monkeypatch)
+    shown = doctor.render(findings)
+    assert "问题" in shown and "修复" in shown
+    assert english_left(COMMANDS.sub(" ", shown.replace(BWRAP_SAID, "")), FALLBACKS) == [], shown
