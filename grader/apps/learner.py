@@ -103,7 +103,11 @@ def loop_lines(found: Next, folder: Path) -> list[str]:
     """What ``grade next`` says after naming the exercise: the fast loop, the warm command, help."""
     return [
         _("next: %(exercise)s (%(topic)s): %(summary)s")
-        % {"exercise": found.exercise, "topic": found.topic, "summary": found.summary},
+        % {
+            "exercise": found.exercise,
+            "topic": found.topic,
+            "summary": _(found.summary) if found.summary else "",
+        },
         _("check it with: %(command)s") % {"command": found.command},
         _("fastest: leave `grade watch %(folder)s` open: each save re-grades %(topic)s at once")
         % {"folder": folder, "topic": found.topic},

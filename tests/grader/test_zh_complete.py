@@ -32,7 +32,7 @@ FOREIGN = (
     re.compile(r"时(出现 |内存不足（)\w+：.*"),  # an exception's own message, after the grader's words
     re.compile(r"^\s*位置：.*"),  # a location: file, line, function, the line's code
     re.compile(r"^\s*\|.*"),  # what the code printed
-    re.compile(r"`[^`]*`"),
+    re.compile(r"``.*?``|`[^`]*`"),  # code (a docstring's ``code`` too)
     re.compile(
         r"（[A-Za-z ]+）"
     ),  # the English term beside the notes' Chinese one: 反向丢弃法（inverted dropout）

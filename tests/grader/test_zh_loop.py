@@ -64,3 +64,61 @@ def test_doctor_speaks_chinese_for_every_finding(monkeypatch):
     shown = doctor.render(findings)
     assert "问题" in shown and "修复" in shown
     assert english_left(COMMANDS.sub(" ", shown.replace(BWRAP_SAID, "")), FALLBACKS) == [], shown
+
+
+@pytest.mark.usefixtures("chinese")
+def test_next_names_every_exercise_in_chinese(tmp_path):
+    from grader.apps import learner
+    from grader.topics import TOPICS
+
+    for topic in TOPICS:
+        for name in learner.exercise_names(topic):
+            found = learner.Next(
+                topic=topic,
+                exercise=name,
+                summary=learner.first_docstring_line(tmp_path, topic, name),
+                command=learner.exercise_command(tmp_path, topic, name),
+            )
+            shown = "\n".join(learner.loop_lines(found, tmp_path))
+            assert english_left(shown, FALLBACKS) == [], shown
+
+
+@pytest.mark.usefixtures("chinese")
+def test_watch_speaks_chinese(tmp_path, monkeypatch):
+    """watch's own lines around two gradings of an untouched stub (read from its table of checks:
+    no worker), the watcher's wake-ups played by a list."""
+    import shutil
+
+    import watchfiles
+    from helpers import REPO
+
+    from grader.apps import watch
+
+    shutil.copy(REPO / "exercises" / "tensors.py", tmp_path / "tensors.py")
+    saved = {(watchfiles.Change.modified, str(tmp_path / "tensors.py"))}
+
+    def wake_ups(*args, **kwargs):
+        yield set()
+        yield saved
+        raise KeyboardInterrupt
+
+    steps: list[str] = []
+    monkeypatch.setattr(watchfiles, "watch", wake_ups)
+    monkeypatch.setattr(watch, "_warm", lambda settings: None)
+    shown: list[str] = []
+
+    class Step:
+        def __init__(self, what: str) -> None:
+            steps.append(what)
+
+        def __enter__(self) -> None:
+            return None
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    with pytest.raises(KeyboardInterrupt):
+        watch.watch(watch.Settings(tmp_path), shown.append, step=Step)
+    assert len(shown) == 5 and steps, shown
+    for text in [*shown, *steps]:
+        assert english_left(text, FALLBACKS) == [], text
