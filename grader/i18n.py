@@ -133,12 +133,17 @@ def words_of(text: str) -> int:
     return sum(bool(_WORD.fullmatch(token)) for token in _PLACE.sub(" ", text).split())
 
 
+class Verbatim(str):
+    """A text :func:`text` shows as it is: already in the learner's language around what torch or
+    the submission wrote (an exception's message), which no template may take apart."""
+
+
 def text(message: str, depth: int = 0) -> str:
     """A suite's text in the current language: looked up as it is, else matched against the
     catalogue's f-string templates (``"{0}: final w"``, extracted from the suites by
     tests/grader/catalogue.py), each value translated in turn; as it is where neither matches."""
     lang = language()
-    if lang == "en" or not message:
+    if lang == "en" or not message or isinstance(message, Verbatim):
         return message
     found = _catalogue(lang).gettext(message)
     if found != message or depth > 3:

@@ -30,6 +30,7 @@ PROSE = re.compile(r"(?<![\w.`'(=/-])[A-Za-z][a-z]+(?:[ ,;]+[A-Za-z][a-z]+(?![\w
 # What the submission or torch wrote, and code: shown as it is
 FOREIGN = (
     re.compile(r"时(出现 |内存不足（)\w+：.*"),  # an exception's own message, after the grader's words
+    re.compile(r"一个错误：\w+: .*"),  # the same where a case of the input domain raised
     re.compile(r"^\s*位置：.*"),  # a location: file, line, function, the line's code
     re.compile(r"^\s*\|.*"),  # what the code printed
     re.compile(r"``.*?``|`[^`]*`"),  # code (a docstring's ``code`` too)
