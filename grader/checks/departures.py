@@ -20,7 +20,7 @@ from torch import nn
 from grader import clean
 from grader.checks import blamed, probes
 from grader.checks.judge import CheckFailed, hinted, worded
-from grader.i18n import _, text
+from grader.i18n import N_, _, text
 
 # The layers a docstring fixes, in its order, from the module's constructor arguments
 ARCHITECTURES: dict[str, Callable[..., list[nn.Module]]] = {
@@ -56,6 +56,14 @@ ARCHITECTURES: dict[str, Callable[..., list[nn.Module]]] = {
 }
 SIZING = ("in_channels", "in_features", "num_features")  # what a layer's input must have
 LAYERS = 64  # the probe's own cap
+FOLDED = N_(
+    "a reshape before it moved values into the batch axis: keep the batch first, "
+    "x.flatten(1) or x.view(x.size(0), -1), not x.view(-1, n)"
+)
+SQUEEZED = N_(
+    "squeeze() drops every axis of size 1, a batch of one's too: flatten with x.flatten(1), "
+    "or squeeze only the axes you mean (x.squeeze(-1))"
+)
 
 
 def _plain(value: Any) -> Any:
@@ -165,15 +173,13 @@ def _output_lines(cls: str, trace: dict[str, Any], expected: Sequence[int]) -> t
     for layer in layers:
         shape = _shape(layer.get("input"))
         if batch is not None and shape and shape[0] != batch:
-            return [
+            lines = [
                 _("the first layer given another batch than the model's: %(layer)s")
                 % {"layer": _named(layer, cls)},
                 _("its input: %(input)s; the model's input: %(model)s")
                 % {"input": blamed.tensor(layer.get("input")), "model": blamed.tensor(trace.get("input"))},
-            ], _(
-                "a reshape before it moved values into the batch axis: keep the batch first, "
-                "x.flatten(1) or x.view(x.size(0), -1), not x.view(-1, n)"
-            )
+            ]
+            return lines, _(SQUEEZED if batch == 1 else FOLDED)
     last = next((layer for layer in reversed(layers) if layer.get("is_output") is True), None)
     if last is None:
         return [], ""

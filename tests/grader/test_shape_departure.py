@@ -159,3 +159,15 @@ def test_the_departure_reads_chinese(monkeypatch):
     for message in messages:
         assert english_left(message, FALLBACKS) == [], message
     assert "第一个与文档字符串不符的层" in messages[2]
+
+
+@pytest.mark.unit
+def test_a_squeezed_batch_of_one_is_told_about_squeeze():
+    cnn = load_suite("cnn")
+    source = (REPO / "tests" / "corpus" / "cnn" / "mistakes" / "fresh_simple_cnn_squeeze.py").read_text()
+    module = types.ModuleType("squeezed")
+    exec(compile(source, "/submission/cnn.py", "exec"), module.__dict__)
+    message = failure(cnn.test_simple_cnn_accepts_any_size_at_least_8, module, 10, 1)
+    assert "the first layer given another batch than the model's: SimpleCNN.fc = Linear(" in message
+    assert "its input: (32,) float32; the model's input: (1, 1, 12, 12) float32" in message
+    assert "squeeze()" in message.split("hint: ")[1]
