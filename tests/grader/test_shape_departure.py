@@ -9,6 +9,7 @@ process on a mistake built from the solution; the engine test runs the layer pro
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import types
 
@@ -21,6 +22,7 @@ from grader.checks.judge import CheckFailed
 SUITES = REPO / "tests" / "suites"
 
 
+@functools.cache
 def load_suite(topic: str) -> types.ModuleType:
     spec = importlib.util.spec_from_file_location(f"suite_{topic}_departure", SUITES / f"suite_{topic}.py")
     assert spec is not None and spec.loader is not None

@@ -4,8 +4,10 @@ English is code, commands, paths and the names of tools (test_zh_complete.py's s
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+from collections.abc import Iterator
 
 import pytest
 import torch
@@ -85,16 +87,13 @@ def test_next_names_every_exercise_in_chinese(tmp_path):
 
 @pytest.mark.usefixtures("chinese")
 def test_watch_speaks_chinese(tmp_path, monkeypatch):
-    """watch's own lines around two gradings of an untouched stub (read from its table of checks:
-    no worker), the watcher's wake-ups played by a list."""
-    import shutil
-
+    """watch's own lines around a first grading and a save's (their tables are the report's, which
+    the golden reports hold), the watcher's wake-ups played by a list."""
     import watchfiles
-    from helpers import REPO
 
     from grader.apps import watch
 
-    shutil.copy(REPO / "exercises" / "tensors.py", tmp_path / "tensors.py")
+    (tmp_path / "tensors.py").write_text("")
     saved = {(watchfiles.Change.modified, str(tmp_path / "tensors.py"))}
 
     def wake_ups(*args, **kwargs):
@@ -102,23 +101,21 @@ def test_watch_speaks_chinese(tmp_path, monkeypatch):
         yield saved
         raise KeyboardInterrupt
 
-    steps: list[str] = []
     monkeypatch.setattr(watchfiles, "watch", wake_ups)
+    monkeypatch.setattr(watch, "_first_grade", lambda settings, live: None)
+    monkeypatch.setattr(watch.render, "to_table", lambda *args, **kwargs: "（报告）")
+    monkeypatch.setattr(watch, "grade_and_render", lambda *args: "（报告）")
     monkeypatch.setattr(watch, "_warm", lambda settings: None)
     shown: list[str] = []
+    steps: list[str] = []
 
-    class Step:
-        def __init__(self, what: str) -> None:
-            steps.append(what)
-
-        def __enter__(self) -> None:
-            return None
-
-        def __exit__(self, *exc: object) -> None:
-            return None
+    @contextlib.contextmanager
+    def step(what: str) -> Iterator[None]:
+        steps.append(what)
+        yield
 
     with pytest.raises(KeyboardInterrupt):
-        watch.watch(watch.Settings(tmp_path), shown.append, step=Step)
-    assert len(shown) == 5 and steps, shown
+        watch.watch(watch.Settings(tmp_path), shown.append, step=step)
+    assert len(shown) == 5 and len(steps) == 1, shown
     for text in [*shown, *steps]:
         assert english_left(text, FALLBACKS) == [], text
