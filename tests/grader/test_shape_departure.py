@@ -173,3 +173,25 @@ def test_a_squeezed_batch_of_one_is_told_about_squeeze():
     assert "the first layer given another batch than the model's: SimpleCNN.fc = Linear(" in message
     assert "its input: (32,) float32; the model's input: (1, 1, 12, 12) float32" in message
     assert "squeeze()" in message.split("hint: ")[1]
+
+
+@pytest.mark.unit
+def test_what_the_worker_sends_of_the_layers_is_checked_before_it_is_shown():
+    from grader.checks.departures import Traced, departure
+
+    odd = {
+        "input": [[2, 3, 8, 8], "float32", "cpu"],
+        "layers": [
+            "not a layer",
+            {"name": "a\x1b[31m", "type": "Conv2d", "settings": {"in_channels": 3, "kernel_size": [1, 1]},
+             "input": [[2, 3, 8, 8], "float32", "cpu"], "output": [[2, 10**30, 8, 8], "float32", "cpu"]},
+            {"name": "b", "type": "Conv2d", "settings": "x", "input": [[-1, 2], 1, 2], "output": 7},
+            {"name": "c\x07", "type": "Linear\x1b[0m", "settings": {}, "input": None,
+             "output": [[2, 5], "float32", "cpu"], "is_output": "yes"},
+        ] * 30,
+    }  # fmt: skip
+    for cls in ("InceptionA", "SimpleCNN"):
+        lines, hint = departure(odd, Traced("x", cls, (3,), {}), (2, 88, 8, 8))
+        assert all("\x1b" not in line and "\x07" not in line for line in lines)
+    assert departure("nonsense", Traced("x", "InceptionA", (3,), {}), (2, 88, 8, 8)) == ([], "")
+    assert departure({"layers": None}, Traced("x", "BasicBlock", ("a",), {}), (1,)) == ([], "")
