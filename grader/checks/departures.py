@@ -182,7 +182,7 @@ def _output_lines(cls: str, trace: dict[str, Any], expected: Sequence[int]) -> t
             return lines, _(SQUEEZED if batch == 1 else FOLDED)
     last = next((layer for layer in reversed(layers) if layer.get("is_output") is True), None)
     if last is None:
-        return [], ""
+        return _after_the_last(cls, trace, expected)
     lines = [
         _("the layer that gave the output: %(layer)s") % {"layer": _named(last, cls)},
         _io(last, _dims(expected)),
@@ -192,6 +192,25 @@ def _output_lines(cls: str, trace: dict[str, Any], expected: Sequence[int]) -> t
             "its out_features make the output's last dimension: take it from the constructor's arguments"
         )
     return lines, _("its settings make the output's shape: take them from the constructor's arguments")
+
+
+def _after_the_last(cls: str, trace: dict[str, Any], expected: Sequence[int]) -> tuple[list[str], str]:
+    """No layer gave the output: the last layer called, and what forward made of its output."""
+    if not trace["layers"]:
+        return [], ""
+    last = trace["layers"][-1]
+    lines = [
+        _("the last layer called: %(layer)s") % {"layer": _named(last, cls)},
+        _("its output: %(output)s; the module returned %(returned)s; expected %(expected)s")
+        % {
+            "output": blamed.tensor(last.get("output")),
+            "returned": blamed.tensor(trace.get("output")) or "?",
+            "expected": _dims(expected),
+        },
+    ]
+    return lines, _(
+        "forward's own code after this layer changed the shape: look at its squeeze, view, cat or indexing"
+    )
 
 
 def departure(trace: Any, traced: Traced, expected: Sequence[int]) -> tuple[list[str], str]:
@@ -233,15 +252,19 @@ def expect_shapes(
     what: str,
     hint: str = "",
     cause: str = "",
+    expected: str = "",
 ) -> None:
     """The module's output shape on an input of each shape of ``inputs`` (``got``, one each) must be
-    ``want``'s; otherwise the failure also names where the first wrong one departed."""
+    ``want``'s; otherwise the failure also names where the first wrong one departed. ``expected``
+    words what was expected where the shapes alone would not ("logits (2, 10)")."""
     got, want = [tuple(g) if isinstance(g, (list, tuple)) else g for g in got], [tuple(w) for w in want]
     if got == want:
         return
     wrong = next((i for i, (g, w) in enumerate(zip(got, want)) if g != w), 0)
     lines, first = departure(_trace(sub, traced, inputs[wrong]), traced, want[wrong])
-    if len(want) == 1:
+    if expected:
+        found = str(got[0]) if len(got) == 1 else str(got)
+    elif len(want) == 1:
         expected, found = (_("shape %(shape)s") % {"shape": s} for s in (want[0], got[0]))
     else:
         expected, found = str(want), str(got)

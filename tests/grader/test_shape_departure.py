@@ -195,3 +195,17 @@ def test_what_the_worker_sends_of_the_layers_is_checked_before_it_is_shown():
         assert all("\x1b" not in line and "\x07" not in line for line in lines)
     assert departure("nonsense", Traced("x", "InceptionA", (3,), {}), (2, 88, 8, 8)) == ([], "")
     assert departure({"layers": None}, Traced("x", "BasicBlock", ("a",), {}), (1,)) == ([], "")
+
+
+@pytest.mark.unit
+def test_a_shape_changed_after_the_last_layer_names_that_layer_and_forwards_own_code():
+    inception = load_suite("inception")
+    source = (
+        REPO / "tests" / "corpus" / "inception" / "mistakes" / "fresh_googlenet_squeeze_logits.py"
+    ).read_text()
+    module = types.ModuleType("squeezed_logits")
+    exec(compile(source, "/submission/inception.py", "exec"), module.__dict__)
+    message = failure(inception.test_googlenet_mini_computes_its_flatten_size, module, 12, 1, 3)
+    assert "the last layer called: GoogLeNetMini." in message and "Linear(" in message
+    assert "its output: (1, 10) float32; the module returned (10,) float32; expected (1, 10)" in message
+    assert "squeeze" in message.split("hint: ")[1]

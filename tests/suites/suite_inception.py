@@ -221,14 +221,22 @@ def run_googlenet(sub, input_size, n, in_channels):
 def test_googlenet_mini_computes_its_flatten_size(sub, input_size, n, in_channels):
     got = run_googlenet(sub, input_size, n, in_channels)
     expect(isinstance(got, dict), "GoogLeNetMini", "a result", type(got).__name__)
-    expect(
-        got["shape"] == (n, 10),
+    expect_shapes(
+        sub,
+        Traced(
+            "googlenet",
+            "GoogLeNetMini",
+            (),
+            {"in_channels": in_channels, "num_classes": 10, "input_size": input_size},
+        ),
+        [(n, in_channels, input_size, input_size)],
+        [got["shape"]],
+        [(n, 10)],
         f"GoogLeNetMini(in_channels={in_channels}, input_size={input_size}) on "
         f"({n}, {in_channels}, {input_size}, {input_size})",
-        f"logits ({n}, 10)",
-        str(got["shape"]),
         "compute the linear layer's input size from input_size (a dry run on zeros), not 1408 by hand; "
         "pad the 5×5 convolutions so 8×8 survives two poolings",
+        expected=f"logits ({n}, 10)",
     )
     expect(got["inceptions"] == 2, "InceptionA instances inside GoogLeNetMini", "two", str(got["inceptions"]))
 

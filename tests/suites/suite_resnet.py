@@ -422,12 +422,13 @@ def test_small_resnet(sub, in_channels, num_classes):
     sizes = [(2, 8), (1, 11), (3, 28)]
     got = run_small_resnet(sub, sizes, in_channels, num_classes)
     expect(isinstance(got, dict), "SmallResNet", "a result", type(got).__name__)
-    expected = [(n, num_classes) for n, _ in sizes]
-    expect(
-        got["shapes"] == expected,
+    expect_shapes(
+        sub,
+        Traced("small_resnet", "SmallResNet", (), {"in_channels": in_channels, "num_classes": num_classes}),
+        [(n, in_channels, s, s) for n, s in sizes],
+        got["shapes"],
+        [(n, num_classes) for n, _ in sizes],
         f"logit shapes of ONE SmallResNet({in_channels}, {num_classes}) on 8×8, 11×11 and 28×28 inputs",
-        str(expected),
-        str(got["shapes"]),
         "global average pooling before the linear layer",
     )
     expect(
