@@ -42,6 +42,14 @@ def mistake(topic: str, *edits: tuple[str, str]) -> types.ModuleType:
     return module
 
 
+def squeezed_logits() -> types.ModuleType:
+    """The corpus's GoogLeNetMini that squeezes its logits (a batch of one loses its axis)."""
+    path = REPO / "tests" / "corpus" / "inception" / "mistakes" / "fresh_googlenet_squeeze_logits.py"
+    module = types.ModuleType("squeezed_logits")
+    exec(compile(path.read_text(), "/submission/inception.py", "exec"), module.__dict__)
+    return module
+
+
 class InProcess:
     """A session's ``run`` on a module of this process (what the worker does, without the sandbox)."""
 
@@ -154,6 +162,13 @@ def test_the_departure_reads_chinese(monkeypatch):
             failure(cnn.test_simple_cnn_accepts_any_size_at_least_8, mistake("cnn", FC_20), 10, 1),
             failure(cnn.test_simple_cnn_accepts_any_size_at_least_8, mistake("cnn", *FOLDED_BATCH), 10, 1),
             failure(resnet.test_basic_block, mistake("resnet", ("stride=stride, ", "")), 4, 8, 2),
+            failure(
+                load_suite("inception").test_googlenet_mini_computes_its_flatten_size,
+                squeezed_logits(),
+                12,
+                1,
+                3,
+            ),
         ]
     finally:
         monkeypatch.delenv("TORCHGRADE_LANG")
@@ -200,12 +215,7 @@ def test_what_the_worker_sends_of_the_layers_is_checked_before_it_is_shown():
 @pytest.mark.unit
 def test_a_shape_changed_after_the_last_layer_names_that_layer_and_forwards_own_code():
     inception = load_suite("inception")
-    source = (
-        REPO / "tests" / "corpus" / "inception" / "mistakes" / "fresh_googlenet_squeeze_logits.py"
-    ).read_text()
-    module = types.ModuleType("squeezed_logits")
-    exec(compile(source, "/submission/inception.py", "exec"), module.__dict__)
-    message = failure(inception.test_googlenet_mini_computes_its_flatten_size, module, 12, 1, 3)
+    message = failure(inception.test_googlenet_mini_computes_its_flatten_size, squeezed_logits(), 12, 1, 3)
     assert "the last layer called: GoogLeNetMini." in message and "Linear(" in message
     assert "its output: (1, 10) float32; the module returned (10,) float32; expected (1, 10)" in message
     assert "squeeze" in message.split("hint: ")[1]
