@@ -3,8 +3,10 @@ first layer whose output departs from what the docstring's layers give on the sa
 name, configuration, input and output against the expected one), else the layer that gave the
 module's output or the first that got a batch axis other than the model's.
 
-The unit tests call the suites' own shape checks with a ``sub`` that runs each probe in this
-process on a mistake built from the solution; the engine test runs the layer probe in a worker.
+The suites' own shape checks are called with a ``sub`` that runs each probe in this process on a
+mistake built from the solution or taken from the corpus (the engine tier: loading the suites and
+running the models costs about 2 s of CPU); one test runs the layer probe in a worker, and the
+unit test sends a hostile trace.
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ FOLDED_BATCH = (
 )
 
 
-@pytest.mark.unit
+@pytest.mark.engine
 def test_simple_cnn_with_a_wrong_linear_layer_names_the_layer_that_gave_the_output():
     cnn = load_suite("cnn")
     wrong = mistake("cnn", FC_20)
@@ -87,7 +89,7 @@ def test_simple_cnn_with_a_wrong_linear_layer_names_the_layer_that_gave_the_outp
     assert "out_features" in message.split("hint: ")[1] and "global average pooling" not in message
 
 
-@pytest.mark.unit
+@pytest.mark.engine
 def test_simple_cnn_flattening_into_the_batch_axis_names_the_first_layer_it_reached():
     cnn = load_suite("cnn")
     wrong = mistake("cnn", *FOLDED_BATCH)
@@ -100,7 +102,7 @@ def test_simple_cnn_flattening_into_the_batch_axis_names_the_first_layer_it_reac
     assert "x.flatten(1)" in message.split("hint: ")[1]
 
 
-@pytest.mark.unit
+@pytest.mark.engine
 def test_inception_with_a_branch_of_the_wrong_width_names_that_convolution():
     inception = load_suite("inception")
     wrong = mistake("inception", ("nn.Conv2d(24, 24, 3, padding=1)", "nn.Conv2d(24, 32, 3, padding=1)"))
@@ -116,7 +118,7 @@ def test_inception_with_a_branch_of_the_wrong_width_names_that_convolution():
     assert "out_channels" in message.split("hint: ")[1]
 
 
-@pytest.mark.unit
+@pytest.mark.engine
 def test_basic_block_without_its_stride_names_its_first_convolution():
     resnet = load_suite("resnet")
     wrong = mistake("resnet", ("stride=stride, ", ""))
@@ -148,7 +150,7 @@ def test_the_layer_probe_answers_through_the_worker(session_for):
     assert last["is_output"] is True and last["settings"]["out_features"] == 20
 
 
-@pytest.mark.unit
+@pytest.mark.engine
 def test_the_departure_reads_chinese(monkeypatch):
     from test_zh_complete import FALLBACKS, english_left
 
@@ -178,7 +180,7 @@ def test_the_departure_reads_chinese(monkeypatch):
     assert "第一个与文档字符串不符的层" in messages[2]
 
 
-@pytest.mark.unit
+@pytest.mark.engine
 def test_a_squeezed_batch_of_one_is_told_about_squeeze():
     cnn = load_suite("cnn")
     source = (REPO / "tests" / "corpus" / "cnn" / "mistakes" / "fresh_simple_cnn_squeeze.py").read_text()
@@ -212,7 +214,7 @@ def test_what_the_worker_sends_of_the_layers_is_checked_before_it_is_shown():
     assert departure({"layers": None}, Traced("x", "BasicBlock", ("a",), {}), (1,)) == ([], "")
 
 
-@pytest.mark.unit
+@pytest.mark.engine
 def test_a_shape_changed_after_the_last_layer_names_that_layer_and_forwards_own_code():
     inception = load_suite("inception")
     message = failure(inception.test_googlenet_mini_computes_its_flatten_size, squeezed_logits(), 12, 1, 3)
