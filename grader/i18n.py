@@ -218,3 +218,21 @@ def commands_of(command: Any) -> list[Any]:
     for sub in getattr(command, "commands", {}).values():
         found += commands_of(sub)
     return found
+
+
+def translated_docstrings(topic: str) -> dict[str, str]:
+    """{exercise (``__module__``: the module): its docstring} in the learner's language, from
+    ``grader/locale/<lang>/docstrings/<topic>.md`` (``## name`` sections; reviewed translations
+    for the hand-outs and `grade next`'s line, the stubs keep the English contract); {} in English
+    or without one."""
+    path = LOCALE_DIR / language() / "docstrings" / f"{topic}.md"
+    if language() == "en" or not path.is_file():
+        return {}
+    found: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            current = found.setdefault(line[3:].strip(), [])
+        elif current is not None:
+            current.append(line)
+    return {name: "\n".join(lines).strip() for name, lines in found.items()}

@@ -13,9 +13,8 @@ What the catalogue holds (:func:`extract`): every ``_()``, ``N_()`` and ``ngette
 (constants and f-strings given as ``hint=``, ``what=``, ``expected=``, ``got=``, by keyword or
 position, assigned to ``what`` or a name holding "hint", or marked ``N_("...")``; an f-string as a
 template), the
-help of every ``grade`` command and option (read from the Click tree itself), Click's own
-words of a help page (:data:`CLICK_WORDS`) and the first line of each exercise's docstring (what
-``grade next`` names it by). tests/grader/test_catalogue.py checks the result.
+help of every ``grade`` command and option (read from the Click tree itself), and Click's own
+words of a help page (:data:`CLICK_WORDS`). tests/grader/test_catalogue.py checks the result.
 """
 
 from __future__ import annotations
@@ -193,23 +192,7 @@ def extract() -> Catalog:
             template.add(text, locations=[(str(path.relative_to(REPO)), line)])
     for text in _click_strings():
         template.add(text, locations=[("grader/cli.py", 0)])
-    for text, place in exercise_summaries().items():
-        template.add(text, locations=[place])
     return template
-
-
-def exercise_summaries() -> dict[str, tuple[str, int]]:
-    """{the first line of each stub's exercise docstring: where}: what `grade next` names an
-    exercise by (grader/apps/learner.py looks it up as it is)."""
-    found: dict[str, tuple[str, int]] = {}
-    for path in sorted((REPO / "exercises").glob("*.py")):
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            docstring = ast.get_docstring(node) if isinstance(node, (ast.FunctionDef, ast.ClassDef)) else None
-            if docstring:
-                found.setdefault(
-                    docstring.strip().splitlines()[0], (str(path.relative_to(REPO)), node.lineno)
-                )
-    return found
 
 
 def po_path(lang: str) -> Path:
