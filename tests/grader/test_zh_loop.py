@@ -11,12 +11,11 @@ from collections.abc import Iterator
 
 import pytest
 import torch
+from helpers import REPO, run_grade
 from test_zh_complete import FALLBACKS, english_left
 
 from grader import i18n
 from grader.engine import doctor, sandbox, workers
-
-pytestmark = pytest.mark.unit
 
 
 @pytest.fixture
@@ -60,6 +59,7 @@ def problems(monkeypatch) -> list[doctor.Finding]:
     return found
 
 
+@pytest.mark.unit
 @pytest.mark.usefixtures("chinese")
 def test_doctor_speaks_chinese_for_every_finding(monkeypatch):
     findings = [check() for check in doctor.CHECKS if check is not doctor.engine] + problems(monkeypatch)
@@ -68,6 +68,7 @@ def test_doctor_speaks_chinese_for_every_finding(monkeypatch):
     assert english_left(COMMANDS.sub(" ", shown.replace(BWRAP_SAID, "")), FALLBACKS) == [], shown
 
 
+@pytest.mark.unit
 @pytest.mark.usefixtures("chinese")
 def test_next_names_every_exercise_in_chinese(tmp_path):
     from grader.apps import learner
@@ -85,6 +86,7 @@ def test_next_names_every_exercise_in_chinese(tmp_path):
             assert english_left(shown, FALLBACKS) == [], shown
 
 
+@pytest.mark.unit
 @pytest.mark.usefixtures("chinese")
 def test_watch_speaks_chinese(tmp_path, monkeypatch):
     """watch's own lines around a first grading and a save's (their tables are the report's, which
@@ -119,3 +121,12 @@ def test_watch_speaks_chinese(tmp_path, monkeypatch):
     assert len(shown) == 5 and len(steps) == 1, shown
     for text in [*shown, *steps]:
         assert english_left(text, FALLBACKS) == [], text
+
+
+@pytest.mark.e2e
+def test_doctor_and_next_under_lang_zh_cn_print_no_english_of_the_graders(tmp_path):
+    (tmp_path / "tensors.py").write_text((REPO / "exercises" / "tensors.py").read_text())
+    for args in (("--lang", "zh_CN", "doctor"), ("--lang", "zh_CN", "next", str(tmp_path), "--no-daemon")):
+        done = run_grade(*args, timeout=300)
+        shown = COMMANDS.sub(" ", done.stdout + done.stderr)
+        assert done.stdout and english_left(shown, FALLBACKS) == [], done.stdout + done.stderr
