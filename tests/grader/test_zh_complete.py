@@ -149,3 +149,23 @@ class FakeTensor:
 
 def test_inputs_are_shown_short():
     assert client._inputs((FakeTensor(),)) == " on a (3,) float32 [0.1235, 2, -3.5] tensor"
+
+
+@pytest.mark.usefixtures("chinese")
+@pytest.mark.parametrize(
+    "mismatch",
+    [
+        "add_ on tensors of the second device and one of shape (3,) on cpu",
+        "a copy of values of the second device into a tensor on cpu (a buffer created without device=)",
+    ],
+)
+def test_a_device_mismatch_the_worker_words_is_shown_in_chinese(mismatch):
+    from grader.checks.judge import CheckFailed, expect_same_device
+
+    with pytest.raises(CheckFailed) as failed:
+        expect_same_device(
+            {"ok": False, "mismatch": mismatch},
+            "rnn_forward on tensors of a second device (standing in for a GPU)",
+        )
+    assert english_left(str(failed.value), FALLBACKS) == [], str(failed.value)
+    assert "第二个设备" in str(failed.value)
