@@ -133,12 +133,17 @@ def words_of(text: str) -> int:
     return sum(bool(_WORD.fullmatch(token)) for token in _PLACE.sub(" ", text).split())
 
 
+class Verbatim(str):
+    """A text :func:`text` shows as it is: already in the learner's language around what torch or
+    the submission wrote (an exception's message), which no template may take apart."""
+
+
 def text(message: str, depth: int = 0) -> str:
     """A suite's text in the current language: looked up as it is, else matched against the
     catalogue's f-string templates (``"{0}: final w"``, extracted from the suites by
     tests/grader/catalogue.py), each value translated in turn; as it is where neither matches."""
     lang = language()
-    if lang == "en" or not message:
+    if lang == "en" or not message or isinstance(message, Verbatim):
         return message
     found = _catalogue(lang).gettext(message)
     if found != message or depth > 3:
@@ -213,3 +218,21 @@ def commands_of(command: Any) -> list[Any]:
     for sub in getattr(command, "commands", {}).values():
         found += commands_of(sub)
     return found
+
+
+def translated_docstrings(topic: str) -> dict[str, str]:
+    """{exercise (``__module__``: the module): its docstring} in the learner's language, from
+    ``grader/locale/<lang>/docstrings/<topic>.md`` (``## name`` sections; reviewed translations
+    for the hand-outs and `grade next`'s line, the stubs keep the English contract); {} in English
+    or without one."""
+    path = LOCALE_DIR / language() / "docstrings" / f"{topic}.md"
+    if language() == "en" or not path.is_file():
+        return {}
+    found: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            current = found.setdefault(line[3:].strip(), [])
+        elif current is not None:
+            current.append(line)
+    return {name: "\n".join(lines).strip() for name, lines in found.items()}

@@ -20,7 +20,7 @@ import nbformat
 from grader.apps.leaks import refuse
 from grader.apps.ticker import Step, quiet
 from grader.engine.notebooks import METADATA_KEY
-from grader.i18n import LOCALE_DIR, N_, _, language
+from grader.i18n import N_, _, language, translated_docstrings
 from grader.topics import REPO_ROOT
 
 SETUP = """\
@@ -202,23 +202,6 @@ def _without_docstring(node: ast.stmt, lines: list[str]) -> str:
         if len(body) == 1:  # the docstring was the whole body
             kept.append(" " * doc.col_offset + "...")
     return "\n".join(kept)
-
-
-def translated_docstrings(topic: str) -> dict[str, str]:
-    """{exercise (``__module__``: the module): its docstring} in the learner's language, from
-    ``grader/locale/<lang>/docstrings/<topic>.md`` (``## name`` sections; reviewed translations
-    for the hand-outs only, the stubs keep the English contract); {} in English or without one."""
-    path = LOCALE_DIR / language() / "docstrings" / f"{topic}.md"
-    if language() == "en" or not path.is_file():
-        return {}
-    found: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("## "):
-            current = found.setdefault(line[3:].strip(), [])
-        elif current is not None:
-            current.append(line)
-    return {name: "\n".join(lines).strip() for name, lines in found.items()}
 
 
 def handout(topic: str, stub: Path) -> nbformat.NotebookNode:

@@ -20,7 +20,7 @@ from grader import grades
 from grader.checks.exercises import KIND_NAMES
 from grader.checks.scoring import Report
 from grader.engine.selection import UsageProblem, exercise_names
-from grader.i18n import N_, _, ngettext
+from grader.i18n import N_, _, ngettext, translated_docstrings
 from grader.topics import REPO_ROOT, TOPICS
 
 # The kinds of checks as points_line names them
@@ -99,11 +99,22 @@ def exercise_command(path: Path, topic: str, name: str) -> str:
     return f"grade {target} --exercise {name}"
 
 
+def _summary(found: Next) -> str:
+    """The exercise's docstring line in the learner's language: the reviewed translation of the
+    hand-outs' docstrings where there is one, else the line as it stands."""
+    translated = translated_docstrings(found.topic).get(found.exercise, "")
+    return translated.splitlines()[0] if translated else found.summary
+
+
 def loop_lines(found: Next, folder: Path) -> list[str]:
     """What ``grade next`` says after naming the exercise: the fast loop, the warm command, help."""
     return [
         _("next: %(exercise)s (%(topic)s): %(summary)s")
-        % {"exercise": found.exercise, "topic": found.topic, "summary": found.summary},
+        % {
+            "exercise": found.exercise,
+            "topic": found.topic,
+            "summary": _summary(found),
+        },
         _("check it with: %(command)s") % {"command": found.command},
         _("fastest: leave `grade watch %(folder)s` open: each save re-grades %(topic)s at once")
         % {"folder": folder, "topic": found.topic},

@@ -22,7 +22,7 @@ from grader import defaults
 from grader.apps.handouts import handouts
 from grader.apps.leaks import refuse
 from grader.apps.ticker import Step, quiet
-from grader.i18n import N_, in_language
+from grader.i18n import N_, _, in_language, ngettext
 from grader.topics import RELEASE_MARKER, REPO_ROOT, available_topics, suite_path
 
 LEARNER_README = N_("""# Exercises: deep learning with PyTorch
@@ -250,13 +250,13 @@ def write_release(
     if out.exists() and any(out.iterdir()):
         raise FileExistsError(f"{out} is not empty")
     chosen = [t for t in available_topics() if not topics or t in topics]
-    with step("collecting the public checks and the grader's files"):
+    with step(_("collecting the public checks and the grader's files")):
         files = release_files(chosen)
         if language:  # the course's language: grader/i18n.py's default in this release
             files["grader/locale/DEFAULT"] = f"{language}\n".encode()
-    with step("making the hand-out notebooks"):
+    with step(_("making the hand-out notebooks")):
         notebooks = handouts(REPO_ROOT / "exercises", chosen)
-    with step("scanning every file for answers"):
+    with step(_("scanning every file for answers")):
         refuse(
             {k: v.decode() for k, v in files.items() if k.endswith(".py")},
             {f"notebooks/{topic}.ipynb": nb for topic, nb in notebooks.items()},
@@ -264,7 +264,10 @@ def write_release(
             allowed=allowed,
             prose={k: v.decode() for k, v in files.items() if k.startswith("hints/")},
         )
-    with step(f"writing {len(files) + len(notebooks)} files"):
+    with step(
+        ngettext("writing %(n)d file", "writing %(n)d files", len(files) + len(notebooks))
+        % {"n": len(files) + len(notebooks)}
+    ):
         for name, content in files.items():
             (out / name).parent.mkdir(parents=True, exist_ok=True)
             (out / name).write_bytes(content)

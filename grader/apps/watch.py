@@ -123,7 +123,9 @@ def watch(
     grading's progress lines and ``step`` shows the warm-up after it."""
     select_topics(settings.path, settings.topics)
     folder = settings.path if settings.path.is_dir() else settings.path.parent
-    waiting = f"watching {settings.path}: save a file to re-grade its topic; Ctrl-C to stop"
+    waiting = _("watching %(path)s: save a file to re-grade its topic; Ctrl-C to stop") % {
+        "path": settings.path
+    }
     started = False
     # The first grading runs once the watcher is in place (its first wake-up), so a save
     # made during it is not lost: it is re-graded next.
@@ -138,7 +140,7 @@ def watch(
         if not started:
             started = True
             show(render.to_table(_first_grade(settings, live), str(settings.path), colour))
-            with step("warming up for the next save (suites, zygote)"):
+            with step(_("warming up for the next save (suites, zygote)")):
                 _warm(settings)
             show(waiting)
             continue
@@ -148,6 +150,9 @@ def watch(
         clear()
         for target in due:
             saved = target[0].name if not target[1] else ", ".join(target[1])
-            show(f"{time.strftime('%H:%M:%S')} saved: re-grading {saved}")
+            show(
+                _("%(time)s saved: re-grading %(saved)s")
+                % {"time": time.strftime("%H:%M:%S"), "saved": saved}
+            )
             show(grade_and_render(target, settings, colour))
         show(waiting)

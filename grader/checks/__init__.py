@@ -18,7 +18,9 @@ _HOMES = {
     "check": "grader.checks.mark",
     "gen": "grader.checks.inputs",
     "manual_seed": "grader.sandboxed.probe_kit",
-    "N_": "grader.i18n",  # a suite's label that reaches a message, marked for the catalogue
+    "N_": "grader.i18n",
+    "Traced": "grader.checks.departures",
+    "expect_shapes": "grader.checks.departures",  # a suite's label that reaches a message, marked for the catalogue
     **{
         name: "grader.checks.data"
         for name in ("dataset_path", "held_out_split", "load_diabetes", "load_digits")

@@ -20,7 +20,7 @@ from torch import nn  # noqa: F401
 
 from grader.checks import domain_answers, domain_cases, domains
 from grader.checks.judge import CheckFailed, describe, expect_close, expect_tensor, fail
-from grader.i18n import N_, _, text
+from grader.i18n import N_, Verbatim, _, text
 
 
 def walk_calls(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -320,7 +320,7 @@ def judge_case(
     if not isinstance(mine, dict):
         fail(what, N_("a result"), describe(mine))
     if "error" in mine:
-        fail(what, N_("a result"), _("an error: %(error)s") % {"error": mine["error"]}, hint=hint)
+        fail(what, N_("a result"), Verbatim(_("an error: %(error)s") % {"error": mine["error"]}), hint=hint)
     unchanged = mine.get("unchanged", [])
     for i, kept in enumerate(unchanged):
         if kept is not True and i not in domain.writes:

@@ -93,7 +93,12 @@ def _accuracy() -> list[Case]:
             note="each label at a later maximum than the first: none correct",
         ),
         Case("edge", "accuracy", (torch.tensor([[0.2, 0.7]]), torch.tensor([1])), note="n = 1"),
-        Case("edge", "accuracy", (torch.tensor([2, 0, 1]), torch.tensor([2, 1, 1])), note="labels (n,)"),
+        Case(
+            "edge",
+            "accuracy",
+            (torch.tensor([2, 0, 1]), torch.tensor([2, 1, 1])),
+            note="labels of shape (n,)",
+        ),
         Case(
             "dtype",
             "accuracy",

@@ -311,6 +311,15 @@ def expect_no_twin(ops: Any, forbidden: Mapping[str, str], what: str) -> None:
         raise TwinUsed(worded(what, "a hand-written computation", got) + hinted(_(TWIN_HINT)))
 
 
+# The worker's words of a device mismatch (grader/sandboxed/probe_kit.py cannot import the
+# catalogue): templates that text() matches the shown mismatch against
+DEVICE_MISMATCHES = (
+    N_("{0} on tensors of {1} and one of shape {2} on {3}"),
+    N_("a copy of values of {0} into a tensor on {1} (a buffer created without device=)"),
+    N_("the second device"),
+)
+
+
 def expect_same_device(trace: Any, what: str) -> Any:
     """Judge a device trace (:func:`grader.checks.probes.on_second_device`): every op kept to the
     inputs' device, and the result is there too. Returns the result's values (CPU tensors)

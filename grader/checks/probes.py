@@ -339,4 +339,67 @@ def module_on_device(
     return model(*[x.to(device) for x in xs]).cpu(), model.cpu()(*xs)
 
 
+def module_layers(
+    mod: Any, subject: str, cls: str, args: Sequence[Any], kwargs: dict[str, Any], shape: Sequence[int]
+) -> dict[str, Any]:
+    """``mod.cls(*args, **kwargs)`` built under seed 0 on a ``torch.randn(shape)`` input, its
+    forward watched by hooks: the input's and the output's shapes and, per call of a layer without
+    sublayers in call order (64 at most), its dotted ``name`` ("" when the model does not hold it),
+    ``type``, the ``settings`` that size it, its ``input`` and ``output`` shapes (None for what is
+    not one tensor) and whether its output ``is_output`` itself. Plain data only."""
+    sizing = {
+        "in_channels",
+        "out_channels",
+        "kernel_size",
+        "stride",
+        "padding",
+        "in_features",
+        "out_features",
+    }
+    sizing |= {"num_features", "normalized_shape", "output_size", "dilation"}
+    kit.manual_seed(0)
+    model = getattr(mod, cls)(*args, **kwargs)
+    names = {id(m): n for n, m in model.named_modules()}
+    layers: list[dict[str, Any]] = []
+    outputs: list[Any] = []
+
+    def plain(value: Any) -> Any:
+        return list(value) if isinstance(value, tuple) else value
+
+    def shown(value: Any) -> Any:
+        if not isinstance(value, torch.Tensor):
+            return None
+        return [list(value.shape), str(value.dtype).removeprefix("torch."), value.device.type]
+
+    def seen(layer: Any, given: Any, output: Any) -> None:
+        if layer is model or len(layer._modules) or len(layers) >= 64:
+            return
+        first = given[0] if given else None
+        settings = {
+            k: plain(v) for k, v in vars(layer).items() if k in sizing and isinstance(v, (int, tuple))
+        }
+        outputs.append(output)
+        layers.append(
+            {
+                "name": names.get(id(layer), ""),
+                "type": type(layer).__name__,
+                "settings": settings,
+                "input": shown(first),
+                "output": shown(output),
+            }
+        )
+
+    hook = nn.modules.module.register_module_forward_hook(
+        lambda layer, given, output: seen(layer, given, output)
+    )
+    x = torch.randn(shape)
+    try:
+        out = model(x)
+    finally:
+        hook.remove()
+    for layer, output in zip(layers, outputs):
+        layer["is_output"] = output is out
+    return {"input": shown(x), "output": shown(out), "layers": layers}
+
+
 # -- the trusted side's share (not probes: never shipped) ----------------------------------

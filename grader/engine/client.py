@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grader import clean
+from grader.checks import blamed
 from grader.defaults import CPU_POLL_SECONDS, boot_seconds
-from grader.engine import blamed
 from grader.engine.check_table import still_raises
 from grader.engine.sandbox import Limits
 from grader.engine.workers import Worker, keep_one_ahead, read_sources, start_worker

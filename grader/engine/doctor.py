@@ -25,10 +25,8 @@ from grader.sandboxed import seccomp
 
 TORCH_PIN = "2.13"  # the minor release pyproject.toml pins torch to
 CPU_TORCH = f"pip install torch=={TORCH_PIN}.0"
-CUDA_TORCH = (
-    f"pip install torch=={TORCH_PIN}.0 --index-url https://download.pytorch.org/whl/cuXXX "
-    "(the CUDA version your driver supports: https://pytorch.org/get-started/locally/)"
-)
+CUDA_TORCH = f"pip install torch=={TORCH_PIN}.0 --index-url https://download.pytorch.org/whl/cuXXX"
+CUDA_NOTE = N_("(the CUDA version your driver supports: https://pytorch.org/get-started/locally/)")
 # sysctl knobs that stop an unprivileged user from creating the namespaces bubblewrap needs,
 # with the value that does, and the fix
 USERNS_KNOBS = (
@@ -37,8 +35,10 @@ USERNS_KNOBS = (
     (
         "kernel/apparmor_restrict_unprivileged_userns",
         "1",
-        "sysctl -w kernel.apparmor_restrict_unprivileged_userns=0 "
-        "(or an AppArmor profile that allows userns for /usr/bin/bwrap)",
+        N_(
+            "sysctl -w kernel.apparmor_restrict_unprivileged_userns=0 "
+            "(or an AppArmor profile that allows userns for /usr/bin/bwrap)"
+        ),
     ),
 )
 
@@ -59,27 +59,44 @@ def sysctl(name: str) -> str | None:
         return None
 
 
+# What sandbox.py says of bubblewrap, where it quotes the machine or the tool: (its start, in words)
+HOW = (
+    ("bubblewrap failed here: ", N_("bubblewrap failed here: %(said)s")),
+    ("bubblewrap could not start: ", N_("bubblewrap could not start: %(said)s")),
+    ("bubblewrap needs Linux (this is ", N_("bubblewrap needs Linux (this is %(said)s")),
+)
+
+
+def _how(how: str) -> str:
+    """sandbox.py's account of bubblewrap in the learner's language, what it quotes as it is."""
+    for start, words in HOW:
+        if how.startswith(start):
+            return _(words) % {"said": how.removeprefix(start)}
+    return _(how)
+
+
 def bubblewrap() -> Finding:
-    usable, how = sandbox._bubblewrap_status()
+    usable, found = sandbox._bubblewrap_status()
+    how = _how(found)
     if usable:
         return Finding("bubblewrap", True, how)
-    if "not installed" in how:
+    if "not installed" in found:
         return Finding(
             item="bubblewrap",
             ok=False,
             detail=N_("not installed"),
             fix=N_("apt-get install -y bubblewrap (Debian/Ubuntu)"),
         )
-    if "setpriv" in how:
+    if "setpriv" in found:
         return Finding(
             item="bubblewrap",
             ok=False,
             detail=how,
             fix=N_("apt-get install -y util-linux (it provides setpriv)"),
         )
-    if "TORCHGRADE_NO_SANDBOX" in how:
+    if "TORCHGRADE_NO_SANDBOX" in found:
         return Finding(item="bubblewrap", ok=False, detail=how, fix="unset TORCHGRADE_NO_SANDBOX")
-    if "needs Linux" in how:
+    if "needs Linux" in found:
         return Finding(
             item="bubblewrap",
             ok=False,
@@ -124,13 +141,15 @@ def no_sandbox_note(uid_dropped: bool, remote_reason: str | None = None) -> str:
 
 def user_namespaces() -> Finding:
     if os.geteuid() == 0:
-        return Finding("user namespaces", True, N_("not needed: running as root, bubblewrap uses its own"))
+        return Finding(
+            N_("user namespaces"), True, N_("not needed: running as root, bubblewrap uses its own")
+        )
     for knob, blocking, fix in USERNS_KNOBS:
         if sysctl(knob) == blocking:
             return Finding(
-                item="user namespaces", ok=False, detail=f"{knob.replace('/', '.')} = {blocking}", fix=fix
+                item=N_("user namespaces"), ok=False, detail=f"{knob.replace('/', '.')} = {blocking}", fix=fix
             )
-    return Finding("user namespaces", True, N_("allowed for unprivileged users"))
+    return Finding(N_("user namespaces"), True, N_("allowed for unprivileged users"))
 
 
 def seccomp_architecture() -> Finding:
@@ -167,7 +186,7 @@ def torch_build() -> Finding:
     except ImportError:
         return Finding(item="torch", ok=False, detail=N_("not installed"), fix=CPU_TORCH + " (CPU)")
     build = f"CUDA {torch.version.cuda}" if torch.version.cuda else "CPU"
-    detail = f"{torch.__version__} ({build} build)"
+    detail = _("%(version)s (%(build)s build)") % {"version": torch.__version__, "build": build}
     if not torch.__version__.startswith(TORCH_PIN + "."):
         return Finding(
             item="torch",
@@ -180,7 +199,7 @@ def torch_build() -> Finding:
             item="torch",
             ok=False,
             detail=_("%(torch)s, but this machine has an NVIDIA GPU") % {"torch": detail},
-            fix=CUDA_TORCH,
+            fix=f"{CUDA_TORCH} {_(CUDA_NOTE)}",
         )
     return Finding("torch", True, detail)
 
@@ -191,10 +210,12 @@ def cuda() -> Finding:
     try:
         import torch
     except ImportError:
-        return Finding(item="CUDA", ok=False, detail=N_("a GPU, but no torch"), fix=CUDA_TORCH)
+        return Finding(
+            item="CUDA", ok=False, detail=N_("a GPU, but no torch"), fix=f"{CUDA_TORCH} {_(CUDA_NOTE)}"
+        )
     if not torch.cuda.is_available():
         fix = (
-            CUDA_TORCH
+            f"{CUDA_TORCH} {_(CUDA_NOTE)}"
             if not torch.version.cuda
             else N_("install or update the NVIDIA driver (nvidia-smi must work)")
         )
@@ -216,20 +237,20 @@ def available_mb() -> int | None:
 def memory() -> Finding:
     free = available_mb()
     if free is None:
-        return Finding("memory", True, N_("unknown here (no /proc/meminfo)"))
+        return Finding(N_("memory"), True, N_("unknown here (no /proc/meminfo)"))
     detail = _("%(free)d MB available; a worker may use up to %(limit)d MB") % {
         "free": free,
         "limit": defaults.MEMORY_MB,
     }
     if free < defaults.MEMORY_MB:
         return Finding(
-            item="memory",
+            item=N_("memory"),
             ok=False,
             detail=detail,
             fix=_("close other programs, or grade with --memory %(mb)d --jobs 1")
             % {"mb": max(512, free // 2)},
         )
-    return Finding("memory", True, detail)
+    return Finding(N_("memory"), True, detail)
 
 
 def engine() -> Finding:
@@ -237,7 +258,7 @@ def engine() -> Finding:
     server = workers.fork_server(gpu=False)
     if server is None and workers.NO_SEQPACKET in workers.engine_problem():
         return Finding(
-            "engine",
+            N_("engine"),
             True,
             _("%(problem)s: each worker starts a fresh Python (~2 s each)")
             % {"problem": workers.engine_problem()},
@@ -252,14 +273,14 @@ def engine() -> Finding:
             )
         )
         return Finding(
-            item="engine",
+            item=N_("engine"),
             ok=False,
             detail=_("%(problem)s: each worker starts a fresh Python (~2 s each)") % {"problem": problem},
             fix=fix,
         )
     server.stop()
     return Finding(
-        "engine", True, _("the zygote starts (sandbox: %(how)s)") % {"how": sandbox.sandbox_status()[1]}
+        N_("engine"), True, _("the zygote starts (sandbox: %(how)s)") % {"how": sandbox.sandbox_status()[1]}
     )
 
 
@@ -292,7 +313,8 @@ def render(findings: list[Finding], colour: bool = False) -> str:
         mark = word + " " * max(0, 7 - _columns(word))
         if colour:
             mark = click.style(mark, fg="green" if finding.ok else "red", bold=not finding.ok)
-        lines.append(f"{mark}  {finding.item:<16}{_(finding.detail)}")
+        item = _(finding.item)
+        lines.append(f"{mark}  {item}{' ' * max(1, 16 - _columns(item))}{_(finding.detail)}")
         if finding.fix:
             lines.append(f"{'':<9}{'':<16}" + _("fix: ") + _(finding.fix))
     return "\n".join(lines)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import defaults
+from grader.i18n import N_
 from grader.sandboxed import seccomp
 from grader.topics import REPO_ROOT
 
@@ -243,13 +244,13 @@ def _uid_drop() -> list[str]:
 def _bubblewrap_status() -> tuple[bool, str]:
     """(usable, description) of bubblewrap. Tries the real command line once per process."""
     if os.environ.get("TORCHGRADE_NO_SANDBOX"):
-        return False, "disabled by TORCHGRADE_NO_SANDBOX"
+        return False, N_("disabled by TORCHGRADE_NO_SANDBOX")
     if sys.platform != "linux":
         return False, f"bubblewrap needs Linux (this is {sys.platform})"
     if shutil.which("bwrap") is None:
-        return False, "bubblewrap (bwrap) is not installed: apt-get install -y bubblewrap"
+        return False, N_("bubblewrap (bwrap) is not installed: apt-get install -y bubblewrap")
     if os.geteuid() == 0 and shutil.which("setpriv") is None:
-        return False, "setpriv is missing, so a root worker could not drop privileges"
+        return False, N_("setpriv is missing, so a root worker could not drop privileges")
     probe_dir = str(REPO_ROOT / "grader")
     argv = _bwrap_argv(probe_dir, gpu=False, seccomp_fd=None) + [sys.executable, "-c", "pass"]
     try:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from grader.engine import notebooks
 from grader.engine.staging import StagingError, topic_files, topic_of_file
+from grader.i18n import _
 from grader.topics import REPO_ROOT, TOPICS, available_topics, suites_dir, unknown_topic
 
 
@@ -117,4 +118,8 @@ def choice(exercises: tuple[str, ...], keyword: str) -> str:
 def describe(exercises: tuple[str, ...], keyword: str) -> str:
     """The header line of a restricted report ('' when every check was chosen)."""
     chosen = choice(exercises, keyword)
-    return f"only the checks chosen by {chosen}: the score is theirs alone" if chosen else ""
+    return (
+        _("only the checks chosen by %(chosen)s: the score is theirs alone") % {"chosen": chosen}
+        if chosen
+        else ""
+    )

@@ -1,6 +1,6 @@
 """Where an exception met the learner's tensors: the torch layer that raised, or the learner's
 line and the shapes of its operands. Plain data for the trusted side, which words it
-(grader/engine/blamed.py); torch's own message says only what went wrong, not where nor on what.
+(grader/checks/blamed.py); torch's own message says only what went wrong, not where nor on what.
 
 Runs inside the worker, after a probe raised, next to submitted code: it reads frames and
 objects without calling submitted code (no ``getattr`` on the learner's objects, whose class may

@@ -9,7 +9,7 @@ An English fix need not wait for its translation: the entry's translator comment
 sees the English; the .mo leaves it out), and tests/grader/test_catalogue.py reports it as pending.
 
 What the catalogue holds (:func:`extract`): every ``_()``, ``N_()`` and ``ngettext()`` of grader/
-(Babel's Python extractor), the suites' texts that grader/checks/judge.py looks up as they are
+(Babel's Python extractor), the suites' texts that grader/checks/judge.py (and departures.py) looks up as they are
 (constants and f-strings given as ``hint=``, ``what=``, ``expected=``, ``got=``, by keyword or
 position, assigned to ``what`` or a name holding "hint", or marked ``N_("...")``; an f-string as a
 template), the
@@ -93,13 +93,14 @@ def _positions() -> dict[str, dict[int, str]]:
     import inspect
 
     sys.path.insert(0, str(REPO))
-    from grader.checks import judge
+    from grader.checks import departures, judge
 
     found: dict[str, dict[int, str]] = {}
-    for name, function in vars(judge).items():
-        if inspect.isfunction(function) and function.__module__ == judge.__name__:
-            params = list(inspect.signature(function).parameters)
-            found[name] = {i: p for i, p in enumerate(params) if p in SUITE_KEYWORDS}
+    for module in (judge, departures):
+        for name, function in vars(module).items():
+            if inspect.isfunction(function) and function.__module__ == module.__name__:
+                params = list(inspect.signature(function).parameters)
+                found[name] = {i: p for i, p in enumerate(params) if p in SUITE_KEYWORDS}
     return found
 
 

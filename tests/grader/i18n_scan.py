@@ -17,7 +17,7 @@ WORD = re.compile(r"(?<![-._\w])[A-Za-z]{2,}")  # a word, not an option (--run) 
 OUTPUT_CALLS = {
     "echo", "secho", "print", "write", "fail", "append", "extend", "CheckFailed", "TwinUsed",
     "UsageProblem", "Unusable", "_usage_exit", "progress_line", "SubmissionError", "ProbeTimeout",
-    "NotStarted", "EngineProblem",
+    "NotStarted", "EngineProblem", "show", "step",
 }  # fmt: skip
 WRAPPERS = {"_", "N_", "ngettext"}
 

@@ -49,7 +49,8 @@ PRINTING = (
     "grader/apps/release.py",
     "grader/batch/exports.py",
     "grader/batch/manual_feedback.py",
-    "grader/engine/blamed.py",
+    "grader/checks/blamed.py",
+    "grader/checks/departures.py",
     "grader/engine/client.py",
     "grader/engine/plugin.py",
 )
@@ -172,7 +173,7 @@ def glossary() -> list[tuple[re.Pattern, str]]:
 def glossary_misses(msgid: str, msgstr: str, terms: list[tuple[re.Pattern, str]]) -> list[str]:
     """The notes' terms ``msgstr`` lacks for the English terms of ``msgid`` (code in backticks and
     placeholders aside)."""
-    text = re.sub(r"`[^`]*`|%\(\w+\)\w", " ", msgid)
+    text = re.sub(r"``.*?``|`[^`]*`|%\(\w+\)\w", " ", msgid)  # a docstring's ``code`` too
     misses = []
     for pattern, chinese in terms:
         if pattern.search(text):
@@ -197,6 +198,7 @@ def test_a_glossary_miss_is_seen():
     terms = glossary()
     assert glossary_misses("the tensor is empty", "它是空的", terms) == ["张量"]
     assert glossary_misses("call `loss.backward()` then optimizer.step()", "调用", terms) == []
+    assert glossary_misses("equal to ``F.conv2d(x, weight, bias)``", "等于", terms) == []
 
 
 @pytest.mark.parametrize("module", PRINTING)

@@ -46,7 +46,7 @@ def _english(topic: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("lang, topic", TRANSLATED, indirect=["lang"])
 def test_a_translation_keeps_every_formula_and_all_code(lang, topic):
-    translated = handouts.translated_docstrings(topic)
+    translated = i18n.translated_docstrings(topic)
     english = _english(topic)
     assert set(translated) == set(english)
     for name, text in english.items():

@@ -1,6 +1,6 @@
 """Errors taught at their layer: where torch raised under the learner's code (the layer of the
 learner's model with its configuration, the input it got and what it expects, or the learner's
-line with its operands' shapes: grader/sandboxed/blame.py, worded by grader/engine/blamed.py),
+line with its operands' shapes: grader/sandboxed/blame.py, worded by grader/checks/blamed.py),
 and a concept hint for torch's common errors (grader/checks/exercises.py's ERROR_HINTS).
 
 The unit tests run the mistakes in this process, compiled under a submission's folder as the
@@ -17,8 +17,8 @@ import pytest
 import torch
 from helpers import REPO, run_grade
 
+from grader.checks import blamed
 from grader.checks.exercises import error_hint
-from grader.engine import blamed
 from grader.sandboxed.blame import blame
 
 FOLDER = "/submission"

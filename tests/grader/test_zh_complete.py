@@ -19,7 +19,8 @@ import pytest
 from helpers import REPO
 
 from grader import i18n
-from grader.engine import blamed, client
+from grader.checks import blamed
+from grader.engine import client
 
 pytestmark = pytest.mark.unit
 
@@ -29,9 +30,10 @@ PROSE = re.compile(r"(?<![\w.`'(=/-])[A-Za-z][a-z]+(?:[ ,;]+[A-Za-z][a-z]+(?![\w
 # What the submission or torch wrote, and code: shown as it is
 FOREIGN = (
     re.compile(r"时(出现 |内存不足（)\w+：.*"),  # an exception's own message, after the grader's words
+    re.compile(r"一个错误：\w+: .*"),  # the same where a case of the input domain raised
     re.compile(r"^\s*位置：.*"),  # a location: file, line, function, the line's code
     re.compile(r"^\s*\|.*"),  # what the code printed
-    re.compile(r"`[^`]*`"),
+    re.compile(r"``.*?``|`[^`]*`"),  # code (a docstring's ``code`` too)
     re.compile(
         r"（[A-Za-z ]+）"
     ),  # the English term beside the notes' Chinese one: 反向丢弃法（inverted dropout）
@@ -147,3 +149,23 @@ class FakeTensor:
 
 def test_inputs_are_shown_short():
     assert client._inputs((FakeTensor(),)) == " on a (3,) float32 [0.1235, 2, -3.5] tensor"
+
+
+@pytest.mark.usefixtures("chinese")
+@pytest.mark.parametrize(
+    "mismatch",
+    [
+        "add_ on tensors of the second device and one of shape (3,) on cpu",
+        "a copy of values of the second device into a tensor on cpu (a buffer created without device=)",
+    ],
+)
+def test_a_device_mismatch_the_worker_words_is_shown_in_chinese(mismatch):
+    from grader.checks.judge import CheckFailed, expect_same_device
+
+    with pytest.raises(CheckFailed) as failed:
+        expect_same_device(
+            {"ok": False, "mismatch": mismatch},
+            "rnn_forward on tensors of a second device (standing in for a GPU)",
+        )
+    assert english_left(str(failed.value), FALLBACKS) == [], str(failed.value)
+    assert "第二个设备" in str(failed.value)

@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from grader.checks import (
+    N_,
     battery,
     check,
     describe,
@@ -838,12 +839,12 @@ def test_sigmoid_backward_takes_any_upstream_gradient(sub):
     for (x, dense), grads in zip(cases, got):
         s = torch.sigmoid(x)
         for kind, upstream, what in [
-            ("sum", torch.ones_like(x), "out.sum().backward() (an expanded gradient of ones)"),
-            ("transposed", dense, "a non-contiguous upstream gradient"),
+            ("sum", torch.ones_like(x), N_("out.sum().backward() (an expanded gradient of ones)")),
+            ("transposed", dense, N_("a non-contiguous upstream gradient")),
             (
                 "broadcast",
                 dense[:1].expand_as(dense) if x.dim() else dense,
-                "a broadcast (stride-0) upstream gradient",
+                N_("a broadcast (stride-0) upstream gradient"),
             ),
         ]:
             expect_close(

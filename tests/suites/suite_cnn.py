@@ -7,6 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from grader.checks import (
+    Traced,
     battery,
     check,
     expect,
@@ -16,6 +17,7 @@ from grader.checks import (
     expect_module_on_second_device,
     expect_no_twin,
     expect_same_device,
+    expect_shapes,
     expect_tensor,
     gen,
     held_out_split,
@@ -246,13 +248,14 @@ def test_simple_cnn_accepts_any_size_at_least_8(sub, num_classes, in_channels):
     sizes = [(2, 8), (1, 12), (3, 28)]
     got = run_simple_cnn(sub, sizes, num_classes, in_channels)
     expect(isinstance(got, dict), "SimpleCNN", "a result", type(got).__name__)
-    expected = [(n, num_classes) for n, _ in sizes]
-    expect(
-        got["shapes"] == expected,
+    expect_shapes(
+        sub,
+        Traced("simple_cnn", "SimpleCNN", (), {"num_classes": num_classes, "in_channels": in_channels}),
+        [(n, in_channels, s, s) for n, s in sizes],
+        got["shapes"],
+        [(n, num_classes) for n, _ in sizes],
         f"logit shapes of ONE SimpleCNN({num_classes}, {in_channels}) on "
         f"inputs {', '.join(f'({n}, {in_channels}, {s}, {s})' for n, s in sizes)}",
-        str(expected),
-        str(got["shapes"]),
         "make the linear layer's input size independent of H and W, e.g. global average pooling first",
     )
 
@@ -434,13 +437,14 @@ def test_simple_cnn_accepts_non_square_inputs(sub):
         [],
     )
     expect(isinstance(got, dict), "SimpleCNN", "a result", type(got).__name__)
-    expected = [(n, 7) for n in batches]
-    expect(
-        got["shapes"] == expected,
+    expect_shapes(
+        sub,
+        Traced("simple_cnn", "SimpleCNN", (), {"num_classes": 7, "in_channels": 2}),
+        [(n, 2, h, w) for n, (h, w) in zip(batches, sizes)],
+        got["shapes"],
+        [(n, 7) for n in batches],
         f"logit shapes of ONE SimpleCNN(7, 2) on inputs "
         f"{', '.join(f'({n}, 2, {h}, {w})' for n, (h, w) in zip(batches, sizes))}",
-        str(expected),
-        str(got["shapes"]),
         "pool over both spatial axes whatever their sizes (x.mean(dim=(2, 3))) and keep the batch "
         "axis (no squeeze())",
     )

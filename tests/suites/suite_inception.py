@@ -10,6 +10,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader.checks import (
+    Traced,
     battery,
     check,
     describe,
@@ -17,6 +18,7 @@ from grader.checks import (
     expect_close,
     expect_learned,
     expect_module_on_second_device,
+    expect_shapes,
     expect_tensor,
     gen,
     held_out_split,
@@ -88,13 +90,11 @@ def test_inception_keeps_size_and_gives_88_channels(sub, in_channels, size):
     x = torch.randn(2, in_channels, size, size, generator=gen(1))
     got = sub.run(probe_inception, in_channels, x)
     expect(isinstance(got, dict), "InceptionA", "a result", type(got).__name__)
-    expect_tensor(
-        got["out"],
-        f"InceptionA({in_channels}) on (2, {in_channels}, {size}, {size})",
-        shape=(2, 88, size, size),
-        hint="16 + 24 + 24 + 24 = 88 channels; padding keeps H and W "
-        "(2 for 5×5, 1 for 3×3 and for the average pooling)",
-    )
+    what = f"InceptionA({in_channels}) on (2, {in_channels}, {size}, {size})"
+    hint = "16 + 24 + 24 + 24 = 88 channels; padding keeps H and W (2 for 5×5, 1 for 3×3 and for the average pooling)"
+    out = expect_tensor(got["out"], what, hint=hint)
+    traced = Traced("inception", "InceptionA", (in_channels,), {})
+    expect_shapes(sub, traced, [x.shape], [out.shape], [(2, 88, size, size)], what, hint, cause="shape")
 
 
 @check("shape", public=True, exercise="InceptionA")
@@ -221,14 +221,22 @@ def run_googlenet(sub, input_size, n, in_channels):
 def test_googlenet_mini_computes_its_flatten_size(sub, input_size, n, in_channels):
     got = run_googlenet(sub, input_size, n, in_channels)
     expect(isinstance(got, dict), "GoogLeNetMini", "a result", type(got).__name__)
-    expect(
-        got["shape"] == (n, 10),
+    expect_shapes(
+        sub,
+        Traced(
+            "googlenet",
+            "GoogLeNetMini",
+            (),
+            {"in_channels": in_channels, "num_classes": 10, "input_size": input_size},
+        ),
+        [(n, in_channels, input_size, input_size)],
+        [got["shape"]],
+        [(n, 10)],
         f"GoogLeNetMini(in_channels={in_channels}, input_size={input_size}) on "
         f"({n}, {in_channels}, {input_size}, {input_size})",
-        f"logits ({n}, 10)",
-        str(got["shape"]),
         "compute the linear layer's input size from input_size (a dry run on zeros), not 1408 by hand; "
         "pad the 5×5 convolutions so 8×8 survives two poolings",
+        expected=f"logits ({n}, 10)",
     )
     expect(got["inceptions"] == 2, "InceptionA instances inside GoogLeNetMini", "two", str(got["inceptions"]))
 

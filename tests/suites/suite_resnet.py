@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader.checks import (
+    Traced,
     battery,
     check,
     describe,
@@ -17,6 +18,7 @@ from grader.checks import (
     expect_module_on_second_device,
     expect_no_twin,
     expect_same_device,
+    expect_shapes,
     expect_tensor,
     gen,
     held_out_split,
@@ -354,11 +356,13 @@ def test_basic_block(sub, c_in, c_out, stride):
     expect(isinstance(got, dict), "BasicBlock", "a result", type(got).__name__)
     side = (7 + stride - 1) // stride
     what = f"BasicBlock({c_in}, {c_out}, stride={stride})"
-    expect(
-        got["shape"] == (2, c_out, side, side),
+    expect_shapes(
+        sub,
+        Traced("BasicBlock", "BasicBlock", (c_in, c_out, stride), {}),
+        [x.shape],
+        [got["shape"]],
+        [(2, c_out, side, side)],
         f"{what} on (2, {c_in}, 7, 7)",
-        str((2, c_out, side, side)),
-        str(got["shape"]),
         "the first 3×3 conv carries the stride; padding 1 on both",
     )
     projection = stride != 1 or c_in != c_out
@@ -418,12 +422,13 @@ def test_small_resnet(sub, in_channels, num_classes):
     sizes = [(2, 8), (1, 11), (3, 28)]
     got = run_small_resnet(sub, sizes, in_channels, num_classes)
     expect(isinstance(got, dict), "SmallResNet", "a result", type(got).__name__)
-    expected = [(n, num_classes) for n, _ in sizes]
-    expect(
-        got["shapes"] == expected,
+    expect_shapes(
+        sub,
+        Traced("small_resnet", "SmallResNet", (), {"in_channels": in_channels, "num_classes": num_classes}),
+        [(n, in_channels, s, s) for n, s in sizes],
+        got["shapes"],
+        [(n, num_classes) for n, _ in sizes],
         f"logit shapes of ONE SmallResNet({in_channels}, {num_classes}) on 8×8, 11×11 and 28×28 inputs",
-        str(expected),
-        str(got["shapes"]),
         "global average pooling before the linear layer",
     )
     expect(

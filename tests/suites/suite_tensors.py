@@ -496,9 +496,8 @@ def test_edge_inputs(sub, name):
             value = expect_float(got, f"{name} on {what}")
             expect(abs(value - expected) < 1e-6, f"{name} on {what}", f"{expected:.4f}", f"{value}")
             continue
-        expect_same_results(
-            got, expected, f"{name} on {what} (a batch of one, d = 1, non-square and unit axes included)"
-        )
+        what = f"{name} on {what} (a batch of one, d = 1, non-square and unit axes included)"
+        expect_same_results(got, expected, what)
 
 
 # every dimension of every exercise's input domain (grader/checks/domains.py), one probe call each

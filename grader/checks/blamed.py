@@ -71,13 +71,13 @@ def _setting(value: Any) -> str:
     return clean.name(value) if isinstance(value, (bool, str)) else ""
 
 
-def _settings(layer: dict[str, Any]) -> dict[str, Any]:
+def settings_of(layer: dict[str, Any]) -> dict[str, Any]:
     found = layer.get("settings")
     return found if isinstance(found, dict) else {}
 
 
-def _configuration(layer: dict[str, Any]) -> str:
-    settings = _settings(layer)
+def configuration(layer: dict[str, Any]) -> str:
+    settings = settings_of(layer)
     shown = [f"{k}={_setting(settings[k])}" for k in SHOWN if k in settings and _setting(settings[k])]
     return f"{clean.name(layer.get('type'))}({', '.join(shown)})"
 
@@ -97,7 +97,7 @@ def _spatial(kind: str, settings: dict[str, Any], channels: str) -> str:
 def expects(layer: dict[str, Any]) -> str:
     """What ``layer`` (the worker's account) expects of its input, "" when this module does not know."""
     kind = clean.name(layer.get("type"))
-    settings = _settings(layer)
+    settings = settings_of(layer)
     given = {k: _setting(v) for k, v in settings.items() if isinstance(k, str)}
     if kind.startswith("Conv"):
         return _spatial(kind, settings, given.get("in_channels", "C"))
@@ -128,7 +128,7 @@ def layer_lines(layer: Any) -> list[str]:
     where = f"{model}.{name}" if model and name else name or model
     lines = [
         _("the layer that raised: %(layer)s")
-        % {"layer": (f"{where} = " if where else "") + _configuration(layer)}
+        % {"layer": (f"{where} = " if where else "") + configuration(layer)}
     ]
     got, weight = tensor(layer.get("input")), tensor(layer.get("weight"))
     expected = expects(layer)
