@@ -23,26 +23,23 @@ import references  # noqa: E402
 from grader.checks import battery, domain_answers, domain_cases  # noqa: E402
 
 
-def computed(scenarios: bool | None = None) -> dict[str, list[Any]]:
+def computed() -> dict[str, list[Any]]:
     """{topic.name: the references' result per case}, computed here ({topic.name|i: ...} for
     each variant the docstring allows), with one intra-op thread as a worker computes
-    (grader/sandboxed/worker.py): a convolution's float32 sums depend on the thread count.
-    ``scenarios``: only the domains of optimisers, loops and datasets (True), or only the others."""
+    (grader/sandboxed/worker.py): a convolution's float32 sums depend on the thread count."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        return _computed(scenarios)
+        return _computed()
     finally:
         torch.set_num_threads(threads)
 
 
-def _computed(scenarios: bool | None) -> dict[str, list[Any]]:
+def _computed() -> dict[str, list[Any]]:
     found = {}
     for topic, name in sorted(domain_cases.REGISTRY):
         domain = domain_cases.REGISTRY[(topic, name)]
         cases = battery.plain_cases(domain, domain.cases())
-        if scenarios is not None and (battery.walker(cases) is battery.walk_scenarios) != scenarios:
-            continue
         key = domain_answers.key(topic, name)
         found[key] = battery.walker(cases)(getattr(references, topic), name, cases)
         structure = [j for j, case in enumerate(cases) if case["fill"]]  # what a variant changes
