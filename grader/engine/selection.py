@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import functools
 from pathlib import Path
 
 from grader.engine import notebooks
@@ -58,9 +59,17 @@ def exercise_names(topic: str) -> tuple[str, ...]:
     """A topic's exercises: its stub's public top-level functions and classes, in order."""
     stub = REPO_ROOT / "exercises" / f"{topic}.py"
     try:
-        tree = ast.parse(stub.read_text())
+        status = stub.stat()
+        return _public_definitions(stub, status.st_mtime_ns, status.st_size)
     except (OSError, SyntaxError):
         return ()
+
+
+@functools.lru_cache(maxsize=64)
+def _public_definitions(stub: Path, mtime_ns: int, size: int) -> tuple[str, ...]:
+    """Parsed once per version of the file (its mtime and size): an exercise's topic is looked up
+    in every stub, and a long-lived process (the warm engine, watch) looks up many."""
+    tree = ast.parse(stub.read_text())
     kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
     return tuple(n.name for n in tree.body if isinstance(n, kinds) and not n.name.startswith("_"))
 

@@ -12,15 +12,25 @@ from pathlib import Path
 import cpu_budget
 import file_order
 import pytest
+import torch
 from helpers import REPO, grade_json
-from tiers import pytest_collection_modifyitems  # noqa: F401  (each test in exactly one tier)
+from tiers import (  # noqa: F401  (each test in exactly one tier; -m unit imports no file without one)
+    pytest_collection_modifyitems,
+    pytest_ignore_collect,
+)
 
+from grader import defaults
 from grader.engine.client import TopicSession
 from grader.engine.staging import stage
 
 # Every `grade` a test starts grades in its own process, never on a learner's warm engine
 # (grader/apps/daemon.py); tests/grader/test_daemon.py asks for one in a folder of its own.
 os.environ.setdefault("TORCHGRADE_NO_DAEMON", "1")
+# This process is the grader's trusted side: one intra-op thread, as `grade` sets it
+# (grader/engine/runner.py). On 2 busy cores a second thread multiplies a convolution's CPU (the
+# stored answers' check: docs/benchmark.md, "CI"), and a child forked after a parallel op can
+# deadlock (why the workers and the zygote run with one).
+torch.set_num_threads(defaults.TRUSTED_THREADS)
 # The benchmark's class (complete answers) lives outside the package: tests import it as `bench_class`.
 sys.path.insert(0, str(REPO / "tests" / "bench"))
 

@@ -25,7 +25,17 @@ from grader.checks import battery, domain_answers, domain_cases  # noqa: E402
 
 def computed() -> dict[str, list[Any]]:
     """{topic.name: the references' result per case}, computed here ({topic.name|i: ...} for
-    each variant the docstring allows)."""
+    each variant the docstring allows), with one intra-op thread as a worker computes
+    (grader/sandboxed/worker.py): a convolution's float32 sums depend on the thread count."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return _computed()
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _computed() -> dict[str, list[Any]]:
     found = {}
     for topic, name in sorted(domain_cases.REGISTRY):
         domain = domain_cases.REGISTRY[(topic, name)]

@@ -127,7 +127,7 @@ def test_a_notebook_with_5_mb_of_code_is_refused_at_once(tmp_path):
     assert time.process_time() - started < 5.0
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # the engine's reading of the largest notebook it takes: 1.5 s of CPU on purpose
 def test_a_cell_of_many_statements_is_read_in_linear_time(tmp_path):
     """Just under the size budget, the deep cells skipped and the solution graded: seconds, not hours."""
     path = big_notebook(tmp_path / "losses.ipynb", parsed.MAX_BYTES - 20_000)

@@ -16,16 +16,14 @@ import zipfile
 import pytest
 
 distributed = pytest.importorskip("distributed")
+pytestmark = pytest.mark.e2e
 
 from helpers import GRADE, REPO, run_grade  # noqa: E402
 from test_batch import TROUBLE, summary_counts  # noqa: E402
 
 from grader import defaults  # noqa: E402
-from grader.batch.distributed import outcome_of  # noqa: E402
 from grader.batch.gradebook import Gradebook  # noqa: E402
 from grader.engine import subset  # noqa: E402
-from grader.engine.pool import GraderCrashed  # noqa: E402
-from grader.engine.runner import TaskRefused  # noqa: E402
 
 TOPIC = "tensors"
 SOLUTION = (REPO / "solutions" / f"{TOPIC}.py").read_text()
@@ -112,7 +110,6 @@ print(sorted({m.split(".")[0] for m in sys.modules} & {"dask", "distributed"}))
 """
 
 
-@pytest.mark.e2e
 def test_a_class_through_dask_gets_the_local_gradebook(cluster, tmp_path):
     address, _ = cluster
     submissions = mixed_class(tmp_path / "class")
@@ -154,7 +151,6 @@ def in_flight(client, seconds: float, coordinator) -> int:
     raise AssertionError(f"no Dask worker took a task: {coordinator.communicate()[1][-2000:]}")
 
 
-@pytest.mark.e2e
 def test_a_killed_worker_costs_a_retry_not_a_grade(cluster, tmp_path):
     address, client = cluster
     submissions = tmp_path / "class"
@@ -180,7 +176,6 @@ def test_a_killed_worker_costs_a_retry_not_a_grade(cluster, tmp_path):
     client.wait_for_workers(2, timeout=120)  # the nanny restarted it, for the next tests
 
 
-@pytest.mark.e2e
 def test_kill_9_of_the_coordinator_loses_nothing_and_grades_nothing_twice(cluster, tmp_path):
     address, _ = cluster
     submissions = tmp_path / "class"
@@ -218,7 +213,6 @@ def test_kill_9_of_the_coordinator_loses_nothing_and_grades_nothing_twice(cluste
     assert {row[2] for row in rows.values()} == {"graded"}
 
 
-@pytest.mark.e2e
 def test_the_sandbox_still_holds_and_oversized_submissions_stay_home(tmp_path):
     """A submission that tries the scheduler's port and the gradebook from inside its sandbox
     gets neither; one too large for a task is rejected before anything is sent."""
@@ -263,7 +257,6 @@ for attempt in (lambda: socket.create_connection(({host!r}, {port}), timeout=2),
     assert rows["big"][2] == "rejected" and f"at most {defaults.DASK_MAX_BYTES >> 20} MB" in rows["big"][3]
 
 
-@pytest.mark.e2e
 def test_a_worker_with_other_suites_refuses_with_one_line(cluster, tmp_path):
     address, _ = cluster
     suites = tmp_path / "suites"
@@ -281,23 +274,3 @@ def test_a_worker_with_other_suites_refuses_with_one_line(cluster, tmp_path):
     rows, _ = verdicts(tmp_path / "out")
     assert {row[2] for row in rows.values()} == {"crashed"}
     assert all("suite version" in row[3] for row in rows.values())
-
-
-@pytest.mark.unit
-@pytest.mark.parametrize(
-    "answer",
-    [
-        None,
-        b"\x80\x04code",
-        {"outcome": {"result": {"name": "tensors", "tests": [{"id": 1}]}}},
-        {"outcome": {"result": {"name": "tensors", "tests": []}, "seconds": {}, "engine_problem": 3}},
-    ],
-)
-def test_an_answer_that_is_not_plain_data_is_not_recorded(answer):
-    assert isinstance(outcome_of(answer), GraderCrashed)
-
-
-@pytest.mark.unit
-def test_a_refusal_is_read_as_one():
-    outcome = outcome_of({"refused": "Dask worker on x: suite version a, the coordinator's is b"})
-    assert isinstance(outcome, TaskRefused) and "suite version" in str(outcome)

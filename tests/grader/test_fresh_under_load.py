@@ -15,8 +15,9 @@ import pytest
 from helpers import REPO, run_grade
 from load import busy_cores
 
+pytestmark = pytest.mark.e2e
 
-@pytest.mark.e2e
+
 def test_fresh_workers_meet_a_one_second_deadline_beside_a_busy_loop_per_core():
     with busy_cores(nice=0):
         done = run_grade(

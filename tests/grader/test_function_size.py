@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 import pytest
+import syntax
 from helpers import REPO
 
 pytestmark = pytest.mark.unit
@@ -17,7 +18,7 @@ def lengths() -> dict[str, int]:
     (a command's option decorators are declarations, not its body)."""
     found = {}
     for path in sorted((REPO / "grader").rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in syntax.nodes(path):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 end = node.end_lineno or node.lineno
                 found[f"{path.relative_to(REPO)}:{node.lineno} {node.name}"] = end - node.lineno + 1

@@ -5,11 +5,11 @@ before it drifts from the first."""
 from __future__ import annotations
 
 import ast
-import functools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
+import syntax
 from helpers import REPO
 
 from grader import defaults, options
@@ -54,10 +54,10 @@ def _number(node: ast.AST | None) -> float | None:
     return None
 
 
-def declarations(tree: ast.AST) -> Iterator[tuple[str, str, ast.AST]]:
+def declarations(nodes: Iterable[ast.AST]) -> Iterator[tuple[str, str, ast.AST]]:
     """(owner, name, default) of every parameter of a function and field of a class that has a
-    default: where a setting is declared."""
-    for node in ast.walk(tree):
+    default, among a module's ``nodes``: where a setting is declared."""
+    for node in nodes:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             args = node.args
             positional = args.posonlyargs + args.args
@@ -72,12 +72,12 @@ def declarations(tree: ast.AST) -> Iterator[tuple[str, str, ast.AST]]:
                     yield node.name, ast.unparse(statement.target), statement.value
 
 
-def default_positions(tree: ast.AST) -> Iterator[tuple[str, ast.AST]]:
+def default_positions(nodes: Iterable[ast.AST]) -> Iterator[tuple[str, ast.AST]]:
     """(name, value) of every place a default is written: a declaration's default, a call's
     ``default=`` (Click, argparse) and a setting given to a call (``timeout=10.0``)."""
-    for _, name, value in declarations(tree):
+    for _, name, value in declarations(nodes):
         yield name, value
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Call):
             flags = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
             for keyword in node.keywords:
@@ -87,28 +87,21 @@ def default_positions(tree: ast.AST) -> Iterator[tuple[str, ast.AST]]:
                     yield keyword.arg, keyword.value
 
 
-@functools.cache
-def _tree(path: Path, stamp: tuple[int, int]) -> ast.AST:
-    """One parse of a module per version (``stamp``: its mtime and size) for the tests here: they
-    read the grader's modules four times (0.3 s of CPU each)."""
-    return ast.parse(path.read_text(encoding="utf-8"))
-
-
-def scanned(root: Path) -> Iterator[tuple[str, ast.AST]]:
-    """(path relative to ``root``, syntax tree) of the grader's modules this test reads."""
+def scanned(root: Path) -> Iterator[tuple[str, tuple[ast.AST, ...]]]:
+    """(path relative to ``root``, its syntax tree's nodes) of the grader's modules this test reads
+    (tests/grader/syntax.py parses each once a run)."""
     for path in sorted(root.rglob("*.py")):
         relative = path.relative_to(root)
         if not set(relative.parts) & set(NOT_SCANNED):
-            status = path.stat()
-            yield relative.as_posix(), _tree(path, (status.st_mtime_ns, status.st_size))
+            yield relative.as_posix(), syntax.nodes(path)
 
 
 def literal_defaults(root: Path) -> list[str]:
     """Where a value of defaults.py is written as a literal default instead of read from it."""
     values = numeric_defaults()
     found = []
-    for relative, tree in scanned(root):
-        for name, node in default_positions(tree):
+    for relative, nodes in scanned(root):
+        for name, node in default_positions(nodes):
             number = _number(node)
             if number in values and (Path(relative).name, name, number) not in COINCIDENCES:
                 found.append(f"{relative}:{node.lineno} {name}={number!r} (defaults.{values[number][0]}?)")
@@ -136,10 +129,10 @@ def has_value(node: ast.AST) -> bool:
 def setting_declarations(root: Path) -> list[str]:
     """Where a grading setting is declared with a default (not None) outside grader/options.py."""
     found = []
-    for relative, tree in scanned(root):
+    for relative, nodes in scanned(root):
         if relative == "options.py":
             continue
-        for owner, name, value in declarations(tree):
+        for owner, name, value in declarations(nodes):
             if name not in SETTINGS or not has_value(value):
                 continue
             if (Path(relative).name, owner, name) not in OTHER_SETTINGS:
@@ -183,14 +176,14 @@ def test_every_exemption_is_still_needed():
     values = numeric_defaults()
     written = {
         (Path(relative).name, name, _number(node))
-        for relative, tree in scanned(GRADER)
-        for name, node in default_positions(tree)
+        for relative, nodes in scanned(GRADER)
+        for name, node in default_positions(nodes)
         if _number(node) in values
     }
     declared = {
         (Path(relative).name, owner, name)
-        for relative, tree in scanned(GRADER)
-        for owner, name, value in declarations(tree)
+        for relative, nodes in scanned(GRADER)
+        for owner, name, value in declarations(nodes)
         if name in SETTINGS and has_value(value)
     }
     assert set(COINCIDENCES) - written == set()

@@ -13,6 +13,7 @@ import dataclasses
 from importlib.metadata import version
 
 import pytest
+import syntax
 import tomllib
 from helpers import REPO
 from packaging.requirements import Requirement
@@ -78,7 +79,7 @@ def test_only_the_compatibility_module_reaches_pytest_internals():
     for path in sorted((REPO / "grader").rglob("*.py")):
         if path.name == "pytest_compat.py":
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in syntax.nodes(path):
             names = (
                 [alias.name for alias in node.names]
                 if isinstance(node, ast.Import)

@@ -12,6 +12,8 @@ from helpers import REPO, run_grade
 
 from grader.engine import subset
 
+pytestmark = pytest.mark.e2e
+
 
 def graded(folder: Path, topic: str, source: str, unchecked: bool = False) -> dict:
     """The report's topic when ``source`` is graded as ``topic``."""
@@ -72,7 +74,6 @@ def softmax(x, dim=-1):
 }
 
 
-@pytest.mark.e2e
 @pytest.mark.parametrize("route", sorted(SOFTMAX_ROUTES))
 def test_softmax_through_its_twin_earns_nothing(tmp_path, route):
     source = with_function("losses", "softmax", SOFTMAX_ROUTES[route])
@@ -81,7 +82,6 @@ def test_softmax_through_its_twin_earns_nothing(tmp_path, route):
     assert exercise_points(tmp_path / "s", "losses", source, "softmax", unchecked=True) == 0
 
 
-@pytest.mark.e2e
 def test_softmax_written_out_is_full(tmp_path):
     body = "def softmax(x, dim=-1):\n    e = (x - x.amax(dim, keepdim=True)).exp()\n    return e / e.sum(dim, keepdim=True)\n"
     source = with_function("losses", "softmax", body)
@@ -93,7 +93,6 @@ def test_softmax_written_out_is_full(tmp_path):
 # -- gradient checks pay only with the values right ------------------------------------------------
 
 
-@pytest.mark.e2e
 def test_a_function_with_a_zeros_forward_and_the_exact_backward_earns_nothing(tmp_path):
     source = (REPO / "solutions" / "autograd.py").read_text()
     forward_end = "        ctx.save_for_backward(out)\n        return out\n"
@@ -123,7 +122,6 @@ def sigmoid(x):
 """
 
 
-@pytest.mark.e2e
 def test_a_sigmoid_with_a_zeros_forward_and_the_exact_backward_earns_nothing(tmp_path):
     source = with_function("losses", "sigmoid", LOSSES_SIGMOID)
     assert exercise_points(tmp_path / "g", "losses", source, "sigmoid") == 0
@@ -200,7 +198,6 @@ def row_normalize(x):
 }
 
 
-@pytest.mark.e2e
 @pytest.mark.parametrize("loop", sorted(LOOPS))
 def test_a_python_loop_is_not_vectorised(tmp_path, loop):
     name, body = LOOPS[loop]
@@ -222,7 +219,6 @@ DEVICE_BY_NAME = {
 }
 
 
-@pytest.mark.e2e
 @pytest.mark.parametrize("route", sorted(DEVICE_BY_NAME))
 def test_code_that_builds_on_the_device_only_for_the_stand_in_fails_its_device_checks(tmp_path, route):
     source = (REPO / "solutions" / "tensors.py").read_text()
@@ -234,7 +230,6 @@ def test_code_that_builds_on_the_device_only_for_the_stand_in_fails_its_device_c
     assert statuses["stays_on_input_device_public[one_hot]"] == "failed", statuses
 
 
-@pytest.mark.e2e
 def test_an_add_into_that_compares_data_pointers_is_full(tmp_path):
     source = (REPO / "tests" / "corpus" / "tensors" / "correct" / "e52_add_into_data_ptr.py").read_text()
     assert exercise_points(tmp_path / "a", "tensors", source, "add_into") == exercise_points(
