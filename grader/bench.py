@@ -6,7 +6,8 @@ max, and the CPU seconds' median beside them (every process the figure started, 
 included where a cgroup can count them: :class:`CpuClock`):
 
 - ``grade solutions/``: the reference solutions, every topic (the all-passing case);
-- ``grade exercises/``: the untouched stubs, every topic (the all-failing case);
+- ``grade exercises/``: the untouched stubs, every topic (the all-failing case), once with no
+  table of checks cached (the first run after a change), then as later runs meet it;
 - class of 20: ``grade batch`` over the synthetic class of ``tests/bench/bench_class.py``
   (12 correct, 5 one-mistake, the stub, an endless loop, a forger; ``losses`` only) with
   ``--workers 2`` into a fresh out folder (with ``--anchors``, compared with nbgrader and
@@ -135,11 +136,11 @@ def clock() -> CpuClock:
     return _CLOCK[0]
 
 
-def run_grade(*args: str) -> tuple[Spent, dict]:
+def run_grade(*args: str, env: dict[str, str] | None = None) -> tuple[Spent, dict]:
     """Wall and CPU seconds of one ``grade ... --format json`` process, and its report."""
     with clock().measure() as spent:
         done = subprocess.run(
-            [*GRADE, *args, "--format", "json"], capture_output=True, text=True, cwd=REPO_ROOT
+            [*GRADE, *args, "--format", "json"], capture_output=True, text=True, cwd=REPO_ROOT, env=env
         )
     if done.returncode not in (0, 1):
         raise SystemExit(f"grade {' '.join(args)} failed (exit {done.returncode}): {done.stderr[-500:]}")
@@ -245,6 +246,20 @@ def bench_class(repeat: int, anchors: dict[str, float] | None = None) -> None:
     for kind, scores in scores_by_kind(batches[-1][1], kinds).items():
         counts = {s: scores.count(s) for s in dict.fromkeys(scores)}
         print(f"  {kind:<13}" + ", ".join(s if n == 1 else f"{s} ×{n}" for s, n in counts.items()))
+
+
+def bench_stubs(repeat: int) -> None:
+    """``grade exercises/``: once with no table of checks cached (a fresh checkout, or the first
+    run after the suites or the grader changed: the suites are collected), then as every later
+    run meets it (the tables read, torch not imported)."""
+    with tempfile.TemporaryDirectory(prefix="tg-bench-tables-") as tables:
+        env = {**os.environ, "TORCHGRADE_CHECK_TABLES": tables}
+        stubs = str(REPO_ROOT / "exercises")
+        first, report = run_grade(stubs, env=env)
+        row("grade exercises/, no table cached", [first], score(report) + own_clock([report]))
+        runs = [run_grade(stubs, env=env) for _ in range(repeat)]
+        times, reports = [t for t, _ in runs], [r for _, r in runs]
+        row("grade exercises/", times, score(reports[-1]) + own_clock(reports) + " (goal <= 0.3 s)")
 
 
 def anchor_lines(anchors: dict[str, float] | None, ours: float) -> list[str]:
@@ -492,10 +507,11 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"{'figure (seconds, n=' + str(args.repeat) + ')':<30}{'median':>9}{'min':>9}{'max':>9}{'CPU':>9}  detail"
     )
-    for folder in ("solutions", "exercises"):
-        if args.only in (None, folder):
-            times, reports = graded_reports(args.repeat, str(REPO_ROOT / folder))
-            row(f"grade {folder}/", times, score(reports[-1]) + own_clock(reports))
+    if args.only in (None, "solutions"):
+        times, reports = graded_reports(args.repeat, str(REPO_ROOT / "solutions"))
+        row("grade solutions/", times, score(reports[-1]) + own_clock(reports))
+    if args.only in (None, "exercises"):
+        bench_stubs(args.repeat)
     if args.only in (None, "class"):
         bench_class(args.repeat, anchors)
         bench_stubborn(args.repeat)
