@@ -4,13 +4,12 @@ everything else reads. Adding a topic: docs/architecture.md, "Adding a topic".""
 from __future__ import annotations
 
 import ast
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from grader.checkout import REPO_ROOT, suites_dir
 
 
 @dataclass(frozen=True)
@@ -70,11 +69,6 @@ def exercises(topic: str) -> tuple[str, ...]:
 # A student release's suites folder holds this file (grader/apps/release.py writes it; the engine
 # and the Gradescope autograder read it): its public suites' hidden checks, per exercise and kind.
 RELEASE_MARKER = "RELEASE.json"
-
-
-def suites_dir() -> Path:
-    """Folder holding ``suite_<topic>.py`` files (``TORCHGRADE_SUITES`` overrides)."""
-    return Path(os.environ.get("TORCHGRADE_SUITES", REPO_ROOT / "tests" / "suites"))
 
 
 def install_problem() -> str:

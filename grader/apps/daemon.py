@@ -28,13 +28,12 @@ import os
 import shutil
 import signal
 import socket
-import subprocess
 import sys
 from pathlib import Path
 
 from grader import defaults
 from grader.apps.host import host_problem
-from grader.topics import REPO_ROOT, suites_dir
+from grader.checkout import REPO_ROOT, suites_dir
 
 NO_DAEMON_ENV = "TORCHGRADE_NO_DAEMON"
 START_ENV = "TORCHGRADE_DAEMON"  # "1": start a server even off a terminal (the benchmark)
@@ -205,6 +204,8 @@ def _await_status(sock: socket.socket, buffer: bytearray) -> int | None:
 
 def start_server() -> None:
     """Start the user's server in the background, for the next command (its own session)."""
+    import subprocess
+
     env = engine_env(dict(os.environ))
     if socket_path(env) is None:
         return
