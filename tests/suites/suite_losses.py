@@ -621,7 +621,9 @@ def probe_train_linear(mod, loss_name, x_train, y_train, x_test, classes, steps,
     the curve: torch's own loss of the training scores before each step and at the end."""
     kit.manual_seed(0)
     model = nn.Linear(x_train.shape[1], classes)
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    # torch.optim.SGD(lr)'s update, bit for bit, without its per-step wrappers (a third of this
+    # probe's CPU): grads set to None, then each parameter with a grad moved by -lr * grad
+    params = list(model.parameters())
     loss_fn = getattr(mod, loss_name)
     curve = {"loss": [], "every": "step"}
 
@@ -634,9 +636,13 @@ def probe_train_linear(mod, loss_name, x_train, y_train, x_test, classes, steps,
         scores = model(x_train)
         curve["loss"].append(true_loss(scores))
         loss = loss_fn(scores, y_train) if classes > 1 else loss_fn(scores[:, 0], y_train)
-        optimizer.zero_grad()
+        for param in params:
+            param.grad = None
         loss.backward()
-        optimizer.step()
+        with torch.no_grad():
+            for param in params:
+                if param.grad is not None:
+                    param.add_(param.grad, alpha=-lr)
     with torch.no_grad():
         curve["loss"].append(true_loss(model(x_train)))
         return model(x_test), curve
