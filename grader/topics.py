@@ -52,7 +52,21 @@ MANIFEST: tuple[Topic, ...] = (  # in teaching order
     Topic("rnn", seconds=1.1),
 )
 TOPICS: tuple[str, ...] = tuple(topic.name for topic in MANIFEST)
+# The topics whose probes and exercises step no optimizer: their workers need no torch._dynamo,
+# and a run of only these starts a zygote without it (grader/sandboxed/dynamo_free.py), unless a
+# submission names an optimizer (grader/engine/runner.py). tests/grader/test_dynamo_free.py
+# holds it: these suites' probes name no torch.optim and train through no shared probe.
+DYNAMO_FREE: frozenset[str] = frozenset({"tensors", "autograd", "losses"})
 LONGEST_FIRST: tuple[str, ...] = tuple(t.name for t in sorted(MANIFEST, key=lambda t: -t.seconds))
+
+
+def single_file_topic(stem: str, topics: tuple[str, ...]) -> str | None:
+    """The topic a class's single file answers: ``losses``, ``alice_losses`` -> losses; otherwise
+    the one ``--topic`` given."""
+    for candidate in (stem, stem.rsplit("_", 1)[-1]):
+        if candidate in TOPICS:
+            return candidate
+    return topics[0] if len(topics) == 1 else None
 
 
 @cache

@@ -37,7 +37,7 @@ from grader.batch.lms import entry_name
 from grader.batch.lms.base import LmsName
 from grader.engine import notebooks
 from grader.engine.staging import topic_files
-from grader.topics import TOPICS
+from grader.topics import TOPICS, single_file_topic
 
 MAX_ZIP_BYTES = 50 << 20
 MAX_ZIP_MEMBERS = 2000
@@ -245,14 +245,6 @@ def _topic_folder(root: Path) -> Path | None:
     candidates = [root, *sorted(p for p in root.iterdir() if p.is_dir())]
     candidates += [p for c in candidates[1:] for p in sorted(c.iterdir()) if p.is_dir()]
     return next((c for c in candidates if topic_files(c)), None)
-
-
-def single_file_topic(stem: str, topics: tuple[str, ...]) -> str | None:
-    """``losses``, ``alice_losses`` -> losses; otherwise the one ``--topic`` given."""
-    for candidate in (stem, stem.rsplit("_", 1)[-1]):
-        if candidate in TOPICS:
-            return candidate
-    return topics[0] if len(topics) == 1 else None
 
 
 def take(entry: Path, scratch: Path, topics: tuple[str, ...] = ()) -> Gradable | Rejected:

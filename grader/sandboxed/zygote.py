@@ -352,6 +352,7 @@ class Zygote:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m grader.sandboxed.zygote")
     parser.add_argument("--control-fd", type=int, required=True)
+    parser.add_argument("--without-dynamo", action="store_true")  # grader/sandboxed/dynamo_free.py
     args = parser.parse_args(argv)
     control = socket.socket(fileno=args.control_fd)
     tempfile.tempdir = "/tmp"  # read-only here: torch asks for the path, and nothing may write there
@@ -361,7 +362,11 @@ def main(argv: list[str] | None = None) -> None:
 
     torch.set_num_threads(1)
     prctl(PR_SET_DUMPABLE, 0)
-    worker.warm_up()
+    if args.without_dynamo:
+        from grader.sandboxed import dynamo_free
+
+        dynamo_free.skip_dynamo()
+    worker.warm_up(optimizers=not args.without_dynamo)
     threads = thread_count()
     if threads != 1:
         control.send(json.dumps({"ready": False, "why": f"{threads} threads after warm-up"}).encode())
@@ -370,7 +375,8 @@ def main(argv: list[str] | None = None) -> None:
     gc.freeze()  # what is here now stays shared with the children: no copy-on-write by the gc
     gc.enable()  # children collect as any Python does
     zygote = Zygote(control, isolated)
-    control.send(json.dumps({"ready": True, "isolated": isolated}).encode())
+    dynamo = "torch._dynamo" in sys.modules  # whether its children start with it (doctor, tests)
+    control.send(json.dumps({"ready": True, "isolated": isolated, "dynamo": dynamo}).encode())
     zygote.serve()
 
 
