@@ -2,12 +2,12 @@
 
 torch, ``torch._dynamo``, pytest and the collected test modules make ~0.5–0.7 M objects that
 live as long as the process, and every full collection the collector starts walks them all
-again (0.1–0.2 s each with torch loaded): 27 of them cost the unit tier 2.5–3.8 s of its ~21 s
-of CPU (gc callbacks, 2026-11-25). So the collector is off while the test modules are imported
-and collected, what that built is then frozen (``gc.freeze``: kept, never scanned again), and so
-is what survives a collection at the end of each test file. Garbage is still collected: within a
-file as always, and at each file's end before the freeze. ``grader/engine/preload.py`` does the
-same for the grading process.
+again (0.1–0.2 s each with torch loaded): a sixth of the unit tier's CPU (docs/benchmark.md,
+"CI"). So the collector is off while the test modules are imported and collected, what that
+built is then frozen (``gc.freeze``: kept, never scanned again), and so is what survives a
+collection at the end of each test file. Garbage is still collected: within a file as always,
+and at each file's end before the freeze. ``grader/engine/preload.py`` does the same for the
+grading process.
 """
 
 from __future__ import annotations
