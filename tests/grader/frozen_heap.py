@@ -17,11 +17,10 @@ import gc
 import pytest
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    gc.disable()  # until the test modules are collected: ~0.1 s per full collection avoided
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
+@pytest.hookimpl(hookwrapper=True)
+def pytest_collection(session: pytest.Session):
+    gc.disable()  # while the test modules are imported: no full collection of what they build
+    yield
     gc.freeze()
     gc.enable()
 
