@@ -24,7 +24,7 @@ import pytest
 # calibration reads 0.040 s, as on the quiet 2-core machine), and the budget never drops under
 # UNIT_CPU_FLOOR seconds, the goal plus the run-to-run noise, so that a calibration read fast does
 # not fail the tier. That noise does not follow the calibration: runs of one tree spread by up to
-# 15 % (16.7–18.5 s, and 20.5–23.2 s before the cuts, with the calibration at 0.039–0.042 s in
+# 15 % (16.5–18.5 s, and 20.5–23.2 s before the cuts, with the calibration at 0.039–0.043 s in
 # each; docs/benchmark.md, "CI"). So the floor is the goal plus 10 %: a sixth above the slowest
 # reading of the tier, and a regression of a fifth of its CPU fails it.
 # ``--cpu-budget SECONDS`` sets an absolute budget.
