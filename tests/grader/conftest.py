@@ -11,6 +11,7 @@ from pathlib import Path
 
 import cpu_budget
 import file_order
+import frozen_heap
 import pytest
 import torch
 from helpers import REPO, grade_json
@@ -42,6 +43,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(file_order, "file_order")  # the slowest test files first
     cpu_budget.pytest_configure(config)  # the unit tier's CPU budget
+    config.pluginmanager.register(frozen_heap, "frozen_heap")  # the collector skips torch's objects
 
 
 @pytest.fixture(scope="session")

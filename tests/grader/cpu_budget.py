@@ -22,10 +22,14 @@ import pytest
 # counted in units of a fixed workload measured in the same run (:func:`calibration`, the tier's
 # own mix of Python bytecode and small torch calls): the goal is 500 of them (20 s where the
 # calibration reads 0.040 s, as on the quiet 2-core machine), and the budget never drops under
-# UNIT_CPU_FLOOR seconds, the goal plus the run-to-run noise of a quiet machine, so that a
-# calibration read fast does not fail the tier. ``--cpu-budget SECONDS`` sets an absolute budget.
+# UNIT_CPU_FLOOR seconds, the goal plus the run-to-run noise, so that a calibration read fast does
+# not fail the tier. That noise does not follow the calibration: runs of one tree spread by up to
+# 15 % (16.5–18.5 s, and 20.5–23.2 s before the cuts, with the calibration at 0.039–0.043 s in
+# each; docs/benchmark.md, "CI"). So the floor is the goal plus 10 %: a sixth above the slowest
+# reading of the tier, and a regression of a fifth of its CPU fails it.
+# ``--cpu-budget SECONDS`` sets an absolute budget.
 UNIT_CPU_BUDGET = 500.0  # calibrations
-UNIT_CPU_FLOOR = 28.0  # seconds
+UNIT_CPU_FLOOR = 22.0  # seconds
 CALIBRATION_ROUNDS = 3  # the fastest of these answers: a calibration only ever errs slow
 
 

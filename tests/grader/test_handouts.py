@@ -5,7 +5,6 @@ from __future__ import annotations
 import nbformat
 import pytest
 from helpers import REPO, run_grade
-from nbclient import NotebookClient
 from test_notebooks import filled_with_solution
 
 from grader.apps.handouts import latex_of, markdown_of
@@ -14,6 +13,8 @@ TOPIC = "inception"  # three exercises, each with public checks: the cheapest to
 
 
 def executed(path):
+    from nbclient import NotebookClient  # jupyter_client's import, ~0.2 s: the e2e tests' alone
+
     notebook = nbformat.read(str(path), as_version=4)
     NotebookClient(
         notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
