@@ -26,8 +26,9 @@ TWIN = "__dynamo_disable"  # where torch._compile._disable_dynamo's wrapper keep
 
 
 def _itself(fn: Callable[..., Any]) -> None:
-    if getattr(fn, TWIN, None) is None:
-        setattr(fn, TWIN, fn)
+    """Always set: a value there already was copied from another function by ``functools.wraps``
+    (which copies ``__dict__``), and as the twin it would skip ``fn`` itself."""
+    setattr(fn, TWIN, fn)
 
 
 def skip_dynamo() -> int:
@@ -35,10 +36,11 @@ def skip_dynamo() -> int:
     returns how many were wrapped so far."""
     original = torch._compile._disable_dynamo
     code = original(lambda: None).__code__
+    at = code.co_freevars.index("fn")  # the function it wraps: its ``__wrapped__`` may name another
     wrapped = [
-        obj.__wrapped__
+        obj.__closure__[at].cell_contents
         for obj in gc.get_objects()
-        if type(obj) is types.FunctionType and obj.__code__ is code and hasattr(obj, "__wrapped__")
+        if type(obj) is types.FunctionType and obj.__code__ is code and obj.__closure__
     ]
     for fn in wrapped:
         _itself(fn)

@@ -104,6 +104,18 @@ with Seen():
 x = torch.randn(4, 3, requires_grad=True)
 ops = probe_kit.ops_used(lambda: torch.nn.functional.log_softmax(x, 1).sum().backward())
 assert float(y) > 8 and x.grad is not None and ops, ops
+a, b = torch.randn(5), torch.randn(5)  # a twin refused: its kernel replaced, the call decomposed
+refused, _ = probe_kit.ops_used(lambda: torch.nn.functional.mse_loss(a, b), off=("mse_loss",))
+assert "mse_loss" in str(refused), refused
+
+import functools
+
+def inside(v):
+    return v + 1
+
+torch._disable_dynamo(inside)  # its twin is set now; functools.wraps below copies it along
+outside = torch._disable_dynamo(functools.wraps(inside)(lambda v: inside(v) * 10))
+assert outside(1) == 20, outside(1)  # not 2: the copied twin would skip the outer function
 print("torch._dynamo" in sys.modules)
 """
 
