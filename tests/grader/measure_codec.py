@@ -15,6 +15,7 @@ behind docs/benchmark.md.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -80,6 +81,19 @@ def cpu_us(work: Callable[[], object], count: int, rounds: int) -> float:
     return best / repeat / count * 1e6
 
 
+def line(name: str, payloads: list[bytes], rounds: int) -> float:
+    """Print a kind's line; its codec CPU in microseconds, all its messages and both sides."""
+    values = [codec.decode(p) for p in payloads]
+    prepared = [to_plain(v) for v in values]
+    encode = cpu_us(lambda: [codec.encode(v) for v in prepared], len(values), rounds)
+    decode = cpu_us(lambda: [codec.decode(p) for p in payloads], len(values), rounds)
+    plain = cpu_us(lambda: [to_plain(v) for v in values], len(values), rounds)
+    plain = plain if name.startswith(("answer", "control")) else 0.0  # requests skip it
+    size = sum(map(len, payloads)) // len(payloads)
+    print(f"{name:<20}{len(values):>6}{size:>7}{encode:>29.1f}{decode:>8.1f}{plain:>10.1f}")
+    return (encode + decode + plain) * len(values)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=Path, default=Path("/tmp/torchgrade-codec-messages.bin"))
@@ -92,19 +106,10 @@ def main() -> None:
     for payload in recorded["requests"] + recorded["answers"]:
         groups.setdefault(kind(codec.decode(payload)), []).append(payload)
     print(f"{'kind':<20}{'count':>6}{'bytes':>7}   CPU µs per message: encode  decode  to_plain")
-    total = 0.0
-    for name, payloads in groups.items():
-        values = [codec.decode(p) for p in payloads]
-        prepared = [to_plain(v) for v in values]
-        encode = cpu_us(lambda: [codec.encode(v) for v in prepared], len(values), args.rounds)
-        decode = cpu_us(lambda: [codec.decode(p) for p in payloads], len(values), args.rounds)
-        plain = cpu_us(lambda: [to_plain(v) for v in values], len(values), args.rounds)
-        plain = plain if name.startswith(("answer", "control")) else 0.0  # requests skip it
-        size = sum(map(len, payloads)) // len(payloads)
-        print(f"{name:<20}{len(values):>6}{size:>7}{encode:>29.1f}{decode:>8.1f}{plain:>10.1f}")
-        total += (encode + decode + plain) * len(values)
+    total = sum(line(name, payloads, args.rounds) for name, payloads in groups.items())
     count = sum(map(len, groups.values()))
     print(f"one losses grading: {count} messages, {total / 1000:.1f} ms of codec CPU (both sides)")
+    print(f"load average {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
