@@ -76,7 +76,6 @@ _TAG_I64 = struct.Struct(">Bq")
 _TAG_F64 = struct.Struct(">Bd")
 _TAG_C128 = struct.Struct(">Bdd")
 _I64_MIN, _I64_MAX = -(1 << 63), (1 << 63) - 1
-_U32_MAX = (1 << 32) - 1
 _REQUIRES_GRAD, _PARAMETER = 1, 2
 # tags as the ints that indexing bytes gives
 _NONE, _TRUE, _FALSE, _INT, _FLOAT, _STR, _LIST, _TUPLE, _DICT, _TENSOR = b"NTFifsltdX"
@@ -87,9 +86,9 @@ _DEVICE_NAMES = {name.encode("ascii"): name for name in DEVICE_TYPES}
 # a tensor's header after its dtype (flags, dims, each dim, byte count), one Struct per rank
 _TENSOR_SHAPES = [struct.Struct(f">BB{dims}qQ") for dims in range(MAX_DIMS + 1)]
 _DIMS = [struct.Struct(f">{dims}qQ") for dims in range(MAX_DIMS + 1)]
-# short str's tagged forms: message keys, event names and probe names recur in every message
+# str's tagged forms, kept: message keys, event and probe names and probes' sources recur in every message
 _STRS: dict[str, bytes] = {}
-_STRS_KEPT, _STR_KEPT_CHARS = 4096, 64
+_STRS_KEPT, _STR_KEPT_CHARS = 256, 2048  # at most a few MB, however a worker fills it
 
 
 class CodecError(ValueError):
@@ -99,7 +98,10 @@ class CodecError(ValueError):
 # -- encoding ---------------------------------------------------------------------------------
 def encode(value: Any) -> bytes:
     out = bytearray()
-    _encode(value, out, 0)
+    try:
+        _encode(value, out, 0)
+    except struct.error:  # a u32 packed past 4 Gi: a length or count the format cannot hold
+        raise CodecError("a length over the format's 4 GiB") from None
     return bytes(out)
 
 
@@ -128,17 +130,9 @@ def _encode(value: Any, out: bytearray, depth: int) -> None:
         writer(value, out)
 
 
-def _inside(depth: int) -> int:
-    """The depth of a container's items; a container already at :data:`MAX_DEPTH` is refused."""
-    if depth >= MAX_DEPTH:
-        raise CodecError(f"nested deeper than {MAX_DEPTH} containers")
-    return depth + 1
-
-
-def _length(count: int) -> int:
-    if count > _U32_MAX:
-        raise CodecError(f"a length of {count} is over the format's 4 GiB")
-    return count
+def _too_deep() -> CodecError:
+    """A container already at :data:`MAX_DEPTH` (its items would be deeper) is refused."""
+    return CodecError(f"nested deeper than {MAX_DEPTH} containers")
 
 
 def _str_item(value: str) -> bytes:
@@ -147,7 +141,7 @@ def _str_item(value: str) -> bytes:
         raw = value.encode()  # strict UTF-8
     except UnicodeEncodeError as exc:
         raise CodecError(f"a str that is not valid UTF-8 ({exc.reason})") from None
-    item = _TAG_U32.pack(_STR, _length(len(raw))) + raw
+    item = _TAG_U32.pack(_STR, len(raw)) + raw
     if len(value) <= _STR_KEPT_CHARS and len(_STRS) < _STRS_KEPT:
         _STRS[value] = item
     return item
@@ -158,13 +152,15 @@ def _write_int(value: int, out: bytearray) -> None:
         out += _TAG_I64.pack(_INT, value)
         return
     raw = value.to_bytes((value.bit_length() + 8) // 8, "big", signed=True)
-    out += _TAG_U32.pack(ord("I"), _length(len(raw)))
+    out += _TAG_U32.pack(ord("I"), len(raw))
     out += raw
 
 
 def _write_items(values: list[Any] | tuple[Any, ...], out: bytearray, depth: int) -> None:
-    inner = _inside(depth)
-    out += _TAG_U32.pack(_LIST if type(values) is list else _TUPLE, _length(len(values)))
+    if depth >= MAX_DEPTH:
+        raise _too_deep()
+    inner = depth + 1
+    out += _TAG_U32.pack(_LIST if type(values) is list else _TUPLE, len(values))
     for item in values:
         kind = type(item)  # str and float inline, as in _write_dict: most items are
         if kind is str:
@@ -176,8 +172,10 @@ def _write_items(values: list[Any] | tuple[Any, ...], out: bytearray, depth: int
 
 
 def _write_dict(value: dict[Any, Any], out: bytearray, depth: int) -> None:
-    inner = _inside(depth)
-    out += _TAG_U32.pack(_DICT, _length(len(value)))
+    if depth >= MAX_DEPTH:
+        raise _too_deep()
+    inner = depth + 1
+    out += _TAG_U32.pack(_DICT, len(value))
     for key, item in value.items():
         kind = type(key)
         if kind is str:
@@ -196,7 +194,7 @@ def _write_dict(value: dict[Any, Any], out: bytearray, depth: int) -> None:
 
 
 def _write_bytes(value: bytes, out: bytearray) -> None:
-    out += _TAG_U32.pack(ord("b"), _length(len(value)))
+    out += _TAG_U32.pack(ord("b"), len(value))
     out += value
 
 
@@ -205,7 +203,7 @@ def _write_complex(value: complex, out: bytearray) -> None:
 
 
 def _write_size(value: torch.Size, out: bytearray) -> None:
-    out += _TAG_U32.pack(ord("Z"), _length(len(value)))
+    out += _TAG_U32.pack(ord("Z"), len(value))
     for dim in value:
         out += _I64.pack(dim)
 
@@ -226,35 +224,33 @@ def _write_device(value: torch.device, out: bytearray) -> None:
 
 
 def _write_tensor(value: torch.Tensor, out: bytearray) -> None:
-    if value.layout is not torch.strided or value.is_quantized or (not value.is_cpu and value.is_meta):
+    # a quantized tensor is refused by its dtype, which is none of DTYPES
+    if value.layout is not torch.strided or (not value.is_cpu and value.is_meta):
         raise CodecError(
             f"cannot send a {value.layout} tensor on {value.device} (dense tensors with data only)"
         )
-    try:
-        shape = value.shape
-    except RuntimeError as exc:  # a nested tensor has none
-        raise CodecError(f"a tensor torch cannot read out: {exc}") from None
-    if len(shape) > MAX_DIMS:
-        raise CodecError(f"a tensor of {len(shape)} dimensions (at most {MAX_DIMS})")
     dtype = value.dtype
     head = _DTYPE_HEADS.get(dtype)
     if head is None:
         raise CodecError(f"cannot send a tensor or dtype of {dtype}")
+    grad = value.requires_grad
     try:
-        raw = _elements(value, dtype)
+        shape = value.shape  # a nested tensor has none
+        if len(shape) > MAX_DIMS:
+            raise CodecError(f"a tensor of {len(shape)} dimensions (at most {MAX_DIMS})")
+        raw = _elements(value.detach() if grad else value, dtype)
+    except CodecError:
+        raise
     except (RuntimeError, TypeError, ValueError) as exc:
         raise CodecError(f"a tensor torch cannot read out: {exc}") from None
-    flags = (_REQUIRES_GRAD if value.requires_grad else 0) | (
-        _PARAMETER if type(value) is torch.nn.Parameter else 0
-    )
+    flags = (_REQUIRES_GRAD if grad else 0) | (_PARAMETER if type(value) is torch.nn.Parameter else 0)
     out += head
     out += _TENSOR_SHAPES[len(shape)].pack(flags, len(shape), *shape, len(raw))
     out += raw
 
 
-def _elements(value: torch.Tensor, dtype: torch.dtype) -> bytes:
+def _elements(plain: torch.Tensor, dtype: torch.dtype) -> bytes:
     """The elements' bytes, row-major whatever the strides: a view sends its own elements."""
-    plain = value.detach() if value.requires_grad else value
     if not plain.is_cpu:
         plain = plain.cpu()
     if dtype is torch.bfloat16:  # the same bytes as int16; numpy has no bfloat16
@@ -337,18 +333,14 @@ def _span(data: bytes, pos: int) -> tuple[int, int]:
     return start, end
 
 
-def _count(data: bytes, pos: int, least_bytes_each: int) -> int:
-    """A u32 count of things that take at least ``least_bytes_each`` bytes each."""
-    count: int = _U32.unpack_from(data, pos)[0]
-    if count * least_bytes_each > len(data) - pos - 4:
-        raise CodecError(f"a count of {count} items in {len(data) - pos - 4} bytes")
-    return count
-
-
 def _read_items(data: bytes, pos: int, depth: int) -> tuple[list[Any], int]:
-    inner = _inside(depth)
-    count = _count(data, pos, 1)
+    if depth >= MAX_DEPTH:
+        raise _too_deep()
+    inner = depth + 1
+    count = _U32.unpack_from(data, pos)[0]
     pos += 4
+    if count > len(data) - pos:  # an item takes a byte at least
+        raise CodecError(f"a count of {count} items in {len(data) - pos} bytes")
     items = []
     for _ in range(count):
         if data[pos] == _FLOAT:  # a curve of losses: the call saved is most of an item's cost
@@ -361,9 +353,13 @@ def _read_items(data: bytes, pos: int, depth: int) -> tuple[list[Any], int]:
 
 
 def _read_dict(data: bytes, pos: int, depth: int) -> tuple[dict[Any, Any], int]:
-    inner = _inside(depth)
-    count = _count(data, pos, 2)
+    if depth >= MAX_DEPTH:
+        raise _too_deep()
+    inner = depth + 1
+    count = _U32.unpack_from(data, pos)[0]
     pos += 4
+    if 2 * count > len(data) - pos:  # a key and a value take a byte each at least
+        raise CodecError(f"a count of {count} entries in {len(data) - pos} bytes")
     result = {}
     key: Any
     for _ in range(count):
@@ -396,10 +392,14 @@ def _read_name(data: bytes, pos: int) -> tuple[bytes, int]:
 
 
 def _read_tensor(data: bytes, pos: int) -> tuple[torch.Tensor, int]:
-    name, pos = _read_name(data, pos)
-    if name not in _DTYPE_NAMES:
-        raise CodecError(f"a dtype not allowed: {name!r}")
-    dtype, itemsize = _DTYPE_NAMES[name]
+    end = pos + 1 + data[pos]  # the dtype's name, as _read_name reads it
+    if end > len(data):
+        raise CodecError("truncated: a name")
+    found = _DTYPE_NAMES.get(data[pos + 1 : end])
+    if found is None:
+        raise CodecError(f"a dtype not allowed: {data[pos + 1 : end]!r}")
+    dtype, itemsize = found
+    pos = end
     flags, dims = data[pos], data[pos + 1]
     if flags & ~(_REQUIRES_GRAD | _PARAMETER) or dims > MAX_DIMS:
         raise CodecError(f"a tensor header with flags {flags} and {dims} dimensions")
@@ -460,7 +460,9 @@ def _read_complex(data: bytes, pos: int) -> tuple[complex, int]:
 
 
 def _read_size(data: bytes, pos: int) -> tuple[torch.Size, int]:
-    count = _count(data, pos, 8)
+    count = _U32.unpack_from(data, pos)[0]
+    if 8 * count > len(data) - pos - 4:
+        raise CodecError(f"a count of {count} dimensions in {len(data) - pos - 4} bytes")
     return torch.Size(struct.unpack_from(f">{count}q", data, pos + 4)), pos + 4 + 8 * count
 
 
