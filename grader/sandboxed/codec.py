@@ -106,28 +106,14 @@ def encode(value: Any) -> bytes:
 
 
 def _encode(value: Any, out: bytearray, depth: int) -> None:
-    kind = type(value)  # exact types: a subclass of a plain type is refused, by _WRITERS
-    if kind is str:
-        out += _STRS.get(value) or _str_item(value)
-    elif kind is torch.Tensor or kind is torch.nn.Parameter:
-        _write_tensor(value, out)
-    elif kind is float:
-        out += _TAG_F64.pack(_FLOAT, value)
-    elif kind is int:
-        _write_int(value, out)
-    elif kind is dict:
-        _write_dict(value, out, depth)
-    elif kind is tuple or kind is list:
-        _write_items(value, out, depth)
-    elif value is None:
-        out += b"N"
-    elif kind is bool:
-        out += b"T" if value else b"F"
-    else:
-        writer = _WRITERS.get(kind)
-        if writer is None:
-            raise CodecError(f"cannot send a {kind.__module__}.{kind.__qualname__}")
-        writer(value, out)
+    writer = _WRITERS.get(type(value))  # exact types: a subclass of a plain type is refused
+    if writer is None:
+        raise _unsendable(value)
+    writer(value, out, depth)
+
+
+def _unsendable(value: Any) -> CodecError:
+    return CodecError(f"cannot send a {type(value).__module__}.{type(value).__qualname__}")
 
 
 def _too_deep() -> CodecError:
@@ -147,7 +133,11 @@ def _str_item(value: str) -> bytes:
     return item
 
 
-def _write_int(value: int, out: bytearray) -> None:
+def _write_str(value: str, out: bytearray, depth: int) -> None:
+    out += _STRS.get(value) or _str_item(value)
+
+
+def _write_int(value: int, out: bytearray, depth: int) -> None:
     if _I64_MIN <= value <= _I64_MAX:
         out += _TAG_I64.pack(_INT, value)
         return
@@ -167,8 +157,11 @@ def _write_items(values: list[Any] | tuple[Any, ...], out: bytearray, depth: int
             out += _STRS.get(item) or _str_item(item)
         elif kind is float:
             out += _TAG_F64.pack(_FLOAT, item)
-        else:
-            _encode(item, out, inner)
+        else:  # _encode, inline
+            writer = _WRITERS.get(kind)
+            if writer is None:
+                raise _unsendable(item)
+            writer(item, out, inner)
 
 
 def _write_dict(value: dict[Any, Any], out: bytearray, depth: int) -> None:
@@ -189,33 +182,36 @@ def _write_dict(value: dict[Any, Any], out: bytearray, depth: int) -> None:
             out += _STRS.get(item) or _str_item(item)
         elif kind is float:
             out += _TAG_F64.pack(_FLOAT, item)
-        else:
-            _encode(item, out, inner)
+        else:  # _encode, inline
+            writer = _WRITERS.get(kind)
+            if writer is None:
+                raise _unsendable(item)
+            writer(item, out, inner)
 
 
-def _write_bytes(value: bytes, out: bytearray) -> None:
+def _write_bytes(value: bytes, out: bytearray, depth: int) -> None:
     out += _TAG_U32.pack(ord("b"), len(value))
     out += value
 
 
-def _write_complex(value: complex, out: bytearray) -> None:
+def _write_complex(value: complex, out: bytearray, depth: int) -> None:
     out += _TAG_C128.pack(ord("j"), value.real, value.imag)
 
 
-def _write_size(value: torch.Size, out: bytearray) -> None:
+def _write_size(value: torch.Size, out: bytearray, depth: int) -> None:
     out += _TAG_U32.pack(ord("Z"), len(value))
     for dim in value:
         out += _I64.pack(dim)
 
 
-def _write_dtype(value: torch.dtype, out: bytearray) -> None:
+def _write_dtype(value: torch.dtype, out: bytearray, depth: int) -> None:
     head = _DTYPE_HEADS.get(value)
     if head is None:
         raise CodecError(f"cannot send a tensor or dtype of {value}")
     out += b"D" + head[1:]
 
 
-def _write_device(value: torch.device, out: bytearray) -> None:
+def _write_device(value: torch.device, out: bytearray, depth: int) -> None:
     if value.type not in DEVICE_TYPES:
         raise CodecError(f"cannot send the device {value}")
     name = value.type.encode("ascii")
@@ -223,7 +219,7 @@ def _write_device(value: torch.device, out: bytearray) -> None:
     out += _I64.pack(-1 if value.index is None else value.index)
 
 
-def _write_tensor(value: torch.Tensor, out: bytearray) -> None:
+def _write_tensor(value: torch.Tensor, out: bytearray, depth: int) -> None:
     # a quantized tensor is refused by its dtype, which is none of DTYPES
     if value.layout is not torch.strided or (not value.is_cpu and value.is_meta):
         raise CodecError(
@@ -261,7 +257,29 @@ def _elements(plain: torch.Tensor, dtype: torch.dtype) -> bytes:
         return plain.resolve_conj().resolve_neg().numpy().tobytes()
 
 
-_WRITERS: dict[type, Callable[[Any, bytearray], None]] = {
+def _write_float(value: float, out: bytearray, depth: int) -> None:
+    out += _TAG_F64.pack(_FLOAT, value)
+
+
+def _write_none(value: None, out: bytearray, depth: int) -> None:
+    out += b"N"
+
+
+def _write_bool(value: bool, out: bytearray, depth: int) -> None:
+    out += b"T" if value else b"F"
+
+
+_WRITERS: dict[type, Callable[[Any, bytearray, int], None]] = {
+    str: _write_str,
+    torch.Tensor: _write_tensor,
+    torch.nn.Parameter: _write_tensor,
+    float: _write_float,
+    int: _write_int,
+    dict: _write_dict,
+    tuple: _write_items,
+    list: _write_items,
+    type(None): _write_none,
+    bool: _write_bool,
     bytes: _write_bytes,
     complex: _write_complex,
     torch.Size: _write_size,
@@ -279,7 +297,7 @@ def decode(data: bytes) -> Any:
     if type(data) is not bytes:
         data = bytes(memoryview(data))
     try:
-        value, pos = _read(data, 0, 0)
+        value, pos = _READERS[data[0]](data, 1, 0)
     except (IndexError, struct.error):
         raise CodecError("truncated") from None
     if pos != len(data):
@@ -287,41 +305,44 @@ def decode(data: bytes) -> Any:
     return value
 
 
-def _read(data: bytes, pos: int, depth: int) -> tuple[Any, int]:
-    tag = data[pos]
-    pos += 1
-    if tag == _STR:  # inline: a third of a message's items
-        start = pos + 4
-        end = start + _U32.unpack_from(data, pos)[0]
-        if end > len(data):
-            raise CodecError(f"truncated: a str of {end - start} bytes, {len(data) - start} left")
-        try:
-            return data[start:end].decode(), end  # strict UTF-8
-        except UnicodeDecodeError:
-            raise CodecError("a str that is not valid UTF-8") from None
-    if tag == _TENSOR:
-        return _read_tensor(data, pos)
-    if tag == _FLOAT:
-        return _F64.unpack_from(data, pos)[0], pos + 8
-    if tag == _DICT:
-        return _read_dict(data, pos, depth)
-    if tag == _INT:
-        return _I64.unpack_from(data, pos)[0], pos + 8
-    if tag == _TUPLE:
-        items, pos = _read_items(data, pos, depth)
-        return tuple(items), pos
-    if tag == _LIST:
-        return _read_items(data, pos, depth)
-    if tag == _NONE:
-        return None, pos
-    if tag == _TRUE:
-        return True, pos
-    if tag == _FALSE:
-        return False, pos
-    reader = _READERS.get(tag)
-    if reader is None:
-        raise CodecError(f"unknown tag {bytes([tag])!r}")
-    return reader(data, pos)
+def _read_str(data: bytes, pos: int, depth: int) -> tuple[str, int]:
+    start = pos + 4
+    end = start + _U32.unpack_from(data, pos)[0]
+    if end > len(data):
+        raise CodecError(f"truncated: a str of {end - start} bytes, {len(data) - start} left")
+    try:
+        return data[start:end].decode(), end  # strict UTF-8
+    except UnicodeDecodeError:
+        raise CodecError("a str that is not valid UTF-8") from None
+
+
+def _read_float(data: bytes, pos: int, depth: int) -> tuple[float, int]:
+    return _F64.unpack_from(data, pos)[0], pos + 8
+
+
+def _read_int(data: bytes, pos: int, depth: int) -> tuple[int, int]:
+    return _I64.unpack_from(data, pos)[0], pos + 8
+
+
+def _read_none(data: bytes, pos: int, depth: int) -> tuple[None, int]:
+    return None, pos
+
+
+def _read_true(data: bytes, pos: int, depth: int) -> tuple[bool, int]:
+    return True, pos
+
+
+def _read_false(data: bytes, pos: int, depth: int) -> tuple[bool, int]:
+    return False, pos
+
+
+def _read_tuple(data: bytes, pos: int, depth: int) -> tuple[tuple[Any, ...], int]:
+    items, pos = _read_items(data, pos, depth)
+    return tuple(items), pos
+
+
+def _read_unknown(data: bytes, pos: int, depth: int) -> tuple[Any, int]:
+    raise CodecError(f"unknown tag {data[pos - 1 : pos]!r}")
 
 
 def _span(data: bytes, pos: int) -> tuple[int, int]:
@@ -347,7 +368,7 @@ def _read_items(data: bytes, pos: int, depth: int) -> tuple[list[Any], int]:
             items.append(_F64.unpack_from(data, pos + 1)[0])
             pos += 9
         else:
-            item, pos = _read(data, pos, inner)
+            item, pos = _READERS[data[pos]](data, pos + 1, inner)
             items.append(item)
     return items, pos
 
@@ -374,10 +395,10 @@ def _read_dict(data: bytes, pos: int, depth: int) -> tuple[dict[Any, Any], int]:
             except UnicodeDecodeError:
                 raise CodecError("a str that is not valid UTF-8") from None
         elif tag in _KEY_TAGS:
-            key, pos = _read(data, pos, inner)
+            key, pos = _READERS[tag](data, pos + 1, inner)
         else:
             raise CodecError("a dict key that is not a str, int or bool")
-        result[key], pos = _read(data, pos, inner)
+        result[key], pos = _READERS[data[pos]](data, pos + 1, inner)
     if len(result) != count:
         raise CodecError("a dict with a repeated key")
     return result, pos
@@ -391,7 +412,7 @@ def _read_name(data: bytes, pos: int) -> tuple[bytes, int]:
     return data[pos + 1 : end], end
 
 
-def _read_tensor(data: bytes, pos: int) -> tuple[torch.Tensor, int]:
+def _read_tensor(data: bytes, pos: int, depth: int) -> tuple[torch.Tensor, int]:
     end = pos + 1 + data[pos]  # the dtype's name, as _read_name reads it
     if end > len(data):
         raise CodecError("truncated: a name")
@@ -443,37 +464,37 @@ def _row_major(shape: list[int]) -> list[int]:
     return strides[::-1]
 
 
-def _read_big_int(data: bytes, pos: int) -> tuple[int, int]:
+def _read_big_int(data: bytes, pos: int, depth: int) -> tuple[int, int]:
     start, end = _span(data, pos)
     if start == end:
         raise CodecError("an int of no bytes")
     return int.from_bytes(data[start:end], "big", signed=True), end
 
 
-def _read_bytes(data: bytes, pos: int) -> tuple[bytes, int]:
+def _read_bytes(data: bytes, pos: int, depth: int) -> tuple[bytes, int]:
     start, end = _span(data, pos)
     return data[start:end], end
 
 
-def _read_complex(data: bytes, pos: int) -> tuple[complex, int]:
+def _read_complex(data: bytes, pos: int, depth: int) -> tuple[complex, int]:
     return complex(*_C128.unpack_from(data, pos)), pos + 16
 
 
-def _read_size(data: bytes, pos: int) -> tuple[torch.Size, int]:
+def _read_size(data: bytes, pos: int, depth: int) -> tuple[torch.Size, int]:
     count = _U32.unpack_from(data, pos)[0]
     if 8 * count > len(data) - pos - 4:
         raise CodecError(f"a count of {count} dimensions in {len(data) - pos - 4} bytes")
     return torch.Size(struct.unpack_from(f">{count}q", data, pos + 4)), pos + 4 + 8 * count
 
 
-def _read_dtype(data: bytes, pos: int) -> tuple[torch.dtype, int]:
+def _read_dtype(data: bytes, pos: int, depth: int) -> tuple[torch.dtype, int]:
     name, pos = _read_name(data, pos)
     if name not in _DTYPE_NAMES:
         raise CodecError(f"a dtype not allowed: {name!r}")
     return _DTYPE_NAMES[name][0], pos
 
 
-def _read_device(data: bytes, pos: int) -> tuple[torch.device, int]:
+def _read_device(data: bytes, pos: int, depth: int) -> tuple[torch.device, int]:
     name, pos = _read_name(data, pos)
     index: int = _I64.unpack_from(data, pos)[0]
     if name not in _DEVICE_NAMES or index < -1:
@@ -482,11 +503,24 @@ def _read_device(data: bytes, pos: int) -> tuple[torch.device, int]:
     return (torch.device(kind) if index == -1 else torch.device(kind, index)), pos + 8
 
 
-_READERS: dict[int, Callable[[bytes, int], tuple[Any, int]]] = {
+# by tag byte: one call an item, no chain of comparisons
+_READERS: list[Callable[[bytes, int, int], tuple[Any, int]]] = [_read_unknown] * 256
+for _tag, _reader in {
+    _STR: _read_str,
+    _TENSOR: _read_tensor,
+    _FLOAT: _read_float,
+    _INT: _read_int,
+    _DICT: _read_dict,
+    _TUPLE: _read_tuple,
+    _LIST: _read_items,
+    _NONE: _read_none,
+    _TRUE: _read_true,
+    _FALSE: _read_false,
     ord("I"): _read_big_int,
     ord("j"): _read_complex,
     ord("b"): _read_bytes,
     ord("Z"): _read_size,
     ord("D"): _read_dtype,
     ord("V"): _read_device,
-}
+}.items():
+    _READERS[_tag] = _reader
