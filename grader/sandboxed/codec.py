@@ -385,7 +385,7 @@ def _read_dict(data: bytes, pos: int, depth: int) -> tuple[dict[Any, Any], int]:
     key: Any
     for _ in range(count):
         tag = data[pos]
-        if tag == _STR:  # inline, as in _read
+        if tag == _STR:  # _read_str, inline
             start = pos + 5
             pos = start + _U32.unpack_from(data, pos + 1)[0]
             if pos > len(data):

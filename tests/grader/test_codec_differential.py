@@ -366,22 +366,36 @@ class Odd:
 Sub = type("Sub", (torch.Tensor,), {})
 
 
+Point = namedtuple("Point", "x y")
+ODD = [np.float64(2.5), np.float32(1.5), np.int64(3), np.bool_(True), np.arange(3), np.array(["a"])]
+ODD += [enum.IntEnum("E", "A").A, type("S", (str,), {})("s"), Odd(), torch.zeros(2).as_subclass(Sub)]
+ODD += [nn.Parameter(torch.ones(2)), torch.ones(2, requires_grad=True) * 2, OrderedDict(a=1), {1, 2}]
+WRAPS: list[Callable[[Any], Any]] = [
+    lambda v: [v, 1.5],
+    lambda v: (v, "s"),
+    lambda v: Point(v, None),
+    lambda v: {"k": v},
+    lambda v: {(1, 2): v, 3: None},
+]
+
+
 def odd_value(rng: random.Random, depth: int = 0) -> Any:
     """Results a probe may return: plain data, subclasses, numpy, objects, nesting past 20."""
-    kind = rng.randrange(8) if depth < 24 else 0
+    kind = rng.randrange(6) if depth < 3 else rng.randrange(2)
     if kind == 0:
-        return rng.choice(
-            (np.float64(2.5), np.float32(1.5), np.int64(3), np.bool_(True), np.arange(3), np.array(["a"]))
-            + (enum.IntEnum("E", "A").A, type("S", (str,), {})("s"), Odd(), torch.zeros(2).as_subclass(Sub))
-            + (nn.Parameter(torch.ones(2)), torch.ones(2, requires_grad=True) * 2, OrderedDict(a=1), {1, 2})
-        )
-    if kind in (1, 2):
-        return random_value(rng, 3)
-    items = [odd_value(rng, depth + 1) for _ in range(rng.choice((1, 1, 2, 3)))]
+        return rng.choice(ODD)
+    if kind == 1:
+        return random_value(rng, 4)
+    if kind == 2:  # a chain of containers around the cut at 20
+        value = odd_value(rng, 3)
+        for _ in range(rng.randint(17, 23)):
+            value = rng.choice(WRAPS)(value)
+        return value
+    items = [odd_value(rng, depth + 1) for _ in range(rng.choice((1, 2, 3)))]
     if kind == 3:
         return items
     if kind == 4:
-        return tuple(items) if rng.random() < 0.5 else namedtuple("P", "x")(items[0])
+        return tuple(items)
     keys = [rng.choice(("k", 1, True, 1 << 70, (1, 2), 1.5, None, np.int64(4))) for _ in items]
     return dict(zip(keys, items))
 
