@@ -433,7 +433,8 @@ def _read_tensor(data: bytes, pos: int, depth: int) -> tuple[torch.Tensor, int]:
     end = start + size
     if end > len(data):  # before any allocation: no more than the payload holds
         raise CodecError(f"truncated: a tensor of {size} bytes, {len(data) - start} left")
-    raw = bytearray(memoryview(data)[start:end])  # owned, writable
+    # owned, writable; a small one through a bytes slice, cheaper than a memoryview for it
+    raw = bytearray(data[start:end] if size <= 4096 else memoryview(data)[start:end])
     if dtype is torch.bool and raw.translate(None, b"\x00\x01"):
         raise CodecError("a bool tensor with bytes other than 0 and 1")
     try:
