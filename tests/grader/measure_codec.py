@@ -5,7 +5,7 @@
 The messages are those of grading ``solutions/losses.py`` on a warm engine, in this process: the
 requests the trusted side encodes and the answers it decodes, kept in FILE (the codec's own
 format; recorded on the first run, read back after, so that two runs compare the same bytes:
-old against new is ``git stash``, this script, ``git stash pop``, this script). Per kind, CPU
+old against new is this script run from a checkout of each, on the same FILE). Per kind, CPU
 microseconds per message (``time.process_time``, the best of N rounds of enough repetitions)
 for each side's work: the trusted side encodes requests and decodes answers, the worker decodes
 requests and prepares (``probe_kit.to_plain``) and encodes answers. Not a test: the figures
