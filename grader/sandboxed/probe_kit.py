@@ -516,36 +516,52 @@ def manual_seed(seed: int) -> None:
         torch.default_generator.manual_seed(int(seed))
 
 
+# what to_plain gives back as it is: the exact types the codec carries, their own plain form
+_PLAIN = frozenset({type(None), bool, int, float, complex, str, bytes, torch.Size, torch.dtype, torch.device})
+_DEEPEST = 20  # deeper, an item becomes a message (the codec's own limit is further down)
+
+
 def to_plain(value: Any, depth: int = 0) -> Any:
     """Turn a probe's result into what the channel's codec carries (:mod:`grader.sandboxed.codec`)."""
-    if depth > 20:
+    if depth > _DEEPEST:
         return "<not plain data: nested too deep>"
+    kind = type(value)
+    if kind in _PLAIN:  # the first test: most items of an answer are these
+        return value
     if isinstance(value, torch.Tensor):
         plain = value.detach()
         if type(plain) is not torch.Tensor:
             plain = plain.as_subclass(torch.Tensor)
         return plain
-    if value is None or isinstance(value, (torch.Size, torch.dtype, torch.device)):
+    if isinstance(value, (torch.Size, torch.dtype, torch.device)):
         return value
     plain_type: Any
     for plain_type in (bool, int, float, complex, str, bytes):  # np.float64, IntEnum… to the base type
         if isinstance(value, plain_type):
             return plain_type(value)
+    inner = depth + 1
+    shallow = inner <= _DEEPEST  # items of a plain type pass as they are, without a call each
     if isinstance(value, (list, tuple)):
-        items = [to_plain(v, depth + 1) for v in value]
+        items = [v if shallow and type(v) in _PLAIN else to_plain(v, inner) for v in value]
         return items if isinstance(value, list) else tuple(items)
     if isinstance(value, dict):
         return {
-            to_plain(k, depth + 1) if isinstance(k, (str, int)) else str(k): to_plain(v, depth + 1)
+            (k if shallow and type(k) is str else _plain_key(k, inner)): (
+                v if shallow and type(v) in _PLAIN else to_plain(v, inner)
+            )
             for k, v in value.items()
         }
     module = type(value).__module__
     if module == "numpy" or module.startswith("numpy."):
         try:
-            return to_plain(torch.as_tensor(value), depth + 1)
+            return to_plain(torch.as_tensor(value), inner)
         except (TypeError, RuntimeError):  # object or string arrays: torch cannot hold them
             return f"<not plain data: numpy {getattr(value, 'dtype', type(value).__name__)}>"
     return f"<not plain data: {type(value).__name__}>"
+
+
+def _plain_key(key: Any, depth: int) -> Any:
+    return to_plain(key, depth) if isinstance(key, (str, int)) else str(key)
 
 
 class _ReadOnlyModule(ModuleType):
