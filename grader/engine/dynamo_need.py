@@ -28,9 +28,10 @@ def mentions_an_optimizer(path: Path) -> bool:
         return True
 
 
-def needs_dynamo(topics: Iterable[str], path: Path) -> bool:
-    """For one submission: the topics it is graded on, and its files."""
-    return not set(topics) <= DYNAMO_FREE or mentions_an_optimizer(path)
+def needs_dynamo(topics: Iterable[str], *paths: Path) -> bool:
+    """For a run: the topics it grades, then (only where they are all free of it) each
+    submission's files, once each."""
+    return not set(topics) <= DYNAMO_FREE or any(mentions_an_optimizer(path) for path in paths)
 
 
 def class_needs_dynamo(submissions: Path, topics: tuple[str, ...]) -> bool:

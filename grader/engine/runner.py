@@ -205,7 +205,7 @@ def prepare_engine(device: str, tasks: list[Task]) -> None:
     waits for it to be ready when it first needs a worker. Without torch._dynamo where no
     task's worker will step an optimizer (grader/engine/dynamo_need.py); one started without
     it by the command is replaced where a task needs it."""
-    need = any(needs_dynamo([task.topic], task.path) for task in tasks)
+    need = needs_dynamo({task.topic for task in tasks}, *{task.path for task in tasks})
     workers.prestart(device == "cuda", without_dynamo=not need)
 
 

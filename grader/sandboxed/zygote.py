@@ -375,7 +375,7 @@ def main(argv: list[str] | None = None) -> None:
     gc.freeze()  # what is here now stays shared with the children: no copy-on-write by the gc
     gc.enable()  # children collect as any Python does
     zygote = Zygote(control, isolated)
-    dynamo = "torch._dynamo" in sys.modules  # whether its children start with it (doctor, tests)
+    dynamo = "torch._dynamo" in sys.modules  # whether its children start with it (the tests read it)
     control.send(json.dumps({"ready": True, "isolated": isolated, "dynamo": dynamo}).encode())
     zygote.serve()
 
