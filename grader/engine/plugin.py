@@ -147,7 +147,11 @@ class GradingPlugin:
             base = run.probe_timeout
             convergence = check_of(item)["kind"] == "convergence"
             session.timeout = base * defaults.CONVERGENCE_TIMEOUT_FACTOR if convergence else base
-            cpu = defaults.CONVERGENCE_CPU_SECONDS if convergence else defaults.PROBE_CPU_SECONDS
+            cpu = (
+                defaults.CONVERGENCE_CPU_SECONDS
+                if convergence
+                else defaults.TOPIC_PROBE_CPU_SECONDS.get(topic_of(item), defaults.PROBE_CPU_SECONDS)
+            )
             session.cpu_limit = cpu * base / defaults.PROBE_TIMEOUT  # a longer --timeout, more CPU too
         with inputs.drawn_for(variant_of(item, run)):
             yield

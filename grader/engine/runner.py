@@ -227,6 +227,19 @@ def ctrl_c_deferred() -> Iterator[None]:
             previous(signal.SIGINT, None)  # the default handler raises KeyboardInterrupt here
 
 
+def collect_before_fork(tasks: list[Task]) -> None:
+    """Configure and collect each topic's suite once, before the pool forks: every grading
+    process starts with it (each collected it again: ~0.1 s of CPU a process and a topic). A
+    suite that breaks is left to the grading process, which reports it as its task's crash."""
+    from grader.engine import suites
+
+    for topic, timeout in dict.fromkeys((t.topic, t.options.limits.timeout) for t in tasks):
+        try:
+            suites.collected(topic, timeout)
+        except suites.SuiteBroken:
+            suites.forget(topic)
+
+
 def run_tasks(
     tasks: list[Task],
     jobs: int,
@@ -259,6 +272,7 @@ def run_tasks(
     if needs_engine:
         with ctrl_c_deferred(), collector_paused():
             preload(task.topic for task in tasks)  # while the zygote boots, once for every grading process
+            collect_before_fork(tasks)
     with GraderPool(min(jobs, len(tasks)), grade_topic, workers.keep_workers_ahead) as pool:
         pool.run(tasks, on_outcome, on_start)
 

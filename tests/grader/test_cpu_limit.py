@@ -109,7 +109,19 @@ def test_grading_stops_an_endless_loop_by_cpu_time(tmp_path):
     student.write_text((REPO / "solutions" / "losses.py").read_text() + endless)
     _, report = grade_json(str(student), "-k", "huber and not device")
     timeouts = [t for topic in report["topics"] for t in topic["tests"] if t["status"] == "timeout"]
-    assert timeouts and "s of CPU time" in timeouts[0]["message"]
+    assert timeouts and "0.25 s of CPU time" in timeouts[0]["message"]  # losses' own limit
+
+
+@pytest.mark.unit
+def test_a_topics_own_cpu_limit_is_a_known_topics_and_below_the_default():
+    """defaults.TOPIC_PROBE_CPU_SECONDS stops a stuck probe sooner where a topic's probes all do
+    little work; it never lends a topic more than PROBE_CPU_SECONDS, nor less than 0.25 s."""
+    from grader import defaults
+    from grader.topics import available_topics
+
+    limits = defaults.TOPIC_PROBE_CPU_SECONDS
+    assert set(limits) <= set(available_topics())
+    assert all(0.25 <= seconds <= defaults.PROBE_CPU_SECONDS for seconds in limits.values())
 
 
 @pytest.mark.unit
