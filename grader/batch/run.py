@@ -158,15 +158,16 @@ def _row(pending: _Pending, version: str, options: Options) -> Row:
         single_topic=item.topic,
         wall=wall,
     )
+    data = report.to_json()
     return Row(
         student=item.student,
         content_hash=item.content_hash,
         suite_version=version,
         status="graded",
         reason=item.notes,
-        score=report.score,
-        max_score=report.max_score,
-        report=report.to_json(),
+        score=data["score"],
+        max_score=data["max_score"],
+        report=data,
     )
 
 

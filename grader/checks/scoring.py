@@ -118,12 +118,13 @@ class TopicResult:
         return sum(t.status == status for t in self.tests)
 
     def to_json(self) -> dict[str, Any]:
-        exercises = self.exercises
+        tests = [t.to_json() for t in self.tests]
+        exercises = judge(tests, self.twin)  # once: a report's and a gradebook row's totals read these
         out: dict[str, Any] = {
             "name": self.name,
             "score": grades.added(e.points for e in exercises),
             "max_score": grades.added(e.max_points for e in exercises),
-            "tests": [t.to_json() for t in self.tests],
+            "tests": tests,
             "exercises": [e.to_json() for e in exercises],
         }
         if self.note:
@@ -188,10 +189,11 @@ class Report:
         return 0 if self.max_score > 0 and self.score == self.max_score else 1
 
     def to_json(self) -> dict[str, Any]:
+        topics = [t.to_json() for t in self.topics]  # each topic judged once, its totals read here
         return {
-            "score": self.score,
-            "max_score": self.max_score,
-            "topics": [t.to_json() for t in self.topics],
+            "score": grades.added(t["score"] for t in topics),
+            "max_score": grades.added(t["max_score"] for t in topics),
+            "topics": topics,
             "sandbox": self.sandbox,
             "device": self.device,
             "notes": self.notes,

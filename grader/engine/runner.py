@@ -15,6 +15,7 @@ import json
 import signal
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -228,12 +229,15 @@ def ctrl_c_deferred() -> Iterator[None]:
 
 
 def collect_before_fork(tasks: list[Task]) -> None:
-    """Configure and collect each topic's suite once, before the pool forks: every grading
-    process starts with it (each collected it again: ~0.1 s of CPU a process and a topic). A
-    suite that breaks is left to the grading process, which reports it as its task's crash."""
+    """Configure and collect, before the pool forks, each suite that several tasks run (a
+    class): every grading process starts with it, where each collected it again (~0.1 s of CPU
+    a process and a topic). A suite of one task (``grade solutions/``) is still collected by its
+    grading process, beside the others'. A suite that breaks is left to the grading process,
+    which reports it as its task's crash."""
     from grader.engine import suites
 
-    for topic, timeout in dict.fromkeys((t.topic, t.options.limits.timeout) for t in tasks):
+    runs = Counter((t.topic, t.options.limits.timeout) for t in tasks)
+    for topic, timeout in (key for key, count in runs.items() if count > 1):
         try:
             suites.collected(topic, timeout)
         except suites.SuiteBroken:
