@@ -18,10 +18,10 @@ CONVERGENCE_TIMEOUT_FACTOR = 6  # convergence checks train a model: 6 x PROBE_TI
 # prints it; the figures: docs/benchmark.md, "Behind the code").
 PROBE_CPU_SECONDS = 1.0
 CONVERGENCE_CPU_SECONDS = 20.0
-# A topic whose probes all do little work stops a stuck one sooner: 10x its most CPU one probe of
-# the reference or the corpus's correct modules used, at least 0.25 s, where that is under
-# PROBE_CPU_SECONDS (2026-11-25, measure_cpu.py: tensors 0.03 s, autograd, losses, mlp 0.01 s,
-# cnn 0.02 s; optim 0.07 s keeps the 1 s). An endless loop in `losses` then costs 0.25 s of CPU.
+# A topic whose probes all do little work stops a stuck one sooner: at least 10x the most CPU one
+# of its probes used (the reference or the corpus's correct modules, measure_cpu.py; the figures:
+# docs/benchmark.md, "Behind the code"), never under 0.25 s; the other topics keep
+# PROBE_CPU_SECONDS. An endless loop in `losses` then costs 0.25 s of CPU instead of 1 s.
 TOPIC_PROBE_CPU_SECONDS = {"tensors": 0.3, "autograd": 0.25, "losses": 0.25, "mlp": 0.25, "cnn": 0.25}
 CPU_POLL_SECONDS = 0.05  # how often the trusted side reads a busy worker's CPU time
 # torch threads of a trusted grading process (it judges small tensors). With torch's default (one
