@@ -41,15 +41,15 @@ class Topic:
 
 
 MANIFEST: tuple[Topic, ...] = (  # in teaching order
-    Topic("tensors", seconds=0.6),
-    Topic("autograd", seconds=0.8),
-    Topic("losses", seconds=1.7),
-    Topic("optim", seconds=1.6),
-    Topic("mlp", seconds=1.8),
-    Topic("cnn", seconds=4.2),
-    Topic("inception", seconds=3.6),
-    Topic("resnet", seconds=4.5),
-    Topic("rnn", seconds=1.1),
+    Topic("tensors", seconds=0.55),
+    Topic("autograd", seconds=0.26),
+    Topic("losses", seconds=0.35),
+    Topic("optim", seconds=0.52),
+    Topic("mlp", seconds=0.70),
+    Topic("cnn", seconds=1.03),
+    Topic("inception", seconds=1.18),
+    Topic("resnet", seconds=1.70),
+    Topic("rnn", seconds=0.38),
 )
 TOPICS: tuple[str, ...] = tuple(topic.name for topic in MANIFEST)
 # The topics whose probes and exercises step no optimizer: their workers need no torch._dynamo,
