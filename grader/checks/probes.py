@@ -12,7 +12,7 @@ error and timeout messages and remembers stalls by it. The module probes below t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import torch
@@ -40,6 +40,60 @@ def call_recorded(
     the aten ops among ``off`` (the exercise's twins) replaced while the call runs, in every
     thread: the result is ``kit.OFF_LIMITS_MARK`` when one was called (``kit.off_limits``)."""
     return kit.ops_used(lambda: getattr(mod, name)(*args, **kwargs), mod, helpers, off)
+
+
+def calls_each(
+    mod: Any,
+    name: str,
+    arg_sets: Sequence[Sequence[Any]],
+    kwargs: dict[str, Any],
+    seed: int,
+    off: Sequence[str] | None,
+) -> list[Any]:
+    """What :func:`call` (``off`` None) or :func:`call_recorded` (with ``off``) answers for each
+    argument set, each case after ``kit.manual_seed(seed)`` as a probe call of its own starts:
+    the answers up to the first case that raises, which the trusted side asks again alone
+    (:func:`each_call`)."""
+    found = []
+    for args in arg_sets:
+        kit.manual_seed(seed)
+        try:
+            if off is None:
+                found.append(getattr(mod, name)(*args, **kwargs))
+            else:
+
+                def one(a: Sequence[Any] = args) -> Any:
+                    return getattr(mod, name)(*a, **kwargs)
+
+                found.append(kit.ops_used(one, mod, (), off))
+        except BaseException:
+            break
+    return found
+
+
+def each_call(
+    sub: Any,
+    name: str,
+    arg_sets: Sequence[Sequence[Any]],
+    kwargs: dict[str, Any],
+    off: Sequence[str] | None = None,
+) -> Iterator[Any]:
+    """On the trusted side: for each argument set in order, what ``sub.run(call, name, args,
+    kwargs)`` (or ``call_recorded`` with ``off``) gives, from one probe call for all of them
+    (a round trip costs both sides ~0.4 ms of CPU in a task). The case that raised there is run
+    again alone, and every later one too, so that it raises as its own call does; where the
+    probe call itself failed (a hang, a lost worker) every case is run alone, as if it had not
+    been tried. The calls are given the time and CPU of one call a case."""
+    off = None if off is None else tuple(off)
+    batch = sub.attempt(calls_each, name, list(arg_sets), kwargs, 0, off, timeout=len(arg_sets) * sub.timeout)
+    answered = batch if isinstance(batch, list) else []
+    for index, args in enumerate(arg_sets):
+        if index < len(answered):
+            yield answered[index]
+        elif off is None:
+            yield sub.run(call, name, args, kwargs)
+        else:
+            yield sub.run(call_recorded, name, args, kwargs, off=off)
 
 
 def calls(mod: Any, name: str, arg_sets: Sequence[Sequence[Any]], kwargs: dict[str, Any]) -> list[Any]:

@@ -20,7 +20,7 @@ import signal
 import textwrap
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from grader import clean
@@ -419,6 +419,22 @@ class TopicSession:
             if self.hidden:
                 raise sealed(problem) from None
             raise
+
+    def attempt(self, probe: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """:meth:`run`, or None where it failed in any way (raised, ran out of time, lost its
+        worker, answered what is no plain data): the session is then as before the attempt, no
+        stall remembered and nothing it printed kept, and the caller asks again another way
+        (:func:`grader.checks.probes.each_call`: every case of a check in one probe call)."""
+        stalls = {hidden: dict(lane.stalls) for hidden, lane in self.lanes.items()}
+        slowest = {hidden: dict(lane.slowest) for hidden, lane in self.lanes.items()}
+        printed = replace(self.printed)
+        try:
+            return self.run(probe, *args, **kwargs)
+        except SubmissionProblem:
+            for hidden, lane in self.lanes.items():
+                lane.stalls, lane.slowest = stalls[hidden], slowest[hidden]
+            self.printed = printed
+            return None
 
     def run_costed(
         self, cpu: float, probe: Callable[..., Any], *args: Any, **kwargs: Any

@@ -69,9 +69,10 @@ ENTROPY_TWINS = {"special_entr": "torch.special.entr", "kl_div": "F.kl_div"}
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 @pytest.mark.parametrize("name, twin", [("mse", F.mse_loss), ("l1", F.l1_loss)], ids=["mse", "l1"])
 def test_regression_loss_reductions(sub, name, twin, reduction):
-    for shape in [(1,), (4, 3), (2, 3, 5)]:
-        y_hat, y = torch.randn(shape, generator=gen(1)), torch.randn(shape, generator=gen(2))
-        out, ops = run_recorded(sub, name, y_hat, y, reduction=reduction, off=("mse_loss", "l1_loss"))
+    shapes = [(1,), (4, 3), (2, 3, 5)]
+    cases = [(torch.randn(shape, generator=gen(1)), torch.randn(shape, generator=gen(2))) for shape in shapes]
+    answers = probes.each_call(sub, name, cases, {"reduction": reduction}, off=("mse_loss", "l1_loss"))
+    for shape, (y_hat, y), (out, ops) in zip(shapes, cases, answers):
         expected = twin(y_hat, y, reduction=reduction)
         expect_close(
             out,
@@ -735,9 +736,9 @@ def test_any_shape_edges(sub, name):
         for s in strategies.any_shapes(130)
         if s or name not in ("softmax", "log_softmax", "entropy", "kl_div")
     ]
-    for shape in shapes:
-        args, kwargs, expected = _any_shape_case(name, shape, g)
-        got = sub.run(probes.call, name, args, kwargs)
+    cases = [_any_shape_case(name, shape, g) for shape in shapes]  # one kwargs per name
+    answers = probes.each_call(sub, name, [args for args, _, _ in cases], cases[0][1])
+    for shape, (args, _, expected), got in zip(shapes, cases, answers):
         scale = max(1.0, float(args[0].abs().max())) if args[0].numel() else 1.0
         expect_close(
             got,
