@@ -42,28 +42,23 @@ def call_recorded(
     return kit.ops_used(lambda: getattr(mod, name)(*args, **kwargs), mod, helpers, off)
 
 
-def calls_each(
-    mod: Any,
-    name: str,
-    arg_sets: Sequence[Sequence[Any]],
-    kwargs: dict[str, Any],
-    seed: int,
-    off: Sequence[str] | None,
-) -> list[Any]:
+Case = tuple[Sequence[Any], dict[str, Any]]  # a call's positional and keyword arguments
+
+
+def calls_each(mod: Any, name: str, cases: Sequence[Case], seed: int, off: Sequence[str] | None) -> list[Any]:
     """What :func:`call` (``off`` None) or :func:`call_recorded` (with ``off``) answers for each
-    argument set, each case after ``kit.manual_seed(seed)`` as a probe call of its own starts:
-    the answers up to the first case that raises, which the trusted side asks again alone
-    (:func:`each_call`)."""
+    case, each after ``kit.manual_seed(seed)`` as a probe call of its own starts: the answers
+    up to the first case that raises, which the trusted side asks again alone (:func:`each_call`)."""
     found = []
-    for args in arg_sets:
+    for args, kwargs in cases:
         kit.manual_seed(seed)
         try:
             if off is None:
                 found.append(getattr(mod, name)(*args, **kwargs))
             else:
 
-                def one(a: Sequence[Any] = args) -> Any:
-                    return getattr(mod, name)(*a, **kwargs)
+                def one(a: Sequence[Any] = args, k: dict[str, Any] = kwargs) -> Any:
+                    return getattr(mod, name)(*a, **k)
 
                 found.append(kit.ops_used(one, mod, (), off))
         except BaseException:
@@ -71,23 +66,18 @@ def calls_each(
     return found
 
 
-def each_call(
-    sub: Any,
-    name: str,
-    arg_sets: Sequence[Sequence[Any]],
-    kwargs: dict[str, Any],
-    off: Sequence[str] | None = None,
-) -> Iterator[Any]:
-    """On the trusted side: for each argument set in order, what ``sub.run(call, name, args,
+def each_call(sub: Any, name: str, cases: Sequence[Case], off: Sequence[str] | None = None) -> Iterator[Any]:
+    """On the trusted side: for each (args, kwargs) in order, what ``sub.run(call, name, args,
     kwargs)`` (or ``call_recorded`` with ``off``) gives, from one probe call for all of them
     (a round trip costs both sides ~0.4 ms of CPU in a task). The case that raised there is run
     again alone, and every later one too, so that it raises as its own call does; where the
     probe call itself failed (a hang, a lost worker) every case is run alone, as if it had not
     been tried. The calls are given the time and CPU of one call a case."""
     off = None if off is None else tuple(off)
-    batch = sub.attempt(calls_each, name, list(arg_sets), kwargs, 0, off, timeout=len(arg_sets) * sub.timeout)
+    cases = [(tuple(args), dict(kwargs)) for args, kwargs in cases]
+    batch = sub.attempt(calls_each, name, cases, 0, off, timeout=len(cases) * sub.timeout)
     answered = batch if isinstance(batch, list) else []
-    for index, args in enumerate(arg_sets):
+    for index, (args, kwargs) in enumerate(cases):
         if index < len(answered):
             yield answered[index]
         elif off is None:

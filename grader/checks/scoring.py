@@ -39,7 +39,7 @@ class TestResult:
     curve: dict[str, Any] | None = (
         None  # a failed convergence check's training curve (grader/checks/curves.py)
     )
-    output: str = ""  # what an open check's code printed: its tail (grader/engine/client.py, Printed)
+    output: str = ""  # what an open check's code printed: its tail (grader/engine/printed.py)
     clause: str = ""  # the clause it holds (CLAUSES), "" for a value check
     # why it did not pass, as the exercise verdict reads it (grader/checks/exercises.py cause_of):
     # "twin" (an off-limits function), a judging stage, "mistake:NAME", "error:KIND"

@@ -27,42 +27,11 @@ from grader import clean
 from grader.checks import blamed
 from grader.defaults import CPU_POLL_SECONDS, boot_seconds
 from grader.engine.check_table import still_raises
+from grader.engine.printed import Printed
 from grader.engine.sandbox import Limits
 from grader.engine.workers import Worker, keep_one_ahead, read_sources, start_worker
 from grader.i18n import N_, _, ngettext
-from grader.sandboxed import OUTPUT_TAIL_CHARS, channel
-
-
-@dataclass
-class Printed:
-    """What one check's code printed: the tail of it, capped again here (the worker's own cap is
-    no promise), and how many characters came before."""
-
-    text: str = ""
-    dropped: int = 0
-
-    def add(self, output: Any) -> None:
-        """Add a worker's ``{"text": str, "dropped": int}``; anything else is ignored."""
-        if not isinstance(output, dict):
-            return
-        text, dropped = output.get("text"), output.get("dropped")
-        if not isinstance(text, str) or not isinstance(dropped, int) or dropped < 0:
-            return
-        self.text += text
-        self.dropped += dropped
-        overflow = len(self.text) - OUTPUT_TAIL_CHARS
-        if overflow > 0:
-            self.dropped += overflow
-            self.text = self.text[overflow:]
-
-    def shown(self) -> str:
-        """The tail as a report shows it, with a note of what came before; '' when nothing."""
-        note = (
-            _("… %(count)d more characters before these") % {"count": self.dropped} + "\n"
-            if self.dropped
-            else ""
-        )
-        return note + self.text if self.text or self.dropped else ""
+from grader.sandboxed import channel
 
 
 class SubmissionProblem(Exception):

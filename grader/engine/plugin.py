@@ -32,7 +32,8 @@ from grader.checks.judge import CheckFailed, hinted
 from grader.checks.scoring import TestResult, make_result
 from grader.engine import progress
 from grader.engine.check_table import NO_CUDA
-from grader.engine.client import NotStarted, Printed, ProbeTimeout, SubmissionError, TopicSession
+from grader.engine.client import NotStarted, ProbeTimeout, SubmissionError, TopicSession
+from grader.engine.printed import Printed
 from grader.engine.sandbox import Limits
 from grader.engine.staging import stage
 from grader.i18n import N_, _

@@ -36,6 +36,7 @@ def mse(y_hat, y, reduction="mean"):
 """
 
 CASES = [(torch.ones(1),), (torch.ones(2),), (torch.ones(3),)]
+CALLS = [(args, {}) for args in CASES]
 
 
 def _calls(session) -> list[str]:
@@ -57,12 +58,12 @@ def test_each_case_answers_as_its_own_call_in_one_probe_call(session_for):
     session = session_for(STUDENT, timeout=20.0)
     session.cpu_limit, session.check = 1.0, "doubling"
     sent = _calls(session)
-    answers = list(probes.each_call(session, "doubled", CASES, {}))
+    answers = list(probes.each_call(session, "doubled", CALLS))
     assert sent == ["calls_each"]
     alone = [session.run(probes.call, "doubled", args, {}) for args in CASES]
     assert [a.tolist() for a in answers] == [a.tolist() for a in alone] == [[2.0], [2.0, 2.0], [2.0] * 3]
     recorded = list(
-        probes.each_call(session, "mse", [(torch.ones(2), torch.zeros(2))], {}, off=("mse_loss",))
+        probes.each_call(session, "mse", [((torch.ones(2), torch.zeros(2)), {})], off=("mse_loss",))
     )
     assert recorded == [
         session.run(probes.call_recorded, "mse", (torch.ones(2), torch.zeros(2)), {}, off=("mse_loss",))
@@ -76,7 +77,7 @@ def test_the_case_that_raises_raises_as_its_own_call_does(session_for):
     session.cpu_limit, session.check = 1.0, "raising"
     with pytest.raises(SubmissionError) as alone:
         session.run(probes.call, "raises_on_the_second", CASES[1], {})
-    answers = probes.each_call(session, "raises_on_the_second", CASES, {})
+    answers = probes.each_call(session, "raises_on_the_second", CALLS)
     assert next(answers).tolist() == [2.0]
     with pytest.raises(SubmissionError) as batched:
         next(answers)
@@ -88,7 +89,7 @@ def test_the_case_that_raises_raises_as_its_own_call_does(session_for):
 def test_a_hang_is_told_and_remembered_as_its_own_calls_would(session_for):
     session = session_for(STUDENT, timeout=20.0)
     session.cpu_limit, session.check = 0.25, "hanging"
-    answers = probes.each_call(session, "hangs_on_the_third", CASES, {})
+    answers = probes.each_call(session, "hangs_on_the_third", CALLS)
     assert [next(answers).tolist(), next(answers).tolist()] == [[0.0], [0.0, 0.0]]
     with pytest.raises(ProbeTimeout, match=r"hangs_on_the_third\(\) used 0\.25 s of CPU time"):
         next(answers)
@@ -102,7 +103,7 @@ def test_a_hang_in_a_case_the_check_never_reached_is_not_remembered(session_for)
     which would hang. The batch runs the second, hangs, and must leave no stall behind."""
     session = session_for(STUDENT, timeout=20.0)
     session.cpu_limit, session.check = 0.25, "wrong"
-    answers = probes.each_call(session, "wrong_then_hangs", CASES, {})
+    answers = probes.each_call(session, "wrong_then_hangs", CALLS)
     assert next(answers).tolist() == [0.0]  # the check stops here: wrong
     assert session.stalls == {} and session.printed.shown() == ""
     assert session.run(probes.call, "wrong_then_hangs", CASES[2], {}).tolist() == [0.0] * 3

@@ -386,13 +386,14 @@ def test_cnn_on_cuda(sub, device):
 @check("shape", public=True, exercise="conv2d")  # any N, C_in, C_out, H, W, kh, kw, stride, padding
 def test_conv2d_edge_shapes(sub):
     g = gen(90)
+    cases = []
     for case in strategies.conv_cases(90):
         x = torch.randn(case.n, case.c_in, case.h, case.w, generator=g)
         weight = torch.randn(case.c_out, case.c_in, case.kh, case.kw, generator=g)
         bias = torch.randn(case.c_out, generator=g)
-        out = sub.run(
-            probes.call, "conv2d", (x, weight, bias), {"stride": case.stride, "padding": case.padding}
-        )
+        cases.append((case, (x, weight, bias)))
+    calls = [(args, {"stride": case.stride, "padding": case.padding}) for case, args in cases]
+    for (case, (x, weight, bias)), out in zip(cases, probes.each_call(sub, "conv2d", calls)):
         expect_close(
             out,
             F.conv2d(x, weight, bias, case.stride, case.padding),
@@ -408,10 +409,11 @@ def test_conv2d_edge_shapes(sub):
 @check("shape", public=True, exercise="max_pool2d")  # int kernel_size and stride, any H, W; no padding
 def test_max_pool2d_edge_shapes(sub):
     g = gen(91)
-    for case in strategies.pool_cases(91):
-        x = torch.randn(case.n, case.c, case.h, case.w, generator=g)
-        kwargs = {} if case.stride is None else {"stride": case.stride}
-        out = sub.run(probes.call, "max_pool2d", (x, case.kernel), kwargs)
+    cases = [
+        (case, torch.randn(case.n, case.c, case.h, case.w, generator=g)) for case in strategies.pool_cases(91)
+    ]
+    calls = [((x, case.kernel), {} if case.stride is None else {"stride": case.stride}) for case, x in cases]
+    for (case, x), out in zip(cases, probes.each_call(sub, "max_pool2d", calls)):
         expect_close(
             out,
             F.max_pool2d(x, case.kernel, case.stride),

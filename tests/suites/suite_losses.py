@@ -71,7 +71,8 @@ ENTROPY_TWINS = {"special_entr": "torch.special.entr", "kl_div": "F.kl_div"}
 def test_regression_loss_reductions(sub, name, twin, reduction):
     shapes = [(1,), (4, 3), (2, 3, 5)]
     cases = [(torch.randn(shape, generator=gen(1)), torch.randn(shape, generator=gen(2))) for shape in shapes]
-    answers = probes.each_call(sub, name, cases, {"reduction": reduction}, off=("mse_loss", "l1_loss"))
+    calls = [(case, {"reduction": reduction}) for case in cases]
+    answers = probes.each_call(sub, name, calls, off=("mse_loss", "l1_loss"))
     for shape, (y_hat, y), (out, ops) in zip(shapes, cases, answers):
         expected = twin(y_hat, y, reduction=reduction)
         expect_close(
@@ -736,8 +737,8 @@ def test_any_shape_edges(sub, name):
         for s in strategies.any_shapes(130)
         if s or name not in ("softmax", "log_softmax", "entropy", "kl_div")
     ]
-    cases = [_any_shape_case(name, shape, g) for shape in shapes]  # one kwargs per name
-    answers = probes.each_call(sub, name, [args for args, _, _ in cases], cases[0][1])
+    cases = [_any_shape_case(name, shape, g) for shape in shapes]
+    answers = probes.each_call(sub, name, [(args, kwargs) for args, kwargs, _ in cases])
     for shape, (args, _, expected), got in zip(shapes, cases, answers):
         scale = max(1.0, float(args[0].abs().max())) if args[0].numel() else 1.0
         expect_close(

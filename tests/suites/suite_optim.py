@@ -701,20 +701,22 @@ def test_optimizer_on_cuda(sub, name, device):
 )  # w (d,) for y (n,), (d, k) for y (n, k)
 def test_closed_form_edge_shapes(sub):
     g = gen(80)
+    cases = []
     for n, d, k in strategies.matrix_sizes(80):
         X = torch.randn(n + d + 3, d, generator=g, dtype=F64)
         for y_shape in [(len(X),), (len(X), 1), (len(X), k)]:
-            y = torch.randn(y_shape, generator=g, dtype=F64)
-            w = sub.run(probes.call, "closed_form_linear_regression", (X, y), {})
-            solution = torch.linalg.lstsq(X, y if y.dim() == 2 else y[:, None]).solution
-            expect_close(
-                w,
-                solution if y.dim() == 2 else solution[:, 0],
-                f"closed_form_linear_regression, X {tuple(X.shape)}, y {y_shape}",
-                rtol=1e-9,
-                atol=1e-10,
-                hint="w (d,) for y (n,) and (d, k) for y (n, k), k = 1 and d = 1 included: no squeeze()",
-            )
+            cases.append((X, y_shape, torch.randn(y_shape, generator=g, dtype=F64)))
+    answers = probes.each_call(sub, "closed_form_linear_regression", [((X, y), {}) for X, _, y in cases])
+    for (X, y_shape, y), w in zip(cases, answers):
+        solution = torch.linalg.lstsq(X, y if y.dim() == 2 else y[:, None]).solution
+        expect_close(
+            w,
+            solution if y.dim() == 2 else solution[:, 0],
+            f"closed_form_linear_regression, X {tuple(X.shape)}, y {y_shape}",
+            rtol=1e-9,
+            atol=1e-10,
+            hint="w (d,) for y (n,) and (d, k) for y (n, k), k = 1 and d = 1 included: no squeeze()",
+        )
 
 
 def probe_iterator(mod, n, batch_size, shuffle, seed):

@@ -561,9 +561,10 @@ def test_encode_chars_edges(sub, text, vocab):
 def test_embedding_lookup_any_shape(sub):
     g = gen(120)
     weight = torch.randn(9, 4, generator=g)
-    for shape in strategies.any_shapes(120):
-        idx = torch.randint(0, 5, shape, generator=g)  # the last rows are never named
-        out = sub.run(probes.call, "embedding_lookup", (weight, idx), {})
+    shapes = strategies.any_shapes(120)
+    indices = [torch.randint(0, 5, shape, generator=g) for shape in shapes]  # the last rows are never named
+    answers = probes.each_call(sub, "embedding_lookup", [((weight, idx), {}) for idx in indices])
+    for shape, idx, out in zip(shapes, indices, answers):
         expect_close(
             out,
             F.embedding(idx, weight),

@@ -490,8 +490,9 @@ EDGE_NAMES = [
 @check("shape", public=True, exercise=lambda p: p["name"])  # every input clause at its edges
 @pytest.mark.parametrize("name", EDGE_NAMES)
 def test_edge_inputs(sub, name):
-    for what, args, expected in _edge_cases(name):
-        got = sub.run(probes.call, name, args, {})
+    cases = _edge_cases(name)
+    answers = probes.each_call(sub, name, [(args, {}) for _, args, _ in cases])
+    for (what, _, expected), got in zip(cases, answers):
         if isinstance(expected, float):
             value = expect_float(got, f"{name} on {what}")
             expect(abs(value - expected) < 1e-6, f"{name} on {what}", f"{expected:.4f}", f"{value}")
