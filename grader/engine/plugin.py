@@ -144,14 +144,15 @@ class GradingPlugin:
             session.hidden = not check_of(item).get("public")  # hidden probes: a worker of their own
             session.exercises = exercises_of(item)
             session.printed = Printed()
-            progress.announce(topic_of(item), session.check)
+            topic = topic_of(item)
+            progress.announce(topic, session.check)
             base = run.probe_timeout
             convergence = check_of(item)["kind"] == "convergence"
             session.timeout = base * defaults.CONVERGENCE_TIMEOUT_FACTOR if convergence else base
             cpu = (
                 defaults.CONVERGENCE_CPU_SECONDS
                 if convergence
-                else defaults.TOPIC_PROBE_CPU_SECONDS.get(topic_of(item), defaults.PROBE_CPU_SECONDS)
+                else defaults.TOPIC_PROBE_CPU_SECONDS.get(topic, defaults.PROBE_CPU_SECONDS)
             )
             session.cpu_limit = cpu * base / defaults.PROBE_TIMEOUT  # a longer --timeout, more CPU too
         with inputs.drawn_for(variant_of(item, run)):
