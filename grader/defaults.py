@@ -22,7 +22,7 @@ CONVERGENCE_CPU_SECONDS = 20.0
 # of its probes used (the reference or the corpus's correct modules, measure_cpu.py; the figures:
 # docs/benchmark.md, "Behind the code"), never under 0.25 s; the other topics keep
 # PROBE_CPU_SECONDS. An endless loop in `losses` then costs 0.25 s of CPU instead of 1 s.
-TOPIC_PROBE_CPU_SECONDS = {"tensors": 0.3, "autograd": 0.25, "losses": 0.25, "mlp": 0.25, "cnn": 0.25}
+TOPIC_PROBE_CPU_SECONDS = {"tensors": 0.3, "losses": 0.25, "mlp": 0.25, "cnn": 0.25}
 CPU_POLL_SECONDS = 0.05  # how often the trusted side reads a busy worker's CPU time
 # torch threads of a trusted grading process (it judges small tensors). With torch's default (one
 # per core) a grading process used more than twice the CPU a task needs: its idle intra-op
