@@ -52,11 +52,6 @@ MANIFEST: tuple[Topic, ...] = (  # in teaching order
     Topic("rnn", seconds=0.38),
 )
 TOPICS: tuple[str, ...] = tuple(topic.name for topic in MANIFEST)
-# The topics whose probes and exercises step no optimizer: their workers need no torch._dynamo,
-# and a run of only these starts a zygote without it (grader/sandboxed/dynamo_free.py), unless a
-# submission names an optimizer (grader/engine/dynamo_need.py). tests/grader/test_dynamo_free.py
-# holds it: these suites' probes name no torch.optim and train through no shared probe.
-DYNAMO_FREE: frozenset[str] = frozenset({"tensors", "autograd", "losses"})
 LONGEST_FIRST: tuple[str, ...] = tuple(t.name for t in sorted(MANIFEST, key=lambda t: -t.seconds))
 
 

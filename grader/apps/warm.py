@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 
 def warm_up(topics: Iterable[str], timeout: float, gpu: bool) -> None:
-    """Import the engine (torch, pytest, and ``torch._dynamo`` where a suite needs it), collect
+    """Import the engine (torch, pytest, what a suite's trusted side needs: preload.py), collect
     ``topics``' suites for probes of ``timeout`` seconds, and wait for the zygote."""
     from grader.engine import preload, suites, workers  # suites imports pytest and torch
 

@@ -79,14 +79,12 @@ def check_command(
         preflight(path=path, topics=topics, exercises=exercises, keyword=keyword)
     except Unusable as exc:
         usage_exit(str(exc))
-    from grader.engine.dynamo_need import needs_dynamo
-    from grader.engine.selection import select_topics
     from grader.engine.stubs import submission_is_stub
     from grader.engine.workers import gpu_present, prestart
 
     if not submission_is_stub(path, topics):  # untouched stubs need no worker, hence no zygote
         gpu = device == "cuda" or (device == "auto" and gpu_present())
-        prestart(gpu, without_dynamo=not needs_dynamo(select_topics(path, topics)[0], path))
+        prestart(gpu)
     from grader import report as render  # imports torch: the zygote boots meanwhile
     from grader.engine.progress import LiveLines
     from grader.engine.runner import SuiteCrash, UsageProblem, grade

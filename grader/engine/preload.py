@@ -1,12 +1,10 @@
 """What the grading processes' trusted side imports, imported once before the pool forks them.
 
-torch.optim's first optimizer imports ``torch._dynamo`` (seconds of CPU: docs/benchmark.md,
-"Behind the code"), which each grading process would otherwise pay on its first task of a
-topic whose suite builds an optimizer on the trusted side. Only those topics' suites do: the
-probes (``probe_*`` functions, whose source runs in the worker) are not the trusted side. Graded
-alone in a fresh process, the reference solutions of ``mlp`` and ``optim`` imported it, those of
-the seven other topics did not; a class of ``losses`` submissions then starts grading about
-a second sooner.
+torch.optim's first optimizer and each step import ``torch._dynamo`` (~0.6 s of CPU:
+docs/benchmark.md, "Behind the code"), which each grading process would otherwise pay on its
+first task of a topic whose suite builds an optimizer on the trusted side. Only those topics'
+suites do: the probes (``probe_*`` functions, whose source runs in the worker) are not the
+trusted side. Those suites get grader/sandboxed/dynamo_free.py's skips, as the workers do.
 """
 
 from __future__ import annotations
@@ -62,10 +60,14 @@ def collector_paused() -> Iterator[None]:
 
 def preload(topics: Iterable[str]) -> None:
     """Import and read, before forking, what the trusted side of these topics' suites needs on
-    first use: ``torch._dynamo`` where they build optimizers, the stored answers every input-domain
-    battery judges against (~0.09 s, once a process instead of once a grading process or request)."""
+    first use: the stored answers every input-domain battery judges against (~0.09 s, once a
+    process instead of once a grading process or request); where they build optimizers, torch's
+    compiler-off wrappers and optimizer steps made not to import ``torch._dynamo``
+    (grader/sandboxed/dynamo_free.py), before any optimizer is built."""
     from grader.checks import domain_answers
 
     domain_answers.stored()
     if any(builds_optimizers(suite_path(topic).read_text()) for topic in set(topics)):
-        import torch._dynamo  # noqa: F401
+        from grader.sandboxed import dynamo_free
+
+        dynamo_free.skip()

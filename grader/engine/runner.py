@@ -26,7 +26,6 @@ from grader.checks import curves
 from grader.checks.scoring import Report, TopicResult
 from grader.engine import check_table, notebooks, stubs, subset, workers
 from grader.engine.doctor import no_sandbox_note
-from grader.engine.dynamo_need import needs_dynamo
 from grader.engine.pool import GraderCrashed, GraderPool
 from grader.engine.preload import collector_paused, preload
 from grader.engine.progress import Event, Listener, listening
@@ -201,13 +200,10 @@ def longest_first(task: Task) -> int:
     return order.index(task.topic) if task.topic in order else len(order)
 
 
-def prepare_engine(device: str, tasks: list[Task]) -> None:
+def prepare_engine(device: str) -> None:
     """Launch this run's zygote, shared by every grading process forked after this; each
-    waits for it to be ready when it first needs a worker. Without torch._dynamo where no
-    task's worker will step an optimizer (grader/engine/dynamo_need.py); one started without
-    it by the command is replaced where a task needs it."""
-    need = needs_dynamo({task.topic for task in tasks}, *{task.path for task in tasks})
-    workers.prestart(device == "cuda", without_dynamo=not need)
+    waits for it to be ready when it first needs a worker."""
+    workers.prestart(device == "cuda")
 
 
 @contextlib.contextmanager
@@ -261,7 +257,7 @@ def run_tasks(
             # pytest and the plugin: once, before the pool forks
             importlib.import_module("grader.engine.suites")
             torch.set_num_threads(defaults.TRUSTED_THREADS)  # before the pool forks: every grader inherits it
-        prepare_engine(tasks[0].options.device, tasks)
+        prepare_engine(tasks[0].options.device)
     elif all(check_table.cached(task.topic) is not None for task in tasks):
         jobs = 1  # their reports are read from tables: a pool would cost more than it saves
     if min(jobs, len(tasks)) <= 1:

@@ -323,15 +323,13 @@ def _unsandboxed_env(home: str) -> dict[str, str]:
     }
 
 
-def plan_zygote(control_fd: int, gpu: bool, without_dynamo: bool = False) -> Launch:
-    """The command that starts the zygote (:mod:`grader.sandboxed.zygote`), ``without_dynamo``
-    where no child will step an optimizer (grader/sandboxed/dynamo_free.py).
+def plan_zygote(control_fd: int, gpu: bool) -> Launch:
+    """The command that starts the zygote (:mod:`grader.sandboxed.zygote`).
 
     Unlike a fresh worker's, its sandbox has no seccomp filter (it must fork); each child
     installs its own, stricter one before any submitted code runs.
     """
     command = [sys.executable, "-m", "grader.sandboxed.zygote", "--control-fd", str(control_fd)]
-    command += ["--without-dynamo"] if without_dynamo else []
     usable, _ = sandbox_status()
     if usable:
         return Launch(

@@ -316,10 +316,11 @@ class Ordered:
 class ForkServer:
     """The trusted handle on one zygote."""
 
-    def __init__(self, gpu: bool, without_dynamo: bool = False) -> None:
+    def __init__(self, gpu: bool) -> None:
         self.gpu = gpu
-        self.without_dynamo = without_dynamo  # its children never step an optimizer (dynamo_free.py)
-        self.dynamo: bool | None = None  # whether it imported torch._dynamo, as its ready said
+        self.dynamo: bool | None = (
+            None  # whether it imported torch._dynamo, as its ready said (dynamo_free.py)
+        )
         self.owner = os.getpid()
         self.next_id = 0
         self.process: subprocess.Popen | None = None
@@ -336,7 +337,7 @@ class ForkServer:
         except (OSError, AttributeError) as exc:  # macOS has no SOCK_SEQPACKET socketpair
             self.problem = f"{NO_SEQPACKET} ({exc})"
             return False
-        launch = plan_zygote(theirs.fileno(), self.gpu, self.without_dynamo)
+        launch = plan_zygote(theirs.fileno(), self.gpu)
         try:
             self.process = start(launch, stdin=subprocess.DEVNULL)
         except OSError as exc:
@@ -441,7 +442,6 @@ class ForkServer:
 
 
 _servers: dict[bool, ForkServer] = {}
-_without_dynamo: dict[bool, bool] = {}  # gpu -> whether this run's zygote may skip torch._dynamo
 
 
 def _server(gpu: bool) -> ForkServer | None:
@@ -455,7 +455,7 @@ def _server(gpu: bool) -> ForkServer | None:
         return None  # it could not start here; do not retry every time
     if server is not None:
         server.stop()
-    server = ForkServer(gpu, _without_dynamo.get(gpu, False))
+    server = ForkServer(gpu)
     _servers[gpu] = server
     return server if server.launch() else None
 
@@ -465,15 +465,8 @@ def gpu_present() -> bool:
     return any(Path("/dev").glob("nvidia[0-9]*"))
 
 
-def prestart(gpu: bool, without_dynamo: bool = False) -> None:
-    """Launch the zygote now and let it boot in the background (call before importing torch);
-    ``without_dynamo`` where none of this run's workers will step an optimizer
-    (:data:`grader.topics.DYNAMO_FREE`). A zygote without it that is up already is replaced
-    where a run needs it; one with it serves every run."""
-    _without_dynamo[gpu] = without_dynamo
-    server = _servers.get(gpu)
-    if server is not None and server.without_dynamo and not without_dynamo:
-        server.stop()
+def prestart(gpu: bool) -> None:
+    """Launch the zygote now and let it boot in the background (call before importing torch)."""
     _server(gpu)
 
 

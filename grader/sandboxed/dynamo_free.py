@@ -1,14 +1,14 @@
-"""A zygote without ``torch._dynamo``: most of a second less to boot, for the topics whose workers
-step no optimizer (:data:`grader.topics.DYNAMO_FREE`).
+"""Workers and zygote without ``torch._dynamo`` (~0.8 s of CPU and sympy with it, paid at boot).
 
 torch wraps some of its own functions (an optimizer's ``add_param_group``, every
 ``TorchDispatchMode.__torch_dispatch__``, parts of ``torch.library``) with
-``torch._disable_dynamo``, which imports ``torch._dynamo`` (~0.8 s of CPU, sympy with it) on the
-wrapped function's first call, to build a twin that runs with the compiler off. Graded code runs
-eagerly (the subset refuses ``torch.compile`` and ``torch.compiler``), so that twin does what the
-function does: giving each wrapped function itself as its twin skips the import and changes
-nothing a probe sees. Where some other path still imports ``torch._dynamo``, it is only slower.
-An optimizer's ``step`` imports it outright: a topic whose workers step one gets the full zygote.
+``torch._disable_dynamo``, which imports ``torch._dynamo`` on the wrapped function's first call,
+to build a twin that runs with the compiler off. Graded code runs eagerly (the subset refuses
+``torch.compile``, ``torch.compiler``, ``torch.func`` and private names), so that twin does what
+the function does: giving each wrapped function itself as its twin skips the import and changes
+nothing a probe sees. An optimizer's ``step`` imports it for two ``graph_break()`` calls, no-ops
+when nothing compiles: :func:`skip_graph_breaks` wraps each step without them. Where some other
+path still imports ``torch._dynamo``, it is only slower.
 """
 
 from __future__ import annotations
@@ -33,15 +33,20 @@ def _itself(fn: Callable[..., Any]) -> None:
 
 def skip_dynamo() -> int:
     """Every function torch has wrapped so far, and every one it wraps from now on, its own twin;
-    returns how many were wrapped so far."""
+    returns how many were wrapped so far. Objects ``gc.freeze()`` froze are frozen again after
+    the scan (``gc.get_objects`` does not list them)."""
     original = torch._compile._disable_dynamo
     code = original(lambda: None).__code__
     at = code.co_freevars.index("fn")  # the function it wraps: its ``__wrapped__`` may name another
+    frozen = gc.get_freeze_count()
+    gc.unfreeze()
     wrapped = [
         obj.__closure__[at].cell_contents
         for obj in gc.get_objects()
         if type(obj) is types.FunctionType and obj.__code__ is code and obj.__closure__
     ]
+    if frozen:
+        gc.freeze()
     for fn in wrapped:
         _itself(fn)
 
@@ -54,3 +59,49 @@ def skip_dynamo() -> int:
     torch._compile._disable_dynamo = wrapping
     torch._disable_dynamo = wrapping
     return len(wrapped)
+
+
+def skip() -> tuple[int, int]:
+    """Both skips, before any optimizer is built: (wrapped functions, optimizer steps)."""
+    return skip_dynamo(), skip_graph_breaks()
+
+
+def _eager_step(step: Callable[..., Any]) -> Callable[..., Any]:
+    """An optimizer's ``step`` as torch's ``_use_grad_for_differentiable`` runs it, without the two
+    ``torch._dynamo.graph_break()`` calls around it (no-ops when nothing compiles)."""
+
+    @functools.wraps(step)
+    def stepped(*args: Any, **kwargs: Any) -> Any:
+        before = torch.is_grad_enabled()
+        try:
+            torch.set_grad_enabled(args[0].defaults["differentiable"])
+            return step(*args, **kwargs)
+        finally:
+            torch.set_grad_enabled(before)
+
+    return stepped
+
+
+def skip_graph_breaks() -> int:
+    """Every optimizer torch.optim defines, its ``step`` wrapped as :func:`_eager_step` instead of
+    torch's wrapper (which imports ``torch._dynamo`` on each call, for its graph breaks); returns
+    how many. Call before any optimizer is built: the first one wraps its class's ``step`` again."""
+    from torch.optim import optimizer as module
+
+    optimizer: Any = module  # its private names, for mypy
+    code = optimizer._use_grad_for_differentiable(lambda: None).__code__
+    rewrapped = 0
+    for cls in _optimizer_classes(optimizer.Optimizer):
+        step: Any = cls.__dict__.get("step")
+        if getattr(step, "__code__", None) is code:
+            cls.step = _eager_step(step.__wrapped__)
+            rewrapped += 1
+    optimizer._use_grad_for_differentiable = _eager_step  # for optimizers defined later
+    return rewrapped
+
+
+def _optimizer_classes(root: Any) -> list[Any]:
+    found: list[Any] = []
+    for cls in root.__subclasses__():
+        found += [cls, *_optimizer_classes(cls)]
+    return found

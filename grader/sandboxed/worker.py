@@ -437,14 +437,13 @@ def serve_forked(nonce: bytes, results_fd: int) -> None:
         worker.serve()
 
 
-def warm_up(optimizers: bool = True) -> None:
-    """Pay the first-use costs of what probes use (torch._dynamo's import for the op recorders,
-    the first conv, optimizer step, RNN...) before ``booted``, under the start's deadline, which
+def warm_up() -> None:
+    """Pay the first-use costs of what probes use (the op recorders, the first conv, optimizer
+    step, RNN...) before ``booted``, under the start's deadline, which
     stretches with the machine's load: the zygote once for all its children, a fresh worker for
     itself. A fresh worker without it paid them in its first probe, seconds of wall clock that
     a loaded machine stretched past the probe timeout (docs/benchmark.md, "Behind the code").
-    Without ``optimizers`` (a zygote without torch._dynamo: grader/sandboxed/dynamo_free.py),
-    the model learns no step: an optimizer's step imports torch._dynamo."""
+    Call after :func:`grader.sandboxed.dynamo_free.skip`."""
     import torch
     import torch.nn.functional as F
     from torch import nn
@@ -463,14 +462,11 @@ def warm_up(optimizers: bool = True) -> None:
         nn.Dropout(0.1),
         nn.Linear(32, 3),
     )
-    if optimizers:
-        for optimizer in (torch.optim.Adam(model.parameters()), torch.optim.SGD(model.parameters(), 0.1)):
-            loss = F.cross_entropy(model(x), torch.tensor([0, 1, 2, 0]))
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-    else:
-        F.cross_entropy(model(x), torch.tensor([0, 1, 2, 0])).backward()
+    for optimizer in (torch.optim.Adam(model.parameters()), torch.optim.SGD(model.parameters(), 0.1)):
+        loss = F.cross_entropy(model(x), torch.tensor([0, 1, 2, 0]))
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
     model.eval()
     rnn, gru, embedding = nn.RNN(3, 4, 2, batch_first=True), nn.GRUCell(3, 4), nn.Embedding(5, 3)
     rnn(embedding(torch.tensor([[0, 1, 2]])))[0].sum().backward()
@@ -504,7 +500,10 @@ def main(argv: list[str] | None = None) -> None:
 
     import torch
 
+    from grader.sandboxed import dynamo_free
+
     torch.set_num_threads(1)
+    dynamo_free.skip()
     warm_up()
     worker = Worker(args)
     worker.send({"event": "booted"})

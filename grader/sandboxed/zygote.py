@@ -352,7 +352,6 @@ class Zygote:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m grader.sandboxed.zygote")
     parser.add_argument("--control-fd", type=int, required=True)
-    parser.add_argument("--without-dynamo", action="store_true")  # grader/sandboxed/dynamo_free.py
     args = parser.parse_args(argv)
     control = socket.socket(fileno=args.control_fd)
     tempfile.tempdir = "/tmp"  # read-only here: torch asks for the path, and nothing may write there
@@ -362,11 +361,10 @@ def main(argv: list[str] | None = None) -> None:
 
     torch.set_num_threads(1)
     prctl(PR_SET_DUMPABLE, 0)
-    if args.without_dynamo:
-        from grader.sandboxed import dynamo_free
+    from grader.sandboxed import dynamo_free  # imports torch
 
-        dynamo_free.skip_dynamo()
-    worker.warm_up(optimizers=not args.without_dynamo)
+    dynamo_free.skip()
+    worker.warm_up()
     threads = thread_count()
     if threads != 1:
         control.send(json.dumps({"ready": False, "why": f"{threads} threads after warm-up"}).encode())
@@ -375,7 +373,7 @@ def main(argv: list[str] | None = None) -> None:
     gc.freeze()  # what is here now stays shared with the children: no copy-on-write by the gc
     gc.enable()  # children collect as any Python does
     zygote = Zygote(control, isolated)
-    dynamo = "torch._dynamo" in sys.modules  # whether its children start with it (the tests read it)
+    dynamo = "torch._dynamo" in sys.modules  # whether its children start with it: no (the tests read it)
     control.send(json.dumps({"ready": True, "isolated": isolated, "dynamo": dynamo}).encode())
     zygote.serve()
 

@@ -1,5 +1,5 @@
 """Which suites build an optimizer on the trusted side (grader/engine/preload.py): only those make
-the pool import torch._dynamo before it forks."""
+the pool skip torch._dynamo's imports before it forks."""
 
 from __future__ import annotations
 
@@ -31,6 +31,6 @@ def test_what_counts_as_the_trusted_side(source: str, trusted: bool) -> None:
 
 
 def test_the_shipped_suites_that_build_an_optimizer_on_the_trusted_side() -> None:
-    # Measured: each reference solution graded alone in a fresh process; torch._dynamo was imported
-    # on the trusted side for mlp and optim only (2026-11-23).
+    # Measured: each reference solution graded alone in a fresh process without the skips;
+    # torch._dynamo was imported on the trusted side for mlp and optim only.
     assert {t for t in TOPICS if builds_optimizers(suite_path(t).read_text())} == {"mlp", "optim"}
