@@ -52,6 +52,10 @@ MANIFEST: tuple[Topic, ...] = (  # in teaching order
     Topic("rnn", seconds=0.38),
 )
 TOPICS: tuple[str, ...] = tuple(topic.name for topic in MANIFEST)
+# The topics whose probes never hand autograd a gradient (``y.backward(g)``): a run of only
+# these starts a zygote without sympy (grader/engine/sympy_need.py) unless a submission may.
+# tests/grader/test_sympy_need.py holds it: these suites' probes match no GIVEN_GRADIENT.
+SYMPY_FREE: frozenset[str] = frozenset(TOPICS) - {"autograd"}
 LONGEST_FIRST: tuple[str, ...] = tuple(t.name for t in sorted(MANIFEST, key=lambda t: -t.seconds))
 
 

@@ -171,7 +171,7 @@ def batch_command(
     options, problem = checked(submissions, out, options)  # the course file's rules (grader/batch/setup.py)
     if problem:
         usage_exit(problem)
-    sandboxed = _batch_sandbox(scheduler, allow_no_sandbox)
+    sandboxed = _batch_sandbox(scheduler, allow_no_sandbox, submissions, topics)
     summary = _run_with_progress(submissions, out, options)
     _print_batch(summary, submissions, out, options, sandboxed, with_similarity)
     raise Graded(0)  # the gradebook is closed and every file written: leave without a teardown
@@ -242,9 +242,12 @@ def _print_history(out: Path, student: str) -> None:
         usage_exit(str(exc))
 
 
-def _batch_sandbox(scheduler: str | None, allow_no_sandbox: bool) -> tuple[bool, str]:
+def _batch_sandbox(
+    scheduler: str | None, allow_no_sandbox: bool, submissions: Path, topics: tuple[str, ...]
+) -> tuple[bool, str]:
     """Whether submitted code runs sandboxed and how (a usage error where it may not run); the
-    zygote started here, to boot while the run imports."""
+    zygote started here, to boot while the run imports (without sympy where the class's files
+    plainly need none: grader/engine/sympy_need.py)."""
     from grader.engine.sandbox import sandbox_status
 
     usable, how = sandbox_status()
@@ -255,9 +258,10 @@ def _batch_sandbox(scheduler: str | None, allow_no_sandbox: bool) -> tuple[bool,
     elif not usable and not allow_no_sandbox:
         usage_exit(_("no sandbox (%(how)s); pass --allow-no-sandbox to grade unconfined") % {"how": how})
     else:
+        from grader.engine.sympy_need import class_needs_sympy
         from grader.engine.workers import gpu_present, prestart
 
-        prestart(gpu_present())
+        prestart(gpu_present(), without_sympy=not class_needs_sympy(submissions, topics))
     return usable, how
 
 

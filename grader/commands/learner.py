@@ -79,12 +79,14 @@ def check_command(
         preflight(path=path, topics=topics, exercises=exercises, keyword=keyword)
     except Unusable as exc:
         usage_exit(str(exc))
+    from grader.engine.selection import select_topics
     from grader.engine.stubs import submission_is_stub
+    from grader.engine.sympy_need import needs_sympy
     from grader.engine.workers import gpu_present, prestart
 
     if not submission_is_stub(path, topics):  # untouched stubs need no worker, hence no zygote
         gpu = device == "cuda" or (device == "auto" and gpu_present())
-        prestart(gpu)
+        prestart(gpu, without_sympy=not needs_sympy(select_topics(path, topics)[0], path))
     from grader import report as render  # imports torch: the zygote boots meanwhile
     from grader.engine.progress import LiveLines
     from grader.engine.runner import SuiteCrash, UsageProblem, grade

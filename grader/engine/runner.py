@@ -38,6 +38,7 @@ from grader.engine.selection import (
     select_topics,
     topics_with_exercises,
 )
+from grader.engine.sympy_need import needs_sympy
 from grader.engine.torch_build import no_gpu
 from grader.i18n import _, ngettext
 from grader.options import Options
@@ -200,10 +201,13 @@ def longest_first(task: Task) -> int:
     return order.index(task.topic) if task.topic in order else len(order)
 
 
-def prepare_engine(device: str) -> None:
+def prepare_engine(device: str, tasks: list[Task]) -> None:
     """Launch this run's zygote, shared by every grading process forked after this; each
-    waits for it to be ready when it first needs a worker."""
-    workers.prestart(device == "cuda")
+    waits for it to be ready when it first needs a worker. Without sympy where no task's worker
+    will hand autograd a gradient (grader/engine/sympy_need.py); one started without it by the
+    command is replaced where a task needs it."""
+    need = needs_sympy({task.topic for task in tasks}, *{task.path for task in tasks})
+    workers.prestart(device == "cuda", without_sympy=not need)
 
 
 @contextlib.contextmanager
@@ -257,7 +261,7 @@ def run_tasks(
             # pytest and the plugin: once, before the pool forks
             importlib.import_module("grader.engine.suites")
             torch.set_num_threads(defaults.TRUSTED_THREADS)  # before the pool forks: every grader inherits it
-        prepare_engine(tasks[0].options.device)
+        prepare_engine(tasks[0].options.device, tasks)
     elif all(check_table.cached(task.topic) is not None for task in tasks):
         jobs = 1  # their reports are read from tables: a pool would cost more than it saves
     if min(jobs, len(tasks)) <= 1:

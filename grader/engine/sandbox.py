@@ -323,13 +323,15 @@ def _unsandboxed_env(home: str) -> dict[str, str]:
     }
 
 
-def plan_zygote(control_fd: int, gpu: bool) -> Launch:
-    """The command that starts the zygote (:mod:`grader.sandboxed.zygote`).
+def plan_zygote(control_fd: int, gpu: bool, without_sympy: bool = False) -> Launch:
+    """The command that starts the zygote (:mod:`grader.sandboxed.zygote`), ``without_sympy``
+    where no child will hand autograd a gradient (grader/engine/sympy_need.py).
 
     Unlike a fresh worker's, its sandbox has no seccomp filter (it must fork); each child
     installs its own, stricter one before any submitted code runs.
     """
     command = [sys.executable, "-m", "grader.sandboxed.zygote", "--control-fd", str(control_fd)]
+    command += ["--without-sympy"] if without_sympy else []
     usable, _ = sandbox_status()
     if usable:
         return Launch(

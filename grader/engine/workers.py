@@ -316,11 +316,10 @@ class Ordered:
 class ForkServer:
     """The trusted handle on one zygote."""
 
-    def __init__(self, gpu: bool) -> None:
+    def __init__(self, gpu: bool, without_sympy: bool = False) -> None:
         self.gpu = gpu
-        self.dynamo: bool | None = (
-            None  # whether it imported torch._dynamo, as its ready said (dynamo_free.py)
-        )
+        self.without_sympy = without_sympy  # no child hands autograd a gradient (sympy_need.py)
+        self.imported: dict[str, bool] = {}  # torch._dynamo, sympy: whether it did, as its ready said
         self.owner = os.getpid()
         self.next_id = 0
         self.process: subprocess.Popen | None = None
@@ -337,7 +336,7 @@ class ForkServer:
         except (OSError, AttributeError) as exc:  # macOS has no SOCK_SEQPACKET socketpair
             self.problem = f"{NO_SEQPACKET} ({exc})"
             return False
-        launch = plan_zygote(theirs.fileno(), self.gpu)
+        launch = plan_zygote(theirs.fileno(), self.gpu, self.without_sympy)
         try:
             self.process = start(launch, stdin=subprocess.DEVNULL)
         except OSError as exc:
@@ -360,7 +359,10 @@ class ForkServer:
                 self.problem = f"the zygote did not start: {answer.get('why', 'no answer')}"
                 self.stop()
             self.isolated = answer.get("isolated") is True
-            self.dynamo = answer.get("dynamo") is True
+            imported = answer.get("imported")
+            self.imported = (
+                {str(k): v is True for k, v in imported.items()} if isinstance(imported, dict) else {}
+            )
         return self.control is not None
 
     def usable(self) -> bool:
@@ -442,6 +444,7 @@ class ForkServer:
 
 
 _servers: dict[bool, ForkServer] = {}
+_without_sympy: dict[bool, bool] = {}  # gpu -> whether this run's zygote may skip sympy
 
 
 def _server(gpu: bool) -> ForkServer | None:
@@ -455,7 +458,7 @@ def _server(gpu: bool) -> ForkServer | None:
         return None  # it could not start here; do not retry every time
     if server is not None:
         server.stop()
-    server = ForkServer(gpu)
+    server = ForkServer(gpu, _without_sympy.get(gpu, False))
     _servers[gpu] = server
     return server if server.launch() else None
 
@@ -465,8 +468,15 @@ def gpu_present() -> bool:
     return any(Path("/dev").glob("nvidia[0-9]*"))
 
 
-def prestart(gpu: bool) -> None:
-    """Launch the zygote now and let it boot in the background (call before importing torch)."""
+def prestart(gpu: bool, without_sympy: bool = False) -> None:
+    """Launch the zygote now and let it boot in the background (call before importing torch);
+    ``without_sympy`` where none of this run's workers will hand autograd a gradient
+    (grader/engine/sympy_need.py). A zygote without it that is up already is replaced where a
+    run needs it; one with it serves every run."""
+    _without_sympy[gpu] = without_sympy
+    server = _servers.get(gpu)
+    if server is not None and server.without_sympy and not without_sympy:
+        server.stop()
     _server(gpu)
 
 

@@ -437,13 +437,14 @@ def serve_forked(nonce: bytes, results_fd: int) -> None:
         worker.serve()
 
 
-def warm_up() -> None:
+def warm_up(sympy: bool = True) -> None:
     """Pay the first-use costs of what probes use (the op recorders, the first conv, optimizer
     step, RNN...) before ``booted``, under the start's deadline, which
     stretches with the machine's load: the zygote once for all its children, a fresh worker for
     itself. A fresh worker without it paid them in its first probe, seconds of wall clock that
     a loaded machine stretched past the probe timeout (docs/benchmark.md, "Behind the code").
-    Call after :func:`grader.sandboxed.dynamo_free.skip`."""
+    Call after :func:`grader.sandboxed.dynamo_free.skip`. Without ``sympy`` (~0.2 s), no
+    backward is handed a gradient: torch imports sympy for it (grader/engine/sympy_need.py)."""
     import torch
     import torch.nn.functional as F
     from torch import nn
@@ -471,6 +472,8 @@ def warm_up() -> None:
     rnn, gru, embedding = nn.RNN(3, 4, 2, batch_first=True), nn.GRUCell(3, 4), nn.Embedding(5, 3)
     rnn(embedding(torch.tensor([[0, 1, 2]])))[0].sum().backward()
     gru(torch.randn(2, 3)).sum().backward()
+    if sympy:
+        gru(torch.randn(2, 3)).backward(torch.ones(2, 4))
     y = torch.randn(5, 3, dtype=torch.float64, requires_grad=True)
     (torch.softmax(y, 1).log().sum() + F.mse_loss(y, y.detach() + 1) + F.huber_loss(y, y * 2)).backward()
     probe_kit.ops_used(lambda: F.log_softmax(y, 1))

@@ -352,6 +352,7 @@ class Zygote:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m grader.sandboxed.zygote")
     parser.add_argument("--control-fd", type=int, required=True)
+    parser.add_argument("--without-sympy", action="store_true")  # grader/engine/sympy_need.py
     args = parser.parse_args(argv)
     control = socket.socket(fileno=args.control_fd)
     tempfile.tempdir = "/tmp"  # read-only here: torch asks for the path, and nothing may write there
@@ -364,7 +365,7 @@ def main(argv: list[str] | None = None) -> None:
     from grader.sandboxed import dynamo_free  # imports torch
 
     dynamo_free.skip()
-    worker.warm_up()
+    worker.warm_up(sympy=not args.without_sympy)
     threads = thread_count()
     if threads != 1:
         control.send(json.dumps({"ready": False, "why": f"{threads} threads after warm-up"}).encode())
@@ -373,8 +374,8 @@ def main(argv: list[str] | None = None) -> None:
     gc.freeze()  # what is here now stays shared with the children: no copy-on-write by the gc
     gc.enable()  # children collect as any Python does
     zygote = Zygote(control, isolated)
-    dynamo = "torch._dynamo" in sys.modules  # whether its children start with it: no (the tests read it)
-    control.send(json.dumps({"ready": True, "isolated": isolated, "dynamo": dynamo}).encode())
+    imported = {name: name in sys.modules for name in ("torch._dynamo", "sympy")}  # the tests read it
+    control.send(json.dumps({"ready": True, "isolated": isolated, "imported": imported}).encode())
     zygote.serve()
 
 

@@ -24,7 +24,7 @@ stubs_only = all(runner.untouched_stub(task) for task in tasks)
 if stubs_only:
     runner.run_tasks(tasks, 2, lambda task, outcome: None)
 else:
-    runner.workers.prestart = lambda gpu: None  # no zygote: only the parent's imports are asked about
+    runner.workers.prestart = lambda gpu, without_sympy=False: None  # no zygote: only the parent's imports are asked about
     runner.GraderPool = None  # stop before forking: the preload comes first
     try:
         runner.run_tasks(tasks, 2, lambda task, outcome: None)
