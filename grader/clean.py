@@ -44,7 +44,6 @@ _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
 _MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])", re.MULTILINE)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ELLIPSIS = " …"
-_PLAIN = re.compile(r"[\x20-\x7e\n\t]*")  # printable ASCII, lines and tabs
 
 
 def _drop(char: str) -> bool:
@@ -60,7 +59,7 @@ def text(value: object, limit: int = defaults.SHOWN_MESSAGE_CHARS) -> str:
     raw = str(value)
     cut = len(raw) > limit
     raw = raw[: limit - len(ELLIPSIS)] if cut else raw
-    if _PLAIN.fullmatch(raw):  # the usual message: nothing to remove
+    if raw.replace("\n", "").replace("\t", "").isprintable():  # no Cc, Cf, Cs, Zl, Zp: nothing to remove
         return raw + (ELLIPSIS if cut else "")
     raw = _SEQUENCE.sub("", raw)
     kept = []
