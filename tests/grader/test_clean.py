@@ -38,6 +38,18 @@ def test_text_removes_sequences_and_controls_whole(raw, expected):
     assert clean.text(raw) == expected
 
 
+def test_no_control_or_format_character_passes_beside_printable_unicode():
+    """The fast path (a string ``isprintable`` once lines and tabs are set aside) must not let
+    one through: every such character of the BMP and the tag block, between check marks."""
+    import unicodedata
+
+    kinds = ("Cc", "Cf", "Cs", "Zl", "Zp")
+    for code in [*range(0x10000), *range(0xE0000, 0xE0080)]:
+        char = chr(code)
+        if unicodedata.category(char) in kinds and char not in "\n\t\u200c\u200d":
+            assert char not in clean.text(f"✓ é{char}x ✗"), hex(code)
+
+
 def test_text_keeps_what_teaches():
     message = "expected shape (5, 3)\n\tgot (3, 5): σ ≠ 1 — 日本語, e\u0301, 👩\u200d💻"
     assert clean.text(message) == message
