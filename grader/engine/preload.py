@@ -58,16 +58,21 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def preload(topics: Iterable[str]) -> None:
-    """Import and read, before forking, what the trusted side of these topics' suites needs on
-    first use: the stored answers every input-domain battery judges against (~0.09 s, once a
-    process instead of once a grading process or request); where they build optimizers, torch's
-    compiler-off wrappers and optimizer steps made not to import ``torch._dynamo``
-    (grader/sandboxed/dynamo_free.py), before any optimizer is built."""
-    from grader.checks import domain_answers
-
-    domain_answers.stored()
+def without_dynamo(topics: Iterable[str]) -> None:
+    """Where these topics' suites build optimizers on the trusted side: torch's compiler-off
+    wrappers and optimizer steps made not to import ``torch._dynamo``
+    (grader/sandboxed/dynamo_free.py), before any optimizer is built; a run in one process too."""
     if any(builds_optimizers(suite_path(topic).read_text()) for topic in set(topics)):
         from grader.sandboxed import dynamo_free
 
         dynamo_free.skip()
+
+
+def preload(topics: Iterable[str]) -> None:
+    """Import and read, before forking, what the trusted side of these topics' suites needs on
+    first use: the stored answers every input-domain battery judges against (~0.09 s, once a
+    process instead of once a grading process or request), and :func:`without_dynamo`."""
+    from grader.checks import domain_answers
+
+    domain_answers.stored()
+    without_dynamo(topics)

@@ -27,7 +27,7 @@ from grader.checks.scoring import Report, TopicResult
 from grader.engine import check_table, notebooks, stubs, subset, workers
 from grader.engine.doctor import no_sandbox_note
 from grader.engine.pool import GraderCrashed, GraderPool
-from grader.engine.preload import collector_paused, preload
+from grader.engine.preload import collector_paused, preload, without_dynamo
 from grader.engine.progress import Event, Listener, listening
 from grader.engine.sandbox import sandbox_status, uid_fallback
 from grader.engine.selection import (
@@ -261,6 +261,7 @@ def run_tasks(
             # pytest and the plugin: once, before the pool forks
             importlib.import_module("grader.engine.suites")
             torch.set_num_threads(defaults.TRUSTED_THREADS)  # before the pool forks: every grader inherits it
+            without_dynamo(task.topic for task in tasks)  # one process's run too
         prepare_engine(tasks[0].options.device, tasks)
     elif all(check_table.cached(task.topic) is not None for task in tasks):
         jobs = 1  # their reports are read from tables: a pool would cost more than it saves
