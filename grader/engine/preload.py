@@ -68,11 +68,10 @@ def without_dynamo(topics: Iterable[str]) -> None:
         dynamo_free.skip()
 
 
-def preload(topics: Iterable[str]) -> None:
-    """Import and read, before forking, what the trusted side of these topics' suites needs on
-    first use: the stored answers every input-domain battery judges against (~0.09 s, once a
-    process instead of once a grading process or request), and :func:`without_dynamo`."""
+def preload() -> None:
+    """Read, before forking, what the trusted side of every suite needs on first use: the stored
+    answers every input-domain battery judges against (~0.09 s, once a process instead of once a
+    grading process or request). :func:`without_dynamo` comes before, once the imports are done."""
     from grader.checks import domain_answers
 
     domain_answers.stored()
-    without_dynamo(topics)

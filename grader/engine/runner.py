@@ -276,7 +276,7 @@ def run_tasks(
         return
     if needs_engine:
         with ctrl_c_deferred(), collector_paused():
-            preload(task.topic for task in tasks)  # while the zygote boots, once for every grading process
+            preload()  # while the zygote boots, once for every grading process
             collect_before_fork(tasks)
     with GraderPool(min(jobs, len(tasks)), grade_topic, workers.keep_workers_ahead) as pool:
         pool.run(tasks, on_outcome, on_start)

@@ -61,15 +61,11 @@ def skip_dynamo() -> int:
     return len(wrapped)
 
 
-_skipped: list[tuple[int, int]] = []  # the first call's counts: the skips are made once a process
-
-
+@functools.cache
 def skip() -> tuple[int, int]:
     """Both skips, once a process, before any optimizer is built: (wrapped functions, optimizer
     steps), as the first call counted them."""
-    if not _skipped:
-        _skipped.append((skip_dynamo(), skip_graph_breaks()))
-    return _skipped[0]
+    return skip_dynamo(), skip_graph_breaks()
 
 
 def _eager_step(step: Callable[..., Any]) -> Callable[..., Any]:
