@@ -105,7 +105,7 @@ def grade_topic(task: Task) -> TopicOutcome:
     collected on this process's first task of the topic and reused by the next ones. Code outside
     the graded subset of Python (:mod:`grader.engine.subset`) is refused before any worker runs it."""
     verdict = subset.verdict(task.path, task.topic, task.single_file)
-    refusal, whole = verdict.refusal, verdict.refusal is not None and not verdict.exercises
+    refusal = verdict.refusal
     stub = stub_outcome(task, refusal)  # an untouched stub whose table is cached: no pytest, no torch
     if stub is not None:
         return stub
@@ -130,6 +130,7 @@ def grade_topic(task: Task) -> TopicOutcome:
     )
     try:
         suite = suites.collected(task.topic, limits.timeout)
+        whole = refusal is not None and subset.refuses_every_check(verdict.exercises, suite.rows)
         tests, seconds = suite.not_started(run) if whole or untouched_stub(task) else suite.run(run)
     except suites.SuiteBroken as exc:
         suites.forget(task.topic)

@@ -28,12 +28,14 @@ from __future__ import annotations
 import ast
 import functools
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from grader.checks.scoring import TopicResult
 from grader.engine import parsed
 from grader.engine import subset_rules as rules
+from grader.engine.check_table import Row
 from grader.engine.subset_charge import charged
 from grader.engine.subset_check import NOT_ALLOWED, Refusal, check, member_problem
 
@@ -155,6 +157,14 @@ def refusal(path: Path, topic: str, single_file: bool) -> Refusal | None:
     """The first place where the topic's file, or a file of the submission it imports (directly
     or not), leaves the subset; None when graded code stays inside it."""
     return verdict(path, topic, single_file).refusal
+
+
+def refuses_every_check(exercises: frozenset[str], rows: Iterable[Row]) -> bool:
+    """Whether a refusal costing ``exercises`` (empty: the whole topic) fails every check of
+    ``rows`` (:func:`refuse`): then no worker need run the rest of the file, whose results it
+    would overwrite (a refusal that costs none of the checks' exercises fails them all too)."""
+    judged = [bool(set(row.exercises) & exercises) for row in rows]
+    return not exercises or all(judged) or not any(judged)
 
 
 def refuse(result: TopicResult, refusal: Refusal, exercises: frozenset[str] = frozenset()) -> None:

@@ -4,7 +4,7 @@
 
 - 12 ``correct``: the reference solution (read from ``solutions/losses.py`` at run time) as is,
   commented, with renamed locals, without docstrings, and 8 mixes of other correct
-  formulations (clamp-based huber, tanh sigmoid, hand-written LogSumExp, xlogy entropy, ...);
+  formulations (clamp-based huber, one-exp sigmoid, hand-written LogSumExp, xlogy entropy, ...);
 - 5 ``mistake``: the reference with one realistic learner mistake each;
 - 1 ``stub``: the untouched ``exercises/losses.py``;
 - 1 ``endless_loop``: correct, except that ``huber`` never returns;
@@ -111,8 +111,9 @@ ALTERNATIVES: dict[str, list[str]] = {
     "sigmoid": [
         _snip('''
         def sigmoid(x: Tensor) -> Tensor:
-            """sigma(x) = (1 + tanh(x / 2)) / 2: tanh never overflows."""
-            return 0.5 * (1 + torch.tanh(0.5 * x))
+            """z = e^(-|x|) never overflows: 1 / (1 + z) for x >= 0, z / (1 + z) below."""
+            z = torch.exp(-x.abs())
+            return torch.where(x >= 0, 1 / (1 + z), z / (1 + z))
         '''),
         _snip("""
         def sigmoid(x):

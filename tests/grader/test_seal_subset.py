@@ -10,7 +10,8 @@ import zlib
 import pytest
 from helpers import REPO, grade_json
 
-from grader.engine import subset
+from grader.engine import check_table, subset
+from grader.topics import exercises
 
 KIT = '"gra" + "der.sand" + "boxed.pro" + "be_kit"'  # the recorder's module, its name built at run time
 PACKED = base64.b64encode(zlib.compress(b"def mse(a, b):\n    return ((a - b) ** 2).mean()\n")).decode()
@@ -304,3 +305,34 @@ def test_the_grader_objects_attributes_are_all_refused():
     from grader.sandboxed import probe_kit
 
     assert set(probe_kit.OnSecondDevice.__annotations__) == subset_rules.GRADER_ATTRIBUTES
+
+
+@pytest.mark.e2e
+def test_a_refusal_that_costs_every_exercise_runs_no_worker(tmp_path):
+    """A module-level line the subset refuses costs every exercise of the file: each check fails
+    with the lesson, as when the suite ran on the rest, but no worker runs any of it."""
+    source = f"import torch\nprint('{MARKER}')\ntorch.allclose = lambda *a, **k: True\n"
+    source += "".join(
+        f"\n\ndef {name}(*args, **kwargs):\n    return torch.zeros(())\n" for name in exercises("losses")
+    )
+    (tmp_path / "losses.py").write_text(source)
+    _, report = grade_json(str(tmp_path), "--topic", "losses")
+    graded = [c for c in report["topics"][0]["tests"] if c["status"] != "skipped"]
+    assert report["score"] == 0 and graded
+    assert {c["status"] for c in graded} == {"failed"}
+    assert len({c["message"] for c in graded}) == 1
+    assert "torch.allclose = ... (changes a module for every caller)" in graded[0]["message"]
+    assert report["seconds"]["startup"] == 0 and report["seconds"]["probes"] == 0, report["seconds"]
+    assert MARKER not in str(report), "the refused module ran"
+
+
+@pytest.mark.unit
+def test_a_refusal_skips_the_run_only_where_it_would_fail_every_check():
+    def rows(*exercises):
+        return [check_table.Row(f"c{i}", "values", 1.0, True, False, e, ()) for i, e in enumerate(exercises)]
+
+    every = rows(("mse",), ("mse", "l1"), ("huber",))
+    assert subset.refuses_every_check(frozenset(), every)  # the whole topic
+    assert subset.refuses_every_check(frozenset({"mse", "huber"}), every)
+    assert subset.refuses_every_check(frozenset({"softmax"}), every)  # refuse() then fails all
+    assert not subset.refuses_every_check(frozenset({"mse"}), every)  # huber's check still runs
