@@ -16,6 +16,12 @@ processes), every check included, with a busy loop on every core: the probes' CP
 must never stop correct code (loops where loops are allowed) on a loaded machine. The mistakes are graded in a fresh process by the same engine
 (`runner.run_tasks`) WITHOUT the training (convergence) checks, the slowest: a mistake must be
 caught by a check that runs in seconds, so the kill rate printed is a lower bound.
+
+Each mistake module's second line names its cause (`# cause: EXERCISE CAUSE`): the first
+diagnosis names it for at least 90 % of them, and the corpus as a class, grouped by cause
+(grader/batch/causes.py), gives groups at least 90 % pure and complete against the labels,
+better than grouping by the diagnosis's text; no correct module lands in a group. Both read the
+two runs above: every module is graded once.
 """
 
 from __future__ import annotations
@@ -25,17 +31,23 @@ import os
 import shutil
 import subprocess
 import sys
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from helpers import REPO, run_grade
 from load import busy_cores
 
+from grader.batch.causes import class_groups
+from grader.batch.gradebook import Row
+from grader.checks.exercises import judge
 from grader.topics import available_topics
 
 CORPUS = REPO / "tests" / "corpus"
 KINDS = ("correct", "mistakes")
 KILL_RATE = 0.95
+CAUSE_RATE = 0.9  # the first diagnosis names the labelled cause; groups' purity and completeness
 PUBLIC_RATE = 0.95  # the public checks alone, per topic (what a learner sees before handing in)
 # The batch written from the docstrings alone before the suites were strengthened against
 # edge inputs (`e42_*`, 70/92 caught by the suites of that day): every topic catches at least 99 % of it.
@@ -118,7 +130,8 @@ def file(task, outcome):
     result = outcome.result
     public_caught = any(t.public and t.status not in ("passed", "skipped") for t in result.tests)
     points = {e.name: e.points for e in result.exercises}
-    scores[str(task.path)] = [result.score, result.max_score, public_caught, clause_hints(result), points]
+    checks = [t.to_json() for t in result.tests]
+    scores[str(task.path)] = [result.score, result.max_score, public_caught, clause_hints(result), points, checks]
 
 run_tasks(tasks, 2, file)
 print(json.dumps(scores))
@@ -140,8 +153,8 @@ CLAUSE_HINTS = [
 @pytest.fixture(scope="module")
 def mistakes_graded() -> dict[str, list]:
     """{mistake file: [score, maximum, whether a public check failed, [exercise, clause hint]
-    for each clause hint leading an exercise whose values are wrong], {exercise: points}} of its
-    topic, every check
+    for each clause hint leading an exercise whose values are wrong], {exercise: points}, its
+    checks (JSON)} of its topic, every check
     but the training checks (the public checks' share comes from the same run: each check's
     verdict does not depend on which others ran)."""
     tasks = [
@@ -245,7 +258,7 @@ def test_no_clause_hint_leads_an_exercise_whose_values_are_wrong(mistakes_graded
     """Over the one-mistake modules: per failing exercise, count the clause hints in its
     diagnosis while its value checks fail (a value mistake used to fail its dtype and device
     checks too, each with a hint pointing elsewhere)."""
-    found = {path: hints for path, (_, _, _, hints, _) in mistakes_graded.items() if hints}
+    found = {path: hints for path, (_, _, _, hints, *_) in mistakes_graded.items() if hints}
     assert not found, "clause hints under wrong values:\n" + "\n".join(
         f"{Path(path).name}: {hints}" for path, hints in found.items()
     )
@@ -263,7 +276,7 @@ def corpus_points(graded: dict[str, dict], mistakes_graded: dict[str, list]) -> 
                 points = {e["name"]: e["points"] for e in found["exercises"]}
                 table[name] = {"score": found["score"], "max": found["max_score"], "exercises": points}
             else:
-                score, maximum, _, _, points = mistakes_graded[str(path)]
+                score, maximum, _, _, points, _ = mistakes_graded[str(path)]
                 table[name] = {"score": score, "max": maximum, "exercises": points}
     return table
 
@@ -283,3 +296,112 @@ def test_every_module_scores_as_recorded(graded, mistakes_graded):
     ]
     gone = sorted(set(recorded) - set(table))
     assert not moved and not gone, "points moved:\n" + "\n".join(moved + [f"{name}: gone" for name in gone])
+
+
+# -- causes: each mistake module's second line names its cause, `# cause: EXERCISE CAUSE` (the
+# exercise its edit touched, the cause in grader/checks/exercises.py ``cause_of``'s words) ------
+
+
+def label(path: Path) -> tuple[str, str]:
+    """(exercise, cause) from a mistake module's second line."""
+    second = path.read_text().splitlines()[1]
+    assert second.startswith("# cause: "), f"{path}: the second line must name the cause"
+    exercise, cause = second.removeprefix("# cause: ").split(" ", 1)
+    return exercise, cause
+
+
+def of_kind(kind: str) -> list[Path]:
+    return [path for (_, found), paths in corpus_files().items() if found == kind for path in paths]
+
+
+def class_row(path: Path, tests: list[dict]) -> Row:
+    """A module as a class's row: one topic, its checks."""
+    name = f"{path.parent.name}-{path.parts[-3]}-{path.stem}"
+    return Row(name, name, "v", "graded", "", report={"topics": [{"name": path.parts[-3], "tests": tests}]})
+
+
+@pytest.mark.e2e
+def test_the_first_diagnosis_names_the_labelled_cause(mistakes_graded, record_property):
+    """At least 90 % of the mistake modules: the first exercise not full, and its cause."""
+    missed, paths = [], of_kind("mistakes")
+    for path in paths:
+        checks = mistakes_graded[str(path)][5]
+        first = next(e for e in judge(checks) if e.status not in ("passed", "skipped"))
+        if (first.name, first.cause) != label(path):
+            missed.append(f"{path.parts[-3]}/{path.name}: {label(path)}, first {(first.name, first.cause)}")
+    rate = 1 - len(missed) / len(paths)
+    record_property("cause_rate", round(rate, 3))
+    print(
+        f"the first diagnosis names the labelled cause: {len(paths) - len(missed)}/{len(paths)} = {rate:.3f}"
+    )
+    assert rate >= CAUSE_RATE, "\n".join(missed)
+
+
+def purity_completeness(
+    items: dict[str, tuple[str, str]], group_of: Callable[[str], object]
+) -> tuple[float, float]:
+    """(purity, completeness) of grouping ``items`` (student → label) by ``group_of``."""
+    groups: dict[object, Counter] = {}
+    labels: dict[tuple[str, str], Counter] = {}
+    for name, labelled in items.items():
+        group = group_of(name)
+        groups.setdefault(group, Counter())[labelled] += 1
+        labels.setdefault(labelled, Counter())[group] += 1
+    n = len(items)
+    purity = sum(max(c.values()) for c in groups.values()) / n
+    return purity, sum(max(c.values()) for c in labels.values()) / n
+
+
+def class_rows(graded: dict[str, dict], mistakes_graded: dict[str, list]) -> list[Row]:
+    """The corpus as one class: the mistakes' checks from their run, the correct modules' from
+    the batch run (every check: they pass them all)."""
+    rows = [class_row(path, mistakes_graded[str(path)][5]) for path in of_kind("mistakes")]
+    for path in of_kind("correct"):
+        topic = path.parts[-3]
+        report = graded[student(topic, "correct", path)]
+        rows.append(class_row(path, next(t for t in report["topics"] if t["name"] == topic)["tests"]))
+    return rows
+
+
+@pytest.mark.e2e
+def test_groups_by_cause_are_pure_complete_and_beat_the_message_text(
+    graded, mistakes_graded, record_property
+):
+    """The corpus as a class, grouped by cause (grader/batch/causes.py): the groups are at least
+    90 % pure and 90 % complete against the labels, and beat grouping by the diagnosis's text in
+    the same run; no correct module lands in a group."""
+    rows = class_rows(graded, mistakes_graded)
+    groups = class_groups(rows)
+    assert not [s for g in groups for s in g.students if s.startswith("correct-")], (
+        "a correct module in a group"
+    )
+    items = {class_row(p, []).student: label(p) for p in of_kind("mistakes")}
+    by_cause = {(s, g.exercise.split(".", 1)[1]): g.cause for g in groups for s in g.students}
+    # the text an instructor would group by: the first line of the exercise's diagnosis
+    said = {
+        r.student: {e.name: e.diagnosis.split("\n", 1)[0] for e in judge(r.report["topics"][0]["tests"])}
+        for r in rows
+        if r.student in items
+    }
+
+    def cause_group(name: str) -> object:
+        exercise = items[name][0]
+        return exercise, by_cause.get((name, exercise), f"full: {name}")
+
+    def text_group(name: str) -> object:
+        exercise = items[name][0]
+        failing = (name, exercise) in by_cause
+        return exercise, said[name][exercise] if failing else f"full: {name}"
+
+    purity, completeness = purity_completeness(items, cause_group)
+    text_purity, text_completeness = purity_completeness(items, text_group)
+    for name, value in [("purity", purity), ("completeness", completeness), ("text_purity", text_purity),
+                        ("text_completeness", text_completeness)]:  # fmt: skip
+        record_property(name, round(value, 3))
+    print(f"by cause: purity {purity:.3f}, completeness {completeness:.3f}; "
+          f"by message text: purity {text_purity:.3f}, completeness {text_completeness:.3f}")  # fmt: skip
+    assert purity >= CAUSE_RATE and completeness >= CAUSE_RATE
+    # text groups are as fine as the messages, so nearly pure by construction: causes must be as
+    # complete as they and better on the two together
+    assert completeness >= text_completeness
+    assert purity + completeness > text_purity + text_completeness
