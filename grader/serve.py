@@ -57,10 +57,10 @@ def _warm() -> None:
     """What a ``grade`` process pays before it grades, paid once: the imports (torch, pytest,
     the CLI), every suite collected, the zygote ready. The children inherit all of it."""
     from grader import cli, report  # noqa: F401  (imported for the children)
-    from grader.engine import workers
+    from grader.engine.sandbox import gpu_present
     from grader.topics import available_topics
 
-    warm_up(available_topics(), defaults.PROBE_TIMEOUT, workers.gpu_present())
+    warm_up(available_topics(), defaults.PROBE_TIMEOUT, gpu_present())
 
 
 def _peer_is_me(conn: socket.socket) -> bool:

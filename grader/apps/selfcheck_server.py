@@ -42,7 +42,7 @@ def main() -> None:
     os.dup2(devnull, sys.stdout.fileno())  # nothing else printed can corrupt the replies
     from grader import defaults
     from grader.apps.warm import warm_up
-    from grader.engine.workers import gpu_present
+    from grader.engine.sandbox import gpu_present
     from grader.topics import available_topics
 
     # Warm before the first request: the set-up cell starts this engine (use_notebook), so the

@@ -20,6 +20,7 @@ from grader.commands.common import (
     Graded,
     course_of,
     course_options,
+    device_option,
     given,
     limit_options,
     similarity_report,
@@ -55,6 +56,7 @@ def batch_group() -> None:
     help="grading processes, each on one (submission, topic) at a time [default: the machine's cores]",
 )
 @limit_options
+@device_option
 @click.option("--topic", "topics", multiple=True, help="grade only this topic (repeatable)")
 @click.option(
     "--allow-no-sandbox",
@@ -128,6 +130,7 @@ def batch_command(
     timeout: float,
     memory_mb: int,
     budget: float,
+    device: str,
     topics: tuple[str, ...],
     allow_no_sandbox: bool,
     history_of: str | None,
@@ -154,6 +157,7 @@ def batch_command(
     options = BatchOptions(
         grading=Options(
             limits=Limits(timeout=timeout, memory_mb=memory_mb, budget=budget),
+            device=device,
             selection=Selection(topics=topics, keyword=keyword),
             course_seed=course_seed,
         ),
@@ -258,8 +262,9 @@ def _batch_sandbox(
     elif not usable and not allow_no_sandbox:
         usage_exit(_("no sandbox (%(how)s); pass --allow-no-sandbox to grade unconfined") % {"how": how})
     else:
+        from grader.engine.sandbox import gpu_present
         from grader.engine.sympy_need import class_needs_sympy
-        from grader.engine.workers import gpu_present, prestart
+        from grader.engine.workers import prestart
 
         prestart(gpu_present(), without_sympy=not class_needs_sympy(submissions, topics))
     return usable, how

@@ -140,6 +140,17 @@ def limit_options(command: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
+def device_option(command: Callable[..., None]) -> Callable[..., None]:
+    """``--device``: where the CUDA checks run (``auto`` takes a GPU when one is present), one home."""
+    return click.option(
+        "--device",
+        type=click.Choice(["auto", "cpu", "cuda"]),
+        default=defaults.DEVICE,
+        show_default=True,
+        help="cuda runs the CUDA checks on this machine's GPU (cpu skips them; auto: cuda where a GPU is)",
+    )(command)
+
+
 KEYWORD_HELP = (
     "grade only the checks that pytest's -k EXPR selects by exercise, check name and kind "
     "(substrings: -k softmax also selects log_softmax; -k 'huber or mse', -k 'softmax and not log', "

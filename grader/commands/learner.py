@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from grader import defaults
 from grader.commands.common import (
     KEYWORD_HELP,
     NO_DAEMON_HELP,
     Graded,
+    device_option,
     limit_options,
     on_warm_engine,
     usage_exit,
@@ -29,9 +29,7 @@ if TYPE_CHECKING:
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--topic", "topics", multiple=True, help="grade only this topic (repeatable)")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option(
-    "--device", type=click.Choice(["auto", "cpu", "cuda"]), default=defaults.DEVICE, show_default=True
-)
+@device_option
 @limit_options
 @click.option("--public-only", is_flag=True, help="run only the public checks")
 @click.option("-k", "keyword", metavar="EXPR", default="", help=KEYWORD_HELP)
@@ -79,10 +77,11 @@ def check_command(
         preflight(path=path, topics=topics, exercises=exercises, keyword=keyword)
     except Unusable as exc:
         usage_exit(str(exc))
+    from grader.engine.sandbox import gpu_present
     from grader.engine.selection import select_topics
     from grader.engine.stubs import submission_is_stub
     from grader.engine.sympy_need import needs_sympy
-    from grader.engine.workers import gpu_present, prestart
+    from grader.engine.workers import prestart
 
     if not submission_is_stub(path, topics):  # untouched stubs need no worker, hence no zygote
         gpu = device == "cuda" or (device == "auto" and gpu_present())
@@ -132,9 +131,7 @@ def _learner_lines(result: Report, path: Path) -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--topic", "topics", multiple=True, help="re-grade only this topic (repeatable)")
 @click.option("-k", "keyword", metavar="EXPR", default="", help=KEYWORD_HELP)
-@click.option(
-    "--device", type=click.Choice(["auto", "cpu", "cuda"]), default=defaults.DEVICE, show_default=True
-)
+@device_option
 @limit_options
 @click.option("--no-daemon", is_flag=True, help=NO_DAEMON_HELP)
 def watch_command(
@@ -150,7 +147,8 @@ def watch_command(
     """Grade PATH, then re-grade the topic of each file saved in it (Ctrl-C to stop)."""
     from grader.apps.held_interrupt import release
     from grader.apps.ticker import progress_line
-    from grader.engine.workers import gpu_present, prestart
+    from grader.engine.sandbox import gpu_present
+    from grader.engine.workers import prestart
 
     try:  # a Ctrl-C that came while the command started stops it cleanly too
         release()
@@ -212,7 +210,8 @@ def next_command(path: Path, run_it: bool, no_daemon: bool) -> None:
         preflight(path, ())
     except Unusable as exc:
         usage_exit(str(exc))
-    from grader.engine.workers import gpu_present, prestart
+    from grader.engine.sandbox import gpu_present
+    from grader.engine.workers import prestart
 
     prestart(gpu=gpu_present())
     with progress_line(sys.stderr, _("starting the engine (importing torch)")):

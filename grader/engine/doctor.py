@@ -2,7 +2,7 @@
 
 Each finding reuses the fact's one home: :func:`grader.engine.sandbox._bubblewrap_status` and
 :func:`grader.engine.sandbox.sandbox_status`, :func:`grader.sandboxed.seccomp.supported`,
-:func:`grader.engine.workers.gpu_present` and :func:`grader.engine.workers.fork_server`,
+:func:`grader.engine.sandbox.gpu_present` and :func:`grader.engine.workers.fork_server`,
 ``defaults.MEMORY_MB``. Only what needs fixing fails: a limit nothing can lift here (the
 seccomp filters' architecture) is reported, not failed.
 """
@@ -194,7 +194,7 @@ def torch_build() -> Finding:
             detail=_("%(torch)s; the suites are calibrated on %(pin)s") % {"torch": detail, "pin": TORCH_PIN},
             fix=CPU_TORCH + " (CPU)",
         )
-    if workers.gpu_present() and not torch.version.cuda:
+    if sandbox.gpu_present() and not torch.version.cuda:
         return Finding(
             item="torch",
             ok=False,
@@ -205,7 +205,7 @@ def torch_build() -> Finding:
 
 
 def cuda() -> Finding:
-    if not workers.gpu_present():
+    if not sandbox.gpu_present():
         return Finding("CUDA", True, N_("no NVIDIA GPU: CUDA checks are skipped and do not count"))
     try:
         import torch

@@ -94,7 +94,9 @@ def resolve_device(device: str) -> str:
         return "cpu"  # without importing torch (a second): an untouched stub needs none
     import torch
 
-    has_cuda = torch.cuda.is_available()
+    # Counted through NVML where it can be: torch.cuda.is_available() initialises CUDA, and a
+    # process forked from one that has (the pool's grading processes) can never use it again.
+    has_cuda = torch.cuda.device_count() > 0
     if device == "cuda" and not has_cuda:
         raise UsageProblem(_("--device cuda asked for, but no CUDA device is available here"))
     return "cuda" if device == "cuda" or (device == "auto" and has_cuda) else "cpu"

@@ -202,6 +202,11 @@ def _bwrap_argv(staged_dir: str | None, gpu: bool, seccomp_fd: int | None) -> li
     return argv
 
 
+def gpu_present() -> bool:
+    """A guess that needs no torch import: does this machine show an NVIDIA device?"""
+    return any(Path("/dev").glob("nvidia[0-9]*"))
+
+
 @functools.lru_cache(maxsize=1)
 def sandbox_status() -> tuple[bool, str]:
     """(bubblewrap usable, description); the description names the uid fallback where it applies."""
@@ -332,6 +337,9 @@ def plan_zygote(control_fd: int, gpu: bool, without_sympy: bool = False) -> Laun
     """
     command = [sys.executable, "-m", "grader.sandboxed.zygote", "--control-fd", str(control_fd)]
     command += ["--without-sympy"] if without_sympy else []
+    command += ["--gpu"] if gpu else []
+    # a machine with an NVIDIA GPU: autograd's first backward would count the GPUs (worker.warm_up)
+    command += ["--without-backward"] if gpu_present() else []
     usable, _ = sandbox_status()
     if usable:
         return Launch(

@@ -463,11 +463,6 @@ def _server(gpu: bool) -> ForkServer | None:
     return server if server.launch() else None
 
 
-def gpu_present() -> bool:
-    """A guess that needs no torch import: does this machine show an NVIDIA device?"""
-    return any(Path("/dev").glob("nvidia[0-9]*"))
-
-
 def prestart(gpu: bool, without_sympy: bool = False) -> None:
     """Launch the zygote now and let it boot in the background (call before importing torch);
     ``without_sympy`` where none of this run's workers will hand autograd a gradient

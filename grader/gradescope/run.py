@@ -224,7 +224,8 @@ def grade_submission(paths: Paths, config: Config) -> dict[str, Any]:
 
 
 def _grade(found: Gradable, config: Config) -> dict[str, Any]:
-    from grader.engine.workers import gpu_present, prestart
+    from grader.engine.sandbox import gpu_present
+    from grader.engine.workers import prestart
 
     prestart(gpu=gpu_present())
     from grader.engine.runner import (  # imports torch: the zygote boots meanwhile

@@ -9,6 +9,11 @@ the function does: giving each wrapped function itself as its twin skips the imp
 nothing a probe sees. An optimizer's ``step`` imports it for two ``graph_break()`` calls, no-ops
 when nothing compiles: :func:`skip_graph_breaks` wraps each step without them. Where some other
 path still imports ``torch._dynamo``, it is only slower.
+
+A step also first asks whether a CUDA graph is being captured, which on a CUDA build with a GPU
+initialises CUDA, CPU tensors or not: the driver's threads in the zygote (which must fork
+single-threaded) and a context in every trusted grading process. :func:`capture_check_when_initialised`
+asks only where CUDA is initialised already, as a capture needs it.
 """
 
 from __future__ import annotations
@@ -63,9 +68,24 @@ def skip_dynamo() -> int:
 
 @functools.cache
 def skip() -> tuple[int, int]:
-    """Both skips, once a process, before any optimizer is built: (wrapped functions, optimizer
-    steps), as the first call counted them."""
+    """Both skips and the quiet capture check, once a process, before any optimizer is built:
+    (wrapped functions, optimizer steps), as the first call counted them."""
+    capture_check_when_initialised()
     return skip_dynamo(), skip_graph_breaks()
+
+
+def capture_check_when_initialised() -> None:
+    """``Optimizer._accelerator_graph_capture_health_check`` asked only once CUDA is initialised
+    in this process: before that no stream can be capturing, and asking would initialise it."""
+    from torch.optim.optimizer import Optimizer
+
+    ask: Any = Optimizer._accelerator_graph_capture_health_check
+
+    def health_check(self: Any) -> None:
+        if torch.cuda.is_initialized():
+            ask(self)
+
+    Optimizer._accelerator_graph_capture_health_check = health_check  # type: ignore[method-assign]
 
 
 def _eager_step(step: Callable[..., Any]) -> Callable[..., Any]:

@@ -446,9 +446,16 @@ class _SecondDeviceMode(TorchDispatchMode):
 @contextmanager
 def second_device() -> Iterator[None]:
     """Inside: ``device=SECOND_DEVICE`` creates tensors on the second device, ``.to(SECOND_DEVICE)``
-    moves there (modules too), and mixing with CPU tensors raises :class:`DeviceMismatch`."""
-    with _SecondDeviceFactories(), _SecondDeviceMode():  # type: ignore[no-untyped-call]  # torch's __init__
-        yield
+    moves there (modules too), and mixing with CPU tensors raises :class:`DeviceMismatch`.
+    cuDNN is off inside: the second device shows a GPU's face, and on a CUDA build torch would
+    hand its tensors to cuDNN (``nn.RNN`` flattens its weights there) as it does a GPU's."""
+    enabled = torch.backends.cudnn.enabled
+    torch.backends.cudnn.enabled = False
+    try:
+        with _SecondDeviceFactories(), _SecondDeviceMode():  # type: ignore[no-untyped-call]  # torch's __init__
+            yield
+    finally:
+        torch.backends.cudnn.enabled = enabled
 
 
 def to_second_device(value: Any) -> Any:

@@ -437,14 +437,17 @@ def serve_forked(nonce: bytes, results_fd: int) -> None:
         worker.serve()
 
 
-def warm_up(sympy: bool = True) -> None:
+def warm_up(sympy: bool = True, backward: bool = True) -> None:
     """Pay the first-use costs of what probes use (the op recorders, the first conv, optimizer
     step, RNN...) before ``booted``, under the start's deadline, which
     stretches with the machine's load: the zygote once for all its children, a fresh worker for
     itself. A fresh worker without it paid them in its first probe, seconds of wall clock that
     a loaded machine stretched past the probe timeout (docs/benchmark.md, "Behind the code").
     Call after :func:`grader.sandboxed.dynamo_free.skip`. Without ``sympy`` (~0.2 s), no
-    backward is handed a gradient: torch imports sympy for it (grader/engine/sympy_need.py)."""
+    backward is handed a gradient: torch imports sympy for it (grader/engine/sympy_need.py).
+    Without ``backward``, autograd's engine is left unstarted (a zygote on a machine with a GPU:
+    its first backward counts the GPUs, which loads CUDA's driver, and starts a thread per GPU;
+    a child forked after either cannot use CUDA or autograd)."""
     import torch
     import torch.nn.functional as F
     from torch import nn
@@ -463,19 +466,27 @@ def warm_up(sympy: bool = True) -> None:
         nn.Dropout(0.1),
         nn.Linear(32, 3),
     )
+
+    def back(loss: torch.Tensor, grad: torch.Tensor | None = None) -> None:
+        if backward:
+            loss.backward(grad)
+        else:  # the step still runs, on gradients set by hand
+            for p in model.parameters():
+                p.grad = torch.zeros_like(p)
+
     for optimizer in (torch.optim.Adam(model.parameters()), torch.optim.SGD(model.parameters(), 0.1)):
         loss = F.cross_entropy(model(x), torch.tensor([0, 1, 2, 0]))
         optimizer.zero_grad()
-        loss.backward()
+        back(loss)
         optimizer.step()
     model.eval()
     rnn, gru, embedding = nn.RNN(3, 4, 2, batch_first=True), nn.GRUCell(3, 4), nn.Embedding(5, 3)
-    rnn(embedding(torch.tensor([[0, 1, 2]])))[0].sum().backward()
-    gru(torch.randn(2, 3)).sum().backward()
+    back(rnn(embedding(torch.tensor([[0, 1, 2]])))[0].sum())
+    back(gru(torch.randn(2, 3)).sum())
     if sympy:
-        gru(torch.randn(2, 3)).backward(torch.ones(2, 4))
+        back(gru(torch.randn(2, 3)), torch.ones(2, 4))
     y = torch.randn(5, 3, dtype=torch.float64, requires_grad=True)
-    (torch.softmax(y, 1).log().sum() + F.mse_loss(y, y.detach() + 1) + F.huber_loss(y, y * 2)).backward()
+    back(torch.softmax(y, 1).log().sum() + F.mse_loss(y, y.detach() + 1) + F.huber_loss(y, y * 2))
     probe_kit.ops_used(lambda: F.log_softmax(y, 1))
     probe_kit.count_ops(lambda: y.sum(1))
     on_second = probe_kit.to_second_device(x)
@@ -483,7 +494,7 @@ def warm_up(sympy: bool = True) -> None:
     def second_device_step() -> float:
         model.to(probe_kit.SECOND_DEVICE).train()
         loss = F.cross_entropy(model(on_second), torch.tensor([0, 1, 2, 0], device=probe_kit.SECOND_DEVICE))
-        loss.backward()
+        back(loss)
         return float(on_second[on_second > 0].sum().item() + loss.item())
 
     probe_kit.device_trace(second_device_step)

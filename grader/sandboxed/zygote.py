@@ -54,6 +54,7 @@ import socket
 import struct
 import sys
 import tempfile
+from pathlib import Path
 from typing import Any
 
 from grader.sandboxed import seccomp, worker  # imported once here, not in every child
@@ -86,7 +87,7 @@ def fork_isolated() -> int:
     unsharing process's next child). Done as ``os.fork`` does it, with Python's fork hooks and
     the GIL held (``ctypes.PyDLL``). The raw syscall skips glibc's fork: its ``pthread_atfork``
     handlers and lock resets do not run, which is safe only because the zygote is single-threaded
-    (checked before it says ready: :func:`thread_count`)."""
+    (checked before it says ready: :func:`_unfit_to_fork`)."""
     python = ctypes.PyDLL(None, use_errno=True)
     python.syscall.restype = ctypes.c_long
     args = _CloneArgs(flags=NAMESPACES, exit_signal=signal.SIGCHLD)
@@ -135,23 +136,37 @@ def prctl(option: int, value: int) -> None:
 
 def own_proc(libc: ctypes.CDLL) -> None:
     """Cover ``/proc`` with a read-only tmpfs that holds only this process's own directory, as
-    ``/proc/1`` and ``/proc/self``. (A fresh procfs of its pid namespace cannot be mounted here:
-    bubblewrap's read-only binds over ``/proc/sys`` and others are locked.)"""
-    tree = libc.syscall(_OPEN_TREE, _AT_FDCWD, b"/proc/self", _OPEN_TREE_CLONE | os.O_CLOEXEC)
-    if tree < 0:
-        raise OSError(ctypes.get_errno(), "open_tree(/proc/self) failed")
+    ``/proc/1`` and ``/proc/self``, and in a GPU's sandbox the driver's ``/proc/driver/nvidia``
+    (its parameters, which CUDA reads as it starts: static, the same for every process). (A fresh
+    procfs of its pid namespace cannot be mounted here: bubblewrap's read-only binds over
+    ``/proc/sys`` and others are locked.)"""
+    kept = {"self": "1"}
+    if os.path.exists("/dev/nvidiactl") and os.path.isdir("/proc/driver/nvidia"):
+        kept["driver/nvidia"] = "driver/nvidia"
+    trees: dict[str, int] = {}
     try:
+        for source, target in kept.items():
+            tree = libc.syscall(
+                _OPEN_TREE, _AT_FDCWD, f"/proc/{source}".encode(), _OPEN_TREE_CLONE | os.O_CLOEXEC
+            )
+            if tree < 0:
+                raise OSError(ctypes.get_errno(), f"open_tree(/proc/{source}) failed")
+            trees[target] = tree
         flags = _MS_NOSUID | _MS_NODEV | _MS_NOEXEC
         if libc.mount(b"proc", b"/proc", b"tmpfs", ctypes.c_ulong(flags), b"size=16k,mode=0555") != 0:
             raise OSError(ctypes.get_errno(), "mount(tmpfs, /proc) failed")
-        os.mkdir("/proc/1")
-        if libc.syscall(_MOVE_MOUNT, tree, b"", _AT_FDCWD, b"/proc/1", _MOVE_MOUNT_F_EMPTY_PATH) != 0:
-            raise OSError(ctypes.get_errno(), "move_mount(/proc/1) failed")
+        for target, tree in trees.items():
+            os.makedirs(f"/proc/{target}")
+            if libc.syscall(
+                _MOVE_MOUNT, tree, b"", _AT_FDCWD, f"/proc/{target}".encode(), _MOVE_MOUNT_F_EMPTY_PATH
+            ):
+                raise OSError(ctypes.get_errno(), f"move_mount(/proc/{target}) failed")
         os.symlink("1", "/proc/self")
         if libc.mount(None, b"/proc", None, ctypes.c_ulong(_MS_REMOUNT | _MS_RDONLY | flags), None) != 0:
             raise OSError(ctypes.get_errno(), "remount(/proc, read-only) failed")
     finally:
-        os.close(tree)
+        for tree in trees.values():
+            os.close(tree)
 
 
 def isolation_works(ids: tuple[int, int]) -> bool:
@@ -190,8 +205,17 @@ def settings() -> tuple[object, ...]:
     )
 
 
-def thread_count() -> int:
-    return len(os.listdir("/proc/self/task"))
+def _unfit_to_fork(gpu: bool) -> str:
+    """Why the warmed-up zygote cannot fork its children, or "": a thread beside its own (a
+    forked child would lack it), or, where its children use the GPU, CUDA's driver loaded
+    (a child forked after the driver's start can never use CUDA)."""
+    tasks = sorted(os.listdir("/proc/self/task"))
+    if len(tasks) != 1:
+        names = [Path(f"/proc/self/task/{t}/comm").read_text().strip() for t in tasks]
+        return f"{len(tasks)} threads after warm-up ({', '.join(names)})"
+    if gpu and "libcuda.so" in Path("/proc/self/maps").read_text():
+        return "CUDA's driver was loaded during warm-up: a forked child could not use the GPU"
+    return ""
 
 
 def child(
@@ -353,6 +377,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m grader.sandboxed.zygote")
     parser.add_argument("--control-fd", type=int, required=True)
     parser.add_argument("--without-sympy", action="store_true")  # grader/engine/sympy_need.py
+    parser.add_argument("--gpu", action="store_true")  # its children use the GPU its sandbox binds
+    parser.add_argument("--without-backward", action="store_true")  # a machine with a GPU: worker.warm_up
     args = parser.parse_args(argv)
     control = socket.socket(fileno=args.control_fd)
     tempfile.tempdir = "/tmp"  # read-only here: torch asks for the path, and nothing may write there
@@ -365,10 +391,10 @@ def main(argv: list[str] | None = None) -> None:
     from grader.sandboxed import dynamo_free  # imports torch
 
     dynamo_free.skip()
-    worker.warm_up(sympy=not args.without_sympy)
-    threads = thread_count()
-    if threads != 1:
-        control.send(json.dumps({"ready": False, "why": f"{threads} threads after warm-up"}).encode())
+    worker.warm_up(sympy=not args.without_sympy, backward=not args.without_backward)
+    unfit = _unfit_to_fork(args.gpu)
+    if unfit:
+        control.send(json.dumps({"ready": False, "why": unfit}).encode())
         sys.exit(1)
     isolated = isolation_works((os.geteuid(), os.getegid()))
     gc.freeze()  # what is here now stays shared with the children: no copy-on-write by the gc

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from helpers import run_grade
 
 from grader import cli
-from grader.engine import doctor, sandbox, workers
+from grader.engine import doctor, sandbox
 from grader.engine.doctor import Finding
 
 
@@ -64,7 +64,7 @@ def test_an_unprivileged_user_without_namespaces_is_told_the_sysctl(monkeypatch,
 
 @pytest.mark.unit
 def test_a_gpu_with_the_cpu_build_of_torch_asks_for_the_cuda_build(monkeypatch):
-    monkeypatch.setattr(workers, "gpu_present", lambda: True)
+    monkeypatch.setattr(sandbox, "gpu_present", lambda: True)
     monkeypatch.setattr(torch.version, "cuda", None)
     for finding in (doctor.torch_build(), doctor.cuda()):
         assert not finding.ok and "download.pytorch.org/whl/cu" in finding.fix
@@ -72,7 +72,7 @@ def test_a_gpu_with_the_cpu_build_of_torch_asks_for_the_cuda_build(monkeypatch):
 
 @pytest.mark.unit
 def test_another_torch_release_is_told_the_pinned_one(monkeypatch):
-    monkeypatch.setattr(workers, "gpu_present", lambda: False)
+    monkeypatch.setattr(sandbox, "gpu_present", lambda: False)
     monkeypatch.setattr(torch, "__version__", "2.12.1+cpu")
     finding = doctor.torch_build()
     assert not finding.ok and finding.fix.startswith("pip install torch==2.13.0")

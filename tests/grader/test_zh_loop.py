@@ -15,7 +15,7 @@ from helpers import REPO, run_grade
 from test_zh_complete import FALLBACKS, english_left
 
 from grader import i18n
-from grader.engine import doctor, sandbox, workers
+from grader.engine import doctor, sandbox
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def problems(monkeypatch) -> list[doctor.Finding]:
         found.append(doctor.user_namespaces())
     monkeypatch.setattr(doctor, "available_mb", lambda: 1500)
     found.append(doctor.memory())
-    monkeypatch.setattr(workers, "gpu_present", lambda: True)
+    monkeypatch.setattr(sandbox, "gpu_present", lambda: True)
     monkeypatch.setattr(torch.version, "cuda", None)
     found += [doctor.torch_build(), doctor.cuda()]
     monkeypatch.setattr(torch, "__version__", "2.12.1+cpu")

@@ -158,9 +158,9 @@ def _become_grade(request: dict) -> NoReturn:
 def _start_engine() -> None:
     """The zygote the children share, launched as a grading process launches its own: with
     Ctrl-C not ignored (the helper ignores it; an ignored signal stays ignored across exec)."""
-    from grader.engine import workers
+    from grader.engine import sandbox, workers
 
-    gpu = workers.gpu_present()
+    gpu = sandbox.gpu_present()
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         workers.prestart(gpu)

@@ -1,0 +1,64 @@
+"""An optimizer's step leaves CUDA alone until CUDA is in use (grader/sandboxed/dynamo_free.py).
+
+torch's step first asks whether the accelerator's stream is capturing a graph; on a CUDA build
+with a GPU that question initialises CUDA, CPU parameters or not: the zygote then runs CUDA's
+threads (it must fork single-threaded: on a GPU machine it refused to start) and a trusted process
+forked after it can never use CUDA again (the trusted side's Adam reference failed there with
+"CUDA error: initialization error"). Here a machine with a GPU is played by torch's own hooks.
+"""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from torch.optim.optimizer import Optimizer
+
+from grader.sandboxed import dynamo_free
+
+pytestmark = pytest.mark.unit
+
+
+class AsksTheGpu(RuntimeError):
+    pass
+
+
+def step_on_the_cpu() -> None:
+    p = torch.ones(3, requires_grad=True)
+    p.grad = torch.ones(3)
+    torch.optim.Adam([p]).step()
+
+
+@pytest.fixture
+def a_gpu_machine(monkeypatch):
+    """torch sees a CUDA accelerator, and asking for its stream would initialise CUDA."""
+
+    def initialises(*args, **kwargs):
+        raise AsksTheGpu("asked for the current stream: CUDA initialised")
+
+    monkeypatch.setattr(
+        torch.accelerator, "current_accelerator", lambda check_available=False: torch.device("cuda")
+    )
+    monkeypatch.setattr(torch.accelerator, "current_stream", initialises)
+    monkeypatch.setattr(
+        Optimizer,
+        "_accelerator_graph_capture_health_check",
+        Optimizer._accelerator_graph_capture_health_check,
+    )
+
+
+def test_without_the_change_a_cpu_step_asks_the_gpu(a_gpu_machine):
+    with pytest.raises(AsksTheGpu):
+        step_on_the_cpu()
+
+
+def test_a_cpu_step_asks_nothing_while_cuda_is_not_initialised(a_gpu_machine, monkeypatch):
+    dynamo_free.capture_check_when_initialised()
+    monkeypatch.setattr(torch.cuda, "is_initialized", lambda: False)
+    step_on_the_cpu()
+
+
+def test_once_cuda_is_initialised_the_step_asks_as_torch_does(a_gpu_machine, monkeypatch):
+    dynamo_free.capture_check_when_initialised()
+    monkeypatch.setattr(torch.cuda, "is_initialized", lambda: True)
+    with pytest.raises(AsksTheGpu):
+        step_on_the_cpu()
