@@ -392,28 +392,40 @@ def _gpu_worker() -> bool:
     return os.path.exists("/dev/nvidiactl")
 
 
-def _start_gpu() -> None:
-    """Start, before the seal, the threads a GPU worker's torch would start on first use: the
-    CUDA driver's and the autograd engine's one per device (a CPU worker's backward starts none)."""
+# Whether this process has run a backward: a zygote on a machine with a GPU warms up without one
+# (warm_up), and each of its children then starts autograd's engine before the seal.
+_autograd_started = False
+
+
+def _start_autograd(device: str) -> None:
+    """Start, before the seal, what torch starts on first use, outside every probe's CPU clock:
+    autograd's engine (on a machine with a GPU, its first backward counts the GPUs, which loads
+    CUDA's driver) and on ``cuda`` the driver's threads and the engine's
+    one per device (a CPU worker's backward starts none)."""
+    global _autograd_started
     import torch
 
-    if torch.cuda.is_available():
-        x = torch.ones(2, device="cuda", requires_grad=True)
-        (x * 2).sum().backward()
+    x = torch.ones(2, device=device, requires_grad=True)
+    (x * 2).sum().backward()
+    if device == "cuda":
         torch.cuda.synchronize()
+    _autograd_started = True
 
 
 def seal() -> None:
     """The last step before the submission's first line: the allow-list filter, for good. Its
     threads (the watchdog; a GPU's) are started by now, and no other can start after it."""
+    import torch
+
     from grader.sandboxed import seccomp
 
-    if not seccomp.supported():
-        return
     gpu = _gpu_worker()
-    if gpu:
-        _start_gpu()
-    seccomp.install(seccomp.worker_program(os.getpid(), gpu=gpu))
+    if gpu and torch.cuda.is_available():
+        _start_autograd("cuda")
+    elif not _autograd_started:
+        _start_autograd("cpu")
+    if seccomp.supported():
+        seccomp.install(seccomp.worker_program(os.getpid(), gpu=gpu))
 
 
 def serve_forked(nonce: bytes, results_fd: int) -> None:
@@ -487,6 +499,8 @@ def warm_up(sympy: bool = True, backward: bool = True) -> None:
         back(gru(torch.randn(2, 3)), torch.ones(2, 4))
     y = torch.randn(5, 3, dtype=torch.float64, requires_grad=True)
     back(torch.softmax(y, 1).log().sum() + F.mse_loss(y, y.detach() + 1) + F.huber_loss(y, y * 2))
+    global _autograd_started
+    _autograd_started = backward
     probe_kit.ops_used(lambda: F.log_softmax(y, 1))
     probe_kit.count_ops(lambda: y.sum(1))
     on_second = probe_kit.to_second_device(x)

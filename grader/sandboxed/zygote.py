@@ -205,16 +205,25 @@ def settings() -> tuple[object, ...]:
     )
 
 
+def _open_files() -> list[str]:
+    """What this process's descriptors point to (one closed meanwhile is left out)."""
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            found.append(os.readlink(f"/proc/self/fd/{fd}"))
+    return found
+
+
 def _unfit_to_fork(gpu: bool) -> str:
     """Why the warmed-up zygote cannot fork its children, or "": a thread beside its own (a
-    forked child would lack it), or, where its children use the GPU, CUDA's driver loaded
-    (a child forked after the driver's start can never use CUDA)."""
+    forked child would lack it), or, where its children use the GPU, CUDA's driver started (it
+    opens the GPU's control device; a child forked after its start can never use CUDA)."""
     tasks = sorted(os.listdir("/proc/self/task"))
     if len(tasks) != 1:
         names = [Path(f"/proc/self/task/{t}/comm").read_text().strip() for t in tasks]
         return f"{len(tasks)} threads after warm-up ({', '.join(names)})"
-    if gpu and "libcuda.so" in Path("/proc/self/maps").read_text():
-        return "CUDA's driver was loaded during warm-up: a forked child could not use the GPU"
+    if gpu and any(target.startswith("/dev/nvidia") for target in _open_files()):
+        return "CUDA's driver started during warm-up: a forked child could not use the GPU"
     return ""
 
 

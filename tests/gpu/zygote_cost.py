@@ -69,7 +69,8 @@ def measure(gpu: bool, children: int, staged: str) -> None:
     workers.prestart(gpu)
     server = workers.fork_server(gpu)
     if server is None or server.process is None:
-        print(f"{kind} zygote: could not start")
+        problem = workers._servers[gpu].problem if gpu in workers._servers else "not launched"
+        print(f"{kind} zygote: could not start ({problem}); its workers start fresh")
         return
     ready = time.monotonic() - started
     server.children()  # finds the zygote's pid below bubblewrap's

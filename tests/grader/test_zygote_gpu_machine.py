@@ -3,8 +3,9 @@
 There, a first backward counts the GPUs, which loads CUDA's driver, and starts one autograd thread
 per GPU: the zygote then refused to fork (it must be single-threaded), and a child forked after
 the driver's start could never use CUDA. Here the machine's GPU is played by ``gpu_present``:
-the zygote boots without a backward, says why it could not fork when it could not, and its
-children train (their first backward is their own).
+the zygote boots without a backward, and each child starts autograd's engine before the seal
+(outside every probe's CPU clock: a first backward inside a probe cost a corpus module 7 points
+of autograd on the GPU machine) and trains.
 """
 
 from __future__ import annotations
@@ -34,6 +35,13 @@ def probe_call(mod, name, *args):
     return getattr(mod, name)(None, *args)
 
 
+def probe_autograd_started(mod):
+    """Whether autograd's engine had started before the submission's first line (worker.seal)."""
+    import sys
+
+    return sys.modules["grader.sandboxed.worker"]._autograd_started
+
+
 @pytest.fixture
 def a_gpu_machine(monkeypatch):
     monkeypatch.setattr(sandbox, "gpu_present", lambda: True)
@@ -46,6 +54,7 @@ def a_gpu_machine(monkeypatch):
 def test_the_zygote_warms_up_without_a_backward_and_its_children_train(a_gpu_machine, session_for):
     assert "--without-backward" in sandbox.plan_zygote(0, False).argv
     session = session_for(TRAINS, timeout=20.0)
+    assert session.run(probe_autograd_started) is True, "the child's first backward would be a probe's"
     w = session.run(probe_call, "train")
     assert isinstance(session.worker, workers.ForkedWorker), workers._servers[False].problem
     assert w[0] > 0.5 and w[2] > 1.0
