@@ -1,6 +1,9 @@
-"""An optimizer's step leaves CUDA alone until CUDA is in use (grader/sandboxed/dynamo_free.py).
+"""The trusted side and the zygote leave CUDA alone until CUDA is in use: a process forked
+after CUDA's start can never use it (docs/architecture.md, "On a machine with a GPU").
 
-torch's step first asks whether the accelerator's stream is capturing a graph; on a CUDA build
+Choosing the device counts the GPUs without starting CUDA (`runner.resolve_device`: the `grade`
+process called `torch.cuda.is_available()` before forking its grading processes). An optimizer's
+step (grader/sandboxed/dynamo_free.py): torch's step first asks whether the accelerator's stream is capturing a graph; on a CUDA build
 with a GPU that question initialises CUDA, CPU parameters or not: the zygote then runs CUDA's
 threads (it must fork single-threaded: on a GPU machine it refused to start) and a trusted process
 forked after it can never use CUDA again (the trusted side's Adam reference failed there with
@@ -13,6 +16,7 @@ import pytest
 import torch
 from torch.optim.optimizer import Optimizer
 
+from grader.engine import runner
 from grader.sandboxed import dynamo_free
 
 pytestmark = pytest.mark.unit
@@ -62,3 +66,15 @@ def test_once_cuda_is_initialised_the_step_asks_as_torch_does(a_gpu_machine, mon
     monkeypatch.setattr(torch.cuda, "is_initialized", lambda: True)
     with pytest.raises(AsksTheGpu):
         step_on_the_cpu()
+
+
+def test_choosing_the_device_counts_the_gpus_without_starting_cuda(monkeypatch):
+    def starts_cuda():
+        raise AsksTheGpu("torch.cuda.is_available() starts CUDA's driver")
+
+    monkeypatch.setattr(runner, "no_gpu", lambda: False)  # a machine that shows a GPU
+    monkeypatch.setattr(torch.cuda, "is_available", starts_cuda)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    assert runner.resolve_device("auto") == "cuda"
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 0)
+    assert runner.resolve_device("auto") == "cpu"
