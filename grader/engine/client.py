@@ -148,7 +148,8 @@ class Lane:
     """One worker of a session and what the session learnt from it. The public checks and the
     hidden checks of a task each have a lane of their own, so that no hidden source can leak: a worker that ran a hidden
     probe has its request in memory, and one that never did cannot show it in a public check's
-    message. What one lane learnt (a stalled function, its slowest answer) never shapes the
+    message. A worker goes from the public lane to the hidden one, never back
+    (:meth:`TopicSession._hand_over`). What one lane learnt (a stalled function, its slowest answer) never shapes the
     other's messages: the other lane only learns that a function it asks about ran past its
     deadline (:meth:`TopicSession._stalled`)."""
 
@@ -161,8 +162,8 @@ class Lane:
 
 class TopicSession:
     """Talks to the workers that hold one topic of one staged submission: one for its public
-    checks, another (started on the first hidden probe) for its hidden checks; the plugin says
-    which check runs (:attr:`hidden`)."""
+    checks, another for its hidden checks (the public one's, handed over on the first hidden
+    probe: :meth:`_hand_over`); the plugin says which check runs (:attr:`hidden`)."""
 
     def __init__(
         self,
@@ -273,6 +274,17 @@ class TopicSession:
             error = event.get("error", {})
             self.fatal = SubmissionError(_error_text(error, importing))
         raise self.fatal
+
+    def _hand_over(self) -> None:
+        """The hidden lane's first worker: the public lane's, if it has one, which the public
+        lane then never uses again (its next probe starts a fresh worker). So no hidden probe's
+        request or inputs reach a worker before a public check's answer: once they do, only
+        hidden checks, whose words are sealed, hear from it. The suite runs its public checks
+        first (:meth:`grader.engine.suites.CollectedSuite.run`): one worker serves a task."""
+        public, hidden = self.lanes[False], self.lanes[True]
+        if hidden.worker is None and public.worker is not None:
+            hidden.worker, hidden.cpu_mark = public.worker, public.cpu_mark
+            public.worker, public.cpu_mark = None, None
 
     def _expect(self, name: str, budget: float, action: str) -> None:
         event = self._receive(budget, action, starting=True)
@@ -455,6 +467,8 @@ class TopicSession:
                     % {"seconds": f"{self.budget:g}"}
                 )
             wait = min(wait, left)
+        if self.worker is None and self.hidden:
+            self._hand_over()
         if self.worker is None:
             started = time.monotonic()
             try:

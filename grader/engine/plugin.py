@@ -141,7 +141,7 @@ class GradingPlugin:
         session = session_of(item)
         if session is not None:
             session.check = item.name.removeprefix("test_")
-            session.hidden = not check_of(item).get("public")  # hidden probes: a worker of their own
+            session.hidden = not check_of(item).get("public")  # hidden probes: the hidden lane (client.py)
             session.exercises = exercises_of(item)
             session.printed = Printed()
             topic = topic_of(item)

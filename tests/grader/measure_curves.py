@@ -69,7 +69,7 @@ def _losses(loss_name: str) -> Callable[[int], dict]:
         x, y = losses.blobs(seed, max(classes, 2))
         target = y[:90] if classes > 1 else y[:90].float()
         return losses.probe_train_linear(
-            solution("losses"), loss_name, x[:90], target, x[90:], classes, 60, 0.5
+            solution("losses"), loss_name, x[:90], target, x[90:], classes, losses.TRAIN_STEPS, 0.5
         )[1]
 
     return run

@@ -115,6 +115,7 @@ def test_no_hidden_suite_line_reaches_a_student(tmp_path):
     )
     results, _ = suite.run(run)
     assert any(not t.public for t in results) and any(t.public for t in results)
+    assert [t.id for t in results] == [row.id for row in suite.rows], "the suite's order, public first or not"
     outputs = student_facing(results, folder)
     public_errors = [t.message for t in results if t.public and t.status == "error"]
     assert any("def " in m and "(mod" in m for m in public_errors), "the spy shows the public probes it saw"
@@ -165,3 +166,25 @@ def test_a_public_checks_worker_never_ran_a_hidden_probe(session_for):
         session.run(probe_public)
     assert "def probe_public" in str(public.value)
     assert "secret_marker" not in str(public.value), "the public worker saw the hidden probe"
+
+
+def test_a_worker_handed_to_the_hidden_checks_never_answers_a_public_one(session_for):
+    """The hidden lane takes the public lane's worker (one worker a task); a public check after a
+    hidden one must then get a fresh worker, or the hidden probe's request (and inputs) would
+    reach its message. Seen failing with the public lane keeping the worker it handed over."""
+    from grader.engine.client import SubmissionError
+
+    session = session_for(HOARDER, timeout=10.0)
+    with pytest.raises(SubmissionError):
+        session.run(probe_public)
+    first = session.lanes[False].worker
+    session.hidden = True
+    with pytest.raises(SubmissionError) as hidden:
+        session.run(probe_hidden_secret)
+    assert session.lanes[True].worker is first, "the hidden lane started a worker of its own"
+    assert "secret_marker" not in str(hidden.value)
+    session.hidden = False
+    with pytest.raises(SubmissionError) as public:
+        session.run(probe_public)
+    assert "secret_marker" not in str(public.value), "a public check heard from a hidden check's worker"
+    assert session.lanes[False].worker is not first
