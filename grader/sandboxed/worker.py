@@ -386,7 +386,7 @@ class Worker:
             self.send({"event": "result", "value": value, "output": self.printed.take()})
 
 
-def _gpu_worker() -> bool:
+def gpu_sandbox() -> bool:
     """Whether this worker's sandbox binds a GPU (only a GPU worker's binds ``/dev/nvidia*``:
     one ``stat``, where a glob cost a zygote child 1.5 ms)."""
     return os.path.exists("/dev/nvidiactl")
@@ -419,7 +419,7 @@ def seal() -> None:
 
     from grader.sandboxed import seccomp
 
-    gpu = _gpu_worker()
+    gpu = gpu_sandbox()
     if gpu and torch.cuda.is_available():
         _start_autograd("cuda")
     elif not _autograd_started:
@@ -482,14 +482,13 @@ def warm_up(sympy: bool = True, backward: bool = True) -> None:
     def back(loss: torch.Tensor, grad: torch.Tensor | None = None) -> None:
         if backward:
             loss.backward(grad)
-        else:  # the step still runs, on gradients set by hand
-            for p in model.parameters():
-                p.grad = torch.zeros_like(p)
 
     for optimizer in (torch.optim.Adam(model.parameters()), torch.optim.SGD(model.parameters(), 0.1)):
         loss = F.cross_entropy(model(x), torch.tensor([0, 1, 2, 0]))
         optimizer.zero_grad()
         back(loss)
+        for p in model.parameters():  # without a backward, the step still runs, on gradients set by hand
+            p.grad = torch.zeros_like(p) if p.grad is None else p.grad
         optimizer.step()
     model.eval()
     rnn, gru, embedding = nn.RNN(3, 4, 2, batch_first=True), nn.GRUCell(3, 4), nn.Embedding(5, 3)

@@ -141,7 +141,7 @@ def own_proc(libc: ctypes.CDLL) -> None:
     procfs of its pid namespace cannot be mounted here: bubblewrap's read-only binds over
     ``/proc/sys`` and others are locked.)"""
     kept = {"self": "1"}
-    if os.path.exists("/dev/nvidiactl") and os.path.isdir("/proc/driver/nvidia"):
+    if worker.gpu_sandbox() and os.path.isdir("/proc/driver/nvidia"):
         kept["driver/nvidia"] = "driver/nvidia"
     trees: dict[str, int] = {}
     try:

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from helpers import REPO, run_grade
 
+from grader.engine import sandbox
+
 pytestmark = pytest.mark.e2e
 
 CORPUS = REPO / "tests" / "corpus"
@@ -39,10 +41,6 @@ def device_mistakes() -> dict[str, tuple[Path, str, str]]:
 MISTAKES = device_mistakes()
 
 
-def cuda_present() -> bool:
-    return any(Path("/dev").glob("nvidia[0-9]*"))
-
-
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory) -> dict[str, dict[str, dict]]:
     """{device: {student: report}}: every device mistake graded in one batch per device."""
@@ -51,7 +49,7 @@ def graded(tmp_path_factory) -> dict[str, dict[str, dict]]:
         (folder / f"{name}.py").write_text(path.read_text())
     reports: dict[str, dict[str, dict]] = {}
     for device in DEVICES:
-        if device == "cuda" and not cuda_present():
+        if device == "cuda" and not sandbox.gpu_present():
             continue
         out = tmp_path_factory.mktemp(f"out-{device}")
         argv = ["batch", "run", str(folder), "--out", str(out), "--workers", "2", "-k", "not convergence"]
@@ -70,7 +68,7 @@ def test_the_corpus_holds_device_mistakes_of_every_kind():
 @pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("student", sorted(MISTAKES))
 def test_a_device_mistake_fails_on_the_stand_in_and_on_cuda(graded, student, device):
-    if device == "cuda" and not cuda_present():
+    if device == "cuda" and not sandbox.gpu_present():
         pytest.skip("no CUDA device here: tests/gpu/check_gpu.py runs this on a GPU")
     _, exercise, check = MISTAKES[student]
     report = graded[device][student]
