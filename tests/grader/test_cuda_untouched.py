@@ -12,6 +12,9 @@ forked after it can never use CUDA again (the trusted side's Adam reference fail
 
 from __future__ import annotations
 
+import ast
+import os
+
 import pytest
 import torch
 from torch.optim.optimizer import Optimizer
@@ -78,3 +81,30 @@ def test_choosing_the_device_counts_the_gpus_without_starting_cuda(monkeypatch):
     assert runner.resolve_device("auto") == "cuda"
     monkeypatch.setattr(torch.cuda, "device_count", lambda: 0)
     assert runner.resolve_device("auto") == "cpu"
+
+
+def test_a_gpu_zygote_holding_the_driver_open_does_not_fork():
+    """CUDA's start opens the GPU's control device; a child forked after it could never use CUDA.
+    Judged in a forked child of this test: single-threaded, as the zygote is."""
+    from grader.sandboxed import zygote
+
+    def verdicts(opened: list[str]) -> tuple[str, str]:
+        zygote._open_files = lambda: opened
+        return zygote._unfit_to_fork(gpu=True), zygote._unfit_to_fork(gpu=False)
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.write(
+            write_end,
+            repr(
+                [verdicts(["/usr/lib/libcuda.so.1", "/dev/nvidiactl"]), verdicts(["/usr/lib/libcuda.so.1"])]
+            ).encode(),
+        )
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as answer:
+        started, mapped = ast.literal_eval(answer.read())
+    os.waitpid(pid, 0)
+    assert "CUDA's driver started" in started[0] and started[1] == ""  # a CPU zygote's children use no GPU
+    assert mapped == ("", ""), "a mapped library is no started driver"
