@@ -28,6 +28,7 @@ import torch
 import torch._compile
 
 TWIN = "__dynamo_disable"  # where torch._compile._disable_dynamo's wrapper keeps the twin
+QUIET = "asks_once_cuda_is_initialised"  # marks the capture check made quiet (torch's: __wrapped__)
 
 
 def _itself(fn: Callable[..., Any]) -> None:
@@ -80,11 +81,15 @@ def capture_check_when_initialised() -> None:
     from torch.optim.optimizer import Optimizer
 
     ask: Any = Optimizer._accelerator_graph_capture_health_check
+    if getattr(ask, QUIET, False):  # done already in this process
+        return
 
+    @functools.wraps(ask)
     def health_check(self: Any) -> None:
         if torch.cuda.is_initialized():
             ask(self)
 
+    setattr(health_check, QUIET, True)
     Optimizer._accelerator_graph_capture_health_check = health_check  # type: ignore[method-assign]
 
 

@@ -46,10 +46,9 @@ def a_gpu_machine(monkeypatch):
         torch.accelerator, "current_accelerator", lambda check_available=False: torch.device("cuda")
     )
     monkeypatch.setattr(torch.accelerator, "current_stream", initialises)
+    torchs = Optimizer._accelerator_graph_capture_health_check  # torch's own, even where dynamo_free.skip ran
     monkeypatch.setattr(
-        Optimizer,
-        "_accelerator_graph_capture_health_check",
-        Optimizer._accelerator_graph_capture_health_check,
+        Optimizer, "_accelerator_graph_capture_health_check", getattr(torchs, "__wrapped__", torchs)
     )
 
 
