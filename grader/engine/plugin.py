@@ -140,7 +140,7 @@ class GradingPlugin:
         run = self.current()
         session = session_of(item)
         if session is not None:
-            session.check = item.name.removeprefix("test_")
+            session.check = check_id(item)
             session.hidden = not check_of(item).get("public")  # hidden probes: the hidden lane (client.py)
             session.exercises = exercises_of(item)
             session.printed = Printed()
@@ -234,6 +234,11 @@ def check_of(item: pytest.Item) -> dict[str, Any]:
         marker = item.get_closest_marker("check")
         found = item.stash[_CHECK] = dict(marker.kwargs) if marker is not None else {}
     return found
+
+
+def check_id(item: pytest.Item) -> str:
+    """A check's id in results, tables and reports: the test's name without ``test_``."""
+    return item.name.removeprefix("test_")
 
 
 def exercises_of(item: pytest.Item) -> tuple[str, ...]:
@@ -336,7 +341,7 @@ def result_of(
     elif status == "error" and check.get("errors"):
         message, cause = explained(message, check["errors"])
     return make_result(
-        item.name.removeprefix("test_"),
+        check_id(item),
         check["kind"],
         float(check.get("points", 1)),
         status,

@@ -193,7 +193,7 @@ def public_first(items: list[pytest.Item]) -> list[pytest.Item]:
 
 def in_order(results: list[TestResult], items: list[pytest.Item]) -> list[TestResult]:
     """``results`` in the suite's order of ``items`` (check ids are unique in a suite)."""
-    place = {item.name.removeprefix("test_"): index for index, item in enumerate(items)}
+    place = {plugin.check_id(item): index for index, item in enumerate(items)}
     return sorted(results, key=lambda result: place.get(result.id, len(place)))
 
 
@@ -201,7 +201,7 @@ def row_of(item: pytest.Item) -> Row:
     """A collected item's row of the topic's table (grader/engine/check_table.py)."""
     check = plugin.check_of(item)
     return Row(
-        id=item.name.removeprefix("test_"),
+        id=plugin.check_id(item),
         kind=check["kind"],
         points=float(check.get("points", 1)),
         public=bool(check.get("public", False)),
