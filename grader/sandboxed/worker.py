@@ -266,9 +266,11 @@ class SourceFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
 class Worker:
     def __init__(self, args: argparse.Namespace, sources: dict[str, bytes] | None = None) -> None:
-        from grader.sandboxed import channel  # imports torch
+        from grader.sandboxed import channel, torch_state  # imports torch
 
         self.channel = channel
+        self.torch_state = torch_state
+        self.state_after_import: torch_state.State | None = None
         self.args = args
         self.sources = sources
         self.nonce = bytes.fromhex(args.nonce)
@@ -339,6 +341,7 @@ class Worker:
             self.send({"event": "import_failed", "error": error, "output": self.printed.take()})
             return
         self.module = module
+        self.state_after_import = self.torch_state.snapshot()  # what every probe starts from
         self.send({"event": "imported", "output": self.printed.take()})
 
     def probe(self, name: str, source: str) -> Callable[..., Any]:
@@ -372,6 +375,8 @@ class Worker:
             probe = self.probe(request["name"], request["source"])
             for qualname in request.get("blocked", ()):
                 self.block(qualname)
+            if self.state_after_import is not None:
+                self.torch_state.restore(self.state_after_import)
             probe_kit.manual_seed(request.get("seed", 0))
             cpu = request.get("cpu")
             self.watchdog.arm(float(request["timeout"]), float(cpu) if cpu else None)

@@ -498,10 +498,11 @@ def probe_evaluate(mod, x, y, out_features):
     model = Probe()
     loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=4)
     accuracy = mod.evaluate(model, loader, "cpu")
+    grad_after = torch.is_grad_enabled()
     model.eval()
     with torch.no_grad():
         outputs = model(x)
-    return {"accuracy": accuracy, "outputs": outputs, "seen": model.seen[:-1]}
+    return {"accuracy": accuracy, "outputs": outputs, "seen": model.seen[:-1], "grad_after": grad_after}
 
 
 @check("shape", public=True, exercise="evaluate")
@@ -530,6 +531,14 @@ def test_evaluate(sub, kind):
         f"{expected:.3f}",
         f"{accuracy:.3f}",
         "threshold (n, 1) probabilities at 0.5; argmax (n, c) scores; count over every batch",
+    )
+    expect(
+        got["grad_after"] is True,
+        f"evaluate with {kind}: gradient tracking after it returns",
+        "on, as it was before the call",
+        "off",
+        "torch.set_grad_enabled(False) leaves gradients off for whatever runs next (the next epoch's "
+        "training learns nothing); with torch.no_grad(): turns them back on when the block ends",
     )
 
 

@@ -1,0 +1,68 @@
+"""The process-wide torch switches graded code may flip, put back before every probe.
+
+The allow-list lets a submission call ``torch.set_grad_enabled``, ``set_anomaly_enabled``,
+``use_deterministic_algorithms``, ``set_warn_always`` and ``set_printoptions`` (and ``no_grad()``
+entered by hand): each sets the whole process, so a call left switched in one exercise would
+reach every later probe of the worker, the other exercises' included (``relu`` leaving autograd
+off cost ``train_epoch``, ``MLP`` and ``DiabetesNet`` their points). The worker takes a
+:func:`snapshot` when the submission's import is done and :func:`restore`s it before each probe:
+a probe starts as the import left torch, whatever the probes before it did; a leak costs only
+the checks whose own call makes it. Sandbox side: torch's setters are bound here, before any
+submitted line runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import _tensor_str
+
+_set_grad_enabled = torch._C._set_grad_enabled
+_is_grad_enabled = torch.is_grad_enabled
+_set_anomaly = torch.set_anomaly_enabled
+_is_anomaly = torch.is_anomaly_enabled
+_is_anomaly_nan = torch.is_anomaly_check_nan_enabled
+_use_deterministic = torch.use_deterministic_algorithms
+_is_deterministic = torch.are_deterministic_algorithms_enabled
+_is_warn_only = torch.is_deterministic_algorithms_warn_only_enabled
+_set_warn_always = torch.set_warn_always
+_is_warn_always = torch.is_warn_always_enabled
+_PRINT = ("precision", "threshold", "edgeitems", "linewidth", "sci_mode")
+
+
+@dataclass(frozen=True)
+class State:
+    grad: bool
+    anomaly: tuple[bool, bool]
+    deterministic: tuple[bool, bool]
+    warn_always: bool
+    printing: tuple[object, ...]
+
+
+def snapshot() -> State:
+    """The switches as they are now."""
+    return State(
+        grad=_is_grad_enabled(),
+        anomaly=(_is_anomaly(), _is_anomaly_nan()),
+        deterministic=(_is_deterministic(), _is_warn_only()),
+        warn_always=_is_warn_always(),
+        printing=tuple(getattr(_tensor_str.PRINT_OPTS, name) for name in _PRINT),
+    )
+
+
+def restore(state: State) -> None:
+    """Put back the switches of ``state`` (each only where it differs: a few calls a probe)."""
+    now = snapshot()
+    if now == state:
+        return
+    if now.grad != state.grad:
+        _set_grad_enabled(state.grad)
+    if now.anomaly != state.anomaly:
+        _set_anomaly(state.anomaly[0], check_nan=state.anomaly[1])
+    if now.deterministic != state.deterministic:
+        _use_deterministic(state.deterministic[0], warn_only=state.deterministic[1])
+    if now.warn_always != state.warn_always:
+        _set_warn_always(state.warn_always)
+    for name, value in zip(_PRINT, state.printing, strict=True):
+        setattr(_tensor_str.PRINT_OPTS, name, value)
