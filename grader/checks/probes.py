@@ -344,14 +344,24 @@ def module_forward_backward(
     shapes: Sequence[Sequence[int]],
     count: Sequence[str],
 ) -> dict[str, Any]:
-    """``mod.cls(*args, **kwargs)`` built under seed 0, run on a ``torch.randn`` input of each shape;
-    then backward of the sum of every output. Returns the outputs' ``"shapes"``, per parameter
+    """``mod.cls(*args, **kwargs)`` built under seed 0, its parameters redrawn, run on a
+    ``torch.randn`` input of each shape; then backward of the sum of every output. The redraw
+    (positive values about 1 / the fan-in) makes which parameters a gradient reaches show the
+    wiring, not the initialisation: a zero-initialised head or torchvision's
+    ``zero_init_residual`` (a block's last BatchNorm weight at 0) leaves the layers before it
+    without a gradient at the start, rightly, and trains like the others. Returns the outputs' ``"shapes"``, per parameter
     ``"grads"``: (its shape, Σ|grad| or None without a gradient), and the ``"count"`` of submodules
     that are instances of the classes named in ``count`` (``"nn.Conv2d"`` from torch, the others
     from the submitted module).
     """
     kit.manual_seed(0)
     model = getattr(mod, cls)(*args, **kwargs)
+    g = torch.Generator().manual_seed(3)
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(
+                (torch.rand(p.shape, generator=g, dtype=p.dtype) + 0.5) / (p[0].numel() if p.dim() > 1 else 1)
+            )
     outputs = [model(torch.randn(shape)) for shape in shapes]
     sum(o.sum() for o in outputs).backward()
     kinds = tuple(getattr(nn, name[3:]) if name.startswith("nn.") else getattr(mod, name) for name in count)

@@ -574,6 +574,61 @@ class GoogLeNetMini(nn.Module):
         return self.head(torch.mean(x, dim=[2, 3]))
 """,
     ),
+    "SimpleCNN with a zero-initialised head": (
+        "cnn",
+        "SimpleCNN",
+        """
+class SimpleCNN(nn.Module):
+    def __init__(self, num_classes=10, in_channels=1):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(in_channels, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.AdaptiveAvgPool2d(1), nn.Flatten())
+        self.classifier = nn.Linear(32, num_classes)
+        nn.init.zeros_(self.classifier.weight)  # no gradient reaches the convolutions until it moves
+        nn.init.zeros_(self.classifier.bias)
+
+    def forward(self, x):
+        return self.classifier(self.features(x))
+""",
+    ),
+    "GoogLeNetMini with a zero-initialised head": (
+        "inception",
+        "GoogLeNetMini",
+        """
+class GoogLeNetMini(nn.Module):
+    def __init__(self, in_channels=1, num_classes=10, input_size=28):
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv2d(in_channels, 10, 5, padding=2), nn.MaxPool2d(2), nn.ReLU(), InceptionA(10),
+            nn.Conv2d(88, 20, 5, padding=2), nn.MaxPool2d(2), nn.ReLU(), InceptionA(20), nn.Flatten())
+        with torch.no_grad():
+            size = self.body(torch.zeros(1, in_channels, input_size, input_size)).shape[1]
+        self.fc = nn.Linear(size, num_classes)
+        nn.init.zeros_(self.fc.weight)
+
+    def forward(self, x):
+        return self.fc(self.body(x))
+""",
+    ),
+    "SmallResNet with torchvision's zero_init_residual": (
+        "resnet",
+        "SmallResNet",
+        """
+class SmallResNet(nn.Module):
+    def __init__(self, in_channels=1, num_classes=10):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(in_channels, 16, 3, padding=1, bias=False), nn.BatchNorm2d(16), nn.ReLU())
+        self.blocks = nn.Sequential(BasicBlock(16, 16), BasicBlock(16, 32, stride=2))
+        self.fc = nn.Linear(32, num_classes)
+        for block in self.blocks:  # each block starts as its shortcut
+            nn.init.zeros_(block.bn2.weight)
+
+    def forward(self, x):
+        return self.fc(self.blocks(self.stem(x)).mean(dim=(2, 3)))
+""",
+    ),
     "BasicBlock with a flag and layers named by role": (
         "resnet",
         "BasicBlock",
