@@ -511,6 +511,7 @@ def test_small_resnet_pools_by_average(sub):
 # 10th epoch (`python tests/grader/measure_curves.py small_resnet_learns_digits`): min 0.0155,
 # median 0.0283, max 0.0905.
 FINAL_LOSS = (0.0155, 0.0905)
+TRAIN_EPOCHS, TRAIN_LR, TRAIN_THRESHOLD = 10, 0.003, 0.40
 
 
 @check("convergence", points=2, exercise="SmallResNet")
@@ -526,14 +527,14 @@ def test_small_resnet_learns_digits(sub):
             y_train,
             x_test,
             0,
-            10,
-            0.003,
+            TRAIN_EPOCHS,
+            TRAIN_LR,
             timeout=90,
         )
     )
     accuracy = multiclass_accuracy(scores, y_test, 10, "held-out digit scores")
     expect_learned(
-        accuracy >= 0.40,
+        accuracy >= TRAIN_THRESHOLD,
         "held-out digits accuracy of SmallResNet after 10 epochs",
         "at least 40 %",
         f"{accuracy:.1%}",
