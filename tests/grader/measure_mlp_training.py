@@ -1,6 +1,7 @@
 """What ``mlp``'s two training checks catch at a number of epochs and steps: ``python
 tests/grader/measure_mlp_training.py [EPOCHS [STEPS]] [--runs FILE]`` (default: the suite's
-``DIGITS_EPOCHS`` and ``DIABETES_STEPS``; FILE as in measure_resnet_training.py).
+``DIGITS_EPOCHS`` and ``DIABETES_STEPS``; ``8 300`` gives the figures behind 150 steps; FILE as in
+measure_resnet_training.py).
 
 ``mlp_learns_digits`` trains MLP([64, 32, 10]) with the submission's own ``train_epoch`` (Adam lr
 0.01, batches of 64) and asks a held-out accuracy of at least ``DIGITS_THRESHOLD``;
