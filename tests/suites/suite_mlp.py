@@ -574,7 +574,12 @@ def probe_train_digits(mod, x_train, y_train, x_test, seed):
 # code over seeds 0–19: held-out accuracy min 0.931, median 0.961, max 0.976. Threshold 0.88.
 # Its training loss after the 8th epoch (the curve's last point; `python tests/grader/measure_curves.py
 # mlp_learns_digits`): min 0.0828, median 0.104, max 0.123. A failing curve that ends above is "slower".
+# Fewer epochs were measured and left (`python tests/grader/measure_mlp_training.py 8 300`): at 7 an
+# MLP returning softmax probabilities passes seed 15; at 6 correct code's lowest (0.922, Kaiming
+# init) thins the margin from 0.049 to 0.042, and 0.873, the threshold that keeps it, lets a loop
+# halving the learning rate each epoch pass seeds 2 and 14.
 DIGITS_FINAL_LOSS = (0.0828, 0.123)
+DIGITS_EPOCHS, DIGITS_THRESHOLD = 8, 0.88  # probe_train_digits's range(DIGITS_EPOCHS + 1)
 
 
 @check("convergence", points=2, exercise=("MLP", "train_epoch"))
@@ -585,7 +590,7 @@ def test_mlp_learns_digits(sub, seed):
     scores, curve = with_curve(sub.run(probe_train_digits, x_train, y_train, x_test, seed))
     accuracy = multiclass_accuracy(scores, y_test, 10, "held-out digit scores")
     expect_learned(
-        accuracy >= 0.88,
+        accuracy >= DIGITS_THRESHOLD,
         f"held-out digits accuracy of MLP([64, 32, 10]) trained with your train_epoch (seed {seed})",
         "at least 88 %",
         f"{accuracy:.1%}",
@@ -599,11 +604,11 @@ def probe_train_diabetes(mod, x_train, y_train, x_test, seed):
     model = mod.DiabetesNet(x_train.shape[1])
     optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
     curve = {"loss": [], "every": "10 steps"}  # before every 10th step, then at the end
-    for step in range(301):
+    for step in range(151):
         loss = F.binary_cross_entropy(model(x_train), y_train)
         if step % 10 == 0:
             curve["loss"].append(float(loss.detach()))
-        if step == 300:
+        if step == 150:
             break
         optimizer.zero_grad()
         loss.backward()
@@ -612,11 +617,16 @@ def probe_train_diabetes(mod, x_train, y_train, x_test, seed):
         return model(x_test), curve
 
 
-# DiabetesNet(7), Adam lr 0.05, 300 full-batch steps, 75/25 split; reference code over seeds 0–19:
-# accuracy min 0.714, median 0.767, max 0.820; margin over the split's majority class min 0.023,
-# median 0.109. The check asks to beat the majority class. Training loss after 300 steps (seeds
-# 0–19, measure_curves.py): min 0.305, median 0.338, max 0.370.
-DIABETES_FINAL_LOSS = (0.305, 0.370)
+# DiabetesNet(7), Adam lr 0.05, 150 full-batch steps, 75/25 split; reference code over seeds 0–19:
+# accuracy min 0.729, median 0.774, max 0.820; margin over the split's majority class min 0.030,
+# median 0.102. The check asks to beat the majority class. 150 steps, not 300
+# (`python tests/grader/measure_mlp_training.py 8 300`): correct code's lowest margin (the corpus's
+# correct files, Xavier init) is 0.030 at 150 steps, 0.023 at 300; the wrong DiabetesNets written
+# from the docstrings and the corpus's mistakes fail on the same 58 (mistake, seed) at 150 as at
+# 300 (at 125 a DiabetesNet without its last sigmoid passes seed 9). Training loss after 150 steps
+# (seeds 0–19, measure_curves.py): min 0.360, median 0.399, max 0.430.
+DIABETES_FINAL_LOSS = (0.360, 0.430)
+DIABETES_STEPS = 150  # probe_train_diabetes's own count (its source runs without this module's names)
 
 
 @check("convergence", exercise="DiabetesNet")
