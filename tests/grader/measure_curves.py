@@ -101,9 +101,13 @@ RUNS: dict[str, Callable[[int], dict]] = {
     "googlenet_mini_learns_digits": _classifier(
         "GoogLeNetMini", "inception", {"in_channels": 1, "num_classes": 10, "input_size": 8}, 4, 0.003
     ),
-    "small_resnet_learns_digits": _classifier(
-        "SmallResNet", "resnet", {"in_channels": 1, "num_classes": 10}, 10, 0.003
-    ),
+    "small_resnet_learns_digits": lambda seed: _classifier(  # the suite's length, read when run
+        "SmallResNet",
+        "resnet",
+        {"in_channels": 1, "num_classes": 10},
+        suite("resnet").TRAIN_EPOCHS,
+        suite("resnet").TRAIN_LR,
+    )(seed),
     "loss_trains_a_classifier[cross_entropy]": _losses("cross_entropy"),
     "loss_trains_a_classifier[bce_with_logits]": _losses("bce_with_logits"),
     "logistic_regression_learns_diabetes_with_your_sgd": _optim,
