@@ -574,6 +574,25 @@ class GoogLeNetMini(nn.Module):
         return self.head(torch.mean(x, dim=[2, 3]))
 """,
     ),
+    "MLP with its output layer registered first and one nn.Dropout": (
+        "mlp",
+        "MLP",
+        """
+class MLP(nn.Module):
+    def __init__(self, sizes, activation="relu", dropout=0.0):
+        super().__init__()
+        self.out = nn.Linear(sizes[-2], sizes[-1])  # the order of registration is free
+        self.hidden = nn.ModuleList(nn.Linear(i, o) for i, o in zip(sizes[:-2], sizes[1:-1]))
+        self.act = {"relu": nn.ReLU(), "tanh": nn.Tanh(), "sigmoid": nn.Sigmoid()}[activation]
+        self.drop = nn.Dropout(dropout)  # p = 0 keeps every unit
+
+    def forward(self, x):
+        x = x.flatten(1)
+        for layer in self.hidden:
+            x = self.drop(self.act(layer(x)))
+        return self.out(x)
+""",
+    ),
     "SimpleCNN with a zero-initialised head": (
         "cnn",
         "SimpleCNN",

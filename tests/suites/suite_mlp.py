@@ -244,8 +244,21 @@ def test_xavier_uniform(sub, shape, fan_in, fan_out):
 # -- modules -------------------------------------------------------------------------------
 
 
-def chain(params, in_features):
-    """Order linear (weight, bias) pairs into a chain in → … by their shapes (fair to any naming)."""
+def chain(params, in_features, order=None):
+    """Linear (weight, bias) pairs in the order forward called their nn.Linear (``order``: indices
+    into ``params``, from :func:`probe_modules`), else chained in → … by their shapes (fair to any
+    naming and any order of registration)."""
+    if (
+        isinstance(order, list)
+        and order
+        and all(
+            isinstance(w, int)
+            and 0 <= w < len(params)
+            and (b is None or isinstance(b, int) and 0 <= b < len(params))
+            for w, b in order
+        )
+    ):
+        return [(params[w][0], None if b is None else params[b][0]) for w, b in order]
     weights = [p for p, _ in params if p.dim() == 2]
     biases = {p.shape[0]: p for p, _ in params if p.dim() == 1}
     layers, width = [], in_features
@@ -278,20 +291,33 @@ def expect_linear_chain(got, in_features, widths, what):
             "none",
             "every layer must be used in forward",
         )
-    return chain(got["params"], in_features)
+    return chain(got["params"], in_features, got.get("order"))
 
 
 def probe_modules(mod, cls, builds, train):
     """For each (args, kwargs, x) of ``builds``: ``mod.cls(*args, **kwargs)`` built under seed 0 in
-    the given mode, its output on x, and each parameter with its gradient after out.sum().backward()."""
+    the given mode, its output on x, each parameter with its gradient after out.sum().backward(),
+    and the ``order`` in which forward called its nn.Linear layers (their weights' and biases'
+    indices among the parameters)."""
     found = []
     for args, kwargs, x in builds:
         kit.manual_seed(0)
         model = getattr(mod, cls)(*args, **kwargs)
         model.train(train)
+        called = []
+        hooks = [
+            m.register_forward_hook(lambda m, i, o: called.append(m))
+            for m in model.modules()
+            if isinstance(m, nn.Linear)
+        ]
         out = model(x)
+        for hook in hooks:
+            hook.remove()
         out.sum().backward()
-        found.append({"out": out, "params": [(p.detach().clone(), p.grad) for p in model.parameters()]})
+        params = list(model.parameters())
+        index = {id(p): k for k, p in enumerate(params)}
+        order = [(index.get(id(m.weight)), None if m.bias is None else index.get(id(m.bias))) for m in called]
+        found.append({"out": out, "params": [(p.detach().clone(), p.grad) for p in params], "order": order})
     return found
 
 
@@ -368,14 +394,29 @@ def test_mlp_forward_and_gradients(sub, activation):
 
 
 def probe_mlp_dropout(mod):
+    """MLP([20, 400, 3], dropout=0.2): two outputs in eval mode, two in train mode, and what its
+    last nn.Linear receives in train mode with every hidden unit at relu(1) = 1 before dropout."""
     kit.manual_seed(0)
-    model = mod.MLP([20, 50, 3], activation="relu", dropout=0.5)
+    model = mod.MLP([20, 400, 3], activation="relu", dropout=0.2)
     x = torch.randn(4, 20)
     model.eval()
     a, b = model(x), model(x)
     model.train()
     c, d = model(x), model(x)
-    return {"eval_same": bool(torch.equal(a, b)), "train_differ": not bool(torch.equal(c, d))}
+    shaped = {tuple(m.weight.shape): m for m in model.modules() if isinstance(m, nn.Linear)}
+    seen = []
+    if (400, 20) in shaped and (3, 400) in shaped:  # by shape: the order of registration is free
+        hook = shaped[3, 400].register_forward_pre_hook(lambda m, i: seen.append(i[0].detach()))
+        with torch.no_grad():
+            shaped[400, 20].weight.zero_()
+            shaped[400, 20].bias.fill_(1.0)
+            model(torch.randn(16, 20))
+        hook.remove()
+    return {
+        "eval_same": bool(torch.equal(a, b)),
+        "train_differ": not bool(torch.equal(c, d)),
+        "hidden": seen[0] if seen else None,
+    }
 
 
 @check("shape", public=True, exercise="MLP")
@@ -394,6 +435,24 @@ def test_mlp_dropout_only_in_training(sub):
         "random dropout",
         "no dropout",
         "add dropout after each hidden activation when dropout > 0",
+    )
+    what = "MLP([20, 400, 3], dropout=0.2) in train mode, every hidden unit 1 before dropout"
+    hidden = expect_tensor(got["hidden"], f"{what}: what its last nn.Linear receives", shape=(16, 400))
+    dropped = float((hidden == 0).float().mean())
+    expect(
+        abs(dropped - 0.2) < 0.03,
+        f"{what}: the fraction of hidden units dropped",
+        "0.2 (6400 draws)",
+        f"{dropped:.3f}",
+        "dropout=p drops each unit with probability p: nn.Dropout(p), not nn.Dropout(1 - p)",
+    )
+    kept = hidden[hidden != 0]
+    expect(
+        kept.numel() > 0 and bool(torch.allclose(kept, torch.full_like(kept, 1.25))),
+        f"{what}: the units kept",
+        "1.25 = 1 / (1 − 0.2)",
+        describe(kept[:3]),
+        "inverted dropout scales what it keeps by 1/(1 − p) (nn.Dropout does)",
     )
 
 
