@@ -20,7 +20,8 @@ _HOMES = {
     "manual_seed": "grader.sandboxed.probe_kit",
     "N_": "grader.i18n",
     "Traced": "grader.checks.departures",
-    "expect_shapes": "grader.checks.departures",  # a suite's label that reaches a message, marked for the catalogue
+    "expect_shapes": "grader.checks.departures",
+    "expect_logits": "grader.checks.outputs",  # a suite's label that reaches a message, marked for the catalogue
     **{
         name: "grader.checks.data"
         for name in ("dataset_path", "held_out_split", "load_diabetes", "load_digits")

@@ -369,7 +369,12 @@ def module_forward_backward(
     grads = [
         (tuple(p.shape), None if p.grad is None else float(p.grad.abs().sum())) for p in model.parameters()
     ]
-    return {"shapes": [tuple(o.shape) for o in outputs], "grads": grads, "count": counted}
+    return {
+        "shapes": [tuple(o.shape) for o in outputs],
+        "outputs": [o.detach() for o in outputs],
+        "grads": grads,
+        "count": counted,
+    }
 
 
 def module_on_device(

@@ -19,6 +19,7 @@ from grader.checks.judge import (
     expect_unchanged,
     expect_vectorised,
 )
+from grader.checks.outputs import expect_logits
 
 pytestmark = pytest.mark.unit
 
@@ -397,3 +398,12 @@ def test_describe_reads_only_the_start_of_a_containers_repr_and_says_the_same():
         value = _plain(rng)
         if isinstance(value, (list, tuple, dict)):
             assert describe(value) == f"{type(value).__name__} {value!r}"[:120]
+
+
+def test_expect_logits_refuses_only_rows_that_are_all_probability_vectors():
+    logits = [torch.randn(3, 10, generator=torch.Generator().manual_seed(0)), torch.randn(1, 4)]
+    expect_logits(logits, "scores")
+    expect_logits([logits[0].relu()], "scores after a ReLU")  # not normalised: judged elsewhere
+    with pytest.raises(CheckFailed, match="probability vectors"):
+        expect_logits([x.softmax(1) for x in logits], "softmax scores")
+    expect_logits([logits[0].softmax(1), torch.randn(2, 3, 4)], "a malformed output")  # the shape checks say

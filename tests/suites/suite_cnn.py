@@ -14,6 +14,7 @@ from grader.checks import (
     expect_close,
     expect_inputs_untouched,
     expect_learned,
+    expect_logits,
     expect_module_on_second_device,
     expect_no_twin,
     expect_same_device,
@@ -258,6 +259,7 @@ def test_simple_cnn_accepts_any_size_at_least_8(sub, num_classes, in_channels):
         f"inputs {', '.join(f'({n}, {in_channels}, {s}, {s})' for n, s in sizes)}",
         "make the linear layer's input size independent of H and W, e.g. global average pooling first",
     )
+    expect_logits(got["outputs"], f"outputs of SimpleCNN({num_classes}, {in_channels})")
 
 
 @check("gradient", public=True, exercise="SimpleCNN")

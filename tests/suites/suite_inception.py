@@ -17,6 +17,7 @@ from grader.checks import (
     expect,
     expect_close,
     expect_learned,
+    expect_logits,
     expect_module_on_second_device,
     expect_shapes,
     expect_tensor,
@@ -211,6 +212,7 @@ def run_googlenet(sub, input_size, n, in_channels):
     )
     return {
         "shape": got["shapes"][0],
+        "outputs": got["outputs"],
         "inceptions": got["count"],
         "dead": [shape for shape, total in got["grads"] if total is None or total == 0],
     }
@@ -237,6 +239,9 @@ def test_googlenet_mini_computes_its_flatten_size(sub, input_size, n, in_channel
         "compute the linear layer's input size from input_size (a dry run on zeros), not 1408 by hand; "
         "pad the 5×5 convolutions so 8×8 survives two poolings",
         expected=f"logits ({n}, 10)",
+    )
+    expect_logits(
+        got["outputs"], f"outputs of GoogLeNetMini(in_channels={in_channels}, input_size={input_size})"
     )
     expect(got["inceptions"] == 2, "InceptionA instances inside GoogLeNetMini", "two", str(got["inceptions"]))
 

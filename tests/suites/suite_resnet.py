@@ -15,6 +15,7 @@ from grader.checks import (
     expect,
     expect_close,
     expect_learned,
+    expect_logits,
     expect_module_on_second_device,
     expect_no_twin,
     expect_same_device,
@@ -431,6 +432,7 @@ def test_small_resnet(sub, in_channels, num_classes):
         f"logit shapes of ONE SmallResNet({in_channels}, {num_classes}) on 8×8, 11×11 and 28×28 inputs",
         "global average pooling before the linear layer",
     )
+    expect_logits(got["outputs"], f"outputs of SmallResNet({in_channels}, {num_classes})")
     expect(
         got["count"] >= 2,
         "residual blocks inside SmallResNet",
