@@ -1,4 +1,5 @@
-"""What a classifier's output must be beyond its shape: logits, as the networks' docstrings say."""
+"""What a classifier's output must be beyond its shape: logits, as the networks' docstrings say, and
+in eval mode each sample's own (BatchNorm on its running statistics, nothing mixing the batch)."""
 
 from __future__ import annotations
 
@@ -31,5 +32,30 @@ def expect_logits(outputs: Any, what: str) -> None:
         N_("rows that are probability vectors (each in [0, 1], summing to 1)"),
         N_(
             "return the linear layer's scores: no softmax on the output (cross-entropy applies log-softmax itself)"
+        ),
+    )
+
+
+def expect_batch_independent_in_eval(pair: Any, what: str) -> None:
+    """``pair`` (a sample's eval-mode output alone, the same sample's within its batch), from
+    :func:`grader.checks.probes.module_forward_backward`: equal. A BatchNorm that normalises by the
+    batch in eval mode (``track_running_stats=False``, ``training=True`` always) or a reshape that
+    mixes samples makes one sample's logits depend on the others."""
+    if not (
+        isinstance(pair, (list, tuple)) and len(pair) == 2 and all(isinstance(t, torch.Tensor) for t in pair)
+    ):
+        return  # the shape checks say what is wrong with the outputs
+    alone, within = pair
+    if alone.shape != within.shape:
+        return  # a batch of one that loses its axis: the shape checks' case
+    same = bool(torch.allclose(alone, within, rtol=1e-4, atol=1e-5))
+    expect(
+        same,
+        what,
+        N_("the same logits for a sample alone as within its batch"),
+        N_("logits that change with the rest of the batch"),
+        N_(
+            "in eval mode BatchNorm uses its running statistics (keep track_running_stats on, pass "
+            "self.training to F.batch_norm); never reshape across the batch dimension"
         ),
     )

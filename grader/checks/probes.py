@@ -369,9 +369,15 @@ def module_forward_backward(
     grads = [
         (tuple(p.shape), None if p.grad is None else float(p.grad.abs().sum())) for p in model.parameters()
     ]
+    model.eval()  # a sample's output alone and within a batch (BatchNorm on its running statistics)
+    with torch.no_grad():
+        batch = torch.randn(4, *shapes[0][1:])
+        alone = (model(batch[:1]), model(batch)[:1])
+    model.train()
     return {
         "shapes": [tuple(o.shape) for o in outputs],
         "outputs": [o.detach() for o in outputs],
+        "eval_alone": alone,
         "grads": grads,
         "count": counted,
     }

@@ -19,7 +19,7 @@ from grader.checks.judge import (
     expect_unchanged,
     expect_vectorised,
 )
-from grader.checks.outputs import expect_logits
+from grader.checks.outputs import expect_batch_independent_in_eval, expect_logits
 
 pytestmark = pytest.mark.unit
 
@@ -407,3 +407,11 @@ def test_expect_logits_refuses_only_rows_that_are_all_probability_vectors():
     with pytest.raises(CheckFailed, match="probability vectors"):
         expect_logits([x.softmax(1) for x in logits], "softmax scores")
     expect_logits([logits[0].softmax(1), torch.randn(2, 3, 4)], "a malformed output")  # the shape checks say
+
+
+def test_a_sample_alone_in_eval_mode_must_give_what_it_gives_within_its_batch():
+    logits = torch.randn(1, 10)
+    expect_batch_independent_in_eval((logits, logits + 1e-7), "the same sample")
+    expect_batch_independent_in_eval((logits[0], logits), "a batch of one that lost its axis")  # shapes' case
+    with pytest.raises(CheckFailed, match="change with the rest of the batch"):
+        expect_batch_independent_in_eval((logits, logits + 0.1), "batch statistics in eval mode")

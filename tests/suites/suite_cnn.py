@@ -11,6 +11,7 @@ from grader.checks import (
     battery,
     check,
     expect,
+    expect_batch_independent_in_eval,
     expect_close,
     expect_inputs_untouched,
     expect_learned,
@@ -260,6 +261,9 @@ def test_simple_cnn_accepts_any_size_at_least_8(sub, num_classes, in_channels):
         "make the linear layer's input size independent of H and W, e.g. global average pooling first",
     )
     expect_logits(got["outputs"], f"outputs of SimpleCNN({num_classes}, {in_channels})")
+    expect_batch_independent_in_eval(
+        got["eval_alone"], f"SimpleCNN({num_classes}, {in_channels}) in eval mode"
+    )
 
 
 @check("gradient", public=True, exercise="SimpleCNN")

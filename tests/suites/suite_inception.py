@@ -15,6 +15,7 @@ from grader.checks import (
     check,
     describe,
     expect,
+    expect_batch_independent_in_eval,
     expect_close,
     expect_learned,
     expect_logits,
@@ -213,6 +214,7 @@ def run_googlenet(sub, input_size, n, in_channels):
     return {
         "shape": got["shapes"][0],
         "outputs": got["outputs"],
+        "eval_alone": got["eval_alone"],
         "inceptions": got["count"],
         "dead": [shape for shape, total in got["grads"] if total is None or total == 0],
     }
@@ -242,6 +244,9 @@ def test_googlenet_mini_computes_its_flatten_size(sub, input_size, n, in_channel
     )
     expect_logits(
         got["outputs"], f"outputs of GoogLeNetMini(in_channels={in_channels}, input_size={input_size})"
+    )
+    expect_batch_independent_in_eval(
+        got["eval_alone"], f"GoogLeNetMini(in_channels={in_channels}, input_size={input_size}) in eval mode"
     )
     expect(got["inceptions"] == 2, "InceptionA instances inside GoogLeNetMini", "two", str(got["inceptions"]))
 

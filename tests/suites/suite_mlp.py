@@ -424,14 +424,14 @@ def test_mlp_dropout_only_in_training(sub):
     got = sub.run(probe_mlp_dropout)
     expect(
         isinstance(got, dict) and got["eval_same"] is True,
-        "MLP(..., dropout=0.5) in eval mode",
+        "MLP(..., dropout=0.2) in eval mode",
         "the same output twice",
         "different outputs",
         "dropout must be off in eval mode (nn.Dropout does that)",
     )
     expect(
         got["train_differ"] is True,
-        "MLP(..., dropout=0.5) in train mode",
+        "MLP(..., dropout=0.2) in train mode",
         "random dropout",
         "no dropout",
         "add dropout after each hidden activation when dropout > 0",

@@ -13,6 +13,7 @@ from grader.checks import (
     check,
     describe,
     expect,
+    expect_batch_independent_in_eval,
     expect_close,
     expect_learned,
     expect_logits,
@@ -433,6 +434,9 @@ def test_small_resnet(sub, in_channels, num_classes):
         "global average pooling before the linear layer",
     )
     expect_logits(got["outputs"], f"outputs of SmallResNet({in_channels}, {num_classes})")
+    expect_batch_independent_in_eval(
+        got["eval_alone"], f"SmallResNet({in_channels}, {num_classes}) in eval mode"
+    )
     expect(
         got["count"] >= 2,
         "residual blocks inside SmallResNet",
