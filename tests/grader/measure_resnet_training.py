@@ -19,7 +19,6 @@ this process. Not a test: the figures behind the suite's ``TRAIN_EPOCHS``.
 
 from __future__ import annotations
 
-import copy
 import functools
 import json
 import sys
@@ -28,17 +27,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import torch
-import torch.nn.functional as F
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "suites"))
+sys.path.insert(0, str(REPO / "tests" / "grader"))
 
 import suite_resnet  # noqa: E402
+from measure_cnn_training import Check  # noqa: E402
+from measure_cnn_training import accuracies as epoch_accuracies  # noqa: E402
 
 from grader.checks import probes  # noqa: E402
 from grader.checks.data import held_out_split, load_digits  # noqa: E402
-from grader.checks.judge import CheckFailed, multiclass_accuracy  # noqa: E402
-from grader.sandboxed import probe_kit as kit  # noqa: E402
+from grader.checks.judge import multiclass_accuracy  # noqa: E402
 
 SEEDS = range(20)
 Edits = Sequence[tuple[str, str]]
@@ -188,38 +188,20 @@ def wrong_sources(topic: str, wrong: dict[str, tuple[str, Edits]]) -> dict[str, 
 
 
 def accuracies(mod: types.ModuleType, seed: int, epochs: int) -> list[float]:
-    """Held-out accuracy after each epoch of the check's training (0 from where it raised)."""
-    x_train, y_train, x_test, y_test = held_out_split(load_digits, seed)
-    found: list[float] = []
-    try:
-        kit.manual_seed(seed)
-        model = mod.SmallResNet(in_channels=1, num_classes=10)
-        optimizer = torch.optim.Adam(model.parameters(), lr=suite_resnet.TRAIN_LR)
-        order = torch.Generator().manual_seed(seed)
-        model.train()
-        for _ in range(epochs):
-            for batch in torch.randperm(len(x_train), generator=order).split(64):
-                loss = F.cross_entropy(model(x_train[batch]), y_train[batch])
-                optimizer.zero_grad()
-                loss.backward()
-                optimizer.step()
-            found.append(held_out(model, x_test, y_test))
-    except Exception:  # the check ends as an error: caught
-        pass
-    return found + [0.0] * (epochs - len(found))
-
-
-def held_out(model: torch.nn.Module, x_test: torch.Tensor, y_test: torch.Tensor) -> float:
-    """The check's accuracy of a copy of ``model`` in eval mode; the model and the RNG untouched."""
-    state, twin = torch.get_rng_state(), copy.deepcopy(model)
-    twin.eval()
-    with torch.no_grad():
-        scores = twin(x_test)
-    torch.set_rng_state(state)
-    try:
-        return multiclass_accuracy(scores, y_test, 10, "held-out digit scores")
-    except CheckFailed:
-        return 0.0
+    """Held-out accuracy after each epoch of the check's training (0 from where it raised):
+    ``measure_cnn_training``'s run, with the resnet check's network and learning rate."""
+    check = Check(
+        "small_resnet_learns_digits",
+        "SmallResNet",
+        {"in_channels": 1, "num_classes": 10},
+        epochs,
+        suite_resnet.TRAIN_LR,
+        suite_resnet.TRAIN_THRESHOLD,
+        {},
+        {},
+        (),
+    )
+    return epoch_accuracies(mod, check, seed)
 
 
 def curves(texts: dict[str, str], run: Callable[[types.ModuleType, int], list[float]]) -> Runs:
