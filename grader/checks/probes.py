@@ -349,10 +349,12 @@ def module_forward_backward(
     (positive values about 1 / the fan-in) makes which parameters a gradient reaches show the
     wiring, not the initialisation: a zero-initialised head or torchvision's
     ``zero_init_residual`` (a block's last BatchNorm weight at 0) leaves the layers before it
-    without a gradient at the start, rightly, and trains like the others. Returns the outputs' ``"shapes"``, per parameter
-    ``"grads"``: (its shape, Σ|grad| or None without a gradient), and the ``"count"`` of submodules
-    that are instances of the classes named in ``count`` (``"nn.Conv2d"`` from torch, the others
-    from the submitted module).
+    without a gradient at the start, rightly, and trains like the others. Then, in eval mode, the
+    first of 4 inputs of the first shape alone and in its batch. Returns the ``"outputs"``, their
+    ``"shapes"``, ``"eval_alone"`` (those two eval outputs), per parameter ``"grads"``: (its
+    shape, Σ|grad| or None without a gradient), and the ``"count"`` of submodules that are
+    instances of the classes named in ``count`` (``"nn.Conv2d"`` from torch, the others from the
+    submitted module).
     """
     kit.manual_seed(0)
     model = getattr(mod, cls)(*args, **kwargs)
