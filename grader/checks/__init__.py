@@ -20,9 +20,9 @@ _HOMES = {
     "manual_seed": "grader.sandboxed.probe_kit",
     "N_": "grader.i18n",
     "Traced": "grader.checks.departures",
-    "expect_shapes": "grader.checks.departures",
+    "expect_shapes": "grader.checks.departures",  # a suite's label that reaches a message, marked for the catalogue
     "expect_logits": "grader.checks.outputs",
-    "expect_batch_independent_in_eval": "grader.checks.outputs",  # a suite's label that reaches a message, marked for the catalogue
+    "expect_batch_independent_in_eval": "grader.checks.outputs",
     **{
         name: "grader.checks.data"
         for name in ("dataset_path", "held_out_split", "load_diabetes", "load_digits")

@@ -64,5 +64,6 @@ def restore(state: State) -> None:
         _use_deterministic(state.deterministic[0], warn_only=state.deterministic[1])
     if now.warn_always != state.warn_always:
         _set_warn_always(state.warn_always)
-    for name, value in zip(_PRINT, state.printing, strict=True):
-        setattr(_tensor_str.PRINT_OPTS, name, value)
+    if now.printing != state.printing:
+        for name, value in zip(_PRINT, state.printing, strict=True):
+            setattr(_tensor_str.PRINT_OPTS, name, value)

@@ -54,12 +54,16 @@ def _classifier(cls: str, topic: str, kwargs: dict, epochs: int, lr: float) -> C
 
 def _mlp_digits(seed: int) -> dict:
     x_train, y_train, x_test, _ = held_out_split(load_digits, seed)
-    return suite("mlp").probe_train_digits(solution("mlp"), x_train, y_train, x_test, seed)[1]
+    return suite("mlp").probe_train_digits(
+        solution("mlp"), x_train, y_train, x_test, seed, suite("mlp").DIGITS_EPOCHS
+    )[1]
 
 
 def _mlp_diabetes(seed: int) -> dict:
     x_train, y_train, x_test, _ = held_out_split(load_diabetes, seed)
-    return suite("mlp").probe_train_diabetes(solution("mlp"), x_train, y_train, x_test, seed)[1]
+    return suite("mlp").probe_train_diabetes(
+        solution("mlp"), x_train, y_train, x_test, seed, suite("mlp").DIABETES_STEPS
+    )[1]
 
 
 def _losses(loss_name: str) -> Callable[[int], dict]:

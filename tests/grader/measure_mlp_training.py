@@ -243,7 +243,7 @@ def diabetes(mod: types.ModuleType, seed: int, steps: int) -> list[float]:
 
 def verify(epochs: int, steps: int) -> None:
     """The measured runs' last points are the checks' own probes (their source, as a worker runs it)."""
-    mod, seed = module(source(REF, []), "measured_reference"), 3
+    mod, seed = module("measured_reference", source(REF, [])), 3
     for probe, length, split, run in (
         ("probe_train_digits", epochs, load_digits, digits),
         ("probe_train_diabetes", steps, load_diabetes, diabetes),
@@ -251,7 +251,7 @@ def verify(epochs: int, steps: int) -> None:
         namespace = {"torch": torch, "nn": torch.nn, "F": F, "kit": kit}
         exec(inspect.getsource(getattr(suite_mlp, probe)), namespace)  # trusted: the suite's own probe
         x_train, y_train, x_test, y_test = held_out_split(split, seed)
-        out, _ = namespace[probe](mod, x_train, y_train, x_test, seed)
+        out, _ = namespace[probe](mod, x_train, y_train, x_test, seed, length)
         if split is load_digits:
             got = multiclass_accuracy(out, y_test, 10, "scores")
         else:

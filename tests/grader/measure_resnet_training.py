@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO / "tests" / "suites"))
 sys.path.insert(0, str(REPO / "tests" / "grader"))
 
 import suite_resnet  # noqa: E402
-from measure_cnn_training import Check  # noqa: E402
+from measure_cnn_training import Check, module  # noqa: E402
 from measure_cnn_training import accuracies as epoch_accuracies  # noqa: E402
 
 from grader.checks import probes  # noqa: E402
@@ -163,12 +163,6 @@ def source(base: str, edits: Edits) -> str:
     return text
 
 
-def module(text: str, name: str) -> types.ModuleType:
-    mod = types.ModuleType(name)
-    exec(compile(text, name, "exec"), mod.__dict__)  # trusted: the reference and edits of it
-    return mod
-
-
 def correct_sources(topic: str, allowed: dict[str, tuple[str, Edits]]) -> dict[str, str]:
     """The reference, every allowed variant and the corpus's correct files, each text once."""
     texts = {"reference": source(f"solutions/{topic}.py", [])}
@@ -209,7 +203,7 @@ def curves(texts: dict[str, str], run: Callable[[types.ModuleType, int], list[fl
     found = {}
     for label, text in texts.items():
         try:
-            mod = module(text, f"measured_{abs(hash(label))}")
+            mod = module(f"measured_{abs(hash(label))}", text)
         except Exception:  # its import fails: so does every check (an empty module fails each run)
             mod = types.ModuleType("empty")
         found[label] = [run(mod, seed) for seed in SEEDS]
@@ -284,7 +278,7 @@ def main() -> None:
     numbers = [a for a in args if a != "--runs"]
     epochs = int(numbers[0]) if numbers else suite_resnet.TRAIN_EPOCHS
     threshold = float(numbers[1]) if len(numbers) > 1 else suite_resnet.TRAIN_THRESHOLD
-    verify(module(source("solutions/resnet.py", []), "measured_reference"), 3, suite_resnet.TRAIN_EPOCHS)
+    verify(module("measured_reference", source("solutions/resnet.py", [])), 3, suite_resnet.TRAIN_EPOCHS)
     run = functools.partial(accuracies, epochs=epochs)
     runs = measured(
         path,

@@ -604,9 +604,9 @@ def test_evaluate(sub, kind):
 # -- convergence -----------------------------------------------------------------------------
 
 
-def probe_train_digits(mod, x_train, y_train, x_test, seed):
+def probe_train_digits(mod, x_train, y_train, x_test, seed, epochs):
     """Held-out scores, and the curve: the training set's loss and accuracy (true labels, no
-    gradient) before training and after each of your train_epoch calls."""
+    gradient) before training and after each of your ``epochs`` train_epoch calls."""
     kit.manual_seed(seed)
     model = mod.MLP([64, 32, 10])
     optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
@@ -617,7 +617,7 @@ def probe_train_digits(mod, x_train, y_train, x_test, seed):
         generator=torch.Generator().manual_seed(seed),
     )
     curve = {"loss": [], "metric": [], "every": "epoch"}
-    for epoch in range(9):
+    for epoch in range(epochs + 1):
         if epoch:
             mod.train_epoch(model, loader, F.cross_entropy, optimizer, "cpu")
         with torch.no_grad():
@@ -638,7 +638,7 @@ def probe_train_digits(mod, x_train, y_train, x_test, seed):
 # init) thins the margin from 0.049 to 0.042, and 0.873, the threshold that keeps it, lets a loop
 # halving the learning rate each epoch pass seeds 2 and 14.
 DIGITS_FINAL_LOSS = (0.0828, 0.123)
-DIGITS_EPOCHS, DIGITS_THRESHOLD = 8, 0.88  # probe_train_digits's range(DIGITS_EPOCHS + 1)
+DIGITS_EPOCHS, DIGITS_THRESHOLD = 8, 0.88
 
 
 @check("convergence", points=2, exercise=("MLP", "train_epoch"))
@@ -646,7 +646,7 @@ DIGITS_EPOCHS, DIGITS_THRESHOLD = 8, 0.88  # probe_train_digits's range(DIGITS_E
 def test_mlp_learns_digits(sub, seed):
     seed = inputs.seed_among(seed)
     x_train, y_train, x_test, y_test = held_out_split(load_digits, seed)
-    scores, curve = with_curve(sub.run(probe_train_digits, x_train, y_train, x_test, seed))
+    scores, curve = with_curve(sub.run(probe_train_digits, x_train, y_train, x_test, seed, DIGITS_EPOCHS))
     accuracy = multiclass_accuracy(scores, y_test, 10, "held-out digit scores")
     expect_learned(
         accuracy >= DIGITS_THRESHOLD,
@@ -658,16 +658,16 @@ def test_mlp_learns_digits(sub, seed):
     )
 
 
-def probe_train_diabetes(mod, x_train, y_train, x_test, seed):
+def probe_train_diabetes(mod, x_train, y_train, x_test, seed, steps):
     kit.manual_seed(seed)
     model = mod.DiabetesNet(x_train.shape[1])
     optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
     curve = {"loss": [], "every": "10 steps"}  # before every 10th step, then at the end
-    for step in range(151):
+    for step in range(steps + 1):
         loss = F.binary_cross_entropy(model(x_train), y_train)
         if step % 10 == 0:
             curve["loss"].append(float(loss.detach()))
-        if step == 150:
+        if step == steps:
             break
         optimizer.zero_grad()
         loss.backward()
@@ -685,7 +685,7 @@ def probe_train_diabetes(mod, x_train, y_train, x_test, seed):
 # 300 (at 125 a DiabetesNet without its last sigmoid passes seed 9). Training loss after 150 steps
 # (seeds 0–19, measure_curves.py): min 0.360, median 0.399, max 0.430.
 DIABETES_FINAL_LOSS = (0.360, 0.430)
-DIABETES_STEPS = 150  # probe_train_diabetes's own count (its source runs without this module's names)
+DIABETES_STEPS = 150
 
 
 @check("convergence", exercise="DiabetesNet")
@@ -693,7 +693,9 @@ DIABETES_STEPS = 150  # probe_train_diabetes's own count (its source runs withou
 def test_diabetes_net_beats_the_majority_class(sub, seed):
     seed = inputs.seed_among(seed)
     x_train, y_train, x_test, y_test = held_out_split(load_diabetes, seed)
-    probabilities, curve = with_curve(sub.run(probe_train_diabetes, x_train, y_train, x_test, seed))
+    probabilities, curve = with_curve(
+        sub.run(probe_train_diabetes, x_train, y_train, x_test, seed, DIABETES_STEPS)
+    )
     accuracy, majority = binary_accuracy(probabilities, y_test, 0.5, "held-out probabilities")
     expect_learned(
         accuracy > majority,
