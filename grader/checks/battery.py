@@ -412,7 +412,7 @@ def compare(got: Any, want: Any, what: str, rtol: float, atol: float, hint: str)
             fail(what, repr(want), describe(got), hint)
     elif isinstance(want, float):
         if isinstance(got, bool) or not isinstance(got, (int, float)):
-            fail(what, N_("a Python float"), describe(got), hint)
+            fail(what, N_("a Python float"), describe(got), hint, form=True)
         if not abs(got - want) <= atol + rtol * abs(want):
             fail(what, f"{want:.8g} (rtol={rtol:g}, atol={atol:g})", f"{got:.8g}", hint)
     elif isinstance(want, (list, tuple)):

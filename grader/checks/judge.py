@@ -26,12 +26,16 @@ class CheckFailed(AssertionError):
     # what the exercise verdict reads beside the status (grader/checks/exercises.py): the stage of
     # the judging that failed (STAGES), "mistake:NAME" for a known mistake's signature, "twin"
     cause = ""
+    form = False  # its form (type, shape, dtype, emptiness) is wrong, not its values: ranks first
 
-    def __init__(self, message: str, curve: dict[str, Any] | None = None, cause: str = "") -> None:
+    def __init__(
+        self, message: str, curve: dict[str, Any] | None = None, cause: str = "", form: bool = False
+    ):
         super().__init__(message)
         self.curve = curve
         if cause:
             self.cause = cause
+        self.form = form or self.cause in FORM_STAGES
 
 
 class TwinUsed(CheckFailed):
@@ -60,6 +64,7 @@ def hinted(hint: str) -> str:
 # The stages of judging an answer, each a cause of its own: the same mistake fails at the same
 # stage whatever the inputs, and each stage has its own first hint (TYPE_HINT, NAN_HINT).
 STAGES = ("type", "shape", "dtype", "empty", "nan", "values")
+FORM_STAGES = STAGES[:4]  # the stages that judge an answer's form, not its values
 TYPE_HINT = N_(
     "return a torch.Tensor built with torch operations (torch.stack joins a list of tensors), "
     "not a Python list or number"
@@ -70,8 +75,8 @@ NAN_HINT = N_("NaN usually comes from inf - inf, 0 * inf or log of a negative nu
 _SPEAKS_OF_NAN = re.compile(r"NaN|overflow|\binf\b|finite|exp\(|log\(|log 0")
 
 
-def fail(what: str, expected: str, got: str, hint: str = "", cause: str = "") -> NoReturn:
-    raise CheckFailed(worded(what, expected, got) + hinted(text(hint)), cause=cause)
+def fail(what: str, expected: str, got: str, hint: str = "", cause: str = "", form: bool = False) -> NoReturn:
+    raise CheckFailed(worded(what, expected, got) + hinted(text(hint)), cause=cause, form=form)
 
 
 def mistake_cause(name: str) -> str:

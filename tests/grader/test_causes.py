@@ -12,11 +12,11 @@ from grader.batch.causes import Note, NoteBook, class_groups, notes_for
 from grader.batch.exports import feedback_markdown
 from grader.batch.gradebook import CourseBook, Gradebook, Row
 from grader.batch.standing import final_rows
-from grader.checks.exercises import judge
+from grader.checks.exercises import error_cause, judge
 from grader.checks.judge import NAN_HINT, TYPE_HINT, CheckFailed, expect_close, expect_tensor
 
 
-def check(test_id, status, exercises=("ex",), message="m", kind="shape", cause="") -> dict:
+def check(test_id, status, exercises=("ex",), message="m", kind="shape", cause="", **place) -> dict:
     test = {
         "id": test_id,
         "kind": kind,
@@ -27,7 +27,7 @@ def check(test_id, status, exercises=("ex",), message="m", kind="shape", cause="
         "visibility": "public",
         "exercises": list(exercises),
     }
-    return test | ({"cause": cause} if cause else {})
+    return test | ({"cause": cause} if cause else {}) | place
 
 
 def verdicts(tests: list[dict]) -> dict:
@@ -43,9 +43,10 @@ def test_a_check_shared_with_an_unfinished_neighbour_charges_the_neighbour_only(
         check("rnn_cell_equals_nn_rnncell", "passed", ["rnn_cell"]),
         check("rnn_forward_equals_nn_rnn", "passed", ["rnn_forward"]),
         check("gru_cell_equals_nn_grucell", "not_started", ["gru_cell"],
-              "not started: gru_cell() in rnn.py still raises NotImplementedError"),
+              "not started: gru_cell() in rnn.py still raises NotImplementedError", stub="gru_cell"),
         check("recurrences_on_edge_sizes", "not_started", SHARED,
-              "not started: gru_cell() in rnn.py still raises NotImplementedError"),
+              "not started: gru_cell() in rnn.py still raises NotImplementedError", stub="gru_cell",
+              blame="gru_cell"),
     ]  # fmt: skip
     found = verdicts(tests)
     assert found["rnn_cell"].status == found["rnn_forward"].status == "passed"
@@ -60,7 +61,7 @@ def test_a_shared_check_failing_on_one_exercise_is_that_ones_and_a_raise_its_inn
         check("rnn_cell_equals_nn_rnncell", "passed", ["rnn_cell"]),
         check("rnn_forward_equals_nn_rnn", "passed", ["rnn_forward"]),
         check("gru_cell_equals_nn_grucell", "passed", ["gru_cell"]),
-        check("recurrences_on_edge_sizes", "failed", SHARED, wrong, cause="values"),
+        check("recurrences_on_edge_sizes", "failed", SHARED, wrong, cause="values", blame="gru_cell"),
     ]
     found = verdicts(tests)
     assert found["rnn_cell"].status == "passed" and found["gru_cell"].status == "partial"
@@ -70,7 +71,7 @@ def test_a_shared_check_failing_on_one_exercise_is_that_ones_and_a_raise_its_inn
         "  at rnn.py, line 30, in rnn_forward: h = rnn_cell(x, h, *w)\n"
         "  at rnn.py, line 12, in rnn_cell: return torch.tanh(x @ w_ih)"
     )
-    tests[-1] = check("recurrences_on_edge_sizes", "error", SHARED, raised)
+    tests[-1] = check("recurrences_on_edge_sizes", "error", SHARED, raised, blame="rnn_cell")
     tests[0] = check("rnn_cell_equals_nn_rnncell", "failed", ["rnn_cell"], "rnn_cell: expected 1, got 2.")
     found = verdicts(tests)
     assert found["rnn_forward"].status == found["gru_cell"].status == "passed"
@@ -102,11 +103,12 @@ def test_the_same_mistake_on_other_inputs_is_one_cause_and_each_error_kind_its_o
         "softmax_rows[b]", "failed", ["softmax"], "softmax on (5, 7): expected 0.4, got 0.9.", cause="values"
     )
     assert verdicts([one])["softmax"].cause == verdicts([other])["softmax"].cause == "softmax_rows:values"
-    raised = check("linear[a]", "error", ["linear"],
-                   "RuntimeError while running linear() in mlp.py: mat1 and mat2 shapes cannot be multiplied (4x3 and 5x2)")  # fmt: skip
+    multiplied = "mat1 and mat2 shapes cannot be multiplied (4x3 and 5x2)"
+    assert error_cause("RuntimeError", multiplied) == "error:matmul-shapes"
+    assert error_cause("AttributeError", "no .T") == "error:AttributeError"
+    assert error_cause("", "the worker is gone") == "error"
+    raised = check("linear[a]", "error", ["linear"], "m", cause=error_cause("RuntimeError", multiplied))
     assert verdicts([raised])["linear"].cause == "error:matmul-shapes"
-    typed = check("linear[b]", "error", ["linear"], "AttributeError while running linear() in mlp.py: no .T")
-    assert verdicts([typed])["linear"].cause == "error:AttributeError"
     twin = check("linear[c]", "failed", ["linear"], "linear: got F.linear called", cause="twin")
     assert verdicts([twin])["linear"].cause == "twin"
 
@@ -235,5 +237,9 @@ def test_a_hidden_checks_cause_names_its_kind_only_where_its_id_must_not_show():
 @pytest.mark.unit
 def test_a_module_refused_before_it_ran_has_one_cause_for_every_exercise():
     said = "losses.py, line 10: torch.allclose = ... is not allowed in graded code, so losses was not run and every check scores 0."
-    found = verdicts([check("a", "failed", ["mse"], said), check("b", "failed", ["huber"], said)])
+    refused = [
+        check("a", "failed", ["mse"], said, cause="refused"),
+        check("b", "failed", ["huber"], said, cause="refused"),
+    ]
+    found = verdicts(refused)
     assert found["mse"].cause == found["huber"].cause == "refused"

@@ -11,8 +11,8 @@ Per topic, `tests/corpus/<topic>/` holds
   score below full (the kill rate, printed per topic). Device-ignoring mistakes are among them:
   the device checks run on real data on a second device, so they decide.
 
-The correct modules and the solutions are graded in ONE `grade batch` run (a pool of 2 grading
-processes), every check included, with a busy loop on every core: the probes' CPU-time limits
+The correct modules and the solutions are graded in ONE `grade batch --lang zh_CN` run (a pool
+of 2 grading processes), every check included, with a busy loop on every core: the probes' CPU-time limits
 must never stop correct code (loops where loops are allowed) on a loaded machine. The mistakes are graded in a fresh process by the same engine
 (`runner.run_tasks`) WITHOUT the training (convergence) checks, the slowest: a mistake must be
 caught by a check that runs in seconds, so the kill rate printed is a lower bound.
@@ -21,7 +21,11 @@ Each mistake module's second line names its cause (`# cause: EXERCISE CAUSE`): t
 diagnosis names it for at least 90 % of them, and the corpus as a class, grouped by cause
 (grader/batch/causes.py), gives groups at least 90 % pure and complete against the labels,
 better than grouping by the diagnosis's text; no correct module lands in a group. Both read the
-two runs above: every module is graded once.
+two runs above.
+
+The grade is a function of the code alone: the mistakes, the solutions and the stubs are graded
+once more in Chinese, and every mistake earns the points and causes of its English run, every
+solution full and every stub nothing; with every message replaced, no verdict moves.
 """
 
 from __future__ import annotations
@@ -76,7 +80,8 @@ def student(topic: str, kind: str, path: Path) -> str:
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory) -> dict[str, dict]:
     """{student: that row's report}: the correct modules and the solutions, graded in one batch
-    with a busy loop on every core (no correct module may time out under load)."""
+    with a busy loop on every core (no correct module may time out under load), in Chinese (the
+    English run of the mistakes beside it: each module in one language, both paths)."""
     root = tmp_path_factory.mktemp("corpus")
     staged = root / "submissions"
     staged.mkdir()
@@ -85,7 +90,9 @@ def graded(tmp_path_factory) -> dict[str, dict]:
         for path in paths if kind == "correct" else []:
             shutil.copy(path, staged / f"{student(topic, kind, path)}.py")
     with busy_cores():
-        done = run_grade("batch", str(staged), "--out", str(root / "out"), "--workers", "2")
+        done = run_grade(
+            "--lang", "zh_CN", "batch", str(staged), "--out", str(root / "out"), "--workers", "2"
+        )
     assert done.returncode == 0, done.stderr[-3000:]
     rows = json.loads((root / "out" / "gradebook.json").read_text())
     return {row["student"]: row["report"] for row in rows}
@@ -150,29 +157,27 @@ CLAUSE_HINTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def mistakes_graded() -> dict[str, list]:
-    """{mistake file: [score, maximum, whether a public check failed, [exercise, clause hint]
-    for each clause hint leading an exercise whose values are wrong], {exercise: points}, its
-    checks (JSON)} of its topic, every check
-    but the training checks (the public checks' share comes from the same run: each check's
-    verdict does not depend on which others ran)."""
-    tasks = [
-        (topic, str(path))
-        for (topic, kind), paths in corpus_files().items()
-        if kind == "mistakes"
-        for path in paths
-    ]
+def graded_alone(tasks: list[tuple[str, str]], language: str = "en") -> dict[str, list]:
+    """{file: [score, maximum, whether a public check failed, [exercise, clause hint] for each
+    clause hint leading an exercise whose values are wrong], {exercise: points}, its checks
+    (JSON)} of its topic, every check but the training checks, graded in ``language``."""
     done = subprocess.run(
         [sys.executable, "-c", GRADE_MISTAKES, json.dumps(tasks), json.dumps(CLAUSE_HINTS)],
         capture_output=True,
         text=True,
         timeout=900,
         cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={**os.environ, "PYTHONPATH": str(REPO), "TORCHGRADE_LANG": language},
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def mistakes_graded() -> dict[str, list]:
+    """Each mistake module as :func:`graded_alone` grades it, in English (the public checks'
+    share comes from the same run: each check's verdict does not depend on which others ran)."""
+    return graded_alone([(path.parts[-3], str(path)) for path in of_kind("mistakes")])
 
 
 def topic_result(report: dict, topic: str) -> tuple[float, float, list[str]]:
@@ -405,3 +410,60 @@ def test_groups_by_cause_are_pure_complete_and_beat_the_message_text(
     # complete as they and better on the two together
     assert completeness >= text_completeness
     assert purity + completeness > text_purity + text_completeness
+
+
+# -- the grade is a function of the code alone: the same points and causes in every language --
+
+
+def verdict_data(checks: list[dict]) -> list[tuple[str, float, str, str]]:
+    """(exercise, points, status, cause) of each exercise: what a grade and a group are made of."""
+    return [(e.name, e.points, e.status, e.cause) for e in judge(checks)]
+
+
+@pytest.fixture(scope="module")
+def graded_in_chinese() -> dict[str, list]:
+    """The mistake modules, the solutions and the stubs, as :func:`graded_alone` grades them, in
+    Chinese (the correct modules are graded in Chinese by :func:`graded`)."""
+    topics = available_topics()
+    tasks = [(path.parts[-3], str(path)) for path in of_kind("mistakes")]
+    tasks += [
+        (topic, str(REPO / folder / f"{topic}.py"))
+        for folder in ("solutions", "exercises")
+        for topic in topics
+    ]
+    return graded_alone(tasks, "zh_CN")
+
+
+@pytest.mark.e2e
+def test_every_module_earns_the_same_points_and_causes_in_english_and_chinese(
+    mistakes_graded, graded_in_chinese
+):
+    """Grading reads no rendered message: the points per exercise and the cause of every
+    diagnosis are those of the English run, for every mistake module; every solution is full
+    and every stub earns nothing, in Chinese too (and every correct module, in the Chinese batch
+    of :func:`test_correct_implementations_score_full_with_one_maximum`)."""
+    moved = [
+        f"{path.parts[-3]}/{path.name}: {english} -> {chinese}"
+        for path in of_kind("mistakes")
+        if (english := verdict_data(mistakes_graded[str(path)][5]))
+        != (chinese := verdict_data(graded_in_chinese[str(path)][5]))
+    ]
+    assert not moved, "the language moved a grade or a cause:\n" + "\n".join(moved)
+    for path in (REPO / "solutions").glob("*.py"):
+        score, maximum, *_ = graded_in_chinese[str(path)]
+        assert score == maximum > 0, f"{path}: {score}/{maximum} in Chinese"
+    for path in (REPO / "exercises").glob("*.py"):
+        assert {e[1:3] for e in verdict_data(graded_in_chinese[str(path)][5])} == {(0.0, "not_started")}, path
+
+
+@pytest.mark.e2e
+def test_a_verdict_is_the_same_whatever_its_messages_say(mistakes_graded):
+    """The verdict (points, status, cause) of every mistake module is made of its checks'
+    structured fields: with every message replaced, nothing moves."""
+    moved = []
+    for path in of_kind("mistakes"):
+        checks = mistakes_graded[str(path)][5]
+        other = [{**t, "message": f"检查未通过 {i}"} for i, t in enumerate(checks)]
+        if verdict_data(checks) != verdict_data(other):
+            moved.append(f"{path.parts[-3]}/{path.name}")
+    assert not moved, "a verdict read a message:\n" + "\n".join(moved)
