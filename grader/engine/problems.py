@@ -5,7 +5,7 @@ reach), where each arose as data, and their sealed form for a hidden check."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from grader import clean
 from grader.checks import blamed
@@ -71,7 +71,10 @@ def sealed(problem: SubmissionProblem, asked: tuple[str, ...] = ()) -> Submissio
     return seal
 
 
-def placed(problem: SubmissionProblem, error: dict[str, Any]) -> SubmissionProblem:
+Problem = TypeVar("Problem", bound=SubmissionProblem)
+
+
+def placed(problem: Problem, error: dict[str, Any]) -> Problem:
     """``problem`` with where it arose, from the worker's account of it (names and the
     exception's own words, capped and cleaned here)."""
     functions = error.get("functions")

@@ -62,7 +62,9 @@ def test_the_same_points_and_causes_alone_and_in_a_batch_in_english_and_chinese(
     path.write_text(module(topic, written))
     found = {}
     for lang in ("en", "zh_CN"):
-        done = run_grade("--lang", lang, str(path), "--topic", topic, "-k", "not convergence", "--format", "json")
+        done = run_grade(
+            "--lang", lang, str(path), "--topic", topic, "-k", "not convergence", "--format", "json"
+        )
         assert done.returncode == 1, done.stderr[-2000:]
         found[f"alone, {lang}"] = points(json.loads(done.stdout))
     out = tmp_path / "out"
