@@ -51,6 +51,24 @@ HIDDEN_KINDS = {
     "clause": N_("a hidden clause check"),
 }
 
+# What a hidden check's failure was, by its cause (a judging stage, a known mistake, a clause),
+# as feedback says it after how it ended: never an empty account, never the check's words.
+HIDDEN_CAUSES = {
+    "type": N_("the answer is not a tensor of the type asked for"),
+    "shape": N_("the answer's shape is wrong"),
+    "dtype": N_("the answer's dtype is wrong"),
+    "empty": N_("the answer is an empty tensor"),
+    "nan": N_("NaN where a number was expected"),
+    "values": N_("the values are wrong"),
+    "mistake": N_("the values match a known mistake"),
+    "dtype clause": N_("the result's dtype is not the input's"),
+    "device clause": N_("the result is not on the input's device"),
+    "inputs clause": N_("the caller's tensors were changed"),
+    "vectorised clause": N_("it is not vectorised"),
+    "side effects clause": N_("it changed state it should leave alone"),
+    "failed": N_("the answer is not the one the check expects"),
+}
+
 # How a hidden check that did not pass ended, as feedback says it ("a hidden value check failed").
 STATUS_PHRASES = {
     "failed": N_("failed"),
@@ -423,8 +441,12 @@ def _shown(test: CheckRow, hidden_text: bool) -> str:
     ended: str = test["status"]
     status = _(STATUS_PHRASES.get(ended, ended))
     if kind not in HIDDEN_KINDS:
-        return _("a hidden %(kind)s check %(status)s") % {"kind": kind, "status": status}
-    return _("%(check)s %(status)s") % {"check": _(HIDDEN_KINDS[kind]), "status": status}
+        ended = _("a hidden %(kind)s check %(status)s") % {"kind": kind, "status": status}
+    else:
+        ended = _("%(check)s %(status)s") % {"check": _(HIDDEN_KINDS[kind]), "status": status}
+    cause = f"{test['clause']} clause" if test.get("clause") else (test.get("cause") or "").split(":")[0]
+    cause = cause if cause in HIDDEN_CAUSES else test["status"]
+    return ended + (": " + _(HIDDEN_CAUSES[cause]) if cause in HIDDEN_CAUSES else "")
 
 
 def waited_for(name: str, test: CheckRow, exercises: Iterable[str]) -> str:
@@ -476,15 +498,17 @@ def cause_of(name: str, first: CheckRow, exercises: Iterable[str], hidden_text: 
 def _lead(
     name: str, checks: list[tuple[CheckRow, float]], twin: str
 ) -> tuple[CheckRow | None, list[CheckRow]]:
-    """(the check the diagnosis leads with, the open checks it counts), by :func:`rank` then
-    suite order; a shared check charged to another exercise is that one's to explain."""
+    """(the check the diagnosis leads with, the open checks it counts), by :func:`rank`, a
+    public check before a hidden one of the same rank (its message says more, on every path),
+    then suite order; a shared check charged to another exercise is that one's to explain."""
     open_checks = [t for t, _ in checks if t["status"] not in _OPEN and t.get("charged", name) == name]
     if not open_checks:
         return None, []
     if all(t["status"] == "not_started" for t in open_checks):
         return open_checks[0], open_checks
     twins = [t for t in open_checks if t.get("cause") == "twin"]
-    return (twins[0] if twins and twin != "check" else min(open_checks, key=rank)), open_checks
+    informative = min(open_checks, key=lambda t: (rank(t), t.get("visibility") != "public"))
+    return (twins[0] if twins and twin != "check" else informative), open_checks
 
 
 def _diagnosis(

@@ -133,7 +133,7 @@ def test_one_diagnosis_first_most_basic_cause_then_a_count():
 @pytest.mark.unit
 def test_a_hidden_checks_text_stays_out_of_a_students_diagnosis():
     (verdict,) = judge([check("secret", "failed", message="SECRET input", public=False)], hidden_text=False)
-    assert verdict.diagnosis == "a hidden value check failed"
+    assert verdict.diagnosis == "a hidden value check failed: the answer is not the one the check expects"
 
 
 @pytest.mark.unit
@@ -330,3 +330,39 @@ def test_a_dependency_on_another_exercise_is_named_and_a_method_of_its_own_is_no
     assert cross_entropy.diagnosis.endswith("cross_entropy calls it: it is judged once that function answers")
     (own,) = judge([stub("__init__", "SimpleCNN")])
     assert "calls it" not in own.diagnosis
+
+
+@pytest.mark.unit
+def test_a_public_message_leads_before_a_hidden_check_that_failed_the_same_way():
+    """softmax without the max: its hidden value check comes first in the suite, its public one
+    says what is wrong; every path (the terminal, feedback, Gradescope) leads with the public."""
+    hidden = check("softmax_hidden_rows", "failed", message="SECRET", public=False, cause="values")
+    public = check(
+        "softmax_stable", "failed", message="softmax at ±1000: expected 0.5, got nan.", cause="nan"
+    )
+    for hidden_text in (True, False):
+        (verdict,) = judge([hidden, {**public, "cause": "values"}], hidden_text=hidden_text)
+        assert verdict.diagnosis.startswith("softmax at ±1000") and verdict.cause == "softmax_stable:values"
+    shape = check("softmax_hidden_shape", "failed", message="SECRET", public=False, cause="shape", form=True)
+    (verdict,) = judge([shape, public], hidden_text=False)  # a more basic failure still leads
+    assert verdict.diagnosis.startswith("a hidden value check failed: the answer's shape is wrong")
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "fields, said",
+    [
+        ({"cause": "values"}, "a hidden value check failed: the values are wrong"),
+        ({"cause": "mistake:no-max"}, "a hidden value check failed: the values match a known mistake"),
+        ({}, "a hidden value check failed: the answer is not the one the check expects"),
+        (
+            {"clause": "device", "kind": "device"},
+            "a hidden clause check failed: the result is not on the input's device",
+        ),
+        ({"status": "error"}, "a hidden value check raised an error"),
+    ],
+)
+def test_a_hidden_checks_failure_is_told_by_its_cause_never_by_its_words(fields, said):
+    test = {**check("secret", "failed", message="SECRET input", public=False), **fields}
+    (verdict,) = judge([test], hidden_text=False)
+    assert verdict.diagnosis == said
