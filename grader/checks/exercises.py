@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from grader import clean, grades
+from grader.checks.error_types import EXCEPTION_TYPES, OTHER
 from grader.i18n import N_, _, ngettext
 
 # "zero": the exercise earns nothing; "half": half of what it would earn without the rule;
@@ -231,12 +232,12 @@ _RAISED = re.compile(r"^(\w+) while ")
 
 def error_cause(message: str) -> str:
     """The cause of an error a check reports: its kind among :data:`ERRORS`, else the exception's
-    type ("error:AttributeError"), else "error"."""
+    type, builtins' or torch's ("error:AttributeError"; any other "error:other"), else "error"."""
     for name, pattern, _hint in ERRORS:
         if pattern.search(message):
             return f"error:{name}"
     raised = _RAISED.match(message)
-    return f"error:{raised[1]}" if raised else "error"
+    return f"error:{raised[1] if raised[1] in EXCEPTION_TYPES else OTHER}" if raised else "error"
 
 
 def error_hint(message: str, exercise: str = "") -> str:

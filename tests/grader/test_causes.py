@@ -237,3 +237,31 @@ def test_a_module_refused_before_it_ran_has_one_cause_for_every_exercise():
     said = "losses.py, line 10: torch.allclose = ... is not allowed in graded code, so losses was not run and every check scores 0."
     found = verdicts([check("a", "failed", ["mse"], said), check("b", "failed", ["huber"], said)])
     assert found["mse"].cause == found["huber"].cause == "refused"
+
+
+@pytest.mark.unit
+def test_a_cause_named_after_an_exception_type_is_the_graders_never_the_students():
+    """`class AliceSmith(Exception)` raised made a group "error:AliceSmith": a name the instructor
+    reads and a note is keyed by. Builtins' and torch's types keep their names."""
+
+    def cause(kind: str) -> str:
+        raised = check("huber[a]", "error", ["huber"], f"{kind} while running huber() in losses.py: no")
+        return verdicts([raised])["huber"].cause
+
+    assert cause("AliceSmith") == cause("ÉlodieMartin") == "error:other"
+    assert cause("RuntimeError") == "error:RuntimeError" and cause("KeyError") == "error:KeyError"
+    assert cause("OutOfMemoryError") == "error:OutOfMemoryError"  # torch's
+    assert cause("_LinAlgError") == "error:_LinAlgError"  # torch.linalg.LinAlgError's own name
+
+
+@pytest.mark.unit
+def test_the_exception_types_allowed_as_causes_are_builtins_and_torchs():
+    import builtins
+    import importlib
+
+    from grader.checks.error_types import EXCEPTION_TYPES, TORCH_TYPES
+
+    for name in EXCEPTION_TYPES:
+        module = importlib.import_module(TORCH_TYPES[name]) if name in TORCH_TYPES else builtins
+        found = getattr(module, name)
+        assert isinstance(found, type) and issubclass(found, BaseException) and found.__name__ == name
