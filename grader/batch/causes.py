@@ -130,6 +130,8 @@ def answers_nothing(exercise: Exercise, checks: list[CheckRow], judged: Sequence
     answer to it. Never where it earned points, passed a value check (a gradient check too) or
     failed with a known mistake's signature or the twin rule. Else where it was not started,
     waits for one that is not, was refused, timed out or returned no tensor (the type stage);
+    where every check, a clause among them, failed before any stage of judging (its code never
+    ran: refused alone);
     where every check of its answer against the reference failed at the values stage
     (constants: no case right, no NaN, no shape of their own; those checks are the value checks
     of the suite's "shape" kind but the input-domain battery, whose properties a constant may
@@ -140,12 +142,18 @@ def answers_nothing(exercise: Exercise, checks: list[CheckRow], judged: Sequence
     cause = exercise.cause
     if exercise.points > 0 or cause == TWIN or cause.startswith(MISTAKE):
         return False
-    mine = [t for t in checks if exercise.name in (t.get("exercises") or [t["id"]])]
-    values = [t for t in mine if t["status"] != "skipped" and not t.get("clause") and t.get("cause") != TWIN]
+    mine = [
+        t for t in checks if exercise.name in (t.get("exercises") or [t["id"]]) and t["status"] != "skipped"
+    ]
+    values = [t for t in mine if not t.get("clause") and t.get("cause") != TWIN]
     if any(t["status"] == "passed" for t in values):
         return False
     if cause in SILENT or cause.startswith(WAITS) or cause.rsplit(":", 1)[-1] == NO_TENSOR:
         return True
+    if any(t.get("clause") for t in mine) and all(
+        t["status"] == "failed" and not t.get("cause") for t in mine
+    ):
+        return True  # every check unjudged, leaving the inputs alone too: its code never ran (refused)
     answers = [t for t in values if t["kind"] == "shape" and not t["id"].startswith(BATTERY)]
     if answers and all(t["status"] == "failed" and t.get("cause") == "values" for t in answers):
         return True

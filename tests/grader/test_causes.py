@@ -382,3 +382,20 @@ def test_the_listing_is_short_and_clean_and_names_students_from_the_roster():
     # answer (cat, list, stub, syntax in huber; cat, stub, syntax in mse) one line each
     lines = [line for line in text.splitlines() if line.strip()]
     assert len(lines) == 3 + 3 + 1 + 2, text
+
+
+@pytest.mark.unit
+def test_an_exercise_refused_alone_answers_nothing():
+    """The subset check refuses one exercise's code and grades the rest; every check of the
+    refused one fails unjudged, the inputs-untouched clause too (it read "huber_matches_torch:failed",
+    beside the misconceptions)."""
+    said = "losses.py, line 32: globals is not allowed in graded code, so huber was not run"
+    refused = [check(HUBER[0], "failed", ["huber"], said), check(HUBER[1], "failed", ["huber"], said),
+               {**check("inputs_untouched[huber]", "failed", ["huber"], said, kind="gradient"), "clause": "inputs"},
+               mse_check("passed")]  # fmt: skip
+    assert [(g.exercise, g.cause) for g in class_groups([row("refused", refused)])] == [
+        ("losses.huber", NO_ANSWER)
+    ]
+    # a property check without a stage, failed by an answer that leaves its inputs alone: a mistake
+    kept = [*refused[:2], {**refused[2], "status": "passed"}, refused[3]]
+    assert [g.cause for g in class_groups([row("wrong", kept)])] == ["huber_matches_torch:failed"]
