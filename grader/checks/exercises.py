@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from grader import clean, grades
+from grader.checks.error_types import EXCEPTION_TYPES, OTHER
 from grader.i18n import N_, _, ngettext
 
 # "zero": the exercise earns nothing; "half": half of what it would earn without the rule;
@@ -246,11 +247,12 @@ LAYER_HINT = N_(
 def error_cause(kind: str, words: str) -> str:
     """The cause of an error from the exception's type (``kind``, "" when none) and its own
     words (torch's, never the grader's translated ones): its kind among :data:`ERRORS`, else
-    the exception's type ("error:AttributeError"), else "error"."""
+    the exception's type, builtins' or torch's ("error:AttributeError"; any other
+    "error:other"), else "error"."""
     for name, pattern, _hint in ERRORS:
         if pattern.search(words):
             return f"error:{name}"
-    return f"error:{kind}" if kind.isidentifier() else "error"
+    return f"error:{kind if kind in EXCEPTION_TYPES else OTHER}" if kind else "error"
 
 
 def error_hint(message: str, exercise: str = "") -> str:
