@@ -254,8 +254,7 @@ def test_a_cause_named_after_an_exception_type_is_the_graders_never_the_students
     reads and a note is keyed by. Builtins' and torch's types keep their names."""
 
     def cause(kind: str) -> str:
-        raised = check("huber[a]", "error", ["huber"], f"{kind} while running huber() in losses.py: no")
-        return verdicts([raised])["huber"].cause
+        return error_cause(kind, "no")
 
     assert cause("AliceSmith") == cause("ÉlodieMartin") == "error:other"
     assert cause("RuntimeError") == "error:RuntimeError" and cause("KeyError") == "error:KeyError"
@@ -313,8 +312,10 @@ def test_an_exercise_that_answers_nothing_sits_in_its_no_answer_group_only():
     assert groups[("losses.huber", NO_ANSWER)] == ["cat", "list", "stub", "syntax"]
     assert groups[("losses.huber", "huber_matches_torch:nan")] == ["nan"]
     assert groups[("losses.mse", NO_ANSWER)] == ["cat", "stub", "syntax"]
-    alone = [check(HUBER[0], "error", ["huber"], "RuntimeError while running huber() in losses.py: x"),
-             check(HUBER[1], "error", ["huber"], "RuntimeError while running huber() in losses.py: x"),
+    alone = [check(HUBER[0], "error", ["huber"], "RuntimeError while running huber() in losses.py: x",
+                   cause="error:RuntimeError"),
+             check(HUBER[1], "error", ["huber"], "RuntimeError while running huber() in losses.py: x",
+                   cause="error:RuntimeError"),
              mse_check("passed")]  # fmt: skip
     # one exercise raising while the others answer is a mistake in it, not a module that failed
     assert [g.cause for g in class_groups([row("raiser", alone)])] == ["error:RuntimeError"]
