@@ -65,7 +65,7 @@ def huber(y_hat: Tensor, y: Tensor, delta: float = 1.0) -> Tensor:
     elsewhere; the result is the mean over all elements, a 0-dim tensor, equal to
     ``F.huber_loss(y_hat, y, delta=delta)``. The two pieces meet with equal value and
     slope at |d| = δ, so the loss is smooth yet not dominated by outliers.
-    Off limits: ``F.huber_loss``, ``F.smooth_l1_loss`` (and their ``nn`` modules).
+    Off limits: ``F.huber_loss``, ``F.smooth_l1_loss`` (and ``nn.HuberLoss``, ``nn.SmoothL1Loss``).
     """
     raise NotImplementedError("huber: pick 0.5*d**2 or delta*(|d| - 0.5*delta) per element")
 
@@ -115,8 +115,9 @@ def softmax(x: Tensor, dim: int = -1) -> Tensor:
 
     Any shape and any ``dim`` (negative too); the result has x's shape and dtype, is
     positive and sums to 1 along ``dim``. Subtracting the maximum (exp-normalize) keeps it
-    finite at logits of ±1000. Off limits: the softmax and log_softmax functions of
-    ``torch``, ``F`` and ``Tensor``, and ``torch.logsumexp``.
+    finite at logits of ±1000. Off limits: ``torch.softmax``, ``F.softmax``,
+    ``Tensor.softmax``, ``torch.log_softmax``, ``F.log_softmax``, ``Tensor.log_softmax``
+    and ``torch.logsumexp``.
     """
     raise NotImplementedError("softmax: subtract the max along dim, exponentiate, normalise")
 

@@ -30,14 +30,6 @@ def test_the_stored_answers_are_what_the_references_compute_here():
     assert not stale, f"stale answers at {stale[:5]}: run python tests/grader/record_domain_answers.py"
 
 
-def test_a_changed_answer_is_seen():
-    stored = torch.load(domain_answers.STORE, weights_only=True)
-    key = sorted(stored)[0]
-    first = next(c for c in stored[key] if "out" in c)
-    changed = {**stored, key: [{**first, "out": [torch.tensor(1.0)]}, *stored[key][1:]]}
-    assert record_domain_answers.differences(changed, stored)
-
-
 # What another CPU's kernels may change in an answer (an AMD EPYC's GoogLeNetMini outputs differ
 # from this machine's by up to 2.4e-6): 1e-5 relative, or less where grading itself tolerates less
 # (float64 tails: rtol 1e-7; a random fill's bound: BOUND_RTOL), as grading judges each case.

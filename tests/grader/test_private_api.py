@@ -18,6 +18,7 @@ import re
 import sys
 
 import pytest
+import syntax
 from helpers import REPO
 from packaging.requirements import Requirement
 
@@ -86,23 +87,28 @@ UPPER = {"<", "<=", "==", "~=", "==="}  # operators that bound a version from ab
 def private_reads(source: str) -> set[str]:
     """The private names ``source`` reads of other packages than grader."""
     tree = ast.parse(source)
+    return reads_in(tree, tuple(ast.walk(tree)))
+
+
+def reads_in(tree: ast.Module, walked: tuple[ast.AST, ...]) -> set[str]:
+    """:func:`private_reads` of a parsed module (``walked``: its nodes, shared: tests/grader/syntax.py)."""
     docstrings = {
         id(node.body[0].value)
-        for node in ast.walk(tree)
+        for node in walked
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
         and node.body
         and isinstance(node.body[0], ast.Expr)
     }
     own = {"self", "cls"} | {  # names bound to grader's own modules and objects
         alias.asname or alias.name.split(".")[0]
-        for node in ast.walk(tree)
+        for node in walked
         if isinstance(node, (ast.Import, ast.ImportFrom))
         for alias in node.names
         if (node.module if isinstance(node, ast.ImportFrom) else alias.name).startswith("grader")
         or getattr(node, "level", 0)
     }
     found = set()
-    for node in ast.walk(tree):
+    for node in walked:
         if isinstance(node, ast.Attribute) and PRIVATE_NAME.fullmatch(node.attr):
             if not (isinstance(node.value, ast.Name) and node.value.id in own):
                 found.add(node.attr)
@@ -129,7 +135,7 @@ def test_every_private_name_grader_reads_is_listed_with_its_library():
     found = {
         (path.relative_to(REPO).as_posix(), name)
         for path in sorted((REPO / "grader").rglob("*.py"))
-        for name in private_reads(path.read_text(encoding="utf-8"))
+        for name in reads_in(syntax.tree(path), syntax.nodes(path))
     }
     assert sorted(found - PRIVATE.keys()) == [], "read now: list each with its library, and pin that library"
     assert sorted(PRIVATE.keys() - found) == [], "no longer read: drop from PRIVATE"
