@@ -53,7 +53,9 @@ def off_limits_clauses(doc: str, docs: dict[str, str]) -> list[str]:
     "Same functions off limits as ...")."""
     if same := SAME_AS.search(doc):
         return off_limits_clauses(docs[same.group(1)], docs)
-    sentences = [s for s in SENTENCE_END.split(doc) if "off limits" in s.lower() or s.startswith("No autograd")]
+    sentences = [
+        s for s in SENTENCE_END.split(doc) if "off limits" in s.lower() or s.startswith("No autograd")
+    ]
     return [c for s in sentences for c in s.split(";") if not re.search(r"\ballowed\b|\bis fine\b", c)]
 
 
@@ -76,7 +78,9 @@ def test_each_suite_treats_as_off_limits_what_each_docstring_names():
     for topic in available_topics():
         docs = docstrings(topic)
         declared = suite(topic).OFF_LIMITS
-        assert set(declared) <= set(docs), f"{topic}: OFF_LIMITS names no exercise of {sorted(set(declared) - set(docs))}"
+        assert set(declared) <= set(docs), (
+            f"{topic}: OFF_LIMITS names no exercise of {sorted(set(declared) - set(docs))}"
+        )
         for name, doc in docs.items():
             if (topic, name) in JUDGED_OTHERWISE:
                 assert name not in declared and named(doc, docs), (topic, name)
@@ -101,8 +105,14 @@ def test_a_suite_judges_twins_only_through_its_declaration():
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
-            given = [node.args[1]] if getattr(node.func, "id", "") == "expect_no_twin" and len(node.args) > 1 else []
-            given += [k.value for k in node.keywords if k.arg == "off" and ast.unparse(k.value) not in FORWARDED]
+            given = (
+                [node.args[1]]
+                if getattr(node.func, "id", "") == "expect_no_twin" and len(node.args) > 1
+                else []
+            )
+            given += [
+                k.value for k in node.keywords if k.arg == "off" and ast.unparse(k.value) not in FORWARDED
+            ]
             for value in given:
                 source = ast.unparse(value)
                 if "OFF_LIMITS" not in source and not source.startswith("conv_twins("):
