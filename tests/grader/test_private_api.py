@@ -35,6 +35,7 @@ NOT_PINNED = {"python", "colab"}  # not pyproject's dependencies (see the docstr
 PRIVATE = {
     ("grader/apps/selfcheck.py", "_message"): "colab",  # google.colab._message: the open notebook
     ("grader/checks/battery.py", "_BatchNorm"): "torch",
+    ("grader/checks/error_types.py", "_LinAlgError"): "torch",  # torch.linalg.LinAlgError's own name
     ("grader/checks/domain_cases_derived.py", "_replace"): "python",  # a NamedTuple's
     ("grader/checks/probes.py", "_modules"): "torch",
     ("grader/cli.py", "_exit"): "python",
