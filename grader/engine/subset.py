@@ -33,10 +33,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from grader.checks.scoring import TopicResult
-from grader.engine import parsed
+from grader.engine import parsed, subset_charge
 from grader.engine import subset_rules as rules
 from grader.engine.check_table import Row
-from grader.engine.subset_charge import charged
 from grader.engine.subset_check import NOT_ALLOWED, Refusal, check, member_problem
 
 __all__ = [
@@ -89,7 +88,7 @@ def _import_pairs(source: str) -> tuple[tuple[str, str], ...]:
     if tree is None:
         return ()
     names: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in parsed.nodes(tree):
         if isinstance(node, ast.Import):
             names |= {a.asname or a.name.split(".")[0]: a.name.split(".")[0] for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -121,14 +120,13 @@ def verdict(path: Path, topic: str, single_file: bool) -> Verdict:
         if name[:-3] not in rules.STANDARD | rules.OPEN | set(rules.LISTED)
     }
     order, queue = [], [own] if own in sources else []
+    met = set(queue)
     while queue:
         name = queue.pop(0)
         order.append(name)
-        queue += [
-            f"{m}.py"
-            for m in sorted(set(imports[name].values()))
-            if f"{m}.py" in sources and f"{m}.py" not in order + queue
-        ]
+        more = [f"{m}.py" for m in sorted(set(imports[name].values())) if f"{m}.py" in sources]
+        queue += [m for m in more if m not in met]
+        met |= set(more)
     refused: list[tuple[str, list[Refusal]]] = []
     clock = parsed.Clock()
     for name in order:
@@ -147,8 +145,15 @@ def verdict(path: Path, topic: str, single_file: bool) -> Verdict:
         return Verdict()
     name, found = refused[0]
     first = replace(found[0], file=name)
-    cost = charged(sources[name], found, {m: local[m] for m in local if m != name[:-3]})
-    if len(refused) > 1 or name != own or cost is None:
+    if len(refused) > 1 or name != own:
+        return Verdict(first)
+    try:  # inside the reading's clock: the charge reads the whole module again
+        cost = subset_charge.charged(
+            sources[name], found, {m: local[m] for m in local if m != name[:-3]}, clock
+        )
+    except parsed.OverBudget as exc:
+        return Verdict(Refusal(1, str(exc), SMALLER, name))
+    if cost is None:
         return Verdict(first)
     return Verdict(first, cost[0], ((name, cost[1]),))
 

@@ -152,7 +152,7 @@ class _Facts:
             and n.args.args
             and n.args.args[0].arg == "self"
         }
-        for node in ast.walk(tree):
+        for node in parsed.nodes(tree):
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     name = alias.asname or alias.name.split(".")[0]
@@ -562,7 +562,7 @@ _BUILTIN_NAMES = frozenset(dir(builtins))
 def node_refusals(tree: ast.AST, line: int | None = None) -> list[Refusal]:
     """Every node whose type the allow-list does not name (async code, a newer Python's syntax)."""
     found = []
-    for node in ast.walk(tree):
+    for node in parsed.nodes(tree) if line is None else ast.walk(tree):
         kind = type(node).__name__
         if kind not in rules.NODES:
             instead = rules.NODES_REFUSED.get(
