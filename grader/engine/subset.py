@@ -98,13 +98,46 @@ def _import_pairs(source: str) -> tuple[tuple[str, str], ...]:
 
 @dataclass(frozen=True)
 class Verdict:
-    """What the subset check decided for a task: the first refusal (None: graded code stays
-    inside), the exercises it costs (empty: the whole topic) and the staged files to replace
-    (the charged definitions stubbed out, :mod:`grader.engine.subset_charge`)."""
+    """What the subset check decided for a task: the refusal that costs (None: graded code stays
+    inside, or its refused lines cost nothing), the exercises it costs (empty: the whole topic),
+    the staged files to replace (what the refused lines taint stubbed out,
+    :mod:`grader.engine.subset_charge`) and the refused lines outside every exercise's reachable
+    code: not run, they cost nothing and are said once (:meth:`note`)."""
 
     refusal: Refusal | None = None
     exercises: frozenset[str] = frozenset()
     replaced: tuple[tuple[str, str], ...] = ()
+    unrun: tuple[Refusal, ...] = ()
+
+    @property
+    def first(self) -> Refusal | None:
+        """The first place graded code leaves the subset, whatever it costs."""
+        found = [r for r in (self.refusal, *self.unrun) if r is not None]
+        return min(found, key=lambda r: r.line) if self.unrun else self.refusal
+
+    def note(self) -> str:
+        """The refused lines outside every exercise, said once (empty: none)."""
+        if not self.unrun:
+            return ""
+        first, more = self.unrun[0], len(self.unrun) - 1
+        lines = f" (and {more} more line{'s' if more > 1 else ''} no exercise reaches)" if more else ""
+        return (
+            f"{first.file}, line {first.line}: {first.what} {NOT_ALLOWED}{lines}; no exercise's code "
+            f"reaches {'them' if more else 'it'}, so {'they were' if more else 'it was'} not run and "
+            f"{'cost' if more else 'costs'} no points. Instead: {first.instead}."
+        )
+
+
+@functools.lru_cache(maxsize=64)
+def _exercises(topic: str) -> tuple[str, ...]:
+    """The topic's exercises (its stub's public functions and classes); none for a topic without
+    a stub here, whose refused lines then cost the whole topic as before."""
+    from grader.topics import exercises
+
+    try:
+        return exercises(topic)
+    except (OSError, SyntaxError, ValueError):
+        return ()
 
 
 def verdict(path: Path, topic: str, single_file: bool) -> Verdict:
@@ -147,21 +180,24 @@ def verdict(path: Path, topic: str, single_file: bool) -> Verdict:
     first = replace(found[0], file=name)
     if len(refused) > 1 or name != own:
         return Verdict(first)
+    exercises = _exercises(topic)
     try:  # inside the reading's clock: the charge reads the whole module again
         cost = subset_charge.charged(
-            sources[name], found, {m: local[m] for m in local if m != name[:-3]}, clock
+            sources[name], found, {m: local[m] for m in local if m != name[:-3]}, clock, exercises=exercises
         )
     except parsed.OverBudget as exc:
         return Verdict(Refusal(1, str(exc), SMALLER, name))
-    if cost is None:
+    if cost is None or not exercises:
         return Verdict(first)
-    return Verdict(first, cost[0], ((name, cost[1]),))
+    costly = replace(cost.costly[0], file=name) if cost.costly else None
+    unrun = tuple(replace(r, file=name) for r in cost.unrun)
+    return Verdict(costly, cost.exercises, ((name, cost.source),), unrun)
 
 
 def refusal(path: Path, topic: str, single_file: bool) -> Refusal | None:
     """The first place where the topic's file, or a file of the submission it imports (directly
     or not), leaves the subset; None when graded code stays inside it."""
-    return verdict(path, topic, single_file).refusal
+    return verdict(path, topic, single_file).first
 
 
 def refuses_every_check(exercises: frozenset[str], rows: Iterable[Row]) -> bool:

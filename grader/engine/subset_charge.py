@@ -1,21 +1,26 @@
-"""What a refusal of the graded subset costs: only the exercises whose code holds the refused
-lines, when that can be cut out of the module without running any of it.
+"""What a refusal of the graded subset costs: only the exercises whose reachable code holds
+the refused lines (DESIGN.md: "a refusal costs only what reaches the refused line"), and nothing
+where no exercise reaches them.
 
-A refused line inside a top-level ``def`` or ``class`` costs that definition; a refused
-module-level statement that binds names (``ACTS = {n: globals()[n] ...}``, an import) costs the
-definitions that read those names; and a definition that reads a charged one is charged too (a
-helper's refusal costs the exercises that call it). The charged definitions are replaced, on the
-same lines, by stand-ins that raise when called, and the new source is checked again: what runs
-is inside the subset. Anything else (a refused statement that binds nothing, two statements on one
-line) costs the whole topic, as before. Module-level code that calls a charged definition fails
-when the module loads, so such a module scores as a refused one did: 0, with the stand-in's
-message.
+The module's top-level statements (those that share a line taken together) form a graph by the
+names they bind and read: a function or class reads the module-level names its body and nested
+scopes read (the compiler's own symbol table, :mod:`symtable`, so a local of the same name is not
+read), a statement binds what it assigns, defines or imports, and what it changes by assigning to
+an attribute or an item (``torch.allclose = ...`` changes ``torch``). A refused line taints its
+statement, and whatever reads a name a tainted statement binds is tainted too. The exercises the
+refusals cost are the tainted ones; an exercise reaches a refused line when the statements it reads,
+transitively, hold it. Every tainted statement is replaced on its own lines (the line numbers
+kept): a function or class by a stand-in that raises when called, any other statement by
+``name = None`` for the names it assigns (``pass`` where none), so that module-level code that used
+a refused helper no longer runs (it would fail the import). The new source is checked again: what
+runs is inside the subset. A refused line outside every exercise's reachable code is then not run
+and costs nothing (:attr:`Charge.unrun`); one inside costs those exercises (:attr:`Charge.costly`).
+Anything the graph cannot place (a refused line outside every statement, a source the compiler
+refuses, a replaced source still refused) costs the whole topic.
 
 Every pass is linear in the source (a submission is at most ``parsed.MAX_BYTES``) and runs inside
-the reading's clock (:class:`grader.engine.parsed.Clock`): the module's top-level statements are
-read once each, what each binds and reads (the names its nested functions read found by the
-compiler's own symbol table, :mod:`symtable`), and the charge spreads from the refused statements
-to their readers one name at a time (each name's readers visited once).
+the reading's clock (:class:`grader.engine.parsed.Clock`): each statement is read once, and the
+charge spreads one name at a time (each name's readers, or binders, visited once).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import ast
 import bisect
 import collections
 import symtable
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from grader.engine import parsed
@@ -178,27 +184,42 @@ def units_of(source: str, tree: ast.Module, clock: parsed.Clock | None = None) -
     return units
 
 
-def spread(units: list[Unit], start: list[int], through: list[bool], clock: parsed.Clock | None) -> set[int]:
-    """The units ``start`` holds and, transitively, those of ``through`` that read a name one of
-    them binds: each name's readers are visited once."""
-    readers: dict[str, list[int]] = collections.defaultdict(list)
+def _closure(
+    units: list[Unit], start: set[int], forward: bool, clock: parsed.Clock | None
+) -> tuple[set[int], set[str]]:
+    """Forward: ``start`` and every unit that reads a name one of them binds, transitively (what
+    a refused statement taints). Backward: ``start`` and every unit that binds a name one of them
+    reads (what an exercise reaches). With the names followed; each name's units visited once."""
+    index: dict[str, list[int]] = collections.defaultdict(list)
     for i, unit in enumerate(units):
-        if through[i]:
-            for name in unit.reads:
-                readers[name].append(i)
+        for name in unit.reads if forward else unit.binds:
+            index[name].append(i)
     reached, names = set(start), set[str]()
-    queue = collections.deque(start)
+    queue = collections.deque(sorted(start))
+    steps = 0
     while queue:
         i = queue.popleft()
-        if clock is not None and len(reached) % _TICK == 0:
+        steps += 1
+        if clock is not None and steps % _TICK == 0:
             clock.check("the module's charge")
-        for name in units[i].binds - names:
+        for name in (units[i].binds if forward else units[i].reads) - names:
             names.add(name)
-            for reader in readers.get(name, ()):
-                if reader not in reached:
-                    reached.add(reader)
-                    queue.append(reader)
-    return reached
+            for other in index.get(name, ()):
+                if other not in reached:
+                    reached.add(other)
+                    queue.append(other)
+    return reached, names
+
+
+@dataclass(frozen=True)
+class Charge:
+    """What refusals cost: the exercises (empty: none), the source with every tainted statement
+    replaced, the refusals inside some exercise's reachable code and those outside every one."""
+
+    exercises: frozenset[str]
+    source: str
+    costly: tuple[Refusal, ...]
+    unrun: tuple[Refusal, ...]
 
 
 def charged(
@@ -206,9 +227,11 @@ def charged(
     refusals: list[Refusal],
     local: dict[str, frozenset[str]],
     clock: parsed.Clock | None = None,
-) -> tuple[frozenset[str], str] | None:
-    """The definitions ``refusals`` cost and the source with them replaced by stand-ins, or None
-    when the refusals cost the whole topic. Raises :class:`parsed.OverBudget` past ``clock``."""
+    *,
+    exercises: Collection[str] = (),
+) -> Charge | None:
+    """What ``refusals`` (of ``source``, in line order) cost among ``exercises`` (the topic's),
+    or None when they cost the whole topic. Raises :class:`parsed.OverBudget` past ``clock``."""
     tree = parsed.tree(source)
     if tree is None or not refusals:
         return None
@@ -216,23 +239,25 @@ def charged(
     if units is None:
         return None
     firsts = [unit.first for unit in units]
-    hit: set[int] = set()
+    holders: list[int] = []
     for refusal in refusals:
         at = bisect.bisect_right(firsts, refusal.line) - 1
-        if at < 0 or units[at].last < refusal.line or len(units[at].nodes) != 1:
-            return None  # outside every statement, or on a line two statements share
-        if not units[at].binds:
-            return None  # binds nothing a definition could read (a call, a loop's body...)
-        hit.add(at)
-    definitions = [unit.definition is not None for unit in units]
-    cost = spread(units, sorted(hit), definitions, clock)
-    named = sorted(i for i in cost if units[i].definition is not None)
-    if not named:
+        if at < 0 or units[at].last < refusal.line:
+            return None  # outside every statement
+        holders.append(at)
+    tainted, _ = _closure(units, set(holders), True, clock)
+    bound = set[str]().union(*(units[i].binds for i in tainted))
+    cost = bound & set(exercises)
+    reached, _ = _closure(units, {i for i, unit in enumerate(units) if unit.binds & cost}, False, clock)
+    replaced = _stand_ins(source, [units[i] for i in sorted(tainted)])
+    if check(replaced, local):
         return None
-    replaced = _stand_ins(source, [units[i] for i in sorted(cost)])
-    if replaced is None or check(replaced, local):
-        return None
-    return frozenset(units[i].nodes[0].name for i in named), replaced  # type: ignore[attr-defined]
+    return Charge(
+        frozenset(cost),
+        replaced,
+        tuple(r for r, at in zip(refusals, holders, strict=True) if at in reached),
+        tuple(r for r, at in zip(refusals, holders, strict=True) if at not in reached),
+    )
 
 
 def _lines(source: str) -> list[str]:
@@ -241,7 +266,7 @@ def _lines(source: str) -> list[str]:
     return source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def _stand_ins(source: str, units: list[Unit]) -> str | None:
+def _stand_ins(source: str, units: list[Unit]) -> str:
     """``source`` with each of ``units`` replaced on its own lines (the line numbers kept)."""
     lines = _lines(source)
     for unit in units:

@@ -51,10 +51,13 @@ def test_a_module_level_refusal_costs_the_definitions_that_read_it(tmp_path):
     )
     (tmp_path / "losses.py").write_text(source)
     verdict = subset.verdict(tmp_path, "losses", single_file=False)
-    assert verdict.exercises == {"entropy", "helper"}
+    assert verdict.exercises == {"entropy"}, "helper reads entropy, but it is no exercise"
+    (stubbed,) = [source for _, source in verdict.replaced]
+    assert "def helper(*args, **kwargs): raise" in stubbed, "what reads a stubbed definition is stubbed"
     (tmp_path / "losses.py").write_text("import torch\nimport sys\nsys.modules['x'] = 1\n")
-    assert subset.verdict(tmp_path, "losses", single_file=False).exercises == frozenset(), (
-        "a statement that binds nothing costs the whole topic"
+    verdict = subset.verdict(tmp_path, "losses", single_file=False)
+    assert verdict.refusal is None and [r.line for r in verdict.unrun] == [3], (
+        "a statement no exercise reaches is not run, and costs nothing"
     )
 
 

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 
 import pytest
+from fair_code import module_of
 
 from grader.engine import parsed, subset, subset_charge
 from grader.engine.subset_check import Refusal
@@ -97,5 +98,131 @@ def test_a_refusal_past_the_clock_is_one_line_for_the_topic(tmp_path, monkeypatc
     assert verdict.refusal.what.startswith("reading losses.py took more than")
 
 
-def _over_budget(source: str, refusals: list[Refusal], local: object, clock: parsed.Clock) -> None:
+def _over_budget(source: str, refusals: list[Refusal], local: object, clock: object, **_: object) -> None:
     raise parsed.OverBudget("reading losses.py took more than 20 s of CPU")
+
+
+# -- what a refusal costs -----------------------------------------------------------------------
+
+# Correct modules (the reference with a snippet appended) whose refused lines no exercise reaches:
+# each was seen costing the whole topic (issue 69). The lines are not run and cost nothing.
+OUTSIDE_EVERY_EXERCISE = {
+    "a handler set-up at module level": (
+        "losses",
+        "import logging\n\n_log = logging.getLogger('losses')\n"
+        "_log.addHandler(logging.FileHandler('losses.log'))\n_log.setLevel(logging.INFO)\n",
+    ),
+    "a handler set-up in a helper called at module level": (
+        "losses",
+        "import logging\n\n\ndef _setup_logging():\n    log = logging.getLogger('losses')\n"
+        "    log.addHandler(logging.FileHandler('losses.log'))\n    return log\n\n\nLOG = _setup_logging()\n"
+        "LOG.info('losses loaded')\n",
+    ),
+    "globals()[name] in a table nobody reads": (
+        "losses",
+        "REDUCERS = {name: globals()[name] for name in ('mse', 'l1')}\n",
+    ),
+    "sys.modules at module level": ("losses", "import sys\n\nTHIS = sys.modules[__name__]\n"),
+    "an eval'd config": ("optim", "CONFIG = eval(\"{'lr': 0.1, 'epochs': 3}\")\n"),
+    "_model.compile = None": ("mlp", "_model = nn.Linear(2, 1)\n_model.compile = None\n"),
+    "a self-test under __main__ that evals": (
+        "losses",
+        "if __name__ == '__main__':\n    print(mse(torch.ones(2), eval('torch.zeros(2)')))\n",
+    ),
+    "a statement that binds nothing": ("losses", "import sys\n\nsys.modules['x'] = 1\n"),
+    "two statements on one line": ("losses", "A = 1; B = eval('2')\n"),
+}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("name", sorted(OUTSIDE_EVERY_EXERCISE))
+def test_a_refused_line_outside_every_exercise_is_not_run_and_costs_nothing(tmp_path, name):
+    topic, snippet = OUTSIDE_EVERY_EXERCISE[name]
+    source = module_of(topic, snippet)
+    (tmp_path / f"{topic}.py").write_text(source)
+    verdict = subset.verdict(tmp_path, topic, single_file=False)
+    assert verdict.refusal is None and verdict.exercises == frozenset(), verdict
+    assert verdict.unrun and all(r.file == f"{topic}.py" for r in verdict.unrun)
+    first = verdict.unrun[0]
+    assert subset.refusal(tmp_path, topic, single_file=False) == first, "still the first place it leaves"
+    (file, stubbed), *_ = verdict.replaced
+    assert file == f"{topic}.py" and subset.check(stubbed) == []
+    assert stubbed.count("\n") == source.count("\n"), "line numbers kept"
+    assert (
+        stubbed.splitlines()[: source.count("\n") - snippet.count("\n")]
+        == source.splitlines()[: source.count("\n") - snippet.count("\n")]
+    ), "the reference above the snippet is untouched"
+    note = verdict.note()
+    assert note.startswith(f"{topic}.py, line {first.line}: {first.what} is not allowed in graded code")
+    assert "was not run" in note and "costs no points" in note and first.instead in note
+    compile(stubbed, f"{topic}.py", "exec")
+
+
+# name -> (topic, snippet, the exercises it costs): precisely those whose reachable code holds it
+INSIDE_AN_EXERCISE = {
+    "a helper only entropy calls": (
+        "losses",
+        "def _plogp(p):\n    return eval('torch.special.xlogy(p, p)')\n\n\n"
+        "def entropy(p):\n    return -_plogp(p).sum(dim=-1)\n",
+        {"entropy"},
+    ),
+    "a table the table reads, which huber reads": (
+        "losses",
+        "_SCALES = {'half': eval('0.5')}\nSCALES = dict(_SCALES)\n\n\n"
+        "def huber(y_hat, y, delta=1.0):\n    d = (y_hat - y).abs()\n"
+        "    return torch.where(d <= delta, SCALES['half'] * d**2, delta * (d - 0.5 * delta)).mean()\n",
+        {"huber"},
+    ),
+    "a helper's value called at module level, read by kl_div": (
+        "losses",
+        "def _eps():\n    return eval('1e-12')\n\n\nEPS = _eps()\n\n\n"
+        "def kl_div(p, q):\n    terms = torch.where(p > 0, p * (p.log() - q.log()), torch.zeros_like(p))\n"
+        "    terms = torch.where((p > 0) & (q == 0), torch.full_like(p, float('inf')), terms)\n"
+        "    return terms.sum(dim=-1) + 0 * EPS\n",
+        {"kl_div"},
+    ),
+    "a local of the same name is not the refused one": (
+        "losses",
+        "x = eval('1')\n\n\ndef mse(y_hat, y, reduction='mean'):\n    x = (y_hat - y) ** 2\n"
+        "    return x.mean() if reduction == 'mean' else x.sum() if reduction == 'sum' else x\n\n\n"
+        "def l1(y_hat, y, reduction='mean'):\n    d = (y_hat - y).abs() * x\n"
+        "    return d.mean() if reduction == 'mean' else d.sum() if reduction == 'sum' else d\n",
+        {"l1"},
+    ),
+    "a method of SGD": (
+        "optim",
+        "class SGD(torch.optim.Optimizer):\n    def __init__(self, params, lr=0.01):\n"
+        "        super().__init__(params, dict(lr=lr))\n\n    def step(self):\n"
+        "        return eval('None')\n",
+        {"SGD"},
+    ),
+}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("name", sorted(INSIDE_AN_EXERCISE))
+def test_a_refused_line_costs_only_the_exercises_that_reach_it(tmp_path, name):
+    topic, snippet, cost = INSIDE_AN_EXERCISE[name]
+    source = module_of(topic, snippet)
+    (tmp_path / f"{topic}.py").write_text(source)
+    verdict = subset.verdict(tmp_path, topic, single_file=False)
+    assert verdict.refusal is not None and verdict.exercises == cost, verdict
+    assert not verdict.unrun
+    (_, stubbed), *_ = verdict.replaced
+    assert subset.check(stubbed) == [] and stubbed.count("\n") == source.count("\n")
+    compile(stubbed, f"{topic}.py", "exec")
+
+
+@pytest.mark.unit
+def test_lines_inside_and_outside_exercises_are_told_apart(tmp_path):
+    snippet = (
+        "import sys\n\nME = sys.modules[__name__]\n\n\n"
+        "def entropy(p):\n    return -eval('torch.special.xlogy(p, p)').sum(dim=-1)\n"
+    )
+    (tmp_path / "losses.py").write_text(module_of("losses", snippet))
+    verdict = subset.verdict(tmp_path, "losses", single_file=False)
+    assert verdict.refusal is not None and verdict.refusal.what == "eval"
+    assert verdict.exercises == {"entropy"}
+    assert [r.what for r in verdict.unrun] == ["sys.modules"]
+    first = subset.refusal(tmp_path, "losses", single_file=False)
+    assert first is not None and first.what == "sys.modules"
