@@ -36,7 +36,8 @@ from grader.checks.scoring import TopicResult
 from grader.engine import parsed, subset_charge
 from grader.engine import subset_rules as rules
 from grader.engine.check_table import Row
-from grader.engine.subset_check import NOT_ALLOWED, Refusal, check, member_problem
+from grader.engine.subset_check import NOT_ALLOWED, Refusal, check
+from grader.engine.subset_names import member_problem
 
 __all__ = [
     "NOT_ALLOWED",
