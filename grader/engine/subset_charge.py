@@ -7,16 +7,18 @@ names they bind and read: a function or class reads the module-level names its b
 scopes read (the compiler's own symbol table, :mod:`symtable`, so a local of the same name is not
 read), a statement binds what it assigns, defines or imports, and what it changes by assigning to
 an attribute or an item (``torch.allclose = ...`` changes ``torch``). A refused line taints its
-statement, and whatever reads a name a tainted statement binds is tainted too. The exercises the
-refusals cost are the tainted ones; an exercise reaches a refused line when the statements it reads,
-transitively, hold it. Every tainted statement is replaced on its own lines (the line numbers
+statement, and whatever reads a name a tainted statement binds is tainted too (a refused statement
+also binds the names the module reads and nothing binds: ``globals()["helper"] = ...``). The
+exercises the refusals cost are the tainted ones; an exercise reaches a refused line when the
+statements it reads, transitively, hold it. Every tainted statement is replaced on its own lines (the line numbers
 kept): a function or class by a stand-in that raises when called, any other statement by
 ``name = None`` for the names it assigns (``pass`` where none), so that module-level code that used
 a refused helper no longer runs (it would fail the import). The new source is checked again: what
 runs is inside the subset. A refused line outside every exercise's reachable code is then not run
 and costs nothing (:attr:`Charge.unrun`); one inside costs those exercises (:attr:`Charge.costly`).
-Anything the graph cannot place (a refused line outside every statement, a source the compiler
-refuses, a replaced source still refused) costs the whole topic.
+Anything the graph cannot place (a refused line outside every statement, a star import, whose
+names no reader can be traced to, a source the compiler refuses, a replaced source still refused)
+costs the whole topic.
 
 Every pass is linear in the source (a submission is at most ``parsed.MAX_BYTES``) and runs inside
 the reading's clock (:class:`grader.engine.parsed.Clock`): each statement is read once, and the
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import builtins
 import collections
 import symtable
 from collections.abc import Collection
@@ -49,6 +52,7 @@ _SCOPES = (
     ast.GeneratorExp,
 )
 _TICK = 512  # statements or names between two looks at the clock
+_BUILTINS = frozenset(dir(builtins))
 
 
 @dataclass
@@ -242,9 +246,14 @@ def charged(
     holders: list[int] = []
     for refusal in refusals:
         at = bisect.bisect_right(firsts, refusal.line) - 1
-        if at < 0 or units[at].last < refusal.line:
-            return None  # outside every statement
+        if at < 0 or units[at].last < refusal.line or "*" in units[at].binds:
+            return None  # outside every statement, or a star import: what it binds is unknown
         holders.append(at)
+    free = (
+        set[str]().union(*(u.reads for u in units)) - set[str]().union(*(u.binds for u in units)) - _BUILTINS
+    )
+    for at in set(holders):  # globals()["helper"] = ...: what the module reads but never binds
+        units[at].binds |= free
     tainted, _ = _closure(units, set(holders), True, clock)
     bound = set[str]().union(*(units[i].binds for i in tainted))
     cost = bound & set(exercises)

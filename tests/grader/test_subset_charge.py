@@ -5,12 +5,15 @@ students and at the edges": trusted-side work on a submission is bounded)."""
 
 from __future__ import annotations
 
+import ast
 import time
 from collections.abc import Callable
 
 import pytest
-from fair_code import module_of
+from fair_code import COSTS_ITS_EXERCISE, UNRUN, module_of
+from helpers import REPO
 
+from grader import topics
 from grader.engine import parsed, subset, subset_charge
 from grader.engine.subset_check import Refusal
 
@@ -64,7 +67,7 @@ def every_line_refused() -> str:
 SHAPES = {"chained": chained, "wide": wide, "every line refused": every_line_refused}
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # seconds of CPU each, by design: past the unit tier's budget
 @pytest.mark.timeout(120)  # the quadratic charge took minutes: fail, never stall the tier
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 def test_any_source_within_the_size_budget_is_read_and_charged_in_seconds(tmp_path, shape):
@@ -104,40 +107,11 @@ def _over_budget(source: str, refusals: list[Refusal], local: object, clock: obj
 
 # -- what a refusal costs -----------------------------------------------------------------------
 
-# Correct modules (the reference with a snippet appended) whose refused lines no exercise reaches:
-# each was seen costing the whole topic (issue 69). The lines are not run and cost nothing.
-OUTSIDE_EVERY_EXERCISE = {
-    "a handler set-up at module level": (
-        "losses",
-        "import logging\n\n_log = logging.getLogger('losses')\n"
-        "_log.addHandler(logging.FileHandler('losses.log'))\n_log.setLevel(logging.INFO)\n",
-    ),
-    "a handler set-up in a helper called at module level": (
-        "losses",
-        "import logging\n\n\ndef _setup_logging():\n    log = logging.getLogger('losses')\n"
-        "    log.addHandler(logging.FileHandler('losses.log'))\n    return log\n\n\nLOG = _setup_logging()\n"
-        "LOG.info('losses loaded')\n",
-    ),
-    "globals()[name] in a table nobody reads": (
-        "losses",
-        "REDUCERS = {name: globals()[name] for name in ('mse', 'l1')}\n",
-    ),
-    "sys.modules at module level": ("losses", "import sys\n\nTHIS = sys.modules[__name__]\n"),
-    "an eval'd config": ("optim", "CONFIG = eval(\"{'lr': 0.1, 'epochs': 3}\")\n"),
-    "_model.compile = None": ("mlp", "_model = nn.Linear(2, 1)\n_model.compile = None\n"),
-    "a self-test under __main__ that evals": (
-        "losses",
-        "if __name__ == '__main__':\n    print(mse(torch.ones(2), eval('torch.zeros(2)')))\n",
-    ),
-    "a statement that binds nothing": ("losses", "import sys\n\nsys.modules['x'] = 1\n"),
-    "two statements on one line": ("losses", "A = 1; B = eval('2')\n"),
-}
-
 
 @pytest.mark.unit
-@pytest.mark.parametrize("name", sorted(OUTSIDE_EVERY_EXERCISE))
+@pytest.mark.parametrize("name", sorted(UNRUN))
 def test_a_refused_line_outside_every_exercise_is_not_run_and_costs_nothing(tmp_path, name):
-    topic, snippet = OUTSIDE_EVERY_EXERCISE[name]
+    topic, snippet = UNRUN[name]
     source = module_of(topic, snippet)
     (tmp_path / f"{topic}.py").write_text(source)
     verdict = subset.verdict(tmp_path, topic, single_file=False)
@@ -189,6 +163,12 @@ INSIDE_AN_EXERCISE = {
         "    return d.mean() if reduction == 'mean' else d.sum() if reduction == 'sum' else d\n",
         {"l1"},
     ),
+    "a helper bound through globals(), read by mse": (
+        "losses",
+        "globals()['_squares'] = lambda d: d**2\n\n\n"
+        "def mse(y_hat, y, reduction='mean'):\n    return _reduce(_squares(y_hat - y), reduction)\n",
+        {"mse"},
+    ),
     "a method of SGD": (
         "optim",
         "class SGD(torch.optim.Optimizer):\n    def __init__(self, params, lr=0.01):\n"
@@ -226,3 +206,110 @@ def test_lines_inside_and_outside_exercises_are_told_apart(tmp_path):
     assert [r.what for r in verdict.unrun] == ["sys.modules"]
     first = subset.refusal(tmp_path, "losses", single_file=False)
     assert first is not None and first.what == "sys.modules"
+
+
+def _holders(source: str, topic: str) -> set[str]:
+    """The topic's exercises whose reachable code holds a refused line, found the plain way: from
+    each exercise's statements, every statement binding a name one of them reads, transitively,
+    over-counting on purpose (a local of the same name counts as read, every name stored anywhere
+    in a statement as bound, an attribute's or item's target as its root), so that this holds a
+    superset of what any charge may cost."""
+    tree = ast.parse(source)
+    lines = {r.line for r in subset.check(source)}
+    spans = [
+        (min([n.lineno, *(d.lineno for d in getattr(n, "decorator_list", []))]), n.end_lineno)
+        for n in tree.body
+    ]
+    binds, reads = [], []
+    for node in tree.body:
+        found = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}  # stored, read or a target's root
+        found |= {getattr(n, "name", None) for n in ast.walk(node)} - {None}
+        found |= {
+            a.asname or a.name.split(".")[0]
+            for n in ast.walk(node)
+            if isinstance(n, (ast.Import, ast.ImportFrom))
+            for a in n.names
+        }
+        binds.append(found)
+        reads.append(
+            {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        )
+    holding = set()
+    for exercise in topics.exercises(topic):
+        seen = {i for i, names in enumerate(binds) if exercise in names}
+        frontier = list(seen)
+        while frontier:
+            i = frontier.pop()
+            for j, names in enumerate(binds):
+                if j not in seen and reads[i] & names:
+                    seen.add(j)
+                    frontier.append(j)
+        if any(spans[i][0] <= line <= spans[i][1] for i in seen for line in lines):
+            holding.add(exercise)
+    return holding
+
+
+REFUSED_MODULES = {
+    **{
+        f"costs: {name}": (topic, module_of(topic, snippet))
+        for name, (topic, _, snippet) in COSTS_ITS_EXERCISE.items()
+    },
+    **{f"unrun: {name}": (topic, module_of(topic, snippet)) for name, (topic, snippet) in UNRUN.items()},
+    **{
+        f"inside: {name}": (topic, module_of(topic, snippet))
+        for name, (topic, snippet, _) in INSIDE_AN_EXERCISE.items()
+    },
+    "every exercise of losses patched through torch": (
+        "losses",
+        module_of("losses", "torch.allclose = lambda *a, **k: True\n"),
+    ),
+}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("name", sorted(REFUSED_MODULES))
+def test_no_refusal_costs_an_exercise_whose_reachable_code_does_not_hold_the_line(tmp_path, name):
+    topic, source = REFUSED_MODULES[name]
+    (tmp_path / f"{topic}.py").write_text(source)
+    verdict = subset.verdict(tmp_path, topic, single_file=False)
+    holding = _holders(source, topic)
+    assert verdict.refusal is None or verdict.exercises, (
+        "a refused line in the topic's own file never costs it whole"
+    )
+    assert verdict.exercises <= holding, (
+        f"charged {sorted(verdict.exercises - holding)}, whose code holds no refused line"
+    )
+    if not holding:
+        assert verdict.refusal is None and verdict.unrun, "a line no exercise reaches costs nothing"
+
+
+@pytest.mark.unit
+def test_a_star_import_costs_the_whole_topic(tmp_path):
+    """What ``from sys import *`` binds no reader can be traced to (``modules[...]`` after it):
+    refused, it costs the whole topic, whose module never runs."""
+    (tmp_path / "losses.py").write_text(module_of("losses", "from sys import *\n\nkit = modules['x']\n"))
+    verdict = subset.verdict(tmp_path, "losses", single_file=False)
+    assert verdict.refusal is not None and verdict.refusal.what == "from sys import *"
+    assert verdict.exercises == frozenset() and verdict.replaced == () and not verdict.unrun
+
+
+@pytest.mark.unit
+def test_a_notebooks_line_no_exercise_reaches_is_said_in_its_cell(tmp_path):
+    import nbformat
+
+    from grader.checks import scoring
+    from grader.engine import notebooks
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell((REPO / "solutions" / "losses.py").read_text()),
+        nbformat.v4.new_code_cell("import sys\nTHIS = sys.modules[__name__]\n"),
+    ]
+    path = tmp_path / "losses.ipynb"
+    nbformat.write(notebook, str(path))
+    verdict = subset.verdict(path, "losses", single_file=True)
+    assert verdict.refusal is None and [r.what for r in verdict.unrun] == ["sys.modules"]
+    result = scoring.TopicResult("losses", [scoring.TestResult("t", "shape", "passed", 1.0, 1.0)])
+    notebooks.explain(result, path, [verdict.note()])
+    assert result.note.startswith("cell 2 (`import sys`), line 2: sys.modules is not allowed"), result.note
+    assert result.tests[0].status == "passed"
