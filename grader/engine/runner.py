@@ -134,6 +134,11 @@ def grade_topic(task: Task) -> TopicOutcome:
         suite = suites.collected(task.topic, limits.timeout)
         chosen = check_table.chosen(suite.rows, selection.keyword, selection.public_only, selection.exercises)
         if verdict.exercises and not any(set(row.exercises) & verdict.exercises for row in chosen):
+            if refusal and not any(set(row.exercises) & verdict.exercises for row in suite.rows):
+                # what it costs no check judges (a public helper of the learner's stub): said once
+                verdict = replace(
+                    verdict, unrun=tuple(sorted((refusal, *verdict.unrun), key=lambda r: r.line))
+                )
             refusal = None  # it costs exercises this run does not grade: the rest runs, stubbed
         whole = refusal is not None and subset.refuses_every_check(verdict.exercises, chosen)
         tests, seconds = suite.not_started(run) if whole or untouched_stub(task) else suite.run(run)
