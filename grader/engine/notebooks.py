@@ -43,7 +43,7 @@ FIRST_LINE_CHARS = 60
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     import nbformat
 
@@ -446,10 +446,12 @@ def to_module(notebook: nbformat.NotebookNode) -> NotebookModule:
     return NotebookModule("\n".join(source_lines) + "\n", origins, collected.skipped)
 
 
-def explain(result: TopicResult, path: Path) -> None:
+def explain(result: TopicResult, path: Path, notes: Iterable[str] = ()) -> None:
     """Put ``result``'s messages about the module made from notebook ``path`` in the notebook's
-    terms (cell and line), and name the skipped cells in the topic's note."""
+    terms (cell and line), and name the skipped cells in the topic's note, then ``notes`` (about
+    the module: the refused lines that were not run) in the notebook's terms too."""
     module = to_module(read(path))
     for test in result.tests:
         test.message = module.explain(test.message, f"{result.name}.py")
-    result.note = "; ".join(module.notes())
+    more = [module.explain(note, f"{result.name}.py") for note in notes if note]
+    result.note = "; ".join([*module.notes(), *more])

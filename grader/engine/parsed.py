@@ -14,7 +14,6 @@ the clock keeps it so.
 from __future__ import annotations
 
 import ast
-import collections
 import functools
 import time
 
@@ -65,46 +64,45 @@ def depth(source: str | bytes) -> int:
     parsed = _parse(source)
     if isinstance(parsed, BaseException):
         return MAX_DEPTH + 1
-    return 0 if parsed is None else _levels(parsed)
-
-
-def _levels(tree: ast.AST) -> int:
-    """The tree's depth: ``ast.iter_child_nodes`` inlined (its generator per node was 2/3 of the
-    walk's time, and every graded file is walked)."""
-    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
-    deepest = 0
-    while stack:
-        node, level = stack.pop()
-        if level > deepest:
-            deepest = level
-        below = level + 1
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if isinstance(value, ast.AST):
-                stack.append((value, below))
-            elif isinstance(value, list):
-                stack += [(item, below) for item in value if isinstance(item, ast.AST)]
-    return deepest
+    return 0 if parsed is None else _walk(parsed)[1]
 
 
 def parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
     """{node: its parent}, nodes met in ``ast.walk``'s order (a shared node, such as a ``Load``
-    context, keeps its last parent as a dict built over ``ast.walk`` would), the walk inlined."""
+    context, keeps its last parent as a dict built over ``ast.walk`` would); once per tree (a
+    tree is a source's, :func:`tree`, and never changed by its readers)."""
+    return _walk(tree)[0]
+
+
+def nodes(tree: ast.AST) -> list[ast.AST]:
+    """Every node of ``tree``, ``tree`` first, in ``ast.walk``'s order, each once (a shared
+    ``Load`` context too): the module's readers share one walk of it instead of each their own."""
+    return [tree, *_walk(tree)[0]]
+
+
+@functools.lru_cache(maxsize=32)
+def _walk(tree: ast.AST) -> tuple[dict[ast.AST, ast.AST], int]:
+    """{node: its parent} and the tree's depth, in one walk level by level (``ast.walk``'s
+    order) with ``ast.iter_child_nodes`` inlined: its generator per node was 2/3 of the walk's
+    time, and every graded file is walked."""
     found: dict[ast.AST, ast.AST] = {}
-    queue = collections.deque([tree])
-    while queue:
-        node = queue.popleft()
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if isinstance(value, ast.AST):
-                found[value] = node
-                queue.append(value)
-            elif isinstance(value, list):
-                for item in value:
-                    if isinstance(item, ast.AST):
-                        found[item] = node
-                        queue.append(item)
-    return found
+    level, deepest = [tree], 0
+    while level:
+        deepest += 1
+        below: list[ast.AST] = []
+        for node in level:
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if isinstance(value, ast.AST):
+                    found[value] = node
+                    below.append(value)
+                elif isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, ast.AST):
+                            found[item] = node
+                            below.append(item)
+        level = below
+    return found, deepest
 
 
 def too_large(size: int, subject: str = "its code is") -> str | None:

@@ -132,7 +132,15 @@ def grade_topic(task: Task) -> TopicOutcome:
     )
     try:
         suite = suites.collected(task.topic, limits.timeout)
-        whole = refusal is not None and subset.refuses_every_check(verdict.exercises, suite.rows)
+        chosen = check_table.chosen(suite.rows, selection.keyword, selection.public_only, selection.exercises)
+        if verdict.exercises and not any(set(row.exercises) & verdict.exercises for row in chosen):
+            if refusal and not any(set(row.exercises) & verdict.exercises for row in suite.rows):
+                # what it costs no check judges (a public helper of the learner's stub): said once
+                verdict = replace(
+                    verdict, unrun=tuple(sorted((refusal, *verdict.unrun), key=lambda r: r.line))
+                )
+            refusal = None  # it costs exercises this run does not grade: the rest runs, stubbed
+        whole = refusal is not None and subset.refuses_every_check(verdict.exercises, chosen)
         tests, seconds = suite.not_started(run) if whole or untouched_stub(task) else suite.run(run)
     except suites.SuiteBroken as exc:
         suites.forget(task.topic)
@@ -147,7 +155,9 @@ def grade_topic(task: Task) -> TopicOutcome:
             task.topic, selection.exercises
         )
     if task.path.suffix == ".ipynb":
-        notebooks.explain(result, task.path)
+        notebooks.explain(result, task.path, [verdict.note()])
+    else:
+        result.note = "; ".join(filter(None, [result.note, verdict.note()]))  # said once, for the topic
     return TopicOutcome(result, seconds, workers.engine_problem())
 
 

@@ -34,11 +34,11 @@ from pathlib import Path
 
 from grader.checks.exercises import REFUSED
 from grader.checks.scoring import TopicResult
-from grader.engine import parsed
+from grader.engine import parsed, subset_charge
 from grader.engine import subset_rules as rules
 from grader.engine.check_table import Row
-from grader.engine.subset_charge import charged
-from grader.engine.subset_check import NOT_ALLOWED, Refusal, check, member_problem
+from grader.engine.subset_check import NOT_ALLOWED, Refusal, check
+from grader.engine.subset_names import member_problem
 
 __all__ = [
     "NOT_ALLOWED",
@@ -90,7 +90,7 @@ def _import_pairs(source: str) -> tuple[tuple[str, str], ...]:
     if tree is None:
         return ()
     names: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in parsed.nodes(tree):
         if isinstance(node, ast.Import):
             names |= {a.asname or a.name.split(".")[0]: a.name.split(".")[0] for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -100,13 +100,46 @@ def _import_pairs(source: str) -> tuple[tuple[str, str], ...]:
 
 @dataclass(frozen=True)
 class Verdict:
-    """What the subset check decided for a task: the first refusal (None: graded code stays
-    inside), the exercises it costs (empty: the whole topic) and the staged files to replace
-    (the charged definitions stubbed out, :mod:`grader.engine.subset_charge`)."""
+    """What the subset check decided for a task: the refusal that costs (None: graded code stays
+    inside, or its refused lines cost nothing), the exercises it costs (empty: the whole topic),
+    the staged files to replace (what the refused lines taint stubbed out,
+    :mod:`grader.engine.subset_charge`) and the refused lines outside every exercise's reachable
+    code: not run, they cost nothing and are said once (:meth:`note`)."""
 
     refusal: Refusal | None = None
     exercises: frozenset[str] = frozenset()
     replaced: tuple[tuple[str, str], ...] = ()
+    unrun: tuple[Refusal, ...] = ()
+
+    @property
+    def first(self) -> Refusal | None:
+        """The first place graded code leaves the subset, whatever it costs."""
+        found = [r for r in (self.refusal, *self.unrun) if r is not None]
+        return min(found, key=lambda r: r.line) if self.unrun else self.refusal
+
+    def note(self) -> str:
+        """The refused lines outside every exercise, said once (empty: none)."""
+        if not self.unrun:
+            return ""
+        first, more = self.unrun[0], len(self.unrun) - 1
+        lines = f" (and {more} more line{'s' if more > 1 else ''} no exercise reaches)" if more else ""
+        return (
+            f"{first.file}, line {first.line}: {first.what} {NOT_ALLOWED}{lines}; no exercise's code "
+            f"reaches {'them' if more else 'it'}, so {'they were' if more else 'it was'} not run and "
+            f"{'cost' if more else 'costs'} no points. Instead: {first.instead}."
+        )
+
+
+@functools.lru_cache(maxsize=64)
+def _exercises(topic: str) -> tuple[str, ...]:
+    """The topic's exercises (its stub's public functions and classes); none for a topic without
+    a stub here, whose refused lines then cost the whole topic as before."""
+    from grader.topics import exercises
+
+    try:
+        return exercises(topic)
+    except (OSError, SyntaxError, ValueError):
+        return ()
 
 
 def verdict(path: Path, topic: str, single_file: bool) -> Verdict:
@@ -122,14 +155,13 @@ def verdict(path: Path, topic: str, single_file: bool) -> Verdict:
         if name[:-3] not in rules.STANDARD | rules.OPEN | set(rules.LISTED)
     }
     order, queue = [], [own] if own in sources else []
+    met = set(queue)
     while queue:
         name = queue.pop(0)
         order.append(name)
-        queue += [
-            f"{m}.py"
-            for m in sorted(set(imports[name].values()))
-            if f"{m}.py" in sources and f"{m}.py" not in order + queue
-        ]
+        more = [f"{m}.py" for m in sorted(set(imports[name].values())) if f"{m}.py" in sources]
+        queue += [m for m in more if m not in met]
+        met |= set(more)
     refused: list[tuple[str, list[Refusal]]] = []
     clock = parsed.Clock()
     for name in order:
@@ -148,16 +180,26 @@ def verdict(path: Path, topic: str, single_file: bool) -> Verdict:
         return Verdict()
     name, found = refused[0]
     first = replace(found[0], file=name)
-    cost = charged(sources[name], found, {m: local[m] for m in local if m != name[:-3]})
-    if len(refused) > 1 or name != own or cost is None:
+    if len(refused) > 1 or name != own:
         return Verdict(first)
-    return Verdict(first, cost[0], ((name, cost[1]),))
+    exercises = _exercises(topic)
+    try:  # inside the reading's clock: the charge reads the whole module again
+        cost = subset_charge.charged(
+            sources[name], found, {m: local[m] for m in local if m != name[:-3]}, clock, exercises=exercises
+        )
+    except parsed.OverBudget as exc:
+        return Verdict(Refusal(1, str(exc), SMALLER, name))
+    if cost is None or not exercises:
+        return Verdict(first)
+    costly = replace(cost.costly[0], file=name) if cost.costly else None
+    unrun = tuple(replace(r, file=name) for r in cost.unrun)
+    return Verdict(costly, cost.exercises, ((name, cost.source),), unrun)
 
 
 def refusal(path: Path, topic: str, single_file: bool) -> Refusal | None:
     """The first place where the topic's file, or a file of the submission it imports (directly
     or not), leaves the subset; None when graded code stays inside it."""
-    return verdict(path, topic, single_file).refusal
+    return verdict(path, topic, single_file).first
 
 
 def refuses_every_check(exercises: frozenset[str], rows: Iterable[Row]) -> bool:

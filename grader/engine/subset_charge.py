@@ -1,25 +1,75 @@
-"""What a refusal of the graded subset costs: only the exercises whose code holds the refused
-lines, when that can be cut out of the module without running any of it.
+"""What a refusal of the graded subset costs: only the exercises whose reachable code holds
+the refused lines (DESIGN.md: "a refusal costs only what reaches the refused line"), and nothing
+where no exercise reaches them.
 
-A refused line inside a top-level ``def`` or ``class`` costs that definition; a refused
-module-level statement that binds names (``ACTS = {n: globals()[n] ...}``, an import) costs the
-definitions that read those names; and a definition that reads a charged one is charged too (a
-helper's refusal costs the exercises that call it). The charged definitions are replaced, on the
-same lines, by stand-ins that raise when called, and the new source is checked again: what runs
-is inside the subset. Anything else (a refused statement that binds nothing, two statements on one
-line, a one-line class) costs the whole topic, as before. Module-level code that calls a charged
-definition fails when the module loads, so such a module scores as a refused one did: 0, with the
-stand-in's message.
+The module's top-level statements (those that share a line taken together) form a graph by the
+names they bind and read: a function or class reads the module-level names its body and nested
+scopes read (the compiler's own symbol table, :mod:`symtable`, so a local of the same name is not
+read), a statement binds what it assigns, defines or imports, and what it changes by assigning to
+an attribute or an item (``torch.allclose = ...`` changes ``torch``). A refused line taints its
+statement, and whatever reads a name a tainted statement binds is tainted too (a refused statement
+also binds the names the module reads and nothing binds: ``globals()["helper"] = ...``). The
+exercises the refusals cost are the tainted ones; an exercise reaches a refused line when the
+statements it reads, transitively, hold it. Every tainted statement is replaced on its own lines (the line numbers
+kept): a function or class by a stand-in that raises when called, any other statement by
+``name = None`` for the names it assigns (``pass`` where none), so that module-level code that used
+a refused helper no longer runs (it would fail the import). The new source is checked again: what
+runs is inside the subset. A refused line outside every exercise's reachable code is then not run
+and costs nothing (:attr:`Charge.unrun`); one inside costs those exercises (:attr:`Charge.costly`).
+Anything the graph cannot place (a refused line outside every statement, a star import, whose
+names no reader can be traced to, a source the compiler refuses, a replaced source still refused)
+costs the whole topic.
+
+Every pass is linear in the source (a submission is at most ``parsed.MAX_BYTES``) and runs inside
+the reading's clock (:class:`grader.engine.parsed.Clock`): each statement is read once, and the
+charge spreads one name at a time (each name's readers, or binders, visited once).
 """
 
 from __future__ import annotations
 
 import ast
+import bisect
+import builtins
+import collections
+import symtable
+from collections.abc import Collection
+from dataclasses import dataclass, field
 
 from grader.engine import parsed
 from grader.engine.subset_check import Refusal, check
+from grader.engine.subset_shapes import arguments, chain
 
 STAND_IN = "raise NotImplementedError({message!r})"
+# Nodes whose body is a scope of its own: only the parts listed by _outer are read where they stand.
+_SCOPES = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.Lambda,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+)
+_TICK = 512  # statements or names between two looks at the clock
+_BUILTINS = frozenset(dir(builtins))
+
+
+@dataclass
+class Unit:
+    """One top-level statement, or the statements that share a line (``a = 1; b = 2``)."""
+
+    first: int
+    last: int
+    nodes: list[ast.stmt]
+    binds: set[str] = field(default_factory=set)  # names it binds or changes in the module
+    names: set[str] = field(default_factory=set)  # of those, the plain names it assigns
+    reads: set[str] = field(default_factory=set)  # module-level names it (or what it defines) reads
+
+    @property
+    def definition(self) -> ast.FunctionDef | ast.ClassDef | None:
+        only = self.nodes[0] if len(self.nodes) == 1 else None
+        return only if isinstance(only, (ast.FunctionDef, ast.ClassDef)) else None
 
 
 def _span(node: ast.stmt) -> tuple[int, int]:
@@ -27,77 +77,218 @@ def _span(node: ast.stmt) -> tuple[int, int]:
     return first, node.end_lineno or node.lineno
 
 
-def _binds(node: ast.stmt) -> set[str]:
-    if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-        return {node.name}
-    if isinstance(node, (ast.Import, ast.ImportFrom)):
-        return {a.asname or a.name.split(".")[0] for a in node.names}
-    if isinstance(node, ast.Assign):
-        targets: list[ast.AST] = list(node.targets)
-    elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For)):
-        targets = [node.target]
-    elif isinstance(node, ast.With):
-        targets = [i.optional_vars for i in node.items if i.optional_vars is not None]
+def _outer(node: ast.AST) -> list[ast.AST]:
+    """The parts of a scope's node evaluated where the node stands (decorators, defaults,
+    annotations, bases, a comprehension's first iterable)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        parts = [*node.decorator_list, *node.args.defaults, *node.args.kw_defaults, node.returns]
+        parts += [a.annotation for a in arguments(node.args)]
+    elif isinstance(node, ast.ClassDef):
+        parts = [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]
+    elif isinstance(node, ast.Lambda):
+        parts = [*node.args.defaults, *node.args.kw_defaults]
     else:
-        return set()  # binds nothing a definition could read (a call, a loop's body...)
-    return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+        assert isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp))
+        parts = [node.generators[0].iter]
+    return [p for p in parts if p is not None]
 
 
-def _reads(node: ast.stmt) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+def _module_scope(unit: Unit, imported: set[str]) -> None:
+    """What ``unit``'s statements bind and read in the module's own scope (not inside the
+    functions, classes, lambdas and comprehensions they define: :func:`_nested` reads those)."""
+    stack: list[ast.AST] = list(unit.nodes)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _SCOPES):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                unit.binds.add(node.name)
+                unit.names.add(node.name)
+            stack += _outer(node)
+            continue
+        if isinstance(node, ast.Name):
+            (unit.reads if isinstance(node.ctx, ast.Load) else unit.binds).add(node.id)
+            if not isinstance(node.ctx, ast.Load):
+                unit.names.add(node.id)
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound = {a.asname or a.name.split(".")[0] for a in node.names}
+            unit.binds |= bound
+            unit.names |= bound
+            imported |= bound
+        elif isinstance(node, (ast.Attribute, ast.Subscript)) and not isinstance(node.ctx, ast.Load):
+            root, _ = chain(node.value if isinstance(node, ast.Subscript) else node)
+            while isinstance(root, ast.Subscript):  # x[0].y = ...: x changes
+                root, _ = chain(root.value)
+            if isinstance(root, ast.Name):
+                unit.binds.add(root.id)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            unit.binds.add(node.name)
+            unit.names.add(node.name)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            unit.binds.add(node.name)
+            unit.names.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            unit.binds.add(node.rest)
+            unit.names.add(node.rest)
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, ast.AST):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack += [item for item in value if isinstance(item, ast.AST)]
+
+
+def _nested(source: str, units: list[Unit], clock: parsed.Clock | None) -> bool:
+    """Add to each unit the module-level names its nested scopes read (and bind with ``global``),
+    from the compiler's symbol table; False when the compiler refuses the source."""
+    try:
+        top = symtable.symtable(source, "<submission>", "exec")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    firsts = [unit.first for unit in units]
+    tables = list(top.get_children())
+    seen = 0
+    while tables:
+        table = tables.pop()
+        seen += 1
+        if clock is not None and seen % _TICK == 0:
+            clock.check("the module's definitions")
+        at = bisect.bisect_right(firsts, table.get_lineno()) - 1
+        if at < 0 or units[at].last < table.get_lineno():
+            return False
+        unit = units[at]
+        for symbol in table.get_symbols():
+            if symbol.is_global():
+                if symbol.is_referenced():
+                    unit.reads.add(symbol.get_name())
+                if symbol.is_declared_global() and symbol.is_assigned():
+                    unit.binds.add(symbol.get_name())
+        tables += table.get_children()
+    return True
+
+
+def units_of(source: str, tree: ast.Module, clock: parsed.Clock | None = None) -> list[Unit] | None:
+    """The module's units in line order, with what each binds and reads; None when the compiler
+    cannot read the source's scopes."""
+    units: list[Unit] = []
+    for node in tree.body:
+        first, last = _span(node)
+        if units and first <= units[-1].last:  # shares a line with the statement before
+            units[-1].nodes.append(node)
+            units[-1].last = max(units[-1].last, last)
+        else:
+            units.append(Unit(first, last, [node]))
+    imported: set[str] = set()
+    for i, unit in enumerate(units):
+        if clock is not None and i % _TICK == 0:
+            clock.check("the module's statements")
+        _module_scope(unit, imported)
+    if not _nested(source, units, clock):
+        return None
+    return units
+
+
+def _closure(
+    units: list[Unit], start: set[int], forward: bool, clock: parsed.Clock | None
+) -> tuple[set[int], set[str]]:
+    """Forward: ``start`` and every unit that reads a name one of them binds, transitively (what
+    a refused statement taints). Backward: ``start`` and every unit that binds a name one of them
+    reads (what an exercise reaches). With the names followed; each name's units visited once."""
+    index: dict[str, list[int]] = collections.defaultdict(list)
+    for i, unit in enumerate(units):
+        for name in unit.reads if forward else unit.binds:
+            index[name].append(i)
+    reached, names = set(start), set[str]()
+    queue = collections.deque(sorted(start))
+    steps = 0
+    while queue:
+        i = queue.popleft()
+        steps += 1
+        if clock is not None and steps % _TICK == 0:
+            clock.check("the module's charge")
+        for name in (units[i].binds if forward else units[i].reads) - names:
+            names.add(name)
+            for other in index.get(name, ()):
+                if other not in reached:
+                    reached.add(other)
+                    queue.append(other)
+    return reached, names
+
+
+@dataclass(frozen=True)
+class Charge:
+    """What refusals cost: the exercises (empty: none), the source with every tainted statement
+    replaced, the refusals inside some exercise's reachable code and those outside every one."""
+
+    exercises: frozenset[str]
+    source: str
+    costly: tuple[Refusal, ...]
+    unrun: tuple[Refusal, ...]
 
 
 def charged(
-    source: str, refusals: list[Refusal], local: dict[str, frozenset[str]]
-) -> tuple[frozenset[str], str] | None:
-    """The definitions ``refusals`` cost and the source with them replaced by stand-ins, or None
-    when the refusals cost the whole topic."""
+    source: str,
+    refusals: list[Refusal],
+    local: dict[str, frozenset[str]],
+    clock: parsed.Clock | None = None,
+    *,
+    exercises: Collection[str] = (),
+) -> Charge | None:
+    """What ``refusals`` (of ``source``, in line order) cost among ``exercises`` (the topic's),
+    or None when they cost the whole topic. Raises :class:`parsed.OverBudget` past ``clock``."""
     tree = parsed.tree(source)
     if tree is None or not refusals:
         return None
-    spans = [(_span(node), node) for node in tree.body]
-    hit: list[ast.stmt] = []
+    units = units_of(source, tree, clock)
+    if units is None:
+        return None
+    firsts = [unit.first for unit in units]
+    holders: list[int] = []
     for refusal in refusals:
-        owners = [node for (first, last), node in spans if first <= refusal.line <= last]
-        if len(owners) != 1:
-            return None
-        hit += [owners[0]] if owners[0] not in hit else []
-    names = set().union(*(_binds(node) for node in hit))
-    if any(not _binds(node) for node in hit):
+        at = bisect.bisect_right(firsts, refusal.line) - 1
+        if at < 0 or units[at].last < refusal.line or "*" in units[at].binds:
+            return None  # outside every statement, or a star import: what it binds is unknown
+        holders.append(at)
+    free = (
+        set[str]().union(*(u.reads for u in units)) - set[str]().union(*(u.binds for u in units)) - _BUILTINS
+    )
+    for at in set(holders):  # globals()["helper"] = ...: what the module reads but never binds
+        units[at].binds |= free
+    tainted, _ = _closure(units, set(holders), True, clock)
+    bound = set[str]().union(*(units[i].binds for i in tainted))
+    cost = bound & set(exercises)
+    reached, _ = _closure(units, {i for i, unit in enumerate(units) if unit.binds & cost}, False, clock)
+    replaced = _stand_ins(source, [units[i] for i in sorted(tainted)])
+    if check(replaced, local):
         return None
-    definitions = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
-    cost = {n.name for n in hit if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
-    while True:  # whatever reads a charged name is charged
-        more = {d.name for d in definitions if d.name not in cost and _reads(d) & (names | cost)}
-        if not more:
-            break
-        cost |= more
-    if not cost:
-        return None
-    replaced = _stand_ins(source, spans, hit + [d for d in definitions if d.name in cost and d not in hit])
-    if replaced is None or check(replaced, local):
-        return None
-    return frozenset(cost), replaced
+    return Charge(
+        frozenset(cost),
+        replaced,
+        tuple(r for r, at in zip(refusals, holders, strict=True) if at in reached),
+        tuple(r for r, at in zip(refusals, holders, strict=True) if at not in reached),
+    )
 
 
-def _stand_ins(
-    source: str, spans: list[tuple[tuple[int, int], ast.stmt]], nodes: list[ast.stmt]
-) -> str | None:
-    """``source`` with each of ``nodes`` replaced on its own lines (the line numbers kept)."""
-    lines = source.splitlines()
-    for node in nodes:
-        first, last = _span(node)
-        if any(other is not node and f <= last and first <= end for (f, end), other in spans):
-            return None  # shares a line with another statement
+def _lines(source: str) -> list[str]:
+    """``source``'s lines as the parser numbers them (``\\n``, ``\\r\\n`` or ``\\r`` ends one; a
+    form feed or a line separator inside a line does not, as ``str.splitlines`` would have it)."""
+    return source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _stand_ins(source: str, units: list[Unit]) -> str:
+    """``source`` with each of ``units`` replaced on its own lines (the line numbers kept)."""
+    lines = _lines(source)
+    for unit in units:
+        first, last = unit.first, unit.last
         message = f"not run: its code is outside the graded subset (line {first})"
         raise_it = STAND_IN.format(message=message)
-        if isinstance(node, ast.FunctionDef):
+        node = unit.definition
+        if isinstance(node, ast.FunctionDef) or (isinstance(node, ast.ClassDef) and last == first):
             stand_in = [f"def {node.name}(*args, **kwargs): {raise_it}"]
-        elif isinstance(node, ast.ClassDef) and last > first:
-            stand_in = [f"class {node.name}:", f"    def __init__(self, *args, **kwargs): {raise_it}"]
         elif isinstance(node, ast.ClassDef):
-            return None
+            stand_in = [f"class {node.name}:", f"    def __init__(self, *args, **kwargs): {raise_it}"]
         else:
-            stand_in = [" = ".join(sorted(_binds(node))) + " = None"]
+            stand_in = [" = ".join(sorted(unit.names)) + " = None" if unit.names else "pass"]
         lines[first - 1 : last] = stand_in + [""] * (last - first + 1 - len(stand_in))
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines)
+    return text if text.endswith("\n") else text + "\n"

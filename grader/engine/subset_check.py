@@ -11,11 +11,11 @@ from __future__ import annotations
 import ast
 import builtins
 import functools
-import importlib.util
 from dataclasses import dataclass
 
 from grader.engine import parsed
 from grader.engine import subset_rules as rules
+from grader.engine.subset_names import member_problem, missing_module
 from grader.engine.subset_shapes import (
     arguments,
     chain,
@@ -25,7 +25,6 @@ from grader.engine.subset_shapes import (
     holds_refused,
     makes_a_class,
     named,
-    private,
     reaches_class,
     writes_a_file,
 )
@@ -35,6 +34,8 @@ CLASS_INSTEAD = (
     "compare with isinstance; make tensors on x's device with x.new_tensor(...) or device=x.device"
 )
 NOT_ALLOWED = "is not allowed in graded code"  # what every refusal's message says (batch summaries find it)
+NOT_METACLASS = "used but as a class statement's metaclass"
+METACLASS_INSTEAD = "write class Name(metaclass=abc.ABCMeta), or subclass abc.ABC"
 MISSING_INSTEAD = "check the module's name (torch, numpy, math and the modules the exercise names)"
 
 
@@ -68,72 +69,6 @@ class Refusal:
         )
 
 
-def _root_module(dotted: str) -> str | None:
-    """The allow-listed module a dotted name lives in (the longest listed prefix), if any."""
-    parts = dotted.split(".")
-    for end in range(len(parts), 0, -1):
-        prefix = ".".join(parts[:end])
-        if prefix in rules.LISTED:
-            return prefix
-    return parts[0] if parts[0] in rules.OPEN else None
-
-
-def member_problem(dotted: str) -> tuple[str, str] | None:
-    """Why ``dotted`` (a module or a member reached from one) is outside the subset, or None.
-    A member of a reviewed module must be allowed by the snapshot (:mod:`grader.sandboxed.subset_members`);
-    past it (a class's or a function's attribute), the rules for any value's attributes hold."""
-    root = _root_module(dotted)
-    if root is None:
-        return f"module {dotted.split('.')[0]}", "use torch, numpy, math and the modules the exercise names"
-    parts = dotted.split(".")[len(root.split(".")) :]
-    if root in rules.LISTED and parts and parts[0] not in rules.LISTED[root]:
-        return (
-            f"{root}.{parts[0]}",
-            f"use only {', '.join(sorted(rules.LISTED[root])) or 'nothing'} of {root}",
-        )
-    at = root
-    for part in parts:
-        reviewed = at in members.modules()
-        at = f"{at}.{part}"
-        if reviewed:
-            verdict = members.decisions().get((at[: -len(part) - 1], part))
-            if verdict == members.ALLOWED:
-                continue
-            if verdict is None and private(part):
-                return (
-                    at,
-                    "use the public name (torch's private helpers allowed: torch._assert, torch._foreach_*)",
-                )
-            return at, verdict or f"{at} is not among the reviewed members graded code may use"
-        problem = _attribute_problem(at, part)
-        if problem is not None:
-            return problem
-    return None
-
-
-def _attribute_problem(at: str, part: str) -> tuple[str, str] | None:
-    """Why ``at`` (ending in the attribute ``part`` of a class or function of a module) is refused."""
-    if private(part):
-        return at, "use the public name"
-    if dunder(part) and part not in rules.DUNDER_READ:
-        return at, "call the public function or method"
-    if part in rules.FRAME_ATTRIBUTES:
-        return at, "pass values as arguments"
-    if part in rules.STANDARD and at not in rules.OWN_NAMES:
-        return at, f"import {part} itself if the exercise needs it"
-    return None
-
-
-def missing_module(name: str) -> bool:
-    """No module ``name`` (a top-level name) is installed: a typo, told as Python tells it."""
-    if name in rules.OPEN or name in rules.LISTED or name in rules.STANDARD:
-        return False
-    try:
-        return importlib.util.find_spec(name) is None
-    except (ImportError, ValueError):
-        return True
-
-
 class _Facts:
     """What the first pass learns: imported names, names the module binds, its classes' methods."""
 
@@ -152,7 +87,7 @@ class _Facts:
             and n.args.args
             and n.args.args[0].arg == "self"
         }
-        for node in ast.walk(tree):
+        for node in parsed.nodes(tree):
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     name = alias.asname or alias.name.split(".")[0]
@@ -189,6 +124,7 @@ class _Check(ast.NodeVisitor):
         self.own_dict_line = 0  # a line that reads self.__dict__ or vars(self), if any
         self.unbound: list[Refusal] = []  # methods of the module's classes read off a class
         self.resolved: set[int] = set()  # ids of modules read by a computed getattr (guarded in the worker)
+        self.metaclasses: set[int] = set()  # ids of a class statement's metaclass=abc.ABCMeta
 
     def refuse(self, node: ast.AST, what: str, instead: str) -> None:
         self.found.append(Refusal(getattr(node, "lineno", 0), what, instead))
@@ -251,6 +187,8 @@ class _Check(ast.NodeVisitor):
                 self.refuse(
                     node, f"from {module} import *", f"import the names you use: from {module} import a, b"
                 )
+            elif f"{module}.{alias.name}" in rules.METACLASS_ONLY:
+                continue  # its uses are checked where they stand (visit_Name)
             elif module not in self.facts.local and (problem := member_problem(f"{module}.{alias.name}")):
                 self.refuse(node, f"from {module} import {alias.name} ({problem[0]})", problem[1])
 
@@ -264,7 +202,7 @@ class _Check(ast.NodeVisitor):
             if (
                 dunder(name)
                 and name not in rules.DUNDER_ASSIGN
-                and not (in_class and name in rules.DUNDER_DEFINE)
+                and not (in_class and name in rules.DUNDER_DEFINE | rules.DUNDER_OWN)
             ):
                 self.refuse(node, f"assigning {name}", "choose a name without double underscores")
         elif name in facts.modules or (name in facts.imported and holds_refused(facts.imported[name])):
@@ -274,6 +212,12 @@ class _Check(ast.NodeVisitor):
             self.refuse(node, f"{name}", rules.BUILTINS_REFUSED[name])  # a binding may be in another scope
         elif name in rules.BY_NAME or name == "vars":  # called, visit_Call checks it; here passed around
             self.refuse(node, f"{name} passed around", f'call {name}(obj, "name") with the name written out')
+        elif name == "type" and name not in facts.bound and self.type_as_value(node):
+            self.refuse(
+                node, "type passed around", "call type(x) where you use it, or compare with isinstance"
+            )
+        elif facts.imported.get(name) in rules.METACLASS_ONLY and id(node) not in self.metaclasses:
+            self.refuse(node, f"{name} {NOT_METACLASS}", METACLASS_INSTEAD)
         elif name in facts.bound or name in facts.imported:
             return
         elif name in _BUILTIN_NAMES and name not in rules.BUILTINS:
@@ -282,6 +226,23 @@ class _Check(ast.NodeVisitor):
             )
         elif dunder(name) and name not in rules.DUNDER_READ:
             self.refuse(node, name, "use the names your module defines")
+
+    def type_as_value(self, node: ast.Name) -> bool:
+        """The builtin ``type`` handed on (``t = type``, ``f(type)``): called under another name it
+        would make a class from a namespace no check reads. Called, compared, the class of
+        isinstance or issubclass, or an annotation's part, it is not handed on."""
+        child: ast.AST = node
+        parent = self.facts.parents.get(node)
+        while isinstance(parent, (ast.Subscript, ast.Tuple, ast.BinOp)):  # type[int] | None, (int, type)
+            child, parent = parent, self.facts.parents.get(parent)
+        if isinstance(parent, ast.Call):
+            return not (
+                parent.func is node
+                or (named(parent.func, "isinstance", "issubclass") and child in parent.args)
+            )
+        annotated = isinstance(parent, (ast.arg, ast.AnnAssign)) and parent.annotation is child
+        returned = isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)) and parent.returns is child
+        return not (annotated or returned or isinstance(parent, (ast.Compare, ast.MatchClass)))
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         self.attribute(node, None)
@@ -297,6 +258,10 @@ class _Check(ast.NodeVisitor):
             dotted = ".".join([imported, *attrs])
             on_self = call is not None and first_is_self(call)
             problem = None if (on_self and attrs[-1] in rules.DUNDER_DEFINE) else member_problem(dotted)
+            if dotted in rules.METACLASS_ONLY:
+                problem = (
+                    None if id(node) in self.metaclasses else (f"{dotted} {NOT_METACLASS}", METACLASS_INSTEAD)
+                )
             if problem is None and store and dotted not in rules.SETTINGS:
                 problem = (
                     f"{dotted} = ... (changes a module for every caller)",
@@ -369,9 +334,17 @@ class _Check(ast.NodeVisitor):
                 and isinstance(root.func, ast.Name)
                 and root.func.id == "super"
             )
-            called = last and call is not None and attr in rules.DUNDER_DEFINE
-            if not (called and (on_super or first_is_self(call))):
-                self.refuse(node, f".{attr}", "use the object's public methods (super().__init__() is fine)")
+            called = last and call is not None and attr in rules.DUNDER_DEFINE | rules.DUNDER_OWN
+            if attr in rules.DUNDER_OWN:  # only super() with no arguments: bound to self
+                on_super = on_super and isinstance(root, ast.Call) and not root.args and not root.keywords
+            on_self = attr not in rules.DUNDER_OWN and first_is_self(call)
+            if not (called and (on_super or on_self)):
+                instead = f"call super().{attr}(...) in your class" if attr in rules.DUNDER_OWN else ""
+                self.refuse(
+                    node,
+                    f".{attr}",
+                    instead or "use the object's public methods (super().__init__() is fine)",
+                )
         if attr == "__class__" and not self.class_named_only(
             node, root if at == 0 else node, None if last else attrs[at + 1]
         ):
@@ -491,7 +464,7 @@ class _Check(ast.NodeVisitor):
     # definitions
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         in_class = bool(self.scopes) and isinstance(self.scopes[-1], ast.ClassDef)
-        if dunder(node.name) and not (in_class and node.name in rules.DUNDER_DEFINE):
+        if dunder(node.name) and not (in_class and node.name in rules.DUNDER_DEFINE | rules.DUNDER_OWN):
             self.refuse(
                 node,
                 f"defining {node.name}",
@@ -506,6 +479,12 @@ class _Check(ast.NodeVisitor):
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        for keyword in node.keywords:  # class Rule(metaclass=abc.ABCMeta): the one place it may stand
+            if (
+                keyword.arg == "metaclass"
+                and dotted_name(keyword.value, self.facts.imported) in rules.METACLASS_ONLY
+            ):
+                self.metaclasses.add(id(keyword.value))
         self.scopes.append(node)
         self.generic_visit(node)
         self.scopes.pop()
@@ -562,7 +541,7 @@ _BUILTIN_NAMES = frozenset(dir(builtins))
 def node_refusals(tree: ast.AST, line: int | None = None) -> list[Refusal]:
     """Every node whose type the allow-list does not name (async code, a newer Python's syntax)."""
     found = []
-    for node in ast.walk(tree):
+    for node in parsed.nodes(tree) if line is None else ast.walk(tree):
         kind = type(node).__name__
         if kind not in rules.NODES:
             instead = rules.NODES_REFUSED.get(

@@ -86,11 +86,21 @@ LISTED = {
     "pprint": frozenset({"pprint", "pformat"}),
     "logging": frozenset(
         {"getLogger", "basicConfig", "debug", "info", "warning", "error", "DEBUG", "INFO", "WARNING", "ERROR"}
+        # a handler that writes to a stream (stderr by default: the worker's, drained and capped)
+        # and its format: what basicConfig sets up already, written out (no FileHandler)
+        | {"StreamHandler", "Formatter", "Logger", "critical", "exception", "log", "CRITICAL", "NOTSET"}
     ),
     "tqdm.auto": frozenset({"tqdm", "trange"}),
     "importlib": frozenset(),  # a notebook's set-up cell imports importlib.util; nothing of it is used
     "importlib.util": frozenset(),
 }
+# Members of a module the snapshot refuses as a whole that graded code may use by their full name
+# (``torch.func.grad(f)(x)``, ``from torch.func import grad``): the module itself stays refused,
+# as a value and as an import (torch.func.vmap, functional_call... are not reached this way).
+MEMBERS_OF_REFUSED = frozenset({"torch.func.grad", "torch.func.grad_and_value"})
+# Members graded code may name only as a class statement's metaclass (``class Rule(metaclass=
+# abc.ABCMeta)``, or imported for it): called, it would make a class from a namespace of strings.
+METACLASS_ONLY = frozenset({"abc.ABCMeta"})
 # Private members learners use, as torch's own code does (a prefix ends with "*").
 PRIVATE = ("torch._assert", "torch._foreach_*", "torch.nn.init._calculate_fan_in_and_fan_out")
 # Members of open modules that share a standard module's name but are the package's own.
@@ -100,6 +110,7 @@ OWN_NAMES = frozenset(
     | {f"torch.Tensor.{n}" for n in ("chunk", "select", "trace")}
     | {f"numpy.{n}" for n in ("array", "copy", "select", "trace")}
     | {"numpy.ndarray.copy", "numpy.ndarray.trace", "numpy.random.random", "random.random", "copy.copy"}
+    | {"time.time", "pprint.pprint", "sys.platform"}  # a listed module's own member of that name
 )
 # Standard modules re-exported as members (torch.sys, re.functools) are refused, so a chain never
 # leaves the module it names.
@@ -225,6 +236,10 @@ DUNDER_DEFINE = frozenset(
         "mod rmod pow rpow ipow matmul rmatmul imatmul and or xor"
     ).split()
 )
+# Dunders a class may define (or assign: ``__setattr__ = dict.__setitem__``) but call only on
+# ``super()`` (``super().__setstate__(state)``, as torch's optimizers write it): on any other value a
+# computed name would reach what getattr and setattr refuse (``type.__setattr__(cls, ...)``).
+DUNDER_OWN = frozenset({"__getattr__", "__setattr__", "__delattr__", "__getstate__", "__setstate__"})
 # Dunder attributes graded code may set (``wrapper.__name__ = fn.__name__`` in a decorator).
 DUNDER_SET = frozenset({"__name__", "__qualname__", "__doc__"})
 # Dunders a class body may assign.

@@ -69,10 +69,74 @@ def skip_dynamo() -> int:
 
 @functools.cache
 def skip() -> tuple[int, int]:
-    """Both skips and the quiet capture check, once a process, before any optimizer is built:
-    (wrapped functions, optimizer steps), as the first call counted them."""
+    """Both skips, the quiet capture check and the eager deterministic switch, once a process,
+    before any optimizer is built: (wrapped functions, optimizer steps), as the first call
+    counted them."""
     capture_check_when_initialised()
+    eager_deterministic_switch()
+    eager_functorch_grad()
     return skip_dynamo(), skip_graph_breaks()
+
+
+def eager_functorch_grad() -> None:
+    """``torch.func.grad`` (and ``grad_and_value``, ``vjp``) without importing ``torch._dynamo``
+    on its first call (~1.9 s of CPU with sympy: past a probe's budget). functorch's
+    ``_autograd_grad`` runs ``torch.autograd.grad`` inside ``torch._dynamo.compiled_autograd.
+    _disable()``, which keeps compiled autograd off; graded code compiles nothing, so it is off
+    already: :func:`_autograd_grad` is torch's function without that ``with``
+    (``tests/grader/test_dynamo_free.py`` holds it to torch's own, statement for statement)."""
+    from torch._functorch import eager_transforms
+
+    functorch: Any = eager_transforms  # its private names, for mypy
+    if getattr(functorch._autograd_grad, QUIET, False):
+        return
+    _autograd_grad.__wrapped__ = functorch._autograd_grad  # type: ignore[attr-defined]
+    setattr(_autograd_grad, QUIET, True)
+    functorch._autograd_grad = _autograd_grad
+
+
+def _autograd_grad(
+    outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool = False, create_graph: bool = True
+) -> tuple[torch.Tensor, ...]:
+    """torch._functorch.eager_transforms._autograd_grad, compiled autograd left as it is (off)."""
+    if grad_outputs is None:
+        diff_outputs = tuple(out for out in outputs if out.requires_grad)
+    else:
+        result = tuple((out, go) for out, go in zip(outputs, grad_outputs) if out.requires_grad)
+        if len(result) == 0:
+            diff_outputs, grad_outputs = (), ()
+        else:
+            diff_outputs, grad_outputs = zip(*result)
+    if len(diff_outputs) == 0:
+        return tuple(torch.zeros_like(inp) for inp in inputs)
+    grad_inputs = torch.autograd.grad(
+        diff_outputs,
+        inputs,
+        grad_outputs,
+        retain_graph=retain_graph,
+        create_graph=create_graph,
+        allow_unused=True,
+    )
+    grad_inputs = tuple(torch.zeros_like(inp) if gi is None else gi for gi, inp in zip(grad_inputs, inputs))
+    return grad_inputs
+
+
+def eager_deterministic_switch() -> None:
+    """``torch.use_deterministic_algorithms`` without its import of ``torch._inductor.config``
+    (~1.2 s of CPU, sympy and ``torch._dynamo`` with it: past a submission's import budget, so
+    correct code with that one ordinary line scored 0). It sets the compiler's switch as well
+    as the dispatcher's; graded code compiles nothing, so the dispatcher's is set alone, as torch
+    sets it, and ``torch.are_deterministic_algorithms_enabled`` reads it as before."""
+    original: Any = torch.use_deterministic_algorithms
+    if getattr(original, QUIET, False):  # done already in this process
+        return
+
+    @functools.wraps(original)
+    def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
+        torch._C._set_deterministic_algorithms(mode, warn_only=warn_only)
+
+    setattr(use_deterministic_algorithms, QUIET, True)
+    torch.use_deterministic_algorithms = use_deterministic_algorithms
 
 
 def capture_check_when_initialised() -> None:

@@ -13,6 +13,7 @@ read-only once loaded (``kit.ops_used = ...`` raises), which only makes tamperin
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 import warnings
@@ -35,11 +36,10 @@ def _caller(code: Any, helpers: set[Any]) -> str | None:
     frame: FrameType | None = sys._getframe(1)
     where = None
     while frame is not None:
-        if frame.f_globals is code:
-            if frame.f_code in helpers:
-                return None
-            if where is None:
-                where = f"{frame.f_code.co_qualname}, line {frame.f_lineno}"
+        if frame.f_code in helpers:  # the module's own helper, or :func:`_through`
+            return None
+        if frame.f_globals is code and where is None:
+            where = f"{frame.f_code.co_qualname}, line {frame.f_lineno}"
         frame = frame.f_back
     return where or "outside your functions"
 
@@ -201,18 +201,34 @@ def ops_used(
     The aten ops among ``off`` are replaced while the call runs (:func:`off_limits`); when one
     was called, in whatever thread, the result is :data:`OFF_LIMITS_MARK` naming them.
     """
-    module_globals = getattr(mod, "__dict__", None)
     helper_codes = {getattr(getattr(mod, h, None), "__code__", None) for h in helpers} - {None}
-    recorder = _Recorder(module_globals, helper_codes)
-    with off_limits(off) as refused:
+    recorder = _Recorder(getattr(mod, "__dict__", None), helper_codes | {_through.__code__})
+    with off_limits(off) as refused, _framed(mod, helpers):
         try:
             with _FunctionRecorder(recorder), _AtenRecorder(recorder):
                 result = call()
         except OffLimitsOp:
             result = None
-    if refused:
-        result = OFF_LIMITS_MARK + ", ".join(sorted(refused)) + ">"
+    result = OFF_LIMITS_MARK + ", ".join(sorted(refused)) + ">" if refused else result
     return result, dict(sorted(recorder.seen.items()))
+
+
+def _through(helper: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:  # a frame of its own
+    return helper(*args, **kwargs)
+
+
+@contextmanager
+def _framed(mod: Any, helpers: tuple[str, ...]) -> Iterator[None]:
+    """Inside: ``mod``'s helpers with no Python frame (a ``functools.partial``) go through :func:`_through`."""
+    found = ((name, getattr(mod, name, None)) for name in helpers)
+    swapped = {name: value for name, value in found if callable(value) and not hasattr(value, "__code__")}
+    for name, value in swapped.items():
+        setattr(mod, name, functools.partial(_through, value))
+    try:
+        yield
+    finally:
+        for name, value in swapped.items():
+            setattr(mod, name, value)
 
 
 class _OpCounter(TorchDispatchMode):

@@ -330,6 +330,9 @@ class Worker:
         finder = SourceFinder(self.args.submission_dir, self.sources)
         exists, spec = path.name in self.sources, finder.find_spec(self.args.topic)
         finder.install()
+        from grader.sandboxed import stand_ins  # imports numpy, as torch has
+
+        stand_ins.install()  # tqdm and matplotlib: run harmlessly, draw nothing
         if not exists:
             self.send({"event": "missing", "file": path.name})
             return

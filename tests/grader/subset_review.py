@@ -39,6 +39,7 @@ MODULES = (
     + [f"torch.{m}" for m in ("nn", "optim", "utils", "autograd", "linalg", "fft", "special")]
     + [f"torch.{m}" for m in ("random", "testing", "cuda", "backends", "distributions", "types")]
     + ["torch.nn.functional", "torch.nn.init", "torch.nn.utils", "torch.nn.utils.rnn"]
+    + ["torch.nn.utils.parametrizations", "torch.nn.utils.parametrize"]
     + ["torch.optim.lr_scheduler", "torch.utils.data", "torch.autograd.functional"]
     + ["torch.backends.cudnn", "torch.backends.cuda", "torch.backends.mps"]
     + ["numpy.random", "numpy.linalg", "numpy.fft", "numpy.testing"]
@@ -143,7 +144,14 @@ REFUSED = {
         "singledispatchmethod": "branch with isinstance",
     },
     "dataclasses": {"make_dataclass": "write a @dataclass class statement"},
-    "abc": {"ABCMeta": "subclass abc.ABC in a class statement"},
+    "abc": {"ABCMeta": "subclass abc.ABC, or name it as a class statement's metaclass=abc.ABCMeta"},
+    "torch.nn.utils.parametrize": {
+        "OpaqueBase": "one of torch's internals: register_parametrization and the parametrizations are what graded code needs",
+        "is_opaque_reference_type": "one of torch's internals: register_parametrization and the parametrizations are what graded code needs",
+        "is_traceable_wrapper_subclass": DISPATCH,
+        "get_swap_module_params_on_conversion": "leave torch's settings as they are",
+        "type_before_parametrizations": "compare with isinstance (it gives any value's class, as type(x) would)",
+    },
 }
 # The classes of torch's top level graded code may use; the other classes there are the
 # internals of the JIT, the dispatcher, serialisation and benchmarks.

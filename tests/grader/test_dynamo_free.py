@@ -80,6 +80,13 @@ for scheduler in [*schedulers, lr_scheduler.CosineAnnealingLR(optimizer, 5), lr_
     optimizer.step()
     scheduler.step()
 optimizer.load_state_dict(optimizer.state_dict())
+torch.use_deterministic_algorithms(True)  # the inductor's switch is not imported for it
+assert torch.are_deterministic_algorithms_enabled()
+torch.use_deterministic_algorithms(False)
+x = torch.randn(3, dtype=torch.float64)
+value = torch.func.grad(lambda t: t.sin().sum())(x)  # nor is torch._dynamo for functorch's grad
+assert torch.allclose(value, x.cos()), value
+assert torch.func.grad(torch.func.grad(lambda t: t**3))(torch.tensor(2.0)) == 12
 print("torch._dynamo" in sys.modules)
 """
 
@@ -177,3 +184,33 @@ def test_the_zygote_scores_the_twin_callers_as_recorded() -> None:
     assert server.imported["torch._dynamo"] is False
     name = lambda p: str(p.relative_to(REPO / "tests" / "corpus"))  # noqa: E731
     assert {name(p): scores[str(p)] for p in twins} == {name(p): recorded[name(p)]["score"] for p in twins}
+
+
+@pytest.mark.unit
+def test_functorchs_autograd_grad_is_torchs_without_the_compiled_autograd_switch() -> None:
+    """dynamo_free._autograd_grad is torch's statement for statement, but the ``with
+    torch._dynamo.compiled_autograd._disable():`` around torch.autograd.grad (its body kept): a
+    torch upgrade that changes the function fails here until the copy follows it."""
+    import ast
+    import inspect
+
+    from torch._functorch import eager_transforms
+
+    from grader.sandboxed import dynamo_free
+
+    original = getattr(eager_transforms._autograd_grad, "__wrapped__", eager_transforms._autograd_grad)
+    (torchs,) = ast.parse(textwrap.dedent(inspect.getsource(original))).body
+    (ours,) = ast.parse(textwrap.dedent(inspect.getsource(dynamo_free._autograd_grad))).body
+    assert isinstance(torchs, ast.FunctionDef) and isinstance(ours, ast.FunctionDef)
+    body: list[ast.stmt] = []
+    switches = 0
+    for statement in torchs.body:
+        if isinstance(statement, ast.With) and "_dynamo" in ast.unparse(statement.items[0]):
+            body += statement.body
+            switches += 1
+        else:
+            body.append(statement)
+    assert switches == 1 and "_dynamo" not in ast.unparse(ours)
+    assert [ast.dump(s) for s in body] == [ast.dump(s) for s in ours.body[1:]]  # ours starts with a docstring
+    assert [a.arg for a in torchs.args.args] == [a.arg for a in ours.args.args]
+    assert [ast.dump(d) for d in torchs.args.defaults] == [ast.dump(d) for d in ours.args.defaults]

@@ -8,12 +8,13 @@ let through is refused before it runs."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
 import pytest
 import torch
-from fair_code import COSTS_ITS_EXERCISE, FAIR, module_of
+from fair_code import COSTS_ITS_EXERCISE, FAIR, UNRUN, module_of, packed
 from helpers import REPO
 
 from grader.engine import subset
@@ -23,7 +24,8 @@ from grader.sandboxed import guarded
 
 @pytest.mark.unit
 def test_the_corpus_is_ordinary_code_the_subset_accepts():
-    assert len(FAIR) >= 40
+    whole = [n for n, (_, e, s) in FAIR.items() if re.search(rf"^(def|class) {e}\b|^{e} = ", s, re.M)]
+    assert len(FAIR) >= 120 and len(whole) >= 60, (len(FAIR), len(whole))  # the corpus's floor
     refused = {name: subset.check(module_of(t, s))[:2] for name, (t, _, s) in FAIR.items()}
     assert {name: found for name, found in refused.items() if found} == {}
 
@@ -51,10 +53,13 @@ def test_a_module_level_refusal_costs_the_definitions_that_read_it(tmp_path):
     )
     (tmp_path / "losses.py").write_text(source)
     verdict = subset.verdict(tmp_path, "losses", single_file=False)
-    assert verdict.exercises == {"entropy", "helper"}
+    assert verdict.exercises == {"entropy"}, "helper reads entropy, but it is no exercise"
+    (stubbed,) = [source for _, source in verdict.replaced]
+    assert "def helper(*args, **kwargs): raise" in stubbed, "what reads a stubbed definition is stubbed"
     (tmp_path / "losses.py").write_text("import torch\nimport sys\nsys.modules['x'] = 1\n")
-    assert subset.verdict(tmp_path, "losses", single_file=False).exercises == frozenset(), (
-        "a statement that binds nothing costs the whole topic"
+    verdict = subset.verdict(tmp_path, "losses", single_file=False)
+    assert verdict.refusal is None and [r.line for r in verdict.unrun] == [3], (
+        "a statement no exercise reaches is not run, and costs nothing"
     )
 
 
@@ -151,7 +156,7 @@ found = {}
 def file(task, outcome):
     if isinstance(outcome, Exception):
         raise outcome
-    found[str(task.path)] = [t.to_json() for t in outcome.result.tests]
+    found[str(task.path)] = {"tests": [t.to_json() for t in outcome.result.tests], "note": outcome.result.note}
 
 
 run_tasks(tasks, 2, file)
@@ -159,11 +164,13 @@ print(json.dumps(found))
 """
 
 
-def _graded(tmp_path, cases: list[tuple[str, str, tuple[str, ...], str]]) -> dict[str, list[dict]]:
+def _graded(tmp_path, cases: list[tuple[str, str, tuple[str, ...], str]]) -> dict[str, dict]:
+    """Each case (topic, name, exercises, module) graded on its exercises, in one run: by name,
+    {"tests": its checks as JSON, "note": its topic's note}."""
     tasks = []
-    for i, (topic, _, exercises, snippet) in enumerate(cases):
+    for i, (topic, _, exercises, module) in enumerate(cases):
         path = tmp_path / f"case{i}_{topic}.py"
-        path.write_text(module_of(topic, snippet))
+        path.write_text(module)
         tasks.append([str(path), topic, list(exercises)])
     done = subprocess.run(
         [sys.executable, "-c", GRADE, json.dumps(tasks)],
@@ -179,30 +186,49 @@ def _graded(tmp_path, cases: list[tuple[str, str, tuple[str, ...], str]]) -> dic
 
 @pytest.mark.e2e
 def test_every_fair_snippet_scores_full(tmp_path):
-    cases = [(t, name, (e,), s) for name, (t, e, s) in sorted(FAIR.items())]
+    """Packed into modules of distinct exercises (fair_code.packed: 29 tasks, not 120)."""
+    modules = packed(FAIR)
+    cases = [(topic, str(i), tuple(names), module) for i, (topic, names, module) in enumerate(modules)]
     graded = _graded(tmp_path, cases)
-    short = {
-        name: [
-            (c["id"], c["status"], c["message"][:160])
-            for c in checks
-            if c["status"] not in ("passed", "skipped")
-        ]
-        for name, checks in graded.items()
-    }
-    assert {name: lost for name, lost in short.items() if lost} == {}
-    assert all(any(c["status"] == "passed" for c in checks) for checks in graded.values())
+    lost: dict[str, list[tuple[str, str, str]]] = {}
+    passed: set[str] = set()
+    for i, (_, names, _) in enumerate(modules):
+        for check in graded[str(i)]["tests"]:
+            for exercise in set(check["exercises"]) & set(names):
+                if check["status"] == "passed":
+                    passed.add(names[exercise])
+                elif check["status"] != "skipped":
+                    lost.setdefault(names[exercise], []).append(
+                        (check["id"], check["status"], check["message"][:160])
+                    )
+    assert lost == {}
+    assert passed == set(FAIR), "every snippet's exercise has a check that passed"
 
 
 # Another exercise of the same topic, graded beside the one that costs.
 BESIDE = {"huber": "mse", "entropy": "softmax", "kl_div": "bce"}
+# The exercises graded where a refused line reaches none: each must score full.
+GRADED_BESIDE_UNRUN = {"losses": ("mse", "softmax"), "optim": ("gd_fit", "SGD"), "mlp": ("relu", "MLP")}
 
 
 @pytest.mark.e2e
-def test_a_refused_line_costs_only_its_exercise_when_graded(tmp_path):
-    cases = [(t, name, (e, BESIDE[e]), s) for name, (t, e, s) in sorted(COSTS_ITS_EXERCISE.items())]
+def test_a_refused_line_costs_only_the_exercises_that_reach_it_when_graded(tmp_path):
+    """In one run: a refused line inside an exercise costs it and not the one beside; a refused
+    line no exercise reaches costs nothing, and the topic's note says it."""
+    cases = [
+        (t, name, (e, BESIDE[e]), module_of(t, s)) for name, (t, e, s) in sorted(COSTS_ITS_EXERCISE.items())
+    ]
+    cases += [(t, name, GRADED_BESIDE_UNRUN[t], module_of(t, s)) for name, (t, s) in sorted(UNRUN.items())]
+    alone = {
+        f"{name}, {BESIDE[e]} alone": (t, BESIDE[e], s) for name, (t, e, s) in COSTS_ITS_EXERCISE.items()
+    }
+    cases += [(t, name, (e,), module_of(t, s)) for name, (t, e, s) in sorted(alone.items())]
     graded = _graded(tmp_path, cases)
-    for name, checks in graded.items():
-        exercise = COSTS_ITS_EXERCISE[name][1]
+    for name in alone:  # --exercise grading only the one beside: the refusal costs it nothing
+        checks = [c for c in graded[name]["tests"] if c["status"] != "skipped"]
+        assert checks and all(c["status"] == "passed" for c in checks), (name, checks[:1])
+    for name, (_, exercise, _) in COSTS_ITS_EXERCISE.items():
+        checks = graded[name]["tests"]
         charged = [c for c in checks if exercise in c["exercises"] and c["status"] != "skipped"]
         beside = [c for c in checks if exercise not in c["exercises"] and c["status"] != "skipped"]
         assert charged and all(c["status"] == "failed" for c in charged), name
@@ -210,3 +236,11 @@ def test_a_refused_line_costs_only_its_exercise_when_graded(tmp_path):
         assert beside and all(c["status"] == "passed" for c in beside), [
             (c["id"], c["message"][:200]) for c in beside if c["status"] != "passed"
         ]
+    for name in UNRUN:
+        checks = [c for c in graded[name]["tests"] if c["status"] != "skipped"]
+        assert checks and all(c["status"] == "passed" for c in checks), (
+            name,
+            [(c["id"], c["message"][:200]) for c in checks if c["status"] != "passed"],
+        )
+        note = graded[name]["note"]
+        assert "not allowed in graded code" in note and "no points" in note, (name, note)

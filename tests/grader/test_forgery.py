@@ -75,12 +75,18 @@ def test_forgery_scores_only_what_it_implemented(make_submission, name):
     _, report = grade_json(str(folder), "--topic", "losses", "--timeout", "5", "--public-only")
     topic = report["topics"][0]
     passed = {t["id"] for t in topic["tests"] if t["status"] == "passed"}
-    # a forgery that reaches into torch, pytest, sys or the process (grader/engine/subset.py) is refused
-    # whole, its honest mse with it; one that does not keeps exactly what it implemented
+    # a forgery that reaches into torch, pytest, sys or the process (grader/engine/subset.py) is refused:
+    # whole, its honest mse with it, where what it patches reaches every definition or cannot be cut
+    # out; else its refused lines are not run (the topic's note says so) and the module keeps exactly
+    # what it implemented (softmax returning x keeps its inputs untouched, and earns nothing for it)
     refused = all(
         "is not allowed in graded code" in t["message"] for t in topic["tests"] if t["status"] != "skipped"
     )
     honest = {t["id"] for t in topic["tests"] if t.get("exercises") == ["mse"]}  # mse's own checks
+    earned = {e["name"] for e in topic["exercises"] if e["points"] > 0}
     assert MSE_CHECKS <= honest
-    assert passed == (set() if refused else honest), "only the honestly written mse may pass"
-    assert topic["score"] == len(passed)
+    assert earned == (set() if refused else {"mse"}), "only the honestly written mse may earn"
+    assert honest <= passed if not refused else not passed
+    assert topic["score"] == sum(t["points"] for t in topic["tests"] if t.get("exercises") == ["mse"])
+    if not refused and "torch.allclose" in FORGERIES[name]:
+        assert "is not allowed in graded code" in topic.get("note", ""), topic.get("note")

@@ -120,6 +120,35 @@ def test_ops_used_leaves_out_the_ops_of_the_helpers_it_is_told_about():
     assert all(not where.startswith("relu") for where in ops.values())
 
 
+PARTIAL_HELPER = """
+import functools
+
+import torch
+
+relu = functools.partial(torch.clamp, min=0.0)
+
+
+def hard_sigmoid(x):
+    return relu(x + 0.5) - relu(x - 0.5)
+"""
+
+
+def test_a_helper_with_no_frame_of_its_own_is_still_a_helper():
+    """``relu = functools.partial(torch.clamp, min=0.0)`` has no Python frame: its ops looked like
+    its caller's, and the unchanged reference hard_sigmoid scored 0 for calling torch.clamp."""
+    mod = types.ModuleType("mlp")
+    exec(compile(PARTIAL_HELPER, "mlp.py", "exec"), mod.__dict__)
+    helper = mod.relu
+    x = torch.linspace(-2, 2, 9)
+    out, ops = kit.ops_used(lambda: mod.hard_sigmoid(x), mod, ("relu",))
+    assert torch.equal(out, (x + 0.5).clamp(min=0) - (x - 0.5).clamp(min=0))
+    assert "clamp" not in ops and "clamp_min" not in ops, ops
+    assert ops["sub"] == "hard_sigmoid, line 10"
+    assert mod.relu is helper, "the helper is put back"
+    _, ops = kit.ops_used(lambda: mod.hard_sigmoid(x), mod)
+    assert ops["clamp"] == "hard_sigmoid, line 10", "told of no helper, its ops are its caller's"
+
+
 def test_ops_used_outside_the_module_says_so():
     _, ops = kit.ops_used(lambda: torch.ones(2).exp(), learner_module())
     assert ops["exp"] == "outside your functions"

@@ -246,6 +246,8 @@ def test_similarity_names_a_packed_copy_and_the_batch_summary_lists_refusals():
         "import torch\nT = type('T', (torch.Tensor,), {'__torch_' + 'function__': classmethod(print)})\n",
         "import dataclasses\nT = dataclasses.make_dataclass('T', [], namespace={})\n",
         "import torch\nT = type(torch.Tensor)('T', (torch.Tensor,), dict(__torch_function__=print))\n",
+        "import torch\nt = type\nT = t('T', (torch.Tensor,), {'__torch_' + 'function__': classmethod(print)})\n",
+        "def make(name, bases, ns, maker=type):\n    return maker(name, bases, ns)\n",
         "def make(ns):\n    return type('T', (), ns)\n",
         "def make(*args):\n    return type(*args)\n",
         "import torch\nx = torch.tensor(1).__class__.__subclasses__()\n",

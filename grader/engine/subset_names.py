@@ -1,0 +1,88 @@
+"""Whether a dotted name graded code names (``torch.nn.functional.relu``, ``time.time``, an import)
+is inside the graded subset: a member of a reviewed module by the member snapshot
+(:mod:`grader.sandboxed.subset_members`), of a listed one by :mod:`grader.engine.subset_rules`,
+and past a module (a class's or a function's attribute) by the rules for any value's attributes.
+The subset check (:mod:`grader.engine.subset_check`) asks this of every import and attribute chain.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+from grader.engine import subset_rules as rules
+from grader.engine.subset_shapes import dunder, private
+from grader.sandboxed import subset_members as members
+
+
+def _root_module(dotted: str) -> str | None:
+    """The allow-listed module a dotted name lives in (the longest listed prefix), if any."""
+    parts = dotted.split(".")
+    for end in range(len(parts), 0, -1):
+        prefix = ".".join(parts[:end])
+        if prefix in rules.LISTED:
+            return prefix
+    return parts[0] if parts[0] in rules.OPEN else None
+
+
+def member_problem(dotted: str) -> tuple[str, str] | None:
+    """Why ``dotted`` (a module or a member reached from one) is outside the subset, or None.
+    A member of a reviewed module must be allowed by the snapshot (:mod:`grader.sandboxed.subset_members`);
+    past it (a class's or a function's attribute), the rules for any value's attributes hold."""
+    for member in rules.MEMBERS_OF_REFUSED:
+        if dotted == member or dotted.startswith(f"{member}."):
+            at = member
+            for part in dotted[len(member) + 1 :].split(".") if dotted != member else []:
+                at = f"{at}.{part}"
+                if problem := _attribute_problem(at, part):
+                    return problem
+            return None
+    root = _root_module(dotted)
+    if root is None:
+        return f"module {dotted.split('.')[0]}", "use torch, numpy, math and the modules the exercise names"
+    parts = dotted.split(".")[len(root.split(".")) :]
+    if root in rules.LISTED and parts and parts[0] not in rules.LISTED[root]:
+        return (
+            f"{root}.{parts[0]}",
+            f"use only {', '.join(sorted(rules.LISTED[root])) or 'nothing'} of {root}",
+        )
+    at = root
+    for part in parts:
+        reviewed = at in members.modules()
+        at = f"{at}.{part}"
+        if reviewed:
+            verdict = members.decisions().get((at[: -len(part) - 1], part))
+            if verdict == members.ALLOWED:
+                continue
+            if verdict is None and private(part):
+                return (
+                    at,
+                    "use the public name (torch's private helpers allowed: torch._assert, torch._foreach_*)",
+                )
+            return at, verdict or f"{at} is not among the reviewed members graded code may use"
+        problem = _attribute_problem(at, part)
+        if problem is not None:
+            return problem
+    return None
+
+
+def _attribute_problem(at: str, part: str) -> tuple[str, str] | None:
+    """Why ``at`` (ending in the attribute ``part`` of a class or function of a module) is refused."""
+    if private(part):
+        return at, "use the public name"
+    if dunder(part) and part not in rules.DUNDER_READ:
+        return at, "call the public function or method"
+    if part in rules.FRAME_ATTRIBUTES:
+        return at, "pass values as arguments"
+    if part in rules.STANDARD and at not in rules.OWN_NAMES:
+        return at, f"import {part} itself if the exercise needs it"
+    return None
+
+
+def missing_module(name: str) -> bool:
+    """No module ``name`` (a top-level name) is installed: a typo, told as Python tells it."""
+    if name in rules.OPEN or name in rules.LISTED or name in rules.STANDARD:
+        return False
+    try:
+        return importlib.util.find_spec(name) is None
+    except (ImportError, ValueError):
+        return True
