@@ -35,7 +35,18 @@ NOT_PINNED = {"python", "colab"}  # not pyproject's dependencies (see the docstr
 PRIVATE = {
     ("grader/apps/selfcheck.py", "_message"): "colab",  # google.colab._message: the open notebook
     ("grader/checks/battery.py", "_BatchNorm"): "torch",
-    ("grader/checks/error_types.py", "_LinAlgError"): "torch",  # torch.linalg.LinAlgError's own name
+    ("grader/checks/error_types.py", "_LinAlgError"): "torch",
+    ("grader/engine/subset_charge.py", "_fields"): "python",  # ast.AST._fields, the node's documented fields
+    ("grader/sandboxed/dynamo_free.py", "_C"): "torch",
+    (
+        "grader/sandboxed/dynamo_free.py",
+        "_autograd_grad",
+    ): "torch",  # torch.func.grad's, held to torch's source
+    ("grader/sandboxed/dynamo_free.py", "_functorch"): "torch",
+    (
+        "grader/sandboxed/dynamo_free.py",
+        "_set_deterministic_algorithms",
+    ): "torch",  # torch.linalg.LinAlgError's own name
     ("grader/checks/domain_cases_derived.py", "_replace"): "python",  # a NamedTuple's
     ("grader/checks/probes.py", "_modules"): "torch",
     ("grader/cli.py", "_exit"): "python",
