@@ -16,7 +16,7 @@ import torch
 
 from grader.checks import curves
 from grader.i18n import N_, _, text
-from grader.sandboxed.probe_kit import OFF_LIMITS_MARK
+from grader.sandboxed.probe_kit import OFF_LIMITS_MARK, SUBCLASS_MARK
 
 
 class CheckFailed(AssertionError):
@@ -65,6 +65,8 @@ TYPE_HINT = N_(
     "not a Python list or number"
 )
 NAN_HINT = N_("NaN usually comes from inf - inf, 0 * inf or log of a negative number")
+# a tensor subclass is refused in the worker (plain.SUBCLASS_MARK): its methods ran after the probe
+SUBCLASS_HINT = N_("return a plain torch.Tensor, not a subclass")
 # A check's own hint that speaks of non-finite values (overflow, log 0...) explains a NaN better
 # than NAN_HINT; one about finite values (a reduction, a formula) would name the wrong cause.
 _SPEAKS_OF_NAN = re.compile(r"NaN|overflow|\binf\b|finite|exp\(|log\(|log 0")
@@ -85,6 +87,8 @@ def describe(value: Any) -> str:
             "dtype": value.dtype,
             "shape": tuple(value.shape),
         }
+    if isinstance(value, str) and value.startswith(SUBCLASS_MARK):
+        return _("a subclass of torch.Tensor (%(name)s)") % {"name": value[len(SUBCLASS_MARK) + 2 : -1]}
     if isinstance(value, str) and value.startswith("<not plain data"):
         return _("an object that is not plain data (%(what)s)") % {"what": value[17:-1].strip(": ")}
     if value is None:
@@ -178,7 +182,8 @@ def expect_tensor(
             + hinted(_(TWIN_HINT))
         )
     if not isinstance(value, torch.Tensor):
-        fail(what=what, expected="a torch.Tensor", got=describe(value), hint=TYPE_HINT, cause="type")
+        hint = SUBCLASS_HINT if isinstance(value, str) and value.startswith(SUBCLASS_MARK) else TYPE_HINT
+        fail(what=what, expected="a torch.Tensor", got=describe(value), hint=hint, cause="type")
     if shape is not None and tuple(value.shape) != tuple(shape):
         fail(
             what=what,
@@ -311,7 +316,7 @@ def expect_no_twin(ops: Any, forbidden: Mapping[str, str], what: str) -> None:
         raise TwinUsed(worded(what, "a hand-written computation", got) + hinted(_(TWIN_HINT)))
 
 
-# The worker's words of a device mismatch (grader/sandboxed/probe_kit.py cannot import the
+# The worker's words of a device mismatch (grader/sandboxed/stand_in.py cannot import the
 # catalogue): templates that text() matches the shown mismatch against
 DEVICE_MISMATCHES = (
     N_("{0} on tensors of {1} and one of shape {2} on {3}"),
