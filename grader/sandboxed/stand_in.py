@@ -18,7 +18,7 @@ from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode, return_and_correct_aliasing
 from torch.utils._pytree import tree_flatten, tree_map
 
-from grader.sandboxed import plain
+from grader.sandboxed import gpu_face, guarded, plain
 from grader.sandboxed.plain import to_plain
 
 # What graded code sees of the second device is a GPU's name, ``cuda:0`` (``x.device``,
@@ -57,6 +57,11 @@ class OnSecondDevice(torch.Tensor):
 
     def __init__(self, inner: torch.Tensor) -> None:
         self.cpu_data = inner
+        gpu_face.track(self, inner)  # torch.cuda.memory_allocated() counts it while it lives
+
+    @property  # type: ignore[misc]  # graded code reads a GPU's tensor's class (``type()``: guarded.py)
+    def __class__(self) -> type:
+        return torch.Tensor
 
     def __repr__(self) -> str:  # type: ignore[override]
         """As torch writes a GPU's tensor: ``tensor([...], device='cuda:0', dtype=..., grad_fn=...)``."""
@@ -160,9 +165,13 @@ _SHOWN = {
 
 
 def _underneath(value: Any) -> Any:
-    """A device argument as the mode reads it: the second device's name is ``meta`` underneath."""
+    """A device argument as the mode reads it: the second device's name is ``meta`` underneath;
+    a GPU other than the first is none (a machine with one GPU has no ``cuda:1``)."""
     if isinstance(value, torch.device) or (isinstance(value, str) and value.startswith("cuda")):
-        if torch.device(value).type == SECOND_DEVICE.type:
+        named = torch.device(value)
+        if named.type == SECOND_DEVICE.type:
+            if named.index not in (None, SECOND_DEVICE.index):
+                raise RuntimeError("CUDA error: invalid device ordinal")
             return _UNDERNEATH
     return value
 
@@ -175,29 +184,68 @@ def _shown(func: Any, args: Sequence[Any]) -> tuple[bool, Any]:
     descriptor = getattr(func, "__self__", None)
     if type(descriptor) is type(torch._C.TensorBase.device) and descriptor in _SHOWN:
         return True, _SHOWN[descriptor]
-    if func is torch._C.TensorBase.get_device or func is torch.Tensor.get_device:
+    if func is torch._C.TensorBase.get_device or func is torch.Tensor.get_device or func is torch.get_device:
         return True, SECOND_DEVICE.index
     if func is torch._C.TensorBase.type and len(args) == 1:
         return True, "torch.cuda." + args[0].cpu_data.type().rsplit(".", 1)[-1]
     return False, None
 
 
+_PIN = (torch.Tensor.pin_memory, torch._C.TensorBase.pin_memory)
+_IS_PINNED = (torch.Tensor.is_pinned, torch._C.TensorBase.is_pinned)
+_NEW_TENSOR = (torch.Tensor.new_tensor, torch._C.TensorBase.new_tensor)
+
+
+def _faced(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> tuple[bool, Any]:
+    """(True, what a GPU gives) for the calls whose answer on a GPU is not the dispatcher's: a
+    storage (the GPU's), pinned memory (a copy; a GPU's tensor cannot be pinned), ``new_tensor``
+    (on the tensor's device); else (False, None)."""
+    second = bool(args) and isinstance(args[0], OnSecondDevice)
+    if func is torch.Tensor.untyped_storage and second:
+        return True, gpu_face.shown_storage(args[0].cpu_data.untyped_storage())
+    if func is torch.Tensor.storage and second:
+        return True, gpu_face.typed_storage(args[0].cpu_data)
+    if func in _PIN:
+        if second:
+            raise RuntimeError(
+                f"cannot pin '{_shown(torch._C.TensorBase.type, args[:1])[1]}' only dense CPU tensors can be pinned"
+            )
+        return True, gpu_face.pin(args[0])
+    if func in _IS_PINNED:
+        return True, not second and gpu_face.is_pinned(args[0])
+    if func in _NEW_TENSOR and second:
+        device = kwargs.get("device")
+        kept = {k: v for k, v in kwargs.items() if k not in ("device", "requires_grad")}
+        made = torch.tensor(tree_map(_unwrap, args[1]), **{"dtype": args[0].dtype, **kept})
+        made = _wrap(made) if device is None or _is_second(device) else made.to(device)
+        return True, made.requires_grad_(bool(kwargs.get("requires_grad", False)))
+    return False, None
+
+
 class _SecondDeviceFactories(TorchFunctionMode):
     """What never reaches the dispatcher with its device: ``torch.tensor(data, device=...)``
     (built on the CPU, then moved below Python's reach), ``numpy()`` and what
-    :data:`_READ_ON_THE_DATA` reads; what graded code reads of the device (:func:`_shown`)
-    and the device arguments it passes (:func:`_underneath`)."""
+    :data:`_READ_ON_THE_DATA` reads; what graded code reads of the device (:func:`_shown`),
+    the device arguments it passes (:func:`_underneath`) and the calls a GPU answers otherwise
+    than the dispatcher (:func:`_faced`); ``torch.device(...)`` as written (``cuda``)."""
 
     def __torch_function__(
         self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
     ) -> Any:
+        kwargs = kwargs or {}
+        if func is torch.device:
+            return func(*args, **kwargs)
         shown, answer = _shown(func, args)
+        if not shown:
+            shown, answer = _faced(func, args, kwargs)
         if shown:
             return answer
         if func is torch.Tensor.cuda or func is torch._C.TensorBase.cuda:
             func, args, kwargs = torch.Tensor.to, (args[0], _UNDERNEATH), {}
         args = tuple(_underneath(a) for a in args)
-        kwargs = {k: _underneath(v) if k == "device" else v for k, v in (kwargs or {}).items()}
+        kwargs = {k: _underneath(v) if k == "device" else v for k, v in kwargs.items()}
+        if kwargs.get("pin_memory"):  # torch.empty(..., pin_memory=True): a GPU's pinned memory
+            return gpu_face.pin(func(*args, **{**kwargs, "pin_memory": False}))
         if func in (torch.tensor, torch.as_tensor) and args and not isinstance(args[0], torch.Tensor):
             data = tree_map(_unwrap, args)  # torch.tensor([x[0], x[1]]): values read on the CPU
             if not _is_second(kwargs.get("device")):
@@ -224,13 +272,18 @@ def second_device() -> Iterator[None]:
     """Inside: ``device=SECOND_DEVICE`` creates tensors on the second device, ``.to(SECOND_DEVICE)``
     moves there (modules too), and mixing with CPU tensors raises :class:`DeviceMismatch`.
     cuDNN is off inside: the second device shows a GPU's face, and on a CUDA build torch would
-    hand its tensors to cuDNN (``nn.RNN`` flattens its weights there) as it does a GPU's."""
+    hand its tensors to cuDNN (``nn.RNN`` flattens its weights there) as it does a GPU's; graded
+    code reads the flag as it was (:mod:`grader.sandboxed.gpu_face`, with the GPU's other faces)."""
+    gpu_face.show_a_gpu()
     enabled = torch.backends.cudnn.enabled
     torch.backends.cudnn.enabled = False
+    gpu_face.FACE.depth += 1
+    gpu_face.FACE.cudnn = enabled
     try:
         with _SecondDeviceFactories(), _SecondDeviceMode():  # type: ignore[no-untyped-call]  # torch's __init__
             yield
     finally:
+        gpu_face.FACE.depth -= 1
         torch.backends.cudnn.enabled = enabled
 
 
@@ -278,4 +331,5 @@ def _cpu_data(t: OnSecondDevice) -> tuple[Any, str]:
 
 
 plain.wraps_data(OnSecondDevice, _cpu_data)
+guarded.SHOWN_TYPES[id(OnSecondDevice)] = torch.Tensor  # type(x) is torch.Tensor, as on a GPU
 sys.modules[__name__].__class__ = plain.ReadOnlyModule
