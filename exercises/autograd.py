@@ -49,7 +49,7 @@ def quadratic_grads(w1: Tensor, w2: Tensor, b: Tensor, x: Tensor, y: Tensor) -> 
 
     Returns the 0-dim tensors (dL/dw1, dL/dw2, dL/db). With r = y_hat − y:
     dL/dw1 = mean(2·r·x²), dL/dw2 = mean(2·r·x), dL/db = mean(2·r).
-    w1, w2, b: 0-dim; x, y: (n,). No autograd.
+    w1, w2, b: 0-dim; x, y: (n,). No autograd: no ``.backward()``, no ``torch.autograd.grad``.
     """
     raise NotImplementedError("quadratic_grads: the chain rule through r = y_hat - y")
 

@@ -65,7 +65,7 @@ def huber(y_hat: Tensor, y: Tensor, delta: float = 1.0) -> Tensor:
     elsewhere; the result is the mean over all elements, a 0-dim tensor, equal to
     ``F.huber_loss(y_hat, y, delta=delta)``. The two pieces meet with equal value and
     slope at |d| = δ, so the loss is smooth yet not dominated by outliers.
-    Off limits: ``F.huber_loss``, ``F.smooth_l1_loss`` (and their ``nn`` modules).
+    Off limits: ``F.huber_loss``, ``F.smooth_l1_loss`` (and ``nn.HuberLoss``, ``nn.SmoothL1Loss``).
     """
     raise NotImplementedError("huber: pick 0.5*d**2 or delta*(|d| - 0.5*delta) per element")
 
@@ -99,9 +99,13 @@ def bce_with_logits(logits: Tensor, y: Tensor) -> Tensor:
     """Binary cross-entropy on raw scores z (logits): mean of −[y·log σ(z) + (1 − y)·log(1 − σ(z))].
 
     Must be stable at logits of ±1000: log σ(z) = −softplus(−z) and
-    log(1 − σ(z)) = −softplus(z), with softplus(z) = max(z, 0) + log(1 + e^(−|z|)).
+    log(1 − σ(z)) = −softplus(z), with softplus(z) = max(z, 0) + log1p(e^(−|z|)).
     Equal to ``F.binary_cross_entropy_with_logits`` (off limits, as is
     ``nn.BCEWithLogitsLoss``); ``F.softplus`` and ``F.logsigmoid`` are allowed.
+    In float64 the tails count: where every term is below an ulp of 1 (logits near ±40 on
+    the side their labels say) the loss is about 1e−17, not 0; log(1 + u) rounds such a
+    term away, log1p(u) keeps it. There the check allows rtol=0.75: torch's own function
+    and softplus(z) − y·z keep the terms of one label only, half of that loss.
     """
     raise NotImplementedError("bce_with_logits: use the softplus form, never sigmoid then log")
 
@@ -111,8 +115,9 @@ def softmax(x: Tensor, dim: int = -1) -> Tensor:
 
     Any shape and any ``dim`` (negative too); the result has x's shape and dtype, is
     positive and sums to 1 along ``dim``. Subtracting the maximum (exp-normalize) keeps it
-    finite at logits of ±1000. Off limits: the softmax and log_softmax functions of
-    ``torch``, ``F`` and ``Tensor``, and ``torch.logsumexp``.
+    finite at logits of ±1000. Off limits: ``torch.softmax``, ``F.softmax``,
+    ``Tensor.softmax``, ``torch.log_softmax``, ``F.log_softmax``, ``Tensor.log_softmax``
+    and ``torch.logsumexp``.
     """
     raise NotImplementedError("softmax: subtract the max along dim, exponentiate, normalise")
 

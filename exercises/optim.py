@@ -38,7 +38,8 @@ def closed_form_linear_regression(X: Tensor, y: Tensor) -> Tensor:
     X: (n, d), used as given (no bias column added); y: (n,) or (n, k).
     Returns w of shape (d,) for y (n,), (d, k) for y (n, k). Solve the system
     (``torch.linalg.solve``) rather than inverting. Inputs are well conditioned.
-    Off limits: ``torch.linalg.lstsq``, ``torch.linalg.pinv``, ``torch.pinverse``.
+    Off limits: ``torch.linalg.lstsq``, ``torch.linalg.pinv``, ``torch.pinverse``, and inverting:
+    ``torch.linalg.inv``, ``torch.inverse``.
     """
     raise NotImplementedError("closed_form_linear_regression: solve (XᵀX) w = Xᵀy")
 

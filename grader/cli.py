@@ -73,8 +73,13 @@ def engine_command(argv: list[str]) -> str:
     run: the warm engine's check of a request); "" where it asks for its own process
     (``--no-daemon``)."""
     try:
-        ctx = main.make_context("grade", list(argv), resilient_parsing=True)
-        name, command, rest = main.resolve_command(ctx, [*ctx._protected_args, *ctx.args])
+        ctx = main.context_class(main, info_name="grade", resilient_parsing=True, **main.context_settings)
+        with ctx.scope(cleanup=False):
+            # the group's own options parsed into ctx, the rest (the command, then its arguments)
+            # returned whole by Command.parse_args: Group.parse_args keeps the command's name in a
+            # private attribute of the context for its invoke
+            rest = click.Command.parse_args(main, ctx, main.routed(ctx, list(argv)))
+        name, command, rest = main.resolve_command(ctx, rest)
         if name is None or command is None:
             return ""
         parsed = command.make_context(name, list(rest), parent=ctx, resilient_parsing=True)

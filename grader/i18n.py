@@ -201,9 +201,11 @@ def localise_click(command: Any) -> None:
 
     for name in _CLICK_MODULES:
         module = importlib.import_module(f"click.{name}")
-        for attribute, function in (("_", _), ("ngettext", ngettext)):
-            if hasattr(module, attribute):
-                setattr(module, attribute, function)
+        # Click's own names for gettext's functions: `_` is private to Click (pyproject pins it)
+        if hasattr(module, "_"):
+            setattr(module, "_", _)  # noqa: B010 (the literal shows the private name: test_private_api)
+        if hasattr(module, "ngettext"):
+            setattr(module, "ngettext", ngettext)  # noqa: B010
     for each in commands_of(command):
         each.help = _(each.help) if each.help else each.help
         each.short_help = _(each.short_help) if each.short_help else each.short_help

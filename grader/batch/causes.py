@@ -1,29 +1,37 @@
-"""A class's failing exercises grouped by cause: ``grade batch causes``, and the notes an
-instructor writes once per group (``grade batch causes note``).
+"""A class's failing exercises grouped by cause: ``grade batch causes``, the notes an instructor
+writes once per group (``grade batch causes note``), and the groups they merge and split.
 
 A group is one exercise and one cause of its diagnosis (grader/checks/exercises.py
-``cause_of``): the same mistake lands in one group whatever inputs it failed on, where grouping
-by the message's text would split it by the numbers in it. A note is stored in the gradebook
-beside the overrides and marks, keyed by the exercise and the cause, never by what was graded:
-it survives regrades and reaches whoever is in the group when the exports are written, with
-the members it was written for remembered so that one whose resubmission left the group is
-told the note no longer applies (grader/batch/standing.py reads :func:`notes_for`).
+``cause_of``, read here as data): the same mistake lands in one group whatever inputs it failed
+on, where grouping by the message's text would split it by the numbers in it. An exercise that
+answers nothing (:func:`answers_nothing`: a stub, a module refused or that does not import, a
+wrong type, a timeout, constants) is in its exercise's one "no answer" group instead, never in
+a misconception's, and a note there carries no points.
+
+A note is stored in the gradebook beside the overrides and marks, keyed by the exercise and the
+group, never by what was graded: it survives regrades and reaches whoever is in the group when
+the exports are written, with the members it was written for remembered so that one whose
+resubmission left the group is told the note no longer applies (grader/batch/standing.py reads
+:func:`notes_for`). An instructor's merge (every member of a group joins another) and split
+(named students leave a group for a new one) are stored beside the notes (:class:`Edit`) and
+applied wherever groups are read: the listing, report.html, the notes.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from grader import clean
 from grader.batch.gradebook import Row, utc_now
-from grader.checks.exercises import DEFAULT_TWIN, judge
+from grader.checks.exercises import BATTERY, DEFAULT_TWIN, CheckRow, Exercise, judge
 
 NOTES_SCHEMA = """
 CREATE TABLE IF NOT EXISTS group_notes (
     exercise      TEXT NOT NULL,      -- topic.exercise
-    cause         TEXT NOT NULL,      -- the diagnosis's cause (grader/checks/exercises.py cause_of)
+    cause         TEXT NOT NULL,      -- the group: its cause (grader/checks/exercises.py cause_of)
     text          TEXT NOT NULL,      -- the members are shown it
     points        REAL,               -- added to each member's points of the exercise, NULL for none
     members       TEXT NOT NULL,      -- JSON: the students in the group when the note was written
@@ -32,6 +40,24 @@ CREATE TABLE IF NOT EXISTS group_notes (
     PRIMARY KEY (exercise, cause)
 )
 """
+EDITS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS group_edits (
+    exercise      TEXT NOT NULL,      -- topic.exercise
+    cause         TEXT NOT NULL,      -- the group its members leave
+    student       TEXT NOT NULL,      -- '' for every member (a merge), else that student (a split)
+    into_group    TEXT NOT NULL,      -- the group they join
+    edited_by     TEXT NOT NULL,
+    edited_at     TEXT NOT NULL,      -- ISO-8601, UTC
+    PRIMARY KEY (exercise, cause, student)
+)
+"""
+
+NO_ANSWER = "no-answer"  # the group of an exercise's submissions that answer nothing
+# Causes that say no answer came (grader/checks/exercises.py cause_of), and the stages of a
+# value check that judged no tensor at all (grader/checks/judge.py STAGES)
+SILENT = ("not_started", "refused", "timeout")
+NO_TENSOR = "type"
+MISTAKE, TWIN, WAITS = "mistake:", "twin", "waits:"
 
 
 @dataclass(frozen=True)
@@ -45,82 +71,214 @@ class Note:
     noted_at: str = ""
 
 
+@dataclass(frozen=True)
+class Edit:
+    """An instructor's regrouping of one exercise: the members of group ``cause`` (or only
+    ``student``, a split) are in group ``into``."""
+
+    exercise: str
+    cause: str
+    into: str
+    student: str = ""
+    edited_by: str = ""
+    edited_at: str = ""
+
+
+@dataclass(frozen=True)
+class Failing:
+    """One student's exercise that is not full: the group it is in, its own cause, its diagnosis."""
+
+    group: str
+    cause: str
+    diagnosis: str
+
+
 @dataclass
 class Group:
-    """The students whose ``exercise`` fails with ``cause``; the first of them represents it."""
+    """The students whose ``exercise`` is in group ``cause``; the first of them represents it."""
 
     exercise: str
     cause: str
     students: list[str] = field(default_factory=list)
     diagnosis: str = ""  # the representative's
     note: Note | None = None
+    causes: dict[str, str] = field(default_factory=dict)  # each member's own cause
 
     @property
     def count(self) -> int:
         return len(self.students)
 
-    def to_json(self) -> dict:
+    def to_json(self, names: dict[str, str] | None = None) -> dict:
         note = self.note
+        named = {s: names[s] for s in self.students if names and names.get(s)}
         return {
             "exercise": self.exercise,
             "cause": self.cause,
+            "no_answer": self.cause == NO_ANSWER,
             "count": self.count,
             "students": self.students,
             "representative": self.students[0] if self.students else "",
             "diagnosis": self.diagnosis,
             "note": None if note is None else {"text": note.text, "points": note.points},
             "left": sorted(set(note.members) - set(self.students)) if note else [],
-        }
+            "causes": self.causes,
+        } | ({"names": named} if named else {})
 
 
-def exercise_causes(row: Row, hidden_text: bool = True) -> dict[str, tuple[str, str]]:
-    """{topic.exercise: (cause, diagnosis)} for each exercise of a graded row that is not full;
-    ``hidden_text``: the diagnosis may quote a hidden check (the instructor's terminal)."""
+def answers_nothing(exercise: Exercise, checks: list[CheckRow], judged: Sequence[Exercise]) -> bool:
+    """Whether the checks of ``exercise`` (``checks`` and ``judged``: its topic's) show no
+    answer to it. Never where it earned points, passed a value check (a gradient check too) or
+    failed with a known mistake's signature or the twin rule. Else where it was not started,
+    waits for one that is not, was refused, timed out or returned no tensor (the type stage);
+    where every check, a clause among them, failed before any stage of judging (its code never
+    ran: refused alone);
+    where every check of its answer against the reference failed at the values stage
+    (constants: no case right, no NaN, no shape of their own; those checks are the value checks
+    of the suite's "shape" kind but the input-domain battery, whose properties a constant may
+    keep, as constants have no graph to differentiate or train); or where no check of the topic
+    passed, not even one that leaves the inputs alone (a module refused, or that does not
+    import). A misconception that gets no case right looks like constants to the checks: it is
+    here too, and ``grade batch causes split`` takes it out."""
+    cause = exercise.cause
+    if exercise.points > 0 or cause == TWIN or cause.startswith(MISTAKE):
+        return False
+    mine = [
+        t for t in checks if exercise.name in (t.get("exercises") or [t["id"]]) and t["status"] != "skipped"
+    ]
+    values = [t for t in mine if not t.get("clause") and t.get("cause") != TWIN]
+    if any(t["status"] == "passed" for t in values):
+        return False
+    if cause in SILENT or cause.startswith(WAITS) or cause.rsplit(":", 1)[-1] == NO_TENSOR:
+        return True
+    if any(t.get("clause") for t in mine) and all(
+        t["status"] == "failed" and not t.get("cause") for t in mine
+    ):
+        return True  # every check unjudged, leaving the inputs alone too: its code never ran (refused)
+    answers = [t for t in values if t["kind"] == "shape" and not t["id"].startswith(BATTERY)]
+    if answers and all(t["status"] == "failed" and t.get("cause") == "values" for t in answers):
+        return True
+    return len(judged) > 1 and not any(t["status"] == "passed" for t in checks)
+
+
+def exercise_groups(row: Row, edits: Sequence[Edit] = (), hidden_text: bool = True) -> dict[str, Failing]:
+    """{topic.exercise: its group, cause and diagnosis} for each exercise of a graded row that is
+    not full; ``hidden_text``: the diagnosis may quote a hidden check (the instructor's terminal)."""
     if row.status != "graded":
         return {}
     found = {}
     for topic in row.report.get("topics", []):
-        twin = topic.get("twin", DEFAULT_TWIN)
+        twin, checks = topic.get("twin", DEFAULT_TWIN), topic.get("tests", [])
         try:
-            judged = judge(topic.get("tests", []), twin, hidden_text=hidden_text)
+            judged = judge(checks, twin, hidden_text=hidden_text)
         except (KeyError, TypeError, ValueError):  # a report without the contract's fields
             continue
         for exercise in judged:
             if exercise.cause:
-                found[f"{topic['name']}.{exercise.name}"] = (exercise.cause, exercise.diagnosis)
+                name = f"{topic['name']}.{exercise.name}"
+                natural = NO_ANSWER if answers_nothing(exercise, checks, judged) else exercise.cause
+                group = regrouped(name, natural, row.student, edits)
+                found[name] = Failing(group, exercise.cause, exercise.diagnosis)
     return found
 
 
-def class_groups(rows: Iterable[Row], notes: Iterable[Note] = (), hidden_text: bool = True) -> list[Group]:
+def regrouped(exercise: str, group: str, student: str, edits: Sequence[Edit]) -> str:
+    """The group ``student`` is in once the instructor's merges and splits apply to ``group``."""
+    moves = {(e.exercise, e.cause, e.student): e.into for e in edits}
+    seen = {group}
+    while True:
+        into = moves.get((exercise, group, student)) or moves.get((exercise, group, ""))
+        if into is None or into in seen:
+            return group
+        group = into
+        seen.add(group)
+
+
+def class_groups(
+    rows: Iterable[Row], notes: Iterable[Note] = (), hidden_text: bool = True, edits: Sequence[Edit] = ()
+) -> list[Group]:
     """Each exercise's groups, the largest first; a noted group left empty by regrades stays
     listed (its note is kept) with no students."""
     groups: dict[tuple[str, str], Group] = {}
     for row in sorted(rows, key=lambda r: r.student):
-        for exercise, (cause, diagnosis) in exercise_causes(row, hidden_text).items():
-            group = groups.setdefault((exercise, cause), Group(exercise, cause, diagnosis=diagnosis))
+        for exercise, failing in exercise_groups(row, edits, hidden_text).items():
+            key = (exercise, failing.group)
+            group = groups.setdefault(key, Group(exercise, failing.group, diagnosis=failing.diagnosis))
             group.students.append(row.student)
+            group.causes[row.student] = failing.cause
     for note in notes:
         groups.setdefault((note.exercise, note.cause), Group(note.exercise, note.cause)).note = note
     return sorted(groups.values(), key=lambda g: (g.exercise, -g.count, g.cause))
 
 
-def causes_text(groups: list[Group]) -> str:
-    """The groups as ``grade batch causes`` prints them, exercise by exercise."""
-    lines: list[str] = []
+def list_json(groups: list[Group], names: dict[str, str] | None = None) -> str:
+    """The groups as ``grade batch causes --format json`` prints them, every string cleaned."""
+    return json.dumps(clean.tree([g.to_json(names) for g in groups]), indent=2, ensure_ascii=False)
+
+
+@dataclass
+class Folded:
+    """The groups as the listing and report.html show them: in full the groups of two or more
+    (or with a note); per exercise its groups of one on one line; the no-answer groups with the
+    same students on one line."""
+
+    full: list[Group] = field(default_factory=list)
+    single: dict[str, list[Group]] = field(default_factory=dict)  # exercise -> its groups of one
+    no_answer: dict[tuple[str, ...], list[str]] = field(default_factory=dict)  # students -> exercises
+
+
+def folded(groups: list[Group]) -> Folded:
+    out = Folded()
     for group in groups:
-        head = f"{group.exercise}  {group.cause}: {group.count} student{'s' if group.count != 1 else ''}"
-        lines.append(head)
-        if group.students:
-            lines.append("  students: " + ", ".join(group.students))
-            said = group.diagnosis.replace("\n", "\n      ")
-            lines.append(f"  e.g. {group.students[0]}: {said}")
-        if group.note is not None:
-            lines.append("  note: " + note_words(group.note))
-            left = sorted(set(group.note.members) - set(group.students))
-            if left:
-                lines.append("  left the group since the note: " + ", ".join(left))
-        lines.append("")
-    return "\n".join(lines) if lines else "no failing exercises"
+        if group.note is not None or (group.count > 1 and group.cause != NO_ANSWER):
+            out.full.append(group)
+        elif group.cause == NO_ANSWER:
+            out.no_answer.setdefault(tuple(group.students), []).append(group.exercise)
+        elif group.count == 1:
+            out.single.setdefault(group.exercise, []).append(group)
+    return out
+
+
+def causes_text(groups: list[Group], names: dict[str, str] | None = None) -> str:
+    """The groups as ``grade batch causes`` prints them (:func:`folded`), exercise by exercise, then
+    the no-answer lines; students by their roster name where ``names`` gives one; every part
+    that a submission or a roster wrote cleaned of escapes and control characters."""
+
+    def who(student: str) -> str:
+        return clean.name((names or {}).get(student) or student)
+
+    def listed(students: Iterable[str]) -> str:
+        return ", ".join(who(s) for s in students)
+
+    shown = folded(groups)
+    lines: list[str] = []
+    for exercise in sorted({g.exercise for g in shown.full} | set(shown.single)):
+        for group in (g for g in shown.full if g.exercise == exercise):
+            count = f"{group.count} student{'s' if group.count != 1 else ''}"
+            lines.append(f"{clean.name(exercise)}  {_cause(group.cause)}: {count}")
+            if group.students:
+                lines.append("  students: " + listed(group.students))
+                said = clean.text(group.diagnosis).replace("\n", "\n      ")
+                lines.append(f"  e.g. {who(group.students[0])}: {said}")
+            if group.note is not None:
+                lines.append("  note: " + clean.text(note_words(group.note)))
+                left = sorted(set(group.note.members) - set(group.students))
+                if left:
+                    lines.append("  left the group since the note: " + listed(left))
+            lines.append("")
+        singles = shown.single.get(exercise, [])
+        if singles:
+            each = "; ".join(f"{_cause(g.cause)} ({who(g.students[0])})" for g in singles)
+            lines.append(f"{clean.name(exercise)}  one student each: {each}")
+    for students, exercises in shown.no_answer.items():
+        where = ", ".join(clean.name(e) for e in exercises)
+        lines.append(
+            f"{where}  no answer: {len(students)} student{'s' if len(students) != 1 else ''}: {listed(students)}"
+        )
+    return "\n".join(lines).rstrip("\n") if lines else "no failing exercises"
+
+
+def _cause(cause: str) -> str:
+    return "no answer" if cause == NO_ANSWER else clean.name(cause)
 
 
 def note_words(note: Note) -> str:
@@ -130,11 +288,13 @@ def note_words(note: Note) -> str:
 
 
 class NoteBook:
-    """The group notes in a gradebook's connection (the table made on first use)."""
+    """The group notes and the instructor's merges and splits in a gradebook's connection (the
+    tables made on first use)."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
         connection.execute(NOTES_SCHEMA)
+        connection.execute(EDITS_SCHEMA)
 
     def put(self, note: Note) -> None:
         with self.connection:
@@ -159,6 +319,35 @@ class NoteBook:
             for exercise, cause, text, points, members, by, at in cursor
         ]
 
+    def put_edit(self, edit: Edit) -> None:
+        with self.connection:
+            self.connection.execute("BEGIN IMMEDIATE")
+            self.connection.execute(
+                "INSERT OR REPLACE INTO group_edits VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    edit.exercise,
+                    edit.cause,
+                    edit.student,
+                    edit.into,
+                    edit.edited_by,
+                    edit.edited_at or utc_now(),
+                ),
+            )
+
+    def clear_edit(self, exercise: str, cause: str, student: str = "") -> int:
+        with self.connection:
+            cursor = self.connection.execute(
+                "DELETE FROM group_edits WHERE exercise = ? AND cause = ? AND student = ?",
+                (exercise, cause, student),
+            )
+        return cursor.rowcount
+
+    def edits(self) -> list[Edit]:
+        cursor = self.connection.execute("SELECT * FROM group_edits ORDER BY exercise, cause, student")
+        return [
+            Edit(exercise, cause, into, student, by, at) for exercise, cause, student, into, by, at in cursor
+        ]
+
 
 @dataclass(frozen=True)
 class Noted:
@@ -169,16 +358,16 @@ class Noted:
     applies: bool
 
 
-def notes_for(row: Row, notes: list[Note]) -> list[Noted]:
+def notes_for(row: Row, notes: list[Note], edits: Sequence[Edit] = ()) -> list[Noted]:
     """The notes that reach ``row``: those of the groups it is in, and those written for it
     whose group its regraded submission left."""
     if not notes:
         return []
-    causes = exercise_causes(row)
+    groups = exercise_groups(row, edits)
     found = []
     for note in notes:
-        now = causes.get(note.exercise, ("", ""))[0]
-        if now == note.cause:
+        now = groups.get(note.exercise)
+        if now is not None and now.group == note.cause:
             found.append(Noted(note, True))
         elif row.student in note.members:
             found.append(Noted(note, False))

@@ -438,12 +438,16 @@ def exercise_tests(topic: dict, standing: dict, hidden_text: bool, hidden_visibi
 
 
 def gradescope_results(row: Row) -> dict:
-    """A student's results.json (Gradescope's format): one test per exercise, hidden checks by kind."""
+    """A student's results.json (Gradescope's format): one test per exercise, hidden checks by kind
+    and shown once grades are published (until then Gradescope holds the total back too: shown
+    beside the visible tests, it would give away the hidden checks' points)."""
     standing = row.report.get("standing") or {}
     tests = [
         test
         for topic in row.report.get("topics", [])
-        for test in exercise_tests(topic, standing, hidden_text=False, hidden_visibility="hidden")
+        for test in exercise_tests(
+            topic, standing, hidden_text=False, hidden_visibility=defaults.HIDDEN_VISIBILITY
+        )
     ]
     results = {"score": grades.points(row.score), "tests": tests}
     if row.status != "graded":

@@ -14,6 +14,7 @@ import csv
 from pathlib import Path
 
 from grader import grades
+from grader.batch.causes import folded
 from grader.batch.summary import ClassStats
 from grader.clean import html as escape  # escaped and cleaned of control characters
 
@@ -90,6 +91,25 @@ def _clusters(out: Path) -> str:
     return _table(rows[0], [[escape(c) for c in r] for r in rows[1:]], "clusters")
 
 
+def _causes(stats: ClassStats) -> list[list[object]]:
+    """The groups by cause, short (grader/batch/causes.py ``folded``): a row per group of two or
+    more, per exercise one for its groups of one, one per set of students answering nothing."""
+    shown = folded(stats.causes)
+    rows: list[list[object]] = [
+        [escape(g.exercise), escape(g.cause), g.count, escape(", ".join(g.students)),
+         f"<pre>{escape(g.diagnosis)}</pre>"]
+        for g in shown.full
+    ]  # fmt: skip
+    for exercise, groups in shown.single.items():
+        each = "; ".join(f"{g.students[0]} ({g.cause})" for g in groups)
+        rows.append([escape(exercise), "one student each", len(groups), escape(each), ""])
+    for students, exercises in shown.no_answer.items():
+        rows.append(
+            [escape(", ".join(exercises)), "no answer", len(students), escape(", ".join(students)), ""]
+        )
+    return rows
+
+
 def _index(stats: ClassStats, name: str) -> str:
     """The discrimination index as a cell: "–" where the class is too small to tell."""
     found = stats.discrimination(name)
@@ -128,16 +148,7 @@ def render(stats: ClassStats, title: str, out: Path) -> str:
         for name, c in stats.manual.items()
     ]
     inquiries: list[list[object]] = [[escape(cell) for cell in entry] for entry in stats.inquiries]
-    causes: list[list[object]] = [
-        [
-            escape(g.exercise),
-            escape(g.cause),
-            g.count,
-            escape(", ".join(g.students)),
-            f"<pre>{escape(g.diagnosis)}</pre>",
-        ]
-        for g in stats.causes
-    ]
+    causes = _causes(stats)
     parts = [
         f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{escape(title)}</title>",
         f"<style>{STYLE}</style></head><body>",

@@ -27,6 +27,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from grader import clean
+from grader.batch.causes import NoteBook
 from grader.batch.exports import assignment_name, export_all, export_roster, full_names, write_skipped
 from grader.batch.find import StudentNotFound, resolve_assignment
 from grader.batch.gradebook import CourseBook, CourseSeedMismatch, Gradebook, Row
@@ -447,7 +448,7 @@ def _export(run: _Class, out: Path) -> None:
             column=column,
             names=_download_names(run.found),
         )
-    summary.stats = class_stats(rows, run.options.lms.missing)
+    summary.stats = class_stats(rows, run.options.lms.missing, NoteBook(run.gradebook.connection).edits())
     summary.text = summary_text(summary.stats)
     summary.title = assignment.title if assignment else f"torchgrade: {out.name}"
     write_report(summary.stats, summary.title, out)

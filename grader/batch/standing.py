@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from grader import grades
-from grader.batch.causes import NoteBook, Noted, note_words, notes_for
+from grader.batch.causes import NO_ANSWER, NoteBook, Noted, note_words, notes_for
 from grader.batch.gradebook import CourseBook, Override, Row
 from grader.batch.marks import Inquiry, Mark, MarkBook
 from grader.checks.exercises import DEFAULT_TWIN, judge
@@ -246,7 +246,7 @@ def apply(
 
 def _group_notes(noted: list[Noted], exercises: dict[str, list[float]], overridden: set[str]) -> list[str]:
     """The lines the group notes reaching a student say; a note's points move the exercise's
-    (within 0 and its maximum) unless an override set them."""
+    (within 0 and its maximum) unless an override set them, never a no-answer group's."""
     lines = []
     for entry in noted:
         note = entry.note
@@ -256,7 +256,8 @@ def _group_notes(noted: list[Noted], exercises: dict[str, list[float]], overridd
                 "this submission does not make it"
             )
             continue
-        if note.points and note.exercise in exercises and note.exercise not in overridden:
+        paid = note.cause != NO_ANSWER and note.exercise in exercises and note.exercise not in overridden
+        if note.points and paid:
             earned, possible = exercises[note.exercise]
             exercises[note.exercise] = [min(possible, max(0.0, earned + note.points)), possible]
         lines.append(f"{note.exercise}: {note_words(note)}")
@@ -285,7 +286,8 @@ def standing_lines(row: Row) -> list[str]:
 def final_rows(rows: list[Row], assignment: Assignment | None, book: CourseBook) -> list[Row]:
     """Every row as the exports show it (unchanged without a course, overrides or times)."""
     overrides, submitted = book.overrides(), book.submitted()
-    group_notes = NoteBook(book.connection).notes()
+    notebook = NoteBook(book.connection)
+    group_notes, group_edits = notebook.notes(), notebook.edits()
     people = MarkBook(book.connection)
     marks, inquiries = people.marks(), defaultdict[str, list[Inquiry]](list)
     for inquiry in people.inquiries():
@@ -301,7 +303,7 @@ def final_rows(rows: list[Row], assignment: Assignment | None, book: CourseBook)
             late_marker=bool(arrived and arrived.late_marker),
         )
         asked = inquiries.get(row.student, [])
-        noted = notes_for(row, group_notes)
+        noted = notes_for(row, group_notes, group_edits)
         if assignment is None and row.student not in overrides and not asked and not noted:
             final.append(row)
             continue

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from grader import clean, defaults, grades
-from grader.batch.causes import Group, class_groups
+from grader.batch.causes import Edit, Group, class_groups
 from grader.batch.gradebook import Row
 from grader.batch.lms.base import lms_grade
 from grader.checks.exercises import KIND_NAMES
@@ -126,9 +127,12 @@ def _people(stats: ClassStats, student: str, standing: dict) -> None:
         stats.inquiries.append((student, asked["item"], asked["state"], asked["text"], asked["reply"]))
 
 
-def class_stats(rows: list[Row], missing: str = defaults.LMS_MISSING) -> ClassStats:
+def class_stats(
+    rows: list[Row], missing: str = defaults.LMS_MISSING, edits: Sequence[Edit] = ()
+) -> ClassStats:
     """The class as the LMS files give it: a total counts where the LMS file holds a number
-    (:func:`grader.batch.lms.base.lms_grade`), so excused, blank missing and crashed rows do not."""
+    (:func:`grader.batch.lms.base.lms_grade`), so excused, blank missing and crashed rows do not;
+    ``edits``: the instructor's merges and splits of the groups by cause."""
     stats = ClassStats()
     for row in rows:
         standing = row.report.get("standing") or {}
@@ -167,7 +171,7 @@ def class_stats(rows: list[Row], missing: str = defaults.LMS_MISSING) -> ClassSt
                 stalled = stalled or test["status"] == "timeout"
         if stalled:
             stats.timeouts.append(row.student)
-    stats.causes = class_groups(rows, hidden_text=False)  # report.html quotes no hidden check
+    stats.causes = class_groups(rows, hidden_text=False, edits=edits)  # report.html quotes no hidden check
     return stats
 
 

@@ -304,6 +304,17 @@ def _holds(
 
 EVERYWHERE = N_("wrong on every input of its domain: its other checks point at the formula")
 
+# A random fill's largest value may exceed the reference's bound by this much (rounding), never more
+BOUND_RTOL = 1e-6
+
+
+def tolerance(domain: domains.Domain, case: domains.Case) -> tuple[float, float]:
+    """(rtol, atol): how far a result may be from the reference's answer on ``case`` and still
+    pass (a random fill's bound: :data:`BOUND_RTOL`, above it only). The one home of that figure
+    for judging a submission and for judging the stored answers themselves
+    (tests/grader/record_domain_answers.py)."""
+    return (BOUND_RTOL, 0.0) if case.bound else domain.tolerance(case)
+
 
 def judge_case(
     domain: domains.Domain,
@@ -358,7 +369,7 @@ def judge_case(
     want = everything[case.same_as] if case.same_as is not None else ref
     if case.same_as is not None and (not isinstance(want, dict) or "error" in want):
         return  # the case it is compared with failed on its own
-    rtol, atol = domain.tolerance(case)
+    rtol, atol = tolerance(domain, case)
     compare(mine.get("out"), want.get("out"), what, rtol, atol, hint)
     if "written" in want and domain.writes:
         compare(
@@ -382,10 +393,34 @@ def judge_case(
         )
 
 
+def agrees(got: Any, want: Any, rtol: float, atol: float) -> bool:
+    """Whether ``got`` passes as ``want`` under :func:`compare` (the same values, NaN and
+    infinities included, always do), dicts key for key: a stored answer judged as a result is."""
+    if isinstance(want, dict):
+        return (
+            isinstance(got, dict)
+            and got.keys() == want.keys()
+            and all(agrees(got[k], want[k], rtol, atol) for k in want)
+        )
+    if isinstance(want, (list, tuple)):
+        return (
+            type(got) is type(want)
+            and len(got) == len(want)
+            and all(agrees(g, w, rtol, atol) for g, w in zip(got, want))
+        )
+    if isinstance(want, float) and isinstance(got, float) and (got == want or got != got and want != want):
+        return True
+    try:
+        compare(got, want, "", rtol, atol, "")
+    except CheckFailed:
+        return False
+    return True
+
+
 def _within_bound(got: Any, bound: float, what: str, hint: str) -> None:
     got = expect_tensor(got, what)
     top = float(got.detach().abs().max())
-    if not 0.9 * bound <= top <= bound * (1 + 1e-6):
+    if not 0.9 * bound <= top <= bound * (1 + BOUND_RTOL):
         fail(
             what,
             f"values in U(-{bound:.6g}, {bound:.6g}), the largest near the bound",
@@ -412,7 +447,7 @@ def compare(got: Any, want: Any, what: str, rtol: float, atol: float, hint: str)
             fail(what, repr(want), describe(got), hint)
     elif isinstance(want, float):
         if isinstance(got, bool) or not isinstance(got, (int, float)):
-            fail(what, N_("a Python float"), describe(got), hint)
+            fail(what, N_("a Python float"), describe(got), hint, form=True)
         if not abs(got - want) <= atol + rtol * abs(want):
             fail(what, f"{want:.8g} (rtol={rtol:g}, atol={atol:g})", f"{got:.8g}", hint)
     elif isinstance(want, (list, tuple)):

@@ -262,12 +262,13 @@ def expect_shapes(
         return
     wrong = next((i for i, (g, w) in enumerate(zip(got, want)) if g != w), 0)
     lines, first = departure(_trace(sub, traced, inputs[wrong]), traced, want[wrong])
+    worded_as_shapes = not expected and len(want) == 1
     if expected:
         found = str(got[0]) if len(got) == 1 else str(got)
-    elif len(want) == 1:
+    elif worded_as_shapes:
         expected, found = (_("shape %(shape)s") % {"shape": s} for s in (want[0], got[0]))
     else:
         expected, found = str(want), str(got)
     shown = first or text(hint)  # the layer's own hint names the cause where one was found
     message = worded(what, expected, found) + "".join(f"\n  {line}" for line in lines)
-    raise CheckFailed(message + hinted(shown), cause=cause)
+    raise CheckFailed(message + hinted(shown), cause=cause, form=worded_as_shapes)

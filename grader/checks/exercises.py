@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from grader import clean, grades
+from grader.checks.error_types import EXCEPTION_TYPES, OTHER
 from grader.i18n import N_, _, ngettext
 
 # "zero": the exercise earns nothing; "half": half of what it would earn without the rule;
@@ -51,6 +52,24 @@ HIDDEN_KINDS = {
     "clause": N_("a hidden clause check"),
 }
 
+# What a hidden check's failure was, by its cause (a judging stage, a known mistake, a clause),
+# as feedback says it after how it ended: never an empty account, never the check's words.
+HIDDEN_CAUSES = {
+    "type": N_("the answer is not a tensor of the type asked for"),
+    "shape": N_("the answer's shape is wrong"),
+    "dtype": N_("the answer's dtype is wrong"),
+    "empty": N_("the answer is an empty tensor"),
+    "nan": N_("NaN where a number was expected"),
+    "values": N_("the values are wrong"),
+    "mistake": N_("the values match a known mistake"),
+    "dtype clause": N_("the result's dtype is not the input's"),
+    "device clause": N_("the result is not on the input's device"),
+    "inputs clause": N_("the caller's tensors were changed"),
+    "vectorised clause": N_("it is not vectorised"),
+    "side effects clause": N_("it changed state it should leave alone"),
+    "failed": N_("the answer is not the one the check expects"),
+}
+
 # How a hidden check that did not pass ended, as feedback says it ("a hidden value check failed").
 STATUS_PHRASES = {
     "failed": N_("failed"),
@@ -58,9 +77,6 @@ STATUS_PHRASES = {
     "timeout": N_("timed out"),
     "not_started": N_("not started"),
 }
-
-# A message's sign of a wrong shape or type rather than wrong values (grader/checks/judge.py words).
-_SHAPE = re.compile(r"expected (shape|a torch\.Tensor|a non-empty tensor|a Python float|dtype)")
 
 # torch's messages of common mistakes → (the cause's name, the concept behind it); a check's own
 # hint for the error (the suite's `errors`, grader/engine/plugin.py) comes first
@@ -226,17 +242,17 @@ LAYER_HINT = N_(
     "the layer expects inputs of size {2} in their last dimension but got {1}: "
     "print the shape reaching the layer and set in_features from it"
 )
-_RAISED = re.compile(r"^(\w+) while ")
 
 
-def error_cause(message: str) -> str:
-    """The cause of an error a check reports: its kind among :data:`ERRORS`, else the exception's
-    type ("error:AttributeError"), else "error"."""
+def error_cause(kind: str, words: str) -> str:
+    """The cause of an error from the exception's type (``kind``, "" when none) and its own
+    words (torch's, never the grader's translated ones): its kind among :data:`ERRORS`, else
+    the exception's type, builtins' or torch's ("error:AttributeError"; any other
+    "error:other"), else "error"."""
     for name, pattern, _hint in ERRORS:
-        if pattern.search(message):
+        if pattern.search(words):
             return f"error:{name}"
-    raised = _RAISED.match(message)
-    return f"error:{raised[1]}" if raised else "error"
+    return f"error:{kind if kind in EXCEPTION_TYPES else OTHER}" if kind else "error"
 
 
 def error_hint(message: str, exercise: str = "") -> str:
@@ -285,9 +301,9 @@ BATTERY = "input_domain["
 
 
 def rank(test: CheckRow) -> int:
-    """How basic a failure is: a value check that raised 0, a wrong shape or type 1, wrong values
-    2, a gradient check 3, a convergence check or the input-domain battery 4, a clause (whatever
-    its status) 5."""
+    """How basic a failure is: a value check that raised 0, a wrong shape or type 1 (the row's
+    ``form``), wrong values 2, a gradient check 3, a convergence check or the input-domain
+    battery 4, a clause (whatever its status) 5."""
     if test.get("clause") or test.get("cause") == "twin":
         return 5
     if test["id"].startswith(BATTERY):  # the broad net: a specific check that also fails says more
@@ -296,7 +312,7 @@ def rank(test: CheckRow) -> int:
         return {"gradient": 3, "convergence": 4}.get(test["kind"], 5)
     if test["status"] in ("error", "timeout", "not_started"):
         return 0
-    return 1 if _SHAPE.search(test["message"]) else 2
+    return 1 if test.get("form") else 2
 
 
 def _groups(tests: list[CheckRow]) -> dict[str, list[tuple[CheckRow, float]]]:
@@ -323,26 +339,17 @@ def _groups(tests: list[CheckRow]) -> dict[str, list[tuple[CheckRow, float]]]:
 
 
 _OPEN = ("passed", "skipped")
-# a module refused before it ran (grader/engine/subset_check.py words it), every check alike
-_REFUSED = "was not run and every check scores 0"
-_NOT_STARTED = re.compile(r"(\w+)\(\) in \S+ still raises NotImplementedError")
-_FRAME = re.compile(r"\n  at [^\n]*?, line \d+, in (\w+)")
-_RUNNING = re.compile(r"^\w+ while (?:running|checking) (\w+)")
-_WHAT = re.compile(r"^\s*(\w+)")
+# the cause of a check the subset check refused (grader/engine/subset.py refuse): its module,
+# or the exercise's code, never ran
+REFUSED = "refused"
 
 
 def raised_by(test: CheckRow) -> str:
-    """Which of a shared check's exercises its failure belongs to, where its message tells: the
-    stub that is not started, the innermost frame of the raising call, or the exercise its
-    message judged ("gru_cell with batch 3: expected..."); "" when it cannot be told."""
-    names, message = test.get("exercises") or [], test["message"]
-    if test["status"] == "not_started":
-        candidates = _NOT_STARTED.findall(message)[:1]
-    elif test["status"] in ("error", "timeout"):
-        candidates = _FRAME.findall(message)[::-1] + _RUNNING.findall(message)
-    else:
-        candidates = _WHAT.findall(message)
-    return next((c for c in candidates if c in names), "")
+    """Which of a shared check's exercises its failure belongs to, as the check's record holds
+    it (``blame``: the stub not started, the innermost frame of the raising call, or the
+    exercise the probe called: grader/engine/plugin.py placed); "" when it cannot be told."""
+    blame = test.get("blame") or ""
+    return blame if blame in (test.get("exercises") or ()) else ""
 
 
 def _own_open(checks: list[tuple[CheckRow, float]]) -> bool:
@@ -355,7 +362,7 @@ def _own_open(checks: list[tuple[CheckRow, float]]) -> bool:
 
 def _charges(groups: dict[str, list[tuple[CheckRow, float]]]) -> dict[int, str]:
     """{id(check): the exercise it charges} for each open shared check whose failure belongs to
-    one exercise: the one its message names (:func:`raised_by`), else the only one of them that
+    one exercise: the one its record names (:func:`raised_by`), else the only one of them that
     fails a check of its own (MLP's own checks fail: train_epoch's training check is MLP's)."""
     charged: dict[int, str] = {}
     for checks in groups.values():
@@ -436,16 +443,26 @@ def _shown(test: CheckRow, hidden_text: bool) -> str:
     ended: str = test["status"]
     status = _(STATUS_PHRASES.get(ended, ended))
     if kind not in HIDDEN_KINDS:
-        return _("a hidden %(kind)s check %(status)s") % {"kind": kind, "status": status}
-    return _("%(check)s %(status)s") % {"check": _(HIDDEN_KINDS[kind]), "status": status}
+        ended = _("a hidden %(kind)s check %(status)s") % {"kind": kind, "status": status}
+    else:
+        ended = _("%(check)s %(status)s") % {"check": _(HIDDEN_KINDS[kind]), "status": status}
+    cause = f"{test['clause']} clause" if test.get("clause") else (test.get("cause") or "").split(":")[0]
+    cause = cause if cause in HIDDEN_CAUSES else test["status"]
+    return ended + (": " + _(HIDDEN_CAUSES[cause]) if cause in HIDDEN_CAUSES else "")
 
 
-def waits_for(name: str, message: str, exercises: Iterable[str]) -> str:
-    """Where an exercise's checks stopped at another exercise's NotImplementedError (cross_entropy
-    calling log_softmax, as its docstring says): the dependency, named ("" when it is its own)."""
-    found = re.search(r"(\w+)\(\) in \S+ still raises NotImplementedError", message)
-    if found is None or found[1] == name or found[1] not in exercises:
-        return ""  # its own stub, or a method of its own class (__init__, forward)
+def waited_for(name: str, test: CheckRow, exercises: Iterable[str]) -> str:
+    """The other exercise whose NotImplementedError stopped ``name``'s check (cross_entropy
+    calling log_softmax, as its docstring says), from the check's record (``stub``); "" when
+    it is its own stub or a method of its own class (__init__, forward)."""
+    stub = test.get("stub") or ""
+    return stub if test["status"] == "not_started" and stub != name and stub in exercises else ""
+
+
+def waits_for(name: str, test: CheckRow, exercises: Iterable[str]) -> str:
+    """The line that says ``name`` waits for another exercise (:func:`waited_for`), or ""."""
+    if not waited_for(name, test, exercises):
+        return ""
     return "\n  " + _("%(name)s calls it: it is judged once that function answers") % {"name": name}
 
 
@@ -463,16 +480,15 @@ def cause_of(name: str, first: CheckRow, exercises: Iterable[str], hidden_text: 
     judging that failed, grader/checks/judge.py STAGES); without ``hidden_text`` a hidden check is
     named by its kind only ("hidden-shape:values"), as everywhere its id must not show."""
     cause, status = first.get("cause") or "", first["status"]
-    if _REFUSED in first["message"]:
-        return "refused"  # the module never ran: the same cause for every exercise
+    if cause == REFUSED:
+        return REFUSED  # the code never ran: the same cause for every exercise it costs
     if cause == "twin" or status == "timeout":
         return cause or "timeout"
     if status == "not_started":
-        found = _NOT_STARTED.search(first["message"])
-        other = found[1] if found and found[1] != name and found[1] in exercises else ""
+        other = waited_for(name, first, exercises)
         return f"waits:{other}" if other else "not_started"
     if status == "error":
-        return cause or error_cause(first["message"])
+        return cause or "error"
     if cause.startswith("mistake:"):
         return cause
     named = base_id(first["id"])
@@ -484,15 +500,17 @@ def cause_of(name: str, first: CheckRow, exercises: Iterable[str], hidden_text: 
 def _lead(
     name: str, checks: list[tuple[CheckRow, float]], twin: str
 ) -> tuple[CheckRow | None, list[CheckRow]]:
-    """(the check the diagnosis leads with, the open checks it counts), by :func:`rank` then
-    suite order; a shared check charged to another exercise is that one's to explain."""
+    """(the check the diagnosis leads with, the open checks it counts), by :func:`rank`, a
+    public check before a hidden one of the same rank (its message says more, on every path),
+    then suite order; a shared check charged to another exercise is that one's to explain."""
     open_checks = [t for t, _ in checks if t["status"] not in _OPEN and t.get("charged", name) == name]
     if not open_checks:
         return None, []
     if all(t["status"] == "not_started" for t in open_checks):
         return open_checks[0], open_checks
     twins = [t for t in open_checks if t.get("cause") == "twin"]
-    return (twins[0] if twins and twin != "check" else min(open_checks, key=rank)), open_checks
+    informative = min(open_checks, key=lambda t: (rank(t), t.get("visibility") != "public"))
+    return (twins[0] if twins and twin != "check" else informative), open_checks
 
 
 def _diagnosis(
@@ -503,7 +521,7 @@ def _diagnosis(
     if first is None:
         return ""
     if all(t["status"] == "not_started" for t in open_checks):
-        return clean.text(first["message"]) + waits_for(name, first["message"], exercises)
+        return clean.text(first["message"]) + waits_for(name, first, exercises)
     twins = [t for t in open_checks if t.get("cause") == "twin"]
     lines = []
     if twins and twin != "check":

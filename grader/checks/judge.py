@@ -26,12 +26,16 @@ class CheckFailed(AssertionError):
     # what the exercise verdict reads beside the status (grader/checks/exercises.py): the stage of
     # the judging that failed (STAGES), "mistake:NAME" for a known mistake's signature, "twin"
     cause = ""
+    form = False  # its form (type, shape, dtype, emptiness) is wrong, not its values: ranks first
 
-    def __init__(self, message: str, curve: dict[str, Any] | None = None, cause: str = "") -> None:
+    def __init__(
+        self, message: str, curve: dict[str, Any] | None = None, cause: str = "", form: bool = False
+    ):
         super().__init__(message)
         self.curve = curve
         if cause:
             self.cause = cause
+        self.form = form or self.cause in FORM_STAGES
 
 
 class TwinUsed(CheckFailed):
@@ -60,20 +64,20 @@ def hinted(hint: str) -> str:
 # The stages of judging an answer, each a cause of its own: the same mistake fails at the same
 # stage whatever the inputs, and each stage has its own first hint (TYPE_HINT, NAN_HINT).
 STAGES = ("type", "shape", "dtype", "empty", "nan", "values")
+FORM_STAGES = STAGES[:4]  # the stages that judge an answer's form, not its values
 TYPE_HINT = N_(
     "return a torch.Tensor built with torch operations (torch.stack joins a list of tensors), "
     "not a Python list or number"
 )
 NAN_HINT = N_("NaN usually comes from inf - inf, 0 * inf or log of a negative number")
-# a tensor subclass is refused in the worker (plain.SUBCLASS_MARK): its methods ran after the probe
-SUBCLASS_HINT = N_("return a plain torch.Tensor, not a subclass")
+SUBCLASS_HINT = N_("return a plain torch.Tensor, not a subclass")  # the worker refuses one (plain.py)
 # A check's own hint that speaks of non-finite values (overflow, log 0...) explains a NaN better
 # than NAN_HINT; one about finite values (a reduction, a formula) would name the wrong cause.
 _SPEAKS_OF_NAN = re.compile(r"NaN|overflow|\binf\b|finite|exp\(|log\(|log 0")
 
 
-def fail(what: str, expected: str, got: str, hint: str = "", cause: str = "") -> NoReturn:
-    raise CheckFailed(worded(what, expected, got) + hinted(text(hint)), cause=cause)
+def fail(what: str, expected: str, got: str, hint: str = "", cause: str = "", form: bool = False) -> NoReturn:
+    raise CheckFailed(worded(what, expected, got) + hinted(text(hint)), cause=cause, form=form)
 
 
 def mistake_cause(name: str) -> str:
@@ -87,8 +91,6 @@ def describe(value: Any) -> str:
             "dtype": value.dtype,
             "shape": tuple(value.shape),
         }
-    if isinstance(value, str) and value.startswith(SUBCLASS_MARK):
-        return _("a subclass of torch.Tensor (%(name)s)") % {"name": value[len(SUBCLASS_MARK) + 2 : -1]}
     if isinstance(value, str) and value.startswith("<not plain data"):
         return _("an object that is not plain data (%(what)s)") % {"what": value[17:-1].strip(": ")}
     if value is None:
@@ -314,15 +316,6 @@ def expect_no_twin(ops: Any, forbidden: Mapping[str, str], what: str) -> None:
             for twin, where in sorted(used.items())
         )
         raise TwinUsed(worded(what, "a hand-written computation", got) + hinted(_(TWIN_HINT)))
-
-
-# The worker's words of a device mismatch (grader/sandboxed/stand_in.py cannot import the
-# catalogue): templates that text() matches the shown mismatch against
-DEVICE_MISMATCHES = (
-    N_("{0} on tensors of {1} and one of shape {2} on {3}"),
-    N_("a copy of values of {0} into a tensor on {1} (a buffer created without device=)"),
-    N_("the second device"),
-)
 
 
 def expect_same_device(trace: Any, what: str) -> Any:

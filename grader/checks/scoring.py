@@ -44,6 +44,13 @@ class TestResult:
     # why it did not pass, as the exercise verdict reads it (grader/checks/exercises.py cause_of):
     # "twin" (an off-limits function), a judging stage, "mistake:NAME", "error:KIND"
     cause: str = ""
+    # Where a failure arose, as data (never read back out of ``message``, which is in the
+    # learner's language): the exercise of ``exercises`` it belongs to ("" when it cannot be
+    # told), the function that still raises NotImplementedError (not started), and whether the
+    # answer's form (type, shape, dtype) rather than its values was wrong
+    blame: str = ""
+    stub: str = ""
+    form: bool = False
 
     def to_json(self) -> dict[str, Any]:
         out = {
@@ -64,6 +71,12 @@ class TestResult:
             out["clause"] = self.clause
         if self.cause:
             out["cause"] = self.cause
+        if self.blame:
+            out["blame"] = self.blame
+        if self.stub:
+            out["stub"] = self.stub
+        if self.form:
+            out["form"] = True
         return out
 
     @classmethod
@@ -76,7 +89,10 @@ class TestResult:
         if not isinstance(exercises, list) or not all(isinstance(e, str) for e in exercises):
             raise ValueError(f"not a check result: {data!r:.200}")
         clause, cause = data.get("clause", ""), data.get("cause", "")
-        if not all(isinstance(v, str) for v in (output, clause, cause)):
+        blame, stub, form = data.get("blame", ""), data.get("stub", ""), data.get("form", False)
+        if not all(isinstance(v, str) for v in (output, clause, cause, blame, stub)) or not isinstance(
+            form, bool
+        ):
             raise ValueError(f"not a check result: {data!r:.200}")
         points, max_points = float(data["points"]), float(data["max_points"])
         return cls(
@@ -88,6 +104,9 @@ class TestResult:
             output=output[-OUTPUT_TAIL_CHARS:],
             clause=clause,
             cause=cause,
+            blame=blame if blame in exercises else "",
+            stub=stub,
+            form=form,
         )
 
 
@@ -214,8 +233,11 @@ def make_result(
     output: str = "",
     clause: str = "",
     cause: str = "",
+    place: Place | None = None,
 ) -> TestResult:
-    """A skipped test drops out of the maximum; any other status keeps it."""
+    """A skipped test drops out of the maximum; any other status keeps it; an open check keeps
+    where its failure arose (``place``)."""
+    place = place if place is not None and status not in ("passed", "skipped") else Place()
     earned = points if status == "passed" else 0.0
     max_points = 0.0 if status == "skipped" else points
     return TestResult(
@@ -231,4 +253,16 @@ def make_result(
         output=output,
         clause=clause,
         cause=cause if status in ("failed", "error") else "",
+        blame=place.blame,
+        stub=place.stub if status == "not_started" else "",
+        form=place.form and status == "failed",
     )
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a check's failure arose (:class:`TestResult`'s ``blame``, ``stub``, ``form``)."""
+
+    blame: str = ""
+    stub: str = ""
+    form: bool = False

@@ -400,6 +400,53 @@ def causes_note_command(
         usage_exit(str(exc))
 
 
+@causes_group.command("merge")
+@click.argument("exercise", metavar="TOPIC.NAME")
+@click.argument("into")
+@click.argument("causes", nargs=-1, required=True)
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="the folder `grade batch` wrote")
+@click.option("--by", default=None, help="who merged (default: your user name)")
+@click.option("--clear", is_flag=True, help="undo the merges of CAUSES")
+def causes_merge_command(
+    exercise: str, into: str, causes: tuple[str, ...], out: Path, by: str | None, clear: bool
+) -> None:
+    """Merge the groups CAUSES of EXERCISE into group INTO (as `grade batch causes` lists
+    them): every member, now and after regrades, is in INTO and reads its note."""
+    import getpass
+
+    from grader.batch.causes_report import NoteProblem, record_merge
+    from grader.batch.exports import NoHistory
+
+    try:
+        click.echo(record_merge(out, exercise, into, causes, clear, by or getpass.getuser()))
+    except (NoHistory, NoteProblem) as exc:
+        usage_exit(str(exc))
+
+
+@causes_group.command("split")
+@click.argument("exercise", metavar="TOPIC.NAME")
+@click.argument("cause")
+@click.argument("students", nargs=-1, required=True)
+@click.option("--as", "into", default="", help="the name of the group the students form")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="the folder `grade batch` wrote")
+@click.option("--by", default=None, help="who split (default: your user name)")
+@click.option("--clear", is_flag=True, help="put STUDENTS back where their causes put them")
+def causes_split_command(
+    exercise: str, cause: str, students: tuple[str, ...], into: str, out: Path, by: str | None, clear: bool
+) -> None:
+    """Move STUDENTS (any name the LMS gives them) out of group CAUSE of EXERCISE into a group
+    of their own (--as NAME): one whose "no answer" is a misconception, say, for a note."""
+    import getpass
+
+    from grader.batch.causes_report import NoteProblem, record_split
+    from grader.batch.exports import NoHistory
+
+    try:
+        click.echo(record_split(out, exercise, cause, students, into, clear, by or getpass.getuser()))
+    except (NoHistory, NoteProblem) as exc:
+        usage_exit(str(exc))
+
+
 @batch_group.command("mark")
 @click.argument("student", required=False)
 @click.argument("item", required=False)

@@ -33,12 +33,15 @@ class DefaultGroup(click.Group):
         self.context_settings.setdefault("ignore_unknown_options", True)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        """A first argument that is neither a command nor the group's own option (a path, ``--``)
-        starts the default command's arguments."""
+        return super().parse_args(ctx, self.routed(ctx, args))
+
+    def routed(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """``args``, the default command's name put first where the first argument is neither a
+        command nor the group's own option (a path, ``--``): it starts that command's arguments."""
         own = {name for param in self.get_params(ctx) for name in param.opts + param.secondary_opts}
         if args and args[0] not in self.commands and args[0].partition("=")[0] not in own:
-            args = [self.default, *args]
-        return super().parse_args(ctx, args)
+            return [self.default, *args]
+        return args
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]

@@ -24,83 +24,30 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from grader import clean
-from grader.checks import blamed
 from grader.defaults import CPU_POLL_SECONDS, boot_seconds
 from grader.engine.check_table import still_raises
 from grader.engine.printed import Printed
+from grader.engine.problems import (
+    EngineProblem,
+    NotStarted,
+    ProbeTimeout,
+    SubmissionError,
+    SubmissionProblem,
+    error_text,
+    placed,
+    sealed,
+)
 from grader.engine.sandbox import Limits
 from grader.engine.workers import Worker, keep_one_ahead, read_sources, start_worker
 from grader.i18n import N_, _, ngettext
 from grader.sandboxed import channel
 
 
-class SubmissionProblem(Exception):
-    """Base of what a submission's code can cause; ``message`` teaches."""
-
-
-class NotStarted(SubmissionProblem):
-    """The stub still raises NotImplementedError, or the topic's file is missing."""
-
-
-class ProbeTimeout(SubmissionProblem):
-    """Submitted code did not answer before the deadline, or used up its CPU time; the worker
-    was killed."""
-
-    cpu: float | None = None  # the CPU limit it ran past, if that is what stopped it
-
-
 class CpuExceeded(Exception):
     """The worker used more CPU time than its probe may (raised inside :meth:`TopicSession._receive`)."""
 
 
-class SubmissionError(SubmissionProblem):
-    """Submitted code raised, ran out of memory, failed to import, or killed the worker."""
-
-
-class EngineProblem(SubmissionError):
-    """The grading machine could not start Python and torch, twice: its problem, not the
-    submission's (no submitted code runs before a worker reports ``booted``)."""
-
-
 BOOTING = N_("starting Python and torch")
-
-# What a hidden check's problem says: the worker that ran the hidden probes could have put their
-# source in an exception's text, a stalled function's name or where it stalled.
-SEALED = {
-    NotStarted: N_("an exercise this hidden check calls still raises NotImplementedError"),
-    ProbeTimeout: N_("the submitted code ran past its time in this hidden check; the worker was stopped"),
-    SubmissionError: N_(
-        "the submitted code raised, crashed or answered with what is not plain data in "
-        "this hidden check (a hidden check shows no message: the public checks and your own tests do)"
-    ),
-}
-
-
-def sealed(problem: SubmissionProblem) -> SubmissionProblem:
-    """``problem`` of the same kind, in words of the trusted side only; the grading machine's
-    own problem (:class:`EngineProblem`, no submitted code had run) is kept."""
-    if isinstance(problem, EngineProblem):
-        return problem
-    kind = next((k for k in (NotStarted, ProbeTimeout) if isinstance(problem, k)), SubmissionError)
-    seal = kind(_(SEALED[kind]))
-    if isinstance(problem, ProbeTimeout) and isinstance(seal, ProbeTimeout):
-        seal.cpu = problem.cpu
-    return seal
-
-
-def _error_text(error: dict[str, Any], action: str) -> str:
-    """The worker's account of an exception, every part of it capped and cleaned here: the
-    worker's own cap is within the submission's reach."""
-    kind, message = clean.name(error.get("type")), clean.text(error.get("message"))
-    if error.get("kind") == "out_of_memory":
-        head = _("ran out of memory while %(action)s (%(kind)s: %(message)s)")
-    else:
-        head = _("%(kind)s while %(action)s: %(message)s")
-    head %= {"kind": kind, "action": action, "message": message}
-    where = error.get("where") or []
-    if isinstance(where, list) and where:
-        head += "".join("\n  " + _("at %(where)s") % {"where": clean.name(w)} for w in where[-3:])
-    return head + "".join(f"\n  {line}" for line in blamed.lines(error))
 
 
 def _exit_text(returncode: int | None) -> str:
@@ -185,6 +132,7 @@ class TopicSession:
         self.budget = budget
         self.check = ""  # id of the check running now (set by the plugin)
         self.exercises: tuple[str, ...] = ()  # the exercises it judges (set by the plugin)
+        self.called = ""  # the last of them a probe of the running check called (reset by the plugin)
         self.printed = Printed()  # what the running check's code printed (reset by the plugin)
         self.hidden = False  # the running check is hidden: its probes go to the hidden lane's worker
         self.lanes = {False: Lane(), True: Lane()}
@@ -272,7 +220,7 @@ class TopicSession:
             )
         else:
             error = event.get("error", {})
-            self.fatal = SubmissionError(_error_text(error, importing))
+            self.fatal = SubmissionError(error_text(error, importing))
         raise self.fatal
 
     def _hand_over(self) -> None:
@@ -397,8 +345,9 @@ class TopicSession:
         try:
             return self._run(probe, *args, timeout=timeout, seed=seed, **kwargs)
         except SubmissionProblem as problem:
+            problem.subject = problem.subject or self.called
             if self.hidden:
-                raise sealed(problem) from None
+                raise sealed(problem, self.exercises) from None
             raise
 
     def attempt(self, probe: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -451,6 +400,8 @@ class TopicSession:
         if self.fatal is not None:
             raise self.fatal
         subject = args[0] if args and isinstance(args[0], str) else probe.__name__.removeprefix("probe_")
+        if subject in self.exercises:
+            self.called = subject
         if subject in self.stalls:
             raise ProbeTimeout(_("%(stall)s; this check was not run") % {"stall": self.stalls[subject]})
         wait = timeout if timeout is not None else self.timeout
@@ -525,7 +476,9 @@ class TopicSession:
             return event.get("value")
         error = event.get("error", {}) if event["event"] == "raised" else {}
         if error.get("kind") == "not_started":
-            raise NotStarted(still_raises(clean.name(error.get("function") or _("the exercise"))))
+            raise placed(
+                NotStarted(still_raises(clean.name(error.get("function") or _("the exercise")))), error
+            )
         if error.get("kind") == "known_stall":
             stalled = clean.name(error.get("function"))
             before = self.stalls.get(stalled) or _("it ran past its deadline before")
@@ -533,7 +486,7 @@ class TopicSession:
                 _("%(name)s() calls %(stalled)s(): %(before)s; this check was not run")
                 % {"name": subject, "stalled": stalled, "before": before}
             )
-        raise SubmissionError(_error_text(error, action))
+        raise placed(SubmissionError(error_text(error, action)), error)
 
     def _measure(self, cpu_start: float | None) -> None:
         """Keep what the probe cost the worker in CPU time (:attr:`last_cpu`, read here from the
@@ -594,6 +547,7 @@ class TopicSession:
                     "Python loop over elements; whole-tensor operations are much faster."
                 )
             )
-        return ProbeTimeout(
+        timeout = ProbeTimeout(
             message + "\n  " + _("Its other checks are reported as timeouts without running it again.")
         )
+        return placed(timeout, {"functions": stall.get("functions")})

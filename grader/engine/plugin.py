@@ -29,11 +29,12 @@ from grader import clean, defaults
 from grader.checks import inputs
 from grader.checks.exercises import error_cause
 from grader.checks.judge import CheckFailed, hinted
-from grader.checks.scoring import TestResult, make_result
+from grader.checks.scoring import Place, TestResult, make_result
 from grader.engine import progress
 from grader.engine.check_table import NO_CUDA
-from grader.engine.client import NotStarted, ProbeTimeout, SubmissionError, TopicSession
+from grader.engine.client import TopicSession
 from grader.engine.printed import Printed
+from grader.engine.problems import NotStarted, ProbeTimeout, SubmissionError, SubmissionProblem
 from grader.engine.sandbox import Limits
 from grader.engine.staging import stage
 from grader.i18n import N_, _
@@ -143,6 +144,7 @@ class GradingPlugin:
             session.check = check_id(item)
             session.hidden = not check_of(item).get("public")  # hidden probes: the hidden lane (client.py)
             session.exercises = exercises_of(item)
+            session.called = ""
             session.printed = Printed()
             topic = topic_of(item)
             progress.announce(topic, session.check)
@@ -315,8 +317,38 @@ def verdict(when: str, excinfo: pytest.ExceptionInfo | None) -> Verdict | None:
         failure = excinfo.value if excinfo is not None else None
         if isinstance(failure, CheckFailed):
             return *_status(excinfo), failure.curve, failure.cause
-        return *_status(excinfo), None, ""
+        status, message = _status(excinfo)
+        return status, message, None, raised_cause(failure) if status == "error" else ""
     return None
+
+
+def raised_cause(exc: BaseException | None) -> str:
+    """An error's cause (grader/checks/exercises.py error_cause) from the exception's own type
+    and words, as the worker reported them, or the judge's own exception's: never from the
+    message a learner reads, which is in their language."""
+    if isinstance(exc, SubmissionError):
+        return error_cause(exc.error_type, exc.error_text)
+    if exc is None or isinstance(exc, SubmissionProblem):
+        return ""
+    return error_cause("", str(exc))
+
+
+def placed(item: pytest.Item, exc: BaseException | None) -> Place:
+    """Where a check's failure arose: for a check judging several exercises, the one it belongs
+    to (the innermost of the submission's frames that is one of them, else the exercise the
+    check's probe last called); the stub that still raises NotImplementedError; whether the
+    answer's form was wrong. From the exception's data and the session's, never its words."""
+    names, session = exercises_of(item), session_of(item)
+    if isinstance(exc, SubmissionProblem):
+        functions, subject = exc.functions, exc.subject
+    else:
+        functions, subject = (), session.called if session is not None else ""
+    blame = next((f for f in reversed(functions) if f in names), subject if subject in names else "")
+    return Place(
+        blame=blame if len(names) > 1 else "",
+        stub=functions[-1] if isinstance(exc, NotStarted) and functions else "",
+        form=isinstance(exc, CheckFailed) and exc.form,
+    )
 
 
 # What a hidden check whose judging broke on the worker's answer says (:func:`result_of`).
@@ -325,12 +357,17 @@ UNJUDGED_HIDDEN = N_("the check could not judge the answer of this hidden check"
 
 
 def result_of(
-    item: pytest.Item, status: str, message: str, curve: dict | None = None, cause: str = ""
+    item: pytest.Item,
+    status: str,
+    message: str,
+    curve: dict | None = None,
+    cause: str = "",
+    place: Place | None = None,
 ) -> TestResult:
     """The contract's record of one check, with what its code printed when it did not pass.
     A hidden check keeps no text its worker wrote (it ran the hidden probes, so it could have
     read their source): no printed output, no words of an answer its judging broke on (the
-    session says its problems in its own words, client.sealed). The judge's own failure
+    session says its problems in its own words, problems.sealed). The judge's own failure
     messages and curves (floats, for the instructor's reports) stay: what students read of a
     hidden check is its exercise, kind, status and curve shape."""
     check = check_of(item)
@@ -338,8 +375,9 @@ def result_of(
     printed = session.printed.shown() if session is not None and status != "passed" else ""
     if not check.get("public"):
         printed, message = "", _(UNJUDGED_HIDDEN) if message.startswith(_(UNJUDGED)) else message
+        cause = "" if status == "error" else cause  # no words of a hidden check's answer
     elif status == "error" and check.get("errors"):
-        message, cause = explained(message, check["errors"])
+        message = explained(message, cause, check["errors"])
     return make_result(
         check_id(item),
         check["kind"],
@@ -352,15 +390,15 @@ def result_of(
         printed,
         check.get("clause") or "",
         cause,
+        place,
     )
 
 
-def explained(message: str, errors: dict[str, str]) -> tuple[str, str]:
-    """An error's message with the check's own hint for its kind (``@check(errors=...)``) and
-    the cause it names; unchanged, with no cause, for a kind the check does not explain."""
-    cause = error_cause(message)
+def explained(message: str, cause: str, errors: dict[str, str]) -> str:
+    """An error's message with the check's own hint for its kind (``@check(errors=...)``),
+    unchanged for a kind the check does not explain."""
     hint = errors.get(cause.removeprefix("error:"))
-    return (message + hinted(_(hint)), cause) if hint else (message, "")
+    return message + hinted(_(hint)) if hint else message
 
 
 class Collector:
@@ -380,7 +418,8 @@ class Collector:
         if outcome is None or item.nodeid in self._done:
             return
         self._done.add(item.nodeid)
-        self.results.setdefault(topic_of(item), []).append(result_of(item, *outcome))
+        place = placed(item, excinfo.value if excinfo is not None and when == "call" else None)
+        self.results.setdefault(topic_of(item), []).append(result_of(item, *outcome, place=place))
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(

@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from grader.checks.exercises import REFUSED
 from grader.checks.scoring import TopicResult
 from grader.engine import parsed
 from grader.engine import subset_rules as rules
@@ -176,3 +177,4 @@ def refuse(result: TopicResult, refusal: Refusal, exercises: frozenset[str] = fr
     for test in result.tests:
         if test.status != "skipped" and (not exercises or set(test.exercises) & exercises):
             test.status, test.points, test.message, test.curve = "failed", 0.0, message, None
+            test.cause, test.blame, test.stub, test.form = REFUSED, "", "", False

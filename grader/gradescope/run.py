@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -130,19 +131,56 @@ def locate(submission: Path, scratch: Path, topics: tuple[str, ...]) -> Gradable
     )
 
 
-def summary(report: dict[str, Any]) -> str:
-    """The score, each topic's, the sandbox and the report's notes."""
-    lines = ["Score: " + grades.of(report["score"], report["max_score"])]
-    lines += [f"  {t['name']}: " + grades.of(t["score"], t["max_score"]) for t in report["topics"]]
+# Gradescope holds the total back while a test waits for the due date or for publication;
+# a test "hidden" for good does not hold it (Gradescope's autograder specifications).
+HELD = {"after_due_date": "after the due date", "after_published": "once grades are published"}
+HELD_BACK = "hidden checks"  # the test that holds the total back where hidden checks are "hidden"
+
+
+def summary(report: dict[str, Any], tests: Sequence[dict[str, Any]] = ()) -> str:
+    """The score, each topic's, the sandbox and the report's notes; where Gradescope holds the
+    total back (``tests`` has one held until the due date or publication), the visible tests'
+    score only: the total beside them would give the hidden checks' points away."""
+    held = [HELD[t["visibility"]] for t in tests if t["visibility"] in HELD]
+    if not held:
+        lines = ["Score: " + grades.of(report["score"], report["max_score"])]
+        lines += [f"  {t['name']}: " + grades.of(t["score"], t["max_score"]) for t in report["topics"]]
+    else:
+        visible = [t for t in tests if t["visibility"] == "visible"]
+        lines = [
+            f"Score of the visible tests: {_added(visible)}; the total with the hidden checks is shown {held[0]}"
+        ]
+        for topic in report["topics"]:
+            mine = [t for t in visible if t["tags"][:1] == [topic["name"]]]
+            lines.append(f"  {topic['name']}: " + _added(mine))
     lines.append(f"Sandbox: {report['sandbox']}")
     lines += [f"Note: {note}" for note in report["notes"]]
     return "\n".join(lines)
 
 
+def _added(tests: Sequence[dict[str, Any]]) -> str:
+    return grades.of(grades.added(t["score"] for t in tests), grades.added(t["max_score"] for t in tests))
+
+
+def held_back(tests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A test of no points, shown once grades are published, where hidden checks worth points are
+    "hidden" for good and nothing else holds the total back: Gradescope would show the total
+    beside the visible tests from the start."""
+    worth = any(t["visibility"] == "hidden" and t["max_score"] > 0 for t in tests)
+    if not worth or any(t["visibility"] in HELD for t in tests):
+        return []
+    said = (
+        "the hidden checks are not shown; their points count in your total, shown once grades are published"
+    )
+    return [{"name": HELD_BACK, "score": 0.0, "max_score": 0.0, "status": "passed", "output": said,
+             "output_format": "text", "tags": [], "visibility": "after_published"}]  # fmt: skip
+
+
 def results_for(report: dict[str, Any], config: Config) -> dict[str, Any]:
     """Gradescope's results.json for a report (``grade --format json``): per exercise a test of
     its public checks and one of its hidden checks (grader/batch/exports.py,
-    :func:`exercise_tests`), their checks listed in their output. With an
+    :func:`exercise_tests`), their checks listed in their output; nothing a student sees before
+    publication tells the hidden checks' points (:func:`summary`, :func:`held_back`). With an
     assignment's points each exercise is worth its points, judged with the assignment's twin rule."""
     if config.exercise_points:
         from grader.batch.standing import weigh
@@ -150,16 +188,18 @@ def results_for(report: dict[str, Any], config: Config) -> dict[str, Any]:
         report, _ = weigh(report, config)
         report["score"] = grades.added(t["score"] for t in report["topics"])
         report["max_score"] = grades.added(t["max_score"] for t in report["topics"])
+    tests = [
+        test
+        for topic in report["topics"]
+        for test in exercise_tests(topic, {}, config.hidden_messages, config.hidden_visibility)
+    ]
+    tests += held_back(tests)
     return {
-        "score": grades.points(report["score"]),  # Gradescope shows it as written
-        "output": summary(report),
+        "score": grades.points(report["score"]),  # Gradescope shows it as written, unless held back
+        "output": summary(report, tests),
         "output_format": "text",
         "stdout_visibility": "hidden",
-        "tests": [
-            test
-            for topic in report["topics"]
-            for test in exercise_tests(topic, {}, config.hidden_messages, config.hidden_visibility)
-        ],
+        "tests": tests,
     }
 
 

@@ -277,7 +277,7 @@ BACKENDS: dict[Any, dict[str, Callable[..., Any]]] = {
     torch.backends.cuda: {"is_built": lambda: True},
     torch.backends.cudnn: {"is_available": lambda: True, "version": lambda: CUDNN_VERSION},
 }
-FACED = "_stand_in_face"  # an attribute of a function that is a face of torch's
+FACED = "stand_in_face"  # an attribute of a function that is a face of torch's
 
 
 def _faced(real: Callable[..., Any], face: Callable[..., Any]) -> Callable[..., Any]:

@@ -168,6 +168,7 @@ def describe_exception(exc: BaseException, submission_dir: str) -> dict[str, Any
         "message": _short(text),
         "where": where,
         "function": function,
+        "functions": [f.name for f in own],  # where it arose, as names (the verdict's data)
     }
     if category == "exception":
         described.update(blame.blame(exc, submission_dir))
@@ -234,6 +235,7 @@ class Watchdog:
                         "event": "stalled",
                         "where": _where(own),
                         "function": qualname,
+                        "functions": [f.name for f in own],
                         "output": self.worker.printed.peek(),
                     }
                 )

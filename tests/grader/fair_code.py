@@ -737,6 +737,27 @@ class MLP(nn.Module):
         return self.net(x)
 """,
     ),
+    # The docstring names what is off limits; anything it does not name is allowed
+    "relu by F.threshold(x, 0.0, 0.0)": (
+        "mlp",
+        "relu",
+        """
+import torch.nn.functional as F
+
+
+def relu(x):
+    return F.threshold(x, 0.0, 0.0)
+""",
+    ),
+    # As stable as torch's own: log(1 + e^z) − y·z keeps only the y = 0 terms of the float64 tail
+    "bce_with_logits by torch.logaddexp(0, z) - y*z": (
+        "losses",
+        "bce_with_logits",
+        """
+def bce_with_logits(logits, y):
+    return (torch.logaddexp(torch.zeros_like(logits), logits) - y * logits).mean()
+""",
+    ),
 }
 
 # Correct but outside the subset: each costs only its exercise.

@@ -104,7 +104,7 @@ def test_feedback_and_gradescope_exports(graded_class):
     results = json.loads((out / "gradescope" / "full" / "results.json").read_text())
     assert results["score"] == sum(t["score"] for t in results["tests"])
     assert {"name", "score", "max_score", "output", "visibility"} <= set(results["tests"][0])
-    assert {t["visibility"] for t in results["tests"]} <= {"visible", "hidden"}
+    assert {t["visibility"] for t in results["tests"]} <= {"visible", "after_published"}
 
 
 def test_an_untouched_stubs_feedback_is_short_and_speaks_of_exercises(graded_class):

@@ -4,19 +4,22 @@ known mistakes (grader/checks/judge.py), and a class's groups by cause with thei
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import torch
 from helpers import REPO, grade_json
 
-from grader.batch.causes import Note, NoteBook, class_groups, notes_for
+from grader.batch.causes import NO_ANSWER, Note, NoteBook, causes_text, class_groups, list_json, notes_for
+from grader.batch.causes_report import NoteProblem, list_groups, record_merge, record_note, record_split
 from grader.batch.exports import feedback_markdown
 from grader.batch.gradebook import CourseBook, Gradebook, Row
 from grader.batch.standing import final_rows
-from grader.checks.exercises import judge
+from grader.checks.exercises import error_cause, judge
 from grader.checks.judge import NAN_HINT, TYPE_HINT, CheckFailed, expect_close, expect_tensor
 
 
-def check(test_id, status, exercises=("ex",), message="m", kind="shape", cause="") -> dict:
+def check(test_id, status, exercises=("ex",), message="m", kind="shape", cause="", **place) -> dict:
     test = {
         "id": test_id,
         "kind": kind,
@@ -27,7 +30,7 @@ def check(test_id, status, exercises=("ex",), message="m", kind="shape", cause="
         "visibility": "public",
         "exercises": list(exercises),
     }
-    return test | ({"cause": cause} if cause else {})
+    return test | ({"cause": cause} if cause else {}) | place
 
 
 def verdicts(tests: list[dict]) -> dict:
@@ -43,9 +46,10 @@ def test_a_check_shared_with_an_unfinished_neighbour_charges_the_neighbour_only(
         check("rnn_cell_equals_nn_rnncell", "passed", ["rnn_cell"]),
         check("rnn_forward_equals_nn_rnn", "passed", ["rnn_forward"]),
         check("gru_cell_equals_nn_grucell", "not_started", ["gru_cell"],
-              "not started: gru_cell() in rnn.py still raises NotImplementedError"),
+              "not started: gru_cell() in rnn.py still raises NotImplementedError", stub="gru_cell"),
         check("recurrences_on_edge_sizes", "not_started", SHARED,
-              "not started: gru_cell() in rnn.py still raises NotImplementedError"),
+              "not started: gru_cell() in rnn.py still raises NotImplementedError", stub="gru_cell",
+              blame="gru_cell"),
     ]  # fmt: skip
     found = verdicts(tests)
     assert found["rnn_cell"].status == found["rnn_forward"].status == "passed"
@@ -60,7 +64,7 @@ def test_a_shared_check_failing_on_one_exercise_is_that_ones_and_a_raise_its_inn
         check("rnn_cell_equals_nn_rnncell", "passed", ["rnn_cell"]),
         check("rnn_forward_equals_nn_rnn", "passed", ["rnn_forward"]),
         check("gru_cell_equals_nn_grucell", "passed", ["gru_cell"]),
-        check("recurrences_on_edge_sizes", "failed", SHARED, wrong, cause="values"),
+        check("recurrences_on_edge_sizes", "failed", SHARED, wrong, cause="values", blame="gru_cell"),
     ]
     found = verdicts(tests)
     assert found["rnn_cell"].status == "passed" and found["gru_cell"].status == "partial"
@@ -70,7 +74,7 @@ def test_a_shared_check_failing_on_one_exercise_is_that_ones_and_a_raise_its_inn
         "  at rnn.py, line 30, in rnn_forward: h = rnn_cell(x, h, *w)\n"
         "  at rnn.py, line 12, in rnn_cell: return torch.tanh(x @ w_ih)"
     )
-    tests[-1] = check("recurrences_on_edge_sizes", "error", SHARED, raised)
+    tests[-1] = check("recurrences_on_edge_sizes", "error", SHARED, raised, blame="rnn_cell")
     tests[0] = check("rnn_cell_equals_nn_rnncell", "failed", ["rnn_cell"], "rnn_cell: expected 1, got 2.")
     found = verdicts(tests)
     assert found["rnn_forward"].status == found["gru_cell"].status == "passed"
@@ -102,11 +106,12 @@ def test_the_same_mistake_on_other_inputs_is_one_cause_and_each_error_kind_its_o
         "softmax_rows[b]", "failed", ["softmax"], "softmax on (5, 7): expected 0.4, got 0.9.", cause="values"
     )
     assert verdicts([one])["softmax"].cause == verdicts([other])["softmax"].cause == "softmax_rows:values"
-    raised = check("linear[a]", "error", ["linear"],
-                   "RuntimeError while running linear() in mlp.py: mat1 and mat2 shapes cannot be multiplied (4x3 and 5x2)")  # fmt: skip
+    multiplied = "mat1 and mat2 shapes cannot be multiplied (4x3 and 5x2)"
+    assert error_cause("RuntimeError", multiplied) == "error:matmul-shapes"
+    assert error_cause("AttributeError", "no .T") == "error:AttributeError"
+    assert error_cause("", "the worker is gone") == "error"
+    raised = check("linear[a]", "error", ["linear"], "m", cause=error_cause("RuntimeError", multiplied))
     assert verdicts([raised])["linear"].cause == "error:matmul-shapes"
-    typed = check("linear[b]", "error", ["linear"], "AttributeError while running linear() in mlp.py: no .T")
-    assert verdicts([typed])["linear"].cause == "error:AttributeError"
     twin = check("linear[c]", "failed", ["linear"], "linear: got F.linear called", cause="twin")
     assert verdicts([twin])["linear"].cause == "twin"
 
@@ -176,7 +181,7 @@ def test_groups_follow_the_cause_not_the_text_and_a_note_reaches_its_members_onl
     ]
     groups = {g.cause: g for g in class_groups(rows)}
     assert groups["regression_loss_reductions:nan"].students == ["bob", "carol"]
-    assert groups["regression_loss_reductions:type"].students == ["dave"]
+    assert groups[NO_ANSWER].students == ["dave"]  # a list: no answer (no tensor at all)
     assert not any("alice" in g.students for g in groups.values())
     gradebook = Gradebook(tmp_path / "gradebook.sqlite")
     for entry in rows:
@@ -235,5 +240,169 @@ def test_a_hidden_checks_cause_names_its_kind_only_where_its_id_must_not_show():
 @pytest.mark.unit
 def test_a_module_refused_before_it_ran_has_one_cause_for_every_exercise():
     said = "losses.py, line 10: torch.allclose = ... is not allowed in graded code, so losses was not run and every check scores 0."
-    found = verdicts([check("a", "failed", ["mse"], said), check("b", "failed", ["huber"], said)])
+    refused = [
+        check("a", "failed", ["mse"], said, cause="refused"),
+        check("b", "failed", ["huber"], said, cause="refused"),
+    ]
+    found = verdicts(refused)
     assert found["mse"].cause == found["huber"].cause == "refused"
+
+
+@pytest.mark.unit
+def test_a_cause_named_after_an_exception_type_is_the_graders_never_the_students():
+    """`class AliceSmith(Exception)` raised made a group "error:AliceSmith": a name the instructor
+    reads and a note is keyed by. Builtins' and torch's types keep their names."""
+
+    def cause(kind: str) -> str:
+        return error_cause(kind, "no")
+
+    assert cause("AliceSmith") == cause("ÉlodieMartin") == "error:other"
+    assert cause("RuntimeError") == "error:RuntimeError" and cause("KeyError") == "error:KeyError"
+    assert cause("OutOfMemoryError") == "error:OutOfMemoryError"  # torch's
+    assert cause("_LinAlgError") == "error:_LinAlgError"  # torch.linalg.LinAlgError's own name
+
+
+@pytest.mark.unit
+def test_the_exception_types_allowed_as_causes_are_builtins_and_torchs():
+    import builtins
+    import importlib
+
+    from grader.checks.error_types import EXCEPTION_TYPES, TORCH_TYPES
+
+    for name in EXCEPTION_TYPES:
+        module = importlib.import_module(TORCH_TYPES[name]) if name in TORCH_TYPES else builtins
+        found = getattr(module, name)
+        assert isinstance(found, type) and issubclass(found, BaseException) and found.__name__ == name
+
+
+# -- answering nothing: one group of its own per exercise, never a misconception's note ----------
+
+HUBER = ("huber_matches_torch[0.5]", "huber_matches_torch[2.5]")
+
+
+def huber_row(student: str, first: tuple[str, str], second: tuple[str, str], mse=("passed", "")) -> Row:
+    """A losses row: huber's two value checks and mse's one end (status, stage) as given."""
+    tests = [check(HUBER[0], first[0], ["huber"], "m", cause=first[1]),
+             check(HUBER[1], second[0], ["huber"], "m", cause=second[1]),
+             mse_check(mse[0], "m", mse[1])]  # fmt: skip
+    return row(student, tests)
+
+
+SYNTAX = "SyntaxError while importing losses.py: invalid syntax"
+
+
+def answers_nothing_class() -> list[Row]:
+    return [
+        # huber without the 0.5: right where |d| <= delta, wrong beyond; mse right
+        huber_row("ann", ("passed", ""), ("failed", "values")),
+        huber_row("ben", ("passed", ""), ("failed", "values")),
+        # constants of the right shape: every case fails at the values stage; mse too
+        huber_row("cat", ("failed", "values"), ("failed", "values"), mse=("failed", "values")),
+        huber_row("stub", ("not_started", ""), ("not_started", ""), mse=("not_started", "")),
+        row("syntax", [check(h, "error", ["huber"], SYNTAX) for h in HUBER] + [mse_check("error", SYNTAX)]),
+        huber_row("list", ("failed", "type"), ("failed", "type")),  # a Python list: no tensor at all
+        huber_row("nan", ("failed", "nan"), ("failed", "nan")),  # exp(2·log d): a formula gone wrong
+    ]
+
+
+@pytest.mark.unit
+def test_an_exercise_that_answers_nothing_sits_in_its_no_answer_group_only():
+    groups = {(g.exercise, g.cause): g.students for g in class_groups(answers_nothing_class())}
+    assert groups[("losses.huber", "huber_matches_torch:values")] == ["ann", "ben"]
+    assert groups[("losses.huber", NO_ANSWER)] == ["cat", "list", "stub", "syntax"]
+    assert groups[("losses.huber", "huber_matches_torch:nan")] == ["nan"]
+    assert groups[("losses.mse", NO_ANSWER)] == ["cat", "stub", "syntax"]
+    alone = [check(HUBER[0], "error", ["huber"], "RuntimeError while running huber() in losses.py: x",
+                   cause="error:RuntimeError"),
+             check(HUBER[1], "error", ["huber"], "RuntimeError while running huber() in losses.py: x",
+                   cause="error:RuntimeError"),
+             mse_check("passed")]  # fmt: skip
+    # one exercise raising while the others answer is a mistake in it, not a module that failed
+    assert [g.cause for g in class_groups([row("raiser", alone)])] == ["error:RuntimeError"]
+
+
+@pytest.mark.unit
+def test_a_misconceptions_note_never_reaches_a_student_who_answered_nothing(tmp_path):
+    gradebook = Gradebook(tmp_path / "gradebook.sqlite")
+    for entry in answers_nothing_class():
+        gradebook.record(entry)
+    gradebook.close()
+    said = record_note(tmp_path, "losses.huber", "huber_matches_torch:values", "the linear piece is δ·(|d| − δ/2)",
+                       2.5, clear=False)  # fmt: skip
+    assert "note for 2 student(s)" in said
+    with pytest.raises(NoteProblem, match="no points"):
+        record_note(tmp_path, "losses.huber", NO_ANSWER, "start with the docstring", 1.0, clear=False)
+    gradebook = Gradebook(tmp_path / "gradebook.sqlite")
+    final = {r.student: r for r in final_rows(gradebook.rows(), None, CourseBook(gradebook))}
+    gradebook.close()
+    assert final["ann"].score == final["ben"].score == 2 + 1  # huber 1 + 2.5 within its 2 points; mse 1
+    assert [s for s, r in final.items() if "δ/2" in feedback_markdown(r)] == ["ann", "ben"]
+    assert final["cat"].score == 0 and final["stub"].score == 0
+
+
+@pytest.mark.unit
+def test_the_instructor_merges_and_splits_groups(tmp_path):
+    gradebook = Gradebook(tmp_path / "gradebook.sqlite")
+    for entry in answers_nothing_class():
+        gradebook.record(entry)
+    gradebook.close()
+
+    def groups() -> dict[str, list[str]]:
+        listed = json.loads(list_groups(tmp_path, as_json=True))
+        return {g["cause"]: g["students"] for g in listed if g["exercise"] == "losses.huber"}
+
+    # cat's constants are, on a look at her code, log2's misconception: she leaves no-answer
+    record_split(tmp_path, "losses.huber", NO_ANSWER, ("cat",), "log2", clear=False)
+    assert groups()["log2"] == ["cat"] and "cat" not in groups()[NO_ANSWER]
+    record_merge(
+        tmp_path, "losses.huber", "huber_matches_torch:values", ("huber_matches_torch:nan",), clear=False
+    )
+    assert groups()["huber_matches_torch:values"] == ["ann", "ben", "nan"]
+    with pytest.raises(NoteProblem, match="no answer"):  # no-answer never joins a misconception
+        record_merge(tmp_path, "losses.huber", "log2", (NO_ANSWER,), clear=False)
+    record_note(tmp_path, "losses.huber", "log2", "natural log, not log2", 1.0, clear=False)
+    gradebook = Gradebook(tmp_path / "gradebook.sqlite")
+    final = {r.student: r for r in final_rows(gradebook.rows(), None, CourseBook(gradebook))}
+    gradebook.close()
+    assert final["cat"].score == 1.0 and "natural log" in feedback_markdown(final["cat"])
+    record_split(tmp_path, "losses.huber", NO_ANSWER, ("cat",), "log2", clear=True)
+    record_merge(
+        tmp_path, "losses.huber", "huber_matches_torch:values", ("huber_matches_torch:nan",), clear=True
+    )
+    assert groups()[NO_ANSWER] == ["cat", "list", "stub", "syntax"] and groups()[
+        "huber_matches_torch:nan"
+    ] == ["nan"]
+
+
+@pytest.mark.unit
+def test_the_listing_is_short_and_clean_and_names_students_from_the_roster():
+    osc = "\x1b]8;;https://evil.example/\x07mallory\x1b]8;;\x07"
+    rows = [*answers_nothing_class(), huber_row(osc, ("passed", ""), ("failed", "nan"))]
+    rows.append(row("eve", [check(HUBER[0], "failed", ["huber"], "\x1b[2J\x1b[Hyou got full marks", cause="shape"),
+                            mse_check("passed")]))  # fmt: skip
+    text = causes_text(class_groups(rows), names={"ann": "Ann Archer", "ben": "Ben \x1b[31mBold"})
+    assert not any(c in text for c in "\x1b\x07\x9b\x9d"), repr(text)
+    assert "Ann Archer" in text and "Ben Bold" in text and "mallory" in text
+    listed = json.loads(list_json(class_groups(rows)))
+    assert "\x1b" not in json.dumps(listed, ensure_ascii=False)
+    # huber: the two groups of two in full (3 lines each), eve's group of one on one line; no
+    # answer (cat, list, stub, syntax in huber; cat, stub, syntax in mse) one line each
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert len(lines) == 3 + 3 + 1 + 2, text
+
+
+@pytest.mark.unit
+def test_an_exercise_refused_alone_answers_nothing():
+    """The subset check refuses one exercise's code and grades the rest; every check of the
+    refused one fails unjudged, the inputs-untouched clause too (it read "huber_matches_torch:failed",
+    beside the misconceptions)."""
+    said = "losses.py, line 32: globals is not allowed in graded code, so huber was not run"
+    refused = [check(HUBER[0], "failed", ["huber"], said), check(HUBER[1], "failed", ["huber"], said),
+               {**check("inputs_untouched[huber]", "failed", ["huber"], said, kind="gradient"), "clause": "inputs"},
+               mse_check("passed")]  # fmt: skip
+    assert [(g.exercise, g.cause) for g in class_groups([row("refused", refused)])] == [
+        ("losses.huber", NO_ANSWER)
+    ]
+    # a property check without a stage, failed by an answer that leaves its inputs alone: a mistake
+    kept = [*refused[:2], {**refused[2], "status": "passed"}, refused[3]]
+    assert [g.cause for g in class_groups([row("wrong", kept)])] == ["huber_matches_torch:failed"]

@@ -1,7 +1,7 @@
 """`grade batch causes` and its group notes, end to end (grader/batch/causes.py).
 
 Four students on losses: alice right, bob and carol the same mse mistake (NaN through
-exp(2·log d)), dave another (a Python list). The groups come out by cause; a note on bob and
+exp(2·log d)), dave no answer (a Python list). The groups come out by cause; a note on bob and
 carol's group reaches their feedback, canvas-feedback.zip comments, moodle's "Feedback comments"
 and the review page, and nobody else's; it survives a rerun; carol's fixed resubmission leaves
 it behind with a line saying so.
@@ -17,7 +17,7 @@ import pytest
 from helpers import REPO, run_grade
 from lms_files import write_lms
 
-from grader.batch.causes import Note, NoteBook
+from grader.batch.causes import NO_ANSWER, Note, NoteBook
 from grader.batch.exports import feedback_markdown
 from grader.batch.gradebook import CourseBook, Gradebook, Row
 from grader.batch.roster import read_roster
@@ -73,10 +73,11 @@ def test_a_groups_note_reaches_its_members_only_survives_reruns_and_stays_behind
     listed = json.loads(grade("batch", "causes", "--out", str(root / "out"), "--format", "json").stdout)
     groups = {(g["exercise"], g["cause"]): g for g in listed}
     assert groups[GROUP]["students"] == ["bob", "carol"] and groups[GROUP]["count"] == 2
-    assert groups[("losses.mse", "regression_loss_reductions:type")]["students"] == ["dave"]
+    assert groups[("losses.mse", NO_ANSWER)]["students"] == ["dave"]  # a list: no tensor, no answer
     assert not any("alice" in g["students"] for g in listed)
     text = grade("batch", "causes", "--out", str(root / "out")).stdout
-    assert "losses.mse  regression_loss_reductions:nan: 2 students" in text and "e.g. bob: " in text
+    assert "losses.mse  regression_loss_reductions:nan: 2 students" in text
+    assert "students: Bob Builder, Carol Cook" in text and "e.g. Bob Builder: " in text  # the roster's names
     noted = grade(
         "batch", "causes", "note", *GROUP, "--text", NOTE, "--points", "1", "--out", str(root / "out")
     )
@@ -98,7 +99,7 @@ def test_a_groups_note_reaches_its_members_only_survives_reruns_and_stays_behind
     assert NOTE not in carol and "no longer applies" in carol
     assert NOTE in (root / "out" / "feedback" / "bob.md").read_text()
     text = grade("batch", "causes", "--out", str(root / "out")).stdout
-    assert "left the group since the note: carol" in text
+    assert "left the group since the note: Carol Cook" in text
 
 
 WORKSHEET = (

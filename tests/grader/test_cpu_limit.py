@@ -11,7 +11,7 @@ import torch
 from helpers import REPO, grade_json
 
 from grader.checks import probes
-from grader.engine.client import ProbeTimeout
+from grader.engine.problems import ProbeTimeout
 
 WALL = 120.0  # far beyond what a 1 s CPU limit needs, even on a loaded machine
 

@@ -10,7 +10,8 @@ import torch
 
 from grader import defaults
 from grader.checks import probes
-from grader.engine.client import EngineProblem, TopicSession
+from grader.engine.client import TopicSession
+from grader.engine.problems import EngineProblem
 from grader.engine.sandbox import Limits
 from grader.engine.staging import stage
 

@@ -241,7 +241,10 @@ def test_feedback_hidden_checks_are_said_by_kind_and_how_they_ended():
         ),
     )
     text = feedback_markdown(row)
-    assert "- `huber` 1 / 3: a hidden gradient check failed\n    and 1 more check of huber\n" in text
+    assert (
+        "- `huber` 1 / 3: a hidden gradient check failed: the answer is not the one the check expects\n    and 1 more check of huber\n"
+        in text
+    )
     assert "SECRET" not in text and "secret_" not in text
 
 
@@ -263,8 +266,14 @@ def test_feedback_hidden_checks_of_several_exercises_and_of_old_rows():
         ),
     )
     text = feedback_markdown(row)
-    assert "- `conv2d` 0 / 1: a hidden gradient check failed\n    and 1 more check of conv2d\n" in text
-    assert "- `corr2d` 0 / 1: a hidden gradient check failed\n" in text
+    assert (
+        "- `conv2d` 0 / 1: a hidden gradient check failed: the answer is not the one the check expects\n    and 1 more check of conv2d\n"
+        in text
+    )
+    assert (
+        "- `corr2d` 0 / 1: a hidden gradient check failed: the answer is not the one the check expects\n"
+        in text
+    )
 
 
 def test_feedback_of_an_untouched_topic_or_a_file_that_does_not_import_is_one_line():
@@ -352,7 +361,7 @@ def test_gradescope_hidden_checks_show_only_their_kind_and_status():
     tests = {t["name"]: t for t in gradescope_results(alice())["tests"]}
     l1 = tests["losses: l1 (hidden checks)"]
     assert l1["output"] == "not started\n\nchecks:\n  ✗ hidden value check 1: not started"
-    assert l1["visibility"] == "hidden"  # no public check of its own
+    assert l1["visibility"] == "after_published"  # no public check of its own; held as the total is
     assert " hidden " not in tests["losses: huber"]["output"]
     huber = tests["losses: huber (hidden checks)"]["output"]
     assert "  ✗ hidden gradient check 1: failed\n" in huber and "hidden convergence check 1: timeout" in huber

@@ -53,5 +53,8 @@ def test_a_wrong_softmax_in_chinese_by_the_locale():
         cwd=golden.REPO,
     )
     assert done.returncode == 1
-    assert "logits 为 ±1000 时的 softmax(x, dim=1)：期望 1，位置 [0, 0]，实际得到 NaN。" in done.stdout
-    assert "提示：在 exp 之前减去每行的最大值" in done.stdout
+    assert (
+        "logits 为几百时的 softmax（各行最大到 600，最小到 −810）：期望 0.731059，位置 [0, 0]，实际得到 NaN。"
+        in done.stdout
+    )
+    assert "提示：在 exp 之前沿 dim 减去最大值" in done.stdout

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 from helpers import GRADE, REPO
 
-from grader import defaults
+from grader import defaults, grades
 from grader.batch.exports import exercise_tests
 from grader.batch.intake import Gradable, Rejected
 from grader.engine import subset
@@ -350,7 +350,13 @@ def test_correct_submission_gets_full_score(runs):
     results = _case(runs, "correct").results
     assert results["tests"] and all(t["status"] == "passed" for t in results["tests"])
     assert results["score"] == sum(t["max_score"] for t in results["tests"]) == FULL
-    assert f"Score: {FULL:g} / {FULL:g}" in results["output"] and "Sandbox: " in results["output"]
+    visible = grades.text(
+        grades.added(t["max_score"] for t in results["tests"] if t["visibility"] == "visible")
+    )
+    said = (
+        f"Score of the visible tests: {visible} / {visible}; the total with the hidden checks is shown once"
+    )
+    assert said in results["output"] and "Sandbox: " in results["output"]  # no total before publication
     mse = _case(runs, "correct").test("losses: mse")  # one test per exercise, its checks listed
     assert "  ✓ regression_loss_reductions[mse-mean]: passed" in mse["output"]
     cross_entropy = _case(runs, "correct").test(
@@ -670,7 +676,10 @@ def test_statuses_become_passed_or_failed_and_skips_leave(tmp_path):
         ],
     }
     results = results_for(report, Config(Options().with_topics(("losses",)), "hidden", hidden_messages=True))
-    huber, secret = results["tests"]  # per exercise its public and its hidden checks, skipped ones left out
+    # per exercise its public and its hidden checks, skipped ones left out; then, the hidden ones
+    # being "hidden" for good, a test of no points that holds the total back until publication
+    huber, secret, held = results["tests"]
+    assert (held["max_score"], held["visibility"]) == (0, "after_published")
     assert [
         (t["name"], t["score"], t["max_score"], t["status"], t["visibility"]) for t in (huber, secret)
     ] == [
@@ -685,7 +694,9 @@ def test_statuses_become_passed_or_failed_and_skips_leave(tmp_path):
     assert "Note: a note" in results["output"] and "Sandbox: bubblewrap" in results["output"]
     jsonschema.Draft202012Validator(RESULTS_SCHEMA).validate({**results, "execution_time": 0})
     for visibility in VISIBILITIES:  # without --hidden-messages, whatever the visibility
-        shown, hidden = results_for(report, Config(Options().with_topics(("losses",)), visibility))["tests"]
+        shown, hidden, *_ = results_for(report, Config(Options().with_topics(("losses",)), visibility))[
+            "tests"
+        ]
         assert shown["output"] == "checks:\n  ✓ a: passed" and hidden["visibility"] == visibility
         assert hidden["output"] == (
             "a hidden value check timed out\nand 3 more checks of huber\n\nchecks:\n"
@@ -740,3 +751,60 @@ def test_locate_takes_one_zip_or_the_topic_files(tmp_path):
     (submission / "losses.py").write_text("x = 4")
     found = locate(submission, tmp_path / "scratch3", ("losses",))
     assert isinstance(found, Gradable) and found.path == submission
+
+
+# Gradescope's docs (autograder specifications, "Controlling Test Case Visibility"): a student
+# sees the top-level output, the tests whose visibility is "visible", and the total score unless
+# a test is held until the due date or publication ("hidden" tests do not hold it back).
+HELD = ("after_due_date", "after_published")
+
+
+def seen_before_publication(results: dict) -> dict:
+    """What a student reads of ``results`` before the due date and before grades are published."""
+    default = results.get("visibility", "visible")
+    tests = [t for t in results["tests"] if t.get("visibility", default) == "visible"]
+    held = any(t.get("visibility", default) in HELD for t in results["tests"])
+    return {"output": results.get("output", ""), "tests": tests, "score": None if held else results["score"]}
+
+
+def one_hidden_check(hidden_status: str) -> dict:
+    """A losses report: huber's public check passes and its hidden one ends ``hidden_status``;
+    mse passes its public and its hidden check."""
+
+    def check(id_: str, status: str, public: bool, exercise: str) -> dict:
+        return {"id": id_, "kind": "shape", "status": status, "points": float(status == "passed"),
+                "max_points": 1.0, "message": "", "visibility": "public" if public else "hidden",
+                "exercises": [exercise]}  # fmt: skip
+
+    tests = [check("a", "passed", True, "huber"), check("b", hidden_status, False, "huber"),
+             check("c", "passed", True, "mse"), check("d", "passed", False, "mse")]  # fmt: skip
+    score = 3.0 + (hidden_status == "passed")
+    topic = {"name": "losses", "score": score, "max_score": 4.0, "tests": tests}
+    return {"score": score, "max_score": 4.0, "sandbox": "bubblewrap", "notes": [], "topics": [topic]}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("visibility", ["hidden", "after_due_date", "after_published"])
+def test_the_hidden_checks_points_cannot_be_derived_before_publication(visibility):
+    """Two students alike but for a hidden check: whatever a student sees before publication is
+    the same for both (the output read "Score: 34.06 / 40" beside visible tests adding up to
+    31.41 / 36.73, and under "hidden" the total showed beside the visible tests)."""
+    config = Config(Options().with_topics(("losses",)), visibility)
+    right, wrong = (results_for(one_hidden_check(status), config) for status in ("passed", "failed"))
+    assert right["score"] == 4.0 and wrong["score"] == 3.0  # Gradescope still records the grade
+    assert seen_before_publication(right) == seen_before_publication(wrong)
+    for results in (right, wrong):
+        jsonschema.Draft202012Validator(RESULTS_SCHEMA).validate({**results, "execution_time": 0})
+
+
+@pytest.mark.unit
+def test_grade_batchs_gradescope_results_hide_the_hidden_checks_points_too():
+    from grader.batch.exports import gradescope_results
+    from grader.batch.gradebook import Row
+
+    right, wrong = (
+        gradescope_results(Row("s", "h", "v", "graded", "", report["score"], 4.0, report))
+        for report in (one_hidden_check("passed"), one_hidden_check("failed"))
+    )
+    assert (right["score"], wrong["score"]) == (4.0, 3.0)
+    assert seen_before_publication(right) == seen_before_publication(wrong)

@@ -26,7 +26,7 @@ import pytest
 
 from grader.checks import check, inputs
 from grader.checks.judge import CheckFailed
-from grader.engine.client import NotStarted, ProbeTimeout, SubmissionError
+from grader.engine.problems import NotStarted, ProbeTimeout, SubmissionError
 
 def ran(name):  # a body that must not run after its setup failed leaves a trace
     with open(os.environ["TINY_TRACE"], "a") as trace:

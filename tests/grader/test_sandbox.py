@@ -10,7 +10,8 @@ import torch
 from torch import nn  # the probes' `nn` in the worker
 
 from grader.engine import workers
-from grader.engine.client import SubmissionError, TopicSession
+from grader.engine.client import TopicSession
+from grader.engine.problems import SubmissionError
 from grader.engine.sandbox import sandbox_status
 from grader.engine.staging import stage
 from grader.topics import REPO_ROOT

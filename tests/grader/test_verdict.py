@@ -17,7 +17,16 @@ from grader.course import CourseError, load_course
 
 
 def check(
-    test_id, status, kind="shape", points=1.0, clause="", cause="", exercise="ex", message="m", public=True
+    test_id,
+    status,
+    kind="shape",
+    points=1.0,
+    clause="",
+    cause="",
+    exercise="ex",
+    message="m",
+    public=True,
+    **place,
 ):
     passed = status == "passed"
     test = {
@@ -30,7 +39,7 @@ def check(
         "visibility": "public" if public else "hidden",
         "exercises": [exercise] if isinstance(exercise, str) else list(exercise),
     }
-    return test | ({"clause": clause} if clause else {}) | ({"cause": cause} if cause else {})
+    return test | ({"clause": clause} if clause else {}) | ({"cause": cause} if cause else {}) | place
 
 
 # -- the rules -------------------------------------------------------------------------------
@@ -104,14 +113,14 @@ def test_one_diagnosis_first_most_basic_cause_then_a_count():
         check("dtype", "failed", clause="dtype", message="m\n  hint: compute in the input's dtype"),
         check("grad", "failed", "gradient", message="gradient off"),
         check("values", "failed", message="values: expected 1, got 2"),
-        check("shape", "failed", message="shape: expected shape (3,), got shape (4,)"),
+        check("shape", "failed", message="shape: expected shape (3,), got shape (4,)", form=True),
         check("trains", "failed", "convergence", message="did not learn"),
     ]
     (verdict,) = judge(tests)
     assert verdict.diagnosis == "shape: expected shape (3,), got shape (4,)\nand 4 more checks of ex"
     assert "input's dtype" not in verdict.diagnosis  # no clause hint while the values are wrong
     raised = check("raises", "error", message="RuntimeError while running f(): mat1 and mat2 shapes cannot "
-                   "be multiplied (4x3 and 5x2)")  # fmt: skip
+                   "be multiplied (4x3 and 5x2)", cause="error:matmul-shapes")  # fmt: skip
     (verdict,) = judge([*tests, raised])
     assert verdict.diagnosis.startswith("RuntimeError while running f()")
     # a function has no layer: the product's operands, and the transpose a stored weight needs
@@ -124,7 +133,7 @@ def test_one_diagnosis_first_most_basic_cause_then_a_count():
 @pytest.mark.unit
 def test_a_hidden_checks_text_stays_out_of_a_students_diagnosis():
     (verdict,) = judge([check("secret", "failed", message="SECRET input", public=False)], hidden_text=False)
-    assert verdict.diagnosis == "a hidden value check failed"
+    assert verdict.diagnosis == "a hidden value check failed: the answer is not the one the check expects"
 
 
 @pytest.mark.unit
@@ -312,7 +321,7 @@ def test_gradescope_carries_the_twin_rule_and_scores_with_it():
 def test_a_dependency_on_another_exercise_is_named_and_a_method_of_its_own_is_not():
     def stub(function, exercise):
         message = f"not started: {function}() in losses.py still raises NotImplementedError: not started yet"
-        return check(f"{exercise}-check", "not_started", message=message, exercise=exercise)
+        return check(f"{exercise}-check", "not_started", message=message, exercise=exercise, stub=function)
 
     log_softmax, cross_entropy = judge(
         [stub("log_softmax", "log_softmax"), stub("log_softmax", "cross_entropy")]
@@ -321,3 +330,39 @@ def test_a_dependency_on_another_exercise_is_named_and_a_method_of_its_own_is_no
     assert cross_entropy.diagnosis.endswith("cross_entropy calls it: it is judged once that function answers")
     (own,) = judge([stub("__init__", "SimpleCNN")])
     assert "calls it" not in own.diagnosis
+
+
+@pytest.mark.unit
+def test_a_public_message_leads_before_a_hidden_check_that_failed_the_same_way():
+    """softmax without the max: its hidden value check comes first in the suite, its public one
+    says what is wrong; every path (the terminal, feedback, Gradescope) leads with the public."""
+    hidden = check("softmax_hidden_rows", "failed", message="SECRET", public=False, cause="values")
+    public = check(
+        "softmax_stable", "failed", message="softmax at ±1000: expected 0.5, got nan.", cause="nan"
+    )
+    for hidden_text in (True, False):
+        (verdict,) = judge([hidden, {**public, "cause": "values"}], hidden_text=hidden_text)
+        assert verdict.diagnosis.startswith("softmax at ±1000") and verdict.cause == "softmax_stable:values"
+    shape = check("softmax_hidden_shape", "failed", message="SECRET", public=False, cause="shape", form=True)
+    (verdict,) = judge([shape, public], hidden_text=False)  # a more basic failure still leads
+    assert verdict.diagnosis.startswith("a hidden value check failed: the answer's shape is wrong")
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "fields, said",
+    [
+        ({"cause": "values"}, "a hidden value check failed: the values are wrong"),
+        ({"cause": "mistake:no-max"}, "a hidden value check failed: the values match a known mistake"),
+        ({}, "a hidden value check failed: the answer is not the one the check expects"),
+        (
+            {"clause": "device", "kind": "device"},
+            "a hidden clause check failed: the result is not on the input's device",
+        ),
+        ({"status": "error"}, "a hidden value check raised an error"),
+    ],
+)
+def test_a_hidden_checks_failure_is_told_by_its_cause_never_by_its_words(fields, said):
+    test = {**check("secret", "failed", message="SECRET input", public=False), **fields}
+    (verdict,) = judge([test], hidden_text=False)
+    assert verdict.diagnosis == said

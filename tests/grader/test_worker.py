@@ -9,7 +9,8 @@ import pytest
 import torch
 
 from grader.checks import probes
-from grader.engine.client import NotStarted, ProbeTimeout, SubmissionError, TopicSession
+from grader.engine.client import TopicSession
+from grader.engine.problems import NotStarted, ProbeTimeout, SubmissionError
 from grader.engine.staging import stage
 
 pytestmark = pytest.mark.engine

@@ -20,7 +20,7 @@ from helpers import REPO
 
 from grader import i18n
 from grader.checks import blamed
-from grader.engine import client
+from grader.engine import client, problems
 
 pytestmark = pytest.mark.unit
 
@@ -104,14 +104,14 @@ def test_the_engines_messages_of_each_failure_are_chinese():
     }
     action = client._("running %(name)s() in %(file)s") % {"name": "SimpleCNN", "file": "cnn.py"}
     texts = [
-        client._error_text(error, action),
-        client._error_text({**error, "kind": "out_of_memory"}, action),
+        problems.error_text(error, action),
+        problems.error_text({**error, "kind": "out_of_memory"}, action),
         "\n".join(blamed.lines({"line": {"operands": [["y", [[5], "float32", "cpu"]]]}})),
         client._exit_text(-9),
         client._exit_text(3),
-        client.sealed(client.SubmissionError("x")).args[0],
-        client.sealed(client.ProbeTimeout("x")).args[0],
-        client.sealed(client.NotStarted("x")).args[0],
+        problems.sealed(problems.SubmissionError("x")).args[0],
+        problems.sealed(problems.ProbeTimeout("x")).args[0],
+        problems.sealed(problems.NotStarted("x")).args[0],
         client._inputs((FakeTensor(),)),
     ]
     session = client.TopicSession.__new__(client.TopicSession)

@@ -19,7 +19,7 @@ import pytest
 import torch
 
 from grader.engine import workers
-from grader.engine.client import SubmissionError
+from grader.engine.problems import SubmissionError
 from grader.engine.sandbox import Limits, sandbox_status
 
 pytestmark = [

@@ -1,5 +1,5 @@
 # mistake: treats every target as class indices (breaks: (n, c) probability targets)
-# cause: cross_entropy cross_entropy_probability_targets:values
+# cause: cross_entropy cross_entropy_one_hot_and_soft_targets:values
 """Losses exercises."""
 
 from __future__ import annotations

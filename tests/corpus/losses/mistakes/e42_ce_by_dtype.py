@@ -1,5 +1,5 @@
 # mistake: ce by dtype (breaks: cross_entropy: (n, c) targets of any dtype, told apart by shape)
-# cause: cross_entropy error
+# cause: cross_entropy error:RuntimeError
 """Losses, written from the docstrings."""
 
 from __future__ import annotations

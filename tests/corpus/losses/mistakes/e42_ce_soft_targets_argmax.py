@@ -1,5 +1,5 @@
 # mistake: ce soft targets argmax (breaks: cross_entropy: (n, c) probabilities)
-# cause: cross_entropy cross_entropy_probability_targets:values
+# cause: cross_entropy cross_entropy_one_hot_and_soft_targets:values
 """Losses, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: softmax global max (breaks: softmax: stable at logits of ±1000 in every row)
-# cause: softmax softmax_family_stable_at_1000:nan
+# cause: softmax stable_at_large_logits:nan
 """Losses, written from the docstrings."""
 
 from __future__ import annotations

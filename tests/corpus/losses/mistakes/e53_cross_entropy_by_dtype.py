@@ -1,5 +1,5 @@
 # mistake: tells targets apart by dtype (int64 = indices), so int64 one-hot (n, c) targets fail (breaks: tell them apart by shape; probabilities of any dtype)
-# cause: cross_entropy error
+# cause: cross_entropy error:RuntimeError
 """losses, one mistake, written from the docstrings."""
 
 from __future__ import annotations

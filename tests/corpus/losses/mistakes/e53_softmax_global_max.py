@@ -1,5 +1,5 @@
 # mistake: subtracts the maximum over the whole tensor, not along dim: rows far below it underflow to 0/0 (breaks: finite at logits of ±1000, any dim)
-# cause: softmax softmax_family_stable_at_1000:nan
+# cause: softmax stable_at_large_logits:nan
 """losses, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: torch.exp(x) / torch.exp(x).sum(dim, keepdim=True), no max shift (breaks: finite at logits of ±1000)
-# cause: softmax softmax_family_stable_at_1000:nan
+# cause: softmax stable_at_large_logits:nan
 """Losses exercises."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: log of the softmax (−inf where it underflows) (breaks: finite at logits of ±1000)
-# cause: log_softmax softmax_family_stable_at_1000:values
+# cause: log_softmax stable_at_large_logits:values
 """Losses exercises."""
 
 from __future__ import annotations

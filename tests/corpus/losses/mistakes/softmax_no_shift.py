@@ -1,5 +1,5 @@
 # mistake: no max shift (breaks: stable for logits of ±1000)
-# cause: softmax softmax_family_stable_at_1000:nan
+# cause: softmax stable_at_large_logits:nan
 """Losses exercises."""
 
 from __future__ import annotations

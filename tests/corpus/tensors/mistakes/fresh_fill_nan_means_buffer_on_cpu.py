@@ -1,5 +1,5 @@
 # mistake: collects the column means in a buffer made without device= (breaks: keep to the input's device)
-# cause: fill_nan_with_column_mean stays_on_input_device:failed
+# cause: fill_nan_with_column_mean stays_on_input_device_public:failed
 """Tensors exercises."""
 
 from __future__ import annotations

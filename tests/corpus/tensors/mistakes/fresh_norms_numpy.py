@@ -1,5 +1,5 @@
 # mistake: computes both norms in NumPy and wraps them back (breaks: keep to the input's device; 0-dim tensors of x's dtype)
-# cause: norms stays_on_input_device:failed
+# cause: norms stays_on_input_device_public:failed
 """Tensors exercises."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: builds the rows with NumPy's eye and converts back (breaks: keeps to the input's device)
-# cause: one_hot stays_on_input_device:failed
+# cause: one_hot stays_on_input_device_public:failed
 """Tensors exercises."""
 
 from __future__ import annotations

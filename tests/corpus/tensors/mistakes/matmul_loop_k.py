@@ -1,5 +1,5 @@
 # mistake: a Python loop over the shared axis k (outer products summed) (breaks: vectorised by broadcasting and a sum along every dimension)
-# cause: matmul vectorised:failed
+# cause: matmul vectorised_public:failed
 """Tensors exercises."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: a Python loop over the rows of a (breaks: vectorised)
-# cause: matmul vectorised:failed
+# cause: matmul vectorised_public:failed
 """Tensors exercises."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: torch.zeros without device= (breaks: stays on the input's device)
-# cause: one_hot stays_on_input_device:failed
+# cause: one_hot stays_on_input_device_public:failed
 """Tensors exercises."""
 
 from __future__ import annotations

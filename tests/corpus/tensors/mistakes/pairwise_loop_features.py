@@ -1,5 +1,5 @@
 # mistake: a Python loop over the d features (breaks: vectorised by broadcasting along every dimension)
-# cause: pairwise_sq_dists vectorised:failed
+# cause: pairwise_sq_dists vectorised_public:failed
 """Tensors exercises."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: a Python loop over the d columns (breaks: vectorised: the op count must not grow with any input dimension)
-# cause: row_normalize vectorised:failed
+# cause: row_normalize vectorised_public:failed
 """Tensors exercises."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: a Python loop over rows (breaks: vectorised, no loop over rows)
-# cause: row_normalize vectorised:failed
+# cause: row_normalize vectorised_public:failed
 """Tensors exercises."""
 
 from __future__ import annotations
