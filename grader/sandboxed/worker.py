@@ -415,7 +415,7 @@ class Worker:
             with probe_kit.answering():
                 payload = self.answer(probe, request)
                 del request  # the probe's inputs, and whatever the submission hung on them
-                gc.collect()  # its garbage, finalised now (the import froze what came before: ~0.1 ms)
+                gc.collect()  # its garbage, finalised now (seal() froze what came before: microseconds)
                 if self.state_after_import is not None:
                     self.torch_state.restore(self.state_after_import)
             self.write(payload)

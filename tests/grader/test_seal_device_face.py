@@ -49,6 +49,10 @@ def storage_device(x):
     return _either(x.untyped_storage().device.type != "cuda", x)
 
 
+def storage_class(x):
+    return _either(x.untyped_storage().__class__ is not torch.UntypedStorage, x)
+
+
 def typed_storage_device(x):
     return _either(not x.storage().is_cuda, x)
 
