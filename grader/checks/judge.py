@@ -16,7 +16,7 @@ import torch
 
 from grader.checks import curves
 from grader.i18n import N_, _, text
-from grader.sandboxed.probe_kit import OFF_LIMITS_MARK
+from grader.sandboxed.probe_kit import OFF_LIMITS_MARK, SUBCLASS_MARK
 
 
 class CheckFailed(AssertionError):
@@ -70,6 +70,7 @@ TYPE_HINT = N_(
     "not a Python list or number"
 )
 NAN_HINT = N_("NaN usually comes from inf - inf, 0 * inf or log of a negative number")
+SUBCLASS_HINT = N_("return a plain torch.Tensor, not a subclass")  # the worker refuses one (plain.py)
 # A check's own hint that speaks of non-finite values (overflow, log 0...) explains a NaN better
 # than NAN_HINT; one about finite values (a reduction, a formula) would name the wrong cause.
 _SPEAKS_OF_NAN = re.compile(r"NaN|overflow|\binf\b|finite|exp\(|log\(|log 0")
@@ -183,7 +184,8 @@ def expect_tensor(
             + hinted(_(TWIN_HINT))
         )
     if not isinstance(value, torch.Tensor):
-        fail(what=what, expected="a torch.Tensor", got=describe(value), hint=TYPE_HINT, cause="type")
+        hint = SUBCLASS_HINT if isinstance(value, str) and value.startswith(SUBCLASS_MARK) else TYPE_HINT
+        fail(what=what, expected="a torch.Tensor", got=describe(value), hint=hint, cause="type")
     if shape is not None and tuple(value.shape) != tuple(shape):
         fail(
             what=what,
@@ -314,15 +316,6 @@ def expect_no_twin(ops: Any, forbidden: Mapping[str, str], what: str) -> None:
             for twin, where in sorted(used.items())
         )
         raise TwinUsed(worded(what, "a hand-written computation", got) + hinted(_(TWIN_HINT)))
-
-
-# The worker's words of a device mismatch (grader/sandboxed/probe_kit.py cannot import the
-# catalogue): templates that text() matches the shown mismatch against
-DEVICE_MISMATCHES = (
-    N_("{0} on tensors of {1} and one of shape {2} on {3}"),
-    N_("a copy of values of {0} into a tensor on {1} (a buffer created without device=)"),
-    N_("the second device"),
-)
 
 
 def expect_same_device(trace: Any, what: str) -> Any:

@@ -19,6 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from grader.i18n import N_
 from grader.sandboxed import probe_kit as kit
 
 
@@ -160,6 +161,15 @@ def on_second_device(mod: Any, name: str, args: Sequence[Any], kwargs: dict[str,
     moved = kit.to_second_device(args)
     trace = kit.device_trace(lambda: getattr(mod, name)(*moved, **kwargs))
     return {**trace, "real": getattr(mod, name)(*args, **kwargs)}
+
+
+# The worker's words of a device mismatch (grader/sandboxed/stand_in.py cannot import the
+# catalogue): templates that judge's text() matches the shown mismatch against
+DEVICE_MISMATCHES = (
+    N_("{0} on tensors of {1} and one of shape {2} on {3}"),
+    N_("a copy of values of {0} into a tensor on {1} (a buffer created without device=)"),
+    N_("the second device"),
+)
 
 
 def on_device(

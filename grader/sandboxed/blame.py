@@ -36,6 +36,16 @@ SETTINGS = (
 OPERANDS = 6  # operands shown of a line
 
 
+_NAME = type.__dict__["__name__"]  # a class's own name, read without its metaclass
+_MODULE = type.__dict__["__module__"]
+_TRACEBACK = BaseException.__dict__["__traceback__"]
+
+
+def name_of(kind: type) -> str:
+    """A class's name as its class statement gave it (no metaclass of the submission's runs)."""
+    return str(_NAME.__get__(kind))[:100]
+
+
 def _frames(tb: TracebackType | None) -> list[tuple[FrameType, int]]:
     frames = []
     while tb is not None:
@@ -54,20 +64,20 @@ def _fields(obj: Any) -> dict[str, Any]:
         found = object.__getattribute__(obj, "__dict__")
     except Exception:
         return {}
-    return found if isinstance(found, dict) else {}
+    return found if type(found) is dict else {}
 
 
 def _is_module(obj: Any) -> bool:
     import torch
 
-    return isinstance(obj, torch.nn.Module)
+    return issubclass(type(obj), torch.nn.Module)
 
 
 def _shape(value: Any) -> Any:
     """A tensor's (shape, dtype, device) as plain data; a list or tuple of tensors, a list of them."""
     import torch
 
-    if type(value) is torch.Tensor or isinstance(value, torch.nn.Parameter):
+    if type(value) is torch.Tensor or type(value) is torch.nn.Parameter:
         return [list(value.shape), str(value.dtype).removeprefix("torch."), value.device.type]
     if type(value) in (list, tuple) and value and len(value) <= 8:
         shapes = [_shape(v) for v in value]
@@ -98,7 +108,7 @@ def _layer(frames: list[tuple[FrameType, int]], submission_dir: str) -> dict[str
         if TORCH_LAYERS not in frame.f_code.co_filename:
             continue
         layer = frame.f_locals.get("self")
-        if not _is_module(layer) or not type(layer).__module__.startswith("torch.nn."):
+        if not _is_module(layer) or not str(_MODULE.__get__(type(layer))).startswith("torch.nn."):
             continue
         names = frame.f_code.co_varnames[1 : frame.f_code.co_argcount]
         given = next((frame.f_locals.get(n) for n in names if _shape(frame.f_locals.get(n))), None)
@@ -110,9 +120,9 @@ def _layer(frames: list[tuple[FrameType, int]], submission_dir: str) -> dict[str
         return {
             "weight": _shape(weight),
             "name": _named(root, layer) if root is not None else "",
-            "model": type(root).__name__ if root is not None else "",
-            "type": type(layer).__name__,
-            "settings": {k: list(v) if isinstance(v, tuple) else v for k, v in settings.items()},
+            "model": name_of(type(root)) if root is not None else "",
+            "type": name_of(type(layer)),
+            "settings": {k: list(v) if type(v) is tuple else v for k, v in settings.items()},
             "input": _shape(given),
         }
     return None
@@ -170,7 +180,7 @@ def _line(frame: FrameType, lineno: int) -> dict[str, Any]:
 def blame(exc: BaseException, submission_dir: str) -> dict[str, Any]:
     """``{"layer": …, "line": …}`` (either may be missing) for an exception raised by torch
     under the learner's code; {} when no learner frame is on its way."""
-    frames = _frames(exc.__traceback__)
+    frames = _frames(_TRACEBACK.__get__(exc))
     own = [(f, n) for f, n in frames if _own(f, submission_dir)]
     if not own:
         return {}

@@ -15,6 +15,7 @@ classes are never changed.
 from __future__ import annotations
 
 import builtins
+import sys
 from types import ModuleType
 from typing import Any
 
@@ -121,7 +122,51 @@ def _delattr(obj: Any, name: Any) -> None:
     builtins.delattr(obj, name)
 
 
+# Classes graded code sees as another (id -> the class shown): the second device's tensors are
+# a GPU's torch.Tensor to ``type()`` (grader/sandboxed/stand_in.py), their storages torch's.
+SHOWN_TYPES: dict[int, type] = {}
+
+
+class _TypeOfShown(type):
+    """The metaclass of the ``type`` graded code names: ``type(x)`` reads :data:`SHOWN_TYPES`;
+    everything else (three arguments, ``isinstance(c, type)``, ``type[int]``, a metaclass
+    deriving from it) is the builtin's."""
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        if cls is not _Type:  # a learner's metaclass deriving from type
+            return super().__call__(*args, **kwargs)
+        if len(args) == 1 and not kwargs:
+            kind = builtins.type(args[0])
+            return SHOWN_TYPES.get(id(kind), kind)
+        if len(args) == 3 and builtins.type(args[2]) is dict and "__module__" not in args[2]:
+            args = (*args[:2], {"__module__": sys._getframe(1).f_globals.get("__name__"), **args[2]})
+        return builtins.type(*args, **kwargs)
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return isinstance(obj, builtins.type) if cls is _Type else super().__instancecheck__(obj)
+
+    def __subclasscheck__(cls, sub: Any) -> bool:
+        return issubclass(sub, builtins.type) if cls is _Type else super().__subclasscheck__(sub)
+
+    def __getitem__(cls, item: Any) -> Any:
+        return builtins.type[item]
+
+
+class _Type(type, metaclass=_TypeOfShown):
+    pass
+
+
+_Type.__name__ = _Type.__qualname__ = "type"
+_Type.__module__ = "builtins"
+
+
 def submission_builtins() -> dict[str, Any]:
     """A fresh ``__builtins__`` for one submitted module."""
-    guarded = {"getattr": _getattr, "hasattr": _hasattr, "setattr": _setattr, "delattr": _delattr}
+    guarded = {
+        "getattr": _getattr,
+        "hasattr": _hasattr,
+        "setattr": _setattr,
+        "delattr": _delattr,
+        "type": _Type,
+    }
     return {**vars(builtins), **guarded}

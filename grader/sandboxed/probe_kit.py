@@ -19,13 +19,26 @@ import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from types import FrameType, ModuleType
+from types import FrameType
 from typing import Any
 
 import torch
 from torch.overrides import TorchFunctionMode
-from torch.utils._python_dispatch import TorchDispatchMode, return_and_correct_aliasing
-from torch.utils._pytree import tree_flatten, tree_map
+from torch.utils._python_dispatch import TorchDispatchMode
+from torch.utils._pytree import tree_map
+
+# the answers' conversion and the second device, which probes reach as kit.*
+from grader.sandboxed.plain import SUBCLASS_MARK as SUBCLASS_MARK
+from grader.sandboxed.plain import ReadOnlyModule
+from grader.sandboxed.plain import to_plain as to_plain
+from grader.sandboxed.stand_in import SECOND_DEVICE as SECOND_DEVICE
+from grader.sandboxed.stand_in import SECOND_DEVICE_NAME as SECOND_DEVICE_NAME
+from grader.sandboxed.stand_in import DeviceMismatch as DeviceMismatch
+from grader.sandboxed.stand_in import OnSecondDevice as OnSecondDevice
+from grader.sandboxed.stand_in import _unwrap as _unwrap
+from grader.sandboxed.stand_in import device_trace as device_trace
+from grader.sandboxed.stand_in import second_device as second_device
+from grader.sandboxed.stand_in import to_second_device as to_second_device
 
 
 def _caller(code: Any, helpers: set[Any]) -> str | None:
@@ -88,6 +101,9 @@ class _FunctionRecorder(TorchFunctionMode):
 # where graded code cannot reach: a replaced op notes that it was called and gives NaN (zeros
 # for integers) of the right shape, or raises where no shape can be had; the call's result is
 # then replaced by OFF_LIMITS_MARK, which the trusted side judges (grader.checks.judge).
+# In the worker they stay replaced until the probe's answer is plain data (:func:`answering`):
+# code of the submission that runs after the call (a finalizer, a method of its result) finds
+# the twin giving NaN as the call did.
 
 OFF_LIMITS_MARK = "<off limits: "
 
@@ -116,9 +132,16 @@ def _refused_output(op: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> A
     return tree_map(_nonsense, shaped)
 
 
-def _refusing(op: Any, name: str, refused: set[str], shaped: bool) -> Callable[..., Any]:
+class _Window:
+    """Where a replaced op notes that it ran: the refused set of the recorded call in flight."""
+
+    def __init__(self) -> None:
+        self.refused: set[str] = set()
+
+
+def _refusing(op: Any, name: str, window: _Window, shaped: bool) -> Callable[..., Any]:
     def kernel(*args: Any, **kwargs: Any) -> Any:
-        refused.add(name)
+        window.refused.add(name)
         if shaped:
             return _refused_output(op, args, kwargs)
         raise OffLimitsOp(f"{name} is off limits in this exercise")
@@ -135,15 +158,16 @@ def _has_kernel(op: str, key: str) -> bool:
         return False
 
 
-def _kernels(names: Iterable[str]) -> list[tuple[Any, str, str]]:
+Kernel = tuple[Any, str, str]  # (op, its name, the dispatch key of the kernel replaced)
+
+
+@functools.cache
+def _all_kernels(names: frozenset[str]) -> tuple[Kernel, ...]:
     """(op, its name, the key of its kernel) of every overload of the aten ops among ``names``
     (the others, torch functions the recorder also names, are left): the backend kernel (CPU;
-    the second device runs on it), or the composite one, which decomposes first. Composites
-    only when no name has a backend kernel: a composite replaced can only raise (it has no meta
-    kernel to shape its NaN), and a raise in a thread torch started in C++ ends the worker;
-    the sets name the leaves their composites reach (``softmax`` and ``_softmax``)."""
+    the second device runs on it), or the composite one, which decomposes first."""
     found = []
-    for name in sorted(set(names)):
+    for name in sorted(names):
         packet = getattr(torch.ops.aten, name, None)
         if isinstance(packet, torch._ops.OpOverloadPacket):
             for overload in packet.overloads():
@@ -152,36 +176,108 @@ def _kernels(names: Iterable[str]) -> list[tuple[Any, str, str]]:
                     if _has_kernel(op.name(), key):
                         found.append((op, name, key))
                         break
-    leaves = [k for k in found if k[2] == "CPU"]
-    return leaves or found
+    return tuple(found)
 
 
-def _replaced(names: Iterable[str], refused: set[str]) -> torch.library.Library | None:
-    """A library that replaces the kernels of :func:`_kernels` for every thread."""
+def _kernels(names: frozenset[str]) -> tuple[Kernel, ...]:
+    """The kernels replaced while a recorded call runs: composites only when no name has a backend
+    kernel. A composite replaced can only raise (it has no meta kernel to shape its NaN), and a
+    raise in a thread torch started in C++ ends the worker; the sets name the leaves their
+    composites reach (``softmax`` and ``_softmax``)."""
+    found = _all_kernels(names)
+    return tuple(k for k in found if k[2] == "CPU") or found
+
+
+def _replaced(kernels: Iterable[Kernel], window: _Window) -> torch.library.Library | None:
+    """A library that replaces ``kernels`` for every thread."""
     library = None
-    for op, name, key in _kernels(names):
-        library = library or torch.library.Library("aten", "IMPL")
-        qualified = op.name().split("::", 1)[1]  # "_softmax" or "_softmax.out"
-        try:
-            library.impl(qualified, _refusing(op, name, refused, key == "CPU"), key)
-        except RuntimeError:  # an overload the dispatcher will not take from Python: the recorder's
-            continue
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "overriding a previously registered kernel"
+        for op, name, key in kernels:
+            library = library or torch.library.Library("aten", "IMPL")
+            qualified = op.name().split("::", 1)[1]  # "_softmax" or "_softmax.out"
+            try:
+                library.impl(qualified, _refusing(op, name, window, key == "CPU"), key)
+            except RuntimeError:  # an overload the dispatcher will not take from Python: the recorder's
+                continue
     return library
+
+
+def _destroy(library: torch.library.Library | None) -> None:
+    if library is not None:
+        library._destroy()
+
+
+class _Held(_Window):
+    """The twins of a probe's recorded calls, held replaced until its answer is sent
+    (:func:`answering`): the kernels of a call stay replaced from the first call on; between the
+    calls the composites that only the recorder watches during one (``l1_loss``) raise too."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.on = False
+        self.names: frozenset[str] = frozenset()
+        self.during: torch.library.Library | None = None  # the kernels a recorded call replaces
+        self.between: torch.library.Library | None = None  # the other composites, between calls
+
+    def enter(self, names: frozenset[str]) -> None:
+        """A recorded call of ``names`` begins: those held too, the composites left to its recorder."""
+        if not names <= self.names:
+            self.lift()
+            self.names = self.names | names
+            self.during = _replaced(_kernels(self.names), self)
+        _destroy(self.between)
+        self.between = None
+
+    def leave(self) -> None:
+        """A recorded call ended: every twin held so far replaced, composites included."""
+        during = set(_kernels(self.names))
+        self.between = _replaced([k for k in _all_kernels(self.names) if k not in during], self)
+
+    def lift(self) -> None:
+        _destroy(self.during)
+        _destroy(self.between)
+        self.during = self.between = None
+        self.names = frozenset()
+
+
+_HELD = _Held()
 
 
 @contextmanager
 def off_limits(names: Iterable[str]) -> Iterator[set[str]]:
     """Inside: the aten ops among ``names`` are replaced at the dispatcher, in every thread;
-    yields the set of those that were called."""
-    refused: set[str] = set()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "overriding a previously registered kernel"
-        library = _replaced(names, refused)
+    yields the set of those that were called. Within :func:`answering` they stay replaced after."""
+    wanted = frozenset(names)
+    if _HELD.on:
+        _HELD.enter(wanted)
+        refused: set[str] = set()
+        _HELD.refused = refused
+        try:
+            yield refused
+        finally:
+            _HELD.refused = set()  # what runs between the calls is noted nowhere: it gets NaN or raises
+            _HELD.leave()
+        return
+    window = _Window()
+    library = _replaced(_kernels(wanted), window)
     try:
-        yield refused
+        yield window.refused
     finally:
-        if library is not None:
-            library._destroy()
+        _destroy(library)
+
+
+@contextmanager
+def answering() -> Iterator[None]:
+    """While the worker runs a probe and makes its answer plain data: the twins its recorded calls
+    replace (:func:`off_limits`) stay replaced until the end, so that nothing of the submission
+    run after a call (a finalizer, garbage collected) computes with the twin."""
+    _HELD.on = True
+    try:
+        yield
+    finally:
+        _HELD.on = False
+        _HELD.lift()
 
 
 def ops_used(
@@ -254,270 +350,6 @@ def count_ops(call: Callable[[], Any]) -> tuple[Any, int]:
     return result, counter.count
 
 
-# -- the second device ------------------------------------------------------------------------
-# A stand-in for a GPU on a CPU-only machine. Tensors "on the second device" hold real CPU
-# data and report the ``meta`` device (the one device besides the CPU that every torch build
-# has and that the autograd engine runs on the calling thread); an op that mixes them with
-# CPU tensors raises DeviceMismatch where CUDA would raise, so ``.item()``, masks and indexing
-# work and a wrong-device allocation is still caught.
-
-# What graded code sees of the second device is a GPU's name, ``cuda:0`` (``x.device``,
-# ``x.is_cuda``, ``get_device()``, ``type()``, ``repr``; :class:`_SecondDeviceFactories`): code
-# that built on the input's device only when it saw the stand-in's name (``meta``) is as wrong
-# here as on a GPU. Underneath, the wrapper reports ``meta`` to torch's C++ (autograd asks a
-# CUDA device for its stream, which a build without CUDA cannot give), and ``cuda`` arguments
-# (``device=x.device``, ``.to(x.device)``, ``.cuda()``) are read as ``meta`` inside the mode.
-SECOND_DEVICE = torch.device("cuda", 0)
-_UNDERNEATH = torch.device("meta")
-SECOND_DEVICE_NAME = "the second device"
-_INDEX_OPS = {"index", "index_put", "index_put_", "_index_put_impl_"}
-
-
-class DeviceMismatch(RuntimeError):
-    """An op mixed tensors of the second device with CPU tensors (CUDA would refuse it)."""
-
-
-class OnSecondDevice(torch.Tensor):
-    """A real CPU tensor (``cpu_data``) that says it lives on :data:`SECOND_DEVICE`."""
-
-    cpu_data: torch.Tensor
-
-    @staticmethod
-    def __new__(cls, inner: torch.Tensor) -> OnSecondDevice:
-        return torch.Tensor._make_wrapper_subclass(
-            cls,
-            inner.shape,
-            strides=inner.stride(),
-            storage_offset=inner.storage_offset(),
-            dtype=inner.dtype,
-            layout=inner.layout,
-            device=_UNDERNEATH,
-            requires_grad=inner.requires_grad,
-        )
-
-    def __init__(self, inner: torch.Tensor) -> None:
-        self.cpu_data = inner
-
-    def __repr__(self) -> str:  # type: ignore[override]
-        """As torch writes a GPU's tensor: ``tensor([...], device='cuda:0', dtype=..., grad_fn=...)``."""
-        text = repr(self.cpu_data.detach())
-        at = text.find(", dtype=")
-        at = len(text) - 1 if at < 0 else at
-        grad = f", grad_fn=<{type(self.grad_fn).__name__}>" if self.grad_fn is not None else ""
-        grad = grad or (", requires_grad=True" if self.requires_grad else "")
-        return text[:at] + f", device='{SECOND_DEVICE}'" + text[at:-1] + grad + ")"
-
-    __torch_function__ = torch._C._disabled_torch_function_impl  # type: ignore[assignment]
-
-    @classmethod
-    def __torch_dispatch__(  # type: ignore[override]  # Tensor's is a C function, untyped
-        cls, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
-    ) -> Any:
-        return _dispatch(func, args, kwargs or {})
-
-
-# Graded code that reads the class's name sees a tensor's (``type(x) is torch.Tensor`` still tells).
-OnSecondDevice.__name__ = OnSecondDevice.__qualname__ = "Tensor"
-OnSecondDevice.__module__ = "torch"
-
-
-def _is_second(device: Any) -> bool:
-    return isinstance(device, (str, torch.device)) and torch.device(device).type in (
-        SECOND_DEVICE.type,
-        _UNDERNEATH.type,
-    )
-
-
-def _unwrap(t: Any) -> Any:
-    return t.cpu_data if isinstance(t, OnSecondDevice) else t
-
-
-def _wrap(t: Any) -> Any:
-    return OnSecondDevice(t) if isinstance(t, torch.Tensor) and not isinstance(t, OnSecondDevice) else t
-
-
-def _check_same_device(name: str, args: Sequence[Any], flat: list[Any]) -> None:
-    """CUDA's rule: tensors of one op share a device, except 0-dim CPU tensors (scalars),
-    CPU index tensors of indexing, and a CPU source of a copy (``x[i] = row``). A copy of the
-    device's values INTO a CPU tensor (``buffer[t] = h`` on ``torch.zeros(...)`` made without
-    ``device=``) is refused: CUDA runs it, but it is a buffer silently created on the wrong
-    device, the result moved back only afterwards (a learner's code that passes on
-    CPU and fails on a GPU)."""
-    allowed = set()
-    if name in _INDEX_OPS:
-        allowed = {id(t) for t in tree_flatten(args[1])[0]}
-    elif name == "copy_":
-        into, source = args[:2]
-        if isinstance(source, OnSecondDevice) and not isinstance(into, OnSecondDevice):
-            raise DeviceMismatch(
-                f"a copy of values of {SECOND_DEVICE_NAME} into a tensor on {into.device} "
-                "(a buffer created without device=)"
-            )
-        allowed = {id(a) for a in args[:2]}
-    for t in flat:
-        if (
-            isinstance(t, torch.Tensor)
-            and not isinstance(t, OnSecondDevice)
-            and id(t) not in allowed
-            and not (t.dim() == 0 and t.device.type == "cpu")
-        ):
-            raise DeviceMismatch(
-                f"{name} on tensors of {SECOND_DEVICE_NAME} and one of shape {tuple(t.shape)} on {t.device}"
-            )
-
-
-def _dispatch(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
-    name = str(func.overloadpacket.__name__)
-    creates = _is_second(kwargs.get("device"))  # torch.zeros(..., device=x.device), .to(x.device)
-    flat, _ = tree_flatten((args, kwargs))
-    tagged = any(isinstance(t, OnSecondDevice) for t in flat)
-    if not (tagged or creates):
-        return func(*args, **kwargs)
-    if not creates:
-        _check_same_device(name, args, flat)
-    inner_args, inner_kwargs = tree_map(_unwrap, (args, kwargs))
-    if creates:
-        inner_kwargs["device"] = torch.device("cpu")
-    out = func(*inner_args, **inner_kwargs)
-    if name == "_to_copy" and kwargs.get("device") is not None and not creates:  # .cpu(), .to("cpu")
-        return out
-    wrapped = tree_map(_wrap, out)
-    return return_and_correct_aliasing(func, args, kwargs, wrapped) if tagged else wrapped
-
-
-# Read on the real data, as a device answers them: values (``tolist``) and the memory a tensor
-# uses (``data_ptr``, its storage), which correct code compares to tell aliased arguments apart;
-# the wrapper alone has no storage (every ``data_ptr()`` 0: everything looked aliased).
-_READ_ON_THE_DATA = {torch.Tensor.tolist, torch.Tensor.data_ptr, torch.Tensor.untyped_storage}
-
-
-# What graded code reads of a tensor's device, and what the second device's tensors answer.
-_SHOWN = {
-    torch._C.TensorBase.device: SECOND_DEVICE,
-    torch._C.TensorBase.is_cuda: True,
-    torch._C.TensorBase.is_meta: False,
-}
-
-
-def _underneath(value: Any) -> Any:
-    """A device argument as the mode reads it: the second device's name is ``meta`` underneath."""
-    if isinstance(value, torch.device) or (isinstance(value, str) and value.startswith("cuda")):
-        if torch.device(value).type == SECOND_DEVICE.type:
-            return _UNDERNEATH
-    return value
-
-
-def _shown(func: Any, args: Sequence[Any]) -> tuple[bool, Any]:
-    """(True, what a GPU's tensor answers) where ``func`` reads the device of a tensor of the
-    second device (a property, ``get_device()``, ``type()``), else (False, None)."""
-    if not args or not isinstance(args[0], OnSecondDevice):
-        return False, None
-    descriptor = getattr(func, "__self__", None)
-    if type(descriptor) is type(torch._C.TensorBase.device) and descriptor in _SHOWN:
-        return True, _SHOWN[descriptor]
-    if func is torch._C.TensorBase.get_device or func is torch.Tensor.get_device:
-        return True, SECOND_DEVICE.index
-    if func is torch._C.TensorBase.type and len(args) == 1:
-        return True, "torch.cuda." + args[0].cpu_data.type().rsplit(".", 1)[-1]
-    return False, None
-
-
-class _SecondDeviceFactories(TorchFunctionMode):
-    """What never reaches the dispatcher with its device: ``torch.tensor(data, device=...)``
-    (built on the CPU, then moved below Python's reach), ``numpy()`` and what
-    :data:`_READ_ON_THE_DATA` reads; what graded code reads of the device (:func:`_shown`)
-    and the device arguments it passes (:func:`_underneath`)."""
-
-    def __torch_function__(
-        self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
-    ) -> Any:
-        shown, answer = _shown(func, args)
-        if shown:
-            return answer
-        if func is torch.Tensor.cuda or func is torch._C.TensorBase.cuda:
-            func, args, kwargs = torch.Tensor.to, (args[0], _UNDERNEATH), {}
-        args = tuple(_underneath(a) for a in args)
-        kwargs = {k: _underneath(v) if k == "device" else v for k, v in (kwargs or {}).items()}
-        if func in (torch.tensor, torch.as_tensor) and args and not isinstance(args[0], torch.Tensor):
-            data = tree_map(_unwrap, args)  # torch.tensor([x[0], x[1]]): values read on the CPU
-            if not _is_second(kwargs.get("device")):
-                return func(*data, **kwargs)
-            return _wrap(func(*data, **{**kwargs, "device": "cpu"}))
-        if func in _READ_ON_THE_DATA and args and isinstance(args[0], OnSecondDevice):
-            return func(args[0].cpu_data, *args[1:], **kwargs)
-        if func is torch.Tensor.numpy and isinstance(args[0], OnSecondDevice):
-            raise TypeError(
-                f"can't convert a tensor on {SECOND_DEVICE_NAME} to numpy (as on CUDA): use .cpu() first"
-            )
-        return func(*args, **kwargs)
-
-
-class _SecondDeviceMode(TorchDispatchMode):
-    def __torch_dispatch__(
-        self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
-    ) -> Any:
-        return _dispatch(func, args, kwargs or {})
-
-
-@contextmanager
-def second_device() -> Iterator[None]:
-    """Inside: ``device=SECOND_DEVICE`` creates tensors on the second device, ``.to(SECOND_DEVICE)``
-    moves there (modules too), and mixing with CPU tensors raises :class:`DeviceMismatch`.
-    cuDNN is off inside: the second device shows a GPU's face, and on a CUDA build torch would
-    hand its tensors to cuDNN (``nn.RNN`` flattens its weights there) as it does a GPU's."""
-    enabled = torch.backends.cudnn.enabled
-    torch.backends.cudnn.enabled = False
-    try:
-        with _SecondDeviceFactories(), _SecondDeviceMode():  # type: ignore[no-untyped-call]  # torch's __init__
-            yield
-    finally:
-        torch.backends.cudnn.enabled = enabled
-
-
-def to_second_device(value: Any) -> Any:
-    """Copies of the tensors in ``value`` (nested lists, tuples, dicts) on the second device."""
-    return tree_map(
-        lambda t: (
-            OnSecondDevice(t.detach().clone()).requires_grad_(t.requires_grad)
-            if isinstance(t, torch.Tensor)
-            else t
-        ),
-        value,
-    )
-
-
-def device_trace(call: Callable[[], Any]) -> dict[str, Any]:
-    """Run ``call()`` under :func:`second_device`; report the outcome as plain data.
-
-    ``{"ok": True, "value": the result with its tensors as CPU tensors, "devices": where the
-    result's tensors were ("second" or a real device)}``, or ``{"ok": False, "mismatch": ...}``
-    when an op mixed devices, or ``{"ok": False, "raised": ...}`` when the code raised only
-    here (``.numpy()`` of a device tensor…). NotImplementedError (a stub) propagates.
-    """
-    try:
-        with second_device():
-            value = call()
-    except NotImplementedError:
-        raise
-    except DeviceMismatch as exc:
-        return {"ok": False, "mismatch": str(exc)}
-    except (RuntimeError, TypeError, ValueError, IndexError) as exc:
-        text = str(exc).splitlines()[0] if str(exc) else ""
-        if "same device" in text or "expected device" in text or "is not on the expected device" in text:
-            return {"ok": False, "mismatch": text}
-        return {"ok": False, "raised": f"{type(exc).__name__}: {text}"[:300]}
-    flat, _ = tree_flatten(value)
-    devices = sorted(
-        {
-            "second" if isinstance(t, OnSecondDevice) else str(t.device)
-            for t in flat
-            if isinstance(t, torch.Tensor)
-        }
-    )
-    plain = tree_map(lambda t: _unwrap(t).detach() if isinstance(t, torch.Tensor) else t, value)
-    return {"ok": True, "value": plain, "devices": devices}
-
-
 # torch.manual_seed also queues a seed for every device backend the build was made with, and
 # formats the caller's stack to do so: tenths of a ms a call from a check's stack, tens of ms
 # of a task's seeds. A build with no device
@@ -539,62 +371,4 @@ def manual_seed(seed: int) -> None:
         torch.default_generator.manual_seed(int(seed))
 
 
-# what to_plain gives back as it is: the exact types the codec carries, their own plain form
-_PLAIN = frozenset({type(None), bool, int, float, complex, str, bytes, torch.Size, torch.dtype, torch.device})
-_DEEPEST = 20  # deeper, an item becomes a message (the codec's own limit is further down)
-
-
-def to_plain(value: Any, depth: int = 0) -> Any:
-    """Turn a probe's result into what the channel's codec carries (:mod:`grader.sandboxed.codec`)."""
-    if depth > _DEEPEST:
-        return "<not plain data: nested too deep>"
-    kind = type(value)
-    if kind in _PLAIN:  # the first test: most items of an answer are these
-        return value
-    if isinstance(value, torch.Tensor):
-        plain = value.detach()
-        if type(plain) is not torch.Tensor:
-            plain = plain.as_subclass(torch.Tensor)
-        return plain
-    if isinstance(value, (torch.Size, torch.dtype, torch.device)):
-        return value
-    plain_type: Any
-    for plain_type in (bool, int, float, complex, str, bytes):  # np.float64, IntEnum… to the base type
-        if isinstance(value, plain_type):
-            return plain_type(value)
-    inner = depth + 1
-    shallow = inner <= _DEEPEST  # items of a plain type pass as they are, without a call each
-    if isinstance(value, (list, tuple)):
-        items = [v if shallow and type(v) in _PLAIN else to_plain(v, inner) for v in value]
-        return items if isinstance(value, list) else tuple(items)
-    if isinstance(value, dict):
-        return {
-            (k if shallow and type(k) is str else _plain_key(k, inner)): (
-                v if shallow and type(v) in _PLAIN else to_plain(v, inner)
-            )
-            for k, v in value.items()
-        }
-    module = type(value).__module__
-    if module == "numpy" or module.startswith("numpy."):
-        try:
-            return to_plain(torch.as_tensor(value), inner)
-        except (TypeError, RuntimeError):  # object or string arrays: torch cannot hold them
-            return f"<not plain data: numpy {getattr(value, 'dtype', type(value).__name__)}>"
-    return f"<not plain data: {type(value).__name__}>"
-
-
-def _plain_key(key: Any, depth: int) -> Any:
-    return to_plain(key, depth) if isinstance(key, (str, int)) else str(key)
-
-
-class _ReadOnlyModule(ModuleType):
-    """This module's type once loaded: assigning or deleting its attributes raises."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"{self.__name__} is read-only: {name} cannot be replaced")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"{self.__name__} is read-only: {name} cannot be deleted")
-
-
-sys.modules[__name__].__class__ = _ReadOnlyModule
+sys.modules[__name__].__class__ = ReadOnlyModule

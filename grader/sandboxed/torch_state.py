@@ -7,7 +7,9 @@ reach every later probe of the worker, the other exercises' included (``relu`` l
 off cost ``train_epoch``, ``MLP`` and ``DiabetesNet`` their points). The worker takes a
 :func:`snapshot` when the submission's import is done and :func:`restore`s it before each probe:
 a probe starts as the import left torch, whatever the probes before it did; a leak costs only
-the checks whose own call makes it. Sandbox side: torch's setters are bound here, before any
+the checks whose own call makes it. The same holds for torch's function and dispatch mode stacks
+(a ``with torch.device(...)`` left open in a suspended generator kept its mode pushed): modes
+pushed since the snapshot are popped. Sandbox side: torch's setters are bound here, before any
 submitted line runs.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
+import torch.utils._python_dispatch
 from torch import _tensor_str
 
 _set_grad_enabled = torch._C._set_grad_enabled
@@ -29,6 +32,10 @@ _is_warn_only = torch.is_deterministic_algorithms_warn_only_enabled
 _set_warn_always = torch.set_warn_always
 _is_warn_always = torch.is_warn_always_enabled
 _PRINT = ("precision", "threshold", "edgeitems", "linewidth", "sci_mode")
+_function_modes = torch._C._len_torch_function_stack
+_dispatch_modes = torch._C._len_torch_dispatch_stack
+_pop_function_mode = torch._C._pop_torch_function_stack
+_pop_dispatch_mode = torch.utils._python_dispatch._pop_mode
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,7 @@ class State:
     deterministic: tuple[bool, bool]
     warn_always: bool
     printing: tuple[object, ...]
+    modes: tuple[int, int] = (0, 0)  # how deep torch's function and dispatch mode stacks are
 
 
 def snapshot() -> State:
@@ -48,6 +56,7 @@ def snapshot() -> State:
         deterministic=(_is_deterministic(), _is_warn_only()),
         warn_always=_is_warn_always(),
         printing=tuple(getattr(_tensor_str.PRINT_OPTS, name) for name in _PRINT),
+        modes=(_function_modes(), _dispatch_modes()),
     )
 
 
@@ -67,3 +76,7 @@ def restore(state: State) -> None:
     if now.printing != state.printing:
         for name, value in zip(_PRINT, state.printing, strict=True):
             setattr(_tensor_str.PRINT_OPTS, name, value)
+    while _function_modes() > state.modes[0]:
+        _pop_function_mode()
+    while _dispatch_modes() > state.modes[1]:
+        _pop_dispatch_mode()

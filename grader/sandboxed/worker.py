@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import builtins
+import gc
 import importlib.abc
 import importlib.machinery
 import importlib.util
@@ -36,7 +37,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType, ModuleType
-from typing import Any
+from typing import Any, cast
 
 from grader.sandboxed import OUTPUT_TAIL_CHARS, blame, guarded
 
@@ -113,41 +114,63 @@ def _where(frames: list[traceback.FrameSummary]) -> list[str]:
     ]
 
 
+# An exception's parts, read by CPython's own getters: its class may define __str__, args or
+# __traceback__ of its own, which would run after the probe (nothing of a submission does).
+_ARGS = BaseException.__dict__["args"]
+_TRACEBACK = BaseException.__dict__["__traceback__"]
+_FLAGS = type.__dict__["__flags__"]
+_HEAP_TYPE = 1 << 9  # a class made by a class statement (or PyErr_NewException), not built in
+_SHOWN = frozenset(map(id, (str, int, float, bool, type(None))))  # args whose str() is CPython's
+
+
+def exception_text(exc: BaseException) -> str:
+    """What ``str(exc)`` says, written by trusted code: a built-in exception class of plain
+    arguments says it as CPython does (KeyError's quotes, OSError's errno); any other reads its
+    arguments as BaseException does, each plain one as text and another by its type's name."""
+    args = _ARGS.__get__(exc)
+    plain = all(id(type(a)) in _SHOWN for a in args)
+    if plain and not _FLAGS.__get__(type(exc)) & _HEAP_TYPE:
+        return str(exc)
+    shown = [str(a) if id(type(a)) in _SHOWN else f"<{blame.name_of(type(a))}>" for a in args]
+    return shown[0] if len(shown) == 1 else "" if not shown else "(" + ", ".join(shown) + ")"
+
+
 def describe_exception(exc: BaseException, submission_dir: str) -> dict[str, Any]:
     """Plain-data account of an exception, showing only the submission's own frames."""
-    if isinstance(exc, KnownStall):
+    kind = type(exc)
+    if kind is KnownStall:  # the worker's own, exactly
         return {
             "kind": "known_stall",
             "type": "KnownStall",
             "message": "",
             "where": [],
-            "function": exc.qualname,
+            "function": cast(KnownStall, exc).qualname,
         }
-    frames = traceback.extract_tb(exc.__traceback__)
+    frames = traceback.extract_tb(_TRACEBACK.__get__(exc))
     own = [f for f in frames if f.filename.startswith(submission_dir + os.sep)]
     where = _where(own)
     last = frames[-1] if frames else None
     raised_by_stub = (
-        isinstance(exc, NotImplementedError)
+        issubclass(kind, NotImplementedError)
         and last is not None
         and last in own
         and (last.line or "").lstrip().startswith("raise")
     )
-    text = str(exc)
-    out_of_memory = isinstance(exc, MemoryError) or (
-        isinstance(exc, RuntimeError) and "can't allocate memory" in text
+    text = exception_text(exc)
+    out_of_memory = issubclass(kind, MemoryError) or (
+        issubclass(kind, RuntimeError) and "can't allocate memory" in text
     )
-    kind = "not_started" if raised_by_stub else "out_of_memory" if out_of_memory else "exception"
+    category = "not_started" if raised_by_stub else "out_of_memory" if out_of_memory else "exception"
     function = f"{own[-1].name}() in {Path(own[-1].filename).name}" if own else ""
     described = {
-        "kind": kind,
-        "type": type(exc).__name__,
+        "kind": category,
+        "type": blame.name_of(kind),
         "message": _short(text),
         "where": where,
         "function": function,
         "functions": [f.name for f in own],  # where it arose, as names (the verdict's data)
     }
-    if kind == "exception":
+    if category == "exception":
         described.update(blame.blame(exc, submission_dir))
     return described
 
@@ -285,22 +308,31 @@ class Worker:
         sys.stdout = sys.stderr = self.printed  # stdout and stderr, interleaved as on a terminal
 
     def send(self, message: dict[str, Any]) -> None:
+        self.write(self.prepare(message))
+
+    def prepare(self, message: dict[str, Any]) -> bytes:
+        """``message`` as the channel's bytes: plain data made by code that runs nothing of the
+        submission (:func:`grader.sandboxed.probe_kit.to_plain`), or a note that it could not be."""
         from grader.sandboxed.probe_kit import to_plain
 
         try:
-            payload = self.channel.encode(to_plain(message))
+            return bytes(self.channel.encode(to_plain(message)))
         except Exception as exc:  # a value the codec does not carry slipped through
-            payload = self.channel.encode(
-                {
-                    "event": "raised",
-                    "error": {
-                        "kind": "exception",
-                        "type": type(exc).__name__,
-                        "message": "the result could not be sent back as plain data",
-                        "where": [],
-                    },
-                }
+            return bytes(
+                self.channel.encode(
+                    {
+                        "event": "raised",
+                        "error": {
+                            "kind": "exception",
+                            "type": type(exc).__name__,
+                            "message": "the result could not be sent back as plain data",
+                            "where": [],
+                        },
+                    }
+                )
             )
+
+    def write(self, payload: bytes) -> None:
         with self.sending:
             self.channel.write_frame(self.args.results_fd, self.nonce, payload)
 
@@ -370,6 +402,11 @@ class Worker:
         return self.probes[key]
 
     def serve(self) -> None:
+        """Answer probe requests until the trusted side closes the pipe. Nothing of the submission
+        runs outside a request's answer (:func:`grader.sandboxed.probe_kit.answering`): what it left
+        to run later (a finalizer of what the probe held, garbage its objects made) runs before
+        the answer leaves, while the twins the probe's recorded calls replaced are still replaced,
+        and changes no answer, which is plain data already."""
         from grader.sandboxed import probe_kit
 
         while True:
@@ -378,22 +415,33 @@ class Worker:
             except self.channel.ChannelClosed:
                 return
             probe = self.probe(request["name"], request["source"])
-            for qualname in request.get("blocked", ()):
-                self.block(qualname)
-            if self.state_after_import is not None:
-                self.torch_state.restore(self.state_after_import)
-            probe_kit.manual_seed(request.get("seed", 0))
-            cpu = request.get("cpu")
-            self.watchdog.arm(float(request["timeout"]), float(cpu) if cpu else None)
-            try:
-                value = probe(self.module, *request["args"], **request["kwargs"])
-            except BaseException as exc:
-                self.watchdog.disarm()
-                error = describe_exception(exc, self.args.submission_dir)
-                self.send({"event": "raised", "error": error, "output": self.printed.take()})
-                continue
+            with probe_kit.answering():
+                payload = self.answer(probe, request)
+                del request  # the probe's inputs, and whatever the submission hung on them
+                gc.collect()  # its garbage, finalised now (seal() froze what came before: microseconds)
+                if self.state_after_import is not None:
+                    self.torch_state.restore(self.state_after_import)
+            self.write(payload)
+
+    def answer(self, probe: Callable[..., Any], request: dict[str, Any]) -> bytes:
+        """Run one probe; its answer as the channel's bytes."""
+        from grader.sandboxed import probe_kit
+
+        for qualname in request.get("blocked", ()):
+            self.block(qualname)
+        if self.state_after_import is not None:
+            self.torch_state.restore(self.state_after_import)
+        probe_kit.manual_seed(request.get("seed", 0))
+        cpu = request.get("cpu")
+        self.watchdog.arm(float(request["timeout"]), float(cpu) if cpu else None)
+        try:
+            value = probe(self.module, *request["args"], **request["kwargs"])
+        except BaseException as exc:
             self.watchdog.disarm()
-            self.send({"event": "result", "value": value, "output": self.printed.take()})
+            error = describe_exception(exc, self.args.submission_dir)
+            return self.prepare({"event": "raised", "error": error, "output": self.printed.take()})
+        self.watchdog.disarm()
+        return self.prepare({"event": "result", "value": value, "output": self.printed.take()})
 
 
 def gpu_sandbox() -> bool:
@@ -427,8 +475,9 @@ def seal() -> None:
     threads (the watchdog; a GPU's) are started by now, and no other can start after it."""
     import torch
 
-    from grader.sandboxed import seccomp
+    from grader.sandboxed import gpu_face, seccomp
 
+    gpu_face.show_a_gpu()  # torch.cuda's names bound to the stand-in's faces before the import keeps any
     gpu = gpu_sandbox()
     if gpu and torch.cuda.is_available():
         _start_autograd("cuda")
@@ -436,6 +485,7 @@ def seal() -> None:
         _start_autograd("cpu")
     if seccomp.supported():
         seccomp.install(seccomp.worker_program(os.getpid(), gpu=gpu))
+    gc.freeze()  # the worker's own objects, never garbage: the collection after each probe scans the rest
 
 
 def serve_forked(nonce: bytes, results_fd: int) -> None:

@@ -395,16 +395,18 @@ _READERS: dict[bytes, Callable[[_Reader, int], Any]] = {
 }
 
 
-# probe_kit.to_plain as it was at a805c93: the oracle of what the worker sends
+# probe_kit.to_plain as it was at a805c93: the oracle of what the worker sends; since nothing of a
+# submission runs after its probe, a tensor is a copy in memory of its own (what the submission does
+# to its tensor afterwards reaches no answer) and a tensor subclass other than nn.Parameter is
+# refused, not converted (its detach or __torch_function__ would run)
 def to_plain(value: Any, depth: int = 0) -> Any:
     """Turn a probe's result into what the channel's codec carries (:mod:`grader.sandboxed.codec`)."""
     if depth > 20:
         return "<not plain data: nested too deep>"
     if isinstance(value, torch.Tensor):
-        plain = value.detach()
-        if type(plain) is not torch.Tensor:
-            plain = plain.as_subclass(torch.Tensor)
-        return plain
+        if type(value) not in (torch.Tensor, torch.nn.Parameter):
+            return f"<not plain data: a subclass of torch.Tensor: {type(value).__name__}>"
+        return value.detach().clone()
     if value is None or isinstance(value, (torch.Size, torch.dtype, torch.device)):
         return value
     plain_type: Any

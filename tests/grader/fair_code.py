@@ -355,6 +355,50 @@ def evaluate(model, loader, device):
     return right / total
 """,
     ),
+    "train_epoch as on a GPU: pinned batches, copies without blocking, synchronize": (
+        "mlp",
+        "train_epoch",
+        """
+def train_epoch(model, loader, loss_fn, optimizer, device):
+    on_gpu = str(device).startswith("cuda")
+    model.train()
+    total, count = 0.0, 0
+    for inputs, targets in loader:
+        if on_gpu:
+            inputs = inputs.pin_memory().to(device, non_blocking=True)
+            targets = targets.pin_memory().to(device, non_blocking=True)
+        else:
+            inputs, targets = inputs.to(device), targets.to(device)
+        loss = loss_fn(model(inputs), targets)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        total += loss.item() * len(inputs)
+        count += len(inputs)
+    if on_gpu:
+        torch.cuda.synchronize(device)
+    return total / count
+""",
+    ),
+    "evaluate on torch.device('cuda', 0) when CUDA is there": (
+        "mlp",
+        "evaluate",
+        """
+@torch.no_grad()
+def evaluate(model, loader, device):
+    if torch.device(device) == torch.device("cuda", 0):
+        torch.cuda.synchronize()
+    model.eval()
+    right = total = 0
+    for inputs, targets in loader:
+        scores = model(inputs.to(device))
+        predicted = (scores[:, 0] > 0.5).long() if scores.shape[1] == 1 else scores.argmax(dim=1)
+        labels = targets.to(device).reshape(-1).long()
+        right += int((predicted == labels).sum())
+        total += len(labels)
+    return right / total
+""",
+    ),
     "LogisticRegression as one nn.Sequential": (
         "mlp",
         "LogisticRegression",

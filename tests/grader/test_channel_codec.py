@@ -265,14 +265,17 @@ def test_nesting_up_to_the_limit_is_carried():
 
 
 def test_the_worker_still_reports_an_answer_it_cannot_send():
-    """Worker.send's fallback: an answer the codec refuses becomes a 'raised' event."""
+    """Worker.prepare's fallback: an answer the codec refuses becomes a 'raised' event."""
     read_end, write_end = os.pipe()
     nonce = b"n" * 16
     sender = argparse.Namespace(
         channel=channel, args=argparse.Namespace(results_fd=write_end), nonce=nonce, sending=threading.Lock()
     )
     try:
-        Worker.send(sender, {"event": "result", "value": torch.zeros(2).to_sparse(), "output": {}})  # type: ignore[arg-type]
+        payload = Worker.prepare(
+            sender, {"event": "result", "value": torch.zeros(2).to_sparse(), "output": {}}
+        )  # type: ignore[arg-type]
+        Worker.write(sender, payload)  # type: ignore[arg-type]
         event = channel.decode(channel.read_frame(read_end, nonce))
     finally:
         os.close(read_end)

@@ -244,12 +244,13 @@ def test_device_check_through_the_sandbox(session_for, body, verdict):
 @pytest.mark.unit
 def test_cudnn_is_off_on_the_second_device_and_as_it_was_after():
     """On a CUDA build torch hands a tensor that says ``is_cuda`` to cuDNN (``nn.RNN`` flattened
-    the stand-in's weights there on an H100 and raised): off inside, restored after."""
+    the stand-in's weights there on an H100 and raised): off inside, restored after. Graded code
+    reads the flag as it was (a GPU's face: on by default there)."""
     before = torch.backends.cudnn.enabled
     try:
         torch.backends.cudnn.enabled = True
         with kit.second_device():
-            assert torch.backends.cudnn.enabled is False
+            assert torch._C._get_cudnn_enabled() is False and torch.backends.cudnn.enabled is True
             out, _ = nn.RNN(3, 4).to(kit.SECOND_DEVICE)(kit.to_second_device(torch.ones(2, 1, 3)))
         assert torch.backends.cudnn.enabled is True
         assert tuple(out.shape) == (2, 1, 4)

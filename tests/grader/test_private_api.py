@@ -72,17 +72,32 @@ PRIVATE = {
     ("grader/sandboxed/dynamo_free.py", "_use_grad_for_differentiable"): "torch",
     ("grader/sandboxed/probe_kit.py", "_C"): "torch",
     ("grader/sandboxed/probe_kit.py", "_destroy"): "torch",
-    ("grader/sandboxed/probe_kit.py", "_disabled_torch_function_impl"): "torch",
     ("grader/sandboxed/probe_kit.py", "_dispatch_has_kernel_for_dispatch_key"): "torch",
     ("grader/sandboxed/probe_kit.py", "_get_privateuse1_backend_name"): "torch",
     ("grader/sandboxed/probe_kit.py", "_getframe"): "python",
-    ("grader/sandboxed/probe_kit.py", "_index_put_impl_"): "torch",  # an aten op's name
-    ("grader/sandboxed/probe_kit.py", "_make_wrapper_subclass"): "torch",
     ("grader/sandboxed/probe_kit.py", "_ops"): "torch",
     ("grader/sandboxed/probe_kit.py", "_python_dispatch"): "torch",
     ("grader/sandboxed/probe_kit.py", "_pytree"): "torch",
-    ("grader/sandboxed/probe_kit.py", "_to_copy"): "torch",  # an aten op's name
+    ("grader/sandboxed/gpu_face.py", "_C"): "torch",  # torch._C.StorageBase's device getter
+    ("grader/sandboxed/gpu_face.py", "_exchange_device"): "torch",  # what torch.cuda.device calls
+    ("grader/sandboxed/gpu_face.py", "_maybe_exchange_device"): "torch",
+    ("grader/sandboxed/guarded.py", "_getframe"): "python",
+    ("grader/sandboxed/plain.py", "_C"): "torch",
+    ("grader/sandboxed/plain.py", "_disable_current_modes"): "torch",
+    ("grader/sandboxed/plain.py", "_python_dispatch"): "torch",
+    ("grader/sandboxed/stand_in.py", "_C"): "torch",
+    ("grader/sandboxed/stand_in.py", "_disabled_torch_function_impl"): "torch",
+    ("grader/sandboxed/stand_in.py", "_index_put_impl_"): "torch",  # an aten op's name
+    ("grader/sandboxed/stand_in.py", "_make_wrapper_subclass"): "torch",
+    ("grader/sandboxed/stand_in.py", "_python_dispatch"): "torch",
+    ("grader/sandboxed/stand_in.py", "_pytree"): "torch",
+    ("grader/sandboxed/stand_in.py", "_to_copy"): "torch",  # an aten op's name
     ("grader/sandboxed/torch_state.py", "_C"): "torch",
+    ("grader/sandboxed/torch_state.py", "_len_torch_dispatch_stack"): "torch",
+    ("grader/sandboxed/torch_state.py", "_len_torch_function_stack"): "torch",
+    ("grader/sandboxed/torch_state.py", "_pop_mode"): "torch",
+    ("grader/sandboxed/torch_state.py", "_pop_torch_function_stack"): "torch",
+    ("grader/sandboxed/torch_state.py", "_python_dispatch"): "torch",
     ("grader/sandboxed/torch_state.py", "_set_grad_enabled"): "torch",
     ("grader/sandboxed/torch_state.py", "_tensor_str"): "torch",
     ("grader/sandboxed/worker.py", "_current_frames"): "python",

@@ -261,13 +261,14 @@ def test_to_plain_detaches_a_tensor_with_a_graph():
     assert plain.grad_fn is None and not plain.requires_grad
 
 
-def test_to_plain_turns_any_tensor_subclass_into_a_plain_tensor():
+def test_to_plain_refuses_a_tensor_subclass_and_sends_a_parameter_as_a_plain_tensor():
     class Tagged(torch.Tensor):
         pass
 
     tagged = torch.ones(2).as_subclass(Tagged)
-    plain = kit.to_plain([tagged])[0]
-    assert type(plain) is torch.Tensor
+    assert kit.to_plain([tagged]) == [f"{kit.SUBCLASS_MARK}: Tagged>"]
+    plain = kit.to_plain(nn.Parameter(torch.ones(2)))
+    assert type(plain) is torch.Tensor and not plain.requires_grad
     assert type(round_trip(plain)) is torch.Tensor
 
 

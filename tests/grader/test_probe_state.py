@@ -5,6 +5,7 @@ off cost train_epoch, MLP, DiabetesNet and LogisticRegression their points)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -29,6 +30,25 @@ def test_restore_puts_back_every_switch_graded_code_may_flip():
         assert torch_state.snapshot() == before
     finally:
         torch_state.restore(before)
+
+
+@pytest.mark.unit
+def test_restore_pops_a_mode_graded_code_left_pushed():
+    """A ``with torch.device(...)`` suspended in a generator keeps its function mode pushed: every
+    tensor the next probe (and the worker's own code) makes would land on that device."""
+    before = torch_state.snapshot()
+
+    def left_open():
+        with torch.device("meta"):
+            yield
+
+    kept = left_open()
+    next(kept)
+    assert torch.zeros(1).device.type == "meta"
+    torch_state.restore(before)
+    assert torch_state.snapshot() == before and torch.zeros(1).device.type == "cpu"
+    with contextlib.suppress(Exception):  # its exit finds no mode of its own to pop
+        kept.close()
 
 
 def points_by_exercise(folder: Path, source: str) -> dict[str, float]:

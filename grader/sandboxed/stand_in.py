@@ -1,0 +1,335 @@
+"""The second device: a stand-in for a GPU on a CPU-only machine (``kit.second_device``).
+
+Tensors "on the second device" hold real CPU data and report the ``meta`` device (the one device
+besides the CPU that every torch build has and that the autograd engine runs on the calling
+thread); an op that mixes them with CPU tensors raises DeviceMismatch where CUDA would raise, so
+``.item()``, masks and indexing work and a wrong-device allocation is still caught.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import torch
+from torch.overrides import TorchFunctionMode
+from torch.utils._python_dispatch import TorchDispatchMode, return_and_correct_aliasing
+from torch.utils._pytree import tree_flatten, tree_map
+
+from grader.sandboxed import gpu_face, guarded, plain
+from grader.sandboxed.plain import to_plain
+
+# What graded code sees of the second device is a GPU's name, ``cuda:0`` (``x.device``,
+# ``x.is_cuda``, ``get_device()``, ``type()``, ``repr``; :class:`_SecondDeviceFactories`): code
+# that built on the input's device only when it saw the stand-in's name (``meta``) is as wrong
+# here as on a GPU. Underneath, the wrapper reports ``meta`` to torch's C++ (autograd asks a
+# CUDA device for its stream, which a build without CUDA cannot give), and ``cuda`` arguments
+# (``device=x.device``, ``.to(x.device)``, ``.cuda()``) are read as ``meta`` inside the mode.
+SECOND_DEVICE = torch.device("cuda", 0)
+_UNDERNEATH = torch.device("meta")
+SECOND_DEVICE_NAME = "the second device"
+_INDEX_OPS = {"index", "index_put", "index_put_", "_index_put_impl_"}
+
+
+class DeviceMismatch(RuntimeError):
+    """An op mixed tensors of the second device with CPU tensors (CUDA would refuse it)."""
+
+
+class OnSecondDevice(torch.Tensor):
+    """A real CPU tensor (``cpu_data``) that says it lives on :data:`SECOND_DEVICE`."""
+
+    cpu_data: torch.Tensor
+
+    @staticmethod
+    def __new__(cls, inner: torch.Tensor) -> OnSecondDevice:
+        return torch.Tensor._make_wrapper_subclass(
+            cls,
+            inner.shape,
+            strides=inner.stride(),
+            storage_offset=inner.storage_offset(),
+            dtype=inner.dtype,
+            layout=inner.layout,
+            device=_UNDERNEATH,
+            requires_grad=inner.requires_grad,
+        )
+
+    def __init__(self, inner: torch.Tensor) -> None:
+        self.cpu_data = inner
+        gpu_face.track(self, inner)  # torch.cuda.memory_allocated() counts it while it lives
+
+    @property  # type: ignore[misc]  # graded code reads a GPU's tensor's class (``type()``: guarded.py)
+    def __class__(self) -> type:
+        return torch.Tensor
+
+    def __repr__(self) -> str:  # type: ignore[override]
+        """As torch writes a GPU's tensor: ``tensor([...], device='cuda:0', dtype=..., grad_fn=...)``."""
+        text = repr(self.cpu_data.detach())
+        at = text.find(", dtype=")
+        at = len(text) - 1 if at < 0 else at
+        grad = f", grad_fn=<{type(self.grad_fn).__name__}>" if self.grad_fn is not None else ""
+        grad = grad or (", requires_grad=True" if self.requires_grad else "")
+        return text[:at] + f", device='{SECOND_DEVICE}'" + text[at:-1] + grad + ")"
+
+    __torch_function__ = torch._C._disabled_torch_function_impl  # type: ignore[assignment]
+
+    @classmethod
+    def __torch_dispatch__(  # type: ignore[override]  # Tensor's is a C function, untyped
+        cls, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
+    ) -> Any:
+        return _dispatch(func, args, kwargs or {})
+
+
+# Graded code that reads the class's name sees a tensor's (``type(x) is torch.Tensor`` still tells).
+OnSecondDevice.__name__ = OnSecondDevice.__qualname__ = "Tensor"
+OnSecondDevice.__module__ = "torch"
+
+
+def _is_second(device: Any) -> bool:
+    return isinstance(device, (str, torch.device)) and torch.device(device).type in (
+        SECOND_DEVICE.type,
+        _UNDERNEATH.type,
+    )
+
+
+def _unwrap(t: Any) -> Any:
+    return t.cpu_data if isinstance(t, OnSecondDevice) else t
+
+
+def _wrap(t: Any) -> Any:
+    return OnSecondDevice(t) if isinstance(t, torch.Tensor) and not isinstance(t, OnSecondDevice) else t
+
+
+def _check_same_device(name: str, args: Sequence[Any], flat: list[Any]) -> None:
+    """CUDA's rule: tensors of one op share a device, except 0-dim CPU tensors (scalars),
+    CPU index tensors of indexing, and a CPU source of a copy (``x[i] = row``). A copy of the
+    device's values INTO a CPU tensor (``buffer[t] = h`` on ``torch.zeros(...)`` made without
+    ``device=``) is refused: CUDA runs it, but it is a buffer silently created on the wrong
+    device, the result moved back only afterwards (a learner's code that passes on
+    CPU and fails on a GPU)."""
+    allowed = set()
+    if name in _INDEX_OPS:
+        allowed = {id(t) for t in tree_flatten(args[1])[0]}
+    elif name == "copy_":
+        into, source = args[:2]
+        if isinstance(source, OnSecondDevice) and not isinstance(into, OnSecondDevice):
+            raise DeviceMismatch(
+                f"a copy of values of {SECOND_DEVICE_NAME} into a tensor on {into.device} "
+                "(a buffer created without device=)"
+            )
+        allowed = {id(a) for a in args[:2]}
+    for t in flat:
+        if (
+            isinstance(t, torch.Tensor)
+            and not isinstance(t, OnSecondDevice)
+            and id(t) not in allowed
+            and not (t.dim() == 0 and t.device.type == "cpu")
+        ):
+            raise DeviceMismatch(
+                f"{name} on tensors of {SECOND_DEVICE_NAME} and one of shape {tuple(t.shape)} on {t.device}"
+            )
+
+
+def _dispatch(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
+    name = str(func.overloadpacket.__name__)
+    creates = _is_second(kwargs.get("device"))  # torch.zeros(..., device=x.device), .to(x.device)
+    flat, _ = tree_flatten((args, kwargs))
+    tagged = any(isinstance(t, OnSecondDevice) for t in flat)
+    if not (tagged or creates):
+        return func(*args, **kwargs)
+    if not creates:
+        _check_same_device(name, args, flat)
+    inner_args, inner_kwargs = tree_map(_unwrap, (args, kwargs))
+    if creates:
+        inner_kwargs["device"] = torch.device("cpu")
+    out = func(*inner_args, **inner_kwargs)
+    if name == "_to_copy" and kwargs.get("device") is not None and not creates:  # .cpu(), .to("cpu")
+        return out
+    wrapped = tree_map(_wrap, out)
+    return return_and_correct_aliasing(func, args, kwargs, wrapped) if tagged else wrapped
+
+
+# Read on the real data, as a device answers them: values (``tolist``) and the memory a tensor
+# uses (``data_ptr``, its storage), which correct code compares to tell aliased arguments apart;
+# the wrapper alone has no storage (every ``data_ptr()`` 0: everything looked aliased).
+_READ_ON_THE_DATA = {torch.Tensor.tolist, torch.Tensor.data_ptr, torch.Tensor.untyped_storage}
+
+
+# What graded code reads of a tensor's device, and what the second device's tensors answer.
+_SHOWN = {
+    torch._C.TensorBase.device: SECOND_DEVICE,
+    torch._C.TensorBase.is_cuda: True,
+    torch._C.TensorBase.is_meta: False,
+}
+
+
+def _underneath(value: Any) -> Any:
+    """A device argument as the mode reads it: the second device's name is ``meta`` underneath;
+    a GPU other than the first is none (a machine with one GPU has no ``cuda:1``)."""
+    if isinstance(value, torch.device) or (isinstance(value, str) and value.startswith("cuda")):
+        named = torch.device(value)
+        if named.type == SECOND_DEVICE.type:
+            if named.index not in (None, SECOND_DEVICE.index):
+                raise RuntimeError("CUDA error: invalid device ordinal")
+            return _UNDERNEATH
+    return value
+
+
+def _shown(func: Any, args: Sequence[Any]) -> tuple[bool, Any]:
+    """(True, what a GPU's tensor answers) where ``func`` reads the device of a tensor of the
+    second device (a property, ``get_device()``, ``type()``), else (False, None)."""
+    if not args or not isinstance(args[0], OnSecondDevice):
+        return False, None
+    descriptor = getattr(func, "__self__", None)
+    if type(descriptor) is type(torch._C.TensorBase.device) and descriptor in _SHOWN:
+        return True, _SHOWN[descriptor]
+    if func is torch._C.TensorBase.get_device or func is torch.Tensor.get_device or func is torch.get_device:
+        return True, SECOND_DEVICE.index
+    if func is torch._C.TensorBase.type and len(args) == 1:
+        return True, "torch.cuda." + args[0].cpu_data.type().rsplit(".", 1)[-1]
+    return False, None
+
+
+_PIN = (torch.Tensor.pin_memory, torch._C.TensorBase.pin_memory)
+_IS_PINNED = (torch.Tensor.is_pinned, torch._C.TensorBase.is_pinned)
+_NEW_TENSOR = (torch.Tensor.new_tensor, torch._C.TensorBase.new_tensor)
+
+
+def _faced(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> tuple[bool, Any]:
+    """(True, what a GPU gives) for the calls whose answer on a GPU is not the dispatcher's: a
+    storage (the GPU's), pinned memory (a copy; a GPU's tensor cannot be pinned), ``new_tensor``
+    (on the tensor's device); else (False, None)."""
+    second = bool(args) and isinstance(args[0], OnSecondDevice)
+    if func is torch.Tensor.untyped_storage and second:
+        return True, gpu_face.shown_storage(args[0].cpu_data.untyped_storage())
+    if func is torch.Tensor.storage and second:
+        return True, gpu_face.typed_storage(args[0].cpu_data)
+    if func in _PIN:
+        if second:
+            raise RuntimeError(
+                f"cannot pin '{_shown(torch._C.TensorBase.type, args[:1])[1]}' only dense CPU tensors can be pinned"
+            )
+        return True, gpu_face.pin(args[0])
+    if func in _IS_PINNED:
+        return True, not second and gpu_face.is_pinned(args[0])
+    if func in _NEW_TENSOR and second:
+        device = kwargs.get("device")
+        kept = {k: v for k, v in kwargs.items() if k not in ("device", "requires_grad")}
+        made = torch.tensor(tree_map(_unwrap, args[1]), **{"dtype": args[0].dtype, **kept})
+        made = _wrap(made) if device is None or _is_second(device) else made.to(device)
+        return True, made.requires_grad_(bool(kwargs.get("requires_grad", False)))
+    return False, None
+
+
+class _SecondDeviceFactories(TorchFunctionMode):
+    """What never reaches the dispatcher with its device: ``torch.tensor(data, device=...)``
+    (built on the CPU, then moved below Python's reach), ``numpy()`` and what
+    :data:`_READ_ON_THE_DATA` reads; what graded code reads of the device (:func:`_shown`),
+    the device arguments it passes (:func:`_underneath`) and the calls a GPU answers otherwise
+    than the dispatcher (:func:`_faced`); ``torch.device(...)`` as written (``cuda``)."""
+
+    def __torch_function__(
+        self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
+    ) -> Any:
+        kwargs = kwargs or {}
+        if func is torch.device:
+            return func(*args, **kwargs)
+        shown, answer = _shown(func, args)
+        if not shown:
+            shown, answer = _faced(func, args, kwargs)
+        if shown:
+            return answer
+        if func is torch.Tensor.cuda or func is torch._C.TensorBase.cuda:
+            func, args, kwargs = torch.Tensor.to, (args[0], _UNDERNEATH), {}
+        args = tuple(_underneath(a) for a in args)
+        kwargs = {k: _underneath(v) if k == "device" else v for k, v in kwargs.items()}
+        if kwargs.get("pin_memory"):  # torch.empty(..., pin_memory=True): a GPU's pinned memory
+            return gpu_face.pin(func(*args, **{**kwargs, "pin_memory": False}))
+        if func in (torch.tensor, torch.as_tensor) and args and not isinstance(args[0], torch.Tensor):
+            data = tree_map(_unwrap, args)  # torch.tensor([x[0], x[1]]): values read on the CPU
+            if not _is_second(kwargs.get("device")):
+                return func(*data, **kwargs)
+            return _wrap(func(*data, **{**kwargs, "device": "cpu"}))
+        if func in _READ_ON_THE_DATA and args and isinstance(args[0], OnSecondDevice):
+            return func(args[0].cpu_data, *args[1:], **kwargs)
+        if func is torch.Tensor.numpy and isinstance(args[0], OnSecondDevice):
+            raise TypeError(
+                f"can't convert a tensor on {SECOND_DEVICE_NAME} to numpy (as on CUDA): use .cpu() first"
+            )
+        return func(*args, **kwargs)
+
+
+class _SecondDeviceMode(TorchDispatchMode):
+    def __torch_dispatch__(
+        self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
+    ) -> Any:
+        return _dispatch(func, args, kwargs or {})
+
+
+@contextmanager
+def second_device() -> Iterator[None]:
+    """Inside: ``device=SECOND_DEVICE`` creates tensors on the second device, ``.to(SECOND_DEVICE)``
+    moves there (modules too), and mixing with CPU tensors raises :class:`DeviceMismatch`.
+    cuDNN is off inside: the second device shows a GPU's face, and on a CUDA build torch would
+    hand its tensors to cuDNN (``nn.RNN`` flattens its weights there) as it does a GPU's; graded
+    code reads the flag as it was (:mod:`grader.sandboxed.gpu_face`, with the GPU's other faces)."""
+    gpu_face.show_a_gpu()
+    enabled = torch.backends.cudnn.enabled
+    torch.backends.cudnn.enabled = False
+    gpu_face.FACE.depth += 1
+    gpu_face.FACE.cudnn = enabled
+    try:
+        with _SecondDeviceFactories(), _SecondDeviceMode():  # type: ignore[no-untyped-call]  # torch's __init__
+            yield
+    finally:
+        gpu_face.FACE.depth -= 1
+        torch.backends.cudnn.enabled = enabled
+
+
+def to_second_device(value: Any) -> Any:
+    """Copies of the tensors in ``value`` (nested lists, tuples, dicts) on the second device."""
+    return tree_map(
+        lambda t: (
+            OnSecondDevice(t.detach().clone()).requires_grad_(t.requires_grad)
+            if isinstance(t, torch.Tensor)
+            else t
+        ),
+        value,
+    )
+
+
+def device_trace(call: Callable[[], Any]) -> dict[str, Any]:
+    """Run ``call()`` under :func:`second_device`; report the outcome as plain data.
+
+    ``{"ok": True, "value": the result with its tensors as CPU tensors, "devices": where the
+    result's tensors were ("second" or a real device)}``, or ``{"ok": False, "mismatch": ...}``
+    when an op mixed devices, or ``{"ok": False, "raised": ...}`` when the code raised only
+    here (``.numpy()`` of a device tensor…). NotImplementedError (a stub) propagates. The value
+    is made plain inside the stand-in (:func:`to_plain`: copies, nothing of the submission runs),
+    so that code run after the call (the probe's CPU call of the same function) changes none of it.
+    """
+    devices: set[str] = set()
+    try:
+        with second_device():
+            plain = to_plain(call(), devices)
+    except NotImplementedError:
+        raise
+    except DeviceMismatch as exc:
+        return {"ok": False, "mismatch": str(exc)}
+    except (RuntimeError, TypeError, ValueError, IndexError) as exc:
+        text = str(exc).splitlines()[0] if str(exc) else ""
+        if "same device" in text or "expected device" in text or "is not on the expected device" in text:
+            return {"ok": False, "mismatch": text}
+        return {"ok": False, "raised": f"{type(exc).__name__}: {text}"[:300]}
+    return {"ok": True, "value": plain, "devices": sorted(devices)}
+
+
+def _cpu_data(t: OnSecondDevice) -> tuple[Any, str]:
+    """What the answer sends of a tensor of the second device: its real data (set by __init__)."""
+    return t.__dict__.get("cpu_data"), "second"
+
+
+plain.wraps_data(OnSecondDevice, _cpu_data)
+guarded.SHOWN_TYPES[id(OnSecondDevice)] = torch.Tensor  # type(x) is torch.Tensor, as on a GPU
+sys.modules[__name__].__class__ = plain.ReadOnlyModule
