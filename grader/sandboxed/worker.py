@@ -148,26 +148,20 @@ def describe_exception(exc: BaseException, submission_dir: str) -> dict[str, Any
         }
     frames = traceback.extract_tb(_TRACEBACK.__get__(exc))
     own = [f for f in frames if f.filename.startswith(submission_dir + os.sep)]
-    where = _where(own)
     last = frames[-1] if frames else None
-    raised_by_stub = (
-        issubclass(kind, NotImplementedError)
-        and last is not None
-        and last in own
-        and (last.line or "").lstrip().startswith("raise")
-    )
+    raised = last is not None and last in own and (last.line or "").lstrip().startswith("raise")
+    raised_by_stub = issubclass(kind, NotImplementedError) and raised
     text = exception_text(exc)
     out_of_memory = issubclass(kind, MemoryError) or (
         issubclass(kind, RuntimeError) and "can't allocate memory" in text
     )
     category = "not_started" if raised_by_stub else "out_of_memory" if out_of_memory else "exception"
-    function = f"{own[-1].name}() in {Path(own[-1].filename).name}" if own else ""
     described = {
         "kind": category,
         "type": blame.name_of(kind),
         "message": _short(text),
-        "where": where,
-        "function": function,
+        "where": _where(own),
+        "function": f"{own[-1].name}() in {Path(own[-1].filename).name}" if own else "",
         "functions": [f.name for f in own],  # where it arose, as names (the verdict's data)
     }
     if category == "exception":
