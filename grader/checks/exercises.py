@@ -443,12 +443,12 @@ def _shown(test: CheckRow, hidden_text: bool) -> str:
     ended: str = test["status"]
     status = _(STATUS_PHRASES.get(ended, ended))
     if kind not in HIDDEN_KINDS:
-        ended = _("a hidden %(kind)s check %(status)s") % {"kind": kind, "status": status}
+        said = _("a hidden %(kind)s check %(status)s") % {"kind": kind, "status": status}
     else:
-        ended = _("%(check)s %(status)s") % {"check": _(HIDDEN_KINDS[kind]), "status": status}
+        said = _("%(check)s %(status)s") % {"check": _(HIDDEN_KINDS[kind]), "status": status}
     cause = f"{test['clause']} clause" if test.get("clause") else (test.get("cause") or "").split(":")[0]
-    cause = cause if cause in HIDDEN_CAUSES else test["status"]
-    return ended + (": " + _(HIDDEN_CAUSES[cause]) if cause in HIDDEN_CAUSES else "")
+    told = HIDDEN_CAUSES.get(cause) or HIDDEN_CAUSES.get(ended, "")
+    return said + (": " + _(told) if told else "")
 
 
 def waited_for(name: str, test: CheckRow, exercises: Iterable[str]) -> str:

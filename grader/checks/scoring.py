@@ -254,8 +254,8 @@ def make_result(
         clause=clause,
         cause=cause if status in ("failed", "error") else "",
         blame=place.blame,
-        stub=place.stub if status == "not_started" else "",
-        form=place.form and status == "failed",
+        stub=place.stub,
+        form=place.form,
     )
 
 

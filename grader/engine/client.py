@@ -34,8 +34,8 @@ from grader.engine.problems import (
     SubmissionError,
     SubmissionProblem,
     error_text,
-    placed,
     sealed,
+    with_place,
 )
 from grader.engine.sandbox import Limits
 from grader.engine.workers import Worker, keep_one_ahead, read_sources, start_worker
@@ -476,7 +476,7 @@ class TopicSession:
             return event.get("value")
         error = event.get("error", {}) if event["event"] == "raised" else {}
         if error.get("kind") == "not_started":
-            raise placed(
+            raise with_place(
                 NotStarted(still_raises(clean.name(error.get("function") or _("the exercise")))), error
             )
         if error.get("kind") == "known_stall":
@@ -486,7 +486,7 @@ class TopicSession:
                 _("%(name)s() calls %(stalled)s(): %(before)s; this check was not run")
                 % {"name": subject, "stalled": stalled, "before": before}
             )
-        raise placed(SubmissionError(error_text(error, action)), error)
+        raise with_place(SubmissionError(error_text(error, action)), error)
 
     def _measure(self, cpu_start: float | None) -> None:
         """Keep what the probe cost the worker in CPU time (:attr:`last_cpu`, read here from the
@@ -550,4 +550,4 @@ class TopicSession:
         timeout = ProbeTimeout(
             message + "\n  " + _("Its other checks are reported as timeouts without running it again.")
         )
-        return placed(timeout, {"functions": stall.get("functions")})
+        return with_place(timeout, {"functions": stall.get("functions")})

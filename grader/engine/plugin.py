@@ -333,7 +333,7 @@ def raised_cause(exc: BaseException | None) -> str:
     return error_cause("", str(exc))
 
 
-def placed(item: pytest.Item, exc: BaseException | None) -> Place:
+def placed(item: pytest.Item, exc: BaseException) -> Place:
     """Where a check's failure arose: for a check judging several exercises, the one it belongs
     to (the innermost of the submission's frames that is one of them, else the exercise the
     check's probe last called); the stub that still raises NotImplementedError; whether the
@@ -418,7 +418,7 @@ class Collector:
         if outcome is None or item.nodeid in self._done:
             return
         self._done.add(item.nodeid)
-        place = placed(item, excinfo.value if excinfo is not None and when == "call" else None)
+        place = placed(item, excinfo.value) if excinfo is not None and when == "call" else None
         self.results.setdefault(topic_of(item), []).append(result_of(item, *outcome, place=place))
 
     @pytest.hookimpl(wrapper=True)

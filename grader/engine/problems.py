@@ -74,7 +74,7 @@ def sealed(problem: SubmissionProblem, asked: tuple[str, ...] = ()) -> Submissio
 Problem = TypeVar("Problem", bound=SubmissionProblem)
 
 
-def placed(problem: Problem, error: dict[str, Any]) -> Problem:
+def with_place(problem: Problem, error: dict[str, Any]) -> Problem:
     """``problem`` with where it arose, from the worker's account of it (names and the
     exception's own words, capped and cleaned here)."""
     functions = error.get("functions")
