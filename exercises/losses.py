@@ -44,7 +44,8 @@ def mse(y_hat: Tensor, y: Tensor, reduction: str = "mean") -> Tensor:
             (their sum, 0-dim) or ``"none"`` (the element-wise squares, same shape).
     Returns:
         As for ``torch.nn.functional.mse_loss(y_hat, y, reduction=reduction)``.
-    Off limits: ``F.mse_loss``, ``nn.MSELoss``.
+    Off limits: ``F.mse_loss``, ``nn.MSELoss`` and torch's other regression losses
+    (``F.huber_loss``, ``F.smooth_l1_loss``, ``nn.HuberLoss``, ``nn.SmoothL1Loss``).
     """
     raise NotImplementedError("mse: square the differences, then apply the reduction")
 
@@ -53,7 +54,8 @@ def l1(y_hat: Tensor, y: Tensor, reduction: str = "mean") -> Tensor:
     """Mean absolute error: |ŷ − y| reduced like :func:`mse` (``"mean" | "sum" | "none"``).
 
     Equal to ``F.l1_loss(y_hat, y, reduction=reduction)``, which is off limits
-    (as is ``nn.L1Loss``).
+    (as are ``nn.L1Loss`` and torch's other regression losses: ``F.huber_loss``,
+    ``F.smooth_l1_loss``, ``nn.HuberLoss``, ``nn.SmoothL1Loss``).
     """
     raise NotImplementedError("l1: absolute differences, then the reduction")
 
@@ -77,7 +79,7 @@ def sigmoid(x: Tensor) -> Tensor:
     (e^(−x) overflows for large negative x; for x < 0 use the equal form e^x / (1 + e^x)). In
     float64 the tails count too (σ(−700) ≈ 1e−304 is not 0).
     Off limits: ``torch.sigmoid``, ``F.sigmoid``, ``Tensor.sigmoid``,
-    ``torch.special.expit``, ``F.logsigmoid``.
+    ``torch.special.expit``, ``F.logsigmoid``, ``F.glu``, ``F.silu``.
     """
     raise NotImplementedError("sigmoid: 1 / (1 + exp(-x)), written so that no exp overflows")
 
@@ -116,8 +118,8 @@ def softmax(x: Tensor, dim: int = -1) -> Tensor:
     Any shape and any ``dim`` (negative too); the result has x's shape and dtype, is
     positive and sums to 1 along ``dim``. Subtracting the maximum (exp-normalize) keeps it
     finite at logits of ±1000. Off limits: ``torch.softmax``, ``F.softmax``,
-    ``Tensor.softmax``, ``torch.log_softmax``, ``F.log_softmax``, ``Tensor.log_softmax``
-    and ``torch.logsumexp``.
+    ``Tensor.softmax``, ``torch.log_softmax``, ``F.log_softmax``, ``Tensor.log_softmax``,
+    ``torch.logsumexp``, ``torch.logcumsumexp`` and ``F.cross_entropy``.
     """
     raise NotImplementedError("softmax: subtract the max along dim, exponentiate, normalise")
 
@@ -151,7 +153,7 @@ def entropy(p: Tensor) -> Tensor:
     """Entropy H(p) = −Σ p·log p over the last dim, natural log, with 0·log 0 = 0.
 
     p (..., k) holds probability vectors; the result has shape ``p.shape[:-1]``, one value per
-    row. Off limits: ``torch.special.entr``.
+    row. Off limits: ``torch.special.entr``, ``torch.distributions``.
     """
     raise NotImplementedError("entropy: -sum(p * log p) over the last dim, treating 0*log 0 as 0")
 
@@ -161,6 +163,6 @@ def kl_div(p: Tensor, q: Tensor) -> Tensor:
 
     p and q (..., k) hold probability vectors; the result has shape ``p.shape[:-1]``.
     Terms with p = 0 contribute 0; where q = 0 < p the divergence is +inf.
-    Off limits: ``F.kl_div``, ``torch.special.entr``.
+    Off limits: ``F.kl_div``, ``torch.special.entr``, ``torch.distributions``.
     """
     raise NotImplementedError("kl_div: sum of p * (log p - log q), 0 where p == 0")

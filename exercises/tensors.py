@@ -56,7 +56,7 @@ def pairwise_sq_dists(a: Tensor, b: Tensor) -> Tensor:
     a: (n, d), b: (m, d) floating point. Returns D (n, m) with D[i, j] = Σₖ (a[i,k] − b[j,k])².
     Vectorised by broadcasting ((n, 1, d) against (1, m, d)) or by the expansion
     |a|² − 2·a·bᵀ + |b|²; values may be clamped at 0. The check's tolerance scales with
-    |a[i]|² + |b[j]|². Off limits: ``torch.cdist``.
+    |a[i]|² + |b[j]|². Off limits: ``torch.cdist``, ``torch.pdist``, ``F.pairwise_distance``.
     """
     raise NotImplementedError("pairwise_sq_dists: broadcast a[:, None, :] against b[None, :, :]")
 
@@ -102,7 +102,8 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
     a: (n, k), b: (k, m) floating point; returns (n, m). Vectorised by broadcasting and a sum
     (e.g. (n, k, 1) · (1, k, m) summed over k). Off limits: ``@``, ``torch.mm``,
     ``torch.matmul``, ``torch.bmm``, ``torch.einsum``, ``torch.tensordot``, ``torch.dot``,
-    ``torch.inner``, ``torch.mv``, ``F.linear``, ``torch.addmm``, ``torch.baddbmm``.
+    ``torch.inner``, ``torch.mv``, ``F.linear``, ``torch.addmm``, ``torch.baddbmm``,
+    ``torch.addbmm``, ``torch.addmv``, ``F.conv1d``, ``F.conv2d``.
     """
     raise NotImplementedError("matmul: multiply broadcast copies, then sum over the shared axis")
 
@@ -112,6 +113,6 @@ def norms(x: Tensor) -> tuple[Tensor, Tensor]:
 
     Returns two 0-dim tensors: L1 = Σ|xᵢ| and L2 = √(Σ xᵢ²) (for a matrix: the Frobenius norm).
     Off limits: ``torch.norm``, ``torch.linalg.norm``, ``torch.linalg.vector_norm``,
-    ``torch.linalg.matrix_norm``.
+    ``torch.linalg.matrix_norm``, ``torch.cdist``, ``F.pairwise_distance``.
     """
     raise NotImplementedError("norms: abs().sum() and the square root of the sum of squares")

@@ -342,6 +342,8 @@ _OPEN = ("passed", "skipped")
 # the cause of a check the subset check refused (grader/engine/subset.py refuse): its module,
 # or the exercise's code, never ran
 REFUSED = "refused"
+# the cause of a check that saw an off-limits twin called, or read one in the exercise's source
+TWIN = "twin"
 
 
 def raised_by(test: CheckRow) -> str:

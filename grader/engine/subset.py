@@ -46,6 +46,7 @@ __all__ = [
     "Refusal",
     "Verdict",
     "check",
+    "exercises_of",
     "member_problem",
     "refusal",
     "refuse",
@@ -131,7 +132,7 @@ class Verdict:
 
 
 @functools.lru_cache(maxsize=64)
-def _exercises(topic: str) -> tuple[str, ...]:
+def exercises_of(topic: str) -> tuple[str, ...]:
     """The topic's exercises (its stub's public functions and classes); none for a topic without
     a stub here, whose refused lines then cost the whole topic as before."""
     from grader.topics import exercises
@@ -182,7 +183,7 @@ def verdict(path: Path, topic: str, single_file: bool) -> Verdict:
     first = replace(found[0], file=name)
     if len(refused) > 1 or name != own:
         return Verdict(first)
-    exercises = _exercises(topic)
+    exercises = exercises_of(topic)
     try:  # inside the reading's clock: the charge reads the whole module again
         cost = subset_charge.charged(
             sources[name], found, {m: local[m] for m in local if m != name[:-3]}, clock, exercises=exercises

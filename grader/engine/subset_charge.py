@@ -188,7 +188,7 @@ def units_of(source: str, tree: ast.Module, clock: parsed.Clock | None = None) -
     return units
 
 
-def _closure(
+def closure(
     units: list[Unit], start: set[int], forward: bool, clock: parsed.Clock | None
 ) -> tuple[set[int], set[str]]:
     """Forward: ``start`` and every unit that reads a name one of them binds, transitively (what
@@ -254,10 +254,10 @@ def charged(
     )
     for at in set(holders):  # globals()["helper"] = ...: what the module reads but never binds
         units[at].binds |= free
-    tainted, _ = _closure(units, set(holders), True, clock)
+    tainted, _ = closure(units, set(holders), True, clock)
     bound = set[str]().union(*(units[i].binds for i in tainted))
     cost = bound & set(exercises)
-    reached, _ = _closure(units, {i for i, unit in enumerate(units) if unit.binds & cost}, False, clock)
+    reached, _ = closure(units, {i for i, unit in enumerate(units) if unit.binds & cost}, False, clock)
     replaced = _stand_ins(source, [units[i] for i in sorted(tainted)])
     if check(replaced, local):
         return None

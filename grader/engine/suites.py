@@ -137,6 +137,10 @@ class CollectedSuite:
         self.items: list[pytest.Item] = list(self.session.items)
         self.rows: list[Row] = [row_of(item) for item in self.items]  # the topic's table of checks
         self._row_of_item = dict(zip(self.items, self.rows, strict=True))
+        # what each exercise's docstring puts off limits, as the suite declares it (read from the
+        # source too: grader/engine/subset_twins.py)
+        module = getattr(self.items[0], "module", None) if self.items else None
+        self.off_limits: dict[str, dict[str, str]] = dict(getattr(module, "OFF_LIMITS", {}) or {})
 
     def chosen(self, run: Run) -> list[pytest.Item]:
         """The items ``run`` grades: -k as pytest reads it, then the plugin's choice."""

@@ -31,8 +31,13 @@ from grader.checks import (
 
 # What each exercise's docstring puts off limits: {a torch function or aten op the recorder sees:
 # the functions that reach it, as the docstring names them} (tests/grader/test_off_limits.py)
+_CDIST = {name: "torch.cdist" for name in ("cdist", "_cdist_forward", "_euclidean_dist")}
 OFF_LIMITS = {
-    "pairwise_sq_dists": {name: "torch.cdist" for name in ("cdist", "_cdist_forward", "_euclidean_dist")},
+    "pairwise_sq_dists": {
+        **_CDIST,
+        **{name: "torch.pdist" for name in ("pdist", "_pdist_forward")},
+        "pairwise_distance": "F.pairwise_distance",
+    },
     "one_hot": {"one_hot": "F.one_hot"},
     "matmul": {
         "mm": "torch.mm",
@@ -48,6 +53,14 @@ OFF_LIMITS = {
         "linear": "F.linear",
         "addmm": "F.linear / torch.addmm",
         "baddbmm": "torch.baddbmm",
+        "addmm_": "torch.addmm",
+        "addbmm": "torch.addbmm",
+        "addbmm_": "torch.addbmm",
+        "addmv": "torch.addmv",
+        "addmv_": "torch.addmv",
+        "conv1d": "F.conv1d",
+        "conv2d": "F.conv2d",
+        "convolution": "F.conv1d / F.conv2d",
     },
     "norms": {
         "norm": "torch.norm",
@@ -57,6 +70,8 @@ OFF_LIMITS = {
         "vector_norm": "torch.linalg.vector_norm",
         "linalg_matrix_norm": "torch.linalg.matrix_norm",
         "matrix_norm": "torch.linalg.matrix_norm",
+        **_CDIST,
+        "pairwise_distance": "F.pairwise_distance",
     },
 }
 

@@ -1,0 +1,212 @@
+"""Off-limits functions read from the source: which exercises' reachable code names a function
+its docstring puts off limits (the suite's ``OFF_LIMITS``, the same declaration its checks judge
+ops by), decided on the trusted side from the text the subset checker reads.
+
+The recorder and the dispatcher see ops as they run, so a twin reached by another kernel's name
+(``F.glu`` for sigmoid, ``torch.logcumsumexp`` for softmax) or by no op of its own
+(``torch.distributions``, ``nn.init.xavier_uniform_``) escaped them; a name in the source cannot
+be shaped at run time. An exercise's reachable code is its own definition and the module-level
+statements it reads, transitively (:mod:`grader.engine.subset_charge`'s graph), not another
+exercise's definition: each exercise is judged on its own, and the suites replace the learner's
+own helpers they build on. What the declaration names:
+
+- ``torch.x`` and ``Tensor.x``: the function, the method ``.x`` on any value that is not a module,
+  and their in-place forms ``x_``; ``torch.a.b``: that member and everything under it;
+- ``F.x``: ``torch.nn.functional.x`` (and ``torch.x``, its alias where torch has one);
+- ``nn.X``: ``torch.nn.X`` and any ``torch.nn`` member path ending in ``.X`` (``*`` as a glob);
+- ``.x()``: the method ``.x``; ``@``: the matrix-product operator.
+Anything else in a declaration (words such as "their functional forms") is left to the recorder.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
+
+from grader.checks.exercises import TWIN
+from grader.checks.judge import TWIN_HINT, hinted, worded
+from grader.checks.scoring import TopicResult
+from grader.engine import parsed
+from grader.engine.subset_charge import closure, units_of
+from grader.engine.subset_shapes import chain
+from grader.i18n import N_, _
+
+_DOTTED = re.compile(r"^(?:\.\w+\(\)|@|[A-Za-z_][\w.]*\*?)$")
+
+
+@dataclass(frozen=True)
+class Written:
+    """An off-limits function an exercise's reachable code names: as written, and where."""
+
+    exercise: str
+    name: str
+    line: int
+
+
+@dataclass(frozen=True)
+class _Rule:
+    name: str  # as the declaration writes it
+    paths: tuple[str, ...] = ()  # dotted paths: the member and everything under it
+    methods: tuple[str, ...] = ()  # a method or attribute of a value that is not a module
+    globs: tuple[str, ...] = ()  # dotted paths as fnmatch patterns
+    matmul: bool = False
+
+    def matches_path(self, dotted: str) -> bool:
+        return any(dotted == p or dotted.startswith(p + ".") for p in self.paths) or any(
+            fnmatch.fnmatchcase(dotted, g) for g in self.globs
+        )
+
+
+def _rule(name: str) -> _Rule | None:
+    if not _DOTTED.match(name):
+        return None
+    if name == "@":
+        return _Rule(name, matmul=True)
+    if name.startswith("."):
+        return _Rule(name, methods=(name[1:-2],))
+    head, _dot, last = name.rpartition(".")
+    in_place = (last, last + "_") if not last.endswith("_") else (last,)
+    if head == "Tensor":
+        return _Rule(name, paths=tuple(f"torch.Tensor.{m}" for m in in_place), methods=in_place)
+    if head == "torch":
+        return _Rule(name, paths=tuple(f"torch.{m}" for m in in_place), methods=in_place)
+    if head == "F":
+        paths = [f"torch.nn.functional.{m}" for m in in_place] + [f"torch.{m}" for m in in_place]
+        return _Rule(name, paths=tuple(paths))
+    if name.startswith("nn."):
+        rest = name[3:]
+        globs = [f"torch.nn.{rest}"] + ([f"torch.nn.*.{rest}"] if "." not in rest else [])
+        return _Rule(name, globs=tuple(globs))
+    if name.startswith("torch."):
+        return _Rule(name, paths=(name,))
+    return None
+
+
+def declared(off_limits: Mapping[str, Mapping[str, str]]) -> dict[str, tuple[_Rule, ...]]:
+    """{exercise: the rules of the functions its ``OFF_LIMITS`` entry names}."""
+    found: dict[str, tuple[_Rule, ...]] = {}
+    for exercise, table in off_limits.items():
+        names = sorted({n.strip() for value in table.values() for n in value.split(" / ")})
+        rules = tuple(r for r in map(_rule, names) if r is not None)
+        if rules:
+            found[exercise] = rules
+    return found
+
+
+def _aliases(tree: ast.Module) -> dict[str, str]:
+    """{name: the dotted path it is bound to} for the torch names the module imports."""
+    bound: dict[str, str] = {}
+    for node in parsed.nodes(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name.split(".")[0] == "torch":
+                    bound[a.asname or "torch"] = a.name if a.asname else "torch"
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module.split(".")[0] == "torch":
+                bound |= {a.asname or a.name: f"{node.module}.{a.name}" for a in node.names}
+    return bound
+
+
+def _named(node: ast.AST, parent: ast.AST | None, aliases: dict[str, str]) -> tuple[str, str]:
+    """(dotted path, method name) that ``node`` names: one of them, or both empty."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr":
+        if (
+            len(node.args) >= 2
+            and isinstance(node.args[1], ast.Constant)
+            and isinstance(node.args[1].value, str)
+        ):
+            node = ast.Attribute(node.args[0], node.args[1].value, ast.Load())
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in aliases:
+        return aliases[node.id], ""
+    if not isinstance(node, ast.Attribute):
+        return "", ""
+    root, attrs = chain(node)
+    if isinstance(root, ast.Name) and root.id in aliases:
+        return ".".join([aliases[root.id], *attrs]), ""
+    outermost = not (isinstance(parent, ast.Attribute) and parent.value is node)
+    return "", node.attr if outermost else ""
+
+
+def _text(node: ast.AST) -> str:
+    """What the source writes at ``node``, short: ``F.glu``, ``.addmm_``, ``@``."""
+    if isinstance(node, (ast.BinOp, ast.AugAssign)):
+        return "@"
+    if isinstance(node, ast.Attribute) and not isinstance(chain(node)[0], ast.Name):
+        return f".{node.attr}"
+    text = ast.unparse(node)
+    return text if len(text) <= 60 else f".{getattr(node, 'attr', '')}"
+
+
+def _hit(
+    node: ast.AST, rules: tuple[_Rule, ...], aliases: dict[str, str], up: dict[ast.AST, ast.AST]
+) -> _Rule | None:
+    """The rule ``node`` breaks, if any."""
+    if isinstance(node, (ast.BinOp, ast.AugAssign)) and isinstance(node.op, ast.MatMult):
+        return next((r for r in rules if r.matmul), None)
+    dotted, method = _named(node, up.get(node), aliases)
+    if not (dotted or method):
+        return None
+    return next((r for r in rules if (dotted and r.matches_path(dotted)) or method in r.methods), None)
+
+
+def written(
+    source: str, rules: Mapping[str, tuple[_Rule, ...]], exercises: Collection[str]
+) -> dict[str, Written]:
+    """{exercise: the first off-limits function its reachable code names} (raises
+    :class:`parsed.OverBudget` past the reading's clock)."""
+    tree = parsed.tree(source)
+    if tree is None or not rules:
+        return {}
+    clock = parsed.Clock()
+    units = units_of(source, tree, clock)
+    if units is None:
+        return {}
+    aliases, up = _aliases(tree), parsed.parents(tree)
+    found: dict[str, Written] = {}
+    for exercise in sorted(set(rules) & set(exercises)):
+        others = set(exercises) - {exercise}
+        own = [replace(u, binds=u.binds - others) for u in units]  # another exercise: judged alone
+        start = {i for i, u in enumerate(own) if exercise in u.binds}
+        reached, _names = closure(own, start, False, clock)
+        nodes = [n for i in sorted(reached) for stmt in own[i].nodes for n in ast.walk(stmt)]
+        hits = [(getattr(n, "lineno", 0), n) for n in nodes if _hit(n, rules[exercise], aliases, up)]
+        if hits:
+            line, node = min(hits, key=lambda hit: hit[0])
+            found[exercise] = Written(exercise, _text(node), line)
+    return found
+
+
+def charge(result: TopicResult, found: Mapping[str, Written], file: str) -> None:
+    """Fail each passed check judging an exercise of ``found`` as a call of its twin (the others
+    keep their own failures): the course's twin rule then judges the exercise
+    (grader/checks/exercises.py), as for a twin the recorder saw."""
+    for test in result.tests:
+        hits = [found[e] for e in test.exercises if e in found]
+        if not hits or test.status != "passed":
+            continue
+        hit = hits[0]
+        got = _("%(twin)s written in %(where)s") % {"twin": hit.name, "where": f"{file}, line {hit.line}"}
+        test.status, test.points, test.curve = "failed", 0.0, None
+        test.message = worded(hit.exercise, N_("a hand-written computation"), got) + hinted(_(TWIN_HINT))
+        test.cause, test.blame, test.stub, test.form = TWIN, hit.exercise, "", False
+
+
+def judge_source(
+    result: TopicResult,
+    sources: Mapping[str, str],
+    off_limits: Mapping[str, Mapping[str, str]],
+    exercises: Collection[str],
+) -> None:
+    """:func:`charge` what the topic's file (``sources[topic.py]``, as graded) names off limits."""
+    file = f"{result.name}.py"
+    source = sources.get(file)
+    if not source or not off_limits:
+        return
+    try:
+        found = written(source, declared(off_limits), exercises)
+    except parsed.OverBudget:  # the reading's verdict came first, within the same clock
+        return
+    charge(result, found, file)

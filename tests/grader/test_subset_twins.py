@@ -1,0 +1,226 @@
+"""Off-limits functions read from the source (grader/engine/subset_twins.py): a door to an
+exercise's twin is shut by the name the code writes, whatever op it ends in and however it is
+reached (an alias, a captured name, ``getattr`` with a literal, an in-place method, a helper);
+nothing else is charged: another exercise's code, the learner's own functions, and every correct
+module of the corpus, the solutions and the fair-code snippets."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from functools import cache
+
+import pytest
+from fair_code import FAIR
+from helpers import REPO, run_grade
+
+from grader.engine import subset_twins
+from grader.topics import available_topics, exercises
+
+# (topic, exercise, snippet appended to the reference solution): each computes the exercise
+# correctly through a function its docstring puts off limits
+DOORS = {
+    "glu for sigmoid": (
+        "losses",
+        "sigmoid",
+        "def sigmoid(x):\n    return F.glu(torch.stack([torch.ones_like(x), x], -1), -1).squeeze(-1)\n",
+    ),
+    "silu for sigmoid": (
+        "losses",
+        "sigmoid",
+        "def sigmoid(x):\n    return torch.where(x == 0, 0.5, F.silu(x) / x)\n",
+    ),
+    "in-place sigmoid_": ("losses", "sigmoid", "def sigmoid(x):\n    return x.clone().sigmoid_()\n"),
+    "smooth_l1(beta=0) for l1": (
+        "losses",
+        "l1",
+        "def l1(y_hat, y, reduction='mean'):\n    return F.smooth_l1_loss(y_hat, y, reduction=reduction, beta=0.0)\n",
+    ),
+    "huber(delta=1e30) for mse": (
+        "losses",
+        "mse",
+        "def mse(y_hat, y, reduction='mean'):\n    return 2 * F.huber_loss(y_hat, y, reduction=reduction, delta=1e30)\n",
+    ),
+    "logcumsumexp for softmax": (
+        "losses",
+        "softmax",
+        "def softmax(x, dim=-1):\n    return torch.exp(x - x.logcumsumexp(dim).narrow(dim, x.shape[dim] - 1, 1))\n",
+    ),
+    "cross_entropy in log_softmax": (
+        "losses",
+        "log_softmax",
+        "def log_softmax(x, dim=-1):\n    n, c = x.shape\n    eye = torch.eye(c, dtype=x.dtype)[None].expand(n, -1, -1)\n    return -F.cross_entropy(x[:, :, None].expand(-1, -1, c), eye, reduction='none')\n",
+    ),
+    "distributions for entropy": (
+        "losses",
+        "entropy",
+        "def entropy(p):\n    return torch.distributions.Categorical(probs=p).entropy()\n",
+    ),
+    "distributions for kl_div": (
+        "losses",
+        "kl_div",
+        "from torch import distributions as D\n\n\ndef kl_div(p, q):\n    return D.kl_divergence(D.Categorical(probs=p), D.Categorical(probs=q))\n",
+    ),
+    "addmm_ for matmul": (
+        "tensors",
+        "matmul",
+        "def matmul(a, b):\n    return a.new_zeros(a.shape[0], b.shape[1]).addmm_(a, b)\n",
+    ),
+    "addbmm for matmul": (
+        "tensors",
+        "matmul",
+        "def matmul(a, b):\n    return torch.addbmm(a.new_zeros(a.shape[0], b.shape[1]), a[None], b[None])\n",
+    ),
+    "conv1d for matmul": (
+        "tensors",
+        "matmul",
+        "def matmul(a, b):\n    return F.conv1d(a[None].transpose(1, 2)[..., None].squeeze(-1), b.T[:, :, None]).squeeze(0).T\n",
+    ),
+    "@= for matmul": (
+        "tensors",
+        "matmul",
+        "def matmul(a, b):\n    c = a.clone()\n    c @= b\n    return c\n",
+    ),
+    "cdist for norms": (
+        "tensors",
+        "norms",
+        "def norms(x):\n    z = x.new_zeros(1, x.numel())\n    return torch.cdist(x.reshape(1, -1), z, p=1)[0, 0], torch.cdist(x.reshape(1, -1), z)[0, 0]\n",
+    ),
+    "pairwise_distance for pairwise_sq_dists": (
+        "tensors",
+        "pairwise_sq_dists",
+        "def pairwise_sq_dists(a, b):\n    return F.pairwise_distance(a[:, None], b[None], eps=0.0) ** 2\n",
+    ),
+    "nn.init for xavier_uniform_": (
+        "mlp",
+        "xavier_uniform_",
+        "def xavier_uniform_(tensor):\n    return nn.init.xavier_uniform_(tensor)\n",
+    ),
+    # the ways to name one
+    "from-import under another name": (
+        "losses",
+        "sigmoid",
+        "from torch.nn.functional import glu as g\n\n\ndef sigmoid(x):\n    return g(torch.stack([torch.ones_like(x), x], -1))[..., 0]\n",
+    ),
+    "getattr with a literal": (
+        "losses",
+        "sigmoid",
+        "def sigmoid(x):\n    return getattr(torch, 'sigmoid')(x)\n",
+    ),
+    "captured at module level": (
+        "losses",
+        "softmax",
+        "_lcse = torch.logcumsumexp\n\n\ndef softmax(x, dim=-1):\n    return torch.exp(x - _lcse(x, dim).narrow(dim, x.shape[dim] - 1, 1))\n",
+    ),
+    "through a helper": (
+        "losses",
+        "mse",
+        "def _two_huber(a, b, r):\n    return 2 * F.huber_loss(a, b, reduction=r, delta=1e30)\n\n\ndef mse(y_hat, y, reduction='mean'):\n    return _two_huber(y_hat, y, reduction)\n",
+    ),
+    "torch.Tensor's method by its path": (
+        "losses",
+        "sigmoid",
+        "def sigmoid(x):\n    return torch.Tensor.sigmoid(x)\n",
+    ),
+    "a module's long path": (
+        "losses",
+        "mse",
+        "def mse(y_hat, y, reduction='mean'):\n    return torch.nn.modules.loss.MSELoss(reduction=reduction)(y_hat, y)\n",
+    ),
+}
+IMPORTS = "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
+# written with a name another exercise may use, or the learner's own: never charged here
+NOT_CHARGED = {
+    "another exercise's twin": (
+        "losses",
+        "huber",
+        "def huber(y_hat, y, delta=1.0):\n    return F.huber_loss(y_hat, y, delta=delta)\n",
+        "mse",
+    ),
+    "the learner's own sigmoid in bce_with_logits": (
+        "losses",
+        "bce_with_logits",
+        "def bce_with_logits(logits, y):\n    p = sigmoid(logits)\n    return -(y * torch.log(p) + (1 - y) * torch.log1p(-p)).mean()\n",
+        "bce_with_logits",
+    ),
+    "a name in a string": (
+        "losses",
+        "mse",
+        "def mse(y_hat, y, reduction='mean'):\n    '''not F.mse_loss'''\n    d = (y_hat - y) ** 2\n    return d if reduction == 'none' else getattr(d, reduction)()\n",
+        "mse",
+    ),
+    "an attribute read through another": (
+        "tensors",
+        "norms",
+        "def norms(x):\n    a = x.abs()\n    return a.sum(), (x * x).sum().sqrt()\n",
+        "norms",
+    ),
+}
+
+
+def solution(topic: str) -> str:
+    return (REPO / "solutions" / f"{topic}.py").read_text()
+
+
+@cache
+def rules(topic: str) -> dict:
+    path = REPO / "tests" / "suites" / f"suite_{topic}.py"
+    spec = importlib.util.spec_from_file_location(f"_twins_{topic}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return subset_twins.declared(module.OFF_LIMITS)
+
+
+def charged(topic: str, source: str) -> dict:
+    return subset_twins.written(source, rules(topic), exercises(topic))
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("door", sorted(DOORS))
+def test_each_door_to_a_twin_is_read_from_the_source(door):
+    topic, exercise, snippet = DOORS[door]
+    found = charged(topic, solution(topic) + "\n" + IMPORTS + "\n\n" + snippet)
+    assert set(found) == {exercise}, found
+    assert found[exercise].line > solution(topic).count("\n"), found  # the snippet's line
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("case", sorted(NOT_CHARGED))
+def test_what_an_exercise_does_not_reach_is_not_charged(case):
+    topic, _, snippet, exercise = NOT_CHARGED[case]
+    found = charged(topic, solution(topic) + "\n" + IMPORTS + "\n\n" + snippet)
+    assert exercise not in found, found
+
+
+@pytest.mark.engine
+def test_no_correct_module_is_charged():
+    """Every solution, correct corpus module and fair-code snippet (the fair side)."""
+    charged_ones = []
+    for topic in available_topics():
+        for path in [
+            REPO / "solutions" / f"{topic}.py",
+            *sorted((REPO / "tests" / "corpus" / topic / "correct").glob("*.py")),
+        ]:
+            if found := charged(topic, path.read_text()):
+                charged_ones.append(f"{path.relative_to(REPO)}: {found}")
+    for name, (topic, _, snippet) in FAIR.items():
+        if found := charged(topic, solution(topic) + "\n" + snippet):
+            charged_ones.append(f"fair code {name!r}: {found}")
+    assert not charged_ones, "\n".join(charged_ones)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("topic", ["losses", "tensors"])
+def test_a_correct_answer_through_a_door_earns_nothing(tmp_path, topic):
+    """Graded: each door's exercise earns 0 with the twin named where it is written, while the
+    recorder alone let most through (seen: mse, sigmoid, softmax, matmul, norms and
+    pairwise_sq_dists full)."""
+    doors = {e: s for name, (t, e, s) in sorted(DOORS.items()) if t == topic and "for" in name}
+    source = solution(topic) + "\n" + IMPORTS + "".join(f"\n\n{s}" for s in doors.values())
+    (tmp_path / f"{topic}.py").write_text(source)
+    done = run_grade(str(tmp_path), "--topic", topic, "--format", "json", "-k", "not convergence")
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    got = {e["name"]: e for e in json.loads(done.stdout)["topics"][0]["exercises"]}
+    assert {e: got[e]["points"] for e in doors} == dict.fromkeys(doors, 0.0)
+    assert all(got[e]["cause"].startswith("twin") for e in doors), {e: got[e]["cause"] for e in doors}
