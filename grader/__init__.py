@@ -13,7 +13,7 @@ Where things live:
 - ``scoring``    statuses, points and totals;  ``report``  table and JSON output;
 - ``batch``      ``grade batch``: intake, the run, the SQLite gradebook, exports.
 
-docs/architecture.md names every module and draws the trust boundary, with the threat model.
+docs/architecture.md names every module and draws the trust boundary; docs/sandbox.md has the threat model.
 """
 
 __version__ = "0.1.0"

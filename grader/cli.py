@@ -13,24 +13,8 @@ import sys
 
 import click
 
-from grader.commands.batch import batch_group
+from grader.commands import batch, course, learner
 from grader.commands.common import DefaultGroup, Graded, Invocation, lang_before_help, lang_option, usage_exit
-from grader.commands.course import (
-    course_group,
-    gradescope_command,
-    notebooks_command,
-    release_command,
-    similarity_command,
-)
-from grader.commands.learner import (
-    check_command,
-    doctor_command,
-    hint_command,
-    next_command,
-    reset_command,
-    solution_command,
-    watch_command,
-)
 from grader.i18n import commands_of
 
 
@@ -105,21 +89,7 @@ def main() -> None:
         usage_exit(install_problem())
 
 
-for _command in (
-    batch_group,
-    course_group,
-    gradescope_command,
-    notebooks_command,
-    release_command,
-    similarity_command,
-    check_command,
-    doctor_command,
-    hint_command,
-    next_command,
-    reset_command,
-    solution_command,
-    watch_command,
-):
+for _command in (*batch.COMMANDS, *course.COMMANDS, *learner.COMMANDS):
     main.add_command(_command)
 
 # --lang on the group, as its help lists it, and on every command (hidden: the group's help says

@@ -1,5 +1,5 @@
 """The curriculum's topics: one manifest (name, teaching order, files, exercises, cost) that
-everything else reads. Adding a topic: docs/architecture.md, "Adding a topic"."""
+everything else reads. Adding a topic: docs/contributing.md, "Adding a topic"."""
 
 from __future__ import annotations
 

@@ -53,8 +53,8 @@ CREATE TABLE IF NOT EXISTS group_edits (
 """
 
 NO_ANSWER = "no-answer"  # the group of an exercise's submissions that answer nothing
-# Causes that say no answer came (grader/checks/exercises.py cause_of), and the stages of a
-# value check that judged no tensor at all (grader/checks/judge.py STAGES)
+# Causes that say no answer came (grader/checks/exercises.py cause_of), and the stage of a value
+# check that judged no tensor at all (grader/checks/judge.py's first stage)
 SILENT = ("not_started", "refused", "timeout")
 NO_TENSOR = "type"
 MISTAKE, TWIN, WAITS = "mistake:", "twin", "waits:"

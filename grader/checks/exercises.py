@@ -479,8 +479,9 @@ def cause_of(name: str, first: CheckRow, exercises: Iterable[str], hidden_text: 
     exercises.py ERRORS, else the exception's type), "refused" (the module was refused before
     it ran), "mistake:NAME" (a known mistake's signature,
     the suite's), else "CHECK:STAGE" (the check without its parameters and the stage of the
-    judging that failed, grader/checks/judge.py STAGES); without ``hidden_text`` a hidden check is
-    named by its kind only ("hidden-shape:values"), as everywhere its id must not show."""
+    judging that failed: type, shape, dtype, empty, nan or values, grader/checks/judge.py);
+    without ``hidden_text`` a hidden check is named by its kind only ("hidden-shape:values"), as
+    everywhere its id must not show."""
     cause, status = first.get("cause") or "", first["status"]
     if cause == REFUSED:
         return REFUSED  # the code never ran: the same cause for every exercise it costs

@@ -24,7 +24,8 @@ class CheckFailed(AssertionError):
     failure also carries the training curve it drew (:func:`expect_learned`) for the results."""
 
     # what the exercise verdict reads beside the status (grader/checks/exercises.py): the stage of
-    # the judging that failed (STAGES), "mistake:NAME" for a known mistake's signature, "twin"
+    # the judging that failed (type, shape, dtype, empty, nan, values), "mistake:NAME" for a known
+    # mistake's signature, "twin"
     cause = ""
     form = False  # its form (type, shape, dtype, emptiness) is wrong, not its values: ranks first
 
@@ -61,10 +62,10 @@ def hinted(hint: str) -> str:
     return "\n  " + _("hint: ") + hint if hint else ""
 
 
-# The stages of judging an answer, each a cause of its own: the same mistake fails at the same
-# stage whatever the inputs, and each stage has its own first hint (TYPE_HINT, NAN_HINT).
-STAGES = ("type", "shape", "dtype", "empty", "nan", "values")
-FORM_STAGES = STAGES[:4]  # the stages that judge an answer's form, not its values
+# The stages of judging an answer, in order: type, shape, dtype, empty, nan, values. Each is a
+# cause of its own: the same mistake fails at the same stage whatever the inputs, and each stage
+# has its own first hint (TYPE_HINT, NAN_HINT). The first four judge an answer's form, not its values.
+FORM_STAGES = ("type", "shape", "dtype", "empty")
 TYPE_HINT = N_(
     "return a torch.Tensor built with torch operations (torch.stack joins a list of tensors), "
     "not a Python list or number"

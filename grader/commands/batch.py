@@ -579,3 +579,6 @@ def review_command(out: Path, submissions: Path | None, serve: bool, port: int, 
         usage_exit(str(exc))
     except OSError as exc:  # the port taken, ...
         usage_exit(_("cannot serve: %(problem)s") % {"problem": exc})
+
+
+COMMANDS = (batch_group,)  # what grader/cli.py adds to the root group

@@ -201,3 +201,7 @@ def gradescope_command(
     except AutograderProblem as exc:
         usage_exit(str(exc))
     click.echo(_("autograder written to %(out)s") % {"out": written})
+
+
+# what grader/cli.py adds to the root group
+COMMANDS = (course_group, gradescope_command, notebooks_command, release_command, similarity_command)

@@ -1,6 +1,6 @@
 """How sandboxed processes are launched: bubblewrap when it works, plain rlimits otherwise.
 
-The sandbox (docs/architecture.md, "The sandbox and the threat model") binds a whitelist
+The sandbox (docs/sandbox.md) binds a whitelist
 read-only — ``/usr``, ``/etc``, the Python prefixes, the grader package, the datasets and,
 for a fresh worker, the one staged submission — and nothing else: no ``solutions/``, no
 ``tests/``, no ``.git``, no classmates. No network, its own pid namespace, dies with its

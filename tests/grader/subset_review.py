@@ -6,7 +6,7 @@ Python) upgrade that adds a member fails ``test_subset_policy.py`` until someone
 
     .venv/bin/python tests/grader/subset_review.py update   # new members land refused, "not reviewed"
     .venv/bin/python tests/grader/subset_review.py rules    # re-apply the rules below to every member
-    .venv/bin/python tests/grader/subset_review.py docs     # the policy table of docs/architecture.md
+    .venv/bin/python tests/grader/subset_review.py docs     # the policy table of docs/sandbox.md
 
 ``update`` keeps every recorded decision and refuses what is new; read the diff and move what
 learners need to the rules below (then ``rules``), never the other way round. The rules: a
@@ -267,7 +267,7 @@ def update() -> dict[tuple[str, str], str]:
     return {key: recorded.get(key, NOT_REVIEWED) for key in [(m, n) for m in MODULES for n in universe(m)]}
 
 
-DOCS = REPO / "docs" / "architecture.md"
+DOCS = REPO / "docs" / "sandbox.md"
 BEGIN = "<!-- subset policy: written by tests/grader/subset_review.py docs -->"
 END = "<!-- end of the subset policy -->"
 GENERIC = (NOT_LISTED, NOT_REVIEWED, "the module ", "one of torch's internal classes")
@@ -332,7 +332,7 @@ def table() -> str:
 
 
 def docs_text() -> str:
-    """docs/architecture.md with the table between its markers replaced by :func:`table`."""
+    """docs/sandbox.md with the table between its markers replaced by :func:`table`."""
     text = DOCS.read_text(encoding="utf-8")
     start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
     return f"{text[:start]}\n{table()}\n{text[end:]}"

@@ -221,5 +221,5 @@ def test_the_recipe_is_the_one_these_tests_hold():
     assert f"`# {catalogue.FALLBACK}`" in recipe and "PendingTranslation" in recipe
     for command in ("update", "compile"):
         assert f"python tests/grader/catalogue.py {command}" in recipe
-    architecture = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
-    assert '"Adding or changing a string"' in architecture.split("## Writing a check", 1)[1].split("\n## ")[0]
+    checks = (REPO / "docs" / "checks.md").read_text(encoding="utf-8")
+    assert '"Adding or changing a string"' in checks.split("## Writing a check", 1)[1].split("\n## ")[0]

@@ -1,5 +1,5 @@
 """The clause matrix: every exercise × every generic clause of the contract
-(`docs/architecture.md`, "Clause matrix") → the named check that holds it, or why it does not apply.
+(`docs/checks.md`, "Clause matrix") → the named check that holds it, or why it does not apply.
 
 A cell is a check's name (the test function without ``test_``; a parametrised check counts when
 one of its cases names the exercise) or a string starting "n/a: " with the reason. The test fails

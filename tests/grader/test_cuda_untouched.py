@@ -1,5 +1,5 @@
 """The trusted side and the zygote leave CUDA alone until CUDA is in use: a process forked
-after CUDA's start can never use it (docs/architecture.md, "On a machine with a GPU").
+after CUDA's start can never use it (docs/engine.md, "On a machine with a GPU").
 
 Choosing the device counts the GPUs without starting CUDA (`runner.resolve_device`: the `grade`
 process called `torch.cuda.is_available()` before forking its grading processes). An optimizer's

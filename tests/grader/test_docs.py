@@ -105,8 +105,28 @@ def test_the_documents_the_readme_points_to_exist():
     assert "python -m grader.bench --anchors" in (REPO / "docs" / "benchmark.md").read_text(encoding="utf-8")
 
 
-def test_no_diary_in_the_architecture():
-    assert [line for line in ARCHITECTURE.splitlines() if DATE.search(line)] == []
+SPLIT = ("architecture", "engine", "sandbox", "checks", "contributing")  # the architecture, by part
+
+
+@pytest.mark.parametrize("name", SPLIT)
+def test_no_diary_in_the_architecture(name):
+    text = (REPO / "docs" / f"{name}.md").read_text(encoding="utf-8")
+    assert [line for line in text.splitlines() if DATE.search(line)] == []
+
+
+def test_no_document_is_over_600_lines():
+    lines = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in (REPO / "docs").rglob("*.md")}
+    assert {name: n for name, n in lines.items() if n > 600} == {}
+
+
+def test_the_benchmark_holds_today_only():
+    """docs/benchmark.md: today's figures and their commands; the dated runs are CHANGELOG.md's."""
+    text = (REPO / "docs" / "benchmark.md").read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 250
+    assert [h for h in re.findall(r"^#+ .*$", text, re.M) if DATE.search(h)] == []
+    assert [
+        h for h in re.findall(r"^#+ .*$", text, re.M) if re.search(r"\b(?:morning|evening|night)\b", h)
+    ] == []
 
 
 # A date followed by a time is an example of a format the code reads ("2026-10-14 23:59"), not

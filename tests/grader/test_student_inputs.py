@@ -204,7 +204,7 @@ def test_regrades_of_one_student_are_identical(monkeypatch, tmp_path):
         assert fingerprint(sent) == first_sent
         assert results == first_results
 
-    dave_sent, dave_results = grade_spied(monkeypatch, folder, "tensors", "dave")
+    dave_sent, _ = grade_spied(monkeypatch, folder, "tensors", "dave")
     hidden = {r["id"] for r in first_results if r["visibility"] == "hidden" and r["status"] != "skipped"}
 
     def sent_by(sent, checks):

@@ -120,5 +120,5 @@ def test_nothing_that_compiles_loads_or_spawns_is_allowed():
 @pytest.mark.unit
 def test_the_docs_policy_table_is_generated_from_the_code():
     assert subset_review.docs_text() == subset_review.DOCS.read_text(encoding="utf-8"), (
-        "docs/architecture.md's policy table is stale: run tests/grader/subset_review.py docs"
+        "docs/sandbox.md's policy table is stale: run tests/grader/subset_review.py docs"
     )

@@ -1,5 +1,5 @@
 """One manifest of topics (grader/topics.py) and the "Adding a topic" checklist of
-docs/architecture.md: every item of the checklist holds for every topic of the manifest, and the
+docs/contributing.md: every item of the checklist holds for every topic of the manifest, and the
 checklist names every file the repository holds per topic and every file naming all the topics
 (both derived from the repository, so a new kind of per-topic file without its line fails)."""
 
@@ -22,7 +22,7 @@ from grader.topics import LONGEST_FIRST, MANIFEST, TOPICS, Topic, exercises
 
 pytestmark = pytest.mark.unit
 
-CHECKLIST = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8").split("## Adding a topic", 1)[1]
+CHECKLIST = (REPO / "docs" / "contributing.md").read_text(encoding="utf-8").split("## Adding a topic", 1)[1]
 CHECKLIST = CHECKLIST.split("\n## ", 1)[0]
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -134,7 +134,7 @@ ITEMS: dict[str, Callable[[Topic], None]] = {
 
 def test_the_checklist_is_the_one_this_test_holds():
     listed = re.findall(r"^\d+\. `([^`]+)`", CHECKLIST, re.M)
-    assert listed == list(ITEMS), "docs/architecture.md, 'Adding a topic': give each item its check here"
+    assert listed == list(ITEMS), "docs/contributing.md, 'Adding a topic': give each item its check here"
 
 
 @pytest.mark.parametrize("item", list(ITEMS))

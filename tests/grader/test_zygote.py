@@ -1,6 +1,6 @@
 """The zygote's seal: each test is a submission that attacks it and must affect only itself.
 
-Threat model (docs/architecture.md): children of one zygote share its uid and its filesystem
+Threat model (docs/sandbox.md): children of one zygote share its uid and its filesystem
 view; each is pid 1 of a pid namespace of its own, so the pids a test aims at (the
 zygote's, a sibling's, as the zygote's namespace numbers them) name nothing there. Nothing a
 child does may reach the zygote or another child: no signals, no ptrace or /proc/<pid>/mem, no

@@ -346,10 +346,6 @@ def test_numerical_grad_is_central(sub):
     )
 
 
-def f_pure_cubic(t):
-    return (t**3).sum()
-
-
 @check(
     "gradient", public=True, exercise="numerical_grad"
 )  # holds "central differences" against other stencils
