@@ -111,7 +111,7 @@ def grade_topic(task: Task) -> TopicOutcome:
     stub = stub_outcome(task, refusal)  # an untouched stub whose table is cached: no pytest, no torch
     if stub is not None:
         return stub
-    from grader.engine import subset_twins, suites  # imports pytest and torch
+    from grader.engine import subset_loops, subset_twins, suites  # imports pytest and torch
 
     options, limits, selection = task.options, task.options.limits, task.options.selection
     deadline = task.deadline if task.deadline is not None else time.monotonic() + limits.budget
@@ -152,6 +152,7 @@ def grade_topic(task: Task) -> TopicOutcome:
         subset.refuse(result, refusal, verdict.exercises)
     sources = {**subset.sources_of(task.path, task.topic, task.single_file), **dict(verdict.replaced)}
     subset_twins.judge_source(result, sources, suite.off_limits, subset.exercises_of(task.topic))
+    subset_loops.judge_source(result, sources, suite.vectorised, subset.exercises_of(task.topic))
     if selection.public_only:  # what the hidden suite still judges, by exercise and kind
         result.hidden = suite.hidden_kinds(selection.exercises) or released_hidden(
             task.topic, selection.exercises

@@ -31,6 +31,7 @@ import ast
 import bisect
 import builtins
 import collections
+import dataclasses
 import symtable
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -213,6 +214,17 @@ def closure(
                     reached.add(other)
                     queue.append(other)
     return reached, names
+
+
+def reached_nodes(
+    units: list[Unit], exercise: str, exercises: Collection[str], clock: parsed.Clock | None = None
+) -> list[ast.AST]:
+    """Every node of ``exercise``'s reachable code: its definition and the module-level statements
+    it reads, transitively, not another exercise's definition (judged on its own)."""
+    others = set(exercises) - {exercise}
+    own = [dataclasses.replace(u, binds=u.binds - others) for u in units]
+    reached, _ = closure(own, {i for i, u in enumerate(own) if exercise in u.binds}, False, clock)
+    return [node for i in sorted(reached) for stmt in own[i].nodes for node in ast.walk(stmt)]
 
 
 @dataclass(frozen=True)

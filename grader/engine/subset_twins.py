@@ -24,13 +24,13 @@ import ast
 import fnmatch
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from grader.checks.exercises import TWIN
 from grader.checks.judge import TWIN_HINT, hinted, worded
 from grader.checks.scoring import TopicResult
 from grader.engine import parsed
-from grader.engine.subset_charge import closure, units_of
+from grader.engine.subset_charge import reached_nodes, units_of
 from grader.engine.subset_shapes import chain
 from grader.i18n import N_, _
 
@@ -167,11 +167,7 @@ def written(
     aliases, up = _aliases(tree), parsed.parents(tree)
     found: dict[str, Written] = {}
     for exercise in sorted(set(rules) & set(exercises)):
-        others = set(exercises) - {exercise}
-        own = [replace(u, binds=u.binds - others) for u in units]  # another exercise: judged alone
-        start = {i for i, u in enumerate(own) if exercise in u.binds}
-        reached, _names = closure(own, start, False, clock)
-        nodes = [n for i in sorted(reached) for stmt in own[i].nodes for n in ast.walk(stmt)]
+        nodes = reached_nodes(units, exercise, exercises, clock)
         hits = [(getattr(n, "lineno", 0), n) for n in nodes if _hit(n, rules[exercise], aliases, up)]
         if hits:
             line, node = min(hits, key=lambda hit: hit[0])

@@ -141,6 +141,8 @@ class CollectedSuite:
         # source too: grader/engine/subset_twins.py)
         module = getattr(self.items[0], "module", None) if self.items else None
         self.off_limits: dict[str, dict[str, str]] = dict(getattr(module, "OFF_LIMITS", {}) or {})
+        # the exercises whose docstring says vectorised (read from the source: subset_loops.py)
+        self.vectorised: tuple[str, ...] = tuple(getattr(module, "VECTORISED", ()) or ())
 
     def chosen(self, run: Run) -> list[pytest.Item]:
         """The items ``run`` grades: -k as pytest reads it, then the plugin's choice."""

@@ -1,0 +1,155 @@
+""" "Vectorised" read from the source (grader/engine/subset_loops.py): every kind of loop over the
+data in the reachable code of an exercise its docstring says is vectorised is found, whatever
+the inputs a probe would choose (a size switch, a numpy round trip, a ``.tolist()`` loop cheap
+enough for the cost check); loops over literals, loops in another exercise and every correct
+module of the corpus, the solutions and the fair-code snippets are not charged."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fair_code import FAIR
+from helpers import REPO, run_grade
+
+from grader.engine import subset_loops
+from grader.topics import exercises
+
+VECTORISED = ("row_normalize", "pairwise_sq_dists", "matmul")  # suite_tensors.VECTORISED
+SOLUTION = (REPO / "solutions" / "tensors.py").read_text()
+
+# each kind of loop: (exercise, snippet appended to the reference, what the finding says)
+KINDS = {
+    "a for loop over rows": (
+        "row_normalize",
+        "def row_normalize(x):\n    out = torch.empty_like(x)\n    for i in range(x.shape[0]):\n        out[i] = x[i] / x[i].sum()\n    return out\n",
+        "for",
+    ),
+    "a size switch": (
+        "row_normalize",
+        "def row_normalize(x):\n    if x.numel() < 100_000:\n        return torch.stack([row / row.sum() for row in x])\n    return x / x.sum(1, keepdim=True)\n",
+        "a comprehension",
+    ),
+    "a while loop": (
+        "matmul",
+        "def matmul(a, b):\n    out, k = a.new_zeros(a.shape[0], b.shape[1]), 0\n    while k < a.shape[1]:\n        out = out + a[:, k, None] * b[k]\n        k += 1\n    return out\n",
+        "while",
+    ),
+    "recursion": (
+        "matmul",
+        "def matmul(a, b):\n    if a.shape[1] == 1:\n        return a * b\n    return a[:, :1] * b[:1] + matmul(a[:, 1:], b[1:])\n",
+        "recursion in matmul",
+    ),
+    "a .tolist() loop": (
+        "pairwise_sq_dists",
+        "def pairwise_sq_dists(a, b):\n    A, B = a.tolist(), b.tolist()\n    return torch.tensor([[sum((p - q) ** 2 for p, q in zip(r, s)) for s in B] for r in A])\n",
+        ".tolist()",
+    ),
+    ".item() per element": (
+        "row_normalize",
+        "def row_normalize(x):\n    total = x.sum(1, keepdim=True)\n    return x / total.item() if x.shape[0] == 1 else x / total\n",
+        ".item()",
+    ),
+    "apply_": (
+        "row_normalize",
+        "def row_normalize(x):\n    s = x.sum(1, keepdim=True)\n    return x / s.clone().apply_(lambda v: v)\n",
+        ".apply_()",
+    ),
+    "a numpy round trip": (
+        "matmul",
+        "import numpy as np\n\n\ndef matmul(a, b):\n    return torch.as_tensor(np.einsum('ik,kj->ij', a.numpy(), b.numpy()))\n",
+        ".numpy()",
+    ),
+    "np.vectorize": (
+        "pairwise_sq_dists",
+        "import numpy\n\n\ndef pairwise_sq_dists(a, b):\n    sq = numpy.vectorize(lambda v: v * v)\n    return torch.as_tensor(sq(a[:, None] - b[None])).sum(-1)\n",
+        "numpy",
+    ),
+    "map": (
+        "matmul",
+        "def matmul(a, b):\n    return torch.stack(list(map(lambda row: (row[:, None] * b).sum(0), a)))\n",
+        "map",
+    ),
+    "functools.reduce": (
+        "matmul",
+        "import functools\n\n\ndef matmul(a, b):\n    return functools.reduce(torch.add, (a[:, k, None] * b[k] for k in range(a.shape[1])))\n",
+        "a comprehension",
+    ),
+    "reduce imported by name": (
+        "matmul",
+        "from functools import reduce\n\n\ndef matmul(a, b):\n    return reduce(torch.add, torch.unbind(a[:, :, None] * b[None], 1))\n",
+        "functools.reduce",
+    ),
+    "a helper that loops": (
+        "pairwise_sq_dists",
+        "def _row(r, b):\n    return ((r - b) ** 2).sum(-1)\n\n\ndef _rows(a, b):\n    return [_row(r, b) for r in a]\n\n\ndef pairwise_sq_dists(a, b):\n    return torch.stack(_rows(a, b))\n",
+        "a comprehension",
+    ),
+}
+NOT_CHARGED = {
+    "a loop over a literal tuple": (
+        "matmul",
+        "def matmul(a, b):\n    for t in (a, b):\n        assert t.dim() == 2\n    return (a[:, :, None] * b[None]).sum(1)\n",
+    ),
+    "range of a constant": (
+        "row_normalize",
+        "def row_normalize(x):\n    s = x.sum(1, keepdim=True)\n    for _ in range(1):\n        s = s + 0\n    return x / s\n",
+    ),
+    "a loop in an exercise not said vectorised": (
+        "matmul",
+        "def accuracy(y_hat, y):\n    return sum(int(a == b) for a, b in zip(y_hat.argmax(1).tolist(), y.tolist())) / len(y)\n",
+    ),
+}
+
+
+def charged(snippet: str) -> dict:
+    return subset_loops.loops(SOLUTION + "\n" + snippet, VECTORISED, exercises("tensors"))
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_each_kind_of_loop_is_read_from_the_source(kind):
+    exercise, snippet, what = KINDS[kind]
+    found = charged(snippet)
+    assert set(found) == {exercise}, found
+    assert found[exercise].what == what and found[exercise].line > SOLUTION.count("\n"), found
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("case", sorted(NOT_CHARGED))
+def test_what_is_not_a_loop_over_the_data_is_not_charged(case):
+    assert charged(NOT_CHARGED[case][1]) == {}
+
+
+@pytest.mark.unit
+def test_the_declaration_is_the_suites():
+    source = (REPO / "tests" / "suites" / "suite_tensors.py").read_text()
+    assert "VECTORISED = tuple(VECTORISED_SHAPES)" in source
+    assert all(f'"{e}": [' in source for e in VECTORISED)
+
+
+@pytest.mark.engine
+def test_no_correct_module_is_charged():
+    """The solution, every correct corpus module and fair-code snippet of tensors (the fair side)."""
+    sources = {
+        p.name: p.read_text() for p in (REPO / "tests" / "corpus" / "tensors" / "correct").glob("*.py")
+    }
+    sources |= {name: SOLUTION + "\n" + s for name, (t, _, s) in FAIR.items() if t == "tensors"}
+    found = {name: got for name, s in sources.items() if (got := charged(s))}
+    assert not found
+
+
+@pytest.mark.e2e
+def test_loops_the_measures_missed_fail_vectorised(tmp_path):
+    """A numpy loop along the shorter axis (matmul) and a ``.tolist()`` loop (pairwise_sq_dists)
+    passed the public op-count check: graded, every "vectorised" check of each fails, naming
+    what the source writes and its line."""
+    snippets = {e: s for e, s, _ in (KINDS[k] for k in ("a numpy round trip", "a .tolist() loop"))}
+    (tmp_path / "tensors.py").write_text(SOLUTION + "".join(f"\n\n{s}" for s in snippets.values()))
+    done = run_grade(str(tmp_path), "--topic", "tensors", "--format", "json", "-k", "vectorised")
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    tests = json.loads(done.stdout)["topics"][0]["tests"]
+    judged = {t["id"]: t for t in tests if set(t["exercises"]) & set(snippets)}
+    assert judged and all(t["status"] == "failed" for t in judged.values()), judged
+    public = [t for t in judged.values() if t["visibility"] == "public"]
+    assert public and all("tensors.py, line" in t["message"] for t in public), public
