@@ -143,6 +143,56 @@ def exercises_of(topic: str) -> tuple[str, ...]:
         return ()
 
 
+def _through_imports(
+    source: str, refused: dict[str, list[Refusal]], imports: dict[str, dict[str, str]], own: str
+) -> list[Refusal] | None:
+    """The topic's file's own refusals and, for each helper file that is refused (or imports one
+    that is, transitively), a refusal on each line of the topic's file that imports it: the
+    exercises reaching those lines pay, and the helper is never imported. None when a helper's
+    import cannot be placed (the whole topic pays)."""
+    bad = {name for name in refused if name != own}
+    grown = True
+    while grown:
+        more = {
+            n
+            for n in imports
+            if n != own and n not in bad and any(f"{m}.py" in bad for m in imports[n].values())
+        }
+        bad |= more
+        grown = bool(more)
+    through = list(refused.get(own, []))
+    if not bad:
+        return through
+    tree = parsed.tree(source)
+    if tree is None:
+        return None
+    for node in parsed.nodes(tree):
+        if not isinstance(node, (ast.Import, ast.ImportFrom)):
+            continue
+        if isinstance(node, ast.Import):
+            modules = [a.name.split(".")[0] for a in node.names]
+        else:
+            modules = [node.module.split(".")[0]] if node.level == 0 and node.module else []
+        for module in modules:
+            if f"{module}.py" in bad:
+                cause = _first_cause(f"{module}.py", refused, imports, bad)
+                what = f"importing {module} ({cause.file}, line {cause.line}: {cause.what})"
+                through.append(Refusal(node.lineno, what, cause.instead, own))
+    return sorted(through, key=lambda r: r.line) if through else None
+
+
+def _first_cause(
+    name: str, refused: dict[str, list[Refusal]], imports: dict[str, dict[str, str]], bad: set[str]
+) -> Refusal:
+    """The refusal that makes helper file ``name`` refused: its own first, else that of the first
+    refused helper it imports."""
+    seen = set()
+    while name not in refused and name not in seen:
+        seen.add(name)
+        name = next(f"{m}.py" for m in sorted(set(imports[name].values())) if f"{m}.py" in bad)
+    return replace(refused[name][0], file=name)
+
+
 def verdict(path: Path, topic: str, single_file: bool) -> Verdict:
     """Check the topic's file and every file of the submission it imports (directly or not)."""
     if os.environ.get(UNCHECKED) == "1":
@@ -181,8 +231,12 @@ def verdict(path: Path, topic: str, single_file: bool) -> Verdict:
         return Verdict()
     name, found = refused[0]
     first = replace(found[0], file=name)
-    if len(refused) > 1 or name != own:
+    if own not in sources:
         return Verdict(first)
+    placed = _through_imports(sources[own], dict(refused), imports, own)
+    if placed is None:
+        return Verdict(first)
+    name, found = own, placed
     exercises = exercises_of(topic)
     try:  # inside the reading's clock: the charge reads the whole module again
         cost = subset_charge.charged(

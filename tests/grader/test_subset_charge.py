@@ -313,3 +313,52 @@ def test_a_notebooks_line_no_exercise_reaches_is_said_in_its_cell(tmp_path):
     notebooks.explain(result, path, [verdict.note()])
     assert result.note.startswith("cell 2 (`import sys`), line 2: sys.modules is not allowed"), result.note
     assert result.tests[0].status == "passed"
+
+
+# -- a refused line in a helper file of the submission: charged through the lines importing it --
+
+HELPER = (
+    "import logging\n\nlog = logging.getLogger('mine')\nexec('x = 1')\n\n\ndef square(d):\n    return d * d\n"
+)
+
+
+def _with_helper(tmp_path, mse_reads: bool, files: dict[str, str]) -> subset.Verdict:
+    """losses.py importing ``square`` from helpers.py, read by mse or by a function no exercise
+    calls; ``files``: the helper files."""
+    source = (REPO / "solutions" / "losses.py").read_text()
+    source = source.replace("import torch\n", "import torch\n\nfrom helpers import square\n", 1)
+    if mse_reads:
+        source = source.replace(
+            "_reduce((y_hat - y) ** 2, reduction)", "_reduce(square(y_hat - y), reduction)", 1
+        )
+    else:
+        source += "\n\ndef _unused(d):\n    return square(d)\n"
+    (tmp_path / "losses.py").write_text(source)
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    return subset.verdict(tmp_path, "losses", single_file=False)
+
+
+@pytest.mark.unit
+def test_a_helper_files_refused_line_costs_only_the_exercises_importing_it(tmp_path):
+    verdict = _with_helper(tmp_path, True, {"helpers.py": HELPER})
+    assert verdict.refusal is not None and verdict.exercises == {"mse"}, verdict
+    assert "helpers.py, line 4" in verdict.refusal.what
+    (_, stubbed), *_ = verdict.replaced
+    assert "from helpers import" not in stubbed and subset.check(stubbed) == []
+
+
+@pytest.mark.unit
+def test_a_helper_no_exercise_reaches_is_not_imported_and_costs_nothing(tmp_path):
+    verdict = _with_helper(tmp_path, False, {"helpers.py": HELPER})
+    assert verdict.refusal is None and verdict.exercises == frozenset(), verdict
+    assert [r.line for r in verdict.unrun] == [7] and "helpers" in verdict.note(), verdict
+
+
+@pytest.mark.unit
+def test_a_helper_refused_through_the_helper_it_imports(tmp_path):
+    files = {"helpers.py": "from util import twice\n\n\ndef square(d):\n    return twice(d) * d / 2\n"}
+    files["util.py"] = "import ctypes\n\n\ndef twice(d):\n    return 2 * d\n"
+    verdict = _with_helper(tmp_path, True, files)
+    assert verdict.refusal is not None and verdict.exercises == {"mse"}, verdict
+    assert "util.py, line 1" in verdict.refusal.what
