@@ -26,8 +26,10 @@ the batch run beside the solutions) land in no misconception's group. Both read 
 above.
 
 The grade is a function of the code alone: the mistakes, the solutions and the stubs are graded
-once more in Chinese, and every mistake earns the points and causes of its English run, every
-solution full and every stub nothing; with every message replaced, no verdict moves.
+once more in a Chinese class (`grade --lang zh_CN batch`), the correct modules once more alone in
+English, and every module earns the points and causes of its other run (language and path both
+changed), every solution full and every stub nothing; with every message replaced, no verdict
+moves.
 """
 
 from __future__ import annotations
@@ -188,7 +190,7 @@ def graded_alone(tasks: list[tuple[str, str]], language: str = "en") -> dict[str
 def mistakes_graded() -> dict[str, list]:
     """Each mistake module as :func:`graded_alone` grades it, in English (the public checks'
     share comes from the same run: each check's verdict does not depend on which others ran)."""
-    return graded_alone([(path.parts[-3], str(path)) for path in of_kind("mistakes")])
+    return graded_alone([(path.parts[-3], str(path)) for path in of_kind("mistakes") + of_kind("correct")])
 
 
 def topic_result(report: dict, topic: str) -> tuple[float, float, list[str]]:
@@ -445,39 +447,61 @@ def verdict_data(checks: list[dict]) -> list[tuple[str, float, str, str]]:
 
 
 @pytest.fixture(scope="module")
-def graded_in_chinese() -> dict[str, list]:
-    """The mistake modules, the solutions and the stubs, as :func:`graded_alone` grades them, in
-    Chinese (the correct modules are graded in Chinese by :func:`graded`)."""
-    topics = available_topics()
-    tasks = [(path.parts[-3], str(path)) for path in of_kind("mistakes")]
-    tasks += [
-        (topic, str(REPO / folder / f"{topic}.py"))
-        for folder in ("solutions", "exercises")
-        for topic in topics
-    ]
-    return graded_alone(tasks, "zh_CN")
+def graded_in_chinese(tmp_path_factory) -> dict[str, list]:
+    """{file: its checks (JSON)}: the mistake modules, the solutions and the stubs graded in ONE
+    ``grade --lang zh_CN batch`` run without the training checks (the other path and the other
+    language than :func:`mistakes_graded`'s; the correct modules take the batch path in Chinese
+    in :func:`graded` and the alone path in English in :func:`mistakes_graded`)."""
+    root = tmp_path_factory.mktemp("chinese")
+    staged, files = root / "submissions", {}
+    staged.mkdir()
+    for path in of_kind("mistakes"):
+        files[student(path.parts[-3], "mistakes", path)] = path
+    for folder in ("solutions", "exercises"):
+        for topic in available_topics():
+            files[f"{folder}_{topic}"] = REPO / folder / f"{topic}.py"
+    for name, path in files.items():
+        shutil.copy(path, staged / f"{name}.py")
+    done = run_grade(
+        "--lang", "zh_CN", "batch", str(staged), "--out", str(root / "out"), "--workers", "2",
+        "-k", "not convergence",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = {row["student"]: row for row in json.loads((root / "out" / "gradebook.json").read_text())}
+    return {str(path): rows[name]["report"]["topics"][0]["tests"] for name, path in files.items()}
+
+
+def without_training(checks: list[dict]) -> list[dict]:
+    return [t for t in checks if "convergence" not in t["id"]]
 
 
 @pytest.mark.e2e
-def test_every_module_earns_the_same_points_and_causes_in_english_and_chinese(
-    mistakes_graded, graded_in_chinese
+def test_every_module_earns_the_same_points_and_causes_in_every_language_and_path(
+    mistakes_graded, graded_in_chinese, graded
 ):
-    """Grading reads no rendered message: the points per exercise and the cause of every
-    diagnosis are those of the English run, for every mistake module; every solution is full
-    and every stub earns nothing, in Chinese too (and every correct module, in the Chinese batch
-    of :func:`test_correct_implementations_score_full_with_one_maximum`)."""
+    """Grading reads no rendered message and no other submission: the points per exercise and
+    the cause of every diagnosis are the same for every mistake module graded alone in English
+    and in a class in Chinese, and for every correct module graded alone in English and in a
+    class in Chinese (the training checks left out of both); every solution is full and every
+    stub earns nothing in the Chinese class."""
     moved = [
         f"{path.parts[-3]}/{path.name}: {english} -> {chinese}"
         for path in of_kind("mistakes")
         if (english := verdict_data(mistakes_graded[str(path)][5]))
-        != (chinese := verdict_data(graded_in_chinese[str(path)][5]))
+        != (chinese := verdict_data(graded_in_chinese[str(path)]))
     ]
-    assert not moved, "the language moved a grade or a cause:\n" + "\n".join(moved)
-    for path in (REPO / "solutions").glob("*.py"):
-        score, maximum, *_ = graded_in_chinese[str(path)]
-        assert score == maximum > 0, f"{path}: {score}/{maximum} in Chinese"
-    for path in (REPO / "exercises").glob("*.py"):
-        assert {e[1:3] for e in verdict_data(graded_in_chinese[str(path)][5])} == {(0.0, "not_started")}, path
+    for topic, kind, path in ((p.parts[-3], "correct", p) for p in of_kind("correct")):
+        chinese_checks = next(t for t in graded[student(topic, kind, path)]["topics"] if t["name"] == topic)
+        if (english := verdict_data(mistakes_graded[str(path)][5])) != (
+            chinese := verdict_data(without_training(chinese_checks["tests"]))
+        ):
+            moved.append(f"{topic}/correct/{path.name}: {english} -> {chinese}")
+    assert not moved, "the language or the path moved a grade or a cause:\n" + "\n".join(moved)
+    for topic in available_topics():
+        data = verdict_data(graded_in_chinese[str(REPO / "solutions" / f"{topic}.py")])
+        assert all(points > 0 and status == "passed" for _, points, status, _ in data), (topic, data)
+        stub = verdict_data(graded_in_chinese[str(REPO / "exercises" / f"{topic}.py")])
+        assert {e[1:3] for e in stub} == {(0.0, "not_started")}, (topic, stub)
 
 
 @pytest.mark.e2e
