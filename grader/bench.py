@@ -410,7 +410,7 @@ def bench_warm_engine(repeat: int) -> None:
     with tempfile.TemporaryDirectory(prefix="tg-bench-", dir="/tmp") as runtime:
         os.chmod(runtime, 0o700)
         env = {k: v for k, v in os.environ.items() if k not in (daemon.NO_DAEMON_ENV, daemon.START_ENV)}
-        env["XDG_RUNTIME_DIR"] = runtime
+        env[daemon.RUNTIME_ENV] = runtime
         fresh = [_timed_grade([*args, "--no-daemon"], env) for _ in range(repeat)]
         row("grade FILE --exercise, fresh", fresh, "a new process: torch, suites, zygote (goal <= 2 s)")
         server = subprocess.Popen([*GRADE[:1], "-m", "grader.serve"], cwd=REPO_ROOT, env=env)

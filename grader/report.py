@@ -19,6 +19,7 @@ import click
 from grader import clean, grades
 from grader.checks.exercises import shared_failure, shown_message
 from grader.checks.scoring import HEADINGS, Report, TopicResult
+from grader.engine import check_table
 from grader.i18n import _
 from grader.topics import REPO_ROOT
 
@@ -136,6 +137,9 @@ def _details(topic: TopicResult, colour: bool, notebook: bool) -> list[str]:
     waiting = _paint(waiting, colour, waiting_fg)
     cross = _paint(LOOKS["failed"][0], colour, LOOKS["failed"][1])
     if all(e.status == "not_started" for e in exercises):
+        blank = check_table.blank_file(topic.name)
+        if all(e.diagnosis.split("\n", 1)[0] == blank for e in exercises):  # an emptied file
+            return [f"  {waiting} {topic.name}: {blank}"]
         return [
             f"  {waiting} {topic.name}: "
             + _("not started (the functions%(where)s still raise NotImplementedError)") % {"where": where}

@@ -3,10 +3,11 @@ answered by one per-user process that has imported torch and pytest, collected t
 started its zygote once (the server: :mod:`grader.serve`, which shares this module's helpers).
 
 The client (:func:`ask_engine`, called by :func:`grader.cli.run`) connects to a Unix socket in the
-user's runtime folder (``$XDG_RUNTIME_DIR/torchgrade``, else ``/tmp/torchgrade-<uid>``: a folder
+user's runtime folder (``/run/user/<uid>/torchgrade``, else ``/tmp/torchgrade-<uid>``: a folder
 of mode 0700 that the user owns, the socket 0600), whose name carries the engine's identity
 (:func:`identity`: the interpreter, this checkout, its grader and suites as they are on disk, the
-bubblewrap found, the variables that choose the engine; resolved paths, never the PATH string). It sends its arguments, cwd, environment and its stdin,
+bubblewrap found, the variables that choose the engine; resolved paths, never the PATH string;
+never the language or the import path, which travel with the request). It sends its arguments, cwd, environment and its stdin,
 stdout and stderr (``SCM_RIGHTS``); the server forks a child that runs the ``grade`` command on
 them as a fresh process would, and answers its exit status. Ctrl-C is passed on as SIGINT.
 
@@ -39,12 +40,27 @@ NO_DAEMON_ENV = "TORCHGRADE_NO_DAEMON"
 START_ENV = "TORCHGRADE_DAEMON"  # "1": start a server even off a terminal (the benchmark)
 COMMANDS = ("check", "next", "watch")  # what the server runs (the rest: a fresh process)
 HELLO_QUIET_SECONDS = 0.5  # a warm server greets at once; past this, a live line says why it waits
-ENGINE_VARIABLES = ("PYTHONPATH",)  # with every TORCHGRADE_* variable: they choose the engine
+RUNTIME_ENV = "TORCHGRADE_RUNTIME_DIR"  # an engine folder of its own (the tests', the benchmark's)
+# What travels with each request instead of choosing the engine (the child reads them after the
+# fork: grader/i18n.py's refresh); every other TORCHGRADE_* variable chooses it (the sandbox's,
+# the workers', the suites' settings, read when the engine starts)
+REQUEST_VARIABLES = frozenset({"TORCHGRADE_LANG", "TORCHGRADE_STATE", "TORCHGRADE_NO_SOLUTIONS", RUNTIME_ENV})
 
 
 def runtime_folder(env: dict[str, str]) -> Path:
-    base = env.get("XDG_RUNTIME_DIR")
-    return Path(base) / "torchgrade" if base else Path(f"/tmp/torchgrade-{os.getuid()}")
+    """The user's engine folder, the same from every shell: ``/run/user/<uid>/torchgrade`` where
+    the system made that folder for the user, else ``/tmp/torchgrade-<uid>``, whatever a shell's
+    ``XDG_RUNTIME_DIR`` says (an IDE, ssh or sudo set another or none); :data:`RUNTIME_ENV`
+    chooses one of its own."""
+    explicit = env.get(RUNTIME_ENV)
+    if explicit:
+        return Path(explicit) / "torchgrade"
+    login = Path(f"/run/user/{os.getuid()}")
+    try:
+        owned = login.is_dir() and login.stat().st_uid == os.getuid()
+    except OSError:
+        owned = False
+    return login / "torchgrade" if owned else Path(f"/tmp/torchgrade-{os.getuid()}")
 
 
 def _private_folder(env: dict[str, str]) -> Path | None:
@@ -65,12 +81,12 @@ def identity(env: dict[str, str]) -> str:
     resolved paths, not on how they were reached: the interpreter and its prefix (``grade``,
     ``.venv/bin/grade`` unactivated, ``python -m grader``), the checkout, the bubblewrap the PATH
     finds (not the PATH string: an activated venv, another terminal or an IDE prepend their own
-    folders), the import path's folders and the variables that choose the engine."""
+    folders) and the variables that choose the engine. Not the language, nor ``PYTHONPATH`` (the
+    grader and torch the engine runs are this checkout's and this interpreter's, already in the
+    key): they travel with the request."""
     digest = hashlib.sha256()
     chosen = sorted(
-        (k, _resolved_path(v) if k == "PYTHONPATH" else v)
-        for k, v in env.items()
-        if k in ENGINE_VARIABLES or k.startswith("TORCHGRADE_")
+        (k, v) for k, v in env.items() if k.startswith("TORCHGRADE_") and k not in REQUEST_VARIABLES
     )
     python = [os.path.realpath(sys.executable), os.path.realpath(sys.prefix)]
     bwrap = shutil.which("bwrap", path=env.get("PATH", os.defpath))
@@ -81,11 +97,6 @@ def identity(env: dict[str, str]) -> str:
             info = path.stat()
             digest.update(f"{path}:{info.st_mtime_ns}:{info.st_size}\n".encode())
     return digest.hexdigest()[:24]
-
-
-def _resolved_path(value: str) -> str:
-    """A search path with each folder resolved ("" entries, the current folder, kept as they are)."""
-    return os.pathsep.join(os.path.realpath(part) if part else part for part in value.split(os.pathsep))
 
 
 def socket_path(env: dict[str, str]) -> Path | None:

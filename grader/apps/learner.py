@@ -9,6 +9,7 @@ into the learner's file (the whole file saved beside it first), from the checkou
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 import time
@@ -17,11 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import grades
-from grader.checks.exercises import KIND_NAMES
+from grader.checks.exercises import KIND_NAMES, REFUSED
 from grader.checks.scoring import Report
+from grader.engine import parsed
 from grader.engine.selection import UsageProblem, exercise_names
 from grader.i18n import N_, _, ngettext, translated_docstrings
-from grader.topics import REPO_ROOT, TOPICS
+from grader.topics import REPO_ROOT, TOPICS, original_stub_file
 
 # The kinds of checks as points_line names them
 CHECK_KINDS = {
@@ -41,6 +43,7 @@ class Next:
     exercise: str
     summary: str  # the first line of its docstring
     command: str  # how to check it
+    problem: str = ""  # what stops the whole file (a syntax error): said before the rest
 
 
 def topic_of_exercise(name: str) -> str:
@@ -63,9 +66,13 @@ def _span(node: ast.stmt) -> tuple[int, int]:
 
 def first_docstring_line(folder: Path, topic: str, name: str) -> str:
     """The first line of ``name``'s docstring, from the learner's file or else the stub."""
-    for source in (folder / f"{topic}.py", REPO_ROOT / "exercises" / f"{topic}.py"):
+    for source in (
+        folder / f"{topic}.py",
+        REPO_ROOT / "exercises" / f"{topic}.py",
+        original_stub_file(topic),
+    ):
         try:
-            node = _definition(ast.parse(source.read_text()), name)
+            node = _definition(ast.parse(parsed.text(source.read_bytes())), name)
         except (OSError, SyntaxError, ValueError):
             continue
         docstring = ast.get_docstring(node) if node is not None else None  # type: ignore[arg-type]
@@ -89,8 +96,18 @@ def find_next(folder: Path, grade_topic: Callable[[str], list[dict]]) -> Next | 
                     exercise=name,
                     summary=first_docstring_line(folder, topic, name),
                     command=exercise_command(folder, topic, name),
+                    problem=_whole_file_problem(tests),
                 )
     return None
+
+
+def _whole_file_problem(tests: list[dict]) -> str:
+    """The one message every check of a topic errs with where its file cannot run at all (a
+    syntax error), else ""."""
+    graded = [t for t in tests if t["status"] != "skipped"]
+    said = {t.get("message", "") for t in graded}
+    alike = len(said) == 1 and all(t["status"] == "error" and t.get("cause") == REFUSED for t in graded)
+    return said.pop() if graded and alike else ""
 
 
 def exercise_command(path: Path, topic: str, name: str) -> str:
@@ -107,8 +124,10 @@ def _summary(found: Next) -> str:
 
 
 def loop_lines(found: Next, folder: Path) -> list[str]:
-    """What ``grade next`` says after naming the exercise: the fast loop, the warm command, help."""
+    """What ``grade next`` says after naming the exercise: the fast loop, the warm command, help
+    (first, what stops its whole file)."""
     return [
+        *([found.problem] if found.problem else []),
         _("next: %(exercise)s (%(topic)s): %(summary)s")
         % {
             "exercise": found.exercise,
@@ -179,11 +198,11 @@ def start_line(report: Report, path: Path) -> str:
 
 
 def original_stub(topic: str, target: Path) -> str:
-    """The stub as handed out: ``exercises/`` of this checkout or release, or, when that is the
-    file being reset, its version in git's last commit."""
-    stub = REPO_ROOT / "exercises" / f"{topic}.py"
-    if stub.is_file() and stub.resolve() != target.resolve():
-        return stub.read_text()
+    """The stub as handed out: a release's kept original, ``exercises/`` of this checkout, or,
+    when that is the file being reset, its version in git's last commit."""
+    for stub in (original_stub_file(topic), REPO_ROOT / "exercises" / f"{topic}.py"):
+        if stub.is_file() and stub.resolve() != target.resolve():
+            return parsed.text(stub.read_bytes())
     relative = f"exercises/{topic}.py"
     try:
         done = subprocess.run(
@@ -205,9 +224,46 @@ def original_stub(topic: str, target: Path) -> str:
     return done.stdout
 
 
-def reset(folder: Path, name: str) -> tuple[Path, Path]:
-    """Put exercise ``name``'s stub back into ``folder/<topic>.py``; return (the file, the saved
-    copy of what it held). The other exercises are left as they are."""
+DEFINED = re.compile(r"(?:async\s+)?(?:def|class)\s+(\w+)")
+
+
+def _text_span(lines: list[str], name: str) -> tuple[int, int] | None:
+    """``name``'s definition in a file that does not parse, read as text: its ``def`` or
+    ``class`` line (and decorators above) to the line before the next top-level statement."""
+    start = next((i for i, line in enumerate(lines) if (m := DEFINED.match(line)) and m[1] == name), None)
+    if start is None:
+        return None
+    first = start
+    while first > 0 and lines[first - 1].startswith("@"):
+        first -= 1
+    end = start + 1
+    while end < len(lines) and (not lines[end].strip() or lines[end][0] in " \t#)]}"):
+        end += 1
+    while end > start + 1 and not lines[end - 1].strip():  # the blank lines after it stay
+        end -= 1
+    return first + 1, end
+
+
+def _span_in(current: str, name: str) -> tuple[int, int] | None:
+    """(first, last) line of ``name``'s definition in ``current``, parsed or read as text."""
+    try:
+        node = _definition(ast.parse(current), name)
+    except (SyntaxError, ValueError):
+        return _text_span(current.splitlines(), name)
+    return _span(node) if node is not None else None
+
+
+@dataclass(frozen=True)
+class Reset:
+    target: Path  # the file reset
+    saved: Path  # what it held, kept beside it
+    problem: str  # where the file still does not parse afterwards ("" where it does)
+
+
+def reset(folder: Path, name: str) -> Reset:
+    """Put exercise ``name``'s stub back into ``folder/<topic>.py``, whatever state the file is in
+    (a syntax error, empty, a BOM, CRLF: kept as the editor wrote them). The other exercises are
+    left as they are; the whole file is saved beside it first."""
     topic = topic_of_exercise(name)
     target = folder / f"{topic}.py"
     original = original_stub(topic, target)
@@ -218,23 +274,38 @@ def reset(folder: Path, name: str) -> tuple[Path, Path]:
     stub_lines = original.splitlines()[first - 1 : last]
     if not target.is_file():
         raise UsageProblem(_("no %(target)s to reset %(name)s in") % {"target": target, "name": name})
-    current = target.read_text()
-    try:
-        node = _definition(ast.parse(current), name)
-    except SyntaxError:
-        node = None  # a file that does not parse: its exercise is put back at the end
-    lines = current.splitlines()
-    if node is None:
+    data = target.read_bytes()
+    current = parsed.text(data)
+    lines, span = current.splitlines(), _span_in(current, name)
+    if not current.strip():  # an emptied file: the stub's header (docstring, imports) too
+        lines = original.splitlines()[: _prelude_end(original)] + stub_lines
+    elif span is None:  # not there: put back at the end
         lines += ["", "", *stub_lines]
     else:
-        start, end = _span(node)
-        lines[start - 1 : end] = stub_lines
+        lines[span[0] - 1 : span[1]] = stub_lines
+    saved = _save_beside(target)
+    text = "\n".join(lines) + "\n"
+    written = text.replace("\n", "\r\n") if b"\r\n" in data else text
+    target.write_bytes((b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b"") + written.encode())
+    broken = parsed.syntax_error(text)
+    problem = "" if broken is None else f"{target.name}, line {broken[0]}: {broken[1]}"
+    return Reset(target, saved, problem)
+
+
+def _prelude_end(source: str) -> int:
+    """How many lines of ``source`` come before its first definition (its docstring, imports)."""
+    tree = ast.parse(source)
+    first = next((n for n in tree.body if isinstance(n, DEFINITIONS)), None)
+    return _span(first)[0] - 1 if first is not None else len(source.splitlines())
+
+
+def _save_beside(target: Path) -> Path:
+    """A copy of ``target`` beside it, named by the time (two in one second keep both)."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
     saved = target.with_name(f"{target.name}.{stamp}.bak")
-    for number in range(2, 100):  # two resets in one second keep both copies
+    for number in range(2, 100):
         if not saved.exists():
             break
         saved = target.with_name(f"{target.name}.{stamp}-{number}.bak")
     shutil.copy2(target, saved)
-    target.write_text("\n".join(lines) + "\n")
-    return target, saved
+    return saved

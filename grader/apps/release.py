@@ -216,6 +216,8 @@ def release_files(topics: list[str]) -> dict[str, bytes]:
         stub = root / "exercises" / f"{topic}.py"
         if stub.is_file():
             files[f"exercises/{topic}.py"] = stub.read_bytes()
+            # what `grade reset` puts back (topics.original_stub_file): a release has no git
+            files[f"tests/suites/originals/{topic}.py"] = stub.read_bytes()
         for lang in ("", *(f"{code}/" for code in defaults.LANGUAGES if code != "en")):
             hints = root / "hints" / f"{lang}{topic}.md"
             if hints.is_file():

@@ -130,6 +130,12 @@ def engine_ready(timeout: float) -> bool:
     return _ready
 
 
+def _mark_ready() -> None:
+    """The engine's READY line was read here: later checks find it warm (no warming message)."""
+    global _ready
+    _ready = True
+
+
 def stop_engine() -> None:
     """End this kernel's engine (it also ends with the kernel)."""
     global _engine
@@ -156,6 +162,7 @@ def grade_notebook(path: Path, exercise: str) -> dict[str, Any]:
             engine.stdin.flush()
             line = engine.stdout.readline()
             if not _ready and line and json.loads(line) == READY:  # its first line, once warm
+                _mark_ready()
                 line = engine.stdout.readline()
         except OSError:
             line = ""

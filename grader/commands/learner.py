@@ -304,13 +304,18 @@ def reset_command(exercise: str, path: Path) -> None:
     if not path.is_dir():
         usage_exit(_("no such folder: %(path)s") % {"path": path})
     try:
-        target, saved = reset(path, exercise)
+        done = reset(path, exercise)
     except Unusable as exc:
         usage_exit(str(exc))
     click.echo(
         _("%(exercise)s in %(target)s is the original stub again; what the file held is in %(saved)s")
-        % {"exercise": exercise, "target": target, "saved": saved}
+        % {"exercise": exercise, "target": done.target, "saved": done.saved}
     )
+    if done.problem:
+        click.echo(
+            _("the file still does not run: %(problem)s (fix that line, or `grade reset` its exercise)")
+            % {"problem": done.problem}
+        )
 
 
 @click.command("doctor")

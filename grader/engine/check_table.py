@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from grader import clean, defaults
-from grader.checks.scoring import TestResult, make_result
+from grader.checks.scoring import TestResult, TopicResult, make_result
 from grader.i18n import N_, _
 from grader.topics import REPO_ROOT, suite_path, suites_dir
 
@@ -46,6 +46,21 @@ def still_raises(function: str) -> str:
     """What a check of an unimplemented ``function`` says, in a stub's report and where a worker
     finds NotImplementedError (grader/engine/client.py), after the status's "not started: "."""
     return _("%(function)s still raises NotImplementedError: not started yet") % {"function": function}
+
+
+def blank_file(topic: str) -> str:
+    """What every check of a blank topic file says (nothing but comments, or emptied)."""
+    return _(
+        "not started: %(file)s is empty (`grade reset NAME` puts an exercise's stub back, "
+        "`grade hint NAME` helps you start)"
+    ) % {"file": f"{topic}.py"}
+
+
+def said_blank(result: TopicResult, topic: str) -> None:
+    """Each not-started check of ``result`` says its file is blank (its stub's words do not fit)."""
+    for test in result.tests:
+        if test.status == "not_started":
+            test.message = clean.text(blank_file(topic))
 
 
 @dataclass(frozen=True)

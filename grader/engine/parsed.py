@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import importlib.util
 import time
 
 from grader.defaults import SOURCE_MAX_BYTES as MAX_BYTES
@@ -123,3 +124,28 @@ def unreadable(source: str | bytes) -> str | None:
         return None
     how = "too deep for Python to parse" if found == MAX_DEPTH + 1 else f"{found} levels deep"
     return f"its code is nested {how} (the grader reads code nested up to {MAX_DEPTH} levels)"
+
+
+def text(data: bytes) -> str:
+    """A submitted file's source as Python compiles it when the worker imports the file: a UTF-8
+    BOM dropped, a coding line honoured, CRLF and CR line ends read as LF (bytes that do not
+    decode: replaced), so that what is checked is what runs."""
+    try:
+        return importlib.util.decode_source(data)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        decoded = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
+        return decoded.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def syntax_error(source: str) -> tuple[int, str] | None:
+    """(the line, Python's words) where ``source`` stops parsing; None where it parses, or where
+    it is refused for its depth instead (:func:`unreadable`)."""
+    if _parse(source) is not None:
+        return None
+    try:
+        ast.parse(source)
+    except SyntaxError as error:
+        return int(error.lineno or 1), str(error.msg)
+    except ValueError as error:  # null bytes (Python 3.11)
+        return 1, str(error)
+    return None

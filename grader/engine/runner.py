@@ -148,6 +148,8 @@ def grade_topic(task: Task) -> TopicOutcome:
     if not tests and not (selection.keyword or selection.exercises):
         raise SuiteCrash(f"{task.topic}: the suite has no check")
     result = TopicResult(task.topic, tests)
+    if untouched_stub(task) and stubs.topic_is_blank(task.path, task.topic, task.single_file):
+        check_table.said_blank(result, task.topic)
     if refusal:
         subset.refuse(result, refusal, verdict.exercises)
     sources = {**subset.sources_of(task.path, task.topic, task.single_file), **dict(verdict.replaced)}
@@ -185,6 +187,8 @@ def stub_outcome(task: Task, refusal: subset.Refusal | None = None) -> TopicOutc
     result = TopicResult(
         task.topic, check_table.not_started(task.topic, chosen, resolve_device(options.device))
     )
+    if stubs.topic_is_blank(task.path, task.topic, task.single_file):
+        check_table.said_blank(result, task.topic)
     if refusal:
         subset.refuse(result, refusal)
     if selection.public_only:

@@ -7,15 +7,13 @@ runner repeats the same decisions when it grades.
 
 from __future__ import annotations
 
-import ast
 import difflib
-import functools
 from pathlib import Path
 
 from grader.engine import notebooks
 from grader.engine.staging import StagingError, topic_files, topic_of_file
 from grader.i18n import _
-from grader.topics import REPO_ROOT, TOPICS, available_topics, suites_dir, unknown_topic
+from grader.topics import TOPICS, available_topics, exercises, suites_dir, unknown_topic
 
 
 class UsageProblem(ValueError):
@@ -56,22 +54,9 @@ def select_topics(path: Path, topics: tuple[str, ...] = ()) -> tuple[list[str], 
 
 
 def exercise_names(topic: str) -> tuple[str, ...]:
-    """A topic's exercises: its stub's public top-level functions and classes, in order."""
-    stub = REPO_ROOT / "exercises" / f"{topic}.py"
-    try:
-        status = stub.stat()
-        return _public_definitions(stub, status.st_mtime_ns, status.st_size)
-    except (OSError, SyntaxError):
-        return ()
-
-
-@functools.lru_cache(maxsize=64)
-def _public_definitions(stub: Path, mtime_ns: int, size: int) -> tuple[str, ...]:
-    """Parsed once per version of the file (its mtime and size): an exercise's topic is looked up
-    in every stub, and a long-lived process (the warm engine, watch) looks up many."""
-    tree = ast.parse(stub.read_text())
-    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-    return tuple(n.name for n in tree.body if isinstance(n, kinds) and not n.name.startswith("_"))
+    """A topic's exercises, in its stub's order: the manifest's trusted list (grader/topics.py),
+    never the learner's file, which may not parse, be empty or carry an editor's BOM."""
+    return exercises(topic)
 
 
 def topics_with_exercises(selected: list[str], exercises: tuple[str, ...]) -> list[str]:

@@ -147,19 +147,39 @@ def untouched(source: str | bytes, local_modules: set[str]) -> bool:
     return functions > 0
 
 
-def topic_is_stub(path: Path, topic: str, single_file: bool) -> bool:
-    """``topic``'s file in the submission at ``path`` (a folder, or the file itself) is an
-    untouched stub. Notebooks always run."""
+def blank(source: str | bytes) -> bool:
+    """Nothing but blank lines, comments and maybe a docstring (a file emptied, or not written
+    yet): nothing to run, every exercise not started."""
+    tree = parsed.tree(source)
+    return tree is not None and all(_is_docstring(node) for node in tree.body)
+
+
+def _topic_source(path: Path, topic: str, single_file: bool) -> tuple[bytes, set[str]] | None:
+    """``topic``'s file's bytes and the submission's other module names; None for a notebook,
+    a file that is not there or too large."""
     if path.suffix == ".ipynb":
-        return False
+        return None
     source = path if single_file else path / f"{topic}.py"
     others = set() if single_file else {p.stem for p in path.glob("*.py")} - {topic}
     try:
         if source.is_symlink() or not source.is_file() or source.stat().st_size > MAX_BYTES:
-            return False
-        return untouched(source.read_bytes(), others)
+            return None
+        return source.read_bytes(), others
     except OSError:
-        return False
+        return None
+
+
+def topic_is_stub(path: Path, topic: str, single_file: bool) -> bool:
+    """``topic``'s file in the submission at ``path`` (a folder, or the file itself) is an
+    untouched stub, or blank (:func:`blank`). Notebooks always run."""
+    found = _topic_source(path, topic, single_file)
+    return found is not None and (untouched(*found) or blank(found[0]))
+
+
+def topic_is_blank(path: Path, topic: str, single_file: bool) -> bool:
+    """``topic``'s file in the submission at ``path`` is :func:`blank`."""
+    found = _topic_source(path, topic, single_file)
+    return found is not None and blank(found[0])
 
 
 def submission_is_stub(path: Path, topics: tuple[str, ...] = ()) -> bool:

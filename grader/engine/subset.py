@@ -70,10 +70,10 @@ def sources_of(path: Path, topic: str, single_file: bool) -> dict[str, str]:
     try:
         if path.suffix == ".ipynb":
             return {f"{topic}.py": notebooks.to_module(notebooks.read(path)).source}
-        if single_file or path.is_file():
-            return {f"{topic}.py": path.read_text(errors="replace")}
+        if single_file or path.is_file():  # as Python reads it: BOM, coding line, CRLF
+            return {f"{topic}.py": parsed.text(path.read_bytes())}
         files = [p for p in sorted(path.glob("*.py")) if p.is_file() and not p.is_symlink()]
-        return {p.name: p.read_text(errors="replace") for p in files}
+        return {p.name: parsed.text(p.read_bytes()) for p in files}
     except (OSError, ValueError):
         return {}
 
@@ -219,6 +219,9 @@ def verdict(path: Path, topic: str, single_file: bool) -> Verdict:
         unread = parsed.unreadable(sources[name])
         if unread:  # not read, so not checked: refused whole
             return Verdict(Refusal(1, unread, SMALLER, name))
+        broken = parsed.syntax_error(sources[name])
+        if broken:  # it cannot be imported: nothing of it runs, said with its line
+            return Verdict(Refusal(broken[0], broken[1], "", name, syntax=True))
         try:
             clock.check(name)
         except parsed.OverBudget as exc:
@@ -271,7 +274,8 @@ def refuse(result: TopicResult, refusal: Refusal, exercises: frozenset[str] = fr
     if not any(set(test.exercises) & exercises for test in result.tests):
         exercises = frozenset()
     message = refusal.message(result.name, exercises)
+    status = "error" if refusal.syntax else "failed"  # a file that does not import: as Python's error
     for test in result.tests:
         if test.status != "skipped" and (not exercises or set(test.exercises) & exercises):
-            test.status, test.points, test.message, test.curve = "failed", 0.0, message, None
+            test.status, test.points, test.message, test.curve = status, 0.0, message, None
             test.cause, test.blame, test.stub, test.form = REFUSED, "", "", False

@@ -28,6 +28,7 @@ from grader.engine.subset_shapes import (
     reaches_class,
     writes_a_file,
 )
+from grader.i18n import _
 from grader.sandboxed import subset_members as members
 
 CLASS_INSTEAD = (
@@ -48,8 +49,14 @@ class Refusal:
     instead: str
     file: str = ""  # the file, once known
     missing: str = ""  # the module imported that is not installed (a typo): told as Python tells it
+    syntax: bool = False  # the file does not parse: ``what`` is Python's words (nothing of it ran)
 
     def message(self, topic: str, exercises: frozenset[str] = frozenset()) -> str:
+        if self.syntax:
+            return _(
+                "%(file)s, line %(line)d: %(error)s: the file does not run, so none of its "
+                "exercises was graded (every check of %(topic)s scores 0); fix that line and save"
+            ) % {"file": self.file, "line": self.line, "error": self.what, "topic": topic}
         if exercises:  # the refusal costs only these exercises (grader/engine/subset_charge.py)
             names = ", ".join(sorted(exercises))
             return (

@@ -82,3 +82,59 @@ def click_help_kept() -> Iterator[None]:
                 if param_help is not None:
                     param.help = param_help  # type: ignore[attr-defined]
         i18n.refresh()
+
+
+_releases: dict[str, Path] = {}  # the session's student release, built once
+
+
+def release_copy(folder: Path) -> Path:
+    """A student release (`grade release`, built once per session) copied into ``folder``: a
+    course of its own, whose learner edits ``exercises/`` in place (no git, no solutions/)."""
+    import shutil
+    import tempfile
+
+    if "built" not in _releases:
+        out = Path(tempfile.mkdtemp(prefix="tg-release-")) / "course"
+        done = subprocess.run(
+            [*GRADE, "release", str(out)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            cwd=REPO,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        atexit.register(shutil.rmtree, out.parent, True)
+        _releases["built"] = out
+    return Path(shutil.copytree(_releases["built"], folder / "course"))
+
+
+# What a learner's editor leaves in a topic's file: {state: the file's bytes from (the stub, the
+# solution)}. A syntax error (line 8 of the stub: a def typed wrong), an empty file, a UTF-8 BOM
+# and CRLF line ends (the solution: graded as the same code), a def half typed at the end.
+def file_state(state: str, stub: str, solution: str) -> bytes:
+    if state == "syntax":
+        lines = stub.splitlines()
+        at = next(i for i, line in enumerate(lines) if line.startswith("def l1("))
+        lines[at] = "def l1(y_hat, y:"
+        return ("\n".join(lines) + "\n").encode()
+    if state == "empty":
+        return b""
+    if state == "bom":
+        return b"\xef\xbb\xbf" + solution.encode()
+    if state == "crlf":
+        return solution.replace("\n", "\r\n").encode()
+    assert state == "half"
+    return (stub + "\n\ndef huber_again(y_hat, y\n").encode()
+
+
+FILE_STATES = ("syntax", "empty", "bom", "crlf", "half")
+
+
+def syntax_line(data: bytes) -> int:
+    """The line of the syntax error Python reports in ``data``."""
+    try:
+        compile(data, "losses.py", "exec")
+    except SyntaxError as error:
+        return int(error.lineno or 0)
+    raise AssertionError("it parses")

@@ -28,7 +28,7 @@ IDLE = 60  # seconds the test's server waits for a request before it exits
 def runtime(monkeypatch):
     """A runtime folder of its own, short (a Unix socket's path holds at most 107 bytes)."""
     folder = Path(tempfile.mkdtemp(prefix="tg-", dir="/tmp"))
-    monkeypatch.setenv("XDG_RUNTIME_DIR", str(folder))
+    monkeypatch.setenv(daemon.RUNTIME_ENV, str(folder))
     monkeypatch.delenv(daemon.NO_DAEMON_ENV, raising=False)
     monkeypatch.setenv("PYTHONPATH", str(REPO))
     yield folder
@@ -54,10 +54,12 @@ def server(runtime):
     process.wait()
 
 
-def _client(*args: str) -> subprocess.CompletedProcess:
+def _client(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """`grade ARGS` through :func:`daemon.ask_engine` only: exit 100 where no engine answered."""
     code = f"import sys\nfrom grader.apps import daemon\nstatus = daemon.ask_engine({list(args)!r})\nsys.exit(100 if status is None else status)"
-    return subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=600, env=env
+    )
 
 
 def _raw(path, request: dict) -> dict | None:
@@ -207,8 +209,42 @@ def test_one_engine_whatever_the_path(runtime):
     """The engine is keyed on the checkout and the interpreter, not the PATH string."""
     keys = {name: daemon.identity(daemon.engine_env(env)) for name, env in _terminals().items()}
     assert len(set(keys.values())) == 1, keys
-    other = {**os.environ, "PYTHONPATH": "/elsewhere"}
-    assert daemon.identity(other) != keys["activated"]
+
+
+def _settings() -> dict[str, dict[str, str]]:
+    """What a learner's command may carry besides: the README's way to Chinese, another runtime
+    folder (an IDE, ssh, sudo), an import path of their own."""
+    base = {k: v for k, v in os.environ.items() if k != "TORCHGRADE_LANG"}
+    return {
+        "plain": base,
+        "TORCHGRADE_LANG": {**base, "TORCHGRADE_LANG": "zh_CN"},
+        "LANG": {**base, "LANG": "zh_CN.UTF-8"},
+        "XDG_RUNTIME_DIR": {**base, "XDG_RUNTIME_DIR": "/nonexistent/run"},
+        "PYTHONPATH": {**base, "PYTHONPATH": os.pathsep.join(["/elsewhere", str(REPO)])},
+        "TORCHGRADE_STATE": {**base, "TORCHGRADE_STATE": "/tmp/elsewhere"},
+    }
+
+
+@pytest.mark.unit
+def test_one_engine_whatever_the_language_runtime_folder_or_import_path(runtime):
+    """They travel with the request (seen failing: each started an engine of its own, ~260 MB)."""
+    keys = {name: daemon.identity(daemon.engine_env(env)) for name, env in _settings().items()}
+    assert len(set(keys.values())) == 1, keys
+    paths = {name: daemon.socket_path(daemon.engine_env(env)) for name, env in _settings().items()}
+    assert len(set(paths.values())) == 1, paths
+    assert daemon.identity({**os.environ, "TORCHGRADE_NO_SANDBOX": "1"}) != keys["plain"]
+    shells = [{"XDG_RUNTIME_DIR": "/run/user/0"}, {"XDG_RUNTIME_DIR": "/nonexistent/run"}, {}]
+    assert len({daemon.runtime_folder(env) for env in shells}) == 1
+
+
+@pytest.mark.e2e
+def test_two_languages_reach_one_engine_and_each_answers_in_its_own(server):
+    args = [str(REPO / "exercises" / "tensors.py"), "--exercise", "accuracy"]
+    english = _client(*args, env=_settings()["plain"])
+    chinese = _client(*args, env=_settings()["TORCHGRADE_LANG"])
+    assert english.returncode == chinese.returncode == 1, (english.stderr, chinese.stderr)
+    assert "not started" in english.stdout and "未开始" in chinese.stdout, chinese.stdout
+    assert [p.name for p in server.parent.glob("engine-*.sock")] == [server.name]
 
 
 @pytest.mark.e2e

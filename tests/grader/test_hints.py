@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 
 import pytest
-from helpers import REPO, run_grade
+from helpers import FILE_STATES, REPO, run_grade
 
 from grader.apps import hints, leaks
 from grader.apps.leaks import LeakFound
@@ -108,3 +108,15 @@ def test_grade_hint_goes_one_level_further_each_call(tmp_path):
         and "did you mean 'huber'" in unknown.stderr
         and "Traceback" not in unknown.stderr
     )
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("state", FILE_STATES)
+def test_hint_whatever_state_the_learners_file_is_in(tmp_path, state):
+    """The exercise's topic comes from the course, not from parsing the learner's file (a
+    release's exercises/ edited in place: broken, empty, with a BOM or CRLF line ends)."""
+    from test_learner import grade_in, learner_course
+
+    course = learner_course(tmp_path, state)
+    done = grade_in(course, "hint", "mse")
+    assert done.returncode == 0 and done.stdout.startswith("hint 1/"), done.stdout + done.stderr

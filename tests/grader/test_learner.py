@@ -1,11 +1,17 @@
-"""``grade next`` and ``grade reset EXERCISE``, on a copy of exercises/."""
+"""``grade next`` and ``grade reset EXERCISE``, on a copy of exercises/; ``grade FILE``, ``grade
+FILE --exercise``, ``grade next`` and ``grade reset`` on every state a learner's editor leaves a
+topic's file in (a student release, whose exercises/ the learner edits in place)."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-from helpers import REPO, run_grade
+from helpers import FILE_STATES, REPO, file_state, release_copy, run_grade, syntax_line
 
 from grader.apps.learner import find_next, original_stub, points_line, start_line
 from grader.checks import scoring
@@ -101,3 +107,111 @@ def test_the_report_explains_why_points_and_checks_differ():
         _report(("mlp", "relu", "passed", 1), ("mlp", "MLP", "failed", 2), ("cnn", "SimpleCNN", "failed", 2))
     )
     assert "2 training checks count 2" in line
+
+
+def learner_course(tmp_path: Path, state: str) -> Path:
+    """A student release whose exercises/ holds losses.py only, as the learner's editor left it
+    in ``state`` (tests/grader/helpers.py: file_state)."""
+    course = release_copy(tmp_path)
+    for other in (course / "exercises").glob("*.py"):
+        if other.name != "losses.py":
+            other.unlink()
+    stub = (course / "exercises" / "losses.py").read_text()
+    solution = (REPO / "solutions" / "losses.py").read_text()
+    (course / "exercises" / "losses.py").write_bytes(file_state(state, stub, solution))
+    return course
+
+
+def grade_in(course: Path, *args: str) -> subprocess.CompletedProcess:
+    """`grade ARGS` run by the learner in their course (its own grader, in English)."""
+    env = {**os.environ, "PYTHONPATH": str(course), "TORCHGRADE_STATE": str(course.parent / "state")}
+    env["TORCHGRADE_LANG"] = "en"
+    return subprocess.run(
+        [sys.executable, "-m", "grader", *args],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+
+
+def _syntax_error(data: bytes) -> tuple[int, str]:
+    try:
+        compile(data, "losses.py", "exec")
+    except SyntaxError as error:
+        return int(error.lineno or 0), str(error.msg)
+    raise AssertionError("it parses")
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("chosen", [(), ("--exercise", "mse")], ids=["file", "exercise"])
+@pytest.mark.parametrize("state", FILE_STATES)
+def test_grade_file_says_what_each_file_state_is(tmp_path, state, chosen):
+    course = learner_course(tmp_path, state)
+    data = (course / "exercises" / "losses.py").read_bytes()
+    done = grade_in(course, "exercises/losses.py", *chosen)
+    said = done.stdout + done.stderr
+    assert "no exercise" not in said and "Traceback" not in said, said
+    if state in ("bom", "crlf"):  # graded as the same code without them: the solution, full
+        assert done.returncode == 0, said
+        return
+    assert done.returncode == 1, said
+    if state == "empty":
+        assert "losses.py is empty" in said and "not started" in said, said
+        return
+    line, message = _syntax_error(data)
+    assert f"losses.py, line {line}: {message}" in said, said
+    assert "none of its exercises was graded" in said, said
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("state", FILE_STATES)
+def test_next_says_what_each_file_state_is(tmp_path, state):
+    course = learner_course(tmp_path, state)
+    data = (course / "exercises" / "losses.py").read_bytes()
+    done = grade_in(course, "next")
+    said = done.stdout + done.stderr
+    assert done.returncode == 0 and "Traceback" not in said, said
+    if state in ("bom", "crlf"):
+        assert "every exercise passes all its checks here" in done.stdout, said
+        return
+    assert "next: mse (losses)" in done.stdout, said
+    assert "--exercise mse" in done.stdout
+    if state != "empty":
+        line, message = _syntax_error(data)
+        assert f"losses.py, line {line}: {message}" in done.stdout, said
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("state", FILE_STATES)
+def test_reset_puts_the_stub_back_in_each_file_state_of_a_release(tmp_path, state):
+    course = learner_course(tmp_path, state)
+    target = course / "exercises" / "losses.py"
+    before = target.read_bytes()
+    done = grade_in(course, "reset", "mse")
+    assert done.returncode == 0, done.stdout + done.stderr
+    (saved,) = target.parent.glob("losses.py.*.bak")
+    assert saved.read_bytes() == before
+    after = target.read_bytes()
+    text = after.decode("utf-8-sig").replace("\r\n", "\n")
+    assert text.count("def mse(") == 1 and 'raise NotImplementedError("mse' in text, text[:2000]
+    if state == "bom":
+        assert after.startswith(b"\xef\xbb\xbf")  # the editor's choices kept
+    if state == "crlf":
+        assert after.count(b"\r\n") == after.count(b"\n")
+    if state in ("bom", "crlf"):  # the other exercises stay solved
+        assert text.count("NotImplementedError") == 1 and "def softmax(" in text
+    if state == "empty":
+        compile(after, "losses.py", "exec")  # a file that runs: the stub's imports came back too
+    if state in ("syntax", "half"):  # the error is elsewhere: still there, and said
+        assert f"line {syntax_line(after)}" in done.stdout, done.stdout
+
+
+@pytest.mark.e2e
+def test_reset_of_the_exercise_that_does_not_parse_makes_the_file_parse(tmp_path):
+    course = learner_course(tmp_path, "syntax")
+    done = grade_in(course, "reset", "l1")
+    assert done.returncode == 0, done.stdout + done.stderr
+    compile((course / "exercises" / "losses.py").read_bytes(), "losses.py", "exec")
+    assert "line" not in done.stdout

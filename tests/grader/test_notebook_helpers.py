@@ -60,3 +60,33 @@ def test_the_set_up_cell_imports_hint_and_names_the_language(monkeypatch):
         i18n.refresh()
     assert "import check, hint, use_notebook" in cell
     assert "use_notebook('losses.ipynb', lang='zh_CN')" in cell
+
+
+# An engine as grader/apps/selfcheck_server.py speaks: its READY line once warm, then one report a request
+FAKE_ENGINE = (
+    "import json, sys\n"
+    "print(json.dumps({'ready': True}), flush=True)\n"
+    "for line in sys.stdin:\n"
+    "    print(json.dumps({'report': {'score': 1}}), flush=True)\n"
+)
+
+
+def test_the_warming_message_only_while_the_engine_warms(tmp_path, monkeypatch, capsys):
+    """Seen failing: every check() after the first said the engine was warming up, answering in 0.3 s."""
+    import subprocess
+    import sys
+    import time
+
+    engine = subprocess.Popen(
+        [sys.executable, "-c", FAKE_ENGINE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    monkeypatch.setattr(selfcheck, "_engine", engine)
+    monkeypatch.setattr(selfcheck, "_ready", False)
+    try:
+        for _attempt in range(3):
+            assert selfcheck.grade_notebook(tmp_path / "losses.ipynb", "mse") == {"score": 1}
+            time.sleep(0.05)
+    finally:
+        engine.kill()
+        engine.wait()
+    assert capsys.readouterr().out.count("warming up") <= 1

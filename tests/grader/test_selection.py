@@ -57,6 +57,20 @@ def test_topics_with_exercises_keeps_the_topics_that_hold_one():
     assert exercise_names("losses")[:2] == ("mse", "l1")
 
 
+@pytest.mark.unit
+@pytest.mark.parametrize("text", ["", "\ufeff" + "def mse(:\n", "def mse(y_hat, y\n"])
+def test_the_exercises_come_from_the_topic_not_from_the_learners_file(tmp_path, monkeypatch, text):
+    """A checkout's exercises/ is the learner's own file, in whatever state their editor left it."""
+    from grader import topics
+
+    kept = exercise_names("losses")
+    (tmp_path / "exercises").mkdir()
+    (tmp_path / "exercises" / "losses.py").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(topics, "REPO_ROOT", tmp_path)
+    assert exercise_names("losses") == kept and "mse" in kept
+    assert topics_with_exercises(["losses"], ("mse",)) == ["losses"]
+
+
 @pytest.mark.e2e
 def test_a_restricted_report_says_so_and_leaves_out_the_other_topics():
     _, report = grade_json(str(REPO / "exercises"), "--exercise", "mse", "--exercise", "relu")

@@ -41,7 +41,15 @@ def _in_manifest(topic: Topic) -> None:
 
 
 def _stub(topic: Topic) -> None:
-    assert topic.stub == REPO / "exercises" / f"{topic.name}.py" and topic.exercises
+    """The manifest's exercises are the stub's public definitions, in its order (the stub as
+    committed: a learner's checkout edits it in place)."""
+    tree = ast.parse(topic.stub.read_text(encoding="utf-8"))
+    public = tuple(
+        n.name
+        for n in tree.body
+        if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and not n.name.startswith("_")
+    )
+    assert topic.stub == REPO / "exercises" / f"{topic.name}.py" and topic.exercises == public, topic.name
 
 
 def _solution(topic: Topic) -> None:
