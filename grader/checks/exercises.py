@@ -11,6 +11,9 @@ The exercise is the unit people read and points follow (DESIGN.md, "Results and 
   of the exercise passed: a clause kept by code that computes the wrong thing is no merit;
 - a check that failed because the code called an off-limits twin (``cause == "twin"``) applies
   the course's twin rule (:data:`TWIN_RULES`): by default the exercise earns 0;
+- the input-domain battery (:data:`BATTERY`), whose cases and answers ship with every release
+  for the self-check, pays only beside a passing value check of another kind (drawn inputs, per
+  student where the course has a seed): a table of the stored answers is no answer;
 - a check judging two exercises gives each an equal share of its points.
 
 The checks come as their JSON form (:meth:`TestResult.to_json`), as reports and the gradebook
@@ -418,6 +421,9 @@ def _earned(checks: list[tuple[CheckRow, float]], twin: str) -> float:
     answers = answers or values
     if answers and not any(passed(t) for t, _ in answers):
         return 0.0
+    drawn = [t for t, _ in answers if not t["id"].startswith(BATTERY)]
+    if drawn and not any(passed(t) for t in drawn):
+        return 0.0  # the battery's stored cases alone (they ship with every release) earn nothing
     earned: float = sum(s * t["max_points"] for t, s in answers if passed(t))
     if all(passed(t) for t, _ in answers):
         earned += sum(s * t["max_points"] for t, s in gradients if passed(t))

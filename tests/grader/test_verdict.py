@@ -63,6 +63,19 @@ def test_an_exercise_with_no_value_check_passed_earns_nothing():
 
 
 @pytest.mark.unit
+def test_the_batterys_stored_cases_alone_earn_nothing():
+    """The input-domain battery's cases and answers ship with the release (the self-check reads
+    them): a table of them, with every value check on drawn inputs failed, is no answer."""
+    battery = check("input_domain[ex]", "passed", points=2.0)
+    (table,) = judge([battery, check("values[1]", "failed"), check("values[2]", "failed")])
+    assert (table.points, table.status) == (0, "failed")
+    (partial,) = judge([battery, check("values[1]", "passed"), check("values[2]", "failed")])
+    assert (partial.points, partial.status) == (3, "partial")
+    (alone,) = judge([battery])  # an exercise judged by the battery only keeps its points
+    assert alone.points == 2
+
+
+@pytest.mark.unit
 def test_gradient_checks_pay_only_with_the_answer_right():
     """The exact backward of a forward that returns zeros earns nothing; an exercise judged only
     by its gradients (a function that returns them) is paid by them."""
