@@ -1,11 +1,15 @@
-"""The exception types whose names may name a cause ("error:RuntimeError", grader/checks/
-exercises.py ``error_cause``): Python's builtins' and torch's. A cause is the grader's word, read
+"""An error's cause and its concept: torch's messages of common mistakes (:data:`ERRORS`), and
+the exception types whose names may name a cause ("error:RuntimeError", :func:`error_cause`):
+Python's builtins' and torch's. A cause is the grader's word, read
 by the instructor and the key a group note is stored under: a type the submission defined
 (``class AliceSmith(Exception)``) names no group; it is "error:other"."""
 
 from __future__ import annotations
 
 import builtins
+import re
+
+from grader.i18n import N_, _
 
 # torch's own exception types a graded function can raise, each with the module that defines it
 # (tests/grader/test_causes.py finds each there); torch's C++ errors arrive as builtins' types.
@@ -25,3 +29,190 @@ BUILTIN_TYPES = frozenset(  # by their own names (IOError is OSError's alias: a 
 )
 EXCEPTION_TYPES = BUILTIN_TYPES | frozenset(TORCH_TYPES)
 OTHER = "other"  # the cause's kind for any other type
+
+# torch's messages of common mistakes → (the cause's name, the concept behind it); a check's own
+# hint for the error (the suite's `errors`, grader/engine/plugin.py) comes first
+ERRORS = (
+    (
+        "broadcast",
+        re.compile(r"size of tensor a \(\d+\) must match the size of tensor b"),
+        N_(
+            "a reduction (sum, mean, max) over a dimension drops it: keep it with keepdim=True "
+            "(an (n, 1) column) so that it broadcasts against the (n, d) input"
+        ),
+    ),
+    (
+        "inplace-leaf",
+        re.compile(r"leaf Variable that requires grad is being used in an in-place operation"),
+        N_("update parameters inside `with torch.no_grad():`; autograd must not record the update"),
+    ),
+    (
+        "matmul-shapes",
+        re.compile(r"mat1 and mat2 shapes cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)"),
+        N_(
+            "a matrix product needs the left operand's last size ({1}) to equal the right one's first "
+            "({2}): print both shapes; a weight stored as (out, in) multiplies as x @ W.T"
+        ),
+    ),
+    (
+        "no-grad-fn",
+        re.compile(r"does not require grad and does not have a grad_fn"),
+        N_(
+            "the tensor is not part of the graph: did it come from .detach(), .item(), torch.tensor(...) "
+            "or a computation under torch.no_grad()?"
+        ),
+    ),
+    (
+        "device",
+        re.compile(r"Expected all tensors to be on the same device"),
+        N_("create new tensors on the input's device: torch.zeros(..., device=x.device)"),
+    ),
+    (
+        "dtype",
+        re.compile(r"expected (scalar type|m1 and m2 to have the same dtype)|must have the same dtype"),
+        N_("the tensors mix dtypes: build new tensors with dtype=x.dtype (or torch.zeros_like(x))"),
+    ),
+    *(
+        (name, re.compile(pattern), hint)
+        for name, pattern, hint in (
+            (
+                "backward-not-scalar",
+                r"grad can be implicitly created only for scalar outputs",
+                N_(
+                    "backward() without an argument needs a scalar (a 0-dim tensor): reduce first "
+                    "(y.sum().backward()), or pass a gradient of y's shape (y.backward(torch.ones_like(y)))"
+                ),
+            ),
+            (
+                "no-cuda",
+                r"Torch not compiled with CUDA enabled|No CUDA GPUs are available|Found no NVIDIA driver",
+                N_(
+                    'this machine has no CUDA GPU: never hard-code .cuda() or "cuda"; put new tensors '
+                    "on the input's device (.to(x.device)) or on the device the caller passes"
+                ),
+            ),
+            (
+                "kernel-too-large",
+                r"Kernel size can't be greater than actual input size|Output size is too small",
+                N_(
+                    "each convolution and pooling shrinks the image, and a small input (8×8) runs out "
+                    "of pixels before the last layer: pad the convolutions, pool less, or make the "
+                    "linear layer's input independent of H and W (global average pooling)"
+                ),
+            ),
+            (
+                "cat-sizes",
+                r"Sizes of tensors must match except in dimension (\d+)",
+                N_(
+                    "torch.cat joins along dim={0}, and every other dimension must match: feature maps "
+                    "(N, C, H, W) with different channel counts join along the channels, dim=1"
+                ),
+            ),
+            (
+                "channels",
+                r"expected input\[[^\]]*\] to have (\d+) channels, but got (\d+) channels",
+                N_(
+                    "the convolution was built for {0} input channels but got {1}: its in_channels is "
+                    "the channel count of what reaches it (the data's, or the previous layer's out_channels)"
+                ),
+            ),
+            (
+                "batch-norm-channels",
+                r"running_mean should contain (\d+) elements not (\d+)",
+                N_(
+                    "batch norm was built for {1} channels but got {0}: num_features is its input's channel count"
+                ),
+            ),
+            (
+                "long-indices",
+                r"expected target dtype to be Long|'indices' to have one of the following scalar types",
+                N_(
+                    "class labels and embedding indices are integer tensors (torch.long): convert with "
+                    ".long() or build them with dtype=torch.long"
+                ),
+            ),
+            (
+                "input-dtype",
+                r"Input type \(\w+\) and (?:bias|weight) type \(\w+\) should be the same",
+                N_(
+                    "the input's dtype differs from the layer's weights: convert the input "
+                    "(x.to(layer.weight.dtype)) or build the tensor with the weights' dtype"
+                ),
+            ),
+            (
+                "integer-mean",
+                r"could not infer output dtype\. Input dtype must be either a floating point",
+                N_("mean() of an integer or bool tensor: convert it first with .float()"),
+            ),
+            (
+                "view-contiguous",
+                r"view size is not compatible with input tensor's size and stride",
+                N_(
+                    "view() needs contiguous memory, which .t(), .transpose() and .permute() do not "
+                    "keep: use .reshape(...)"
+                ),
+            ),
+            (
+                "reshape-size",
+                r"shape '\[[^\]]*\]' is invalid for input of size (\d+)",
+                N_(
+                    "view and reshape keep the number of elements ({0}): let -1 stand for the size to "
+                    "work out, as in x.reshape(x.shape[0], -1)"
+                ),
+            ),
+            (
+                "dim-range",
+                r"Dimension out of range",
+                N_("the tensor has fewer dimensions than the dim given: print x.shape (dim=-1 is the last)"),
+            ),
+            (
+                "numpy-of-grad",
+                r"Can't call numpy\(\) on Tensor that requires grad",
+                N_("a tensor in the autograd graph becomes a NumPy array through x.detach().cpu().numpy()"),
+            ),
+            (
+                "backward-twice",
+                r"Trying to backward through the graph a second time",
+                N_(
+                    "backward() frees the graph it went through: compute the loss again for each "
+                    "backward() (inside the loop)"
+                ),
+            ),
+            (
+                "inplace-modified",
+                r"modified by an inplace operation",
+                N_(
+                    "an in-place op (x += …, x[...] = …, relu_) changed a tensor autograd kept for "
+                    "backward(): use the out-of-place form (x = x + …)"
+                ),
+            ),
+        )
+    ),
+)
+# In a module (a class exercise) a matrix product that does not fit is a layer's.
+LAYER_HINT = N_(
+    "the layer expects inputs of size {2} in their last dimension but got {1}: "
+    "print the shape reaching the layer and set in_features from it"
+)
+
+
+def error_cause(kind: str, words: str) -> str:
+    """The cause of an error from the exception's type (``kind``, "" when none) and its own
+    words (torch's, never the grader's translated ones): its kind among :data:`ERRORS`, else
+    the exception's type, builtins' or torch's ("error:AttributeError"; any other
+    "error:other"), else "error"."""
+    for name, pattern, _hint in ERRORS:
+        if pattern.search(words):
+            return f"error:{name}"
+    return f"error:{kind if kind in EXCEPTION_TYPES else OTHER}" if kind else "error"
+
+
+def error_hint(message: str, exercise: str = "") -> str:
+    """The concept hint for torch's error in ``message`` ("" when none matches); ``exercise``
+    a class (a module) words a matrix product's mismatch as its layer's."""
+    for name, pattern, hint in ERRORS:
+        found = pattern.search(message)
+        if found:
+            module = name == "matmul-shapes" and exercise[:1].isupper()
+            return _(LAYER_HINT if module else hint).format(*found.groups())
+    return ""

@@ -23,13 +23,12 @@ first (:func:`rank`), then a count of the rest.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from grader import clean, grades
-from grader.checks.error_types import EXCEPTION_TYPES, OTHER
+from grader.checks.error_types import error_hint
 from grader.i18n import N_, _, ngettext
 
 # "zero": the exercise earns nothing; "half": half of what it would earn without the rule;
@@ -80,193 +79,6 @@ STATUS_PHRASES = {
     "timeout": N_("timed out"),
     "not_started": N_("not started"),
 }
-
-# torch's messages of common mistakes → (the cause's name, the concept behind it); a check's own
-# hint for the error (the suite's `errors`, grader/engine/plugin.py) comes first
-ERRORS = (
-    (
-        "broadcast",
-        re.compile(r"size of tensor a \(\d+\) must match the size of tensor b"),
-        N_(
-            "a reduction (sum, mean, max) over a dimension drops it: keep it with keepdim=True "
-            "(an (n, 1) column) so that it broadcasts against the (n, d) input"
-        ),
-    ),
-    (
-        "inplace-leaf",
-        re.compile(r"leaf Variable that requires grad is being used in an in-place operation"),
-        N_("update parameters inside `with torch.no_grad():`; autograd must not record the update"),
-    ),
-    (
-        "matmul-shapes",
-        re.compile(r"mat1 and mat2 shapes cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)"),
-        N_(
-            "a matrix product needs the left operand's last size ({1}) to equal the right one's first "
-            "({2}): print both shapes; a weight stored as (out, in) multiplies as x @ W.T"
-        ),
-    ),
-    (
-        "no-grad-fn",
-        re.compile(r"does not require grad and does not have a grad_fn"),
-        N_(
-            "the tensor is not part of the graph: did it come from .detach(), .item(), torch.tensor(...) "
-            "or a computation under torch.no_grad()?"
-        ),
-    ),
-    (
-        "device",
-        re.compile(r"Expected all tensors to be on the same device"),
-        N_("create new tensors on the input's device: torch.zeros(..., device=x.device)"),
-    ),
-    (
-        "dtype",
-        re.compile(r"expected (scalar type|m1 and m2 to have the same dtype)|must have the same dtype"),
-        N_("the tensors mix dtypes: build new tensors with dtype=x.dtype (or torch.zeros_like(x))"),
-    ),
-    *(
-        (name, re.compile(pattern), hint)
-        for name, pattern, hint in (
-            (
-                "backward-not-scalar",
-                r"grad can be implicitly created only for scalar outputs",
-                N_(
-                    "backward() without an argument needs a scalar (a 0-dim tensor): reduce first "
-                    "(y.sum().backward()), or pass a gradient of y's shape (y.backward(torch.ones_like(y)))"
-                ),
-            ),
-            (
-                "no-cuda",
-                r"Torch not compiled with CUDA enabled|No CUDA GPUs are available|Found no NVIDIA driver",
-                N_(
-                    'this machine has no CUDA GPU: never hard-code .cuda() or "cuda"; put new tensors '
-                    "on the input's device (.to(x.device)) or on the device the caller passes"
-                ),
-            ),
-            (
-                "kernel-too-large",
-                r"Kernel size can't be greater than actual input size|Output size is too small",
-                N_(
-                    "each convolution and pooling shrinks the image, and a small input (8×8) runs out "
-                    "of pixels before the last layer: pad the convolutions, pool less, or make the "
-                    "linear layer's input independent of H and W (global average pooling)"
-                ),
-            ),
-            (
-                "cat-sizes",
-                r"Sizes of tensors must match except in dimension (\d+)",
-                N_(
-                    "torch.cat joins along dim={0}, and every other dimension must match: feature maps "
-                    "(N, C, H, W) with different channel counts join along the channels, dim=1"
-                ),
-            ),
-            (
-                "channels",
-                r"expected input\[[^\]]*\] to have (\d+) channels, but got (\d+) channels",
-                N_(
-                    "the convolution was built for {0} input channels but got {1}: its in_channels is "
-                    "the channel count of what reaches it (the data's, or the previous layer's out_channels)"
-                ),
-            ),
-            (
-                "batch-norm-channels",
-                r"running_mean should contain (\d+) elements not (\d+)",
-                N_(
-                    "batch norm was built for {1} channels but got {0}: num_features is its input's channel count"
-                ),
-            ),
-            (
-                "long-indices",
-                r"expected target dtype to be Long|'indices' to have one of the following scalar types",
-                N_(
-                    "class labels and embedding indices are integer tensors (torch.long): convert with "
-                    ".long() or build them with dtype=torch.long"
-                ),
-            ),
-            (
-                "input-dtype",
-                r"Input type \(\w+\) and (?:bias|weight) type \(\w+\) should be the same",
-                N_(
-                    "the input's dtype differs from the layer's weights: convert the input "
-                    "(x.to(layer.weight.dtype)) or build the tensor with the weights' dtype"
-                ),
-            ),
-            (
-                "integer-mean",
-                r"could not infer output dtype\. Input dtype must be either a floating point",
-                N_("mean() of an integer or bool tensor: convert it first with .float()"),
-            ),
-            (
-                "view-contiguous",
-                r"view size is not compatible with input tensor's size and stride",
-                N_(
-                    "view() needs contiguous memory, which .t(), .transpose() and .permute() do not "
-                    "keep: use .reshape(...)"
-                ),
-            ),
-            (
-                "reshape-size",
-                r"shape '\[[^\]]*\]' is invalid for input of size (\d+)",
-                N_(
-                    "view and reshape keep the number of elements ({0}): let -1 stand for the size to "
-                    "work out, as in x.reshape(x.shape[0], -1)"
-                ),
-            ),
-            (
-                "dim-range",
-                r"Dimension out of range",
-                N_("the tensor has fewer dimensions than the dim given: print x.shape (dim=-1 is the last)"),
-            ),
-            (
-                "numpy-of-grad",
-                r"Can't call numpy\(\) on Tensor that requires grad",
-                N_("a tensor in the autograd graph becomes a NumPy array through x.detach().cpu().numpy()"),
-            ),
-            (
-                "backward-twice",
-                r"Trying to backward through the graph a second time",
-                N_(
-                    "backward() frees the graph it went through: compute the loss again for each "
-                    "backward() (inside the loop)"
-                ),
-            ),
-            (
-                "inplace-modified",
-                r"modified by an inplace operation",
-                N_(
-                    "an in-place op (x += …, x[...] = …, relu_) changed a tensor autograd kept for "
-                    "backward(): use the out-of-place form (x = x + …)"
-                ),
-            ),
-        )
-    ),
-)
-# In a module (a class exercise) a matrix product that does not fit is a layer's.
-LAYER_HINT = N_(
-    "the layer expects inputs of size {2} in their last dimension but got {1}: "
-    "print the shape reaching the layer and set in_features from it"
-)
-
-
-def error_cause(kind: str, words: str) -> str:
-    """The cause of an error from the exception's type (``kind``, "" when none) and its own
-    words (torch's, never the grader's translated ones): its kind among :data:`ERRORS`, else
-    the exception's type, builtins' or torch's ("error:AttributeError"; any other
-    "error:other"), else "error"."""
-    for name, pattern, _hint in ERRORS:
-        if pattern.search(words):
-            return f"error:{name}"
-    return f"error:{kind if kind in EXCEPTION_TYPES else OTHER}" if kind else "error"
-
-
-def error_hint(message: str, exercise: str = "") -> str:
-    """The concept hint for torch's error in ``message`` ("" when none matches); ``exercise``
-    a class (a module) words a matrix product's mismatch as its layer's."""
-    for name, pattern, hint in ERRORS:
-        found = pattern.search(message)
-        if found:
-            module = name == "matmul-shapes" and exercise[:1].isupper()
-            return _(LAYER_HINT if module else hint).format(*found.groups())
-    return ""
 
 
 def shown_message(test: CheckRow) -> str:
@@ -333,12 +145,19 @@ def _groups(tests: list[CheckRow]) -> dict[str, list[tuple[CheckRow, float]]]:
     for name, checks in groups.items():
         clean_self = not _own_open(checks)
         groups[name] = [
-            (t, s)
-            if charged.get(id(t), name) == name
-            else ({**t, "status": "passed" if clean_self else t["status"], "charged": charged[id(t)]}, s)
+            (t, s) if charged.get(id(t), name) == name else (_neighbours(t, clean_self, charged[id(t)]), s)
             for t, s in checks
         ]
     return groups
+
+
+def _neighbours(test: CheckRow, clean_self: bool, owner: str) -> CheckRow:
+    """A shared check charged to ``owner`` as its other exercises read it: passed where their own
+    checks all pass, and never their twin (the twin rule judges the exercise that called one)."""
+    row = {**test, "status": "passed" if clean_self else test["status"], "charged": owner}
+    if row.get("cause") == TWIN:
+        row.pop("cause")
+    return row
 
 
 _OPEN = ("passed", "skipped")
@@ -377,7 +196,7 @@ def _charges(groups: dict[str, list[tuple[CheckRow, float]]]) -> dict[int, str]:
                 len(names) < 2
                 or test["status"] in _OPEN
                 or id(test) in charged
-                or test.get("cause") == "twin"
+                or (test.get("cause") == TWIN and not raised_by(test))  # a twin no record places
             ):
                 continue
             who = raised_by(test)
@@ -482,7 +301,7 @@ def base_id(test_id: str) -> str:
 def cause_of(name: str, first: CheckRow, exercises: Iterable[str], hidden_text: bool = True) -> str:
     """What a diagnosis led by ``first`` names, the same whatever the inputs: "twin", "timeout",
     "not_started", "waits:OTHER" (it calls an exercise not started), "error:KIND" (grader/checks/
-    exercises.py ERRORS, else the exception's type), "refused" (the module was refused before
+    error_types.py ERRORS, else the exception's type), "refused" (the module was refused before
     it ran), "mistake:NAME" (a known mistake's signature,
     the suite's), else "CHECK:STAGE" (the check without its parameters and the stage of the
     judging that failed: type, shape, dtype, empty, nan or values, grader/checks/judge.py);

@@ -27,7 +27,7 @@ def check(
     (one of :data:`~grader.checks.scoring.CLAUSES`) makes it a clause check, whose points the
     exercise earns only with its values right (grader/checks/exercises.py); a device check is
     the "device" clause unless it says otherwise. ``errors``: the kind of error the code raises
-    (grader/checks/exercises.py ERRORS: "matmul-shapes"...) → what it means in this exercise, the
+    (grader/checks/error_types.py ERRORS: "matmul-shapes"...) → what it means in this exercise, the
     hint the check would give (rnn_cell's mismatched product: the weights are not transposed)."""
     if kind not in KINDS:
         raise ValueError(f"unknown check kind {kind!r}; use one of {KINDS}")

@@ -27,7 +27,7 @@ import pytest
 
 from grader import clean, defaults
 from grader.checks import inputs
-from grader.checks.exercises import error_cause
+from grader.checks.error_types import error_cause
 from grader.checks.judge import CheckFailed, hinted
 from grader.checks.scoring import Place, TestResult, make_result
 from grader.engine import progress

@@ -15,7 +15,8 @@ from grader.batch.causes_report import NoteProblem, list_groups, record_merge, r
 from grader.batch.exports import feedback_markdown
 from grader.batch.gradebook import CourseBook, Gradebook, Row
 from grader.batch.standing import final_rows
-from grader.checks.exercises import error_cause, judge
+from grader.checks.error_types import error_cause
+from grader.checks.exercises import judge
 from grader.checks.judge import NAN_HINT, TYPE_HINT, CheckFailed, expect_close, expect_tensor
 
 

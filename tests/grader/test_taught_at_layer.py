@@ -18,7 +18,7 @@ import torch
 from helpers import REPO, run_grade
 
 from grader.checks import blamed
-from grader.checks.exercises import error_hint
+from grader.checks.error_types import error_hint
 from grader.sandboxed.blame import blame
 
 FOLDER = "/submission"

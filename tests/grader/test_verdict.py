@@ -12,7 +12,8 @@ import pytest
 from helpers import REPO, grade_json
 
 from grader.batch.standing import weigh
-from grader.checks.exercises import error_hint, judge
+from grader.checks.error_types import error_hint
+from grader.checks.exercises import judge
 from grader.course import CourseError, load_course
 
 
@@ -73,6 +74,17 @@ def test_the_batterys_stored_cases_alone_earn_nothing():
     assert (partial.points, partial.status) == (3, "partial")
     (alone,) = judge([battery])  # an exercise judged by the battery only keeps its points
     assert alone.points == 2
+
+
+@pytest.mark.unit
+def test_a_twin_in_a_shared_check_costs_only_the_exercise_that_called_it():
+    """A check judging rnn_cell and gru_cell that saw gru_cell's twin: gru_cell earns nothing by
+    the twin rule; rnn_cell, whose own checks pass, keeps its points (it once lost them too)."""
+    shared = check("device", "failed", cause="twin", exercise=["rnn_cell", "gru_cell"], blame="gru_cell")
+    own = [check("rnn", "passed", exercise="rnn_cell"), check("gru", "passed", exercise="gru_cell")]
+    rnn, gru = judge([*own, shared])
+    assert (rnn.name, rnn.points, rnn.status) == ("rnn_cell", 1.5, "passed")
+    assert (gru.name, gru.points) == ("gru_cell", 0)
 
 
 @pytest.mark.unit
