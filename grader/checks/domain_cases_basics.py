@@ -444,7 +444,9 @@ def _softmaxes(name: str) -> list[Case]:
         Case("edge", name, (randn(4, 4, 4),), {"dim": 0}, note="dim 0 of a square"),
         Case("edge", name, (randn(5, 2, 3, 4),), {"dim": 1}, note="dim 1 of a 3-D tensor"),
         Case("edge", name, (randn(6, 3, 1),), {"dim": -1}, note="a dim of size 1"),
-        Case("default", name, (randn(7, 2, 5, dtype=F64),), wrt=(0,), note="dim left at its default"),
+        Case(
+            "default", name, (randn(7, 2, 5, 3, dtype=F64),), wrt=(0,), note="dim left at its default (3-D)"
+        ),
         Case("layout", name, (randn(8, 3, 4),), {"dim": 0}, noncontig=(0,), note="non-contiguous x"),
     ]
 

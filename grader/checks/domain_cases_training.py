@@ -95,7 +95,11 @@ def _scenario(
     return {"params": params, "groups": groups, "options": options, "grads": grads}
 
 
-def _optimiser(name: str, first: dict[str, Any], second: dict[str, Any]) -> list[Case]:
+def _optimiser(
+    name: str, first: dict[str, Any], second: dict[str, Any], *, required: dict[str, Any]
+) -> list[Case]:
+    """Two groups with options of their own, a late first gradient, and the defaults (``required``:
+    the constructor's options without a default, Adam's lr having one)."""
     p = [randn(1, 3), randn(2, 2, 2)]
     g = [
         [randn(3, 3), randn(4, 2, 2)],
@@ -126,8 +130,8 @@ def _optimiser(name: str, first: dict[str, Any], second: dict[str, Any]) -> list
             "default",
             name,
             kind="optim",
-            kwargs=_scenario(p64, [{"params": [0], "options": {}}], {"lr": 0.1}, g64),
-            note="float64, options at their defaults",
+            kwargs=_scenario(p64, [{"params": [0], "options": {}}], required, g64),
+            note="float64, options at their defaults" + ("" if required else " (lr too)"),
         ),
     ]
 
@@ -138,6 +142,7 @@ def _sgd() -> list[Case]:
         "SGD",
         {"lr": 0.05, "momentum": 0.9, "dampening": 0.3, "weight_decay": 0.1},
         {"lr": 0.2, "momentum": 0.5, "nesterov": True, "weight_decay": 0.01},
+        required={"lr": 0.1},
     )
 
 
@@ -147,6 +152,7 @@ def _adam() -> list[Case]:
         "Adam",
         {"lr": 0.05, "betas": (0.8, 0.99), "weight_decay": 0.1},
         {"lr": 0.2, "eps": 1e-3},
+        required={},
     )
 
 

@@ -115,8 +115,10 @@ def probe_dropout(mod, x, p):
     again = mod.dropout(x, p, training=True)
     other = mod.dropout(x, p, training=True)
     eval_out = mod.dropout(x, p, training=False)
+    kit.manual_seed(3)
+    default = mod.dropout(x, p)  # training left at its default: True
     _, ops = kit.ops_used(lambda: mod.dropout(x, p, training=True), mod)
-    return {"first": first, "again": again, "other": other, "eval": eval_out, "ops": ops}
+    return {"first": first, "again": again, "other": other, "eval": eval_out, "default": default, "ops": ops}
 
 
 @check("shape", public=True, exercise="dropout")
@@ -171,7 +173,42 @@ def test_dropout_is_inverted_and_seeded(sub, p):
         atol=0,
         hint="at evaluation dropout does nothing",
     )
+    expect_close(
+        got["default"],
+        first,
+        f"dropout(x, p={p}) with training left at its default",
+        rtol=0,
+        atol=0,
+        hint="training defaults to True: dropout(x, p) drops",
+    )
     expect_no_twin(got["ops"], OFF_LIMITS["dropout"], "dropout")
+
+
+@check("gradient", exercise="dropout")
+def test_dropout_gradient(sub):
+    # the module's gradients in float64: what survives passes 1/(1 − p) back, a dropped element
+    # nothing; at evaluation the gradient is 1 (x unchanged)
+    p, x = 0.3, torch.rand(500, generator=gen(6), dtype=F64) + 0.5
+    ones = torch.ones_like(x)
+    out, (grad,) = sub.run(probes.gradients, "dropout", (x, p), {"training": True}, ones, [0])
+    _, (eval_grad,) = sub.run(probes.gradients, "dropout", (x, p), {"training": False}, ones, [0])
+    out = expect_tensor(out, f"dropout(x, p={p})", shape=x.shape, dtype=F64)
+    expect_close(
+        grad,
+        (out != 0).to(F64) / (1 - p),
+        f"gradient of dropout(x, p={p}) in float64",
+        rtol=1e-7,
+        atol=1e-12,
+        hint="keep the result differentiable: multiply x by the mask / (1 − p), no .detach()",
+    )
+    expect_close(
+        eval_grad,
+        ones,
+        f"gradient of dropout(x, p={p}, training=False) in float64",
+        rtol=0,
+        atol=0,
+        hint="at evaluation return x itself, still attached to autograd",
+    )
 
 
 @check("shape", public=True, exercise="dropout")
