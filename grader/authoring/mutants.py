@@ -17,7 +17,7 @@ import ast
 import copy
 import hashlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 MIRRORS = {
     "sum": "mean", "mean": "sum", "max": "min", "min": "max", "amax": "amin", "amin": "amax",
@@ -43,11 +43,12 @@ class Mutant:
     before: str
     after: str
     source: str  # the whole module with the edit
+    nth: int = 0  # among the exercise's mutants of the same edit, in line order
 
     @property
     def id(self) -> str:
         """Stable while the code around it changes (no line number): what an author marks."""
-        text = "\0".join((self.exercise, self.operator, self.before, self.after))
+        text = "\0".join((self.exercise, self.operator, self.before, self.after, str(self.nth)))
         return hashlib.sha1(text.encode()).hexdigest()[:10]
 
     def diff(self) -> str:
@@ -237,10 +238,14 @@ def _short(text: str) -> str:
 
 
 def _unique(found: list[Mutant]) -> list[Mutant]:
+    """Each module once; the same edit's occurrences in one exercise numbered apart."""
     seen: set[str] = set()
+    count: dict[tuple[str, str, str, str], int] = {}
     kept = []
     for mutant in found:
         if mutant.source not in seen:
             seen.add(mutant.source)
-            kept.append(mutant)
+            key = (mutant.exercise, mutant.operator, mutant.before, mutant.after)
+            count[key] = count.get(key, -1) + 1
+            kept.append(replace(mutant, nth=count[key]))
     return kept
