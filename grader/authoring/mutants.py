@@ -168,7 +168,7 @@ def _keyword(node: ast.AST) -> bool:
 def _detach(node: ast.AST) -> bool:
     """``return e`` → ``return e.detach()`` (a tensor result cut from autograd)."""
     assert isinstance(node, ast.Return) and node.value is not None
-    if isinstance(node.value, (ast.Tuple, ast.Constant)):
+    if isinstance(node.value, (ast.Tuple, ast.Constant, ast.JoinedStr)):
         return False
     node.value = ast.Call(ast.Attribute(node.value, "detach", ast.Load()), [], [])
     return True
@@ -177,7 +177,7 @@ def _detach(node: ast.AST) -> bool:
 def _constant(node: ast.AST) -> bool:
     """``return e`` → ``return 0 * e`` (a tensor of e's shape, dtype and device, all zeros)."""
     assert isinstance(node, ast.Return) and node.value is not None
-    if isinstance(node.value, (ast.Tuple, ast.Constant)):
+    if isinstance(node.value, (ast.Tuple, ast.Constant, ast.JoinedStr)):
         return False
     node.value = ast.BinOp(ast.Constant(0), ast.Mult(), node.value)
     return True

@@ -72,3 +72,17 @@ def test_validate_grades_the_reference_the_stub_and_each_mutant():
     assert lines[1] == "losses: stub 0/" + lines[0].rsplit("/", 1)[1]
     assert lines[2].startswith("  mse: ") and "mutants killed (100%)" in lines[2], lines
     assert lines[-1].startswith("losses: mutation score ")
+
+
+@pytest.mark.engine  # every topic's mutants: seconds of CPU
+def test_every_mutant_marked_equivalent_exists_in_its_reference():
+    """tests/mutants/TOPIC.txt marks mutants of solutions/TOPIC.py: a mark left behind by a change
+    of the reference (its mutant gone) is stale."""
+    from helpers import REPO
+
+    from grader.topics import exercises
+
+    for marks in sorted((REPO / "tests" / "mutants").glob("*.txt")):
+        topic = marks.stem
+        ids = {m.id for m in mutants((REPO / "solutions" / f"{topic}.py").read_text(), exercises(topic))}
+        assert read_equivalent(marks) <= ids, (topic, sorted(read_equivalent(marks) - ids))
