@@ -21,7 +21,13 @@ C_TOL = {"tol32": (1e-5, 1e-5), "tol64": (1e-5, 1e-5)}  # float64 values: no fig
 @declare(C, "corr2d", "dtype edge layout", **C_TOL)
 def _corr2d() -> list[Case]:
     return [
-        Case("dtype", "corr2d", (randn(1, 5, 6, dtype=F64), randn(2, 2, 3, dtype=F64)), note="float64"),
+        Case(
+            "dtype",
+            "corr2d",
+            (randn(1, 5, 6, dtype=F64), randn(2, 2, 3, dtype=F64)),
+            wrt=(0, 1),
+            note="float64, gradients w.r.t. x and k",
+        ),
         Case("edge", "corr2d", (randn(3, 3, 4), randn(4, 3, 4)), note="kernel as large as x"),
         Case("edge", "corr2d", (randn(5, 4, 7), randn(6, 1, 1)), note="H ≠ W, a 1×1 kernel"),
         Case(
@@ -357,6 +363,18 @@ def _embedding() -> list[Case]:
         ),
         Case("edge", "embedding_lookup", (randn(2, 6, 3), torch.tensor(4)), note="0-dim idx"),
         Case("edge", "embedding_lookup", (randn(3, 6, 3), torch.tensor([1, 1])), note="not every row named"),
+        Case(
+            "edge",
+            "embedding_lookup",
+            (randn(6, 6, 3), torch.zeros(0, dtype=torch.int64)),
+            note="an empty idx",
+        ),
+        Case(
+            "edge",
+            "embedding_lookup",
+            (randn(7, 6, 3), torch.zeros(2, 0, dtype=torch.int64)),
+            note="idx (2, 0)",
+        ),
         Case(
             "dtype", "embedding_lookup", (randn(4, 5, 2, dtype=F64), torch.tensor([3, 0, 1])), note="float64"
         ),

@@ -74,3 +74,15 @@ def test_optimiser_state_kept_where_the_docstring_puts_it(tmp_path, name, exerci
 def test_corr2d_is_differentiable(tmp_path):
     """corr2d's docstring promises gradients w.r.t. x and k, as the module docstring does."""
     below_full(tmp_path, "cnn", "corr2d_not_differentiable", "corr2d")
+
+
+def test_a_misspelt_module_member_is_told_as_python_tells_it(tmp_path):
+    """nn.Relu does not exist: Python's AttributeError, not a refusal of something real."""
+    lead = below_full(tmp_path, "mlp", "mlp_capitalised_relu", "MLP")
+    assert "has no attribute 'Relu'" in lead["diagnosis"] and "off limits" not in lead["diagnosis"]
+
+
+def test_an_off_limits_call_is_named_as_written(tmp_path):
+    """torch.einsum ends in bmm: the message names einsum."""
+    lead = below_full(tmp_path, "tensors", "matmul_einsum", "matmul")
+    assert "einsum" in lead["diagnosis"] and "bmm" not in lead["diagnosis"]

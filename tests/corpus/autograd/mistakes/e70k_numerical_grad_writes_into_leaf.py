@@ -1,5 +1,5 @@
 # mistake: x perturbed in place without torch.no_grad(): an x that requires grad refuses the write (breaks: x a contiguous tensor of any shape)
-# cause: TBD
+# cause: numerical_grad input_domain:failed
 """Autograd — reference solution. The specification is the docstrings in exercises/autograd.py."""
 
 from __future__ import annotations

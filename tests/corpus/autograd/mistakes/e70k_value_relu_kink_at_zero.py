@@ -1,5 +1,5 @@
 # mistake: relu's local derivative 1 at exactly 0 (x >= 0) (breaks: relu's derivative at 0 is 0, as torch's)
-# cause: TBD
+# cause: Value input_domain:failed
 """Autograd — reference solution. The specification is the docstrings in exercises/autograd.py."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: each window's sum taken out as a Python float and the output rebuilt with torch.tensor: no gradient reaches x or k (breaks: differentiable w.r.t. x and k)
-# cause: TBD
+# cause: corr2d input_domain:failed
 """Convolutional networks — reference solution. The specification is the docstrings in exercises/cnn.py."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: the relu activation written nn.Relu, a class torch does not have (breaks: the activation "relu")
-# cause: TBD
+# cause: MLP error:AttributeError
 """Multilayer perceptrons — reference solution. The specification is the docstrings in exercises/mlp.py."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: dropout applied to the inputs as well as after each hidden activation (breaks: after each hidden layer the activation and then dropout)
-# cause: TBD
+# cause: MLP mlp_dropout_only_in_training:failed
 """Multilayer perceptrons — reference solution. The specification is the docstrings in exercises/mlp.py."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: Adam's m, v and step count kept in a dict of the optimiser's own, not in self.state[p] (breaks: m, v and t are per-parameter state (self.state[p]))
-# cause: TBD
+# cause: Adam input_domain:values
 """Optimisation — reference solution. The specification is the docstrings in exercises/optim.py."""
 
 from __future__ import annotations

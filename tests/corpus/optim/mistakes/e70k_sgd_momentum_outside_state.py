@@ -1,5 +1,5 @@
 # mistake: SGD's momentum buffers kept in a dict of the optimiser's own, not in self.state[p] (breaks: the momentum buffer b is per-parameter state (self.state[p]))
-# cause: TBD
+# cause: SGD input_domain:values
 """Optimisation — reference solution. The specification is the docstrings in exercises/optim.py."""
 
 from __future__ import annotations

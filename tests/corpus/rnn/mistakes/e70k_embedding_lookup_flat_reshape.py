@@ -1,5 +1,5 @@
 # mistake: rows gathered from a flat idx, then reshaped with reshape(*idx.shape, -1): an empty idx cannot infer -1 (breaks: idx int64 of any shape)
-# cause: TBD
+# cause: embedding_lookup input_domain:failed
 """Recurrent networks — reference solution. The specification is the docstrings in exercises/rnn.py."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: the (seq_len, batch) indices flattened with view and the features viewed back: a non-contiguous idx refuses view (breaks: inputs may be non-contiguous views)
-# cause: TBD
+# cause: HelloRNN input_domain:failed
 """Recurrent networks — reference solution. The specification is the docstrings in exercises/rnn.py."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: the prediction as y_hat.topk(1, dim=1).indices: on a CPU a tie among 4 or more classes goes to a later index (breaks: ties going to the first maximal index)
-# cause: TBD
+# cause: accuracy input_domain:failed
 """Tensors — reference solution. The specification is the docstrings in exercises/tensors.py."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: the product written with torch.einsum, which the docstring puts off limits (breaks: off limits: torch.einsum)
-# cause: TBD
+# cause: matmul twin
 """Tensors — reference solution. The specification is the docstrings in exercises/tensors.py."""
 
 from __future__ import annotations
