@@ -99,7 +99,7 @@ def numerical_grad(f: Callable[[Tensor], Tensor | float], x: Tensor, eps: float 
     """Central differences: ∂f/∂xᵢ ≈ (f(x + ε·eᵢ) − f(x − ε·eᵢ)) / 2ε, for every element i.
 
     f returns a 0-dim tensor or a Python float; x is a contiguous tensor of any shape (so a
-    flat ``view`` of it is x itself); x may require grad, and f's 0-dim tensor may be a view of x.
+    flat ``view`` of it is x itself) that does not require grad; f's 0-dim tensor may be a view of x.
     Returns a tensor of x's shape and dtype. x may be perturbed in between, but its values must be
     restored when you return. Checked in float64.
     """

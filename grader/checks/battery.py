@@ -80,7 +80,7 @@ def walk_calls(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict
     def call(case: dict[str, Any]) -> dict[str, Any]:
         args = [resolve(a) for a in case["args"]]
         args = [noncontiguous(a) if i in case["noncontig"] else a for i, a in enumerate(args)]
-        for i in (*case["wrt"], *case["leaf"]):
+        for i in case["wrt"]:
             args[i] = args[i].detach().clone().requires_grad_(True)
         before = [a.detach().clone() if isinstance(a, torch.Tensor) else None for a in args]
         if case["seed"] is not None:

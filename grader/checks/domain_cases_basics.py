@@ -327,15 +327,6 @@ def _numerical_grad() -> list[Case]:
             tol=(1e-6, 1e-8),
             note="f returning a 0-dim view of x",
         ),
-        Case(
-            "edge",
-            "numerical_grad",
-            (named_function("sum_sq"), 0.1 * rand(4, 2, 3, dtype=F64)),
-            {"eps": 1e-6},
-            leaf=(1,),
-            tol=(1e-6, 1e-8),
-            note="an x that requires grad",
-        ),
     ]
 
 

@@ -364,18 +364,6 @@ def _embedding() -> list[Case]:
         Case("edge", "embedding_lookup", (randn(2, 6, 3), torch.tensor(4)), note="0-dim idx"),
         Case("edge", "embedding_lookup", (randn(3, 6, 3), torch.tensor([1, 1])), note="not every row named"),
         Case(
-            "edge",
-            "embedding_lookup",
-            (randn(6, 6, 3), torch.zeros(0, dtype=torch.int64)),
-            note="an empty idx",
-        ),
-        Case(
-            "edge",
-            "embedding_lookup",
-            (randn(7, 6, 3), torch.zeros(2, 0, dtype=torch.int64)),
-            note="idx (2, 0)",
-        ),
-        Case(
             "dtype", "embedding_lookup", (randn(4, 5, 2, dtype=F64), torch.tensor([3, 0, 1])), note="float64"
         ),
         Case(

@@ -89,7 +89,6 @@ class Case(NamedTuple):
     kind: str = "call"
     noncontig: tuple[int, ...] = ()  # positional args the worker makes non-contiguous
     wrt: tuple[int, ...] = ()  # positional args to differentiate (the gradient is judged too)
-    leaf: tuple[int, ...] = ()  # positional args handed over requiring grad (leaves), nothing judged of it
     seed: int | None = None  # torch.manual_seed before the call
     same_as: int | None = None  # relation: equal to that case's result
     differs_from: int | None = None  # relation: different from that case's result
@@ -109,7 +108,6 @@ class Case(NamedTuple):
             "kwargs": self.kwargs,
             "noncontig": self.noncontig,
             "wrt": self.wrt,
-            "leaf": self.leaf,
             "seed": self.seed,
             "ctor": self.ctor,
             "mode": self.mode,

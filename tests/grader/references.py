@@ -49,7 +49,6 @@ def _autograd(fn: Callable[[torch.Tensor], torch.Tensor]) -> Callable[[torch.Ten
 
 
 def _numerical_grad(f: Callable[[torch.Tensor], Any], x: torch.Tensor, eps: float = 1e-6) -> torch.Tensor:
-    x = x.detach()  # an x that requires grad: the same values
     grad = torch.zeros_like(x)
     for i in range(x.numel()):
         e = torch.zeros_like(x).reshape(-1)
