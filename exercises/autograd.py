@@ -99,8 +99,9 @@ def numerical_grad(f: Callable[[Tensor], Tensor | float], x: Tensor, eps: float 
     """Central differences: ∂f/∂xᵢ ≈ (f(x + ε·eᵢ) − f(x − ε·eᵢ)) / 2ε, for every element i.
 
     f returns a 0-dim tensor or a Python float; x is a contiguous tensor of any shape (so a
-    flat ``view`` of it is x itself). Returns a tensor of x's shape and dtype. x may be perturbed in between, but its values must be restored when
-    you return. Checked in float64.
+    flat ``view`` of it is x itself) that does not require grad; f's 0-dim tensor may be a view of x.
+    Returns a tensor of x's shape and dtype. x may be perturbed in between, but its values must be
+    restored when you return. Checked in float64.
     """
     raise NotImplementedError("numerical_grad: perturb one element at a time, both ways")
 
@@ -112,7 +113,8 @@ class Value:
     Supported, each building a new Value that records its inputs and local derivative:
       ``a + b``, ``a - b``, ``a * b``, ``a / b``, ``-a`` — with Values or plain numbers on
       either side (``2 * a``, ``1 - a``, ``3 / a`` included);
-      ``a ** k`` for a number k; ``a.tanh()``, ``a.exp()``, ``a.relu()``.
+      ``a ** k`` for a number k; ``a.tanh()``, ``a.exp()``, ``a.relu()`` (its derivative at
+      exactly 0 is 0, as torch's relu has it).
     ``out.backward()`` sets ``out.grad = 1`` and propagates gradients to every Value it
     depends on, in reverse topological order (each node once, after every node that uses
     it); a node used several times accumulates (+=) the contributions. Called once, on a

@@ -38,7 +38,8 @@ def corr2d(x: Tensor, k: Tensor) -> Tensor:
     """2-D cross-correlation of one channel (单通道卷积): Y[i, j] = Σ X[i + a, j + b]·K[a, b].
 
     x: (H, W), k: (kh, kw), kh ≤ H, kw ≤ W, floating point. Returns (H − kh + 1, W − kw + 1) of
-    x's dtype. Loops are fine. Off limits: torch's convolution functions (``F.conv2d``,
+    x's dtype, differentiable w.r.t. x and k (gradients checked in float64, as the module says).
+    Loops are fine. Off limits: torch's convolution functions (``F.conv2d``,
     ``nn.Conv2d``, ``torch.conv2d``, …).
     """
     raise NotImplementedError("corr2d: for every output position, sum the window times the kernel")

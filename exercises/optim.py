@@ -92,8 +92,8 @@ class SGD(torch.optim.Optimizer):
                            g ← g + momentum·b if nesterov else b
         p ← p − lr·g
 
-    The momentum buffer b is per-parameter state (``self.state[p]``). Equal to
-    ``torch.optim.SGD`` step for step. Off limits: ``torch.optim``'s optimisers (``SGD``,
+    The momentum buffer b is per-parameter state (``self.state[p]``), so ``state_dict()`` and
+    ``load_state_dict()`` carry it to another SGD. Equal to ``torch.optim.SGD`` step for step. Off limits: ``torch.optim``'s optimisers (``SGD``,
     ``Adam``, …) and their functional forms — inherit only from ``torch.optim.Optimizer``.
     """
 
@@ -118,7 +118,9 @@ class Adam(torch.optim.Optimizer):
         m̂ = m / (1 − β₁ᵗ)              v̂ = v / (1 − β₂ᵗ)
         p ← p − lr·m̂ / (√v̂ + eps)
 
-    Equal to ``torch.optim.Adam`` step for step. Same functions off limits as :class:`SGD`.
+    m, v and t are per-parameter state (``self.state[p]``), carried by ``state_dict()`` and
+    ``load_state_dict()`` as for :class:`SGD`. Equal to ``torch.optim.Adam`` step for step. Same
+    functions off limits as :class:`SGD`.
     """
 
     def __init__(self, params: Iterable, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),

@@ -60,9 +60,10 @@ def rnn_forward(x: Tensor, h0: Tensor, params: Sequence[tuple[Tensor, Tensor, Te
 def embedding_lookup(weight: Tensor, idx: Tensor) -> Tensor:
     """Embedding lookup (嵌入层): the rows of ``weight`` named by ``idx``.
 
-    weight: (num_embeddings, dim); idx: int64 of any shape. Returns idx.shape + (dim,), equal to
-    ``one_hot(idx) @ weight`` and to ``nn.Embedding`` with this weight; differentiable w.r.t.
-    weight (repeated indices accumulate). Off limits: ``F.embedding``, ``nn.Embedding``.
+    weight: (num_embeddings, dim); idx: non-empty int64 of any shape. Returns
+    idx.shape + (dim,), equal to ``one_hot(idx) @ weight`` and to ``nn.Embedding`` with this
+    weight; differentiable w.r.t. weight (repeated indices accumulate). Off limits:
+    ``F.embedding``, ``nn.Embedding``.
     """
     raise NotImplementedError("embedding_lookup: index the weight's rows")
 

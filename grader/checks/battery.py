@@ -39,6 +39,7 @@ def walk_calls(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict
     fns = {
         "cube": lambda t: t**3,
         "view": lambda t: t.reshape(-1)[: max(1, t.numel() // 2)],
+        "first": lambda t: t.reshape(-1)[0],  # a 0-dim view of a contiguous t
         "sum_sq": lambda t: (t * t).sum(),
         "exp30": lambda t: torch.exp(30 * t).sum(),
         "float_poly": lambda t: float((t**3 - 2 * t).sum()),
@@ -189,13 +190,17 @@ def walk_scenarios(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[
         groups = [{"params": [params[i] for i in g["params"]], **g["options"]} for g in s["groups"]]
         opt = target(case["name"])(groups, **s["options"])
         path = []
-        for grads in s["grads"]:
+        for step, grads in enumerate(s["grads"], 1):
             for p, g in zip(params, grads):
                 if g == "keep":
                     continue
                 p.grad = None if g is None else g.clone()
             opt.step()
             path.append([p.detach().clone() for p in params])
+            if step == s.get("reload"):  # the state goes on in a new optimiser, by its state_dict()
+                again = target(case["name"])(groups, **s["options"])
+                again.load_state_dict(opt.state_dict())
+                opt = again
         return {"out": path, "unchanged": [], "aliased": False}
 
     def value(case: dict[str, Any]) -> dict[str, Any]:

@@ -81,10 +81,33 @@ def _one_hot() -> list[Case]:
     ]
 
 
+def tied_rows(c: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Scores (n, c) whose rows tie every multiplicity 2..c at several offsets (the maxima spread
+    over the row), with each row's first and last maximal index."""
+    rows, first, last = [], [], []
+    for m in range(2, c + 1):
+        for start in range(c - m + 1):
+            at = [start + (i * (c - 1 - start)) // (m - 1) for i in range(m)]
+            row = torch.arange(c, dtype=torch.float32) % 3 - 2.0  # below the maximum 1
+            row[at] = 1.0
+            rows.append(row)
+            first.append(at[0])
+            last.append(at[-1])
+    return torch.stack(rows), torch.tensor(first), torch.tensor(last)
+
+
 @declare(T, "accuracy", "ties edge dtype")
 def _accuracy() -> list[Case]:
     scores = torch.tensor([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0], [0.0, 5.0, 5.0], [4.0, 1.0, 4.0]])
+    tied, first, last = tied_rows(9)  # ties of 2 to 9 classes (topk on a CPU breaks those of 4+)
     return [
+        Case("ties", "accuracy", (tied, first), note="ties of every multiplicity up to 9 classes"),
+        Case(
+            "ties",
+            "accuracy",
+            (tied, last),
+            note="ties of every multiplicity, each label at the last maximum: none correct",
+        ),
         Case("ties", "accuracy", (scores, torch.tensor([1, 0, 1, 0])), note="ties at other positions"),
         Case(
             "ties",
@@ -260,7 +283,7 @@ def _sigmoid_function() -> list[Case]:
     ]
 
 
-@declare(A, "numerical_grad", "default edge", **A_TOL)
+@declare(A, "numerical_grad", "default edge aliasing", **A_TOL)
 def _numerical_grad() -> list[Case]:
     x = 0.1 * rand(1, 3, dtype=F64)
     return [
@@ -296,13 +319,30 @@ def _numerical_grad() -> list[Case]:
             tol=(1e-6, 1e-8),
             note="a (2, 3) x",
         ),
+        Case(
+            "aliasing",
+            "numerical_grad",
+            (named_function("first"), 0.1 * rand(3, 2, 3, dtype=F64)),
+            {"eps": 1e-6},
+            tol=(1e-6, 1e-8),
+            note="f returning a 0-dim view of x",
+        ),
     ]
 
 
-@declare(A, "Value", "magnitude", **A_TOL)
+@declare(A, "Value", "magnitude edge", **A_TOL)
 def _value() -> list[Case]:
     ops = [("tanh", 0.3), ("tanh", 400.0), ("tanh", -800.0), ("exp", 30.0), ("relu", -3.0)]
-    return [Case("magnitude", "Value", (op, x), kind="value", note=f"Value({x}).{op}()") for op, x in ops]
+    return [
+        *(Case("magnitude", "Value", (op, x), kind="value", note=f"Value({x}).{op}()") for op, x in ops),
+        Case(
+            "edge",
+            "Value",
+            ("relu", 0.0),
+            kind="value",
+            note="Value(0.0).relu(): its derivative at the kink is 0",
+        ),
+    ]
 
 
 # ---------------------------------------------------------------- losses

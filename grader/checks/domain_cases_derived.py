@@ -1,6 +1,6 @@
 """Cases every domain gains from what all docstrings share, declared after the topics' own
 (grader/checks/domain_cases.py calls :func:`derive` once they are): a module's structure where its
-docstring names its layers, and a non-contiguous case for every function."""
+docstring names its layers, and a non-contiguous case for every function and every module."""
 
 from __future__ import annotations
 
@@ -106,10 +106,46 @@ def _layout_cases(found: list[Case]) -> list[Case]:
     return [case] if case is not None else []
 
 
+# ---------------------------------------------------------------- layout, for every module
+# A module's input may be a view as a function's may: each module's domain without a
+# non-contiguous input gets its first plain case again, every input the worker can store with
+# other strides (battery.walk_modules) made so, judged equal to the plain case.
+def _strides_differ(t: Any) -> bool:
+    """Whether the worker's non-contiguous copy of ``t`` has other strides than a contiguous one."""
+    if not isinstance(t, torch.Tensor) or t.dim() == 0:
+        return False
+    return t.numel() > 1 if t.dim() == 1 else t.shape[-1] > 1 and t.shape[-2] > 1
+
+
+def _module_layout_cases(found: list[Case]) -> list[Case]:
+    modules = [i for i, c in enumerate(found) if c.kind == "module"]
+    if any(found[i].noncontig for i in modules):
+        return []
+    plain = (
+        i
+        for i in modules
+        if not found[i].fill
+        and found[i].same_as is None
+        and found[i].differs_from is None
+        and any(_strides_differ(x) for x in found[i].args)
+    )
+    first = next(plain, None)
+    if first is None:
+        return []
+    base = found[first]
+    strided = tuple(j for j, x in enumerate(base.args) if _strides_differ(x))
+    return [
+        base._replace(dim="layout", noncontig=strided, same_as=first, note=f"{base.note}, non-contiguous")
+    ]
+
+
 def derive() -> None:
     """Add the structure cases and every function's non-contiguous case to the domains declared."""
     for (topic, name), shown in STRUCTURES.items():
         _extend((topic, name), "structure", functools.partial(_structure_cases, name, shown))
     for key in [k for k in REGISTRY if k not in CONTIGUOUS_ONLY]:
-        if _layout_case(REGISTRY[key].cases()) is not None:  # a function's domain: it has one
+        found = REGISTRY[key].cases()
+        if _layout_case(found) is not None:  # a function's domain: it has one
             _extend(key, "layout", _layout_cases)
+        elif _module_layout_cases(found):
+            _extend(key, "layout", _module_layout_cases)

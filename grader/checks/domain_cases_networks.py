@@ -21,7 +21,13 @@ C_TOL = {"tol32": (1e-5, 1e-5), "tol64": (1e-5, 1e-5)}  # float64 values: no fig
 @declare(C, "corr2d", "dtype edge layout", **C_TOL)
 def _corr2d() -> list[Case]:
     return [
-        Case("dtype", "corr2d", (randn(1, 5, 6, dtype=F64), randn(2, 2, 3, dtype=F64)), note="float64"),
+        Case(
+            "dtype",
+            "corr2d",
+            (randn(1, 5, 6, dtype=F64), randn(2, 2, 3, dtype=F64)),
+            wrt=(0, 1),
+            note="float64, gradients w.r.t. x and k",
+        ),
         Case("edge", "corr2d", (randn(3, 3, 4), randn(4, 3, 4)), note="kernel as large as x"),
         Case("edge", "corr2d", (randn(5, 4, 7), randn(6, 1, 1)), note="H ≠ W, a 1×1 kernel"),
         Case(

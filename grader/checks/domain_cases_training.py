@@ -90,9 +90,11 @@ def _minibatch_indices() -> list[Case]:
 
 
 def _scenario(
-    params: list[torch.Tensor], groups: list[Any], options: dict[str, Any], grads: list[Any]
+    params: list[torch.Tensor], groups: list[Any], options: dict[str, Any], grads: list[Any], reload: int = 0
 ) -> dict[str, Any]:
-    return {"params": params, "groups": groups, "options": options, "grads": grads}
+    """An optimiser's steps; after step ``reload`` (none at 0) a new one over the same parameters
+    takes the old one's ``state_dict()`` and goes on (the state where the docstring puts it)."""
+    return {"params": params, "groups": groups, "options": options, "grads": grads, "reload": reload}
 
 
 def _optimiser(
@@ -118,6 +120,14 @@ def _optimiser(
             kind="optim",
             kwargs=_scenario(p, groups, {"lr": 0.1}, g),
             note="two groups, a grad kept, a grad missing",
+        ),
+        Case(
+            "state",
+            name,
+            kind="optim",
+            kwargs=_scenario(p, groups, {"lr": 0.1}, g, reload=2),
+            same_as=0,
+            note="the same, a new optimiser given the state_dict() after two steps",
         ),
         Case(
             "state",

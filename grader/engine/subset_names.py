@@ -8,6 +8,7 @@ The subset check (:mod:`grader.engine.subset_check`) asks this of every import a
 from __future__ import annotations
 
 import importlib.util
+import sys
 
 from grader.engine import subset_rules as rules
 from grader.engine.subset_shapes import dunder, private
@@ -53,6 +54,8 @@ def member_problem(dotted: str) -> tuple[str, str] | None:
             verdict = members.decisions().get((at[: -len(part) - 1], part))
             if verdict == members.ALLOWED:
                 continue
+            if verdict is None and _absent(at[: -len(part) - 1], part):
+                return None  # no such member: Python's own AttributeError says so when it runs
             if verdict is None and private(part):
                 return (
                     at,
@@ -63,6 +66,17 @@ def member_problem(dotted: str) -> tuple[str, str] | None:
         if problem is not None:
             return problem
     return None
+
+
+def _absent(module: str, name: str) -> bool:
+    """Whether the module ``module`` (imported here) has no member ``name``, nor a submodule."""
+    found = sys.modules.get(module)
+    if found is None or not members.absent(found, name):
+        return False
+    try:
+        return importlib.util.find_spec(f"{module}.{name}") is None
+    except (ImportError, ValueError):
+        return True
 
 
 def _attribute_problem(at: str, part: str) -> tuple[str, str] | None:

@@ -96,6 +96,8 @@ def refused(obj: Any, name: Any) -> bool:
 
 
 def _getattr(obj: Any, name: Any, *default: Any) -> Any:
+    if isinstance(obj, ModuleType) and isinstance(name, str) and subset_members.absent(obj, name):
+        return builtins.getattr(obj, name, *default)  # Python's own AttributeError: no such member
     if refused(obj, name):
         raise AttributeError(f"{name!r} is off limits in graded code")
     value = builtins.getattr(obj, name, *default)

@@ -62,12 +62,15 @@ class _Recorder:
         self.module_globals = module_globals
         self.helpers = helpers
         self.seen: dict[str, str] = {}
+        self.written: set[str] = set()  # the torch functions the learner's code called by name
 
-    def note(self, name: str) -> None:
-        if name not in self.seen:
+    def note(self, name: str, written: bool = False) -> None:
+        if name not in self.seen or (written and name not in self.written):
             where = _caller(self.module_globals, self.helpers)
             if where is not None:
-                self.seen[name] = where
+                self.seen.setdefault(name, where)
+                if written:
+                    self.written.add(name)
 
 
 class _AtenRecorder(TorchDispatchMode):
@@ -90,7 +93,7 @@ class _FunctionRecorder(TorchFunctionMode):
     def __torch_function__(
         self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
     ) -> Any:
-        self.recorder.note(str(getattr(func, "__name__", func)))
+        self.recorder.note(str(getattr(func, "__name__", func)), written=True)
         return func(*args, **(kwargs or {}))
 
 
@@ -295,8 +298,10 @@ def ops_used(
     docstring tells the learner to use, judged by their own checks — are not recorded.
 
     The aten ops among ``off`` are replaced while the call runs (:func:`off_limits`); when one
-    was called, in whatever thread, the result is :data:`OFF_LIMITS_MARK` naming them.
+    was called, in whatever thread, the result is :data:`OFF_LIMITS_MARK` naming what was written:
+    the functions among ``off`` the code called (``einsum``), else the ops replaced (``bmm``).
     """
+    off = frozenset(off)
     helper_codes = {getattr(getattr(mod, h, None), "__code__", None) for h in helpers} - {None}
     recorder = _Recorder(getattr(mod, "__dict__", None), helper_codes | {_through.__code__})
     with off_limits(off) as refused, _framed(mod, helpers):
@@ -305,7 +310,8 @@ def ops_used(
                 result = call()
         except OffLimitsOp:
             result = None
-    result = OFF_LIMITS_MARK + ", ".join(sorted(refused)) + ">" if refused else result
+    named = (recorder.written & off) or refused
+    result = OFF_LIMITS_MARK + ", ".join(sorted(named)) + ">" if refused else result
     return result, dict(sorted(recorder.seen.items()))
 
 

@@ -12,9 +12,19 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from types import ModuleType
 
 SNAPSHOT = Path(__file__).with_name("subset_members.tsv")
 ALLOWED = "+"
+
+
+def absent(module: ModuleType, name: str) -> bool:
+    """Whether ``module`` has no member ``name`` at all (none in its namespace, no module
+    ``__getattr__`` to make one): reading it raises Python's own AttributeError, which tells a
+    misspelt name (``nn.Relu``) better than a refusal would. A submodule not yet imported is not
+    in the namespace either: the subset check asks the import system too."""
+    found = vars(module)
+    return name not in found and "__getattr__" not in found
 
 
 @functools.cache

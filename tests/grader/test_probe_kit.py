@@ -82,6 +82,17 @@ def test_ops_used_returns_sorted_distinct_names():
     assert list(names) == sorted(names) and "exp" in names
 
 
+def test_an_off_limits_call_is_named_as_written_not_by_the_op_it_ends_in():
+    """torch.einsum reaches the replaced bmm kernel: the mark names einsum, what the code wrote;
+    an op reached through no function named off limits is named by the op."""
+    a, b = torch.randn(3, 4), torch.randn(4, 5)
+    off = {"einsum", "bmm", "mm", "matmul"}
+    result, _ = kit.ops_used(lambda: torch.einsum("ik,kj->ij", a, b), off=off)
+    assert result == kit.OFF_LIMITS_MARK + "einsum>"
+    result, _ = kit.ops_used(lambda: torch.einsum("ik,kj->ij", a, b), off={"bmm", "mm"})
+    assert result.startswith(kit.OFF_LIMITS_MARK) and "einsum" not in result
+
+
 def test_ops_used_of_code_without_torch_ops():
     result, names = kit.ops_used(lambda: 41 + 1)
     assert (result, names) == (42, {})

@@ -80,6 +80,22 @@ def test_a_member_nobody_reviewed_is_refused(monkeypatch):
 
 
 @pytest.mark.unit
+def test_a_member_no_module_has_is_python_s_attribute_error_not_a_refusal():
+    """``nn.Relu`` (nn.ReLU misspelt) does not exist: not a subset matter, so the check lets it
+    through and reading it raises Python's own AttributeError saying so, by name or by getattr;
+    a submodule not yet imported and a member nobody reviewed are refused as before."""
+    assert subset.member_problem("torch.nn.Relu") is None
+    assert subset.check("from torch import nn\nact = nn.Relu()\n") == []
+    with pytest.raises(AttributeError, match="module 'torch.nn' has no attribute 'Relu'"):
+        guarded._getattr(torch.nn, "Relu")
+    assert guarded._getattr(torch.nn, "Relu", None) is None
+    assert subset.member_problem("torch.nn.ReLU") is None
+    with pytest.raises(AttributeError, match="off limits"):
+        guarded._getattr(torch, "load")
+    assert subset.member_problem("torch.distributed.rpc") is not None
+
+
+@pytest.mark.unit
 def test_nothing_that_compiles_loads_or_spawns_is_allowed():
     refused = [
         "torch.compile",

@@ -121,6 +121,10 @@ def _readme(topic: Topic) -> None:
     assert re.findall(r"`(\w+)`", row.rsplit("|", 2)[1]) == list(topic.exercises), topic.name
 
 
+def _mutants(topic: Topic) -> None:
+    assert (REPO / "tests" / "mutants" / f"{topic.name}.txt").is_file(), topic.name
+
+
 # Each item of the checklist (by the path it starts with) and what holds it.
 ITEMS: dict[str, Callable[[Topic], None]] = {
     "grader/topics.py": _in_manifest,
@@ -137,6 +141,7 @@ ITEMS: dict[str, Callable[[Topic], None]] = {
     "tests/grader/test_clause_matrix.py": _clause_matrix,
     "tests/grader/test_course.py": _course,
     "README.md": _readme,
+    "tests/mutants/<topic>.txt": _mutants,
 }
 
 

@@ -435,7 +435,9 @@ def test_mlp_forward_and_gradients(sub, activation):
 
 def probe_mlp_dropout(mod):
     """MLP([20, 400, 3], dropout=0.2): two outputs in eval mode, two in train mode, and what its
-    last nn.Linear receives in train mode with every hidden unit at relu(1) = 1 before dropout."""
+    last nn.Linear receives in train mode with every hidden unit at relu(1) = 1 before dropout;
+    what its first nn.Linear receives and what its last gives in that forward (the weights fixed
+    there hide where dropout sits: those two show dropout on the inputs or on the logits)."""
     kit.manual_seed(0)
     model = mod.MLP([20, 400, 3], activation="relu", dropout=0.2)
     x = torch.randn(4, 20)
@@ -444,18 +446,29 @@ def probe_mlp_dropout(mod):
     model.train()
     c, d = model(x), model(x)
     shaped = {tuple(m.weight.shape): m for m in model.modules() if isinstance(m, nn.Linear)}
-    seen = []
+    seen, ends = [], {}
     if (400, 20) in shaped and (3, 400) in shaped:  # by shape: the order of registration is free
-        hook = shaped[3, 400].register_forward_pre_hook(lambda m, i: seen.append(i[0].detach()))
+        hooks = [
+            shaped[3, 400].register_forward_pre_hook(lambda m, i: seen.append(i[0].detach())),
+            shaped[400, 20].register_forward_pre_hook(
+                lambda m, i: ends.setdefault("first_in", i[0].detach())
+            ),
+            shaped[3, 400].register_forward_hook(lambda m, i, o: ends.setdefault("last_out", o.detach())),
+        ]
+        z = torch.randn(16, 20)
         with torch.no_grad():
             shaped[400, 20].weight.zero_()
             shaped[400, 20].bias.fill_(1.0)
-            model(torch.randn(16, 20))
-        hook.remove()
+            out = model(z)
+        for hook in hooks:
+            hook.remove()
+        ends["input_kept"] = "first_in" in ends and bool(torch.equal(ends.pop("first_in"), z))
+        ends["logits_kept"] = "last_out" in ends and bool(torch.equal(ends.pop("last_out"), out))
     return {
         "eval_same": bool(torch.equal(a, b)),
         "train_differ": not bool(torch.equal(c, d)),
         "hidden": seen[0] if seen else None,
+        **ends,
     }
 
 
@@ -493,6 +506,20 @@ def test_mlp_dropout_only_in_training(sub):
         "1.25 = 1 / (1 − 0.2)",
         describe(kept[:3]),
         "inverted dropout scales what it keeps by 1/(1 − p) (nn.Dropout does)",
+    )
+    expect(
+        got.get("input_kept") is True,
+        f"{what}: what its first nn.Linear receives",
+        "the input itself",
+        "the input changed",
+        "dropout comes after each hidden activation only: not on the inputs",
+    )
+    expect(
+        got.get("logits_kept") is True,
+        f"{what}: its output",
+        "what its last nn.Linear gives (the logits)",
+        "something else",
+        "nothing after the last nn.Linear: no dropout, no activation on the logits",
     )
 
 
