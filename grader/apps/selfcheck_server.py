@@ -30,7 +30,7 @@ def answer(request: Any) -> dict[str, Any]:
         return {"problem": "a request is {'path': ..., 'exercise': ...}"}
     try:
         chosen = Selection(exercises=(request["exercise"],), public_only=True)
-        report = grade(Path(request["path"]), Options(selection=chosen), jobs=1)
+        report = grade(Path(request["path"]), Options(selection=chosen), jobs=1, remember=True)
     except (UsageProblem, SuiteCrash) as exc:
         return {"problem": str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}
     return {"report": report.to_json()}

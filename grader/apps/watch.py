@@ -68,7 +68,7 @@ def targets(saved: Iterable[Path], settings: Settings) -> list[Target]:
 
 def _grade(target: Target, settings: Settings) -> Report:
     path, topics = target
-    return grade(path, settings.options.with_topics(topics))
+    return grade(path, settings.options.with_topics(topics), remember=True)
 
 
 def grade_and_render(target: Target, settings: Settings, colour: bool) -> str:
@@ -103,7 +103,9 @@ def _first_grade(settings: Settings, live: Callable[[], LiveLines] | None) -> Re
     """The first grading, with a terminal's live line per topic (``live()``) while it runs."""
     progress = live() if live is not None else None
     try:
-        return grade(settings.path, settings.options.with_topics(settings.topics), progress=progress)
+        return grade(
+            settings.path, settings.options.with_topics(settings.topics), progress=progress, remember=True
+        )
     finally:
         if progress is not None:
             progress.close()

@@ -99,7 +99,7 @@ def check_command(
     )
     live = None if quiet or not sys.stderr.isatty() else LiveLines(sys.stderr)  # piped: the report only
     try:
-        result = grade(path, options, jobs=jobs, progress=live)
+        result = grade(path, options, jobs=jobs, progress=live, remember=True)
     except UsageProblem as exc:
         usage_exit(str(exc))
     except SuiteCrash as exc:
@@ -222,7 +222,7 @@ def next_command(path: Path, run_it: bool, no_daemon: bool) -> None:
         if not sys.stderr.isatty():  # a terminal shows the step's live line instead
             click.echo(_("grading %(topic)s…") % {"topic": topic}, err=True)
         with progress_line(sys.stderr, _("grading %(topic)s") % {"topic": topic}):
-            report = grade(path, Options().with_topics((topic,)))
+            report = grade(path, Options().with_topics((topic,)), remember=True)
         return [t for topic_result in report.to_json()["topics"] for t in topic_result["tests"]]
 
     found = find_next(path, grade_topic)
@@ -235,7 +235,7 @@ def next_command(path: Path, run_it: bool, no_daemon: bool) -> None:
         from grader import report as render
 
         chosen = Selection(topics=(found.topic,), exercises=(found.exercise,))
-        result = grade(path, Options(selection=chosen))
+        result = grade(path, Options(selection=chosen), remember=True)
         colour = render.use_colour(sys.stdout)
         click.echo("")
         click.echo(render.to_table(result, str(path / f"{found.topic}.py"), colour), color=colour)

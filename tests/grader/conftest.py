@@ -27,6 +27,9 @@ from grader.engine.staging import stage
 # Every `grade` a test starts grades in its own process, never on a learner's warm engine
 # (grader/apps/daemon.py); tests/grader/test_daemon.py asks for one in a folder of its own.
 os.environ.setdefault("TORCHGRADE_NO_DAEMON", "1")
+# ...and grades afresh: a learner's remembered results (grader/engine/remembered.py) would let a
+# second run of a test skip what it tests; tests/grader/test_remembered.py turns them on.
+os.environ.setdefault("TORCHGRADE_FRESH", "1")
 # This process is the grader's trusted side: one intra-op thread, as `grade` sets it
 # (grader/engine/runner.py). On 2 busy cores a second thread multiplies a convolution's CPU (the
 # stored answers' check: docs/benchmark.md, "CI"), and a child forked after a parallel op can

@@ -1,0 +1,95 @@
+"""A learner's results remembered, so that nothing is graded twice that did not change.
+
+A learner's ``grade exercises/`` (or ``watch``, or a notebook's ``check()``) grades every topic
+again although only the file they saved changed; the training checks make a solved ``mlp`` cost
+seconds each time. A topic's outcome is kept under a key made of everything it depends on: the
+topic's table of checks' key (its suite, the suites folder, every source of ``grader/``, torch's,
+pytest's and Python's versions: :func:`grader.engine.check_table.key`), every source the task's
+worker can import (:func:`grader.engine.subset.sources_of`), the options (selection, limits,
+device) and the language its messages are in. A changed byte anywhere is another key.
+
+Only what a learner sees of their own work is remembered (``grade(..., remember=True)`` from the
+learner's commands): a class graded by ``grade batch``, Gradescope and any run with a course seed
+never read it. An outcome is kept only when every check of the topic passed (:data:`KEPT`), with
+no engine problem, in the user's own cache folder beside the tables of checks; what a learner
+writes there can mislead only their own reports. The ``TORCHGRADE_*`` settings of the run are
+part of the key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from grader import defaults, i18n
+from grader.checks.scoring import TestResult, TopicResult
+from grader.engine import check_table, subset
+
+# Only a topic whose every check passed (or was skipped) is kept: a failure may be the machine's
+# (a cost check under load, a timeout), and a learner must never see one that their code no
+# longer earns; what fails is what they are working on, graded afresh each time.
+KEPT = ("passed", "skipped")
+VERSION = 1  # of the stored form
+FRESH = "TORCHGRADE_FRESH"  # "1": grade afresh, remember nothing (the test suite's setting)
+
+
+def key(path: Path, topic: str, single_file: bool, options: Any) -> str | None:
+    """The key of ``topic`` graded from ``path`` with ``options``; None when it cannot be made
+    (a source unreadable) or must not be (a course seed: the official grade)."""
+    if options.course_seed is not None or options.student is not None or os.environ.get(FRESH) == "1":
+        return None
+    table = check_table.key(topic)
+    sources = subset.sources_of(path, topic, single_file)
+    if table is None or not sources:
+        return None
+    digest = hashlib.sha256()
+    for part in (str(VERSION), table, topic, i18n.language(), repr(options.selection), repr(options.limits)):
+        digest.update(f"{part}\0".encode())
+    digest.update(f"{options.device}\0".encode())
+    settings = sorted((k, v) for k, v in os.environ.items() if k.startswith("TORCHGRADE_"))
+    digest.update(repr(settings).encode())
+    for name in sorted(sources):
+        digest.update(f"{name}\0{len(sources[name])}\0".encode())
+        digest.update(sources[name].encode())
+    return digest.hexdigest()
+
+
+def _file(topic: str, digest: str) -> Path:
+    return defaults.check_table_folder().parent / "results" / f"{topic}-{digest[:40]}.json"
+
+
+def recall(topic: str, digest: str | None) -> TopicResult | None:
+    """The outcome kept under ``digest``, or None (none kept, or unreadable)."""
+    if digest is None:
+        return None
+    try:
+        data = json.loads(_file(topic, digest).read_text(encoding="utf-8"))
+        tests = [TestResult(**{**t, "exercises": tuple(t["exercises"])}) for t in data["tests"]]
+        return TopicResult(data["name"], tests, data["note"], data["hidden"], data["twin"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def keep(result: TopicResult, digest: str | None, engine_problem: str = "") -> None:
+    """Keep ``result`` under ``digest`` when nothing in it depends on the machine's load."""
+    if digest is None or engine_problem or any(t.status not in KEPT for t in result.tests):
+        return
+    data = {
+        "name": result.name,
+        "tests": [dataclasses.asdict(t) for t in result.tests],
+        "note": result.note,
+        "hidden": result.hidden,
+        "twin": result.twin,
+    }
+    target = _file(result.name, digest)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".part")
+        partial.write_text(json.dumps(data), encoding="utf-8")
+        partial.replace(target)
+    except OSError:
+        pass  # a read-only cache folder: graded again next time
