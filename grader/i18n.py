@@ -208,10 +208,39 @@ def localise_click(command: Any) -> None:
             setattr(module, "ngettext", ngettext)  # noqa: B010
     for each in commands_of(command):
         each.help = _(each.help) if each.help else each.help
-        each.short_help = _(each.short_help) if each.short_help else each.short_help
+        each.short_help = _(each.short_help) if each.short_help else short_help(each.help or "")
         for param in each.params:
             if getattr(param, "help", None):
                 param.help = _(param.help)
+
+
+SHORT_HELP_COLUMNS = 72  # a command's line in its group's help, beside the name: 36 Chinese characters
+
+
+def short_help(help_text: str) -> str:
+    """A command's line in its group's help, in a language written without spaces: its help's
+    first sentence, else as many of its clauses (cut outside brackets) as fit
+    :data:`SHORT_HELP_COLUMNS`, and "…" (Click cuts at a space, so a Chinese sentence, one long
+    word to it, became "...")."""
+    first = help_text.strip().split("\n\n")[0].replace("\n", " ").split("。")[0].strip()
+    clauses, depth, start = [], 0, 0
+    for at, char in enumerate(first):
+        depth += (char in "（(") - (char in "）)")
+        if depth == 0 and char in "；：，、":
+            clauses.append(first[start : at + 1])
+            start = at + 1
+    clauses.append(first[start:])
+    fitted = ""
+    for clause in clauses:
+        if _columns(fitted + clause) > SHORT_HELP_COLUMNS:
+            return fitted.rstrip("，、；：") + "…" if fitted else first + "。"
+        fitted += clause
+    return fitted + "。"
+
+
+def _columns(text: str) -> int:
+    """Display columns: a Chinese character or full-width sign takes two."""
+    return sum(2 if ord(c) >= 0x2E80 else 1 for c in text)
 
 
 def commands_of(command: Any) -> list[Any]:

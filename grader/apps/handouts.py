@@ -257,10 +257,10 @@ def write_handouts(
     """One hand-out per topic; their set-up cells find the release they sit in themselves. Refuses
     (:class:`grader.apps.leaks.LeakFound`, nothing written) where a stub is solved or holds an answer,
     but for the exercises ``allowed``. ``step(what)`` wraps each slow step (a terminal's progress)."""
-    with step("making the hand-out notebooks"):
+    with step(_("making the hand-out notebooks")):
         notebooks = handouts(exercises, topics)
     stubs = {f"exercises/{topic}.py": (exercises / f"{topic}.py").read_text() for topic in notebooks}
-    with step("scanning them for answers"):
+    with step(_("scanning them for answers")):
         refuse(
             stubs,
             {f"{topic}.ipynb": nb for topic, nb in notebooks.items()},

@@ -17,6 +17,8 @@ from grader.batch.gradebook import Row
 from grader.batch.lms.base import lms_grade
 from grader.checks.exercises import KIND_NAMES
 from grader.engine.subset import NOT_ALLOWED
+from grader.engine.subset_check import REFUSED
+from grader.i18n import _
 
 BINS = 10
 BAR_WIDTH = 30  # characters of the longest histogram bar
@@ -112,7 +114,7 @@ def _refused(student: str, topic: dict) -> list[tuple[str, str]]:
     """The topic's module refused before it ran (grader/engine/subset.py), with the reason."""
     for test in topic["tests"]:
         message = test.get("message") or ""
-        if NOT_ALLOWED in message:
+        if NOT_ALLOWED in message or (_(REFUSED) % {"what": ""}).strip() in message:
             return [(student, message.split(", so ")[0][:200])]
     return []
 

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, cast
 from grader.checks.scoring import TopicResult
 from grader.defaults import NOTEBOOK_MAX_BYTES
 from grader.engine import parsed
+from grader.i18n import _
 from grader.topics import TOPICS
 
 METADATA_KEY = "torchgrade"
@@ -104,16 +105,19 @@ def read(path: Path) -> nbformat.NotebookNode:
 def topic_of(path: Path, notebook: nbformat.NotebookNode, topic: str | None = None) -> tuple[str, str]:
     """(topic, the rule that decided it): ``--topic``, the metadata field, or the file name."""
     if topic:
-        return topic, "given with --topic"
+        return topic, _("given with --topic")
     declared = notebook.metadata.get(METADATA_KEY, {}).get("topic")
     if declared in TOPICS:
-        return declared, f"from the notebook's metadata ({METADATA_KEY}.topic)"
+        return declared, _("from the notebook's metadata (%(key)s.topic)") % {"key": METADATA_KEY}
     named = [t for t in TOPICS if t in path.stem.lower()]
     if len(named) == 1:
-        return named[0], f"from the file name ({path.name})"
+        return named[0], _("from the file name (%(name)s)") % {"name": path.name}
     raise NotebookError(
-        f"cannot tell which topic {path.name} answers: put a topic in its name, "
-        f"set metadata {METADATA_KEY}.topic, or pass --topic"
+        _(
+            "cannot tell which topic %(name)s answers: put a topic in its name, set metadata "
+            "%(key)s.topic, or pass --topic"
+        )
+        % {"name": path.name, "key": METADATA_KEY}
     )
 
 
@@ -127,7 +131,7 @@ class Cell:
 
     def label(self) -> str:
         first = self.first_line if len(self.first_line) <= FIRST_LINE_CHARS else self.first_line[:57] + "…"
-        return f"cell {self.number} (`{first}`)"
+        return _("cell %(number)d (%(first)s)") % {"number": self.number, "first": f"`{first}`"}
 
 
 @dataclass(frozen=True)
@@ -138,11 +142,15 @@ class SkippedCell:
     unread: bool = False  # not read: nested too deep, or past the time its notebook may take
 
     def note(self) -> str:
+        values = {"cell": self.cell.label(), "reason": self.reason, "line": self.line}
         if self.unread:
-            return f"{self.cell.label()} was skipped: {self.reason}; the other cells were graded"
+            return _("%(cell)s was skipped: %(reason)s; the other cells were graded") % values
         return (
-            f"{self.cell.label()} was skipped: it is not valid Python even after IPython's "
-            f"transforms ({self.reason}, line {self.line} of the cell); the other cells were graded"
+            _(
+                "%(cell)s was skipped: it is not valid Python even after IPython's transforms "
+                "(%(reason)s, line %(line)d of the cell); the other cells were graded"
+            )
+            % values
         )
 
 
@@ -167,7 +175,7 @@ class NotebookModule:
     def where(self, line: int) -> str:
         origin = self.origins[line - 1] if 0 < line <= len(self.origins) else None
         if origin is None:
-            return "the notebook's code"
+            return _("the notebook's code")
         cell, cell_line = origin
         return f"{cell.label()}, line {cell_line}"
 
@@ -175,7 +183,7 @@ class NotebookModule:
         """``message`` with every mention of the generated ``filename`` put in the notebook's terms."""
         name = re.escape(filename)
         message = re.sub(rf"(?:[\w/.-]*/)?{name}\"?, line (\d+)", lambda m: self.where(int(m[1])), message)
-        return re.sub(rf"(?:[\w/.-]*/)?{name}", "the notebook", message)
+        return re.sub(rf"(?:[\w/.-]*/)?{name}", _("the notebook"), message)
 
     def notes(self) -> list[str]:
         return [skipped.note() for skipped in self.skipped]

@@ -21,6 +21,7 @@ from typing import TextIO
 
 from grader import grades
 from grader.checks.scoring import TopicResult
+from grader.i18n import _
 
 REDRAW_SECONDS = 0.25  # how often a terminal's elapsed times move
 _announce_fd: int | None = None  # the write end of this run's pipe, inherited by forked graders
@@ -81,7 +82,8 @@ class LiveLines:
     def __init__(self, stream: TextIO, clock: Callable[[], float] = time.monotonic) -> None:
         self.stream = stream
         self.clock = clock
-        self.lines: dict[str, str] = {}
+        self.lines: dict[str, str] = {}  # topic -> its line once queued or done
+        self.queued: set[str] = set()  # topics waiting for their first check
         self.since: dict[str, tuple[str, float]] = {}  # topic -> (check in flight, since when)
         self.began: dict[str, float] = {}  # topic -> when its grading began
         self.opened: float | None = None  # when the first topic was queued
@@ -93,16 +95,22 @@ class LiveLines:
     def __call__(self, event: Event) -> None:
         with self.lock:
             if event.state == "queued":
-                self.lines[event.topic] = "queued"
+                self.lines[event.topic] = _("queued")
+                self.queued.add(event.topic)
                 self.opened = self.clock() if self.opened is None else self.opened
             elif event.state == "grading":
                 self.since[event.topic] = (event.check, self.clock())
+                self.queued.discard(event.topic)
                 self.began.setdefault(event.topic, self.clock())
             elif event.result is not None:
                 self.since.pop(event.topic, None)
+                self.queued.discard(event.topic)
                 score = grades.of(event.result.score, event.result.max_score, "/")
                 took = self.clock() - self.began.get(event.topic, self.clock())
-                self.lines[event.topic] = f"done {score}  ({took:.1f} s)"
+                self.lines[event.topic] = _("done %(score)s  (%(seconds).1f s)") % {
+                    "score": score,
+                    "seconds": took,
+                }
             self._draw()
         if not self.ticker.is_alive() and not self.stopped.is_set():
             self.ticker.start()
@@ -111,9 +119,10 @@ class LiveLines:
         if topic in self.since:
             check, since = self.since[topic]
             doing = f" {check}" if check else ""
-            return f"grading{doing}  {self.clock() - since:.1f} s"
-        if self.lines[topic] == "queued" and not self.since and self.opened is not None:
-            return f"queued  {self.clock() - self.opened:.1f} s"  # the engine starts: the time moves
+            return _("grading%(check)s  %(seconds).1f s") % {"check": doing, "seconds": self.clock() - since}
+        if topic in self.queued and not self.since and self.opened is not None:
+            # the engine starts: the time moves
+            return _("queued  %(seconds).1f s") % {"seconds": self.clock() - self.opened}
         return self.lines[topic]
 
     def _draw(self) -> None:
@@ -126,7 +135,7 @@ class LiveLines:
     def _tick(self) -> None:
         while not self.stopped.wait(REDRAW_SECONDS):
             with self.lock:
-                if self.since or "queued" in self.lines.values():
+                if self.since or self.queued:
                     self._draw()
 
     def close(self) -> None:

@@ -24,19 +24,27 @@ def select_topics(path: Path, topics: tuple[str, ...] = ()) -> tuple[list[str], 
     """(topics to grade, topic of a single-file submission, how that topic was chosen)
     or :class:`UsageProblem`."""
     if unknown_topic(topics):
-        raise UsageProblem(unknown_topic(topics))
+        unknown = next(t for t in topics if t not in TOPICS)
+        raise UsageProblem(
+            _("unknown topic %(topic)s; topics: %(topics)s")
+            % {"topic": repr(unknown), "topics": ", ".join(TOPICS)}
+        )
     if not path.exists():
-        raise UsageProblem(f"no such file or folder: {path}")
+        raise UsageProblem(_("no such file or folder: %(path)s") % {"path": path})
     if path.is_dir():
         if not topic_files(path):
-            raise UsageProblem(f"{path} holds no topic file ({', '.join(t + '.py' for t in TOPICS)})")
+            raise UsageProblem(
+                _("%(path)s holds no topic file (%(files)s)")
+                % {"path": path, "files": ", ".join(t + ".py" for t in TOPICS)}
+            )
         single_topic, selected, rule = None, list(topics) or available_topics(), ""
     elif path.suffix not in (".py", ".ipynb"):
         raise UsageProblem(
-            f"{path.name}: grade a folder shaped like exercises/, one topic's .py file or a notebook"
+            _("%(name)s: grade a folder shaped like exercises/, one topic's .py file or a notebook")
+            % {"name": path.name}
         )
     elif len(topics) > 1:
-        raise UsageProblem("a single file answers one topic: pass at most one --topic")
+        raise UsageProblem(_("a single file answers one topic: pass at most one --topic"))
     else:
         given = topics[0] if topics else None
         try:
@@ -49,7 +57,10 @@ def select_topics(path: Path, topics: tuple[str, ...] = ()) -> tuple[list[str], 
         selected = [single_topic]
     missing = [t for t in selected if t not in available_topics()]
     if missing:
-        raise UsageProblem(f"no suite for topic {missing[0]!r} in {suites_dir()}")
+        raise UsageProblem(
+            _("no suite for topic %(topic)s in %(folder)s")
+            % {"topic": repr(missing[0]), "folder": suites_dir()}
+        )
     return selected, single_topic, rule
 
 

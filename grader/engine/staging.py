@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from grader.engine import notebooks
+from grader.i18n import _
 from grader.topics import TOPICS
 
 MAX_FILE_BYTES = 1 << 20
@@ -31,8 +32,8 @@ def topic_of_file(path: Path, topic: str | None = None) -> str:
     if path.stem in TOPICS:
         return path.stem
     raise StagingError(
-        f"cannot tell which topic {path.name} answers: name it after a topic "
-        f"({', '.join(TOPICS)}) or pass --topic"
+        _("cannot tell which topic %(name)s answers: name it after a topic (%(topics)s) or pass --topic")
+        % {"name": path.name, "topics": ", ".join(TOPICS)}
     )
 
 

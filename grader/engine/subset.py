@@ -38,7 +38,9 @@ from grader.engine import parsed, subset_charge
 from grader.engine import subset_rules as rules
 from grader.engine.check_table import Row
 from grader.engine.subset_check import NOT_ALLOWED, Refusal, check
+from grader.engine.subset_check import REFUSED as REFUSED_AS
 from grader.engine.subset_names import member_problem
+from grader.i18n import N_, _, ngettext, text
 
 __all__ = [
     "NOT_ALLOWED",
@@ -58,7 +60,7 @@ __all__ = [
 # Gradescope's container), which must hold against code the subset refuses. A submission cannot
 # set the grading process's environment.
 UNCHECKED = "TORCHGRADE_UNCHECKED_SUBSET"
-SMALLER = "write a loop or name the parts, and keep only the code the exercises need"
+SMALLER = N_("write a loop or name the parts, and keep only the code the exercises need")
 
 
 def sources_of(path: Path, topic: str, single_file: bool) -> dict[str, str]:
@@ -123,11 +125,30 @@ class Verdict:
         if not self.unrun:
             return ""
         first, more = self.unrun[0], len(self.unrun) - 1
-        lines = f" (and {more} more line{'s' if more > 1 else ''} no exercise reaches)" if more else ""
+        values = {
+            "file": first.file,
+            "line": first.line,
+            "refused": _(REFUSED_AS) % {"what": text(first.what)},
+            "instead": text(first.instead),
+            "more": more,
+        }
+        if not more:
+            return (
+                _(
+                    "%(file)s, line %(line)d: %(refused)s; no exercise's code reaches it, so it was not "
+                    "run and costs no points. Instead: %(instead)s."
+                )
+                % values
+            )
         return (
-            f"{first.file}, line {first.line}: {first.what} {NOT_ALLOWED}{lines}; no exercise's code "
-            f"reaches {'them' if more else 'it'}, so {'they were' if more else 'it was'} not run and "
-            f"{'cost' if more else 'costs'} no points. Instead: {first.instead}."
+            ngettext(
+                "%(file)s, line %(line)d: %(refused)s (and %(more)d more line no exercise reaches); no "
+                "exercise's code reaches them, so they were not run and cost no points. Instead: %(instead)s.",
+                "%(file)s, line %(line)d: %(refused)s (and %(more)d more lines no exercise reaches); no "
+                "exercise's code reaches them, so they were not run and cost no points. Instead: %(instead)s.",
+                more,
+            )
+            % values
         )
 
 

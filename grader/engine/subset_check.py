@@ -28,16 +28,17 @@ from grader.engine.subset_shapes import (
     reaches_class,
     writes_a_file,
 )
-from grader.i18n import _
+from grader.i18n import N_, _, ngettext, text
 from grader.sandboxed import subset_members as members
 
-CLASS_INSTEAD = (
+CLASS_INSTEAD = N_(
     "compare with isinstance; make tensors on x's device with x.new_tensor(...) or device=x.device"
 )
 NOT_ALLOWED = "is not allowed in graded code"  # what every refusal's message says (batch summaries find it)
+REFUSED = N_("%(what)s is not allowed in graded code")  # the same, as the learner's language words it
 NOT_METACLASS = "used but as a class statement's metaclass"
-METACLASS_INSTEAD = "write class Name(metaclass=abc.ABCMeta), or subclass abc.ABC"
-MISSING_INSTEAD = "check the module's name (torch, numpy, math and the modules the exercise names)"
+METACLASS_INSTEAD = N_("write class Name(metaclass=abc.ABCMeta), or subclass abc.ABC")
+MISSING_INSTEAD = N_("check the module's name (torch, numpy, math and the modules the exercise names)")
 
 
 @dataclass(frozen=True)
@@ -57,23 +58,34 @@ class Refusal:
                 "%(file)s, line %(line)d: %(error)s: the file does not run, so none of its "
                 "exercises was graded (every check of %(topic)s scores 0); fix that line and save"
             ) % {"file": self.file, "line": self.line, "error": self.what, "topic": topic}
+        values = {
+            "file": self.file,
+            "line": self.line,
+            "refused": _(REFUSED) % {"what": text(self.what)},
+            "instead": text(self.instead),
+            "topic": topic,
+            "names": ", ".join(sorted(exercises)),
+            "module": self.missing,
+        }
         if exercises:  # the refusal costs only these exercises (grader/engine/subset_charge.py)
-            names = ", ".join(sorted(exercises))
-            return (
-                f"{self.file}, line {self.line}: {self.what} {NOT_ALLOWED}, so {names} "
-                f"{'was' if len(exercises) == 1 else 'were'} not run and "
-                f"{'its' if len(exercises) == 1 else 'their'} checks score 0 (the topic's other "
-                f"exercises were graded). Instead: {self.instead}."
+            template = ngettext(
+                "%(file)s, line %(line)d: %(refused)s, so %(names)s was not run and its checks score 0 "
+                "(the topic's other exercises were graded). Instead: %(instead)s.",
+                "%(file)s, line %(line)d: %(refused)s, so %(names)s were not run and their checks score 0 "
+                "(the topic's other exercises were graded). Instead: %(instead)s.",
+                len(exercises),
             )
-        if self.missing:
-            return (
-                f"{self.file}, line {self.line}: no module named '{self.missing}', so {topic} "
-                f"was not run and every check scores 0. Instead: {self.instead}."
+        elif self.missing:
+            template = _(
+                "%(file)s, line %(line)d: no module named '%(module)s', so %(topic)s was not run and "
+                "every check scores 0. Instead: %(instead)s."
             )
-        return (
-            f"{self.file}, line {self.line}: {self.what} {NOT_ALLOWED}, so {topic} "
-            f"was not run and every check scores 0. Instead: {self.instead}."
-        )
+        else:
+            template = _(
+                "%(file)s, line %(line)d: %(refused)s, so %(topic)s was not run and every check "
+                "scores 0. Instead: %(instead)s."
+            )
+        return template % values
 
 
 class _Facts:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import sys
 
+from grader.i18n import N_
+
 # Modules whose members the snapshot decides one by one (grader/sandboxed/subset_members.tsv), with
 # the submodules it reviews (torch.nn, numpy.random...).
 OPEN = frozenset(
@@ -155,21 +157,21 @@ BUILTINS = frozenset(
 )
 # Builtins graded code may not name (unless it binds the name itself), and what to write instead.
 BUILTINS_REFUSED = {
-    "exec": "write the code itself",
-    "eval": "write the expression itself (0.1 * 0.5 ** 2)",
-    "compile": "write the code itself",
-    "__import__": "import at the top of the file with an import statement",
-    "globals": "use a dict of your own ({'relu': relu, ...})",
-    "locals": "use a dict of your own",
-    "breakpoint": "remove the breakpoint",
-    "help": "read the docs outside graded code",
-    "input": "graded code reads no input",
-    "aiter": "graded code runs synchronously: write a plain loop",
-    "anext": "graded code runs synchronously: call next()",
-    "__build_class__": "write a class statement",
-    "__builtins__": "call the builtin by its name",
-    "__loader__": "import at the top of the file",
-    "__spec__": "import at the top of the file",
+    "exec": N_("write the code itself"),
+    "eval": N_("write the expression itself (0.1 * 0.5 ** 2)"),
+    "compile": N_("write the code itself"),
+    "__import__": N_("import at the top of the file with an import statement"),
+    "globals": N_("use a dict of your own ({'relu': relu, ...})"),
+    "locals": N_("use a dict of your own"),
+    "breakpoint": N_("remove the breakpoint"),
+    "help": N_("read the docs outside graded code"),
+    "input": N_("graded code reads no input"),
+    "aiter": N_("graded code runs synchronously: write a plain loop"),
+    "anext": N_("graded code runs synchronously: call next()"),
+    "__build_class__": N_("write a class statement"),
+    "__builtins__": N_("call the builtin by its name"),
+    "__loader__": N_("import at the top of the file"),
+    "__spec__": N_("import at the top of the file"),
 }
 # Of those, the ones a learner may bind to a value of their own (``def forward(self, input)``):
 # the rest are refused wherever they appear, since a binding may be in another scope.

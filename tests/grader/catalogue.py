@@ -60,6 +60,24 @@ CLICK_WORDS = (
     "Missing argument '{param_hint}'.",
     "No such command {name!r}.",
     "No such option: {name}",
+    # a usage error's words (click/exceptions.py, core.py, parser.py, types.py): a plural is a pair
+    "Error: {message}",
+    "Missing argument",
+    "Missing option",
+    "Missing parameter",
+    "Missing command.",
+    "No such option {name!r}.",
+    "Invalid value: {message}",
+    "Invalid value for {param_hint}: {message}",
+    "Option {name!r} does not take a value.",
+    "{value!r} is not a valid {number_type}.",
+    "{value} is not in the range {range}.",
+    "Choose from:\n\t{choices}",
+    "Aborted!",
+    ("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"),
+    ("{value!r} is not {choice}.", "{value!r} is not one of {choices}."),
+    ("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"),
+    ("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments."),
 )
 
 
@@ -170,12 +188,12 @@ def _texts(node: ast.expr) -> list[str]:
     return _constants(node)
 
 
-def _click_strings() -> list[str]:
+def _click_strings() -> list[str | tuple[str, str]]:
     sys.path.insert(0, str(REPO))
     from grader.cli import main
     from grader.i18n import commands_of
 
-    texts: list[str] = list(CLICK_WORDS)
+    texts: list[str | tuple[str, str]] = list(CLICK_WORDS)
     for command in commands_of(main):
         texts += [t for t in (command.help, command.short_help) if t]
         texts += [p.help for p in command.params if getattr(p, "help", None)]
