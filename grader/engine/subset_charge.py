@@ -227,6 +227,23 @@ def reached_nodes(
     return [node for i in sorted(reached) for stmt in own[i].nodes for node in ast.walk(stmt)]
 
 
+def reachable(
+    source: str, wanted: Collection[str], exercises: Collection[str]
+) -> tuple[ast.Module, dict[str, list[ast.AST]]] | None:
+    """``source``'s tree and {exercise: the nodes of its reachable code} for each of ``wanted``
+    among ``exercises``; None when it does not parse or its scopes cannot be read. Raises
+    :class:`parsed.OverBudget` past the reading's clock."""
+    tree = parsed.tree(source)
+    if tree is None:
+        return None
+    clock = parsed.Clock()
+    units = units_of(source, tree, clock)
+    if units is None:
+        return None
+    chosen = sorted(set(wanted) & set(exercises))
+    return tree, {e: reached_nodes(units, e, exercises, clock) for e in chosen}
+
+
 @dataclass(frozen=True)
 class Charge:
     """What refusals cost: the exercises (empty: none), the source with every tainted statement

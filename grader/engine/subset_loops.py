@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from grader.checks.judge import hinted, worded
 from grader.checks.scoring import TopicResult
 from grader.engine import parsed
-from grader.engine.subset_charge import reached_nodes, units_of
+from grader.engine.subset_charge import reachable
 from grader.engine.subset_shapes import chain
 from grader.i18n import N_, _
 
@@ -107,17 +107,13 @@ def _recursive(nodes: Iterable[ast.AST]) -> list[tuple[int, str]]:
 def loops(source: str, vectorised: Collection[str], exercises: Collection[str]) -> dict[str, Loop]:
     """{exercise: its first loop over the data} for the exercises of ``vectorised`` (raises
     :class:`parsed.OverBudget` past the reading's clock)."""
-    tree = parsed.tree(source)
-    if tree is None or not vectorised:
-        return {}
-    clock = parsed.Clock()
-    units = units_of(source, tree, clock)
-    if units is None:
-        return {}
-    modules = _modules(tree)
     found: dict[str, Loop] = {}
-    for exercise in sorted(set(vectorised) & set(exercises)):
-        nodes = reached_nodes(units, exercise, exercises, clock)
+    read = reachable(source, vectorised, exercises) if vectorised else None
+    if read is None:
+        return found
+    tree, reached = read
+    modules = _modules(tree)
+    for exercise, nodes in reached.items():
         hits = [(getattr(n, "lineno", 0), what) for n in nodes if (what := _loop(n, modules))]
         hits += _recursive(nodes)
         if hits:

@@ -30,7 +30,7 @@ from grader.checks.exercises import TWIN
 from grader.checks.judge import TWIN_HINT, hinted, worded
 from grader.checks.scoring import TopicResult
 from grader.engine import parsed
-from grader.engine.subset_charge import reached_nodes, units_of
+from grader.engine.subset_charge import reachable
 from grader.engine.subset_shapes import chain
 from grader.i18n import N_, _
 
@@ -157,17 +157,13 @@ def written(
 ) -> dict[str, Written]:
     """{exercise: the first off-limits function its reachable code names} (raises
     :class:`parsed.OverBudget` past the reading's clock)."""
-    tree = parsed.tree(source)
-    if tree is None or not rules:
-        return {}
-    clock = parsed.Clock()
-    units = units_of(source, tree, clock)
-    if units is None:
-        return {}
-    aliases, up = _aliases(tree), parsed.parents(tree)
     found: dict[str, Written] = {}
-    for exercise in sorted(set(rules) & set(exercises)):
-        nodes = reached_nodes(units, exercise, exercises, clock)
+    read = reachable(source, rules, exercises) if rules else None
+    if read is None:
+        return found
+    tree, reached = read
+    aliases, up = _aliases(tree), parsed.parents(tree)
+    for exercise, nodes in reached.items():
         hits = [(getattr(n, "lineno", 0), n) for n in nodes if _hit(n, rules[exercise], aliases, up)]
         if hits:
             line, node = min(hits, key=lambda hit: hit[0])
