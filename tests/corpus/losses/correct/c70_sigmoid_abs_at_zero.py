@@ -1,5 +1,4 @@
-# mistake: shares one e = exp(−|x|) between the two branches: values are right and stable, but autograd's subgradient of |x| at 0 is 0, so dσ/dx at x = 0 comes out 0 instead of 0.25 (breaks: module: 'Every function must … stay differentiable' (σ is smooth at 0; gradients checked against torch's autograd))
-# cause: sigmoid sigmoid_gradient_finite_at_extremes:values
+# correct: sigmoid written with |x| (e^(−|x|) in both branches): its gradient at exactly x = 0 is autograd's subgradient of |x|, 0, which the module docstring leaves unjudged ("away from kinks such as x = 0"); written as a blind mistake, shares one e = exp(−|x|) between the two branches: values are right and stable, but autograd's subgradient of |x| at 0 is 0, so dσ/dx at x = 0 comes out 0 instead of 0.25 (breaks: module: 'Every function must … stay differentiable' (σ is smooth at 0; gradients checked against torch's autograd))
 # differs: x = [0., 1.] float64: gradient [0, 0.1966] instead of [0.25, 0.1966]
 """Losses — reference solution. The specification is the docstrings in exercises/losses.py."""
 

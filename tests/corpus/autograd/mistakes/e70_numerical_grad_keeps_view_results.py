@@ -1,4 +1,5 @@
-# correct: torch.mean forms of the hand gradients; grad_of_vector_fn via backward(ones_like) on a detached leaf copy; detach_grad via torch.autograd.grad; Sigmoid forward from clamped halves; numerical_grad over a flat view of the contiguous x
+# mistake: numerical_grad keeps f(x + εeᵢ) as a tensor and perturbs x again before reading it, so a result that is a view of x has changed (breaks: "f's 0-dim tensor may be a view of x"); written blind as a correct module (torch.mean forms of the hand gradients; grad_of_vector_fn via backward(ones_like) on a detached leaf copy; detach_grad via torch.autograd.grad; Sigmoid forward from clamped halves; numerical_grad over a flat view of the contiguous x)
+# cause: numerical_grad input_domain:values
 """Autograd — reference solution. The specification is the docstrings in exercises/autograd.py."""
 
 from __future__ import annotations
