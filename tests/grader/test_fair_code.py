@@ -8,6 +8,7 @@ let through is refused before it runs."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -164,9 +165,11 @@ print(json.dumps(found))
 """
 
 
-def _graded(tmp_path, cases: list[tuple[str, str, tuple[str, ...], str]]) -> dict[str, dict]:
-    """Each case (topic, name, exercises, module) graded on its exercises, in one run: by name,
-    {"tests": its checks as JSON, "note": its topic's note}."""
+def _graded(
+    tmp_path, cases: list[tuple[str, str, tuple[str, ...], str]], language: str = "en"
+) -> dict[str, dict]:
+    """Each case (topic, name, exercises, module) graded on its exercises, in one run, in
+    ``language``: by name, {"tests": its checks as JSON, "note": its topic's note}."""
     tasks = []
     for i, (topic, _, exercises, module) in enumerate(cases):
         path = tmp_path / f"case{i}_{topic}.py"
@@ -178,6 +181,7 @@ def _graded(tmp_path, cases: list[tuple[str, str, tuple[str, ...], str]]) -> dic
         text=True,
         cwd=REPO,
         timeout=1500,
+        env={**os.environ, "TORCHGRADE_LANG": language},
     )
     assert done.returncode == 0, done.stderr[-3000:]
     graded = json.loads(done.stdout.strip().splitlines()[-1])
@@ -185,11 +189,13 @@ def _graded(tmp_path, cases: list[tuple[str, str, tuple[str, ...], str]]) -> dic
 
 
 @pytest.mark.e2e
-def test_every_fair_snippet_scores_full(tmp_path):
-    """Packed into modules of distinct exercises (fair_code.packed: 29 tasks, not 120)."""
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_every_fair_snippet_scores_full(tmp_path, language):
+    """Packed into modules of distinct exercises (fair_code.packed: 29 tasks, not 120), in
+    English and in Chinese (the grade is the code's alone: no message decides)."""
     modules = packed(FAIR)
     cases = [(topic, str(i), tuple(names), module) for i, (topic, names, module) in enumerate(modules)]
-    graded = _graded(tmp_path, cases)
+    graded = _graded(tmp_path, cases, language)
     lost: dict[str, list[tuple[str, str, str]]] = {}
     passed: set[str] = set()
     for i, (_, names, _) in enumerate(modules):
