@@ -11,13 +11,10 @@ TA) is refused and shown instead of overwriting it.
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from grader import clean, grades
 from grader.batch.gradebook import Row
-from grader.batch.marks import Mark
-from grader.batch.review import STYLE, Handed, _code, _page, _results, answers, index_page, page_name
+from grader.batch.marks import Mark, version
+from grader.batch.review import STYLE, Handed, _code, _page, _results, answers, index_page
 from grader.course import Assignment, ManualItem
 
 FORM_STYLE = """
@@ -73,14 +70,6 @@ KEYS = """
   }
 })();
 """
-
-
-def version(mark: Mark | None) -> str:
-    """What a form says it was drawn from: the mark's whole content ("" when there is none)."""
-    if mark is None:
-        return ""
-    fields = [mark.points, list(mark.rubric), mark.comment, mark.note, mark.marked_by, mark.marked_at]
-    return hashlib.sha256(json.dumps(fields).encode()).hexdigest()[:16]
 
 
 def served(html_page: str, nonce: str) -> str:
@@ -154,9 +143,11 @@ def student_page(
     marks: dict[str, Mark],
     said: str = "",
     typed: dict | None = None,
+    row: Row | None = None,
 ) -> str:
-    """A student's page with their answers and code, the marking forms and the results."""
-    row = rows[position]
+    """A student's page with their answers and code, the marking forms and the results
+    (``row``: the student's whole row, where ``rows`` holds what the navigation needs)."""
+    row = row or rows[position]
     name = clean.name(row.student)
     handed = handed or Handed()
     forms = []
@@ -185,9 +176,7 @@ def student_page(
 
 def class_page(base: str, rows: list[Row], title: str, said: str = "") -> str:
     """The class list with each student's page on this server instead of a static file."""
-    page = index_page(rows, title)
-    for position, row in enumerate(rows):
-        page = page.replace(f'href="{page_name(row.student)}"', f'href="{base}s/{position}"', 1)
+    page = index_page(rows, title, lambda position, row: f"{base}s/{position}")
     start = f'<p><a href="{base}next?after=-1" rel="ungraded">first student not marked (n)</a></p>'
     notice = f'<p class="said" role="status">{clean.html(said)}</p>' if said else ""
     return page.replace("<table>", notice + start + "<table>", 1)

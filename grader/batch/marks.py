@@ -14,6 +14,7 @@ was graded, so they survive regrades and suite changes; every ``grade batch`` to
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass, fields
@@ -82,6 +83,14 @@ class Mark:
     marked_by: str = ""
     marked_at: str = ""
     why: str = ""  # "marks.csv, row 3", "in the browser", "inquiry 2 resolved: ..."
+
+
+def version(mark: Mark | None) -> str:
+    """What a marking form says it was drawn from: the mark's whole content ("" when none)."""
+    if mark is None:
+        return ""
+    fields = [mark.points, list(mark.rubric), mark.comment, mark.note, mark.marked_by, mark.marked_at]
+    return hashlib.sha256(json.dumps(fields).encode()).hexdigest()[:16]
 
 
 class MarkSchemaError(click.ClickException):
@@ -159,6 +168,36 @@ class MarkBook:
             self.connection.execute("BEGIN IMMEDIATE")
             self.connection.executemany(f"INSERT OR REPLACE INTO marks ({names}) VALUES ({slots})", rows)
             self.connection.executemany(f"INSERT INTO mark_history ({names}) VALUES ({slots})", rows)
+
+    def put_over(self, mark: Mark, drawn: str) -> tuple[Mark | None, int]:
+        """Record ``mark`` in one transaction if the mark it replaces is still the one its form
+        was ``drawn`` from (:func:`version`): (None, its number in the history); else write
+        nothing: (the mark recorded, 0)."""
+        names, slots = ", ".join(COLUMNS), ", ".join("?" * len(COLUMNS))
+        row = (mark.student, mark.item, mark.points, json.dumps(list(mark.rubric)), mark.comment,
+               mark.note, mark.marked_by, mark.marked_at, mark.why)  # fmt: skip
+        with self.connection:
+            self.connection.execute("BEGIN IMMEDIATE")
+            current = self.mark(mark.student, mark.item)
+            if version(current) != drawn:
+                return current, 0
+            self.connection.execute(f"INSERT OR REPLACE INTO marks ({names}) VALUES ({slots})", row)
+            cursor = self.connection.execute(f"INSERT INTO mark_history ({names}) VALUES ({slots})", row)
+        return None, int(cursor.lastrowid or 0)
+
+    def mark(self, student: str, item: str) -> Mark | None:
+        """The mark of ``student`` and ``item`` that counts, or None."""
+        found = self._read("SELECT {columns} FROM marks WHERE student = ? AND item = ?", (student, item))
+        return found[0] if found else None
+
+    def marked_since(self, number: int) -> tuple[int, set[tuple[str, str]]]:
+        """The number of the latest mark given (``number`` when none came since, 0 at first),
+        and (student, item) of each mark given after mark ``number``."""
+        cursor = self.connection.execute("SELECT id, student, item FROM mark_history WHERE id > ?", (number,))
+        latest, given = number, set[tuple[str, str]]()
+        for found, student, item in cursor:
+            latest, given = max(latest, found), given | {(student, item)}
+        return latest, given
 
     def _read(self, query: str, arguments: tuple = ()) -> list[Mark]:
         cursor = self.connection.execute(query.format(columns=", ".join(COLUMNS)), arguments)

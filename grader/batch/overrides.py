@@ -43,11 +43,12 @@ class Recorded:
         self.close()
 
 
-def open_recorded(out: Path) -> Recorded:
+def open_recorded(out: Path, shared: bool = False) -> Recorded:
+    """What the last run recorded in ``out``'s gradebook (``shared``: see :class:`Gradebook`)."""
     path = out / "gradebook.sqlite"
     if not path.is_file():
         raise NoHistory(f"no gradebook in {out}")
-    gradebook = Gradebook(path)
+    gradebook = Gradebook(path, shared)
     book = CourseBook(gradebook)
     course, roster = book.meta("course"), book.meta("roster")
     try:

@@ -114,14 +114,19 @@ def _manual_cell(shown: dict | None) -> str:
     return _points(shown["points"], shown["max_points"]) if shown["marked"] else "not marked yet"
 
 
-def index_page(rows: list[Row], title: str) -> str:
+def _static_link(position: int, row: Row) -> str:
+    return page_name(row.student)
+
+
+def index_page(rows: list[Row], title: str, link: Callable[[int, Row], str] = _static_link) -> str:
+    """The class list; ``link(position, row)``: where a student's page is."""
     exercises, manual = _columns(rows)
     head = "".join(f'<th scope="col">{clean.html(c)}</th>' for c in ["student", "total", *exercises, *manual])
     lines = []
-    for row in rows:
+    for position, row in enumerate(rows):
         standing = row.report.get("standing") or {}
         cells = [
-            f'<th scope="row"><a href="{page_name(row.student)}">{clean.html(clean.name(row.student))}</a></th>'
+            f'<th scope="row"><a href="{link(position, row)}">{clean.html(clean.name(row.student))}</a></th>'
         ]
         cells.append(f'<td class="n">{_points(row.score, row.max_score)} ({clean.html(row.status)})</td>')
         for name in exercises:

@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from grader import grades
-from grader.batch.causes import NO_ANSWER, NoteBook, Noted, note_words, notes_for
-from grader.batch.gradebook import CourseBook, Override, Row
+from grader.batch.causes import NO_ANSWER, Edit, Note, NoteBook, Noted, note_words, notes_for
+from grader.batch.gradebook import CourseBook, Override, Row, Submitted
 from grader.batch.marks import Inquiry, Mark, MarkBook
 from grader.checks.exercises import DEFAULT_TWIN, judge
 
@@ -283,39 +283,60 @@ def standing_lines(row: Row) -> list[str]:
     return lines
 
 
-def final_rows(rows: list[Row], assignment: Assignment | None, book: CourseBook) -> list[Row]:
-    """Every row as the exports show it (unchanged without a course, overrides or times)."""
-    overrides, submitted = book.overrides(), book.submitted()
-    notebook = NoteBook(book.connection)
-    group_notes, group_edits = notebook.notes(), notebook.edits()
-    people = MarkBook(book.connection)
-    marks, inquiries = people.marks(), defaultdict[str, list[Inquiry]](list)
+@dataclass
+class ClassBook:
+    """What the gradebook holds beside the rows that a row's standing reads: read once per class."""
+
+    overrides: dict[str, list[Override]]
+    submitted: dict[str, Submitted]
+    group_notes: list[Note]
+    group_edits: list[Edit]
+    marks: dict[str, dict[str, Mark]]  # student -> item -> the mark that counts
+    inquiries: dict[str, list[Inquiry]]
+
+
+def class_book(book: CourseBook) -> ClassBook:
+    """The overrides, times, group notes, marks and inquiries of ``book``'s gradebook."""
+    notebook, people = NoteBook(book.connection), MarkBook(book.connection)
+    inquiries = defaultdict[str, list[Inquiry]](list)
     for inquiry in people.inquiries():
         inquiries[inquiry.student].append(inquiry)
-    final = []
-    for row in rows:
-        arrived = submitted.get(row.student)
-        at = datetime.fromisoformat(arrived.submitted_at) if arrived and arrived.submitted_at else None
-        late = late_penalty(
-            assignment=assignment,
-            student=row.student,
-            submitted_at=at,
-            late_marker=bool(arrived and arrived.late_marker),
-        )
-        asked = inquiries.get(row.student, [])
-        noted = notes_for(row, group_notes, group_edits)
-        if assignment is None and row.student not in overrides and not asked and not noted:
-            final.append(row)
-            continue
-        final.append(
-            apply(
-                row=row,
-                assignment=assignment,
-                overrides=overrides.get(row.student, []),
-                late=late,
-                marks=marks.get(row.student, {}),
-                inquiries=asked,
-                group_notes=noted,
-            )
-        )
-    return final
+    return ClassBook(
+        overrides=book.overrides(),
+        submitted=book.submitted(),
+        group_notes=notebook.notes(),
+        group_edits=notebook.edits(),
+        marks=people.marks(),
+        inquiries=dict(inquiries),
+    )
+
+
+def final_row(row: Row, assignment: Assignment | None, context: ClassBook) -> Row:
+    """``row`` as the exports show it (unchanged without a course, overrides or times)."""
+    arrived = context.submitted.get(row.student)
+    at = datetime.fromisoformat(arrived.submitted_at) if arrived and arrived.submitted_at else None
+    late = late_penalty(
+        assignment=assignment,
+        student=row.student,
+        submitted_at=at,
+        late_marker=bool(arrived and arrived.late_marker),
+    )
+    asked = context.inquiries.get(row.student, [])
+    noted = notes_for(row, context.group_notes, context.group_edits)
+    if assignment is None and row.student not in context.overrides and not asked and not noted:
+        return row
+    return apply(
+        row=row,
+        assignment=assignment,
+        overrides=context.overrides.get(row.student, []),
+        late=late,
+        marks=context.marks.get(row.student, {}),
+        inquiries=asked,
+        group_notes=noted,
+    )
+
+
+def final_rows(rows: list[Row], assignment: Assignment | None, book: CourseBook) -> list[Row]:
+    """Every row as the exports show it (unchanged without a course, overrides or times)."""
+    context = class_book(book)
+    return [final_row(row, assignment, context) for row in rows]

@@ -13,7 +13,9 @@ import urllib.request
 import pytest
 from test_report_html import make_check
 
+from grader.batch import marking_state
 from grader.batch.gradebook import CourseBook, Gradebook, Row
+from grader.batch.marking import MarkRequest, record_marks
 from grader.batch.marks import MarkBook
 from grader.batch.review_server import MarkingServer, open_marking
 
@@ -152,3 +154,36 @@ def test_next_goes_to_the_first_student_not_marked_and_survives_a_bad_query(serv
     for query in ("next?after=-1", "next?after=abc", "next", "next?after=1"):
         status, headers, _ = ask(server.url + query)
         assert status == 303 and headers["Location"] == server.marking.base + "s/0", query
+
+
+def test_a_mark_given_elsewhere_meanwhile_is_noticed_not_overwritten(server):
+    drawn = base_of(ask(server.url + "s/1")[2])
+    record_marks(server.marking.out, [MarkRequest("alice", "explain", 5, comment="by the CLI")], by="ta2")
+    assert 'value="5"' in ask(server.url + "s/1")[2]  # the page shows it without a restart
+    form = {"item": "explain", "base": drawn, "points": "9", "comment": "from the page", "then": "next"}
+    status, _, page = ask(server.url + "s/1/mark", form)
+    assert status == 409 and "was changed meanwhile (by ta2" in page and "from the page" in page
+    assert (marks(server)["alice"].points, marks(server)["alice"].comment) == (5, "by the CLI")
+
+
+def test_a_regrade_or_a_course_edit_meanwhile_is_read(server, tmp_path):
+    gradebook = Gradebook(server.marking.out / "gradebook.sqlite")
+    report = {"topics": [{"name": "losses", "tests": [make_check("passed", "mse")]}]}
+    gradebook.record(Row("zed", "h", "v", "graded", "", 0, 0, report))
+    gradebook.close()
+    assert ">zed</a>" in ask(server.url)[2]
+    course = tmp_path / "course.toml"
+    course.write_text(COURSE.replace('text = "second"', 'text = "second, edited"'))
+    assert "second, edited" in ask(server.url + "s/1")[2]
+
+
+def test_a_request_reads_one_row_whatever_the_class(server, monkeypatch):
+    read = []
+    original = marking_state.final_row
+    monkeypatch.setattr(
+        marking_state, "final_row", lambda row, *rest: read.append(row.student) or original(row, *rest)
+    )
+    drawn = base_of(ask(server.url + "s/1")[2])
+    ask(server.url + "s/1/mark", {"item": "explain", "base": drawn, "points": "3", "then": "next"})
+    ask(server.url + "s/0")
+    assert read == ["alice", "alice", HOSTILE]  # the page, the saved row again, the next page
