@@ -15,6 +15,7 @@ from grader import clean, grades
 from grader.batch.gradebook import Row
 from grader.batch.marks import Mark, version
 from grader.batch.review import STYLE, Handed, _code, _page, _results, answers, index_page
+from grader.batch.roster import known_as
 from grader.course import Assignment, ManualItem
 
 FORM_STYLE = """
@@ -124,11 +125,11 @@ def mark_form(action: str, item: ManualItem, mark: Mark | None, typed: dict | No
     ]
 
 
-def _nav(base: str, rows: list[Row], position: int) -> str:
+def _nav(base: str, rows: list[Row], position: int, names: dict[str, str] | None) -> str:
     links = [f'<li><a href="{base}">all students</a></li>']
     for label, rel, other in (("previous (k)", "prev", position - 1), ("next (j)", "next", position + 1)):
         if 0 <= other < len(rows):
-            name = clean.html(clean.name(rows[other].student))
+            name = clean.html(clean.name(known_as(rows[other].student, names)))
             links.append(f'<li><a href="{base}s/{other}" rel="{rel}">{label}: {name}</a></li>')
     links.append(f'<li><a href="{base}next?after={position}" rel="ungraded">next not marked (n)</a></li>')
     return f'<nav aria-label="students"><ul>{"".join(links)}</ul></nav>'
@@ -144,11 +145,13 @@ def student_page(
     said: str = "",
     typed: dict | None = None,
     row: Row | None = None,
+    names: dict[str, str] | None = None,
 ) -> str:
     """A student's page with their answers and code, the marking forms and the results
-    (``row``: the student's whole row, where ``rows`` holds what the navigation needs)."""
+    (``row``: the student's whole row, where ``rows`` holds what the navigation needs;
+    ``names``: the roster's full names, shown with each key)."""
     row = row or rows[position]
-    name = clean.name(row.student)
+    name = clean.name(known_as(row.student, names))
     handed = handed or Handed()
     forms = []
     for item in assignment.manual.values():
@@ -156,7 +159,7 @@ def student_page(
         forms += mark_form(f"{base}s/{position}/mark", item, marks.get(item.id), mine)
     kind = "problem" if typed else "said"
     body = [
-        _nav(base, rows, position),
+        _nav(base, rows, position, names),
         f"<main><h1>{clean.html(name)}</h1>",
         f'<p class="{kind}" role="status">{clean.html(said)}</p>' if said else "",
         '<div class="side"><section aria-labelledby="code"><h2 id="code">Handed in</h2>',
@@ -174,9 +177,11 @@ def student_page(
     return _page(f"{name}: marking", body)
 
 
-def class_page(base: str, rows: list[Row], title: str, said: str = "") -> str:
+def class_page(
+    base: str, rows: list[Row], title: str, said: str = "", names: dict[str, str] | None = None
+) -> str:
     """The class list with each student's page on this server instead of a static file."""
-    page = index_page(rows, title, lambda position, row: f"{base}s/{position}")
+    page = index_page(rows, title, lambda position, row: f"{base}s/{position}", names)
     start = f'<p><a href="{base}next?after=-1" rel="ungraded">first student not marked (n)</a></p>'
     notice = f'<p class="said" role="status">{clean.html(said)}</p>' if said else ""
     return page.replace("<table>", notice + start + "<table>", 1)

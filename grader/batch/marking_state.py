@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from grader.batch.exports import NoHistory
+from grader.batch.exports import NoHistory, full_names
 from grader.batch.gradebook import Row, utc_now
 from grader.batch.marks import Mark, MarkBook
 from grader.batch.overrides import Recorded, open_recorded
@@ -85,6 +85,7 @@ class MarkingClass:
         self.close()
         self.recorded, self.assignment = recorded, recorded.assignment
         self.book = MarkBook(recorded.gradebook.connection)
+        self.names = full_names(recorded.roster) if recorded.roster else {}
         with _snapshot(self.connection):
             self.seen = self._data_version(), self._files()
             self.context: ClassBook = class_book(recorded.book)

@@ -20,11 +20,11 @@ from pathlib import Path
 
 from grader import clean, defaults, grades
 from grader.batch.answers import Kept, kind, render
-from grader.batch.exports import NoHistory, safe_name, shown_exercises
+from grader.batch.exports import NoHistory, full_names, safe_name, shown_exercises
 from grader.batch.gradebook import CourseBook, Row
 from grader.batch.intake import Gradable, entries, gather, take_submission
 from grader.batch.overrides import open_recorded
-from grader.batch.roster import Roster, assign
+from grader.batch.roster import Roster, assign, known_as
 from grader.batch.setup import course_topics
 from grader.batch.standing import final_rows
 
@@ -118,15 +118,21 @@ def _static_link(position: int, row: Row) -> str:
     return page_name(row.student)
 
 
-def index_page(rows: list[Row], title: str, link: Callable[[int, Row], str] = _static_link) -> str:
-    """The class list; ``link(position, row)``: where a student's page is."""
+def index_page(
+    rows: list[Row],
+    title: str,
+    link: Callable[[int, Row], str] = _static_link,
+    names: dict[str, str] | None = None,
+) -> str:
+    """The class list; ``link(position, row)``: where a student's page is; ``names``: the
+    roster's full names, shown with each key."""
     exercises, manual = _columns(rows)
     head = "".join(f'<th scope="col">{clean.html(c)}</th>' for c in ["student", "total", *exercises, *manual])
     lines = []
     for position, row in enumerate(rows):
         standing = row.report.get("standing") or {}
         cells = [
-            f'<th scope="row"><a href="{link(position, row)}">{clean.html(clean.name(row.student))}</a></th>'
+            f'<th scope="row"><a href="{link(position, row)}">{clean.html(clean.name(known_as(row.student, names)))}</a></th>'
         ]
         cells.append(f'<td class="n">{_points(row.score, row.max_score)} ({clean.html(row.status)})</td>')
         for name in exercises:
@@ -143,11 +149,11 @@ def index_page(rows: list[Row], title: str, link: Callable[[int, Row], str] = _s
     return _page(f"{title}: review", body)
 
 
-def _nav(rows: list[Row], position: int) -> str:
+def _nav(rows: list[Row], position: int, names: dict[str, str] | None = None) -> str:
     links = ['<li><a href="index.html">all students</a></li>']
     for label, other in (("previous", position - 1), ("next", position + 1)):
         if 0 <= other < len(rows):
-            name = clean.html(clean.name(rows[other].student))
+            name = clean.html(clean.name(known_as(rows[other].student, names)))
             links.append(
                 f'<li><a href="{page_name(rows[other].student)}" rel="{label[:4]}">{label}: {name}</a></li>'
             )
@@ -215,12 +221,13 @@ def student_page(
     handed: Handed | None,
     title: str,
     link: Callable[[int], str | None] = lambda number: None,
+    names: dict[str, str] | None = None,
 ) -> str:
     row = rows[position]
-    name = clean.name(row.student)
+    name = clean.name(known_as(row.student, names))
     handed = handed or Handed()
     body = [
-        _nav(rows, position),
+        _nav(rows, position, names),
         f"<main><h1>{clean.html(name)}</h1>",
         '<div class="side"><section aria-labelledby="code"><h2 id="code">Handed in</h2>',
         *answers(handed.kept, link),
@@ -252,16 +259,17 @@ def write_review(out: Path, submissions: Path | None = None) -> Path:
         rows = final_rows(recorded.gradebook.rows(), assignment, recorded.book)
         folder = submissions or _recorded_submissions(recorded.book)
         topics = course_topics(assignment, ())  # as the run took single files
+        names = full_names(recorded.roster) if recorded.roster else None
     title = assignment.title if assignment else out.name
     target = out / "review"
     target.mkdir(parents=True, exist_ok=True)
-    (target / "index.html").write_text(index_page(rows, title), encoding="utf-8")
+    (target / "index.html").write_text(index_page(rows, title, names=names), encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="torchgrade-review-") as scratch:
         sources = read_sources(folder, recorded.roster, topics, Path(scratch))
         for position, row in enumerate(rows):
             handed = sources.get(row.student)
             link = _copy_linked(handed, target / f"files-{safe_name(row.student)}")
-            page = student_page(rows, position, handed, title, link)
+            page = student_page(rows, position, handed, title, link, names)
             (target / page_name(row.student)).write_text(page, encoding="utf-8")
     return target / "index.html"
 

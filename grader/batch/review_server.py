@@ -113,7 +113,7 @@ def _student(marking: Marking, position: int, said: str = "", typed: dict | None
     row = held.row(position)
     page = student_page(
         marking.base, held.rows, position, marking.sources.get(row.student), held.assignment,
-        held.marks(row.student), said, typed, row,
+        held.marks(row.student), said, typed, row, held.names,
     )  # fmt: skip
     return _html(marking, page, HTTPStatus.CONFLICT if typed else HTTPStatus.OK)
 
@@ -193,7 +193,7 @@ def _routed(marking: Marking, method: str, rest: str, query: dict[str, list[str]
         return _save(marking, int(found[1]), form) if found else Answer(HTTPStatus.NOT_FOUND)
     if rest == "":
         held = marking.held
-        return _html(marking, class_page(marking.base, held.rows, _title(held.assignment)))
+        return _html(marking, class_page(marking.base, held.rows, _title(held.assignment), "", held.names))
     if rest == "next":
         after = (query.get("after") or [""])[0]
         return _next(marking, int(after) if after.isdigit() else -1)

@@ -9,12 +9,13 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from grader import clean, defaults, grades
 from grader.batch.causes import Edit, Group, class_groups
 from grader.batch.gradebook import Row
 from grader.batch.lms.base import lms_grade
+from grader.batch.roster import known_as
 from grader.checks.exercises import KIND_NAMES
 from grader.engine.subset import NOT_ALLOWED
 
@@ -56,6 +57,11 @@ class ClassStats:
         default_factory=list
     )  # student, item, state, text, reply
     causes: list[Group] = field(default_factory=list)  # failing exercises grouped by cause
+    names: dict[str, str] = field(default_factory=dict)  # student key -> the roster's full name
+
+    def who(self, student: str) -> str:
+        """The student as the instructor reads them: full name and key (grader/batch/roster.py)."""
+        return known_as(student, self.names)
 
     @property
     def mean(self) -> float:
@@ -128,13 +134,18 @@ def _people(stats: ClassStats, student: str, standing: dict) -> None:
 
 
 def class_stats(
-    rows: list[Row], missing: str = defaults.LMS_MISSING, edits: Sequence[Edit] = ()
+    rows: list[Row],
+    missing: str = defaults.LMS_MISSING,
+    edits: Sequence[Edit] = (),
+    names: dict[str, str] | None = None,
 ) -> ClassStats:
     """The class as the LMS files give it: a total counts where the LMS file holds a number
     (:func:`grader.batch.lms.base.lms_grade`), so excused, blank missing and crashed rows do not;
-    ``edits``: the instructor's merges and splits of the groups by cause."""
-    stats = ClassStats()
+    ``edits``: the instructor's merges and splits of the groups by cause; ``names``: the
+    roster's full names, shown beside each key."""
+    stats = ClassStats(names=names or {})
     for row in rows:
+        row = replace(row, student=stats.who(row.student))
         standing = row.report.get("standing") or {}
         stats.missing += row.status == "missing"
         stats.excused += row.status == "excused"
@@ -171,7 +182,10 @@ def class_stats(
                 stalled = stalled or test["status"] == "timeout"
         if stalled:
             stats.timeouts.append(row.student)
-    stats.causes = class_groups(rows, hidden_text=False, edits=edits)  # report.html quotes no hidden check
+    stats.causes = [
+        replace(group, students=[stats.who(s) for s in group.students])
+        for group in class_groups(rows, hidden_text=False, edits=edits)
+    ]  # report.html quotes no hidden check
     return stats
 
 
@@ -193,7 +207,7 @@ def summary_text(stats: ClassStats) -> str:
     if stats.refused:
         lines.append(
             "refused before running (code outside the graded subset): "
-            + "; ".join(f"{clean.name(s)} ({clean.text(why)})" for s, why in stats.refused)
+            + "; ".join(f"{clean.name(s)}: {clean.text(why)}" for s, why in stats.refused)
         )
     unmarked = [f"{item} {c['not marked']}" for item, c in stats.manual.items() if c["not marked"]]
     if unmarked:
@@ -202,6 +216,6 @@ def summary_text(stats: ClassStats) -> str:
     if asked:
         lines.append(f"open grade inquiries: {asked} (grade batch inquiry --list)")
     if stats.late:
-        lines.append("late: " + ", ".join(f"{clean.name(s)} ({why})" for s, why in stats.late))
+        lines.append("late: " + "; ".join(f"{clean.name(s)}: {why}" for s, why in stats.late))
     lines += [f"failed to grade: {clean.name(s)}: {clean.text(why)[:200]}" for s, why in stats.not_graded]
     return "\n".join(lines)

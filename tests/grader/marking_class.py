@@ -170,3 +170,35 @@ def time_marking(url: str, rounds: int) -> tuple[float, float]:
         moves.append(time.perf_counter() - start)
         assert status == 200
     return statistics.median(saves), statistics.median(moves)
+
+
+def main(size: int, rounds: int) -> None:
+    """Write a class of ``size``, serve it as an instructor does and print what marking costs."""
+    import signal
+    import subprocess
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="torchgrade-marking-class-"))
+    out = write_marking_class(root, size)
+    start = time.perf_counter()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "grader", "batch", "review", "--serve", "--out", str(out), "--by", "bench"],
+        stdout=subprocess.PIPE, text=True, cwd=REPO,
+    )  # fmt: skip
+    try:
+        line = server.stdout.readline() if server.stdout else ""
+        url = line.split(" at ", 1)[1].split()[0]
+        started = time.perf_counter() - start
+        start = time.perf_counter()
+        _get(url)
+        index = time.perf_counter() - start
+        saving, moving = time_marking(url, rounds)
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait()
+    print(f"{size} students: start {started:.2f} s, class list {index:.3f} s, "
+          f"save+next {saving:.3f} s, next/previous {moving:.3f} s (medians of {rounds}); in {root}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200, int(sys.argv[2]) if len(sys.argv) > 2 else 15)

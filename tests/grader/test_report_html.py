@@ -118,7 +118,7 @@ def test_the_summary_of_a_class_of_12():
     assert lines[0] == "graded 11, failed to grade 1, no submission 0, excused 0, timeouts or crashes 2"
     assert lines[1] == "mean 7.24, median 8.10 (of 10)"
     assert sum(int(line.rsplit(" ", 1)[1]) for line in lines[2:12]) == 11
-    assert lines[12] == f"timeouts or crashes: {HOSTILE}, s11" and lines[13] == "late: s10 (1 h late, −10 %)"
+    assert lines[12] == f"timeouts or crashes: {HOSTILE}, s11" and lines[13] == "late: s10: 1 h late, −10 %"
 
 
 @pytest.mark.e2e
