@@ -89,7 +89,7 @@ def student_history(out: Path, query: str) -> str:
         row = final[0]
         name = recorded.assignment.name if recorded.assignment else "now"
         lines.append(f"{name}: {grades.of(row.score, row.max_score)} ({row.status})")
-        lines += [f"  {line}" for line in standing_lines(row)]
+        lines += [f"  {line}" for line in standing_lines(row, retotalled=True)]
     lines += [
         f"mark: {m.marked_at}  {m.item} {grades.text(m.points)}  by {clean.name(m.marked_by)}"
         + (f"  ({clean.name(m.why)})" if m.why else "")

@@ -264,8 +264,10 @@ def _group_notes(noted: list[Noted], exercises: dict[str, list[float]], overridd
     return lines
 
 
-def standing_lines(row: Row) -> list[str]:
-    """What the feedback and the history say about late penalties and overrides."""
+def standing_lines(row: Row, retotalled: bool = False) -> list[str]:
+    """What the feedback and the history say about late penalties and overrides; with
+    ``retotalled`` (the history), the marks an edited rubric re-totalled too (the feedback says
+    that beside the item itself)."""
     standing = row.report.get("standing") or {}
     lines = []
     if standing.get("excused"):
@@ -278,7 +280,7 @@ def standing_lines(row: Row) -> list[str]:
         f"{name}: the rubric changed after marking: {grades.text(item['retotalled'][0])} → "
         f"{grades.text(item['retotalled'][1])}"
         for name, item in standing.get("manual", {}).items()
-        if item.get("retotalled")
+        if retotalled and item.get("retotalled")
     ]
     return lines
 

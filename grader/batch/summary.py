@@ -53,6 +53,7 @@ class ClassStats:
     exercise_points: dict[str, list[tuple[float, float, float]]] = field(default_factory=dict)
     checks: dict[str, CheckStats] = field(default_factory=dict)
     manual: dict[str, Counter] = field(default_factory=dict)  # item -> full/partial/zero/not marked
+    retotalled: Counter = field(default_factory=Counter)  # item -> marks an edited rubric re-totalled
     inquiries: list[tuple[str, str, str, str, str]] = field(
         default_factory=list
     )  # student, item, state, text, reply
@@ -129,6 +130,7 @@ def _people(stats: ClassStats, student: str, standing: dict) -> None:
         earned, possible = shown["points"], shown["max_points"]
         share = "full" if earned >= possible else "partial" if earned > 0 else "zero"
         stats.manual.setdefault(item, Counter())[share if shown["marked"] else "not marked"] += 1
+        stats.retotalled[item] += bool(shown.get("retotalled"))
     for asked in standing.get("inquiries", []):
         stats.inquiries.append((student, asked["item"], asked["state"], asked["text"], asked["reply"]))
 
@@ -212,6 +214,12 @@ def summary_text(stats: ClassStats) -> str:
     unmarked = [f"{item} {c['not marked']}" for item, c in stats.manual.items() if c["not marked"]]
     if unmarked:
         lines.append("not marked yet (grade batch mark): " + ", ".join(unmarked))
+    retotalled = [f"{item} {n}" for item, n in stats.retotalled.items() if n]
+    if retotalled:
+        lines.append(
+            "re-totalled since the rubric changed (each student's feedback says so once): "
+            + ", ".join(retotalled)
+        )
     asked = sum(state == "open" for _, _, state, _, _ in stats.inquiries)
     if asked:
         lines.append(f"open grade inquiries: {asked} (grade batch inquiry --list)")

@@ -16,6 +16,7 @@ from grader.batch.marking import MarkRequest, open_inquiry, read_sheet, record_m
 from grader.batch.marks import SEEDED, MarkBook, MarkSchemaError
 from grader.batch.overrides import open_recorded, student_history
 from grader.batch.standing import final_rows
+from grader.batch.summary import class_stats, summary_text
 
 pytestmark = pytest.mark.unit
 
@@ -87,7 +88,9 @@ def test_an_edited_rubric_re_totals_a_rubric_mark_with_a_line_saying_so(out, tmp
     assert alice.report["standing"]["manual"]["explain"]["points"] == 16 and alice.score == 26
     assert bob.report["standing"]["manual"]["explain"]["points"] == 9  # points typed: unchanged
     feedback = feedback_markdown(alice)
-    assert "16 / 20" in feedback and "the rubric changed after marking: 20 → 16" in feedback
+    assert "16 / 20" in feedback and feedback.count("the rubric changed after marking: 20 → 16") == 1
+    said = summary_text(class_stats(list(rows(out).values())))
+    assert "re-totalled since the rubric changed (each student's feedback says so once): explain 1" in said
     assert "explain: the rubric changed after marking: 20 → 16" in student_history(out, "alice")
 
 
