@@ -3,10 +3,11 @@ manual item (rubric ticks, points, a comment to the student, a private note) and
 
 The forms post plain HTML forms, so marking works without script; a small script (allowed by the
 page's nonce, nothing else may run) adds the keys: ``j``/``k`` next and previous student, ``n``
-the next student not marked yet, ``1``–``9`` tick the first unmarked item's rubric lines, and
-Ctrl+Enter saves and moves to the next student not marked yet. Each form carries the version of
-the mark it was drawn from, so that a save over a mark changed meanwhile (another tab, another
-TA) is refused and shown instead of overwriting it.
+the next student not marked yet, ``1``–``9`` tick the first unmarked item's rubric lines, ``c``
+goes to the comment box (of the item in focus, else the first unmarked), and Ctrl+Enter saves
+and moves to the next student not marked yet. Each form carries the version of the mark it was
+drawn from, so that a save over a mark changed meanwhile (another tab, another TA) is refused
+and shown, beside the mark now recorded, instead of overwriting it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ form.mark textarea { width: 100%; min-height: 4em; box-sizing: border-box; }
 form.mark label.line { display: block; margin-top: 0.4em; }
 .said { background: #e8f4e8; border: 1px solid #2e7d32; padding: 0.4em 0.8em; }
 .problem { background: #fdecea; border: 1px solid #b3261e; padding: 0.4em 0.8em; }
+.recorded { background: #fff8e1; border: 1px solid #8a6d00; padding: 0.2em 0.8em; margin: 0.4em 0; }
 kbd { border: 1px solid #888; border-radius: 3px; padding: 0 0.3em; }
 """
 KEYS = """
@@ -60,6 +62,11 @@ KEYS = """
     if (event.key === "j") { go("next"); }
     else if (event.key === "k") { go("prev"); }
     else if (event.key === "n") { go("ungraded"); }
+    else if (event.key === "c") {
+      var here = (event.target.closest && event.target.closest("form.mark")) || first;
+      var box = here ? here.querySelector("textarea[name=comment]") : null;
+      if (box) { event.preventDefault(); box.focus(); }
+    }
     else if (/^[1-9]$/.test(event.key) && first) {
       var box = first.querySelectorAll("input[name=rubric]")[parseInt(event.key, 10) - 1];
       if (box) { box.checked = !box.checked; sum(first); box.focus(); }
@@ -94,6 +101,21 @@ def _rubric(item: ManualItem, chosen: tuple[str, ...]) -> list[str]:
     return ["<ul>", *lines, "</ul>"]
 
 
+def _recorded(item: ManualItem, mark: Mark | None) -> list[str]:
+    """The mark recorded now, shown beside what a refused save had typed."""
+    if mark is None:
+        return ['<div class="recorded" role="note"><p><strong>Recorded now:</strong> no mark.</p></div>']
+    lines = [item.rubric_item(r) for r in mark.rubric]
+    ticked = "; ".join(clean.html(line.text or line.id) for line in lines if line is not None)
+    said = [
+        f"<p><strong>Recorded now</strong> by {clean.html(mark.marked_by)} at {clean.html(mark.marked_at)}: "
+        f"{grades.text(mark.points)} points{f' (rubric: {ticked})' if ticked else ''}</p>",
+        f"<p>Comment: {clean.html(mark.comment)}</p>" if mark.comment else "",
+        f"<p>Private note: {clean.html(mark.note)}</p>" if mark.note else "",
+    ]
+    return ['<div class="recorded" role="note">', *said, "</div>"]
+
+
 def mark_form(action: str, item: ManualItem, mark: Mark | None, typed: dict | None = None) -> list[str]:
     """The form of one manual item: ``mark`` as it stands, or what was ``typed`` (a refused save)."""
     typed = typed or {}
@@ -112,6 +134,7 @@ def mark_form(action: str, item: ManualItem, mark: Mark | None, typed: dict | No
         f"<fieldset><legend>{clean.html(item.title)} ({grades.text(item.points)} points): {state}</legend>",
         f'<input type="hidden" name="item" value="{ident}">',
         f'<input type="hidden" name="base" value="{version(mark)}">',
+        *(_recorded(item, mark) if typed else []),
         *_rubric(item, chosen),
         f'<label class="line" for="points-{ident}">points (0 to {grades.text(item.points)}; the ticked lines\' sum when any is ticked)</label>',
         f'<input id="points-{ident}" name="points" type="number" min="0" max="{item.points:g}" step="any" value="{clean.html(points)}">',
@@ -171,7 +194,8 @@ def student_page(
         *_results(row),
         "</section></div>",
         "<p>Keys: <kbd>j</kbd> next, <kbd>k</kbd> previous, <kbd>n</kbd> next not marked, "
-        "<kbd>1</kbd>–<kbd>9</kbd> tick a rubric line, <kbd>Ctrl</kbd>+<kbd>Enter</kbd> save and go on.</p>",
+        "<kbd>1</kbd>–<kbd>9</kbd> tick a rubric line, <kbd>c</kbd> to the comment, "
+        "<kbd>Ctrl</kbd>+<kbd>Enter</kbd> save and go on.</p>",
         "</main>",
     ]
     return _page(f"{name}: marking", body)

@@ -89,8 +89,10 @@ class MarkingClass:
         with _snapshot(self.connection):
             self.seen = self._data_version(), self._files()
             self.context: ClassBook = class_book(recorded.book)
-            final = (final_row(row, self.assignment, self.context) for row in recorded.gradebook.each_row())
-            self.rows = [_light(row) for row in final]
+            self.rows, self.absent = [], set()
+            for row in recorded.gradebook.each_row():
+                self.absent |= {row.student} if row.status == "missing" else set()
+                self.rows.append(_light(final_row(row, self.assignment, self.context)))
             self.others = self._others()
             self.latest = self.book.marked_since(0)[0]
         self.positions = {row.student: position for position, row in enumerate(self.rows)}
@@ -145,6 +147,14 @@ class MarkingClass:
         position = self.positions.get(student)
         if position is not None:
             self.rows[position] = _light(self.row(position))
+
+    def to_mark(self, position: int) -> bool:
+        """Whether the student at ``position`` is offered for marking: they handed something
+        in (an excused student without a submission is not) and an item is not marked yet."""
+        student = self.rows[position].student
+        return student not in self.absent and any(
+            i not in self.marks(student) for i in self.assignment.manual
+        )
 
     def marks(self, student: str) -> dict[str, Mark]:
         return self.context.marks.get(student, {})

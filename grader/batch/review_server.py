@@ -31,11 +31,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from grader.batch.answers import LINKED, kind
 from grader.batch.exports import NoHistory
-from grader.batch.gradebook import Row
 from grader.batch.marking import MarkProblem, MarkRequest, mark_for, who
 from grader.batch.marking_page import class_page, served, student_page
 from grader.batch.marking_state import MarkingClass
-from grader.batch.marks import Mark, version
+from grader.batch.marks import version
 from grader.batch.review import Handed, _recorded_submissions, read_sources
 from grader.batch.setup import course_topics
 from grader.course import Assignment
@@ -75,10 +74,6 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def _unmarked(row: Row, assignment: Assignment, marks: dict[str, dict[str, Mark]]) -> bool:
-    return row.status != "missing" and any(i not in marks.get(row.student, {}) for i in assignment.manual)
-
-
 def _html(marking: Marking, page: str, status: int = HTTPStatus.OK) -> Answer:
     nonce = secrets.token_urlsafe(16)
     policy = PAGE_POLICY.format(nonce=nonce)
@@ -92,9 +87,9 @@ def _redirect(location: str) -> Answer:
 def _next(marking: Marking, after: int) -> Answer:
     """To the first student after ``after`` (round the class) with an item not marked yet."""
     held = marking.held
-    rows, marks = held.rows, held.context.marks
+    rows = held.rows
     order = list(range(after + 1, len(rows))) + list(range(0, min(after + 1, len(rows))))
-    found = next((p for p in order if _unmarked(rows[p], held.assignment, marks)), None)
+    found = next((p for p in order if held.to_mark(p)), None)
     if found is None:
         return _html(
             marking, class_page(marking.base, rows, _title(held.assignment), "every student is marked")
@@ -158,8 +153,8 @@ def _save(marking: Marking, position: int, form: dict[str, list[str]]) -> Answer
     if not saved:
         said = (
             f"not saved: {item} was changed meanwhile (by {current.marked_by if current else 'someone'}, "
-            "in another tab or by another marker); what you typed is below: check it against "
-            "the mark now recorded (reload to see it) and save again"
+            "in another tab or by another marker); what you typed is below, beside the mark now "
+            "recorded: check one against the other and save again"
         )
         return _student(marking, position, said, {**typed, "base": version(current)})
     marking.saved += 1

@@ -4,8 +4,8 @@ Chromium, by keyboard, and the marks in every export after the next ``grade batc
 Two classes of three, graded for real: a Moodle download (online text, ``.txt`` and ``.md``
 answers beside the code, a Moodle grading worksheet) and a Canvas one (``.txt`` and ``.md``, a
 Canvas gradebook export). In each, the instructor presses ``n`` for the first student not
-marked, ticks rubric lines with ``1``–``3`` or types points, Tabs to the comment, types it and
-saves with Ctrl+Enter, which moves on to the next student not marked, until the class is done.
+marked, ticks rubric lines with ``1``–``3`` (then ``c`` to the comment) or types points (then
+Tab to the comment), types it and saves with Ctrl+Enter, which moves on to the next student not marked, until the class is done.
 A second tab saving over a mark changed meanwhile is refused and loses nothing; the server
 answers nothing without its token, to another Host, or to a form from another origin; a
 student's hostile answer runs nothing; Ctrl-C stops the server. The next ``grade batch`` puts
@@ -197,7 +197,11 @@ def mark_here(tab: Tab) -> str:
     if points:
         tab_to(tab, "points")
         tab.type(points)
-    tab_to(tab, "comment")
+        tab_to(tab, "comment")
+    else:  # from a rubric line, ``c`` goes to the comment box and types nothing
+        tab.press("c")
+        focused = "[document.activeElement.name, document.activeElement.value]"
+        assert tab.evaluate(focused) == ["comment", ""]
     tab.type(comment)
     here = str(tab.evaluate("location.href"))
     tab.press("Enter", ctrl=True)

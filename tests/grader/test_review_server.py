@@ -25,6 +25,7 @@ COURSE = """
 [assignments.hw1]
 exercises = ["losses.mse"]
 points = 30
+excused = ["carol"]
 
 [assignments.hw1.manual.explain]
 points = 20
@@ -49,6 +50,7 @@ def server(tmp_path):
     for student in ("alice", HOSTILE):
         report = {"topics": [{"name": "losses", "tests": [make_check("passed", "mse")]}]}
         gradebook.record(Row(student, "h", "v", "graded", "", 0, 0, report))
+    gradebook.record(Row("carol", "", "v", "missing", "no submission"))  # excused, nothing handed in
     book = CourseBook(gradebook)
     book.set_meta("course", {"file": str(tmp_path / "course.toml"), "assignment": "hw1"})
     book.set_meta("submissions", str(tmp_path / "class"))
@@ -127,6 +129,9 @@ def test_a_save_over_a_mark_changed_meanwhile_is_refused_and_loses_nothing(serve
     second = {"item": "explain", "base": drawn, "points": "1", "comment": "second tab", "then": "next"}
     status, _, page = ask(server.url + "s/1/mark", second)
     assert status == 409 and "was changed meanwhile" in page and "second tab" in page
+    recorded = re.search(r'<div class="recorded" role="note">(.*?)</div>', page, re.S)
+    assert recorded and "by ta1" in recorded[1] and "20 points (rubric: first; second)" in recorded[1]
+    assert "Comment: first tab" in recorded[1]  # the mark recorded now, beside what was typed
     assert (marks(server)["alice"].points, marks(server)["alice"].comment) == (20, "first tab")
     again = {**second, "base": base_of(page)}  # seen and saved again: now it counts
     assert ask(server.url + "s/1/mark", again)[0] == 303 and marks(server)["alice"].points == 1
@@ -154,6 +159,7 @@ def test_next_goes_to_the_first_student_not_marked_and_survives_a_bad_query(serv
     for query in ("next?after=-1", "next?after=abc", "next", "next?after=1"):
         status, headers, _ = ask(server.url + query)
         assert status == 303 and headers["Location"] == server.marking.base + "s/0", query
+    assert ask(server.url + "s/2")[0] == 200  # carol: excused with nothing handed in, never offered
 
 
 def test_a_mark_given_elsewhere_meanwhile_is_noticed_not_overwritten(server):
