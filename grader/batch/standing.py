@@ -4,8 +4,8 @@ The gradebook keeps what the suites said (one point per check); this module turn
 what the exports show: an exercise's points spread over its checks (equally, or by the
 weights the course gives kinds), the instructor's overrides on top, then the late penalty.
 It runs at every export, so an extension granted or an override recorded after grading
-applies without a regrade. Without a course, a check is worth one point and only overrides
-apply.
+applies without a regrade. Without a course, an exercise is worth one point per check (the
+exercise verdict deciding what it earns) and only overrides apply.
 """
 
 from __future__ import annotations
@@ -121,7 +121,9 @@ def late_penalty(
     if submitted_at is None:
         if not late_marker or extended:  # the LMS marks late against its own due date: an extension wins
             return Late(0.0, "")
-        span, when = timedelta(hours=1 if policy.kind == "per_hour" else 24), "late (time unknown: 1 unit)"
+        hourly = policy.kind == "per_hour"
+        span = timedelta(hours=1 if hourly else 24)
+        when = f"marked late by the LMS, time unknown: counted as 1 {'hour' if hourly else 'day'} late"
     else:
         span = submitted_at - due
         if span <= policy.grace:
