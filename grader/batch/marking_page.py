@@ -15,8 +15,7 @@ from __future__ import annotations
 from grader import clean, grades
 from grader.batch.gradebook import Row
 from grader.batch.marks import Mark, version
-from grader.batch.review import STYLE, Handed, _code, _page, _results, answers, index_page
-from grader.batch.roster import known_as
+from grader.batch.review import STYLE, Handed, Who, _code, _page, _results, answers, index_page
 from grader.course import Assignment, ManualItem
 
 FORM_STYLE = """
@@ -148,11 +147,11 @@ def mark_form(action: str, item: ManualItem, mark: Mark | None, typed: dict | No
     ]
 
 
-def _nav(base: str, rows: list[Row], position: int, names: dict[str, str] | None) -> str:
+def _nav(base: str, rows: list[Row], position: int, who: Who) -> str:
     links = [f'<li><a href="{base}">all students</a></li>']
     for label, rel, other in (("previous (k)", "prev", position - 1), ("next (j)", "next", position + 1)):
         if 0 <= other < len(rows):
-            name = clean.html(clean.name(known_as(rows[other].student, names)))
+            name = clean.html(clean.name(who(rows[other].student)))
             links.append(f'<li><a href="{base}s/{other}" rel="{rel}">{label}: {name}</a></li>')
     links.append(f'<li><a href="{base}next?after={position}" rel="ungraded">next not marked (n)</a></li>')
     return f'<nav aria-label="students"><ul>{"".join(links)}</ul></nav>'
@@ -168,13 +167,13 @@ def student_page(
     said: str = "",
     typed: dict | None = None,
     row: Row | None = None,
-    names: dict[str, str] | None = None,
+    who: Who = str,
 ) -> str:
     """A student's page with their answers and code, the marking forms and the results
     (``row``: the student's whole row, where ``rows`` holds what the navigation needs;
-    ``names``: the roster's full names, shown with each key)."""
+    ``who(key)``: how a student is named)."""
     row = row or rows[position]
-    name = clean.name(known_as(row.student, names))
+    name = clean.name(who(row.student))
     handed = handed or Handed()
     forms = []
     for item in assignment.manual.values():
@@ -182,7 +181,7 @@ def student_page(
         forms += mark_form(f"{base}s/{position}/mark", item, marks.get(item.id), mine)
     kind = "problem" if typed else "said"
     body = [
-        _nav(base, rows, position, names),
+        _nav(base, rows, position, who),
         f"<main><h1>{clean.html(name)}</h1>",
         f'<p class="{kind}" role="status">{clean.html(said)}</p>' if said else "",
         '<div class="side"><section aria-labelledby="code"><h2 id="code">Handed in</h2>',
@@ -201,11 +200,9 @@ def student_page(
     return _page(f"{name}: marking", body)
 
 
-def class_page(
-    base: str, rows: list[Row], title: str, said: str = "", names: dict[str, str] | None = None
-) -> str:
+def class_page(base: str, rows: list[Row], title: str, said: str = "", who: Who = str) -> str:
     """The class list with each student's page on this server instead of a static file."""
-    page = index_page(rows, title, lambda position, row: f"{base}s/{position}", names)
+    page = index_page(rows, title, lambda position, row: f"{base}s/{position}", who)
     start = f'<p><a href="{base}next?after=-1" rel="ungraded">first student not marked (n)</a></p>'
     notice = f'<p class="said" role="status">{clean.html(said)}</p>' if said else ""
     return page.replace("<table>", notice + start + "<table>", 1)

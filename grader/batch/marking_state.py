@@ -8,12 +8,17 @@ cost): a mark given elsewhere (a second server, ``grade batch mark``) is read al
 else (a regrade, an override, a group note) reads the class again, as does a change of the course
 file or the roster. A student's page reads their own row. A save is one transaction that writes
 the mark only if the mark it replaces is still the one its form was drawn from; the gradebook
-stays the one record. Its callers hold :attr:`MarkingClass.lock` around every use.
+stays the one record. Under anonymous marking (the assignment's ``anonymous = true``, or
+``--anonymous``) the pages name each student by a pseudonym kept for the gradebook, in their
+order, until the course file releases the names. Its callers hold :attr:`MarkingClass.lock`
+around every use.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import secrets
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -22,9 +27,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from grader.batch.exports import NoHistory, full_names
-from grader.batch.gradebook import Row, utc_now
+from grader.batch.gradebook import CourseBook, Row, utc_now
 from grader.batch.marks import Mark, MarkBook
 from grader.batch.overrides import Recorded, open_recorded
+from grader.batch.roster import known_as
 from grader.batch.standing import ClassBook, class_book, final_row
 
 # Tables whose every change a mark makes: the rest are fingerprinted to tell a mark given
@@ -48,6 +54,15 @@ def _stat(path: object) -> tuple[int, int] | None:
     return found.st_mtime_ns, found.st_size
 
 
+def _secret(book: CourseBook) -> bytes:
+    """The gradebook's key of pseudonyms (made on first use): the same student, the same one."""
+    found = book.meta("pseudonym_key")
+    if not isinstance(found, str):
+        found = secrets.token_hex(16)
+        book.set_meta("pseudonym_key", found)
+    return found.encode()
+
+
 @contextmanager
 def _snapshot(connection: sqlite3.Connection) -> Iterator[None]:
     """One read transaction: what is read inside it is the gradebook at one moment."""
@@ -62,8 +77,9 @@ def _snapshot(connection: sqlite3.Connection) -> Iterator[None]:
 class MarkingClass:
     """One gradebook's class, for marking; every use under :attr:`lock`."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, anonymous: bool = False) -> None:
         self.out = out
+        self.forced_anonymous = anonymous  # --anonymous: whatever the course file says
         self.lock = threading.RLock()
         self.recorded: Recorded | None = None
         self._read()
@@ -86,6 +102,8 @@ class MarkingClass:
         self.recorded, self.assignment = recorded, recorded.assignment
         self.book = MarkBook(recorded.gradebook.connection)
         self.names = full_names(recorded.roster) if recorded.roster else {}
+        self.anonymous = self.forced_anonymous or recorded.assignment.anonymous
+        self.secret = _secret(recorded.book) if self.anonymous else b""
         with _snapshot(self.connection):
             self.seen = self._data_version(), self._files()
             self.context: ClassBook = class_book(recorded.book)
@@ -95,6 +113,8 @@ class MarkingClass:
                 self.rows.append(_light(final_row(row, self.assignment, self.context)))
             self.others = self._others()
             self.latest = self.book.marked_since(0)[0]
+        if self.anonymous:  # the class list in the pseudonyms' order: the keys' would tell
+            self.rows.sort(key=lambda row: self.who(row.student))
         self.positions = {row.student: position for position, row in enumerate(self.rows)}
 
     def _data_version(self) -> int:
@@ -147,6 +167,13 @@ class MarkingClass:
         position = self.positions.get(student)
         if position is not None:
             self.rows[position] = _light(self.row(position))
+
+    def who(self, student: str) -> str:
+        """How the pages name ``student``: the roster's full name with the key, or under
+        anonymous marking a pseudonym that stays the same for this gradebook."""
+        if not self.anonymous:
+            return known_as(student, self.names)
+        return "student " + hmac.new(self.secret, student.encode(), "sha256").hexdigest()[:8].upper()
 
     def to_mark(self, position: int) -> bool:
         """Whether the student at ``position`` is offered for marking: they handed something

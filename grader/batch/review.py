@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from grader import clean, defaults, grades
@@ -27,6 +28,8 @@ from grader.batch.overrides import open_recorded
 from grader.batch.roster import Roster, assign, known_as
 from grader.batch.setup import course_topics
 from grader.batch.standing import final_rows
+
+Who = Callable[[str], str]  # a student's key -> how a page names them
 
 STYLE = """
 body { font-family: sans-serif; margin: 1.5em; color: #1a1a1a; background: #fff; }
@@ -122,17 +125,17 @@ def index_page(
     rows: list[Row],
     title: str,
     link: Callable[[int, Row], str] = _static_link,
-    names: dict[str, str] | None = None,
+    who: Who = str,
 ) -> str:
-    """The class list; ``link(position, row)``: where a student's page is; ``names``: the
-    roster's full names, shown with each key."""
+    """The class list; ``link(position, row)``: where a student's page is; ``who(key)``: how a
+    student is named (the roster's full name with the key: :func:`grader.batch.roster.known_as`)."""
     exercises, manual = _columns(rows)
     head = "".join(f'<th scope="col">{clean.html(c)}</th>' for c in ["student", "total", *exercises, *manual])
     lines = []
     for position, row in enumerate(rows):
         standing = row.report.get("standing") or {}
         cells = [
-            f'<th scope="row"><a href="{link(position, row)}">{clean.html(clean.name(known_as(row.student, names)))}</a></th>'
+            f'<th scope="row"><a href="{link(position, row)}">{clean.html(clean.name(who(row.student)))}</a></th>'
         ]
         cells.append(f'<td class="n">{_points(row.score, row.max_score)} ({clean.html(row.status)})</td>')
         for name in exercises:
@@ -149,11 +152,11 @@ def index_page(
     return _page(f"{title}: review", body)
 
 
-def _nav(rows: list[Row], position: int, names: dict[str, str] | None = None) -> str:
+def _nav(rows: list[Row], position: int, who: Who = str) -> str:
     links = ['<li><a href="index.html">all students</a></li>']
     for label, other in (("previous", position - 1), ("next", position + 1)):
         if 0 <= other < len(rows):
-            name = clean.html(clean.name(known_as(rows[other].student, names)))
+            name = clean.html(clean.name(who(rows[other].student)))
             links.append(
                 f'<li><a href="{page_name(rows[other].student)}" rel="{label[:4]}">{label}: {name}</a></li>'
             )
@@ -221,13 +224,13 @@ def student_page(
     handed: Handed | None,
     title: str,
     link: Callable[[int], str | None] = lambda number: None,
-    names: dict[str, str] | None = None,
+    who: Who = str,
 ) -> str:
     row = rows[position]
-    name = clean.name(known_as(row.student, names))
+    name = clean.name(who(row.student))
     handed = handed or Handed()
     body = [
-        _nav(rows, position, names),
+        _nav(rows, position, who),
         f"<main><h1>{clean.html(name)}</h1>",
         '<div class="side"><section aria-labelledby="code"><h2 id="code">Handed in</h2>',
         *answers(handed.kept, link),
@@ -260,16 +263,17 @@ def write_review(out: Path, submissions: Path | None = None) -> Path:
         folder = submissions or _recorded_submissions(recorded.book)
         topics = course_topics(assignment, ())  # as the run took single files
         names = full_names(recorded.roster) if recorded.roster else None
+    who = partial(known_as, names=names)
     title = assignment.title if assignment else out.name
     target = out / "review"
     target.mkdir(parents=True, exist_ok=True)
-    (target / "index.html").write_text(index_page(rows, title, names=names), encoding="utf-8")
+    (target / "index.html").write_text(index_page(rows, title, who=who), encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="torchgrade-review-") as scratch:
         sources = read_sources(folder, recorded.roster, topics, Path(scratch))
         for position, row in enumerate(rows):
             handed = sources.get(row.student)
             link = _copy_linked(handed, target / f"files-{safe_name(row.student)}")
-            page = student_page(rows, position, handed, title, link, names)
+            page = student_page(rows, position, handed, title, link, who)
             (target / page_name(row.student)).write_text(page, encoding="utf-8")
     return target / "index.html"
 

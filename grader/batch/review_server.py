@@ -108,7 +108,7 @@ def _student(marking: Marking, position: int, said: str = "", typed: dict | None
     row = held.row(position)
     page = student_page(
         marking.base, held.rows, position, marking.sources.get(row.student), held.assignment,
-        held.marks(row.student), said, typed, row, held.names,
+        held.marks(row.student), said, typed, row, held.who,
     )  # fmt: skip
     return _html(marking, page, HTTPStatus.CONFLICT if typed else HTTPStatus.OK)
 
@@ -188,7 +188,7 @@ def _routed(marking: Marking, method: str, rest: str, query: dict[str, list[str]
         return _save(marking, int(found[1]), form) if found else Answer(HTTPStatus.NOT_FOUND)
     if rest == "":
         held = marking.held
-        return _html(marking, class_page(marking.base, held.rows, _title(held.assignment), "", held.names))
+        return _html(marking, class_page(marking.base, held.rows, _title(held.assignment), "", held.who))
     if rest == "next":
         after = (query.get("after") or [""])[0]
         return _next(marking, int(after) if after.isdigit() else -1)
@@ -270,9 +270,12 @@ class MarkingServer(ThreadingHTTPServer):
         return f"http://127.0.0.1:{self.server_address[1]}{self.marking.base}"
 
 
-def open_marking(out: Path, submissions: Path | None, scratch: Path, by: str | None = None) -> Marking:
-    """The class of ``out`` read for marking: its students' files unpacked under ``scratch``."""
-    held = MarkingClass(out)
+def open_marking(
+    out: Path, submissions: Path | None, scratch: Path, by: str | None = None, anonymous: bool = False
+) -> Marking:
+    """The class of ``out`` read for marking: its students' files unpacked under ``scratch``
+    (``anonymous``: every student named by a pseudonym, whatever the course file says)."""
+    held = MarkingClass(out, anonymous)
     try:
         assert held.recorded is not None
         folder = submissions or _recorded_submissions(held.recorded.book)
@@ -285,11 +288,16 @@ def open_marking(out: Path, submissions: Path | None, scratch: Path, by: str | N
 
 
 def serve(
-    out: Path, submissions: Path | None, port: int, say: Callable[[str], None], by: str | None = None
+    out: Path,
+    submissions: Path | None,
+    port: int,
+    say: Callable[[str], None],
+    by: str | None = None,
+    anonymous: bool = False,
 ) -> int:
     """Serve ``out``'s class for marking until Ctrl-C; the number of marks saved."""
     with tempfile.TemporaryDirectory(prefix="torchgrade-marking-") as scratch:
-        marking = open_marking(out, submissions, Path(scratch), by)
+        marking = open_marking(out, submissions, Path(scratch), by, anonymous)
         with MarkingServer(marking, port) as server:
             say(f"marking {out} at {server.url} (this machine only; Ctrl-C stops)")
             try:

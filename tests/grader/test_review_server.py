@@ -193,3 +193,21 @@ def test_a_request_reads_one_row_whatever_the_class(server, monkeypatch):
     ask(server.url + "s/1/mark", {"item": "explain", "base": drawn, "points": "3", "then": "next"})
     ask(server.url + "s/0")
     assert read == ["alice", "alice", HOSTILE]  # the page, the saved row again, the next page
+
+
+def test_anonymous_marking_names_no_student_until_the_course_file_releases_them(server, tmp_path):
+    course = tmp_path / "course.toml"
+    course.write_text(COURSE.replace("excused = ", "anonymous = true\nexcused = "))
+    index = ask(server.url)[2]
+    pages = [index, *(ask(server.url + f"s/{n}")[2] for n in range(3))]
+    assert all("alice" not in page and "carol" not in page and "&lt;img" not in page for page in pages)
+    named = re.findall(r">(student [0-9A-F]{8})</a>", index)
+    assert len(set(named)) == 3 and named == sorted(named)  # in the pseudonyms' order, not the keys'
+    assert re.findall(r">(student [0-9A-F]{8})</a>", ask(server.url)[2]) == named  # the same each time
+    course.write_text(COURSE)  # the marks released: the names again
+    assert ">alice</a>" in ask(server.url)[2]
+    forced = open_marking(server.marking.out, None, tmp_path / "scratch2", anonymous=True)
+    try:
+        assert [forced.held.who(row.student) for row in forced.held.rows] == named
+    finally:
+        forced.held.close()
