@@ -111,6 +111,13 @@ def _columns(rows: list[Row]) -> tuple[list[str], list[str]]:
     return list(exercises), list(manual)
 
 
+def _total(row: Row) -> str:
+    """ "17 / 30 (graded)"; "excused" alone: an excused student has no points to show."""
+    if row.status == "excused":
+        return "excused"
+    return f"{_points(row.score, row.max_score)} ({clean.html(row.status)})"
+
+
 def _manual_cell(shown: dict | None) -> str:
     if shown is None:
         return ""
@@ -137,11 +144,15 @@ def index_page(
         cells = [
             f'<th scope="row"><a href="{link(position, row)}">{clean.html(clean.name(who(row.student)))}</a></th>'
         ]
-        cells.append(f'<td class="n">{_points(row.score, row.max_score)} ({clean.html(row.status)})</td>')
+        cells.append(f'<td class="n">{_total(row)}</td>')
         for name in exercises:
             shown = standing.get("exercises", {}).get(name)
-            cells.append(f'<td class="n">{_points(*shown) if shown else ""}</td>')
-        cells += [f"<td>{_manual_cell(standing.get('manual', {}).get(name))}</td>" for name in manual]
+            cells.append(f'<td class="n">{_points(*shown) if shown and row.status != "excused" else ""}</td>')
+        excused = row.status == "excused"
+        cells += [
+            f"<td>{'excused' if excused else _manual_cell(standing.get('manual', {}).get(name))}</td>"
+            for name in manual
+        ]
         lines.append("<tr>" + "".join(cells) + "</tr>")
     body = [
         f"<main><h1>{clean.html(title)}: review</h1>",
@@ -186,7 +197,7 @@ def answers(kept: tuple[Kept, ...], link: Callable[[int], str | None]) -> list[s
 
 def _results(row: Row) -> list[str]:
     standing = row.report.get("standing") or {}
-    parts = [f"<p>Total: {_points(row.score, row.max_score)} ({clean.html(row.status)})</p>"]
+    parts = [f"<p>Total: {_total(row)}</p>"]
     if row.reason:
         parts.append(f"<p>{clean.html(row.reason)}</p>")
     lines = []

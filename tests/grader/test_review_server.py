@@ -14,6 +14,7 @@ import pytest
 from test_report_html import make_check
 
 from grader.batch import marking_state
+from grader.batch.exports import feedback_markdown
 from grader.batch.gradebook import CourseBook, Gradebook, Row
 from grader.batch.marking import MarkRequest, record_marks
 from grader.batch.marks import MarkBook
@@ -211,3 +212,13 @@ def test_anonymous_marking_names_no_student_until_the_course_file_releases_them(
         assert [forced.held.who(row.student) for row in forced.held.rows] == named
     finally:
         forced.held.close()
+
+
+def test_an_excused_student_shows_as_excused_not_as_zero_points(server):
+    index = ask(server.url)[2]
+    carol = re.search(r">carol</a></th>(.*?)</tr>", index, re.S)
+    assert carol and "excused" in carol[1] and " / " not in carol[1] and "not marked" not in carol[1]
+    assert "<p>Total: excused</p>" in ask(server.url + "s/2")[2]
+    with server.marking.held.lock:
+        row = server.marking.held.row(2)
+    assert row.status == "excused" and "not marked yet" not in feedback_markdown(row)
