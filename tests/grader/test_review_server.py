@@ -16,7 +16,8 @@ from test_report_html import make_check
 from grader.batch import marking_state
 from grader.batch.exports import feedback_markdown
 from grader.batch.gradebook import CourseBook, Gradebook, Row
-from grader.batch.marking import MarkRequest, record_marks
+from grader.batch.marking import MarkRequest, mark_for, record_marks
+from grader.batch.marking_state import MarkingClass
 from grader.batch.marks import MarkBook
 from grader.batch.review_server import MarkingServer, open_marking
 
@@ -222,3 +223,23 @@ def test_an_excused_student_shows_as_excused_not_as_zero_points(server):
     with server.marking.held.lock:
         row = server.marking.held.row(2)
     assert row.status == "excused" and "not marked yet" not in feedback_markdown(row)
+
+
+def test_a_second_servers_save_is_read_alone_and_refused_over(server, monkeypatch):
+    other = MarkingClass(server.marking.out)
+    try:
+        drawn = base_of(ask(server.url + "s/1")[2])
+        mark = mark_for(other.assignment.manual, "alice", MarkRequest("alice", "explain", 7), "ta2")
+        assert other.save(mark, drawn)[0]
+        read = []
+        original = marking_state.final_row
+        monkeypatch.setattr(
+            marking_state, "final_row", lambda row, *rest: read.append(row.student) or original(row, *rest)
+        )
+        with server.marking.held.lock:
+            assert server.marking.held.refresh() and server.marking.held.marks("alice")["explain"].points == 7
+        assert read == ["alice"]  # the mark's student alone, not the class
+        form = {"item": "explain", "base": drawn, "points": "2", "then": "stay"}
+        assert ask(server.url + "s/1/mark", form)[0] == 409 and marks(server)["alice"].points == 7
+    finally:
+        other.close()
