@@ -1,6 +1,9 @@
 """The defences of ``grade batch review --serve``, on a gradebook built from rows (no grading) and
 the server in this process: the token, the Host, the origin of a form, the version a form was
-drawn from, what a student's files are served as, and a hostile student name on the page."""
+drawn from, what a student's files are served as, and a hostile student name on the page; the
+class held once (a request reads one row; a mark, a regrade or a course edit made elsewhere
+noticed, never overwritten), an excused student without a submission never offered and shown as
+excused, a refused save beside the mark recorded, anonymous marking."""
 
 from __future__ import annotations
 
