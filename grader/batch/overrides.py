@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import clean, grades
-from grader.batch.exports import NoHistory, history_table
+from grader.batch.exports import NoHistory
 from grader.batch.find import StudentNotFound, find_student, resolve_assignment
-from grader.batch.gradebook import CourseBook, Gradebook, Override
+from grader.batch.gradebook import CourseBook, Gradebook, Grading, Override
 from grader.batch.marks import MarkBook
 from grader.batch.roster import Roster, RosterError, read_roster
 from grader.batch.standing import final_rows, standing_lines, weigh
 from grader.course import Assignment, CourseError, load_course
+
+HASH_PREFIX = 12  # of a content hash, in a history's table
 
 
 class OverrideProblem(ValueError):
@@ -71,6 +73,25 @@ def student_named(recorded: Recorded, query: str) -> str:
         return find_student(query, keys, recorded.roster)
     except StudentNotFound as exc:
         raise NoHistory(str(exc)) from None
+
+
+def history_table(entries: list[Grading]) -> str:
+    """time, suite version, content hash prefix, status, score / max: one grading a line."""
+    header = ("time", "suite version", "content", "status", "score")
+    lines = [
+        (
+            e.graded_at,
+            e.suite_version,
+            e.content_hash[:HASH_PREFIX] or "-",
+            e.status,
+            grades.of(e.score, e.max_score),
+        )
+        for e in entries
+    ]
+    widths = [max(len(cells[i]) for cells in (header, *lines)) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip() for cells in (header, *lines)
+    )
 
 
 def student_history(out: Path, query: str) -> str:

@@ -4,13 +4,14 @@ version: an older gradebook is brought up to date, a newer one refused."""
 
 from __future__ import annotations
 
+import csv
 import json
 import sqlite3
 
 import pytest
 from test_report_html import make_check
 
-from grader.batch.exports import feedback_markdown
+from grader.batch.exports import feedback_markdown, write_csv, write_json
 from grader.batch.gradebook import CourseBook, Gradebook, Row
 from grader.batch.marking import MarkRequest, open_inquiry, read_sheet, record_marks, resolve_inquiry
 from grader.batch.marks import SEEDED, MarkBook, MarkSchemaError
@@ -124,3 +125,15 @@ def test_an_older_gradebooks_marks_are_brought_up_to_date_and_a_newer_one_refuse
     connection.close()
     with pytest.raises(MarkSchemaError, match="schema 3, written by a newer torchgrade"):
         rows(out)
+
+
+def test_gradebook_csv_and_json_carry_a_column_per_manual_item(out, tmp_path):
+    record_marks(out, [MarkRequest("alice", "explain", 14.5)], by="ta1")
+    final = sorted(rows(out).values(), key=lambda row: row.student)
+    write_csv(final, tmp_path / "gradebook.csv")
+    with (tmp_path / "gradebook.csv").open(newline="") as handle:
+        table = list(csv.DictReader(handle))
+    assert [(r["student"], r["explain"]) for r in table] == [("alice", "14.5"), ("bob", "")]
+    write_json(final, tmp_path / "gradebook.json")
+    listed = json.loads((tmp_path / "gradebook.json").read_text())
+    assert [r["manual"] for r in listed] == [{"explain": 14.5}, {}]
