@@ -168,10 +168,11 @@ def student_page(
     typed: dict | None = None,
     row: Row | None = None,
     who: Who = str,
+    mates: tuple[str, ...] = (),
 ) -> str:
     """A student's page with their answers and code, the marking forms and the results
     (``row``: the student's whole row, where ``rows`` holds what the navigation needs;
-    ``who(key)``: how a student is named)."""
+    ``who(key)``: how a student is named; ``mates``: the rest of their team, marked with them)."""
     row = row or rows[position]
     name = clean.name(who(row.student))
     handed = handed or Handed()
@@ -184,6 +185,7 @@ def student_page(
         _nav(base, rows, position, who),
         f"<main><h1>{clean.html(name)}</h1>",
         f'<p class="{kind}" role="status">{clean.html(said)}</p>' if said else "",
+        _team(mates, who),
         '<div class="side"><section aria-labelledby="code"><h2 id="code">Handed in</h2>',
         *answers(handed.kept, lambda number: f"{base}f/{position}/{number}"),
         *_code(handed.code),
@@ -198,6 +200,16 @@ def student_page(
         "</main>",
     ]
     return _page(f"{name}: marking", body)
+
+
+def _team(mates: tuple[str, ...], who: Who) -> str:
+    if not mates:
+        return ""
+    names = ", ".join(clean.html(clean.name(who(s))) for s in mates)
+    return (
+        f"<p>A team's answer: a mark saved here is given to {names} too, unless marked apart "
+        "(<code>grade batch mark</code>).</p>"
+    )
 
 
 def class_page(base: str, rows: list[Row], title: str, said: str = "", who: Who = str) -> str:

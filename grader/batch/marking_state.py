@@ -30,7 +30,7 @@ from grader.batch.exports import NoHistory, full_names
 from grader.batch.gradebook import CourseBook, Row, utc_now
 from grader.batch.marks import Mark, MarkBook
 from grader.batch.overrides import Recorded, open_recorded
-from grader.batch.roster import known_as
+from grader.batch.roster import Roster, known_as
 from grader.batch.standing import ClassBook, class_book, final_row
 
 # Tables whose every change a mark makes: the rest are fingerprinted to tell a mark given
@@ -52,6 +52,15 @@ def _stat(path: object) -> tuple[int, int] | None:
     except OSError:
         return None
     return found.st_mtime_ns, found.st_size
+
+
+def _teams(roster: Roster | None) -> dict[str, tuple[str, ...]]:
+    """Each member of a team of two or more (Moodle's Group) -> the team's students."""
+    teams: dict[str, tuple[str, ...]] = {}
+    for (kind, _), spots in roster.index.items() if roster else ():
+        keys = tuple(sorted({roster.members[i].key for i in spots})) if kind == "team" and roster else ()
+        teams.update(dict.fromkeys(keys, keys) if len(keys) > 1 else {})
+    return teams
 
 
 def _secret(book: CourseBook) -> bytes:
@@ -102,6 +111,7 @@ class MarkingClass:
         self.recorded, self.assignment = recorded, recorded.assignment
         self.book = MarkBook(recorded.gradebook.connection)
         self.names = full_names(recorded.roster) if recorded.roster else {}
+        self.teams = _teams(recorded.roster)
         self.anonymous = self.forced_anonymous or recorded.assignment.anonymous
         self.secret = _secret(recorded.book) if self.anonymous else b""
         with _snapshot(self.connection):
@@ -196,12 +206,15 @@ class MarkingClass:
         """Record ``mark`` unless the mark it replaces changed since its form was ``drawn``:
         whether it was, and the mark recorded now."""
         mark = replace(mark, marked_at=mark.marked_at or utc_now())
-        recorded, number = self.book.put_over(mark, drawn)
+        mates = tuple(s for s in self.teams.get(mark.student, ()) if s != mark.student)
+        recorded, number = self.book.put_over(mark, drawn, mates)
         if not self.refresh() and number:  # nobody else wrote: every mark up to this one is known
             self.latest = max(self.latest, number)
         if not number:
             return False, recorded
         self._put(mark.student, mark.item, mark)
+        for mate in mates:
+            self._put(mate, mark.item, self.book.mark(mate, mark.item))
         return True, mark
 
     def close(self) -> None:

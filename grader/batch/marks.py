@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import click
 
@@ -169,20 +169,26 @@ class MarkBook:
             self.connection.executemany(f"INSERT OR REPLACE INTO marks ({names}) VALUES ({slots})", rows)
             self.connection.executemany(f"INSERT INTO mark_history ({names}) VALUES ({slots})", rows)
 
-    def put_over(self, mark: Mark, drawn: str) -> tuple[Mark | None, int]:
+    def put_over(self, mark: Mark, drawn: str, mates: tuple[str, ...] = ()) -> tuple[Mark | None, int]:
         """Record ``mark`` in one transaction if the mark it replaces is still the one its form
-        was ``drawn`` from (:func:`version`): (None, its number in the history); else write
-        nothing: (the mark recorded, 0)."""
+        was ``drawn`` from (:func:`version`): (None, the number of the last mark written); else
+        write nothing: (the mark recorded, 0). ``mates``: the student's team, given the same
+        mark where they have none or the one drawn (marked with the student), never over a mark
+        of their own."""
         names, slots = ", ".join(COLUMNS), ", ".join("?" * len(COLUMNS))
-        row = (mark.student, mark.item, mark.points, json.dumps(list(mark.rubric)), mark.comment,
-               mark.note, mark.marked_by, mark.marked_at, mark.why)  # fmt: skip
         with self.connection:
             self.connection.execute("BEGIN IMMEDIATE")
             current = self.mark(mark.student, mark.item)
             if version(current) != drawn:
                 return current, 0
-            self.connection.execute(f"INSERT OR REPLACE INTO marks ({names}) VALUES ({slots})", row)
-            cursor = self.connection.execute(f"INSERT INTO mark_history ({names}) VALUES ({slots})", row)
+            given = [mark] + [
+                replace(mark, student=s) for s in mates if version(self.mark(s, mark.item)) in ("", drawn)
+            ]
+            for one in given:
+                row = (one.student, one.item, one.points, json.dumps(list(one.rubric)), one.comment,
+                       one.note, one.marked_by, one.marked_at, one.why)  # fmt: skip
+                self.connection.execute(f"INSERT OR REPLACE INTO marks ({names}) VALUES ({slots})", row)
+                cursor = self.connection.execute(f"INSERT INTO mark_history ({names}) VALUES ({slots})", row)
         return None, int(cursor.lastrowid or 0)
 
     def mark(self, student: str, item: str) -> Mark | None:

@@ -109,6 +109,7 @@ def _student(marking: Marking, position: int, said: str = "", typed: dict | None
     page = student_page(
         marking.base, held.rows, position, marking.sources.get(row.student), held.assignment,
         held.marks(row.student), said, typed, row, held.who,
+        tuple(s for s in held.teams.get(row.student, ()) if s != row.student),
     )  # fmt: skip
     return _html(marking, page, HTTPStatus.CONFLICT if typed else HTTPStatus.OK)
 

@@ -246,3 +246,45 @@ def test_a_second_servers_save_is_read_alone_and_refused_over(server, monkeypatc
         assert ask(server.url + "s/1/mark", form)[0] == 409 and marks(server)["alice"].points == 7
     finally:
         other.close()
+
+
+def test_a_teams_answer_is_marked_once_for_every_member_not_marked_apart(tmp_path):
+    (tmp_path / "course.toml").write_text(COURSE.replace('excused = ["carol"]\n', ""))
+    (tmp_path / "worksheet.csv").write_text(
+        "Identifier,Full name,Email address,Group,Grade,Maximum Grade,Last modified (grade)\n"
+        "Participant 11,Ann Lee,ann@x,Team A,,30.00,-\nParticipant 12,Bo Kim,bo@x,Team A,,30.00,-\n"
+        "Participant 13,Cy Do,cy@x,Team B,,30.00,-\n"
+    )
+    for team in ("Team A_7_assignsubmission_file", "Team B_13_assignsubmission_file"):
+        (tmp_path / "class" / team).mkdir(parents=True)
+        (tmp_path / "class" / team / "losses.py").write_text("x = 1\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    gradebook = Gradebook(out / "gradebook.sqlite")
+    for student in ("ann@x", "bo@x", "cy@x"):
+        report = {"topics": [{"name": "losses", "tests": [make_check("passed", "mse")]}]}
+        gradebook.record(Row(student, "h", "v", "graded", "", 0, 0, report))
+    book = CourseBook(gradebook)
+    book.set_meta("course", {"file": str(tmp_path / "course.toml"), "assignment": "hw1"})
+    book.set_meta("roster", str(tmp_path / "worksheet.csv"))
+    book.set_meta("submissions", str(tmp_path / "class"))
+    gradebook.close()
+    running = MarkingServer(open_marking(out, None, tmp_path / "scratch", by="ta1"))
+    threading.Thread(target=running.serve_forever, daemon=True).start()
+    try:
+        page = ask(running.url + "s/0")[2]
+        assert "a mark saved here is given to Bo Kim (bo@x) too" in page
+        form = {"item": "explain", "base": base_of(page), "points": "5", "then": "next"}
+        status, headers, _ = ask(running.url + "s/0/mark", form)
+        assert status == 303 and ask(f"http://127.0.0.1:{running.server_address[1]}{headers['Location']}")[1][
+            "Location"
+        ].endswith("/s/2")  # Bo is marked with Ann: next is Cy
+        assert {s: m.points for s, m in marks(running).items()} == {"ann@x": 5, "bo@x": 5}
+        record_marks(out, [MarkRequest("bo@x", "explain", 8)], by="prof")  # Bo marked apart
+        ann = {"item": "explain", "base": base_of(ask(running.url + "s/0")[2]), "points": "3", "then": "stay"}
+        assert ask(running.url + "s/0/mark", ann)[0] == 303
+        assert {s: m.points for s, m in marks(running).items()} == {"ann@x": 3, "bo@x": 8}  # his own kept
+    finally:
+        running.shutdown()
+        running.server_close()
+        running.marking.held.close()
