@@ -54,6 +54,7 @@ class ClassStats:
     checks: dict[str, CheckStats] = field(default_factory=dict)
     manual: dict[str, Counter] = field(default_factory=dict)  # item -> full/partial/zero/not marked
     retotalled: Counter = field(default_factory=Counter)  # item -> marks an edited rubric re-totalled
+    non_answers: Counter = field(default_factory=Counter)  # "losses.py: not started" -> students
     inquiries: list[tuple[str, str, str, str, str]] = field(
         default_factory=list
     )  # student, item, state, text, reply
@@ -124,6 +125,43 @@ def _refused(student: str, topic: dict) -> list[tuple[str, str]]:
     return []
 
 
+def _non_answer(topic: dict) -> str:
+    """What a topic's module is when it answers nothing ("not started", "refused before running",
+    "did not import": every check failed alike); "" when it answers."""
+    tests = [t for t in topic["tests"] if t["status"] != "skipped"]
+    messages = {t.get("message") or "" for t in tests}
+    if not tests:
+        return ""
+    if all(t["status"] == "not_started" for t in tests):
+        return "not started"
+    if all(NOT_ALLOWED in message for message in messages):
+        return "refused before running"
+    if all(t["status"] == "error" for t in tests) and len(messages) == 1:
+        return "did not import"
+    return ""
+
+
+def _count_checks(stats: ClassStats, topic: dict) -> bool:
+    """Count ``topic``'s checks into the class's (a module answering nothing on one line of
+    its kind, not as a failure of each check); whether one timed out."""
+    kind = _non_answer(topic)
+    if kind:
+        stats.non_answers[f"{topic['name']}.py: {kind}"] += 1
+        return False
+    stalled = False
+    for test in topic["tests"]:
+        if test["status"] == "skipped":
+            continue
+        name = _check_name(topic["name"], test)
+        check = stats.checks.setdefault(name, CheckStats(name))
+        check.runs += 1
+        if test["status"] != "passed":
+            check.failures += 1
+            check.messages[_what_failed(test)] += 1
+        stalled = stalled or test["status"] == "timeout"
+    return stalled
+
+
 def _people(stats: ClassStats, student: str, standing: dict) -> None:
     """What people decided for ``student``: their manual items' marks, their inquiries."""
     for item, shown in standing.get("manual", {}).items():
@@ -172,16 +210,7 @@ def class_stats(
         stalled = False
         for topic in row.report.get("topics", []):
             stats.refused += _refused(row.student, topic)
-            for test in topic["tests"]:
-                if test["status"] == "skipped":
-                    continue
-                name = _check_name(topic["name"], test)
-                check = stats.checks.setdefault(name, CheckStats(name))
-                check.runs += 1
-                if test["status"] != "passed":
-                    check.failures += 1
-                    check.messages[_what_failed(test)] += 1
-                stalled = stalled or test["status"] == "timeout"
+            stalled = _count_checks(stats, topic) or stalled
         if stalled:
             stats.timeouts.append(row.student)
     stats.causes = [
