@@ -188,7 +188,7 @@ def student_page(
         _team(mates, who),
         '<div class="side"><section aria-labelledby="code"><h2 id="code">Handed in</h2>',
         *answers(handed.kept, lambda number: f"{base}f/{position}/{number}"),
-        *_code(handed.code),
+        *_code(handed),
         '</section><section aria-labelledby="marking"><h2 id="marking">Marking</h2>',
         *forms,
         '<h2 id="results">Results</h2>',

@@ -20,14 +20,15 @@ from functools import partial
 from pathlib import Path
 
 from grader import clean, defaults, grades
-from grader.batch.answers import Kept, kind, render
+from grader.batch.answers import Kept, kind, render, render_notebook
 from grader.batch.exports import NoHistory, full_names, safe_name, shown_exercises
 from grader.batch.gradebook import CourseBook, Row
-from grader.batch.intake import Gradable, entries, gather, take_submission
+from grader.batch.intake import Gradable, entries, gather, lms_name, take_submission
 from grader.batch.overrides import open_recorded
 from grader.batch.roster import Roster, assign, known_as
 from grader.batch.setup import course_topics
 from grader.batch.standing import final_rows
+from grader.engine import notebooks
 
 Who = Callable[[str], str]  # a student's key -> how a page names them
 
@@ -52,6 +53,7 @@ class Handed:
 
     code: list[tuple[str, str]] = field(default_factory=list)
     kept: tuple[Kept, ...] = ()
+    notebooks: list[tuple[str, str]] = field(default_factory=list)  # (name, the notebook as HTML)
 
 
 def page_name(student: str) -> str:
@@ -92,8 +94,26 @@ def read_sources(
     for submission in found:
         item = take_submission(submission, scratch, topics)
         code = _files(item) if isinstance(item, Gradable) else []
-        sources[item.student] = Handed(code, item.kept)
+        shown = _notebooks(submission.entries)
+        if shown and all(entry.suffix == ".ipynb" for entry in submission.entries):
+            code = []  # the notebook as written, not the module graded from it
+        sources[item.student] = Handed(code, item.kept, shown)
     return sources
+
+
+def _notebooks(paths: tuple[Path, ...]) -> list[tuple[str, str]]:
+    """Each notebook handed in, as a marker reads it (:func:`grader.batch.answers.render_notebook`)."""
+    shown = []
+    for path in paths:
+        if path.suffix != ".ipynb":
+            continue
+        try:
+            cells = [(cell.cell_type, cell.source) for cell in notebooks.read(path).cells]
+        except notebooks.NotebookError:
+            continue  # the feedback says why it was not graded
+        named = lms_name(path.name)
+        shown.append((named.original if named and named.original else path.name, render_notebook(cells)))
+    return shown
 
 
 def _points(earned: float, possible: float) -> str:
@@ -174,11 +194,14 @@ def _nav(rows: list[Row], position: int, who: Who = str) -> str:
     return f'<nav aria-label="students"><ul>{"".join(links)}</ul></nav>'
 
 
-def _code(files: list[tuple[str, str]] | None) -> list[str]:
-    if not files:
-        return ["<p>No code could be read (see the feedback for why).</p>"]
+def _code(handed: Handed) -> list[str]:
+    """What the student handed in as code: each notebook as written, each module's text."""
     parts = []
-    for name, text in files:
+    for name, html in handed.notebooks:
+        parts += [f"<h3>{clean.html(clean.name(name))}</h3>", html]
+    if not handed.code and not parts:
+        return ["<p>No code could be read (see the feedback for why).</p>"]
+    for name, text in handed.code:
         shown = clean.html(text, defaults.REVIEW_SOURCE_CHARS)
         parts += [f"<h3>{clean.html(clean.name(name))}</h3>", f'<pre tabindex="0"><code>{shown}</code></pre>']
     return parts
@@ -245,7 +268,7 @@ def student_page(
         f"<main><h1>{clean.html(name)}</h1>",
         '<div class="side"><section aria-labelledby="code"><h2 id="code">Handed in</h2>',
         *answers(handed.kept, link),
-        *_code(handed.code),
+        *_code(handed),
         '</section><section aria-labelledby="results"><h2 id="results">Results</h2>',
         *_results(row),
         "</section></div></main>",

@@ -288,3 +288,46 @@ def test_a_teams_answer_is_marked_once_for_every_member_not_marked_apart(tmp_pat
         running.shutdown()
         running.server_close()
         running.marking.held.close()
+
+
+def test_a_canvas_notebook_is_shown_as_written_markdown_rendered_no_converted_python(tmp_path):
+    import json
+
+    (tmp_path / "course.toml").write_text(COURSE.replace('excused = ["carol"]\n', ""))
+    (tmp_path / "canvas.csv").write_text(
+        'Student,ID,SIS User ID,SIS Login ID,Section\n    Points Possible,,,,\n"Liddell, Alice",108,S1,alice,A\n'
+    )
+    cells = [
+        {"cell_type": "markdown", "id": "a1", "metadata": {}, "source": "## Why subtract the maximum?\n\n**exp** overflows."},
+        {"cell_type": "code", "id": "b2", "metadata": {}, "execution_count": 1, "source": "def mse(a, b):\n    return 0",
+         "outputs": [{"output_type": "stream", "name": "stdout", "text": "OUTPUT-NOT-SHOWN"}]},
+    ]  # fmt: skip
+    notebook = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / "liddellalice_108_9108_losses.ipynb").write_text(json.dumps(notebook))
+    out = tmp_path / "out"
+    out.mkdir()
+    gradebook = Gradebook(out / "gradebook.sqlite")
+    report = {"topics": [{"name": "losses", "tests": [make_check("failed", "mse")]}]}
+    gradebook.record(Row("alice", "h", "v", "graded", "", 0, 0, report))
+    book = CourseBook(gradebook)
+    book.set_meta("course", {"file": str(tmp_path / "course.toml"), "assignment": "hw1"})
+    book.set_meta("roster", str(tmp_path / "canvas.csv"))
+    book.set_meta("submissions", str(tmp_path / "class"))
+    gradebook.close()
+    marking = open_marking(out, None, tmp_path / "scratch", by="ta1")
+    running = MarkingServer(marking)
+    threading.Thread(target=running.serve_forever, daemon=True).start()
+    try:
+        page = ask(running.url + "s/0")[2]
+    finally:
+        running.shutdown()
+        running.server_close()
+        marking.held.close()
+    assert "<h3>losses.ipynb</h3>" in page and "<strong>exp</strong> overflows." in page
+    assert "def mse(a, b):\n    return 0" in page  # the code cell as written
+    assert (
+        "except Exception" not in page
+        and "OUTPUT-NOT-SHOWN" not in page
+        and "<script" not in page.split("</main>")[0]
+    )
