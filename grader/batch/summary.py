@@ -134,7 +134,7 @@ def _non_answer(topic: dict) -> str:
         return ""
     if all(t["status"] == "not_started" for t in tests):
         return "not started"
-    if all(NOT_ALLOWED in message for message in messages):
+    if _refused("", topic) and all(t["status"] != "passed" for t in tests):
         return "refused before running"
     if all(t["status"] == "error" for t in tests) and len(messages) == 1:
         return "did not import"
