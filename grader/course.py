@@ -86,6 +86,7 @@ class Assignment:
     twin: str = DEFAULT_TWIN  # what calling an off-limits function costs (grader/checks/exercises.py)
     manual: dict[str, ManualItem] = field(default_factory=dict)  # id -> item, in the file's order
     language: str | None = None  # its feedback's, release's and Gradescope zip's (else the course's)
+    anonymous: bool = False  # marking in the browser names no student until this is false again
 
     @property
     def automatic_total(self) -> float:
@@ -322,6 +323,7 @@ def _assignment(reader: _Reader, name: str, zone: ZoneInfo) -> Assignment:
     reader.only(
         "title", "topics", "exercises", "points", "exercise_points", "kind_weights", "due",
         "timezone", "late", "extensions", "excused", "lms_column", "times", "twin", "manual", "language",
+        "anonymous",
     )  # fmt: skip
     topics, listed = reader.strings("topics"), reader.strings("exercises")
     names = _exercise_names(reader, topics, listed)
@@ -364,6 +366,7 @@ def _assignment(reader: _Reader, name: str, zone: ZoneInfo) -> Assignment:
         twin=twin,
         manual=manual,
         language=_language(reader),
+        anonymous=reader.get("anonymous", bool, False),
     )
 
 
@@ -456,6 +459,8 @@ twin = "zero"                  # an exercise calling a function its docstring pu
                                # earns nothing; "half": half its points; "check": only the
                                # checks that saw the call fail
 # times = "hw2-times.csv"      # student,submitted_at, where the LMS's files do not say (--times)
+anonymous = false              # true: marking in the browser names no student (a pseudonym
+                               # each) until set false again, once the marks are released
 
 [assignments.hw2.exercise_points]   # these exercises' points; the rest share what is left
 "optim.Adam" = 15

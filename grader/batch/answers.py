@@ -124,3 +124,17 @@ def render(kept: Kept, link: str | None) -> str:
     if what == "html":
         return f'<div class="answer">{sanitised(text)}</div>'
     return f'<pre class="answer" tabindex="0">{clean.html(text)}</pre>'
+
+
+def render_notebook(cells: list[tuple[str, str]]) -> str:
+    """A notebook as a marker reads it, from its (cell type, source) pairs: markdown cells
+    rendered (sanitised as a markdown answer is), code cells as the student wrote them, no
+    outputs."""
+    parts = []
+    for cell_type, source in cells:
+        text = clean.text(source, defaults.REVIEW_SOURCE_CHARS)
+        if cell_type == "markdown" and text.strip():
+            parts.append(f'<div class="answer">{sanitised(_MARKDOWN.render(text))}</div>')
+        elif cell_type == "code" and text.strip():
+            parts.append(f'<pre tabindex="0"><code>{clean.html(text)}</code></pre>')
+    return "\n".join(parts)

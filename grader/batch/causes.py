@@ -240,11 +240,12 @@ def folded(groups: list[Group]) -> Folded:
 
 def causes_text(groups: list[Group], names: dict[str, str] | None = None) -> str:
     """The groups as ``grade batch causes`` prints them (:func:`folded`), exercise by exercise, then
-    the no-answer lines; students by their roster name where ``names`` gives one; every part
-    that a submission or a roster wrote cleaned of escapes and control characters."""
+    the no-answer lines; students by their roster name, the key beside it, where ``names`` gives
+    one; every part that a submission or a roster wrote cleaned of escapes and control characters."""
 
     def who(student: str) -> str:
-        return clean.name((names or {}).get(student) or student)
+        name = (names or {}).get(student)
+        return clean.name(f"{name} ({student})" if name and name != student else student)
 
     def listed(students: Iterable[str]) -> str:
         return ", ".join(who(s) for s in students)

@@ -1,8 +1,10 @@
 """Views of the gradebook, regenerated at the end of every batch run.
 
-- ``gradebook.csv``: ``student,total,max,status`` then one column per topic (an LMS import),
-  and with a roster giving full names a last ``name`` column;
-- ``gradebook.json``: every row with its full report (and the roster's full name);
+- ``gradebook.csv``: ``student,total,max,status`` then one column per topic (an LMS import)
+  and one per manual item (its points as marked, blank until then), and with a roster giving
+  full names a last ``name`` column;
+- ``gradebook.json``: every row with its full report (and the roster's full name, and
+  ``manual``: each marked item's points);
 - ``feedback/<student>.md`` and its twin ``feedback/<student>.html``: the score per topic, then
   per exercise not full its points and one diagnosis (grader/checks/exercises.py) with a count of
   the rest; a hidden check is said by its kind and how it ended (never its message, inputs or
@@ -38,7 +40,7 @@ from pathlib import Path
 
 from grader import clean, defaults, grades
 from grader.batch import manual_feedback
-from grader.batch.gradebook import Gradebook, Grading, Row
+from grader.batch.gradebook import Row
 from grader.batch.lms import lms_named
 from grader.batch.lms.base import Grades, LmsName, LmsSettings, Roster, lms_grade
 from grader.batch.plain_text import plain_text
@@ -50,7 +52,6 @@ from grader.i18n import N_, _, language
 from grader.topics import TOPICS
 
 SAFE = re.compile(r"[^A-Za-z0-9._-]")
-HASH_PREFIX = 12
 # A Gradescope test of an exercise's hidden checks, beside the visible one of its public checks.
 HIDDEN_PART = N_("%(exercise)s (hidden checks)")
 
@@ -86,7 +87,7 @@ def write_csv(
     rows: list[Row], path: Path, missing: str = defaults.LMS_MISSING, names: dict[str, str] | None = None
 ) -> None:
     """One row per student; ``names``: the roster's full names, a last column when there are any."""
-    topics = _topic_columns(rows)
+    topics, manual = _topic_columns(rows), _manual_columns(rows)
     course = any("standing" in row.report for row in rows)  # late and override columns
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
@@ -97,12 +98,13 @@ def write_csv(
                 "max",
                 "status",
                 *topics,
+                *manual,
                 *(["late", "overrides"] if course else []),
                 *(["name"] if names else []),
             ]
         )
         for row in rows:
-            scores = _topic_scores(row)
+            scores, marked = _topic_scores(row), _marked(row)
             status = row.status if not row.reason else f"{row.status}: {row.reason}"
             writer.writerow(
                 [
@@ -111,10 +113,26 @@ def write_csv(
                     grades.text(row.max_score),
                     clean.csv_cell(status),
                     *(grades.text(scores[t][0]) if t in scores else "" for t in topics),
+                    *(grades.text(marked[item]) if item in marked else "" for item in manual),
                     *(_standing_cells(row) if course else []),
                     *([clean.csv_cell(names.get(row.student, ""))] if names else []),
                 ]
             )
+
+
+def _manual_columns(rows: list[Row]) -> list[str]:
+    """The manual items' ids, a column each after the topics'."""
+    found: dict[str, None] = {}
+    for row in rows:
+        found.update(dict.fromkeys((row.report.get("standing") or {}).get("manual", {})))
+    return list(found)
+
+
+def _marked(row: Row) -> dict[str, float]:
+    """Each marked manual item's points (none for an excused student)."""
+    standing = row.report.get("standing") or {}
+    shown = standing.get("manual", {}) if not standing.get("excused") else {}
+    return {item: mark["points"] for item, mark in shown.items() if mark["marked"]}
 
 
 def _standing_cells(row: Row) -> list[str]:
@@ -134,6 +152,7 @@ def write_json(rows: list[Row], path: Path, names: dict[str, str] | None = None)
                         "reason": r.reason,
                         "total": grades.points(r.score),
                         "max": grades.points(r.max_score),
+                        **({"manual": _marked(r)} if "manual" in r.report.get("standing", {}) else {}),
                         "content_hash": r.content_hash,
                         "suite_version": r.suite_version,
                         "report": r.report,
@@ -559,37 +578,3 @@ def export_roster(
     written = lms_named(roster.lms).write(grades, out)
     write_unmatched(rows, unmatched, out / "unmatched.csv")
     return written
-
-
-def history_table(entries: list[Grading]) -> str:
-    """time, suite version, content hash prefix, status, score / max: one grading a line."""
-    header = ("time", "suite version", "content", "status", "score")
-    lines = [
-        (
-            e.graded_at,
-            e.suite_version,
-            e.content_hash[:HASH_PREFIX] or "-",
-            e.status,
-            grades.of(e.score, e.max_score),
-        )
-        for e in entries
-    ]
-    widths = [max(len(cells[i]) for cells in (header, *lines)) for i in range(len(header))]
-    return "\n".join(
-        "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip() for cells in (header, *lines)
-    )
-
-
-def student_history(out: Path, student: str) -> str:
-    """``student``'s gradings in ``out/gradebook.sqlite`` as a table, or :class:`NoHistory`."""
-    path = out / "gradebook.sqlite"
-    if not path.is_file():
-        raise NoHistory(f"no gradebook in {out}")
-    gradebook = Gradebook(path)
-    try:
-        entries = gradebook.history(student)
-    finally:
-        gradebook.close()
-    if not entries:
-        raise NoHistory(f"no gradings of {student!r} in {path}")
-    return history_table(entries)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -110,9 +111,21 @@ def _verdict(row: Row) -> tuple[str, str, str, str, str, float, float]:
     )
 
 
+ROW_COLUMNS = "student, content_hash, suite_version, status, reason, score, max_score, report"
+
+
+def _row(values: tuple) -> Row:
+    student, content_hash, version, status, reason, score, max_score, report = values
+    return Row(student, content_hash, version, status, reason, score, max_score, json.loads(report))
+
+
 class Gradebook:
-    def __init__(self, path: Path) -> None:
-        self.connection = sqlite3.connect(path, timeout=60, isolation_level=None)
+    def __init__(self, path: Path, shared: bool = False) -> None:
+        """The gradebook at ``path``; ``shared``: its connection used by several threads, one at
+        a time (the caller's lock)."""
+        self.connection = sqlite3.connect(
+            path, timeout=60, isolation_level=None, check_same_thread=not shared
+        )
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute(SCHEMA)
         self.connection.execute(META_SCHEMA)
@@ -204,23 +217,19 @@ class Gradebook:
             )
 
     def rows(self) -> list[Row]:
-        cursor = self.connection.execute(
-            "SELECT student, content_hash, suite_version, status, reason, score, max_score, report "
-            "FROM grades ORDER BY student"
-        )
-        return [
-            Row(
-                student=student,
-                content_hash=content_hash,
-                suite_version=version,
-                status=status,
-                reason=reason,
-                score=score,
-                max_score=max_score,
-                report=json.loads(report),
-            )
-            for student, content_hash, version, status, reason, score, max_score, report in cursor
-        ]
+        return list(self.each_row())
+
+    def each_row(self) -> Iterator[Row]:
+        """The rows one at a time, by student: the class is never all in memory at once."""
+        for values in self.connection.execute(f"SELECT {ROW_COLUMNS} FROM grades ORDER BY student"):
+            yield _row(values)
+
+    def row(self, student: str) -> Row | None:
+        """``student``'s row, or None."""
+        found = self.connection.execute(
+            f"SELECT {ROW_COLUMNS} FROM grades WHERE student = ?", (student,)
+        ).fetchone()
+        return None if found is None else _row(found)
 
     def _same_verdict(self, row: Row) -> bool:
         found = self.connection.execute(

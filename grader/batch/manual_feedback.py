@@ -30,9 +30,10 @@ def _points(value: float) -> str:
 
 def manual_entries(row: Row) -> list[tuple[str, str, list[str]]]:
     """Per manual item: (its title, "15 / 20" or "not marked yet", the comment and rubric lines),
-    as plain text (not yet escaped)."""
+    as plain text (not yet escaped); none for an excused student, who has no items to mark."""
     entries: list[tuple[str, str, list[str]]] = []
-    for item in (row.report.get("standing") or {}).get("manual", {}).values():
+    standing = row.report.get("standing") or {}
+    for item in standing.get("manual", {}).values() if not standing.get("excused") else ():
         if not item["marked"]:
             entries.append((item["title"], f"{_(NOT_MARKED)} (0 / {_points(item['max_points'])})", []))
             continue

@@ -98,6 +98,12 @@ def _mark(recorded: Recorded, request: MarkRequest, by: str) -> Mark:
         student = student_named(recorded, request.student)
     except NoHistory as exc:
         raise MarkProblem(f"{request.where}{exc}") from None
+    return mark_for(items, student, request, by)
+
+
+def mark_for(items: dict[str, ManualItem], student: str, request: MarkRequest, by: str) -> Mark:
+    """The mark ``request`` gives ``student`` (the gradebook's key), checked against ``items``;
+    :class:`MarkProblem` saying why not."""
     item = items.get(request.item)
     if item is None:
         raise MarkProblem(f"{request.where}no manual item {request.item!r} (items: {', '.join(items)})")

@@ -3,21 +3,19 @@ manual item (rubric ticks, points, a comment to the student, a private note) and
 
 The forms post plain HTML forms, so marking works without script; a small script (allowed by the
 page's nonce, nothing else may run) adds the keys: ``j``/``k`` next and previous student, ``n``
-the next student not marked yet, ``1``–``9`` tick the first unmarked item's rubric lines, and
-Ctrl+Enter saves and moves to the next student not marked yet. Each form carries the version of
-the mark it was drawn from, so that a save over a mark changed meanwhile (another tab, another
-TA) is refused and shown instead of overwriting it.
+the next student not marked yet, ``1``–``9`` tick the first unmarked item's rubric lines, ``c``
+goes to the comment box (of the item in focus, else the first unmarked), and Ctrl+Enter saves
+and moves to the next student not marked yet. Each form carries the version of the mark it was
+drawn from, so that a save over a mark changed meanwhile (another tab, another TA) is refused
+and shown, beside the mark now recorded, instead of overwriting it.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from grader import clean, grades
 from grader.batch.gradebook import Row
-from grader.batch.marks import Mark
-from grader.batch.review import STYLE, Handed, _code, _page, _results, answers, index_page, page_name
+from grader.batch.marks import Mark, version
+from grader.batch.review import STYLE, Handed, Who, _code, _page, _results, answers, index_page
 from grader.course import Assignment, ManualItem
 
 FORM_STYLE = """
@@ -28,6 +26,7 @@ form.mark textarea { width: 100%; min-height: 4em; box-sizing: border-box; }
 form.mark label.line { display: block; margin-top: 0.4em; }
 .said { background: #e8f4e8; border: 1px solid #2e7d32; padding: 0.4em 0.8em; }
 .problem { background: #fdecea; border: 1px solid #b3261e; padding: 0.4em 0.8em; }
+.recorded { background: #fff8e1; border: 1px solid #8a6d00; padding: 0.2em 0.8em; margin: 0.4em 0; }
 kbd { border: 1px solid #888; border-radius: 3px; padding: 0 0.3em; }
 """
 KEYS = """
@@ -62,6 +61,11 @@ KEYS = """
     if (event.key === "j") { go("next"); }
     else if (event.key === "k") { go("prev"); }
     else if (event.key === "n") { go("ungraded"); }
+    else if (event.key === "c") {
+      var here = (event.target.closest && event.target.closest("form.mark")) || first;
+      var box = here ? here.querySelector("textarea[name=comment]") : null;
+      if (box) { event.preventDefault(); box.focus(); }
+    }
     else if (/^[1-9]$/.test(event.key) && first) {
       var box = first.querySelectorAll("input[name=rubric]")[parseInt(event.key, 10) - 1];
       if (box) { box.checked = !box.checked; sum(first); box.focus(); }
@@ -73,14 +77,6 @@ KEYS = """
   }
 })();
 """
-
-
-def version(mark: Mark | None) -> str:
-    """What a form says it was drawn from: the mark's whole content ("" when there is none)."""
-    if mark is None:
-        return ""
-    fields = [mark.points, list(mark.rubric), mark.comment, mark.note, mark.marked_by, mark.marked_at]
-    return hashlib.sha256(json.dumps(fields).encode()).hexdigest()[:16]
 
 
 def served(html_page: str, nonce: str) -> str:
@@ -104,6 +100,21 @@ def _rubric(item: ManualItem, chosen: tuple[str, ...]) -> list[str]:
     return ["<ul>", *lines, "</ul>"]
 
 
+def _recorded(item: ManualItem, mark: Mark | None) -> list[str]:
+    """The mark recorded now, shown beside what a refused save had typed."""
+    if mark is None:
+        return ['<div class="recorded" role="note"><p><strong>Recorded now:</strong> no mark.</p></div>']
+    lines = [item.rubric_item(r) for r in mark.rubric]
+    ticked = "; ".join(clean.html(line.text or line.id) for line in lines if line is not None)
+    said = [
+        f"<p><strong>Recorded now</strong> by {clean.html(mark.marked_by)} at {clean.html(mark.marked_at)}: "
+        f"{grades.text(mark.points)} points{f' (rubric: {ticked})' if ticked else ''}</p>",
+        f"<p>Comment: {clean.html(mark.comment)}</p>" if mark.comment else "",
+        f"<p>Private note: {clean.html(mark.note)}</p>" if mark.note else "",
+    ]
+    return ['<div class="recorded" role="note">', *said, "</div>"]
+
+
 def mark_form(action: str, item: ManualItem, mark: Mark | None, typed: dict | None = None) -> list[str]:
     """The form of one manual item: ``mark`` as it stands, or what was ``typed`` (a refused save)."""
     typed = typed or {}
@@ -122,6 +133,7 @@ def mark_form(action: str, item: ManualItem, mark: Mark | None, typed: dict | No
         f"<fieldset><legend>{clean.html(item.title)} ({grades.text(item.points)} points): {state}</legend>",
         f'<input type="hidden" name="item" value="{ident}">',
         f'<input type="hidden" name="base" value="{version(mark)}">',
+        *(_recorded(item, mark) if typed else []),
         *_rubric(item, chosen),
         f'<label class="line" for="points-{ident}">points (0 to {grades.text(item.points)}; the ticked lines\' sum when any is ticked)</label>',
         f'<input id="points-{ident}" name="points" type="number" min="0" max="{item.points:g}" step="any" value="{clean.html(points)}">',
@@ -135,11 +147,11 @@ def mark_form(action: str, item: ManualItem, mark: Mark | None, typed: dict | No
     ]
 
 
-def _nav(base: str, rows: list[Row], position: int) -> str:
+def _nav(base: str, rows: list[Row], position: int, who: Who) -> str:
     links = [f'<li><a href="{base}">all students</a></li>']
     for label, rel, other in (("previous (k)", "prev", position - 1), ("next (j)", "next", position + 1)):
         if 0 <= other < len(rows):
-            name = clean.html(clean.name(rows[other].student))
+            name = clean.html(clean.name(who(rows[other].student)))
             links.append(f'<li><a href="{base}s/{other}" rel="{rel}">{label}: {name}</a></li>')
     links.append(f'<li><a href="{base}next?after={position}" rel="ungraded">next not marked (n)</a></li>')
     return f'<nav aria-label="students"><ul>{"".join(links)}</ul></nav>'
@@ -154,10 +166,15 @@ def student_page(
     marks: dict[str, Mark],
     said: str = "",
     typed: dict | None = None,
+    row: Row | None = None,
+    who: Who = str,
+    mates: tuple[str, ...] = (),
 ) -> str:
-    """A student's page with their answers and code, the marking forms and the results."""
-    row = rows[position]
-    name = clean.name(row.student)
+    """A student's page with their answers and code, the marking forms and the results
+    (``row``: the student's whole row, where ``rows`` holds what the navigation needs;
+    ``who(key)``: how a student is named; ``mates``: the rest of their team, marked with them)."""
+    row = row or rows[position]
+    name = clean.name(who(row.student))
     handed = handed or Handed()
     forms = []
     for item in assignment.manual.values():
@@ -165,29 +182,39 @@ def student_page(
         forms += mark_form(f"{base}s/{position}/mark", item, marks.get(item.id), mine)
     kind = "problem" if typed else "said"
     body = [
-        _nav(base, rows, position),
+        _nav(base, rows, position, who),
         f"<main><h1>{clean.html(name)}</h1>",
         f'<p class="{kind}" role="status">{clean.html(said)}</p>' if said else "",
+        _team(mates, who),
         '<div class="side"><section aria-labelledby="code"><h2 id="code">Handed in</h2>',
         *answers(handed.kept, lambda number: f"{base}f/{position}/{number}"),
-        *_code(handed.code),
+        *_code(handed),
         '</section><section aria-labelledby="marking"><h2 id="marking">Marking</h2>',
         *forms,
         '<h2 id="results">Results</h2>',
         *_results(row),
         "</section></div>",
         "<p>Keys: <kbd>j</kbd> next, <kbd>k</kbd> previous, <kbd>n</kbd> next not marked, "
-        "<kbd>1</kbd>–<kbd>9</kbd> tick a rubric line, <kbd>Ctrl</kbd>+<kbd>Enter</kbd> save and go on.</p>",
+        "<kbd>1</kbd>–<kbd>9</kbd> tick a rubric line, <kbd>c</kbd> to the comment, "
+        "<kbd>Ctrl</kbd>+<kbd>Enter</kbd> save and go on.</p>",
         "</main>",
     ]
     return _page(f"{name}: marking", body)
 
 
-def class_page(base: str, rows: list[Row], title: str, said: str = "") -> str:
+def _team(mates: tuple[str, ...], who: Who) -> str:
+    if not mates:
+        return ""
+    names = ", ".join(clean.html(clean.name(who(s))) for s in mates)
+    return (
+        f"<p>A team's answer: a mark saved here is given to {names} too, unless marked apart "
+        "(<code>grade batch mark</code>).</p>"
+    )
+
+
+def class_page(base: str, rows: list[Row], title: str, said: str = "", who: Who = str) -> str:
     """The class list with each student's page on this server instead of a static file."""
-    page = index_page(rows, title)
-    for position, row in enumerate(rows):
-        page = page.replace(f'href="{page_name(row.student)}"', f'href="{base}s/{position}"', 1)
+    page = index_page(rows, title, lambda position, row: f"{base}s/{position}", who)
     start = f'<p><a href="{base}next?after=-1" rel="ungraded">first student not marked (n)</a></p>'
     notice = f'<p class="said" role="status">{clean.html(said)}</p>' if said else ""
     return page.replace("<table>", notice + start + "<table>", 1)

@@ -14,9 +14,10 @@ was graded, so they survive regrades and suite changes; every ``grade batch`` to
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import click
 
@@ -82,6 +83,14 @@ class Mark:
     marked_by: str = ""
     marked_at: str = ""
     why: str = ""  # "marks.csv, row 3", "in the browser", "inquiry 2 resolved: ..."
+
+
+def version(mark: Mark | None) -> str:
+    """What a marking form says it was drawn from: the mark's whole content ("" when none)."""
+    if mark is None:
+        return ""
+    fields = [mark.points, list(mark.rubric), mark.comment, mark.note, mark.marked_by, mark.marked_at]
+    return hashlib.sha256(json.dumps(fields).encode()).hexdigest()[:16]
 
 
 class MarkSchemaError(click.ClickException):
@@ -159,6 +168,42 @@ class MarkBook:
             self.connection.execute("BEGIN IMMEDIATE")
             self.connection.executemany(f"INSERT OR REPLACE INTO marks ({names}) VALUES ({slots})", rows)
             self.connection.executemany(f"INSERT INTO mark_history ({names}) VALUES ({slots})", rows)
+
+    def put_over(self, mark: Mark, drawn: str, mates: tuple[str, ...] = ()) -> tuple[Mark | None, int]:
+        """Record ``mark`` in one transaction if the mark it replaces is still the one its form
+        was ``drawn`` from (:func:`version`): (None, the number of the last mark written); else
+        write nothing: (the mark recorded, 0). ``mates``: the student's team, given the same
+        mark where they have none or the one drawn (marked with the student), never over a mark
+        of their own."""
+        names, slots = ", ".join(COLUMNS), ", ".join("?" * len(COLUMNS))
+        with self.connection:
+            self.connection.execute("BEGIN IMMEDIATE")
+            current = self.mark(mark.student, mark.item)
+            if version(current) != drawn:
+                return current, 0
+            given = [mark] + [
+                replace(mark, student=s) for s in mates if version(self.mark(s, mark.item)) in ("", drawn)
+            ]
+            for one in given:
+                row = (one.student, one.item, one.points, json.dumps(list(one.rubric)), one.comment,
+                       one.note, one.marked_by, one.marked_at, one.why)  # fmt: skip
+                self.connection.execute(f"INSERT OR REPLACE INTO marks ({names}) VALUES ({slots})", row)
+                cursor = self.connection.execute(f"INSERT INTO mark_history ({names}) VALUES ({slots})", row)
+        return None, int(cursor.lastrowid or 0)
+
+    def mark(self, student: str, item: str) -> Mark | None:
+        """The mark of ``student`` and ``item`` that counts, or None."""
+        found = self._read("SELECT {columns} FROM marks WHERE student = ? AND item = ?", (student, item))
+        return found[0] if found else None
+
+    def marked_since(self, number: int) -> tuple[int, set[tuple[str, str]]]:
+        """The number of the latest mark given (``number`` when none came since, 0 at first),
+        and (student, item) of each mark given after mark ``number``."""
+        cursor = self.connection.execute("SELECT id, student, item FROM mark_history WHERE id > ?", (number,))
+        latest, given = number, set[tuple[str, str]]()
+        for found, student, item in cursor:
+            latest, given = max(latest, found), given | {(student, item)}
+        return latest, given
 
     def _read(self, query: str, arguments: tuple = ()) -> list[Mark]:
         cursor = self.connection.execute(query.format(columns=", ".join(COLUMNS)), arguments)

@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import clean, grades
-from grader.batch.exports import NoHistory, history_table
+from grader.batch.exports import NoHistory
 from grader.batch.find import StudentNotFound, find_student, resolve_assignment
-from grader.batch.gradebook import CourseBook, Gradebook, Override
+from grader.batch.gradebook import CourseBook, Gradebook, Grading, Override
 from grader.batch.marks import MarkBook
 from grader.batch.roster import Roster, RosterError, read_roster
 from grader.batch.standing import final_rows, standing_lines, weigh
 from grader.course import Assignment, CourseError, load_course
+
+HASH_PREFIX = 12  # of a content hash, in a history's table
 
 
 class OverrideProblem(ValueError):
@@ -43,11 +45,12 @@ class Recorded:
         self.close()
 
 
-def open_recorded(out: Path) -> Recorded:
+def open_recorded(out: Path, shared: bool = False) -> Recorded:
+    """What the last run recorded in ``out``'s gradebook (``shared``: see :class:`Gradebook`)."""
     path = out / "gradebook.sqlite"
     if not path.is_file():
         raise NoHistory(f"no gradebook in {out}")
-    gradebook = Gradebook(path)
+    gradebook = Gradebook(path, shared)
     book = CourseBook(gradebook)
     course, roster = book.meta("course"), book.meta("roster")
     try:
@@ -72,6 +75,25 @@ def student_named(recorded: Recorded, query: str) -> str:
         raise NoHistory(str(exc)) from None
 
 
+def history_table(entries: list[Grading]) -> str:
+    """time, suite version, content hash prefix, status, score / max: one grading a line."""
+    header = ("time", "suite version", "content", "status", "score")
+    lines = [
+        (
+            e.graded_at,
+            e.suite_version,
+            e.content_hash[:HASH_PREFIX] or "-",
+            e.status,
+            grades.of(e.score, e.max_score),
+        )
+        for e in entries
+    ]
+    widths = [max(len(cells[i]) for cells in (header, *lines)) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip() for cells in (header, *lines)
+    )
+
+
 def student_history(out: Path, query: str) -> str:
     """The student's gradings, then how their current total came about (course points, late
     penalty, overrides)."""
@@ -88,7 +110,7 @@ def student_history(out: Path, query: str) -> str:
         row = final[0]
         name = recorded.assignment.name if recorded.assignment else "now"
         lines.append(f"{name}: {grades.of(row.score, row.max_score)} ({row.status})")
-        lines += [f"  {line}" for line in standing_lines(row)]
+        lines += [f"  {line}" for line in standing_lines(row, retotalled=True)]
     lines += [
         f"mark: {m.marked_at}  {m.item} {grades.text(m.points)}  by {clean.name(m.marked_by)}"
         + (f"  ({clean.name(m.why)})" if m.why else "")

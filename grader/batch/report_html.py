@@ -19,9 +19,10 @@ from grader.batch.summary import ClassStats
 from grader.clean import html as escape  # escaped and cleaned of control characters
 
 STYLE = """
-body { font-family: sans-serif; margin: 2em; color: #222; }
-table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
-th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }
+body { font-family: sans-serif; margin: 2em; color: #222; max-width: 75em; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; max-width: 100%; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; overflow-wrap: anywhere; }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; }
 td.n { text-align: right; }
 .bar { display: inline-block; background: #4a7ab5; height: 0.9em; }
 """
@@ -169,7 +170,10 @@ def render(stats: ClassStats, title: str, out: Path) -> str:
         _table(["student", "item", "state", "asked", "reply"], inquiries, "inquiries"),
         "<h2>Failing exercises by cause</h2>",  # `grade batch causes note` writes to a group
         _table(["exercise", "cause", "students", "who", "diagnosis (the first of them)"], causes, "causes"),
+        "<h2>Modules answering nothing</h2>",  # one line per kind, not a failure of each check
+        _table(["module", "students"], [[escape(k), n] for k, n in stats.non_answers.items()], "non-answers"),
         "<h2>Checks</h2>",
+        "<p>Of the modules that answer: those above are not counted here.</p>",
         _table(["check", "runs", "failed", "most common failure"], checks, "checks"),
         "<h2>Timeouts and crashes</h2>",
         _table(["student"], [[escape(s)] for s in stats.timeouts], "timeouts"),

@@ -16,17 +16,21 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from grader import clean, defaults, grades
-from grader.batch.answers import Kept, kind, render
-from grader.batch.exports import NoHistory, safe_name, shown_exercises
+from grader.batch.answers import Kept, kind, render, render_notebook
+from grader.batch.exports import NoHistory, full_names, safe_name, shown_exercises
 from grader.batch.gradebook import CourseBook, Row
-from grader.batch.intake import Gradable, entries, gather, take_submission
+from grader.batch.intake import Gradable, entries, gather, lms_name, take_submission
 from grader.batch.overrides import open_recorded
-from grader.batch.roster import Roster, assign
+from grader.batch.roster import Roster, assign, known_as
 from grader.batch.setup import course_topics
 from grader.batch.standing import final_rows
+from grader.engine import notebooks
+
+Who = Callable[[str], str]  # a student's key -> how a page names them
 
 STYLE = """
 body { font-family: sans-serif; margin: 1.5em; color: #1a1a1a; background: #fff; }
@@ -49,6 +53,7 @@ class Handed:
 
     code: list[tuple[str, str]] = field(default_factory=list)
     kept: tuple[Kept, ...] = ()
+    notebooks: list[tuple[str, str]] = field(default_factory=list)  # (name, the notebook as HTML)
 
 
 def page_name(student: str) -> str:
@@ -89,8 +94,26 @@ def read_sources(
     for submission in found:
         item = take_submission(submission, scratch, topics)
         code = _files(item) if isinstance(item, Gradable) else []
-        sources[item.student] = Handed(code, item.kept)
+        shown = _notebooks(submission.entries)
+        if shown and all(entry.suffix == ".ipynb" for entry in submission.entries):
+            code = []  # the notebook as written, not the module graded from it
+        sources[item.student] = Handed(code, item.kept, shown)
     return sources
+
+
+def _notebooks(paths: tuple[Path, ...]) -> list[tuple[str, str]]:
+    """Each notebook handed in, as a marker reads it (:func:`grader.batch.answers.render_notebook`)."""
+    shown = []
+    for path in paths:
+        if path.suffix != ".ipynb":
+            continue
+        try:
+            cells = [(cell.cell_type, cell.source) for cell in notebooks.read(path).cells]
+        except notebooks.NotebookError:
+            continue  # the feedback says why it was not graded
+        named = lms_name(path.name)
+        shown.append((named.original if named and named.original else path.name, render_notebook(cells)))
+    return shown
 
 
 def _points(earned: float, possible: float) -> str:
@@ -108,26 +131,48 @@ def _columns(rows: list[Row]) -> tuple[list[str], list[str]]:
     return list(exercises), list(manual)
 
 
+def _total(row: Row) -> str:
+    """ "17 / 30 (graded)"; "excused" alone: an excused student has no points to show."""
+    if row.status == "excused":
+        return "excused"
+    return f"{_points(row.score, row.max_score)} ({clean.html(row.status)})"
+
+
 def _manual_cell(shown: dict | None) -> str:
     if shown is None:
         return ""
     return _points(shown["points"], shown["max_points"]) if shown["marked"] else "not marked yet"
 
 
-def index_page(rows: list[Row], title: str) -> str:
+def _static_link(position: int, row: Row) -> str:
+    return page_name(row.student)
+
+
+def index_page(
+    rows: list[Row],
+    title: str,
+    link: Callable[[int, Row], str] = _static_link,
+    who: Who = str,
+) -> str:
+    """The class list; ``link(position, row)``: where a student's page is; ``who(key)``: how a
+    student is named (the roster's full name with the key: :func:`grader.batch.roster.known_as`)."""
     exercises, manual = _columns(rows)
     head = "".join(f'<th scope="col">{clean.html(c)}</th>' for c in ["student", "total", *exercises, *manual])
     lines = []
-    for row in rows:
+    for position, row in enumerate(rows):
         standing = row.report.get("standing") or {}
         cells = [
-            f'<th scope="row"><a href="{page_name(row.student)}">{clean.html(clean.name(row.student))}</a></th>'
+            f'<th scope="row"><a href="{link(position, row)}">{clean.html(clean.name(who(row.student)))}</a></th>'
         ]
-        cells.append(f'<td class="n">{_points(row.score, row.max_score)} ({clean.html(row.status)})</td>')
+        cells.append(f'<td class="n">{_total(row)}</td>')
         for name in exercises:
             shown = standing.get("exercises", {}).get(name)
-            cells.append(f'<td class="n">{_points(*shown) if shown else ""}</td>')
-        cells += [f"<td>{_manual_cell(standing.get('manual', {}).get(name))}</td>" for name in manual]
+            cells.append(f'<td class="n">{_points(*shown) if shown and row.status != "excused" else ""}</td>')
+        excused = row.status == "excused"
+        cells += [
+            f"<td>{'excused' if excused else _manual_cell(standing.get('manual', {}).get(name))}</td>"
+            for name in manual
+        ]
         lines.append("<tr>" + "".join(cells) + "</tr>")
     body = [
         f"<main><h1>{clean.html(title)}: review</h1>",
@@ -138,22 +183,25 @@ def index_page(rows: list[Row], title: str) -> str:
     return _page(f"{title}: review", body)
 
 
-def _nav(rows: list[Row], position: int) -> str:
+def _nav(rows: list[Row], position: int, who: Who = str) -> str:
     links = ['<li><a href="index.html">all students</a></li>']
     for label, other in (("previous", position - 1), ("next", position + 1)):
         if 0 <= other < len(rows):
-            name = clean.html(clean.name(rows[other].student))
+            name = clean.html(clean.name(who(rows[other].student)))
             links.append(
                 f'<li><a href="{page_name(rows[other].student)}" rel="{label[:4]}">{label}: {name}</a></li>'
             )
     return f'<nav aria-label="students"><ul>{"".join(links)}</ul></nav>'
 
 
-def _code(files: list[tuple[str, str]] | None) -> list[str]:
-    if not files:
-        return ["<p>No code could be read (see the feedback for why).</p>"]
+def _code(handed: Handed) -> list[str]:
+    """What the student handed in as code: each notebook as written, each module's text."""
     parts = []
-    for name, text in files:
+    for name, html in handed.notebooks:
+        parts += [f"<h3>{clean.html(clean.name(name))}</h3>", html]
+    if not handed.code and not parts:
+        return ["<p>No code could be read (see the feedback for why).</p>"]
+    for name, text in handed.code:
         shown = clean.html(text, defaults.REVIEW_SOURCE_CHARS)
         parts += [f"<h3>{clean.html(clean.name(name))}</h3>", f'<pre tabindex="0"><code>{shown}</code></pre>']
     return parts
@@ -172,7 +220,7 @@ def answers(kept: tuple[Kept, ...], link: Callable[[int], str | None]) -> list[s
 
 def _results(row: Row) -> list[str]:
     standing = row.report.get("standing") or {}
-    parts = [f"<p>Total: {_points(row.score, row.max_score)} ({clean.html(row.status)})</p>"]
+    parts = [f"<p>Total: {_total(row)}</p>"]
     if row.reason:
         parts.append(f"<p>{clean.html(row.reason)}</p>")
     lines = []
@@ -210,16 +258,17 @@ def student_page(
     handed: Handed | None,
     title: str,
     link: Callable[[int], str | None] = lambda number: None,
+    who: Who = str,
 ) -> str:
     row = rows[position]
-    name = clean.name(row.student)
+    name = clean.name(who(row.student))
     handed = handed or Handed()
     body = [
-        _nav(rows, position),
+        _nav(rows, position, who),
         f"<main><h1>{clean.html(name)}</h1>",
         '<div class="side"><section aria-labelledby="code"><h2 id="code">Handed in</h2>',
         *answers(handed.kept, link),
-        *_code(handed.code),
+        *_code(handed),
         '</section><section aria-labelledby="results"><h2 id="results">Results</h2>',
         *_results(row),
         "</section></div></main>",
@@ -247,16 +296,18 @@ def write_review(out: Path, submissions: Path | None = None) -> Path:
         rows = final_rows(recorded.gradebook.rows(), assignment, recorded.book)
         folder = submissions or _recorded_submissions(recorded.book)
         topics = course_topics(assignment, ())  # as the run took single files
+        names = full_names(recorded.roster) if recorded.roster else None
+    who = partial(known_as, names=names)
     title = assignment.title if assignment else out.name
     target = out / "review"
     target.mkdir(parents=True, exist_ok=True)
-    (target / "index.html").write_text(index_page(rows, title), encoding="utf-8")
+    (target / "index.html").write_text(index_page(rows, title, who=who), encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="torchgrade-review-") as scratch:
         sources = read_sources(folder, recorded.roster, topics, Path(scratch))
         for position, row in enumerate(rows):
             handed = sources.get(row.student)
             link = _copy_linked(handed, target / f"files-{safe_name(row.student)}")
-            page = student_page(rows, position, handed, title, link)
+            page = student_page(rows, position, handed, title, link, who)
             (target / page_name(row.student)).write_text(page, encoding="utf-8")
     return target / "index.html"
 

@@ -8,9 +8,11 @@ page's own script (a fresh nonce per page), loads nothing from elsewhere and sen
 ``Referer`` to another site (the token stays here). A student's PDF is sent as an attachment and an image
 under a sandboxing policy: what they handed in never runs here.
 
-A mark goes through :func:`grader.batch.marking.record_marks`, as ``grade batch mark`` does;
-saves are taken one at a time, and a form drawn from a mark that has changed since (a second
-tab, a TA at the same time) is refused with both shown, so no mark is lost. Ctrl-C stops the
+The class is read once (:mod:`grader.batch.marking_state`), so that a request costs the same at
+200 students as at 20; what others write meanwhile is noticed and read. A mark is checked by
+:func:`grader.batch.marking.mark_for`, as ``grade batch mark`` checks it; requests are taken one
+at a time, and a form drawn from a mark that has changed since (a second tab, a TA at the same
+time, ``grade batch mark``) is refused with both shown, so no mark is lost. Ctrl-C stops the
 server; the next ``grade batch`` totals the marks into every export.
 """
 
@@ -20,7 +22,6 @@ import hmac
 import re
 import secrets
 import tempfile
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -30,14 +31,12 @@ from urllib.parse import parse_qs, urlsplit
 
 from grader.batch.answers import LINKED, kind
 from grader.batch.exports import NoHistory
-from grader.batch.gradebook import Row
-from grader.batch.marking import MarkProblem, MarkRequest, record_marks
-from grader.batch.marking_page import class_page, served, student_page, version
-from grader.batch.marks import Mark, MarkBook
-from grader.batch.overrides import open_recorded
+from grader.batch.marking import MarkProblem, MarkRequest, mark_for, who
+from grader.batch.marking_page import class_page, served, student_page
+from grader.batch.marking_state import MarkingClass
+from grader.batch.marks import version
 from grader.batch.review import Handed, _recorded_submissions, read_sources
 from grader.batch.setup import course_topics
-from grader.batch.standing import final_rows
 from grader.course import Assignment
 
 MAX_FORM_BYTES = 1 << 20
@@ -53,13 +52,13 @@ FILE = re.compile(r"^f/(\d+)/(\d+)$")
 
 @dataclass
 class Marking:
-    """What the server serves: the gradebook's folder, each student's files, who marks."""
+    """What the server serves: the class held for marking, each student's files, who marks."""
 
     out: Path
     sources: dict[str, Handed]
+    held: MarkingClass
     by: str | None = None
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
-    lock: threading.Lock = field(default_factory=threading.Lock)
     saved: int = 0
 
     @property
@@ -75,20 +74,6 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def _class(marking: Marking) -> tuple[list[Row], Assignment, dict[str, dict[str, Mark]]]:
-    """The rows as every export totals them, the assignment and the marks, read afresh."""
-    with open_recorded(marking.out) as recorded:
-        if recorded.assignment is None or not recorded.assignment.manual:
-            raise NoHistory("this gradebook's assignment has no manual items to mark")
-        rows = final_rows(recorded.gradebook.rows(), recorded.assignment, recorded.book)
-        marks = MarkBook(recorded.gradebook.connection).marks()
-        return rows, recorded.assignment, marks
-
-
-def _unmarked(row: Row, assignment: Assignment, marks: dict[str, dict[str, Mark]]) -> bool:
-    return row.status != "missing" and any(i not in marks.get(row.student, {}) for i in assignment.manual)
-
-
 def _html(marking: Marking, page: str, status: int = HTTPStatus.OK) -> Answer:
     nonce = secrets.token_urlsafe(16)
     policy = PAGE_POLICY.format(nonce=nonce)
@@ -101,11 +86,14 @@ def _redirect(location: str) -> Answer:
 
 def _next(marking: Marking, after: int) -> Answer:
     """To the first student after ``after`` (round the class) with an item not marked yet."""
-    rows, assignment, marks = _class(marking)
+    held = marking.held
+    rows = held.rows
     order = list(range(after + 1, len(rows))) + list(range(0, min(after + 1, len(rows))))
-    found = next((p for p in order if _unmarked(rows[p], assignment, marks)), None)
+    found = next((p for p in order if held.to_mark(p)), None)
     if found is None:
-        return _html(marking, class_page(marking.base, rows, _title(assignment), "every student is marked"))
+        return _html(
+            marking, class_page(marking.base, rows, _title(held.assignment), "every student is marked")
+        )
     return _redirect(f"{marking.base}s/{found}")
 
 
@@ -114,20 +102,21 @@ def _title(assignment: Assignment) -> str:
 
 
 def _student(marking: Marking, position: int, said: str = "", typed: dict | None = None) -> Answer:
-    rows, assignment, marks = _class(marking)
-    if position >= len(rows):
+    held = marking.held
+    if position >= len(held.rows):
         return Answer(HTTPStatus.NOT_FOUND)
-    row = rows[position]
+    row = held.row(position)
     page = student_page(
-        marking.base, rows, position, marking.sources.get(row.student), assignment,
-        marks.get(row.student, {}), said, typed,
+        marking.base, held.rows, position, marking.sources.get(row.student), held.assignment,
+        held.marks(row.student), said, typed, row, held.who,
+        tuple(s for s in held.teams.get(row.student, ()) if s != row.student),
     )  # fmt: skip
     return _html(marking, page, HTTPStatus.CONFLICT if typed else HTTPStatus.OK)
 
 
 def _file(marking: Marking, position: int, number: int) -> Answer:
     """A student's PDF or image, inert: a PDF to download, an image under a sandbox."""
-    rows, _, _ = _class(marking)
+    rows = marking.held.rows
     handed = marking.sources.get(rows[position].student) if position < len(rows) else None
     if handed is None or number >= len(handed.kept) or kind(handed.kept[number].name) != "linked":
         return Answer(HTTPStatus.NOT_FOUND)
@@ -148,36 +137,28 @@ def _typed(form: dict[str, list[str]]) -> dict:
 
 def _save(marking: Marking, position: int, form: dict[str, list[str]]) -> Answer:
     """Record one item's mark, unless it changed since the form was drawn; then on."""
-    typed = _typed(form)
-    with marking.lock:  # one save at a time: the version check and the write together
-        rows, assignment, marks = _class(marking)
-        if position >= len(rows) or typed.get("item") not in assignment.manual:
-            return Answer(HTTPStatus.NOT_FOUND)
-        student, item = rows[position].student, typed["item"]
-        current = marks.get(student, {}).get(item)
-        if typed.get("base", "") != version(current):
-            said = (
-                f"not saved: {item} was changed meanwhile (by {current.marked_by if current else 'someone'}, "
-                "in another tab or by another marker); what you typed is below: check it against "
-                "the mark now recorded (reload to see it) and save again"
-            )
-            return _student(marking, position, said, {**typed, "base": version(current)})
-        rubric = typed["rubric"] or None
-        points = None if rubric else _number(typed.get("points", ""))
-        request = MarkRequest(
-            student,
-            item,
-            points,
-            rubric,
-            typed.get("comment", ""),
-            typed.get("note", ""),
-            why="in the browser",
+    typed, held = _typed(form), marking.held
+    if position >= len(held.rows) or typed.get("item") not in held.assignment.manual:
+        return Answer(HTTPStatus.NOT_FOUND)
+    student, item = held.rows[position].student, typed["item"]
+    rubric = typed["rubric"] or None
+    points = None if rubric else _number(typed.get("points", ""))
+    request = MarkRequest(
+        student, item, points, rubric, typed.get("comment", ""), typed.get("note", ""), why="in the browser"
+    )
+    try:
+        mark = mark_for(held.assignment.manual, student, request, who(marking.by))
+    except MarkProblem as exc:
+        return _student(marking, position, f"not saved: {exc}", typed)
+    saved, current = held.save(mark, typed.get("base", ""))
+    if not saved:
+        said = (
+            f"not saved: {item} was changed meanwhile (by {current.marked_by if current else 'someone'}, "
+            "in another tab or by another marker); what you typed is below, beside the mark now "
+            "recorded: check one against the other and save again"
         )
-        try:
-            record_marks(marking.out, [request], marking.by)
-        except (MarkProblem, NoHistory) as exc:
-            return _student(marking, position, f"not saved: {exc}", typed)
-        marking.saved += 1
+        return _student(marking, position, said, {**typed, "base": version(current)})
+    marking.saved += 1
     if typed.get("then") == "next":
         return _redirect(f"{marking.base}next?after={position}")
     return _redirect(f"{marking.base}s/{position}?saved={item}")
@@ -187,7 +168,7 @@ def _number(cell: str) -> float | None:
     try:
         return float(cell) if cell.strip() else None
     except ValueError:
-        return float("nan")  # refused by record_marks with the item's range
+        return float("nan")  # refused by mark_for with the item's range
 
 
 def route(marking: Marking, method: str, path: str, form: dict[str, list[str]]) -> Answer:
@@ -197,12 +178,18 @@ def route(marking: Marking, method: str, path: str, form: dict[str, list[str]]) 
     if not hmac.compare_digest(split.path.encode()[: len(base)], base):
         return Answer(HTTPStatus.NOT_FOUND)
     rest, query = split.path[len(base) :], parse_qs(split.query)
+    with marking.held.lock:  # one request at a time: what it reads and writes together
+        marking.held.refresh()
+        return _routed(marking, method, rest, query, form)
+
+
+def _routed(marking: Marking, method: str, rest: str, query: dict[str, list[str]], form: dict) -> Answer:
     if method == "POST":
         found = MARK.match(rest)
         return _save(marking, int(found[1]), form) if found else Answer(HTTPStatus.NOT_FOUND)
     if rest == "":
-        rows, assignment, _ = _class(marking)
-        return _html(marking, class_page(marking.base, rows, _title(assignment)))
+        held = marking.held
+        return _html(marking, class_page(marking.base, held.rows, _title(held.assignment), "", held.who))
     if rest == "next":
         after = (query.get("after") or [""])[0]
         return _next(marking, int(after) if after.isdigit() else -1)
@@ -284,30 +271,40 @@ class MarkingServer(ThreadingHTTPServer):
         return f"http://127.0.0.1:{self.server_address[1]}{self.marking.base}"
 
 
-def open_marking(out: Path, submissions: Path | None, scratch: Path, by: str | None = None) -> Marking:
-    """The class of ``out`` read for marking: its students' files unpacked under ``scratch``."""
-    with open_recorded(out) as recorded:
-        if recorded.assignment is None or not recorded.assignment.manual:
-            raise NoHistory(
-                "the course this gradebook was graded for has no manual items to mark "
-                "([assignments.NAME.manual.ID] in the course file, then `grade batch --course`)"
-            )
-        folder = submissions or _recorded_submissions(recorded.book)
-        topics = course_topics(recorded.assignment, ())
-        roster = recorded.roster
-    return Marking(out=out, sources=read_sources(folder, roster, topics, scratch), by=by)
+def open_marking(
+    out: Path, submissions: Path | None, scratch: Path, by: str | None = None, anonymous: bool = False
+) -> Marking:
+    """The class of ``out`` read for marking: its students' files unpacked under ``scratch``
+    (``anonymous``: every student named by a pseudonym, whatever the course file says)."""
+    held = MarkingClass(out, anonymous)
+    try:
+        assert held.recorded is not None
+        folder = submissions or _recorded_submissions(held.recorded.book)
+        topics = course_topics(held.assignment, ())
+        sources = read_sources(folder, held.recorded.roster, topics, scratch)
+    except BaseException:
+        held.close()
+        raise
+    return Marking(out=out, sources=sources, held=held, by=by)
 
 
 def serve(
-    out: Path, submissions: Path | None, port: int, say: Callable[[str], None], by: str | None = None
+    out: Path,
+    submissions: Path | None,
+    port: int,
+    say: Callable[[str], None],
+    by: str | None = None,
+    anonymous: bool = False,
 ) -> int:
     """Serve ``out``'s class for marking until Ctrl-C; the number of marks saved."""
     with tempfile.TemporaryDirectory(prefix="torchgrade-marking-") as scratch:
-        marking = open_marking(out, submissions, Path(scratch), by)
+        marking = open_marking(out, submissions, Path(scratch), by, anonymous)
         with MarkingServer(marking, port) as server:
             say(f"marking {out} at {server.url} (this machine only; Ctrl-C stops)")
             try:
                 server.serve_forever()
             except KeyboardInterrupt:
                 pass
+            finally:
+                marking.held.close()
     return marking.saved

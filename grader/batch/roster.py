@@ -13,6 +13,7 @@ submissions is given to neither (:func:`assign` lists both).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +27,14 @@ from grader.topics import TOPICS
 if TYPE_CHECKING:  # the CLI imports this module at start: keep it light
     from grader.batch.intake import Submission
 
-__all__ = ["Member", "Roster", "RosterError", "assign", "owners", "read_roster"]
+__all__ = ["Member", "Roster", "RosterError", "assign", "owners", "known_as", "read_roster"]
+
+
+def known_as(student: str, names: Mapping[str, str] | None) -> str:
+    """How an instructor reads a student: the roster's full name with the key beside it ("Alan
+    Turing (aturing@uni.example)"); the key alone where ``names`` (key -> full name) has none."""
+    name = (names or {}).get(student, "")
+    return f"{name} ({student})" if name and name != student else student
 
 
 def read_roster(path: Path) -> Roster:

@@ -433,7 +433,8 @@ def _export(run: _Class, out: Path) -> None:
     """The exports, rebuilt from the gradebook: CSV, JSON, feedback, the LMS file, the report."""
     assignment, roster, summary = run.assignment, run.options.roster, run.summary
     rows = final_rows(run.gradebook.rows(), assignment, run.book)
-    export_all(rows, out, run.options.lms.missing, full_names(roster) if roster is not None else None)
+    names = full_names(roster) if roster is not None else None
+    export_all(rows, out, run.options.lms.missing, names)
     write_skipped(summary.left_out, out / "skipped.csv")
     if roster is not None:
         unlisted = {s.student: s.entries for s in run.unmatched}
@@ -448,7 +449,8 @@ def _export(run: _Class, out: Path) -> None:
             column=column,
             names=_download_names(run.found),
         )
-    summary.stats = class_stats(rows, run.options.lms.missing, NoteBook(run.gradebook.connection).edits())
+    edits = NoteBook(run.gradebook.connection).edits()
+    summary.stats = class_stats(rows, run.options.lms.missing, edits, names)
     summary.text = summary_text(summary.stats)
     summary.title = assignment.title if assignment else f"torchgrade: {out.name}"
     write_report(summary.stats, summary.title, out)

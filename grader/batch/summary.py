@@ -9,12 +9,13 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from grader import clean, defaults, grades
 from grader.batch.causes import Edit, Group, class_groups
 from grader.batch.gradebook import Row
 from grader.batch.lms.base import lms_grade
+from grader.batch.roster import known_as
 from grader.checks.exercises import KIND_NAMES
 from grader.engine.subset import NOT_ALLOWED
 from grader.engine.subset_check import REFUSED
@@ -54,10 +55,17 @@ class ClassStats:
     exercise_points: dict[str, list[tuple[float, float, float]]] = field(default_factory=dict)
     checks: dict[str, CheckStats] = field(default_factory=dict)
     manual: dict[str, Counter] = field(default_factory=dict)  # item -> full/partial/zero/not marked
+    retotalled: Counter = field(default_factory=Counter)  # item -> marks an edited rubric re-totalled
+    non_answers: Counter = field(default_factory=Counter)  # "losses.py: not started" -> students
     inquiries: list[tuple[str, str, str, str, str]] = field(
         default_factory=list
     )  # student, item, state, text, reply
     causes: list[Group] = field(default_factory=list)  # failing exercises grouped by cause
+    names: dict[str, str] = field(default_factory=dict)  # student key -> the roster's full name
+
+    def who(self, student: str) -> str:
+        """The student as the instructor reads them: full name and key (grader/batch/roster.py)."""
+        return known_as(student, self.names)
 
     @property
     def mean(self) -> float:
@@ -119,24 +127,67 @@ def _refused(student: str, topic: dict) -> list[tuple[str, str]]:
     return []
 
 
+def _non_answer(topic: dict) -> str:
+    """What a topic's module is when it answers nothing ("not started", "refused before running",
+    "did not import": every check failed alike); "" when it answers."""
+    tests = [t for t in topic["tests"] if t["status"] != "skipped"]
+    messages = {t.get("message") or "" for t in tests}
+    if not tests:
+        return ""
+    if all(t["status"] == "not_started" for t in tests):
+        return "not started"
+    if _refused("", topic) and all(t["status"] != "passed" for t in tests):
+        return "refused before running"
+    if all(t["status"] == "error" for t in tests) and len(messages) == 1:
+        return "did not import"
+    return ""
+
+
+def _count_checks(stats: ClassStats, topic: dict) -> bool:
+    """Count ``topic``'s checks into the class's (a module answering nothing on one line of
+    its kind, not as a failure of each check); whether one timed out."""
+    kind = _non_answer(topic)
+    if kind:
+        stats.non_answers[f"{topic['name']}.py: {kind}"] += 1
+        return False
+    stalled = False
+    for test in topic["tests"]:
+        if test["status"] == "skipped":
+            continue
+        name = _check_name(topic["name"], test)
+        check = stats.checks.setdefault(name, CheckStats(name))
+        check.runs += 1
+        if test["status"] != "passed":
+            check.failures += 1
+            check.messages[_what_failed(test)] += 1
+        stalled = stalled or test["status"] == "timeout"
+    return stalled
+
+
 def _people(stats: ClassStats, student: str, standing: dict) -> None:
     """What people decided for ``student``: their manual items' marks, their inquiries."""
     for item, shown in standing.get("manual", {}).items():
         earned, possible = shown["points"], shown["max_points"]
         share = "full" if earned >= possible else "partial" if earned > 0 else "zero"
         stats.manual.setdefault(item, Counter())[share if shown["marked"] else "not marked"] += 1
+        stats.retotalled[item] += bool(shown.get("retotalled"))
     for asked in standing.get("inquiries", []):
         stats.inquiries.append((student, asked["item"], asked["state"], asked["text"], asked["reply"]))
 
 
 def class_stats(
-    rows: list[Row], missing: str = defaults.LMS_MISSING, edits: Sequence[Edit] = ()
+    rows: list[Row],
+    missing: str = defaults.LMS_MISSING,
+    edits: Sequence[Edit] = (),
+    names: dict[str, str] | None = None,
 ) -> ClassStats:
     """The class as the LMS files give it: a total counts where the LMS file holds a number
     (:func:`grader.batch.lms.base.lms_grade`), so excused, blank missing and crashed rows do not;
-    ``edits``: the instructor's merges and splits of the groups by cause."""
-    stats = ClassStats()
+    ``edits``: the instructor's merges and splits of the groups by cause; ``names``: the
+    roster's full names, shown beside each key."""
+    stats = ClassStats(names=names or {})
     for row in rows:
+        row = replace(row, student=stats.who(row.student))
         standing = row.report.get("standing") or {}
         stats.missing += row.status == "missing"
         stats.excused += row.status == "excused"
@@ -161,19 +212,13 @@ def class_stats(
         stalled = False
         for topic in row.report.get("topics", []):
             stats.refused += _refused(row.student, topic)
-            for test in topic["tests"]:
-                if test["status"] == "skipped":
-                    continue
-                name = _check_name(topic["name"], test)
-                check = stats.checks.setdefault(name, CheckStats(name))
-                check.runs += 1
-                if test["status"] != "passed":
-                    check.failures += 1
-                    check.messages[_what_failed(test)] += 1
-                stalled = stalled or test["status"] == "timeout"
+            stalled = _count_checks(stats, topic) or stalled
         if stalled:
             stats.timeouts.append(row.student)
-    stats.causes = class_groups(rows, hidden_text=False, edits=edits)  # report.html quotes no hidden check
+    stats.causes = [
+        replace(group, students=[stats.who(s) for s in group.students])
+        for group in class_groups(rows, hidden_text=False, edits=edits)
+    ]  # report.html quotes no hidden check
     return stats
 
 
@@ -195,15 +240,21 @@ def summary_text(stats: ClassStats) -> str:
     if stats.refused:
         lines.append(
             "refused before running (code outside the graded subset): "
-            + "; ".join(f"{clean.name(s)} ({clean.text(why)})" for s, why in stats.refused)
+            + "; ".join(f"{clean.name(s)}: {clean.text(why)}" for s, why in stats.refused)
         )
     unmarked = [f"{item} {c['not marked']}" for item, c in stats.manual.items() if c["not marked"]]
     if unmarked:
         lines.append("not marked yet (grade batch mark): " + ", ".join(unmarked))
+    retotalled = [f"{item} {n}" for item, n in stats.retotalled.items() if n]
+    if retotalled:
+        lines.append(
+            "re-totalled since the rubric changed (each student's feedback says so once): "
+            + ", ".join(retotalled)
+        )
     asked = sum(state == "open" for _, _, state, _, _ in stats.inquiries)
     if asked:
         lines.append(f"open grade inquiries: {asked} (grade batch inquiry --list)")
     if stats.late:
-        lines.append("late: " + ", ".join(f"{clean.name(s)} ({why})" for s, why in stats.late))
+        lines.append("late: " + "; ".join(f"{clean.name(s)}: {why}" for s, why in stats.late))
     lines += [f"failed to grade: {clean.name(s)}: {clean.text(why)[:200]}" for s, why in stats.not_graded]
     return "\n".join(lines)

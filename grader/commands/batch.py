@@ -558,7 +558,14 @@ def inquiry_command(
     "--port", type=click.IntRange(0, 65535), default=0, help="with --serve: its port (default: any free one)"
 )
 @click.option("--by", default=None, help="with --serve: who marks (default: your user name)")
-def review_command(out: Path, submissions: Path | None, serve: bool, port: int, by: str | None) -> None:
+@click.option(
+    "--anonymous",
+    is_flag=True,
+    help="with --serve: name each student by a pseudonym (as the assignment's anonymous = true does)",
+)
+def review_command(
+    out: Path, submissions: Path | None, serve: bool, port: int, by: str | None, anonymous: bool
+) -> None:
     """Write OUT/review/: a static page per student, their code and answers beside their results,
     with previous and next links through the class (no script needed); or with --serve, mark them."""
     from grader.batch.exports import NoHistory
@@ -568,7 +575,7 @@ def review_command(out: Path, submissions: Path | None, serve: bool, port: int, 
         if serve:
             from grader.batch.review_server import serve as serve_marking
 
-            saved = serve_marking(out, submissions, port, lambda line: click.echo(line), by)
+            saved = serve_marking(out, submissions, port, lambda line: click.echo(line), by, anonymous)
             click.echo(
                 _("stopped: %(saved)d mark(s) saved; run `grade batch` again to rewrite the exports")
                 % {"saved": saved}

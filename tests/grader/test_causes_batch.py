@@ -77,7 +77,8 @@ def test_a_groups_note_reaches_its_members_only_survives_reruns_and_stays_behind
     assert not any("alice" in g["students"] for g in listed)
     text = grade("batch", "causes", "--out", str(root / "out")).stdout
     assert "losses.mse  regression_loss_reductions:nan: 2 students" in text
-    assert "students: Bob Builder, Carol Cook" in text and "e.g. Bob Builder: " in text  # the roster's names
+    assert "students: Bob Builder (bob), Carol Cook (carol)" in text  # the roster's names, the keys beside
+    assert "e.g. Bob Builder (bob): " in text
     noted = grade(
         "batch", "causes", "note", *GROUP, "--text", NOTE, "--points", "1", "--out", str(root / "out")
     )

@@ -164,7 +164,7 @@ def test_the_summary_on_stdout(hw1):
     assert lines[1] == "mean 13.50, median 17.00 (of 20)"  # 20, 14, 20, 0
     bars = [line for line in lines if " – " in line and "|" in line]
     assert len(bars) == 10 and bars[0].endswith(" 1") and bars[-1].endswith(" 2") and bars[7].endswith(" 1")
-    assert lines[-1] == "late: bob (2 h 30 min late, −30 %)"
+    assert lines[-1] == "late: Bob Builder (bob): 2 h 30 min late, −30 %"  # the roster's name, the key beside
 
 
 def test_history_finds_a_student_by_canvas_id_and_full_name(course, hw1):

@@ -27,7 +27,9 @@ pytestmark = pytest.mark.unit
 def test_an_extension_wins_over_the_lms_late_marker(tmp_path):
     hw = late_course(tmp_path, 'policy = "per_day"\npenalty = 10')
     assert late_penalty(hw, "bob", None, True) == Late(0.0, "")  # extended: no "time unknown" penalty
-    assert late_penalty(hw, "alice", None, True) == Late(10.0, "late (time unknown: 1 unit), −10 %")
+    assert late_penalty(hw, "alice", None, True) == Late(
+        10.0, "marked late by the LMS, time unknown: counted as 1 day late, −10 %"
+    )
 
 
 def test_feedback_addresses_a_student_by_the_rosters_full_name(tmp_path):

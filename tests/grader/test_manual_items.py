@@ -153,8 +153,8 @@ def test_an_inquiry_opened_and_resolved_shows_with_its_state(course):
     bob = (course / "out" / "feedback" / "bob.md").read_text()
     assert "**losses.mse**: open: waiting for an answer" in bob
     report = (course / "out" / "report.html").read_text()
-    assert "<td>alice</td><td>explain</td><td>resolved</td>" in report
-    assert "<td>bob</td><td>losses.mse</td><td>open</td>" in report
+    assert "<td>Alice Liddell (alice)</td><td>explain</td><td>resolved</td>" in report
+    assert "<td>Bob Builder (bob)</td><td>losses.mse</td><td>open</td>" in report
 
 
 def test_a_private_note_reaches_nothing_the_student_gets(course):
@@ -175,6 +175,6 @@ def test_the_review_page_after_a_run_shows_each_students_code(course):
     done = grade("batch", "review", "--out", str(course / "out"))
     assert done.returncode == 0, done.stderr
     index = (course / "out" / "review" / "index.html").read_text()
-    assert 'href="student-alice.html">alice</a></th><td class="n">98 / 100' in index
+    assert 'href="student-alice.html">Alice Liddell (alice)</a></th><td class="n">98 / 100' in index
     alice = (course / "out" / "review" / "student-alice.html").read_text()
     assert "def huber(" in alice and "18 / 20" in alice and NOTE not in alice

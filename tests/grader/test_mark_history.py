@@ -4,18 +4,20 @@ version: an older gradebook is brought up to date, a newer one refused."""
 
 from __future__ import annotations
 
+import csv
 import json
 import sqlite3
 
 import pytest
 from test_report_html import make_check
 
-from grader.batch.exports import feedback_markdown
+from grader.batch.exports import feedback_markdown, write_csv, write_json
 from grader.batch.gradebook import CourseBook, Gradebook, Row
 from grader.batch.marking import MarkRequest, open_inquiry, read_sheet, record_marks, resolve_inquiry
 from grader.batch.marks import SEEDED, MarkBook, MarkSchemaError
 from grader.batch.overrides import open_recorded, student_history
 from grader.batch.standing import final_rows
+from grader.batch.summary import class_stats, summary_text
 
 pytestmark = pytest.mark.unit
 
@@ -87,7 +89,9 @@ def test_an_edited_rubric_re_totals_a_rubric_mark_with_a_line_saying_so(out, tmp
     assert alice.report["standing"]["manual"]["explain"]["points"] == 16 and alice.score == 26
     assert bob.report["standing"]["manual"]["explain"]["points"] == 9  # points typed: unchanged
     feedback = feedback_markdown(alice)
-    assert "16 / 20" in feedback and "the rubric changed after marking: 20 → 16" in feedback
+    assert "16 / 20" in feedback and feedback.count("the rubric changed after marking: 20 → 16") == 1
+    said = summary_text(class_stats(list(rows(out).values())))
+    assert "re-totalled since the rubric changed (each student's feedback says so once): explain 1" in said
     assert "explain: the rubric changed after marking: 20 → 16" in student_history(out, "alice")
 
 
@@ -121,3 +125,15 @@ def test_an_older_gradebooks_marks_are_brought_up_to_date_and_a_newer_one_refuse
     connection.close()
     with pytest.raises(MarkSchemaError, match="schema 3, written by a newer torchgrade"):
         rows(out)
+
+
+def test_gradebook_csv_and_json_carry_a_column_per_manual_item(out, tmp_path):
+    record_marks(out, [MarkRequest("alice", "explain", 14.5)], by="ta1")
+    final = sorted(rows(out).values(), key=lambda row: row.student)
+    write_csv(final, tmp_path / "gradebook.csv")
+    with (tmp_path / "gradebook.csv").open(newline="") as handle:
+        table = list(csv.DictReader(handle))
+    assert [(r["student"], r["explain"]) for r in table] == [("alice", "14.5"), ("bob", "")]
+    write_json(final, tmp_path / "gradebook.json")
+    listed = json.loads((tmp_path / "gradebook.json").read_text())
+    assert [r["manual"] for r in listed] == [{"explain": 14.5}, {}]

@@ -4,8 +4,8 @@ Chromium, by keyboard, and the marks in every export after the next ``grade batc
 Two classes of three, graded for real: a Moodle download (online text, ``.txt`` and ``.md``
 answers beside the code, a Moodle grading worksheet) and a Canvas one (``.txt`` and ``.md``, a
 Canvas gradebook export). In each, the instructor presses ``n`` for the first student not
-marked, ticks rubric lines with ``1``–``3`` or types points, Tabs to the comment, types it and
-saves with Ctrl+Enter, which moves on to the next student not marked, until the class is done.
+marked, ticks rubric lines with ``1``–``3`` (then ``c`` to the comment) or types points (then
+Tab to the comment), types it and saves with Ctrl+Enter, which moves on to the next student not marked, until the class is done.
 A second tab saving over a mark changed meanwhile is refused and loses nothing; the server
 answers nothing without its token, to another Host, or to a form from another origin; a
 student's hostile answer runs nothing; Ctrl-C stops the server. The next ``grade batch`` puts
@@ -15,7 +15,9 @@ the marks, comments and rubric lines into gradebook.csv, moodle.csv, canvas.csv 
 from __future__ import annotations
 
 import csv
+import html
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -77,6 +79,7 @@ MARKING = {
     "carol": ("123", "", "full marks"),
 }
 EXPECTED = {"alice": 15.0, "bob": 7.0, "carol": 20.0}
+SURNAMES = {"alice": "Liddell", "bob": "Builder", "carol": "Ann"}
 
 
 def moodle_class(root):
@@ -120,13 +123,14 @@ def canvas_class(root):
     (root / "canvas.csv").write_text(CANVAS)
 
 
-def grade_batch(root, lms: str, roster: str):
+def grade_batch(root, lms: str, roster: str) -> subprocess.CompletedProcess:
     done = run_grade(
         "batch", str(root / lms), "--out", str(root / f"out-{lms}"), "--course", str(root / "course.toml"),
         "--assignment", "hw1", "--roster", str(root / roster), "-k", "not convergence", "--workers", "2",
         env={"TORCHGRADE_SUITES": str(root / "suites")},
     )  # fmt: skip
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-3000:]
+    return done
 
 
 @pytest.fixture(scope="module")
@@ -193,7 +197,11 @@ def mark_here(tab: Tab) -> str:
     if points:
         tab_to(tab, "points")
         tab.type(points)
-    tab_to(tab, "comment")
+        tab_to(tab, "comment")
+    else:  # from a rubric line, ``c`` goes to the comment box and types nothing
+        tab.press("c")
+        focused = "[document.activeElement.name, document.activeElement.value]"
+        assert tab.evaluate(focused) == ["comment", ""]
     tab.type(comment)
     here = str(tab.evaluate("location.href"))
     tab.press("Enter", ctrl=True)
@@ -282,10 +290,10 @@ def test_a_second_tab_loses_no_mark_and_hostile_answers_run_nothing(course, brow
         first, second = browser.tab(), browser.tab()
         first.open(server.url)
         alice = first.evaluate(
-            "[...document.querySelectorAll('a')].find(a => a.textContent.startsWith('alice')).href"
+            "[...document.querySelectorAll('a')].find(a => a.textContent.includes('(alice@')).href"
         )
         carol = first.evaluate(
-            "[...document.querySelectorAll('a')].find(a => a.textContent.startsWith('carol')).href"
+            "[...document.querySelectorAll('a')].find(a => a.textContent.includes('(carol@')).href"
         )
         second.open(alice)
         first.open(alice)
@@ -371,3 +379,51 @@ def test_similarity_and_feedback_pages_have_no_wcag_violations(course, tmp_path)
     ]
     found = {page.name: axe.violations(page, tmp_path) for page in checked}
     assert found == {page.name: [] for page in checked}
+
+
+def visible(page: str) -> str:
+    """A page's text as a reader sees it: no tags, no scripts or styles, entities read."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def keys_without_names(text: str, people: dict[str, str]) -> list[str]:
+    """The keys of ``people`` (key -> full name) that ``text`` shows without the name beside them."""
+    for key, name in people.items():
+        text = text.replace(f"{name} ({key})", "")
+    return [key for key in people if re.search(rf"(?<![\w@.]){re.escape(key)}(?![\w@])", text)]
+
+
+def test_every_page_and_the_summary_name_students_by_the_roster(tmp_path):
+    import shutil
+
+    (tmp_path / "course.toml").write_text(COURSE)
+    shutil.copytree(REPO / "tests" / "suites", tmp_path / "suites")
+    moodle_class(tmp_path)
+    canvas_class(tmp_path)
+    refused = RIGHT + "\nfrom sys import *\n"  # outside the graded subset: the summary lists Carol
+    (tmp_path / "moodle" / "Carol Ann_503_assignsubmission_file" / "losses.py").write_text(refused)
+    (tmp_path / "canvas" / "anncarol_110_9110_losses.py").write_text(refused)
+    classes = {
+        "moodle": ("worksheet.csv", {f"{n}@uni.example": f"{n.title()} {s}" for n, s in SURNAMES.items()}),
+        "canvas": ("canvas.csv", {n: f"{n.title()} {s}" for n, s in SURNAMES.items()}),
+    }
+    for lms, (roster, people) in classes.items():
+        done = grade_batch(tmp_path, lms, roster)
+        assert "Carol Ann" in done.stdout and keys_without_names(done.stdout, people) == [], done.stdout
+        out = tmp_path / f"out-{lms}"
+        assert run_grade("batch", "review", "--out", str(out)).returncode == 0
+        pages = {
+            page.name: page.read_text() for page in [out / "report.html", *(out / "review").glob("*.html")]
+        }
+        server = Server(out)
+        try:
+            for path in ("", "s/0", "s/1", "s/2"):
+                with urllib.request.urlopen(server.url + path) as answer:
+                    pages[f"served {path or 'index'}"] = answer.read().decode()
+        finally:
+            server.stop()
+        assert len(pages) == 9
+        found = {name: keys_without_names(visible(page), people) for name, page in pages.items()}
+        assert found == {name: [] for name in pages}, lms
+        assert all("Alice Liddell (" in visible(page) for name, page in pages.items() if "index" in name)

@@ -1,4 +1,5 @@
-"""report.html of a class of 12, rendered in headless Chromium: what the page shows.
+"""report.html of a class of 12, rendered in headless Chromium: what the page shows; modules
+answering nothing folded into a line of their kind, and the page within a laptop's width.
 
 The class is built as gradebook rows (no grading): totals spread over the range, a timeout,
 a crash, a late student, a student whose name and a public check's message hold HTML, and a
@@ -118,7 +119,7 @@ def test_the_summary_of_a_class_of_12():
     assert lines[0] == "graded 11, failed to grade 1, no submission 0, excused 0, timeouts or crashes 2"
     assert lines[1] == "mean 7.24, median 8.10 (of 10)"
     assert sum(int(line.rsplit(" ", 1)[1]) for line in lines[2:12]) == 11
-    assert lines[12] == f"timeouts or crashes: {HOSTILE}, s11" and lines[13] == "late: s10 (1 h late, −10 %)"
+    assert lines[12] == f"timeouts or crashes: {HOSTILE}, s11" and lines[13] == "late: s10: 1 h late, −10 %"
 
 
 @pytest.mark.e2e
@@ -173,3 +174,57 @@ def test_the_page_and_its_histogram_need_no_matplotlib(tmp_path, monkeypatch):
     page = write_report(class_stats(a_class()), "hw", tmp_path).read_text()
     assert page.count("<svg") == 1 and page.count("<rect") == 10  # ten bins
     assert '<table id="histogram">' in page and '<table id="exercises">' in page
+
+
+def _answering_nothing() -> list[Row]:
+    """A class of four on losses: one answer failing huber, the stub, a syntax error, a refusal."""
+    from grader.engine.subset import NOT_ALLOWED
+
+    def of(student: str, status: str, message: str = "") -> Row:
+        tests = [make_check(status, e, message=message) for e in ("mse", "huber")]
+        return Row(student, "h", "v", "graded", "", 0, 2, {"topics": [{"name": "losses", "tests": tests}]})
+
+    answer = Row("ann", "h", "v", "graded", "", 1, 2, {"topics": [{"name": "losses", "tests": [
+        make_check("passed", "mse"), make_check("failed", "huber", message="huber " + "x" * 400)]}]})  # fmt: skip
+    return [
+        answer,
+        of("bob", "not_started", "not started: mse() in losses.py still raises NotImplementedError"),
+        of("cy", "error", "SyntaxError while importing losses.py: (invalid syntax, line 3)"),
+        of("dee", "failed", f"losses.py, line 1: from sys import * {NOT_ALLOWED}, so nothing ran"),
+    ]
+
+
+@pytest.mark.unit
+def test_modules_answering_nothing_are_one_line_of_their_kind_not_each_checks_failure(tmp_path):
+    stats = class_stats(_answering_nothing())
+    assert {c.name: (c.runs, c.failures) for c in stats.checks.values()} == {
+        "losses: mse_shape": (1, 0),
+        "losses: huber_shape": (1, 1),
+    }
+    assert dict(stats.non_answers) == {
+        "losses.py: not started": 1,
+        "losses.py: did not import": 1,
+        "losses.py: refused before running": 1,
+    }
+    parsed = Tables()
+    parsed.feed(write_report(stats, "hw", tmp_path).read_text())
+    assert len(parsed.tables["non-answers"]) == 4
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (apt install chromium)")
+def test_the_report_fits_a_laptops_width(tmp_path):
+    from browser import Browser
+
+    page = write_report(class_stats(_answering_nothing() + a_class()), "hw", tmp_path)
+    browser = Browser()
+    try:
+        tab = browser.tab()
+        tab.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False},
+        )
+        tab.open(page.as_uri())
+        assert tab.evaluate("document.documentElement.scrollWidth") <= 1280
+    finally:
+        browser.close()

@@ -231,7 +231,7 @@ def test_similarity_names_a_packed_copy_and_the_batch_summary_lists_refusals():
     }
     stats = class_stats([Row("ben", "h", "v", "graded", "", 0, 10, report)])
     text = summary_text(stats)
-    assert "refused before running" in text and "ben (losses.py, line 1: import base64" in text, text
+    assert "refused before running" in text and "ben: losses.py, line 1: import base64" in text, text
     from grader.batch.report_html import render
 
     assert "<h2>Refused before running</h2>" in render(stats, "class", REPO / "no-such-folder")
