@@ -138,14 +138,14 @@ def text(data: bytes) -> str:
 
 
 def syntax_error(source: str) -> tuple[int, str] | None:
-    """(the line, Python's words) where ``source`` stops parsing; None where it parses, or where
-    it is refused for its depth instead (:func:`unreadable`)."""
+    """(the line, Python's words: the error's type and message) where ``source`` stops parsing;
+    None where it parses, or where it is refused for its depth instead (:func:`unreadable`)."""
     if _parse(source) is not None:
         return None
     try:
         ast.parse(source)
-    except SyntaxError as error:
-        return int(error.lineno or 1), str(error.msg)
+    except SyntaxError as error:  # IndentationError, TabError too: their own names
+        return int(error.lineno or 1), f"{type(error).__name__}: {error.msg}"
     except ValueError as error:  # null bytes (Python 3.11)
-        return 1, str(error)
+        return 1, f"SyntaxError: {error}"
     return None

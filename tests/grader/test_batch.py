@@ -98,7 +98,8 @@ def test_feedback_and_gradescope_exports(graded_class):
     _, out, _ = graded_class
     feedback = (out / "feedback" / "syntax.md").read_text()
     losses = feedback.split("## losses\n", 1)[1]
-    assert losses.startswith("SyntaxError") and len(losses.strip().splitlines()) == 1  # one line
+    assert losses.startswith("losses.py, line ") and "SyntaxError" in losses  # where, and Python's word
+    assert len(losses.strip().splitlines()) == 1  # one line
     assert "def test_" not in feedback
     assert (out / "feedback" / "syntax.html").read_text().count("SyntaxError") == 1
     results = json.loads((out / "gradescope" / "full" / "results.json").read_text())

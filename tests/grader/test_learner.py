@@ -140,7 +140,7 @@ def _syntax_error(data: bytes) -> tuple[int, str]:
     try:
         compile(data, "losses.py", "exec")
     except SyntaxError as error:
-        return int(error.lineno or 0), str(error.msg)
+        return int(error.lineno or 0), f"{type(error).__name__}: {error.msg}"
     raise AssertionError("it parses")
 
 
