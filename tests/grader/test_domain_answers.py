@@ -19,9 +19,10 @@ import record_domain_answers  # noqa: E402
 
 from grader.checks import battery, domain_answers, domain_cases  # noqa: E402
 
-pytestmark = pytest.mark.unit
 
-
+# The two sweeps of every domain through the references are the engine tier's (seconds of CPU:
+# tests/grader/tiers.py); the staleness rules are unit tests.
+@pytest.mark.engine
 def test_the_stored_answers_are_what_the_references_compute_here():
     stored = torch.load(domain_answers.STORE, weights_only=True)
     found = record_domain_answers.computed()
@@ -72,6 +73,7 @@ def rounded_elsewhere(stored: dict[str, list[Any]]) -> dict[str, list[Any]]:
     }
 
 
+@pytest.mark.engine
 def test_answers_rounded_as_another_cpu_may_round_them_are_current():
     stored = torch.load(domain_answers.STORE, weights_only=True)
     elsewhere = rounded_elsewhere(stored)
@@ -119,6 +121,7 @@ def flipped(value: Any) -> Any:
     return -value
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("how", [plus_one_percent, flipped], ids=["plus 1e-2", "sign flipped"])
 def test_an_answer_changed_as_code_would_change_it_is_stale(how):
     stored = torch.load(domain_answers.STORE, weights_only=True)
@@ -133,6 +136,7 @@ def test_an_answer_changed_as_code_would_change_it_is_stale(how):
     assert seen >= 75  # every exercise with a float answer, each judged with its own tolerance
 
 
+@pytest.mark.unit
 def test_no_grader_module_imports_the_references():
     imports = re.compile(r"^\s*(from|import)\s[^#\n]*\breferences\b", re.MULTILINE)
     for path in (REPO / "grader").rglob("*.py"):

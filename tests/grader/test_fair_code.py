@@ -23,7 +23,7 @@ from grader.engine import subset_rules as rules
 from grader.sandboxed import guarded
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # a sweep of every snippet through the subset check: seconds of CPU
 def test_the_corpus_is_ordinary_code_the_subset_accepts():
     whole = [n for n, (_, e, s) in FAIR.items() if re.search(rf"^(def|class) {e}\b|^{e} = ", s, re.M)]
     assert len(FAIR) >= 120 and len(whole) >= 60, (len(FAIR), len(whole))  # the corpus's floor

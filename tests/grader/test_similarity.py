@@ -70,7 +70,7 @@ def test_the_class_is_what_the_test_says():
     assert len(students) == 22 and {*FULL_COPY, *ONE_EXERCISE_COPY} <= set(students)
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # a sweep of a class of submissions: the engine tier's CPU
 def test_every_copy_ranks_above_every_independent_pair(measured):
     run, _ = measured
     topic_rows = rows(run, WHOLE_TOPIC)
@@ -81,7 +81,7 @@ def test_every_copy_ranks_above_every_independent_pair(measured):
     assert copies[FULL_COPY] >= THRESHOLD and topic_rows[0].flagged
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # a sweep of a class of submissions: the engine tier's CPU
 def test_the_one_exercise_copy_is_found_at_that_exercise(measured):
     run, _ = measured
     exercise_rows = rows(run, COPIED_EXERCISE)
@@ -93,7 +93,7 @@ def test_the_one_exercise_copy_is_found_at_that_exercise(measured):
     assert whole.score < THRESHOLD, "one exercise of eleven is not a copied topic"
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # a sweep of a class of submissions: the engine tier's CPU
 def test_independent_pairs_are_not_flagged(measured):
     run, _ = measured
     independent = [p for p in run.pairs if is_independent(p)]
@@ -105,7 +105,7 @@ def test_independent_pairs_are_not_flagged(measured):
     assert all(not p.flagged for r in run.results for p in r.reference)
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # a sweep of a class of submissions: the engine tier's CPU
 def test_stubs_score_zero(measured):
     run, _ = measured
     with_a_stub = [p for p in run.pairs if set((p.a, p.b)) & set(STUBS)]
@@ -127,7 +127,7 @@ def leak_class(root, copies=3):
     return root
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # a sweep of a class of submissions: the engine tier's CPU
 @BOUNDED
 def test_copies_of_the_reference_are_flagged_between_them_and_against_it(tmp_path):
     run = run_similarity(leak_class(tmp_path / "class"), tmp_path / "out", ("losses",))
@@ -205,7 +205,7 @@ def test_a_disguised_copy_of_a_near_reference_file_is_flagged(tmp_path):
     assert {p.a for p in result.reference if p.flagged} == {"jun", "yan"}
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # a sweep of a class of submissions: the engine tier's CPU
 @BOUNDED
 def test_a_class_of_independent_and_obvious_solutions_flags_nothing(tmp_path):
     root = tmp_path / "class"
@@ -225,7 +225,7 @@ def test_a_class_of_independent_and_obvious_solutions_flags_nothing(tmp_path):
     assert "matches the reference" not in run.summary
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # a sweep of a class of submissions: the engine tier's CPU
 @BOUNDED
 def test_many_verbatim_copies_are_flagged_however_common(tmp_path):
     """With a third of the class holding the reference each fingerprint weighs 1/9; the size floor flags them."""
@@ -254,7 +254,7 @@ def test_the_evidence_rule_is_what_keeps_obvious_code_unflagged():
     assert ("bo", "ed") in {(p.a, p.b) for p in loose.pairs if p.flagged}
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # a sweep of a class of submissions: the engine tier's CPU
 def test_a_file_that_does_not_parse_is_a_note(measured):
     run, _ = measured
     assert any(n.startswith("broken: losses.py does not parse (line 1") for n in run.notes)
@@ -313,7 +313,7 @@ def test_renaming_reordering_comments_and_layout_change_no_token():
     assert [t.text for t in changed["softmax"].tokens] != [t.text for t in first["softmax"].tokens]
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # a sweep of a class of submissions: the engine tier's CPU
 def test_the_reports(measured):
     run, out = measured
     with (out / "similarity.csv").open() as handle:
