@@ -111,7 +111,7 @@ def grade_topic(task: Task) -> TopicOutcome:
     stub = stub_outcome(task, refusal)  # an untouched stub whose table is cached: no pytest, no torch
     if stub is not None:
         return stub
-    from grader.engine import subset_loops, subset_twins, suites  # imports pytest and torch
+    from grader.engine import suites  # imports pytest and torch
 
     options, limits, selection = task.options, task.options.limits, task.options.selection
     deadline = task.deadline if task.deadline is not None else time.monotonic() + limits.budget
@@ -152,9 +152,7 @@ def grade_topic(task: Task) -> TopicOutcome:
         check_table.said_blank(result, task.topic)
     if refusal:
         subset.refuse(result, refusal, verdict.exercises)
-    sources = {**subset.sources_of(task.path, task.topic, task.single_file), **dict(verdict.replaced)}
-    subset_twins.judge_source(result, sources, suite.off_limits, subset.exercises_of(task.topic))
-    subset_loops.judge_source(result, sources, suite.vectorised, subset.exercises_of(task.topic))
+    judge_how(result, task, dict(verdict.replaced), suite.off_limits, suite.vectorised)
     if selection.public_only:  # what the hidden suite still judges, by exercise and kind
         result.hidden = suite.hidden_kinds(selection.exercises) or released_hidden(
             task.topic, selection.exercises
@@ -164,6 +162,32 @@ def grade_topic(task: Task) -> TopicOutcome:
     else:
         result.note = "; ".join(filter(None, [result.note, verdict.note()]))  # said once, for the topic
     return TopicOutcome(result, seconds, workers.engine_problem())
+
+
+def judge_how(
+    result: TopicResult,
+    task: Task,
+    replaced: dict[str, str],
+    off_limits: dict[str, dict[str, str]],
+    vectorised: tuple[str, ...],
+) -> None:
+    """The "how" read from the topic's file as graded (its refused lines stubbed out): the
+    off-limits functions (:mod:`subset_twins`) and the loops of vectorised exercises
+    (:mod:`subset_loops`), both from one reading of its exercises' reachable code."""
+    from grader.engine import parsed, subset_charge, subset_loops, subset_twins
+
+    file = f"{task.topic}.py"
+    source = replaced.get(file) or subset.sources_of(task.path, task.topic, task.single_file).get(file)
+    rules = subset_twins.declared(off_limits)
+    if not source or not (rules or vectorised):
+        return
+    try:  # the reading's verdict came first, within the same clock
+        read = subset_charge.reachable(source, set(rules) | set(vectorised), subset.exercises_of(task.topic))
+    except parsed.OverBudget:
+        return
+    if read is not None:
+        subset_twins.charge(result, subset_twins.written_in(*read, rules), file)
+        subset_loops.charge(result, subset_loops.loops_in(*read, vectorised), file)
 
 
 def stub_outcome(task: Task, refusal: subset.Refusal | None = None) -> TopicOutcome | None:

@@ -18,6 +18,7 @@ from grader.engine import subset_rules as rules
 from grader.engine.subset_names import member_problem, missing_module
 from grader.engine.subset_shapes import (
     arguments,
+    bound_imports,
     chain,
     dotted_name,
     dunder,
@@ -92,7 +93,7 @@ class _Facts:
     """What the first pass learns: imported names, names the module binds, its classes' methods."""
 
     def __init__(self, tree: ast.Module, local: dict[str, frozenset[str]]) -> None:
-        self.imported: dict[str, str] = {}  # bound name -> dotted name
+        self.imported = bound_imports(tree)  # bound name -> dotted name
         self.modules: set[str] = set()  # names bound by `import x`
         self.bound: set[str] = set()
         self.classes: set[str] = set()
@@ -108,13 +109,7 @@ class _Facts:
         }
         for node in parsed.nodes(tree):
             if isinstance(node, ast.Import):
-                for alias in node.names:
-                    name = alias.asname or alias.name.split(".")[0]
-                    self.imported[name] = alias.name if alias.asname else name
-                    self.modules.add(name)
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                for alias in node.names:
-                    self.imported[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                self.modules |= {alias.asname or alias.name.split(".")[0] for alias in node.names}
             elif isinstance(node, ast.ClassDef):
                 self.classes.add(node.name)
                 self.methods |= {

@@ -20,9 +20,8 @@ from dataclasses import dataclass
 
 from grader.checks.judge import hinted, worded
 from grader.checks.scoring import TopicResult
-from grader.engine import parsed
 from grader.engine.subset_charge import reachable
-from grader.engine.subset_shapes import chain
+from grader.engine.subset_shapes import bound_imports, chain
 from grader.i18n import N_, _
 
 CALLBACKS = frozenset({"tolist", "item", "apply_", "map_", "map2_", "numpy"})
@@ -59,14 +58,7 @@ def _literal(iterable: ast.expr) -> bool:
 
 def _modules(tree: ast.Module) -> dict[str, str]:
     """{name: module} for the names bound to numpy, itertools or functools (or their members)."""
-    bound: dict[str, str] = {}
-    for node in parsed.nodes(tree):
-        if isinstance(node, ast.Import):
-            bound |= {a.asname or a.name.split(".")[0]: a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            top = node.module.split(".")[0]
-            bound |= {a.asname or a.name: f"{top}.{a.name}" for a in node.names}
-    return {k: v for k, v in bound.items() if v.split(".")[0] in MODULES | {"functools"}}
+    return {k: v for k, v in bound_imports(tree).items() if v.split(".")[0] in MODULES | {"functools"}}
 
 
 def _loop(node: ast.AST, modules: dict[str, str]) -> str:
@@ -107,13 +99,19 @@ def _recursive(nodes: Iterable[ast.AST]) -> list[tuple[int, str]]:
 def loops(source: str, vectorised: Collection[str], exercises: Collection[str]) -> dict[str, Loop]:
     """{exercise: its first loop over the data} for the exercises of ``vectorised`` (raises
     :class:`parsed.OverBudget` past the reading's clock)."""
-    found: dict[str, Loop] = {}
     read = reachable(source, vectorised, exercises) if vectorised else None
-    if read is None:
-        return found
-    tree, reached = read
+    return {} if read is None else loops_in(*read, vectorised)
+
+
+def loops_in(
+    tree: ast.Module, reached: Mapping[str, list[ast.AST]], vectorised: Collection[str]
+) -> dict[str, Loop]:
+    """:func:`loops` on a reading already made (:func:`subset_charge.reachable`)."""
+    found: dict[str, Loop] = {}
     modules = _modules(tree)
     for exercise, nodes in reached.items():
+        if exercise not in vectorised:
+            continue
         hits = [(getattr(n, "lineno", 0), what) for n in nodes if (what := _loop(n, modules))]
         hits += _recursive(nodes)
         if hits:
@@ -136,18 +134,3 @@ def charge(result: TopicResult, found: Mapping[str, Loop], file: str) -> None:
         test.status, test.points, test.curve = "failed", 0.0, None
         test.message = worded(what, expected, got) + hinted(_(HINT))
         test.cause, test.blame, test.stub, test.form = "", hit.exercise, "", False
-
-
-def judge_source(
-    result: TopicResult, sources: Mapping[str, str], vectorised: Collection[str], exercises: Collection[str]
-) -> None:
-    """:func:`charge` the loops of the topic's file (``sources[topic.py]``, as graded)."""
-    file = f"{result.name}.py"
-    source = sources.get(file)
-    if not source or not vectorised:
-        return
-    try:
-        found = loops(source, vectorised, exercises)
-    except parsed.OverBudget:  # the reading's verdict came first, within the same clock
-        return
-    charge(result, found, file)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 
+from grader.engine import parsed
 from grader.sandboxed import subset_members as members
 
 
@@ -95,6 +96,21 @@ def reaches_class(root: ast.expr, classes: set[str]) -> bool:
             and not first_is_self(ast.Call(root.func, root.args[1:], []))
         )
     return False
+
+
+def bound_imports(tree: ast.Module) -> dict[str, str]:
+    """{name: the dotted name it is bound to} for every absolute import in ``tree``: ``import a.b``
+    binds ``a`` to ``a``, ``import a.b as c`` binds ``c`` to ``a.b``, ``from a.b import c as d``
+    binds ``d`` to ``a.b.c``."""
+    bound: dict[str, str] = {}
+    for node in parsed.nodes(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                name = alias.asname or alias.name.split(".")[0]
+                bound[name] = alias.name if alias.asname else name
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            bound |= {a.asname or a.name: f"{node.module}.{a.name}" for a in node.names}
+    return bound
 
 
 def dotted_name(node: ast.expr, imported: dict[str, str]) -> str | None:

@@ -31,7 +31,7 @@ from grader.checks.judge import TWIN_HINT, hinted, worded
 from grader.checks.scoring import TopicResult
 from grader.engine import parsed
 from grader.engine.subset_charge import reachable
-from grader.engine.subset_shapes import chain
+from grader.engine.subset_shapes import bound_imports, chain, dotted_name
 from grader.i18n import N_, _
 
 _DOTTED = re.compile(r"^(?:\.\w+\(\)|@|[A-Za-z_][\w.]*\*?)$")
@@ -98,16 +98,7 @@ def declared(off_limits: Mapping[str, Mapping[str, str]]) -> dict[str, tuple[_Ru
 
 def _aliases(tree: ast.Module) -> dict[str, str]:
     """{name: the dotted path it is bound to} for the torch names the module imports."""
-    bound: dict[str, str] = {}
-    for node in parsed.nodes(tree):
-        if isinstance(node, ast.Import):
-            for a in node.names:
-                if a.name.split(".")[0] == "torch":
-                    bound[a.asname or "torch"] = a.name if a.asname else "torch"
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            if node.module.split(".")[0] == "torch":
-                bound |= {a.asname or a.name: f"{node.module}.{a.name}" for a in node.names}
-    return bound
+    return {k: v for k, v in bound_imports(tree).items() if v.split(".")[0] == "torch"}
 
 
 def _named(node: ast.AST, parent: ast.AST | None, aliases: dict[str, str]) -> tuple[str, str]:
@@ -123,9 +114,9 @@ def _named(node: ast.AST, parent: ast.AST | None, aliases: dict[str, str]) -> tu
         return aliases[node.id], ""
     if not isinstance(node, ast.Attribute):
         return "", ""
-    root, attrs = chain(node)
-    if isinstance(root, ast.Name) and root.id in aliases:
-        return ".".join([aliases[root.id], *attrs]), ""
+    dotted = dotted_name(node, aliases)
+    if dotted is not None:
+        return dotted, ""
     outermost = not (isinstance(parent, ast.Attribute) and parent.value is node)
     return "", node.attr if outermost else ""
 
@@ -157,13 +148,19 @@ def written(
 ) -> dict[str, Written]:
     """{exercise: the first off-limits function its reachable code names} (raises
     :class:`parsed.OverBudget` past the reading's clock)."""
-    found: dict[str, Written] = {}
     read = reachable(source, rules, exercises) if rules else None
-    if read is None:
-        return found
-    tree, reached = read
+    return {} if read is None else written_in(*read, rules)
+
+
+def written_in(
+    tree: ast.Module, reached: Mapping[str, list[ast.AST]], rules: Mapping[str, tuple[_Rule, ...]]
+) -> dict[str, Written]:
+    """:func:`written` on a reading already made (:func:`subset_charge.reachable`)."""
+    found: dict[str, Written] = {}
     aliases, up = _aliases(tree), parsed.parents(tree)
     for exercise, nodes in reached.items():
+        if exercise not in rules:
+            continue
         hits = [(getattr(n, "lineno", 0), n) for n in nodes if _hit(n, rules[exercise], aliases, up)]
         if hits:
             line, node = min(hits, key=lambda hit: hit[0])
@@ -184,21 +181,3 @@ def charge(result: TopicResult, found: Mapping[str, Written], file: str) -> None
         test.status, test.points, test.curve = "failed", 0.0, None
         test.message = worded(hit.exercise, N_("a hand-written computation"), got) + hinted(_(TWIN_HINT))
         test.cause, test.blame, test.stub, test.form = TWIN, hit.exercise, "", False
-
-
-def judge_source(
-    result: TopicResult,
-    sources: Mapping[str, str],
-    off_limits: Mapping[str, Mapping[str, str]],
-    exercises: Collection[str],
-) -> None:
-    """:func:`charge` what the topic's file (``sources[topic.py]``, as graded) names off limits."""
-    file = f"{result.name}.py"
-    source = sources.get(file)
-    if not source or not off_limits:
-        return
-    try:
-        found = written(source, declared(off_limits), exercises)
-    except parsed.OverBudget:  # the reading's verdict came first, within the same clock
-        return
-    charge(result, found, file)
