@@ -205,13 +205,15 @@ def _through_imports(
 def _first_cause(
     name: str, refused: dict[str, list[Refusal]], imports: dict[str, dict[str, str]], bad: set[str]
 ) -> Refusal:
-    """The refusal that makes helper file ``name`` refused: its own first, else that of the first
-    refused helper it imports."""
-    seen = set()
-    while name not in refused and name not in seen:
-        seen.add(name)
-        name = next(f"{m}.py" for m in sorted(set(imports[name].values())) if f"{m}.py" in bad)
-    return replace(refused[name][0], file=name)
+    """The refusal that makes helper file ``name`` refused: its own first, else that of the
+    nearest refused file among those it imports, directly or not (imports may go round)."""
+    queue, seen = [name], {name}
+    while queue[0] not in refused:  # ``bad`` is what reaches a refused file: one is found
+        here = queue.pop(0)
+        more = [f"{m}.py" for m in sorted(set(imports[here].values())) if f"{m}.py" in bad]
+        queue += [m for m in more if m not in seen]
+        seen |= set(more)
+    return replace(refused[queue[0]][0], file=queue[0])
 
 
 def verdict(path: Path, topic: str, single_file: bool) -> Verdict:

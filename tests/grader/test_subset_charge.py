@@ -362,3 +362,15 @@ def test_a_helper_refused_through_the_helper_it_imports(tmp_path):
     verdict = _with_helper(tmp_path, True, files)
     assert verdict.refusal is not None and verdict.exercises == {"mse"}, verdict
     assert "util.py, line 1" in verdict.refusal.what
+
+
+@pytest.mark.unit
+def test_helpers_importing_each_other_are_charged_through_the_refused_one(tmp_path):
+    """helpers.py imports aaa.py, which imports helpers back and util.py (refused): the way to the
+    refused line is found past the cycle (it once ended on a file of the cycle)."""
+    files = {"helpers.py": "import aaa\n\n\ndef square(d):\n    return d * d\n"}
+    files["aaa.py"] = "import helpers\nimport util\n"
+    files["util.py"] = "import ctypes\n"
+    verdict = _with_helper(tmp_path, True, files)
+    assert verdict.refusal is not None and verdict.exercises == {"mse"}, verdict
+    assert "util.py, line 1" in verdict.refusal.what
