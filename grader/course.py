@@ -27,7 +27,8 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # the backport, a dependency on 3.10 only
     import tomli as tomllib
-from grader.topics import TOPICS
+from grader.packs import COURSE_FILE, PACKS_ENV
+from grader.topics import MANIFEST, TOPICS
 from grader.topics import exercises as stub_exercises
 
 LATE_POLICIES = ("none", "per_day", "per_hour", "not_accepted")
@@ -370,6 +371,18 @@ def _assignment(reader: _Reader, name: str, zone: ZoneInfo) -> Assignment:
     )
 
 
+def _packs(reader: _Reader) -> None:
+    """Every pack the course names is one this checkout grades (grader/packs.py reads them from
+    the checkout's course.toml, or TORCHGRADE_PACKS, before a command line is read)."""
+    loaded = {t.pack.root for t in MANIFEST}
+    for folder in reader.strings("packs"):
+        where = (reader.path.parent / folder).resolve()
+        if not (where / "pack.toml").is_file():
+            reader.fail("packs", f"no pack.toml in {where}")
+        if where not in loaded:
+            reader.fail("packs", f"{folder} is not loaded: name it in {COURSE_FILE} or {PACKS_ENV}")
+
+
 def load_course(path: Path) -> Course:
     """The course in ``path``, or :class:`CourseError` naming the first mistake's key."""
     try:
@@ -381,7 +394,8 @@ def load_course(path: Path) -> Course:
     top = _Reader(path, "", data)
     top.only("course", "limits", "assignments")
     about = top.sub("course")
-    about.only("name", "seed", "roster", "timezone", "language")
+    about.only("name", "seed", "roster", "timezone", "language", "packs")
+    _packs(about)
     language = _language(about)
     zone = _zone(about, "timezone", None)
     limits = top.sub("limits")

@@ -1,5 +1,6 @@
 """The curriculum's topics: one manifest (name, teaching order, files, exercises, cost) that
-everything else reads. Adding a topic: docs/contributing.md, "Adding a topic".
+everything else reads, made of the packs' declarations (grader/packs.py). Adding a topic:
+docs/authors.md.
 
 A topic's exercises are listed here, not parsed from ``exercises/<topic>.py``: that file is the
 learner's own in a checkout or a release (edited in place), so it may not parse, be empty or carry
@@ -9,129 +10,20 @@ an editor's BOM; every command looks an exercise up in this trusted list instead
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from grader.checkout import REPO_ROOT, suites_dir
+from grader.packs import Topic, all_topics
 
-
-@dataclass(frozen=True)
-class Topic:
-    """One topic: its stub ``exercises/<name>.py`` (whose public functions and classes are its
-    exercises, listed in ``exercises``), its reference ``solutions/<name>.py`` and its suite
-    ``suite_<name>.py``."""
-
-    name: str
-    # The reference solution's seconds in one warm grading process: `grade PATH` hands topics
-    # to the grading processes longest first, so that a run's tail is a short topic (the order
-    # is what counts, not the figure: docs/benchmark.md, "Behind the code").
-    seconds: float
-    exercises: tuple[str, ...] = ()  # the stub's public functions and classes, in file order
-
-    @property
-    def stub(self) -> Path:
-        return REPO_ROOT / "exercises" / f"{self.name}.py"
-
-    @property
-    def solution(self) -> Path:
-        return REPO_ROOT / "solutions" / f"{self.name}.py"
-
-    @property
-    def suite(self) -> Path:
-        return suite_path(self.name)
-
-
-MANIFEST: tuple[Topic, ...] = (  # in teaching order
-    Topic(
-        "tensors",
-        seconds=0.55,
-        exercises=(
-            "add_into",
-            "row_normalize",
-            "pairwise_sq_dists",
-            "one_hot",
-            "accuracy",
-            "flatten_batch",
-            "fill_nan_with_column_mean",
-            "matmul",
-            "norms",
-        ),
-    ),
-    Topic(
-        "autograd",
-        seconds=0.26,
-        exercises=(
-            "linear_grad",
-            "quadratic_grads",
-            "grad_of_vector_fn",
-            "detach_grad",
-            "Sigmoid",
-            "numerical_grad",
-            "Value",
-        ),
-    ),
-    Topic(
-        "losses",
-        seconds=0.35,
-        exercises=(
-            "mse",
-            "l1",
-            "huber",
-            "sigmoid",
-            "bce",
-            "bce_with_logits",
-            "softmax",
-            "log_softmax",
-            "cross_entropy",
-            "entropy",
-            "kl_div",
-        ),
-    ),
-    Topic(
-        "optim",
-        seconds=0.52,
-        exercises=(
-            "closed_form_linear_regression",
-            "gd_fit",
-            "sgd_fit",
-            "minibatch_indices",
-            "SGD",
-            "Adam",
-            "ema",
-            "DiabetesDataset",
-            "k_fold_indices",
-        ),
-    ),
-    Topic(
-        "mlp",
-        seconds=0.70,
-        exercises=(
-            "relu",
-            "tanh",
-            "hard_sigmoid_from_relus",
-            "dropout",
-            "xavier_uniform_",
-            "LogisticRegression",
-            "DiabetesNet",
-            "MLP",
-            "train_epoch",
-            "evaluate",
-        ),
-    ),
-    Topic("cnn", seconds=1.03, exercises=("corr2d", "conv2d", "conv_output_size", "max_pool2d", "SimpleCNN")),
-    Topic("inception", seconds=1.18, exercises=("InceptionA", "conv_mults", "GoogLeNetMini")),
-    Topic("resnet", seconds=1.70, exercises=("ResidualBlock", "batch_norm", "BasicBlock", "SmallResNet")),
-    Topic(
-        "rnn",
-        seconds=0.38,
-        exercises=("rnn_cell", "rnn_forward", "embedding_lookup", "encode_chars", "HelloRNN", "gru_cell"),
-    ),
-)
+# Every topic, from the packs (grader/packs.py): the built-in pack's nine in teaching order, then
+# the course's own. A topic's stub, reference, suite, domains and answers: ``MANIFEST[i].stub``...
+MANIFEST: tuple[Topic, ...] = all_topics()
 TOPICS: tuple[str, ...] = tuple(topic.name for topic in MANIFEST)
 # The topics whose probes never hand autograd a gradient (``y.backward(g)``): a run of only
 # these starts a zygote without sympy (grader/engine/sympy_need.py) unless a submission may.
 # tests/grader/test_sympy_need.py holds it: these suites' probes match no GIVEN_GRADIENT.
-SYMPY_FREE: frozenset[str] = frozenset(TOPICS) - {"autograd"}
+# A pack's topics are not: its probes are not held to it.
+SYMPY_FREE: frozenset[str] = frozenset(t.name for t in MANIFEST if t.pack.built_in) - {"autograd"}
 LONGEST_FIRST: tuple[str, ...] = tuple(t.name for t in sorted(MANIFEST, key=lambda t: -t.seconds))
 
 
@@ -175,8 +67,15 @@ def install_problem() -> str:
     )
 
 
+def of(topic: str) -> Topic | None:
+    """``topic``'s entry in the manifest (None for an unknown name)."""
+    return next((t for t in MANIFEST if t.name == topic), None)
+
+
 def suite_path(topic: str) -> Path:
-    return suites_dir() / f"suite_{topic}.py"
+    """``suite_<topic>.py`` in its pack's suites folder (the built-in pack's: ``suites_dir()``)."""
+    found = of(topic)
+    return found.suite if found else suites_dir() / f"suite_{topic}.py"
 
 
 def available_topics() -> list[str]:
@@ -188,3 +87,15 @@ def unknown_topic(topics: Iterable[str]) -> str:
     """The message for the first name that is not a topic; empty when all are."""
     unknown = [t for t in topics if t not in TOPICS]
     return f"unknown topic {unknown[0]!r}; topics: {', '.join(TOPICS)}" if unknown else ""
+
+
+def stub_file(topic: str) -> Path:
+    """``topic``'s stub as its pack hands it out (``exercises/<topic>.py`` for the built-in pack)."""
+    found = of(topic)
+    return found.stub if found else REPO_ROOT / "exercises" / f"{topic}.py"
+
+
+def reference_file(topic: str) -> Path:
+    """``topic``'s reference solution in its pack (a student release has none)."""
+    found = of(topic)
+    return found.solution if found else REPO_ROOT / "solutions" / f"{topic}.py"

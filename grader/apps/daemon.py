@@ -35,6 +35,7 @@ from pathlib import Path
 from grader import defaults
 from grader.apps.host import host_problem
 from grader.checkout import REPO_ROOT, suites_dir
+from grader.packs import named_packs
 
 NO_DAEMON_ENV = "TORCHGRADE_NO_DAEMON"
 START_ENV = "TORCHGRADE_DAEMON"  # "1": start a server even off a terminal (the benchmark)
@@ -92,7 +93,8 @@ def identity(env: dict[str, str]) -> str:
     bwrap = shutil.which("bwrap", path=env.get("PATH", os.defpath))
     found = [python, os.path.realpath(REPO_ROOT), os.path.realpath(bwrap) if bwrap else "", chosen]
     digest.update(json.dumps(found).encode())
-    for folder, pattern in ((REPO_ROOT / "grader", "**/*.py"), (suites_dir(), "*")):
+    folders = [suites_dir(), *named_packs()]  # the course's packs too (their suites beside pack.toml)
+    for folder, pattern in ((REPO_ROOT / "grader", "**/*.py"), *((f, "*") for f in folders)):
         for path in sorted(folder.glob(pattern)):
             info = path.stat()
             digest.update(f"{path}:{info.st_mtime_ns}:{info.st_size}\n".encode())

@@ -23,7 +23,7 @@ from grader.checks.scoring import Report
 from grader.engine import parsed
 from grader.engine.selection import UsageProblem, exercise_names
 from grader.i18n import N_, _, ngettext, translated_docstrings
-from grader.topics import REPO_ROOT, TOPICS, original_stub_file
+from grader.topics import REPO_ROOT, TOPICS, original_stub_file, stub_file
 
 # The kinds of checks as points_line names them
 CHECK_KINDS = {
@@ -68,7 +68,7 @@ def first_docstring_line(folder: Path, topic: str, name: str) -> str:
     """The first line of ``name``'s docstring, from the learner's file or else the stub."""
     for source in (
         folder / f"{topic}.py",
-        REPO_ROOT / "exercises" / f"{topic}.py",
+        stub_file(topic),
         original_stub_file(topic),
     ):
         try:
@@ -200,7 +200,7 @@ def start_line(report: Report, path: Path) -> str:
 def original_stub(topic: str, target: Path) -> str:
     """The stub as handed out: a release's kept original, ``exercises/`` of this checkout, or,
     when that is the file being reset, its version in git's last commit."""
-    for stub in (original_stub_file(topic), REPO_ROOT / "exercises" / f"{topic}.py"):
+    for stub in (original_stub_file(topic), stub_file(topic)):
         if stub.is_file() and stub.resolve() != target.resolve():
             return parsed.text(stub.read_bytes())
     relative = f"exercises/{topic}.py"

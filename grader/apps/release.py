@@ -19,11 +19,12 @@ from pathlib import Path
 import nbformat
 
 from grader import defaults
-from grader.apps.handouts import handouts
+from grader.apps.handouts import handout
 from grader.apps.leaks import refuse
 from grader.apps.ticker import Step, quiet
 from grader.i18n import N_, _, in_language, ngettext
-from grader.topics import RELEASE_MARKER, REPO_ROOT, available_topics, suite_path
+from grader.packs import flattened_toml, pack_files
+from grader.topics import MANIFEST, RELEASE_MARKER, REPO_ROOT, available_topics, stub_file, suite_path
 
 LEARNER_README = N_("""# Exercises: deep learning with PyTorch
 
@@ -213,15 +214,24 @@ def release_files(topics: list[str]) -> dict[str, bytes]:
     files: dict[str, bytes] = learner_readmes()
     files["pyproject.toml"] = (root / "pyproject.toml").read_bytes()
     for topic in topics:
-        stub = root / "exercises" / f"{topic}.py"
+        stub = stub_file(topic)
         if stub.is_file():
             files[f"exercises/{topic}.py"] = stub.read_bytes()
             # what `grade reset` puts back (topics.original_stub_file): a release has no git
             files[f"tests/suites/originals/{topic}.py"] = stub.read_bytes()
+    chosen = tuple(t for t in MANIFEST if t.name in topics)
+    for entry in chosen:  # a course pack's domains and answers (the stub, suite and hints: above and below)
+        files |= {
+            k: v.read_bytes()
+            for k, v in pack_files(entry, defaults.LANGUAGES).items()
+            if "/domains_" in k or "/answers_" in k
+        }
+    for entry in chosen:
         for lang in ("", *(f"{code}/" for code in defaults.LANGUAGES if code != "en")):
-            hints = root / "hints" / f"{lang}{topic}.md"
+            hints = entry.pack.hints / f"{lang}{entry.name}.md"
             if hints.is_file():
-                files[f"hints/{lang}{topic}.md"] = hints.read_bytes()
+                files[f"hints/{lang}{entry.name}.md"] = hints.read_bytes()
+    files["tests/suites/pack.toml"] = flattened_toml(chosen).encode()
     cut: dict[str, int] = {}
     for topic in topics:
         text, cut[topic] = public_suite(suite_path(topic).read_text())
@@ -257,7 +267,7 @@ def write_release(
         if language:  # the course's language: grader/i18n.py's default in this release
             files["grader/locale/DEFAULT"] = f"{language}\n".encode()
     with step(_("making the hand-out notebooks")):
-        notebooks = handouts(REPO_ROOT / "exercises", chosen)
+        notebooks = {t: handout(t, stub_file(t)) for t in chosen if stub_file(t).is_file()}
     with step(_("scanning every file for answers")):
         refuse(
             {k: v.decode() for k, v in files.items() if k.endswith(".py")},

@@ -91,10 +91,17 @@ def walk_calls(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict
         found = {"out": out, "aliased": shares(out, args)}
         found["unchanged"] = [b is None or same(b, a.detach()) for a, b in zip(args, before)]
         found["written"] = [args[i].detach().clone() for i in case["writes"]]
-        if case["wrt"]:
-            (out * weights(out)).sum().backward()
+        if case["wrt"]:  # a tensor, or a tuple of them (attention's out and weights): each weighted
+            outs = [
+                o for o in (out if isinstance(out, (tuple, list)) else [out]) if isinstance(o, torch.Tensor)
+            ]
+            sum(((o * weights(o)).sum() for o in outs), torch.zeros(())).backward()
             found["grads"] = [args[i].grad for i in case["wrt"]]
-            found["out"] = out.detach()
+            found["out"] = (
+                out.detach()
+                if isinstance(out, torch.Tensor)
+                else [o.detach() if isinstance(o, torch.Tensor) else o for o in out]
+            )
         return found
 
     found = []
@@ -255,6 +262,7 @@ def walk_scenarios(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[
 
 def exercises(topic: str) -> list[str]:
     """The exercises of ``topic`` with a declared domain (all of them: tests/grader/test_domains.py)."""
+    domain_cases.load(topic)
     return sorted(name for t, name in domain_cases.REGISTRY if t == topic)
 
 
@@ -270,6 +278,7 @@ def walker(cases: list[dict[str, Any]]) -> Any:
 
 def run(sub: Any, topic: str, name: str) -> None:
     """Run the battery of exercise ``name``: one probe call, then judge every case."""
+    domain_cases.load(topic)
     domain = domain_cases.REGISTRY[(topic, name)]
     built = domain.cases()
     cases = plain_cases(domain, built)

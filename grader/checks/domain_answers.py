@@ -15,6 +15,8 @@ from typing import Any
 
 import torch
 
+from grader.topics import of
+
 STORE = Path(__file__).with_name("domain_answers.pt")
 
 
@@ -23,17 +25,25 @@ def key(topic: str, name: str) -> str:
 
 
 @functools.cache
-def stored() -> dict[str, list[Any]]:
-    """Every stored answer, read once a process (a long-lived engine reads it before it forks)."""
-    loaded: dict[str, list[Any]] = torch.load(STORE, weights_only=True)
+def stored(store: Path = STORE) -> dict[str, list[Any]]:
+    """Every answer stored in ``store``, read once a process (a long-lived engine reads the
+    built-in topics' before it forks)."""
+    loaded: dict[str, list[Any]] = torch.load(store, weights_only=True)
     return loaded
+
+
+def store_of(topic: str) -> Path:
+    """Where ``topic``'s answers are: its pack's ``answers_<topic>.pt`` (``grade author record``),
+    or the built-in topics' store."""
+    found = of(topic)
+    return found.answers if found is not None and not found.pack.built_in else STORE
 
 
 def answers(topic: str, name: str) -> list[list[Any]]:
     """The references' result for each case of ``topic.name``'s domain, in the cases' order: first
     the reference's, then each variant's where the docstring allows several (``key|1``, ``key|2``…:
     GoogLeNetMini's paddings and heads)."""
-    found_in, first = stored(), key(topic, name)
+    found_in, first = stored(store_of(topic)), key(topic, name)
     found = [found_in[first]]
     while f"{first}|{len(found)}" in found_in:
         found.append(found_in[f"{first}|{len(found)}"])

@@ -139,11 +139,12 @@ def _module_layout_cases(found: list[Case]) -> list[Case]:
     ]
 
 
-def derive() -> None:
-    """Add the structure cases and every function's non-contiguous case to the domains declared."""
+def derive(keys: set[tuple[str, str]]) -> None:
+    """Add the structure cases and every function's non-contiguous case to the domains of ``keys``."""
     for (topic, name), shown in STRUCTURES.items():
-        _extend((topic, name), "structure", functools.partial(_structure_cases, name, shown))
-    for key in [k for k in REGISTRY if k not in CONTIGUOUS_ONLY]:
+        if (topic, name) in keys:
+            _extend((topic, name), "structure", functools.partial(_structure_cases, name, shown))
+    for key in sorted(k for k in keys if k not in CONTIGUOUS_ONLY):
         found = REGISTRY[key].cases()
         if _layout_case(found) is not None:  # a function's domain: it has one
             _extend(key, "layout", _layout_cases)

@@ -9,11 +9,71 @@ import click
 from grader import defaults
 from grader.commands.common import usage_exit
 from grader.i18n import _
+from grader.topics import REPO_ROOT, Topic, of
 
 
 @click.group("author")
 def author_group() -> None:
-    """An exercise author's tools: `grade author validate TOPIC`."""
+    """An exercise author's tools: `grade author new`, `record` and `validate` (docs/authors.md)."""
+
+
+def _topic(name: str) -> Topic:
+    found = of(name)
+    if found is None:
+        usage_exit(_("no topic %(topic)s") % {"topic": name})
+    assert found is not None
+    return found
+
+
+def _named(folder: Path) -> str:
+    """``folder`` as course.toml names it: relative to the checkout where it is inside."""
+    where = folder.resolve()
+    return where.relative_to(REPO_ROOT).as_posix() if where.is_relative_to(REPO_ROOT) else str(where)
+
+
+@author_group.command("new")
+@click.argument("topic")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), required=False)
+def new_command(topic: str, folder: Path | None) -> None:
+    """Write a new pack for TOPIC into FOLDER (default: packs/TOPIC) with one worked exercise in
+    every file a pack holds: the stub, the reference, the domains, the suite, the hints."""
+    from grader.authoring.scaffold import scaffold
+
+    if not topic.isidentifier() or of(topic) is not None:
+        usage_exit(_("%(topic)s: a topic needs a new name that is a Python identifier") % {"topic": topic})
+    target = folder or Path("packs") / topic
+    try:
+        written = scaffold(target, topic)
+    except FileExistsError as error:
+        usage_exit(str(error))
+    click.echo("\n".join(str(p) for p in written))
+    click.echo(
+        _(
+            'next: name the pack in course.toml ([course] packs = ["%(folder)s"]), then '
+            "`grade author record %(topic)s` and `grade author validate %(topic)s` (docs/authors.md)"
+        )
+        % {"folder": _named(target), "topic": topic}
+    )
+
+
+@author_group.command("record")
+@click.argument("topic")
+@click.option("--check", is_flag=True, help="only say whether the stored answers are current (exit 1 if not)")
+def record_command(topic: str, check: bool) -> None:
+    """Store what TOPIC's reference answers on every case of its exercises' declared domains
+    (``domains_TOPIC.py``) in ``answers_TOPIC.pt`` beside its suite: what the battery judges
+    against. Run it after changing a domain or the reference."""
+    from grader.authoring.record import record, stale
+
+    found = _topic(topic)
+    if found.pack.built_in:
+        usage_exit(_("the built-in topics' answers: python tests/grader/record_domain_answers.py"))
+    if check:
+        problems = stale(found)
+        click.echo("\n".join(problems) or _("%(file)s is current") % {"file": found.answers})
+        raise SystemExit(1 if problems else 0)
+    path, count = record(found)
+    click.echo(_("%(count)d exercises' answers written to %(file)s") % {"count": count, "file": path})
 
 
 @author_group.command("validate")
@@ -36,16 +96,12 @@ def validate_command(
     small edit inside one exercise, graded on that exercise's checks): the mutation score per
     exercise and each survivor with its edit, to add a case or a check for, or to mark equivalent."""
     from grader.authoring.validate import read_equivalent, report, validate
-    from grader.topics import MANIFEST
 
-    found = next((t for t in MANIFEST if t.name == topic), None)
-    if found is None:
-        usage_exit(_("no topic %(topic)s") % {"topic": topic})
-        return
+    found = _topic(topic)
     unknown = sorted(set(exercises) - set(found.exercises))
     if unknown:
         usage_exit(_("no exercise %(names)s in %(topic)s") % {"names": ", ".join(unknown), "topic": topic})
-    marks = equivalent or found.solution.parent.parent / "tests" / "mutants" / f"{topic}.txt"
+    marks = equivalent or found.equivalent_mutants
     result = validate(
         topic,
         found.solution,

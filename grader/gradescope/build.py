@@ -12,8 +12,11 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from grader import defaults
 from grader.gradescope.config import CONFIG_NAME, SHIPPED_FOLDERS, AutograderProblem, Config
+from grader.packs import flattened_toml, pack_files
 from grader.topics import (
+    MANIFEST,
     RELEASE_MARKER,
     REPO_ROOT,
     available_topics,
@@ -55,8 +58,10 @@ def source_files(topics: tuple[str, ...]) -> list[tuple[str, Path]]:
     entries += [
         (f"tests/suites/{name}", path)
         for name, path in _files_under(suites_dir())
-        if not _is_other_suite(name, topics)
+        if not _is_other_suite(name, topics) and name != "pack.toml"
     ]
+    for topic in (t for t in MANIFEST if t.name in topics):  # a course pack's, in the built-in folders
+        entries += list(pack_files(topic, defaults.LANGUAGES).items())
     return entries
 
 
@@ -105,6 +110,8 @@ def build_autograder(out_zip: Path, config: Config | None = None) -> Path:
             archive.writestr(_zip_entry(CONFIG_NAME, False), json.dumps(config.to_json(), indent=2) + "\n")
             for name, path in source_files(config.topics):
                 archive.writestr(_zip_entry(name, False), path.read_bytes())
+            chosen = tuple(t for t in MANIFEST if t.name in config.topics)
+            archive.writestr(_zip_entry("tests/suites/pack.toml", False), flattened_toml(chosen))
             if config.language:  # the course's language: grader/i18n.py's default in the container
                 archive.writestr(_zip_entry("grader/locale/DEFAULT", False), f"{config.language}\n")
         os.replace(partial, out_zip)

@@ -19,7 +19,7 @@ from grader.engine import subset
 from grader.similarity import report
 from grader.similarity.compare import Pair, Settings, TopicResult, clusters, compare_topic, ranked
 from grader.similarity.sources import TopicSource, read_class
-from grader.topics import REPO_ROOT, TOPICS
+from grader.topics import TOPICS, reference_file, stub_file
 
 
 @dataclass
@@ -74,8 +74,8 @@ def run_similarity(
         mine = [s for s in sources if s.topic == topic]
         if not mine:
             continue
-        stub = (REPO_ROOT / "exercises" / f"{topic}.py").read_text()
-        solution = REPO_ROOT / "solutions" / f"{topic}.py"
+        stub = stub_file(topic).read_text()
+        solution = reference_file(topic)
         reference = solution.read_text() if solution.is_file() else ""
         if not reference:
             notes.append(f"{topic}: no reference solution here; nobody was compared with it")

@@ -1,5 +1,5 @@
-"""One manifest of topics (grader/topics.py) and the "Adding a topic" checklist of
-docs/contributing.md: every item of the checklist holds for every topic of the manifest, and the
+"""One manifest of topics (grader/topics.py, from the packs) and the "Adding a topic to the
+built-in pack" checklist of docs/authors.md: every item of the checklist holds for every topic of the manifest, and the
 checklist names every file the repository holds per topic and every file naming all the topics
 (both derived from the repository, so a new kind of per-topic file without its line fails)."""
 
@@ -22,7 +22,7 @@ from grader.topics import LONGEST_FIRST, MANIFEST, TOPICS, Topic, exercises
 
 pytestmark = pytest.mark.unit
 
-CHECKLIST = (REPO / "docs" / "contributing.md").read_text(encoding="utf-8").split("## Adding a topic", 1)[1]
+CHECKLIST = (REPO / "docs" / "authors.md").read_text(encoding="utf-8").split("## Adding a topic", 1)[1]
 CHECKLIST = CHECKLIST.split("\n## ", 1)[0]
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -127,7 +127,7 @@ def _mutants(topic: Topic) -> None:
 
 # Each item of the checklist (by the path it starts with) and what holds it.
 ITEMS: dict[str, Callable[[Topic], None]] = {
-    "grader/topics.py": _in_manifest,
+    "tests/suites/pack.toml": _in_manifest,
     "exercises/<topic>.py": _stub,
     "solutions/<topic>.py": _solution,
     "grader/checks/domain_cases_<group>.py": _domains,
@@ -147,7 +147,7 @@ ITEMS: dict[str, Callable[[Topic], None]] = {
 
 def test_the_checklist_is_the_one_this_test_holds():
     listed = re.findall(r"^\d+\. `([^`]+)`", CHECKLIST, re.M)
-    assert listed == list(ITEMS), "docs/contributing.md, 'Adding a topic': give each item its check here"
+    assert listed == list(ITEMS), "docs/authors.md, 'Adding a topic': give each item its check here"
 
 
 @pytest.mark.parametrize("item", list(ITEMS))
@@ -215,7 +215,7 @@ def test_the_checklist_names_every_file_a_topic_has():
 
 def test_the_checklist_names_every_file_naming_all_the_topics():
     found = naming_every_topic(_files(), TOPICS)
-    assert {"grader/topics.py", "tests/grader/test_course.py"} <= found
+    assert "tests/grader/test_course.py" in found  # the manifest: tests/suites/pack.toml, not Python
     assert sorted(f for f in found if f"`{f}`" not in CHECKLIST) == []
 
 

@@ -1,0 +1,213 @@
+"""Exercise packs: course content as data, outside the engine (docs/authors.md).
+
+A pack is a folder with a ``pack.toml`` that declares its topics (name, exercises in the stub's
+order, the reference's seconds in a warm process) and where its files are, relative to the
+folder (defaults in brackets): the stubs ``exercises/<topic>.py`` [exercises], the references
+``solutions/<topic>.py`` [solutions], the suites [.] and the hints ``hints/<topic>.md`` [hints].
+Beside each topic's suite ``suite_<topic>.py`` sit its exercises' input domains,
+``domains_<topic>.py``, and what the reference answered on them, ``answers_<topic>.pt``
+(``grade author record``): a student release puts every topic's three files in one folder.
+The nine built-in topics are the first pack
+(``tests/suites/pack.toml``); a course adds its own by naming their folders in the checkout's
+``course.toml`` (``[course] packs = ["packs/attention"]``, relative to that file) or in
+``TORCHGRADE_PACKS`` (folders separated by ``os.pathsep``).
+
+A pack's reference, suite and declarations are trusted (they run in the judge, never in the
+sandbox); its stub is the learner's. Light to import: read by :mod:`grader.topics` at start-up.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from grader.checkout import REPO_ROOT, suites_dir
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the backport, a dependency on 3.10 only
+    import tomli as tomllib
+
+BUILT_IN = REPO_ROOT / "tests" / "suites"
+PACKS_ENV = "TORCHGRADE_PACKS"
+COURSE_FILE = REPO_ROOT / "course.toml"
+FOLDERS = {  # pack.toml's keys for where its files are, and their defaults
+    "stubs": "exercises",
+    "references": "solutions",
+    "suites": ".",
+    "hints": "hints",
+}
+
+
+class PackError(ValueError):
+    """A pack cannot be used; the message names its file and the key, on one line."""
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One topic of a pack: its exercises (the stub's public names, in file order) and the
+    reference's seconds in one warm grading process (topics are handed out longest first)."""
+
+    name: str
+    seconds: float
+    exercises: tuple[str, ...]
+    pack: Pack
+
+    @property
+    def stub(self) -> Path:
+        return self.pack.stubs / f"{self.name}.py"
+
+    @property
+    def solution(self) -> Path:
+        return self.pack.references / f"{self.name}.py"
+
+    @property
+    def suite(self) -> Path:
+        return self.pack.suites / f"suite_{self.name}.py"
+
+    @property
+    def domains(self) -> Path:
+        return self.pack.suites / f"domains_{self.name}.py"
+
+    @property
+    def answers(self) -> Path:
+        return self.pack.suites / f"answers_{self.name}.pt"
+
+    @property
+    def equivalent_mutants(self) -> Path:
+        """The ids of the reference's mutants its author marked equivalent (``grade author validate``)."""
+        if self.pack.built_in:
+            return REPO_ROOT / "tests" / "mutants" / f"{self.name}.txt"
+        return self.pack.suites / f"mutants_{self.name}.txt"
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    root: Path
+    stubs: Path
+    references: Path
+    suites_folder: Path
+    hints: Path
+
+    @property
+    def built_in(self) -> bool:
+        return self.root == BUILT_IN.resolve()
+
+    @property
+    def suites(self) -> Path:
+        """Where the suites are: the built-in pack's may be elsewhere (``TORCHGRADE_SUITES``)."""
+        return suites_dir() if self.built_in else self.suites_folder
+
+
+def _fail(path: Path, key: str, problem: str) -> PackError:
+    return PackError(f"{path}: {key}: {problem}")
+
+
+def _topic(path: Path, entry: Any, pack: Pack) -> Topic:
+    if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+        raise _fail(path, "topics", "each [[topics]] needs a name")
+    names = entry.get("exercises")
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise _fail(path, f"topics.{entry['name']}.exercises", "a list of the stub's public names")
+    seconds = entry.get("seconds", 1.0)
+    if not isinstance(seconds, (int, float)) or seconds <= 0:
+        raise _fail(path, f"topics.{entry['name']}.seconds", "a positive number")
+    return Topic(entry["name"], float(seconds), tuple(names), pack)
+
+
+def read_pack(root: Path) -> tuple[Pack, tuple[Topic, ...]]:
+    """The pack in folder ``root`` and its topics, from its ``pack.toml``."""
+    path = root / "pack.toml"
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise PackError(f"{path}: {error}") from None
+    unknown = sorted(set(table) - {"name", "topics", *FOLDERS})
+    if unknown:
+        raise _fail(path, unknown[0], f"not a key of pack.toml ({', '.join(['name', 'topics', *FOLDERS])})")
+    folders = {key: (root / str(table.get(key, default))).resolve() for key, default in FOLDERS.items()}
+    pack = Pack(
+        str(table.get("name", root.name)),
+        root.resolve(),
+        folders["stubs"],
+        folders["references"],
+        folders["suites"],
+        folders["hints"],
+    )
+    entries = table.get("topics")
+    if not isinstance(entries, list) or not entries:
+        raise _fail(path, "topics", "at least one [[topics]] table")
+    return pack, tuple(_topic(path, entry, pack) for entry in entries)
+
+
+def named_packs() -> list[Path]:
+    """The folders of the packs this checkout's course names: ``course.toml``'s ``packs``, then
+    ``TORCHGRADE_PACKS``'s (relative to the checkout)."""
+    folders: list[Path] = []
+    if COURSE_FILE.is_file():
+        try:
+            listed = tomllib.loads(COURSE_FILE.read_text(encoding="utf-8")).get("course", {}).get("packs", [])
+        except tomllib.TOMLDecodeError:
+            listed = []  # load_course says what is wrong with it, where a command reads it
+        folders += [COURSE_FILE.parent / str(p) for p in listed if isinstance(p, str)]
+    # relative to the checkout, as every process of a run (the warm engine too) reads it alike
+    folders += [REPO_ROOT / p for p in os.environ.get(PACKS_ENV, "").split(os.pathsep) if p]
+    return folders
+
+
+def all_topics() -> tuple[Topic, ...]:
+    """Every topic: the built-in pack's in teaching order, then each named pack's. A topic's name
+    is its key everywhere (a submission's file, a suite, a course's ``topic.exercise``), so two
+    packs may not declare the same one."""
+    found: list[Topic] = []
+    seen: set[Path] = set()
+    for root in [BUILT_IN, *named_packs()]:
+        if root.resolve() in seen:
+            continue
+        seen.add(root.resolve())
+        for topic in read_pack(root)[1]:
+            if any(t.name == topic.name for t in found):
+                raise _fail(root / "pack.toml", "topics", f"topic {topic.name!r} is declared twice")
+            found.append(topic)
+    return tuple(found)
+
+
+def flattened_toml(topics: tuple[Topic, ...]) -> str:
+    """A ``pack.toml`` for a student release or an autograder, where every topic's files sit in
+    the built-in pack's folders (``exercises/``, ``tests/suites/``, ``hints/``): the built-in
+    pack's topics, then ``topics`` of other packs."""
+    chosen = [*read_pack(BUILT_IN)[1], *(t for t in topics if not t.pack.built_in)]
+    lines = ['name = "torchgrade"', 'stubs = "../../exercises"', 'references = "../../solutions"']
+    lines += ['suites = "."', 'hints = "../../hints"']
+    for topic in chosen:
+        names = ", ".join(f'"{name}"' for name in topic.exercises)
+        lines += [
+            "",
+            "[[topics]]",
+            f'name = "{topic.name}"',
+            f"seconds = {topic.seconds}",
+            f"exercises = [{names}]",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def pack_files(topic: Topic, languages: tuple[str, ...]) -> dict[str, Path]:
+    """{path in a release or an autograder: the file here} of a course pack's ``topic``: its stub,
+    suite, domains, answers and hints (in each of ``languages`` it has); nothing for the built-in
+    pack's, whose files are there already."""
+    if topic.pack.built_in:
+        return {}
+    name = topic.name
+    found = {
+        f"exercises/{name}.py": topic.stub,
+        f"tests/suites/suite_{name}.py": topic.suite,
+        f"tests/suites/domains_{name}.py": topic.domains,
+        f"tests/suites/answers_{name}.pt": topic.answers,
+    }
+    for lang in ("", *(f"{code}/" for code in languages if code != "en")):
+        found[f"hints/{lang}{name}.md"] = topic.pack.hints / f"{lang}{name}.md"
+    return {where: path for where, path in found.items() if path.is_file()}

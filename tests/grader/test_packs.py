@@ -1,0 +1,102 @@
+"""Exercise packs (grader/packs.py, docs/authors.md): a topic declared in a folder of its own,
+outside grader/, graded like the built-in ones; its pack.toml refused with one line naming the
+key; `grade author new/record/validate` on the attention pack (tests/packs/attention) and on a
+scaffolded one."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from helpers import REPO, run_grade
+
+from grader import packs
+
+ATTENTION = REPO / "tests" / "packs" / "attention"
+WITH_ATTENTION = {packs.PACKS_ENV: "tests/packs/attention"}
+
+
+@pytest.mark.unit
+def test_the_built_in_pack_holds_the_nine_topics_in_teaching_order():
+    pack, topics = packs.read_pack(packs.BUILT_IN)
+    assert pack.built_in and [t.name for t in topics][:3] == ["tensors", "autograd", "losses"]
+    assert topics[2].stub == REPO / "exercises" / "losses.py"
+    assert topics[2].solution == REPO / "solutions" / "losses.py"
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ('name = "x"\n', "topics"),
+        ('[[topics]]\nname = "t"\n', "topics.t.exercises"),
+        ('[[topics]]\nname = "t"\nexercises = ["f"]\nseconds = -1\n', "topics.t.seconds"),
+        ('stub = "x"\n[[topics]]\nname = "t"\nexercises = ["f"]\n', "stub"),
+        ("[[topics\n", "pack.toml"),
+    ],
+)
+def test_a_pack_file_with_a_mistake_is_refused_naming_its_key(tmp_path, text, key):
+    (tmp_path / "pack.toml").write_text(text)
+    with pytest.raises(packs.PackError, match=key.replace(".", r"\.")):
+        packs.read_pack(tmp_path)
+
+
+@pytest.mark.unit
+def test_the_attention_pack_is_read_from_the_environment(monkeypatch):
+    monkeypatch.setenv(packs.PACKS_ENV, "tests/packs/attention")
+    topics = packs.all_topics()
+    assert topics[-1].name == "attention" and topics[-1].suite == ATTENTION / "suite_attention.py"
+    assert topics[-1].answers.is_file() and topics[-1].domains.is_file()
+
+
+@pytest.mark.unit
+def test_two_packs_may_not_declare_one_topic(monkeypatch, tmp_path):
+    (tmp_path / "pack.toml").write_text('[[topics]]\nname = "losses"\nexercises = ["mse"]\n')
+    monkeypatch.setenv(packs.PACKS_ENV, str(tmp_path))
+    with pytest.raises(packs.PackError, match="declared twice"):
+        packs.all_topics()
+
+
+def grade_json(path, env=WITH_ATTENTION) -> dict:
+    done = run_grade(str(path), "--format", "json", env=env, fresh=True)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    return json.loads(done.stdout)
+
+
+@pytest.mark.e2e
+def test_the_attention_reference_scores_full_and_its_stub_nothing():
+    full = grade_json(ATTENTION / "solutions" / "attention.py")
+    assert full["score"] == full["max_score"] > 10, full
+    stub = grade_json(ATTENTION / "exercises" / "attention.py")
+    assert stub["score"] == 0 and {t["status"] for t in stub["topics"][0]["tests"]} == {"not_started"}
+
+
+def author(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "grader", "author", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**__import__("os").environ, "PYTHONPATH": str(REPO), **env},
+        timeout=600,
+    )
+
+
+@pytest.mark.e2e
+def test_the_attention_pack_validates_with_its_answers_current():
+    assert author("record", "attention", "--check", env=WITH_ATTENTION).returncode == 0
+    done = author("validate", "attention", env=WITH_ATTENTION)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "attention: reference 13/13" in done.stdout and "mutation score 26/26" in done.stdout, done.stdout
+
+
+@pytest.mark.e2e
+def test_a_scaffolded_pack_records_grades_and_validates(tmp_path):
+    folder = tmp_path / "gates"
+    assert author("new", "gates", str(folder), env={}).returncode == 0
+    env = {packs.PACKS_ENV: str(folder)}
+    assert author("record", "gates", env=env).returncode == 0
+    done = author("validate", "gates", env=env)
+    assert "gates: mutation score 5/5 (100.0%)" in done.stdout, done.stdout + done.stderr

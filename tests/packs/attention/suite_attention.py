@@ -1,0 +1,176 @@
+"""Hidden suite for the attention pack: the battery over each exercise's declared domain, plus
+what a domain cannot say (the mask's zeros, a causal head, the inputs left alone, devices)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from grader.checks import (
+    battery,
+    check,
+    describe,
+    expect_close,
+    expect_inputs_untouched,
+    expect_module_on_second_device,
+    expect_same_device,
+    expect_tensor,
+    fail,
+    probes,
+)
+
+# what each exercise's docstring puts off limits: {exercise: {aten op or torch name: as the learner writes it}}
+OFF_LIMITS = {
+    "causal_mask": {"generate_square_subsequent_mask": "nn.Transformer.generate_square_subsequent_mask"},
+    "scaled_dot_product_attention": {
+        "scaled_dot_product_attention": "F.scaled_dot_product_attention",
+        "_scaled_dot_product_attention_math": "F.scaled_dot_product_attention",
+        "multi_head_attention_forward": "F.multi_head_attention_forward",
+        "MultiheadAttention": "nn.MultiheadAttention",
+    },
+    "MultiHeadAttention": {
+        "scaled_dot_product_attention": "F.scaled_dot_product_attention",
+        "_scaled_dot_product_attention_math": "F.scaled_dot_product_attention",
+        "multi_head_attention_forward": "F.multi_head_attention_forward",
+        "MultiheadAttention": "nn.MultiheadAttention",
+    },
+}
+VECTORISED = ("causal_mask", "scaled_dot_product_attention")  # no Python loops (read from the source)
+
+
+def attention(q, k, v, mask=None):
+    """The docstring's formula, on the trusted side."""
+    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+    if mask is not None:
+        scores = scores.masked_fill(~mask, float("-inf"))
+    weights = torch.softmax(scores, dim=-1)
+    return weights @ v, weights
+
+
+def qkv(seed, *shape_q, S=5, dv=3):
+    g = torch.Generator().manual_seed(seed)
+    q = torch.randn(shape_q, generator=g)
+    k = torch.randn((*shape_q[:-2], S, shape_q[-1]), generator=g)
+    v = torch.randn((*shape_q[:-2], S, dv), generator=g)
+    return q, k, v
+
+
+@check("shape", public=True, exercise="causal_mask")
+@pytest.mark.parametrize("n", [1, 4])
+def test_causal_mask(sub, n):
+    got = sub.run(probes.call, "causal_mask", (n,), {})
+    expect_tensor(got, f"causal_mask({n})", shape=(n, n), dtype=torch.bool)
+    expect_close(got.long(), torch.ones(n, n, dtype=torch.long).tril(), f"causal_mask({n})", rtol=0, atol=0)
+
+
+@check("shape", public=True, exercise="scaled_dot_product_attention")
+def test_attention_values(sub):
+    q, k, v = qkv(1, 2, 4, 3)
+    out, weights = attention(q, k, v)
+    got = sub.run(probes.call, "scaled_dot_product_attention", (q, k, v), {})
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        fail("scaled_dot_product_attention(q, k, v)", "a pair (out, weights)", describe(got))
+    expect_close(got[0], out, "out of q (2, 4, 3), k (2, 5, 3), v (2, 5, 3)")
+    expect_close(got[1], weights, "weights of q (2, 4, 3), k (2, 5, 3)")
+
+
+@check("shape", exercise="scaled_dot_product_attention")
+def test_masked_weights_are_exactly_zero(sub):
+    q, k, v = qkv(2, 3, 4, 2)
+    mask = torch.ones(4, 5, dtype=torch.bool).tril()
+    got = sub.run(probes.call, "scaled_dot_product_attention", (q, k, v), {"mask": mask})
+    weights = got[1] if isinstance(got, (tuple, list)) and len(got) == 2 else got
+    expect_tensor(weights, "weights under a causal mask", shape=(3, 4, 5))
+    expect_close(weights * ~mask, torch.zeros(3, 4, 5), "weights where the mask is False", rtol=0, atol=0)
+    expect_close(weights, attention(q, k, v, mask)[1], "weights under a causal mask")
+
+
+@check("shape", public=True, exercise="scaled_dot_product_attention", clause="inputs")
+def test_inputs_untouched(sub):
+    q, k, v = qkv(3, 2, 4, 3)
+    result, after = sub.run(probes.inputs_after_call, "scaled_dot_product_attention", (q, k, v), {}, [])
+    expect_inputs_untouched(result, after, (q, k, v), ["q", "k", "v"], [], "scaled_dot_product_attention")
+
+
+def causal_outputs(mod, subject, x, y):
+    """The module's output on x and on y (y differs from x after the first position), a causal mask."""
+    torch.manual_seed(0)
+    model = mod.MultiHeadAttention(x.shape[-1], 2)
+    mask = torch.ones(x.shape[1], x.shape[1], dtype=torch.bool).tril()
+    with torch.no_grad():
+        return model(x, mask), model(y, mask)
+
+
+@check("shape", exercise="MultiHeadAttention")
+def test_a_causal_head_does_not_look_ahead(sub):
+    x = torch.randn(2, 5, 8, generator=torch.Generator().manual_seed(4))
+    y = x.clone()
+    y[:, 3:] += 1.0
+    a, b = sub.run(causal_outputs, "MultiHeadAttention", x, y)
+    expect_tensor(a, "MultiHeadAttention(8, 2)(x, causal mask)", shape=(2, 5, 8))
+    expect_close(b[:, :3], a[:, :3], "the first three outputs when only later positions change")
+
+
+def weights_without_gradient(mod, subject):
+    """The names of the module's parameters that a loss on its output leaves without a gradient."""
+    torch.manual_seed(0)
+    model = mod.MultiHeadAttention(8, 2)
+    x = torch.randn(2, 5, 8)
+    (model(x) * torch.linspace(0.5, 1.5, 80).reshape(2, 5, 8)).sum().backward()
+    return [n for n, p in model.named_parameters() if p.grad is None or not bool(p.grad.abs().sum() > 0)]
+
+
+@check("gradient", exercise="MultiHeadAttention")
+def test_every_weight_gets_a_gradient(sub):
+    missing = sub.run(weights_without_gradient, "MultiHeadAttention")
+    if missing != []:
+        fail(
+            "MultiHeadAttention(8, 2), a loss on its output",
+            "a gradient in every weight",
+            f"none in {missing}",
+        )
+
+
+def raises_value_error(mod, subject):
+    try:
+        mod.MultiHeadAttention(6, 4)
+    except ValueError:
+        return True
+    return False
+
+
+@check("shape", exercise="MultiHeadAttention")
+def test_heads_must_divide_embed_dim(sub):
+    if sub.run(raises_value_error, "MultiHeadAttention") is not True:
+        fail("MultiHeadAttention(6, 4)", "ValueError: 4 heads do not divide 6 features", "no error")
+
+
+@check("device", public=True)
+@pytest.mark.parametrize("name", ["scaled_dot_product_attention"])
+def test_stays_on_input_device(sub, name):
+    q, k, v = qkv(5, 2, 4, 3)
+    trace = sub.run(probes.on_second_device, name, (q, k, v), {})
+    real = trace.get("real") if isinstance(trace, dict) else trace
+    expect_close(
+        real[0], attention(q, k, v)[0], f"{name} on CPU inputs (a device check credits correct code only)"
+    )
+    value = expect_same_device(trace, f"{name} on tensors of a second device (standing in for a GPU)")
+    expect_close(value[0], attention(q, k, v)[0], f"{name} on a second device")
+
+
+@check("device", public=True, exercise="MultiHeadAttention")
+def test_module_on_its_device(sub):
+    x = torch.randn(2, 4, 8, generator=torch.Generator().manual_seed(6))
+    (trace,) = sub.run(
+        probes.modules_on_second_device, "mha_on_second", [("MultiHeadAttention", (8, 2), {}, [x])]
+    )
+    expect_module_on_second_device(trace, "MultiHeadAttention(8, 2) with model and x on a second device")
+
+
+# every dimension of every exercise's input domain (domains_attention.py), one probe call each
+@check("shape", public=True)
+@pytest.mark.parametrize("name", battery.exercises("attention"))
+def test_input_domain(sub, name):
+    battery.run(sub, "attention", name)
