@@ -1,6 +1,6 @@
 """The seal's one declaration (grader/sandboxed/policy.py) is what enforces and describes it: a
 rule added there reaches the seccomp filter, bubblewrap's command line, ``grade doctor`` and
-docs/sandbox.md's tables, and the docs' tables are the declaration's (issue 74: the docs once
+docs/sandbox.md's tables, and the docs' tables are the declaration's (the hand-written table once
 said ``setitimer`` was not listed while the filter allowed it)."""
 
 from __future__ import annotations

@@ -19,10 +19,7 @@ import pytest
 
 from grader.sandboxed import seccomp
 
-pytestmark = [
-    pytest.mark.unit,
-    pytest.mark.skipif(not seccomp.supported(), reason="no seccomp filter for this machine"),
-]
+pytestmark = pytest.mark.skipif(not seccomp.supported(), reason="no seccomp filter for this machine")
 CLONE_SIGHAND, CLONE_THREAD = 0x00000800, 0x00010000
 CHILD = """
 import ctypes, json, os, sys
@@ -78,6 +75,7 @@ def child(mode: str, cases: dict, env: dict[str, str] | None = None) -> dict[str
     return {case: -answer for case, answer in json.loads(done.stdout).items()}
 
 
+@pytest.mark.engine  # engine: the tests that start Pythons (the unit tier's CPU budget)
 @pytest.mark.parametrize("mode, cases", [("worker", WORKER_CASES), ("nofork", NOFORK_CASES)])
 def test_the_kernel_answers_allowed_calls_and_the_filter_refused_ones(mode, cases):
     bare, filtered = child("none", cases), child(mode, cases)
@@ -87,12 +85,14 @@ def test_the_kernel_answers_allowed_calls_and_the_filter_refused_ones(mode, case
         assert filtered[case] == verdict, (case, os.strerror(filtered[case]))
 
 
+@pytest.mark.engine
 def test_the_logging_mode_lets_an_unlisted_call_through():
     cases = {case: WORKER_CASES[case] for case in ("flock (not listed)", "fcntl F_SETLK")}
     found = child("worker", cases, {seccomp.LOG_VARIABLE: "1"})
     assert found == {"flock (not listed)": errno.EBADF, "fcntl F_SETLK": errno.EPERM}  # refusals stay
 
 
+@pytest.mark.unit
 def test_the_kernels_log_is_named_back():
     log = (
         "[1.5] audit: type=1326 audit(1.5:7): auid=4294967295 uid=65534 gid=65534 ses=4294967295 "
