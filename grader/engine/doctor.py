@@ -3,6 +3,8 @@
 Each finding reuses the fact's one home: :func:`grader.engine.sandbox._bubblewrap_status` and
 :func:`grader.engine.sandbox.sandbox_status`, :func:`grader.sandboxed.seccomp.supported`,
 :func:`grader.engine.sandbox.gpu_present` and :func:`grader.engine.workers.fork_server`,
+the seal's declaration (:mod:`grader.sandboxed.policy`: the paths it binds, the calls it names,
+the kernel's seccomp actions),
 ``defaults.MEMORY_MB``. Only what needs fixing fails: a limit nothing can lift here (the
 seccomp filters' architecture) is reported, not failed.
 """
@@ -21,7 +23,7 @@ import click
 from grader import defaults
 from grader.engine import sandbox, workers
 from grader.i18n import N_, _
-from grader.sandboxed import seccomp
+from grader.sandboxed import policy, seccomp
 
 TORCH_PIN = "2.13"  # the minor release pyproject.toml pins torch to
 CPU_TORCH = f"pip install torch=={TORCH_PIN}.0"
@@ -180,6 +182,59 @@ def seccomp_architecture() -> Finding:
     )
 
 
+SECCOMP_ACTIONS = Path("/proc/sys/kernel/seccomp/actions_avail")
+
+
+def policy_problems() -> list[str]:
+    """What on this machine disagrees with the seal's declaration (grader/sandboxed/policy.py):
+    a bound path missing, a declared call libseccomp cannot name, a verdict the kernel lacks."""
+    problems = [
+        _("%(path)s is missing") % {"path": mount.source}
+        for mount in policy.MOUNTS
+        if mount.kind.endswith("bind") and mount.who != "gpu" and mount.source.startswith("/")
+        if not Path(mount.source).exists()
+    ]
+    if not seccomp.supported():
+        return problems  # the seccomp line says why
+    if unknown := seccomp.unknown_calls():
+        problems.append(_("libseccomp cannot name %(calls)s") % {"calls": ", ".join(unknown)})
+    wanted = {"allow", "errno", "kill_process"} | ({"log"} if seccomp.logging() else set())
+    available = set(SECCOMP_ACTIONS.read_text().split()) if SECCOMP_ACTIONS.exists() else wanted
+    if missing := sorted(wanted - available):
+        problems.append(
+            _("the kernel lacks the seccomp actions %(actions)s") % {"actions": ", ".join(missing)}
+        )
+    return problems
+
+
+def seal_policy() -> Finding:
+    """The machine against the seal's declaration; the maintainers' logging mode is a problem."""
+    if problems := policy_problems():
+        fix = N_("fix the machine, or grader/sandboxed/policy.py where it names what no machine has")
+        return Finding(N_("policy"), False, "; ".join(problems), fix=fix)
+    if seccomp.logging():
+        return Finding(
+            N_("policy"),
+            False,
+            N_("TORCHGRADE_SECCOMP_LOG is set: calls the allow-list lacks are let through and logged"),
+            fix=N_(
+                "dmesg | python -m grader.sandboxed.seccomp names them; then unset TORCHGRADE_SECCOMP_LOG"
+            ),
+        )
+    calls = sum(len(policy.calls(filter_)) for filter_ in policy.FILTERS)
+    return Finding(
+        N_("policy"),
+        True,
+        _("as declared: %(calls)d calls in %(filters)d filters, %(mounts)d mounts, %(names)d namespaces")
+        % {
+            "calls": calls,
+            "filters": len(policy.FILTERS),
+            "mounts": len(policy.MOUNTS),
+            "names": len(policy.NAMESPACES),
+        },
+    )
+
+
 def torch_build() -> Finding:
     try:
         import torch
@@ -288,6 +343,7 @@ CHECKS: tuple[Callable[[], Finding], ...] = (
     bubblewrap,
     user_namespaces,
     seccomp_architecture,
+    seal_policy,
     torch_build,
     cuda,
     memory,

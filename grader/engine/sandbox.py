@@ -1,6 +1,6 @@
 """How sandboxed processes are launched: bubblewrap when it works, plain rlimits otherwise.
 
-The sandbox (docs/sandbox.md) binds a whitelist
+The sandbox (docs/sandbox.md), declared in :mod:`grader.sandboxed.policy`, binds a whitelist
 read-only — ``/usr``, ``/etc``, the Python prefixes, the grader package, the datasets and,
 for a fresh worker, the one staged submission — and nothing else: no ``solutions/``, no
 ``tests/``, no ``.git``, no classmates. No network, its own pid namespace, dies with its
@@ -29,22 +29,13 @@ from pathlib import Path
 
 from grader import defaults
 from grader.i18n import N_
-from grader.sandboxed import seccomp
+from grader.sandboxed import policy, seccomp
 from grader.topics import REPO_ROOT
 
-SANDBOX_ROOT = "/opt/torchgrade"  # grader package and datasets appear here
-SANDBOX_SUBMISSION = "/submission"
-NOBODY = "65534"
-# root -> uid 65534 with no capabilities, for good (inside bwrap, and in the fallback without it)
-DROP_TO_NOBODY = (
-    "setpriv",
-    f"--reuid={NOBODY}",
-    f"--regid={NOBODY}",
-    "--clear-groups",
-    "--inh-caps=-all",
-    "--bounding-set=-all",
-    "--no-new-privs",
-)
+SANDBOX_ROOT = policy.ROOT  # grader package and datasets appear here
+SANDBOX_SUBMISSION = policy.SUBMISSION
+NOBODY = policy.NOBODY
+DROP_TO_NOBODY = policy.DROP_TO_NOBODY
 # A fresh worker without bwrap installs the no-fork filter itself before anything else runs.
 NOFORK_WORKER = (
     "import runpy; from grader.sandboxed import seccomp; "
@@ -63,16 +54,11 @@ class Limits:
     threads: int = defaults.THREADS
 
     def as_args(self) -> list[str]:
-        return [
-            "--memory-mb",
-            str(self.memory_mb),
-            "--cpu-seconds",
-            str(self.cpu_seconds),
-            "--file-size-mb",
-            str(self.file_size_mb),
-            "--threads",
-            str(self.threads),
-        ]
+        """The worker's options, one per declared limit (policy.LIMITS)."""
+        args: list[str] = []
+        for limit in policy.LIMITS:
+            args += ["--" + limit.option.replace("_", "-"), str(getattr(self, limit.option))]
+        return args
 
 
 @dataclass
@@ -86,12 +72,15 @@ class Launch:
     close_after_start: tuple[int, ...] = ()
 
 
-def _parents(path: str) -> list[str]:
-    """``--perms 0755 --dir`` for every parent of ``path`` (bwrap would make them 0700)."""
+def _parents(path: str, made: set[str]) -> list[str]:
+    """``--perms 0755 --dir`` for every parent of ``path`` not made yet (bwrap would make them 0700)."""
     args: list[str] = []
     parts = Path(path).parts
     for depth in range(2, len(parts)):
-        args += ["--perms", "0755", "--dir", str(Path(*parts[:depth]))]
+        parent = str(Path(*parts[:depth]))
+        if parent not in made:
+            made.add(parent)
+            args += ["--perms", "0755", "--dir", parent]
     return args
 
 
@@ -101,98 +90,47 @@ def _python_prefixes() -> list[str]:
     for prefix in prefixes:  # sorted: a nested prefix follows its parent
         if not any(prefix == k or prefix.startswith(k + os.sep) for k in kept):
             kept.append(prefix)
-    return kept
+    return [prefix for prefix in kept if not prefix.startswith("/usr/")]
+
+
+def _places(staged_dir: str | None) -> dict[str, list[str]]:
+    """What the declaration's braces name on this machine (none: that mount is left out)."""
+    datasets = REPO_ROOT / "datasets"
+    return {
+        "{python}": _python_prefixes(),
+        "{grader}": [str(REPO_ROOT / "grader")],
+        "{datasets}": [str(datasets)] if datasets.is_dir() else [],
+        "{submission}": [staged_dir] if staged_dir else [],
+        "/dev/nvidia*": [str(node) for node in sorted(Path("/dev").glob("nvidia*"))],
+    }
+
+
+def _mount_args(staged_dir: str | None, gpu: bool) -> list[str]:
+    """bubblewrap's mount options for a sandbox, in the declaration's order (policy.MOUNTS)."""
+    wanted = {"all", "gpu" if gpu else "", "zygote" if staged_dir is None else "fresh"}
+    places, made = _places(staged_dir), {m.target for m in policy.MOUNTS}
+    args: list[str] = []
+    for mount in (m for m in policy.MOUNTS if m.who in wanted):
+        for source in places.get(mount.source, [mount.source]):
+            target = source if mount.target == mount.source else mount.target
+            if mount.kind.endswith("bind"):
+                args += _parents(target, made)
+            args += ["--perms", mount.perms] if mount.perms else []
+            args += ["--size", str(mount.size)] if mount.size else []
+            args += [f"--{mount.kind}", *([source] if source else []), target]
+    return args
 
 
 def _bwrap_argv(staged_dir: str | None, gpu: bool, seccomp_fd: int | None) -> list[str]:
-    """A fresh worker's sandbox binds ``staged_dir``; the zygote's (``None``) binds no
-    submission and is read-only everywhere, /tmp included: its children share it."""
-    argv = [
-        "bwrap",
-        "--ro-bind",
-        "/usr",
-        "/usr",
-        "--symlink",
-        "usr/lib",
-        "/lib",
-        "--symlink",
-        "usr/lib64",
-        "/lib64",
-        "--symlink",
-        "usr/bin",
-        "/bin",
-        "--symlink",
-        "usr/sbin",
-        "/sbin",
-        "--ro-bind",
-        "/etc",
-        "/etc",
-        "--perms",
-        "1777",
-        "--size",
-        str(256 << 20),
-        "--tmpfs",
-        "/tmp",
-    ]
-    for prefix in _python_prefixes():
-        if not prefix.startswith("/usr/"):
-            argv += [*_parents(prefix), "--ro-bind", prefix, prefix]
-    argv += [*_parents(SANDBOX_ROOT + "/x"), "--ro-bind", str(REPO_ROOT / "grader"), SANDBOX_ROOT + "/grader"]
-    datasets = REPO_ROOT / "datasets"
-    if datasets.is_dir():
-        argv += ["--ro-bind", str(datasets), SANDBOX_ROOT + "/datasets"]
-    argv += ["--ro-bind", staged_dir, SANDBOX_SUBMISSION] if staged_dir else ["--dir", SANDBOX_SUBMISSION]
-    argv += [
-        "--proc",
-        "/proc",
-        "--dev",
-        "/dev",
-        "--perms",
-        "1777",
-        "--size",
-        str(64 << 20),
-        "--tmpfs",
-        "/dev/shm",
-    ]
-    if staged_dir is None:
-        argv += ["--remount-ro", "/tmp", "--remount-ro", "/dev/shm", "--remount-ro", "/"]
-    if gpu:
-        for node in sorted(Path("/dev").glob("nvidia*")):
-            argv += ["--dev-bind", str(node), str(node)]
-        argv += ["--ro-bind", "/sys", "/sys"]
-    argv += [
-        "--unshare-net",
-        "--unshare-pid",
-        "--unshare-ipc",
-        "--unshare-uts",
-        "--unshare-cgroup-try",
-        "--die-with-parent",
-        "--new-session",
-        "--clearenv",
-        "--setenv",
-        "PATH",
-        "/usr/bin:/bin",
-        "--setenv",
-        "HOME",
-        "/tmp",
-        "--setenv",
-        "PYTHONPATH",
-        SANDBOX_ROOT,
-        "--setenv",
-        "PYTHONDONTWRITEBYTECODE",
-        "1",
-        "--setenv",
-        "OMP_NUM_THREADS",
-        "1",
-        "--setenv",
-        "MKL_NUM_THREADS",
-        "1",
-        "--setenv",
-        "OPENBLAS_NUM_THREADS",
-        "1",
-        "--chdir",
-        "/tmp",
-    ]
+    """The declared sandbox (grader/sandboxed/policy.py) as bubblewrap's command line: a fresh
+    worker's binds ``staged_dir``; the zygote's (``None``) binds no submission and is read-only
+    everywhere, /tmp included: its children share it."""
+    argv = ["bwrap", *_mount_args(staged_dir, gpu)]
+    argv += [f"--unshare-{namespace}" for namespace in policy.NAMESPACES]
+    argv += [f"--{flag}" for flag in policy.PROCESS]
+    for name, value in [*policy.ENV, *_log_variable()]:
+        argv += ["--setenv", name, value]
+    argv += ["--chdir", policy.WORKDIR]
     if seccomp_fd is not None:
         argv += ["--seccomp", str(seccomp_fd)]
     if os.geteuid() == 0:
@@ -200,6 +138,12 @@ def _bwrap_argv(staged_dir: str | None, gpu: bool, seccomp_fd: int | None) -> li
     else:
         argv[1:1] = ["--unshare-user"]
     return argv
+
+
+def _log_variable() -> list[tuple[str, str]]:
+    """The maintainers' seccomp logging switch, passed on to the workers where it is set."""
+    value = os.environ.get(seccomp.LOG_VARIABLE)
+    return [(seccomp.LOG_VARIABLE, value)] if value else []
 
 
 def gpu_present() -> bool:
@@ -317,15 +261,8 @@ def plan_launch(staged_dir: str, worker_args: list[str], results_fd: int, gpu: b
 
 
 def _unsandboxed_env(home: str) -> dict[str, str]:
-    return {
-        "PATH": "/usr/bin:/bin",
-        "HOME": home,
-        "PYTHONPATH": str(REPO_ROOT),
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-        "OPENBLAS_NUM_THREADS": "1",
-    }
+    """The declared environment (policy.ENV) with this machine's home and the checkout's path."""
+    return {**dict(policy.ENV), "HOME": home, "PYTHONPATH": str(REPO_ROOT), **dict(_log_variable())}
 
 
 def plan_zygote(control_fd: int, gpu: bool, without_sympy: bool = False) -> Launch:

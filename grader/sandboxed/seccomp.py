@@ -1,43 +1,27 @@
-"""Seccomp filters for workers (x86_64, aarch64): one door out of a worker.
+"""Seccomp filters for workers (x86_64, aarch64), compiled from the declaration
+(:mod:`grader.sandboxed.policy`) by libseccomp's own rule API: one door out of a worker.
 
 :func:`nofork_program` is what bubblewrap installs for a fresh worker (``--seccomp FD``) while
-Python and torch start: a deny-list of new processes (root is not bound by RLIMIT_NPROC):
-``fork`` and ``vfork`` fail with EAGAIN, ``clone3`` with ENOSYS (glibc then falls back to
-``clone``), ``clone`` is allowed only with ``CLONE_THREAD``; io_uring is refused (ENOSYS), whose
-rings run reads, writes and opens that no filter sees.
+Python and torch start: threads yes, new processes and io_uring no. :func:`worker_program` is
+the allow-list every worker installs on itself just before the submission's first line runs
+(:func:`grader.sandboxed.worker.seal`), after its own threads have started. What each allows,
+refuses and checks, and why, is the declaration's (docs/sandbox.md shows it as a table).
 
-:func:`worker_program` is what every worker installs on itself just before the submission's
-first line runs (:func:`grader.sandboxed.worker.seal`), after its own threads (the watchdog)
-have started: an **allow-list**, default deny (ENOSYS, so that a library falls back as on an
-old kernel), as isolate and DMOJ do. Two workers alive at once share the machine's inodes (the
-venv, ``/usr``, ``grader/`` bound read-only) and its page cache, and every call that lets one
-leave a mark on a shared object another can read is a channel between classmates, or from a
-hidden probe's worker to the public worker of the same task: file locks (``fcntl``'s
-``F_SETLK*``/``F_GETLK``/``F_OFD_*``, ``flock``), leases, ``F_NOTIFY``, inotify/fanotify,
-``mincore``, ``preadv2`` (``RWF_NOWAIT`` says whether a page is cached), ``fadvise64``,
-``readahead`` and ``madvise``'s page-outs; global counters another worker moves (``sysinfo``'s
-free memory, ``statfs``). None is listed; nor are new processes (``fork``,
-``vfork``, ``clone``, ``clone3``, ``execve``), new threads (EAGAIN: Python raises
-RuntimeError), sockets, System V and POSIX IPC, keyrings, namespaces, ``ptrace`` and
-``process_vm_*``, ``pidfd_*``, ``kcmp``, ``perf_event_open``, ``bpf``, ``userfaultfd``.
+A rule becomes ``seccomp_rule_add_array`` calls: one per combination of the values its arguments
+may take (the caller's pid written in: the filter is built after the fork), and, where a refused
+argument has its own errno, one more whose comparison always holds (``>= 0``; libseccomp tests an
+argument's ``==`` before its ``>=``) or, for a flag, the flag's absence. libseccomp numbers each
+call for the architecture (a call the architecture lacks, ``fork`` on aarch64, is left out),
+orders the calls by the declaration's order (the most frequent first), refuses x86_64's x32 calls
+and kills another ABI's; ``seccomp_export_bpf`` hands back the program, which :func:`install`
+loads (the bytes the tests read are the bytes loaded). ``TORCHGRADE_SECCOMP_LOG`` set: a call the
+allow-list lacks is let through and logged by the kernel (SCMP_ACT_LOG), for a maintainer;
+``python -m grader.sandboxed.seccomp < kernel.log`` names them.
 
-What is listed was found by tracing workers (``strace -f`` of ``grade solutions/``,
-``grade exercises/`` and a batch of 228 corpus modules, correct and mistaken: every call
-after the filter's install) plus the calls Python's runtime makes on paths the suites did
-not take (``getrandom``, ``sched_getaffinity``, ``uname``, ``nanosleep``, ``poll``...), each
-about the calling process or a descriptor it opened. Three take arguments the filter checks:
-``fcntl`` only descriptor flags and duplication, ``ioctl`` only a terminal's queries
-(``isatty``), ``prctl`` only a thread's own name and dumpability reads, ``madvise`` only advice
-about the caller's own mappings. Calls that act on a process (signals, limits, priority,
-scheduling, CPUs) may aim only at the caller itself (pid 0 or its own pid: the filter is built
-after the fork, so it knows that pid), ``setpriority``/``ioprio_set`` only at a process, never
-a group or a uid. A GPU worker's driver talks to its device through ``ioctl``: there any
-command passes (its CUDA context and autograd threads start before the install).
-
-System call numbers are not written here: each name is resolved for the architecture by
-libseccomp (``seccomp_syscall_resolve_name_arch``, the C library's own tables, loaded with
-ctypes; Debian's ``libseccomp2``, which apt itself needs). A call the architecture lacks (``fork``
-on aarch64) is left out; without libseccomp the filters are not :func:`supported`.
+libseccomp (``libseccomp.so.2``, Debian's ``libseccomp2``, which apt itself needs) is loaded with
+ctypes. Without it the filters are not :func:`supported` and no worker is filtered, as on an
+architecture they do not claim: the uid drop and RLIMIT_NPROC limit processes, and
+``grade doctor`` fails the machine with the fix.
 """
 
 from __future__ import annotations
@@ -45,54 +29,49 @@ from __future__ import annotations
 import ctypes
 import errno
 import functools
+import itertools
+import os
 import platform
-import struct
-from collections.abc import Callable
+import re
+import sys
 
-_LOAD_WORD, _JUMP_EQ, _JUMP_GE, _JUMP_SET, _RETURN = 0x20, 0x15, 0x35, 0x45, 0x06
-_ALLOW, _KILL, _ERRNO = 0x7FFF0000, 0x80000000, 0x00050000
+from grader.sandboxed import policy
+
 # The architectures the filters claim: their AUDIT_ARCH_* token (libseccomp's SCMP_ARCH_* too)
-# and whether the x32 ABI shares it (x86_64: calls numbered from 0x40000000, refused).
+# and whether the x32 ABI shares it (x86_64: its calls, numbered from 0x40000000, are killed).
 ARCHES = {"x86_64": (0xC000003E, True), "aarch64": (0xC00000B7, False)}
-_X32_BIT = 0x40000000
-_CLONE_THREAD = 0x00010000
-# Offsets into struct seccomp_data: nr at 0, arch at 4, args[i] (low word) at 16 + 8 i.
-_NR, _ARCH, _ARG0, _ARG1, _ARG2 = 0, 4, 16, 24, 32
+LOG_VARIABLE = "TORCHGRADE_SECCOMP_LOG"
+_ALLOW, _LOG, _KILL_PROCESS, _ERRNO = 0x7FFF0000, 0x7FFC0000, 0x80000000, 0x00050000
+_ACT_BADARCH = 2  # SCMP_FLTATR_ACT_BADARCH
+_EQ, _GE, _MASKED_EQ = 4, 5, 7  # enum scmp_compare
 
-_IO_URING = ("io_uring_setup", "io_uring_enter", "io_uring_register")
-# A worker's calls, the most frequent first (a filter is read top down on every call).
-_PLAIN = (
-    "futex", "clock_nanosleep", "clock_gettime", "read", "mmap", "mprotect", "brk", "write",
-    "munmap", "newfstatat", "openat", "lseek", "close", "getdents64", "getcwd", "gettid", "getpid",
-    "rt_sigprocmask", "rt_sigaction", "rt_sigreturn", "exit_group", "exit", "restart_syscall",
-    "sched_yield", "mremap", "pread64", "readv", "writev", "fstat", "stat", "lstat", "statx",
-    "access", "faccessat", "faccessat2", "readlink", "readlinkat", "open", "dup", "dup2", "dup3",
-    "clock_getres", "gettimeofday", "time", "nanosleep", "times", "getrusage", "poll", "ppoll",
-    "select", "pselect6", "sigaltstack", "getrandom", "uname", "getppid", "getuid",
-    "geteuid", "getgid", "getegid", "getgroups", "getresuid", "getresgid", "sched_getaffinity",
-    "sched_getparam", "sched_getscheduler", "sched_getattr", "sched_get_priority_max",
-    "sched_get_priority_min", "getpriority", "ioprio_get", "set_robust_list", "rseq",
-    "set_tid_address", "arch_prctl", "getcpu",
-    "setitimer", "getitimer", "alarm",  # the caller's own timers: nothing another worker can name
-)  # fmt: skip
-_SIGNALS = ("kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo")  # only to the caller itself
-# Calls whose first argument is the pid they act on: only 0 (the caller) or the caller's pid.
-_SELF_ONLY = ("prlimit64", "sched_setscheduler", "sched_setparam", "sched_setattr", "sched_setaffinity")
-# Calls taking (which, who): only which == "a process" and who == 0 or the caller's pid.
-_PRIO_PROCESS, _IOPRIO_WHO_PROCESS = 0, 1
-# fcntl: F_DUPFD, F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_DUPFD_CLOEXEC, F_GETPIPE_SZ; never the
-# locks (5-7, 36-38), owners and signals (8-11, 15, 16), leases and notify (1024-1026), seals.
-_FCNTL = (0, 1, 2, 3, 4, 1030, 1032)
-_IOCTL = (0x5401, 0x5413, 0x541B, 0x5450, 0x5451)  # TCGETS, TIOCGWINSZ, FIONREAD, FIONCLEX, FIOCLEX
-_PRCTL = (3, 15, 16)  # PR_GET_DUMPABLE, PR_SET_NAME and PR_GET_NAME (the thread's own name)
-# madvise: NORMAL, RANDOM, SEQUENTIAL, WILLNEED, DONTNEED, FREE, DONTFORK, DOFORK, (NO)HUGEPAGE,
-# DONTDUMP, DODUMP: never COLD/PAGEOUT (evict shared page cache), REMOVE, MERGEABLE (KSM), POPULATE
-_MADVISE = (0, 1, 2, 3, 4, 8, 10, 11, 14, 15, 16, 17)
-_NO_PROCESS = ("fork", "vfork", "clone3", "clone")
-_NAMES = (
-    *_PLAIN, *_SIGNALS, *_SELF_ONLY, *_IO_URING, *_NO_PROCESS, "fcntl", "ioctl", "prctl", "madvise",
-    "setpriority", "ioprio_set",
-)  # fmt: skip
+
+class _Compare(ctypes.Structure):  # struct scmp_arg_cmp
+    _fields_ = [
+        ("arg", ctypes.c_uint),
+        ("op", ctypes.c_int),
+        ("datum_a", ctypes.c_uint64),
+        ("datum_b", ctypes.c_uint64),
+    ]
+
+
+_SIGNATURES = {  # name: (argtypes, restype)
+    "seccomp_init": ([ctypes.c_uint32], ctypes.c_void_p),
+    "seccomp_release": ([ctypes.c_void_p], None),
+    "seccomp_arch_native": ([], ctypes.c_uint32),
+    "seccomp_arch_add": ([ctypes.c_void_p, ctypes.c_uint32], ctypes.c_int),
+    "seccomp_arch_remove": ([ctypes.c_void_p, ctypes.c_uint32], ctypes.c_int),
+    "seccomp_attr_set": ([ctypes.c_void_p, ctypes.c_int, ctypes.c_uint32], ctypes.c_int),
+    "seccomp_syscall_priority": ([ctypes.c_void_p, ctypes.c_int, ctypes.c_uint8], ctypes.c_int),
+    "seccomp_rule_add_array": (
+        [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int, ctypes.c_uint, ctypes.POINTER(_Compare)],
+        ctypes.c_int,
+    ),
+    "seccomp_export_bpf": ([ctypes.c_void_p, ctypes.c_int], ctypes.c_int),
+    "seccomp_syscall_resolve_name": ([ctypes.c_char_p], ctypes.c_int),
+    "seccomp_syscall_resolve_name_arch": ([ctypes.c_uint32, ctypes.c_char_p], ctypes.c_int),
+    "seccomp_syscall_resolve_num_arch": ([ctypes.c_uint32, ctypes.c_int], ctypes.c_char_p),
+}
 
 
 @functools.cache
@@ -101,8 +80,16 @@ def _libseccomp() -> ctypes.CDLL | None:
         library = ctypes.CDLL("libseccomp.so.2")
     except OSError:
         return None
-    library.seccomp_syscall_resolve_name_arch.argtypes = [ctypes.c_uint32, ctypes.c_char_p]
-    library.seccomp_syscall_resolve_name_arch.restype = ctypes.c_int
+    for name, (argtypes, restype) in _SIGNATURES.items():
+        function = getattr(library, name)
+        function.argtypes, function.restype = argtypes, restype
+    return library
+
+
+def _library() -> ctypes.CDLL:
+    library = _libseccomp()
+    if library is None:
+        raise OSError("libseccomp (libseccomp.so.2) is not installed")
     return library
 
 
@@ -110,58 +97,17 @@ def _libseccomp() -> ctypes.CDLL | None:
 def numbers(arch: str) -> dict[str, int]:
     """The filters' calls by name on ``arch``, numbered by libseccomp; a call the architecture
     does not have is absent."""
-    library = _libseccomp()
-    if library is None:
-        raise OSError("libseccomp (libseccomp.so.2) is not installed")
-    token = ARCHES[arch][0]
-    found = {name: library.seccomp_syscall_resolve_name_arch(token, name.encode()) for name in _NAMES}
+    resolve = _library().seccomp_syscall_resolve_name_arch
+    names = {name for filter_ in policy.FILTERS for name in policy.calls(filter_)}
+    found = {name: resolve(ARCHES[arch][0], name.encode()) for name in sorted(names)}
     return {name: nr for name, nr in found.items() if nr >= 0}  # negative: a pseudo-call, absent
 
 
-def _stmt(code: int, k: int) -> bytes:
-    return struct.pack("HBBI", code, 0, 0, k)
-
-
-def _jump(code: int, k: int, if_true: int, if_false: int) -> bytes:
-    return struct.pack("HBBI", code, if_true, if_false, k)
-
-
-def _deny(err: int) -> bytes:
-    return _stmt(_RETURN, _ERRNO | err)
-
-
-def _when(nr: int, body: list[bytes]) -> list[bytes]:
-    """If the call is ``nr``, run ``body`` (which must end in a return); else go on."""
-    return [_stmt(_LOAD_WORD, _NR), _jump(_JUMP_EQ, nr, 0, len(body)), *body]
-
-
-def _self_only(own_pid: int, offset: int) -> list[bytes]:
-    """Allow when the argument at ``offset`` is 0 or ``own_pid``; refuse otherwise."""
-    return [
-        _stmt(_LOAD_WORD, offset),
-        _jump(_JUMP_EQ, 0, 2, 0),
-        _jump(_JUMP_EQ, own_pid, 1, 0),
-        _deny(errno.EPERM),
-        _stmt(_RETURN, _ALLOW),
-    ]
-
-
-def _process_only(kind: int, own_pid: int) -> list[bytes]:
-    """(which, who) calls: ``which`` must be ``kind`` (a process), ``who`` the caller."""
-    return [
-        _stmt(_LOAD_WORD, _ARG0),
-        _jump(_JUMP_EQ, kind, 1, 0),
-        _deny(errno.EPERM),
-        *_self_only(own_pid, _ARG1),
-    ]
-
-
-def _allow_values(offset: int, values: tuple[int, ...], err: int) -> list[bytes]:
-    """Allow when the argument at ``offset`` is one of ``values``; refuse with ``err`` otherwise."""
-    body = [_stmt(_LOAD_WORD, offset)]
-    for value in values:
-        body += [_jump(_JUMP_EQ, value, 0, 1), _stmt(_RETURN, _ALLOW)]
-    return body + [_deny(err)]
+def unknown_calls() -> list[str]:
+    """The declaration's calls libseccomp cannot name on any architecture (a misspelling)."""
+    resolve = _library().seccomp_syscall_resolve_name
+    names = {name for filter_ in policy.FILTERS for name in policy.calls(filter_)}
+    return sorted(name for name in names if resolve(name.encode()) == -1)  # __NR_SCMP_ERROR
 
 
 def native_arch() -> str | None:
@@ -171,102 +117,115 @@ def native_arch() -> str | None:
 
 
 def supported() -> bool:
-    """Whether the filters can be built here: a claimed architecture, and libseccomp to number
-    the calls (resolved now, with the pid-free part of the worker's filter and the C library's
-    handle, so that a process that forks children has them ready: ~1 ms a child)."""
-    arch = native_arch()
-    if arch is None or _libseccomp() is None:
+    """Whether the filters can be built here: a claimed architecture, and libseccomp (loaded
+    now, with the C library's handle, so that a process that forks children has them ready)."""
+    if native_arch() is None or _libseccomp() is None:
         return False
-    _plain_rules(arch)
     _libc()
     return True
 
 
-def _preamble(arch: str) -> list[bytes]:
-    """Another ABI is killed; x86_64's x32 calls (numbered from 0x40000000) are refused."""
-    token, x32 = ARCHES[arch]
-    return [
-        _stmt(_LOAD_WORD, _ARCH),
-        _jump(_JUMP_EQ, token, 1, 0),
-        _stmt(_RETURN, _KILL),
-        _stmt(_LOAD_WORD, _NR),
-        *([_jump(_JUMP_GE, _X32_BIT, 0, 1), _deny(errno.EAGAIN)] if x32 else []),
-    ]
+def logging() -> bool:
+    """Whether a call the allow-list lacks is let through and logged (a maintainer's mode)."""
+    return bool(os.environ.get(LOG_VARIABLE))
 
 
-def _rules(arch: str) -> Callable[[str, list[bytes]], list[bytes]]:
-    """``when(name, body)`` for ``arch``: run ``body`` on that call; nothing where it is absent."""
-    calls = numbers(arch)
+def _action(verdict: str) -> int:
+    return _ALLOW if verdict == policy.ALLOW else _ERRNO | getattr(errno, verdict)
 
-    def when(name: str, body: list[bytes]) -> list[bytes]:
-        return _when(calls[name], body) if name in calls else []
 
-    return when
+def _comparisons(rule: policy.Rule, own_pid: int) -> list[list[_Compare]]:
+    """One list of comparisons per allowed combination of the rule's argument values, then the
+    catch-alls that give the other values ``rule.otherwise``."""
+
+    def one(arg: policy.Arg, value: int) -> _Compare:
+        value = own_pid if value == policy.PID else value
+        return (
+            _Compare(arg.index, _MASKED_EQ, value, value) if arg.bit else _Compare(arg.index, _EQ, value, 0)
+        )
+
+    choices = [[one(arg, v) for v in dict.fromkeys(arg.values)] for arg in rule.args]
+    return [list(combination) for combination in itertools.product(*choices)]
+
+
+def _otherwise(rule: policy.Rule, own_pid: int) -> list[list[_Compare]]:
+    """Comparisons that hold where the rule's do not: at each argument, under each allowed
+    value of those before it, the argument's flag absent or any value (``>= 0``)."""
+    found = []
+    for depth, arg in enumerate(rule.args):
+        last = (
+            _Compare(arg.index, _MASKED_EQ, arg.values[0], 0) if arg.bit else _Compare(arg.index, _GE, 0, 0)
+        )
+        prefixes = _comparisons(policy.Rule(rule.calls, rule.verdict, "", rule.args[:depth]), own_pid)
+        found += [[*prefix, last] for prefix in prefixes]
+    return found
+
+
+def _add(library: ctypes.CDLL, context: int, action: int, name: str, compares: list[_Compare]) -> None:
+    number = library.seccomp_syscall_resolve_name(name.encode())
+    array = (_Compare * max(1, len(compares)))(*compares)
+    done = library.seccomp_rule_add_array(context, action, number, len(compares), array)
+    if done < 0 and done != -errno.EACCES:  # EACCES: the filter's default already says so
+        raise OSError(-done, f"libseccomp refused the rule for {name}: {os.strerror(-done)}")
+
+
+def _add_rule(library: ctypes.CDLL, context: int, rule: policy.Rule, own_pid: int, gpu: bool) -> None:
+    for name in rule.calls:
+        if gpu and rule.gpu:
+            _add(library, context, _action(rule.gpu), name, [])
+            continue
+        for compares in _comparisons(rule, own_pid) if rule.args else [[]]:
+            _add(library, context, _action(rule.verdict), name, compares)
+        for compares in _otherwise(rule, own_pid) if rule.otherwise else []:
+            _add(library, context, _action(rule.otherwise), name, compares)
+
+
+def compile_filter(filter_: policy.Filter, arch: str, own_pid: int = 0, gpu: bool = False) -> bytes:
+    """``filter_`` as a classic BPF program for ``arch`` (``own_pid``: the caller's pid)."""
+    library = _library()
+    default = _LOG if logging() and filter_.default != policy.ALLOW else _action(filter_.default)
+    context = library.seccomp_init(default)
+    if not context:
+        raise OSError("libseccomp could not start a filter")
+    try:
+        native = library.seccomp_arch_native()
+        if ARCHES[arch][0] != native:
+            library.seccomp_arch_add(context, ARCHES[arch][0])
+            library.seccomp_arch_remove(context, native)
+        library.seccomp_attr_set(context, _ACT_BADARCH, _KILL_PROCESS)
+        for rule in filter_.rules:
+            _add_rule(library, context, rule, own_pid, gpu)
+        for rank, name in enumerate(policy.calls(filter_)[:255]):  # the most frequent first
+            library.seccomp_syscall_priority(
+                context, library.seccomp_syscall_resolve_name(name.encode()), 255 - rank
+            )
+        return _export(library, context)
+    finally:
+        library.seccomp_release(context)
+
+
+def _export(library: ctypes.CDLL, context: int) -> bytes:
+    read_end, write_end = os.pipe()  # a program is at most 4096 instructions: 32 KiB, one pipe's fill
+    try:
+        done = library.seccomp_export_bpf(context, write_end)
+        if done < 0:
+            raise OSError(-done, "libseccomp could not export the filter")
+    finally:
+        os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        return pipe.read()
 
 
 def nofork_program(arch: str | None = None) -> bytes:
     """Threads yes, new processes no, no io_uring: for ``bwrap --seccomp`` around a fresh
     worker while Python and torch start (the worker seals itself before the submission runs)."""
-    arch = arch or _native()
-    when = _rules(arch)
-    rules = [
-        *_preamble(arch),
-        *when("fork", [_deny(errno.EAGAIN)]),
-        *when("vfork", [_deny(errno.EAGAIN)]),
-        *when("clone3", [_deny(errno.ENOSYS)]),
-        *when(
-            "clone",
-            [
-                _stmt(_LOAD_WORD, _ARG0),
-                _jump(_JUMP_SET, _CLONE_THREAD, 1, 0),
-                _deny(errno.EAGAIN),
-                _stmt(_RETURN, _ALLOW),
-            ],
-        ),
-    ]
-    for name in _IO_URING:
-        rules += when(name, [_deny(errno.ENOSYS)])
-    return b"".join([*rules, _stmt(_RETURN, _ALLOW)])
-
-
-@functools.cache
-def _plain_rules(arch: str) -> bytes:
-    """The part of :func:`worker_program` that names no pid: built once, in the zygote (a child
-    pays only for the rest)."""
-    when = _rules(arch)
-    rules = _preamble(arch)
-    for name in _PLAIN:
-        rules += when(name, [_stmt(_RETURN, _ALLOW)])
-    for name in ("fork", "vfork", "clone"):  # no process, and no thread once the submission runs
-        rules += when(name, [_deny(errno.EAGAIN)])
-    for name in ("clone3", *_IO_URING):  # ENOSYS: glibc falls back to clone, a library to plain calls
-        rules += when(name, [_deny(errno.ENOSYS)])
-    return b"".join(rules)
+    return compile_filter(policy.NOFORK, arch or _native())
 
 
 def worker_program(own_pid: int, arch: str | None = None, gpu: bool = False) -> bytes:
     """The allow-list a worker installs before its submission runs: what the worker needs, and
     nothing two workers could both name. ``gpu``: any ``ioctl`` (the device driver's)."""
-    arch = arch or _native()
-    when = _rules(arch)
-    rules = [_plain_rules(arch)]
-    own = [
-        _stmt(_LOAD_WORD, _ARG0),
-        _jump(_JUMP_EQ, own_pid, 0, 1),
-        _stmt(_RETURN, _ALLOW),
-        _deny(errno.EPERM),
-    ]
-    for name in _SIGNALS:
-        rules += when(name, own)
-    for name in _SELF_ONLY:
-        rules += when(name, _self_only(own_pid, _ARG0))
-    rules += when("setpriority", _process_only(_PRIO_PROCESS, own_pid))
-    rules += when("ioprio_set", _process_only(_IOPRIO_WHO_PROCESS, own_pid))
-    rules += when("fcntl", _allow_values(_ARG1, _FCNTL, errno.EPERM))
-    rules += when("ioctl", [_stmt(_RETURN, _ALLOW)] if gpu else _allow_values(_ARG1, _IOCTL, errno.ENOTTY))
-    rules += when("prctl", _allow_values(_ARG0, _PRCTL, errno.EPERM))
-    rules += when("madvise", _allow_values(_ARG2, _MADVISE, errno.EPERM))
-    return b"".join([*rules, _deny(errno.ENOSYS)])
+    return compile_filter(policy.WORKER, arch or _native(), own_pid, gpu)
 
 
 def _native() -> str:
@@ -291,21 +250,28 @@ def install(program: bytes) -> None:
     buffer = ctypes.create_string_buffer(program, len(program))
     fprog = _SockFprog(len(program) // 8, ctypes.addressof(buffer))
     pr_set_no_new_privs, pr_set_seccomp, seccomp_mode_filter = 38, 22, 2
-    if (
-        libc.prctl(
-            pr_set_no_new_privs, ctypes.c_ulong(1), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0)
-        )
-        != 0
-    ):
+    zero = ctypes.c_ulong(0)
+    if libc.prctl(pr_set_no_new_privs, ctypes.c_ulong(1), zero, zero, zero) != 0:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS) failed")
-    if (
-        libc.prctl(
-            pr_set_seccomp,
-            ctypes.c_ulong(seccomp_mode_filter),
-            ctypes.byref(fprog),
-            ctypes.c_ulong(0),
-            ctypes.c_ulong(0),
-        )
-        != 0
-    ):
+    if libc.prctl(pr_set_seccomp, ctypes.c_ulong(seccomp_mode_filter), ctypes.byref(fprog), zero, zero) != 0:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_SECCOMP) failed")
+
+
+_LOGGED = re.compile(r"type=1326\b.*?\barch=([0-9a-f]+) syscall=(\d+)\b.*?\bcode=0x7ffc0000")
+
+
+def logged_calls(log: str) -> list[str]:
+    """The calls the kernel's log (``dmesg``, ``journalctl -k``, audit.log) says a filter in
+    logging mode let through, by name, each once."""
+    library = _library()
+    tokens = {token: arch for arch, (token, _) in ARCHES.items()}
+    found: dict[str, None] = {}
+    for token, number in _LOGGED.findall(log):
+        arch = tokens.get(int(token, 16))
+        name = library.seccomp_syscall_resolve_num_arch(ARCHES[arch][0], int(number)) if arch else None
+        found[name.decode() if name else f"{token}:{number}"] = None
+    return list(found)
+
+
+if __name__ == "__main__":
+    print("\n".join(logged_calls(sys.stdin.read())))

@@ -1,7 +1,7 @@
 """The reviewed members of the modules graded code may open (torch, numpy, math...): a snapshot,
 ``subset_members.tsv``, of every public member of each reviewed module, allowed (``+``) or refused
 with what to write instead. A member it does not record is refused, so a new torch version opens
-nothing before someone reviews it (``tests/grader/subset_review.py`` writes the snapshot).
+nothing before someone reviews it (``grader/authoring/subset_review.py`` writes the snapshot).
 
 Read on the trusted side by the subset check (:mod:`grader.engine.subset_check`) and in the
 worker by the guarded ``getattr`` (:mod:`grader.sandboxed.guarded`), which resolves a name
@@ -54,7 +54,7 @@ def verdict(module: str, name: str) -> str:
 def write(found: dict[tuple[str, str], str]) -> None:
     """Record a review (sorted, one member a line)."""
     lines = [
-        "# module\tmember\t+ (allowed) or why refused: written by tests/grader/subset_review.py",
+        "# module\tmember\t+ (allowed) or why refused: written by grader/authoring/subset_review.py",
         *(f"{m}\t{n}\t{v}" for (m, n), v in sorted(found.items())),
     ]
     SNAPSHOT.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -39,7 +39,7 @@ from pathlib import Path
 from types import FrameType, ModuleType
 from typing import Any, cast
 
-from grader.sandboxed import OUTPUT_TAIL_CHARS, blame, guarded
+from grader.sandboxed import OUTPUT_TAIL_CHARS, blame, guarded, policy
 
 MESSAGE_LIMIT = 600
 WATCH_SECONDS = 0.02  # how often the watchdog looks at the clocks (it is not woken per probe)
@@ -94,12 +94,11 @@ def apply_limits(memory_mb: int, cpu_seconds: int, file_size_mb: int, threads: i
             value = min(value, hard)
         resource.setrlimit(kind, (value, value))
 
-    cap(resource.RLIMIT_DATA, memory_mb << 20)
-    cap(resource.RLIMIT_CPU, cpu_seconds)
-    cap(resource.RLIMIT_FSIZE, file_size_mb << 20)
-    cap(resource.RLIMIT_CORE, 0)
-    if os.geteuid() != 0:  # NPROC does not bind root; seccomp stops forks there
-        cap(resource.RLIMIT_NPROC, threads)
+    values = dict(memory_mb=memory_mb, cpu_seconds=cpu_seconds, file_size_mb=file_size_mb, threads=threads)
+    for limit in policy.LIMITS:  # the declared limits; NPROC does not bind root (seccomp stops forks there)
+        if not (limit.unprivileged and os.geteuid() == 0):
+            cap(getattr(resource, limit.rlimit), values[limit.option] << limit.shift)
+    cap(getattr(resource, policy.NO_CORE), 0)
 
 
 def _short(text: str) -> str:

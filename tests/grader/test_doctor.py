@@ -22,7 +22,7 @@ def test_without_bubblewrap_on_the_path_doctor_names_the_install_and_exits_1():
     at = next(i for i, line in enumerate(lines) if line.startswith("problem  bubblewrap"))
     assert "not installed" in lines[at] and "fix: apt-get install -y bubblewrap" in lines[at + 1]
     items = [line.split()[1] for line in lines if line.startswith(("ok", "problem"))]
-    assert items == ["bubblewrap", "user", "seccomp", "torch", "CUDA", "memory", "engine"]
+    assert items == ["bubblewrap", "user", "seccomp", "policy", "torch", "CUDA", "memory", "engine"]
 
 
 @pytest.mark.unit

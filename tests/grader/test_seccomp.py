@@ -27,7 +27,8 @@ CLONE_THREAD = 0x00010000
 
 
 def run_filter(program: bytes, arch: int, nr: int, *args: int) -> int:
-    """The filter's verdict for one call: classic BPF's loads, jumps and returns."""
+    """The filter's verdict for one call: classic BPF's loads, ``and``, jumps and returns (what
+    libseccomp emits)."""
     data = struct.pack("iI", nr, arch) + struct.pack("Q", 0) + b"".join(struct.pack("Q", a) for a in args)
     data = data.ljust(64, b"\0")
     code = [struct.unpack("HBBI", program[i : i + 8]) for i in range(0, len(program), 8)]
@@ -38,8 +39,10 @@ def run_filter(program: bytes, arch: int, nr: int, *args: int) -> int:
             acc = struct.unpack_from("I", data, k)[0]
         elif op == 0x06:
             return k
+        elif op == 0x54:
+            acc &= k
         else:
-            taken = {0x15: acc == k, 0x35: acc >= k, 0x45: bool(acc & k)}[op]
+            taken = {0x15: acc == k, 0x25: acc > k, 0x35: acc >= k, 0x45: bool(acc & k)}[op]
             pc += jt if taken else jf
         pc += 1
 

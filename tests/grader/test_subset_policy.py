@@ -9,9 +9,9 @@ import ast
 import builtins
 
 import pytest
-import subset_review
 import torch
 
+from grader.authoring import subset_review
 from grader.engine import subset, subset_check
 from grader.engine import subset_rules as rules
 from grader.sandboxed import guarded, subset_members
@@ -60,7 +60,7 @@ def test_every_builtin_is_decided_and_one_not_allowed_is_refused():
 @pytest.mark.unit
 def test_every_member_installed_is_in_the_snapshot():
     """A torch (numpy, Python) upgrade that adds a member fails here until it is reviewed:
-    `tests/grader/subset_review.py update` records it refused, then a person decides."""
+    `python -m grader.authoring.subset_review update` records it refused, then a person decides."""
     recorded = set(subset_members.decisions())
     installed = {(m, n) for m in subset_review.MODULES for n in subset_review.universe(m)}
     assert installed - recorded == set(), "members nobody reviewed (run subset_review.py update)"
@@ -136,5 +136,5 @@ def test_nothing_that_compiles_loads_or_spawns_is_allowed():
 @pytest.mark.unit
 def test_the_docs_policy_table_is_generated_from_the_code():
     assert subset_review.docs_text() == subset_review.DOCS.read_text(encoding="utf-8"), (
-        "docs/sandbox.md's policy table is stale: run tests/grader/subset_review.py docs"
+        "docs/sandbox.md's policy table is stale: run python -m grader.authoring.subset_review docs"
     )

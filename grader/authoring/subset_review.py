@@ -4,9 +4,9 @@ code may open (torch, numpy and the standard modules of ``subset_rules.OPEN``) i
 The snapshot records the whole reviewed universe, allowed and refused, so a torch (or numpy, or
 Python) upgrade that adds a member fails ``test_subset_policy.py`` until someone decides it:
 
-    .venv/bin/python tests/grader/subset_review.py update   # new members land refused, "not reviewed"
-    .venv/bin/python tests/grader/subset_review.py rules    # re-apply the rules below to every member
-    .venv/bin/python tests/grader/subset_review.py docs     # the policy table of docs/sandbox.md
+    python -m grader.authoring.subset_review update   # new members land refused, "not reviewed"
+    python -m grader.authoring.subset_review rules    # re-apply the rules below to every member
+    python -m grader.authoring.subset_review docs     # the policy table of docs/sandbox.md
 
 ``update`` keeps every recorded decision and refuses what is new; read the diff and move what
 learners need to the rules below (then ``rules``), never the other way round. The rules: a
@@ -26,11 +26,10 @@ import sys
 import types
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO))
+from grader.engine import subset_rules
+from grader.sandboxed import subset_members
 
-from grader.engine import subset_rules  # noqa: E402
-from grader.sandboxed import subset_members  # noqa: E402
+REPO = Path(__file__).resolve().parents[2]
 
 # Modules reviewed member by member: an allowed member that is a module must be one of these.
 MODULES = (
@@ -268,7 +267,7 @@ def update() -> dict[tuple[str, str], str]:
 
 
 DOCS = REPO / "docs" / "sandbox.md"
-BEGIN = "<!-- subset policy: written by tests/grader/subset_review.py docs -->"
+BEGIN = "<!-- subset policy: written by python -m grader.authoring.subset_review docs -->"
 END = "<!-- end of the subset policy -->"
 GENERIC = (NOT_LISTED, NOT_REVIEWED, "the module ", "one of torch's internal classes")
 
