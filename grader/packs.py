@@ -68,13 +68,15 @@ class Topic:
     def suite(self) -> Path:
         return self.pack.suites / f"suite_{self.name}.py"
 
+    # A topic's domains and answers stay in its pack's own folder when TORCHGRADE_SUITES points
+    # the built-in suites elsewhere (a test's or an instructor's own suites)
     @property
     def domains(self) -> Path:
-        return self.pack.suites / f"domains_{self.name}.py"
+        return self.pack.suites_folder / f"domains_{self.name}.py"
 
     @property
     def answers(self) -> Path:
-        return self.pack.suites / f"answers_{self.name}.pt"
+        return self.pack.suites_folder / f"answers_{self.name}.pt"
 
     @property
     def equivalent_mutants(self) -> Path:
@@ -196,12 +198,16 @@ def flattened_toml(topics: tuple[Topic, ...]) -> str:
 
 
 def pack_files(topic: Topic, languages: tuple[str, ...]) -> dict[str, Path]:
-    """{path in a release or an autograder: the file here} of a course pack's ``topic``: its stub,
-    suite, domains, answers and hints (in each of ``languages`` it has); nothing for the built-in
-    pack's, whose files are there already."""
-    if topic.pack.built_in:
-        return {}
+    """{path in a release or an autograder: the file here} of ``topic``: its domains and answers,
+    and a course pack's stub, suite and hints (in each of ``languages`` it has) too (the built-in
+    pack's are in those folders already)."""
     name = topic.name
+    if topic.pack.built_in:
+        found = {
+            f"tests/suites/domains_{name}.py": topic.domains,
+            f"tests/suites/answers_{name}.pt": topic.answers,
+        }
+        return {where: path for where, path in found.items() if path.is_file()}
     found = {
         f"exercises/{name}.py": topic.stub,
         f"tests/suites/suite_{name}.py": topic.suite,

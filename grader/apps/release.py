@@ -220,7 +220,9 @@ def release_files(topics: list[str]) -> dict[str, bytes]:
             # what `grade reset` puts back (topics.original_stub_file): a release has no git
             files[f"tests/suites/originals/{topic}.py"] = stub.read_bytes()
     chosen = tuple(t for t in MANIFEST if t.name in topics)
-    for entry in chosen:  # a course pack's domains and answers (the stub, suite and hints: above and below)
+    for (
+        entry
+    ) in chosen:  # each topic's domains and answers (a course pack's stub, suite, hints: above and below)
         files |= {
             k: v.read_bytes()
             for k, v in pack_files(entry, defaults.LANGUAGES).items()
@@ -242,8 +244,7 @@ def release_files(topics: list[str]) -> dict[str, bytes]:
     sources = [v.decode() for k, v in files.items() if k.endswith(".py")]
     catalogues = sorted((root / "grader" / "locale").glob("*/LC_MESSAGES/*.mo"))  # grader/i18n.py reads them
     members = root / "grader" / "sandboxed" / "subset_members.tsv"  # the subset's reviewed members
-    answers = root / "grader" / "checks" / "domain_answers.pt"  # what the public battery judges against
-    for path in [*grader_files(root, sources), *catalogues, members, answers, *dataset_files(root)]:
+    for path in [*grader_files(root, sources), *catalogues, members, *dataset_files(root)]:
         files[path.relative_to(root).as_posix()] = path.read_bytes()
     return files
 

@@ -1,10 +1,11 @@
-"""What the battery's references answered on every case of every domain, stored.
+"""What each topic's reference answered on every case of its exercises' domains, stored.
 
-The references (tests/grader/references.py) are closed forms, i.e. answers: they stay out of the
-grader and of every release. What they computed on the cases of :mod:`grader.checks.domain_cases`
-is stored in ``domain_answers.pt`` by ``python tests/grader/record_domain_answers.py`` (a test
-holds it current), and read here with ``weights_only`` (plain tensors and containers, no code).
-Judging a stored answer also spares each grade the references' work (~1.6 s of CPU a full run).
+A topic's answers are ``answers_<topic>.pt`` beside its suite, in its pack: recorded from the
+built-in topics' references (tests/grader/references.py: closed forms, i.e. answers, which stay
+out of the grader and of every release) by ``python tests/grader/record_domain_answers.py``, from
+a course pack's reference by ``grade author record TOPIC``; read here with ``weights_only``
+(plain tensors and containers, no code). Judging a stored answer also spares each grade the
+references' work (~1.6 s of CPU a full run).
 """
 
 from __future__ import annotations
@@ -17,26 +18,25 @@ import torch
 
 from grader.topics import of
 
-STORE = Path(__file__).with_name("domain_answers.pt")
-
 
 def key(topic: str, name: str) -> str:
     return f"{topic}.{name}"
 
 
 @functools.cache
-def stored(store: Path = STORE) -> dict[str, list[Any]]:
-    """Every answer stored in ``store``, read once a process (a long-lived engine reads the
-    built-in topics' before it forks)."""
+def stored(store: Path) -> dict[str, list[Any]]:
+    """Every answer stored in ``store``, read once a process (a long-lived engine reads them
+    before it forks)."""
     loaded: dict[str, list[Any]] = torch.load(store, weights_only=True)
     return loaded
 
 
 def store_of(topic: str) -> Path:
-    """Where ``topic``'s answers are: its pack's ``answers_<topic>.pt`` (``grade author record``),
-    or the built-in topics' store."""
+    """Where ``topic``'s answers are: ``answers_<topic>.pt`` in its pack."""
     found = of(topic)
-    return found.answers if found is not None and not found.pack.built_in else STORE
+    if found is None:
+        raise KeyError(topic)
+    return found.answers
 
 
 def answers(topic: str, name: str) -> list[list[Any]]:

@@ -1,30 +1,23 @@
-"""Every exercise's domain (grader/checks/domains.py), topic by topic, read off its docstring:
-one module per group of the built-in topics, each declaring its exercises' domains into REGISTRY
-on import; a pack's topic declares its own in ``domains_<topic>.py`` beside its suite, read by
-:func:`load` when the battery first asks for it (trusted: a pack's declarations run in the judge)."""
+"""Every exercise's domain (grader/checks/domains.py), read off its docstring: each topic declares
+its exercises' domains in ``domains_<topic>.py`` beside its suite, in its pack (the built-in
+topics' in tests/suites/), read by :func:`load` into REGISTRY when the battery first asks for the
+topic (trusted: a pack's declarations run in the judge, never in the sandbox), then given the
+cases every domain derives (:mod:`grader.checks.domain_cases_derived`)."""
 
 from __future__ import annotations
 
 import importlib.util
 
-# imported for what they declare into REGISTRY
-from grader.checks import (  # noqa: F401
-    domain_cases_basics,
-    domain_cases_derived,
-    domain_cases_networks,
-    domain_cases_training,
-)
+from grader.checks import domain_cases_derived
 from grader.checks.domains import REGISTRY
-from grader.topics import of
+from grader.topics import MANIFEST, of
 
-__all__ = ["REGISTRY", "load"]  # filled by the declarations of the modules below
-domain_cases_derived.derive(set(REGISTRY))  # once every topic's own cases are declared
+__all__ = ["REGISTRY", "load", "load_all"]
 _loaded: set[str] = set()
 
 
 def load(topic: str) -> None:
-    """Declare ``topic``'s domains into REGISTRY, once a process, where its pack has a
-    ``domains_<topic>.py`` (the built-in topics' are declared on import)."""
+    """Declare ``topic``'s domains into REGISTRY, once a process, where its pack has them."""
     found = of(topic)
     if topic in _loaded or found is None or not found.domains.is_file():
         return
@@ -34,3 +27,9 @@ def load(topic: str) -> None:
     assert spec is not None and spec.loader is not None
     spec.loader.exec_module(importlib.util.module_from_spec(spec))
     domain_cases_derived.derive(set(REGISTRY) - before)
+
+
+def load_all() -> None:
+    """Every topic's domains (the answers' recorder, the tests that walk them all)."""
+    for topic in MANIFEST:
+        load(topic.name)

@@ -1,6 +1,7 @@
-"""Cases every domain gains from what all docstrings share, declared after the topics' own
-(grader/checks/domain_cases.py calls :func:`derive` once they are): a module's structure where its
-docstring names its layers, and a non-contiguous case for every function and every module."""
+"""Cases every domain gains from what all docstrings share, derived once a topic's own are
+declared (grader/checks/domain_cases.py calls :func:`derive`): a module's structure where its
+declaration shows builds (its docstring names the layers), and a non-contiguous case for every
+function and every module whose docstring does not ask for contiguous inputs."""
 
 from __future__ import annotations
 
@@ -10,46 +11,11 @@ from typing import Any
 
 import torch
 
-from grader.checks.domains import REGISTRY, Case, module_case, randn
+from grader.checks.domains import REGISTRY, Case, Shown, module_case
 
 # ---------------------------------------------------------------- structure
-# Where a docstring names a module's layers (kinds, sizes, order, bias, activations, pooling,
-# shortcut), that module answers on weights drawn from their shapes alone as the docstring's own
-# layers do (battery.walk_modules' fill). Training mode, so every BatchNorm normalises by the batch,
-# and eval mode too (BatchNorm then applies its running statistics: a bias before it shows).
+# The builds a declaration shows (domains.Domain.shown), judged against the docstring's own layers
 STRUCTURE_TOL = (1e-4, 1e-5)  # the same layers in another order of operations, float32
-
-
-Shown = tuple[tuple[Any, ...], tuple[Any, ...], str, str]  # constructor's (args, kwargs), inputs, note, mode
-
-
-def _shown(ctor: tuple[Any, ...], inputs: tuple[Any, ...], note: str, mode: str = "train") -> Shown:
-    return ctor, inputs, note, mode
-
-
-STRUCTURES: dict[tuple[str, str], list[Shown]] = {
-    ("mlp", "LogisticRegression"): [_shown(((5,), {}), (randn(900, 6, 5),), note="in_features 5")],
-    ("mlp", "DiabetesNet"): [_shown(((7,), {}), (randn(901, 6, 7),), note="DiabetesNet(7)")],
-    ("mlp", "MLP"): [
-        _shown(((sizes,), {"activation": act}), (randn(902, 5, 3, 4),), note=f"{act}, sizes {sizes}")
-        for sizes, act in (([12, 7, 5, 3], "relu"), ([12, 6, 3], "tanh"), ([12, 4], "sigmoid"))
-    ],
-    ("inception", "InceptionA"): [_shown(((3,), {}), (randn(903, 2, 3, 5, 7),), note="InceptionA(3) on 5×7")],
-    ("inception", "GoogLeNetMini"): [
-        _shown(((1, 10, 28), {}), (randn(904, 2, 1, 28, 28),), note="GoogLeNetMini(1, 10, 28)"),
-        _shown(((3, 4, 8), {}), (randn(905, 2, 3, 8, 8),), note="GoogLeNetMini(3, 4, 8)"),
-    ],
-    ("resnet", "ResidualBlock"): [_shown(((4,), {}), (randn(906, 2, 4, 5, 6),), note="ResidualBlock(4)")],
-    ("resnet", "BasicBlock"): [
-        _shown(((4, 4), {}), (randn(907, 3, 4, 6, 5),), note="BasicBlock(4, 4): the identity shortcut"),
-        _shown(((4, 8, 2), {}), (randn(908, 3, 4, 7, 6),), note="BasicBlock(4, 8, 2): a projection"),
-        _shown(((4, 4, 2), {}), (randn(909, 3, 4, 6, 6),), note="BasicBlock(4, 4, 2): stride alone"),
-        _shown(
-            ((4, 8, 2), {}), (randn(910, 2, 4, 5, 5),), note="BasicBlock(4, 8, 2) in eval mode", mode="eval"
-        ),
-        _shown(((4, 4), {}), (randn(911, 2, 4, 5, 5),), note="BasicBlock(4, 4) in eval mode", mode="eval"),
-    ],
-}
 
 
 def _extend(key: tuple[str, str], dim: str, more: Callable[[list[Case]], list[Case]]) -> None:
@@ -63,7 +29,7 @@ def _extend(key: tuple[str, str], dim: str, more: Callable[[list[Case]], list[Ca
     REGISTRY[key] = domain._replace(dims=domain.dims | {dim}, cases=cases)
 
 
-def _structure_cases(name: str, shown: list[Shown], _found: list[Case]) -> list[Case]:
+def _structure_cases(name: str, shown: tuple[Shown, ...], _found: list[Case]) -> list[Case]:
     return [
         module_case("structure", name, ctor, inputs, fill=True, tol=STRUCTURE_TOL, mode=mode, note=note)
         for ctor, inputs, note, mode in shown
@@ -74,8 +40,6 @@ def _structure_cases(name: str, shown: list[Shown], _found: list[Case]) -> list[
 # Every module's docstring allows non-contiguous views unless a docstring says contiguous: each
 # function's domain gets its first case with a tensor of two or more dims (else one) again, every
 # tensor argument made non-contiguous, judged equal to the contiguous case.
-# "contiguous (N, C, H, W)"; "x: a contiguous tensor" (perturbed in place through a flat view)
-CONTIGUOUS_ONLY = {("tensors", "flatten_batch"), ("autograd", "numerical_grad")}
 
 
 def _strided(case: Case) -> tuple[int, ...]:
@@ -141,10 +105,9 @@ def _module_layout_cases(found: list[Case]) -> list[Case]:
 
 def derive(keys: set[tuple[str, str]]) -> None:
     """Add the structure cases and every function's non-contiguous case to the domains of ``keys``."""
-    for (topic, name), shown in STRUCTURES.items():
-        if (topic, name) in keys:
-            _extend((topic, name), "structure", functools.partial(_structure_cases, name, shown))
-    for key in sorted(k for k in keys if k not in CONTIGUOUS_ONLY):
+    for key in sorted(k for k in keys if REGISTRY[k].shown):
+        _extend(key, "structure", functools.partial(_structure_cases, key[1], REGISTRY[key].shown))
+    for key in sorted(k for k in keys if not REGISTRY[k].contiguous):
         found = REGISTRY[key].cases()
         if _layout_case(found) is not None:  # a function's domain: it has one
             _extend(key, "layout", _layout_cases)

@@ -118,6 +118,18 @@ class Case(NamedTuple):
         return f"{self.name} {self.note}".strip()
 
 
+# A module build whose docstring names its layers (kinds, sizes, order, bias, activations, pooling,
+# shortcut): constructor's (args, kwargs), inputs, note, mode. It answers on weights drawn from
+# their shapes alone as the docstring's own layers do (battery.walk_modules' fill); in training
+# mode every BatchNorm normalises by the batch, in eval mode it applies its running statistics.
+Shown = tuple[tuple[Any, ...], tuple[Any, ...], str, str]
+
+
+def shown(ctor: tuple[Any, ...], inputs: tuple[Any, ...], note: str, mode: str = "train") -> Shown:
+    """A build of a module whose docstring names its layers (``declare(..., shown=...)``)."""
+    return ctor, inputs, note, mode
+
+
 class Domain(NamedTuple):
     topic: str
     name: str
@@ -127,6 +139,8 @@ class Domain(NamedTuple):
     tol64: tuple[float, float] = (1e-5, 1e-6)  # CURRICULUM's default where a docstring states none
     writes: tuple[int, ...] = ()  # positional args the docstring lets the function change
     fresh: bool = False  # the docstring promises a new tensor
+    contiguous: bool = False  # the docstring asks for contiguous inputs: no non-contiguous case derived
+    shown: tuple[Shown, ...] = ()  # the docstring names the module's layers: these builds judged by them
 
     def tolerance(self, case: Case) -> tuple[float, float]:
         if case.tol is not None:

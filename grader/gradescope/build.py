@@ -45,6 +45,9 @@ def _files_under(folder: Path) -> Iterator[tuple[str, Path]]:
                 yield path.relative_to(folder).as_posix(), path
 
 
+PACK_FILES = ("domains_", "answers_")  # a topic's, from its pack (packs.pack_files)
+
+
 def _is_other_suite(name: str, topics: tuple[str, ...]) -> bool:
     stem = Path(name).name
     return stem.startswith("suite_") and stem.endswith(".py") and stem[6:-3] not in topics
@@ -58,9 +61,9 @@ def source_files(topics: tuple[str, ...]) -> list[tuple[str, Path]]:
     entries += [
         (f"tests/suites/{name}", path)
         for name, path in _files_under(suites_dir())
-        if not _is_other_suite(name, topics) and name != "pack.toml"
+        if not _is_other_suite(name, topics) and name != "pack.toml" and not name.startswith(PACK_FILES)
     ]
-    for topic in (t for t in MANIFEST if t.name in topics):  # a course pack's, in the built-in folders
+    for topic in (t for t in MANIFEST if t.name in topics):  # its pack's files, in the built-in folders
         entries += list(pack_files(topic, defaults.LANGUAGES).items())
     return entries
 

@@ -1,5 +1,6 @@
-"""Record what the references (references.py) answer on every case of every exercise's input
-domain into grader/checks/domain_answers.pt, which the battery judges against.
+"""Record what the references (references.py) answer on every case of every built-in exercise's
+input domain into each topic's tests/suites/answers_<topic>.pt, which the battery judges against
+(a course pack's topic: `grade author record TOPIC`, from its reference solution).
 
     python tests/grader/record_domain_answers.py          # write it
     python tests/grader/record_domain_answers.py --check  # exit 1 where it is stale
@@ -21,6 +22,17 @@ sys.path.insert(0, str(Path(__file__).parents[2]))
 import references  # noqa: E402
 
 from grader.checks import battery, domain_answers, domain_cases  # noqa: E402
+from grader.topics import MANIFEST  # noqa: E402
+
+BUILT_IN = [t for t in MANIFEST if t.pack.built_in]
+
+
+def stored_all() -> dict[str, list[Any]]:
+    """Every built-in topic's stored answers, in one dict."""
+    found: dict[str, list[Any]] = {}
+    for topic in BUILT_IN:
+        found |= torch.load(topic.answers, weights_only=True)
+    return found
 
 
 def computed() -> dict[str, list[Any]]:
@@ -37,7 +49,10 @@ def computed() -> dict[str, list[Any]]:
 
 def _computed() -> dict[str, list[Any]]:
     found = {}
-    for topic, name in sorted(domain_cases.REGISTRY):
+    for topic in BUILT_IN:
+        domain_cases.load(topic.name)
+    built_in = {t.name for t in BUILT_IN}
+    for topic, name in sorted(k for k in domain_cases.REGISTRY if k[0] in built_in):
         domain = domain_cases.REGISTRY[(topic, name)]
         cases = battery.plain_cases(domain, domain.cases())
         key = domain_answers.key(topic, name)
@@ -76,12 +91,12 @@ def differences(found: dict[str, list[Any]], stored: dict[str, list[Any]]) -> li
 def main(argv: list[str]) -> int:
     found = computed()
     if "--check" in argv:
-        stored = torch.load(domain_answers.STORE, weights_only=True)
-        stale = differences(found, stored)
+        stale = differences(found, stored_all())
         print("\n".join(stale[:20]) or "current")
         return 1 if stale else 0
-    torch.save(found, domain_answers.STORE)
-    print(f"{len(found)} exercises' answers written to {domain_answers.STORE}")
+    for topic in BUILT_IN:
+        torch.save({k: v for k, v in found.items() if k.startswith(f"{topic.name}.")}, topic.answers)
+    print(f"{len(found)} exercises' answers written to tests/suites/answers_<topic>.pt")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""The battery judges against stored answers (grader/checks/domain_answers.pt): they must be what
+"""The battery judges against stored answers (tests/suites/answers_<topic>.pt): they must be what
 the references compute here, case for case, and the references (closed forms: answers) must
 reach neither the grader's imports nor a release."""
 
@@ -17,14 +17,16 @@ from helpers import REPO
 sys.path.insert(0, str(Path(__file__).parent))
 import record_domain_answers  # noqa: E402
 
-from grader.checks import battery, domain_answers, domain_cases  # noqa: E402
+from grader.checks import battery, domain_cases  # noqa: E402
+
+domain_cases.load_all()  # every topic's declarations (tests/suites/domains_<topic>.py)
 
 
 # The two sweeps of every domain through the references are the engine tier's (seconds of CPU:
 # tests/grader/tiers.py); the staleness rules are unit tests.
 @pytest.mark.engine
 def test_the_stored_answers_are_what_the_references_compute_here():
-    stored = torch.load(domain_answers.STORE, weights_only=True)
+    stored = record_domain_answers.stored_all()
     found = record_domain_answers.computed()
     assert sorted(stored) == sorted(found), "run: python tests/grader/record_domain_answers.py"
     stale = record_domain_answers.differences(found, stored)
@@ -75,7 +77,7 @@ def rounded_elsewhere(stored: dict[str, list[Any]]) -> dict[str, list[Any]]:
 
 @pytest.mark.engine
 def test_answers_rounded_as_another_cpu_may_round_them_are_current():
-    stored = torch.load(domain_answers.STORE, weights_only=True)
+    stored = record_domain_answers.stored_all()
     elsewhere = rounded_elsewhere(stored)
     assert record_domain_answers.differences(stored, elsewhere) == []  # recorded elsewhere, computed here
     assert record_domain_answers.differences(elsewhere, stored) == []  # recorded here, computed elsewhere
@@ -124,7 +126,7 @@ def flipped(value: Any) -> Any:
 @pytest.mark.unit
 @pytest.mark.parametrize("how", [plus_one_percent, flipped], ids=["plus 1e-2", "sign flipped"])
 def test_an_answer_changed_as_code_would_change_it_is_stale(how):
-    stored = torch.load(domain_answers.STORE, weights_only=True)
+    stored = record_domain_answers.stored_all()
     seen = 0
     for key, answers in stored.items():
         path = first_float(answers)

@@ -12,6 +12,8 @@ from helpers import REPO
 from grader.checks import battery, domain_cases, domains
 from grader.topics import available_topics
 
+domain_cases.load_all()  # every topic's declarations (tests/suites/domains_<topic>.py)
+
 pytestmark = pytest.mark.unit
 
 # What each stub states, quoted (the quote must stand in the stub, so the table follows it):

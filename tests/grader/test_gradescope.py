@@ -599,6 +599,8 @@ def test_zip_holds_what_grading_needs_and_nothing_secret(autograder_zip):
     assert {"grader/gradescope/__init__.py", "grader/sandboxed/worker.py", "exercises/losses.py"} <= names
     assert any(n.startswith("datasets/") for n in names)
     assert {n for n in names if n.startswith("tests/")} == {
+        "tests/suites/answers_losses.pt",
+        "tests/suites/domains_losses.py",
         "tests/suites/pack.toml",
         "tests/suites/pytest.ini",
         "tests/suites/suite_losses.py",

@@ -106,9 +106,7 @@ def test_no_solutions_and_no_hidden_tests(release):
             assert "public=True" in ast.unparse(test.decorator_list[0]), (topic, test.name)
     assert (release / "notebooks" / "losses.ipynb").is_file()
     # the battery's references are closed forms: a release judges against what they answered
-    assert (
-        not list(release.rglob("references.py")) and (release / "grader/checks/domain_answers.pt").is_file()
-    )
+    assert not list(release.rglob("references.py")) and (release / "tests/suites/answers_losses.pt").is_file()
 
 
 def test_release_grades_its_exercises_and_says_hidden_checks_are_absent(release):

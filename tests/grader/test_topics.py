@@ -130,7 +130,7 @@ ITEMS: dict[str, Callable[[Topic], None]] = {
     "tests/suites/pack.toml": _in_manifest,
     "exercises/<topic>.py": _stub,
     "solutions/<topic>.py": _solution,
-    "grader/checks/domain_cases_<group>.py": _domains,
+    "tests/suites/domains_<topic>.py": _domains,
     "tests/suites/suite_<topic>.py": _suite,
     "grader/locale/zh_CN/LC_MESSAGES/torchgrade.po": _catalogue,
     "hints/<topic>.md": _hints,

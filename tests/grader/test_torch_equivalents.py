@@ -23,6 +23,8 @@ from torch.func import functional_call
 from grader.checks import battery, domain_cases
 from grader.sandboxed import codec
 
+domain_cases.load_all()  # every topic's declarations (tests/suites/domains_<topic>.py)
+
 pytestmark = pytest.mark.unit
 
 

@@ -1,0 +1,175 @@
+"""The input domains of the autograd topic's exercises, read off their docstrings: each
+exercise's cases over the dimensions its docstring opens (grader/checks/domains.py lists them;
+docs/authors.md). ``python tests/grader/record_domain_answers.py`` stores what the references
+answer on them in answers_autograd.pt."""
+
+from __future__ import annotations
+
+import torch
+
+from grader.checks.domains import (
+    F64,
+    TAIL64,
+    Case,
+    declare,
+    named_function,
+    rand,
+    randn,
+)
+
+A = "autograd"
+A_TOL = {"tol32": (1e-5, 1e-6), "tol64": (1e-7, 1e-12)}
+
+
+@declare(A, "linear_grad", "dtype edge magnitude", **A_TOL)
+def _linear_grad() -> list[Case]:
+    x = 1e4 + randn(1, 50, dtype=F64)
+    y = 2.0 * x + 1e-6 * randn(2, 50, dtype=F64)
+    return [
+        Case("dtype", "linear_grad", (torch.tensor(0.5), randn(3, 6), randn(4, 6)), note="float32"),
+        Case(
+            "edge",
+            "linear_grad",
+            (torch.tensor(1.5, dtype=F64), randn(5, 1, dtype=F64), randn(6, 1, dtype=F64)),
+            note="n = 1",
+        ),
+        Case(
+            "magnitude",
+            "linear_grad",
+            (torch.tensor(2.0, dtype=F64), x, y),
+            tol=TAIL64,
+            note="w·x ≈ y at |x| ~ 1e4",
+        ),
+    ]
+
+
+@declare(A, "quadratic_grads", "edge magnitude", **A_TOL)
+def _quadratic_grads() -> list[Case]:
+    w = [torch.tensor(v, dtype=F64) for v in (0.3, -1.2, 0.7)]
+    return [
+        Case("edge", "quadratic_grads", (*w, randn(1, 1, dtype=F64), randn(2, 1, dtype=F64)), note="n = 1"),
+        Case(
+            "magnitude",
+            "quadratic_grads",
+            (*w, 100 * randn(3, 8, dtype=F64), 1e4 * randn(4, 8, dtype=F64)),
+            note="|x| ~ 100",
+        ),
+    ]
+
+
+@declare(A, "grad_of_vector_fn", "aliasing edge layout", **A_TOL)
+def _grad_of_vector_fn() -> list[Case]:
+    return [
+        Case(
+            "aliasing",
+            "grad_of_vector_fn",
+            (named_function("view"), randn(1, 6, dtype=F64)),
+            note="f returning a view of its input",
+        ),
+        Case(
+            "edge",
+            "grad_of_vector_fn",
+            (named_function("cube"), torch.tensor(0.7, dtype=F64)),
+            note="0-dim x",
+        ),
+        Case(
+            "layout",
+            "grad_of_vector_fn",
+            (named_function("cube"), randn(2, 3, 4, dtype=F64)),
+            noncontig=(1,),
+            note="non-contiguous x",
+        ),
+    ]
+
+
+@declare(A, "detach_grad", "dtype edge layout", **A_TOL)
+def _detach_grad() -> list[Case]:
+    return [
+        Case("dtype", "detach_grad", (randn(1, 4),), note="float32"),
+        Case("edge", "detach_grad", (torch.tensor(-1.5, dtype=F64),), note="0-dim x"),
+        Case("layout", "detach_grad", (randn(2, 2, 3, dtype=F64),), noncontig=(0,), note="non-contiguous x"),
+    ]
+
+
+@declare(A, "Sigmoid", "tail magnitude aliasing", **A_TOL)
+def _sigmoid_function() -> list[Case]:
+    return [
+        Case(
+            "tail",
+            "Sigmoid.apply",
+            (torch.linspace(-700, 5, 48, dtype=F64),),
+            wrt=(0,),
+            tol=TAIL64,
+            note="float64, x in [-700, 5]",
+        ),
+        Case(
+            "magnitude",
+            "Sigmoid.apply",
+            (torch.tensor([-1000.0, -100.0, 0.0, 100.0, 1000.0]),),
+            wrt=(0,),
+            note="|x| up to 1000",
+        ),
+        Case("aliasing", "Sigmoid.apply", (randn(1, 3, 4, dtype=F64),), note="x left as it was"),
+    ]
+
+
+@declare(A, "numerical_grad", "default edge aliasing", contiguous=True, **A_TOL)  # "x: a contiguous tensor"
+def _numerical_grad() -> list[Case]:
+    x = 0.1 * rand(1, 3, dtype=F64)
+    return [
+        Case(
+            "default",
+            "numerical_grad",
+            (named_function("exp30"), x),
+            {"eps": 1e-6},
+            tol=(1e-6, 1e-8),
+            note="eps=1e-6",
+        ),
+        Case(
+            "default",
+            "numerical_grad",
+            (named_function("exp30"), x),
+            same_as=0,
+            tol=TAIL64,
+            note="eps left at its default",
+        ),
+        Case(
+            "edge",
+            "numerical_grad",
+            (named_function("float_poly"), torch.tensor(0.4, dtype=F64)),
+            {"eps": 1e-6},
+            tol=(1e-6, 1e-8),
+            note="0-dim x, f returning a float",
+        ),
+        Case(
+            "edge",
+            "numerical_grad",
+            (named_function("sum_sq"), 0.1 * rand(2, 2, 3, dtype=F64)),
+            {"eps": 1e-6},
+            tol=(1e-6, 1e-8),
+            note="a (2, 3) x",
+        ),
+        Case(
+            "aliasing",
+            "numerical_grad",
+            (named_function("first"), 0.1 * rand(3, 2, 3, dtype=F64)),
+            {"eps": 1e-6},
+            tol=(1e-6, 1e-8),
+            note="f returning a 0-dim view of x",
+        ),
+    ]
+
+
+@declare(A, "Value", "magnitude edge", **A_TOL)
+def _value() -> list[Case]:
+    ops = [("tanh", 0.3), ("tanh", 400.0), ("tanh", -800.0), ("exp", 30.0), ("relu", -3.0)]
+    return [
+        *(Case("magnitude", "Value", (op, x), kind="value", note=f"Value({x}).{op}()") for op, x in ops),
+        Case(
+            "edge",
+            "Value",
+            ("relu", 0.0),
+            kind="value",
+            note="Value(0.0).relu(): its derivative at the kink is 0",
+        ),
+    ]
