@@ -447,6 +447,8 @@ name = "Deep learning with PyTorch"
 timezone = "Europe/Berlin"     # due dates without an offset are in this zone
 # language = "zh_CN"           # the release's, Gradescope zip's and batch feedback's messages (an
                                # assignment's own `language` wins; a learner's --lang or locale too)
+# packs = ["packs/attention"]  # your own topics, each a folder (`grade author new`, docs/authors.md);
+                               # read from the course.toml at the checkout's root
 
 [limits]                       # as --timeout, --memory and --budget (these are the defaults)
 timeout = {timeout}

@@ -24,7 +24,15 @@ from grader.apps.leaks import refuse
 from grader.apps.ticker import Step, quiet
 from grader.i18n import N_, _, in_language, ngettext
 from grader.packs import flattened_toml, pack_files
-from grader.topics import MANIFEST, RELEASE_MARKER, REPO_ROOT, available_topics, stub_file, suite_path
+from grader.topics import (
+    MANIFEST,
+    RELEASE_MARKER,
+    REPO_ROOT,
+    available_topics,
+    stub_file,
+    suite_path,
+    suites_dir,
+)
 
 LEARNER_README = N_("""# Exercises: deep learning with PyTorch
 
@@ -238,7 +246,7 @@ def release_files(topics: list[str]) -> dict[str, bytes]:
     for topic in topics:
         text, cut[topic] = public_suite(suite_path(topic).read_text())
         files[f"tests/suites/suite_{topic}.py"] = text.encode()
-    files["tests/suites/pytest.ini"] = (suite_path(topics[0]).parent / "pytest.ini").read_bytes()
+    files["tests/suites/pytest.ini"] = (suites_dir() / "pytest.ini").read_bytes()  # a pack has none
     marker = {"hidden_tests_removed": cut, "hidden_kinds": {t: hidden_kinds(t) for t in topics}}
     files[f"tests/suites/{RELEASE_MARKER}"] = json.dumps(marker, indent=2).encode()
     sources = [v.decode() for k, v in files.items() if k.endswith(".py")]

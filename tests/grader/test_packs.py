@@ -6,8 +6,13 @@ scaffolded one."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
+import zipfile
+from pathlib import Path
 
 import pytest
 from helpers import REPO, run_grade
@@ -79,7 +84,7 @@ def author(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
         cwd=REPO,
-        env={**__import__("os").environ, "PYTHONPATH": str(REPO), **env},
+        env={**os.environ, "PYTHONPATH": str(REPO), **env},
         timeout=600,
     )
 
@@ -100,3 +105,51 @@ def test_a_scaffolded_pack_records_grades_and_validates(tmp_path):
     assert author("record", "gates", env=env).returncode == 0
     done = author("validate", "gates", env=env)
     assert "gates: mutation score 5/5 (100.0%)" in done.stdout, done.stdout + done.stderr
+
+
+@pytest.mark.e2e
+def test_a_pack_topic_is_released_and_graded_on_gradescope(tmp_path):
+    """The attention pack as a course hands it out: a student release holds its stub, public
+    checks, domains and answers, and grades the reference full there; a Gradescope zip of it
+    grades the reference full in a scratch /autograder."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), **WITH_ATTENTION}
+    grade = [sys.executable, "-m", "grader"]
+    release = tmp_path / "release"
+    done = subprocess.run(
+        [*grade, "release", str(release)], env=env, cwd=REPO, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (release / "tests/suites/answers_attention.pt").is_file() and (
+        release / "hints/attention.md"
+    ).is_file()
+    shutil.copy(ATTENTION / "solutions" / "attention.py", release / "exercises" / "attention.py")
+    learner = {k: v for k, v in env.items() if k != packs.PACKS_ENV} | {"PYTHONPATH": str(release)}
+    done = subprocess.run(
+        [*grade, "exercises/attention.py", "--format", "json"],
+        env=learner,
+        cwd=release,
+        capture_output=True,
+        text=True,
+    )
+    report = json.loads(done.stdout)
+    assert report["score"] == report["max_score"] > 0, done.stdout[-2000:]
+
+    zipped, root = tmp_path / "autograder.zip", Path(tempfile.mkdtemp(prefix="torchgrade-gs-pack-"))
+    done = subprocess.run([*grade, "gradescope", str(zipped), "--topic", "attention"], env=env, cwd=REPO)
+    assert done.returncode == 0
+    os.chmod(root, 0o711)  # uid 65534 passes
+    with zipfile.ZipFile(zipped) as archive:
+        archive.extractall(root / "source")
+    (root / "submission").mkdir()
+    (root / "results").mkdir()
+    (root / "submission_metadata.json").write_text("{}")
+    shutil.copy(ATTENTION / "solutions" / "attention.py", root / "submission" / "attention.py")
+    outside = {k: v for k, v in os.environ.items() if not k.startswith(("TORCHGRADE_", "PYTEST_"))}
+    outside |= {"TORCHGRADE_AUTOGRADER_ROOT": str(root), "TORCHGRADE_PYTHON": sys.executable}
+    done = subprocess.run(
+        ["bash", str(root / "source" / "run_autograder")], env=outside, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert results["score"] == sum(t["max_score"] for t in results["tests"]) > 0, results
+    shutil.rmtree(root, ignore_errors=True)
