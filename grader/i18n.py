@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grader import defaults
+from grader.packs import named_packs
 
 if TYPE_CHECKING:
     import gettext
@@ -108,11 +109,24 @@ def _catalogue(lang: str) -> gettext.NullTranslations:
     imports and consults the locale module for nothing here); none: the source's words."""
     import gettext  # here: English never reads a catalogue
 
-    try:
-        with (LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as handle:
-            return gettext.GNUTranslations(handle)
-    except OSError:
-        return gettext.NullTranslations()
+    found = gettext.NullTranslations()
+    for path in [LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo", *pack_catalogues(lang)]:
+        try:
+            with path.open("rb") as handle:
+                found.add_fallback(gettext.GNUTranslations(handle))  # the grader's first, then each pack's
+        except OSError:
+            continue
+    return found
+
+
+def pack_catalogues(lang: str) -> list[Path]:
+    """The course's packs' catalogues in ``lang``: ``<pack>/locale/<lang>/LC_MESSAGES/*.mo``, their
+    suites' messages (docs/authors.md)."""
+    return [
+        path
+        for folder in named_packs()
+        for path in sorted((folder / "locale" / lang / "LC_MESSAGES").glob("*.mo"))
+    ]
 
 
 def _(message: str) -> str:
