@@ -117,26 +117,30 @@ def _module_scope(unit: Unit, imported: set[str]) -> None:
             unit.names |= bound
             imported |= bound
         elif isinstance(node, (ast.Attribute, ast.Subscript)) and not isinstance(node.ctx, ast.Load):
-            root, _ = chain(node.value if isinstance(node, ast.Subscript) else node)
-            while isinstance(root, ast.Subscript):  # x[0].y = ...: x changes
-                root, _ = chain(root.value)
-            if isinstance(root, ast.Name):
-                unit.binds.add(root.id)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            unit.binds.add(node.name)
-            unit.names.add(node.name)
-        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-            unit.binds.add(node.name)
-            unit.names.add(node.name)
-        elif isinstance(node, ast.MatchMapping) and node.rest:
-            unit.binds.add(node.rest)
-            unit.names.add(node.rest)
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if isinstance(value, ast.AST):
-                stack.append(value)
-            elif isinstance(value, list):
-                stack += [item for item in value if isinstance(item, ast.AST)]
+            changed = _changed_root(node)
+            if changed:
+                unit.binds.add(changed)
+        elif named := _handler_or_pattern_name(node):
+            unit.binds.add(named)
+            unit.names.add(named)
+        stack += ast.iter_child_nodes(node)
+
+
+def _changed_root(node: ast.Attribute | ast.Subscript) -> str | None:
+    """The name whose value an assignment to ``node`` changes (``x[0].y = ...``: x), if any."""
+    root, _ = chain(node.value if isinstance(node, ast.Subscript) else node)
+    while isinstance(root, ast.Subscript):
+        root, _ = chain(root.value)
+    return root.id if isinstance(root, ast.Name) else None
+
+
+def _handler_or_pattern_name(node: ast.AST) -> str | None:
+    """The name an ``except ... as`` clause or a match pattern (``case x``, ``*rest``, ``**rest``) binds."""
+    if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+        return node.name
+    if isinstance(node, ast.MatchMapping):
+        return node.rest
+    return None
 
 
 def _nested(source: str, units: list[Unit], clock: parsed.Clock | None) -> bool:
