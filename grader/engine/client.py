@@ -21,7 +21,7 @@ import textwrap
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 from grader import clean
 from grader.defaults import CPU_POLL_SECONDS, boot_seconds
@@ -107,6 +107,22 @@ class Lane:
     last_stall: dict[str, Any] = field(default_factory=dict)
 
 
+T = TypeVar("T")
+
+
+class _OfLane(Generic[T]):
+    """A :class:`TopicSession`'s attribute that is its running check's lane's (read and set)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, session: TopicSession, owner: type | None = None) -> T:
+        return cast(T, getattr(session.lane, self.name))
+
+    def __set__(self, session: TopicSession, value: T) -> None:
+        setattr(session.lane, self.name, value)
+
+
 class TopicSession:
     """Talks to the workers that hold one topic of one staged submission: one for its public
     checks, another for its hidden checks (the public one's, handed over on the first hidden
@@ -148,37 +164,11 @@ class TopicSession:
     def lane(self) -> Lane:
         return self.lanes[self.hidden]
 
-    @property
-    def worker(self) -> Worker | None:
-        return self.lane.worker
-
-    @worker.setter
-    def worker(self, worker: Worker | None) -> None:
-        self.lane.worker = worker
-
-    @property
-    def cpu_mark(self) -> float | None:
-        return self.lane.cpu_mark
-
-    @cpu_mark.setter
-    def cpu_mark(self, mark: float | None) -> None:
-        self.lane.cpu_mark = mark
-
-    @property
-    def stalls(self) -> dict[str, str]:
-        return self.lane.stalls
-
-    @property
-    def slowest(self) -> dict[str, tuple[float, int]]:
-        return self.lane.slowest
-
-    @property
-    def last_stall(self) -> dict[str, Any]:
-        return self.lane.last_stall
-
-    @last_stall.setter
-    def last_stall(self, stall: dict[str, Any]) -> None:
-        self.lane.last_stall = stall
+    worker = _OfLane[Worker | None]()
+    cpu_mark = _OfLane[float | None]()
+    stalls = _OfLane[dict[str, str]]()
+    slowest = _OfLane[dict[str, tuple[float, int]]]()
+    last_stall = _OfLane[dict[str, Any]]()
 
     # -- worker lifecycle ------------------------------------------------------------
     def _start(self) -> None:
@@ -343,7 +333,7 @@ class TopicSession:
         """Run ``probe(module, *args, **kwargs)`` in the worker and return its plain-data result.
         In the hidden lane, what went wrong is said without the worker's words (:func:`sealed`)."""
         try:
-            return self._run(probe, *args, timeout=timeout, seed=seed, **kwargs)
+            return self._run(probe, args, kwargs, timeout, seed)
         except SubmissionProblem as problem:
             problem.subject = problem.subject or self.called
             if self.hidden:
@@ -392,10 +382,10 @@ class TopicSession:
     def _run(
         self,
         probe: Callable[..., Any],
-        *args: Any,
-        timeout: float | None = None,
-        seed: int = 0,
-        **kwargs: Any,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        timeout: float | None,
+        seed: int,
     ) -> Any:
         if self.fatal is not None:
             raise self.fatal

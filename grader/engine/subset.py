@@ -38,9 +38,8 @@ from grader.engine import parsed, subset_charge
 from grader.engine import subset_rules as rules
 from grader.engine.check_table import Row
 from grader.engine.subset_check import NOT_ALLOWED, Refusal, check
-from grader.engine.subset_check import REFUSED as REFUSED_AS
 from grader.engine.subset_names import member_problem
-from grader.i18n import N_, _, ngettext, text
+from grader.i18n import N_, _, ngettext
 
 __all__ = [
     "NOT_ALLOWED",
@@ -125,13 +124,7 @@ class Verdict:
         if not self.unrun:
             return ""
         first, more = self.unrun[0], len(self.unrun) - 1
-        values = {
-            "file": first.file,
-            "line": first.line,
-            "refused": _(REFUSED_AS) % {"what": text(first.what)},
-            "instead": text(first.instead),
-            "more": more,
-        }
+        values = {**first.said(), "more": more}
         if not more:
             return (
                 _(

@@ -56,6 +56,12 @@ _TICK = 512  # statements or names between two looks at the clock
 _BUILTINS = frozenset(dir(builtins))
 
 
+def _tick(clock: parsed.Clock | None, step: int, what: str) -> None:
+    """A look at the reading's clock (if any) every :data:`_TICK` steps of a loop over ``what``."""
+    if clock is not None and step % _TICK == 0:
+        clock.check(what)
+
+
 @dataclass
 class Unit:
     """One top-level statement, or the statements that share a line (``a = 1; b = 2``)."""
@@ -156,8 +162,7 @@ def _nested(source: str, units: list[Unit], clock: parsed.Clock | None) -> bool:
     while tables:
         table = tables.pop()
         seen += 1
-        if clock is not None and seen % _TICK == 0:
-            clock.check("the module's definitions")
+        _tick(clock, seen, "the module's definitions")
         at = bisect.bisect_right(firsts, table.get_lineno()) - 1
         if at < 0 or units[at].last < table.get_lineno():
             return False
@@ -185,8 +190,7 @@ def units_of(source: str, tree: ast.Module, clock: parsed.Clock | None = None) -
             units.append(Unit(first, last, [node]))
     imported: set[str] = set()
     for i, unit in enumerate(units):
-        if clock is not None and i % _TICK == 0:
-            clock.check("the module's statements")
+        _tick(clock, i, "the module's statements")
         _module_scope(unit, imported)
     if not _nested(source, units, clock):
         return None
@@ -209,8 +213,7 @@ def closure(
     while queue:
         i = queue.popleft()
         steps += 1
-        if clock is not None and steps % _TICK == 0:
-            clock.check("the module's charge")
+        _tick(clock, steps, "the module's charge")
         for name in (units[i].binds if forward else units[i].reads) - names:
             names.add(name)
             for other in index.get(name, ()):

@@ -53,6 +53,15 @@ class Refusal:
     missing: str = ""  # the module imported that is not installed (a typo): told as Python tells it
     syntax: bool = False  # the file does not parse: ``what`` is Python's words (nothing of it ran)
 
+    def said(self) -> dict[str, str | int]:
+        """Its place and words, as every message of it fills them in."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "refused": _(REFUSED) % {"what": text(self.what)},
+            "instead": text(self.instead),
+        }
+
     def message(self, topic: str, exercises: frozenset[str] = frozenset()) -> str:
         if self.syntax:
             return _(
@@ -60,10 +69,7 @@ class Refusal:
                 "exercises was graded (every check of %(topic)s scores 0); fix that line and save"
             ) % {"file": self.file, "line": self.line, "error": self.what, "topic": topic}
         values = {
-            "file": self.file,
-            "line": self.line,
-            "refused": _(REFUSED) % {"what": text(self.what)},
-            "instead": text(self.instead),
+            **self.said(),
             "topic": topic,
             "names": ", ".join(sorted(exercises)),
             "module": self.missing,
