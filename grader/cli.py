@@ -12,6 +12,7 @@ import os
 import sys
 
 import click
+from click.core import ParameterSource
 
 from grader.commands import author, batch, course, learner
 from grader.commands.common import DefaultGroup, Graded, Invocation, lang_before_help, lang_option, usage_exit
@@ -69,7 +70,9 @@ def engine_command(argv: list[str]) -> str:
         parsed = command.make_context(name, list(rest), parent=ctx, resilient_parsing=True)
     except click.ClickException:
         return ""
-    return "" if parsed.params.get("no_daemon") else name
+    # typed --no-daemon only: the client read the variable in its own environment (launch.py)
+    typed = parsed.get_parameter_source("no_daemon") is ParameterSource.COMMANDLINE
+    return "" if parsed.params.get("no_daemon") and typed else name
 
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})

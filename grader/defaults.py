@@ -186,3 +186,6 @@ LANGUAGES = ("en", "zh_CN")
 LANGUAGE = "en"  # where nothing names a language the catalogue has
 LANGUAGE_ENV = "TORCHGRADE_LANG"
 LOCALE_ENVS = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+# `--no-daemon`'s variable: Click reads it as a boolean (1, true, yes, on); the client reads it
+# before Click to skip the warm engine (grader/apps/daemon.py, declined)
+NO_DAEMON_ENV = "TORCHGRADE_NO_DAEMON"

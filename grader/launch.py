@@ -17,7 +17,7 @@ def main() -> None:
     hold()  # a Ctrl-C before a command runs: raised where it can be handled (cli.run, watch)
     from grader.apps import daemon
 
-    if not os.environ.get(daemon.NO_DAEMON_ENV) and daemon.supported():
+    if not daemon.declined(os.environ) and daemon.supported():
         status = daemon.ask_engine(sys.argv[1:])
         if status is not None:
             sys.exit(status)

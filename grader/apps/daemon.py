@@ -30,6 +30,7 @@ import shutil
 import signal
 import socket
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from grader import defaults
@@ -37,7 +38,7 @@ from grader.apps.host import host_problem
 from grader.checkout import REPO_ROOT, suites_dir
 from grader.packs import named_packs
 
-NO_DAEMON_ENV = "TORCHGRADE_NO_DAEMON"
+NO_DAEMON_ENV = defaults.NO_DAEMON_ENV
 START_ENV = "TORCHGRADE_DAEMON"  # "1": start a server even off a terminal (the benchmark)
 COMMANDS = ("check", "next", "watch")  # what the server runs (the rest: a fresh process)
 HELLO_QUIET_SECONDS = 0.5  # a warm server greets at once; past this, a live line says why it waits
@@ -117,10 +118,19 @@ def supported() -> bool:
 
 
 def wanted(command: str, no_daemon: bool) -> bool:
-    """Whether ``grade COMMAND`` goes to the server (``no_daemon``: its ``--no-daemon``, as
-    Click parsed it)."""
-    asked_not = no_daemon or bool(os.environ.get(NO_DAEMON_ENV))
-    return command in COMMANDS and not asked_not and supported()
+    """Whether ``grade COMMAND`` goes to the server (``no_daemon``: its ``--no-daemon`` or
+    :data:`NO_DAEMON_ENV`, as Click parsed them)."""
+    return command in COMMANDS and not no_daemon and supported()
+
+
+def declined(environ: Mapping[str, str]) -> bool:
+    """Whether :data:`NO_DAEMON_ENV` keeps ``grade`` off the engine, read before Click runs (the
+    client asks the engine before Click is imported: grader/launch.py). Every value but Click's
+    false ones declines: a value Click does not read as a boolean then fails as its usage error."""
+    return environ.get(NO_DAEMON_ENV, "").strip().lower() not in _CLICK_FALSE
+
+
+_CLICK_FALSE = frozenset({"", "0", "false", "f", "no", "n", "off"})
 
 
 # --- the client -----------------------------------------------------------------------------

@@ -22,7 +22,6 @@ import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from distributed import Client, NannyPlugin, as_completed
 from grader import defaults
 from grader.batch.remote import grade_remote, read_outcome, submission_files
 from grader.engine.pool import GraderCrashed
-from grader.engine.runner import SuiteCrash, Task, TaskRefused, TopicOutcome, UsageProblem
+from grader.engine.runner import OnOutcome, OnStart, SuiteCrash, Task, TaskRefused, TopicOutcome, UsageProblem
 
 
 def task_key(files: dict[str, bytes], task: Task, version: str) -> str:
@@ -114,8 +113,8 @@ class DaskExecutor:
     def run(
         self,
         tasks: list[Task],
-        on_outcome: Callable[[Task, TopicOutcome | Exception], None],
-        on_start: Callable[[Task], Task] = lambda task: task,
+        on_outcome: OnOutcome,
+        on_start: OnStart = lambda task: task,
     ) -> None:
         """Submit ``tasks`` (at most ``DASK_IN_FLIGHT`` at a time) and hand each answer to
         ``on_outcome`` here, once per task, as it comes."""

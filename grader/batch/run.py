@@ -44,6 +44,8 @@ from grader.batch.writes import WriteFailed, writing
 from grader.course import Assignment, CourseError
 from grader.engine.pool import GraderCrashed
 from grader.engine.runner import (
+    OnOutcome,
+    OnStart,
     SuiteCrash,
     Task,
     TaskRefused,
@@ -86,12 +88,7 @@ class Executor(Protocol):
     def refuse(self, path: Path) -> str:
         """Why the submission at ``path`` cannot be graded there, or ""."""
 
-    def run(
-        self,
-        tasks: list[Task],
-        on_outcome: Callable[[Task, TopicOutcome | Exception], None],
-        on_start: Callable[[Task], Task],
-    ) -> None:
+    def run(self, tasks: list[Task], on_outcome: OnOutcome, on_start: OnStart) -> None:
         """Grade every task; ``on_outcome`` is called here, once per task."""
 
     def close(self) -> None: ...
@@ -106,12 +103,7 @@ class LocalExecutor:
     def refuse(self, path: Path) -> str:
         return ""
 
-    def run(
-        self,
-        tasks: list[Task],
-        on_outcome: Callable[[Task, TopicOutcome | Exception], None],
-        on_start: Callable[[Task], Task],
-    ) -> None:
+    def run(self, tasks: list[Task], on_outcome: OnOutcome, on_start: OnStart) -> None:
         run_tasks(tasks=tasks, jobs=self.workers, on_outcome=on_outcome, on_start=on_start)
 
     def close(self) -> None:

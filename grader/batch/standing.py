@@ -70,14 +70,7 @@ def weigh(report: dict, assignment: Points | None) -> tuple[dict, dict[str, list
     totals: dict[str, list[float]] = {}
     if assignment is not None:
         totals = {name: [0.0, points] for name, points in assignment.exercise_points.items()}
-    weights: dict[str, float] = {}
-    for topic in weighed.get("topics", []):
-        for test in topic["tests"]:
-            if test["status"] == "skipped":
-                continue
-            kind = assignment.kind_weights.get(test["kind"], 1.0) if assignment else 1.0
-            for key in _exercise_keys(topic["name"], test):
-                weights[key] = weights.get(key, 0.0) + kind
+    weights = _kind_weights(weighed, assignment)
     twin = assignment.twin if assignment is not None else DEFAULT_TWIN
     for topic in weighed.get("topics", []):
         shares: list[dict] = []  # each (check, exercise) with the check's share of its points
@@ -85,18 +78,7 @@ def weigh(report: dict, assignment: Points | None) -> tuple[dict, dict[str, list
             keys = _exercise_keys(topic["name"], test)
             if test["status"] == "skipped" or not keys:
                 continue
-            possible = 0.0
-            for key in keys:
-                if assignment is None:
-                    share = 1.0 / len(keys)
-                    totals.setdefault(key, [0.0, 0.0])[1] += share
-                elif key in totals and weights[key] > 0:
-                    share = totals[key][1] * assignment.kind_weights.get(test["kind"], 1.0) / weights[key]
-                else:
-                    continue  # a check of an exercise the assignment does not grade
-                possible += share
-                earned = share if test["status"] == "passed" else 0.0
-                shares.append({**test, "points": earned, "max_points": share, "exercises": [key]})
+            possible = _share_out(test, keys, assignment, totals, weights, shares)
             test["max_points"] = possible
             test["points"] = possible if test["status"] == "passed" else 0.0
         exercises = judge(shares, twin)
@@ -107,6 +89,44 @@ def weigh(report: dict, assignment: Points | None) -> tuple[dict, dict[str, list
         topic["score"] = grades.added(e.points for e in exercises)
         topic["max_score"] = grades.added(e.max_points for e in exercises)
     return weighed, totals
+
+
+def _kind_weights(weighed: dict, assignment: Points | None) -> dict[str, float]:
+    """Per exercise, the sum of the kind weights of the checks that judge it (skipped ones not)."""
+    weights: dict[str, float] = {}
+    for topic in weighed.get("topics", []):
+        for test in topic["tests"]:
+            if test["status"] == "skipped":
+                continue
+            kind = assignment.kind_weights.get(test["kind"], 1.0) if assignment else 1.0
+            for key in _exercise_keys(topic["name"], test):
+                weights[key] = weights.get(key, 0.0) + kind
+    return weights
+
+
+def _share_out(
+    test: dict,
+    keys: list[str],
+    assignment: Points | None,
+    totals: dict[str, list[float]],
+    weights: dict[str, float],
+    shares: list[dict],
+) -> float:
+    """The check's share of each exercise it judges, appended to ``shares``; its points in all.
+    Without an assignment each exercise's possible points in ``totals`` grow by the share."""
+    possible = 0.0
+    for key in keys:
+        if assignment is None:
+            share = 1.0 / len(keys)
+            totals.setdefault(key, [0.0, 0.0])[1] += share
+        elif key in totals and weights[key] > 0:
+            share = totals[key][1] * assignment.kind_weights.get(test["kind"], 1.0) / weights[key]
+        else:
+            continue  # a check of an exercise the assignment does not grade
+        possible += share
+        earned = share if test["status"] == "passed" else 0.0
+        shares.append({**test, "points": earned, "max_points": share, "exercises": [key]})
+    return possible
 
 
 def _hours(span: timedelta) -> str:

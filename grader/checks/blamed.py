@@ -10,25 +10,7 @@ from typing import Any
 
 from grader import clean
 from grader.i18n import _
-
-# Settings shown as a layer's configuration, in this order (the worker sends them by name)
-SHOWN = (
-    "in_channels",
-    "out_channels",
-    "in_features",
-    "out_features",
-    "num_features",
-    "normalized_shape",
-    "num_embeddings",
-    "embedding_dim",
-    "input_size",
-    "hidden_size",
-    "kernel_size",
-    "stride",
-    "padding",
-    "batch_first",
-    "output_size",
-)
+from grader.sandboxed.blame import SETTINGS
 
 
 def _int(value: Any) -> int | None:
@@ -78,7 +60,7 @@ def settings_of(layer: dict[str, Any]) -> dict[str, Any]:
 
 def configuration(layer: dict[str, Any]) -> str:
     settings = settings_of(layer)
-    shown = [f"{k}={_setting(settings[k])}" for k in SHOWN if k in settings and _setting(settings[k])]
+    shown = [f"{k}={_setting(settings[k])}" for k in SETTINGS if k in settings and _setting(settings[k])]
     return f"{clean.name(layer.get('type'))}({', '.join(shown)})"
 
 

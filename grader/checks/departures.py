@@ -21,6 +21,7 @@ from grader import clean
 from grader.checks import blamed, probes
 from grader.checks.judge import CheckFailed, hinted, worded
 from grader.i18n import N_, _, text
+from grader.sandboxed.blame import SETTINGS
 
 # The layers a docstring fixes, in its order, from the module's constructor arguments
 ARCHITECTURES: dict[str, Callable[..., list[nn.Module]]] = {
@@ -71,7 +72,7 @@ def _plain(value: Any) -> Any:
 
 
 def _settings(layer: nn.Module) -> dict[str, Any]:
-    return {k: _plain(v) for k, v in vars(layer).items() if k in blamed.SHOWN and isinstance(v, (int, tuple))}
+    return {k: _plain(v) for k, v in vars(layer).items() if k in SETTINGS and isinstance(v, (int, tuple))}
 
 
 def _shape(value: Any) -> list[int] | None:
@@ -99,7 +100,7 @@ def _paired(layers: list[dict[str, Any]], reference: list[nn.Module]) -> dict[in
     """Each learner layer's counterpart among the docstring's: alike in every setting first, then
     in what sizes its input and its kernel, then in type alone; each counterpart used once."""
     free, pairs = list(range(len(reference))), {}
-    for keys in (blamed.SHOWN, (*SIZING, "kernel_size"), ()):
+    for keys in (SETTINGS, (*SIZING, "kernel_size"), ()):
         for i, layer in enumerate(layers):
             j = next((j for j in free if i not in pairs and _alike(layer, reference[j], keys)), None)
             if j is not None:

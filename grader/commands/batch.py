@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ from grader.commands.common import (
     device_option,
     given,
     limit_options,
+    out_option,
     similarity_report,
     usage_exit,
 )
@@ -42,13 +44,7 @@ def batch_group() -> None:
 
 @batch_group.command("run")
 @click.argument("submissions", type=click.Path(path_type=Path))
-@click.option(
-    "--out",
-    "out",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="folder for the gradebook, exports and feedback",
-)
+@out_option("folder for the gradebook, exports and feedback")
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
@@ -309,7 +305,7 @@ def _run_with_progress(submissions: Path, out: Path, options: BatchOptions) -> B
 
 @batch_group.command("override")
 @click.argument("student")
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="the folder `grade batch` wrote")
+@out_option()
 @click.option("--exercise", metavar="TOPIC.NAME", default=None, help="the exercise: losses.huber")
 @click.option("--points", type=float, default=None, help="the exercise's points, in place of the automatic")
 @click.option("--reason", default="", help="the comment the student is shown (feedback, exports, history)")
@@ -373,7 +369,7 @@ def causes_group(ctx: click.Context, out: Path | None, form: str) -> None:
 @causes_group.command("note")
 @click.argument("exercise", metavar="TOPIC.NAME")
 @click.argument("cause")
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="the folder `grade batch` wrote")
+@out_option()
 @click.option("--text", default="", help="the note the group's students are shown (feedback, LMS files)")
 @click.option(
     "--points",
@@ -389,22 +385,16 @@ def causes_note_command(
     """Attach a note (and optionally a points adjustment) to the group of EXERCISE failing with
     CAUSE (as `grade batch causes` lists them). It reaches the group's students, survives
     regrades; `grade batch` again rewrites the exports."""
-    import getpass
+    from grader.batch.causes_report import record_note
 
-    from grader.batch.causes_report import NoteProblem, record_note
-    from grader.batch.exports import NoHistory
-
-    try:
-        click.echo(record_note(out, exercise, cause, text, points, clear, by or getpass.getuser()))
-    except (NoHistory, NoteProblem) as exc:
-        usage_exit(str(exc))
+    _change_causes(lambda who: record_note(out, exercise, cause, text, points, clear, who), by)
 
 
 @causes_group.command("merge")
 @click.argument("exercise", metavar="TOPIC.NAME")
 @click.argument("into")
 @click.argument("causes", nargs=-1, required=True)
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="the folder `grade batch` wrote")
+@out_option()
 @click.option("--by", default=None, help="who merged (default: your user name)")
 @click.option("--clear", is_flag=True, help="undo the merges of CAUSES")
 def causes_merge_command(
@@ -412,15 +402,9 @@ def causes_merge_command(
 ) -> None:
     """Merge the groups CAUSES of EXERCISE into group INTO (as `grade batch causes` lists
     them): every member, now and after regrades, is in INTO and reads its note."""
-    import getpass
+    from grader.batch.causes_report import record_merge
 
-    from grader.batch.causes_report import NoteProblem, record_merge
-    from grader.batch.exports import NoHistory
-
-    try:
-        click.echo(record_merge(out, exercise, into, causes, clear, by or getpass.getuser()))
-    except (NoHistory, NoteProblem) as exc:
-        usage_exit(str(exc))
+    _change_causes(lambda who: record_merge(out, exercise, into, causes, clear, who), by)
 
 
 @causes_group.command("split")
@@ -428,7 +412,7 @@ def causes_merge_command(
 @click.argument("cause")
 @click.argument("students", nargs=-1, required=True)
 @click.option("--as", "into", default="", help="the name of the group the students form")
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="the folder `grade batch` wrote")
+@out_option()
 @click.option("--by", default=None, help="who split (default: your user name)")
 @click.option("--clear", is_flag=True, help="put STUDENTS back where their causes put them")
 def causes_split_command(
@@ -436,13 +420,21 @@ def causes_split_command(
 ) -> None:
     """Move STUDENTS (any name the LMS gives them) out of group CAUSE of EXERCISE into a group
     of their own (--as NAME): one whose "no answer" is a misconception, say, for a note."""
+    from grader.batch.causes_report import record_split
+
+    _change_causes(lambda who: record_split(out, exercise, cause, students, into, clear, who), by)
+
+
+def _change_causes(change: Callable[[str], str], by: str | None) -> None:
+    """Make a change of the causes' groups (a note, a merge, a split) in the name of ``by`` or
+    this user, and say what it did; a problem with it is a usage error."""
     import getpass
 
-    from grader.batch.causes_report import NoteProblem, record_split
+    from grader.batch.causes_report import NoteProblem
     from grader.batch.exports import NoHistory
 
     try:
-        click.echo(record_split(out, exercise, cause, students, into, clear, by or getpass.getuser()))
+        click.echo(change(by or getpass.getuser()))
     except (NoHistory, NoteProblem) as exc:
         usage_exit(str(exc))
 
@@ -450,7 +442,7 @@ def causes_split_command(
 @batch_group.command("mark")
 @click.argument("student", required=False)
 @click.argument("item", required=False)
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="the folder `grade batch` wrote")
+@out_option()
 @click.option("--points", type=float, default=None, help="the item's points")
 @click.option("--rubric", metavar="ID,ID", default=None, help="the rubric items met: points are their sum")
 @click.option("--comment", default="", help="the comment the student is shown (feedback, LMS files)")
@@ -500,7 +492,7 @@ def mark_command(
 
 @batch_group.command("inquiry")
 @click.argument("student", required=False)
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="the folder `grade batch` wrote")
+@out_option()
 @click.option("--item", default=None, help="what is contested: an exercise (losses.huber) or a manual item")
 @click.option("--text", default=None, help="open an inquiry: what the student asks")
 @click.option("--resolve", is_flag=True, help="resolve the student's open inquiry (about --item)")
@@ -542,7 +534,7 @@ def inquiry_command(
 
 
 @batch_group.command("review")
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="the folder `grade batch` wrote")
+@out_option()
 @click.option(
     "--submissions",
     type=click.Path(path_type=Path, file_okay=False),

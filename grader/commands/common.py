@@ -167,6 +167,20 @@ NO_DAEMON_HELP = (
 )
 
 
+def out_option(
+    help: str = "the folder `grade batch` wrote",
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """``--out``: the folder a class's grading writes to (``grade batch``), or reads from."""
+    return click.option("--out", "out", type=click.Path(path_type=Path), required=True, help=help)
+
+
+def no_daemon_option(command: Callable[..., None]) -> Callable[..., None]:
+    # the variable too, as Click reads a boolean; the client read it already (grader/launch.py)
+    return click.option("--no-daemon", is_flag=True, envvar=defaults.NO_DAEMON_ENV, help=NO_DAEMON_HELP)(
+        command
+    )
+
+
 def usage_exit(message: str) -> NoReturn:
     click.echo(f"grade: {clean.text(message)}", err=True)  # it may name a submission's files
     sys.exit(2)
@@ -200,7 +214,10 @@ def choose_language(ctx: click.Context, param: click.Parameter, value: str | Non
 
 
 def lang_option(hidden: bool) -> click.Option:
-    # eager: read before the other options, so that their messages and help are in its language
+    # eager: read before the other options, so that their messages and help are in its language.
+    # No envvar=: TORCHGRADE_LANG is read before Click runs (grader/i18n.py: Click's own help and
+    # errors are translated before parsing) and where no command line is parsed (the workers, a
+    # notebook's check()); an unknown value falls back to the locale there, not a usage error.
     return click.Option(
         ["--lang"],
         type=_Language(defaults.LANGUAGES),

@@ -17,6 +17,7 @@ from grader.commands.common import (
     course_options,
     limit_options,
     limits_of,
+    out_option,
     similarity_report,
     usage_exit,
 )
@@ -49,13 +50,7 @@ def course_init_command(path: Path) -> None:
 
 @click.command("similarity")
 @click.argument("submissions", type=click.Path(path_type=Path))
-@click.option(
-    "--out",
-    "out",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="folder for similarity.csv, similarity.html and clusters.csv",
-)
+@out_option("folder for similarity.csv, similarity.html and clusters.csv")
 @click.option("--topic", "topics", multiple=True, help="compare only this topic (repeatable)")
 @click.option(
     "--threshold",

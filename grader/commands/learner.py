@@ -11,10 +11,10 @@ import click
 
 from grader.commands.common import (
     KEYWORD_HELP,
-    NO_DAEMON_HELP,
     Graded,
     device_option,
     limit_options,
+    no_daemon_option,
     on_warm_engine,
     usage_exit,
 )
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 @click.option("--student", metavar="ID", default=None, help="the student (their gradebook key)")
 @click.option("--quiet", is_flag=True, help="no live progress lines on a terminal (the report only)")
 @click.option("--verbose", is_flag=True, help="list every check not passed, below each exercise's diagnosis")
-@click.option("--no-daemon", is_flag=True, help=NO_DAEMON_HELP)
+@no_daemon_option
 def check_command(
     path: Path,
     topics: tuple[str, ...],
@@ -133,7 +133,7 @@ def _learner_lines(result: Report, path: Path) -> None:
 @click.option("-k", "keyword", metavar="EXPR", default="", help=KEYWORD_HELP)
 @device_option
 @limit_options
-@click.option("--no-daemon", is_flag=True, help=NO_DAEMON_HELP)
+@no_daemon_option
 def watch_command(
     path: Path,
     topics: tuple[str, ...],
@@ -193,7 +193,7 @@ def watch_command(
 @click.command("next")
 @click.argument("path", type=click.Path(path_type=Path), default="exercises")
 @click.option("--run", "run_it", is_flag=True, help="grade the exercise it names at once")
-@click.option("--no-daemon", is_flag=True, help=NO_DAEMON_HELP)
+@no_daemon_option
 def next_command(path: Path, run_it: bool, no_daemon: bool) -> None:
     """Name the first exercise in PATH (default: exercises/), in the curriculum's order, whose
     checks do not all pass yet, and how to check it (with --run: check it now)."""

@@ -33,9 +33,10 @@ from pathlib import Path
 from typing import Any
 
 from grader import clean, defaults
+from grader.checkout import REPO_ROOT, suites_dir
 from grader.checks.scoring import TestResult, TopicResult, make_result
 from grader.i18n import N_, _
-from grader.topics import REPO_ROOT, suite_path, suites_dir
+from grader.topics import suite_path
 
 # the skipped message of a CUDA check on a CPU: a stub's report and the plugin's skip (here so
 # that a stub's report imports no pytest)

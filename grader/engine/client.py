@@ -21,7 +21,7 @@ import textwrap
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 from grader import clean
 from grader.defaults import CPU_POLL_SECONDS, boot_seconds
@@ -107,6 +107,22 @@ class Lane:
     last_stall: dict[str, Any] = field(default_factory=dict)
 
 
+T = TypeVar("T")
+
+
+class _OfLane(Generic[T]):
+    """A :class:`TopicSession`'s attribute that is its running check's lane's (read and set)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, session: TopicSession, owner: type | None = None) -> T:
+        return cast(T, getattr(session.lane, self.name))
+
+    def __set__(self, session: TopicSession, value: T) -> None:
+        setattr(session.lane, self.name, value)
+
+
 class TopicSession:
     """Talks to the workers that hold one topic of one staged submission: one for its public
     checks, another for its hidden checks (the public one's, handed over on the first hidden
@@ -148,37 +164,11 @@ class TopicSession:
     def lane(self) -> Lane:
         return self.lanes[self.hidden]
 
-    @property
-    def worker(self) -> Worker | None:
-        return self.lane.worker
-
-    @worker.setter
-    def worker(self, worker: Worker | None) -> None:
-        self.lane.worker = worker
-
-    @property
-    def cpu_mark(self) -> float | None:
-        return self.lane.cpu_mark
-
-    @cpu_mark.setter
-    def cpu_mark(self, mark: float | None) -> None:
-        self.lane.cpu_mark = mark
-
-    @property
-    def stalls(self) -> dict[str, str]:
-        return self.lane.stalls
-
-    @property
-    def slowest(self) -> dict[str, tuple[float, int]]:
-        return self.lane.slowest
-
-    @property
-    def last_stall(self) -> dict[str, Any]:
-        return self.lane.last_stall
-
-    @last_stall.setter
-    def last_stall(self, stall: dict[str, Any]) -> None:
-        self.lane.last_stall = stall
+    worker = _OfLane[Worker | None]()
+    cpu_mark = _OfLane[float | None]()
+    stalls = _OfLane[dict[str, str]]()
+    slowest = _OfLane[dict[str, tuple[float, int]]]()
+    last_stall = _OfLane[dict[str, Any]]()
 
     # -- worker lifecycle ------------------------------------------------------------
     def _start(self) -> None:
@@ -343,7 +333,7 @@ class TopicSession:
         """Run ``probe(module, *args, **kwargs)`` in the worker and return its plain-data result.
         In the hidden lane, what went wrong is said without the worker's words (:func:`sealed`)."""
         try:
-            return self._run(probe, *args, timeout=timeout, seed=seed, **kwargs)
+            return self._run(probe, args, kwargs, timeout, seed)
         except SubmissionProblem as problem:
             problem.subject = problem.subject or self.called
             if self.hidden:
@@ -392,10 +382,10 @@ class TopicSession:
     def _run(
         self,
         probe: Callable[..., Any],
-        *args: Any,
-        timeout: float | None = None,
-        seed: int = 0,
-        **kwargs: Any,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        timeout: float | None,
+        seed: int,
     ) -> Any:
         if self.fatal is not None:
             raise self.fatal
@@ -404,28 +394,8 @@ class TopicSession:
             self.called = subject
         if subject in self.stalls:
             raise ProbeTimeout(_("%(stall)s; this check was not run") % {"stall": self.stalls[subject]})
-        wait = timeout if timeout is not None else self.timeout
-        cpu = self.cpu_limit
-        if cpu is not None and timeout is not None:  # a probe the suite gives longer, more CPU too
-            cpu *= max(1.0, timeout / self.timeout)
-        if self.deadline is not None:
-            left = self.deadline - time.monotonic()
-            if left <= 0:
-                raise ProbeTimeout(
-                    _(
-                        "the submission's time budget of %(seconds)s s was used up before this check; it was not run"
-                    )
-                    % {"seconds": f"{self.budget:g}"}
-                )
-            wait = min(wait, left)
-        if self.worker is None and self.hidden:
-            self._hand_over()
-        if self.worker is None:
-            started = time.monotonic()
-            try:
-                self._start()
-            finally:
-                self.seconds["startup"] += time.monotonic() - started
+        wait, cpu = self._limits(timeout)
+        self._ensure_worker()
         source = _source(probe)
         request = channel.encode(
             {
@@ -439,14 +409,7 @@ class TopicSession:
                 "blocked": sorted(self.stalls),
             }
         )
-        learners = subject in self.exercises or not self.exercises  # not a probe's own label
-        file = f"{self.topic}.py"
-        action = (
-            _("running %(name)s() in %(file)s") % {"name": subject, "file": file}
-            + _inputs(args[1] if len(args) > 1 else ())
-            if learners
-            else _("checking %(names)s in %(file)s") % {"names": ", ".join(self.exercises), "file": file}
-        )
+        action = self._action(subject, args)
         worker = self._live()
         mark, self.cpu_mark, self.last_cpu = self.cpu_mark, None, None
         measured = mark if mark is not None else worker.cpu_seconds()  # read every probe: its cost
@@ -474,19 +437,63 @@ class TopicSession:
             slowest, answers = self.slowest.get(subject, (0.0, 0))
             self.slowest[subject] = (max(slowest, time.monotonic() - started), answers + 1)
             return event.get("value")
+        raise self._raised(subject, event, action)
+
+    def _limits(self, timeout: float | None) -> tuple[float, float | None]:
+        """A probe's wait and CPU limit: the suite's longer timeout gives it more CPU too; the
+        submission's time budget caps the wait (none left: the check is not run)."""
+        wait = timeout if timeout is not None else self.timeout
+        cpu = self.cpu_limit
+        if cpu is not None and timeout is not None:
+            cpu *= max(1.0, timeout / self.timeout)
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise ProbeTimeout(
+                    _(
+                        "the submission's time budget of %(seconds)s s was used up before this check; it was not run"
+                    )
+                    % {"seconds": f"{self.budget:g}"}
+                )
+            wait = min(wait, left)
+        return wait, cpu
+
+    def _ensure_worker(self) -> None:
+        """A worker for the next probe: the hidden one handed over, else a fresh one started."""
+        if self.worker is None and self.hidden:
+            self._hand_over()
+        if self.worker is None:
+            started = time.monotonic()
+            try:
+                self._start()
+            finally:
+                self.seconds["startup"] += time.monotonic() - started
+
+    def _action(self, subject: str, args: tuple[Any, ...]) -> str:
+        """What the probe does, as its errors name it: the learner's function and its inputs, or
+        the exercises a probe of its own label checks."""
+        file = f"{self.topic}.py"
+        if subject in self.exercises or not self.exercises:  # not a probe's own label
+            return _("running %(name)s() in %(file)s") % {"name": subject, "file": file} + _inputs(
+                args[1] if len(args) > 1 else ()
+            )
+        return _("checking %(names)s in %(file)s") % {"names": ", ".join(self.exercises), "file": file}
+
+    def _raised(self, subject: str, event: dict[str, Any], action: str) -> Exception:
+        """The exception a probe's answer other than a result raises in the suite."""
         error = event.get("error", {}) if event["event"] == "raised" else {}
         if error.get("kind") == "not_started":
-            raise with_place(
+            return with_place(
                 NotStarted(still_raises(clean.name(error.get("function") or _("the exercise")))), error
             )
         if error.get("kind") == "known_stall":
             stalled = clean.name(error.get("function"))
             before = self.stalls.get(stalled) or _("it ran past its deadline before")
-            raise ProbeTimeout(
+            return ProbeTimeout(
                 _("%(name)s() calls %(stalled)s(): %(before)s; this check was not run")
                 % {"name": subject, "stalled": stalled, "before": before}
             )
-        raise with_place(SubmissionError(error_text(error, action)), error)
+        return with_place(SubmissionError(error_text(error, action)), error)
 
     def _measure(self, cpu_start: float | None) -> None:
         """Keep what the probe cost the worker in CPU time (:attr:`last_cpu`, read here from the

@@ -355,10 +355,29 @@ class _Collected:
 
 def _collect_cell(cell: Cell, source: str, into: _Collected) -> None:
     code, lines = python_of(source)
+    tree = _cell_tree(cell, code, lines, into)
+    if tree is None:
+        return
+    code_lines = _lines_with_ends(code)  # once: ast.get_source_segment splits the cell per call
+    # identifiers are read NFKC-normalised: no `get_ipython` name without it in this text
+    ipython = "get_ipython" in unicodedata.normalize("NFKC", code)
+    for node in tree.body:
+        if (ipython and _uses_ipython(node)) or _imports_grader(node):
+            continue
+        start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+        end = node.end_lineno or node.lineno
+        text = "\n".join(line.rstrip("\r\n") for line in code_lines[start - 1 : end])
+        if not isinstance(node, DEFINITIONS):  # a simple statement may share its line (`import x; f()`)
+            text = _segment(code_lines, node) or text
+        _collect_statement(node, Piece(cell, lines[start - 1 : end], text), into)
+
+
+def _cell_tree(cell: Cell, code: str, lines: list[int], into: _Collected) -> ast.Module | None:
+    """The cell's code parsed; None where it cannot be, the cell then skipped with the reason."""
     deep = parsed.unreadable(code)
     if deep:
         into.skipped.append(SkippedCell(cell, 1, deep, unread=True))
-        return
+        return None
     tree = parsed.tree(code)
     if tree is None:  # not too deep, so it does not parse: parsed again for the error's place
         try:
@@ -366,35 +385,28 @@ def _collect_cell(cell: Cell, source: str, into: _Collected) -> None:
         except SyntaxError as exc:
             line = lines[exc.lineno - 1] if exc.lineno and 0 < exc.lineno <= len(lines) else 1
             into.skipped.append(SkippedCell(cell, line, exc.msg))
-        return
-    code_lines = _lines_with_ends(code)  # once: ast.get_source_segment splits the cell per call
-    # identifiers are read NFKC-normalised: no `get_ipython` name without it in this text
-    ipython = "get_ipython" in unicodedata.normalize("NFKC", code)
-    for node in tree.body:
-        start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
-        end = node.end_lineno or node.lineno
-        text = "\n".join(line.rstrip("\r\n") for line in code_lines[start - 1 : end])
-        if not isinstance(node, DEFINITIONS):  # a simple statement may share its line (`import x; f()`)
-            text = _segment(code_lines, node) or text
-        piece = Piece(cell, lines[start - 1 : end], text)
-        if (ipython and _uses_ipython(node)) or _imports_grader(node):
-            continue
-        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
-            into.future.append(piece)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            into.kept.append(_tolerant_import(piece))
-        elif isinstance(node, DEFINITIONS):
+    return tree
+
+
+def _collect_statement(node: ast.stmt, piece: Piece, into: _Collected) -> None:
+    """A top-level statement kept (imports tolerant of failing), a candidate (an assignment
+    that calls something: kept only where a kept statement needs it), or left out."""
+    if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+        into.future.append(piece)
+    elif isinstance(node, (ast.Import, ast.ImportFrom)):
+        into.kept.append(_tolerant_import(piece))
+    elif isinstance(node, DEFINITIONS):
+        into.kept.append(piece)
+    elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+        names = _bound_names(node)
+        if names is None:
+            return
+        if _calls_nothing(node.value):
             into.kept.append(piece)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-            names = _bound_names(node)
-            if names is None:
-                continue
-            if _calls_nothing(node.value):
-                into.kept.append(piece)
-            else:
-                piece.binds = names
-                into.candidates[len(into.kept)] = piece
-                into.kept.append(None)
+        else:
+            piece.binds = names
+            into.candidates[len(into.kept)] = piece
+            into.kept.append(None)
 
 
 def _needed_candidates(collected: _Collected) -> set[int]:

@@ -65,19 +65,20 @@ def timeout_sigalrm(item: pytest.Item, settings: Any) -> None:
 
 def setup_state(session: pytest.Session) -> SetupState:
     """The session's fixture stack (setup, teardown up to the next item)."""
-    return session._setupstate  # type: ignore[attr-defined]
+    return session._setupstate
 
 
 def fixture_definitions(item: pytest.Item) -> dict[str, Any]:
     """{fixture name: its definitions, the one in use last} for ``item``."""
-    return item._fixtureinfo.name2fixturedefs  # type: ignore[attr-defined]
+    definitions: dict[str, Any] = item._fixtureinfo.name2fixturedefs  # type: ignore[attr-defined]
+    return definitions
 
 
 def need_request(item: pytest.Item) -> bool:
     """Make ``item``'s fixture request again if an earlier run dropped it; whether it has one."""
     if not hasattr(item, "_request"):
         return False
-    if not item._request:  # type: ignore[attr-defined]
+    if not item._request:
         item._initrequest()  # type: ignore[attr-defined]
     return True
 

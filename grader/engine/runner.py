@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from grader import defaults
 from grader.checks import curves
@@ -288,11 +288,14 @@ def collect_before_fork(tasks: list[Task]) -> None:
             suites.forget(topic)
 
 
+# what a run of tasks calls with each task's outcome, and with each task as it starts (what it
+# answers is the task run: the batch's adds a note of its own)
+OnOutcome: TypeAlias = Callable[[Task, TopicOutcome | Exception], None]
+OnStart: TypeAlias = Callable[[Task], Task]
+
+
 def run_tasks(
-    tasks: list[Task],
-    jobs: int,
-    on_outcome: Callable[[Task, TopicOutcome | Exception], None],
-    on_start: Callable[[Task], Task] = lambda task: task,
+    tasks: list[Task], jobs: int, on_outcome: OnOutcome, on_start: OnStart = lambda task: task
 ) -> None:
     """Grade ``tasks`` with up to ``jobs`` grading processes (in this process when one will do)."""
     if not tasks:

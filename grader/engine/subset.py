@@ -38,9 +38,8 @@ from grader.engine import parsed, subset_charge
 from grader.engine import subset_rules as rules
 from grader.engine.check_table import Row
 from grader.engine.subset_check import NOT_ALLOWED, Refusal, check
-from grader.engine.subset_check import REFUSED as REFUSED_AS
 from grader.engine.subset_names import member_problem
-from grader.i18n import N_, _, ngettext, text
+from grader.i18n import N_, _, ngettext
 
 __all__ = [
     "NOT_ALLOWED",
@@ -125,13 +124,7 @@ class Verdict:
         if not self.unrun:
             return ""
         first, more = self.unrun[0], len(self.unrun) - 1
-        values = {
-            "file": first.file,
-            "line": first.line,
-            "refused": _(REFUSED_AS) % {"what": text(first.what)},
-            "instead": text(first.instead),
-            "more": more,
-        }
+        values = {**first.said(), "more": more}
         if not more:
             return (
                 _(
@@ -228,31 +221,10 @@ def verdict(path: Path, topic: str, single_file: bool) -> Verdict:
         for name in sources
         if name[:-3] not in rules.STANDARD | rules.OPEN | set(rules.LISTED)
     }
-    order, queue = [], [own] if own in sources else []
-    met = set(queue)
-    while queue:
-        name = queue.pop(0)
-        order.append(name)
-        more = [f"{m}.py" for m in sorted(set(imports[name].values())) if f"{m}.py" in sources]
-        queue += [m for m in more if m not in met]
-        met |= set(more)
-    refused: list[tuple[str, list[Refusal]]] = []
     clock = parsed.Clock()
-    for name in order:
-        unread = parsed.unreadable(sources[name])
-        if unread:  # not read, so not checked: refused whole
-            return Verdict(Refusal(1, unread, SMALLER, name))
-        broken = parsed.syntax_error(sources[name])
-        if broken:  # it cannot be imported: nothing of it runs, said with its line
-            return Verdict(Refusal(broken[0], broken[1], "", name, syntax=True))
-        try:
-            clock.check(name)
-        except parsed.OverBudget as exc:
-            return Verdict(Refusal(1, str(exc), SMALLER, name))
-        mine = {m: local[m] for m in local if m != name[:-3]}
-        found = check(sources[name], mine)
-        if found:
-            refused.append((name, found))
+    refused = _refused_files(_import_order(own, sources, imports), sources, local, clock)
+    if isinstance(refused, Refusal):
+        return Verdict(refused)
     if not refused:
         return Verdict()
     name, found = refused[0]
@@ -262,12 +234,61 @@ def verdict(path: Path, topic: str, single_file: bool) -> Verdict:
     placed = _through_imports(sources[own], dict(refused), imports, own)
     if placed is None:
         return Verdict(first)
-    name, found = own, placed
+    return _charged(
+        topic, own, sources[own], placed, {m: local[m] for m in local if m != own[:-3]}, clock, first
+    )
+
+
+def _import_order(own: str, sources: dict[str, str], imports: dict[str, dict[str, str]]) -> list[str]:
+    """The topic's file, then the submission's files it imports (directly or not), breadth-first."""
+    order, queue = [], [own] if own in sources else []
+    met = set(queue)
+    while queue:
+        name = queue.pop(0)
+        order.append(name)
+        more = [f"{m}.py" for m in sorted(set(imports[name].values())) if f"{m}.py" in sources]
+        queue += [m for m in more if m not in met]
+        met |= set(more)
+    return order
+
+
+def _refused_files(
+    order: list[str], sources: dict[str, str], local: dict[str, frozenset[str]], clock: parsed.Clock
+) -> list[tuple[str, list[Refusal]]] | Refusal:
+    """Each file of ``order`` with what the check refuses in it (those with some, in order); or
+    the refusal of a whole file that cannot be checked (unreadable, broken, past the clock)."""
+    refused: list[tuple[str, list[Refusal]]] = []
+    for name in order:
+        unread = parsed.unreadable(sources[name])
+        if unread:  # not read, so not checked: refused whole
+            return Refusal(1, unread, SMALLER, name)
+        broken = parsed.syntax_error(sources[name])
+        if broken:  # it cannot be imported: nothing of it runs, said with its line
+            return Refusal(broken[0], broken[1], "", name, syntax=True)
+        try:
+            clock.check(name)
+        except parsed.OverBudget as exc:
+            return Refusal(1, str(exc), SMALLER, name)
+        found = check(sources[name], {m: local[m] for m in local if m != name[:-3]})
+        if found:
+            refused.append((name, found))
+    return refused
+
+
+def _charged(
+    topic: str,
+    name: str,
+    source: str,
+    placed: list[Refusal],
+    mine: dict[str, frozenset[str]],
+    clock: parsed.Clock,
+    first: Refusal,
+) -> Verdict:
+    """The verdict of the topic's file ``name`` whose refusals (``placed``) may cost only some
+    exercises: those charged (grader/engine/subset_charge.py), else the ``first`` refusal whole."""
     exercises = exercises_of(topic)
     try:  # inside the reading's clock: the charge reads the whole module again
-        cost = subset_charge.charged(
-            sources[name], found, {m: local[m] for m in local if m != name[:-3]}, clock, exercises=exercises
-        )
+        cost = subset_charge.charged(source, placed, mine, clock, exercises=exercises)
     except parsed.OverBudget as exc:
         return Verdict(Refusal(1, str(exc), SMALLER, name))
     if cost is None or not exercises:

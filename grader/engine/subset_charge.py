@@ -56,6 +56,12 @@ _TICK = 512  # statements or names between two looks at the clock
 _BUILTINS = frozenset(dir(builtins))
 
 
+def _tick(clock: parsed.Clock | None, step: int, what: str) -> None:
+    """A look at the reading's clock (if any) every :data:`_TICK` steps of a loop over ``what``."""
+    if clock is not None and step % _TICK == 0:
+        clock.check(what)
+
+
 @dataclass
 class Unit:
     """One top-level statement, or the statements that share a line (``a = 1; b = 2``)."""
@@ -117,26 +123,30 @@ def _module_scope(unit: Unit, imported: set[str]) -> None:
             unit.names |= bound
             imported |= bound
         elif isinstance(node, (ast.Attribute, ast.Subscript)) and not isinstance(node.ctx, ast.Load):
-            root, _ = chain(node.value if isinstance(node, ast.Subscript) else node)
-            while isinstance(root, ast.Subscript):  # x[0].y = ...: x changes
-                root, _ = chain(root.value)
-            if isinstance(root, ast.Name):
-                unit.binds.add(root.id)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            unit.binds.add(node.name)
-            unit.names.add(node.name)
-        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-            unit.binds.add(node.name)
-            unit.names.add(node.name)
-        elif isinstance(node, ast.MatchMapping) and node.rest:
-            unit.binds.add(node.rest)
-            unit.names.add(node.rest)
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if isinstance(value, ast.AST):
-                stack.append(value)
-            elif isinstance(value, list):
-                stack += [item for item in value if isinstance(item, ast.AST)]
+            changed = _changed_root(node)
+            if changed:
+                unit.binds.add(changed)
+        elif named := _handler_or_pattern_name(node):
+            unit.binds.add(named)
+            unit.names.add(named)
+        stack += ast.iter_child_nodes(node)
+
+
+def _changed_root(node: ast.Attribute | ast.Subscript) -> str | None:
+    """The name whose value an assignment to ``node`` changes (``x[0].y = ...``: x), if any."""
+    root, _ = chain(node.value if isinstance(node, ast.Subscript) else node)
+    while isinstance(root, ast.Subscript):
+        root, _ = chain(root.value)
+    return root.id if isinstance(root, ast.Name) else None
+
+
+def _handler_or_pattern_name(node: ast.AST) -> str | None:
+    """The name an ``except ... as`` clause or a match pattern (``case x``, ``*rest``, ``**rest``) binds."""
+    if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+        return node.name
+    if isinstance(node, ast.MatchMapping):
+        return node.rest
+    return None
 
 
 def _nested(source: str, units: list[Unit], clock: parsed.Clock | None) -> bool:
@@ -152,8 +162,7 @@ def _nested(source: str, units: list[Unit], clock: parsed.Clock | None) -> bool:
     while tables:
         table = tables.pop()
         seen += 1
-        if clock is not None and seen % _TICK == 0:
-            clock.check("the module's definitions")
+        _tick(clock, seen, "the module's definitions")
         at = bisect.bisect_right(firsts, table.get_lineno()) - 1
         if at < 0 or units[at].last < table.get_lineno():
             return False
@@ -181,8 +190,7 @@ def units_of(source: str, tree: ast.Module, clock: parsed.Clock | None = None) -
             units.append(Unit(first, last, [node]))
     imported: set[str] = set()
     for i, unit in enumerate(units):
-        if clock is not None and i % _TICK == 0:
-            clock.check("the module's statements")
+        _tick(clock, i, "the module's statements")
         _module_scope(unit, imported)
     if not _nested(source, units, clock):
         return None
@@ -205,8 +213,7 @@ def closure(
     while queue:
         i = queue.popleft()
         steps += 1
-        if clock is not None and steps % _TICK == 0:
-            clock.check("the module's charge")
+        _tick(clock, steps, "the module's charge")
         for name in (units[i].binds if forward else units[i].reads) - names:
             names.add(name)
             for other in index.get(name, ()):

@@ -53,6 +53,15 @@ class Refusal:
     missing: str = ""  # the module imported that is not installed (a typo): told as Python tells it
     syntax: bool = False  # the file does not parse: ``what`` is Python's words (nothing of it ran)
 
+    def said(self) -> dict[str, str | int]:
+        """Its place and words, as every message of it fills them in."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "refused": _(REFUSED) % {"what": text(self.what)},
+            "instead": text(self.instead),
+        }
+
     def message(self, topic: str, exercises: frozenset[str] = frozenset()) -> str:
         if self.syntax:
             return _(
@@ -60,10 +69,7 @@ class Refusal:
                 "exercises was graded (every check of %(topic)s scores 0); fix that line and save"
             ) % {"file": self.file, "line": self.line, "error": self.what, "topic": topic}
         values = {
-            "file": self.file,
-            "line": self.line,
-            "refused": _(REFUSED) % {"what": text(self.what)},
-            "instead": text(self.instead),
+            **self.said(),
             "topic": topic,
             "names": ", ".join(sorted(exercises)),
             "module": self.missing,
@@ -209,16 +215,8 @@ class _Check(ast.NodeVisitor):
     # names and attributes
     def visit_Name(self, node: ast.Name) -> None:
         name, facts = node.id, self.facts
-        if isinstance(node.ctx, ast.Store) and name == "self":
-            self.refuse(node, "assigning to self", "use another name for the new value")
-        elif isinstance(node.ctx, ast.Store):
-            in_class = bool(self.scopes) and isinstance(self.scopes[-1], ast.ClassDef)
-            if (
-                dunder(name)
-                and name not in rules.DUNDER_ASSIGN
-                and not (in_class and name in rules.DUNDER_DEFINE | rules.DUNDER_OWN)
-            ):
-                self.refuse(node, f"assigning {name}", "choose a name without double underscores")
+        if isinstance(node.ctx, ast.Store):
+            self.stored(node)
         elif name in facts.modules or (name in facts.imported and holds_refused(facts.imported[name])):
             if id(node) not in self.resolved:
                 self.refuse(node, f"the module {name} as a value", f"write {name}.<member> where you use it")
@@ -240,6 +238,18 @@ class _Check(ast.NodeVisitor):
             )
         elif dunder(name) and name not in rules.DUNDER_READ:
             self.refuse(node, name, "use the names your module defines")
+
+    def stored(self, node: ast.Name) -> None:
+        if node.id == "self":
+            self.refuse(node, "assigning to self", "use another name for the new value")
+            return
+        in_class = bool(self.scopes) and isinstance(self.scopes[-1], ast.ClassDef)
+        if (
+            dunder(node.id)
+            and node.id not in rules.DUNDER_ASSIGN
+            and not (in_class and node.id in rules.DUNDER_DEFINE | rules.DUNDER_OWN)
+        ):
+            self.refuse(node, f"assigning {node.id}", "choose a name without double underscores")
 
     def type_as_value(self, node: ast.Name) -> bool:
         """The builtin ``type`` handed on (``t = type``, ``f(type)``): called under another name it
@@ -402,13 +412,7 @@ class _Check(ast.NodeVisitor):
             self.refuse(
                 node, f"{dotted} with more than {rules.ARITY[dotted]} argument", "pass only the function"
             )
-        for keyword in node.keywords:
-            if keyword.arg in rules.KEYWORDS:
-                self.refuse(node, f"{keyword.arg}=", rules.KEYWORDS[keyword.arg])
-            elif keyword.arg in rules.LITERAL_KEYWORDS:
-                value, instead = rules.LITERAL_KEYWORDS[keyword.arg]
-                if not (isinstance(keyword.value, ast.Constant) and keyword.value.value == value):
-                    self.refuse(node, f"{keyword.arg}= other than {value}", instead)
+        self.keywords(node)
         if dotted in rules.POSITIONAL and (
             len(node.args) > rules.POSITIONAL[dotted][0]
             or any(k.arg is None for k in node.keywords)
@@ -421,6 +425,15 @@ class _Check(ast.NodeVisitor):
             )
         for arg in [*node.args, *node.keywords]:
             self.visit(arg)
+
+    def keywords(self, node: ast.Call) -> None:
+        for keyword in node.keywords:
+            if keyword.arg in rules.KEYWORDS:
+                self.refuse(node, f"{keyword.arg}=", rules.KEYWORDS[keyword.arg])
+            elif keyword.arg in rules.LITERAL_KEYWORDS:
+                value, instead = rules.LITERAL_KEYWORDS[keyword.arg]
+                if not (isinstance(keyword.value, ast.Constant) and keyword.value.value == value):
+                    self.refuse(node, f"{keyword.arg}= other than {value}", instead)
 
     def by_name(self, node: ast.Call, name: str) -> None:
         if name == "vars":

@@ -29,14 +29,9 @@ def member_problem(dotted: str) -> tuple[str, str] | None:
     """Why ``dotted`` (a module or a member reached from one) is outside the subset, or None.
     A member of a reviewed module must be allowed by the snapshot (:mod:`grader.sandboxed.subset_members`);
     past it (a class's or a function's attribute), the rules for any value's attributes hold."""
-    for member in rules.MEMBERS_OF_REFUSED:
-        if dotted == member or dotted.startswith(f"{member}."):
-            at = member
-            for part in dotted[len(member) + 1 :].split(".") if dotted != member else []:
-                at = f"{at}.{part}"
-                if problem := _attribute_problem(at, part):
-                    return problem
-            return None
+    member = next((m for m in rules.MEMBERS_OF_REFUSED if dotted == m or dotted.startswith(f"{m}.")), None)
+    if member is not None:  # past it, any value's attributes
+        return _attributes_problem(member, dotted[len(member) + 1 :].split(".") if dotted != member else [])
     root = _root_module(dotted)
     if root is None:
         return f"module {dotted.split('.')[0]}", "use torch, numpy, math and the modules the exercise names"
@@ -77,6 +72,15 @@ def _absent(module: str, name: str) -> bool:
         return importlib.util.find_spec(f"{module}.{name}") is None
     except (ImportError, ValueError):
         return True
+
+
+def _attributes_problem(at: str, parts: list[str]) -> tuple[str, str] | None:
+    """Why the chain of attributes ``parts`` read past ``at`` (a class or a function) is refused."""
+    for part in parts:
+        at = f"{at}.{part}"
+        if problem := _attribute_problem(at, part):
+            return problem
+    return None
 
 
 def _attribute_problem(at: str, part: str) -> tuple[str, str] | None:

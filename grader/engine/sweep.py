@@ -17,6 +17,8 @@ import signal
 import time
 from pathlib import Path
 
+from grader.sandboxed import ended_children
+
 PR_SET_CHILD_SUBREAPER = 36  # <linux/prctl.h>
 GONE = ("Z", "X")  # zombie, dead: nothing left to kill
 
@@ -87,17 +89,6 @@ def _kill(pid: int, root: int) -> None:
         os.close(handle)
 
 
-def _reap() -> None:
-    """Collect this process's dead children (orphans re-parented to it included)."""
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
-
-
 def kill_descendants(patience: float) -> list[int]:
     """SIGKILL this process's descendants until none is left; those still there after
     ``patience`` seconds. Each round kills every process seen, so one that keeps forking
@@ -108,7 +99,8 @@ def kill_descendants(patience: float) -> list[int]:
         alive = descendants(root)
         for pid in alive:
             _kill(pid, root)
-        _reap()
+        for _ in ended_children():  # collected: none is left a zombie
+            pass
         if not alive or time.monotonic() > deadline:
             return alive
         time.sleep(0.02)

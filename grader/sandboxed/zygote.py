@@ -57,7 +57,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from grader.sandboxed import seccomp, worker  # imported once here, not in every child
+from grader.sandboxed import ended_children, seccomp, worker  # imported once here, not in every child
 
 STATUS = struct.Struct("!ci")  # b"S", pid  |  b"X", wait status  |  b"T", 0 (tampered with)
 PR_SET_DUMPABLE = 4
@@ -361,13 +361,7 @@ class Zygote:
 
     def reap(self) -> None:
         """Reap every child that ended: one serving an order, or a spare that died waiting."""
-        while True:
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                return
-            if pid == 0:
-                return
+        for pid, status in ended_children():
             self.killed.discard(pid)
             if self.spare is not None and self.spare[0] == pid:  # died unused: forked again on demand
                 self.spare[1].close()

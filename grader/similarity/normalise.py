@@ -106,22 +106,41 @@ class _Walker:
         line = getattr(node, "lineno", line)
         if isinstance(node, (ast.expr_context, ast.Import, ast.ImportFrom)) or _is_bare_string(node):
             return
-        if isinstance(node, ast.Name):
-            self.emit(self.name(node.id), line)
-        elif isinstance(node, ast.Constant):
-            self.emit("S" if isinstance(node.value, (str, bytes)) else repr(node.value), line)
-        elif isinstance(node, ast.arg):
-            self.emit("V", line)  # its annotation is dropped
+        leaf = self.leaf(node)
+        if leaf is not None:
+            self.emit(leaf, line)
         elif isinstance(node, ast.Attribute):
-            if isinstance(node.value, ast.Name) and node.value.id == "self":
-                self.emit("self.A", line)
-            else:
-                self.walk(node.value, line)
-                self.emit("." + node.attr, line)
+            self.walk(node.value, line)
+            self.emit("." + node.attr, line)
         elif isinstance(node, ast.keyword):
             self.emit(f"{node.arg or '**'}=", line)
             self.walk(node.value, line)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        elif isinstance(node, (*DEFINITIONS, ast.AnnAssign)):
+            self.statement(node, line)
+        else:
+            self.emit(type(node).__name__, line)
+            for _, value in ast.iter_fields(node):
+                for child in value if isinstance(value, list) else [value]:
+                    if isinstance(child, ast.AST):
+                        self.walk(child, line)
+
+    def leaf(self, node: ast.AST) -> str | None:
+        """The one token a name, a constant, a parameter or an attribute of self stands for."""
+        if isinstance(node, ast.Name):
+            return self.name(node.id)
+        if isinstance(node, ast.Constant):
+            return "S" if isinstance(node.value, (str, bytes)) else repr(node.value)
+        if isinstance(node, ast.arg):
+            return "V"  # its annotation is dropped
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+            return "self.A"
+        return None
+
+    def statement(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.AnnAssign, line: int
+    ) -> None:
+        """A definition's tokens (its name and annotations dropped), or an annotated assignment's."""
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self.emit("def", line)
             self.walk(node.args, line)
             for child in [*node.decorator_list, *node.body]:
@@ -130,17 +149,11 @@ class _Walker:
             self.emit("class", line)
             for child in [*node.bases, *node.keywords, *node.decorator_list, *node.body]:
                 self.walk(child, line)
-        elif isinstance(node, ast.AnnAssign):
+        else:
             self.emit("Assign", line)
             self.walk(node.target, line)
             if node.value is not None:
                 self.walk(node.value, line)
-        else:
-            self.emit(type(node).__name__, line)
-            for _, value in ast.iter_fields(node):
-                for child in value if isinstance(value, list) else [value]:
-                    if isinstance(child, ast.AST):
-                        self.walk(child, line)
 
 
 def _reached(start: ast.stmt, helpers: dict[str, list[ast.stmt]]) -> list[ast.stmt]:

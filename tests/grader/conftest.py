@@ -23,6 +23,7 @@ from tiers import (  # noqa: F401  (each test in exactly one tier; -m unit impor
 from grader import defaults
 from grader.engine.client import TopicSession
 from grader.engine.staging import stage
+from grader.sandboxed import dynamo_free
 
 # Every `grade` a test starts grades in its own process, never on a learner's warm engine
 # (grader/apps/daemon.py); tests/grader/test_daemon.py asks for one in a folder of its own.
@@ -35,6 +36,10 @@ os.environ.setdefault("TORCHGRADE_FRESH", "1")
 # stored answers' check: docs/benchmark.md, "CI"), and a child forked after a parallel op can
 # deadlock (why the workers and the zygote run with one).
 torch.set_num_threads(defaults.TRUSTED_THREADS)
+# ...and runs the worker's probe kit as a worker does: torch's compiler-off wrappers (every dispatch
+# mode's) without importing torch._dynamo (grader/sandboxed/dynamo_free.py, as the zygote and a run
+# in one process skip it): ~1 s of the unit tier's CPU, paid by whichever test first recorded ops.
+dynamo_free.skip()
 # The benchmark's class (complete answers) lives outside the package: tests import it as `bench_class`.
 sys.path.insert(0, str(REPO / "tests" / "bench"))
 

@@ -20,6 +20,7 @@ from helpers import REPO
 from pty_run import run_in_pty
 
 from grader.apps import daemon
+from grader.commands.learner import check_command
 
 IDLE = 60  # seconds the test's server waits for a request before it exits
 
@@ -166,8 +167,12 @@ def test_no_daemon_flag_and_variable_keep_grade_in_its_own_process(monkeypatch):
     assert daemon.wanted("check", False) and daemon.wanted("next", False)
     assert not daemon.wanted("check", True)  # --no-daemon, as Click parsed it
     assert daemon.wanted("watch", False) and not daemon.wanted("release", False)
-    monkeypatch.setenv(daemon.NO_DAEMON_ENV, "1")
-    assert not daemon.wanted("check", False)
+    assert not daemon.declined(os.environ)
+    for value, declines in (("1", True), ("yes", True), ("0", False), ("false", False)):
+        monkeypatch.setenv(daemon.NO_DAEMON_ENV, value)
+        assert daemon.declined(os.environ) == declines, value  # the client, before Click
+        parsed = check_command.make_context("check", ["exercises"], resilient_parsing=True)
+        assert parsed.params["no_daemon"] == declines, value  # Click, where a command line is parsed
     monkeypatch.delenv(daemon.NO_DAEMON_ENV)
     monkeypatch.delattr(socket, "SO_PEERCRED")  # macOS: no peer credentials of this kind
     assert not daemon.wanted("check", False)

@@ -36,7 +36,6 @@ PRIVATE = {
     ("grader/apps/selfcheck.py", "_message"): "colab",  # google.colab._message: the open notebook
     ("grader/checks/battery.py", "_BatchNorm"): "torch",
     ("grader/checks/error_types.py", "_LinAlgError"): "torch",
-    ("grader/engine/subset_charge.py", "_fields"): "python",  # ast.AST._fields, the node's documented fields
     ("grader/sandboxed/dynamo_free.py", "_C"): "torch",
     (
         "grader/sandboxed/dynamo_free.py",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,24 @@ class LmsName:
     original: str  # the student's own name for the file ("" for a folder)
     late: bool = False
     attachment: str = ""  # Canvas: the file's attachment id (its upload of comments names it)
+
+
+def read_name(lms: str, pattern: re.Pattern[str], name: str) -> LmsName | None:
+    """``name`` read by an LMS's ``pattern``, None where it does not match: its groups person,
+    user and original, and late and attachment where it has them; a group that took nothing
+    reads as "" (late as False)."""
+    found = pattern.match(name)
+    if found is None:
+        return None
+    group = found.groupdict()
+    return LmsName(
+        lms=lms,
+        person=group["person"] or "",
+        user_id=group["user"] or "",
+        original=group["original"] or "",
+        late=bool(group.get("late")),
+        attachment=group.get("attachment") or "",
+    )
 
 
 @dataclass(frozen=True)

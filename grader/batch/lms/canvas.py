@@ -43,6 +43,7 @@ from grader.batch.lms.base import (
     name_keys,
     parse_points,
     put,
+    read_name,
     write_table,
 )
 
@@ -89,17 +90,7 @@ class Canvas:
     order = 0
 
     def entry_name(self, name: str) -> LmsName | None:
-        found = NAME.match(name)
-        if found is None:
-            return None
-        return LmsName(
-            lms=self.name,
-            person=found["person"] or "",
-            user_id=found["user"],
-            original=found["original"],
-            late=bool(found["late"]),
-            attachment=found["attachment"],
-        )
+        return read_name(self.name, NAME, name)
 
     def owners(self, roster: Roster, name: LmsName) -> list[Member]:
         """By the user id (Canvas writes the name, the student only the file's own name; a

@@ -39,6 +39,7 @@ from grader.batch.lms.base import (
     name_key,
     parse_points,
     put,
+    read_name,
     write_table,
 )
 from grader.batch.lms.plain import IDENTIFIERS, identified, simple_table
@@ -64,15 +65,7 @@ class Moodle:
     order = 10
 
     def entry_name(self, name: str) -> LmsName | None:
-        found = NAME.match(name)
-        if found is None:
-            return None
-        return LmsName(
-            lms=self.name,
-            person=found["person"],
-            user_id=found["user"] or "",
-            original=found["original"] or "",
-        )
+        return read_name(self.name, NAME, name)
 
     def owners(self, roster: Roster, name: LmsName) -> list[Member]:
         """A team's every member (the worksheet's Group); else the participant id, under the
