@@ -109,13 +109,15 @@ def _catalogue(lang: str) -> gettext.NullTranslations:
     imports and consults the locale module for nothing here); none: the source's words."""
     import gettext  # here: English never reads a catalogue
 
-    found = gettext.NullTranslations()
-    for path in [LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo", *pack_catalogues(lang)]:
-        try:
-            with path.open("rb") as handle:
-                found.add_fallback(gettext.GNUTranslations(handle))  # the grader's first, then each pack's
-        except OSError:
-            continue
+    found: gettext.NullTranslations
+    try:
+        with (LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as handle:
+            found = gettext.GNUTranslations(handle)
+    except OSError:
+        found = gettext.NullTranslations()
+    for path in pack_catalogues(lang):  # after the grader's own: each pack's, for its suite's words
+        with path.open("rb") as handle:
+            found.add_fallback(gettext.GNUTranslations(handle))
     return found
 
 

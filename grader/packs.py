@@ -55,28 +55,16 @@ class Topic:
     seconds: float
     exercises: tuple[str, ...]
     pack: Pack
-
-    @property
-    def stub(self) -> Path:
-        return self.pack.stubs / f"{self.name}.py"
-
-    @property
-    def solution(self) -> Path:
-        return self.pack.references / f"{self.name}.py"
+    stub: Path
+    solution: Path  # the reference
+    # its domains and answers stay in the pack's own folder where TORCHGRADE_SUITES points the
+    # built-in suites elsewhere (a test's or an instructor's own suites)
+    domains: Path
+    answers: Path
 
     @property
     def suite(self) -> Path:
         return self.pack.suites / f"suite_{self.name}.py"
-
-    # A topic's domains and answers stay in its pack's own folder when TORCHGRADE_SUITES points
-    # the built-in suites elsewhere (a test's or an instructor's own suites)
-    @property
-    def domains(self) -> Path:
-        return self.pack.suites_folder / f"domains_{self.name}.py"
-
-    @property
-    def answers(self) -> Path:
-        return self.pack.suites_folder / f"answers_{self.name}.pt"
 
     @property
     def equivalent_mutants(self) -> Path:
@@ -118,7 +106,17 @@ def _topic(path: Path, entry: Any, pack: Pack) -> Topic:
     seconds = entry.get("seconds", 1.0)
     if not isinstance(seconds, (int, float)) or seconds <= 0:
         raise _fail(path, f"topics.{entry['name']}.seconds", "a positive number")
-    return Topic(entry["name"], float(seconds), tuple(names), pack)
+    name = entry["name"]
+    return Topic(
+        name,
+        float(seconds),
+        tuple(names),
+        pack,
+        stub=pack.stubs / f"{name}.py",
+        solution=pack.references / f"{name}.py",
+        domains=pack.suites_folder / f"domains_{name}.py",
+        answers=pack.suites_folder / f"answers_{name}.pt",
+    )
 
 
 def read_pack(root: Path) -> tuple[Pack, tuple[Topic, ...]]:

@@ -131,16 +131,17 @@ class _Pending:
     done: int = 0
 
 
+def _ungraded(student: str, content_hash: str, version: str, status: str, reason: str) -> Row:
+    """The row of a submission that was not graded: rejected, crashed or missing."""
+    return Row(
+        student=student, content_hash=content_hash, suite_version=version, status=status, reason=reason
+    )
+
+
 def _row(pending: _Pending, version: str, options: Options) -> Row:
     item = pending.item
     if pending.problem:
-        return Row(
-            student=item.student,
-            content_hash=item.content_hash,
-            suite_version=version,
-            status="crashed",
-            reason=pending.problem,
-        )
+        return _ungraded(item.student, item.content_hash, version, "crashed", pending.problem)
     wall = time.monotonic() - (pending.started or time.monotonic())
     report = build_report(
         item.path,
@@ -175,7 +176,7 @@ def _no_submission_rows(absent: list[Member], earlier: list[Row], version: str) 
     """A 0 row for each absent student, unless an earlier grading of theirs is on record."""
     graded_before = {r.student for r in earlier if r.status != "missing"}
     return [
-        Row(student=m.key, content_hash="", suite_version=version, status="missing", reason="no submission")
+        _ungraded(m.key, "", version, "missing", "no submission")
         for m in absent
         if m.key not in graded_before
     ]
@@ -344,15 +345,7 @@ def _tasks(
         item = take_submission(submission, scratch, grading.selection.topics)
         summary.students.append(item.student)
         if isinstance(item, Rejected):
-            run.record(
-                Row(
-                    student=item.student,
-                    content_hash="",
-                    suite_version=version,
-                    status="rejected",
-                    reason=item.reason,
-                )
-            )
+            run.record(_ungraded(item.student, "", version, "rejected", item.reason))
             continue
         if run.gradebook.is_current(item.student, item.content_hash, version):
             summary.skipped += 1
@@ -365,15 +358,7 @@ def _tasks(
             if refused:
                 raise UsageProblem(refused)
         except UsageProblem as exc:
-            run.record(
-                Row(
-                    student=item.student,
-                    content_hash=item.content_hash,
-                    suite_version=version,
-                    status="rejected",
-                    reason=str(exc)[:300],
-                )
-            )
+            run.record(_ungraded(item.student, item.content_hash, version, "rejected", str(exc)[:300]))
             continue
         pending = _Pending(item, topics, rule)
         student_options = replace(run_options, student=item.student if grading.course_seed else None)

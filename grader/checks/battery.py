@@ -21,54 +21,15 @@ from torch import nn  # noqa: F401
 from grader.checks import domain_answers, domain_cases, domains
 from grader.checks.judge import CheckFailed, describe, expect_close, expect_tensor, fail
 from grader.i18n import N_, Verbatim, _, text
+from grader.sandboxed import probe_kit as kit  # the walkers' shared steps: kit.* in the worker too
 
 
 def walk_calls(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The battery's function calls on ``mod``: one result dict per case (``{"error": text}`` when it
     raised), the outputs with the inputs' fate (changed? sharing memory?) and the gradients asked for."""
 
-    def noncontiguous(t: Any) -> Any:
-        # the same values behind other strides: the last two axes stored column-major (x.T of a
-        # contiguous tensor, which .view(-1) refuses), a 1-D tensor every other element
-        if not isinstance(t, torch.Tensor) or t.dim() == 0:
-            return t
-        if t.dim() == 1:
-            return torch.stack([t, torch.zeros_like(t)], dim=-1).select(-1, 0)
-        return t.mT.contiguous().mT
-
-    fns = {
-        "cube": lambda t: t**3,
-        "view": lambda t: t.reshape(-1)[: max(1, t.numel() // 2)],
-        "first": lambda t: t.reshape(-1)[0],  # a 0-dim view of a contiguous t
-        "sum_sq": lambda t: (t * t).sum(),
-        "exp30": lambda t: torch.exp(30 * t).sum(),
-        "float_poly": lambda t: float((t**3 - 2 * t).sum()),
-    }
-
-    def resolve(a: Any) -> Any:
-        if isinstance(a, tuple) and len(a) == 2 and a[0] == "__gen__":
-            return torch.Generator().manual_seed(a[1])
-        if isinstance(a, tuple) and len(a) == 2 and a[0] == "__fn__":
-            return fns[a[1]]
-        if isinstance(a, list):
-            return [resolve(x) for x in a]
-        return a
-
-    def target(name: str) -> Any:
-        obj = mod
-        for part in name.split("."):
-            obj = getattr(obj, part)
-        return obj
-
     def weights(out: torch.Tensor) -> torch.Tensor:
         return torch.linspace(0.5, 1.5, out.numel(), dtype=out.dtype).reshape(out.shape)
-
-    def same(a: Any, b: torch.Tensor) -> bool:
-        return (
-            isinstance(a, torch.Tensor)
-            and a.shape == b.shape
-            and bool(torch.equal(a.nan_to_num(7.0), b.nan_to_num(7.0)))
-        )
 
     def shares(out: Any, args: list[Any]) -> bool:
         outs = out if isinstance(out, (tuple, list)) else [out]
@@ -78,18 +39,20 @@ def walk_calls(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict
         )
 
     def call(case: dict[str, Any]) -> dict[str, Any]:
-        args = [resolve(a) for a in case["args"]]
-        args = [noncontiguous(a) if i in case["noncontig"] else a for i, a in enumerate(args)]
+        args = [kit.resolved(a) for a in case["args"]]
+        args = [kit.noncontiguous(a) if i in case["noncontig"] else a for i, a in enumerate(args)]
         for i in case["wrt"]:
             args[i] = args[i].detach().clone().requires_grad_(True)
         before = [a.detach().clone() if isinstance(a, torch.Tensor) else None for a in args]
         if case["seed"] is not None:
             torch.manual_seed(case["seed"])
-        out = target(case["name"])(*args, **{k: resolve(v) for k, v in case["kwargs"].items()})
+        out = kit.attribute(mod, case["name"])(
+            *args, **{k: kit.resolved(v) for k, v in case["kwargs"].items()}
+        )
         if not isinstance(out, (torch.Tensor, tuple, list, dict, int, float)) and hasattr(out, "__iter__"):
             out = list(out)
         found = {"out": out, "aliased": shares(out, args)}
-        found["unchanged"] = [b is None or same(b, a.detach()) for a, b in zip(args, before)]
+        found["unchanged"] = [b is None or kit.same_values(b, a.detach()) for a, b in zip(args, before)]
         found["written"] = [args[i].detach().clone() for i in case["writes"]]
         if case["wrt"]:  # a tensor, or a tuple of them (attention's out and weights): each weighted
             outs = [
@@ -104,41 +67,11 @@ def walk_calls(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict
             )
         return found
 
-    found = []
-    for case in cases:
-        try:
-            found.append({"call": call}[case["kind"]](case))
-        except NotImplementedError:  # a stub: not started, as every other check says
-            raise
-        except Exception as error:  # one raising case names its own dimension
-            found.append({"error": f"{type(error).__name__}: {error}"[:300]})
-    return found
+    return kit.each_case(cases, {"call": call})
 
 
 def walk_modules(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The battery's modules: each built under one seed, then fed its inputs in turn (state across calls)."""
-
-    def noncontiguous(t: Any) -> Any:
-        # the same values behind other strides: the last two axes stored column-major (x.T of a
-        # contiguous tensor, which .view(-1) refuses), a 1-D tensor every other element
-        if not isinstance(t, torch.Tensor) or t.dim() == 0:
-            return t
-        if t.dim() == 1:
-            return torch.stack([t, torch.zeros_like(t)], dim=-1).select(-1, 0)
-        return t.mT.contiguous().mT
-
-    def target(name: str) -> Any:
-        obj = mod
-        for part in name.split("."):
-            obj = getattr(obj, part)
-        return obj
-
-    def same(a: Any, b: torch.Tensor) -> bool:
-        return (
-            isinstance(a, torch.Tensor)
-            and a.shape == b.shape
-            and bool(torch.equal(a.nan_to_num(7.0), b.nan_to_num(7.0)))
-        )
 
     def by_shape(model: torch.nn.Module) -> None:
         # every weight drawn from its shape alone, every other parameter (biases, norms) from its
@@ -159,43 +92,29 @@ def walk_modules(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[di
     def module(case: dict[str, Any]) -> dict[str, Any]:
         torch.manual_seed(case["seed"] or 0)
         ctor_args, ctor_kwargs = case["ctor"]
-        model = target(case["name"])(*ctor_args, **ctor_kwargs)
+        model = kit.attribute(mod, case["name"])(*ctor_args, **ctor_kwargs)
         if case.get("fill"):
             by_shape(model)
         model.train(case["mode"] == "train")
         outs, unchanged = [], []
         for i, x in enumerate(case["args"]):
-            x = noncontiguous(x) if i in case["noncontig"] else x
+            x = kit.noncontiguous(x) if i in case["noncontig"] else x
             before = x.clone()
             outs.append(model(x).detach())
-            unchanged.append(same(before, x))
+            unchanged.append(kit.same_values(before, x))
         return {"out": outs, "unchanged": unchanged, "aliased": False}
 
-    found = []
-    for case in cases:
-        try:
-            found.append({"module": module}[case["kind"]](case))
-        except NotImplementedError:  # a stub: not started, as every other check says
-            raise
-        except Exception as error:  # one raising case names its own dimension
-            found.append({"error": f"{type(error).__name__}: {error}"[:300]})
-    return found
+    return kit.each_case(cases, {"module": module})
 
 
 def walk_scenarios(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The battery's scenarios: an optimiser's steps, a Value's backward, a training loop, a dataset."""
 
-    def target(name: str) -> Any:
-        obj = mod
-        for part in name.split("."):
-            obj = getattr(obj, part)
-        return obj
-
     def optimise(case: dict[str, Any]) -> dict[str, Any]:
         s = case["kwargs"]
         params = [p.clone().requires_grad_(True) for p in s["params"]]
         groups = [{"params": [params[i] for i in g["params"]], **g["options"]} for g in s["groups"]]
-        opt = target(case["name"])(groups, **s["options"])
+        opt = kit.attribute(mod, case["name"])(groups, **s["options"])
         path = []
         for step, grads in enumerate(s["grads"], 1):
             for p, g in zip(params, grads):
@@ -205,14 +124,14 @@ def walk_scenarios(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[
             opt.step()
             path.append([p.detach().clone() for p in params])
             if step == s.get("reload"):  # the state goes on in a new optimiser, by its state_dict()
-                again = target(case["name"])(groups, **s["options"])
+                again = kit.attribute(mod, case["name"])(groups, **s["options"])
                 again.load_state_dict(opt.state_dict())
                 opt = again
         return {"out": path, "unchanged": [], "aliased": False}
 
     def value(case: dict[str, Any]) -> dict[str, Any]:
         op, x = case["args"]
-        v = target(case["name"])(x)
+        v = kit.attribute(mod, case["name"])(x)
         out = getattr(v, op)()
         out.backward()
         return {"out": [out.data, v.grad], "unchanged": [], "aliased": False}
@@ -228,9 +147,9 @@ def walk_scenarios(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[
         if case["name"] == "train_epoch":
             loss = F.binary_cross_entropy if s["c"] == 1 else F.cross_entropy
             opt = torch.optim.SGD(model.parameters(), lr=0.1)
-            got = target(case["name"])(model, batches, loss, opt, "cpu")
+            got = kit.attribute(mod, case["name"])(model, batches, loss, opt, "cpu")
         else:
-            got = target(case["name"])(model, batches, "cpu")
+            got = kit.attribute(mod, case["name"])(model, batches, "cpu")
         found = {
             "out": [got, [p.detach().clone() for p in model.parameters()]],
             "unchanged": [],
@@ -243,21 +162,11 @@ def walk_scenarios(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[
     def dataset(case: dict[str, Any]) -> dict[str, Any]:
         from grader.checks import dataset_path
 
-        ds = target(case["name"])(str(dataset_path(case["args"][0])))
+        ds = kit.attribute(mod, case["name"])(str(dataset_path(case["args"][0])))
         n = len(ds)
         return {"out": [n, list(ds[0]), list(ds[n - 1])], "unchanged": [], "aliased": False}
 
-    found = []
-    for case in cases:
-        try:
-            found.append(
-                {"optim": optimise, "value": value, "loop": loop, "dataset": dataset}[case["kind"]](case)
-            )
-        except NotImplementedError:  # a stub: not started, as every other check says
-            raise
-        except Exception as error:  # one raising case names its own dimension
-            found.append({"error": f"{type(error).__name__}: {error}"[:300]})
-    return found
+    return kit.each_case(cases, {"optim": optimise, "value": value, "loop": loop, "dataset": dataset})
 
 
 def exercises(topic: str) -> list[str]:
@@ -342,26 +251,7 @@ def judge_case(
         "case": f"{case.name} {text(case.note)}".strip(),
         "dimension": _(domains.LABELS[case.dim]),
     }
-    if not isinstance(mine, dict):
-        fail(what, N_("a result"), describe(mine))
-    if "error" in mine:
-        fail(what, N_("a result"), Verbatim(_("an error: %(error)s") % {"error": mine["error"]}), hint=hint)
-    unchanged = mine.get("unchanged", [])
-    for i, kept in enumerate(unchanged):
-        if kept is not True and i not in domain.writes:
-            fail(
-                what,
-                N_("its inputs left as they were"),
-                _("argument %(number)d changed") % {"number": i + 1},
-                hint=domains.HINTS["aliasing"],
-            )
-    if domain.fresh and mine.get("aliased") is True:
-        fail(
-            what,
-            N_("a new tensor"),
-            N_("a tensor sharing memory with an input"),
-            hint=domains.HINTS["aliasing"],
-        )
+    _judge_result(domain, mine, what, hint)
     if case.differs_from is not None:
         other = everything[case.differs_from]
         if isinstance(other, dict) and "out" in other and _equal(mine.get("out"), other["out"]):
@@ -383,6 +273,41 @@ def judge_case(
     want = everything[case.same_as] if case.same_as is not None else ref
     if case.same_as is not None and (not isinstance(want, dict) or "error" in want):
         return  # the case it is compared with failed on its own
+    _judge_values(domain, case, mine, want, what, hint)
+
+
+def _judge_result(domain: domains.Domain, mine: Any, what: str, hint: str) -> None:
+    """A result, not an error; the inputs left as they were and, where promised, a new tensor."""
+    if not isinstance(mine, dict):
+        fail(what, N_("a result"), describe(mine))
+    if "error" in mine:
+        fail(what, N_("a result"), Verbatim(_("an error: %(error)s") % {"error": mine["error"]}), hint=hint)
+    for i, kept in enumerate(mine.get("unchanged", [])):
+        if kept is not True and i not in domain.writes:
+            fail(
+                what,
+                N_("its inputs left as they were"),
+                _("argument %(number)d changed") % {"number": i + 1},
+                hint=domains.HINTS["aliasing"],
+            )
+    if domain.fresh and mine.get("aliased") is True:
+        fail(
+            what,
+            N_("a new tensor"),
+            N_("a tensor sharing memory with an input"),
+            hint=domains.HINTS["aliasing"],
+        )
+
+
+def _judge_values(
+    domain: domains.Domain,
+    case: domains.Case,
+    mine: dict[str, Any],
+    want: dict[str, Any],
+    what: str,
+    hint: str,
+) -> None:
+    """The outputs, the arguments written, the gradients and the mode left, against ``want``."""
     rtol, atol = tolerance(domain, case)
     compare(mine.get("out"), want.get("out"), what, rtol, atol, hint)
     if "written" in want and domain.writes:

@@ -377,4 +377,73 @@ def manual_seed(seed: int) -> None:
         torch.default_generator.manual_seed(int(seed))
 
 
+# -- the battery's walkers' shared steps (grader/checks/battery.py: in the worker, and on the
+# reference's namespace where its answers are recorded)
+
+
+def noncontiguous(t: Any) -> Any:
+    """The same values behind other strides: the last two axes stored column-major (x.T of a
+    contiguous tensor, which .view(-1) refuses), a 1-D tensor every other element."""
+    if not isinstance(t, torch.Tensor) or t.dim() == 0:
+        return t
+    if t.dim() == 1:
+        return torch.stack([t, torch.zeros_like(t)], dim=-1).select(-1, 0)
+    return t.mT.contiguous().mT
+
+
+_NAMED_FUNCTIONS: dict[str, Callable[[Any], Any]] = {  # what a case names for the worker to build
+    "cube": lambda t: t**3,
+    "view": lambda t: t.reshape(-1)[: max(1, t.numel() // 2)],
+    "first": lambda t: t.reshape(-1)[0],  # a 0-dim view of a contiguous t
+    "sum_sq": lambda t: (t * t).sum(),
+    "exp30": lambda t: torch.exp(30 * t).sum(),
+    "float_poly": lambda t: float((t**3 - 2 * t).sum()),
+}
+
+
+def resolved(a: Any) -> Any:
+    """A case's argument as the call takes it: a seeded generator or a named function where the
+    case names one (grader/checks/domains.py: seeded_generator, named_function)."""
+    if isinstance(a, tuple) and len(a) == 2 and a[0] == "__gen__":
+        return torch.Generator().manual_seed(a[1])
+    if isinstance(a, tuple) and len(a) == 2 and a[0] == "__fn__":
+        return _NAMED_FUNCTIONS[a[1]]
+    if isinstance(a, list):
+        return [resolved(x) for x in a]
+    return a
+
+
+def same_values(a: Any, b: torch.Tensor) -> bool:
+    """``a`` is a tensor of ``b``'s shape and values (NaN equal to NaN)."""
+    return (
+        isinstance(a, torch.Tensor)
+        and a.shape == b.shape
+        and bool(torch.equal(a.nan_to_num(7.0), b.nan_to_num(7.0)))
+    )
+
+
+def attribute(mod: Any, name: str) -> Any:
+    """``mod``'s attribute at a dotted ``name`` (``Value.relu``)."""
+    obj = mod
+    for part in name.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def each_case(
+    cases: Sequence[dict[str, Any]], kinds: dict[str, Callable[[dict[str, Any]], Any]]
+) -> list[Any]:
+    """Each case's result by its kind's walker; one that raised as ``{"error": text}`` (its own
+    dimension named), a stub's NotImplementedError raised (not started, as every other check says)."""
+    found = []
+    for case in cases:
+        try:
+            found.append(kinds[case["kind"]](case))
+        except NotImplementedError:
+            raise
+        except Exception as error:
+            found.append({"error": f"{type(error).__name__}: {error}"[:300]})
+    return found
+
+
 sys.modules[__name__].__class__ = ReadOnlyModule

@@ -153,3 +153,27 @@ def test_a_pack_topic_is_released_and_graded_on_gradescope(tmp_path):
     results = json.loads((root / "results" / "results.json").read_text())
     assert results["score"] == sum(t["max_score"] for t in results["tests"]) > 0, results
     shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.mark.unit
+def test_a_packs_catalogue_translates_its_suites_words_after_the_graders(monkeypatch, tmp_path):
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    from grader import i18n
+
+    catalog = Catalog(locale="zh_CN")
+    catalog.add("the weights of a head", "一个头的权重")
+    catalog.add("a result", "另一个译文")  # the grader's own word: its catalogue wins
+    folder = tmp_path / "locale" / "zh_CN" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with (folder / "heads.mo").open("wb") as handle:
+        write_mo(handle, catalog)
+    monkeypatch.setenv(packs.PACKS_ENV, str(tmp_path))
+    monkeypatch.setenv("TORCHGRADE_LANG", "zh_CN")
+    i18n._catalogue.cache_clear()
+    try:
+        assert i18n._("the weights of a head") == "一个头的权重"
+        assert i18n._("a result") == "一个结果"
+    finally:
+        i18n._catalogue.cache_clear()
