@@ -20,17 +20,19 @@ from pathlib import Path
 from grader.apps.learner import DEFINITIONS, _span, topic_of_exercise
 from grader.engine.selection import UsageProblem
 from grader.i18n import _, language
-from grader.topics import REPO_ROOT
+from grader.topics import REPO_ROOT, of, reference_file
 
 HINTS_DIR = REPO_ROOT / "hints"
 NO_SOLUTIONS_ENV = "TORCHGRADE_NO_SOLUTIONS"  # a course that keeps the worked solutions shut
 
 
 def hints_file(topic: str) -> Path:
-    """``hints/<topic>.md``, or its translation ``hints/<lang>/<topic>.md`` where the learner's
-    language has one (the same ladders: tests/grader/test_hints_i18n.py)."""
-    translated = HINTS_DIR / language() / f"{topic}.md"
-    return translated if language() != "en" and translated.is_file() else HINTS_DIR / f"{topic}.md"
+    """``hints/<topic>.md`` in its pack, or its translation ``hints/<lang>/<topic>.md`` where the
+    learner's language has one (the same ladders: tests/grader/test_hints_i18n.py)."""
+    found = of(topic)
+    folder = found.pack.hints if found is not None else HINTS_DIR
+    translated = folder / language() / f"{topic}.md"
+    return translated if language() != "en" and translated.is_file() else folder / f"{topic}.md"
 
 
 def parse(text: str) -> dict[str, list[str]]:
@@ -138,7 +140,7 @@ def solution(exercise: str) -> str:
             )
             % {"exercise": exercise}
         )
-    source = (REPO_ROOT / "solutions" / f"{topic}.py").read_text(encoding="utf-8")
+    source = reference_file(topic).read_text(encoding="utf-8")
     tree = ast.parse(source)
     node = next((n for n in tree.body if isinstance(n, DEFINITIONS) and n.name == exercise), None)
     if node is None:
