@@ -22,6 +22,7 @@ from nbformat import NotebookNode
 from grader import defaults
 from grader.similarity.fingerprint import kgram_hashes
 from grader.similarity.normalise import DEFINITIONS, exercise_names, units
+from grader.topics import MANIFEST, REPO_ROOT
 
 
 @dataclass(frozen=True)
@@ -83,14 +84,24 @@ def _grams(tree: ast.Module) -> dict[str, tuple[ast.stmt, set[int]]]:
     }
 
 
-def answers(solutions: Path, exercises: Path) -> list[Answer]:
-    """Every definition of ``solutions/`` big enough to recognise, less what its stub holds."""
+def course_files(checkout: Path, folder: str) -> list[Path]:
+    """``checkout/<folder>/*.py`` (solutions or exercises) and, in this checkout, the course's
+    packs' references or stubs too."""
+    found = sorted((checkout / folder).glob("*.py"))
+    if checkout.resolve() == REPO_ROOT.resolve():
+        own = [t.solution if folder == "solutions" else t.stub for t in MANIFEST if not t.pack.built_in]
+        found += [path for path in own if path.is_file()]
+    return found
+
+
+def answers(solutions: list[Path], stubs: list[Path]) -> list[Answer]:
+    """Every definition of the ``solutions`` big enough to recognise, less what the stubs hold."""
     stub_grams: set[int] = set()
-    for stub in sorted(exercises.glob("*.py")):
+    for stub in stubs:
         for tree, _ in modules_in(stub.read_text()):
             stub_grams.update(g for node, grams in _grams(tree).values() if is_stub(node) for g in grams)
     found = []
-    for path in sorted(solutions.glob("*.py")):
+    for path in solutions:
         solution = _parse(path.read_text())
         for name, (node, grams) in (_grams(solution) if solution else {}).items():
             own = frozenset(grams - stub_grams)
@@ -99,9 +110,11 @@ def answers(solutions: Path, exercises: Path) -> list[Answer]:
     return found
 
 
-def exercise_names_in(exercises: Path) -> set[str]:
-    """The exercises the stubs define (their public top-level functions and classes)."""
-    trees = [_parse(stub.read_text()) for stub in exercises.glob("*.py")]
+def exercise_names_in(exercises: Path | list[Path]) -> set[str]:
+    """The exercises the stubs (a folder's, or these files) define: their public top-level
+    functions and classes."""
+    stubs = sorted(exercises.glob("*.py")) if isinstance(exercises, Path) else exercises
+    trees = [_parse(stub.read_text()) for stub in stubs]
     return {n for tree in trees if tree for n in exercise_names(tree) if not n.startswith("_")}
 
 
@@ -160,9 +173,9 @@ def refuse(
         for index, cell in enumerate(notebook.cells, start=1):
             if cell.cell_type == "code":
                 texts[f"{name} cell {index}"] = cell.source
-    exercises = checkout / "exercises"
+    stubs = course_files(checkout, "exercises")
     found = scan(
-        texts, answers(checkout / "solutions", exercises), exercise_names_in(exercises), allowed=allowed
+        texts, answers(course_files(checkout, "solutions"), stubs), exercise_names_in(stubs), allowed=allowed
     )
     found += prose_leaks(prose or {}, checkout)
     if found:
@@ -179,11 +192,11 @@ def solution_lines(checkout: Path) -> dict[str, str]:
     that the stubs do not hold as well: not scaffolding any code says (``super().__init__()``)."""
     stubs = {
         _squeezed(line)
-        for stub in (checkout / "exercises").glob("*.py")
+        for stub in course_files(checkout, "exercises")
         for line in stub.read_text().splitlines()
     }
     found: dict[str, str] = {}
-    for path in sorted((checkout / "solutions").glob("*.py")):
+    for path in course_files(checkout, "solutions"):
         for number, line in enumerate(path.read_text().splitlines(), start=1):
             code = _squeezed(line)
             computes = any(op in code for op in "+-*/@")

@@ -177,3 +177,27 @@ def test_a_packs_catalogue_translates_its_suites_words_after_the_graders(monkeyp
         assert i18n._("a result") == "一个结果"
     finally:
         i18n._catalogue.cache_clear()
+
+
+REFUSES_A_SOLVED_PACK_STUB = """
+import sys
+from grader.apps import leaks
+from grader.topics import REPO_ROOT, of
+reference = of("attention").solution.read_text()
+try:
+    leaks.refuse({"exercises/attention.py": reference}, {}, checkout=REPO_ROOT)
+except leaks.LeakFound as found:
+    print("refused", found)
+"""
+
+
+@pytest.mark.e2e
+def test_a_release_holding_a_packs_answer_is_refused():
+    done = subprocess.run(
+        [sys.executable, "-c", REFUSES_A_SOLVED_PACK_STUB],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO), **WITH_ATTENTION},
+    )
+    assert done.stdout.startswith("refused") and "attention.py" in done.stdout, done.stdout + done.stderr
