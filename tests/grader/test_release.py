@@ -131,7 +131,14 @@ def test_release_and_handouts_hold_no_answer(release):
             for node in ast.walk(tree):
                 if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in names:
                     assert leaks.is_stub(node), f"{file}:{node.lineno} defines {node.name}"
-    assert leaks.scan(texts, leaks.answers(REPO / "solutions", REPO / "exercises"), names) == []
+    assert (
+        leaks.scan(
+            texts,
+            leaks.answers(leaks.course_files(REPO, "solutions"), leaks.course_files(REPO, "exercises")),
+            names,
+        )
+        == []
+    )
     assert not list(release.rglob("bench*")) and not (release / "grader" / "gradescope_template").exists()
     suites = {f"tests/suites/suite_{topic}.py" for topic in available_topics()}
     elsewhere = "\n".join(text for file, text in texts.items() if file not in suites)

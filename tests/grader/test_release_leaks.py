@@ -105,7 +105,7 @@ def test_an_answer_in_a_shipped_module_is_refused(tmp_path):
 
 @pytest.mark.unit
 def test_an_answer_kept_in_a_string_is_found_at_its_line():
-    answers = leaks.answers(REPO / "solutions", REPO / "exercises")
+    answers = leaks.answers(leaks.course_files(REPO, "solutions"), leaks.course_files(REPO, "exercises"))
     text = 'import torch\n\nTEMPLATE = """' + DISGUISED_KL_DIV + '"""\n'
     found = leaks.scan({"spare.py": text}, answers, set())
     assert [(leak.file, leak.line) for leak in found] == [("spare.py", 5)], found
@@ -113,7 +113,7 @@ def test_an_answer_kept_in_a_string_is_found_at_its_line():
 
 @pytest.mark.unit
 def test_a_stub_is_not_an_answer():
-    answers = leaks.answers(REPO / "solutions", REPO / "exercises")
+    answers = leaks.answers(leaks.course_files(REPO, "solutions"), leaks.course_files(REPO, "exercises"))
     names = leaks.exercise_names_in(REPO / "exercises")
     texts = {p.name: p.read_text() for p in (REPO / "exercises").glob("*.py")}
     assert answers and names >= {"mse", "huber", "SmallResNet"}
@@ -122,7 +122,7 @@ def test_a_stub_is_not_an_answer():
 
 @pytest.mark.engine  # the grader's ~150 modules scanned: seconds of CPU, too many for the unit tier
 def test_ordinary_code_is_not_an_answer():
-    answers = leaks.answers(REPO / "solutions", REPO / "exercises")
+    answers = leaks.answers(leaks.course_files(REPO, "solutions"), leaks.course_files(REPO, "exercises"))
     names = leaks.exercise_names_in(REPO / "exercises")
     # bench.py's stalling huber (benchmark data, never released) is the one exercise it defines
     texts = {str(p): p.read_text() for p in (REPO / "grader").rglob("*.py") if p.name != "bench.py"}
