@@ -21,7 +21,7 @@ from grader.apps.leaks import refuse
 from grader.apps.ticker import Step, quiet
 from grader.engine.notebooks import METADATA_KEY
 from grader.i18n import N_, _, language, translated_docstrings
-from grader.topics import REPO_ROOT
+from grader.topics import REPO_ROOT, stub_file
 
 SETUP = """\
 # Set-up: run this cell first. Where `import grader` works (a venv with torchgrade) it only
@@ -241,14 +241,13 @@ def handout(topic: str, stub: Path) -> nbformat.NotebookNode:
     return notebook
 
 
-def handouts(exercises: Path, topics: list[str]) -> dict[str, nbformat.NotebookNode]:
-    """{topic: its hand-out} for the topics with a stub in ``exercises``."""
-    stubs = {topic: exercises / f"{topic}.py" for topic in topics}
+def handouts(topics: list[str]) -> dict[str, nbformat.NotebookNode]:
+    """{topic: its hand-out} for the topics whose pack has a stub (``exercises/`` for the nine)."""
+    stubs = {topic: stub_file(topic) for topic in topics}
     return {topic: handout(topic, stub) for topic, stub in stubs.items() if stub.is_file()}
 
 
 def write_handouts(
-    exercises: Path,
     out: Path,
     topics: list[str],
     allowed: frozenset[str] = frozenset(),
@@ -258,8 +257,8 @@ def write_handouts(
     (:class:`grader.apps.leaks.LeakFound`, nothing written) where a stub is solved or holds an answer,
     but for the exercises ``allowed``. ``step(what)`` wraps each slow step (a terminal's progress)."""
     with step(_("making the hand-out notebooks")):
-        notebooks = handouts(exercises, topics)
-    stubs = {f"exercises/{topic}.py": (exercises / f"{topic}.py").read_text() for topic in notebooks}
+        notebooks = handouts(topics)
+    stubs = {f"exercises/{topic}.py": stub_file(topic).read_text() for topic in notebooks}
     with step(_("scanning them for answers")):
         refuse(
             stubs,

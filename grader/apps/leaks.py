@@ -118,13 +118,25 @@ def exercise_names_in(exercises: Path | list[Path]) -> set[str]:
     return {n for tree in trees if tree for n in exercise_names(tree) if not n.startswith("_")}
 
 
+def _scaffolding(statement: ast.stmt) -> bool:
+    """A docstring, or ``super().__init__(...)`` (a module's stub calls it before it raises)."""
+    if not isinstance(statement, ast.Expr):
+        return False
+    call = statement.value
+    return isinstance(call, ast.Constant) or (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "__init__"
+        and isinstance(call.func.value, ast.Call)
+        and isinstance(call.func.value.func, ast.Name)
+        and call.func.value.func.id == "super"
+    )
+
+
 def is_stub(node: ast.stmt) -> bool:
-    """A docstring and ``raise``/``pass``/``...`` (a class: methods that are stubs, nothing else)."""
-    body = [
-        b
-        for b in getattr(node, "body", [])
-        if not (isinstance(b, ast.Expr) and isinstance(b.value, ast.Constant))
-    ]
+    """A docstring and ``raise``/``pass``/``...`` (a class: methods that are stubs, nothing else;
+    ``super().__init__()`` allowed before)."""
+    body = [b for b in getattr(node, "body", []) if not _scaffolding(b)]
     if isinstance(node, ast.ClassDef):
         return all(isinstance(b, DEFINITIONS[:2]) and is_stub(b) for b in body)
     return all(isinstance(b, (ast.Raise, ast.Pass)) for b in body) and len(body) <= 1

@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 
 from grader import defaults
-from grader.apps.handouts import handout
+from grader.apps.handouts import handouts
 from grader.apps.leaks import refuse
 from grader.apps.ticker import Step, quiet
 from grader.i18n import N_, _, in_language, ngettext
@@ -276,7 +276,7 @@ def write_release(
         if language:  # the course's language: grader/i18n.py's default in this release
             files["grader/locale/DEFAULT"] = f"{language}\n".encode()
     with step(_("making the hand-out notebooks")):
-        notebooks = {t: handout(t, stub_file(t)) for t in chosen if stub_file(t).is_file()}
+        notebooks = handouts(chosen)
     with step(_("scanning every file for answers")):
         refuse(
             {k: v.decode() for k, v in files.items() if k.endswith(".py")},

@@ -94,7 +94,7 @@ def notebooks_command(
     from grader.apps.handouts import write_handouts
     from grader.apps.leaks import LeakFound
     from grader.apps.ticker import progress_line
-    from grader.topics import REPO_ROOT, TOPICS, unknown_topic
+    from grader.topics import TOPICS, unknown_topic
 
     topics = assignment_topics(course_of(course_file, assignment)[1], topics)
 
@@ -102,7 +102,6 @@ def notebooks_command(
         usage_exit(unknown_topic(topics))
     try:
         written = write_handouts(
-            exercises=REPO_ROOT / "exercises",
             out=out,
             topics=list(topics) or list(TOPICS),
             allowed=frozenset(allowed),

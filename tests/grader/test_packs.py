@@ -201,3 +201,15 @@ def test_a_release_holding_a_packs_answer_is_refused():
         env={**os.environ, "PYTHONPATH": str(REPO), **WITH_ATTENTION},
     )
     assert done.stdout.startswith("refused") and "attention.py" in done.stdout, done.stdout + done.stderr
+
+
+@pytest.mark.unit
+def test_a_module_stub_may_call_super_init_before_it_raises():
+    """The attention pack's stub did (`grade notebooks` refused it as solved); anything more is an answer."""
+    import ast
+
+    from grader.apps import leaks
+
+    stub = "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        raise NotImplementedError\n"
+    solved = stub.replace("raise NotImplementedError", "self.w = nn.Linear(2, 2)")
+    assert leaks.is_stub(ast.parse(stub).body[0]) and not leaks.is_stub(ast.parse(solved).body[0])
