@@ -87,6 +87,13 @@ def test_leaky_relu_values(sub):
     expect_close(sub.run(probes.call, "leaky_relu", (x, 0.1), {{}}), F.leaky_relu(x, 0.1), "leaky_relu(x, 0.1)")
 
 
+# the device clause from each declaration: its first case on a second device standing in for a GPU
+@check("device", public=True)
+@pytest.mark.parametrize("name", ["leaky_relu"])
+def test_on_a_second_device(sub, name):
+    battery.on_device(sub, "{topic}", name)
+
+
 # every dimension of every exercise's input domain (domains_{topic}.py), one probe call each
 @check("shape", public=True)
 @pytest.mark.parametrize("name", battery.exercises("{topic}"))

@@ -18,8 +18,16 @@ import torch
 import torch.nn.functional as F  # noqa: F401 (walk runs here too, on the reference namespace)
 from torch import nn  # noqa: F401
 
-from grader.checks import domain_answers, domain_cases, domains
-from grader.checks.judge import CheckFailed, describe, expect_close, expect_tensor, fail
+from grader.checks import domain_answers, domain_cases, domains, probes
+from grader.checks.judge import (
+    CheckFailed,
+    describe,
+    expect_close,
+    expect_module_on_second_device,
+    expect_same_device,
+    expect_tensor,
+    fail,
+)
 from grader.i18n import N_, Verbatim, _, text
 from grader.sandboxed import probe_kit as kit  # the walkers' shared steps: kit.* in the worker too
 
@@ -213,6 +221,53 @@ def run(sub: Any, topic: str, name: str) -> None:
     if failed:
         case, mine, ref = failed[0]
         judge_case(domain, case, mine, ref, got, domains.HINTS.get(case.dim, ""))
+
+
+def _movable(value: Any) -> bool:
+    """Arguments the device probe can move as they are: no seeded generator or named function."""
+    if isinstance(value, tuple) and len(value) == 2 and value[0] in ("__gen__", "__fn__"):
+        return False
+    if isinstance(value, (list, tuple)):
+        return all(_movable(v) for v in value)
+    return all(_movable(v) for v in value.values()) if isinstance(value, dict) else True
+
+
+def _device_case(domain: domains.Domain, built: list[domains.Case], answers: list[Any]) -> int | None:
+    """The first case a device check can run: a call on tensors the reference answered, or a module."""
+    for i, case in enumerate(built):
+        plain = not case.noncontig and case.same_as is None and case.differs_from is None
+        plain = (
+            plain and case.seed is None and not case.fill and _movable(case.args) and _movable(case.kwargs)
+        )
+        tensors = any(isinstance(a, torch.Tensor) for a in case.args)
+        if plain and (case.kind == "module" or case.kind == "call" and tensors and "out" in answers[i]):
+            return i
+    return None
+
+
+def on_device(sub: Any, topic: str, name: str) -> None:
+    """The device clause from ``topic.name``'s declaration: its first case that can move (a call on
+    tensors, or a module) run on a second device standing in for a GPU (a real GPU's rule: every
+    op on one device), its result there and equal to the reference's stored answer (a module's: to
+    the same weights' output on the CPU)."""
+    domain_cases.load(topic)
+    domain = domain_cases.REGISTRY[(topic, name)]
+    built = domain.cases()
+    answers = domain_answers.answers(topic, name)[0]
+    index = _device_case(domain, built, answers)
+    if index is None:
+        raise RuntimeError(f"{topic}.{name}: no declared case a device check can run")
+    case = built[index]
+    what = _("%(case)s on tensors of a second device (standing in for a GPU)") % {
+        "case": f"{name} {text(case.note)}".strip()
+    }
+    if case.kind == "module":
+        build = (name, case.ctor[0], case.ctor[1], list(case.args))
+        (trace,) = sub.run(probes.modules_on_second_device, name, [build])
+        expect_module_on_second_device(trace, what)
+        return
+    value = expect_same_device(sub.run(probes.on_second_device, name, case.args, case.kwargs), what)
+    compare(value, answers[index]["out"], what, *tolerance(domain, case), "")
 
 
 def _holds(

@@ -78,6 +78,22 @@ def test_the_attention_reference_scores_full_and_its_stub_nothing():
     assert stub["score"] == 0 and {t["status"] for t in stub["topics"][0]["tests"]} == {"not_started"}
 
 
+@pytest.mark.e2e
+def test_the_device_clause_derived_from_a_declaration_catches_a_cpu_tensor(tmp_path):
+    """battery.on_device: a buffer made without device= fails both attention exercises' checks."""
+    source = (ATTENTION / "solutions" / "attention.py").read_text()
+    wrong = source.replace(
+        "weights = torch.softmax(scores, dim=-1)",
+        "weights = torch.softmax(scores, dim=-1) + torch.zeros(scores.shape)",
+    )
+    (tmp_path / "attention.py").write_text(wrong)
+    tests = grade_json(tmp_path / "attention.py")["topics"][0]["tests"]
+    failed = sorted(t["id"] for t in tests if t["status"] != "passed")
+    assert failed == [
+        f"on_a_second_device[{n}]" for n in ("MultiHeadAttention", "scaled_dot_product_attention")
+    ]
+
+
 def author(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "grader", "author", *args],

@@ -3,10 +3,9 @@ what a domain cannot say (the mask's zeros, a causal head, the inputs left alone
 
 from __future__ import annotations
 
-import math
-
 import pytest
 import torch
+import torch.nn.functional as F
 
 from grader.checks import (
     battery,
@@ -14,8 +13,6 @@ from grader.checks import (
     describe,
     expect_close,
     expect_inputs_untouched,
-    expect_module_on_second_device,
-    expect_same_device,
     expect_tensor,
     fail,
     probes,
@@ -41,12 +38,12 @@ VECTORISED = ("causal_mask", "scaled_dot_product_attention")  # no Python loops 
 
 
 def attention(q, k, v, mask=None):
-    """The docstring's formula, on the trusted side."""
-    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
-    if mask is not None:
-        scores = scores.masked_fill(~mask, float("-inf"))
-    weights = torch.softmax(scores, dim=-1)
-    return weights @ v, weights
+    """(out, weights) as torch computes them, on the trusted side: with v the identity, torch's own
+    attention returns its weights (the formula stays out of this file, which a release hands out)."""
+    eye = torch.eye(k.shape[-2]).expand(*k.shape[:-1], k.shape[-2])
+    return F.scaled_dot_product_attention(q, k, v, attn_mask=mask), F.scaled_dot_product_attention(
+        q, k, eye, attn_mask=mask
+    )
 
 
 def qkv(seed, *shape_q, S=5, dv=3):
@@ -147,26 +144,12 @@ def test_heads_must_divide_embed_dim(sub):
         fail("MultiHeadAttention(6, 4)", "ValueError: 4 heads do not divide 6 features", "no error")
 
 
+# the device clause from each declaration: its first case on a second device standing in for a GPU
+# (causal_mask takes no tensor: its device= is judged by its values' check)
 @check("device", public=True)
-@pytest.mark.parametrize("name", ["scaled_dot_product_attention"])
-def test_stays_on_input_device(sub, name):
-    q, k, v = qkv(5, 2, 4, 3)
-    trace = sub.run(probes.on_second_device, name, (q, k, v), {})
-    real = trace.get("real") if isinstance(trace, dict) else trace
-    expect_close(
-        real[0], attention(q, k, v)[0], f"{name} on CPU inputs (a device check credits correct code only)"
-    )
-    value = expect_same_device(trace, f"{name} on tensors of a second device (standing in for a GPU)")
-    expect_close(value[0], attention(q, k, v)[0], f"{name} on a second device")
-
-
-@check("device", public=True, exercise="MultiHeadAttention")
-def test_module_on_its_device(sub):
-    x = torch.randn(2, 4, 8, generator=torch.Generator().manual_seed(6))
-    (trace,) = sub.run(
-        probes.modules_on_second_device, "mha_on_second", [("MultiHeadAttention", (8, 2), {}, [x])]
-    )
-    expect_module_on_second_device(trace, "MultiHeadAttention(8, 2) with model and x on a second device")
+@pytest.mark.parametrize("name", ["scaled_dot_product_attention", "MultiHeadAttention"])
+def test_on_a_second_device(sub, name):
+    battery.on_device(sub, "attention", name)
 
 
 # every dimension of every exercise's input domain (domains_attention.py), one probe call each
