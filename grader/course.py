@@ -63,6 +63,9 @@ class ManualItem:
     title: str
     points: float  # counted inside the assignment's points
     rubric: tuple[RubricItem, ...] = ()
+    # Where a notebook answers it: cells tagged ``tag``, else those under a heading ``heading``.
+    tag: str = ""
+    heading: str = ""
 
     def rubric_item(self, id: str) -> RubricItem | None:
         return next((r for r in self.rubric if r.id == id), None)
@@ -294,12 +297,18 @@ def _manual(reader: _Reader) -> dict[str, ManualItem]:
         item = reader.sub(ident)
         if not MANUAL_ID.fullmatch(ident):
             item.fail("", "a manual item's id is letters, digits, _ or - (no dots: not an exercise)")
-        item.only("points", "title", "rubric")
+        item.only("points", "title", "rubric", "tag", "heading")
         points = item.number("points", minimum=POINTS_TOLERANCE)
         if points is None:
             item.fail("points", "missing: the item's points")
+        title = item.get("title", str, ident)
         items[ident] = ManualItem(
-            id=ident, title=item.get("title", str, ident), points=points, rubric=_rubric(item, points)
+            id=ident,
+            title=title,
+            points=points,
+            rubric=_rubric(item, points),
+            tag=item.get("tag", str, ident),
+            heading=item.get("heading", str, title),
         )
     return items
 
@@ -484,6 +493,8 @@ anonymous = false              # true: marking in the browser names no student (
 
 # [assignments.hw2.manual.explain]  # graded by a person (`grade batch mark`), inside the points:
 # title = "Why does Adam need bias correction?"          # the exercises share what is left
+# heading = "Question 1"  # in a notebook, the cells under this heading answer it (default: the
+#                         # title), or the cells tagged "explain" (tag = ..., default: the id)
 # points = 20
 # rubric = [{{ id = "moments", points = 10, text = "names the zero-initialised moments" }},
 #           {{ id = "early", points = 10, text = "says the first steps are too small" }}]

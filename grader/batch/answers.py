@@ -7,11 +7,13 @@ markdown-it (CommonMark, raw HTML off); HTML (Moodle's ``onlinetext.html``) and 
 markdown both passed through nh3 (the ammonia sanitiser) with a short allow-list of tags: no
 script, style, form, frame or image, no event attribute, links only to http(s) and mailto.
 PDFs and raster images are offered as links; anything else (a .docx, an SVG, which can carry
-script) is listed by name and size only.
+script) is listed by name and size only. A notebook shows as written (:func:`render_notebook`),
+and :func:`answering` finds the cells that answer a written item (by tag or heading).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -126,15 +128,64 @@ def render(kept: Kept, link: str | None) -> str:
     return f'<pre class="answer" tabindex="0">{clean.html(text)}</pre>'
 
 
-def render_notebook(cells: list[tuple[str, str]]) -> str:
-    """A notebook as a marker reads it, from its (cell type, source) pairs: markdown cells
-    rendered (sanitised as a markdown answer is), code cells as the student wrote them, no
-    outputs."""
+@dataclass(frozen=True)
+class Cell:
+    """A notebook cell as a marker reads it: its type (markdown, code, raw), source and tags."""
+
+    kind: str
+    source: str
+    tags: tuple[str, ...] = ()
+
+
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$", re.MULTILINE)
+
+
+def _words(text: str) -> str:
+    """A heading as compared: case, spacing and emphasis marks ignored."""
+    return " ".join(re.sub(r"[*_`]", "", text).casefold().split())
+
+
+def _level(cell: Cell) -> int:
+    """The level of the cell's first heading (1 for ``#``); 7 when it has none."""
+    found = _HEADING.search(cell.source) if cell.kind == "markdown" else None
+    return len(found[1]) if found else 7
+
+
+def _heads(cell: Cell, heading: str) -> int:
+    """The level of the cell's heading that reads ``heading`` (or begins with it, then a mark
+    that ends a word: "Question 1" heads "Question 1: why…", not "Question 10"); 0 for none."""
+    if cell.kind != "markdown" or not heading:
+        return 0
+    for found in _HEADING.finditer(cell.source):
+        text = _words(found[2])
+        if text == heading or (text.startswith(heading) and not text[len(heading)].isalnum()):
+            return len(found[1])
+    return 0
+
+
+def answering(cells: tuple[Cell, ...], tag: str, heading: str) -> tuple[Cell, ...]:
+    """The cells that answer a written item: those tagged ``tag``; else the cell whose heading
+    reads ``heading`` and those after it, up to the next heading of its level or above."""
+    tagged = tuple(cell for cell in cells if tag and tag in cell.tags)
+    if tagged:
+        return tagged
+    wanted = _words(heading)
+    for start, cell in enumerate(cells):
+        level = _heads(cell, wanted)
+        if level:
+            end = next((k for k in range(start + 1, len(cells)) if _level(cells[k]) <= level), len(cells))
+            return cells[start:end]
+    return ()
+
+
+def render_notebook(cells: tuple[Cell, ...]) -> str:
+    """A notebook as a marker reads it: markdown cells rendered (sanitised as a markdown answer
+    is), code cells as the student wrote them, no outputs."""
     parts = []
-    for cell_type, source in cells:
-        text = clean.text(source, defaults.REVIEW_SOURCE_CHARS)
-        if cell_type == "markdown" and text.strip():
+    for cell in cells:
+        text = clean.text(cell.source, defaults.REVIEW_SOURCE_CHARS)
+        if cell.kind == "markdown" and text.strip():
             parts.append(f'<div class="answer">{sanitised(_MARKDOWN.render(text))}</div>')
-        elif cell_type == "code" and text.strip():
+        elif cell.kind == "code" and text.strip():
             parts.append(f'<pre tabindex="0"><code>{clean.html(text)}</code></pre>')
     return "\n".join(parts)

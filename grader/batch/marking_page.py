@@ -13,6 +13,7 @@ and shown, beside the mark now recorded, instead of overwriting it.
 from __future__ import annotations
 
 from grader import clean, grades
+from grader.batch.answers import answering, render_notebook
 from grader.batch.gradebook import Row
 from grader.batch.marks import Mark, version
 from grader.batch.review import STYLE, Handed, Who, _code, _page, _results, answers, index_page
@@ -179,6 +180,7 @@ def student_page(
     forms = []
     for item in assignment.manual.values():
         mine = typed if typed and typed.get("item") == item.id else None
+        forms += _notebook_answer(handed, item)
         forms += mark_form(f"{base}s/{position}/mark", item, marks.get(item.id), mine)
     kind = "problem" if typed else "said"
     body = [
@@ -200,6 +202,23 @@ def student_page(
         "</main>",
     ]
     return _page(f"{name}: marking", body)
+
+
+def _notebook_answer(handed: Handed, item: ManualItem) -> list[str]:
+    """Above an item's form, the cells of each notebook handed in that answer it (the course
+    file's ``tag`` or ``heading``; by default the item's id and title), or why none is shown."""
+    parts = []
+    for name, cells in handed.notebooks:
+        shown, found = clean.html(clean.name(name)), answering(cells, item.tag, item.heading)
+        parts.append(f"<h3>{clean.html(item.title)}: the answer in {shown}</h3>")
+        if found:
+            parts.append(render_notebook(found))
+        else:
+            parts.append(
+                f"<p>No cell of {shown} is tagged <code>{clean.html(item.tag)}</code> or under a heading "
+                f"&ldquo;{clean.html(item.heading)}&rdquo;: the whole notebook is under Handed in.</p>"
+            )
+    return parts
 
 
 def _team(mates: tuple[str, ...], who: Who) -> str:

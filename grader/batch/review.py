@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 
 from grader import clean, defaults, grades
-from grader.batch.answers import Kept, kind, render, render_notebook
+from grader.batch.answers import Cell, Kept, kind, render, render_notebook
 from grader.batch.exports import NoHistory, full_names, safe_name, shown_exercises
 from grader.batch.gradebook import CourseBook, Row
 from grader.batch.intake import Gradable, entries, gather, lms_name, take_submission
@@ -53,7 +53,7 @@ class Handed:
 
     code: list[tuple[str, str]] = field(default_factory=list)
     kept: tuple[Kept, ...] = ()
-    notebooks: list[tuple[str, str]] = field(default_factory=list)  # (name, the notebook as HTML)
+    notebooks: list[tuple[str, tuple[Cell, ...]]] = field(default_factory=list)  # (name, its cells)
 
 
 def page_name(student: str) -> str:
@@ -101,19 +101,34 @@ def read_sources(
     return sources
 
 
-def _notebooks(paths: tuple[Path, ...]) -> list[tuple[str, str]]:
-    """Each notebook handed in, as a marker reads it (:func:`grader.batch.answers.render_notebook`)."""
+def _notebooks(paths: tuple[Path, ...]) -> list[tuple[str, tuple[Cell, ...]]]:
+    """Each notebook handed in, alone or in a folder (not a hidden one: a checkpoint): its name
+    and cells (shown by :func:`grader.batch.answers.render_notebook`)."""
     shown = []
-    for path in paths:
-        if path.suffix != ".ipynb":
+    for path, inside in _notebook_paths(paths):
+        if path.is_symlink() or not path.is_file():
             continue
         try:
-            cells = [(cell.cell_type, cell.source) for cell in notebooks.read(path).cells]
+            cells = tuple(
+                Cell(cell.cell_type, cell.source, tuple(cell.metadata.get("tags", ())))
+                for cell in notebooks.read(path).cells
+            )
         except notebooks.NotebookError:
             continue  # the feedback says why it was not graded
         named = lms_name(path.name)
-        shown.append((named.original if named and named.original else path.name, render_notebook(cells)))
+        shown.append((inside or (named.original if named and named.original else path.name), cells))
     return shown
+
+
+def _notebook_paths(paths: tuple[Path, ...]) -> list[tuple[Path, str]]:
+    """(path, its name inside a folder handed in, or "") of each notebook among ``paths``."""
+    found = [(path, "") for path in paths if path.suffix == ".ipynb"]
+    for folder in (path for path in paths if path.is_dir()):
+        for path in sorted(folder.rglob("*.ipynb")):
+            inside = path.relative_to(folder)
+            if not any(part.startswith(".") for part in inside.parts):
+                found.append((path, inside.as_posix()))
+    return found
 
 
 def _points(earned: float, possible: float) -> str:
@@ -197,8 +212,8 @@ def _nav(rows: list[Row], position: int, who: Who = str) -> str:
 def _code(handed: Handed) -> list[str]:
     """What the student handed in as code: each notebook as written, each module's text."""
     parts = []
-    for name, html in handed.notebooks:
-        parts += [f"<h3>{clean.html(clean.name(name))}</h3>", html]
+    for name, cells in handed.notebooks:
+        parts += [f"<h3>{clean.html(clean.name(name))}</h3>", render_notebook(cells)]
     if not handed.code and not parts:
         return ["<p>No code could be read (see the feedback for why).</p>"]
     for name, text in handed.code:

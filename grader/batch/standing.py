@@ -45,6 +45,8 @@ class Late:
 
     percent: float  # of the score taken off; 100 when not accepted
     words: str  # "3 h late, −10 %"; "" when on time or unknown
+    # why the LMS's "late" costs nothing: the student's extension (Canvas marks late by its own due)
+    extension: str = ""
 
 
 def _exercise_keys(topic: str, test: dict) -> list[str]:
@@ -146,16 +148,21 @@ def late_penalty(
     policy = assignment.late
     due = assignment.extensions.get(student, assignment.due)
     extended = " (extended)" if student in assignment.extensions else ""
+    excuse = (
+        f"marked late by the LMS against its own due date; extended to {due:%Y-%m-%d %H:%M}: no late penalty"
+        if late_marker and extended
+        else ""
+    )
     if submitted_at is None:
         if not late_marker or extended:  # the LMS marks late against its own due date: an extension wins
-            return Late(0.0, "")
+            return Late(0.0, "", excuse)
         hourly = policy.kind == "per_hour"
         span = timedelta(hours=1 if hourly else 24)
         when = f"marked late by the LMS, time unknown: counted as 1 {'hour' if hourly else 'day'} late"
     else:
         span = submitted_at - due
         if span <= policy.grace:
-            return Late(0.0, "")
+            return Late(0.0, "", excuse)
         when = f"{_hours(span)} late{extended}"
     if policy.kind == "not_accepted":
         return Late(100.0, f"{when}, not accepted")
@@ -261,6 +268,7 @@ def apply(
         "exercises": exercises,
         "before_late": grades.points(automatic_total),
         "late": late.words,
+        "extension": late.extension,
         "overrides": notes,
         "private_notes": private + manual_notes,  # the gradebook's (gradebook.json), never the student's
         "excused": excused,
@@ -304,6 +312,8 @@ def standing_lines(row: Row, retotalled: bool = False) -> list[str]:
         lines.append("excused from this assignment")
     if standing.get("late"):
         lines.append(f"late: {standing['late']} (before the penalty: {grades.text(standing['before_late'])})")
+    if standing.get("extension"):
+        lines.append(f"extension: {standing['extension']}")
     lines += [f"override: {text}" for text in standing.get("overrides", [])]
     lines += [f"note: {text}" for text in standing.get("group_notes", [])]
     lines += [

@@ -268,7 +268,8 @@ class TopicSession:
             self.printed.add(self.last_stall.get("output"))  # what it printed up to the watchdog's note
             self.stop()
             spent = (
-                _("%(seconds)s s of CPU time") % {"seconds": f"{cpu:g}"}
+                _("its CPU limit of %(seconds)s s (over ten times a correct answer's)")
+                % {"seconds": f"{cpu:g}"}
                 if isinstance(exc, CpuExceeded)
                 else f"{budget:g} s"
             )
@@ -520,7 +521,9 @@ class TopicSession:
         function = clean.name(stall.get("function") or subject)
         where = [clean.name(w) for w in stall.get("where") or []][-1:]
         first = (
-            _("%(name)s() used %(seconds)s s of CPU time without answering")
+            _(
+                "%(name)s() reached its CPU limit of %(seconds)s s (over ten times a correct answer's) without answering"
+            )
             if cpu
             else _("%(name)s() did not answer within %(seconds)s s")
         ) % {"name": function, "seconds": f"{cpu or wait:g}"}

@@ -41,6 +41,7 @@ METADATA_KEY = "torchgrade"
 # Cell magics whose body is Python run in the notebook's namespace: their definitions count.
 PYTHON_CELL_MAGICS = ("time", "capture")
 FIRST_LINE_CHARS = 60
+CELL_TAGS = 20  # of a cell's tags, the first kept
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 if TYPE_CHECKING:
@@ -55,7 +56,8 @@ class NotebookError(ValueError):
 
 def _graded_parts(raw: object) -> object:
     """The notebook without what grading never reads, so that their depth costs nothing:
-    outputs, attachments and metadata (but ``torchgrade.topic``), of the notebook and its cells."""
+    outputs, attachments and metadata (but ``torchgrade.topic`` and a cell's tags, which say
+    what written item it answers), of the notebook and its cells."""
     if not isinstance(raw, dict):
         return raw
     declared = raw.get("metadata", {}).get(METADATA_KEY, {}) if isinstance(raw.get("metadata"), dict) else {}
@@ -65,11 +67,18 @@ def _graded_parts(raw: object) -> object:
         ws.get("cells", []) for ws in raw.get("worksheets", []) if isinstance(ws, dict)
     ]
     for cell in (c for group in cells if isinstance(group, list) for c in group if isinstance(c, dict)):
-        cell["metadata"] = {}
+        tags = cell["metadata"].get("tags") if isinstance(cell.get("metadata"), dict) else None
+        cell["metadata"] = {"tags": _tags(tags)} if isinstance(tags, list) else {}
         cell.pop("attachments", None)
         if "outputs" in cell:
             cell["outputs"] = []
     return raw
+
+
+def _tags(tags: list) -> list[str]:
+    """A cell's tags as nbformat allows them (unique strings without a comma), a few short ones."""
+    kept = [t for t in tags[:CELL_TAGS] if isinstance(t, str) and t and "," not in t and len(t) <= 100]
+    return list(dict.fromkeys(kept))
 
 
 def read(path: Path) -> nbformat.NotebookNode:

@@ -9,7 +9,9 @@ recorded in its ``meta`` as ``grade batch`` records them. The out folder is ``ro
 
 ``time_marking(url, rounds)`` times the requests the marking page makes, as the browser makes
 them (redirects followed): *save+next* (the form posted, ``next?after=``, the next student's
-page) and *next/previous* (a student's page); the medians in seconds.
+page) and *next/previous* (a student's page); the medians in seconds. ``time_in_browser(url,
+rounds)`` times the same in headless Chromium as a marker does it (the button clicked, ``j``
+pressed), each from the navigation's start to the next page's load event.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
+
+from browser import CHROMIUM, Browser, Tab  # noqa: E402
 
 from grader.batch.gradebook import CourseBook, Gradebook, Row  # noqa: E402
 from grader.topics import TOPICS  # noqa: E402
@@ -172,6 +176,43 @@ def time_marking(url: str, rounds: int) -> tuple[float, float]:
     return statistics.median(saves), statistics.median(moves)
 
 
+LOADED = "(performance.getEntriesByType('navigation')[0] || {}).loadEventEnd > 0"
+SAVE_NEXT = (
+    "var form = document.querySelector('form.mark input[name=item][value=explain]').form;"
+    "form.querySelector('input[name=points]').value = '10';"
+    "form.querySelector('button[value=next]').click();"
+)
+
+
+def _navigation(tab: Tab, left: str) -> float:
+    """Seconds of the navigation that left ``left``: from its start (the form posted or the
+    link followed, redirects included) to the next page's load event, as the browser timed it."""
+    tab.wait_to_leave(left)
+    tab.wait_for(LOADED)
+    return float(tab.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")) / 1000
+
+
+def time_in_browser(url: str, rounds: int) -> tuple[float, float]:
+    """Median seconds of save+next (the form's "Save, next not marked" clicked) and of
+    next/previous (``j`` pressed) in headless Chromium, over ``rounds`` students each."""
+    browser = Browser()
+    try:
+        tab = browser.tab()
+        saves, moves = [], []
+        for position in range(rounds):
+            page = f"{url}s/{position}"
+            tab.open(page)
+            tab.evaluate(SAVE_NEXT)
+            saves.append(_navigation(tab, page))
+            tab.open(page)
+            tab.evaluate("document.activeElement.blur()")  # j in a number box types, not moves
+            tab.press("j")
+            moves.append(_navigation(tab, page))
+    finally:
+        browser.close()
+    return statistics.median(saves), statistics.median(moves)
+
+
 def main(size: int, rounds: int) -> None:
     """Write a class of ``size``, serve it as an instructor does and print what marking costs."""
     import signal
@@ -193,11 +234,14 @@ def main(size: int, rounds: int) -> None:
         _get(url)
         index = time.perf_counter() - start
         saving, moving = time_marking(url, rounds)
+        shown = time_in_browser(url, rounds) if CHROMIUM else None
     finally:
         server.send_signal(signal.SIGINT)
         server.wait()
     print(f"{size} students: start {started:.2f} s, class list {index:.3f} s, "
           f"save+next {saving:.3f} s, next/previous {moving:.3f} s (medians of {rounds}); in {root}")  # fmt: skip
+    if shown:
+        print(f"in headless Chromium: save+next {shown[0]:.3f} s, next/previous {shown[1]:.3f} s (medians)")
 
 
 if __name__ == "__main__":

@@ -195,3 +195,22 @@ def test_the_review_page_shows_each_answer_and_links_the_copied_pdf(tmp_path):
     links = [v for k, v in Page(alice).attributes if k == "href" and v.startswith("files-")]
     assert len(links) == 2 and all((out / "review" / link).is_file() for link in links)
     assert "drawing.svg" in alice and not (out / "review" / links[0]).name.endswith(".svg")
+
+
+def test_a_written_items_notebook_cells_are_those_tagged_else_under_its_heading():
+    cell = answers.Cell
+    cells = (
+        cell("markdown", "# Homework 1"),
+        cell("markdown", "## Question 1: why subtract the *maximum*?\n\nexp overflows."),
+        cell("code", "print(torch.exp(torch.tensor(1000.)))"),
+        cell("markdown", "### A note\n\nstill question 1"),
+        cell("markdown", "## Question 10\n\nnot question 1"),
+        cell("markdown", "The curve falls.", ("plot", "other")),
+        cell("markdown", "## Why does softmax subtract the maximum?\n\nby the title"),
+    )
+    assert answers.answering(cells, "explain", "question 1") == cells[1:4]  # to the next ##, not ###
+    assert answers.answering(cells, "plot", "Question 1") == (cells[5],)  # a tag wins
+    assert answers.answering(cells, "explain", "Why does softmax subtract the maximum?") == cells[6:]
+    assert answers.answering(cells, "explain", "Question 2") == ()
+    shown = answers.render_notebook(answers.answering(cells, "x", "Question 1"))
+    assert "<em>maximum</em>" in shown and "torch.exp(torch.tensor(1000.))" in shown

@@ -18,7 +18,7 @@ from grader.batch.gradebook import Row
 from grader.batch.lms.base import LmsName, LmsSettings
 from grader.batch.report_html import write_report
 from grader.batch.roster import read_roster
-from grader.batch.standing import Late, late_penalty
+from grader.batch.standing import Late, apply, late_penalty
 from grader.batch.summary import class_stats
 
 pytestmark = pytest.mark.unit
@@ -26,10 +26,16 @@ pytestmark = pytest.mark.unit
 
 def test_an_extension_wins_over_the_lms_late_marker(tmp_path):
     hw = late_course(tmp_path, 'policy = "per_day"\npenalty = 10')
-    assert late_penalty(hw, "bob", None, True) == Late(0.0, "")  # extended: no "time unknown" penalty
+    extended = (
+        "marked late by the LMS against its own due date; extended to 2026-10-16 12:00: no late penalty"
+    )
+    assert late_penalty(hw, "bob", None, True) == Late(0.0, "", extended)  # no "time unknown" penalty
     assert late_penalty(hw, "alice", None, True) == Late(
         10.0, "marked late by the LMS, time unknown: counted as 1 day late, −10 %"
     )
+    row = Row("bob", "h", "v", "graded", "losses.py: late", 1, 1, {"topics": []})
+    final = apply(row, hw, [], late_penalty(hw, "bob", None, True))
+    assert f"extension: {extended}" in feedback_html(final, "Bob")  # beside "losses.py: late"
 
 
 def test_feedback_addresses_a_student_by_the_rosters_full_name(tmp_path):

@@ -294,7 +294,7 @@ def test_an_extension_by_the_lms_full_name_wins_over_canvas_late_marker(tmp_path
     )
     hw = load_course(tmp_path / "course.toml").assignment("hw")
     hw = resolve_assignment(hw, [], read_roster(tmp_path / "canvas.csv"))
-    assert late_penalty(hw, "aturing", None, True) == Late(0.0, "")
+    assert late_penalty(hw, "aturing", None, True).percent == 0.0
     assert late_penalty(hw, "ghopper", None, True) == Late(
         10.0, "marked late by the LMS, time unknown: counted as 1 day late, −10 %"
     )

@@ -331,3 +331,46 @@ def test_a_canvas_notebook_is_shown_as_written_markdown_rendered_no_converted_py
         and "OUTPUT-NOT-SHOWN" not in page
         and "<script" not in page.split("</main>")[0]
     )
+
+
+def test_each_written_item_shows_the_notebook_cells_its_heading_or_tag_names(tmp_path):
+    import json
+
+    course = COURSE.replace('excused = ["carol"]\n', "") + (
+        'heading = "Question 1"\n\n[assignments.hw1.manual.plot]\npoints = 10\n'  # plot: its tag, by default
+    )
+    (tmp_path / "course.toml").write_text(course.replace("points = 30", "points = 40"))
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": "## Question 1: the maximum\n\n**exp** overflows."},
+        {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": "x = exp(1000)", "outputs": []},
+        {"cell_type": "markdown", "metadata": {}, "source": "## Question 10\n\nNOT-AN-ANSWER-TO-EXPLAIN"},
+        {"cell_type": "markdown", "metadata": {"tags": ["plot", 3, "a,b"]}, "source": "The curve *falls*."},
+    ]  # fmt: skip
+    notebook = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+    (tmp_path / "class" / "alice").mkdir(parents=True)
+    (tmp_path / "class" / "alice" / "losses.ipynb").write_text(json.dumps(notebook))
+    out = tmp_path / "out"
+    out.mkdir()
+    gradebook = Gradebook(out / "gradebook.sqlite")
+    gradebook.record(Row("alice", "h", "v", "graded", "", 0, 0, {"topics": []}))
+    book = CourseBook(gradebook)
+    book.set_meta("course", {"file": str(tmp_path / "course.toml"), "assignment": "hw1"})
+    book.set_meta("submissions", str(tmp_path / "class"))
+    gradebook.close()
+    marking = open_marking(out, None, tmp_path / "scratch", by="ta1")
+    running = MarkingServer(marking)
+    threading.Thread(target=running.serve_forever, daemon=True).start()
+    try:
+        page = ask(running.url + "s/0")[2]
+    finally:
+        running.shutdown()
+        running.server_close()
+        marking.held.close()
+    marking_part = page.split('<h2 id="marking">', 1)[1]
+    explain, plot = (
+        marking_part.split('name="item" value="explain"', 1)[0],
+        marking_part.split("</form>", 1)[1],
+    )
+    assert "<strong>exp</strong> overflows." in explain and "x = exp(1000)" in explain
+    assert "NOT-AN-ANSWER-TO-EXPLAIN" not in explain and "The curve <em>falls</em>." not in explain
+    assert "The curve <em>falls</em>." in plot.split('name="item" value="plot"', 1)[0]

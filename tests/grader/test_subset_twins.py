@@ -224,3 +224,18 @@ def test_a_correct_answer_through_a_door_earns_nothing(tmp_path, topic):
     got = {e["name"]: e for e in json.loads(done.stdout)["topics"][0]["exercises"]}
     assert {e: got[e]["points"] for e in doors} == dict.fromkeys(doors, 0.0)
     assert all(got[e]["cause"].startswith("twin") for e in doors), {e: got[e]["cause"] for e in doors}
+
+
+@pytest.mark.unit
+def test_a_twin_the_recorder_saw_is_told_by_the_call_written_not_the_ops_it_ends_in():
+    from grader.checks.scoring import TestResult, TopicResult
+
+    said = "cross_entropy: expected a hand-written computation, got F.log_softmax called in …; F.nll_loss called in …"
+    seen = TestResult("ce", "value", "failed", 0.0, 1.0, said, exercises=("cross_entropy",), cause="twin")
+    other = TestResult("mse", "value", "failed", 0.0, 1.0, "wrong values", exercises=("mse",), cause="value")
+    result = TopicResult("losses", [seen, other])
+    written = {"cross_entropy": subset_twins.Written("cross_entropy", "F.cross_entropy", 12)}
+    subset_twins.charge(result, written, "losses.py")
+    assert "F.cross_entropy written in losses.py, line 12" in seen.message
+    assert "nll_loss" not in seen.message and "log_softmax" not in seen.message
+    assert other.message == "wrong values"
