@@ -188,11 +188,14 @@ def test_a_packs_catalogue_translates_its_suites_words_after_the_graders(monkeyp
     monkeypatch.setenv(packs.PACKS_ENV, str(tmp_path))
     monkeypatch.setenv("TORCHGRADE_LANG", "zh_CN")
     i18n._catalogue.cache_clear()
+    i18n.refresh()
     try:
         assert i18n._("the weights of a head") == "一个头的权重"
         assert i18n._("a result") == "一个结果"
     finally:
+        monkeypatch.undo()
         i18n._catalogue.cache_clear()
+        i18n.refresh()
 
 
 REFUSES_A_SOLVED_PACK_STUB = """
