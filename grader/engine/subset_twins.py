@@ -169,12 +169,17 @@ def written_in(
 
 
 def charge(result: TopicResult, found: Mapping[str, Written], file: str) -> None:
-    """Fail each passed check judging an exercise of ``found`` as a call of its twin (the others
-    keep their own failures): the course's twin rule then judges the exercise
-    (grader/checks/exercises.py), as for a twin the recorder saw."""
+    """Fail each passed check judging an exercise of ``found`` as a call of its twin, and word
+    each that the recorder failed as one as what was written where (the recorder names the op
+    it replaced, and no line); the others keep their own failures, a timeout its twin as its
+    cause (the replaced op can outrun its budget). The course's twin rule then judges the
+    exercise (grader/checks/exercises.py), as for a twin the recorder saw."""
     for test in result.tests:
         hits = [found[e] for e in test.exercises if e in found]
-        if not hits or test.status != "passed":
+        if not hits or test.status not in ("passed", "failed", "timeout"):
+            continue
+        if test.status == "timeout" or (test.status == "failed" and test.cause != TWIN):
+            test.cause = TWIN if test.status == "timeout" else test.cause
             continue
         hit = hits[0]
         got = _("%(twin)s written in %(where)s") % {"twin": hit.name, "where": f"{file}, line {hit.line}"}
