@@ -95,6 +95,17 @@ def test_1_relu_writing_into_its_input_leads_with_what_it_changed_not_a_sealed_c
 
 
 @pytest.mark.e2e
+def test_1_relu_writing_into_its_input_as_graded(tmp_path):
+    path = edited(
+        tmp_path, "mlp", "return torch.where(x > 0, x, torch.zeros_like(x))", "x[x < 0] = 0\n    return x"
+    )
+    found = verdicts(path, "relu")
+    assert found["en"]["cause"] == "input_domain:inputs"
+    assert "argument 1 changed" in found["en"]["diagnosis"]
+    assert all("shows no message" not in v["diagnosis"] for v in found.values())
+
+
+@pytest.mark.e2e
 def test_2_sigmoid_without_grad_output_is_told_to_multiply_by_it(tmp_path):
     path = edited(tmp_path, "autograd", "return grad_output * out * (1 - out)", "return out * (1 - out)")
     found = verdicts(path, "Sigmoid")
@@ -148,6 +159,15 @@ def test_5_rnn_forward_with_cat_for_stack_is_told_how_dimensions_come_and_go():
     with pytest.raises(CheckFailed) as own:  # a check's own hint says more (mse: reduce to 0-dim)
         expect_tensor(__import__("torch").zeros(5), "x", shape=(), hint="its own")
     assert "its own" in str(own.value) and "torch.stack" not in str(own.value)
+
+
+@pytest.mark.e2e
+def test_5_rnn_forward_with_cat_as_graded(tmp_path):
+    path = edited(tmp_path, "rnn", "layer_input = torch.stack(steps)", "layer_input = torch.cat(steps)")
+    found = verdicts(path, "rnn_forward")
+    assert found["en"]["cause"].endswith(":shape")
+    assert "torch.stack joins tensors along a new dimension" in found["en"]["diagnosis"]
+    assert "torch.stack" in found["zh_CN"]["diagnosis"]
 
 
 @pytest.mark.e2e
