@@ -280,6 +280,8 @@ def _holds(
     return True
 
 
+# the cause of a case that changed its inputs: the inputs clause's (grader/checks/exercises.py)
+INPUTS = "inputs"
 EVERYWHERE = N_("wrong on every input of its domain: its other checks point at the formula")
 
 # A random fill's largest value may exceed the reference's bound by this much (rounding), never more
@@ -344,6 +346,7 @@ def _judge_result(domain: domains.Domain, mine: Any, what: str, hint: str) -> No
                 N_("its inputs left as they were"),
                 _("argument %(number)d changed") % {"number": i + 1},
                 hint=domains.HINTS["aliasing"],
+                cause=INPUTS,
             )
     if domain.fresh and mine.get("aliased") is True:
         fail(

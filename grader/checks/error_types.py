@@ -35,10 +35,12 @@ OTHER = "other"  # the cause's kind for any other type
 ERRORS = (
     (
         "broadcast",
-        re.compile(r"size of tensor a \(\d+\) must match the size of tensor b"),
+        re.compile(r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\)"),
         N_(
-            "a reduction (sum, mean, max) over a dimension drops it: keep it with keepdim=True "
-            "(an (n, 1) column) so that it broadcasts against the (n, d) input"
+            "two tensors meet elementwise with sizes {0} and {1} in one dimension, where each "
+            "must equal the other or be 1: print the shapes on that line. A reduction (sum, mean, "
+            "var) removes the dimensions it reduces over: reduce over the ones you mean, and keep "
+            "them with keepdim=True (an (n, 1) column) where the result meets its input"
         ),
     ),
     (
@@ -189,11 +191,19 @@ ERRORS = (
         )
     ),
 )
-# In a module (a class exercise) a matrix product that does not fit is a layer's.
-LAYER_HINT = N_(
-    "the layer expects inputs of size {2} in their last dimension but got {1}: "
-    "print the shape reaching the layer and set in_features from it"
-)
+# In a module (a class exercise) a matrix product that does not fit is a layer's, and tensors
+# that do not broadcast are a layer's output and what it is added to (a skip connection).
+LAYER_HINTS = {
+    "matmul-shapes": N_(
+        "the layer expects inputs of size {2} in their last dimension but got {1}: "
+        "print the shape reaching the layer and set in_features from it"
+    ),
+    "broadcast": N_(
+        "a layer's output and the tensor it meets differ in size ({0} and {1}): a convolution "
+        "without padding shrinks H and W (padding=kernel_size // 2 keeps them), so a skip "
+        "connection no longer matches; print both shapes"
+    ),
+}
 
 
 def error_cause(kind: str, words: str) -> str:
@@ -207,12 +217,14 @@ def error_cause(kind: str, words: str) -> str:
     return f"error:{kind if kind in EXCEPTION_TYPES else OTHER}" if kind else "error"
 
 
-def error_hint(message: str, exercise: str = "") -> str:
-    """The concept hint for torch's error in ``message`` ("" when none matches); ``exercise``
-    a class (a module) words a matrix product's mismatch as its layer's."""
+def error_hint(message: str, exercise: str = "", cause: str | None = None) -> str:
+    """The concept hint for torch's error in ``message`` ("" when none matches); given the
+    check's ``cause`` (:func:`error_cause`), only that kind's, so that the hint follows the
+    verdict and never other words of the message; ``exercise`` a class (a module) words a
+    matrix product's or a broadcast's mismatch as its layers' (:data:`LAYER_HINTS`)."""
     for name, pattern, hint in ERRORS:
-        found = pattern.search(message)
+        found = pattern.search(message) if cause is None or cause == f"error:{name}" else None
         if found:
-            module = name == "matmul-shapes" and exercise[:1].isupper()
-            return _(LAYER_HINT if module else hint).format(*found.groups())
+            module = exercise[:1].isupper() and name in LAYER_HINTS
+            return _(LAYER_HINTS[name] if module else hint).format(*found.groups())
     return ""

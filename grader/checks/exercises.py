@@ -232,7 +232,9 @@ def _earned(checks: list[tuple[CheckRow, float]], twin: str) -> float:
         return 0.0
 
     def passed(test: CheckRow) -> bool:  # "half": judged as if the twin were allowed, then halved
-        return test["status"] == "passed" or (twin == "half" and test.get("cause") == "twin")
+        return test["status"] == "passed" or (
+            twin == "half" and test["status"] == "failed" and test.get("cause") == "twin"
+        )
 
     values, clauses = _split(checks)
     answers = [(t, s) for t, s in values if t["kind"] != "gradient"]
@@ -330,15 +332,29 @@ def _lead(
 ) -> tuple[CheckRow | None, list[CheckRow]]:
     """(the check the diagnosis leads with, the open checks it counts), by :func:`rank`, a
     public check before a hidden one of the same rank (its message says more, on every path),
-    then suite order; a shared check charged to another exercise is that one's to explain."""
+    then suite order, a :func:`sealed` value check after the others; a shared check charged to
+    another exercise is that one's to explain."""
     open_checks = [t for t, _ in checks if t["status"] not in _OPEN and t.get("charged", name) == name]
     if not open_checks:
         return None, []
     if all(t["status"] == "not_started" for t in open_checks):
         return open_checks[0], open_checks
     twins = [t for t in open_checks if t.get("cause") == "twin"]
-    informative = min(open_checks, key=lambda t: (rank(t), t.get("visibility") != "public"))
+
+    def order(test: CheckRow) -> tuple[float, bool]:
+        # a sealed value check (its problem's words withheld) after the value checks that say
+        # what went wrong, before the clauses: those pay only once the values are right
+        said = 4.5 if sealed(test) and not test.get("clause") else rank(test)
+        return said, test.get("visibility") != "public"
+
+    informative = min(open_checks, key=order)
     return (twins[0] if twins and twin != "check" else informative), open_checks
+
+
+def sealed(test: CheckRow) -> bool:
+    """Whether a check says nothing of what went wrong: a hidden one that raised reports it in
+    the trusted side's words alone, no error's kind (grader/engine/problems.py sealed)."""
+    return test.get("visibility") != "public" and test["status"] == "error" and not test.get("cause")
 
 
 def _diagnosis(
@@ -360,7 +376,11 @@ def _diagnosis(
         )
     message = shown_message(first) if first.get("cause") == "twin" else _shown(first, hidden_text)
     marked = "\n  " + _("hint: ").strip() in message
-    hint = error_hint(message, name) if first["status"] == "error" and not marked else ""
+    hint = (
+        error_hint(message, name, first.get("cause") or "")
+        if first["status"] == "error" and not marked
+        else ""
+    )
     lines.append(message + ("\n  " + _("hint: ") + hint if hint else ""))
     more = len(open_checks) - 1
     if more:

@@ -64,16 +64,20 @@ def hinted(hint: str) -> str:
 
 # The stages of judging an answer, in order: type, shape, dtype, empty, nan, values. Each is a
 # cause of its own: the same mistake fails at the same stage whatever the inputs, and each stage
-# has its own first hint (TYPE_HINT, NAN_HINT). The first four judge an answer's form, not its values.
+# has its own first hint (TYPE_HINT, NAN_HINT; DIMS_HINT for a dimension too many or too few).
+# The first four judge an answer's form, not its values.
 FORM_STAGES = ("type", "shape", "dtype", "empty")
 TYPE_HINT = N_(
     "return a torch.Tensor built with torch operations (torch.stack joins a list of tensors), "
     "not a Python list or number"
 )
 NAN_HINT = N_("NaN usually comes from inf - inf, 0 * inf or log of a negative number")
+DIMS_HINT = N_(
+    "the result has a dimension too many or too few: torch.stack joins tensors along a new dimension, "
+    "torch.cat along one they have; a reduction removes its dimension unless keepdim=True"
+)
 SUBCLASS_HINT = N_("return a plain torch.Tensor, not a subclass")  # the worker refuses one (plain.py)
-# A check's own hint that speaks of non-finite values (overflow, log 0...) explains a NaN better
-# than NAN_HINT; one about finite values (a reduction, a formula) would name the wrong cause.
+# A check's own hint on non-finite values (overflow, log 0...) explains a NaN better than NAN_HINT.
 _SPEAKS_OF_NAN = re.compile(r"NaN|overflow|\binf\b|finite|exp\(|log\(|log 0")
 
 
@@ -109,6 +113,8 @@ def _repr_head(value: Any, budget: int) -> str:
     they know whether the check passed, and ``repr`` of a list of tensors cost `grade
     solutions/` ~0.1 s. Exact for the plain data a worker sends (lists, tuples, dicts)."""
     kind = type(value)
+    if kind is float and budget > 0:
+        return repr(float(f"{value:.6g}"))  # rounded for a reader, as a tensor's values are
     if kind not in (list, tuple, dict) or budget <= 0:
         return repr(value) if budget > 0 else ""
     items = list(value.items()) if kind is dict else list(value)
@@ -192,7 +198,7 @@ def expect_tensor(
             what=what,
             expected=_("shape %(shape)s") % {"shape": tuple(shape)},
             got=_("shape %(shape)s") % {"shape": tuple(value.shape)},
-            hint=hint,
+            hint=hint or (DIMS_HINT if len(value.shape) != len(tuple(shape)) else ""),
             cause="shape",
         )
     if dtype is not None and value.dtype != dtype:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from grader.checks.exercises import TWIN
 from grader.checks.judge import TWIN_HINT, hinted, worded
-from grader.checks.scoring import TopicResult
+from grader.checks.scoring import TestResult, TopicResult
 from grader.engine import parsed
 from grader.engine.subset_charge import reachable
 from grader.engine.subset_shapes import bound_imports, chain, dotted_name
@@ -169,17 +169,27 @@ def written_in(
 
 
 def charge(result: TopicResult, found: Mapping[str, Written], file: str) -> None:
-    """Fail each passed check judging an exercise of ``found`` as a call of its twin (the others
-    keep their own failures): the course's twin rule then judges the exercise
-    (grader/checks/exercises.py), as for a twin the recorder saw. A twin the recorder saw is
-    told by what the code writes too: the recorder sees the ops a call ends in
-    (``F.cross_entropy``'s ``log_softmax`` and ``nll_loss``), not the call."""
+    """Fail each passed check judging an exercise of ``found`` as a call of its twin, and word
+    each that the recorder failed as one as what was written where (the recorder names the op
+    it replaced, and no line); the others keep their own failures, a timeout of the exercise
+    alone its twin as its cause (the replaced op can outrun its budget). The course's twin rule
+    then judges the exercise (grader/checks/exercises.py), as for a twin the recorder saw."""
     for test in result.tests:
         hits = [found[e] for e in test.exercises if e in found]
-        if not hits or not (test.status == "passed" or test.cause == TWIN):
+        if not hits:
             continue
         hit = hits[0]
         got = _("%(twin)s written in %(where)s") % {"twin": hit.name, "where": f"{file}, line {hit.line}"}
-        test.status, test.points, test.curve = "failed", 0.0, None
-        test.message = worded(hit.exercise, N_("a hand-written computation"), got) + hinted(_(TWIN_HINT))
-        test.cause, test.blame, test.stub, test.form = TWIN, hit.exercise, "", False
+        said = worded(hit.exercise, N_("a hand-written computation"), got) + hinted(_(TWIN_HINT))
+        if test.status == "timeout" and len(test.exercises) == 1:
+            test.cause = TWIN
+        elif test.status == "failed" and test.cause == TWIN and ours(test, hit.exercise):
+            test.message = said
+        elif test.status == "passed":
+            test.status, test.points, test.curve, test.message = "failed", 0.0, None, said
+            test.cause, test.blame, test.stub, test.form = TWIN, hit.exercise, "", False
+
+
+def ours(test: TestResult, exercise: str) -> bool:
+    """Whether a check's failure is ``exercise``'s: it judges that one alone, or its record places it there."""
+    return test.exercises == (exercise,) or test.blame == exercise

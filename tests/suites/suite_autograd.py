@@ -214,6 +214,10 @@ def probe_sigmoid(mod, x, upstream):
     return {"out": out, "grad": x.grad, "node": node, "ops": {**backward_ops, **forward_ops}}
 
 
+# A backward that returns σ·(1 − σ) alone: the local derivative without the upstream gradient
+NO_GRAD_OUTPUT_HINT = "multiply by grad_output: backward returns grad_output·s·(1 − s) (the chain rule)"
+
+
 @check("shape", public=True, exercise="Sigmoid")  # its answer, then its gradient
 @pytest.mark.parametrize("dtype", [torch.float32, F64], ids=["float32", "float64"])
 def test_sigmoid_function_forward_and_backward(sub, dtype):
@@ -242,6 +246,7 @@ def test_sigmoid_function_forward_and_backward(sub, dtype):
         g * s * (1 - s),
         f"Sigmoid backward: grad_output·σ·(1 − σ), {dtype}",
         hint="use the saved output: s = ctx.saved_tensors[0]",
+        mistakes={"no-grad-output": (s * (1 - s), NO_GRAD_OUTPUT_HINT)},
         **tol,
     )
     expect_no_twin(got["ops"], OFF_LIMITS["Sigmoid"], "Sigmoid forward and backward")

@@ -1,5 +1,5 @@
 # mistake: sigmoid backward ignores upstream (breaks: Sigmoid.backward: returns grad_output·σ·(1 − σ))
-# cause: Sigmoid sigmoid_function_forward_and_backward:values
+# cause: Sigmoid mistake:no-grad-output
 """Autograd, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: sigmoid backward view upstream (breaks: Sigmoid.backward: any upstream gradient (a non-contiguous one))
-# cause: Sigmoid error:RuntimeError
+# cause: Sigmoid error:view-contiguous
 """Autograd, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: x² stored into x's own memory (x *= x) after the residual (breaks: inputs are left as they were)
-# cause: quadratic_grads input_domain:failed
+# cause: quadratic_grads input_domain:inputs
 """autograd, one mistake, written from the docstrings."""
 
 from __future__ import annotations

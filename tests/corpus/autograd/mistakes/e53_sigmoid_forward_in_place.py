@@ -1,5 +1,5 @@
 # mistake: forward takes |x| in place, overwriting the caller's tensor (breaks: inputs are left as they were)
-# cause: Sigmoid input_domain:failed
+# cause: Sigmoid input_domain:inputs
 """autograd, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: backward returns σ(1 − σ) without multiplying by grad_output (breaks: 'backward(ctx, grad_output): returns grad_output·σ(x)·(1 − σ(x))')
-# cause: Sigmoid sigmoid_function_forward_and_backward:values
+# cause: Sigmoid mistake:no-grad-output
 # differs: loss = (3·Sigmoid.apply(x)).sum() for x = randn(5): gradient 3× too small (a plain .sum() hides it)
 """Autograd — reference solution. The specification is the docstrings in exercises/autograd.py."""
 

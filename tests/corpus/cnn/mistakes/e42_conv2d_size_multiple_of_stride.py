@@ -1,5 +1,5 @@
 # mistake: conv2d size multiple of stride (breaks: conv2d: H_out = ⌊(H + 2p − kh)/s⌋ + 1 for any H)
-# cause: conv2d error:RuntimeError
+# cause: conv2d error:reshape-size
 """CNNs, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: conv2d square output (breaks: conv2d: W_out from W and kw (non-square))
-# cause: conv2d error:RuntimeError
+# cause: conv2d error:reshape-size
 """CNNs, written from the docstrings."""
 
 from __future__ import annotations

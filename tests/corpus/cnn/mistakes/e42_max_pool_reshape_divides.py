@@ -1,5 +1,5 @@
 # mistake: max pool reshape divides (breaks: max_pool2d: kernels that do not divide H or W)
-# cause: max_pool2d error:RuntimeError
+# cause: max_pool2d error:reshape-size
 """CNNs, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: simplecnn square pool (breaks: SimpleCNN: any input of at least 8×8 (non-square))
-# cause: SimpleCNN error:RuntimeError
+# cause: SimpleCNN error:kernel-too-large
 """CNNs, written from the docstrings."""
 
 from __future__ import annotations

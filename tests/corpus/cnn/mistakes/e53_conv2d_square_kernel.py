@@ -1,5 +1,5 @@
 # mistake: output width computed with kh (breaks: W_out likewise, with kw)
-# cause: conv2d error:RuntimeError
+# cause: conv2d error:reshape-size
 """cnn, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: round() instead of floor (breaks: ⌊(n + 2·padding − k) / stride⌋ + 1)
-# cause: conv2d error:RuntimeError
+# cause: conv2d error:reshape-size
 """cnn, one mistake, written from the docstrings."""
 
 from __future__ import annotations

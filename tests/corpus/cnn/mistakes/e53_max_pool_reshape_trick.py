@@ -1,5 +1,5 @@
 # mistake: reshape into (H/k, k, W/k, k) blocks: only stride == kernel dividing H and W (breaks: int stride; any H, W)
-# cause: max_pool2d error:RuntimeError
+# cause: max_pool2d error:reshape-size
 """cnn, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: flatten into nn.LazyLinear: the first input's size is fixed for good (breaks: one instance accepts any input of at least 8×8)
-# cause: SimpleCNN error:matmul-shapes
+# cause: SimpleCNN error:RuntimeError
 """cnn, one mistake, written from the docstrings."""
 
 from __future__ import annotations

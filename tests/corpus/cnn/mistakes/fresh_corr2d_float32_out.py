@@ -1,5 +1,5 @@
 # mistake: output buffer made with torch.zeros(..., device=) and no dtype: float32 (breaks: returns ... of x's dtype)
-# cause: corr2d float64_in_float64_out:dtype
+# cause: corr2d input_domain:dtype
 """CNN exercises."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: first conv hard-coded to 1 input channel (breaks: SimpleCNN(num_classes, in_channels))
-# cause: SimpleCNN error:RuntimeError
+# cause: SimpleCNN error:channels
 """CNN exercises."""
 
 from __future__ import annotations

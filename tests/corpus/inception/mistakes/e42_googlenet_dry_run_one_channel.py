@@ -1,5 +1,5 @@
 # mistake: googlenet dry run one channel (breaks: GoogLeNetMini: in_channels ≠ 1)
-# cause: GoogLeNetMini error:RuntimeError
+# cause: GoogLeNetMini error:channels
 """Inception, written from the docstrings."""
 
 from __future__ import annotations

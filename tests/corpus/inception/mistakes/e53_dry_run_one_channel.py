@@ -1,5 +1,5 @@
 # mistake: the dry run feeds a 1-channel image whatever in_channels (breaks: GoogLeNetMini(in_channels=…))
-# cause: GoogLeNetMini error:RuntimeError
+# cause: GoogLeNetMini error:channels
 """inception, one mistake, written from the docstrings."""
 
 from __future__ import annotations

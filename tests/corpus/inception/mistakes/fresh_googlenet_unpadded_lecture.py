@@ -1,5 +1,5 @@
 # mistake: the lecture's unpadded 5×5 convolutions: 28 works, 8 does not (breaks: input_size 8 and 28 must both work)
-# cause: GoogLeNetMini error:RuntimeError
+# cause: GoogLeNetMini error:kernel-too-large
 """Inception exercises."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: linear layer of 1408 inputs hard-coded (breaks: computed from input_size, not hard-coded)
-# cause: GoogLeNetMini error:RuntimeError
+# cause: GoogLeNetMini error:kernel-too-large
 """Inception exercises."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: first conv hard-coded to 1 input channel (breaks: GoogLeNetMini(in_channels, ...))
-# cause: GoogLeNetMini error:RuntimeError
+# cause: GoogLeNetMini error:channels
 """Inception exercises."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: entropy dim1 (breaks: entropy: over the last dim of (..., k))
-# cause: entropy error:IndexError
+# cause: entropy error:dim-range
 """Losses, written from the docstrings."""
 
 from __future__ import annotations

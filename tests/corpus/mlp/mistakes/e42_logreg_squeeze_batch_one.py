@@ -1,5 +1,5 @@
 # mistake: logreg squeeze batch one (breaks: LogisticRegression: (n, 1), n = 1 included)
-# cause: LogisticRegression error:IndexError
+# cause: LogisticRegression error:dim-range
 """MLPs, written from the docstrings."""
 
 from __future__ import annotations

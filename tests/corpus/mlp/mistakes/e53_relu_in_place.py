@@ -1,5 +1,5 @@
 # mistake: masked_fill_ on x itself (breaks: inputs are left unchanged)
-# cause: relu error
+# cause: relu input_domain:inputs
 """mlp, one mistake, written from the docstrings."""
 
 from __future__ import annotations

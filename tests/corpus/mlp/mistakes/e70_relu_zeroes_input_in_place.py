@@ -1,5 +1,5 @@
 # mistake: sets the negative entries of x to 0 in place (x[x < 0] = 0) and returns x (breaks: module: 'inputs are left unchanged' (relu returns a new tensor; a leaf that requires grad even raises))
-# cause: relu error
+# cause: relu input_domain:inputs
 # differs: x = [−1., 2.]: the caller's x becomes [0., 2.]
 """Multilayer perceptrons — reference solution. The specification is the docstrings in exercises/mlp.py."""
 

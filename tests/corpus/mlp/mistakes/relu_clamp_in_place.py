@@ -1,5 +1,5 @@
 # mistake: x.clamp_(min=0) changes the caller's tensor (breaks: inputs left unchanged)
-# cause: relu error
+# cause: relu input_domain:inputs
 """MLP exercises."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: builds the result with torch.tensor(list): float32 whatever values' dtype (breaks: a tensor of values' length and dtype)
-# cause: ema ema_keeps_the_dtype:dtype
+# cause: ema input_domain:dtype
 """Optimisation exercises."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: smallresnet square pool (breaks: SmallResNet: any H, W ≥ 8 (non-square))
-# cause: SmallResNet error:RuntimeError
+# cause: SmallResNet error:kernel-too-large
 """ResNets, written from the docstrings."""
 
 from __future__ import annotations

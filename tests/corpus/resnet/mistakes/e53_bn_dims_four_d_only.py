@@ -1,5 +1,5 @@
 # mistake: statistics over dims (0, 2, 3) always: a (N, C) input raises (breaks: x (N, C) or (N, C, H, W))
-# cause: batch_norm error:IndexError
+# cause: batch_norm error:dim-range
 """resnet, one mistake, written from the docstrings."""
 
 from __future__ import annotations

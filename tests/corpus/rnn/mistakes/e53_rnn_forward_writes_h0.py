@@ -1,5 +1,5 @@
 # mistake: each layer's last h written back into h0 in place (breaks: inputs left unchanged)
-# cause: rnn_forward error:RuntimeError
+# cause: rnn_forward error:inplace-modified
 """rnn, one mistake, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: add into mutates x (breaks: add_into: x and y are unchanged)
-# cause: add_into inputs_untouched:failed
+# cause: add_into input_domain:inputs
 """Tensors, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: row norm squeeze batch one (breaks: row_normalize: x (n, d), n = 1 included)
-# cause: row_normalize error:IndexError
+# cause: row_normalize error:dim-range
 """Tensors, written from the docstrings."""
 
 from __future__ import annotations

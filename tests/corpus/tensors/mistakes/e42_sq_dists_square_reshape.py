@@ -1,5 +1,5 @@
 # mistake: sq dists square reshape (breaks: pairwise_sq_dists: (n, d), (m, d) -> (n, m))
-# cause: pairwise_sq_dists error:RuntimeError
+# cause: pairwise_sq_dists error:reshape-size
 """Tensors, written from the docstrings."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # mistake: adds y into x in place, then copies x into z (breaks: x and y are unchanged)
-# cause: add_into inputs_untouched:failed
+# cause: add_into input_domain:inputs
 """Tensors exercises."""
 
 from __future__ import annotations

@@ -1,0 +1,245 @@
+"""The lead diagnosis of an exercise names the right cause, with the right hint, in English and
+in Chinese alike: ten cases a learner met. Each case is one edit of the
+reference solution; the e2e cases grade it as a learner does (`grade check FILE --format json`,
+its exercise's checks only) in both languages and read the exercise's verdict (cause and
+diagnosis); the unit cases judge check rows as the engine writes them (grader/checks/exercises.py).
+tests/grader/measure_causes.py measures the same over the corpus's labelled mistakes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from helpers import REPO, run_grade
+
+from grader.checks.error_types import error_hint
+from grader.checks.exercises import judge
+from grader.checks.judge import CheckFailed, describe, expect_tensor
+
+LANGUAGES = ("en", "zh_CN")
+
+
+def edited(tmp_path: Path, topic: str, old: str, new: str) -> Path:
+    """The reference solution of ``topic`` with one edit, as the learner's file."""
+    text = (REPO / "solutions" / f"{topic}.py").read_text()
+    assert old in text
+    path = tmp_path / f"{topic}.py"
+    path.write_text(text.replace(old, new, 1))
+    return path
+
+
+def verdicts(path: Path, exercise: str) -> dict[str, dict]:
+    """{language: ``exercise``'s verdict (name, points, status, diagnosis, cause)} graded in each."""
+    found = {}
+    for language in LANGUAGES:
+        done = run_grade(
+            "--lang", language, "check", str(path), "--exercise", exercise, "--format", "json",
+            "-k", "not convergence",
+        )  # fmt: skip
+        assert done.returncode in (0, 1), done.stderr[-2000:]
+        topic = json.loads(done.stdout)["topics"][0]
+        found[language] = next(e for e in topic["exercises"] if e["name"] == exercise)
+    english, chinese = found["en"], found["zh_CN"]
+    assert (english["points"], english["status"], english.get("cause")) == (
+        chinese["points"],
+        chinese["status"],
+        chinese.get("cause"),
+    ), "a language moved the verdict"
+    return found
+
+
+def row(test_id: str, status: str, exercises: list[str], **fields) -> dict:
+    return {
+        "id": test_id,
+        "kind": fields.pop("kind", "shape"),
+        "status": status,
+        "points": 1.0 if status == "passed" else 0.0,
+        "max_points": 1.0,
+        "message": fields.pop("message", f"{test_id} {status}"),
+        "visibility": fields.pop("visibility", "public"),
+        "exercises": exercises,
+        **fields,
+    }
+
+
+SEALED = (
+    "the submitted code raised, crashed or answered with what is not plain data in this hidden check "
+    "(a hidden check shows no message: the public checks and your own tests do)"
+)
+
+
+@pytest.mark.unit
+def test_1_relu_writing_into_its_input_leads_with_what_it_changed_not_a_sealed_check():
+    """A hidden check that raised says nothing (its words are sealed): the value check that
+    says what went wrong (the battery: argument 1 changed) leads, not the clause behind it."""
+    rows = [
+        row("relu_values", "passed", ["relu"]),
+        row(
+            "activation_gradients[relu]",
+            "error",
+            ["relu"],
+            kind="gradient",
+            visibility="hidden",
+            message=SEALED,
+        ),
+        row("inputs_untouched[relu]", "failed", ["relu"], clause="inputs"),
+        row("input_domain[relu]", "failed", ["relu"], cause="inputs", message="relu: argument 1 changed"),
+    ]
+    (relu,) = judge(rows)
+    assert relu.cause == "input_domain:inputs"
+    assert relu.diagnosis.startswith("relu: argument 1 changed")
+    alone = judge(rows[:2])[0]  # alone, the sealed check still leads: it is all there is
+    assert alone.cause == "error" and alone.diagnosis.startswith(SEALED)
+
+
+@pytest.mark.e2e
+def test_1_relu_writing_into_its_input_as_graded(tmp_path):
+    path = edited(
+        tmp_path, "mlp", "return torch.where(x > 0, x, torch.zeros_like(x))", "x[x < 0] = 0\n    return x"
+    )
+    found = verdicts(path, "relu")
+    assert found["en"]["cause"] == "input_domain:inputs"
+    assert "argument 1 changed" in found["en"]["diagnosis"]
+    assert all("shows no message" not in v["diagnosis"] for v in found.values())
+
+
+@pytest.mark.e2e
+def test_2_sigmoid_without_grad_output_is_told_to_multiply_by_it(tmp_path):
+    path = edited(tmp_path, "autograd", "return grad_output * out * (1 - out)", "return out * (1 - out)")
+    found = verdicts(path, "Sigmoid")
+    assert found["en"]["cause"] == "mistake:no-grad-output"
+    assert "multiply by grad_output" in found["en"]["diagnosis"]
+    assert "乘以 grad_output" in found["zh_CN"]["diagnosis"]
+    assert "use the saved output" not in found["en"]["diagnosis"]
+
+
+@pytest.mark.e2e
+def test_3_a_residual_conv_without_padding_is_told_of_padding_not_keepdim(tmp_path):
+    path = edited(
+        tmp_path,
+        "resnet",
+        "self.conv2 = nn.Conv2d(channels, channels, 3, padding=1)",
+        "self.conv2 = nn.Conv2d(channels, channels, 3)",
+    )
+    found = verdicts(path, "ResidualBlock")
+    assert found["en"]["cause"] == "error:broadcast"
+    assert "a convolution without padding shrinks H and W" in found["en"]["diagnosis"]
+    assert "填充" in found["zh_CN"]["diagnosis"]
+    assert "keepdim" not in found["en"]["diagnosis"]
+
+
+@pytest.mark.unit
+def test_4_batch_norm_over_dim_0_only_is_told_to_check_its_reductions_first():
+    """The broadcast hint leads with the sizes that met and which dimensions a reduction
+    removed; keepdim comes second (batch_norm's mean over dim 0 only needs no keepdim)."""
+    message = "The size of tensor a (3) must match the size of tensor b (5) at non-singleton dimension 2"
+    hint = error_hint(message, "batch_norm", "error:broadcast")
+    assert hint.startswith("two tensors meet elementwise with sizes 3 and 5")
+    assert "reduce over the ones you mean" in hint
+
+
+@pytest.mark.unit
+def test_4_the_hint_follows_the_cause_never_other_words_of_the_message():
+    """A check's cause picks its hint: words of another error elsewhere in the message (a printed
+    line, a layer's account) pick nothing."""
+    message = (
+        "RuntimeError: Can't access the shape of an uninitialized parameter\n  | Output size is too small"
+    )
+    assert error_hint(message, "SimpleCNN", "error:RuntimeError") == ""
+    assert "pixels" in error_hint(message, "SimpleCNN", "error:kernel-too-large")
+
+
+@pytest.mark.unit
+def test_5_rnn_forward_with_cat_for_stack_is_told_how_dimensions_come_and_go():
+    with pytest.raises(CheckFailed) as failed:
+        expect_tensor(__import__("torch").zeros(5, 5), "rnn_forward output", shape=(5, 1, 5))
+    assert failed.value.cause == "shape" and "torch.stack" in str(failed.value)
+    with pytest.raises(CheckFailed) as own:  # a check's own hint says more (mse: reduce to 0-dim)
+        expect_tensor(__import__("torch").zeros(5), "x", shape=(), hint="its own")
+    assert "its own" in str(own.value) and "torch.stack" not in str(own.value)
+
+
+@pytest.mark.e2e
+def test_5_rnn_forward_with_cat_as_graded(tmp_path):
+    path = edited(tmp_path, "rnn", "layer_input = torch.stack(steps)", "layer_input = torch.cat(steps)")
+    found = verdicts(path, "rnn_forward")
+    assert found["en"]["cause"].endswith(":shape")
+    assert "torch.stack joins tensors along a new dimension" in found["en"]["diagnosis"]
+    assert "torch.stack" in found["zh_CN"]["diagnosis"]
+
+
+@pytest.mark.e2e
+def test_6_matmul_with_the_at_operator_names_it_and_its_line(tmp_path):
+    path = edited(tmp_path, "tensors", "return (a[:, :, None] * b[None, :, :]).sum(dim=1)", "return a @ b")
+    found = verdicts(path, "matmul")
+    assert found["en"]["cause"] == "twin"
+    assert "@ written in tensors.py, line" in found["en"]["diagnosis"]
+    assert "tensors.py, line" in found["zh_CN"]["diagnosis"]
+
+
+@pytest.mark.e2e
+def test_7_one_hot_twin_names_what_the_student_wrote_on_every_check(tmp_path):
+    """The recorder names the op it replaced (no line); the source reading names what was
+    written, and where: every failing check of the exercise says the latter."""
+    path = edited(
+        tmp_path,
+        "tensors",
+        "    classes = torch.arange(num_classes, device=labels.device)\n"
+        "    return (labels[:, None] == classes[None, :]).float()",
+        "    return torch.nn.functional.one_hot(labels, num_classes).float()",
+    )
+    found = verdicts(path, "one_hot")
+    assert found["en"]["cause"] == "twin"
+    assert "torch.nn.functional.one_hot written in tensors.py, line" in found["en"]["diagnosis"]
+    assert "index_put" not in found["en"]["diagnosis"] + found["zh_CN"]["diagnosis"]
+
+
+@pytest.mark.unit
+def test_8_floats_a_check_describes_are_rounded_for_a_reader():
+    assert describe(0.0723907742141714) == "float 0.0723908"
+    assert describe([0.30000000000000004, 2.0]) == "list [0.3, 2.0]"
+
+
+@pytest.mark.unit
+def test_9_a_correct_train_epoch_is_full_while_mlp_is_not_started():
+    """The training check judges MLP and train_epoch together; MLP's stub stops it (hidden: no
+    stub named). It is MLP's, which leads; train_epoch is full."""
+    rows = [
+        row("mlp_forward", "not_started", ["MLP"], stub="MLP"),
+        row("train_epoch_steps", "passed", ["train_epoch"]),
+        row(
+            "mlp_learns_digits[0]",
+            "not_started",
+            ["MLP", "train_epoch"],
+            kind="convergence",
+            visibility="hidden",
+        ),
+    ]
+    mlp, train_epoch = judge(rows)
+    assert (train_epoch.name, train_epoch.status, train_epoch.points) == ("train_epoch", "passed", 1.5)
+    assert (mlp.status, mlp.cause) == ("not_started", "not_started")
+
+
+@pytest.mark.unit
+def test_10_a_twin_that_timed_out_keeps_the_twin_as_its_cause():
+    """The op replaced for a twin can run past its budget (its meta kernel's first call imports
+    sympy): the source reading's twin is still the cause, and the lead, of the exercise."""
+    from grader.checks.scoring import TestResult, TopicResult
+    from grader.engine.subset_twins import Written, charge
+
+    result = TopicResult(
+        "tensors",
+        [
+            TestResult("pairwise[1]", "shape", "timeout", 0.0, 1.0, "ran past its time", True, ("pairwise",)),
+            TestResult(
+                "vectorised", "shape", "failed", 0.0, 1.0, "2 ops", True, ("pairwise",), clause="vectorised"
+            ),
+        ],
+    )
+    charge(result, {"pairwise": Written("pairwise", "torch.cdist", 3)}, "tensors.py")
+    (pairwise,) = result.exercises
+    assert pairwise.cause == "twin" and pairwise.points == 0.0
+    half = judge([t.to_json() for t in result.tests], twin="half")[0]
+    assert half.points == 0.0  # a check that never answered earns nothing under any rule
