@@ -96,7 +96,7 @@ def test_the_warm_child_sees_the_environment_the_test_passed(warm, tmp_path):
     suites.mkdir()
     for suite in (REPO / "tests" / "suites").iterdir():
         if suite.is_file():  # not __pycache__, which a hand run of the suites may have written
-            (suites / suite.name).write_text(suite.read_text())
+            (suites / suite.name).write_bytes(suite.read_bytes())
     with (suites / "suite_losses.py").open("a") as suite:
         suite.write(
             '\n\n@check("shape", public=True, exercise="huber")\ndef test_only_in_this_copy(sub):\n    pass\n'
