@@ -24,8 +24,9 @@ included where a cgroup can count them: :class:`CpuClock`):
 
 - learner (``--only learner``): a usage error's whole ``grade`` process (goal < 0.5 s), one
   exercise by ``grade FILE --exercise X`` fresh (goal <= 2 s) and on the learner's warm engine
-  (goal <= 0.15 s, median of 10), and a notebook's first ``check()`` once its set-up cell's
-  engine is warm (goal <= 0.5 s) and later ones.
+  (goal <= 0.15 s, median of 10), read back unchanged, a solved ``exercises/`` read back (goal
+  <= 1 s), ``grade watch``'s save → report (goal <= 1 s), and a notebook's first ``check()`` once
+  its set-up cell's engine is warm (goal <= 0.5 s) and later ones.
 
 - dask (``--only dask``, where ``distributed`` is installed): the class of 20 through
   ``grade batch --scheduler`` on a ``LocalCluster`` of 2 single-threaded worker processes (started
@@ -378,10 +379,7 @@ WARM_RUNS = 10  # the warm `grade FILE --exercise X`: median of this many
 
 
 def bench_learner(repeat: int) -> None:
-    """A usage error (a mistyped --exercise: answered before torch loads; goal < 0.5 s), one
-    exercise graded by ``grade FILE --exercise X`` in a fresh process (goal <= 2 s) and on the
-    learner's warm engine (goal <= 0.15 s, median of :data:`WARM_RUNS`), and a notebook's
-    ``check()``: the first one once the set-up cell's engine is warm (goal <= 0.5 s), then warm ones."""
+    """The learner's figures (the module's doc says which; warm ones: median of :data:`WARM_RUNS`)."""
     times = []
     for _ in range(repeat):
         with clock().measure() as spent:
@@ -430,6 +428,7 @@ def bench_warm_engine(repeat: int) -> None:
             kept = [_timed_grade(args, unchanged) for _ in range(WARM_RUNS)]
             row("… unchanged, read back", kept, f"median of {WARM_RUNS}: nothing graded again")
             bench_solved_folder(unchanged)
+            bench_watch(env)
         finally:
             server.kill()
             server.wait()
@@ -445,6 +444,31 @@ def bench_solved_folder(env: dict[str, str]) -> None:
         _timed_grade(args, env)  # graded once: what the next runs read back
         kept = [_timed_grade(args, env) for _ in range(WARM_RUNS)]
     row("grade exercises/, all solved, unchanged", kept, f"median of {WARM_RUNS} (goal <= 1 s)")
+
+
+def bench_watch(env: dict[str, str]) -> None:
+    """``grade watch FILE`` on the warm engine: a save of its topic's file, then the report (goal <= 1 s)."""
+    with tempfile.TemporaryDirectory(prefix="tg-bench-watch-") as folder:
+        saved = Path(shutil.copy(REPO_ROOT / "solutions" / "tensors.py", Path(folder) / "tensors.py"))
+        watcher = subprocess.Popen([*GRADE, "watch", str(saved)], stdout=subprocess.PIPE, text=True, env=env)
+        spans = []
+        try:
+            for run in range(WARM_RUNS):
+                _until(watcher, "watching")  # the first grading, or the last save's, shown
+                with clock().measure() as spent:
+                    saved.write_text(f"{saved.read_text()}# save {run}\n")  # new bytes: graded afresh
+                    _until(watcher, "total")
+                spans.append(spent)
+        finally:
+            watcher.kill()
+            watcher.wait()
+    row("grade watch: save → report", spans, f"median of {WARM_RUNS}, one topic (goal <= 1 s)")
+
+
+def _until(watcher: subprocess.Popen, word: str) -> None:
+    while word not in (line := watcher.stdout.readline()):  # type: ignore[union-attr]
+        if not line:
+            raise SystemExit(f"grade watch ended (exit {watcher.wait()})")
 
 
 def bench_check(repeat: int) -> None:

@@ -36,7 +36,6 @@ from pathlib import Path
 from grader import defaults
 from grader.apps.host import host_problem
 from grader.checkout import REPO_ROOT, suites_dir
-from grader.packs import named_packs
 
 NO_DAEMON_ENV = defaults.NO_DAEMON_ENV
 START_ENV = "TORCHGRADE_DAEMON"  # "1": start a server even off a terminal (the benchmark)
@@ -44,9 +43,14 @@ COMMANDS = ("check", "next", "watch")  # what the server runs (the rest: a fresh
 HELLO_QUIET_SECONDS = 0.5  # a warm server greets at once; past this, a live line says why it waits
 RUNTIME_ENV = "TORCHGRADE_RUNTIME_DIR"  # an engine folder of its own (the tests', the benchmark's)
 # What travels with each request instead of choosing the engine (the child reads them after the
-# fork: grader/i18n.py's refresh); every other TORCHGRADE_* variable chooses it (the sandbox's,
-# the workers', the suites' settings, read when the engine starts)
-REQUEST_VARIABLES = frozenset({"TORCHGRADE_LANG", "TORCHGRADE_STATE", "TORCHGRADE_NO_SOLUTIONS", RUNTIME_ENV})
+# fork: grader/i18n.py's refresh, remembered.FRESH at each grading); every other TORCHGRADE_*
+# variable chooses it (the sandbox's, the workers', the suites' settings, read when the engine starts)
+# grader.packs' names for where a course names its packs, read here without importing it
+# (tomllib, dataclasses: a third of the client's start) where none is named; test_daemon holds them equal
+COURSE_FILE, PACKS_ENV = REPO_ROOT / "course.toml", "TORCHGRADE_PACKS"
+REQUEST_VARIABLES = frozenset(
+    {"TORCHGRADE_LANG", "TORCHGRADE_STATE", "TORCHGRADE_NO_SOLUTIONS", "TORCHGRADE_FRESH", RUNTIME_ENV}
+)
 
 
 def runtime_folder(env: dict[str, str]) -> Path:
@@ -94,7 +98,7 @@ def identity(env: dict[str, str]) -> str:
     bwrap = shutil.which("bwrap", path=env.get("PATH", os.defpath))
     found = [python, os.path.realpath(REPO_ROOT), os.path.realpath(bwrap) if bwrap else "", chosen]
     digest.update(json.dumps(found).encode())
-    folders = [suites_dir(), *named_packs()]  # the course's packs too (their suites beside pack.toml)
+    folders = [suites_dir(), *_named_packs()]  # the course's packs too (their suites beside pack.toml)
     for folder, pattern in ((REPO_ROOT / "grader", "**/*.py"), *((f, "*") for f in folders)):
         for path in sorted(folder.glob(pattern)):
             info = path.stat()
@@ -102,9 +106,18 @@ def identity(env: dict[str, str]) -> str:
     return digest.hexdigest()[:24]
 
 
-def socket_path(env: dict[str, str]) -> Path | None:
+def _named_packs() -> list[Path]:
+    if PACKS_ENV not in os.environ and not COURSE_FILE.is_file():
+        return []
+    from grader.packs import named_packs
+
+    return named_packs()
+
+
+def socket_path(env: dict[str, str], key: str | None = None) -> Path | None:
+    """The engine's socket for ``env`` (``key``: its :func:`identity`, where already made)."""
     folder = _private_folder(env)
-    return folder / f"engine-{identity(env)}.sock" if folder else None
+    return folder / f"engine-{key or identity(env)}.sock" if folder else None
 
 
 def engine_env(env: dict[str, str]) -> dict[str, str]:
@@ -161,7 +174,8 @@ def ask_engine(argv: list[str]) -> int | None:
     none to ask or it declines (then the caller grades in this process, and maybe starts one for
     next time)."""
     env = engine_env(dict(os.environ))
-    path = socket_path(env)
+    key = identity(env)
+    path = socket_path(env, key)
     if path is None:
         return None
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -169,7 +183,7 @@ def ask_engine(argv: list[str]) -> int | None:
         sock.connect(str(path))
         buffer = bytearray()
         hello = _hello(sock, buffer)
-        if hello is None or hello.get("identity") != identity(env):
+        if hello is None or hello.get("identity") != key:
             return None
         request = {"args": argv, "cwd": os.getcwd(), "env": env}
         send(sock, request, [0, 1, 2])

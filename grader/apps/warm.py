@@ -11,7 +11,7 @@ from collections.abc import Iterable
 def warm_up(topics: Iterable[str], timeout: float, gpu: bool) -> None:
     """Import the engine (torch, pytest, what a suite's trusted side needs: preload.py), collect
     ``topics``' suites for probes of ``timeout`` seconds, and wait for the zygote."""
-    from grader.engine import preload, suites, workers  # suites imports pytest and torch
+    from grader.engine import check_table, preload, suites, workers  # suites imports pytest and torch
 
     chosen = list(topics)
     workers.prestart(gpu)
@@ -22,6 +22,7 @@ def warm_up(topics: Iterable[str], timeout: float, gpu: bool) -> None:
             with contextlib.suppress(suites.SuiteBroken):  # a grading reports what broke
                 suites.collected(topic, timeout)
         _import_the_commands()
+        check_table.keys(chosen)  # the sources hashed once: a request's keys only stat them
     workers.fork_server(gpu)
 
 
@@ -29,8 +30,17 @@ def _import_the_commands() -> None:
     """What a grading command imports and reads on first use (the subset check's reviewed
     members too), done once for every child and request."""
     from grader import report  # noqa: F401
-    from grader.apps import learner  # noqa: F401
-    from grader.engine import doctor, pool, runner, selection, stubs, subset  # noqa: F401
+    from grader.apps import held_interrupt, learner  # noqa: F401
+    from grader.engine import (  # noqa: F401  (subset_loops, subset_twins: runner.judge_how's)
+        doctor,
+        pool,
+        runner,
+        selection,
+        stubs,
+        subset,
+        subset_loops,
+        subset_twins,
+    )
     from grader.sandboxed import subset_members
 
     subset_members.modules()

@@ -113,8 +113,10 @@ def check_command(
     else:
         colour = render.use_colour(sys.stdout)
         click.echo(render.to_table(result, str(path), colour, verbose), color=colour)
+    code = result.exit_code  # the topics judged again for each total: 0 says full once
+    if fmt != "json" and code != 0:
         _learner_lines(result, path)
-    raise Graded(result.exit_code)
+    raise Graded(code)
 
 
 def _learner_lines(result: Report, path: Path) -> None:

@@ -28,6 +28,7 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -111,11 +112,25 @@ def _digest(paths: list[Path]) -> str:
 
 def key(topic: str) -> str | None:
     """The hash naming ``topic``'s table; None when a source cannot be read."""
+    return keys([topic])[topic]
+
+
+def keys(topics: Iterable[str]) -> dict[str, str | None]:
+    """:func:`key` of each of ``topics``, the shared sources listed once (a folder's topics)."""
+    topics = list(topics)
     try:
-        parts = (topic, sys.version, _digest([suite_path(topic)]), _digest(_shared_sources()))
+        shared = _digest(_shared_sources())
     except OSError:
-        return None
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+        return dict.fromkeys(topics)
+    found: dict[str, str | None] = {}
+    for topic in topics:
+        try:
+            parts = (topic, sys.version, _digest([suite_path(topic)]), shared)
+        except OSError:
+            found[topic] = None
+            continue
+        found[topic] = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    return found
 
 
 def _file(topic: str, digest: str) -> Path:

@@ -10,6 +10,7 @@ trusted side. Those suites get grader/sandboxed/dynamo_free.py's skips, as the w
 from __future__ import annotations
 
 import ast
+import functools
 import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -30,8 +31,10 @@ def _names_optim(node: ast.AST) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=64)
 def builds_optimizers(source: str) -> bool:
-    """Whether a suite's source names ``torch.optim`` outside its ``probe_*`` functions."""
+    """Whether a suite's source names ``torch.optim`` outside its ``probe_*`` functions (once per
+    source in a process: the warm engine's requests inherit its answers)."""
     for statement in ast.parse(source).body:
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name.startswith(
             "probe_"

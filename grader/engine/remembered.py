@@ -37,12 +37,16 @@ VERSION = 1  # of the stored form
 FRESH = "TORCHGRADE_FRESH"  # "1": grade afresh, remember nothing (the test suite's setting)
 
 
-def key(path: Path, topic: str, single_file: bool, options: Any) -> str | None:
-    """The key of ``topic`` graded from ``path`` with ``options``; None when it cannot be made
-    (a source unreadable) or must not be (a course seed: the official grade)."""
+def keys(path: Path, topics: list[str], single_file: bool, options: Any) -> dict[str, str | None]:
+    """The key of each of ``topics`` graded from ``path`` with ``options``; None where it cannot
+    be made (a source unreadable) or must not be (a course seed: the official grade)."""
     if options.course_seed is not None or options.student is not None or os.environ.get(FRESH) == "1":
-        return None
-    table = check_table.key(topic)
+        return dict.fromkeys(topics)
+    tables = check_table.keys(topics)
+    return {topic: _key(path, topic, single_file, options, tables[topic]) for topic in topics}
+
+
+def _key(path: Path, topic: str, single_file: bool, options: Any, table: str | None) -> str | None:
     sources = subset.sources_of(path, topic, single_file)
     if table is None or not sources:
         return None

@@ -421,9 +421,12 @@ def grade(
         for topic in selected
     ]
     outcomes: dict[str, TopicOutcome] = {}
-    keys = {
-        t.topic: remembered.key(path, t.topic, t.single_file, options) if remember else None for t in tasks
-    }
+    chosen_topics = [t.topic for t in tasks]
+    keys = (
+        remembered.keys(path, chosen_topics, single_topic is not None, options)
+        if remember
+        else dict.fromkeys(chosen_topics)
+    )
 
     def file(task: Task, outcome: TopicOutcome | Exception) -> None:
         if isinstance(outcome, GraderCrashed):

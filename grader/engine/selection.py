@@ -55,7 +55,8 @@ def select_topics(path: Path, topics: tuple[str, ...] = ()) -> tuple[list[str], 
         except (StagingError, notebooks.NotebookError) as exc:
             raise UsageProblem(str(exc)) from None
         selected = [single_topic]
-    missing = [t for t in selected if t not in available_topics()]
+    available = available_topics()
+    missing = [t for t in selected if t not in available]
     if missing:
         raise UsageProblem(
             _("no suite for topic %(topic)s in %(folder)s")

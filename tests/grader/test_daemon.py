@@ -227,7 +227,20 @@ def _settings() -> dict[str, dict[str, str]]:
         "XDG_RUNTIME_DIR": {**base, "XDG_RUNTIME_DIR": "/nonexistent/run"},
         "PYTHONPATH": {**base, "PYTHONPATH": os.pathsep.join(["/elsewhere", str(REPO)])},
         "TORCHGRADE_STATE": {**base, "TORCHGRADE_STATE": "/tmp/elsewhere"},
+        "TORCHGRADE_FRESH": {**base, "TORCHGRADE_FRESH": "" if base.get("TORCHGRADE_FRESH") else "1"},
     }
+
+
+@pytest.mark.unit
+def test_the_client_names_a_course_packs_as_grader_packs_does(monkeypatch, tmp_path):
+    """The client reads grader.packs only where a course names a pack: the same names."""
+    from grader import packs
+
+    assert (daemon.COURSE_FILE, daemon.PACKS_ENV) == (packs.COURSE_FILE, packs.PACKS_ENV)
+    monkeypatch.setenv(packs.PACKS_ENV, str(tmp_path))
+    assert daemon._named_packs() == packs.named_packs() == [tmp_path]
+    monkeypatch.delenv(packs.PACKS_ENV)
+    assert daemon._named_packs() == packs.named_packs()
 
 
 @pytest.mark.unit
@@ -275,8 +288,9 @@ def test_grade_reaches_a_warm_engine_before_importing_the_cli(server):
         "import sys\nfrom grader import launch\n"
         f"sys.argv = ['grade', {str(REPO / 'solutions' / 'tensors.py')!r}, '--exercise', 'accuracy']\n"
         "try:\n    launch.main()\nexcept SystemExit as leaving:\n"
-        "    print('click' in sys.modules, 'grader.cli' in sys.modules, leaving.code, file=sys.stderr)\n"
+        "    print(*(m in sys.modules for m in ('click', 'grader.cli', 'grader.packs')), leaving.code,"
+        " file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=600)
-    assert done.stderr.strip().splitlines()[-1] == "False False 0", done.stderr[-2000:]
+    assert done.stderr.strip().splitlines()[-1] == "False False False 0", done.stderr[-2000:]
     assert "6/6" in done.stdout
