@@ -116,10 +116,14 @@ def applied(report: Report, split: Split | None = None) -> Report:
     shares = {key: split.share(key, weight) for key, weight in ran.items() if key in split.exercise_points}
     weighed, _totals = weigh(data, _Shares(shares, split.kind_weights, split.twin))
     topics = []
-    for result, topic in zip(report.topics, weighed["topics"]):
-        course = {
-            e["name"]: [e["points"], e["max_points"], split.exercise_points[f"{result.name}.{e['name']}"]]
-            for e in topic.get("exercises", [])
+    for result, judged, topic in zip(report.topics, data["topics"], weighed["topics"]):
+        earned = {e["name"]: [e["points"], e["max_points"]] for e in topic.get("exercises", [])}
+        course = {  # every exercise judged here; one whose public checks were all skipped earns 0/0
+            e["name"]: [
+                *earned.get(e["name"], [0.0, 0.0]),
+                split.exercise_points.get(f"{result.name}.{e['name']}", 0.0),
+            ]
+            for e in judged["exercises"]
         }
         topics.append(replace(result, twin=split.twin, course=course))
     return replace(report, topics=topics, course={"assignment": split.assignment, "total": split.total})

@@ -137,7 +137,7 @@ class TopicResult:
     @property
     def worth(self) -> float:
         """What the topic's graded exercises are worth in the course (0 without a course)."""
-        return grades.added(self.course.get(e.name, [0.0, 0.0, 0.0])[2] for e in self.exercises)
+        return grades.added(points[2] for points in self.course.values())
 
     @property
     def score(self) -> float:

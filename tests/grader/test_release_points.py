@@ -14,8 +14,6 @@ from helpers import REPO
 
 from grader import grades
 
-pytestmark = pytest.mark.e2e
-
 COURSE = """\
 [course]
 name = "points"
@@ -90,6 +88,7 @@ def expected_shares(report: dict, points: dict[str, float], weights: dict[str, f
     return {name: points[name] * ran[name] / whole[name] for name in points}
 
 
+@pytest.mark.e2e
 def test_the_release_carries_the_assignments_point_split(releases):
     marker = json.loads((releases["hw1"] / "tests/suites/RELEASE.json").read_text())
     split = marker["points"]
@@ -100,6 +99,7 @@ def test_the_release_carries_the_assignments_point_split(releases):
     assert "points" not in json.loads((releases["plain"] / "tests/suites/RELEASE.json").read_text())
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("name", ["hw1", "hw2"])
 def test_a_solved_topic_earns_the_public_share_of_the_course_points(releases, name):
     code, report = (
@@ -127,6 +127,7 @@ def test_a_solved_topic_earns_the_public_share_of_the_course_points(releases, na
     assert report["max_score"] < sum(points.values())
 
 
+@pytest.mark.e2e
 def test_the_table_says_course_points_and_that_only_the_public_checks_ran(releases, tmp_path):
     table = run_in(releases["hw1"], "exercises").stdout
     report = json.loads(run_in(releases["hw1"], "exercises", "--format", "json").stdout)
@@ -149,6 +150,7 @@ def test_the_table_says_course_points_and_that_only_the_public_checks_ran(releas
     assert "is worth" in shown and "of hw1's 30 points" in shown, shown
 
 
+@pytest.mark.e2e
 def test_a_release_without_a_course_counts_checks(releases):
     report = json.loads(run_in(releases["plain"], "exercises", "--format", "json").stdout)
     assert "course" not in report and "course_points" not in report["topics"][0]
@@ -159,6 +161,7 @@ def test_a_release_without_a_course_counts_checks(releases):
     assert f"0/{grades.text(losses['max_score'])}" in row
 
 
+@pytest.mark.e2e
 def test_the_notebooks_check_agrees_with_grade(releases):
     """check() asks the kernel's engine (grader/apps/selfcheck_server.py) in the release: the
     same points as ``grade --public-only --exercise``, said as course points."""
@@ -201,3 +204,41 @@ def test_the_notebooks_check_agrees_with_grade(releases):
         [],
     )
     assert "points of its public checks" in plain.summary() and "worth" not in plain.summary()
+
+
+@pytest.mark.unit
+def test_a_check_weighs_here_what_it_weighs_with_the_hidden_ones():
+    """mse: two value checks (one passes) and a gradient check (weight 2) public, a value check
+    hidden: its 6 points spread over weight 5, the public ones carry 4.8 and earn 1.2 (the
+    gradient pays only once every value check passes); l1: 2 of its 4 carried and earned."""
+    from grader import report as render
+    from grader.apps.course_points import Split, applied
+    from grader.checks.scoring import Report, TopicResult, make_result
+
+    tests = [
+        make_result("mse_a", "shape", 1, "passed", "", True, ("mse",)),
+        make_result("mse_b", "shape", 1, "failed", "wrong", True, ("mse",)),
+        make_result("mse_grad", "gradient", 1, "passed", "", True, ("mse",)),
+        make_result("l1_a", "shape", 1, "passed", "", True, ("l1",)),
+    ]
+    report = Report([TopicResult("losses", tests)], sandbox="none", device="cpu")
+    assert applied(report) is report  # a checkout: no split, check counts
+    split = Split(
+        assignment="hw",
+        total=10,
+        exercise_points={"losses.mse": 6, "losses.l1": 4},
+        kind_weights={"shape": 1, "gradient": 2},
+        twin="zero",
+        kinds=(
+            {"losses": {"mse": {"shape": 2, "gradient": 1}, "l1": {"shape": 1}}},
+            {"losses": {"mse": {"shape": 1}, "l1": {"shape": 1}}},
+        ),
+    )
+    weighed = applied(report, split).to_json()
+    exercises = {e["name"]: e for e in weighed["topics"][0]["exercises"]}
+    assert [exercises["mse"][k] for k in ("points", "max_points", "course_points")] == [1.2, 4.8, 6]
+    assert [exercises["l1"][k] for k in ("points", "max_points", "course_points")] == [2, 2, 4]
+    assert weighed["score"] == 3.2 and weighed["max_score"] == 6.8
+    assert weighed["course"] == {"assignment": "hw", "total": 10, "points": 10}
+    table = render.to_table(applied(report, split), "exercises")
+    assert "3.2/6.8 of 10" in table and "mse 1.2/4.8 of 6" in table and "the other 3.2" in table
