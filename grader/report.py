@@ -65,9 +65,40 @@ def to_json(report: Report) -> str:
     return json.dumps(clean.tree(report.to_json()), indent=2)
 
 
-def _topic_row(topic: TopicResult, colour: bool) -> str:
+def _score(score: float, max_score: float, worth: float | None = None) -> str:
+    """ "7/12", or in a release made for a course "7/12 of 30": what the public checks give of
+    their share, and what the exercises are worth (grader/apps/course_points.py)."""
+    shown = grades.of(score, max_score, "/")
+    return (
+        shown
+        if worth is None
+        else _("%(score)s of %(worth)s") % {"score": shown, "worth": grades.text(worth)}
+    )
+
+
+def _topic_score(topic: TopicResult) -> str:
+    return _score(topic.score, topic.max_score, topic.worth if topic.course else None)
+
+
+def course_line(report: Report) -> str:
+    """In a release made for a course: what the points shown are, and what they are not."""
+    worth = report.worth
+    return _(
+        "points: in %(assignment)s's points, and only the public checks ran: they carry %(public)s of the "
+        "%(worth)s points these exercises are worth; the hidden checks grade the other %(rest)s, and can "
+        "take back points a public check gave (a gradient or clause check pays only once every value "
+        "check passes)"
+    ) % {
+        "assignment": clean.name(str(report.course.get("assignment", ""))),
+        "public": grades.text(report.max_score),
+        "worth": grades.text(worth),
+        "rest": grades.text(max(0.0, worth - report.max_score)),
+    }
+
+
+def _topic_row(topic: TopicResult, colour: bool, width: int = 9) -> str:
     counts = "".join(f"{topic.count(c):>12}" for c in COLUMNS)
-    score = f"{grades.of(topic.score, topic.max_score, '/'):>9}"
+    score = _right(_topic_score(topic), width)
     if not colour:
         return f"{topic.name:<11}{score}{counts}"
     full = topic.max_score > 0 and topic.score == topic.max_score
@@ -149,7 +180,8 @@ def _details(topic: TopicResult, colour: bool, notebook: bool) -> list[str]:
         return [f"  {cross} {topic.name}: {alike}"]
     lines, open_ones = _missing(topic.name, open_ones, cross)
     for exercise in open_ones:
-        points = grades.of(exercise.points, exercise.max_points, "/")
+        worth = topic.course.get(exercise.name, [0.0, 0.0, 0.0])[2] if topic.course else None
+        points = _score(exercise.points, exercise.max_points, worth)
         if exercise.status == "not_started" and "\n" not in exercise.diagnosis:
             lines.append(f"  {waiting} {topic.name} · {exercise.name} {points} " + _("not started"))
             continue
@@ -172,8 +204,13 @@ def to_table(report: Report, title: str, colour: bool = False, verbose: bool = F
     """The report as a table and, for each exercise that is not full, its diagnosis (with
     ``verbose``, every check that did not pass as well); ``colour`` adds ANSI colours and a
     symbol per status (for a terminal: :func:`use_colour`)."""
+    worth = report.worth if report.course else None
+    total = _score(report.score, report.max_score, worth)
+    width = max([9, *(_width(_topic_score(t)) + 2 for t in report.topics)]) if report.course else 9
     header = (
-        _left(_("topic"), 11) + _right(_("score"), 9) + "".join(_right(_(HEADINGS[c]), 12) for c in COLUMNS)
+        _left(_("topic"), 11)
+        + _right(_("score"), width)
+        + "".join(_right(_(HEADINGS[c]), 12) for c in COLUMNS)
     )
     lines = [
         f"torchgrade: {clean.name(title)}  "
@@ -184,11 +221,12 @@ def to_table(report: Report, title: str, colour: bool = False, verbose: bool = F
         header,
         "-" * _width(header),
     ]
-    lines += [_topic_row(t, colour) for t in report.topics]
+    lines += [_topic_row(t, colour, width) for t in report.topics]
     percent = 100 * report.score / report.max_score if report.max_score else 0.0
-    total = f"{grades.of(report.score, report.max_score, '/'):>9}  ({percent:.0f} %)"
+    total = f"{_right(total, width)}  ({percent:.0f} %)"
     total_fg = _score_colour(report.score, report.max_score)
     lines += ["-" * _width(header), _left(_("total"), 11) + _paint(total, colour, total_fg, bold=True)]
+    lines += [course_line(report)] if report.course else []
     details = [line for t in report.topics for line in _details(t, colour, title.endswith(".ipynb"))]
     if details:
         lines += ["", _("What to look at:"), *details]

@@ -208,16 +208,23 @@ def dataset_files(root: Path) -> list[Path]:
     return [p for p in (folder / n for n in ["README.md", "SHA256SUMS", *listed, *cards]) if p.is_file()]
 
 
-def hidden_kinds(topic: str) -> dict[str, dict[str, int]]:
-    """{exercise: {kind: count}} of ``topic``'s hidden checks (the release's check() names them)."""
-    from grader.engine import suites  # pytest and the suites: only when a release is built
+def check_kinds(topic: str) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+    """{exercise: {kind: count}} of ``topic``'s public checks, and of its hidden ones (the
+    release's check() names them; course points weigh both: grader/apps/course_points.py)."""
+    from grader.engine import check_table, suites  # pytest and the suites: only when a release is built
 
-    return suites.collected(topic, defaults.PROBE_TIMEOUT).hidden_kinds()
+    rows = suites.collected(topic, defaults.PROBE_TIMEOUT).rows
+    public: dict[str, dict[str, int]] = {}
+    for row in rows:
+        for name in row.exercises if row.public else ():
+            public.setdefault(name, {})[row.kind] = public.get(name, {}).get(row.kind, 0) + 1
+    return public, check_table.hidden_kinds(rows)
 
 
-def release_files(topics: list[str]) -> dict[str, bytes]:
+def release_files(topics: list[str], points: dict | None = None) -> dict[str, bytes]:
     """{path in the release: content}: the stubs, the public checks of ``topics``, the datasets,
-    the grader they run, pyproject.toml and the learner's README (the hand-outs come from the stubs)."""
+    the grader they run, pyproject.toml and the learner's README (the hand-outs come from the
+    stubs); ``points``: an assignment's split of its points (:func:`course_points.split_of`)."""
     root = REPO_ROOT
     files: dict[str, bytes] = learner_readmes()
     files["pyproject.toml"] = (root / "pyproject.toml").read_bytes()
@@ -247,7 +254,14 @@ def release_files(topics: list[str]) -> dict[str, bytes]:
         text, cut[topic] = public_suite(suite_path(topic).read_text())
         files[f"tests/suites/suite_{topic}.py"] = text.encode()
     files["tests/suites/pytest.ini"] = (suites_dir() / "pytest.ini").read_bytes()  # a pack has none
-    marker = {"hidden_tests_removed": cut, "hidden_kinds": {t: hidden_kinds(t) for t in topics}}
+    kinds = {t: check_kinds(t) for t in topics}
+    marker: dict[str, object] = {
+        "hidden_tests_removed": cut,
+        "hidden_kinds": {t: hidden for t, (_public, hidden) in kinds.items()},
+        "public_kinds": {t: public for t, (public, _hidden) in kinds.items()},
+    }
+    if points:  # the course's split of the assignment's points (grader/apps/course_points.py)
+        marker["points"] = points
     files[f"tests/suites/{RELEASE_MARKER}"] = json.dumps(marker, indent=2).encode()
     sources = [v.decode() for k, v in files.items() if k.endswith(".py")]
     catalogues = sorted((root / "grader" / "locale").glob("*/LC_MESSAGES/*.mo"))  # grader/i18n.py reads them
@@ -263,8 +277,10 @@ def write_release(
     allowed: frozenset[str] = frozenset(),
     step: Step = quiet,
     language: str | None = None,
+    points: dict | None = None,
 ) -> None:
-    """Write the release of every topic, or only ``topics``, into ``out`` (empty or new);
+    """Write the release of every topic, or only ``topics``, into ``out`` (empty or new), with
+    an assignment's split of its points where ``points`` gives one;
     :class:`LeakFound`, before anything is written, where it would hold an answer (``allowed``:
     exercises handed out solved on purpose). ``step(what)`` wraps each slow step (a terminal's
     progress: :func:`grader.apps.ticker.progress_line`)."""
@@ -272,7 +288,7 @@ def write_release(
         raise FileExistsError(f"{out} is not empty")
     chosen = [t for t in available_topics() if not topics or t in topics]
     with step(_("collecting the public checks and the grader's files")):
-        files = release_files(chosen)
+        files = release_files(chosen, points)
         if language:  # the course's language: grader/i18n.py's default in this release
             files["grader/locale/DEFAULT"] = f"{language}\n".encode()
     with step(_("making the hand-out notebooks")):

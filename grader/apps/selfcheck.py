@@ -222,6 +222,9 @@ class CheckResult:
     tests: list[dict[str, Any]]
     notes: list[str] = field(default_factory=list)
     hidden: dict[str, int] = field(default_factory=dict)  # {kind: count} the hidden suite still judges
+    # a release made for a course: the exercise's course points, as `grade` counts them
+    # (grader/apps/course_points.py): {"points", "max_points", "worth", "assignment"}
+    course: dict[str, Any] = field(default_factory=dict)
 
     def still_judged(self) -> str:
         """What the hidden suite still judges of this exercise (kinds and counts, never inputs)."""
@@ -239,15 +242,27 @@ class CheckResult:
             return f"{self.exercise}: " + _("no public check here; the hidden suite grades it")
         if verdict.status == "not_started":
             return f"{self.exercise}: " + _("not started (it still raises NotImplementedError)")
-        points = _("%(points)s points of its public checks") % {
-            "points": grades.of(verdict.points, verdict.max_points, "/")
-        }
+        points = self._points(verdict)
         if verdict.status == "passed":
             return f"{self.exercise}: " + _("passed, %(points)s; %(rest)s") % {
                 "points": points,
                 "rest": self.still_judged(),
             }
         return f"{self.exercise}: {points}"
+
+    def _points(self, verdict: Exercise) -> str:
+        """ "2/4 points of its public checks", or the course's points (their public share)."""
+        if not self.course:
+            return _("%(points)s points of its public checks") % {
+                "points": grades.of(verdict.points, verdict.max_points, "/")
+            }
+        return _(
+            "%(points)s points of the %(worth)s it is worth in %(assignment)s, from its public checks"
+        ) % {
+            "points": grades.of(self.course["points"], self.course["max_points"], "/"),
+            "worth": grades.text(self.course["worth"]),
+            "assignment": self.course["assignment"],
+        }
 
     def diagnosis(self) -> str:
         """What to fix first ("" when nothing is open or nothing started)."""
@@ -301,18 +316,28 @@ def self_check(exercise: str, history: list[str] | None = None) -> CheckResult:
         path, origin = notebook_to_grade(Path(folder))
         report = grade_notebook(path, exercise)
         warning = unsaved_warning(path, exercise, history or []) if "saved" in origin else ""
+    return from_report(
+        report, exercise, [_("checked %(origin)s") % {"origin": origin}, *([warning] if warning else [])]
+    )
+
+
+def from_report(report: dict[str, Any], exercise: str, notes: list[str]) -> CheckResult:
+    """``exercise``'s result from the JSON report of its public checks, ``notes`` first."""
     tests = [t for topic in report["topics"] for t in topic["tests"]]
-    notes = [topic["note"] for topic in report["topics"] if topic.get("note")]
-    notes += [warning] if warning else []
+    notes = [*notes[:1], *(topic["note"] for topic in report["topics"] if topic.get("note")), *notes[1:]]
     hidden: dict[str, int] = next(
         (t["hidden"][exercise] for t in report["topics"] if exercise in t.get("hidden", {})), {}
     )
-    return CheckResult(
-        exercise=exercise,
-        tests=tests,
-        notes=[_("checked %(origin)s") % {"origin": origin}, *notes],
-        hidden=hidden,
-    )
+    found = [e for t in report["topics"] for e in t.get("exercises", []) if e["name"] == exercise]
+    course = {}
+    if found and "course" in report and "course_points" in found[0]:
+        course = {
+            "points": found[0]["points"],
+            "max_points": found[0]["max_points"],
+            "worth": found[0]["course_points"],
+            "assignment": report["course"]["assignment"],
+        }
+    return CheckResult(exercise=exercise, tests=tests, notes=notes, hidden=hidden, course=course)
 
 
 def check(exercise: str) -> None:

@@ -33,7 +33,9 @@ def answer(request: Any) -> dict[str, Any]:
         report = grade(Path(request["path"]), Options(selection=chosen), jobs=1, remember=True)
     except (UsageProblem, SuiteCrash) as exc:
         return {"problem": str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}
-    return {"report": report.to_json()}
+    from grader.apps.course_points import applied
+
+    return {"report": applied(report).to_json()}  # a release made for a course: its points
 
 
 def main() -> None:

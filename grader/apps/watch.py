@@ -17,6 +17,7 @@ from pathlib import Path
 import watchfiles
 
 from grader import report as render
+from grader.apps.course_points import applied
 from grader.apps.ticker import Step, quiet
 from grader.apps.warm import warm_up
 from grader.checks.scoring import Report
@@ -68,7 +69,7 @@ def targets(saved: Iterable[Path], settings: Settings) -> list[Target]:
 
 def _grade(target: Target, settings: Settings) -> Report:
     path, topics = target
-    return grade(path, settings.options.with_topics(topics), remember=True)
+    return applied(grade(path, settings.options.with_topics(topics), remember=True))
 
 
 def grade_and_render(target: Target, settings: Settings, colour: bool) -> str:
@@ -103,8 +104,10 @@ def _first_grade(settings: Settings, live: Callable[[], LiveLines] | None) -> Re
     """The first grading, with a terminal's live line per topic (``live()``) while it runs."""
     progress = live() if live is not None else None
     try:
-        return grade(
-            settings.path, settings.options.with_topics(settings.topics), progress=progress, remember=True
+        return applied(
+            grade(
+                settings.path, settings.options.with_topics(settings.topics), progress=progress, remember=True
+            )
         )
     finally:
         if progress is not None:

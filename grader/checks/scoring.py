@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from grader import grades
@@ -118,11 +118,26 @@ class TopicResult:
     # a public-only run: {exercise: {kind: count}} of the hidden checks it left out
     hidden: dict[str, dict[str, int]] = field(default_factory=dict)
     twin: str = DEFAULT_TWIN  # the course's rule for an off-limits twin (grader/checks/exercises.py)
+    # a release made for a course: {exercise: [earned, the public checks' share, what it is
+    # worth]} in the course's points (grader/apps/course_points.py); empty: one point per check
+    course: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def exercises(self) -> list[Exercise]:
         """Each exercise's points and diagnosis: the score is theirs, not the checks' sum."""
-        return judge([t.to_json() for t in self.tests], self.twin)
+        return self._in_course(judge([t.to_json() for t in self.tests], self.twin))
+
+    def _in_course(self, exercises: list[Exercise]) -> list[Exercise]:
+        """The exercises with the course's points, where it gives them (an exercise it does not grade: 0/0)."""
+        if not self.course:
+            return exercises
+        points = {e.name: self.course.get(e.name, [0.0, 0.0, 0.0]) for e in exercises}
+        return [replace(e, points=points[e.name][0], max_points=points[e.name][1]) for e in exercises]
+
+    @property
+    def worth(self) -> float:
+        """What the topic's graded exercises are worth in the course (0 without a course)."""
+        return grades.added(points[2] for points in self.course.values())
 
     @property
     def score(self) -> float:
@@ -138,7 +153,7 @@ class TopicResult:
 
     def to_json(self) -> dict[str, Any]:
         tests = [t.to_json() for t in self.tests]
-        exercises = judge(tests, self.twin)  # once: a report's and a gradebook row's totals read these
+        exercises = self._in_course(judge(tests, self.twin))  # once: a report's and a row's totals read these
         out: dict[str, Any] = {
             "name": self.name,
             "score": grades.added(e.points for e in exercises),
@@ -146,6 +161,10 @@ class TopicResult:
             "tests": tests,
             "exercises": [e.to_json() for e in exercises],
         }
+        if self.course:  # what each exercise, and the topic, is worth in the course
+            for exercise in out["exercises"]:
+                exercise["course_points"] = self.course.get(exercise["name"], [0.0, 0.0, 0.0])[2]
+            out["course_points"] = grades.added(e["course_points"] for e in out["exercises"])
         if self.note:
             out["note"] = self.note
         if self.hidden:
@@ -193,6 +212,14 @@ class Report:
     notes: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # wall, startup, probes
     selection: str = ""  # which checks --exercise / -k chose, when not all
+    # a release made for a course: {"assignment": name, "total": its points}; the topics' scores
+    # are then course points (grader/apps/course_points.py)
+    course: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def worth(self) -> float:
+        """What the graded exercises are worth in the course (0 without a course)."""
+        return grades.added(t.worth for t in self.topics)
 
     @property
     def score(self) -> float:
@@ -218,6 +245,16 @@ class Report:
             "notes": self.notes,
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
             **({"selection": self.selection} if self.selection else {}),
+            **(
+                {
+                    "course": {
+                        **self.course,
+                        "points": grades.added(t.get("course_points", 0.0) for t in topics),
+                    }
+                }
+                if self.course
+                else {}
+            ),
         }
 
 

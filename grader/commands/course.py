@@ -121,7 +121,8 @@ def release_command(
     out: Path, course_file: Path | None, assignment: str | None, allowed: tuple[str, ...]
 ) -> None:
     """Write a student release into OUT: exercises, notebooks, grader, datasets, public checks
-    (with --course and --assignment: that assignment's topics; never the course seed)."""
+    (with --course and --assignment: that assignment's topics and points; never the course seed)."""
+    from grader.apps.course_points import split_of
     from grader.apps.leaks import LeakFound
     from grader.apps.release import write_release
     from grader.apps.ticker import progress_line
@@ -135,6 +136,7 @@ def release_command(
             frozenset(allowed),
             step=lambda what: progress_line(sys.stderr, what),
             language=course.language_of(chosen) if course else None,
+            points=split_of(chosen) if chosen else None,
         )
     except (FileExistsError, LeakFound) as exc:
         usage_exit(str(exc))

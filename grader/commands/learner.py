@@ -108,6 +108,9 @@ def check_command(
     finally:
         if live is not None:
             live.close()
+    from grader.apps.course_points import applied
+
+    result = applied(result)  # a release made for a course counts its points
     if fmt == "json":
         click.echo(render.to_json(result))
     else:
@@ -123,8 +126,9 @@ def _learner_lines(result: Report, path: Path) -> None:
     """Under a table that is not full: where to start, and how the points add up."""
     from grader.apps.learner import points_line, shares_line, start_line
 
-    if result.score < result.max_score:
-        for line in (start_line(result, path), points_line(result), shares_line(result)):
+    if result.score < result.max_score:  # course points need neither line on checks' points
+        how = [] if result.course else [points_line(result), shares_line(result)]
+        for line in (start_line(result, path), *how):
             if line:
                 click.echo(line)
 
@@ -220,24 +224,31 @@ def next_command(path: Path, run_it: bool, no_daemon: bool) -> None:
         from grader.apps.learner import find_next, loop_lines  # imports torch: the zygote boots meanwhile
         from grader.engine.runner import grade
 
+    graded: dict[str, list[dict]] = {}
+
     def grade_topic(topic: str) -> list[dict]:
         if not sys.stderr.isatty():  # a terminal shows the step's live line instead
             click.echo(_("grading %(topic)s…") % {"topic": topic}, err=True)
         with progress_line(sys.stderr, _("grading %(topic)s") % {"topic": topic}):
             report = grade(path, Options().with_topics((topic,)), remember=True)
-        return [t for topic_result in report.to_json()["topics"] for t in topic_result["tests"]]
+        graded[topic] = [t for topic_result in report.to_json()["topics"] for t in topic_result["tests"]]
+        return graded[topic]
 
     found = find_next(path, grade_topic)
     if found is None:
         click.echo(_("every exercise passes all its checks here: nothing left to do"))
         return
-    for line in loop_lines(found, path):
+    from grader.apps.course_points import applied, released_split, worth_line
+
+    split = released_split()  # a release made for a course: what the exercise is worth
+    worth = worth_line(split, found.topic, found.exercise, graded[found.topic]) if split else ""
+    for line in [*loop_lines(found, path), *([worth] if worth else [])]:
         click.echo(line)
     if run_it:
         from grader import report as render
 
         chosen = Selection(topics=(found.topic,), exercises=(found.exercise,))
-        result = grade(path, Options(selection=chosen), remember=True)
+        result = applied(grade(path, Options(selection=chosen), remember=True), split)
         colour = render.use_colour(sys.stdout)
         click.echo("")
         click.echo(render.to_table(result, str(path / f"{found.topic}.py"), colour), color=colour)
