@@ -130,9 +130,16 @@ def test_a_pack_topic_is_released_and_graded_on_gradescope(tmp_path):
     grades the reference full in a scratch /autograder."""
     env = {**os.environ, "PYTHONPATH": str(REPO), **WITH_ATTENTION}
     grade = [sys.executable, "-m", "grader"]
-    release = tmp_path / "release"
+    release, course = tmp_path / "release", tmp_path / "course.toml"
+    course.write_text(
+        f'[course]\npacks = ["{ATTENTION}"]\n\n[assignments.hw9]\ntopics = ["attention"]\npoints = 30\n'
+    )
     done = subprocess.run(
-        [*grade, "release", str(release)], env=env, cwd=REPO, capture_output=True, text=True
+        [*grade, "release", str(release), "--course", str(course), "--assignment", "hw9"],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert (release / "tests/suites/answers_attention.pt").is_file() and (
