@@ -29,7 +29,7 @@ import symtable
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from grader.checks.scoring import TopicResult
 from grader.defaults import NOTEBOOK_MAX_BYTES
@@ -75,7 +75,7 @@ def _graded_parts(raw: object) -> object:
     return raw
 
 
-def _tags(tags: list) -> list[str]:
+def _tags(tags: list[Any]) -> list[str]:
     """A cell's tags as nbformat allows them (unique strings without a comma), a few short ones."""
     kept = [t for t in tags[:CELL_TAGS] if isinstance(t, str) and t and "," not in t and len(t) <= 100]
     return list(dict.fromkeys(kept))
