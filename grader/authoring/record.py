@@ -54,23 +54,31 @@ def record(topic: Topic) -> tuple[Path, int]:
     return topic.answers, len(found)
 
 
-def stale(topic: Topic) -> list[str]:
-    """The exercises whose stored answers no longer match their cases or the reference (as a
-    grade judges a result: each case's own tolerance), "" when current."""
-    if not topic.answers.is_file():
-        return [f"{topic.answers.name} is missing"]
-    stored = torch.load(topic.answers, weights_only=True)
-    found, out = computed(topic), []
-    for key in sorted(found.keys() | stored.keys()):
-        name = key.split(".", 1)[1]
-        domain = domain_cases.REGISTRY.get((topic.name, name))
-        here, there = found.get(key), stored.get(key)
-        if domain is None or here is None or there is None or len(here) != len(there):
+def differences(found: dict[str, list[Any]], stored: dict[str, list[Any]]) -> list[str]:
+    """Where an answer ``found`` here would fail against its ``stored`` answer as grading judges
+    a result (:func:`grader.checks.battery.agrees`: each case's own tolerance, everything but
+    values equal): stale, not rounded. Another CPU's kernels round differently (an AMD EPYC's
+    GoogLeNetMini outputs differ from this machine's by up to 2.4e-6, within its case's rtol
+    1e-4, atol 1e-5); a changed case or reference differs by far more. Keys ``topic.name``, or
+    ``topic.name|i`` for a variant the docstring allows; their domains declared already."""
+    out = sorted(found.keys() ^ stored.keys())
+    for key in sorted(found.keys() & stored.keys()):
+        topic, name = key.split("|")[0].split(".", 1)
+        domain = domain_cases.REGISTRY[(topic, name)]
+        cases, here, there = domain.cases(), found[key], stored[key]
+        if not len(cases) == len(here) == len(there):
             out.append(key)
             continue
         out += [
-            f"{key}: {case.label()}"
-            for case, a, b in zip(domain.cases(), here, there)
+            f"{key}[{i}] {case.label()}"
+            for i, (case, a, b) in enumerate(zip(cases, here, there))
             if not battery.agrees(a, b, *battery.tolerance(domain, case))
         ]
     return out
+
+
+def stale(topic: Topic) -> list[str]:
+    """Where ``topic``'s stored answers no longer match its cases or its reference; [] when current."""
+    if not topic.answers.is_file():
+        return [f"{topic.answers.name} is missing"]
+    return differences(computed(topic), torch.load(topic.answers, weights_only=True))

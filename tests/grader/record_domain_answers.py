@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).parents[2]))
 
 import references  # noqa: E402
 
+from grader.authoring.record import differences  # noqa: E402
 from grader.checks import battery, domain_answers, domain_cases  # noqa: E402
 from grader.topics import MANIFEST  # noqa: E402
 
@@ -64,28 +65,6 @@ def _computed() -> dict[str, list[Any]]:
                 dict(zip(structure, answered)).get(j, found[key][j]) for j in range(len(cases))
             ]
     return found
-
-
-def differences(found: dict[str, list[Any]], stored: dict[str, list[Any]]) -> list[str]:
-    """Where an answer ``found`` here would fail against its ``stored`` answer as grading judges
-    a result (:func:`grader.checks.battery.agrees`: each case's own tolerance, everything but
-    values equal): stale, not rounded. Another CPU's kernels round differently (an AMD EPYC's
-    GoogLeNetMini outputs differ from this machine's by up to 2.4e-6, within its case's rtol
-    1e-4, atol 1e-5); a changed case or reference differs by far more."""
-    stale = [key for key in sorted(found.keys() ^ stored.keys())]
-    for key in sorted(found.keys() & stored.keys()):
-        topic, name = key.split("|")[0].split(".", 1)
-        domain = domain_cases.REGISTRY[(topic, name)]
-        cases, here, there = domain.cases(), found[key], stored[key]
-        if not len(cases) == len(here) == len(there):
-            stale.append(key)
-            continue
-        stale += [
-            f"{key}[{i}] {case.label()}"
-            for i, (case, a, b) in enumerate(zip(cases, here, there))
-            if not battery.agrees(a, b, *battery.tolerance(domain, case))
-        ]
-    return stale
 
 
 def main(argv: list[str]) -> int:
