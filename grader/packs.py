@@ -195,23 +195,24 @@ def flattened_toml(topics: tuple[Topic, ...]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def pack_files(topic: Topic, languages: tuple[str, ...]) -> dict[str, Path]:
-    """{path in a release or an autograder: the file here} of ``topic``: its domains and answers,
-    and a course pack's stub, suite and hints (in each of ``languages`` it has) too (the built-in
-    pack's are in those folders already)."""
+def data_files(topic: Topic, languages: tuple[str, ...]) -> dict[str, Path]:
+    """{path in a release or an autograder: the file here} of ``topic``'s domains, answers and
+    hints (in each of ``languages`` it has), wherever its pack keeps them."""
     name = topic.name
-    if topic.pack.built_in:
-        found = {
-            f"tests/suites/domains_{name}.py": topic.domains,
-            f"tests/suites/answers_{name}.pt": topic.answers,
-        }
-        return {where: path for where, path in found.items() if path.is_file()}
     found = {
-        f"exercises/{name}.py": topic.stub,
-        f"tests/suites/suite_{name}.py": topic.suite,
         f"tests/suites/domains_{name}.py": topic.domains,
         f"tests/suites/answers_{name}.pt": topic.answers,
     }
     for lang in ("", *(f"{code}/" for code in languages if code != "en")):
         found[f"hints/{lang}{name}.md"] = topic.pack.hints / f"{lang}{name}.md"
     return {where: path for where, path in found.items() if path.is_file()}
+
+
+def pack_files(topic: Topic, languages: tuple[str, ...]) -> dict[str, Path]:
+    """What an autograder needs of ``topic`` beyond the built-in folders it ships: a course pack's
+    stub, suite and :func:`data_files`; a built-in topic's domains and answers."""
+    found = data_files(topic, languages)
+    if topic.pack.built_in:
+        return {where: path for where, path in found.items() if where.startswith("tests/")}
+    own = {f"exercises/{topic.name}.py": topic.stub, f"tests/suites/suite_{topic.name}.py": topic.suite}
+    return {**{where: path for where, path in own.items() if path.is_file()}, **found}

@@ -38,7 +38,8 @@ def single_file_topic(stem: str, topics: tuple[str, ...]) -> str | None:
 
 def exercises(topic: str) -> tuple[str, ...]:
     """The exercises of a topic, in its stub's order, from the manifest (none for an unknown topic)."""
-    return next((t.exercises for t in MANIFEST if t.name == topic), ())
+    found = of(topic)
+    return found.exercises if found else ()
 
 
 # A student release's suites folder holds this file (grader/apps/release.py writes it; the engine

@@ -23,7 +23,7 @@ from grader.apps.handouts import handouts
 from grader.apps.leaks import refuse
 from grader.apps.ticker import Step, quiet
 from grader.i18n import N_, _, in_language, ngettext
-from grader.packs import flattened_toml, pack_files
+from grader.packs import data_files, flattened_toml
 from grader.topics import (
     MANIFEST,
     RELEASE_MARKER,
@@ -235,19 +235,8 @@ def release_files(topics: list[str], points: dict | None = None) -> dict[str, by
             # what `grade reset` puts back (topics.original_stub_file): a release has no git
             files[f"tests/suites/originals/{topic}.py"] = stub.read_bytes()
     chosen = tuple(t for t in MANIFEST if t.name in topics)
-    for (
-        entry
-    ) in chosen:  # each topic's domains and answers (a course pack's stub, suite, hints: above and below)
-        files |= {
-            k: v.read_bytes()
-            for k, v in pack_files(entry, defaults.LANGUAGES).items()
-            if "/domains_" in k or "/answers_" in k
-        }
-    for entry in chosen:
-        for lang in ("", *(f"{code}/" for code in defaults.LANGUAGES if code != "en")):
-            hints = entry.pack.hints / f"{lang}{entry.name}.md"
-            if hints.is_file():
-                files[f"hints/{lang}{entry.name}.md"] = hints.read_bytes()
+    for entry in chosen:  # its domains, answers and hints (a course pack's stub: above; its suite: below)
+        files |= {where: path.read_bytes() for where, path in data_files(entry, defaults.LANGUAGES).items()}
     files["tests/suites/pack.toml"] = flattened_toml(chosen).encode()
     cut: dict[str, int] = {}
     for topic in topics:
