@@ -239,3 +239,29 @@ def test_a_module_stub_may_call_super_init_before_it_raises():
     stub = "class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        raise NotImplementedError\n"
     solved = stub.replace("raise NotImplementedError", "self.w = nn.Linear(2, 2)")
     assert leaks.is_stub(ast.parse(stub).body[0]) and not leaks.is_stub(ast.parse(solved).body[0])
+
+
+NON_ANSWERS = {
+    "raises": "class MultiHeadAttention(nn.Module):\n    def __init__(self, embed_dim, num_heads):\n"
+    "        raise ValueError('no')\n",
+    "zeros": "class MultiHeadAttention(nn.Module):\n    def __init__(self, embed_dim, num_heads):\n"
+    "        super().__init__()\n        if embed_dim % num_heads:\n            raise ValueError('no')\n\n"
+    "    def forward(self, x, mask=None):\n        return torch.zeros_like(x)\n",
+}
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("kind", list(NON_ANSWERS))
+def test_a_module_that_answers_nothing_earns_only_its_heads_check(tmp_path, kind):
+    """A MultiHeadAttention that always raises earns nothing; one whose forward is zeros earns only
+    the heads check its __init__ answers (they earned the causal and heads checks before)."""
+    stub = (ATTENTION / "exercises" / "attention.py").read_text()
+    source = stub[: stub.index("class MultiHeadAttention")] + NON_ANSWERS[kind]
+    (tmp_path / "attention.py").write_text(source)
+    exercises = grade_json(tmp_path / "attention.py")["topics"][0]["exercises"]
+    earned = {e["name"]: e["points"] for e in exercises}
+    assert earned == {
+        "causal_mask": 0.0,
+        "scaled_dot_product_attention": 0.0,
+        "MultiHeadAttention": 0.0 if kind == "raises" else 1.0,
+    }

@@ -107,30 +107,54 @@ def test_a_causal_head_does_not_look_ahead(sub):
     y[:, 3:] += 1.0
     a, b = sub.run(causal_outputs, "MultiHeadAttention", x, y)
     expect_tensor(a, "MultiHeadAttention(8, 2)(x, causal mask)", shape=(2, 5, 8))
+    expect_tensor(b, "MultiHeadAttention(8, 2)(y, causal mask)", shape=(2, 5, 8))
     expect_close(b[:, :3], a[:, :3], "the first three outputs when only later positions change")
+    if torch.allclose(b[:, 3:], a[:, 3:]):  # an output that ignores its input looks ahead at nothing either
+        fail("the last two outputs when their positions change", "other outputs", "the same outputs")
 
 
-def weights_without_gradient(mod, subject):
-    """The names of the module's parameters that a loss on its output leaves without a gradient."""
+def weights_and_gradients(mod, subject, x, w):
+    """The module's weights, and the gradients of sum(output * w) with respect to x and to each of them."""
     torch.manual_seed(0)
     model = mod.MultiHeadAttention(8, 2)
-    x = torch.randn(2, 5, 8)
-    (model(x) * torch.linspace(0.5, 1.5, 80).reshape(2, 5, 8)).sum().backward()
-    return [n for n, p in model.named_parameters() if p.grad is None or not bool(p.grad.abs().sum() > 0)]
+    x = x.clone().requires_grad_(True)
+    (model(x) * w).sum().backward()
+    named = dict(model.named_parameters())
+    grads = {n: p.grad for n, p in named.items()}
+    return {n: p.detach() for n, p in named.items()}, x.grad, grads
+
+
+def docstring_gradients(weights, x, w):
+    """The gradients the docstring's layers give with these weights, by torch's own attention."""
+    x = x.clone().requires_grad_(True)
+    leaves = {n: p.clone().requires_grad_(True) for n, p in weights.items()}
+    proj = [leaves[f"{p}_proj.{kind}"] for p in ("q", "k", "v") for kind in ("weight", "bias")]
+    out, _ = F.multi_head_attention_forward(
+        *(x.transpose(0, 1),) * 3, 8, 2, torch.cat(proj[0::2]), torch.cat(proj[1::2]), None, None, False, 0.0,
+        leaves["out_proj.weight"], leaves["out_proj.bias"], need_weights=False,
+    )  # fmt: skip
+    (out.transpose(0, 1) * w).sum().backward()
+    return x.grad, {n: p.grad for n, p in leaves.items()}
+
+
+LAYERS = [f"{p}_proj.{kind}" for p in ("q", "k", "v", "out") for kind in ("weight", "bias")]
 
 
 @check("gradient", exercise="MultiHeadAttention")
-def test_every_weight_gets_a_gradient(sub):
-    missing = sub.run(weights_without_gradient, "MultiHeadAttention")
-    if missing != []:
-        fail(
-            "MultiHeadAttention(8, 2), a loss on its output",
-            "a gradient in every weight",
-            f"none in {missing}",
-        )
+def test_gradients_are_the_docstrings(sub):
+    x = torch.randn(2, 5, 8, generator=torch.Generator().manual_seed(7))
+    w = torch.linspace(0.5, 1.5, 80).reshape(2, 5, 8)
+    weights, x_grad, grads = sub.run(weights_and_gradients, "MultiHeadAttention", x, w)
+    if not isinstance(weights, dict) or sorted(weights) != sorted(LAYERS):
+        fail("MultiHeadAttention(8, 2)'s parameters", f"the docstring's layers {LAYERS}", describe(weights))
+    want_x, want = docstring_gradients(weights, x, w)
+    expect_close(x_grad, want_x, "the gradient with respect to x")
+    for name in LAYERS:
+        expect_close(grads.get(name), want[name], f"the gradient of {name}")
 
 
 def raises_value_error(mod, subject):
+    mod.MultiHeadAttention(8, 2)  # heads that divide the features build
     try:
         mod.MultiHeadAttention(6, 4)
     except ValueError:
