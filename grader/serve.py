@@ -15,11 +15,16 @@ import signal
 import socket
 import struct
 import sys
+import time
 from pathlib import Path
 
 from grader import defaults
 from grader.apps.daemon import COMMANDS, NO_DAEMON_ENV, engine_env, identity, receive, send, socket_path
+from grader.apps.engines import replace_stale
 from grader.apps.warm import warm_up
+from grader.checkout import REPO_ROOT
+
+STARTED = time.time()
 
 
 def _lock(path: Path) -> int | None:
@@ -63,6 +68,15 @@ def _warm() -> None:
     warm_up(available_topics(), defaults.PROBE_TIMEOUT, gpu_present())
 
 
+def _hello(key: str) -> dict:
+    """What the engine says of itself to each client: its identity (a client asks only its own),
+    and for ``grade engine status`` its process, checkout, start and memory."""
+    with open("/proc/self/statm") as statm:
+        resident = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    checkout = os.path.realpath(REPO_ROOT)
+    return {"identity": key, "pid": os.getpid(), "checkout": checkout, "started": STARTED, "rss": resident}
+
+
 def _peer_is_me(conn: socket.socket) -> bool:
     credentials = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
     _pid, uid, _gid = struct.unpack("3i", credentials)
@@ -70,7 +84,8 @@ def _peer_is_me(conn: socket.socket) -> bool:
 
 
 def _read_request(conn: socket.socket) -> tuple[dict, list[int]] | None:
-    """The request and its three descriptors (stdin, stdout, stderr), or None."""
+    """The request and its three descriptors (stdin, stdout, stderr), or None; a stop request
+    (``{"stop": true}``) comes without descriptors."""
     conn.settimeout(10.0)
     buffer, fds = b"", []
     try:
@@ -84,6 +99,8 @@ def _read_request(conn: socket.socket) -> tuple[dict, list[int]] | None:
     except (OSError, ValueError):
         request = None
     conn.settimeout(None)
+    if request == {"stop": True} and not fds:
+        return request, fds
     if not isinstance(request, dict) or len(fds) != 3:
         for fd in fds:
             os.close(fd)
@@ -133,9 +150,10 @@ class Server:
         self.selector = selectors.DefaultSelector()
         self.selector.register(listener, selectors.EVENT_READ, "accept")
         self.children: dict[int, tuple[int, socket.socket]] = {}  # pidfd -> (pid, its client)
+        self.stopping = False
 
     def run(self) -> None:
-        while True:
+        while not self.stopping:
             events = self.selector.select(timeout=self.idle)
             if not events and not self.children:
                 return
@@ -153,9 +171,11 @@ class Server:
             conn.close()
             return
         with contextlib.suppress(OSError):
-            send(conn, {"identity": self.key})
+            send(conn, _hello(self.key))
             got = _read_request(conn)
-            if got is not None and self.refusal(got[0]):
+            if got is not None and got[0] == {"stop": True}:
+                self.stop(conn)
+            elif got is not None and self.refusal(got[0]):
                 send(conn, {"refused": self.refusal(got[0])})
             elif got is not None:
                 self.start(conn, *got)
@@ -180,6 +200,19 @@ class Server:
         if identity(engine_env(env)) != self.key:
             return "the request's environment chooses another engine"
         return ""
+
+    def stop(self, conn: socket.socket) -> None:
+        """``grade engine stop``, or a newer engine of this checkout: end the children this
+        server started, then leave the loop (:func:`serve` removes the socket and the lock)."""
+        send(conn, {"stopping": os.getpid()})
+        for pidfd, (pid, client) in list(self.children.items()):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(pidfd)
+            client.close()
+        self.children.clear()
+        self.stopping = True
 
     def start(self, conn: socket.socket, request: dict, fds: list[int]) -> None:
         pid = os.fork()
@@ -238,7 +271,9 @@ def serve() -> None:
         if listener is None:
             return
         idle = float(sys.argv[1]) if len(sys.argv) > 1 else defaults.DAEMON_IDLE_SECONDS
-        Server(listener, identity(env), idle).run()
+        key = identity(env)
+        replace_stale(env, key)
+        Server(listener, key, idle).run()
     finally:
         with contextlib.suppress(OSError):
             path.unlink()

@@ -69,7 +69,7 @@ def runtime_folder(env: dict[str, str]) -> Path:
     return login / "torchgrade" if owned else Path(f"/tmp/torchgrade-{os.getuid()}")
 
 
-def _private_folder(env: dict[str, str]) -> Path | None:
+def private_folder(env: dict[str, str]) -> Path | None:
     """The runtime folder, made 0700 where missing; None where it is not this user's alone."""
     folder = runtime_folder(env)
     with contextlib.suppress(FileExistsError):
@@ -116,7 +116,7 @@ def _named_packs() -> list[Path]:
 
 def socket_path(env: dict[str, str], key: str | None = None) -> Path | None:
     """The engine's socket for ``env`` (``key``: its :func:`identity`, where already made)."""
-    folder = _private_folder(env)
+    folder = private_folder(env)
     return folder / f"engine-{key or identity(env)}.sock" if folder else None
 
 

@@ -1,0 +1,122 @@
+"""The user's warm engines as files and answers: which run (``grade engine status``), asking
+them to stop (``grade engine stop``, and a new engine replacing a stale one of its checkout),
+and the files a dead one left (its socket, its lock).
+
+An engine is asked, never signalled: it stops itself on a ``{"stop": true}`` request from its
+own user, ends the children it started and removes its socket and lock (grader/serve.py). A
+socket nobody answers on and a lock nobody holds are what a killed engine left: removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import socket
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader import defaults
+from grader.apps.daemon import engine_env, identity, private_folder, receive, send
+from grader.checkout import REPO_ROOT
+
+STOP_WAIT_SECONDS = 10.0  # an engine ends its children and removes its files within this
+
+
+@dataclass(frozen=True)
+class Engine:
+    """One engine's socket and what it said of itself (``hello``: {} where nothing answers)."""
+
+    socket: Path
+    hello: dict
+
+    @property
+    def alive(self) -> bool:
+        return bool(self.hello)
+
+    def here(self) -> bool:
+        """Whether it serves this checkout."""
+        return self.hello.get("checkout") == os.path.realpath(REPO_ROOT)
+
+
+def _ask(path: Path, message: dict | None = None) -> dict:
+    """The engine's greeting at ``path``, then its answer to ``message`` where one is sent."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(defaults.boot_seconds())
+        try:
+            sock.connect(str(path))
+            buffer = bytearray()
+            hello = receive(sock, buffer) or {}
+            if message is None or not hello:
+                return hello
+            send(sock, message)
+            return receive(sock, buffer) or {}
+        except (OSError, ValueError):
+            return {}
+
+
+def _held(lock: Path) -> bool:
+    """Whether an engine holds ``lock`` (one starting, or serving)."""
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def engines(env: dict[str, str], besides: str = "") -> tuple[list[Engine], list[Path]]:
+    """The engines in the user's folder (but the one of identity ``besides``: a server asking
+    before it accepts), and the locks of engines still warming up (no socket yet)."""
+    folder = private_folder(env)
+    if folder is None:
+        return [], []
+    sockets = [path for path in sorted(folder.glob("engine-*.sock")) if path.stem != f"engine-{besides}"]
+    found = [Engine(path, _ask(path)) for path in sockets]
+    served = {engine.socket.with_suffix(".lock") for engine in found}
+    warming = [lock for lock in sorted(folder.glob("engine-*.lock")) if lock not in served and _held(lock)]
+    return found, warming
+
+
+def current_key(env: dict[str, str]) -> str:
+    return identity(engine_env(env))
+
+
+def stop(engine: Engine) -> bool:
+    """Ask ``engine`` to stop and wait for its files to go; a dead engine's files are removed.
+    Whether it is gone."""
+    lock = engine.socket.with_suffix(".lock")
+    if engine.alive and _ask(engine.socket, {"stop": True}).get("stopping"):
+        deadline = time.monotonic() + STOP_WAIT_SECONDS
+        while engine.socket.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return not engine.socket.exists()
+    if _held(lock):  # serving, yet not answering: not ours to end
+        return False
+    for path in (engine.socket, lock):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+    return True
+
+
+def leftover_locks(env: dict[str, str]) -> list[Path]:
+    """Locks no engine holds and no socket goes with: what a killed warming engine left."""
+    folder = private_folder(env)
+    if folder is None:
+        return []
+    locks = sorted(folder.glob("engine-*.lock"))
+    return [lock for lock in locks if not lock.with_suffix(".sock").exists() and not _held(lock)]
+
+
+def replace_stale(env: dict[str, str], key: str) -> None:
+    """Stop this checkout's other engines (started for a grader, suites or settings that changed):
+    one engine per checkout, no stale one left beside it."""
+    for engine in engines(env, besides=key)[0]:
+        if engine.alive and engine.here():
+            stop(engine)

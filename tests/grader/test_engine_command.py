@@ -1,0 +1,135 @@
+"""`grade engine status|stop` (grader/apps/engines.py, grader/serve.py): the learner sees the warm
+engine and stops it, leaving no process, socket or lock; a new engine of a checkout replaces the
+stale one (seen failing before: no `engine` command, and two engines of one checkout side by side)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from helpers import REPO
+
+from grader.apps import daemon
+
+IDLE = 120
+
+
+@pytest.fixture
+def runtime(monkeypatch):
+    folder = Path(tempfile.mkdtemp(prefix="tg-", dir="/tmp"))
+    monkeypatch.setenv(daemon.RUNTIME_ENV, str(folder))
+    monkeypatch.delenv(daemon.NO_DAEMON_ENV, raising=False)
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _start(env: dict[str, str]) -> tuple[subprocess.Popen, Path]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "grader.serve", str(IDLE)], cwd=REPO, env=env, start_new_session=True
+    )
+    path = daemon.socket_path(daemon.engine_env(env))
+    assert path is not None
+    for _ in range(900):
+        if path.exists() or process.poll() is not None:
+            break
+        time.sleep(0.1)
+    assert path.exists(), "the engine did not start"
+    return process, path
+
+
+def _descendants(pid: int) -> set[int]:
+    """The processes below ``pid`` now (by their parents in /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _grade(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "grader", *args], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.e2e
+def test_engine_stop_leaves_no_process_socket_or_lock(runtime):
+    process, path = _start(dict(os.environ))
+    try:
+        below = _descendants(process.pid)
+        status = _grade("engine", "status")
+        assert status.returncode == 0, status.stderr
+        assert f"process {process.pid}" in status.stdout and "this checkout's engine" in status.stdout
+        stopped = _grade("engine", "stop")
+        assert stopped.returncode == 0, stopped.stderr
+        assert process.wait(timeout=30) == 0
+        assert not path.exists() and not path.with_suffix(".lock").exists()
+        time.sleep(0.5)
+        assert not [pid for pid in below if _alive(pid)], "the engine's children outlived it"
+        assert "no engine runs" in _grade("engine", "status").stdout
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+@pytest.mark.e2e
+def test_a_new_engine_of_the_checkout_replaces_the_stale_one(runtime):
+    """An engine started for other settings (as for a changed grader or suites: another identity)
+    of the same checkout is asked to stop by the new one, which removes its files."""
+    old, old_path = _start({**os.environ, "TORCHGRADE_ANCHORS": "/nonexistent"})
+    try:
+        new, new_path = _start(dict(os.environ))
+        try:
+            assert old.wait(timeout=60) == 0, "the stale engine still runs beside the new one"
+            assert not old_path.exists() and not old_path.with_suffix(".lock").exists()
+            assert new.poll() is None and new_path.exists()
+        finally:
+            new.kill()
+            new.wait()
+    finally:
+        if old.poll() is None:
+            old.kill()
+            old.wait()
+
+
+@pytest.mark.unit
+def test_engine_stop_removes_what_a_killed_engine_left(runtime):
+    """A socket nobody answers on and a lock nobody holds: removed, exit 0; nothing signalled."""
+    folder = daemon.private_folder(dict(os.environ))
+    assert folder is not None
+    (folder / "engine-dead.sock").write_text("")
+    (folder / "engine-dead.lock").write_text("")
+    (folder / "engine-gone.lock").write_text("")
+    from click.testing import CliRunner
+
+    from grader.commands.learner import engine_group
+
+    listed = CliRunner().invoke(engine_group, ["status"])
+    assert listed.exit_code == 0 and listed.output.count("left behind") == 2, listed.output
+    done = CliRunner().invoke(engine_group, ["stop"])
+    assert done.exit_code == 0, done.output
+    assert not list(folder.iterdir())
