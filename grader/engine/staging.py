@@ -53,6 +53,26 @@ def _copy(source: Path, target: Path) -> int:
     return info.st_size
 
 
+def helpers(source: Path, own: str) -> list[Path]:
+    """The ``.py`` files beside ``source`` that it imports, directly or not (by their top-level
+    import statements; the subset refuses computed imports), in the order first met; ``own``:
+    the name ``source`` is graded as, which no helper shadows. What a topic's worker can reach
+    besides its own file, the same whether the file is graded alone or in its folder."""
+    from grader.engine.subset import imported_modules
+
+    beside = {p.stem: p for p in sorted(source.parent.glob("*.py")) if p.is_file() and not p.is_symlink()}
+    beside.pop(own[:-3], None)
+    beside.pop(source.stem, None)
+    found: list[Path] = []
+    queue = [source]
+    while queue:
+        names = imported_modules(queue.pop(0).read_bytes())
+        more = [beside.pop(name) for name in names if name in beside]
+        found += more
+        queue += more
+    return found
+
+
 def stage(path: Path, topic: str | None = None) -> Path:
     """A new world-readable folder holding the submission's Python files."""
     staged = Path(tempfile.mkdtemp(prefix="torchgrade-sub-"))
@@ -70,7 +90,10 @@ def stage(path: Path, topic: str | None = None) -> Path:
             target.write_text(notebooks.to_module(notebook).source)
             os.chmod(target, 0o644)
         else:
-            _copy(path, staged / f"{topic_of_file(path, topic)}.py")
+            own = f"{topic_of_file(path, topic)}.py"
+            _copy(path, staged / own)
+            for helper in helpers(path, own):
+                _copy(helper, staged / helper.name)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise

@@ -52,6 +52,7 @@ __all__ = [
     "refusal",
     "refuse",
     "sources_of",
+    "imported_modules",
     "verdict",
 ]
 
@@ -63,20 +64,34 @@ SMALLER = N_("write a loop or name the parts, and keep only the code the exercis
 
 
 def sources_of(path: Path, topic: str, single_file: bool) -> dict[str, str]:
-    """Every Python source the task's worker can import, by file name: a folder's top-level
-    ``.py`` files (as staged: the topic's and any helper it imports), one file, or the code
-    of a notebook."""
-    from grader.engine import notebooks
+    """Every Python source the task's worker can import, by file name: the topic's file (a
+    folder's ``<topic>.py``, one file, or the code of a notebook) and the files beside it that it
+    imports, directly or not (:func:`grader.engine.staging.helpers`). A file graded alone and in
+    its folder see the same helpers; a file nothing imports is no part of the topic's grade."""
+    from grader.engine import notebooks, staging
 
+    own = f"{topic}.py"
     try:
         if path.suffix == ".ipynb":
-            return {f"{topic}.py": notebooks.to_module(notebooks.read(path)).source}
-        if single_file or path.is_file():  # as Python reads it: BOM, coding line, CRLF
-            return {f"{topic}.py": parsed.text(path.read_bytes())}
-        files = [p for p in sorted(path.glob("*.py")) if p.is_file() and not p.is_symlink()]
-        return {p.name: parsed.text(p.read_bytes()) for p in files}
+            return {own: notebooks.to_module(notebooks.read(path)).source}
+        alone = single_file or path.is_file()
+        source = path if alone else path / own
+        if not source.is_file():
+            return {}
+        found = {own: parsed.text(source.read_bytes())}  # as Python reads it: BOM, coding line, CRLF
+        for helper in staging.helpers(source, own):
+            found[helper.name] = parsed.text(helper.read_bytes())
+        return found
     except (OSError, ValueError):
         return {}
+
+
+def imported_modules(data: bytes) -> list[str]:
+    """The top-level modules a file's bytes import, in name order (none where it does not parse)."""
+    try:
+        return sorted(set(_imports(parsed.text(data)).values()))
+    except ValueError:  # not text Python reads
+        return []
 
 
 def _imports(source: str) -> dict[str, str]:

@@ -67,3 +67,29 @@ def test_a_topic_with_a_failing_check_is_graded_afresh_and_batch_reads_nothing(t
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     assert "READ BACK" not in (tmp_path / "out" / "gradebook.json").read_text()
+
+
+def test_a_change_in_another_topic_s_file_reads_this_topic_back(tmp_path):
+    """Folder mode grades only what changed (issue 84): a comment added to tensors.py leaves
+    losses read back, as nothing losses.py imports changed; a change to the helper losses.py
+    imports grades it afresh (seen failing before: every file of the folder was in each key)."""
+    folder, cache = tmp_path / "work", tmp_path / "cache"
+    folder.mkdir()
+    source = (REPO / "solutions" / "losses.py").read_text()
+    (folder / "lossutil.py").write_text("import torch\n\n\ndef squared(d):\n    return d * d\n")
+    (folder / "losses.py").write_text(
+        source.replace("import torch\n", "import torch\nfrom lossutil import squared\n", 1)
+    )
+    shutil.copy(REPO / "solutions" / "tensors.py", folder / "tensors.py")
+    first = graded(folder, cache)
+    assert first["score"] == first["max_score"] > 0
+    (stored,) = kept(cache)
+    data = json.loads(stored.read_text())
+    data["tests"][0]["message"] = "READ BACK"
+    stored.write_text(json.dumps(data))
+    with (folder / "tensors.py").open("a") as other:
+        other.write("\n# one more line\n")
+    assert graded(folder, cache)["tests"][0]["message"] == "READ BACK"
+    with (folder / "lossutil.py").open("a") as helper:
+        helper.write("\n# one more line\n")
+    assert graded(folder, cache)["tests"][0]["message"] != "READ BACK"
