@@ -13,7 +13,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from grader.engine import notebooks
+from grader.engine import notebooks, subset
 from grader.i18n import _
 from grader.topics import TOPICS
 
@@ -53,26 +53,6 @@ def _copy(source: Path, target: Path) -> int:
     return info.st_size
 
 
-def helpers(source: Path, own: str) -> list[Path]:
-    """The ``.py`` files beside ``source`` that it imports, directly or not (by their top-level
-    import statements; the subset refuses computed imports), in the order first met; ``own``:
-    the name ``source`` is graded as, which no helper shadows. What a topic's worker can reach
-    besides its own file, the same whether the file is graded alone or in its folder."""
-    from grader.engine.subset import imported_modules
-
-    beside = {p.stem: p for p in sorted(source.parent.glob("*.py")) if p.is_file() and not p.is_symlink()}
-    beside.pop(own[:-3], None)
-    beside.pop(source.stem, None)
-    found: list[Path] = []
-    queue = [source]
-    while queue:
-        names = imported_modules(queue.pop(0).read_bytes())
-        more = [beside.pop(name) for name in names if name in beside]
-        found += more
-        queue += more
-    return found
-
-
 def stage(path: Path, topic: str | None = None) -> Path:
     """A new world-readable folder holding the submission's Python files."""
     staged = Path(tempfile.mkdtemp(prefix="torchgrade-sub-"))
@@ -92,7 +72,7 @@ def stage(path: Path, topic: str | None = None) -> Path:
         else:
             own = f"{topic_of_file(path, topic)}.py"
             _copy(path, staged / own)
-            for helper in helpers(path, own):
+            for helper in subset.helpers(path, own):
                 _copy(helper, staged / helper.name)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)

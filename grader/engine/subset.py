@@ -51,8 +51,8 @@ __all__ = [
     "member_problem",
     "refusal",
     "refuse",
+    "helpers",
     "sources_of",
-    "imported_modules",
     "verdict",
 ]
 
@@ -66,9 +66,9 @@ SMALLER = N_("write a loop or name the parts, and keep only the code the exercis
 def sources_of(path: Path, topic: str, single_file: bool) -> dict[str, str]:
     """Every Python source the task's worker can import, by file name: the topic's file (a
     folder's ``<topic>.py``, one file, or the code of a notebook) and the files beside it that it
-    imports, directly or not (:func:`grader.engine.staging.helpers`). A file graded alone and in
+    imports, directly or not (:func:`helpers`). A file graded alone and in
     its folder see the same helpers; a file nothing imports is no part of the topic's grade."""
-    from grader.engine import notebooks, staging
+    from grader.engine import notebooks
 
     own = f"{topic}.py"
     try:
@@ -79,14 +79,32 @@ def sources_of(path: Path, topic: str, single_file: bool) -> dict[str, str]:
         if not source.is_file():
             return {}
         found = {own: parsed.text(source.read_bytes())}  # as Python reads it: BOM, coding line, CRLF
-        for helper in staging.helpers(source, own):
+        for helper in helpers(source, own):
             found[helper.name] = parsed.text(helper.read_bytes())
         return found
     except (OSError, ValueError):
         return {}
 
 
-def imported_modules(data: bytes) -> list[str]:
+def helpers(source: Path, own: str) -> list[Path]:
+    """The ``.py`` files beside ``source`` that it imports, directly or not (by their top-level
+    import statements; the subset refuses computed imports), in the order first met; ``own``:
+    the name ``source`` is graded as, which no helper shadows. What a topic's worker can reach
+    besides its own file, the same whether the file is graded alone or in its folder."""
+    beside = {p.stem: p for p in sorted(source.parent.glob("*.py")) if p.is_file() and not p.is_symlink()}
+    beside.pop(own[:-3], None)
+    beside.pop(source.stem, None)
+    found: list[Path] = []
+    queue = [source]
+    while queue:
+        names = _imported_modules(queue.pop(0).read_bytes())
+        more = [beside.pop(name) for name in names if name in beside]
+        found += more
+        queue += more
+    return found
+
+
+def _imported_modules(data: bytes) -> list[str]:
     """The top-level modules a file's bytes import, in name order (none where it does not parse)."""
     try:
         return sorted(set(_imports(parsed.text(data)).values()))
