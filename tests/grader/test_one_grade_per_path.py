@@ -1,4 +1,4 @@
-"""One grade per code whatever the path (issue 84): a topic's file graded alone sees the helper
+"""One grade per code whatever the path: a topic's file graded alone sees the helper
 modules beside it that it imports, as the same file graded inside its folder does, in either
 language (seen failing before: `grade exercises/losses.py` refused `import lossutil` and scored
 82/133 where `grade exercises/` scored the same files 133/133)."""

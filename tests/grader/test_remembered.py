@@ -70,7 +70,7 @@ def test_a_topic_with_a_failing_check_is_graded_afresh_and_batch_reads_nothing(t
 
 
 def test_a_change_in_another_topic_s_file_reads_this_topic_back(tmp_path):
-    """Folder mode grades only what changed (issue 84): a comment added to tensors.py leaves
+    """Folder mode grades only what changed: a comment added to tensors.py leaves
     losses read back, as nothing losses.py imports changed; a change to the helper losses.py
     imports grades it afresh (seen failing before: every file of the folder was in each key)."""
     folder, cache = tmp_path / "work", tmp_path / "cache"
