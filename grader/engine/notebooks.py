@@ -149,6 +149,14 @@ class SkippedCell:
     line: int  # of the syntax error, within the cell
     reason: str
     unread: bool = False  # not read: nested too deep, or past the time its notebook may take
+    defines: frozenset[str] = frozenset()  # the names its top-level def and class lines start
+
+    def lead(self, exercise: str) -> str:
+        """The diagnosis of ``exercise``, defined in this cell only: the cell's syntax error."""
+        return _(
+            "%(cell)s, line %(line)d: SyntaxError: %(reason)s: %(exercise)s is defined in that "
+            "cell, which does not run, so it was not graded; fix that line, save and check again"
+        ) % {"cell": self.cell.label(), "line": self.line, "reason": self.reason, "exercise": exercise}
 
     def note(self) -> str:
         values = {"cell": self.cell.label(), "reason": self.reason, "line": self.line}
@@ -393,8 +401,18 @@ def _cell_tree(cell: Cell, code: str, lines: list[int], into: _Collected) -> ast
             ast.parse(code)
         except SyntaxError as exc:
             line = lines[exc.lineno - 1] if exc.lineno and 0 < exc.lineno <= len(lines) else 1
-            into.skipped.append(SkippedCell(cell, line, exc.msg))
+            into.skipped.append(SkippedCell(cell, line, exc.msg, defines=_defined_in(code)))
     return tree
+
+
+# a definition's first line at the cell's top level, a pasted byte-order mark before it allowed
+_DEFINITION = re.compile(r"^\ufeff?(?:async[ \t]+)?(?:def|class)[ \t]+([^\W\d]\w*)", re.MULTILINE)
+
+
+def _defined_in(code: str) -> frozenset[str]:
+    """The names a cell that does not parse starts to define at its top level (its ``def`` and
+    ``class`` lines: the only reading such a cell allows)."""
+    return frozenset(_DEFINITION.findall(code))
 
 
 def _collect_statement(node: ast.stmt, piece: Piece, into: _Collected) -> None:
@@ -475,6 +493,35 @@ def to_module(notebook: nbformat.NotebookNode) -> NotebookModule:
     return NotebookModule("\n".join(source_lines) + "\n", origins, collected.skipped)
 
 
+def _top_level_names(source: str) -> set[str]:
+    """The names the module binds at its top level (definitions, assignments, imports)."""
+    tree = parsed.tree(source)
+    names: set[str] = set()
+    for node in tree.body if tree else []:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return names
+
+
+def _lead_with_skipped_cells(result: TopicResult, module: NotebookModule) -> None:
+    """An exercise the module does not bind but a skipped cell starts to define: its checks that
+    could not run are that cell's syntax error (the cause a .py file's syntax error has)."""
+    bound = _top_level_names(module.source)
+    for test in result.tests:
+        if test.status != "error":
+            continue
+        for skipped in module.skipped:
+            missing = [e for e in test.exercises if e in skipped.defines and e not in bound]
+            if missing:
+                test.message, test.cause = skipped.lead(missing[0]), "refused"
+                break
+
+
 def explain(result: TopicResult, path: Path, notes: Iterable[str] = ()) -> None:
     """Put ``result``'s messages about the module made from notebook ``path`` in the notebook's
     terms (cell and line), and name the skipped cells in the topic's note, then ``notes`` (about
@@ -482,5 +529,6 @@ def explain(result: TopicResult, path: Path, notes: Iterable[str] = ()) -> None:
     module = to_module(read(path))
     for test in result.tests:
         test.message = module.explain(test.message, f"{result.name}.py")
+    _lead_with_skipped_cells(result, module)
     more = [module.explain(note, f"{result.name}.py") for note in notes if note]
     result.note = "; ".join([*module.notes(), *more])

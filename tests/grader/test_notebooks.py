@@ -301,3 +301,46 @@ def test_a_statements_text_is_ast_s_own_segment():
         for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.stmt):
                 assert _segment(lines, node) == ast.get_source_segment(source, node)
+
+
+# A cell being typed: the cell that defines the exercise does not run. check() and the terminal
+# lead with that cell's syntax error, as a .py file's leads with its own (seen failing before:
+# "module 'losses' has no attribute 'sigmoid'" led, the real cause sat in the topic's note).
+TYPING = {
+    "a syntax error": "def sigmoid(x):\n    z = (-x.abs()).exp(\n    return z",
+    "a half-typed def": "def sigmoid(x):",
+    "a pasted BOM": "\ufeffdef sigmoid(x):\n    return torch.sigmoid(x)",
+}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("state", sorted(TYPING))
+def test_the_cell_that_does_not_run_leads_its_exercise(tmp_path, state):
+    from grader.checks.scoring import TestResult, TopicResult
+    from grader.engine import notebooks
+
+    path = notebook_with(
+        tmp_path / "losses.ipynb", ["import torch", TYPING[state], "def mse(a, b):\n    return a"]
+    )
+    missing = "AttributeError while running sigmoid(): module 'losses' has no attribute 'sigmoid'"
+    tests = [
+        TestResult("sigmoid_values", "shape", "error", 0.0, 1.0, missing, exercises=("sigmoid",), cause="error:AttributeError"),
+        TestResult("mse_values", "shape", "failed", 0.0, 1.0, "wrong", exercises=("mse",), cause="values"),
+    ]  # fmt: skip
+    result = TopicResult("losses", tests)
+    notebooks.explain(result, path)
+    lead = result.tests[0]
+    assert lead.message.startswith("cell 3") and "SyntaxError" in lead.message, lead.message
+    assert "sigmoid" in lead.message and lead.cause == "refused"
+    assert result.tests[1].message == "wrong" and result.tests[1].cause == "values"
+
+
+@pytest.mark.e2e
+def test_check_leads_with_the_cell_being_typed(tmp_path):
+    from grader.apps import selfcheck
+
+    path = notebook_with(tmp_path / "losses.ipynb", ["import torch", TYPING["a half-typed def"]])
+    selfcheck.use_notebook(path)
+    result = selfcheck.self_check("sigmoid", [])
+    assert result.diagnosis().startswith("cell 3"), result.diagnosis()
+    assert "SyntaxError" in result.diagnosis() and "has no attribute" not in result.diagnosis()
