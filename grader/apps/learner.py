@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import grades
-from grader.checks.exercises import KIND_NAMES, REFUSED
+from grader.checks.exercises import KIND_NAMES
 from grader.checks.scoring import Report
 from grader.engine import parsed
 from grader.engine.selection import UsageProblem, exercise_names
@@ -44,6 +44,7 @@ class Next:
     summary: str  # the first line of its docstring
     command: str  # how to check it
     problem: str = ""  # what stops the whole file (a syntax error): said before the rest
+    renamed: str = ""  # the learner's definition the exercise was likely renamed to
 
 
 def topic_of_exercise(name: str) -> str:
@@ -97,17 +98,37 @@ def find_next(folder: Path, grade_topic: Callable[[str], list[dict]]) -> Next | 
                     summary=first_docstring_line(folder, topic, name),
                     command=exercise_command(folder, topic, name),
                     problem=_whole_file_problem(tests),
+                    renamed=renamed(folder, topic, name),
                 )
     return None
 
 
 def _whole_file_problem(tests: list[dict]) -> str:
-    """The one message every check of a topic errs with where its file cannot run at all (a
-    syntax error), else ""."""
+    """The one message every check of a topic fails with where its file cannot run at all (a
+    syntax error, a loop or an error at import), else "": no check passed, every public check
+    erred or timed out with the same message (hidden checks' words are sealed: not read)."""
     graded = [t for t in tests if t["status"] != "skipped"]
-    said = {t.get("message", "") for t in graded}
-    alike = len(said) == 1 and all(t["status"] == "error" and t.get("cause") == REFUSED for t in graded)
-    return said.pop() if graded and alike else ""
+    public = [t for t in graded if t.get("visibility", "public") == "public"]
+    said = {t.get("message", "") for t in public}
+    stopped = all(t["status"] in ("error", "timeout") for t in graded)
+    return said.pop() if public and stopped and len(said) == 1 else ""
+
+
+def renamed(folder: Path, topic: str, name: str) -> str:
+    """The learner's top-level definition ``name`` was likely renamed to ("" where ``name`` is
+    defined, the file does not parse, or nothing is close): not another exercise of the topic."""
+    import difflib
+
+    try:
+        tree = ast.parse(parsed.text((folder / f"{topic}.py").read_bytes()))
+    except (OSError, SyntaxError, ValueError):
+        return ""
+    defined = [n.name for n in tree.body if isinstance(n, DEFINITIONS)]
+    if name in defined:
+        return ""
+    others = [d for d in defined if d not in exercise_names(topic)]
+    close = difflib.get_close_matches(name, others, n=1, cutoff=0.75)
+    return close[0] if close else ""
 
 
 def exercise_command(path: Path, topic: str, name: str) -> str:
@@ -126,8 +147,12 @@ def _summary(found: Next) -> str:
 def loop_lines(found: Next, folder: Path) -> list[str]:
     """What ``grade next`` says after naming the exercise: the fast loop, the warm command, help
     (first, what stops its whole file)."""
+    renamed = _(
+        "%(exercise)s is not defined in %(topic)s.py: did you mean %(name)s? The checks call it %(exercise)s"
+    ) % {"exercise": found.exercise, "topic": found.topic, "name": found.renamed}
     return [
         *([found.problem] if found.problem else []),
+        *([renamed] if found.renamed else []),
         _("next: %(exercise)s (%(topic)s): %(summary)s")
         % {
             "exercise": found.exercise,

@@ -215,3 +215,39 @@ def test_reset_of_the_exercise_that_does_not_parse_makes_the_file_parse(tmp_path
     assert done.returncode == 0, done.stdout + done.stderr
     compile((course / "exercises" / "losses.py").read_bytes(), "losses.py", "exec")
     assert "line" not in done.stdout
+
+
+@pytest.mark.unit
+def test_next_says_first_that_the_file_never_finished_importing(tmp_path):
+    """A file that loops at import: every check timed out with the one public message of the
+    import; `grade next` says so before naming the exercise (seen failing before: it named the
+    first exercise, solved in that file, with nothing about the loop)."""
+    from grader.apps.learner import loop_lines
+
+    folder = _copy(tmp_path, ("tensors",))
+    stuck = "did not answer within its CPU limit of 0.3 s while importing tensors.py"
+    public = {"status": "timeout", "visibility": "public", "message": stuck, "cause": None}
+    hidden = {"status": "timeout", "visibility": "hidden", "message": "ran past its time", "cause": None}
+    tests = [{**public, "exercises": ["add_into"]}, {**public, "exercises": ["accuracy"]}]
+    tests += [
+        {**hidden, "exercises": ["add_into"]},
+        {"status": "skipped", "exercises": ["norms"], "message": "no CUDA"},
+    ]
+    found = find_next(folder, lambda topic: tests if topic == "tensors" else [])
+    assert found is not None and found.problem == stuck
+    assert loop_lines(found, folder)[0] == stuck
+
+
+@pytest.mark.unit
+def test_next_asks_did_you_mean_for_a_renamed_exercise(tmp_path):
+    from grader.apps.learner import loop_lines
+
+    folder = _copy(tmp_path, ("tensors",))
+    source = (folder / "tensors.py").read_text()
+    (folder / "tensors.py").write_text(source.replace("def add_into(", "def add_intoo(", 1))
+    failed = [
+        {"status": "error", "exercises": ["add_into"], "message": "no attribute", "visibility": "public"}
+    ]
+    found = find_next(folder, lambda topic: failed if topic == "tensors" else [])
+    assert found is not None and found.exercise == "add_into"
+    assert any("did you mean" in line and "add_intoo" in line for line in loop_lines(found, folder))
