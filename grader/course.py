@@ -27,6 +27,7 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # the backport, a dependency on 3.10 only
     import tomli as tomllib
+from grader.options import SubmissionLimits
 from grader.packs import COURSE_FILE, PACKS_ENV
 from grader.topics import MANIFEST, TOPICS
 from grader.topics import exercises as stub_exercises
@@ -91,6 +92,7 @@ class Assignment:
     manual: dict[str, ManualItem] = field(default_factory=dict)  # id -> item, in the file's order
     language: str | None = None  # its feedback's, release's and Gradescope zip's (else the course's)
     anonymous: bool = False  # marking in the browser names no student until this is false again
+    submissions: SubmissionLimits = field(default_factory=SubmissionLimits)  # on Gradescope
 
     @property
     def automatic_total(self) -> float:
@@ -333,7 +335,7 @@ def _assignment(reader: _Reader, name: str, zone: ZoneInfo) -> Assignment:
     reader.only(
         "title", "topics", "exercises", "points", "exercise_points", "kind_weights", "due",
         "timezone", "late", "extensions", "excused", "lms_column", "times", "twin", "manual", "language",
-        "anonymous",
+        "anonymous", "submissions",
     )  # fmt: skip
     topics, listed = reader.strings("topics"), reader.strings("exercises")
     names = _exercise_names(reader, topics, listed)
@@ -377,7 +379,20 @@ def _assignment(reader: _Reader, name: str, zone: ZoneInfo) -> Assignment:
         manual=manual,
         language=_language(reader),
         anonymous=reader.get("anonymous", bool, False),
+        submissions=_submissions(reader.sub("submissions")),
     )
+
+
+def _submissions(reader: _Reader) -> SubmissionLimits:
+    """``[assignments.NAME.submissions]``: graded submissions in all, in any 24 hours, and the
+    minutes between two (each optional; the Gradescope autograder enforces them)."""
+    reader.only("max_submissions", "per_day", "cooldown_minutes")
+    whole = {name: reader.number(name, 0.0) or 0.0 for name in ("max_submissions", "per_day")}
+    for name, value in whole.items():
+        if value != int(value):
+            reader.fail(name, f"a whole number, not {value:g}")
+    cooldown = reader.number("cooldown_minutes", 0.0) or 0.0
+    return SubmissionLimits(int(whole["max_submissions"]), int(whole["per_day"]), cooldown)
 
 
 def _packs(reader: _Reader) -> None:
@@ -510,6 +525,11 @@ policy = "per_hour"            # none, per_day, per_hour or not_accepted
 penalty = 2                    # percent per started hour
 cap = 40                       # percent at most
 grace_minutes = 10
+
+# [assignments.hw2.submissions]  # graded submissions on Gradescope (each optional): one over a
+# max_submissions = 20           # limit is not graded, the last graded score stands and the
+# per_day = 3                    # student is told when the next one counts
+# cooldown_minutes = 30
 
 [assignments.hw2.extensions]   # a student's own due time (id, login, email or full name)
 # "jsmith" = "2026-10-16 23:59"

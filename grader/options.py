@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from grader import defaults
 
@@ -48,3 +49,25 @@ class Options:
     def with_topics(self, topics: Iterable[str]) -> Options:
         """The same options for ``topics`` (all when empty)."""
         return replace(self, selection=replace(self.selection, topics=tuple(topics)))
+
+
+@dataclass(frozen=True)
+class SubmissionLimits:
+    """An assignment's limits (course.toml ``[assignments.NAME.submissions]``); 0: none."""
+
+    max_submissions: int = 0  # graded submissions in all
+    per_day: int = 0  # graded submissions in any 24 hours
+    cooldown_minutes: float = 0.0  # between two graded submissions
+
+    def __bool__(self) -> bool:
+        return bool(self.max_submissions or self.per_day or self.cooldown_minutes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"max_submissions": self.max_submissions, "per_day": self.per_day,
+                "cooldown_minutes": self.cooldown_minutes}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: Any) -> SubmissionLimits:
+        data = data if isinstance(data, dict) else {}
+        return cls(int(data.get("max_submissions", 0)), int(data.get("per_day", 0)),
+                   float(data.get("cooldown_minutes", 0.0)))  # fmt: skip

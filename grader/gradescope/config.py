@@ -10,7 +10,7 @@ from typing import Any
 
 from grader import defaults
 from grader.checks.exercises import DEFAULT_TWIN, TWIN_RULES
-from grader.options import Limits, Options, Selection
+from grader.options import Limits, Options, Selection, SubmissionLimits
 from grader.topics import (
     unknown_topic,
 )
@@ -47,6 +47,7 @@ class Config:
     hidden_messages: bool = False  # hidden checks' ids and messages shown (else exercise and kind only)
     twin: str = DEFAULT_TWIN  # the assignment's rule for an off-limits function (grader/checks/exercises.py)
     language: str = ""  # the course's language, the zip's default (grader/i18n.py); "" for English
+    submissions: SubmissionLimits = field(default_factory=SubmissionLimits)  # graded submissions allowed
 
     def __post_init__(self) -> None:
         limits = self.options.limits
@@ -84,6 +85,7 @@ class Config:
             "hidden_messages": self.hidden_messages,
             "twin": self.twin,
             "language": self.language,
+            "submissions": self.submissions.to_json(),
         }
 
     @classmethod
@@ -104,6 +106,7 @@ class Config:
             hidden_messages=data.get("hidden_messages", cls.hidden_messages) is True,
             twin=str(data.get("twin", DEFAULT_TWIN)),
             language=str(data.get("language", "")),
+            submissions=SubmissionLimits.from_json(data.get("submissions")),
         )
 
 

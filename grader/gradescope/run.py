@@ -21,6 +21,7 @@ from grader import clean, defaults, grades
 from grader.batch.exports import exercise_tests
 from grader.batch.intake import Gradable, Rejected, take
 from grader.engine import sweep
+from grader.gradescope import quota
 from grader.gradescope.config import (
     CONFIG_NAME,
     RESULTS_NAME,
@@ -285,6 +286,19 @@ def _grade(found: Gradable, config: Config) -> dict[str, Any]:
     return results_for(report.to_json(), config)
 
 
+def _within_limits(paths: Paths) -> dict[str, Any]:
+    """The submission graded where the assignment's limits let it count (Gradescope's
+    submission_metadata.json, root's alone: read before anything of the submission runs); else
+    the last counted submission's results, saying when the next one counts, nothing graded."""
+    config = load_config(paths.source)
+    if not config.submissions:
+        return grade_submission(paths, config)
+    decision = quota.decide(config.submissions, quota.read_metadata(paths.root))
+    if not decision.counts:
+        return quota.refused_results(decision, config.submissions)
+    return quota.counted_results(grade_submission(paths, config), decision)
+
+
 def run(paths: Paths | None = None) -> Path:
     """Grade the submission and write results.json, once every process this run started is
     dead. Returns the file's path."""
@@ -294,7 +308,7 @@ def run(paths: Paths | None = None) -> Path:
     harden(paths)
     try:
         try:
-            results = grade_submission(paths, load_config(paths.source))
+            results = _within_limits(paths)
         except Exception:  # a torchgrade bug: the student still gets an explanation
             traceback.print_exc()
             results = not_graded(INTERNAL_ERROR)

@@ -1,0 +1,123 @@
+"""Submission limits inside Gradescope's container, read from Gradescope's own
+``/autograder/submission_metadata.json``: how many graded submissions a student has had, in
+total and in the last 24 hours, and how long since the last one (its documented rate-limiting
+scheme: time from the submission's ``created_at``, never the clock, so a re-run decides alike).
+
+A submission over a limit is not graded (nothing of the hidden checks runs): its results are the
+last counted submission's, carried forward, with a line saying when the next one counts. Which
+submissions counted travels in results.json's ``extra_data`` (Gradescope gives back the latest
+previous results only), so that the submissions a limit refused never count themselves.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from grader.options import SubmissionLimits
+
+METADATA_NAME = "submission_metadata.json"
+KEY = "torchgrade"  # our part of results.json's extra_data
+DAY = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Decision:
+    counts: bool
+    now: datetime
+    counted: tuple[datetime, ...]  # the graded submissions before this one
+    next_at: datetime | None = None  # when the next one counts (None: never, where counts is False)
+    previous: dict[str, Any] | None = None  # the latest previous results (carried forward)
+
+
+def _time(value: Any) -> datetime | None:
+    try:
+        found = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return found if found.tzinfo is not None else None
+
+
+def _counted(metadata: dict[str, Any]) -> tuple[list[datetime], dict[str, Any] | None]:
+    """The times of the graded submissions before this one, and the latest previous results:
+    from our mark in those results where it is there, else every earlier submission that did
+    not fail on Gradescope's side (the autograder ran without limits then)."""
+    earlier = [s for s in metadata.get("previous_submissions") or [] if isinstance(s, dict)]
+    earlier.sort(key=lambda s: str(s.get("submission_time", "")))
+    latest = earlier[-1].get("results") if earlier else None
+    latest = latest if isinstance(latest, dict) else None
+    mark = ((latest or {}).get("extra_data") or {}).get(KEY) if latest else None
+    if isinstance(mark, dict) and isinstance(mark.get("counted"), list):
+        times = [_time(t) for t in mark["counted"]]
+    else:
+        times = [_time(s.get("submission_time")) for s in earlier if s.get("autograder_error") is not True]
+    return sorted(t for t in times if t is not None), latest
+
+
+def decide(limits: SubmissionLimits, metadata: dict[str, Any]) -> Decision:
+    """Whether this submission counts under ``limits``, and if not, when the next one does."""
+    now = _time(metadata.get("created_at")) or datetime.now().astimezone()
+    counted, previous = _counted(metadata)
+    waits: list[datetime | None] = []
+    if limits.max_submissions and len(counted) >= limits.max_submissions:
+        waits.append(None)
+    day = [t for t in counted if now - DAY < t <= now]
+    if limits.per_day and len(day) >= limits.per_day:
+        waits.append(day[len(day) - limits.per_day] + DAY)
+    cooldown = timedelta(minutes=limits.cooldown_minutes)
+    if limits.cooldown_minutes and counted and now < counted[-1] + cooldown:
+        waits.append(counted[-1] + cooldown)
+    if not waits:
+        return Decision(True, now, tuple(counted), previous=previous)
+    never = None in waits
+    next_at = None if never else max(w for w in waits if w is not None)
+    return Decision(False, now, tuple(counted), next_at, previous)
+
+
+def read_metadata(root: Path) -> dict[str, Any]:
+    """Gradescope's metadata for this submission ({} where there is none: a local run)."""
+    try:
+        data = json.loads((root / METADATA_NAME).read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def counted_results(results: dict[str, Any], decision: Decision) -> dict[str, Any]:
+    """A graded submission's results, marked as counted (with the earlier counted times)."""
+    times = [t.isoformat() for t in (*decision.counted, decision.now)]
+    return {**results, "extra_data": {**results.get("extra_data", {}), KEY: {"counted": times}}}
+
+
+def refused_results(decision: Decision, limits: SubmissionLimits) -> dict[str, Any]:
+    """The results of a submission over a limit: the last counted one's, and why this did not count."""
+    previous = dict(decision.previous or {"score": 0.0, "tests": []})
+    if decision.next_at is None:
+        why = (
+            f"This submission was not graded: the assignment grades {limits.max_submissions} "
+            "submissions and you have used them all. Your last graded submission's score stands."
+        )
+    else:
+        when = decision.next_at.isoformat(timespec="minutes")
+        why = (
+            f"This submission was not graded: {_rule(limits)}. Your last graded submission's score "
+            f"stands; the next submission that counts can be made from {when}."
+        )
+    said = str(previous.get("output", ""))
+    times = [t.isoformat() for t in decision.counted]
+    return {**previous, "output": why + ("\n\n" + said if said else ""), "output_format": "text",
+            "extra_data": {**(previous.get("extra_data") or {}), KEY: {"counted": times}}}  # fmt: skip
+
+
+def _rule(limits: SubmissionLimits) -> str:
+    parts = []
+    if limits.per_day:
+        parts.append(f"at most {limits.per_day} graded submissions in 24 hours")
+    if limits.cooldown_minutes:
+        parts.append(f"at least {limits.cooldown_minutes:g} minutes between graded submissions")
+    if limits.max_submissions:
+        parts.append(f"at most {limits.max_submissions} graded submissions in all")
+    return "the assignment allows " + " and ".join(parts)

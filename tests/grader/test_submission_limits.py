@@ -1,0 +1,140 @@
+"""Submission limits on Gradescope (grader/gradescope/quota.py): a submission over the
+assignment's `max_submissions`, `per_day` or `cooldown_minutes` is not graded; the last graded
+submission's results stand, and the learner is told when the next one counts. Times come from
+Gradescope's submission_metadata.json (`created_at`), never the clock."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from grader.course import CourseError, load_course
+from grader.gradescope import quota
+from grader.gradescope.config import Config
+from grader.options import SubmissionLimits
+
+NOW = datetime.fromisoformat("2026-11-20T12:00:00+00:00")
+EARLIER = {"score": 7.0, "output": "Score: 7/30", "tests": [{"name": "mse", "score": 7.0, "max_score": 30.0}]}
+
+
+def _metadata(*hours_ago: float, results: dict | None = None) -> dict:
+    """Gradescope's metadata for a submission now, with earlier ones ``hours_ago``."""
+    earlier = [{"submission_time": (NOW - timedelta(hours=h)).isoformat(), "score": 7.0} for h in hours_ago]
+    if earlier and results is not None:
+        earlier[-1]["results"] = results  # Gradescope gives the latest previous results only
+    return {"created_at": NOW.isoformat(), "previous_submissions": earlier}
+
+
+@pytest.mark.unit
+def test_under_every_limit_the_submission_counts():
+    limits = SubmissionLimits(max_submissions=3, per_day=2, cooldown_minutes=30)
+    decision = quota.decide(limits, _metadata(30, 1, results=EARLIER))
+    assert decision.counts
+    marked = quota.counted_results({"score": 9.0, "tests": []}, decision)
+    assert len(marked["extra_data"]["torchgrade"]["counted"]) == 3 and marked["score"] == 9.0
+
+
+@pytest.mark.unit
+def test_over_the_total_the_last_graded_score_stands_and_none_counts_again():
+    decision = quota.decide(SubmissionLimits(max_submissions=2), _metadata(50, 30, results=EARLIER))
+    assert not decision.counts and decision.next_at is None
+    refused = quota.refused_results(decision, SubmissionLimits(max_submissions=2))
+    assert refused["score"] == 7.0 and refused["tests"] == EARLIER["tests"]
+    assert "used them all" in refused["output"] and refused["output"].endswith("Score: 7/30")
+
+
+@pytest.mark.unit
+def test_over_the_day_the_next_counts_24_hours_after_the_oldest_of_the_day():
+    limits = SubmissionLimits(per_day=2)
+    decision = quota.decide(limits, _metadata(30, 5, 2, results=EARLIER))
+    assert not decision.counts and decision.next_at == NOW - timedelta(hours=5) + timedelta(hours=24)
+    said = quota.refused_results(decision, limits)["output"]
+    assert "at most 2 graded submissions in 24 hours" in said and "2026-11-21T07:00" in said
+
+
+@pytest.mark.unit
+def test_within_the_cooldown_the_next_counts_when_it_ends():
+    limits = SubmissionLimits(cooldown_minutes=30)
+    decision = quota.decide(limits, _metadata(0.25, results=EARLIER))
+    assert not decision.counts and decision.next_at == NOW + timedelta(minutes=15)
+    assert quota.decide(limits, _metadata(1, results=EARLIER)).counts
+
+
+@pytest.mark.unit
+def test_refused_submissions_never_count_themselves():
+    """Hostile: a student resubmitting while refused does not push the window on: only the
+    graded ones, carried in results.json's extra_data, count (seen failing when every earlier
+    submission counted: the refused ones kept the cooldown running for ever)."""
+    limits = SubmissionLimits(cooldown_minutes=30)
+    graded_at = NOW - timedelta(minutes=45)
+    carried = {**EARLIER, "extra_data": {"torchgrade": {"counted": [graded_at.isoformat()]}}}
+    decision = quota.decide(limits, _metadata(0.7, 0.5, 0.1, results=carried))  # two refused since
+    assert decision.counts
+
+
+@pytest.mark.unit
+def test_the_limits_travel_from_course_toml_to_the_autograder(tmp_path):
+    course = tmp_path / "course.toml"
+    course.write_text(
+        '[course]\nname = "dl"\n[assignments.hw1]\ntopics = ["losses"]\npoints = 30\n'
+        "[assignments.hw1.submissions]\nmax_submissions = 10\nper_day = 3\ncooldown_minutes = 20\n"
+    )
+    limits = load_course(course).assignment("hw1").submissions
+    assert limits == SubmissionLimits(10, 3, 20.0)
+    assert (
+        Config.from_json(json.loads(json.dumps(Config(submissions=limits).to_json()))).submissions == limits
+    )
+    course.write_text(course.read_text().replace("per_day = 3", "per_day = 2.5"))
+    with pytest.raises(CourseError, match="whole number"):
+        load_course(course)
+
+
+@pytest.mark.e2e
+def test_run_autograder_over_the_day_keeps_the_last_graded_score(tmp_path):
+    """The autograder itself: a correct submission made over `per_day` is not graded (it would
+    score full); the last graded results stand, saying when the next submission counts; one
+    within the limit is graded and marked as counted."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+    import zipfile
+
+    from helpers import REPO
+
+    from grader.gradescope.build import build_autograder
+    from grader.options import Limits, Options
+
+    config = Config(
+        Options(limits=Limits(timeout=60.0)).with_topics(("losses",)), submissions=SubmissionLimits(per_day=1)
+    )
+    archive = build_autograder(tmp_path / "autograder.zip", config)
+
+    def run(metadata: dict) -> dict:
+        root = Path(tempfile.mkdtemp(prefix="torchgrade-gs-limits-"))  # uid 65534 passes through
+        os.chmod(root, 0o711)
+        with zipfile.ZipFile(archive) as unpacked:
+            unpacked.extractall(root / "source")
+        (root / "submission").mkdir()
+        (root / "results").mkdir()
+        shutil.copy(REPO / "solutions" / "losses.py", root / "submission" / "losses.py")
+        (root / "submission_metadata.json").write_text(json.dumps(metadata))
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TORCHGRADE_", "PYTEST_"))}
+        env |= {"TORCHGRADE_AUTOGRADER_ROOT": str(root), "TORCHGRADE_PYTHON": sys.executable}
+        done = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, cwd=root,
+                              capture_output=True, text=True, timeout=600)  # fmt: skip
+        assert done.returncode == 0, done.stderr[-3000:]
+        try:
+            return json.loads((root / "results" / "results.json").read_text())
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+
+    over = run(_metadata(3, results=EARLIER))
+    assert over["score"] == 7.0 and over["tests"] == EARLIER["tests"], over["output"]
+    assert "next submission that counts can be made from 2026-11-21T09:00" in over["output"]
+    graded = run(_metadata(30, results=EARLIER))
+    assert graded["score"] > 7.0 and len(graded["extra_data"]["torchgrade"]["counted"]) == 2
