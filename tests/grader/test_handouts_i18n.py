@@ -64,3 +64,16 @@ def test_the_chinese_hand_out_reads_the_translation_and_keeps_the_stub(lang):
     assert markdown[0].startswith("# losses\n\n损失函数") and "**参数:**" in "\n".join(markdown)
     assert 'check("softmax")  # 按保存的笔记本运行 softmax 的公开检查' in code
     assert "均方误差（均方误差）" not in code  # the stubs' code cells carry no docstring either way
+
+
+def test_a_release_carries_every_language_s_docstring_translations():
+    """`grade notebooks --lang zh_CN` inside an English release writes Chinese intros: the release
+    carries grader/locale/<lang>/docstrings/<topic>.md for its topics (seen failing before: only
+    the .mo catalogues travelled, and the hand-outs fell back to the English docstrings)."""
+    from grader.apps.release import release_files
+
+    files = release_files(["losses"])
+    for lang in defaults.LANGUAGES:
+        if (i18n.LOCALE_DIR / lang / "docstrings" / "losses.md").is_file():
+            assert f"grader/locale/{lang}/docstrings/losses.md" in files, lang
+    assert not [name for name in files if "/docstrings/" in name and not name.endswith("losses.md")]
