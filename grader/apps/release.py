@@ -109,10 +109,23 @@ def _is_public_test(node: ast.stmt) -> bool:
 
 
 def _defined_names(node: ast.stmt) -> set[str]:
+    """The module-level names ``node`` binds or changes: ``TABLE["k"] = ...`` and
+    ``TABLE.update(...)`` change ``TABLE``, so a kept use of it keeps them too."""
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return {node.name}
-    targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
-    return {t.id for t in targets if isinstance(t, ast.Name)}
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+        targets: list[ast.expr | None] = (
+            [node.value.func.value] if isinstance(node.value.func, ast.Attribute) else []
+        )
+    else:
+        targets = list(node.targets) if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+    found = set()
+    for target in targets:
+        while isinstance(target, (ast.Subscript, ast.Attribute)):
+            target = target.value
+        if isinstance(target, ast.Name):
+            found.add(target.id)
+    return found
 
 
 def public_suite(source: str) -> tuple[str, int]:
@@ -212,7 +225,8 @@ def dataset_files(root: Path) -> list[Path]:
 def check_kinds(topic: str, kind_weights: dict[str, float] | None = None) -> tuple[dict, dict]:
     """({exercise: {kind: count}} of ``topic``'s hidden checks (the release's check() names
     them), {exercise: its maximum in the report, every check passing, public and hidden, at
-    ``kind_weights``}: what a course's points scale, grader/apps/course_points.py)."""
+    ``kind_weights``}: what a course's points scale, grader/apps/course_points.py; a check that
+    runs on CUDA only is left out, as a grader without a GPU skips it)."""
     from grader.engine import check_table, suites  # pytest and the suites: only when a release is built
 
     rows = suites.collected(topic, defaults.PROBE_TIMEOUT).rows
@@ -220,6 +234,7 @@ def check_kinds(topic: str, kind_weights: dict[str, float] | None = None) -> tup
         {"id": r.id, "kind": r.kind, "status": "passed", "points": r.points, "max_points": r.points,
          "exercises": list(r.exercises), "clause": r.clause}
         for r in rows
+        if not r.cuda
     ]  # fmt: skip
     whole = {e.name: e.max_points for e in judge(kind_weighed(passing, kind_weights or {}))}
     return check_table.hidden_kinds(rows), whole

@@ -47,6 +47,8 @@ class Config:
     hidden_messages: bool = False  # hidden checks' ids and messages shown (else exercise and kind only)
     twin: str = DEFAULT_TWIN  # the assignment's rule for an off-limits function (grader/checks/exercises.py)
     language: str = ""  # the course's language, the zip's default (grader/i18n.py); "" for English
+    # the course seed: each submitter's hidden checks draw their own inputs (grader/checks/inputs.py)
+    course_seed: str | None = None
 
     def __post_init__(self) -> None:
         limits = self.options.limits
@@ -84,6 +86,7 @@ class Config:
             "hidden_messages": self.hidden_messages,
             "twin": self.twin,
             "language": self.language,
+            "course_seed": self.course_seed,
         }
 
     @classmethod
@@ -104,6 +107,7 @@ class Config:
             hidden_messages=data.get("hidden_messages", cls.hidden_messages) is True,
             twin=str(data.get("twin", DEFAULT_TWIN)),
             language=str(data.get("language", "")),
+            course_seed=None if data.get("course_seed") is None else str(data["course_seed"]),
         )
 
 

@@ -5,10 +5,19 @@ exercise by exercise; an exercise a course gives the report's points shows the r
 
 from __future__ import annotations
 
+import ast
+import copy
+import json
+import os
+import subprocess
+import sys
+import zipfile
 from dataclasses import dataclass, field
 
 import pytest
+from helpers import REPO, grade_json, run_grade
 
+from grader import grades
 from grader.apps.course_points import Split, applied
 from grader.batch.causes import Note, Noted
 from grader.batch.gradebook import Override, Row
@@ -175,3 +184,207 @@ def test_a_course_release_shows_the_public_checks_report_points():
     assert {f"rnn.{e['name']}": [e["points"], e["max_points"]] for e in shown["topics"][0]["exercises"]} == (
         public_only
     )
+
+
+# --- A class graded every way (e2e) -------------------------------------------------------------
+
+RIGHT = (REPO / "solutions" / "losses.py").read_text()
+HUBER = "def huber(y_hat: Tensor, y: Tensor, delta: float = 1.0) -> Tensor:\n"
+# huber as each kind of submission answers it (every other exercise right)
+HUBERS = {
+    "twice": "    d = (y_hat - y).abs()\n"
+    "    return 2 * torch.where(d <= delta, 0.5 * d**2, delta * (d - 0.5 * delta)).mean()\n",
+    "constant": "    return torch.zeros(())\n",
+    "echo": "    return y_hat\n",
+    "nan": "    return (y_hat - y).mean() * float('nan')\n",
+    "raises": "    raise ValueError('not today')\n",
+    "stub": "    raise NotImplementedError\n",
+}
+NON_ANSWERS = ("constant", "echo", "nan", "raises", "stub")
+
+
+def function_replaced(source: str, name: str, new: str) -> str:
+    """``source`` with top-level function ``name`` replaced by ``new`` (its whole text)."""
+    tree = ast.parse(source)
+    node = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name)
+    lines = source.splitlines(keepends=True)
+    return "".join([*lines[: node.lineno - 1], new, *lines[node.end_lineno :]])
+
+
+def function_of(source: str, name: str) -> str:
+    tree = ast.parse(source)
+    node = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name)
+    return "".join(source.splitlines(keepends=True)[node.lineno - 1 : node.end_lineno])
+
+
+def class_sources() -> dict[str, tuple[str, str]]:
+    """{student: (file name, source)}: right, a wrong formula (huber twice the right value, a sign,
+    a dim), the shared-check case (the rnn stub with rnn_cell solved), the 5 non-answer kinds."""
+    found = {"right": ("losses.py", RIGHT)}
+    for kind, body in HUBERS.items():
+        found[f"huber_{kind}"] = ("losses.py", function_replaced(RIGHT, "huber", HUBER + body))
+    found["entropy_sign"] = (
+        "losses.py",
+        RIGHT.replace("return -(p * safe.log())", "return (p * safe.log())"),
+    )
+    found["softmax_dim"] = ("losses.py", RIGHT.replace("e / e.sum(dim=dim,", "e / e.sum(dim=0,"))
+    stub = (REPO / "exercises" / "rnn.py").read_text()
+    solved = function_of((REPO / "solutions" / "rnn.py").read_text(), "rnn_cell")
+    found["rnn_shared"] = ("rnn.py", function_replaced(stub, "rnn_cell", solved))
+    return found
+
+
+@pytest.fixture(scope="module")
+def klass(tmp_path_factory):
+    """The class graded by ``grade batch``, each file by ``grade`` (plain and --public-only), and
+    a course that gives every exercise the report's points (course.toml, hw)."""
+    root = tmp_path_factory.mktemp("weighing")
+    sources = class_sources()
+    for student, (name, source) in sources.items():
+        (root / "class" / student).mkdir(parents=True)
+        (root / "class" / student / name).write_text(source)
+    plain_reports = {s: grade_json(str(root / "class" / s / n))[1] for s, (n, _) in sources.items()}
+    public = {
+        s: grade_json(str(root / "class" / s / n), "--public-only")[1]
+        for s, (n, _) in sources.items()
+        if s in ("right", "huber_twice", "rnn_shared")
+    }
+    worth = {key: most for report in plain_reports.values() for key, (_, most) in plain(report).items()}
+    points = "\n".join(f'"{key}" = {most}' for key, most in sorted(worth.items()))
+    (root / "course.toml").write_text(
+        '[course]\nname = "weighing"\n[assignments.hw]\ntopics = ["losses", "rnn"]\n'
+        f"points = {grades.added(worth.values())}\n[assignments.hw.exercise_points]\n{points}\n"
+    )
+    before = {r["student"]: (r["total"], r["max"]) for r in batch(root, "plain")}
+    return root, plain_reports, public, before
+
+
+def batch(root, out: str, *more: str):
+    done = run_grade(
+        "batch", str(root / "class"), "--out", str(root / out), "--workers", "2", "--topic", "losses",
+        "--topic", "rnn", *more,
+    )  # fmt: skip
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-3000:]
+    return json.loads((root / out / "gradebook.json").read_text())
+
+
+def shown(report: dict) -> dict[str, list[float]]:
+    """{topic.exercise: [points, max]} of the exercises a report judged."""
+    return {
+        f"{t['name']}.{e['name']}": [e["points"], e["max_points"]]
+        for t in report["topics"]
+        for e in t.get("exercises", [])
+    }
+
+
+@pytest.mark.e2e
+def test_every_path_shows_the_reports_numbers(klass, tmp_path):
+    """plain report = batch = a course giving each exercise the report's points = that course's
+    Gradescope zip, exercise by exercise, and the course's release shows what --public-only
+    shows. Before: the course charged rnn_cell with gru_cell's failure (5.34 → 2.67) and
+    re-weighed every check as 1 point (a training check is 2 in the report)."""
+    root, reports, public, _before = klass
+    rows = {r["student"]: r for r in json.loads((root / "plain" / "gradebook.json").read_text())}
+    course_rows = {r["student"]: r for r in batch(root, "course", "--course", str(root / "course.toml"),
+                                                  "--assignment", "hw")}  # fmt: skip
+    assert shown(reports["rnn_shared"])["rnn.rnn_cell"] == [5.34, 5.34]
+    zipped = tmp_path / "autograder.zip"
+    done = run_grade("gradescope", str(zipped), "--course", str(root / "course.toml"), "--assignment", "hw")
+    assert done.returncode == 0, done.stderr[-3000:]
+    with zipfile.ZipFile(zipped) as archive:
+        config = Config.from_json(json.loads(archive.read("gradescope.json")))
+    for student, report in reports.items():
+        mine = shown(report)
+        assert {k: v for k, v in shown(rows[student]["report"]).items() if k in mine} == mine, student
+        course = course_rows[student]["report"]["standing"]["exercises"]
+        assert {k: v for k, v in course.items() if k in mine} == mine, student
+        assert course_rows[student]["total"] == report["score"], student
+        assert by_exercise(results_for(copy.deepcopy(report), config)) == mine, student
+    release = tmp_path / "release"
+    done = run_grade("release", str(release), "--course", str(root / "course.toml"), "--assignment", "hw")
+    assert done.returncode == 0, done.stderr[-3000:]
+    for student, report in public.items():
+        name = class_sources()[student][0]
+        in_release = released(release, str(root / "class" / student / name))
+        assert shown(in_release) == shown(report), student
+
+
+def by_exercise(results: dict) -> dict[str, list[float]]:
+    """{topic.exercise: [score, max]} of Gradescope's tests (an exercise's public and hidden tests added)."""
+    found: dict[str, list[float]] = {}
+    for test in results["tests"]:
+        if not test.get("tags"):
+            continue  # the held-back notice
+        topic, rest = test["name"].split(": ", 1)
+        name = f"{topic}.{rest.split(' ', 1)[0]}"
+        earned, most = found.setdefault(name, [0.0, 0.0])
+        found[name] = [grades.added([earned, test["score"]]), grades.added([most, test["max_score"]])]
+    return found
+
+
+def released(release, path: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", path, "--format", "json", "--no-daemon"],
+        cwd=release,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(release), "NO_COLOR": "1", "TORCHGRADE_LANG": "en"},
+    )
+    assert done.returncode in (0, 1), done.stderr[-3000:]
+    return json.loads(done.stdout)
+
+
+@pytest.mark.e2e
+def test_a_zero_point_note_and_a_no_op_override_leave_the_report(klass):
+    """Before: a 0-point text note moved a student from 37/47 to 35/45, an override to the points
+    an exercise already had a correct module from 47/47 to 45/45."""
+    root, reports, _public, before = klass
+    out = str(root / "plain")
+    groups = json.loads(run_grade("batch", "causes", "--out", out, "--format", "json").stdout)
+    sign = next(g for g in groups if "entropy_sign" in g["students"] and g["exercise"] == "losses.entropy")
+    twice = next(g for g in groups if "huber_twice" in g["students"] and g["exercise"] == "losses.huber")
+    for exercise, cause in ((sign["exercise"], sign["cause"]), (twice["exercise"], twice["cause"])):
+        done = run_grade("batch", "causes", "note", exercise, cause, "--out", out, "--text", "see the docstring",
+                         "--points", "0")  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    for student, exercise in (("right", "losses.mse"), ("huber_twice", "losses.huber")):
+        now = shown(reports[student])[exercise][0]
+        done = run_grade("batch", "override", student, "--out", out, "--exercise", exercise,
+                         "--points", str(now), "--reason", "checked by hand")  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    rows = {r["student"]: r for r in batch(root, "plain")}
+    for student in ("right", "huber_twice", "entropy_sign"):  # override, both, note
+        row = rows[student]
+        assert (row["total"], row["max"]) == before[student], student
+        mine = shown(reports[student])
+        assert {k: v for k, v in row["report"]["standing"]["exercises"].items() if k in mine} == mine, student
+
+
+@pytest.mark.e2e
+def test_a_course_seed_draws_each_gradescope_users_hidden_inputs(tmp_path):
+    """``grade gradescope --course`` with a course seed: each submitter's hidden checks draw their
+    own inputs, as ``grade batch --course-seed`` does. Before: the zip dropped the seed and every
+    Gradescope user got the same hidden inputs."""
+    from grader.checks.inputs import variant_of
+    from grader.gradescope.run import run_options
+
+    (tmp_path / "course.toml").write_text(
+        '[course]\nname = "seeded"\nseed = "s3cret"\n[assignments.hw]\ntopics = ["losses"]\npoints = 10\n'
+    )
+    zipped = tmp_path / "autograder.zip"
+    done = run_grade(
+        "gradescope", str(zipped), "--course", str(tmp_path / "course.toml"), "--assignment", "hw"
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    with zipfile.ZipFile(zipped) as archive:
+        config = Config.from_json(json.loads(archive.read("gradescope.json")))
+    drawn = {}
+    for user in ("ada@example.edu", "bob@example.edu"):
+        metadata = tmp_path / f"{user}.json"
+        metadata.write_text(json.dumps({"users": [{"email": user, "id": 7, "name": "A"}]}))
+        options = run_options(config, metadata)
+        assert (options.course_seed, options.student) == ("s3cret", user)
+        drawn[user] = variant_of(options.course_seed, options.student, "losses::test_huber")
+    assert len(set(drawn.values())) == 2
+    unseeded = run_options(Config(), tmp_path / "ada@example.edu.json")
+    assert (unseeded.course_seed, unseeded.student) == (None, None)
