@@ -241,7 +241,8 @@ def apply(
 
 def _group_notes(noted: list[Noted], exercises: dict[str, list[float]], overridden: set[str]) -> list[str]:
     """The lines the group notes reaching a student say; a note's points move the exercise's
-    (within 0 and its maximum) unless an override set them, never a no-answer group's."""
+    (within 0 and its maximum) unless an override set them, never a no-answer group's nor a
+    non-answer's moved into another group (grader/batch/causes.py answers_nothing)."""
     lines = []
     for entry in noted:
         note = entry.note
@@ -251,7 +252,8 @@ def _group_notes(noted: list[Noted], exercises: dict[str, list[float]], overridd
                 "this submission does not make it"
             )
             continue
-        paid = note.cause != NO_ANSWER and note.exercise in exercises and note.exercise not in overridden
+        paid = note.cause != NO_ANSWER and entry.answered and note.exercise in exercises
+        paid = paid and note.exercise not in overridden
         if note.points and paid:
             earned, possible = exercises[note.exercise]
             exercises[note.exercise] = [min(possible, max(0.0, earned + note.points)), possible]

@@ -166,6 +166,9 @@ _OPEN = ("passed", "skipped")
 REFUSED = "refused"
 # the cause of a check that saw an off-limits twin called, or read one in the exercise's source
 TWIN = "twin"
+# the input-domain battery's cause where the outputs do not depend on the inputs (a non-answer,
+# grader/checks/non_answer.py): silent:raises, silent:nan, silent:constant, silent:echo
+SILENT = "silent:"
 
 
 def raised_by(test: CheckRow) -> str:

@@ -388,3 +388,67 @@ def test_a_course_seed_draws_each_gradescope_users_hidden_inputs(tmp_path):
     assert len(set(drawn.values())) == 2
     unseeded = run_options(Config(), tmp_path / "ada@example.edu.json")
     assert (unseeded.course_seed, unseeded.student) == (None, None)
+
+
+@pytest.mark.e2e
+def test_non_answers_are_their_own_groups_and_no_note_pays_them(klass):
+    """Decided by behaviour: the 5 non-answer kinds of huber in its "no answer" group, nobody
+    else; huber twice the right value, entropy's sign and softmax's dim in groups of their own;
+    a note with points refused on the no-answer group, and reaching no non-answer from the
+    others. Before: huber twice sat in "no answer" with the constant, the echo under
+    huber_matches_torch:shape, entropy's sign in "no answer"."""
+    root, reports, _public, before = klass
+    out = str(root / "plain")
+    groups = json.loads(run_grade("batch", "causes", "--out", out, "--format", "json").stdout)
+    group_of = {(g["exercise"], s): g["cause"] for g in groups for s in g["students"]}
+    silent = {s for g in groups if g["exercise"] == "losses.huber" and g["no_answer"] for s in g["students"]}
+    assert silent - {"rnn_shared"} == {f"huber_{kind}" for kind in NON_ANSWERS}  # rnn_shared: no losses.py
+    for exercise, student in (
+        ("huber", "huber_twice"),
+        ("entropy", "entropy_sign"),
+        ("softmax", "softmax_dim"),
+    ):
+        cause = group_of[(f"losses.{exercise}", student)]
+        assert cause != "no-answer", (student, cause)
+        assert [g["students"] for g in groups if g["cause"] == cause] == [[student]], (student, cause)
+    refused = run_grade("batch", "causes", "note", "losses.huber", "no-answer", "--out", out, "--text", "x",
+                        "--points", "1")  # fmt: skip
+    assert refused.returncode != 0 and "carries no points" in refused.stderr
+    cleared = run_grade(
+        "batch", "override", "huber_twice", "--out", out, "--exercise", "losses.huber", "--clear"
+    )
+    assert cleared.returncode == 0, cleared.stderr
+    for g in groups:
+        if g["exercise"] == "losses.huber" and not g["no_answer"]:
+            done = run_grade("batch", "causes", "note", "losses.huber", g["cause"], "--out", out,
+                             "--text", "half right", "--points", "1")  # fmt: skip
+            assert done.returncode == 0, done.stderr
+    rows = {r["student"]: r for r in batch(root, "plain")}
+    twice = rows["huber_twice"]["report"]["standing"]["exercises"]["losses.huber"]
+    assert twice[0] == shown(reports["huber_twice"])["losses.huber"][0] + 1
+    for kind in NON_ANSWERS:
+        row = rows[f"huber_{kind}"]
+        assert (row["total"], row["max"]) == before[f"huber_{kind}"], kind
+
+
+@pytest.mark.unit
+def test_a_non_answer_is_told_by_behaviour_and_a_wrong_formula_is_not_one():
+    import torch
+
+    from grader.checks.non_answer import behaviour
+
+    inputs = [
+        (torch.tensor([1.0, 2.0]), torch.tensor([0.5, 0.0])),
+        (torch.tensor([3.0]), torch.tensor([1.0])),
+    ]
+    right = [{"out": ((a - b) ** 2).mean()} for a, b in inputs]
+    said = {
+        "raises": [{"error": "ValueError: no"} for _ in inputs],
+        "nan": [{"out": torch.tensor(float("nan"))} for _ in inputs],
+        "constant": [{"out": torch.zeros(())} for _ in inputs],
+        "echo": [{"out": a.clone()} for a, _ in inputs],
+        "": [{"out": 2 * r["out"]} for r in right],  # twice the right value: a misconception
+    }
+    for kind, results in said.items():
+        assert behaviour(results, right, inputs) == kind, kind
+    assert behaviour([{"out": -r["out"]} for r in right], right, inputs) == ""  # a sign
