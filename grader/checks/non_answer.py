@@ -49,12 +49,30 @@ def _answered(results: Sequence[Any], answers: Sequence[Any], inputs: Sequence[S
     return [k[0] for k in kept], [k[1] for k in kept], [k[2] for k in kept]
 
 
-def _constant(outputs: list[list[torch.Tensor]]) -> bool:
-    values = [t.detach().double().flatten() for ts in outputs for t in ts if t.numel()]
+def _values(outputs: list[torch.Tensor]) -> torch.Tensor | None:
+    """A case's output values as one flat float tensor; None where they are not floats."""
+    values = [t.detach().flatten() for t in outputs if t.numel()]
     if not values or not all(v.dtype.is_floating_point for v in values):
+        return None
+    return torch.cat([v.double() for v in values])
+
+
+def _flat(values: torch.Tensor) -> bool:
+    return bool(values.isfinite().all()) and bool((values == values[0]).all())
+
+
+def _constant(mine: list[list[torch.Tensor]], theirs: list[list[torch.Tensor]]) -> bool:
+    """One value everywhere, where the reference's vary: the same number in every case (a loss
+    that is always 0.5), or every output flat where the reference's is not (softmax as 1/n)."""
+    cases = [(_values(m), _values(t)) for m, t in zip(mine, theirs)]
+    if any(m is None or t is None for m, t in cases):
         return False
-    joined = torch.cat(values)
-    return bool(joined.isfinite().all()) and bool((joined == joined[0]).all())
+    own = [m for m, _ in cases if m is not None]
+    if _flat(torch.cat(own)):
+        return not _flat(torch.cat([t for _, t in cases if t is not None]))
+    varied = [(m, t) for m, t in cases if m is not None and t is not None and not _flat(t)]
+    scalars = [m for m, t in cases if m is not None and t is not None and _flat(t)]
+    return bool(varied) and all(_flat(m) for m, _ in varied) and (not scalars or _flat(torch.cat(scalars)))
 
 
 def _non_finite(outputs: list[list[torch.Tensor]]) -> bool:
@@ -91,14 +109,14 @@ def behaviour(results: Sequence[Any], answers: Sequence[Any], inputs: Sequence[S
         return ""
     if _non_finite(mine) and not _non_finite(theirs):
         return "nan"
-    if _constant(mine) and not _constant(theirs):
+    if _constant(mine, theirs):
         return "constant"
     if _echoed(mine, given) and not _echoed(theirs, given):
         return "echo"
     return ""
     if _non_finite(mine) and not _non_finite(theirs):
         return "nan"
-    if _constant(mine) and not _constant(theirs):
+    if _constant(mine, theirs):
         return "constant"
     if _echoed(mine, inputs) and not _echoed(theirs, inputs):
         return "echo"

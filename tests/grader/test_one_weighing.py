@@ -452,3 +452,9 @@ def test_a_non_answer_is_told_by_behaviour_and_a_wrong_formula_is_not_one():
     for kind, results in said.items():
         assert behaviour(results, right, inputs) == kind, kind
     assert behaviour([{"out": -r["out"]} for r in right], right, inputs) == ""  # a sign
+    softmax = [{"out": a.softmax(0)} for a, _ in inputs[:1]] + [{"out": torch.tensor([0.2, 0.8])}]
+    uniform = [{"out": torch.full_like(r["out"], 1 / r["out"].numel())} for r in softmax]  # 1/n: no answer
+    assert (
+        behaviour(uniform, softmax, [(a,) for a, _ in inputs[:1]] + [(torch.tensor([0.0, 1.0]),)])
+        == "constant"
+    )
