@@ -76,7 +76,7 @@ def released_split() -> Split | None:
         return None
 
 
-def judged(split: Split, topic: str, tests: list[dict]) -> list[Exercise]:
+def judged(split: Split, tests: list[dict]) -> list[Exercise]:
     """The exercises of ``tests`` (JSON checks) as the course's grader judges them: its kind
     weights, its twin rule."""
     return judge(kind_weighed(tests, split.kind_weights), split.twin)
@@ -91,7 +91,7 @@ def applied(report: Report, split: Split | None = None) -> Report:
     topics = []
     for result in report.topics:
         course = {}  # every exercise judged here; one whose public checks were all skipped earns 0/0
-        for exercise in judged(split, result.name, [t.to_json() for t in result.tests]):
+        for exercise in judged(split, [t.to_json() for t in result.tests]):
             earned, share = split.in_course(result.name, exercise)
             course[exercise.name] = [
                 earned,
@@ -107,7 +107,7 @@ def worth_line(split: Split, topic: str, exercise: str, tests: list[dict]) -> st
     key = f"{topic}.{exercise}"
     if key not in split.exercise_points:
         return ""
-    mine = [e for e in judged(split, topic, tests) if e.name == exercise]
+    mine = [e for e in judged(split, tests) if e.name == exercise]
     share = split.in_course(topic, mine[0])[1] if mine else 0.0
     worth = split.exercise_points[key]
     said = _("%(exercise)s is worth %(worth)s of %(assignment)s's %(total)s points") % {
