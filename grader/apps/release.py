@@ -22,6 +22,7 @@ from grader import defaults
 from grader.apps.handouts import handouts
 from grader.apps.leaks import refuse
 from grader.apps.ticker import Step, quiet
+from grader.checks.exercises import judge, kind_weighed
 from grader.i18n import N_, _, in_language, ngettext
 from grader.packs import data_files, flattened_toml
 from grader.topics import (
@@ -108,10 +109,23 @@ def _is_public_test(node: ast.stmt) -> bool:
 
 
 def _defined_names(node: ast.stmt) -> set[str]:
+    """The module-level names ``node`` binds or changes: ``TABLE["k"] = ...`` and
+    ``TABLE.update(...)`` change ``TABLE``, so a kept use of it keeps them too."""
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return {node.name}
-    targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
-    return {t.id for t in targets if isinstance(t, ast.Name)}
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+        targets: list[ast.expr | None] = (
+            [node.value.func.value] if isinstance(node.value.func, ast.Attribute) else []
+        )
+    else:
+        targets = list(node.targets) if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+    found = set()
+    for target in targets:
+        while isinstance(target, (ast.Subscript, ast.Attribute)):
+            target = target.value
+        if isinstance(target, ast.Name):
+            found.add(target.id)
+    return found
 
 
 def public_suite(source: str) -> tuple[str, int]:
@@ -208,17 +222,22 @@ def dataset_files(root: Path) -> list[Path]:
     return [p for p in (folder / n for n in ["README.md", "SHA256SUMS", *listed, *cards]) if p.is_file()]
 
 
-def check_kinds(topic: str) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
-    """{exercise: {kind: count}} of ``topic``'s public checks, and of its hidden ones (the
-    release's check() names them; course points weigh both: grader/apps/course_points.py)."""
+def check_kinds(topic: str, kind_weights: dict[str, float] | None = None) -> tuple[dict, dict]:
+    """({exercise: {kind: count}} of ``topic``'s hidden checks (the release's check() names
+    them), {exercise: its maximum in the report, every check passing, public and hidden, at
+    ``kind_weights``}: what a course's points scale, grader/apps/course_points.py; a check that
+    runs on CUDA only is left out, as a grader without a GPU skips it)."""
     from grader.engine import check_table, suites  # pytest and the suites: only when a release is built
 
     rows = suites.collected(topic, defaults.PROBE_TIMEOUT).rows
-    public: dict[str, dict[str, int]] = {}
-    for row in rows:
-        for name in row.exercises if row.public else ():
-            public.setdefault(name, {})[row.kind] = public.get(name, {}).get(row.kind, 0) + 1
-    return public, check_table.hidden_kinds(rows)
+    passing = [
+        {"id": r.id, "kind": r.kind, "status": "passed", "points": r.points, "max_points": r.points,
+         "exercises": list(r.exercises), "clause": r.clause}
+        for r in rows
+        if not r.cuda
+    ]  # fmt: skip
+    whole = {e.name: e.max_points for e in judge(kind_weighed(passing, kind_weights or {}))}
+    return check_table.hidden_kinds(rows), whole
 
 
 def release_files(topics: list[str], points: dict | None = None) -> dict[str, bytes]:
@@ -243,14 +262,13 @@ def release_files(topics: list[str], points: dict | None = None) -> dict[str, by
         text, cut[topic] = public_suite(suite_path(topic).read_text())
         files[f"tests/suites/suite_{topic}.py"] = text.encode()
     files["tests/suites/pytest.ini"] = (suites_dir() / "pytest.ini").read_bytes()  # a pack has none
-    kinds = {t: check_kinds(t) for t in topics}
+    kinds = {t: check_kinds(t, points["kind_weights"] if points else None) for t in topics}
     marker: dict[str, object] = {
         "hidden_tests_removed": cut,
-        "hidden_kinds": {t: hidden for t, (_public, hidden) in kinds.items()},
-        "public_kinds": {t: public for t, (public, _hidden) in kinds.items()},
+        "hidden_kinds": {t: hidden for t, (hidden, _whole) in kinds.items()},
     }
     if points:  # the course's split of the assignment's points (grader/apps/course_points.py)
-        marker["points"] = points
+        marker["points"] = points | {"whole": {t: whole for t, (_hidden, whole) in kinds.items()}}
     files[f"tests/suites/{RELEASE_MARKER}"] = json.dumps(marker, indent=2).encode()
     sources = [v.decode() for k, v in files.items() if k.endswith(".py")]
     catalogues = sorted((root / "grader" / "locale").glob("*/LC_MESSAGES/*.mo"))  # grader/i18n.py reads them

@@ -4,9 +4,10 @@ writes once per group (``grade batch causes note``), and the groups they merge a
 A group is one exercise and one cause of its diagnosis (grader/checks/exercises.py
 ``cause_of``, read here as data): the same mistake lands in one group whatever inputs it failed
 on, where grouping by the message's text would split it by the numbers in it. An exercise that
-answers nothing (:func:`answers_nothing`: a stub, a module refused or that does not import, a
-wrong type, a timeout, constants) is in its exercise's one "no answer" group instead, never in
-a misconception's, and a note there carries no points.
+answers nothing (:func:`answers_nothing`, by behaviour: a stub, a module refused or that does
+not import, a wrong type, a timeout, raising, NaN everywhere, constants, an input echoed) is in
+its exercise's one "no answer" group instead, never in a misconception's, and no note's points
+reach it.
 
 A note is stored in the gradebook beside the overrides and marks, keyed by the exercise and the
 group, never by what was graded: it survives regrades and reaches whoever is in the group when
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 from grader import clean
 from grader.batch.gradebook import Row, utc_now
 from grader.checks.exercises import BATTERY, DEFAULT_TWIN, CheckRow, Exercise, judge
+from grader.checks.exercises import SILENT as BEHAVED
 
 NOTES_SCHEMA = """
 CREATE TABLE IF NOT EXISTS group_notes (
@@ -91,6 +93,7 @@ class Failing:
     group: str
     cause: str
     diagnosis: str
+    answered: bool = True  # False: a non-answer (:func:`answers_nothing`), whatever group it is moved to
 
 
 @dataclass
@@ -127,18 +130,15 @@ class Group:
 
 def answers_nothing(exercise: Exercise, checks: list[CheckRow], judged: Sequence[Exercise]) -> bool:
     """Whether the checks of ``exercise`` (``checks`` and ``judged``: its topic's) show no
-    answer to it. Never where it earned points, passed a value check (a gradient check too) or
-    failed with a known mistake's signature or the twin rule. Else where it was not started,
-    waits for one that is not, was refused, timed out or returned no tensor (the type stage);
-    where every check, a clause among them, failed before any stage of judging (its code never
-    ran: refused alone);
-    where every check of its answer against the reference failed at the values stage
-    (constants: no case right, no NaN, no shape of their own; those checks are the value checks
-    of the suite's "shape" kind but the input-domain battery, whose properties a constant may
-    keep, as constants have no graph to differentiate or train); or where no check of the topic
-    passed, not even one that leaves the inputs alone (a module refused, or that does not
-    import). A misconception that gets no case right looks like constants to the checks: it is
-    here too, and ``grade batch causes split`` takes it out."""
+    answer to it, by behaviour. Never where it earned points, passed a value check (a gradient
+    check too) or failed with a known mistake's signature or the twin rule. Else where it was
+    not started, waits for one that is not, was refused, timed out or returned no tensor (the
+    type stage); where every check, a clause among them, failed before any stage of judging (its
+    code never ran: refused alone); where the input-domain battery found its outputs independent
+    of its inputs (grader/checks/non_answer.py: every case raised, NaN everywhere, one constant,
+    an input echoed); or where no check of the topic passed, not even one that leaves the inputs
+    alone (a module refused, or that does not import). A formula wrong by a factor, a sign or a
+    dimension is a misconception: its own cause's group."""
     cause = exercise.cause
     if exercise.points > 0 or cause == TWIN or cause.startswith(MISTAKE):
         return False
@@ -154,8 +154,7 @@ def answers_nothing(exercise: Exercise, checks: list[CheckRow], judged: Sequence
         t["status"] == "failed" and not t.get("cause") for t in mine
     ):
         return True  # every check unjudged, leaving the inputs alone too: its code never ran (refused)
-    answers = [t for t in values if t["kind"] == "shape" and not t["id"].startswith(BATTERY)]
-    if answers and all(t["status"] == "failed" and t.get("cause") == "values" for t in answers):
+    if any(t["id"].startswith(BATTERY) and (t.get("cause") or "").startswith(BEHAVED) for t in values):
         return True
     return len(judged) > 1 and not any(t["status"] == "passed" for t in checks)
 
@@ -177,7 +176,7 @@ def exercise_groups(row: Row, edits: Sequence[Edit] = (), hidden_text: bool = Tr
                 name = f"{topic['name']}.{exercise.name}"
                 natural = NO_ANSWER if answers_nothing(exercise, checks, judged) else exercise.cause
                 group = regrouped(name, natural, row.student, edits)
-                found[name] = Failing(group, exercise.cause, exercise.diagnosis)
+                found[name] = Failing(group, exercise.cause, exercise.diagnosis, natural != NO_ANSWER)
     return found
 
 
@@ -357,6 +356,7 @@ class Noted:
 
     note: Note
     applies: bool
+    answered: bool = True  # False: the member answered nothing, so the note's points never reach them
 
 
 def notes_for(row: Row, notes: list[Note], edits: Sequence[Edit] = ()) -> list[Noted]:
@@ -369,7 +369,7 @@ def notes_for(row: Row, notes: list[Note], edits: Sequence[Edit] = ()) -> list[N
     for note in notes:
         now = groups.get(note.exercise)
         if now is not None and now.group == note.cause:
-            found.append(Noted(note, True))
+            found.append(Noted(note, True, now.answered))
         elif row.student in note.members:
             found.append(Noted(note, False))
     return found

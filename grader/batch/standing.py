@@ -1,11 +1,11 @@
 """A student's standing in an assignment: the gradebook's row seen through the course.
 
-The gradebook keeps what the suites said (one point per check); this module turns a row into
-what the exports show: an exercise's points spread over its checks (equally, or by the
-weights the course gives kinds), the instructor's overrides on top, then the late penalty.
-It runs at every export, so an extension granted or an override recorded after grading
-applies without a regrade. Without a course, an exercise is worth one point per check (the
-exercise verdict deciding what it earns) and only overrides apply.
+The gradebook keeps what the suites said; this module turns a row into what the exports show:
+each exercise's verdict (grader/checks/exercises.py) scaled to the points the course gives it
+(:func:`weigh`: who is charged and the ratio inside an exercise are the report's), the
+instructor's overrides and group notes on top, then the late penalty. It runs at every export,
+so an extension granted or an override recorded after grading applies without a regrade.
+Without a course, the numbers are the report's and only overrides and notes apply.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from grader import grades
 from grader.batch.causes import NO_ANSWER, Edit, Note, NoteBook, Noted, note_words, notes_for
 from grader.batch.gradebook import CourseBook, Override, Row, Submitted
 from grader.batch.marks import Inquiry, Mark, MarkBook
-from grader.checks.exercises import DEFAULT_TWIN, judge
+from grader.checks.exercises import DEFAULT_TWIN, judge, kind_weighed, scaled
 
 if TYPE_CHECKING:  # the Gradescope autograder weighs without reading a course file
     from grader.course import Assignment
@@ -49,86 +49,43 @@ class Late:
     extension: str = ""
 
 
-def _exercise_keys(topic: str, test: dict) -> list[str]:
-    return [f"{topic}.{e}" for e in test.get("exercises") or []]
-
-
 def _copied(report: dict) -> dict:
-    """``report`` copied down to its checks, the parts :func:`weigh` and :func:`apply` write (the
+    """``report`` copied down to its topics, the parts :func:`weigh` and :func:`apply` write (the
     checks' own contents are read, never written: a deep copy cost four fifths of a row's time)."""
-    topics = [
-        {**topic, "tests": [dict(test) for test in topic["tests"]]} for topic in report.get("topics", [])
-    ]
+    topics = [dict(topic) for topic in report.get("topics", [])]
     return {**report, "topics": topics} if "topics" in report else dict(report)
 
 
 def weigh(report: dict, assignment: Points | None) -> tuple[dict, dict[str, list[float]]]:
-    """The report with each check's points taken from the assignment, and per exercise
-    ``[earned, possible]``: what the exercise verdict (grader/checks/exercises.py, with the
-    assignment's twin rule) gives its checks' shares. A check judging two exercises weighs a
-    share of each; skipped checks earn nothing and weigh nothing. Without an assignment a check
-    is worth one point."""
+    """The report with each topic's exercises in the assignment's points, and per exercise
+    ``[earned, possible]``. One weighing (grader/checks/exercises.py :func:`scaled`): the
+    exercise verdict judges the report's checks as they are (a shared check charged to the
+    exercise its record blames, the report's points, the kind weights the assignment sets, its
+    twin rule), and the assignment only scales each exercise to its points. Without an
+    assignment, the report's own numbers."""
     weighed = _copied(report)
     totals: dict[str, list[float]] = {}
     if assignment is not None:
         totals = {name: [0.0, points] for name, points in assignment.exercise_points.items()}
-    weights = _kind_weights(weighed, assignment)
     twin = assignment.twin if assignment is not None else DEFAULT_TWIN
     for topic in weighed.get("topics", []):
-        shares: list[dict] = []  # each (check, exercise) with the check's share of its points
-        for test in topic["tests"]:
-            keys = _exercise_keys(topic["name"], test)
-            if test["status"] == "skipped" or not keys:
-                continue
-            possible = _share_out(test, keys, assignment, totals, weights, shares)
-            test["max_points"] = possible
-            test["points"] = possible if test["status"] == "passed" else 0.0
-        exercises = judge(shares, twin)
-        for exercise in exercises:
-            totals[exercise.name][0] = exercise.points
-        topic["exercises"] = [{**e.to_json(), "name": e.name.split(".", 1)[1]} for e in exercises]
+        topic["tests"] = kind_weighed(topic["tests"], assignment.kind_weights if assignment else {})
+        shown = []
+        for exercise in judge(topic["tests"], twin):
+            key = f"{topic['name']}.{exercise.name}"
+            if assignment is None:
+                totals[key] = [exercise.points, exercise.max_points]
+            elif key not in totals or exercise.max_points <= 0:
+                continue  # an exercise the assignment does not grade, or none of its checks ran
+            else:
+                totals[key] = list(scaled(exercise, totals[key][1]))
+            points, most = totals[key]
+            shown.append({**exercise.to_json(), "points": points, "max_points": most})
+        topic["exercises"] = shown
         topic["twin"] = twin
-        topic["score"] = grades.added(e.points for e in exercises)
-        topic["max_score"] = grades.added(e.max_points for e in exercises)
+        topic["score"] = grades.added(e["points"] for e in shown)
+        topic["max_score"] = grades.added(e["max_points"] for e in shown)
     return weighed, totals
-
-
-def _kind_weights(weighed: dict, assignment: Points | None) -> dict[str, float]:
-    """Per exercise, the sum of the kind weights of the checks that judge it (skipped ones not)."""
-    weights: dict[str, float] = {}
-    for topic in weighed.get("topics", []):
-        for test in topic["tests"]:
-            if test["status"] == "skipped":
-                continue
-            kind = assignment.kind_weights.get(test["kind"], 1.0) if assignment else 1.0
-            for key in _exercise_keys(topic["name"], test):
-                weights[key] = weights.get(key, 0.0) + kind
-    return weights
-
-
-def _share_out(
-    test: dict,
-    keys: list[str],
-    assignment: Points | None,
-    totals: dict[str, list[float]],
-    weights: dict[str, float],
-    shares: list[dict],
-) -> float:
-    """The check's share of each exercise it judges, appended to ``shares``; its points in all.
-    Without an assignment each exercise's possible points in ``totals`` grow by the share."""
-    possible = 0.0
-    for key in keys:
-        if assignment is None:
-            share = 1.0 / len(keys)
-            totals.setdefault(key, [0.0, 0.0])[1] += share
-        elif key in totals and weights[key] > 0:
-            share = totals[key][1] * assignment.kind_weights.get(test["kind"], 1.0) / weights[key]
-        else:
-            continue  # a check of an exercise the assignment does not grade
-        possible += share
-        earned = share if test["status"] == "passed" else 0.0
-        shares.append({**test, "points": earned, "max_points": share, "exercises": [key]})
-    return possible
 
 
 def _hours(span: timedelta) -> str:
@@ -284,7 +241,8 @@ def apply(
 
 def _group_notes(noted: list[Noted], exercises: dict[str, list[float]], overridden: set[str]) -> list[str]:
     """The lines the group notes reaching a student say; a note's points move the exercise's
-    (within 0 and its maximum) unless an override set them, never a no-answer group's."""
+    (within 0 and its maximum) unless an override set them, never a no-answer group's nor a
+    non-answer's moved into another group (grader/batch/causes.py answers_nothing)."""
     lines = []
     for entry in noted:
         note = entry.note
@@ -294,7 +252,8 @@ def _group_notes(noted: list[Noted], exercises: dict[str, list[float]], overridd
                 "this submission does not make it"
             )
             continue
-        paid = note.cause != NO_ANSWER and note.exercise in exercises and note.exercise not in overridden
+        paid = note.cause != NO_ANSWER and entry.answered and note.exercise in exercises
+        paid = paid and note.exercise not in overridden
         if note.points and paid:
             earned, possible = exercises[note.exercise]
             exercises[note.exercise] = [min(possible, max(0.0, earned + note.points)), possible]

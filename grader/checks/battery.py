@@ -215,12 +215,22 @@ def run(sub: Any, topic: str, name: str) -> None:
     for case, mine, refs in judged:
         if not any(_holds(domain, case, mine, ref, got) for ref in refs):
             failed.append((case, mine, refs[0]))
-    if failed and len(failed) == len(judged):
-        # wrong everywhere: the formula, not one dimension; no dimension's hint to mislead
-        judge_case(domain, *failed[0], got, EVERYWHERE)
-    if failed:
-        case, mine, ref = failed[0]
-        judge_case(domain, case, mine, ref, got, domains.HINTS.get(case.dim, ""))
+    silent = ""
+    if failed:  # an answer at all? by behaviour, whatever cases a constant or an echo got right
+        from grader.checks import non_answer  # the trusted side's: the worker walks, never judges
+
+        silent = non_answer.behaviour(got, alternatives[0], [case.args for case in built])
+    try:
+        if failed and len(failed) == len(judged):
+            # wrong everywhere: the formula, not one dimension; no dimension's hint to mislead
+            judge_case(domain, *failed[0], got, EVERYWHERE)
+        if failed:
+            case, mine, ref = failed[0]
+            judge_case(domain, case, mine, ref, got, domains.HINTS.get(case.dim, ""))
+    except CheckFailed as exc:
+        if silent:
+            exc.cause = non_answer.cause(silent)
+        raise
 
 
 def _movable(value: Any) -> bool:

@@ -166,6 +166,9 @@ _OPEN = ("passed", "skipped")
 REFUSED = "refused"
 # the cause of a check that saw an off-limits twin called, or read one in the exercise's source
 TWIN = "twin"
+# the input-domain battery's cause where the outputs do not depend on the inputs (a non-answer,
+# grader/checks/non_answer.py): silent:raises, silent:nan, silent:constant, silent:echo
+SILENT = "silent:"
 
 
 def raised_by(test: CheckRow) -> str:
@@ -438,3 +441,32 @@ def judge(tests: list[CheckRow], twin: str = DEFAULT_TWIN, hidden_text: bool = T
             )
         )
     return verdicts
+
+
+def kind_weighed(tests: list[CheckRow], kind_weights: dict[str, float]) -> list[CheckRow]:
+    """The checks with each one's points times its kind's weight (a course's ``kind_weights``;
+    1, the default, leaves the report's own points: a training check's 2, a clause's 0.5)."""
+    if all(kind_weights.get(t["kind"], 1.0) == 1.0 for t in tests):
+        return tests
+    return [
+        {
+            **t,
+            "points": t["points"] * kind_weights.get(t["kind"], 1.0),
+            "max_points": t["max_points"] * kind_weights.get(t["kind"], 1.0),
+        }
+        for t in tests
+    ]
+
+
+def scaled(exercise: Exercise, worth: float, whole: float | None = None) -> tuple[float, float]:
+    """The one weighing (DESIGN.md): ``exercise``'s shown (points, maximum) on a scale where
+    ``whole`` (its maximum in the report, all its checks; by default the ones judged here) is
+    worth ``worth``: the verdict decides who is charged and what is earned, a course only the
+    scale. Given the report's own maximum, the report's numbers come back unchanged."""
+    whole = exercise.max_points if whole is None else whole
+    if whole <= 0:
+        return 0.0, 0.0
+    ratio = grades.exact(worth) / grades.exact(whole)
+    most = min(grades.exact(exercise.max_points) * ratio, grades.exact(worth))
+    earned, shown = grades.exercise_points(grades.exact(exercise.points) * ratio, most)
+    return float(earned), float(shown)

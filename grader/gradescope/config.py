@@ -23,6 +23,8 @@ CONFIG_NAME = "gradescope.json"
 
 RESULTS_NAME = "results.json"
 
+METADATA_NAME = "submission_metadata.json"  # Gradescope's, beside source/ and submission/
+
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 
 SHIPPED_FOLDERS = ("grader", "exercises", "datasets")
@@ -48,6 +50,8 @@ class Config:
     twin: str = DEFAULT_TWIN  # the assignment's rule for an off-limits function (grader/checks/exercises.py)
     language: str = ""  # the course's language, the zip's default (grader/i18n.py); "" for English
     submissions: SubmissionLimits = field(default_factory=SubmissionLimits)  # graded submissions allowed
+    # the course seed: each submitter's hidden checks draw their own inputs (grader/checks/inputs.py)
+    course_seed: str | None = None
 
     def __post_init__(self) -> None:
         limits = self.options.limits
@@ -86,6 +90,7 @@ class Config:
             "twin": self.twin,
             "language": self.language,
             "submissions": self.submissions.to_json(),
+            "course_seed": self.course_seed,
         }
 
     @classmethod
@@ -107,6 +112,7 @@ class Config:
             twin=str(data.get("twin", DEFAULT_TWIN)),
             language=str(data.get("language", "")),
             submissions=SubmissionLimits.from_json(data.get("submissions")),
+            course_seed=None if data.get("course_seed") is None else str(data["course_seed"]),
         )
 
 

@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from grader.gradescope.config import METADATA_NAME
 from grader.options import SubmissionLimits
 
-METADATA_NAME = "submission_metadata.json"
 KEY = "torchgrade"  # our part of results.json's extra_data
 DAY = timedelta(hours=24)
 

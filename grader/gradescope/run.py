@@ -14,6 +14,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from grader.gradescope.config import (
     Config,
     Paths,
 )
+from grader.options import Options
 from grader.topics import (
     REPO_ROOT,
     TOPICS,
@@ -259,12 +261,32 @@ def grade_submission(paths: Paths, config: Config) -> dict[str, Any]:
         found = locate(paths.submission, scratch, config.topics)
         if isinstance(found, Rejected):
             return not_graded(found.reason)
-        return _grade(found, config)
+        return _grade(found, config, run_options(config, quota.read_metadata(paths.root)))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _grade(found: Gradable, config: Config) -> dict[str, Any]:
+def submitter(metadata: dict[str, Any]) -> str | None:
+    """Who handed the submission in, from Gradescope's submission_metadata.json: the first
+    user's e-mail (else their id), the key a course seed draws their inputs by; None unknown."""
+    try:
+        first = (metadata.get("users") or [])[0]
+        found = first.get("email") or first.get("id")
+    except (AttributeError, IndexError, TypeError):
+        return None
+    return str(found) if found not in (None, "") else None
+
+
+def run_options(config: Config, metadata: dict[str, Any]) -> Options:
+    """The grading options of this run: with a course seed, the submitter's own hidden inputs
+    (as ``grade batch --course-seed``); where the submitter is unknown, the fixed ones."""
+    student = submitter(metadata) if config.course_seed is not None else None
+    if student is None:
+        return config.options
+    return replace(config.options, course_seed=config.course_seed, student=student)
+
+
+def _grade(found: Gradable, config: Config, options: Options) -> dict[str, Any]:
     from grader.engine.sandbox import gpu_present
     from grader.engine.workers import prestart
 
@@ -277,7 +299,7 @@ def _grade(found: Gradable, config: Config) -> dict[str, Any]:
 
     topics = (found.topic,) if found.topic else config.topics
     try:
-        report = grade(found.path, config.options.with_topics(topics))
+        report = grade(found.path, options.with_topics(topics))
     except UsageProblem as exc:
         return not_graded(str(exc))
     except SuiteCrash as exc:

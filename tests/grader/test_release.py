@@ -118,6 +118,19 @@ def test_release_grades_its_exercises_and_says_hidden_checks_are_absent(release)
     assert code == 0 and report["score"] == report["max_score"] > 0
 
 
+def test_the_release_carries_every_public_check(release):
+    """Each topic's public checks in the release are the checkout's, id for id. Before: the mlp
+    suite's ``inputs_untouched[dropout]`` was missing (its case is added to the table by a
+    subscript assignment the cut left out): 470 public checks against 471."""
+    from grader.engine import suites
+
+    _code, report = grade_in(release, release / "exercises")
+    for topic in report["topics"]:
+        shipped = sorted(t["id"] for t in topic["tests"])
+        public = sorted(r.id for r in suites.collected(topic["name"], 10.0).rows if r.public)
+        assert shipped == public, topic["name"]
+
+
 def test_release_and_handouts_hold_no_answer(release):
     """Read independently of the scan at write time: no exercise is defined with a body anywhere
     (code in strings too), no definition holds an answer, no benchmark material, no hidden check."""

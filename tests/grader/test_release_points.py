@@ -71,15 +71,23 @@ def run_in(release, *args: str) -> subprocess.CompletedProcess:
 
 
 def expected_shares(report: dict, points: dict[str, float], weights: dict[str, float]) -> dict[str, float]:
-    """Each exercise's points times the kind weight of its public checks that ran over the weight
-    of all its checks, public and hidden (the checkout's suite, read independently)."""
+    """Each exercise's points times what its public checks that ran carry in the report (their
+    points times their kind's weight, a shared check's split among its exercises) over what all
+    its checks carry, public and hidden (the checkout's suite, read independently)."""
     from grader.engine import suites
 
     rows = suites.collected("losses", 10.0).rows
-    whole = {name: sum(weights.get(r.kind, 1.0) for r in rows if name in r.exercises) for name in points}
+    whole = {
+        name: sum(
+            weights.get(r.kind, 1.0) * r.points / len(r.exercises)
+            for r in rows
+            if name in r.exercises and not r.cuda  # a grader without a GPU skips these
+        )
+        for name in points
+    }
     ran = {
         name: sum(
-            weights.get(t["kind"], 1.0)
+            weights.get(t["kind"], 1.0) * t["max_points"] / len(t["exercises"])
             for t in report["topics"][0]["tests"]
             if name in t["exercises"] and t["status"] != "skipped"
         )
@@ -209,7 +217,7 @@ def test_the_notebooks_check_agrees_with_grade(releases):
 @pytest.mark.unit
 def test_a_check_weighs_here_what_it_weighs_with_the_hidden_ones():
     """mse: two value checks (one passes) and a gradient check (weight 2) public, a value check
-    hidden: its 6 points spread over weight 5, the public ones carry 4.8 and earn 1.2 (the
+    hidden: its 6 points scale its report's 5 (the gradient check's 1 point weighs 2), the public ones carry 4.8 and earn 1.2 (the
     gradient pays only once every value check passes); l1: 2 of its 4 carried and earned."""
     from grader import report as render
     from grader.apps.course_points import Split, applied
@@ -229,10 +237,7 @@ def test_a_check_weighs_here_what_it_weighs_with_the_hidden_ones():
         exercise_points={"losses.mse": 6, "losses.l1": 4},
         kind_weights={"shape": 1, "gradient": 2},
         twin="zero",
-        kinds=(
-            {"losses": {"mse": {"shape": 2, "gradient": 1}, "l1": {"shape": 1}}},
-            {"losses": {"mse": {"shape": 1}, "l1": {"shape": 1}}},
-        ),
+        whole={"losses": {"mse": 5, "l1": 2}},  # every check passing, at the kind weights
     )
     weighed = applied(report, split).to_json()
     exercises = {e["name"]: e for e in weighed["topics"][0]["exercises"]}
