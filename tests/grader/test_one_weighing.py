@@ -22,8 +22,9 @@ from grader.apps.course_points import Split, applied
 from grader.batch.causes import Note, Noted
 from grader.batch.gradebook import Override, Row
 from grader.batch.standing import Late, apply, weigh
+from grader.checks import scoring
 from grader.checks.exercises import judge
-from grader.checks.scoring import Report, TestResult, TopicResult
+from grader.checks.scoring import Report, TopicResult
 from grader.gradescope.config import Config
 from grader.gradescope.run import results_for
 
@@ -31,7 +32,7 @@ from grader.gradescope.run import results_for
 def check(
     id_: str, exercises: tuple[str, ...], status: str, points: float = 1.0, kind: str = "shape", **more
 ) -> dict:
-    row = TestResult(
+    row = scoring.TestResult(
         id=id_,
         kind=kind,
         status=status,
@@ -167,7 +168,7 @@ def test_gradescope_with_the_reports_points_shows_the_report():
 def test_a_course_release_shows_the_public_checks_report_points():
     """The release of a course that gives each exercise the report's points: what the public
     checks earn is what ``grade --public-only`` shows without a course."""
-    public = [TestResult.from_json(t) for t in rnn_report()["topics"][0]["tests"]]
+    public = [scoring.TestResult.from_json(t) for t in rnn_report()["topics"][0]["tests"]]
     hidden_ids = {"rnn_forward_more", "rnn_cell_grad"}
     ran = [t for t in public if t.id not in hidden_ids]
     whole = plain(rnn_report())
