@@ -265,3 +265,30 @@ def test_a_module_that_answers_nothing_earns_only_its_heads_check(tmp_path, kind
         "scaled_dot_product_attention": 0.0,
         "MultiHeadAttention": 0.0 if kind == "raises" else 1.0,
     }
+
+
+@pytest.mark.e2e
+def test_validate_exits_non_zero_when_its_reference_is_not_full(tmp_path):
+    pack = tmp_path / "attention"
+    shutil.copytree(ATTENTION, pack)
+    reference = pack / "solutions" / "attention.py"
+    reference.write_text(reference.read_text().replace(".tril()", ".triu()"))
+    done = author("validate", "attention", "--exercise", "causal_mask", env={packs.PACKS_ENV: str(pack)})
+    assert "(NOT FULL)" in done.stdout, done.stdout + done.stderr
+    assert done.returncode == 1, done.stdout
+
+
+@pytest.mark.e2e
+def test_a_pack_named_in_a_course_file_outside_the_checkout_is_graded(tmp_path):
+    shutil.copytree(ATTENTION, tmp_path / "course" / "attention")
+    course = tmp_path / "course" / "course.toml"
+    course.write_text('[course]\nname = "elsewhere"\npacks = ["attention"]\n')
+    students = tmp_path / "class"
+    students.mkdir()
+    shutil.copy(ATTENTION / "solutions" / "attention.py", students / "alice_attention.py")
+    done = run_grade(
+        "batch", str(students), "--out", str(tmp_path / "out"), "--course", str(course), fresh=True
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    (row,) = json.loads((tmp_path / "out" / "gradebook.json").read_text())["students"]
+    assert row["score"] == row["max_score"] > 10, row
