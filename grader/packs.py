@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from grader import depends
 from grader.checkout import REPO_ROOT, suites_dir
 
 if sys.version_info >= (3, 11):
@@ -198,13 +199,12 @@ def flattened_toml(topics: tuple[Topic, ...]) -> str:
 def data_files(topic: Topic, languages: tuple[str, ...]) -> dict[str, Path]:
     """{path in a release or an autograder: the file here} of ``topic``'s domains, answers and
     hints (in each of ``languages`` it has), wherever its pack keeps them."""
-    name = topic.name
-    found = {
-        f"tests/suites/domains_{name}.py": topic.domains,
-        f"tests/suites/answers_{name}.pt": topic.answers,
-    }
-    for lang in ("", *(f"{code}/" for code in languages if code != "en")):
-        found[f"hints/{lang}{name}.md"] = topic.pack.hints / f"{lang}{name}.md"
+    kinds = depends.own(topic)  # what its grade depends on: the release ships the same files
+    found = {f"tests/suites/{path.name}": path for path in kinds["domains"] + kinds["answers"]}
+    for hint in kinds["hints"]:
+        where = hint.relative_to(topic.pack.hints)
+        if len(where.parts) == 1 or where.parts[0] in languages and where.parts[0] != "en":
+            found[f"hints/{where.as_posix()}"] = hint
     return {where: path for where, path in found.items() if path.is_file()}
 
 
