@@ -292,3 +292,24 @@ def test_a_pack_named_in_a_course_file_outside_the_checkout_is_graded(tmp_path):
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     (row,) = json.loads((tmp_path / "out" / "gradebook.json").read_text())["students"]
     assert row["score"] == row["max_score"] > 10, row
+
+
+@pytest.mark.e2e
+def test_the_derived_device_check_feeds_a_module_case_its_inputs_one_at_a_time(tmp_path):
+    """A module case is built, then fed each of its inputs (grader/checks/domains.py): the device
+    check derived from it did forward(*inputs) and failed a correct reference with a TypeError."""
+    pack = tmp_path / "attention"
+    shutil.copytree(ATTENTION, pack)
+    domains = pack / "domains_attention.py"
+    one = "(randn(20, 3, 5, 8),),\n            [(3, 5, 8)],"
+    assert one in domains.read_text()
+    domains.write_text(
+        domains.read_text().replace(
+            one, "(randn(20, 3, 5, 8), randn(23, 2, 5, 8)),\n            [(3, 5, 8), (2, 5, 8)],"
+        )
+    )
+    env = {packs.PACKS_ENV: str(pack)}
+    assert author("record", "attention", env=env).returncode == 0
+    full = grade_json(pack / "solutions" / "attention.py", env=env)
+    failed = [t["id"] + ": " + t["message"] for t in full["topics"][0]["tests"] if t["status"] != "passed"]
+    assert failed == [] and full["score"] == full["max_score"], failed
