@@ -9,7 +9,8 @@ Beside each topic's suite ``suite_<topic>.py`` sit its exercises' input domains,
 (``grade author record``): a student release puts every topic's three files in one folder.
 The nine built-in topics are the first pack
 (``tests/suites/pack.toml``); a course adds its own by naming their folders in the checkout's
-``course.toml`` (``[course] packs = ["packs/attention"]``, relative to that file) or in
+``course.toml`` (``[course] packs = ["packs/attention"]``, relative to that file), in the course
+file a command's ``--course FILE`` names, wherever it is (:func:`course_packs`), or in
 ``TORCHGRADE_PACKS`` (folders separated by ``os.pathsep``).
 
 A pack's reference, suite and declarations are trusted (they run in the judge, never in the
@@ -158,6 +159,29 @@ def named_packs() -> list[Path]:
     # relative to the checkout, as every process of a run (the warm engine too) reads it alike
     folders += [REPO_ROOT / p for p in os.environ.get(PACKS_ENV, "").split(os.pathsep) if p]
     return folders
+
+
+def course_packs(argv: list[str]) -> None:
+    """Name the packs of the course file that ``argv``'s ``--course FILE`` gives (``packs``, relative
+    to that file, wherever it is) in :data:`PACKS_ENV`, before the manifest is read (the command
+    line is parsed after it) and for every process the command starts. Its mistakes are said
+    where the command reads the file (grader/course.py)."""
+    found = [argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == "--course"]
+    found += [arg.split("=", 1)[1] for arg in argv if arg.startswith("--course=")]
+    folders: list[str] = []
+    for name in found:
+        path = Path(name).resolve()
+        try:
+            listed = tomllib.loads(path.read_text(encoding="utf-8")).get("course", {}).get("packs", [])
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
+            continue
+        folders += (
+            [str(path.parent / p) for p in listed if isinstance(p, str)] if isinstance(listed, list) else []
+        )
+    if folders:
+        os.environ[PACKS_ENV] = os.pathsep.join(
+            [*filter(None, os.environ.get(PACKS_ENV, "").split(os.pathsep)), *folders]
+        )
 
 
 def all_topics() -> tuple[Topic, ...]:

@@ -173,8 +173,12 @@ def validate(
         tasks = [
             Task(reference, topic, True, _options((), training), owner="reference"),
             Task(stub, topic, True, _options((), training), owner="stub"),
-            *(Task(m.path, topic, True, _options((), training), owner=m) for m in found.mistakes),
         ]
+        for i, mistake in enumerate(found.mistakes):  # graded as the topic's own file
+            path = Path(folder) / f"x{i}" / f"{topic}.py"
+            path.parent.mkdir()
+            path.write_bytes(mistake.path.read_bytes())
+            tasks.append(Task(path, topic, True, _options((), training), owner=mistake))
         for i, mutant in enumerate(every):
             if mutant.id in marks:
                 found.scores[mutant.exercise].equivalent += 1

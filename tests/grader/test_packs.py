@@ -290,8 +290,8 @@ def test_a_pack_named_in_a_course_file_outside_the_checkout_is_graded(tmp_path):
         "batch", str(students), "--out", str(tmp_path / "out"), "--course", str(course), fresh=True
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    (row,) = json.loads((tmp_path / "out" / "gradebook.json").read_text())["students"]
-    assert row["score"] == row["max_score"] > 10, row
+    (row,) = json.loads((tmp_path / "out" / "gradebook.json").read_text())
+    assert float(row["total"]) == float(row["max"]) > 10, row
 
 
 @pytest.mark.e2e
@@ -313,3 +313,55 @@ def test_the_derived_device_check_feeds_a_module_case_its_inputs_one_at_a_time(t
     full = grade_json(pack / "solutions" / "attention.py", env=env)
     failed = [t["id"] + ": " + t["message"] for t in full["topics"][0]["tests"] if t["status"] != "passed"]
     assert failed == [] and full["score"] == full["max_score"], failed
+
+
+@pytest.mark.e2e
+def test_validate_reports_marked_mutants_what_killed_each_and_the_authors_own_mistakes(tmp_path):
+    mistakes = tmp_path / "mistakes"
+    mistakes.mkdir()
+    reference = (ATTENTION / "solutions" / "attention.py").read_text()
+    said = reference.split("\n", 1)[0]  # its docstring: a mistake says what it gets wrong in its own
+    upper = reference.replace(said, '"""the mask keeps the future"""').replace(".tril()", ".triu()")
+    (mistakes / "upper.py").write_text(upper)
+    fill = reference.replace(said, '"""masked scores filled with -1e4, not -inf"""')
+    (mistakes / "fill.py").write_text(fill.replace('float("-inf")', "-1e4"))
+    args = ("validate", "attention", "--exercise", "causal_mask", "--mistakes", str(mistakes))
+    done = author(*args, env=WITH_ATTENTION)
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = done.stdout
+    assert "marked equivalent [d937b76de4]" in out and "because causal_mask: .detach() of a bool" in out, out
+    assert "    killed [" in out and "  by causal_mask" in out, out
+    assert "your mistakes: 1/2 caught (50%)" in out, out
+    assert "caught upper.py (the mask keeps the future)" in out, out
+    assert "MISSED fill.py: the clause missed: masked scores filled with -1e4, not -inf" in out, out
+
+
+def _grader_imports(path: Path) -> list[tuple[str, str]]:
+    """(module, name) of each ``from grader... import name`` (name "" for ``import grader...``)."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "grader":
+            found += [(str(node.module), alias.name) for alias in node.names]
+        elif isinstance(node, ast.Import):
+            found += [(alias.name, "") for alias in node.names if alias.name.split(".")[0] == "grader"]
+    return found
+
+
+@pytest.mark.unit
+def test_a_pack_imports_only_the_authors_contract(tmp_path):
+    """The packs kept here and the one `grade author new` writes import from grader/ only what
+    grader.checks.PACK_API names (docs/authors.md, "What a pack may import")."""
+    from grader.authoring.scaffold import scaffold
+    from grader.checks import PACK_API
+
+    written = scaffold(tmp_path / "gates", "gates")
+    sources = [*sorted((REPO / "tests" / "packs").rglob("*.py")), *(p for p in written if p.suffix == ".py")]
+    outside = [
+        f"{path.name}: {module}.{name}"
+        for path in sources
+        for module, name in _grader_imports(path)
+        if name not in PACK_API.get(module, frozenset())
+    ]
+    assert len(sources) > 4 and outside == [], outside
