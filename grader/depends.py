@@ -133,10 +133,14 @@ def files(topics: Iterable[Topic]) -> list[Path]:
 
 
 def signature(topics: Iterable[Topic]) -> tuple[tuple[str, int, int], ...]:
-    """(path, modification time, size) of each of :func:`files`: a changed file
-    is another signature, without reading a byte (the warm engine asks at each request)."""
+    """(path, modification time, size) of each of :func:`files` but the stubs: a changed file is
+    another signature, without reading a byte (the warm engine asks at each request). A stub is
+    the learner's own file in a checkout (``exercises/`` edited in place), read at each request
+    and never held: each save would end the engine."""
+    chosen = list(topics)
+    stubs = {topic.stub for topic in chosen}
     found = []
-    for path in files(topics):
+    for path in (p for p in files(chosen) if p not in stubs):
         try:
             info = path.stat()
             found.append((str(path), info.st_mtime_ns, info.st_size))

@@ -111,3 +111,16 @@ def test_a_byte_changed_in_any_kind_of_dependency_grades_the_topic_afresh(tmp_pa
     finally:
         MEMBERS.write_bytes(members)
     assert read_back == [], read_back
+
+
+@pytest.mark.unit
+def test_the_warm_engine_does_not_watch_the_learners_own_files():
+    """A checkout's learner edits exercises/<topic>.py in place: a save must not end the warm
+    engine (grader/serve.py), while the reference, suite, answers and datasets do."""
+    from grader import depends
+    from grader.topics import MANIFEST
+
+    watched = {Path(path) for path, _, _ in depends.signature(MANIFEST)}
+    assert not watched & {topic.stub for topic in MANIFEST}
+    losses = next(t for t in MANIFEST if t.name == "losses")
+    assert {losses.solution, losses.suite, losses.answers, REPO / "datasets" / "SHA256SUMS", MEMBERS} <= watched
