@@ -123,4 +123,10 @@ def test_the_warm_engine_does_not_watch_the_learners_own_files():
     watched = {Path(path) for path, _, _ in depends.signature(MANIFEST)}
     assert not watched & {topic.stub for topic in MANIFEST}
     losses = next(t for t in MANIFEST if t.name == "losses")
-    assert {losses.solution, losses.suite, losses.answers, REPO / "datasets" / "SHA256SUMS", MEMBERS} <= watched
+    assert {
+        losses.solution,
+        losses.suite,
+        losses.answers,
+        REPO / "datasets" / "SHA256SUMS",
+        MEMBERS,
+    } <= watched
