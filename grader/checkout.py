@@ -13,3 +13,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 def suites_dir() -> Path:
     """Folder holding ``suite_<topic>.py`` files (``TORCHGRADE_SUITES`` overrides)."""
     return Path(os.environ.get("TORCHGRADE_SUITES", REPO_ROOT / "tests" / "suites"))
+
+
+def datasets_dir() -> Path:
+    """Folder holding the shipped datasets and their ``SHA256SUMS`` (``TORCHGRADE_DATASETS`` overrides)."""
+    return Path(os.environ.get("TORCHGRADE_DATASETS", REPO_ROOT / "datasets"))

@@ -28,7 +28,7 @@ if sys.version_info >= (3, 11):
 else:  # the backport, a dependency on 3.10 only
     import tomli as tomllib
 from grader.options import SubmissionLimits
-from grader.packs import COURSE_FILE, PACKS_ENV
+from grader.packs import PACKS_ENV
 from grader.topics import MANIFEST, TOPICS
 from grader.topics import exercises as stub_exercises
 
@@ -404,7 +404,9 @@ def _packs(reader: _Reader) -> None:
         if not (where / "pack.toml").is_file():
             reader.fail("packs", f"no pack.toml in {where}")
         if where not in loaded:
-            reader.fail("packs", f"{folder} is not loaded: name it in {COURSE_FILE} or {PACKS_ENV}")
+            reader.fail(
+                "packs", f"{folder} is not loaded: give this file with --course, or name it in {PACKS_ENV}"
+            )
 
 
 def load_course(path: Path) -> Course:
@@ -472,7 +474,7 @@ timezone = "Europe/Berlin"     # due dates without an offset are in this zone
 # language = "zh_CN"           # the release's, Gradescope zip's and batch feedback's messages (an
                                # assignment's own `language` wins; a learner's --lang or locale too)
 # packs = ["packs/attention"]  # your own topics, each a folder (`grade author new`, docs/authors.md);
-                               # read from the course.toml at the checkout's root
+                               # relative to this file (the checkout's, or one given with --course)
 
 [limits]                       # as --timeout, --memory and --budget (these are the defaults)
 timeout = {timeout}

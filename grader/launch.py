@@ -15,6 +15,10 @@ def main() -> None:
     from grader.apps.held_interrupt import hold
 
     hold()  # a Ctrl-C before a command runs: raised where it can be handled (cli.run, watch)
+    if any(arg == "--course" or arg.startswith("--course=") for arg in sys.argv[1:]):
+        from grader.packs import course_packs  # its packs, before the manifest is read
+
+        course_packs(sys.argv[1:])
     from grader.apps import daemon
 
     if not daemon.declined(os.environ) and daemon.supported():

@@ -9,7 +9,8 @@ Beside each topic's suite ``suite_<topic>.py`` sit its exercises' input domains,
 (``grade author record``): a student release puts every topic's three files in one folder.
 The nine built-in topics are the first pack
 (``tests/suites/pack.toml``); a course adds its own by naming their folders in the checkout's
-``course.toml`` (``[course] packs = ["packs/attention"]``, relative to that file) or in
+``course.toml`` (``[course] packs = ["packs/attention"]``, relative to that file), in the course
+file a command's ``--course FILE`` names, wherever it is (:func:`course_packs`), or in
 ``TORCHGRADE_PACKS`` (folders separated by ``os.pathsep``).
 
 A pack's reference, suite and declarations are trusted (they run in the judge, never in the
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from grader import depends
 from grader.checkout import REPO_ROOT, suites_dir
 
 if sys.version_info >= (3, 11):
@@ -159,6 +161,29 @@ def named_packs() -> list[Path]:
     return folders
 
 
+def course_packs(argv: list[str]) -> None:
+    """Name the packs of the course file that ``argv``'s ``--course FILE`` gives (``packs``, relative
+    to that file, wherever it is) in :data:`PACKS_ENV`, before the manifest is read (the command
+    line is parsed after it) and for every process the command starts. Its mistakes are said
+    where the command reads the file (grader/course.py)."""
+    found = [argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == "--course"]
+    found += [arg.split("=", 1)[1] for arg in argv if arg.startswith("--course=")]
+    folders: list[str] = []
+    for name in found:
+        path = Path(name).resolve()
+        try:
+            listed = tomllib.loads(path.read_text(encoding="utf-8")).get("course", {}).get("packs", [])
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
+            continue
+        folders += (
+            [str(path.parent / p) for p in listed if isinstance(p, str)] if isinstance(listed, list) else []
+        )
+    if folders:
+        os.environ[PACKS_ENV] = os.pathsep.join(
+            [*filter(None, os.environ.get(PACKS_ENV, "").split(os.pathsep)), *folders]
+        )
+
+
 def all_topics() -> tuple[Topic, ...]:
     """Every topic: the built-in pack's in teaching order, then each named pack's. A topic's name
     is its key everywhere (a submission's file, a suite, a course's ``topic.exercise``), so two
@@ -198,13 +223,12 @@ def flattened_toml(topics: tuple[Topic, ...]) -> str:
 def data_files(topic: Topic, languages: tuple[str, ...]) -> dict[str, Path]:
     """{path in a release or an autograder: the file here} of ``topic``'s domains, answers and
     hints (in each of ``languages`` it has), wherever its pack keeps them."""
-    name = topic.name
-    found = {
-        f"tests/suites/domains_{name}.py": topic.domains,
-        f"tests/suites/answers_{name}.pt": topic.answers,
-    }
-    for lang in ("", *(f"{code}/" for code in languages if code != "en")):
-        found[f"hints/{lang}{name}.md"] = topic.pack.hints / f"{lang}{name}.md"
+    kinds = depends.own(topic)  # what its grade depends on: the release ships the same files
+    found = {f"tests/suites/{path.name}": path for path in kinds["domains"] + kinds["answers"]}
+    for hint in kinds["hints"]:
+        where = hint.relative_to(topic.pack.hints)
+        if len(where.parts) == 1 or where.parts[0] in languages and where.parts[0] != "en":
+            found[f"hints/{where.as_posix()}"] = hint
     return {where: path for where, path in found.items() if path.is_file()}
 
 

@@ -142,11 +142,21 @@ def _child(request: dict, fds: list[int]) -> None:
         os._exit(code)
 
 
+def _files() -> tuple[tuple[str, int, int], ...]:
+    """The signature of every file a topic's grade depends on (:func:`grader.depends.signature`)."""
+    from grader import depends
+    from grader.topics import MANIFEST
+
+    return depends.signature(MANIFEST)
+
+
 class Server:
     """The accept loop: a child per request, its status back to its client, idle exit."""
 
     def __init__(self, listener: socket.socket, key: str, idle: float) -> None:
         self.listener, self.key, self.idle = listener, key, idle
+        self.files = _files()  # what the grades depend on, as warmed up: a change ends the engine
+        self.stale = False
         self.selector = selectors.DefaultSelector()
         self.selector.register(listener, selectors.EVENT_READ, "accept")
         self.children: dict[int, tuple[int, socket.socket]] = {}  # pidfd -> (pid, its client)
@@ -154,6 +164,8 @@ class Server:
 
     def run(self) -> None:
         while not self.stopping:
+            if self.stale and not self.children:
+                return  # its socket goes with it: the next command starts a fresh engine
             events = self.selector.select(timeout=self.idle)
             if not events and not self.children:
                 return
@@ -199,6 +211,9 @@ class Server:
             return f"this engine runs `grade FILE`, `grade next` and `grade watch` (without --no-daemon) only, not {args[:1]}"
         if identity(engine_env(env)) != self.key:
             return "the request's environment chooses another engine"
+        if _files() != self.files:  # its collected suites, domains, answers or datasets may be stale
+            self.stale = True
+            return "a file the grades depend on changed since this engine started (grader/depends.py)"
         return ""
 
     def stop(self, conn: socket.socket) -> None:

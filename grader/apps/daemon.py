@@ -15,7 +15,8 @@ The server is trusted-side code like a ``grade`` process: it accepts only its ow
 (``SO_PEERCRED``) and only requests for its own identity, its children grade through the same
 sandboxed workers (its zygote is shared only where it isolates each worker, as ``grade batch``'s
 pool shares one), and it exits after :data:`~grader.defaults.DAEMON_IDLE_SECONDS` without a
-request. ``--no-daemon`` or ``TORCHGRADE_NO_DAEMON=1`` grade in a fresh process; so does a client
+request, or at the first request after a file the grades depend on changed (:mod:`grader.depends`:
+a dataset, a stored answer, a pack's file; it declines that request). ``--no-daemon`` or ``TORCHGRADE_NO_DAEMON=1`` grade in a fresh process; so does a client
 that finds no server, which then, on a terminal (or with ``TORCHGRADE_DAEMON=1``), starts one for
 the next command. Linux only (:func:`supported`).
 """

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
-from grader import defaults
+from grader import defaults, depends
 from grader.similarity.fingerprint import kgram_hashes
 from grader.similarity.normalise import DEFINITIONS, exercise_names, units
 from grader.topics import MANIFEST, REPO_ROOT
@@ -89,7 +89,8 @@ def course_files(checkout: Path, folder: str) -> list[Path]:
     packs' references or stubs too."""
     found = sorted((checkout / folder).glob("*.py"))
     if checkout.resolve() == REPO_ROOT.resolve():
-        own = [t.solution if folder == "solutions" else t.stub for t in MANIFEST if not t.pack.built_in]
+        kind = "reference" if folder == "solutions" else "stub"  # as its grade depends on it
+        own = [path for t in MANIFEST if not t.pack.built_in for path in depends.own(t)[kind]]
         found += [path for path in own if path.is_file()]
     return found
 

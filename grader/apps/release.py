@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 
-from grader import defaults
+from grader import defaults, depends
 from grader.apps.handouts import handouts
 from grader.apps.leaks import refuse
 from grader.apps.ticker import Step, quiet
@@ -212,14 +212,12 @@ def grader_files(root: Path, sources: list[str]) -> list[Path]:
 
 
 def dataset_files(root: Path) -> list[Path]:
-    """``datasets/``: README.md, SHA256SUMS, the files it lists and their datasheets (<stem>.md)."""
+    """``datasets/``: README.md, the datasets the grades depend on (SHA256SUMS and the files it
+    lists: :func:`grader.depends.datasets`) and their datasheets (<stem>.md)."""
     folder = root / "datasets"
-    sums = folder / "SHA256SUMS"
-    if not sums.is_file():
-        return []
-    listed = [line.split()[-1] for line in sums.read_text().splitlines() if line.strip()]
-    cards = [f"{name.split('.')[0]}.md" for name in listed]
-    return [p for p in (folder / n for n in ["README.md", "SHA256SUMS", *listed, *cards]) if p.is_file()]
+    listed = [path.name for path in depends.datasets()]
+    cards = [f"{name.split('.')[0]}.md" for name in listed[1:]]
+    return [p for p in (folder / n for n in ["README.md", *listed, *cards]) if listed and p.is_file()]
 
 
 def check_kinds(topic: str, kind_weights: dict[str, float] | None = None) -> tuple[dict, dict]:

@@ -55,6 +55,30 @@ _HOMES = {
 }
 __all__ = sorted(_HOMES)
 
+# The author's contract (docs/authors.md, "What a pack may import"): the modules of grader/ a
+# pack's suite and domains may import, and the names of each; nothing else of grader/ is theirs
+# to lean on (tests/grader/test_packs.py holds the packs and the scaffold to it).
+PACK_API: dict[str, frozenset[str]] = {
+    "grader.checks": frozenset({*__all__, "battery", "probes", "inputs"}),
+    "grader.checks.domains": frozenset(
+        {
+            "Case",
+            "DIMENSIONS",
+            "EXTREME32",
+            "F64",
+            "TAIL64",
+            "declare",
+            "gen",
+            "module_case",
+            "named_function",
+            "rand",
+            "randn",
+            "seeded_generator",
+            "shown",
+        }
+    ),
+}
+
 
 def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)

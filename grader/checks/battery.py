@@ -271,10 +271,10 @@ def on_device(sub: Any, topic: str, name: str) -> None:
     what = _("%(case)s on tensors of a second device (standing in for a GPU)") % {
         "case": f"{name} {text(case.note)}".strip()
     }
-    if case.kind == "module":
-        build = (name, case.ctor[0], case.ctor[1], list(case.args))
-        (trace,) = sub.run(probes.modules_on_second_device, name, [build])
-        expect_module_on_second_device(trace, what)
+    if case.kind == "module":  # built, then fed each of its inputs (domains.Case), one build each
+        builds = [(name, case.ctor[0], case.ctor[1], [x]) for x in case.args]
+        for trace in sub.run(probes.modules_on_second_device, name, builds):
+            expect_module_on_second_device(trace, what)
         return
     value = expect_same_device(sub.run(probes.on_second_device, name, case.args, case.kwargs), what)
     compare(value, answers[index]["out"], what, *tolerance(domain, case), "")

@@ -10,14 +10,15 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import torch
 
-DATASETS_DIR = Path(os.environ.get("TORCHGRADE_DATASETS", Path(__file__).resolve().parents[2] / "datasets"))
+from grader.checkout import datasets_dir
+
+DATASETS_DIR = datasets_dir()
 
 
 @functools.cache

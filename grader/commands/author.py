@@ -83,35 +83,57 @@ def record_command(topic: str, check: bool) -> None:
     "--equivalent",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="a file of mutant ids marked equivalent, one a line (default: tests/mutants/TOPIC.txt)",
+    help="a file of mutant ids marked equivalent, one a line, why after a # (default: mutants_TOPIC.txt "
+    "beside a pack's suite; tests/mutants/TOPIC.txt for a built-in topic)",
 )
 @click.option("--training", is_flag=True, help="grade the mutants with the training checks too (slow)")
 @click.option(
     "--workers", type=click.IntRange(1, 64), default=None, help="grading processes (default: the cores)"
 )
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 100),
+    default=0.0,
+    help="exit 1 when the mutation score is below this percentage (as on NOT FULL and NOT ZERO)",
+)
+@click.option(
+    "--mistakes",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=None,
+    help="a folder of your own wrong TOPIC modules (*.py, what each gets wrong in its docstring): "
+    "each graded and reported caught or missed",
+)
 def validate_command(
-    topic: str, exercises: tuple[str, ...], equivalent: Path | None, training: bool, workers: int | None
+    topic: str,
+    exercises: tuple[str, ...],
+    equivalent: Path | None,
+    training: bool,
+    workers: int | None,
+    min_score: float,
+    mistakes: Path | None,
 ) -> None:
     """Grade TOPIC's reference (full), its stub (nothing) and every mutant of its reference (one
     small edit inside one exercise, graded on that exercise's checks): the mutation score per
-    exercise and each survivor with its edit, to add a case or a check for, or to mark equivalent."""
-    from grader.authoring.validate import read_equivalent, report, validate
+    exercise, the checks that killed each mutant, each survivor with its edit, to add a case or a
+    check for, or to mark equivalent. Exits 1 on NOT FULL, NOT ZERO or a score below --min-score."""
+    from grader.authoring.validate import equivalent_reasons, report, validate
 
     found = _topic(topic)
     unknown = sorted(set(exercises) - set(found.exercises))
     if unknown:
         usage_exit(_("no exercise %(names)s in %(topic)s") % {"names": ", ".join(unknown), "topic": topic})
-    marks = equivalent or found.equivalent_mutants
     result = validate(
         topic,
         found.solution,
         found.stub,
         exercises or found.exercises,
-        equivalent=read_equivalent(marks),
+        equivalent=equivalent_reasons(equivalent or found.equivalent_mutants),
         jobs=workers or defaults.cores(),
         training=training,
+        mistakes=tuple(sorted(mistakes.glob("*.py"))) if mistakes else (),
     )
-    click.echo(report(result))
+    click.echo(report(result, min_score / 100))
+    raise SystemExit(1 if result.failures(min_score / 100) else 0)
 
 
 COMMANDS = (author_group,)  # what grader/cli.py adds to the root group

@@ -4,9 +4,10 @@ A stub's report lists every check ``not_started`` (CUDA checks on a CPU ``skippe
 needs only what collection knows of each check: its id, kind, points, visibility, CUDA flag,
 exercises and the names ``-k`` matches. The first grading of a stub collects the suite as
 usual and caches that table (:func:`remember`); later runs read it (:func:`cached`), keyed by
-the hash of everything collection reads that can change: the topic's suite and the suites
-folder's other files, every source file of ``grader/``, the torch and pytest versions and
-Python's. A changed file is a new key, hence a fresh collection: a stale table is never read.
+the hash of everything the topic's grade depends on (:mod:`grader.depends`: its stub, reference,
+suite, domains, answers, hints and pack.toml, every file of ``grader/``, the catalogues, the
+datasets, torch's and pytest's versions) and Python's version. A changed byte is a new key,
+hence a fresh collection: a stale table is never read (nor a remembered result, keyed on it).
 
 The cache is a plain file in the user's own cache folder (``defaults.check_table_folder``);
 it decides only how an untouched stub is reported, by ``grade`` and by ``grade batch`` alike
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.util
 import json
 import os
 import sys
@@ -33,11 +33,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from grader import clean, defaults
-from grader.checkout import REPO_ROOT, suites_dir
+from grader import clean, defaults, depends
 from grader.checks.scoring import TestResult, TopicResult, make_result
 from grader.i18n import N_, _
-from grader.topics import suite_path
+from grader.topics import MANIFEST, of, suite_path
 
 # the skipped message of a CUDA check on a CPU: a stub's report and the plugin's skip (here so
 # that a stub's report imports no pytest)
@@ -79,20 +78,6 @@ class Row:
     clause: str = ""  # the clause it holds (grader/checks/mark.py), "" for a value check
 
 
-def _shared_sources() -> list[Path]:
-    """Every file besides a topic's own suite whose change could change what collecting it finds."""
-    folder = suites_dir()
-    found = sorted(
-        p for p in folder.iterdir() if p.suffix in (".py", ".ini", ".cfg") and not p.name.startswith("suite_")
-    )
-    found += sorted((REPO_ROOT / "grader").rglob("*.py"))
-    for package, version_file in (("torch", "version.py"), ("_pytest", "_version.py")):
-        spec = importlib.util.find_spec(package)  # found, not imported
-        for location in (spec.submodule_search_locations or []) if spec else []:
-            found.append(Path(location) / version_file)
-    return found
-
-
 Signature = tuple[tuple[str, int, int], ...]
 _hashed: dict[Signature, str] = {}
 
@@ -119,13 +104,15 @@ def keys(topics: Iterable[str]) -> dict[str, str | None]:
     """:func:`key` of each of ``topics``, the shared sources listed once (a folder's topics)."""
     topics = list(topics)
     try:
-        shared = _digest(_shared_sources())
+        shared = _digest(depends.present(depends.shared(MANIFEST)))
     except OSError:
         return dict.fromkeys(topics)
     found: dict[str, str | None] = {}
     for topic in topics:
+        entry = of(topic)
+        own = depends.present(depends.own(entry)) if entry else []
         try:
-            parts = (topic, sys.version, _digest([suite_path(topic)]), shared)
+            parts = (topic, sys.version, _digest(own or [suite_path(topic)]), shared)
         except OSError:
             found[topic] = None
             continue

@@ -3,8 +3,10 @@
 A learner's ``grade exercises/`` (or ``watch``, or a notebook's ``check()``) grades every topic
 again although only the file they saved changed; the training checks make a solved ``mlp`` cost
 seconds each time. A topic's outcome is kept under a key made of everything it depends on: the
-topic's table of checks' key (its suite, the suites folder, every source of ``grader/``, torch's,
-pytest's and Python's versions: :func:`grader.engine.check_table.key`), every source the task's
+topic's table of checks' key (what its pack declares it depends on, :mod:`grader.depends`: stub,
+reference, suite, domains, answers, hints, pack.toml, every file of ``grader/`` with the member
+list and the catalogues, the datasets and their sums, torch's, pytest's and Python's versions:
+:func:`grader.engine.check_table.key`), every source the task's
 worker can import (:func:`grader.engine.subset.sources_of`), the options (selection, limits,
 device) and the language its messages are in. A changed byte anywhere is another key.
 

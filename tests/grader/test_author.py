@@ -71,7 +71,8 @@ def test_validate_grades_the_reference_the_stub_and_each_mutant():
     assert lines[0].startswith("losses: reference ") and "NOT FULL" not in lines[0]
     assert lines[1] == "losses: stub 0/" + lines[0].rsplit("/", 1)[1]
     assert lines[2].startswith("  mse: ") and "mutants killed (100%)" in lines[2], lines
-    assert lines[-1].startswith("losses: mutation score ")
+    assert lines[-2].startswith("losses: mutation score ") and lines[-1] == "losses: passed", lines
+    assert all(" by " in line for line in lines if line.startswith("    killed ["))  # how each died
 
 
 @pytest.mark.engine  # every topic's mutants: seconds of CPU

@@ -19,7 +19,7 @@ import syntax
 from click.testing import CliRunner
 from helpers import REPO, run_grade
 
-from grader import cli
+from grader import cli, depends
 from grader.engine import check_table
 from grader.engine.check_table import NO_CUDA, Row
 from grader.engine.runner import Task, stub_outcome
@@ -140,7 +140,7 @@ def test_a_changed_source_is_a_new_key_and_an_unread_table(tmp_path, monkeypatch
         (tmp_path / "tables" / f"losses-{before[:40]}.json").write_text(table)
         assert check_table.cached("losses") == expected
         if edit.is_relative_to(REPO):  # a file of this checkout: the copied suites read the same grader
-            monkeypatch.setattr(check_table, "REPO_ROOT", tmp_path / "checkout")
+            monkeypatch.setattr(depends, "REPO_ROOT", tmp_path / "checkout")
             shutil.copytree(REPO / "grader", tmp_path / "checkout" / "grader")
             edit = tmp_path / "checkout" / "grader" / "engine" / "plugin.py"
         edit.write_text(edit.read_text() + "\n")

@@ -36,9 +36,8 @@ def runtime(monkeypatch):
     shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture
-def server(runtime):
-    """A warm engine for this test's environment; ended (its own process) afterwards."""
+def _serve() -> tuple[subprocess.Popen, Path]:
+    """A warm engine for this process's environment, once its socket is there."""
     env = dict(os.environ)
     process = subprocess.Popen(
         [sys.executable, "-m", "grader.serve", str(IDLE)], cwd=REPO, env=env, start_new_session=True
@@ -50,6 +49,13 @@ def server(runtime):
             break
         time.sleep(0.1)
     assert path.exists(), "the engine did not start"
+    return process, path
+
+
+@pytest.fixture
+def server(runtime):
+    """A warm engine for this test's environment; ended (its own process) afterwards."""
+    process, path = _serve()
     yield path
     process.kill()
     process.wait()
@@ -87,6 +93,26 @@ def test_the_warm_engine_grades_a_file_for_its_user(server):
     assert report["score"] == report["max_score"] > 0
     stub = _client(str(REPO / "exercises" / "tensors.py"), "--exercise", "acuracy")
     assert stub.returncode == 2 and "did you mean 'accuracy'" in stub.stderr
+
+
+@pytest.mark.e2e
+def test_a_changed_dataset_ends_the_warm_engine_and_is_graded_afresh(runtime, monkeypatch, tmp_path):
+    """What the grades depend on (grader/depends.py), as the engine warmed up: a dataset cut to 100
+    rows after a grading, and the engine declines the next request and leaves (seen failing: it
+    answered from its warm state)."""
+    shutil.copytree(REPO / "datasets", tmp_path / "datasets")
+    monkeypatch.setenv("TORCHGRADE_DATASETS", str(tmp_path / "datasets"))
+    process, _ = _serve()
+    try:
+        args = (str(REPO / "solutions" / "tensors.py"), "--exercise", "accuracy", "--format", "json")
+        assert _client(*args).returncode == 0
+        table = tmp_path / "datasets" / "diabetes.csv.gz"
+        table.write_bytes(table.read_bytes()[:100])
+        assert _client(*args).returncode == 100  # declined: graded in a fresh process instead
+        assert process.wait(timeout=60) == 0
+    finally:
+        process.kill()
+        process.wait()
 
 
 @pytest.mark.e2e

@@ -265,3 +265,103 @@ def test_a_module_that_answers_nothing_earns_only_its_heads_check(tmp_path, kind
         "scaled_dot_product_attention": 0.0,
         "MultiHeadAttention": 0.0 if kind == "raises" else 1.0,
     }
+
+
+@pytest.mark.e2e
+def test_validate_exits_non_zero_when_its_reference_is_not_full(tmp_path):
+    pack = tmp_path / "attention"
+    shutil.copytree(ATTENTION, pack)
+    reference = pack / "solutions" / "attention.py"
+    reference.write_text(reference.read_text().replace(".tril()", ".triu()"))
+    done = author("validate", "attention", "--exercise", "causal_mask", env={packs.PACKS_ENV: str(pack)})
+    assert "(NOT FULL)" in done.stdout, done.stdout + done.stderr
+    assert done.returncode == 1, done.stdout
+
+
+@pytest.mark.e2e
+def test_a_pack_named_in_a_course_file_outside_the_checkout_is_graded(tmp_path):
+    shutil.copytree(ATTENTION, tmp_path / "course" / "attention")
+    course = tmp_path / "course" / "course.toml"
+    course.write_text('[course]\nname = "elsewhere"\npacks = ["attention"]\n')
+    students = tmp_path / "class"
+    students.mkdir()
+    shutil.copy(ATTENTION / "solutions" / "attention.py", students / "alice_attention.py")
+    done = run_grade(
+        "batch", str(students), "--out", str(tmp_path / "out"), "--course", str(course), fresh=True
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    (row,) = json.loads((tmp_path / "out" / "gradebook.json").read_text())
+    assert float(row["total"]) == float(row["max"]) > 10, row
+
+
+@pytest.mark.e2e
+def test_the_derived_device_check_feeds_a_module_case_its_inputs_one_at_a_time(tmp_path):
+    """A module case is built, then fed each of its inputs (grader/checks/domains.py): the device
+    check derived from it did forward(*inputs) and failed a correct reference with a TypeError."""
+    pack = tmp_path / "attention"
+    shutil.copytree(ATTENTION, pack)
+    domains = pack / "domains_attention.py"
+    one = "(randn(20, 3, 5, 8),),\n            [(3, 5, 8)],"
+    assert one in domains.read_text()
+    domains.write_text(
+        domains.read_text().replace(
+            one, "(randn(20, 3, 5, 8), randn(23, 2, 5, 8)),\n            [(3, 5, 8), (2, 5, 8)],"
+        )
+    )
+    env = {packs.PACKS_ENV: str(pack)}
+    assert author("record", "attention", env=env).returncode == 0
+    full = grade_json(pack / "solutions" / "attention.py", env=env)
+    failed = [t["id"] + ": " + t["message"] for t in full["topics"][0]["tests"] if t["status"] != "passed"]
+    assert failed == [] and full["score"] == full["max_score"], failed
+
+
+@pytest.mark.e2e
+def test_validate_reports_marked_mutants_what_killed_each_and_the_authors_own_mistakes(tmp_path):
+    mistakes = tmp_path / "mistakes"
+    mistakes.mkdir()
+    reference = (ATTENTION / "solutions" / "attention.py").read_text()
+    said = reference.split("\n", 1)[0]  # its docstring: a mistake says what it gets wrong in its own
+    upper = reference.replace(said, '"""the mask keeps the future"""').replace(".tril()", ".triu()")
+    (mistakes / "upper.py").write_text(upper)
+    fill = reference.replace(said, '"""masked scores filled with -1e4, not -inf"""')
+    (mistakes / "fill.py").write_text(fill.replace('float("-inf")', "-1e4"))
+    args = ("validate", "attention", "--exercise", "causal_mask", "--mistakes", str(mistakes))
+    done = author(*args, env=WITH_ATTENTION)
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = done.stdout
+    assert "marked equivalent [d937b76de4]" in out and "because causal_mask: .detach() of a bool" in out, out
+    assert "    killed [" in out and "  by causal_mask" in out, out
+    assert "your mistakes: 1/2 caught (50%)" in out, out
+    assert "caught upper.py (the mask keeps the future)" in out, out
+    assert "MISSED fill.py: the clause missed: masked scores filled with -1e4, not -inf" in out, out
+
+
+def _grader_imports(path: Path) -> list[tuple[str, str]]:
+    """(module, name) of each ``from grader... import name`` (name "" for ``import grader...``)."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "grader":
+            found += [(str(node.module), alias.name) for alias in node.names]
+        elif isinstance(node, ast.Import):
+            found += [(alias.name, "") for alias in node.names if alias.name.split(".")[0] == "grader"]
+    return found
+
+
+@pytest.mark.unit
+def test_a_pack_imports_only_the_authors_contract(tmp_path):
+    """The packs kept here and the one `grade author new` writes import from grader/ only what
+    grader.checks.PACK_API names (docs/authors.md, "What a pack may import")."""
+    from grader.authoring.scaffold import scaffold
+    from grader.checks import PACK_API
+
+    written = scaffold(tmp_path / "gates", "gates")
+    sources = [*sorted((REPO / "tests" / "packs").rglob("*.py")), *(p for p in written if p.suffix == ".py")]
+    outside = [
+        f"{path.name}: {module}.{name}"
+        for path in sources
+        for module, name in _grader_imports(path)
+        if name not in PACK_API.get(module, frozenset())
+    ]
+    assert len(sources) > 4 and outside == [], outside

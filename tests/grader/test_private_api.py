@@ -49,7 +49,7 @@ PRIVATE = {
     ("grader/checks/domain_cases_derived.py", "_replace"): "python",  # a NamedTuple's
     ("grader/checks/probes.py", "_modules"): "torch",
     ("grader/cli.py", "_exit"): "python",
-    ("grader/engine/check_table.py", "_pytest"): "pytest",
+    ("grader/depends.py", "_pytest"): "pytest",
     ("grader/engine/parsed.py", "_fields"): "python",  # an ast node's
     ("grader/engine/pool.py", "_exit"): "python",
     ("grader/engine/pytest_compat.py", "_do_configure"): "pytest",

@@ -1,0 +1,149 @@
+"""What a topic's grade depends on: one list, declared by its pack, that every consumer reads.
+
+A topic's own files, by kind (:func:`own`): its stub, reference, suite, domains, stored answers,
+hints (every language) and its pack's ``pack.toml``. What every topic depends on (:func:`shared`):
+the suites folder's other files (``pytest.ini``, helpers), every file of ``grader/`` (its sources,
+the graded subset's member list ``grader/sandboxed/subset_members.tsv``, the catalogues), the
+packs' own catalogues (``<pack>/locale``), the shipped datasets with their ``SHA256SUMS`` and the
+torch and pytest installed. Python's version is the consumers' own part of their keys.
+
+Read by the tables of checks and the remembered results (:func:`grader.engine.check_table.key`:
+a changed byte anywhere is a new key, hence a fresh grading), the warm engine (:func:`signature`:
+it leaves when a file changed, :mod:`grader.serve`), a release and an autograder (a topic's data
+files: :func:`grader.packs.data_files`, the datasets: :func:`datasets`) and the leak scan (the
+references: :func:`grader.apps.leaks.course_files`). Light to import (the warm engine's client).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Protocol
+
+from grader.checkout import REPO_ROOT, datasets_dir, suites_dir
+
+
+class Pack(Protocol):
+    """What this module reads of a :class:`grader.packs.Pack` (which imports this module)."""
+
+    @property
+    def root(self) -> Path: ...
+    @property
+    def hints(self) -> Path: ...
+
+
+class Topic(Protocol):
+    """What this module reads of a :class:`grader.packs.Topic`: where its pack declares its files."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def pack(self) -> Pack: ...
+    @property
+    def stub(self) -> Path: ...
+    @property
+    def solution(self) -> Path: ...
+    @property
+    def suite(self) -> Path: ...
+    @property
+    def domains(self) -> Path: ...
+    @property
+    def answers(self) -> Path: ...
+
+
+SKIPPED = ("__pycache__",)  # what Python writes beside the sources: no part of a grade
+SUITE_HELPERS = (".py", ".ini", ".cfg")  # the suites folder's files besides the suites
+VERSIONED = (("torch", "version.py"), ("_pytest", "_version.py"))  # (package, its version file)
+
+
+def _tree(folder: Path) -> list[Path]:
+    """Every file under ``folder`` (none where it is missing), Python's caches left out."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not set(p.parts) & set(SKIPPED))
+
+
+def hints(topic: Topic) -> list[Path]:
+    """``topic``'s hints in its pack: ``<hints>/<topic>.md`` and each ``<hints>/<lang>/<topic>.md``."""
+    folder, name = topic.pack.hints, f"{topic.name}.md"
+    found = [folder / name, *sorted(folder.glob(f"*/{name}"))]
+    return [p for p in found if p.is_file()]
+
+
+def own(topic: Topic) -> dict[str, list[Path]]:
+    """{kind: files} of ``topic``'s own dependencies (a kind's files may be absent: none yet)."""
+    return {
+        "stub": [topic.stub],
+        "reference": [topic.solution],
+        "suite": [topic.suite],
+        "domains": [topic.domains],
+        "answers": [topic.answers],
+        "hints": hints(topic),
+        "pack": [topic.pack.root / "pack.toml"],
+    }
+
+
+def datasets() -> list[Path]:
+    """The shipped datasets' ``SHA256SUMS`` and every file it lists (checked against it on reading)."""
+    sums = datasets_dir() / "SHA256SUMS"
+    try:
+        lines = sums.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    return [sums, *(datasets_dir() / line.split()[-1] for line in lines if line.strip())]
+
+
+def _versions() -> list[Path]:
+    import importlib.util
+
+    found = []
+    for package, version_file in VERSIONED:
+        spec = importlib.util.find_spec(package)  # found, not imported
+        for location in (spec.submodule_search_locations or []) if spec else []:
+            found.append(Path(location) / version_file)
+    return found
+
+
+def shared(topics: Iterable[Topic]) -> dict[str, list[Path]]:
+    """{kind: files} that every one of ``topics`` depends on (their packs' catalogues among them)."""
+    folder = suites_dir()
+    helpers = [
+        p for p in sorted(folder.glob("*")) if p.suffix in SUITE_HELPERS and not p.name.startswith("suite_")
+    ]
+    roots = sorted({t.pack.root for t in topics})
+    return {
+        "suites": helpers,
+        "grader": _tree(REPO_ROOT / "grader"),
+        "catalogues": [p for root in roots for p in _tree(root / "locale")],
+        "datasets": datasets(),
+        "versions": _versions(),
+    }
+
+
+def present(*kinds: dict[str, list[Path]]) -> list[Path]:
+    """The files of ``kinds`` that exist, each once, in a stable order (one that appears or goes
+    changes the list)."""
+    return sorted({path for found in kinds for paths in found.values() for path in paths if path.is_file()})
+
+
+def files(topics: Iterable[Topic]) -> list[Path]:
+    """Every file that any of ``topics``' grades depends on."""
+    chosen = list(topics)
+    return present(*(own(t) for t in chosen), shared(chosen))
+
+
+def signature(topics: Iterable[Topic]) -> tuple[tuple[str, int, int], ...]:
+    """(path, modification time, size) of each of :func:`files` but the stubs: a changed file is
+    another signature, without reading a byte (the warm engine asks at each request). A stub is
+    the learner's own file in a checkout (``exercises/`` edited in place), read at each request
+    and never held: each save would end the engine."""
+    chosen = list(topics)
+    stubs = {topic.stub for topic in chosen}
+    found = []
+    for path in (p for p in files(chosen) if p not in stubs):
+        try:
+            info = path.stat()
+            found.append((str(path), info.st_mtime_ns, info.st_size))
+        except OSError:  # gone since it was listed
+            found.append((str(path), -1, -1))
+    return tuple(found)
