@@ -115,7 +115,6 @@ def test_a_byte_changed_in_the_member_list_changes_every_topic_s_key(tmp_path, m
     warm engine there would see its grader change and decline)."""
     from grader import depends
     from grader.engine import check_table
-    from grader.topics import MANIFEST
 
     copy = tmp_path / "subset_members.tsv"
     copy.write_bytes(MEMBERS.read_bytes())
