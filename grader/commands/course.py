@@ -22,7 +22,7 @@ from grader.commands.common import (
     usage_exit,
 )
 from grader.i18n import _
-from grader.options import Options, Selection
+from grader.options import Options, Selection, SubmissionLimits
 
 if TYPE_CHECKING:
     pass
@@ -174,6 +174,7 @@ def gradescope_command(
     hidden_messages: bool,
 ) -> None:
     """Write a Gradescope autograder zip into OUT (setup.sh, run_autograder, the grader and suites)."""
+    from grader.checks.exercises import DEFAULT_TWIN
     from grader.gradescope.build import build_autograder
     from grader.gradescope.config import AutograderProblem, Config
 
@@ -190,9 +191,9 @@ def gradescope_command(
             exercise_points=chosen.exercise_points if chosen is not None else {},
             kind_weights=chosen.kind_weights if chosen is not None else {},
             hidden_messages=hidden_messages,
-            **({"twin": chosen.twin} if chosen is not None else {}),
+            twin=chosen.twin if chosen is not None else DEFAULT_TWIN,
             language=(course.language_of(chosen) or "") if course is not None else "",
-            **({"submissions": chosen.submissions} if chosen is not None else {}),
+            submissions=chosen.submissions if chosen is not None else SubmissionLimits(),
             course_seed=course.seed if course is not None else None,
         )
         written = build_autograder(out, config)
