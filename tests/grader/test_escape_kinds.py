@@ -87,7 +87,7 @@ def test_an_off_limits_call_is_named_as_written(tmp_path):
     assert "einsum" in lead["diagnosis"] and "bmm" not in lead["diagnosis"]
 
 
-# -- the sixth blind batch (issue 83): an argument's other forms, near ties, zeros inside a graph,
+# -- the sixth blind batch: an argument's other forms, near ties, zeros inside a graph,
 # state by identity, and a network the docstring allows that the training check failed
 
 
