@@ -192,4 +192,5 @@ def derive(keys: set[tuple[str, str]]) -> None:
             _extend(key, "form", functools.partial(_form_cases, forms))
         if _rebuilt_cases(REGISTRY[key].cases()):
             _extend(key, "state", _rebuilt_cases)
-        _replaced(key, _on_device)
+        if REGISTRY[key].devices:
+            _replaced(key, _on_device)

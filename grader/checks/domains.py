@@ -163,6 +163,7 @@ class Domain(NamedTuple):
     # {positional arg (a call's) or scenario key (an optimiser's "params", a loop's "batches"):
     # the other forms its docstring allows (FORMS)}: each given on the first case holding it
     forms: dict[int | str, tuple[str, ...]] = {}
+    devices: bool = True  # its docstring promises its inputs' device: defaults and forms run there too
 
     def tolerance(self, case: Case) -> tuple[float, float]:
         if case.tol is not None:

@@ -170,7 +170,8 @@ def _adam() -> list[Case]:
     )
 
 
-@declare(OPT, "ema", "edge dtype default", tol32=(1e-4, 1e-6), tol64=(1e-4, 1e-6))
+# the module docstring promises the optimisers' state its parameters' device, nothing of ema's
+@declare(OPT, "ema", "edge dtype default", tol32=(1e-4, 1e-6), tol64=(1e-4, 1e-6), devices=False)
 def _ema() -> list[Case]:
     return [
         Case("edge", "ema", (torch.tensor([3.0]), 0.9), {"bias_correction": True}, note="one value"),
