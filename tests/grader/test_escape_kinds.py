@@ -116,3 +116,8 @@ def test_the_narrowest_simple_cnn_the_docstring_allows_learns(tmp_path):
     """SimpleCNN with 8 and 16 channels (the docstring's floor) is full, its training checks included."""
     score, maximum, lead = graded(tmp_path, "cnn", "simple_cnn_8_16", "e83k", "correct", training=True)
     assert score == maximum, lead
+
+
+def test_a_simple_cnn_below_the_docstrings_floor_is_caught_without_training(tmp_path):
+    """4 and 8 channels: the floor the training check is calibrated on, read from the weights' shapes."""
+    below_full(tmp_path, "cnn", "simple_cnn_below_the_floor", "SimpleCNN", prefix="e83k")
