@@ -308,7 +308,8 @@ def test_simple_cnn_gradient_reaches_every_parameter(sub):
 # 8 epochs at 0.85 failed the floor (0.826) and the lecture's widths (seed 4: 0.786): now 12 epochs at 0.80, every
 # allowed network measured above it on every seed (margin 0.033; the lecture's measured to 10 epochs). The wrong networks at 12 epochs, seeds 0–4: softmax on the
 # logits (lowest 0.824), every parameter N(0, 1) (0.777) and the first conv frozen (0.884, its gradient checks catch
-# it) are caught on fewer seeds than at 8 epochs and 0.85 (softmax on the logits, seeds 0–19: 17 caught then, 6 now);
+# it) are caught on fewer seeds than at 8 epochs and 0.85 (seeds 0–19: softmax on the logits 17 then, 6 now; N(0, 1)
+# 19 then, 1 now; the first conv frozen 5 then, 0 now);
 # the other 15 as at 8 epochs on seeds 0–4 (13 on every seed; no ReLU and num_classes ignored on none, then as
 # now: other checks catch those). The reference's final training loss at 12 epochs (`measure_curves.py
 # simple_cnn_learns_digits`, seeds 0–19): min 0.065, median 0.103, max 0.219.
