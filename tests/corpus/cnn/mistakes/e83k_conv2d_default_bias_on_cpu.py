@@ -1,5 +1,5 @@
 # mistake: bias=None replaced by torch.zeros(c_out), made on the CPU: on a GPU the default path mixes devices (breaks: create new tensors on the input's device)
-# cause: conv2d device
+# cause: conv2d input_domain:device
 """Convolutional networks — reference solution. The specification is the docstrings in exercises/cnn.py."""
 
 from __future__ import annotations
