@@ -79,9 +79,10 @@ class SimpleCNN(nn.Module):
     ``SimpleCNN(num_classes=10, in_channels=1)``; forward((n, in_channels, H, W)) → logits
     (n, num_classes). One instance must accept any input of at least 8×8 (8×8 digits and
     28×28 MNIST-sized images alike): make the linear layer's input size independent of H and W
-    (e.g. global average pooling before it) or otherwise handle every size. Judged on behaviour
-    (shapes, gradients reaching every parameter, learning the digits) and on holding at least two
-    ``nn.Conv2d`` layers (the two convolutions), not on any other structure.
+    (e.g. global average pooling before it) or otherwise handle every size. The first convolution
+    has at least 8 output channels and the second at least 16 (the lecture's 10 and 20 qualify).
+    Judged on behaviour (shapes, gradients reaching every parameter, learning the digits) and on
+    holding at least two ``nn.Conv2d`` layers (the two convolutions), not on any other structure.
     """
 
     def __init__(self, num_classes: int = 10, in_channels: int = 1) -> None:

@@ -4,7 +4,7 @@ docstrings' formulas) answered on the same cases (:mod:`grader.checks.domain_ans
 against the relation a case states (equal to another case: a default, a layout, the global RNG;
 or different from it: a new seed).
 
-The probes (:func:`walk_calls`, :func:`walk_modules`, :func:`walk_scenarios`) run in the worker and,
+The probes (:func:`walk_calls`, :func:`walk_modules`, :func:`walk_optimisers`, :func:`walk_scenarios`) run in the worker and,
 when the answers are recorded, on the reference namespace, so both sides build their inputs the
 same way: tensors made non-contiguous (same values, other strides), generators seeded, named
 functions resolved, modules built under one seed. It catches each case's exception so that one raising case names its own dimension.
@@ -46,22 +46,36 @@ def walk_calls(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict
             isinstance(o, torch.Tensor) and o.numel() and o.untyped_storage().data_ptr() in ptrs for o in outs
         )
 
+    def formed(args: list[Any], case: dict[str, Any]) -> list[Any]:
+        found = list(args)
+        for i, form in case.get("forms", ()):
+            found[i] = kit.given(found[i], form)
+        return found
+
+    def on_device(function: Any, args: list[Any], case: dict[str, Any], kwargs: dict[str, Any]) -> Any:
+        # the same call on copies of the inputs on the second device (a default path's tensors too)
+        moved = formed(kit.to_second_device(args), case)
+        return kit.device_trace(lambda: function(*moved, **kit.to_second_device(kwargs)))
+
     def call(case: dict[str, Any]) -> dict[str, Any]:
         args = [kit.resolved(a) for a in case["args"]]
         args = [kit.noncontiguous(a) if i in case["noncontig"] else a for i, a in enumerate(args)]
         for i in case["wrt"]:
             args[i] = args[i].detach().clone().requires_grad_(True)
         before = [a.detach().clone() if isinstance(a, torch.Tensor) else None for a in args]
+        function = kit.attribute(mod, case["name"])
+        kwargs = {k: kit.resolved(v) for k, v in case["kwargs"].items()}
+        trace = on_device(function, args, case, kwargs) if case.get("device") else None
         if case["seed"] is not None:
             torch.manual_seed(case["seed"])
-        out = kit.attribute(mod, case["name"])(
-            *args, **{k: kit.resolved(v) for k, v in case["kwargs"].items()}
-        )
+        out = function(*formed(args, case), **kwargs)
         if not isinstance(out, (torch.Tensor, tuple, list, dict, int, float)) and hasattr(out, "__iter__"):
             out = list(out)
         found = {"out": out, "aliased": shares(out, args)}
         found["unchanged"] = [b is None or kit.same_values(b, a.detach()) for a, b in zip(args, before)]
         found["written"] = [args[i].detach().clone() for i in case["writes"]]
+        if trace is not None:
+            found["device"] = trace
         if case["wrt"]:  # a tensor, or a tuple of them (attention's out and weights): each weighted
             outs = [
                 o for o in (out if isinstance(out, (tuple, list)) else [out]) if isinstance(o, torch.Tensor)
@@ -115,15 +129,20 @@ def walk_modules(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[di
     return kit.each_case(cases, {"module": module})
 
 
-def walk_scenarios(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The battery's scenarios: an optimiser's steps, a Value's backward, a training loop, a dataset."""
+def walk_optimisers(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The battery's optimisers: each scenario's steps, its state reloaded mid-run where it says."""
 
     def optimise(case: dict[str, Any]) -> dict[str, Any]:
-        s = case["kwargs"]
+        s, forms = case["kwargs"], dict(case.get("forms", ()))
+
+        def build(params: list[torch.Tensor]) -> Any:
+            # the groups as dicts, or (a form given) one group's parameters bare: model.parameters()
+            groups = [{"params": [params[i] for i in g["params"]], **g["options"]} for g in s["groups"]]
+            bare = kit.given(params, forms["params"]) if "params" in forms else groups
+            return kit.attribute(mod, case["name"])(bare, **s["options"])
+
         params = [p.clone().requires_grad_(True) for p in s["params"]]
-        groups = [{"params": [params[i] for i in g["params"]], **g["options"]} for g in s["groups"]]
-        opt = kit.attribute(mod, case["name"])(groups, **s["options"])
-        path = []
+        opt, path = build(params), []
         for step, grads in enumerate(s["grads"], 1):
             for p, g in zip(params, grads):
                 if g == "keep":
@@ -132,15 +151,24 @@ def walk_scenarios(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[
             opt.step()
             path.append([p.detach().clone() for p in params])
             if step == s.get("reload"):  # the state goes on in a new optimiser, by its state_dict()
-                again = kit.attribute(mod, case["name"])(groups, **s["options"])
+                if s.get("rebuild"):  # over new parameter objects: a model restored from a checkpoint
+                    params = [p.detach().clone().requires_grad_(True) for p in params]
+                again = build(params)
                 again.load_state_dict(opt.state_dict())
                 opt = again
         return {"out": path, "unchanged": [], "aliased": False}
 
+    return kit.each_case(cases, {"optim": optimise})
+
+
+def walk_scenarios(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The battery's scenarios: a Value's backward, a training loop, a dataset."""
+
     def value(case: dict[str, Any]) -> dict[str, Any]:
-        op, x = case["args"]
+        op, x, *number = case["args"]  # Value(x).op(), or Value(x) op number (an exact zero inside a graph)
         v = kit.attribute(mod, case["name"])(x)
-        out = getattr(v, op)()
+        binary = {"pow": lambda a, k: a**k, "mul": lambda a, k: a * k, "rmul": lambda a, k: k * a}
+        out = binary[op](v, *number) if number else getattr(v, op)()
         out.backward()
         return {"out": [out.data, v.grad], "unchanged": [], "aliased": False}
 
@@ -152,6 +180,8 @@ def walk_scenarios(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[
             model.append(nn.Sigmoid())
         model.train(s["mode"] == "train")
         batches = [(x, y) for x, y in s["batches"]]
+        for key, form in case.get("forms", ()):  # the loader in another form: read once
+            batches = kit.given(batches, form) if key == "batches" else batches
         if case["name"] == "train_epoch":
             loss = F.binary_cross_entropy if s["c"] == 1 else F.cross_entropy
             opt = torch.optim.SGD(model.parameters(), lr=0.1)
@@ -174,7 +204,7 @@ def walk_scenarios(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[
         n = len(ds)
         return {"out": [n, list(ds[0]), list(ds[n - 1])], "unchanged": [], "aliased": False}
 
-    return kit.each_case(cases, {"optim": optimise, "value": value, "loop": loop, "dataset": dataset})
+    return kit.each_case(cases, {"value": value, "loop": loop, "dataset": dataset})
 
 
 def exercises(topic: str) -> list[str]:
@@ -190,7 +220,8 @@ def plain_cases(domain: domains.Domain, built: list[domains.Case]) -> list[dict[
 
 def walker(cases: list[dict[str, Any]]) -> Any:
     """The probe that walks ``cases``: calls, modules, or scenarios (optimisers, loops, datasets)."""
-    return {"call": walk_calls, "module": walk_modules}.get(cases[0]["kind"], walk_scenarios)
+    walkers = {"call": walk_calls, "module": walk_modules, "optim": walk_optimisers}
+    return walkers.get(cases[0]["kind"], walk_scenarios)
 
 
 def run(sub: Any, topic: str, name: str) -> None:
@@ -233,21 +264,16 @@ def run(sub: Any, topic: str, name: str) -> None:
         raise
 
 
-def _movable(value: Any) -> bool:
-    """Arguments the device probe can move as they are: no seeded generator or named function."""
-    if isinstance(value, tuple) and len(value) == 2 and value[0] in ("__gen__", "__fn__"):
-        return False
-    if isinstance(value, (list, tuple)):
-        return all(_movable(v) for v in value)
-    return all(_movable(v) for v in value.values()) if isinstance(value, dict) else True
-
-
 def _device_case(domain: domains.Domain, built: list[domains.Case], answers: list[Any]) -> int | None:
     """The first case a device check can run: a call on tensors the reference answered, or a module."""
     for i, case in enumerate(built):
         plain = not case.noncontig and case.same_as is None and case.differs_from is None
         plain = (
-            plain and case.seed is None and not case.fill and _movable(case.args) and _movable(case.kwargs)
+            plain
+            and case.seed is None
+            and not case.fill
+            and domains.movable(case.args)
+            and domains.movable(case.kwargs)
         )
         tensors = any(isinstance(a, torch.Tensor) for a in case.args)
         if plain and (case.kind == "module" or case.kind == "call" and tensors and "out" in answers[i]):
@@ -292,6 +318,7 @@ def _holds(
 
 # the cause of a case that changed its inputs: the inputs clause's (grader/checks/exercises.py)
 INPUTS = "inputs"
+DEVICE = "device"  # a case run on the second device that mixed devices or left it
 EVERYWHERE = N_("wrong on every input of its domain: its other checks point at the formula")
 
 # A random fill's largest value may exceed the reference's bound by this much (rounding), never more
@@ -391,6 +418,8 @@ def _judge_values(
         compare(
             mine.get("grads"), want["grads"], _("the gradient of %(what)s") % {"what": what}, rtol, atol, hint
         )
+    if "device" in mine:
+        _judge_on_device(mine["device"], want.get("out"), what, rtol, atol, hint)
     if "training" in want and mine.get("training") != want["training"]:
         fail(
             what,
@@ -398,6 +427,18 @@ def _judge_values(
             f"training={mine.get('training')}",
             hint,
         )
+
+
+def _judge_on_device(trace: Any, want: Any, what: str, rtol: float, atol: float, hint: str) -> None:
+    """The same case on the second device: every op on it, the result there and as on the CPU
+    (a result of no tensor, a float: the run kept to the device)."""
+    where = _("%(case)s on tensors of a second device (standing in for a GPU)") % {"case": what}
+    if isinstance(want, torch.Tensor) or isinstance(trace, dict) and not trace.get("ok"):
+        try:
+            value = expect_same_device(trace, where)
+        except CheckFailed as failed:  # the device clause's cause, not a value's
+            raise CheckFailed(str(failed), cause=DEVICE) from None
+        compare(value, want, where, rtol, atol, hint)
 
 
 def agrees(got: Any, want: Any, rtol: float, atol: float) -> bool:

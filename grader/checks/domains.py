@@ -3,8 +3,10 @@
 A :class:`Domain` names the dimensions the docstring opens (:data:`DIMENSIONS`) and draws cases
 from every one of them: dtypes; shapes with their edge sizes (one, empty where allowed, H ≠ W,
 0-dim); magnitudes up to the extremes where the reference stays finite; float64 tails judged by the
-docstring's bare rtol; ties at other positions than the first; signs; non-contiguous and aliased
-arguments; defaults, the global RNG included; state across calls (a second step, train → eval, a
+docstring's bare rtol; ties at other positions than the first, and near ties (a few ulps apart, equal after a monotone
+map such as softmax); signs; non-contiguous and aliased arguments; every form an argument may take
+(list, tuple, a one-shot iterator; int or float); defaults, the global RNG included, each also on
+the second device; state across calls (a second step, train → eval, a
 reused module or optimiser); a module's structure (the same weights, the same outputs). :mod:`grader.checks.battery` runs them all in one probe call and
 judges each against what the topic's reference namespace answered (:mod:`grader.checks.domain_answers`:
 torch's own functions and the docstrings' formulas) or against the relation the case states.
@@ -25,11 +27,12 @@ DIMENSIONS = {
     "edge": "edge sizes: one, 0-dim, empty where allowed, H ≠ W, odd",
     "magnitude": "values at the extremes the docstring allows",
     "tail": "float64 tails, judged with the docstring's bare rtol",
-    "ties": "ties at other positions than the first",
+    "ties": "ties at other positions than the first; near ties a few ulps apart",
     "signs": "negative values and mixed signs",
     "layout": "non-contiguous (strided) arguments",
     "aliasing": "inputs left alone; results that do not share an input's memory",
-    "default": "optional arguments left at their defaults",
+    "default": "optional arguments left at their defaults (each also on the second device)",
+    "form": "every form the docstring allows an argument: list, tuple, a one-shot iterator, int or float",
     "rng": "the global RNG (generator=None after torch.manual_seed)",
     "state": "state across calls: a second step, train → eval, a reused module",
     "structure": "the layers the docstring names, in its order: the same weights give the same outputs",
@@ -46,6 +49,7 @@ LABELS = {
     "layout": N_("layout"),
     "aliasing": N_("aliasing"),
     "default": N_("default"),
+    "form": N_("form"),
     "rng": N_("rng"),
     "state": N_("state"),
     "structure": N_("structure"),
@@ -62,11 +66,20 @@ HINTS = {
         "far in the tails the result is tiny but not zero: a formula that rounds it away is "
         "off by 100 % there"
     ),
-    "ties": N_("with equal maxima the docstring says which index wins"),
+    "ties": N_(
+        "with equal maxima the docstring says which index wins; scores a few ulps apart are not "
+        "equal (softmax and other monotone maps can make them so: take the argmax of the scores)"
+    ),
     "signs": N_("negative values too: do not start a maximum at 0"),
     "layout": N_("inputs may be views with other strides (x.T, slices): use reshape, not view"),
     "aliasing": N_("leave the arguments alone and return a tensor of your own (clone before writing)"),
-    "default": N_("keep the defaults the docstring states"),
+    "default": N_(
+        "keep the defaults the docstring states, and make what a default path creates on the input's device"
+    ),
+    "form": N_(
+        "an argument comes in every form its docstring allows: an iterable may be a one-shot "
+        "iterator (model.parameters()), read it once; a sequence may be a tuple; a number an int"
+    ),
     "rng": N_("with generator=None the draw must come from torch's global RNG (torch.manual_seed)"),
     "state": N_("the same object is used again: a second step, another input size, eval after train"),
     "structure": N_(
@@ -88,6 +101,10 @@ class Case(NamedTuple):
     kwargs: dict[str, Any] = {}
     kind: str = "call"
     noncontig: tuple[int, ...] = ()  # positional args the worker makes non-contiguous
+    # (positional arg or scenario key, form): arguments the worker gives in another form the
+    # docstring allows (FORMS), derived from Domain.forms (grader/checks/domain_cases_derived.py)
+    forms: tuple[tuple[int | str, str], ...] = ()
+    device: bool = False  # also run on the second device (a default path, another form)
     wrt: tuple[int, ...] = ()  # positional args to differentiate (the gradient is judged too)
     seed: int | None = None  # torch.manual_seed before the call
     same_as: int | None = None  # relation: equal to that case's result
@@ -107,6 +124,8 @@ class Case(NamedTuple):
             "args": self.args,
             "kwargs": self.kwargs,
             "noncontig": self.noncontig,
+            "forms": self.forms,
+            "device": self.device,
             "wrt": self.wrt,
             "seed": self.seed,
             "ctor": self.ctor,
@@ -141,6 +160,10 @@ class Domain(NamedTuple):
     fresh: bool = False  # the docstring promises a new tensor
     contiguous: bool = False  # the docstring asks for contiguous inputs: no non-contiguous case derived
     shown: tuple[Shown, ...] = ()  # the docstring names the module's layers: these builds judged by them
+    # {positional arg (a call's) or scenario key (an optimiser's "params", a loop's "batches"):
+    # the other forms its docstring allows (FORMS)}: each given on the first case holding it
+    forms: dict[int | str, tuple[str, ...]] = {}
+    devices: bool = True  # its docstring promises its inputs' device: defaults and forms run there too
 
     def tolerance(self, case: Case) -> tuple[float, float]:
         if case.tol is not None:
@@ -186,6 +209,9 @@ def rand(k: int, *shape: int, dtype: torch.dtype = torch.float32) -> torch.Tenso
     return torch.rand(shape, generator=gen(k), dtype=dtype)
 
 
+# The forms an argument may take besides the one a case declares (battery.walk_*: kit's ``given``)
+FORMS = ("list", "tuple", "iterator", "generator", "int", "float")
+
 F64 = torch.float64
 TAIL64 = (1e-7, 0.0)  # a bare rtol: the docstrings' float64 tolerance, no atol to hide a tail in
 EXTREME32 = (1e-5, 8 * torch.finfo(torch.float32).eps * 1000)  # logits of ±1000 (losses docstring)
@@ -202,6 +228,16 @@ def named_function(name: str) -> tuple[str, str]:
     return ("__fn__", name)
 
 
+def movable(value: Any) -> bool:
+    """Whether a case's argument can move to another device as it is: no seeded generator or
+    named function (the worker builds those)."""
+    if isinstance(value, tuple) and len(value) == 2 and value[0] in ("__gen__", "__fn__"):
+        return False
+    if isinstance(value, (list, tuple)):
+        return all(movable(v) for v in value)
+    return all(movable(v) for v in value.values()) if isinstance(value, dict) else True
+
+
 def module_case(
     dim: str,
     name: str,
@@ -212,3 +248,23 @@ def module_case(
 ) -> Case:
     """A module case: ``name`` built with ``ctor`` (args, kwargs), then fed each of ``inputs``."""
     return Case(dim, name, inputs, kind="module", ctor=ctor, shapes=shapes, **more)
+
+
+def near_tied_rows(c: int, dtype: torch.dtype = torch.float32) -> tuple[torch.Tensor, torch.Tensor]:
+    """Scores (n, c) whose maximum sits 1 to 4 ulps above an earlier score of its row (at every
+    pair of positions; values near 0.001, 0.1 and 0.5, where softmax maps many such pairs to one
+    value), and each row's argmax."""
+    rows, at = [], []
+    for base in (1e-3, 0.1, 0.5):
+        low = torch.tensor(base, dtype=dtype)
+        for ulps in range(1, 5):
+            high = low
+            for _ in range(ulps):
+                high = torch.nextafter(high, torch.tensor(1.0, dtype=dtype))
+            for i in range(c - 1):
+                for j in range(i + 1, c):
+                    row = torch.full((c,), -base, dtype=dtype)
+                    row[i], row[j] = low, high
+                    rows.append(row)
+                    at.append(j)
+    return torch.stack(rows), torch.tensor(at)

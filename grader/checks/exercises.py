@@ -118,8 +118,9 @@ BATTERY = "input_domain["
 def rank(test: CheckRow) -> int:
     """How basic a failure is: a value check that raised 0, a wrong shape or type 1 (the row's
     ``form``), wrong values 2, a gradient check 3, a convergence check or the input-domain
-    battery 4, a clause (whatever its status) 5."""
-    if test.get("clause") or test.get("cause") == "twin":
+    battery 4, a clause (whatever its status) 5: the battery's own case run on the second device
+    (cause "device") too, so that a device check that also fails leads with its own words."""
+    if test.get("clause") or test.get("cause") in ("twin", "device"):
         return 5
     if test["id"].startswith(BATTERY):  # the broad net: a specific check that also fails says more
         return 4

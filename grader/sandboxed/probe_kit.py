@@ -391,6 +391,22 @@ def noncontiguous(t: Any) -> Any:
     return t.mT.contiguous().mT
 
 
+_FORMS: dict[str, Callable[[Any], Any]] = {  # grader/checks/domains.py FORMS
+    "list": list,
+    "tuple": tuple,
+    "iterator": iter,
+    "generator": lambda value: (v for v in value),
+    "int": int,
+    "float": float,
+}
+
+
+def given(value: Any, form: str) -> Any:
+    """The same values in another form an argument may take: a tuple for a list, a one-shot
+    iterator or generator (``model.parameters()``) for a sequence, an int or a float for a number."""
+    return _FORMS[form](value)
+
+
 _NAMED_FUNCTIONS: dict[str, Callable[[Any], Any]] = {  # what a case names for the worker to build
     "cube": lambda t: t**3,
     "view": lambda t: t.reshape(-1)[: max(1, t.numel() // 2)],

@@ -99,6 +99,17 @@ ALLOWED_CNN: dict[str, Edits] = {
         ("nn.Conv2d(16, 32", "nn.Conv2d(32, 64"),
         ("Linear(32,", "Linear(64,"),
     ],
+    "8 and 16 channels (the docstring's floor)": [
+        ("16, 3", "8, 3"),
+        ("nn.Conv2d(16, 32", "nn.Conv2d(8, 16"),
+        ("Linear(32,", "Linear(16,"),
+    ],
+    "8 and 16 channels, dropout 0.5 before the linear": [
+        ("16, 3", "8, 3"),
+        ("nn.Conv2d(16, 32", "nn.Conv2d(8, 16"),
+        ("Linear(32,", "Linear(16,"),
+        ("nn.AdaptiveAvgPool2d(1))", "nn.AdaptiveAvgPool2d(1), nn.Dropout(0.5))"),
+    ],
     "dropout 0.5 before the linear": [
         ("nn.AdaptiveAvgPool2d(1))", "nn.AdaptiveAvgPool2d(1), nn.Dropout(0.5))")
     ],
@@ -198,9 +209,9 @@ CHECKS = {
         "simple_cnn_learns_digits",
         "SimpleCNN",
         {"num_classes": 10, "in_channels": 1},
-        8,
+        12,  # suite_cnn.py's TRAIN_EPOCHS and THRESHOLD
         0.01,
-        0.85,
+        0.80,
         WRONG_CNN,
         ALLOWED_CNN,
         ("SimpleCNN",),

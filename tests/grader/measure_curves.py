@@ -99,9 +99,9 @@ def _hello(embed_dim: int | None) -> Callable[[int], dict]:
 RUNS: dict[str, Callable[[int], dict]] = {
     "mlp_learns_digits": _mlp_digits,
     "diabetes_net_beats_the_majority_class": _mlp_diabetes,
-    "simple_cnn_learns_digits": _classifier(
-        "SimpleCNN", "cnn", {"num_classes": 10, "in_channels": 1}, 8, 0.01
-    ),
+    "simple_cnn_learns_digits": lambda seed: _classifier(  # the suite's length, read when run
+        "SimpleCNN", "cnn", {"num_classes": 10, "in_channels": 1}, suite("cnn").TRAIN_EPOCHS, 0.01
+    )(seed),
     "googlenet_mini_learns_digits": _classifier(
         "GoogLeNetMini", "inception", {"in_channels": 1, "num_classes": 10, "input_size": 8}, 4, 0.003
     ),

@@ -59,7 +59,8 @@ def _numerical_grad(f: Callable[[torch.Tensor], Any], x: torch.Tensor, eps: floa
 
 
 class _Value:
-    """One node of the docstring's Value, in float64 torch: its unary ops and their gradient."""
+    """One node of the docstring's Value, in float64 torch: its unary ops, ``a ** k`` and ``a * k`` (k a
+    number), and their gradient."""
 
     def __init__(self, data: float) -> None:
         self.leaf = torch.tensor(float(data), dtype=torch.float64, requires_grad=True)
@@ -83,6 +84,14 @@ class _Value:
 
     def relu(self):
         return self._unary(torch.relu)
+
+    def __pow__(self, k: float):
+        return self._unary(lambda t: t**k)
+
+    def __mul__(self, k: float):
+        return self._unary(lambda t: t * k)
+
+    __rmul__ = __mul__
 
     @property
     def grad(self) -> float:

@@ -1,6 +1,8 @@
-"""Each kind of escape of the fifth blind batch, as the corpus mistake that showed it
-(``tests/corpus/<topic>/mistakes/e70k_*.py``: the reference solution with one edit, full before the
-suites and domains were widened) graded below full, the training checks left out."""
+"""Each kind of escape of the fifth and sixth blind batches, as the corpus mistake that showed it
+(``tests/corpus/<topic>/mistakes/e70k_*.py``, ``e83k_*.py``: the reference solution with one edit,
+full before the suites and domains were widened) graded below full, the training checks left out;
+and the sixth batch's false failure (``tests/corpus/cnn/correct/e83k_*.py``) graded full, training
+included."""
 
 from __future__ import annotations
 
@@ -14,19 +16,22 @@ pytestmark = pytest.mark.e2e
 CORPUS = REPO / "tests" / "corpus"
 
 
-def graded(tmp_path, topic: str, name: str) -> tuple[float, float, dict]:
-    """(score, maximum, the lead exercise not passed) of the mistake module ``e70k_<name>.py``."""
+def graded(
+    tmp_path, topic: str, name: str, prefix: str = "e70k", kind: str = "mistakes", training: bool = False
+) -> tuple[float, float, dict]:
+    """(score, maximum, the lead exercise not passed) of the corpus module ``<prefix>_<name>.py``."""
     folder = tmp_path / name
     folder.mkdir()
-    shutil.copy(CORPUS / topic / "mistakes" / f"e70k_{name}.py", folder / f"{topic}.py")
-    _, report = grade_json(str(folder), "--topic", topic, "-k", "not convergence")
+    shutil.copy(CORPUS / topic / kind / f"{prefix}_{name}.py", folder / f"{topic}.py")
+    selection = () if training else ("-k", "not convergence")
+    _, report = grade_json(str(folder), "--topic", topic, *selection)
     found = report["topics"][0]
     lead = next((e for e in found["exercises"] if e["status"] != "passed"), {})
     return found["score"], found["max_score"], lead
 
 
-def below_full(tmp_path, topic: str, name: str, exercise: str) -> dict:
-    score, maximum, lead = graded(tmp_path, topic, name)
+def below_full(tmp_path, topic: str, name: str, exercise: str, prefix: str = "e70k") -> dict:
+    score, maximum, lead = graded(tmp_path, topic, name, prefix)
     assert score < maximum, f"{name}: {score}/{maximum}, full"
     assert lead.get("name") == exercise, lead
     return lead
@@ -80,3 +85,39 @@ def test_an_off_limits_call_is_named_as_written(tmp_path):
     """torch.einsum ends in bmm: the message names einsum."""
     lead = below_full(tmp_path, "tensors", "matmul_einsum", "matmul")
     assert "einsum" in lead["diagnosis"] and "bmm" not in lead["diagnosis"]
+
+
+# -- the sixth blind batch: an argument's other forms, near ties, zeros inside a graph,
+# state by identity, and a network the docstring allows that the training check failed
+
+
+@pytest.mark.parametrize(
+    ("topic", "name", "exercise"),
+    [
+        # Adam(model.parameters()): a one-shot iterator, read twice
+        ("optim", "adam_params_checked_first", "Adam"),
+        # bias=None, the default path, on the second device
+        ("cnn", "conv2d_default_bias_on_cpu", "conv2d"),
+        # a non-contiguous index into HelloRNN's one-hot path
+        ("rnn", "hello_rnn_one_hot_view", "HelloRNN"),
+        # scores a few ulps apart, equal after softmax
+        ("tensors", "accuracy_softmax_argmax", "accuracy"),
+        # Value(0) ** k: an exact zero inside a graph
+        ("autograd", "value_pow_by_division", "Value"),
+        # state keyed by id(p): lost when a rebuilt model's optimiser loads the state_dict()
+        ("optim", "adam_state_by_id", "Adam"),
+    ],
+)
+def test_sixth_batch_escape_kinds(tmp_path, topic, name, exercise):
+    below_full(tmp_path, topic, name, exercise, prefix="e83k")
+
+
+def test_the_narrowest_simple_cnn_the_docstring_allows_learns(tmp_path):
+    """SimpleCNN with 8 and 16 channels (the docstring's floor) is full, its training checks included."""
+    score, maximum, lead = graded(tmp_path, "cnn", "simple_cnn_8_16", "e83k", "correct", training=True)
+    assert score == maximum, lead
+
+
+def test_a_simple_cnn_below_the_docstrings_floor_is_caught_without_training(tmp_path):
+    """4 and 8 channels: the floor the training check is calibrated on, read from the weights' shapes."""
+    below_full(tmp_path, "cnn", "simple_cnn_below_the_floor", "SimpleCNN", prefix="e83k")

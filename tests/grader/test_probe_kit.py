@@ -415,3 +415,12 @@ def test_manual_seed_seeds_the_gpu_as_torchs_does():
     torch.manual_seed(7)
     kit.manual_seed(6)
     assert torch.equal(torch.randn(4, device="cuda").cpu(), expected)
+
+
+def test_given_keeps_the_values_in_each_form_an_argument_may_take():
+    """kit.given (the battery's forms): a generator is one-shot, as model.parameters() is."""
+    params = [torch.ones(2), torch.zeros(3)]
+    once = kit.given(params, "generator")
+    assert [p is q for p, q in zip(once, params)] == [True, True] and list(once) == []
+    assert kit.given(params, "tuple") == tuple(params) and list(kit.given(params, "iterator")) == params
+    assert kit.given(3.0, "int") == 3 and isinstance(kit.given(3, "float"), float)

@@ -160,11 +160,27 @@ def _numerical_grad() -> list[Case]:
     ]
 
 
-@declare(A, "Value", "magnitude edge", **A_TOL)
+# exact zeros inside a graph (the random graphs keep every node's |value| >= 1e-3): a ** k at 0,
+# signed zeros, and a zero times a number, each with its derivative
+ZEROS = [
+    ("pow", 0.0, 2),
+    ("pow", 0.0, 3),
+    ("pow", 0.0, 1),
+    ("pow", -0.0, 3),
+    ("mul", 0.0, 2.5),
+    ("rmul", -0.0, 3.0),
+]
+
+
+@declare(A, "Value", "magnitude edge signs", **A_TOL)
 def _value() -> list[Case]:
     ops = [("tanh", 0.3), ("tanh", 400.0), ("tanh", -800.0), ("exp", 30.0), ("relu", -3.0)]
     return [
         *(Case("magnitude", "Value", (op, x), kind="value", note=f"Value({x}).{op}()") for op, x in ops),
+        *(
+            Case("signs", "Value", (op, x, k), kind="value", note=f"Value({x}) {op} {k}")
+            for op, x, k in ZEROS
+        ),
         Case(
             "edge",
             "Value",

@@ -219,7 +219,7 @@ def _batches(c: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
     return found
 
 
-@declare(M, "train_epoch", "state edge", **M_TOL)
+@declare(M, "train_epoch", "state edge", forms={"batches": ("generator",)}, **M_TOL)  # loader: Iterable
 def _train_epoch() -> list[Case]:
     return [
         Case(
@@ -239,7 +239,7 @@ def _train_epoch() -> list[Case]:
     ]
 
 
-@declare(M, "evaluate", "edge state", **M_TOL)
+@declare(M, "evaluate", "edge state", forms={"batches": ("generator",)}, **M_TOL)  # loader: Iterable
 def _evaluate() -> list[Case]:
     return [
         Case(

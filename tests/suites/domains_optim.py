@@ -146,7 +146,11 @@ def _optimiser(
     ]
 
 
-@declare(OPT, "SGD", "state default", **OPT_TOL)
+# params "an iterable of tensors": model.parameters() (a one-shot generator) and a tuple too
+PARAMS_FORMS = {"params": ("generator", "tuple")}
+
+
+@declare(OPT, "SGD", "state default", forms=PARAMS_FORMS, **OPT_TOL)
 def _sgd() -> list[Case]:
     return _optimiser(
         "SGD",
@@ -156,7 +160,7 @@ def _sgd() -> list[Case]:
     )
 
 
-@declare(OPT, "Adam", "state default", **OPT_TOL)
+@declare(OPT, "Adam", "state default", forms=PARAMS_FORMS, **OPT_TOL)
 def _adam() -> list[Case]:
     return _optimiser(
         "Adam",
@@ -166,7 +170,8 @@ def _adam() -> list[Case]:
     )
 
 
-@declare(OPT, "ema", "edge dtype default", tol32=(1e-4, 1e-6), tol64=(1e-4, 1e-6))
+# the module docstring promises the optimisers' state its parameters' device, nothing of ema's
+@declare(OPT, "ema", "edge dtype default", tol32=(1e-4, 1e-6), tol64=(1e-4, 1e-6), devices=False)
 def _ema() -> list[Case]:
     return [
         Case("edge", "ema", (torch.tensor([3.0]), 0.9), {"bias_correction": True}, note="one value"),

@@ -52,7 +52,7 @@ def _rnn_cell() -> list[Case]:
     ]
 
 
-@declare(N, "rnn_forward", "edge", **N_TOL)
+@declare(N, "rnn_forward", "edge", forms={2: ("tuple",)}, **N_TOL)  # params: a Sequence
 def _rnn_forward() -> list[Case]:
     def layers(k: int, n_in: int, hidden: int, count: int) -> list[list[torch.Tensor]]:
         return [
@@ -105,7 +105,7 @@ def _embedding() -> list[Case]:
     ]
 
 
-@declare(N, "encode_chars", "edge", **N_TOL)
+@declare(N, "encode_chars", "edge", forms={1: ("tuple",)}, **N_TOL)  # vocab: str | Sequence[str]
 def _encode_chars() -> list[Case]:
     return [
         Case("edge", "encode_chars", ("", "ehlo"), note="empty text"),
@@ -116,9 +116,9 @@ def _encode_chars() -> list[Case]:
 
 @declare(N, "HelloRNN", "edge", **N_TOL)
 def _hello_rnn() -> list[Case]:
-    idx = torch.tensor([[1], [0], [2], [2], [3]])
+    idx = torch.tensor([[1, 3], [0, 0], [2, 1], [2, 2], [3, 0]])  # batch 2: a view with other strides exists
     return [
-        module_case("edge", "HelloRNN", ((4, 8), {}), (idx,), [(5, 1, 4)], note="one-hot input"),
+        module_case("edge", "HelloRNN", ((4, 8), {}), (idx,), [(5, 2, 4)], note="one-hot input"),
         module_case(
             "edge",
             "HelloRNN",

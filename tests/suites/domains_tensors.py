@@ -11,6 +11,7 @@ from grader.checks.domains import (
     F64,
     Case,
     declare,
+    near_tied_rows,
     rand,
     randn,
 )
@@ -113,6 +114,18 @@ def _accuracy() -> list[Case]:
             "accuracy",
             (scores, torch.tensor([2, 1, 2, 2])),
             note="each label at a later maximum than the first: none correct",
+        ),
+        Case(
+            "ties",
+            "accuracy",
+            near_tied_rows(3),
+            note="near ties: the maximum 1-4 ulps above an earlier score",
+        ),
+        Case(
+            "ties",
+            "accuracy",
+            near_tied_rows(4, F64),
+            note="float64 near ties: the maximum 1-4 ulps above an earlier score",
         ),
         Case("edge", "accuracy", (torch.tensor([[0.2, 0.7]]), torch.tensor([1])), note="n = 1"),
         Case(

@@ -287,16 +287,34 @@ def test_simple_cnn_gradient_reaches_every_parameter(sub):
         "two (conv → relu → pool, twice)",
         str(got["count"]),
     )
+    # the docstring's floor, which the training check is calibrated on: 8 and 16 output channels
+    widths = sorted((shape[0] for shape, _ in got["grads"] if len(shape) == 4), reverse=True)
+    expect(
+        len(widths) >= 2 and widths[0] >= 16 and widths[1] >= 8,
+        "the output channels of SimpleCNN's convolutions",
+        "at least 8 in the first and 16 in the second",
+        str(widths),
+    )
 
 
-# The reference SimpleCNN (16 and 32 channels, global average pooling), Adam lr 0.01, 8 epochs of batch 64 on a
-# 75/25 split of the digits, seeds 0–19: held-out accuracy min 0.911, median 0.934 (0.45 s a run on one thread; 12
-# epochs: 0.935, 0.967 for 50 % more). Threshold 0.85; the corpus's correct modules 0.911+, curve_mistakes.py's ~8 and
-# ~49 %. Final training loss (`measure_curves.py simple_cnn_learns_digits`): min 0.137, median 0.187, max 0.257.
-# 8 epochs, two seeds, kept (`tests/grader/measure_cnn_training.py`: 18 wrong networks from the docstring, 300 of
-# their (network, seed 0–19) caught): at 7 the reference's lowest is 0.866 and a correct network with dropout 0.5
-# before the linear 0.797 (0.855 at 8); a threshold keeping the margin there (0.79) loses 12 of the catches.
-FINAL_LOSS = (0.137, 0.257)
+# Calibrated on the weakest network the docstring allows, each seed 0–19 (`tests/grader/measure_cnn_training.py`;
+# Adam lr 0.01, batches of 64, a 75/25 split of the digits; held-out accuracy, the lowest over the seeds):
+#   network                                   8 epochs  10 epochs  12 epochs
+#   the reference (16 and 32 channels)          0.911     0.911      0.935
+#   8 and 16 channels (the docstring's floor)   0.826     0.840      0.878
+#   8 and 16 channels, dropout 0.5              0.686     0.791      0.833
+#   10 and 20 channels (the lecture's)          0.786     0.826        -
+#   BatchNorm after each conv; a zero linear    0.964; 0.853  0.94; 0.871  0.909; 0.904
+# 8 epochs at 0.85 failed the floor (0.826) and the lecture's widths (seed 4: 0.786): now 12 epochs at 0.80, every
+# allowed network measured above it on every seed (margin 0.033; the lecture's measured to 10 epochs). The wrong networks at 12 epochs, seeds 0–4: softmax on the
+# logits (lowest 0.824), every parameter N(0, 1) (0.777) and the first conv frozen (0.884, its gradient checks catch
+# it) are caught on fewer seeds than at 8 epochs and 0.85 (seeds 0–19: softmax on the logits 17 then, 6 now; N(0, 1)
+# 19 then, 1 now; the first conv frozen 5 then, 0 now);
+# the other 15 as at 8 epochs on seeds 0–4 (13 on every seed; no ReLU and num_classes ignored on none, then as
+# now: other checks catch those). The reference's final training loss at 12 epochs (`measure_curves.py
+# simple_cnn_learns_digits`, seeds 0–19): min 0.065, median 0.103, max 0.219.
+TRAIN_EPOCHS, THRESHOLD = 12, 0.80
+FINAL_LOSS = (0.065, 0.219)
 
 
 @check("convergence", points=2, exercise="SimpleCNN")
@@ -314,16 +332,16 @@ def test_simple_cnn_learns_digits(sub, seed):
             y_train,
             x_test,
             seed,
-            8,
+            TRAIN_EPOCHS,
             0.01,
             timeout=60,
         )
     )
     accuracy = multiclass_accuracy(scores, y_test, 10, "held-out digit scores")
     expect_learned(
-        accuracy >= 0.85,
-        f"held-out digits accuracy of SimpleCNN after 8 epochs (seed {seed})",
-        "at least 85 %",
+        accuracy >= THRESHOLD,
+        f"held-out digits accuracy of SimpleCNN after 12 epochs (seed {seed})",  # TRAIN_EPOCHS
+        "at least 80 %",  # THRESHOLD
         f"{accuracy:.1%}",
         curve,
         "check that forward uses both conv stages and returns raw logits",
