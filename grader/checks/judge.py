@@ -342,6 +342,16 @@ def expect_same_device(trace: Any, what: str) -> Any:
             got=str(trace["mismatch"]),
             hint=hint,
         )
+    if trace.get("refused") is not None:
+        fail(
+            what=what,
+            expected=N_("operations the stand-in for a GPU computes exactly"),
+            got=str(trace["refused"]),
+            hint=N_(
+                "a limit of the grader's stand-in device, not a verdict on your code: the check "
+                "fails rather than guess a value; tell your instructor which line it was"
+            ),
+        )
     if not trace["ok"]:
         fail(
             what=what,

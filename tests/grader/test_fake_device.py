@@ -9,7 +9,9 @@ the values torch computes on the CPU. A few run through the sandbox as whole dev
 from __future__ import annotations
 
 import json
+import warnings
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -18,6 +20,7 @@ from torch import nn
 
 from grader.checks import probes
 from grader.checks.judge import CheckFailed, expect_close, expect_same_device
+from grader.sandboxed import index_data
 from grader.sandboxed import probe_kit as kit
 
 
@@ -316,6 +319,64 @@ def test_a_tensor_without_data_is_refused_not_computed():
     trace = trace_of(lambda x: x + empty)
     assert trace["ok"] is False and "mismatch" not in trace, trace
     assert "cannot compute" in trace["refused"], trace
+    with pytest.raises(CheckFailed, match="(?s)computes exactly.*a limit of the grader.s stand-in"):
+        expect_same_device(trace, "a tensor without data")
+
+
+# Every index form a learner may write, read by torch as written and as the stand-in hands it on
+# (its sequences made CPU index tensors first): the same values, or the same kind of error.
+INDICES = [
+    0, -1, slice(1, None), None, ..., True, False, (0, 1), (slice(None), 1), (None, 0),
+    [0, 2], [2, 0, 0], range(3), range(1, 3), [True, False, True], [[0, 1], [1, 2]],
+    ([0, 1], [1, 2]), [slice(None), [0, 2]], [0, slice(None)], [[True, False, True]],
+    (range(2), [True, False, True]), ([0, 2], ...), (..., [1, 1]), [], ([], []), [[]],
+    np.array([0, 2]), np.array([True, False, True]), np.array(1), np.int64(1), np.uint8([1, 0, 1]),
+    [np.int64(0), np.int64(2)], [1.0, 2.0], [0, 5], list(range(40)), [[0] * 40],
+    (torch.tensor([0, 1]), [1, 2]), [torch.tensor(0), torch.tensor(1)], "ab", np.float64(1.0),
+    (0, [0, 1]), ([[0, 1]], [[1], [2]]), [(0, 1), (1, 2)],
+]  # fmt: skip
+
+
+def _outcome(call):
+    """(the value or the kind of error, the warnings given)"""
+    with warnings.catch_warnings(record=True) as given:
+        warnings.simplefilter("always")
+        try:
+            value = call()
+        except Exception as exc:  # noqa: BLE001  (the kind of error is the outcome)
+            value = type(exc)
+    return value, [str(w.message) for w in given]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("index", INDICES, ids=repr)
+def test_an_index_reads_as_torch_reads_it(index):
+    x = torch.arange(12.0).reshape(3, 4)
+    made = index_data.on_the_cpu(index, lambda t: t)
+    (got, said), (expected, warned) = _outcome(lambda: x[made]), _outcome(lambda: x[index])
+    assert type(got) is type(expected) and (not isinstance(got, torch.Tensor) or torch.equal(got, expected))
+    assert said == warned
+    into, written = x.clone(), x.clone()
+    got = _outcome(lambda: into.__setitem__(made, -1.0))
+    assert got == _outcome(lambda: written.__setitem__(index, -1.0)) and torch.equal(into, written)
+
+
+def _set(x, index):
+    x[index] = -1.0
+    return x
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("index", INDICES, ids=repr)
+def test_an_index_on_the_second_device_gives_the_cpu_values(index):
+    x = torch.arange(12.0).reshape(3, 4)
+    for call in (lambda t: t[index] * 1, lambda t: _set(t.clone(), index)):
+        expected, _ = _outcome(lambda: call(x))
+        trace = kit.device_trace(lambda: call(kit.to_second_device(x)))
+        if isinstance(expected, torch.Tensor):
+            assert torch.equal(expect_same_device(trace, repr(index)), expected)
+        else:
+            assert trace["ok"] is False and trace["raised"].startswith(expected.__name__), trace
 
 
 # -- through the sandbox: whole device checks on small submissions -----------------------------
