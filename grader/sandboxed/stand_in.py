@@ -287,7 +287,10 @@ class _SecondDeviceFactories(TorchFunctionMode):
             data = _on_the_cpu(args)  # torch.tensor([x[0], x[1]]): values read on the CPU
             if not _is_second(kwargs.get("device")):
                 return func(*data, **kwargs)
-            return _wrap(func(*data, **{**kwargs, "device": "cpu"}))
+            made = func(*data, **{**kwargs, "device": "cpu"})
+            if func is not torch.tensor:  # as_tensor(array, device=...) copies to a GPU: no alias kept
+                made = made.detach().clone().requires_grad_(made.requires_grad)
+            return _wrap(made)
         if func in _READ_ON_THE_DATA and args and isinstance(args[0], OnSecondDevice):
             return func(args[0].cpu_data, *args[1:], **kwargs)
         if func is torch.Tensor.numpy and isinstance(args[0], OnSecondDevice):

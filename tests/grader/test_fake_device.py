@@ -312,6 +312,21 @@ def test_range_indexing_gives_the_cpu_value_every_time():
 
 
 @pytest.mark.unit
+def test_an_array_moved_to_the_device_is_a_copy():
+    """``as_tensor``/``asarray`` of an array onto a GPU copy it (on the CPU they may alias it): an
+    array changed after the move is not seen."""
+
+    def moved_then_changed(x):
+        array = np.ones(3, dtype=np.float32)
+        moved = [torch.as_tensor(array, device=x.device), torch.asarray(array, device=x.device)]
+        array[:] = 5
+        return torch.stack(moved) * x
+
+    value = expect_same_device(trace_of(moved_then_changed), "moved_then_changed")
+    assert torch.equal(value, torch.stack([X, X]))
+
+
+@pytest.mark.unit
 def test_a_tensor_without_data_is_refused_not_computed():
     """A tensor with no data (``meta``: what torch makes below the dispatcher on a device the
     stand-in's tensors report) is refused as beyond the stand-in: never a value read from no
