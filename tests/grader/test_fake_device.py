@@ -21,6 +21,7 @@ from torch import nn
 
 from grader.checks import probes
 from grader.checks.judge import CheckFailed, expect_close, expect_same_device
+from grader.engine import sandbox
 from grader.sandboxed import index_data
 from grader.sandboxed import probe_kit as kit
 
@@ -453,9 +454,13 @@ D2L = {
 
 
 @pytest.mark.e2e
-def test_range_indexing_graded_ten_times_scores_full_each_time(tmp_path):
-    """Ten students hand in the same d2l-style file: ten workers, ten full scores (a stand-in
-    that read no data for ``x[range(n), y]`` scored it 5 to 18 of 19, differently each run)."""
+@pytest.mark.parametrize("device", ["cpu", "cuda"])
+def test_range_indexing_graded_ten_times_scores_full_each_time(tmp_path, device):
+    """Ten students hand in the same d2l-style file: ten workers, ten full scores, on the stand-in
+    (``--device cpu``; one that read no data for ``x[range(n), y]`` scored it 5 to 18 of 19,
+    differently each run) and, where a GPU is, on CUDA (the file is right on a GPU too)."""
+    if device == "cuda" and not sandbox.gpu_present():
+        pytest.skip("no CUDA device here: tests/gpu/check_gpu.py runs this on a GPU")
     for student in range(10):
         folder = tmp_path / "class" / f"student{student}"
         folder.mkdir(parents=True)
@@ -465,7 +470,7 @@ def test_range_indexing_graded_ten_times_scores_full_each_time(tmp_path):
             (folder / f"{topic}.py").write_text(source.replace(reference, d2l))
     out = tmp_path / "out"
     argv = ["batch", "run", str(tmp_path / "class"), "--out", str(out), "--workers", "2"]
-    done = run_grade(*argv, "--device", "cpu", "-k", "cross_entropy or one_hot", timeout=1200)
+    done = run_grade(*argv, "--device", device, "-k", "cross_entropy or one_hot", timeout=1200)
     assert done.returncode == 0, done.stderr[-2000:]
     rows = json.loads((out / "gradebook.json").read_text())
     assert len(rows) == 10
