@@ -48,10 +48,9 @@ def _as_tuple(index: Any) -> bool:
     if isinstance(index, torch.Tensor) or not _is_sequence(index):
         return False
     try:
-        items = [index[i] for i in range(len(index))]
+        size = len(index)
+        items = [index[i] for i in range(size)] if size < _LONGEST_TUPLE else []
     except Exception:  # torch clears the error and reads one index
-        return False
-    if len(items) >= _LONGEST_TUPLE:
         return False
     return any(
         isinstance(i, (torch.Tensor, slice)) or i is Ellipsis or i is None or _is_sequence(i) for i in items
