@@ -335,13 +335,13 @@ def expect_same_device(trace: Any, what: str) -> Any:
         "create new tensors on the input's device: torch.zeros(..., device=x.device), "
         "torch.zeros_like(x) or x.new_zeros(...); move batches with .to(device)"
     )
-    if trace.get("mismatch") is not None:
-        fail(
-            what=what,
-            expected=N_("every op to use tensors on the input's device"),
-            got=str(trace["mismatch"]),
-            hint=hint,
-        )
+    limit = N_("a limit of the grader's stand-in for a GPU, not a verdict on your code: tell your instructor")
+    for key, expected, said in (
+        ("mismatch", N_("every op to use tensors on the input's device"), hint),
+        ("refused", N_("operations the stand-in for a GPU computes exactly"), limit),  # stand_in.Inexact
+    ):
+        if trace.get(key) is not None:
+            fail(what=what, expected=expected, got=str(trace[key]), hint=said)
     if not trace["ok"]:
         fail(
             what=what,

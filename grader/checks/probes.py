@@ -163,11 +163,12 @@ def on_second_device(mod: Any, name: str, args: Sequence[Any], kwargs: dict[str,
     return {**trace, "real": getattr(mod, name)(*args, **kwargs)}
 
 
-# The worker's words of a device mismatch (grader/sandboxed/stand_in.py cannot import the
+# The worker's words of a device mismatch or refusal (grader/sandboxed/stand_in.py cannot import the
 # catalogue): templates that judge's text() matches the shown mismatch against
 DEVICE_MISMATCHES = (
     N_("{0} on tensors of {1} and one of shape {2} on {3}"),
     N_("a copy of values of {0} into a tensor on {1} (a buffer created without device=)"),
+    N_("{0} on a tensor of shape {1} that torch made without its values: {2} cannot compute it exactly"),
     N_("the second device"),
 )
 

@@ -18,7 +18,7 @@ from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode, return_and_correct_aliasing
 from torch.utils._pytree import tree_flatten, tree_map
 
-from grader.sandboxed import gpu_face, guarded, plain
+from grader.sandboxed import gpu_face, guarded, index_data, plain
 from grader.sandboxed.plain import to_plain
 
 # What graded code sees of the second device is a GPU's name, ``cuda:0`` (``x.device``,
@@ -35,6 +35,11 @@ _INDEX_OPS = {"index", "index_put", "index_put_", "_index_put_impl_"}
 
 class DeviceMismatch(RuntimeError):
     """An op mixed tensors of the second device with CPU tensors (CUDA would refuse it)."""
+
+
+class Inexact(RuntimeError):
+    """An op the stand-in cannot compute exactly: one of its tensors has no data (``meta``, made
+    by torch's C++ below the dispatcher on the device the second device's tensors report)."""
 
 
 class OnSecondDevice(torch.Tensor):
@@ -97,6 +102,11 @@ def _unwrap(t: Any) -> Any:
     return t.cpu_data if isinstance(t, OnSecondDevice) else t
 
 
+def _on_the_cpu(value: Any) -> Any:
+    """``value`` (nested lists, tuples, dicts) with the second device's tensors as their CPU data."""
+    return tree_map(_unwrap, value)
+
+
 def _wrap(t: Any) -> Any:
     return OnSecondDevice(t) if isinstance(t, torch.Tensor) and not isinstance(t, OnSecondDevice) else t
 
@@ -131,11 +141,26 @@ def _check_same_device(name: str, args: Sequence[Any], flat: list[Any]) -> None:
             )
 
 
+def _tagged(name: str, flat: list[Any]) -> bool:
+    """Whether a tensor of the second device is among ``flat``; :class:`Inexact` where a tensor
+    without data is (its values would be whatever memory held: refused, never computed)."""
+    tagged = False
+    for t in flat:
+        if isinstance(t, OnSecondDevice):
+            tagged = True
+        elif isinstance(t, torch.Tensor) and t.is_meta:
+            raise Inexact(
+                f"{name} on a tensor of shape {tuple(t.shape)} that torch made without its values: "
+                f"{SECOND_DEVICE_NAME} cannot compute it exactly"
+            )
+    return tagged
+
+
 def _dispatch(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
     name = str(func.overloadpacket.__name__)
     creates = _is_second(kwargs.get("device"))  # torch.zeros(..., device=x.device), .to(x.device)
     flat, _ = tree_flatten((args, kwargs))
-    tagged = any(isinstance(t, OnSecondDevice) for t in flat)
+    tagged = _tagged(name, flat)
     if not (tagged or creates):
         return func(*args, **kwargs)
     if not creates:
@@ -194,6 +219,9 @@ def _shown(func: Any, args: Sequence[Any]) -> tuple[bool, Any]:
 _PIN = (torch.Tensor.pin_memory, torch._C.TensorBase.pin_memory)
 _IS_PINNED = (torch.Tensor.is_pinned, torch._C.TensorBase.is_pinned)
 _NEW_TENSOR = (torch.Tensor.new_tensor, torch._C.TensorBase.new_tensor)
+_NEW = (torch.Tensor.new, torch._C.TensorBase.new)
+_INDEXING = (torch.Tensor.__getitem__, torch.Tensor.__setitem__)
+_FROM_DATA = (torch.tensor, torch.as_tensor, torch.asarray)
 
 
 def _faced(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> tuple[bool, Any]:
@@ -216,10 +244,17 @@ def _faced(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> tuple[bool
     if func in _NEW_TENSOR and second:
         device = kwargs.get("device")
         kept = {k: v for k, v in kwargs.items() if k not in ("device", "requires_grad")}
-        made = torch.tensor(tree_map(_unwrap, args[1]), **{"dtype": args[0].dtype, **kept})
+        made = torch.tensor(_on_the_cpu(args[1]), **{"dtype": args[0].dtype, **kept})
         made = _wrap(made) if device is None or _is_second(device) else made.to(device)
         return True, made.requires_grad_(bool(kwargs.get("requires_grad", False)))
+    if func in _NEW and second and len(args) == 2 and not kwargs and _is_data(args[1]):
+        return True, _wrap(func(args[0].cpu_data, _on_the_cpu(args[1])))  # x.new([1, 2])
     return False, None
+
+
+def _is_data(value: Any) -> bool:
+    """A sequence of values (``x.new([1.0, 2.0])``), not sizes (``x.new(torch.Size([2]))``)."""
+    return isinstance(value, (list, tuple, range)) and not isinstance(value, torch.Size)
 
 
 class _SecondDeviceFactories(TorchFunctionMode):
@@ -240,17 +275,22 @@ class _SecondDeviceFactories(TorchFunctionMode):
             shown, answer = _faced(func, args, kwargs)
         if shown:
             return answer
+        if func in _INDEXING and isinstance(args[0], OnSecondDevice):  # x[range(n), y], x[[0, 2]] = v
+            args = (args[0], index_data.on_the_cpu(args[1], _on_the_cpu), *args[2:])
         if func is torch.Tensor.cuda or func is torch._C.TensorBase.cuda:
             func, args, kwargs = torch.Tensor.to, (args[0], _UNDERNEATH), {}
         args = tuple(_underneath(a) for a in args)
         kwargs = {k: _underneath(v) if k == "device" else v for k, v in kwargs.items()}
         if kwargs.get("pin_memory"):  # torch.empty(..., pin_memory=True): a GPU's pinned memory
             return gpu_face.pin(func(*args, **{**kwargs, "pin_memory": False}))
-        if func in (torch.tensor, torch.as_tensor) and args and not isinstance(args[0], torch.Tensor):
-            data = tree_map(_unwrap, args)  # torch.tensor([x[0], x[1]]): values read on the CPU
+        if func in _FROM_DATA and args and not isinstance(args[0], torch.Tensor):
+            data = _on_the_cpu(args)  # torch.tensor([x[0], x[1]]): values read on the CPU
             if not _is_second(kwargs.get("device")):
                 return func(*data, **kwargs)
-            return _wrap(func(*data, **{**kwargs, "device": "cpu"}))
+            made = func(*data, **{**kwargs, "device": "cpu"})
+            if func is not torch.tensor:  # as_tensor(array, device=...) copies to a GPU: no alias kept
+                made = made.detach().clone().requires_grad_(made.requires_grad)
+            return _wrap(made)
         if func in _READ_ON_THE_DATA and args and isinstance(args[0], OnSecondDevice):
             return func(args[0].cpu_data, *args[1:], **kwargs)
         if func is torch.Tensor.numpy and isinstance(args[0], OnSecondDevice):
@@ -317,6 +357,8 @@ def device_trace(call: Callable[[], Any]) -> dict[str, Any]:
         raise
     except DeviceMismatch as exc:
         return {"ok": False, "mismatch": str(exc)}
+    except Inexact as exc:
+        return {"ok": False, "refused": str(exc)}
     except (RuntimeError, TypeError, ValueError, IndexError) as exc:
         text = str(exc).splitlines()[0] if str(exc) else ""
         if "same device" in text or "expected device" in text or "is not on the expected device" in text:
