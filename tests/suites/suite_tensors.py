@@ -72,6 +72,8 @@ OFF_LIMITS = {
         "matrix_norm": "torch.linalg.matrix_norm",
         **_CDIST,
         "pairwise_distance": "F.pairwise_distance",
+        "dist": "torch.dist",
+        "_foreach_norm": "torch._foreach_norm",
     },
 }
 
