@@ -45,6 +45,7 @@ class Written:
     exercise: str
     name: str
     line: int
+    file: str = ""  # a helper file of the submission's; empty: the topic's own
 
 
 @dataclass(frozen=True)
@@ -157,10 +158,25 @@ def written(
     return {} if read is None else written_in(*read, rules)
 
 
-def written_in(
-    tree: ast.Module, reached: Mapping[str, list[ast.AST]], rules: Mapping[str, tuple[_Rule, ...]]
+def written_in_files(
+    sources: Mapping[str, str], own: str, rules: Mapping[str, tuple[_Rule, ...]], exercises: Collection[str]
 ) -> dict[str, Written]:
-    """:func:`written` on a reading already made (:func:`subset_charge.reachable`)."""
+    """:func:`written` on the topic's file ``own`` among the submission's ``sources`` (by file
+    name), the helper files' functions it calls read too."""
+    read = reachable(sources[own], rules, exercises) if rules and own in sources else None
+    return {} if read is None else written_in(*read, rules, helpers=sources)
+
+
+def written_in(
+    tree: ast.Module,
+    reached: Mapping[str, list[ast.AST]],
+    rules: Mapping[str, tuple[_Rule, ...]],
+    helpers: Mapping[str, str] | None = None,
+    depth: int = 0,
+) -> dict[str, Written]:
+    """:func:`written` on a reading already made (:func:`subset_charge.reachable`); ``helpers``:
+    the submission's files by name, whose functions the reachable code calls are read for the
+    exercise's twins as well (:func:`_in_helpers`)."""
     found: dict[str, Written] = {}
     scopes, up = subset_scopes.of_tree(tree), parsed.parents(tree)
     if scopes is None:  # never read: the runtime backstop decides
@@ -179,7 +195,43 @@ def written_in(
         if hits:
             line, node = min(hits, key=lambda hit: hit[0])
             found[exercise] = Written(exercise, _text(node), line)
+        elif helpers and depth < _HELPER_DEPTH:
+            found |= _in_helpers(exercise, nodes, scopes, rules[exercise], helpers, depth)
     return found
+
+
+_HELPER_DEPTH = 4  # helper files read through helper files
+
+
+def _in_helpers(
+    exercise: str,
+    nodes: list[ast.AST],
+    scopes: Scopes,
+    rules: tuple[_Rule, ...],
+    helpers: Mapping[str, str],
+    depth: int,
+) -> dict[str, Written]:
+    """The first twin of ``exercise`` in the functions of the submission's helper files that
+    its reachable code names (``from helper import f``, ``helper.f``), read with their own
+    reachable code."""
+    named = {
+        path
+        for node in nodes
+        if isinstance(node, (ast.Name, ast.Attribute))
+        for path in _paths(scopes.meanings(node))
+    }
+    for path in sorted(named):
+        module, _, name = path.partition(".")
+        file = f"{module}.py"
+        if not name or "." in name or file not in helpers:
+            continue
+        read = reachable(helpers[file], [name], [name])
+        if read is None:
+            continue
+        inner = written_in(read[0], read[1], {name: rules}, helpers, depth + 1).get(name)
+        if inner is not None:
+            return {exercise: Written(exercise, inner.name, inner.line, inner.file or file)}
+    return {}
 
 
 def _owners(tree: ast.Module, ruled: set[str]) -> dict[int, str]:
@@ -210,7 +262,8 @@ def charge(result: TopicResult, found: Mapping[str, Written], file: str) -> None
         if not hits:
             continue
         hit = hits[0]
-        got = _("%(twin)s written in %(where)s") % {"twin": hit.name, "where": f"{file}, line {hit.line}"}
+        where = f"{hit.file or file}, line {hit.line}"
+        got = _("%(twin)s written in %(where)s") % {"twin": hit.name, "where": where}
         said = worded(hit.exercise, N_("a hand-written computation"), got) + hinted(_(TWIN_HINT))
         if test.status == "timeout" and len(test.exercises) == 1:
             test.cause = TWIN

@@ -375,8 +375,10 @@ def test_a_twin_reached_by_a_computed_name_earns_nothing(tmp_path, topic):
 @pytest.mark.e2e
 def test_a_twin_installed_from_a_helper_file_earns_nothing(tmp_path):
     """A helper file no exercise calls puts entropy on the topic's module, computed by
-    torch.distributions (seen: full points)."""
-    (tmp_path / "losses.py").write_text(solution("losses") + "\n\nimport helper  # noqa: E402\n")
+    torch.distributions, over a stub (seen: 1.5 of 8.5 points); the helper's own file calls it
+    from entropy the same way."""
+    stub = "\n\ndef entropy(p):\n    raise NotImplementedError\n"
+    (tmp_path / "losses.py").write_text(solution("losses") + stub + "\n\nimport helper  # noqa: E402\n")
     (tmp_path / "helper.py").write_text(
         "import torch\n\nimport losses\n\n\ndef _entropy(p):\n"
         "    return torch.distributions.Categorical(probs=p).entropy()\n\n\n"
@@ -386,3 +388,20 @@ def test_a_twin_installed_from_a_helper_file_earns_nothing(tmp_path):
     assert done.returncode in (0, 1), done.stderr[-2000:]
     got = {e["name"]: e for e in json.loads(done.stdout)["topics"][0]["exercises"]}
     assert got["entropy"]["points"] == 0.0, got["entropy"]
+
+
+@pytest.mark.unit
+def test_a_helper_files_code_an_exercise_calls_is_read_for_its_twin(tmp_path):
+    """entropy calls a function of the submission's helper file that computes it with
+    torch.distributions: charged as if written in the topic's file."""
+    source = solution("losses") + "\n\nfrom helper import plogp\n\n\ndef entropy(p):\n    return plogp(p)\n"
+    (tmp_path / "losses.py").write_text(source)
+    (tmp_path / "helper.py").write_text(
+        "import torch\n\n\ndef plogp(p):\n    return torch.distributions.Categorical(probs=p).entropy()\n"
+    )
+    from grader.engine import subset
+
+    found = subset_twins.written_in_files(
+        subset.sources_of(tmp_path, "losses", False), "losses.py", rules("losses"), exercises("losses")
+    )
+    assert found.get("entropy") is not None and found["entropy"].file == "helper.py", found
