@@ -21,6 +21,7 @@ reads one in milliseconds, and answers an unresolved value with ``Uninferable`` 
 from __future__ import annotations
 
 import ast
+import collections
 import functools
 import symtable
 from collections import OrderedDict
@@ -82,7 +83,7 @@ class Scopes:
         self.last_plain: dict[str, int] = {}  # a module-level name -> its last unconditional binding
         self._memo: dict[tuple[int, int], frozenset[Meaning]] = {}
         self._busy: set[tuple[int, int]] = set()
-        self._pending: dict[int, list[symtable.SymbolTable]] = {}
+        self._pending: dict[int, dict[tuple[str, int], collections.deque[symtable.SymbolTable]]] = {}
         top = symtable.symtable(source, "<submission>", "exec")
         self.tables[tree] = top
         self._order = 0
@@ -116,12 +117,14 @@ class Scopes:
 
     def _child_table(self, table: symtable.SymbolTable, node: ast.AST) -> symtable.SymbolTable | None:
         """The compiler's table of the scope ``node`` opens (by name and line, in order)."""
+        if id(table) not in self._pending:
+            pending: dict[tuple[str, int], collections.deque[symtable.SymbolTable]] = {}
+            for child in table.get_children():
+                pending.setdefault((child.get_name(), child.get_lineno()), collections.deque()).append(child)
+            self._pending[id(table)] = pending
         name = getattr(node, "name", None) or _TABLE_NAMES.get(type(node), "")
-        pending = self._pending.setdefault(id(table), list(table.get_children()))
-        for i, child in enumerate(pending):
-            if child.get_name() == name and child.get_lineno() == getattr(node, "lineno", -1):
-                return pending.pop(i)
-        return None
+        found = self._pending[id(table)].get((name, getattr(node, "lineno", -1)))
+        return found.popleft() if found else None
 
     def _open(
         self, node: ast.AST, scope: ast.AST, table: symtable.SymbolTable
