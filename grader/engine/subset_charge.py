@@ -6,9 +6,11 @@ The module's top-level statements (those that share a line taken together) form 
 names they bind and read: a function or class reads the module-level names its body and nested
 scopes read (the compiler's own symbol table, :mod:`symtable`, so a local of the same name is not
 read), a statement binds what it assigns, defines or imports, and what it changes by assigning to
-an attribute or an item (``torch.allclose = ...`` changes ``torch``). A refused line taints its
+an attribute or an item (``torch.allclose = ...`` changes torch's package: every name bound into
+it reads it, ``F`` as well as ``torch``, by the dotted paths they read). A refused line taints its
 statement, and whatever reads a name a tainted statement binds is tainted too (a refused statement
-also binds the names the module reads and nothing binds: ``globals()["helper"] = ...``). The
+also binds the names the module reads and nothing binds, ``globals()["helper"] = ...``, but not a
+builtin's or a module dunder's such as ``__file__``, which nothing binds). The
 exercises the refusals cost are the tainted ones; an exercise reaches a refused line when the
 statements it reads, transitively, hold it. Every tainted statement is replaced on its own lines (the line numbers
 kept): a function or class by a stand-in that raises when called, any other statement by
@@ -131,8 +133,8 @@ def _module_scope(unit: Unit, imported: set[str], paths: dict[str, str]) -> None
             imported |= bound
         elif isinstance(node, (ast.Attribute, ast.Subscript)) and not isinstance(node.ctx, ast.Load):
             changed = _changed_root(node)
-            if changed in paths and isinstance(node, ast.Attribute):  # torch.x.y = ...: that member
-                unit.binds.add(PATH + ".".join([paths[changed], *chain(node)[1]]))
+            if changed in paths:  # torch.x.y = ...: the package, for every name bound into it
+                unit.binds.add(PATH + paths[changed].split(".")[0])
             elif changed:
                 unit.binds.add(changed)
         elif named := _handler_or_pattern_name(node):
