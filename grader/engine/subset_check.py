@@ -1,18 +1,13 @@
-"""One module's source against the allow-list of :mod:`grader.engine.subset_rules`: where it
-leaves the graded subset of Python (:mod:`grader.engine.subset` says why the subset, and checks a
-submission's files with this).
-
+"""One module's source against the allow-list of :mod:`grader.engine.subset_rules`: where it leaves
+the graded subset (:mod:`grader.engine.subset` says why, and checks a submission's files with this).
 Two passes over the tree parsed once (:mod:`grader.engine.parsed`): the names the module imports,
-binds and defines, then every import, name, attribute chain, call, definition and pattern.
-"""
+binds and defines, then every import, name, attribute chain, call, definition and pattern."""
 
 from __future__ import annotations
 
 import ast
 import builtins
 import functools
-import re
-import string
 from dataclasses import dataclass
 
 from grader.engine import parsed
@@ -25,6 +20,7 @@ from grader.engine.subset_shapes import (
     dotted_name,
     dunder,
     first_is_self,
+    format_fields,
     holds_refused,
     makes_a_class,
     named,
@@ -41,6 +37,7 @@ NOT_ALLOWED = "is not allowed in graded code"  # what every refusal's message sa
 REFUSED = N_("%(what)s is not allowed in graded code")  # the same, as the learner's language words it
 NOT_METACLASS = "used but as a class statement's metaclass"
 METACLASS_INSTEAD = N_("write class Name(metaclass=abc.ABCMeta), or subclass abc.ABC")
+INSTALL = "define the function in its own file, and import it where you use it"
 MISSING_INSTEAD = N_("check the module's name (torch, numpy, math and the modules the exercise names)")
 
 
@@ -331,11 +328,8 @@ class _Check(ast.NodeVisitor):
         if members and members[0] in self.facts.local[module]:
             self.refuse(node, f"{module}.{members[0]}", f"import {members[0]} yourself")
         if members and isinstance(node.ctx, (ast.Store, ast.Del)):  # a helper installing an exercise
-            self.refuse(
-                node,
-                f"{'.'.join([module, *members])} = ... (changes a module for every caller)",
-                "define the function in its own file, and import it where you use it",
-            )
+            what = f"{'.'.join([module, *members])} = ... (changes a module for every caller)"
+            self.refuse(node, what, INSTALL)
         for at in range(1, len(members)):
             self.one_attribute(node, ast.Name(module), members, at, call)
 
@@ -421,7 +415,8 @@ class _Check(ast.NodeVisitor):
                 node, f"{dotted} with more than {rules.ARITY[dotted]} argument", "pass only the function"
             )
         self.keywords(node)
-        self.format_fields(node)
+        for attr in format_fields(node, rules.DUNDER_READ, rules.FRAME_ATTRIBUTES):
+            self.refuse(node, f"a format field reading .{attr}", "format the values themselves")
         if dotted in rules.POSITIONAL and (
             len(node.args) > rules.POSITIONAL[dotted][0]
             or any(k.arg is None for k in node.keywords)
@@ -434,21 +429,6 @@ class _Check(ast.NodeVisitor):
             )
         for arg in [*node.args, *node.keywords]:
             self.visit(arg)
-
-    def format_fields(self, node: ast.Call) -> None:
-        """``"{0.__globals__}".format(fn)``: a format field reads attributes by name, as getattr
-        would; one the rules for attributes refuse is refused here too."""
-        func = node.func
-        if not (
-            isinstance(func, ast.Attribute)
-            and func.attr in ("format", "format_map")
-            and isinstance(func.value, ast.Constant)
-            and isinstance(func.value.value, str)
-        ):
-            return
-        for attr in _format_attributes(func.value.value):
-            if (dunder(attr) and attr not in rules.DUNDER_READ) or attr in rules.FRAME_ATTRIBUTES:
-                self.refuse(node, f"a format field reading .{attr}", "format the values themselves")
 
     def keywords(self, node: ast.Call) -> None:
         for keyword in node.keywords:
@@ -587,21 +567,6 @@ class _Check(ast.NodeVisitor):
 
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
-
-
-def _format_attributes(text: str, depth: int = 0) -> list[str]:
-    """The attributes the fields of the format string ``text`` read (``{0.a.b}``: a, b), nested
-    specs too; a string that is no format string reads none (``format`` raises on it)."""
-    try:
-        parts = list(string.Formatter().parse(text))
-    except ValueError:
-        return []
-    found = []
-    for _literal, field, spec, _conversion in parts:
-        found += re.findall(r"\.(\w+)", field or "")
-        if spec and depth < 2:
-            found += _format_attributes(spec, depth + 1)
-    return found
 
 
 def node_refusals(tree: ast.AST, line: int | None = None) -> list[Refusal]:

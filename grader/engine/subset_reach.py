@@ -21,10 +21,23 @@ from __future__ import annotations
 
 import ast
 import collections
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
+from typing import Protocol
 
 from grader.engine import parsed
-from grader.engine.subset_scopes import PLAIN_BASES, Meaning, OwnClass, Scopes
+from grader.engine.subset_binds import Meaning
+from grader.engine.subset_scopes import PLAIN_BASES, OwnClass, Scopes
+
+
+class Unit(Protocol):
+    """A top-level statement of the module (``grader.engine.subset_charge.Unit``)."""
+
+    nodes: list[ast.stmt]
+    binds: set[str]  # the module-level names it binds
+
+    @property
+    def definition(self) -> ast.FunctionDef | ast.ClassDef | None: ...
+
 
 _TICK = 512  # pieces between two looks at the clock
 
@@ -32,7 +45,7 @@ _TICK = 512  # pieces between two looks at the clock
 class Pieces:
     """The module cut in pieces, and what each reaches (:meth:`reached`)."""
 
-    def __init__(self, scopes: Scopes, units: list, clock: parsed.Clock | None = None) -> None:
+    def __init__(self, scopes: Scopes, units: Sequence[Unit], clock: parsed.Clock | None = None) -> None:
         self.scopes = scopes
         self.units = units  # grader.engine.subset_charge.Unit, in line order
         self.clock = clock
@@ -49,12 +62,12 @@ class Pieces:
                 self.binders[name].append(i)
             self.of_unit.append(self._cut(unit))
 
-    def _cut(self, unit) -> list[int]:  # type: ignore[no-untyped-def]
+    def _cut(self, unit: Unit) -> list[int]:
         node = unit.definition
         if not isinstance(node, ast.ClassDef):
             return [self._piece(list(unit.nodes))]
         methods = [s for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
-        shell = [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]
+        shell: list[ast.AST] = [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]
         shell += [s for s in node.body if s not in methods]
         pieces = [self._piece(shell, head=node)]
         self.shell_of[node] = pieces[0]
@@ -188,7 +201,7 @@ def _computed_name(call: ast.Call) -> bool:
 
 
 def reached(
-    scopes: Scopes, units: list, exercises: Collection[str], clock: parsed.Clock | None
+    scopes: Scopes, units: Sequence[Unit], exercises: Collection[str], clock: parsed.Clock | None
 ) -> dict[str, list[ast.AST]]:
     """{exercise: the nodes of its reachable code} for each of ``exercises``."""
     pieces = Pieces(scopes, units, clock)

@@ -29,30 +29,34 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from grader.engine import parsed
+from grader.engine.subset_binds import (
+    COMPREHENSIONS,
+    FUNCTIONS,
+    OWN,
+    UNKNOWN,
+    Meaning,
+    Value,
+    argument_passed,
+    arguments,
+    as_attribute,
+    assigned,
+    bindings,
+    declared_global,
+    decorated,
+    default_of,
+    literal_name,
+    lookup,
+    named_call,
+    own_nodes,
+    parts,
+    static,
+)
 
-FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
-COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _TABLE_NAMES = {ast.ListComp: "listcomp", ast.SetComp: "setcomp", ast.DictComp: "dictcomp"}
 _TABLE_NAMES |= {ast.GeneratorExp: "genexpr", ast.Lambda: "lambda"}
 # Bases under which a class of the learner's stays plain: nothing but its own code answers for it.
 PLAIN_BASES = frozenset({"typing.NamedTuple", "typing.Generic", "typing.Protocol", "abc.ABC"})
 _DEPTH = 40  # nested resolutions (a value through a value...) before a value is UNKNOWN
-
-
-@dataclass(frozen=True)
-class Meaning:
-    """What an expression denotes: ``path`` (an imported module or a member reached from one:
-    ``torch.nn.functional.relu``), ``class`` / ``instance`` (of the learner's class ``node``),
-    ``function`` (the learner's ``node``), ``own`` (an attribute of the learner's that no import
-    names), ``builtin`` (``path``) or ``unknown``."""
-
-    kind: str
-    path: str = ""
-    node: ast.AST | None = field(default=None, compare=True, hash=True)
-
-
-UNKNOWN = Meaning("unknown")
-OWN = Meaning("own")
 
 
 @dataclass
@@ -61,7 +65,7 @@ class OwnClass:
 
     node: ast.AST
     name: str
-    values: dict[str, list[tuple[ast.AST, ast.AST]]]  # attr -> [(value or def, the scope it is read in)]
+    values: dict[str, list[tuple[Value, ast.AST]]]  # attr -> [(value or def, the scope it is read in)]
     bases: list[tuple[ast.expr, ast.AST]]  # (base, the scope it is read in)
     methods: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]] = field(default_factory=dict)
 
@@ -77,7 +81,7 @@ class Scopes:
         self.scope_of: dict[ast.AST, ast.AST] = {}  # node -> the scope node it is read in
         self.tables: dict[ast.AST, symtable.SymbolTable] = {}
         self.enclosing: dict[ast.AST, ast.AST] = {}  # scope node -> the scope around it
-        self.binds: dict[tuple[ast.AST, str], list[tuple[ast.AST, ast.AST, int]]] = {}
+        self.binds: dict[tuple[ast.AST, str], list[tuple[Value, ast.AST, int]]] = {}
         self.classes: dict[ast.AST, OwnClass] = {}
         self.method_class: dict[ast.AST, ast.ClassDef] = {}  # a method -> its class statement
         self.last_plain: dict[str, int] = {}  # a module-level name -> its last unconditional binding
@@ -106,9 +110,9 @@ class Scopes:
             self._bind(node, scope, table)
             conditional = isinstance(node, (ast.If, ast.For, ast.While, ast.Try, ast.With, ast.Match))
             if plain and not conditional and isinstance(node, ast.stmt):  # a top-level statement
-                self.last_plain.update({name: self._order for name, _ in _bindings(node)})
+                self.last_plain.update({name: self._order for name, _ in bindings(node)})
             if isinstance(node, (*FUNCTIONS, ast.ClassDef, *COMPREHENSIONS)):
-                outer, _inner = _parts(node)
+                outer, _inner = parts(node)
                 stack.append((True, node, scope, table, False))
                 stack += [(False, part, scope, table, False) for part in reversed(outer)]
                 continue
@@ -130,7 +134,7 @@ class Scopes:
         self, node: ast.AST, scope: ast.AST, table: symtable.SymbolTable
     ) -> list[tuple[bool, ast.AST, ast.AST, symtable.SymbolTable, bool]]:
         """The steps that read the inside of the scope ``node`` opens."""
-        _outer, inner = _parts(node)
+        _outer, inner = parts(node)
         child = self._child_table(table, node)
         if child is None:  # not a scope of the compiler's (a newer Python inlines comprehensions)
             return [(False, part, scope, table, False) for part in reversed(inner)]
@@ -150,18 +154,18 @@ class Scopes:
                 self._self_attributes(stmt, own)
             elif isinstance(stmt, ast.ClassDef):
                 own.values.setdefault(stmt.name, []).append((stmt, node))
-            for target, value in _assigned(stmt):
+            for target, value in assigned(stmt):
                 if isinstance(target, ast.Name):
                     own.values.setdefault(target.id, []).append((value or target, node))
         self.classes[node] = own
 
     def _self_attributes(self, method: ast.FunctionDef | ast.AsyncFunctionDef, own: OwnClass) -> None:
         """``self.x = value`` in a method: x is the instance's own, bound to value."""
-        if not method.args.args or _static(method):
+        if not method.args.args or static(method):
             return
         me = method.args.args[0].arg
         for stmt in ast.walk(method):
-            for target, value in _assigned(stmt):
+            for target, value in assigned(stmt):
                 if (
                     isinstance(target, ast.Attribute)
                     and isinstance(target.value, ast.Name)
@@ -170,15 +174,17 @@ class Scopes:
                     own.values.setdefault(target.attr, []).append((value or target, method))
 
     def _bind(self, node: ast.AST, scope: ast.AST, table: symtable.SymbolTable) -> None:
-        for name, value in _bindings(node):
+        for name, value in bindings(node):
             where = scope
-            if scope is not self.tree and _declared_global(table, name):
+            if scope is not self.tree and declared_global(table, name):
                 where = self.tree
             self.binds.setdefault((where, name), []).append((value, scope, self._order))
 
     # -- what expressions denote -------------------------------------------------------------
-    def meanings(self, node: ast.AST, scope: ast.AST | None = None, depth: int = 0) -> frozenset[Meaning]:
+    def meanings(self, node: Value, scope: ast.AST | None = None, depth: int = 0) -> frozenset[Meaning]:
         """What ``node`` (read in ``scope``, by default where it stands) may denote."""
+        if isinstance(node, Meaning):
+            return frozenset({node})
         scope = self.scope_of.get(node, self.tree) if scope is None else scope
         key = (id(node), id(scope))
         if key in self._memo:
@@ -193,7 +199,7 @@ class Scopes:
         self._memo[key] = found
         return found
 
-    def _meanings(self, node: ast.AST, scope: ast.AST, depth: int) -> Iterator[Meaning]:
+    def _meanings(self, node: Value, scope: ast.AST, depth: int) -> Iterator[Meaning]:
         if isinstance(node, Meaning):
             yield node
         elif isinstance(node, ast.Name):
@@ -220,12 +226,12 @@ class Scopes:
     def name(self, name: str, scope: ast.AST, depth: int) -> Iterator[Meaning]:
         """What ``name`` read in ``scope`` may denote."""
         table = self.tables.get(scope)
-        symbol = _lookup(table, name)
+        symbol = lookup(table, name)
         if symbol is not None and symbol.is_parameter():
             yield from self._parameter(name, scope, depth)
             return
         if symbol is not None and (symbol.is_local() or symbol.is_imported()) and scope is not self.tree:
-            if not _declared_global(table, name):
+            if not declared_global(table, name):
                 yield from self._bound(scope, name, depth)
                 return
         if symbol is not None and symbol.is_free():
@@ -244,7 +250,7 @@ class Scopes:
         while True:
             if scope is self.tree:
                 return True
-            symbol = _lookup(self.tables.get(scope), node.id)
+            symbol = lookup(self.tables.get(scope), node.id)
             if symbol is None or symbol.is_global() or symbol.is_declared_global():
                 return True
             if not symbol.is_free():
@@ -276,17 +282,17 @@ class Scopes:
         if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
             cls = self.method_class.get(scope)
             first = scope.args.args[0].arg if scope.args.args else None
-            if cls is not None and name == first and not _static(scope):
-                yield Meaning("class" if _decorated(scope, "classmethod") else "instance", node=cls)
+            if cls is not None and name == first and not static(scope):
+                yield Meaning("class" if decorated(scope, "classmethod") else "instance", node=cls)
                 return
-            arg = next((a for a in _arguments(scope.args) if a.arg == name), None)
+            arg = next((a for a in arguments(scope.args) if a.arg == name), None)
             if arg is not None and arg.annotation is not None:
                 named = self.meanings(arg.annotation, self.enclosing.get(scope, self.tree), depth)
                 own = [Meaning("instance", node=m.node) for m in named if m.kind == "class"]
                 if own:
                     yield from own
                     return
-            if cls is None or _static(scope):
+            if cls is None or static(scope):
                 yield from self._passed(scope, name, depth)
                 return
         yield UNKNOWN
@@ -302,9 +308,9 @@ class Scopes:
             return
         params = [a.arg for a in [*function.args.posonlyargs, *function.args.args]]
         for call, offset in callers[function]:
-            value = _argument(call, params, name, offset)
+            value = argument_passed(call, params, name, offset)
             if value is None:
-                default = _default(function, name)
+                default = default_of(function, name)
                 if default is None:
                     yield UNKNOWN
                     continue
@@ -343,14 +349,11 @@ class Scopes:
             if not functions:
                 continue
             parent = parents.get(node)
-            called = isinstance(parent, ast.Call) and parent.func is node
             if (
-                not called
+                not isinstance(parent, ast.Call)
+                or parent.func is not node
                 or any(isinstance(a, ast.Starred) for a in parent.args)
-                or any(  # type: ignore[union-attr]
-                    k.arg is None
-                    for k in parent.keywords  # type: ignore[union-attr]
-                )
+                or any(k.arg is None for k in parent.keywords)
             ):
                 self._escaped.update(functions)
                 continue
@@ -358,12 +361,12 @@ class Scopes:
                 m.kind == "instance" for m in self.meanings(node.value)
             )
             for function in functions:
-                found.setdefault(function, []).append((parent, 1 if bound else 0))  # type: ignore[arg-type]
+                found.setdefault(function, []).append((parent, 1 if bound else 0))
         return found
 
     def _called(self, call: ast.Call, scope: ast.AST, depth: int) -> Iterator[Meaning]:
-        if _named_call(call, "getattr") and _literal_name(call):
-            yield from self.meanings(_as_attribute(call), scope, depth)
+        if named_call(call, "getattr") and literal_name(call):
+            yield from self.meanings(as_attribute(call), scope, depth)
             return
         for func in self.meanings(call.func, scope, depth):
             if func.kind == "class":
@@ -384,7 +387,7 @@ class Scopes:
             if own:
                 yield from own
                 return
-        returns = [n for n in _own_nodes(function) if isinstance(n, ast.Return)]
+        returns = [n for n in own_nodes(function) if isinstance(n, ast.Return)]
         if not returns or any(r.value is None for r in returns):
             yield UNKNOWN
         for r in returns:
@@ -403,7 +406,7 @@ class Scopes:
                     item = item.elts[0] if isinstance(item, ast.Tuple) and item.elts else item
                     if isinstance(item, ast.Constant) and isinstance(item.value, str):
                         names.append(item.value)
-            values: dict[str, list[tuple[ast.AST, ast.AST]]] = {n: [(UNKNOWN, self.tree)] for n in names}  # type: ignore[list-item]
+            values: dict[str, list[tuple[Value, ast.AST]]] = {n: [(UNKNOWN, self.tree)] for n in names}
             self.classes[call] = OwnClass(call, "namedtuple", values, [])
         return call
 
@@ -451,165 +454,6 @@ class Scopes:
 
     def methods_named(self, attr: str) -> list[ast.AST]:
         return [m for own in self.classes.values() for m in own.methods.get(attr, [])]
-
-
-def _parts(node: ast.AST) -> tuple[list[ast.AST], list[ast.AST]]:
-    """(the parts of a scope's node read where it stands, the parts read inside it)."""
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        outer = [*node.decorator_list, *node.args.defaults, *node.args.kw_defaults, node.returns]
-        outer += [a.annotation for a in _arguments(node.args)]
-        inner: list[ast.AST] = [node.args, *node.body]
-    elif isinstance(node, ast.Lambda):
-        outer, inner = [*node.args.defaults, *node.args.kw_defaults], [node.args, node.body]
-    elif isinstance(node, ast.ClassDef):
-        outer, inner = [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)], list(node.body)
-    else:
-        assert isinstance(node, COMPREHENSIONS)
-        first = node.generators[0]
-        outer = [first.iter]
-        inner = [first.target, *first.ifs, *node.generators[1:]]
-        inner += [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
-    return [p for p in outer if p is not None], [p for p in inner if p is not None]
-
-
-def _arguments(args: ast.arguments) -> list[ast.arg]:
-    return [*args.posonlyargs, *args.args, *args.kwonlyargs, *filter(None, (args.vararg, args.kwarg))]
-
-
-def _assigned(stmt: ast.AST) -> Iterator[tuple[ast.expr, ast.expr | None]]:
-    """(target, value) of an assignment statement; value None where it is not one expression."""
-    if isinstance(stmt, ast.Assign):
-        for target in stmt.targets:
-            yield from _unpacked(target, stmt.value)
-    elif isinstance(stmt, ast.AnnAssign):
-        yield stmt.target, stmt.value
-    elif isinstance(stmt, ast.AugAssign):
-        yield stmt.target, None
-
-
-def _unpacked(target: ast.expr, value: ast.expr | None) -> Iterator[tuple[ast.expr, ast.expr | None]]:
-    if isinstance(target, (ast.Tuple, ast.List)):
-        values = value.elts if isinstance(value, (ast.Tuple, ast.List)) else None
-        same = values is not None and len(values) == len(target.elts)
-        for i, element in enumerate(target.elts):
-            element = element.value if isinstance(element, ast.Starred) else element
-            yield from _unpacked(element, values[i] if same and values is not None else None)
-    else:
-        yield target, value
-
-
-def _bindings(node: ast.AST) -> Iterator[tuple[str, ast.AST]]:
-    """(name, what it is bound to) for each name ``node`` binds where it stands."""
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        yield node.name, node
-    elif isinstance(node, (ast.Import, ast.ImportFrom)):
-        yield from _imported(node)
-    elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-        for target, value in _assigned(node):
-            if isinstance(target, ast.Name):
-                plain = value is not None and not isinstance(node, ast.AugAssign)
-                yield target.id, value if plain and value is not None else UNKNOWN
-    elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
-        yield node.target.id, node.value
-    else:
-        yield from ((name, UNKNOWN) for name in _other_names(node))
-
-
-def _imported(node: ast.Import | ast.ImportFrom) -> Iterator[tuple[str, ast.AST]]:
-    """``import a.b`` binds a to the module a, ``import a.b as c`` c to a.b, ``from m import n``
-    n to m.n (a relative import's to what the module cannot tell)."""
-    for alias in node.names:
-        if isinstance(node, ast.Import):
-            dotted = alias.name if alias.asname else alias.name.split(".")[0]
-            yield alias.asname or alias.name.split(".")[0], Meaning("path", dotted)
-        elif node.module and not node.level:
-            yield alias.asname or alias.name, Meaning("path", f"{node.module}.{alias.name}")
-        else:
-            yield alias.asname or alias.name, UNKNOWN
-
-
-def _other_names(node: ast.AST) -> Iterator[str]:
-    """The names a loop, a ``with``, an ``except`` or a pattern binds (to what it cannot tell)."""
-    if isinstance(node, (ast.For, ast.comprehension)):
-        yield from (n.id for n in ast.walk(node.target) if isinstance(n, ast.Name))
-    elif isinstance(node, ast.withitem) and node.optional_vars is not None:
-        yield from (n.id for n in ast.walk(node.optional_vars) if isinstance(n, ast.Name))
-    elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
-        yield node.name
-    elif isinstance(node, ast.MatchMapping) and node.rest:
-        yield node.rest
-
-
-def _argument(call: ast.Call, params: list[str], name: str, offset: int) -> ast.expr | None:
-    """The argument ``call`` passes as the parameter ``name`` (None: its default)."""
-    keyword = next((k.value for k in call.keywords if k.arg == name), None)
-    if keyword is not None:
-        return keyword
-    at = params.index(name) - offset if name in params else -1
-    return call.args[at] if 0 <= at < len(call.args) else None
-
-
-def _default(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> ast.expr | None:
-    positional = [*function.args.posonlyargs, *function.args.args]
-    defaults = dict(
-        zip(
-            [a.arg for a in positional[len(positional) - len(function.args.defaults) :]],
-            function.args.defaults,
-        )
-    )
-    defaults |= {
-        a.arg: d for a, d in zip(function.args.kwonlyargs, function.args.kw_defaults) if d is not None
-    }
-    return defaults.get(name)
-
-
-def _lookup(table: symtable.SymbolTable | None, name: str) -> symtable.Symbol | None:
-    if table is None:
-        return None
-    try:
-        return table.lookup(name)
-    except KeyError:
-        return None
-
-
-def _declared_global(table: symtable.SymbolTable, name: str) -> bool:
-    symbol = _lookup(table, name)
-    return symbol is not None and symbol.is_declared_global()
-
-
-def _decorated(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
-    return any(isinstance(d, ast.Name) and d.id == name for d in function.decorator_list)
-
-
-def _static(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    return _decorated(function, "staticmethod")
-
-
-def _named_call(call: ast.Call, name: str) -> bool:
-    return isinstance(call.func, ast.Name) and call.func.id == name
-
-
-def _literal_name(call: ast.Call) -> bool:
-    return (
-        len(call.args) >= 2 and isinstance(call.args[1], ast.Constant) and isinstance(call.args[1].value, str)
-    )
-
-
-def _as_attribute(call: ast.Call) -> ast.Attribute:
-    """``getattr(x, "name")`` as the attribute ``x.name`` it reads."""
-    name = call.args[1]
-    assert isinstance(name, ast.Constant)
-    return ast.Attribute(call.args[0], str(name.value), ast.Load(), lineno=call.lineno)
-
-
-def _own_nodes(function: ast.AST) -> Iterator[ast.AST]:
-    """The nodes of ``function``'s own body, not of the functions and classes it defines."""
-    stack = list(ast.iter_child_nodes(function))
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, (*FUNCTIONS, ast.ClassDef)):
-            stack += ast.iter_child_nodes(node)
 
 
 _CACHE: OrderedDict[int, tuple[ast.Module, Scopes]] = OrderedDict()

@@ -30,8 +30,9 @@ from grader.checks.exercises import TWIN
 from grader.checks.judge import TWIN_HINT, hinted, worded
 from grader.checks.scoring import TestResult, TopicResult
 from grader.engine import parsed, subset_scopes
+from grader.engine.subset_binds import Meaning
 from grader.engine.subset_charge import reachable
-from grader.engine.subset_scopes import Meaning, Scopes
+from grader.engine.subset_scopes import Scopes
 from grader.engine.subset_shapes import chain
 from grader.i18n import N_, _
 
@@ -242,9 +243,10 @@ def _owners(tree: ast.Module, ruled: set[str]) -> dict[int, str]:
     ``log_softmax`` for ``cross_entropy``)."""
     found: dict[int, str] = {}
     for stmt in tree.body:
-        names = {getattr(stmt, "name", None)} | {
-            t.id for t in getattr(stmt, "targets", []) if isinstance(t, ast.Name)
-        }
+        names = {t.id for t in getattr(stmt, "targets", []) if isinstance(t, ast.Name)}
+        names |= (
+            {stmt.name} if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else set()
+        )
         owner = next(iter(sorted(names & ruled)), None)
         if owner is not None:
             found |= {id(node): owner for node in ast.walk(stmt)}

@@ -40,7 +40,7 @@ ROUTES = {
         "    return functools.update_wrapper(w, fn, assigned=('__glo' + 'bals__',), updated=())\n"
     ),
     "operator.attrgetter": "import operator\ngrab = operator.attrgetter('__globals__')\n",
-    # an allowed spelling of a refused object: the member list decides by the object (issue 80)
+    # an allowed spelling of a refused object: the member list decides by the object
     "pathlib.attrgetter": "import pathlib\n\ngrab = pathlib.attrgetter('__glo' + 'bals__')\n",
     "from pathlib import attrgetter": "from pathlib import attrgetter\n\ngrab = attrgetter('__globals__')\n",
     "a format field's dunder": "def grab(fn):\n    return '{0.__globals__}'.format(fn)\n",

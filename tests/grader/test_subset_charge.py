@@ -376,7 +376,7 @@ def test_helpers_importing_each_other_are_charged_through_the_refused_one(tmp_pa
     assert "util.py, line 1" in verdict.refusal.what
 
 
-# -- the charge by bindings (issue 80) ----------------------------------------------------------
+# -- the charge by bindings ------------------------------------------------------------------------
 
 
 @pytest.mark.unit

@@ -127,7 +127,7 @@ def test_nothing_that_compiles_loads_or_spawns_is_allowed():
         "typing.get_type_hints",
     ]
     assert [m for m in refused if subset.member_problem(m) is None] == []
-    # vectorising transforms: allowed where a docstring allows broadcasting (issue 80)
+    # vectorising transforms: allowed where a docstring allows broadcasting
     assert [m for m in ("torch.vmap", "torch.func.vmap") if subset.member_problem(m)] == []
     for dotted in refused:
         module, name = dotted.rsplit(".", 1)

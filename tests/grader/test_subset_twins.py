@@ -168,7 +168,7 @@ NOT_CHARGED = {
         "def norms(x):\n    a = x.abs()\n    return a.sum(), (x * x).sum().sqrt()\n",
         "norms",
     ),
-    # names resolved by the learner's bindings, not by their spelling (issue 80)
+    # names resolved by the learner's bindings, not by their spelling
     "a NamedTuple field named like a twin": (
         "tensors",
         "matmul",
