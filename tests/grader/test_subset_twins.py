@@ -405,3 +405,19 @@ def test_a_helper_files_code_an_exercise_calls_is_read_for_its_twin(tmp_path):
         subset.sources_of(tmp_path, "losses", False), "losses.py", rules("losses"), exercises("losses")
     )
     assert found.get("entropy") is not None and found["entropy"].file == "helper.py", found
+
+
+@pytest.mark.e2e
+def test_the_twin_through_another_exercises_definition_earns_nothing(tmp_path):
+    """Graded: cross_entropy through the learner's log_softmax calling F.log_softmax (seen: 11 points)."""
+    snippet = (
+        "def log_softmax(x, dim=-1):\n    return F.log_softmax(x, dim)\n\n\n"
+        "def cross_entropy(logits, target):\n    logp = log_softmax(logits, 1)\n"
+        "    if target.dim() == 1:\n        return -logp.gather(1, target[:, None]).mean()\n"
+        "    return -(target * logp).sum(1).mean()\n"
+    )
+    (tmp_path / "losses.py").write_text(solution("losses") + "\n" + IMPORTS + "\n\n" + snippet)
+    done = run_grade(str(tmp_path), "--topic", "losses", "--format", "json", "-k", "cross_entropy")
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    got = {e["name"]: e for e in json.loads(done.stdout)["topics"][0]["exercises"]}
+    assert got["cross_entropy"]["points"] == 0.0 and got["cross_entropy"]["cause"].startswith("twin"), got
