@@ -119,7 +119,8 @@ def softmax(x: Tensor, dim: int = -1) -> Tensor:
     positive and sums to 1 along ``dim``. Subtracting the maximum (exp-normalize) keeps it
     finite at logits of ±1000. Off limits: ``torch.softmax``, ``F.softmax``,
     ``Tensor.softmax``, ``torch.log_softmax``, ``F.log_softmax``, ``Tensor.log_softmax``,
-    ``torch.logsumexp``, ``torch.logcumsumexp`` and ``F.cross_entropy``.
+    ``torch.logsumexp`` (and its alias ``torch.special.logsumexp``), ``torch.logcumsumexp`` and
+    ``F.cross_entropy``.
     """
     raise NotImplementedError("softmax: subtract the max along dim, exponentiate, normalise")
 
@@ -153,7 +154,8 @@ def entropy(p: Tensor) -> Tensor:
     """Entropy H(p) = −Σ p·log p over the last dim, natural log, with 0·log 0 = 0.
 
     p (..., k) holds probability vectors; the result has shape ``p.shape[:-1]``, one value per
-    row. Off limits: ``torch.special.entr``, ``torch.distributions``.
+    row. Off limits: ``torch.special.entr``, ``torch.distributions``. Allowed: ``torch.xlogy``
+    (and ``torch.special.xlogy``), which gives 0·log 0 = 0.
     """
     raise NotImplementedError("entropy: -sum(p * log p) over the last dim, treating 0*log 0 as 0")
 
@@ -163,6 +165,7 @@ def kl_div(p: Tensor, q: Tensor) -> Tensor:
 
     p and q (..., k) hold probability vectors; the result has shape ``p.shape[:-1]``.
     Terms with p = 0 contribute 0; where q = 0 < p the divergence is +inf.
-    Off limits: ``F.kl_div``, ``torch.special.entr``, ``torch.distributions``.
+    Off limits: ``F.kl_div``, ``torch.special.entr``, ``torch.distributions``. Allowed:
+    ``torch.xlogy`` (and ``torch.special.xlogy``).
     """
     raise NotImplementedError("kl_div: sum of p * (log p - log q), 0 where p == 0")

@@ -113,6 +113,7 @@ def norms(x: Tensor) -> tuple[Tensor, Tensor]:
 
     Returns two 0-dim tensors: L1 = Σ|xᵢ| and L2 = √(Σ xᵢ²) (for a matrix: the Frobenius norm).
     Off limits: ``torch.norm``, ``torch.linalg.norm``, ``torch.linalg.vector_norm``,
-    ``torch.linalg.matrix_norm``, ``torch.cdist``, ``F.pairwise_distance``.
+    ``torch.linalg.matrix_norm``, ``torch.cdist``, ``F.pairwise_distance``, ``torch.dist``,
+    ``torch._foreach_norm`` (every function that gives a norm or a distance).
     """
     raise NotImplementedError("norms: abs().sum() and the square root of the sum of squares")

@@ -57,7 +57,6 @@ REFUSED = {
         "export": EAGER,
         "cond": "write an if statement",
         "while_loop": "write a while loop",
-        "vmap": "write the batched computation with broadcasting",
         "func": "use torch.autograd.grad, or write the batched computation with broadcasting",
         "sym_*": EAGER,
         "fork": ONE_PROCESS,
@@ -257,7 +256,38 @@ def _importable(dotted: str) -> bool:
 
 
 def reviewed() -> dict[tuple[str, str], str]:
-    return {(m, n): decide(m, n, v) for m in MODULES for n, v in universe(m).items()}
+    """Every member's decision, by the object it is bound to as well as by its name
+    (:func:`by_object`: ``pathlib.attrgetter`` is ``operator.attrgetter``)."""
+    members = {(m, n): v for m in MODULES for n, v in universe(m).items()}
+    found = {key: decide(*key, value) for key, value in members.items()}
+    named = {id(v): f"{m}.{n}" for (m, n), v in members.items() if _an_object(v) and _refusal(m, n)}
+    for key, value in members.items():
+        if found[key] == "+":
+            found[key] = by_object(key[0], value, named) or "+"
+    return found
+
+
+def _an_object(value: object) -> bool:
+    """A function or class (not a module, a number or a string), whose identity tells it apart."""
+    return callable(value) and not isinstance(value, types.ModuleType)
+
+
+def by_object(module: str, value: object, named: dict[int, str]) -> str | None:
+    """Why the object ``value``, allowed by its name in ``module``, is refused: it is a member
+    refused by name elsewhere (``named``), or its home module (``__module__``) is listed without
+    it or reviewed and refuses it. None when it may be used."""
+    if not _an_object(value):
+        return None
+    if id(value) in named:
+        return f"the same object as {named[id(value)]}, which graded code may not use"
+    home, name = getattr(value, "__module__", None), getattr(value, "__name__", None)
+    if not isinstance(home, str) or not isinstance(name, str) or home == module:
+        return None
+    if home in subset_rules.LISTED and name not in subset_rules.LISTED[home]:
+        return f"the same object as {home}.{name}, which graded code may not use"
+    if home in MODULES and home != module and decide(home, name, value) != "+":
+        return f"the same object as {home}.{name}, which graded code may not use"
+    return None
 
 
 def update() -> dict[tuple[str, str], str]:

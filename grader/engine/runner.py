@@ -186,7 +186,8 @@ def judge_how(
     except parsed.OverBudget:
         return
     if read is not None:
-        subset_twins.charge(result, subset_twins.written_in(*read, rules), file)
+        helpers = subset.sources_of(task.path, task.topic, task.single_file)
+        subset_twins.charge(result, subset_twins.written_in(*read, rules, helpers=helpers), file)
         subset_loops.charge(result, subset_loops.loops_in(*read, vectorised), file)
 
 

@@ -6,9 +6,11 @@ The module's top-level statements (those that share a line taken together) form 
 names they bind and read: a function or class reads the module-level names its body and nested
 scopes read (the compiler's own symbol table, :mod:`symtable`, so a local of the same name is not
 read), a statement binds what it assigns, defines or imports, and what it changes by assigning to
-an attribute or an item (``torch.allclose = ...`` changes ``torch``). A refused line taints its
+an attribute or an item (``torch.allclose = ...`` changes torch's package: every name bound into
+it reads it, ``F`` as well as ``torch``, by the dotted paths they read). A refused line taints its
 statement, and whatever reads a name a tainted statement binds is tainted too (a refused statement
-also binds the names the module reads and nothing binds: ``globals()["helper"] = ...``). The
+also binds the names the module reads and nothing binds, ``globals()["helper"] = ...``, but not a
+builtin's or a module dunder's such as ``__file__``, which nothing binds). The
 exercises the refusals cost are the tainted ones; an exercise reaches a refused line when the
 statements it reads, transitively, hold it. Every tainted statement is replaced on its own lines (the line numbers
 kept): a function or class by a stand-in that raises when called, any other statement by
@@ -31,14 +33,13 @@ import ast
 import bisect
 import builtins
 import collections
-import dataclasses
 import symtable
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from grader.engine import parsed
+from grader.engine import parsed, subset_reach, subset_scopes
 from grader.engine.subset_check import Refusal, check
-from grader.engine.subset_shapes import arguments, chain
+from grader.engine.subset_shapes import arguments, bound_imports, chain
 
 STAND_IN = "raise NotImplementedError({message!r})"
 # Nodes whose body is a scope of its own: only the parts listed by _outer are read where they stand.
@@ -53,7 +54,13 @@ _SCOPES = (
     ast.GeneratorExp,
 )
 _TICK = 512  # statements or names between two looks at the clock
-_BUILTINS = frozenset(dir(builtins))
+# Names nothing in a module binds, so that no refused line binds them either: the builtins and
+# the dunders Python sets on every module (``__file__``).
+_UNBOUND = frozenset(dir(builtins)) | frozenset(
+    {"__file__", "__name__", "__doc__", "__spec__", "__loader__", "__package__", "__builtins__"}
+    | {"__cached__", "__annotations__", "__path__"}
+)
+PATH = "."  # the first character of a key that is a dotted path read or changed (``.torch.backends``)
 
 
 def _tick(clock: parsed.Clock | None, step: int, what: str) -> None:
@@ -100,9 +107,11 @@ def _outer(node: ast.AST) -> list[ast.AST]:
     return [p for p in parts if p is not None]
 
 
-def _module_scope(unit: Unit, imported: set[str]) -> None:
+def _module_scope(unit: Unit, imported: set[str], paths: dict[str, str]) -> None:
     """What ``unit``'s statements bind and read in the module's own scope (not inside the
-    functions, classes, lambdas and comprehensions they define: :func:`_nested` reads those)."""
+    functions, classes, lambdas and comprehensions they define: :func:`_nested` reads those),
+    and the members of imported modules it reads anywhere (``paths``: name -> the module bound)."""
+    unit.reads |= _paths_read(unit.nodes, paths)
     stack: list[ast.AST] = list(unit.nodes)
     while stack:
         node = stack.pop()
@@ -124,12 +133,37 @@ def _module_scope(unit: Unit, imported: set[str]) -> None:
             imported |= bound
         elif isinstance(node, (ast.Attribute, ast.Subscript)) and not isinstance(node.ctx, ast.Load):
             changed = _changed_root(node)
-            if changed:
+            if changed in paths:  # torch.x.y = ...: the package, for every name bound into it
+                unit.binds.add(PATH + paths[changed].split(".")[0])
+            elif changed:
                 unit.binds.add(changed)
         elif named := _handler_or_pattern_name(node):
             unit.binds.add(named)
             unit.names.add(named)
         stack += ast.iter_child_nodes(node)
+
+
+def _paths_read(nodes: list[ast.stmt], paths: dict[str, str]) -> set[str]:
+    """The members of imported modules ``nodes`` read (``F.relu``: ``.torch.nn.functional.relu``),
+    an attribute chain's longest, in any scope (a local of an imported module's name too)."""
+    found: set[str] = set()
+    parents = {
+        id(child): parent
+        for stmt in nodes
+        for parent in ast.walk(stmt)
+        for child in ast.iter_child_nodes(parent)
+    }
+    for stmt in nodes:
+        for node in ast.walk(stmt):
+            if not (isinstance(node, ast.Name) and node.id in paths and isinstance(node.ctx, ast.Load)):
+                continue
+            top: ast.AST = node
+            while isinstance(parents.get(id(top)), ast.Attribute):
+                top = parents[id(top)]
+            root, attrs = chain(top) if isinstance(top, ast.Attribute) else (node, [])
+            if isinstance(root, ast.Name):
+                found.add(PATH + ".".join([paths[node.id], *attrs]))
+    return found
 
 
 def _changed_root(node: ast.Attribute | ast.Subscript) -> str | None:
@@ -189,12 +223,38 @@ def units_of(source: str, tree: ast.Module, clock: parsed.Clock | None = None) -
         else:
             units.append(Unit(first, last, [node]))
     imported: set[str] = set()
+    paths = {name: dotted for name, dotted in bound_imports(tree).items() if name not in _local_names(tree)}
     for i, unit in enumerate(units):
         _tick(clock, i, "the module's statements")
-        _module_scope(unit, imported)
+        _module_scope(unit, imported, paths)
     if not _nested(source, units, clock):
         return None
     return units
+
+
+class _Keys:
+    """Units by the keys they read (or bind): a name, or a dotted path found under and above."""
+
+    def __init__(self) -> None:
+        self.exact: dict[str, list[int]] = collections.defaultdict(list)
+        self.under: dict[str, list[int]] = collections.defaultdict(list)  # path prefix -> units
+
+    def add(self, key: str, unit: int) -> None:
+        self.exact[key].append(unit)
+        if key.startswith(PATH):
+            parts = key[1:].split(".")
+            for end in range(1, len(parts)):
+                self.under[PATH + ".".join(parts[:end])].append(unit)
+
+    def find(self, key: str) -> list[int]:
+        """The units keyed by ``key``; for a path, by any path above or below it too."""
+        if not key.startswith(PATH):
+            return self.exact.get(key, [])
+        parts = key[1:].split(".")
+        above = [
+            u for end in range(1, len(parts) + 1) for u in self.exact.get(PATH + ".".join(parts[:end]), [])
+        ]
+        return above + self.under.get(key, [])
 
 
 def closure(
@@ -202,11 +262,12 @@ def closure(
 ) -> tuple[set[int], set[str]]:
     """Forward: ``start`` and every unit that reads a name one of them binds, transitively (what
     a refused statement taints). Backward: ``start`` and every unit that binds a name one of them
-    reads (what an exercise reaches). With the names followed; each name's units visited once."""
-    index: dict[str, list[int]] = collections.defaultdict(list)
+    reads (what an exercise reaches). A dotted path (``.torch.backends.x``) meets the paths above
+    and below it. With the names followed; each name's units visited once."""
+    index = _Keys()
     for i, unit in enumerate(units):
         for name in unit.reads if forward else unit.binds:
-            index[name].append(i)
+            index.add(name, i)
     reached, names = set(start), set[str]()
     queue = collections.deque(sorted(start))
     steps = 0
@@ -216,39 +277,30 @@ def closure(
         _tick(clock, steps, "the module's charge")
         for name in (units[i].binds if forward else units[i].reads) - names:
             names.add(name)
-            for other in index.get(name, ()):
+            for other in index.find(name):
                 if other not in reached:
                     reached.add(other)
                     queue.append(other)
     return reached, names
 
 
-def reached_nodes(
-    units: list[Unit], exercise: str, exercises: Collection[str], clock: parsed.Clock | None = None
-) -> list[ast.AST]:
-    """Every node of ``exercise``'s reachable code: its definition and the module-level statements
-    it reads, transitively, not another exercise's definition (judged on its own)."""
-    others = set(exercises) - {exercise}
-    own = [dataclasses.replace(u, binds=u.binds - others) for u in units]
-    reached, _ = closure(own, {i for i, u in enumerate(own) if exercise in u.binds}, False, clock)
-    return [node for i in sorted(reached) for stmt in own[i].nodes for node in ast.walk(stmt)]
-
-
 def reachable(
     source: str, wanted: Collection[str], exercises: Collection[str]
 ) -> tuple[ast.Module, dict[str, list[ast.AST]]] | None:
     """``source``'s tree and {exercise: the nodes of its reachable code} for each of ``wanted``
-    among ``exercises``; None when it does not parse or its scopes cannot be read. Raises
+    among ``exercises`` (:mod:`grader.engine.subset_reach`: the learner's code it may run, another
+    exercise's definition too); None when it does not parse or its scopes cannot be read. Raises
     :class:`parsed.OverBudget` past the reading's clock."""
     tree = parsed.tree(source)
     if tree is None:
         return None
     clock = parsed.Clock()
     units = units_of(source, tree, clock)
-    if units is None:
+    scopes = subset_scopes.of(source, exercises)
+    if units is None or scopes is None:
         return None
     chosen = sorted(set(wanted) & set(exercises))
-    return tree, {e: reached_nodes(units, e, exercises, clock) for e in chosen}
+    return tree, subset_reach.reached(scopes, units, chosen, clock)
 
 
 @dataclass(frozen=True)
@@ -285,9 +337,8 @@ def charged(
         if at < 0 or units[at].last < refusal.line or "*" in units[at].binds:
             return None  # outside every statement, or a star import: what it binds is unknown
         holders.append(at)
-    free = (
-        set[str]().union(*(u.reads for u in units)) - set[str]().union(*(u.binds for u in units)) - _BUILTINS
-    )
+    read = {name for u in units for name in u.reads if not name.startswith(PATH)}
+    free = read - set[str]().union(*(u.binds for u in units)) - _UNBOUND
     for at in set(holders):  # globals()["helper"] = ...: what the module reads but never binds
         units[at].binds |= free
     tainted, _ = closure(units, set(holders), True, clock)
@@ -328,3 +379,14 @@ def _stand_ins(source: str, units: list[Unit]) -> str:
         lines[first - 1 : last] = stand_in + [""] * (last - first + 1 - len(stand_in))
     text = "\n".join(lines)
     return text if text.endswith("\n") else text + "\n"
+
+
+def _local_names(tree: ast.Module) -> set[str]:
+    """Names the module binds otherwise than by importing (a class named F): not a module's."""
+    found = set()
+    for node in parsed.nodes(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(node.name)
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            found.add(node.id)
+    return found

@@ -1,10 +1,7 @@
-"""One module's source against the allow-list of :mod:`grader.engine.subset_rules`: where it
-leaves the graded subset of Python (:mod:`grader.engine.subset` says why the subset, and checks a
-submission's files with this).
-
+"""One module's source against the allow-list of :mod:`grader.engine.subset_rules`: where it leaves
+the graded subset (:mod:`grader.engine.subset` says why, and checks a submission's files with this).
 Two passes over the tree parsed once (:mod:`grader.engine.parsed`): the names the module imports,
-binds and defines, then every import, name, attribute chain, call, definition and pattern.
-"""
+binds and defines, then every import, name, attribute chain, call, definition and pattern."""
 
 from __future__ import annotations
 
@@ -23,6 +20,7 @@ from grader.engine.subset_shapes import (
     dotted_name,
     dunder,
     first_is_self,
+    format_fields,
     holds_refused,
     makes_a_class,
     named,
@@ -39,6 +37,7 @@ NOT_ALLOWED = "is not allowed in graded code"  # what every refusal's message sa
 REFUSED = N_("%(what)s is not allowed in graded code")  # the same, as the learner's language words it
 NOT_METACLASS = "used but as a class statement's metaclass"
 METACLASS_INSTEAD = N_("write class Name(metaclass=abc.ABCMeta), or subclass abc.ABC")
+INSTALL = "define the function in its own file, and import it where you use it"
 MISSING_INSTEAD = N_("check the module's name (torch, numpy, math and the modules the exercise names)")
 
 
@@ -328,6 +327,9 @@ class _Check(ast.NodeVisitor):
         members += attrs
         if members and members[0] in self.facts.local[module]:
             self.refuse(node, f"{module}.{members[0]}", f"import {members[0]} yourself")
+        if members and isinstance(node.ctx, (ast.Store, ast.Del)):  # a helper installing an exercise
+            what = f"{'.'.join([module, *members])} = ... (changes a module for every caller)"
+            self.refuse(node, what, INSTALL)
         for at in range(1, len(members)):
             self.one_attribute(node, ast.Name(module), members, at, call)
 
@@ -413,6 +415,8 @@ class _Check(ast.NodeVisitor):
                 node, f"{dotted} with more than {rules.ARITY[dotted]} argument", "pass only the function"
             )
         self.keywords(node)
+        for attr in format_fields(node, rules.DUNDER_READ, rules.FRAME_ATTRIBUTES):
+            self.refuse(node, f"a format field reading .{attr}", "format the values themselves")
         if dotted in rules.POSITIONAL and (
             len(node.args) > rules.POSITIONAL[dotted][0]
             or any(k.arg is None for k in node.keywords)

@@ -98,8 +98,9 @@ LISTED = {
 }
 # Members of a module the snapshot refuses as a whole that graded code may use by their full name
 # (``torch.func.grad(f)(x)``, ``from torch.func import grad``): the module itself stays refused,
-# as a value and as an import (torch.func.vmap, functional_call... are not reached this way).
-MEMBERS_OF_REFUSED = frozenset({"torch.func.grad", "torch.func.grad_and_value"})
+# as a value and as an import (functional_call... are not reached this way). vmap, like torch.vmap,
+# is a vectorised computation: a docstring that asks for broadcasting does not forbid it.
+MEMBERS_OF_REFUSED = frozenset({"torch.func.grad", "torch.func.grad_and_value", "torch.func.vmap"})
 # Members graded code may name only as a class statement's metaclass (``class Rule(metaclass=
 # abc.ABCMeta)``, or imported for it): called, it would make a class from a namespace of strings.
 METACLASS_ONLY = frozenset({"abc.ABCMeta"})

@@ -5,6 +5,9 @@ a method's ``self``, the imported module a chain names."""
 from __future__ import annotations
 
 import ast
+import re
+import string
+from collections.abc import Collection
 
 from grader.engine import parsed
 from grader.sandboxed import subset_members as members
@@ -124,3 +127,33 @@ def holds_refused(dotted: str) -> bool:
     """A reviewed module (``from torch import utils``): only as a chain's root, since a module as a
     value could be read by names no check sees."""
     return dotted in members.modules()
+
+
+def format_fields(call: ast.Call, readable: Collection[str], refused: Collection[str]) -> list[str]:
+    """The attributes the fields of ``"...".format(...)`` (a literal format string) read that
+    getattr may not: a dunder not ``readable``, or one of ``refused`` (``{0.__globals__}``)."""
+    func = call.func
+    if not (
+        isinstance(func, ast.Attribute)
+        and func.attr in ("format", "format_map")
+        and isinstance(func.value, ast.Constant)
+        and isinstance(func.value.value, str)
+    ):
+        return []
+    found = _format_attributes(func.value.value)
+    return [a for a in found if (dunder(a) and a not in readable) or a in refused]
+
+
+def _format_attributes(text: str, depth: int = 0) -> list[str]:
+    """The attributes the fields of the format string ``text`` read (``{0.a.b}``: a, b), nested
+    specs too; a string that is no format string reads none (``format`` raises on it)."""
+    try:
+        parts = list(string.Formatter().parse(text))
+    except ValueError:
+        return []
+    found = []
+    for _literal, field, spec, _conversion in parts:
+        found += re.findall(r"\.(\w+)", field or "")
+        if spec and depth < 2:
+            found += _format_attributes(spec, depth + 1)
+    return found

@@ -29,9 +29,11 @@ from dataclasses import dataclass
 from grader.checks.exercises import TWIN
 from grader.checks.judge import TWIN_HINT, hinted, worded
 from grader.checks.scoring import TestResult, TopicResult
-from grader.engine import parsed
+from grader.engine import parsed, subset_scopes
+from grader.engine.subset_binds import Meaning
 from grader.engine.subset_charge import reachable
-from grader.engine.subset_shapes import bound_imports, chain, dotted_name
+from grader.engine.subset_scopes import Scopes
+from grader.engine.subset_shapes import chain
 from grader.i18n import N_, _
 
 _DOTTED = re.compile(r"^(?:\.\w+\(\)|@|[A-Za-z_][\w.]*\*?)$")
@@ -44,6 +46,7 @@ class Written:
     exercise: str
     name: str
     line: int
+    file: str = ""  # a helper file of the submission's; empty: the topic's own
 
 
 @dataclass(frozen=True)
@@ -96,13 +99,14 @@ def declared(off_limits: Mapping[str, Mapping[str, str]]) -> dict[str, tuple[_Ru
     return found
 
 
-def _aliases(tree: ast.Module) -> dict[str, str]:
-    """{name: the dotted path it is bound to} for the torch names the module imports."""
-    return {k: v for k, v in bound_imports(tree).items() if v.split(".")[0] == "torch"}
+def _paths(meanings: frozenset[Meaning]) -> list[str]:
+    return [m.path for m in meanings if m.kind == "path"]
 
 
-def _named(node: ast.AST, parent: ast.AST | None, aliases: dict[str, str]) -> tuple[str, str]:
-    """(dotted path, method name) that ``node`` names: one of them, or both empty."""
+def _named(node: ast.AST, parent: ast.AST | None, scopes: Scopes) -> tuple[list[str], str]:
+    """(the dotted paths ``node`` may name, the method it may read off a tensor): what the
+    module's bindings say it denotes (:mod:`grader.engine.subset_scopes`)."""
+    scope = scopes.scope_of.get(node, scopes.tree)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr":
         if (
             len(node.args) >= 2
@@ -110,15 +114,15 @@ def _named(node: ast.AST, parent: ast.AST | None, aliases: dict[str, str]) -> tu
             and isinstance(node.args[1].value, str)
         ):
             node = ast.Attribute(node.args[0], node.args[1].value, ast.Load())
-    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in aliases:
-        return aliases[node.id], ""
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+        return _paths(scopes.meanings(node, scope)), ""
     if not isinstance(node, ast.Attribute):
-        return "", ""
-    dotted = dotted_name(node, aliases)
-    if dotted is not None:
-        return dotted, ""
+        return [], ""
+    paths = _paths(scopes.meanings(node, scope))
     outermost = not (isinstance(parent, ast.Attribute) and parent.value is node)
-    return "", node.attr if outermost else ""
+    receiver = scopes.meanings(node.value, scope)
+    tensor = any(m.kind == "unknown" for m in receiver)  # a parameter, a call's result: a tensor perhaps
+    return paths, node.attr if outermost and tensor else ""
 
 
 def _text(node: ast.AST) -> str:
@@ -131,16 +135,19 @@ def _text(node: ast.AST) -> str:
     return text if len(text) <= 60 else f".{getattr(node, 'attr', '')}"
 
 
-def _hit(
-    node: ast.AST, rules: tuple[_Rule, ...], aliases: dict[str, str], up: dict[ast.AST, ast.AST]
-) -> _Rule | None:
+def _hit(node: ast.AST, rules: tuple[_Rule, ...], scopes: Scopes, up: dict[ast.AST, ast.AST]) -> _Rule | None:
     """The rule ``node`` breaks, if any."""
     if isinstance(node, (ast.BinOp, ast.AugAssign)) and isinstance(node.op, ast.MatMult):
+        left = scopes.meanings(node.left if isinstance(node, ast.BinOp) else node.target)
+        if all(m.kind in ("class", "instance", "own", "function") for m in left):
+            return None  # the learner's own __matmul__
         return next((r for r in rules if r.matmul), None)
-    dotted, method = _named(node, up.get(node), aliases)
-    if not (dotted or method):
+    paths, method = _named(node, up.get(node), scopes)
+    if not (paths or method):
         return None
-    return next((r for r in rules if (dotted and r.matches_path(dotted)) or method in r.methods), None)
+    return next(
+        (r for r in rules if any(r.matches_path(p) for p in paths) or (method and method in r.methods)), None
+    )
 
 
 def written(
@@ -152,19 +159,97 @@ def written(
     return {} if read is None else written_in(*read, rules)
 
 
-def written_in(
-    tree: ast.Module, reached: Mapping[str, list[ast.AST]], rules: Mapping[str, tuple[_Rule, ...]]
+def written_in_files(
+    sources: Mapping[str, str], own: str, rules: Mapping[str, tuple[_Rule, ...]], exercises: Collection[str]
 ) -> dict[str, Written]:
-    """:func:`written` on a reading already made (:func:`subset_charge.reachable`)."""
+    """:func:`written` on the topic's file ``own`` among the submission's ``sources`` (by file
+    name), the helper files' functions it calls read too."""
+    read = reachable(sources[own], rules, exercises) if rules and own in sources else None
+    return {} if read is None else written_in(*read, rules, helpers=sources)
+
+
+def written_in(
+    tree: ast.Module,
+    reached: Mapping[str, list[ast.AST]],
+    rules: Mapping[str, tuple[_Rule, ...]],
+    helpers: Mapping[str, str] | None = None,
+    depth: int = 0,
+) -> dict[str, Written]:
+    """:func:`written` on a reading already made (:func:`subset_charge.reachable`); ``helpers``:
+    the submission's files by name, whose functions the reachable code calls are read for the
+    exercise's twins as well (:func:`_in_helpers`)."""
     found: dict[str, Written] = {}
-    aliases, up = _aliases(tree), parsed.parents(tree)
+    scopes, up = subset_scopes.of_tree(tree), parsed.parents(tree)
+    if scopes is None:  # never read: the runtime backstop decides
+        return found
+    owners = _owners(tree, set(rules))
     for exercise, nodes in reached.items():
         if exercise not in rules:
             continue
-        hits = [(getattr(n, "lineno", 0), n) for n in nodes if _hit(n, rules[exercise], aliases, up)]
+        hits = []
+        for node in nodes:
+            owner = owners.get(id(node), exercise)
+            if _hit(node, rules[exercise], scopes, up) and (
+                owner == exercise or _hit(node, rules[owner], scopes, up)
+            ):
+                hits.append((getattr(node, "lineno", 0), node))
         if hits:
             line, node = min(hits, key=lambda hit: hit[0])
             found[exercise] = Written(exercise, _text(node), line)
+        elif helpers and depth < _HELPER_DEPTH:
+            found |= _in_helpers(exercise, nodes, scopes, rules[exercise], helpers, depth)
+    return found
+
+
+_HELPER_DEPTH = 4  # helper files read through helper files
+
+
+def _in_helpers(
+    exercise: str,
+    nodes: list[ast.AST],
+    scopes: Scopes,
+    rules: tuple[_Rule, ...],
+    helpers: Mapping[str, str],
+    depth: int,
+) -> dict[str, Written]:
+    """The first twin of ``exercise`` in the functions of the submission's helper files that
+    its reachable code names (``from helper import f``, ``helper.f``), read with their own
+    reachable code."""
+    named = {
+        path
+        for node in nodes
+        if isinstance(node, (ast.Name, ast.Attribute))
+        for path in _paths(scopes.meanings(node))
+    }
+    for path in sorted(named):
+        module, _, name = path.partition(".")
+        file = f"{module}.py"
+        if not name or "." in name or file not in helpers:
+            continue
+        read = reachable(helpers[file], [name], [name])
+        if read is None:
+            continue
+        inner = written_in(read[0], read[1], {name: rules}, helpers, depth + 1).get(name)
+        if inner is not None:
+            return {exercise: Written(exercise, inner.name, inner.line, inner.file or file)}
+    return {}
+
+
+def _owners(tree: ast.Module, ruled: set[str]) -> dict[int, str]:
+    """{id of a node: the exercise whose definition holds it} for the exercises with rules of
+    their own: a caller reaching one is charged with what both lists put off limits (the other
+    exercise's allowed code is allowed to it: ``relu`` by ``torch.clamp`` in
+    ``hard_sigmoid_from_relus``; its twin is the caller's too: ``F.log_softmax`` in
+    ``log_softmax`` for ``cross_entropy``)."""
+    found: dict[int, str] = {}
+    for stmt in tree.body:
+        names = {t.id for t in getattr(stmt, "targets", []) if isinstance(t, ast.Name)}
+        names |= (
+            {stmt.name} if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else set()
+        )
+        owner = next(iter(sorted(names & ruled)), None)
+        if owner is not None:
+            found |= {id(node): owner for node in ast.walk(stmt)}
     return found
 
 
@@ -179,7 +264,8 @@ def charge(result: TopicResult, found: Mapping[str, Written], file: str) -> None
         if not hits:
             continue
         hit = hits[0]
-        got = _("%(twin)s written in %(where)s") % {"twin": hit.name, "where": f"{file}, line {hit.line}"}
+        where = f"{hit.file or file}, line {hit.line}"
+        got = _("%(twin)s written in %(where)s") % {"twin": hit.name, "where": where}
         said = worded(hit.exercise, N_("a hand-written computation"), got) + hinted(_(TWIN_HINT))
         if test.status == "timeout" and len(test.exercises) == 1:
             test.cause = TWIN

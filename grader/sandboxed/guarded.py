@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import builtins
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
@@ -95,6 +97,51 @@ def refused(obj: Any, name: Any) -> bool:
     return name in VALUE_METHODS or (isinstance(obj, type) and name.startswith("_"))
 
 
+class _Watch:
+    """The twins of the exercise whose call runs now (names as the suite's ``OFF_LIMITS`` keys
+    them: ``sigmoid``, ``baddbmm``, ``distributions``), and where to note one reached."""
+
+    def __init__(self) -> None:
+        self.names: frozenset[str] = frozenset()
+        self.seen: set[str] = set()
+
+
+_WATCH = _Watch()
+
+
+@contextmanager
+def watching(names: frozenset[str], seen: set[str]) -> Iterator[None]:
+    """Inside: a function or class a name computed at run time reaches (``getattr(torch,
+    "sigmoid" + "_")``) is noted in ``seen`` when it is one of ``names``, by what it is: its own
+    name (an in-place form's too) or a module it lives in (``torch.distributions.categorical``).
+    The source cannot name it; the exercise's call is charged with it as its twin."""
+    before = (_WATCH.names, _WATCH.seen)
+    _WATCH.names, _WATCH.seen = names, seen
+    try:
+        yield
+    finally:
+        _WATCH.names, _WATCH.seen = before
+
+
+class OffLimitsOp(RuntimeError):
+    """An op (or a function) the docstring puts off limits was called, or reached by a computed
+    name, while the exercise's call ran (``probe_kit.ops_used`` answers it as the twin)."""
+
+
+def _watched(value: Any) -> None:
+    """Note ``value`` and refuse it when it is a twin of the exercise whose call runs now: it is
+    not run (a replaced op may cost seconds of imports to shape its answer)."""
+    if not _WATCH.names or not callable(value) or isinstance(value, ModuleType):
+        return
+    own = builtins.getattr(value, "__name__", None)
+    home = builtins.getattr(value, "__module__", None)
+    names = {own, own.rstrip("_")} if isinstance(own, str) else set()
+    names |= set(home.split(".")[1:]) if isinstance(home, str) and home.startswith("torch.") else set()
+    if names & _WATCH.names:
+        _WATCH.seen.update(names & _WATCH.names)
+        raise OffLimitsOp(f"{own} is off limits in this exercise")
+
+
 def _getattr(obj: Any, name: Any, *default: Any) -> Any:
     if isinstance(obj, ModuleType) and isinstance(name, str) and subset_members.absent(obj, name):
         return builtins.getattr(obj, name, *default)  # Python's own AttributeError: no such member
@@ -103,6 +150,7 @@ def _getattr(obj: Any, name: Any, *default: Any) -> Any:
     value = builtins.getattr(obj, name, *default)
     if isinstance(value, ModuleType):
         raise AttributeError(f"{name!r} is a module: in graded code, write module.member where you use it")
+    _watched(value)
     return value
 
 

@@ -27,6 +27,9 @@ from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_map
 
+from grader.sandboxed import guarded
+from grader.sandboxed.guarded import OffLimitsOp as OffLimitsOp
+
 # the answers' conversion and the second device, which probes reach as kit.*
 from grader.sandboxed.plain import SUBCLASS_MARK as SUBCLASS_MARK
 from grader.sandboxed.plain import ReadOnlyModule
@@ -111,10 +114,6 @@ class _FunctionRecorder(TorchFunctionMode):
 OFF_LIMITS_MARK = "<off limits: "
 
 
-class OffLimitsOp(RuntimeError):
-    """An op the docstring puts off limits was called while it was replaced."""
-
-
 def _on_meta(value: Any) -> Any:
     return value.to("meta") if isinstance(value, torch.Tensor) else value
 
@@ -170,7 +169,7 @@ def _all_kernels(names: frozenset[str]) -> tuple[Kernel, ...]:
     (the others, torch functions the recorder also names, are left): the backend kernel (CPU;
     the second device runs on it), or the composite one, which decomposes first."""
     found = []
-    for name in sorted(names):
+    for name in sorted(names | {f"{n}_" for n in names if not n.endswith("_")}):  # in-place forms too
         packet = getattr(torch.ops.aten, name, None)
         if isinstance(packet, torch._ops.OpOverloadPacket):
             for overload in packet.overloads():
@@ -257,7 +256,8 @@ def off_limits(names: Iterable[str]) -> Iterator[set[str]]:
         refused: set[str] = set()
         _HELD.refused = refused
         try:
-            yield refused
+            with guarded.watching(wanted, refused):
+                yield refused
         finally:
             _HELD.refused = set()  # what runs between the calls is noted nowhere: it gets NaN or raises
             _HELD.leave()
@@ -265,7 +265,8 @@ def off_limits(names: Iterable[str]) -> Iterator[set[str]]:
     window = _Window()
     library = _replaced(_kernels(wanted), window)
     try:
-        yield window.refused
+        with guarded.watching(wanted, window.refused):
+            yield window.refused
     finally:
         _destroy(library)
 

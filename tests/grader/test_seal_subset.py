@@ -40,6 +40,10 @@ ROUTES = {
         "    return functools.update_wrapper(w, fn, assigned=('__glo' + 'bals__',), updated=())\n"
     ),
     "operator.attrgetter": "import operator\ngrab = operator.attrgetter('__globals__')\n",
+    # an allowed spelling of a refused object: the member list decides by the object
+    "pathlib.attrgetter": "import pathlib\n\ngrab = pathlib.attrgetter('__glo' + 'bals__')\n",
+    "from pathlib import attrgetter": "from pathlib import attrgetter\n\ngrab = attrgetter('__globals__')\n",
+    "a format field's dunder": "def grab(fn):\n    return '{0.__globals__}'.format(fn)\n",
     "packed copy": (
         "import base64\nimport timeit\nimport zlib\n"
         f"timeit.timeit(zlib.decompress(base64.b64decode('{PACKED}')).decode(), number=1)\n"

@@ -374,3 +374,38 @@ def test_helpers_importing_each_other_are_charged_through_the_refused_one(tmp_pa
     verdict = _with_helper(tmp_path, True, files)
     assert verdict.refusal is not None and verdict.exercises == {"mse"}, verdict
     assert "util.py, line 1" in verdict.refusal.what
+
+
+# -- the charge by bindings ------------------------------------------------------------------------
+
+
+@pytest.mark.unit
+def test_a_name_nothing_binds_is_not_bound_by_a_refused_line(tmp_path):
+    """An unused refused helper beside a class that reads ``__file__`` (a module dunder, which
+    nothing in the module binds): it once cost DiabetesDataset, as if the refused line bound it."""
+    snippet = (
+        "import os\n\n\nclass DiabetesDataset(torch.utils.data.Dataset):\n"
+        "    def __init__(self, path=None):\n"
+        "        path = path or os.path.join(os.path.dirname(__file__), 'diabetes.csv.gz')\n"
+        "        table = np.loadtxt(path, delimiter=',', dtype=np.float32)\n"
+        "        self.features = torch.from_numpy(table[:, :-1])\n"
+        "        self.labels = torch.from_numpy(table[:, [-1]])\n\n"
+        "    def __len__(self):\n        return len(self.labels)\n\n"
+        "    def __getitem__(self, index):\n        return self.features[index], self.labels[index]\n\n\n"
+        "def _peek(text):\n    return eval(text)\n"
+    )
+    (tmp_path / "optim.py").write_text(module_of("optim", snippet))
+    verdict = subset.verdict(tmp_path, "optim", single_file=False)
+    assert verdict.refusal is None and verdict.exercises == frozenset(), verdict
+    assert [r.what for r in verdict.unrun] == ["eval"]
+
+
+@pytest.mark.unit
+def test_a_refused_torch_setting_costs_alike_every_exercise_reading_what_it_binds(tmp_path):
+    """A refused module-level setting of torch changes torch for every caller: it once cost corr2d
+    (which writes ``torch.``) and not conv2d (which writes ``F.``, torch's too)."""
+    snippet = "torch.backends.mkldnn.enabled = False\n"
+    (tmp_path / "cnn.py").write_text(module_of("cnn", snippet))
+    verdict = subset.verdict(tmp_path, "cnn", single_file=False)
+    assert {"corr2d", "conv2d"} <= verdict.exercises, verdict.exercises
+    assert "conv_output_size" not in verdict.exercises, "it reads nothing of torch"

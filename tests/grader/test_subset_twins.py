@@ -96,6 +96,17 @@ DOORS = {
         "xavier_uniform_",
         "def xavier_uniform_(tensor):\n    return nn.init.xavier_uniform_(tensor)\n",
     ),
+    "dist for norms": (
+        "tensors",
+        "norms",
+        "def norms(x):\n    z = torch.zeros_like(x)\n    return torch.dist(x, z, 1), torch.dist(x, z)\n",
+    ),
+    "_foreach_norm for norms": (
+        "tensors",
+        "norms",
+        "def norms(x):\n    flat = [x.reshape(-1)]\n"
+        "    return torch._foreach_norm(flat, 1)[0], torch._foreach_norm(flat, 2)[0]\n",
+    ),
     # the ways to name one
     "from-import under another name": (
         "losses",
@@ -128,6 +139,8 @@ DOORS = {
         "def mse(y_hat, y, reduction='mean'):\n    return torch.nn.modules.loss.MSELoss(reduction=reduction)(y_hat, y)\n",
     ),
 }
+# the solutions' exercises that call another exercise's definition (charged for its twin too)
+CALLERS = {"log_softmax": ("cross_entropy",)}
 IMPORTS = "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
 # written with a name another exercise may use, or the learner's own: never charged here
 NOT_CHARGED = {
@@ -155,6 +168,53 @@ NOT_CHARGED = {
         "def norms(x):\n    a = x.abs()\n    return a.sum(), (x * x).sum().sqrt()\n",
         "norms",
     ),
+    # names resolved by the learner's bindings, not by their spelling
+    "a NamedTuple field named like a twin": (
+        "tensors",
+        "matmul",
+        "from typing import NamedTuple\n\n\nclass Dims(NamedTuple):\n    outer: int\n    inner: int\n\n\n"
+        "def _dims(a, b) -> Dims:\n    return Dims(a.shape[0], a.shape[1])\n\n\n"
+        "def _agree(d, b):\n    return d.inner == b.shape[0]\n\n\n"
+        "def matmul(a, b):\n    d = _dims(a, b)\n    assert _agree(d, b) and d.inner == b.shape[0]\n"
+        "    return (a[:, :, None] * b[None, :, :]).sum(dim=1)\n",
+        "matmul",
+    ),
+    "an own staticmethod named like the twin": (
+        "losses",
+        "sigmoid",
+        "class _Stable:\n    @staticmethod\n    def sigmoid(x):\n        e = torch.exp(-x.abs())\n"
+        "        return torch.where(x >= 0, 1 / (1 + e), e / (1 + e))\n\n\n"
+        "def sigmoid(x):\n    return _Stable.sigmoid(x)\n",
+        "sigmoid",
+    ),
+    "an own class named F": (
+        "losses",
+        "sigmoid",
+        "class F:\n    @staticmethod\n    def sigmoid(x):\n        e = torch.exp(-x.abs())\n"
+        "        return torch.where(x >= 0, 1 / (1 + e), e / (1 + e))\n\n\n"
+        "def sigmoid(x):\n    return F.sigmoid(x)\n",
+        "sigmoid",
+    ),
+    "an own layer's backward()": (
+        "autograd",
+        "linear_grad",
+        "class _Square:\n    def forward(self, w, x, y):\n        self.x, self.r = x, w * x - y\n"
+        "        return (self.r ** 2).mean()\n\n    def backward(self):\n"
+        "        return (2 * self.x * self.r).mean()\n\n\n"
+        "def linear_grad(w, x, y):\n    layer = _Square()\n    layer.forward(w, x, y)\n    return layer.backward()\n",
+        "linear_grad",
+    ),
+    "F.logsigmoid in a helper method only bce_with_logits calls": (
+        "losses",
+        "bce_with_logits",
+        "class _Logistic:\n    @staticmethod\n    def prob(x):\n        e = torch.exp(-x.abs())\n"
+        "        return torch.where(x >= 0, 1 / (1 + e), e / (1 + e))\n\n"
+        "    @staticmethod\n    def log_prob(x):\n        return F.logsigmoid(x)\n\n\n"
+        "def sigmoid(x):\n    return _Logistic.prob(x)\n\n\n"
+        "def bce_with_logits(logits, y):\n"
+        "    return -(y * _Logistic.log_prob(logits) + (1 - y) * _Logistic.log_prob(-logits)).mean()\n",
+        "sigmoid",
+    ),
 }
 
 
@@ -181,8 +241,10 @@ def charged(topic: str, source: str) -> dict:
 def test_each_door_to_a_twin_is_read_from_the_source(door):
     topic, exercise, snippet = DOORS[door]
     found = charged(topic, solution(topic) + "\n" + IMPORTS + "\n\n" + snippet)
-    assert set(found) == {exercise}, found
+    assert exercise in found, found
     assert found[exercise].line > solution(topic).count("\n"), found  # the snippet's line
+    # another exercise is charged only where its reachable code calls this one (cross_entropy log_softmax)
+    assert set(found) <= {exercise, *CALLERS.get(exercise, ())}, found
 
 
 @pytest.mark.unit
@@ -239,3 +301,123 @@ def test_a_twin_the_recorder_saw_is_told_by_the_call_written_not_the_ops_it_ends
     assert "F.cross_entropy written in losses.py, line 12" in seen.message
     assert "nll_loss" not in seen.message and "log_softmax" not in seen.message
     assert other.message == "wrong values"
+
+
+@pytest.mark.unit
+def test_a_twin_through_another_exercises_definition_is_charged_to_the_caller():
+    """cross_entropy through the learner's own log_softmax, which calls F.log_softmax: both pay,
+    each for its own list (it once left the other exercise's definition out: 11 points against 0)."""
+    snippet = (
+        "def log_softmax(x, dim=-1):\n    return F.log_softmax(x, dim)\n\n\n"
+        "def cross_entropy(logits, target):\n    logp = log_softmax(logits, 1)\n"
+        "    if target.dim() == 1:\n        return -logp.gather(1, target[:, None]).mean()\n"
+        "    return -(target * logp).sum(1).mean()\n"
+    )
+    found = charged("losses", solution("losses") + "\n" + IMPORTS + "\n\n" + snippet)
+    assert {"log_softmax", "cross_entropy"} <= set(found), found
+    assert found["cross_entropy"].name == "F.log_softmax", found
+
+
+@pytest.mark.unit
+def test_another_exercises_code_is_charged_only_with_the_callers_own_list():
+    """The learner's own log_softmax uses torch.logsumexp (off limits in log_softmax, not in
+    cross_entropy): cross_entropy, which calls it, is not charged for it."""
+    snippet = (
+        "def log_softmax(x, dim=-1):\n    return x - torch.logsumexp(x, dim, keepdim=True)\n\n\n"
+        "def cross_entropy(logits, target):\n    logp = log_softmax(logits, 1)\n"
+        "    if target.dim() == 1:\n        return -logp.gather(1, target[:, None]).mean()\n"
+        "    return -(target * logp).sum(1).mean()\n"
+    )
+    found = charged("losses", solution("losses") + "\n" + IMPORTS + "\n\n" + snippet)
+    assert "log_softmax" in found and "cross_entropy" not in found, found
+
+
+@pytest.mark.unit
+def test_an_alias_is_reported_by_its_own_name():
+    snippet = (
+        "def softmax(x, dim=-1):\n    return torch.exp(x - torch.special.logsumexp(x, dim, keepdim=True))\n"
+    )
+    found = charged("losses", solution("losses") + "\n" + IMPORTS + "\n\n" + snippet)
+    assert found["softmax"].name == "torch.special.logsumexp", found
+
+
+# each computes its exercise through its twin, reached by a name computed at run time
+COMPUTED = {
+    "losses": (
+        "def sigmoid(x):\n    return getattr(torch, 'sigmoid' + '_')(x.clone())\n",
+        {"sigmoid"},
+    ),
+    "tensors": (
+        "def matmul(a, b):\n    z = a.new_zeros(1, a.shape[0], b.shape[1])\n"
+        "    return getattr(z, 'baddbmm' + '_')(a[None], b[None])[0]\n\n\n"
+        "def norms(x):\n    z = torch.zeros_like(x)\n    d = getattr(torch, 'di' + 'st')\n"
+        "    return d(x, z, 1), d(x, z)\n",
+        {"matmul", "norms"},
+    ),
+}
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("topic", sorted(COMPUTED))
+def test_a_twin_reached_by_a_computed_name_earns_nothing(tmp_path, topic):
+    """What the source cannot name, the run decides: the twin's in-place form or a name built
+    at run time (seen: sigmoid, matmul and norms full)."""
+    snippet, doors = COMPUTED[topic]
+    (tmp_path / f"{topic}.py").write_text(solution(topic) + "\n" + IMPORTS + "\n\n" + snippet)
+    done = run_grade(str(tmp_path), "--topic", topic, "--format", "json", "-k", "not convergence")
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    got = {e["name"]: e for e in json.loads(done.stdout)["topics"][0]["exercises"]}
+    assert {e: got[e]["points"] for e in doors} == dict.fromkeys(doors, 0.0), {
+        e: (got[e]["points"], got[e].get("cause")) for e in doors
+    }
+
+
+@pytest.mark.e2e
+def test_a_twin_installed_from_a_helper_file_earns_nothing(tmp_path):
+    """A helper file no exercise calls puts entropy on the topic's module, computed by
+    torch.distributions, over a stub (seen: 1.5 of 8.5 points); the helper's own file calls it
+    from entropy the same way."""
+    stub = "\n\ndef entropy(p):\n    raise NotImplementedError\n"
+    (tmp_path / "losses.py").write_text(solution("losses") + stub + "\n\nimport helper  # noqa: E402\n")
+    (tmp_path / "helper.py").write_text(
+        "import torch\n\nimport losses\n\n\ndef _entropy(p):\n"
+        "    return torch.distributions.Categorical(probs=p).entropy()\n\n\n"
+        "losses.entropy = _entropy\n"
+    )
+    done = run_grade(str(tmp_path), "--topic", "losses", "--format", "json", "-k", "entropy")
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    got = {e["name"]: e for e in json.loads(done.stdout)["topics"][0]["exercises"]}
+    assert got["entropy"]["points"] == 0.0, got["entropy"]
+
+
+@pytest.mark.unit
+def test_a_helper_files_code_an_exercise_calls_is_read_for_its_twin(tmp_path):
+    """entropy calls a function of the submission's helper file that computes it with
+    torch.distributions: charged as if written in the topic's file."""
+    source = solution("losses") + "\n\nfrom helper import plogp\n\n\ndef entropy(p):\n    return plogp(p)\n"
+    (tmp_path / "losses.py").write_text(source)
+    (tmp_path / "helper.py").write_text(
+        "import torch\n\n\ndef plogp(p):\n    return torch.distributions.Categorical(probs=p).entropy()\n"
+    )
+    from grader.engine import subset
+
+    found = subset_twins.written_in_files(
+        subset.sources_of(tmp_path, "losses", False), "losses.py", rules("losses"), exercises("losses")
+    )
+    assert found.get("entropy") is not None and found["entropy"].file == "helper.py", found
+
+
+@pytest.mark.e2e
+def test_the_twin_through_another_exercises_definition_earns_nothing(tmp_path):
+    """Graded: cross_entropy through the learner's log_softmax calling F.log_softmax (seen: 11 points)."""
+    snippet = (
+        "def log_softmax(x, dim=-1):\n    return F.log_softmax(x, dim)\n\n\n"
+        "def cross_entropy(logits, target):\n    logp = log_softmax(logits, 1)\n"
+        "    if target.dim() == 1:\n        return -logp.gather(1, target[:, None]).mean()\n"
+        "    return -(target * logp).sum(1).mean()\n"
+    )
+    (tmp_path / "losses.py").write_text(solution("losses") + "\n" + IMPORTS + "\n\n" + snippet)
+    done = run_grade(str(tmp_path), "--topic", "losses", "--format", "json", "-k", "cross_entropy")
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    got = {e["name"]: e for e in json.loads(done.stdout)["topics"][0]["exercises"]}
+    assert got["cross_entropy"]["points"] == 0.0 and got["cross_entropy"]["cause"].startswith("twin"), got

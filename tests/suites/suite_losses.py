@@ -46,7 +46,8 @@ _SOFTMAXES |= {
     n: "torch.log_softmax / F.log_softmax / Tensor.log_softmax" for n in ("log_softmax", "_log_softmax")
 }
 _SOFTMAXES |= {
-    "logsumexp": "torch.logsumexp",
+    "logsumexp": "torch.logsumexp / torch.special.logsumexp",
+    "special_logsumexp": "torch.special.logsumexp",
     "logcumsumexp": "torch.logcumsumexp",
     "cross_entropy": "F.cross_entropy",
     "cross_entropy_loss": "F.cross_entropy",

@@ -72,6 +72,8 @@ OFF_LIMITS = {
         "matrix_norm": "torch.linalg.matrix_norm",
         **_CDIST,
         "pairwise_distance": "F.pairwise_distance",
+        "dist": "torch.dist",
+        "_foreach_norm": "torch._foreach_norm",
     },
 }
 
@@ -297,6 +299,8 @@ def test_matmul_gradient(sub):
 def test_norms(sub, shape):
     x = torch.randn(shape, generator=gen(12))
     result, ops = sub.run(probes.call_recorded, "norms", (x,), {}, off=tuple(OFF_LIMITS["norms"]))
+    if isinstance(result, str):  # the worker's mark of a twin called fails as one (expect_tensor)
+        expect_tensor(result, f"norms on {shape}")
     expect(
         isinstance(result, (list, tuple)) and len(result) == 2,
         f"norms on {shape}",
