@@ -8,9 +8,11 @@ from __future__ import annotations
 import json
 
 import pytest
+import torch
 from helpers import REPO, run_grade
 
 from grader import packs
+from grader.checks.domains import randn
 
 ATTENTION = REPO / "tests" / "packs" / "attention"
 SOLUTION = (ATTENTION / "solutions" / "attention.py").read_text()
@@ -107,3 +109,67 @@ def test_honest_variants_stay_full(tmp_path, kind, edits):
     assert report["score"] == report["max_score"], [
         t for t in report["topics"][0]["tests"] if t["status"] != "passed"
     ]
+
+
+# ---------------------------------------------------------------- any pack: the derivation alone
+@pytest.fixture
+def declared(monkeypatch):
+    """A topic of no pack declaring each derived dimension over a few cases of its own."""
+    from grader.checks import derived_cases, domains
+
+    monkeypatch.setattr(domains, "REGISTRY", dict(domains.REGISTRY))
+    monkeypatch.setattr(derived_cases, "REGISTRY", domains.REGISTRY)
+    mask = torch.tensor([[True, False, True], [True, True, False]])
+
+    @domains.declare("any", "attend", "default magnitude extremes leading")
+    def _attend():
+        return [
+            domains.Case(
+                "default", "attend", (domains.randn(1, 2, 2, 4), domains.randn(2, 2, 3, 4)), {"mask": mask}
+            ),
+            domains.Case(
+                "magnitude", "attend", (domains.randn(3, 2, 2, 4) * 50, domains.randn(4, 2, 3, 4) * 9)
+            ),
+            domains.Case("default", "attend", (domains.randn(5, 2, 4), domains.randn(6, 3, 4))),
+        ]
+
+    @domains.declare("any", "Block", "edge creation")
+    def _block():
+        return [
+            domains.module_case("edge", "Block", ((4,), {}), (domains.randn(7, 2, 4),), [(2, 4)]),
+            domains.module_case("edge", "Block", ((4,), {}), (domains.randn(8, 3, 4),), [(3, 4)]),
+            domains.module_case("edge", "Block", ((6,), {}), (domains.randn(9, 1, 6),), [(1, 6)]),
+        ]
+
+    derived_cases.derive({("any", "attend"), ("any", "Block")})
+    return domains.REGISTRY, mask
+
+
+@pytest.mark.unit
+def test_creation_judges_one_seeded_build_per_constructor(declared):
+    registry, _ = declared
+    derived = [c for c in registry[("any", "Block")].cases() if c.dim == "creation"]
+    assert [c.ctor for c in derived] == [((4,), {}), ((6,), {})]
+    assert all(c.shapes is None and not c.fill for c in derived)
+
+
+@pytest.mark.unit
+def test_extremes_put_each_masked_case_at_the_magnitude_cases_bounds(declared):
+    registry, mask = declared
+    derived = [c for c in registry[("any", "attend")].cases() if c.dim == "extremes"]
+    assert len(derived) == 2 and all(torch.equal(c.kwargs["mask"], mask) and not c.wrt for c in derived)
+    q_bound = float((randn(3, 2, 2, 4) * 50).abs().max())
+    for case, first in zip(derived, (1.0, -1.0)):
+        q, k = case.args
+        assert torch.all(q == q_bound)  # the first float argument constant
+        k_bound = float((randn(4, 2, 3, 4) * 9).abs().max())
+        assert torch.all(k[:, 0] == first * k_bound) and torch.equal(k[:, 1], -k[:, 0])  # rows alternate
+
+
+@pytest.mark.unit
+def test_leading_takes_the_first_index_of_the_largest_rank_only(declared):
+    registry, mask = declared
+    derived = [c for c in registry[("any", "attend")].cases() if c.dim == "leading"]
+    # the batched default, the magnitude case and both extremes; not the case already unbatched
+    assert len(derived) == 4 and all(c.args[0].dim() == 2 for c in derived)
+    assert torch.equal(derived[0].kwargs["mask"], mask)  # a mask of lower rank kept as it is
