@@ -74,7 +74,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from grader.checks import battery, check, expect_close, probes
+from grader.checks import battery, check, derived_clauses, expect_close, probes
 
 # what each exercise's docstring puts off limits: {{exercise: {{aten op or torch name: as a learner writes it}}}}
 OFF_LIMITS = {{"leaky_relu": {{"leaky_relu": "F.leaky_relu"}}}}
@@ -87,11 +87,19 @@ def test_leaky_relu_values(sub):
     expect_close(sub.run(probes.call, "leaky_relu", (x, 0.1), {{}}), F.leaky_relu(x, 0.1), "leaky_relu(x, 0.1)")
 
 
-# the device clause from each declaration: its first case on a second device standing in for a GPU
+# the clauses the declarations state, derived (docs/authors.md): every way a declared case calls
+# an exercise on a second device standing in for a GPU (device= set to it)...
 @check("device", public=True)
-@pytest.mark.parametrize("name", ["leaky_relu"])
+@pytest.mark.parametrize("name", derived_clauses.device_exercises("{topic}"))
 def test_on_a_second_device(sub, name):
-    battery.on_device(sub, "{topic}", name)
+    derived_clauses.on_device(sub, "{topic}", name)
+
+
+# ...and "vectorised" for each exercise VECTORISED names (its source read for loops too)
+@check("shape", clause="vectorised")
+@pytest.mark.parametrize("name", VECTORISED)
+def test_vectorised(sub, name):
+    derived_clauses.vectorised(sub, "{topic}", name)
 
 
 # every dimension of every exercise's input domain (domains_{topic}.py), one probe call each

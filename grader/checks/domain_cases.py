@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 
-from grader.checks import domain_cases_derived
+from grader.checks import derived_cases, domain_cases_derived
 from grader.checks.domains import REGISTRY
 from grader.topics import MANIFEST, of
 
@@ -27,6 +27,7 @@ def load(topic: str) -> None:
     assert spec is not None and spec.loader is not None
     spec.loader.exec_module(importlib.util.module_from_spec(spec))
     domain_cases_derived.derive(set(REGISTRY) - before)
+    derived_cases.derive(set(REGISTRY) - before)  # the dimensions declared without cases
 
 
 def load_all() -> None:

@@ -36,6 +36,10 @@ DIMENSIONS = {
     "rng": "the global RNG (generator=None after torch.manual_seed)",
     "state": "state across calls: a second step, train → eval, a reused module",
     "structure": "the layers the docstring names, in its order: the same weights give the same outputs",
+    # derived from the declaration alone (grader/checks/derived_cases.py)
+    "creation": "a module's layers created in the docstring's order and shapes: seeded weights compared",
+    "extremes": "the largest magnitudes the docstring allows, with every mask and index declared",
+    "leading": "any number of leading dimensions, none included: each batch row alone",
 }
 
 # Each dimension's name as a message shows it ("(edge)"), in the learner's language
@@ -53,6 +57,9 @@ LABELS = {
     "rng": N_("rng"),
     "state": N_("state"),
     "structure": N_("structure"),
+    "creation": N_("creation order"),
+    "extremes": N_("extremes"),
+    "leading": N_("leading dimensions"),
 }
 
 HINTS = {
@@ -86,6 +93,18 @@ HINTS = {
         "given the same weights, the docstring's layers answer differently from yours: check each "
         "layer's kernel size, padding, bias, the pooling kind, every activation and where the "
         "shortcut is added, in the docstring's order"
+    ),
+    "creation": N_(
+        "under the same seed your module's weights differ from the docstring's: create its layers "
+        "in the order it names them, each with the shape and bias it states"
+    ),
+    "extremes": N_(
+        "at the largest values the docstring allows, a masked entry must still count for exactly "
+        "nothing: mask before any normalisation, with -inf rather than a large finite number"
+    ),
+    "leading": N_(
+        "with fewer leading dimensions (none at all, too) every argument still lines up: do not "
+        "add or assume a batch dimension"
     ),
 }
 

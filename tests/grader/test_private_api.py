@@ -47,6 +47,7 @@ PRIVATE = {
         "_set_deterministic_algorithms",
     ): "torch",  # torch.linalg.LinAlgError's own name
     ("grader/checks/domain_cases_derived.py", "_replace"): "python",  # a NamedTuple's
+    ("grader/checks/derived_cases.py", "_replace"): "python",  # a NamedTuple's
     ("grader/checks/probes.py", "_modules"): "torch",
     ("grader/cli.py", "_exit"): "python",
     ("grader/depends.py", "_pytest"): "pytest",

@@ -33,7 +33,7 @@ def _sdpa(dim: str, args: tuple, note: str, mask: torch.Tensor | None = None) ->
     return Case(dim, "scaled_dot_product_attention", args, kwargs, wrt=(0, 1, 2), note=note)
 
 
-@declare(T, "scaled_dot_product_attention", "dtype edge magnitude default aliasing")
+@declare(T, "scaled_dot_product_attention", "dtype edge magnitude default aliasing extremes leading")
 def _scaled_dot_product_attention() -> list[Case]:
     mask = torch.rand(4, 5, generator=torch.Generator().manual_seed(3)) < 0.5
     mask[:, 0] = True  # every query attends to at least one key
@@ -50,7 +50,7 @@ def _scaled_dot_product_attention() -> list[Case]:
     ]
 
 
-@declare(T, "MultiHeadAttention", "edge state structure")
+@declare(T, "MultiHeadAttention", "edge state structure creation")
 def _multi_head_attention() -> list[Case]:
     return [
         module_case(

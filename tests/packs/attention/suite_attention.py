@@ -10,6 +10,7 @@ import torch.nn.functional as F
 from grader.checks import (
     battery,
     check,
+    derived_clauses,
     describe,
     expect_close,
     expect_inputs_untouched,
@@ -168,12 +169,19 @@ def test_heads_must_divide_embed_dim(sub):
         fail("MultiHeadAttention(6, 4)", "ValueError: 4 heads do not divide 6 features", "no error")
 
 
-# the device clause from each declaration: its first case on a second device standing in for a GPU
-# (causal_mask takes no tensor: its device= is judged by its values' check)
+# the clauses the declarations state, derived (grader/checks/derived_clauses.py): every way a
+# declared case calls an exercise on a second device standing in for a GPU (device= set to it)
 @check("device", public=True)
-@pytest.mark.parametrize("name", ["scaled_dot_product_attention", "MultiHeadAttention"])
+@pytest.mark.parametrize("name", derived_clauses.device_exercises("attention"))
 def test_on_a_second_device(sub, name):
-    battery.on_device(sub, "attention", name)
+    derived_clauses.on_device(sub, "attention", name)
+
+
+# ...and "vectorised" for each exercise VECTORISED names (its source read for loops too)
+@check("shape", clause="vectorised")
+@pytest.mark.parametrize("name", VECTORISED)
+def test_vectorised(sub, name):
+    derived_clauses.vectorised(sub, "attention", name)
 
 
 # every dimension of every exercise's input domain (domains_attention.py), one probe call each

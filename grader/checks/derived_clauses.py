@@ -1,0 +1,155 @@
+"""Clause checks derived from a pack's declarations, so that its suite writes none by hand: a
+suite names each once, over the exercises its declarations give (tests/packs/attention's suite):
+
+- :func:`vectorised`: an exercise the suite's ``VECTORISED`` names runs the same number of
+  tensor operations on its first declared case and on that case grown twice along every
+  dimension (the source is read for loops too: grader/engine/subset_loops.py fails the check).
+- :func:`on_device`: every way a declared case calls the exercise (which arguments it gives) run
+  once on a second device standing in for a GPU, a ``device=`` argument set to that device, the
+  result there and equal to the reference's stored answer; a module by
+  :func:`battery.on_device`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from grader.checks import battery, domain_answers, domain_cases, probes
+from grader.checks.domains import Case
+from grader.checks.judge import expect_same_device, expect_vectorised
+from grader.i18n import _, text
+from grader.sandboxed import probe_kit as kit  # the probe's steps: kit.* in the worker too
+
+DEVICE_ARGUMENT = "device"  # a keyword a declared case gives: the device the result is made on
+
+
+def _built(topic: str, name: str) -> list[Case]:
+    domain_cases.load(topic)
+    return domain_cases.REGISTRY[(topic, name)].cases()
+
+
+def _callable(case: Case) -> bool:
+    return (
+        case.kind == "call"
+        and case.same_as is None
+        and case.differs_from is None
+        and case.seed is None
+        and not case.noncontig
+        and battery._movable(case.args)
+        and battery._movable(case.kwargs)
+    )
+
+
+# ---------------------------------------------------------------- vectorised
+def _grown(value: Any, ints: bool) -> Any:
+    """``value`` twice as large along every dimension above one (tiled: a mask keeps a True in
+    every row), ints of 2 or more doubled where ``ints`` (sizes: a case without tensors)."""
+    if isinstance(value, torch.Tensor):
+        return value.repeat(*[2 if s > 1 else 1 for s in value.shape]) if value.dim() else value
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return 2 * value if ints and value >= 2 else value
+    if isinstance(value, dict):
+        return {k: _grown(v, ints) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_grown(v, ints) for v in value)
+    return value
+
+
+def _growable(case: Case) -> bool:
+    tensors = [a for a in case.args if isinstance(a, torch.Tensor)]
+    if tensors:
+        return any(s > 1 for t in tensors for s in t.shape)
+    return any(isinstance(a, int) and not isinstance(a, bool) and a >= 2 for a in case.args)
+
+
+def vectorised(sub: Any, topic: str, name: str) -> None:
+    """The "vectorised" clause of ``topic.name``: the same op count on its first growable case
+    and on that case twice as large."""
+    case = next((c for c in _built(topic, name) if _callable(c) and _growable(c)), None)
+    if case is None:
+        raise RuntimeError(f"{topic}.{name}: no declared call a vectorised check can grow")
+    ints = not any(isinstance(a, torch.Tensor) for a in case.args)
+    grown = (_grown(case.args, ints), _grown(case.kwargs, ints))
+    if any(isinstance(v, torch.Tensor) for v in case.kwargs.values()):  # op_counts takes one kwargs
+        counts = [
+            sub.run(probes.op_counts, name, [args], kwargs)[0]
+            for args, kwargs in ((case.args, case.kwargs), grown)
+        ]
+    else:
+        counts = sub.run(probes.op_counts, name, [case.args, grown[0]], case.kwargs)
+    labels = [_shapes(case.args), _shapes(grown[0])]
+    expect_vectorised(counts, labels, _("%(exercise)s is vectorised") % {"exercise": name})
+
+
+def _shapes(args: tuple[Any, ...]) -> str:
+    return ", ".join(str(tuple(a.shape)) if isinstance(a, torch.Tensor) else repr(a) for a in args)
+
+
+# ---------------------------------------------------------------- devices
+def _form(case: Case) -> tuple[Any, ...]:
+    """How ``case`` calls: which positional arguments are tensors, which keywords it gives."""
+    return tuple(isinstance(a, torch.Tensor) for a in case.args), tuple(sorted(case.kwargs))
+
+
+def _device_cases(built: list[Case], answers: list[Any]) -> list[int]:
+    """The first case of each way of calling that touches a device: a tensor or ``device=``."""
+    seen, chosen = set(), []
+    for i, case in enumerate(built):
+        touches = any(isinstance(a, torch.Tensor) for a in case.args) or DEVICE_ARGUMENT in case.kwargs
+        if _callable(case) and touches and "out" in answers[i] and _form(case) not in seen:
+            seen.add(_form(case))
+            chosen.append(i)
+    return chosen
+
+
+def device_exercises(topic: str) -> list[str]:
+    """The exercises of ``topic`` a device check can run on: a module, or a call that touches a device."""
+    found = []
+    for name in battery.exercises(topic):
+        built = _built(topic, name)
+        answers = domain_answers.answers(topic, name)[0]
+        if any(c.kind == "module" for c in built) or _device_cases(built, answers):
+            found.append(name)
+    return found
+
+
+def on_second_device(mod: Any, subject: str, calls: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """For each ``(args, kwargs, device_keywords)``: a device trace (``kit.device_trace``) of the
+    call on copies of its tensors on the second device, the keywords named set to that device."""
+    traces = []
+    for args, kwargs, keywords in calls:
+        moved = kit.to_second_device(list(args))
+        given = {k: kit.SECOND_DEVICE if k in keywords else v for k, v in kwargs.items()}
+        given = kit.to_second_device(given)
+
+        def call(moved: Any = moved, given: Any = given) -> Any:
+            return kit.attribute(mod, subject)(*moved, **given)
+
+        traces.append(kit.device_trace(call))
+    return traces
+
+
+def on_device(sub: Any, topic: str, name: str) -> None:
+    """The device clause of ``topic.name`` over every way its declared cases call it."""
+    built = _built(topic, name)
+    if any(c.kind == "module" for c in built):
+        battery.on_device(sub, topic, name)
+        return
+    domain = domain_cases.REGISTRY[(topic, name)]
+    answers = domain_answers.answers(topic, name)[0]
+    chosen = _device_cases(built, answers)
+    calls = [
+        (built[i].args, built[i].kwargs, [k for k in built[i].kwargs if k == DEVICE_ARGUMENT]) for i in chosen
+    ]
+    traces = sub.run(on_second_device, name, calls)
+    for i, trace in zip(chosen, traces if isinstance(traces, list) else [traces] * len(chosen)):
+        case = built[i]
+        what = _("%(case)s on tensors of a second device (standing in for a GPU)") % {
+            "case": f"{name} {text(case.note)}".strip()
+        }
+        value = expect_same_device(trace, what)
+        battery.compare(value, answers[i]["out"], what, *battery.tolerance(domain, case), "")
