@@ -17,7 +17,7 @@ from typing import Any
 import torch
 
 from grader.checks import battery, domain_answers, domain_cases, probes
-from grader.checks.domains import Case
+from grader.checks.domains import Case, movable
 from grader.checks.judge import expect_same_device, expect_vectorised
 from grader.i18n import _, text
 from grader.sandboxed import probe_kit as kit  # the probe's steps: kit.* in the worker too
@@ -37,8 +37,8 @@ def _callable(case: Case) -> bool:
         and case.differs_from is None
         and case.seed is None
         and not case.noncontig
-        and battery._movable(case.args)
-        and battery._movable(case.kwargs)
+        and movable(case.args)
+        and movable(case.kwargs)
     )
 
 
