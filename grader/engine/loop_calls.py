@@ -1,0 +1,173 @@
+"""Calls, for the loop reader's reading of a function (:class:`grader.engine.loop_reader.Reader`):
+a call of the learner's own function, class or instance goes on into its code (the loop reader
+follows it); a builtin, functools, itertools or numpy call is judged by what it iterates over; a
+tensor's method by what it reads out of the tensor."""
+
+from __future__ import annotations
+
+import abc
+import ast
+from typing import TYPE_CHECKING
+
+from grader.engine.loop_values import (
+    BUILTIN_CONSUMERS,
+    CLEAN_BUILTINS,
+    CONSTANT,
+    STRUCTURAL,
+    Args,
+    Kwargs,
+    Value,
+    derived,
+    element,
+    join,
+    sized,
+)
+
+if TYPE_CHECKING:
+    from grader.engine.loop_flow import Flow
+    from grader.engine.loop_values import Func
+
+CALLBACKS = frozenset({"apply_", "map_", "map2_"})  # a Python function on each element
+NUMPY_CALLBACKS = frozenset(
+    {"vectorize", "frompyfunc", "apply_along_axis", "apply_over_axes", "piecewise", "fromiter", "nditer",
+     "ndenumerate", "ndindex"}
+)  # fmt: skip
+CONTAINERS = frozenset({"list", "tuple", "set", "frozenset", "dict", "sorted"})
+ADDS = frozenset({"append", "add", "insert", "setdefault", "appendleft"})  # one element more
+EXTENDS = frozenset({"extend", "update", "extendleft"})
+UNBOUNDED = frozenset({"count", "cycle", "repeat"})  # itertools' endless iterators
+
+
+class Calls(abc.ABC):
+    """The calls of a reading; mixed into the reader, which provides what is declared here."""
+
+    flow: Flow
+    f: Func | None
+    file: str
+    guards: list[str]
+
+    @abc.abstractmethod
+    def read(self) -> None: ...
+
+    @abc.abstractmethod
+    def expr(self, node: ast.expr | None) -> Value: ...
+
+    @abc.abstractmethod
+    def found(self, node: ast.AST, what: str) -> None: ...
+
+    @abc.abstractmethod
+    def name(self, name: str, escape: bool) -> Value: ...
+
+    @abc.abstractmethod
+    def attribute(self, owner: Value, attr: str, node: ast.AST) -> Value: ...
+
+    @abc.abstractmethod
+    def bind_root(self, target: ast.expr, value: Value) -> None: ...
+
+    def call(self, node: ast.Call) -> Value:
+        if isinstance(node.func, ast.Name):
+            callee, receiver = self.name(node.func.id, escape=False), None
+        elif isinstance(node.func, ast.Attribute):
+            receiver = self.expr(node.func.value)
+            callee = self.flow.member(self, receiver, node.func.attr)
+            callee = join(callee, Value(outside=frozenset(f"{d}.{node.func.attr}" for d in receiver.outside)))
+        else:
+            callee, receiver = self.expr(node.func), None
+        args = [(self.expr(a), isinstance(a, ast.Starred)) for a in node.args]
+        kwargs = [(k.arg, self.expr(k.value)) for k in node.keywords]
+        return self.apply(callee, receiver, args, kwargs, node)
+
+    def apply(
+        self, callee: Value, receiver: Value | None, args: Args, kwargs: Kwargs, node: ast.AST
+    ) -> Value:
+        """What calling ``callee`` (a method of ``receiver``, if any) gives."""
+        parts = [self.flow.call(self, target, bound, args, kwargs, node) for target, bound in callee.funcs]
+        parts += [self.flow.instantiate(self, cls, args, kwargs, node) for cls in callee.classes]
+        for instance in callee.instances:
+            for method in ("forward", "__call__"):
+                targets = self.flow.program.methods(*instance).get(method, [])
+                parts += [self.flow.call(self, target, True, args, kwargs, node) for target in targets]
+        parts += [self.outside(dotted, node, args, kwargs) for dotted in sorted(callee.outside)]
+        mine = callee.funcs or callee.classes or callee.instances or callee.outside
+        if receiver is not None and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if receiver.data or not mine:
+                parts.append(self.method(receiver, node.func, node, args, kwargs))
+        elif not mine or callee.data:
+            parts.append(derived(callee, *(v for v, _ in args), *(v for _, v in kwargs)))
+        return join(*parts)
+
+    def method(
+        self, receiver: Value, func: ast.Attribute, node: ast.Call, args: Args, kwargs: Kwargs
+    ) -> Value:
+        """A method of something that is not the learner's: a tensor's, a list's, a string's."""
+        attr, values = func.attr, [v for v, _ in args] + [v for _, v in kwargs]
+        if attr in ADDS | EXTENDS:
+            added = join(*values)
+            self.bind_root(func.value, added if attr in EXTENDS else element(added) if added.many else added)
+            return CONSTANT
+        if not receiver.data:
+            return derived(*values) if any(v.data for v in values) else CONSTANT
+        if attr in STRUCTURAL:
+            return CONSTANT
+        if attr == "size" and not values:
+            return sized(receiver)
+        if attr in ("tolist", "numpy") or attr in CALLBACKS:
+            self.found(node, f".{attr}()")
+        if attr == "item":
+            return Value(True, False, node.lineno)
+        if attr in ("items", "keys", "values", "copy"):
+            return receiver
+        return derived(receiver, *values)
+
+    def outside(self, dotted: str, node: ast.AST, args: Args, kwargs: Kwargs) -> Value:
+        """A call of a name from outside the learner's files."""
+        values = [v for v, _ in args] + [v for _, v in kwargs]
+        module, _, tail = dotted.partition(".")
+        if module == "builtins":
+            return self.builtin(tail, node, args, values)
+        if dotted == "functools.reduce":
+            if len(values) > 1 and values[1].many:
+                self.found(node, dotted)
+            return derived(*values)
+        if dotted in ("functools.partial", "functools.wraps", "functools.lru_cache", "functools.cache"):
+            return join(*values)
+        if module == "itertools":
+            if any(v.many for v in values):
+                self.found(node, dotted)
+            endless = tail in UNBOUNDED and not (tail == "repeat" and len(values) > 1)
+            return (
+                Value(True, False)
+                if endless
+                else Value(any(v.data for v in values), not any(v.many for v in values))
+            )
+        if module == "numpy" and (tail in NUMPY_CALLBACKS or any(v.data for v in values)):
+            self.found(node, "numpy")
+        return derived(*values)
+
+    def builtin(self, name: str, node: ast.AST, args: Args, values: list[Value]) -> Value:  # noqa: C901
+        first = values[0] if values else CONSTANT
+        single = len(args) == 1 and not args[0][1]
+        if name in CLEAN_BUILTINS:
+            return CONSTANT
+        if name == "getattr" and isinstance(node, ast.Call) and len(node.args) > 1:
+            attr = node.args[1]
+            if isinstance(attr, ast.Constant) and isinstance(attr.value, str):  # a name written out
+                return join(self.attribute(first, attr.value, node), *values[2:])
+        if name == "len":
+            return CONSTANT if first.fixed else derived(first)
+        if name == "zip":
+            return Value(any(v.data for v in values), any(v.fixed for v in values) or not values)
+        if name in ("enumerate", "reversed", "iter"):
+            return first
+        if name == "next":
+            return element(first)
+        if name in ("map", "filter"):
+            over = values[1:]
+            if over and all(v.many for v in over):
+                self.found(node, name)
+            return Value(any(v.data for v in over), any(v.fixed for v in over) or not over)
+        if name in BUILTIN_CONSUMERS and single:
+            if first.many:
+                self.found(node, f"{name}()")
+            return first if name in CONTAINERS else derived(first)
+        return derived(*values)
