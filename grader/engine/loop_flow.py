@@ -56,6 +56,8 @@ class Flow:
         self.readers: dict[Hashable, set[int]] = collections.defaultdict(set)
         self.funcs: dict[int, Func] = {}
         self.queue: collections.deque[int] = collections.deque()
+        self.queued: set[int] = set()
+        self.order = 0  # findings so far: a finding's place among those of a line
         self.findings: dict[int, list[Finding]] = {}
         self.edges: dict[int, list[tuple[int, int, bool]]] = {}  # callee, line, guarded
         self.entries: set[int] = set()
@@ -80,7 +82,8 @@ class Flow:
                 self._enqueue(reader)
 
     def _enqueue(self, key: int) -> None:
-        if key not in self.queue:
+        if key not in self.queued:
+            self.queued.add(key)
             self.queue.append(key)
 
     def reach(self, f: Func, params: dict[str, Value]) -> None:
@@ -97,6 +100,7 @@ class Flow:
             if self.clock is not None and steps % _TICK == 0:
                 self.clock.check("the loops of an exercise")
             f = self.funcs[self.queue.popleft()]
+            self.queued.discard(f.key)
             self.findings[f.key], self.edges[f.key], self.current = [], [], f
             self.reader(self, f, f.file).read()
             self.current = None
@@ -104,7 +108,8 @@ class Flow:
     def found(self, f: Func | None, file: str, line: int, what: str) -> None:
         found = self.findings.setdefault(f.key if f else 0, [])
         if not any(x[:3] == (file, line, what) for x in found):
-            found.append((file, line, what, sum(map(len, self.findings.values()))))
+            self.order += 1
+            found.append((file, line, what, self.order))
 
     # names
 
@@ -206,23 +211,26 @@ class Flow:
 
     # what the exercise reached
 
-    def enter(self, exercise: str, file: str) -> None:
+    def enter(self, exercise: str, file: str, stated: frozenset[str] | None = None) -> None:
         """Read ``exercise`` of ``file`` with its parameters as the data: its functions (with
-        their decorators), its class's methods but ``__init__``, what a module-level assignment
-        binds to its name."""
-        module = self.program.modules[file]
-        reader = self.reader(self, None, file)
-        entries = Value(funcs=frozenset((f, False) for f in module.functions.get(exercise, [])))
-        for f, _bound in entries.funcs:
-            value = Value(funcs=frozenset({(f, False)}))
+        their decorators, wherever they are defined: a helper file's too), its class's methods
+        but ``__init__``, what a module-level assignment binds to its name. A parameter with a
+        default that ``stated`` (the stub's) leaves out keeps its default: a constant."""
+        value, assigned = self.program.top(file, exercise)
+        entries = join(*(self.reader(self, None, file).expr(e) for e in assigned))
+        for f, _bound in value.funcs:
+            decorated, reader = Value(funcs=frozenset({(f, False)})), self.reader(self, None, f.file)
             for decorator in reversed(getattr(f.node, "decorator_list", [])):
-                value = reader.apply(reader.expr(decorator), None, [(value, False)], [], decorator)
-            self.escape(value)
-        if exercise in module.classes:
-            methods = self.program.methods(file, exercise)
-            entries = join(entries, Value(funcs=frozenset(
-                (m, True) for name, ms in methods.items() if name != "__init__" for m in ms)))  # fmt: skip
-        entries = join(entries, *(reader.expr(e) for e in module.assigned.get(exercise, [])))
+                decorated = reader.apply(reader.expr(decorator), None, [(decorated, False)], [], decorator)
+            entries = join(entries, Value(funcs=frozenset({(f, False)})))
+            if stated is not None and not isinstance(f.node, ast.Lambda):
+                self.escaped.add(f.key)  # called by the checks with the stub's parameters
+                self.reach(f, {k: v for k, v in _params(f, False, [(DATA, True)], [(None, DATA)]).items()
+                               if k in stated or k not in _defaulted(f.node)})  # fmt: skip
+        for cls in value.classes:
+            methods = self.program.methods(*cls)
+            mine = ((m, True) for name, ms in methods.items() if name != "__init__" for m in ms)
+            entries = join(entries, Value(funcs=frozenset(mine)))
         self.entries |= {f.key for f, _bound in entries.funcs}
         self.escape(entries)
 
@@ -269,13 +277,23 @@ def _params(target: Func, bound: bool, args: Args, kwargs: Kwargs) -> dict[str, 
         joined = join(*(element(v) if s else v for v, s in extra))
         many = any(s and v.many for v, s in extra)
         values[node.args.vararg.arg] = replace(joined, fixed=not many)
-    rest = [v for k, v in kwargs if k is None or k not in open_]
+    rest = [v if k else element(v) for k, v in kwargs if k is None or k not in open_]
     for key, value in kwargs:
         for name in open_ if key is None else {key} & set(open_):
             values[name] = join(values.get(name, CONSTANT), value)
-    if node.args.kwarg:
-        values[node.args.kwarg.arg] = join(*rest)
+    if node.args.kwarg:  # a dict of the extra keywords: as long as the call writes, unless unpacked
+        many = any(k is None and v.many for k, v in kwargs)
+        values[node.args.kwarg.arg] = replace(join(*rest), fixed=not many)
     return values
+
+
+def _defaulted(node: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """The parameters of ``node`` that have a default."""
+    args = node.args
+    positional = [*args.posonlyargs, *args.args]
+    with_default = positional[len(positional) - len(args.defaults) :] if args.defaults else []
+    kw = [a for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None]
+    return {a.arg for a in [*with_default, *kw]}
 
 
 def _scope(node: Node) -> tuple[frozenset[str], frozenset[str]]:

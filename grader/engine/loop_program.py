@@ -52,10 +52,11 @@ class Program:
         self._methods: dict[tuple[str, str], dict[str, list[Func]]] = {}
 
     @classmethod
-    def read(cls, sources: Mapping[str, str]) -> Program | None:
-        """None when a file does not parse (the subset check refused it already)."""
+    def read(cls, sources: Mapping[str, str], own: str) -> Program | None:
+        """None when the topic's file ``own`` does not parse (the subset check refused it already);
+        a helper file that does not parse is left out (importing it fails)."""
         trees = {name: parsed.tree(source) for name, source in sources.items()}
-        if any(tree is None for tree in trees.values()):
+        if trees.get(own) is None:
             return None
         return cls({name: tree for name, tree in trees.items() if tree is not None})
 

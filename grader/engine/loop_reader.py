@@ -48,18 +48,24 @@ def _exits(stmts: list[ast.stmt]) -> bool:
     return any(isinstance(s, (ast.Return, ast.Raise, ast.Continue, ast.Break)) for s in stmts)
 
 
-def _exit_tests(stmts: list[ast.stmt]) -> list[ast.expr]:
-    """The tests of the ``if`` statements of a loop's body that leave it (not those of inner loops)."""
-    tests, stack = [], list(stmts)
+def _exit_tests(stmts: list[ast.stmt]) -> tuple[list[ast.expr], bool]:
+    """The tests of the ``if`` statements of a loop's body that leave it (not those of inner loops);
+    an ``except`` that leaves it counts as a test of the data (``next(rows)`` until StopIteration)."""
+    tests: list[ast.expr] = []
+    stack, raised = list(stmts), False
     while stack:
         stmt = stack.pop()
         if isinstance(stmt, ast.If):
             if any(isinstance(n, (ast.Break, ast.Return)) for n in _flat(stmt.body + stmt.orelse)):
                 tests.append(stmt.test)
             stack += stmt.body + stmt.orelse
-        elif isinstance(stmt, (ast.With, ast.Try)):
-            stack += [*stmt.body, *getattr(stmt, "orelse", []), *getattr(stmt, "finalbody", [])]
-    return tests
+        elif isinstance(stmt, (ast.Try, ast.TryStar)):
+            leaves = (isinstance(n, (ast.Break, ast.Return)) for h in stmt.handlers for n in _flat(h.body))
+            raised = raised or any(leaves)
+            stack += [*stmt.body, *stmt.orelse, *stmt.finalbody, *(s for h in stmt.handlers for s in h.body)]
+        elif isinstance(stmt, ast.With):
+            stack += stmt.body
+    return tests, raised
 
 
 def _flat(stmts: list[ast.stmt]) -> list[ast.stmt]:
@@ -195,8 +201,8 @@ class Reader(Calls):
         self.block(stmt.orelse)
 
     def loop_while(self, stmt: ast.While) -> None:
-        tests = [stmt.test, *_exit_tests(stmt.body)]
-        if any(self.expr(test).data for test in tests):
+        tests, raised = _exit_tests(stmt.body)
+        if raised or any(self.expr(test).data for test in [stmt.test, *tests]):
             self.found(stmt, "while")
         self.block(stmt.body)
         self.block(stmt.orelse)

@@ -186,12 +186,15 @@ def judge_how(
     exercises = subset.exercises_of(task.topic)
     try:  # the reading's verdict came first, within the same clock
         read = subset_charge.reachable(source, set(rules), exercises) if rules else None
-        helpers = subset_loops.helpers_of(sources, file)
-        loops = subset_loops.loops(source, vectorised, exercises, helpers, file)
     except parsed.OverBudget:
-        return
+        read = None
     if read is not None:
         subset_twins.charge(result, subset_twins.written_in(*read, rules), file)
+    try:  # a clock of its own
+        helpers, params = subset_loops.helpers_of(sources, file), subset_loops.stated(task.topic)
+        loops = subset_loops.loops(source, vectorised, exercises, helpers, file, params)
+    except parsed.OverBudget:
+        return
     subset_loops.charge(result, loops, file)
 
 

@@ -19,6 +19,8 @@ parameters as data); code on an error path. The measured checks stay as backstop
 
 from __future__ import annotations
 
+import ast
+import functools
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
@@ -30,6 +32,7 @@ from grader.engine.loop_flow import Flow
 from grader.engine.loop_program import Program
 from grader.engine.loop_reader import Reader
 from grader.engine.loop_values import COMPREHENSION
+from grader.engine.subset_shapes import arguments
 from grader.i18n import N_, _
 
 HINT = N_(
@@ -56,24 +59,40 @@ def helpers_of(sources: Mapping[str, str], own: str) -> dict[str, str]:
     return {name: s for name, s in sources.items() if name != own and name[:-3] not in taken}
 
 
+@functools.lru_cache(maxsize=16)
+def stated(topic: str) -> dict[str, frozenset[str]]:
+    """{exercise: the parameters its stub declares}: what the checks pass (a parameter the learner
+    adds, with a default, keeps it)."""
+    from grader.topics import stub_file
+
+    try:
+        tree = parsed.tree(stub_file(topic).read_bytes())
+    except OSError:
+        return {}
+    defs = [n for n in tree.body if isinstance(n, ast.FunctionDef)] if tree else []
+    return {n.name: frozenset(a.arg for a in arguments(n.args)) for n in defs}
+
+
 def loops(
     source: str,
     vectorised: Collection[str],
     exercises: Collection[str],
     helpers: Mapping[str, str] | None = None,
     own: str = TOPIC,
+    params: Mapping[str, frozenset[str]] | None = None,
 ) -> dict[str, Loop]:
     """{exercise: its first loop over the data} for the exercises of ``vectorised`` among
-    ``exercises``, defined in ``source`` (the file ``own``) beside the files ``helpers``; raises
+    ``exercises``, defined in ``source`` (the file ``own``) beside the files ``helpers``, with the
+    parameters ``params`` names (:func:`stated`; all when not named) as the data; raises
     :class:`parsed.OverBudget` past the reading's clock."""
     wanted = sorted(set(vectorised) & set(exercises))
-    program = Program.read({**(helpers or {}), own: source}) if wanted else None
+    program = Program.read({**(helpers or {}), own: source}, own) if wanted else None
     if program is None:
         return {}
     clock, found = parsed.Clock(), {}
     for exercise in wanted:
         flow = Flow(program, Reader, clock)
-        flow.enter(exercise, own)
+        flow.enter(exercise, own, (params or {}).get(exercise))
         flow.run()
         first = sorted(flow.all_found(), key=lambda x: (x[0] != own, x[1], x[3]))
         if first:

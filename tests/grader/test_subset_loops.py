@@ -235,6 +235,7 @@ HELPER_IMPORTS = {
     "from ... import": "from tensors_rows import each_row\n\n\ndef row_normalize(x):\n    return each_row(x)\n",
     "import ... as": "import tensors_rows as tr\n\n\ndef row_normalize(x):\n    return tr.each_row(x)\n",
     "through a second helper file": "from tensors_more import normalized\n\n\ndef row_normalize(x):\n    return normalized(x)\n",
+    "the exercise itself imported": "from tensors_rows import each_row as row_normalize\n",
 }
 MORE = "from tensors_rows import each_row\n\n\ndef normalized(x):\n    return each_row(x)\n"
 
@@ -294,3 +295,17 @@ def test_honest_loops_keep_vectorised_full(tmp_path):
     assert tests and all(t["status"] == "passed" for t in tests), [
         t for t in tests if t["status"] != "passed"
     ]
+
+
+@pytest.mark.unit
+def test_a_parameter_the_learner_adds_keeps_its_default():
+    """The checks pass the stub's parameters: one the learner adds, with a default, is a constant
+    (its self-call runs once); one of the stub's is the data even with a default of its own."""
+    params = subset_loops.stated("tensors")
+    assert params["matmul"] == {"a", "b"}
+    flag = "def matmul(a, b, transpose=False):\n    if transpose:\n        return matmul(a, b.T)\n    return (a[:, :, None] * b[None]).sum(1)\n"
+    loop = "def row_normalize(x=None):\n    return torch.stack([r / r.sum() for r in x])\n"
+    tensors = exercises("tensors")
+    assert subset_loops.loops(SOLUTION + "\n" + flag, VECTORISED, tensors, params=params) == {}
+    found = subset_loops.loops(SOLUTION + "\n" + loop, VECTORISED, tensors, params=params)
+    assert found["row_normalize"].what == "a comprehension", found
