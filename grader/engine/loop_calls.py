@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import abc
 import ast
+from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from grader.engine.loop_values import (
@@ -88,22 +90,25 @@ class Calls(abc.ABC):
                 targets = self.flow.program.methods(*instance).get(method, [])
                 parts += [self.flow.call(self, target, True, args, kwargs, node) for target in targets]
         parts += [self.outside(dotted, node, args, kwargs) for dotted in sorted(callee.outside)]
-        mine = callee.funcs or callee.classes or callee.instances or callee.outside
+        values = [v for v, _ in args] + [v for _, v in kwargs]
+        tensor = replace(callee, methods=frozenset())
+        parts += [self.method(tensor, attr, None, node, values) for attr in sorted(callee.methods)]
+        mine = callee.funcs or callee.classes or callee.instances or callee.outside or callee.methods
         if receiver is not None and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             if receiver.data or not mine:
-                parts.append(self.method(receiver, node.func, node, args, kwargs))
+                parts.append(self.method(receiver, node.func.attr, node.func.value, node, values))
         elif not mine or callee.data:
-            parts.append(derived(callee, *(v for v, _ in args), *(v for _, v in kwargs)))
+            parts.append(derived(callee, *values))
         return join(*parts)
 
     def method(
-        self, receiver: Value, func: ast.Attribute, node: ast.Call, args: Args, kwargs: Kwargs
+        self, receiver: Value, attr: str, held: ast.expr | None, node: ast.AST, values: list[Value]
     ) -> Value:
-        """A method of something that is not the learner's: a tensor's, a list's, a string's."""
-        attr, values = func.attr, [v for v, _ in args] + [v for _, v in kwargs]
-        if attr in ADDS | EXTENDS:
+        """``receiver.attr(*values)`` for a receiver not the learner's: a tensor, a list, a string
+        (``held``: the expression that holds it, which a list's ``append`` changes)."""
+        if attr in ADDS | EXTENDS and held is not None:
             added = join(*values)
-            self.bind_root(func.value, added if attr in EXTENDS else element(added) if added.many else added)
+            self.bind_root(held, added if attr in EXTENDS else element(added) if added.many else added)
             return CONSTANT
         if not receiver.data:
             return derived(*values) if any(v.data for v in values) else CONSTANT
@@ -114,7 +119,7 @@ class Calls(abc.ABC):
         if attr in ("tolist", "numpy") or attr in CALLBACKS:
             self.found(node, f".{attr}()")
         if attr == "item":
-            return Value(True, False, node.lineno)
+            return Value(True, False, getattr(node, "lineno", 0))
         if attr in ("items", "keys", "values", "copy"):
             return receiver
         return derived(receiver, *values)
@@ -125,6 +130,8 @@ class Calls(abc.ABC):
         module, _, tail = dotted.partition(".")
         if module == "builtins":
             return self.builtin(tail, node, args, values)
+        if dotted.startswith("torch.Tensor.") and values:  # torch.Tensor.tolist(x)
+            return self.method(values[0], dotted.rpartition(".")[2], None, node, values[1:])
         if dotted == "functools.reduce":
             if len(values) > 1 and values[1].many:
                 self.found(node, dotted)
@@ -144,30 +151,36 @@ class Calls(abc.ABC):
             self.found(node, "numpy")
         return derived(*values)
 
-    def builtin(self, name: str, node: ast.AST, args: Args, values: list[Value]) -> Value:  # noqa: C901
-        first = values[0] if values else CONSTANT
-        single = len(args) == 1 and not args[0][1]
-        if name in CLEAN_BUILTINS:
-            return CONSTANT
+    def builtin(self, name: str, node: ast.AST, args: Args, values: list[Value]) -> Value:
+        if name in _PURE:
+            return _PURE[name](values)
         if name == "getattr" and isinstance(node, ast.Call) and len(node.args) > 1:
             attr = node.args[1]
             if isinstance(attr, ast.Constant) and isinstance(attr.value, str):  # a name written out
-                return join(self.attribute(first, attr.value, node), *values[2:])
-        if name == "len":
-            return CONSTANT if first.fixed else derived(first)
-        if name == "zip":
-            return Value(any(v.data for v in values), any(v.fixed for v in values) or not values)
-        if name in ("enumerate", "reversed", "iter"):
-            return first
-        if name == "next":
-            return element(first)
+                return join(self.attribute(values[0], attr.value, node), *values[2:])
         if name in ("map", "filter"):
             over = values[1:]
             if over and all(v.many for v in over):
                 self.found(node, name)
             return Value(any(v.data for v in over), any(v.fixed for v in over) or not over)
-        if name in BUILTIN_CONSUMERS and single:
-            if first.many:
+        if name in BUILTIN_CONSUMERS and len(args) == 1 and not args[0][1]:
+            if values[0].many:
                 self.found(node, f"{name}()")
-            return first if name in CONTAINERS else derived(first)
+            return values[0] if name in CONTAINERS else derived(values[0])
         return derived(*values)
+
+
+def _first(values: list[Value]) -> Value:
+    return values[0] if values else CONSTANT
+
+
+# builtins that iterate over nothing themselves: what they give
+_PURE: dict[str, Callable[[list[Value]], Value]] = {
+    "len": lambda vs: CONSTANT if _first(vs).fixed else derived(_first(vs)),  # len((a, b)), len(x.shape)
+    "zip": lambda vs: Value(any(v.data for v in vs), any(v.fixed for v in vs) or not vs),  # the shortest
+    "enumerate": _first,
+    "reversed": _first,
+    "iter": _first,
+    "next": lambda vs: element(_first(vs)),
+    **{name: lambda vs: CONSTANT for name in CLEAN_BUILTINS},
+}

@@ -10,8 +10,9 @@ the docstring does not allow."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from grader.engine.loop_calls import Calls
 from grader.engine.loop_values import (
@@ -116,48 +117,47 @@ class Reader(Calls):
         value = self.expr(test)
         return "data" if value.data else "constant" if isinstance(test, ast.Constant) else "clean"
 
-    def stmt(self, stmt: ast.stmt) -> None:  # noqa: C901 (one case a kind of statement)
-        if isinstance(stmt, (ast.Raise, ast.Global, ast.Nonlocal, ast.Pass, ast.Break, ast.Continue)):
-            return
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            self.bind_name(stmt.name, self.flow.defined(self, stmt))
-        elif isinstance(stmt, ast.ClassDef):
-            self.bind_name(stmt.name, CONSTANT)
-        elif isinstance(stmt, ast.Return):
-            self.returned(self.expr(stmt.value) if stmt.value else CONSTANT)
-        elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            self.assign(stmt)
-        elif isinstance(stmt, (ast.For, ast.AsyncFor)):
-            self.loop_for(stmt)
-        elif isinstance(stmt, ast.While):
-            self.loop_while(stmt)
-        elif isinstance(stmt, ast.If):
-            self.branch(stmt.test, stmt.body, stmt.orelse)
-        elif isinstance(stmt, (ast.Try, ast.TryStar)):
-            self.attempt(stmt)
-        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-            for item in stmt.items:
-                value = self.expr(item.context_expr)
-                if item.optional_vars is not None:
-                    self.bind(item.optional_vars, value)
-            self.block(stmt.body)
-        elif isinstance(stmt, ast.Match):
-            subject = self.expr(stmt.subject)
-            for case in stmt.cases:
-                for node in ast.walk(case.pattern):
-                    if isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-                        self.bind_name(node.name, subject)
-                if not raises(case.body):
-                    self.block(case.body)
-        elif isinstance(stmt, ast.Assert):
-            self.expr(stmt.test)  # its message is the error path
-        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            self.imported(stmt)
-        elif isinstance(stmt, ast.Expr):
-            self.expr(stmt.value)
-        elif isinstance(stmt, ast.Delete):
-            for target in stmt.targets:
-                self.expr(target)
+    def stmt(self, stmt: ast.stmt) -> None:
+        """One statement, by its kind (:data:`_STATEMENTS`); a ``raise`` and the like read nothing."""
+        for kinds, read in _STATEMENTS:
+            if isinstance(stmt, kinds):
+                read(self, stmt)
+                return
+
+    def define(self, stmt: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+        value = CONSTANT if isinstance(stmt, ast.ClassDef) else self.flow.defined(self, stmt)
+        self.bind_name(stmt.name, value)
+
+    def give_back(self, stmt: ast.Return) -> None:
+        self.returned(self.expr(stmt.value) if stmt.value else CONSTANT)
+
+    def within(self, stmt: ast.With | ast.AsyncWith) -> None:
+        for item in stmt.items:
+            value = self.expr(item.context_expr)
+            if item.optional_vars is not None:
+                self.bind(item.optional_vars, value)
+        self.block(stmt.body)
+
+    def match(self, stmt: ast.Match) -> None:
+        subject = self.expr(stmt.subject)
+        for case in stmt.cases:
+            for node in ast.walk(case.pattern):
+                if isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+                    self.bind_name(node.name, subject)
+            if not raises(case.body):
+                self.block(case.body)
+
+    def evaluated(self, stmt: ast.Assert | ast.Expr | ast.Delete) -> None:
+        """What an assertion tests (its message is the error path), an expression, a ``del``."""
+        parts = (
+            [stmt.test]
+            if isinstance(stmt, ast.Assert)
+            else [stmt.value]
+            if isinstance(stmt, ast.Expr)
+            else stmt.targets
+        )
+        for part in parts:
+            self.expr(part)
 
     def imported(self, stmt: ast.Import | ast.ImportFrom) -> None:
         """An import inside a function binds a local name, as at module level."""
@@ -251,48 +251,39 @@ class Reader(Calls):
 
     # expressions
 
-    def expr(self, node: ast.expr | None) -> Value:  # noqa: C901 (one case a kind of expression)
+    def expr(self, node: ast.expr | None) -> Value:
+        """What ``node`` may be, by its kind (:data:`_EXPRESSIONS`); an operator joins its operands."""
         if node is None or isinstance(node, ast.Constant):
             return CONSTANT
-        if isinstance(node, ast.Name):
-            return self.name(node.id, escape=True)
-        if isinstance(node, ast.Attribute):
-            return self.attribute(self.expr(node.value), node.attr, node)
-        if isinstance(node, ast.Call):
-            return self.call(node)
-        if isinstance(node, ast.Subscript):
-            return self.subscript(node)
-        if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
-            return self.written(node.elts, node)
-        if isinstance(node, ast.Dict):
-            return join(
-                self.written([k for k in node.keys if k is not None], node), self.written(node.values, node)
-            )
-        if isinstance(node, COMPREHENSIONS):
-            return self.comprehension(node)
-        if isinstance(node, ast.Lambda):
-            value = self.flow.defined(self, node)
-            if self.escapes:
-                self.flow.escape(value)
-            return value
-        if isinstance(node, ast.IfExp):
-            test = self.guard(node.test)
-            self.guards.append(test)
-            value = join(self.expr(node.body), self.expr(node.orelse))
-            self.guards.pop()
-            return value
-        if isinstance(node, ast.Compare):
-            return self.compare(node)
-        if isinstance(node, ast.NamedExpr):
-            value = self.expr(node.value)
-            self.bind(node.target, value)
-            return value
-        if isinstance(node, ast.Starred):
-            return self.expr(node.value)
+        for kinds, read in _EXPRESSIONS:
+            if isinstance(node, kinds):
+                return read(self, node)
         parts = [self.expr(child) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr)]
         if isinstance(node, ast.BinOp) and all(p.fixed for p in parts):
             return join(*parts)  # (a, b) + (c,), x.shape[:-1] + (d,): still fixed
         return derived(*parts) if any(p.data for p in parts) else join(*parts)
+
+    def lambda_(self, node: ast.Lambda) -> Value:
+        value = self.flow.defined(self, node)
+        if self.escapes:
+            self.flow.escape(value)
+        return value
+
+    def either(self, node: ast.IfExp) -> Value:
+        self.guards.append(self.guard(node.test))
+        value = join(self.expr(node.body), self.expr(node.orelse))
+        self.guards.pop()
+        return value
+
+    def walrus(self, node: ast.NamedExpr) -> Value:
+        value = self.expr(node.value)
+        self.bind(node.target, value)
+        return value
+
+    def mapping(self, node: ast.Dict) -> Value:
+        return join(
+            self.written([k for k in node.keys if k is not None], node), self.written(node.values, node)
+        )
 
     def compare(self, node: ast.Compare) -> Value:
         parts = [self.expr(node.left), *(self.expr(c) for c in node.comparators)]
@@ -351,6 +342,35 @@ class Reader(Calls):
             parts.append(CONSTANT)
         elif owner.data and attr in SHAPES:
             parts.append(sized(owner))
-        elif owner.data:
-            parts.append(derived(owner))
+        elif owner.data:  # a tensor's method, if it is called: getattr(x, "tolist")()
+            parts.append(replace(derived(owner), methods=frozenset({attr})))
         return join(*parts)
+
+
+_STATEMENTS: list[tuple[type | tuple[type, ...], Callable[[Reader, Any], None]]] = [
+    ((ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef), Reader.define),
+    (ast.Return, Reader.give_back),
+    ((ast.Assign, ast.AnnAssign, ast.AugAssign), Reader.assign),
+    ((ast.For, ast.AsyncFor), Reader.loop_for),
+    (ast.While, Reader.loop_while),
+    (ast.If, lambda reader, stmt: reader.branch(stmt.test, stmt.body, stmt.orelse)),
+    ((ast.Try, ast.TryStar), Reader.attempt),
+    ((ast.With, ast.AsyncWith), Reader.within),
+    (ast.Match, Reader.match),
+    ((ast.Assert, ast.Expr, ast.Delete), Reader.evaluated),
+    ((ast.Import, ast.ImportFrom), Reader.imported),
+]  # not read: raise (the error path), global, nonlocal, pass, break, continue
+_EXPRESSIONS: list[tuple[type | tuple[type, ...], Callable[[Reader, Any], Value]]] = [
+    (ast.Name, lambda reader, node: reader.name(node.id, escape=True)),
+    (ast.Attribute, lambda reader, node: reader.attribute(reader.expr(node.value), node.attr, node)),
+    (ast.Call, Reader.call),
+    (ast.Subscript, Reader.subscript),
+    ((ast.Tuple, ast.List, ast.Set), lambda reader, node: reader.written(node.elts, node)),
+    (ast.Dict, Reader.mapping),
+    (COMPREHENSIONS, Reader.comprehension),
+    (ast.Lambda, Reader.lambda_),
+    (ast.IfExp, Reader.either),
+    (ast.Compare, Reader.compare),
+    (ast.NamedExpr, Reader.walrus),
+    (ast.Starred, lambda reader, node: reader.expr(node.value)),
+]

@@ -64,6 +64,7 @@ class Value:
     instances: frozenset[tuple[str, str]] = frozenset()
     modules: frozenset[str] = frozenset()  # the learner's files
     outside: frozenset[str] = frozenset()  # dotted names: "numpy.newaxis", "builtins.map"
+    methods: frozenset[str] = frozenset()  # a tensor's methods taken as values: getattr(x, "tolist")
 
     @property
     def many(self) -> bool:
@@ -88,6 +89,7 @@ def join(*values: Value) -> Value:
         frozenset().union(*(v.instances for v in values)),
         frozenset().union(*(v.modules for v in values)),
         frozenset().union(*(v.outside for v in values)),
+        frozenset().union(*(v.methods for v in values)),
     )
 
 

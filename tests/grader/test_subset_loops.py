@@ -85,7 +85,7 @@ KINDS = {
         "def _row(r, b):\n    return ((r - b) ** 2).sum(-1)\n\n\ndef _rows(a, b):\n    return [_row(r, b) for r in a]\n\n\ndef pairwise_sq_dists(a, b):\n    return torch.stack(_rows(a, b))\n",
         "a comprehension",
     ),
-    # loops without loop syntax, and loops in code the reader once called unreached (issue 80)
+    # loops without loop syntax, and loops in code a reading by names once called unreached
     "map over rows": (
         "row_normalize",
         "def row_normalize(x):\n    return torch.stack([*map(lambda r: r / r.sum(), x)])\n",
@@ -105,6 +105,16 @@ KINDS = {
         "matmul",
         "import functools\n\n\ndef matmul(a, b):\n    fold = getattr(functools, 'reduce')\n    return fold(torch.add, a.T[:, :, None] * b[:, None, :])\n",
         "functools.reduce",
+    ),
+    "a tensor's method by a literal getattr": (
+        "pairwise_sq_dists",
+        "def pairwise_sq_dists(a, b):\n    rows = getattr(a, 'tolist')()\n    return torch.tensor([[sum((p - q) ** 2 for p, q in zip(r, s)) for s in getattr(b, 'tolist')()] for r in rows])\n",
+        ".tolist()",
+    ),
+    "a tensor's method through torch.Tensor": (
+        "row_normalize",
+        "def row_normalize(x):\n    return torch.tensor(torch.Tensor.tolist(x / x.sum(1, keepdim=True)))\n",
+        ".tolist()",
     ),
     "the builtin sum over a tensor's slices": (
         "matmul",
@@ -140,7 +150,7 @@ NOT_CHARGED = {
         "matmul",
         "def accuracy(y_hat, y):\n    return sum(int(a == b) for a, b in zip(y_hat.argmax(1).tolist(), y.tolist())) / len(y)\n",
     ),
-    # honest code docked before issue 80: loops over a fixed number of things, one-off reads
+    # honest code a reading by syntax docked: loops over a fixed number of things, one-off reads
     "a shape check over the two arguments": (
         "matmul",
         "def matmul(a, b):\n    for name, t in zip(('a', 'b'), (a, b)):\n        if t.dim() != 2:\n            raise ValueError(f'{name} must be 2-D, got {tuple(t.shape)}')\n    return (a[:, :, None] * b[None]).sum(1)\n",
@@ -229,7 +239,7 @@ def test_loops_the_measures_missed_fail_vectorised(tmp_path):
     assert public and all("tensors.py, line" in t["message"] for t in public), public
 
 
-# a helper file beside the topic's, imported by it: its loops are the exercise's (issue 80)
+# a helper file beside the topic's, imported by it: its loops are the exercise's
 HELPER = "import torch\n\n\ndef each_row(x):\n    return torch.stack([r / r.sum() for r in x])\n"
 HELPER_IMPORTS = {
     "from ... import": "from tensors_rows import each_row\n\n\ndef row_normalize(x):\n    return each_row(x)\n",
