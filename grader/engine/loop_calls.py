@@ -182,5 +182,8 @@ _PURE: dict[str, Callable[[list[Value]], Value]] = {
     "reversed": _first,
     "iter": _first,
     "next": lambda vs: element(_first(vs)),
+    "staticmethod": _first,
+    "classmethod": _first,
+    "property": _first,
     **{name: lambda vs: CONSTANT for name in CLEAN_BUILTINS},
 }

@@ -87,11 +87,15 @@ class Flow:
             self.queue.append(key)
 
     def reach(self, f: Func, params: dict[str, Value]) -> None:
-        for name, value in params.items():
-            self.write(("env", f.key, name), value)
+        """``f`` called with ``params``; a parameter with a default may hold the default too."""
         if f.key not in self.funcs:
             self.funcs[f.key] = f
             self._enqueue(f.key)
+            reader = self.reader(self, None, f.file, escapes=False)  # where the definition stands
+            for name, default in _defaults(f.node).items():
+                self.write(("env", f.key, name), reader.expr(default))
+        for name, value in params.items():
+            self.write(("env", f.key, name), value)
 
     def run(self) -> None:
         steps = 0
@@ -162,6 +166,8 @@ class Flow:
                 else:
                     parts.append(Value(funcs=frozenset({(method, bound)})))
             parts.append(self.get(("field", attr)))
+            reader = self.reader(self, None, cls[0], escapes=False)
+            parts += [reader.expr(e) for e in self.program.class_assigned(*cls, attr)]
         return join(*parts)
 
     # calls
@@ -226,7 +232,7 @@ class Flow:
             if stated is not None and not isinstance(f.node, ast.Lambda):
                 self.escaped.add(f.key)  # called by the checks with the stub's parameters
                 self.reach(f, {k: v for k, v in _params(f, False, [(DATA, True)], [(None, DATA)]).items()
-                               if k in stated or k not in _defaulted(f.node)})  # fmt: skip
+                               if k in stated or k not in _defaults(f.node)})  # fmt: skip
         for cls in value.classes:
             methods = self.program.methods(*cls)
             mine = ((m, True) for name, ms in methods.items() if name != "__init__" for m in ms)
@@ -287,13 +293,13 @@ def _params(target: Func, bound: bool, args: Args, kwargs: Kwargs) -> dict[str, 
     return values
 
 
-def _defaulted(node: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
-    """The parameters of ``node`` that have a default."""
+def _defaults(node: Node) -> dict[str, ast.expr]:
+    """{parameter: its default} of ``node``."""
     args = node.args
     positional = [*args.posonlyargs, *args.args]
-    with_default = positional[len(positional) - len(args.defaults) :] if args.defaults else []
-    kw = [a for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None]
-    return {a.arg for a in [*with_default, *kw]}
+    pairs = list(zip(positional[len(positional) - len(args.defaults) :], args.defaults, strict=True))
+    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None]
+    return {a.arg: d for a, d in pairs}
 
 
 def _scope(node: Node) -> tuple[frozenset[str], frozenset[str]]:

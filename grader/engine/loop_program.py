@@ -102,6 +102,17 @@ class Program:
             self._methods[key] = found
         return self._methods[key]
 
+    def class_assigned(self, file: str, cls: str, attr: str) -> list[ast.expr]:
+        """What ``cls``'s body assigns to ``attr`` (``op = staticmethod(helper)``)."""
+        node = self.modules[file].classes.get(cls) if file in self.modules else None
+        found = []
+        for stmt in node.body if node else []:
+            if isinstance(stmt, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == attr for t in stmt.targets
+            ):
+                found.append(stmt.value)
+        return found
+
 
 def kind(node: Node) -> str:
     """ "static", "class", "property" or "" for a plain function or method."""

@@ -116,6 +116,16 @@ KINDS = {
         "def row_normalize(x):\n    return torch.tensor(torch.Tensor.tolist(x / x.sum(1, keepdim=True)))\n",
         ".tolist()",
     ),
+    "a helper bound as a default argument": (
+        "row_normalize",
+        "def _rows(x):\n    return torch.stack([r / r.sum() for r in x])\n\n\ndef row_normalize(x, _f=_rows):\n    return _f(x)\n",
+        "a comprehension",
+    ),
+    "a helper held by a class attribute": (
+        "row_normalize",
+        "def _rows(x):\n    return torch.stack([r / r.sum() for r in x])\n\n\nclass _K:\n    op = staticmethod(_rows)\n\n\ndef row_normalize(x):\n    return _K.op(x)\n",
+        "a comprehension",
+    ),
     "the builtin sum over a tensor's slices": (
         "matmul",
         "def matmul(a, b):\n    return sum(torch.unbind(a[:, :, None] * b[None], 1))\n",
