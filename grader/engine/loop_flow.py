@@ -24,7 +24,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import replace
 
 from grader.engine import parsed
-from grader.engine.loop_program import Program, kind
+from grader.engine.loop_program import MODULE, Program, kind
 from grader.engine.loop_values import (
     CONSTANT,
     DATA,
@@ -106,7 +106,7 @@ class Flow:
             f = self.funcs[self.queue.popleft()]
             self.queued.discard(f.key)
             self.findings[f.key], self.edges[f.key], self.current = [], [], f
-            self.reader(self, f, f.file).read()
+            self.reader(self, f, f.file, escapes=f.cls != MODULE).read()
             self.current = None
 
     def found(self, f: Func | None, file: str, line: int, what: str) -> None:
@@ -125,7 +125,7 @@ class Flow:
 
     def lookup(self, reader: Reading, name: str) -> Value:
         f = reader.f
-        if f is None or name in self.scope(f)[1]:
+        if f is None or f.cls == MODULE or name in self.scope(f)[1]:
             return self.module_name(f.file if f else reader.file, name)
         scope: Func | None = f
         while scope is not None:
@@ -135,7 +135,7 @@ class Flow:
         return self.module_name(f.file, name)
 
     def bind(self, f: Func | None, file: str, name: str, value: Value) -> None:
-        if f is None or name in self.scope(f)[1]:
+        if f is None or f.cls == MODULE or name in self.scope(f)[1]:
             self.write(("global", f.file if f else file, name), value)
             return
         scope: Func | None = f
@@ -144,15 +144,15 @@ class Flow:
         self.write(("env", (scope or f).key, name), value)
 
     def module_name(self, file: str, name: str) -> Value:
-        """A module-level name of ``file``: what it is bound to, and what functions store in it."""
+        """A module-level name of ``file``: what it is bound to (a definition, an import, a
+        builtin), what the file's module-level assignments give it (each read as a function,
+        :data:`loop_program.MODULE`) and what functions store in it (``global``)."""
         key = ("global", file, name)
-        if key not in self.values and (file, name) not in self._globals:
-            self._globals.add((file, name))  # an assignment that reads its own name stops here
-            value, assigned = self.program.top(file, name)
-            current, self.current = self.current, None
-            reader = self.reader(self, None, file, escapes=False)
-            self.write(key, join(value, *(reader.expr(e) for e in assigned)))
-            self.current = current
+        if (file, name) not in self._globals:
+            self._globals.add((file, name))
+            self.write(key, self.program.top(file, name)[0])
+            for assignment in self.program.assignments.get(file, {}).get(name, []):
+                self.reach(assignment, {})
         return self.get(key)
 
     def member(self, reader: Reading, owner: Value, attr: str) -> Value:
@@ -254,7 +254,8 @@ class Flow:
                     yield f.file, line, _(RECURSION) % {"name": f.name}, 0
 
     def all_found(self) -> list[Finding]:
-        found = [x for k, xs in self.findings.items() if k == 0 or k in self.funcs for x in xs]
+        mine = {k for k, f in self.funcs.items() if f.cls != MODULE}  # module-level code runs before the data
+        found = [x for k, xs in self.findings.items() if k == 0 or k in mine for x in xs]
         return found + list(self.recursion())
 
 

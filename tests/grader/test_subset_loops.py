@@ -329,3 +329,27 @@ def test_a_parameter_the_learner_adds_keeps_its_default():
     assert subset_loops.loops(SOLUTION + "\n" + flag, VECTORISED, tensors, params=params) == {}
     found = subset_loops.loops(SOLUTION + "\n" + loop, VECTORISED, tensors, params=params)
     assert found["row_normalize"].what == "a comprehension", found
+
+
+@pytest.mark.unit
+def test_long_chains_are_read_without_a_recursion_error():
+    """Module-level names that alias each other backwards, a class whose bases chain, helper files
+    that import each other: each read once, the loop at the end found."""
+    rows = "def _rows(x):\n    return torch.stack([r / r.sum() for r in x])\n\n\n"
+    n = 1000
+    aliases = "".join(f"a{i} = a{i + 1}\n" for i in range(n)) + f"a{n} = _rows\n"
+    bases = "class C0:\n    def run(self, x):\n        return _rows(x)\n\n\n"
+    bases += "".join(f"class C{i + 1}(C{i}):\n    pass\n\n\n" for i in range(n))
+    for chain, call in ((aliases, "a0(x)"), (bases, f"C{n}().run(x)")):
+        source = SOLUTION + "\n" + rows + chain + f"\n\ndef row_normalize(x):\n    return {call}\n"
+        assert set(charged_in(source)) == {"row_normalize"}
+    helpers = {
+        "ha.py": "from hb import g\n\n\ndef f(x):\n    return g(x)\n",
+        "hb.py": "from ha import f\n\n\ndef g(x):\n    return [r for r in x]\n",
+    }
+    source = SOLUTION + "\nfrom ha import f\n\n\ndef row_normalize(x):\n    return f(x)\n"
+    assert charged_in(source, helpers)["row_normalize"].file == "hb.py"
+
+
+def charged_in(source: str, helpers: dict | None = None) -> dict:
+    return subset_loops.loops(source, VECTORISED, exercises("tensors"), helpers)
