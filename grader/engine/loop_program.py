@@ -54,9 +54,7 @@ def _assignments(file: str, tree: ast.Module) -> dict[str, list[Func]]:
     arguments = ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[])
     for stmt in tree.body:
         if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            node = ast.FunctionDef(
-                name=MODULE, args=arguments, body=[stmt], decorator_list=[], type_params=[]
-            )
+            node = ast.FunctionDef(name=MODULE, args=arguments, body=[stmt], decorator_list=[])
             one = func(file, node, MODULE)
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             names = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
