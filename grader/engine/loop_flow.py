@@ -217,11 +217,12 @@ class Flow:
 
     # what the exercise reached
 
-    def enter(self, exercise: str, file: str, stated: frozenset[str] | None = None) -> None:
+    def enter(self, exercise: str, file: str, stated: tuple[int, frozenset[str]] | None = None) -> None:
         """Read ``exercise`` of ``file`` with its parameters as the data: its functions (with
         their decorators, wherever they are defined: a helper file's too), its class's methods
         but ``__init__``, what a module-level assignment binds to its name. A parameter with a
-        default that ``stated`` (the stub's) leaves out keeps its default: a constant."""
+        default that ``stated`` (the stub's: how many it passes by place, the names) leaves out
+        keeps its default: a constant."""
         value, assigned = self.program.top(file, exercise)
         entries = join(*(self.reader(self, None, file).expr(e) for e in assigned))
         for f, _bound in value.funcs:
@@ -231,8 +232,7 @@ class Flow:
             entries = join(entries, Value(funcs=frozenset({(f, False)})))
             if stated is not None and not isinstance(f.node, ast.Lambda):
                 self.escaped.add(f.key)  # called by the checks with the stub's parameters
-                self.reach(f, {k: v for k, v in _params(f, False, [(DATA, True)], [(None, DATA)]).items()
-                               if k in stated or k not in _defaults(f.node)})  # fmt: skip
+                self.reach(f, _passed(f, *stated))
         for cls in value.classes:
             methods = self.program.methods(*cls)
             mine = ((m, True) for name, ms in methods.items() if name != "__init__" for m in ms)
@@ -292,6 +292,16 @@ def _params(target: Func, bound: bool, args: Args, kwargs: Kwargs) -> dict[str, 
         many = any(k is None and v.many for k, v in kwargs)
         values[node.args.kwarg.arg] = replace(join(*rest), fixed=not many)
     return values
+
+
+def _passed(f: Func, by_place: int, names: frozenset[str]) -> dict[str, Value]:
+    """``f``'s parameters that the checks pass the data to: the first ``by_place`` positional
+    ones, those of ``names``, and every one without a default."""
+    args = f.node.args
+    positional = [a.arg for a in (*args.posonlyargs, *args.args)]
+    passed = set(positional[:by_place]) | set(names)
+    everything = _params(f, False, [(DATA, True)], [(None, DATA)])
+    return {k: v for k, v in everything.items() if k in passed or k not in _defaults(f.node)}
 
 
 def _defaults(node: Node) -> dict[str, ast.expr]:

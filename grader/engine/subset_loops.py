@@ -60,9 +60,11 @@ def helpers_of(sources: Mapping[str, str], own: str) -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=16)
-def stated(topic: str) -> dict[str, frozenset[str]]:
-    """{exercise: the parameters its stub declares}: what the checks pass (a parameter the learner
-    adds, with a default, keeps it)."""
+def stated(topic: str) -> dict[str, tuple[int, frozenset[str]]]:
+    """{exercise: (how many positional parameters its stub declares, their names and its keyword
+    parameters')}: what the checks pass, by place or by name (a parameter the learner adds, with a
+    default, keeps it). Read from the stub as its pack hands it out (the learner's copy, where a
+    release has them edit it: theirs can only say more parameters are passed)."""
     from grader.topics import stub_file
 
     try:
@@ -70,7 +72,10 @@ def stated(topic: str) -> dict[str, frozenset[str]]:
     except OSError:
         return {}
     defs = [n for n in tree.body if isinstance(n, ast.FunctionDef)] if tree else []
-    return {n.name: frozenset(a.arg for a in arguments(n.args)) for n in defs}
+    return {
+        n.name: (len(n.args.posonlyargs) + len(n.args.args), frozenset(a.arg for a in arguments(n.args)))
+        for n in defs
+    }
 
 
 def loops(
@@ -79,7 +84,7 @@ def loops(
     exercises: Collection[str],
     helpers: Mapping[str, str] | None = None,
     own: str = TOPIC,
-    params: Mapping[str, frozenset[str]] | None = None,
+    params: Mapping[str, tuple[int, frozenset[str]]] | None = None,
 ) -> dict[str, Loop]:
     """{exercise: its first loop over the data} for the exercises of ``vectorised`` among
     ``exercises``, defined in ``source`` (the file ``own``) beside the files ``helpers``, with the

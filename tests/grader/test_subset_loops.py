@@ -320,11 +320,11 @@ def test_honest_loops_keep_vectorised_full(tmp_path):
 @pytest.mark.unit
 def test_a_parameter_the_learner_adds_keeps_its_default():
     """The checks pass the stub's parameters: one the learner adds, with a default, is a constant
-    (its self-call runs once); one of the stub's is the data even with a default of its own."""
+    (its self-call runs once); one in a stub's place is the data, renamed and with a default."""
     params = subset_loops.stated("tensors")
-    assert params["matmul"] == {"a", "b"}
+    assert params["matmul"] == (2, {"a", "b"})
     flag = "def matmul(a, b, transpose=False):\n    if transpose:\n        return matmul(a, b.T)\n    return (a[:, :, None] * b[None]).sum(1)\n"
-    loop = "def row_normalize(x=None):\n    return torch.stack([r / r.sum() for r in x])\n"
+    loop = "def row_normalize(rows=None):\n    return torch.stack([r / r.sum() for r in rows])\n"
     tensors = exercises("tensors")
     assert subset_loops.loops(SOLUTION + "\n" + flag, VECTORISED, tensors, params=params) == {}
     found = subset_loops.loops(SOLUTION + "\n" + loop, VECTORISED, tensors, params=params)
