@@ -20,6 +20,7 @@ from grader.engine.loop_values import (
     Kwargs,
     Value,
     derived,
+    dotted,
     element,
     join,
     sized,
@@ -72,7 +73,7 @@ class Calls(abc.ABC):
         elif isinstance(node.func, ast.Attribute):
             receiver = self.expr(node.func.value)
             callee = self.flow.member(self, receiver, node.func.attr)
-            callee = join(callee, Value(outside=frozenset(f"{d}.{node.func.attr}" for d in receiver.outside)))
+            callee = join(callee, Value(outside=dotted(receiver.outside, node.func.attr)))
         else:
             callee, receiver = self.expr(node.func), None
         args = [(self.expr(a), isinstance(a, ast.Starred)) for a in node.args]

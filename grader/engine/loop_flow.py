@@ -141,7 +141,8 @@ class Flow:
         scope: Func | None = f
         while scope is not None and name not in self.scope(scope)[0]:
             scope = scope.outer  # nonlocal
-        self.write(("env", (scope or f).key, name), value)
+        key = ("env", scope.key, name) if scope else ("global", f.file, name)  # out[i] = v on a global
+        self.write(key, value)
 
     def module_name(self, file: str, name: str) -> Value:
         """A module-level name of ``file``: what it is bound to (a definition, an import, a

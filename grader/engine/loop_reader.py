@@ -23,6 +23,7 @@ from grader.engine.loop_values import (
     Func,
     Value,
     derived,
+    dotted,
     element,
     join,
     sized,
@@ -228,15 +229,14 @@ class Reader(Calls):
                 )
         elif isinstance(target, ast.Starred):
             self.bind(target.value, value)
-        elif isinstance(target, ast.Attribute):
+        elif isinstance(target, (ast.Attribute, ast.Subscript)):
             owner = self.expr(target.value)
-            if owner.instances or owner.classes:
+            if isinstance(target, ast.Subscript):
+                self.expr(target.slice)
+            if isinstance(target, ast.Attribute) and (owner.instances or owner.classes):
                 self.flow.write(("field", target.attr), value)
-            else:
+            elif owner.data or not owner.outside:  # out[i] = v, out.data = v (not a module patched)
                 self.bind_root(target, value)
-        elif isinstance(target, ast.Subscript):
-            self.expr(target.slice)
-            self.bind_root(target, value)
 
     def bind_root(self, target: ast.expr, value: Value) -> None:
         """``out[i] = v``, ``out.data = v``: out may now hold v."""
@@ -337,7 +337,7 @@ class Reader(Calls):
         """``owner.attr``: a learner's file's or class's member, a field, an outside name, a tensor's."""
         parts = [self.flow.member(self, owner, attr)]
         if owner.outside:
-            parts.append(Value(outside=frozenset(f"{d}.{attr}" for d in owner.outside)))
+            parts.append(Value(outside=dotted(owner.outside, attr)))
         if owner.data and attr in STRUCTURAL:
             parts.append(CONSTANT)
         elif owner.data and attr in SHAPES:

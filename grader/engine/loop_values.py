@@ -105,6 +105,15 @@ def element(value: Value) -> Value:
     return replace(value, fixed=not value.data, item=value.item)
 
 
+MAX_DOTS = 6  # torch.nn.functional.x.y.z: an outside name's chain is followed no deeper
+
+
+def dotted(names: frozenset[str], attr: str) -> frozenset[str]:
+    """``name.attr`` for each outside name, as long as a module could hold the chain (so a value
+    has finitely many forms and the reading reaches its fixed point)."""
+    return frozenset(f"{d}.{attr}" for d in names if d.count(".") < MAX_DOTS)
+
+
 def sized(value: Value) -> Value:
     """A tuple as long as the rank (``x.shape``), of sizes that grow with the data."""
     return Value(value.data, True, value.item)

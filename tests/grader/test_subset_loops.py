@@ -353,3 +353,11 @@ def test_long_chains_are_read_without_a_recursion_error():
 
 def charged_in(source: str, helpers: dict | None = None) -> dict:
     return subset_loops.loops(source, VECTORISED, exercises("tensors"), helpers)
+
+
+@pytest.mark.unit
+def test_a_name_patched_and_put_back_is_read_to_its_end():
+    """An outside module's attribute assigned and read back in turn (``real = m.f; m.f = real``)
+    gives finitely many values: the reading ends, the loop after it found."""
+    patch = "def row_normalize(x):\n    import math\n\n    real = math.floor\n    math.floor = real\n    return torch.stack([r / r.sum() for r in x])\n"
+    assert charged(patch)["row_normalize"].what == "a comprehension"
