@@ -18,7 +18,9 @@ operations on whole tensors at once:
 How your code is checked (``grade exercises/ --topic tensors``): values against torch within
 rtol=1e-5, atol=1e-6 unless a docstring says otherwise; shapes and dtypes; that functions
 marked *vectorised* use no Python loop over the data (the number of tensor operations they
-run must not grow with the input size); that they avoid the torch functions their docstring
+run must not grow with the input size: a loop over the two arguments or over a shape is fine, so
+is a ``.item()`` in a check of the inputs, and code that runs only to raise an error; a loop in a
+helper, or in a helper file you import, counts like your own); that they avoid the torch functions their docstring
 puts off limits; that they keep to the input's device; and that inputs are left unchanged
 unless a docstring says otherwise. Inputs may be non-contiguous views (``x.T``, slices) unless a docstring says contiguous:
 use ``reshape`` where ``view`` would fail.

@@ -172,23 +172,30 @@ def judge_how(
     vectorised: tuple[str, ...],
 ) -> None:
     """The "how" read from the topic's file as graded (its refused lines stubbed out): the
-    off-limits functions (:mod:`subset_twins`) and the loops of vectorised exercises
-    (:mod:`subset_loops`), both from one reading of its exercises' reachable code."""
+    off-limits functions (:mod:`subset_twins`, from its exercises' reachable code) and the loops
+    of vectorised exercises (:mod:`subset_loops`, followed from their inputs into the helper files
+    beside it)."""
     from grader.engine import parsed, subset_charge, subset_loops, subset_twins
 
     file = f"{task.topic}.py"
-    source = replaced.get(file) or subset.sources_of(task.path, task.topic, task.single_file).get(file)
+    sources = subset.sources_of(task.path, task.topic, task.single_file)
+    source = replaced.get(file) or sources.get(file)
     rules = subset_twins.declared(off_limits)
     if not source or not (rules or vectorised):
         return
+    exercises = subset.exercises_of(task.topic)
     try:  # the reading's verdict came first, within the same clock
-        read = subset_charge.reachable(source, set(rules) | set(vectorised), subset.exercises_of(task.topic))
+        read = subset_charge.reachable(source, set(rules), exercises) if rules else None
+    except parsed.OverBudget:
+        read = None
+    if read is not None:
+        subset_twins.charge(result, subset_twins.written_in(*read, rules, helpers=sources), file)
+    try:  # a clock of its own
+        helpers, params = subset_loops.helpers_of(sources, file), subset_loops.stated(task.topic)
+        loops = subset_loops.loops(source, vectorised, exercises, helpers, file, params)
     except parsed.OverBudget:
         return
-    if read is not None:
-        helpers = subset.sources_of(task.path, task.topic, task.single_file)
-        subset_twins.charge(result, subset_twins.written_in(*read, rules, helpers=helpers), file)
-        subset_loops.charge(result, subset_loops.loops_in(*read, vectorised), file)
+    subset_loops.charge(result, loops, file)
 
 
 def stub_outcome(task: Task, refusal: subset.Refusal | None = None) -> TopicOutcome | None:

@@ -1,38 +1,45 @@
-""" "Vectorised" read from the source: a loop, a comprehension, recursion or an element callback in
-the reachable code of an exercise its docstring says is vectorised (the suite's ``VECTORISED``),
-decided on the trusted side from the text the subset checker reads.
+""" "Vectorised" read from the source: where an exercise its docstring says is vectorised (the suite's
+``VECTORISED``) iterates over its data, in any code it reaches (its helpers, another exercise's
+definition it calls, a helper file beside the topic's that the topic's file imports), decided on
+the trusted side from the text the subset checker reads.
 
 Op counts and CPU cost measure what a call did on the inputs a probe chose: a numpy loop, a
 loop used only below some size, work spread over earlier calls or a cheap ``.tolist()`` loop
-passed them. The source says it whatever the inputs. Read as a loop over the data:
-``for`` and comprehensions except over a literal tuple or list or ``range`` of a constant;
-``while``; a function of the reachable code that calls itself; ``map``, ``filter``,
-``functools.reduce``, ``itertools``; ``.tolist()``, ``.item()``, ``.apply_``, ``.map_``,
-``.map2_``, ``.numpy()``; any use of numpy (a round trip out of torch). The measured checks stay
-as backstops.
+passed them. The source says it whatever the inputs. A loop is judged by what it iterates over,
+followed from the exercise's parameters (:mod:`grader.engine.loop_flow`): a ``for``, a
+comprehension, ``map``, ``filter``, ``functools.reduce``, itertools or a builtin that consumes an
+iterable (``sum``, ``list``) over a tensor, its rows, a range of one of its sizes or a list read
+out of it; a ``while`` whose test or exits read the data; recursion that is not a single guarded
+self-call; ``.tolist()``, ``.numpy()``, numpy on the data, ``apply_``/``map_``/``np.vectorize``;
+a ``.item()`` whose value goes into the result. Not a loop over the data: a loop over a tuple of
+the arguments or of layers, over a shape, over ``range`` of a constant; a ``.item()`` in a test
+(a precondition); ``np.newaxis``; ``torch.vmap`` (the function it maps is read, with its
+parameters as data); code on an error path. The measured checks stay as backstops.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Collection, Iterable, Mapping
+import functools
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from grader.checks.judge import hinted, worded
 from grader.checks.scoring import TopicResult
-from grader.engine.subset_charge import reachable
-from grader.engine.subset_shapes import bound_imports, chain
+from grader.engine import parsed
+from grader.engine import subset_rules as rules
+from grader.engine.loop_flow import Flow
+from grader.engine.loop_program import Program
+from grader.engine.loop_reader import Reader
+from grader.engine.loop_values import COMPREHENSION
+from grader.engine.subset_shapes import arguments
 from grader.i18n import N_, _
 
-CALLBACKS = frozenset({"tolist", "item", "apply_", "map_", "map2_", "numpy"})
-LOOPING = frozenset({"map", "filter"})
-MODULES = frozenset({"numpy", "itertools"})  # any use of them reads the data element-wise or out of torch
-COMPREHENSION = N_("a comprehension")
-RECURSION = N_("recursion in %(name)s")
 HINT = N_(
     "a Python loop over rows, columns or elements runs more operations for bigger inputs; "
     "use broadcasting and reductions over whole tensors instead"
 )
+TOPIC = "topic.py"  # the topic's file, when the caller does not name it
 
 
 @dataclass(frozen=True)
@@ -42,81 +49,60 @@ class Loop:
     exercise: str
     what: str  # as the source writes it: "for", "while", ".tolist()", "numpy", ...
     line: int
+    file: str = ""  # the file that holds it ("": the topic's)
 
 
-def _literal(iterable: ast.expr) -> bool:
-    """A loop over this is not over the data: a literal tuple, list or set, ``range(constant)``."""
-    if isinstance(iterable, (ast.Tuple, ast.List, ast.Set)):
-        return True
-    return (
-        isinstance(iterable, ast.Call)
-        and isinstance(iterable.func, ast.Name)
-        and iterable.func.id == "range"
-        and all(isinstance(a, ast.Constant) for a in iterable.args)
-    )
+def helpers_of(sources: Mapping[str, str], own: str) -> dict[str, str]:
+    """The submission's other files that ``import`` would find (not one named like a module of
+    the allow-list, which Python finds first)."""
+    taken = rules.STANDARD | rules.OPEN | set(rules.LISTED)
+    return {name: s for name, s in sources.items() if name != own and name[:-3] not in taken}
 
 
-def _modules(tree: ast.Module) -> dict[str, str]:
-    """{name: module} for the names bound to numpy, itertools or functools (or their members)."""
-    return {k: v for k, v in bound_imports(tree).items() if v.split(".")[0] in MODULES | {"functools"}}
+@functools.lru_cache(maxsize=16)
+def stated(topic: str) -> dict[str, tuple[int, frozenset[str]]]:
+    """{exercise: (how many positional parameters its stub declares, their names and its keyword
+    parameters')}: what the checks pass, by place or by name (a parameter the learner adds, with a
+    default, keeps it). Read from the stub as its pack hands it out (the learner's copy, where a
+    release has them edit it: theirs can only say more parameters are passed)."""
+    from grader.topics import stub_file
+
+    try:
+        tree = parsed.tree(stub_file(topic).read_bytes())
+    except OSError:
+        return {}
+    defs = [n for n in tree.body if isinstance(n, ast.FunctionDef)] if tree else []
+    return {
+        n.name: (len(n.args.posonlyargs) + len(n.args.args), frozenset(a.arg for a in arguments(n.args)))
+        for n in defs
+    }
 
 
-def _loop(node: ast.AST, modules: dict[str, str]) -> str:
-    """How ``node`` loops over the data ("" when it does not)."""
-    if isinstance(node, (ast.For, ast.AsyncFor)) and not _literal(node.iter):
-        return "for"
-    if isinstance(node, ast.While):
-        return "while"
-    if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-        return "" if all(_literal(g.iter) for g in node.generators) else COMPREHENSION
-    if isinstance(node, ast.Attribute) and node.attr in CALLBACKS:
-        return f".{node.attr}()"
-    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-        found = modules.get(node.id, "")
-        if found.split(".")[0] in MODULES or found == "functools.reduce":
-            return found
-        return node.id if node.id in LOOPING else ""
-    if isinstance(node, ast.Attribute):
-        root, attrs = chain(node)
-        if isinstance(root, ast.Name) and modules.get(root.id) == "functools" and attrs[:1] == ["reduce"]:
-            return "functools.reduce"
-    return ""
-
-
-def _recursive(nodes: Iterable[ast.AST]) -> list[tuple[int, str]]:
-    """(line, name) of each function of ``nodes`` that reads its own name in its body."""
-    found = []
-    for node in nodes:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            calls = [
-                n for stmt in node.body for n in ast.walk(stmt)
-                if isinstance(n, ast.Name) and n.id == node.name and isinstance(n.ctx, ast.Load)
-            ]  # fmt: skip
-            found += [(n.lineno, _(RECURSION) % {"name": node.name}) for n in calls[:1]]
-    return found
-
-
-def loops(source: str, vectorised: Collection[str], exercises: Collection[str]) -> dict[str, Loop]:
-    """{exercise: its first loop over the data} for the exercises of ``vectorised`` (raises
-    :class:`parsed.OverBudget` past the reading's clock)."""
-    read = reachable(source, vectorised, exercises) if vectorised else None
-    return {} if read is None else loops_in(*read, vectorised)
-
-
-def loops_in(
-    tree: ast.Module, reached: Mapping[str, list[ast.AST]], vectorised: Collection[str]
+def loops(
+    source: str,
+    vectorised: Collection[str],
+    exercises: Collection[str],
+    helpers: Mapping[str, str] | None = None,
+    own: str = TOPIC,
+    params: Mapping[str, tuple[int, frozenset[str]]] | None = None,
 ) -> dict[str, Loop]:
-    """:func:`loops` on a reading already made (:func:`subset_charge.reachable`)."""
-    found: dict[str, Loop] = {}
-    modules = _modules(tree)
-    for exercise, nodes in reached.items():
-        if exercise not in vectorised:
-            continue
-        hits = [(getattr(n, "lineno", 0), what) for n in nodes if (what := _loop(n, modules))]
-        hits += _recursive(nodes)
-        if hits:
-            line, what = min(hits)
-            found[exercise] = Loop(exercise, what, line)
+    """{exercise: its first loop over the data} for the exercises of ``vectorised`` among
+    ``exercises``, defined in ``source`` (the file ``own``) beside the files ``helpers``, with the
+    parameters ``params`` names (:func:`stated`; all when not named) as the data; raises
+    :class:`parsed.OverBudget` past the reading's clock."""
+    wanted = sorted(set(vectorised) & set(exercises))
+    program = Program.read({**(helpers or {}), own: source}, own) if wanted else None
+    if program is None:
+        return {}
+    clock, found = parsed.Clock(), {}
+    for exercise in wanted:
+        flow = Flow(program, Reader, clock)
+        flow.enter(exercise, own, (params or {}).get(exercise))
+        flow.run()
+        first = sorted(flow.all_found(), key=lambda x: (x[0] != own, x[1], x[3]))
+        if first:
+            file, line, what, _order = first[0]
+            found[exercise] = Loop(exercise, what, line, "" if file == own else file)
     return found
 
 
@@ -128,7 +114,7 @@ def charge(result: TopicResult, found: Mapping[str, Loop], file: str) -> None:
             continue
         hit = hits[0]
         loop = _(hit.what) if hit.what == COMPREHENSION else hit.what
-        got = _("%(loop)s in %(where)s") % {"loop": loop, "where": f"{file}, line {hit.line}"}
+        got = _("%(loop)s in %(where)s") % {"loop": loop, "where": f"{hit.file or file}, line {hit.line}"}
         what = _("%(exercise)s is vectorised") % {"exercise": hit.exercise}
         expected = _("no Python loop over the data")
         test.status, test.points, test.curve = "failed", 0.0, None

@@ -85,6 +85,67 @@ KINDS = {
         "def _row(r, b):\n    return ((r - b) ** 2).sum(-1)\n\n\ndef _rows(a, b):\n    return [_row(r, b) for r in a]\n\n\ndef pairwise_sq_dists(a, b):\n    return torch.stack(_rows(a, b))\n",
         "a comprehension",
     ),
+    # loops without loop syntax, and loops in code a reading by names once called unreached
+    "map over rows": (
+        "row_normalize",
+        "def row_normalize(x):\n    return torch.stack([*map(lambda r: r / r.sum(), x)])\n",
+        "map",
+    ),
+    "recursion over rows through a second function": (
+        "row_normalize",
+        "def _rest(x):\n    return row_normalize(x[1:])\n\n\ndef row_normalize(x):\n    first = x[:1] / x[:1].sum()\n    if x.shape[0] == 1:\n        return first\n    return torch.cat([first, _rest(x)])\n",
+        "recursion in _rest",
+    ),
+    "functools.reduce over a tensor": (
+        "matmul",
+        "import functools\n\n\ndef matmul(a, b):\n    return functools.reduce(torch.add, a.T[:, :, None] * b[:, None, :])\n",
+        "functools.reduce",
+    ),
+    "functools.reduce by a literal getattr": (
+        "matmul",
+        "import functools\n\n\ndef matmul(a, b):\n    fold = getattr(functools, 'reduce')\n    return fold(torch.add, a.T[:, :, None] * b[:, None, :])\n",
+        "functools.reduce",
+    ),
+    "a tensor's method by a literal getattr": (
+        "pairwise_sq_dists",
+        "def pairwise_sq_dists(a, b):\n    rows = getattr(a, 'tolist')()\n    return torch.tensor([[sum((p - q) ** 2 for p, q in zip(r, s)) for s in getattr(b, 'tolist')()] for r in rows])\n",
+        ".tolist()",
+    ),
+    "a tensor's method through torch.Tensor": (
+        "row_normalize",
+        "def row_normalize(x):\n    return torch.tensor(torch.Tensor.tolist(x / x.sum(1, keepdim=True)))\n",
+        ".tolist()",
+    ),
+    "a helper bound as a default argument": (
+        "row_normalize",
+        "def _rows(x):\n    return torch.stack([r / r.sum() for r in x])\n\n\ndef row_normalize(x, _f=_rows):\n    return _f(x)\n",
+        "a comprehension",
+    ),
+    "a helper held by a class attribute": (
+        "row_normalize",
+        "def _rows(x):\n    return torch.stack([r / r.sum() for r in x])\n\n\nclass _K:\n    op = staticmethod(_rows)\n\n\ndef row_normalize(x):\n    return _K.op(x)\n",
+        "a comprehension",
+    ),
+    "the builtin sum over a tensor's slices": (
+        "matmul",
+        "def matmul(a, b):\n    return sum(torch.unbind(a[:, :, None] * b[None], 1))\n",
+        "sum()",
+    ),
+    "a row loop in another exercise's definition": (
+        "row_normalize",
+        "def accuracy(y_hat, y, rows=False):\n    if rows:\n        return torch.stack([r / r.sum() for r in y_hat])\n    return (y_hat.argmax(1) == y).float().mean().item()\n\n\ndef row_normalize(x):\n    return accuracy(x, None, rows=True)\n",
+        "a comprehension",
+    ),
+    "a decorator whose wrapper loops over rows": (
+        "row_normalize",
+        "def _rowwise(f):\n    def each(x):\n        return torch.stack([f(r) for r in x])\n    return each\n\n\n@_rowwise\ndef row_normalize(x):\n    return x / x.sum()\n",
+        "a comprehension",
+    ),
+    "a while loop whose exit reads the data": (
+        "matmul",
+        "def matmul(a, b):\n    out, k = a.new_zeros(a.shape[0], b.shape[1]), 0\n    while True:\n        if k == a.shape[1]:\n            return out\n        out, k = out + a[:, k, None] * b[k], k + 1\n",
+        "while",
+    ),
 }
 NOT_CHARGED = {
     "a loop over a literal tuple": (
@@ -98,6 +159,39 @@ NOT_CHARGED = {
     "a loop in an exercise not said vectorised": (
         "matmul",
         "def accuracy(y_hat, y):\n    return sum(int(a == b) for a, b in zip(y_hat.argmax(1).tolist(), y.tolist())) / len(y)\n",
+    ),
+    # honest code a reading by syntax docked: loops over a fixed number of things, one-off reads
+    "a shape check over the two arguments": (
+        "matmul",
+        "def matmul(a, b):\n    for name, t in zip(('a', 'b'), (a, b)):\n        if t.dim() != 2:\n            raise ValueError(f'{name} must be 2-D, got {tuple(t.shape)}')\n    return (a[:, :, None] * b[None]).sum(1)\n",
+    ),
+    "map over the two arguments": (
+        "matmul",
+        "def matmul(a, b):\n    assert all(map(lambda t: t.dim() == 2, (a, b)))\n    return (a[:, :, None] * b[None]).sum(1)\n",
+    ),
+    "np.newaxis": (
+        "pairwise_sq_dists",
+        "import numpy as np\n\n\ndef pairwise_sq_dists(a, b):\n    return ((a[:, np.newaxis, :] - b[np.newaxis, :, :]) ** 2).sum(-1)\n",
+    ),
+    "a precondition's .item()": (
+        "row_normalize",
+        "def row_normalize(x):\n    if (x < 0).any().item():\n        raise ValueError('x must be non-negative')\n    return x / x.sum(1, keepdim=True)\n",
+    ),
+    "a self-call for a default": (
+        "pairwise_sq_dists",
+        "def pairwise_sq_dists(a, b=None):\n    if b is None:\n        return pairwise_sq_dists(a, a)\n    return ((a[:, None, :] - b[None, :, :]) ** 2).sum(-1)\n",
+    ),
+    "a helper's row loop on the error path only": (
+        "row_normalize",
+        "def _negative_rows(x):\n    return [i for i in range(x.shape[0]) if bool((x[i] < 0).any())]\n\n\ndef row_normalize(x):\n    if (x < 0).any():\n        bad = _negative_rows(x)\n        raise ValueError(f'rows {bad} have negative entries')\n    return x / x.sum(1, keepdim=True)\n",
+    ),
+    "a loop over the shape": (
+        "pairwise_sq_dists",
+        "def pairwise_sq_dists(a, b):\n    for size in (*a.shape, *b.shape):\n        assert size >= 0\n    return ((a[:, None, :] - b[None, :, :]) ** 2).sum(-1)\n",
+    ),
+    "torch.vmap over rows": (
+        "row_normalize",
+        "def row_normalize(x):\n    return torch.vmap(lambda r: r / r.sum())(x)\n",
     ),
 }
 
@@ -153,3 +247,117 @@ def test_loops_the_measures_missed_fail_vectorised(tmp_path):
     assert judged and all(t["status"] == "failed" for t in judged.values()), judged
     public = [t for t in judged.values() if t["visibility"] == "public"]
     assert public and all("tensors.py, line" in t["message"] for t in public), public
+
+
+# a helper file beside the topic's, imported by it: its loops are the exercise's
+HELPER = "import torch\n\n\ndef each_row(x):\n    return torch.stack([r / r.sum() for r in x])\n"
+HELPER_IMPORTS = {
+    "from ... import": "from tensors_rows import each_row\n\n\ndef row_normalize(x):\n    return each_row(x)\n",
+    "import ... as": "import tensors_rows as tr\n\n\ndef row_normalize(x):\n    return tr.each_row(x)\n",
+    "through a second helper file": "from tensors_more import normalized\n\n\ndef row_normalize(x):\n    return normalized(x)\n",
+    "the exercise itself imported": "from tensors_rows import each_row as row_normalize\n",
+}
+MORE = "from tensors_rows import each_row\n\n\ndef normalized(x):\n    return each_row(x)\n"
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("how", sorted(HELPER_IMPORTS))
+def test_a_loop_in_a_helper_file_is_the_exercises(how):
+    helpers = {"tensors_rows.py": HELPER, "tensors_more.py": MORE}
+    found = subset_loops.loops(
+        SOLUTION + "\n" + HELPER_IMPORTS[how], VECTORISED, exercises("tensors"), helpers
+    )
+    assert set(found) == {"row_normalize"}, found
+    assert (found["row_normalize"].file, found["row_normalize"].line) == ("tensors_rows.py", 5), found
+
+
+@pytest.mark.unit
+def test_a_helper_files_check_over_two_arguments_is_not_charged():
+    helper = "def both_2d(*ts):\n    for t in ts:\n        assert t.dim() == 2\n"
+    source = (
+        SOLUTION
+        + "\nfrom tensors_checks import both_2d\n\n\ndef matmul(a, b):\n    both_2d(a, b)\n    return (a[:, :, None] * b[None]).sum(1)\n"
+    )
+    assert subset_loops.loops(source, VECTORISED, exercises("tensors"), {"tensors_checks.py": helper}) == {}
+
+
+@pytest.mark.e2e
+def test_loops_in_a_helper_file_fail_vectorised(tmp_path):
+    """The two loops the measures missed, moved into a helper file the topic's file imports: every
+    "vectorised" check of each exercise fails, the public ones naming the helper file's line."""
+    snippets = {e: s for e, s, _ in (KINDS[k] for k in ("a numpy round trip", "a .tolist() loop"))}
+    helper = "import torch\n" + "".join(f"\n\n{s}" for s in snippets.values())
+    (tmp_path / "tensors_help.py").write_text(helper.replace("def ", "def slow_"))
+    calls = "".join(f"\n\ndef {e}(a, b):\n    return tensors_help.slow_{e}(a, b)\n" for e in snippets)
+    (tmp_path / "tensors.py").write_text(SOLUTION + "\nimport tensors_help\n" + calls)
+    done = run_grade(str(tmp_path), "--topic", "tensors", "--format", "json", "-k", "vectorised")
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    tests = json.loads(done.stdout)["topics"][0]["tests"]
+    judged = {t["id"]: t for t in tests if set(t["exercises"]) & set(snippets)}
+    assert judged and all(t["status"] == "failed" for t in judged.values()), judged
+    public = [t for t in judged.values() if t["visibility"] == "public"]
+    assert public and all("tensors_help.py, line" in t["message"] for t in public), public
+
+
+@pytest.mark.e2e
+def test_honest_loops_keep_vectorised_full(tmp_path):
+    """A shape check over the two arguments, np.newaxis with a self-call for a default, a
+    precondition's ``.item()`` with a helper's row loop on the error path: every "vectorised"
+    check passes."""
+    honest = ("a shape check over the two arguments", "np.newaxis", "a precondition's .item()")
+    more = ("a self-call for a default", "a helper's row loop on the error path only")
+    body = "".join(f"\n\n{NOT_CHARGED[k][1]}" for k in honest)
+    body += "".join(f"\n\n{NOT_CHARGED[k][1]}" for k in more)
+    (tmp_path / "tensors.py").write_text(SOLUTION + body)
+    done = run_grade(str(tmp_path), "--topic", "tensors", "--format", "json", "-k", "vectorised")
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    tests = json.loads(done.stdout)["topics"][0]["tests"]
+    assert tests and all(t["status"] == "passed" for t in tests), [
+        t for t in tests if t["status"] != "passed"
+    ]
+
+
+@pytest.mark.unit
+def test_a_parameter_the_learner_adds_keeps_its_default():
+    """The checks pass the stub's parameters: one the learner adds, with a default, is a constant
+    (its self-call runs once); one in a stub's place is the data, renamed and with a default."""
+    params = subset_loops.stated("tensors")
+    assert params["matmul"] == (2, {"a", "b"})
+    flag = "def matmul(a, b, transpose=False):\n    if transpose:\n        return matmul(a, b.T)\n    return (a[:, :, None] * b[None]).sum(1)\n"
+    loop = "def row_normalize(rows=None):\n    return torch.stack([r / r.sum() for r in rows])\n"
+    tensors = exercises("tensors")
+    assert subset_loops.loops(SOLUTION + "\n" + flag, VECTORISED, tensors, params=params) == {}
+    found = subset_loops.loops(SOLUTION + "\n" + loop, VECTORISED, tensors, params=params)
+    assert found["row_normalize"].what == "a comprehension", found
+
+
+@pytest.mark.unit
+def test_long_chains_are_read_without_a_recursion_error():
+    """Module-level names that alias each other backwards, a class whose bases chain, helper files
+    that import each other: each read once, the loop at the end found."""
+    rows = "def _rows(x):\n    return torch.stack([r / r.sum() for r in x])\n\n\n"
+    n = 1000
+    aliases = "".join(f"a{i} = a{i + 1}\n" for i in range(n)) + f"a{n} = _rows\n"
+    bases = "class C0:\n    def run(self, x):\n        return _rows(x)\n\n\n"
+    bases += "".join(f"class C{i + 1}(C{i}):\n    pass\n\n\n" for i in range(n))
+    for chain, call in ((aliases, "a0(x)"), (bases, f"C{n}().run(x)")):
+        source = SOLUTION + "\n" + rows + chain + f"\n\ndef row_normalize(x):\n    return {call}\n"
+        assert set(charged_in(source)) == {"row_normalize"}
+    helpers = {
+        "ha.py": "from hb import g\n\n\ndef f(x):\n    return g(x)\n",
+        "hb.py": "from ha import f\n\n\ndef g(x):\n    return [r for r in x]\n",
+    }
+    source = SOLUTION + "\nfrom ha import f\n\n\ndef row_normalize(x):\n    return f(x)\n"
+    assert charged_in(source, helpers)["row_normalize"].file == "hb.py"
+
+
+def charged_in(source: str, helpers: dict | None = None) -> dict:
+    return subset_loops.loops(source, VECTORISED, exercises("tensors"), helpers)
+
+
+@pytest.mark.unit
+def test_a_name_patched_and_put_back_is_read_to_its_end():
+    """An outside module's attribute assigned and read back in turn (``real = m.f; m.f = real``)
+    gives finitely many values: the reading ends, the loop after it found."""
+    patch = "def row_normalize(x):\n    import math\n\n    real = math.floor\n    math.floor = real\n    return torch.stack([r / r.sum() for r in x])\n"
+    assert charged(patch)["row_normalize"].what == "a comprehension"
