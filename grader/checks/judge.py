@@ -252,13 +252,10 @@ def expect_close(
     hint: str = "",
     check_dtype: bool = True,
     mistakes: Mapping[str, tuple[torch.Tensor, str]] | None = None,
-    overflow_hint: str = "",
 ) -> torch.Tensor:
     """Values within ``|a - e| <= atol + rtol·|e|``; infinities must match exactly. ``mistakes``:
     name → (what that known mistake computes, its hint): values that match one fail with its
-    hint and cause (:func:`mistake_cause`) rather than the check's. ``overflow_hint``: the hint
-    only where the answer is NaN or ±inf and the expected value finite (an overflow, a log of 0);
-    finite wrong values say no such thing, and get ``hint``."""
+    hint and cause (:func:`mistake_cause`) rather than the check's."""
     tensor = expect_tensor(
         value=actual,
         what=what,
@@ -277,7 +274,7 @@ def expect_close(
             what=what,
             expected=f"{e.flatten()[i].item():.6g}{_position(i, e.shape)}",
             got=N_("NaN there"),
-            hint=overflow_hint or (hint if _SPEAKS_OF_NAN.search(hint) else NAN_HINT),
+            hint=hint if _SPEAKS_OF_NAN.search(hint) else NAN_HINT,
             cause="nan",
         )
     for name, (mistaken, mistake_hint) in (mistakes or {}).items():
@@ -288,8 +285,6 @@ def expect_close(
         cause = "values"
     err = torch.where(close, torch.zeros_like(a), (a - e).abs().nan_to_num(nan=float("inf")))
     i = err.flatten().argmax()
-    if cause == "values" and overflow_hint and not a.flatten()[i].isfinite() and e.flatten()[i].isfinite():
-        hint = overflow_hint
     fail(
         what=what,
         expected=f"{e.flatten()[i].item():.6g}{_position(i, e.shape)}"

@@ -44,7 +44,7 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 # Babel finds a message only at a call of a keyword: a module that never names one holds none
 # (half of grader/; Babel's tokenizer is the extraction's cost)
 NAMES_A_KEYWORD = re.compile(rf"\b(?:{'|'.join(map(re.escape, KEYWORDS))})\b")
-SUITE_KEYWORDS = ("hint", "overflow_hint", "what", "expected", "got", "note")
+SUITE_KEYWORDS = ("hint", "what", "expected", "got", "note")
 # Click's own words that a `grade ... --help` page and a usage error show (click/*.py)
 CLICK_WORDS = (
     "Usage:",
