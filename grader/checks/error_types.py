@@ -218,7 +218,7 @@ LAYER_HINTS = {
 }
 # A kind whose words name the dimension that disagreed, where that dimension decides the cause:
 # (kind, the dimension, whether in a module) → the hint for it, instead of the kind's own.
-BY_DIMENSION = {
+BY_DIMENSION: dict[tuple[str, str | None, bool], str] = {
     # feature maps (N, C, H, W) joined along the channels differ in H or W: a branch shrank them
     ("cat-sizes", "1", True): N_(
         "the tensors joined along dim=1 (the channels) must match in every other dimension, "
