@@ -1,6 +1,6 @@
 """The lead diagnosis of an exercise names the right cause, with the right hint, in English and
-in Chinese alike: ten cases a learner met. Each case is one edit of the
-reference solution; the e2e cases grade it as a learner does (`grade check FILE --format json`,
+in Chinese alike: ten cases a learner met, and the misleading hints of a blind set (11-17). Each
+case is one edit of the reference solution; the e2e cases grade it as a learner does (`grade check FILE --format json`,
 its exercise's checks only) in both languages and read the exercise's verdict (cause and
 diagnosis); the unit cases judge check rows as the engine writes them (grader/checks/exercises.py).
 tests/grader/measure_causes.py measures the same over the corpus's labelled mistakes.
