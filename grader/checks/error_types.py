@@ -35,7 +35,10 @@ OTHER = "other"  # the cause's kind for any other type
 ERRORS = (
     (
         "broadcast",
-        re.compile(r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\)"),
+        re.compile(
+            r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\)"
+            r"(?: at non-singleton dimension (\d+))?"
+        ),
         N_(
             "two tensors meet elementwise with sizes {0} and {1} in one dimension, where each "
             "must equal the other or be 1: print the shapes on that line. A reduction (sum, mean, "
@@ -104,10 +107,19 @@ ERRORS = (
             ),
             (
                 "cat-sizes",
-                r"Sizes of tensors must match except in dimension (\d+)",
+                r"Sizes of tensors must match except in dimension (\d+)"
+                r"(?:\. Expected size (\d+) but got size (\d+))?",
                 N_(
                     "torch.cat joins along dim={0}, and every other dimension must match: feature maps "
                     "(N, C, H, W) with different channel counts join along the channels, dim=1"
+                ),
+            ),
+            (
+                "empty-stack",
+                r"stack expects a non-empty TensorList",
+                N_(
+                    "torch.stack got an empty list: the loop that fills it ran zero times; check its "
+                    "range (a window as large as the input still fits once: H − kh + 1 positions)"
                 ),
             ),
             (
@@ -204,6 +216,22 @@ LAYER_HINTS = {
         "connection no longer matches; print both shapes"
     ),
 }
+# A kind whose words name the dimension that disagreed, where that dimension decides the cause:
+# (kind, the dimension, whether in a module) → the hint for it, instead of the kind's own.
+BY_DIMENSION: dict[tuple[str, str | None, bool], str] = {
+    # feature maps (N, C, H, W) joined along the channels differ in H or W: a branch shrank them
+    ("cat-sizes", "1", True): N_(
+        "the tensors joined along dim=1 (the channels) must match in every other dimension, "
+        "but one has size {2} where the first has {1}: a branch whose convolution has no "
+        "padding shrinks H and W (padding=kernel_size // 2 keeps them); print each branch's shape"
+    ),
+    # a skip connection whose channel count changes: no padding can fix that
+    ("broadcast", "1", True): N_(
+        "a layer's output and the tensor it meets differ in dimension 1, the channels ({0} and "
+        "{1}): where a block changes the channel count or the stride, the shortcut needs a "
+        "projection (a 1×1 convolution with that stride, then batch norm) to match"
+    ),
+}
 
 
 def error_cause(kind: str, words: str) -> str:
@@ -225,6 +253,16 @@ def error_hint(message: str, exercise: str = "", cause: str | None = None) -> st
     for name, pattern, hint in ERRORS:
         found = pattern.search(message) if cause is None or cause == f"error:{name}" else None
         if found:
-            module = exercise[:1].isupper() and name in LAYER_HINTS
-            return _(LAYER_HINTS[name] if module else hint).format(*found.groups())
+            module = exercise[:1].isupper()
+            chosen = BY_DIMENSION.get((name, _dimension(name, found.groups()), module)) or (
+                LAYER_HINTS[name] if module and name in LAYER_HINTS else hint
+            )
+            return _(chosen).format(*found.groups())
     return ""
+
+
+def _dimension(name: str, groups: tuple[str | None, ...]) -> str | None:
+    """The dimension an error's words say disagreed (:data:`BY_DIMENSION`), None when unsaid."""
+    if not groups or None in groups:
+        return None
+    return groups[2] if name == "broadcast" else groups[0]

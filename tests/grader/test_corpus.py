@@ -18,7 +18,9 @@ must never stop correct code (loops where loops are allowed) on a loaded machine
 caught by a check that runs in seconds, so the kill rate printed is a lower bound.
 
 Each mistake module's second line names its cause (`# cause: EXERCISE CAUSE`): the first
-diagnosis names it for at least 95 % of them, and the corpus as a class, grouped by cause
+diagnosis names it for at least 95 % of them (and where a third line names its hint, `# hint:
+FRAGMENT` or `# hint: none`, the lead's hint holds that fragment, or there is none, in both
+languages: the learner84 set, `l84_*`), and the corpus as a class, grouped by cause
 (grader/batch/causes.py), gives groups at least 95 % pure and 95 % complete against the labels,
 better than grouping by the diagnosis's text; no correct module lands in a group, and
 submissions that answer nothing (:data:`NO_ANSWERS`: constants, the untouched stub, graded in
@@ -328,6 +330,21 @@ def label(path: Path) -> tuple[str, str]:
     return exercise, cause
 
 
+def hint_fits(path: Path, diagnosis: str) -> bool:
+    """Whether the lead's hint is the one a mistake module's third line names, where it names one
+    (``# hint: FRAGMENT``, the same in both languages: code, a formula): the hint line holds it;
+    ``# hint: none``: the lead shows no hint (none is better than a wrong one)."""
+    third = (path.read_text().splitlines() + [""] * 3)[2]
+    if not third.startswith("# hint: "):
+        return True
+    fragment = third.removeprefix("# hint: ")
+    hints = [line for line in diagnosis.splitlines() if line.strip().startswith(HINT_WORDS)]
+    return not hints if fragment == "none" else any(fragment in line for line in hints)
+
+
+HINT_WORDS = ("hint: ", "提示：")  # a hint line's opening in each language (grader/checks/judge.py hinted)
+
+
 def of_kind(kind: str) -> list[Path]:
     return [path for (_, found), paths in corpus_files().items() if found == kind for path in paths]
 
@@ -347,13 +364,16 @@ def test_the_first_diagnosis_names_the_labelled_cause(mistakes_graded, graded_in
         ("en", lambda path: mistakes_graded[str(path)][5]),
         ("zh_CN", lambda path: graded_in_chinese[str(path)]),
     ):
-        missed = []
+        missed, misled = [], []
         for path in paths:
             first = next(e for e in judge(checks_of(path)) if e.status not in ("passed", "skipped"))
             if (first.name, first.cause) != label(path):
                 missed.append(
                     f"{path.parts[-3]}/{path.name}: {label(path)}, first {(first.name, first.cause)}"
                 )
+            elif not hint_fits(path, first.diagnosis):
+                misled.append(f"{path.parts[-3]}/{path.name}: {first.diagnosis}")
+        assert not misled, f"a labelled cause's hint ({language}):\n" + "\n".join(misled)
         rate = 1 - len(missed) / len(paths)
         record_property(f"cause_rate_{language}", round(rate, 3))
         print(

@@ -1,6 +1,6 @@
 """The lead diagnosis of an exercise names the right cause, with the right hint, in English and
-in Chinese alike: ten cases a learner met. Each case is one edit of the
-reference solution; the e2e cases grade it as a learner does (`grade check FILE --format json`,
+in Chinese alike: ten cases a learner met, and the misleading hints of a blind set (11-17). Each
+case is one edit of the reference solution; the e2e cases grade it as a learner does (`grade check FILE --format json`,
 its exercise's checks only) in both languages and read the exercise's verdict (cause and
 diagnosis); the unit cases judge check rows as the engine writes them (grader/checks/exercises.py).
 tests/grader/measure_causes.py measures the same over the corpus's labelled mistakes.
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from helpers import REPO, run_grade
 
-from grader.checks.error_types import error_hint
+from grader.checks.error_types import error_cause, error_hint
 from grader.checks.exercises import judge
 from grader.checks.judge import CheckFailed, describe, expect_tensor
 
@@ -243,3 +243,85 @@ def test_10_a_twin_that_timed_out_keeps_the_twin_as_its_cause():
     assert pairwise.cause == "twin" and pairwise.points == 0.0
     half = judge([t.to_json() for t in result.tests], twin="half")[0]
     assert half.points == 0.0  # a check that never answered earns nothing under any rule
+
+
+# -- the learner84 blind set's misleading hints, each keyed to its cause (no hint rather than a guess)
+
+
+@pytest.mark.unit
+def test_11_a_block_without_its_projection_is_told_of_the_projection_not_padding():
+    """A skip connection whose channels differ (dimension 1) needs a projection: no padding helps."""
+    message = "The size of tensor a (8) must match the size of tensor b (4) at non-singleton dimension 1"
+    hint = error_hint(message, "BasicBlock", "error:broadcast")
+    assert "1×1 convolution" in hint and "padding" not in hint
+    shrunk = message.replace("(4) at non-singleton dimension 1", "(6) at non-singleton dimension 3")
+    assert "padding" in error_hint(shrunk, "ResidualBlock", "error:broadcast")
+
+
+@pytest.mark.unit
+def test_12_an_inception_branch_without_padding_is_told_of_padding_not_cat_dim():
+    message = (
+        "Sizes of tensors must match except in dimension 1. Expected size 8 but got size 6 for "
+        "tensor number 2 in the list."
+    )
+    hint = error_hint(message, "InceptionA", "error:cat-sizes")
+    assert "padding=kernel_size // 2" in hint and "size 6 where the first has 8" in hint
+    other = error_hint(message.replace("dimension 1", "dimension 0"), "InceptionA", "error:cat-sizes")
+    assert "join along the channels, dim=1" in other  # a cat along another dim: its dim is the cause
+
+
+@pytest.mark.unit
+def test_13_corr2d_stacking_an_empty_list_is_told_its_loop_ran_zero_times():
+    message = "stack expects a non-empty TensorList"
+    assert error_cause("RuntimeError", message) == "error:empty-stack"
+    assert "H − kh + 1" in error_hint(message, "corr2d", "error:empty-stack")
+
+
+@pytest.mark.e2e
+def test_14_cross_entropy_indexing_every_row_with_target_is_told_so_not_the_max(tmp_path):
+    path = edited(
+        tmp_path,
+        "losses",
+        "return -log_probs.gather(1, target.unsqueeze(1)).mean()",
+        "return -log_probs[:, target].mean()",
+    )
+    found = verdicts(path, "cross_entropy")
+    assert found["en"]["cause"] == "mistake:column-index"
+    assert "subtract the maximum" not in found["en"]["diagnosis"]
+    assert "log_probs[torch.arange(n), target]" in found["zh_CN"]["diagnosis"]
+
+
+@pytest.mark.e2e
+def test_15_adam_without_bias_correction_is_told_of_it_not_the_order(tmp_path):
+    path = edited(
+        tmp_path,
+        "optim",
+        'm_hat = state["m"] / (1 - beta1 ** state["step"])\n                v_hat = state["v"] / (1 - beta2 ** state["step"])',
+        'm_hat = state["m"]\n                v_hat = state["v"]',
+    )
+    found = verdicts(path, "Adam")
+    assert found["en"]["cause"] == "mistake:no-bias-correction"
+    assert "check the order" not in found["en"]["diagnosis"]
+    assert "m̂ = m / (1 − β₁ᵗ)" in found["zh_CN"]["diagnosis"]
+
+
+@pytest.mark.e2e
+def test_16_xavier_drawn_from_a_normal_is_told_it_is_not_uniform(tmp_path):
+    path = edited(tmp_path, "mlp", "return tensor.uniform_(-bound, bound)", "return tensor.normal_(0, bound)")
+    found = verdicts(path, "xavier_uniform_")
+    assert found["en"]["cause"] == "mistake:not-uniform"
+    assert "receptive field" not in found["en"]["diagnosis"]
+    assert "tensor.uniform_(-a, a)" in found["zh_CN"]["diagnosis"]
+
+
+@pytest.mark.e2e
+def test_17_rnn_forward_feeding_h0_to_every_step_is_told_h_is_not_carried(tmp_path):
+    path = edited(
+        tmp_path,
+        "rnn",
+        "h = rnn_cell(x_t, h, w_ih, w_hh, b_ih, b_hh)",
+        "h = rnn_cell(x_t, h0[layer], w_ih, w_hh, b_ih, b_hh)",
+    )
+    found = verdicts(path, "rnn_forward")
+    assert "previous h" in found["en"]["diagnosis"]
+    assert "layer l reads" not in found["en"]["diagnosis"]

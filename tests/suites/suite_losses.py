@@ -335,14 +335,22 @@ def test_stable_at_large_logits(sub, name, twin):
     else:
         out = sub.run(probes.call, name, (x,), {"dim": 1})
         expected = twin(x, dim=1)
+    # the max-shift hint only for an answer that overflowed (inf, NaN): finite wrong values are another cause
+    overflowed = isinstance(out, torch.Tensor) and out.dtype.is_floating_point and not out.isfinite().all()
     expect_close(
         out,
         expected,
         f"{name} at logits in the hundreds (rows up to 600, down to −810)",
         atol=extreme_atol(x),
-        hint="subtract the maximum along dim before exp (exp-normalize / LogSumExp): exp(600) is inf "
-        "in float32, and exp(−800) is 0, so a log of it is −inf",
+        hint=MAX_SHIFT_HINT if overflowed else "",
+        mistakes=column_index(x, target) if name == "cross_entropy" else None,
     )
+
+
+MAX_SHIFT_HINT = (
+    "subtract the maximum along dim before exp (exp-normalize / LogSumExp): exp(600) is inf "
+    "in float32, and exp(−800) is 0, so a log of it is −inf"
+)
 
 
 @check("gradient")
@@ -386,8 +394,20 @@ def test_cross_entropy_index_targets(sub, n):
             F.cross_entropy(logits, target),
             f"cross_entropy on {tuple(logits.shape)} logits, int64 targets",
             hint="pick −log softmax at each row's target class (gather), then average over the batch",
+            mistakes=column_index(logits, target),
         )
         expect_no_twin(ops, OFF_LIMITS["cross_entropy"], "cross_entropy")
+
+
+COLUMN_INDEX_HINT = (
+    "log_probs[:, target] takes the target columns of EVERY row (an (n, n) block): pick one "
+    "entry per row, log_probs[torch.arange(n), target] (or gather)"
+)
+
+
+def column_index(logits, target):
+    """The known mistake ``log_probs[:, target]``: n columns of every row, all averaged."""
+    return {"column-index": (-F.log_softmax(logits, dim=1)[:, target].mean(), COLUMN_INDEX_HINT)}
 
 
 @check("shape", exercise="cross_entropy")

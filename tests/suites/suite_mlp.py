@@ -23,12 +23,14 @@ from grader.checks import (
     expect_no_twin,
     expect_same_device,
     expect_tensor,
+    fail,
     gen,
     held_out_split,
     inputs,
     load_diabetes,
     load_digits,
     manual_seed,
+    mistake_cause,
     multiclass_accuracy,
     probes,
     strategies,
@@ -242,6 +244,24 @@ def probe_xavier(mod, shape, seed):
     return {"w": w, "same": out is w and w.data_ptr() == address, "ops": ops}
 
 
+NOT_UNIFORM_HINT = (
+    "the weights are not uniform: U(−a, a) reaches at most √3 ≈ 1.7 standard deviations from 0, "
+    "and yours reach further, as a bell-shaped distribution does: draw with tensor.uniform_(-a, a)"
+)
+
+
+def expect_within_bound(w, shape, bound, expected, hint):
+    """Every |w| within the bound a; past it, the hint its cause shows: a spread no uniform
+    distribution has (normal draws), else ``hint`` (the fans) where a receptive field can be forgotten."""
+    largest = float(w.abs().max())
+    if largest <= bound * (1 + 1e-6):
+        return
+    what = f"largest |w| for shape {shape}"
+    if largest > 2.5 * float(w.std()):  # U(−a, a) of any a: largest |w| ≤ √3·std
+        fail(what, expected, f"{largest:.4f}", NOT_UNIFORM_HINT, cause=mistake_cause("not-uniform"))
+    fail(what, expected, f"{largest:.4f}", hint if len(shape) > 2 else "")
+
+
 @check("shape", public=True, exercise="xavier_uniform_")
 @pytest.mark.parametrize(
     "shape, fan_in, fan_out", [((256, 512), 512, 256), ((32, 16, 3, 3), 144, 288)], ids=["linear", "conv"]
@@ -257,12 +277,12 @@ def test_xavier_uniform(sub, shape, fan_in, fan_out):
         "the same tensor, filled in place",
         "a different tensor",
     )
-    expect(
-        float(w.abs().max()) <= bound * (1 + 1e-6),
-        f"largest |w| for shape {shape}",
-        f"at most a = √(6/({fan_in}+{fan_out})) = {bound:.4f}",
-        f"{float(w.abs().max()):.4f}",
-        "fans include the receptive field: fan_in = in·kh·kw, fan_out = out·kh·kw",
+    expect_within_bound(
+        w,
+        shape,
+        bound,
+        expected=f"at most a = √(6/({fan_in}+{fan_out})) = {bound:.4f}",
+        hint="fans include the receptive field: fan_in = in·kh·kw, fan_out = out·kh·kw",
     )
     expect(
         float(w.abs().max()) >= 0.95 * bound,
@@ -1094,12 +1114,12 @@ def test_xavier_uniform_on_a_parameter(sub, shape):
         )
         receptive = math.prod(shape[2:])
         bound = math.sqrt(6 / (shape[1] * receptive + shape[0] * receptive))
-        expect(
-            float(w.abs().max()) <= bound * (1 + 1e-6),
-            f"largest |w| for shape {shape}",
-            f"at most a = {bound:.4f} (fan_in = {shape[1] * receptive}, fan_out = {shape[0] * receptive})",
-            f"{float(w.abs().max()):.4f}",
-            "fans include the receptive field, whatever the number of kernel dims: fan_in = in·∏kernel, "
+        expect_within_bound(
+            w,
+            shape,
+            bound,
+            expected=f"at most a = {bound:.4f} (fan_in = {shape[1] * receptive}, fan_out = {shape[0] * receptive})",
+            hint="fans include the receptive field, whatever the number of kernel dims: fan_in = in·∏kernel, "
             "fan_out = out·∏kernel",
         )
 

@@ -76,17 +76,22 @@ def test_closed_form_linear_regression(sub, k):
     expect_no_twin(ops, OFF_LIMITS["closed_form_linear_regression"], "closed_form_linear_regression")
 
 
-def replay_gd(x, y, lr, steps, sign=1.0):
-    """gd_fit's (final w, losses); ``sign`` −1 replays the known mistake of stepping uphill."""
+def replay_gd(x, y, lr, steps, sign=1.0, reduce=torch.mean):
+    """gd_fit's (final w, losses); ``sign`` −1 replays the known mistake of stepping uphill,
+    ``reduce`` torch.sum the one of summing the per-sample gradients."""
     w, losses = 1.0, []
     x, y = x.double(), y.double()
     for _ in range(steps):
         losses.append(float(((w * x - y) ** 2).mean()))
-        w -= sign * lr * float((2 * x * (w * x - y)).mean())
+        w -= sign * lr * float(reduce(2 * x * (w * x - y)))
     return w, losses
 
 
 UPHILL_HINT = "the update steps against the gradient: w ← w − lr·gradient (minus, not plus)"
+SUM_HINT = (
+    "the loss is a mean, so its gradient is the mean of the per-sample gradients, "
+    "mean(2·x·(w·x − y)): a sum makes every step n times too large"
+)
 
 
 def fits(result, expected) -> bool:
@@ -159,7 +164,10 @@ def test_gd_fit_full_batch(sub, lr, steps):
             result,
             replay_gd(x, y, lr, steps),
             f"gd_fit(lr={lr}, steps={steps}) on {what}",
-            mistakes={"update-sign": (replay_gd(x, y, lr, steps, sign=-1.0), UPHILL_HINT)},
+            mistakes={
+                "update-sign": (replay_gd(x, y, lr, steps, sign=-1.0), UPHILL_HINT),
+                "gradient-sum": (replay_gd(x, y, lr, steps, reduce=torch.sum), SUM_HINT),
+            },
         )
 
 
@@ -344,6 +352,7 @@ def run_case(sub, case, dtype, groups_spec=None, use_closure=False, steps=50):
         f"{steps} steps",
         str(len(got["trajectory"])),
     )
+    mistaken = optimizer_mistakes(name, reference, inits, groups, options, grads)
     for t, step_grads in enumerate(grads):
         for p, g in zip(params, step_grads):
             p.grad = g.clone()
@@ -353,11 +362,64 @@ def run_case(sub, case, dtype, groups_spec=None, use_closure=False, steps=50):
                 got["trajectory"][t][i],
                 p.detach(),
                 f"{case}: parameter {i} after step {t + 1} ({dtype})",
-                hint="check the order: weight decay into g, then momentum/moments, then the update; "
-                "state (buffers, m, v, step) lives in self.state[p]",
+                # every step before this one was right: what went wrong carries between steps
+                hint=CARRIED_HINT if t else "",
+                mistakes={key: (path[t][i], hint) for key, (path, hint) in mistaken.items()},
                 **tol,
             )
     return got
+
+
+CARRIED_HINT = (
+    "the steps before this one were right: what carries from one step to the next (the momentum "
+    "buffer, m, v, the step count, in self.state[p]) is not kept or not updated as the docstring says"
+)
+
+
+def optimizer_mistakes(name, reference, inits, groups, options, grads):
+    """name → (the trajectory that known mistake walks, its hint): the state lost between steps
+    (a fresh optimizer every step) and, for Adam in one group, no bias correction."""
+    fresh = [p.clone() for p in inits]
+    lost = []
+    for step_grads in grads:
+        params = [p.clone().requires_grad_(True) for p in fresh]
+        for p, g in zip(params, step_grads):
+            p.grad = g.clone()
+        reference([{**g, "params": [params[i] for i in g["params"]]} for g in groups], **options).step()
+        fresh = [p.detach() for p in params]
+        lost.append(fresh)
+    found = {"state-lost": (lost, STATE_LOST_HINT)}
+    if name == "Adam" and len(groups) == 1 and set(groups[0]) == {"params"}:
+        found["no-bias-correction"] = (adam_uncorrected(inits, options, grads), NO_BIAS_CORRECTION_HINT)
+    return found
+
+
+STATE_LOST_HINT = (
+    "every step starts afresh: what carries from one step to the next (the momentum buffer, m, v, "
+    "the step count) must be stored in self.state[p] and read back at the next step"
+)
+NO_BIAS_CORRECTION_HINT = (
+    "divide by the bias corrections, with the parameter's step count t (from 1): "
+    "m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ); without them the first steps are far too large"
+)
+
+
+def adam_uncorrected(inits, options, grads):
+    """Adam's trajectory with m and v used as they are (no bias correction)."""
+    lr, eps, decay = options.get("lr", 1e-3), options.get("eps", 1e-8), options.get("weight_decay", 0.0)
+    beta1, beta2 = options.get("betas", (0.9, 0.999))
+    params = [p.clone() for p in inits]
+    m = [torch.zeros_like(p) for p in inits]
+    v = [torch.zeros_like(p) for p in inits]
+    path = []
+    for step_grads in grads:
+        for i, g in enumerate(step_grads):
+            g = g + decay * params[i]
+            m[i] = beta1 * m[i] + (1 - beta1) * g
+            v[i] = beta2 * v[i] + (1 - beta2) * g * g
+            params[i] = params[i] - lr * m[i] / (v[i].sqrt() + eps)
+        path.append([p.clone() for p in params])
+    return path
 
 
 @check("gradient", public=True, exercise=lambda p: OPTIMIZER_CASES[p["case"]][0])

@@ -110,6 +110,12 @@ def rnn_case(num_layers, seq_len, batch, dtype=torch.float32):
     return rnn, x, h0, params
 
 
+CARRY_HINT = (
+    "the steps before this one were right: each step reads the hidden state the step before it "
+    "left (h = the cell of x_t and the previous h), starting from h0; h0 is for step 0 alone"
+)
+
+
 @check("shape", public=True, exercise="rnn_forward")
 @pytest.mark.parametrize("num_layers, seq_len, batch", [(1, 5, 1), (2, 4, 3), (3, 1, 2)])
 def test_rnn_forward_equals_nn_rnn(sub, num_layers, seq_len, batch):
@@ -133,7 +139,10 @@ def test_rnn_forward_equals_nn_rnn(sub, num_layers, seq_len, batch):
             f"{what}: output at step {t} (the last layer's h after reading steps 0..{t})",
             rtol=1e-5,
             atol=1e-5,
-            hint="output holds the LAST layer's h at every step, in the input's order; "
+            # step t wrong, the steps before it right: the hidden state is not carried along
+            hint=CARRY_HINT
+            if t
+            else "output holds the LAST layer's h at every step, in the input's order; "
             "layer l reads layer l − 1's outputs",
         )
     expect_close(

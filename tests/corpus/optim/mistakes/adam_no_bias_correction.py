@@ -1,5 +1,5 @@
 # mistake: no bias correction of m and v (breaks: m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ))
-# cause: Adam optimizer_step_for_step:values
+# cause: Adam mistake:no-bias-correction
 """Optimisation exercises."""
 
 from __future__ import annotations

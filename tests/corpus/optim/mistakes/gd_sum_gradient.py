@@ -1,5 +1,5 @@
 # mistake: gradient summed over samples, not averaged (breaks: w ← w − lr·mean(2·x·(w·x − y)))
-# cause: gd_fit gd_fit_full_batch:failed
+# cause: gd_fit mistake:gradient-sum
 """Optimisation exercises."""
 
 from __future__ import annotations
