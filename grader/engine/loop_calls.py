@@ -17,8 +17,8 @@ from grader.engine.loop_values import (
     CONSTANT,
     STRUCTURAL,
     Args,
+    Carried,
     Kwargs,
-    Value,
     derived,
     dotted,
     element,
@@ -53,27 +53,27 @@ class Calls(abc.ABC):
     def read(self) -> None: ...
 
     @abc.abstractmethod
-    def expr(self, node: ast.expr | None) -> Value: ...
+    def expr(self, node: ast.expr | None) -> Carried: ...
 
     @abc.abstractmethod
     def found(self, node: ast.AST, what: str) -> None: ...
 
     @abc.abstractmethod
-    def name(self, name: str, escape: bool) -> Value: ...
+    def name(self, name: str, escape: bool) -> Carried: ...
 
     @abc.abstractmethod
-    def attribute(self, owner: Value, attr: str, node: ast.AST) -> Value: ...
+    def attribute(self, owner: Carried, attr: str, node: ast.AST) -> Carried: ...
 
     @abc.abstractmethod
-    def bind_root(self, target: ast.expr, value: Value) -> None: ...
+    def bind_root(self, target: ast.expr, value: Carried) -> None: ...
 
-    def call(self, node: ast.Call) -> Value:
+    def call(self, node: ast.Call) -> Carried:
         if isinstance(node.func, ast.Name):
             callee, receiver = self.name(node.func.id, escape=False), None
         elif isinstance(node.func, ast.Attribute):
             receiver = self.expr(node.func.value)
             callee = self.flow.member(self, receiver, node.func.attr)
-            callee = join(callee, Value(outside=dotted(receiver.outside, node.func.attr)))
+            callee = join(callee, Carried(outside=dotted(receiver.outside, node.func.attr)))
         else:
             callee, receiver = self.expr(node.func), None
         args = [(self.expr(a), isinstance(a, ast.Starred)) for a in node.args]
@@ -81,8 +81,8 @@ class Calls(abc.ABC):
         return self.apply(callee, receiver, args, kwargs, node)
 
     def apply(
-        self, callee: Value, receiver: Value | None, args: Args, kwargs: Kwargs, node: ast.AST
-    ) -> Value:
+        self, callee: Carried, receiver: Carried | None, args: Args, kwargs: Kwargs, node: ast.AST
+    ) -> Carried:
         """What calling ``callee`` (a method of ``receiver``, if any) gives."""
         parts = [self.flow.call(self, target, bound, args, kwargs, node) for target, bound in callee.funcs]
         parts += [self.flow.instantiate(self, cls, args, kwargs, node) for cls in callee.classes]
@@ -103,8 +103,8 @@ class Calls(abc.ABC):
         return join(*parts)
 
     def method(
-        self, receiver: Value, attr: str, held: ast.expr | None, node: ast.AST, values: list[Value]
-    ) -> Value:
+        self, receiver: Carried, attr: str, held: ast.expr | None, node: ast.AST, values: list[Carried]
+    ) -> Carried:
         """``receiver.attr(*values)`` for a receiver not the learner's: a tensor, a list, a string
         (``held``: the expression that holds it, which a list's ``append`` changes)."""
         if attr in ADDS | EXTENDS and held is not None:
@@ -120,12 +120,12 @@ class Calls(abc.ABC):
         if attr in ("tolist", "numpy") or attr in CALLBACKS:
             self.found(node, f".{attr}()")
         if attr == "item":
-            return Value(True, False, getattr(node, "lineno", 0))
+            return Carried(True, False, getattr(node, "lineno", 0))
         if attr in ("items", "keys", "values", "copy"):
             return receiver
         return derived(receiver, *values)
 
-    def outside(self, dotted: str, node: ast.AST, args: Args, kwargs: Kwargs) -> Value:
+    def outside(self, dotted: str, node: ast.AST, args: Args, kwargs: Kwargs) -> Carried:
         """A call of a name from outside the learner's files."""
         values = [v for v, _ in args] + [v for _, v in kwargs]
         module, _, tail = dotted.partition(".")
@@ -144,15 +144,15 @@ class Calls(abc.ABC):
                 self.found(node, dotted)
             endless = tail in UNBOUNDED and not (tail == "repeat" and len(values) > 1)
             return (
-                Value(True, False)
+                Carried(True, False)
                 if endless
-                else Value(any(v.data for v in values), not any(v.many for v in values))
+                else Carried(any(v.data for v in values), not any(v.many for v in values))
             )
         if module == "numpy" and (tail in NUMPY_CALLBACKS or any(v.data for v in values)):
             self.found(node, "numpy")
         return derived(*values)
 
-    def builtin(self, name: str, node: ast.AST, args: Args, values: list[Value]) -> Value:
+    def builtin(self, name: str, node: ast.AST, args: Args, values: list[Carried]) -> Carried:
         if name in _PURE:
             return _PURE[name](values)
         if name == "getattr" and isinstance(node, ast.Call) and len(node.args) > 1:
@@ -163,7 +163,7 @@ class Calls(abc.ABC):
             over = values[1:]
             if over and all(v.many for v in over):
                 self.found(node, name)
-            return Value(any(v.data for v in over), any(v.fixed for v in over) or not over)
+            return Carried(any(v.data for v in over), any(v.fixed for v in over) or not over)
         if name in BUILTIN_CONSUMERS and len(args) == 1 and not args[0][1]:
             if values[0].many:
                 self.found(node, f"{name}()")
@@ -171,14 +171,14 @@ class Calls(abc.ABC):
         return derived(*values)
 
 
-def _first(values: list[Value]) -> Value:
+def _first(values: list[Carried]) -> Carried:
     return values[0] if values else CONSTANT
 
 
 # builtins that iterate over nothing themselves: what they give
-_PURE: dict[str, Callable[[list[Value]], Value]] = {
+_PURE: dict[str, Callable[[list[Carried]], Carried]] = {
     "len": lambda vs: CONSTANT if _first(vs).fixed else derived(_first(vs)),  # len((a, b)), len(x.shape)
-    "zip": lambda vs: Value(any(v.data for v in vs), any(v.fixed for v in vs) or not vs),  # the shortest
+    "zip": lambda vs: Carried(any(v.data for v in vs), any(v.fixed for v in vs) or not vs),  # the shortest
     "enumerate": _first,
     "reversed": _first,
     "iter": _first,

@@ -30,12 +30,12 @@ from grader.engine.loop_values import (
     DATA,
     RECURSION,
     Args,
+    Carried,
     Func,
     Kwargs,
     NewReading,
     Node,
     Reading,
-    Value,
     element,
     func,
     join,
@@ -52,7 +52,7 @@ class Flow:
 
     def __init__(self, program: Program, reader: NewReading, clock: parsed.Clock | None = None) -> None:
         self.program, self.reader, self.clock = program, reader, clock
-        self.values: dict[Hashable, Value] = {}
+        self.values: dict[Hashable, Carried] = {}
         self.readers: dict[Hashable, set[int]] = collections.defaultdict(set)
         self.funcs: dict[int, Func] = {}
         self.queue: collections.deque[int] = collections.deque()
@@ -68,12 +68,12 @@ class Flow:
 
     # the store
 
-    def get(self, key: Hashable) -> Value:
+    def get(self, key: Hashable) -> Carried:
         if self.current is not None:
             self.readers[key].add(self.current.key)
         return self.values.get(key, CONSTANT)
 
-    def write(self, key: Hashable, value: Value) -> None:
+    def write(self, key: Hashable, value: Carried) -> None:
         old = self.values.get(key, CONSTANT)
         new = join(old, value)
         if new != old:
@@ -86,7 +86,7 @@ class Flow:
             self.queued.add(key)
             self.queue.append(key)
 
-    def reach(self, f: Func, params: dict[str, Value]) -> None:
+    def reach(self, f: Func, params: dict[str, Carried]) -> None:
         """``f`` called with ``params``; a parameter with a default may hold the default too."""
         if f.key not in self.funcs:
             self.funcs[f.key] = f
@@ -123,7 +123,7 @@ class Flow:
             self._scopes[f.key] = _scope(f.node)
         return self._scopes[f.key]
 
-    def lookup(self, reader: Reading, name: str) -> Value:
+    def lookup(self, reader: Reading, name: str) -> Carried:
         f = reader.f
         if f is None or f.cls == MODULE or name in self.scope(f)[1]:
             return self.module_name(f.file if f else reader.file, name)
@@ -134,7 +134,7 @@ class Flow:
             scope = scope.outer
         return self.module_name(f.file, name)
 
-    def bind(self, f: Func | None, file: str, name: str, value: Value) -> None:
+    def bind(self, f: Func | None, file: str, name: str, value: Carried) -> None:
         if f is None or f.cls == MODULE or name in self.scope(f)[1]:
             self.write(("global", f.file if f else file, name), value)
             return
@@ -144,7 +144,7 @@ class Flow:
         key = ("env", scope.key, name) if scope else ("global", f.file, name)  # out[i] = v on a global
         self.write(key, value)
 
-    def module_name(self, file: str, name: str) -> Value:
+    def module_name(self, file: str, name: str) -> Carried:
         """A module-level name of ``file``: what it is bound to (a definition, an import, a
         builtin), what the file's module-level assignments give it (each read as a function,
         :data:`loop_program.MODULE`) and what functions store in it (``global``)."""
@@ -156,7 +156,7 @@ class Flow:
                 self.reach(assignment, {})
         return self.get(key)
 
-    def member(self, reader: Reading, owner: Value, attr: str) -> Value:
+    def member(self, reader: Reading, owner: Carried, attr: str) -> Carried:
         """``owner.attr`` for the learner's files, classes and instances (fields by name)."""
         parts = [self.module_name(file, attr) for file in sorted(owner.modules)]
         for cls in sorted(owner.classes | owner.instances):
@@ -165,7 +165,7 @@ class Flow:
                 if kind(method.node) == "property" and bound:
                     parts.append(self.call(reader, method, True, [], [], None))
                 else:
-                    parts.append(Value(funcs=frozenset({(method, bound)})))
+                    parts.append(Carried(funcs=frozenset({(method, bound)})))
             parts.append(self.get(("field", attr)))
             reader = self.reader(self, None, cls[0], escapes=False)
             parts += [reader.expr(e) for e in self.program.class_assigned(*cls, attr)]
@@ -173,16 +173,16 @@ class Flow:
 
     # calls
 
-    def defined(self, reader: Reading, node: Node) -> Value:
+    def defined(self, reader: Reading, node: Node) -> Carried:
         """A function or lambda defined inside the one being read."""
-        value = Value(funcs=frozenset({(func(reader.file, node, "", reader.f), False)}))
+        value = Carried(funcs=frozenset({(func(reader.file, node, "", reader.f), False)}))
         for decorator in reversed(getattr(node, "decorator_list", [])):
             value = reader.apply(reader.expr(decorator), None, [(value, False)], [], decorator)
         return value
 
     def call(
         self, reader: Reading, target: Func, bound: bool, args: Args, kwargs: Kwargs, node: ast.AST | None
-    ) -> Value:
+    ) -> Carried:
         if reader.f is not None and node is not None:
             guards = reader.guards
             guarded = "clean" in guards and "data" not in guards and "try" not in guards
@@ -192,25 +192,25 @@ class Flow:
 
     def instantiate(
         self, reader: Reading, cls: tuple[str, str], args: Args, kwargs: Kwargs, node: ast.AST
-    ) -> Value:
+    ) -> Carried:
         """``Cls(...)``: its ``__init__`` called; its operators and ``__call__`` may run on anything."""
-        instance = Value(instances=frozenset({cls}))
+        instance = Carried(instances=frozenset({cls}))
         for name, methods in self.program.methods(*cls).items():
             if name == "__init__":
                 for method in methods:
                     self.call(reader, method, True, args, kwargs, node)
             elif name.startswith("__") or name == "forward":
-                self.escape(Value(funcs=frozenset((m, True) for m in methods)))
+                self.escape(Carried(funcs=frozenset((m, True) for m in methods)))
         return instance
 
-    def escape(self, value: Value) -> None:
+    def escape(self, value: Carried) -> None:
         """Functions that leave as values: read with every parameter data."""
         for target, bound in value.funcs:
             if target.key not in self.escaped:
                 self.escaped.add(target.key)
                 self.reach(target, _params(target, bound, [(DATA, True)], [(None, DATA)]))
 
-    def returns(self, f: Func, value: Value) -> None:
+    def returns(self, f: Func, value: Carried) -> None:
         self.write(("ret", f.key), value)
 
     def is_entry(self, f: Func) -> bool:
@@ -227,17 +227,17 @@ class Flow:
         value, assigned = self.program.top(file, exercise)
         entries = join(*(self.reader(self, None, file).expr(e) for e in assigned))
         for f, _bound in value.funcs:
-            decorated, reader = Value(funcs=frozenset({(f, False)})), self.reader(self, None, f.file)
+            decorated, reader = Carried(funcs=frozenset({(f, False)})), self.reader(self, None, f.file)
             for decorator in reversed(getattr(f.node, "decorator_list", [])):
                 decorated = reader.apply(reader.expr(decorator), None, [(decorated, False)], [], decorator)
-            entries = join(entries, Value(funcs=frozenset({(f, False)})))
+            entries = join(entries, Carried(funcs=frozenset({(f, False)})))
             if stated is not None and not isinstance(f.node, ast.Lambda):
                 self.escaped.add(f.key)  # called by the checks with the stub's parameters
                 self.reach(f, _passed(f, *stated))
         for cls in value.classes:
             methods = self.program.methods(*cls)
             mine = ((m, True) for name, ms in methods.items() if name != "__init__" for m in ms)
-            entries = join(entries, Value(funcs=frozenset(mine)))
+            entries = join(entries, Carried(funcs=frozenset(mine)))
         self.entries |= {f.key for f, _bound in entries.funcs}
         self.escape(entries)
 
@@ -260,18 +260,18 @@ class Flow:
         return found + list(self.recursion())
 
 
-def _params(target: Func, bound: bool, args: Args, kwargs: Kwargs) -> dict[str, Value]:
+def _params(target: Func, bound: bool, args: Args, kwargs: Kwargs) -> dict[str, Carried]:
     """What each parameter of ``target`` is bound to by a call with ``args`` and ``kwargs``."""
     node = target.node
     how = kind(node) if target.cls else "static"
     positional = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
-    values: dict[str, Value] = {}
+    values: dict[str, Carried] = {}
     if how == "class" and positional:
-        values[positional.pop(0)] = Value(classes=frozenset({(target.file, target.cls)}))
+        values[positional.pop(0)] = Carried(classes=frozenset({(target.file, target.cls)}))
     elif how in ("", "property") and bound and positional:
-        values[positional.pop(0)] = Value(instances=frozenset({(target.file, target.cls)}))
+        values[positional.pop(0)] = Carried(instances=frozenset({(target.file, target.cls)}))
     open_ = [*positional, *(a.arg for a in node.args.kwonlyargs)]
-    extra: list[tuple[Value, bool]] = []
+    extra: list[tuple[Carried, bool]] = []
     for value, starred in args:
         if starred:  # may fill any positional parameter left
             for name in positional:
@@ -295,7 +295,7 @@ def _params(target: Func, bound: bool, args: Args, kwargs: Kwargs) -> dict[str, 
     return values
 
 
-def _passed(f: Func, by_place: int, names: frozenset[str]) -> dict[str, Value]:
+def _passed(f: Func, by_place: int, names: frozenset[str]) -> dict[str, Carried]:
     """``f``'s parameters that the checks pass the data to: the first ``by_place`` positional
     ones, those of ``names``, and every one without a default."""
     args = f.node.args

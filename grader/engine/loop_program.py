@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from grader.engine import parsed
-from grader.engine.loop_values import CONSTANT, Func, Node, Value, func, join
+from grader.engine.loop_values import CONSTANT, Carried, Func, Node, func, join
 from grader.engine.subset_shapes import bound_imports
 
 _BUILTINS = frozenset(dir(builtins))
@@ -90,30 +90,30 @@ class Program:
 
     def top(
         self, file: str, name: str, seen: frozenset[tuple[str, str]] = frozenset()
-    ) -> tuple[Value, list[ast.expr]]:
+    ) -> tuple[Carried, list[ast.expr]]:
         """What module-level ``name`` of ``file`` is bound to, and the expressions assigned to it
         at module level (for the caller to evaluate); ``seen``: the names an import chain has
         passed (files may import each other)."""
         module = self.modules.get(file)
         if module is None:
             return CONSTANT, []
-        value = Value(funcs=frozenset((f, False) for f in module.functions.get(name, [])))
+        value = Carried(funcs=frozenset((f, False) for f in module.functions.get(name, [])))
         if name in module.classes:
-            value = join(value, Value(classes=frozenset({(file, name)})))
+            value = join(value, Carried(classes=frozenset({(file, name)})))
         if name in module.imports and (file, name) not in seen:
             value = join(value, self.dotted(module.imports[name], seen | {(file, name)}))
         assigned = module.assigned.get(name, [])
         if value == CONSTANT and not assigned and name in _BUILTINS:
-            value = Value(outside=frozenset({f"builtins.{name}"}))
+            value = Carried(outside=frozenset({f"builtins.{name}"}))
         return value, assigned
 
-    def dotted(self, dotted: str, seen: frozenset[tuple[str, str]] = frozenset()) -> Value:
+    def dotted(self, dotted: str, seen: frozenset[tuple[str, str]] = frozenset()) -> Carried:
         """An imported dotted name: one of the learner's files or what it defines, else outside."""
         head, *rest = dotted.split(".")
         if f"{head}.py" not in self.modules:
-            return Value(outside=frozenset({dotted}))
+            return Carried(outside=frozenset({dotted}))
         if not rest:
-            return Value(modules=frozenset({f"{head}.py"}))
+            return Carried(modules=frozenset({f"{head}.py"}))
         return self.top(f"{head}.py", rest[0], seen)[0]
 
     def methods(self, file: str, cls: str) -> dict[str, list[Func]]:

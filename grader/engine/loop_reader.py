@@ -20,8 +20,8 @@ from grader.engine.loop_values import (
     CONSTANT,
     SHAPES,
     STRUCTURAL,
+    Carried,
     Func,
-    Value,
     derived,
     dotted,
     element,
@@ -98,7 +98,7 @@ class Reader(Calls):
         elif node is not None:
             self.block(node.body)
 
-    def returned(self, value: Value) -> None:
+    def returned(self, value: Carried) -> None:
         if self.f is not None:
             self.flow.returns(self.f, value)
             if value.item and self.flow.is_entry(self.f):
@@ -218,7 +218,7 @@ class Reader(Calls):
         for target in stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]:
             self.bind(target, value)
 
-    def bind(self, target: ast.expr, value: Value) -> None:
+    def bind(self, target: ast.expr, value: Carried) -> None:
         if isinstance(target, ast.Name):
             self.bind_name(target.id, value)
         elif isinstance(target, (ast.Tuple, ast.List)):
@@ -238,7 +238,7 @@ class Reader(Calls):
             elif owner.data or not owner.outside:  # out[i] = v, out.data = v (not a module patched)
                 self.bind_root(target, value)
 
-    def bind_root(self, target: ast.expr, value: Value) -> None:
+    def bind_root(self, target: ast.expr, value: Carried) -> None:
         """``out[i] = v``, ``out.data = v``: out may now hold v."""
         root = target
         while isinstance(root, (ast.Attribute, ast.Subscript)):
@@ -246,12 +246,12 @@ class Reader(Calls):
         if isinstance(root, ast.Name):
             self.bind_name(root.id, value)
 
-    def bind_name(self, name: str, value: Value) -> None:
+    def bind_name(self, name: str, value: Carried) -> None:
         self.flow.bind(self.f, self.file, name, value)
 
     # expressions
 
-    def expr(self, node: ast.expr | None) -> Value:
+    def expr(self, node: ast.expr | None) -> Carried:
         """What ``node`` may be, by its kind (:data:`_EXPRESSIONS`); an operator joins its operands."""
         if node is None or isinstance(node, ast.Constant):
             return CONSTANT
@@ -263,36 +263,36 @@ class Reader(Calls):
             return join(*parts)  # (a, b) + (c,), x.shape[:-1] + (d,): still fixed
         return derived(*parts) if any(p.data for p in parts) else join(*parts)
 
-    def lambda_(self, node: ast.Lambda) -> Value:
+    def lambda_(self, node: ast.Lambda) -> Carried:
         value = self.flow.defined(self, node)
         if self.escapes:
             self.flow.escape(value)
         return value
 
-    def either(self, node: ast.IfExp) -> Value:
+    def either(self, node: ast.IfExp) -> Carried:
         self.guards.append(self.guard(node.test))
         value = join(self.expr(node.body), self.expr(node.orelse))
         self.guards.pop()
         return value
 
-    def walrus(self, node: ast.NamedExpr) -> Value:
+    def walrus(self, node: ast.NamedExpr) -> Carried:
         value = self.expr(node.value)
         self.bind(node.target, value)
         return value
 
-    def mapping(self, node: ast.Dict) -> Value:
+    def mapping(self, node: ast.Dict) -> Carried:
         return join(
             self.written([k for k in node.keys if k is not None], node), self.written(node.values, node)
         )
 
-    def compare(self, node: ast.Compare) -> Value:
+    def compare(self, node: ast.Compare) -> Carried:
         parts = [self.expr(node.left), *(self.expr(c) for c in node.comparators)]
         nones = [isinstance(c, ast.Constant) and c.value is None for c in [node.left, *node.comparators]]
         if all(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops) and any(nones):
             return CONSTANT  # ``b is None``: what was passed, not how big it is
         return derived(*parts)
 
-    def written(self, elts: list[ast.expr], node: ast.AST) -> Value:
+    def written(self, elts: list[ast.expr], node: ast.AST) -> Carried:
         """A tuple, list or set written out: fixed, unless a ``*`` unpacks something as long as the data."""
         parts, many = [], False
         for elt in elts:
@@ -303,15 +303,15 @@ class Reader(Calls):
             parts.append(value)
         return replace(join(*parts), fixed=not many)
 
-    def subscript(self, node: ast.Subscript) -> Value:
+    def subscript(self, node: ast.Subscript) -> Carried:
         value, index = self.expr(node.value), self.expr(node.slice)
         if value.fixed and value.data and not isinstance(node.slice, ast.Slice):
             return derived(value)  # an element of a tuple of tensors, a size of the shape
         if value.fixed and isinstance(node.slice, ast.Slice):
-            return join(value, Value(index.data, True))
+            return join(value, Carried(index.data, True))
         return derived(value, index) if value.data or index.data else join(value, index)
 
-    def comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp) -> Value:
+    def comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp) -> Carried:
         many = fixed = False
         data = False
         for generator in node.generators:
@@ -325,19 +325,19 @@ class Reader(Calls):
             self.found(node, COMPREHENSION)
         parts = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
         value = join(*(self.expr(p) for p in parts))
-        return Value(value.data or data, not many, value.item, value.funcs, value.classes, value.instances)
+        return Carried(value.data or data, not many, value.item, value.funcs, value.classes, value.instances)
 
-    def name(self, name: str, escape: bool) -> Value:
+    def name(self, name: str, escape: bool) -> Carried:
         value = self.flow.lookup(self, name)
         if escape and self.escapes and value.funcs:
             self.flow.escape(value)
         return value
 
-    def attribute(self, owner: Value, attr: str, node: ast.AST) -> Value:
+    def attribute(self, owner: Carried, attr: str, node: ast.AST) -> Carried:
         """``owner.attr``: a learner's file's or class's member, a field, an outside name, a tensor's."""
         parts = [self.flow.member(self, owner, attr)]
         if owner.outside:
-            parts.append(Value(outside=dotted(owner.outside, attr)))
+            parts.append(Carried(outside=dotted(owner.outside, attr)))
         if owner.data and attr in STRUCTURAL:
             parts.append(CONSTANT)
         elif owner.data and attr in SHAPES:
@@ -360,7 +360,7 @@ _STATEMENTS: list[tuple[type | tuple[type, ...], Callable[[Reader, Any], None]]]
     ((ast.Assert, ast.Expr, ast.Delete), Reader.evaluated),
     ((ast.Import, ast.ImportFrom), Reader.imported),
 ]  # not read: raise (the error path), global, nonlocal, pass, break, continue
-_EXPRESSIONS: list[tuple[type | tuple[type, ...], Callable[[Reader, Any], Value]]] = [
+_EXPRESSIONS: list[tuple[type | tuple[type, ...], Callable[[Reader, Any], Carried]]] = [
     (ast.Name, lambda reader, node: reader.name(node.id, escape=True)),
     (ast.Attribute, lambda reader, node: reader.attribute(reader.expr(node.value), node.attr, node)),
     (ast.Call, Reader.call),

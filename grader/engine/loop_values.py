@@ -53,7 +53,7 @@ def func(file: str, node: Node, cls: str = "", outer: Func | None = None) -> Fun
 
 
 @dataclass(frozen=True)
-class Value:
+class Carried:
     """What an expression may be (see the module's docstring); the empty value is a constant."""
 
     data: bool = False
@@ -72,15 +72,15 @@ class Value:
         return self.data and not self.fixed
 
 
-CONSTANT = Value()
-DATA = Value(data=True, fixed=False)
+CONSTANT = Carried()
+DATA = Carried(data=True, fixed=False)
 
 
-def join(*values: Value) -> Value:
+def join(*values: Carried) -> Carried:
     if not values:
         return CONSTANT
     items = [v.item for v in values if v.item]
-    return Value(
+    return Carried(
         any(v.data for v in values),
         all(v.fixed for v in values),
         min(items) if items else 0,
@@ -93,14 +93,14 @@ def join(*values: Value) -> Value:
     )
 
 
-def derived(*values: Value) -> Value:
+def derived(*values: Carried) -> Carried:
     """What an operation on ``values`` gives: data if any is, a tensor (not fixed) if so."""
     data = any(v.data for v in values)
     items = [v.item for v in values if v.item]
-    return Value(data, not data, min(items) if items else 0)
+    return Carried(data, not data, min(items) if items else 0)
 
 
-def element(value: Value) -> Value:
+def element(value: Carried) -> Carried:
     """What iterating ``value`` gives: an element of a tuple of tensors is a tensor."""
     return replace(value, fixed=not value.data, item=value.item)
 
@@ -114,13 +114,13 @@ def dotted(names: frozenset[str], attr: str) -> frozenset[str]:
     return frozenset(f"{d}.{attr}" for d in names if d.count(".") < MAX_DOTS)
 
 
-def sized(value: Value) -> Value:
+def sized(value: Carried) -> Carried:
     """A tuple as long as the rank (``x.shape``), of sizes that grow with the data."""
-    return Value(value.data, True, value.item)
+    return Carried(value.data, True, value.item)
 
 
-Args = list[tuple[Value, bool]]  # each positional argument, and whether it is ``*``-unpacked
-Kwargs = list[tuple[str | None, Value]]  # None: a ``**`` mapping
+Args = list[tuple[Carried, bool]]  # each positional argument, and whether it is ``*``-unpacked
+Kwargs = list[tuple[str | None, Carried]]  # None: a ``**`` mapping
 
 
 class Reading(Protocol):
@@ -130,11 +130,11 @@ class Reading(Protocol):
     file: str
     guards: list[str]
 
-    def expr(self, node: ast.expr | None) -> Value: ...
+    def expr(self, node: ast.expr | None) -> Carried: ...
 
     def apply(
-        self, callee: Value, receiver: Value | None, args: Args, kwargs: Kwargs, node: ast.AST
-    ) -> Value: ...
+        self, callee: Carried, receiver: Carried | None, args: Args, kwargs: Kwargs, node: ast.AST
+    ) -> Carried: ...
 
     def read(self) -> None: ...
 
