@@ -180,7 +180,7 @@ def test_on_a_second_device(sub, name):
 # ...and "vectorised" for each exercise VECTORISED names (its source read for loops too)
 @check("shape", clause="vectorised")
 @pytest.mark.parametrize("name", VECTORISED)
-def test_vectorised(sub, name):
+def test_vectorised_as_declared(sub, name):
     derived_clauses.vectorised(sub, "attention", name)
 
 
