@@ -472,7 +472,7 @@ def _within_bound(got: Any, bound: float, what: str, hint: str) -> None:
     if not 0.9 * bound <= top <= bound * (1 + BOUND_RTOL):
         fail(
             what,
-            f"values in U(-{bound:.6g}, {bound:.6g}), the largest near the bound",
+            _("values in U(-%(bound)s, %(bound)s), the largest near the bound") % {"bound": f"{bound:.6g}"},
             f"max |value| {top:.6g}",
             hint,
         )

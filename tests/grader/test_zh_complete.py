@@ -38,6 +38,7 @@ FOREIGN = (
         r"（[A-Za-z ]+）"
     ),  # the English term beside the notes' Chinese one: 反向丢弃法（inverted dropout）
     re.compile(r"Python (float|int)"),  # a type's name
+    re.compile(r"\b\w+\[[^\]]*\]"),  # a check's id with its parameters: an identifier in every language
 )
 
 
