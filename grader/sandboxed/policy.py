@@ -184,11 +184,11 @@ MOUNTS = (
     Mount("proc", "/proc", why="its own pid namespace's"),
     Mount("dev", "/dev", why="null, zero, random, urandom, tty"),
     Mount("tmpfs", "/dev/shm", perms="1777", size=64 << 20),
-    Mount("remount-ro", "/tmp", who="zygote", why="its children share it"),
-    Mount("remount-ro", "/dev/shm", who="zygote"),
-    Mount("remount-ro", "/", who="zygote"),
     Mount("dev-bind", "/dev/nvidia*", "/dev/nvidia*", who="gpu", why="the NVIDIA device nodes"),
     Mount("ro-bind", "/sys", "/sys", who="gpu", why="the driver reads the device's topology"),
+    Mount("remount-ro", "/tmp", who="zygote", why="its children share it"),
+    Mount("remount-ro", "/dev/shm", who="zygote"),
+    Mount("remount-ro", "/", who="zygote", why="last: every bind above needs its mount point made"),
 )
 # New namespaces (the user namespace too where bwrap runs unprivileged), then the process's.
 NAMESPACES = ("net", "pid", "ipc", "uts", "cgroup-try")

@@ -39,7 +39,7 @@ from pathlib import Path
 from types import FrameType, ModuleType
 from typing import Any, cast
 
-from grader.sandboxed import OUTPUT_TAIL_CHARS, blame, guarded, policy
+from grader.sandboxed import OUTPUT_TAIL_CHARS, blame, engines, guarded, policy
 
 MESSAGE_LIMIT = 600
 WATCH_SECONDS = 0.02  # how often the watchdog looks at the clocks (it is not woken per probe)
@@ -437,45 +437,15 @@ class Worker:
         return self.prepare({"event": "result", "value": value, "output": self.printed.take()})
 
 
-def gpu_sandbox() -> bool:
-    """Whether this worker's sandbox binds a GPU (only a GPU worker's binds ``/dev/nvidia*``:
-    one ``stat``, where a glob cost a zygote child 1.5 ms)."""
-    return os.path.exists("/dev/nvidiactl")
-
-
-# Whether this process has run a backward: a zygote on a machine with a GPU warms up without one
-# (warm_up), and each of its children then starts autograd's engine before the seal.
-_autograd_started = False
-
-
-def _start_autograd(device: str) -> None:
-    """Start, before the seal, what torch starts on first use, outside every probe's CPU clock:
-    autograd's engine (on a machine with a GPU, its first backward counts the GPUs, which loads
-    CUDA's driver) and on ``cuda`` the driver's threads and the engine's
-    one per device (a CPU worker's backward starts none)."""
-    global _autograd_started
-    import torch
-
-    x = torch.ones(2, device=device, requires_grad=True)
-    (x * 2).sum().backward()
-    if device == "cuda":
-        torch.cuda.synchronize()
-    _autograd_started = True
-
-
 def seal() -> None:
     """The last step before the submission's first line: the allow-list filter, for good. Its
-    threads (the watchdog; a GPU's) are started by now, and no other can start after it."""
-    import torch
-
+    threads (the watchdog; a GPU's: :mod:`grader.sandboxed.engines`) are started by now, and no other can
+    start after it."""
     from grader.sandboxed import gpu_face, seccomp
 
     gpu_face.show_a_gpu()  # torch.cuda's names bound to the stand-in's faces before the import keeps any
-    gpu = gpu_sandbox()
-    if gpu and torch.cuda.is_available():
-        _start_autograd("cuda")
-    elif not _autograd_started:
-        _start_autograd("cpu")
+    gpu = engines.gpu_sandbox()
+    engines.start()  # done before `booted`; here for a caller that did not
     if seccomp.supported():
         seccomp.install(seccomp.worker_program(os.getpid(), gpu=gpu))
     gc.freeze()  # the worker's own objects, never garbage: the collection after each probe scans the rest
@@ -490,6 +460,7 @@ def serve_forked(nonce: bytes, results_fd: int) -> None:
         submission_dir=SUBMISSION_DIR, topic="", nonce=nonce.hex(), results_fd=results_fd
     )
     worker = Worker(args)
+    engines.start()
     worker.send({"event": "booted"})
     first = channel.decode(channel.read_frame(0, nonce))
     topic, files = (first.get("topic"), first.get("files")) if isinstance(first, dict) else (None, None)
@@ -551,8 +522,7 @@ def warm_up(sympy: bool = True, backward: bool = True) -> None:
         back(gru(torch.randn(2, 3)), torch.ones(2, 4))
     y = torch.randn(5, 3, dtype=torch.float64, requires_grad=True)
     back(torch.softmax(y, 1).log().sum() + F.mse_loss(y, y.detach() + 1) + F.huber_loss(y, y * 2))
-    global _autograd_started
-    _autograd_started = backward
+    engines.autograd_started = backward
     probe_kit.ops_used(lambda: F.log_softmax(y, 1))
     probe_kit.count_ops(lambda: y.sum(1))
     on_second = probe_kit.to_second_device(x)
@@ -586,6 +556,7 @@ def main(argv: list[str] | None = None) -> None:
     dynamo_free.skip()
     warm_up()
     worker = Worker(args)
+    engines.start()
     worker.send({"event": "booted"})
     worker.import_submission()
     if worker.module is not None:

@@ -24,8 +24,9 @@ its own, whose capabilities it drops at once), so two children, of two students 
 same time, share no loopback, abstract unix socket or POSIX message queue, cannot name each
 other's pids, and each sees only itself in ``/proc`` (:func:`fork_isolated`, :func:`settle`): the
 child is forked straight into them, pid 1 of its namespace and the zygote's own child, so killing
-it ends its whole namespace. The zygote tries this
-once before saying ready and says whether it works (``"isolated"``); where it does not, the
+it ends its whole namespace (a GPU child has no pid namespace of its own, where CUDA cannot
+start: :data:`GPU_NAMESPACES`; its signals reach only itself, by the seccomp filter, and it cannot
+fork, so killing it still ends all it ran). The zygote tries this once before saying ready and says whether it works (``"isolated"``); where it does not, the
 trusted side gives each grading process a zygote of its own instead.
 
 The zygote never runs submitted code. Each child runs the trusted prelude below before
@@ -57,13 +58,18 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from grader.sandboxed import ended_children, seccomp, worker  # imported once here, not in every child
+# imported once here, not in every child
+from grader.sandboxed import ended_children, engines, seccomp, worker
 
 STATUS = struct.Struct("!ci")  # b"S", pid  |  b"X", wait status  |  b"T", 0 (tampered with)
 PR_SET_DUMPABLE = 4
 CLONE_NEWUSER, CLONE_NEWNET, CLONE_NEWIPC = 0x10000000, 0x40000000, 0x08000000
 CLONE_NEWNS, CLONE_NEWPID = 0x00020000, 0x20000000
 NAMESPACES = CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWPID
+# A GPU child's: CUDA's driver does not start in a new pid namespace (cudaGetDeviceCount: error
+# 304, NVIDIA H100, driver 580). Such a child still signals only itself (the seccomp filter) and
+# its /proc still shows only itself (own_proc); killing it still ends all it ran (it cannot fork).
+GPU_NAMESPACES = NAMESPACES & ~CLONE_NEWPID
 _CLONE3 = 435  # the same number on every architecture (Linux 5.3+)
 _CLONE = {"x86_64": 56, "aarch64": 220}  # where clone3 is refused (ENOSYS, as some filters do)
 _OPEN_TREE, _MOVE_MOUNT = 428, 429  # the same number on every architecture
@@ -80,7 +86,7 @@ class _CloneArgs(ctypes.Structure):
     ]
 
 
-def fork_isolated() -> int:
+def fork_isolated(namespaces: int = NAMESPACES) -> int:
     """``os.fork()``, the child born in a user, network, IPC, mount and pid namespace of its own,
     in which it is pid 1; it then calls :func:`settle`. One fork of the zygote's image (~9 ms)
     where ``unshare()`` then ``fork()`` took two (~18 ms: a new pid namespace holds only the
@@ -90,14 +96,14 @@ def fork_isolated() -> int:
     (checked before it says ready: :func:`_unfit_to_fork`)."""
     python = ctypes.PyDLL(None, use_errno=True)
     python.syscall.restype = ctypes.c_long
-    args = _CloneArgs(flags=NAMESPACES, exit_signal=signal.SIGCHLD)
+    args = _CloneArgs(flags=namespaces, exit_signal=signal.SIGCHLD)
     python.PyOS_BeforeFork()
     pid = python.syscall(ctypes.c_long(_CLONE3), ctypes.byref(args), ctypes.c_size_t(ctypes.sizeof(args)))
     legacy = _CLONE.get(platform.machine())
     if pid < 0 and ctypes.get_errno() == errno.ENOSYS and legacy is not None:  # no stack: fork-like
         zero = ctypes.c_ulong(0)
         pid = python.syscall(
-            ctypes.c_long(legacy), ctypes.c_ulong(NAMESPACES | signal.SIGCHLD), zero, zero, zero, zero
+            ctypes.c_long(legacy), ctypes.c_ulong(namespaces | signal.SIGCHLD), zero, zero, zero, zero
         )
     failure = ctypes.get_errno()
     if pid == 0:
@@ -140,8 +146,9 @@ def own_proc(libc: ctypes.CDLL) -> None:
     (its parameters, which CUDA reads as it starts: static, the same for every process). (A fresh
     procfs of its pid namespace cannot be mounted here: bubblewrap's read-only binds over
     ``/proc/sys`` and others are locked.)"""
-    kept = {"self": "1"}
-    if worker.gpu_sandbox() and os.path.isdir("/proc/driver/nvidia"):
+    own = str(os.getpid())  # 1 in a pid namespace of its own; a GPU child's pid in the zygote's
+    kept = {"self": own}
+    if engines.gpu_sandbox() and os.path.isdir("/proc/driver/nvidia"):
         kept["driver/nvidia"] = "driver/nvidia"
     trees: dict[str, int] = {}
     try:
@@ -161,7 +168,7 @@ def own_proc(libc: ctypes.CDLL) -> None:
                 _MOVE_MOUNT, tree, b"", _AT_FDCWD, f"/proc/{target}".encode(), _MOVE_MOUNT_F_EMPTY_PATH
             ):
                 raise OSError(ctypes.get_errno(), f"move_mount(/proc/{target}) failed")
-        os.symlink("1", "/proc/self")
+        os.symlink(own, "/proc/self")
         if libc.mount(None, b"/proc", None, ctypes.c_ulong(_MS_REMOUNT | _MS_RDONLY | flags), None) != 0:
             raise OSError(ctypes.get_errno(), "remount(/proc, read-only) failed")
     finally:
@@ -169,10 +176,10 @@ def own_proc(libc: ctypes.CDLL) -> None:
             os.close(tree)
 
 
-def isolation_works(ids: tuple[int, int]) -> bool:
+def isolation_works(ids: tuple[int, int], namespaces: int) -> bool:
     """Can this process fork an isolated child, whose ids are ``ids``? (Tried with a throwaway child.)"""
     try:
-        pid = fork_isolated()
+        pid = fork_isolated(namespaces)
     except OSError:
         return False
     if pid == 0:
@@ -259,8 +266,9 @@ def child(
 
 
 class Zygote:
-    def __init__(self, control: socket.socket, isolated: bool) -> None:
+    def __init__(self, control: socket.socket, isolated: bool, namespaces: int) -> None:
         self.control = control
+        self.namespaces = namespaces
         self.ids = (os.geteuid(), os.getegid()) if isolated else None  # an isolated child's, inside
         self.baseline = settings()
         self.children: dict[str, tuple[int, int]] = {}  # id -> (pid, status fd)
@@ -301,7 +309,7 @@ class Zygote:
     def fork_spare(self) -> tuple[int, socket.socket]:
         """Fork the next child, which runs its prelude up to its order and waits for it."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        pid = os.fork() if self.ids is None else fork_isolated()
+        pid = os.fork() if self.ids is None else fork_isolated(self.namespaces)
         if pid == 0:
             ours.close()
             child(self.control, theirs, self.ids, self.baseline)
@@ -399,10 +407,11 @@ def main(argv: list[str] | None = None) -> None:
     if unfit:
         control.send(json.dumps({"ready": False, "why": unfit}).encode())
         sys.exit(1)
-    isolated = isolation_works((os.geteuid(), os.getegid()))
+    namespaces = GPU_NAMESPACES if args.gpu else NAMESPACES
+    isolated = isolation_works((os.geteuid(), os.getegid()), namespaces)
     gc.freeze()  # what is here now stays shared with the children: no copy-on-write by the gc
     gc.enable()  # children collect as any Python does
-    zygote = Zygote(control, isolated)
+    zygote = Zygote(control, isolated, namespaces)
     imported = {name: name in sys.modules for name in ("torch._dynamo", "sympy")}  # the tests read it
     control.send(json.dumps({"ready": True, "isolated": isolated, "imported": imported}).encode())
     zygote.serve()

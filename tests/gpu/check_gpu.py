@@ -1,19 +1,21 @@
 """The GPU path, checked on a machine with a CUDA GPU: ``python tests/gpu/check_gpu.py [--out DIR]``.
 
-Runs, from the checkout's root, with the installed torchgrade and bubblewrap:
+Runs from a checkout's root, installed or not (``python -m grader`` there), with bubblewrap:
 
 1. the GPU, the driver and torch's CUDA build, as ``nvidia-smi`` and torch name them;
 2. ``grade solutions/ --device cuda``: full marks, and every CUDA check ran and passed;
 3. ``grade exercises/ --device cuda``: 0, every topic not started;
-4. the benchmark's class of 20 (``tests/bench/bench_class.py``) by ``grade batch --device cuda``:
-   the correct files full, the mistakes, the stub, the endless loop and the forger below full;
-5. the CUDA zygote's costs beside the CPU one's (``tests/gpu/zygote_cost.py``);
-6. the engine and end-to-end tiers (``pytest tests/grader -m "engine or e2e"``), which grade on
-   the GPU wherever they grade with the default device, the corpus's device mistakes on CUDA
-   and on the stand-in device among them (``test_device_mistakes.py``).
+4. the CUDA zygote's costs beside the CPU one's (``tests/gpu/zygote_cost.py``);
+5. the benchmark's class of 20 (``tests/bench/bench_class.py``) by ``grade batch``, on the CPU, then
+   on CUDA in no more time: the correct files full, the mistakes, the stub, the endless loop and
+   the forger below full;
+6. the corpus's device mistakes on the stand-in and on CUDA (``test_device_mistakes.py``) and
+   d2l's range indexing graded ten times on each (``test_fake_device.py``);
+7. the engine and end-to-end tiers (``pytest tests/grader -m "engine or e2e"``), which grade on
+   the GPU wherever they grade with the default device.
 
 Each step's output goes to ``DIR`` (default ``gpu-out/``); a table of the steps ends the run, and
-the exit status is 0 only when every step held. ``--skip-tiers`` leaves out step 6 (minutes).
+the exit status is 0 only when every step held. ``--skip-tiers`` leaves out step 7 (minutes).
 """
 
 from __future__ import annotations
@@ -83,8 +85,12 @@ def graded(out: Path, name: str, path: str, full: bool) -> tuple[bool, str]:
     )
 
 
-def the_class(out: Path) -> tuple[bool, str]:
-    """The class of 20 graded on the GPU: each kind scores as it should."""
+WALLS: dict[str, float] = {}  # the class's wall time per device, this run
+
+
+def the_class(out: Path, device: str) -> tuple[bool, str]:
+    """The class of 20 graded on ``device``: each kind scores as it should; on CUDA, in at most
+    the time the same class took on this machine's CPU in this run."""
     with tempfile.TemporaryDirectory(prefix="tg-gpu-class-") as tmp:
         folder, results = Path(tmp) / "class", Path(tmp) / "results"
         folder.mkdir()
@@ -100,10 +106,10 @@ def the_class(out: Path) -> tuple[bool, str]:
             "--workers",
             "2",
             "--device",
-            "cuda",
+            device,
         ]
-        code, _ = run(out, "class", argv, 600)
-        wall = time.monotonic() - started
+        code, _ = run(out, f"class-{device}", argv, 600)
+        wall = WALLS[device] = time.monotonic() - started
         if code != 0:
             return False, f"grade batch exited {code}"
         rows = json.loads((results / "gradebook.json").read_text())
@@ -114,12 +120,29 @@ def the_class(out: Path) -> tuple[bool, str]:
         if full != (kind == "correct"):
             wrong.append(f"{entry['student']} ({kind}) {entry['total']:g}/{entry['max']:g}")
     summary = f"{len(rows)} rows in {wall:.1f} s, max {rows[0]['max']:g}"
-    return not wrong and len(rows) == len(kinds), summary + (f"; wrong: {', '.join(wrong)}" if wrong else "")
+    in_time = device != "cuda" or wall <= WALLS.get("cpu", float("inf"))
+    summary += "" if in_time else f"; slower than the CPU's {WALLS['cpu']:.1f} s"
+    return not wrong and in_time and len(rows) == len(kinds), summary + (
+        f"; wrong: {', '.join(wrong)}" if wrong else ""
+    )
 
 
 def zygote(out: Path) -> tuple[bool, str]:
     code, stdout = run(out, "zygote", [sys.executable, "tests/gpu/zygote_cost.py"], 300)
     return code == 0 and "GPU child" in stdout, " | ".join(stdout.strip().splitlines()[-4:])
+
+
+def device_tests(out: Path) -> tuple[bool, str]:
+    """The corpus's device mistakes and d2l's range indexing, on the stand-in and on CUDA."""
+    argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2"]
+    argv += [
+        "tests/grader/test_device_mistakes.py",
+        "tests/grader/test_fake_device.py",
+        "-k",
+        "mistake or ten_times",
+    ]
+    code, stdout = run(out, "device-tests", argv, 1200)
+    return code == 0, (stdout.strip().splitlines() or ["no output"])[-1]
 
 
 def tiers(out: Path) -> tuple[bool, str]:
@@ -140,8 +163,10 @@ def main() -> None:
         ("the GPU", lambda: the_gpu(args.out)),
         ("grade solutions/ --device cuda", lambda: graded(args.out, "solutions", "solutions/", True)),
         ("grade exercises/ --device cuda", lambda: graded(args.out, "exercises", "exercises/", False)),
-        ("class of 20, --device cuda", lambda: the_class(args.out)),
         ("CUDA zygote", lambda: zygote(args.out)),
+        ("class of 20, --device cpu", lambda: the_class(args.out, "cpu")),
+        ("class of 20, --device cuda", lambda: the_class(args.out, "cuda")),
+        ("device mistakes, range indexing", lambda: device_tests(args.out)),
     ]
     if not args.skip_tiers:
         steps.append(("engine and e2e tiers", lambda: tiers(args.out)))

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from grader.engine import sandbox, workers
-from grader.engine.client import TopicSession
-from grader.engine.staging import stage
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run from a checkout, installed or not
+from grader.engine import sandbox, workers  # noqa: E402
+from grader.engine.client import TopicSession  # noqa: E402
+from grader.engine.staging import stage  # noqa: E402
 
 SUBMISSION = """
 import os

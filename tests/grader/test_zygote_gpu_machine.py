@@ -39,7 +39,7 @@ def probe_autograd_started(mod):
     """Whether autograd's engine had started before the submission's first line (worker.seal)."""
     import sys
 
-    return sys.modules["grader.sandboxed.worker"]._autograd_started
+    return sys.modules["grader.sandboxed.engines"].autograd_started
 
 
 @pytest.fixture
@@ -58,3 +58,12 @@ def test_the_zygote_warms_up_without_a_backward_and_its_children_train(a_gpu_mac
     w = session.run(probe_call, "train")
     assert isinstance(session.worker, workers.ForkedWorker), workers._servers[False].problem
     assert w[0] > 0.5 and w[2] > 1.0
+
+
+def test_the_gpu_kind_of_zygote_starts_in_its_sandbox(a_gpu_machine):
+    """The GPU sandbox binds /sys and the device nodes: each bind must come before the zygote's
+    read-only remount of its root, or bubblewrap cannot make the mount point and the zygote dies
+    before a word (on the H100 and the H200: "the zygote did not start: no answer")."""
+    server = workers.ForkServer(gpu=True)
+    assert server.launch() and server.await_ready(), server.problem
+    server.stop()
