@@ -357,6 +357,33 @@ def count_ops(call: Callable[[], Any]) -> tuple[Any, int]:
     return result, counter.count
 
 
+class _WeightUse(TorchFunctionMode):
+    def __init__(self, layers: Sequence[Any]) -> None:
+        super().__init__()
+        self.index = {id(layer.weight): i for i, layer in enumerate(layers)}
+        self.order: list[int] = []
+
+    def __torch_function__(
+        self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
+    ) -> Any:
+        kwargs = kwargs or {}
+        for value in (*args[1:], *kwargs.values()):  # an operand, not the receiver of a method
+            if id(value) in self.index:
+                self.order.append(self.index[id(value)])
+                break
+        return func(*args, **kwargs)
+
+
+def layers_applied(layers: Sequence[Any], call: Callable[[], Any]) -> tuple[Any, list[int]]:
+    """Run ``call()``; return (its result, the index in ``layers`` of each layer whose weight a torch
+    function took as an operand, in call order): a layer called (``conv(x)``) and its weight passed
+    by hand (``F.conv2d(x, conv.weight, ...)``) are the same application, which a forward hook
+    sees only for the first."""
+    with _WeightUse(layers) as use:
+        result = call()
+    return result, use.order
+
+
 # torch.manual_seed also queues a seed for every device backend the build was made with, and
 # formats the caller's stack to do so: tenths of a ms a call from a check's stack, tens of ms
 # of a task's seeds. A build with no device

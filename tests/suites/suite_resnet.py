@@ -73,18 +73,14 @@ OFF_LIMITS = {
 def probe_residual_block(mod, channels, x, zero_second, extra=()):
     kit.manual_seed(0)
     block = mod.ResidualBlock(channels)
-    order = []
     convs = [m for m in block.modules() if isinstance(m, nn.Conv2d)]
-    hooks = [c.register_forward_hook(lambda m, i, o: order.append(m)) for c in convs]
-    block(x)
-    for hook in hooks:
-        hook.remove()
-    called = [convs.index(m) for m in order]
-    if zero_second and len(order) >= 2:
+    _, called = kit.layers_applied(convs, lambda: block(x))  # called, or its weight passed by hand
+    if zero_second and len(called) >= 2:
+        second = convs[called[1]]
         with torch.no_grad():
-            order[1].weight.zero_()
-            if order[1].bias is not None:
-                order[1].bias.zero_()
+            second.weight.zero_()
+            if second.bias is not None:
+                second.bias.zero_()
     out = block(x)
     return {
         "out": out,
@@ -172,13 +168,9 @@ def probe_deep_stack(mod, depth, channels, seed):
     h = x
     orders = []
     for block in blocks:
-        order = []
         convs = [m for m in block.modules() if isinstance(m, nn.Conv2d)]
-        hooks = [c.register_forward_hook(lambda m, i, o, order=order: order.append(m)) for c in convs]
-        h = block(h)
-        for hook in hooks:
-            hook.remove()
-        orders.append(order)
+        h, called = kit.layers_applied(convs, lambda block=block, h=h: block(h))
+        orders.append([convs[i] for i in called])
     h.sum().backward()
     residual = x.grad.norm()
     x_plain = x.detach().clone().requires_grad_(True)
