@@ -73,7 +73,8 @@ def walk_calls(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict
             out = list(out)
         found = {"out": out, "aliased": shares(out, args)}
         found["unchanged"] = [b is None or kit.same_values(b, a.detach()) for a, b in zip(args, before)]
-        found["written"] = [args[i].detach().clone() for i in case["writes"]]
+        # an argument the docstring lets it write, or None where the docstring allows none (no running stats)
+        found["written"] = [None if args[i] is None else args[i].detach().clone() for i in case["writes"]]
         if trace is not None:
             found["device"] = trace
         if case["wrt"]:  # a tensor, or a tuple of them (attention's out and weights): each weighted
