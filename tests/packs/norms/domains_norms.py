@@ -16,7 +16,7 @@ def _ln(dim: str, args: tuple, note: str, wrt: tuple[int, ...] = (0,), tol=None,
     return Case(dim, "layer_norm", args, kwargs, wrt=wrt, tol=tol, note=note)
 
 
-@declare(T, "layer_norm", "default dtype edge magnitude leading")
+@declare(T, "layer_norm", "default dtype edge magnitude aliasing leading")
 def _layer_norm() -> list[Case]:
     wb = (randn(2, 6), randn(3, 6))
     wb2 = (randn(5, 3, 4), randn(6, 3, 4))
@@ -27,6 +27,8 @@ def _layer_norm() -> list[Case]:
         _ln("default", (randn(8, 4, 6), None, wb[1]), "bias, no weight", wrt=(0, 2)),
         _ln("default", (randn(9, 4, 6), *wb), "eps = 0.1", wrt=(0, 1, 2), eps=0.1),
         _ln("dtype", (randn(10, 3, 6, dtype=F64), *(t.double() for t in wb)), "float64", wrt=(0, 1, 2)),
+        _ln("dtype", (randn(22, 3, 6, dtype=F64),), "float64, no weight or bias"),
+        _ln("aliasing", (randn(23, 3, 6), *wb), "x not requiring grad", wrt=()),
         _ln("edge", (randn(11, 2, 3, 4), *wb2), "dims = 2: x (2, 3, 4)", wrt=(0, 1, 2), dims=2),
         _ln("edge", (randn(12, 1, 3, 4), *wb2), "dims = 2, one row", wrt=(0, 1, 2), dims=2),
         _ln("edge", (randn(13, 2, 2, 3, 4),), "dims = 3: x (2, 2, 3, 4)", dims=3),
@@ -43,7 +45,7 @@ def _rms(dim: str, args: tuple, note: str, wrt: tuple[int, ...] = (0,), **kwargs
     return Case(dim, "rms_norm", args, kwargs, wrt=wrt, note=note)
 
 
-@declare(T, "rms_norm", "default dtype edge magnitude leading")
+@declare(T, "rms_norm", "default dtype edge magnitude aliasing leading")
 def _rms_norm() -> list[Case]:
     signs = torch.where(randn(30, 4, 8) < 0, -1.0, 1.0)
     return [
@@ -51,6 +53,8 @@ def _rms_norm() -> list[Case]:
         _rms("default", (randn(32, 4, 8), randn(33, 8)), "x (4, 8), weight", wrt=(0, 1)),
         _rms("default", (randn(34, 4, 8), randn(33, 8)), "eps = 0.1", wrt=(0, 1), eps=0.1),
         _rms("dtype", (randn(35, 3, 8, dtype=F64), randn(36, 8, dtype=F64)), "float64", wrt=(0, 1)),
+        _rms("dtype", (randn(44, 3, 8, dtype=F64),), "float64, no weight"),
+        _rms("aliasing", (randn(45, 3, 8), randn(36, 8)), "x not requiring grad", wrt=()),
         _rms("edge", (randn(37, 8), randn(38, 8)), "no leading dimension", wrt=(0, 1)),
         _rms("edge", (randn(39, 5, 1),), "rows of one element"),
         _rms("edge", (torch.zeros(2, 8),), "rows of zeros", wrt=()),
@@ -76,7 +80,7 @@ def _bn(dim: str, x: torch.Tensor, note: str, *rest, wrt=(0, 3, 4), **kwargs) ->
     return Case(dim, "batch_norm", args, kwargs, wrt=wrt, note=note)
 
 
-@declare(T, "batch_norm", "default dtype edge", writes=(1, 2))
+@declare(T, "batch_norm", "default dtype edge aliasing", writes=(1, 2))
 def _batch_norm() -> list[Case]:
     train = {"training": True}
     return [
@@ -97,6 +101,9 @@ def _batch_norm() -> list[Case]:
         ),
         _bn("dtype", randn(58, 6, 3, dtype=F64), "training, float64", **train),
         _bn("dtype", randn(59, 4, 3, dtype=F64), "eval, float64"),
+        _bn("dtype", randn(67, 6, 3, dtype=F64), "training, float64, no weight or bias", None, None, **train),
+        _bn("aliasing", randn(68, 6, 3), "training, x not requiring grad", wrt=(), **train),
+        _bn("aliasing", randn(69, 4, 3, 2), "eval, x not requiring grad", wrt=()),
         _bn("edge", randn(60, 4, 3, 5), "training, x (4, 3, 5)", **train),
         _bn("edge", randn(61, 4, 3, 5), "eval, x (4, 3, 5)"),
         _bn("edge", randn(62, 2, 3), "training, a batch of two", **train),

@@ -62,11 +62,11 @@ def _batches(seed: int) -> list[torch.Tensor]:
     ]
 
 
-def train_then_eval(mod, subject, batches, momentum, scale, shift):
-    """BatchNorm1d(3, momentum=momentum) given weight ``scale`` and bias ``shift``, trained on all but the last batch
-    (the gradients of the first), then in eval mode on the last: its outputs, buffers after each
-    call, the gradients, and its parameters' and buffers' names."""
-    model = getattr(mod, subject)(3, momentum=momentum)
+def train_then_eval(mod, subject, batches, options, scale, shift):
+    """BatchNorm1d(3, **options) given weight ``scale`` and bias ``shift``, trained on all but the
+    last batch (the gradients of the first), then in eval mode on the last: its outputs, its
+    running statistics after each call and the gradients."""
+    model = getattr(mod, subject)(3, **options)
     with torch.no_grad():
         model.weight.copy_(scale)
         model.bias.copy_(shift)
@@ -85,28 +85,31 @@ def train_then_eval(mod, subject, batches, momentum, scale, shift):
     return outs, stats, grads
 
 
-def torch_train_then_eval(batches, momentum):
-    """The same run on torch's own BatchNorm1d (the trusted side's formula)."""
-    model = nn.BatchNorm1d(3, momentum=momentum)
-    torch_side = type("torch_side", (), {"BatchNorm1d": lambda c, momentum: model})
-    return train_then_eval(torch_side, "BatchNorm1d", batches, momentum, SCALE, SHIFT)
+def torch_train_then_eval(batches, options):
+    """The same run on torch's own BatchNorm1d (the trusted side's formula; its defaults are the
+    docstring's)."""
+    torch_side = type("torch_side", (), {"BatchNorm1d": nn.BatchNorm1d})
+    return train_then_eval(torch_side, "BatchNorm1d", batches, options, SCALE, SHIFT)
 
 
 @check("shape", exercise="BatchNorm1d")
-@pytest.mark.parametrize("momentum", [0.1, 0.5])
-def test_batch_norm_module_trains_then_evaluates(sub, momentum):
+@pytest.mark.parametrize(
+    "options", [{}, {"momentum": 0.5, "eps": 0.1}], ids=["defaults", "momentum 0.5, eps 0.1"]
+)
+def test_batch_norm_module_trains_then_evaluates(sub, options):
     batches = _batches(5)
-    got = sub.run(train_then_eval, "BatchNorm1d", batches, momentum, SCALE, SHIFT)
-    want = torch_train_then_eval(batches, momentum)
+    got = sub.run(train_then_eval, "BatchNorm1d", batches, options, SCALE, SHIFT)
+    want = torch_train_then_eval(batches, options)
     if not isinstance(got, (tuple, list)) or len(got) != 3:
         fail("BatchNorm1d's run", "outputs, running statistics and gradients", describe(got))
+    built = "BatchNorm1d(3{})".format("".join(f", {k}={v}" for k, v in options.items()))
     steps = ["training on x (5, 3, 4)", "training on x (6, 3)", "eval on x (4, 3)"]
     for step, out, stats, w_out, w_stats in zip(steps, got[0], got[1], want[0], want[1]):
-        expect_close(out, w_out, f"BatchNorm1d(3, momentum={momentum}), {step}: the output")
-        expect_close(stats[0], w_stats[0], f"BatchNorm1d(3, momentum={momentum}) after {step}: running_mean")
-        expect_close(stats[1], w_stats[1], f"BatchNorm1d(3, momentum={momentum}) after {step}: running_var")
+        expect_close(out, w_out, f"{built}, {step}: the output")
+        expect_close(stats[0], w_stats[0], f"{built} after {step}: running_mean")
+        expect_close(stats[1], w_stats[1], f"{built} after {step}: running_var")
     for name, g, w in zip(("x", "weight", "bias"), got[2], want[2]):
-        expect_close(g, w, f"BatchNorm1d(3) in training: the gradient with respect to {name}")
+        expect_close(g, w, f"{built} in training: the gradient with respect to {name}")
 
 
 def layout(mod, subject, args):
