@@ -9,7 +9,9 @@ import torch
 from grader.checks.domains import F64, Case, declare, module_case, rand, randn
 
 T = "norms"
-SPREAD = (1e-4, 1e-4)  # rows at ±1e3 with a standard deviation of 1: float32 rounds x itself by 6e-5
+# rows at ±1e3 with a standard deviation of 1: float32 rounds x itself by 6e-5, so honest two-pass
+# forms differ by 3e-5 (E[x²] - E[x]² by 2e-2); values only: the docstring promises the result there
+SPREAD = (1e-4, 1e-4)
 
 
 def _ln(dim: str, args: tuple, note: str, wrt: tuple[int, ...] = (0,), tol=None, **kwargs) -> Case:
@@ -36,8 +38,8 @@ def _layer_norm() -> list[Case]:
         _ln("edge", (randn(15, 5, 1), randn(16, 1), randn(17, 1)), "rows of one element", wrt=(0, 1, 2)),
         _ln("edge", (torch.full((3, 6), 2.0), *wb), "rows of equal values", wrt=(0, 1, 2)),
         _ln("edge", (1e-3 * randn(18, 4, 6),), "a spread of 1e-3: var well below eps"),
-        _ln("magnitude", (1e3 + randn(19, 4, 16),), "values near 1e3, spread 1", tol=SPREAD),
-        _ln("magnitude", (-1e3 + randn(20, 3, 2, 16), randn(21, 16)), "values near -1e3", tol=SPREAD),
+        _ln("magnitude", (1e3 + randn(19, 4, 16),), "values near 1e3, spread 1", wrt=(), tol=SPREAD),
+        _ln("magnitude", (-1e3 + randn(20, 3, 2, 16), randn(21, 16)), "values near -1e3", wrt=(), tol=SPREAD),
     ]
 
 
