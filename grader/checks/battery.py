@@ -118,9 +118,10 @@ def walk_modules(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[di
         model = kit.attribute(mod, case["name"])(*ctor_args, **ctor_kwargs)
         if case.get("fill"):
             by_shape(model)
-        model.train(case["mode"] == "train")
+        modes = case["mode"].split()  # one per input ("train train eval"), the last for the rest
         outs, unchanged = [], []
         for i, x in enumerate(case["args"]):
+            model.train(modes[min(i, len(modes) - 1)] == "train")
             x = kit.noncontiguous(x) if i in case["noncontig"] else x
             before = x.clone()
             outs.append(model(x).detach())

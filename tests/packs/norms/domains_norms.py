@@ -120,6 +120,14 @@ def _mod(dim: str, name: str, ctor: tuple, inputs: tuple, note: str, **more) -> 
     return module_case(dim, name, (ctor, {}), inputs, [tuple(x.shape) for x in inputs], note=note, **more)
 
 
+TRAIN_EVAL = "train train eval"  # one mode per input
+_TE = "trained on x (6, 3) and x (4, 3, 5), then eval on x (4, 3)"
+
+
+def _trained(k: int) -> tuple[torch.Tensor, ...]:
+    return 2.0 + randn(k, 6, 3), 3.0 * randn(k + 1, 4, 3, 5), randn(k + 2, 4, 3)
+
+
 @declare(T, "BatchNorm1d", "edge state structure creation")
 def _batch_norm_module() -> list[Case]:
     return [
@@ -147,6 +155,17 @@ def _batch_norm_module() -> list[Case]:
             mode="eval",
             note="eps 0.5",
         ),
+        # train → eval: the running statistics two training calls leave, then normalising alone
+        module_case("state", "BatchNorm1d", ((3,), {}), _trained(90), fill=True, mode=TRAIN_EVAL, note=_TE),
+        module_case(
+            "state",
+            "BatchNorm1d",
+            ((3,), {"eps": 0.1, "momentum": 0.5}),
+            _trained(93),
+            fill=True,
+            mode=TRAIN_EVAL,
+            note=f"eps 0.1, momentum 0.5, {_TE}",
+        ),
     ]
 
 
@@ -168,5 +187,14 @@ def _rms_norm_module() -> list[Case]:
         ),
         module_case(
             "structure", "RMSNorm", ((6,), {"eps": 0.5}), (1e-1 * randn(86, 2, 6),), fill=True, note="eps 0.5"
+        ),
+        module_case(
+            "state",
+            "RMSNorm",
+            ((8,), {}),
+            (randn(87, 3, 8),) * 2,
+            fill=True,
+            mode="train eval",
+            note="train, then eval",
         ),
     ]
