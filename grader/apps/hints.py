@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.apps.learner import DEFINITIONS, _span, topic_of_exercise
+from grader.apps.learner import DEFINITIONS, _span, resolved
 from grader.engine.selection import UsageProblem
 from grader.i18n import _, language
 from grader.topics import REPO_ROOT, of, reference_file
@@ -51,9 +51,9 @@ def parse(text: str) -> dict[str, list[str]]:
 
 def ladder(exercise: str) -> list[str]:
     """The hints of ``exercise``, or :class:`UsageProblem` (an unknown name, or no hints file)."""
-    topic = topic_of_exercise(exercise)
+    topic, bare = resolved(exercise)
     try:
-        found = parse(hints_file(topic).read_text(encoding="utf-8")).get(exercise, [])
+        found = parse(hints_file(topic).read_text(encoding="utf-8")).get(bare, [])
     except OSError:
         found = []
     if not found:
@@ -131,7 +131,7 @@ def solutions_shown() -> bool:
 def solution(exercise: str) -> str:
     """``exercise``'s reference solution from ``solutions/`` (after the module's private helpers
     it uses), or :class:`UsageProblem`."""
-    topic = topic_of_exercise(exercise)
+    topic, bare = resolved(exercise)
     if not solutions_shown():
         raise UsageProblem(
             _(
@@ -142,7 +142,7 @@ def solution(exercise: str) -> str:
         )
     source = reference_file(topic).read_text(encoding="utf-8")
     tree = ast.parse(source)
-    node = next((n for n in tree.body if isinstance(n, DEFINITIONS) and n.name == exercise), None)
+    node = next((n for n in tree.body if isinstance(n, DEFINITIONS) and n.name == bare), None)
     if node is None:
         raise UsageProblem(
             _("%(file)s has no %(exercise)s") % {"file": f"solutions/{topic}.py", "exercise": exercise}

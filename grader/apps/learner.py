@@ -47,12 +47,24 @@ class Next:
     renamed: str = ""  # the learner's definition the exercise was likely renamed to
 
 
-def topic_of_exercise(name: str) -> str:
-    """The topic whose stub defines ``name``, or :class:`UsageProblem` naming the close ones."""
+def resolved(name: str) -> tuple[str, str]:
+    """(topic, exercise) of ``name``: an exercise's name, or ``topic.exercise`` where two topics'
+    stubs define one name (a pack's ``batch_norm`` beside resnet's); :class:`UsageProblem` naming
+    the close ones where none holds it, both forms where two do."""
     from grader.engine.selection import topics_with_exercises
 
-    (topic, *_) = topics_with_exercises(list(TOPICS), (name,))
-    return topic
+    topic, dot, bare = name.partition(".")
+    if dot and topic in TOPICS:
+        topics_with_exercises([topic], (bare,))
+        return topic, bare
+    holders = topics_with_exercises(list(TOPICS), (name,))
+    if len(holders) > 1:
+        forms = " / ".join(f"{t}.{name}" for t in holders)
+        raise UsageProblem(
+            _("%(name)s is an exercise of %(count)d topics: name its topic too (%(forms)s)")
+            % {"name": name, "count": len(holders), "forms": forms}
+        )
+    return holders[0], name
 
 
 def _definition(tree: ast.Module, name: str) -> ast.stmt | None:
@@ -289,7 +301,7 @@ def reset(folder: Path, name: str) -> Reset:
     """Put exercise ``name``'s stub back into ``folder/<topic>.py``, whatever state the file is in
     (a syntax error, empty, a BOM, CRLF: kept as the editor wrote them). The other exercises are
     left as they are; the whole file is saved beside it first."""
-    topic = topic_of_exercise(name)
+    topic, name = resolved(name)
     target = folder / f"{topic}.py"
     original = original_stub(topic, target)
     stub_node = _definition(ast.parse(original), name)

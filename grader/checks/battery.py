@@ -73,7 +73,8 @@ def walk_calls(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict
             out = list(out)
         found = {"out": out, "aliased": shares(out, args)}
         found["unchanged"] = [b is None or kit.same_values(b, a.detach()) for a, b in zip(args, before)]
-        found["written"] = [args[i].detach().clone() for i in case["writes"]]
+        # an argument the docstring lets it write, or None where the docstring allows none (no running stats)
+        found["written"] = [None if args[i] is None else args[i].detach().clone() for i in case["writes"]]
         if trace is not None:
             found["device"] = trace
         if case["wrt"]:  # a tensor, or a tuple of them (attention's out and weights): each weighted
@@ -117,9 +118,10 @@ def walk_modules(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[di
         model = kit.attribute(mod, case["name"])(*ctor_args, **ctor_kwargs)
         if case.get("fill"):
             by_shape(model)
-        model.train(case["mode"] == "train")
+        modes = case["mode"].split()  # one per input ("train train eval"), the last for the rest
         outs, unchanged = [], []
         for i, x in enumerate(case["args"]):
+            model.train(modes[min(i, len(modes) - 1)] == "train")
             x = kit.noncontiguous(x) if i in case["noncontig"] else x
             before = x.clone()
             outs.append(model(x).detach())

@@ -130,7 +130,7 @@ class Case(NamedTuple):
     differs_from: int | None = None  # relation: different from that case's result
     tol: tuple[float, float] | None = None
     ctor: tuple[tuple[Any, ...], dict[str, Any]] = ((), {})
-    mode: str = "train"
+    mode: str = "train"  # a module case's: "train", "eval", or one per input ("train train eval")
     shapes: list[tuple[int, ...]] | None = None  # module cases: the output shapes
     bound: bool = False  # a random fill: within the reference's bound, and reaching 90 % of it
     fill: bool = False  # module cases: weights drawn from their shapes alone, then outputs judged

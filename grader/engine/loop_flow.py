@@ -218,12 +218,19 @@ class Flow:
 
     # what the exercise reached
 
-    def enter(self, exercise: str, file: str, stated: tuple[int, frozenset[str]] | None = None) -> None:
+    def enter(
+        self,
+        exercise: str,
+        file: str,
+        stated: tuple[int, frozenset[str]] | None = None,
+        counts: frozenset[str] = frozenset(),
+    ) -> None:
         """Read ``exercise`` of ``file`` with its parameters as the data: its functions (with
         their decorators, wherever they are defined: a helper file's too), its class's methods
         but ``__init__``, what a module-level assignment binds to its name. A parameter with a
         default that ``stated`` (the stub's: how many it passes by place, the names) leaves out
-        keeps its default: a constant."""
+        keeps its default: a constant; one of ``counts`` (it counts dimensions, at most the
+        rank) is one too, as ``x.dim()`` is."""
         value, assigned = self.program.top(file, exercise)
         entries = join(*(self.reader(self, None, file).expr(e) for e in assigned))
         for f, _bound in value.funcs:
@@ -233,7 +240,7 @@ class Flow:
             entries = join(entries, Carried(funcs=frozenset({(f, False)})))
             if stated is not None and not isinstance(f.node, ast.Lambda):
                 self.escaped.add(f.key)  # called by the checks with the stub's parameters
-                self.reach(f, _passed(f, *stated))
+                self.reach(f, _passed(f, *stated, counts))
         for cls in value.classes:
             methods = self.program.methods(*cls)
             mine = ((m, True) for name, ms in methods.items() if name != "__init__" for m in ms)
@@ -295,14 +302,21 @@ def _params(target: Func, bound: bool, args: Args, kwargs: Kwargs) -> dict[str, 
     return values
 
 
-def _passed(f: Func, by_place: int, names: frozenset[str]) -> dict[str, Carried]:
+def _passed(
+    f: Func, by_place: int, names: frozenset[str], counts: frozenset[str] = frozenset()
+) -> dict[str, Carried]:
     """``f``'s parameters that the checks pass the data to: the first ``by_place`` positional
-    ones, those of ``names``, and every one without a default."""
+    ones, those of ``names``, and every one without a default; those of ``counts`` (a number of
+    dimensions) as constants."""
     args = f.node.args
     positional = [a.arg for a in (*args.posonlyargs, *args.args)]
     passed = set(positional[:by_place]) | set(names)
     everything = _params(f, False, [(DATA, True)], [(None, DATA)])
-    return {k: v for k, v in everything.items() if k in passed or k not in _defaults(f.node)}
+    return {
+        k: Carried() if k in counts else v
+        for k, v in everything.items()
+        if k in passed or k not in _defaults(f.node)
+    }
 
 
 def _defaults(node: Node) -> dict[str, ast.expr]:

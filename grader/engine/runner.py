@@ -152,7 +152,7 @@ def grade_topic(task: Task) -> TopicOutcome:
         check_table.said_blank(result, task.topic)
     if refusal:
         subset.refuse(result, refusal, verdict.exercises)
-    judge_how(result, task, dict(verdict.replaced), suite.off_limits, suite.vectorised)
+    judge_how(result, task, dict(verdict.replaced), suite.off_limits, suite.vectorised, suite.counts)
     if selection.public_only:  # what the hidden suite still judges, by exercise and kind
         result.hidden = suite.hidden_kinds(selection.exercises) or released_hidden(
             task.topic, selection.exercises
@@ -170,6 +170,7 @@ def judge_how(
     replaced: dict[str, str],
     off_limits: dict[str, dict[str, str]],
     vectorised: tuple[str, ...],
+    counts: dict[str, tuple[str, ...]] | None = None,
 ) -> None:
     """The "how" read from the topic's file as graded (its refused lines stubbed out): the
     off-limits functions (:mod:`subset_twins`, from its exercises' reachable code) and the loops
@@ -192,7 +193,7 @@ def judge_how(
         subset_twins.charge(result, subset_twins.written_in(*read, rules, helpers=sources), file)
     try:  # a clock of its own
         helpers, params = subset_loops.helpers_of(sources, file), subset_loops.stated(task.topic)
-        loops = subset_loops.loops(source, vectorised, exercises, helpers, file, params)
+        loops = subset_loops.loops(source, vectorised, exercises, helpers, file, params, counts)
     except parsed.OverBudget:
         return
     subset_loops.charge(result, loops, file)

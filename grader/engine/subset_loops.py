@@ -85,11 +85,13 @@ def loops(
     helpers: Mapping[str, str] | None = None,
     own: str = TOPIC,
     params: Mapping[str, tuple[int, frozenset[str]]] | None = None,
+    counts: Mapping[str, Collection[str]] | None = None,
 ) -> dict[str, Loop]:
     """{exercise: its first loop over the data} for the exercises of ``vectorised`` among
     ``exercises``, defined in ``source`` (the file ``own``) beside the files ``helpers``, with the
-    parameters ``params`` names (:func:`stated`; all when not named) as the data; raises
-    :class:`parsed.OverBudget` past the reading's clock."""
+    parameters ``params`` names (:func:`stated`; all when not named) as the data but those
+    ``counts`` names (the suite's ``DIMENSION_COUNTS``: numbers of dimensions, iterated as a
+    shape is); raises :class:`parsed.OverBudget` past the reading's clock."""
     wanted = sorted(set(vectorised) & set(exercises))
     program = Program.read({**(helpers or {}), own: source}, own) if wanted else None
     if program is None:
@@ -97,7 +99,7 @@ def loops(
     clock, found = parsed.Clock(), {}
     for exercise in wanted:
         flow = Flow(program, Reader, clock)
-        flow.enter(exercise, own, (params or {}).get(exercise))
+        flow.enter(exercise, own, (params or {}).get(exercise), frozenset((counts or {}).get(exercise, ())))
         flow.run()
         first = sorted(flow.all_found(), key=lambda x: (x[0] != own, x[1], x[3]))
         if first:

@@ -143,6 +143,8 @@ class CollectedSuite:
         self.off_limits: dict[str, dict[str, str]] = dict(getattr(module, "OFF_LIMITS", {}) or {})
         # the exercises whose docstring says vectorised (read from the source: subset_loops.py)
         self.vectorised: tuple[str, ...] = tuple(getattr(module, "VECTORISED", ()) or ())
+        # {exercise: its parameters that count dimensions}: iterated as a shape is, not as the data
+        self.counts: dict[str, tuple[str, ...]] = dict(getattr(module, "DIMENSION_COUNTS", {}) or {})
 
     def chosen(self, run: Run) -> list[pytest.Item]:
         """The items ``run`` grades: -k as pytest reads it, then the plugin's choice."""

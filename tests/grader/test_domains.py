@@ -103,3 +103,27 @@ def test_the_tolerance_test_sees_a_strict_case(monkeypatch):
     monkeypatch.setitem(domain_cases.REGISTRY, ("tensors", "norms"), domain._replace(cases=lambda: [strict]))
     with pytest.raises(AssertionError, match="norms"):
         test_no_tolerance_is_stricter_than_the_docstring("tensors")
+
+
+class _Moded(torch.nn.Module):
+    """Doubles its input in eval mode: which mode each call ran in shows in its output."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x if self.training else 2 * x
+
+
+def test_a_module_case_states_a_mode_for_each_input():
+    """``mode="train train eval"``: the module built once, fed each input in its own mode (train
+    → eval, the docstring's state across calls: batch norm's running statistics then used), the
+    last mode for any input beyond; a single mode for every input as before."""
+    from types import SimpleNamespace
+
+    x = torch.ones(2)
+    mod = SimpleNamespace(Moded=_Moded)
+    cases = [
+        domains.module_case("state", "Moded", ((), {}), (x, x, x), mode="train eval"),
+        domains.module_case("state", "Moded", ((), {}), (x, x), mode="eval"),
+    ]
+    found = battery.walk_modules(mod, "Moded", [c.plain() for c in cases])
+    assert [o.tolist() for o in found[0]["out"]] == [[1.0, 1.0], [2.0, 2.0], [2.0, 2.0]], found
+    assert [o.tolist() for o in found[1]["out"]] == [[2.0, 2.0], [2.0, 2.0]], found

@@ -120,3 +120,28 @@ def test_hint_whatever_state_the_learners_file_is_in(tmp_path, state):
     course = learner_course(tmp_path, state)
     done = grade_in(course, "hint", "mse")
     assert done.returncode == 0 and done.stdout.startswith("hint 1/"), done.stdout + done.stderr
+
+
+@pytest.fixture
+def norms_pack(monkeypatch):
+    """The norms pack beside the built-in topics: its batch_norm shares resnet's name."""
+    from grader import packs, topics
+    from grader.apps import learner
+
+    _pack, norms = packs.read_pack(REPO / "tests" / "packs" / "norms")
+    monkeypatch.setattr(topics, "MANIFEST", (*topics.MANIFEST, *norms))
+    monkeypatch.setattr(learner, "TOPICS", (*TOPICS, "norms"))
+
+
+@pytest.mark.unit
+def test_an_exercise_two_topics_hold_is_named_with_its_topic(state, norms_pack):
+    """``batch_norm`` is resnet's and the norms pack's: the bare name is refused naming both
+    forms (it gave resnet's hints to the norms learner); ``norms.batch_norm`` gives the pack's,
+    ``resnet.batch_norm`` resnet's; a name one topic holds needs no topic."""
+    with pytest.raises(hints.UsageProblem, match=r"resnet\.batch_norm.*norms\.batch_norm"):
+        hints.next_hint("batch_norm")
+    assert "running_var" in hints.ladder("norms.batch_norm")[1]
+    assert hints.ladder("resnet.batch_norm") != hints.ladder("norms.batch_norm")
+    assert hints.next_hint("layer_norm").level == 1
+    with pytest.raises(hints.UsageProblem, match="no exercise 'layer_norm' in resnet"):
+        hints.ladder("resnet.layer_norm")

@@ -114,6 +114,23 @@ def test_the_attention_pack_validates_with_its_answers_current():
     assert "attention: reference 16/16" in done.stdout and "mutation score 26/26" in done.stdout, done.stdout
 
 
+NORMS = REPO / "tests" / "packs" / "norms"
+
+
+@pytest.mark.e2e
+def test_the_norms_pack_validates_with_its_answers_current():
+    """The second pack (normalisation layers: functions and modules, running statistics across
+    train and eval): answers current, the reference full, the stub nothing, every mutant killed
+    but the one marked. Its own mistakes (``mistakes/``) are graded by hand, not here (30 s more):
+    ``grade author validate norms --mistakes tests/packs/norms/mistakes``."""
+    env = {packs.PACKS_ENV: "tests/packs/norms"}
+    assert author("record", "norms", "--check", env=env).returncode == 0
+    done = author("validate", "norms", "--min-score", "95", env=env)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "norms: reference 19/19" in done.stdout and "norms: stub 0/19" in done.stdout, done.stdout
+    assert "mutation score 88/88" in done.stdout, done.stdout
+
+
 @pytest.mark.e2e
 def test_a_scaffolded_pack_records_grades_and_validates(tmp_path):
     folder = tmp_path / "gates"

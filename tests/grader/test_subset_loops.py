@@ -332,6 +332,31 @@ def test_a_parameter_the_learner_adds_keeps_its_default():
 
 
 @pytest.mark.unit
+def test_a_parameter_that_counts_dimensions_is_a_shape():
+    """A parameter the suite declares to count dimensions (norms' ``layer_norm(..., dims)``, at
+    most the rank) is iterated as ``x.dim()`` is: ``tuple(range(-dims, 0))`` and a comprehension
+    over it are loops over a shape; a loop over the rows stays one, and so does ``range(dims)``
+    where nothing declares it."""
+    params = {"layer_norm": (5, frozenset({"x", "weight", "bias", "eps", "dims"}))}
+    counts = {"layer_norm": ("dims",)}
+    head = "def layer_norm(x, weight=None, bias=None, eps=1e-5, dims=1):\n"
+    axes = {
+        "tuple(range())": "    axes = tuple(range(-dims, 0))\n",
+        "a comprehension": "    axes = [x.dim() - 1 - i for i in range(dims)]\n",
+    }
+    tail = "    return x - x.mean(dim=axes, keepdim=True)\n"
+    rows = head + "    return torch.stack([r - r.mean() for r in x])\n"
+    for how, line in axes.items():
+        source = head + line + tail
+        assert (
+            subset_loops.loops(source, ["layer_norm"], ["layer_norm"], params=params, counts=counts) == {}
+        ), how
+        assert subset_loops.loops(source, ["layer_norm"], ["layer_norm"], params=params), how
+    found = subset_loops.loops(rows, ["layer_norm"], ["layer_norm"], params=params, counts=counts)
+    assert found["layer_norm"].what == "a comprehension", found
+
+
+@pytest.mark.unit
 def test_long_chains_are_read_without_a_recursion_error():
     """Module-level names that alias each other backwards, a class whose bases chain, helper files
     that import each other: each read once, the loop at the end found."""
