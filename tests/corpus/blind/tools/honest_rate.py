@@ -2,7 +2,9 @@
 import json, os, sys
 from collections import defaultdict
 book = json.load(open(sys.argv[1]))
-manifest = json.load(open(os.path.join(os.path.dirname(__file__), '..', 'honest80', 'manifest.json')))['programs']
+# the batch's manifest: the second argument, else honest80's
+default = os.path.join(os.path.dirname(__file__), '..', 'honest80', 'manifest.json')
+manifest = json.load(open(sys.argv[2] if len(sys.argv) > 2 else default))['programs']
 by = {os.path.splitext(os.path.basename(p['file']))[0]: p for p in manifest}
 bad = []
 for row in book:
