@@ -173,27 +173,69 @@ def describe(curve: Curve, reference_band: tuple[float, float] | None = None) ->
     }
 
 
+# Fonts with the glyphs of Chinese, the first one installed draws a Chinese figure's words.
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Droid Sans Fallback",
+)
+
+
+_CJK = re.compile("[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")  # CJK scripts and their punctuation
+
+
+def _cjk_family() -> str | None:
+    from matplotlib import font_manager
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    return next((family for family in CJK_FAMILIES if family in installed), None)
+
+
+def _words(curve: Curve, title: str, band: tuple[float, float] | None) -> tuple[dict[str, str], str | None]:
+    """The figure's words in the learner's language and the font family to draw them in; no words
+    where they need glyphs no installed font has (a picture of numbers beats one of boxes)."""
+    words = {
+        "band": _("correct code's final loss (seeds 0–19)"),
+        "loss": _("training loss"),
+        "metric": _("training accuracy"),
+        "x": _("epoch") if curve["every"] == "epoch" else _("step"),
+        "title": title or shape_of(curve, band)[1],
+    }
+    if not any(_CJK.search(text) for text in words.values()):
+        return words, None
+    family = _cjk_family()
+    return (words, family) if family else (dict.fromkeys(words, ""), None)
+
+
 def figure(curve: Curve, title: str = "", band: tuple[float, float] | None = None) -> Any:
     """A matplotlib Figure of the loss (and the metric on a second axis), with ``band`` (correct
     code's final losses) shaded; needs the ``plots`` extra. Built without pyplot, so it touches
     no global state; a notebook displays it as it is."""
     from matplotlib.figure import Figure
 
+    words, family = _words(curve, title, band)
+    font: dict[str, Any] = {"fontfamily": family} if family else {}
     fig = Figure(figsize=(5, 3), dpi=100)
     axes = fig.add_subplot()
     steps = [i * _stride(curve) for i in range(len(curve["loss"]))]
     if band is not None:
-        axes.axhspan(*band, color="tab:green", alpha=0.2, label="correct code's final loss (seeds 0–19)")
-    axes.plot(steps, curve["loss"], marker=".", color="tab:red", label="training loss")
-    axes.set_xlabel("epoch" if curve["every"] == "epoch" else "step")
-    axes.set_ylabel("training loss", color="tab:red")
+        axes.axhspan(*band, color="tab:green", alpha=0.2, label=words["band"])
+    axes.plot(steps, curve["loss"], marker=".", color="tab:red", label=words["loss"])
+    axes.set_xlabel(words["x"], **font)
+    axes.set_ylabel(words["loss"], color="tab:red", **font)
     if curve.get("metric"):
         other = axes.twinx()
-        other.plot(steps, curve["metric"], marker=".", color="tab:blue", label="training accuracy")
-        other.set_ylabel("training accuracy", color="tab:blue")
-    axes.set_title(title or shape_of(curve, band)[1], fontsize=9, wrap=True)
-    if band is not None:
-        axes.legend(fontsize=7, loc="best")
+        other.plot(steps, curve["metric"], marker=".", color="tab:blue", label=words["metric"])
+        other.set_ylabel(words["metric"], color="tab:blue", **font)
+    axes.set_title(words["title"], fontsize=9, wrap=True, **font)
+    if band is not None and words["band"]:
+        axes.legend(fontsize=7, loc="best", prop={"family": family, "size": 7} if family else None)
     fig.tight_layout()
     return fig
 

@@ -55,3 +55,30 @@ def test_the_notebook_table_shows_the_picture_inline(tmp_path):
     }
     assert "<img alt='training curve' src='data:image/png;base64," in CheckResult("MLP", [test])._repr_html_()
     assert "<img" not in CheckResult("MLP", [{**test, "curve": {"picture": "/etc/passwd"}}])._repr_html_()
+
+
+@pytest.mark.unit
+def test_a_chinese_figure_speaks_chinese_or_no_words_never_missing_glyphs(tmp_path, monkeypatch):
+    """Its words in the learner's language, in a font that has their glyphs: where none is
+    installed, a picture of numbers only (the message beside it says it in words), never boxes
+    and matplotlib's "Glyph ... missing from font" warnings on the learner's terminal."""
+    import warnings
+
+    from grader import i18n
+
+    i18n.set_language("zh_CN")
+    try:
+        curve = {"loss": [2.3, 1.2, 3.5, 3.0], "every": "epoch", "metric": [0.1, 0.5, 0.3, 0.3]}
+        monkeypatch.setattr(curves, "_cjk_family", lambda: None)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a missing glyph is a warning while drawing
+            assert curves.write_png(curve, tmp_path / "zh.png", band=(0.1, 0.2))
+        fig = curves.figure(curve, band=(0.1, 0.2))
+        words = [t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text"))]
+        assert not any(any("\u4e00" <= c <= "\u9fff" for c in w) for w in words), words
+        assert not any(w.isascii() and any(c.isalpha() for c in w) and " " in w for w in words), words
+        monkeypatch.setattr(curves, "_cjk_family", lambda: "DejaVu Sans")  # a stand-in CJK font
+        fig = curves.figure(curve, band=(0.1, 0.2))
+        assert "训练" in fig.axes[0].get_ylabel() or "损失" in fig.axes[0].get_ylabel()
+    finally:
+        i18n.set_language("en")
