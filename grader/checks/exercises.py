@@ -138,8 +138,8 @@ def _groups(tests: list[CheckRow]) -> dict[str, list[tuple[CheckRow, float]]]:
     groups: dict[str, list[tuple[CheckRow, float]]] = {}
     for test in tests:
         names = test.get("exercises") or [test["id"]]
-        for name in names:
-            groups.setdefault(name, []).append((test, 1.0 / len(names)))
+        for name, share in zip(names, _shares(test, len(names))):
+            groups.setdefault(name, []).append((test, share))
     charged = _charges(groups)
     if not charged:
         return groups
@@ -150,6 +150,16 @@ def _groups(tests: list[CheckRow]) -> dict[str, list[tuple[CheckRow, float]]]:
             for t, s in checks
         ]
     return groups
+
+
+def _shares(test: CheckRow, n: int) -> list[float]:
+    """Each of a check's ``n`` exercises' share of its points: its maximum split in cents by the
+    check's own record (in the order it names them, grades.apportion), so that an exercise's
+    points are the same whichever exercises a run selects (``check()``, ``--exercise``)."""
+    most = test.get("max_points") or 0.0
+    if n == 1 or not most:
+        return [1.0 / n] * n
+    return [float(part) / most for part in grades.apportion([1] * n, most)]
 
 
 def _neighbours(test: CheckRow, clean_self: bool, owner: str) -> CheckRow:

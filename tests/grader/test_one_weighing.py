@@ -457,3 +457,24 @@ def test_a_non_answer_is_told_by_behaviour_and_a_wrong_formula_is_not_one():
         behaviour(uniform, softmax, [(a,) for a, _ in inputs[:1]] + [(torch.tensor([0.0, 1.0]),)])
         == "constant"
     )
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("exercise", ["rnn_cell", "gru_cell", "rnn_forward"])
+def test_check_and_grade_round_a_shared_check_alike(exercise):
+    """One rounding rule: a check shared by three exercises splits its point in cents by its own
+    record (0.34, 0.33, 0.33 in the order it names them), whichever exercises a run selects, so
+    ``check(EXERCISE)`` (``grade --exercise``: that exercise's checks) shows what ``grade`` shows.
+    Before: the cents went to the first exercise of the selection (rnn_forward 7.34 in check(),
+    7.33 in grade)."""
+    tests = [
+        check("recurrences_on_edge_sizes", ("rnn_cell", "gru_cell", "rnn_forward"), "passed"),
+        check("rnn_cell_values", ("rnn_cell",), "passed", 5.0),
+        check("gru_cell_values", ("gru_cell",), "passed", 6.0),
+        check("rnn_forward_values", ("rnn_forward",), "passed", 7.0),
+    ]
+    whole = {e.name: (e.points, e.max_points) for e in judge(tests)}
+    assert whole == {"rnn_cell": (5.34, 5.34), "gru_cell": (6.33, 6.33), "rnn_forward": (7.33, 7.33)}
+    # what check(exercise) grades: that exercise's checks, its own first as the suite runs them
+    selected = sorted((t for t in tests if exercise in t["exercises"]), key=lambda t: len(t["exercises"]))
+    assert {e.name: (e.points, e.max_points) for e in judge(selected)}[exercise] == whole[exercise]
