@@ -1,6 +1,6 @@
 """A submission that answers the battery's recorded cases from a release's own stored answers
 (answers_<topic>.pt, domains_<topic>.py) by a lookup table keyed by input, and calls a naive
-module's functions elsewhere (issue 81, item 6's attack). Run inside the release:
+module's functions elsewhere (the table attack on stored answers). Run inside the release:
 
     PYTHONPATH=RELEASE python tests/grader/lookup_table.py TOPIC NAIVE.py > TABLE.py
 """
