@@ -14,7 +14,8 @@ The exercise is the unit people read and points follow (DESIGN.md, "Results and 
 - the input-domain battery (:data:`BATTERY`), whose cases and answers ship with every release
   for the self-check, pays only beside a passing value check of another kind (drawn inputs, per
   student where the course has a seed): a table of the stored answers is no answer;
-- a check judging two exercises gives each an equal share of its points.
+- a check judging several exercises gives each an equal share of its points, in cents by the
+  check's own record (:func:`_shares`: 0.34, 0.33, 0.33), whichever exercises a run selects.
 
 The checks come as their JSON form (:meth:`TestResult.to_json`), as reports and the gradebook
 hold them. One diagnosis leads per exercise that is not full: the most basic failing check
