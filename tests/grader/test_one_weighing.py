@@ -492,16 +492,12 @@ NAIVE = {
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: the battery's points still come from the cases a release holds",
-)
 def test_a_table_of_the_releases_answers_earns_no_more_than_naive_code(tmp_path):
     """A submission that answers the battery's recorded cases from the release's own
     answers_losses.pt (a lookup table keyed by input, tests/grader/lookup_table.py) and computes
-    naively elsewhere scores no more, officially, than the naive code alone. Measured on main
-    before any fix: naive 85.5 / 133, the table beside it 91.5 (each of the five naive
-    exercises' battery check passes from the table)."""
+    naively elsewhere scores no more, officially, than the naive code alone: the release's answers
+    teach and do not pay (grader/checks/taught_answers.py). Before: naive 85.5 / 133, the table
+    beside it 91.5 (each of the five naive exercises' battery check passed from the table)."""
     (tmp_path / "course.toml").write_text(
         '[course]\nname = "table"\n[assignments.hw]\ntopics = ["losses"]\npoints = 10\n'
     )
