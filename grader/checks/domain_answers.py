@@ -29,10 +29,10 @@ def key(topic: str, name: str) -> str:
 
 
 @functools.cache
-def stored(store: Path) -> dict[str, list[Any]]:
+def stored(store: Path) -> dict[str, Any]:
     """Every answer stored in ``store``, read once a process (a long-lived engine reads them
     before it forks)."""
-    loaded: dict[str, list[Any]] = torch.load(store, weights_only=True)
+    loaded: dict[str, Any] = torch.load(store, weights_only=True)  # lists of answers, and MARK
     return loaded
 
 
