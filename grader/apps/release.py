@@ -5,7 +5,8 @@ the public checks, the hints (``hints/``), the datasets named in ``SHA256SUMS`` 
 (:func:`grader_files`: those reached by import from the entry points and the suites) — no
 ``solutions/``, no hidden checks, no benchmark. Each suite is cut down to its public tests and
 the module-level code they use (transitively), so hidden tests, their probes and their
-thresholds are not in the release at all. Before anything is written, :mod:`grader.apps.leaks` scans
+thresholds are not in the release at all. The battery's stored answers go out as a copy that
+teaches and does not pay (:mod:`grader.checks.taught_answers`). Before anything is written, :mod:`grader.apps.leaks` scans
 every file for answers and refuses the release where it finds one.
 """
 
@@ -14,14 +15,17 @@ from __future__ import annotations
 import ast
 import json
 import re
+import secrets
 from pathlib import Path
 
 import nbformat
+import torch
 
 from grader import defaults, depends
 from grader.apps.handouts import handouts
 from grader.apps.leaks import refuse
 from grader.apps.ticker import Step, quiet
+from grader.checks import taught_answers
 from grader.checks.exercises import judge, kind_weighed
 from grader.i18n import N_, _, in_language, ngettext
 from grader.packs import data_files, flattened_toml
@@ -252,8 +256,14 @@ def release_files(topics: list[str], points: dict | None = None) -> dict[str, by
             # what `grade reset` puts back (topics.original_stub_file): a release has no git
             files[f"tests/suites/originals/{topic}.py"] = stub.read_bytes()
     chosen = tuple(t for t in MANIFEST if t.name in topics)
+    generator = torch.Generator().manual_seed(secrets.randbits(63))  # never written down
     for entry in chosen:  # its domains, answers and hints (a course pack's stub: above; its suite: below)
-        files |= {where: path.read_bytes() for where, path in data_files(entry, defaults.LANGUAGES).items()}
+        files |= {
+            where: taught_answers.copy(entry.name, path, generator)
+            if path == entry.answers
+            else path.read_bytes()
+            for where, path in data_files(entry, defaults.LANGUAGES).items()
+        }
     files["tests/suites/pack.toml"] = flattened_toml(chosen).encode()
     cut: dict[str, int] = {}
     for topic in topics:

@@ -14,7 +14,8 @@ The exercise is the unit people read and points follow (DESIGN.md, "Results and 
 - the input-domain battery (:data:`BATTERY`), whose cases and answers ship with every release
   for the self-check, pays only beside a passing value check of another kind (drawn inputs, per
   student where the course has a seed): a table of the stored answers is no answer;
-- a check judging two exercises gives each an equal share of its points.
+- a check judging several exercises gives each an equal share of its points, in cents by the
+  check's own record (:func:`_shares`: 0.34, 0.33, 0.33), whichever exercises a run selects.
 
 The checks come as their JSON form (:meth:`TestResult.to_json`), as reports and the gradebook
 hold them. One diagnosis leads per exercise that is not full: the most basic failing check
@@ -138,8 +139,8 @@ def _groups(tests: list[CheckRow]) -> dict[str, list[tuple[CheckRow, float]]]:
     groups: dict[str, list[tuple[CheckRow, float]]] = {}
     for test in tests:
         names = test.get("exercises") or [test["id"]]
-        for name in names:
-            groups.setdefault(name, []).append((test, 1.0 / len(names)))
+        for name, share in zip(names, _shares(test, len(names))):
+            groups.setdefault(name, []).append((test, share))
     charged = _charges(groups)
     if not charged:
         return groups
@@ -150,6 +151,16 @@ def _groups(tests: list[CheckRow]) -> dict[str, list[tuple[CheckRow, float]]]:
             for t, s in checks
         ]
     return groups
+
+
+def _shares(test: CheckRow, n: int) -> list[float]:
+    """Each of a check's ``n`` exercises' share of its points: its maximum split in cents by the
+    check's own record (in the order it names them, grades.apportion), so that an exercise's
+    points are the same whichever exercises a run selects (``check()``, ``--exercise``)."""
+    most = test.get("max_points") or 0.0
+    if n == 1 or not most:
+        return [1.0 / n] * n
+    return [float(part) / most for part in grades.apportion([1] * n, most)]
 
 
 def _neighbours(test: CheckRow, clean_self: bool, owner: str) -> CheckRow:

@@ -457,3 +457,64 @@ def test_a_non_answer_is_told_by_behaviour_and_a_wrong_formula_is_not_one():
         behaviour(uniform, softmax, [(a,) for a, _ in inputs[:1]] + [(torch.tensor([0.0, 1.0]),)])
         == "constant"
     )
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("exercise", ["rnn_cell", "gru_cell", "rnn_forward"])
+def test_check_and_grade_round_a_shared_check_alike(exercise):
+    """One rounding rule: a check shared by three exercises splits its point in cents by its own
+    record (0.34, 0.33, 0.33 in the order it names them), whichever exercises a run selects, so
+    ``check(EXERCISE)`` (``grade --exercise``: that exercise's checks) shows what ``grade`` shows.
+    Before: the cents went to the first exercise of the selection (rnn_forward 7.34 in check(),
+    7.33 in grade)."""
+    tests = [
+        check("recurrences_on_edge_sizes", ("rnn_cell", "gru_cell", "rnn_forward"), "passed"),
+        check("rnn_cell_values", ("rnn_cell",), "passed", 5.0),
+        check("gru_cell_values", ("gru_cell",), "passed", 6.0),
+        check("rnn_forward_values", ("rnn_forward",), "passed", 7.0),
+    ]
+    whole = {e.name: (e.points, e.max_points) for e in judge(tests)}
+    assert whole == {"rnn_cell": (5.34, 5.34), "gru_cell": (6.33, 6.33), "rnn_forward": (7.33, 7.33)}
+    # what check(exercise) grades: that exercise's checks, its own first as the suite runs them
+    selected = sorted((t for t in tests if exercise in t["exercises"]), key=lambda t: len(t["exercises"]))
+    assert {e.name: (e.points, e.max_points) for e in judge(selected)}[exercise] == whole[exercise]
+
+
+# losses computed naively: no max subtracted, no 0·log 0 = 0 (each right on ordinary inputs)
+NAIVE = {
+    "sigmoid": "def sigmoid(x: Tensor) -> Tensor:\n    return 1 / (1 + torch.exp(-x))\n",
+    "log_softmax": "def log_softmax(x: Tensor, dim: int = -1) -> Tensor:\n"
+    "    return x - x.exp().sum(dim=dim, keepdim=True).log()\n",
+    "softmax": "def softmax(x: Tensor, dim: int = -1) -> Tensor:\n"
+    "    e = x.exp()\n    return e / e.sum(dim=dim, keepdim=True)\n",
+    "entropy": "def entropy(p: Tensor) -> Tensor:\n    return -(p * p.log()).sum(dim=-1)\n",
+}
+
+
+@pytest.mark.e2e
+def test_a_table_of_the_releases_answers_earns_no_more_than_naive_code(tmp_path):
+    """A submission that answers the battery's recorded cases from the release's own
+    answers_losses.pt (a lookup table keyed by input, tests/grader/lookup_table.py) and computes
+    naively elsewhere scores no more, officially, than the naive code alone: the release's answers
+    teach and do not pay (grader/checks/taught_answers.py). Before: naive 85.5 / 133, the table
+    beside it 91.5 (each of the five naive exercises' battery check passed from the table)."""
+    (tmp_path / "course.toml").write_text(
+        '[course]\nname = "table"\n[assignments.hw]\ntopics = ["losses"]\npoints = 10\n'
+    )
+    release = tmp_path / "release"
+    done = run_grade("release", str(release), "--course", str(tmp_path / "course.toml"), "--assignment", "hw")
+    assert done.returncode == 0, done.stderr[-3000:]
+    naive = RIGHT
+    for name, body in NAIVE.items():
+        naive = function_replaced(naive, name, body)
+    (tmp_path / "naive").mkdir()
+    (tmp_path / "naive" / "losses.py").write_text(naive)
+    table = subprocess.run(
+        [sys.executable, str(REPO / "tests" / "grader" / "lookup_table.py"), "losses", str(tmp_path / "naive" / "losses.py")],
+        cwd=release, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(release)},
+    )  # fmt: skip
+    assert table.returncode == 0 and "TABLE = " in table.stdout, table.stderr[-3000:]
+    (tmp_path / "table").mkdir()
+    (tmp_path / "table" / "losses.py").write_text(table.stdout)
+    scores = {who: grade_json(str(tmp_path / who / "losses.py"))[1]["score"] for who in ("naive", "table")}
+    assert scores["naive"] < 133 and scores["table"] <= scores["naive"], scores

@@ -1,0 +1,80 @@
+"""A release's copy of the stored answers: they teach, they do not pay.
+
+A release ships each topic's battery (its cases in ``domains_<topic>.py``) so that ``grade`` and the
+notebooks' ``check()`` judge the input domain at home. Its answers are not the reference's: each
+float the reference answered is moved by :data:`MOVED` times the case's own tolerance (``atol +
+rtol·|value|``, and a hair more), in a direction and by an amount drawn when the release is written.
+The release judges against them within :data:`WIDER` times that tolerance, so code the official
+grader passes passes there, and a mistake the tolerance would hide is still a mistake; the official
+grader judges against the exact answers, which never leave the course's checkout. A table of the
+release's answers keyed by input is therefore wrong, officially, on every float it holds (DESIGN.md,
+"Trust between students and at the edges": what is handed out holds no answer).
+
+What is not a float stays as it is: integers, booleans, shapes, errors, NaN and infinities, and a
+random fill's bound (a bound, not an answer). A copy says so itself (``domain_answers.MARK``), so
+that the battery widens its tolerance only where the answers it reads were moved
+(``domain_answers.widening``).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from grader.checks import battery, domain_answers, domain_cases
+
+MOVED = (4.0, 8.0)  # each float moved by this many times its tolerance (drawn in the range)
+WIDER = 10.0  # a release judges within this many times the case's tolerance
+JUDGED = ("out", "grads", "written")  # what the battery compares with a stored answer
+
+
+def copy(topic: str, store: Path, generator: torch.Generator) -> bytes:
+    """The bytes of a release's copy of ``topic``'s answers in ``store``, moved with ``generator``."""
+    domain_cases.load(topic)
+    answers: dict[str, Any] = torch.load(store, weights_only=True)
+    moved: dict[str, Any] = {}
+    for key, per_case in answers.items():
+        name = key.split(".", 1)[1].split("|", 1)[0]
+        domain = domain_cases.REGISTRY[(topic, name)]
+        moved[key] = [
+            answer
+            if case.bound or not isinstance(answer, dict)
+            else _moved_answer(answer, domain, case, generator)
+            for case, answer in zip(domain.cases(), per_case)
+        ]
+    moved[domain_answers.MARK] = WIDER
+    buffer = io.BytesIO()
+    torch.save(moved, buffer)
+    return buffer.getvalue()
+
+
+def _moved_answer(
+    answer: dict[str, Any], domain: Any, case: Any, generator: torch.Generator
+) -> dict[str, Any]:
+    rtol, atol = battery.tolerance(domain, case, stored=False)
+    return {k: _moved(v, rtol, atol, generator) if k in JUDGED else v for k, v in answer.items()}
+
+
+def _moved(value: Any, rtol: float, atol: float, generator: torch.Generator) -> Any:
+    """``value`` with every finite float moved by :data:`MOVED` times ``atol + rtol·|x|`` and the floor."""
+    if isinstance(value, torch.Tensor) and value.is_floating_point():
+        exact = value.detach().double()
+        low, high = MOVED
+        size = low + (high - low) * torch.rand(exact.shape, generator=generator, dtype=torch.float64)
+        sign = torch.where(torch.rand(exact.shape, generator=generator) < 0.5, -1.0, 1.0).double()
+        step = sign * size * (atol + rtol * exact.abs() + domain_answers.FLOOR)
+        up, down = (exact + step).to(value.dtype), (exact - step).to(value.dtype)
+        moved = torch.where(up.isfinite(), up, down)  # never moved off the dtype's range
+        return torch.where(exact.isfinite(), moved, value)
+    if isinstance(value, float) and not isinstance(value, bool) and math.isfinite(value):
+        tensor = _moved(torch.tensor(value, dtype=torch.float64), rtol, atol, generator)
+        return float(tensor)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_moved(v, rtol, atol, generator) for v in value)
+    if isinstance(value, dict):
+        return {k: _moved(v, rtol, atol, generator) for k, v in value.items()}
+    return value
