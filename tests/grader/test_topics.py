@@ -122,7 +122,7 @@ def _readme(topic: Topic) -> None:
 
 
 def _mutants(topic: Topic) -> None:
-    assert (REPO / "tests" / "mutants" / f"{topic.name}.txt").is_file(), topic.name
+    assert topic.equivalent_mutants.is_file(), topic.name
 
 
 # Each item of the checklist (by the path it starts with) and what holds it.
@@ -141,7 +141,7 @@ ITEMS: dict[str, Callable[[Topic], None]] = {
     "tests/grader/test_clause_matrix.py": _clause_matrix,
     "tests/grader/test_course.py": _course,
     "README.md": _readme,
-    "tests/mutants/<topic>.txt": _mutants,
+    "tests/suites/mutants_<topic>.txt": _mutants,
 }
 
 
