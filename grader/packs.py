@@ -241,13 +241,21 @@ def flattened_toml(topics: tuple[Topic, ...]) -> str:
 
 def data_files(topic: Topic, languages: tuple[str, ...]) -> dict[str, Path]:
     """{path in a release or an autograder: the file here} of ``topic``'s domains, answers and
-    hints (in each of ``languages`` it has), wherever its pack keeps them."""
+    hints, and of its pack's compiled catalogues and its docstrings' translations (in each of
+    ``languages`` it has), wherever its pack keeps them."""
     kinds = depends.own(topic)  # what its grade depends on: the release ships the same files
     found = {f"tests/suites/{path.name}": path for path in kinds["domains"] + kinds["answers"]}
     for hint in kinds["hints"]:
         where = hint.relative_to(topic.pack.hints)
         if len(where.parts) == 1 or where.parts[0] in languages and where.parts[0] != "en":
             found[f"hints/{where.as_posix()}"] = hint
+    for lang in (lang for lang in languages if lang != "en"):
+        locale = topic.pack.root / "locale" / lang
+        for path in [
+            *sorted((locale / "LC_MESSAGES").glob("*.mo")),
+            locale / "docstrings" / f"{topic.name}.md",
+        ]:
+            found[f"tests/suites/locale/{lang}/{path.relative_to(locale).as_posix()}"] = path
     return {where: path for where, path in found.items() if path.is_file()}
 
 

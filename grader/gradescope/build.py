@@ -64,11 +64,11 @@ def source_files(topics: tuple[str, ...]) -> list[tuple[str, Path]]:
         for name, path in _files_under(suites_dir())
         if not _is_other_suite(name, topics)
         and name != "pack.toml"
-        and not name.startswith((*PACK_FILES, *AUTHOR_FILES))
+        and not name.startswith((*PACK_FILES, *AUTHOR_FILES, "locale/"))  # a pack's locale: pack_files
     ]
     for topic in (t for t in MANIFEST if t.name in topics):  # its pack's files, in the built-in folders
         entries += list(pack_files(topic, defaults.LANGUAGES).items())
-    return entries
+    return list(dict(entries).items())  # a pack's catalogue once, whichever of its topics named it
 
 
 def _chosen_topics(topics: tuple[str, ...]) -> tuple[str, ...]:

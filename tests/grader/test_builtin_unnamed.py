@@ -1,6 +1,7 @@
 """The nine topics are an ordinary pack: nothing in grader/ names a topic or an exercise of
-tests/suites' pack (issue 82). Every fact about them (CPU limits, sympy, layers, calling
-conventions, equivalent mutants) is the pack's declaration; grader/ reads declarations.
+tests/suites' pack, so that what a topic needs is declared where any pack can declare it. Every
+fact about them (CPU limits, sympy, layers, calling conventions, equivalent mutants, the suites'
+translations) is the pack's declaration; grader/ reads declarations.
 
 The names are read from the pack's own ``pack.toml``. A string of grader/ names one where it is
 data, not prose: the whole string is the name (``"train_epoch"``, ``"optim"``), a topic's file
@@ -8,14 +9,19 @@ data, not prose: the whole string is the name (``"train_epoch"``, ``"optim"``), 
 write by chance (it has a capital, a digit or an underscore and is none of torch's own names:
 ``InceptionA``, ``train_epoch``; not ``SGD``, ``conv2d``, ``softmax``), the name anywhere in it
 as a word. Comments, docstrings and help examples do not count; a help example is, narrowly, a
-Click option's or command's ``help=`` text, and the words after "e.g." in a message. A module
-path imported (``exercises.tensors``) counts as a string does. Identifiers are the grader's own
-vocabulary (a local ``losses``, torch's ``F.cross_entropy``) and are not read.
+Click option's or command's ``help=`` text (in the catalogue: an entry found only in Click's
+tree, located at grader/cli.py), the words after "e.g." in a message up to its parenthesis, and
+a line of a help text that is a ``grade ...`` command line. A module path imported
+(``exercises.tensors``) counts as a string does. Identifiers are the grader's own vocabulary (a
+local ``losses``, torch's ``F.cross_entropy``) and are not read. Where another library's word is
+spelt as a name (torch's ``optim``, LaTeX's ``tanh``), :data:`OTHER_WORDS` says so, place by
+place, and :data:`OTHER_FILES` for a data file that is such words throughout.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import re
 import tokenize
@@ -129,17 +135,26 @@ def _module_paths(text: str) -> list[str]:
     return [p for p in text.split(".") if p in TOPICS] if re.fullmatch(r"[\w.]+", text) else []
 
 
-def hits(folder: Path) -> list[str]:
+@functools.cache
+def _named() -> tuple[tuple[str, int, str, str], ...]:
+    """(file, line, name, its string) of every name of the pack that grader/'s sources name."""
     found = []
-    for path in sorted(folder.rglob("*.py")):
-        where = path.relative_to(REPO)
+    for path in sorted(GRADER.rglob("*.py")):
+        where = path.relative_to(REPO).as_posix()
         for line, text in _strings(path.read_text(encoding="utf-8")):
             named = hits_in_text(text) or [
                 p for p in _module_paths(text) if text.startswith(("exercises", "solutions"))
             ]
-            named = [name for name in named if (where.as_posix(), name) not in OTHER_WORDS]
-            found += [f"{where}:{line}: {name!r} in {text[:70]!r}" for name in named]
-    return found
+            found += [(where, line, name, text) for name in named]
+    return tuple(found)
+
+
+def hits() -> list[str]:
+    return [
+        f"{where}:{line}: {name!r} in {text[:70]!r}"
+        for where, line, name, text in _named()
+        if (where, name) not in OTHER_WORDS
+    ]
 
 
 def test_the_rule_reads_data_not_prose():
@@ -156,17 +171,13 @@ def test_the_rule_reads_data_not_prose():
 
 def test_grader_names_no_built_in_topic_or_exercise():
     """grader/'s sources name none of the built-in pack's topics and exercises as data."""
-    found = hits(GRADER)
+    found = hits()
     assert not found, f"{len(found)} strings of grader/ name the built-in pack:\n" + "\n".join(found)
 
 
 def test_every_other_word_is_still_met():
     """An entry of OTHER_WORDS whose string is gone is stale: it would excuse a later special case."""
-    met = set()
-    for path in sorted(GRADER.rglob("*.py")):
-        where = path.relative_to(REPO).as_posix()
-        for _, text in _strings(path.read_text(encoding="utf-8")):
-            met |= {(where, name) for name in hits_in_text(text)}
+    met = {(where, name) for where, _, name, _ in _named()}
     assert set(OTHER_WORDS) <= met, sorted(set(OTHER_WORDS) - met)
 
 
@@ -234,3 +245,45 @@ def test_a_loop_case_calls_its_exercise_as_it_declares(tmp_path):
     trained, counted = battery.walk_scenarios(pack, "fit", [trains, counts])
     assert trained["out"][0] == 2 and trained["training"] is True
     assert counted["out"][0] == 8 and "training" not in counted
+
+
+# grader/'s data files that are another's words throughout: which, and whose
+OTHER_FILES = {
+    "grader/sandboxed/subset_members.tsv": "torch's own members, as torch names them (the subset's review)",
+    "grader/locale/zh_CN/glossary.tsv": "the field's terms and their Chinese, for every message",
+}
+
+
+def _data_texts(path: Path) -> list[str]:
+    """The strings of one of grader/'s data files: a catalogue's msgids (its translations are
+    theirs) but Click's help texts (located at grader/cli.py: help examples), a table's cells, a
+    script's lines; and the file's own path."""
+    where = path.relative_to(GRADER).as_posix()
+    if path.suffix == ".po":
+        from babel.messages.pofile import read_po
+
+        with path.open("rb") as handle:
+            ids = [
+                m.id for m in read_po(handle) if m.id and any(f != "grader/cli.py" for f, _ in m.locations)
+            ]
+        return [where, *(text for i in ids for text in (i if isinstance(i, tuple) else (i,)))]
+    if path.suffix == ".mo":  # compiled from the .po beside it (test_catalogue.py holds them equal)
+        return [where]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if path.suffix == ".tsv":
+        return [where, *(cell for line in lines if not line.startswith("#") for cell in line.split("\t"))]
+    return [where, *lines]
+
+
+def test_grader_data_names_no_built_in_topic_or_exercise():
+    """grader/'s own files beside its sources (its catalogue, glossary, the subset's members, the
+    autograder's scripts) neither: the suites' words and the docstrings' translations are the pack's."""
+    pytest.importorskip("babel")
+    found = [
+        f"{path.relative_to(REPO)}: {name!r} in {text[:70]!r}"
+        for path in sorted(p for p in GRADER.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc"))
+        if path.relative_to(REPO).as_posix() not in OTHER_FILES
+        for text in _data_texts(path)
+        for name in hits_in_text(text)
+    ]
+    assert not found, f"{len(found)} strings of grader/'s data name the built-in pack:\n" + "\n".join(found)
