@@ -106,20 +106,27 @@ def set_language(lang: str) -> None:
 
 @cache
 def _catalogue(lang: str) -> gettext.NullTranslations:
-    """``lang``'s compiled catalogue, read straight from its path (gettext.translation's search
-    imports and consults the locale module for nothing here); none: the source's words."""
+    """``lang``'s compiled catalogues as one, read straight from their paths (gettext.translation's
+    search imports and consults the locale module for nothing here): the grader's (none: the
+    source's words), then each pack's, for its suites' words (:func:`_catalogue_files`)."""
+    first, *others = [_read_catalogue(path) for path in _catalogue_files(lang)]
+    for other in others:
+        first.add_fallback(other)
+    return first
+
+
+def _catalogue_files(lang: str) -> list[Path]:
+    return [LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo", *pack_catalogues(lang)]
+
+
+def _read_catalogue(path: Path) -> gettext.NullTranslations:
     import gettext  # here: English never reads a catalogue
 
-    found: gettext.NullTranslations
     try:
-        with (LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as handle:
-            found = gettext.GNUTranslations(handle)
-    except OSError:
-        found = gettext.NullTranslations()
-    for path in pack_catalogues(lang):  # after the grader's own: each pack's, for its suite's words
         with path.open("rb") as handle:
-            found.add_fallback(gettext.GNUTranslations(handle))
-    return found
+            return gettext.GNUTranslations(handle)
+    except OSError:
+        return gettext.NullTranslations()
 
 
 def _pack_locales(lang: str) -> list[Path]:
@@ -178,12 +185,10 @@ def text(message: str, depth: int = 0) -> str:
 def _templates(lang: str) -> list[tuple[re.Pattern[str], str]]:
     """``lang``'s f-string templates as patterns, the most literal text first (a template of
     fewer words never takes a text a longer one fits): the grader's catalogue's, then each pack's
-    (its fallbacks: their suites' f-strings)."""
+    (their suites' f-strings)."""
     entries: dict[Any, Any] = {}
-    catalogue: Any = _catalogue(lang)
-    while catalogue is not None:
-        entries = {**getattr(catalogue, "_catalog", {}), **entries}  # the first catalogue's wins
-        catalogue = getattr(catalogue, "_fallback", None)
+    for path in _catalogue_files(lang):  # each read again, once: its own entries, not its fallbacks'
+        entries = {**getattr(_read_catalogue(path), "_catalog", {}), **entries}  # the first one's wins
     found = []
     for key, translated in entries.items():
         if not isinstance(key, str) or "{0}" not in key or not isinstance(translated, str):

@@ -22,10 +22,7 @@ from __future__ import annotations
 
 import ast
 import functools
-import io
 import re
-import tokenize
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -80,6 +77,8 @@ FILE = re.compile(
 )
 PAIR = re.compile(r"(?<![\w.])(\w+)\.(\w+)(?!\w)")
 ANYWHERE = _word(DISTINCT)
+_NAMES = "|".join(sorted(map(re.escape, NAMES), key=len, reverse=True))
+ANY_NAME = re.compile(rf"(?<![A-Za-z0-9])(?:{_NAMES})(?![A-Za-z0-9])")  # a file worth reading
 
 
 def hits_in_text(text: str) -> list[str]:
@@ -92,43 +91,26 @@ def hits_in_text(text: str) -> list[str]:
     return found + [m.group(1) for m in ANYWHERE.finditer(text)]
 
 
-def _skipped(tree: ast.AST) -> set[tuple[int, int]]:
-    """Where the docstrings and the help texts begin: (line, column) of each such string."""
-    found: set[tuple[int, int]] = set()
-    for node in ast.walk(tree):
-        body = getattr(node, "body", None)
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body:
-            first = body[0]
+def _strings(source: str) -> list[tuple[int, str]]:
+    """(line, text) of every string of ``source`` but its docstrings and help texts (an f-string's
+    literal parts each), and of every module path it imports: one walk of its tree."""
+    found: list[tuple[int, str]] = []
+    strings: list[ast.Constant] = []
+    skipped: set[int] = set()  # the docstrings' and help texts' nodes
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant):
+            strings += [node] if isinstance(node.value, str) else []
+        elif isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            first = node.body[0] if node.body else None
             if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
-                found.add((first.lineno, first.col_offset))
-        if isinstance(node, ast.keyword) and node.arg == "help":
-            for part in ast.walk(node.value):
-                if isinstance(part, (ast.Constant, ast.JoinedStr)):
-                    found.add((part.lineno, part.col_offset))
-    return found
-
-
-def _strings(source: str) -> Iterator[tuple[int, str]]:
-    """(line, text) of every string of ``source`` but its docstrings and help texts; f-strings'
-    literal parts; module paths imported."""
-    tree = ast.parse(source)
-    skipped = _skipped(tree)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            yield from ((node.lineno, alias.name) for alias in node.names)
+                skipped.add(id(first.value))
+        elif isinstance(node, ast.keyword) and node.arg == "help":
+            skipped |= {id(part) for part in ast.walk(node.value)}
+        elif isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module:
-            yield node.lineno, node.module
-    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
-    for token in tokens:
-        if token.start in skipped:
-            continue
-        if token.type == tokenize.STRING:
-            try:
-                yield token.start[0], str(ast.literal_eval(token.string))
-            except (ValueError, SyntaxError):  # an f-string before 3.12: its text, fields and all
-                yield token.start[0], token.string
-        elif token.type == getattr(tokenize, "FSTRING_MIDDLE", None):
-            yield token.start[0], token.string
+            found.append((node.lineno, node.module))
+    return found + [(node.lineno, node.value) for node in strings if id(node) not in skipped]
 
 
 def _module_paths(text: str) -> list[str]:
@@ -140,8 +122,10 @@ def _named() -> tuple[tuple[str, int, str, str], ...]:
     """(file, line, name, its string) of every name of the pack that grader/'s sources name."""
     found = []
     for path in sorted(GRADER.rglob("*.py")):
-        where = path.relative_to(REPO).as_posix()
-        for line, text in _strings(path.read_text(encoding="utf-8")):
+        where, source = path.relative_to(REPO).as_posix(), path.read_text(encoding="utf-8")
+        if not ANY_NAME.search(source):  # no name anywhere in it, between any two non-letters
+            continue
+        for line, text in _strings(source):
             named = hits_in_text(text) or [
                 p for p in _module_paths(text) if text.startswith(("exercises", "solutions"))
             ]
