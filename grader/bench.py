@@ -72,7 +72,7 @@ from grader.topics import REPO_ROOT
 # The synthetic class holds complete answers: it lives in the checkout's tests/bench/, outside the
 # installed package (and so outside a student release).
 sys.path.insert(0, str(REPO_ROOT / "tests" / "bench"))
-from bench_class import TOPIC, write_class  # noqa: E402
+from bench_class import CHECKED, ONE_EXERCISE, PROBED, STUBBORN, TOPIC, write_class  # noqa: E402
 
 CPUACCT = Path("/sys/fs/cgroup/cpuacct")
 ANCHORS_ENV = "TORCHGRADE_ANCHORS"  # the folder of the anchors' harness
@@ -285,19 +285,6 @@ def anchor_lines(anchors: dict[str, float] | None, ours: float) -> list[str]:
     ]
 
 
-STUBBORN = """
-import signal, sys
-
-def huber(y_hat, y, delta=1.0):
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM, signal.SIGXCPU, signal.SIGVTALRM):
-        signal.signal(sig, signal.SIG_IGN)
-    signal.setitimer(signal.ITIMER_REAL, 0)
-    sys.setswitchinterval(1e6)
-    while True:
-        pass
-"""
-
-
 def bench_stubborn(repeat: int) -> None:
     from grader.engine.subset import UNCHECKED  # the subset refuses `signal`: the figure times the watchdog
 
@@ -327,11 +314,11 @@ def bench_engine(repeat: int) -> None:
     session = TopicSession(str(staged), TOPIC, timeout=defaults.PROBE_TIMEOUT)
     try:
         x, y = torch.randn(4, 3), torch.randn(4, 3)
-        session.run(probes.call, "mse", (x, y), {})
+        session.run(probes.call, PROBED, (x, y), {})
         trips = []
         for _ in range(200):
             with clock().measure() as spent:
-                session.run(probes.call, "mse", (x, y), {})
+                session.run(probes.call, PROBED, (x, y), {})
             trips.append(spent)
         row("probe round trip (ms)", trips, "n=200 on a warm worker", ms=True)
     finally:
@@ -384,7 +371,9 @@ def bench_learner(repeat: int) -> None:
     for _ in range(repeat):
         with clock().measure() as spent:
             subprocess.run(
-                [*GRADE, "exercises/losses.py", "--exercise", "softmx"], capture_output=True, cwd=REPO_ROOT
+                [*GRADE, f"exercises/{TOPIC}.py", "--exercise", f"{CHECKED}x"],
+                capture_output=True,
+                cwd=REPO_ROOT,
             )
         times.append(spent)
     row("usage error (--exercise typo)", times, "a whole process: the interpreter's start included")
@@ -406,7 +395,8 @@ def bench_warm_engine(repeat: int) -> None:
     from grader.apps import daemon
     from grader.engine.remembered import FRESH
 
-    args = [str(REPO_ROOT / "solutions" / "tensors.py"), "--exercise", "accuracy", "--quiet"]
+    topic, exercise = ONE_EXERCISE
+    args = [str(REPO_ROOT / "solutions" / f"{topic}.py"), "--exercise", exercise, "--quiet"]
     with tempfile.TemporaryDirectory(prefix="tg-bench-", dir="/tmp") as runtime:
         os.chmod(runtime, 0o700)
         env = {k: v for k, v in os.environ.items() if k not in (daemon.NO_DAEMON_ENV, daemon.START_ENV)}
@@ -449,7 +439,8 @@ def bench_solved_folder(env: dict[str, str]) -> None:
 def bench_watch(env: dict[str, str]) -> None:
     """``grade watch FILE`` on the warm engine: a save of its topic's file, then the report (goal <= 1 s)."""
     with tempfile.TemporaryDirectory(prefix="tg-bench-watch-") as folder:
-        saved = Path(shutil.copy(REPO_ROOT / "solutions" / "tensors.py", Path(folder) / "tensors.py"))
+        file = f"{ONE_EXERCISE[0]}.py"
+        saved = Path(shutil.copy(REPO_ROOT / "solutions" / file, Path(folder) / file))
         watcher = subprocess.Popen([*GRADE, "watch", str(saved)], stdout=subprocess.PIPE, text=True, env=env)
         spans = []
         try:
@@ -480,8 +471,8 @@ def bench_check(repeat: int) -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         notebook = nbformat.v4.new_notebook()
-        notebook.cells = [nbformat.v4.new_code_cell((REPO_ROOT / "solutions" / "losses.py").read_text())]
-        path = Path(folder) / "losses.ipynb"
+        notebook.cells = [nbformat.v4.new_code_cell((REPO_ROOT / "solutions" / f"{TOPIC}.py").read_text())]
+        path = Path(folder) / f"{TOPIC}.ipynb"
         nbformat.write(notebook, str(path))
         with clock().measure() as setup:
             selfcheck.use_notebook(path)  # the set-up cell
@@ -489,12 +480,12 @@ def bench_check(repeat: int) -> None:
                 raise SystemExit("the notebook's engine did not start")
         row("set-up cell: engine warm", [setup], "in the background")
         with clock().measure() as spent:
-            first = selfcheck.grade_notebook(path, "softmax")
+            first = selfcheck.grade_notebook(path, CHECKED)
         row("check() first, after set-up", [spent], score(first) + " (goal <= 0.5 s)")
         warm = []
         for _ in range(repeat):
             with clock().measure() as spent:
-                report = selfcheck.grade_notebook(path, "softmax")
+                report = selfcheck.grade_notebook(path, CHECKED)
             warm.append(spent)
         selfcheck.stop_engine()
     row("check() warm, one exercise", warm, score(report) + " (goal <= 1 s)")

@@ -448,12 +448,30 @@ def load_course(path: Path) -> Course:
     )
 
 
+def _homeworks() -> dict[str, str]:
+    """The example's homeworks, from the course's own topics: two topics each (the first four),
+    an exercise of the fifth chosen alone and two of the fourth given their own points."""
+    first = [TOPICS[i % len(TOPICS)] for i in range(5)]
+    alone = f"{first[4]}.{stub_exercises(first[4])[0]}"
+    weighed = zip(stub_exercises(first[3]), (15, 10))
+    return {
+        "hw1": f"{first[0]} and {first[1]}",
+        "hw1_topics": f'"{first[0]}", "{first[1]}"',
+        "hw2": f"{first[2]} and {first[3]}",
+        "hw2_topics": f'"{first[2]}", "{first[3]}"',
+        "alone": alone,
+        "pad": " " * max(1, 31 - len(f'# exercises = ["{alone}"]')),  # the comments' column
+        "weighed": "\n".join(f'"{first[3]}.{name}" = {points}' for name, points in weighed),
+    }
+
+
 def example() -> str:
     """The commented course file ``grade course init`` writes: the topics and their exercises
     (grader/topics.py), the default limits (grader/defaults.py) and two homeworks."""
     topics = "\n".join(f"#   {t}: {', '.join(stub_exercises(t))}" for t in TOPICS)
     return EXAMPLE.format(
         topics=topics,
+        **_homeworks(),
         timeout=defaults.PROBE_TIMEOUT,
         memory_mb=defaults.MEMORY_MB,
         budget=defaults.SUBMISSION_BUDGET,
@@ -482,17 +500,17 @@ memory_mb = {memory_mb}
 budget = {budget}
 
 [assignments.hw1]
-title = "Homework 1: tensors and autograd"
-topics = ["tensors", "autograd"]
+title = "Homework 1: {hw1}"
+topics = [{hw1_topics}]
 points = 100                   # spread equally over the exercises not listed below
 due = "2026-10-07 23:59"
 lms_column = "Homework 1"
 late = {{ policy = "per_day", penalty = 10, cap = 50, grace_minutes = 15 }}
 
 [assignments.hw2]
-title = "Homework 2: losses and optim"
-topics = ["losses", "optim"]
-# exercises = ["mlp.relu"]     # single exercises, beside or instead of whole topics
+title = "Homework 2: {hw2}"
+topics = [{hw2_topics}]
+# exercises = ["{alone}"]{pad}# single exercises, beside or instead of whole topics
 points = 100
 due = "2026-10-14 23:59"
 lms_column = "Homework 2"
@@ -505,8 +523,7 @@ anonymous = false              # true: marking in the browser names no student (
                                # each) until set false again, once the marks are released
 
 [assignments.hw2.exercise_points]   # these exercises' points; the rest share what is left
-"optim.Adam" = 15
-"optim.SGD" = 10
+{weighed}
 
 # [assignments.hw2.manual.explain]  # graded by a person (`grade batch mark`), inside the points:
 # title = "Why does Adam need bias correction?"          # the exercises share what is left

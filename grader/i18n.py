@@ -10,7 +10,8 @@ client's environment; grading processes forked later inherit it): ``--lang`` (wh
 (:data:`DEFAULT_FILE`), else English. English costs one dictionary look-up per string: the
 catalogue (the standard library's :mod:`gettext`, never Babel) is opened only for another
 language, once per process. The catalogue: ``grader/locale/<lang>/LC_MESSAGES/torchgrade.po``
-and its compiled ``.mo`` (docs/i18n.md says how a string is added).
+and its compiled ``.mo`` (docs/i18n.md says how a string is added), then each pack's own
+(:func:`pack_catalogues`: the built-in pack's suites' words are in ``tests/suites/locale``).
 
 Suite texts (hints, expectations) are looked up as they are (:func:`_` with a variable): the
 suites run on the trusted side, so a submission never chooses what is looked up, and text that
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grader import defaults
-from grader.packs import named_packs
+from grader.packs import BUILT_IN, named_packs
 
 if TYPE_CHECKING:
     import gettext
@@ -105,30 +106,39 @@ def set_language(lang: str) -> None:
 
 @cache
 def _catalogue(lang: str) -> gettext.NullTranslations:
-    """``lang``'s compiled catalogue, read straight from its path (gettext.translation's search
-    imports and consults the locale module for nothing here); none: the source's words."""
+    """``lang``'s compiled catalogues as one, read straight from their paths (gettext.translation's
+    search imports and consults the locale module for nothing here): the grader's (none: the
+    source's words), then each pack's, for its suites' words (:func:`_catalogue_files`)."""
+    first, *others = [_read_catalogue(path) for path in _catalogue_files(lang)]
+    for other in others:
+        first.add_fallback(other)
+    return first
+
+
+def _catalogue_files(lang: str) -> list[Path]:
+    return [LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo", *pack_catalogues(lang)]
+
+
+def _read_catalogue(path: Path) -> gettext.NullTranslations:
     import gettext  # here: English never reads a catalogue
 
-    found: gettext.NullTranslations
     try:
-        with (LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as handle:
-            found = gettext.GNUTranslations(handle)
-    except OSError:
-        found = gettext.NullTranslations()
-    for path in pack_catalogues(lang):  # after the grader's own: each pack's, for its suite's words
         with path.open("rb") as handle:
-            found.add_fallback(gettext.GNUTranslations(handle))
-    return found
+            return gettext.GNUTranslations(handle)
+    except OSError:
+        return gettext.NullTranslations()
+
+
+def _pack_locales(lang: str) -> list[Path]:
+    """``<pack>/locale/<lang>`` of every pack: the built-in one's, then the course's."""
+    folders = [BUILT_IN, *named_packs()]
+    return [folder / "locale" / lang for i, folder in enumerate(folders) if folder not in folders[:i]]
 
 
 def pack_catalogues(lang: str) -> list[Path]:
-    """The course's packs' catalogues in ``lang``: ``<pack>/locale/<lang>/LC_MESSAGES/*.mo``, their
-    suites' messages (docs/authors.md)."""
-    return [
-        path
-        for folder in named_packs()
-        for path in sorted((folder / "locale" / lang / "LC_MESSAGES").glob("*.mo"))
-    ]
+    """The packs' catalogues in ``lang``: ``<pack>/locale/<lang>/LC_MESSAGES/*.mo``, their suites'
+    and domains' messages (docs/authors.md), the built-in pack's first."""
+    return [path for folder in _pack_locales(lang) for path in sorted((folder / "LC_MESSAGES").glob("*.mo"))]
 
 
 def _(message: str) -> str:
@@ -174,8 +184,11 @@ def text(message: str, depth: int = 0) -> str:
 @cache
 def _templates(lang: str) -> list[tuple[re.Pattern[str], str]]:
     """``lang``'s f-string templates as patterns, the most literal text first (a template of
-    fewer words never takes a text a longer one fits)."""
-    entries = getattr(_catalogue(lang), "_catalog", {})
+    fewer words never takes a text a longer one fits): the grader's catalogue's, then each pack's
+    (their suites' f-strings)."""
+    entries: dict[Any, Any] = {}
+    for path in _catalogue_files(lang):  # each read again, once: its own entries, not its fallbacks'
+        entries = {**getattr(_read_catalogue(path), "_catalog", {}), **entries}  # the first one's wins
     found = []
     for key, translated in entries.items():
         if not isinstance(key, str) or "{0}" not in key or not isinstance(translated, str):
@@ -268,12 +281,15 @@ def commands_of(command: Any) -> list[Any]:
 
 
 def translated_docstrings(topic: str) -> dict[str, str]:
-    """{exercise (``__module__``: the module): its docstring} in the learner's language, from
-    ``grader/locale/<lang>/docstrings/<topic>.md`` (``## name`` sections; reviewed translations
+    """{exercise (``__module__``: the module): its docstring} in the learner's language, from its
+    pack's ``locale/<lang>/docstrings/<topic>.md`` (``## name`` sections; reviewed translations
     for the hand-outs and `grade next`'s line, the stubs keep the English contract); {} in English
     or without one."""
-    path = LOCALE_DIR / language() / "docstrings" / f"{topic}.md"
-    if language() == "en" or not path.is_file():
+    if language() == "en":
+        return {}
+    paths = [folder / "docstrings" / f"{topic}.md" for folder in _pack_locales(language())]
+    path = next((p for p in paths if p.is_file()), None)
+    if path is None:
         return {}
     found: dict[str, list[str]] = {}
     current: list[str] | None = None

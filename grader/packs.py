@@ -44,6 +44,10 @@ FOLDERS = {  # pack.toml's keys for where its files are, and their defaults
 }
 
 
+# a [[topics]] table's keys: its declaration (docs/authors.md, "pack.toml")
+TOPIC_KEYS = ("name", "exercises", "seconds", "probe_cpu_seconds", "sympy_free")
+
+
 class PackError(ValueError):
     """A pack cannot be used; the message names its file and the key, on one line."""
 
@@ -63,6 +67,12 @@ class Topic:
     # built-in suites elsewhere (a test's or an instructor's own suites)
     domains: Path
     answers: Path
+    # CPU seconds one of its probes may use, where all of them do little work (None: the
+    # default, defaults.PROBE_CPU_SECONDS); at least 10x the most one of the reference's used
+    probe_cpu_seconds: float | None = None
+    # its probes never hand autograd a gradient: a run of such topics starts a zygote without
+    # sympy (grader/engine/sympy_need.py; tests/grader/test_sympy_need.py holds the suite to it)
+    sympy_free: bool = False
 
     @property
     def suite(self) -> Path:
@@ -70,10 +80,9 @@ class Topic:
 
     @property
     def equivalent_mutants(self) -> Path:
-        """The ids of the reference's mutants its author marked equivalent (``grade author validate``)."""
-        if self.pack.built_in:
-            return REPO_ROOT / "tests" / "mutants" / f"{self.name}.txt"
-        return self.pack.suites / f"mutants_{self.name}.txt"
+        """The ids of the reference's mutants its author marked equivalent (``grade author validate``),
+        in the pack's own folder (as its domains)."""
+        return self.pack.suites_folder / f"mutants_{self.name}.txt"
 
 
 @dataclass(frozen=True)
@@ -105,10 +114,16 @@ def _topic(path: Path, entry: Any, pack: Pack) -> Topic:
     names = entry.get("exercises")
     if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
         raise _fail(path, f"topics.{entry['name']}.exercises", "a list of the stub's public names")
-    seconds = entry.get("seconds", 1.0)
-    if not isinstance(seconds, (int, float)) or seconds <= 0:
-        raise _fail(path, f"topics.{entry['name']}.seconds", "a positive number")
     name = entry["name"]
+    unknown = sorted(set(entry) - set(TOPIC_KEYS))
+    if unknown:
+        raise _fail(path, f"topics.{name}.{unknown[0]}", f"not a key of a topic ({', '.join(TOPIC_KEYS)})")
+    seconds, cpu = entry.get("seconds", 1.0), entry.get("probe_cpu_seconds")
+    for key, value in (("seconds", seconds), ("probe_cpu_seconds", cpu if cpu is not None else 1.0)):
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+            raise _fail(path, f"topics.{name}.{key}", "a positive number")
+    if not isinstance(entry.get("sympy_free", False), bool):
+        raise _fail(path, f"topics.{name}.sympy_free", "true or false")
     return Topic(
         name,
         float(seconds),
@@ -118,6 +133,8 @@ def _topic(path: Path, entry: Any, pack: Pack) -> Topic:
         solution=pack.references / f"{name}.py",
         domains=pack.suites_folder / f"domains_{name}.py",
         answers=pack.suites_folder / f"answers_{name}.pt",
+        probe_cpu_seconds=None if cpu is None else float(cpu),
+        sympy_free=entry.get("sympy_free", False),
     )
 
 
@@ -217,18 +234,28 @@ def flattened_toml(topics: tuple[Topic, ...]) -> str:
             f"seconds = {topic.seconds}",
             f"exercises = [{names}]",
         ]
+        lines += [f"probe_cpu_seconds = {topic.probe_cpu_seconds}"] if topic.probe_cpu_seconds else []
+        lines += ["sympy_free = true"] if topic.sympy_free else []
     return "\n".join(lines) + "\n"
 
 
 def data_files(topic: Topic, languages: tuple[str, ...]) -> dict[str, Path]:
     """{path in a release or an autograder: the file here} of ``topic``'s domains, answers and
-    hints (in each of ``languages`` it has), wherever its pack keeps them."""
+    hints, and of its pack's compiled catalogues and its docstrings' translations (in each of
+    ``languages`` it has), wherever its pack keeps them."""
     kinds = depends.own(topic)  # what its grade depends on: the release ships the same files
     found = {f"tests/suites/{path.name}": path for path in kinds["domains"] + kinds["answers"]}
     for hint in kinds["hints"]:
         where = hint.relative_to(topic.pack.hints)
         if len(where.parts) == 1 or where.parts[0] in languages and where.parts[0] != "en":
             found[f"hints/{where.as_posix()}"] = hint
+    for lang in (lang for lang in languages if lang != "en"):
+        locale = topic.pack.root / "locale" / lang
+        for path in [
+            *sorted((locale / "LC_MESSAGES").glob("*.mo")),
+            locale / "docstrings" / f"{topic.name}.md",
+        ]:
+            found[f"tests/suites/locale/{lang}/{path.relative_to(locale).as_posix()}"] = path
     return {where: path for where, path in found.items() if path.is_file()}
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from grader import defaults
 from grader.checkout import REPO_ROOT, suites_dir
 from grader.packs import Topic, all_topics
 
@@ -19,11 +20,11 @@ from grader.packs import Topic, all_topics
 # the course's own. A topic's stub, reference, suite, domains and answers: ``MANIFEST[i].stub``...
 MANIFEST: tuple[Topic, ...] = all_topics()
 TOPICS: tuple[str, ...] = tuple(topic.name for topic in MANIFEST)
-# The topics whose probes never hand autograd a gradient (``y.backward(g)``): a run of only
-# these starts a zygote without sympy (grader/engine/sympy_need.py) unless a submission may.
-# tests/grader/test_sympy_need.py holds it: these suites' probes match no GIVEN_GRADIENT.
-# A pack's topics are not: its probes are not held to it.
-SYMPY_FREE: frozenset[str] = frozenset(t.name for t in MANIFEST if t.pack.built_in) - {"autograd"}
+# The topics whose probes never hand autograd a gradient (``y.backward(g)``), as their packs
+# declare (pack.toml's sympy_free): a run of only these starts a zygote without sympy
+# (grader/engine/sympy_need.py) unless a submission may. tests/grader/test_sympy_need.py holds
+# every declaring topic's suite to it: its probes match no GIVEN_GRADIENT.
+SYMPY_FREE: frozenset[str] = frozenset(t.name for t in MANIFEST if t.sympy_free)
 LONGEST_FIRST: tuple[str, ...] = tuple(t.name for t in sorted(MANIFEST, key=lambda t: -t.seconds))
 
 
@@ -34,6 +35,12 @@ def single_file_topic(stem: str, topics: tuple[str, ...]) -> str | None:
         if candidate in TOPICS:
             return candidate
     return topics[0] if len(topics) == 1 else None
+
+
+def probe_cpu_seconds(topic: str) -> float:
+    """CPU seconds one probe of ``topic`` may use: its pack's ``probe_cpu_seconds``, else the default."""
+    found = of(topic)
+    return found.probe_cpu_seconds if found and found.probe_cpu_seconds else defaults.PROBE_CPU_SECONDS
 
 
 def exercises(topic: str) -> tuple[str, ...]:

@@ -279,11 +279,9 @@ def release_files(topics: list[str], points: dict | None = None) -> dict[str, by
         marker["points"] = points | {"whole": {t: whole for t, (_hidden, whole) in kinds.items()}}
     files[f"tests/suites/{RELEASE_MARKER}"] = json.dumps(marker, indent=2).encode()
     sources = [v.decode() for k, v in files.items() if k.endswith(".py")]
-    catalogues = sorted((root / "grader" / "locale").glob("*/LC_MESSAGES/*.mo"))  # grader/i18n.py reads them
-    # the reviewed docstring translations of its topics, every language's (`grade notebooks --lang`)
-    catalogues += [
-        p for t in topics for p in sorted((root / "grader" / "locale").glob(f"*/docstrings/{t}.md"))
-    ]
+    # grader/i18n.py reads them; the packs' own, and their docstrings' translations (`grade
+    # notebooks --lang`), travel with each topic's data_files
+    catalogues = sorted((root / "grader" / "locale").glob("*/LC_MESSAGES/*.mo"))
     members = root / "grader" / "sandboxed" / "subset_members.tsv"  # the subset's reviewed members
     for path in [*grader_files(root, sources), *catalogues, members, *dataset_files(root)]:
         files[path.relative_to(root).as_posix()] = path.read_bytes()

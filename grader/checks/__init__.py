@@ -66,6 +66,7 @@ PACK_API: dict[str, frozenset[str]] = {
             "DIMENSIONS",
             "EXTREME32",
             "F64",
+            "LOOP_ARGUMENTS",
             "TAIL64",
             "declare",
             "gen",

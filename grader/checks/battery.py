@@ -160,7 +160,7 @@ def walk_optimisers(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list
                 opt = again
         return {"out": path, "unchanged": [], "aliased": False}
 
-    return kit.each_case(cases, {"optim": optimise})
+    return kit.each_case(cases, {"optimiser": optimise})
 
 
 def walk_scenarios(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -175,6 +175,9 @@ def walk_scenarios(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[
         return {"out": [out.data, v.grad], "unchanged": [], "aliased": False}
 
     def loop(case: dict[str, Any]) -> dict[str, Any]:
+        # the loop's arguments, in the order its case declares them (LOOP_ARGUMENTS): a model,
+        # its batches, the loss, an optimiser over the model's parameters (a training loop: the
+        # model's mode after it is judged too), the device
         s = case["kwargs"]
         torch.manual_seed(0)
         model = nn.Sequential(nn.Linear(s["d"], s["c"]), nn.Dropout(0.5))
@@ -184,18 +187,18 @@ def walk_scenarios(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[
         batches = [(x, y) for x, y in s["batches"]]
         for key, form in case.get("forms", ()):  # the loader in another form: read once
             batches = kit.given(batches, form) if key == "batches" else batches
-        if case["name"] == "train_epoch":
-            loss = F.binary_cross_entropy if s["c"] == 1 else F.cross_entropy
-            opt = torch.optim.SGD(model.parameters(), lr=0.1)
-            got = kit.attribute(mod, case["name"])(model, batches, loss, opt, "cpu")
-        else:
-            got = kit.attribute(mod, case["name"])(model, batches, "cpu")
+        given = {"model": model, "batches": batches, "device": "cpu"}
+        if "loss" in s["call"]:
+            given["loss"] = F.binary_cross_entropy if s["c"] == 1 else F.cross_entropy
+        if "optimiser" in s["call"]:
+            given["optimiser"] = torch.optim.SGD(model.parameters(), lr=0.1)
+        got = kit.attribute(mod, case["name"])(*(given[role] for role in s["call"]))
         found = {
             "out": [got, [p.detach().clone() for p in model.parameters()]],
             "unchanged": [],
             "aliased": False,
         }
-        if case["name"] == "train_epoch":
+        if "optimiser" in s["call"]:
             found["training"] = model.training
         return found
 
@@ -222,7 +225,7 @@ def plain_cases(domain: domains.Domain, built: list[domains.Case]) -> list[dict[
 
 def walker(cases: list[dict[str, Any]]) -> Any:
     """The probe that walks ``cases``: calls, modules, or scenarios (optimisers, loops, datasets)."""
-    walkers = {"call": walk_calls, "module": walk_modules, "optim": walk_optimisers}
+    walkers = {"call": walk_calls, "module": walk_modules, "optimiser": walk_optimisers}
     return walkers.get(cases[0]["kind"], walk_scenarios)
 
 

@@ -3,7 +3,7 @@
 The worker runs the forward again with hooks (:func:`grader.checks.probes.module_layers`: names,
 settings and shapes only) and this side finds where the shape went wrong: the first layer whose
 output departs from what the docstring's own layer gives on the same input (where a docstring
-fixes the layers: :data:`ARCHITECTURES`, built here on the meta device), else the first layer
+fixes the layers: the suite's :attr:`Traced.layers`, built here on the meta device), else the first layer
 given another batch than the model's (a reshape folded the batch axis), else the layer whose
 output the module returned. What the worker sends is the submission's reach: each part is checked
 for its type and cleaned (:mod:`grader.checks.blamed`) before it is shown.
@@ -23,38 +23,6 @@ from grader.checks.judge import CheckFailed, hinted, worded
 from grader.i18n import N_, _, text
 from grader.sandboxed.blame import SETTINGS
 
-# The layers a docstring fixes, in its order, from the module's constructor arguments
-ARCHITECTURES: dict[str, Callable[..., list[nn.Module]]] = {
-    "InceptionA": lambda c: [
-        nn.Conv2d(c, 16, 1),
-        nn.Conv2d(c, 16, 1),
-        nn.Conv2d(16, 24, 5, padding=2),
-        nn.Conv2d(c, 16, 1),
-        nn.Conv2d(16, 24, 3, padding=1),
-        nn.Conv2d(24, 24, 3, padding=1),
-        nn.AvgPool2d(3, stride=1, padding=1),
-        nn.Conv2d(c, 24, 1),
-    ],
-    "ResidualBlock": lambda c: [
-        nn.Conv2d(c, c, 3, padding=1),
-        nn.ReLU(),
-        nn.Conv2d(c, c, 3, padding=1),
-        nn.ReLU(),
-    ],
-    "BasicBlock": lambda c_in, c_out, stride=1: [
-        nn.Conv2d(c_in, c_out, 3, stride=stride, padding=1, bias=False),
-        nn.BatchNorm2d(c_out),
-        nn.ReLU(),
-        nn.Conv2d(c_out, c_out, 3, padding=1, bias=False),
-        nn.BatchNorm2d(c_out),
-        *(
-            [nn.Conv2d(c_in, c_out, 1, stride=stride, bias=False), nn.BatchNorm2d(c_out)]
-            if stride != 1 or c_in != c_out
-            else []
-        ),
-        nn.ReLU(),
-    ],
-}
 SIZING = ("in_channels", "in_features", "num_features")  # what a layer's input must have
 LAYERS = 64  # the probe's own cap
 FOLDED = N_(
@@ -119,11 +87,11 @@ def _gives(reference: nn.Module, shape: list[int]) -> list[int] | None:
 
 def _against_docstring(traced: Traced, layers: list[dict[str, Any]]) -> Any:
     """(layer, the docstring's layer, the shape it gives) of the first layer that departs; None."""
-    if traced.cls not in ARCHITECTURES:
+    if traced.layers is None:
         return None
     try:
         with torch.device("meta"):
-            reference = ARCHITECTURES[traced.cls](*traced.args, **traced.kwargs)
+            reference = traced.layers(*traced.args, **traced.kwargs)
     except Exception:
         return None
     for i, theirs in sorted(_paired(layers, reference).items()):
@@ -227,12 +195,15 @@ def departure(trace: Any, traced: Traced, expected: Sequence[int]) -> tuple[list
 
 
 class Traced(NamedTuple):
-    """The module a shape check built: the probe's subject, the class, its constructor's arguments."""
+    """The module a shape check built: the probe's subject, the class, its constructor's arguments;
+    where its docstring fixes its layers, ``layers``: they, in the docstring's order, built from the
+    same arguments (a pack's declaration: the first layer that departs from them is named)."""
 
     subject: str
     cls: str
     args: tuple[Any, ...]
     kwargs: dict[str, Any]
+    layers: Callable[..., list[nn.Module]] | None = None
 
 
 def _trace(sub: Any, traced: Traced, shape: Sequence[int]) -> Any:

@@ -113,7 +113,7 @@ def _holds(case: Case, key: int | str) -> bool:
         return case.kind == "call" and len(case.args) > key
     if key == "params":
         return (
-            case.kind == "optim"
+            case.kind == "optimiser"
             and len(case.kwargs["groups"]) == 1
             and not case.kwargs["groups"][0]["options"]
         )
@@ -146,7 +146,7 @@ def _rebuilt_cases(found: list[Case]) -> list[Case]:
     return [
         c._replace(kwargs={**c.kwargs, "rebuild": True}, note=f"{c.note}, onto rebuilt parameters")
         for c in found
-        if c.kind == "optim" and c.kwargs.get("reload") and c.same_as is not None
+        if c.kind == "optimiser" and c.kwargs.get("reload") and c.same_as is not None
     ]
 
 

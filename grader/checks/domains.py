@@ -109,10 +109,18 @@ HINTS = {
 }
 
 
+# What a loop case's ``kwargs["call"]`` may name, in the order its docstring takes them: the model,
+# its batches (a list of (x, y); the domain's ``forms`` give them as a generator too), the loss
+# (binary cross-entropy on one output, cross-entropy otherwise), an optimiser (SGD over the
+# model's parameters: the loop trains, and the model's mode after it is judged too), the device.
+LOOP_ARGUMENTS = ("model", "batches", "loss", "optimiser", "device")
+
+
 class Case(NamedTuple):
     """One input of a domain: ``kind`` call (a function), module (build, then forward each of
-    ``args``), optim (a scenario in ``kwargs``), value (``Value(x).op()``), loop (train_epoch or
-    evaluate on a small model)."""
+    ``args``), optimiser (a scenario in ``kwargs``), value (``Value(x).op()``), loop (a training
+    or evaluation loop over a small model: ``kwargs["call"]`` names its arguments in order, from
+    :data:`LOOP_ARGUMENTS`)."""
 
     dim: str
     name: str

@@ -84,7 +84,7 @@ def record_command(topic: str, check: bool) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
     help="a file of mutant ids marked equivalent, one a line, why after a # (default: mutants_TOPIC.txt "
-    "beside a pack's suite; tests/mutants/TOPIC.txt for a built-in topic)",
+    "beside the pack's suite)",
 )
 @click.option("--training", is_flag=True, help="grade the mutants with the training checks too (slow)")
 @click.option(

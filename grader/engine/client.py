@@ -80,8 +80,8 @@ def _inputs(args: object) -> str:
         shown.append(text)
     if not shown:
         return ""
-    return " " + ngettext("on a %(tensors)s tensor", "on %(tensors)s tensors", len(shown)) % {
-        "tensors": ", ".join(shown)
+    return " " + ngettext("on a %(shown)s tensor", "on %(shown)s tensors", len(shown)) % {
+        "shown": ", ".join(shown)
     }
 
 

@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 import pytest
 
-from grader import clean, defaults
+from grader import clean, defaults, topics
 from grader.checks import inputs
 from grader.checks.error_types import error_cause
 from grader.checks.judge import CheckFailed, hinted
@@ -151,11 +151,7 @@ class GradingPlugin:
             base = run.probe_timeout
             convergence = check_of(item)["kind"] == "convergence"
             session.timeout = base * defaults.CONVERGENCE_TIMEOUT_FACTOR if convergence else base
-            cpu = (
-                defaults.CONVERGENCE_CPU_SECONDS
-                if convergence
-                else defaults.TOPIC_PROBE_CPU_SECONDS.get(topic, defaults.PROBE_CPU_SECONDS)
-            )
+            cpu = defaults.CONVERGENCE_CPU_SECONDS if convergence else topics.probe_cpu_seconds(topic)
             session.cpu_limit = cpu * base / defaults.PROBE_TIMEOUT  # a longer --timeout, more CPU too
         with inputs.drawn_for(variant_of(item, run)):
             yield

@@ -46,6 +46,7 @@ def _files_under(folder: Path) -> Iterator[tuple[str, Path]]:
 
 
 PACK_FILES = ("domains_", "answers_")  # a topic's, from its pack (packs.pack_files)
+AUTHOR_FILES = ("mutants_",)  # the author's marks of equivalent mutants: no autograder reads them
 
 
 def _is_other_suite(name: str, topics: tuple[str, ...]) -> bool:
@@ -61,11 +62,13 @@ def source_files(topics: tuple[str, ...]) -> list[tuple[str, Path]]:
     entries += [
         (f"tests/suites/{name}", path)
         for name, path in _files_under(suites_dir())
-        if not _is_other_suite(name, topics) and name != "pack.toml" and not name.startswith(PACK_FILES)
+        if not _is_other_suite(name, topics)
+        and name != "pack.toml"
+        and not name.startswith((*PACK_FILES, *AUTHOR_FILES, "locale/"))  # a pack's locale: pack_files
     ]
     for topic in (t for t in MANIFEST if t.name in topics):  # its pack's files, in the built-in folders
         entries += list(pack_files(topic, defaults.LANGUAGES).items())
-    return entries
+    return list(dict(entries).items())  # a pack's catalogue once, whichever of its topics named it
 
 
 def _chosen_topics(topics: tuple[str, ...]) -> tuple[str, ...]:

@@ -19,6 +19,25 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 TOPIC = "losses"
+# The benchmark's other figures (grader/bench.py): a function of TOPIC probed alone on two tensors
+# of one shape (the probe round trip), an exercise graded by itself as (topic, name) (the warm
+# engine, `grade watch`), one of TOPIC checked in a notebook (its name misspelt: a usage error),
+# and a submission of TOPIC whose huber stalls with every signal ignored, timers disarmed and the
+# interpreter's switch interval raised (the watchdog starved)
+PROBED = "mse"
+ONE_EXERCISE = ("tensors", "accuracy")
+CHECKED = "softmax"
+STUBBORN = """
+import signal, sys
+
+def huber(y_hat, y, delta=1.0):
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM, signal.SIGXCPU, signal.SIGVTALRM):
+        signal.signal(sig, signal.SIG_IGN)
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    sys.setswitchinterval(1e6)
+    while True:
+        pass
+"""
 FUNCTIONS = (
     "mse",
     "l1",

@@ -37,6 +37,9 @@ REPO = Path(__file__).resolve().parents[2]
 GRADER = REPO / "grader"
 LOCALE = GRADER / "locale"
 SUITES = REPO / "tests" / "suites"
+# Two catalogues: the grader's own words (grader/locale), and the built-in pack's, its suites' and
+# domains' words (tests/suites/locale, read after the grader's as any pack's: docs/authors.md)
+PARTS = {"grader": LOCALE, "pack": SUITES / "locale"}
 TRANSLATED = ("zh_CN",)
 # A translator comment that lets an entry stay untranslated for now (`catalogue.py update` keeps it).
 FALLBACK = "fallback: English until translated"
@@ -200,31 +203,48 @@ def _click_strings() -> list[str | tuple[str, str]]:
     return texts
 
 
-def extract() -> Catalog:
-    """The template: every msgid the grader may look up."""
-    template = Catalog(project="torchgrade", fuzzy=False)
+def extract_parts() -> dict[str, Catalog]:
+    """{part: its template}: the grader's msgids, and the built-in pack's (its suites' and
+    domains' texts that the grader's own do not hold)."""
+    grader = Catalog(project="torchgrade", fuzzy=False)
     for message, places in _grader_strings().items():
         for place in places:
             path, line = place.rsplit(":", 1)
-            template.add(message, locations=[(path, int(line))])
-    for path in [
-        *sorted(SUITES.glob("suite_*.py")),
-        GRADER / "checks" / "judge.py",
-        *sorted(SUITES.glob("domains_*.py")),  # the cases' notes
-    ]:
-        for text, line in suite_strings(path).items():
-            template.add(text, locations=[(str(path.relative_to(REPO)), line)])
+            grader.add(message, locations=[(path, int(line))])
+    for text, line in suite_strings(GRADER / "checks" / "judge.py").items():
+        grader.add(text, locations=[("grader/checks/judge.py", line)])
     for text in _click_strings():
-        template.add(text, locations=[("grader/cli.py", 0)])
-    return template
+        grader.add(text, locations=[("grader/cli.py", 0)])
+    pack = Catalog(project="torchgrade", fuzzy=False)
+    for path in [*sorted(SUITES.glob("suite_*.py")), *sorted(SUITES.glob("domains_*.py"))]:
+        for text, line in suite_strings(path).items():
+            (grader if text in grader else pack).add(text, locations=[(str(path.relative_to(REPO)), line)])
+    return {"grader": grader, "pack": pack}
 
 
-def po_path(lang: str) -> Path:
-    return LOCALE / lang / "LC_MESSAGES" / "torchgrade.po"
+def _union(catalogs: list[Catalog], **kwargs: object) -> Catalog:
+    found = Catalog(project="torchgrade", fuzzy=False, **kwargs)  # type: ignore[arg-type]
+    for catalog in catalogs:
+        for message in catalog:
+            if message.id:
+                found[message.id] = message
+    return found
 
 
-def read(lang: str) -> Catalog:
-    with po_path(lang).open("rb") as handle:
+def extract() -> Catalog:
+    """The template: every msgid the grader may look up, whichever catalogue holds it."""
+    return _union(list(extract_parts().values()))
+
+
+def po_path(lang: str, part: str = "grader") -> Path:
+    return PARTS[part] / lang / "LC_MESSAGES" / "torchgrade.po"
+
+
+def read(lang: str, part: str | None = None) -> Catalog:
+    """``lang``'s catalogue of ``part``; of both together where none is named."""
+    if part is None:
+        return _union([read(lang, p) for p in PARTS if po_path(lang, p).is_file()], locale=lang)
+    with po_path(lang, part).open("rb") as handle:
         return read_po(handle, locale=lang)
 
 
@@ -246,27 +266,34 @@ def compiled(catalog: Catalog) -> bytes:
 
 
 def update() -> None:
-    template = extract()
+    """Each part's .po from its template; a message that moved between the parts keeps its
+    translation and its marks."""
+    templates = extract_parts()
     for lang in TRANSLATED:
-        path = po_path(lang)
-        if path.is_file():
-            catalog = read(lang)
+        before = read(lang)  # both parts as they were: a moved message's translation
+        for part, template in templates.items():
+            path = po_path(lang, part)
+            catalog = (
+                read(lang, part)
+                if path.is_file()
+                else Catalog(locale=lang, project="torchgrade", fuzzy=False)
+            )
+            for message in template:
+                old = before.get(message.id) if message.id else None
+                if old is not None and message.id not in catalog:
+                    catalog.add(message.id, old.string, user_comments=old.user_comments, flags=old.flags)
             catalog.update(template, no_fuzzy_matching=True)
             catalog.obsolete.clear()
-        else:
-            catalog = Catalog(locale=lang, project="torchgrade", fuzzy=False)
-            for message in template:
-                if message.id:
-                    catalog.add(message.id, locations=message.locations)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as handle:
-            write_po(handle, catalog, width=110, sort_output=False, include_previous=False)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("wb") as handle:
+                write_po(handle, catalog, width=110, sort_output=False, include_previous=False)
     compile_all()
 
 
 def compile_all() -> None:
     for lang in TRANSLATED:
-        po_path(lang).with_suffix(".mo").write_bytes(compiled(read(lang)))
+        for part in PARTS:
+            po_path(lang, part).with_suffix(".mo").write_bytes(compiled(read(lang, part)))
 
 
 if __name__ == "__main__":

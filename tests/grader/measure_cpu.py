@@ -5,7 +5,7 @@
 Per check kind: the most CPU seconds one probe of a check used (the trusted side's reading of
 the worker's /proc counters), for the reference and for the corpus's correct modules (loops
 where loops are allowed), beside the limits in grader/defaults.py. Not a test: the figures
-behind PROBE_CPU_SECONDS, TOPIC_PROBE_CPU_SECONDS and CONVERGENCE_CPU_SECONDS.
+behind PROBE_CPU_SECONDS, a pack's probe_cpu_seconds and CONVERGENCE_CPU_SECONDS.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ sys.path.insert(0, str(REPO))
 
 from grader import defaults  # noqa: E402
 from grader.engine import suites, workers  # noqa: E402
-from grader.topics import available_topics  # noqa: E402
+from grader.topics import available_topics, probe_cpu_seconds  # noqa: E402
 
 
 def measure(topic: str, path: Path) -> dict[str, tuple[str, float]]:
@@ -57,7 +57,7 @@ def main() -> None:
                 if cpu > worst.get(key, (0.0, ""))[0]:
                     worst[key] = (cpu, f"{check} ({path.stem})")
         for (who, kind), (cpu, where) in sorted(worst.items()):
-            limit = limits.get(kind, defaults.TOPIC_PROBE_CPU_SECONDS.get(topic, defaults.PROBE_CPU_SECONDS))
+            limit = limits.get(kind, probe_cpu_seconds(topic))
             print(
                 f"{topic:<10}{who:<10}{kind:<12}{cpu:7.2f} s  {limit / max(cpu, 0.01):6.1f}x  {where}",
                 flush=True,

@@ -61,13 +61,16 @@ def _ids(messages) -> set:
 
 
 @pytest.fixture(scope="module")
-def template():
-    return catalogue.extract()
+def templates():
+    return catalogue.extract_parts()
 
 
+@pytest.mark.parametrize("part", catalogue.PARTS)
 @pytest.mark.parametrize("lang", catalogue.TRANSLATED)
-def test_every_string_is_in_the_catalogue_and_none_is_stale(template, lang):
-    po = catalogue.read(lang)
+def test_every_string_is_in_the_catalogue_and_none_is_stale(templates, lang, part):
+    """Each in its catalogue: the grader's words in grader/locale, the built-in pack's suites' and
+    domains' words (those the grader's do not hold) in tests/suites/locale."""
+    template, po = templates[part], catalogue.read(lang, part)
     missing, stale = _ids(template) - _ids(po), _ids(po) - _ids(template)
     assert not missing, (
         f"run `python tests/grader/catalogue.py update` and translate: {sorted(map(str, missing))[:10]}"
@@ -153,10 +156,11 @@ def test_placeholders_are_equal_per_message(lang):
     assert wrong == []
 
 
+@pytest.mark.parametrize("part", catalogue.PARTS)
 @pytest.mark.parametrize("lang", catalogue.TRANSLATED)
-def test_the_committed_mo_is_the_po_compiled(lang):
-    committed = catalogue.po_path(lang).with_suffix(".mo").read_bytes()
-    assert committed == catalogue.compiled(catalogue.read(lang)), (
+def test_the_committed_mo_is_the_po_compiled(lang, part):
+    committed = catalogue.po_path(lang, part).with_suffix(".mo").read_bytes()
+    assert committed == catalogue.compiled(catalogue.read(lang, part)), (
         "run `python tests/grader/catalogue.py compile`"
     )
 

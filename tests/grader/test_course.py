@@ -106,11 +106,16 @@ def test_course_init_writes_an_example_that_loads(tmp_path):
     assert done.returncode == 0, done.stderr
     course = load_course(path)
     assert path.read_text() == example()
-    for name in ("#   tensors: add_into", "#   rnn: rnn_cell", "huber", '"optim.Adam" = 15'):
+    for name in (
+        "#   tensors: add_into",
+        "#   rnn: rnn_cell",
+        "huber",
+        '"optim.closed_form_linear_regression" = 15',
+    ):
         assert name in path.read_text()
     for assignment in course.assignments.values():
         assert sum(assignment.exercise_points.values()) == pytest.approx(assignment.total)
-    assert course.assignments["hw2"].exercise_points["optim.Adam"] == 15
+    assert course.assignments["hw2"].exercise_points["optim.closed_form_linear_regression"] == 15
     again = run_grade("course", "init", str(path), timeout=120)
     assert again.returncode == 2 and "exists" in again.stderr
 

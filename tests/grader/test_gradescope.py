@@ -604,6 +604,9 @@ def test_zip_holds_what_grading_needs_and_nothing_secret(autograder_zip):
         "tests/suites/pack.toml",
         "tests/suites/pytest.ini",
         "tests/suites/suite_losses.py",
+        # the pack's own catalogue (its suites' words) and its docstrings' translation, in Chinese
+        "tests/suites/locale/zh_CN/LC_MESSAGES/torchgrade.mo",
+        "tests/suites/locale/zh_CN/docstrings/losses.md",
     }
     assert not any(n.startswith(("solutions/", ".git", "tests/grader")) for n in names)
     assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)

@@ -1,5 +1,5 @@
 """Hand-out notebooks in Chinese: `grade notebooks --lang zh_CN` shows a topic's
-reviewed docstring translations (grader/locale/<lang>/docstrings/<topic>.md) with every formula
+reviewed docstring translations (its pack's locale/<lang>/docstrings/<topic>.md) with every formula
 and every piece of code exactly as the English docstring has them; the stubs keep theirs."""
 
 from __future__ import annotations
@@ -11,14 +11,15 @@ import pytest
 
 from grader import defaults, i18n
 from grader.apps import handouts
-from grader.topics import REPO_ROOT
+from grader.topics import MANIFEST, REPO_ROOT
 
 pytestmark = pytest.mark.unit
 
 TRANSLATED = sorted(
-    (lang, path.stem)
+    (lang, topic.name)
     for lang in defaults.LANGUAGES
-    for path in (i18n.LOCALE_DIR / lang / "docstrings").glob("*.md")
+    for topic in MANIFEST
+    if (topic.pack.root / "locale" / lang / "docstrings" / f"{topic.name}.md").is_file()
 )
 MATH = re.compile(r"\$\$.*?\$\$", re.DOTALL)
 CODE = re.compile(r"``(.+?)``", re.DOTALL)  # a docstring's code, maybe across a line break
@@ -68,12 +69,13 @@ def test_the_chinese_hand_out_reads_the_translation_and_keeps_the_stub(lang):
 
 def test_a_release_carries_every_language_s_docstring_translations():
     """`grade notebooks --lang zh_CN` inside an English release writes Chinese intros: the release
-    carries grader/locale/<lang>/docstrings/<topic>.md for its topics (seen failing before: only
+    carries its pack's locale/<lang>/docstrings/<topic>.md for its topics (seen failing before: only
     the .mo catalogues travelled, and the hand-outs fell back to the English docstrings)."""
     from grader.apps.release import release_files
 
     files = release_files(["losses"])
     for lang in defaults.LANGUAGES:
-        if (i18n.LOCALE_DIR / lang / "docstrings" / "losses.md").is_file():
-            assert f"grader/locale/{lang}/docstrings/losses.md" in files, lang
+        if (REPO_ROOT / "tests" / "suites" / "locale" / lang / "docstrings" / "losses.md").is_file():
+            assert f"tests/suites/locale/{lang}/docstrings/losses.md" in files, lang
+            assert f"tests/suites/locale/{lang}/LC_MESSAGES/torchgrade.mo" in files, lang  # the suites' words
     assert not [name for name in files if "/docstrings/" in name and not name.endswith("losses.md")]

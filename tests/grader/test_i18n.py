@@ -186,6 +186,7 @@ def test_the_gradescope_zip_carries_the_course_language(tmp_path):
     with zipfile.ZipFile(build_autograder(tmp_path / "autograder.zip", config)) as archive:
         assert archive.read("grader/locale/DEFAULT") == b"zh_CN\n"
         assert "grader/locale/zh_CN/LC_MESSAGES/torchgrade.mo" in archive.namelist()
+        assert "tests/suites/locale/zh_CN/LC_MESSAGES/torchgrade.mo" in archive.namelist()  # the pack's
 
 
 def test_a_students_manual_items_and_inquiries_follow_the_language(env):

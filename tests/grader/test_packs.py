@@ -38,6 +38,9 @@ def test_the_built_in_pack_holds_the_nine_topics_in_teaching_order():
         ('name = "x"\n', "topics"),
         ('[[topics]]\nname = "t"\n', "topics.t.exercises"),
         ('[[topics]]\nname = "t"\nexercises = ["f"]\nseconds = -1\n', "topics.t.seconds"),
+        ('[[topics]]\nname = "t"\nexercises = ["f"]\nprobe_cpu_seconds = 0\n', "topics.t.probe_cpu_seconds"),
+        ('[[topics]]\nname = "t"\nexercises = ["f"]\nsympy_free = "yes"\n', "topics.t.sympy_free"),
+        ('[[topics]]\nname = "t"\nexercises = ["f"]\ncpu = 1\n', "topics.t.cpu"),
         ('stub = "x"\n[[topics]]\nname = "t"\nexercises = ["f"]\n', "stub"),
         ("[[topics\n", "pack.toml"),
     ],
@@ -206,6 +209,7 @@ def test_a_packs_catalogue_translates_its_suites_words_after_the_graders(monkeyp
     catalog = Catalog(locale="zh_CN")
     catalog.add("the weights of a head", "一个头的权重")
     catalog.add("a result", "另一个译文")  # the grader's own word: its catalogue wins
+    catalog.add("{0} heads of the weights", "{0} 个头的权重")  # a suite's f-string, as a template
     folder = tmp_path / "locale" / "zh_CN" / "LC_MESSAGES"
     folder.mkdir(parents=True)
     with (folder / "heads.mo").open("wb") as handle:
@@ -213,13 +217,16 @@ def test_a_packs_catalogue_translates_its_suites_words_after_the_graders(monkeyp
     monkeypatch.setenv(packs.PACKS_ENV, str(tmp_path))
     monkeypatch.setenv("TORCHGRADE_LANG", "zh_CN")
     i18n._catalogue.cache_clear()
+    i18n._templates.cache_clear()
     i18n.refresh()
     try:
         assert i18n._("the weights of a head") == "一个头的权重"
         assert i18n._("a result") == "一个结果"
+        assert i18n.text("4 heads of the weights") == "4 个头的权重"  # the pack's templates are read too
     finally:
         monkeypatch.undo()
         i18n._catalogue.cache_clear()
+        i18n._templates.cache_clear()
         i18n.refresh()
 
 

@@ -207,11 +207,47 @@ def test_what_the_worker_sends_of_the_layers_is_checked_before_it_is_shown():
              "output": [[2, 5], "float32", "cpu"], "is_output": "yes"},
         ] * 30,
     }  # fmt: skip
-    for cls in ("InceptionA", "SimpleCNN"):
-        lines, hint = departure(odd, Traced("x", cls, (3,), {}), (2, 88, 8, 8))
+    inception, resnet = load_suite("inception"), load_suite("resnet")
+    for layers in (inception.inception_layers, None):
+        lines, hint = departure(odd, Traced("x", "M", (3,), {}, layers), (2, 88, 8, 8))
         assert all("\x1b" not in line and "\x07" not in line for line in lines)
-    assert departure("nonsense", Traced("x", "InceptionA", (3,), {}), (2, 88, 8, 8)) == ([], "")
-    assert departure({"layers": None}, Traced("x", "BasicBlock", ("a",), {}), (1,)) == ([], "")
+    assert departure("nonsense", Traced("x", "M", (3,), {}, inception.inception_layers), (2, 88, 8, 8)) == (
+        [],
+        "",
+    )
+    layers = resnet.basic_block_layers
+    assert departure({"layers": None}, Traced("x", "M", ("a",), {}, layers), (1,)) == ([], "")
+
+
+@pytest.mark.unit
+def test_any_packs_declared_layers_name_the_first_that_departs():
+    """Traced.layers is a declaration any pack may make: its own module's layers, as its docstring
+    fixes them, name the learner's first layer that departs; without them, the output's layer."""
+    from torch import nn
+
+    from grader.checks.departures import Traced, departure
+
+    def shape(*dims: int) -> list[object]:
+        return [list(dims), "float32", "cpu"]
+
+    layer = {
+        "name": "proj",
+        "type": "Conv2d",
+        "settings": {"in_channels": 3, "out_channels": 5, "kernel_size": [1, 1]},
+        "input": shape(2, 3, 8, 8),
+        "output": shape(2, 5, 8, 8),
+        "is_output": True,
+    }
+    trace = {"input": shape(2, 3, 8, 8), "output": shape(2, 5, 8, 8), "layers": [layer]}
+    declared = Traced("tiny", "Tiny", (3,), {}, lambda c: [nn.Conv2d(c, 4, 1)])
+    lines, hint = departure(trace, declared, (2, 4, 8, 8))
+    assert (
+        lines[0]
+        == "the first layer that departs from the docstring's: Tiny.proj = Conv2d(in_channels=3, out_channels=5, kernel_size=(1, 1))"
+    )
+    assert "out_channels" in hint
+    lines, _ = departure(trace, declared._replace(layers=None), (2, 4, 8, 8))
+    assert lines[0].startswith("the layer that gave the output: Tiny.proj")
 
 
 @pytest.mark.engine

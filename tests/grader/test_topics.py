@@ -67,13 +67,13 @@ def _domains(topic: Topic) -> None:
 
 @cache
 def _catalogue_text() -> str:
-    return (REPO / "grader" / "locale" / "zh_CN" / "LC_MESSAGES" / "torchgrade.po").read_text(
+    return (REPO / "tests" / "suites" / "locale" / "zh_CN" / "LC_MESSAGES" / "torchgrade.po").read_text(
         encoding="utf-8"
     )
 
 
 def _catalogue(topic: Topic) -> None:
-    """The suite's strings reached the catalogue (all of them, translated: test_catalogue.py)."""
+    """The suite's strings reached the pack's catalogue (all of them, translated: test_catalogue.py)."""
     assert f"tests/suites/suite_{topic.name}.py:" in _catalogue_text(), (
         f"{topic.name}: run catalogue.py update"
     )
@@ -93,7 +93,7 @@ def _hints_zh(topic: Topic) -> None:
 
 
 def _docstrings_zh(topic: Topic) -> None:
-    assert (REPO / "grader" / "locale" / "zh_CN" / "docstrings" / f"{topic.name}.md").is_file(), topic.name
+    assert (topic.pack.root / "locale" / "zh_CN" / "docstrings" / f"{topic.name}.md").is_file(), topic.name
 
 
 def _corpus(topic: Topic) -> None:
@@ -122,7 +122,7 @@ def _readme(topic: Topic) -> None:
 
 
 def _mutants(topic: Topic) -> None:
-    assert (REPO / "tests" / "mutants" / f"{topic.name}.txt").is_file(), topic.name
+    assert topic.equivalent_mutants.is_file(), topic.name
 
 
 # Each item of the checklist (by the path it starts with) and what holds it.
@@ -132,16 +132,16 @@ ITEMS: dict[str, Callable[[Topic], None]] = {
     "solutions/<topic>.py": _solution,
     "tests/suites/domains_<topic>.py": _domains,
     "tests/suites/suite_<topic>.py": _suite,
-    "grader/locale/zh_CN/LC_MESSAGES/torchgrade.po": _catalogue,
+    "tests/suites/locale/zh_CN/LC_MESSAGES/torchgrade.po": _catalogue,
     "hints/<topic>.md": _hints,
     "hints/zh_CN/<topic>.md": _hints_zh,
-    "grader/locale/zh_CN/docstrings/<topic>.md": _docstrings_zh,
+    "tests/suites/locale/zh_CN/docstrings/<topic>.md": _docstrings_zh,
     "tests/corpus/<topic>/correct/": _corpus,
     "tests/golden/submission/<topic>.py": _golden,
     "tests/grader/test_clause_matrix.py": _clause_matrix,
     "tests/grader/test_course.py": _course,
     "README.md": _readme,
-    "tests/mutants/<topic>.txt": _mutants,
+    "tests/suites/mutants_<topic>.txt": _mutants,
 }
 
 

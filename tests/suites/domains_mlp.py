@@ -219,6 +219,11 @@ def _batches(c: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
     return found
 
 
+# the loops' arguments, as their docstrings take them (domains.LOOP_ARGUMENTS)
+TRAINS = ("model", "batches", "loss", "optimiser", "device")
+EVALUATES = ("model", "batches", "device")
+
+
 @declare(M, "train_epoch", "state edge", forms={"batches": ("generator",)}, **M_TOL)  # loader: Iterable
 def _train_epoch() -> list[Case]:
     return [
@@ -226,14 +231,14 @@ def _train_epoch() -> list[Case]:
             "state",
             "train_epoch",
             kind="loop",
-            kwargs={"d": 3, "c": 4, "mode": "eval", "batches": _batches(4)},
+            kwargs={"d": 3, "c": 4, "mode": "eval", "batches": _batches(4), "call": TRAINS},
             note="a model left in eval mode",
         ),
         Case(
             "edge",
             "train_epoch",
             kind="loop",
-            kwargs={"d": 3, "c": 1, "mode": "train", "batches": _batches(1)},
+            kwargs={"d": 3, "c": 1, "mode": "train", "batches": _batches(1), "call": TRAINS},
             note="probabilities, a smaller last batch",
         ),
     ]
@@ -246,14 +251,14 @@ def _evaluate() -> list[Case]:
             "edge",
             "evaluate",
             kind="loop",
-            kwargs={"d": 3, "c": 1, "mode": "train", "batches": _batches(1)},
+            kwargs={"d": 3, "c": 1, "mode": "train", "batches": _batches(1), "call": EVALUATES},
             note="labels (n, 1)",
         ),
         Case(
             "state",
             "evaluate",
             kind="loop",
-            kwargs={"d": 3, "c": 4, "mode": "train", "batches": _batches(4)},
+            kwargs={"d": 3, "c": 4, "mode": "train", "batches": _batches(4), "call": EVALUATES},
             note="a model in train mode (dropout)",
         ),
     ]

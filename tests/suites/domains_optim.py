@@ -117,14 +117,14 @@ def _optimiser(
         Case(
             "state",
             name,
-            kind="optim",
+            kind="optimiser",
             kwargs=_scenario(p, groups, {"lr": 0.1}, g),
             note="two groups, a grad kept, a grad missing",
         ),
         Case(
             "state",
             name,
-            kind="optim",
+            kind="optimiser",
             kwargs=_scenario(p, groups, {"lr": 0.1}, g, reload=2),
             same_as=0,
             note="the same, a new optimiser given the state_dict() after two steps",
@@ -132,14 +132,14 @@ def _optimiser(
         Case(
             "state",
             name,
-            kind="optim",
+            kind="optimiser",
             kwargs=_scenario(p, [{"params": [0, 1], "options": {}}], {"lr": 0.1}, late),
             note="a parameter whose first grad comes late",
         ),
         Case(
             "default",
             name,
-            kind="optim",
+            kind="optimiser",
             kwargs=_scenario(p64, [{"params": [0], "options": {}}], required, g64),
             note="float64, options at their defaults" + ("" if required else " (lr too)"),
         ),
