@@ -77,8 +77,11 @@ def leaderboards() -> dict[str, tuple[str, str]]:
     return {name: (h.metric, h.order) for t in MANIFEST for name, h in declared(t).items()}
 
 
-def score_held_out(path: Path, topic: str, exercise: str, single_file: bool | None = None) -> Score:
-    """``exercise``'s metric for the submission at ``path`` (a folder, or ``topic``'s file)."""
+def score_held_out(
+    path: Path, topic: str, exercise: str, single_file: bool | None = None, metric: str = ""
+) -> Score:
+    """``exercise``'s metric (``metric``, else the declared one) for the submission at ``path``
+    (a folder, or ``topic``'s file)."""
     from grader.checks.held_out import judged
 
     started = time.perf_counter()
@@ -88,11 +91,12 @@ def score_held_out(path: Path, topic: str, exercise: str, single_file: bool | No
         raise ValueError(_(NOT_DECLARED) % {"exercise": exercise})
     entry = data_of(found)[exercise]
     answer = _predictions(Path(path), topic, exercise, held_out, entry["inputs"], single_file)
-    value = judged(answer, entry["labels"], held_out.metric) if not isinstance(answer, str) else answer
+    metric = metric or held_out.metric
+    value = judged(answer, entry["labels"], metric) if not isinstance(answer, str) else answer
     seconds = time.perf_counter() - started
     if isinstance(value, str):
-        return Score(exercise, held_out.metric, held_out.order, None, value, seconds)
-    return Score(exercise, held_out.metric, held_out.order, value, "", seconds)
+        return Score(exercise, metric, held_out.order, None, value, seconds)
+    return Score(exercise, metric, held_out.order, value, "", seconds)
 
 
 def _predictions(

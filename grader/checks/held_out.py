@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-import torch
+from typing import TYPE_CHECKING, Any
 
 from grader.i18n import N_, _
+
+if TYPE_CHECKING:  # torch is imported where predictions are judged: a course file reads this module
+    import torch
 
 ORDERS = ("asc", "desc")  # Gradescope's: ascending (lower is better) or descending
 
@@ -59,6 +60,8 @@ def _decisions(predictions: torch.Tensor, labels: torch.Tensor) -> torch.Tensor 
 
 def share_right(predictions: torch.Tensor, labels: torch.Tensor) -> float | str:
     """The share of rows whose predicted class is the label, or why there is none."""
+    import torch
+
     decided = _decisions(predictions, labels)
     if isinstance(decided, str):
         return decided
@@ -66,11 +69,14 @@ def share_right(predictions: torch.Tensor, labels: torch.Tensor) -> float | str:
 
 
 METRICS: dict[str, Callable[[torch.Tensor, torch.Tensor], float | str]] = {"accuracy": share_right}
+METRIC_NAMES = tuple(METRICS)
 
 
 def judged(predictions: Any, labels: torch.Tensor, metric: str) -> float | str:
     """``metric`` of the worker's ``predictions`` against the trusted ``labels``, or why the
     predictions earn none: validated first (type, finiteness, an output that varies with the input)."""
+    import torch
+
     if not isinstance(predictions, torch.Tensor) or type(predictions) is not torch.Tensor:
         return _(NO_TENSOR)
     predictions = predictions.detach().to("cpu", torch.float64)
