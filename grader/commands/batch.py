@@ -586,9 +586,8 @@ def review_command(
     "--names", is_flag=True, help="name the students (default: a pseudonym each, to show the class)"
 )
 def leaderboard_command(out: Path, names: bool) -> None:
-    """Write OUT/leaderboard.html and leaderboard.json: the assignment's leaderboards (its
-    [[assignments.NAME.leaderboard]] in course.toml), each student's metric on the held-out set
-    ranked, under a pseudonym unless --names."""
+    """Write OUT/leaderboard.html and leaderboard.json: each of the assignment's leaderboards
+    ([[assignments.NAME.leaderboard]]) ranked, students under a pseudonym unless --names."""
     from grader.batch.exports import NoHistory
     from grader.batch.leaderboard_page import write_leaderboard
 
