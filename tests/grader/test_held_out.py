@@ -37,7 +37,7 @@ def test_a_training_exercise_declares_its_held_out_set_once(topic):
     assert _topic(topic).held_out_data in own and all(path.is_file() for path in own)
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # a release built and scanned: seconds of CPU, too many for the unit tier
 def test_the_release_holds_nothing_of_the_held_out_sets():
     from grader.apps.release import release_files
 
@@ -159,7 +159,7 @@ def test_a_submission_searching_for_the_labels_finds_none(tmp_path, monkeypatch,
     assert score.value is None, f"the search found the labels: {score}"
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # a release built and scanned: seconds of CPU, too many for the unit tier
 def test_a_release_planted_with_held_out_labels_writes_nothing(tmp_path, monkeypatch):
     from grader.apps import release
 
