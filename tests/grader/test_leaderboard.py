@@ -192,40 +192,65 @@ def book_student_of(entry: dict, book: dict) -> str:
     )
 
 
-@pytest.mark.e2e
-def test_the_autograder_reports_the_leaderboard_in_results_json(tmp_path):
-    """The zip on a bare root: results.json follows Gradescope's format, its leaderboard one entry
-    per board (name, value, order), nothing of the labels in it or in what a student sees."""
-    from grader.gradescope.build import build_autograder
-    from grader.options import Limits, Options, Selection
-
-    selection = Selection(topics=("cnn", "mlp"), exercises=("SimpleCNN", "DiabetesNet"))
-    config = Config(Options(limits=Limits(timeout=120.0), selection=selection), leaderboard=BOARDS)
-    archive = build_autograder(tmp_path / "autograder.zip", config)
-    with zipfile.ZipFile(archive) as unpacked:
-        names = unpacked.namelist()
-    assert "tests/suites/held_out_cnn.pt" in names  # the autograder's own, never the worker's
-    root = Path(tempfile.mkdtemp(prefix="torchgrade-gs-board-"))
+def _autograde(archive: Path, cnn: str, env_extra: dict[str, str]) -> bytes:
+    """results.json of ``cnn`` and the reference mlp.py, graded by the zip on a bare root."""
+    root = Path(tempfile.mkdtemp(prefix="torchgrade-gs-board-"))  # not pytest's 0700 tmp: uid 65534 passes
     try:
         os.chmod(root, 0o711)
         with zipfile.ZipFile(archive) as unpacked:
             unpacked.extractall(root / "source")
         for name in ("submission", "results"):
             (root / name).mkdir()
-        for topic in ("cnn", "mlp"):
-            shutil.copy(REPO / "solutions" / f"{topic}.py", root / "submission" / f"{topic}.py")
+        (root / "submission" / "cnn.py").write_text(cnn)
+        shutil.copy(REPO / "solutions" / "mlp.py", root / "submission" / "mlp.py")
         (root / "submission_metadata.json").write_text("{}")
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TORCHGRADE_", "PYTEST_"))}
-        env |= {"TORCHGRADE_AUTOGRADER_ROOT": str(root), "TORCHGRADE_PYTHON": sys.executable}
+        env |= {"TORCHGRADE_AUTOGRADER_ROOT": str(root), "TORCHGRADE_PYTHON": sys.executable, **env_extra}
         done = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, cwd=root,
                               capture_output=True, text=True, timeout=900)  # fmt: skip
         assert done.returncode == 0, done.stderr[-3000:]
-        written = (root / "results" / "results.json").read_bytes()
+        return (root / "results" / "results.json").read_bytes()
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def autograder(tmp_path_factory) -> Path:
+    from grader.gradescope.build import build_autograder
+    from grader.options import Limits, Options, Selection
+
+    selection = Selection(topics=("cnn", "mlp"), exercises=("SimpleCNN", "DiabetesNet"))
+    config = Config(Options(limits=Limits(timeout=120.0), selection=selection), leaderboard=BOARDS)
+    return build_autograder(tmp_path_factory.mktemp("zip") / "autograder.zip", config)
+
+
+@pytest.mark.e2e
+def test_the_autograder_reports_the_leaderboard_in_results_json(autograder):
+    """The zip on a bare root: results.json follows Gradescope's format, its leaderboard one entry
+    per board (name, value, order); the labels are in the zip's held-out files alone, never in
+    results.json (what a student sees)."""
+    with zipfile.ZipFile(autograder) as unpacked:
+        shipped = {name: unpacked.read(name) for name in unpacked.namelist()}
+    held = sorted(name for name in shipped if "held_out_" in name)
+    assert held == [f"tests/suites/held_out_{t}.{e}" for t in ("cnn", "mlp") for e in ("pt", "py")]
+    assert leaks.held_out_leaks({k: v for k, v in shipped.items() if not k.endswith(".pt")}) == []
+    written = _autograde(autograder, CNN, {})
     results = json.loads(written)
     jsonschema.Draft202012Validator(RESULTS_SCHEMA).validate(results)
     board = {entry["name"]: entry for entry in results["leaderboard"]}
     assert set(board) == {"Digits accuracy", "DiabetesNet accuracy"}
     assert all(e["order"] == "desc" and 0.7 <= e["value"] <= 1 for e in board.values()), board
     assert leaks.held_out_leaks({"results.json": written}) == []
+
+
+@pytest.mark.e2e
+def test_on_gradescope_a_submission_searching_for_the_labels_finds_none(autograder):
+    """Outside the graded subset (as an attacker past it would be), the worker searches the
+    container's files and its own memory for the labels: no metric on that board."""
+    from held_out_attacks import SEARCHING_CNN
+
+    from grader.engine.subset import UNCHECKED
+
+    results = json.loads(_autograde(autograder, SEARCHING_CNN, {UNCHECKED: "1"}))
+    jsonschema.Draft202012Validator(RESULTS_SCHEMA).validate(results)
+    assert [entry["name"] for entry in results["leaderboard"]] == ["DiabetesNet accuracy"]
