@@ -401,7 +401,7 @@ def _leaderboards(reader: _Reader, points: dict[str, float]) -> tuple[Leaderboar
     """``[[assignments.NAME.leaderboard]]``: each an exercise of the assignment with a held-out
     set (grader/checks/held_out.py), its metric and order (the declared ones by default), a title,
     and ``counts = false`` (a leaderboard earns no points)."""
-    from grader.checks.held_out import METRIC_NAMES, ORDERS
+    from grader.checks.held_out import METRIC_NAMES, ORDERS, declared_names
 
     tables = reader.get("leaderboard", list, [])
     boards = []
@@ -411,7 +411,7 @@ def _leaderboards(reader: _Reader, points: dict[str, float]) -> tuple[Leaderboar
         exercise = board.get("exercise", str, "")
         graded = [key for key in points if key.split(".", 1)[1] == exercise]
         topic = {t.name: t for t in MANIFEST}.get(graded[0].split(".", 1)[0]) if graded else None
-        if topic is None or not topic.held_out.is_file():
+        if topic is None or exercise not in declared_names(topic.held_out):
             board.fail("exercise", f"an exercise of this assignment with a held-out set, not {exercise!r}")
         metric, order = board.get("metric", str, "accuracy"), board.get("order", str, "desc")
         if metric not in METRIC_NAMES or order not in ORDERS:

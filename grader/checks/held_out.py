@@ -10,8 +10,10 @@ A non-answer (no tensor, the wrong shape, NaN, the same output for every input) 
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grader.i18n import N_, _
@@ -35,6 +37,42 @@ class HeldOut:
     def __post_init__(self) -> None:
         if self.metric not in METRICS or self.order not in ORDERS:
             raise ValueError(f"held-out metric one of {sorted(METRICS)}, order one of {ORDERS}")
+
+
+def declared_names(declaration: Path) -> tuple[str, ...]:
+    """The exercises a ``held_out_<topic>.py`` declares (its ``HELD_OUT`` dict's keys), read from
+    its source without running it (a course file is checked without torch)."""
+    try:
+        tree = ast.parse(declaration.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return ()
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if any(isinstance(t, ast.Name) and t.id == "HELD_OUT" for t in targets) and isinstance(
+            node.value, ast.Dict
+        ):
+            return tuple(
+                k.value for k in node.value.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)
+            )
+    return ()
+
+
+def trained_on_digits(cls: str, kwargs: dict[str, Any], epochs: int, lr: float, seed: int = 0) -> Callable:
+    """A ``predict`` for :class:`HeldOut`: ``cls(**kwargs)`` of the learner's module trained as the
+    suites' convergence checks train it (``probes.train_classifier``: Adam, cross-entropy, batches
+    of 64) on every shipped digit, then its scores on the inputs (pixels 0–16, scaled as
+    ``load_digits`` scales them)."""
+
+    def predict(session: Any, inputs: torch.Tensor) -> Any:
+        from grader.checks import probes
+        from grader.checks.data import load_digits
+
+        x, y = load_digits()
+        images = inputs.float() / 16
+        scores, _ = session.run(probes.train_classifier, cls, (), kwargs, x, y, images, seed, epochs, lr)
+        return scores
+
+    return predict
 
 
 NO_TENSOR = N_("the predictions are not a tensor")

@@ -20,7 +20,15 @@ from grader.apps import leaks
 from grader.held_out import declared, labels_of, score_held_out
 from grader.topics import MANIFEST, REPO_ROOT
 
-TRAINING = {"cnn": "SimpleCNN", "mlp": "DiabetesNet"}
+# (topic, exercise): the reference's held-out accuracy at least this (HelloRNN learns one word:
+# no data to hold out). Measured: 0.917, 0.850, 0.867, 0.887, 0.845.
+TRAINING = {
+    ("cnn", "SimpleCNN"): 0.85,
+    ("mlp", "DiabetesNet"): 0.75,
+    ("mlp", "MLP"): 0.8,
+    ("inception", "GoogLeNetMini"): 0.8,
+    ("resnet", "SmallResNet"): 0.75,
+}
 
 
 def _topic(name: str):
@@ -28,11 +36,11 @@ def _topic(name: str):
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("topic", sorted(TRAINING))
-def test_a_training_exercise_declares_its_held_out_set_once(topic):
+@pytest.mark.parametrize(("topic", "exercise"), sorted(TRAINING))
+def test_a_training_exercise_declares_its_held_out_set_once(topic, exercise):
     found = declared(_topic(topic))
-    assert TRAINING[topic] in found
-    entry = found[TRAINING[topic]]
+    assert exercise in found and set(labels_of(_topic(topic))) == set(found)
+    entry = found[exercise]
     assert entry.order in ("asc", "desc") and entry.metric
     own = depends.own(_topic(topic))["held_out"]  # every cache, release and zip reads this list
     assert _topic(topic).held_out_data in own and all(path.is_file() for path in own)
@@ -83,15 +91,14 @@ def _module(tmp_path: Path, topic: str, source: str) -> Path:
 
 
 @pytest.mark.engine
-@pytest.mark.parametrize("topic", sorted(TRAINING))
-def test_the_reference_is_scored_on_the_held_out_set(topic):
+@pytest.mark.parametrize(("topic", "exercise"), sorted(TRAINING))
+def test_the_reference_is_scored_on_the_held_out_set(topic, exercise):
     started = time.perf_counter()
-    score = score_held_out(REPO_ROOT / "solutions" / f"{topic}.py", topic, TRAINING[topic])
+    score = score_held_out(REPO_ROOT / "solutions" / f"{topic}.py", topic, exercise)
     spent = time.perf_counter() - started
     assert score.value is not None, score.reason
-    floor = {"cnn": 0.8, "mlp": 0.7}[topic]
-    assert floor <= score.value <= 1.0
-    print(f"{topic} {TRAINING[topic]}: {score.metric} {score.value:.3f} in {spent:.1f} s")
+    assert TRAINING[topic, exercise] <= score.value <= 1.0
+    print(f"{exercise}: {score.metric} {score.value:.3f} in {spent:.1f} s")
 
 
 @pytest.mark.engine

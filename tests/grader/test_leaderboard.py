@@ -75,13 +75,17 @@ def test_a_leaderboard_is_declared_in_course_toml_and_travels_to_the_autograder(
     assert (
         Config.from_json(json.loads(json.dumps(Config(leaderboard=boards).to_json()))).leaderboard == boards
     )
-    for wrong, said in [
-        ('exercise = "DiabetesNet"', 'exercise = "MLP"'),  # not an exercise of the assignment
-        ('exercise = "DiabetesNet"', 'exercise = "DiabetesNet"\ncounts = true'),  # no points
-        ('exercise = "DiabetesNet"', 'exercise = "DiabetesNet"\norder = "up"'),
-        ('exercise = "DiabetesNet"', 'exercise = "DiabetesNet"\nrank = 1'),
+    last = 'exercise = "DiabetesNet"'
+    for changed in [
+        COURSE.replace(last, 'exercise = "MLP"'),  # not an exercise of the assignment
+        COURSE.replace('"mlp.DiabetesNet"]', '"mlp.DiabetesNet", "mlp.relu"]').replace(
+            last, 'exercise = "relu"'
+        ),
+        COURSE.replace(last, last + "\ncounts = true"),  # a leaderboard earns no points
+        COURSE.replace(last, last + '\norder = "up"'),
+        COURSE.replace(last, last + "\nrank = 1"),
     ]:
-        course.write_text(COURSE.replace(wrong, said))
+        course.write_text(changed)
         with pytest.raises(CourseError, match=r"leaderboard\[1\]"):
             load_course(course)
 
