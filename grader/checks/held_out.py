@@ -47,17 +47,17 @@ def declared_names(declaration: Path) -> tuple[str, ...]:
     except (OSError, SyntaxError, ValueError):
         return ()
     for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else []
-        if any(isinstance(t, ast.Name) and t.id == "HELD_OUT" for t in targets) and isinstance(
-            node.value, ast.Dict
-        ):
-            return tuple(
-                k.value for k in node.value.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)
-            )
+        if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.Dict):
+            continue
+        if any(isinstance(t, ast.Name) and t.id == "HELD_OUT" for t in node.targets):
+            keys = node.value.keys
+            return tuple(k.value for k in keys if isinstance(k, ast.Constant) and isinstance(k.value, str))
     return ()
 
 
-def trained_on_digits(cls: str, kwargs: dict[str, Any], epochs: int, lr: float, seed: int = 0) -> Callable:
+def trained_on_digits(
+    cls: str, kwargs: dict[str, Any], epochs: int, lr: float, seed: int = 0
+) -> Callable[[Any, torch.Tensor], Any]:
     """A ``predict`` for :class:`HeldOut`: ``cls(**kwargs)`` of the learner's module trained as the
     suites' convergence checks train it (``probes.train_classifier``: Adam, cross-entropy, batches
     of 64) on every shipped digit, then its scores on the inputs (pixels 0–16, scaled as

@@ -258,3 +258,37 @@ def test_on_gradescope_a_submission_searching_for_the_labels_finds_none(autograd
     results = json.loads(_autograde(autograder, SEARCHING_CNN, {UNCHECKED: "1"}))
     jsonschema.Draft202012Validator(RESULTS_SCHEMA).validate(results)
     assert [entry["name"] for entry in results["leaderboard"]] == ["DiabetesNet accuracy"]
+
+
+HOSTILE = '<img src=x onerror=alert(1)>"\x1b[31m'
+
+
+@pytest.mark.unit
+def test_the_page_escapes_names_and_shows_pseudonyms_unless_asked(tmp_path):
+    """A gradebook built from rows (no grading): a student's key never reaches the page raw, nor at
+    all without --names; the page is self-contained."""
+    from grader.batch.gradebook import CourseBook, Gradebook, Row
+    from grader.batch.leaderboard import SCHEMA
+    from grader.batch.leaderboard_page import write_leaderboard
+
+    (tmp_path / "course.toml").write_text(COURSE)
+    book = Gradebook(tmp_path / "gradebook.sqlite")
+    report = {"score": 1.0, "max_score": 2.0, "topics": []}
+    values = {HOSTILE: 0.9, "ann": 0.95, "bob": None}
+    for student in values:
+        book.record(Row(student, "h", "v", "graded", "", 1.0, 2.0, report))
+    CourseBook(book).set_meta("course", {"file": str(tmp_path / "course.toml"), "assignment": "hw3"})
+    book.connection.execute(SCHEMA)
+    for student, value in values.items():
+        book.connection.execute(
+            "INSERT INTO held_out VALUES (?, 'SimpleCNN', 'accuracy', ?, ?, 'h', 'd', 1.0)",
+            (student, value, "" if value else "the same prediction for every input: no answer"),
+        )
+    book.connection.commit()
+    book.close()
+    page = write_leaderboard(tmp_path).read_text()
+    assert "<img" not in page and "\x1b" not in page and "ann" not in page and "<script" not in page
+    board = json.loads((tmp_path / "leaderboard.json").read_text())["Digits accuracy"]
+    assert [(e["rank"], e["value"]) for e in board] == [(1, 0.95), (2, 0.9), (None, None)]
+    named = write_leaderboard(tmp_path, names=True).read_text()
+    assert "&lt;img src=x" in named and "<img" not in named and "\x1b" not in named and ">ann<" in named
