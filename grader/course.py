@@ -27,7 +27,7 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # the backport, a dependency on 3.10 only
     import tomli as tomllib
-from grader.options import SubmissionLimits
+from grader.options import Leaderboard, SubmissionLimits
 from grader.packs import PACKS_ENV
 from grader.topics import MANIFEST, TOPICS
 from grader.topics import exercises as stub_exercises
@@ -93,6 +93,7 @@ class Assignment:
     language: str | None = None  # its feedback's, release's and Gradescope zip's (else the course's)
     anonymous: bool = False  # marking in the browser names no student until this is false again
     submissions: SubmissionLimits = field(default_factory=SubmissionLimits)  # on Gradescope
+    leaderboard: tuple[Leaderboard, ...] = ()  # held-out metrics ranked (no points)
 
     @property
     def automatic_total(self) -> float:
@@ -335,7 +336,7 @@ def _assignment(reader: _Reader, name: str, zone: ZoneInfo) -> Assignment:
     reader.only(
         "title", "topics", "exercises", "points", "exercise_points", "kind_weights", "due",
         "timezone", "late", "extensions", "excused", "lms_column", "times", "twin", "manual", "language",
-        "anonymous", "submissions",
+        "anonymous", "submissions", "leaderboard",
     )  # fmt: skip
     topics, listed = reader.strings("topics"), reader.strings("exercises")
     names = _exercise_names(reader, topics, listed)
@@ -380,6 +381,7 @@ def _assignment(reader: _Reader, name: str, zone: ZoneInfo) -> Assignment:
         language=_language(reader),
         anonymous=reader.get("anonymous", bool, False),
         submissions=_submissions(reader.sub("submissions")),
+        leaderboard=_leaderboards(reader, points),
     )
 
 
@@ -393,6 +395,31 @@ def _submissions(reader: _Reader) -> SubmissionLimits:
             reader.fail(name, f"a whole number, not {value:g}")
     cooldown = reader.number("cooldown_minutes", 0.0) or 0.0
     return SubmissionLimits(int(whole["max_submissions"]), int(whole["per_day"]), cooldown)
+
+
+def _leaderboards(reader: _Reader, points: dict[str, float]) -> tuple[Leaderboard, ...]:
+    """``[[assignments.NAME.leaderboard]]``: each an exercise of the assignment with a held-out
+    set (grader/checks/held_out.py), its metric and order (the declared ones by default), a title,
+    and ``counts = false`` (a leaderboard earns no points)."""
+    from grader.checks.held_out import METRIC_NAMES, ORDERS, declared_names
+
+    tables = reader.get("leaderboard", list, [])
+    boards = []
+    for index, table in enumerate(tables):
+        board = _Reader(reader.path, f"{reader.key('leaderboard')}[{index}]", table)
+        board.only("exercise", "metric", "order", "name", "counts")
+        exercise = board.get("exercise", str, "")
+        graded = [key for key in points if key.split(".", 1)[1] == exercise]
+        topic = {t.name: t for t in MANIFEST}.get(graded[0].split(".", 1)[0]) if graded else None
+        if topic is None or exercise not in declared_names(topic.held_out):
+            board.fail("exercise", f"an exercise of this assignment with a held-out set, not {exercise!r}")
+        metric, order = board.get("metric", str, "accuracy"), board.get("order", str, "desc")
+        if metric not in METRIC_NAMES or order not in ORDERS:
+            board.fail("metric", f"metric one of {', '.join(METRIC_NAMES)}; order one of {', '.join(ORDERS)}")
+        if board.get("counts", bool, False):
+            board.fail("counts", "a leaderboard earns no points: counts = false (the default)")
+        boards.append(Leaderboard(topic.name, exercise, metric, order, board.get("name", str, "")))
+    return tuple(boards)
 
 
 def _packs(reader: _Reader) -> None:
@@ -549,6 +576,12 @@ grace_minutes = 10
 # max_submissions = 20           # limit is not graded, the last graded score stands and the
 # per_day = 3                    # student is told when the next one counts
 # cooldown_minutes = 30
+
+# [[assignments.hw2.leaderboard]]  # an exercise's metric on its held-out set, ranked (no points):
+# exercise = "SimpleCNN"           # `grade batch leaderboard`, and Gradescope's leaderboard
+# metric = "accuracy"              # the default, as the held-out set declares it
+# order = "desc"                   # desc: higher ranks first; asc: lower
+# name = "Digits accuracy"         # the column's title (default: "SimpleCNN accuracy")
 
 [assignments.hw2.extensions]   # a student's own due time (id, login, email or full name)
 # "jsmith" = "2026-10-16 23:59"

@@ -1,7 +1,7 @@
 """What a topic's grade depends on: one list, declared by its pack, that every consumer reads.
 
 A topic's own files, by kind (:func:`own`): its stub, reference, suite, domains, stored answers,
-hints (every language) and its pack's ``pack.toml``. What every topic depends on (:func:`shared`):
+hints (every language), its held-out sets' declaration and data, and its pack's ``pack.toml``. What every topic depends on (:func:`shared`):
 the suites folder's other files (``pytest.ini``, helpers), every file of ``grader/`` (its sources,
 the graded subset's member list ``grader/sandboxed/subset_members.tsv``, the catalogues), the
 packs' own catalogues (``<pack>/locale``), the shipped datasets with their ``SHA256SUMS`` and the
@@ -49,6 +49,10 @@ class Topic(Protocol):
     def domains(self) -> Path: ...
     @property
     def answers(self) -> Path: ...
+    @property
+    def held_out(self) -> Path: ...
+    @property
+    def held_out_data(self) -> Path: ...
 
 
 SKIPPED = ("__pycache__",)  # what Python writes beside the sources: no part of a grade
@@ -78,6 +82,7 @@ def own(topic: Topic) -> dict[str, list[Path]]:
         "suite": [topic.suite],
         "domains": [topic.domains],
         "answers": [topic.answers],
+        "held_out": [topic.held_out, topic.held_out_data],  # grader/checks/held_out.py
         "hints": hints(topic),
         "pack": [topic.pack.root / "pack.toml"],
     }

@@ -71,3 +71,31 @@ class SubmissionLimits:
         data = data if isinstance(data, dict) else {}
         return cls(int(data.get("max_submissions", 0)), int(data.get("per_day", 0)),
                    float(data.get("cooldown_minutes", 0.0)))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    """One leaderboard of an assignment (course.toml ``[[assignments.NAME.leaderboard]]``): an
+    exercise's metric on its held-out set (grader/checks/held_out.py), ranked in ``order``
+    (``desc``: higher first, Gradescope's default). ``counts``: whether it earns points (never yet)."""
+
+    topic: str
+    exercise: str
+    metric: str = "accuracy"
+    order: str = "desc"
+    name: str = ""  # its column's title; "" for "<exercise> <metric>"
+    counts: bool = False
+
+    @property
+    def title(self) -> str:
+        return self.name or f"{self.exercise} {self.metric}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"topic": self.topic, "exercise": self.exercise, "metric": self.metric,
+                "order": self.order, "name": self.name, "counts": self.counts}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: Any) -> Leaderboard:
+        data = data if isinstance(data, dict) else {}
+        return cls(str(data.get("topic", "")), str(data.get("exercise", "")), str(data.get("metric", "accuracy")),
+                   str(data.get("order", "desc")), str(data.get("name", "")), data.get("counts") is True)  # fmt: skip

@@ -79,6 +79,16 @@ class Topic:
         return self.pack.suites / f"suite_{self.name}.py"
 
     @property
+    def held_out(self) -> Path:
+        """Its held-out sets' declaration (grader/checks/held_out.py), beside its domains."""
+        return self.domains.with_name(f"held_out_{self.name}.py")
+
+    @property
+    def held_out_data(self) -> Path:
+        """Its held-out sets' inputs and labels: the autograder's, never a release's."""
+        return self.domains.with_name(f"held_out_{self.name}.pt")
+
+    @property
     def equivalent_mutants(self) -> Path:
         """The ids of the reference's mutants its author marked equivalent (``grade author validate``),
         in the pack's own folder (as its domains)."""
@@ -261,8 +271,12 @@ def data_files(topic: Topic, languages: tuple[str, ...]) -> dict[str, Path]:
 
 def pack_files(topic: Topic, languages: tuple[str, ...]) -> dict[str, Path]:
     """What an autograder needs of ``topic`` beyond the built-in folders it ships: a course pack's
-    stub, suite and :func:`data_files`; a built-in topic's domains and answers."""
-    found = data_files(topic, languages)
+    stub, suite and :func:`data_files`; a built-in topic's domains and answers; its held-out sets
+    (which :func:`data_files`, a release's, never holds)."""
+    held_out = {
+        f"tests/suites/{path.name}": path for path in depends.own(topic)["held_out"] if path.is_file()
+    }
+    found = {**data_files(topic, languages), **held_out}
     if topic.pack.built_in:
         return {where: path for where, path in found.items() if where.startswith("tests/")}
     own = {f"exercises/{topic.name}.py": topic.stub, f"tests/suites/suite_{topic.name}.py": topic.suite}

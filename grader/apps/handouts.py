@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 
-from grader.apps.leaks import refuse
+from grader.apps.leaks import refuse, refuse_held_out
 from grader.apps.ticker import Step, quiet
 from grader.engine.notebooks import METADATA_KEY
 from grader.i18n import N_, _, language, translated_docstrings
@@ -266,6 +266,7 @@ def write_handouts(
             checkout=REPO_ROOT,
             allowed=allowed,
         )
+        refuse_held_out({f"{topic}.ipynb": nbformat.writes(nb).encode() for topic, nb in notebooks.items()})
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for topic, notebook in notebooks.items():

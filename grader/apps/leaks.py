@@ -12,6 +12,8 @@ docstring and ``raise``/``pass``/``...``) is a solved stub, unless the instructo
 from __future__ import annotations
 
 import ast
+import functools
+import re
 import textwrap
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -234,3 +236,82 @@ def prose_leaks(texts: Mapping[str, str], checkout: Path) -> list[Leak]:
             if where is not None:
                 leaks.append(Leak(file, number, f"holds the line {where}"))
     return leaks
+
+
+# -- held-out sets (grader/checks/held_out.py): their labels are never handed out -------------------
+
+HELD_OUT_WINDOW = 32  # windows of 32 labels side by side: any 63 labels in a row hold one
+HELD_OUT_DTYPES = ("int64", "int32", "uint8", "float64", "float32")  # torch's and numpy's usual
+_NUMBER = re.compile(rb"-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?")
+
+
+def _label_windows() -> dict[str, tuple[set[bytes], list[bytes]]]:
+    """:func:`_windows_of` the held-out files as they are now (read again when one changed)."""
+    files = tuple(t.held_out_data for t in MANIFEST if t.held_out_data.is_file())
+    return _windows_of(tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+
+
+@functools.cache
+def _windows_of(signature: tuple[tuple[str, int, int], ...]) -> dict[str, tuple[set[bytes], list[bytes]]]:
+    """{where: (raw windows, written windows)} of every held-out set's labels: a window of
+    consecutive labels as the bytes of each dtype a file could hold them in, and as numbers
+    written out (``3,1,4``), whatever separated them."""
+    import torch
+
+    from grader.held_out import labels_of
+
+    found = {}
+    for topic in MANIFEST:
+        for exercise, labels in labels_of(topic).items():
+            flat = labels.flatten()
+            raw: set[bytes] = set()
+            written = []
+            for start in range(0, max(1, len(flat) - HELD_OUT_WINDOW + 1), HELD_OUT_WINDOW):
+                window = flat[start : start + HELD_OUT_WINDOW]
+                raw |= {window.to(getattr(torch, d)).numpy().tobytes() for d in HELD_OUT_DTYPES}
+                written.append(b"," + b",".join(b"%g" % float(v) for v in window.tolist()) + b",")
+            found[f"{topic.held_out_data.name} ({exercise})"] = (raw, written)
+    return found
+
+
+def _raw_possible(content: bytes) -> bool:
+    """Whether ``content`` could hold labels as raw bytes: every dtype's bytes of a run of small
+    whole numbers hold a NUL, which text (code, prose, CSV) does not."""
+    return b"\x00" in content
+
+
+def held_out_leaks(files: Mapping[str, bytes]) -> list[Leak]:
+    """The files of ``files`` ({path: content}) that hold a held-out set: its file, or a run of
+    its labels in any of :data:`HELD_OUT_DTYPES` or written as numbers."""
+    sets = _label_windows()
+    whole = {path.read_bytes(): path.name for t in MANIFEST for path in [t.held_out_data] if path.is_file()}
+    leaks = []
+    for file, content in files.items():
+        if content in whole:
+            leaks.append(Leak(file, 0, f"is the held-out set {whole[content]}"))
+            continue
+        numbers = b"," + b",".join(b"%g" % float(n) for n in _NUMBER.findall(content)) + b","
+        raw_possible = _raw_possible(content)
+        for where, (raw, written) in sets.items():
+            if raw_possible and any(w in content for w in raw) or any(w in numbers for w in written):
+                leaks.append(Leak(file, 0, f"holds labels of the held-out set {where}"))
+                break
+    return leaks
+
+
+class HeldOutLeak(LeakFound):
+    def __init__(self, leaks: list[Leak]) -> None:
+        self.leaks = leaks
+        listed = "\n".join(f"  {leak}" for leak in leaks)
+        ValueError.__init__(
+            self,
+            f"refused: {len(leaks)} file(s) would hand out held-out labels, nothing was written:\n"
+            f"{listed}\nheld-out sets stay with the grader (grader/checks/held_out.py)",
+        )
+
+
+def refuse_held_out(files: Mapping[str, bytes]) -> None:
+    """:class:`HeldOutLeak` (a :class:`LeakFound`) where ``files`` hold a held-out set's labels."""
+    found = held_out_leaks(files)
+    if found:
+        raise HeldOutLeak(found)

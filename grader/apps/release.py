@@ -23,7 +23,7 @@ import torch
 
 from grader import defaults, depends
 from grader.apps.handouts import handouts
-from grader.apps.leaks import refuse
+from grader.apps.leaks import refuse, refuse_held_out
 from grader.apps.ticker import Step, quiet
 from grader.checks import taught_answers
 from grader.checks.exercises import judge, kind_weighed
@@ -318,6 +318,8 @@ def write_release(
             allowed=allowed,
             prose={k: v.decode() for k, v in files.items() if k.startswith("hints/")},
         )
+        handed = {f"notebooks/{topic}.ipynb": nbformat.writes(nb).encode() for topic, nb in notebooks.items()}
+        refuse_held_out({**files, **handed})  # nothing of a held-out set, in any file
     with step(
         ngettext("writing %(n)d file", "writing %(n)d files", len(files) + len(notebooks))
         % {"n": len(files) + len(notebooks)}

@@ -140,7 +140,11 @@ def _standing_cells(row: Row) -> list[str]:
     return [standing.get("late", ""), "; ".join(standing.get("overrides", []))]
 
 
-def write_json(rows: list[Row], path: Path, names: dict[str, str] | None = None) -> None:
+def write_json(
+    rows: list[Row], path: Path, names: dict[str, str] | None = None, held_out: dict[str, dict] | None = None
+) -> None:
+    """Every row with its report; ``held_out``: {student: {exercise: its held-out metric}}."""
+    held_out = held_out or {}
     path.write_text(
         json.dumps(
             clean.tree(
@@ -156,6 +160,7 @@ def write_json(rows: list[Row], path: Path, names: dict[str, str] | None = None)
                         "content_hash": r.content_hash,
                         "suite_version": r.suite_version,
                         "report": r.report,
+                        **({"held_out": held_out[r.student]} if r.student in held_out else {}),
                     }
                     for r in rows
                 ]
@@ -475,12 +480,17 @@ def gradescope_results(row: Row) -> dict:
 
 
 def export_all(
-    rows: list[Row], out: Path, missing: str = defaults.LMS_MISSING, names: dict[str, str] | None = None
+    rows: list[Row],
+    out: Path,
+    missing: str = defaults.LMS_MISSING,
+    names: dict[str, str] | None = None,
+    held_out: dict[str, dict] | None = None,
 ) -> None:
     """gradebook.csv and .json, each student's feedback and results.json; ``names``: the roster's
-    full name of each student key (the feedback addresses them by it)."""
+    full name of each student key (the feedback addresses them by it); ``held_out``: each
+    student's held-out metrics (gradebook.json's)."""
     write_csv(rows, out / "gradebook.csv", missing, names)
-    write_json(rows, out / "gradebook.json", names)
+    write_json(rows, out / "gradebook.json", names, held_out)
     for row in rows:
         name = safe_name(row.student)
         full = (names or {}).get(row.student, "")

@@ -32,6 +32,7 @@ from grader.batch.exports import assignment_name, export_all, export_roster, ful
 from grader.batch.find import StudentNotFound, resolve_assignment
 from grader.batch.gradebook import CourseBook, CourseSeedMismatch, Gradebook, Row
 from grader.batch.intake import Gradable, Rejected, Submission, entries, gather, lms_name, take_submission
+from grader.batch.leaderboard import recorded, score_class
 from grader.batch.lms.base import LmsName
 from grader.batch.report_html import write_report
 from grader.batch.roster import Member, Roster, assign
@@ -235,6 +236,7 @@ class _Class:
     contested: dict[str, list[Submission]] = field(default_factory=dict)
     absent: list[Member] = field(default_factory=list)
     kept: set[str] = field(default_factory=set)
+    gradable: list[Gradable] = field(default_factory=list)  # what a leaderboard scores after the checks
 
     @property
     def book_path(self) -> Path:
@@ -348,6 +350,7 @@ def _tasks(
             run.record(_ungraded(item.student, "", version, "rejected", item.reason))
             continue
         if run.gradebook.is_current(item.student, item.content_hash, version):
+            run.gradable.append(item)  # its held-out scores are kept, unless the held-out set changed
             summary.skipped += 1
             run.on_done(None)
             continue
@@ -361,6 +364,7 @@ def _tasks(
             run.record(_ungraded(item.student, item.content_hash, version, "rejected", str(exc)[:300]))
             continue
         pending = _Pending(item, topics, rule)
+        run.gradable.append(item)
         student_options = replace(run_options, student=item.student if grading.course_seed else None)
         tasks += [
             Task(
@@ -406,12 +410,24 @@ def _grade(run: _Class, executor: Executor, tasks: list[Task], run_options: Opti
     executor.run(tasks, finish, start)
 
 
+def _graded(run: _Class) -> list[Gradable]:
+    """The submissions whose row is graded (a rejected or crashed one has no held-out score)."""
+    rows = {row.student: row for row in run.gradebook.rows()}
+    return [
+        item
+        for item in run.gradable
+        if item.student in rows
+        and rows[item.student].status == "graded"
+        and rows[item.student].content_hash == item.content_hash
+    ]
+
+
 def _export(run: _Class, out: Path) -> None:
     """The exports, rebuilt from the gradebook: CSV, JSON, feedback, the LMS file, the report."""
     assignment, roster, summary = run.assignment, run.options.roster, run.summary
     rows = final_rows(run.gradebook.rows(), assignment, run.book)
     names = full_names(roster) if roster is not None else None
-    export_all(rows, out, run.options.lms.missing, names)
+    export_all(rows, out, run.options.lms.missing, names, recorded(run.gradebook.connection))
     write_skipped(summary.left_out, out / "skipped.csv")
     if roster is not None:
         unlisted = {s.student: s.entries for s in run.unmatched}
@@ -460,6 +476,9 @@ def run_batch(
         found = _intake(run, submissions)
         _record_times(run, found)
         _grade(run, executor, _tasks(run, found, scratch, executor, run_options), run_options)
+        if assignment is not None and assignment.leaderboard:  # after the checks, the held-out sets
+            with writing(run.book_path):
+                score_class(run.gradebook.connection, _graded(run), assignment.leaderboard)
         graded = True
     finally:
         executor.close()

@@ -580,4 +580,21 @@ def review_command(
         usage_exit(_("cannot serve: %(problem)s") % {"problem": exc})
 
 
+@batch_group.command("leaderboard")
+@out_option()
+@click.option(
+    "--names", is_flag=True, help="name the students (default: a pseudonym each, to show the class)"
+)
+def leaderboard_command(out: Path, names: bool) -> None:
+    """Write OUT/leaderboard.html and leaderboard.json: each of the assignment's leaderboards
+    ([[assignments.NAME.leaderboard]]) ranked, students under a pseudonym unless --names."""
+    from grader.batch.exports import NoHistory
+    from grader.batch.leaderboard_page import write_leaderboard
+
+    try:
+        click.echo(f"leaderboard: {write_leaderboard(out, names)}")
+    except NoHistory as exc:
+        usage_exit(str(exc))
+
+
 COMMANDS = (batch_group,)  # what grader/cli.py adds to the root group

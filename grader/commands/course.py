@@ -194,6 +194,7 @@ def gradescope_command(
             twin=chosen.twin if chosen is not None else DEFAULT_TWIN,
             language=(course.language_of(chosen) or "") if course is not None else "",
             submissions=chosen.submissions if chosen is not None else SubmissionLimits(),
+            leaderboard=chosen.leaderboard if chosen is not None else (),
             course_seed=course.seed if course is not None else None,
         )
         written = build_autograder(out, config)

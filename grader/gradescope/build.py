@@ -45,7 +45,7 @@ def _files_under(folder: Path) -> Iterator[tuple[str, Path]]:
                 yield path.relative_to(folder).as_posix(), path
 
 
-PACK_FILES = ("domains_", "answers_")  # a topic's, from its pack (packs.pack_files)
+PACK_FILES = ("domains_", "answers_", "held_out_")  # a topic's, from its pack (packs.pack_files)
 AUTHOR_FILES = ("mutants_",)  # the author's marks of equivalent mutants: no autograder reads them
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from grader import defaults
 from grader.checks.exercises import DEFAULT_TWIN, TWIN_RULES
-from grader.options import Limits, Options, Selection, SubmissionLimits
+from grader.options import Leaderboard, Limits, Options, Selection, SubmissionLimits
 from grader.topics import (
     unknown_topic,
 )
@@ -50,6 +50,7 @@ class Config:
     twin: str = DEFAULT_TWIN  # the assignment's rule for an off-limits function (grader/checks/exercises.py)
     language: str = ""  # the course's language, the zip's default (grader/i18n.py); "" for English
     submissions: SubmissionLimits = field(default_factory=SubmissionLimits)  # graded submissions allowed
+    leaderboard: tuple[Leaderboard, ...] = ()  # results.json's "leaderboard": held-out metrics
     # the course seed: each submitter's hidden checks draw their own inputs (grader/checks/inputs.py)
     course_seed: str | None = None
 
@@ -90,6 +91,7 @@ class Config:
             "twin": self.twin,
             "language": self.language,
             "submissions": self.submissions.to_json(),
+            "leaderboard": [board.to_json() for board in self.leaderboard],
             "course_seed": self.course_seed,
         }
 
@@ -112,6 +114,7 @@ class Config:
             twin=str(data.get("twin", DEFAULT_TWIN)),
             language=str(data.get("language", "")),
             submissions=SubmissionLimits.from_json(data.get("submissions")),
+            leaderboard=tuple(Leaderboard.from_json(b) for b in data.get("leaderboard") or ()),
             course_seed=None if data.get("course_seed") is None else str(data["course_seed"]),
         )
 

@@ -305,7 +305,26 @@ def _grade(found: Gradable, config: Config, options: Options) -> dict[str, Any]:
     except SuiteCrash as exc:
         print(f"internal error in a suite: {exc}")
         return not_graded(INTERNAL_ERROR)
-    return results_for(report.to_json(), config)
+    results = results_for(report.to_json(), config)
+    if config.leaderboard:
+        results["leaderboard"] = leaderboard(found, config, topics)
+    return results
+
+
+def leaderboard(found: Gradable, config: Config, topics: tuple[str, ...]) -> list[dict[str, Any]]:
+    """results.json's ``leaderboard``: each board's metric on its held-out set, judged after the
+    checks (the labels stay here: grader/held_out.py); a submission whose predictions earn no
+    metric (a non-answer, a refusal) has no value on that board."""
+    from grader.held_out import score_held_out
+
+    entries = []
+    for board in (b for b in config.leaderboard if b.topic in topics):
+        single = found.topic is not None
+        score = score_held_out(found.path, board.topic, board.exercise, single, board.metric)
+        print(f"held-out {board.exercise}: {score.value} {score.reason} ({score.seconds:.1f} s)")
+        if score.value is not None:
+            entries.append({"name": board.title, "value": round(score.value, 4), "order": board.order})
+    return entries
 
 
 def _within_limits(paths: Paths) -> dict[str, Any]:

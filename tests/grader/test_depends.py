@@ -56,6 +56,7 @@ def _kinds(pack: Path, data: Path) -> dict[str, Callable[[], None]]:
         "domains": lambda: _append(pack / "domains_attention.py", "\n# one more line\n"),
         "answers": lambda: _answers(pack / "answers_attention.pt"),
         "hints": lambda: _append(pack / "hints" / "attention.md", "\n"),
+        "held_out": lambda: (pack / "held_out_attention.pt").write_bytes(b"a held-out set appears"),
         "catalogue": lambda: _catalogue(catalogue, "头的权重"),
         "pack.toml": lambda: _append(pack / "pack.toml", "\n# one more line\n"),
         "dataset": lambda: _cut(data / "diabetes.csv.gz"),

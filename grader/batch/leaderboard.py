@@ -1,0 +1,157 @@
+"""A class's held-out metrics (grader/held_out.py) in the gradebook, and the leaderboards they make.
+
+``grade batch`` scores each graded submission on its assignment's leaderboards after its checks
+(:func:`score_class`: a submission unchanged since it was scored, against the same held-out
+file, is not scored again) into the gradebook's ``held_out`` table; :func:`standings` ranks them
+(ties share a rank, no metric ranks last); :func:`aliases` names each student by a pseudonym
+drawn from a key the gradebook keeps, so that the page can be shown to the class.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from grader.options import Leaderboard
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS held_out (
+    student TEXT NOT NULL,
+    exercise TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    value REAL,
+    reason TEXT NOT NULL DEFAULT '',
+    content_hash TEXT NOT NULL,
+    data_hash TEXT NOT NULL,
+    seconds REAL NOT NULL DEFAULT 0,
+    PRIMARY KEY (student, exercise)
+)
+"""
+ALIAS_KEY = "leaderboard_key"  # the meta entry that keeps the pseudonyms' key
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One student's metric on one leaderboard; ``value`` None: no metric (``reason`` says why)."""
+
+    student: str
+    value: float | None
+    reason: str
+    rank: int = 0
+
+
+def _data_hash(topic: str) -> str:
+    from grader.topics import MANIFEST
+
+    path = next(t.held_out_data for t in MANIFEST if t.name == topic)
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def score_class(
+    connection: sqlite3.Connection,
+    graded: Iterable[Any],
+    boards: tuple[Leaderboard, ...],
+    on_scored: Callable[[str, Any], None] = lambda student, score: None,
+) -> None:
+    """Score every one of ``graded`` (intake's Gradable: student, path, content hash, topic) on each
+    board whose topic it answers, unless it was scored so already; one transaction per score."""
+    from grader.held_out import score_held_out
+
+    connection.execute(SCHEMA)
+    hashes = {board.topic: _data_hash(board.topic) for board in boards}
+    for item in graded:
+        for board in boards:
+            if item.topic not in (None, board.topic) or _current(
+                connection, item, board, hashes[board.topic]
+            ):
+                continue
+            single = item.topic is not None
+            score = score_held_out(item.path, board.topic, board.exercise, single, board.metric)
+            with connection:
+                connection.execute(
+                    "INSERT OR REPLACE INTO held_out VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (item.student, board.exercise, score.metric, score.value, score.reason,
+                     item.content_hash, hashes[board.topic], score.seconds),
+                )  # fmt: skip
+            on_scored(item.student, score)
+
+
+def _current(connection: sqlite3.Connection, item: Any, board: Leaderboard, data_hash: str) -> bool:
+    found = connection.execute(
+        "SELECT 1 FROM held_out WHERE student = ? AND exercise = ? AND metric = ? AND content_hash = ?"
+        " AND data_hash = ?",
+        (item.student, board.exercise, board.metric, item.content_hash, data_hash),
+    ).fetchone()
+    return found is not None
+
+
+def recorded(connection: sqlite3.Connection) -> dict[str, dict[str, dict[str, Any]]]:
+    """{student: {exercise: {"metric", "value", "reason"}}} of the gradebook's held-out scores."""
+    connection.execute(SCHEMA)
+    found: dict[str, dict[str, dict[str, Any]]] = {}
+    rows = connection.execute(
+        "SELECT student, exercise, metric, value, reason FROM held_out ORDER BY student"
+    )
+    for student, exercise, metric, value, reason in rows:
+        found.setdefault(student, {})[exercise] = {"metric": metric, "value": value, "reason": reason}
+    return found
+
+
+def standings(
+    scores: dict[str, dict[str, dict[str, Any]]], board: Leaderboard, students: Iterable[str]
+) -> list[Entry]:
+    """``board``'s entries for ``students``, best first in its order; equal values share a rank;
+    a student without a metric ranks after every metric, by name."""
+    entries = []
+    for student in students:
+        held = scores.get(student, {}).get(board.exercise)
+        if held is not None and held["metric"] == board.metric:
+            entries.append(Entry(student, held["value"], held["reason"]))
+    valued = sorted((e for e in entries if e.value is not None), key=lambda e: (_key(e, board), e.student))
+    ranked, rank, last = [], 0, None
+    for position, entry in enumerate(valued, start=1):
+        rank, last = (rank, last) if entry.value == last else (position, entry.value)
+        ranked.append(Entry(entry.student, entry.value, entry.reason, rank))
+    return ranked + sorted((e for e in entries if e.value is None), key=lambda e: e.student)
+
+
+def _key(entry: Entry, board: Leaderboard) -> float:
+    value = entry.value if entry.value is not None else 0.0
+    return -value if board.order == "desc" else value
+
+
+def alias_key(book: Any) -> bytes:
+    """The gradebook's pseudonym key (drawn once, then kept in its meta table)."""
+    found = book.meta(ALIAS_KEY)
+    if isinstance(found, str):
+        return bytes.fromhex(found)
+    key = secrets.token_bytes(16)
+    book.set_meta(ALIAS_KEY, key.hex())
+    return key
+
+
+ADJECTIVES = ("amber", "brisk", "calm", "deft", "eager", "fleet", "gentle", "hardy", "keen", "lucid",
+              "mellow", "nimble", "plucky", "quiet", "rapid", "sly", "steady", "tidy", "vivid", "wry")  # fmt: skip
+ANIMALS = ("badger", "crane", "dingo", "egret", "ferret", "gecko", "heron", "ibis", "jackal", "koala",
+           "lemur", "marten", "newt", "otter", "panda", "quail", "raven", "stoat", "tapir", "wombat")  # fmt: skip
+
+
+def aliases(students: Iterable[str], key: bytes) -> dict[str, str]:
+    """{student: pseudonym}: "<adjective> <animal>" from an HMAC of the student under ``key``,
+    with a number where two would meet; the same student keeps theirs from run to run."""
+    named: dict[str, str] = {}
+    taken: set[str] = set()
+    for student in sorted(students):
+        digest = hmac.new(key, student.encode(), hashlib.sha256).digest()
+        alias = f"{ADJECTIVES[digest[0] % len(ADJECTIVES)]} {ANIMALS[digest[1] % len(ANIMALS)]}"
+        base, extra = alias, 2
+        while alias in taken:
+            alias, extra = f"{base} {extra}", extra + 1
+        named[student] = alias
+        taken.add(alias)
+    return named
