@@ -578,10 +578,10 @@ grace_minutes = 10
 # cooldown_minutes = 30
 
 # [[assignments.hw2.leaderboard]]  # an exercise's metric on its held-out set, ranked (no points):
-# exercise = "SimpleCNN"           # `grade batch leaderboard`, and Gradescope's leaderboard
+# exercise = "Net"                 # `grade batch leaderboard`, and Gradescope's leaderboard
 # metric = "accuracy"              # the default, as the held-out set declares it
 # order = "desc"                   # desc: higher ranks first; asc: lower
-# name = "Digits accuracy"         # the column's title (default: "SimpleCNN accuracy")
+# name = "Digits accuracy"         # the column's title (default: "Net accuracy")
 
 [assignments.hw2.extensions]   # a student's own due time (id, login, email or full name)
 # "jsmith" = "2026-10-16 23:59"
