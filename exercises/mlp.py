@@ -117,7 +117,8 @@ class MLP(nn.Module):
     the activation ("relu" | "tanh" | "sigmoid") and then, if ``dropout > 0``, dropout with that
     probability (active in train mode only). Inputs with more than 2 dims are flattened to
     (n, sizes[0]) first (images (n, 1, 8, 8) → (n, 64)). Returns logits (n, sizes[-1]) — no
-    softmax.
+    softmax. Apply each ``nn.Linear`` by calling it (``layer(h)``, as ``nn.Sequential`` does),
+    not by hand from its ``weight`` and ``bias``: the checks watch what each layer receives.
     """
 
     def __init__(self, sizes: Sequence[int], activation: str = "relu", dropout: float = 0.0) -> None:
