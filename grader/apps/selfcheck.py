@@ -89,8 +89,11 @@ def notebook_to_grade(folder: Path) -> tuple[Path, str]:
         if candidate and str(candidate).endswith(".ipynb") and Path(candidate).is_file():
             return Path(candidate), origin
     raise SelfCheckProblem(
-        f"cannot find this notebook's file ({_chosen or 'no use_notebook(...) in the set-up cell'}): "
-        "run the set-up cell, or name the file: use_notebook('my_losses.ipynb')"
+        _(
+            "cannot find this notebook's file (%(chosen)s): run the set-up cell, or name the file: "
+            "use_notebook('my_losses.ipynb')"
+        )
+        % {"chosen": _chosen or _("no use_notebook(...) in the set-up cell")}
     )
 
 

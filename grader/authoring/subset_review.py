@@ -185,7 +185,9 @@ NOT_REVIEWED = "new in this version and not reviewed yet; the exercise's docstri
 # The reasons made of a name, as the catalogue's templates (grader.i18n.text translates them; the
 # fixed reasons of the snapshot are read from it by tests/grader/catalogue.py)
 MODULE_STDLIB = N_("the module {0} is not part of graded code: import {1} itself if the exercise needs it")
-MODULE_OTHER = N_("the module {0} is not part of graded code: use the members of the modules the exercise names")
+MODULE_OTHER = N_(
+    "the module {0} is not part of graded code: use the members of the modules the exercise names"
+)
 SAME_OBJECT = N_("the same object as {0}, which graded code may not use")
 
 

@@ -106,11 +106,9 @@ def _short(text: str) -> str:
     return text if len(text) <= MESSAGE_LIMIT else text[:MESSAGE_LIMIT] + " …"
 
 
-def _where(frames: list[traceback.FrameSummary]) -> list[str]:
-    return [
-        f"{Path(f.filename).name}, line {f.lineno}, in {f.name}: {(f.line or '').strip()}"
-        for f in frames[-3:]
-    ]
+def _where(frames: list[traceback.FrameSummary]) -> list[dict[str, Any]]:  # worded by grader/checks/places.py
+    shown = [(Path(f.filename).name, f.lineno or 0, f.name, (f.line or "").strip()) for f in frames[-3:]]
+    return [dict(zip(("file", "line", "function", "code"), frame, strict=True)) for frame in shown]
 
 
 # An exception's parts, read by CPython's own getters: its class may define __str__, args or
@@ -160,7 +158,8 @@ def describe_exception(exc: BaseException, submission_dir: str) -> dict[str, Any
         "type": blame.name_of(kind),
         "message": _short(text),
         "where": _where(own),
-        "function": f"{own[-1].name}() in {Path(own[-1].filename).name}" if own else "",
+        "function": own[-1].name if own else "",
+        "file": Path(own[-1].filename).name if own else "",
         "functions": [f.name for f in own],  # where it arose, as names (the verdict's data)
     }
     if category == "exception":

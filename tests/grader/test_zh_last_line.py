@@ -1,6 +1,6 @@
 """Chinese to the last line: the learner's paths in zh_CN (``grade FILE``, check() in a hand-out,
 ``grade notebooks`` over an English release) over mistakes that reach the strings left English
-after the catalogue (issue 84): a traceback's frames ("line N, in f"), gd_fit's hint and its case
+after the catalogue: a traceback's frames ("line N, in f"), gd_fit's hint and its case
 "the lecture's x, y", rnn_cell's and gru_cell's hints (handed to a suite's own helper by
 position), the member list's advice (``改为：write the batched computation ...``), a hand-out's
 intro. A line fails on an English sentence (:func:`english_sentences`).
@@ -18,7 +18,7 @@ import nbformat
 import pytest
 from helpers import GRADE, REPO, release_copy
 from test_zh_complete import FALLBACKS
-from test_zh_edges import NAMES, _exercises
+from test_zh_edges import COMMAND, NAMES, _exercises
 
 from grader.topics import TOPICS
 
@@ -42,7 +42,7 @@ NEUTRAL = re.compile(r"[\d.,:;()\[\]=+×·/-]+|[A-Za-z]")  # numbers, single let
 
 def english_sentences(text: str) -> list[str]:
     """The runs of two or more English words in a row in ``text``'s lines, outside what torch,
-    Python or the submission wrote and code spans. A name (a topic, an exercise, :data:`NAMES`)
+    Python or the submission wrote, code spans and import statements. A name (a topic, an exercise, :data:`NAMES`)
     or an identifier ends a run; a number or a single letter neither ends nor counts in one
     (``line 70, in`` is a run of two: a frame in English)."""
     exercises = {name for topic in TOPICS for name in _exercises(topic)}
@@ -51,6 +51,7 @@ def english_sentences(text: str) -> list[str]:
         line = raw
         for written in WRITTEN:
             line = written.sub(" ", line)
+        line = COMMAND.sub(" ", line)  # a command or an import statement, shown as typed
         run: list[str] = []
         runs = [run]
         for token in CJK.sub(" | ", line).split():
@@ -76,12 +77,16 @@ def test_the_scan_sees_english_frames_hints_and_advice_and_leaves_code():
     assert english_sentences("        位置：losses.py, line 70, in softmax: e = e[x.shape[5]]")
     assert english_sentences("gd_fit(lr=0.01, steps=1) 作用于 the lecture's x, y：最终的 w")
     assert english_sentences("提示：gate order in the fused weights: reset, update, new")
-    assert english_sentences("改为：use torch.autograd.grad, or write the batched computation with broadcasting。")
+    assert english_sentences(
+        "改为：use torch.autograd.grad, or write the batched computation with broadcasting。"
+    )
     assert english_sentences("A hand-out is graded as you type")
     assert not english_sentences("运行 losses.py 中的 softmax() 时出现 IndexError：tuple index out of range")
     assert not english_sentences("位置：losses.py 第 70 行，softmax 中：`e = e[x.shape[5]]`")
     assert not english_sentences("这一行的张量：e (1, 7) float32; x (1, 7) float32")
-    assert not english_sentences("提示：x·W_ihᵀ 与 h·W_hhᵀ：要转置权重（input_size ≠ hidden 时它们的形状不同）")
+    assert not english_sentences(
+        "提示：x·W_ihᵀ 与 h·W_hhᵀ：要转置权重（input_size ≠ hidden 时它们的形状不同）"
+    )
 
 
 def _mistake(topic: str, *edits: tuple[str, str]) -> str:
@@ -170,7 +175,10 @@ def test_grade_notebooks_in_chinese_over_an_english_release_writes_chinese_intro
     course = release_copy(tmp_path)
     said = _zh("--lang", "zh_CN", "notebooks", str(tmp_path / "out"), "--topic", "losses", cwd=course)
     notebook = json.loads((tmp_path / "out" / "losses.ipynb").read_text(encoding="utf-8"))
-    intros = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown"]
-    assert intros and english_sentences("\n".join(intros)) == [], intros[:2]
+    cells = ["".join(c["source"]) for c in notebook["cells"]]
+    read = [c for c in cells if not c.startswith(("def ", "class "))]  # the markdown, the set-up's comments
+    comments = [line.split("#", 1)[1] for c in read for line in c.splitlines() if "#" in line]
+    intros = [c for c, raw in zip(cells, notebook["cells"]) if raw["cell_type"] == "markdown"]
+    assert intros and english_sentences("\n".join(intros + comments)) == [], comments
     assert english_sentences(said) == [], said
     shutil.rmtree(tmp_path / "out")
