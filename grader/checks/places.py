@@ -78,6 +78,8 @@ def text(place: Place) -> str:
         return _("%(file)s, line %(line)d, in %(function)s: %(code)s") % values
     if place.function:
         return _("%(file)s, line %(line)d, in %(function)s") % values
+    if place.code:
+        return _("%(file)s, line %(line)d: %(code)s") % values
     return _("%(file)s, line %(line)d") % values
 
 

@@ -86,7 +86,6 @@ def _inputs(args: object) -> str:
     }
 
 
-@functools.lru_cache(maxsize=512)
 def _raiser(error: dict[str, Any]) -> str:
     """The function of the learner's file that still raises NotImplementedError, as the worker named it."""
     function, file = clean.name(error.get("function") or ""), clean.name(error.get("file") or "")
@@ -95,6 +94,7 @@ def _raiser(error: dict[str, Any]) -> str:
     return places.function_in(function, file) if file else function
 
 
+@functools.lru_cache(maxsize=512)
 def _source(probe: Callable[..., Any]) -> str:
     return textwrap.dedent(inspect.getsource(probe))
 

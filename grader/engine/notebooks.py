@@ -27,10 +27,13 @@ import json
 import re
 import symtable
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from grader.checks import places
 from grader.checks.scoring import TopicResult
 from grader.defaults import NOTEBOOK_MAX_BYTES
 from grader.engine import parsed
@@ -518,6 +521,15 @@ def _lead_with_skipped_cells(result: TopicResult, module: NotebookModule) -> Non
             if missing:
                 test.message, test.cause = skipped.lead(missing[0]), "refused"
                 break
+
+
+@contextmanager
+def places_of(path: Path, topic: str) -> Iterator[NotebookModule]:
+    """The module made from notebook ``path``; meanwhile its places (a frame, a refused line) are
+    shown as the notebook's cells and lines (grader/checks/places.py)."""
+    module = to_module(read(path))
+    with places.in_notebook(f"{topic}.py", module.origin):
+        yield module
 
 
 def explain(result: TopicResult, module: NotebookModule, notes: Iterable[str] = ()) -> None:

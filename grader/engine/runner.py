@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from grader import defaults
-from grader.checks import curves, places
+from grader.checks import curves
 from grader.checks.scoring import Report, TopicResult
 from grader.engine import check_table, notebooks, remembered, stubs, subset, workers
 from grader.engine.doctor import no_sandbox_note
@@ -109,8 +109,7 @@ def grade_topic(task: Task) -> TopicOutcome:
     A notebook's places (frames, refused lines) are shown as its cells and lines."""
     if task.path.suffix != ".ipynb":
         return _graded(task)
-    module = notebooks.to_module(notebooks.read(task.path))
-    with places.in_notebook(f"{task.topic}.py", module.origin):
+    with notebooks.places_of(task.path, task.topic) as module:
         return _graded(task, module)
 
 
