@@ -210,16 +210,14 @@ def syntax_place(exc: BaseException, submission_dir: str) -> dict[str, Any] | No
     if type(exc) not in (SyntaxError, IndentationError, TabError):
         return None
     error = cast(SyntaxError, exc)
-    parts = (error.msg, error.filename, error.lineno, error.text)
-    if [type(p) for p in parts[:3]] != [str, str, int] or type(parts[3]) not in (str, type(None)):
+    msg, file, line, text = error.msg, error.filename, error.lineno, error.text
+    if (
+        type(msg) is not str
+        or type(file) is not str
+        or type(line) is not int
+        or type(text) not in (str, type(None))
+    ):
         return None
-    if not error.filename.startswith(submission_dir + os.sep):  # type: ignore[union-attr]
+    if not file.startswith(submission_dir + os.sep):
         return None
-    code = (error.text or "").strip()
-    return {
-        "msg": error.msg,
-        "file": Path(error.filename).name,
-        "line": error.lineno,
-        "function": "",
-        "code": code,
-    }  # type: ignore[arg-type]
+    return {"msg": msg, "file": Path(file).name, "line": line, "function": "", "code": (text or "").strip()}
