@@ -12,6 +12,7 @@ display math (:func:`latex_of`). Inline formulas keep their Unicode text.
 from __future__ import annotations
 
 import ast
+import json
 import re
 from pathlib import Path
 
@@ -23,11 +24,20 @@ from grader.engine.notebooks import METADATA_KEY
 from grader.i18n import N_, _, language, translated_docstrings
 from grader.topics import REPO_ROOT, stub_file
 
+# The set-up cell's words, in the hand-out's language (comment lines as they stand)
+SETUP_INTRO = N_(
+    "Set-up: run this cell first. Where `import grader` works (a venv with torchgrade) it only\n"
+    "loads the checker. Elsewhere it finds your course's torchgrade release: TORCHGRADE if you set\n"
+    "it (the release folder or a .zip of it), else the release this notebook sits in, else a .zip\n"
+    "here (on Colab: upload the release zip first); a zip may hold the release in one top folder."
+)
+SETUP_ZIP = N_("the release at the zip's top, or in one folder there")
+SETUP_MISSING = N_("no torchgrade release here: set TORCHGRADE to its folder or .zip")
+SETUP_USE = N_(
+    'this file (check("NAME") grades it as saved; Colab: the open notebook); hint("NAME"): the next hint'
+)
 SETUP = """\
-# Set-up: run this cell first. Where `import grader` works (a venv with torchgrade) it only
-# loads the checker. Elsewhere it finds your course's torchgrade release: TORCHGRADE if you set
-# it (the release folder or a .zip of it), else the release this notebook sits in, else a .zip
-# here (on Colab: upload the release zip first); a zip may hold the release in one top folder.
+{intro}
 TORCHGRADE = ""
 import importlib.util
 import sys
@@ -39,7 +49,7 @@ if importlib.util.find_spec("grader") is None:
     roots = []
     for place in places:
         found = [place / "grader/apps/selfcheck.py"]
-        if place.suffix == ".zip":  # the release at the zip's top, or in one folder there
+        if place.suffix == ".zip":  # {zip_note}
             import zipfile
 
             zipfile.ZipFile(place).extractall("torchgrade-release")
@@ -49,7 +59,7 @@ if importlib.util.find_spec("grader") is None:
         if roots:
             break
     if not roots:
-        raise FileNotFoundError("no torchgrade release here: set TORCHGRADE to its folder or .zip")
+        raise FileNotFoundError({missing})
     TORCHGRADE = str(roots[0])
     needed = ("torch", "click", "nbformat", "pytest", "pytest_timeout", "IPython")
     if any(importlib.util.find_spec(name) is None for name in needed):
@@ -57,7 +67,7 @@ if importlib.util.find_spec("grader") is None:
     sys.path.insert(0, TORCHGRADE)
 from grader.apps.selfcheck import check, hint, use_notebook
 
-# this file (check("NAME") grades it as saved; Colab: the open notebook); hint("NAME"): the next hint
+# {use}
 use_notebook({notebook!r}{lang})"""
 
 CHECK = N_("the public checks of %(name)s, on this notebook as saved")  # the check cell's comment
@@ -217,7 +227,12 @@ def handout(topic: str, stub: Path) -> nbformat.NotebookNode:
         nbformat.v4.new_markdown_cell(f"# {topic}\n\n{markdown_of(docstring or '')}"),
         nbformat.v4.new_code_cell(
             SETUP.format(
-                notebook=f"{topic}.ipynb", lang="" if language() == "en" else f", lang={language()!r}"
+                intro="\n".join(f"# {line}" for line in _(SETUP_INTRO).splitlines()),
+                zip_note=_(SETUP_ZIP),
+                missing=json.dumps(_(SETUP_MISSING), ensure_ascii=False),
+                use=_(SETUP_USE),
+                notebook=f"{topic}.ipynb",
+                lang="" if language() == "en" else f", lang={language()!r}",
             )
         ),
     ]

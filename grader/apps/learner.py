@@ -127,13 +127,21 @@ def _whole_file_problem(tests: list[dict]) -> str:
 
 
 def renamed(folder: Path, topic: str, name: str) -> str:
+    """:func:`renamed_in` the learner's file of ``topic`` in ``folder``."""
+    try:
+        return renamed_in(parsed.text((folder / f"{topic}.py").read_bytes()), topic, name)
+    except (OSError, ValueError):
+        return ""
+
+
+def renamed_in(source: str, topic: str, name: str) -> str:
     """The learner's top-level definition ``name`` was likely renamed to ("" where ``name`` is
-    defined, the file does not parse, or nothing is close): not another exercise of the topic."""
+    defined, the source does not parse, or nothing is close): not another exercise of the topic."""
     import difflib
 
     try:
-        tree = ast.parse(parsed.text((folder / f"{topic}.py").read_bytes()))
-    except (OSError, SyntaxError, ValueError):
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
         return ""
     defined = [n.name for n in tree.body if isinstance(n, DEFINITIONS)]
     if name in defined:

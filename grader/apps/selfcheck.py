@@ -89,8 +89,11 @@ def notebook_to_grade(folder: Path) -> tuple[Path, str]:
         if candidate and str(candidate).endswith(".ipynb") and Path(candidate).is_file():
             return Path(candidate), origin
     raise SelfCheckProblem(
-        f"cannot find this notebook's file ({_chosen or 'no use_notebook(...) in the set-up cell'}): "
-        "run the set-up cell, or name the file: use_notebook('my_losses.ipynb')"
+        _(
+            "cannot find this notebook's file (%(chosen)s): run the set-up cell, or name the file: "
+            "use_notebook('my_losses.ipynb')"
+        )
+        % {"chosen": _chosen or _("no use_notebook(...) in the set-up cell")}
     )
 
 
@@ -225,6 +228,7 @@ class CheckResult:
     # a release made for a course: the exercise's course points, as `grade` counts them
     # (grader/apps/course_points.py): {"points", "max_points", "worth", "assignment"}
     course: dict[str, Any] = field(default_factory=dict)
+    renamed: str = ""  # the learner's definition the exercise was likely renamed to
 
     def still_judged(self) -> str:
         """What the hidden suite still judges of this exercise (kinds and counts, never inputs)."""
@@ -267,7 +271,13 @@ class CheckResult:
     def diagnosis(self) -> str:
         """What to fix first ("" when nothing is open or nothing started)."""
         verdict = self.verdict()
-        return verdict.diagnosis if verdict is not None and verdict.status not in ("not_started",) else ""
+        found = verdict.diagnosis if verdict is not None and verdict.status not in ("not_started",) else ""
+        if not self.renamed:
+            return found
+        asked = _(
+            "%(exercise)s is not defined in this notebook: did you mean %(name)s? The checks call it %(exercise)s"
+        ) % {"exercise": self.exercise, "name": self.renamed}
+        return "\n".join(filter(None, [asked, found]))
 
     def _rows(self) -> list[tuple[str, str, str, str]]:
         values_right = all(t["status"] in ("passed", "skipped") for t in self.tests if not t.get("clause"))
@@ -316,9 +326,23 @@ def self_check(exercise: str, history: list[str] | None = None) -> CheckResult:
         path, origin = notebook_to_grade(Path(folder))
         report = grade_notebook(path, exercise)
         warning = unsaved_warning(path, exercise, history or []) if "saved" in origin else ""
-    return from_report(
-        report, exercise, [_("checked %(origin)s") % {"origin": origin}, *([warning] if warning else [])]
-    )
+        result = from_report(
+            report, exercise, [_("checked %(origin)s") % {"origin": origin}, *([warning] if warning else [])]
+        )
+        result.renamed = _renamed(path, report, exercise, result.tests)
+    return result
+
+
+def _renamed(path: Path, report: dict[str, Any], exercise: str, tests: list[dict[str, Any]]) -> str:
+    """What the learner likely renamed ``exercise`` to in the notebook ("" where a check of it
+    ran, or nothing is close): as `grade next` asks in the terminal."""
+    if not report.get("topics") or not any(t["status"] == "error" for t in tests):
+        return ""
+    from grader.apps.learner import renamed_in
+    from grader.engine import notebooks
+
+    source = notebooks.to_module(notebooks.read(path)).source
+    return renamed_in(source, str(report["topics"][0]["name"]), exercise)
 
 
 def from_report(report: dict[str, Any], exercise: str, notes: list[str]) -> CheckResult:

@@ -27,6 +27,7 @@ import types
 from pathlib import Path
 
 from grader.engine import subset_rules
+from grader.i18n import N_
 from grader.sandboxed import subset_members
 
 REPO = Path(__file__).resolve().parents[2]
@@ -181,6 +182,13 @@ ONLY = {
 }
 NOT_LISTED = "not among the members graded code may use; the exercise's docstring names what it needs"
 NOT_REVIEWED = "new in this version and not reviewed yet; the exercise's docstring names what it needs"
+# The reasons made of a name, as the catalogue's templates (grader.i18n.text translates them; the
+# fixed reasons of the snapshot are read from it by tests/grader/catalogue.py)
+MODULE_STDLIB = N_("the module {0} is not part of graded code: import {1} itself if the exercise needs it")
+MODULE_OTHER = N_(
+    "the module {0} is not part of graded code: use the members of the modules the exercise names"
+)
+SAME_OBJECT = N_("the same object as {0}, which graded code may not use")
 
 
 def _refusal(module: str, name: str) -> str | None:
@@ -198,11 +206,9 @@ def decide(module: str, name: str, value: object) -> str:
     if isinstance(value, types.ModuleType):
         if f"{module}.{name}" in MODULES and value.__name__ == f"{module}.{name}":
             return "+"
-        return f"the module {value.__name__} is not part of graded code: " + (
-            f"import {name} itself if the exercise needs it"
-            if value.__name__ in sys.stdlib_module_names
-            else "use the members of the modules the exercise names"
-        )
+        if value.__name__ in sys.stdlib_module_names:
+            return MODULE_STDLIB.format(value.__name__, name)
+        return MODULE_OTHER.format(value.__name__)
     if module in ONLY:
         return "+" if name in ONLY[module] else NOT_LISTED
     if module == "torch" and isinstance(value, type) and name not in TORCH_CLASSES:
@@ -279,14 +285,14 @@ def by_object(module: str, value: object, named: dict[int, str]) -> str | None:
     if not _an_object(value):
         return None
     if id(value) in named:
-        return f"the same object as {named[id(value)]}, which graded code may not use"
+        return SAME_OBJECT.format(named[id(value)])
     home, name = getattr(value, "__module__", None), getattr(value, "__name__", None)
     if not isinstance(home, str) or not isinstance(name, str) or home == module:
         return None
     if home in subset_rules.LISTED and name not in subset_rules.LISTED[home]:
-        return f"the same object as {home}.{name}, which graded code may not use"
+        return SAME_OBJECT.format(f"{home}.{name}")
     if home in MODULES and home != module and decide(home, name, value) != "+":
-        return f"the same object as {home}.{name}, which graded code may not use"
+        return SAME_OBJECT.format(f"{home}.{name}")
     return None
 
 

@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 
 import torch
 
-from grader.checks import curves
+from grader.checks import curves, places
 from grader.i18n import N_, _, text
 from grader.sandboxed.probe_kit import OFF_LIMITS_MARK, SUBCLASS_MARK
 
@@ -310,13 +310,13 @@ TWIN_HINT = N_(
 def expect_no_twin(ops: Any, forbidden: Mapping[str, str], what: str) -> None:
     """``ops``: {name: where} from ``kit.ops_used``; ``forbidden``: recorded name -> the function to name."""
     if not isinstance(ops, dict) or not all(
-        isinstance(o, str) and isinstance(w, str) for o, w in ops.items()
+        isinstance(o, str) and isinstance(w, dict) for o, w in ops.items()
     ):
         fail(what, N_("op names from the recorder"), describe(ops))
     used: dict[str, str] = {}
     for op, where in ops.items():
         if op in forbidden:
-            used.setdefault(forbidden[op], where)
+            used.setdefault(forbidden[op], places.called_at(where))
     if used:
         got = "; ".join(
             _("%(twin)s called in %(where)s") % {"twin": twin, "where": where}

@@ -35,7 +35,7 @@ def call_recorded(
     kwargs: dict[str, Any],
     helpers: tuple[str, ...] = (),
     off: Sequence[str] = (),
-) -> tuple[Any, dict[str, str]]:
+) -> tuple[Any, dict[str, dict[str, Any]]]:
     """(result, {name of a torch function or aten op the call used: where in the submission}),
     ops inside ``helpers`` (the learner's functions the docstring tells them to use) left out;
     the aten ops among ``off`` (the exercise's twins) replaced while the call runs, in every
@@ -99,7 +99,7 @@ def calls_recorded(
     kwargs: dict[str, Any],
     helpers: tuple[str, ...] = (),
     off: Sequence[str] = (),
-) -> list[tuple[Any, dict[str, str]]]:
+) -> list[tuple[Any, dict[str, dict[str, Any]]]]:
     """:func:`call_recorded` for each argument set, in one probe call."""
     found = []
     for args in arg_sets:

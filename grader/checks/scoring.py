@@ -23,7 +23,7 @@ HEADINGS = {
 STATUSES = ("passed", "failed", "error", "not_started", "timeout", "skipped")
 KINDS = ("shape", "gradient", "convergence", "device")
 # What a clause check holds (grader/checks/mark.py): it pays only when the exercise's values are right.
-CLAUSES = ("dtype", "device", "inputs", "twin", "vectorised", "side effects")
+CLAUSES = (N_("dtype"), N_("device"), N_("inputs"), N_("twin"), N_("vectorised"), N_("side effects"))
 
 
 @dataclass

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from grader import clean, defaults, depends
+from grader.checks import places
 from grader.checks.scoring import TestResult, TopicResult, make_result
 from grader.i18n import N_, _
 from grader.topics import MANIFEST, of, suite_path
@@ -187,7 +188,9 @@ def not_started(topic: str, rows: list[Row], device: str) -> list[TestResult]:
         if row.cuda and device != "cuda":
             status, message = "skipped", _(NO_CUDA)
         else:
-            function = f"{row.exercises[0]}() in {topic}.py" if row.exercises else _("the exercise")
+            function = (
+                places.function_in(row.exercises[0], f"{topic}.py") if row.exercises else _("the exercise")
+            )
             status = "not_started"
             message = _("not started: %(reason)s") % {"reason": still_raises(function)}  # as the plugin
         results.append(

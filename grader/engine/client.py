@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar, cast
 
 from grader import clean
+from grader.checks import places
 from grader.defaults import CPU_POLL_SECONDS, boot_seconds
 from grader.engine.check_table import still_raises
 from grader.engine.printed import Printed
@@ -83,6 +84,14 @@ def _inputs(args: object) -> str:
     return " " + ngettext("on a %(shown)s tensor", "on %(shown)s tensors", len(shown)) % {
         "shown": ", ".join(shown)
     }
+
+
+def _raiser(error: dict[str, Any]) -> str:
+    """The function of the learner's file that still raises NotImplementedError, as the worker named it."""
+    function, file = clean.name(error.get("function") or ""), clean.name(error.get("file") or "")
+    if not function:
+        return _("the exercise")
+    return places.function_in(function, file) if file else function
 
 
 @functools.lru_cache(maxsize=512)
@@ -484,9 +493,7 @@ class TopicSession:
         """The exception a probe's answer other than a result raises in the suite."""
         error = event.get("error", {}) if event["event"] == "raised" else {}
         if error.get("kind") == "not_started":
-            return with_place(
-                NotStarted(still_raises(clean.name(error.get("function") or _("the exercise")))), error
-            )
+            return with_place(NotStarted(still_raises(_raiser(error))), error)
         if error.get("kind") == "known_stall":
             stalled = clean.name(error.get("function"))
             before = self.stalls.get(stalled) or _("it ran past its deadline before")
@@ -519,7 +526,7 @@ class TopicSession:
             )
         stall = self.last_stall
         function = clean.name(stall.get("function") or subject)
-        where = [clean.name(w) for w in stall.get("where") or []][-1:]
+        where = places.frames(stall.get("where"), last=1)
         first = (
             _(
                 "%(name)s() reached its CPU limit of %(seconds)s s (over ten times a correct answer's) without answering"

@@ -27,10 +27,13 @@ import json
 import re
 import symtable
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from grader.checks import places
 from grader.checks.scoring import TopicResult
 from grader.defaults import NOTEBOOK_MAX_BYTES
 from grader.engine import parsed
@@ -189,18 +192,16 @@ class NotebookModule:
     origins: list[tuple[Cell, int] | None]  # per module line, 1-based line = index + 1
     skipped: list[SkippedCell] = field(default_factory=list)
 
-    def where(self, line: int) -> str:
+    def origin(self, line: int) -> tuple[str, int] | None:
+        """The cell (its label) and the line in it of the module's ``line``; None where no cell
+        holds it. Places (grader/checks/places.py) are shown through it while the notebook is graded."""
         origin = self.origins[line - 1] if 0 < line <= len(self.origins) else None
-        if origin is None:
-            return _("the notebook's code")
-        cell, cell_line = origin
-        return f"{cell.label()}, line {cell_line}"
+        return None if origin is None else (origin[0].label(), origin[1])
 
     def explain(self, message: str, filename: str) -> str:
-        """``message`` with every mention of the generated ``filename`` put in the notebook's terms."""
-        name = re.escape(filename)
-        message = re.sub(rf"(?:[\w/.-]*/)?{name}\"?, line (\d+)", lambda m: self.where(int(m[1])), message)
-        return re.sub(rf"(?:[\w/.-]*/)?{name}", _("the notebook"), message)
+        """``message`` with every other mention of the generated ``filename`` (``running mse() in
+        losses.py``) naming the notebook: its places were shown as cells and lines already."""
+        return re.sub(rf"(?:[\w/.-]*/)?{re.escape(filename)}", _("the notebook"), message)
 
     def notes(self) -> list[str]:
         return [skipped.note() for skipped in self.skipped]
@@ -522,11 +523,19 @@ def _lead_with_skipped_cells(result: TopicResult, module: NotebookModule) -> Non
                 break
 
 
-def explain(result: TopicResult, path: Path, notes: Iterable[str] = ()) -> None:
-    """Put ``result``'s messages about the module made from notebook ``path`` in the notebook's
-    terms (cell and line), and name the skipped cells in the topic's note, then ``notes`` (about
-    the module: the refused lines that were not run) in the notebook's terms too."""
+@contextmanager
+def places_of(path: Path, topic: str) -> Iterator[NotebookModule]:
+    """The module made from notebook ``path``; meanwhile its places (a frame, a refused line) are
+    shown as the notebook's cells and lines (grader/checks/places.py)."""
     module = to_module(read(path))
+    with places.in_notebook(f"{topic}.py", module.origin):
+        yield module
+
+
+def explain(result: TopicResult, module: NotebookModule, notes: Iterable[str] = ()) -> None:
+    """Name the notebook in ``result``'s messages about ``module`` (made from it; their places
+    were shown as cells and lines already), and the skipped cells in the topic's note, then
+    ``notes`` (about the module: the refused lines that were not run)."""
     for test in result.tests:
         test.message = module.explain(test.message, f"{result.name}.py")
     _lead_with_skipped_cells(result, module)

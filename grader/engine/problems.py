@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from grader import clean
-from grader.checks import blamed
+from grader.checks import blamed, places
 from grader.i18n import N_, _
 
 
@@ -97,7 +97,5 @@ def error_text(error: dict[str, Any], action: str) -> str:
     else:
         head = _("%(kind)s while %(action)s: %(message)s")
     head %= {"kind": kind, "action": action, "message": message}
-    where = error.get("where") or []
-    if isinstance(where, list) and where:
-        head += "".join("\n  " + _("at %(where)s") % {"where": clean.name(w)} for w in where[-3:])
+    head += "".join("\n  " + _("at %(where)s") % {"where": w} for w in places.frames(error.get("where")))
     return head + "".join(f"\n  {line}" for line in blamed.lines(error))

@@ -105,7 +105,15 @@ def resolve_device(device: str) -> str:
 def grade_topic(task: Task) -> TopicOutcome:
     """One topic's suite against one submission (a grading process's job): the suite is
     collected on this process's first task of the topic and reused by the next ones. Code outside
-    the graded subset of Python (:mod:`grader.engine.subset`) is refused before any worker runs it."""
+    the graded subset of Python (:mod:`grader.engine.subset`) is refused before any worker runs it.
+    A notebook's places (frames, refused lines) are shown as its cells and lines."""
+    if task.path.suffix != ".ipynb":
+        return _graded(task)
+    with notebooks.places_of(task.path, task.topic) as module:
+        return _graded(task, module)
+
+
+def _graded(task: Task, notebook: notebooks.NotebookModule | None = None) -> TopicOutcome:
     verdict = subset.verdict(task.path, task.topic, task.single_file)
     refusal = verdict.refusal
     stub = stub_outcome(task, refusal)  # an untouched stub whose table is cached: no pytest, no torch
@@ -157,8 +165,8 @@ def grade_topic(task: Task) -> TopicOutcome:
         result.hidden = suite.hidden_kinds(selection.exercises) or released_hidden(
             task.topic, selection.exercises
         )
-    if task.path.suffix == ".ipynb":
-        notebooks.explain(result, task.path, [verdict.note()])
+    if notebook is not None:
+        notebooks.explain(result, notebook, [verdict.note()])
     else:
         result.note = "; ".join(filter(None, [result.note, verdict.note()]))  # said once, for the topic
     return TopicOutcome(result, seconds, workers.engine_problem())

@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from grader.checks import places
 from grader.checks.exercises import REFUSED
 from grader.checks.scoring import TopicResult
 from grader.engine import parsed, subset_charge
@@ -39,7 +40,7 @@ from grader.engine import subset_rules as rules
 from grader.engine.check_table import Row
 from grader.engine.subset_check import NOT_ALLOWED, Refusal, check
 from grader.engine.subset_names import member_problem
-from grader.i18n import N_, _, ngettext
+from grader.i18n import N_, _, ngettext, text
 
 __all__ = [
     "NOT_ALLOWED",
@@ -223,7 +224,11 @@ def _through_imports(
         for module in modules:
             if f"{module}.py" in bad:
                 cause = _first_cause(f"{module}.py", refused, imports, bad)
-                what = f"importing {module} ({cause.file}, line {cause.line}: {cause.what})"
+                what = _("importing %(module)s (%(place)s: %(what)s)") % {
+                    "module": module,
+                    "place": places.text(places.Place(cause.file, cause.line)),
+                    "what": text(cause.what),
+                }
                 through.append(Refusal(node.lineno, what, cause.instead, own))
     return sorted(through, key=lambda r: r.line) if through else None
 

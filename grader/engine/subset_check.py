@@ -10,6 +10,7 @@ import builtins
 import functools
 from dataclasses import dataclass
 
+from grader.checks import places
 from grader.engine import parsed
 from grader.engine import subset_rules as rules
 from grader.engine.subset_names import member_problem, missing_module
@@ -54,9 +55,10 @@ class Refusal:
 
     def said(self) -> dict[str, str | int]:
         """Its place and words, as every message of it fills them in."""
+        file, line = places.file_line(self.file, self.line) or (self.file, self.line)
         return {
-            "file": self.file,
-            "line": self.line,
+            "file": file,
+            "line": line,
             "refused": _(REFUSED) % {"what": text(self.what)},
             "instead": text(self.instead),
         }
@@ -542,8 +544,7 @@ class _Check(ast.NodeVisitor):
         self.generic_visit(node)
 
     def annotation(self, node: ast.expr | None) -> None:
-        """A string annotation is checked as the code it is: typing.get_type_hints, dataclasses or
-        a probe may evaluate it."""
+        """A string annotation is checked as code: get_type_hints, dataclasses, a probe evaluate it."""
         if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
             return
         try:

@@ -24,6 +24,7 @@ import functools
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from grader.checks import places
 from grader.checks.judge import hinted, worded
 from grader.checks.scoring import TopicResult
 from grader.engine import parsed
@@ -116,7 +117,10 @@ def charge(result: TopicResult, found: Mapping[str, Loop], file: str) -> None:
             continue
         hit = hits[0]
         loop = _(hit.what) if hit.what == COMPREHENSION else hit.what
-        got = _("%(loop)s in %(where)s") % {"loop": loop, "where": f"{hit.file or file}, line {hit.line}"}
+        got = _("%(loop)s in %(where)s") % {
+            "loop": loop,
+            "where": places.text(places.Place(hit.file or file, hit.line)),
+        }
         what = _("%(exercise)s is vectorised") % {"exercise": hit.exercise}
         expected = _("no Python loop over the data")
         test.status, test.points, test.curve = "failed", 0.0, None

@@ -26,6 +26,7 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from grader.checks import places
 from grader.checks.exercises import TWIN
 from grader.checks.judge import TWIN_HINT, hinted, worded
 from grader.checks.scoring import TestResult, TopicResult
@@ -264,7 +265,7 @@ def charge(result: TopicResult, found: Mapping[str, Written], file: str) -> None
         if not hits:
             continue
         hit = hits[0]
-        where = f"{hit.file or file}, line {hit.line}"
+        where = places.text(places.Place(hit.file or file, hit.line))
         got = _("%(twin)s written in %(where)s") % {"twin": hit.name, "where": where}
         said = worded(hit.exercise, N_("a hand-written computation"), got) + hinted(_(TWIN_HINT))
         if test.status == "timeout" and len(test.exercises) == 1:

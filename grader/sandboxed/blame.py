@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import ast
 import os
+import traceback
+from pathlib import Path
 from types import FrameType, TracebackType
-from typing import Any
+from typing import Any, cast
 
 TORCH_LAYERS = os.sep + os.path.join("torch", "nn", "modules") + os.sep
 # A layer's settings the trusted side words what it expects from, and shows in this order as its
@@ -194,3 +196,28 @@ def blame(exc: BaseException, submission_dir: str) -> dict[str, Any]:
     except Exception:  # an odd object on the way: the message without its place
         pass
     return found
+
+
+def frames(found: list[traceback.FrameSummary]) -> list[dict[str, Any]]:
+    """The innermost frames of the learner's code as data (grader/checks/places.py words them)."""
+    shown = [(Path(f.filename).name, f.lineno or 0, f.name, (f.line or "").strip()) for f in found[-3:]]
+    return [dict(zip(("file", "line", "function", "code"), frame, strict=True)) for frame in shown]
+
+
+def syntax_place(exc: BaseException, submission_dir: str) -> dict[str, Any] | None:
+    """A built-in SyntaxError in the submission's own file: its message and place, read only
+    where each part is plain (a submission may raise one with anything in it)."""
+    if type(exc) not in (SyntaxError, IndentationError, TabError):
+        return None
+    error = cast(SyntaxError, exc)
+    msg, file, line, text = error.msg, error.filename, error.lineno, error.text
+    if (
+        type(msg) is not str
+        or type(file) is not str
+        or type(line) is not int
+        or type(text) not in (str, type(None))
+    ):
+        return None
+    if not file.startswith(submission_dir + os.sep):
+        return None
+    return {"msg": msg, "file": Path(file).name, "line": line, "function": "", "code": (text or "").strip()}

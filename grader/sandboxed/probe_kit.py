@@ -44,27 +44,27 @@ from grader.sandboxed.stand_in import second_device as second_device
 from grader.sandboxed.stand_in import to_second_device as to_second_device
 
 
-def _caller(code: Any, helpers: set[Any]) -> str | None:
-    """Where the learner's code made the op in flight: ``"name, line N"`` of the innermost
-    frame whose globals are the submitted module's; None inside one of ``helpers``
-    (functions the docstring tells the learner to use); ``"outside your functions"`` where
-    no frame of the module is on the stack."""
+def _caller(code: Any, helpers: set[Any]) -> dict[str, Any] | None:
+    """Where the learner's code made the op in flight: ``{"function": name, "line": N}`` of the
+    innermost frame whose globals are the submitted module's (grader/checks/places.py words it);
+    None inside one of ``helpers`` (functions the docstring tells the learner to use);
+    ``{"function": "", "line": 0}`` where no frame of the module is on the stack."""
     frame: FrameType | None = sys._getframe(1)
     where = None
     while frame is not None:
         if frame.f_code in helpers:  # the module's own helper, or :func:`_through`
             return None
         if frame.f_globals is code and where is None:
-            where = f"{frame.f_code.co_qualname}, line {frame.f_lineno}"
+            where = {"function": frame.f_code.co_qualname, "line": frame.f_lineno}
         frame = frame.f_back
-    return where or "outside your functions"
+    return where or {"function": "", "line": 0}
 
 
 class _Recorder:
     def __init__(self, module_globals: Any, helpers: set[Any]) -> None:
         self.module_globals = module_globals
         self.helpers = helpers
-        self.seen: dict[str, str] = {}
+        self.seen: dict[str, dict[str, Any]] = {}
         self.written: set[str] = set()  # the torch functions the learner's code called by name
 
     def note(self, name: str, written: bool = False) -> None:
@@ -286,7 +286,7 @@ def answering() -> Iterator[None]:
 
 def ops_used(
     call: Callable[[], Any], mod: Any = None, helpers: tuple[str, ...] = (), off: Iterable[str] = ()
-) -> tuple[Any, dict[str, str]]:
+) -> tuple[Any, dict[str, dict[str, Any]]]:
     """Run ``call()``; return (its result, {name of a torch function or aten op it used: where}).
 
     Two levels are recorded: torch functions as called (``l1_loss``, ``softmax``,
@@ -295,7 +295,7 @@ def ops_used(
     insides of composites show (``F.cross_entropy`` reaches ``_log_softmax``).
 
     "Where" is the function of the submitted module ``mod`` and the line that made the op
-    (``"hard_sigmoid, line 3"``). Ops made inside ``helpers`` — functions of ``mod`` that the
+    (``{"function": "hard_sigmoid", "line": 3}``). Ops made inside ``helpers`` — functions of ``mod`` that the
     docstring tells the learner to use, judged by their own checks — are not recorded.
 
     The aten ops among ``off`` are replaced while the call runs (:func:`off_limits`); when one

@@ -106,13 +106,6 @@ def _short(text: str) -> str:
     return text if len(text) <= MESSAGE_LIMIT else text[:MESSAGE_LIMIT] + " …"
 
 
-def _where(frames: list[traceback.FrameSummary]) -> list[str]:
-    return [
-        f"{Path(f.filename).name}, line {f.lineno}, in {f.name}: {(f.line or '').strip()}"
-        for f in frames[-3:]
-    ]
-
-
 # An exception's parts, read by CPython's own getters: its class may define __str__, args or
 # __traceback__ of its own, which would run after the probe (nothing of a submission does).
 _ARGS = BaseException.__dict__["args"]
@@ -155,12 +148,17 @@ def describe_exception(exc: BaseException, submission_dir: str) -> dict[str, Any
         issubclass(kind, RuntimeError) and "can't allocate memory" in text
     )
     category = "not_started" if raised_by_stub else "out_of_memory" if out_of_memory else "exception"
+    where = blame.frames(own)
+    place = blame.syntax_place(exc, submission_dir)
+    if place is not None:  # Python's "msg (file, line N)": the place as data, the message alone
+        text, where = place.pop("msg"), [*where, place]
     described = {
         "kind": category,
         "type": blame.name_of(kind),
         "message": _short(text),
-        "where": _where(own),
-        "function": f"{own[-1].name}() in {Path(own[-1].filename).name}" if own else "",
+        "where": where,
+        "function": own[-1].name if own else "",
+        "file": Path(own[-1].filename).name if own else "",
         "functions": [f.name for f in own],  # where it arose, as names (the verdict's data)
     }
     if category == "exception":
@@ -226,7 +224,7 @@ class Watchdog:
                 self.worker.send(
                     {
                         "event": "stalled",
-                        "where": _where(own),
+                        "where": blame.frames(own),
                         "function": qualname,
                         "functions": [f.name for f in own],
                         "output": self.worker.printed.peek(),

@@ -131,6 +131,19 @@ def _positions() -> dict[str, dict[int, str]]:
     return found
 
 
+def _own_positions(tree: ast.Module) -> dict[str, dict[int, str]]:
+    """{function the suite defines: {position: "hint", ...}}: a suite's own helper that hands its
+    ``hint`` on to judge (``expect_cell_equals_torch(..., "h' = tanh(...)")``) is read as judge is."""
+    found: dict[str, dict[int, str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+            places = {i: p for i, p in enumerate(params) if p in SUITE_KEYWORDS}
+            if places:
+                found[node.name] = places
+    return found
+
+
 def _positional(node: ast.Call, positions: dict[str, dict[int, str]]) -> list[ast.keyword]:
     """A call of a judge function's positional texts, as the keywords they stand for."""
     func = node.func
@@ -162,14 +175,15 @@ def suite_strings(path: Path) -> dict[str, int]:
     """{text: line} of the constants and f-strings ``path`` hands judge's messages (the module
     docstring)."""
     found: dict[str, int] = {}
-    positions = _positions()
-    nodes = list(ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    positions = {**_positions(), **_own_positions(tree)}
+    nodes = list(ast.walk(tree))
     nodes += [k for n in nodes if isinstance(n, ast.Call) for k in _positional(n, positions)]
     for node in nodes:
         if isinstance(node, ast.keyword) and node.arg in SUITE_KEYWORDS:
             texts = _texts(node.value)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "N_":
-            texts = _constants(node.args[0]) if node.args else []
+            texts = _texts(node.args[0]) if node.args else []
         elif isinstance(node, ast.Assign) and any(
             isinstance(t, ast.Name) and ("hint" in t.id.lower() or t.id == "what") for t in node.targets
         ):
@@ -203,6 +217,19 @@ def _click_strings() -> list[str | tuple[str, str]]:
     return texts
 
 
+def member_reasons(catalog: Catalog) -> list[str]:
+    """Why the member list refuses a member (``改为：`` in a refusal): each reason of
+    grader/sandboxed/subset_members.tsv that no template of ``catalog`` makes (``the module {0}
+    is not part of graded code...``, grader/authoring/subset_review.py)."""
+    sys.path.insert(0, str(REPO))
+    from grader.sandboxed import subset_members
+
+    keys = [m.id for m in catalog if isinstance(m.id, str) and "{0}" in m.id]
+    made = [re.compile("(.+?)".join(re.escape(p) for p in re.split(r"\{\d+\}", key))) for key in keys]
+    reasons = {r for r in subset_members.decisions().values() if r != subset_members.ALLOWED}
+    return sorted(r for r in reasons if not any(p.fullmatch(r) for p in made))
+
+
 def extract_parts() -> dict[str, Catalog]:
     """{part: its template}: the grader's msgids, and the built-in pack's (its suites' and
     domains' texts that the grader's own do not hold)."""
@@ -213,6 +240,8 @@ def extract_parts() -> dict[str, Catalog]:
             grader.add(message, locations=[(path, int(line))])
     for text, line in suite_strings(GRADER / "checks" / "judge.py").items():
         grader.add(text, locations=[("grader/checks/judge.py", line)])
+    for text in member_reasons(grader):
+        grader.add(text, locations=[("grader/sandboxed/subset_members.tsv", 0)])
     for text in _click_strings():
         grader.add(text, locations=[("grader/cli.py", 0)])
     pack = Catalog(project="torchgrade", fuzzy=False)

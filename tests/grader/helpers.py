@@ -111,7 +111,8 @@ def release_copy(folder: Path) -> Path:
 
 # What a learner's editor leaves in a topic's file: {state: the file's bytes from (the stub, the
 # solution)}. A syntax error (line 8 of the stub: a def typed wrong), an empty file, a UTF-8 BOM
-# and CRLF line ends (the solution: graded as the same code), a def half typed at the end.
+# and CRLF line ends (the solution: graded as the same code), a def half typed at the end; and
+# (NEXT_STATES) the solution that loops, or raises, at import.
 def file_state(state: str, stub: str, solution: str) -> bytes:
     if state == "syntax":
         lines = stub.splitlines()
@@ -124,11 +125,16 @@ def file_state(state: str, stub: str, solution: str) -> bytes:
         return b"\xef\xbb\xbf" + solution.encode()
     if state == "crlf":
         return solution.replace("\n", "\r\n").encode()
+    if state == "loop":  # the solution, then a loop at import (a demo left running at the bottom)
+        return (solution + "\n\nwhile True:\n    pass\n").encode()
+    if state == "raises":  # the solution, then a line that raises at import (a demo's typo)
+        return (solution + "\n\nprint(mse(torch.ones(2)))\n").encode()
     assert state == "half"
     return (stub + "\n\ndef huber_again(y_hat, y\n").encode()
 
 
 FILE_STATES = ("syntax", "empty", "bom", "crlf", "half")
+NEXT_STATES = (*FILE_STATES, "loop", "raises")
 
 
 def syntax_line(data: bytes) -> int:

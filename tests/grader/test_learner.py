@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import FILE_STATES, REPO, file_state, release_copy, run_grade, syntax_line
+from helpers import FILE_STATES, NEXT_STATES, REPO, file_state, release_copy, run_grade, syntax_line
 
 from grader.apps.learner import find_next, original_stub, points_line, start_line
 from grader.checks import scoring
@@ -181,6 +181,29 @@ def test_next_says_what_each_file_state_is(tmp_path, state):
     if state != "empty":
         line, message = _syntax_error(data)
         assert f"losses.py, line {line}: {message}" in done.stdout, said
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("state", NEXT_STATES)
+def test_next_is_honest_in_each_file_state(tmp_path, state):
+    """`grade next` names an exercise open in the file with its description (never "next: mse
+    (losses): " and nothing after), and a file that never finished importing (a loop, an error
+    at import) is said first, never a solved exercise of that file as if it were the next step."""
+    course = learner_course(tmp_path, state)
+    done = grade_in(course, "next")
+    said = done.stdout + done.stderr
+    assert done.returncode == 0 and "Traceback" not in said, said
+    if state in ("bom", "crlf"):
+        assert "every exercise passes all its checks here" in done.stdout, said
+        return
+    lines = done.stdout.splitlines()
+    named = next((i for i, line in enumerate(lines) if line.startswith("next: ")), None)
+    assert named is not None, said
+    summary = lines[named].split("): ", 1)[1].strip() if "): " in lines[named] else ""
+    assert summary, said  # the exercise's description, not nothing
+    assert lines[named].startswith("next: mse (losses)"), said
+    if state in ("loop", "raises"):
+        assert named > 0 and "import" in " ".join(lines[:named]), said  # why, before the exercise
 
 
 @pytest.mark.e2e

@@ -8,6 +8,7 @@ import nbformat
 import pytest
 from helpers import REPO, grade_json, run_grade
 
+from grader.checks import places
 from grader.engine.notebooks import to_module
 
 DEMO_CELLS = [
@@ -192,9 +193,9 @@ def test_skipped_cell_is_named_and_the_rest_still_grades():
         "(invalid syntax, line 2 of the cell); the other cells were graded"
     ]
     line = module.source.splitlines().index("    return x") + 1
-    assert module.explain(f"at losses.py, line {line}, in f", "losses.py") == (
-        "at cell 2 (`import torch`), line 4, in f"
-    )
+    with places.in_notebook("losses.py", module.origin):  # a frame of the module: its cell and line
+        assert places.text(places.Place("losses.py", line, "f")) == "cell 2 (`import torch`), line 4, in f"
+    assert module.explain("running f() in losses.py", "losses.py") == "running f() in the notebook"
 
 
 # A solution of `losses` written the way notebook users write it: IPython syntax, timed cells,
@@ -328,7 +329,7 @@ def test_the_cell_that_does_not_run_leads_its_exercise(tmp_path, state):
         TestResult("mse_values", "shape", "failed", 0.0, 1.0, "wrong", exercises=("mse",), cause="values"),
     ]  # fmt: skip
     result = TopicResult("losses", tests)
-    notebooks.explain(result, path)
+    notebooks.explain(result, notebooks.to_module(notebooks.read(path)))
     lead = result.tests[0]
     assert lead.message.startswith("cell 3") and "SyntaxError" in lead.message, lead.message
     assert "sigmoid" in lead.message and lead.cause == "refused"
@@ -344,3 +345,21 @@ def test_check_leads_with_the_cell_being_typed(tmp_path):
     result = selfcheck.self_check("sigmoid", [])
     assert result.diagnosis().startswith("cell 3"), result.diagnosis()
     assert "SyntaxError" in result.diagnosis() and "has no attribute" not in result.diagnosis()
+
+
+@pytest.mark.e2e
+def test_check_asks_did_you_mean_for_a_renamed_exercise(tmp_path):
+    """check("softmax") on a hand-out whose softmax the learner renamed leads with the name it
+    was likely renamed to, as `grade next` does in the terminal (seen failing: it led with the
+    module having no attribute softmax, and named nothing)."""
+    from grader.apps import selfcheck
+
+    code = (REPO / "solutions" / "losses.py").read_text().replace("def softmax(", "def softmaxx(", 1)
+    path = notebook_with(tmp_path / "losses.ipynb", [code])
+    selfcheck.use_notebook(path)
+    try:
+        result = selfcheck.self_check("softmax")
+    finally:
+        selfcheck.stop_engine()
+    assert "did you mean softmaxx?" in result.diagnosis().splitlines()[0], str(result)
+    assert "did you mean softmaxx?" in result._repr_html_()

@@ -120,15 +120,15 @@ def learner_module():
 def test_ops_used_says_where_the_learners_code_made_each_op():
     mod = learner_module()
     _, ops = kit.ops_used(lambda: mod.hard_sigmoid(torch.randn(3)), mod)
-    assert ops["clamp"] == "relu, line 6"  # the first place it was made
-    assert ops["sub"] == "hard_sigmoid, line 10"
+    assert ops["clamp"] == {"function": "relu", "line": 6}  # the first place it was made
+    assert ops["sub"] == {"function": "hard_sigmoid", "line": 10}
 
 
 def test_ops_used_leaves_out_the_ops_of_the_helpers_it_is_told_about():
     mod = learner_module()
     _, ops = kit.ops_used(lambda: mod.hard_sigmoid(torch.randn(3)), mod, ("relu",))
-    assert ops["clamp"] == "hard_sigmoid, line 10"  # its own clamp still counts
-    assert all(not where.startswith("relu") for where in ops.values())
+    assert ops["clamp"] == {"function": "hard_sigmoid", "line": 10}  # its own clamp still counts
+    assert all(where["function"] != "relu" for where in ops.values())
 
 
 PARTIAL_HELPER = """
@@ -154,15 +154,17 @@ def test_a_helper_with_no_frame_of_its_own_is_still_a_helper():
     out, ops = kit.ops_used(lambda: mod.hard_sigmoid(x), mod, ("relu",))
     assert torch.equal(out, (x + 0.5).clamp(min=0) - (x - 0.5).clamp(min=0))
     assert "clamp" not in ops and "clamp_min" not in ops, ops
-    assert ops["sub"] == "hard_sigmoid, line 10"
+    assert ops["sub"] == {"function": "hard_sigmoid", "line": 10}
     assert mod.relu is helper, "the helper is put back"
     _, ops = kit.ops_used(lambda: mod.hard_sigmoid(x), mod)
-    assert ops["clamp"] == "hard_sigmoid, line 10", "told of no helper, its ops are its caller's"
+    assert ops["clamp"] == {"function": "hard_sigmoid", "line": 10}, (
+        "told of no helper, its ops are its caller's"
+    )
 
 
 def test_ops_used_outside_the_module_says_so():
     _, ops = kit.ops_used(lambda: torch.ones(2).exp(), learner_module())
-    assert ops["exp"] == "outside your functions"
+    assert ops["exp"] == {"function": "", "line": 0}  # outside the learner's functions
 
 
 # -- count_ops -------------------------------------------------------------------------------

@@ -310,7 +310,8 @@ def test_a_notebooks_line_no_exercise_reaches_is_said_in_its_cell(tmp_path):
     verdict = subset.verdict(path, "losses", single_file=True)
     assert verdict.refusal is None and [r.what for r in verdict.unrun] == ["sys.modules"]
     result = scoring.TopicResult("losses", [scoring.TestResult("t", "shape", "passed", 1.0, 1.0)])
-    notebooks.explain(result, path, [verdict.note()])
+    with notebooks.places_of(path, "losses") as module:  # as the runner grades a notebook
+        notebooks.explain(result, module, [verdict.note()])
     assert result.note.startswith("cell 2 (`import sys`), line 2: sys.modules is not allowed"), result.note
     assert result.tests[0].status == "passed"
 

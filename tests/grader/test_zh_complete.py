@@ -31,7 +31,6 @@ PROSE = re.compile(r"(?<![\w.`'(=/-])[A-Za-z][a-z]+(?:[ ,;]+[A-Za-z][a-z]+(?![\w
 FOREIGN = (
     re.compile(r"时(出现 |内存不足（)\w+：.*"),  # an exception's own message, after the grader's words
     re.compile(r"一个错误：\w+: .*"),  # the same where a case of the input domain raised
-    re.compile(r"^\s*位置：.*"),  # a location: file, line, function, the line's code
     re.compile(r"^\s*\|.*"),  # what the code printed
     re.compile(r"``.*?``|`[^`]*`"),  # code (a docstring's ``code`` too)
     re.compile(
@@ -79,7 +78,10 @@ def test_the_scan_sees_english_and_leaves_torchs_words_alone():
     assert (
         english_left("运行 cnn.py 中的 conv2d() 时出现 RuntimeError：The size of tensor a must match") == []
     )
-    assert english_left("  位置：cnn.py, line 52, in forward: return self.classifier(x)") == []
+    assert english_left(
+        "  位置：cnn.py, line 52, in forward: return self.classifier(x)"
+    )  # a frame in English
+    assert english_left("  位置：cnn.py 第 52 行，forward 中：`return self.classifier(x)`") == []
     assert english_left("期望 a tensor of floats", ("a tensor of floats, %(n)s of them",)) == []
 
 
@@ -93,7 +95,7 @@ def test_the_engines_messages_of_each_failure_are_chinese():
     error = {
         "type": "RuntimeError",
         "message": "Kernel size can't be greater than actual input size",
-        "where": ["cnn.py, line 52, in forward: return self.classifier(x)"],
+        "where": [{"file": "cnn.py", "line": 52, "function": "forward", "code": "return self.classifier(x)"}],
         "layer": {
             "name": "features.3",
             "model": "SimpleCNN",
@@ -117,7 +119,10 @@ def test_the_engines_messages_of_each_failure_are_chinese():
     ]
     session = client.TopicSession.__new__(client.TopicSession)
     session.__dict__.update(
-        deadline=None, last_stall={"function": "mse", "where": ["losses.py, line 3"]}, check="c", timeout=5.0
+        deadline=None,
+        last_stall={"function": "mse", "where": [{"file": "losses.py", "line": 3, "function": "mse"}]},
+        check="c",
+        timeout=5.0,
     )
     session.lanes = {False: client.Lane(), True: client.Lane()}
     session.hidden = False

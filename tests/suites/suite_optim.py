@@ -155,8 +155,8 @@ def expect_fit(
 @check("gradient", public=True, exercise="gd_fit")
 @pytest.mark.parametrize("lr, steps", [(0.01, 1), (0.05, 20)])
 def test_gd_fit_full_batch(sub, lr, steps):
-    cases = [("the lecture's x, y", torch.tensor([1.0, 2.0, 3.0]), torch.tensor([2.0, 4.0, 6.0]))]
-    cases += [(f"x, y of length {n}", *fit_data(85 + steps, n)) for n in strategies.lengths(85 + steps)]
+    cases = [(N_("the lecture's x, y"), torch.tensor([1.0, 2.0, 3.0]), torch.tensor([2.0, 4.0, 6.0]))]
+    cases += [(N_(f"x, y of length {n}"), *fit_data(85 + steps, n)) for n in strategies.lengths(85 + steps)]
     results = sub.run(probes.calls, "gd_fit", [(x, y, lr, steps) for _, x, y in cases], {})
     expect(isinstance(results, list) and len(results) == len(cases), "gd_fit", "a result", describe(results))
     for (what, x, y), result in zip(cases, results):
