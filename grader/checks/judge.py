@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 import torch
 
 from grader.checks import curves
+from grader.checks.relations import FLOAT32_ULPS, Hint, chosen, shown
 from grader.i18n import N_, _, text
 from grader.sandboxed.probe_kit import OFF_LIMITS_MARK, SUBCLASS_MARK
 
@@ -249,24 +250,26 @@ def expect_close(
     what: str,
     rtol: float = 1e-5,
     atol: float = 1e-6,
-    hint: str = "",
+    hint: Hint = "",
     check_dtype: bool = True,
     mistakes: Mapping[str, tuple[torch.Tensor, str]] | None = None,
 ) -> torch.Tensor:
     """Values within ``|a - e| <= atol + rtol·|e|``; infinities must match exactly. ``mistakes``:
     name → (what that known mistake computes, its hint): values that match one fail with its
-    hint and cause (:func:`mistake_cause`) rather than the check's."""
+    hint and cause (:func:`mistake_cause`) rather than the check's. ``hint``: a plain hint, or
+    keyed ones (:class:`~grader.checks.relations.Keyed`) shown only where their cause holds."""
     tensor = expect_tensor(
         value=actual,
         what=what,
         shape=expected.shape,
         dtype=expected.dtype if check_dtype else None,
-        hint=hint,
+        hint=chosen(hint, None, None),
     )
     a, e = tensor.detach().double(), expected.detach().double()
     close = torch.isclose(a, e, rtol=rtol, atol=atol, equal_nan=True)
     if close.all():  # a NaN where none is expected is never close: nothing below can fail
         return tensor
+    shown_hint = chosen(hint, a, e)
     bad_nan = torch.isnan(a) & ~torch.isnan(e)
     if bad_nan.any():
         i = bad_nan.flatten().nonzero()[0, 0]
@@ -274,31 +277,37 @@ def expect_close(
             what=what,
             expected=f"{e.flatten()[i].item():.6g}{_position(i, e.shape)}",
             got=N_("NaN there"),
-            hint=hint if _SPEAKS_OF_NAN.search(hint) else NAN_HINT,
+            hint=shown_hint if _SPEAKS_OF_NAN.search(shown_hint) else NAN_HINT,
             cause="nan",
         )
+    cause = "values"
     for name, (mistaken, mistake_hint) in (mistakes or {}).items():
         if mistaken.shape == e.shape and torch.allclose(a, mistaken.detach().double(), rtol=rtol, atol=atol):
-            hint, cause = mistake_hint, mistake_cause(name)
+            shown_hint, cause = mistake_hint, mistake_cause(name)
             break
-    else:
-        cause = "values"
+    float64 = expected.dtype == torch.float64 and rtol < FLOAT32_ULPS / 10
+    want, got = _worst(a, e, close, rtol, atol, float64)
+    fail(what=what, expected=want, got=got, hint=shown_hint, cause=cause)
+    return tensor
+
+
+def _worst(
+    a: torch.Tensor, e: torch.Tensor, close: torch.Tensor, rtol: float, atol: float, float64: bool
+) -> tuple[str, str]:
+    """(expected, got) at the worst value: enough digits to tell them apart, and what the values
+    show beside it (:func:`~grader.checks.relations.shown`: a factor, a sign, a transposition...)."""
     err = torch.where(close, torch.zeros_like(a), (a - e).abs().nan_to_num(nan=float("inf")))
     i = err.flatten().argmax()
-    fail(
-        what=what,
-        expected=f"{e.flatten()[i].item():.6g}{_position(i, e.shape)}"
+    want, got = e.flatten()[i].item(), a.flatten()[i].item()
+    digits = next((d for d in (6, 8, 10, 12, 17) if f"{want:.{d}g}" != f"{got:.{d}g}"), 17)
+    notes = [_("%(off)d of %(all)d values off") % {"off": int((~close).sum()), "all": close.numel()}]
+    notes = (notes if close.numel() > 1 else []) + [shown(a, e, float64)]
+    said = "; ".join(n for n in notes if n)
+    return (
+        f"{want:.{digits}g}{_position(i, e.shape)}"
         + _(" (tolerance rtol=%(rtol)s, atol=%(atol)s)") % {"rtol": f"{rtol:g}", "atol": f"{atol:g}"},
-        got=f"{a.flatten()[i].item():.6g}"
-        + (
-            _(" (%(off)d of %(all)d values off)") % {"off": int((~close).sum()), "all": close.numel()}
-            if close.numel() > 1
-            else ""
-        ),
-        hint=hint,
-        cause=cause,
+        f"{got:.{digits}g}" + (f" ({said})" if said else ""),
     )
-    return tensor
 
 
 TWIN_HINT = N_(

@@ -10,6 +10,7 @@ import torch
 
 from grader.checks import (
     N_,
+    Keyed,
     battery,
     check,
     describe,
@@ -28,6 +29,7 @@ from grader.checks import (
     probes,
     strategies,
     with_curve,
+    wrong_where,
 )
 from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 
@@ -231,7 +233,14 @@ def test_sigmoid_function_forward_and_backward(sub, dtype):
         got["out"],
         s,
         f"Sigmoid.apply(x) for x in [-1000, 1000], {dtype}",
-        hint="exp(-x) overflows at x = -1000: for x < 0 use exp(x) / (1 + exp(x))",
+        # each of sigmoid's two forms overflows on one side: the hint for the side that went wrong
+        hint=(
+            Keyed(
+                N_("exp(-x) overflows at x = -1000: for x < 0 use exp(x) / (1 + exp(x))"),
+                wrong_where(x < -50),
+            ),
+            Keyed(N_("exp(x) overflows at x = 1000: for x ≥ 0 use 1 / (1 + exp(-x))"), wrong_where(x > 50)),
+        ),
         **tol,
     )
     expect(
