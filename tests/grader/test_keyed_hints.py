@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 import torch
 
+from grader.checks.domains import HINTS, Case, hint_for
 from grader.checks.judge import CheckFailed, expect_close
 from grader.checks.relations import Keyed, overflowed, underflowed, wrong_where
 
@@ -94,3 +95,11 @@ def test_no_keyed_hint_holds_no_hint_line():
 def test_a_keyed_hint_is_not_shown_for_a_failure_of_form():
     hint = Keyed("about the values", lambda got, expected: True)
     assert "about the values" not in message(torch.zeros(3), torch.zeros(2), hint=hint)
+
+
+def test_16_the_edge_sizes_hint_is_for_cases_that_have_sizes():
+    # Value(0.0).relu()'s derivative at the kink: the case's note says it; "mind the edge sizes
+    # (a batch of one, 0-dim, empty, H ≠ W)" pointed at sizes a Value has none of
+    kink = Case("edge", "Value", ("relu", 0.0), kind="value", note="its derivative at the kink is 0")
+    assert hint_for(kink) == ""
+    assert hint_for(Case("edge", "row_normalize", (torch.zeros(1, 3),))) == HINTS["edge"]
