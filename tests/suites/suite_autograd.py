@@ -310,6 +310,12 @@ def probe_numerical_grad(mod, x, eps):
     return grad, as_float, bool(torch.equal(before, x))
 
 
+NOT_RESTORED_HINT = N_(
+    "x is left changed after the call: put each element back after its two evaluations, or the "
+    "later elements are differenced at a shifted point"
+)
+
+
 @check("gradient", public=True, exercise="numerical_grad")
 @pytest.mark.parametrize("shape", [(3,), (2, 4)])
 def test_numerical_grad_central_differences(sub, shape):
@@ -324,7 +330,11 @@ def test_numerical_grad_central_differences(sub, shape):
             f"numerical_grad on {shape}, {what}",
             rtol=1e-6,
             atol=1e-7,
-            hint="(f(x + ε·eᵢ) − f(x − ε·eᵢ)) / 2ε for every element i, same shape and dtype as x",
+            hint=(
+                # x left perturbed: the elements after the first are differenced at a shifted point
+                Keyed(NOT_RESTORED_HINT, lambda *_: unchanged is not True),
+                "(f(x + ε·eᵢ) − f(x − ε·eᵢ)) / 2ε for every element i, same shape and dtype as x",
+            ),
         )
     expect(
         unchanged is True,

@@ -106,6 +106,24 @@ OFF_LIMITS = {
 # -- regression losses -------------------------------------------------------------------
 
 
+# each element's loss of a difference d, and the hint for a reduction taken before it
+ELEMENTWISE = {"mse": lambda d: d**2, "l1": lambda d: d.abs()}
+REDUCED_FIRST_HINT = {
+    "mse": N_("square each difference before the reduction: (mean d)² is not the mean of d²"),
+    "l1": N_(
+        "take |d| of each difference before the reduction: in |mean d| positive and negative errors cancel"
+    ),
+}
+
+
+def reduced_first(name: str, d: torch.Tensor, reduction: str) -> tuple[Keyed, ...]:
+    """The hint for the element's loss taken after the mean or sum, keyed to its values."""
+    if reduction == "none":
+        return ()
+    reduced = d.mean() if reduction == "mean" else d.sum()
+    return (Keyed(REDUCED_FIRST_HINT[name], equals(ELEMENTWISE[name](reduced))),)
+
+
 @check("shape", public=True)
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 @pytest.mark.parametrize("name, twin", [("mse", F.mse_loss), ("l1", F.l1_loss)], ids=["mse", "l1"])
@@ -120,8 +138,10 @@ def test_regression_loss_reductions(sub, name, twin, reduction):
             out,
             expected,
             f"{name}(y_hat, y, reduction={reduction!r}) on shape {shape}",
-            hint="'mean' and 'sum' reduce over every element to a 0-dim tensor; "
-            "'none' keeps the input's shape",
+            hint=(
+                *reduced_first(name, y_hat - y, reduction),
+                "'mean' and 'sum' reduce over every element to a 0-dim tensor; 'none' keeps the input's shape",
+            ),
         )
         expect_no_twin(ops, OFF_LIMITS[name], f"{name}(...)")
 
