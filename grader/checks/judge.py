@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 import torch
 
 from grader.checks import curves
-from grader.checks.relations import FLOAT32_ULPS, Hint, chosen, shown
+from grader.checks.relations import FLOAT32_ULPS, Hint, chosen, position, worst
 from grader.i18n import N_, _, text
 from grader.sandboxed.probe_kit import OFF_LIMITS_MARK, SUBCLASS_MARK
 
@@ -230,20 +230,6 @@ def expect_float(value: Any, what: str, hint: str = "") -> float:
     return float(value)
 
 
-def _position(index: torch.Tensor, shape: torch.Size) -> str:
-    """' at [i, j]' for an element of a tensor; '' for a 0-dim one (a scalar has no position).
-    Not ``torch.unravel_index``: its argument checks import torch's symbolic shapes (sympy), 0.47 s
-    of a grading process's CPU on its first mismatch."""
-    if not len(shape):
-        return ""
-    flat, coordinates = int(index), []
-    for size in reversed(shape):
-        flat, coordinate = divmod(flat, size or 1)
-        coordinates.append(coordinate)
-    at = ", ".join(str(c) for c in reversed(coordinates))
-    return _(" at [%(index)s]") % {"index": at}
-
-
 def expect_close(
     actual: Any,
     expected: torch.Tensor,
@@ -275,7 +261,7 @@ def expect_close(
         i = bad_nan.flatten().nonzero()[0, 0]
         fail(
             what=what,
-            expected=f"{e.flatten()[i].item():.6g}{_position(i, e.shape)}",
+            expected=f"{e.flatten()[i].item():.6g}{position(i, e.shape)}",
             got=N_("NaN there"),
             hint=shown_hint if _SPEAKS_OF_NAN.search(shown_hint) else NAN_HINT,
             cause="nan",
@@ -286,28 +272,9 @@ def expect_close(
             shown_hint, cause = mistake_hint, mistake_cause(name)
             break
     float64 = expected.dtype == torch.float64 and rtol < FLOAT32_ULPS / 10
-    want, got = _worst(a, e, close, rtol, atol, float64)
+    want, got = worst(a, e, close, rtol, atol, float64)
     fail(what=what, expected=want, got=got, hint=shown_hint, cause=cause)
     return tensor
-
-
-def _worst(
-    a: torch.Tensor, e: torch.Tensor, close: torch.Tensor, rtol: float, atol: float, float64: bool
-) -> tuple[str, str]:
-    """(expected, got) at the worst value: enough digits to tell them apart, and what the values
-    show beside it (:func:`~grader.checks.relations.shown`: a factor, a sign, a transposition...)."""
-    err = torch.where(close, torch.zeros_like(a), (a - e).abs().nan_to_num(nan=float("inf")))
-    i = err.flatten().argmax()
-    want, got = e.flatten()[i].item(), a.flatten()[i].item()
-    digits = next((d for d in (6, 8, 10, 12, 17) if f"{want:.{d}g}" != f"{got:.{d}g}"), 17)
-    notes = [_("%(off)d of %(all)d values off") % {"off": int((~close).sum()), "all": close.numel()}]
-    notes = (notes if close.numel() > 1 else []) + [shown(a, e, float64)]
-    said = "; ".join(n for n in notes if n)
-    return (
-        f"{want:.{digits}g}{_position(i, e.shape)}"
-        + _(" (tolerance rtol=%(rtol)s, atol=%(atol)s)") % {"rtol": f"{rtol:g}", "atol": f"{atol:g}"},
-        f"{got:.{digits}g}" + (f" ({said})" if said else ""),
-    )
 
 
 TWIN_HINT = N_(

@@ -129,3 +129,36 @@ def shown(got: torch.Tensor, expected: torch.Tensor, float64: bool) -> str:
     ):  # any two numbers have a ratio: only a round one says something
         return ""
     return _("%(k)s × what was expected") % {"k": written}
+
+
+def position(index: torch.Tensor, shape: torch.Size) -> str:
+    """' at [i, j]' for an element of a tensor; '' for a 0-dim one (a scalar has no position).
+    Not ``torch.unravel_index``: its argument checks import torch's symbolic shapes (sympy), 0.47 s
+    of a grading process's CPU on its first mismatch."""
+    if not len(shape):
+        return ""
+    flat, coordinates = int(index), []
+    for size in reversed(shape):
+        flat, coordinate = divmod(flat, size or 1)
+        coordinates.append(coordinate)
+    at = ", ".join(str(c) for c in reversed(coordinates))
+    return _(" at [%(index)s]") % {"index": at}
+
+
+def worst(
+    a: torch.Tensor, e: torch.Tensor, close: torch.Tensor, rtol: float, atol: float, float64: bool
+) -> tuple[str, str]:
+    """(expected, got) at the worst value: enough digits to tell them apart, and what the values
+    show beside it (:func:`shown`: a factor, a sign, a transposition...)."""
+    err = torch.where(close, torch.zeros_like(a), (a - e).abs().nan_to_num(nan=float("inf")))
+    i = err.flatten().argmax()
+    want, got = e.flatten()[i].item(), a.flatten()[i].item()
+    digits = next((d for d in (6, 8, 10, 12, 17) if f"{want:.{d}g}" != f"{got:.{d}g}"), 17)
+    notes = [_("%(off)d of %(all)d values off") % {"off": int((~close).sum()), "all": close.numel()}]
+    notes = (notes if close.numel() > 1 else []) + [shown(a, e, float64)]
+    said = "; ".join(n for n in notes if n)
+    return (
+        f"{want:.{digits}g}{position(i, e.shape)}"
+        + _(" (tolerance rtol=%(rtol)s, atol=%(atol)s)") % {"rtol": f"{rtol:g}", "atol": f"{atol:g}"},
+        f"{got:.{digits}g}" + (f" ({said})" if said else ""),
+    )

@@ -1,6 +1,6 @@
-"""The lead names what a value mismatch shows, and a check's hint is keyed to its cause (issue 84):
-cases from the blind set learner_s3 whose lead or hint misled as first met (the numbers in the
-test names are that set's: /work/blind/learner_s3/eval/measure_first.md)."""
+"""The lead names what a value mismatch shows, and a check's hint is keyed to its cause (a
+sibling mistake's hint misleads; none is better): cases from the blind set learner_s3 whose lead
+or hint misled as first met (the numbers in the test names are that set's, its measure_first.md)."""
 
 from __future__ import annotations
 
