@@ -156,9 +156,9 @@ def worst(
     digits = next((d for d in (6, 8, 10, 12, 17) if f"{want:.{d}g}" != f"{got:.{d}g}"), 17)
     notes = [_("%(off)d of %(all)d values off") % {"off": int((~close).sum()), "all": close.numel()}]
     notes = (notes if close.numel() > 1 else []) + [shown(a, e, float64)]
-    said = "; ".join(n for n in notes if n)
+    said = _("; ").join(n for n in notes if n)
     return (
         f"{want:.{digits}g}{position(i, e.shape)}"
         + _(" (tolerance rtol=%(rtol)s, atol=%(atol)s)") % {"rtol": f"{rtol:g}", "atol": f"{atol:g}"},
-        f"{got:.{digits}g}" + (f" ({said})" if said else ""),
+        f"{got:.{digits}g}" + (_(" (%(notes)s)") % {"notes": said} if said else ""),
     )
