@@ -2,7 +2,7 @@
 
 The check mark (:mod:`~grader.checks.mark`), the judges that read a probe's answer
 (:mod:`~grader.checks.judge`), the inputs drawn per seed and student (:mod:`~grader.checks.inputs`),
-the datasets (:mod:`~grader.checks.data`), the catalogue's mark for a label (``N_``), torch's seeding without its cost
+the datasets (:mod:`~grader.checks.data`), hints keyed to their cause (:mod:`~grader.checks.relations`), the catalogue's mark for a label (``N_``), torch's seeding without its cost
 (:func:`~grader.sandboxed.probe_kit.manual_seed`); the modules ``inputs`` and ``probes`` (the shared probes
 shipped into the worker) import as submodules. Nothing here imports the engine (pyproject's
 import contracts). A name is imported when first read (PEP 562): the trusted side imports
@@ -23,6 +23,11 @@ _HOMES = {
     "expect_shapes": "grader.checks.departures",  # a suite's label that reaches a message, marked for the catalogue
     "expect_logits": "grader.checks.outputs",
     "expect_batch_independent_in_eval": "grader.checks.outputs",
+    # a hint keyed to the cause it is for, and the predicates it is keyed with
+    **{
+        name: "grader.checks.relations"
+        for name in ("Keyed", "equals", "overflowed", "underflowed", "wrong_where")
+    },
     **{
         name: "grader.checks.data"
         for name in ("dataset_path", "held_out_split", "load_diabetes", "load_digits")

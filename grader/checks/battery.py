@@ -262,7 +262,7 @@ def run(sub: Any, topic: str, name: str) -> None:
             judge_case(domain, *failed[0], got, EVERYWHERE)
         if failed:
             case, mine, ref = failed[0]
-            judge_case(domain, case, mine, ref, got, domains.HINTS.get(case.dim, ""))
+            judge_case(domain, case, mine, ref, got, domains.hint_for(case))
     except CheckFailed as exc:
         if silent:
             exc.cause = non_answer.cause(silent)

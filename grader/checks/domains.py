@@ -116,6 +116,14 @@ HINTS = {
 LOOP_ARGUMENTS = ("model", "batches", "loss", "optimiser", "device")
 
 
+def hint_for(case: Case) -> str:
+    """A failing case's hint: its dimension's, where that is about the case. The edge sizes' hint
+    is about the sizes of tensors: a Value at the kink of relu has none (its note says the rest)."""
+    if case.dim == "edge" and case.kind == "value":
+        return ""
+    return HINTS.get(case.dim, "")
+
+
 class Case(NamedTuple):
     """One input of a domain: ``kind`` call (a function), module (build, then forward each of
     ``args``), optimiser (a scenario in ``kwargs``), value (``Value(x).op()``), loop (a training

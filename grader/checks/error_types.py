@@ -216,6 +216,13 @@ LAYER_HINTS = {
         "connection no longer matches; print both shapes"
     ),
 }
+# a skip connection whose H, W differ as a stride leaves them (:func:`_strided`): the padding
+# hint would send the learner to the wrong layer
+STRIDED = N_(
+    "a layer's output and the tensor it meets differ in size ({0} and {1}) as a stride leaves "
+    "them: where a block has a stride, the shortcut needs a projection (a 1×1 convolution with "
+    "that stride, then batch norm) to match"
+)
 # A kind whose words name the dimension that disagreed, where that dimension decides the cause:
 # (kind, the dimension, whether in a module) → the hint for it, instead of the kind's own.
 BY_DIMENSION: dict[tuple[str, str | None, bool], str] = {
@@ -254,11 +261,21 @@ def error_hint(message: str, exercise: str = "", cause: str | None = None) -> st
         found = pattern.search(message) if cause is None or cause == f"error:{name}" else None
         if found:
             module = exercise[:1].isupper()
+            strided = module and name == "broadcast" and _strided(found.groups())
             chosen = BY_DIMENSION.get((name, _dimension(name, found.groups()), module)) or (
-                LAYER_HINTS[name] if module and name in LAYER_HINTS else hint
+                STRIDED if strided else LAYER_HINTS[name] if module and name in LAYER_HINTS else hint
             )
             return _(chosen).format(*found.groups())
     return ""
+
+
+def _strided(groups: tuple[str | None, ...]) -> bool:
+    """Two sizes as a stride leaves them (7 and 4: ⌈7/2⌉), not as a missing padding, which takes
+    an even number away (kernel_size − 1 per odd kernel)."""
+    if len(groups) < 2 or None in groups[:2]:
+        return False
+    small, big = sorted(int(g) for g in groups[:2] if g is not None)
+    return (big - small) % 2 == 1 and any(small == -(-big // s) for s in (2, 3, 4))
 
 
 def _dimension(name: str, groups: tuple[str | None, ...]) -> str | None:

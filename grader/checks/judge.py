@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 import torch
 
 from grader.checks import curves, places
+from grader.checks.relations import FLOAT32_ULPS, Hint, chosen, position, worst
 from grader.i18n import N_, _, text
 from grader.sandboxed.probe_kit import OFF_LIMITS_MARK, SUBCLASS_MARK
 
@@ -229,75 +230,50 @@ def expect_float(value: Any, what: str, hint: str = "") -> float:
     return float(value)
 
 
-def _position(index: torch.Tensor, shape: torch.Size) -> str:
-    """' at [i, j]' for an element of a tensor; '' for a 0-dim one (a scalar has no position).
-    Not ``torch.unravel_index``: its argument checks import torch's symbolic shapes (sympy), 0.47 s
-    of a grading process's CPU on its first mismatch."""
-    if not len(shape):
-        return ""
-    flat, coordinates = int(index), []
-    for size in reversed(shape):
-        flat, coordinate = divmod(flat, size or 1)
-        coordinates.append(coordinate)
-    at = ", ".join(str(c) for c in reversed(coordinates))
-    return _(" at [%(index)s]") % {"index": at}
-
-
 def expect_close(
     actual: Any,
     expected: torch.Tensor,
     what: str,
     rtol: float = 1e-5,
     atol: float = 1e-6,
-    hint: str = "",
+    hint: Hint = "",
     check_dtype: bool = True,
     mistakes: Mapping[str, tuple[torch.Tensor, str]] | None = None,
 ) -> torch.Tensor:
     """Values within ``|a - e| <= atol + rtol·|e|``; infinities must match exactly. ``mistakes``:
     name → (what that known mistake computes, its hint): values that match one fail with its
-    hint and cause (:func:`mistake_cause`) rather than the check's."""
+    hint and cause (:func:`mistake_cause`) rather than the check's. ``hint``: a plain hint, or
+    keyed ones (:class:`~grader.checks.relations.Keyed`) shown only where their cause holds."""
     tensor = expect_tensor(
         value=actual,
         what=what,
         shape=expected.shape,
         dtype=expected.dtype if check_dtype else None,
-        hint=hint,
+        hint=chosen(hint, None, None),
     )
     a, e = tensor.detach().double(), expected.detach().double()
     close = torch.isclose(a, e, rtol=rtol, atol=atol, equal_nan=True)
     if close.all():  # a NaN where none is expected is never close: nothing below can fail
         return tensor
+    shown_hint = chosen(hint, a, e)
     bad_nan = torch.isnan(a) & ~torch.isnan(e)
     if bad_nan.any():
         i = bad_nan.flatten().nonzero()[0, 0]
         fail(
             what=what,
-            expected=f"{e.flatten()[i].item():.6g}{_position(i, e.shape)}",
+            expected=f"{e.flatten()[i].item():.6g}{position(i, e.shape)}",
             got=N_("NaN there"),
-            hint=hint if _SPEAKS_OF_NAN.search(hint) else NAN_HINT,
+            hint=shown_hint if _SPEAKS_OF_NAN.search(shown_hint) else NAN_HINT,
             cause="nan",
         )
+    cause = "values"
     for name, (mistaken, mistake_hint) in (mistakes or {}).items():
         if mistaken.shape == e.shape and torch.allclose(a, mistaken.detach().double(), rtol=rtol, atol=atol):
-            hint, cause = mistake_hint, mistake_cause(name)
+            shown_hint, cause = mistake_hint, mistake_cause(name)
             break
-    else:
-        cause = "values"
-    err = torch.where(close, torch.zeros_like(a), (a - e).abs().nan_to_num(nan=float("inf")))
-    i = err.flatten().argmax()
-    fail(
-        what=what,
-        expected=f"{e.flatten()[i].item():.6g}{_position(i, e.shape)}"
-        + _(" (tolerance rtol=%(rtol)s, atol=%(atol)s)") % {"rtol": f"{rtol:g}", "atol": f"{atol:g}"},
-        got=f"{a.flatten()[i].item():.6g}"
-        + (
-            _(" (%(off)d of %(all)d values off)") % {"off": int((~close).sum()), "all": close.numel()}
-            if close.numel() > 1
-            else ""
-        ),
-        hint=hint,
-        cause=cause,
-    )
+    float64 = expected.dtype == torch.float64 and rtol < FLOAT32_ULPS / 10
+    want, got = worst(a, e, close, rtol, atol, float64)
+    fail(what=what, expected=want, got=got, hint=shown_hint, cause=cause)
     return tensor
 
 

@@ -208,7 +208,7 @@ def test_expect_close_names_the_worst_position_and_counts_the_values_off():
 def test_expect_close_0_dim_position():
     message = failure(expect_close, torch.tensor(2.0), torch.tensor(1.0), "loss")
     assert "expected 1 (tolerance" in message and "at [" not in message  # a scalar reads as a number
-    assert message.rstrip(".").endswith("got 2")
+    assert message.rstrip(".").endswith("got 2 (2 × what was expected)")
 
 
 def test_expect_close_infinity_where_a_number_was_expected_is_the_worst_position():

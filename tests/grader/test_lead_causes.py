@@ -259,6 +259,15 @@ def test_11_a_block_without_its_projection_is_told_of_the_projection_not_padding
 
 
 @pytest.mark.unit
+def test_s3_66_a_strided_block_without_its_projection_is_told_of_the_stride_not_padding():
+    """learner_s3 #66: H, W of 4 and 7 are what a stride of 2 leaves (⌈7/2⌉), never a missing padding
+    (an odd kernel takes an even number away)."""
+    message = "The size of tensor a (4) must match the size of tensor b (7) at non-singleton dimension 3"
+    hint = error_hint(message, "BasicBlock", "error:broadcast")
+    assert "stride" in hint and "1×1 convolution" in hint and "padding" not in hint
+
+
+@pytest.mark.unit
 def test_12_an_inception_branch_without_padding_is_told_of_padding_not_cat_dim():
     message = (
         "Sizes of tensors must match except in dimension 1. Expected size 8 but got size 6 for "

@@ -10,6 +10,7 @@ import torch
 
 from grader.checks import (
     N_,
+    Keyed,
     battery,
     check,
     describe,
@@ -28,6 +29,7 @@ from grader.checks import (
     probes,
     strategies,
     with_curve,
+    wrong_where,
 )
 from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 
@@ -231,7 +233,14 @@ def test_sigmoid_function_forward_and_backward(sub, dtype):
         got["out"],
         s,
         f"Sigmoid.apply(x) for x in [-1000, 1000], {dtype}",
-        hint="exp(-x) overflows at x = -1000: for x < 0 use exp(x) / (1 + exp(x))",
+        # each of sigmoid's two forms overflows on one side: the hint for the side that went wrong
+        hint=(
+            Keyed(
+                N_("exp(-x) overflows at x = -1000: for x < 0 use exp(x) / (1 + exp(x))"),
+                wrong_where(x < -50),
+            ),
+            Keyed(N_("exp(x) overflows at x = 1000: for x ≥ 0 use 1 / (1 + exp(-x))"), wrong_where(x > 50)),
+        ),
         **tol,
     )
     expect(
@@ -301,6 +310,12 @@ def probe_numerical_grad(mod, x, eps):
     return grad, as_float, bool(torch.equal(before, x))
 
 
+NOT_RESTORED_HINT = N_(
+    "x is left changed after the call: put each element back after its two evaluations, or the "
+    "later elements are differenced at a shifted point"
+)
+
+
 @check("gradient", public=True, exercise="numerical_grad")
 @pytest.mark.parametrize("shape", [(3,), (2, 4)])
 def test_numerical_grad_central_differences(sub, shape):
@@ -315,7 +330,11 @@ def test_numerical_grad_central_differences(sub, shape):
             f"numerical_grad on {shape}, {what}",
             rtol=1e-6,
             atol=1e-7,
-            hint="(f(x + ε·eᵢ) − f(x − ε·eᵢ)) / 2ε for every element i, same shape and dtype as x",
+            hint=(
+                # x left perturbed: the elements after the first are differenced at a shifted point
+                Keyed(NOT_RESTORED_HINT, lambda *_: unchanged is not True),
+                "(f(x + ε·eᵢ) − f(x − ε·eᵢ)) / 2ε for every element i, same shape and dtype as x",
+            ),
         )
     expect(
         unchanged is True,

@@ -7,9 +7,12 @@ import torch
 import torch.nn.functional as F
 
 from grader.checks import (
+    N_,
+    Keyed,
     Traced,
     battery,
     check,
+    equals,
     expect,
     expect_batch_independent_in_eval,
     expect_close,
@@ -50,6 +53,12 @@ def conv_twins(ops) -> dict[str, str]:
     return {op: f"torch's convolution ({op})" for op in ops if isinstance(op, str) and "conv" in op}
 
 
+FLIPPED_HINT = N_(
+    "these are the values of the flipped kernel: corr2d is a cross-correlation, "
+    "Y[i, j] = Σ X[i + a, j + b]·K[a, b], with the kernel as it is"
+)
+
+
 @check("shape", public=True, exercise="corr2d")
 @pytest.mark.parametrize(
     "x_shape, k_shape", [((3, 3), (2, 2)), ((6, 8), (1, 2)), ((5, 5), (5, 5)), ((7, 4), (3, 1))]
@@ -64,7 +73,10 @@ def test_corr2d(sub, x_shape, k_shape):
         f"corr2d on {x_shape} with a {k_shape} kernel",
         rtol=1e-5,
         atol=1e-5,
-        hint="Y[i, j] = Σ X[i + a, j + b]·K[a, b]; the output is (H − kh + 1, W − kw + 1)",
+        hint=(
+            Keyed(FLIPPED_HINT, equals(F.conv2d(x[None, None], k.flip(0, 1)[None, None])[0, 0])),
+            "Y[i, j] = Σ X[i + a, j + b]·K[a, b]; the output is (H − kh + 1, W − kw + 1)",
+        ),
     )
     expect_no_twin(ops, conv_twins(ops), "corr2d")
 

@@ -8,8 +8,11 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader.checks import (
+    N_,
+    Keyed,
     battery,
     check,
+    equals,
     expect_close,
     expect_inputs_untouched,
     expect_learned,
@@ -20,9 +23,12 @@ from grader.checks import (
     gen,
     inputs,
     manual_seed,
+    overflowed,
     probes,
     strategies,
+    underflowed,
     with_curve,
+    wrong_where,
 )
 from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 
@@ -100,6 +106,24 @@ OFF_LIMITS = {
 # -- regression losses -------------------------------------------------------------------
 
 
+# each element's loss of a difference d, and the hint for a reduction taken before it
+ELEMENTWISE = {"mse": lambda d: d**2, "l1": lambda d: d.abs()}
+REDUCED_FIRST_HINT = {
+    "mse": N_("square each difference before the reduction: (mean d)² is not the mean of d²"),
+    "l1": N_(
+        "take |d| of each difference before the reduction: in |mean d| positive and negative errors cancel"
+    ),
+}
+
+
+def reduced_first(name: str, d: torch.Tensor, reduction: str) -> tuple[Keyed, ...]:
+    """The hint for the element's loss taken after the mean or sum, keyed to its values."""
+    if reduction == "none":
+        return ()
+    reduced = d.mean() if reduction == "mean" else d.sum()
+    return (Keyed(REDUCED_FIRST_HINT[name], equals(ELEMENTWISE[name](reduced))),)
+
+
 @check("shape", public=True)
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 @pytest.mark.parametrize("name, twin", [("mse", F.mse_loss), ("l1", F.l1_loss)], ids=["mse", "l1"])
@@ -114,8 +138,10 @@ def test_regression_loss_reductions(sub, name, twin, reduction):
             out,
             expected,
             f"{name}(y_hat, y, reduction={reduction!r}) on shape {shape}",
-            hint="'mean' and 'sum' reduce over every element to a 0-dim tensor; "
-            "'none' keeps the input's shape",
+            hint=(
+                *reduced_first(name, y_hat - y, reduction),
+                "'mean' and 'sum' reduce over every element to a 0-dim tensor; 'none' keeps the input's shape",
+            ),
         )
         expect_no_twin(ops, OFF_LIMITS[name], f"{name}(...)")
 
@@ -168,6 +194,17 @@ def test_huber_gradient_is_consistent_with_its_values(sub):
 # -- sigmoid and binary cross-entropy ----------------------------------------------------
 
 
+def overflow_side(x: torch.Tensor) -> tuple[Keyed, ...]:
+    """sigmoid's overflow hint for the side where the values went wrong: each of its two forms
+    overflows on one side (a hint about the other side would send the learner to the form they use)."""
+    return (
+        Keyed(
+            N_("exp(-x) overflows for x = -1000: for x < 0 use exp(x) / (1 + exp(x))"), wrong_where(x < -50)
+        ),
+        Keyed(N_("exp(x) overflows for x = 1000: for x ≥ 0 use 1 / (1 + exp(-x))"), wrong_where(x > 50)),
+    )
+
+
 @check("shape", public=True, exercise="sigmoid")
 def test_sigmoid_values_and_stability(sub):
     for x in [
@@ -180,7 +217,7 @@ def test_sigmoid_values_and_stability(sub):
             out,
             torch.sigmoid(x),
             f"sigmoid on {tuple(x.shape)} values in [{x.min().item():g}, {x.max().item():g}]",
-            hint="exp(-x) overflows for x = -1000: for x < 0 use exp(x) / (1 + exp(x))",
+            hint=overflow_side(x),
         )
         expect_no_twin(ops, OFF_LIMITS["sigmoid"], "sigmoid")
 
@@ -335,22 +372,32 @@ def test_stable_at_large_logits(sub, name, twin):
     else:
         out = sub.run(probes.call, name, (x,), {"dim": 1})
         expected = twin(x, dim=1)
-    # the max-shift hint only for an answer that overflowed (inf, NaN): finite wrong values are another cause
-    overflowed = isinstance(out, torch.Tensor) and out.dtype.is_floating_point and not out.isfinite().all()
     expect_close(
         out,
         expected,
         f"{name} at logits in the hundreds (rows up to 600, down to −810)",
         atol=extreme_atol(x),
-        hint=MAX_SHIFT_HINT if overflowed else "",
+        hint=(
+            Keyed(MAX_SHIFT_HINT, overflowed),
+            Keyed(LOG_OF_ZERO_HINT, underflowed),
+            *(
+                [Keyed(BATCH_DIM_HINT, equals(-x.log_softmax(0)[[0, 1], target].mean()))]
+                if name == "cross_entropy"
+                else []
+            ),
+        ),
         mistakes=column_index(x, target) if name == "cross_entropy" else None,
     )
 
 
-MAX_SHIFT_HINT = (
-    "subtract the maximum along dim before exp (exp-normalize / LogSumExp): exp(600) is inf "
-    "in float32, and exp(−800) is 0, so a log of it is −inf"
+MAX_SHIFT_HINT = N_(
+    "subtract the maximum along dim before exp (exp-normalize / LogSumExp): exp(600) is inf in float32"
 )
+LOG_OF_ZERO_HINT = N_(
+    "exp(−800) is 0 in float32 even after the max shift, so a log of a softmax is −inf: "
+    "write log-softmax as (x − max) − log Σ exp(x − max), never log(softmax(x))"
+)
+BATCH_DIM_HINT = N_("log-softmax over the classes (dim=1) of each row, not over the batch (dim=0)")
 
 
 @check("gradient")
@@ -490,16 +537,31 @@ def test_entropy_shapes_and_zeros(sub):
     expect_no_twin(ops_h, OFF_LIMITS["entropy"], "entropy")
 
 
+def kl_of(p: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
+    """KL(p‖q) over the last dim, 0·log 0 counted as 0."""
+    return (p * (torch.where(p > 0, p, 1).log() - q.log())).where(p > 0, 0).sum(-1)
+
+
+SWAPPED_HINT = N_("KL(p‖q) = Σ p·(log p − log q): p weighs the terms; these values are KL(q‖p)")
+# the rows where a zero in p or q decides a term (the zero rules' hint is about these alone)
+ZERO_TERMS = ((ZEROS_P == 0) | (ZEROS_Q == 0)).any(-1)
+
+
 @check("shape", points=0.5, public=True, exercise="kl_div")
 def test_kl_div_shapes_and_zeros(sub):
     p, q = ZEROS_P, ZEROS_Q
     kl, ops_k = run_recorded(sub, "kl_div", p, q, off=OFF_LIMITS["kl_div"])
-    expected_kl = (p * (torch.where(p > 0, p, 1).log() - q.log())).where(p > 0, 0).sum(-1)
+    expected_kl = kl_of(p, q)
     expect_close(
         kl,
         expected_kl,
         "kl_div(p, q) on (2, 2, 3) probabilities with zeros in p and q (inf where q = 0 < p)",
-        hint="terms with p = 0 are 0; where q = 0 < p the divergence is +inf",
+        hint=(
+            Keyed(SWAPPED_HINT, equals(kl_of(q, p))),
+            Keyed(
+                N_("terms with p = 0 are 0; where q = 0 < p the divergence is +inf"), wrong_where(ZERO_TERMS)
+            ),
+        ),
     )
     expect_no_twin(ops_k, OFF_LIMITS["kl_div"], "kl_div")
 

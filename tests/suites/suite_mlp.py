@@ -10,6 +10,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader.checks import (
+    N_,
     battery,
     binary_accuracy,
     check,
@@ -250,6 +251,11 @@ NOT_UNIFORM_HINT = (
 )
 
 
+NORMAL_STD_HINT = N_(
+    "the uniform bound is a = √(6/(fan_in + fan_out)); √(2/(fan_in + fan_out)) is xavier_normal_'s std"
+)
+
+
 def expect_within_bound(w, shape, bound, expected, hint):
     """Every |w| within the bound a; past it, the hint its cause shows: a spread no uniform
     distribution has (normal draws), else ``hint`` (the fans) where a receptive field can be forgotten."""
@@ -284,12 +290,19 @@ def test_xavier_uniform(sub, shape, fan_in, fan_out):
         expected=f"at most a = √(6/({fan_in}+{fan_out})) = {bound:.4f}",
         hint="fans include the receptive field: fan_in = in·kh·kw, fan_out = out·kh·kw",
     )
+    largest = float(w.abs().max())
     expect(
-        float(w.abs().max()) >= 0.95 * bound,
+        largest >= 0.95 * bound,
         f"largest |w| for shape {shape}",
         f"close to a = {bound:.4f} (U(−a, a) reaches its bounds)",
-        f"{float(w.abs().max()):.4f}",
-        "fans include the receptive field: fan_in = in·kh·kw, fan_out = out·kh·kw",
+        f"{largest:.4f}",
+        # each hint where its cause shows: √(2/…) in place of √(6/…) bounds at a/√3; a forgotten
+        # receptive field only where the weight has one
+        NORMAL_STD_HINT
+        if abs(largest / bound - 3**-0.5) < 0.03
+        else "fans include the receptive field: fan_in = in·kh·kw, fan_out = out·kh·kw"
+        if len(shape) > 2
+        else "",
     )
     variance, target = float(w.var()), bound**2 / 3
     expect(

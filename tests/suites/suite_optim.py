@@ -10,11 +10,13 @@ from torch import nn
 
 from grader.checks import (
     N_,
+    Keyed,
     battery,
     binary_accuracy,
     check,
     dataset_path,
     describe,
+    equals,
     expect,
     expect_close,
     expect_float,
@@ -104,15 +106,16 @@ def fits(result, expected) -> bool:
     )
 
 
-def expect_fit(
-    result,
-    expected,
-    what,
-    hint="record the MSE at the moment the docstring says (before each step / after each epoch), then update",
-    mistakes=None,
-):
+RECORD_HINT = N_(
+    "record the MSE at the moment the docstring says (before each step / after each epoch), then update"
+)
+
+
+def expect_fit(result, expected, what, hint=None, mistakes=None, keyed=()):
     """``mistakes``: name → (what that known mistake answers, its hint): an answer that matches
-    one fails with its hint and cause rather than the generic ones."""
+    one fails with its hint and cause rather than the generic ones. ``hint``: the losses' hint;
+    by default :data:`RECORD_HINT`, shown only where the final w is right (when the losses alone
+    are wrong, the moment they are recorded is). ``keyed``: hints keyed to other causes, first."""
     expect(
         isinstance(result, (list, tuple)) and len(result) == 2,
         what,
@@ -136,13 +139,14 @@ def expect_fit(
                 hint=mistake_hint,
                 cause=mistake_cause(name),
             )
+    w_right = abs(w - expected[0]) <= 1e-4 * max(1, abs(expected[0]))
     expect_close(
         torch.tensor(losses, dtype=F64),
         torch.tensor(expected[1], dtype=F64),
         f"{what}: the recorded MSEs",
         rtol=1e-4,
         atol=1e-7,
-        hint=hint,
+        hint=(*keyed, hint or Keyed(RECORD_HINT, lambda *_: w_right)),
     )
     expect(
         abs(w - expected[0]) <= 1e-4 * max(1, abs(expected[0])),
@@ -190,10 +194,12 @@ def probe_sgd_fits(mod, cases, lr, epochs):
     return found
 
 
-def replay_sgd(x, y, lr, epochs, g):
-    w, losses = 1.0, []
+def replay_sgd(x, y, lr, epochs, g, fresh=True):
+    """sgd_fit's answer; ``fresh=False``: one permutation drawn for every epoch (a known mistake)."""
+    w, losses, order = 1.0, [], []
     for _ in range(epochs):
-        for i in torch.randperm(len(x), generator=g).tolist():
+        order = torch.randperm(len(x), generator=g).tolist() if fresh or not order else order
+        for i in order:
             w -= lr * 2 * float(x[i]) * (w * float(x[i]) - float(y[i]))
         losses.append(float(((w * x.double() - y.double()) ** 2).mean()))
     return w, losses
@@ -213,16 +219,21 @@ def test_sgd_fit_per_sample(sub):
         g = torch.Generator().manual_seed(abs(seed))
         what = "a seeded generator" if seed > 0 else "generator=None after torch.manual_seed (the global RNG)"
         hint = (
-            []
+            None
             if seed > 0
-            else ["generator=None: torch.randperm(n, generator=None) draws from torch's global RNG"]
+            else "generator=None: torch.randperm(n, generator=None) draws from torch's global RNG"
         )
+        once = replay_sgd(x, y, 0.05, 4, torch.Generator().manual_seed(abs(seed)), fresh=False)[1]
         expect_fit(
             result,
             replay_sgd(x, y, 0.05, 4, g),
             f"sgd_fit(lr=0.05, epochs=4) on n={len(x)} with {what}",
-            *hint,
+            hint,
+            keyed=(Keyed(ONE_ORDER_HINT, equals(torch.tensor(once, dtype=F64))),),
         )
+
+
+ONE_ORDER_HINT = N_("draw a new permutation every epoch: torch.randperm inside the epoch loop")
 
 
 def probe_batches(mod, sizes, shuffle, seed, epochs):

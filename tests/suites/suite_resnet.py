@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader.checks import (
+    N_,
     Traced,
     battery,
     check,
@@ -374,6 +375,20 @@ def probe_basic_block(mod, c_in, c_out, stride, x):
     return {"shape": shape, "convs": convs, "norms": norms, "silenced": silenced}
 
 
+def convs_hint(got, expected) -> str:
+    """The conv list's hint for what differs: the strides alone, a bias, or which convolutions
+    there are (a hint about another part would send the learner to the wrong layer)."""
+    if not isinstance(got, list) or not all(isinstance(c, tuple) and len(c) == 3 for c in got):
+        return ""
+    if sorted(c[:2] for c in got) == sorted(c[:2] for c in expected):
+        return N_(
+            "the first 3×3 conv carries the block's stride (and the 1×1 projection); the second has stride 1"
+        )
+    if any(c[1] for c in got):
+        return N_("no bias before a BatchNorm (bias=False): its β does that job")
+    return N_("a 1×1 projection (with the block's stride) exactly when the shape changes")
+
+
 @check("shape", public=True, exercise="BasicBlock")
 @pytest.mark.parametrize("c_in, c_out, stride", [(4, 4, 1), (4, 8, 1), (4, 4, 2), (3, 6, 2)])
 def test_basic_block(sub, c_in, c_out, stride):
@@ -401,8 +416,7 @@ def test_basic_block(sub, c_in, c_out, stride):
         f"{what}: its convolutions (weight shape, bias, stride)",
         str(expected),
         str(got["convs"]),
-        "a 1×1 projection (with the block's stride) exactly when the shape changes; "
-        "no bias before a BatchNorm",
+        convs_hint(got["convs"], expected),
     )
     expect(
         got["norms"] == (3 if projection else 2),

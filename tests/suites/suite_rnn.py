@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from grader.checks import (
+    N_,
+    Keyed,
     battery,
     check,
     describe,
+    equals,
     expect,
     expect_close,
     expect_inputs_untouched,
@@ -75,9 +80,27 @@ def expect_cell_equals_torch(sub, name, torch_cell, seed, batch, input_size, hid
         f"{name} on x ({batch}, {input_size}), h ({batch}, {hidden})",
         rtol=1e-5,
         atol=1e-5,
-        hint=hint,
+        hint=(
+            *(Keyed(text, equals(without(cell, bias, x, h))) for bias, text in FORGOTTEN_BIAS.items()),
+            hint,
+        ),
     )
     expect_no_twin(ops, OFF_LIMITS[name], name)
+
+
+# a cell's values without one of its biases: the hint that names it (a sibling hint would mislead)
+FORGOTTEN_BIAS = {
+    "bias_ih": N_("these values leave b_ih out: the cell adds both biases, b_ih and b_hh"),
+    "bias_hh": N_("these values leave b_hh out: the cell adds both biases, b_ih and b_hh"),
+}
+
+
+def without(cell: torch.nn.Module, bias: str, x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
+    """``cell``'s output on (x, h) with ``bias`` zeroed."""
+    other = copy.deepcopy(cell)
+    with torch.no_grad():
+        getattr(other, bias).zero_()
+    return other(x, h).detach()
 
 
 # a product that does not fit, in a cell given (hidden, input_size) weights: they are not transposed
@@ -97,7 +120,7 @@ def test_rnn_cell_equals_nn_rnncell(sub, batch, input_size, hidden):
         batch,
         input_size,
         hidden,
-        "h' = tanh(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh): transpose the weights",
+        N_("h' = tanh(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh)"),
     )
 
 
@@ -114,6 +137,23 @@ CARRY_HINT = (
     "the steps before this one were right: each step reads the hidden state the step before it "
     "left (h = the cell of x_t and the previous h), starting from h0; h0 is for step 0 alone"
 )
+
+
+def first_step_hints(rnn: torch.nn.RNN, x: torch.Tensor, h0: torch.Tensor) -> tuple:
+    """Step 0's hints, each keyed to the values of its mistake: every layer starting from h0[0],
+    the output holding the first layer's h."""
+    first = torch.nn.RNN(rnn.input_size, rnn.hidden_size).to(x.dtype)
+    first.load_state_dict({k: v for k, v in rnn.state_dict().items() if k.endswith("_l0")})
+    with torch.no_grad():
+        same_h0 = rnn(x, h0[:1].expand_as(h0).contiguous())[0][0]
+        first_layer = first(x, h0[:1])[0][0]
+    return (
+        Keyed(N_("each layer l starts from its own h0[l], not h0[0]"), equals(same_h0)),
+        Keyed(
+            N_("output holds the LAST layer's h at every step; layer l reads layer l − 1's outputs"),
+            equals(first_layer),
+        ),
+    )
 
 
 @check("shape", public=True, exercise="rnn_forward")
@@ -140,10 +180,7 @@ def test_rnn_forward_equals_nn_rnn(sub, num_layers, seq_len, batch):
             rtol=1e-5,
             atol=1e-5,
             # step t wrong, the steps before it right: the hidden state is not carried along
-            hint=CARRY_HINT
-            if t
-            else "output holds the LAST layer's h at every step, in the input's order; "
-            "layer l reads layer l − 1's outputs",
+            hint=CARRY_HINT if t else first_step_hints(rnn, x, h0),
         )
     expect_close(
         result[1],
@@ -253,8 +290,10 @@ def test_gru_cell_equals_nn_grucell(sub, batch, input_size, hidden):
         batch,
         input_size,
         hidden,
-        "gate order in the fused weights: reset, update, new; r multiplies "
-        "(h·W_hnᵀ + b_hn) including its bias; h' = (1 − z)·n + z·h",
+        N_(
+            "gate order in the fused weights: reset, update, new; r multiplies "
+            "(h·W_hnᵀ + b_hn) including its bias; h' = (1 − z)·n + z·h"
+        ),
     )
 
 

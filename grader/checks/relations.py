@@ -1,0 +1,164 @@
+"""What a mismatch of values shows beyond "wrong", and hints keyed to the cause they are for.
+
+:func:`shown` names the relation between the values that came out and the expected ones where
+there is one (a constant factor, the sign, the transpose, a shift by one place, agreement to
+float32's precision only): the lead says it, so a learner sees "2 × what was expected" rather
+than two numbers. :class:`Keyed` is a hint that declares what it is for, a predicate on the
+values compared; a check shows it only where that holds (no hint is better than a sibling
+mistake's hint).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+
+from grader.i18n import _
+
+When = Callable[[torch.Tensor, torch.Tensor], bool]
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """A hint and what it is for: ``when(got, expected)`` (float64 tensors of the same shape)."""
+
+    text: str
+    when: When
+
+
+# a plain hint (shown whatever the failure), a keyed one, or several: the first that holds, a
+# plain one among them holding always (the fallback after the keyed ones before it)
+Hint = str | Keyed | tuple[Keyed | str, ...]
+
+
+def chosen(hint: Hint, got: torch.Tensor | None, expected: torch.Tensor | None) -> str:
+    """The hint to show, "" for none: the first of ``hint`` that holds of the values compared; where
+    no values were compared (a failure of form), only a plain one."""
+    compared = got is not None and expected is not None and got.shape == expected.shape
+    for one in (hint,) if isinstance(hint, (str, Keyed)) else hint:
+        if isinstance(one, str):
+            return one
+        if compared and one.when(got, expected):  # type: ignore[arg-type]
+            return one.text
+    return ""
+
+
+def _close(a: torch.Tensor, b: torch.Tensor, rtol: float = 1e-4) -> bool:
+    scale = float(b.abs().max()) if b.numel() else 0.0
+    return a.shape == b.shape and bool(torch.allclose(a, b, rtol=rtol, atol=1e-9 * max(scale, 1e-300)))
+
+
+def wrong(got: torch.Tensor, expected: torch.Tensor) -> torch.Tensor:
+    """Where the values differ (a NaN or an infinity where the other has a number counts)."""
+    return ~torch.isclose(got, expected, rtol=1e-5, atol=1e-6, equal_nan=True)
+
+
+def wrong_where(mask: torch.Tensor) -> When:
+    """Some value is wrong inside ``mask`` (a predicate for :class:`Keyed`)."""
+    return lambda got, expected: bool((wrong(got, expected) & mask.to(got.device)).any())
+
+
+def equals(mistaken: torch.Tensor) -> When:
+    """The values are what ``mistaken`` holds: a known mistake's values, computed by the suite
+    (a predicate for :class:`Keyed`; the cause stays the check's, unlike ``mistakes=``)."""
+    return lambda got, expected: _close(got, mistaken.detach().double().to(got.device), rtol=1e-5)
+
+
+def overflowed(got: torch.Tensor, expected: torch.Tensor) -> bool:
+    """+inf or NaN where a finite value was expected: something overflowed."""
+    bad = expected.isfinite() & (got.isnan() | (got == float("inf")))
+    return bool(bad.any())
+
+
+def underflowed(got: torch.Tensor, expected: torch.Tensor) -> bool:
+    """−inf (and no overflow) where a finite value was expected: a log of 0, an exp that went to 0."""
+    return not overflowed(got, expected) and bool((expected.isfinite() & (got == float("-inf"))).any())
+
+
+def _factor(got: torch.Tensor, expected: torch.Tensor) -> float | None:
+    """k where got ≈ k·expected everywhere (k ≠ 1, 0), None otherwise."""
+    nonzero = expected.abs() > 1e-12 * float(expected.abs().max())
+    if not nonzero.any():
+        return None
+    k = float((got[nonzero] / expected[nonzero]).median())
+    if k == 0 or abs(k - 1) < 1e-3 or not _close(got, k * expected):
+        return None
+    return k
+
+
+def _nice(k: float) -> str:
+    """k as a reader writes it: "2", "1/2", "0.8"; "" for a factor too odd to be a cause."""
+    for value, written in ((k, "%d"), (1 / k, "1/%d")):
+        n = round(value)
+        if 2 <= abs(n) <= 1000 and abs(value - n) < 1e-3 * abs(n):
+            return written % n if n > 0 else "−" + written % -n
+    return f"{k:.4g}"
+
+
+# float32's rounding, a few steps of it: ~8 ulps (2⁻²³ each). A float64 check whose tolerance is
+# wider than this cannot tell a float32 tensor inside from another cause (numerical_grad's 1e-6)
+FLOAT32_ULPS = 1e-6
+
+
+def shown(got: torch.Tensor, expected: torch.Tensor, float64: bool) -> str:
+    """What the values that came out are, said from the expected ones; "" when nothing simple.
+    ``float64``: the check expected float64 values within a tolerance far below float32's
+    (agreement to float32's few ulps, :data:`FLOAT32_ULPS`, then shows a float32 tensor inside)."""
+    if not (got.isfinite().all() and expected.isfinite().all()) or not expected.numel():
+        return ""
+    if float64 and _close(got, expected, rtol=FLOAT32_ULPS):
+        return _(
+            "what was expected to float32's precision only: a float32 tensor inside a float64 computation"
+        )
+    if expected.dim() == 2 and expected.shape[0] == expected.shape[1] > 1:
+        if not _close(expected, expected.T) and _close(got, expected.T):
+            return _("the transpose of what was expected")
+    if expected.dim() == 1 and len(expected) >= 3 and not _close(got, expected):
+        if _close(got[1:], expected[:-1]) or _close(got[:-1], expected[1:]):
+            return _("what was expected, shifted by one place")
+    k = _factor(got, expected)
+    if k is None:
+        return ""
+    if abs(k + 1) < 1e-3:
+        return _("what was expected with its sign flipped")
+    written = _nice(k)
+    if (
+        expected.numel() == 1 and "." in written
+    ):  # any two numbers have a ratio: only a round one says something
+        return ""
+    return _("%(k)s × what was expected") % {"k": written}
+
+
+def position(index: torch.Tensor, shape: torch.Size) -> str:
+    """' at [i, j]' for an element of a tensor; '' for a 0-dim one (a scalar has no position).
+    Not ``torch.unravel_index``: its argument checks import torch's symbolic shapes (sympy), 0.47 s
+    of a grading process's CPU on its first mismatch."""
+    if not len(shape):
+        return ""
+    flat, coordinates = int(index), []
+    for size in reversed(shape):
+        flat, coordinate = divmod(flat, size or 1)
+        coordinates.append(coordinate)
+    at = ", ".join(str(c) for c in reversed(coordinates))
+    return _(" at [%(index)s]") % {"index": at}
+
+
+def worst(
+    a: torch.Tensor, e: torch.Tensor, close: torch.Tensor, rtol: float, atol: float, float64: bool
+) -> tuple[str, str]:
+    """(expected, got) at the worst value: enough digits to tell them apart, and what the values
+    show beside it (:func:`shown`: a factor, a sign, a transposition...)."""
+    err = torch.where(close, torch.zeros_like(a), (a - e).abs().nan_to_num(nan=float("inf")))
+    i = err.flatten().argmax()
+    want, got = e.flatten()[i].item(), a.flatten()[i].item()
+    digits = next((d for d in (6, 8, 10, 12, 17) if f"{want:.{d}g}" != f"{got:.{d}g}"), 17)
+    notes = [_("%(off)d of %(all)d values off") % {"off": int((~close).sum()), "all": close.numel()}]
+    notes = (notes if close.numel() > 1 else []) + [shown(a, e, float64)]
+    said = _("; ").join(n for n in notes if n)
+    return (
+        f"{want:.{digits}g}{position(i, e.shape)}"
+        + _(" (tolerance rtol=%(rtol)s, atol=%(atol)s)") % {"rtol": f"{rtol:g}", "atol": f"{atol:g}"},
+        f"{got:.{digits}g}" + (_(" (%(notes)s)") % {"notes": said} if said else ""),
+    )
