@@ -19,13 +19,11 @@ import secrets
 from pathlib import Path
 
 import nbformat
-import torch
 
 from grader import defaults, depends
 from grader.apps.handouts import handouts
 from grader.apps.leaks import refuse, refuse_held_out
 from grader.apps.ticker import Step, quiet
-from grader.checks import taught_answers
 from grader.checks.exercises import judge, kind_weighed
 from grader.i18n import N_, _, in_language, ngettext
 from grader.packs import data_files, flattened_toml
@@ -255,6 +253,10 @@ def release_files(topics: list[str], points: dict | None = None) -> dict[str, by
             files[f"exercises/{topic}.py"] = stub.read_bytes()
             # what `grade reset` puts back (topics.original_stub_file): a release has no git
             files[f"tests/suites/originals/{topic}.py"] = stub.read_bytes()
+    import torch  # here: the release's first line is shown before torch's import
+
+    from grader.checks import taught_answers
+
     chosen = tuple(t for t in MANIFEST if t.name in topics)
     generator = torch.Generator().manual_seed(secrets.randbits(63))  # never written down
     for entry in chosen:  # its domains, answers and hints (a course pack's stub: above; its suite: below)
