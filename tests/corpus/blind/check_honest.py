@@ -1,6 +1,6 @@
 """Check every honest program of /work/blind/honest80 against solutions/<topic>.py in plain torch.
 
-Usage: nice python check_honest.py [FILE ...]   (default: every program in the manifest or folder)
+Usage: nice [HONEST_BATCH=honest_s3] python check_honest.py [FILE ...]   (default: every program of the batch)
 Prints one line per program: PASS, or FAIL with the failed checks.
 """
 from __future__ import annotations
@@ -10,6 +10,7 @@ import importlib.util
 import itertools
 import json
 import math
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -18,7 +19,7 @@ import torch
 import torch.nn.functional as TF
 from torch import nn
 
-ROOT = Path(__file__).parent / "honest80"
+ROOT = Path(__file__).parent / os.environ.get("HONEST_BATCH", "honest80")  # honest_s3 too
 SOL = Path("/work/main/solutions")
 DATA = Path("/work/main/datasets")
 torch.set_num_threads(1)
