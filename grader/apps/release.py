@@ -13,6 +13,7 @@ every file for answers and refuses the release where it finds one.
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 import secrets
@@ -209,8 +210,16 @@ def grader_files(root: Path, sources: list[str]) -> list[Path]:
             path = _module_file(root, ".".join(parts[:depth]))
             if path is not None and path not in found:
                 found.add(path)
-                todo |= _imported(ast.parse(path.read_text()))
+                stat = path.stat()
+                todo |= _file_imports(path, stat.st_mtime_ns, stat.st_size)
     return sorted(found)
+
+
+@functools.lru_cache(maxsize=1024)
+def _file_imports(path: Path, _mtime_ns: int, _size: int) -> frozenset[str]:
+    """What a grader file imports, read once per version of the file (a process may build several
+    releases: the tests, a course's assignments)."""
+    return frozenset(_imported(ast.parse(path.read_text())))
 
 
 def dataset_files(root: Path) -> list[Path]:

@@ -31,7 +31,7 @@ from helpers import REPO
 
 from grader.packs import read_pack
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.engine  # a sweep over the repository (tests/grader/tiers.py)
 
 GRADER = REPO / "grader"
 # a message's example, up to its closing parenthesis; a help page's example command line

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.engine  # a sweep over the repository (tests/grader/tiers.py)
 pytest.importorskip("babel")
 
 import catalogue  # noqa: E402  (tests/grader/catalogue.py: needs Babel)

@@ -14,7 +14,7 @@ from helpers import REPO
 
 from grader import defaults, options
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.engine  # a sweep over the repository (tests/grader/tiers.py)
 
 GRADER = REPO / "grader"
 # The sandboxed side imports nothing of grader, so it keeps its own.

@@ -27,7 +27,7 @@ if sys.version_info >= (3, 11):
 else:
     import tomli as tomllib
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.engine  # a sweep over the repository (tests/grader/tiers.py)
 
 NOT_PINNED = {"python", "colab"}  # not pyproject's dependencies (see the docstring)
 

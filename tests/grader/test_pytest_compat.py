@@ -20,7 +20,7 @@ from packaging.requirements import Requirement
 
 from grader.engine import pytest_compat
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.engine  # a sweep over the repository (tests/grader/tiers.py)
 
 SAMPLE = """
 import pytest

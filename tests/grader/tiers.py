@@ -3,8 +3,10 @@
 - ``unit``: no worker, no grading in a subprocess, no sandbox (`pytest -m unit`: the loop while
   changing a judge);
 - ``engine``: the grading engine in this process (a TopicSession, workers, the zygote, the pool),
-  and the sweeps of an engine function over the whole corpus (seconds of CPU each: the unit
-  tier has a goal of 20 s of CPU, tests/grader/cpu_budget.py);
+  the sweeps of an engine function over the whole corpus, and the sweeps over the repository's
+  own sources (house rules, the message catalogue, the documents: a file's worth of CPU each,
+  not the loop while changing a judge; the unit tier has a goal of 20 s of CPU,
+  tests/grader/cpu_budget.py);
 - ``e2e``: through ``python -m grader`` or another process that grades.
 
 The check runs before ``-m``/``-k`` deselect, so that a test without a tier fails every run.
