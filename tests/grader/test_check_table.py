@@ -101,7 +101,7 @@ def _literals(nodes: Iterable[ast.AST]) -> list[str]:
     return found
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # every grader module parsed: a sweep over the repository (tests/grader/tiers.py)
 @pytest.mark.parametrize("text", [NO_CUDA, "still raises NotImplementedError: not started yet"])
 def test_a_stubs_messages_are_written_once(text):
     homes = [

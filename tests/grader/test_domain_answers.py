@@ -138,7 +138,7 @@ def test_an_answer_changed_as_code_would_change_it_is_stale(how):
     assert seen >= 75  # every exercise with a float answer, each judged with its own tolerance
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # a sweep over the repository (tests/grader/tiers.py)
 def test_no_grader_module_imports_the_references():
     imports = re.compile(r"^\s*(from|import)\s[^#\n]*\breferences\b", re.MULTILINE)
     for path in (REPO / "grader").rglob("*.py"):
