@@ -377,7 +377,7 @@ def _grader_imports(path: Path) -> list[tuple[str, str]]:
     return found
 
 
-@pytest.mark.engine  # every pack and grader module parsed: a sweep over the repository (tests/grader/tiers.py)
+@pytest.mark.engine  # every pack and grader module parsed: a repository sweep (tests/grader/tiers.py)
 def test_a_pack_imports_only_the_authors_contract(tmp_path):
     """The packs kept here and the one `grade author new` writes import from grader/ only what
     grader.checks.PACK_API names (docs/authors.md, "What a pack may import")."""
