@@ -12,6 +12,7 @@ functions resolved, modules built under one seed. It catches each case's excepti
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import torch
@@ -28,6 +29,7 @@ from grader.checks.judge import (
     expect_tensor,
     fail,
 )
+from grader.checks.relations import Hint, Keyed, chosen, reduction_mistakes
 from grader.i18n import N_, Verbatim, _, text
 from grader.sandboxed import probe_kit as kit  # the walkers' shared steps: kit.* in the worker too
 
@@ -120,13 +122,19 @@ def walk_modules(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[di
             by_shape(model)
         modes = case["mode"].split()  # one per input ("train train eval"), the last for the rest
         outs, unchanged = [], []
+        untouched: list[str] = []
         for i, x in enumerate(case["args"]):
             model.train(modes[min(i, len(modes) - 1)] == "train")
             x = kit.noncontiguous(x) if i in case["noncontig"] else x
             before = x.clone()
-            outs.append(model(x).detach())
+            if case.get("fill") and not i:  # the layers its forward never applies, named in a hint
+                out, untouched = kit.layers_untouched(model, x)
+            else:
+                out = model(x)
+            outs.append(out.detach())
             unchanged.append(kit.same_values(before, x))
-        return {"out": outs, "unchanged": unchanged, "aliased": False}
+        found = {"out": outs, "unchanged": unchanged, "aliased": False}
+        return {**found, "untouched": untouched} if untouched else found
 
     return kit.each_case(cases, {"module": module})
 
@@ -257,16 +265,49 @@ def run(sub: Any, topic: str, name: str) -> None:
 
         silent = non_answer.behaviour(got, alternatives[0], [case.args for case in built])
     try:
-        if failed and len(failed) == len(judged):
-            # wrong everywhere: the formula, not one dimension; no dimension's hint to mislead
-            judge_case(domain, *failed[0], got, EVERYWHERE)
         if failed:
             case, mine, ref = failed[0]
-            judge_case(domain, case, mine, ref, got, domains.hint_for(case))
+            # wrong everywhere: the formula, not one dimension; no dimension's hint to mislead
+            plain = EVERYWHERE if len(failed) == len(judged) else domains.hint_for(case)
+            judge_case(domain, case, mine, ref, got, (*_reduced(case), _untouched(case, mine) or plain))
     except CheckFailed as exc:
         if silent:
             exc.cause = non_answer.cause(silent)
         raise
+
+
+# a submodule's name as the learner's code may spell it (an attribute, a Sequential's index)
+_LAYER_NAME = re.compile(r"[A-Za-z_0-9][A-Za-z_0-9.]{0,40}")
+UNTOUCHED = N_(
+    "%(layers)s: defined with weights that your forward never applies; the docstring's layers "
+    "are each applied, in its order"
+)
+
+
+def _untouched(case: domains.Case, mine: Any) -> str:
+    """A structure case's hint where the learner's module holds layers its forward never applied
+    (:func:`grader.sandboxed.probe_kit.layers_untouched`), "" elsewhere."""
+    names = mine.get("untouched") if case.fill and isinstance(mine, dict) else None
+    if not isinstance(names, list):
+        return ""
+    shown = [f"self.{n}" for n in names if isinstance(n, str) and _LAYER_NAME.fullmatch(n)][:3]
+    return _(UNTOUCHED) % {"layers": ", ".join(shown)} if shown else ""
+
+
+def case_named(name: str, case: domains.Case) -> str:
+    """The exercise's name and the case's note, the name once where the note begins with it
+    ("BasicBlock(4, 4): …", "Value(0.5).tanh()")."""
+    note = text(case.note)
+    return note if note.startswith(name) else f"{name} {note}".strip()
+
+
+def _reduced(case: domains.Case) -> tuple[Keyed, ...]:
+    """The reduction's keyed hints for a call's single value: its first tensor argument's rows and
+    elements are the terms a loss may sum instead of averaging (relations.reduction_mistakes)."""
+    first = next((a for a in case.args if isinstance(a, torch.Tensor) and a.dim()), None)
+    if case.kind != "call" or first is None:
+        return ()
+    return reduction_mistakes((first.shape[0], first.numel()))
 
 
 def _device_case(domain: domains.Domain, built: list[domains.Case], answers: list[Any]) -> int | None:
@@ -300,7 +341,7 @@ def on_device(sub: Any, topic: str, name: str) -> None:
         raise RuntimeError(f"{topic}.{name}: no declared case a device check can run")
     case = built[index]
     what = _("%(case)s on tensors of a second device (standing in for a GPU)") % {
-        "case": f"{name} {text(case.note)}".strip()
+        "case": case_named(name, case)
     }
     if case.kind == "module":  # built, then fed each of its inputs (domains.Case), one build each
         builds = [(name, case.ctor[0], case.ctor[1], [x]) for x in case.args]
@@ -349,12 +390,15 @@ def judge_case(
     mine: Any,
     ref: dict[str, Any],
     everything: list[Any],
-    hint: str,
+    hint: Hint,
 ) -> None:
+    """One case's result against the reference's; ``hint`` keyed ones are shown where the values
+    compared show their cause, its plain one otherwise."""
     what = _("%(case)s (%(dimension)s)") % {
-        "case": f"{case.name} {text(case.note)}".strip(),
+        "case": case_named(case.name, case),
         "dimension": _(domains.LABELS[case.dim]),
     }
+    keyed, hint = hint, chosen(hint, None, None)
     _judge_result(domain, mine, what, hint)
     if case.differs_from is not None:
         other = everything[case.differs_from]
@@ -378,7 +422,7 @@ def judge_case(
     want = everything[case.same_as] if case.same_as is not None else ref
     if case.same_as is not None and (not isinstance(want, dict) or "error" in want):
         return  # the case it is compared with failed on its own
-    _judge_values(domain, case, mine, want, what, hint)
+    _judge_values(domain, case, mine, want, what, keyed)
 
 
 def _judge_result(domain: domains.Domain, mine: Any, what: str, hint: str) -> None:
@@ -411,7 +455,7 @@ def _judge_values(
     mine: dict[str, Any],
     want: dict[str, Any],
     what: str,
-    hint: str,
+    hint: Hint,
 ) -> None:
     """The outputs, the arguments written, the gradients and the mode left, against ``want``."""
     rtol, atol = tolerance(domain, case, stored=case.same_as is None)
@@ -430,13 +474,13 @@ def _judge_values(
             mine.get("grads"), want["grads"], _("the gradient of %(what)s") % {"what": what}, rtol, atol, hint
         )
     if "device" in mine:
-        _judge_on_device(mine["device"], want.get("out"), what, rtol, atol, hint)
+        _judge_on_device(mine["device"], want.get("out"), what, rtol, atol, chosen(hint, None, None))
     if "training" in want and mine.get("training") != want["training"]:
         fail(
             what,
             _("the model left with training=%(flag)s") % {"flag": want["training"]},
             f"training={mine.get('training')}",
-            hint,
+            chosen(hint, None, None),
         )
 
 
@@ -496,11 +540,12 @@ def _equal(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def compare(got: Any, want: Any, what: str, rtol: float, atol: float, hint: str) -> None:
+def compare(got: Any, want: Any, what: str, rtol: float, atol: float, keyed: Hint) -> None:
     """``got`` like ``want``: tensors within the tolerance (dtype included), numbers too, the same
     structure for tuples and lists."""
+    hint = chosen(keyed, None, None)
     if isinstance(want, torch.Tensor):
-        expect_close(got, want, what, rtol=rtol, atol=atol, hint=hint)
+        expect_close(got, want, what, rtol=rtol, atol=atol, hint=keyed)
     elif isinstance(want, int):  # bools too: the type and the value
         if type(got) is not type(want) or got != want:
             fail(what, repr(want), describe(got), hint)
@@ -513,6 +558,6 @@ def compare(got: Any, want: Any, what: str, rtol: float, atol: float, hint: str)
         if not isinstance(got, (list, tuple)) or len(got) != len(want):
             fail(what, f"a {type(want).__name__} of {len(want)}", describe(got), hint)
         for i, (g, w) in enumerate(zip(got, want)):
-            compare(g, w, f"{what}[{i}]", rtol, atol, hint)
+            compare(g, w, f"{what}[{i}]", rtol, atol, keyed)
     elif got != want:
         fail(what, describe(want), describe(got), hint)

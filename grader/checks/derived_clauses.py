@@ -19,7 +19,7 @@ import torch
 from grader.checks import battery, domain_answers, domain_cases, probes
 from grader.checks.domains import Case, movable
 from grader.checks.judge import expect_same_device, expect_vectorised
-from grader.i18n import _, text
+from grader.i18n import _
 from grader.sandboxed import probe_kit as kit  # the probe's steps: kit.* in the worker too
 
 DEVICE_ARGUMENT = "device"  # a keyword a declared case gives: the device the result is made on
@@ -149,7 +149,7 @@ def on_device(sub: Any, topic: str, name: str) -> None:
     for i, trace in zip(chosen, traces if isinstance(traces, list) else [traces] * len(chosen)):
         case = built[i]
         what = _("%(case)s on tensors of a second device (standing in for a GPU)") % {
-            "case": f"{name} {text(case.note)}".strip()
+            "case": battery.case_named(name, case)
         }
         value = expect_same_device(trace, what)
         battery.compare(value, answers[i]["out"], what, *battery.tolerance(domain, case), "")

@@ -91,8 +91,8 @@ HINTS = {
     "state": N_("the same object is used again: a second step, another input size, eval after train"),
     "structure": N_(
         "given the same weights, the docstring's layers answer differently from yours: check each "
-        "layer's kernel size, padding, bias, the pooling kind, every activation and where the "
-        "shortcut is added, in the docstring's order"
+        "layer's kernel size, padding, bias, every normalisation, the pooling kind, every "
+        "activation and where the shortcut is added, in the docstring's order"
     ),
     "creation": N_(
         "under the same seed your module's weights differ from the docstring's: create its layers "

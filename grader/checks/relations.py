@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import torch
 
-from grader.i18n import _
+from grader.i18n import N_, _
 
 When = Callable[[torch.Tensor, torch.Tensor], bool]
 
@@ -64,6 +64,39 @@ def equals(mistaken: torch.Tensor) -> When:
     """The values are what ``mistaken`` holds: a known mistake's values, computed by the suite
     (a predicate for :class:`Keyed`; the cause stays the check's, unlike ``mistakes=``)."""
     return lambda got, expected: _close(got, mistaken.detach().double().to(got.device), rtol=1e-5)
+
+
+def scaled_by(factors: tuple[float, ...]) -> When:
+    """A single value that is k × the expected one for k among ``factors`` (a predicate for
+    :class:`Keyed`): a loss summed over n terms where their mean was asked is n × the answer."""
+
+    def when(got: torch.Tensor, expected: torch.Tensor) -> bool:
+        if got.numel() != 1 or float(expected) == 0.0:
+            return False
+        k = float(got) / float(expected)
+        return any(f != 1 and abs(k - f) <= 1e-6 * abs(f) for f in factors)
+
+    return when
+
+
+# The reduction's mistakes: a sum where a mean was asked (n × the answer), a mean where a sum was
+SUMMED = N_(
+    "the docstring's reduction is a mean: the sum divided by the number of terms it averages "
+    "(.mean()), not the sum alone"
+)
+AVERAGED = N_("the docstring's reduction is a sum over the terms, not divided by their number")
+
+
+def reduction_mistakes(sizes: tuple[int, ...]) -> tuple[Keyed, ...]:
+    """The reduction's keyed hints for an output reduced over ``sizes`` terms (an input's rows,
+    its elements): n × or 1/n × the answer."""
+    counts = tuple(float(n) for n in sizes if n > 1)
+    if not counts:
+        return ()
+    return (
+        Keyed(SUMMED, scaled_by(counts)),
+        Keyed(AVERAGED, scaled_by(tuple(1 / n for n in counts))),
+    )
 
 
 def overflowed(got: torch.Tensor, expected: torch.Tensor) -> bool:

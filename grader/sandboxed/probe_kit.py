@@ -384,6 +384,29 @@ def layers_applied(layers: Sequence[Any], call: Callable[[], Any]) -> tuple[Any,
     return result, use.order
 
 
+class _Touched(TorchFunctionMode):
+    def __init__(self, ids: set[int]) -> None:
+        super().__init__()
+        self.ids, self.seen = ids, set[int]()
+
+    def __torch_function__(
+        self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
+    ) -> Any:
+        kwargs = kwargs or {}
+        self.seen.update(id(v) for v in (*args, *kwargs.values()) if id(v) in self.ids)
+        return func(*args, **kwargs)
+
+
+def layers_untouched(model: Any, *inputs: Any) -> tuple[Any, list[str]]:
+    """Run ``model(*inputs)``; return (its result, the names of its submodules holding parameters
+    none of which a torch function or method took during it): layers defined and never applied."""
+    owners = {id(p): name for name, m in model.named_modules() for p in m.parameters(recurse=False)}
+    with _Touched(set(owners)) as touched:
+        result = model(*inputs)
+    used = {owners[i] for i in touched.seen}
+    return result, sorted({name for name in owners.values() if name not in used})
+
+
 # torch.manual_seed also queues a seed for every device backend the build was made with, and
 # formats the caller's stack to do so: tenths of a ms a call from a check's stack, tens of ms
 # of a task's seeds. A build with no device

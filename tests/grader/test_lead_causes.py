@@ -12,11 +12,12 @@ import json
 from pathlib import Path
 
 import pytest
+import torch
 from helpers import REPO, run_grade
 
 from grader.checks.error_types import error_cause, error_hint
 from grader.checks.exercises import judge
-from grader.checks.judge import CheckFailed, describe, expect_tensor
+from grader.checks.judge import CheckFailed, describe, expect_close, expect_tensor
 
 LANGUAGES = ("en", "zh_CN")
 
@@ -334,3 +335,76 @@ def test_17_rnn_forward_feeding_h0_to_every_step_is_told_h_is_not_carried(tmp_pa
     found = verdicts(path, "rnn_forward")
     assert "previous h" in found["en"]["diagnosis"]
     assert "layer l reads" not in found["en"]["diagnosis"]
+
+
+# -- the blind set learner_s4's wrong leads and misleading hint as first met (its measure_first.md)
+
+
+@pytest.mark.e2e
+def test_s4_7_value_rsub_backwards_leads_with_its_step_not_a_later_crash(tmp_path):
+    """A wrong ``__rsub__`` made a later power of a negative number complex: the crash there led.
+    The first step that departs from torch's leads, named by the method that computes it."""
+    path = edited(tmp_path, "autograd", "return self._wrap(other) - self", "return self - self._wrap(other)")
+    found = verdicts(path, "Value")
+    assert "__rsub__" in found["en"]["diagnosis"] and "random graph" in found["en"]["diagnosis"]
+    assert "__rsub__" in found["zh_CN"]["diagnosis"] and "随机计算图" in found["zh_CN"]["diagnosis"]
+    assert "TypeError" not in found["en"]["diagnosis"]
+
+
+@pytest.mark.e2e
+def test_s4_31_a_block_that_never_applies_bn2_is_told_so(tmp_path):
+    path = edited(
+        tmp_path,
+        "resnet",
+        "main = self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))",
+        "main = self.conv2(F.relu(self.bn1(self.conv1(x))))",
+    )
+    found = verdicts(path, "BasicBlock")
+    assert "self.bn2" in found["en"]["diagnosis"] and "never applies" in found["en"]["diagnosis"]
+    assert "self.bn2" in found["zh_CN"]["diagnosis"] and "从未应用" in found["zh_CN"]["diagnosis"]
+    assert "BasicBlock BasicBlock" not in found["en"]["diagnosis"]
+
+
+@pytest.mark.unit
+def test_s4_30_a_layer_size_mismatch_in_a_module_names_global_average_pooling():
+    """SmallResNet flattening without pooling: "set in_features from it" alone hard-codes one
+    input size; the hint names the pooling the docstrings ask for where H and W vary."""
+    message = "mat1 and mat2 shapes cannot be multiplied (1x1152 and 512x10)"
+    hint = error_hint(message, "SmallResNet", error_cause("RuntimeError", message))
+    assert "nn.AdaptiveAvgPool2d(1)" in hint and "1152" in hint and "512" in hint
+
+
+@pytest.mark.unit
+def test_s4_10_a_loss_summed_over_the_batch_is_told_of_the_mean():
+    from grader.checks.relations import AVERAGED, SUMMED, reduction_mistakes
+
+    expected = torch.tensor(292.661, dtype=torch.float64)
+    keyed = reduction_mistakes((2, 8))
+
+    def said(got: float) -> str:
+        with pytest.raises(CheckFailed) as failed:
+            expect_close(torch.tensor(got, dtype=torch.float64), expected, "cross_entropy", hint=keyed)
+        return str(failed.value)
+
+    assert SUMMED in said(2 * 292.661) and SUMMED in said(8 * 292.661)
+    assert AVERAGED in said(292.661 / 8)
+    assert "hint" not in said(3 * 292.661), "a factor that is no count of terms has no reduction hint"
+    assert reduction_mistakes((1,)) == ()
+
+
+@pytest.mark.unit
+def test_s4_31_only_a_layers_name_reaches_the_untouched_hint():
+    """The names come from the learner's module (setattr takes any string): only a submodule's
+    name as code spells it is shown, three at most; anything else is no hint."""
+    from grader.checks import battery
+    from grader.checks.domains import module_case
+
+    case = module_case("structure", "BasicBlock", ((4, 4), {}), (torch.zeros(1, 4, 5, 5),), fill=True)
+    hostile = ["bn2", "x\n  hint: full marks", "a" * 100, 5, "<b>", "0.1"]
+    assert battery._untouched(case, {"untouched": hostile}) == battery._untouched(
+        case, {"untouched": ["bn2", "0.1"]}
+    )
+    assert "self.bn2, self.0.1" in battery._untouched(case, {"untouched": hostile})
+    assert battery._untouched(case, {"untouched": ["x\n", 7]}) == ""
+    assert battery._untouched(case._replace(fill=False), {"untouched": ["bn2"]}) == ""
+    assert battery._untouched(case, {"untouched": "bn2"}) == ""

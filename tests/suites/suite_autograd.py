@@ -511,38 +511,107 @@ def evaluate_step(step, values, lib):
 
 
 def probe_value_program(mod, leaves, program):
+    """(output's data, the leaves' grads, each step's data); where a step raises, (None, None,
+    the steps' data before it, [that step, the error's type and words]): the trusted side names
+    the first step that departs from torch, which may come before the one that raised."""
     values = [mod.Value(v) for v in leaves]
-    regs = list(values)
-    for op, a, b in program:
+    regs, steps = list(values), []
+    for i, (op, a, b) in enumerate(program):
         x = regs[a]
-        if op == "neg":
-            out = -x
-        elif op in ("tanh", "exp", "relu"):
-            out = getattr(x, op)()
-        elif op == "pow":
-            out = x**b
-        else:
-            base = op.split("_")[0]
-            other = regs[b] if op == base else b
-            left, right = (other, x) if op.endswith("_rnum") else (x, other)
-            out = {
-                "add": lambda: left + right,
-                "sub": lambda: left - right,
-                "mul": lambda: left * right,
-                "div": lambda: left / right,
-            }[base]()
+        try:
+            if op == "neg":
+                out = -x
+            elif op in ("tanh", "exp", "relu"):
+                out = getattr(x, op)()
+            elif op == "pow":
+                out = x**b
+            else:
+                base = op.split("_")[0]
+                other = regs[b] if op == base else b
+                left, right = (other, x) if op.endswith("_rnum") else (x, other)
+                out = {
+                    "add": lambda: left + right,
+                    "sub": lambda: left - right,
+                    "mul": lambda: left * right,
+                    "div": lambda: left / right,
+                }[base]()
+            steps.append(float(out.data))
+        except NotImplementedError:
+            raise
+        except Exception as error:  # noqa: BLE001  (the learner's own op raised: named by its step)
+            return None, None, steps, [i, type(error).__name__, str(error)[:200]]
         regs.append(out)
     regs[-1].backward()
-    return float(regs[-1].data), [float(v.grad) for v in values]
+    return float(regs[-1].data), [float(v.grad) for v in values], steps, None
 
 
 def torch_program(leaves, program):
+    """(output, the leaves' grads, each step's value) in float64 torch."""
     tensors = [torch.tensor(v, dtype=F64, requires_grad=True) for v in leaves]
     regs = list(tensors)
     for step in program:
         regs.append(evaluate_step(step, regs, torch))
     regs[-1].backward()
-    return regs[-1].item(), [t.grad.item() if t.grad is not None else 0.0 for t in tensors]
+    steps = [r.item() for r in regs[len(tensors) :]]
+    return regs[-1].item(), [t.grad.item() if t.grad is not None else 0.0 for t in tensors], steps
+
+
+# How a step of a random graph reads in the learner's terms, and the method it runs.
+STEP_FORMS = {
+    "neg": ("−v", "__neg__"),
+    "tanh": ("v.tanh()", "tanh"),
+    "exp": ("v.exp()", "exp"),
+    "relu": ("v.relu()", "relu"),
+    "pow": ("v ** {b}", "__pow__"),
+    "add": ("v + w", "__add__"),
+    "sub": ("v − w", "__sub__"),
+    "mul": ("v · w", "__mul__"),
+    "div": ("v / w", "__truediv__"),
+    "add_num": ("v + {b}", "__add__"),
+    "sub_num": ("v − {b}", "__sub__"),
+    "mul_num": ("v · {b}", "__mul__"),
+    "div_num": ("v / {b}", "__truediv__"),
+    "add_rnum": ("{b} + v", "__radd__"),
+    "sub_rnum": ("{b} − v", "__rsub__"),
+    "mul_rnum": ("{b} · v", "__rmul__"),
+    "div_rnum": ("{b} / v", "__rtruediv__"),
+}
+
+
+def step_said(step, regs) -> str:
+    """One step as the learner wrote the op, in symbols only: "1.5 − v (__rsub__), v = 0.73"."""
+    op, a, b = step
+    form, method = STEP_FORMS[op]
+    given = f"v = {regs[a]:.6g}" + (f", w = {regs[b]:.6g}" if op in BINARY else "")
+    return f"{form.format(b=b)} ({method}), {given}"
+
+
+NUMBER_ON_THE_LEFT = N_(
+    "with a number on the left (c − v) Python calls v.__rsub__(c), and likewise __radd__, __rmul__, "
+    "__rtruediv__: the method computes c op v, its operands the other way round from __sub__'s"
+)
+
+
+def expect_steps_as_torch(leaves, program, steps, broke, expected_steps) -> None:
+    """The first step whose .data departs from torch's leads, before any later step that raised."""
+    regs = list(leaves) + list(expected_steps)
+    for i, (got, want) in enumerate(zip(steps, expected_steps)):
+        if not math.isclose(got, want, rel_tol=1e-7, abs_tol=1e-12):
+            expect(
+                False,
+                f"step {i + 1} of a random graph: {step_said(program[i], regs)}",
+                f"{want:.10g}",
+                f"{got:.10g}",
+                NUMBER_ON_THE_LEFT if program[i][0].endswith("_rnum") else "",
+            )
+    if broke is not None:
+        i, kind, words = broke
+        expect(
+            False,
+            f"step {i + 1} of a random graph: {step_said(program[i], regs)}",
+            f"{expected_steps[i]:.10g}",
+            f"{kind}: {words}",
+        )
 
 
 @check("gradient", public=True, exercise="Value")
@@ -552,13 +621,14 @@ def test_value_matches_torch_on_random_graphs(sub, case):
     leaves, program = random_program(seed, length)
     result = sub.run(probe_value_program, leaves, program)
     expect(
-        isinstance(result, (list, tuple)) and len(result) == 2,
+        isinstance(result, (list, tuple)) and len(result) == 4,
         "Value graph",
-        "(data, leaf grads)",
+        "(data, leaf grads, steps, broke)",
         type(result).__name__,
     )
-    data_value, grads = result
-    expected_data, expected_grads = torch_program(leaves, program)
+    data_value, grads, steps, broke = result
+    expected_data, expected_grads, expected_steps = torch_program(leaves, program)
+    expect_steps_as_torch(leaves, program, steps, broke, expected_steps)
     got = expect_float(data_value, f"the output's .data on a random graph {length} steps deep")
     expect(
         math.isclose(got, expected_data, rel_tol=1e-7, abs_tol=1e-12),
