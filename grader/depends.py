@@ -16,6 +16,7 @@ references: :func:`grader.apps.leaks.course_files`). Light to import (the warm e
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
@@ -61,10 +62,13 @@ VERSIONED = (("torch", "version.py"), ("_pytest", "_version.py"))  # (package, i
 
 
 def _tree(folder: Path) -> list[Path]:
-    """Every file under ``folder`` (none where it is missing), Python's caches left out."""
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not set(p.parts) & set(SKIPPED))
+    """Every file under ``folder`` (none where it is missing), Python's caches left out (never
+    entered: the warm engine lists grader/ at each request)."""
+    found: list[str] = []
+    for root, folders, names in os.walk(folder):
+        folders[:] = [f for f in folders if f not in SKIPPED]
+        found.extend(os.path.join(root, name) for name in names)
+    return [Path(p) for p in sorted(found) if os.path.isfile(p)]
 
 
 def hints(topic: Topic) -> list[Path]:
@@ -128,7 +132,8 @@ def shared(topics: Iterable[Topic]) -> dict[str, list[Path]]:
 def present(*kinds: dict[str, list[Path]]) -> list[Path]:
     """The files of ``kinds`` that exist, each once, in a stable order (one that appears or goes
     changes the list)."""
-    return sorted({path for found in kinds for paths in found.values() for path in paths if path.is_file()})
+    listed = {os.fspath(path): path for found in kinds for paths in found.values() for path in paths}
+    return [listed[p] for p in sorted(listed) if os.path.isfile(p)]
 
 
 def files(topics: Iterable[Topic]) -> list[Path]:
