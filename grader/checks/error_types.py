@@ -159,6 +159,14 @@ ERRORS = (
                 N_("mean() of an integer or bool tensor: convert it first with .float()"),
             ),
             (
+                "split-zero",
+                r"split_size can only be 0 if dimension size is 0",
+                N_(
+                    "a split size of n // k is 0 when k > n, and makes more than k parts when k does "
+                    "not divide n: torch.tensor_split(x, k) makes k parts whose sizes differ by at most one"
+                ),
+            ),
+            (
                 "view-contiguous",
                 r"view size is not compatible with input tensor's size and stride",
                 N_(

@@ -408,3 +408,38 @@ def test_s4_31_only_a_layers_name_reaches_the_untouched_hint():
     assert battery._untouched(case, {"untouched": ["x\n", 7]}) == ""
     assert battery._untouched(case._replace(fill=False), {"untouched": ["bn2"]}) == ""
     assert battery._untouched(case, {"untouched": "bn2"}) == ""
+
+
+# -- the blind set learner_s5's wrong leads as first met (its measure_first.md)
+
+
+@pytest.mark.unit
+def test_s5_14_agreement_to_float32_names_a_misplaced_eps_too():
+    """Adam with eps inside the square root agrees with torch to ~7 digits in float64: the lead
+    said "a float32 tensor inside" only, of a file that has none."""
+    e = torch.tensor([-1.5108303, 0.25, 0.731], dtype=torch.float64)
+    with pytest.raises(CheckFailed) as failed:
+        expect_close(e * (1 + 1e-7), e, "Adam", rtol=1e-10, atol=1e-10)
+    assert "float32's precision only" in str(failed.value) and "eps" in str(failed.value)
+
+
+@pytest.mark.unit
+def test_s5_15_a_split_of_n_over_k_is_told_of_tensor_split():
+    message = "split_size can only be 0 if dimension size is 0, but got dimension size of 3"
+    cause = error_cause("RuntimeError", message)
+    assert cause == "error:split-zero"
+    assert "torch.tensor_split(x, k)" in error_hint(message, "k_fold_indices", cause)
+
+
+@pytest.mark.e2e
+def test_s5_21_conv2d_with_a_flipped_kernel_is_told_of_cross_correlation(tmp_path):
+    path = edited(
+        tmp_path,
+        "cnn",
+        "def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int = 1, padding: int = 0) -> Tensor:",
+        "def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int = 1, padding: int = 0) -> Tensor:\n"
+        "    weight = weight.flip(2, 3)",
+    )
+    found = verdicts(path, "conv2d")
+    assert "cross-correlation" in found["en"]["diagnosis"]
+    assert "互相关" in found["zh_CN"]["diagnosis"]

@@ -54,7 +54,7 @@ def conv_twins(ops) -> dict[str, str]:
 
 
 FLIPPED_HINT = N_(
-    "these are the values of the flipped kernel: corr2d is a cross-correlation, "
+    "these are the values of the flipped kernel: a convolution layer computes a cross-correlation, "
     "Y[i, j] = Σ X[i + a, j + b]·K[a, b], with the kernel as it is"
 )
 
@@ -154,8 +154,14 @@ def test_conv2d_matches_torch(sub, stride, padding, bias):
         f"stride={stride}, padding={padding})",
         rtol=1e-5,
         atol=1e-5,
-        hint="sum over input channels and the kernel window; zero-pad both sides; step by stride; "
-        "each output channel adds its own bias",
+        hint=(
+            Keyed(
+                FLIPPED_HINT,
+                equals(F.conv2d(x, weight.flip(2, 3), b, stride=stride, padding=padding)),
+            ),
+            "sum over input channels and the kernel window; zero-pad both sides; step by stride; "
+            "each output channel adds its own bias",
+        ),
     )
     expect_no_twin(ops, conv_twins(ops), "conv2d")
 
