@@ -20,6 +20,7 @@ import torch.nn.functional as F  # noqa: F401 (walk runs here too, on the refere
 from torch import nn  # noqa: F401
 
 from grader.checks import derived_cases, domain_answers, domain_cases, domains, probes
+from grader.checks.exercises import UNTOUCHED as UNTOUCHED_CAUSE
 from grader.checks.judge import (
     CheckFailed,
     describe,
@@ -273,6 +274,8 @@ def run(sub: Any, topic: str, name: str) -> None:
     except CheckFailed as exc:
         if silent:
             exc.cause = non_answer.cause(silent)
+        elif _untouched(*failed[0][:2]):
+            exc.cause = UNTOUCHED_CAUSE  # a cause named outright: it leads the exercise's diagnosis
         raise
 
 

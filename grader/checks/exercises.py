@@ -116,13 +116,20 @@ class Exercise:
 BATTERY = "input_domain["
 
 
+# A structure case whose module holds layers with weights its forward never applied
+# (grader/checks/battery.py): the cause named outright, so it leads before values.
+UNTOUCHED = "mistake:untouched-layers"
+
+
 def rank(test: CheckRow) -> int:
     """How basic a failure is: a value check that raised 0, a wrong shape or type 1 (the row's
-    ``form``), wrong values 2, a gradient check 3, a convergence check or the input-domain
-    battery 4, a clause (whatever its status) 5: the battery's own case run on the second device
+    ``form``, or layers its module never applied), wrong values 2, a gradient check 3, a
+    convergence check or the input-domain battery 4, a clause (whatever its status) 5: the battery's own case run on the second device
     (cause "device") too, so that a device check that also fails leads with its own words."""
     if test.get("clause") or test.get("cause") in ("twin", "device"):
         return 5
+    if test.get("cause") == UNTOUCHED:
+        return 1
     if test["id"].startswith(BATTERY):  # the broad net: a specific check that also fails says more
         return 4
     if test["kind"] != "shape":

@@ -46,8 +46,10 @@ def chosen(hint: Hint, got: torch.Tensor | None, expected: torch.Tensor | None) 
 
 
 def _close(a: torch.Tensor, b: torch.Tensor, rtol: float = 1e-4, floor: float = 1e-9) -> bool:
-    """``a`` ≈ ``b`` within ``rtol``, and within ``floor`` × the largest value near 0."""
-    scale = float(b.abs().max()) if b.numel() else 0.0
+    """``a`` ≈ ``b`` within ``rtol``, and within ``floor`` × the largest finite value near 0
+    (infinities equal where they are: an infinite scale would let any finite value pass)."""
+    finite = b[b.isfinite()]
+    scale = float(finite.abs().max()) if finite.numel() else 0.0
     return a.shape == b.shape and bool(torch.allclose(a, b, rtol=rtol, atol=floor * max(scale, 1e-300)))
 
 
@@ -124,6 +126,21 @@ def _factor(got: torch.Tensor, expected: torch.Tensor) -> float | None:
     return k
 
 
+def _negated(got: torch.Tensor, expected: torch.Tensor) -> bool:
+    """``got`` is −``expected`` where infinities decide too: −inf where +inf was expected (a
+    log ratio the other way round), the finite values their negatives (or zeros where zeros)."""
+    infinite = expected.isinf()
+    if got.isnan().any() or expected.isnan().any() or bool((got.isinf() != infinite).any()):
+        return False
+    if not bool((got[infinite] == -expected[infinite]).all()):
+        return False
+    finite_got, finite_expected = got[~infinite], expected[~infinite]
+    if not bool((finite_expected != 0).any()):
+        return bool((finite_got == 0).all())
+    k = _factor(finite_got, finite_expected)
+    return k is not None and abs(k + 1) < 1e-3
+
+
 def _nice(k: float) -> str:
     """k as a reader writes it: "2", "1/2", "0.8"; "" for a factor too odd to be a cause."""
     for value, written in ((k, "%d"), (1 / k, "1/%d")):
@@ -142,8 +159,10 @@ def shown(got: torch.Tensor, expected: torch.Tensor, float64: bool) -> str:
     """What the values that came out are, said from the expected ones; "" when nothing simple.
     ``float64``: the check expected float64 values within a tolerance far below float32's
     (agreement to float32's few ulps, :data:`FLOAT32_ULPS`, then shows a float32 tensor inside)."""
-    if not (got.isfinite().all() and expected.isfinite().all()) or not expected.numel():
+    if not expected.numel():
         return ""
+    if not (got.isfinite().all() and expected.isfinite().all()):
+        return _("what was expected with its sign flipped") if _negated(got, expected) else ""
     if float64 and _close(got, expected, rtol=FLOAT32_ULPS):
         return _(
             "what was expected to float32's precision only: a float32 tensor inside a float64 "

@@ -443,3 +443,38 @@ def test_s5_21_conv2d_with_a_flipped_kernel_is_told_of_cross_correlation(tmp_pat
     found = verdicts(path, "conv2d")
     assert "cross-correlation" in found["en"]["diagnosis"]
     assert "互相关" in found["zh_CN"]["diagnosis"]
+
+
+# -- the blind set learner_s6's wrong leads and misleading hints as first met (its measure_first.md)
+
+
+@pytest.mark.unit
+def test_s6_11_a_sign_flipped_through_infinities_is_named_and_keyed():
+    """kl_div with the log ratio reversed: "expected inf, got -inf" led with the zero rules' hint."""
+    from grader.checks.relations import Keyed, equals
+
+    inf = float("inf")
+    expected = torch.tensor([[inf, 0.5], [0.0, 1.25]], dtype=torch.float64)
+    keyed = (Keyed("negated", equals(-expected)), "plain")
+    with pytest.raises(CheckFailed) as failed:
+        expect_close(-expected, expected, "kl_div", hint=keyed)
+    assert "sign flipped" in str(failed.value) and "hint: negated" in str(failed.value)
+    other = torch.tensor([[inf, 7.0], [0.0, -3.0]], dtype=torch.float64)
+    with pytest.raises(CheckFailed) as failed:
+        expect_close(other, expected, "kl_div", hint=(Keyed("same", equals(expected)), "plain"))
+    assert "sign flipped" not in str(failed.value) and "hint: plain" in str(failed.value)
+    f64 = torch.float64
+    assert not equals(torch.tensor([inf, 1.0]))(
+        torch.tensor([inf, 5.0], dtype=f64), torch.tensor([inf, 2.0], dtype=f64)
+    )
+
+
+@pytest.mark.e2e
+def test_s6_25_a_branch_layer_never_applied_leads(tmp_path):
+    """InceptionA skipping its second 3×3 conv: its own check's checklist led; the untouched
+    layer, named by the third failing check, leads now."""
+    path = edited(tmp_path, "inception", "self.branch3x3_3(self.branch3x3_2(", "(self.branch3x3_2(")
+    found = verdicts(path, "InceptionA")
+    assert found["en"]["cause"] == "mistake:untouched-layers"
+    assert "self.branch3x3_3" in found["en"]["diagnosis"] and "never applies" in found["en"]["diagnosis"]
+    assert "从未应用" in found["zh_CN"]["diagnosis"]

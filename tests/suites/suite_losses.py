@@ -547,6 +547,7 @@ def kl_of(p: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
 
 
 SWAPPED_HINT = N_("KL(p‖q) = Σ p·(log p − log q): p weighs the terms; these values are KL(q‖p)")
+NEGATED_HINT = N_("these values are −KL(p‖q): the log ratio is log p − log q, not log q − log p")
 # the rows where a zero in p or q decides a term (the zero rules' hint is about these alone)
 ZERO_TERMS = ((ZEROS_P == 0) | (ZEROS_Q == 0)).any(-1)
 
@@ -562,6 +563,7 @@ def test_kl_div_shapes_and_zeros(sub):
         "kl_div(p, q) on (2, 2, 3) probabilities with zeros in p and q (inf where q = 0 < p)",
         hint=(
             Keyed(SWAPPED_HINT, equals(kl_of(q, p))),
+            Keyed(NEGATED_HINT, equals(-expected_kl)),
             Keyed(
                 N_("terms with p = 0 are 0; where q = 0 < p the divergence is +inf"), wrong_where(ZERO_TERMS)
             ),
