@@ -610,7 +610,7 @@ def expect_steps_as_torch(leaves, program, steps, broke, expected_steps) -> None
             False,
             f"step {i + 1} of a random graph: {step_said(program[i], regs)}",
             f"{expected_steps[i]:.10g}",
-            f"{kind}: {words}",
+            f"an error: {kind}: {words}",
         )
 
 
