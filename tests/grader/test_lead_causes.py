@@ -473,7 +473,10 @@ def test_s6_11_a_sign_flipped_through_infinities_is_named_and_keyed():
 def test_s6_25_a_branch_layer_never_applied_leads(tmp_path):
     """InceptionA skipping its second 3×3 conv: its own check's checklist led; the untouched
     layer, named by the third failing check, leads now."""
-    path = edited(tmp_path, "inception", "self.branch3x3_3(self.branch3x3_2(", "(self.branch3x3_2(")
+    from grader.topics import MANIFEST
+
+    topic = next(t.name for t in MANIFEST if "InceptionA" in t.exercises)  # the exercise's topic
+    path = edited(tmp_path, topic, "self.branch3x3_3(self.branch3x3_2(", "(self.branch3x3_2(")
     found = verdicts(path, "InceptionA")
     assert found["en"]["cause"] == "mistake:untouched-layers"
     assert "self.branch3x3_3" in found["en"]["diagnosis"] and "never applies" in found["en"]["diagnosis"]
