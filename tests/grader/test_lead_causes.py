@@ -481,3 +481,63 @@ def test_s6_25_a_branch_layer_never_applied_leads(tmp_path):
     assert found["en"]["cause"] == "mistake:untouched-layers"
     assert "self.branch3x3_3" in found["en"]["diagnosis"] and "never applies" in found["en"]["diagnosis"]
     assert "从未应用" in found["zh_CN"]["diagnosis"]
+
+
+@pytest.mark.unit
+def test_s6_13_14_the_optimisers_known_mistakes_walk_their_own_paths():
+    """SGD's weight decay with its sign flipped and Adam's v without its bias correction had no
+    hint (learner_s6 13, 14): each known mistake's trajectory is walked beside torch's, and the
+    walks without a mistake are torch's own."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("suite_optim", REPO / "tests" / "suites" / "suite_optim.py")
+    suite = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(suite)
+    g = torch.Generator().manual_seed(0)
+    inits = [
+        torch.randn(3, 2, generator=g, dtype=torch.float64),
+        torch.randn(4, generator=g, dtype=torch.float64),
+    ]
+    grads = [[torch.randn(p.shape, generator=g, dtype=torch.float64) for p in inits] for _ in range(5)]
+    cases = [
+        ("SGD", torch.optim.SGD, {"lr": 0.05, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01}),
+        ("SGD", torch.optim.SGD, {"lr": 0.05, "momentum": 0.8, "dampening": 0.3}),
+        ("Adam", torch.optim.Adam, {"lr": 0.01, "betas": (0.8, 0.99), "eps": 1e-6, "weight_decay": 0.05}),
+    ]
+    for name, reference, options in cases:
+        params = [p.clone().requires_grad_(True) for p in inits]
+        optimizer, path = reference(params, **options), []
+        for step in grads:
+            for p, grad in zip(params, step):
+                p.grad = grad.clone()
+            optimizer.step()
+            path.append([p.detach().clone() for p in params])
+        walk = suite.adam_path if name == "Adam" else suite.sgd_path
+        for mine, theirs in zip(walk(inits, options, grads), path):
+            assert all(torch.allclose(a, b, rtol=1e-12, atol=1e-12) for a, b in zip(mine, theirs))
+        found = suite.optimizer_mistakes(name, reference, inits, [{"params": [0, 1]}], options, grads)
+        for key, (mistaken, _hint) in found.items():
+            assert not torch.equal(mistaken[-1][0], path[-1][0]), f"{name} {key} walks torch's path"
+    assert {"decay-sign", "nesterov-ignored"} <= set(
+        suite.optimizer_mistakes("SGD", torch.optim.SGD, inits, [{"params": [0, 1]}], cases[0][2], grads)
+    )
+    adam = suite.optimizer_mistakes("Adam", torch.optim.Adam, inits, [{"params": [0, 1]}], cases[2][2], grads)
+    assert {"no-v-correction", "no-m-correction", "eps-inside", "decoupled-decay"} <= set(adam)
+
+
+@pytest.mark.e2e
+def test_s6_13_14_optimiser_mistakes_are_named_as_graded(tmp_path):
+    sgd = edited(
+        tmp_path,
+        "optim",
+        'g = p.grad + group["weight_decay"] * p if group["weight_decay"] else p.grad',
+        'g = p.grad - group["weight_decay"] * p if group["weight_decay"] else p.grad',
+    )
+    found = verdicts(sgd, "SGD")
+    assert found["en"]["cause"] == "mistake:decay-sign" and "g + λ·p" in found["en"]["diagnosis"]
+    (tmp_path / "adam").mkdir()
+    adam = edited(
+        tmp_path / "adam", "optim", 'v_hat = state["v"] / (1 - beta2 ** state["step"])', 'v_hat = state["v"]'
+    )
+    found = verdicts(adam, "Adam")
+    assert found["en"]["cause"] == "mistake:no-v-correction" and "β₂ᵗ" in found["zh_CN"]["diagnosis"]

@@ -400,37 +400,102 @@ def optimizer_mistakes(name, reference, inits, groups, options, grads):
         fresh = [p.detach() for p in params]
         lost.append(fresh)
     found = {"state-lost": (lost, STATE_LOST_HINT)}
-    if name == "Adam" and len(groups) == 1 and set(groups[0]) == {"params"}:
-        found["no-bias-correction"] = (adam_uncorrected(inits, options, grads), NO_BIAS_CORRECTION_HINT)
+    if len(groups) != 1 or set(groups[0]) != {"params"}:
+        return found  # the variants below read one group's options
+    variants = ADAM_VARIANTS if name == "Adam" else SGD_VARIANTS if name == "SGD" else {}
+    walk = adam_path if name == "Adam" else sgd_path
+    for key, (needs, changed, hint) in variants.items():
+        if all(options.get(option) for option in needs):
+            found[key] = (walk(inits, options, grads, **changed), hint)
     return found
+
+
+def sgd_path(inits, options, grads, decay_sign=1.0, nesterov=None, dampen_first=False):
+    """SGD's trajectory as torch.optim.SGD walks it, or with one of its known mistakes."""
+    lr, momentum = options["lr"], options.get("momentum", 0.0)
+    dampening, decay = options.get("dampening", 0.0), options.get("weight_decay", 0.0)
+    nesterov = options.get("nesterov", False) if nesterov is None else nesterov
+    params, buffers, path = [p.clone() for p in inits], [None] * len(inits), []
+    for step_grads in grads:
+        for i, g in enumerate(step_grads):
+            g = g + decay_sign * decay * params[i]
+            if momentum:
+                first = buffers[i] is None
+                buffers[i] = (
+                    ((1 - dampening) * g if dampen_first else g)
+                    if first
+                    else (momentum * buffers[i] + (1 - dampening) * g)
+                )
+                g = g + momentum * buffers[i] if nesterov else buffers[i]
+            params[i] = params[i] - lr * g
+        path.append([p.clone() for p in params])
+    return path
+
+
+def adam_path(inits, options, grads, correct_m=True, correct_v=True, eps_inside=False, decoupled=False):
+    """Adam's trajectory as torch.optim.Adam walks it, or with one of its known mistakes."""
+    lr, eps, decay = options.get("lr", 1e-3), options.get("eps", 1e-8), options.get("weight_decay", 0.0)
+    beta1, beta2 = options.get("betas", (0.9, 0.999))
+    params = [p.clone() for p in inits]
+    m, v, path = [torch.zeros_like(p) for p in inits], [torch.zeros_like(p) for p in inits], []
+    for t, step_grads in enumerate(grads, 1):
+        for i, g in enumerate(step_grads):
+            if decoupled:
+                params[i] = params[i] * (1 - lr * decay)
+            else:
+                g = g + decay * params[i]
+            m[i] = beta1 * m[i] + (1 - beta1) * g
+            v[i] = beta2 * v[i] + (1 - beta2) * g * g
+            m_hat = m[i] / (1 - beta1**t) if correct_m else m[i]
+            v_hat = v[i] / (1 - beta2**t) if correct_v else v[i]
+            denominator = (v_hat + eps).sqrt() if eps_inside else v_hat.sqrt() + eps
+            params[i] = params[i] - lr * m_hat / denominator
+        path.append([p.clone() for p in params])
+    return path
+
+
+NO_BIAS_CORRECTION_HINT = (
+    "divide by the bias corrections, with the parameter's step count t (from 1): "
+    "m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ); without them the first steps are far too large"
+)
+# key: (the options it needs set, the mistaken walk's arguments, its hint)
+SGD_VARIANTS = {
+    "decay-sign": (
+        ("weight_decay",),
+        {"decay_sign": -1.0},
+        N_("weight decay adds λ·p to the gradient (g + λ·p), pulling the parameters toward 0"),
+    ),
+    "nesterov-ignored": (
+        ("momentum", "nesterov"),
+        {"nesterov": False},
+        N_("with nesterov=True the step is g + μ·buf, not the buffer alone"),
+    ),
+    "dampened-first": (
+        ("momentum", "dampening"),
+        {"dampen_first": True},
+        N_("the buffer's first value is the gradient itself; dampening applies from the second step on"),
+    ),
+}
+ADAM_VARIANTS = {
+    "no-bias-correction": ((), {"correct_m": False, "correct_v": False}, NO_BIAS_CORRECTION_HINT),
+    "no-v-correction": ((), {"correct_v": False}, N_("v needs its bias correction too: v̂ = v / (1 − β₂ᵗ)")),
+    "no-m-correction": ((), {"correct_m": False}, N_("m needs its bias correction too: m̂ = m / (1 − β₁ᵗ)")),
+    "eps-inside": ((), {"eps_inside": True}, N_("ε is added after the square root: m̂ / (√v̂ + ε)")),
+    "decoupled-decay": (
+        ("weight_decay",),
+        {"decoupled": True},
+        N_(
+            "Adam's weight_decay adds λ·p to the gradient before m and v, not to the parameter itself "
+            "(that is AdamW)"
+        ),
+    ),
+}
 
 
 STATE_LOST_HINT = (
     "every step starts afresh: what carries from one step to the next (the momentum buffer, m, v, "
     "the step count) must be stored in self.state[p] and read back at the next step"
 )
-NO_BIAS_CORRECTION_HINT = (
-    "divide by the bias corrections, with the parameter's step count t (from 1): "
-    "m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ); without them the first steps are far too large"
-)
-
-
-def adam_uncorrected(inits, options, grads):
-    """Adam's trajectory with m and v used as they are (no bias correction)."""
-    lr, eps, decay = options.get("lr", 1e-3), options.get("eps", 1e-8), options.get("weight_decay", 0.0)
-    beta1, beta2 = options.get("betas", (0.9, 0.999))
-    params = [p.clone() for p in inits]
-    m = [torch.zeros_like(p) for p in inits]
-    v = [torch.zeros_like(p) for p in inits]
-    path = []
-    for step_grads in grads:
-        for i, g in enumerate(step_grads):
-            g = g + decay * params[i]
-            m[i] = beta1 * m[i] + (1 - beta1) * g
-            v[i] = beta2 * v[i] + (1 - beta2) * g * g
-            params[i] = params[i] - lr * m[i] / (v[i].sqrt() + eps)
-        path.append([p.clone() for p in params])
-    return path
 
 
 @check("gradient", public=True, exercise=lambda p: OPTIMIZER_CASES[p["case"]][0])

@@ -1,5 +1,5 @@
 # mistake: eps inside the square root (breaks: p ← p − lr·m̂ / (√v̂ + eps))
-# cause: Adam optimizer_in_float64:values
+# cause: Adam mistake:eps-inside
 """Optimisation exercises."""
 
 from __future__ import annotations

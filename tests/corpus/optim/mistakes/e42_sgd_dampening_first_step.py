@@ -1,5 +1,5 @@
 # mistake: sgd dampening first step (breaks: SGD: b ← g on the first step)
-# cause: SGD optimizer_step_for_step:values
+# cause: SGD mistake:dampened-first
 """Optimisation, written from the docstrings."""
 
 from __future__ import annotations

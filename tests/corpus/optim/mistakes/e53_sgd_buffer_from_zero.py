@@ -1,5 +1,5 @@
 # mistake: momentum buffer starts at zero and takes (1 − dampening)·g on the first step (breaks: b ← g on the first step)
-# cause: SGD optimizer_step_for_step:values
+# cause: SGD mistake:dampened-first
 """optim, one mistake, written from the docstrings."""
 
 from __future__ import annotations

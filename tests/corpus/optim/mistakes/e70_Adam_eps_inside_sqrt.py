@@ -1,5 +1,5 @@
 # mistake: adds eps under the square root: √(v̂ + eps) instead of √v̂ + eps (breaks: 'p ← p − lr·m̂ / (√v̂ + eps)')
-# cause: Adam optimizer_in_float64:values
+# cause: Adam mistake:eps-inside
 # differs: lr = 0.1, eps = 1e-3 (visible at the default eps too once gradients are small), 6 steps
 """Optimisation — reference solution. The specification is the docstrings in exercises/optim.py."""
 

@@ -1,5 +1,5 @@
 # mistake: starts the momentum buffer at zero and applies b ← m·b + (1 − dampening)·g on the first step too, so the first buffer is (1 − dampening)·g instead of g (breaks: 'b ← g on the first step, else b ← momentum·b + (1 − dampening)·g')
-# cause: SGD optimizer_step_for_step:values
+# cause: SGD mistake:dampened-first
 # differs: momentum = 0.9, dampening = 0.5, lr = 0.01, 6 steps on two float64 parameters (dampening = 0 hides it)
 """Optimisation — reference solution. The specification is the docstrings in exercises/optim.py."""
 

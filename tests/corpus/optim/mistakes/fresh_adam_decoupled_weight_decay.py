@@ -1,5 +1,5 @@
 # mistake: weight decay applied to p directly (AdamW style) instead of added to g (breaks: g ← g + weight_decay·p)
-# cause: Adam optimizer_step_for_step:values
+# cause: Adam mistake:decoupled-decay
 """Optimisation exercises."""
 
 from __future__ import annotations

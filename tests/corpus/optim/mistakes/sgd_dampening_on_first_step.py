@@ -1,5 +1,5 @@
 # mistake: dampening applied to the first momentum buffer too (breaks: b ← g on the first step)
-# cause: SGD optimizer_step_for_step:values
+# cause: SGD mistake:dampened-first
 """Optimisation exercises."""
 
 from __future__ import annotations
