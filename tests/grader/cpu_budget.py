@@ -25,11 +25,12 @@ import pytest
 # UNIT_CPU_FLOOR seconds, the goal plus the run-to-run noise, so that a calibration read fast does
 # not fail the tier. That noise does not follow the calibration: runs of one tree spread by up to
 # 15 % (16.5–18.5 s, and 20.5–23.2 s before the cuts, with the calibration at 0.039–0.043 s in
-# each; docs/benchmark.md, "CI"). So the floor is the goal plus 10 %: a sixth above the slowest
-# reading of the tier, and a regression of a fifth of its CPU fails it.
+# each; docs/benchmark.md, "CI"), and a fresh clone read 19.8 and 24.4 s of one tree within
+# minutes, its calibration 0.071 and 0.050 s: the calibration does not follow that noise. So the
+# floor is the goal plus 15 %, the spread of one tree's runs.
 # ``--cpu-budget SECONDS`` sets an absolute budget.
 UNIT_CPU_BUDGET = 500.0  # calibrations
-UNIT_CPU_FLOOR = 22.0  # seconds
+UNIT_CPU_FLOOR = 23.0  # seconds
 CALIBRATION_ROUNDS = 3  # the fastest of these answers: a calibration only ever errs slow
 
 

@@ -13,8 +13,6 @@ from grader import defaults, i18n
 from grader.apps import handouts
 from grader.topics import MANIFEST, REPO_ROOT
 
-pytestmark = pytest.mark.unit
-
 TRANSLATED = sorted(
     (lang, topic.name)
     for lang in defaults.LANGUAGES
@@ -45,6 +43,7 @@ def _english(topic: str) -> dict[str, str]:
     return {k: v for k, v in found.items() if v}
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("lang, topic", TRANSLATED, indirect=["lang"])
 def test_a_translation_keeps_every_formula_and_all_code(lang, topic):
     translated = i18n.translated_docstrings(topic)
@@ -57,6 +56,7 @@ def test_a_translation_keeps_every_formula_and_all_code(lang, topic):
         assert code[0] == code[1], name
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("lang", ["zh_CN"], indirect=True)
 def test_the_chinese_hand_out_reads_the_translation_and_keeps_the_stub(lang):
     notebook = handouts.handout("losses", REPO_ROOT / "exercises" / "losses.py")
@@ -67,6 +67,7 @@ def test_the_chinese_hand_out_reads_the_translation_and_keeps_the_stub(lang):
     assert "均方误差（均方误差）" not in code  # the stubs' code cells carry no docstring either way
 
 
+@pytest.mark.engine  # a whole release built: a sweep over the repository (tests/grader/tiers.py)
 def test_a_release_carries_every_language_s_docstring_translations():
     """`grade notebooks --lang zh_CN` inside an English release writes Chinese intros: the release
     carries its pack's locale/<lang>/docstrings/<topic>.md for its topics (seen failing before: only
