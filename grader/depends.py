@@ -61,9 +61,9 @@ SUITE_HELPERS = (".py", ".ini", ".cfg")  # the suites folder's files besides the
 VERSIONED = (("torch", "version.py"), ("_pytest", "_version.py"))  # (package, its version file)
 
 
-def _tree(folder: Path) -> list[Path]:
+def tree(folder: Path) -> list[Path]:
     """Every file under ``folder`` (none where it is missing), Python's caches left out (never
-    entered: the warm engine lists grader/ at each request)."""
+    entered: the warm engine lists grader/ at each request, its clients too)."""
     found: list[str] = []
     for root, folders, names in os.walk(folder):
         folders[:] = [f for f in folders if f not in SKIPPED]
@@ -122,8 +122,8 @@ def shared(topics: Iterable[Topic]) -> dict[str, list[Path]]:
     roots = sorted({t.pack.root for t in topics})
     return {
         "suites": helpers,
-        "grader": _tree(REPO_ROOT / "grader"),
-        "catalogues": [p for root in roots for p in _tree(root / "locale")],
+        "grader": tree(REPO_ROOT / "grader"),
+        "catalogues": [p for root in roots for p in tree(root / "locale")],
         "datasets": datasets(),
         "versions": _versions(),
     }

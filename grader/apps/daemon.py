@@ -100,21 +100,14 @@ def identity(env: dict[str, str]) -> str:
     found = [python, os.path.realpath(REPO_ROOT), os.path.realpath(bwrap) if bwrap else "", chosen]
     digest.update(json.dumps(found).encode())
     folders = [suites_dir(), *_named_packs()]  # the course's packs too (their suites beside pack.toml)
-    listed = _python_files(REPO_ROOT / "grader") + [str(p) for f in folders for p in sorted(f.glob("*"))]
+    from grader.depends import tree  # light: what the grades depend on, listed one way
+
+    sources = [str(p) for p in tree(REPO_ROOT / "grader") if p.suffix == ".py"]
+    listed = sources + [str(p) for f in folders for p in sorted(f.glob("*"))]
     for path in listed:
         info = os.stat(path)
         digest.update(f"{path}:{info.st_mtime_ns}:{info.st_size}\n".encode())
     return digest.hexdigest()[:24]
-
-
-def _python_files(folder: Path) -> list[str]:
-    """The ``.py`` files under ``folder``, sorted, Python's caches never entered (each client and
-    each request lists grader/: a walk costs a third of a glob's ``**``)."""
-    found: list[str] = []
-    for root, folders, names in os.walk(folder):
-        folders[:] = [f for f in folders if f != "__pycache__"]
-        found.extend(os.path.join(root, n) for n in names if n.endswith(".py"))
-    return sorted(found)
 
 
 def _named_packs() -> list[Path]:
