@@ -23,6 +23,8 @@ from grader.apps.daemon import COMMANDS, NO_DAEMON_ENV, engine_env, identity, re
 from grader.apps.engines import replace_stale
 from grader.apps.warm import warm_up
 from grader.checkout import REPO_ROOT
+from grader.engine import workers
+from grader.engine.sandbox import Limits, gpu_present
 
 STARTED = time.time()
 
@@ -62,7 +64,6 @@ def _warm() -> None:
     """What a ``grade`` process pays before it grades, paid once: the imports (torch, pytest,
     the CLI), every suite collected, the zygote ready. The children inherit all of it."""
     from grader import cli, report  # noqa: F401  (imported for the children)
-    from grader.engine.sandbox import gpu_present
     from grader.topics import available_topics
 
     warm_up(available_topics(), defaults.PROBE_TIMEOUT, gpu_present())
@@ -108,8 +109,10 @@ def _read_request(conn: socket.socket) -> tuple[dict, list[int]] | None:
     return request, fds
 
 
-def _child(request: dict, fds: list[int]) -> None:
-    """In the forked child: become ``grade ARGS`` on the client's descriptors, and exit."""
+def _child(request: dict, fds: list[int], conn: socket.socket) -> None:
+    """In the forked child: become ``grade ARGS`` on the client's descriptors, answer its exit
+    status to the client (before the exit, whose teardown of the engine's memory the client need
+    not wait for; the server answers it again once reaped, for a child that died), and exit."""
     code = 1
     try:
         for target, fd in enumerate(fds):  # the server's own 0-2 are /dev/null: fd > 2
@@ -139,7 +142,14 @@ def _child(request: dict, fds: list[int]) -> None:
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(OSError, ValueError):
                 stream.flush()
+        with contextlib.suppress(OSError):
+            send(conn, _status(code))
         os._exit(code)
+
+
+def _status(code: int) -> dict:
+    """The client's answer: the exit status a fresh process would have (128 + N for signal N)."""
+    return {"status": code if code >= 0 else 128 - code}
 
 
 def _files() -> tuple[tuple[str, int, int], ...]:
@@ -153,14 +163,21 @@ def _files() -> tuple[tuple[str, int, int], ...]:
 class Server:
     """The accept loop: a child per request, its status back to its client, idle exit."""
 
-    def __init__(self, listener: socket.socket, key: str, idle: float) -> None:
-        self.listener, self.key, self.idle = listener, key, idle
+    def __init__(self, listener: socket.socket, key: str, idle: float, gpu: bool) -> None:
+        self.listener, self.key, self.idle, self.gpu = listener, key, idle, gpu
         self.files = _files()  # what the grades depend on, as warmed up: a change ends the engine
         self.stale = False
         self.selector = selectors.DefaultSelector()
         self.selector.register(listener, selectors.EVENT_READ, "accept")
         self.children: dict[int, tuple[int, socket.socket]] = {}  # pidfd -> (pid, its client)
         self.stopping = False
+        workers.keep_workers_ahead()
+        self.order_ahead()
+
+    def order_ahead(self) -> None:
+        """The next request's worker ordered while none runs (a request's fork takes it): the
+        zygote's hand-over and its next spare's boot are paid between requests, not during one."""
+        workers.keep_one_ahead(Limits(), self.gpu)  # a `grade` run's, unless its options say more memory
 
     def run(self) -> None:
         while not self.stopping:
@@ -234,11 +251,12 @@ class Server:
         if pid == 0:  # the child keeps nothing of the server's but the client's descriptors
             self.selector.close()
             self.listener.close()
-            conn.close()
             for pidfd, (_, other) in self.children.items():
                 os.close(pidfd)
                 other.close()
-            _child(request, fds)
+            workers.adopt_ahead()
+            _child(request, fds, conn)
+        workers.hand_over_ahead()
         for fd in fds:
             os.close(fd)
         pidfd = os.pidfd_open(pid)
@@ -268,8 +286,10 @@ class Server:
         with contextlib.suppress(KeyError, ValueError):
             self.selector.unregister(conn)
         with contextlib.suppress(OSError):
-            send(conn, {"status": code if code >= 0 else 128 - code})
+            send(conn, _status(code))
         conn.close()
+        if not self.children:
+            self.order_ahead()
 
 
 def serve() -> None:
@@ -288,13 +308,12 @@ def serve() -> None:
         idle = float(sys.argv[1]) if len(sys.argv) > 1 else defaults.DAEMON_IDLE_SECONDS
         key = identity(env)
         replace_stale(env, key)
-        Server(listener, key, idle).run()
+        Server(listener, key, idle, gpu_present()).run()
     finally:
         with contextlib.suppress(OSError):
             path.unlink()
             path.with_suffix(".lock").unlink()  # still held: a server starting now binds anew
-        from grader.engine import workers
-
+        workers.hand_over_ahead()
         for server in workers._servers.values():
             server.stop()
 

@@ -183,18 +183,23 @@ def judge_how(
     """The "how" read from the topic's file as graded (its refused lines stubbed out): the
     off-limits functions (:mod:`subset_twins`, from its exercises' reachable code) and the loops
     of vectorised exercises (:mod:`subset_loops`, followed from their inputs into the helper files
-    beside it)."""
+    beside it). Only for the exercises the run's checks judge (``--exercise``: what it charges
+    is the same, the others' reading skipped)."""
     from grader.engine import parsed, subset_charge, subset_loops, subset_twins
 
     file = f"{task.topic}.py"
+    judged = {exercise for test in result.tests for exercise in test.exercises}
+    rules = subset_twins.declared(off_limits)  # every exercise's: another's definition is read by its own
+    wanted, vectorised = judged & set(rules), tuple(e for e in vectorised if e in judged)
+    if not (wanted or vectorised):
+        return
     sources = subset.sources_of(task.path, task.topic, task.single_file)
     source = replaced.get(file) or sources.get(file)
-    rules = subset_twins.declared(off_limits)
-    if not source or not (rules or vectorised):
+    if not source:
         return
     exercises = subset.exercises_of(task.topic)
     try:  # the reading's verdict came first, within the same clock
-        read = subset_charge.reachable(source, set(rules), exercises) if rules else None
+        read = subset_charge.reachable(source, wanted, exercises) if wanted else None
     except parsed.OverBudget:
         read = None
     if read is not None:

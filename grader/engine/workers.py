@@ -494,9 +494,10 @@ _keeps_ahead_in: int | None = None  # the pool process that keeps one (not a for
 
 
 def keep_workers_ahead() -> None:
-    """Run by each of a pool's grading processes as it starts (:class:`grader.engine.pool.GraderPool`):
-    it grades task after task, so :func:`keep_one_ahead` orders each next task's worker. A
-    process that grades one run (``grade FILE``, a test's ``grade``) leaves none waiting."""
+    """Run by each of a pool's grading processes as it starts (:class:`grader.engine.pool.GraderPool`),
+    and by the learner's warm engine (its forks grade request after request): :func:`keep_one_ahead`
+    orders each next task's worker. A process that grades one run (``grade FILE``, a test's
+    ``grade``) leaves none waiting."""
     global _keeps_ahead_in
     _keeps_ahead_in = os.getpid()
 
@@ -517,6 +518,23 @@ def keep_one_ahead(limits: Limits, gpu: bool) -> None:
         _ahead[gpu] = server.order_spawn(limits)
     except ZygoteDied:
         pass
+
+
+def adopt_ahead() -> None:
+    """In a process forked to grade one request of the learner's warm engine (grader/serve.py):
+    the worker its parent ordered between requests is this process's own (the parent closes its
+    copies: :func:`hand_over_ahead`), and it orders none."""
+    global _keeps_ahead_in
+    _keeps_ahead_in = None
+    for waiting in _ahead.values():
+        waiting.by = os.getpid()
+
+
+def hand_over_ahead() -> None:
+    """In that engine after the fork: its copies of the order closed and forgotten (the forked
+    process holds the worker's status pipe, so the zygote keeps it)."""
+    while _ahead:
+        _ahead.popitem()[1].cancel()
 
 
 def _take_ahead(server: ForkServer, limits: Limits, gpu: bool) -> ForkedWorker | None:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import tempfile
 from functools import cache
+from pathlib import Path
 
 import pytest
 from fair_code import FAIR
@@ -421,3 +423,27 @@ def test_the_twin_through_another_exercises_definition_earns_nothing(tmp_path):
     assert done.returncode in (0, 1), done.stderr[-2000:]
     got = {e["name"]: e for e in json.loads(done.stdout)["topics"][0]["exercises"]}
     assert got["cross_entropy"]["points"] == 0.0 and got["cross_entropy"]["cause"].startswith("twin"), got
+
+
+@pytest.mark.e2e
+def test_one_exercise_graded_alone_is_charged_as_in_its_file_and_reads_only_its_own():
+    """``grade FILE --exercise X`` reads the how of X's checks only (the warm learner's figure):
+    a twin in X costs it alone as in the whole file's run, a loop in another exercise costs it
+    nothing there."""
+    source = solution("tensors") + "\n" + IMPORTS + "\n\ndef matmul(a, b):\n    return torch.mm(a, b)\n"
+    source += "\n\ndef row_normalize(x):\n    return torch.stack([r / r.sum() for r in x])\n"
+    points = {}
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "tensors.py").write_text(source)
+        for chosen in ("matmul", "row_normalize", "accuracy"):
+            done = run_grade(f"{folder}/tensors.py", "--exercise", chosen, "--format", "json")
+            assert done.returncode in (0, 1), done.stderr[-2000:]
+            (exercise,) = json.loads(done.stdout)["topics"][0]["exercises"]
+            points[chosen] = (
+                exercise["points"],
+                exercise["max_points"],
+                exercise.get("cause", "").split(":")[0],
+            )
+    assert points["matmul"][0] == 0.0 and points["matmul"][2] == "twin", points
+    assert points["row_normalize"][0] < points["row_normalize"][1], points  # its loop: the vectorised clause
+    assert points["accuracy"][0] == points["accuracy"][1], points

@@ -366,6 +366,59 @@ def test_a_grading_process_finds_its_next_worker_booted_and_keeps_it_to_itself(s
     assert seen["fourth"] == ordered_for_the_fourth, "its own next task did"
 
 
+def test_the_warm_engines_request_takes_the_worker_ordered_before_it_and_only_it(session_for):
+    """The learner's warm engine (grader/serve.py) orders the next request's worker between
+    requests; the process forked for a request takes that one (not another's: its parent's copy
+    is closed, so the engine cannot hand it twice), and the engine orders a new one for the next."""
+    server = workers.fork_server(False)
+
+    def engine():
+        workers.keep_workers_ahead()
+        workers.keep_one_ahead(Limits(), False)
+        time.sleep(0.5)
+        ordered = workers._ahead[False]
+        before = sorted(waiting_children(server, set()))  # the one ordered, then the zygote's spare
+
+        def request():
+            workers.adopt_ahead()
+            return me(session_for(NICE, timeout=10.0))[0]
+
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the request's process, as Server.start forks it
+            try:
+                os.write(write_end, json.dumps(request()).encode())
+            except BaseException as exc:
+                os.write(write_end, json.dumps(repr(exc)).encode())
+            os._exit(0)
+        workers.hand_over_ahead()
+        os.close(write_end)
+        with os.fdopen(read_end, "rb") as answer:
+            took = json.loads(answer.read())
+        os.waitpid(pid, 0)
+        handed = {"fds_closed": all(_closed(fd) for fd in (ordered.request_fd, ordered.status_fd))}
+        workers.keep_one_ahead(Limits(), False)
+        time.sleep(0.5)
+        waiting = sorted(waiting_children(server, {took}))
+        nxt = me(session_for(NICE, timeout=10.0))[0]  # this process's own next task: the new order
+        return {"before": before, "took": took, "waiting": waiting, "next": nxt, **handed}
+
+    seen = forked(engine)
+    assert "error" not in seen, seen
+    assert seen["took"] == seen["before"][0], "the request took the worker ordered before it"
+    assert seen["fds_closed"], "the engine's copies of the handed order are closed"
+    assert seen["took"] not in seen["waiting"], "the request's worker is no longer waiting"
+    assert seen["next"] == seen["waiting"][0] != seen["took"], "a new order for the next"
+
+
+def _closed(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+    except OSError:
+        return True
+    return False
+
+
 @pytest.mark.skipif(not sandbox_status()[0], reason="the seal needs the sandbox's unprivileged uid")
 def test_a_submission_cannot_touch_the_next_tasks_worker_waiting_for_its_files(session_for):
     """The worker a pool's grading process keeps booted for its next task (another student's)
