@@ -62,13 +62,18 @@ VERSIONED = (("torch", "version.py"), ("_pytest", "_version.py"))  # (package, i
 
 
 def tree(folder: Path) -> list[Path]:
-    """Every file under ``folder`` (none where it is missing), Python's caches left out (never
-    entered: the warm engine lists grader/ at each request, its clients too)."""
+    """Every file under ``folder`` (none where it is missing), Python's caches left out."""
+    return [Path(p) for p in tree_names(folder)]
+
+
+def tree_names(folder: Path) -> list[str]:
+    """:func:`tree` as path strings (never entered: the warm engine's clients list grader/ at
+    each command, where making a Path of each file was most of the listing's cost)."""
     found: list[str] = []
     for root, folders, names in os.walk(folder):
         folders[:] = [f for f in folders if f not in SKIPPED]
         found.extend(os.path.join(root, name) for name in names)
-    return [Path(p) for p in sorted(found) if os.path.isfile(p)]
+    return [p for p in sorted(found) if os.path.isfile(p)]
 
 
 def hints(topic: Topic) -> list[Path]:

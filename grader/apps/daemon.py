@@ -100,10 +100,16 @@ def identity(env: dict[str, str]) -> str:
     found = [python, os.path.realpath(REPO_ROOT), os.path.realpath(bwrap) if bwrap else "", chosen]
     digest.update(json.dumps(found).encode())
     folders = [suites_dir(), *_named_packs()]  # the course's packs too (their suites beside pack.toml)
-    from grader.depends import tree  # light: what the grades depend on, listed one way
+    from grader.depends import tree_names  # light: what the grades depend on, listed one way
 
-    sources = [str(p) for p in tree(REPO_ROOT / "grader") if p.suffix == ".py"]
-    listed = sources + [str(p) for f in folders for p in sorted(f.glob("*"))]
+    sources = [p for p in tree_names(REPO_ROOT / "grader") if p.endswith(".py")]
+    listed = sources + [
+        os.path.join(f, name)
+        for f in folders
+        if f.is_dir()
+        for name in sorted(os.listdir(f))
+        if name[0] != "."
+    ]
     for path in listed:
         info = os.stat(path)
         digest.update(f"{path}:{info.st_mtime_ns}:{info.st_size}\n".encode())

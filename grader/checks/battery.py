@@ -123,19 +123,19 @@ def walk_modules(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[di
             by_shape(model)
         modes = case["mode"].split()  # one per input ("train train eval"), the last for the rest
         outs, unchanged = [], []
-        untouched: list[str] = []
+        seen: dict[str, Any] = {}
         for i, x in enumerate(case["args"]):
             model.train(modes[min(i, len(modes) - 1)] == "train")
             x = kit.noncontiguous(x) if i in case["noncontig"] else x
             before = x.clone()
-            if case.get("fill") and not i:  # the layers its forward never applies, named in a hint
-                out, untouched = kit.layers_untouched(model, x)
+            if case.get("fill") and not i:  # the layers it never applies and its activations, for a hint
+                out, untouched, census = kit.layers_untouched(model, x)
+                seen = {"census": census, **({"untouched": untouched} if untouched else {})}
             else:
                 out = model(x)
             outs.append(out.detach())
             unchanged.append(kit.same_values(before, x))
-        found = {"out": outs, "unchanged": unchanged, "aliased": False}
-        return {**found, "untouched": untouched} if untouched else found
+        return {"out": outs, "unchanged": unchanged, "aliased": False, **seen}
 
     return kit.each_case(cases, {"module": module})
 
@@ -270,7 +270,8 @@ def run(sub: Any, topic: str, name: str) -> None:
             case, mine, ref = failed[0]
             # wrong everywhere: the formula, not one dimension; no dimension's hint to mislead
             plain = EVERYWHERE if len(failed) == len(judged) else domains.hint_for(case)
-            judge_case(domain, case, mine, ref, got, (*_reduced(case), _untouched(case, mine) or plain))
+            told = _untouched(case, mine) or _activations(case, mine, ref)
+            judge_case(domain, case, mine, ref, got, (*_reduced(case), told or plain))
     except CheckFailed as exc:
         if silent:
             exc.cause = non_answer.cause(silent)
@@ -295,6 +296,31 @@ def _untouched(case: domains.Case, mine: Any) -> str:
         return ""
     shown = [f"self.{n}" for n in names if isinstance(n, str) and _LAYER_NAME.fullmatch(n)][:3]
     return _(UNTOUCHED) % {"layers": ", ".join(shown)} if shown else ""
+
+
+FEWER_ACTIVATIONS = N_(
+    "your forward applies %(op)s fewer times than the docstring's layers (%(mine)d against %(theirs)d): "
+    "an activation the docstring names is missing"
+)
+MORE_ACTIVATIONS = N_(
+    "your forward applies %(op)s more times than the docstring's layers (%(mine)d against %(theirs)d): "
+    "an activation where the docstring has none"
+)
+
+
+def _activations(case: domains.Case, mine: Any, ref: dict[str, Any]) -> str:
+    """A structure case's hint where the learner's forward applies an activation it does apply a
+    different number of times than the reference's layers (their census: probe_kit.layers_untouched),
+    "" elsewhere (one written another way, ``clamp(min=0)`` for relu, counts nothing to compare)."""
+    census, theirs = (mine.get("census") if isinstance(mine, dict) else None), ref.get("census")
+    if not case.fill or not isinstance(census, dict) or not isinstance(theirs, dict):
+        return ""
+    for op in sorted(theirs):
+        count = census.get(op)
+        if op in kit.ACTIVATIONS and isinstance(count, int) and 0 < count != theirs[op]:
+            said = FEWER_ACTIVATIONS if count < theirs[op] else MORE_ACTIVATIONS
+            return _(said) % {"op": op, "mine": count, "theirs": theirs[op]}
+    return ""
 
 
 def case_named(name: str, case: domains.Case) -> str:

@@ -397,14 +397,35 @@ class _Touched(TorchFunctionMode):
         return func(*args, **kwargs)
 
 
-def layers_untouched(model: Any, *inputs: Any) -> tuple[Any, list[str]]:
+# the activations a forward's census counts (aten's names; an in-place one, relu_, as its own)
+ACTIVATIONS = frozenset(
+    {"relu", "tanh", "sigmoid", "gelu", "silu", "leaky_relu", "elu", "hardtanh", "softplus"}
+)
+
+
+class _Activations(TorchDispatchMode):
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # torch leaves the mode's __init__ unannotated
+        self.census: dict[str, int] = {}
+
+    def __torch_dispatch__(
+        self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
+    ) -> Any:
+        name = str(func.overloadpacket.__name__).rstrip("_")
+        if name in ACTIVATIONS:
+            self.census[name] = self.census.get(name, 0) + 1
+        return func(*args, **(kwargs or {}))
+
+
+def layers_untouched(model: Any, *inputs: Any) -> tuple[Any, list[str], dict[str, int]]:
     """Run ``model(*inputs)``; return (its result, the names of its submodules holding parameters
-    none of which a torch function or method took during it): layers defined and never applied."""
+    none of which a torch function or method took during it: layers defined and never applied,
+    and how many times it applied each activation: {aten name: count})."""
     owners = {id(p): name for name, m in model.named_modules() for p in m.parameters(recurse=False)}
-    with _Touched(set(owners)) as touched:
+    with _Touched(set(owners)) as touched, _Activations() as activations:
         result = model(*inputs)
     used = {owners[i] for i in touched.seen}
-    return result, sorted({name for name in owners.values() if name not in used})
+    return result, sorted({name for name in owners.values() if name not in used}), activations.census
 
 
 # torch.manual_seed also queues a seed for every device backend the build was made with, and

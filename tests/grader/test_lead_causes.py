@@ -51,6 +51,13 @@ def verdicts(path: Path, exercise: str) -> dict[str, dict]:
     return found
 
 
+def topic_of(exercise: str) -> str:
+    """The topic declaring ``exercise`` (by the manifest: this file names no topic list)."""
+    from grader.topics import MANIFEST
+
+    return next(t.name for t in MANIFEST if exercise in t.exercises)
+
+
 def row(test_id: str, status: str, exercises: list[str], **fields) -> dict:
     return {
         "id": test_id,
@@ -541,3 +548,111 @@ def test_s6_13_14_optimiser_mistakes_are_named_as_graded(tmp_path):
     )
     found = verdicts(adam, "Adam")
     assert found["en"]["cause"] == "mistake:no-v-correction" and "β₂ᵗ" in found["zh_CN"]["diagnosis"]
+
+
+# -- the blind set learner_s7's wrong leads as first met (its measure_first_main_1e610a8.md)
+
+
+@pytest.mark.e2e
+def test_s7_3_pairwise_distances_without_the_cross_terms_2_are_told_so(tmp_path):
+    """‖a‖² − a·bᵀ + ‖b‖²: "expected 88.0, got 82.5" with the broadcasting recipe; the missing 2 leads now."""
+    path = edited(
+        tmp_path,
+        topic_of("pairwise_sq_dists"),
+        "return ((a[:, None, :] - b[None, :, :]) ** 2).sum(dim=-1)",
+        "return (a * a).sum(dim=1)[:, None] - a @ b.T + (b * b).sum(dim=1)[None, :]",
+    )
+    found = verdicts(path, "pairwise_sq_dists")
+    assert "2·a" in found["en"]["diagnosis"] and "twice" in found["en"]["diagnosis"], found["en"]
+    assert "两倍" in found["zh_CN"]["diagnosis"], found["zh_CN"]
+
+
+@pytest.mark.e2e
+def test_s7_15_sgd_fit_drawing_its_order_from_the_global_rng_is_told_of_the_generator(tmp_path):
+    """torch.randperm(n) without the generator: the recorded MSEs off, no hint; the ignored generator leads now."""
+    path = edited(
+        tmp_path,
+        topic_of("sgd_fit"),
+        "for i in torch.randperm(len(x), generator=generator).tolist():",
+        "for i in torch.randperm(len(x)).tolist():",
+    )
+    found = verdicts(path, "sgd_fit")
+    assert "generator=generator" in found["en"]["diagnosis"], found["en"]
+    assert "生成器" in found["zh_CN"]["diagnosis"].split("提示")[-1], found["zh_CN"]
+
+
+# -- the blind set learner_s8's borderline hint as first met (its measure_first_main_29ad80b.md)
+
+RECURSIVE_BACKWARD = """    def backward(self) -> None:
+        order: list[Value] = []
+        seen: set[int] = set()
+
+        def visit(node: Value) -> None:
+            if id(node) not in seen:
+                seen.add(id(node))
+                for parent in node._parents:
+                    visit_parent(parent)
+                order.append(node)
+
+        def visit_parent(node: Value) -> None:
+            visit(node)
+
+        visit(self)
+        self.grad = 1.0
+        for node in reversed(order):
+            for parent, local in zip(node._parents, node._local_grads):
+                parent.grad += local * node.grad
+"""
+
+
+@pytest.mark.e2e
+def test_s8_6_a_gradient_overwritten_is_told_of_accumulating_not_of_deep_graphs(tmp_path):
+    """parent.grad = ... for +=: the hint also said "deep graphs need an iterative topological
+    sort" (the label's misleading example); a graph's depth is named only where recursion broke."""
+    topic = topic_of("Value")
+    path = edited(tmp_path, topic, "parent.grad += local * node.grad", "parent.grad = local * node.grad")
+    found = verdicts(path, "Value")
+    assert "+= (not =)" in found["en"]["diagnosis"] and "recursi" not in found["en"]["diagnosis"], found["en"]
+    assert "递归" not in found["zh_CN"]["diagnosis"], found["zh_CN"]
+    text = (REPO / "solutions" / f"{topic}.py").read_text()
+    start = text.index("    def backward(self) -> None:")
+    end = text.index("    def __repr__")
+    (tmp_path / f"{topic}.py").write_text(text[:start] + RECURSIVE_BACKWARD + "\n" + text[end:])
+    found = verdicts(tmp_path / f"{topic}.py", "Value")
+    assert "iterative topological sort" in found["en"]["diagnosis"], found["en"]
+    assert "递归" in found["zh_CN"]["diagnosis"], found["zh_CN"]
+
+
+@pytest.mark.e2e
+def test_s8_27_a_network_missing_one_activation_is_told_how_many_it_applies(tmp_path):
+    """GoogLeNetMini without the ReLU after its second conv (learner_s6 and s8): "values off" with
+    the seven-item structure checklist; the count of each activation against the docstring's
+    layers' leads now."""
+    path = edited(
+        tmp_path,
+        topic_of("GoogLeNetMini"),
+        "x = self.incep2(F.relu(F.max_pool2d(self.conv2(x), 2)))",
+        "x = self.incep2(F.max_pool2d(self.conv2(x), 2))",
+    )
+    found = verdicts(path, "GoogLeNetMini")
+    assert "relu" in found["en"]["diagnosis"] and "times" in found["en"]["diagnosis"], found["en"]
+    assert "次" in found["zh_CN"]["diagnosis"], found["zh_CN"]
+
+
+@pytest.mark.unit
+def test_s8_27_the_activation_census_hint_holds_to_what_the_reference_counted():
+    """Only an activation the reference's layers apply and the learner's forward applies too, a
+    different number of times: a forward written another way (clamp for relu) or a census the
+    submission forged (names, non-counts) says nothing."""
+    from grader.checks import battery, domains
+
+    case = domains.module_case("structure", "Net", ((), {}), (torch.zeros(1),), fill=True)
+    ref = {"census": {"relu": 3, "tanh": 1}}
+    said = battery._activations(case, {"census": {"relu": 2, "tanh": 1}}, ref)
+    assert "relu" in said and "fewer" in said and "(2 against 3)" in said
+    assert "more" in battery._activations(case, {"census": {"relu": 3, "tanh": 2}}, ref)
+    for forged in ({}, {"relu": "2"}, {"relu": 0}, {"<script>": 1}, ["relu"], {"relu": 3, "tanh": 1}):
+        assert battery._activations(case, {"census": forged}, ref) == "", forged
+    assert battery._activations(case, {"census": {"relu": 2}}, {"census": {"<b>": 3}}) == ""
+    plain = domains.module_case("structure", "Net", ((), {}), (torch.zeros(1),))
+    assert battery._activations(plain, {"census": {"relu": 2}}, ref) == ""

@@ -112,7 +112,7 @@ def expect_quadratic_grads(result, ops, params, x, y, n):
             f"quadratic_grads: {name} for n={n}",
             rtol=1e-7,
             atol=1e-12,
-            hint="with r = y_hat − y: dL/dw1 = mean(2·r·x²), dL/dw2 = mean(2·r·x), dL/db = mean(2·r)",
+            hint="with the residual r = y_hat − y: dL/dw1 = mean(2·r·x²), dL/dw2 = mean(2·r·x), dL/db = mean(2·r)",
         )
     expect_no_twin(ops, OFF_LIMITS["quadratic_grads"], "quadratic_grads (derived by hand, lecture 4)")
 
@@ -323,7 +323,7 @@ def test_numerical_grad_central_differences(sub, shape):
     grad, as_float, unchanged = sub.run(probe_numerical_grad, x, 1e-6)
     x_ref = x.clone().requires_grad_()
     (expected,) = torch.autograd.grad(f_cubic(x_ref), x_ref)
-    for got, what in [(grad, "f returning a 0-dim tensor"), (as_float, "f returning a float")]:
+    for got, what in [(grad, N_("f returning a 0-dim tensor")), (as_float, N_("f returning a float"))]:
         expect_close(
             got,
             expected,
@@ -614,7 +614,13 @@ def expect_steps_as_torch(leaves, program, steps, broke, expected_steps) -> None
         )
 
 
-@check("gradient", public=True, exercise="Value")
+# what a graph's depth can break: a recursive topological sort (its own hint, only then)
+DEEP_GRAPH_HINT = (
+    "a deep graph needs an iterative topological sort: a recursive one runs past Python's recursion limit"
+)
+
+
+@check("gradient", public=True, exercise="Value", errors={"RecursionError": DEEP_GRAPH_HINT})
 @pytest.mark.parametrize("case", range(5))  # depths: 1, the stated 500, 2, then drawn ones
 def test_value_matches_torch_on_random_graphs(sub, case):
     seed, length = strategies.graphs(74, deepest=500)[case]
@@ -642,8 +648,8 @@ def test_value_matches_torch_on_random_graphs(sub, case):
         f"the leaves' .grad after backward() on a random graph {length} steps deep",
         rtol=1e-7,
         atol=1e-10,
-        hint="visit nodes in reverse topological order; += (not =) so a node used twice accumulates; "
-        "deep graphs need an iterative (or recursion-limit-aware) topological sort",
+        hint="+= (not =): a node used twice gets the gradients of both its uses; "
+        "visit nodes in reverse topological order (each after every node that uses it)",
     )
 
 

@@ -53,6 +53,7 @@ def conv_twins(ops) -> dict[str, str]:
     return {op: f"torch's convolution ({op})" for op in ops if isinstance(op, str) and "conv" in op}
 
 
+DEFAULT_STRIDE = N_("its default, the kernel size")  # a case's value, translated in its template
 FLIPPED_HINT = N_(
     "these are the values of the flipped kernel: a convolution layer computes a cross-correlation, "
     "Y[i, j] = Σ X[i + a, j + b]·K[a, b], with the kernel as it is"
@@ -150,7 +151,7 @@ def test_conv2d_matches_torch(sub, stride, padding, bias):
     expect_close(
         out,
         expected,
-        f"conv2d(x (2, 3, 9, 8), weight (4, 3, 3, 2), bias={'yes' if bias else 'None'}, "
+        f"conv2d(x (2, 3, 9, 8), weight (4, 3, 3, 2), bias {'(4,)' if bias else 'None'}, "
         f"stride={stride}, padding={padding})",
         rtol=1e-5,
         atol=1e-5,
@@ -226,7 +227,7 @@ def test_max_pool2d(sub, shape, kernel, stride):
     expect_close(
         out,
         F.max_pool2d(x, kernel, stride),
-        f"max_pool2d on {shape}, kernel {kernel}, stride {stride if stride else 'default (= kernel)'}",
+        f"max_pool2d on {shape}, kernel {kernel}, stride {stride if stride else DEFAULT_STRIDE}",
         hint="the stride defaults to the kernel size; windows that would run past the edge are dropped",
     )
     expect_no_twin(ops, OFF_LIMITS["max_pool2d"], "max_pool2d")

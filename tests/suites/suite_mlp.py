@@ -665,7 +665,9 @@ def probe_evaluate(mod, x, y, out_features):
 
 
 @check("shape", public=True, exercise="evaluate")
-@pytest.mark.parametrize("kind", ["probabilities, labels (n,)", "probabilities, labels (n, 1)", "scores"])
+@pytest.mark.parametrize(
+    "kind", [N_("probabilities, labels (n,)"), N_("probabilities, labels (n, 1)"), N_("scores")]
+)
 def test_evaluate(sub, kind):
     x = torch.randn(10, 3, generator=gen(12))
     out_features = 4 if kind == "scores" else 1

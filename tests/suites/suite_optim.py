@@ -181,13 +181,17 @@ def fit_data(k: int, n: int) -> tuple[torch.Tensor, torch.Tensor]:
     return x, 3 * x + 0.1 * torch.randn(n, generator=gen(k + 1))
 
 
-def probe_sgd_fits(mod, cases, lr, epochs):
+GLOBAL_BESIDE = 1000  # a seeded generator's case: the global RNG seeded with its seed + this (an order drawn there ignored it)
+
+
+def probe_sgd_fits(mod, cases, lr, epochs, beside):
     """sgd_fit on each (x, y, seed): with a generator of that seed, or with none (generator=None:
-    the global RNG, seeded with it by torch.manual_seed) where the seed is negative."""
+    the global RNG, seeded with it by torch.manual_seed) where the seed is negative; the global
+    RNG seeded too beside a generator, with its seed + ``beside``."""
     found = []
     for x, y, seed in cases:
+        kit.manual_seed(abs(seed) if seed < 0 else seed + beside)
         if seed < 0:
-            kit.manual_seed(-seed)
             found.append(mod.sgd_fit(x, y, lr, epochs))
         else:
             found.append(mod.sgd_fit(x, y, lr, epochs, generator=torch.Generator().manual_seed(seed)))
@@ -213,7 +217,7 @@ def test_sgd_fit_per_sample(sub):
     for i, n in enumerate(strategies.lengths(86, long=300)):
         cases.append((*fit_data(87 + 2 * i, n), 12 + i))
     cases[-1] = (*cases[-1][:2], -cases[-1][2])
-    results = sub.run(probe_sgd_fits, cases, 0.05, 4)
+    results = sub.run(probe_sgd_fits, cases, 0.05, 4, GLOBAL_BESIDE)
     expect(isinstance(results, list) and len(results) == len(cases), "sgd_fit", "a result", describe(results))
     for (x, y, seed), result in zip(cases, results):
         g = torch.Generator().manual_seed(abs(seed))
@@ -224,16 +228,23 @@ def test_sgd_fit_per_sample(sub):
             else "generator=None: torch.randperm(n, generator=None) draws from torch's global RNG"
         )
         once = replay_sgd(x, y, 0.05, 4, torch.Generator().manual_seed(abs(seed)), fresh=False)[1]
+        keyed = [Keyed(ONE_ORDER_HINT, equals(torch.tensor(once, dtype=F64)))]
+        if seed > 0:  # its order drawn from the global RNG instead
+            ignored = replay_sgd(x, y, 0.05, 4, torch.Generator().manual_seed(seed + GLOBAL_BESIDE))[1]
+            keyed.append(Keyed(IGNORED_GENERATOR_HINT, equals(torch.tensor(ignored, dtype=F64))))
         expect_fit(
             result,
             replay_sgd(x, y, 0.05, 4, g),
             f"sgd_fit(lr=0.05, epochs=4) on n={len(x)} with {what}",
             hint,
-            keyed=(Keyed(ONE_ORDER_HINT, equals(torch.tensor(once, dtype=F64))),),
+            keyed=tuple(keyed),
         )
 
 
 ONE_ORDER_HINT = N_("draw a new permutation every epoch: torch.randperm inside the epoch loop")
+IGNORED_GENERATOR_HINT = N_(
+    "the order ignored the generator it was given: torch.randperm(n, generator=generator) (without it, torch's global RNG draws)"
+)
 
 
 def probe_batches(mod, sizes, shuffle, seed, epochs):

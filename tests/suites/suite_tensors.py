@@ -183,6 +183,9 @@ def test_vectorised_public(sub, name):
     expect_vectorised(counts, labels, f"{name} is vectorised (inputs growing along each dimension)")
 
 
+CROSS_TERM_HINT = "the cross term counts twice: ‖a‖² − 2·a·bᵀ + ‖b‖² ((a − b)² = a² − 2ab + b²)"
+
+
 @check("shape", public=True, exercise="pairwise_sq_dists")
 @pytest.mark.parametrize("n, m, d", [(1, 1, 3), (5, 7, 4), (6, 2, 10)])
 def test_pairwise_sq_dists(sub, n, m, d):
@@ -190,14 +193,15 @@ def test_pairwise_sq_dists(sub, n, m, d):
     out, ops = sub.run(
         probes.call_recorded, "pairwise_sq_dists", (a, b), {}, off=tuple(OFF_LIMITS["pairwise_sq_dists"])
     )
-    scale = float(((a**2).sum(1)[:, None] + (b**2).sum(1)[None, :]).max())
+    squares = (a.double() ** 2).sum(1)[:, None] + (b.double() ** 2).sum(1)[None, :]
     expect_close(
         out,
         torch.cdist(a.double(), b.double()).pow(2).float(),
         f"pairwise_sq_dists on ({n}, {d}) and ({m}, {d})",
         rtol=1e-5,
-        atol=1e-6 * scale,
+        atol=1e-6 * float(squares.max()),
         hint="D[i, j] = Σₖ (a[i,k] − b[j,k])²: broadcast a[:, None, :] − b[None, :, :]",
+        mistakes={"cross-term-once": ((squares - a.double() @ b.double().T).float(), CROSS_TERM_HINT)},
     )
     expect_no_twin(ops, OFF_LIMITS["pairwise_sq_dists"], "pairwise_sq_dists")
 
