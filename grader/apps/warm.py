@@ -23,7 +23,31 @@ def warm_up(topics: Iterable[str], timeout: float, gpu: bool) -> None:
                 suites.collected(topic, timeout)
         _import_the_commands()
         check_table.keys(chosen)  # the sources hashed once: a request's keys only stat them
+        _read_probes(chosen, timeout)
     workers.fork_server(gpu)
+
+
+def _read_probes(topics: list[str], timeout: float) -> None:
+    """The source of every probe a request may send a worker, read once: the suites' ``probe_*``,
+    the battery's walkers and grader/checks/probes.py's functions."""
+    import types
+
+    from grader.checks import battery, probes
+    from grader.engine import client, suites
+
+    modules = {probes, battery}
+    for topic in topics:
+        with contextlib.suppress(suites.SuiteBroken):
+            found = (getattr(item, "module", None) for item in suites.collected(topic, timeout).items)
+            modules |= {module for module in found if module is not None}
+    client.read_probes(
+        value
+        for module in modules
+        for name, value in vars(module).items()
+        if isinstance(value, types.FunctionType)
+        and value.__module__ == module.__name__
+        and (module is probes or name.startswith(("probe", "walk_")))
+    )
 
 
 def _import_the_commands() -> None:

@@ -34,3 +34,15 @@ def test_the_shipped_suites_that_build_an_optimizer_on_the_trusted_side() -> Non
     # Measured: each reference solution graded alone in a fresh process without the skips;
     # torch._dynamo was imported on the trusted side for mlp and optim only.
     assert {t for t in TOPICS if builds_optimizers(suite_path(t).read_text())} == {"mlp", "optim"}
+
+
+def test_a_warm_up_reads_every_suite_once_so_no_request_reads_one(monkeypatch) -> None:
+    """The warm engine's warm-up decides for every topic (not up to the first suite that builds
+    an optimizer): its requests' own decision, per topic, is then a cached answer."""
+    from grader.engine import preload
+    from grader.sandboxed import dynamo_free
+
+    monkeypatch.setattr(dynamo_free, "skip", lambda: None)
+    builds_optimizers.cache_clear()
+    preload.without_dynamo(TOPICS)
+    assert builds_optimizers.cache_info().currsize == len(set(TOPICS))
