@@ -656,3 +656,25 @@ def test_s8_27_the_activation_census_hint_holds_to_what_the_reference_counted():
     assert battery._activations(case, {"census": {"relu": 2}}, {"census": {"<b>": 3}}) == ""
     plain = domains.module_case("structure", "Net", ((), {}), (torch.zeros(1),))
     assert battery._activations(plain, {"census": {"relu": 2}}, ref) == ""
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    "old, new, said",
+    [
+        (
+            "F.avg_pool2d(x, 3, stride=1, padding=1)",
+            "F.max_pool2d(x, 3, stride=1, padding=1)",
+            "not a max pool",
+        ),
+        ("[b1x1, b5x5, b3x3, bpool]", "[b1x1, b3x3, b5x5, bpool]", "in another order"),
+    ],
+)
+def test_s7_24_25_an_inception_branch_max_pooled_or_in_another_order_is_told_which(tmp_path, old, new, said):
+    """InceptionA with its pool branch max-pooled (learner_s6, s7, s8) or its branches concatenated
+    in another order (s7): "a difference of 2.75" with the three-item checklist; the one that
+    holds leads now."""
+    found = verdicts(edited(tmp_path, topic_of("InceptionA"), old, new), "InceptionA")
+    assert said in found["en"]["diagnosis"], found["en"]
+    chinese = found["zh_CN"]["diagnosis"]
+    assert "拼接顺序" in chinese or "最大池化" in chinese, chinese

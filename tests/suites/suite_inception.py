@@ -89,18 +89,41 @@ def conv(x, layer):
     return F.conv2d(x, weight, bias, stride=stride, padding=padding)
 
 
-def reference_outputs(x, convs, in_channels):
-    """Every assignment of the three 16-channel 1×1 convs to the branches: the lecture's output."""
+def reference_outputs(x, convs, in_channels, pooled=F.avg_pool2d, order=(0, 1, 2, 3)):
+    """Every assignment of the three 16-channel 1×1 convs to the branches: the lecture's output
+    (another pooling, another order of the branches: a known mistake's)."""
     ones = convs_by_shape(convs, (16, in_channels, 1, 1))
     (five,), (three_a,), (three_b,) = (
         convs_by_shape(convs, s) for s in [(24, 16, 5, 5), (24, 16, 3, 3), (24, 24, 3, 3)]
     )
     (pool,) = convs_by_shape(convs, (24, in_channels, 1, 1))
-    bpool = conv(F.avg_pool2d(x, 3, stride=1, padding=1), pool)
+    bpool = conv(pooled(x, 3, stride=1, padding=1), pool)
     for a, b, c in permutations(ones):
-        yield torch.cat(
-            [conv(x, a), conv(conv(x, b), five), conv(conv(conv(x, c), three_a), three_b), bpool], dim=1
-        )
+        branches = [conv(x, a), conv(conv(x, b), five), conv(conv(conv(x, c), three_a), three_b), bpool]
+        yield torch.cat([branches[i] for i in order], dim=1)
+
+
+BRANCHES_HINT = (
+    "concatenate in the order [b1x1, b5x5, b3x3, bpool] along dim=1; pool with "
+    "F.avg_pool2d(x, 3, stride=1, padding=1) before the pool branch's 1×1 conv; no activations"
+)
+MAX_POOL_HINT = (
+    "the pool branch averages: F.avg_pool2d(x, 3, stride=1, padding=1) before its 1×1 conv, not a max pool"
+)
+CAT_ORDER_HINT = "the same four branches in another order: torch.cat([b1x1, b5x5, b3x3, bpool], dim=1)"
+
+
+def known_mistake(out, x, convs, in_channels) -> str:
+    """The hint of the known mistake ``out`` equals (within 1e-4), "" where none: the pool branch
+    max-pooled, or the branches concatenated in another order."""
+    mistakes = [(MAX_POOL_HINT, {"pooled": F.max_pool2d})]
+    mistakes += [(CAT_ORDER_HINT, {"order": o}) for o in permutations(range(4)) if o != (0, 1, 2, 3)]
+    for hint, how in mistakes:
+        if any(
+            float((out - ref).abs().max()) <= 1e-4 for ref in reference_outputs(x, convs, in_channels, **how)
+        ):
+            return hint
+    return ""
 
 
 @check("shape", public=True, exercise="InceptionA")
@@ -147,8 +170,7 @@ def test_inception_branch_structure(sub):
         "InceptionA's output against the lecture's four branches built from its own weights",
         "equal within 1e-4",
         f"a difference of {best:.3g}",
-        "concatenate in the order [b1x1, b5x5, b3x3, bpool] along dim=1; pool with "
-        "F.avg_pool2d(x, 3, stride=1, padding=1) before the pool branch's 1×1 conv; no activations",
+        (best > 1e-4 and known_mistake(out, x, got["convs"], 5)) or BRANCHES_HINT,
     )
 
 
