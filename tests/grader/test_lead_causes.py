@@ -678,3 +678,18 @@ def test_s7_24_25_an_inception_branch_max_pooled_or_in_another_order_is_told_whi
     assert said in found["en"]["diagnosis"], found["en"]
     chinese = found["zh_CN"]["diagnosis"]
     assert "拼接顺序" in chinese or "最大池化" in chinese, chinese
+
+
+@pytest.mark.e2e
+def test_s7_30_a_block_with_its_relu_before_the_sum_is_told_its_output_goes_negative(tmp_path):
+    """BasicBlock returning relu(main) + shortcut: "expected 0, got −3.12" with the probe's own
+    explanation (learner_s7 30); the ReLU after the sum leads now."""
+    path = edited(
+        tmp_path,
+        topic_of("BasicBlock"),
+        "return F.relu(main + self.shortcut(x))",
+        "return F.relu(main) + self.shortcut(x)",
+    )
+    found = verdicts(path, "BasicBlock")
+    assert "relu(out + shortcut)" in found["en"]["diagnosis"], found["en"]
+    assert "捷径之后" in found["zh_CN"]["diagnosis"], found["zh_CN"]

@@ -9,6 +9,7 @@ from torch import nn
 
 from grader.checks import (
     N_,
+    Keyed,
     Traced,
     battery,
     check,
@@ -433,9 +434,18 @@ def test_basic_block(sub, c_in, c_out, stride):
         f"{what} with every BatchNorm's γ and β set to 0",
         rtol=0,
         atol=1e-6,
-        hint="the main path is then 0, so the output is relu(shortcut): relu(x) for the identity shortcut, "
-        "0 for a projection (its BatchNorm is silenced too)",
+        hint=(
+            Keyed(NEGATIVE_OUTPUT_HINT, lambda got, _: bool((got < 0).any())),
+            "the main path is then 0, so the output is relu(shortcut): relu(x) for the identity shortcut, "
+            "0 for a projection (its BatchNorm is silenced too)",
+        ),
     )
+
+
+# a block whose output goes below 0 applies no ReLU after its sum
+NEGATIVE_OUTPUT_HINT = N_(
+    "the block's output is negative somewhere: its last ReLU comes after adding the shortcut, relu(out + shortcut)"
+)
 
 
 # -- SmallResNet ---------------------------------------------------------------------------
