@@ -693,3 +693,13 @@ def test_s7_30_a_block_with_its_relu_before_the_sum_is_told_its_output_goes_nega
     found = verdicts(path, "BasicBlock")
     assert "relu(out + shortcut)" in found["en"]["diagnosis"], found["en"]
     assert "捷径之后" in found["zh_CN"]["diagnosis"], found["zh_CN"]
+
+
+@pytest.mark.e2e
+def test_s7_32_rnn_cell_with_w_hh_as_stored_is_told_of_its_transpose(tmp_path):
+    """h @ w_hh for h @ w_hh.T: square, so it runs; "values off" with the formula, the missing
+    transpose unsaid (learner_s7 32, s8 31); keyed now."""
+    path = edited(tmp_path, topic_of("rnn_cell"), "h @ w_hh.T + b_hh)", "h @ w_hh + b_hh)")
+    found = verdicts(path, "rnn_cell")
+    assert "W_hh as stored" in found["en"]["diagnosis"], found["en"]
+    assert "未转置的 W_hh" in found["zh_CN"]["diagnosis"], found["zh_CN"]

@@ -82,6 +82,11 @@ def expect_cell_equals_torch(sub, name, torch_cell, seed, batch, input_size, hid
         atol=1e-5,
         hint=(
             *(Keyed(text, equals(without(cell, bias, x, h))) for bias, text in FORGOTTEN_BIAS.items()),
+            *(
+                Keyed(text, equals(transposed(cell, weights, x, h)))
+                for weights, text in UNTRANSPOSED.items()
+                if all(getattr(cell, w).shape[0] == getattr(cell, w).shape[1] for w in weights)
+            ),
             hint,
         ),
     )
@@ -93,6 +98,32 @@ FORGOTTEN_BIAS = {
     "bias_ih": N_("these values leave b_ih out: the cell adds both biases, b_ih and b_hh"),
     "bias_hh": N_("these values leave b_hh out: the cell adds both biases, b_ih and b_hh"),
 }
+
+
+# a square weight multiplied as it is stored runs, with other values: the hint that names it
+UNTRANSPOSED = {
+    ("weight_ih",): N_(
+        "these values multiply x by W_ih as stored: the cell takes x·W_ihᵀ (W_ih is (hidden, input_size))"
+    ),
+    ("weight_hh",): N_(
+        "these values multiply h by W_hh as stored: the cell takes h·W_hhᵀ (W_hh is (hidden, hidden))"
+    ),
+    ("weight_ih", "weight_hh"): N_(
+        "these values multiply by W_ih and W_hh as stored: the cell takes x·W_ihᵀ and h·W_hhᵀ "
+        "(each weight is (hidden, its input's size))"
+    ),
+}
+
+
+def transposed(
+    cell: torch.nn.Module, weights: tuple[str, ...], x: torch.Tensor, h: torch.Tensor
+) -> torch.Tensor:
+    """``cell``'s output on (x, h) with its square ``weights`` transposed: what products without the ᵀ give."""
+    other = copy.deepcopy(cell)
+    with torch.no_grad():
+        for weight in weights:
+            getattr(other, weight).copy_(getattr(cell, weight).T)
+    return other(x, h).detach()
 
 
 def without(cell: torch.nn.Module, bias: str, x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
