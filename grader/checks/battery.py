@@ -309,15 +309,17 @@ MORE_ACTIVATIONS = N_(
 
 
 def _activations(case: domains.Case, mine: Any, ref: dict[str, Any]) -> str:
-    """A structure case's hint where the learner's forward applies an activation it does apply a
-    different number of times than the reference's layers (their census: probe_kit.layers_untouched),
-    "" elsewhere (one written another way, ``clamp(min=0)`` for relu, counts nothing to compare)."""
+    """A structure case's hint where the learner's forward applies an activation a different number
+    of times than the reference's layers (their census: probe_kit.layers_untouched), none at all
+    included where it applies nothing an activation may be written with; "" elsewhere (one
+    written another way, ``clamp(min=0)`` for relu, counts nothing to compare)."""
     census, theirs = (mine.get("census") if isinstance(mine, dict) else None), ref.get("census")
     if not case.fill or not isinstance(census, dict) or not isinstance(theirs, dict):
         return ""
+    bare = not any(op in kit.ACTIVATIONS or op in kit.STAND_INS for op in census)
     for op in sorted(theirs):
-        count = census.get(op)
-        if op in kit.ACTIVATIONS and isinstance(count, int) and 0 < count != theirs[op]:
+        count = 0 if bare else census.get(op)
+        if op in kit.ACTIVATIONS and isinstance(count, int) and count != theirs[op] and (count or bare):
             said = FEWER_ACTIVATIONS if count < theirs[op] else MORE_ACTIVATIONS
             return _(said) % {"op": op, "mine": count, "theirs": theirs[op]}
     return ""

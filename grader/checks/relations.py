@@ -10,6 +10,7 @@ mistake's hint).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -150,6 +151,29 @@ def _nice(k: float) -> str:
     return f"{k:.4g}"
 
 
+# a logarithm to another base: log_b(x) = ln(x) / ln(b), every value the same factor away
+LOG_BASES = (
+    (
+        1 / math.log(2),
+        N_(
+            "%(k)s × what was expected (1/ln 2): a base-2 logarithm where the natural one, torch.log, is asked"
+        ),
+    ),
+    (
+        1 / math.log(10),
+        N_(
+            "%(k)s × what was expected (1/ln 10): a base-10 logarithm where the natural one, torch.log, is asked"
+        ),
+    ),
+    (
+        math.log(2),
+        N_(
+            "%(k)s × what was expected (ln 2): the natural logarithm where a base-2 one, torch.log2, is asked"
+        ),
+    ),
+)
+
+
 # float32's rounding, a few steps of it: ~8 ulps (2⁻²³ each). A float64 check whose tolerance is
 # wider than this cannot tell a float32 tensor inside from another cause (numerical_grad's 1e-6)
 FLOAT32_ULPS = 1e-6
@@ -175,10 +199,16 @@ def shown(got: torch.Tensor, expected: torch.Tensor, float64: bool) -> str:
         if _close(got[1:], expected[:-1]) or _close(got[:-1], expected[1:]):
             return _("what was expected, shifted by one place")
     k = _factor(got, expected)
-    if k is None:
-        return ""
+    return "" if k is None else _scaled(k, expected)
+
+
+def _scaled(k: float, expected: torch.Tensor) -> str:
+    """Values k × the expected ones, said: a sign flipped, a logarithm's base, a round factor."""
     if abs(k + 1) < 1e-3:
         return _("what was expected with its sign flipped")
+    for factor, said in LOG_BASES:
+        if abs(k - factor) <= 1e-4 * factor:
+            return _(said) % {"k": _nice(k)}
     written = _nice(k)
     if (
         expected.numel() == 1 and "." in written

@@ -23,6 +23,7 @@ from types import FrameType
 from typing import Any
 
 import torch
+import torch.nn.functional as F
 from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_map
@@ -397,9 +398,24 @@ class _Touched(TorchFunctionMode):
         return func(*args, **kwargs)
 
 
-# the activations a forward's census counts (aten's names; an in-place one, relu_, as its own)
+# the activations a forward's census counts, by torch's own names (aten's: an in-place one,
+# relu_, counts as relu), and the ops an activation may be written with instead (clamp(min=0))
 ACTIVATIONS = frozenset(
-    {"relu", "tanh", "sigmoid", "gelu", "silu", "leaky_relu", "elu", "hardtanh", "softplus"}
+    f.__name__
+    for f in (
+        torch.relu,
+        torch.tanh,
+        torch.sigmoid,
+        F.gelu,
+        F.silu,
+        F.leaky_relu,
+        F.elu,
+        F.hardtanh,
+        F.softplus,
+    )
+)
+STAND_INS = frozenset(
+    f.__name__ for f in (torch.clamp, torch.clamp_min, torch.maximum, torch.threshold, torch.where)
 )
 
 
@@ -412,7 +428,7 @@ class _Activations(TorchDispatchMode):
         self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
     ) -> Any:
         name = str(func.overloadpacket.__name__).rstrip("_")
-        if name in ACTIVATIONS:
+        if name in ACTIVATIONS or name in STAND_INS:
             self.census[name] = self.census.get(name, 0) + 1
         return func(*args, **(kwargs or {}))
 

@@ -9,6 +9,7 @@ tests/grader/measure_causes.py measures the same over the corpus's labelled mist
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -651,8 +652,11 @@ def test_s8_27_the_activation_census_hint_holds_to_what_the_reference_counted():
     said = battery._activations(case, {"census": {"relu": 2, "tanh": 1}}, ref)
     assert "relu" in said and "fewer" in said and "(2 against 3)" in said
     assert "more" in battery._activations(case, {"census": {"relu": 3, "tanh": 2}}, ref)
-    for forged in ({}, {"relu": "2"}, {"relu": 0}, {"<script>": 1}, ["relu"], {"relu": 3, "tanh": 1}):
+    for forged in ({"relu": "2", "tanh": 1}, {"clamp": 2, "tanh": 1}, ["relu"], {"relu": 3, "tanh": 1}):
         assert battery._activations(case, {"census": forged}, ref) == "", forged
+    for bare in ({}, {"<script>": 1}):  # nothing an activation is written with: none applied
+        assert "(0 against 3)" in battery._activations(case, {"census": bare}, ref), bare
+    assert battery._activations(case, {"census": {"clamp_min": 2}}, ref) == ""  # relu written as clamp
     assert battery._activations(case, {"census": {"relu": 2}}, {"census": {"<b>": 3}}) == ""
     plain = domains.module_case("structure", "Net", ((), {}), (torch.zeros(1),))
     assert battery._activations(plain, {"census": {"relu": 2}}, ref) == ""
@@ -703,3 +707,61 @@ def test_s7_32_rnn_cell_with_w_hh_as_stored_is_told_of_its_transpose(tmp_path):
     found = verdicts(path, "rnn_cell")
     assert "W_hh as stored" in found["en"]["diagnosis"], found["en"]
     assert "未转置的 W_hh" in found["zh_CN"]["diagnosis"], found["zh_CN"]
+
+
+# -- the blind set learner_s9's wrong leads and misleading hint as first met
+
+
+@pytest.mark.e2e
+def test_s9_9_entropy_in_base_2_is_told_of_the_base_not_of_zeros(tmp_path):
+    """safe.log2() for safe.log(): "1.443 × what was expected" with the zeros' hint (the label's
+    misleading one: its zeros were masked); the base leads, the zeros' hint only where NaN came out."""
+    path = edited(
+        tmp_path,
+        topic_of("entropy"),
+        "return -(p * safe.log()).sum(dim=-1)",
+        "return -(p * safe.log2()).sum(dim=-1)",
+    )
+    found = verdicts(path, "entropy")
+    assert "base-2 logarithm" in found["en"]["diagnosis"] and "mask the zeros" not in found["en"]["diagnosis"]
+    assert "以 2 为底" in found["zh_CN"]["diagnosis"], found["zh_CN"]
+
+
+@pytest.mark.unit
+def test_s9_9_a_logarithms_base_is_named_by_its_factor_only():
+    from grader.checks.relations import shown
+
+    expected = torch.tensor([1.0, 2.5, 0.3], dtype=torch.float64)
+    assert "base-2" in shown(expected / math.log(2), expected, False)
+    assert "base-10" in shown(expected / math.log(10), expected, False)
+    assert "torch.log2" in shown(expected * math.log(2), expected, False)
+    assert "logarithm" not in shown(expected * 1.45, expected, False)
+
+
+@pytest.mark.e2e
+def test_s9_27_a_network_applying_no_activation_is_told_it_applies_none(tmp_path):
+    """GoogLeNetMini without either ReLU: the seven-item checklist (count 0 said nothing); a
+    forward with nothing an activation is written with is told it applies none."""
+    text = (REPO / "solutions" / f"{topic_of('GoogLeNetMini')}.py").read_text()
+    for stage in ("conv1", "conv2"):
+        old = f"F.relu(F.max_pool2d(self.{stage}(x), 2))"
+        assert old in text
+        text = text.replace(old, f"F.max_pool2d(self.{stage}(x), 2)")
+    path = tmp_path / f"{topic_of('GoogLeNetMini')}.py"
+    path.write_text(text)
+    found = verdicts(path, "GoogLeNetMini")
+    assert "(0 against 2)" in found["en"]["diagnosis"], found["en"]
+
+
+@pytest.mark.e2e
+def test_s9_0_fill_nan_with_each_rows_mean_is_told_so(tmp_path):
+    """The mean over dim=1: "expected 6, got 2" with the nanmean recipe (the code masked NaN already)."""
+    path = edited(
+        tmp_path,
+        topic_of("fill_nan_with_column_mean"),
+        "means = numbers.sum(dim=0) / (~missing).sum(dim=0)",
+        "means = numbers.sum(dim=1, keepdim=True) / (~missing).sum(dim=1, keepdim=True)",
+    )
+    found = verdicts(path, "fill_nan_with_column_mean")
+    assert "each row's means" in found["en"]["diagnosis"], found["en"]
+    assert "每一行的均值" in found["zh_CN"]["diagnosis"], found["zh_CN"]

@@ -526,6 +526,10 @@ ZEROS_P = torch.tensor([[[0.5, 0.5, 0.0], [1.0, 0.0, 0.0]], [[0.2, 0.3, 0.5], [0
 ZEROS_Q = torch.tensor([[[0.25, 0.25, 0.5], [0.5, 0.5, 0.0]], [[0.2, 0.3, 0.5], [0.0, 0.2, 0.8]]])
 
 
+ZEROS_HINT = "0·log 0 counts as 0: mask the zeros instead of computing 0 * -inf = NaN"  # where NaN came out
+ENTROPY_HINT = "H(p) = −Σ p·log p over the last dim, with the natural logarithm (torch.log), 0·log 0 as 0"
+
+
 # entropy and kl_div are judged apart: each exercise's check runs whether the other is written or not
 @check("shape", points=0.5, public=True, exercise="entropy")
 def test_entropy_shapes_and_zeros(sub):
@@ -536,7 +540,7 @@ def test_entropy_shapes_and_zeros(sub):
         h,
         expected_h,
         "entropy(p) on (2, 2, 3) probabilities: one value per row, shape p.shape[:-1]",
-        hint="0·log 0 counts as 0: mask the zeros instead of computing 0 * -inf = NaN",
+        hint=(Keyed(ZEROS_HINT, lambda got, _: not bool(got.isfinite().all())), ENTROPY_HINT),
     )
     expect_no_twin(ops_h, OFF_LIMITS["entropy"], "entropy")
 

@@ -8,9 +8,11 @@ import torch.nn.functional as F
 
 from grader.checks import (
     N_,
+    Keyed,
     battery,
     check,
     describe,
+    equals,
     expect,
     expect_cheap,
     expect_close,
@@ -262,13 +264,20 @@ def test_fill_nan_with_column_mean(sub):
     x = torch.tensor([[1.0, nan, 3.0], [nan, 4.0, 5.0], [5.0, 8.0, nan], [6.0, nan, 1.0]])
     out, unchanged = sub.run(probes.call_watching_inputs, "fill_nan_with_column_mean", (x,), {})
     expected = torch.tensor([[1.0, 6.0, 3.0], [4.0, 4.0, 5.0], [5.0, 8.0, 3.0], [6.0, 6.0, 1.0]])
+    by_rows = torch.where(x.isnan(), x.nanmean(1, keepdim=True), x)  # each row's mean: a known mistake
     expect_close(
         out,
         expected,
         "fill_nan_with_column_mean",
-        hint="the mean of each column's numbers only (nanmean); NaN != NaN, use torch.isnan",
+        hint=(
+            Keyed(ROW_MEAN_HINT, equals(by_rows)),
+            "the mean of each column's numbers only (nanmean); NaN != NaN, use torch.isnan",
+        ),
     )
     expect_unchanged(unchanged, ["x"], "fill_nan_with_column_mean")
+
+
+ROW_MEAN_HINT = "these are each row's means: a column's mean runs down its rows, over dim=0"
 
 
 @check("shape", public=True, exercise="matmul")
