@@ -765,3 +765,15 @@ def test_s9_0_fill_nan_with_each_rows_mean_is_told_so(tmp_path):
     found = verdicts(path, "fill_nan_with_column_mean")
     assert "each row's means" in found["en"]["diagnosis"], found["en"]
     assert "每一行的均值" in found["zh_CN"]["diagnosis"], found["zh_CN"]
+
+
+@pytest.mark.e2e
+def test_s9_18_evaluate_without_eval_mode_is_told_of_eval_alone(tmp_path):
+    """model.eval() forgotten under torch.no_grad(): the hint also said to wrap the loop in
+    no_grad (the label's misleading fix: it was there); only what was off is said now."""
+    path = edited(tmp_path, topic_of("evaluate"), "    model.eval()\n", "")
+    found = verdicts(path, "evaluate")
+    assert (
+        "model.eval()" in found["en"]["diagnosis"]
+        and "no_grad()" not in found["en"]["diagnosis"].split("hint:")[1]
+    )
