@@ -777,3 +777,20 @@ def test_s9_18_evaluate_without_eval_mode_is_told_of_eval_alone(tmp_path):
         "model.eval()" in found["en"]["diagnosis"]
         and "no_grad()" not in found["en"]["diagnosis"].split("hint:")[1]
     )
+
+
+# -- the blind set learner_s10's wrong lead as first met
+
+
+@pytest.mark.e2e
+def test_s10_26_conv_mults_counting_the_bias_is_told_one_more_per_output(tmp_path):
+    """k·k·c_in·c_out·h·w + h·w·c_out: the formula restated; the bias counted as a product leads now."""
+    path = edited(
+        tmp_path,
+        topic_of("conv_mults"),
+        "return k * k * c_in * c_out * h * w",
+        "return (k * k * c_in + 1) * c_out * h * w",
+    )
+    found = verdicts(path, "conv_mults")
+    assert "the bias is added" in found["en"]["diagnosis"], found["en"]
+    assert "偏置" in found["zh_CN"]["diagnosis"], found["zh_CN"]
