@@ -67,8 +67,8 @@ def tree(folder: Path) -> list[Path]:
 
 
 def tree_names(folder: Path) -> list[str]:
-    """:func:`tree` as path strings (never entered: the warm engine's clients list grader/ at
-    each command, where making a Path of each file was most of the listing's cost)."""
+    """:func:`tree` as path strings, Python's caches never entered (the warm engine's clients list
+    grader/ at each command, where making a Path of each file was most of the listing's cost)."""
     found: list[str] = []
     for root, folders, names in os.walk(folder):
         folders[:] = [f for f in folders if f not in SKIPPED]

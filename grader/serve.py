@@ -60,13 +60,13 @@ def _listen(path: Path) -> socket.socket | None:
     return listener
 
 
-def _warm() -> None:
+def _warm(gpu: bool) -> None:
     """What a ``grade`` process pays before it grades, paid once: the imports (torch, pytest,
     the CLI), every suite collected, the zygote ready. The children inherit all of it."""
     from grader import cli, report  # noqa: F401  (imported for the children)
     from grader.topics import available_topics
 
-    warm_up(available_topics(), defaults.PROBE_TIMEOUT, gpu_present())
+    warm_up(available_topics(), defaults.PROBE_TIMEOUT, gpu)
 
 
 def _hello(key: str) -> dict:
@@ -301,14 +301,15 @@ def serve() -> None:
     if path is None or lock is None:
         return
     try:
-        _warm()
+        gpu = gpu_present()
+        _warm(gpu)
         listener = _listen(path)
         if listener is None:
             return
         idle = float(sys.argv[1]) if len(sys.argv) > 1 else defaults.DAEMON_IDLE_SECONDS
         key = identity(env)
         replace_stale(env, key)
-        Server(listener, key, idle, gpu_present()).run()
+        Server(listener, key, idle, gpu).run()
     finally:
         with contextlib.suppress(OSError):
             path.unlink()

@@ -81,9 +81,12 @@ def expect_cell_equals_torch(sub, name, torch_cell, seed, batch, input_size, hid
         rtol=1e-5,
         atol=1e-5,
         hint=(
-            *(Keyed(text, equals(without(cell, bias, x, h))) for bias, text in FORGOTTEN_BIAS.items()),
             *(
-                Keyed(text, equals(transposed(cell, weights, x, h)))
+                Keyed(text, equals(altered(cell, x, h, {bias: torch.zeros_like(getattr(cell, bias))})))
+                for bias, text in FORGOTTEN_BIAS.items()
+            ),
+            *(
+                Keyed(text, equals(altered(cell, x, h, {w: getattr(cell, w).T for w in weights})))
                 for weights, text in UNTRANSPOSED.items()
                 if all(getattr(cell, w).shape[0] == getattr(cell, w).shape[1] for w in weights)
             ),
@@ -115,22 +118,15 @@ UNTRANSPOSED = {
 }
 
 
-def transposed(
-    cell: torch.nn.Module, weights: tuple[str, ...], x: torch.Tensor, h: torch.Tensor
+def altered(
+    cell: torch.nn.Module, x: torch.Tensor, h: torch.Tensor, values: dict[str, torch.Tensor]
 ) -> torch.Tensor:
-    """``cell``'s output on (x, h) with its square ``weights`` transposed: what products without the ᵀ give."""
+    """``cell``'s output on (x, h) with its parameters named in ``values`` set to them (a bias
+    zeroed, a square weight transposed: what a known mistake computes)."""
     other = copy.deepcopy(cell)
     with torch.no_grad():
-        for weight in weights:
-            getattr(other, weight).copy_(getattr(cell, weight).T)
-    return other(x, h).detach()
-
-
-def without(cell: torch.nn.Module, bias: str, x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
-    """``cell``'s output on (x, h) with ``bias`` zeroed."""
-    other = copy.deepcopy(cell)
-    with torch.no_grad():
-        getattr(other, bias).zero_()
+        for name, value in values.items():
+            getattr(other, name).copy_(value)
     return other(x, h).detach()
 
 
