@@ -7,7 +7,8 @@ worker is started (inside the sandbox when there is one) as
 ``python -m grader.sandboxed.worker --submission-dir D --topic T --results-fd N --nonce HEX``
 and reads ``D/T.py``. Either way, resource limits are set before any submitted code runs, then:
 
-1. the worker reports ``booted``;
+1. the worker starts what no submission decides (:meth:`Worker.boot`: torch's engines, the
+   stand-ins, its allow-list compiled) and reports ``booted``;
 2. installs the allow-list filter (:func:`seal`: no thread, process or lock after it), imports
    ``T.py`` and reports ``imported`` / ``missing`` / ``import_failed``;
 3. answers probe requests read from stdin, one frame each, with ``result`` or ``raised``
@@ -297,6 +298,19 @@ class Worker:
         self.watchdog = Watchdog(self)
         self.printed = Tail(OUTPUT_TAIL_CHARS)
         sys.stdout = sys.stderr = self.printed  # stdout and stderr, interleaved as on a terminal
+        self.sealing: bytes | None = None
+
+    def boot(self) -> None:
+        """What no submission's file decides, done before ``booted`` (outside the import's clock;
+        a spare ordered ahead pays it between tasks): torch's engines started, the stand-ins
+        installed, the allow-list compiled for this process (:func:`seal` loads it)."""
+        from grader.sandboxed import seccomp, stand_ins  # stand_ins imports numpy, as torch has
+
+        engines.start()
+        stand_ins.install()  # tqdm and matplotlib: run harmlessly, draw nothing
+        if seccomp.supported():
+            self.sealing = seccomp.worker_program(os.getpid(), gpu=engines.gpu_sandbox())
+        self.send({"event": "booted"})
 
     def send(self, message: dict[str, Any]) -> None:
         self.write(self.prepare(message))
@@ -353,13 +367,10 @@ class Worker:
         finder = SourceFinder(self.args.submission_dir, self.sources)
         exists, spec = path.name in self.sources, finder.find_spec(self.args.topic)
         finder.install()
-        from grader.sandboxed import stand_ins  # imports numpy, as torch has
-
-        stand_ins.install()  # tqdm and matplotlib: run harmlessly, draw nothing
         if not exists:
             self.send({"event": "missing", "file": path.name})
             return
-        seal()
+        seal(self.sealing)
         module = importlib.util.module_from_spec(spec)
         sys.modules[self.args.topic] = module
         try:
@@ -435,17 +446,16 @@ class Worker:
         return self.prepare({"event": "result", "value": value, "output": self.printed.take()})
 
 
-def seal() -> None:
-    """The last step before the submission's first line: the allow-list filter, for good. Its
-    threads (the watchdog; a GPU's: :mod:`grader.sandboxed.engines`) are started by now, and no other can
+def seal(program: bytes | None) -> None:
+    """The last step before the submission's first line: the allow-list filter ``program``
+    (:meth:`Worker.boot` compiled it; None where seccomp is not supported), for good. Its threads
+    (the watchdog; a GPU's: :mod:`grader.sandboxed.engines`) are started by now, and no other can
     start after it."""
     from grader.sandboxed import gpu_face, seccomp
 
     gpu_face.show_a_gpu()  # torch.cuda's names bound to the stand-in's faces before the import keeps any
-    gpu = engines.gpu_sandbox()
-    engines.start()  # done before `booted`; here for a caller that did not
-    if seccomp.supported():
-        seccomp.install(seccomp.worker_program(os.getpid(), gpu=gpu))
+    if program is not None:
+        seccomp.install(program)
     gc.freeze()  # the worker's own objects, never garbage: the collection after each probe scans the rest
 
 
@@ -458,8 +468,7 @@ def serve_forked(nonce: bytes, results_fd: int) -> None:
         submission_dir=SUBMISSION_DIR, topic="", nonce=nonce.hex(), results_fd=results_fd
     )
     worker = Worker(args)
-    engines.start()
-    worker.send({"event": "booted"})
+    worker.boot()
     first = channel.decode(channel.read_frame(0, nonce))
     topic, files = (first.get("topic"), first.get("files")) if isinstance(first, dict) else (None, None)
     if not isinstance(topic, str) or not isinstance(files, dict):
@@ -554,8 +563,7 @@ def main(argv: list[str] | None = None) -> None:
     dynamo_free.skip()
     warm_up()
     worker = Worker(args)
-    engines.start()
-    worker.send({"event": "booted"})
+    worker.boot()
     worker.import_submission()
     if worker.module is not None:
         worker.serve()
