@@ -17,7 +17,7 @@ references: :func:`grader.apps.leaks.course_files`). Light to import (the warm e
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -61,19 +61,29 @@ SUITE_HELPERS = (".py", ".ini", ".cfg")  # the suites folder's files besides the
 VERSIONED = (("torch", "version.py"), ("_pytest", "_version.py"))  # (package, its version file)
 
 
-def tree(folder: Path) -> list[Path]:
-    """Every file under ``folder`` (none where it is missing), Python's caches left out."""
-    return [Path(p) for p in tree_names(folder)]
-
-
 def tree_names(folder: Path) -> list[str]:
-    """:func:`tree` as path strings, Python's caches never entered (the warm engine's clients list
-    grader/ at each command, where making a Path of each file was most of the listing's cost)."""
+    """Every file under ``folder`` (none where it is missing) as path strings, Python's caches
+    never entered (the warm engine lists grader/ at each command, where making a Path of each
+    file was most of the listing's cost)."""
     found: list[str] = []
-    for root, folders, names in os.walk(folder):
-        folders[:] = [f for f in folders if f not in SKIPPED]
-        found.extend(os.path.join(root, name) for name in names)
-    return [p for p in sorted(found) if os.path.isfile(p)]
+    _files_under(os.fspath(folder), found)
+    return sorted(found)
+
+
+def _files_under(folder: str, found: list[str]) -> None:
+    """Add the files under ``folder`` to ``found``, as ``os.walk`` and ``os.path.isfile`` would
+    (a link to a file is listed, a link to a folder neither listed nor entered), from each entry's
+    own type: no ``stat`` but a link's."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except OSError:  # missing, or unreadable: as os.walk, nothing from it
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False) and entry.name not in SKIPPED:
+            _files_under(entry.path, found)
+        elif entry.is_file():
+            found.append(entry.path)
 
 
 def hints(topic: Topic) -> list[Path]:
@@ -118,7 +128,7 @@ def _versions() -> list[Path]:
     return found
 
 
-def shared(topics: Iterable[Topic]) -> dict[str, list[Path]]:
+def shared(topics: Iterable[Topic]) -> dict[str, Sequence[str | os.PathLike[str]]]:
     """{kind: files} that every one of ``topics`` depends on (their packs' catalogues among them)."""
     folder = suites_dir()
     helpers = [
@@ -127,21 +137,21 @@ def shared(topics: Iterable[Topic]) -> dict[str, list[Path]]:
     roots = sorted({t.pack.root for t in topics})
     return {
         "suites": helpers,
-        "grader": tree(REPO_ROOT / "grader"),
-        "catalogues": [p for root in roots for p in tree(root / "locale")],
+        "grader": tree_names(REPO_ROOT / "grader"),
+        "catalogues": [p for root in roots for p in tree_names(root / "locale")],
         "datasets": datasets(),
         "versions": _versions(),
     }
 
 
-def present(*kinds: dict[str, list[Path]]) -> list[Path]:
-    """The files of ``kinds`` that exist, each once, in a stable order (one that appears or goes
-    changes the list)."""
-    listed = {os.fspath(path): path for found in kinds for paths in found.values() for path in paths}
-    return [listed[p] for p in sorted(listed) if os.path.isfile(p)]
+def present(*kinds: Mapping[str, Sequence[str | os.PathLike[str]]]) -> list[str]:
+    """The files of ``kinds`` that exist, each once, as path strings in a stable order (one that
+    appears or goes changes the list)."""
+    listed = {os.fspath(path) for found in kinds for paths in found.values() for path in paths}
+    return [p for p in sorted(listed) if os.path.isfile(p)]
 
 
-def files(topics: Iterable[Topic]) -> list[Path]:
+def files(topics: Iterable[Topic]) -> list[str]:
     """Every file that any of ``topics``' grades depends on."""
     chosen = list(topics)
     return present(*(own(t) for t in chosen), shared(chosen))
@@ -153,12 +163,12 @@ def signature(topics: Iterable[Topic]) -> tuple[tuple[str, int, int], ...]:
     the learner's own file in a checkout (``exercises/`` edited in place), read at each request
     and never held: each save would end the engine."""
     chosen = list(topics)
-    stubs = {topic.stub for topic in chosen}
+    stubs = {os.fspath(topic.stub) for topic in chosen}
     found = []
     for path in (p for p in files(chosen) if p not in stubs):
         try:
-            info = path.stat()
-            found.append((str(path), info.st_mtime_ns, info.st_size))
+            info = os.stat(path)
+            found.append((path, info.st_mtime_ns, info.st_size))
         except OSError:  # gone since it was listed
-            found.append((str(path), -1, -1))
+            found.append((path, -1, -1))
     return tuple(found)

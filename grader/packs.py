@@ -19,6 +19,7 @@ sandbox); its stub is the learner's. Light to import: read by :mod:`grader.topic
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from dataclasses import dataclass
@@ -106,12 +107,18 @@ class Pack:
 
     @property
     def built_in(self) -> bool:
-        return self.root == BUILT_IN.resolve()
+        return self.root == _built_in_root()
 
     @property
     def suites(self) -> Path:
         """Where the suites are: the built-in pack's may be elsewhere (``TORCHGRADE_SUITES``)."""
         return suites_dir() if self.built_in else self.suites_folder
+
+
+@functools.cache
+def _built_in_root() -> Path:
+    """The built-in pack's folder, resolved once a process (each suite's path asks)."""
+    return BUILT_IN.resolve()
 
 
 def _fail(path: Path, key: str, problem: str) -> PackError:

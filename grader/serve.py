@@ -19,7 +19,16 @@ import time
 from pathlib import Path
 
 from grader import defaults
-from grader.apps.daemon import COMMANDS, NO_DAEMON_ENV, engine_env, identity, receive, send, socket_path
+from grader.apps.daemon import (
+    COMMANDS,
+    NO_DAEMON_ENV,
+    chosen,
+    engine_env,
+    identity,
+    receive,
+    send,
+    socket_path,
+)
 from grader.apps.engines import replace_stale
 from grader.apps.warm import warm_up
 from grader.checkout import REPO_ROOT
@@ -165,6 +174,7 @@ class Server:
 
     def __init__(self, listener: socket.socket, key: str, idle: float, gpu: bool) -> None:
         self.listener, self.key, self.idle, self.gpu = listener, key, idle, gpu
+        self.chosen = chosen(engine_env(dict(os.environ)))
         self.files = _files()  # what the grades depend on, as warmed up: a change ends the engine
         self.stale = False
         self.selector = selectors.DefaultSelector()
@@ -226,7 +236,7 @@ class Server:
             return "a request is {'args': [...], 'cwd': ..., 'env': {...}}"
         if engine_command(args) not in COMMANDS:
             return f"this engine runs `grade FILE`, `grade next` and `grade watch` (without --no-daemon) only, not {args[:1]}"
-        if identity(engine_env(env)) != self.key:
+        if chosen(engine_env(env)) != self.chosen:  # the files' part: the client's hello, then _files()
             return "the request's environment chooses another engine"
         if _files() != self.files:  # its collected suites, domains, answers or datasets may be stale
             self.stale = True

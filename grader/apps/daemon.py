@@ -92,13 +92,7 @@ def identity(env: dict[str, str]) -> str:
     grader and torch the engine runs are this checkout's and this interpreter's, already in the
     key): they travel with the request."""
     digest = hashlib.sha256()
-    chosen = sorted(
-        (k, v) for k, v in env.items() if k.startswith("TORCHGRADE_") and k not in REQUEST_VARIABLES
-    )
-    python = [os.path.realpath(sys.executable), os.path.realpath(sys.prefix)]
-    bwrap = shutil.which("bwrap", path=env.get("PATH", os.defpath))
-    found = [python, os.path.realpath(REPO_ROOT), os.path.realpath(bwrap) if bwrap else "", chosen]
-    digest.update(json.dumps(found).encode())
+    digest.update(chosen(env).encode())
     folders = [suites_dir(), *_named_packs()]  # the course's packs too (their suites beside pack.toml)
     from grader.depends import tree_names  # light: what the grades depend on, listed one way
 
@@ -114,6 +108,19 @@ def identity(env: dict[str, str]) -> str:
         info = os.stat(path)
         digest.update(f"{path}:{info.st_mtime_ns}:{info.st_size}\n".encode())
     return digest.hexdigest()[:24]
+
+
+def chosen(env: dict[str, str]) -> str:
+    """What of :func:`identity` ``env`` decides (the rest is this checkout's files on disk): the
+    server compares only this of a request, its files being its own staleness check's."""
+    variables = sorted(
+        (k, v) for k, v in env.items() if k.startswith("TORCHGRADE_") and k not in REQUEST_VARIABLES
+    )
+    python = [os.path.realpath(sys.executable), os.path.realpath(sys.prefix)]
+    bwrap = shutil.which("bwrap", path=env.get("PATH", os.defpath))
+    return json.dumps(
+        [python, os.path.realpath(REPO_ROOT), os.path.realpath(bwrap) if bwrap else "", variables]
+    )
 
 
 def _named_packs() -> list[Path]:

@@ -83,15 +83,16 @@ Signature = tuple[tuple[str, int, int], ...]
 _hashed: dict[Signature, str] = {}
 
 
-def _digest(paths: list[Path]) -> str:
+def _digest(paths: list[str]) -> str:
     """The hash of ``paths``' names and bytes; hashed again in this process only when a file's
     size or modification time changed (``grade watch``): the shared sources once for every topic."""
-    signature = tuple((str(p), s.st_mtime_ns, s.st_size) for p in paths for s in [p.stat()])
+    signature = tuple((p, s.st_mtime_ns, s.st_size) for p in paths for s in [os.stat(p)])
     if signature not in _hashed:
         digest = hashlib.sha256()
         for path in paths:
             digest.update(f"{path}\0".encode())
-            digest.update(path.read_bytes())
+            with open(path, "rb") as file:
+                digest.update(file.read())
         _hashed[signature] = digest.hexdigest()
     return _hashed[signature]
 
@@ -113,7 +114,7 @@ def keys(topics: Iterable[str]) -> dict[str, str | None]:
         entry = of(topic)
         own = depends.present(depends.own(entry)) if entry else []
         try:
-            parts = (topic, sys.version, _digest(own or [suite_path(topic)]), shared)
+            parts = (topic, sys.version, _digest(own or [str(suite_path(topic))]), shared)
         except OSError:
             found[topic] = None
             continue

@@ -119,8 +119,10 @@ def test_a_byte_changed_in_the_member_list_changes_every_topic_s_key(tmp_path, m
 
     copy = tmp_path / "subset_members.tsv"
     copy.write_bytes(MEMBERS.read_bytes())
-    tree = depends.tree
-    monkeypatch.setattr(depends, "tree", lambda folder: [copy if p == MEMBERS else p for p in tree(folder)])
+    tree = depends.tree_names
+    monkeypatch.setattr(
+        depends, "tree_names", lambda folder: [str(copy) if p == str(MEMBERS) else p for p in tree(folder)]
+    )
     before = check_table.keys(["losses"])["losses"]
     _append(copy, "# one more line\n")
     assert check_table.keys(["losses"])["losses"] != before
