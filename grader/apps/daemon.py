@@ -27,7 +27,6 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
 import signal
 import socket
 import sys
@@ -117,10 +116,22 @@ def chosen(env: dict[str, str]) -> str:
         (k, v) for k, v in env.items() if k.startswith("TORCHGRADE_") and k not in REQUEST_VARIABLES
     )
     python = [os.path.realpath(sys.executable), os.path.realpath(sys.prefix)]
-    bwrap = shutil.which("bwrap", path=env.get("PATH", os.defpath))
+    bwrap = _which("bwrap", env.get("PATH", os.defpath))
     return json.dumps(
         [python, os.path.realpath(REPO_ROOT), os.path.realpath(bwrap) if bwrap else "", variables]
     )
+
+
+def _which(name: str, path: str) -> str | None:
+    """``shutil.which(name, path=path)`` for a bare name: the first executable file of that name
+    along ``path`` (shutil imports three compression modules, a tenth of the client's imports)."""
+    if not path:
+        return None
+    for folder in path.split(os.pathsep):
+        candidate = os.path.join(folder, name)
+        if os.access(candidate, os.X_OK) and os.path.isfile(candidate):
+            return candidate
+    return None
 
 
 def _named_packs() -> list[Path]:
