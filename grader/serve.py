@@ -36,6 +36,7 @@ from grader.engine import workers
 from grader.engine.sandbox import Limits, gpu_present
 
 STARTED = time.time()
+SPARE_ORDER_BYTES = 1 << 20  # a request (its arguments, cwd, environment) handed to the spare child
 
 
 def _lock(path: Path) -> int | None:
@@ -156,6 +157,21 @@ def _child(request: dict, fds: list[int], conn: socket.socket) -> None:
         os._exit(code)
 
 
+def _spare(orders: socket.socket) -> None:
+    """In a child forked ahead of its request: wait for the request, the client's socket and its
+    three descriptors (one message), then become that request's child; leave quietly where the
+    server ends first (its end of ``orders`` closes)."""
+    try:
+        data, fds, _, _ = socket.recv_fds(orders, SPARE_ORDER_BYTES, 4)
+        request = json.loads(data)
+        if len(fds) != 4 or not isinstance(request, dict):
+            raise ValueError("not a request")
+    except BaseException:  # the server ended (or a signal): no exit handler of the server's runs here
+        os._exit(1)
+    orders.close()
+    _child(request, fds[1:], socket.socket(fileno=fds[0]))
+
+
 def _status(code: int) -> dict:
     """The client's answer: the exit status a fresh process would have (128 + N for signal N)."""
     return {"status": code if code >= 0 else 128 - code}
@@ -181,15 +197,55 @@ class Server:
         self.selector.register(listener, selectors.EVENT_READ, "accept")
         self.children: dict[int, tuple[int, socket.socket]] = {}  # pidfd -> (pid, its client)
         self.stopping = False
+        self.spare: tuple[int, int, socket.socket] | None = None  # pid, pidfd, where its order goes
         workers.keep_workers_ahead()
         self.order_ahead()
 
     def order_ahead(self) -> None:
-        """The next request's worker ordered while none runs (a request's fork takes it): the
-        zygote's hand-over and its next spare's boot are paid between requests, not during one."""
+        """The next request's worker and child, made while none runs: the zygote's hand-over and
+        its next worker's boot, and this engine's fork (~8 ms of its memory's page tables), are
+        paid between requests, not during one. The spare child takes the worker."""
+        if self.spare is not None:
+            return
         workers.keep_one_ahead(Limits(), self.gpu)  # a `grade` run's, unless its options say more memory
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        pid = os.fork()
+        if pid == 0:
+            ours.close()
+            self.leave()
+            workers.adopt_ahead()
+            _spare(theirs)
+        theirs.close()
+        workers.hand_over_ahead()
+        self.spare = (pid, os.pidfd_open(pid), ours)
+
+    def leave(self) -> None:
+        """In a child: nothing of the server's kept but what the child is handed."""
+        self.selector.close()
+        self.listener.close()
+        for pidfd, (_, other) in self.children.items():
+            os.close(pidfd)
+            other.close()
+
+    def drop_spare(self) -> None:
+        """The spare child ended and reaped (where the engine stops, or it could not be handed a
+        request); its worker goes with it (the zygote kills a worker nobody listens to)."""
+        if self.spare is None:
+            return
+        (pid, pidfd, orders), self.spare = self.spare, None
+        orders.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(pidfd)
 
     def run(self) -> None:
+        try:
+            self.serve_requests()
+        finally:
+            self.drop_spare()
+
+    def serve_requests(self) -> None:
         while not self.stopping:
             if self.stale and not self.children:
                 return  # its socket goes with it: the next command starts a fresh engine
@@ -257,22 +313,37 @@ class Server:
         self.stopping = True
 
     def start(self, conn: socket.socket, request: dict, fds: list[int]) -> None:
-        pid = os.fork()
-        if pid == 0:  # the child keeps nothing of the server's but the client's descriptors
-            self.selector.close()
-            self.listener.close()
-            for pidfd, (_, other) in self.children.items():
-                os.close(pidfd)
-                other.close()
-            workers.adopt_ahead()
-            _child(request, fds, conn)
-        workers.hand_over_ahead()
+        """The request's child: the spare, handed the request, else one forked now."""
+        child = self.hand_to_spare(conn, request, fds)
+        if child is None:
+            pid = os.fork()
+            if pid == 0:  # the child keeps nothing of the server's but the client's descriptors
+                self.leave()
+                workers.adopt_ahead()
+                _child(request, fds, conn)
+            workers.hand_over_ahead()
+            child = (pid, os.pidfd_open(pid))
         for fd in fds:
             os.close(fd)
-        pidfd = os.pidfd_open(pid)
+        pid, pidfd = child
         self.children[pidfd] = (pid, conn)
         self.selector.register(pidfd, selectors.EVENT_READ, "child")
         self.selector.register(conn, selectors.EVENT_READ, pid)
+
+    def hand_to_spare(self, conn: socket.socket, request: dict, fds: list[int]) -> tuple[int, int] | None:
+        """The spare child's pid and pidfd once it holds the request; None where there is none
+        or it cannot take it (ended, or a request larger than its order)."""
+        if self.spare is None:
+            return None
+        pid, pidfd, orders = self.spare
+        try:
+            socket.send_fds(orders, [json.dumps(request).encode()], [conn.fileno(), *fds])
+        except OSError:
+            self.drop_spare()
+            return None
+        orders.close()
+        self.spare = None
+        return pid, pidfd
 
     def client_says(self, conn: socket.socket, pid: int) -> None:
         """Ctrl-C at the client (passed on), or the client gone (its child is ended)."""

@@ -36,6 +36,7 @@ PRIVATE = {
     ("grader/apps/selfcheck.py", "_message"): "colab",  # google.colab._message: the open notebook
     ("grader/checks/battery.py", "_BatchNorm"): "torch",
     ("grader/checks/error_types.py", "_LinAlgError"): "torch",
+    ("grader/launch.py", "_exit"): "python",
     ("grader/sandboxed/dynamo_free.py", "_C"): "torch",
     (
         "grader/sandboxed/dynamo_free.py",
