@@ -54,7 +54,7 @@ def _import_the_commands() -> None:
     """What a grading command imports and reads on first use (the subset check's reviewed
     members too), done once for every child and request."""
     from grader import report  # noqa: F401
-    from grader.apps import held_interrupt, learner  # noqa: F401
+    from grader.apps import course_points, held_interrupt, learner, ticker  # noqa: F401
     from grader.engine import (  # noqa: F401  (subset_loops, subset_twins: runner.judge_how's)
         doctor,
         pool,
