@@ -2,7 +2,8 @@
 connects ``grade FILE``, ``grade next`` and ``grade watch`` to (that module says how, and what keeps it private).
 
 It sits above the CLI, which it runs in a child per request, forked after the imports, the
-suites' collection and the zygote's start that a fresh ``grade`` would pay.
+suites' collection and the zygote's start that a fresh ``grade`` would pay, and ahead of its
+request (a spare, waiting between requests, is handed the request and the client's descriptors).
 """
 
 from __future__ import annotations
