@@ -31,6 +31,7 @@ def run() -> None:
     handler); the streams are flushed here. Commands other than check and batch exit as usual."""
     from grader import i18n
     from grader.apps.held_interrupt import hold
+    from grader.apps.leaving import flush_streams
 
     hold()  # a Ctrl-C before the command runs is raised where it can be handled (main, watch)
     i18n.refresh()  # this process's environment (the warm engine's child: its client's)
@@ -40,11 +41,7 @@ def run() -> None:
         main(args=invocation.argv, prog_name="grade", obj=invocation)
     except Graded as done:
         start_engine = invocation.start_engine
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except (OSError, ValueError):  # a closed pipe (`grade ... | head`)
-                pass
+        flush_streams()
         if start_engine:
             start_engine()
         os._exit(done.code if isinstance(done.code, int) else 1)

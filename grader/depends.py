@@ -17,6 +17,7 @@ references: :func:`grader.apps.leaks.course_files`). Light to import (the warm e
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -147,31 +148,33 @@ def shared(topics: Iterable[Topic]) -> dict[str, Sequence[str | os.PathLike[str]
     }
 
 
-def present(*kinds: Mapping[str, Sequence[str | os.PathLike[str]]]) -> list[str]:
-    """The files of ``kinds`` that exist, each once, as path strings in a stable order (one that
-    appears or goes changes the list)."""
-    listed = {os.fspath(path) for found in kinds for paths in found.values() for path in paths}
-    return [p for p in sorted(listed) if os.path.isfile(p)]
+Kinds = Mapping[str, Sequence[str | os.PathLike[str]]]  # {kind: files}, as own() and shared() say
 
 
-def files(topics: Iterable[Topic]) -> list[str]:
-    """Every file that any of ``topics``' grades depends on."""
-    chosen = list(topics)
-    return present(*(own(t) for t in chosen), shared(chosen))
+def _listed(kinds: Iterable[Kinds]) -> list[str]:
+    """The files ``kinds`` name, each once, as path strings in a stable order."""
+    return sorted({os.fspath(path) for found in kinds for paths in found.values() for path in paths})
+
+
+def present(*kinds: Kinds) -> list[str]:
+    """The files of ``kinds`` that exist (one that appears or goes changes the list)."""
+    return [p for p in _listed(kinds) if os.path.isfile(p)]
 
 
 def signature(topics: Iterable[Topic]) -> tuple[tuple[str, int, int], ...]:
-    """(path, modification time, size) of each of :func:`files` but the stubs: a changed file is
-    another signature, without reading a byte (the warm engine asks at each request). A stub is
+    """(path, modification time, size) of every file that any of ``topics``' grades depends on
+    and that exists (:func:`present`'s list, each file stat'ed once), but the stubs: a changed file
+    is another signature, without reading a byte (the warm engine asks at each request). A stub is
     the learner's own file in a checkout (``exercises/`` edited in place), read at each request
     and never held: each save would end the engine."""
     chosen = list(topics)
     stubs = {os.fspath(topic.stub) for topic in chosen}
     found = []
-    for path in (p for p in files(chosen) if p not in stubs):
+    for path in _listed([*(own(t) for t in chosen), shared(chosen)]):
         try:
             info = os.stat(path)
+        except OSError:  # absent: left out, as present() leaves it
+            continue
+        if stat.S_ISREG(info.st_mode) and path not in stubs:
             found.append((path, info.st_mtime_ns, info.st_size))
-        except OSError:  # gone since it was listed
-            found.append((path, -1, -1))
     return tuple(found)

@@ -17,6 +17,7 @@ import socket
 import struct
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from grader import defaults
@@ -31,6 +32,7 @@ from grader.apps.daemon import (
     socket_path,
 )
 from grader.apps.engines import replace_stale
+from grader.apps.leaving import flush_streams
 from grader.apps.warm import warm_up
 from grader.checkout import REPO_ROOT
 from grader.engine import workers
@@ -150,9 +152,7 @@ def _child(request: dict, fds: list[int], conn: socket.socket) -> None:
 
         traceback.print_exc()
     finally:
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(OSError, ValueError):
-                stream.flush()
+        flush_streams()
         with contextlib.suppress(OSError):
             send(conn, _status(code))
         os._exit(code)
@@ -210,23 +210,29 @@ class Server:
             return
         workers.keep_one_ahead(Limits(), self.gpu)  # a `grade` run's, unless its options say more memory
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        pid = os.fork()
-        if pid == 0:
+
+        def wait_for_a_request() -> None:
             ours.close()
-            self.leave()
-            workers.adopt_ahead()
             _spare(theirs)
+
+        pid = self.fork_child(wait_for_a_request)
         theirs.close()
-        workers.hand_over_ahead()
         self.spare = (pid, os.pidfd_open(pid), ours)
 
-    def leave(self) -> None:
-        """In a child: nothing of the server's kept but what the child is handed."""
-        self.selector.close()
-        self.listener.close()
-        for pidfd, (_, other) in self.children.items():
-            os.close(pidfd)
-            other.close()
+    def fork_child(self, then: Callable[[], None]) -> int:
+        """A child that keeps nothing of the server's, takes the worker ordered ahead and runs
+        ``then`` (which never returns); its pid."""
+        pid = os.fork()
+        if pid == 0:
+            self.selector.close()
+            self.listener.close()
+            for pidfd, (_, other) in self.children.items():
+                os.close(pidfd)
+                other.close()
+            workers.adopt_ahead()
+            then()
+        workers.hand_over_ahead()
+        return pid
 
     def drop_spare(self) -> None:
         """The spare child ended and reaped (where the engine stops, or it could not be handed a
@@ -317,12 +323,7 @@ class Server:
         """The request's child: the spare, handed the request, else one forked now."""
         child = self.hand_to_spare(conn, request, fds)
         if child is None:
-            pid = os.fork()
-            if pid == 0:  # the child keeps nothing of the server's but the client's descriptors
-                self.leave()
-                workers.adopt_ahead()
-                _child(request, fds, conn)
-            workers.hand_over_ahead()
+            pid = self.fork_child(lambda: _child(request, fds, conn))
             child = (pid, os.pidfd_open(pid))
         for fd in fds:
             os.close(fd)
