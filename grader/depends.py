@@ -1,14 +1,20 @@
-"""What a topic's grade depends on: one list, declared by its pack, that every consumer reads.
+"""The manifest: everything a grade may read, declared once; every consumer's key is made here.
 
 A topic's own files, by kind (:func:`own`): its stub, reference, suite, domains, stored answers,
-hints (every language), its held-out sets' declaration and data, and its pack's ``pack.toml``. What every topic depends on (:func:`shared`):
+hints (every language), its held-out sets' declaration and data, its pack's ``pack.toml`` and
+every file the pack declares the topic reads (pack.toml's ``reads``: a suite's helper module, a
+data file; a module of the pack's folder the suite imports undeclared is refused,
+:mod:`grader.engine.declared`). What every topic depends on (:func:`shared`):
 the suites folder's other files (``pytest.ini``, helpers), every file of ``grader/`` (its sources,
 the graded subset's member list ``grader/sandboxed/subset_members.tsv``, the catalogues), the
 packs' own catalogues (``<pack>/locale``), the shipped datasets with their ``SHA256SUMS`` and the
 torch and pytest installed. Python's version is the consumers' own part of their keys.
 
-Read by the tables of checks and the remembered results (:func:`grader.engine.check_table.key`:
-a changed byte anywhere is a new key, hence a fresh grading), the warm engine (:func:`signature`:
+The one home of the digest of grading inputs (:func:`digest`, :func:`key`; a test holds that no
+other module hashes them): read by the tables of checks and the remembered results
+(:func:`grader.engine.check_table.key`: a changed byte anywhere is a new key, hence a fresh
+grading), a class's gradebook and the Dask workers (:func:`grader.batch.version.suite_version`),
+the held-out board (:func:`grader.batch.leaderboard.score_class`), the warm engine (:func:`signature`:
 it leaves when a file changed, :mod:`grader.serve`), a release and an autograder (a topic's data
 files: :func:`grader.packs.data_files`, the datasets: :func:`datasets`) and the leak scan (the
 references: :func:`grader.apps.leaks.course_files`). Light to import (the warm engine's client).
@@ -16,8 +22,10 @@ references: :func:`grader.apps.leaks.course_files`). Light to import (the warm e
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -58,6 +66,8 @@ if TYPE_CHECKING:
         def held_out(self) -> Path: ...
         @property
         def held_out_data(self) -> Path: ...
+        @property
+        def reads(self) -> tuple[Path, ...]: ...
 
 
 SKIPPED = ("__pycache__",)  # what Python writes beside the sources: no part of a grade
@@ -108,6 +118,7 @@ def own(topic: Topic) -> dict[str, list[Path]]:
         "held_out": [topic.held_out, topic.held_out_data],  # grader/checks/held_out.py
         "hints": hints(topic),
         "pack": [topic.pack.root / "pack.toml"],
+        "reads": list(topic.reads),  # what pack.toml declares the topic reads besides
     }
 
 
@@ -178,3 +189,45 @@ def signature(topics: Iterable[Topic]) -> tuple[tuple[str, int, int], ...]:
         if stat.S_ISREG(info.st_mode) and path not in stubs:
             found.append((path, info.st_mtime_ns, info.st_size))
     return tuple(found)
+
+
+Signature = tuple[tuple[str, int, int], ...]
+_hashed: dict[Signature, str] = {}
+
+
+def _portable(path: str) -> str:
+    """``path`` as a digest names it: relative to the checkout where it is inside it, else its
+    folder and name (a pack elsewhere, torch's version file): the same on every machine of a class
+    (the Dask workers compare the key with their coordinator's)."""
+    relative = os.path.relpath(path, REPO_ROOT)
+    return relative if not relative.startswith("..") else os.path.join(*Path(path).parts[-2:])
+
+
+def digest(paths: Sequence[str]) -> str:
+    """The hash of ``paths``' names (:func:`_portable`) and bytes, in the order of their names;
+    hashed again in this process only when a file's size or modification time changed (``grade
+    watch``, the warm engine): the shared files once for every topic. Raises OSError for a file
+    that cannot be read."""
+    signature = tuple((p, s.st_mtime_ns, s.st_size) for p in paths for s in [os.stat(p)])
+    if signature not in _hashed:
+        hashed = hashlib.sha256()
+        for name, path in sorted((_portable(p), p) for p in paths):
+            hashed.update(f"{name}\0".encode())
+            with open(path, "rb") as file:
+                hashed.update(file.read())
+        _hashed[signature] = hashed.hexdigest()
+    return _hashed[signature]
+
+
+def own_key(files: Sequence[str], shared_digest: str, *parts: str) -> str:
+    """The key of ``files`` (a topic's own) beside the shared files' :func:`digest`, Python's version
+    and ``parts`` (what a consumer adds of its own: a name, a version, an option); raises OSError
+    where a file cannot be read."""
+    return hashlib.sha256("\0".join((*parts, sys.version, digest(files), shared_digest)).encode()).hexdigest()
+
+
+def key(topics: Iterable[Topic], *parts: str) -> str:
+    """The key of every file ``topics``' grades read, their own and the shared ones (a class's
+    gradebook, a held-out board); raises OSError where a file cannot be read."""
+    chosen = list(topics)
+    return own_key(present(*(own(t) for t in chosen)), digest(present(shared(chosen))), *parts)

@@ -46,7 +46,7 @@ FOLDERS = {  # pack.toml's keys for where its files are, and their defaults
 
 
 # a [[topics]] table's keys: its declaration (docs/authors.md, "pack.toml")
-TOPIC_KEYS = ("name", "exercises", "seconds", "probe_cpu_seconds", "sympy_free")
+TOPIC_KEYS = ("name", "exercises", "seconds", "probe_cpu_seconds", "sympy_free", "reads")
 
 
 class PackError(ValueError):
@@ -74,6 +74,10 @@ class Topic:
     # its probes never hand autograd a gradient: a run of such topics starts a zygote without
     # sympy (grader/engine/sympy_need.py; tests/grader/test_sympy_need.py holds the suite to it)
     sympy_free: bool = False
+    # the files of its pack's folder its suite reads besides its own (a helper module, a data
+    # file): pack.toml's ``reads``, in its grade's manifest (grader/depends.py); a module of the
+    # pack's folder that is not declared cannot be imported (grader/engine/declared.py)
+    reads: tuple[Path, ...] = ()
 
     @property
     def suite(self) -> Path:
@@ -141,6 +145,7 @@ def _topic(path: Path, entry: Any, pack: Pack) -> Topic:
             raise _fail(path, f"topics.{name}.{key}", "a positive number")
     if not isinstance(entry.get("sympy_free", False), bool):
         raise _fail(path, f"topics.{name}.sympy_free", "true or false")
+    reads = _reads(path, f"topics.{name}.reads", entry.get("reads", []), pack)
     return Topic(
         name,
         float(seconds),
@@ -152,7 +157,21 @@ def _topic(path: Path, entry: Any, pack: Pack) -> Topic:
         answers=pack.suites_folder / f"answers_{name}.pt",
         probe_cpu_seconds=None if cpu is None else float(cpu),
         sympy_free=entry.get("sympy_free", False),
+        reads=reads,
     )
+
+
+def _reads(path: Path, key: str, listed: Any, pack: Pack) -> tuple[Path, ...]:
+    """pack.toml's ``reads``: files of the pack's folder, each there (a grade reads nothing else)."""
+    if not isinstance(listed, list) or not all(isinstance(p, str) for p in listed):
+        raise _fail(path, key, "a list of paths relative to the pack's folder")
+    found = []
+    for name in listed:
+        file = (pack.root / name).resolve()
+        if not file.is_relative_to(pack.root) or not file.is_file():
+            raise _fail(path, key, f"{name!r} is not a file of the pack's folder")
+        found.append(file)
+    return tuple(found)
 
 
 def read_pack(root: Path) -> tuple[Pack, tuple[Topic, ...]]:
@@ -253,15 +272,24 @@ def flattened_toml(topics: tuple[Topic, ...]) -> str:
         ]
         lines += [f"probe_cpu_seconds = {topic.probe_cpu_seconds}"] if topic.probe_cpu_seconds else []
         lines += ["sympy_free = true"] if topic.sympy_free else []
+        reads = ", ".join(f'"{where}"' for where in read_files(topic))
+        lines += [f"reads = [{reads}]"] if reads else []
     return "\n".join(lines) + "\n"
 
 
+def read_files(topic: Topic) -> dict[str, Path]:
+    """{path relative to the pack's folder: the file} of what ``topic`` declares it reads: where
+    a release or an autograder puts them beside its suite (its ``reads`` name them so again)."""
+    return {path.relative_to(topic.pack.root).as_posix(): path for path in topic.reads}
+
+
 def data_files(topic: Topic, languages: tuple[str, ...]) -> dict[str, Path]:
-    """{path in a release or an autograder: the file here} of ``topic``'s domains, answers and
-    hints, and of its pack's compiled catalogues and its docstrings' translations (in each of
+    """{path in a release or an autograder: the file here} of ``topic``'s domains, answers, the
+    files it declares it reads (:func:`read_files`) and hints, and of its pack's compiled catalogues and its docstrings' translations (in each of
     ``languages`` it has), wherever its pack keeps them."""
     kinds = depends.own(topic)  # what its grade depends on: the release ships the same files
     found = {f"tests/suites/{path.name}": path for path in kinds["domains"] + kinds["answers"]}
+    found |= {f"tests/suites/{where}": path for where, path in read_files(topic).items()}
     for hint in kinds["hints"]:
         where = hint.relative_to(topic.pack.hints)
         if len(where.parts) == 1 or where.parts[0] in languages and where.parts[0] != "en":

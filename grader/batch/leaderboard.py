@@ -1,8 +1,8 @@
 """A class's held-out metrics (grader/held_out.py) in the gradebook, and the leaderboards they make.
 
 ``grade batch`` scores each graded submission on its assignment's leaderboards after its checks
-(:func:`score_class`: a submission unchanged since it was scored, against the same held-out
-file, is not scored again) into the gradebook's ``held_out`` table; :func:`standings` ranks them
+(:func:`score_class`: a submission unchanged since it was scored, under the same manifest of
+what the score reads, is not scored again) into the gradebook's ``held_out`` table; :func:`standings` ranks them
 (ties share a rank, no metric ranks last); :func:`aliases` names each student by a pseudonym
 drawn from a key the gradebook keeps, so that the page can be shown to the class.
 """
@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from grader import depends
 from grader.options import Leaderboard
 
 SCHEMA = """
@@ -46,10 +47,11 @@ class Entry:
 
 
 def _data_hash(topic: str) -> str:
+    """The key of what ``topic``'s held-out score reads (its manifest: the held-out data and
+    declaration, the suite, the grader's metrics code, ...; :func:`grader.depends.key`)."""
     from grader.topics import MANIFEST
 
-    path = next(t.held_out_data for t in MANIFEST if t.name == topic)
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return depends.key([t for t in MANIFEST if t.name == topic], "held_out")
 
 
 def score_class(

@@ -23,10 +23,8 @@ the report from a fresh collection (the selection and the stored rows).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
-import sys
 import tempfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -79,24 +77,6 @@ class Row:
     clause: str = ""  # the clause it holds (grader/checks/mark.py), "" for a value check
 
 
-Signature = tuple[tuple[str, int, int], ...]
-_hashed: dict[Signature, str] = {}
-
-
-def _digest(paths: list[str]) -> str:
-    """The hash of ``paths``' names and bytes; hashed again in this process only when a file's
-    size or modification time changed (``grade watch``): the shared sources once for every topic."""
-    signature = tuple((p, s.st_mtime_ns, s.st_size) for p in paths for s in [os.stat(p)])
-    if signature not in _hashed:
-        digest = hashlib.sha256()
-        for path in paths:
-            digest.update(f"{path}\0".encode())
-            with open(path, "rb") as file:
-                digest.update(file.read())
-        _hashed[signature] = digest.hexdigest()
-    return _hashed[signature]
-
-
 def key(topic: str) -> str | None:
     """The hash naming ``topic``'s table; None when a source cannot be read."""
     return keys([topic])[topic]
@@ -106,7 +86,7 @@ def keys(topics: Iterable[str]) -> dict[str, str | None]:
     """:func:`key` of each of ``topics``, the shared sources listed once (a folder's topics)."""
     topics = list(topics)
     try:
-        shared = _digest(depends.present(depends.shared(MANIFEST)))
+        shared = depends.digest(depends.present(depends.shared(MANIFEST)))
     except OSError:
         return dict.fromkeys(topics)
     found: dict[str, str | None] = {}
@@ -114,11 +94,9 @@ def keys(topics: Iterable[str]) -> dict[str, str | None]:
         entry = of(topic)
         own = depends.present(depends.own(entry)) if entry else []
         try:
-            parts = (topic, sys.version, _digest(own or [str(suite_path(topic))]), shared)
+            found[topic] = depends.own_key(own or [str(suite_path(topic))], shared, topic)
         except OSError:
             found[topic] = None
-            continue
-        found[topic] = hashlib.sha256("\0".join(parts).encode()).hexdigest()
     return found
 
 

@@ -68,7 +68,8 @@ def sources_of(path: Path, topic: str, single_file: bool) -> dict[str, str]:
     """Every Python source the task's worker can import, by file name: the topic's file (a
     folder's ``<topic>.py``, one file, or the code of a notebook) and the files beside it that it
     imports, directly or not (:func:`helpers`). A file graded alone and in
-    its folder see the same helpers; a file nothing imports is no part of the topic's grade."""
+    its folder see the same helpers; a file nothing imports is no part of the topic's grade; a
+    link is none (staging copies no link: what the worker is given is what the key reads)."""
     from grader.engine import notebooks
 
     own = f"{topic}.py"
@@ -77,7 +78,7 @@ def sources_of(path: Path, topic: str, single_file: bool) -> dict[str, str]:
             return {own: notebooks.to_module(notebooks.read(path)).source}
         alone = single_file or path.is_file()
         source = path if alone else path / own
-        if not source.is_file():
+        if source.is_symlink() or not source.is_file():  # what staging refuses (a link) is none
             return {}
         found = {own: parsed.text(source.read_bytes())}  # as Python reads it: BOM, coding line, CRLF
         for helper in helpers(source, own):

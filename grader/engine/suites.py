@@ -24,12 +24,12 @@ import pytest
 
 from grader import defaults
 from grader.checks.scoring import TestResult
-from grader.engine import check_table, plugin, pytest_compat
+from grader.engine import check_table, declared, plugin, pytest_compat
 from grader.engine.backstop import Backstop
 from grader.engine.check_table import Row
 from grader.engine.lean import LeanProtocol
 from grader.engine.plugin import Collector, GradingPlugin, Run
-from grader.topics import suite_path, suites_dir
+from grader.topics import MANIFEST, suite_path, suites_dir
 
 __all__ = ["CollectedSuite", "Run", "SuiteBroken", "collected", "forget", "pytest_environment"]
 
@@ -99,6 +99,14 @@ def _quiet() -> Iterator[io.StringIO]:
         yield output
 
 
+def _collect_errors(config: pytest.Config, output: io.StringIO) -> str:
+    """What collection's errors said (an import refused: grader/engine/declared.py), else its output."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    errors = getattr(reporter, "stats", {}).get("error", [])
+    said = "\n".join(str(getattr(e, "longreprtext", "")) for e in errors).strip()
+    return (said or output.getvalue())[-3000:]
+
+
 class CollectedSuite:
     """One topic's suite, configured and collected once, run once per task."""
 
@@ -122,6 +130,7 @@ class CollectedSuite:
             "no:cacheprovider",
             *QUIET_PLUGINS,
         ]
+        declared.install(MANIFEST)  # its pack's undeclared modules refused (grader/depends.py)
         with _quiet() as output:
             try:
                 plugins = [plugin, self.grading, self.collector, self.lean, self.backstop]
@@ -133,7 +142,9 @@ class CollectedSuite:
                     f"{topic}: {type(exc).__name__}: {exc}\n{output.getvalue()[-2000:]}"
                 ) from None
         if self.session.testsfailed:
-            raise SuiteBroken(f"{topic}: errors while collecting the suite:\n{output.getvalue()[-3000:]}")
+            raise SuiteBroken(
+                f"{topic}: errors while collecting the suite:\n{_collect_errors(self.config, output)}"
+            )
         self.items: list[pytest.Item] = list(self.session.items)
         self.rows: list[Row] = [row_of(item) for item in self.items]  # the topic's table of checks
         self._row_of_item = dict(zip(self.items, self.rows, strict=True))

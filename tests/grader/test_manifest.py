@@ -1,0 +1,310 @@
+"""The manifest (grader/depends.py): one list of everything a grade reads, from which every
+consumer makes its key. A byte changed in any input kind after a class and a learner's topic were
+graded changes the key of every consumer: the table of checks and the remembered results (file,
+folder, ``check()``), the warm engine's signature, a class's gradebook and its Dask workers
+(``suite_version``), the held-out board. Seen failing before the manifest: the member list and a
+pack's helper for ``grade batch``, the held-out recipe for the board, a pack's helper everywhere."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from helpers import REPO
+
+ATTENTION = REPO / "tests" / "packs" / "attention"
+MEMBERS = REPO / "grader" / "sandboxed" / "subset_members.tsv"
+CATALOGUE = REPO / "grader" / "locale" / "zh_CN" / "LC_MESSAGES" / "torchgrade.mo"
+HELPER = "import torch\n\n\ndef reference_mask(n):\n    return torch.ones(n, n).triu(1).bool()\n"
+
+
+def _append(path: Path, text: str = "\n# one more line\n") -> None:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+@pytest.fixture
+def world(tmp_path, monkeypatch):
+    """A copy of the attention pack (declaring a helper and holding a held-out set) and of the
+    datasets; grader/'s member list and a catalogue copied too, so that a change reaches no
+    other test's checkout (grader/'s listing is pointed at the copies)."""
+    from grader import depends, packs, topics
+
+    pack, data = tmp_path / "attention", tmp_path / "datasets"
+    shutil.copytree(ATTENTION, pack)
+    shutil.copytree(REPO / "datasets", data)
+    (pack / "helpers").mkdir()
+    (pack / "helpers" / "masks.py").write_text(HELPER)
+    (pack / "held_out_attention.py").write_text("HELD_OUT = {}\n")
+    (pack / "held_out_attention.pt").write_bytes(b"inputs and labels")
+    (pack / "hints" / "attention.md").write_text("# hints\n")
+    text = (pack / "pack.toml").read_text()
+    (pack / "pack.toml").write_text(
+        text.replace("seconds = 0.4", 'seconds = 0.4\nreads = ["helpers/masks.py"]')
+    )
+    copies = {str(MEMBERS): tmp_path / "members.tsv", str(CATALOGUE): tmp_path / "torchgrade.mo"}
+    for original, copy in copies.items():
+        shutil.copy(original, copy)
+    tree = depends.tree_names
+    monkeypatch.setattr(depends, "tree_names", lambda f: [str(copies.get(p, p)) for p in tree(f)])
+    monkeypatch.setenv("TORCHGRADE_DATASETS", str(data))
+    manifest = (*packs.read_pack(packs.BUILT_IN)[1], *packs.read_pack(pack)[1])
+    monkeypatch.setattr(topics, "MANIFEST", manifest)
+    return pack, data, copies
+
+
+def _kinds(pack: Path, data: Path, copies: dict[str, Path]) -> dict[str, Callable[[], None]]:
+    return {
+        "member list": lambda: _append(copies[str(MEMBERS)], "# one more line\n"),
+        "catalogue": lambda: _append(copies[str(CATALOGUE)], "\0"),
+        "stub": lambda: _append(pack / "exercises" / "attention.py"),
+        "reference": lambda: _append(pack / "solutions" / "attention.py"),
+        "suite": lambda: _append(pack / "suite_attention.py"),
+        "domains": lambda: _append(pack / "domains_attention.py"),
+        "answers": lambda: _append(pack / "answers_attention.pt", "\0"),
+        "hints": lambda: _append(pack / "hints" / "attention.md"),
+        "held-out data": lambda: _append(pack / "held_out_attention.pt", "\0"),
+        "held-out recipe": lambda: _append(pack / "held_out_attention.py"),
+        "pack helper": lambda: _append(pack / "helpers" / "masks.py"),
+        "pack.toml": lambda: _append(pack / "pack.toml"),
+        "dataset": lambda: _append(data / "diabetes.csv.gz", "\0"),
+        "dataset sums": lambda: _append(data / "SHA256SUMS", "\n"),
+    }
+
+
+def _consumers() -> dict[str, Callable[[], object]]:
+    from grader import depends, topics
+    from grader.batch import leaderboard, version
+
+    def table() -> object:
+        attention = next(t for t in topics.MANIFEST if t.name == "attention")
+        shared = depends.digest(depends.present(depends.shared(topics.MANIFEST)))
+        return depends.own_key(depends.present(depends.own(attention)), shared, "attention")
+
+    return {
+        "check table and remembered results": table,
+        "warm engine": lambda: depends.signature(topics.MANIFEST),
+        "grade batch and Dask": lambda: (
+            setattr(version, "MANIFEST", topics.MANIFEST),
+            version.suite_version(),
+        )[1],
+        "held-out board": lambda: leaderboard._data_hash("attention"),
+    }
+
+
+@pytest.mark.engine  # a sweep: every consumer's key over grader/, the datasets and a pack, 15 times
+def test_a_byte_changed_in_any_input_kind_changes_every_consumer_s_key(world):
+    pack, data, copies = world
+    kinds = _kinds(pack, data, copies)  # grader/'s code: the next test
+    consumers = _consumers()
+    stale = []
+    for kind, change in kinds.items():
+        before = {name: read() for name, read in consumers.items()}
+        change()
+        after = {name: read() for name, read in consumers.items()}
+        stale += [f"{kind} -> {name}" for name in consumers if before[name] == after[name]]
+    # the warm engine leaves on a changed stub only where it is not the learner's own file: a pack's
+    # stub is the hand-out's source, never edited in place (depends.signature)
+    assert stale == ["stub -> warm engine"], stale
+
+
+@pytest.mark.unit
+def test_grader_code_is_in_the_class_s_key(world, monkeypatch):
+    """A changed module of grader/ (here a copy standing for it) is another suite version."""
+    from grader import depends
+    from grader.batch import version
+
+    code = world[0].parent / "marks.py"
+    code.write_text("POINTS = 1\n")
+    tree = depends.tree_names
+    monkeypatch.setattr(
+        depends, "tree_names", lambda f: [*tree(f), str(code)] if f.name == "grader" else tree(f)
+    )
+    monkeypatch.setattr(version, "MANIFEST", __import__("grader.topics").topics.MANIFEST)
+    before = version.suite_version()
+    _append(code)
+    assert version.suite_version() != before
+
+
+@pytest.mark.unit
+def test_a_declared_read_is_shipped_where_the_suite_goes():
+    """A release and an autograder carry what a topic declares it reads, where its flattened
+    pack.toml names it again (packs.data_files, flattened_toml)."""
+    from grader import packs
+
+    pack, (topic,) = packs.read_pack(ATTENTION)
+    declared = packs.Topic(**{**topic.__dict__, "reads": (ATTENTION / "domains_attention.py",)})
+    assert (
+        packs.data_files(declared, ("en",))["tests/suites/domains_attention.py"]
+        == ATTENTION / "domains_attention.py"
+    )
+    assert 'reads = ["domains_attention.py"]' in packs.flattened_toml((declared,))
+
+
+@pytest.mark.unit
+def test_pack_toml_refuses_a_read_outside_its_folder_or_missing(tmp_path):
+    from grader import packs
+
+    pack = tmp_path / "attention"
+    shutil.copytree(ATTENTION, pack)
+    toml = (pack / "pack.toml").read_text()
+    for listed in ('["../elsewhere.py"]', '["missing.py"]', '"helpers.py"'):
+        (pack / "pack.toml").write_text(toml.replace("seconds = 0.4", f"seconds = 0.4\nreads = {listed}"))
+        with pytest.raises(packs.PackError, match="topics.attention.reads"):
+            packs.read_pack(pack)
+
+
+@pytest.mark.unit
+def test_an_undeclared_module_of_a_pack_s_folder_cannot_be_imported(tmp_path, monkeypatch):
+    """Declared inputs only: the suite's import of a helper pack.toml does not list fails loudly
+    (at the suite's first collection: `grade author validate`), a declared one imports."""
+    import sys
+
+    from grader import packs
+    from grader.engine import declared
+
+    pack = tmp_path / "attention"
+    shutil.copytree(ATTENTION, pack)
+    (pack / "masks.py").write_text(HELPER)
+    (pack / "declared_masks.py").write_text(HELPER)
+    toml = (pack / "pack.toml").read_text()
+    (pack / "pack.toml").write_text(
+        toml.replace("seconds = 0.4", 'seconds = 0.4\nreads = ["declared_masks.py"]')
+    )
+    _, found = packs.read_pack(pack)
+    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
+    monkeypatch.syspath_prepend(str(pack))
+    declared.install(found)
+    with pytest.raises(declared.Undeclared, match="reads"):
+        __import__("masks")
+    assert __import__("declared_masks").reference_mask(3).sum() == 3
+    monkeypatch.delitem(sys.modules, "declared_masks")
+
+
+@pytest.mark.unit
+def test_no_module_but_the_manifest_digests_grading_inputs():
+    """One home: grader/depends.py is the one module that hashes what a grade reads. Every other
+    module that imports hashlib is listed here with what it hashes, none of it a grading input
+    (a new one fails this test until it is reviewed)."""
+    reviewed = {
+        "apps/daemon.py": "the engine's identity: paths and stats, its staleness is depends.signature",
+        "authoring/mutants.py": "a mutant's stable id",
+        "batch/distributed.py": "a Dask task's name: submission bytes, options and the suite version",
+        "batch/exports.py": "a student's name made safe for a file name",
+        "batch/intake.py": "a submission's content hash (what the worker is given)",
+        "batch/leaderboard.py": "pseudonyms (its key of what a score reads: depends.key)",
+        "batch/marking_state.py": "the marking page's own record and pseudonyms",
+        "batch/marks.py": "a manual mark's own record",
+        "batch/run.py": "the checks chosen (-k, an assignment's exercises) beside depends.key",
+        "checks/data.py": "the datasets checked against their SHA256SUMS",
+        "checks/inputs.py": "a course seed's inputs drawn per student",
+        "engine/remembered.py": "a learner's sources and options beside the table's key (depends)",
+        "similarity/fingerprint.py": "submissions compared with each other",
+    }
+    imports = re.compile(r"^\s*(import|from) hashlib\b", re.M)
+    found = {
+        path.relative_to(REPO / "grader").as_posix()
+        for path in (REPO / "grader").rglob("*.py")
+        if imports.search(path.read_text(encoding="utf-8"))
+    }
+    assert found - {"depends.py"} == set(reviewed), sorted(
+        found.symmetric_difference({"depends.py", *reviewed})
+    )
+
+
+def _helper_pack(tmp_path: Path, declared: bool) -> Path:
+    """The attention pack whose causal_mask check reads the expected mask from a helper module."""
+    pack = tmp_path / "attention"
+    shutil.copytree(ATTENTION, pack)
+    (pack / "masks.py").write_text(
+        "import torch\n\n\ndef expected(n):\n    return torch.ones(n, n, dtype=torch.long).tril()\n"
+    )
+    suite = (pack / "suite_attention.py").read_text()
+    suite = suite.replace(
+        "import torch.nn.functional as F\n",
+        "import torch.nn.functional as F\nfrom masks import expected\n",
+        1,
+    )
+    suite = suite.replace(
+        'torch.ones(n, n, dtype=torch.long).tril(), f"causal_mask({n})"', 'expected(n), f"causal_mask({n})"'
+    )
+    (pack / "suite_attention.py").write_text(suite)
+    if declared:
+        toml = (pack / "pack.toml").read_text()
+        (pack / "pack.toml").write_text(toml.replace("seconds = 0.4", 'seconds = 0.4\nreads = ["masks.py"]'))
+    return pack
+
+
+@pytest.mark.e2e
+def test_a_changed_pack_helper_gives_the_fresh_grade_to_a_learner_and_a_class(tmp_path):
+    """Seen failing before the manifest: the learner's remembered result and `grade batch` kept
+    the full score after the helper changed (a fresh grade gives less)."""
+    import json
+
+    from helpers import run_grade
+
+    pack = _helper_pack(tmp_path, declared=True)
+    work, klass = tmp_path / "work", tmp_path / "class"
+    work.mkdir(), klass.mkdir()
+    shutil.copy(ATTENTION / "solutions" / "attention.py", work / "attention.py")
+    shutil.copy(ATTENTION / "solutions" / "attention.py", klass / "alice_attention.py")
+    env = {"TORCHGRADE_FRESH": "", "XDG_CACHE_HOME": str(tmp_path / "cache"), "TORCHGRADE_PACKS": str(pack)}
+
+    def learner() -> float:
+        done = run_grade(
+            str(work / "attention.py"), "--exercise", "causal_mask", "--format", "json", env=env, fresh=True
+        )
+        assert done.returncode in (0, 1), done.stderr[-2000:]
+        return json.loads(done.stdout)["topics"][0]["score"]
+
+    def batch() -> float:
+        out = tmp_path / "out"
+        done = run_grade("batch", str(klass), "--out", str(out), "-k", "causal_mask", env=env, fresh=True)
+        assert done.returncode == 0, done.stderr[-2000:]
+        (row,) = json.loads((out / "gradebook.json").read_text())
+        return row["total"]
+
+    full_learner, full_class = learner(), batch()
+    assert full_learner > 0 and full_class > 0
+    helper = (pack / "masks.py").read_text()
+    (pack / "masks.py").write_text(helper.replace(".tril()", ".triu()"))
+    assert learner() < full_learner
+    assert batch() < full_class
+
+
+@pytest.mark.e2e
+def test_an_undeclared_pack_helper_fails_loudly(tmp_path):
+    from helpers import run_grade
+
+    pack = _helper_pack(tmp_path, declared=False)
+    done = run_grade(
+        str(ATTENTION / "solutions" / "attention.py"), "--exercise", "causal_mask",
+        env={"TORCHGRADE_PACKS": str(pack)}, fresh=True,
+    )  # fmt: skip
+    assert done.returncode not in (0, 1) or "reads" in done.stdout + done.stderr
+    assert "masks.py" in done.stdout + done.stderr and "reads" in done.stdout + done.stderr
+
+
+@pytest.mark.e2e
+def test_a_linked_submission_is_read_back_as_staging_takes_it(tmp_path):
+    """A learner's file that is a link to the reference: staging refuses the link (0), and the
+    remembered key reads what staging takes, so a full result kept for the reference is never
+    read back for it (seen failing before: 133/133 read back)."""
+    import json
+
+    from helpers import REPO, run_grade
+
+    work = tmp_path / "work"
+    work.mkdir()
+    env = {"TORCHGRADE_FRESH": "", "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    args = ("--topic", "losses", "--exercise", "mse", "--format", "json")
+    shutil.copy(REPO / "solutions" / "losses.py", work / "losses.py")
+    first = run_grade(str(work), *args, env=env)
+    assert json.loads(first.stdout)["topics"][0]["score"] > 0
+    (work / "losses.py").unlink()
+    (work / "losses.py").symlink_to(REPO / "solutions" / "losses.py")
+    done = run_grade(str(work), *args, env=env)
+    assert json.loads(done.stdout)["topics"][0]["score"] == 0, done.stdout[-2000:]
