@@ -121,7 +121,7 @@ def test_no_document_is_over_600_lines():
 
 
 def test_the_benchmark_holds_today_only():
-    """docs/benchmark.md: today's figures and their commands; the dated runs are CHANGELOG.md's."""
+    """docs/benchmark.md: the latest figures, each dated, and their commands; earlier runs are its git history."""
     text = (REPO / "docs" / "benchmark.md").read_text(encoding="utf-8")
     assert len(text.splitlines()) <= 250
     assert [h for h in re.findall(r"^#+ .*$", text, re.M) if DATE.search(h)] == []
@@ -136,7 +136,7 @@ MEASURED_ON = re.compile(r"\b20\d\d-\d\d-\d\d\b(?![ T]\d\d:\d\d)")
 
 
 def test_no_dated_figures_in_the_code_or_ci():
-    """Figures and their dates live in docs/benchmark.md and CHANGELOG.md; the code and .ci/run
+    """Figures and their dates live in docs/benchmark.md; the code and .ci/run
     say why, and the figure there does not grow stale beside the code that changed."""
     paths = [REPO / ".ci" / "run"] + [
         path for path in sorted((REPO / "grader").rglob("*")) if path.suffix in {".py", ".toml", ""}
