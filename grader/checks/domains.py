@@ -190,7 +190,7 @@ class Domain(NamedTuple):
     dims: frozenset[str]
     cases: Callable[[], list[Case]]
     tol32: tuple[float, float] = (1e-5, 1e-6)
-    tol64: tuple[float, float] = (1e-5, 1e-6)  # CURRICULUM's default where a docstring states none
+    tol64: tuple[float, float] = (1e-5, 1e-6)  # docs/contract.md's default where a docstring states none
     writes: tuple[int, ...] = ()  # positional args the docstring lets the function change
     fresh: bool = False  # the docstring promises a new tensor
     contiguous: bool = False  # the docstring asks for contiguous inputs: no non-contiguous case derived

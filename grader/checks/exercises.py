@@ -1,6 +1,6 @@
 """The exercise verdict: each exercise's points, status and one diagnosis, from its checks.
 
-The exercise is the unit people read and points follow (DESIGN.md, "Results and grades"):
+The exercise is the unit people read and points follow (docs/design.md, "One weighing"):
 
 - value checks (no ``clause``) pay their points as they pass; an exercise none of whose value
   checks passes earns nothing;
@@ -478,7 +478,7 @@ def kind_weighed(tests: list[CheckRow], kind_weights: dict[str, float]) -> list[
 
 
 def scaled(exercise: Exercise, worth: float, whole: float | None = None) -> tuple[float, float]:
-    """The one weighing (DESIGN.md): ``exercise``'s shown (points, maximum) on a scale where
+    """The one weighing (docs/design.md): ``exercise``'s shown (points, maximum) on a scale where
     ``whole`` (its maximum in the report, all its checks; by default the ones judged here) is
     worth ``worth``: the verdict decides who is charged and what is earned, a course only the
     scale. Given the report's own maximum, the report's numbers come back unchanged."""

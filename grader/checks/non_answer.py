@@ -1,4 +1,4 @@
-"""A non-answer, decided by behaviour (DESIGN.md, "One weighing"): over the input-domain
+"""A non-answer, decided by behaviour (docs/design.md, "One weighing"): over the input-domain
 battery's cases (grader/checks/battery.py), outputs that do not depend on the inputs where the
 reference's do. Every case raised; every output NaN or infinite; every output one constant
 value; every output one of its own inputs, echoed. A formula wrong by a factor, a sign or a

@@ -7,8 +7,8 @@ rtol·|value|``, and a hair more), in a direction and by an amount drawn when th
 The release judges against them within :data:`WIDER` times that tolerance, so code the official
 grader passes passes there, and a mistake the tolerance would hide is still a mistake; the official
 grader judges against the exact answers, which never leave the course's checkout. A table of the
-release's answers keyed by input is therefore wrong, officially, on every float it holds (DESIGN.md,
-"Trust between students and at the edges": what is handed out holds no answer).
+release's answers keyed by input is therefore wrong, officially, on every float it holds (docs/sandbox.md,
+"What is handed out holds no answer").
 
 What is not a float stays as it is: integers, booleans, shapes, errors, NaN and infinities, and a
 random fill's bound (a bound, not an answer). A copy says so itself (``domain_answers.MARK``), so

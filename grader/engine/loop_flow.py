@@ -1,5 +1,5 @@
 """The loop reader's data flow: from an exercise's inputs through every function, method, lambda and
-file of the learner's it calls, to each place that iterates over them (DESIGN.md, "Resolve, don't
+file of the learner's it calls, to each place that iterates over them (docs/design.md, "Resolve, don't
 match": loops by iteration).
 
 Each exercise is read on its own: its parameters are the data; a call of one of the learner's

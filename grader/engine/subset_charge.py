@@ -1,5 +1,5 @@
 """What a refusal of the graded subset costs: only the exercises whose reachable code holds
-the refused lines (DESIGN.md: "a refusal costs only what reaches the refused line"), and nothing
+the refused lines (docs/design.md, "The graded subset": "a refusal costs only what reaches the refused line"), and nothing
 where no exercise reaches them.
 
 The module's top-level statements (those that share a line taken together) form a graph by the

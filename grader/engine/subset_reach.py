@@ -1,5 +1,5 @@
 """An exercise's reachable code: its definition and every piece of the learner's module it may
-run, followed through the names it reads and the methods it calls (DESIGN.md, "Resolve, don't
+run, followed through the names it reads and the methods it calls (docs/design.md, "Resolve, don't
 match": another exercise's definition too, each reader then judging the exercise by its own
 rules).
 

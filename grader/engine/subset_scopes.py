@@ -1,4 +1,4 @@
-"""What the learner's names denote, read from the module's own bindings (DESIGN.md, "Resolve,
+"""What the learner's names denote, read from the module's own bindings (docs/design.md, "Resolve,
 don't match"): the readers of "how" (:mod:`grader.engine.subset_twins`, the reachable code of
 :mod:`grader.engine.subset_charge`) ask it what a name or an attribute is, never how it is spelt.
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.unit
 
 # What each stub states, quoted (the quote must stand in the stub, so the table follows it):
 # {topic: (quote, float32 (rtol, atol), float64 (rtol, atol))}; a figure a docstring leaves out
-# is CURRICULUM's default (rtol=1e-5, atol=1e-6).
+# is the contract's default (docs/contract.md) (rtol=1e-5, atol=1e-6).
 STATED = {
     "tensors": ("rtol=1e-5, atol=1e-6 unless a docstring says otherwise", (1e-5, 1e-6), (1e-5, 1e-6)),
     "autograd": ("float64 against torch's autograd and the formulas (rtol=1e-7", (1e-5, 1e-6), (1e-7, 0.0)),

@@ -1,5 +1,5 @@
-"""What a suite treats as off limits is what the exercise's docstring names (CURRICULUM: "each
-hand-written function names its forbidden functions in the docstring. Anything not named is
+"""What a suite treats as off limits is what the exercise's docstring names (docs/contract.md: "what
+is off limits: the torch functions the exercise must not call, by name; anything not named is
 allowed"), no more and no less.
 
 Each suite declares ``OFF_LIMITS``: {exercise: {a torch function or aten op the recorder sees: the

@@ -1,4 +1,4 @@
-"""One weighing (DESIGN.md, "One weighing"): course points, notes, overrides and Gradescope's
+"""One weighing (docs/design.md, "One weighing"): course points, notes, overrides and Gradescope's
 results start from the verdict each check carries and the report's own points; a course changes
 an exercise's scale, never who is charged. Without a course, every number is the report's,
 exercise by exercise; an exercise a course gives the report's points shows the report's numbers."""

@@ -1,4 +1,4 @@
-"""No suite check is stricter than its docstring (CURRICULUM's Fairness: a learner
+"""No suite check is stricter than its docstring (docs/contract.md: a learner
 is held only to what the docstring says).
 
 Every relative tolerance a suite writes out (``rtol=``, ``"rtol":``, ``rel_tol=``) is at least the
@@ -17,7 +17,7 @@ from grader.topics import REPO_ROOT, available_topics
 
 pytestmark = pytest.mark.unit
 
-DEFAULT_RTOL = 1e-5  # CURRICULUM.md: float32 results within rtol=1e-5 unless the docstring says otherwise
+DEFAULT_RTOL = 1e-5  # docs/contract.md: float32 results within rtol=1e-5 unless the docstring says otherwise
 NUMBER = r"(\d+(?:\.\d+)?(?:e-?\d+)?)"
 STATED = re.compile(rf"(?:rtol\s*=\s*|within\s+){NUMBER}")
 WRITTEN = re.compile(rf"(?:\brtol\b\"?\s*[=:]\s*|\brel_tol\s*=\s*){NUMBER}")

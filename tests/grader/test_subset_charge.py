@@ -1,7 +1,7 @@
 """What a refusal of the graded subset costs (``grader/engine/subset_charge.py``), and that the
 trusted side's reading of a submission is bounded: any source within the size budget is read,
-checked and charged in seconds of CPU, inside the reading clock (DESIGN.md, "Trust between
-students and at the edges": trusted-side work on a submission is bounded)."""
+checked and charged in seconds of CPU, inside the reading clock (docs/design.md, "The graded
+subset": trusted-side work on a submission is bounded)."""
 
 from __future__ import annotations
 
