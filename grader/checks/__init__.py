@@ -64,7 +64,7 @@ __all__ = sorted(_HOMES)
 # pack's suite and domains may import, and the names of each; nothing else of grader/ is theirs
 # to lean on (tests/grader/test_packs.py holds the packs and the scaffold to it).
 PACK_API: dict[str, frozenset[str]] = {
-    "grader.checks": frozenset({*__all__, "battery", "probes", "inputs", "derived_clauses"}),
+    "grader.checks": frozenset({*__all__, "battery", "probes", "inputs", "derived_clauses", "strategies"}),
     "grader.checks.domains": frozenset(
         {
             "Case",
@@ -77,12 +77,17 @@ PACK_API: dict[str, frozenset[str]] = {
             "gen",
             "module_case",
             "named_function",
+            "near_tied_rows",
             "rand",
             "randn",
             "seeded_generator",
             "shown",
         }
     ),
+    # a topic's held-out sets (held_out_<topic>.py): a declaration and the training it may use
+    "grader.checks.held_out": frozenset({"HeldOut", "trained_on_digits"}),
+    # the probes' kit, as the worker holds it (what a probe may call on the submission's values)
+    "grader.sandboxed": frozenset({"probe_kit"}),
 }
 
 
