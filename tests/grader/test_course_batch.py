@@ -253,3 +253,24 @@ def test_another_assignment_into_the_same_out_is_refused(course, hw1):
         .splitlines()[-1]
         .endswith("holds assignment 'hw1', not 'hw2': grade each assignment into its own --out")
     )
+
+
+def test_a_changed_late_policy_or_extension_gives_the_fresh_grade_on_a_rerun(course, hw1):
+    """The course's policy for the assignment is an input of the class's grades (the manifest's
+    change matrix, grader/depends.py): a re-run after the late penalty or an extension changed
+    gives what a fresh class would, never the totals kept from before."""
+    toml = course / "course.toml"
+    kept = toml.read_text()
+    try:
+        toml.write_text(
+            kept.replace("penalty = 10, cap = 50", "penalty = 20, cap = 50").replace(
+                '"King, Carol" = "2026-10-16 23:59"', '"King, Carol" = "2026-10-15 23:59"'
+            )
+        )
+        grade_batch(course, "hw1")
+        rows = by_student(course / "out-hw1" / "gradebook.csv")
+        assert (rows["bob"]["total"], rows["bob"]["late"]) == ("10", "2 h 30 min late, −50 %")  # the cap
+        assert rows["carol"]["total"] != "20" and rows["carol"]["late"] == "10 h 1 min late (extended), −50 %"
+    finally:
+        toml.write_text(kept)
+        grade_batch(course, "hw1")
