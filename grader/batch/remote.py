@@ -70,7 +70,8 @@ def grade_remote(
     if version != expected_version:
         return _refusal(
             f"suite version {version}, the coordinator's is {expected_version}: install the same "
-            "torchgrade and suites on every machine (and restart the workers)"
+            "torchgrade, suites and datasets on every machine, start the workers with the course's "
+            "packs (TORCHGRADE_PACKS, as the coordinator's --course names them), and restart them"
         )
     ran = confinement()
     if not ran.usable and not allow_no_sandbox:
