@@ -34,11 +34,12 @@ from grader.engine.runner import OnOutcome, OnStart, SuiteCrash, Task, TaskRefus
 
 
 def task_key(files: dict[str, bytes], task: Task, version: str) -> str:
-    """The same (submission bytes, topic, options, suite version) always gets the same key."""
+    """The same (submission bytes, topic, options, followup, suite version) always gets the same key."""
     digest = hashlib.sha256()
     for name, data in sorted(files.items()):
         digest.update(name.encode() + b"\0" + len(data).to_bytes(8, "big") + data)
-    digest.update(json.dumps([task.single_file, asdict(task.options)], sort_keys=True).encode())
+    then = repr(task.followup)  # a dataclass's: what it does, the same in every process
+    digest.update(json.dumps([task.single_file, asdict(task.options), then], sort_keys=True).encode())
     return f"torchgrade-{task.topic}-{version}-{digest.hexdigest()[:24]}"
 
 
@@ -139,6 +140,7 @@ class DaskExecutor:
                     options=task.options,
                     allow_no_sandbox=self.allow_no_sandbox,
                     expected_version=self.version,
+                    followup=task.followup,
                     key=key,
                     retries=defaults.DASK_RETRIES,
                 )

@@ -54,6 +54,61 @@ def _data_hash(topic: str) -> str:
     return depends.key([t for t in MANIFEST if t.name == topic], "held_out")
 
 
+@dataclass(frozen=True)
+class HeldOutScores:
+    """A grading task's followup (:attr:`grader.engine.runner.Task.followup`): its submission's
+    scores on ``boards`` ((exercise, metric) of its topic), taken in the grading process after
+    the topic's checks, on this machine's pool or a Dask worker, as the checks are."""
+
+    boards: tuple[tuple[str, str], ...]
+
+    def __call__(self, task: Any) -> tuple[Any, ...]:
+        from grader.held_out import Score, score_held_out
+
+        scores = []
+        for exercise, metric in self.boards:
+            try:
+                scores.append(score_held_out(task.path, task.topic, exercise, task.single_file, metric))
+            except Exception as exc:  # never the checks' outcome: the board shows why, no metric
+                scores.append(
+                    Score(exercise, metric, "", None, f"not scored ({type(exc).__name__}: {exc})"[:300])
+                )
+        return tuple(scores)
+
+
+def hashes(boards: tuple[Leaderboard, ...]) -> dict[str, str]:
+    """{topic: the key of what its held-out scores read} of ``boards``' topics."""
+    return {board.topic: _data_hash(board.topic) for board in boards}
+
+
+def followup(
+    connection: sqlite3.Connection,
+    item: Any,
+    topic: str,
+    boards: tuple[Leaderboard, ...],
+    keys: dict[str, str],
+) -> HeldOutScores | None:
+    """The scores ``item``'s task of ``topic`` takes after its checks: the boards of that topic
+    it was not scored on so already (None: none)."""
+    connection.execute(SCHEMA)
+    wanted = tuple(
+        (board.exercise, board.metric)
+        for board in boards
+        if board.topic == topic and not _current(connection, item, board, keys[board.topic])
+    )
+    return HeldOutScores(wanted) if wanted else None
+
+
+def record(connection: sqlite3.Connection, item: Any, score: Any, key: str) -> None:
+    """Keep ``item``'s ``score`` under ``key`` (what it read), one transaction."""
+    with connection:
+        connection.execute(
+            "INSERT OR REPLACE INTO held_out VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (item.student, score.exercise, score.metric, score.value, score.reason,
+             item.content_hash, key, score.seconds),
+        )  # fmt: skip
+
+
 def score_class(
     connection: sqlite3.Connection,
     graded: Iterable[Any],
@@ -61,25 +116,20 @@ def score_class(
     on_scored: Callable[[str, Any], None] = lambda student, score: None,
 ) -> None:
     """Score every one of ``graded`` (intake's Gradable: student, path, content hash, topic) on each
-    board whose topic it answers, unless it was scored so already; one transaction per score."""
+    board whose topic it answers, unless it was scored so already (by its grading task's
+    :class:`HeldOutScores`, or an earlier run): an unchanged submission on a board whose set or
+    metric changed; one transaction per score."""
     from grader.held_out import score_held_out
 
     connection.execute(SCHEMA)
-    hashes = {board.topic: _data_hash(board.topic) for board in boards}
+    keys = hashes(boards)
     for item in graded:
         for board in boards:
-            if item.topic not in (None, board.topic) or _current(
-                connection, item, board, hashes[board.topic]
-            ):
+            if item.topic not in (None, board.topic) or _current(connection, item, board, keys[board.topic]):
                 continue
             single = item.topic is not None
             score = score_held_out(item.path, board.topic, board.exercise, single, board.metric)
-            with connection:
-                connection.execute(
-                    "INSERT OR REPLACE INTO held_out VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (item.student, board.exercise, score.metric, score.value, score.reason,
-                     item.content_hash, hashes[board.topic], score.seconds),
-                )  # fmt: skip
+            record(connection, item, score, keys[board.topic])
             on_scored(item.student, score)
 
 

@@ -22,9 +22,11 @@ import time
 from dataclasses import asdict
 from pathlib import Path, PurePath
 
+from grader.batch.leaderboard import HeldOutScores
 from grader.batch.version import suite_version
 from grader.checks.scoring import TopicResult
 from grader.engine.runner import Confinement, SuiteCrash, Task, TopicOutcome, confinement, grade_topic
+from grader.held_out import Score
 from grader.options import Options
 
 _one_at_a_time = threading.Lock()
@@ -62,10 +64,11 @@ def grade_remote(
     options: Options,
     allow_no_sandbox: bool,
     expected_version: str,
+    followup: HeldOutScores | None = None,
 ) -> dict:
     """Grade ``topic`` of the submission ``files`` here with the coordinator's ``options``
-    (pickled by Dask); ``{"outcome": ...}``, ``{"refused": why}`` or ``{"crashed": why}`` (the
-    suite itself failed)."""
+    (pickled by Dask), then take the held-out scores ``followup`` asks for; ``{"outcome": ...}``,
+    ``{"refused": why}`` or ``{"crashed": why}`` (the suite itself failed)."""
     version = suite_version()
     if version != expected_version:
         return _refusal(
@@ -79,7 +82,7 @@ def grade_remote(
     folder, path = _unpack(files, single_file)
     try:
         deadline = time.monotonic() + options.limits.budget
-        task = Task(path=path, topic=topic, single_file=single_file, options=options, deadline=deadline)
+        task = Task(path, topic, single_file, options, deadline=deadline, followup=followup)
         with _one_at_a_time:
             try:
                 outcome = grade_topic(task)
@@ -93,6 +96,7 @@ def grade_remote(
             "seconds": dict(outcome.seconds),
             "engine_problem": outcome.engine_problem,
             "confinement": asdict(ran),
+            "held_out": [{**score.to_json(), "seconds": score.seconds} for score in outcome.followed or ()],
         }
     }
 
@@ -109,4 +113,14 @@ def read_outcome(answer: dict) -> TopicOutcome:
         seconds=seconds,
         engine_problem=data["engine_problem"],
         confinement=Confinement(bool(where["usable"]), where["how"], bool(where["uid_dropped"])),
+        followed=tuple(_score(found) for found in data["held_out"]) or None,
     )
+
+
+def _score(data: dict) -> Score:
+    """A held-out score of a worker's answer, every field type-checked."""
+    value = data["value"]
+    texts = (data["exercise"], data["metric"], data["order"], data["reason"])
+    if not all(isinstance(t, str) for t in texts) or not (value is None or isinstance(value, (int, float))):
+        raise ValueError("a Dask worker's held-out score is not plain data")
+    return Score(*texts[:3], None if value is None else float(value), texts[3], float(data["seconds"]))

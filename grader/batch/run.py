@@ -32,7 +32,7 @@ from grader.batch.exports import assignment_name, export_all, export_roster, ful
 from grader.batch.find import StudentNotFound, resolve_assignment
 from grader.batch.gradebook import CourseBook, CourseSeedMismatch, Gradebook, Row
 from grader.batch.intake import Gradable, Rejected, Submission, entries, gather, lms_name, take_submission
-from grader.batch.leaderboard import recorded, score_class
+from grader.batch.leaderboard import HeldOutScores, followup, hashes, record, recorded, score_class
 from grader.batch.lms.base import LmsName
 from grader.batch.report_html import write_report
 from grader.batch.roster import Member, Roster, assign
@@ -57,7 +57,7 @@ from grader.engine.runner import (
     run_tasks,
     select_topics,
 )
-from grader.options import Options
+from grader.options import Leaderboard, Options
 
 
 @dataclass
@@ -237,6 +237,26 @@ class _Class:
     absent: list[Member] = field(default_factory=list)
     kept: set[str] = field(default_factory=set)
     gradable: list[Gradable] = field(default_factory=list)  # what a leaderboard scores after the checks
+    held_out_keys: dict[str, str] = field(default_factory=dict)  # {topic: what its boards' scores read}
+
+    @property
+    def boards(self) -> tuple[Leaderboard, ...]:
+        return self.assignment.leaderboard if self.assignment is not None else ()
+
+    def followup(self, item: Gradable, topic: str) -> HeldOutScores | None:
+        """The held-out scores ``item``'s task of ``topic`` takes after its checks."""
+        if not self.boards or item.topic not in (None, topic):
+            return None
+        return followup(self.gradebook.connection, item, topic, self.boards, self.held_out_keys)
+
+    def record_scores(self, pending: _Pending, row: Row) -> None:
+        """Keep the held-out scores ``pending``'s tasks took, where its row was graded."""
+        if row.status != "graded":
+            return
+        for topic, outcome in pending.outcomes.items():
+            for score in outcome.followed or ():
+                with writing(self.book_path):
+                    record(self.gradebook.connection, pending.item, score, self.held_out_keys[topic])
 
     @property
     def book_path(self) -> Path:
@@ -373,6 +393,7 @@ def _tasks(
                 single_file=item.topic is not None,
                 options=student_options,
                 owner=pending,
+                followup=run.followup(item, topic),
             )
             for topic in topics
         ]
@@ -405,7 +426,9 @@ def _grade(run: _Class, executor: Executor, tasks: list[Task], run_options: Opti
         else:
             pending.outcomes[task.topic] = outcome
         if pending.done == len(pending.topics):
-            run.record(_row(pending, version, run_options))
+            row = _row(pending, version, run_options)
+            run.record(row)
+            run.record_scores(pending, row)
 
     executor.run(tasks, finish, start)
 
@@ -465,6 +488,7 @@ def run_batch(
     executor = executor_for(options, version)  # workers check the suites' version alone
     version = graded_version(version, grading.selection.keyword, assignment.exercises if assignment else ())
     run = _Class(options, gradebook, book, assignment, version, on_done)
+    run.held_out_keys = hashes(run.boards)
     scratch = Path(tempfile.mkdtemp(prefix="torchgrade-batch-"))
     run_options = replace(
         grading,
@@ -476,9 +500,9 @@ def run_batch(
         found = _intake(run, submissions)
         _record_times(run, found)
         _grade(run, executor, _tasks(run, found, scratch, executor, run_options), run_options)
-        if assignment is not None and assignment.leaderboard:  # after the checks, the held-out sets
+        if run.boards:  # what the grading tasks did not score: an unchanged submission, a new board
             with writing(run.book_path):
-                score_class(run.gradebook.connection, _graded(run), assignment.leaderboard)
+                score_class(run.gradebook.connection, _graded(run), run.boards)
         graded = True
     finally:
         executor.close()

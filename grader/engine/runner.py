@@ -64,6 +64,9 @@ class Task:
     options: Options  # its device resolved (cpu or cuda) by grade() and grade batch
     owner: Any = None  # whatever the caller needs to file the result
     deadline: float | None = None  # time.monotonic() when the submission's budget ends
+    # what the grading process runs after the topic's checks, its answer in the outcome's
+    # ``followed`` (a class's held-out scores: grader/batch/leaderboard.py); picklable, as the task
+    followup: Callable[[Task], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ class TopicOutcome:
     seconds: dict[str, float] = field(default_factory=dict)
     engine_problem: str = ""  # why workers started fresh instead of from the zygote
     confinement: Confinement | None = None  # where it ran, if not on this machine (Dask)
+    followed: Any = None  # what the task's followup answered (None: it has none)
 
 
 def resolve_device(device: str) -> str:
@@ -106,11 +110,16 @@ def grade_topic(task: Task) -> TopicOutcome:
     """One topic's suite against one submission (a grading process's job): the suite is
     collected on this process's first task of the topic and reused by the next ones. Code outside
     the graded subset of Python (:mod:`grader.engine.subset`) is refused before any worker runs it.
-    A notebook's places (frames, refused lines) are shown as its cells and lines."""
+    A notebook's places (frames, refused lines) are shown as its cells and lines. The task's
+    followup runs after the checks, in the same process."""
     if task.path.suffix != ".ipynb":
-        return _graded(task)
-    with notebooks.places_of(task.path, task.topic) as module:
-        return _graded(task, module)
+        outcome = _graded(task)
+    else:
+        with notebooks.places_of(task.path, task.topic) as module:
+            outcome = _graded(task, module)
+    if task.followup is not None:
+        outcome.followed = task.followup(task)
+    return outcome
 
 
 def _graded(task: Task, notebook: notebooks.NotebookModule | None = None) -> TopicOutcome:
