@@ -117,7 +117,7 @@ def check_command(
         click.echo(render.to_json(result))
     else:
         colour = render.use_colour(sys.stdout)
-        click.echo(render.to_table(result, str(path), colour, verbose), color=colour)
+        click.echo(render.to_table(result, str(path), colour, verbose, where=path), color=colour)
     code = result.exit_code  # the topics judged again for each total: 0 says full once
     if fmt != "json" and code != 0:
         _learner_lines(result, path)
@@ -253,7 +253,8 @@ def next_command(path: Path, run_it: bool, no_daemon: bool) -> None:
         result = applied(grade(path, Options(selection=chosen), remember=True), split)
         colour = render.use_colour(sys.stdout)
         click.echo("")
-        click.echo(render.to_table(result, str(path / f"{found.topic}.py"), colour), color=colour)
+        target = path / f"{found.topic}.py"
+        click.echo(render.to_table(result, str(target), colour, where=target), color=colour)
 
 
 @click.command("hint")

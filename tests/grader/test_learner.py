@@ -262,6 +262,32 @@ def test_next_says_first_that_the_file_never_finished_importing(tmp_path):
 
 
 @pytest.mark.unit
+def test_grade_file_asks_did_you_mean_for_a_renamed_exercise(tmp_path):
+    """`grade FILE` on a file whose softmax the learner defined as soft_max leads softmax's
+    diagnosis with the name, as `grade next` and check() ask (seen failing: the table named
+    only the AttributeError, and to_table read no file)."""
+    from grader import report as render
+
+    source = (REPO / "solutions" / "losses.py").read_text().replace("def softmax(", "def soft_max(", 1)
+    (tmp_path / "losses.py").write_text(source)
+    missing = (
+        "AttributeError while running softmax() in losses.py: module 'losses' has no attribute 'softmax'"
+    )
+    tests = [
+        scoring.make_result("softmax_value", "shape", 1, "error", missing, True, ("softmax",)),
+        scoring.make_result("mse_value", "shape", 1, "passed", "", True, ("mse",)),
+    ]
+    report = Report([TopicResult("losses", tests)], "none", "cpu")
+    for where in (tmp_path, tmp_path / "losses.py"):
+        details = render.to_table(report, str(where), where=where).split("What to look at:\n")[1].splitlines()
+        assert details[0].startswith("  ✗ losses · softmax 0/1"), details
+        assert details[1].strip().startswith("softmax is not defined in losses.py: did you mean soft_max?"), (
+            details
+        )
+    assert "did you mean" not in render.to_table(report, str(tmp_path))  # no source named: nothing read
+
+
+@pytest.mark.unit
 def test_next_asks_did_you_mean_for_a_renamed_exercise(tmp_path):
     from grader.apps.learner import loop_lines
 
