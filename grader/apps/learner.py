@@ -77,15 +77,13 @@ def _span(node: ast.stmt) -> tuple[int, int]:
 
 
 def first_docstring_line(folder: Path, topic: str, name: str) -> str:
-    """The first line of ``name``'s docstring, from the learner's file or else the stub."""
-    for source in (
-        folder / f"{topic}.py",
-        stub_file(topic),
-        original_stub_file(topic),
-    ):
+    """The first line of ``name``'s docstring, from the learner's file or else the stub as handed
+    out (:func:`original_stub`: a checkout's exercises/ may be the learner's file itself)."""
+    target = folder / f"{topic}.py"
+    for read in (lambda: parsed.text(target.read_bytes()), lambda: original_stub(topic, target)):
         try:
-            node = _definition(ast.parse(parsed.text(source.read_bytes())), name)
-        except (OSError, SyntaxError, ValueError):
+            node = _definition(ast.parse(read()), name)
+        except (OSError, SyntaxError, ValueError):  # UsageProblem: no original to read
             continue
         docstring = ast.get_docstring(node) if node is not None else None  # type: ignore[arg-type]
         if docstring:

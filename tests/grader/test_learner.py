@@ -262,6 +262,31 @@ def test_next_says_first_that_the_file_never_finished_importing(tmp_path):
 
 
 @pytest.mark.unit
+@pytest.mark.parametrize(
+    "edit",
+    [("def softmax(", "def soft_max("), ('-> Tensor:\n    """Softmax', '-> Tensor:\n    return x\n    """')],
+)
+def test_next_describes_an_exercise_the_learner_renamed_or_stripped_in_the_checkouts_stubs(
+    tmp_path, monkeypatch, edit
+):
+    """`grade next` in a checkout's own exercises/ (its default folder: the stubs are the
+    learner's file) on a softmax renamed, or whose docstring was emptied, still says what softmax
+    does (seen failing: "next: softmax (losses): " and nothing after; the stub looked up was the
+    learner's own file)."""
+    from grader.apps import learner
+
+    folder = _copy(tmp_path, ("tensors", "autograd"))
+    monkeypatch.setattr(learner, "stub_file", lambda topic: folder / f"{topic}.py")
+    source = (folder / "losses.py").read_text()
+    assert edit[0] in source
+    (folder / "losses.py").write_text(source.replace(edit[0], edit[1], 1))
+    failed = [{"status": "error", "exercises": ["softmax"], "message": "x", "visibility": "public"}]
+    found = find_next(folder, lambda topic: failed if topic == "losses" else [])
+    assert found is not None and found.exercise == "softmax"
+    assert found.summary.startswith("Softmax along"), found
+
+
+@pytest.mark.unit
 def test_grade_file_asks_did_you_mean_for_a_renamed_exercise(tmp_path):
     """`grade FILE` on a file whose softmax the learner defined as soft_max leads softmax's
     diagnosis with the name, as `grade next` and check() ask (seen failing: the table named
