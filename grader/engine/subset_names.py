@@ -7,8 +7,10 @@ The subset check (:mod:`grader.engine.subset_check`) asks this of every import a
 
 from __future__ import annotations
 
+import difflib
 import importlib.util
 import sys
+from collections.abc import Iterable
 
 from grader.engine import subset_rules as rules
 from grader.engine.subset_shapes import dunder, private
@@ -104,3 +106,13 @@ def missing_module(name: str) -> bool:
         return importlib.util.find_spec(name) is None
     except (ImportError, ValueError):
         return True
+
+
+MISSPELT = 0.75  # difflib's ratio from which a missing module's name is a typo (torchvision: 0.63)
+
+
+def misspelt(name: str, local: Iterable[str] = ()) -> bool:
+    """A module ``name`` that is not installed reads as a typo of one graded code may import
+    (``numpyy``, ``troch``, a helper file's name) rather than a library it cannot (``d2l``)."""
+    allowed = [*rules.OPEN, *rules.LISTED, *local]
+    return bool(difflib.get_close_matches(name, allowed, n=1, cutoff=MISSPELT))
