@@ -22,7 +22,7 @@ from grader.checks.exercises import Exercise, shared_failure, shown_message
 from grader.checks.scoring import HEADINGS, Report, TopicResult
 from grader.engine import check_table
 from grader.engine.renamed import asked, renamed_at
-from grader.i18n import _
+from grader.i18n import _, text
 from grader.topics import REPO_ROOT
 
 COLUMNS = ("passed", "failed", "error", "timeout", "not_started", "skipped")
@@ -241,7 +241,7 @@ def to_table(
     lines = [
         f"torchgrade: {clean.name(title)}  "
         + _("(sandbox: %(sandbox)s; device: %(device)s; graded by %(course)s)")
-        % {"sandbox": report.sandbox, "device": report.device, "course": course_name()},
+        % {"sandbox": text(report.sandbox), "device": report.device, "course": course_name()},
         *([report.selection] if report.selection else []),
         "",
         header,

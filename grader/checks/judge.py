@@ -193,7 +193,7 @@ def expect_tensor(
         )
     if not isinstance(value, torch.Tensor):
         hint = SUBCLASS_HINT if isinstance(value, str) and value.startswith(SUBCLASS_MARK) else TYPE_HINT
-        fail(what=what, expected="a torch.Tensor", got=describe(value), hint=hint, cause="type")
+        fail(what=what, expected=N_("a torch.Tensor"), got=describe(value), hint=hint, cause="type")
     if shape is not None and tuple(value.shape) != tuple(shape):
         fail(
             what=what,
