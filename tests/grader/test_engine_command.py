@@ -133,3 +133,15 @@ def test_engine_stop_removes_what_a_killed_engine_left(runtime):
     done = CliRunner().invoke(engine_group, ["stop"])
     assert done.exit_code == 0, done.output
     assert not list(folder.iterdir())
+
+
+@pytest.mark.unit
+def test_the_releases_readme_names_engine_status_and_stop_in_every_language():
+    """The learner's README of a release (grader/apps/release.py) says how to see and stop the
+    warm engine it tells them about (seen failing: it named neither command)."""
+    from grader.apps.release import learner_readmes
+
+    for name, text in learner_readmes().items():
+        readme = text.decode()
+        assert "grade engine status" in readme and "grade engine stop" in readme, name
+        assert len(readme.splitlines()) <= 60, name  # test_release.py's bound
