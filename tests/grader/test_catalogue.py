@@ -37,6 +37,7 @@ PRINTING = (
     "grader/report.py",
     "grader/checks/exercises.py",
     "grader/checks/judge.py",
+    "grader/checks/described.py",
     "grader/checks/curves.py",
     "grader/engine/runner.py",
     "grader/engine/check_table.py",
