@@ -419,11 +419,29 @@ def engine_stop_command(every: bool) -> None:
         else:
             failed += 1
             click.echo(_("process %(pid)s did not stop") % {"pid": engine.hello.get("pid")}, err=True)
+    failed += _stop_starting(warming, every)
     for lock in engines.leftover_locks(env):
         lock.unlink(missing_ok=True)
-    if warming:
-        click.echo(_("an engine is still starting: run `grade engine stop` again in a few seconds"), err=True)
-    sys.exit(1 if failed or warming else 0)
+    sys.exit(1 if failed else 0)
+
+
+def _stop_starting(warming: list[Path], every: bool) -> int:
+    """Stop the engines still warming up (this checkout's, or ``every`` one): how many did not."""
+    from grader.apps import engines
+
+    failed = 0
+    for lock in warming:
+        if not (every or engines.starting_here(lock)):
+            continue
+        pid = engines.starter(lock).get("pid", "?")
+        if engines.stop_starting(lock):
+            click.echo(_("stopped process %(pid)s while it was starting") % {"pid": pid})
+        else:
+            failed += 1
+            click.echo(
+                _("an engine is still starting: run `grade engine stop` again in a few seconds"), err=True
+            )
+    return failed
 
 
 # what grader/cli.py adds to the root group
