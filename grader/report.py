@@ -12,15 +12,17 @@ import json
 import os
 import re
 import unicodedata
+from pathlib import Path
 from typing import TextIO
 
 import click
 
 from grader import clean, grades
-from grader.checks.exercises import shared_failure, shown_message
+from grader.checks.exercises import Exercise, shared_failure, shown_message
 from grader.checks.scoring import HEADINGS, Report, TopicResult
 from grader.engine import check_table
-from grader.i18n import _
+from grader.engine.renamed import asked, renamed_at
+from grader.i18n import _, text
 from grader.topics import REPO_ROOT
 
 COLUMNS = ("passed", "failed", "error", "timeout", "not_started", "skipped")
@@ -145,7 +147,7 @@ _MISSING = re.compile(r"AttributeError\b.*module '\w+' has no attribute '(\w+)'"
 def _missing(name: str, exercises: list, cross: str) -> tuple[list[str], list]:
     """One block for the exercises the file does not define at all (an empty file gave one per
     exercise), and the exercises left to diagnose one by one."""
-    missing = [e for e in exercises if e.points == 0 and _MISSING.search(e.diagnosis.split("\n", 1)[0])]
+    missing = [e for e in exercises if e.points == 0 and _missing_itself(e)]
     if len(missing) < 2:
         return [], exercises
     names = ", ".join(e.name for e in missing)
@@ -156,9 +158,25 @@ def _missing(name: str, exercises: list, cross: str) -> tuple[list[str], list]:
     return [f"  {cross} {name}: {line}"], [e for e in exercises if e not in missing]
 
 
-def _details(topic: TopicResult, colour: bool, notebook: bool) -> list[str]:
-    """One diagnosis per exercise that is not full (grader/checks/exercises.py); an untouched
-    exercise, and a topic whose every exercise fails alike (a file that does not import), in one line."""
+def _missing_itself(exercise: Exercise) -> bool:
+    """The exercise's lead says the learner's module has no attribute of its name."""
+    found = _MISSING.search(exercise.diagnosis.split("\n", 1)[0])
+    return found is not None and found.group(1) == exercise.name
+
+
+def _renamed(topic: str, exercises: list, where: Path | None) -> dict[str, str]:
+    """{exercise: the learner's definition it was likely renamed to} among those the learner's
+    code does not define (`def soft_max` for softmax), read from ``where``."""
+    if where is None:
+        return {}
+    guesses = {e.name: renamed_at(where, topic, e.name) for e in exercises if _missing_itself(e)}
+    return {name: guess for name, guess in guesses.items() if guess}
+
+
+def _details(topic: TopicResult, colour: bool, notebook: bool, source: Path | None) -> list[str]:
+    """One diagnosis per exercise that is not full (grader/checks/exercises.py), led by the name
+    it was likely renamed to (read from ``source``); an untouched exercise, and a topic whose every
+    exercise fails alike (a file that does not import), in one line."""
     exercises = [e for e in topic.exercises if e.status != "skipped"]
     open_ones = [e for e in exercises if e.status != "passed"]
     if not open_ones:
@@ -178,7 +196,9 @@ def _details(topic: TopicResult, colour: bool, notebook: bool) -> list[str]:
     alike = shared_failure(open_ones)
     if alike and len(open_ones) == len(exercises):
         return [f"  {cross} {topic.name}: {alike}"]
-    lines, open_ones = _missing(topic.name, open_ones, cross)
+    renamed = _renamed(topic.name, open_ones, source)
+    lines, rest = _missing(topic.name, [e for e in open_ones if e.name not in renamed], cross)
+    open_ones = [e for e in open_ones if e in rest or e.name in renamed]  # in the curriculum's order
     for exercise in open_ones:
         worth = topic.course.get(exercise.name, [0.0, 0.0, 0.0])[2] if topic.course else None
         points = _score(exercise.points, exercise.max_points, worth)
@@ -187,6 +207,9 @@ def _details(topic: TopicResult, colour: bool, notebook: bool) -> list[str]:
             continue
         symbol = waiting if exercise.status == "not_started" else cross
         lines.append(f"  {symbol} {topic.name} · {exercise.name} {points}")
+        if exercise.name in renamed:
+            topic_name = "" if notebook else topic.name
+            lines.append(f"      {clean.text(asked(exercise.name, renamed[exercise.name], topic_name))}")
         lines += [f"      {line}" for line in clean.text(exercise.diagnosis).splitlines()]
     return lines
 
@@ -200,10 +223,13 @@ def course_name() -> str:
     )
 
 
-def to_table(report: Report, title: str, colour: bool = False, verbose: bool = False) -> str:
+def to_table(
+    report: Report, title: str, colour: bool = False, verbose: bool = False, where: Path | None = None
+) -> str:
     """The report as a table and, for each exercise that is not full, its diagnosis (with
     ``verbose``, every check that did not pass as well); ``colour`` adds ANSI colours and a
-    symbol per status (for a terminal: :func:`use_colour`)."""
+    symbol per status (for a terminal: :func:`use_colour`); ``where``: the graded path, read
+    for the names of exercises the learner renamed."""
     worth = report.worth if report.course else None
     total = _score(report.score, report.max_score, worth)
     width = max([9, *(_width(_topic_score(t)) + 2 for t in report.topics)]) if report.course else 9
@@ -215,7 +241,7 @@ def to_table(report: Report, title: str, colour: bool = False, verbose: bool = F
     lines = [
         f"torchgrade: {clean.name(title)}  "
         + _("(sandbox: %(sandbox)s; device: %(device)s; graded by %(course)s)")
-        % {"sandbox": report.sandbox, "device": report.device, "course": course_name()},
+        % {"sandbox": text(report.sandbox), "device": report.device, "course": course_name()},
         *([report.selection] if report.selection else []),
         "",
         header,
@@ -227,7 +253,8 @@ def to_table(report: Report, title: str, colour: bool = False, verbose: bool = F
     total_fg = _score_colour(report.score, report.max_score)
     lines += ["-" * _width(header), _left(_("total"), 11) + _paint(total, colour, total_fg, bold=True)]
     lines += [course_line(report)] if report.course else []
-    details = [line for t in report.topics for line in _details(t, colour, title.endswith(".ipynb"))]
+    notebook = title.endswith(".ipynb")
+    details = [line for t in report.topics for line in _details(t, colour, notebook, where)]
     if details:
         lines += ["", _("What to look at:"), *details]
     checks = [line for t in report.topics for line in _check_lines(t, colour)] if verbose else []

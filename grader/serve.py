@@ -16,8 +16,9 @@ import signal
 import socket
 import struct
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from grader import defaults
@@ -31,7 +32,7 @@ from grader.apps.daemon import (
     send,
     socket_path,
 )
-from grader.apps.engines import replace_stale
+from grader.apps.engines import STOP_POLL_SECONDS, asked_to_stop, replace_stale, stop_mark
 from grader.apps.leaving import flush_streams
 from grader.apps.warm import warm_up
 from grader.checkout import REPO_ROOT
@@ -54,7 +55,42 @@ def _lock(path: Path) -> int | None:
         return None
     with contextlib.suppress(FileNotFoundError):
         path.unlink()  # a server that died left it: no client waits on it while this one warms
+    os.ftruncate(lock, 0)  # who starts, for `grade engine stop` while no socket answers yet
+    os.write(lock, json.dumps({"pid": os.getpid(), "checkout": os.path.realpath(REPO_ROOT)}).encode())
     return lock
+
+
+class StopAsked(BaseException):
+    """`grade engine stop` asked this engine to stop while it warmed up (no ``except Exception``
+    of the warm-up's catches it, as none catches KeyboardInterrupt)."""
+
+
+def _stop_asked(signum: int, frame: object) -> None:
+    raise StopAsked
+
+
+@contextlib.contextmanager
+def _stoppable(path: Path) -> Iterator[None]:
+    """While the block runs (the warm-up: seconds without a socket a stop request could reach),
+    `grade engine stop` asks by a mark beside the lock (grader/apps/engines.py): seen, the block
+    is interrupted with :class:`StopAsked` (the engine's own signal to its main thread, once)."""
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(STOP_POLL_SECONDS):
+            if asked_to_stop(stop_mark(path), STARTED):
+                signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGUSR1)
+                return
+
+    previous = signal.signal(signal.SIGUSR1, _stop_asked)
+    watcher = threading.Thread(target=watch, name="torchgrade-stop-mark", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
+        signal.signal(signal.SIGUSR1, previous)
 
 
 def _listen(path: Path) -> socket.socket | None:
@@ -385,7 +421,8 @@ def serve() -> None:
         return
     try:
         gpu = gpu_present()
-        _warm(gpu)
+        with _stoppable(path):
+            _warm(gpu)
         listener = _listen(path)
         if listener is None:
             return
@@ -393,10 +430,12 @@ def serve() -> None:
         key = identity(env)
         replace_stale(env, key)
         Server(listener, key, idle, gpu).run()
+    except StopAsked:
+        return
     finally:
-        with contextlib.suppress(OSError):
-            path.unlink()
-            path.with_suffix(".lock").unlink()  # still held: a server starting now binds anew
+        for left in (path, path.with_suffix(".lock")):  # the lock still held: one starting now binds anew
+            with contextlib.suppress(OSError):
+                left.unlink()
         workers.hand_over_ahead()
         for server in workers._servers.values():
             server.stop()

@@ -3,14 +3,17 @@ them to stop (``grade engine stop``, and a new engine replacing a stale one of i
 and the files a dead one left (its socket, its lock).
 
 An engine is asked, never signalled: it stops itself on a ``{"stop": true}`` request from its
-own user, ends the children it started and removes its socket and lock (grader/serve.py). A
-socket nobody answers on and a lock nobody holds are what a killed engine left: removed.
+own user, ends the children it started and removes its socket and lock (grader/serve.py). One
+still warming up has no socket yet: it is asked by a mark beside its lock (``engine-ID.stop``,
+newer than its start), which it watches until it serves. A socket nobody answers on and a lock
+nobody holds are what a killed engine left: removed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import socket
 import time
@@ -22,6 +25,7 @@ from grader.apps.daemon import engine_env, identity, private_folder, receive, se
 from grader.checkout import REPO_ROOT
 
 STOP_WAIT_SECONDS = 10.0  # an engine ends its children and removes its files within this
+STOP_POLL_SECONDS = 0.1  # how often an engine warming up looks for its stop mark
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,51 @@ def stop(engine: Engine) -> bool:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
     return True
+
+
+def stop_mark(path: Path) -> Path:
+    """The mark that asks the engine of socket (or lock) ``path`` to stop while it warms up."""
+    return path.with_suffix(".stop")
+
+
+def asked_to_stop(mark: Path, started: float) -> bool:
+    """Whether ``mark`` was made since ``started`` (one a stop left behind earlier asks nothing)."""
+    try:
+        return mark.stat().st_mtime >= started
+    except OSError:
+        return False
+
+
+def starter(lock: Path) -> dict:
+    """What an engine warming up wrote in its lock: its pid and checkout ({} where unreadable)."""
+    try:
+        found = json.loads(lock.read_bytes()[:4096])
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def starting_here(lock: Path) -> bool:
+    """Whether the engine warming up behind ``lock`` serves this checkout (one that wrote nothing
+    in it yet is taken as this one's)."""
+    here = os.path.realpath(REPO_ROOT)
+    return starter(lock).get("checkout", here) == here
+
+
+def stop_starting(lock: Path) -> bool:
+    """Ask the engine warming up behind ``lock`` to stop (its mark) and wait for it to let the
+    lock go; one that became warm meanwhile is asked on its socket. Whether it is gone."""
+    mark, sock = stop_mark(lock), lock.with_suffix(".sock")
+    mark.touch()
+    try:
+        deadline = time.monotonic() + STOP_WAIT_SECONDS
+        while _held(lock) and time.monotonic() < deadline:
+            if sock.exists():
+                return stop(Engine(sock, _ask(sock)))
+            time.sleep(0.05)
+        return not _held(lock)
+    finally:
+        mark.unlink(missing_ok=True)
 
 
 def leftover_locks(env: dict[str, str]) -> list[Path]:

@@ -21,6 +21,7 @@ from grader import grades
 from grader.checks.exercises import KIND_NAMES
 from grader.checks.scoring import Report
 from grader.engine import parsed
+from grader.engine.renamed import DEFINITIONS, asked, renamed_at
 from grader.engine.selection import UsageProblem, exercise_names
 from grader.i18n import N_, _, ngettext, translated_docstrings
 from grader.topics import REPO_ROOT, TOPICS, original_stub_file, stub_file
@@ -33,8 +34,6 @@ CHECK_KINDS = {
     "device": N_("device"),
     "clause": N_("clause"),
 }
-
-DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 @dataclass(frozen=True)
@@ -78,15 +77,13 @@ def _span(node: ast.stmt) -> tuple[int, int]:
 
 
 def first_docstring_line(folder: Path, topic: str, name: str) -> str:
-    """The first line of ``name``'s docstring, from the learner's file or else the stub."""
-    for source in (
-        folder / f"{topic}.py",
-        stub_file(topic),
-        original_stub_file(topic),
-    ):
+    """The first line of ``name``'s docstring, from the learner's file or else the stub as handed
+    out (:func:`original_stub`: a checkout's exercises/ may be the learner's file itself)."""
+    target = folder / f"{topic}.py"
+    for read in (lambda: parsed.text(target.read_bytes()), lambda: original_stub(topic, target)):
         try:
-            node = _definition(ast.parse(parsed.text(source.read_bytes())), name)
-        except (OSError, SyntaxError, ValueError):
+            node = _definition(ast.parse(read()), name)
+        except (OSError, SyntaxError, ValueError):  # UsageProblem: no original to read
             continue
         docstring = ast.get_docstring(node) if node is not None else None  # type: ignore[arg-type]
         if docstring:
@@ -110,7 +107,7 @@ def find_next(folder: Path, grade_topic: Callable[[str], list[dict]]) -> Next | 
                     summary=first_docstring_line(folder, topic, name),
                     command=exercise_command(folder, topic, name),
                     problem=_whole_file_problem(tests),
-                    renamed=renamed(folder, topic, name),
+                    renamed=renamed_at(folder, topic, name),
                 )
     return None
 
@@ -124,31 +121,6 @@ def _whole_file_problem(tests: list[dict]) -> str:
     said = {t.get("message", "") for t in public}
     stopped = all(t["status"] in ("error", "timeout") for t in graded)
     return said.pop() if public and stopped and len(said) == 1 else ""
-
-
-def renamed(folder: Path, topic: str, name: str) -> str:
-    """:func:`renamed_in` the learner's file of ``topic`` in ``folder``."""
-    try:
-        return renamed_in(parsed.text((folder / f"{topic}.py").read_bytes()), topic, name)
-    except (OSError, ValueError):
-        return ""
-
-
-def renamed_in(source: str, topic: str, name: str) -> str:
-    """The learner's top-level definition ``name`` was likely renamed to ("" where ``name`` is
-    defined, the source does not parse, or nothing is close): not another exercise of the topic."""
-    import difflib
-
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return ""
-    defined = [n.name for n in tree.body if isinstance(n, DEFINITIONS)]
-    if name in defined:
-        return ""
-    others = [d for d in defined if d not in exercise_names(topic)]
-    close = difflib.get_close_matches(name, others, n=1, cutoff=0.75)
-    return close[0] if close else ""
 
 
 def exercise_command(path: Path, topic: str, name: str) -> str:
@@ -167,12 +139,9 @@ def _summary(found: Next) -> str:
 def loop_lines(found: Next, folder: Path) -> list[str]:
     """What ``grade next`` says after naming the exercise: the fast loop, the warm command, help
     (first, what stops its whole file)."""
-    renamed = _(
-        "%(exercise)s is not defined in %(topic)s.py: did you mean %(name)s? The checks call it %(exercise)s"
-    ) % {"exercise": found.exercise, "topic": found.topic, "name": found.renamed}
     return [
         *([found.problem] if found.problem else []),
-        *([renamed] if found.renamed else []),
+        *([asked(found.exercise, found.renamed, found.topic)] if found.renamed else []),
         _("next: %(exercise)s (%(topic)s): %(summary)s")
         % {
             "exercise": found.exercise,

@@ -70,7 +70,8 @@ grade reset softmax     # put the original stub back (your file is saved first)
 `grade next --run` grades the exercise it names straight away. `grade hint softmax --reset`
 starts that exercise's hints from the first one again. After your first `grade` on Linux, a
 warm engine stays in the background (%(minutes)s minutes idle at most), so the next ones answer in
-well under a second; `--no-daemon` grades in a fresh process instead.
+well under a second; `--no-daemon` grades in a fresh process instead. `grade engine status`
+shows the engine (its process, its memory), `grade engine stop` stops it.
 
 ## What graded code may use
 

@@ -274,10 +274,9 @@ class CheckResult:
         found = verdict.diagnosis if verdict is not None and verdict.status not in ("not_started",) else ""
         if not self.renamed:
             return found
-        asked = _(
-            "%(exercise)s is not defined in this notebook: did you mean %(name)s? The checks call it %(exercise)s"
-        ) % {"exercise": self.exercise, "name": self.renamed}
-        return "\n".join(filter(None, [asked, found]))
+        from grader.engine.renamed import asked
+
+        return "\n".join(filter(None, [asked(self.exercise, self.renamed), found]))
 
     def _rows(self) -> list[tuple[str, str, str, str]]:
         values_right = all(t["status"] in ("passed", "skipped") for t in self.tests if not t.get("clause"))
@@ -338,11 +337,9 @@ def _renamed(path: Path, report: dict[str, Any], exercise: str, tests: list[dict
     ran, or nothing is close): as `grade next` asks in the terminal."""
     if not report.get("topics") or not any(t["status"] == "error" for t in tests):
         return ""
-    from grader.apps.learner import renamed_in
-    from grader.engine import notebooks
+    from grader.engine.renamed import renamed_at
 
-    source = notebooks.to_module(notebooks.read(path)).source
-    return renamed_in(source, str(report["topics"][0]["name"]), exercise)
+    return renamed_at(path, str(report["topics"][0]["name"]), exercise)
 
 
 def from_report(report: dict[str, Any], exercise: str, notes: list[str]) -> CheckResult:

@@ -2,8 +2,8 @@
 
 ``grade doctor``, ``grade release``, ``grade notebooks``, ``grade next`` and ``grade watch``
 wrap each slow step (a torch import, a zygote's start, a scan) in :func:`progress_line`, so a terminal
-never sits silent for more than a second. Off a terminal (a pipe, a file, a test) it writes
-nothing: the commands' output stays what it was.
+never sits silent for more than a second, and a step over within a redraw shows nothing. Off a
+terminal (a pipe, a file, a test) it writes nothing: the commands' output stays what it was.
 """
 
 from __future__ import annotations
@@ -20,22 +20,21 @@ from grader.engine.progress import REDRAW_SECONDS
 @contextlib.contextmanager
 def progress_line(stream: TextIO, what: str, live: bool | None = None) -> Iterator[None]:
     """While the block runs, keep ``what… <seconds>`` on the current line of ``stream`` (a
-    terminal, or ``live``); erase it when the block ends."""
+    terminal, or ``live``) from its first redraw on (a step done sooner, such as importing what
+    a warm engine holds already, draws nothing: no flash); erase it when the block ends."""
     if not (stream.isatty() if live is None else live):
         yield
         return
     began = time.monotonic()
     stop = threading.Event()
-
-    def draw() -> None:
-        stream.write(f"\r\x1b[2K  {what}… {time.monotonic() - began:.1f} s")
-        stream.flush()
+    drawn = threading.Event()
 
     def tick() -> None:
         while not stop.wait(REDRAW_SECONDS):
-            draw()
+            stream.write(f"\r\x1b[2K  {what}… {time.monotonic() - began:.1f} s")
+            stream.flush()
+            drawn.set()
 
-    draw()
     ticker = threading.Thread(target=tick, name="torchgrade-step", daemon=True)
     ticker.start()
     try:
@@ -43,8 +42,9 @@ def progress_line(stream: TextIO, what: str, live: bool | None = None) -> Iterat
     finally:
         stop.set()
         ticker.join()  # it wakes every REDRAW_SECONDS
-        stream.write("\r\x1b[2K")
-        stream.flush()
+        if drawn.is_set():
+            stream.write("\r\x1b[2K")
+            stream.flush()
 
 
 Step = Callable[[str], contextlib.AbstractContextManager[None]]

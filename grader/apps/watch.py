@@ -80,7 +80,7 @@ def grade_and_render(target: Target, settings: Settings, colour: bool) -> str:
         return f"grade: {exc}"
     except SuiteCrash as exc:
         return "grade: " + _("internal error in a suite: %(error)s") % {"error": str(exc).splitlines()[0]}
-    return render.to_table(result, str(target[0]), colour)
+    return render.to_table(result, str(target[0]), colour, where=target[0])
 
 
 def _warm(settings: Settings) -> None:
@@ -144,7 +144,9 @@ def watch(
     ):
         if not started:
             started = True
-            show(render.to_table(_first_grade(settings, live), str(settings.path), colour))
+            show(
+                render.to_table(_first_grade(settings, live), str(settings.path), colour, where=settings.path)
+            )
             with step(_("warming up for the next save (suites, zygote)")):
                 _warm(settings)
             show(waiting)

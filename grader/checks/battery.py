@@ -20,10 +20,10 @@ import torch.nn.functional as F  # noqa: F401 (walk runs here too, on the refere
 from torch import nn  # noqa: F401
 
 from grader.checks import derived_cases, domain_answers, domain_cases, domains, probes
+from grader.checks.described import describe
 from grader.checks.exercises import UNTOUCHED as UNTOUCHED_CAUSE
 from grader.checks.judge import (
     CheckFailed,
-    describe,
     expect_close,
     expect_module_on_second_device,
     expect_same_device,

@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 import torch
 
 from grader.checks import curves, places
+from grader.checks.described import PAIR_HINT, describe, values_and_indices
 from grader.checks.relations import FLOAT32_ULPS, Hint, chosen, position, worst
 from grader.i18n import N_, _, text
 from grader.sandboxed.probe_kit import OFF_LIMITS_MARK, SUBCLASS_MARK
@@ -91,47 +92,6 @@ def mistake_cause(name: str) -> str:
     return f"mistake:{name}"
 
 
-def describe(value: Any) -> str:
-    if isinstance(value, torch.Tensor):
-        return _("a %(dtype)s tensor of shape %(shape)s") % {
-            "dtype": value.dtype,
-            "shape": tuple(value.shape),
-        }
-    if isinstance(value, str) and value.startswith("<not plain data"):
-        return _("an object that is not plain data (%(what)s)") % {"what": value[17:-1].strip(": ")}
-    if value is None:
-        return _("None (did you forget to return?)")
-    head = f"{type(value).__name__} "
-    return (head + _repr_head(value, DESCRIBED - len(head)))[:DESCRIBED]
-
-
-DESCRIBED = 120  # characters of a described value: its type, then the start of its repr
-
-
-def _repr_head(value: Any, budget: int) -> str:
-    """The start of ``repr(value)``, at least ``budget`` characters of it (all of it when shorter),
-    without the whole repr of a container of tensors: the suites call :func:`describe` before
-    they know whether the check passed, and ``repr`` of a list of tensors cost `grade
-    solutions/` ~0.1 s. Exact for the plain data a worker sends (lists, tuples, dicts)."""
-    kind = type(value)
-    if kind is float and budget > 0:
-        return repr(float(f"{value:.6g}"))  # rounded for a reader, as a tensor's values are
-    if kind not in (list, tuple, dict) or budget <= 0:
-        return repr(value) if budget > 0 else ""
-    items = list(value.items()) if kind is dict else list(value)
-    brackets = "[]" if kind is list else "()" if kind is tuple else "{}"
-    out = brackets[0]
-    for number, item in enumerate(items):
-        out += ", " if number else ""
-        if kind is dict:
-            out += repr(item[0]) + ": "
-            item = item[1]
-        out += _repr_head(item, budget - len(out))
-        if len(out) >= budget:
-            return out
-    return out + ("," if kind is tuple and len(items) == 1 else "") + brackets[1]
-
-
 def expect(condition: bool, what: str, expected: str, got: str, hint: str = "") -> None:
     if not condition:
         fail(what=what, expected=expected, got=got, hint=hint)
@@ -193,7 +153,8 @@ def expect_tensor(
         )
     if not isinstance(value, torch.Tensor):
         hint = SUBCLASS_HINT if isinstance(value, str) and value.startswith(SUBCLASS_MARK) else TYPE_HINT
-        fail(what=what, expected="a torch.Tensor", got=describe(value), hint=hint, cause="type")
+        hint = PAIR_HINT if values_and_indices(value) else hint
+        fail(what=what, expected=N_("a torch.Tensor"), got=describe(value), hint=hint, cause="type")
     if shape is not None and tuple(value.shape) != tuple(shape):
         fail(
             what=what,

@@ -117,7 +117,7 @@ def check_command(
         click.echo(render.to_json(result))
     else:
         colour = render.use_colour(sys.stdout)
-        click.echo(render.to_table(result, str(path), colour, verbose), color=colour)
+        click.echo(render.to_table(result, str(path), colour, verbose, where=path), color=colour)
     code = result.exit_code  # the topics judged again for each total: 0 says full once
     if fmt != "json" and code != 0:
         _learner_lines(result, path)
@@ -253,7 +253,8 @@ def next_command(path: Path, run_it: bool, no_daemon: bool) -> None:
         result = applied(grade(path, Options(selection=chosen), remember=True), split)
         colour = render.use_colour(sys.stdout)
         click.echo("")
-        click.echo(render.to_table(result, str(path / f"{found.topic}.py"), colour), color=colour)
+        target = path / f"{found.topic}.py"
+        click.echo(render.to_table(result, str(target), colour, where=target), color=colour)
 
 
 @click.command("hint")
@@ -418,11 +419,29 @@ def engine_stop_command(every: bool) -> None:
         else:
             failed += 1
             click.echo(_("process %(pid)s did not stop") % {"pid": engine.hello.get("pid")}, err=True)
+    failed += _stop_starting(warming, every)
     for lock in engines.leftover_locks(env):
         lock.unlink(missing_ok=True)
-    if warming:
-        click.echo(_("an engine is still starting: run `grade engine stop` again in a few seconds"), err=True)
-    sys.exit(1 if failed or warming else 0)
+    sys.exit(1 if failed else 0)
+
+
+def _stop_starting(warming: list[Path], every: bool) -> int:
+    """Stop the engines still warming up (this checkout's, or ``every`` one): how many did not."""
+    from grader.apps import engines
+
+    failed = 0
+    for lock in warming:
+        if not (every or engines.starting_here(lock)):
+            continue
+        pid = engines.starter(lock).get("pid", "?")
+        if engines.stop_starting(lock):
+            click.echo(_("stopped process %(pid)s while it was starting") % {"pid": pid})
+        else:
+            failed += 1
+            click.echo(
+                _("an engine is still starting: run `grade engine stop` again in a few seconds"), err=True
+            )
+    return failed
 
 
 # what grader/cli.py adds to the root group

@@ -209,7 +209,7 @@ def _bubblewrap_status() -> tuple[bool, str]:
     if done.returncode != 0:
         reason = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
         return False, f"bubblewrap failed here: {reason[0]}"
-    return True, "bubblewrap" + (" + no-fork seccomp" if seccomp.supported() else "")
+    return True, N_("bubblewrap + no-fork seccomp") if seccomp.supported() else "bubblewrap"
 
 
 def _seccomp_pipe() -> int:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from grader.checks import places
 from grader.engine import parsed
 from grader.engine import subset_rules as rules
-from grader.engine.subset_names import member_problem, missing_module
+from grader.engine.subset_names import member_problem, missing_module, not_installed
 from grader.engine.subset_shapes import (
     arguments,
     bound_imports,
@@ -39,7 +39,6 @@ REFUSED = N_("%(what)s is not allowed in graded code")  # the same, as the learn
 NOT_METACLASS = "used but as a class statement's metaclass"
 METACLASS_INSTEAD = N_("write class Name(metaclass=abc.ABCMeta), or subclass abc.ABC")
 INSTALL = "define the function in its own file, and import it where you use it"
-MISSING_INSTEAD = N_("check the module's name (torch, numpy, math and the modules the exercise names)")
 
 
 @dataclass(frozen=True)
@@ -186,7 +185,8 @@ class _Check(ast.NodeVisitor):
         top = module.split(".")[0]
         if top in self.facts.local or not missing_module(top):
             return False
-        self.found.append(Refusal(node.lineno, f"import {module}", MISSING_INSTEAD, missing=top))
+        instead, missing = not_installed(top, self.facts.local)
+        self.found.append(Refusal(node.lineno, f"import {module}", instead, missing=missing))
         return True
 
     def visit_Import(self, node: ast.Import) -> None:

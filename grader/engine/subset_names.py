@@ -7,11 +7,14 @@ The subset check (:mod:`grader.engine.subset_check`) asks this of every import a
 
 from __future__ import annotations
 
+import difflib
 import importlib.util
 import sys
+from collections.abc import Iterable
 
 from grader.engine import subset_rules as rules
 from grader.engine.subset_shapes import dunder, private
+from grader.i18n import N_
 from grader.sandboxed import subset_members as members
 
 
@@ -104,3 +107,21 @@ def missing_module(name: str) -> bool:
         return importlib.util.find_spec(name) is None
     except (ImportError, ValueError):
         return True
+
+
+MISSPELT = 0.75  # difflib's ratio from which a missing module's name is a typo (torchvision: 0.63)
+MISSING_INSTEAD = N_("check the module's name (torch, numpy, math and the modules the exercise names)")
+UNAVAILABLE_INSTEAD = N_(
+    "the module is not available to graded code: write what you need yourself with torch (graded code "
+    "may import torch, numpy, math and the modules the exercise names)"
+)
+
+
+def not_installed(name: str, local: Iterable[str] = ()) -> tuple[str, str]:
+    """What to write instead of importing ``name``, a module not installed, and the name to tell
+    as Python tells it: a typo of one graded code may import (``numpyy``, ``troch``, a helper
+    file's name), or "" for a library it cannot use (``d2l``)."""
+    allowed = [*rules.OPEN, *rules.LISTED, *local]
+    if difflib.get_close_matches(name, allowed, n=1, cutoff=MISSPELT):
+        return MISSING_INSTEAD, name
+    return UNAVAILABLE_INSTEAD, ""

@@ -116,6 +116,38 @@ def test_a_new_engine_of_the_checkout_replaces_the_stale_one(runtime):
             old.wait()
 
 
+@pytest.mark.e2e
+def test_engine_stop_stops_an_engine_while_it_starts(runtime):
+    """`grade engine stop` during an engine's warm-up (its lock held, no socket yet) stops it,
+    its children with it, and leaves no socket, lock or mark (seen failing: "an engine is still
+    starting: run `grade engine stop` again", exit 1, and the engine went on to serve)."""
+    env = dict(os.environ)
+    path = daemon.socket_path(daemon.engine_env(env))
+    assert path is not None
+    lock = path.with_suffix(".lock")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "grader.serve", str(IDLE)], cwd=REPO, env=env, start_new_session=True
+    )
+    try:
+        for _ in range(500):  # the lock taken, its zygote launched: warming up
+            if lock.exists() and _descendants(process.pid):
+                break
+            time.sleep(0.01)
+        below = _descendants(process.pid)
+        assert below and not path.exists(), "no engine warming up to stop"
+        stopped = _grade("engine", "stop")
+        assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+        assert f"stopped process {process.pid} while it was starting" in stopped.stdout, stopped.stdout
+        assert process.wait(timeout=30) == 0
+        assert not [p for p in (path, lock, lock.with_suffix(".stop")) if p.exists()]
+        time.sleep(0.5)
+        assert not [pid for pid in below if _alive(pid)], "the engine's children outlived it"
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
 @pytest.mark.unit
 def test_engine_stop_removes_what_a_killed_engine_left(runtime):
     """A socket nobody answers on and a lock nobody holds: removed, exit 0; nothing signalled."""
@@ -133,3 +165,15 @@ def test_engine_stop_removes_what_a_killed_engine_left(runtime):
     done = CliRunner().invoke(engine_group, ["stop"])
     assert done.exit_code == 0, done.output
     assert not list(folder.iterdir())
+
+
+@pytest.mark.unit
+def test_the_releases_readme_names_engine_status_and_stop_in_every_language():
+    """The learner's README of a release (grader/apps/release.py) says how to see and stop the
+    warm engine it tells them about (seen failing: it named neither command)."""
+    from grader.apps.release import learner_readmes
+
+    for name, text in learner_readmes().items():
+        readme = text.decode()
+        assert "grade engine status" in readme and "grade engine stop" in readme, name
+        assert len(readme.splitlines()) <= 60, name  # test_release.py's bound

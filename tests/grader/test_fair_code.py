@@ -75,6 +75,20 @@ def test_a_typo_in_an_import_is_told_as_python_tells_it(tmp_path):
     assert [r.missing for r in subset.check("import numpyy\nfrom torchh import nn\n")] == ["numpyy", "torchh"]
 
 
+@pytest.mark.unit
+@pytest.mark.parametrize("module", ["d2l", "pandas", "sklearn.metrics"])
+def test_a_module_graded_code_cannot_import_is_told_as_unavailable_not_as_a_typo(tmp_path, module):
+    """`import d2l` (a course's helper library, not installed here) is no misspelt name: the
+    message says graded code cannot use it and what to write instead (seen failing: "no module
+    named 'd2l' ... Instead: check the module's name")."""
+    (tmp_path / "tensors.py").write_text(f"import torch\nimport {module}\n")
+    found = subset.refusal(tmp_path, "tensors", single_file=False)
+    assert found is not None
+    message = found.message("tensors")
+    assert "check the module's name" not in message and "no module named" not in message, message
+    assert f"import {module}" in message and "write what you need yourself with torch" in message, message
+
+
 # Hostile: each reached code past the old "open torch and its members' members" (seen accepted
 # by the subset check of the main branch before the member snapshot).
 HOSTILE = {

@@ -136,6 +136,23 @@ def test_the_table_lines_up_in_chinese(env):
     assert header.startswith("主题") and report._width(header) == len(rule)
 
 
+def test_the_headers_sandbox_and_a_type_failure_are_chinese_in_chinese(env):
+    """Every report's header names the sandbox, and a result that is no tensor says what was
+    expected, in the learner's language (seen failing: "沙箱：bubblewrap + no-fork seccomp" and
+    "期望 a torch.Tensor")."""
+    import torch
+
+    from grader.checks.judge import CheckFailed, expect_tensor
+
+    env.setenv("TORCHGRADE_LANG", "zh_CN")
+    how = "bubblewrap + no-fork seccomp"  # what grader/engine/sandbox.py's sandbox_status says
+    header = report.to_table(Report([], sandbox=how, device="cpu"), "losses.py").splitlines()[0]
+    assert "bubblewrap" in header and "no-fork" not in header and "seccomp" in header, header
+    with pytest.raises(CheckFailed) as failed:
+        expect_tensor([torch.ones(2)], "mse(y_hat, y)")
+    assert "a torch.Tensor" not in str(failed.value) and "torch.Tensor" in str(failed.value), failed.value
+
+
 @pytest.fixture
 def course_language(env, monkeypatch, tmp_path):
     """This copy built with a course's language, as `grade release --course` writes it."""

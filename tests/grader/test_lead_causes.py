@@ -794,3 +794,47 @@ def test_s10_26_conv_mults_counting_the_bias_is_told_one_more_per_output(tmp_pat
     found = verdicts(path, "conv_mults")
     assert "the bias is added" in found["en"]["diagnosis"], found["en"]
     assert "偏置" in found["zh_CN"]["diagnosis"], found["zh_CN"]
+
+
+@pytest.mark.unit
+def test_s11_a_values_indices_pair_is_told_what_it_is_and_to_take_values():
+    """max_pool2d returning ``.max(dim)`` (torch.return_types.max, sent by the worker as its
+    plain tuple) is told it is a (values, indices) pair and to take ``.values``, never "torch.stack
+    joins a list of tensors" (seen failing: that hint, the lead a tensor's repr cut mid-number)."""
+    windows = torch.randn(2, 3, 4, 4, 4, generator=torch.Generator().manual_seed(0))
+    pair = tuple(windows.max(dim=-1))
+    with pytest.raises(CheckFailed) as failed:
+        expect_tensor(pair, "max_pool2d on (2, 3, 8, 8)")
+    message = str(failed.value)
+    lead = message.splitlines()[0]
+    assert "torch.return_types" in lead and "(values, indices)" in lead, message
+    assert "a torch.float32 tensor of shape (2, 3, 4, 4)" in lead, message
+    assert ".values" in message and "torch.stack" not in message, message
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "value",
+    [
+        (torch.randn(2, 3, 8, 8), torch.randn(2, 3)),
+        [0.123456789 * i for i in range(60)],
+        list(range(10_000, 10_100)),
+        (torch.arange(0.5, 3.0, 0.5), [1.123456789e-5] * 30),
+    ],
+)
+def test_s11_a_described_value_is_one_line_never_cut_mid_number(value):
+    """What a lead says of a value is one line, cut (if at all) after a whole item: a tensor in
+    a container by its dtype and shape, not a repr over lines."""
+    said = describe(value)
+    assert "\n" not in said and len(said) <= 121, said
+    if said.endswith("…"):
+        assert said[-2] in " ,([{", said  # backed off to after a whole item
+
+
+@pytest.mark.e2e
+def test_s11_max_pool2d_returning_max_dims_tuple_is_told_to_take_values(tmp_path):
+    path = edited(tmp_path, "cnn", "windows.flatten(-2).amax(dim=-1)", "windows.flatten(-2).max(dim=-1)")
+    found = verdicts(path, "max_pool2d")
+    lead = found["en"]["diagnosis"].splitlines()[0]
+    assert "(values, indices)" in lead and "torch.stack" not in found["en"]["diagnosis"], found["en"]
+    assert ".values" in found["en"]["diagnosis"] and ".values" in found["zh_CN"]["diagnosis"], found["zh_CN"]

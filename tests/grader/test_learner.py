@@ -262,6 +262,57 @@ def test_next_says_first_that_the_file_never_finished_importing(tmp_path):
 
 
 @pytest.mark.unit
+@pytest.mark.parametrize(
+    "edit",
+    [("def softmax(", "def soft_max("), ('-> Tensor:\n    """Softmax', '-> Tensor:\n    return x\n    """')],
+)
+def test_next_describes_an_exercise_the_learner_renamed_or_stripped_in_the_checkouts_stubs(
+    tmp_path, monkeypatch, edit
+):
+    """`grade next` in a checkout's own exercises/ (its default folder: the stubs are the
+    learner's file) on a softmax renamed, or whose docstring was emptied, still says what softmax
+    does (seen failing: "next: softmax (losses): " and nothing after; the stub looked up was the
+    learner's own file)."""
+    from grader.apps import learner
+
+    folder = _copy(tmp_path, ("tensors", "autograd"))
+    monkeypatch.setattr(learner, "stub_file", lambda topic: folder / f"{topic}.py")
+    source = (folder / "losses.py").read_text()
+    assert edit[0] in source
+    (folder / "losses.py").write_text(source.replace(edit[0], edit[1], 1))
+    failed = [{"status": "error", "exercises": ["softmax"], "message": "x", "visibility": "public"}]
+    found = find_next(folder, lambda topic: failed if topic == "losses" else [])
+    assert found is not None and found.exercise == "softmax"
+    assert found.summary.startswith("Softmax along"), found
+
+
+@pytest.mark.unit
+def test_grade_file_asks_did_you_mean_for_a_renamed_exercise(tmp_path):
+    """`grade FILE` on a file whose softmax the learner defined as soft_max leads softmax's
+    diagnosis with the name, as `grade next` and check() ask (seen failing: the table named
+    only the AttributeError, and to_table read no file)."""
+    from grader import report as render
+
+    source = (REPO / "solutions" / "losses.py").read_text().replace("def softmax(", "def soft_max(", 1)
+    (tmp_path / "losses.py").write_text(source)
+    missing = (
+        "AttributeError while running softmax() in losses.py: module 'losses' has no attribute 'softmax'"
+    )
+    tests = [
+        scoring.make_result("softmax_value", "shape", 1, "error", missing, True, ("softmax",)),
+        scoring.make_result("mse_value", "shape", 1, "passed", "", True, ("mse",)),
+    ]
+    report = Report([TopicResult("losses", tests)], "none", "cpu")
+    for where in (tmp_path, tmp_path / "losses.py"):
+        details = render.to_table(report, str(where), where=where).split("What to look at:\n")[1].splitlines()
+        assert details[0].startswith("  ✗ losses · softmax 0/1"), details
+        assert details[1].strip().startswith("softmax is not defined in losses.py: did you mean soft_max?"), (
+            details
+        )
+    assert "did you mean" not in render.to_table(report, str(tmp_path))  # no source named: nothing read
+
+
+@pytest.mark.unit
 def test_next_asks_did_you_mean_for_a_renamed_exercise(tmp_path):
     from grader.apps.learner import loop_lines
 

@@ -95,3 +95,23 @@ def test_piped_or_quiet_there_is_the_report_only():
     assert piped.returncode == 0 and piped.stderr == ""
     _, stderr = _grade_with_stderr_on_a_terminal(*ARGS, "--quiet")
     assert stderr == ""
+
+
+@pytest.mark.unit
+def test_a_step_that_ends_at_once_draws_nothing_and_a_slow_one_says_itself():
+    """ "starting the engine (importing torch)" on a warm engine (torch imported already) is no
+    flash of a line drawn and erased (seen failing: it drew "… 0.0 s" at once); a step that takes
+    its time is still said within a redraw."""
+    import time
+
+    from grader.apps.ticker import progress_line
+    from grader.engine.progress import REDRAW_SECONDS
+
+    quick = io.StringIO()
+    with progress_line(quick, "starting the engine", live=True):
+        pass
+    assert quick.getvalue() == ""
+    slow = io.StringIO()
+    with progress_line(slow, "starting the engine", live=True):
+        time.sleep(REDRAW_SECONDS * 2.5)
+    assert "starting the engine… " in slow.getvalue() and slow.getvalue().endswith("\r\x1b[2K")

@@ -1,0 +1,57 @@
+"""Which of the learner's definitions an exercise was likely renamed to (``def soft_max`` where the
+checks call ``softmax``), and the line that asks: one home for `grade FILE`, `grade next` and a
+notebook's ``check()``."""
+
+from __future__ import annotations
+
+import ast
+import difflib
+from pathlib import Path
+
+from grader.engine import parsed
+from grader.engine.selection import exercise_names
+from grader.i18n import _
+
+DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+CLOSE = 0.75  # how alike two names must be (difflib's ratio) to ask
+
+
+def renamed_in(source: str, topic: str, name: str) -> str:
+    """The learner's top-level definition ``name`` was likely renamed to ("" where ``name`` is
+    defined, the source does not parse, or nothing is close): not another exercise of the topic."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return ""
+    defined = [n.name for n in tree.body if isinstance(n, DEFINITIONS)]
+    if name in defined:
+        return ""
+    others = [d for d in defined if d not in exercise_names(topic)]
+    close = difflib.get_close_matches(name, others, n=1, cutoff=CLOSE)
+    return close[0] if close else ""
+
+
+def renamed_at(path: Path, topic: str, name: str) -> str:
+    """:func:`renamed_in` the learner's code of ``topic`` at ``path``: a folder (its
+    ``<topic>.py``), a topic's file, or a notebook ("" where it cannot be read)."""
+    from grader.engine import notebooks
+
+    try:
+        if path.suffix == ".ipynb":
+            return renamed_in(notebooks.to_module(notebooks.read(path)).source, topic, name)
+        file = path / f"{topic}.py" if path.is_dir() else path
+        return renamed_in(parsed.text(file.read_bytes()), topic, name)
+    except (OSError, ValueError):  # a NotebookError is a ValueError
+        return ""
+
+
+def asked(exercise: str, name: str, topic: str = "") -> str:
+    """The line that asks whether ``exercise`` was renamed to ``name`` in ``topic``'s file (no
+    topic: in this notebook)."""
+    if not topic:
+        return _(
+            "%(exercise)s is not defined in this notebook: did you mean %(name)s? The checks call it %(exercise)s"
+        ) % {"exercise": exercise, "name": name}
+    return _(
+        "%(exercise)s is not defined in %(topic)s.py: did you mean %(name)s? The checks call it %(exercise)s"
+    ) % {"exercise": exercise, "topic": topic, "name": name}
