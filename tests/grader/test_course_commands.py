@@ -125,11 +125,25 @@ def test_the_authors_commands_find_the_pack_from_the_course(course):
 def test_the_class_commands_read_a_pack_course_back(course):
     """Seen failing before: "No such option: --course"; without it, "the course this gradebook
     was graded for cannot be read back: ... is not loaded"."""
-    done = _grade(course, "batch", "causes", "--out", "out", "--course", "course.toml")
+    done = _grade(course, "batch", "causes", "--out", "out", "--course", "course.toml", "--format", "json")
     assert done.returncode == 0 and "causal_mask" in done.stdout, done.stdout + done.stderr[-2000:]
+    group = next(g for g in json.loads(done.stdout) if g["exercise"] == "attention.causal_mask")
+    note = ("batch", "causes", "note", group["exercise"], group["cause"], "--text", "the mask is upper")
+    done = _grade(course, *note, "--out", "out", "--course", "course.toml", "--assignment", "hw9")
+    assert done.returncode == 0, done.stderr[-2000:]
     done = _grade(course, "batch", "leaderboard", "--out", "out", "--course", "course.toml")
     assert "declares no leaderboard" in done.stderr, done.stderr[-2000:]
     other = course / "other.toml"
     other.write_text((course / "course.toml").read_text())
     done = _grade(course, "batch", "causes", "--out", "out", "--course", str(other))
     assert done.returncode == 2 and "course.toml" in done.stderr, done.stderr[-2000:]
+
+
+@pytest.mark.e2e
+def test_a_release_of_the_course_holds_its_pack(course, tmp_path):
+    """`grade release` took --course before; it finds the pack the same way (passed before too)."""
+    done = _grade(
+        course, "release", str(tmp_path / "release"), "--course", "course.toml", "--assignment", "hw9"
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "release" / "exercises" / "attention.py").is_file()
