@@ -83,8 +83,15 @@ def _topic_score(topic: TopicResult) -> str:
 
 
 def course_line(report: Report) -> str:
-    """In a release made for a course: what the points shown are, and what they are not."""
+    """In a release made for a course, or under ``--course --assignment``: what the points shown
+    are, and what they are not."""
     worth = report.worth
+    if report.course.get("checks") == "all":
+        return _(
+            "points: in %(assignment)s's points, as `grade batch` gives this submission when its time is "
+            "unknown: no late penalty, extension, override, note or manual item (the class's gradebook "
+            "applies those)"
+        ) % {"assignment": clean.name(str(report.course.get("assignment", "")))}
     return _(
         "points: in %(assignment)s's points, and only the public checks ran: they carry %(public)s of the "
         "%(worth)s points these exercises are worth; the hidden checks grade the other %(rest)s, and can "

@@ -1,4 +1,5 @@
-"""Course points in a student release: what the public checks give, in the course's terms.
+"""Course points in a student release (what the public checks give, in the course's terms),
+and in ``grade FILE --course --assignment`` (what every check gives, as ``grade batch`` does).
 
 ``grade release --course --assignment`` writes the assignment's split of its points into the
 release's marker (tests/suites/RELEASE.json ``points``: each exercise's points, the kind
@@ -49,12 +50,28 @@ class Split:
     kind_weights: dict[str, float]
     twin: str
     whole: dict[str, dict[str, float]]  # {topic: {exercise: its maximum, all its checks passing}}
+    released: bool = True  # a release's public checks; False: every check of a checkout ran
 
     def in_course(self, topic: str, exercise: Exercise) -> tuple[float, float]:
         """``exercise`` judged on the checks that ran here: (earned, their share) of its points."""
         worth = self.exercise_points.get(f"{topic}.{exercise.name}", 0.0)
         whole = self.whole.get(topic, {}).get(exercise.name, exercise.max_points)
         return scaled(exercise, worth, max(whole, exercise.max_points))
+
+
+def assignment_split(assignment: Assignment) -> Split:
+    """The assignment's points for a grade of every check (``grade FILE --course --assignment``):
+    each exercise scaled from the checks that ran, as ``grade batch`` weighs a row
+    (grader/batch/standing.py :func:`weigh`)."""
+    return Split(
+        assignment.name,
+        assignment.total,
+        dict(assignment.exercise_points),
+        dict(assignment.kind_weights),
+        assignment.twin,
+        whole={},
+        released=False,
+    )
 
 
 def released_split() -> Split | None:
@@ -83,8 +100,9 @@ def judged(split: Split, tests: list[dict]) -> list[Exercise]:
 
 
 def applied(report: Report, split: Split | None = None) -> Report:
-    """``report`` in course points where the release has a split (:func:`released_split`), else
-    as it is: each exercise's [earned, the public checks' share, what it is worth]."""
+    """``report`` in course points where ``split`` is given (:func:`assignment_split`) or the
+    release has one (:func:`released_split`), else as it is: each exercise's [earned, the checks'
+    share, what it is worth]."""
     split = split or released_split()
     if split is None:
         return report
@@ -99,7 +117,8 @@ def applied(report: Report, split: Split | None = None) -> Report:
                 split.exercise_points.get(f"{result.name}.{exercise.name}", 0.0),
             ]
         topics.append(replace(result, twin=split.twin, course=course))
-    return replace(report, topics=topics, course={"assignment": split.assignment, "total": split.total})
+    graded = {"assignment": split.assignment, "total": split.total}
+    return replace(report, topics=topics, course=graded if split.released else {**graded, "checks": "all"})
 
 
 def worth_line(split: Split, topic: str, exercise: str, tests: list[dict]) -> str:

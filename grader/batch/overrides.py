@@ -66,6 +66,27 @@ def open_recorded(out: Path, shared: bool = False) -> Recorded:
         raise NoHistory(f"the course this gradebook was graded for cannot be read back: {exc}") from None
 
 
+def same_course(out: Path, course: Path | None, assignment: str | None) -> None:
+    """NoHistory where ``out``'s gradebook was graded for another course file or assignment than
+    the command line's ``--course`` and ``--assignment`` name (none named: nothing to compare)."""
+    path = out / "gradebook.sqlite"
+    if course is None or not path.is_file():
+        return  # open_recorded says there is no gradebook
+    gradebook = Gradebook(path)
+    try:
+        recorded = CourseBook(gradebook).meta("course")
+    finally:
+        gradebook.close()
+    if not isinstance(recorded, dict):
+        return  # graded without a course: the file only names the packs
+    named = (str(course.resolve()), assignment or recorded.get("assignment"))
+    if named != (recorded.get("file"), recorded.get("assignment")):
+        raise NoHistory(
+            f"{out} was graded for {recorded.get('file')} (assignment {recorded.get('assignment')!r}), "
+            f"not {named[0]} (assignment {named[1]!r}): give that file, or none"
+        )
+
+
 def student_named(recorded: Recorded, query: str) -> str:
     """The gradebook's student that ``query`` names (any name the LMS uses); NoHistory if none."""
     keys = [row.student for row in recorded.gradebook.rows()]

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from grader import defaults
-from grader.commands.common import usage_exit
+from grader.commands.common import course_of, course_options, usage_exit
 from grader.i18n import _
 from grader.topics import REPO_ROOT, Topic, of
+
+if TYPE_CHECKING:
+    from grader.course import Assignment
 
 
 @click.group("author")
@@ -23,6 +27,26 @@ def _topic(name: str) -> Topic:
         usage_exit(_("no topic %(topic)s") % {"topic": name})
     assert found is not None
     return found
+
+
+def _course_topic(
+    name: str, course_file: Path | None, assignment: str | None
+) -> tuple[Topic, Assignment | None]:
+    """The topic ``name`` and the assignment ``--assignment`` names, where ``--course`` (its
+    packs found: grader/launch.py) is a course file and that assignment grades the topic."""
+    chosen = course_of(course_file, assignment)[1]
+    found = _topic(name)
+    if chosen is not None and not _graded(found, chosen):
+        usage_exit(_("%(assignment)s does not grade %(topic)s") % {"assignment": chosen.name, "topic": name})
+    return found, chosen
+
+
+def _graded(topic: Topic, assignment: Assignment) -> tuple[str, ...]:
+    """The exercises of ``topic`` that ``assignment`` grades, in the stub's order."""
+    graded = {
+        key.split(".", 1)[1] for key in assignment.exercise_points if key.split(".", 1)[0] == topic.name
+    }
+    return tuple(e for e in topic.exercises if e in graded)
 
 
 def _named(folder: Path) -> str:
@@ -59,13 +83,15 @@ def new_command(topic: str, folder: Path | None) -> None:
 @author_group.command("record")
 @click.argument("topic")
 @click.option("--check", is_flag=True, help="only say whether the stored answers are current (exit 1 if not)")
-def record_command(topic: str, check: bool) -> None:
+@course_options
+def record_command(topic: str, check: bool, course_file: Path | None, assignment: str | None) -> None:
     """Store what TOPIC's reference answers on every case of its exercises' declared domains
     (``domains_TOPIC.py``) in ``answers_TOPIC.pt`` beside its suite: what the battery judges
-    against. Run it after changing a domain or the reference."""
+    against. Run it after changing a domain or the reference. With --course: TOPIC may be a
+    topic of a pack the course file names."""
     from grader.authoring.record import record, stale
 
-    found = _topic(topic)
+    found = _course_topic(topic, course_file, assignment)[0]
     if found.pack.built_in:
         usage_exit(_("the built-in topics' answers: python tests/grader/record_domain_answers.py"))
     if check:
@@ -103,6 +129,7 @@ def record_command(topic: str, check: bool) -> None:
     help="a folder of your own wrong TOPIC modules (*.py, what each gets wrong in its docstring): "
     "each graded and reported caught or missed",
 )
+@course_options
 def validate_command(
     topic: str,
     exercises: tuple[str, ...],
@@ -111,14 +138,18 @@ def validate_command(
     workers: int | None,
     min_score: float,
     mistakes: Path | None,
+    course_file: Path | None,
+    assignment: str | None,
 ) -> None:
     """Grade TOPIC's reference (full), its stub (nothing) and every mutant of its reference (one
     small edit inside one exercise, graded on that exercise's checks): the mutation score per
     exercise, the checks that killed each mutant, each survivor with its edit, to add a case or a
-    check for, or to mark equivalent. Exits 1 on NOT FULL, NOT ZERO or a score below --min-score."""
+    check for, or to mark equivalent. Exits 1 on NOT FULL, NOT ZERO or a score below --min-score.
+    With --course: TOPIC may be a topic of a pack the course file names; with --assignment too,
+    the exercises that assignment grades (where --exercise names none)."""
     from grader.authoring.validate import equivalent_reasons, report, validate
 
-    found = _topic(topic)
+    found, chosen = _course_topic(topic, course_file, assignment)
     unknown = sorted(set(exercises) - set(found.exercises))
     if unknown:
         usage_exit(_("no exercise %(names)s in %(topic)s") % {"names": ", ".join(unknown), "topic": topic})
@@ -126,7 +157,7 @@ def validate_command(
         topic,
         found.solution,
         found.stub,
-        exercises or found.exercises,
+        exercises or (_graded(found, chosen) if chosen else found.exercises),
         equivalent=equivalent_reasons(equivalent or found.equivalent_mutants),
         jobs=workers or defaults.cores(),
         training=training,

@@ -4,9 +4,7 @@ review): a thin layer over grader/batch."""
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +12,7 @@ import click
 
 from grader import defaults
 from grader.batch.roster import Roster, RosterFile
+from grader.commands.causes import causes_group
 from grader.commands.common import (
     KEYWORD_HELP,
     LIMITS,
@@ -23,9 +22,11 @@ from grader.commands.common import (
     course_options,
     device_option,
     given,
+    graded_for,
     limit_options,
     out_option,
     similarity_report,
+    speak_course_language,
     usage_exit,
 )
 from grader.i18n import _
@@ -149,7 +150,7 @@ def batch_command(
     from grader.batch.setup import BatchOptions, checked
 
     course, chosen = course_of(course_file, assignment)
-    _speak_course_language(course.language_of(chosen) if course else None)
+    speak_course_language(course.language_of(chosen) if course else None)
     options = BatchOptions(
         grading=Options(
             limits=Limits(timeout=timeout, memory_mb=memory_mb, budget=budget),
@@ -175,15 +176,6 @@ def batch_command(
     summary = _run_with_progress(submissions, out, options)
     _print_batch(summary, submissions, out, options, sandboxed, with_similarity)
     raise Graded(0)  # the gradebook is closed and every file written: leave without a teardown
-
-
-def _speak_course_language(language: str | None) -> None:
-    """Feedback in the assignment's (or course's) language, unless --lang or TORCHGRADE_LANG
-    chose one: the instructor's own locale does not decide what the students read."""
-    from grader import i18n
-
-    if language and not os.environ.get(defaults.LANGUAGE_ENV):
-        i18n.set_language(language)
 
 
 def _print_batch(
@@ -346,99 +338,6 @@ def override_command(
         usage_exit(str(exc))
 
 
-@batch_group.group("causes", invoke_without_command=True)
-@click.option("--out", type=click.Path(path_type=Path), default=None, help="the folder `grade batch` wrote")
-@click.option("--format", "form", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.pass_context
-def causes_group(ctx: click.Context, out: Path | None, form: str) -> None:
-    """The class's failing exercises grouped by cause (`grade batch causes --out OUT`), with
-    counts, a representative and its diagnosis; `grade batch causes note` writes to a group."""
-    if ctx.invoked_subcommand is not None:
-        return
-    if out is None:
-        usage_exit(_("give --out, the folder `grade batch` wrote"))
-    from grader.batch.causes_report import list_groups
-    from grader.batch.exports import NoHistory
-
-    try:
-        click.echo(list_groups(out, as_json=form == "json"))
-    except NoHistory as exc:
-        usage_exit(str(exc))
-
-
-@causes_group.command("note")
-@click.argument("exercise", metavar="TOPIC.NAME")
-@click.argument("cause")
-@out_option()
-@click.option("--text", default="", help="the note the group's students are shown (feedback, LMS files)")
-@click.option(
-    "--points",
-    type=float,
-    default=None,
-    help="points added to (or, negative, taken from) each member's exercise",
-)
-@click.option("--by", default=None, help="who wrote it (default: your user name)")
-@click.option("--clear", is_flag=True, help="remove the group's note")
-def causes_note_command(
-    exercise: str, cause: str, out: Path, text: str, points: float | None, by: str | None, clear: bool
-) -> None:
-    """Attach a note (and optionally a points adjustment) to the group of EXERCISE failing with
-    CAUSE (as `grade batch causes` lists them). It reaches the group's students, survives
-    regrades; `grade batch` again rewrites the exports."""
-    from grader.batch.causes_report import record_note
-
-    _change_causes(lambda who: record_note(out, exercise, cause, text, points, clear, who), by)
-
-
-@causes_group.command("merge")
-@click.argument("exercise", metavar="TOPIC.NAME")
-@click.argument("into")
-@click.argument("causes", nargs=-1, required=True)
-@out_option()
-@click.option("--by", default=None, help="who merged (default: your user name)")
-@click.option("--clear", is_flag=True, help="undo the merges of CAUSES")
-def causes_merge_command(
-    exercise: str, into: str, causes: tuple[str, ...], out: Path, by: str | None, clear: bool
-) -> None:
-    """Merge the groups CAUSES of EXERCISE into group INTO (as `grade batch causes` lists
-    them): every member, now and after regrades, is in INTO and reads its note."""
-    from grader.batch.causes_report import record_merge
-
-    _change_causes(lambda who: record_merge(out, exercise, into, causes, clear, who), by)
-
-
-@causes_group.command("split")
-@click.argument("exercise", metavar="TOPIC.NAME")
-@click.argument("cause")
-@click.argument("students", nargs=-1, required=True)
-@click.option("--as", "into", default="", help="the name of the group the students form")
-@out_option()
-@click.option("--by", default=None, help="who split (default: your user name)")
-@click.option("--clear", is_flag=True, help="put STUDENTS back where their causes put them")
-def causes_split_command(
-    exercise: str, cause: str, students: tuple[str, ...], into: str, out: Path, by: str | None, clear: bool
-) -> None:
-    """Move STUDENTS (any name the LMS gives them) out of group CAUSE of EXERCISE into a group
-    of their own (--as NAME): one whose "no answer" is a misconception, say, for a note."""
-    from grader.batch.causes_report import record_split
-
-    _change_causes(lambda who: record_split(out, exercise, cause, students, into, clear, who), by)
-
-
-def _change_causes(change: Callable[[str], str], by: str | None) -> None:
-    """Make a change of the causes' groups (a note, a merge, a split) in the name of ``by`` or
-    this user, and say what it did; a problem with it is a usage error."""
-    import getpass
-
-    from grader.batch.causes_report import NoteProblem
-    from grader.batch.exports import NoHistory
-
-    try:
-        click.echo(change(by or getpass.getuser()))
-    except (NoHistory, NoteProblem) as exc:
-        usage_exit(str(exc))
-
-
 @batch_group.command("mark")
 @click.argument("student", required=False)
 @click.argument("item", required=False)
@@ -585,9 +484,12 @@ def review_command(
 @click.option(
     "--names", is_flag=True, help="name the students (default: a pseudonym each, to show the class)"
 )
-def leaderboard_command(out: Path, names: bool) -> None:
+@course_options
+def leaderboard_command(out: Path, names: bool, course_file: Path | None, assignment: str | None) -> None:
     """Write OUT/leaderboard.html and leaderboard.json: each of the assignment's leaderboards
-    ([[assignments.NAME.leaderboard]]) ranked, students under a pseudonym unless --names."""
+    ([[assignments.NAME.leaderboard]]) ranked, students under a pseudonym unless --names. A class
+    graded with --course FILE is read back with the same --course FILE."""
+    graded_for(out, course_file, assignment)
     from grader.batch.exports import NoHistory
     from grader.batch.leaderboard_page import write_leaderboard
 
@@ -596,5 +498,7 @@ def leaderboard_command(out: Path, names: bool) -> None:
     except NoHistory as exc:
         usage_exit(str(exc))
 
+
+batch_group.add_command(causes_group)
 
 COMMANDS = (batch_group,)  # what grader/cli.py adds to the root group

@@ -4,6 +4,7 @@ how a usage error ends."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -59,7 +60,9 @@ class BatchGroup(DefaultGroup):
 
 
 def course_options(command: Callable[..., None]) -> Callable[..., None]:
-    """``--course FILE`` and ``--assignment NAME``: what a course file says (grader/course.py)."""
+    """``--course FILE`` and ``--assignment NAME``: what a course file says (grader/course.py),
+    declared once for every command that reads a grade or a class; the course's packs are found
+    from it before the manifest is read (grader/launch.py, :func:`grader.packs.course_packs`)."""
     command = click.option(
         "--assignment", metavar="NAME", default=None, help="the course file's assignment to use"
     )(command)
@@ -85,6 +88,29 @@ def course_of(course_file: Path | None, assignment: str | None) -> tuple[Course 
         return course, course.assignment(assignment) if assignment else None
     except CourseError as exc:
         usage_exit(str(exc))
+
+
+def graded_for(out: Path, course_file: Path | None, assignment: str | None) -> None:
+    """A class command's ``--course`` and ``--assignment``: the course file (its packs found as
+    `grade batch --course` finds them: grader/launch.py) the gradebook in ``out`` was graded for,
+    or a usage error."""
+    from grader.batch.exports import NoHistory
+    from grader.batch.overrides import same_course
+
+    course_of(course_file, assignment)
+    try:
+        same_course(out, course_file, assignment)
+    except NoHistory as exc:
+        usage_exit(str(exc))
+
+
+def speak_course_language(language: str | None) -> None:
+    """Feedback in the assignment's (or course's) language, unless --lang or TORCHGRADE_LANG
+    chose one: the instructor's own locale does not decide what the students read."""
+    from grader import i18n
+
+    if language and not os.environ.get(defaults.LANGUAGE_ENV):
+        i18n.set_language(language)
 
 
 def given(ctx: click.Context, name: str) -> bool:

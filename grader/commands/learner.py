@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,10 +14,15 @@ import click
 from grader.commands.common import (
     KEYWORD_HELP,
     Graded,
+    assignment_topics,
+    course_of,
+    course_options,
     device_option,
     limit_options,
+    limits_of,
     no_daemon_option,
     on_warm_engine,
+    speak_course_language,
     usage_exit,
 )
 from grader.i18n import _
@@ -24,6 +30,7 @@ from grader.options import Limits, Options, Selection
 
 if TYPE_CHECKING:
     from grader.apps import engines as engines_types
+    from grader.apps.course_points import Split
     from grader.checks.scoring import Report
 
 
@@ -49,10 +56,13 @@ if TYPE_CHECKING:
     help="with --student: grade the hidden checks on that student's inputs (as `grade batch --course-seed`)",
 )
 @click.option("--student", metavar="ID", default=None, help="the student (their gradebook key)")
+@course_options
 @click.option("--quiet", is_flag=True, help="no live progress lines on a terminal (the report only)")
 @click.option("--verbose", is_flag=True, help="list every check not passed, below each exercise's diagnosis")
 @no_daemon_option
+@click.pass_context
 def check_command(
+    ctx: click.Context,
     path: Path,
     topics: tuple[str, ...],
     fmt: str,
@@ -66,15 +76,31 @@ def check_command(
     jobs: int | None,
     course_seed: str | None,
     student: str | None,
+    course_file: Path | None,
+    assignment: str | None,
     quiet: bool,
     verbose: bool,
     no_daemon: bool,
 ) -> None:
-    """Grade PATH: a folder shaped like exercises/, one topic's .py file, or a notebook."""
+    """Grade PATH: a folder shaped like exercises/, one topic's .py file, or a notebook.
+
+    With --course FILE: its packs and limits; with --assignment NAME too: that assignment's
+    topics and exercises, in its points, on the student's inputs where the course has a seed and
+    --student names them: what `grade batch` gives the submission when its time is unknown (no
+    late penalty, extension, override or manual item: the class's gradebook applies those)."""
     on_warm_engine("check", no_daemon)
     from grader.engine.selection import UsageProblem as Unusable
     from grader.engine.selection import preflight
 
+    options = Options(
+        limits=Limits(timeout=timeout, memory_mb=memory_mb, budget=budget),
+        device=device,
+        selection=Selection(topics=topics, exercises=exercises, keyword=keyword, public_only=public_only),
+        course_seed=course_seed,
+        student=student,
+    )
+    options, split = _in_course(ctx, options, course_file, assignment)
+    topics, exercises = options.selection.topics, options.selection.exercises
     try:  # a mistyped path, topic, exercise or -k answers before torch is imported
         preflight(path=path, topics=topics, exercises=exercises, keyword=keyword)
     except Unusable as exc:
@@ -92,13 +118,6 @@ def check_command(
     from grader.engine.progress import LiveLines
     from grader.engine.runner import SuiteCrash, UsageProblem, grade
 
-    options = Options(
-        limits=Limits(timeout=timeout, memory_mb=memory_mb, budget=budget),
-        device=device,
-        selection=Selection(topics=topics, exercises=exercises, keyword=keyword, public_only=public_only),
-        course_seed=course_seed,
-        student=student,
-    )
     live = None if quiet or not sys.stderr.isatty() else LiveLines(sys.stderr)  # piped: the report only
     try:
         result = grade(path, options, jobs=jobs, progress=live, remember=True)
@@ -112,7 +131,7 @@ def check_command(
             live.close()
     from grader.apps.course_points import applied
 
-    result = applied(result)  # a release made for a course counts its points
+    result = applied(result, split)  # a release made for a course, or --assignment, counts its points
     if fmt == "json":
         click.echo(render.to_json(result))
     else:
@@ -122,6 +141,32 @@ def check_command(
     if fmt != "json" and code != 0:
         _learner_lines(result, path)
     raise Graded(code)
+
+
+def _in_course(
+    ctx: click.Context, options: Options, course_file: Path | None, assignment: str | None
+) -> tuple[Options, Split | None]:
+    """``options`` under the course file (its limits where the command line gave none) and its
+    assignment (its topics where --topic gave none, its exercises where --exercise gave none,
+    the course seed for --student), and the assignment's points; as they were without one."""
+    course, chosen = course_of(course_file, assignment)
+    if course is None:
+        return options, None
+    from grader.apps.course_points import assignment_split
+
+    speak_course_language(course.language_of(chosen))
+    selection = options.selection
+    if chosen is not None:
+        selection = replace(
+            selection,
+            topics=assignment_topics(chosen, selection.topics),
+            exercises=selection.exercises or chosen.exercises,
+        )
+    seed = (
+        options.course_seed if options.course_seed is not None else course.seed if options.student else None
+    )
+    options = replace(options, limits=limits_of(ctx, course), selection=selection, course_seed=seed)
+    return options, assignment_split(chosen) if chosen is not None else None
 
 
 def _learner_lines(result: Report, path: Path) -> None:

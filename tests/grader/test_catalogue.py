@@ -33,6 +33,7 @@ PRINTING = (
     "grader/commands/common.py",
     "grader/commands/learner.py",
     "grader/commands/batch.py",
+    "grader/commands/causes.py",
     "grader/commands/course.py",
     "grader/report.py",
     "grader/checks/exercises.py",
