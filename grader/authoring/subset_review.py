@@ -338,7 +338,8 @@ def table() -> str:
             "names computed at run time",
             ", ".join(f"`{n}`" for n in sorted(rules.COMPUTED_NAME))
             + " (on a module: the snapshot's allowed members, never a module; on a value: no dunder"
-            " but the descriptive ones, no frame or grader attribute; modules and classes never set)",
+            " but the descriptive ones, no private name but of graded code's own objects, no frame or"
+            " grader attribute; modules and classes never set)",
             "`delattr`, `vars` of anything but `self`, any other builtin with a computed name",
         ),
     ]
