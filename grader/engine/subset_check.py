@@ -8,11 +8,13 @@ from __future__ import annotations
 import ast
 import builtins
 import functools
+from collections import Counter
 from dataclasses import dataclass
 
 from grader.checks import places
 from grader.engine import parsed
 from grader.engine import subset_rules as rules
+from grader.engine.subset_aliases import aliases
 from grader.engine.subset_names import member_problem, missing_module
 from grader.engine.subset_shapes import (
     arguments,
@@ -103,6 +105,7 @@ class _Facts:
         self.imported = bound_imports(tree)  # bound name -> dotted name
         self.modules: set[str] = set()  # names bound by `import x`
         self.bound: set[str] = set()
+        self.bindings: Counter[str] = Counter()  # how many times each name is bound, in any scope
         self.classes: set[str] = set()
         self.methods: set[str] = set()
         self.local = local
@@ -123,18 +126,23 @@ class _Facts:
                     n.name for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
                 }
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                self.bound.add(node.name)
+                self.bind(node.name)
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                self.bound.add(node.id)
+                self.bind(node.id)
             elif isinstance(node, ast.arg):
-                self.bound.add(node.arg)
+                self.bind(node.arg)
             elif isinstance(node, ast.ExceptHandler) and node.name:
-                self.bound.add(node.name)
+                self.bind(node.name)
             elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-                self.bound.add(node.name)
+                self.bind(node.name)
             elif isinstance(node, ast.MatchMapping) and node.rest:
-                self.bound.add(node.rest)
+                self.bind(node.rest)
+        self.bindings.update(self.imported.keys())
         self.bound -= set(self.imported)
+
+    def bind(self, name: str) -> None:
+        self.bound.add(name)
+        self.bindings[name] += 1
 
 
 class _Check(ast.NodeVisitor):
@@ -162,6 +170,24 @@ class _Check(ast.NodeVisitor):
             for d in function.decorator_list
         )
         return plain and function.args.args[0].arg == "self"
+
+    def plain_super(self, call: ast.Call) -> bool:
+        """``super()``, or what it means spelt out: ``super(Cls, self)`` in a plain method of the
+        class statement ``Cls`` (bound once: by that statement), ``self`` its first parameter."""
+        if not call.args and not call.keywords:
+            return True
+        if call.keywords or len(call.args) != 2 or not self.in_method():
+            return False
+        owner, bound = call.args
+        cls, method = self.scopes[-2], self.scopes[-1]
+        assert isinstance(cls, ast.ClassDef) and isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
+        return (
+            isinstance(owner, ast.Name)
+            and isinstance(bound, ast.Name)
+            and owner.id == cls.name
+            and self.facts.bindings[cls.name] == 1
+            and bound.id == method.args.args[0].arg
+        )
 
     def class_named_only(self, node: ast.expr, owner: ast.expr, following: str | None) -> bool:
         """The class of a value (``type(x)``, ``x.__class__``) may be named or compared, never used
@@ -193,8 +219,12 @@ class _Check(ast.NodeVisitor):
         for alias in node.names:
             if alias.name.split(".")[0] in self.facts.local or self.missing(node, alias.name):
                 continue
-            if alias.name not in rules.LISTED and (problem := member_problem(alias.name)):
-                self.refuse(node, f"import {alias.name} ({problem[0]})", problem[1])
+            if alias.name in rules.LISTED or alias.name in rules.REFUSED_PARENTS:
+                continue  # torch.func: its members by their full names (visit_Name refuses it as a value)
+            if problem := member_problem(alias.name):
+                self.refuse(
+                    node, f"import {alias.name} ({problem[0]})", _members_instead(alias.name, problem[1])
+                )
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = node.module or ""
@@ -208,10 +238,11 @@ class _Check(ast.NodeVisitor):
                 self.refuse(
                     node, f"from {module} import *", f"import the names you use: from {module} import a, b"
                 )
-            elif f"{module}.{alias.name}" in rules.METACLASS_ONLY:
+            elif f"{module}.{alias.name}" in rules.METACLASS_ONLY | rules.REFUSED_PARENTS:
                 continue  # its uses are checked where they stand (visit_Name)
             elif module not in self.facts.local and (problem := member_problem(f"{module}.{alias.name}")):
-                self.refuse(node, f"from {module} import {alias.name} ({problem[0]})", problem[1])
+                instead = _members_instead(f"{module}.{alias.name}", problem[1])
+                self.refuse(node, f"from {module} import {alias.name} ({problem[0]})", instead)
 
     # names and attributes
     def visit_Name(self, node: ast.Name) -> None:
@@ -220,7 +251,9 @@ class _Check(ast.NodeVisitor):
             self.stored(node)
         elif name in facts.modules or (name in facts.imported and holds_refused(facts.imported[name])):
             if id(node) not in self.resolved:
-                self.refuse(node, f"the module {name} as a value", f"write {name}.<member> where you use it")
+                self.refuse(
+                    node, f"the module {name} as a value", _where_used(name, facts.imported.get(name))
+                )
         elif name in rules.BUILTINS_REFUSED and not (name in rules.SHADOWABLE and name in facts.bound):
             self.refuse(node, f"{name}", rules.BUILTINS_REFUSED[name])  # a binding may be in another scope
         elif name in rules.BY_NAME or name == "vars":  # called, visit_Call checks it; here passed around
@@ -363,8 +396,8 @@ class _Check(ast.NodeVisitor):
                 and root.func.id == "super"
             )
             called = last and call is not None and attr in rules.DUNDER_DEFINE | rules.DUNDER_OWN
-            if attr in rules.DUNDER_OWN:  # only super() with no arguments: bound to self
-                on_super = on_super and isinstance(root, ast.Call) and not root.args and not root.keywords
+            if attr in rules.DUNDER_OWN:  # only super() bound to self: super(), super(Cls, self)
+                on_super = on_super and isinstance(root, ast.Call) and self.plain_super(root)
             on_self = attr not in rules.DUNDER_OWN and first_is_self(call)
             if not (called and (on_super or on_self)):
                 instead = f"call super().{attr}(...) in your class" if attr in rules.DUNDER_OWN else ""
@@ -568,6 +601,25 @@ class _Check(ast.NodeVisitor):
 
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+def _where_used(name: str, dotted: str | None) -> str:
+    """What to write for a module held as a value: its members where they are used (for
+    torch.func, the ones allowed: ``torch.func.grad``)."""
+    named = sorted(m for m in rules.MEMBERS_OF_REFUSED if dotted and m.startswith(f"{dotted}."))
+    return (
+        f"write {' or '.join(named)} where you use it" if named else f"write {name}.<member> where you use it"
+    )
+
+
+def _members_instead(module: str, instead: str) -> str:
+    """A refused module that names allowed objects by another path (``torch.nn.modules.linear``):
+    import those from it (``from torch.nn.modules.linear import Linear``), or write their names."""
+    same = next(((p, n) for p, n in aliases().items() if p.rsplit(".", 1)[0] == module), None)
+    if same is None:
+        return instead
+    path, name = same
+    return f"from {module} import {path.rsplit('.', 1)[1]} (the same as {name}), or {name} itself"
 
 
 def node_refusals(tree: ast.AST, line: int | None = None) -> list[Refusal]:
