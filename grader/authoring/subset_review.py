@@ -7,6 +7,7 @@ Python) upgrade that adds a member fails ``test_subset_policy.py`` until someone
     python -m grader.authoring.subset_review update   # new members land refused, "not reviewed"
     python -m grader.authoring.subset_review rules    # re-apply the rules below to every member
     python -m grader.authoring.subset_review docs     # the policy table of docs/sandbox.md
+    python -m grader.authoring.subset_review aliases  # the allowed objects' other paths (subset_aliases.tsv)
 
 ``update`` keeps every recorded decision and refuses what is new; read the diff and move what
 learners need to the rules below (then ``rules``), never the other way round. The rules: a
@@ -26,7 +27,7 @@ import sys
 import types
 from pathlib import Path
 
-from grader.engine import subset_rules
+from grader.engine import subset_aliases, subset_rules
 from grader.i18n import N_
 from grader.sandboxed import subset_members
 
@@ -40,7 +41,7 @@ MODULES = (
     + [f"torch.{m}" for m in ("random", "testing", "cuda", "backends", "distributions", "types")]
     + ["torch.nn.functional", "torch.nn.init", "torch.nn.utils", "torch.nn.utils.rnn"]
     + ["torch.nn.utils.parametrizations", "torch.nn.utils.parametrize"]
-    + ["torch.optim.lr_scheduler", "torch.utils.data", "torch.autograd.functional"]
+    + ["torch.optim.lr_scheduler", "torch.optim.optimizer", "torch.utils.data", "torch.autograd.functional"]
     + ["torch.backends.cudnn", "torch.backends.cuda", "torch.backends.mps"]
     + ["numpy.random", "numpy.linalg", "numpy.fft", "numpy.testing"]
 )
@@ -111,6 +112,9 @@ REFUSED = {
         "set_multithreading_enabled": ONE_PROCESS,
     },
     "torch.testing": {"FileCheck": EAGER},
+    "torch.optim.optimizer": {  # every optimizer's steps, the grader's too
+        "register_optimizer_step_*": "register a hook on your own optimizer: optimizer.register_step_pre_hook",
+    },
     "torch.distributions": {"register_kl": "compute the divergence in a function of your own"},
     "torch.utils": {
         "throughput_benchmark": "time code outside graded code: " + ONE_PROCESS,
@@ -338,7 +342,8 @@ def table() -> str:
             "names computed at run time",
             ", ".join(f"`{n}`" for n in sorted(rules.COMPUTED_NAME))
             + " (on a module: the snapshot's allowed members, never a module; on a value: no dunder"
-            " but the descriptive ones, no frame or grader attribute; modules and classes never set)",
+            " but the descriptive ones, no private name but of graded code's own objects, no frame or"
+            " grader attribute; modules and classes never set)",
             "`delattr`, `vars` of anything but `self`, any other builtin with a computed name",
         ),
     ]
@@ -373,10 +378,24 @@ def docs_text() -> str:
     return f"{text[:start]}\n{table()}\n{text[end:]}"
 
 
+def aliases() -> dict[str, str]:
+    """The other paths of the snapshot's allowed classes and functions
+    (:mod:`grader.engine.subset_aliases`), every reviewed module imported."""
+    allowed = {
+        f"{m}.{n}": value
+        for (m, n), v in subset_members.decisions().items()
+        if v == "+" and _an_object(value := getattr(importlib.import_module(m), n, None))
+    }
+    return subset_aliases.find(allowed, subset_members.modules())
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else ""
     if command == "docs":
         DOCS.write_text(docs_text(), encoding="utf-8")
+        return 0
+    if command == "aliases":
+        subset_aliases.write(aliases())
         return 0
     if command not in ("update", "rules"):
         print(__doc__)

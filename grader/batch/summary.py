@@ -18,7 +18,7 @@ from grader.batch.lms.base import lms_grade
 from grader.batch.roster import known_as
 from grader.checks.exercises import KIND_NAMES
 from grader.engine.subset import NOT_ALLOWED
-from grader.engine.subset_check import REFUSED
+from grader.engine.subset_refusal import REFUSED
 from grader.i18n import _
 
 BINS = 10

@@ -38,8 +38,9 @@ from grader.checks.scoring import TopicResult
 from grader.engine import parsed, subset_charge
 from grader.engine import subset_rules as rules
 from grader.engine.check_table import Row
-from grader.engine.subset_check import NOT_ALLOWED, Refusal, check
+from grader.engine.subset_check import check
 from grader.engine.subset_names import member_problem
+from grader.engine.subset_refusal import NOT_ALLOWED, Refusal
 from grader.i18n import N_, _, ngettext, text
 
 __all__ = [

@@ -38,7 +38,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from grader.engine import parsed, subset_reach, subset_scopes
-from grader.engine.subset_check import Refusal, check
+from grader.engine.subset_check import check
+from grader.engine.subset_refusal import Refusal
 from grader.engine.subset_shapes import arguments, bound_imports, chain
 
 STAND_IN = "raise NotImplementedError({message!r})"

@@ -8,12 +8,13 @@ from __future__ import annotations
 import ast
 import builtins
 import functools
-from dataclasses import dataclass
+from collections import Counter
 
-from grader.checks import places
 from grader.engine import parsed
 from grader.engine import subset_rules as rules
+from grader.engine.subset_aliases import aliases
 from grader.engine.subset_names import member_problem, missing_module, not_installed
+from grader.engine.subset_refusal import Refusal
 from grader.engine.subset_shapes import (
     arguments,
     bound_imports,
@@ -28,71 +29,15 @@ from grader.engine.subset_shapes import (
     reaches_class,
     writes_a_file,
 )
-from grader.i18n import N_, _, ngettext, text
+from grader.i18n import N_
 from grader.sandboxed import subset_members as members
 
 CLASS_INSTEAD = N_(
     "compare with isinstance; make tensors on x's device with x.new_tensor(...) or device=x.device"
 )
-NOT_ALLOWED = "is not allowed in graded code"  # what every refusal's message says (batch summaries find it)
-REFUSED = N_("%(what)s is not allowed in graded code")  # the same, as the learner's language words it
 NOT_METACLASS = "used but as a class statement's metaclass"
 METACLASS_INSTEAD = N_("write class Name(metaclass=abc.ABCMeta), or subclass abc.ABC")
 INSTALL = "define the function in its own file, and import it where you use it"
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Where graded code leaves the subset: its line, what is not allowed, what to write instead."""
-
-    line: int
-    what: str
-    instead: str
-    file: str = ""  # the file, once known
-    missing: str = ""  # the module imported that is not installed (a typo): told as Python tells it
-    syntax: bool = False  # the file does not parse: ``what`` is Python's words (nothing of it ran)
-
-    def said(self) -> dict[str, str | int]:
-        """Its place and words, as every message of it fills them in."""
-        file, line = places.file_line(self.file, self.line) or (self.file, self.line)
-        return {
-            "file": file,
-            "line": line,
-            "refused": _(REFUSED) % {"what": text(self.what)},
-            "instead": text(self.instead),
-        }
-
-    def message(self, topic: str, exercises: frozenset[str] = frozenset()) -> str:
-        if self.syntax:
-            return _(
-                "%(file)s, line %(line)d: %(error)s: the file does not run, so none of its "
-                "exercises was graded (every check of %(topic)s scores 0); fix that line and save"
-            ) % {"file": self.file, "line": self.line, "error": self.what, "topic": topic}
-        values = {
-            **self.said(),
-            "topic": topic,
-            "names": ", ".join(sorted(exercises)),
-            "module": self.missing,
-        }
-        if exercises:  # the refusal costs only these exercises (grader/engine/subset_charge.py)
-            template = ngettext(
-                "%(file)s, line %(line)d: %(refused)s, so %(names)s was not run and its checks score 0 "
-                "(the topic's other exercises were graded). Instead: %(instead)s.",
-                "%(file)s, line %(line)d: %(refused)s, so %(names)s were not run and their checks score 0 "
-                "(the topic's other exercises were graded). Instead: %(instead)s.",
-                len(exercises),
-            )
-        elif self.missing:
-            template = _(
-                "%(file)s, line %(line)d: no module named '%(module)s', so %(topic)s was not run and "
-                "every check scores 0. Instead: %(instead)s."
-            )
-        else:
-            template = _(
-                "%(file)s, line %(line)d: %(refused)s, so %(topic)s was not run and every check "
-                "scores 0. Instead: %(instead)s."
-            )
-        return template % values
 
 
 class _Facts:
@@ -102,6 +47,7 @@ class _Facts:
         self.imported = bound_imports(tree)  # bound name -> dotted name
         self.modules: set[str] = set()  # names bound by `import x`
         self.bound: set[str] = set()
+        self.bindings: Counter[str] = Counter()  # how many times each name is bound, in any scope
         self.classes: set[str] = set()
         self.methods: set[str] = set()
         self.local = local
@@ -122,18 +68,23 @@ class _Facts:
                     n.name for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
                 }
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                self.bound.add(node.name)
+                self.bind(node.name)
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                self.bound.add(node.id)
+                self.bind(node.id)
             elif isinstance(node, ast.arg):
-                self.bound.add(node.arg)
+                self.bind(node.arg)
             elif isinstance(node, ast.ExceptHandler) and node.name:
-                self.bound.add(node.name)
+                self.bind(node.name)
             elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-                self.bound.add(node.name)
+                self.bind(node.name)
             elif isinstance(node, ast.MatchMapping) and node.rest:
-                self.bound.add(node.rest)
+                self.bind(node.rest)
+        self.bindings.update(self.imported.keys())
         self.bound -= set(self.imported)
+
+    def bind(self, name: str) -> None:
+        self.bound.add(name)
+        self.bindings[name] += 1
 
 
 class _Check(ast.NodeVisitor):
@@ -161,6 +112,24 @@ class _Check(ast.NodeVisitor):
             for d in function.decorator_list
         )
         return plain and function.args.args[0].arg == "self"
+
+    def plain_super(self, call: ast.Call) -> bool:
+        """``super()``, or what it means spelt out: ``super(Cls, self)`` in a plain method of the
+        class statement ``Cls`` (bound once: by that statement), ``self`` its first parameter."""
+        if not call.args and not call.keywords:
+            return True
+        if call.keywords or len(call.args) != 2 or not self.in_method():
+            return False
+        owner, bound = call.args
+        cls, method = self.scopes[-2], self.scopes[-1]
+        assert isinstance(cls, ast.ClassDef) and isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
+        return (
+            isinstance(owner, ast.Name)
+            and isinstance(bound, ast.Name)
+            and owner.id == cls.name
+            and self.facts.bindings[cls.name] == 1
+            and bound.id == method.args.args[0].arg
+        )
 
     def class_named_only(self, node: ast.expr, owner: ast.expr, following: str | None) -> bool:
         """The class of a value (``type(x)``, ``x.__class__``) may be named or compared, never used
@@ -193,8 +162,12 @@ class _Check(ast.NodeVisitor):
         for alias in node.names:
             if alias.name.split(".")[0] in self.facts.local or self.missing(node, alias.name):
                 continue
-            if alias.name not in rules.LISTED and (problem := member_problem(alias.name)):
-                self.refuse(node, f"import {alias.name} ({problem[0]})", problem[1])
+            if alias.name in rules.LISTED or alias.name in rules.REFUSED_PARENTS:
+                continue  # torch.func: its members by their full names (visit_Name refuses it as a value)
+            if problem := member_problem(alias.name):
+                self.refuse(
+                    node, f"import {alias.name} ({problem[0]})", _members_instead(alias.name, problem[1])
+                )
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = node.module or ""
@@ -208,10 +181,11 @@ class _Check(ast.NodeVisitor):
                 self.refuse(
                     node, f"from {module} import *", f"import the names you use: from {module} import a, b"
                 )
-            elif f"{module}.{alias.name}" in rules.METACLASS_ONLY:
+            elif f"{module}.{alias.name}" in rules.METACLASS_ONLY | rules.REFUSED_PARENTS:
                 continue  # its uses are checked where they stand (visit_Name)
             elif module not in self.facts.local and (problem := member_problem(f"{module}.{alias.name}")):
-                self.refuse(node, f"from {module} import {alias.name} ({problem[0]})", problem[1])
+                instead = _members_instead(f"{module}.{alias.name}", problem[1])
+                self.refuse(node, f"from {module} import {alias.name} ({problem[0]})", instead)
 
     # names and attributes
     def visit_Name(self, node: ast.Name) -> None:
@@ -220,7 +194,9 @@ class _Check(ast.NodeVisitor):
             self.stored(node)
         elif name in facts.modules or (name in facts.imported and holds_refused(facts.imported[name])):
             if id(node) not in self.resolved:
-                self.refuse(node, f"the module {name} as a value", f"write {name}.<member> where you use it")
+                self.refuse(
+                    node, f"the module {name} as a value", _where_used(name, facts.imported.get(name))
+                )
         elif name in rules.BUILTINS_REFUSED and not (name in rules.SHADOWABLE and name in facts.bound):
             self.refuse(node, f"{name}", rules.BUILTINS_REFUSED[name])  # a binding may be in another scope
         elif name in rules.BY_NAME or name == "vars":  # called, visit_Call checks it; here passed around
@@ -363,8 +339,8 @@ class _Check(ast.NodeVisitor):
                 and root.func.id == "super"
             )
             called = last and call is not None and attr in rules.DUNDER_DEFINE | rules.DUNDER_OWN
-            if attr in rules.DUNDER_OWN:  # only super() with no arguments: bound to self
-                on_super = on_super and isinstance(root, ast.Call) and not root.args and not root.keywords
+            if attr in rules.DUNDER_OWN:  # only super() bound to self: super(), super(Cls, self)
+                on_super = on_super and isinstance(root, ast.Call) and self.plain_super(root)
             on_self = attr not in rules.DUNDER_OWN and first_is_self(call)
             if not (called and (on_super or on_self)):
                 instead = f"call super().{attr}(...) in your class" if attr in rules.DUNDER_OWN else ""
@@ -568,6 +544,25 @@ class _Check(ast.NodeVisitor):
 
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+def _where_used(name: str, dotted: str | None) -> str:
+    """What to write for a module held as a value: its members where they are used (for
+    torch.func, the ones allowed: ``torch.func.grad``)."""
+    named = sorted(m for m in rules.MEMBERS_OF_REFUSED if dotted and m.startswith(f"{dotted}."))
+    return (
+        f"write {' or '.join(named)} where you use it" if named else f"write {name}.<member> where you use it"
+    )
+
+
+def _members_instead(module: str, instead: str) -> str:
+    """A refused module that names allowed objects by another path (``torch.nn.modules.linear``):
+    import those from it (``from torch.nn.modules.linear import Linear``), or write their names."""
+    same = next(((p, n) for p, n in aliases().items() if p.rsplit(".", 1)[0] == module), None)
+    if same is None:
+        return instead
+    path, name = same
+    return f"from {module} import {path.rsplit('.', 1)[1]} (the same as {name}), or {name} itself"
 
 
 def node_refusals(tree: ast.AST, line: int | None = None) -> list[Refusal]:

@@ -12,6 +12,7 @@ import importlib.util
 import sys
 from collections.abc import Iterable
 
+from grader.engine import subset_aliases
 from grader.engine import subset_rules as rules
 from grader.engine.subset_shapes import dunder, private
 from grader.i18n import N_
@@ -31,7 +32,14 @@ def _root_module(dotted: str) -> str | None:
 def member_problem(dotted: str) -> tuple[str, str] | None:
     """Why ``dotted`` (a module or a member reached from one) is outside the subset, or None.
     A member of a reviewed module must be allowed by the snapshot (:mod:`grader.sandboxed.subset_members`);
-    past it (a class's or a function's attribute), the rules for any value's attributes hold."""
+    past it (a class's or a function's attribute), the rules for any value's attributes hold. An
+    allowed object is allowed by every path that names it (:mod:`grader.engine.subset_aliases`)."""
+    problem = _member_problem(dotted)
+    same = subset_aliases.canonical(dotted) if problem is not None else None
+    return _member_problem(same) if same is not None else problem
+
+
+def _member_problem(dotted: str) -> tuple[str, str] | None:
     member = next((m for m in rules.MEMBERS_OF_REFUSED if dotted == m or dotted.startswith(f"{m}.")), None)
     if member is not None:  # past it, any value's attributes
         return _attributes_problem(member, dotted[len(member) + 1 :].split(".") if dotted != member else [])

@@ -101,6 +101,9 @@ LISTED = {
 # as a value and as an import (functional_call... are not reached this way). vmap, like torch.vmap,
 # is a vectorised computation: a docstring that asks for broadcasting does not forbid it.
 MEMBERS_OF_REFUSED = frozenset({"torch.func.grad", "torch.func.grad_and_value", "torch.func.vmap"})
+# Their modules: imported (``from torch import func``, ``import torch.func as tf``) to name those
+# members (``func.grad``), never held as a value.
+REFUSED_PARENTS = frozenset(m.rsplit(".", 1)[0] for m in MEMBERS_OF_REFUSED)
 # Members graded code may name only as a class statement's metaclass (``class Rule(metaclass=
 # abc.ABCMeta)``, or imported for it): called, it would make a class from a namespace of strings.
 METACLASS_ONLY = frozenset({"abc.ABCMeta"})

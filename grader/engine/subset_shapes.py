@@ -9,7 +9,8 @@ import re
 import string
 from collections.abc import Collection
 
-from grader.engine import parsed
+from grader.engine import parsed, subset_aliases
+from grader.engine import subset_rules as rules
 from grader.sandboxed import subset_members as members
 
 
@@ -112,21 +113,28 @@ def bound_imports(tree: ast.Module) -> dict[str, str]:
                 name = alias.asname or alias.name.split(".")[0]
                 bound[name] = alias.name if alias.asname else name
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            bound |= {a.asname or a.name: f"{node.module}.{a.name}" for a in node.names}
+            bound |= {a.asname or a.name: aliased(f"{node.module}.{a.name}") for a in node.names}
     return bound
+
+
+def aliased(dotted: str) -> str:
+    """``dotted`` as the allowed name of what it names (``torch.optim.optimizer.Optimizer`` is
+    ``torch.optim.Optimizer``: :mod:`grader.engine.subset_aliases`), or as written."""
+    return subset_aliases.canonical(dotted) or dotted
 
 
 def dotted_name(node: ast.expr, imported: dict[str, str]) -> str | None:
     root, attrs = chain(node)
     if isinstance(root, ast.Name) and root.id in imported:
-        return ".".join([imported[root.id], *attrs])
+        return aliased(".".join([imported[root.id], *attrs]))
     return None
 
 
 def holds_refused(dotted: str) -> bool:
-    """A reviewed module (``from torch import utils``): only as a chain's root, since a module as a
-    value could be read by names no check sees."""
-    return dotted in members.modules()
+    """A reviewed module (``from torch import utils``), or the module of members allowed by their
+    full names (``from torch import func``): only as a chain's root, since a module as a value
+    could be read by names no check sees."""
+    return dotted in members.modules() or dotted in rules.REFUSED_PARENTS
 
 
 def format_fields(call: ast.Call, readable: Collection[str], refused: Collection[str]) -> list[str]:

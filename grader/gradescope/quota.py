@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,8 @@ class Decision:
 
 
 def _time(value: Any) -> datetime | None:
+    """An ISO time with its zone (``Z``, ``+00:00``, ``-05:00``); None without one (aware times
+    compare as instants, whatever their zones)."""
     try:
         found = datetime.fromisoformat(str(value))
     except ValueError:
@@ -41,12 +43,19 @@ def _time(value: Any) -> datetime | None:
     return found if found.tzinfo is not None else None
 
 
+def _order(submission: dict[str, Any]) -> tuple[bool, datetime]:
+    """A submission's place in time: by the instant it was made, whatever zone wrote it (a
+    fall-back hour's 01:10-05:00 is after its 01:50-04:00); one without a readable time first."""
+    at = _time(submission.get("submission_time"))
+    return (at is not None, at.astimezone(timezone.utc) if at else datetime.min.replace(tzinfo=timezone.utc))
+
+
 def _counted(metadata: dict[str, Any]) -> tuple[list[datetime], dict[str, Any] | None]:
     """The times of the graded submissions before this one, and the latest previous results:
     from our mark in those results where it is there, else every earlier submission that did
     not fail on Gradescope's side (the autograder ran without limits then)."""
     earlier = [s for s in metadata.get("previous_submissions") or [] if isinstance(s, dict)]
-    earlier.sort(key=lambda s: str(s.get("submission_time", "")))
+    earlier.sort(key=_order)
     latest = earlier[-1].get("results") if earlier else None
     latest = latest if isinstance(latest, dict) else None
     mark = ((latest or {}).get("extra_data") or {}).get(KEY) if latest else None
@@ -101,7 +110,7 @@ def refused_results(decision: Decision, limits: SubmissionLimits) -> dict[str, A
             "submissions and you have used them all. Your last graded submission's score stands."
         )
     else:
-        when = decision.next_at.isoformat(timespec="minutes")
+        when = decision.next_at.astimezone(decision.now.tzinfo).isoformat(timespec="minutes")
         why = (
             f"This submission was not graded: {_rule(limits)}. Your last graded submission's score "
             f"stands; the next submission that counts can be made from {when}."

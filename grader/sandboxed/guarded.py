@@ -8,8 +8,9 @@ or dunder attributes), so these functions are what such a call runs. They hold t
 lists the static check holds a written-out name to: on a module, the snapshot of reviewed members
 (:mod:`grader.sandboxed.subset_members`), and never a module as the result (its members would then
 be read by plain attributes, which nothing checks at run time); on any value, no dunder but the
-descriptive ones, nothing that leads to frames, namespaces or the grader's objects. Modules and
-classes are never changed.
+descriptive ones, nothing that leads to frames, namespaces or the grader's objects, no private
+name but of graded code's own objects (a library object's may evaluate strings:
+:mod:`grader.sandboxed.no_eval`). Modules and classes are never changed.
 """
 
 from __future__ import annotations
@@ -86,15 +87,30 @@ DESCRIPTIVE = frozenset({"__name__", "__qualname__", "__doc__", "__module__"})
 
 def refused(obj: Any, name: Any) -> bool:
     """Would reading ``name`` of ``obj`` lead towards the grader? Dunders (less the descriptive
-    ones), the list above, a class's private parts, and a module's members that the snapshot
-    does not allow."""
+    ones), the list above, private names but on instances of graded code's own classes, and a
+    module's members that the snapshot does not allow."""
     if not isinstance(name, str) or name in DESCRIPTIVE:
         return False  # a name that is no str: the real builtin raises TypeError
     if name in ATTRIBUTES or (name.startswith("__") and name.endswith("__")):
         return True
     if isinstance(obj, ModuleType):
         return subset_members.verdict(obj.__name__, name) != subset_members.ALLOWED
-    return name in VALUE_METHODS or (isinstance(obj, type) and name.startswith("_"))
+    return name in VALUE_METHODS or (name.startswith("_") and not _graded_instance(obj))
+
+
+def _graded_instance(obj: Any) -> bool:
+    """``obj`` is no class, and its class was defined by graded code (its module runs with these
+    builtins): its private attributes are its own (``getattr(self, "_t", 0)``). Every other
+    object's (a library's: ``typing.ForwardRef._evaluate``) are not graded code's to read."""
+    if isinstance(obj, type):
+        return False
+    home = sys.modules.get(builtins.getattr(builtins.type(obj), "__module__", None) or "")
+    return home is not None and graded(vars(home).get("__builtins__"))
+
+
+def graded(found: object) -> bool:
+    """``found`` (a module's builtins, a frame's) are graded code's: these guarded builtins."""
+    return isinstance(found, dict) and found.get("getattr") is _getattr
 
 
 class _Watch:

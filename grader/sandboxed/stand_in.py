@@ -156,6 +156,34 @@ def _tagged(name: str, flat: list[Any]) -> bool:
     return tagged
 
 
+class _Asserted:
+    """Whether a kernel asserted on the device during this trace: a GPU's context is lost then,
+    every later call on it raises, and what the code caught is no way round it."""
+
+    def __init__(self) -> None:
+        self.said = ""
+
+
+ASSERTED = _Asserted()
+DEVICE_ASSERT = "CUDA error: device-side assert triggered (an index out of range, read on the device)"
+
+
+def _checked_on_the_device(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> bool:
+    """The call's error depends on its tensors' values (an index out of range), which a GPU's
+    kernel checks on the device, not the host: torch's meta kernel, which checks all but the
+    values (shapes, dims, dtypes), accepts the same call, and no index is a mask (whose shape the
+    host checks, as it reads the mask's values to find the indices)."""
+    flat, _ = tree_flatten((args, kwargs))
+    if any(isinstance(t, torch.Tensor) and t.dtype == torch.bool for t in flat):
+        return False
+    meta = tree_map(lambda t: t.to("meta") if isinstance(t, torch.Tensor) else t, (args, kwargs))
+    try:
+        func(*meta[0], **meta[1])
+    except Exception:  # noqa: BLE001  (any refusal: the host's check, as on a GPU)
+        return False
+    return True
+
+
 def _dispatch(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
     name = str(func.overloadpacket.__name__)
     creates = _is_second(kwargs.get("device"))  # torch.zeros(..., device=x.device), .to(x.device)
@@ -163,12 +191,20 @@ def _dispatch(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
     tagged = _tagged(name, flat)
     if not (tagged or creates):
         return func(*args, **kwargs)
+    if ASSERTED.said:
+        raise RuntimeError(ASSERTED.said)
     if not creates:
         _check_same_device(name, args, flat)
     inner_args, inner_kwargs = tree_map(_unwrap, (args, kwargs))
     if creates:
         inner_kwargs["device"] = torch.device("cpu")
-    out = func(*inner_args, **inner_kwargs)
+    try:
+        out = func(*inner_args, **inner_kwargs)
+    except (IndexError, RuntimeError):
+        if not (tagged and _checked_on_the_device(func, inner_args, inner_kwargs)):
+            raise
+        ASSERTED.said = DEVICE_ASSERT
+        raise RuntimeError(DEVICE_ASSERT) from None
     if name == "_to_copy" and kwargs.get("device") is not None and not creates:  # .cpu(), .to("cpu")
         return out
     wrapped = tree_map(_wrap, out)
@@ -350,9 +386,12 @@ def device_trace(call: Callable[[], Any]) -> dict[str, Any]:
     so that code run after the call (the probe's CPU call of the same function) changes none of it.
     """
     devices: set[str] = set()
+    ASSERTED.said = ""
     try:
         with second_device():
             plain = to_plain(call(), devices)
+        if ASSERTED.said:  # caught by the code: a GPU's next synchronisation raises it
+            raise RuntimeError(ASSERTED.said)
     except NotImplementedError:
         raise
     except DeviceMismatch as exc:
@@ -364,6 +403,8 @@ def device_trace(call: Callable[[], Any]) -> dict[str, Any]:
         if "same device" in text or "expected device" in text or "is not on the expected device" in text:
             return {"ok": False, "mismatch": text}
         return {"ok": False, "raised": f"{type(exc).__name__}: {text}"[:300]}
+    finally:
+        ASSERTED.said = ""
     return {"ok": True, "value": plain, "devices": sorted(devices)}
 
 

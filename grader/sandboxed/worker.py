@@ -388,7 +388,7 @@ class Worker:
         if key not in self.probes:
             import torch
 
-            from grader.sandboxed import probe_kit
+            from grader.sandboxed import no_eval, probe_kit
 
             namespace: dict[str, Any] = {
                 "__builtins__": builtins,
@@ -399,7 +399,9 @@ class Worker:
                 "math": math,
                 "kit": probe_kit,
             }
-            exec(compile(source, f"<probe {name}>", "exec"), namespace)
+            code = compile(source, f"<probe {name}>", "exec")
+            no_eval.trust(code)
+            exec(code, namespace)
             self.probes[key] = namespace[name]
         return self.probes[key]
 
@@ -450,12 +452,14 @@ def seal(program: bytes | None) -> None:
     """The last step before the submission's first line: the allow-list filter ``program``
     (:meth:`Worker.boot` compiled it; None where seccomp is not supported), for good. Its threads
     (the watchdog; a GPU's: :mod:`grader.sandboxed.engines`) are started by now, and no other can
-    start after it."""
-    from grader.sandboxed import gpu_face, seccomp
+    start after it. From here no string is evaluated but by the reviewed callers
+    (:mod:`grader.sandboxed.no_eval`)."""
+    from grader.sandboxed import gpu_face, no_eval, seccomp
 
     gpu_face.show_a_gpu()  # torch.cuda's names bound to the stand-in's faces before the import keeps any
     if program is not None:
         seccomp.install(program)
+    no_eval.install(SourceFinder.exec_module, Worker.probe)
     gc.freeze()  # the worker's own objects, never garbage: the collection after each probe scans the rest
 
 

@@ -1,4 +1,4 @@
-"""`--course FILE --assignment NAME` wherever a grade or a class is read (issue 92, item 5): each
+"""`--course FILE --assignment NAME` wherever a grade or a class is read: each
 command finds the course's packs as `grade batch --course` does, with no TORCHGRADE_PACKS set,
 from one declaration of the two options (grader/commands/common.py, course_options); `grade
 FILE --course --assignment` gives the points `grade batch` gives the same submission on time."""

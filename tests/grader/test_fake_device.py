@@ -352,6 +352,7 @@ INDICES = [
     (torch.tensor([0, 1]), [1, 2]), [torch.tensor(0), torch.tensor(1)], "ab", np.float64(1.0),
     (0, [0, 1]), ([[0, 1]], [[1], [2]]), [(0, 1), (1, 2)],
 ]  # fmt: skip
+VALUES_OUT_OF_RANGE = {repr([0, 5]), repr(list(range(40)))}  # rows of the 3 x 4 tensor they index
 
 
 def _outcome(call):
@@ -397,8 +398,49 @@ def test_an_index_on_the_second_device_gives_the_cpu_values(index):
         trace = kit.device_trace(partial(call, kit.to_second_device(x), index))
         if isinstance(expected, torch.Tensor):
             assert torch.equal(expect_same_device(trace, repr(index)), expected)
+        elif repr(index) in VALUES_OUT_OF_RANGE:  # a GPU's kernel reads them: it asserts
+            assert trace["ok"] is False and "device-side assert" in trace["raised"], trace
         else:
             assert trace["ok"] is False and trace["raised"].startswith(expected.__name__), trace
+
+
+# Each reads the tensor at an index out of range, the index a tensor's values: a GPU's kernel
+# checks those on the device (an assert, its context lost), never the host.
+OUT_OF_RANGE = {
+    "x[index]": lambda x, i: x[i],
+    "x[index] = v": lambda x, i: x.clone().index_put_((i,), torch.tensor(1.0, device=x.device)),
+    "index_select": lambda x, i: x.index_select(0, i),
+    "gather": lambda x, i: x.gather(0, i.reshape(-1, 1).expand(-1, 4)),
+    "embedding": lambda x, i: F.embedding(i, x),
+    "cross_entropy": lambda x, i: F.cross_entropy(x[:2], i),
+}
+
+
+def _caught(op, x, index):
+    """Hostile: the error caught, a value made on the input's device instead (the CPU's and the
+    stand-in's IndexError let it through; a GPU's assert does not)."""
+    try:
+        return op(x, index)
+    except (IndexError, RuntimeError):
+        return x.new_zeros(1)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("op", sorted(OUT_OF_RANGE))
+def test_an_index_out_of_range_asserts_on_the_device_as_on_a_gpu(op):
+    x, index = kit.to_second_device((torch.arange(12.0).reshape(3, 4), torch.tensor([0, 5])))
+    trace = kit.device_trace(partial(_caught, OUT_OF_RANGE[op], x, index))
+    assert trace["ok"] is False and "device-side assert triggered" in trace.get("raised", ""), trace
+    fine = kit.to_second_device(torch.tensor([0, 1]))
+    assert kit.device_trace(partial(_caught, OUT_OF_RANGE[op], x, fine))["ok"], "in range: as before"
+    assert kit.device_trace(lambda: x.sum())["ok"], "the next call starts on a fresh device"
+
+
+@pytest.mark.unit
+def test_an_index_the_host_checks_stays_a_catchable_index_error():
+    x = kit.to_second_device(torch.arange(12.0).reshape(3, 4))
+    trace = kit.device_trace(partial(_caught, lambda x, i: x[i], x, 5))  # an int: checked on the host
+    assert trace["ok"] and torch.equal(trace["value"], torch.zeros(1)), trace
 
 
 # -- through the sandbox: whole device checks on small submissions -----------------------------

@@ -71,6 +71,12 @@ PRIVATE = {
     ("grader/sandboxed/dynamo_free.py", "_compile"): "torch",
     ("grader/sandboxed/dynamo_free.py", "_disable_dynamo"): "torch",
     ("grader/sandboxed/dynamo_free.py", "_use_grad_for_differentiable"): "torch",
+    # the audit hook's reviewed callers (by their code objects) and the caller it reads
+    ("grader/sandboxed/no_eval.py", "_bootstrap"): "python",  # importlib's, a module's import
+    ("grader/sandboxed/no_eval.py", "_call_with_frames_removed"): "python",
+    ("grader/sandboxed/no_eval.py", "_create_fn"): "python",  # dataclasses' text of methods
+    ("grader/sandboxed/no_eval.py", "_getframe"): "python",
+    ("grader/sandboxed/no_eval.py", "_torchscript_type_to_python_type"): "torch",  # torch.fx's
     ("grader/sandboxed/probe_kit.py", "_C"): "torch",
     ("grader/sandboxed/probe_kit.py", "_destroy"): "torch",
     ("grader/sandboxed/probe_kit.py", "_dispatch_has_kernel_for_dispatch_key"): "torch",

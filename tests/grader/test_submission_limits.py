@@ -75,6 +75,48 @@ def test_refused_submissions_never_count_themselves():
     assert decision.counts
 
 
+# Two graded submissions, the second later in time but earlier as text: each zone form Gradescope
+# may write (Z beside +00:00, two offsets, a daylight-saving fall-back hour in New York).
+ZONE_FORMS = {
+    "Z beside +00:00": ("2026-11-20T11:00:00Z", "2026-11-20T11:00:00.500000+00:00"),
+    "two offsets": ("2026-11-20T12:30:00+01:00", "2026-11-20T11:45:00+00:00"),
+    "fall-back hour": ("2026-11-01T01:50:00-04:00", "2026-11-01T01:10:00-05:00"),
+    "naive beside aware": ("2026-11-20T11:00:00+00:00", "2026-11-20T11:30:00+00:00"),
+}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("form", sorted(ZONE_FORMS))
+def test_the_latest_submission_is_the_latest_in_time_in_every_zone_form(form):
+    """Hostile: sorted as text, the first submission's results (one counted) passed for the latest's
+    (two counted), and a third was graded under max_submissions = 2 (seen failing on each form)."""
+    first, second = ZONE_FORMS[form]
+    mark = lambda *times: {**EARLIER, "extra_data": {"torchgrade": {"counted": list(times)}}}  # noqa: E731
+    earlier = [
+        {"submission_time": second, "score": 7.0, "results": mark(first, second)},
+        {"submission_time": first, "score": 7.0, "results": mark(first)},
+    ]
+    if form == "naive beside aware":  # a time without its zone is no time to sort by: it comes first
+        earlier.append({"submission_time": "2026-11-20T11:59:00", "score": 7.0, "results": mark()})
+    now = (datetime.fromisoformat(second) + timedelta(hours=1)).isoformat()
+    decision = quota.decide(
+        SubmissionLimits(max_submissions=2), {"created_at": now, "previous_submissions": earlier}
+    )
+    assert not decision.counts and decision.next_at is None
+    assert decision.counted == tuple(sorted(map(datetime.fromisoformat, (first, second))))
+
+
+@pytest.mark.unit
+def test_when_the_next_counts_is_told_in_the_submissions_own_zone():
+    limits = SubmissionLimits(cooldown_minutes=30)
+    carried = {**EARLIER, "extra_data": {"torchgrade": {"counted": ["2026-11-20T16:50:00Z"]}}}
+    earlier = [{"submission_time": "2026-11-20T11:50:00-05:00", "score": 7.0, "results": carried}]
+    metadata = {"created_at": "2026-11-20T12:00:00-05:00", "previous_submissions": earlier}
+    decision = quota.decide(limits, metadata)
+    assert not decision.counts
+    assert "from 2026-11-20T12:20-05:00" in quota.refused_results(decision, limits)["output"]
+
+
 @pytest.mark.unit
 def test_the_limits_travel_from_course_toml_to_the_autograder(tmp_path):
     course = tmp_path / "course.toml"

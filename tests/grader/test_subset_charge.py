@@ -15,7 +15,7 @@ from helpers import REPO
 
 from grader import topics
 from grader.engine import parsed, subset, subset_charge
-from grader.engine.subset_check import Refusal
+from grader.engine.subset_refusal import Refusal
 
 SECONDS = 5.0  # of CPU, for a source at the size budget: read, checked and charged
 

@@ -1,0 +1,94 @@
+"""No string evaluated in a worker once the submission runs: an audit hook refuses running any code
+but by the callers reviewed here.
+
+The subset check refuses ``eval``, ``exec`` and ``compile`` in graded code, but library code it
+allows evaluates strings of its own: ``typing``'s forward references (``typing.List["..."]``, whose
+argument ``ForwardRef._evaluate`` evaluates in typing's frame, with the real builtins when no
+namespace is given), ``inspect``'s ``eval_str``, a class's ``__text_signature__``. Each runs its code
+through the ``exec`` audit event (``eval`` of a string and of a code object alike): the hook lets it
+happen only where the caller is one whose text is made from identifiers it checks itself
+(``collections.namedtuple``, ``dataclasses``, torch's operator schemas) or the worker's loader of the submission's files
+and of the suite's probes, or where a library module runs its own code as it is imported.
+``tests/grader/test_seal_evaluators.py`` lists what the allowed members reach that evaluates.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import sys
+from collections.abc import Callable
+from types import CodeType, FrameType
+from typing import Any
+
+from grader.sandboxed import guarded
+
+
+class EvaluationRefused(RuntimeError):
+    """Library code was asked to evaluate a string while the submission runs."""
+
+
+def _code(function: Any) -> CodeType:
+    return function.__code__  # type: ignore[no-any-return]
+
+
+# The code that may run code wherever it is called (install() fills it; trust() adds probes).
+_TRUSTED: set[CodeType] = set()
+
+
+def reviewed(*loaders: Callable[..., Any]) -> frozenset[CodeType]:
+    """The callers that may run code wherever they are called: their text is their own
+    (identifiers they check), or the submission's files and the suite's probes (``loaders``)."""
+    from torch.fx import operator_schemas
+
+    return frozenset(
+        {
+            _code(collections.namedtuple),
+            _code(dataclasses._create_fn),  # type: ignore[attr-defined]
+            # an operator schema's types (torch's own: graded code registers no operator), as
+            # the second device's dispatch (grader/sandboxed/stand_in.py) normalises a call
+            _code(operator_schemas._torchscript_type_to_python_type),
+            *map(_code, loaders),
+        }
+    )
+
+
+def trust(code: CodeType) -> None:
+    """Let ``code`` and every function it defines run code: a suite's probe, compiled by the
+    worker (``costed_call`` evaluates the suite's reference expression)."""
+    stack = [code]
+    while stack:
+        _TRUSTED.add(stack[-1])
+        stack += [c for c in stack.pop().co_consts if isinstance(c, CodeType)]
+
+
+def _importing(frame: FrameType | None) -> bool:
+    """The code about to run is a library module's own, as it is imported (mpmath's operators,
+    built at import): up the stack, an import running a module's file comes before any frame of
+    graded code (whose builtins are the guarded ones)."""
+    from importlib import _bootstrap
+
+    running = _code(_bootstrap._call_with_frames_removed)  # type: ignore[attr-defined]
+    while frame is not None:
+        if frame.f_code is running:
+            return True
+        if guarded.graded(frame.f_builtins):
+            return False
+        frame = frame.f_back
+    return False
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    """The audit hook: an ``exec`` event (code about to run) raises before the code runs unless
+    its caller is trusted or a module is being imported."""
+    if event != "exec":
+        return
+    caller = sys._getframe(1)
+    if caller.f_code not in _TRUSTED and not _importing(caller):
+        raise EvaluationRefused("evaluating a string is off limits in graded code")
+
+
+def install(*loaders: Callable[..., Any]) -> None:
+    """For good: an audit hook cannot be removed (sys.addaudithook is none of graded code's)."""
+    _TRUSTED.update(reviewed(*loaders))
+    sys.addaudithook(_audit)
