@@ -7,8 +7,13 @@ is, released for a course: a call of it costs points in the release as on every 
 
 from __future__ import annotations
 
+import ast
+import dataclasses
+import functools
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +21,11 @@ from pathlib import Path
 import pytest
 from helpers import REPO
 
-from grader import packs
+from grader import course, defaults, packs
+from grader.apps.course_points import split_of
+from grader.apps.release import public_suite
+from grader.gradescope.config import Config, assignment_fields
+from grader.projections import CARRIED, HANDOUTS, INSTRUCTOR_ONLY, SUITE_FIELDS
 
 PACK = {
     "pack.toml": """\
@@ -105,6 +114,152 @@ def test_input_domain(sub, name):
     "hints/smoothing.md": "## moving_sum\n- Add three slices of x, each shifted by one.\n",
 }
 
+
+GETATTR_UPPER = re.compile(r'getattr\(\s*\w+\s*,\s*"([A-Z][A-Z0-9_]*)"')
+
+
+@functools.cache
+def suite_fields_read() -> frozenset[str]:
+    """The names grader/ reads off a suite module: ``getattr(module, "NAME", ...)``, upper case."""
+    return frozenset(
+        name for path in (REPO / "grader").rglob("*.py") for name in GETATTR_UPPER.findall(path.read_text())
+    )
+
+
+def declaration_fields() -> dict[str, set[str]]:
+    """{declaration: its fields}, read from the declarations themselves."""
+    return {
+        "suite": suite_fields_read(),
+        "topic": {f.name for f in dataclasses.fields(packs.Topic)},
+        "assignment": {f.name for f in dataclasses.fields(course.Assignment)},
+        "course": {f.name for f in dataclasses.fields(course.Course)},
+    }
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("handout", HANDOUTS)
+def test_every_declaration_field_is_carried_or_instructor_only(handout):
+    """A field a declaration gains (a suite's new clause, a pack key, a course key) fails here
+    until the release and the zip carry it or grader/projections.py says why the instructor keeps it."""
+    assert suite_fields_read() == set(SUITE_FIELDS)
+    for declaration, fields in declaration_fields().items():
+        carried, kept = CARRIED[handout][declaration], INSTRUCTOR_ONLY[handout][declaration]
+        for name in sorted(fields):
+            assert (name in carried) != (name in kept), (
+                f"{handout}: {declaration}.{name}: carried or kept, once"
+            )
+            assert name in carried or kept[name].strip(), (
+                f"{handout}: {declaration}.{name}: say why it is kept"
+            )
+        assert set(carried) | set(kept) <= fields, f"{handout}: {declaration}: not a field any more"
+
+
+SUITES = sorted((REPO / "tests" / "suites").glob("suite_*.py")) + sorted(
+    (REPO / "tests" / "packs").glob("*/suite_*.py")
+)
+
+
+def _statements(source: str) -> dict[str, str]:
+    """{a module-level name: the source of the statement binding it}."""
+    found = {}
+    for node in ast.parse(source).body:
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        for target in targets:
+            if isinstance(target, ast.Name):
+                found[target.id] = ast.get_source_segment(source, node) or ""
+    return found
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("suite", SUITES, ids=lambda p: p.stem)
+def test_a_releases_public_suite_keeps_every_declaration(suite):
+    """Each declaration the engine reads from a suite, as written, in the release's public suite
+    (with what it uses). Before: kept only where a public test named it (the attention and norms
+    packs lost OFF_LIMITS and VECTORISED, tensors its VECTORISED)."""
+    full = suite.read_text()
+    released, _ = public_suite(full)
+    declared, kept = _statements(full), _statements(released)
+    for name in SUITE_FIELDS:
+        if name in declared:
+            assert kept.get(name) == declared[name], f"{suite.name}: {name} is not in the release"
+    compile(released, suite.name, "exec")
+
+
+def _laid_out(topic: packs.Topic, handout: str, folder: Path) -> packs.Topic:
+    """``topic`` as a hand-out lays it out in ``folder``: its files where the release or the zip
+    puts them and the flattened pack.toml, read back."""
+    shipped = {"exercises/" + topic.stub.name: topic.stub, "tests/suites/" + topic.suite.name: topic.suite}
+    shipped |= (packs.data_files if handout == "release" else packs.pack_files)(topic, defaults.LANGUAGES)
+    for where, path in shipped.items():
+        (folder / where).parent.mkdir(parents=True, exist_ok=True)
+        (folder / where).write_bytes(path.read_bytes())
+    (folder / "tests/suites/pack.toml").write_text(packs.flattened_toml((topic,)))
+    return next(t for t in packs.read_pack(folder / "tests" / "suites")[1] if t.name == topic.name)
+
+
+PATHS = ("stub", "domains", "answers")
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("handout", HANDOUTS)
+@pytest.mark.parametrize("pack", ["attention", "norms"])
+def test_a_hand_out_carries_each_topic_field_it_lists(handout, pack, tmp_path):
+    """A pack's topic in a release or a zip: each field grader/projections.py says it carries is
+    there, equal; the reference is not."""
+    topic = packs.read_pack(REPO / "tests" / "packs" / pack)[1][0]
+    laid = _laid_out(topic, handout, tmp_path)
+    for name in CARRIED[handout]["topic"]:
+        if name in PATHS:
+            assert getattr(laid, name).is_file(), name
+        elif name == "reads":
+            assert packs.read_files(laid).keys() == packs.read_files(topic).keys()
+        else:
+            assert getattr(laid, name) == getattr(topic, name), name
+    assert not laid.solution.is_file()
+
+
+HW = """\
+[course]
+seed = "s3cret"
+timezone = "Europe/Berlin"
+
+[assignments.hw1]
+topics = ["losses"]
+exercises = ["mlp.relu"]
+points = 40
+due = "2026-10-01 23:59"
+twin = "half"
+late = { policy = "per_hour", penalty = 5, cap = 40, grace_minutes = 10 }
+kind_weights = { convergence = 3 }
+submissions = { per_day = 3 }
+
+[assignments.hw1.extensions]
+"Ada Lovelace" = "2026-10-03 12:00"
+"""
+
+
+@pytest.mark.unit
+def test_an_assignments_fields_travel_as_listed(tmp_path):
+    """What the zip says it carries of an assignment is in gradescope.json, read back equal (its
+    due time with its zone's offset); what a release says, in its marker's points."""
+    path = tmp_path / "course.toml"
+    path.write_text(HW)
+    hw1 = course.load_course(path).assignment("hw1")
+    read = Config.from_json(json.loads(json.dumps(Config(**assignment_fields(hw1)).to_json())))
+    by_command = {
+        "topics",
+        "whole_topics",
+        "language",
+    }  # grader/commands/course.py: the selection, the language
+    for name in set(CARRIED["zip"]["assignment"]) - by_command - {"timezone"}:
+        assert getattr(read, name) == getattr(hw1, name), name
+    assert read.due is not None and read.due.utcoffset() == hw1.due.utcoffset() != None  # noqa: E711
+    split = split_of(hw1)
+    for name in CARRIED["release"]["assignment"]:
+        if name not in ("topics", "language"):
+            assert split["assignment" if name == "name" else name] == getattr(hw1, name), name
+
+
 FORBIDDEN = '''\
 """smoothing, by torch's own convolution."""
 
@@ -172,3 +327,91 @@ def test_a_pack_releases_grade_takes_points_for_its_off_limits_call(smoothing, t
         ).stdout
     )
     assert official["score"] < official["max_score"], official["score"]
+
+
+LATE_COURSE = """\
+[course]
+packs = ["{folder}"]
+timezone = "UTC"
+
+[assignments.hw9]
+topics = ["smoothing"]
+points = 30
+due = "2026-10-01 23:59"
+late = {{ policy = "per_day", penalty = 20, cap = 60 }}
+
+[assignments.hw9.extensions]
+"Bob Builder" = "2026-10-03 23:59"
+"""
+
+# who hands in when: alice a day late (-20 %), bob as late but extended by his name, carol on time
+ARRIVALS = {
+    "alice": ("2026-10-02T10:00:00+00:00", {"email": "alice@uni.edu", "name": "Alice Liddell", "sid": "a1"}),
+    "bob": ("2026-10-02T10:00:00+00:00", {"email": "bob@uni.edu", "name": "Bob Builder", "sid": "b2"}),
+    "carol": ("2026-10-01T12:00:00+00:00", {"email": "carol@uni.edu", "name": "Carol Ann", "sid": "c3"}),
+}
+
+
+def _run_autograder(zipped: Path, student: str, submission: str) -> dict:
+    """results.json of ``submission`` handed in by ``student`` at their time, in a scratch /autograder."""
+    import tempfile
+    import zipfile
+
+    root = Path(tempfile.mkdtemp(prefix="torchgrade-gs-late-"))
+    os.chmod(root, 0o711)  # uid 65534 passes
+    with zipfile.ZipFile(zipped) as archive:
+        archive.extractall(root / "source")
+    (root / "submission").mkdir()
+    (root / "results").mkdir()
+    when, user = ARRIVALS[student]
+    (root / "submission_metadata.json").write_text(json.dumps({"created_at": when, "users": [user]}))
+    (root / "submission" / "smoothing.py").write_text(submission)
+    outside = {k: v for k, v in os.environ.items() if not k.startswith(("TORCHGRADE_", "PYTEST_"))}
+    outside |= {"TORCHGRADE_AUTOGRADER_ROOT": str(root), "TORCHGRADE_PYTHON": sys.executable}
+    done = subprocess.run(
+        ["bash", str(root / "source" / "run_autograder")], env=outside, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = json.loads((root / "results" / "results.json").read_text())
+    shutil.rmtree(root, ignore_errors=True)
+    return results
+
+
+@pytest.mark.e2e
+def test_the_zips_late_student_gets_what_grade_batch_gives(smoothing, tmp_path):
+    """The course's late policy and extensions travel in the Gradescope zip: a student a day late
+    gets 24 of 30 from ``run_autograder`` as from ``grade batch``, a student extended by name 30
+    from both, and the results say why. Before: the zip left the policy out (30 for the late one)."""
+    folder, env = smoothing
+    course = tmp_path / "course.toml"
+    course.write_text(LATE_COURSE.format(folder=folder))
+    zipped = tmp_path / "autograder.zip"
+    done = grade_command(
+        "gradescope", str(zipped), "--course", str(course), "--assignment", "hw9", cwd=REPO, env=env
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    reference = PACK["solutions/smoothing.py"]
+    zip_scores = {student: _run_autograder(zipped, student, reference) for student in ARRIVALS}
+
+    klass = tmp_path / "class"
+    klass.mkdir()
+    for student in ARRIVALS:
+        (klass / f"{student}_smoothing.py").write_text(reference)
+    times = tmp_path / "times.csv"
+    times.write_text("".join(f"{s},{when}\n" for s, (when, _) in ARRIVALS.items()))
+    roster = tmp_path / "roster.csv"  # the extension names bob as the LMS does: by his full name
+    roster.write_text(
+        "student,email,full name\n"
+        + "".join(f"{s},{u['email']},{u['name']}\n" for s, (_, u) in ARRIVALS.items())
+    )
+    out = tmp_path / "out"
+    done = grade_command(
+        "batch", str(klass), "--out", str(out), "--course", str(course), "--assignment", "hw9",
+        "--times", str(times), "--roster", str(roster), cwd=REPO, env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    rows = json.loads((out / "gradebook.json").read_text())
+    batch = {row["student"].split("@")[0]: float(row["total"]) for row in rows}  # the roster's key: e-mail
+    assert batch == {"alice": 24.0, "bob": 30.0, "carol": 30.0}, batch
+    assert {s: r["score"] for s, r in zip_scores.items()} == batch, zip_scores
+    assert "Late: " in zip_scores["alice"]["output"] and "Late" not in zip_scores["carol"]["output"]
