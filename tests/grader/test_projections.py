@@ -297,7 +297,8 @@ def smoothing(tmp_path_factory) -> tuple[Path, dict[str, str]]:
 @pytest.mark.e2e
 def test_a_pack_releases_grade_takes_points_for_its_off_limits_call(smoothing, tmp_path):
     """A course release of a pack whose docstring forbids ``F.conv1d``: a student who calls it is
-    not full in the release's ``grade`` (the official grade gives that exercise nothing), while the
+    not full in the release's ``grade`` nor its ``check()`` (the official grade gives that exercise
+    nothing), while the
     reference is. Before: the release's public suite dropped ``OFF_LIMITS`` (no public check named
     it) and the call read "passed" at home."""
     folder, env = smoothing
@@ -321,6 +322,21 @@ def test_a_pack_releases_grade_takes_points_for_its_off_limits_call(smoothing, t
         scores[name] = (report["score"], report["max_score"])
     assert scores["reference"][0] == scores["reference"][1] > 0, scores
     assert scores["conv1d"][0] < scores["conv1d"][1], scores
+    asked = subprocess.run(  # the notebooks' check("moving_sum"): the release's kernel engine
+        [
+            sys.executable,
+            "-c",
+            "import json, sys; from grader.apps.selfcheck_server import answer; "
+            "print(json.dumps(answer({'path': sys.argv[1], 'exercise': 'moving_sum'})))",
+            str(release / "exercises" / "smoothing.py"),
+        ],
+        cwd=release,
+        capture_output=True,
+        text=True,
+        env=learner,
+    )
+    checked = json.loads(asked.stdout)["report"]
+    assert checked["score"] < checked["max_score"], checked["score"]
     official = json.loads(
         grade_command(
             str(release / "exercises" / "smoothing.py"), "--no-daemon", "--format", "json", cwd=REPO, env=env
