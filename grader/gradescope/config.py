@@ -11,11 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from grader import defaults
 from grader.checks.exercises import DEFAULT_TWIN, TWIN_RULES
-from grader.course import LatePolicy
+from grader.course import LATE_POLICIES, LatePolicy
 from grader.options import Leaderboard, Limits, Options, Selection, SubmissionLimits
 from grader.topics import (
     unknown_topic,
 )
+
+if TYPE_CHECKING:
+    from grader.course import Assignment
 
 ROOT_VARIABLE = "TORCHGRADE_AUTOGRADER_ROOT"
 
@@ -32,10 +35,6 @@ VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 SHIPPED_FOLDERS = ("grader", "exercises", "datasets")
 
 WORKER_READABLE = ("grader", "datasets")  # what the bubblewrap whitelist binds, too
-
-
-if TYPE_CHECKING:
-    from grader.course import Assignment
 
 
 class AutograderProblem(ValueError):
@@ -74,6 +73,8 @@ class Config:
             )
         if not problem and self.twin not in TWIN_RULES:
             problem = f"twin must be one of {', '.join(TWIN_RULES)}, not {self.twin!r}"
+        if not problem and self.late.kind not in LATE_POLICIES:
+            problem = f"late policy must be one of {', '.join(LATE_POLICIES)}, not {self.late.kind!r}"
         if not problem and min(limits.timeout, limits.budget, limits.memory_mb) <= 0:
             problem = "timeout, budget and memory must be positive"
         if problem:

@@ -431,3 +431,29 @@ def test_the_zips_late_student_gets_what_grade_batch_gives(smoothing, tmp_path):
     assert batch == {"alice": 24.0, "bob": 30.0, "carol": 30.0}, batch
     assert {s: r["score"] for s, r in zip_scores.items()} == batch, zip_scores
     assert "Late: " in zip_scores["alice"]["output"] and "Late" not in zip_scores["carol"]["output"]
+
+
+@pytest.mark.unit
+def test_an_extension_names_a_gradescope_user_as_the_course_file_does():
+    """ "Lovelace, Ada", her e-mail or her student id name her; in a group, the latest due counts;
+    an unnamed user is held to the due time, and a local run without metadata is never late."""
+    from datetime import datetime, timezone
+
+    from grader.course import LatePolicy
+    from grader.gradescope import late
+
+    due = datetime(2026, 10, 1, 23, 59, tzinfo=timezone.utc)
+    config = Config(
+        due=due,
+        late=LatePolicy("per_day", 20.0),
+        extensions={"Lovelace, Ada": due.replace(day=3), "b2": due.replace(day=5)},
+    )
+    ada = {"email": "ada@uni.edu", "name": "Ada Lovelace", "sid": "a1", "id": 7}
+    assert late.extended(config, {"users": [ada]}) == "Lovelace, Ada"
+    assert late.extended(config, {"users": [ada, {"name": "Bob", "sid": "B2"}]}) == "b2"
+    assert late.extended(config, {"users": [{"email": "eve@uni.edu"}]}) == ""
+    results = {"score": 30.0, "output": "Score: 30 / 30", "tests": [{"score": 30.0}]}
+    two_days = {"created_at": "2026-10-03T12:00:00+00:00", "users": [{"email": "eve@uni.edu"}]}
+    assert late.penalised(results, config, two_days)["score"] == 18.0
+    assert late.penalised(results, config, {**two_days, "users": [ada]}) == results
+    assert late.penalised(results, config, {}) == results
