@@ -1,7 +1,7 @@
 """The student release: ``grade release OUT`` writes what a course hands out.
 
 Built from a list, never a folder copy: the stubs of ``exercises/``, their hand-out notebooks,
-the public checks, the hints (``hints/``), the datasets named in ``SHA256SUMS`` and the grader modules a learner runs
+the public checks (with every declaration that decides points: grader/projections.py), the hints (``hints/``), the datasets named in ``SHA256SUMS`` and the grader modules a learner runs
 (:func:`grader_files`: those reached by import from the entry points and the suites) — no
 ``solutions/``, no hidden checks, no benchmark. Each suite is cut down to its public tests and
 the module-level code they use (transitively), so hidden tests, their probes and their
@@ -28,6 +28,7 @@ from grader.apps.ticker import Step, quiet
 from grader.checks.exercises import judge, kind_weighed
 from grader.i18n import N_, _, in_language, ngettext
 from grader.packs import data_files, flattened_toml
+from grader.projections import SUITE_FIELDS
 from grader.topics import (
     MANIFEST,
     RELEASE_MARKER,
@@ -133,14 +134,16 @@ def _defined_names(node: ast.stmt) -> set[str]:
 
 
 def public_suite(source: str) -> tuple[str, int]:
-    """(the suite cut down to its public tests and what they use, how many tests were cut)."""
+    """(the suite cut down to its public tests, the declarations the engine reads from a suite
+    (:data:`grader.projections.SUITE_FIELDS`: OFF_LIMITS, VECTORISED... judge every submission,
+    whatever a public test names) and what they use, how many tests were cut)."""
     tree = ast.parse(source)
     lines = source.splitlines()
     wanted = [n for n in tree.body if _is_public_test(n)]
     hidden = sum(isinstance(n, ast.FunctionDef) and n.name.startswith("test_") for n in tree.body) - len(
         wanted
     )
-    needed = {n.name for n in wanted if isinstance(n, ast.FunctionDef)}
+    needed = {n.name for n in wanted if isinstance(n, ast.FunctionDef)} | set(SUITE_FIELDS)
     changed = True
     while changed:  # close over the module-level names the kept code uses
         changed = False

@@ -23,7 +23,7 @@ from grader.batch.marks import Inquiry, Mark, MarkBook
 from grader.checks.exercises import DEFAULT_TWIN, judge, kind_weighed, scaled
 
 if TYPE_CHECKING:  # the Gradescope autograder weighs without reading a course file
-    from grader.course import Assignment
+    from grader.course import Assignment, LatePolicy
 
 
 class Points(Protocol):
@@ -37,6 +37,20 @@ class Points(Protocol):
 
     @property
     def twin(self) -> str: ...
+
+
+class Dated(Protocol):
+    """An assignment's due time, late policy and extensions (grader/course.py), or the Gradescope
+    autograder's copy of them."""
+
+    @property
+    def due(self) -> datetime | None: ...
+
+    @property
+    def late(self) -> LatePolicy: ...
+
+    @property
+    def extensions(self) -> dict[str, datetime]: ...
 
 
 @dataclass(frozen=True)
@@ -97,9 +111,10 @@ def _hours(span: timedelta) -> str:
 
 
 def late_penalty(
-    assignment: Assignment | None, student: str, submitted_at: datetime | None, late_marker: bool
+    assignment: Dated | None, student: str, submitted_at: datetime | None, late_marker: bool
 ) -> Late:
-    """What the assignment's late policy takes from ``student``'s submission."""
+    """What the assignment's late policy takes from ``student``'s submission (``student``: as
+    its ``extensions`` name them)."""
     if assignment is None or assignment.due is None or assignment.late.kind == "none":
         return Late(0.0, "")
     policy = assignment.late

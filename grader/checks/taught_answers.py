@@ -10,6 +10,7 @@ grader judges against the exact answers, which never leave the course's checkout
 release's answers keyed by input is therefore wrong, officially, on every float it holds (docs/sandbox.md,
 "What is handed out holds no answer").
 
+The reference's own run of a default case on the second device (``device.value``) is moved alike.
 What is not a float stays as it is: integers, booleans, shapes, errors, NaN and infinities, and a
 random fill's bound (a bound, not an answer). A copy says so itself (``domain_answers.MARK``), so
 that the battery widens its tolerance only where the answers it reads were moved
@@ -30,6 +31,9 @@ from grader.checks import battery, domain_answers, domain_cases
 MOVED = (4.0, 8.0)  # each float moved by this many times its tolerance (drawn in the range)
 WIDER = 10.0  # a release judges within this many times the case's tolerance
 JUDGED = ("out", "grads", "written")  # what the battery compares with a stored answer
+# every part of an answer that holds the reference's floats: the judged ones and the reference's
+# own run on the second device (``device.value``, a default case's), moved alike
+MOVED_PARTS = (*JUDGED, "device")
 
 
 def copy(topic: str, store: Path, generator: torch.Generator) -> bytes:
@@ -56,7 +60,7 @@ def _moved_answer(
     answer: dict[str, Any], domain: Any, case: Any, generator: torch.Generator
 ) -> dict[str, Any]:
     rtol, atol = battery.tolerance(domain, case, stored=False)
-    return {k: _moved(v, rtol, atol, generator) if k in JUDGED else v for k, v in answer.items()}
+    return {k: _moved(v, rtol, atol, generator) if k in MOVED_PARTS else v for k, v in answer.items()}
 
 
 def _moved(value: Any, rtol: float, atol: float, generator: torch.Generator) -> Any:

@@ -22,7 +22,7 @@ from grader.commands.common import (
     usage_exit,
 )
 from grader.i18n import _
-from grader.options import Options, Selection, SubmissionLimits
+from grader.options import Options, Selection
 
 if TYPE_CHECKING:
     pass
@@ -174,9 +174,8 @@ def gradescope_command(
     hidden_messages: bool,
 ) -> None:
     """Write a Gradescope autograder zip into OUT (setup.sh, run_autograder, the grader and suites)."""
-    from grader.checks.exercises import DEFAULT_TWIN
     from grader.gradescope.build import build_autograder
-    from grader.gradescope.config import AutograderProblem, Config
+    from grader.gradescope.config import AutograderProblem, Config, assignment_fields
 
     course, chosen = course_of(course_file, assignment)
     if course is not None:  # the command line wins over the course file
@@ -184,18 +183,14 @@ def gradescope_command(
 
     limits = limits_of(ctx, course)
     exercises = chosen.exercises if chosen is not None else ()
-    try:  # with an assignment, Gradescope scores out of its points
+    try:  # with an assignment, Gradescope scores out of its points, late as grade batch counts it
         config = Config(
             options=Options(limits=limits, selection=Selection(topics=topics, exercises=exercises)),
             hidden_visibility=hidden_visibility,
-            exercise_points=chosen.exercise_points if chosen is not None else {},
-            kind_weights=chosen.kind_weights if chosen is not None else {},
             hidden_messages=hidden_messages,
-            twin=chosen.twin if chosen is not None else DEFAULT_TWIN,
             language=(course.language_of(chosen) or "") if course is not None else "",
-            submissions=chosen.submissions if chosen is not None else SubmissionLimits(),
-            leaderboard=chosen.leaderboard if chosen is not None else (),
             course_seed=course.seed if course is not None else None,
+            **assignment_fields(chosen),
         )
         written = build_autograder(out, config)
     except AutograderProblem as exc:

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader import defaults
 from grader.checks.exercises import DEFAULT_TWIN, TWIN_RULES
+from grader.course import LATE_POLICIES, LatePolicy
 from grader.options import Leaderboard, Limits, Options, Selection, SubmissionLimits
 from grader.topics import (
     unknown_topic,
 )
+
+if TYPE_CHECKING:
+    from grader.course import Assignment
 
 ROOT_VARIABLE = "TORCHGRADE_AUTOGRADER_ROOT"
 
@@ -53,6 +58,11 @@ class Config:
     leaderboard: tuple[Leaderboard, ...] = ()  # results.json's "leaderboard": held-out metrics
     # the course seed: each submitter's hidden checks draw their own inputs (grader/checks/inputs.py)
     course_seed: str | None = None
+    # the assignment's due time, late policy and extensions (by any name the course file gives
+    # a student): the container applies them as grade batch does (grader/gradescope/late.py)
+    due: datetime | None = None
+    late: LatePolicy = field(default_factory=LatePolicy)
+    extensions: dict[str, datetime] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         limits = self.options.limits
@@ -63,6 +73,8 @@ class Config:
             )
         if not problem and self.twin not in TWIN_RULES:
             problem = f"twin must be one of {', '.join(TWIN_RULES)}, not {self.twin!r}"
+        if not problem and self.late.kind not in LATE_POLICIES:
+            problem = f"late policy must be one of {', '.join(LATE_POLICIES)}, not {self.late.kind!r}"
         if not problem and min(limits.timeout, limits.budget, limits.memory_mb) <= 0:
             problem = "timeout, budget and memory must be positive"
         if problem:
@@ -93,6 +105,14 @@ class Config:
             "submissions": self.submissions.to_json(),
             "leaderboard": [board.to_json() for board in self.leaderboard],
             "course_seed": self.course_seed,
+            "due": self.due.isoformat() if self.due else None,
+            "late": {
+                "policy": self.late.kind,
+                "penalty": self.late.penalty,
+                "cap": self.late.cap,
+                "grace_minutes": self.late.grace.total_seconds() / 60,
+            },
+            "extensions": {student: due.isoformat() for student, due in self.extensions.items()},
         }
 
     @classmethod
@@ -116,7 +136,44 @@ class Config:
             submissions=SubmissionLimits.from_json(data.get("submissions")),
             leaderboard=tuple(Leaderboard.from_json(b) for b in data.get("leaderboard") or ()),
             course_seed=None if data.get("course_seed") is None else str(data["course_seed"]),
+            due=_time(data.get("due")),
+            late=_late(data.get("late") or {}),
+            extensions={str(k): t for k, v in (data.get("extensions") or {}).items() if (t := _time(v))},
         )
+
+
+def _time(value: Any) -> datetime | None:
+    """An ISO time with its offset, as :meth:`Config.to_json` writes it (None: none)."""
+    found = datetime.fromisoformat(value) if isinstance(value, str) and value else None
+    if found is not None and found.tzinfo is None:
+        raise ValueError(f"a time without its offset: {value!r}")
+    return found
+
+
+def _late(data: dict[str, Any]) -> LatePolicy:
+    return LatePolicy(
+        kind=str(data.get("policy", "none")),
+        penalty=float(data.get("penalty", 0.0)),
+        cap=float(data.get("cap", 100.0)),
+        grace=timedelta(minutes=float(data.get("grace_minutes", 0.0))),
+    )
+
+
+def assignment_fields(assignment: Assignment | None) -> dict[str, Any]:
+    """The :class:`Config` fields a course assignment gives the zip (grader/projections.py
+    ``CARRIED["zip"]``); none without one."""
+    if assignment is None:
+        return {}
+    return {
+        "exercise_points": dict(assignment.exercise_points),
+        "kind_weights": dict(assignment.kind_weights),
+        "twin": assignment.twin,
+        "submissions": assignment.submissions,
+        "leaderboard": assignment.leaderboard,
+        "due": assignment.due,
+        "late": assignment.late,
+        "extensions": dict(assignment.extensions),
+    }
 
 
 @dataclass(frozen=True)

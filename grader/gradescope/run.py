@@ -22,7 +22,7 @@ from grader import clean, defaults, grades
 from grader.batch.exports import exercise_tests
 from grader.batch.intake import Gradable, Rejected, take
 from grader.engine import sweep
-from grader.gradescope import quota
+from grader.gradescope import late, quota
 from grader.gradescope.config import (
     CONFIG_NAME,
     RESULTS_NAME,
@@ -329,15 +329,17 @@ def leaderboard(found: Gradable, config: Config, topics: tuple[str, ...]) -> lis
 
 def _within_limits(paths: Paths) -> dict[str, Any]:
     """The submission graded where the assignment's limits let it count (Gradescope's
-    submission_metadata.json, root's alone: read before anything of the submission runs); else
-    the last counted submission's results, saying when the next one counts, nothing graded."""
+    submission_metadata.json, root's alone: read before anything of the submission runs), late
+    as the assignment's policy counts it (grader/gradescope/late.py); else the last counted
+    submission's results, saying when the next one counts, nothing graded."""
     config = load_config(paths.source)
+    metadata = quota.read_metadata(paths.root)
     if not config.submissions:
-        return grade_submission(paths, config)
-    decision = quota.decide(config.submissions, quota.read_metadata(paths.root))
+        return late.penalised(grade_submission(paths, config), config, metadata)
+    decision = quota.decide(config.submissions, metadata)
     if not decision.counts:
         return quota.refused_results(decision, config.submissions)
-    return quota.counted_results(grade_submission(paths, config), decision)
+    return quota.counted_results(late.penalised(grade_submission(paths, config), config, metadata), decision)
 
 
 def run(paths: Paths | None = None) -> Path:

@@ -179,10 +179,42 @@ def test_a_releases_copy_teaches_and_does_not_pay(topic):
     assert moved > 10
 
 
+@pytest.mark.unit
+@pytest.mark.parametrize("topic", ["losses", "cnn", "resnet", "rnn"])
+def test_a_releases_copy_moves_each_device_value_off_too(topic):
+    """A default case's answer holds the reference's run on the second device (``device.value``):
+    a release's copy moves it off as it moves ``out``, so no exact float leaves the checkout.
+    Before: every ``device.value`` was shipped exact (8 in the built-in release)."""
+    import io
+
+    from grader.checks import taught_answers
+    from grader.topics import of
+
+    store = of(topic).answers
+    exact = torch.load(store, weights_only=True)
+    taught = torch.load(io.BytesIO(taught_answers.copy(topic, store, torch.Generator().manual_seed(5))))
+    seen = 0
+    for key, answers in exact.items():
+        domain = domain_cases.REGISTRY[(topic, key.split(".", 1)[1].split("|", 1)[0])]
+        for case, right, copied in zip(domain.cases(), answers, taught[key]):
+            if case.bound or not isinstance(right, dict) or not _holds_float(right.get("device")):
+                continue
+            seen += 1
+            rtol, atol = battery.tolerance(domain, case, stored=False)
+            assert not battery.agrees(copied["device"]["value"], right["device"]["value"], rtol, atol), (
+                key,
+                case.note,
+            )
+            assert copied["device"]["devices"] == right["device"]["devices"]  # not a float: as it is
+    assert seen > 0
+
+
 def _holds_float(value: Any) -> bool:
     """Whether ``value`` holds a finite float (what a release's copy moves)."""
     if isinstance(value, (list, tuple)):
         return any(_holds_float(v) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_float(v) for v in value.values())
     if isinstance(value, torch.Tensor):
         return value.is_floating_point() and bool(value.isfinite().any())
     return isinstance(value, float) and math.isfinite(value)

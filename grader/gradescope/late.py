@@ -1,0 +1,58 @@
+"""The assignment's late policy inside Gradescope's container, as ``grade batch`` applies it.
+
+The zip carries the assignment's due time, late policy and extensions (grader/gradescope/config.py);
+the submission's time is Gradescope's ``created_at`` (submission_metadata.json, never the
+container's clock), and the submitter is the one an extension names by e-mail, student id,
+Gradescope id or full name (any user of a group submission: the latest due time among theirs).
+The penalty is grader/batch/standing.py's :func:`late_penalty`, the one rule; the results say it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from grader import grades
+from grader.batch.lms.base import name_key, name_keys
+from grader.batch.standing import late_penalty
+from grader.gradescope.config import Config
+
+
+def submitted_at(metadata: dict[str, Any]) -> datetime | None:
+    """When Gradescope took the submission (an aware time), None where it does not say."""
+    try:
+        found = datetime.fromisoformat(str(metadata.get("created_at")))
+    except ValueError:
+        return None
+    return found if found.tzinfo is not None else None
+
+
+def _spellings(user: Any) -> set[str]:
+    """Every way a course file may name a Gradescope user, folded as grader/batch/find.py folds."""
+    if not isinstance(user, dict):
+        return set()
+    said = [str(user.get(k) or "") for k in ("email", "sid", "id")]
+    found = {s.casefold() for s in said if s} | {name_key(s) for s in said if s}
+    return found | set(name_keys(str(user.get("name") or "")))
+
+
+def extended(config: Config, metadata: dict[str, Any]) -> str:
+    """The extensions' key naming a submitter (the latest due among them), else ""."""
+    users = metadata.get("users")
+    spelled = set().union(*(_spellings(u) for u in users)) if isinstance(users, list) and users else set()
+    named = [key for key in config.extensions if {key.casefold(), name_key(key)} & spelled]
+    return max(named, key=lambda key: config.extensions[key], default="")
+
+
+def penalised(results: dict[str, Any], config: Config, metadata: dict[str, Any]) -> dict[str, Any]:
+    """``results`` after the assignment's late policy, saying so; as they are where it takes nothing."""
+    late = late_penalty(config, extended(config, metadata), submitted_at(metadata), late_marker=False)
+    if not results.get("tests") or not late.words:
+        return results
+    # no figure: the total may be held back until publication (run.py summary)
+    said = f"Late: {late.words}, taken off your total score"
+    return {
+        **results,
+        "score": grades.points(float(results.get("score", 0.0)) * (1 - late.percent / 100)),
+        "output": said + "\n" + str(results.get("output", "")),
+    }
