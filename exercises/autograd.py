@@ -109,7 +109,8 @@ def numerical_grad(f: Callable[[Tensor], Tensor | float], x: Tensor, eps: float 
 class Value:
     """A scalar that remembers how it was computed, for reverse-mode autodiff (反向传播).
 
-    ``Value(data)`` holds ``.data`` (a float) and ``.grad`` (a float, 0.0 until backward).
+    ``Value(data)`` holds ``.data`` (a Python float, whether data is an int or a float:
+    ``Value(2).data`` is ``2.0``) and ``.grad`` (a Python float, 0.0 until backward).
     Supported, each building a new Value that records its inputs and local derivative:
       ``a + b``, ``a - b``, ``a * b``, ``a / b``, ``-a`` — with Values or plain numbers on
       either side (``2 * a``, ``1 - a``, ``3 / a`` included);

@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F  # noqa: F401 (walk runs here too, on the reference namespace)
 from torch import nn  # noqa: F401
 
-from grader.checks import derived_cases, domain_answers, domain_cases, domains, probes
+from grader.checks import derived_cases, domain_answers, domain_cases, domains, probes, result_types
 from grader.checks.exercises import UNTOUCHED as UNTOUCHED_CAUSE
 from grader.checks.judge import (
     CheckFailed,
@@ -74,7 +74,7 @@ def walk_calls(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict
         out = function(*formed(args, case), **kwargs)
         if not isinstance(out, (torch.Tensor, tuple, list, dict, int, float)) and hasattr(out, "__iter__"):
             out = list(out)
-        found = {"out": out, "aliased": shares(out, args)}
+        found = {"out": out, "aliased": shares(out, args), "types": kit.type_names(out)}
         found["unchanged"] = [b is None or kit.same_values(b, a.detach()) for a, b in zip(args, before)]
         # an argument the docstring lets it write, or None where the docstring allows none (no running stats)
         found["written"] = [None if args[i] is None else args[i].detach().clone() for i in case["writes"]]
@@ -178,10 +178,12 @@ def walk_scenarios(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[
     def value(case: dict[str, Any]) -> dict[str, Any]:
         op, x, *number = case["args"]  # Value(x).op(), or Value(x) op number (an exact zero inside a graph)
         v = kit.attribute(mod, case["name"])(x)
+        fresh = {"Value(x).data": v.data, "Value(x).grad": v.grad}  # the docstring's types before backward
         binary = {"pow": lambda a, k: a**k, "mul": lambda a, k: a * k, "rmul": lambda a, k: k * a}
         out = binary[op](v, *number) if number else getattr(v, op)()
         out.backward()
-        return {"out": [out.data, v.grad], "unchanged": [], "aliased": False}
+        types = kit.type_names({**fresh, "out.data": out.data, "Value(x).grad after backward": v.grad})
+        return {"out": [out.data, v.grad], "types": types, "unchanged": [], "aliased": False}
 
     def loop(case: dict[str, Any]) -> dict[str, Any]:
         # the loop's arguments, in the order its case declares them (LOOP_ARGUMENTS): a model,
@@ -491,6 +493,7 @@ def _judge_values(
     """The outputs, the arguments written, the gradients and the mode left, against ``want``."""
     rtol, atol = tolerance(domain, case, stored=case.same_as is None)
     compare(mine.get("out"), want.get("out"), what, rtol, atol, hint)
+    result_types.judge(mine.get("types"), want.get("types"), what)
     if "written" in want and domain.writes:
         compare(
             mine.get("written"),

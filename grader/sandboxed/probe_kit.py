@@ -526,6 +526,24 @@ def same_values(a: Any, b: torch.Tensor) -> bool:
     )
 
 
+def type_names(value: Any, depth: int = 0) -> Any:
+    """The exact type of a result, as plain data: numpy's arrays and scalars reach the trusted side
+    as tensors and numbers, an int as a number, so the type comes back named ("Tensor", "float",
+    "int", "bool", "ndarray", "float32"...; a subclass of float or int as its base); a list or
+    tuple as the list of its items' names (either sequence, as the values' judge takes them), a
+    dict as its values' names."""
+    if isinstance(value, torch.Tensor):
+        return "Tensor"
+    if isinstance(value, (list, tuple)) and depth < 3:
+        return [type_names(v, depth + 1) for v in value[:64]]
+    if isinstance(value, dict) and depth < 3:
+        return {str(k): type_names(v, depth + 1) for k, v in list(value.items())[:64]}
+    for base in (bool, int, float):
+        if isinstance(value, base):
+            return base.__name__
+    return type(value).__name__
+
+
 def attribute(mod: Any, name: str) -> Any:
     """``mod``'s attribute at a dotted ``name`` (``Value.relu``)."""
     obj = mod

@@ -2,7 +2,7 @@
 (``tests/corpus/<topic>/mistakes/e70k_*.py``, ``e83k_*.py``: the reference solution with one edit,
 full before the suites and domains were widened) graded below full, the training checks left out;
 and the sixth batch's false failure (``tests/corpus/cnn/correct/e83k_*.py``) graded full, training
-included."""
+included. The seventh batch's kinds (``e94_*.py``): an axis of the contract that no case walked."""
 
 from __future__ import annotations
 
@@ -121,3 +121,20 @@ def test_the_narrowest_simple_cnn_the_docstring_allows_learns(tmp_path):
 def test_a_simple_cnn_below_the_docstrings_floor_is_caught_without_training(tmp_path):
     """4 and 8 channels: the floor the training check is calibrated on, read from the weights' shapes."""
     below_full(tmp_path, "cnn", "simple_cnn_below_the_floor", "SimpleCNN", prefix="e83k")
+
+
+# -- the seventh blind batch: the contract's axes no case walked (each full on the suites before its fix)
+
+
+@pytest.mark.parametrize(
+    ("topic", "name", "exercise"),
+    [
+        # Value(2).data kept as the int 2, .grad starting as the int 0: the types come back as data
+        ("autograd", "value_keeps_int_data", "Value"),
+        # numpy int64 folds: numpy arrays reach the trusted side as tensors, their type named
+        ("optim", "k_fold_numpy_arrays", "k_fold_indices"),
+    ],
+)
+def test_seventh_batch_escape_kinds(tmp_path, topic, name, exercise):
+    lead = below_full(tmp_path, topic, name, exercise, prefix="e94")
+    assert lead["cause"] == "input_domain:type", lead

@@ -172,7 +172,7 @@ ZEROS = [
 ]
 
 
-@declare(A, "Value", "magnitude edge signs", **A_TOL)
+@declare(A, "Value", "magnitude edge signs form", **A_TOL)
 def _value() -> list[Case]:
     ops = [("tanh", 0.3), ("tanh", 400.0), ("tanh", -800.0), ("exp", 30.0), ("relu", -3.0)]
     return [
@@ -187,5 +187,9 @@ def _value() -> list[Case]:
             ("relu", 0.0),
             kind="value",
             note="Value(0.0).relu(): its derivative at the kink is 0",
+        ),
+        # "a Python float, whether data is an int or a float": the types judged (probe_kit.type_names)
+        Case(
+            "form", "Value", ("relu", 2), kind="value", note="Value(2).relu(): .data and .grad Python floats"
         ),
     ]
