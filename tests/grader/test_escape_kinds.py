@@ -129,6 +129,8 @@ def test_a_simple_cnn_below_the_docstrings_floor_is_caught_without_training(tmp_
 @pytest.mark.parametrize(
     ("topic", "name", "exercise"),
     [
+        # a cast to float64 after requires_grad_: a float32 x's copy is no leaf, its .grad None
+        ("autograd", "grad_of_vector_fn_cast_after_requires_grad", "grad_of_vector_fn"),
         # Value(2).data kept as the int 2, .grad starting as the int 0: the types come back as data
         ("autograd", "value_keeps_int_data", "Value"),
         # numpy int64 folds: numpy arrays reach the trusted side as tensors, their type named

@@ -43,10 +43,12 @@ def _linear_grad() -> list[Case]:
     ]
 
 
-@declare(A, "quadratic_grads", "edge magnitude", **A_TOL)
+@declare(A, "quadratic_grads", "dtype edge magnitude", **A_TOL)
 def _quadratic_grads() -> list[Case]:
     w = [torch.tensor(v, dtype=F64) for v in (0.3, -1.2, 0.7)]
+    w32 = [torch.tensor(v) for v in (0.3, -1.2, 0.7)]
     return [
+        Case("dtype", "quadratic_grads", (*w32, randn(5, 6), randn(6, 6)), note="float32"),
         Case("edge", "quadratic_grads", (*w, randn(1, 1, dtype=F64), randn(2, 1, dtype=F64)), note="n = 1"),
         Case(
             "magnitude",
@@ -57,9 +59,10 @@ def _quadratic_grads() -> list[Case]:
     ]
 
 
-@declare(A, "grad_of_vector_fn", "aliasing edge layout", **A_TOL)
+@declare(A, "grad_of_vector_fn", "dtype aliasing edge layout", **A_TOL)
 def _grad_of_vector_fn() -> list[Case]:
     return [
+        Case("dtype", "grad_of_vector_fn", (named_function("cube"), randn(7, 2, 5)), note="float32 x"),
         Case(
             "aliasing",
             "grad_of_vector_fn",

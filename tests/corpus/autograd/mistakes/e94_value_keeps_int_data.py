@@ -1,5 +1,5 @@
-# mistake: keeps data as given (Value(2).data is the int 2) and starts grad at the int 0 (breaks: 'Value(data) holds .data (a float) and .grad (a float, 0.0 until backward)')
-# cause: Value Value:type
+# mistake: keeps data as given (Value(2).data is the int 2) and starts grad at the int 0 (breaks: 'Value(data) holds .data (a Python float, whether data is an int or a float: Value(2).data is 2.0) and .grad (a Python float, 0.0 until backward)')
+# cause: Value input_domain:type
 # differs: Value(2): .data 2 (int) and .grad 0 (int) instead of 2.0 and 0.0
 """Autograd — reference solution. The specification is the docstrings in exercises/autograd.py."""
 

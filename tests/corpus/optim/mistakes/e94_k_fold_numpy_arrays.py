@@ -1,5 +1,5 @@
 # mistake: splits with numpy (np.array_split(np.arange(n), k)): the same indices as numpy int64 arrays, not tensors (breaks: 'Returns a list of k 1-D int64 tensors')
-# cause: k_fold_indices k_fold_indices:type
+# cause: k_fold_indices input_domain:type
 # differs: k_fold_indices(5, 2): [array([0, 1, 2]), array([3, 4])] instead of [tensor([0, 1, 2]), tensor([3, 4])]
 """Optimisation — reference solution. The specification is the docstrings in exercises/optim.py."""
 
