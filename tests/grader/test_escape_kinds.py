@@ -140,3 +140,9 @@ def test_a_simple_cnn_below_the_docstrings_floor_is_caught_without_training(tmp_
 def test_seventh_batch_escape_kinds(tmp_path, topic, name, exercise):
     lead = below_full(tmp_path, topic, name, exercise, prefix="e94")
     assert lead["cause"] == "input_domain:type", lead
+
+
+def test_bce_floors_a_subnormal_ps_log(tmp_path):
+    """p = 1e-45 in float32 (not 0) has log p = −103.3: a floor applied to −inf alone misses it."""
+    lead = below_full(tmp_path, "losses", "bce_floors_only_infinite_logs", "bce", prefix="e94")
+    assert "subnormal p" in lead["diagnosis"], lead
