@@ -1,8 +1,7 @@
-"""The shared battery: every case of an exercise's input domain (:mod:`grader.checks.domains`) in
-ONE probe call, judged against what a reference namespace (torch's own functions and the
-docstrings' formulas) answered on the same cases (:mod:`grader.checks.domain_answers`) or
-against the relation a case states (equal to another case: a default, a layout, the global RNG;
-or different from it: a new seed).
+"""The shared battery: every case of an exercise's input domain (:mod:`grader.checks.domains`) in ONE
+probe call, judged against what a reference namespace (torch's own functions and the docstrings'
+formulas) answered on the same cases (:mod:`grader.checks.domain_answers`) or against the relation
+a case states (equal to another case: a default, a layout, the global RNG; or not: a new seed).
 
 The probes (:func:`walk_calls`, :func:`walk_modules`, :func:`walk_optimisers`, :func:`walk_scenarios`) run in the worker and,
 when the answers are recorded, on the reference namespace, so both sides build their inputs the
@@ -135,7 +134,10 @@ def walk_modules(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[di
                 out = model(x)
             outs.append(out.detach())
             unchanged.append(kit.same_values(before, x))
-        return {"out": outs, "unchanged": unchanged, "aliased": False, **seen}
+        found = {"out": outs, "unchanged": unchanged, "aliased": False, **seen}
+        if case.get("fill"):  # the gradient into its input too: a branch cut from x answers alike
+            found["grads"] = [kit.input_grad(model, case["args"][0], modes[0] == "train")]
+        return found
 
     return kit.each_case(cases, {"module": module})
 
@@ -503,9 +505,10 @@ def _judge_values(
             atol,
             hint,
         )
-    if "grads" in want:
+    if "grads" in want:  # a module's outputs were right: its input's gradient was cut
+        said = domains.CUT if case.kind == "module" else hint
         compare(
-            mine.get("grads"), want["grads"], _("the gradient of %(what)s") % {"what": what}, rtol, atol, hint
+            mine.get("grads"), want["grads"], _("the gradient of %(what)s") % {"what": what}, rtol, atol, said
         )
     if "device" in mine:
         _judge_on_device(mine["device"], want.get("out"), what, rtol, atol, chosen(hint, None, None))

@@ -108,6 +108,12 @@ HINTS = {
     ),
 }
 
+# A module case whose outputs agree and whose gradient into its input does not (battery.walk_modules)
+CUT = N_(
+    "the outputs agree but the gradient into the input does not: a branch computed under "
+    "torch.no_grad() or from x.detach() passes no gradient back to x"
+)
+
 
 # What a loop case's ``kwargs["call"]`` may name, in the order its docstring takes them: the model,
 # its batches (a list of (x, y); the domain's ``forms`` give them as a generator too), the loss

@@ -146,3 +146,10 @@ def test_bce_floors_a_subnormal_ps_log(tmp_path):
     """p = 1e-45 in float32 (not 0) has log p = −103.3: a floor applied to −inf alone misses it."""
     lead = below_full(tmp_path, "losses", "bce_floors_only_infinite_logs", "bce", prefix="e94")
     assert "subnormal p" in lead["diagnosis"], lead
+
+
+def test_inception_pool_under_no_grad_cuts_the_inputs_gradient(tmp_path):
+    """The same outputs, the pool branch's gradient never reaching x: a structure case's gradient
+    into its input is judged beside its outputs."""
+    lead = below_full(tmp_path, "inception", "inception_pool_under_no_grad", "InceptionA", prefix="e94")
+    assert "torch.no_grad()" in lead["diagnosis"], lead
