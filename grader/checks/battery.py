@@ -11,14 +11,23 @@ functions resolved, modules built under one seed. It catches each case's excepti
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import torch
 import torch.nn.functional as F  # noqa: F401 (walk runs here too, on the reference namespace)
 from torch import nn  # noqa: F401
 
-from grader.checks import derived_cases, domain_answers, domain_cases, domains, probes, result_types
+from grader.checks import (
+    across_calls,
+    derived_cases,
+    domain_answers,
+    domain_cases,
+    domains,
+    probes,
+    result_types,
+)
+from grader.checks.census_hints import activations as _activations
+from grader.checks.census_hints import untouched as _untouched
 from grader.checks.exercises import UNTOUCHED as UNTOUCHED_CAUSE
 from grader.checks.judge import (
     CheckFailed,
@@ -137,6 +146,9 @@ def walk_modules(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[di
         found = {"out": outs, "unchanged": unchanged, "aliased": False, **seen}
         if case.get("fill"):  # the gradient into its input too: a branch cut from x answers alike
             found["grads"] = [kit.input_grad(model, case["args"][0], modes[0] == "train")]
+        if case.get("again"):  # each input to a fresh build too: the reused one keeps no state
+            build = lambda: kit.attribute(mod, case["name"])(*ctor_args, **ctor_kwargs)  # noqa: E731
+            found["fresh"] = kit.fresh_outputs(build, case["args"], modes, case["seed"] or 0)
         return found
 
     return kit.each_case(cases, {"module": module})
@@ -284,51 +296,6 @@ def run(sub: Any, topic: str, name: str) -> None:
         raise
 
 
-# a submodule's name as the learner's code may spell it (an attribute, a Sequential's index)
-_LAYER_NAME = re.compile(r"[A-Za-z_0-9][A-Za-z_0-9.]{0,40}")
-UNTOUCHED = N_(
-    "%(layers)s: defined with weights that your forward never applies; the docstring's layers "
-    "are each applied, in its order"
-)
-
-
-def _untouched(case: domains.Case, mine: Any) -> str:
-    """A structure case's hint where the learner's module holds layers its forward never applied
-    (:func:`grader.sandboxed.probe_kit.layers_untouched`), "" elsewhere."""
-    names = mine.get("untouched") if case.fill and isinstance(mine, dict) else None
-    if not isinstance(names, list):
-        return ""
-    shown = [f"self.{n}" for n in names if isinstance(n, str) and _LAYER_NAME.fullmatch(n)][:3]
-    return _(UNTOUCHED) % {"layers": ", ".join(shown)} if shown else ""
-
-
-FEWER_ACTIVATIONS = N_(
-    "your forward applies %(op)s fewer times than the docstring's layers (%(mine)d against %(theirs)d): "
-    "an activation the docstring names is missing"
-)
-MORE_ACTIVATIONS = N_(
-    "your forward applies %(op)s more times than the docstring's layers (%(mine)d against %(theirs)d): "
-    "an activation where the docstring has none"
-)
-
-
-def _activations(case: domains.Case, mine: Any, ref: dict[str, Any]) -> str:
-    """A structure case's hint where the learner's forward applies an activation a different number
-    of times than the reference's layers (their census: probe_kit.layers_untouched), none at all
-    included where it applies nothing an activation may be written with; "" elsewhere (one
-    written another way, ``clamp(min=0)`` for relu, counts nothing to compare)."""
-    census, theirs = (mine.get("census") if isinstance(mine, dict) else None), ref.get("census")
-    if not case.fill or not isinstance(census, dict) or not isinstance(theirs, dict):
-        return ""
-    bare = not any(op in kit.ACTIVATIONS or op in kit.STAND_INS for op in census)
-    for op in sorted(theirs):
-        count = 0 if bare else census.get(op)
-        if op in kit.ACTIVATIONS and isinstance(count, int) and count != theirs[op] and (count or bare):
-            said = FEWER_ACTIVATIONS if count < theirs[op] else MORE_ACTIVATIONS
-            return _(said) % {"op": op, "mine": count, "theirs": theirs[op]}
-    return ""
-
-
 def case_named(name: str, case: domains.Case) -> str:
     """The exercise's name and the case's note, the name once where the note begins with it
     ("BasicBlock(4, 4): …", "Value(0.5).tanh()")."""
@@ -435,6 +402,7 @@ def judge_case(
     }
     keyed, hint = hint, chosen(hint, None, None)
     _judge_result(domain, mine, what, hint)
+    across_calls.judge(case, mine, what, *tolerance(domain, case, stored=False))
     if case.differs_from is not None:
         other = everything[case.differs_from]
         if isinstance(other, dict) and "out" in other and _equal(mine.get("out"), other["out"]):

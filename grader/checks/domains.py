@@ -156,6 +156,7 @@ class Case(NamedTuple):
     shapes: list[tuple[int, ...]] | None = None  # module cases: the output shapes
     bound: bool = False  # a random fill: within the reference's bound, and reaching 90 % of it
     fill: bool = False  # module cases: weights drawn from their shapes alone, then outputs judged
+    again: bool = False  # module cases: each input also to a fresh build, the reused one's outputs equal
     note: str = ""
 
     def plain(self) -> dict[str, Any]:
@@ -172,6 +173,7 @@ class Case(NamedTuple):
             "ctor": self.ctor,
             "mode": self.mode,
             "fill": self.fill,
+            "again": self.again,
         }
 
     def label(self) -> str:

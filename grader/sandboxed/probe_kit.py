@@ -555,6 +555,18 @@ def input_grad(model: Any, x: torch.Tensor, train: bool) -> Any:
     return x.grad
 
 
+def fresh_outputs(build: Callable[[], Any], inputs: Sequence[Any], modes: list[str], seed: int) -> list[Any]:
+    """Each input fed to a model built afresh under ``seed``, in that input's mode: what a model
+    called again must answer where it keeps no state across calls (a buffer never cleared)."""
+    found = []
+    for i, x in enumerate(inputs):
+        manual_seed(seed)
+        model = build()
+        model.train(modes[min(i, len(modes) - 1)] == "train")
+        found.append(model(x).detach())
+    return found
+
+
 def attribute(mod: Any, name: str) -> Any:
     """``mod``'s attribute at a dotted ``name`` (``Value.relu``)."""
     obj = mod

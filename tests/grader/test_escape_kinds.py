@@ -153,3 +153,10 @@ def test_inception_pool_under_no_grad_cuts_the_inputs_gradient(tmp_path):
     into its input is judged beside its outputs."""
     lead = below_full(tmp_path, "inception", "inception_pool_under_no_grad", "InceptionA", prefix="e94")
     assert "torch.no_grad()" in lead["diagnosis"], lead
+
+
+def test_hello_rnn_called_again_answers_as_a_new_object(tmp_path):
+    """A one-hot buffer kept on the module and never cleared: its first call right, the next ones
+    wrong; the same object is called three times in a row against a new one's answers."""
+    lead = below_full(tmp_path, "rnn", "hello_rnn_one_hot_buffer_kept", "HelloRNN", prefix="e94")
+    assert "on the same object against a new object's" in lead["diagnosis"], lead

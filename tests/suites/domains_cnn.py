@@ -93,6 +93,7 @@ def _simple_cnn() -> list[Case]:
             ((), {}),
             (randn(2, 2, 1, 8, 8), randn(3, 1, 1, 13, 11)),
             [(2, 10), (1, 10)],
+            again=True,
             note="8×8, then 13×11",
         ),
         module_case(

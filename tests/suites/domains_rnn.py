@@ -122,7 +122,7 @@ def _encode_chars() -> list[Case]:
     ]
 
 
-@declare(N, "HelloRNN", "edge", **N_TOL)
+@declare(N, "HelloRNN", "edge state", **N_TOL)
 def _hello_rnn() -> list[Case]:
     idx = torch.tensor([[1, 3], [0, 0], [2, 1], [2, 2], [3, 0]])  # batch 2: a view with other strides exists
     return [
@@ -134,6 +134,23 @@ def _hello_rnn() -> list[Case]:
             (torch.tensor([[1, 0], [2, 3]]),),
             [(2, 2, 4)],
             note="an embedding, batch 2",
+        ),
+        # the same object three times in a row, each call as a new object's (no state kept)
+        module_case(
+            "state",
+            "HelloRNN",
+            ((4, 8), {}),
+            (idx, idx.flip(0), idx),
+            again=True,
+            note="one-hot input, called three times",
+        ),
+        module_case(
+            "state",
+            "HelloRNN",
+            ((4, 8), {"embed_dim": 3}),
+            (idx, idx.flip(1)),
+            again=True,
+            note="an embedding, called twice",
         ),
     ]
 
