@@ -147,8 +147,8 @@ def walk_modules(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[di
         if case.get("fill"):  # the gradient into its input too: a branch cut from x answers alike
             found["grads"] = [kit.input_grad(model, case["args"][0], modes[0] == "train")]
         if case.get("again"):  # each input to a fresh build too: the reused one keeps no state
-            build = lambda: kit.attribute(mod, case["name"])(*ctor_args, **ctor_kwargs)  # noqa: E731
-            found["fresh"] = kit.fresh_outputs(build, case["args"], modes, case["seed"] or 0)
+            built = kit.attribute(mod, case["name"]), case["ctor"]
+            found["fresh"] = kit.fresh_outputs(*built, case["args"], modes, case["seed"] or 0)
         return found
 
     return kit.each_case(cases, {"module": module})

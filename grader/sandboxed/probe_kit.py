@@ -555,13 +555,15 @@ def input_grad(model: Any, x: torch.Tensor, train: bool) -> Any:
     return x.grad
 
 
-def fresh_outputs(build: Callable[[], Any], inputs: Sequence[Any], modes: list[str], seed: int) -> list[Any]:
-    """Each input fed to a model built afresh under ``seed``, in that input's mode: what a model
-    called again must answer where it keeps no state across calls (a buffer never cleared)."""
+def fresh_outputs(
+    kind: Any, ctor: tuple[Sequence[Any], dict[str, Any]], inputs: Sequence[Any], modes: list[str], seed: int
+) -> list[Any]:
+    """Each input fed to a ``kind(*args, **kwargs)`` (``ctor``) built afresh under ``seed``, in that
+    input's mode: what a model called again must answer where it keeps no state across calls."""
     found = []
     for i, x in enumerate(inputs):
         manual_seed(seed)
-        model = build()
+        model = kind(*ctor[0], **ctor[1])
         model.train(modes[min(i, len(modes) - 1)] == "train")
         found.append(model(x).detach())
     return found
