@@ -49,7 +49,8 @@ def quadratic_grads(w1: Tensor, w2: Tensor, b: Tensor, x: Tensor, y: Tensor) -> 
 
     Returns the 0-dim tensors (dL/dw1, dL/dw2, dL/db). With r = y_hat − y:
     dL/dw1 = mean(2·r·x²), dL/dw2 = mean(2·r·x), dL/db = mean(2·r).
-    w1, w2, b: 0-dim; x, y: (n,). No autograd: no ``.backward()``, no ``torch.autograd.grad``.
+    w1, w2, b: 0-dim; x, y: (n,); all float32 or all float64, the results in that dtype.
+    No autograd: no ``.backward()``, no ``torch.autograd.grad``.
     """
     raise NotImplementedError("quadratic_grads: the chain rule through r = y_hat - y")
 
@@ -59,8 +60,8 @@ def grad_of_vector_fn(f: Callable[[Tensor], Tensor], x: Tensor) -> Tensor:
 
     f maps a tensor to a tensor of any shape; a non-scalar output must be reduced to a
     scalar before ``backward()`` (the notes: "通常把y转换成一个标量再来求导").
-    Returns a tensor of x's shape. The caller's x is left untouched: its values, its
-    ``requires_grad`` flag and its ``.grad`` (work on a detached copy).
+    x is float32 or float64; returns a tensor of x's shape and dtype. The caller's x is left
+    untouched: its values, its ``requires_grad`` flag and its ``.grad`` (work on a detached copy).
     """
     raise NotImplementedError("grad_of_vector_fn: copy x, requires_grad_, f(copy).sum().backward()")
 
@@ -109,7 +110,8 @@ def numerical_grad(f: Callable[[Tensor], Tensor | float], x: Tensor, eps: float 
 class Value:
     """A scalar that remembers how it was computed, for reverse-mode autodiff (反向传播).
 
-    ``Value(data)`` holds ``.data`` (a float) and ``.grad`` (a float, 0.0 until backward).
+    ``Value(data)`` holds ``.data`` (a Python float, whether data is an int or a float:
+    ``Value(2).data`` is ``2.0``) and ``.grad`` (a Python float, 0.0 until backward).
     Supported, each building a new Value that records its inputs and local derivative:
       ``a + b``, ``a - b``, ``a * b``, ``a / b``, ``-a`` — with Values or plain numbers on
       either side (``2 * a``, ``1 - a``, ``3 / a`` included);

@@ -48,8 +48,9 @@ def corr2d(x: Tensor, k: Tensor) -> Tensor:
 def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride: int = 1, padding: int = 0) -> Tensor:
     """Multi-channel convolution by hand (多通道卷积), equal to ``F.conv2d(x, weight, bias, stride, padding)``.
 
-    x: (N, C_in, H, W); weight: (C_out, C_in, kh, kw); bias: (C_out,) or None; int stride ≥ 1 and
-    zero padding ≥ 0 applied to both spatial axes. Returns (N, C_out, H_out, W_out) with
+    x: (N, C_in, H, W); weight: (C_out, C_in, kh, kw); bias: (C_out,) or None, all float32 or all
+    float64 (the result in that dtype); int stride ≥ 1 and zero padding ≥ 0 applied to both
+    spatial axes. Returns (N, C_out, H_out, W_out) with
     H_out = ⌊(H + 2·padding − kh)/stride⌋ + 1 (W_out likewise). Must stay differentiable.
     Off limits: ``F.conv2d``, ``torch.conv2d``, ``nn.Conv2d`` and torch's other convolutions;
     ``F.unfold`` (im2col) and ``F.pad`` are allowed.
@@ -65,7 +66,8 @@ def conv_output_size(n: int, k: int, padding: int = 0, stride: int = 1) -> int:
 def max_pool2d(x: Tensor, kernel_size: int, stride: int | None = None) -> Tensor:
     """Max pooling (MaxPooling): the maximum of each kernel_size × kernel_size window.
 
-    x: (N, C, H, W); int kernel_size; int stride, defaulting to kernel_size; no padding.
+    x: (N, C, H, W), float32 or float64 (the result in its dtype); int kernel_size; int stride,
+    defaulting to kernel_size; no padding.
     Returns (N, C, H_out, W_out), equal to ``F.max_pool2d(x, kernel_size, stride)``.
     Gradients at tied maxima are not judged. Off limits: ``F.max_pool2d``, ``nn.MaxPool2d``,
     ``torch.max_pool2d``.

@@ -49,7 +49,8 @@ def rnn_forward(x: Tensor, h0: Tensor, params: Sequence[tuple[Tensor, Tensor, Te
 
     x: (seq_len, batch, input_size); h0: (num_layers, batch, hidden); params: one
     (w_ih, w_hh, b_ih, b_hh) per layer, as in ``nn.RNN(...).all_weights`` (layer 0's w_ih is
-    (hidden, input_size), the others' (hidden, hidden)). Layer l's input at step t is layer l − 1's
+    (hidden, input_size), the others' (hidden, hidden)); all float32 or all float64, the results in
+    that dtype. Layer l's input at step t is layer l − 1's
     output at step t. Returns (output (seq_len, batch, hidden) — the last layer's h at every
     step — and h_n (num_layers, batch, hidden) — every layer's last h).
     Off limits: ``nn.RNN``, ``nn.RNNCell`` and their functional forms (``torch.rnn_tanh``, …).

@@ -1,8 +1,7 @@
-"""The shared battery: every case of an exercise's input domain (:mod:`grader.checks.domains`) in
-ONE probe call, judged against what a reference namespace (torch's own functions and the
-docstrings' formulas) answered on the same cases (:mod:`grader.checks.domain_answers`) or
-against the relation a case states (equal to another case: a default, a layout, the global RNG;
-or different from it: a new seed).
+"""The shared battery: every case of an exercise's input domain (:mod:`grader.checks.domains`) in ONE
+probe call, judged against what a reference namespace (torch's own functions and the docstrings'
+formulas) answered on the same cases (:mod:`grader.checks.domain_answers`) or against the relation
+a case states (equal to another case: a default, a layout, the global RNG; or not: a new seed).
 
 The probes (:func:`walk_calls`, :func:`walk_modules`, :func:`walk_optimisers`, :func:`walk_scenarios`) run in the worker and,
 when the answers are recorded, on the reference namespace, so both sides build their inputs the
@@ -12,14 +11,23 @@ functions resolved, modules built under one seed. It catches each case's excepti
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import torch
 import torch.nn.functional as F  # noqa: F401 (walk runs here too, on the reference namespace)
 from torch import nn  # noqa: F401
 
-from grader.checks import derived_cases, domain_answers, domain_cases, domains, probes
+from grader.checks import (
+    across_calls,
+    derived_cases,
+    domain_answers,
+    domain_cases,
+    domains,
+    probes,
+    result_types,
+)
+from grader.checks.census_hints import activations as _activations
+from grader.checks.census_hints import untouched as _untouched
 from grader.checks.described import describe
 from grader.checks.exercises import UNTOUCHED as UNTOUCHED_CAUSE
 from grader.checks.judge import (
@@ -74,7 +82,7 @@ def walk_calls(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict
         out = function(*formed(args, case), **kwargs)
         if not isinstance(out, (torch.Tensor, tuple, list, dict, int, float)) and hasattr(out, "__iter__"):
             out = list(out)
-        found = {"out": out, "aliased": shares(out, args)}
+        found = {"out": out, "aliased": shares(out, args), "types": kit.type_names(out)}
         found["unchanged"] = [b is None or kit.same_values(b, a.detach()) for a, b in zip(args, before)]
         # an argument the docstring lets it write, or None where the docstring allows none (no running stats)
         found["written"] = [None if args[i] is None else args[i].detach().clone() for i in case["writes"]]
@@ -135,7 +143,13 @@ def walk_modules(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[di
                 out = model(x)
             outs.append(out.detach())
             unchanged.append(kit.same_values(before, x))
-        return {"out": outs, "unchanged": unchanged, "aliased": False, **seen}
+        found = {"out": outs, "unchanged": unchanged, "aliased": False, **seen}
+        if case.get("fill"):  # the gradient into its input too: a branch cut from x answers alike
+            found["grads"] = [kit.input_grad(model, case["args"][0], modes[0] == "train")]
+        if case.get("again"):  # each input to a fresh build too: the reused one keeps no state
+            built = kit.attribute(mod, case["name"]), case["ctor"]
+            found["fresh"] = kit.fresh_outputs(*built, case["args"], modes, case["seed"] or 0)
+        return found
 
     return kit.each_case(cases, {"module": module})
 
@@ -178,10 +192,12 @@ def walk_scenarios(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[
     def value(case: dict[str, Any]) -> dict[str, Any]:
         op, x, *number = case["args"]  # Value(x).op(), or Value(x) op number (an exact zero inside a graph)
         v = kit.attribute(mod, case["name"])(x)
+        fresh = {"Value(x).data": v.data, "Value(x).grad": v.grad}  # the docstring's types before backward
         binary = {"pow": lambda a, k: a**k, "mul": lambda a, k: a * k, "rmul": lambda a, k: k * a}
         out = binary[op](v, *number) if number else getattr(v, op)()
         out.backward()
-        return {"out": [out.data, v.grad], "unchanged": [], "aliased": False}
+        types = kit.type_names({**fresh, "out.data": out.data, "Value(x).grad after backward": v.grad})
+        return {"out": [out.data, v.grad], "types": types, "unchanged": [], "aliased": False}
 
     def loop(case: dict[str, Any]) -> dict[str, Any]:
         # the loop's arguments, in the order its case declares them (LOOP_ARGUMENTS): a model,
@@ -278,51 +294,6 @@ def run(sub: Any, topic: str, name: str) -> None:
         elif _untouched(*failed[0][:2]):
             exc.cause = UNTOUCHED_CAUSE  # a cause named outright: it leads the exercise's diagnosis
         raise
-
-
-# a submodule's name as the learner's code may spell it (an attribute, a Sequential's index)
-_LAYER_NAME = re.compile(r"[A-Za-z_0-9][A-Za-z_0-9.]{0,40}")
-UNTOUCHED = N_(
-    "%(layers)s: defined with weights that your forward never applies; the docstring's layers "
-    "are each applied, in its order"
-)
-
-
-def _untouched(case: domains.Case, mine: Any) -> str:
-    """A structure case's hint where the learner's module holds layers its forward never applied
-    (:func:`grader.sandboxed.probe_kit.layers_untouched`), "" elsewhere."""
-    names = mine.get("untouched") if case.fill and isinstance(mine, dict) else None
-    if not isinstance(names, list):
-        return ""
-    shown = [f"self.{n}" for n in names if isinstance(n, str) and _LAYER_NAME.fullmatch(n)][:3]
-    return _(UNTOUCHED) % {"layers": ", ".join(shown)} if shown else ""
-
-
-FEWER_ACTIVATIONS = N_(
-    "your forward applies %(op)s fewer times than the docstring's layers (%(mine)d against %(theirs)d): "
-    "an activation the docstring names is missing"
-)
-MORE_ACTIVATIONS = N_(
-    "your forward applies %(op)s more times than the docstring's layers (%(mine)d against %(theirs)d): "
-    "an activation where the docstring has none"
-)
-
-
-def _activations(case: domains.Case, mine: Any, ref: dict[str, Any]) -> str:
-    """A structure case's hint where the learner's forward applies an activation a different number
-    of times than the reference's layers (their census: probe_kit.layers_untouched), none at all
-    included where it applies nothing an activation may be written with; "" elsewhere (one
-    written another way, ``clamp(min=0)`` for relu, counts nothing to compare)."""
-    census, theirs = (mine.get("census") if isinstance(mine, dict) else None), ref.get("census")
-    if not case.fill or not isinstance(census, dict) or not isinstance(theirs, dict):
-        return ""
-    bare = not any(op in kit.ACTIVATIONS or op in kit.STAND_INS for op in census)
-    for op in sorted(theirs):
-        count = 0 if bare else census.get(op)
-        if op in kit.ACTIVATIONS and isinstance(count, int) and count != theirs[op] and (count or bare):
-            said = FEWER_ACTIVATIONS if count < theirs[op] else MORE_ACTIVATIONS
-            return _(said) % {"op": op, "mine": count, "theirs": theirs[op]}
-    return ""
 
 
 def case_named(name: str, case: domains.Case) -> str:
@@ -431,6 +402,7 @@ def judge_case(
     }
     keyed, hint = hint, chosen(hint, None, None)
     _judge_result(domain, mine, what, hint)
+    across_calls.judge(case, mine, what, *tolerance(domain, case, stored=False))
     if case.differs_from is not None:
         other = everything[case.differs_from]
         if isinstance(other, dict) and "out" in other and _equal(mine.get("out"), other["out"]):
@@ -491,6 +463,7 @@ def _judge_values(
     """The outputs, the arguments written, the gradients and the mode left, against ``want``."""
     rtol, atol = tolerance(domain, case, stored=case.same_as is None)
     compare(mine.get("out"), want.get("out"), what, rtol, atol, hint)
+    result_types.judge(mine.get("types"), want.get("types"), what)
     if "written" in want and domain.writes:
         compare(
             mine.get("written"),
@@ -500,9 +473,10 @@ def _judge_values(
             atol,
             hint,
         )
-    if "grads" in want:
+    if "grads" in want:  # a module's outputs were right: its input's gradient was cut
+        said = domains.CUT if case.kind == "module" else hint
         compare(
-            mine.get("grads"), want["grads"], _("the gradient of %(what)s") % {"what": what}, rtol, atol, hint
+            mine.get("grads"), want["grads"], _("the gradient of %(what)s") % {"what": what}, rtol, atol, said
         )
     if "device" in mine:
         _judge_on_device(mine["device"], want.get("out"), what, rtol, atol, chosen(hint, None, None))

@@ -108,6 +108,12 @@ HINTS = {
     ),
 }
 
+# A module case whose outputs agree and whose gradient into its input does not (battery.walk_modules)
+CUT = N_(
+    "the outputs agree but the gradient into the input does not: a branch computed under "
+    "torch.no_grad() or from x.detach() passes no gradient back to x"
+)
+
 
 # What a loop case's ``kwargs["call"]`` may name, in the order its docstring takes them: the model,
 # its batches (a list of (x, y); the domain's ``forms`` give them as a generator too), the loss
@@ -150,6 +156,7 @@ class Case(NamedTuple):
     shapes: list[tuple[int, ...]] | None = None  # module cases: the output shapes
     bound: bool = False  # a random fill: within the reference's bound, and reaching 90 % of it
     fill: bool = False  # module cases: weights drawn from their shapes alone, then outputs judged
+    again: bool = False  # module cases: each input also to a fresh build, the reused one's outputs equal
     note: str = ""
 
     def plain(self) -> dict[str, Any]:
@@ -166,6 +173,7 @@ class Case(NamedTuple):
             "ctor": self.ctor,
             "mode": self.mode,
             "fill": self.fill,
+            "again": self.again,
         }
 
     def label(self) -> str:

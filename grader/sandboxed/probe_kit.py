@@ -526,6 +526,49 @@ def same_values(a: Any, b: torch.Tensor) -> bool:
     )
 
 
+def type_names(value: Any, depth: int = 0) -> Any:
+    """The exact type of a result, as plain data: numpy's arrays and scalars reach the trusted side
+    as tensors and numbers, an int as a number, so the type comes back named ("Tensor", "float",
+    "int", "bool", "ndarray", "float32"...; a subclass of float or int as its base); a list or
+    tuple as the list of its items' names (either sequence, as the values' judge takes them), a
+    dict as its values' names."""
+    if isinstance(value, torch.Tensor):
+        return "Tensor"
+    if isinstance(value, (list, tuple)) and depth < 3:
+        return [type_names(v, depth + 1) for v in value[:64]]
+    if isinstance(value, dict) and depth < 3:
+        return {str(k): type_names(v, depth + 1) for k, v in list(value.items())[:64]}
+    for base in (bool, int, float):
+        if isinstance(value, base):
+            return base.__name__
+    return type(value).__name__
+
+
+def input_grad(model: Any, x: torch.Tensor, train: bool) -> Any:
+    """The gradient of ``model``'s output (its elements weighted 0.5 to 1.5) into its input ``x``,
+    in training mode or not: a branch cut from x (``no_grad``, ``.detach()``) answers the same
+    values, never this."""
+    model.train(train)
+    x = x.detach().clone().requires_grad_(True)
+    out = model(x)
+    (out * torch.linspace(0.5, 1.5, out.numel(), dtype=out.dtype).reshape(out.shape)).sum().backward()
+    return x.grad
+
+
+def fresh_outputs(
+    kind: Any, ctor: tuple[Sequence[Any], dict[str, Any]], inputs: Sequence[Any], modes: list[str], seed: int
+) -> list[Any]:
+    """Each input fed to a ``kind(*args, **kwargs)`` (``ctor``) built afresh under ``seed``, in that
+    input's mode: what a model called again must answer where it keeps no state across calls."""
+    found = []
+    for i, x in enumerate(inputs):
+        manual_seed(seed)
+        model = kind(*ctor[0], **ctor[1])
+        model.train(modes[min(i, len(modes) - 1)] == "train")
+        found.append(model(x).detach())
+    return found
+
+
 def attribute(mod: Any, name: str) -> Any:
     """``mod``'s attribute at a dotted ``name`` (``Value.relu``)."""
     obj = mod

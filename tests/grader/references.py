@@ -94,6 +94,10 @@ class _Value:
     __rmul__ = __mul__
 
     @property
+    def data(self) -> float:
+        return float(self.leaf.detach())
+
+    @property
     def grad(self) -> float:
         return float(self.leaf.grad) if self.leaf.grad is not None else 0.0
 

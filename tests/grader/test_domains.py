@@ -97,6 +97,40 @@ def test_no_tolerance_is_stricter_than_the_docstring(topic):
             assert rtol >= stated[0] and atol >= stated[1], f"{name} {case.note}: {(rtol, atol)} < {stated}"
 
 
+# Each exercise whose cases take floating tensors walks float32 and float64 both (each allowed
+# dtype), or says here why one dtype is all it walks (reviewed: a reason, never a silence)
+MODULE = "a module: its constructor makes float32 parameters, so its inputs are float32"
+ONE_DTYPE = {
+    ("autograd", "numerical_grad"): "its docstring: 'Checked in float64' (central differences at eps=1e-6)",
+    ("cnn", "SimpleCNN"): MODULE,
+    ("inception", "GoogLeNetMini"): MODULE,
+    ("inception", "InceptionA"): MODULE,
+    ("mlp", "DiabetesNet"): MODULE,
+    ("mlp", "LogisticRegression"): MODULE,
+    ("mlp", "MLP"): MODULE,
+    ("mlp", "evaluate"): "a loop over a float32 model the battery builds",
+    ("mlp", "train_epoch"): "a loop over a float32 model the battery builds",
+    ("mlp", "dropout"): "a random mask: which draws a float64 x takes (float64 or float32) is left open",
+    ("mlp", "xavier_uniform_"): "a random fill judged by its bound, which no dtype changes",
+    ("optim", "sgd_fit"): "Python floats out (w from 1.0): x's dtype changes the rounding only",
+    ("resnet", "BasicBlock"): MODULE,
+    ("resnet", "ResidualBlock"): MODULE,
+    ("resnet", "SmallResNet"): MODULE,
+}
+
+
+@pytest.mark.parametrize("topic", available_topics())
+def test_every_allowed_dtype_is_walked(topic):
+    """A cast to a fixed dtype (``.double()`` after ``requires_grad_``: a float32 x's copy is no
+    leaf, its ``.grad`` None) passes every case of the one dtype walked."""
+    for name in battery.exercises(topic):
+        cases = domain_cases.REGISTRY[(topic, name)].cases()
+        leaves = [a for c in cases for a in domains._leaves(c.args) + domains._leaves(c.kwargs)]
+        walked = {a.dtype for a in leaves if isinstance(a, torch.Tensor) and a.is_floating_point()}
+        if walked and (topic, name) not in ONE_DTYPE:
+            assert walked >= {torch.float32, torch.float64}, f"{name}: only {sorted(map(str, walked))}"
+
+
 def test_the_tolerance_test_sees_a_strict_case(monkeypatch):
     strict = domains.Case("dtype", "norms", (torch.ones(2),), tol=(1e-9, 0.0))
     domain = domain_cases.REGISTRY[("tensors", "norms")]

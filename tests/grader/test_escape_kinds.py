@@ -2,7 +2,7 @@
 (``tests/corpus/<topic>/mistakes/e70k_*.py``, ``e83k_*.py``: the reference solution with one edit,
 full before the suites and domains were widened) graded below full, the training checks left out;
 and the sixth batch's false failure (``tests/corpus/cnn/correct/e83k_*.py``) graded full, training
-included."""
+included. The seventh batch's kinds (``e94_*.py``): an axis of the contract that no case walked."""
 
 from __future__ import annotations
 
@@ -121,3 +121,42 @@ def test_the_narrowest_simple_cnn_the_docstring_allows_learns(tmp_path):
 def test_a_simple_cnn_below_the_docstrings_floor_is_caught_without_training(tmp_path):
     """4 and 8 channels: the floor the training check is calibrated on, read from the weights' shapes."""
     below_full(tmp_path, "cnn", "simple_cnn_below_the_floor", "SimpleCNN", prefix="e83k")
+
+
+# -- the seventh blind batch: the contract's axes no case walked (each full on the suites before its fix)
+
+
+@pytest.mark.parametrize(
+    ("topic", "name", "exercise"),
+    [
+        # a cast to float64 after requires_grad_: a float32 x's copy is no leaf, its .grad None
+        ("autograd", "grad_of_vector_fn_cast_after_requires_grad", "grad_of_vector_fn"),
+        # Value(2).data kept as the int 2, .grad starting as the int 0: the types come back as data
+        ("autograd", "value_keeps_int_data", "Value"),
+        # numpy int64 folds: numpy arrays reach the trusted side as tensors, their type named
+        ("optim", "k_fold_numpy_arrays", "k_fold_indices"),
+    ],
+)
+def test_seventh_batch_escape_kinds(tmp_path, topic, name, exercise):
+    lead = below_full(tmp_path, topic, name, exercise, prefix="e94")
+    assert lead["cause"] == "input_domain:type", lead
+
+
+def test_bce_floors_a_subnormal_ps_log(tmp_path):
+    """p = 1e-45 in float32 (not 0) has log p = −103.3: a floor applied to −inf alone misses it."""
+    lead = below_full(tmp_path, "losses", "bce_floors_only_infinite_logs", "bce", prefix="e94")
+    assert "subnormal p" in lead["diagnosis"], lead
+
+
+def test_inception_pool_under_no_grad_cuts_the_inputs_gradient(tmp_path):
+    """The same outputs, the pool branch's gradient never reaching x: a structure case's gradient
+    into its input is judged beside its outputs."""
+    lead = below_full(tmp_path, "inception", "inception_pool_under_no_grad", "InceptionA", prefix="e94")
+    assert "torch.no_grad()" in lead["diagnosis"], lead
+
+
+def test_hello_rnn_called_again_answers_as_a_new_object(tmp_path):
+    """A one-hot buffer kept on the module and never cleared: its first call right, the next ones
+    wrong; the same object is called three times in a row against a new one's answers."""
+    lead = below_full(tmp_path, "rnn", "hello_rnn_one_hot_buffer_kept", "HelloRNN", prefix="e94")
+    assert "on the same object against a new object's" in lead["diagnosis"], lead

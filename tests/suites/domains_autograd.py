@@ -43,10 +43,12 @@ def _linear_grad() -> list[Case]:
     ]
 
 
-@declare(A, "quadratic_grads", "edge magnitude", **A_TOL)
+@declare(A, "quadratic_grads", "dtype edge magnitude", **A_TOL)
 def _quadratic_grads() -> list[Case]:
     w = [torch.tensor(v, dtype=F64) for v in (0.3, -1.2, 0.7)]
+    w32 = [torch.tensor(v) for v in (0.3, -1.2, 0.7)]
     return [
+        Case("dtype", "quadratic_grads", (*w32, randn(5, 6), randn(6, 6)), note="float32"),
         Case("edge", "quadratic_grads", (*w, randn(1, 1, dtype=F64), randn(2, 1, dtype=F64)), note="n = 1"),
         Case(
             "magnitude",
@@ -57,9 +59,10 @@ def _quadratic_grads() -> list[Case]:
     ]
 
 
-@declare(A, "grad_of_vector_fn", "aliasing edge layout", **A_TOL)
+@declare(A, "grad_of_vector_fn", "dtype aliasing edge layout", **A_TOL)
 def _grad_of_vector_fn() -> list[Case]:
     return [
+        Case("dtype", "grad_of_vector_fn", (named_function("cube"), randn(7, 2, 5)), note="float32 x"),
         Case(
             "aliasing",
             "grad_of_vector_fn",
@@ -172,7 +175,7 @@ ZEROS = [
 ]
 
 
-@declare(A, "Value", "magnitude edge signs", **A_TOL)
+@declare(A, "Value", "magnitude edge signs form", **A_TOL)
 def _value() -> list[Case]:
     ops = [("tanh", 0.3), ("tanh", 400.0), ("tanh", -800.0), ("exp", 30.0), ("relu", -3.0)]
     return [
@@ -187,5 +190,9 @@ def _value() -> list[Case]:
             ("relu", 0.0),
             kind="value",
             note="Value(0.0).relu(): its derivative at the kink is 0",
+        ),
+        # "a Python float, whether data is an int or a float": the types judged (probe_kit.type_names)
+        Case(
+            "form", "Value", ("relu", 2), kind="value", note="Value(2).relu(): .data and .grad Python floats"
         ),
     ]

@@ -39,7 +39,7 @@ def _corr2d() -> list[Case]:
     ]
 
 
-@declare(C, "conv2d", "edge layout default", **C_TOL)
+@declare(C, "conv2d", "dtype edge layout default", **C_TOL)
 def _conv2d() -> list[Case]:
     x, w = randn(1, 1, 2, 6, 5), randn(2, 3, 2, 3, 2)
     return [
@@ -52,6 +52,12 @@ def _conv2d() -> list[Case]:
             note="non-contiguous x and weight",
         ),
         Case("default", "conv2d", (x, w), note="bias, stride and padding at their defaults"),
+        Case(
+            "dtype",
+            "conv2d",
+            (randn(5, 2, 3, 5, 6, dtype=F64), randn(6, 4, 3, 3, 3, dtype=F64), randn(7, 4, dtype=F64), 1, 1),
+            note="float64",
+        ),
     ]
 
 
@@ -66,13 +72,14 @@ def _conv_output_size() -> list[Case]:
     ]
 
 
-@declare(C, "max_pool2d", "signs default edge layout", **C_TOL)
+@declare(C, "max_pool2d", "dtype signs default edge layout", **C_TOL)
 def _max_pool2d() -> list[Case]:
     return [
         Case("signs", "max_pool2d", (-randn(1, 2, 2, 6, 6).abs(), 2, 2), note="all negative"),
         Case("default", "max_pool2d", (randn(2, 1, 3, 6, 4), 2), note="stride left at its default"),
         Case("edge", "max_pool2d", (randn(3, 1, 1, 7, 5), 3, 2), note="H ≠ W, windows not dividing"),
         Case("layout", "max_pool2d", (randn(4, 2, 2, 5, 5), 2, 1), noncontig=(0,), note="non-contiguous x"),
+        Case("dtype", "max_pool2d", (randn(5, 2, 3, 6, 6, dtype=F64), 3, 2), note="float64"),
     ]
 
 
@@ -86,6 +93,7 @@ def _simple_cnn() -> list[Case]:
             ((), {}),
             (randn(2, 2, 1, 8, 8), randn(3, 1, 1, 13, 11)),
             [(2, 10), (1, 10)],
+            again=True,
             note="8×8, then 13×11",
         ),
         module_case(

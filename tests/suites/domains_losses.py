@@ -102,6 +102,9 @@ def _sigmoid() -> list[Case]:
     ]
 
 
+TINY32 = torch.finfo(torch.float32).tiny  # the smallest normal float32; below it, subnormals
+
+
 @declare(L, "bce", "edge magnitude", tol32=(1e-5, 1e-6), tol64=(1e-5, 1e-6))  # "Checked within rtol=1e-5"
 def _bce() -> list[Case]:
     p = torch.tensor([0.0, 1.0, 0.5, 1e-30, 1 - 1e-7, 0.3])
@@ -120,6 +123,19 @@ def _bce() -> list[Case]:
             "bce",
             (torch.tensor([1e-12, 1 - 1e-6, 1e-5], dtype=F64), torch.tensor([1.0, 0.0, 0.9], dtype=F64)),
             note="float64, p near 0 and 1",
+        ),
+        # subnormal p: log p below −100 though p is not 0 (a floor applied to −inf alone misses it)
+        Case(
+            "magnitude",
+            "bce",
+            (torch.tensor([1e-45, TINY32 / 2, 0.5, 1 - 2**-24]), torch.tensor([1.0, 1.0, 0.5, 0.0])),
+            note="subnormal p (float32)",
+        ),
+        Case(
+            "magnitude",
+            "bce",
+            (torch.tensor([5e-324, 1e-320, 0.5], dtype=F64), torch.tensor([1.0, 0.7, 0.0], dtype=F64)),
+            note="subnormal p (float64)",
         ),
     ]
 

@@ -140,6 +140,7 @@ def _small_resnet() -> list[Case]:
             ((), {}),
             (randn(1, 2, 1, 8, 8), randn(2, 3, 1, 11, 13)),
             [(2, 10), (3, 10)],
+            again=True,
             note="8×8, then 11×13",
         ),
         module_case(

@@ -52,15 +52,17 @@ def _rnn_cell() -> list[Case]:
     ]
 
 
-@declare(N, "rnn_forward", "edge", forms={2: ("tuple",)}, **N_TOL)  # params: a Sequence
+@declare(N, "rnn_forward", "edge dtype", forms={2: ("tuple",)}, **N_TOL)  # params: a Sequence
 def _rnn_forward() -> list[Case]:
-    def layers(k: int, n_in: int, hidden: int, count: int) -> list[list[torch.Tensor]]:
+    def layers(
+        k: int, n_in: int, hidden: int, count: int, dtype: torch.dtype = torch.float32
+    ) -> list[list[torch.Tensor]]:
         return [
             [
-                randn(k + 4 * i, hidden, n_in if i == 0 else hidden),
-                randn(k + 4 * i + 1, hidden, hidden),
-                randn(k + 4 * i + 2, hidden),
-                randn(k + 4 * i + 3, hidden),
+                randn(k + 4 * i, hidden, n_in if i == 0 else hidden, dtype=dtype),
+                randn(k + 4 * i + 1, hidden, hidden, dtype=dtype),
+                randn(k + 4 * i + 2, hidden, dtype=dtype),
+                randn(k + 4 * i + 3, hidden, dtype=dtype),
             ]
             for i in range(count)
         ]
@@ -77,6 +79,12 @@ def _rnn_forward() -> list[Case]:
             "rnn_forward",
             (randn(3, 1, 1, 3), randn(4, 2, 1, 5), layers(30, 3, 5, 2)),
             note="seq 1, batch 1",
+        ),
+        Case(
+            "dtype",
+            "rnn_forward",
+            (randn(5, 4, 3, 2, dtype=F64), randn(6, 2, 3, 3, dtype=F64), layers(50, 2, 3, 2, F64)),
+            note="float64",
         ),
     ]
 
@@ -114,7 +122,7 @@ def _encode_chars() -> list[Case]:
     ]
 
 
-@declare(N, "HelloRNN", "edge", **N_TOL)
+@declare(N, "HelloRNN", "edge state", **N_TOL)
 def _hello_rnn() -> list[Case]:
     idx = torch.tensor([[1, 3], [0, 0], [2, 1], [2, 2], [3, 0]])  # batch 2: a view with other strides exists
     return [
@@ -126,6 +134,23 @@ def _hello_rnn() -> list[Case]:
             (torch.tensor([[1, 0], [2, 3]]),),
             [(2, 2, 4)],
             note="an embedding, batch 2",
+        ),
+        # the same object three times in a row, each call as a new object's (no state kept)
+        module_case(
+            "state",
+            "HelloRNN",
+            ((4, 8), {}),
+            (idx, idx.flip(0), idx),
+            again=True,
+            note="one-hot input, called three times",
+        ),
+        module_case(
+            "state",
+            "HelloRNN",
+            ((4, 8), {"embed_dim": 3}),
+            (idx, idx.flip(1)),
+            again=True,
+            note="an embedding, called twice",
         ),
     ]
 
