@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from grader.checks import domains
-from grader.checks.judge import describe, expect_close, fail
+from grader.checks.described import describe
+from grader.checks.judge import expect_close, fail
 from grader.i18n import N_, _
 
 AGAIN = N_("%(case)s, call %(number)d on the same object against a new object's")

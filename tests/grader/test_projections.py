@@ -170,7 +170,7 @@ def _statements(source: str) -> dict[str, str]:
     return found
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # a sweep: every suite of every pack parsed and cut as a release cuts it
 @pytest.mark.parametrize("suite", SUITES, ids=lambda p: p.stem)
 def test_a_releases_public_suite_keeps_every_declaration(suite):
     """Each declaration the engine reads from a suite, as written, in the release's public suite
