@@ -59,18 +59,19 @@ class Split:
         return scaled(exercise, worth, max(whole, exercise.max_points))
 
 
-def assignment_split(assignment: Assignment) -> Split:
+def assignment_split(assignment: Assignment, whole: dict[str, dict[str, float]] | None = None) -> Split:
     """The assignment's points for a grade of every check (``grade FILE --course --assignment``):
     each exercise scaled from the checks that ran, as ``grade batch`` weighs a row
-    (grader/batch/standing.py :func:`weigh`)."""
+    (grader/batch/standing.py :func:`weigh`); with ``whole`` (each exercise's maximum, every check
+    passing: ``--public-only``), the public checks' share of them, as the course's release shows it."""
     return Split(
         assignment.name,
         assignment.total,
         dict(assignment.exercise_points),
         dict(assignment.kind_weights),
         assignment.twin,
-        whole={},
-        released=False,
+        whole=whole or {},
+        released=whole is not None,
     )
 
 

@@ -166,7 +166,14 @@ def _in_course(
         options.course_seed if options.course_seed is not None else course.seed if options.student else None
     )
     options = replace(options, limits=limits_of(ctx, course), selection=selection, course_seed=seed)
-    return options, assignment_split(chosen) if chosen is not None else None
+    if chosen is None:
+        return options, None
+    whole = None
+    if selection.public_only:  # the public checks' share of the points, as the course's release shows
+        from grader.apps.release import check_kinds
+
+        whole = {topic: check_kinds(topic, chosen.kind_weights)[1] for topic in selection.topics}
+    return options, assignment_split(chosen, whole)
 
 
 def _learner_lines(result: Report, path: Path) -> None:
