@@ -17,8 +17,9 @@ from typing import TextIO
 import click
 
 from grader import clean, grades
-from grader.checks.exercises import shared_failure, shown_message
+from grader.checks.exercises import shared_failure
 from grader.checks.scoring import HEADINGS, Report, TopicResult
+from grader.checks.shown import shown_message
 from grader.engine import check_table
 from grader.i18n import _
 from grader.topics import REPO_ROOT

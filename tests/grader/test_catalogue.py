@@ -36,6 +36,7 @@ PRINTING = (
     "grader/commands/course.py",
     "grader/report.py",
     "grader/checks/exercises.py",
+    "grader/checks/shown.py",
     "grader/checks/judge.py",
     "grader/checks/curves.py",
     "grader/engine/runner.py",
