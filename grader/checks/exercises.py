@@ -375,7 +375,9 @@ def _blamed(
     """The lead of ``caller`` whose failing check called ``callee``: the callee named, then its own lead."""
     first = _lead(callee, checks, twin)[0]
     told = _told(callee, first, hidden_text) if first is not None else ""
-    said = _("a failing check of %(name)s runs %(callee)s, which fails a check of its own: fix %(callee)s first") % {
+    said = _(
+        "a failing check of %(name)s runs %(callee)s, which fails a check of its own: fix %(callee)s first"
+    ) % {
         "name": caller,
         "callee": callee,
     }
