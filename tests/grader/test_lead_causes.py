@@ -794,3 +794,39 @@ def test_s10_26_conv_mults_counting_the_bias_is_told_one_more_per_output(tmp_pat
     found = verdicts(path, "conv_mults")
     assert "the bias is added" in found["en"]["diagnosis"], found["en"]
     assert "偏置" in found["zh_CN"]["diagnosis"], found["zh_CN"]
+
+
+# -- issue 95: shapes and strides told as such
+
+
+STRIDED_TWICE = (
+    "RuntimeError while checking BasicBlock in resnet.py: The size of tensor a (2) must match the size "
+    "of tensor b (4) at non-singleton dimension 3\n  on that line: main (2, 4, 2, 2) float32; x (2, 4, 7, 7) float32"
+)
+
+
+@pytest.mark.unit
+def test_95_a_block_strided_on_both_convolutions_is_told_of_the_stride_first():
+    """BasicBlock with stride= on conv2 as well as conv1 (both padded): 7 → 4 → 2 beside the
+    shortcut's 4 was told "a convolution without padding shrinks H and W" alone; the stride's
+    place leads now, the padding still said (8 and 4 may be either)."""
+    hint = error_hint(STRIDED_TWICE, "BasicBlock", "error:broadcast")
+    assert "stride belongs to its first convolution" in hint, hint
+    assert hint.index("stride") < hint.index("padding")
+    unpadded = error_hint(
+        STRIDED_TWICE.replace("(2)", "(6)").replace("(4)", "(8)"), "ResidualBlock", "error:broadcast"
+    )
+    assert "stride" not in unpadded and "without padding" in unpadded  # 8 − 2: padding alone
+
+
+@pytest.mark.e2e
+def test_95_a_block_strided_on_both_convolutions_as_graded(tmp_path):
+    path = edited(
+        tmp_path,
+        topic_of("BasicBlock"),
+        "self.conv2 = nn.Conv2d(out_channels, out_channels, 3, padding=1, bias=False)",
+        "self.conv2 = nn.Conv2d(out_channels, out_channels, 3, stride=stride, padding=1, bias=False)",
+    )
+    found = verdicts(path, "BasicBlock")
+    assert "stride belongs to its first convolution" in found["en"]["diagnosis"], found["en"]
+    assert "步幅只属于" in found["zh_CN"]["diagnosis"], found["zh_CN"]
