@@ -168,6 +168,7 @@ class TopicSession:
         self.exercises: tuple[str, ...] = ()  # the exercises it judges (set by the plugin)
         self.called = ""  # the last of them a probe of the running check called (reset by the plugin)
         self.reached: set[str] = set()  # the topic's exercises its probes called (reset by the plugin)
+        self.last_args: tuple[Any, ...] = ()  # the arguments of its last probe of one of them (likewise)
         self._graph: dict[str, set[str]] | None = None  # the learner's module's calls (callees.graph)
         self.printed = Printed()  # what the running check's code printed (reset by the plugin)
         self.hidden = False  # the running check is hidden: its probes go to the hidden lane's worker
@@ -427,7 +428,7 @@ class TopicSession:
             raise self.fatal
         subject = args[0] if args and isinstance(args[0], str) else probe.__name__.removeprefix("probe_")
         if subject in self.exercises:
-            self.called = subject
+            self.called, self.last_args = subject, args
         self.reached |= self._callees(probe, {subject, *(a for a in args if isinstance(a, str))})
         if subject in self.stalls:
             raise ProbeTimeout(_("%(stall)s; this check was not run") % {"stall": self.stalls[subject]})

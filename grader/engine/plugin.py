@@ -26,7 +26,7 @@ from typing import Any, Literal
 import pytest
 
 from grader import clean, defaults, topics
-from grader.checks import inputs
+from grader.checks import conv_steps, inputs
 from grader.checks.error_types import error_cause
 from grader.checks.judge import CheckFailed, hinted
 from grader.checks.scoring import Place, TestResult, make_result
@@ -145,7 +145,7 @@ class GradingPlugin:
             session.hidden = not check_of(item).get("public")  # hidden probes: the hidden lane (client.py)
             session.exercises = exercises_of(item)
             session.called = ""
-            session.reached = set()
+            session.reached, session.last_args = set(), ()
             session.printed = Printed()
             topic = topic_of(item)
             progress.announce(topic, session.check)
@@ -378,6 +378,9 @@ def result_of(
         cause = "" if status == "error" else cause  # no words of a hidden check's answer
     elif status == "error" and check.get("errors"):
         message = explained(message, cause, check["errors"])
+    elif status == "error" and session is not None and (call := conv_steps.call_of(session.last_args)):
+        steps = conv_steps.predicted(call, message)  # a convolution's sizes, step by step
+        message = f"{message}\n  {steps}" if steps else message
     return make_result(
         check_id(item),
         check["kind"],

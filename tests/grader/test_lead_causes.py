@@ -830,3 +830,40 @@ def test_95_a_block_strided_on_both_convolutions_as_graded(tmp_path):
     found = verdicts(path, "BasicBlock")
     assert "stride belongs to its first convolution" in found["en"]["diagnosis"], found["en"]
     assert "步幅只属于" in found["zh_CN"]["diagnosis"], found["zh_CN"]
+
+
+UNFOLDED = (
+    "RuntimeError while running conv2d() in cnn.py: shape '[2, 4, 4, 4]' is invalid for input of size 392"
+)
+
+
+@pytest.mark.unit
+def test_95_a_convolution_reshaped_from_unstrided_columns_is_told_its_sizes_step_by_step():
+    """conv2d by F.unfold without stride=: torch's reshape error with "let -1 stand for the size";
+    the docstring's H_out, W_out for the call lead now, beside the positions the learner's columns
+    hold and the stride that leaves them."""
+    from grader.checks.conv_steps import call_of, predicted
+
+    x, weight = torch.zeros(2, 3, 9, 8), torch.zeros(4, 3, 3, 2)
+    call = call_of(("conv2d", (x, weight, None), {"stride": 2, "padding": 0}))
+    said = predicted(call, UNFOLDED)
+    assert "H_out = ⌊(9 + 2·0 − 3)/2⌋ + 1 = 4" in said and "16 positions" in said, said
+    assert "49 positions (what stride=1, padding=0 leave)" in said
+    assert "stride=stride" in said.split("hint:")[1]
+    assert call_of(("relu", (x,), {})) is None  # no stride asked: no convolution's steps
+    assert predicted(call, "mat1 and mat2 shapes cannot be multiplied") == ""
+
+
+@pytest.mark.e2e
+def test_95_a_convolution_by_unfold_without_stride_as_graded(tmp_path):
+    path = edited(
+        tmp_path,
+        topic_of("conv2d"),
+        "F.unfold(x, (kh, kw), padding=padding, stride=stride)",
+        "F.unfold(x, (kh, kw), padding=padding)",
+    )
+    found = verdicts(path, "conv2d")
+    english = found["en"]["diagnosis"]
+    assert "H_out = ⌊(9 + 2·0 − 3)/2⌋ + 1 = 4" in english and "what stride=1" in english, english
+    assert "let -1 stand" not in english
+    assert "步幅" in found["zh_CN"]["diagnosis"] and "-1" not in found["zh_CN"]["diagnosis"].split("提示")[-1]
