@@ -867,3 +867,19 @@ def test_95_a_convolution_by_unfold_without_stride_as_graded(tmp_path):
     assert "H_out = ⌊(9 + 2·0 − 3)/2⌋ + 1 = 4" in english and "what stride=1" in english, english
     assert "let -1 stand" not in english
     assert "步幅" in found["zh_CN"]["diagnosis"] and "-1" not in found["zh_CN"]["diagnosis"].split("提示")[-1]
+
+
+@pytest.mark.e2e
+def test_95_a_residual_block_applying_conv2_to_x_is_told_so_not_to_move_its_relu(tmp_path):
+    """relu(x + conv2(x)) with conv1's output unused: "add x BEFORE the last relu", said of every
+    mismatch; each mistake's hint is keyed to its values now, the formula else."""
+    path = edited(
+        tmp_path,
+        topic_of("ResidualBlock"),
+        "return F.relu(x + self.conv2(F.relu(self.conv1(x))))",
+        "y = F.relu(self.conv1(x))\n        return F.relu(x + self.conv2(x))",
+    )
+    found = verdicts(path, "ResidualBlock")
+    assert "conv2 takes the first convolution's output" in found["en"]["diagnosis"], found["en"]
+    assert "BEFORE the last relu" not in found["en"]["diagnosis"]
+    assert "第一个卷积的输出" in found["zh_CN"]["diagnosis"], found["zh_CN"]
