@@ -17,7 +17,7 @@ from typing import TextIO
 import click
 
 from grader import clean, grades
-from grader.checks.exercises import shared_failure
+from grader.checks.exercises import callee_pointed, shared_failure
 from grader.checks.scoring import HEADINGS, Report, TopicResult
 from grader.checks.shown import shown_message
 from grader.engine import check_table
@@ -124,7 +124,8 @@ def group_by_message(tests: list[dict]) -> list[tuple[str, str, list[str]]]:
 def _check_lines(topic: TopicResult, colour: bool) -> list[str]:
     """Every check that did not pass, identical failures once (``--verbose``: the instructor's view)."""
     lines: list[str] = []
-    open_tests = [t.to_json() for t in topic.tests if t.status in ("failed", "error", "timeout")]
+    every = callee_pointed([t.to_json() for t in topic.tests])
+    open_tests = [t for t in every if t["status"] in ("failed", "error", "timeout")]
     for status, message, ids in group_by_message(open_tests):
         label = (
             ids[0]

@@ -384,6 +384,25 @@ def _blamed(
     return said + "".join("\n  " + line for line in told.splitlines())
 
 
+def callee_pointed(tests: list[CheckRow]) -> list[CheckRow]:
+    """The checks as a listing of every check shows them (``--verbose``): one whose run called
+    an exercise failing a value check of its own (``calls``) says so in place of its own hint,
+    which is keyed to a mistake its exercise need not have made ("never log(softmax(x))" for
+    a cross_entropy whose log_softmax overflows)."""
+    groups, shown = _groups(tests), []
+    for test in tests:
+        names = test.get("exercises") or [test["id"]]
+        calls = [
+            c for c in test.get("calls") or () if c not in names and c in groups and _own_open(groups[c])
+        ]
+        if calls and test["status"] in ("failed", "error"):
+            words = test["message"].split("\n  " + _("hint: "), 1)[0]
+            pointer = _("it runs %(callee)s, which fails a check of its own: fix %(callee)s first")
+            test = {**test, "message": words + "\n  " + _("hint: ") + pointer % {"callee": calls[0]}}
+        shown.append(test)
+    return shown
+
+
 class Diagnosed(Protocol):
     """What :func:`shared_failure` reads of an exercise (an :class:`Exercise`, or feedback's view of one)."""
 

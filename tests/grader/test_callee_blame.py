@@ -166,3 +166,57 @@ def test_a_correct_caller_leads_with_its_broken_callee(tmp_path, topic, old, new
     callee_lead = found["en"][callee]["diagnosis"].split("\nand ", 1)[0]
     assert all(line.strip() in english["diagnosis"] for line in callee_lead.splitlines()), english
     assert "hint:" in english["diagnosis"] and ZH_SAID in chinese["diagnosis"], chinese
+
+
+@pytest.mark.unit
+def test_a_listed_check_that_ran_a_failing_callee_points_to_it_not_to_its_own_hint():
+    """--verbose lists every check: cross_entropy's own check said "never log(softmax(x))", a
+    mistake its code did not make; it points to the callee now."""
+    from grader.checks.exercises import callee_pointed
+
+    listed = {t["id"]: t["message"] for t in callee_pointed(rows("failed"))}
+    assert listed["cross_entropy_stable"].endswith(
+        "hint: it runs log_softmax, which fails a check of its own: fix log_softmax first"
+    )
+    assert "cross_entropy_stable said so" in listed["cross_entropy_stable"]
+    assert listed["log_softmax_stable"].endswith("log_softmax_stable's own hint")
+    unchanged = {t["id"]: t["message"] for t in callee_pointed(rows("passed"))}
+    assert unchanged["cross_entropy_stable"].endswith("cross_entropy_stable's own hint")
+
+
+@pytest.mark.unit
+def test_an_infinity_is_told_as_one_where_the_checks_hint_speaks_of_something_else():
+    """log_softmax's any-shape check told an overflow "reduce over every element ... the LAST
+    axis" (a plain hint for another mistake); an infinity where a finite value was expected is
+    told as one unless the check's own hint speaks of non-finite values."""
+    import torch
+
+    from grader.checks.judge import CheckFailed, expect_close
+
+    expected = torch.tensor([-1.5, -0.2])
+    with pytest.raises(CheckFailed) as axis:
+        expect_close(
+            torch.tensor([float("inf"), -0.2]), expected, "f", hint="distributions along the LAST axis"
+        )
+    assert "an infinity where a finite value was expected" in str(axis.value)
+    assert "LAST axis" not in str(axis.value)
+    with pytest.raises(CheckFailed) as own:
+        expect_close(
+            torch.tensor([float("inf"), -0.2]), expected, "f", hint="subtract the max: exp(600) is inf"
+        )
+    assert "exp(600) is inf" in str(own.value)
+    with pytest.raises(CheckFailed) as finite:  # finite values off: the check's hint stands
+        expect_close(torch.tensor([3.0, -0.2]), expected, "f", hint="distributions along the LAST axis")
+    assert "LAST axis" in str(finite.value)
+
+
+@pytest.mark.e2e
+def test_verbose_secondary_checks_carry_no_hint_keyed_to_another_mistake(tmp_path):
+    path = edited(
+        tmp_path, "losses", "shifted = x - x.amax(dim=dim, keepdim=True).detach()", "shifted = x - x.max()"
+    )
+    for language, pointer in (("en", "it runs log_softmax"), ("zh_CN", "它运行了 log_softmax")):
+        done = run_grade("--lang", language, "check", str(path), "--verbose", "-k", "not convergence")
+        listed = done.stdout.split("\n\n")[-1]
+        assert pointer in listed, listed
+        assert "never log(softmax(x))" not in listed and "LAST axis" not in listed, listed
