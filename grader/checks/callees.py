@@ -7,7 +7,7 @@ module's top level). Only a name bound to one of the module's own ``def``/``clas
 is followed; a name a scope binds itself (a parameter, an assignment, an import) is that
 scope's. Non-exercise helpers of the module are followed through, so ``cross_entropy`` calling
 ``_log_probs`` calling ``log_softmax`` calls ``log_softmax``. The probes' own calls (trusted
-code: ``mod.encode_chars``) are the names their code objects load.
+code) are the attributes they load of the module they are given (``mod.encode_chars``).
 
 Trusted side only: the source is parsed, never run (grader/engine/client.py asks per probe).
 """
@@ -15,6 +15,7 @@ Trusted side only: the source is parsed, never run (grader/engine/client.py asks
 from __future__ import annotations
 
 import ast
+import dis
 import types
 from collections.abc import Iterable
 
@@ -110,11 +111,22 @@ def reached(edges: dict[str, set[str]], start: Iterable[str], exercises: Iterabl
     return seen & wanted
 
 
-def probe_names(code: types.CodeType) -> set[str]:
-    """The names a trusted probe's code loads as globals or attributes (``mod.encode_chars``),
-    nested functions included."""
-    names = set(code.co_names)
+def probe_names(code: types.CodeType, module: str | None = None) -> set[str]:
+    """The attributes a trusted probe's code loads of the learner's module, its first parameter
+    (``mod.encode_chars``; not ``torch.optim.SGD``), nested functions included."""
+    module = module if module is not None else (code.co_varnames[0] if code.co_argcount else None)
+    names: set[str] = set()
+    before = None
+    for instruction in dis.get_instructions(code):
+        if (
+            before is not None
+            and before.opname in ("LOAD_FAST", "LOAD_DEREF", "LOAD_CLOSURE")
+            and before.argval == module
+            and instruction.opname in ("LOAD_ATTR", "LOAD_METHOD")
+        ):
+            names.add(instruction.argval)
+        before = instruction
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
-            names |= probe_names(const)
+            names |= probe_names(const, module)
     return names

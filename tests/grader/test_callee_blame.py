@@ -220,3 +220,21 @@ def test_verbose_secondary_checks_carry_no_hint_keyed_to_another_mistake(tmp_pat
         listed = done.stdout.split("\n\n")[-1]
         assert pointer in listed, listed
         assert "never log(softmax(x))" not in listed and "LAST axis" not in listed, listed
+
+
+@pytest.mark.unit
+def test_a_probe_calls_what_it_loads_of_the_learners_module_only():
+    import torch
+
+    from grader.checks.callees import probe_names
+
+    def probe(mod, steps):
+        x = mod.encode_chars("hello", "ehlo")
+        optimizer = torch.optim.SGD([], lr=0.1)  # torch's SGD, not the learner's
+
+        def inner():
+            return mod.HelloRNN(4, 8)
+
+        return x, optimizer, inner
+
+    assert probe_names(probe.__code__) == {"encode_chars", "HelloRNN"}
