@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import dis
+import functools
 import types
 from collections.abc import Iterable
 
@@ -111,7 +112,8 @@ def reached(edges: dict[str, set[str]], start: Iterable[str], exercises: Iterabl
     return seen & wanted
 
 
-def probe_names(code: types.CodeType, module: str | None = None) -> set[str]:
+@functools.lru_cache(maxsize=1024)  # a probe's code is the suite's: read once per process
+def probe_names(code: types.CodeType, module: str | None = None) -> frozenset[str]:
     """The attributes a trusted probe's code loads of the learner's module, its first parameter
     (``mod.encode_chars``; not ``torch.optim.SGD``), nested functions included."""
     module = module if module is not None else (code.co_varnames[0] if code.co_argcount else None)
@@ -129,4 +131,4 @@ def probe_names(code: types.CodeType, module: str | None = None) -> set[str]:
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
             names |= probe_names(const, module)
-    return names
+    return frozenset(names)

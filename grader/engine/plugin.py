@@ -342,7 +342,7 @@ def placed(item: pytest.Item, exc: BaseException) -> Place:
     else:
         functions, subject = (), session.called if session is not None else ""
     blame = next((f for f in reversed(functions) if f in names), subject if subject in names else "")
-    reached = session.reached - set(names) if session is not None else set()
+    reached = session.callees() - set(names) if session is not None else set()
     return Place(
         blame=blame if len(names) > 1 else "",
         stub=functions[-1] if isinstance(exc, NotStarted) and functions else "",
