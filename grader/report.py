@@ -18,8 +18,9 @@ from typing import TextIO
 import click
 
 from grader import clean, grades
-from grader.checks.exercises import Exercise, shared_failure, shown_message
+from grader.checks.exercises import Exercise, callee_pointed, shared_failure
 from grader.checks.scoring import HEADINGS, Report, TopicResult
+from grader.checks.shown import shown_message
 from grader.engine import check_table
 from grader.engine.renamed import asked, renamed_at
 from grader.i18n import _, text
@@ -132,7 +133,8 @@ def group_by_message(tests: list[dict]) -> list[tuple[str, str, list[str]]]:
 def _check_lines(topic: TopicResult, colour: bool) -> list[str]:
     """Every check that did not pass, identical failures once (``--verbose``: the instructor's view)."""
     lines: list[str] = []
-    open_tests = [t.to_json() for t in topic.tests if t.status in ("failed", "error", "timeout")]
+    every = callee_pointed([t.to_json() for t in topic.tests])
+    open_tests = [t for t in every if t["status"] in ("failed", "error", "timeout")]
     for status, message, ids in group_by_message(open_tests):
         label = (
             ids[0]

@@ -20,8 +20,9 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from grader import grades
-from grader.checks.exercises import Exercise, judge, kind_weighed, scaled
+from grader.checks.exercises import Exercise, judge
 from grader.checks.scoring import Report
+from grader.checks.weighing import kind_weighed, scaled
 from grader.i18n import _
 from grader.topics import RELEASE_MARKER, suites_dir
 

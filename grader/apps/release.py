@@ -25,7 +25,8 @@ from grader import defaults, depends
 from grader.apps.handouts import handouts
 from grader.apps.leaks import refuse, refuse_held_out
 from grader.apps.ticker import Step, quiet
-from grader.checks.exercises import judge, kind_weighed
+from grader.checks.exercises import judge
+from grader.checks.weighing import kind_weighed
 from grader.i18n import N_, _, in_language, ngettext
 from grader.packs import data_files, flattened_toml
 from grader.projections import SUITE_FIELDS

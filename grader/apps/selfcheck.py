@@ -31,8 +31,9 @@ import nbformat
 from grader import defaults, grades
 from grader.apps import hints
 from grader.apps.selfcheck_server import READY
-from grader.checks.exercises import KIND_NAMES, Exercise, judge, shown_message
+from grader.checks.exercises import Exercise, judge
 from grader.checks.scoring import HEADINGS, hidden_wording
+from grader.checks.shown import KIND_NAMES, shown_message
 from grader.i18n import _, normalise, set_language
 
 _chosen: Path | None = None

@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 
 from grader import clean
 from grader.batch.gradebook import Row, utc_now
-from grader.checks.exercises import BATTERY, DEFAULT_TWIN, CheckRow, Exercise, judge
+from grader.checks.exercises import BATTERY, DEFAULT_TWIN, Exercise, judge
 from grader.checks.exercises import SILENT as BEHAVED
+from grader.checks.shown import CheckRow
 
 NOTES_SCHEMA = """
 CREATE TABLE IF NOT EXISTS group_notes (

@@ -46,8 +46,9 @@ from grader.batch.lms.base import Grades, LmsName, LmsSettings, Roster, lms_grad
 from grader.batch.plain_text import plain_text
 from grader.batch.standing import standing_lines
 from grader.checks import curves
-from grader.checks.exercises import DEFAULT_TWIN, KIND_NAMES, Exercise, judge, shared_failure
+from grader.checks.exercises import DEFAULT_TWIN, Exercise, judge, shared_failure
 from grader.checks.scoring import HEADINGS
+from grader.checks.shown import KIND_NAMES
 from grader.i18n import N_, _, language
 from grader.topics import TOPICS
 

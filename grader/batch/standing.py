@@ -20,7 +20,8 @@ from grader import grades
 from grader.batch.causes import NO_ANSWER, Edit, Note, NoteBook, Noted, note_words, notes_for
 from grader.batch.gradebook import CourseBook, Override, Row, Submitted
 from grader.batch.marks import Inquiry, Mark, MarkBook
-from grader.checks.exercises import DEFAULT_TWIN, judge, kind_weighed, scaled
+from grader.checks.exercises import DEFAULT_TWIN, judge
+from grader.checks.weighing import kind_weighed, scaled
 
 if TYPE_CHECKING:  # the Gradescope autograder weighs without reading a course file
     from grader.course import Assignment, LatePolicy

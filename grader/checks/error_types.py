@@ -233,6 +233,15 @@ STRIDED = N_(
     "them: where a block has a stride, the shortcut needs a projection (a 1×1 convolution with "
     "that stride, then batch norm) to match"
 )
+# a skip connection whose H, W differ as a stride leaves them and as a convolution without
+# padding may too (8 and 4: ⌈8/2⌉, or 8 − 4): both told, the stride's place first (a block with
+# the stride on both convolutions, both padded, was told of padding alone)
+STRIDED_OR_UNPADDED = N_(
+    "a layer's output and the tensor it meets differ in size ({0} and {1}), as a stride leaves "
+    "them (one side about half the other) or a convolution without padding: a block's stride "
+    "belongs to its first convolution and its shortcut's projection alone, and "
+    "padding=kernel_size // 2 keeps H and W; print the shape after each layer"
+)
 # A kind whose words name the dimension that disagreed, where that dimension decides the cause:
 # (kind, the dimension, whether in a module) → the hint for it, instead of the kind's own.
 BY_DIMENSION: dict[tuple[str, str | None, bool], str] = {
@@ -271,21 +280,24 @@ def error_hint(message: str, exercise: str = "", cause: str | None = None) -> st
         found = pattern.search(message) if cause is None or cause == f"error:{name}" else None
         if found:
             module = exercise[:1].isupper()
-            strided = module and name == "broadcast" and _strided(found.groups())
+            strided = _strided(found.groups()) if module and name == "broadcast" else ""
             chosen = BY_DIMENSION.get((name, _dimension(name, found.groups()), module)) or (
-                STRIDED if strided else LAYER_HINTS[name] if module and name in LAYER_HINTS else hint
+                strided or (LAYER_HINTS[name] if module and name in LAYER_HINTS else hint)
             )
             return _(chosen).format(*found.groups())
     return ""
 
 
-def _strided(groups: tuple[str | None, ...]) -> bool:
-    """Two sizes as a stride leaves them (7 and 4: ⌈7/2⌉), not as a missing padding, which takes
-    an even number away (kernel_size − 1 per odd kernel)."""
+def _strided(groups: tuple[str | None, ...]) -> str:
+    """The hint for two sizes as a stride leaves them: :data:`STRIDED` where no missing padding
+    can (7 and 4: ⌈7/2⌉; a padding takes an even number away, kernel_size − 1 per odd kernel),
+    :data:`STRIDED_OR_UNPADDED` where one could too (8 and 4); "" for neither."""
     if len(groups) < 2 or None in groups[:2]:
-        return False
+        return ""
     small, big = sorted(int(g) for g in groups[:2] if g is not None)
-    return (big - small) % 2 == 1 and any(small == -(-big // s) for s in (2, 3, 4))
+    if not any(small == -(-big // s) for s in (2, 3, 4)):
+        return ""
+    return STRIDED if (big - small) % 2 == 1 else STRIDED_OR_UNPADDED
 
 
 def _dimension(name: str, groups: tuple[str | None, ...]) -> str | None:

@@ -30,66 +30,13 @@ from typing import Any, Protocol
 
 from grader import clean, grades
 from grader.checks.error_types import error_hint
-from grader.i18n import N_, _, ngettext
+from grader.checks.shown import CheckRow, hidden_said, shown_message
+from grader.i18n import _, ngettext
 
 # "zero": the exercise earns nothing; "half": half of what it would earn without the rule;
 # "check": only the checks that saw the twin fail (the behaviour before the rule).
 TWIN_RULES = ("zero", "half", "check")
 DEFAULT_TWIN = "zero"
-# What feedback calls each kind: a "shape" check judges shapes, dtypes and values.
-# One check of a report, as grader/checks/scoring.py's TestResult.to_json writes it.
-CheckRow = dict[str, Any]
-
-KIND_NAMES = {
-    "shape": N_("value"),
-    "gradient": N_("gradient"),
-    "convergence": N_("convergence"),
-    "device": N_("device"),
-}
-# How feedback words a hidden check of each kind ("a hidden value check")
-HIDDEN_KINDS = {
-    "value": N_("a hidden value check"),
-    "gradient": N_("a hidden gradient check"),
-    "convergence": N_("a hidden convergence check"),
-    "device": N_("a hidden device check"),
-    "clause": N_("a hidden clause check"),
-}
-
-# What a hidden check's failure was, by its cause (a judging stage, a known mistake, a clause),
-# as feedback says it after how it ended: never an empty account, never the check's words.
-HIDDEN_CAUSES = {
-    "type": N_("the answer is not a tensor of the type asked for"),
-    "shape": N_("the answer's shape is wrong"),
-    "dtype": N_("the answer's dtype is wrong"),
-    "empty": N_("the answer is an empty tensor"),
-    "nan": N_("NaN where a number was expected"),
-    "values": N_("the values are wrong"),
-    "mistake": N_("the values match a known mistake"),
-    "dtype clause": N_("the result's dtype is not the input's"),
-    "device clause": N_("the result is not on the input's device"),
-    "inputs clause": N_("the caller's tensors were changed"),
-    "vectorised clause": N_("it is not vectorised"),
-    "side effects clause": N_("it changed state it should leave alone"),
-    "failed": N_("the answer is not the one the check expects"),
-}
-
-# How a hidden check that did not pass ended, as feedback says it ("a hidden value check failed").
-STATUS_PHRASES = {
-    "failed": N_("failed"),
-    "error": N_("raised an error"),
-    "timeout": N_("timed out"),
-    "not_started": N_("not started"),
-}
-
-
-def shown_message(test: CheckRow) -> str:
-    """A check's message and, under it, what its code printed (a JSON check, as reports hold),
-    both cleaned: either may come from the submission."""
-    message, output = clean.text(test["message"]), clean.text(test.get("output") or "")
-    if not output:
-        return message
-    printed = "\n".join(f"  | {line}" for line in output.splitlines())
-    return f"{message}\n" + _("your code printed:") + f"\n{printed}"
 
 
 @dataclass
@@ -185,6 +132,9 @@ _OPEN = ("passed", "skipped")
 REFUSED = "refused"
 # the cause of a check that saw an off-limits twin called, or read one in the exercise's source
 TWIN = "twin"
+# the cause of an exercise whose lead check called another exercise that fails its own checks
+# (:func:`callee_of`): "callee:log_softmax"
+CALLEE = "callee:"
 # the input-domain battery's cause where the outputs do not depend on the inputs (a non-answer,
 # grader/checks/non_answer.py): silent:raises, silent:nan, silent:constant, silent:echo
 SILENT = "silent:"
@@ -286,22 +236,6 @@ def _status(checks: list[tuple[CheckRow, float]], points: float, max_points: flo
     return "partial" if points > 0 else "failed"
 
 
-def _shown(test: CheckRow, hidden_text: bool) -> str:
-    """A check's message, or for a hidden one where hidden texts are not shown, how it ended."""
-    if hidden_text or test.get("visibility") == "public":
-        return shown_message(test)
-    kind = "clause" if test.get("clause") else KIND_NAMES.get(test["kind"], test["kind"])
-    ended: str = test["status"]
-    status = _(STATUS_PHRASES.get(ended, ended))
-    if kind not in HIDDEN_KINDS:
-        said = _("a hidden %(kind)s check %(status)s") % {"kind": kind, "status": status}
-    else:
-        said = _("%(check)s %(status)s") % {"check": _(HIDDEN_KINDS[kind]), "status": status}
-    cause = f"{test['clause']} clause" if test.get("clause") else (test.get("cause") or "").split(":")[0]
-    told = HIDDEN_CAUSES.get(cause) or HIDDEN_CAUSES.get(ended, "")
-    return said + (": " + _(told) if told else "")
-
-
 def waited_for(name: str, test: CheckRow, exercises: Iterable[str]) -> str:
     """The other exercise whose NotImplementedError stopped ``name``'s check (cross_entropy
     calling log_softmax, as its docstring says), from the check's record (``stub``); "" when
@@ -380,14 +314,15 @@ def sealed(test: CheckRow) -> bool:
 
 
 def _diagnosis(
-    name: str, checks: list[tuple[CheckRow, float]], twin: str, hidden_text: bool, exercises: Iterable[str]
+    name: str, groups: dict[str, list[tuple[CheckRow, float]]], twin: str, hidden_text: bool
 ) -> str:
-    """The first failing check's message (by :func:`rank`, then suite order) and a count of the rest."""
-    first, open_checks = _lead(name, checks, twin)
+    """The first failing check's message (by :func:`rank`, then suite order), or the failure of
+    the exercise it called that fails its own checks (:func:`callee_of`), and a count of the rest."""
+    first, open_checks = _lead(name, groups[name], twin)
     if first is None:
         return ""
     if all(t["status"] == "not_started" for t in open_checks):
-        return clean.text(first["message"]) + waits_for(name, first, exercises)
+        return clean.text(first["message"]) + waits_for(name, first, groups)
     twins = [t for t in open_checks if t.get("cause") == "twin"]
     lines = []
     if twins and twin != "check":
@@ -396,14 +331,12 @@ def _diagnosis(
             if twin == "zero"
             else _("off-limits function: this exercise earns half its points while it calls one.")
         )
-    message = shown_message(first) if first.get("cause") == "twin" else _shown(first, hidden_text)
-    marked = "\n  " + _("hint: ").strip() in message
-    hint = (
-        error_hint(message, name, first.get("cause") or "")
-        if first["status"] == "error" and not marked
-        else ""
+    callee = callee_of(name, first, groups)
+    lines.append(
+        _blamed(callee, name, groups[callee], twin, hidden_text)
+        if callee
+        else _told(name, first, hidden_text)
     )
-    lines.append(message + ("\n  " + _("hint: ") + hint if hint else ""))
     more = len(open_checks) - 1
     if more:
         lines.append(
@@ -411,6 +344,63 @@ def _diagnosis(
             % {"count": more, "name": name}
         )
     return "\n".join(lines)
+
+
+def _told(name: str, first: CheckRow, hidden_text: bool) -> str:
+    """A lead check's message with the hint for the kind of error it raised (unless it has one)."""
+    message = shown_message(first) if first.get("cause") == "twin" else hidden_said(first, hidden_text)
+    marked = "\n  " + _("hint: ").strip() in message
+    hint = (
+        error_hint(message, name, first.get("cause") or "")
+        if first["status"] == "error" and not marked
+        else ""
+    )
+    return message + ("\n  " + _("hint: ") + hint if hint else "")
+
+
+def callee_of(name: str, first: CheckRow | None, groups: dict[str, list[tuple[CheckRow, float]]]) -> str:
+    """The exercise ``name``'s lead check called (its record's ``calls``) that fails a value
+    check of its own in this grading: that one's failure leads ``name``'s diagnosis (a correct
+    cross_entropy calling a broken log_softmax); "" when none does, or the lead waits or is a twin."""
+    if first is None or first["status"] == "not_started" or first.get("cause") in (TWIN, REFUSED):
+        return ""
+    return next(
+        (c for c in first.get("calls") or () if c != name and c in groups and _own_open(groups[c])), ""
+    )
+
+
+def _blamed(
+    callee: str, caller: str, checks: list[tuple[CheckRow, float]], twin: str, hidden_text: bool
+) -> str:
+    """The lead of ``caller`` whose failing check called ``callee``: the callee named, then its own lead."""
+    first = _lead(callee, checks, twin)[0]
+    told = _told(callee, first, hidden_text) if first is not None else ""
+    said = _(
+        "a failing check of %(name)s runs %(callee)s, which fails a check of its own: fix %(callee)s first"
+    ) % {
+        "name": caller,
+        "callee": callee,
+    }
+    return said + "".join("\n  " + line for line in told.splitlines())
+
+
+def callee_pointed(tests: list[CheckRow]) -> list[CheckRow]:
+    """The checks as a listing of every check shows them (``--verbose``): one whose run called
+    an exercise failing a value check of its own (``calls``) says so in place of its own hint,
+    which is keyed to a mistake its exercise need not have made ("never log(softmax(x))" for
+    a cross_entropy whose log_softmax overflows)."""
+    groups, shown = _groups(tests), []
+    for test in tests:
+        names = test.get("exercises") or [test["id"]]
+        calls = [
+            c for c in test.get("calls") or () if c not in names and c in groups and _own_open(groups[c])
+        ]
+        if calls and test["status"] in ("failed", "error"):
+            words = test["message"].split("\n  " + _("hint: "), 1)[0]
+            pointer = _("it runs %(callee)s, which fails a check of its own: fix %(callee)s first")
+            test = {**test, "message": words + "\n  " + _("hint: ") + pointer % {"callee": calls[0]}}
+        shown.append(test)
+    return shown
 
 
 class Diagnosed(Protocol):
@@ -448,6 +438,7 @@ def judge(tests: list[CheckRow], twin: str = DEFAULT_TWIN, hidden_text: bool = T
         status = _status(checks, points, possible[name])
         full = status in ("passed", "skipped")
         first = None if full else _lead(name, checks, twin)[0]
+        callee = callee_of(name, first, groups)
         earned, most = grades.exercise_points(points, possible[name], shown[name])
         verdicts.append(
             Exercise(
@@ -455,37 +446,12 @@ def judge(tests: list[CheckRow], twin: str = DEFAULT_TWIN, hidden_text: bool = T
                 points=float(earned),
                 max_points=float(most),
                 status=status,
-                diagnosis="" if full else _diagnosis(name, checks, twin, hidden_text, groups),
-                cause="" if first is None else cause_of(name, first, groups, hidden_text),
+                diagnosis="" if full else _diagnosis(name, groups, twin, hidden_text),
+                cause=f"{CALLEE}{callee}"
+                if callee
+                else ""
+                if first is None
+                else cause_of(name, first, groups, hidden_text),
             )
         )
     return verdicts
-
-
-def kind_weighed(tests: list[CheckRow], kind_weights: dict[str, float]) -> list[CheckRow]:
-    """The checks with each one's points times its kind's weight (a course's ``kind_weights``;
-    1, the default, leaves the report's own points: a training check's 2, a clause's 0.5)."""
-    if all(kind_weights.get(t["kind"], 1.0) == 1.0 for t in tests):
-        return tests
-    return [
-        {
-            **t,
-            "points": t["points"] * kind_weights.get(t["kind"], 1.0),
-            "max_points": t["max_points"] * kind_weights.get(t["kind"], 1.0),
-        }
-        for t in tests
-    ]
-
-
-def scaled(exercise: Exercise, worth: float, whole: float | None = None) -> tuple[float, float]:
-    """The one weighing (docs/design.md): ``exercise``'s shown (points, maximum) on a scale where
-    ``whole`` (its maximum in the report, all its checks; by default the ones judged here) is
-    worth ``worth``: the verdict decides who is charged and what is earned, a course only the
-    scale. Given the report's own maximum, the report's numbers come back unchanged."""
-    whole = exercise.max_points if whole is None else whole
-    if whole <= 0:
-        return 0.0, 0.0
-    ratio = grades.exact(worth) / grades.exact(whole)
-    most = min(grades.exact(exercise.max_points) * ratio, grades.exact(worth))
-    earned, shown = grades.exercise_points(grades.exact(exercise.points) * ratio, most)
-    return float(earned), float(shown)

@@ -79,6 +79,11 @@ DIMS_HINT = N_(
     "torch.cat along one they have; a reduction removes its dimension unless keepdim=True"
 )
 SUBCLASS_HINT = N_("return a plain torch.Tensor, not a subclass")  # the worker refuses one (plain.py)
+# an infinity where a finite value was expected, told where the check's own hint speaks of none
+INF_HINT = N_(
+    "an infinity where a finite value was expected: an exp overflowed (exp(89) is inf in float32) or a "
+    "log met 0; keep every intermediate finite (subtract the maximum before exp)"
+)
 # A check's own hint on non-finite values (overflow, log 0...) explains a NaN better than NAN_HINT.
 _SPEAKS_OF_NAN = re.compile(r"NaN|overflow|\binf\b|finite|exp\(|log\(|log 0")
 
@@ -227,6 +232,8 @@ def expect_close(
             hint=shown_hint if _SPEAKS_OF_NAN.search(shown_hint) else NAN_HINT,
             cause="nan",
         )
+    if (a.isinf() & e.isfinite()).any() and not _SPEAKS_OF_NAN.search(shown_hint):
+        shown_hint = INF_HINT  # a hint keyed to other mistakes (an axis) would mislead
     cause = "values"
     for name, (mistaken, mistake_hint) in (mistakes or {}).items():
         if mistaken.shape == e.shape and torch.allclose(a, mistaken.detach().double(), rtol=rtol, atol=atol):

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from grader import grades
-from grader.checks.exercises import DEFAULT_TWIN, KIND_NAMES, Exercise, judge
+from grader.checks.exercises import DEFAULT_TWIN, Exercise, judge
+from grader.checks.shown import KIND_NAMES
 from grader.i18n import N_, _, ngettext
 from grader.sandboxed import OUTPUT_TAIL_CHARS
 
@@ -51,6 +52,9 @@ class TestResult:
     blame: str = ""
     stub: str = ""
     form: bool = False
+    # the other exercises of its topic its run called (grader/checks/callees.py): where one of
+    # them fails its own checks, the verdict leads with that one (grader/checks/exercises.py)
+    calls: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         out = {
@@ -77,6 +81,8 @@ class TestResult:
             out["stub"] = self.stub
         if self.form:
             out["form"] = True
+        if self.calls:
+            out["calls"] = list(self.calls)
         return out
 
     @classmethod
@@ -90,8 +96,11 @@ class TestResult:
             raise ValueError(f"not a check result: {data!r:.200}")
         clause, cause = data.get("clause", ""), data.get("cause", "")
         blame, stub, form = data.get("blame", ""), data.get("stub", ""), data.get("form", False)
-        if not all(isinstance(v, str) for v in (output, clause, cause, blame, stub)) or not isinstance(
-            form, bool
+        calls = data.get("calls", [])
+        if (
+            not all(isinstance(v, str) for v in (output, clause, cause, blame, stub))
+            or not isinstance(form, bool)
+            or not (isinstance(calls, list) and all(isinstance(c, str) for c in calls))
         ):
             raise ValueError(f"not a check result: {data!r:.200}")
         points, max_points = float(data["points"]), float(data["max_points"])
@@ -107,6 +116,7 @@ class TestResult:
             blame=blame if blame in exercises else "",
             stub=stub,
             form=form,
+            calls=tuple(c for c in calls if c not in exercises),
         )
 
 
@@ -293,13 +303,15 @@ def make_result(
         blame=place.blame,
         stub=place.stub,
         form=place.form,
+        calls=place.calls,
     )
 
 
 @dataclass(frozen=True)
 class Place:
-    """Where a check's failure arose (:class:`TestResult`'s ``blame``, ``stub``, ``form``)."""
+    """Where a check's failure arose (:class:`TestResult`'s ``blame``, ``stub``, ``form``, ``calls``)."""
 
     blame: str = ""
     stub: str = ""
     form: bool = False
+    calls: tuple[str, ...] = ()

@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar, cast
 
-from grader import clean
-from grader.checks import places
+from grader import clean, topics
+from grader.checks import callees, places
 from grader.defaults import CPU_POLL_SECONDS, boot_seconds
 from grader.engine.check_table import still_raises
 from grader.engine.printed import Printed
@@ -167,6 +167,9 @@ class TopicSession:
         self.check = ""  # id of the check running now (set by the plugin)
         self.exercises: tuple[str, ...] = ()  # the exercises it judges (set by the plugin)
         self.called = ""  # the last of them a probe of the running check called (reset by the plugin)
+        self.reached: set[str] = set()  # the topic's exercises its probes called themselves (likewise)
+        self.last_args: tuple[Any, ...] = ()  # the arguments of its last probe of one of them (likewise)
+        self._graph: dict[str, set[str]] | None = None  # the learner's module's calls (callees.graph)
         self.printed = Printed()  # what the running check's code printed (reset by the plugin)
         self.hidden = False  # the running check is hidden: its probes go to the hidden lane's worker
         self.lanes = {False: Lane(), True: Lane()}
@@ -398,6 +401,23 @@ class TopicSession:
             self.cpu_limit = limit
         return value, math.nan if self.last_cpu is None else self.last_cpu
 
+    def _probed(self, probe: Callable[..., Any], named: set[str]) -> set[str]:
+        """The topic's exercises a probe calls itself: those its code loads (``mod.encode_chars``)
+        or its arguments name (``probes.call, "encode_chars"``)."""
+        code = getattr(probe, "__code__", None)
+        found = named | (callees.probe_names(code) if code is not None else set())
+        return found & set(topics.exercises(self.topic))
+
+    def callees(self) -> set[str]:
+        """The exercises the running check's probes called, with those the learner's code calls
+        from them (grader/checks/callees.py: its source parsed once, when a check fails)."""
+        if self._graph is None:
+            if self.sources is None:
+                self.sources = read_sources(self.staged_dir)
+            text = self.sources.get(f"{self.topic}.py", b"")
+            self._graph = callees.graph(text.decode("utf-8", "replace"))
+        return self.reached | callees.reached(self._graph, self.reached, topics.exercises(self.topic))
+
     def _run(
         self,
         probe: Callable[..., Any],
@@ -410,7 +430,8 @@ class TopicSession:
             raise self.fatal
         subject = args[0] if args and isinstance(args[0], str) else probe.__name__.removeprefix("probe_")
         if subject in self.exercises:
-            self.called = subject
+            self.called, self.last_args = subject, args
+        self.reached |= self._probed(probe, {subject, *(a for a in args if isinstance(a, str))})
         if subject in self.stalls:
             raise ProbeTimeout(_("%(stall)s; this check was not run") % {"stall": self.stalls[subject]})
         wait, cpu = self._limits(timeout)

@@ -26,7 +26,7 @@ from typing import Any, Literal
 import pytest
 
 from grader import clean, defaults, topics
-from grader.checks import inputs
+from grader.checks import conv_steps, inputs
 from grader.checks.error_types import error_cause
 from grader.checks.judge import CheckFailed, hinted
 from grader.checks.scoring import Place, TestResult, make_result
@@ -145,6 +145,7 @@ class GradingPlugin:
             session.hidden = not check_of(item).get("public")  # hidden probes: the hidden lane (client.py)
             session.exercises = exercises_of(item)
             session.called = ""
+            session.reached, session.last_args = set(), ()
             session.printed = Printed()
             topic = topic_of(item)
             progress.announce(topic, session.check)
@@ -333,17 +334,20 @@ def placed(item: pytest.Item, exc: BaseException) -> Place:
     """Where a check's failure arose: for a check judging several exercises, the one it belongs
     to (the innermost of the submission's frames that is one of them, else the exercise the
     check's probe last called); the stub that still raises NotImplementedError; whether the
-    answer's form was wrong. From the exception's data and the session's, never its words."""
+    answer's form was wrong; the other exercises its probes called (the callees whose own failure
+    may be this one's). From the exception's data and the session's, never its words."""
     names, session = exercises_of(item), session_of(item)
     if isinstance(exc, SubmissionProblem):
         functions, subject = exc.functions, exc.subject
     else:
         functions, subject = (), session.called if session is not None else ""
     blame = next((f for f in reversed(functions) if f in names), subject if subject in names else "")
+    reached = session.callees() - set(names) if session is not None else set()
     return Place(
         blame=blame if len(names) > 1 else "",
         stub=functions[-1] if isinstance(exc, NotStarted) and functions else "",
         form=isinstance(exc, CheckFailed) and exc.form,
+        calls=tuple(sorted(reached)),
     )
 
 
@@ -374,6 +378,9 @@ def result_of(
         cause = "" if status == "error" else cause  # no words of a hidden check's answer
     elif status == "error" and check.get("errors"):
         message = explained(message, cause, check["errors"])
+    elif status == "error" and session is not None and (call := conv_steps.call_of(session.last_args)):
+        steps = conv_steps.predicted(call, message)  # a convolution's sizes, step by step
+        message = f"{message}\n  {steps}" if steps else message
     return make_result(
         check_id(item),
         check["kind"],

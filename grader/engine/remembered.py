@@ -74,7 +74,10 @@ def recall(topic: str, digest: str | None) -> TopicResult | None:
         return None
     try:
         data = json.loads(_file(topic, digest).read_text(encoding="utf-8"))
-        tests = [TestResult(**{**t, "exercises": tuple(t["exercises"])}) for t in data["tests"]]
+        tests = [
+            TestResult(**{**t, "exercises": tuple(t["exercises"]), "calls": tuple(t.get("calls", ()))})
+            for t in data["tests"]
+        ]
         return TopicResult(data["name"], tests, data["note"], data["hidden"], data["twin"])
     except (OSError, ValueError, KeyError, TypeError):
         return None

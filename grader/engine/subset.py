@@ -362,4 +362,4 @@ def refuse(result: TopicResult, refusal: Refusal, exercises: frozenset[str] = fr
     for test in result.tests:
         if test.status != "skipped" and (not exercises or set(test.exercises) & exercises):
             test.status, test.points, test.message, test.curve = status, 0.0, message, None
-            test.cause, test.blame, test.stub, test.form = REFUSED, "", "", False
+            test.cause, test.blame, test.stub, test.form, test.calls = REFUSED, "", "", False, ()

@@ -125,4 +125,4 @@ def charge(result: TopicResult, found: Mapping[str, Loop], file: str) -> None:
         expected = _("no Python loop over the data")
         test.status, test.points, test.curve = "failed", 0.0, None
         test.message = worded(what, expected, got) + hinted(_(HINT))
-        test.cause, test.blame, test.stub, test.form = "", hit.exercise, "", False
+        test.cause, test.blame, test.stub, test.form, test.calls = "", hit.exercise, "", False, ()

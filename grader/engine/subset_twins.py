@@ -274,7 +274,7 @@ def charge(result: TopicResult, found: Mapping[str, Written], file: str) -> None
             test.message = said
         elif test.status == "passed":
             test.status, test.points, test.curve, test.message = "failed", 0.0, None, said
-            test.cause, test.blame, test.stub, test.form = TWIN, hit.exercise, "", False
+            test.cause, test.blame, test.stub, test.form, test.calls = TWIN, hit.exercise, "", False, ()
 
 
 def ours(test: TestResult, exercise: str) -> bool:

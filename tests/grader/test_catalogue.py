@@ -37,6 +37,7 @@ PRINTING = (
     "grader/commands/course.py",
     "grader/report.py",
     "grader/checks/exercises.py",
+    "grader/checks/shown.py",
     "grader/checks/judge.py",
     "grader/checks/described.py",
     "grader/checks/curves.py",

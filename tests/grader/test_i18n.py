@@ -114,7 +114,7 @@ def _failed(message: str) -> dict:
 def test_a_submissions_text_is_shown_as_it_is_in_every_language(env, lang, message):
     """Hostile: a submission's exception text that is a catalogue msgid, or holds format fields,
     is shown as it is (cleaned), never looked up nor formatted. Seen failing with the check's
-    message looked up (``clean.text(_(test["message"]))`` in exercises.shown_message): the
+    message looked up (``clean.text(_(test["message"]))`` in shown.shown_message): the
     msgid came out in Chinese."""
     env.setenv("TORCHGRADE_LANG", lang)
     diagnosis = exercises.judge([_failed(message)])[0].diagnosis

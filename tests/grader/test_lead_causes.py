@@ -838,3 +838,92 @@ def test_s11_max_pool2d_returning_max_dims_tuple_is_told_to_take_values(tmp_path
     lead = found["en"]["diagnosis"].splitlines()[0]
     assert "(values, indices)" in lead and "torch.stack" not in found["en"]["diagnosis"], found["en"]
     assert ".values" in found["en"]["diagnosis"] and ".values" in found["zh_CN"]["diagnosis"], found["zh_CN"]
+
+
+# -- shapes and strides told as such
+
+
+STRIDED_TWICE = (
+    "RuntimeError while checking BasicBlock in resnet.py: The size of tensor a (2) must match the size "
+    "of tensor b (4) at non-singleton dimension 3\n  on that line: main (2, 4, 2, 2) float32; x (2, 4, 7, 7) float32"
+)
+
+
+@pytest.mark.unit
+def test_95_a_block_strided_on_both_convolutions_is_told_of_the_stride_first():
+    """BasicBlock with stride= on conv2 as well as conv1 (both padded): 7 → 4 → 2 beside the
+    shortcut's 4 was told "a convolution without padding shrinks H and W" alone; the stride's
+    place leads now, the padding still said (8 and 4 may be either)."""
+    hint = error_hint(STRIDED_TWICE, "BasicBlock", "error:broadcast")
+    assert "stride belongs to its first convolution" in hint, hint
+    assert hint.index("stride") < hint.index("padding")
+    unpadded = error_hint(
+        STRIDED_TWICE.replace("(2)", "(6)").replace("(4)", "(8)"), "ResidualBlock", "error:broadcast"
+    )
+    assert "stride" not in unpadded and "without padding" in unpadded  # 8 − 2: padding alone
+
+
+@pytest.mark.e2e
+def test_95_a_block_strided_on_both_convolutions_as_graded(tmp_path):
+    path = edited(
+        tmp_path,
+        topic_of("BasicBlock"),
+        "self.conv2 = nn.Conv2d(out_channels, out_channels, 3, padding=1, bias=False)",
+        "self.conv2 = nn.Conv2d(out_channels, out_channels, 3, stride=stride, padding=1, bias=False)",
+    )
+    found = verdicts(path, "BasicBlock")
+    assert "stride belongs to its first convolution" in found["en"]["diagnosis"], found["en"]
+    assert "步幅只属于" in found["zh_CN"]["diagnosis"], found["zh_CN"]
+
+
+UNFOLDED = (
+    "RuntimeError while running conv2d() in cnn.py: shape '[2, 4, 4, 4]' is invalid for input of size 392"
+)
+
+
+@pytest.mark.unit
+def test_95_a_convolution_reshaped_from_unstrided_columns_is_told_its_sizes_step_by_step():
+    """conv2d by F.unfold without stride=: torch's reshape error with "let -1 stand for the size";
+    the docstring's H_out, W_out for the call lead now, beside the positions the learner's columns
+    hold and the stride that leaves them."""
+    from grader.checks.conv_steps import call_of, predicted
+
+    x, weight = torch.zeros(2, 3, 9, 8), torch.zeros(4, 3, 3, 2)
+    call = call_of(("conv2d", (x, weight, None), {"stride": 2, "padding": 0}))
+    said = predicted(call, UNFOLDED)
+    assert "H_out = ⌊(9 + 2·0 − 3)/2⌋ + 1 = 4" in said and "16 positions" in said, said
+    assert "49 positions (what stride=1, padding=0 leave)" in said
+    assert "stride=stride" in said.split("hint:")[1]
+    assert call_of(("relu", (x,), {})) is None  # no stride asked: no convolution's steps
+    assert predicted(call, "mat1 and mat2 shapes cannot be multiplied") == ""
+
+
+@pytest.mark.e2e
+def test_95_a_convolution_by_unfold_without_stride_as_graded(tmp_path):
+    path = edited(
+        tmp_path,
+        topic_of("conv2d"),
+        "F.unfold(x, (kh, kw), padding=padding, stride=stride)",
+        "F.unfold(x, (kh, kw), padding=padding)",
+    )
+    found = verdicts(path, "conv2d")
+    english = found["en"]["diagnosis"]
+    assert "H_out = ⌊(9 + 2·0 − 3)/2⌋ + 1 = 4" in english and "what stride=1" in english, english
+    assert "let -1 stand" not in english
+    assert "步幅" in found["zh_CN"]["diagnosis"] and "-1" not in found["zh_CN"]["diagnosis"].split("提示")[-1]
+
+
+@pytest.mark.e2e
+def test_95_a_residual_block_applying_conv2_to_x_is_told_so_not_to_move_its_relu(tmp_path):
+    """relu(x + conv2(x)) with conv1's output unused: "add x BEFORE the last relu", said of every
+    mismatch; each mistake's hint is keyed to its values now, the formula else."""
+    path = edited(
+        tmp_path,
+        topic_of("ResidualBlock"),
+        "return F.relu(x + self.conv2(F.relu(self.conv1(x))))",
+        "y = F.relu(self.conv1(x))\n        return F.relu(x + self.conv2(x))",
+    )
+    found = verdicts(path, "ResidualBlock")
+    assert "conv2 takes the first convolution's output" in found["en"]["diagnosis"], found["en"]
+    assert "BEFORE the last relu" not in found["en"]["diagnosis"]
+    assert "第一个卷积的输出" in found["zh_CN"]["diagnosis"], found["zh_CN"]

@@ -14,6 +14,7 @@ from grader.checks import (
     battery,
     check,
     describe,
+    equals,
     expect,
     expect_batch_independent_in_eval,
     expect_close,
@@ -116,6 +117,12 @@ def probe_residual_block(mod, channels, x, zero_second, extra=()):
     }
 
 
+LAST_RELU_HINT = N_("add x BEFORE the last relu (the skip connection)")
+CONV2_ON_X_HINT = N_(
+    "conv2 takes the first convolution's output, y = relu(conv1(x)), not x: relu(x + conv2(y))"
+)
+
+
 @check("shape", public=True, exercise="ResidualBlock")
 @pytest.mark.parametrize("channels, size", [(1, 8), (4, 5), (3, 12)])
 def test_residual_block_matches_the_lecture(sub, channels, size):
@@ -149,14 +156,19 @@ def test_residual_block_matches_the_lecture(sub, channels, size):
         str([tuple(w1.shape), tuple(w2.shape)]),
     )
     h = F.relu(F.conv2d(x, w1, b1, stride=s1, padding=p1))
-    expected = F.relu(x + F.conv2d(h, w2, b2, stride=s2, padding=p2))
+    main = F.conv2d(h, w2, b2, stride=s2, padding=p2)
     expect_close(
         out,
-        expected,
+        F.relu(x + main),
         f"ResidualBlock({channels}) against relu(x + conv2(relu(conv1(x)))) built from its own weights",
         rtol=1e-5,
         atol=1e-5,
-        hint="add x BEFORE the last relu (the skip connection)",
+        hint=(  # each mistake's hint where the values are that mistake's, the formula else
+            Keyed(LAST_RELU_HINT, equals(x + main)),
+            Keyed(LAST_RELU_HINT, equals(x + F.relu(main))),
+            Keyed(CONV2_ON_X_HINT, equals(F.relu(x + F.conv2d(x, w2, b2, stride=s2, padding=p2)))),
+            "relu(x + conv2(relu(conv1(x)))): conv1, relu, conv2 on that, add x, then the last relu",
+        ),
     )
     for e, e_out in zip(extra, got["extra"]):
         h = F.relu(F.conv2d(e, w1, b1, stride=s1, padding=p1))
