@@ -335,13 +335,16 @@ def charged(
     clock: parsed.Clock | None = None,
     *,
     exercises: Collection[str] = (),
+    poisoned: Collection[str] = (),
 ) -> Charge | None:
     """What ``refusals`` (of ``source``, in line order) cost among ``exercises`` (the topic's),
-    or None when they cost the whole topic. Raises :class:`parsed.OverBudget` past ``clock``.
+    or None when they cost the whole topic; ``poisoned``: the keys (names, dotted paths) of a
+    helper file's members that a refused line of its own reaches, tainted as a refused line's.
+    Raises :class:`parsed.OverBudget` past ``clock``.
     A refused line inside a method of a class is the method's alone: only that method is
     replaced, and it costs the exercises whose reachable code (:mod:`subset_reach`) calls it."""
     tree = parsed.tree(source)
-    if tree is None or not refusals:
+    if tree is None or not (refusals or poisoned):
         return None
     units = units_of(source, tree, clock)
     if units is None:
@@ -359,6 +362,9 @@ def charged(
     whole = {at for r, at in zip(refusals, holders, strict=True) if r.line not in methods}
     for at in whole:  # globals()["helper"] = ...: what the module reads but never binds
         units[at].binds |= free
+    if poisoned:  # a unit of no lines binding them: what reads them is tainted
+        units.append(Unit(0, 0, [], set(poisoned)))
+        whole.add(len(units) - 1)
     tainted, _ = closure(units, whole, True, clock)
     methods = {line: m for line, m in methods.items() if _owner(m, units, holders, refusals) not in tainted}
     bound = set[str]().union(*(units[i].binds for i in tainted))
@@ -369,7 +375,9 @@ def charged(
     reached, _ = closure(units, {i for i, unit in enumerate(units) if unit.binds & cost}, False, clock)
     called = {m for ms in calling.values() for m in ms}
     replaced = _stand_ins(
-        source, [units[i] for i in sorted(tainted)], sorted(set(methods.values()), key=_first)
+        source,
+        [units[i] for i in sorted(tainted) if units[i].nodes],
+        sorted(set(methods.values()), key=_first),
     )
     if check(replaced, local):
         return None

@@ -158,9 +158,14 @@ def test_a_helper_file_is_checked_and_named(tmp_path):
     (tmp_path / "losses.py").write_text("import helper\n\ndef mse(a, b):\n    return helper.f(a, b)\n")
     (tmp_path / "helper.py").write_text("import torch\n\ndef f(a, b):\n    return a - b\n\nx = eval('1')\n")
     found = subset.refusal(tmp_path, "losses", single_file=False)
-    # charged through the line importing it, which names the helper's line
-    assert found is not None and (found.file, found.line) == ("losses.py", 1)
-    assert "helper.py, line 6" in found.what
+    # named in the helper, and charged as in the topic's file: a module-level line binding what no
+    # exercise reads is replaced, not run, and costs nothing (issue 93)
+    assert found is not None and (found.file, found.line, found.what) == ("helper.py", 6, "eval")
+    verdict = subset.verdict(tmp_path, "losses", single_file=False)
+    assert (
+        "eval" not in dict(verdict.replaced)["helper.py"]
+        and "def f(a, b)" in dict(verdict.replaced)["helper.py"]
+    )
     (tmp_path / "tensors.py").write_text("import torch\nimport helper2\n")
     (tmp_path / "helper2.py").write_text("import torch\n")
     assert subset.refusal(tmp_path, "tensors", single_file=False) is None

@@ -340,20 +340,49 @@ def _with_helper(tmp_path, mse_reads: bool, files: dict[str, str]) -> subset.Ver
     return subset.verdict(tmp_path, "losses", single_file=False)
 
 
+SQUARE_REFUSED = "import torch\n\n\ndef square(d):\n    return eval('d * d')\n"
+UNUSED_SAVE = (
+    "import torch\n\n\ndef square(d):\n    return d * d\n\n\n"
+    "def save(model, path):\n    torch.save(model.state_dict(), path)\n"
+)
+
+
 @pytest.mark.unit
-def test_a_helper_files_refused_line_costs_only_the_exercises_importing_it(tmp_path):
-    verdict = _with_helper(tmp_path, True, {"helpers.py": HELPER})
+def test_a_helper_files_refused_line_costs_only_the_exercises_calling_it(tmp_path):
+    verdict = _with_helper(tmp_path, True, {"helpers.py": SQUARE_REFUSED})
     assert verdict.refusal is not None and verdict.exercises == {"mse"}, verdict
-    assert "helpers.py, line 4" in verdict.refusal.what
-    (_, stubbed), *_ = verdict.replaced
-    assert "from helpers import" not in stubbed and subset.check(stubbed) == []
+    assert (verdict.refusal.file, verdict.refusal.line) == ("helpers.py", 5), verdict.refusal
+    stubbed = dict(verdict.replaced)
+    assert subset.check(stubbed["helpers.py"]) == [] and "eval" not in stubbed["helpers.py"]
 
 
 @pytest.mark.unit
-def test_a_helper_no_exercise_reaches_is_not_imported_and_costs_nothing(tmp_path):
-    verdict = _with_helper(tmp_path, False, {"helpers.py": HELPER})
+def test_a_helpers_module_level_line_costs_nothing_as_in_the_topics_file(tmp_path):
+    """``exec(...)`` at a helper's top level binds nothing an exercise reads: not run, it costs
+    nothing, as the same line in the topic's file; it cost mse (which imports ``square``)."""
+    verdict = _with_helper(tmp_path, True, {"helpers.py": HELPER})
     assert verdict.refusal is None and verdict.exercises == frozenset(), verdict
-    assert [r.line for r in verdict.unrun] == [7] and "helpers" in verdict.note(), verdict
+    assert [(r.file, r.line) for r in verdict.unrun] == [("helpers.py", 4)] and "helpers.py" in verdict.note()
+    stubbed = dict(verdict.replaced)["helpers.py"]
+    assert "exec" not in stubbed and "def square" in stubbed
+
+
+@pytest.mark.unit
+def test_a_helper_no_exercise_reaches_costs_nothing(tmp_path):
+    verdict = _with_helper(tmp_path, False, {"helpers.py": SQUARE_REFUSED})
+    assert verdict.refusal is None and verdict.exercises == frozenset(), verdict
+    assert [(r.file, r.line) for r in verdict.unrun] == [("helpers.py", 5)], verdict
+
+
+@pytest.mark.unit
+def test_an_unused_function_of_a_helper_file_costs_nothing(tmp_path):
+    """``torch.save`` in a helper file's function no exercise calls, beside the one mse calls: it
+    cost mse (every exercise reading a name the import binds; inception's InceptionA and
+    GoogLeNetMini, 18 of 24 points), where the same function in the topic's file costs nothing."""
+    verdict = _with_helper(tmp_path, True, {"helpers.py": UNUSED_SAVE})
+    assert verdict.refusal is None and verdict.exercises == frozenset(), verdict
+    assert [(r.file, r.line, r.what) for r in verdict.unrun] == [("helpers.py", 9, "torch.save")], verdict
+    assert "def square(d):\n    return d * d" in dict(verdict.replaced)["helpers.py"]
 
 
 @pytest.mark.unit
