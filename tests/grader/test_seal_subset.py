@@ -323,9 +323,11 @@ def test_the_grader_objects_attributes_are_all_refused():
 
 @pytest.mark.e2e
 def test_a_refusal_that_costs_every_exercise_runs_no_worker(tmp_path):
-    """A module-level line the subset refuses costs every exercise of the file: each check fails
-    with the lesson, as when the suite ran on the rest, but no worker runs any of it."""
-    source = f"import torch\nprint('{MARKER}')\ntorch.allclose = lambda *a, **k: True\n"
+    """A module-level line the subset refuses that every exercise of the file reads (a patch of
+    the ``torch.zeros`` each one calls; one of a member none reads costs nothing since issue 93:
+    test_subset_charge.py) costs every exercise: each check fails with the lesson, as when the
+    suite ran on the rest, but no worker runs any of it."""
+    source = f"import torch\nprint('{MARKER}')\ntorch.zeros = lambda *a, **k: torch.ones(())\n"
     source += "".join(
         f"\n\ndef {name}(*args, **kwargs):\n    return torch.zeros(())\n" for name in exercises("losses")
     )
@@ -335,7 +337,7 @@ def test_a_refusal_that_costs_every_exercise_runs_no_worker(tmp_path):
     assert report["score"] == 0 and graded
     assert {c["status"] for c in graded} == {"failed"}
     assert len({c["message"] for c in graded}) == 1
-    assert "torch.allclose = ... (changes a module for every caller)" in graded[0]["message"]
+    assert "torch.zeros = ... (changes a module for every caller)" in graded[0]["message"]
     assert report["seconds"]["startup"] == 0 and report["seconds"]["probes"] == 0, report["seconds"]
     assert MARKER not in str(report), "the refused module ran"
 
