@@ -317,21 +317,22 @@ def expect_module_on_second_device(trace: Any, what: str) -> None:
 
 
 def expect_vectorised(counts: Any, sizes: Iterable[int | str], what: str) -> None:
-    """Op counts from :func:`grader.checks.probes.op_counts` must not grow with the input size.
+    """Counts from :func:`grader.checks.probes.op_counts` must not grow with the input size: each
+    an op count, or ``[aten ops, lines of the submission's Python run]`` (a loop without loop
+    syntax, or Python arithmetic on lists, runs its lines again for each element).
 
     ``sizes`` names each input: an int n (shown as ``n=…``) or a description of its shapes.
     """
     sizes = list(sizes)
-    if (
-        not isinstance(counts, list)
-        or not counts
-        or len(counts) != len(sizes)
-        or not all(isinstance(c, int) for c in counts)
-    ):
+    found = [_work(c) for c in counts] if isinstance(counts, list) else []
+    pairs = [p for p in found if p is not None]
+    if not pairs or len(pairs) != len(found) or len(pairs) != len(sizes):
         fail(what, N_("one op count per input size"), describe(counts))
-    if max(counts) > min(counts):
+    grown = [max(p[i] for p in pairs) > min(p[i] for p in pairs) for i in (0, 1)]
+    if any(grown):
         shown = ", ".join(
-            f"{c} ops for {f'n={n}' if isinstance(n, int) else n}" for n, c in zip(sizes, counts)
+            _shown_work(p, grown[1]) + f" for {f'n={n}' if isinstance(n, int) else n}"
+            for n, p in zip(sizes, pairs)
         )
         fail(
             what=what,
@@ -342,6 +343,20 @@ def expect_vectorised(counts: Any, sizes: Iterable[int | str], what: str) -> Non
                 "use broadcasting and reductions over whole tensors instead"
             ),
         )
+
+
+def _work(count: Any) -> tuple[int, int] | None:
+    """An op count, or ``[ops, lines]``, as ``(ops, lines)``; None if it is neither."""
+    if isinstance(count, int) and not isinstance(count, bool):
+        return count, 0
+    if isinstance(count, (list, tuple)) and len(count) == 2 and all(_work(c) == (c, 0) for c in count):
+        return count[0], count[1]
+    return None
+
+
+def _shown_work(pair: tuple[int, int], lines: bool) -> str:
+    ops, run = pair
+    return f"{ops} ops, {run} lines of Python run" if lines else f"{ops} ops"
 
 
 # "Vectorised" by cost: the CPU time of the worker, read by the trusted side from the kernel's

@@ -236,15 +236,18 @@ def inputs_after_call(
     return result, after
 
 
-def op_counts(mod: Any, name: str, arg_sets: Sequence[Sequence[Any]], kwargs: dict[str, Any]) -> list[int]:
-    """How many aten ops ``mod.name`` dispatches for each argument set (vectorisation)."""
+def op_counts(
+    mod: Any, name: str, arg_sets: Sequence[Sequence[Any]], kwargs: dict[str, Any]
+) -> list[list[int]]:
+    """For each argument set, ``[aten ops, lines of the submission's Python]`` ``mod.name`` runs
+    (vectorisation: neither may grow with the input size, :func:`kit.count_work`)."""
     counts = []
     for args in arg_sets:
 
         def one(a: Sequence[Any] = args) -> Any:
             return getattr(mod, name)(*a, **kwargs)
 
-        counts.append(kit.count_ops(one)[1])
+        counts.append(list(kit.count_work(one)[1:]))
     return counts
 
 

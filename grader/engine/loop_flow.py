@@ -59,6 +59,7 @@ class Flow:
         self.queued: set[int] = set()
         self.order = 0  # findings so far: a finding's place among those of a line
         self.findings: dict[int, list[Finding]] = {}
+        self.switched: set[tuple[str, int, str]] = set()  # findings under a test of the data
         self.edges: dict[int, list[tuple[int, int, bool]]] = {}  # callee, line, guarded
         self.entries: set[int] = set()
         self.escaped: set[int] = set()
@@ -109,7 +110,10 @@ class Flow:
             self.reader(self, f, f.file, escapes=f.cls != MODULE).read()
             self.current = None
 
-    def found(self, f: Func | None, file: str, line: int, what: str) -> None:
+    def found(self, f: Func | None, file: str, line: int, what: str, switched: bool = False) -> None:
+        """A place ``f`` iterates over the data; ``switched``: under a test of the data."""
+        if switched:
+            self.switched.add((file, line, what))
         found = self.findings.setdefault(f.key if f else 0, [])
         if not any(x[:3] == (file, line, what) for x in found):
             self.order += 1

@@ -89,7 +89,8 @@ class Reader(Calls):
         self.guards: list[str] = []  # "data", "clean", "constant" or "try", innermost last
 
     def found(self, node: ast.AST, what: str) -> None:
-        self.flow.found(self.f, self.file, getattr(node, "lineno", 0), what)
+        line = getattr(node, "lineno", 0)
+        self.flow.found(self.f, self.file, line, what, switched="data" in self.guards)
 
     def read(self) -> None:
         node = self.f.node if self.f else None

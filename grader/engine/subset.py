@@ -271,12 +271,14 @@ def verdict(path: Path, topic: str, single_file: bool) -> Verdict:
     first = replace(found[0], file=name)
     if own not in sources:
         return Verdict(first)
-    placed = _through_imports(sources[own], dict(refused), imports, own)
+    helped = _helpers_charged(own, sources, dict(refused), imports, local, clock)
+    if isinstance(helped, Verdict):
+        return helped
+    placed = _through_imports(sources[own], {n: r for n, r in refused if n not in helped}, imports, own)
     if placed is None:
         return Verdict(first)
-    return _charged(
-        topic, own, sources[own], placed, {m: local[m] for m in local if m != own[:-3]}, clock, first
-    )
+    mine = {m: local[m] for m in local if m != own[:-3]}
+    return _charged(topic, own, sources[own], placed, mine, clock, first, helped)
 
 
 def _import_order(own: str, sources: dict[str, str], imports: dict[str, dict[str, str]]) -> list[str]:
@@ -323,19 +325,63 @@ def _charged(
     mine: dict[str, frozenset[str]],
     clock: parsed.Clock,
     first: Refusal,
+    helped: dict[str, subset_charge.Charge] | None = None,
 ) -> Verdict:
     """The verdict of the topic's file ``name`` whose refusals (``placed``) may cost only some
-    exercises: those charged (grader/engine/subset_charge.py), else the ``first`` refusal whole."""
+    exercises: those charged (grader/engine/subset_charge.py), else the ``first`` refusal whole;
+    ``helped``: the helper files charged on their own (:func:`_helpers_charged`)."""
     exercises = exercises_of(topic)
+    helped = helped or {}
+    poisoned = {f".{h[:-3]}.{member}" for h, charge in helped.items() for member in charge.exercises}
     try:  # inside the reading's clock: the charge reads the whole module again
-        cost = subset_charge.charged(source, placed, mine, clock, exercises=exercises)
+        cost = (
+            subset_charge.charged(source, placed, mine, clock, exercises=exercises, poisoned=poisoned)
+            if placed or poisoned
+            else subset_charge.Charge(frozenset(), source, (), ())  # only helpers' lines nothing reads
+        )
     except parsed.OverBudget as exc:
         return Verdict(Refusal(1, str(exc), SMALLER, name))
     if cost is None or not exercises:
         return Verdict(first)
-    costly = replace(cost.costly[0], file=name) if cost.costly else None
-    unrun = tuple(replace(r, file=name) for r in cost.unrun)
-    return Verdict(costly, cost.exercises, ((name, cost.source),), unrun)
+    costly = [replace(r, file=name) for r in cost.costly]
+    unrun = [replace(r, file=name) for r in cost.unrun]
+    for h, charge in helped.items():  # a helper's lines run where some exercise pays for them
+        paid = bool(cost.exercises) and bool(charge.costly)
+        costly += [replace(r, file=h) for r in charge.costly] if paid else []
+        unrun += [replace(r, file=h) for r in (charge.unrun if paid else (*charge.costly, *charge.unrun))]
+    files = ((name, cost.source), *((h, c.source) for h, c in sorted(helped.items())))
+    return Verdict(costly[0] if costly else None, cost.exercises, files, tuple(unrun))
+
+
+def _helpers_charged(
+    own: str,
+    sources: dict[str, str],
+    refused: dict[str, list[Refusal]],
+    imports: dict[str, dict[str, str]],
+    local: dict[str, frozenset[str]],
+    clock: parsed.Clock,
+) -> dict[str, subset_charge.Charge] | Verdict:
+    """Each refused helper file that only the topic's file imports, and that imports no refused
+    file, charged on its own as the topic's file is: its members are what the topic's file may
+    read (``layers.f``, ``from layers import f``), and the charge names those whose reachable code
+    holds a refused line (an unused function costs nothing); the others are charged through the
+    lines importing them (:func:`_through_imports`)."""
+    found: dict[str, subset_charge.Charge] = {}
+    for name, lines in refused.items():
+        module = name[:-3]
+        importers = {n for n, names in imports.items() if module in names.values()}
+        if name == own or importers != {own} or any(f"{m}.py" in refused for m in imports[name].values()):
+            continue
+        units = subset_charge.units_of(sources[name], tree) if (tree := parsed.tree(sources[name])) else None
+        members = {b for u in units or () for b in u.names}
+        mine = {m: local[m] for m in local if m != module}
+        try:
+            charge = subset_charge.charged(sources[name], lines, mine, clock, exercises=members)
+        except parsed.OverBudget as exc:
+            return Verdict(Refusal(1, str(exc), SMALLER, name))
+        if charge is not None:
+            found[name] = charge
+    return found
 
 
 def refusal(path: Path, topic: str, single_file: bool) -> Refusal | None:

@@ -6,8 +6,10 @@ The module's top-level statements (those that share a line taken together) form 
 names they bind and read: a function or class reads the module-level names its body and nested
 scopes read (the compiler's own symbol table, :mod:`symtable`, so a local of the same name is not
 read), a statement binds what it assigns, defines or imports, and what it changes by assigning to
-an attribute or an item (``torch.allclose = ...`` changes torch's package: every name bound into
-it reads it, ``F`` as well as ``torch``, by the dotted paths they read). A refused line taints its
+an attribute or an item (``torch.backends.cuda.matmul.x = ...`` changes that member of torch:
+what reads it, a path above it or below it, by the dotted paths they read, ``F`` as well as
+``torch``; not what reads another member, ``torch.zeros``: a refused statement is never run, so
+its setting changes nothing the rest reads). A refused line taints its
 statement, and whatever reads a name a tainted statement binds is tainted too (a refused statement
 also binds the names the module reads and nothing binds, ``globals()["helper"] = ...``, but not a
 builtin's or a module dunder's such as ``__file__``, which nothing binds). The
@@ -134,8 +136,8 @@ def _module_scope(unit: Unit, imported: set[str], paths: dict[str, str]) -> None
             imported |= bound
         elif isinstance(node, (ast.Attribute, ast.Subscript)) and not isinstance(node.ctx, ast.Load):
             changed = _changed_root(node)
-            if changed in paths:  # torch.x.y = ...: the package, for every name bound into it
-                unit.binds.add(PATH + paths[changed].split(".")[0])
+            if changed in paths:  # torch.x.y = ...: that member, for what reads it or above or below it
+                unit.binds.add(PATH + _changed_path(node, paths[changed]))
             elif changed:
                 unit.binds.add(changed)
         elif named := _handler_or_pattern_name(node):
@@ -173,6 +175,18 @@ def _changed_root(node: ast.Attribute | ast.Subscript) -> str | None:
     while isinstance(root, ast.Subscript):
         root, _ = chain(root.value)
     return root.id if isinstance(root, ast.Name) else None
+
+
+def _changed_path(node: ast.Attribute | ast.Subscript, module: str) -> str:
+    """The dotted path an assignment to ``node`` changes, from the module its root name binds
+    (``torch.backends.cuda.matmul.x = ...``: ``torch.backends.cuda.matmul.x``; an item's
+    container for ``m.table[k] = ...``: ``m.table``)."""
+    attrs: list[str] = []
+    target: ast.expr = node
+    while isinstance(target, (ast.Attribute, ast.Subscript)):
+        attrs = [] if isinstance(target, ast.Subscript) else [*attrs, target.attr]
+        target = target.value
+    return ".".join([module, *reversed(attrs)])
 
 
 def _handler_or_pattern_name(node: ast.AST) -> str | None:
@@ -322,11 +336,16 @@ def charged(
     clock: parsed.Clock | None = None,
     *,
     exercises: Collection[str] = (),
+    poisoned: Collection[str] = (),
 ) -> Charge | None:
     """What ``refusals`` (of ``source``, in line order) cost among ``exercises`` (the topic's),
-    or None when they cost the whole topic. Raises :class:`parsed.OverBudget` past ``clock``."""
+    or None when they cost the whole topic; ``poisoned``: the keys (names, dotted paths) of a
+    helper file's members that a refused line of its own reaches, tainted as a refused line's.
+    Raises :class:`parsed.OverBudget` past ``clock``.
+    A refused line inside a method of a class is the method's alone: only that method is
+    replaced, and it costs the exercises whose reachable code (:mod:`subset_reach`) calls it."""
     tree = parsed.tree(source)
-    if tree is None or not refusals:
+    if tree is None or not (refusals or poisoned):
         return None
     units = units_of(source, tree, clock)
     if units is None:
@@ -338,23 +357,92 @@ def charged(
         if at < 0 or units[at].last < refusal.line or "*" in units[at].binds:
             return None  # outside every statement, or a star import: what it binds is unknown
         holders.append(at)
+    methods = _methods_holding(units, refusals, holders)
     read = {name for u in units for name in u.reads if not name.startswith(PATH)}
     free = read - set[str]().union(*(u.binds for u in units)) - _UNBOUND
-    for at in set(holders):  # globals()["helper"] = ...: what the module reads but never binds
+    whole = {at for r, at in zip(refusals, holders, strict=True) if r.line not in methods}
+    for at in whole:  # globals()["helper"] = ...: what the module reads but never binds
         units[at].binds |= free
-    tainted, _ = closure(units, set(holders), True, clock)
+    if poisoned:  # a unit of no lines binding them: what reads them is tainted
+        units.append(Unit(0, 0, [], set(poisoned)))
+        whole.add(len(units) - 1)
+    tainted, _ = closure(units, whole, True, clock)
+    methods = {line: m for line, m in methods.items() if _owner(m, units, holders, refusals) not in tainted}
     bound = set[str]().union(*(units[i].binds for i in tainted))
-    cost = bound & set(exercises)
+    calling = _calling(source, units, set(methods.values()), exercises, clock)
+    if calling is None:
+        return None
+    cost = (bound & set(exercises)) | set(calling)
     reached, _ = closure(units, {i for i, unit in enumerate(units) if unit.binds & cost}, False, clock)
-    replaced = _stand_ins(source, [units[i] for i in sorted(tainted)])
+    called = {m for ms in calling.values() for m in ms}
+    replaced = _stand_ins(
+        source,
+        [units[i] for i in sorted(tainted) if units[i].nodes],
+        sorted(set(methods.values()), key=_first),
+    )
     if check(replaced, local):
         return None
+    runs = [
+        (methods[r.line] in called) if r.line in methods else (at in reached)
+        for r, at in zip(refusals, holders, strict=True)
+    ]
     return Charge(
         frozenset(cost),
         replaced,
-        tuple(r for r, at in zip(refusals, holders, strict=True) if at in reached),
-        tuple(r for r, at in zip(refusals, holders, strict=True) if at not in reached),
+        tuple(r for r, run in zip(refusals, runs, strict=True) if run),
+        tuple(r for r, run in zip(refusals, runs, strict=True) if not run),
     )
+
+
+def _first(node: ast.AST) -> int:
+    return _span(node)[0] if isinstance(node, ast.stmt) else 0
+
+
+def _methods_holding(
+    units: list[Unit], refusals: list[Refusal], holders: list[int]
+) -> dict[int, ast.FunctionDef]:
+    """{a refused line: the method of a top-level class that holds it, on lines of its own (its
+    decorators, its ``def`` line apart from the class's)} for the lines inside such a method of a
+    class that binds nothing but its name."""
+    found: dict[int, ast.FunctionDef] = {}
+    for refusal, at in zip(refusals, holders, strict=True):
+        node = units[at].definition
+        if not isinstance(node, ast.ClassDef) or units[at].binds != {node.name}:
+            continue
+        for method in node.body:
+            if isinstance(method, ast.FunctionDef):
+                first, last = _span(method)
+                if first <= refusal.line <= last and method.lineno <= refusal.line and first > node.lineno:
+                    found[refusal.line] = method
+    return found
+
+
+def _owner(method: ast.FunctionDef, units: list[Unit], holders: list[int], refusals: list[Refusal]) -> int:
+    """The unit (a class statement) whose body holds ``method``."""
+    return next(
+        at
+        for r, at in zip(refusals, holders, strict=True)
+        if units[at].first <= method.lineno <= units[at].last
+    )
+
+
+def _calling(
+    source: str,
+    units: list[Unit],
+    methods: set[ast.FunctionDef],
+    exercises: Collection[str],
+    clock: parsed.Clock | None,
+) -> dict[str, set[ast.FunctionDef]] | None:
+    """{exercise: the methods of ``methods`` its reachable code may call} (:mod:`subset_reach`),
+    those that call some; None when the module's scopes cannot be read."""
+    if not methods:
+        return {}
+    scopes = subset_scopes.of(source, exercises)
+    if scopes is None:
+        return None
+    reached = subset_reach.reached(scopes, units, sorted(exercises), clock, by_use=True)
+    found = {e: {n for n in nodes if n in methods} for e, nodes in reached.items()}
+    return {e: ms for e, ms in found.items() if ms}
 
 
 def _lines(source: str) -> list[str]:
@@ -363,9 +451,19 @@ def _lines(source: str) -> list[str]:
     return source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def _stand_ins(source: str, units: list[Unit]) -> str:
-    """``source`` with each of ``units`` replaced on its own lines (the line numbers kept)."""
+def _stand_ins(source: str, units: list[Unit], methods: Collection[ast.FunctionDef] = ()) -> str:
+    """``source`` with each of ``units`` replaced on its own lines (the line numbers kept), and
+    each of ``methods`` (in classes not replaced) by a method that raises when called."""
     lines = _lines(source)
+    for method in methods:
+        message = f"not run: its code is outside the graded subset (line {method.lineno})"
+        text = (
+            " " * method.col_offset
+            + f"def {method.name}(*args, **kwargs): "
+            + STAND_IN.format(message=message)
+        )
+        last = method.end_lineno or method.lineno
+        lines[method.lineno - 1 : last] = [text] + [""] * (last - method.lineno)
     for unit in units:
         first, last = unit.first, unit.last
         message = f"not run: its code is outside the graded subset (line {first})"

@@ -3,9 +3,17 @@
 definition it calls, a helper file beside the topic's that the topic's file imports), decided on
 the trusted side from the text the subset checker reads.
 
-Op counts and CPU cost measure what a call did on the inputs a probe chose: a numpy loop, a
-loop used only below some size, work spread over earlier calls or a cheap ``.tolist()`` loop
-passed them. The source says it whatever the inputs. A loop is judged by what it iterates over,
+The docstrings' measure is counted where the code runs: the aten ops a call dispatches and the
+lines of the learner's Python it runs (:func:`grader.sandboxed.steps.count_work`), on inputs of
+two sizes. A loop of any syntax runs more of one or the other for bigger inputs: the count fails
+it. What the count cannot see, this reading keeps, and names the line: Python work on copies of
+the data that runs no line of the learner's own (``.tolist()``, ``.numpy()``, numpy on the data,
+element callbacks ``apply_``/``map_``/``np.vectorize``, a ``.item()`` whose value goes into the
+result), and a loop under a test of the data (a size switch: it may run only at sizes the count
+did not try). A loop the count saw not grow (over the two arguments, ``dict(a=a, b=b).values()``,
+``while i < 2``) costs nothing: :attr:`Loop.counted`.
+
+A loop is judged by what it iterates over,
 followed from the exercise's parameters (:mod:`grader.engine.loop_flow`): a ``for``, a
 comprehension, ``map``, ``filter``, ``functools.reduce``, itertools or a builtin that consumes an
 iterable (``sum``, ``list``) over a tensor, its rows, a range of one of its sizes or a list read
@@ -14,7 +22,7 @@ self-call; ``.tolist()``, ``.numpy()``, numpy on the data, ``apply_``/``map_``/`
 a ``.item()`` whose value goes into the result. Not a loop over the data: a loop over a tuple of
 the arguments or of layers, over a shape, over ``range`` of a constant; a ``.item()`` in a test
 (a precondition); ``np.newaxis``; ``torch.vmap`` (the function it maps is read, with its
-parameters as data); code on an error path. The measured checks stay as backstops.
+parameters as data); code on an error path.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from grader.checks.judge import hinted, worded
 from grader.checks.scoring import TopicResult
 from grader.engine import parsed
 from grader.engine import subset_rules as rules
+from grader.engine.loop_calls import CALLBACKS
 from grader.engine.loop_flow import Flow
 from grader.engine.loop_program import Program
 from grader.engine.loop_reader import Reader
@@ -41,6 +50,8 @@ HINT = N_(
     "use broadcasting and reductions over whole tensors instead"
 )
 TOPIC = "topic.py"  # the topic's file, when the caller does not name it
+# What runs no op and no line of the learner's per element: what a count cannot see.
+UNCOUNTED = frozenset({".tolist()", ".numpy()", "numpy", ".item()", *(f".{c}()" for c in CALLBACKS)})
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,7 @@ class Loop:
     what: str  # as the source writes it: "for", "while", ".tolist()", "numpy", ...
     line: int
     file: str = ""  # the file that holds it ("": the topic's)
+    counted: bool = False  # a loop the count sees: it costs only where the count grew
 
 
 def helpers_of(sources: Mapping[str, str], own: str) -> dict[str, str]:
@@ -103,17 +115,20 @@ def loops(
         flow.enter(exercise, own, (params or {}).get(exercise), frozenset((counts or {}).get(exercise, ())))
         flow.run()
         first = sorted(flow.all_found(), key=lambda x: (x[0] != own, x[1], x[3]))
+        unseen = [x for x in first if x[2] in UNCOUNTED or x[:3] in flow.switched]
         if first:
-            file, line, what, _order = first[0]
-            found[exercise] = Loop(exercise, what, line, "" if file == own else file)
+            file, line, what, _order = (unseen or first)[0]
+            found[exercise] = Loop(exercise, what, line, "" if file == own else file, counted=not unseen)
     return found
 
 
 def charge(result: TopicResult, found: Mapping[str, Loop], file: str) -> None:
-    """Fail each passed "vectorised" check of an exercise of ``found``, naming the loop."""
+    """Fail each passed "vectorised" check of an exercise of ``found``, naming the loop; a loop the
+    count sees (:attr:`Loop.counted`) costs nothing more: the check passed, so it did not grow.
+    A check the count failed names the loop the reading found, before what was counted."""
     for test in result.tests:
         hits = [found[e] for e in test.exercises if e in found]
-        if not hits or test.status != "passed" or test.clause != "vectorised":
+        if not hits or test.clause != "vectorised":
             continue
         hit = hits[0]
         loop = _(hit.what) if hit.what == COMPREHENSION else hit.what
@@ -122,7 +137,10 @@ def charge(result: TopicResult, found: Mapping[str, Loop], file: str) -> None:
             "where": places.text(places.Place(hit.file or file, hit.line)),
         }
         what = _("%(exercise)s is vectorised") % {"exercise": hit.exercise}
-        expected = _("no Python loop over the data")
-        test.status, test.points, test.curve = "failed", 0.0, None
-        test.message = worded(what, expected, got) + hinted(_(HINT))
-        test.cause, test.blame, test.stub, test.form, test.calls = "", hit.exercise, "", False, ()
+        named = worded(what, _("no Python loop over the data"), got)
+        if test.status == "failed" and not test.cause and not test.stub:  # the count grew
+            test.message = f"{named}\n{test.message}" if named not in test.message else test.message
+        elif test.status == "passed" and not hit.counted:
+            test.status, test.points, test.curve = "failed", 0.0, None
+            test.message = named + hinted(_(HINT))
+            test.cause, test.blame, test.stub, test.form, test.calls = "", hit.exercise, "", False, ()

@@ -45,8 +45,11 @@ _TICK = 512  # pieces between two looks at the clock
 class Pieces:
     """The module cut in pieces, and what each reaches (:meth:`reached`)."""
 
-    def __init__(self, scopes: Scopes, units: Sequence[Unit], clock: parsed.Clock | None = None) -> None:
+    def __init__(
+        self, scopes: Scopes, units: Sequence[Unit], clock: parsed.Clock | None = None, by_use: bool = False
+    ) -> None:
         self.scopes = scopes
+        self.by_use = by_use  # a plain class made reaches its shell and special methods, not every method
         self.units = units  # grader.engine.subset_charge.Unit, in line order
         self.clock = clock
         self.heads: list[ast.AST | None] = []  # piece -> a class statement whose shell it is
@@ -111,11 +114,24 @@ class Pieces:
         found: set[int] = set()
         for unit in self.binders.get(node.id, ()):
             definition = self.units[unit].definition
-            if namespace and isinstance(definition, ast.ClassDef) and self._plain(definition):
+            if (
+                (namespace or self.by_use)
+                and isinstance(definition, ast.ClassDef)
+                and self._plain(definition)
+            ):
                 found.add(self.shell_of[definition])  # the methods named: _methods
+                if not namespace:  # made or passed on: what Python calls of it unnamed
+                    found |= self._special(definition)
             else:
                 found.update(self.of_unit[unit])
         return found
+
+    def _special(self, node: ast.ClassDef) -> set[int]:
+        """The pieces of the dunder methods of ``node``'s family (``__init__``, ``__getitem__``...)."""
+        own = self.scopes.classes.get(node)
+        names = {n for c in self.scopes.classes for n in self.scopes.classes[c].methods} if own else set()
+        dunders = {n for n in names if n.startswith("__") and n.endswith("__")}
+        return {p for n in dunders for m in self._family_methods(node, n) for p in self._method_pieces(m)}
 
     def _plain(self, node: ast.ClassDef) -> bool:
         """A class of the learner's whose bases are plain (no library class calls its methods)."""
@@ -201,8 +217,14 @@ def _computed_name(call: ast.Call) -> bool:
 
 
 def reached(
-    scopes: Scopes, units: Sequence[Unit], exercises: Collection[str], clock: parsed.Clock | None
+    scopes: Scopes,
+    units: Sequence[Unit],
+    exercises: Collection[str],
+    clock: parsed.Clock | None,
+    by_use: bool = False,
 ) -> dict[str, list[ast.AST]]:
-    """{exercise: the nodes of its reachable code} for each of ``exercises``."""
-    pieces = Pieces(scopes, units, clock)
+    """{exercise: the nodes of its reachable code} for each of ``exercises``; ``by_use``: a plain
+    class of the learner's that is made or passed on reaches its special methods, and its other
+    methods only where an attribute names them (what a refusal costs: ``subset_charge``)."""
+    pieces = Pieces(scopes, units, clock, by_use)
     return {e: pieces.reached(e) for e in exercises}

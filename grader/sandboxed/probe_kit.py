@@ -43,6 +43,7 @@ from grader.sandboxed.stand_in import _unwrap as _unwrap
 from grader.sandboxed.stand_in import device_trace as device_trace
 from grader.sandboxed.stand_in import second_device as second_device
 from grader.sandboxed.stand_in import to_second_device as to_second_device
+from grader.sandboxed.steps import count_work as count_work
 
 
 def _caller(code: Any, helpers: set[Any]) -> dict[str, Any] | None:

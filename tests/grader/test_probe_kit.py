@@ -8,6 +8,7 @@ wrong device.
 from __future__ import annotations
 
 import enum
+import sys
 import types
 
 import numpy as np
@@ -194,6 +195,54 @@ def test_count_ops_counts_each_op():
     x = torch.ones(3)
     assert kit.count_ops(lambda: x + x)[1] == 1
     assert kit.count_ops(lambda: ((x + x) * x) - x)[1] == 3
+
+
+# -- count_work: ops and the submission's lines ------------------------------------------------
+# A loop without loop syntax doing Python arithmetic on lists runs one tensor op whatever n: the
+# lines of the learner's file it runs grow (issue 93); library code (torch's own Python) is not counted.
+NO_SYNTAX = """import torch
+
+
+class _Rows:
+    def __init__(self, n):
+        self.n = n
+
+    def __getitem__(self, i):
+        if i >= self.n:
+            raise IndexError(i)
+        return [True] * (i + 1) + [False] * (self.n - i - 1)
+
+
+def causal_mask(n):
+    return torch.tensor([*_Rows(n)])
+
+
+def vectorised(n):
+    return torch.ones(n, n, dtype=torch.bool).tril()
+"""
+
+
+def _learner_file(tmp_path, source: str) -> types.ModuleType:
+    path = tmp_path / "learner_steps.py"
+    path.write_text(source)
+    mod = types.ModuleType("learner_steps")
+    mod.__file__ = str(path)
+    exec(compile(source, str(path), "exec"), mod.__dict__)
+    return mod
+
+
+def test_count_work_counts_the_lines_a_loop_without_loop_syntax_runs(tmp_path):
+    mod = _learner_file(tmp_path, NO_SYNTAX)
+    small, large = (kit.count_work(lambda n=n: mod.causal_mask(n)) for n in (5, 10))
+    torch.testing.assert_close(large[0], torch.ones(10, 10, dtype=torch.bool).tril())
+    assert small[1] == large[1] and small[2] < large[2], (small[1:], large[1:])
+
+
+def test_count_work_is_constant_for_vectorised_code_and_leaves_no_hook(tmp_path):
+    mod = _learner_file(tmp_path, NO_SYNTAX)
+    counts = {kit.count_work(lambda n=n: mod.vectorised(n))[1:] for n in (5, 10, 40)}
+    assert len(counts) == 1 and next(iter(counts))[1] > 0, counts  # its own lines, not torch's
+    assert sys.gettrace() is None or "steps" not in repr(sys.gettrace())
 
 
 # -- device_trace (the second device) --------------------------------------------------------

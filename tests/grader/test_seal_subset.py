@@ -158,9 +158,14 @@ def test_a_helper_file_is_checked_and_named(tmp_path):
     (tmp_path / "losses.py").write_text("import helper\n\ndef mse(a, b):\n    return helper.f(a, b)\n")
     (tmp_path / "helper.py").write_text("import torch\n\ndef f(a, b):\n    return a - b\n\nx = eval('1')\n")
     found = subset.refusal(tmp_path, "losses", single_file=False)
-    # charged through the line importing it, which names the helper's line
-    assert found is not None and (found.file, found.line) == ("losses.py", 1)
-    assert "helper.py, line 6" in found.what
+    # named in the helper, and charged as in the topic's file: a module-level line binding what no
+    # exercise reads is replaced, not run, and costs nothing (issue 93)
+    assert found is not None and (found.file, found.line, found.what) == ("helper.py", 6, "eval")
+    verdict = subset.verdict(tmp_path, "losses", single_file=False)
+    assert (
+        "eval" not in dict(verdict.replaced)["helper.py"]
+        and "def f(a, b)" in dict(verdict.replaced)["helper.py"]
+    )
     (tmp_path / "tensors.py").write_text("import torch\nimport helper2\n")
     (tmp_path / "helper2.py").write_text("import torch\n")
     assert subset.refusal(tmp_path, "tensors", single_file=False) is None
@@ -318,9 +323,11 @@ def test_the_grader_objects_attributes_are_all_refused():
 
 @pytest.mark.e2e
 def test_a_refusal_that_costs_every_exercise_runs_no_worker(tmp_path):
-    """A module-level line the subset refuses costs every exercise of the file: each check fails
-    with the lesson, as when the suite ran on the rest, but no worker runs any of it."""
-    source = f"import torch\nprint('{MARKER}')\ntorch.allclose = lambda *a, **k: True\n"
+    """A module-level line the subset refuses that every exercise of the file reads (a patch of
+    the ``torch.zeros`` each one calls; one of a member none reads costs nothing since issue 93:
+    test_subset_charge.py) costs every exercise: each check fails with the lesson, as when the
+    suite ran on the rest, but no worker runs any of it."""
+    source = f"import torch\nprint('{MARKER}')\ntorch.zeros = lambda *a, **k: torch.ones(())\n"
     source += "".join(
         f"\n\ndef {name}(*args, **kwargs):\n    return torch.zeros(())\n" for name in exercises("losses")
     )
@@ -330,7 +337,7 @@ def test_a_refusal_that_costs_every_exercise_runs_no_worker(tmp_path):
     assert report["score"] == 0 and graded
     assert {c["status"] for c in graded} == {"failed"}
     assert len({c["message"] for c in graded}) == 1
-    assert "torch.allclose = ... (changes a module for every caller)" in graded[0]["message"]
+    assert "torch.zeros = ... (changes a module for every caller)" in graded[0]["message"]
     assert report["seconds"]["startup"] == 0 and report["seconds"]["probes"] == 0, report["seconds"]
     assert MARKER not in str(report), "the refused module ran"
 

@@ -28,6 +28,11 @@ import sys as _sys
 
 _sys.modules["grader.sandboxed.probe_kit"].count_ops = lambda call: (call(), 7)
 """
+PATCH_COUNT_WORK = """
+import sys as _sys
+
+_sys.modules["grader.sandboxed.probe_kit"].count_work = lambda call: (call(), 7, 7)
+"""
 PATCH_DEVICE_TRACE = """
 import grader.sandboxed.probe_kit as _kit
 
@@ -43,6 +48,7 @@ _kit.device_trace = _forged
 CASES = {
     "ops_used": ("losses", "mse_twin", "mse", PATCH_OPS_USED),
     "count_ops": ("tensors", "row_normalize_loop_rows", "row_normalize", PATCH_COUNT_OPS),
+    "count_work": ("tensors", "row_normalize_loop_rows", "row_normalize", PATCH_COUNT_WORK),
     "device_trace": ("tensors", "one_hot_cpu_zeros", "one_hot", PATCH_DEVICE_TRACE),
 }
 

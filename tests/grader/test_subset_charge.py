@@ -340,20 +340,49 @@ def _with_helper(tmp_path, mse_reads: bool, files: dict[str, str]) -> subset.Ver
     return subset.verdict(tmp_path, "losses", single_file=False)
 
 
+SQUARE_REFUSED = "import torch\n\n\ndef square(d):\n    return eval('d * d')\n"
+UNUSED_SAVE = (
+    "import torch\n\n\ndef square(d):\n    return d * d\n\n\n"
+    "def save(model, path):\n    torch.save(model.state_dict(), path)\n"
+)
+
+
 @pytest.mark.unit
-def test_a_helper_files_refused_line_costs_only_the_exercises_importing_it(tmp_path):
-    verdict = _with_helper(tmp_path, True, {"helpers.py": HELPER})
+def test_a_helper_files_refused_line_costs_only_the_exercises_calling_it(tmp_path):
+    verdict = _with_helper(tmp_path, True, {"helpers.py": SQUARE_REFUSED})
     assert verdict.refusal is not None and verdict.exercises == {"mse"}, verdict
-    assert "helpers.py, line 4" in verdict.refusal.what
-    (_, stubbed), *_ = verdict.replaced
-    assert "from helpers import" not in stubbed and subset.check(stubbed) == []
+    assert (verdict.refusal.file, verdict.refusal.line) == ("helpers.py", 5), verdict.refusal
+    stubbed = dict(verdict.replaced)
+    assert subset.check(stubbed["helpers.py"]) == [] and "eval" not in stubbed["helpers.py"]
 
 
 @pytest.mark.unit
-def test_a_helper_no_exercise_reaches_is_not_imported_and_costs_nothing(tmp_path):
-    verdict = _with_helper(tmp_path, False, {"helpers.py": HELPER})
+def test_a_helpers_module_level_line_costs_nothing_as_in_the_topics_file(tmp_path):
+    """``exec(...)`` at a helper's top level binds nothing an exercise reads: not run, it costs
+    nothing, as the same line in the topic's file; it cost mse (which imports ``square``)."""
+    verdict = _with_helper(tmp_path, True, {"helpers.py": HELPER})
     assert verdict.refusal is None and verdict.exercises == frozenset(), verdict
-    assert [r.line for r in verdict.unrun] == [7] and "helpers" in verdict.note(), verdict
+    assert [(r.file, r.line) for r in verdict.unrun] == [("helpers.py", 4)] and "helpers.py" in verdict.note()
+    stubbed = dict(verdict.replaced)["helpers.py"]
+    assert "exec" not in stubbed and "def square" in stubbed
+
+
+@pytest.mark.unit
+def test_a_helper_no_exercise_reaches_costs_nothing(tmp_path):
+    verdict = _with_helper(tmp_path, False, {"helpers.py": SQUARE_REFUSED})
+    assert verdict.refusal is None and verdict.exercises == frozenset(), verdict
+    assert [(r.file, r.line) for r in verdict.unrun] == [("helpers.py", 5)], verdict
+
+
+@pytest.mark.unit
+def test_an_unused_function_of_a_helper_file_costs_nothing(tmp_path):
+    """``torch.save`` in a helper file's function no exercise calls, beside the one mse calls: it
+    cost mse (every exercise reading a name the import binds; inception's InceptionA and
+    GoogLeNetMini, 18 of 24 points), where the same function in the topic's file costs nothing."""
+    verdict = _with_helper(tmp_path, True, {"helpers.py": UNUSED_SAVE})
+    assert verdict.refusal is None and verdict.exercises == frozenset(), verdict
+    assert [(r.file, r.line, r.what) for r in verdict.unrun] == [("helpers.py", 9, "torch.save")], verdict
+    assert "def square(d):\n    return d * d" in dict(verdict.replaced)["helpers.py"]
 
 
 @pytest.mark.unit
@@ -401,12 +430,80 @@ def test_a_name_nothing_binds_is_not_bound_by_a_refused_line(tmp_path):
     assert [r.what for r in verdict.unrun] == ["eval"]
 
 
+SETTINGS = (
+    "torch.backends.cuda.matmul.allow_tf32 = True\n"
+    "torch.backends.cuda.matmul.allow_fp16_reduced_precision_reduction = True\n"
+)
+
+
 @pytest.mark.unit
-def test_a_refused_torch_setting_costs_alike_every_exercise_reading_what_it_binds(tmp_path):
-    """A refused module-level setting of torch changes torch for every caller: it once cost corr2d
-    (which writes ``torch.``) and not conv2d (which writes ``F.``, torch's too)."""
-    snippet = "torch.backends.mkldnn.enabled = False\n"
-    (tmp_path / "cnn.py").write_text(module_of("cnn", snippet))
+@pytest.mark.parametrize(
+    "setting",
+    [SETTINGS, "torch.backends.mkldnn.enabled = False\n", "torch.allclose = lambda *a, **k: True\n"],
+)
+def test_a_refused_torch_setting_no_exercise_reads_costs_nothing(tmp_path, setting):
+    """A refused module-level setting of torch beside an allowed one (``allow_tf32``): it is never
+    run, so it changes nothing an exercise reads; it cost 4 of cnn's 5 exercises (every one that
+    writes ``torch.`` or ``F.``), 40.5 points."""
+    (tmp_path / "cnn.py").write_text(module_of("cnn", setting))
     verdict = subset.verdict(tmp_path, "cnn", single_file=False)
-    assert {"corr2d", "conv2d"} <= verdict.exercises, verdict.exercises
-    assert "conv_output_size" not in verdict.exercises, "it reads nothing of torch"
+    assert verdict.refusal is None and verdict.exercises == frozenset(), verdict
+    assert len(verdict.unrun) == 1 and verdict.unrun[0].line > 1, verdict.unrun
+    (_, stubbed), *_ = verdict.replaced
+    assert "allow_tf32 = True" in stubbed or "allow_tf32" not in setting
+
+
+@pytest.mark.unit
+def test_a_refused_torch_setting_costs_the_exercise_that_reads_it(tmp_path):
+    """The same setting read by corr2d (a path above it): corr2d pays, the rest of cnn does not."""
+    reads = (
+        "def corr2d(x, k):\n    assert torch.backends.cuda.matmul is not None\n    kh, kw = k.shape\n"
+        "    return torch.stack([torch.stack([(x[i:i + kh, j:j + kw] * k).sum() for j in range(x.shape[1] - kw + 1)])"
+        " for i in range(x.shape[0] - kh + 1)])\n"
+    )
+    (tmp_path / "cnn.py").write_text(module_of("cnn", SETTINGS, reads))
+    verdict = subset.verdict(tmp_path, "cnn", single_file=False)
+    assert verdict.refusal is not None and verdict.exercises == {"corr2d"}, verdict
+
+
+# -- a refused line in a class's method: the method's alone (issue 93, item 4) --------------------
+
+STATS = (
+    "class _Stats:\n    def __init__(self, reduction):\n        self.reduction = reduction\n\n"
+    "    def reduce(self, x):\n"
+    "        return x.mean() if self.reduction == 'mean' else x.sum() if self.reduction == 'sum' else x\n\n"
+    "    def dump(self, x):\n        return eval('x')\n\n\n"
+    "def mse(y_hat, y, reduction='mean'):\n    return _Stats(reduction).reduce((y_hat - y) ** 2)\n\n\n"
+    "def l1(y_hat, y, reduction='mean'):\n    return _Stats(reduction).reduce((y_hat - y).abs())\n"
+)
+
+
+@pytest.mark.unit
+def test_a_refused_line_in_a_method_no_exercise_calls_costs_nothing(tmp_path):
+    """One refused line in a helper class's unused method: it cost mse and l1 (every exercise using
+    the class), the class stubbed whole; now only the method is replaced, and it costs nothing."""
+    source = module_of("losses", STATS)
+    (tmp_path / "losses.py").write_text(source)
+    verdict = subset.verdict(tmp_path, "losses", single_file=False)
+    assert verdict.refusal is None and verdict.exercises == frozenset(), verdict
+    assert [r.what for r in verdict.unrun] == ["eval"]
+    (_, stubbed), *_ = verdict.replaced
+    assert subset.check(stubbed) == [] and stubbed.count("\n") == source.count("\n")
+    namespace: dict = {}
+    exec(compile(stubbed, "losses.py", "exec"), namespace)  # the class still works, the method raises
+    import torch
+
+    assert float(namespace["mse"](torch.ones(2), torch.zeros(2))) == 1.0
+    with pytest.raises(NotImplementedError):
+        namespace["_Stats"]("mean").dump(1)
+
+
+@pytest.mark.unit
+def test_a_refused_line_in_a_method_costs_the_exercises_calling_it(tmp_path):
+    calls = STATS.replace(
+        "return _Stats(reduction).reduce((y_hat - y).abs())",
+        "return _Stats(reduction).dump((y_hat - y).abs())",
+    )
+    (tmp_path / "losses.py").write_text(module_of("losses", calls))
+    verdict = subset.verdict(tmp_path, "losses", single_file=False)
+    assert verdict.refusal is not None and verdict.exercises == {"l1"}, verdict

@@ -7,11 +7,15 @@ module of the corpus, the solutions and the fair-code snippets are not charged."
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from fair_code import FAIR
 from helpers import REPO, run_grade
 
+from grader import packs
+from grader.checks.scoring import TestResult as Checked
+from grader.checks.scoring import TopicResult
 from grader.engine import subset_loops
 from grader.topics import exercises
 
@@ -134,7 +138,7 @@ KINDS = {
     "a row loop in another exercise's definition": (
         "row_normalize",
         "def accuracy(y_hat, y, rows=False):\n    if rows:\n        return torch.stack([r / r.sum() for r in y_hat])\n    return (y_hat.argmax(1) == y).float().mean().item()\n\n\ndef row_normalize(x):\n    return accuracy(x, None, rows=True)\n",
-        "a comprehension",
+        ".item()",  # what the count cannot see is named before the loop it sees
     ),
     "a decorator whose wrapper loops over rows": (
         "row_normalize",
@@ -386,3 +390,88 @@ def test_a_name_patched_and_put_back_is_read_to_its_end():
     gives finitely many values: the reading ends, the loop after it found."""
     patch = "def row_normalize(x):\n    import math\n\n    real = math.floor\n    math.floor = real\n    return torch.stack([r / r.sum() for r in x])\n"
     assert charged(patch)["row_normalize"].what == "a comprehension"
+
+
+# "Vectorised" by the docstrings' own measure (issue 93): the count decides what it can see. Honest
+# loops over a fixed number of things that the reading takes for loops over the data: the count sees
+# them not grow, and they cost nothing...
+COUNTED = {
+    "dict(a=a, b=b).values()": (
+        "matmul",
+        "def matmul(a, b):\n    for t in dict(a=a, b=b).values():\n        assert t.dim() == 2\n    return (a[:, :, None] * b[None]).sum(1)\n",
+    ),
+    "while i < 2 over the two arguments": (
+        "pairwise_sq_dists",
+        "def pairwise_sq_dists(a, b):\n    ts, i = (a, b), 0\n    while i < 2:\n        assert ts[i].dim() == 2\n        i += 1\n    return ((a[:, None, :] - b[None, :, :]) ** 2).sum(-1)\n",
+    ),
+}
+# ...while what the count cannot see stays the reading's: Python work on copies of the data, and a
+# loop under a test of the data (a size switch: it may run only at sizes the count did not try)
+UNCOUNTED = ("a .tolist() loop", "a numpy round trip", "apply_", "a size switch", ".item() per element")
+
+
+def _passed_vectorised(exercise: str) -> TopicResult:
+    test = Checked(f"vectorised[{exercise}]", "shape", "passed", 1.0, 1.0, exercises=(exercise,))
+    return TopicResult("tensors", [replace(test, clause="vectorised")])
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("form", sorted(COUNTED))
+def test_a_loop_the_count_sees_costs_nothing_where_the_count_did_not_grow(form):
+    exercise, snippet = COUNTED[form]
+    found = charged(snippet)
+    assert found[exercise].counted, found  # read, named, but the count decides
+    result = _passed_vectorised(exercise)
+    subset_loops.charge(result, found, "tensors.py")
+    assert result.tests[0].status == "passed", result.tests[0].message
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("kind", UNCOUNTED)
+def test_what_the_count_cannot_see_is_still_charged(kind):
+    exercise, snippet, what = KINDS[kind]
+    found = charged(snippet)
+    assert not found[exercise].counted and found[exercise].what == what, found
+    result = _passed_vectorised(exercise)
+    subset_loops.charge(result, found, "tensors.py")
+    assert result.tests[0].status == "failed" and "tensors.py, line" in result.tests[0].message
+
+
+@pytest.mark.e2e
+def test_honest_loops_over_the_two_arguments_keep_vectorised_full(tmp_path):
+    """``for t in dict(a=a, b=b).values()`` and ``while i < 2`` over the two arguments: every
+    "vectorised" check passes (each cost its exercise 2 points, by its spelling)."""
+    (tmp_path / "tensors.py").write_text(SOLUTION + "".join(f"\n\n{s}" for _, s in COUNTED.values()))
+    done = run_grade(str(tmp_path), "--topic", "tensors", "--format", "json", "-k", "vectorised")
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    tests = json.loads(done.stdout)["topics"][0]["tests"]
+    assert tests and all(t["status"] == "passed" for t in tests), [
+        t for t in tests if t["status"] != "passed"
+    ]
+
+
+# loops without loop syntax or with a constant bound, doing Python arithmetic on lists (one tensor
+# op whatever n: the op count alone passed them, and the reading does not see them as loops)
+ATTENTION = REPO / "tests" / "packs" / "attention" / "solutions" / "attention.py"
+NO_LOOP_SYNTAX = {
+    "[*obj] through __getitem__": "class _Rows:\n    def __init__(self, n):\n        self.n = n\n\n    def __getitem__(self, i):\n        if i >= self.n:\n            raise IndexError(i)\n        return [True] * (i + 1) + [False] * (self.n - i - 1)\n\n\ndef causal_mask(n, device=None):\n    return torch.tensor([*_Rows(n)], dtype=torch.bool, device=device)\n",
+    "range(1 << 30) left by a break": "def causal_mask(n, device=None):\n    rows = []\n    for i in range(1 << 30):\n        if i == n:\n            break\n        rows.append([True] * (i + 1) + [False] * (n - i - 1))\n    return torch.tensor(rows, dtype=torch.bool, device=device)\n",
+    "iter(int, 1) with a counter": "def causal_mask(n, device=None):\n    rows, i = [], 0\n    for _ in iter(int, 1):\n        if i == n:\n            break\n        rows.append([True] * (i + 1) + [False] * (n - i - 1))\n        i += 1\n    return torch.tensor(rows, dtype=torch.bool, device=device)\n",
+}
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("form", sorted(NO_LOOP_SYNTAX))
+def test_a_loop_without_loop_syntax_fails_vectorised(tmp_path, form):
+    """Each form answers causal_mask right and ran one tensor op for every n (full "vectorised"
+    points); the lines of the learner's Python it runs grow with n: the check fails."""
+    (tmp_path / "attention.py").write_text(ATTENTION.read_text() + "\n\n" + NO_LOOP_SYNTAX[form])
+    done = run_grade(
+        str(tmp_path / "attention.py"), "--format", "json", "-k", "vectorised",
+        env={packs.PACKS_ENV: "tests/packs/attention"},
+    )  # fmt: skip
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    tests = {t["id"]: t for t in json.loads(done.stdout)["topics"][0]["tests"]}
+    mask = tests["vectorised_as_declared[causal_mask]"]
+    assert mask["status"] == "failed" and "lines of Python" in mask["message"], mask
+    assert tests["vectorised_as_declared[scaled_dot_product_attention]"]["status"] == "passed"
