@@ -356,7 +356,9 @@ def _work(count: Any) -> tuple[int, int] | None:
 
 def _shown_work(pair: tuple[int, int], lines: bool) -> str:
     ops, run = pair
-    return f"{ops} ops, {run} lines of Python run" if lines else f"{ops} ops"
+    if lines:
+        return _("%(ops)d ops, %(lines)d lines of Python run") % {"ops": ops, "lines": run}
+    return f"{ops} ops"
 
 
 # "Vectorised" by cost: the CPU time of the worker, read by the trusted side from the kernel's

@@ -199,7 +199,7 @@ def test_count_ops_counts_each_op():
 
 # -- count_work: ops and the submission's lines ------------------------------------------------
 # A loop without loop syntax doing Python arithmetic on lists runs one tensor op whatever n: the
-# lines of the learner's file it runs grow (issue 93); library code (torch's own Python) is not counted.
+# lines of the learner's file it runs grow; library code (torch's own Python) is not counted.
 NO_SYNTAX = """import torch
 
 

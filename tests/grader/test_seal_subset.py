@@ -159,7 +159,7 @@ def test_a_helper_file_is_checked_and_named(tmp_path):
     (tmp_path / "helper.py").write_text("import torch\n\ndef f(a, b):\n    return a - b\n\nx = eval('1')\n")
     found = subset.refusal(tmp_path, "losses", single_file=False)
     # named in the helper, and charged as in the topic's file: a module-level line binding what no
-    # exercise reads is replaced, not run, and costs nothing (issue 93)
+    # exercise reads is replaced, not run, and costs nothing
     assert found is not None and (found.file, found.line, found.what) == ("helper.py", 6, "eval")
     verdict = subset.verdict(tmp_path, "losses", single_file=False)
     assert (
@@ -324,7 +324,7 @@ def test_the_grader_objects_attributes_are_all_refused():
 @pytest.mark.e2e
 def test_a_refusal_that_costs_every_exercise_runs_no_worker(tmp_path):
     """A module-level line the subset refuses that every exercise of the file reads (a patch of
-    the ``torch.zeros`` each one calls; one of a member none reads costs nothing since issue 93:
+    the ``torch.zeros`` each one calls; one of a member none reads costs nothing (a charge only for code that runs):
     test_subset_charge.py) costs every exercise: each check fails with the lesson, as when the
     suite ran on the rest, but no worker runs any of it."""
     source = f"import torch\nprint('{MARKER}')\ntorch.zeros = lambda *a, **k: torch.ones(())\n"

@@ -466,7 +466,7 @@ def test_a_refused_torch_setting_costs_the_exercise_that_reads_it(tmp_path):
     assert verdict.refusal is not None and verdict.exercises == {"corr2d"}, verdict
 
 
-# -- a refused line in a class's method: the method's alone (issue 93, item 4) --------------------
+# -- a refused line in a class's method: the method's alone ----------------------------------
 
 STATS = (
     "class _Stats:\n    def __init__(self, reduction):\n        self.reduction = reduction\n\n"

@@ -392,7 +392,7 @@ def test_a_name_patched_and_put_back_is_read_to_its_end():
     assert charged(patch)["row_normalize"].what == "a comprehension"
 
 
-# "Vectorised" by the docstrings' own measure (issue 93): the count decides what it can see. Honest
+# "Vectorised" by the docstrings' own measure: the count decides what it can see. Honest
 # loops over a fixed number of things that the reading takes for loops over the data: the count sees
 # them not grow, and they cost nothing...
 COUNTED = {
