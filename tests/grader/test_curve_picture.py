@@ -41,7 +41,7 @@ def test_the_figure_shades_the_band_and_its_title_says_what_happened_when():
     assert len(fig.axes) == 2  # the accuracy on its own axis
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # a picture rendered by matplotlib: kept out of the unit tier's CPU budget
 def test_the_notebook_table_shows_the_picture_inline(tmp_path):
     path = tmp_path / "c.png"
     assert curves.write_png({"loss": [1.0, 2.0], "every": "epoch"}, path)
@@ -57,7 +57,7 @@ def test_the_notebook_table_shows_the_picture_inline(tmp_path):
     assert "<img" not in CheckResult("MLP", [{**test, "curve": {"picture": "/etc/passwd"}}])._repr_html_()
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # a picture rendered by matplotlib, with its fonts: kept out of the unit tier's CPU budget
 def test_a_chinese_figure_speaks_chinese_or_no_words_never_missing_glyphs(tmp_path, monkeypatch):
     """Its words in the learner's language, in a font that has their glyphs: where none is
     installed, a picture of numbers only (the message beside it says it in words), never boxes

@@ -134,7 +134,7 @@ def test_the_curve_is_an_optional_field_of_a_result():
 # -- pictures --------------------------------------------------------------------------------
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # a picture rendered by matplotlib (~0.4 s of CPU): kept out of the unit tier's CPU budget
 def test_write_png_draws_a_picture_or_says_it_cannot(tmp_path, monkeypatch):
     pytest.importorskip("matplotlib")
     drawn = curve(2.3, 1.0, NAN, every="10 steps", metric=[0.1, 0.5, 0.5])

@@ -348,7 +348,7 @@ def test_an_exception_is_described_without_its_own_str():
     assert describe_exception(KeyError("k"), "/submission")["message"] == "'k'"
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # torch's dispatcher run as a worker runs it (~0.5 s of CPU): kept out of the unit tier's CPU budget
 def test_twins_stay_replaced_until_the_answer_is_made():
     """Within an answer, the twins of a recorded call stay replaced after it: a leaf gives NaN,
     a composite the call left to its recorder raises; both as before once the answer is made."""

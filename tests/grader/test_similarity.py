@@ -165,7 +165,7 @@ def with_functions(text: str, donor: str, names: tuple[str, ...]) -> str:
     return text + "\n\n" + "\n\n".join(taken) + "\n"
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # a sweep over the references' files: kept out of the unit tier's CPU budget
 @BOUNDED
 def test_part_of_the_answer_among_own_code_is_flagged_against_the_reference(tmp_path):
     """Six exercises of the reference, five of jun's own: flagged against it, though its score is low."""
@@ -186,7 +186,7 @@ def test_part_of_the_answer_among_own_code_is_flagged_against_the_reference(tmp_
     assert "matches the reference (losses): jun (whole topic" in run.summary
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # a sweep over the references' files: kept out of the unit tier's CPU budget
 def test_a_disguised_copy_of_a_near_reference_file_is_flagged(tmp_path):
     """jun hands in the reference with a kl_div of his own; yan a disguised copy of that file."""
     root = leak_class(tmp_path / "class", copies=0)

@@ -83,7 +83,7 @@ def test_any_source_within_the_size_budget_is_read_and_charged_in_seconds(tmp_pa
     assert seconds <= SECONDS, f"{shape}: {len(source) >> 10} kB read and charged in {seconds:.1f} s of CPU"
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # a clock measured over a whole reading (~0.5 s of CPU): kept out of the unit tier's CPU budget
 def test_charging_runs_inside_the_reading_clock():
     source = chained()
     refusals = subset.check(source)
