@@ -38,6 +38,9 @@ CLASS_INSTEAD = N_(
 NOT_METACLASS = "used but as a class statement's metaclass"
 METACLASS_INSTEAD = N_("write class Name(metaclass=abc.ABCMeta), or subclass abc.ABC")
 INSTALL = "define the function in its own file, and import it where you use it"
+# a module held as a value: templates whose {0} the learner's language keeps (grader.i18n.text)
+MODULE_AS_VALUE = N_("the module {0} as a value")
+WRITE_WHERE_USED = N_("write {0} where you use it")
 
 
 class _Facts:
@@ -194,9 +197,7 @@ class _Check(ast.NodeVisitor):
             self.stored(node)
         elif name in facts.modules or (name in facts.imported and holds_refused(facts.imported[name])):
             if id(node) not in self.resolved:
-                self.refuse(
-                    node, f"the module {name} as a value", _where_used(name, facts.imported.get(name))
-                )
+                self.refuse(node, MODULE_AS_VALUE.format(name), _where_used(name, facts.imported.get(name)))
         elif name in rules.BUILTINS_REFUSED and not (name in rules.SHADOWABLE and name in facts.bound):
             self.refuse(node, f"{name}", rules.BUILTINS_REFUSED[name])  # a binding may be in another scope
         elif name in rules.BY_NAME or name == "vars":  # called, visit_Call checks it; here passed around
@@ -269,7 +270,7 @@ class _Check(ast.NodeVisitor):
                     "keep the value in a variable of your own",
                 )
             if problem is None and call is None and self.module_value(node, dotted):
-                problem = (f"the module {dotted} as a value", f"write {dotted}.<member> where you use it")
+                problem = (MODULE_AS_VALUE.format(dotted), WRITE_WHERE_USED.format(f"{dotted}.<member>"))
             if problem:
                 self.refuse(node, problem[0], problem[1])
             return
@@ -550,9 +551,7 @@ def _where_used(name: str, dotted: str | None) -> str:
     """What to write for a module held as a value: its members where they are used (for
     torch.func, the ones allowed: ``torch.func.grad``)."""
     named = sorted(m for m in rules.MEMBERS_OF_REFUSED if dotted and m.startswith(f"{dotted}."))
-    return (
-        f"write {' or '.join(named)} where you use it" if named else f"write {name}.<member> where you use it"
-    )
+    return WRITE_WHERE_USED.format(" / ".join(named) if named else f"{name}.<member>")
 
 
 def _members_instead(module: str, instead: str) -> str:

@@ -99,13 +99,13 @@ def _mistake(topic: str, *edits: tuple[str, str]) -> str:
 
 SOFTMAX = "    e = (x - x.amax(dim=dim, keepdim=True).detach()).exp()\n"
 # A mistake per string: a frame of the learner's own code (mse reads a dimension x lacks), the
-# member list's advice (softmax imports torch.func), gd_fit summing its gradient (on the
+# member list's advice (softmax holds torch.func as a value), gd_fit summing its gradient (on the
 # lecture's x, y), rnn_cell without b_hh (its hint given by position), gru_cell's z swapped
 MISTAKES = {
     "losses": _mistake(
         "losses",
         ('    """(ŷ − y)², reduced."""\n', '    """(ŷ − y)², reduced."""\n    y_hat.shape[5]\n'),
-        (SOFTMAX, SOFTMAX + "    from torch import func\n"),
+        (SOFTMAX, SOFTMAX + "    from torch import func\n    tools = [func]\n"),
     ),
     "optim": _mistake("optim", ("(2 * x * (w * x - y)).mean())", "(2 * x * (w * x - y)).sum())")),
     "rnn": _mistake(
