@@ -66,7 +66,8 @@ def test_a_chinese_figure_speaks_chinese_or_no_words_never_missing_glyphs(tmp_pa
 
     from grader import i18n
 
-    i18n.set_language("zh_CN")
+    monkeypatch.setenv("TORCHGRADE_LANG", "zh_CN")  # as set_language does, and restored after
+    i18n.refresh()
     try:
         curve = {"loss": [2.3, 1.2, 3.5, 3.0], "every": "epoch", "metric": [0.1, 0.5, 0.3, 0.3]}
         monkeypatch.setattr(curves, "_cjk_family", lambda: None)
@@ -83,4 +84,5 @@ def test_a_chinese_figure_speaks_chinese_or_no_words_never_missing_glyphs(tmp_pa
             fig = curves.figure(curve, band=(0.1, 0.2))
         assert "训练" in fig.axes[0].get_ylabel() or "损失" in fig.axes[0].get_ylabel()
     finally:
-        i18n.set_language("en")
+        monkeypatch.undo()  # the environment as it was: later tests' processes inherit it
+        i18n.refresh()
