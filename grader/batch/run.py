@@ -253,9 +253,9 @@ class _Class:
         """Keep the held-out scores ``pending``'s tasks took, where its row was graded."""
         if row.status != "graded":
             return
-        for topic, outcome in pending.outcomes.items():
-            for score in outcome.followed or ():
-                with writing(self.book_path):
+        with writing(self.book_path):
+            for topic, outcome in pending.outcomes.items():
+                for score in outcome.followed or ():
                     record(self.gradebook.connection, pending.item, score, self.held_out_keys[topic])
 
     @property

@@ -32,6 +32,7 @@ def world(tmp_path, monkeypatch):
     datasets; grader/'s member list and a catalogue copied too, so that a change reaches no
     other test's checkout (grader/'s listing is pointed at the copies)."""
     from grader import depends, packs, topics
+    from grader.batch import version
 
     pack, data = tmp_path / "attention", tmp_path / "datasets"
     shutil.copytree(ATTENTION, pack)
@@ -53,6 +54,7 @@ def world(tmp_path, monkeypatch):
     monkeypatch.setenv("TORCHGRADE_DATASETS", str(data))
     manifest = (*packs.read_pack(packs.BUILT_IN)[1], *packs.read_pack(pack)[1])
     monkeypatch.setattr(topics, "MANIFEST", manifest)
+    monkeypatch.setattr(version, "MANIFEST", manifest)  # bound at its import
     return pack, data, copies
 
 
@@ -87,10 +89,7 @@ def _consumers() -> dict[str, Callable[[], object]]:
     return {
         "check table and remembered results": table,
         "warm engine": lambda: depends.signature(topics.MANIFEST),
-        "grade batch and Dask": lambda: (
-            setattr(version, "MANIFEST", topics.MANIFEST),
-            version.suite_version(),
-        )[1],
+        "grade batch and Dask": version.suite_version,  # the world fixture's manifest
         "held-out board": lambda: leaderboard._data_hash("attention"),
     }
 
@@ -123,7 +122,6 @@ def test_grader_code_is_in_the_class_s_key(world, monkeypatch):
     monkeypatch.setattr(
         depends, "tree_names", lambda f: [*tree(f), str(code)] if f.name == "grader" else tree(f)
     )
-    monkeypatch.setattr(version, "MANIFEST", __import__("grader.topics").topics.MANIFEST)
     before = version.suite_version()
     _append(code)
     assert version.suite_version() != before
