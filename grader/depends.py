@@ -72,6 +72,10 @@ if TYPE_CHECKING:
 
 SKIPPED = ("__pycache__",)  # what Python writes beside the sources: no part of a grade
 SUITE_HELPERS = (".py", ".ini", ".cfg")  # the suites folder's files besides the suites
+# the suites folder's files that are one topic's own besides its suite (:func:`own`), and the
+# author's marks of equivalent mutants (``grade author``'s, read by no grade): no topic shares them
+TOPIC_DATA = ("domains_", "answers_", "held_out_")
+AUTHOR_FILES = ("mutants_",)
 VERSIONED = (("torch", "version.py"), ("_pytest", "_version.py"))  # (package, its version file)
 
 
@@ -147,7 +151,9 @@ def shared(topics: Iterable[Topic]) -> dict[str, Sequence[str | os.PathLike[str]
     """{kind: files} that every one of ``topics`` depends on (their packs' catalogues among them)."""
     folder = suites_dir()
     helpers = [
-        p for p in sorted(folder.glob("*")) if p.suffix in SUITE_HELPERS and not p.name.startswith("suite_")
+        p
+        for p in sorted(folder.glob("*"))
+        if p.suffix in SUITE_HELPERS and not p.name.startswith(("suite_", *TOPIC_DATA, *AUTHOR_FILES))
     ]
     roots = sorted({t.pack.root for t in topics})
     return {

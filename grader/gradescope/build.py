@@ -13,6 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from grader import defaults
+from grader.checkout import datasets_dir
+from grader.depends import AUTHOR_FILES, TOPIC_DATA
 from grader.gradescope.config import CONFIG_NAME, SHIPPED_FOLDERS, AutograderProblem, Config
 from grader.packs import flattened_toml, pack_files
 from grader.topics import (
@@ -45,10 +47,6 @@ def _files_under(folder: Path) -> Iterator[tuple[str, Path]]:
                 yield path.relative_to(folder).as_posix(), path
 
 
-PACK_FILES = ("domains_", "answers_", "held_out_")  # a topic's, from its pack (packs.pack_files)
-AUTHOR_FILES = ("mutants_",)  # the author's marks of equivalent mutants: no autograder reads them
-
-
 def _is_other_suite(name: str, topics: tuple[str, ...]) -> bool:
     stem = Path(name).name
     return stem.startswith("suite_") and stem.endswith(".py") and stem[6:-3] not in topics
@@ -57,14 +55,16 @@ def _is_other_suite(name: str, topics: tuple[str, ...]) -> bool:
 def source_files(topics: tuple[str, ...]) -> list[tuple[str, Path]]:
     """(name in the zip, path here) of the torchgrade files the autograder needs."""
     entries = [(name, REPO_ROOT / name) for name in ("pyproject.toml", "README.md")]
-    for folder in SHIPPED_FOLDERS:
-        entries += [(f"{folder}/{name}", path) for name, path in _files_under(REPO_ROOT / folder)]
+    for folder in SHIPPED_FOLDERS:  # the datasets a grade here reads (TORCHGRADE_DATASETS), as it reads them
+        here = datasets_dir() if folder == "datasets" else REPO_ROOT / folder
+        entries += [(f"{folder}/{name}", path) for name, path in _files_under(here)]
     entries += [
         (f"tests/suites/{name}", path)
         for name, path in _files_under(suites_dir())
         if not _is_other_suite(name, topics)
         and name != "pack.toml"
-        and not name.startswith((*PACK_FILES, *AUTHOR_FILES, "locale/"))  # a pack's locale: pack_files
+        # a topic's own files and a pack's locale come from its pack (packs.pack_files)
+        and not name.startswith((*TOPIC_DATA, *AUTHOR_FILES, "locale/"))
     ]
     for topic in (t for t in MANIFEST if t.name in topics):  # its pack's files, in the built-in folders
         entries += list(pack_files(topic, defaults.LANGUAGES).items())

@@ -306,3 +306,52 @@ def test_a_linked_submission_is_read_back_as_staging_takes_it(tmp_path):
     (work / "losses.py").symlink_to(REPO / "solutions" / "losses.py")
     done = run_grade(str(work), *args, env=env)
     assert json.loads(done.stdout)["topics"][0]["score"] == 0, done.stdout[-2000:]
+
+
+# what a rebuilt Gradescope zip leaves out of a topic's manifest, each kind with why (no grade in the
+# container reads it, or the zip carries it in another form); any other kind the zip must carry, so
+# that one byte changed there is another zip
+ZIP_LEAVES = {
+    "reference": "the zip grades against the stored answers (answers_<topic>.pt), never the reference",
+    "hints": "read by `grade hint` and check()'s notes, by no grade",
+    "pack": "carried flattened (tests/suites/pack.toml: packs.flattened_toml)",
+    "versions": "torch and pytest as pinned in pyproject.toml, which ships; setup.sh installs them",
+}
+
+
+def _zip_names(topic_name: str) -> dict[str, str]:
+    """{path here: name in the zip} of what `grade gradescope` writes for ``topic_name``."""
+    import os
+
+    from grader.gradescope import build
+
+    return {os.fspath(path): name for name, path in build.source_files((topic_name,))}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("topic_name", ["losses", "attention"])
+def test_a_rebuilt_zip_carries_every_grading_input_but_the_reviewed_kinds(tmp_path, monkeypatch, topic_name):
+    """A hand-out is a projection of the one manifest: every file a topic's grade reads is in the
+    Gradescope zip (so a changed byte is a changed zip), but the kinds ZIP_LEAVES names. Seen
+    failing before: the shared suite helpers held every topic's domains and held-out recipes, and
+    the zip shipped the checkout's datasets where TORCHGRADE_DATASETS named others."""
+    import os
+
+    from grader import depends, packs, topics
+    from grader.gradescope import build
+
+    shutil.copytree(REPO / "datasets", tmp_path / "datasets")
+    monkeypatch.setenv("TORCHGRADE_DATASETS", str(tmp_path / "datasets"))
+    manifest = (*packs.read_pack(packs.BUILT_IN)[1], *packs.read_pack(ATTENTION)[1])
+    monkeypatch.setattr(build, "MANIFEST", manifest)  # bound at its import
+    monkeypatch.setattr(topics, "MANIFEST", manifest)
+    (topic,) = [t for t in manifest if t.name == topic_name]
+    carried = _zip_names(topic_name)
+    kinds = {**depends.own(topic), **depends.shared([topic])}
+    kinds["catalogues"] = [p for p in kinds["catalogues"] if str(p).endswith(".mo")]  # sources: .po
+    missing = {
+        kind: sorted(os.path.relpath(p, REPO) for p in depends.present({kind: paths}) if p not in carried)
+        for kind, paths in kinds.items()
+        if kind not in ZIP_LEAVES
+    }
+    assert not any(missing.values()), missing
