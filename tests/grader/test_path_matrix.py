@@ -1,7 +1,7 @@
 """The path matrix: one class under a course with a pack, graded by every path a grade takes,
 gives the same points exercise by exercise: `grade FILE --course --assignment`, `grade batch`
 (local and on Dask), the Gradescope zip run as Gradescope runs it, and the course release's
-`grade` (its public share, as `--public-only` gives it). The class: a correct submission, a wrong
+`grade` and a hand-out notebook's `check()` (the public share, as `--public-only` gives it). The class: a correct submission, a wrong
 one, one calling an off-limits function (the pack's OFF_LIMITS), a late one and one late within
 its extension (the course's late policy, where the path applies it: the gradebook and the zip)."""
 
@@ -183,20 +183,65 @@ def test_the_gradescope_zip_gives_batch_s_points_and_totals(course, local, tmp_p
         assert results["score"] == pytest.approx(float(local[student]["total"])), student
 
 
-def test_the_release_gives_the_public_share(course, tmp_path):
-    """Seen failing before `--public-only` under a course gave the public checks' share: it scaled
-    them to the whole exercise (10/10 where the release shows 8/8 of causal_mask's 10)."""
-    release = tmp_path / "release"
+CHECK_ALL = """
+import json, sys
+from pathlib import Path
+from grader.apps import selfcheck
+
+found = {}
+for path in sys.argv[1:]:  # one notebook a student, its one cell the student's file
+    selfcheck.use_notebook(path)
+    for exercise in ("causal_mask", "scaled_dot_product_attention", "MultiHeadAttention"):
+        course = selfcheck.self_check(exercise).course
+        found.setdefault(Path(path).parent.name, {})[f"attention.{exercise}"] = [course["points"], course["max_points"]]
+selfcheck.stop_engine()
+print(json.dumps(found))
+"""  # noqa: E501
+
+
+@pytest.fixture(scope="module")
+def release(course, tmp_path_factory):
+    release = tmp_path_factory.mktemp("release") / "release"
     done = run_grade("release", str(release), *course_args(course), fresh=True)
     assert done.returncode == 0, done.stderr[-3000:]
+    return release
+
+
+def _in_release(release: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(release), "NO_COLOR": "1", "TORCHGRADE_LANG": "en"}
+    done = subprocess.run([sys.executable, *args], cwd=release, capture_output=True, text=True, env=env)
+    assert done.returncode in (0, 1), done.stderr[-3000:]
+    return done
+
+
+def _public(course: Path, student: str) -> dict[str, list[float]]:
+    path = str(course / "class" / student / "attention.py")
+    public = run_grade(path, *course_args(course), "--public-only", "--format", "json", *K, fresh=True)
+    assert public.returncode in (0, 1), public.stderr[-3000:]
+    return shown(json.loads(public.stdout))
+
+
+def test_the_release_gives_the_public_share(course, release):
+    """Seen failing before `--public-only` under a course gave the public checks' share: it scaled
+    them to the whole exercise (10/10 where the release shows 8/8 of causal_mask's 10)."""
     for student in STUDENTS:
         path = str(course / "class" / student / "attention.py")
-        public = run_grade(path, *course_args(course), "--public-only", "--format", "json", *K, fresh=True)
-        assert public.returncode in (0, 1), public.stderr[-3000:]
-        in_release = subprocess.run(
-            [sys.executable, "-m", "grader", path, "--format", "json", "--no-daemon", *K],
-            cwd=release, capture_output=True, text=True,
-            env={**os.environ, "PYTHONPATH": str(release), "NO_COLOR": "1", "TORCHGRADE_LANG": "en"},
-        )  # fmt: skip
-        assert in_release.returncode in (0, 1), in_release.stderr[-3000:]
-        assert shown(json.loads(in_release.stdout)) == shown(json.loads(public.stdout)), student
+        in_release = _in_release(release, "-m", "grader", path, "--format", "json", "--no-daemon", *K)
+        assert shown(json.loads(in_release.stdout)) == _public(course, student), student
+
+
+def test_check_in_the_release_s_notebook_gives_the_public_share(course, release, tmp_path):
+    """check() in a hand-out notebook holding the student's file counts the course's points of
+    the exercise as `grade FILE --course --assignment --public-only` does."""
+    import nbformat
+
+    notebooks = []
+    for student, source in STUDENTS.items():
+        (tmp_path / student).mkdir()
+        book = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+        nbformat.write(book, tmp_path / student / "attention.ipynb")
+        notebooks.append(str(tmp_path / student / "attention.ipynb"))
+    done = _in_release(release, "-c", CHECK_ALL, *notebooks)
+    checked = json.loads(done.stdout.splitlines()[-1])  # after the engine's warming line
+    for student in STUDENTS:
+        assert checked[student] == _public(course, student), student
