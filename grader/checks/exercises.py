@@ -99,7 +99,7 @@ def _groups(tests: list[CheckRow]) -> dict[str, list[tuple[CheckRow, float]]]:
     if not charged:
         return groups
     for name, checks in groups.items():
-        clean_self = not _own_open(checks)
+        clean_self = _own_clean(checks)
         groups[name] = [
             (t, s) if charged.get(id(t), name) == name else (_neighbours(t, clean_self, charged[id(t)]), s)
             for t, s in checks
@@ -146,6 +146,13 @@ def raised_by(test: CheckRow) -> str:
     exercise the probe called: grader/engine/plugin.py placed); "" when it cannot be told."""
     blame = test.get("blame") or ""
     return blame if blame in (test.get("exercises") or ()) else ""
+
+
+def _own_clean(checks: list[tuple[CheckRow, float]]) -> bool:
+    """Whether an exercise has value checks of its own in the run and passes them all: one whose
+    own checks a selection left out (``--exercise`` another) is not judged clean by a shared one."""
+    own = [t for t, _ in checks if len(t.get("exercises") or ()) < 2 and not t.get("clause")]
+    return bool(own) and all(t["status"] in _OPEN for t in own)
 
 
 def _own_open(checks: list[tuple[CheckRow, float]]) -> bool:

@@ -112,6 +112,21 @@ def test_skipped_checks_weigh_nothing_and_a_check_of_two_exercises_shares_its_po
     assert (a.name, a.points, a.max_points, b.points, b.max_points) == ("a", 0.5, 0.5, 0.5, 0.5)
 
 
+@pytest.mark.unit
+def test_a_neighbour_with_no_check_of_its_own_in_the_run_earns_nothing_from_a_shared_one():
+    """`grade cnn.py --exercise conv_output_size` on the stubs: the shared check of corr2d and
+    conv_output_size is not started (conv_output_size raises), and corr2d, whose own checks the
+    selection left out, read it as passed: 0.5 of 7 for two stubs (seen failing before)."""
+    shared = check("edges", "not_started", exercise=("corr2d", "conv_output_size"))
+    own = check("sizes", "not_started", exercise="conv_output_size")
+    corr2d, conv = judge([shared, own])
+    assert (corr2d.points, conv.points) == (0, 0), (corr2d, conv)
+    assert corr2d.status != "passed"
+    # with its own checks in the run and all passed, it keeps its share of the charged check
+    corr2d, conv = judge([shared, own, check("mine", "passed", exercise="corr2d")])
+    assert (corr2d.points, corr2d.status, conv.points) == (1.5, "passed", 0)
+
+
 TWIN = [
     check("values", "failed", cause="twin", message="f: expected a hand-written computation, got F.f called"),
     check("more", "passed"),
