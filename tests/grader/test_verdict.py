@@ -409,3 +409,16 @@ def test_a_hidden_checks_failure_is_told_by_its_cause_never_by_its_words(fields,
     test = {**check("secret", "failed", message="SECRET input", public=False), **fields}
     (verdict,) = judge([test], hidden_text=False)
     assert verdict.diagnosis == said
+
+
+@pytest.mark.e2e
+def test_the_stubs_earn_nothing_under_any_one_exercise_s_selection():
+    """Every exercise's selection (as `--exercise NAME` and check() run it: the checks naming it)
+    of the untouched stubs' checks earns 0 for every exercise it shows, whichever checks it shares."""
+    _, report = grade_json(str(REPO / "exercises"))
+    earning = []
+    for topic in report["topics"]:
+        for name in {e["name"] for e in topic["exercises"]}:
+            chosen = [t for t in topic["tests"] if name in (t.get("exercises") or ())]
+            earning += [f"--exercise {name}: {e.name} {e.points}" for e in judge(chosen) if e.points]
+    assert not earning, earning
