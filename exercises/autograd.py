@@ -1,6 +1,6 @@
-# Graded code is a subset of Python: imports from torch, numpy and the standard helpers
-# (math, typing, collections...), attributes written out by name, no eval/exec/globals();
-# anything else is refused before it runs, with the line and what to write instead.
+# Graded code is a subset of Python: public names of torch, numpy and the standard helpers
+# (math, typing, collections...; no `_private` module), attributes written out by name, no
+# eval/exec/globals(); anything else is refused before it runs, with what to write instead.
 """Autograd — 自动求导, 反向传播, 链式法则.
 
 Training needs the gradient of the loss with respect to every parameter. Lectures 3–4

@@ -1,6 +1,6 @@
-# Graded code is a subset of Python: imports from torch, numpy and the standard helpers
-# (math, typing, collections...), attributes written out by name, no eval/exec/globals();
-# anything else is refused before it runs, with the line and what to write instead.
+# Graded code is a subset of Python: public names of torch, numpy and the standard helpers
+# (math, typing, collections...; no `_private` module), attributes written out by name, no
+# eval/exec/globals(); anything else is refused before it runs, with what to write instead.
 """Convolutional networks — 卷积, 填充, 步幅, 池化, LeNet, GPU.
 
 An image is a grid; nearby pixels belong together. A convolution layer slides a small

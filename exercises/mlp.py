@@ -1,6 +1,6 @@
-# Graded code is a subset of Python: imports from torch, numpy and the standard helpers
-# (math, typing, collections...), attributes written out by name, no eval/exec/globals();
-# anything else is refused before it runs, with the line and what to write instead.
+# Graded code is a subset of Python: public names of torch, numpy and the standard helpers
+# (math, typing, collections...; no `_private` module), attributes written out by name, no
+# eval/exec/globals(); anything else is refused before it runs, with what to write instead.
 """Multilayer perceptrons — 多层感知机, 逻辑斯蒂回归, 多维输入, 多分类, 激活函数, 正则化.
 
 A linear layer computes x·Wᵀ + b. Stacking linear layers alone stays linear, so each hidden

@@ -1,6 +1,6 @@
-# Graded code is a subset of Python: imports from torch, numpy and the standard helpers
-# (math, typing, collections...), attributes written out by name, no eval/exec/globals();
-# anything else is refused before it runs, with the line and what to write instead.
+# Graded code is a subset of Python: public names of torch, numpy and the standard helpers
+# (math, typing, collections...; no `_private` module), attributes written out by name, no
+# eval/exec/globals(); anything else is refused before it runs, with what to write instead.
 """Optimisation — 梯度下降, 随机梯度下降, 小批量, 解析解, 权重衰减, 指数加权均值.
 
 Training finds parameters that make the loss small. For linear regression there is a

@@ -1,6 +1,6 @@
-# Graded code is a subset of Python: imports from torch, numpy and the standard helpers
-# (math, typing, collections...), attributes written out by name, no eval/exec/globals();
-# anything else is refused before it runs, with the line and what to write instead.
+# Graded code is a subset of Python: public names of torch, numpy and the standard helpers
+# (math, typing, collections...; no `_private` module), attributes written out by name, no
+# eval/exec/globals(); anything else is refused before it runs, with what to write instead.
 """Recurrent networks — RNNCell, num_layers, Embedding, hello → ohlol.
 
 A recurrent network reads a sequence one step at a time and carries a hidden state h

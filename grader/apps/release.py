@@ -77,8 +77,9 @@ shows the engine (its process, its memory), `grade engine stop` stops it.
 
 ## What graded code may use
 
-Graded code is a subset of Python: imports from torch, numpy and the standard helpers (math,
-typing, collections...), attributes written out by name, no `eval`/`exec`/`globals()`.
+Graded code is a subset of Python: the public names of torch, numpy and the standard helpers
+(math, typing, collections...; no `_private` module), attributes written out by name, no
+`eval`/`exec`/`globals()`.
 Anything else is refused before it runs, with the line and what to write instead; the
 header of each file in `exercises/` says the same.
 
