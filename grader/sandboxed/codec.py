@@ -1,26 +1,5 @@
-"""The channel's payload format: plain data as tagged bytes, built and read without pickle.
-
-A payload is exactly one value; a value is a tag byte and its body (integers big-endian):
-
-====  ===================================================================================
-tag   body
-====  ===================================================================================
-N     None
-T F   True, False
-i     int in 64 bits (``>q``)
-I     any other int: u32 length, then its two's-complement bytes
-f     float (``>d``: nan, inf and -0.0 kept)
-j     complex (``>dd``)
-s     str: u32 length, then UTF-8 (strict: no lone surrogates, which ``torch.save`` refused too)
-b     bytes: u32 length, then the bytes
-l t   list, tuple: u32 count, then the items
-d     dict: u32 count, then key, value, ... (keys: str, int or bool; order kept)
-Z     torch.Size: u32 count, then ``>q`` each
-D     torch.dtype: u8 length, then its name (``float32``), one of :data:`DTYPES`
-V     torch.device: u8 length, its type (one of :data:`DEVICE_TYPES`), then its index (``>q``, -1: none)
-X     tensor: dtype as in D, u8 flags (1: requires grad, 2: ``nn.Parameter``), u8 dims, each
-      dim ``>q``, u64 byte count, then the elements, contiguous, in this machine's byte order
-====  ===================================================================================
+"""The channel's payload: plain data as tagged bytes, built (:func:`encode`) and read
+(:func:`decode`) without pickle, in the format grader/sandboxed/codec_format.py states.
 
 What the encoder does not know (other types, subclasses of list or dict, sparse or meta tensors,
 nesting deeper than :data:`MAX_DEPTH`) raises :class:`CodecError`. The decoder trusts nothing:
@@ -40,59 +19,44 @@ from typing import Any
 
 import torch
 
-MAX_DEPTH = 32  # containers in containers; probe_kit.to_plain cuts answers at 21
-MAX_DIMS = 64  # a tensor's dimensions
+from grader.sandboxed.codec_format import (
+    C128,
+    DEVICE_NAMES,
+    DEVICE_TYPES,
+    DICT,
+    DIMS,
+    DTYPE_HEADS,
+    DTYPE_NAMES,
+    F64,
+    FALSE,
+    FLOAT,
+    I64,
+    I64_MAX,
+    I64_MIN,
+    INT,
+    KEY_TAGS,
+    LIST,
+    MAX_DEPTH,
+    MAX_DIMS,
+    NONE,
+    PARAMETER,
+    REQUIRES_GRAD,
+    STR,
+    TAG_C128,
+    TAG_F64,
+    TAG_I64,
+    TAG_U32,
+    TENSOR,
+    TENSOR_SHAPES,
+    TRUE,
+    TUPLE,
+    U32,
+    CodecError,
+)
 
-DTYPES = {
-    str(dtype).removeprefix("torch."): dtype
-    for dtype in (
-        torch.bool,
-        torch.uint8,
-        torch.int8,
-        torch.int16,
-        torch.int32,
-        torch.int64,
-        torch.uint16,
-        torch.uint32,
-        torch.uint64,
-        torch.float16,
-        torch.bfloat16,
-        torch.float32,
-        torch.float64,
-        torch.complex64,
-        torch.complex128,
-    )
-}
-DEVICE_TYPES = frozenset({"cpu", "cuda", "mps", "xpu", "meta"})
-
-
-_U32 = struct.Struct(">I")
-_I64 = struct.Struct(">q")
-_F64 = struct.Struct(">d")
-_C128 = struct.Struct(">dd")
-# a tag byte and its fixed-size body in one pack: one call an item instead of three
-_TAG_U32 = struct.Struct(">BI")
-_TAG_I64 = struct.Struct(">Bq")
-_TAG_F64 = struct.Struct(">Bd")
-_TAG_C128 = struct.Struct(">Bdd")
-_I64_MIN, _I64_MAX = -(1 << 63), (1 << 63) - 1
-_REQUIRES_GRAD, _PARAMETER = 1, 2
-# tags as the ints that indexing bytes gives
-_NONE, _TRUE, _FALSE, _INT, _FLOAT, _STR, _LIST, _TUPLE, _DICT, _TENSOR = b"NTFifsltdX"
-_KEY_TAGS = frozenset(b"TFiI")  # and s, read on its own path
-_DTYPE_NAMES = {name.encode("ascii"): (dtype, dtype.itemsize) for name, dtype in DTYPES.items()}
-_DTYPE_HEADS = {dtype: b"X" + bytes([len(name)]) + name.encode("ascii") for name, dtype in DTYPES.items()}
-_DEVICE_NAMES = {name.encode("ascii"): name for name in DEVICE_TYPES}
-# a tensor's header after its dtype (flags, dims, each dim, byte count), one Struct per rank
-_TENSOR_SHAPES = [struct.Struct(f">BB{dims}qQ") for dims in range(MAX_DIMS + 1)]
-_DIMS = [struct.Struct(f">{dims}qQ") for dims in range(MAX_DIMS + 1)]
 # str's tagged forms, kept: message keys, event and probe names and probes' sources recur in every message
 _STRS: dict[str, bytes] = {}
 _STRS_KEPT, _STR_KEPT_CHARS = 256, 2048  # at most a few MB, however a worker fills it
-
-
-class CodecError(ValueError):
-    """A value the format does not carry, or bytes that are not a well-formed payload."""
 
 
 # -- encoding ---------------------------------------------------------------------------------
@@ -127,7 +91,7 @@ def _str_item(value: str) -> bytes:
         raw = value.encode()  # strict UTF-8
     except UnicodeEncodeError as exc:
         raise CodecError(f"a str that is not valid UTF-8 ({exc.reason})") from None
-    item = _TAG_U32.pack(_STR, len(raw)) + raw
+    item = TAG_U32.pack(STR, len(raw)) + raw
     if len(value) <= _STR_KEPT_CHARS and len(_STRS) < _STRS_KEPT:
         _STRS[value] = item
     return item
@@ -138,11 +102,11 @@ def _write_str(value: str, out: bytearray, depth: int) -> None:
 
 
 def _write_int(value: int, out: bytearray, depth: int) -> None:
-    if _I64_MIN <= value <= _I64_MAX:
-        out += _TAG_I64.pack(_INT, value)
+    if I64_MIN <= value <= I64_MAX:
+        out += TAG_I64.pack(INT, value)
         return
     raw = value.to_bytes((value.bit_length() + 8) // 8, "big", signed=True)
-    out += _TAG_U32.pack(ord("I"), len(raw))
+    out += TAG_U32.pack(ord("I"), len(raw))
     out += raw
 
 
@@ -150,13 +114,13 @@ def _write_items(values: list[Any] | tuple[Any, ...], out: bytearray, depth: int
     if depth >= MAX_DEPTH:
         raise _too_deep()
     inner = depth + 1
-    out += _TAG_U32.pack(_LIST if type(values) is list else _TUPLE, len(values))
+    out += TAG_U32.pack(LIST if type(values) is list else TUPLE, len(values))
     for item in values:
         kind = type(item)  # str and float inline, as in _write_dict: most items are
         if kind is str:
             out += _STRS.get(item) or _str_item(item)
         elif kind is float:
-            out += _TAG_F64.pack(_FLOAT, item)
+            out += TAG_F64.pack(FLOAT, item)
         else:  # _encode, inline
             writer = _WRITERS.get(kind)
             if writer is None:
@@ -168,7 +132,7 @@ def _write_dict(value: dict[Any, Any], out: bytearray, depth: int) -> None:
     if depth >= MAX_DEPTH:
         raise _too_deep()
     inner = depth + 1
-    out += _TAG_U32.pack(_DICT, len(value))
+    out += TAG_U32.pack(DICT, len(value))
     for key, item in value.items():
         kind = type(key)
         if kind is str:
@@ -181,7 +145,7 @@ def _write_dict(value: dict[Any, Any], out: bytearray, depth: int) -> None:
         if kind is str:
             out += _STRS.get(item) or _str_item(item)
         elif kind is float:
-            out += _TAG_F64.pack(_FLOAT, item)
+            out += TAG_F64.pack(FLOAT, item)
         else:  # _encode, inline
             writer = _WRITERS.get(kind)
             if writer is None:
@@ -190,22 +154,22 @@ def _write_dict(value: dict[Any, Any], out: bytearray, depth: int) -> None:
 
 
 def _write_bytes(value: bytes, out: bytearray, depth: int) -> None:
-    out += _TAG_U32.pack(ord("b"), len(value))
+    out += TAG_U32.pack(ord("b"), len(value))
     out += value
 
 
 def _write_complex(value: complex, out: bytearray, depth: int) -> None:
-    out += _TAG_C128.pack(ord("j"), value.real, value.imag)
+    out += TAG_C128.pack(ord("j"), value.real, value.imag)
 
 
 def _write_size(value: torch.Size, out: bytearray, depth: int) -> None:
-    out += _TAG_U32.pack(ord("Z"), len(value))
+    out += TAG_U32.pack(ord("Z"), len(value))
     for dim in value:
-        out += _I64.pack(dim)
+        out += I64.pack(dim)
 
 
 def _write_dtype(value: torch.dtype, out: bytearray, depth: int) -> None:
-    head = _DTYPE_HEADS.get(value)
+    head = DTYPE_HEADS.get(value)
     if head is None:
         raise CodecError(f"cannot send a tensor or dtype of {value}")
     out += b"D" + head[1:]
@@ -216,7 +180,7 @@ def _write_device(value: torch.device, out: bytearray, depth: int) -> None:
         raise CodecError(f"cannot send the device {value}")
     name = value.type.encode("ascii")
     out += b"V" + bytes([len(name)]) + name
-    out += _I64.pack(-1 if value.index is None else value.index)
+    out += I64.pack(-1 if value.index is None else value.index)
 
 
 def _write_tensor(value: torch.Tensor, out: bytearray, depth: int) -> None:
@@ -226,7 +190,7 @@ def _write_tensor(value: torch.Tensor, out: bytearray, depth: int) -> None:
             f"cannot send a {value.layout} tensor on {value.device} (dense tensors with data only)"
         )
     dtype = value.dtype
-    head = _DTYPE_HEADS.get(dtype)
+    head = DTYPE_HEADS.get(dtype)
     if head is None:
         raise CodecError(f"cannot send a tensor or dtype of {dtype}")
     grad = value.requires_grad
@@ -239,9 +203,9 @@ def _write_tensor(value: torch.Tensor, out: bytearray, depth: int) -> None:
         raise
     except (RuntimeError, TypeError, ValueError) as exc:
         raise CodecError(f"a tensor torch cannot read out: {exc}") from None
-    flags = (_REQUIRES_GRAD if grad else 0) | (_PARAMETER if type(value) is torch.nn.Parameter else 0)
+    flags = (REQUIRES_GRAD if grad else 0) | (PARAMETER if type(value) is torch.nn.Parameter else 0)
     out += head
-    out += _TENSOR_SHAPES[len(shape)].pack(flags, len(shape), *shape, len(raw))
+    out += TENSOR_SHAPES[len(shape)].pack(flags, len(shape), *shape, len(raw))
     out += raw
 
 
@@ -258,7 +222,7 @@ def _elements(plain: torch.Tensor, dtype: torch.dtype) -> bytes:
 
 
 def _write_float(value: float, out: bytearray, depth: int) -> None:
-    out += _TAG_F64.pack(_FLOAT, value)
+    out += TAG_F64.pack(FLOAT, value)
 
 
 def _write_none(value: None, out: bytearray, depth: int) -> None:
@@ -307,7 +271,7 @@ def decode(data: bytes) -> Any:
 
 def _read_str(data: bytes, pos: int, depth: int) -> tuple[str, int]:
     start = pos + 4
-    end = start + _U32.unpack_from(data, pos)[0]
+    end = start + U32.unpack_from(data, pos)[0]
     if end > len(data):
         raise CodecError(f"truncated: a str of {end - start} bytes, {len(data) - start} left")
     try:
@@ -317,11 +281,11 @@ def _read_str(data: bytes, pos: int, depth: int) -> tuple[str, int]:
 
 
 def _read_float(data: bytes, pos: int, depth: int) -> tuple[float, int]:
-    return _F64.unpack_from(data, pos)[0], pos + 8
+    return F64.unpack_from(data, pos)[0], pos + 8
 
 
 def _read_int(data: bytes, pos: int, depth: int) -> tuple[int, int]:
-    return _I64.unpack_from(data, pos)[0], pos + 8
+    return I64.unpack_from(data, pos)[0], pos + 8
 
 
 def _read_none(data: bytes, pos: int, depth: int) -> tuple[None, int]:
@@ -348,7 +312,7 @@ def _read_unknown(data: bytes, pos: int, depth: int) -> tuple[Any, int]:
 def _span(data: bytes, pos: int) -> tuple[int, int]:
     """Where a u32 length's bytes start and end; past the payload's end raises."""
     start = pos + 4
-    end = start + _U32.unpack_from(data, pos)[0]
+    end = start + U32.unpack_from(data, pos)[0]
     if end > len(data):
         raise CodecError(f"truncated: {end - start} bytes announced, {len(data) - start} left")
     return start, end
@@ -358,14 +322,14 @@ def _read_items(data: bytes, pos: int, depth: int) -> tuple[list[Any], int]:
     if depth >= MAX_DEPTH:
         raise _too_deep()
     inner = depth + 1
-    count = _U32.unpack_from(data, pos)[0]
+    count = U32.unpack_from(data, pos)[0]
     pos += 4
     if count > len(data) - pos:  # an item takes a byte at least
         raise CodecError(f"a count of {count} items in {len(data) - pos} bytes")
     items = []
     for _ in range(count):
-        if data[pos] == _FLOAT:  # a curve of losses: the call saved is most of an item's cost
-            items.append(_F64.unpack_from(data, pos + 1)[0])
+        if data[pos] == FLOAT:  # a curve of losses: the call saved is most of an item's cost
+            items.append(F64.unpack_from(data, pos + 1)[0])
             pos += 9
         else:
             item, pos = _READERS[data[pos]](data, pos + 1, inner)
@@ -377,7 +341,7 @@ def _read_dict(data: bytes, pos: int, depth: int) -> tuple[dict[Any, Any], int]:
     if depth >= MAX_DEPTH:
         raise _too_deep()
     inner = depth + 1
-    count = _U32.unpack_from(data, pos)[0]
+    count = U32.unpack_from(data, pos)[0]
     pos += 4
     if 2 * count > len(data) - pos:  # a key and a value take a byte each at least
         raise CodecError(f"a count of {count} entries in {len(data) - pos} bytes")
@@ -385,16 +349,16 @@ def _read_dict(data: bytes, pos: int, depth: int) -> tuple[dict[Any, Any], int]:
     key: Any
     for _ in range(count):
         tag = data[pos]
-        if tag == _STR:  # _read_str, inline
+        if tag == STR:  # _read_str, inline
             start = pos + 5
-            pos = start + _U32.unpack_from(data, pos + 1)[0]
+            pos = start + U32.unpack_from(data, pos + 1)[0]
             if pos > len(data):
                 raise CodecError(f"truncated: a key of {pos - start} bytes, {len(data) - start} left")
             try:
                 key = data[start:pos].decode()
             except UnicodeDecodeError:
                 raise CodecError("a str that is not valid UTF-8") from None
-        elif tag in _KEY_TAGS:
+        elif tag in KEY_TAGS:
             key, pos = _READERS[tag](data, pos + 1, inner)
         else:
             raise CodecError("a dict key that is not a str, int or bool")
@@ -416,15 +380,15 @@ def _read_tensor(data: bytes, pos: int, depth: int) -> tuple[torch.Tensor, int]:
     end = pos + 1 + data[pos]  # the dtype's name, as _read_name reads it
     if end > len(data):
         raise CodecError("truncated: a name")
-    found = _DTYPE_NAMES.get(data[pos + 1 : end])
+    found = DTYPE_NAMES.get(data[pos + 1 : end])
     if found is None:
         raise CodecError(f"a dtype not allowed: {data[pos + 1 : end]!r}")
     dtype, itemsize = found
     pos = end
     flags, dims = data[pos], data[pos + 1]
-    if flags & ~(_REQUIRES_GRAD | _PARAMETER) or dims > MAX_DIMS:
+    if flags & ~(REQUIRES_GRAD | PARAMETER) or dims > MAX_DIMS:
         raise CodecError(f"a tensor header with flags {flags} and {dims} dimensions")
-    *shape, size = _DIMS[dims].unpack_from(data, pos + 2)
+    *shape, size = DIMS[dims].unpack_from(data, pos + 2)
     if shape and min(shape) < 0:
         raise CodecError(f"a negative dimension in {shape}")
     if size != math.prod(shape) * itemsize:
@@ -452,9 +416,9 @@ def _tensor(raw: bytearray, dtype: torch.dtype, shape: list[int], flags: int) ->
         tensor.set_(tensor, 0, shape)  # type: ignore[call-overload]
     else:  # frombuffer refuses an empty buffer
         tensor = torch.empty(0, dtype=dtype).set_(torch.UntypedStorage(0), 0, shape, _row_major(shape))
-    if flags & _PARAMETER:
-        return torch.nn.Parameter(tensor, requires_grad=bool(flags & _REQUIRES_GRAD))
-    return tensor.requires_grad_(True) if flags & _REQUIRES_GRAD else tensor
+    if flags & PARAMETER:
+        return torch.nn.Parameter(tensor, requires_grad=bool(flags & REQUIRES_GRAD))
+    return tensor.requires_grad_(True) if flags & REQUIRES_GRAD else tensor
 
 
 def _row_major(shape: list[int]) -> list[int]:
@@ -478,11 +442,11 @@ def _read_bytes(data: bytes, pos: int, depth: int) -> tuple[bytes, int]:
 
 
 def _read_complex(data: bytes, pos: int, depth: int) -> tuple[complex, int]:
-    return complex(*_C128.unpack_from(data, pos)), pos + 16
+    return complex(*C128.unpack_from(data, pos)), pos + 16
 
 
 def _read_size(data: bytes, pos: int, depth: int) -> tuple[torch.Size, int]:
-    count = _U32.unpack_from(data, pos)[0]
+    count = U32.unpack_from(data, pos)[0]
     if 8 * count > len(data) - pos - 4:
         raise CodecError(f"a count of {count} dimensions in {len(data) - pos - 4} bytes")
     return torch.Size(struct.unpack_from(f">{count}q", data, pos + 4)), pos + 4 + 8 * count
@@ -490,33 +454,33 @@ def _read_size(data: bytes, pos: int, depth: int) -> tuple[torch.Size, int]:
 
 def _read_dtype(data: bytes, pos: int, depth: int) -> tuple[torch.dtype, int]:
     name, pos = _read_name(data, pos)
-    if name not in _DTYPE_NAMES:
+    if name not in DTYPE_NAMES:
         raise CodecError(f"a dtype not allowed: {name!r}")
-    return _DTYPE_NAMES[name][0], pos
+    return DTYPE_NAMES[name][0], pos
 
 
 def _read_device(data: bytes, pos: int, depth: int) -> tuple[torch.device, int]:
     name, pos = _read_name(data, pos)
-    index: int = _I64.unpack_from(data, pos)[0]
-    if name not in _DEVICE_NAMES or index < -1:
+    index: int = I64.unpack_from(data, pos)[0]
+    if name not in DEVICE_NAMES or index < -1:
         raise CodecError(f"a device not allowed: {name!r}, index {index}")
-    kind = _DEVICE_NAMES[name]
+    kind = DEVICE_NAMES[name]
     return (torch.device(kind) if index == -1 else torch.device(kind, index)), pos + 8
 
 
 # by tag byte: one call an item, no chain of comparisons
 _READERS: list[Callable[[bytes, int, int], tuple[Any, int]]] = [_read_unknown] * 256
 for _tag, _reader in {
-    _STR: _read_str,
-    _TENSOR: _read_tensor,
-    _FLOAT: _read_float,
-    _INT: _read_int,
-    _DICT: _read_dict,
-    _TUPLE: _read_tuple,
-    _LIST: _read_items,
-    _NONE: _read_none,
-    _TRUE: _read_true,
-    _FALSE: _read_false,
+    STR: _read_str,
+    TENSOR: _read_tensor,
+    FLOAT: _read_float,
+    INT: _read_int,
+    DICT: _read_dict,
+    TUPLE: _read_tuple,
+    LIST: _read_items,
+    NONE: _read_none,
+    TRUE: _read_true,
+    FALSE: _read_false,
     ord("I"): _read_big_int,
     ord("j"): _read_complex,
     ord("b"): _read_bytes,

@@ -19,7 +19,7 @@ import pytest
 import torch
 from torch import nn
 
-from grader.sandboxed import channel, codec
+from grader.sandboxed import channel, codec_format
 from grader.sandboxed.worker import Worker
 
 pytestmark = pytest.mark.unit
@@ -69,7 +69,7 @@ def assert_same(got: Any, want: Any, where: str = "value") -> None:
 
 
 # -- what crosses the channel today (listed from encode on `grade solutions/` and corpus modules)
-DTYPES = list(codec.DTYPES.values())
+DTYPES = list(codec_format.DTYPES.values())
 
 
 def random_tensor(rng: random.Random) -> torch.Tensor:
@@ -245,7 +245,7 @@ REFUSED = {
     "float key": {1.5: 3},
     "None key": {None: 3},
     "cycle": _cycle(),
-    "too deep": _nested(codec.MAX_DEPTH + 1),
+    "too deep": _nested(codec_format.MAX_DEPTH + 1),
     "sparse tensor": torch.zeros(2).to_sparse(),
     "meta tensor": torch.zeros(2, device="meta"),
     "float8 tensor": torch.zeros(2, dtype=torch.float8_e4m3fn),
@@ -261,7 +261,7 @@ def test_what_the_format_does_not_carry_is_refused_on_encode(value):
 
 
 def test_nesting_up_to_the_limit_is_carried():
-    assert channel.decode(channel.encode(_nested(codec.MAX_DEPTH))) == _nested(codec.MAX_DEPTH)
+    assert channel.decode(channel.encode(_nested(codec_format.MAX_DEPTH))) == _nested(codec_format.MAX_DEPTH)
 
 
 def test_the_worker_still_reports_an_answer_it_cannot_send():
@@ -353,15 +353,16 @@ HOSTILE = {
     "declared bytes a machine could allocate": tensor_payload(
         dtype=b"uint8", shape=(1 << 28,), size=1 << 28, data=bytes(16)
     ),
-    "too many dims": tensor_payload(shape=(1,) * (codec.MAX_DIMS + 1), size=4, data=bytes(4)),
+    "too many dims": tensor_payload(shape=(1,) * (codec_format.MAX_DIMS + 1), size=4, data=bytes(4)),
     "unknown tensor flags": tensor_payload(flags=4),
     "requires grad on an int tensor": tensor_payload(dtype=b"int32", flags=1),
     "bool tensor bytes not 0 or 1": tensor_payload(dtype=b"bool", shape=(2,), data=b"\x01\x02"),
     "device not allowed": b"V" + bytes([4]) + b"evil" + q(-1),
     "device index below -1": b"V" + bytes([3]) + b"cpu" + q(-7),
-    "nesting past the limit": (b"l" + u32(1)) * (codec.MAX_DEPTH + 5) + b"N",
+    "nesting past the limit": (b"l" + u32(1)) * (codec_format.MAX_DEPTH + 5) + b"N",
     "nesting far past the recursion limit": (b"t" + u32(1)) * 200_000 + b"N",
-    "dicts nested past the limit": (b"d" + u32(1) + b"s" + u32(1) + b"k") * (codec.MAX_DEPTH + 5) + b"N",
+    "dicts nested past the limit": (b"d" + u32(1) + b"s" + u32(1) + b"k") * (codec_format.MAX_DEPTH + 5)
+    + b"N",
 }
 
 

@@ -22,11 +22,11 @@ import pytest
 import torch
 from torch import nn
 
-from grader.sandboxed import codec, probe_kit
+from grader.sandboxed import codec, codec_format, probe_kit
 
 pytestmark = pytest.mark.unit
 
-DTYPES = list(codec.DTYPES.values())
+DTYPES = list(codec_format.DTYPES.values())
 FLOAT_SPECIALS = [0.0, -0.0, math.nan, math.inf, -math.inf, 1e-310, -1.5]
 DEVICES = [torch.device("cpu"), torch.device("cpu", 0), torch.device("cuda", 1), torch.device("meta")]
 DEVICES += [torch.device("mps"), torch.device("xpu", 3), torch.device("cuda")]
@@ -174,15 +174,15 @@ def _refused() -> list[Any]:
         {1.5: 3},
         {None: 3},
         cycle,
-        _nested(codec.MAX_DEPTH + 1, lambda v: [v]),
-        _nested(codec.MAX_DEPTH + 1, lambda v: {"k": v}),
+        _nested(codec_format.MAX_DEPTH + 1, lambda v: [v]),
+        _nested(codec_format.MAX_DEPTH + 1, lambda v: {"k": v}),
         torch.zeros(2).to_sparse(),
         torch.zeros(2, device="meta"),
         torch.zeros(2, dtype=torch.float8_e4m3fn),
         torch.float8_e4m3fn,
         complex32,
         quantized,
-        torch.zeros((1,) * (codec.MAX_DIMS + 1)),
+        torch.zeros((1,) * (codec_format.MAX_DIMS + 1)),
         torch.zeros(2).as_subclass(type("Sub", (torch.Tensor,), {})),
         nested,
     ]
@@ -323,14 +323,14 @@ def tensor(dtype: bytes, flags: int, shape: tuple[int, ...], data: bytes, size: 
 def crafted() -> list[bytes]:
     """Payloads at each limit and on both sides of it."""
     found = []
-    for depth in range(codec.MAX_DEPTH - 1, codec.MAX_DEPTH + 3):
+    for depth in range(codec_format.MAX_DEPTH - 1, codec_format.MAX_DEPTH + 3):
         found += [(b"l" + u32(1)) * depth + b"N", (b"t" + u32(1)) * depth + b"l" + u32(0)]
         found += [(b"d" + u32(1) + b"s" + u32(1) + b"k") * depth + b"N"]
         found += [(b"l" + u32(2) + b"f" + bytes(8)) * depth + b"N" + b"s" + u32(0) * depth]
-    for dims in (0, 1, codec.MAX_DIMS - 1, codec.MAX_DIMS, codec.MAX_DIMS + 1):
+    for dims in (0, 1, codec_format.MAX_DIMS - 1, codec_format.MAX_DIMS, codec_format.MAX_DIMS + 1):
         found.append(tensor(b"float32", 0, (1,) * dims, bytes(4)))
-    for name in [*codec.DTYPES, "float8_e4m3fn", "qint8", "Tensor", "flöat", "", "float32 "]:
-        raw, size = name.encode(), codec.DTYPES.get(name, torch.uint8).itemsize
+    for name in [*codec_format.DTYPES, "float8_e4m3fn", "qint8", "Tensor", "flöat", "", "float32 "]:
+        raw, size = name.encode(), codec_format.DTYPES.get(name, torch.uint8).itemsize
         found += [tensor(raw, 0, (2,), bytes(2 * size)), b"D" + bytes([len(raw)]) + raw]
         found += [tensor(raw, flags, (), bytes(size)) for flags in range(8)]
     for data in (b"\x00\x01", b"\x01\x02", b"\xff\x00"):
