@@ -54,6 +54,8 @@ from grader.sandboxed.codec_format import (
     CodecError,
 )
 
+__all__ = ["CodecError", "decode", "encode"]  # CodecError: codec_format's, raised by both
+
 # str's tagged forms, kept: message keys, event and probe names and probes' sources recur in every message
 _STRS: dict[str, bytes] = {}
 _STRS_KEPT, _STR_KEPT_CHARS = 256, 2048  # at most a few MB, however a worker fills it
