@@ -275,7 +275,7 @@ def plan_zygote(control_fd: int, gpu: bool, without_sympy: bool = False) -> Laun
     command = [sys.executable, "-m", "grader.sandboxed.zygote", "--control-fd", str(control_fd)]
     command += ["--without-sympy"] if without_sympy else []
     command += ["--gpu"] if gpu else []
-    # a machine with an NVIDIA GPU: autograd's first backward would count the GPUs (worker.warm_up)
+    # a machine with an NVIDIA GPU: autograd's first backward would count the GPUs (first_use.warm_up)
     command += ["--without-backward"] if gpu_present() else []
     usable, _ = sandbox_status()
     if usable:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 # Whether this process has run a backward: a zygote on a machine with a GPU warms up without one
-# (worker.warm_up), and each of its children then starts autograd's engine here.
+# (first_use.warm_up), and each of its children then starts autograd's engine here.
 autograd_started = False
 _started = False
 

@@ -59,7 +59,7 @@ from pathlib import Path
 from typing import Any
 
 # imported once here, not in every child
-from grader.sandboxed import ended_children, engines, seccomp, worker
+from grader.sandboxed import ended_children, engines, first_use, seccomp, worker
 
 STATUS = struct.Struct("!ci")  # b"S", pid  |  b"X", wait status  |  b"T", 0 (tampered with)
 PR_SET_DUMPABLE = 4
@@ -389,7 +389,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--control-fd", type=int, required=True)
     parser.add_argument("--without-sympy", action="store_true")  # grader/engine/sympy_need.py
     parser.add_argument("--gpu", action="store_true")  # its children use the GPU its sandbox binds
-    parser.add_argument("--without-backward", action="store_true")  # a machine with a GPU: worker.warm_up
+    parser.add_argument("--without-backward", action="store_true")  # a machine with a GPU: first_use.warm_up
     args = parser.parse_args(argv)
     control = socket.socket(fileno=args.control_fd)
     tempfile.tempdir = "/tmp"  # read-only here: torch asks for the path, and nothing may write there
@@ -402,7 +402,7 @@ def main(argv: list[str] | None = None) -> None:
     from grader.sandboxed import dynamo_free  # imports torch
 
     dynamo_free.skip()
-    worker.warm_up(sympy=not args.without_sympy, backward=not args.without_backward)
+    first_use.warm_up(sympy=not args.without_sympy, backward=not args.without_backward)
     unfit = _unfit_to_fork(args.gpu)
     if unfit:
         control.send(json.dumps({"ready": False, "why": unfit}).encode())

@@ -4,7 +4,7 @@ variant failed under load (2 of 1,286 at load 8-74): a fresh worker paid torch's
 costs (torch._dynamo's import for the op recorders, the first conv and optimizer step) inside
 its FIRST PROBE, on the probe's wall clock: 3.1 s at load 12 on 2 cores, past the 10 s timeout
 at load 74. It now warms up before saying ``booted``, under the start's deadline, which
-stretches with the load (grader/sandboxed/worker.py: warm_up): that probe took 0.001 s.
+stretches with the load (grader/sandboxed/first_use.py: warm_up): that probe took 0.001 s.
 Seen failing on the main of 2026-11-24 (the first probe of each worker ran past 1 s)."""
 
 from __future__ import annotations

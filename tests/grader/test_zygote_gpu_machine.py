@@ -1,4 +1,4 @@
-"""A zygote on a machine with a GPU warms up without autograd's engine (worker.warm_up).
+"""A zygote on a machine with a GPU warms up without autograd's engine (first_use.warm_up).
 
 There, a first backward counts the GPUs, which loads CUDA's driver, and starts one autograd thread
 per GPU: the zygote then refused to fork (it must be single-threaded), and a child forked after
