@@ -136,7 +136,7 @@ def check_table_folder() -> Path:
 CURVE_DIVERGED_RISE = 0.25  # a point above start · (1 + this) is "diverged"
 CURVE_FLAT_FALL = 0.10  # a lowest point less than this fraction below the start is "flat"
 # What the trusted side shows of a submission (grader/clean.py), in characters. The worker cuts
-# an exception's text at 600 (grader/sandboxed/worker.py), but the submission can lift that;
+# an exception's text at 600 (grader/sandboxed/raised.py), but the submission can lift that;
 # a whole message adds the exception's type, what was running and up to three `where` lines,
 # so an honest one stays under ~1,500. A name (a function, a type, a file, a student, one
 # `where` line) is cut at 200.

@@ -18,7 +18,7 @@ from torch.utils._python_dispatch import TorchDispatchMode
 from grader.checks import probes
 from grader.engine.client import SubmissionProblem
 from grader.sandboxed import probe_kit as kit
-from grader.sandboxed.worker import describe_exception
+from grader.sandboxed.raised import describe_exception
 
 LOSSES = '''
 import torch

@@ -1,0 +1,86 @@
+"""What an exception raised by submitted code says, as plain data (:func:`describe_exception`),
+read by CPython's own getters and written by trusted code; and the worker's own :class:`KnownStall`."""
+
+from __future__ import annotations
+
+import os
+import traceback
+from pathlib import Path
+from typing import Any, cast
+
+from grader.sandboxed import blame
+
+MESSAGE_LIMIT = 600
+
+
+class KnownStall(Exception):
+    """Raised in place of a function that already ran past a deadline in this topic."""
+
+    def __init__(self, qualname: str) -> None:
+        super().__init__(qualname)
+        self.qualname = qualname
+
+
+def _short(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= MESSAGE_LIMIT else text[:MESSAGE_LIMIT] + " …"
+
+
+# An exception's parts, read by CPython's own getters: its class may define __str__, args or
+# __traceback__ of its own, which would run after the probe (nothing of a submission does).
+_ARGS = BaseException.__dict__["args"]
+_TRACEBACK = BaseException.__dict__["__traceback__"]
+_FLAGS = type.__dict__["__flags__"]
+_HEAP_TYPE = 1 << 9  # a class made by a class statement (or PyErr_NewException), not built in
+_SHOWN = frozenset(map(id, (str, int, float, bool, type(None))))  # args whose str() is CPython's
+
+
+def exception_text(exc: BaseException) -> str:
+    """What ``str(exc)`` says, written by trusted code: a built-in exception class of plain
+    arguments says it as CPython does (KeyError's quotes, OSError's errno); any other reads its
+    arguments as BaseException does, each plain one as text and another by its type's name."""
+    args = _ARGS.__get__(exc)
+    plain = all(id(type(a)) in _SHOWN for a in args)
+    if plain and not _FLAGS.__get__(type(exc)) & _HEAP_TYPE:
+        return str(exc)
+    shown = [str(a) if id(type(a)) in _SHOWN else f"<{blame.name_of(type(a))}>" for a in args]
+    return shown[0] if len(shown) == 1 else "" if not shown else "(" + ", ".join(shown) + ")"
+
+
+def describe_exception(exc: BaseException, submission_dir: str) -> dict[str, Any]:
+    """Plain-data account of an exception, showing only the submission's own frames."""
+    kind = type(exc)
+    if kind is KnownStall:  # the worker's own, exactly
+        return {
+            "kind": "known_stall",
+            "type": "KnownStall",
+            "message": "",
+            "where": [],
+            "function": cast(KnownStall, exc).qualname,
+        }
+    frames = traceback.extract_tb(_TRACEBACK.__get__(exc))
+    own = [f for f in frames if f.filename.startswith(submission_dir + os.sep)]
+    last = frames[-1] if frames else None
+    raised = last is not None and last in own and (last.line or "").lstrip().startswith("raise")
+    raised_by_stub = issubclass(kind, NotImplementedError) and raised
+    text = exception_text(exc)
+    out_of_memory = issubclass(kind, MemoryError) or (
+        issubclass(kind, RuntimeError) and "can't allocate memory" in text
+    )
+    category = "not_started" if raised_by_stub else "out_of_memory" if out_of_memory else "exception"
+    where = blame.frames(own)
+    place = blame.syntax_place(exc, submission_dir)
+    if place is not None:  # Python's "msg (file, line N)": the place as data, the message alone
+        text, where = place.pop("msg"), [*where, place]
+    described = {
+        "kind": category,
+        "type": blame.name_of(kind),
+        "message": _short(text),
+        "where": where,
+        "function": own[-1].name if own else "",
+        "file": Path(own[-1].filename).name if own else "",
+        "functions": [f.name for f in own],  # where it arose, as names (the verdict's data)
+    }
+    if category == "exception":
+        described.update(blame.blame(exc, submission_dir))
+    return described
