@@ -39,7 +39,7 @@ import symtable
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from grader.engine import parsed, subset_reach, subset_scopes
+from grader.engine import parsed, subset_changes, subset_reach, subset_scopes
 from grader.engine.subset_check import check
 from grader.engine.subset_refusal import Refusal
 from grader.engine.subset_shapes import arguments, bound_imports, chain
@@ -82,6 +82,7 @@ class Unit:
     binds: set[str] = field(default_factory=set)  # names it binds or changes in the module
     names: set[str] = field(default_factory=set)  # of those, the plain names it assigns
     reads: set[str] = field(default_factory=set)  # module-level names it (or what it defines) reads
+    inner: set[str] = field(default_factory=set)  # of those, the names its nested scopes read
 
     @property
     def definition(self) -> ast.FunctionDef | ast.ClassDef | None:
@@ -220,6 +221,7 @@ def _nested(source: str, units: list[Unit], clock: parsed.Clock | None) -> bool:
             if symbol.is_global():
                 if symbol.is_referenced():
                     unit.reads.add(symbol.get_name())
+                    unit.inner.add(symbol.get_name())
                 if symbol.is_declared_global() and symbol.is_assigned():
                     unit.binds.add(symbol.get_name())
         tables += table.get_children()
@@ -244,6 +246,7 @@ def units_of(source: str, tree: ast.Module, clock: parsed.Clock | None = None) -
         _module_scope(unit, imported, paths)
     if not _nested(source, units, clock):
         return None
+    subset_changes.spread(units, clock)
     return units
 
 
