@@ -185,3 +185,24 @@ def test_twins_by_every_route_earn_nothing(tmp_path):
     assert {e: got[e]["points"] for e in doors} == dict.fromkeys(doors, 0.0), {e: got[e] for e in doors}
     assert all(got[e]["cause"].startswith("twin") for e in doors)
     assert got["huber"]["points"] == got["huber"]["max_points"], got["huber"]  # untouched
+
+
+@pytest.mark.e2e
+def test_a_loop_installed_by_a_module_level_call_fails_the_vectorised_check(tmp_path):
+    """row_normalize reads a table a call made at import fills with a loop over the rows: its
+    operations counted in the exercise's call grow with the input, whatever installed it (held
+    on main's code too, by the count: 10 of 12, as the plain loop)."""
+    source = (
+        solution("tensors")
+        + "\n"
+        + IMPORTS
+        + (
+            "\n\n_T = {}\n\n\ndef _setup():\n    t = _T\n    t['rn'] = lambda x: torch.stack([r / r.sum() for r in x])\n\n\n"
+            "_setup()\n\n\ndef row_normalize(x):\n    return _T['rn'](x)\n"
+        )
+    )
+    (tmp_path / "tensors.py").write_text(source)
+    done = run_grade(str(tmp_path), "--topic", "tensors", "--format", "json", "-k", "row_normalize")
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    got = {e["name"]: e for e in json.loads(done.stdout)["topics"][0]["exercises"]}["row_normalize"]
+    assert got["points"] < got["max_points"] and got["cause"].startswith("vectorised"), got
