@@ -99,10 +99,11 @@ def _handed(node: ast.AST) -> tuple[bool, set[str]]:
 
 
 class _Groups:
-    """Names that may share objects (a union-find)."""
+    """Names that may share objects (a union-find, each group's names kept by its root)."""
 
     def __init__(self) -> None:
         self.up: dict[str, str] = {}
+        self.sets: dict[str, set[str]] = {}
 
     def find(self, name: str) -> str:
         while self.up.get(name, name) != name:
@@ -111,14 +112,16 @@ class _Groups:
 
     def join(self, names: set[str]) -> None:
         tops = sorted({self.find(n) for n in names})
+        if len(tops) < 2:
+            return
+        merged = self.sets.setdefault(tops[0], {tops[0]})
         for top in tops[1:]:
             self.up[top] = tops[0]
+            merged |= self.sets.pop(top, {top})
 
     def closure(self, names: set[str], known: set[str]) -> set[str]:
-        members = collections.defaultdict(set)
-        for name in known:
-            members[self.find(name)].add(name)
-        return {m for n in names for m in members.get(self.find(n), {n})}
+        """The names of ``known`` sharing objects with some of ``names``."""
+        return {m for n in names for m in self.sets.get(self.find(n), {n}) if m in known}
 
 
 def _effects(nodes: Iterable[ast.AST], mine: set[str], groups: _Groups) -> tuple[set[str], bool]:
@@ -133,12 +136,18 @@ def _effects(nodes: Iterable[ast.AST], mine: set[str], groups: _Groups) -> tuple
     return changed & mine, runs
 
 
-def _bodies(nodes: Sequence[ast.AST]) -> Iterator[ast.AST]:
-    """Every node of the functions' and lambdas' bodies among ``nodes``: what runs when called."""
-    for node in nodes:
-        for inner in ast.walk(node):
-            if isinstance(inner, _BODIES):
-                yield from ast.walk(inner)
+def _bodies(nodes: Sequence[ast.AST]) -> list[ast.AST]:
+    """Every node of the functions' and lambdas' bodies among ``nodes`` (what runs when they are
+    called), each once."""
+    found: list[ast.AST] = []
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _BODIES):
+            found += ast.walk(node)
+        else:
+            stack += ast.iter_child_nodes(node)
+    return found
 
 
 def spread(units: Sequence[Unit], clock: parsed.Clock | None = None) -> None:
@@ -151,7 +160,8 @@ def spread(units: Sequence[Unit], clock: parsed.Clock | None = None) -> None:
             clock.check("the module's changes")
         here.append(_effects(at_import(unit.nodes), mine, groups))
         local = _Groups()  # a function's local may share a module-level name's object
-        changed, runs = _effects(_bodies(unit.nodes), mine | unit.inner | _locals(unit.nodes), local)
+        body = _bodies(unit.nodes)
+        changed, runs = _effects(body, mine | unit.inner | _locals(body), local)
         for name in unit.names:
             later[name] = (local.closure(changed, mine), unit.inner & mine if runs else set())
     wanted = {n for unit, (_, runs) in zip(units, here, strict=True) if runs for n in unit.reads & mine}
@@ -162,10 +172,10 @@ def spread(units: Sequence[Unit], clock: parsed.Clock | None = None) -> None:
         unit.binds |= groups.closure(changed, mine)
 
 
-def _locals(nodes: Sequence[ast.AST]) -> set[str]:
-    """The names the functions and lambdas among ``nodes`` bind (their parameters too)."""
+def _locals(body: list[ast.AST]) -> set[str]:
+    """The names the nodes of functions' and lambdas' ``body`` bind (their parameters too)."""
     found = set[str]()
-    for node in _bodies(nodes):
+    for node in body:
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             found.add(node.id)
         elif isinstance(node, ast.arg):
