@@ -211,8 +211,10 @@ def judge_how(
         read = subset_charge.reachable(source, wanted, exercises) if wanted else None
     except parsed.OverBudget:
         read = None
+    found = subset_twins.imported_anywhere({**sources, file: source}, file, rules, wanted)
     if read is not None:
-        subset_twins.charge(result, subset_twins.written_in(*read, rules, helpers=sources), file)
+        found |= subset_twins.written_in(*read, rules, helpers=sources)
+    subset_twins.charge(result, found, file)
     try:  # a clock of its own
         helpers, params = subset_loops.helpers_of(sources, file), subset_loops.stated(task.topic)
         loops = subset_loops.loops(source, vectorised, exercises, helpers, file, params, counts)

@@ -35,7 +35,7 @@ from pathlib import Path
 from grader.checks import places
 from grader.checks.exercises import REFUSED
 from grader.checks.scoring import TopicResult
-from grader.engine import parsed, subset_charge
+from grader.engine import parsed, subset_charge, subset_units
 from grader.engine import subset_rules as rules
 from grader.engine.check_table import Row
 from grader.engine.subset_check import check
@@ -372,7 +372,7 @@ def _helpers_charged(
         importers = {n for n, names in imports.items() if module in names.values()}
         if name == own or importers != {own} or any(f"{m}.py" in refused for m in imports[name].values()):
             continue
-        units = subset_charge.units_of(sources[name], tree) if (tree := parsed.tree(sources[name])) else None
+        units = subset_units.units_of(sources[name], tree) if (tree := parsed.tree(sources[name])) else None
         members = {b for u in units or () for b in u.names}
         mine = {m: local[m] for m in local if m != module}
         try:
