@@ -144,7 +144,7 @@ def walk_modules(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[di
             outs.append(out.detach())
             unchanged.append(kit.same_values(before, x))
         found = {"out": outs, "unchanged": unchanged, "aliased": False, **seen}
-        if case.get("fill"):  # the gradient into its input too: a branch cut from x answers alike
+        if case.get("fill") or case["wrt"]:  # the gradient into its input too: a cut answers alike
             found["grads"] = [kit.input_grad(model, case["args"][0], modes[0] == "train")]
         if case.get("again"):  # each input to a fresh build too: the reused one keeps no state
             built = kit.attribute(mod, case["name"]), case["ctor"]

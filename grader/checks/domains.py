@@ -111,7 +111,7 @@ HINTS = {
 # A module case whose outputs agree and whose gradient into its input does not (battery.walk_modules)
 CUT = N_(
     "the outputs agree but the gradient into the input does not: a branch computed under "
-    "torch.no_grad() or from x.detach() passes no gradient back to x"
+    "torch.no_grad() or from x.detach(), or an output detached, passes no gradient back to x"
 )
 
 
@@ -146,7 +146,9 @@ class Case(NamedTuple):
     # docstring allows (FORMS), derived from Domain.forms (grader/checks/domain_cases_derived.py)
     forms: tuple[tuple[int | str, str], ...] = ()
     device: bool = False  # also run on the second device (a default path, another form)
-    wrt: tuple[int, ...] = ()  # positional args to differentiate (the gradient is judged too)
+    wrt: tuple[
+        int, ...
+    ] = ()  # positional args to differentiate, a module its inputs (the gradient judged too)
     seed: int | None = None  # torch.manual_seed before the call
     same_as: int | None = None  # relation: equal to that case's result
     differs_from: int | None = None  # relation: different from that case's result

@@ -548,10 +548,12 @@ def type_names(value: Any, depth: int = 0) -> Any:
 def input_grad(model: Any, x: torch.Tensor, train: bool) -> Any:
     """The gradient of ``model``'s output (its elements weighted 0.5 to 1.5) into its input ``x``,
     in training mode or not: a branch cut from x (``no_grad``, ``.detach()``) answers the same
-    values, never this."""
+    values, never this; None where the output itself is cut from autograd (``out.detach()``)."""
     model.train(train)
     x = x.detach().clone().requires_grad_(True)
     out = model(x)
+    if not out.requires_grad:
+        return None
     (out * torch.linspace(0.5, 1.5, out.numel(), dtype=out.dtype).reshape(out.shape)).sum().backward()
     return x.grad
 
