@@ -25,6 +25,7 @@ from grader.checks import (
     domains,
     probes,
     result_types,
+    signatures,
 )
 from grader.checks.census_hints import activations as _activations
 from grader.checks.census_hints import untouched as _untouched
@@ -37,6 +38,7 @@ from grader.checks.judge import (
     expect_same_device,
     expect_tensor,
     fail,
+    mistake_cause,
 )
 from grader.checks.relations import Hint, Keyed, chosen, reduction_mistakes
 from grader.i18n import N_, Verbatim, _, text
@@ -293,7 +295,21 @@ def run(sub: Any, topic: str, name: str) -> None:
             exc.cause = non_answer.cause(silent)
         elif _untouched(*failed[0][:2]):
             exc.cause = UNTOUCHED_CAUSE  # a cause named outright: it leads the exercise's diagnosis
+        elif exc.cause == "values" and (shown := _signature(failed, got)):
+            exc.cause = mistake_cause(shown)  # grouped by the mistake it shows, not by this check
         raise
+
+
+def _signature(failed: list[tuple[domains.Case, Any, Any]], everything: list[Any]) -> str:
+    """The first relation a failed case's outputs show against what they were compared with (a
+    shift, a flip, a scale...: grader/checks/signatures.py), "" for none (n = 1 shows none)."""
+    for case, mine, ref in failed:
+        want = everything[case.same_as] if case.same_as is not None else ref
+        if isinstance(mine, dict) and isinstance(want, dict):
+            shown = signatures.signature(mine.get("out"), want.get("out"))
+            if shown:
+                return shown
+    return ""
 
 
 def case_named(name: str, case: domains.Case) -> str:

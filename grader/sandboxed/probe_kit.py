@@ -364,16 +364,19 @@ class _WeightUse(TorchFunctionMode):
         super().__init__()
         self.index = {id(layer.weight): i for i, layer in enumerate(layers)}
         self.order: list[int] = []
+        self.calls: list[tuple[int, Any, Any]] = []  # (layer, what it was applied to, what it gave)
 
     def __torch_function__(
         self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
     ) -> Any:
         kwargs = kwargs or {}
+        result = func(*args, **kwargs)
         for value in (*args[1:], *kwargs.values()):  # an operand, not the receiver of a method
             if id(value) in self.index:
                 self.order.append(self.index[id(value)])
+                self.calls.append((self.index[id(value)], args[0] if args else None, result))
                 break
-        return func(*args, **kwargs)
+        return result
 
 
 def layers_applied(layers: Sequence[Any], call: Callable[[], Any]) -> tuple[Any, list[int]]:
@@ -384,6 +387,15 @@ def layers_applied(layers: Sequence[Any], call: Callable[[], Any]) -> tuple[Any,
     with _WeightUse(layers) as use:
         result = call()
     return result, use.order
+
+
+def layer_calls(layers: Sequence[Any], call: Callable[[], Any]) -> tuple[Any, list[tuple[int, Any, Any]]]:
+    """Run ``call()``; return (its result, (the index in ``layers``, the input, the output) of each
+    application of a layer's weight, as :func:`layers_applied` sees them): what a layer received
+    and gave whether it was called or its weight passed by hand (``F.linear(h, fc.weight)``)."""
+    with _WeightUse(layers) as use:
+        result = call()
+    return result, use.calls
 
 
 class _Touched(TorchFunctionMode):

@@ -173,6 +173,8 @@ def test_hello_rnn_called_again_answers_as_a_new_object(tmp_path):
         ("resnet", "small_resnet_classify_then_average"),
         # ResidualBlock padding with F.pad, BasicBlock striding by keeping every stride-th position
         ("resnet", "residual_block_zero_pad"),
+        # HelloRNN's embedding by F.embedding on the layer's weight: the weight's use counted, not calls
+        ("rnn", "hello_rnn_functional_embedding"),
     ],
 )
 def test_structure_is_judged_by_what_the_layers_compute(tmp_path, topic, name):
