@@ -108,7 +108,7 @@ HINTS = {
     ),
 }
 
-# A module case whose outputs agree and whose gradient into its input does not (battery.walk_modules)
+# A module case whose outputs agree and whose gradient into its input does not (battery_walks.walk_modules)
 CUT = N_(
     "the outputs agree but the gradient into the input does not: a branch computed under "
     "torch.no_grad() or from x.detach(), or an output detached, passes no gradient back to x"
@@ -184,7 +184,7 @@ class Case(NamedTuple):
 
 # A module build whose docstring names its layers (kinds, sizes, order, bias, activations, pooling,
 # shortcut): constructor's (args, kwargs), inputs, note, mode. It answers on weights drawn from
-# their shapes alone as the docstring's own layers do (battery.walk_modules' fill); in training
+# their shapes alone as the docstring's own layers do (battery_walks.walk_modules' fill); in training
 # mode every BatchNorm normalises by the batch, in eval mode it applies its running statistics.
 Shown = tuple[tuple[Any, ...], tuple[Any, ...], str, str]
 
@@ -254,7 +254,7 @@ def rand(k: int, *shape: int, dtype: torch.dtype = torch.float32) -> torch.Tenso
     return torch.rand(shape, generator=gen(k), dtype=dtype)
 
 
-# The forms an argument may take besides the one a case declares (battery.walk_*: kit's ``given``)
+# The forms an argument may take besides the one a case declares (battery_walks.walk_*: kit's ``given``)
 FORMS = ("list", "tuple", "iterator", "generator", "int", "float")
 
 F64 = torch.float64

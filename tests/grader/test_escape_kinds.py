@@ -163,22 +163,23 @@ def test_hello_rnn_called_again_answers_as_a_new_object(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("topic", "name"),
+    "module",
     [
         # nn.ZeroPad2d before unpadded 5×5 and 3×3 convolutions: the branches rebuilt with the
         # docstring's padding, not each conv's padding attribute
-        ("inception", "inception_zero_pad_layers"),
+        "inception/inception_zero_pad_layers",
         # the linear layer applied at every position, then averaged: the logits judged, not the
         # linear layer's input
-        ("resnet", "small_resnet_classify_then_average"),
+        "resnet/small_resnet_classify_then_average",
         # ResidualBlock padding with F.pad, BasicBlock striding by keeping every stride-th position
-        ("resnet", "residual_block_zero_pad"),
+        "resnet/residual_block_zero_pad",
         # HelloRNN's embedding by F.embedding on the layer's weight: the weight's use counted, not calls
-        ("rnn", "hello_rnn_functional_embedding"),
+        "rnn/hello_rnn_functional_embedding",
     ],
 )
-def test_structure_is_judged_by_what_the_layers_compute(tmp_path, topic, name):
-    """The same values stored another way (padding, the order of a linear map and a mean, a stride)
-    score full: a structure check compares outputs, not attributes."""
+def test_structure_is_judged_by_what_the_layers_compute(tmp_path, module):
+    """The same values stored another way (padding, the order of a linear map and a mean, a stride,
+    a layer's weight used by hand) score full: a structure check compares outputs, not attributes."""
+    topic, name = module.split("/")
     score, maximum, lead = graded(tmp_path, topic, name, "e94", "correct")
     assert score == maximum, lead
