@@ -180,11 +180,14 @@ def grade_notebook(path: Path, exercise: str) -> dict[str, Any]:
 
 
 def _defines(source: str, exercise: str) -> bool:
-    return re.search(rf"^\s*(?:def|class)\s+{re.escape(exercise)}\b", source, re.MULTILINE) is not None
+    """Whether a cell defines ``exercise`` (a pasted byte order mark before its ``def`` allowed)."""
+    pattern = rf"^\ufeff?\s*(?:def|class)\s+{re.escape(exercise)}\b"
+    return re.search(pattern, source, re.MULTILINE) is not None
 
 
 def _normal(source: str) -> str:
-    return "\n".join(line.rstrip() for line in source.strip().splitlines())
+    """A cell's code as compared: no byte order mark, no trailing spaces, any line ends."""
+    return "\n".join(line.rstrip() for line in source.replace("\ufeff", "").strip().splitlines())
 
 
 def unsaved_warning(path: Path, exercise: str, history: list[str]) -> str:
@@ -193,8 +196,10 @@ def unsaved_warning(path: Path, exercise: str, history: list[str]) -> str:
     last = next((cell for cell in reversed(history) if _defines(cell, exercise)), None)
     if last is None:
         return ""
-    saved = {_normal(c.source) for c in nbformat.read(str(path), as_version=4).cells if c.cell_type == "code"}
-    if _normal(last) in saved:
+    cells = [c.source for c in nbformat.read(str(path), as_version=4).cells if c.cell_type == "code"]
+    if _normal(last) in {_normal(c) for c in cells}:
+        return ""
+    if not any(_defines(c, exercise) for c in cells):  # emptied, deleted or renamed: the lead says so
         return ""
     return _(
         "the cell defining %(exercise)s that you ran last is not in the saved notebook, so it was "
@@ -271,13 +276,15 @@ class CheckResult:
 
     def diagnosis(self) -> str:
         """What to fix first ("" when nothing is open or nothing started)."""
+        from grader.engine.renamed import asked, missing_itself, undefined
+
         verdict = self.verdict()
         found = verdict.diagnosis if verdict is not None and verdict.status not in ("not_started",) else ""
-        if not self.renamed:
-            return found
-        from grader.engine.renamed import asked
-
-        return "\n".join(filter(None, [asked(self.exercise, self.renamed), found]))
+        if self.renamed:
+            return "\n".join(filter(None, [asked(self.exercise, self.renamed), found]))
+        if missing_itself(found, self.exercise):  # an emptied or deleted cell
+            return "\n".join([undefined(self.exercise), found])
+        return found
 
     def _rows(self) -> list[tuple[str, str, str, str]]:
         values_right = all(t["status"] in ("passed", "skipped") for t in self.tests if not t.get("clause"))

@@ -4,7 +4,7 @@ reads true for the state its cells are in (emptied, renamed, a byte order mark).
 from __future__ import annotations
 
 import pytest
-from helpers import grade_json
+from helpers import grade_json, run_grade
 from test_notebooks import notebook_with
 
 HELPER = "import torch\n\n\ndef stable_exp(x, dim=-1):\n    return (x - x.amax(dim=dim, keepdim=True).detach()).exp()\n"
@@ -38,3 +38,48 @@ def test_a_notebooks_helpers_are_part_of_its_sources(tmp_path):
     (tmp_path / "unused.py").write_text("x = 1\n")
     path = notebook_with(tmp_path / "losses.ipynb", [SOFTMAX])
     assert sorted(subset.sources_of(path, "losses", True)) == ["losses.py", "mathutil.py"]
+
+
+STUB = "def softmax(x, dim=-1):\n    raise NotImplementedError"
+WRITTEN = "def softmax(x, dim=-1):\n    e = x.exp()\n    return e / e.sum(dim, keepdim=True)"
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("state", "cell", "run"),
+    [
+        ("emptied", "", []),  # an empty cell run adds nothing to `In`
+        ("bom", "\ufeff" + WRITTEN, ["\ufeff" + WRITTEN]),  # pasted with a byte order mark
+        ("renamed", WRITTEN.replace("softmax", "soft_max"), [WRITTEN.replace("softmax", "soft_max")]),
+    ],
+)
+def test_a_saved_notebook_is_never_told_to_save(tmp_path, state, cell, run):
+    """The cell was changed, run and saved: the check's notes say nothing of saving (seen failing
+    on main: "save the notebook (Ctrl-S / Cmd-S)" for each). Unsaved, the warning stays."""
+    from grader.apps.selfcheck import unsaved_warning
+
+    path = notebook_with(tmp_path / "losses.ipynb", ["import torch", cell])
+    history = ["", "import torch", STUB, *run, "check('softmax')"]
+    assert unsaved_warning(path, "softmax", history) == ""
+    stale = notebook_with(tmp_path / "stale.ipynb", ["import torch", STUB])
+    assert "save the notebook" in unsaved_warning(stale, "softmax", [*history[:3], WRITTEN])
+
+
+@pytest.mark.e2e
+def test_an_emptied_cell_leads_with_what_the_notebook_lacks(tmp_path):
+    """Seen failing on main: the lead was "AttributeError … module 'losses' has no attribute
+    'softmax'", in `grade NOTEBOOK` and in check()."""
+    from grader.apps import selfcheck
+
+    log_softmax = "def log_softmax(x, dim=-1):\n    return x - x.logsumexp(dim, keepdim=True)"
+    path = notebook_with(tmp_path / "losses.ipynb", ["import torch", "", log_softmax])
+    done = run_grade(str(path), "--exercise", "softmax", "--public-only")
+    lead = done.stdout.split("softmax 0/", 1)[1].splitlines()[1].strip()
+    assert lead.startswith("softmax is not defined in this notebook: no cell"), done.stdout
+    selfcheck.use_notebook(path)
+    try:
+        result = selfcheck.self_check("softmax", ["import torch", WRITTEN, log_softmax])
+    finally:
+        selfcheck.stop_engine()
+    assert result.diagnosis().startswith("softmax is not defined in this notebook: no cell"), str(result)
+    assert not any("save the notebook (" in note for note in result.notes), result.notes
