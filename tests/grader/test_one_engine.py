@@ -64,6 +64,7 @@ def test_a_command_that_finds_the_engine_starting_waits_for_it():
     finally:
         process.kill()
         process.wait()
+        _stop_all(env)  # one a cold command started on its way out (main's behaviour)
 
 
 def _watch_until(
