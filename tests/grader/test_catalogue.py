@@ -32,6 +32,7 @@ PRINTING = (
     "grader/cli.py",
     "grader/commands/common.py",
     "grader/commands/learner.py",
+    "grader/commands/engine.py",
     "grader/commands/batch.py",
     "grader/commands/causes.py",
     "grader/commands/course.py",
