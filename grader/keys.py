@@ -38,14 +38,14 @@ class Key:
     required) and description; ``shown`` words a default the docs cannot show as a value."""
 
     name: str
-    type: str
+    kind: str
     about: str
     default: Any = None
     shown: str = ""
 
     @property
     def accepts(self) -> tuple[type, ...]:
-        return TYPES[self.type]
+        return TYPES[self.kind]
 
     @property
     def default_text(self) -> str:

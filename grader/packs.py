@@ -77,7 +77,7 @@ TOPIC_KEYS: Table = (  # a [[topics]] table's keys: its declaration
         shown="`[]`",
     ),
 )
-FOLDERS = {key.name: key.default for key in PACK_KEYS if key.type == "string" and key.default is not None}
+FOLDERS = {key.name: key.default for key in PACK_KEYS if key.kind == "string" and key.default is not None}
 
 
 class PackError(ValueError):
@@ -167,8 +167,8 @@ def _checked(path: Path, where: str, table: dict[str, Any], declared: Table, wha
         if name not in names(declared):
             raise _fail(path, f"{where}{name}", f"not a key of {what} ({', '.join(names(declared))})")
         key = find(declared, name)
-        if not isinstance(value, key.accepts) or isinstance(value, bool) != (key.type == "boolean"):
-            raise _fail(path, f"{where}{name}", f"expected {key.type} ({key.about})")
+        if not isinstance(value, key.accepts) or isinstance(value, bool) != (key.kind == "boolean"):
+            raise _fail(path, f"{where}{name}", f"expected {key.kind} ({key.about})")
     return {key.name: table.get(key.name, key.default) for key in declared}
 
 
