@@ -159,6 +159,9 @@ class _Reader:
         if unknown:
             self.fail(unknown[0], f"unknown key; expected one of {', '.join(allowed)}")
 
+    def default(self, name: str) -> Any:
+        return find(COURSE_KEYS[self.declared], name).default
+
     def value(self, name: str) -> Any:
         """The key's value, of its declared type, else its declared default."""
         key = find(COURSE_KEYS[self.declared], name)
@@ -237,13 +240,13 @@ def _late(reader: _Reader) -> LatePolicy:
     kind = reader.value("policy")
     if kind not in LATE_POLICIES:
         reader.fail("policy", f"unknown late policy {kind!r}; policies: {', '.join(LATE_POLICIES)}")
-    penalty = reader.number("penalty", reader.value("penalty")) or 0.0
-    cap = reader.number("cap", reader.value("cap"))
+    penalty = reader.number("penalty", reader.default("penalty")) or 0.0
+    cap = reader.number("cap", reader.default("cap"))
     if penalty > 100 or (cap or 0) > 100:
         reader.fail("penalty" if penalty > 100 else "cap", "a percentage, at most 100")
     if kind in ("per_day", "per_hour") and penalty == 0:
         reader.fail("penalty", f"policy {kind!r} needs a penalty (percent per {kind[4:]})")
-    grace = timedelta(minutes=reader.number("grace_minutes", reader.value("grace_minutes")) or 0.0)
+    grace = timedelta(minutes=reader.number("grace_minutes", reader.default("grace_minutes")) or 0.0)
     return LatePolicy(kind=kind, penalty=penalty, cap=100.0 if cap is None else cap, grace=grace)
 
 
@@ -396,11 +399,13 @@ def _submissions(reader: _Reader) -> SubmissionLimits:
     """``[assignments.NAME.submissions]``: graded submissions in all, in any 24 hours, and the
     minutes between two (each optional; the Gradescope autograder enforces them)."""
     reader.only()
-    whole = {name: reader.number(name, reader.value(name)) or 0.0 for name in ("max_submissions", "per_day")}
+    whole = {
+        name: reader.number(name, reader.default(name)) or 0.0 for name in ("max_submissions", "per_day")
+    }
     for name, value in whole.items():
         if value != int(value):
             reader.fail(name, f"a whole number, not {value:g}")
-    cooldown = reader.number("cooldown_minutes", reader.value("cooldown_minutes")) or 0.0
+    cooldown = reader.number("cooldown_minutes", reader.default("cooldown_minutes")) or 0.0
     return SubmissionLimits(int(whole["max_submissions"]), int(whole["per_day"]), cooldown)
 
 
