@@ -37,6 +37,8 @@ from grader.batch.lms import entry_name
 from grader.batch.lms.base import LmsName
 from grader.engine import notebooks
 from grader.engine.staging import topic_files
+from grader.options import SubmissionLimits
+from grader.quota import decide
 from grader.topics import TOPICS, single_file_topic
 
 MAX_ZIP_BYTES = 50 << 20
@@ -318,16 +320,20 @@ def _kept(root: Path) -> tuple[Kept, ...]:
 
 
 def take_submission(
-    submission: Submission, scratch: Path, topics: tuple[str, ...] = ()
+    submission: Submission,
+    scratch: Path,
+    topics: tuple[str, ...] = (),
+    limits: SubmissionLimits | None = None,
 ) -> Gradable | Rejected:
-    """What to grade for one student (see :func:`take`); an LMS student's files become one folder."""
+    """What to grade for one student (see :func:`take`); an LMS student's files become one folder,
+    of the uploads that count under the assignment's submission ``limits``."""
     if submission.name is None:
         item = take(submission.entries[0], scratch, topics)
         return item if item.student == submission.student else replace(item, student=submission.student)
     student = hashlib.sha256(submission.student.encode()).hexdigest()[:12]  # a team's: once per member
     target = scratch / "lms" / f"{submission.name.lms}_{student}"
     try:
-        return _take_files(submission, target, topics)
+        return _take_files(submission, target, topics, limits or SubmissionLimits())
     except Exception as exc:  # an unreadable file, a scratch folder that cannot be written, ...
         return Rejected(
             submission.student, one_line(f"these files cannot be read ({type(exc).__name__}: {exc})")
@@ -397,25 +403,39 @@ def _candidates(
     ]
 
 
-def _choose(found: list[_Candidate]) -> tuple[list[_Candidate], list[str]]:
-    """For each topic the latest file (late beats on time, then the resubmission number) and notes."""
+def _choose(found: list[_Candidate], limits: SubmissionLimits) -> tuple[list[_Candidate], list[str]]:
+    """For each topic the latest file (late beats on time, then the resubmission number) that
+    counts under the assignment's ``limits`` (grader/quota.py: the uploads of a file count in
+    that order, their times unknown), and notes."""
     chosen, notes = [], []
     for topic in TOPICS:
-        rivals = [c for c in found if c.topic == topic]
-        if not rivals:
-            continue
-        ranked = sorted(rivals, key=lambda c: (c.late, c.number))  # stable: a tie, the last listed
-        best = ranked[-1]
+        ranked = sorted((c for c in found if c.topic == topic), key=lambda c: (c.late, c.number))
+        if not ranked:
+            continue  # stable sort: a tie, the last listed
+        counted: list[_Candidate] = []
+        for candidate in ranked:
+            if decide(limits, [None] * len(counted), None).counts:
+                counted.append(candidate)
+        best, over = counted[-1], ranked[len(counted) :]
         chosen.append(best)
         said = [f"resubmission {best.number} used"] if best.number else []
         said += ["late"] if best.late else []
-        others = [c.original for c in ranked[:-1]]
+        others = [c.original for c in counted[:-1]]
         said += [f"instead of {', '.join(others)}"] if others else []
+        said += (
+            [
+                f"not graded, over the assignment's {limits.max_submissions}: {', '.join(c.original for c in over)}"
+            ]
+            if over
+            else []
+        )
         notes += [f"{topic}.py: {'; '.join(said)}"] if said else []
     return chosen, notes
 
 
-def _take_files(submission: Submission, target: Path, topics: tuple[str, ...]) -> Gradable | Rejected:
+def _take_files(
+    submission: Submission, target: Path, topics: tuple[str, ...], limits: SubmissionLimits
+) -> Gradable | Rejected:
     found: list[_Candidate] = []
     ignored: list[str] = []
     kept: list[Kept] = []
@@ -441,7 +461,7 @@ def _take_files(submission: Submission, target: Path, topics: tuple[str, ...]) -
         return Rejected(
             submission.student, one_line(f"no topic file among the student's files: {why}"), tuple(kept)
         )
-    chosen, notes = _choose(found)
+    chosen, notes = _choose(found, limits)
     folder = target / "submission"
     folder.mkdir(parents=True)
     for candidate in chosen:

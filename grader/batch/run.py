@@ -57,7 +57,7 @@ from grader.engine.runner import (
     run_tasks,
     select_topics,
 )
-from grader.options import Leaderboard, Options
+from grader.options import Leaderboard, Options, SubmissionLimits
 
 
 @dataclass
@@ -360,11 +360,12 @@ def _tasks(
 ) -> list[Task]:
     """The (submission, topic) tasks to grade; rejected and unchanged submissions recorded."""
     grading, summary, version = run.options.grading, run.summary, run.version
+    limits = run.assignment.submissions if run.assignment else SubmissionLimits()
     tasks: list[Task] = []
     for submission in found:
         for _ in submission.entries[1:]:
             run.on_done(None)  # one tick per entry: a student's other files
-        item = take_submission(submission, scratch, grading.selection.topics)
+        item = take_submission(submission, scratch, grading.selection.topics, limits)
         summary.students.append(item.student)
         if isinstance(item, Rejected):
             run.record(_ungraded(item.student, "", version, "rejected", item.reason))
