@@ -265,38 +265,11 @@ def _take(entry: Path, student: str, scratch: Path, topics: tuple[str, ...]) -> 
     if entry.is_symlink():
         return Rejected(student, "a link, not a submission")
     if entry.is_dir():
-        folder = _topic_folder(entry)
-        kept = _kept(entry)
-        if folder is None:
-            why = f"no topic file ({', '.join(t + '.py' for t in TOPICS)}) in the folder"
-            return Rejected(student, why, kept)
-        return Gradable(student, folder, content_hash(folder), kept=kept)
+        return _take_folder(entry, student)
     if entry.suffix == ".zip":
-        target = scratch / student
-        target.mkdir(parents=True)
-        left_out: list[str] = []
-        reason = _unzip(entry, target, left_out)
-        if reason:
-            shutil.rmtree(target, ignore_errors=True)
-            return Rejected(student, reason)
-        folder = _topic_folder(target)
-        kept = _kept(target)
-        if folder is None:
-            return Rejected(student, "no topic file in the zip", kept)
-        notes = one_line(f"left out of the zip: {'; '.join(left_out)}") if left_out else ""
-        return Gradable(student, folder, content_hash(folder), notes=notes, kept=kept)
+        return _take_zip(entry, student, scratch / student)
     if entry.suffix == ".py":
-        try:
-            entry.read_bytes().decode("utf-8")
-        except UnicodeDecodeError:
-            return Rejected(student, "not a Python source file (binary content)")
-        topic = single_file_topic(PurePosixPath(resubmission(entry.name)[0]).stem, topics)
-        if topic is None:
-            return Rejected(
-                student,
-                "cannot tell which topic this file answers: name it <student>_<topic>.py or pass one --topic",
-            )
-        return Gradable(student=student, path=entry, content_hash=content_hash(entry), topic=topic)
+        return _take_module(entry, student, topics)
     if entry.suffix == ".ipynb":
         try:
             topic, _ = notebooks.topic_of(
@@ -310,6 +283,44 @@ def _take(entry: Path, student: str, scratch: Path, topics: tuple[str, ...]) -> 
         f"cannot grade a {entry.suffix or 'file without extension'}: "
         "expected a folder, a .zip or a topic .py",
     )
+
+
+def _take_folder(entry: Path, student: str) -> Gradable | Rejected:
+    folder = _topic_folder(entry)
+    kept = _kept(entry)
+    if folder is None:
+        why = f"no topic file ({', '.join(t + '.py' for t in TOPICS)}) in the folder"
+        return Rejected(student, why, kept)
+    return Gradable(student, folder, content_hash(folder), kept=kept)
+
+
+def _take_zip(entry: Path, student: str, target: Path) -> Gradable | Rejected:
+    target.mkdir(parents=True)
+    left_out: list[str] = []
+    reason = _unzip(entry, target, left_out)
+    if reason:
+        shutil.rmtree(target, ignore_errors=True)
+        return Rejected(student, reason)
+    folder = _topic_folder(target)
+    kept = _kept(target)
+    if folder is None:
+        return Rejected(student, "no topic file in the zip", kept)
+    notes = one_line(f"left out of the zip: {'; '.join(left_out)}") if left_out else ""
+    return Gradable(student, folder, content_hash(folder), notes=notes, kept=kept)
+
+
+def _take_module(entry: Path, student: str, topics: tuple[str, ...]) -> Gradable | Rejected:
+    try:
+        entry.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return Rejected(student, "not a Python source file (binary content)")
+    topic = single_file_topic(PurePosixPath(resubmission(entry.name)[0]).stem, topics)
+    if topic is None:
+        return Rejected(
+            student,
+            "cannot tell which topic this file answers: name it <student>_<topic>.py or pass one --topic",
+        )
+    return Gradable(student=student, path=entry, content_hash=content_hash(entry), topic=topic)
 
 
 def _kept(root: Path) -> tuple[Kept, ...]:
@@ -358,49 +369,56 @@ def _candidates(
     left out are added to ``left_out``."""
     plain, number = resubmission(original)
     suffix = PurePosixPath(plain).suffix.lower()
-    folder: Path | None = None
     if original.startswith("."):
         return f"{original}: a hidden file"
     if path.is_symlink():
         return f"{original}: a link"
+    if not path.is_dir() and suffix == ".py":
+        return _module_candidate(path, original, plain, late, number, topics)
+    if not path.is_dir() and suffix == ".ipynb":
+        return _notebook_candidate(path, original, plain, late, number, work, topics)
+    if not path.is_dir() and suffix != ".zip":
+        return f"{original}: not a .py, .zip or notebook"
     if path.is_dir():
         folder = _topic_folder(path)
-    elif suffix == ".py":
-        try:
-            path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError:
-            return f"{original}: binary content"
-        topic = single_file_topic(PurePosixPath(plain).stem, topics)
-        return (
-            [_Candidate(topic=topic, path=path, original=original, late=late, number=number)]
-            if topic
-            else f"{original}: no topic in its name"
-        )
-    elif suffix == ".zip":
+    else:
         work.mkdir(parents=True)
         reason = _unzip(path, work, left_out)
         if reason:
             return f"{original}: {reason}"
         folder = _topic_folder(work)
-    elif suffix == ".ipynb":
-        try:
-            notebook = notebooks.read(path)
-            topic, _ = notebooks.topic_of(Path(plain), notebook, topics[0] if len(topics) == 1 else None)
-        except notebooks.NotebookError as exc:
-            return str(exc)
-        work.mkdir(parents=True)
-        (work / f"{topic}.py").write_text(notebooks.to_module(notebook).source)
-        return [
-            _Candidate(topic=topic, path=work / f"{topic}.py", original=original, late=late, number=number)
-        ]
-    else:
-        return f"{original}: not a .py, .zip or notebook"
     if folder is None:
         return f"{original}: no topic file in it"
     return [
         _Candidate(topic=t, path=folder / f"{t}.py", original=f"{original}/{t}.py", late=late, number=number)
         for t in topic_files(folder)
     ]
+
+
+def _module_candidate(
+    path: Path, original: str, plain: str, late: bool, number: int, topics: tuple[str, ...]
+) -> list[_Candidate] | str:
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return f"{original}: binary content"
+    topic = single_file_topic(PurePosixPath(plain).stem, topics)
+    if not topic:
+        return f"{original}: no topic in its name"
+    return [_Candidate(topic=topic, path=path, original=original, late=late, number=number)]
+
+
+def _notebook_candidate(
+    path: Path, original: str, plain: str, late: bool, number: int, work: Path, topics: tuple[str, ...]
+) -> list[_Candidate] | str:
+    try:
+        notebook = notebooks.read(path)
+        topic, _ = notebooks.topic_of(Path(plain), notebook, topics[0] if len(topics) == 1 else None)
+    except notebooks.NotebookError as exc:
+        return str(exc)
+    work.mkdir(parents=True)
+    (work / f"{topic}.py").write_text(notebooks.to_module(notebook).source)
+    return [_Candidate(topic=topic, path=work / f"{topic}.py", original=original, late=late, number=number)]
 
 
 def _choose(found: list[_Candidate], limits: SubmissionLimits) -> tuple[list[_Candidate], list[str]]:
