@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+
+import click
 
 from grader.checkout import REPO_ROOT
 from grader.course_keys import COURSE_KEYS
@@ -44,12 +47,46 @@ def variable_table() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _commands(command: click.Command, path: str) -> Iterator[tuple[str, click.Command]]:
+    yield path, command
+    if isinstance(command, click.Group):
+        for name in sorted(command.commands):
+            yield from _commands(command.commands[name], f"{path} {name}")
+
+
+def _default(option: click.Option) -> str:
+    value = option.default
+    if value is None or callable(value) or value in (False, (), "") or str(value).endswith("UNSET"):
+        return "—"
+    return f"`{value:g}`" if isinstance(value, float) else f"`{value}`"
+
+
+def option_tables() -> str:
+    """Each command's options as Click declares them (type, default, help): the commands' one
+    declaration of their settings (their defaults are grader/defaults.py's)."""
+    from grader.cli import main as grade
+
+    parts = []
+    for path, command in _commands(grade, "grade"):
+        options = [p for p in command.params if isinstance(p, click.Option) and not p.hidden]
+        if not options:
+            continue
+        lines = ["| option | type | default | what it does |", "| --- | --- | --- | --- |"]
+        for option in options:
+            names = ", ".join(f"`{name}`" for name in [*option.opts, *option.secondary_opts])
+            said = " ".join((option.help or "").split()) + (f" (`{option.envvar}`)" if option.envvar else "")
+            lines.append(f"| {names} | {option.type.name} | {_default(option)} | {_cell(said)} |")
+        parts.append(f"`{path}`:\n\n" + "\n".join(lines) + "\n")
+    return "\n".join(parts)
+
+
 def drawn() -> dict[str, str]:
     """{block name: its text}, every table the docs draw."""
     return {
         "pack.toml": _tables({"": PACK_KEYS, "[topics]": TOPIC_KEYS}, "pack.toml"),
         "course.toml": _tables(COURSE_KEYS, "course.toml"),
         "environment": variable_table(),
+        "options": option_tables(),
     }
 
 

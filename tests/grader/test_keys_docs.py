@@ -1,4 +1,5 @@
-"""Every setting declared once (grader/keys.py, grader/course_keys.py, grader/packs.py's tables):
+"""Every setting declared once (grader/keys.py, grader/course_keys.py, grader/packs.py's tables,
+the commands' Click options):
 the docs' key tables are drawn from the declarations, the readers accept exactly the declared
 keys, of their declared types, and take their declared defaults."""
 
