@@ -106,10 +106,10 @@ penalty = 2                    # percent per started hour
 cap = 40                       # percent at most
 grace_minutes = 10
 
-# [assignments.hw2.submissions]  # graded submissions on Gradescope (each optional): one over a
-# max_submissions = 20           # limit is not graded, the last graded score stands and the
-# per_day = 3                    # student is told when the next one counts
-# cooldown_minutes = 30
+# [assignments.hw2.submissions]  # graded submissions (each optional): one over a limit is not
+# max_submissions = 20           # graded, the last graded score stands and the student is told
+# per_day = 3                    # when the next one counts (grade batch: max_submissions of an
+# cooldown_minutes = 30          # LMS's numbered uploads; Gradescope: all three)
 
 # [[assignments.hw2.leaderboard]]  # an exercise's metric on its held-out set, ranked (no points):
 # exercise = "Net"                 # `grade batch leaderboard`, and Gradescope's leaderboard
