@@ -1,5 +1,5 @@
 """The learner's commands: `grade PATH` (check), `watch`, `next`, `hint`, `solution`, `reset`,
-`doctor`, `engine`: a thin layer over grader/engine and grader/apps."""
+`doctor` (`engine`: grader/commands/engine.py): a thin layer over grader/engine and grader/apps."""
 
 from __future__ import annotations
 

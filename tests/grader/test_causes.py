@@ -12,7 +12,7 @@ from helpers import REPO, grade_json
 
 from grader.batch.causes import NO_ANSWER, Note, NoteBook, causes_text, class_groups, list_json, notes_for
 from grader.batch.causes_report import NoteProblem, list_groups, record_merge, record_note, record_split
-from grader.batch.exports import feedback_markdown
+from grader.batch.feedback import feedback_markdown
 from grader.batch.gradebook import CourseBook, Gradebook, Row
 from grader.batch.standing import final_rows
 from grader.checks.error_types import error_cause

@@ -18,7 +18,7 @@ from helpers import REPO, run_grade
 from lms_files import write_lms
 
 from grader.batch.causes import NO_ANSWER, Note, NoteBook
-from grader.batch.exports import feedback_markdown
+from grader.batch.feedback import feedback_markdown
 from grader.batch.gradebook import CourseBook, Gradebook, Row
 from grader.batch.roster import read_roster
 from grader.batch.standing import final_rows
