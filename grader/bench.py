@@ -3,7 +3,7 @@
 ``python -m grader.bench [--repeat N] [--only solutions|exercises|class]`` runs every figure N
 times (default 3), each in a fresh ``grade`` process, and prints the wall seconds' median, min and
 max, and the CPU seconds' median beside them (every process the figure started, the sandboxes
-included where a cgroup can count them: :class:`CpuClock`):
+included where a cgroup can count them: grader/bench_clock.py):
 
 - ``grade solutions/``: the reference solutions, every topic (the all-passing case);
 - ``grade exercises/``: the untouched stubs, every topic (the all-failing case), once with no
@@ -49,158 +49,36 @@ ratio to this run's (docs/benchmark.md keeps the figures of each day with their 
 from __future__ import annotations
 
 import argparse
-import atexit
 import compileall
-import contextlib
 import importlib.util
-import json
 import os
 import re
-import resource
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
+from grader.bench_clock import (
+    WORKERS,
+    clock,
+    graded_reports,
+    own_clock,
+    row,
+    run_batch,
+    run_grade,
+    score,
+)
+from grader.bench_learner import bench_learner
 from grader.topics import REPO_ROOT
 
 # The synthetic class holds complete answers: it lives in the checkout's tests/bench/, outside the
 # installed package (and so outside a student release).
 sys.path.insert(0, str(REPO_ROOT / "tests" / "bench"))
-from bench_class import CHECKED, ONE_EXERCISE, PROBED, STUBBORN, TOPIC, write_class  # noqa: E402
+from bench_class import PROBED, STUBBORN, TOPIC, write_class  # noqa: E402
 
-CPUACCT = Path("/sys/fs/cgroup/cpuacct")
 ANCHORS_ENV = "TORCHGRADE_ANCHORS"  # the folder of the anchors' harness
 ANCHORS_SCRIPT = "run_baseline.sh"
-GRADE = [sys.executable, "-m", "grader"]
-WORKERS = 2
-
-
-@dataclass
-class Spent:
-    """Wall and CPU seconds of one measured run."""
-
-    wall: float = 0.0
-    cpu: float = 0.0
-    waited: float = 0.0  # CPU of the processes it waited for, as ``time`` counts: no sandbox's workers
-
-
-class CpuClock:
-    """CPU seconds of the benchmark and every process it starts, the sandboxed ones included:
-    the benchmark moves itself into a cgroup v1 ``cpuacct`` group of its own where it may (as
-    root), which its children inherit. Elsewhere ``getrusage`` of this process and its waited
-    children, which misses the zygote's children (reaped inside their sandbox): ``how`` says
-    which. CPU seconds do not grow by waiting for a core, so they vary less than wall seconds
-    on a shared machine."""
-
-    def __init__(self) -> None:
-        self.group: Path | None = CPUACCT / f"tg-bench-{os.getpid()}"
-        try:
-            self._leave()  # earlier runs' groups, empty now
-            self.group.mkdir()
-            (self.group / "cgroup.procs").write_text(str(os.getpid()))
-            atexit.register(self._leave)
-        except OSError:
-            self.group = None
-        self.how = "cgroup: every process" if self.group else "getrusage: without the sandboxes' children"
-
-    def seconds(self) -> float:
-        if self.group is not None:
-            return int((self.group / "cpuacct.usage").read_text()) / 1e9
-        own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-        return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-    @contextlib.contextmanager
-    def measure(self) -> Iterator[Spent]:
-        """``with CLOCK.measure() as spent:`` fills ``spent`` when the block ends."""
-        spent = Spent()
-        wall, cpu, waited = time.perf_counter(), self.seconds(), _waited()
-        yield spent
-        spent.wall, spent.cpu = time.perf_counter() - wall, self.seconds() - cpu
-        spent.waited = _waited() - waited
-
-    def _leave(self) -> None:
-        """Back to the root group; this group is removed by the next benchmark (a zygote started
-        here ends only after this process: ``--die-with-parent``)."""
-        (CPUACCT / "cgroup.procs").write_text(str(os.getpid()))
-        for stale in CPUACCT.glob("tg-bench-*"):
-            with contextlib.suppress(OSError):
-                stale.rmdir()  # refused while a process lives in it
-
-
-def _waited() -> float:
-    """User + system seconds of this process's waited-for children (what ``time`` adds up)."""
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return children.ru_utime + children.ru_stime
-
-
-_CLOCK: list[CpuClock] = []
-
-
-def clock() -> CpuClock:
-    """The benchmark's one clock, made on first use (not on import: tests import this module)."""
-    if not _CLOCK:
-        _CLOCK.append(CpuClock())
-    return _CLOCK[0]
-
-
-def run_grade(*args: str, env: dict[str, str] | None = None) -> tuple[Spent, dict]:
-    """Wall and CPU seconds of one ``grade ... --format json`` process, and its report."""
-    with clock().measure() as spent:
-        done = subprocess.run(
-            [*GRADE, *args, "--format", "json"], capture_output=True, text=True, cwd=REPO_ROOT, env=env
-        )
-    if done.returncode not in (0, 1):
-        raise SystemExit(f"grade {' '.join(args)} failed (exit {done.returncode}): {done.stderr[-500:]}")
-    return spent, json.loads(done.stdout)
-
-
-def run_batch(submissions: Path, *more: str) -> tuple[Spent, list[dict]]:
-    """Wall and CPU seconds of one ``grade batch`` into a fresh out folder, and its gradebook.json rows."""
-    with tempfile.TemporaryDirectory(prefix="bench-out-") as out:
-        with clock().measure() as spent:
-            done = subprocess.run(
-                [*GRADE, "batch", str(submissions), "--out", out, "--workers", str(WORKERS), *more],
-                capture_output=True,
-                text=True,
-                cwd=REPO_ROOT,
-            )
-        if done.returncode != 0:
-            raise SystemExit(f"grade batch failed (exit {done.returncode}): {done.stderr[-500:]}")
-        return spent, json.loads((Path(out) / "gradebook.json").read_text())
-
-
-def score(report: dict) -> str:
-    return f"{report['score']:g}/{report['max_score']:g}"
-
-
-def own_clock(reports: list[dict]) -> str:
-    walls = [
-        r["seconds"]["wall"] for r in reports if isinstance(r.get("seconds"), dict) and "wall" in r["seconds"]
-    ]
-    return f", grader's own wall {statistics.median(walls):.2f} s" if walls else ""
-
-
-def row(name: str, spans: list[Spent], detail: str, ms: bool = False) -> float:
-    """One figure: wall seconds' median, min and max, and CPU seconds' median (milliseconds with ``ms``)."""
-    scale = 1000 if ms else 1
-    times, cpus = [scale * s.wall for s in spans], [scale * s.cpu for s in spans]
-    median = statistics.median(times)
-    print(
-        f"{name:<30}{median:>9.2f}{min(times):>9.2f}{max(times):>9.2f}{statistics.median(cpus):>9.2f}  {detail}",
-        flush=True,
-    )
-    return median
-
-
-def graded_reports(repeat: int, *args: str) -> tuple[list[Spent], list[dict]]:
-    runs = [run_grade(*args) for _ in range(repeat)]
-    return [t for t, _ in runs], [r for _, r in runs]
 
 
 def scores_by_kind(rows: list[dict], kinds: dict[str, str]) -> dict[str, list[str]]:
@@ -360,144 +238,6 @@ def bench_dask(repeat: int) -> None:
                 "grade batch --scheduler, warm workers",
             )
     print(f"  Dask/local = {dask:.1f} s / {local:.1f} s = {dask / local:.2f} (at most 1.20)")
-
-
-WARM_RUNS = 10  # the warm `grade FILE --exercise X`: median of this many
-
-
-def bench_learner(repeat: int) -> None:
-    """The learner's figures (the module's doc says which; warm ones: median of :data:`WARM_RUNS`)."""
-    times = []
-    for _ in range(repeat):
-        with clock().measure() as spent:
-            subprocess.run(
-                [*GRADE, f"exercises/{TOPIC}.py", "--exercise", f"{CHECKED}x"],
-                capture_output=True,
-                cwd=REPO_ROOT,
-            )
-        times.append(spent)
-    row("usage error (--exercise typo)", times, "a whole process, the interpreter's start too (goal < 0.5 s)")
-    bench_warm_engine(repeat)
-    bench_check(repeat)
-
-
-def _timed_grade(args: list[str], env: dict[str, str]) -> Spent:
-    with clock().measure() as spent:
-        done = subprocess.run([*GRADE, *args], capture_output=True, text=True, cwd=REPO_ROOT, env=env)
-    if done.returncode != 0:
-        raise SystemExit(f"grade {' '.join(args)} failed (exit {done.returncode}): {done.stderr[-500:]}")
-    return spent
-
-
-def bench_warm_engine(repeat: int) -> None:
-    """``grade solutions/tensors.py --exercise accuracy``, quiet: fresh, then on a warm engine
-    (grader/serve.py) in a runtime folder of the benchmark's own, ended afterwards."""
-    from grader.apps import daemon
-    from grader.engine.remembered import FRESH
-
-    topic, exercise = ONE_EXERCISE
-    args = [str(REPO_ROOT / "solutions" / f"{topic}.py"), "--exercise", exercise, "--quiet"]
-    with tempfile.TemporaryDirectory(prefix="tg-bench-", dir="/tmp") as runtime:
-        os.chmod(runtime, 0o700)
-        env = {k: v for k, v in os.environ.items() if k not in (daemon.NO_DAEMON_ENV, daemon.START_ENV)}
-        env[daemon.RUNTIME_ENV] = runtime
-        fresh = [_timed_grade([*args, "--no-daemon"], env) for _ in range(repeat)]
-        row("grade FILE --exercise, fresh", fresh, "a new process: torch, suites, zygote (goal <= 2 s)")
-        server = subprocess.Popen([*GRADE[:1], "-m", "grader.serve"], cwd=REPO_ROOT, env=env)
-        try:
-            with clock().measure() as ready:
-                path = daemon.socket_path(daemon.engine_env(env))
-                while path is not None and not path.exists() and server.poll() is None:
-                    time.sleep(0.05)  # bound once warm
-                _timed_grade(args, env)
-            row("warm engine ready", [ready], "after its start, one grading")
-            warm = [_timed_grade(args, env) for _ in range(WARM_RUNS)]
-            row("grade FILE --exercise, warm", warm, f"median of {WARM_RUNS} (goal <= 0.15 s)")
-            unchanged = {**env, FRESH: ""}  # a passing, unchanged topic: read back
-            _timed_grade(args, unchanged)
-            kept = [_timed_grade(args, unchanged) for _ in range(WARM_RUNS)]
-            row("… unchanged, read back", kept, f"median of {WARM_RUNS}: nothing graded again")
-            bench_solved_folder(unchanged)
-            bench_watch(env)
-        finally:
-            server.kill()
-            server.wait()
-
-
-def bench_solved_folder(env: dict[str, str]) -> None:
-    """``grade exercises/`` on a warm engine, every exercise solved: unchanged since the last run
-    (goal <= 1 s, every topic read back), then one file changed (goal <= 1.5 s, it alone graded)."""
-    with tempfile.TemporaryDirectory(prefix="tg-bench-solved-") as folder:
-        for path in (REPO_ROOT / "solutions").glob("*.py"):
-            shutil.copy(path, Path(folder) / path.name)
-        args = [folder, "--quiet"]
-        _timed_grade(args, env)  # graded once: what the next runs read back
-        kept = [_timed_grade(args, env) for _ in range(WARM_RUNS)]
-        row("grade exercises/, all solved, unchanged", kept, f"median of {WARM_RUNS} (goal <= 1 s)")
-        changed, spans = Path(folder) / f"{ONE_EXERCISE[0]}.py", []
-        for run in range(WARM_RUNS):  # one topic's file saved with new bytes: it alone is graded
-            changed.write_text(f"{changed.read_text()}# save {run}\n")
-            spans.append(_timed_grade(args, env))
-    row(
-        "grade exercises/, one file changed",
-        spans,
-        f"median of {WARM_RUNS}, the rest read back (goal <= 1.5 s)",
-    )
-
-
-def bench_watch(env: dict[str, str]) -> None:
-    """``grade watch FILE`` on the warm engine: a save of its topic's file, then the report (goal <= 1 s)."""
-    with tempfile.TemporaryDirectory(prefix="tg-bench-watch-") as folder:
-        file = f"{ONE_EXERCISE[0]}.py"
-        saved = Path(shutil.copy(REPO_ROOT / "solutions" / file, Path(folder) / file))
-        watcher = subprocess.Popen([*GRADE, "watch", str(saved)], stdout=subprocess.PIPE, text=True, env=env)
-        spans = []
-        try:
-            for run in range(WARM_RUNS):
-                _until(watcher, "watching")  # the first grading, or the last save's, shown
-                with clock().measure() as spent:
-                    saved.write_text(f"{saved.read_text()}# save {run}\n")  # new bytes: graded afresh
-                    _until(watcher, "total")
-                spans.append(spent)
-        finally:
-            watcher.kill()
-            watcher.wait()
-    row("grade watch: save → report", spans, f"median of {WARM_RUNS}, one topic (goal <= 1 s)")
-
-
-def _until(watcher: subprocess.Popen, word: str) -> None:
-    while word not in (line := watcher.stdout.readline()):  # type: ignore[union-attr]
-        if not line:
-            raise SystemExit(f"grade watch ended (exit {watcher.wait()})")
-
-
-def bench_check(repeat: int) -> None:
-    """A notebook's ``check()``: the set-up cell starts the engine (``use_notebook``); the first
-    check once it is warm, then warm ones."""
-    import nbformat
-
-    from grader.apps import selfcheck
-
-    with tempfile.TemporaryDirectory() as folder:
-        notebook = nbformat.v4.new_notebook()
-        notebook.cells = [nbformat.v4.new_code_cell((REPO_ROOT / "solutions" / f"{TOPIC}.py").read_text())]
-        path = Path(folder) / f"{TOPIC}.ipynb"
-        nbformat.write(notebook, str(path))
-        with clock().measure() as setup:
-            selfcheck.use_notebook(path)  # the set-up cell
-            if not selfcheck.engine_ready(600):
-                raise SystemExit("the notebook's engine did not start")
-        row("set-up cell: engine warm", [setup], "in the background")
-        with clock().measure() as spent:
-            first = selfcheck.grade_notebook(path, CHECKED)
-        row("check() first, after set-up", [spent], score(first) + " (goal <= 0.5 s)")
-        warm = []
-        for _ in range(repeat):
-            with clock().measure() as spent:
-                report = selfcheck.grade_notebook(path, CHECKED)
-            warm.append(spent)
-        selfcheck.stop_engine()
-    row("check() warm, one exercise", warm, score(report) + " (goal <= 1 s)")
 
 
 def anchors_script(folder: str | None) -> Path:

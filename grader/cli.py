@@ -14,7 +14,7 @@ import sys
 import click
 from click.core import ParameterSource
 
-from grader.commands import author, batch, course, learner
+from grader.commands import author, batch, course, engine, learner
 from grader.commands.common import DefaultGroup, Graded, Invocation, lang_before_help, lang_option, usage_exit
 from grader.i18n import commands_of
 
@@ -45,9 +45,10 @@ def run() -> None:
         if start_engine:
             start_engine()
         os._exit(done.code if isinstance(done.code, int) else 1)
-    finally:
-        if invocation.start_engine:
+    except SystemExit as leaving:
+        if invocation.start_engine and leaving.code != 2:  # a usage error (a typo) starts none
             invocation.start_engine()
+        raise
 
 
 def engine_command(argv: list[str]) -> str:
@@ -89,7 +90,7 @@ def main() -> None:
         usage_exit(install_problem())
 
 
-for _command in (*batch.COMMANDS, *course.COMMANDS, *learner.COMMANDS, *author.COMMANDS):
+for _command in (*batch.COMMANDS, *course.COMMANDS, *learner.COMMANDS, *engine.COMMANDS, *author.COMMANDS):
     main.add_command(_command)
 
 # --lang on the group, as its help lists it, and on every command (hidden: the group's help says

@@ -5,7 +5,7 @@ names its topics or exercises (``"losses.huber"``), its points (a total spread e
 its exercises, or points per exercise, optionally weighted per check kind), its due date and
 time zone, its late policy, per-student extensions and excused students, and the LMS column
 it fills. :func:`load_course` refuses a file with a mistake with one line naming the key
-(:class:`CourseError`). ``grade course init`` writes :data:`EXAMPLE`.
+(:class:`CourseError`). ``grade course init`` writes grader/course_example.py's example.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from grader import defaults, grades
 from grader.checks.exercises import DEFAULT_TWIN, TWIN_RULES
 from grader.checks.scoring import KINDS
+from grader.course_keys import COURSE_KEYS, LATE_POLICIES
+from grader.keys import find, names
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -32,7 +34,6 @@ from grader.packs import PACKS_ENV
 from grader.topics import MANIFEST, TOPICS
 from grader.topics import exercises as stub_exercises
 
-LATE_POLICIES = ("none", "per_day", "per_hour", "not_accepted")
 DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 POINTS_TOLERANCE = 1e-6  # points that "add up": within this of the assignment's total
 
@@ -136,10 +137,11 @@ class Course:
 
 
 class _Reader:
-    """Reads one table of the file, refusing unknown keys and wrong types by their full key."""
+    """Reads one table of the file, refusing unknown keys and wrong types by their full key;
+    ``declared`` names the table's declaration (grader/course_keys.py), its keys' types and defaults."""
 
-    def __init__(self, path: Path, where: str, table: Any) -> None:
-        self.path, self.where = path, where
+    def __init__(self, path: Path, where: str, table: Any, declared: str = "") -> None:
+        self.path, self.where, self.declared = path, where, declared
         if not isinstance(table, dict):
             self.fail("", "expected a table")
         self.table: dict[str, Any] = table
@@ -150,10 +152,20 @@ class _Reader:
     def fail(self, name: str, problem: str) -> NoReturn:
         raise CourseError(f"{self.path.name}: {self.key(name)}: {problem}")
 
-    def only(self, *names: str) -> None:
-        unknown = sorted(set(self.table) - set(names))
+    def only(self, *allowed: str) -> None:
+        """Refuse a key that is not ``allowed`` (by default: the declared table's keys)."""
+        allowed = allowed or names(COURSE_KEYS[self.declared])
+        unknown = sorted(set(self.table) - set(allowed))
         if unknown:
-            self.fail(unknown[0], f"unknown key; expected one of {', '.join(names)}")
+            self.fail(unknown[0], f"unknown key; expected one of {', '.join(allowed)}")
+
+    def default(self, name: str) -> Any:
+        return find(COURSE_KEYS[self.declared], name).default
+
+    def value(self, name: str) -> Any:
+        """The key's value, of its declared type, else its declared default."""
+        key = find(COURSE_KEYS[self.declared], name)
+        return self.get(name, key.accepts if len(key.accepts) > 1 else key.accepts[0], key.default)
 
     def get(self, name: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
         value = self.table.get(name, default)
@@ -176,8 +188,10 @@ class _Reader:
             self.fail(name, "expected a list of strings")
         return tuple(value)
 
-    def sub(self, name: str) -> _Reader:
-        return _Reader(self.path, self.key(name), self.table.get(name, {}))
+    def sub(self, name: str, declared: str | None = None) -> _Reader:
+        """The table ``name`` of this one; declared as ``declared`` (default: this one's own + name)."""
+        inner = ".".join(filter(None, (self.declared, name))) if declared is None else declared
+        return _Reader(self.path, self.key(name), self.table.get(name, {}), inner)
 
 
 def _zone(reader: _Reader, name: str, default: ZoneInfo | None) -> ZoneInfo:
@@ -222,17 +236,17 @@ def _time(reader: _Reader, name: str, zone: ZoneInfo) -> datetime | None:
 
 
 def _late(reader: _Reader) -> LatePolicy:
-    reader.only("policy", "penalty", "cap", "grace_minutes")
-    kind = reader.get("policy", str, "none")
+    reader.only()
+    kind = reader.value("policy")
     if kind not in LATE_POLICIES:
         reader.fail("policy", f"unknown late policy {kind!r}; policies: {', '.join(LATE_POLICIES)}")
-    penalty = reader.number("penalty", 0.0) or 0.0
-    cap = reader.number("cap", 100.0)
+    penalty = reader.number("penalty", reader.default("penalty")) or 0.0
+    cap = reader.number("cap", reader.default("cap"))
     if penalty > 100 or (cap or 0) > 100:
         reader.fail("penalty" if penalty > 100 else "cap", "a percentage, at most 100")
     if kind in ("per_day", "per_hour") and penalty == 0:
         reader.fail("penalty", f"policy {kind!r} needs a penalty (percent per {kind[4:]})")
-    grace = timedelta(minutes=reader.number("grace_minutes", 0.0) or 0.0)
+    grace = timedelta(minutes=reader.number("grace_minutes", reader.default("grace_minutes")) or 0.0)
     return LatePolicy(kind=kind, penalty=penalty, cap=100.0 if cap is None else cap, grace=grace)
 
 
@@ -281,9 +295,9 @@ def _rubric(reader: _Reader, points: float) -> tuple[RubricItem, ...]:
     entries = reader.get("rubric", list, [])
     found: list[RubricItem] = []
     for position, entry in enumerate(entries):
-        line = _Reader(reader.path, reader.key(f"rubric[{position}]"), entry)
-        line.only("id", "points", "text")
-        ident, text = line.get("id", str), line.get("text", str, "")
+        line = _Reader(reader.path, reader.key(f"rubric[{position}]"), entry, f"{reader.declared}.rubric")
+        line.only()
+        ident, text = line.value("id"), line.value("text")
         if ident is None or not MANUAL_ID.fullmatch(ident) or any(r.id == ident for r in found):
             line.fail("id", f"a unique id of letters, digits, _ or -, got {ident!r}")
         value = line.number("points")
@@ -297,10 +311,10 @@ def _manual(reader: _Reader) -> dict[str, ManualItem]:
     """The assignment's manual items: ``[assignments.hw1.manual.explain]`` with points, title, rubric."""
     items = {}
     for ident in reader.table:
-        item = reader.sub(ident)
+        item = reader.sub(ident, "assignments.NAME.manual.ID")
         if not MANUAL_ID.fullmatch(ident):
             item.fail("", "a manual item's id is letters, digits, _ or - (no dots: not an exercise)")
-        item.only("points", "title", "rubric", "tag", "heading")
+        item.only()
         points = item.number("points", minimum=POINTS_TOLERANCE)
         if points is None:
             item.fail("points", "missing: the item's points")
@@ -333,11 +347,7 @@ def _language(reader: _Reader) -> str | None:
 
 
 def _assignment(reader: _Reader, name: str, zone: ZoneInfo) -> Assignment:
-    reader.only(
-        "title", "topics", "exercises", "points", "exercise_points", "kind_weights", "due",
-        "timezone", "late", "extensions", "excused", "lms_column", "times", "twin", "manual", "language",
-        "anonymous", "submissions", "leaderboard",
-    )  # fmt: skip
+    reader.only()
     topics, listed = reader.strings("topics"), reader.strings("exercises")
     names = _exercise_names(reader, topics, listed)
     total = reader.number("points", minimum=POINTS_TOLERANCE)
@@ -354,7 +364,7 @@ def _assignment(reader: _Reader, name: str, zone: ZoneInfo) -> Assignment:
     weights_reader.only(*KINDS)
     weights = {kind: weights_reader.number(kind, 1.0) or 0.0 for kind in KINDS}
     zone = _zone(reader, "timezone", zone)
-    twin = reader.get("twin", str, DEFAULT_TWIN)
+    twin = reader.value("twin")
     if twin not in TWIN_RULES:
         reader.fail("twin", f"one of {', '.join(TWIN_RULES)}, not {twin!r}")
     extensions_reader = reader.sub("extensions")
@@ -363,7 +373,7 @@ def _assignment(reader: _Reader, name: str, zone: ZoneInfo) -> Assignment:
         extensions[student] = _time(extensions_reader, student, zone)
     return Assignment(
         name=name,
-        title=reader.get("title", str, name),
+        title=reader.value("title") or name,
         topics=topics,
         exercise_points=points,
         total=total or 0.0,
@@ -372,14 +382,14 @@ def _assignment(reader: _Reader, name: str, zone: ZoneInfo) -> Assignment:
         late=_late(reader.sub("late")),
         extensions={s: t for s, t in extensions.items() if t is not None},
         excused=reader.strings("excused"),
-        lms_column=reader.get("lms_column", str, ""),
+        lms_column=reader.value("lms_column"),
         times=_file(reader, "times"),
         timezone=zone,
         whole_topics=not listed,
         twin=twin,
         manual=manual,
         language=_language(reader),
-        anonymous=reader.get("anonymous", bool, False),
+        anonymous=reader.value("anonymous"),
         submissions=_submissions(reader.sub("submissions")),
         leaderboard=_leaderboards(reader, points),
     )
@@ -388,12 +398,14 @@ def _assignment(reader: _Reader, name: str, zone: ZoneInfo) -> Assignment:
 def _submissions(reader: _Reader) -> SubmissionLimits:
     """``[assignments.NAME.submissions]``: graded submissions in all, in any 24 hours, and the
     minutes between two (each optional; the Gradescope autograder enforces them)."""
-    reader.only("max_submissions", "per_day", "cooldown_minutes")
-    whole = {name: reader.number(name, 0.0) or 0.0 for name in ("max_submissions", "per_day")}
+    reader.only()
+    whole = {
+        name: reader.number(name, reader.default(name)) or 0.0 for name in ("max_submissions", "per_day")
+    }
     for name, value in whole.items():
         if value != int(value):
             reader.fail(name, f"a whole number, not {value:g}")
-    cooldown = reader.number("cooldown_minutes", 0.0) or 0.0
+    cooldown = reader.number("cooldown_minutes", reader.default("cooldown_minutes")) or 0.0
     return SubmissionLimits(int(whole["max_submissions"]), int(whole["per_day"]), cooldown)
 
 
@@ -401,19 +413,25 @@ def _leaderboards(reader: _Reader, points: dict[str, float]) -> tuple[Leaderboar
     """``[[assignments.NAME.leaderboard]]``: each an exercise of the assignment with a held-out
     set (grader/checks/held_out.py), its metric and order (the declared ones by default), a title,
     and ``counts = false`` (a leaderboard earns no points)."""
-    from grader.checks.held_out import METRIC_NAMES, ORDERS, declared_names
+    from grader.checks.held_out import METRIC_NAMES, ORDERS, declared
 
     tables = reader.get("leaderboard", list, [])
     boards = []
     for index, table in enumerate(tables):
-        board = _Reader(reader.path, f"{reader.key('leaderboard')}[{index}]", table)
-        board.only("exercise", "metric", "order", "name", "counts")
-        exercise = board.get("exercise", str, "")
+        board = _Reader(
+            reader.path, f"{reader.key('leaderboard')}[{index}]", table, f"{reader.declared}.leaderboard"
+        )
+        board.only()
+        exercise = board.value("exercise") or ""
         graded = [key for key in points if key.split(".", 1)[1] == exercise]
         topic = {t.name: t for t in MANIFEST}.get(graded[0].split(".", 1)[0]) if graded else None
-        if topic is None or exercise not in declared_names(topic.held_out):
+        sets = declared(topic.held_out) if topic is not None else {}
+        if topic is None or exercise not in sets:
             board.fail("exercise", f"an exercise of this assignment with a held-out set, not {exercise!r}")
-        metric, order = board.get("metric", str, "accuracy"), board.get("order", str, "desc")
+        metric, order = (
+            board.get("metric", str, sets[exercise][0]),
+            board.get("order", str, sets[exercise][1]),
+        )
         if metric not in METRIC_NAMES or order not in ORDERS:
             board.fail("metric", f"metric one of {', '.join(METRIC_NAMES)}; order one of {', '.join(ORDERS)}")
         if board.get("counts", bool, False):
@@ -445,23 +463,23 @@ def load_course(path: Path) -> Course:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CourseError(f"{path.name}: not TOML: {exc}") from None
     top = _Reader(path, "", data)
-    top.only("course", "limits", "assignments")
+    top.only()
     about = top.sub("course")
-    about.only("name", "seed", "roster", "timezone", "language", "packs")
+    about.only()
     _packs(about)
     language = _language(about)
     zone = _zone(about, "timezone", None)
     limits = top.sub("limits")
-    limits.only("timeout", "memory_mb", "budget")
-    memory = limits.get("memory_mb", int)
+    limits.only()
+    memory = limits.value("memory_mb")
     if memory is not None and memory < defaults.MEMORY_FLOOR_MB:
         limits.fail("memory_mb", f"expected at least {defaults.MEMORY_FLOOR_MB}, got {memory}")
     table = top.sub("assignments")
-    assignments = {name: _assignment(table.sub(name), name, zone) for name in table.table}
-    seed = about.get("seed", (str, int))
+    assignments = {name: _assignment(table.sub(name, "assignments.NAME"), name, zone) for name in table.table}
+    seed = about.value("seed")
     return Course(
         path=path,
-        name=about.get("name", str, path.stem),
+        name=about.value("name") or path.stem,
         seed=None if seed is None else str(seed),
         roster=_file(about, "roster"),
         timezone=zone,
@@ -473,117 +491,3 @@ def load_course(path: Path) -> Course:
         assignments=assignments,
         language=language,
     )
-
-
-def _homeworks() -> dict[str, str]:
-    """The example's homeworks, from the course's own topics: two topics each (the first four),
-    an exercise of the fifth chosen alone and two of the fourth given their own points."""
-    first = [TOPICS[i % len(TOPICS)] for i in range(5)]
-    alone = f"{first[4]}.{stub_exercises(first[4])[0]}"
-    weighed = zip(stub_exercises(first[3]), (15, 10))
-    return {
-        "hw1": f"{first[0]} and {first[1]}",
-        "hw1_topics": f'"{first[0]}", "{first[1]}"',
-        "hw2": f"{first[2]} and {first[3]}",
-        "hw2_topics": f'"{first[2]}", "{first[3]}"',
-        "alone": alone,
-        "pad": " " * max(1, 31 - len(f'# exercises = ["{alone}"]')),  # the comments' column
-        "weighed": "\n".join(f'"{first[3]}.{name}" = {points}' for name, points in weighed),
-    }
-
-
-def example() -> str:
-    """The commented course file ``grade course init`` writes: the topics and their exercises
-    (grader/topics.py), the default limits (grader/defaults.py) and two homeworks."""
-    topics = "\n".join(f"#   {t}: {', '.join(stub_exercises(t))}" for t in TOPICS)
-    return EXAMPLE.format(
-        topics=topics,
-        **_homeworks(),
-        timeout=defaults.PROBE_TIMEOUT,
-        memory_mb=defaults.MEMORY_MB,
-        budget=defaults.SUBMISSION_BUDGET,
-    )
-
-
-EXAMPLE = """\
-# course.toml: one file that says what the course is (read by `grade batch --course`,
-# `grade release`, `grade gradescope` and `grade notebooks`; a flag on the command line wins).
-# Its topics and their exercises (write an exercise as topic.exercise):
-{topics}
-
-[course]
-name = "Deep learning with PyTorch"
-# seed = "change-me"          # hidden checks draw each student's own inputs (--course-seed)
-# roster = "roster.csv"        # the LMS's class list, beside this file (--roster)
-timezone = "Europe/Berlin"     # due dates without an offset are in this zone
-# language = "zh_CN"           # the release's, Gradescope zip's and batch feedback's messages (an
-                               # assignment's own `language` wins; a learner's --lang or locale too)
-# packs = ["packs/attention"]  # your own topics, each a folder (`grade author new`, docs/authors.md);
-                               # relative to this file (the checkout's, or one given with --course)
-
-[limits]                       # as --timeout, --memory and --budget (these are the defaults)
-timeout = {timeout}
-memory_mb = {memory_mb}
-budget = {budget}
-
-[assignments.hw1]
-title = "Homework 1: {hw1}"
-topics = [{hw1_topics}]
-points = 100                   # spread equally over the exercises not listed below
-due = "2026-10-07 23:59"
-lms_column = "Homework 1"
-late = {{ policy = "per_day", penalty = 10, cap = 50, grace_minutes = 15 }}
-
-[assignments.hw2]
-title = "Homework 2: {hw2}"
-topics = [{hw2_topics}]
-# exercises = ["{alone}"]{pad}# single exercises, beside or instead of whole topics
-points = 100
-due = "2026-10-14 23:59"
-lms_column = "Homework 2"
-excused = []                   # excused students (Canvas: EX), by any name the LMS uses
-twin = "zero"                  # an exercise calling a function its docstring puts off limits
-                               # earns nothing; "half": half its points; "check": only the
-                               # checks that saw the call fail
-# times = "hw2-times.csv"      # student,submitted_at, where the LMS's files do not say (--times)
-anonymous = false              # true: marking in the browser names no student (a pseudonym
-                               # each) until set false again, once the marks are released
-
-[assignments.hw2.exercise_points]   # these exercises' points; the rest share what is left
-{weighed}
-
-# [assignments.hw2.manual.explain]  # graded by a person (`grade batch mark`), inside the points:
-# title = "Why does Adam need bias correction?"          # the exercises share what is left
-# heading = "Question 1"  # in a notebook, the cells under this heading answer it (default: the
-#                         # title), or the cells tagged "explain" (tag = ..., default: the id)
-# points = 20
-# rubric = [{{ id = "moments", points = 10, text = "names the zero-initialised moments" }},
-#           {{ id = "early", points = 10, text = "says the first steps are too small" }}]
-
-[assignments.hw2.kind_weights]      # how an exercise's points spread over its checks
-shape = 1
-gradient = 1
-convergence = 3
-device = 1
-
-[assignments.hw2.late]
-policy = "per_hour"            # none, per_day, per_hour or not_accepted
-penalty = 2                    # percent per started hour
-cap = 40                       # percent at most
-grace_minutes = 10
-
-# [assignments.hw2.submissions]  # graded submissions on Gradescope (each optional): one over a
-# max_submissions = 20           # limit is not graded, the last graded score stands and the
-# per_day = 3                    # student is told when the next one counts
-# cooldown_minutes = 30
-
-# [[assignments.hw2.leaderboard]]  # an exercise's metric on its held-out set, ranked (no points):
-# exercise = "Net"                 # `grade batch leaderboard`, and Gradescope's leaderboard
-# metric = "accuracy"              # the default, as the held-out set declares it
-# order = "desc"                   # desc: higher ranks first; asc: lower
-# name = "Digits accuracy"         # the column's title (default: "Net accuracy")
-
-[assignments.hw2.extensions]   # a student's own due time (id, login, email or full name)
-# "jsmith" = "2026-10-16 23:59"
-# "Liskov, Barbara" = "2026-10-17 12:00"
-"""

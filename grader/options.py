@@ -77,12 +77,13 @@ class SubmissionLimits:
 class Leaderboard:
     """One leaderboard of an assignment (course.toml ``[[assignments.NAME.leaderboard]]``): an
     exercise's metric on its held-out set (grader/checks/held_out.py), ranked in ``order``
-    (``desc``: higher first, Gradescope's default). ``counts``: whether it earns points (never yet)."""
+    (``desc``: higher first). Its metric and order default to its held-out set's declared ones
+    (grader/course.py reads them). ``counts``: whether it earns points (never yet)."""
 
     topic: str
     exercise: str
-    metric: str = "accuracy"
-    order: str = "desc"
+    metric: str
+    order: str
     name: str = ""  # its column's title; "" for "<exercise> <metric>"
     counts: bool = False
 
@@ -97,5 +98,5 @@ class Leaderboard:
     @classmethod
     def from_json(cls, data: Any) -> Leaderboard:
         data = data if isinstance(data, dict) else {}
-        return cls(str(data.get("topic", "")), str(data.get("exercise", "")), str(data.get("metric", "accuracy")),
-                   str(data.get("order", "desc")), str(data.get("name", "")), data.get("counts") is True)  # fmt: skip
+        return cls(str(data.get("topic", "")), str(data.get("exercise", "")), str(data.get("metric", "")),
+                   str(data.get("order", "")), str(data.get("name", "")), data.get("counts") is True)  # fmt: skip

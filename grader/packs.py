@@ -28,6 +28,7 @@ from typing import Any
 
 from grader import depends
 from grader.checkout import REPO_ROOT, suites_dir
+from grader.keys import N_, Key, Table, find, names
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -37,16 +38,46 @@ else:  # the backport, a dependency on 3.10 only
 BUILT_IN = REPO_ROOT / "tests" / "suites"
 PACKS_ENV = "TORCHGRADE_PACKS"
 COURSE_FILE = REPO_ROOT / "course.toml"
-FOLDERS = {  # pack.toml's keys for where its files are, and their defaults
-    "stubs": "exercises",
-    "references": "solutions",
-    "suites": ".",
-    "hints": "hints",
-}
-
-
-# a [[topics]] table's keys: its declaration (docs/authors.md, "pack.toml")
-TOPIC_KEYS = ("name", "exercises", "seconds", "probe_cpu_seconds", "sympy_free", "reads")
+# pack.toml's keys (docs/authors.md's tables are drawn from them: grader/keys_docs.py)
+PACK_KEYS: Table = (
+    Key("name", "string", N_("the pack's name"), shown=N_("its folder's name")),
+    Key("stubs", "string", N_("the folder of the stubs, `<topic>.py`"), "exercises"),
+    Key("references", "string", N_("the folder of the reference solutions, `<topic>.py`"), "solutions"),
+    Key("suites", "string", N_("the folder of the suites, domains, answers and held-out sets"), "."),
+    Key(
+        "hints",
+        "string",
+        N_("the folder of the hints, `<topic>.md` (translated: `<lang>/<topic>.md`)"),
+        "hints",
+    ),
+    Key("topics", "array of tables", N_("the pack's topics, one `[[topics]]` table each (at least one)")),
+)
+TOPIC_KEYS: Table = (  # a [[topics]] table's keys: its declaration
+    Key("name", "string", N_("the topic's name: its stub's, suite's and hints' file name")),
+    Key("exercises", "list of strings", N_("the stub's public functions and classes, in the file's order")),
+    Key("seconds", "number", N_("the reference's seconds in one warm grading process (longest first)"), 1.0),
+    Key(
+        "probe_cpu_seconds",
+        "number",
+        N_(
+            "CPU seconds one probe may use, where all of them do little work (at least 10x the reference's most)"
+        ),
+        shown=N_("`1` (grader/defaults.py)"),
+    ),
+    Key(
+        "sympy_free",
+        "boolean",
+        N_("its probes never hand autograd a gradient (`y.backward(g)`): a zygote without sympy"),
+        False,
+    ),
+    Key(
+        "reads",
+        "list of strings",
+        N_("the files of the pack's folder its suite reads besides its own (a helper module, a data file)"),
+        shown="`[]`",
+    ),
+)
+FOLDERS = {key.name: key.default for key in PACK_KEYS if key.kind == "string" and key.default is not None}
 
 
 class PackError(ValueError):
@@ -129,35 +160,42 @@ def _fail(path: Path, key: str, problem: str) -> PackError:
     return PackError(f"{path}: {key}: {problem}")
 
 
+def _checked(path: Path, where: str, table: dict[str, Any], declared: Table, what: str) -> dict[str, Any]:
+    """``table``'s values, every key declared and of its declared type, the declared defaults
+    filled in; else a :class:`PackError` naming the key."""
+    for name, value in table.items():
+        if name not in names(declared):
+            raise _fail(path, f"{where}{name}", f"not a key of {what} ({', '.join(names(declared))})")
+        key = find(declared, name)
+        if not isinstance(value, key.accepts) or isinstance(value, bool) != (key.kind == "boolean"):
+            raise _fail(path, f"{where}{name}", f"expected {key.kind} ({key.about})")
+    return {key.name: table.get(key.name, key.default) for key in declared}
+
+
 def _topic(path: Path, entry: Any, pack: Pack) -> Topic:
     if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
         raise _fail(path, "topics", "each [[topics]] needs a name")
-    names = entry.get("exercises")
-    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
-        raise _fail(path, f"topics.{entry['name']}.exercises", "a list of the stub's public names")
     name = entry["name"]
-    unknown = sorted(set(entry) - set(TOPIC_KEYS))
-    if unknown:
-        raise _fail(path, f"topics.{name}.{unknown[0]}", f"not a key of a topic ({', '.join(TOPIC_KEYS)})")
-    seconds, cpu = entry.get("seconds", 1.0), entry.get("probe_cpu_seconds")
+    found = _checked(path, f"topics.{name}.", entry, TOPIC_KEYS, "a topic")
+    exercises = found["exercises"]
+    if not exercises or not all(isinstance(n, str) for n in exercises):
+        raise _fail(path, f"topics.{name}.exercises", "a list of the stub's public names")
+    seconds, cpu = found["seconds"], found["probe_cpu_seconds"]
     for key, value in (("seconds", seconds), ("probe_cpu_seconds", cpu if cpu is not None else 1.0)):
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+        if value <= 0:
             raise _fail(path, f"topics.{name}.{key}", "a positive number")
-    if not isinstance(entry.get("sympy_free", False), bool):
-        raise _fail(path, f"topics.{name}.sympy_free", "true or false")
-    reads = _reads(path, f"topics.{name}.reads", entry.get("reads", []), pack)
     return Topic(
         name,
         float(seconds),
-        tuple(names),
+        tuple(exercises),
         pack,
         stub=pack.stubs / f"{name}.py",
         solution=pack.references / f"{name}.py",
         domains=pack.suites_folder / f"domains_{name}.py",
         answers=pack.suites_folder / f"answers_{name}.pt",
         probe_cpu_seconds=None if cpu is None else float(cpu),
-        sympy_free=entry.get("sympy_free", False),
-        reads=reads,
+        sympy_free=found["sympy_free"],
+        reads=_reads(path, f"topics.{name}.reads", found["reads"] or [], pack),
     )
 
 
@@ -181,12 +219,10 @@ def read_pack(root: Path) -> tuple[Pack, tuple[Topic, ...]]:
         table = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise PackError(f"{path}: {error}") from None
-    unknown = sorted(set(table) - {"name", "topics", *FOLDERS})
-    if unknown:
-        raise _fail(path, unknown[0], f"not a key of pack.toml ({', '.join(['name', 'topics', *FOLDERS])})")
-    folders = {key: (root / str(table.get(key, default))).resolve() for key, default in FOLDERS.items()}
+    found = _checked(path, "", table, PACK_KEYS, "pack.toml")
+    folders = {key: (root / str(found[key])).resolve() for key in FOLDERS}
     pack = Pack(
-        str(table.get("name", root.name)),
+        str(found["name"] or root.name),
         root.resolve(),
         folders["stubs"],
         folders["references"],

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import unicodedata
 from pathlib import Path
 from typing import TextIO
@@ -22,7 +21,7 @@ from grader.checks.exercises import Exercise, callee_pointed, shared_failure
 from grader.checks.scoring import HEADINGS, Report, TopicResult
 from grader.checks.shown import shown_message
 from grader.engine import check_table
-from grader.engine.renamed import asked, renamed_at
+from grader.engine.renamed import asked, missing_itself, renamed_at, undefined
 from grader.i18n import _, text
 from grader.topics import REPO_ROOT
 
@@ -149,28 +148,30 @@ def _check_lines(topic: TopicResult, colour: bool) -> list[str]:
     return lines
 
 
-# A check's first line when the file does not define the exercise (an empty or unsaved file)
-_MISSING = re.compile(r"AttributeError\b.*module '\w+' has no attribute '(\w+)'")
-
-
-def _missing(name: str, exercises: list, cross: str) -> tuple[list[str], list]:
+def _missing(name: str, exercises: list, cross: str, notebook: bool) -> tuple[list[str], list]:
     """One block for the exercises the file does not define at all (an empty file gave one per
     exercise), and the exercises left to diagnose one by one."""
     missing = [e for e in exercises if e.points == 0 and _missing_itself(e)]
     if len(missing) < 2:
         return [], exercises
     names = ", ".join(e.name for e in missing)
-    line = _(
-        "%(file)s does not define %(names)s: is the file empty or not saved? "
-        "`grade reset NAME` puts an exercise's stub back"
+    line = (
+        _(
+            "this notebook does not define %(names)s: no cell of the saved file defines them (cells "
+            "emptied or deleted? if you wrote them since the last save, save the notebook: Ctrl-S / Cmd-S)"
+        )
+        if notebook
+        else _(
+            "%(file)s does not define %(names)s: is the file empty or not saved? "
+            "`grade reset NAME` puts an exercise's stub back"
+        )
     ) % {"file": f"{name}.py", "names": names}
     return [f"  {cross} {name}: {line}"], [e for e in exercises if e not in missing]
 
 
 def _missing_itself(exercise: Exercise) -> bool:
     """The exercise's lead says the learner's module has no attribute of its name."""
-    found = _MISSING.search(exercise.diagnosis.split("\n", 1)[0])
-    return found is not None and found.group(1) == exercise.name
+    return missing_itself(exercise.diagnosis, exercise.name)
 
 
 def _renamed(topic: str, exercises: list, where: Path | None) -> dict[str, str]:
@@ -206,7 +207,7 @@ def _details(topic: TopicResult, colour: bool, notebook: bool, source: Path | No
     if alike and len(open_ones) == len(exercises):
         return [f"  {cross} {topic.name}: {alike}"]
     renamed = _renamed(topic.name, open_ones, source)
-    lines, rest = _missing(topic.name, [e for e in open_ones if e.name not in renamed], cross)
+    lines, rest = _missing(topic.name, [e for e in open_ones if e.name not in renamed], cross, notebook)
     open_ones = [e for e in open_ones if e in rest or e.name in renamed]  # in the curriculum's order
     for exercise in open_ones:
         worth = topic.course.get(exercise.name, [0.0, 0.0, 0.0])[2] if topic.course else None
@@ -219,6 +220,8 @@ def _details(topic: TopicResult, colour: bool, notebook: bool, source: Path | No
         if exercise.name in renamed:
             topic_name = "" if notebook else topic.name
             lines.append(f"      {clean.text(asked(exercise.name, renamed[exercise.name], topic_name))}")
+        elif notebook and _missing_itself(exercise):  # an emptied or deleted cell
+            lines.append(f"      {undefined(exercise.name)}")
         lines += [f"      {line}" for line in clean.text(exercise.diagnosis).splitlines()]
     return lines
 

@@ -94,8 +94,8 @@ def _stoppable(path: Path) -> Iterator[None]:
 
 
 def _listen(path: Path) -> socket.socket | None:
-    """The listening socket at ``path`` (0600), bound once the server is warm: a client that
-    comes sooner finds none and grades in its own process, never slower than a cold one."""
+    """The listening socket at ``path`` (0600), bound once the server is warm: a command that
+    comes sooner finds the lock held and waits for it (:func:`grader.apps.daemon.ask_engine`)."""
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     previous = os.umask(0o177)
     try:

@@ -17,8 +17,10 @@ sandboxed workers (its zygote is shared only where it isolates each worker, as `
 pool shares one), and it exits after :data:`~grader.defaults.DAEMON_IDLE_SECONDS` without a
 request, or at the first request after a file the grades depend on changed (:mod:`grader.depends`:
 a dataset, a stored answer, a pack's file; it declines that request). ``--no-daemon`` or ``TORCHGRADE_NO_DAEMON=1`` grade in a fresh process; so does a client
-that finds no server, which then, on a terminal (or with ``TORCHGRADE_DAEMON=1``), starts one for
-the next command. Linux only (:func:`supported`).
+that finds no server, which then, on a terminal (any of its streams, or with ``TORCHGRADE_DAEMON=1``), starts one for
+the next command. A command the engine runs that finds it starting (its lock held, no socket
+yet) waits for it, with a live line, rather than grading cold beside its warm-up; ``grade watch``
+that finds none starts it and runs on it. Linux only (:func:`supported`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import os
 import signal
 import socket
 import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -41,6 +44,7 @@ NO_DAEMON_ENV = defaults.NO_DAEMON_ENV
 START_ENV = "TORCHGRADE_DAEMON"  # "1": start a server even off a terminal (the benchmark)
 COMMANDS = ("check", "next", "watch")  # what the server runs (the rest: a fresh process)
 HELLO_QUIET_SECONDS = 0.5  # a warm server greets at once; past this, a live line says why it waits
+START_POLL_SECONDS = 0.05  # how often a command waiting for a starting engine looks for its socket
 RUNTIME_ENV = "TORCHGRADE_RUNTIME_DIR"  # an engine folder of its own (the tests', the benchmark's)
 # What travels with each request instead of choosing the engine (the child reads them after the
 # fork: grader/i18n.py's refresh, remembered.FRESH at each grading); every other TORCHGRADE_*
@@ -197,10 +201,11 @@ def receive(sock: socket.socket, buffer: bytearray) -> dict | None:
     return json.loads(line)
 
 
-def ask_engine(argv: list[str]) -> int | None:
+def ask_engine(argv: list[str], wait: bool = False) -> int | None:
     """Run ``grade ARGV`` on the user's warm engine; its exit status, or None where there is
     none to ask or it declines (then the caller grades in this process, and maybe starts one for
-    next time)."""
+    next time). ``wait``: ARGV is a command the engine runs (Click parsed it): where the engine
+    is starting, wait for it (grader/launch.py asks before parsing, for every command: not it)."""
     env = engine_env(dict(os.environ))
     key = identity(env)
     path = socket_path(env, key)
@@ -208,6 +213,8 @@ def ask_engine(argv: list[str]) -> int | None:
         return None
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
+        if not path.exists() and not (wait and _started(path)):
+            return None
         sock.connect(str(path))
         buffer = bytearray()
         hello = _hello(sock, buffer)
@@ -224,6 +231,48 @@ def ask_engine(argv: list[str]) -> int | None:
         return 130
     finally:
         sock.close()
+
+
+def held(lock: Path) -> bool:
+    """Whether an engine holds ``lock`` (one starting, or serving): grader/serve.py's ``_lock``."""
+    import fcntl
+
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def _started(path: Path) -> bool:
+    """Where this very engine is starting (it holds its lock, its socket not bound yet): wait for
+    its socket, with a live line, rather than grade cold beside its warm-up (two imports of torch
+    and two collections at once, each the slower). False where none starts, it gave up, or it took
+    longer than a start may (:func:`grader.defaults.boot_seconds`): the command then grades here."""
+    lock = path.with_suffix(".lock")
+    if not held(lock):
+        return False
+    from grader.apps.held_interrupt import pending, release
+    from grader.apps.ticker import progress_line
+    from grader.i18n import _
+
+    deadline = time.monotonic() + defaults.boot_seconds()
+    with progress_line(
+        sys.stderr, _("your engine is starting (importing torch, collecting the checks); waiting for it")
+    ):
+        while not path.exists():
+            if pending():
+                release()  # the held Ctrl-C: as a fresh process stopped while importing
+            if time.monotonic() > deadline or not held(lock):
+                return path.exists()
+            time.sleep(START_POLL_SECONDS)
+    return True
 
 
 def _hello(sock: socket.socket, buffer: bytearray) -> dict | None:
@@ -287,4 +336,30 @@ def start_server() -> None:
 
 
 def should_start() -> bool:
-    return os.environ.get(START_ENV) == "1" or sys.stderr.isatty()
+    """Whether this command starts an engine for the next: a learner's (:data:`START_ENV`, or a
+    terminal on any of its streams: ``grade losses.py 2>&1 | less`` too), not a script's or CI's."""
+    return os.environ.get(START_ENV) == "1" or any(_terminal(fd) for fd in (0, 1, 2))
+
+
+def _terminal(fd: int) -> bool:
+    try:
+        return os.isatty(fd)
+    except OSError:
+        return False
+
+
+def start_and_ask(argv: list[str]) -> int | None:
+    """``grade watch`` where no engine answered: start the user's engine now and run on it once
+    warm (so `grade engine status` shows what watches, and its Ctrl-C leaves no other engine behind);
+    None where it could not start (the command then runs here)."""
+    env = engine_env(dict(os.environ))
+    path = socket_path(env)
+    if path is None:
+        return None
+    start_server()
+    deadline = time.monotonic() + defaults.boot_seconds()
+    while not (path.exists() or held(path.with_suffix(".lock"))):  # its interpreter's start
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(START_POLL_SECONDS)
+    return ask_engine(argv, wait=True)

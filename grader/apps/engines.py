@@ -12,7 +12,6 @@ nobody holds are what a killed engine left: removed.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import socket
@@ -21,11 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import defaults
-from grader.apps.daemon import engine_env, identity, private_folder, receive, send
+from grader.apps.daemon import engine_env, held, identity, private_folder, receive, send
 from grader.checkout import REPO_ROOT
 
 STOP_WAIT_SECONDS = 10.0  # an engine ends its children and removes its files within this
 STOP_POLL_SECONDS = 0.1  # how often an engine warming up looks for its stop mark
+CHECK_ENGINE = "notebook"  # the files of notebooks' check() engines: notebook-PID.json
 
 
 @dataclass(frozen=True)
@@ -60,21 +60,6 @@ def _ask(path: Path, message: dict | None = None) -> dict:
             return {}
 
 
-def _held(lock: Path) -> bool:
-    """Whether an engine holds ``lock`` (one starting, or serving)."""
-    try:
-        fd = os.open(lock, os.O_RDWR)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return True
-    finally:
-        os.close(fd)
-    return False
-
-
 def engines(env: dict[str, str], besides: str = "") -> tuple[list[Engine], list[Path]]:
     """The engines in the user's folder (but the one of identity ``besides``: a server asking
     before it accepts), and the locks of engines still warming up (no socket yet)."""
@@ -84,7 +69,7 @@ def engines(env: dict[str, str], besides: str = "") -> tuple[list[Engine], list[
     sockets = [path for path in sorted(folder.glob("engine-*.sock")) if path.stem != f"engine-{besides}"]
     found = [Engine(path, _ask(path)) for path in sockets]
     served = {engine.socket.with_suffix(".lock") for engine in found}
-    warming = [lock for lock in sorted(folder.glob("engine-*.lock")) if lock not in served and _held(lock)]
+    warming = [lock for lock in sorted(folder.glob("engine-*.lock")) if lock not in served and held(lock)]
     return found, warming
 
 
@@ -101,7 +86,7 @@ def stop(engine: Engine) -> bool:
         while engine.socket.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         return not engine.socket.exists()
-    if _held(lock):  # serving, yet not answering: not ours to end
+    if held(lock):  # serving, yet not answering: not ours to end
         return False
     for path in (engine.socket, lock):
         with contextlib.suppress(FileNotFoundError):
@@ -145,11 +130,11 @@ def stop_starting(lock: Path) -> bool:
     mark.touch()
     try:
         deadline = time.monotonic() + STOP_WAIT_SECONDS
-        while _held(lock) and time.monotonic() < deadline:
+        while held(lock) and time.monotonic() < deadline:
             if sock.exists():
                 return stop(Engine(sock, _ask(sock)))
             time.sleep(0.05)
-        return not _held(lock)
+        return not held(lock)
     finally:
         mark.unlink(missing_ok=True)
 
@@ -160,7 +145,47 @@ def leftover_locks(env: dict[str, str]) -> list[Path]:
     if folder is None:
         return []
     locks = sorted(folder.glob("engine-*.lock"))
-    return [lock for lock in locks if not lock.with_suffix(".sock").exists() and not _held(lock)]
+    return [lock for lock in locks if not lock.with_suffix(".sock").exists() and not held(lock)]
+
+
+def announce_check_engine(env: dict[str, str]) -> int | None:
+    """A notebook's check() engine (grader/apps/selfcheck_server.py) says that it runs, for
+    `grade engine status`: a file beside the warm engines', locked while it lives (the descriptor
+    returned, kept open); removed at its exit, and unlocked (so ignored) where it was killed."""
+    import atexit
+    import fcntl
+
+    folder = private_folder(env)
+    if folder is None:
+        return None
+    path = folder / f"{CHECK_ENGINE}-{os.getpid()}.json"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    said = {"pid": os.getpid(), "kernel": os.getppid(), "checkout": os.path.realpath(REPO_ROOT)}
+    os.write(fd, json.dumps({**said, "started": time.time()}).encode())
+    atexit.register(path.unlink, missing_ok=True)
+    return fd
+
+
+def check_engines(env: dict[str, str]) -> list[dict]:
+    """What each live check() engine of the user's notebooks said of itself, with its memory
+    (``rss``); the files of those that were killed are removed."""
+    folder = private_folder(env)
+    found = []
+    for path in sorted(folder.glob(f"{CHECK_ENGINE}-*.json")) if folder else []:
+        if not held(path):  # killed (or a moment before its lock: left alone while new)
+            with contextlib.suppress(OSError):
+                if time.time() - path.stat().st_mtime > STOP_WAIT_SECONDS:
+                    path.unlink()
+            continue
+        said = starter(path)
+        try:
+            with open(f"/proc/{int(said.get('pid', 0))}/statm") as statm:
+                said["rss"] = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            said["rss"] = 0
+        found.append(said)
+    return found
 
 
 def replace_stale(env: dict[str, str], key: str) -> None:

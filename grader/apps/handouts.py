@@ -22,14 +22,15 @@ from grader.apps.leaks import refuse, refuse_held_out
 from grader.apps.ticker import Step, quiet
 from grader.engine.notebooks import METADATA_KEY
 from grader.i18n import N_, _, language, translated_docstrings
-from grader.topics import REPO_ROOT, stub_file
+from grader.topics import RELEASE_MARKER, REPO_ROOT, stub_file, suites_dir
 
 # The set-up cell's words, in the hand-out's language (comment lines as they stand)
 SETUP_INTRO = N_(
-    "Set-up: run this cell first. Where `import grader` works (a venv with torchgrade) it only\n"
-    "loads the checker. Elsewhere it finds your course's torchgrade release: TORCHGRADE if you set\n"
-    "it (the release folder or a .zip of it), else the release this notebook sits in, else a .zip\n"
-    "here (on Colab: upload the release zip first); a zip may hold the release in one top folder."
+    "Set-up: run this cell first. It loads the checker of your course's torchgrade release:\n"
+    "TORCHGRADE if you set it (the release folder or a .zip of it), else the release this notebook\n"
+    "sits in (whatever other torchgrade is installed), else a .zip here where `import grader` fails\n"
+    "(on Colab: upload the release zip first; a zip may hold the release in one top folder), else\n"
+    "the torchgrade `import grader` finds."
 )
 SETUP_ZIP = N_("the release at the zip's top, or in one folder there")
 SETUP_MISSING = N_("no torchgrade release here: set TORCHGRADE to its folder or .zip")
@@ -43,23 +44,23 @@ import importlib.util
 import sys
 from pathlib import Path
 
-if importlib.util.find_spec("grader") is None:
-    here = Path.cwd().resolve()
-    places = [Path(TORCHGRADE)] if TORCHGRADE else [here, *here.parents, *sorted(here.glob("*.zip"))]
-    roots = []
-    for place in places:
-        found = [place / "grader/apps/selfcheck.py"]
-        if place.suffix == ".zip":  # {zip_note}
-            import zipfile
+here = Path.cwd().resolve()
+places = [Path(TORCHGRADE)] if TORCHGRADE else [here, *here.parents, *sorted(here.glob("*.zip"))]
+roots = []
+for place in places:  # this notebook's own release first, whatever other one is installed
+    found = [place / "grader/apps/selfcheck.py"]
+    if place.suffix == ".zip" and importlib.util.find_spec("grader") is None:  # {zip_note}
+        import zipfile
 
-            zipfile.ZipFile(place).extractall("torchgrade-release")
-            place = Path("torchgrade-release").resolve()
-            found = [place / "grader/apps/selfcheck.py", *place.glob("*/grader/apps/selfcheck.py")]
-        roots = [p.parents[2] for p in found if p.is_file()]
-        if roots:
-            break
-    if not roots:
-        raise FileNotFoundError({missing})
+        zipfile.ZipFile(place).extractall("torchgrade-release")
+        place = Path("torchgrade-release").resolve()
+        found = [place / "grader/apps/selfcheck.py", *place.glob("*/grader/apps/selfcheck.py")]
+    roots = [p.parents[2] for p in found if p.is_file()]
+    if roots:
+        break
+if not roots and importlib.util.find_spec("grader") is None:
+    raise FileNotFoundError({missing})
+if roots:
     TORCHGRADE = str(roots[0])
     needed = ("torch", "click", "nbformat", "pytest", "pytest_timeout", "IPython")
     if any(importlib.util.find_spec(name) is None for name in needed):
@@ -270,9 +271,13 @@ def write_handouts(
 ) -> list[Path]:
     """One hand-out per topic; their set-up cells find the release they sit in themselves. Refuses
     (:class:`grader.apps.leaks.LeakFound`, nothing written) where a stub is solved or holds an answer,
-    but for the exercises ``allowed``. ``step(what)`` wraps each slow step (a terminal's progress)."""
+    but for the exercises ``allowed``; not in a learner's release, whose stubs are the learner's
+    own work (its hand-outs, in another language say, carry what the learner wrote: no answer key
+    is there to leak). ``step(what)`` wraps each slow step (a terminal's progress)."""
     with step(_("making the hand-out notebooks")):
         notebooks = handouts(topics)
+    if (suites_dir() / RELEASE_MARKER).is_file():
+        return _written(out, notebooks)
     stubs = {f"exercises/{topic}.py": stub_file(topic).read_text() for topic in notebooks}
     with step(_("scanning them for answers")):
         refuse(
@@ -282,6 +287,10 @@ def write_handouts(
             allowed=allowed,
         )
         refuse_held_out({f"{topic}.ipynb": nbformat.writes(nb).encode() for topic, nb in notebooks.items()})
+    return _written(out, notebooks)
+
+
+def _written(out: Path, notebooks: dict[str, nbformat.NotebookNode]) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for topic, notebook in notebooks.items():

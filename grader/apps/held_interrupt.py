@@ -24,6 +24,11 @@ def hold() -> None:
     signal.signal(signal.SIGINT, _note)
 
 
+def pending() -> bool:
+    """Whether a Ctrl-C came since :func:`hold` and waits to be raised."""
+    return bool(_held)
+
+
 def release() -> None:
     """Python's SIGINT handler again; the Ctrl-C held meanwhile, if any, raised now."""
     if signal.getsignal(signal.SIGINT) is _note:

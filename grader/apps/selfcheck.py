@@ -100,6 +100,7 @@ def notebook_to_grade(folder: Path) -> tuple[Path, str]:
 
 _engine: subprocess.Popen | None = None  # this kernel's grading engine (grader.apps.selfcheck_server)
 _ready = False  # its first line (warm) was read
+_asked = 0  # requests sent to it: each answer names its request's number
 
 
 def _start_engine() -> subprocess.Popen:
@@ -114,6 +115,7 @@ def _start_engine() -> subprocess.Popen:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
+            start_new_session=True,  # an interrupted cell (SIGINT to the kernel's group) leaves it alive
             env={
                 **os.environ,
                 "PYTHONPATH": os.pathsep.join([package_root, os.environ.get("PYTHONPATH", "")]),
@@ -152,7 +154,9 @@ def stop_engine() -> None:
 def grade_notebook(path: Path, exercise: str) -> dict[str, Any]:
     """The JSON report of ``grade PATH --public-only --exercise EXERCISE``, from this kernel's
     engine (the first call starts it; an engine that died is started again once)."""
-    request = json.dumps({"path": str(path), "exercise": exercise}) + "\n"
+    global _asked
+    _asked += 1
+    request = json.dumps({"path": str(path), "exercise": exercise, "id": _asked}) + "\n"
     if not engine_ready(0):  # a live line while it imports torch, rather than silence
         print(
             _("the grading engine is warming up (importing torch, collecting the checks): a few seconds…"),
@@ -164,27 +168,42 @@ def grade_notebook(path: Path, exercise: str) -> dict[str, Any]:
         try:
             engine.stdin.write(request)
             engine.stdin.flush()
-            line = engine.stdout.readline()
-            if not _ready and line and json.loads(line) == READY:  # its first line, once warm
-                _mark_ready()
-                line = engine.stdout.readline()
+            reply = _reply(engine, _asked)
         except OSError:
-            line = ""
-        if line:
-            reply = json.loads(line)
+            reply = None
+        if reply is not None:
             if "problem" in reply:
                 raise SelfCheckProblem(str(reply["problem"]))
-            return reply["report"]
+            return dict(reply["report"])
         stop_engine()
     raise SelfCheckProblem("the grading engine stopped twice; run `grade doctor` in a terminal")
 
 
+def _reply(engine: subprocess.Popen, asked: int) -> dict[str, Any] | None:
+    """The engine's answer to request ``asked`` (None where it ended first), read past its READY
+    line and past the answers to requests whose cell was interrupted (Ctrl-C, the kernel's
+    interrupt button) while the engine graded them."""
+    assert engine.stdout is not None
+    while True:
+        line = engine.stdout.readline()
+        if not line:
+            return None
+        reply = json.loads(line)
+        if reply == READY:  # its first line, once warm
+            _mark_ready()
+        elif reply.get("id", asked) == asked:
+            return dict(reply)
+
+
 def _defines(source: str, exercise: str) -> bool:
-    return re.search(rf"^\s*(?:def|class)\s+{re.escape(exercise)}\b", source, re.MULTILINE) is not None
+    """Whether a cell defines ``exercise`` (a pasted byte order mark before its ``def`` allowed)."""
+    pattern = rf"^\ufeff?\s*(?:def|class)\s+{re.escape(exercise)}\b"
+    return re.search(pattern, source, re.MULTILINE) is not None
 
 
 def _normal(source: str) -> str:
-    return "\n".join(line.rstrip() for line in source.strip().splitlines())
+    """A cell's code as compared: no byte order mark, no trailing spaces, any line ends."""
+    return "\n".join(line.rstrip() for line in source.replace("\ufeff", "").strip().splitlines())
 
 
 def unsaved_warning(path: Path, exercise: str, history: list[str]) -> str:
@@ -193,8 +212,10 @@ def unsaved_warning(path: Path, exercise: str, history: list[str]) -> str:
     last = next((cell for cell in reversed(history) if _defines(cell, exercise)), None)
     if last is None:
         return ""
-    saved = {_normal(c.source) for c in nbformat.read(str(path), as_version=4).cells if c.cell_type == "code"}
-    if _normal(last) in saved:
+    cells = [c.source for c in nbformat.read(str(path), as_version=4).cells if c.cell_type == "code"]
+    if _normal(last) in {_normal(c) for c in cells}:
+        return ""
+    if not any(_defines(c, exercise) for c in cells):  # emptied, deleted or renamed: the lead says so
         return ""
     return _(
         "the cell defining %(exercise)s that you ran last is not in the saved notebook, so it was "
@@ -271,13 +292,15 @@ class CheckResult:
 
     def diagnosis(self) -> str:
         """What to fix first ("" when nothing is open or nothing started)."""
+        from grader.engine.renamed import asked, missing_itself, undefined
+
         verdict = self.verdict()
         found = verdict.diagnosis if verdict is not None and verdict.status not in ("not_started",) else ""
-        if not self.renamed:
-            return found
-        from grader.engine.renamed import asked
-
-        return "\n".join(filter(None, [asked(self.exercise, self.renamed), found]))
+        if self.renamed:
+            return "\n".join(filter(None, [asked(self.exercise, self.renamed), found]))
+        if missing_itself(found, self.exercise):  # an emptied or deleted cell
+            return "\n".join([undefined(self.exercise), found])
+        return found
 
     def _rows(self) -> list[tuple[str, str, str, str]]:
         values_right = all(t["status"] in ("passed", "skipped") for t in self.tests if not t.get("clause"))

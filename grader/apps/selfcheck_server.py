@@ -43,10 +43,12 @@ def main() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())  # nothing else printed can corrupt the replies
     from grader import defaults
+    from grader.apps.engines import announce_check_engine
     from grader.apps.warm import warm_up
     from grader.engine.sandbox import gpu_present
     from grader.topics import available_topics
 
+    announce_check_engine(dict(os.environ))  # `grade engine status` lists it
     # Warm before the first request: the set-up cell starts this engine (use_notebook), so the
     # first check() finds torch, the suites and the zygote ready.
     warm_up(available_topics(), defaults.PROBE_TIMEOUT, gpu_present())
@@ -57,7 +59,10 @@ def main() -> None:
             request = json.loads(line)
         except ValueError:
             request = None
-        replies.write(json.dumps(answer(request)) + "\n")
+        reply = answer(request)
+        if isinstance(request, dict) and isinstance(request.get("id"), int):
+            reply["id"] = request["id"]  # the client reads past answers to interrupted cells
+        replies.write(json.dumps(reply) + "\n")
         replies.flush()
 
 

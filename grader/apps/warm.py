@@ -55,7 +55,7 @@ def _import_the_commands() -> None:
     members too), done once for every child and request."""
     from grader import report  # noqa: F401
     from grader.apps import course_points, held_interrupt, learner, ticker  # noqa: F401
-    from grader.engine import (  # noqa: F401  (subset_loops, subset_twins: runner.judge_how's)
+    from grader.engine import (  # noqa: F401  (subset_loops, subset_twins: how_read.judge_how's)
         doctor,
         pool,
         runner,

@@ -72,30 +72,8 @@ def _swap(table: dict, attr: str) -> Callable[[ast.AST], bool]:
 
 
 def _edits(node: ast.AST) -> list[Edit]:
-    """The edits that apply to ``node``."""
-    edits: list[Edit] = []
-    if isinstance(node, ast.BinOp) and type(node.op) in OPERATORS:
-        edits.append(("operator", _swap(OPERATORS, "op")))
-    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
-        edits.append(("term", _drop_term))
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.Not)):
-        edits.append(("sign", _drop_sign))
-    if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in COMPARISONS:
-        edits.append(("comparison", _comparison))
-    if isinstance(node, ast.BoolOp):
-        edits.append(("and/or", _and_or))
-    if isinstance(node, (ast.If, ast.IfExp, ast.While)):
-        edits.append(("condition", _negate))
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float, bool):
-        edits.append(("number", _number))
-    if isinstance(node, ast.keyword) and node.arg in ("keepdim", "dim"):
-        edits.append(("keyword", _keyword))
-    if isinstance(node, ast.Attribute) and node.attr in MIRRORS:
-        edits.append(("mirror", _mirror))
-    if isinstance(node, ast.Return) and node.value is not None:
-        edits.append(("detach", _detach))
-        edits.append(("constant", _constant))
-    return edits
+    """The edits that apply to ``node``, in :data:`RULES`' order."""
+    return [(name, edit) for name, applies, edit in RULES if applies(node)]
 
 
 def _drop_term(node: ast.AST) -> bool:
@@ -249,3 +227,23 @@ def _unique(found: list[Mutant]) -> list[Mutant]:
             count[key] = count.get(key, -1) + 1
             kept.append(replace(mutant, nth=count[key]))
     return kept
+
+
+# (the edit's name, where it applies, the edit), in the order a node's edits are listed
+RULES: tuple[tuple[str, Callable[[ast.AST], bool], Callable[[ast.AST], bool]], ...] = (
+    ("operator", lambda n: isinstance(n, ast.BinOp) and type(n.op) in OPERATORS, _swap(OPERATORS, "op")),
+    ("term", lambda n: isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Add, ast.Sub)), _drop_term),
+    ("sign", lambda n: isinstance(n, ast.UnaryOp) and isinstance(n.op, (ast.USub, ast.Not)), _drop_sign),
+    (
+        "comparison",
+        lambda n: isinstance(n, ast.Compare) and len(n.ops) == 1 and type(n.ops[0]) in COMPARISONS,
+        _comparison,
+    ),
+    ("and/or", lambda n: isinstance(n, ast.BoolOp), _and_or),
+    ("condition", lambda n: isinstance(n, (ast.If, ast.IfExp, ast.While)), _negate),
+    ("number", lambda n: isinstance(n, ast.Constant) and type(n.value) in (int, float, bool), _number),
+    ("keyword", lambda n: isinstance(n, ast.keyword) and n.arg in ("keepdim", "dim"), _keyword),
+    ("mirror", lambda n: isinstance(n, ast.Attribute) and n.attr in MIRRORS, _mirror),
+    ("detach", lambda n: isinstance(n, ast.Return) and n.value is not None, _detach),
+    ("constant", lambda n: isinstance(n, ast.Return) and n.value is not None, _constant),
+)

@@ -2,8 +2,10 @@
 writes once per group (``grade batch causes note``), and the groups they merge and split.
 
 A group is one exercise and one cause of its diagnosis (grader/checks/exercises.py
-``cause_of``, read here as data): the same mistake lands in one group whatever inputs it failed
-on, where grouping by the message's text would split it by the numbers in it. An exercise that
+``cause_of``, read here as data), or the mistake any of its failed checks shows (a known
+mistake's signature, the relation its values bear to the expected ones: :func:`shown`): the same
+mistake lands in one group whatever inputs or check met it first, where grouping by the
+message's text would split it by the numbers in it. An exercise that
 answers nothing (:func:`answers_nothing`, by behaviour: a stub, a module refused or that does
 not import, a wrong type, a timeout, raising, NaN everywhere, constants, an input echoed) is in
 its exercise's one "no answer" group instead, never in a misconception's, and no note's points
@@ -59,7 +61,7 @@ NO_ANSWER = "no-answer"  # the group of an exercise's submissions that answer no
 # Causes that say no answer came (grader/checks/exercises.py cause_of), and the stage of a value
 # check that judged no tensor at all (grader/checks/judge.py's first stage)
 SILENT = ("not_started", "refused", "timeout")
-NO_TENSOR = "type"
+NO_TENSOR, SHAPE = "type", "shape"
 MISTAKE, TWIN, WAITS = "mistake:", "twin", "waits:"
 
 
@@ -137,7 +139,8 @@ def answers_nothing(exercise: Exercise, checks: list[CheckRow], judged: Sequence
     type stage); where every check, a clause among them, failed before any stage of judging (its
     code never ran: refused alone); where the input-domain battery found its outputs independent
     of its inputs (grader/checks/non_answer.py: every case raised, NaN everywhere, one constant,
-    an input echoed); or where no check of the topic passed, not even one that leaves the inputs
+    an input echoed); or, unless a check met a tensor of the wrong shape (keepdim: an answer whose
+    shape is the mistake), where no check of the topic passed, not even one that leaves the inputs
     alone (a module refused, or that does not import). A formula wrong by a factor, a sign or a
     dimension is a misconception: its own cause's group."""
     cause = exercise.cause
@@ -157,6 +160,8 @@ def answers_nothing(exercise: Exercise, checks: list[CheckRow], judged: Sequence
         return True  # every check unjudged, leaving the inputs alone too: its code never ran (refused)
     if any(t["id"].startswith(BATTERY) and (t.get("cause") or "").startswith(BEHAVED) for t in values):
         return True
+    if any(t.get("cause") == SHAPE for t in values):
+        return False  # a tensor came, of a wrong shape (keepdim): that is the mistake, never no answer
     return len(judged) > 1 and not any(t["status"] == "passed" for t in checks)
 
 
@@ -175,10 +180,27 @@ def exercise_groups(row: Row, edits: Sequence[Edit] = (), hidden_text: bool = Tr
         for exercise in judged:
             if exercise.cause:
                 name = f"{topic['name']}.{exercise.name}"
-                natural = NO_ANSWER if answers_nothing(exercise, checks, judged) else exercise.cause
+                natural = NO_ANSWER if answers_nothing(exercise, checks, judged) else shown(exercise, checks)
                 group = regrouped(name, natural, row.student, edits)
                 found[name] = Failing(group, exercise.cause, exercise.diagnosis, natural != NO_ANSWER)
     return found
+
+
+def shown(exercise: Exercise, checks: list[CheckRow]) -> str:
+    """The group of an exercise that answered: the mistake its checks show (a known mistake's
+    signature, or the relation its values bear to the expected ones: ``mistake:shift``), whichever
+    check showed it, else its diagnosis's cause. Two mistakes met first by one check (a padding
+    and a flipped kernel) are two groups; one mistake met first by two checks is one."""
+    if exercise.cause.startswith(MISTAKE):
+        return exercise.cause
+    signed = (
+        t.get("cause") or ""
+        for t in checks
+        if exercise.name in (t.get("exercises") or [t["id"]])
+        and t["status"] == "failed"
+        and t.get("charged", exercise.name) == exercise.name
+    )
+    return next((cause for cause in signed if cause.startswith(MISTAKE)), exercise.cause)
 
 
 def regrouped(exercise: str, group: str, student: str, edits: Sequence[Edit]) -> str:

@@ -37,6 +37,8 @@ from grader.batch.lms import entry_name
 from grader.batch.lms.base import LmsName
 from grader.engine import notebooks
 from grader.engine.staging import topic_files
+from grader.options import SubmissionLimits
+from grader.quota import decide
 from grader.topics import TOPICS, single_file_topic
 
 MAX_ZIP_BYTES = 50 << 20
@@ -263,38 +265,11 @@ def _take(entry: Path, student: str, scratch: Path, topics: tuple[str, ...]) -> 
     if entry.is_symlink():
         return Rejected(student, "a link, not a submission")
     if entry.is_dir():
-        folder = _topic_folder(entry)
-        kept = _kept(entry)
-        if folder is None:
-            why = f"no topic file ({', '.join(t + '.py' for t in TOPICS)}) in the folder"
-            return Rejected(student, why, kept)
-        return Gradable(student, folder, content_hash(folder), kept=kept)
+        return _take_folder(entry, student)
     if entry.suffix == ".zip":
-        target = scratch / student
-        target.mkdir(parents=True)
-        left_out: list[str] = []
-        reason = _unzip(entry, target, left_out)
-        if reason:
-            shutil.rmtree(target, ignore_errors=True)
-            return Rejected(student, reason)
-        folder = _topic_folder(target)
-        kept = _kept(target)
-        if folder is None:
-            return Rejected(student, "no topic file in the zip", kept)
-        notes = one_line(f"left out of the zip: {'; '.join(left_out)}") if left_out else ""
-        return Gradable(student, folder, content_hash(folder), notes=notes, kept=kept)
+        return _take_zip(entry, student, scratch / student)
     if entry.suffix == ".py":
-        try:
-            entry.read_bytes().decode("utf-8")
-        except UnicodeDecodeError:
-            return Rejected(student, "not a Python source file (binary content)")
-        topic = single_file_topic(PurePosixPath(resubmission(entry.name)[0]).stem, topics)
-        if topic is None:
-            return Rejected(
-                student,
-                "cannot tell which topic this file answers: name it <student>_<topic>.py or pass one --topic",
-            )
-        return Gradable(student=student, path=entry, content_hash=content_hash(entry), topic=topic)
+        return _take_module(entry, student, topics)
     if entry.suffix == ".ipynb":
         try:
             topic, _ = notebooks.topic_of(
@@ -310,6 +285,44 @@ def _take(entry: Path, student: str, scratch: Path, topics: tuple[str, ...]) -> 
     )
 
 
+def _take_folder(entry: Path, student: str) -> Gradable | Rejected:
+    folder = _topic_folder(entry)
+    kept = _kept(entry)
+    if folder is None:
+        why = f"no topic file ({', '.join(t + '.py' for t in TOPICS)}) in the folder"
+        return Rejected(student, why, kept)
+    return Gradable(student, folder, content_hash(folder), kept=kept)
+
+
+def _take_zip(entry: Path, student: str, target: Path) -> Gradable | Rejected:
+    target.mkdir(parents=True)
+    left_out: list[str] = []
+    reason = _unzip(entry, target, left_out)
+    if reason:
+        shutil.rmtree(target, ignore_errors=True)
+        return Rejected(student, reason)
+    folder = _topic_folder(target)
+    kept = _kept(target)
+    if folder is None:
+        return Rejected(student, "no topic file in the zip", kept)
+    notes = one_line(f"left out of the zip: {'; '.join(left_out)}") if left_out else ""
+    return Gradable(student, folder, content_hash(folder), notes=notes, kept=kept)
+
+
+def _take_module(entry: Path, student: str, topics: tuple[str, ...]) -> Gradable | Rejected:
+    try:
+        entry.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return Rejected(student, "not a Python source file (binary content)")
+    topic = single_file_topic(PurePosixPath(resubmission(entry.name)[0]).stem, topics)
+    if topic is None:
+        return Rejected(
+            student,
+            "cannot tell which topic this file answers: name it <student>_<topic>.py or pass one --topic",
+        )
+    return Gradable(student=student, path=entry, content_hash=content_hash(entry), topic=topic)
+
+
 def _kept(root: Path) -> tuple[Kept, ...]:
     """The answer files of a folder entry or an unpacked zip (those over the caps left out)."""
     kept: list[Kept] = []
@@ -318,16 +331,20 @@ def _kept(root: Path) -> tuple[Kept, ...]:
 
 
 def take_submission(
-    submission: Submission, scratch: Path, topics: tuple[str, ...] = ()
+    submission: Submission,
+    scratch: Path,
+    topics: tuple[str, ...] = (),
+    limits: SubmissionLimits | None = None,
 ) -> Gradable | Rejected:
-    """What to grade for one student (see :func:`take`); an LMS student's files become one folder."""
+    """What to grade for one student (see :func:`take`); an LMS student's files become one folder,
+    of the uploads that count under the assignment's submission ``limits``."""
     if submission.name is None:
         item = take(submission.entries[0], scratch, topics)
         return item if item.student == submission.student else replace(item, student=submission.student)
     student = hashlib.sha256(submission.student.encode()).hexdigest()[:12]  # a team's: once per member
     target = scratch / "lms" / f"{submission.name.lms}_{student}"
     try:
-        return _take_files(submission, target, topics)
+        return _take_files(submission, target, topics, limits or SubmissionLimits())
     except Exception as exc:  # an unreadable file, a scratch folder that cannot be written, ...
         return Rejected(
             submission.student, one_line(f"these files cannot be read ({type(exc).__name__}: {exc})")
@@ -352,43 +369,24 @@ def _candidates(
     left out are added to ``left_out``."""
     plain, number = resubmission(original)
     suffix = PurePosixPath(plain).suffix.lower()
-    folder: Path | None = None
     if original.startswith("."):
         return f"{original}: a hidden file"
     if path.is_symlink():
         return f"{original}: a link"
+    if not path.is_dir() and suffix == ".py":
+        return _module_candidate(path, original, plain, late, number, topics)
+    if not path.is_dir() and suffix == ".ipynb":
+        return _notebook_candidate(path, original, plain, late, number, work, topics)
+    if not path.is_dir() and suffix != ".zip":
+        return f"{original}: not a .py, .zip or notebook"
     if path.is_dir():
         folder = _topic_folder(path)
-    elif suffix == ".py":
-        try:
-            path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError:
-            return f"{original}: binary content"
-        topic = single_file_topic(PurePosixPath(plain).stem, topics)
-        return (
-            [_Candidate(topic=topic, path=path, original=original, late=late, number=number)]
-            if topic
-            else f"{original}: no topic in its name"
-        )
-    elif suffix == ".zip":
+    else:
         work.mkdir(parents=True)
         reason = _unzip(path, work, left_out)
         if reason:
             return f"{original}: {reason}"
         folder = _topic_folder(work)
-    elif suffix == ".ipynb":
-        try:
-            notebook = notebooks.read(path)
-            topic, _ = notebooks.topic_of(Path(plain), notebook, topics[0] if len(topics) == 1 else None)
-        except notebooks.NotebookError as exc:
-            return str(exc)
-        work.mkdir(parents=True)
-        (work / f"{topic}.py").write_text(notebooks.to_module(notebook).source)
-        return [
-            _Candidate(topic=topic, path=work / f"{topic}.py", original=original, late=late, number=number)
-        ]
-    else:
-        return f"{original}: not a .py, .zip or notebook"
     if folder is None:
         return f"{original}: no topic file in it"
     return [
@@ -397,25 +395,65 @@ def _candidates(
     ]
 
 
-def _choose(found: list[_Candidate]) -> tuple[list[_Candidate], list[str]]:
-    """For each topic the latest file (late beats on time, then the resubmission number) and notes."""
+def _module_candidate(
+    path: Path, original: str, plain: str, late: bool, number: int, topics: tuple[str, ...]
+) -> list[_Candidate] | str:
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return f"{original}: binary content"
+    topic = single_file_topic(PurePosixPath(plain).stem, topics)
+    if not topic:
+        return f"{original}: no topic in its name"
+    return [_Candidate(topic=topic, path=path, original=original, late=late, number=number)]
+
+
+def _notebook_candidate(
+    path: Path, original: str, plain: str, late: bool, number: int, work: Path, topics: tuple[str, ...]
+) -> list[_Candidate] | str:
+    try:
+        notebook = notebooks.read(path)
+        topic, _ = notebooks.topic_of(Path(plain), notebook, topics[0] if len(topics) == 1 else None)
+    except notebooks.NotebookError as exc:
+        return str(exc)
+    work.mkdir(parents=True)
+    (work / f"{topic}.py").write_text(notebooks.to_module(notebook).source)
+    return [_Candidate(topic=topic, path=work / f"{topic}.py", original=original, late=late, number=number)]
+
+
+def _choose(found: list[_Candidate], limits: SubmissionLimits) -> tuple[list[_Candidate], list[str]]:
+    """For each topic the latest file (late beats on time, then the resubmission number) that
+    counts under the assignment's ``limits`` (grader/quota.py: the uploads of a file count in
+    that order, their times unknown), and notes."""
     chosen, notes = [], []
     for topic in TOPICS:
-        rivals = [c for c in found if c.topic == topic]
-        if not rivals:
-            continue
-        ranked = sorted(rivals, key=lambda c: (c.late, c.number))  # stable: a tie, the last listed
-        best = ranked[-1]
+        ranked = sorted((c for c in found if c.topic == topic), key=lambda c: (c.late, c.number))
+        if not ranked:
+            continue  # stable sort: a tie, the last listed
+        counted: list[_Candidate] = []
+        for candidate in ranked:
+            if decide(limits, [None] * len(counted), None).counts:
+                counted.append(candidate)
+        best, over = counted[-1], ranked[len(counted) :]
         chosen.append(best)
         said = [f"resubmission {best.number} used"] if best.number else []
         said += ["late"] if best.late else []
-        others = [c.original for c in ranked[:-1]]
+        others = [c.original for c in counted[:-1]]
         said += [f"instead of {', '.join(others)}"] if others else []
+        said += (
+            [
+                f"not graded, over the assignment's {limits.max_submissions}: {', '.join(c.original for c in over)}"
+            ]
+            if over
+            else []
+        )
         notes += [f"{topic}.py: {'; '.join(said)}"] if said else []
     return chosen, notes
 
 
-def _take_files(submission: Submission, target: Path, topics: tuple[str, ...]) -> Gradable | Rejected:
+def _take_files(
+    submission: Submission, target: Path, topics: tuple[str, ...], limits: SubmissionLimits
+) -> Gradable | Rejected:
     found: list[_Candidate] = []
     ignored: list[str] = []
     kept: list[Kept] = []
@@ -441,7 +479,7 @@ def _take_files(submission: Submission, target: Path, topics: tuple[str, ...]) -
         return Rejected(
             submission.student, one_line(f"no topic file among the student's files: {why}"), tuple(kept)
         )
-    chosen, notes = _choose(found)
+    chosen, notes = _choose(found, limits)
     folder = target / "submission"
     folder.mkdir(parents=True)
     for candidate in chosen:

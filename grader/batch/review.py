@@ -21,7 +21,8 @@ from pathlib import Path
 
 from grader import clean, defaults, grades
 from grader.batch.answers import Cell, Kept, kind, render, render_notebook
-from grader.batch.exports import NoHistory, full_names, safe_name, shown_exercises
+from grader.batch.exports import NoHistory, full_names, safe_name
+from grader.batch.feedback import shown_exercises
 from grader.batch.gradebook import CourseBook, Row
 from grader.batch.intake import Gradable, entries, gather, lms_name, take_submission
 from grader.batch.overrides import open_recorded

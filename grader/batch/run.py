@@ -23,11 +23,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from grader import clean
 from grader.batch.causes import NoteBook
+from grader.batch.executors import Executor, executor_for
 from grader.batch.exports import assignment_name, export_all, export_roster, full_names, write_skipped
 from grader.batch.find import StudentNotFound, resolve_assignment
 from grader.batch.gradebook import CourseBook, CourseSeedMismatch, Gradebook, Row
@@ -45,8 +45,6 @@ from grader.batch.writes import WriteFailed, writing
 from grader.course import Assignment, CourseError
 from grader.engine.pool import GraderCrashed
 from grader.engine.runner import (
-    OnOutcome,
-    OnStart,
     SuiteCrash,
     Task,
     TaskRefused,
@@ -54,10 +52,9 @@ from grader.engine.runner import (
     UsageProblem,
     build_report,
     resolve_device,
-    run_tasks,
     select_topics,
 )
-from grader.options import Leaderboard, Options
+from grader.options import Leaderboard, Options, SubmissionLimits
 
 
 @dataclass
@@ -81,42 +78,6 @@ def graded_version(version: str, keyword: str, exercises: tuple[str, ...]) -> st
     if not keyword and not exercises:
         return version
     return f"{version}-{hashlib.sha256(repr((keyword, exercises)).encode()).hexdigest()[:6]}"
-
-
-class Executor(Protocol):
-    """Where tasks are graded: this machine's grading processes, or a Dask cluster."""
-
-    def refuse(self, path: Path) -> str:
-        """Why the submission at ``path`` cannot be graded there, or ""."""
-
-    def run(self, tasks: list[Task], on_outcome: OnOutcome, on_start: OnStart) -> None:
-        """Grade every task; ``on_outcome`` is called here, once per task."""
-
-    def close(self) -> None: ...
-
-
-@dataclass
-class LocalExecutor:
-    """``workers`` grading processes forked from this one (:func:`grader.engine.runner.run_tasks`)."""
-
-    workers: int
-
-    def refuse(self, path: Path) -> str:
-        return ""
-
-    def run(self, tasks: list[Task], on_outcome: OnOutcome, on_start: OnStart) -> None:
-        run_tasks(tasks=tasks, jobs=self.workers, on_outcome=on_outcome, on_start=on_start)
-
-    def close(self) -> None:
-        pass
-
-
-def executor_for(options: BatchOptions, version: str) -> Executor:
-    if options.scheduler is None:
-        return LocalExecutor(options.workers)
-    from grader.batch.distributed import DaskExecutor  # Dask only when asked for
-
-    return DaskExecutor(options.scheduler, version, options.allow_no_sandbox)
 
 
 @dataclass
@@ -360,11 +321,12 @@ def _tasks(
 ) -> list[Task]:
     """The (submission, topic) tasks to grade; rejected and unchanged submissions recorded."""
     grading, summary, version = run.options.grading, run.summary, run.version
+    limits = run.assignment.submissions if run.assignment else SubmissionLimits()
     tasks: list[Task] = []
     for submission in found:
         for _ in submission.entries[1:]:
             run.on_done(None)  # one tick per entry: a student's other files
-        item = take_submission(submission, scratch, grading.selection.topics)
+        item = take_submission(submission, scratch, grading.selection.topics, limits)
         summary.students.append(item.student)
         if isinstance(item, Rejected):
             run.record(_ungraded(item.student, "", version, "rejected", item.reason))

@@ -1,12 +1,8 @@
 """The shared battery: every case of an exercise's input domain (:mod:`grader.checks.domains`) in ONE
-probe call, judged against what a reference namespace (torch's own functions and the docstrings'
-formulas) answered on the same cases (:mod:`grader.checks.domain_answers`) or against the relation
-a case states (equal to another case: a default, a layout, the global RNG; or not: a new seed).
-
-The probes (:func:`walk_calls`, :func:`walk_modules`, :func:`walk_optimisers`, :func:`walk_scenarios`) run in the worker and,
-when the answers are recorded, on the reference namespace, so both sides build their inputs the
-same way: tensors made non-contiguous (same values, other strides), generators seeded, named
-functions resolved, modules built under one seed. It catches each case's exception so that one raising case names its own dimension.
+probe call (a walker of :mod:`grader.checks.battery_walks`), judged against what a reference
+namespace (torch's own functions and the docstrings' formulas) answered on the same cases
+(:mod:`grader.checks.domain_answers`) or against the relation a case states (equal to another
+case: a default, a layout, the global RNG; or not: a new seed).
 """
 
 from __future__ import annotations
@@ -14,8 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import torch
-import torch.nn.functional as F  # noqa: F401 (walk runs here too, on the reference namespace)
-from torch import nn  # noqa: F401
 
 from grader.checks import (
     across_calls,
@@ -25,7 +19,9 @@ from grader.checks import (
     domains,
     probes,
     result_types,
+    signatures,
 )
+from grader.checks.battery_walks import walker as walker
 from grader.checks.census_hints import activations as _activations
 from grader.checks.census_hints import untouched as _untouched
 from grader.checks.described import describe
@@ -37,204 +33,10 @@ from grader.checks.judge import (
     expect_same_device,
     expect_tensor,
     fail,
+    mistake_cause,
 )
 from grader.checks.relations import Hint, Keyed, chosen, reduction_mistakes
 from grader.i18n import N_, Verbatim, _, text
-from grader.sandboxed import probe_kit as kit  # the walkers' shared steps: kit.* in the worker too
-
-
-def walk_calls(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The battery's function calls on ``mod``: one result dict per case (``{"error": text}`` when it
-    raised), the outputs with the inputs' fate (changed? sharing memory?) and the gradients asked for."""
-
-    def weights(out: torch.Tensor) -> torch.Tensor:
-        return torch.linspace(0.5, 1.5, out.numel(), dtype=out.dtype).reshape(out.shape)
-
-    def shares(out: Any, args: list[Any]) -> bool:
-        outs = out if isinstance(out, (tuple, list)) else [out]
-        ptrs = {a.untyped_storage().data_ptr() for a in args if isinstance(a, torch.Tensor) and a.numel()}
-        return any(
-            isinstance(o, torch.Tensor) and o.numel() and o.untyped_storage().data_ptr() in ptrs for o in outs
-        )
-
-    def formed(args: list[Any], case: dict[str, Any]) -> list[Any]:
-        found = list(args)
-        for i, form in case.get("forms", ()):
-            found[i] = kit.given(found[i], form)
-        return found
-
-    def on_device(function: Any, args: list[Any], case: dict[str, Any], kwargs: dict[str, Any]) -> Any:
-        # the same call on copies of the inputs on the second device (a default path's tensors too)
-        moved = formed(kit.to_second_device(args), case)
-        return kit.device_trace(lambda: function(*moved, **kit.to_second_device(kwargs)))
-
-    def call(case: dict[str, Any]) -> dict[str, Any]:
-        args = [kit.resolved(a) for a in case["args"]]
-        args = [kit.noncontiguous(a) if i in case["noncontig"] else a for i, a in enumerate(args)]
-        for i in case["wrt"]:
-            args[i] = args[i].detach().clone().requires_grad_(True)
-        before = [a.detach().clone() if isinstance(a, torch.Tensor) else None for a in args]
-        function = kit.attribute(mod, case["name"])
-        kwargs = {k: kit.resolved(v) for k, v in case["kwargs"].items()}
-        trace = on_device(function, args, case, kwargs) if case.get("device") else None
-        if case["seed"] is not None:
-            torch.manual_seed(case["seed"])
-        out = function(*formed(args, case), **kwargs)
-        if not isinstance(out, (torch.Tensor, tuple, list, dict, int, float)) and hasattr(out, "__iter__"):
-            out = list(out)
-        found = {"out": out, "aliased": shares(out, args), "types": kit.type_names(out)}
-        found["unchanged"] = [b is None or kit.same_values(b, a.detach()) for a, b in zip(args, before)]
-        # an argument the docstring lets it write, or None where the docstring allows none (no running stats)
-        found["written"] = [None if args[i] is None else args[i].detach().clone() for i in case["writes"]]
-        if trace is not None:
-            found["device"] = trace
-        if case["wrt"]:  # a tensor, or a tuple of them (attention's out and weights): each weighted
-            outs = [
-                o for o in (out if isinstance(out, (tuple, list)) else [out]) if isinstance(o, torch.Tensor)
-            ]
-            sum(((o * weights(o)).sum() for o in outs), torch.zeros(())).backward()
-            found["grads"] = [args[i].grad for i in case["wrt"]]
-            found["out"] = (
-                out.detach()
-                if isinstance(out, torch.Tensor)
-                else [o.detach() if isinstance(o, torch.Tensor) else o for o in out]
-            )
-        return found
-
-    return kit.each_case(cases, {"call": call})
-
-
-def walk_modules(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The battery's modules: each built under one seed, then fed its inputs in turn (state across calls)."""
-
-    def by_shape(model: torch.nn.Module) -> None:
-        # every weight drawn from its shape alone, every other parameter (biases, norms) from its
-        # length and kind: equal structures answer alike whatever their layers' names and order
-        with torch.no_grad():
-            for m in model.modules():
-                norm = isinstance(m, torch.nn.modules.batchnorm._BatchNorm)
-                for pname, p in m.named_parameters(recurse=False):
-                    seed = 7 if norm and pname == "weight" else 3 if norm else 1
-                    for size in p.shape:
-                        seed = (seed * 1009 + size) % 2**31
-                    drawn = torch.randn(p.shape, generator=torch.Generator().manual_seed(seed), dtype=p.dtype)
-                    if norm:
-                        p.copy_((1.0 if pname == "weight" else 0.0) + 0.1 * drawn)
-                    else:
-                        p.copy_(drawn / max(1, p[0].numel() if p.dim() > 1 else 4) ** 0.5)
-
-    def module(case: dict[str, Any]) -> dict[str, Any]:
-        torch.manual_seed(case["seed"] or 0)
-        ctor_args, ctor_kwargs = case["ctor"]
-        model = kit.attribute(mod, case["name"])(*ctor_args, **ctor_kwargs)
-        if case.get("fill"):
-            by_shape(model)
-        modes = case["mode"].split()  # one per input ("train train eval"), the last for the rest
-        outs, unchanged = [], []
-        seen: dict[str, Any] = {}
-        for i, x in enumerate(case["args"]):
-            model.train(modes[min(i, len(modes) - 1)] == "train")
-            x = kit.noncontiguous(x) if i in case["noncontig"] else x
-            before = x.clone()
-            if case.get("fill") and not i:  # the layers it never applies and its activations, for a hint
-                out, untouched, census = kit.layers_untouched(model, x)
-                seen = {"census": census, **({"untouched": untouched} if untouched else {})}
-            else:
-                out = model(x)
-            outs.append(out.detach())
-            unchanged.append(kit.same_values(before, x))
-        found = {"out": outs, "unchanged": unchanged, "aliased": False, **seen}
-        if case.get("fill"):  # the gradient into its input too: a branch cut from x answers alike
-            found["grads"] = [kit.input_grad(model, case["args"][0], modes[0] == "train")]
-        if case.get("again"):  # each input to a fresh build too: the reused one keeps no state
-            built = kit.attribute(mod, case["name"]), case["ctor"]
-            found["fresh"] = kit.fresh_outputs(*built, case["args"], modes, case["seed"] or 0)
-        return found
-
-    return kit.each_case(cases, {"module": module})
-
-
-def walk_optimisers(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The battery's optimisers: each scenario's steps, its state reloaded mid-run where it says."""
-
-    def optimise(case: dict[str, Any]) -> dict[str, Any]:
-        s, forms = case["kwargs"], dict(case.get("forms", ()))
-
-        def build(params: list[torch.Tensor]) -> Any:
-            # the groups as dicts, or (a form given) one group's parameters bare: model.parameters()
-            groups = [{"params": [params[i] for i in g["params"]], **g["options"]} for g in s["groups"]]
-            bare = kit.given(params, forms["params"]) if "params" in forms else groups
-            return kit.attribute(mod, case["name"])(bare, **s["options"])
-
-        params = [p.clone().requires_grad_(True) for p in s["params"]]
-        opt, path = build(params), []
-        for step, grads in enumerate(s["grads"], 1):
-            for p, g in zip(params, grads):
-                if g == "keep":
-                    continue
-                p.grad = None if g is None else g.clone()
-            opt.step()
-            path.append([p.detach().clone() for p in params])
-            if step == s.get("reload"):  # the state goes on in a new optimiser, by its state_dict()
-                if s.get("rebuild"):  # over new parameter objects: a model restored from a checkpoint
-                    params = [p.detach().clone().requires_grad_(True) for p in params]
-                again = build(params)
-                again.load_state_dict(opt.state_dict())
-                opt = again
-        return {"out": path, "unchanged": [], "aliased": False}
-
-    return kit.each_case(cases, {"optimiser": optimise})
-
-
-def walk_scenarios(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The battery's scenarios: a Value's backward, a training loop, a dataset."""
-
-    def value(case: dict[str, Any]) -> dict[str, Any]:
-        op, x, *number = case["args"]  # Value(x).op(), or Value(x) op number (an exact zero inside a graph)
-        v = kit.attribute(mod, case["name"])(x)
-        fresh = {"Value(x).data": v.data, "Value(x).grad": v.grad}  # the docstring's types before backward
-        binary = {"pow": lambda a, k: a**k, "mul": lambda a, k: a * k, "rmul": lambda a, k: k * a}
-        out = binary[op](v, *number) if number else getattr(v, op)()
-        out.backward()
-        types = kit.type_names({**fresh, "out.data": out.data, "Value(x).grad after backward": v.grad})
-        return {"out": [out.data, v.grad], "types": types, "unchanged": [], "aliased": False}
-
-    def loop(case: dict[str, Any]) -> dict[str, Any]:
-        # the loop's arguments, in the order its case declares them (LOOP_ARGUMENTS): a model,
-        # its batches, the loss, an optimiser over the model's parameters (a training loop: the
-        # model's mode after it is judged too), the device
-        s = case["kwargs"]
-        torch.manual_seed(0)
-        model = nn.Sequential(nn.Linear(s["d"], s["c"]), nn.Dropout(0.5))
-        if s["c"] == 1:
-            model.append(nn.Sigmoid())
-        model.train(s["mode"] == "train")
-        batches = [(x, y) for x, y in s["batches"]]
-        for key, form in case.get("forms", ()):  # the loader in another form: read once
-            batches = kit.given(batches, form) if key == "batches" else batches
-        given = {"model": model, "batches": batches, "device": "cpu"}
-        if "loss" in s["call"]:
-            given["loss"] = F.binary_cross_entropy if s["c"] == 1 else F.cross_entropy
-        if "optimiser" in s["call"]:
-            given["optimiser"] = torch.optim.SGD(model.parameters(), lr=0.1)
-        got = kit.attribute(mod, case["name"])(*(given[role] for role in s["call"]))
-        found = {
-            "out": [got, [p.detach().clone() for p in model.parameters()]],
-            "unchanged": [],
-            "aliased": False,
-        }
-        if "optimiser" in s["call"]:
-            found["training"] = model.training
-        return found
-
-    def dataset(case: dict[str, Any]) -> dict[str, Any]:
-        from grader.checks import dataset_path
-
-        ds = kit.attribute(mod, case["name"])(str(dataset_path(case["args"][0])))
-        n = len(ds)
-        return {"out": [n, list(ds[0]), list(ds[n - 1])], "unchanged": [], "aliased": False}
-
-    return kit.each_case(cases, {"value": value, "loop": loop, "dataset": dataset})
 
 
 def exercises(topic: str) -> list[str]:
@@ -246,12 +48,6 @@ def exercises(topic: str) -> list[str]:
 def plain_cases(domain: domains.Domain, built: list[domains.Case]) -> list[dict[str, Any]]:
     """``domain``'s cases (``built`` by it) as the probes take them."""
     return [{**c.plain(), "writes": domain.writes} for c in built]
-
-
-def walker(cases: list[dict[str, Any]]) -> Any:
-    """The probe that walks ``cases``: calls, modules, or scenarios (optimisers, loops, datasets)."""
-    walkers = {"call": walk_calls, "module": walk_modules, "optimiser": walk_optimisers}
-    return walkers.get(cases[0]["kind"], walk_scenarios)
 
 
 def run(sub: Any, topic: str, name: str) -> None:
@@ -272,28 +68,55 @@ def run(sub: Any, topic: str, name: str) -> None:
         (case, mine, [answers[i] for answers in alternatives])
         for i, (case, mine) in enumerate(zip(built, got))
     ]
-    failed = []
-    for case, mine, refs in judged:
-        if not any(_holds(domain, case, mine, ref, got) for ref in refs):
-            failed.append((case, mine, refs[0]))
-    silent = ""
-    if failed:  # an answer at all? by behaviour, whatever cases a constant or an echo got right
-        from grader.checks import non_answer  # the trusted side's: the worker walks, never judges
-
-        silent = non_answer.behaviour(got, alternatives[0], [case.args for case in built])
+    failed = [
+        (case, mine, refs[0])
+        for case, mine, refs in judged
+        if not any(_holds(domain, case, mine, ref, got) for ref in refs)
+    ]
+    if not failed:
+        return
+    case, mine, ref = failed[0]
+    # wrong everywhere: the formula, not one dimension; no dimension's hint to mislead
+    plain = EVERYWHERE if len(failed) == len(judged) else domains.hint_for(case)
+    told = _untouched(case, mine) or _activations(case, mine, ref)
     try:
-        if failed:
-            case, mine, ref = failed[0]
-            # wrong everywhere: the formula, not one dimension; no dimension's hint to mislead
-            plain = EVERYWHERE if len(failed) == len(judged) else domains.hint_for(case)
-            told = _untouched(case, mine) or _activations(case, mine, ref)
-            judge_case(domain, case, mine, ref, got, (*_reduced(case), told or plain))
+        judge_case(domain, case, mine, ref, got, (*_reduced(case), told or plain))
     except CheckFailed as exc:
-        if silent:
-            exc.cause = non_answer.cause(silent)
-        elif _untouched(*failed[0][:2]):
-            exc.cause = UNTOUCHED_CAUSE  # a cause named outright: it leads the exercise's diagnosis
+        exc.cause = _cause(exc.cause, failed, got, alternatives[0], built)
         raise
+
+
+def _cause(
+    judged: str,
+    failed: list[tuple[domains.Case, Any, Any]],
+    got: list[Any],
+    answers: list[Any],
+    built: list[Any],
+) -> str:
+    """The cause of a failed battery: no answer at all, by behaviour (a constant or an echo,
+    whatever cases it got right); the layers its module never applied; the relation its values
+    show (grouped by the mistake, not by this check); else the stage that ``judged`` it."""
+    from grader.checks import non_answer  # the trusted side's: the worker walks, never judges
+
+    silent = non_answer.behaviour(got, answers, [case.args for case in built])
+    if silent:
+        return non_answer.cause(silent)
+    if _untouched(*failed[0][:2]):
+        return UNTOUCHED_CAUSE  # a cause named outright: it leads the exercise's diagnosis
+    shown = _signature(failed, got) if judged == "values" else ""
+    return mistake_cause(shown) if shown else judged
+
+
+def _signature(failed: list[tuple[domains.Case, Any, Any]], everything: list[Any]) -> str:
+    """The first relation a failed case's outputs show against what they were compared with (a
+    shift, a flip, a scale...: grader/checks/signatures.py), "" for none (n = 1 shows none)."""
+    for case, mine, ref in failed:
+        want = everything[case.same_as] if case.same_as is not None else ref
+        if isinstance(mine, dict) and isinstance(want, dict):
+            shown = signatures.signature(mine.get("out"), want.get("out"))
+            if shown:
+                return shown
+    return ""
 
 
 def case_named(name: str, case: domains.Case) -> str:
@@ -555,10 +378,7 @@ def compare(got: Any, want: Any, what: str, rtol: float, atol: float, keyed: Hin
         if type(got) is not type(want) or got != want:
             fail(what, repr(want), describe(got), hint)
     elif isinstance(want, float):
-        if isinstance(got, bool) or not isinstance(got, (int, float)):
-            fail(what, N_("a Python float"), describe(got), hint, form=True)
-        if not abs(got - want) <= atol + rtol * abs(want):
-            fail(what, f"{want:.8g} (rtol={rtol:g}, atol={atol:g})", f"{got:.8g}", hint)
+        _compare_float(got, want, what, rtol, atol, hint)
     elif isinstance(want, (list, tuple)):
         if not isinstance(got, (list, tuple)) or len(got) != len(want):
             fail(what, f"a {type(want).__name__} of {len(want)}", describe(got), hint)
@@ -566,3 +386,11 @@ def compare(got: Any, want: Any, what: str, rtol: float, atol: float, keyed: Hin
             compare(g, w, f"{what}[{i}]", rtol, atol, keyed)
     elif got != want:
         fail(what, describe(want), describe(got), hint)
+
+
+def _compare_float(got: Any, want: float, what: str, rtol: float, atol: float, hint: str) -> None:
+    """A Python number within the tolerance of ``want`` (an int where a float is asked passes)."""
+    if isinstance(got, bool) or not isinstance(got, (int, float)):
+        fail(what, N_("a Python float"), describe(got), hint, form=True)
+    if not abs(got - want) <= atol + rtol * abs(want):
+        fail(what, f"{want:.8g} (rtol={rtol:g}, atol={atol:g})", f"{got:.8g}", hint)

@@ -5,7 +5,8 @@ derived here for every pack (grader/checks/domain_cases.py calls :func:`derive` 
 
 - ``creation``: a module's layers created in the docstring's order with its shapes: each module
   case of another constructor again, built under the case's seed with torch's own initialisation,
-  its outputs judged against the reference's (the seeded weights compared through them).
+  its outputs and the gradient into its first input judged against the reference's (the seeded
+  weights compared through them; an output or a branch cut from autograd answers the same values).
 - ``extremes``: the magnitudes the docstring allows, with masks: each case with a bool or integer
   tensor (a mask, indices) again with its float arguments at the largest value of the domain's
   ``magnitude`` case, the first one constant, the others alternating in sign along their rows.
@@ -62,7 +63,8 @@ def _creation_cases(found: list[Case]) -> list[Case]:
     for case in found:
         if case.kind == "module" and not case.fill and _plain(case) and repr(case.ctor) not in seen:
             seen.add(repr(case.ctor))
-            derived.append(case._replace(dim=SEEDED, shapes=None, note=f"{case.note}, seeded weights"))
+            seeded = case._replace(dim=SEEDED, shapes=None, wrt=(0,), note=f"{case.note}, seeded weights")
+            derived.append(seeded)
     return derived
 
 

@@ -76,7 +76,7 @@ def _layout_cases(found: list[Case]) -> list[Case]:
 # ---------------------------------------------------------------- layout, for every module
 # A module's input may be a view as a function's may: each module's domain without a
 # non-contiguous input gets its first plain case again, every input the worker can store with
-# other strides (battery.walk_modules) made so, judged equal to the plain case.
+# other strides (battery_walks.walk_modules) made so, judged equal to the plain case.
 def _strides_differ(t: Any) -> bool:
     """Whether the worker's non-contiguous copy of ``t`` has other strides than a contiguous one."""
     if not isinstance(t, torch.Tensor) or t.dim() == 0:

@@ -108,10 +108,10 @@ HINTS = {
     ),
 }
 
-# A module case whose outputs agree and whose gradient into its input does not (battery.walk_modules)
+# A module case whose outputs agree and whose gradient into its input does not (battery_walks.walk_modules)
 CUT = N_(
     "the outputs agree but the gradient into the input does not: a branch computed under "
-    "torch.no_grad() or from x.detach() passes no gradient back to x"
+    "torch.no_grad() or from x.detach(), or an output detached, passes no gradient back to x"
 )
 
 
@@ -146,7 +146,9 @@ class Case(NamedTuple):
     # docstring allows (FORMS), derived from Domain.forms (grader/checks/domain_cases_derived.py)
     forms: tuple[tuple[int | str, str], ...] = ()
     device: bool = False  # also run on the second device (a default path, another form)
-    wrt: tuple[int, ...] = ()  # positional args to differentiate (the gradient is judged too)
+    wrt: tuple[
+        int, ...
+    ] = ()  # positional args to differentiate, a module its inputs (the gradient judged too)
     seed: int | None = None  # torch.manual_seed before the call
     same_as: int | None = None  # relation: equal to that case's result
     differs_from: int | None = None  # relation: different from that case's result
@@ -182,7 +184,7 @@ class Case(NamedTuple):
 
 # A module build whose docstring names its layers (kinds, sizes, order, bias, activations, pooling,
 # shortcut): constructor's (args, kwargs), inputs, note, mode. It answers on weights drawn from
-# their shapes alone as the docstring's own layers do (battery.walk_modules' fill); in training
+# their shapes alone as the docstring's own layers do (battery_walks.walk_modules' fill); in training
 # mode every BatchNorm normalises by the batch, in eval mode it applies its running statistics.
 Shown = tuple[tuple[Any, ...], tuple[Any, ...], str, str]
 
@@ -252,7 +254,7 @@ def rand(k: int, *shape: int, dtype: torch.dtype = torch.float32) -> torch.Tenso
     return torch.rand(shape, generator=gen(k), dtype=dtype)
 
 
-# The forms an argument may take besides the one a case declares (battery.walk_*: kit's ``given``)
+# The forms an argument may take besides the one a case declares (battery_walks.walk_*: kit's ``given``)
 FORMS = ("list", "tuple", "iterator", "generator", "int", "float")
 
 F64 = torch.float64

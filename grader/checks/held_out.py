@@ -39,20 +39,37 @@ class HeldOut:
             raise ValueError(f"held-out metric one of {sorted(METRICS)}, order one of {ORDERS}")
 
 
-def declared_names(declaration: Path) -> tuple[str, ...]:
-    """The exercises a ``held_out_<topic>.py`` declares (its ``HELD_OUT`` dict's keys), read from
-    its source without running it (a course file is checked without torch)."""
+def declared(declaration: Path) -> dict[str, tuple[str, str]]:
+    """{exercise: (metric, order)} of what a ``held_out_<topic>.py`` declares (its ``HELD_OUT``
+    dict), read from its source without running it (a course file is checked without torch): a
+    ``HeldOut(...)``'s constant ``metric=`` and ``order=``, else :class:`HeldOut`'s defaults."""
     try:
         tree = ast.parse(declaration.read_text(encoding="utf-8"))
     except (OSError, SyntaxError, ValueError):
-        return ()
+        return {}
     for node in tree.body:
         if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.Dict):
             continue
         if any(isinstance(t, ast.Name) and t.id == "HELD_OUT" for t in node.targets):
-            keys = node.value.keys
-            return tuple(k.value for k in keys if isinstance(k, ast.Constant) and isinstance(k.value, str))
-    return ()
+            pairs = zip(node.value.keys, node.value.values)
+            return {
+                k.value: _metric_order(v)
+                for k, v in pairs
+                if isinstance(k, ast.Constant) and isinstance(k.value, str)
+            }
+    return {}
+
+
+def _metric_order(value: ast.expr) -> tuple[str, str]:
+    given = {
+        keyword.arg: keyword.value.value
+        for keyword in (value.keywords if isinstance(value, ast.Call) else [])
+        if isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str)
+    }
+    fields = HeldOut.__dataclass_fields__
+    return str(given.get("metric", fields["metric"].default)), str(
+        given.get("order", fields["order"].default)
+    )
 
 
 def trained_on_digits(

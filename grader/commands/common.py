@@ -295,10 +295,13 @@ def on_warm_engine(command: str, no_daemon: bool) -> None:
 
     if not daemon.wanted(command, no_daemon):
         return
-    status = daemon.ask_engine(invocation.argv)
+    status = daemon.ask_engine(invocation.argv, wait=True)
+    if status is None and command == "watch" and daemon.should_start():  # it runs on the engine
+        status = daemon.start_and_ask(invocation.argv)
     if status is not None:
         sys.exit(status)
-    invocation.start_engine = daemon.start_server if daemon.should_start() else None
+    if command != "watch":  # its Ctrl-C leaves no engine behind that it did not run on
+        invocation.start_engine = daemon.start_server if daemon.should_start() else None
 
 
 def similarity_report(submissions: Path, out: Path, topics: tuple[str, ...], threshold: float) -> None:

@@ -37,7 +37,7 @@ def course_group() -> None:
 @click.argument("path", type=click.Path(path_type=Path), default=Path("course.toml"))
 def course_init_command(path: Path) -> None:
     """Write a commented example course file for this course's topics to PATH."""
-    from grader.course import example
+    from grader.course_example import example
 
     if path.exists():
         usage_exit(_("%(path)s exists; remove it or name another file") % {"path": path})

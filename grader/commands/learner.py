@@ -1,10 +1,9 @@
 """The learner's commands: `grade PATH` (check), `watch`, `next`, `hint`, `solution`, `reset`,
-`doctor`, `engine`: a thin layer over grader/engine and grader/apps."""
+`doctor` (`engine`: grader/commands/engine.py): a thin layer over grader/engine and grader/apps."""
 
 from __future__ import annotations
 
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +28,6 @@ from grader.i18n import _
 from grader.options import Limits, Options, Selection
 
 if TYPE_CHECKING:
-    from grader.apps import engines as engines_types
     from grader.apps.course_points import Split
     from grader.checks.scoring import Report
 
@@ -403,104 +401,10 @@ def doctor_command() -> None:
     sys.exit(0 if all(f.ok for f in findings) else 1)
 
 
-@click.group("engine")
-def engine_group() -> None:
-    """The warm engine that answers `grade FILE`, `grade next` and `grade watch`: see it, stop it."""
-
-
-@engine_group.command("status")
-def engine_status_command() -> None:
-    """List your engines: this checkout's current one, stale ones, what each holds in memory."""
-    import os
-
-    from grader.apps import engines
-
-    found, warming = engines.engines(dict(os.environ))
-    key = engines.current_key(dict(os.environ))
-    for engine in found:
-        click.echo(_engine_line(engine, key))
-    for lock in warming:
-        click.echo(_("starting: %(lock)s") % {"lock": lock})
-    for lock in engines.leftover_locks(dict(os.environ)):
-        click.echo(_("left behind: %(path)s (`grade engine stop` removes it)") % {"path": lock})
-    if not (found or warming):
-        click.echo(_("no engine runs: the next `grade FILE` on a terminal starts one"))
-
-
-def _engine_line(engine: engines_types.Engine, key: str) -> str:
-    from grader.i18n import ngettext
-
-    if not engine.alive:
-        return _("left behind: %(path)s (`grade engine stop` removes it)") % {"path": engine.socket}
-    hello = engine.hello
-    if not engine.here():
-        state = _("another checkout: %(checkout)s") % {"checkout": hello.get("checkout")}
-    elif hello.get("identity") == key:
-        state = _("this checkout's engine")
-    else:
-        state = _("stale: the grader, the suites or the settings changed since it started")
-    minutes = max(0, int((time.time() - float(hello.get("started", time.time()))) // 60))
-    age = ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
-    megabytes = int(hello.get("rss", 0)) // 2**20
-    return _("process %(pid)s, up %(age)s, %(mb)d MB: %(state)s") % {
-        "pid": hello.get("pid"),
-        "age": age,
-        "mb": megabytes,
-        "state": state,
-    }
-
-
-@engine_group.command("stop")
-@click.option("--all", "every", is_flag=True, help="stop the engines of every checkout, not only this one's")
-def engine_stop_command(every: bool) -> None:
-    """Stop this checkout's engines (and remove what a killed one left: its socket, its lock).
-    The next `grade FILE` grades in its own process and starts a fresh engine."""
-    import os
-
-    from grader.apps import engines
-
-    env = dict(os.environ)
-    found, warming = engines.engines(env)
-    failed = 0
-    for engine in found:
-        if engine.alive and not (every or engine.here()):
-            continue
-        if engines.stop(engine):
-            if engine.alive:
-                click.echo(_("stopped process %(pid)s") % {"pid": engine.hello.get("pid")})
-        else:
-            failed += 1
-            click.echo(_("process %(pid)s did not stop") % {"pid": engine.hello.get("pid")}, err=True)
-    failed += _stop_starting(warming, every)
-    for lock in engines.leftover_locks(env):
-        lock.unlink(missing_ok=True)
-    sys.exit(1 if failed else 0)
-
-
-def _stop_starting(warming: list[Path], every: bool) -> int:
-    """Stop the engines still warming up (this checkout's, or ``every`` one): how many did not."""
-    from grader.apps import engines
-
-    failed = 0
-    for lock in warming:
-        if not (every or engines.starting_here(lock)):
-            continue
-        pid = engines.starter(lock).get("pid", "?")
-        if engines.stop_starting(lock):
-            click.echo(_("stopped process %(pid)s while it was starting") % {"pid": pid})
-        else:
-            failed += 1
-            click.echo(
-                _("an engine is still starting: run `grade engine stop` again in a few seconds"), err=True
-            )
-    return failed
-
-
 # what grader/cli.py adds to the root group
 COMMANDS = (
     check_command,
     doctor_command,
-    engine_group,
     hint_command,
     next_command,
     reset_command,

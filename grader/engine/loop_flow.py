@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import ast
 import collections
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import replace
 
 from grader.engine import parsed
@@ -282,16 +282,7 @@ def _params(target: Func, bound: bool, args: Args, kwargs: Kwargs) -> dict[str, 
     elif how in ("", "property") and bound and positional:
         values[positional.pop(0)] = Carried(instances=frozenset({(target.file, target.cls)}))
     open_ = [*positional, *(a.arg for a in node.args.kwonlyargs)]
-    extra: list[tuple[Carried, bool]] = []
-    for value, starred in args:
-        if starred:  # may fill any positional parameter left
-            for name in positional:
-                values[name] = join(values.get(name, CONSTANT), element(value))
-            extra.append((value, True))
-        elif positional:
-            values[positional.pop(0)] = value
-        else:
-            extra.append((value, False))
+    extra = _positional(values, positional, args)
     if node.args.vararg:  # a tuple of the extra arguments: as long as the call writes, unless unpacked
         joined = join(*(element(v) if s else v for v, s in extra))
         many = any(s and v.many for v, s in extra)
@@ -304,6 +295,22 @@ def _params(target: Func, bound: bool, args: Args, kwargs: Kwargs) -> dict[str, 
         many = any(k is None and v.many for k, v in kwargs)
         values[node.args.kwarg.arg] = replace(join(*rest), fixed=not many)
     return values
+
+
+def _positional(values: dict[str, Carried], positional: list[str], args: Args) -> list[tuple[Carried, bool]]:
+    """Bind ``args`` to the ``positional`` parameters left (in ``values``, taking them from the
+    list); the arguments none takes, with whether each is unpacked."""
+    extra: list[tuple[Carried, bool]] = []
+    for value, starred in args:
+        if starred:  # may fill any positional parameter left
+            for name in positional:
+                values[name] = join(values.get(name, CONSTANT), element(value))
+            extra.append((value, True))
+        elif positional:
+            values[positional.pop(0)] = value
+        else:
+            extra.append((value, False))
+    return extra
 
 
 def _passed(
@@ -359,41 +366,53 @@ def _scope(node: Node) -> tuple[frozenset[str], frozenset[str]]:
 
 def _cycles(graph: dict[int, list[int]]) -> dict[int, int]:
     """{node: its strongly connected component} for the nodes on a cycle (Tarjan's, iteratively)."""
-    index: dict[int, int] = {}
-    low: dict[int, int] = {}
-    stack: list[int] = []
-    on: set[int] = set()
-    out: dict[int, int] = {}
+    tarjan = _Tarjan(graph)
     for root in graph:
-        if root in index:
-            continue
-        work = [(root, iter(graph.get(root, [])))]
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on.add(root)
+        if root not in tarjan.index:
+            tarjan.walk(root)
+    return tarjan.out
+
+
+class _Tarjan:
+    def __init__(self, graph: dict[int, list[int]]) -> None:
+        self.graph = graph
+        self.index: dict[int, int] = {}
+        self.low: dict[int, int] = {}
+        self.stack: list[int] = []
+        self.on: set[int] = set()
+        self.out: dict[int, int] = {}
+
+    def enter(self, node: int) -> Iterator[int]:
+        self.index[node] = self.low[node] = len(self.index)
+        self.stack.append(node)
+        self.on.add(node)
+        return iter(self.graph.get(node, []))
+
+    def walk(self, root: int) -> None:
+        work = [(root, self.enter(root))]
         while work:
             node, children = work[-1]
             child = next(children, None)
             if child is not None:
-                if child not in index:
-                    index[child] = low[child] = len(index)
-                    stack.append(child)
-                    on.add(child)
-                    work.append((child, iter(graph.get(child, []))))
-                elif child in on:
-                    low[node] = min(low[node], index[child])
+                if child not in self.index:
+                    work.append((child, self.enter(child)))
+                elif child in self.on:
+                    self.low[node] = min(self.low[node], self.index[child])
                 continue
             work.pop()
             if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                members = []
-                while True:
-                    member = stack.pop()
-                    on.discard(member)
-                    members.append(member)
-                    if member == node:
-                        break
-                if len(members) > 1 or node in graph.get(node, []):
-                    out |= {m: node for m in members}
-    return out
+                self.low[work[-1][0]] = min(self.low[work[-1][0]], self.low[node])
+            if self.low[node] == self.index[node]:
+                self.close(node)
+
+    def close(self, node: int) -> None:
+        """``node`` roots a component: pop it, kept where it is a cycle."""
+        members = []
+        while True:
+            member = self.stack.pop()
+            self.on.discard(member)
+            members.append(member)
+            if member == node:
+                break
+        if len(members) > 1 or node in self.graph.get(node, []):
+            self.out |= {m: node for m in members}

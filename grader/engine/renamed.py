@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import re
 from pathlib import Path
 
 from grader.engine import parsed
@@ -14,6 +15,23 @@ from grader.i18n import _
 
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 CLOSE = 0.75  # how alike two names must be (difflib's ratio) to ask
+# A check's first line when the learner's code does not define the exercise (an emptied file or cell)
+_MISSING = re.compile(r"AttributeError\b.*module '\w+' has no attribute '(\w+)'")
+
+
+def missing_itself(lead: str, exercise: str) -> bool:
+    """Whether ``lead`` (a check's first line) says the learner's module has no ``exercise``."""
+    found = _MISSING.search(lead.split("\n", 1)[0])
+    return found is not None and found.group(1) == exercise
+
+
+def undefined(exercise: str) -> str:
+    """The line that leads where a notebook defines no ``exercise`` and nothing close (a cell
+    emptied or deleted), true whether or not it was saved since."""
+    return _(
+        "%(exercise)s is not defined in this notebook: no cell of the saved file defines it (a cell "
+        "emptied or deleted? if you wrote it since the last save, save the notebook: Ctrl-S / Cmd-S)"
+    ) % {"exercise": exercise}
 
 
 def renamed_in(source: str, topic: str, name: str) -> str:

@@ -26,6 +26,7 @@ from grader.checks import curves
 from grader.checks.scoring import Report, TopicResult
 from grader.engine import check_table, notebooks, remembered, stubs, subset, workers
 from grader.engine.doctor import no_sandbox_note
+from grader.engine.how_read import Rules, judge_how
 from grader.engine.pool import GraderCrashed, GraderPool
 from grader.engine.preload import collector_paused, preload, without_dynamo
 from grader.engine.progress import Event, Listener, listening
@@ -169,7 +170,13 @@ def _graded(task: Task, notebook: notebooks.NotebookModule | None = None) -> Top
         check_table.said_blank(result, task.topic)
     if refusal:
         subset.refuse(result, refusal, verdict.exercises)
-    judge_how(result, task, dict(verdict.replaced), suite.off_limits, suite.vectorised, suite.counts)
+    judge_how(
+        result,
+        task.path,
+        task.topic,
+        task.single_file,
+        Rules(dict(verdict.replaced), suite.off_limits, suite.vectorised, suite.counts),
+    )
     if selection.public_only:  # what the hidden suite still judges, by exercise and kind
         result.hidden = suite.hidden_kinds(selection.exercises) or released_hidden(
             task.topic, selection.exercises
@@ -179,46 +186,6 @@ def _graded(task: Task, notebook: notebooks.NotebookModule | None = None) -> Top
     else:
         result.note = "; ".join(filter(None, [result.note, verdict.note()]))  # said once, for the topic
     return TopicOutcome(result, seconds, workers.engine_problem())
-
-
-def judge_how(
-    result: TopicResult,
-    task: Task,
-    replaced: dict[str, str],
-    off_limits: dict[str, dict[str, str]],
-    vectorised: tuple[str, ...],
-    counts: dict[str, tuple[str, ...]] | None = None,
-) -> None:
-    """The "how" read from the topic's file as graded (its refused lines stubbed out): the
-    off-limits functions (:mod:`subset_twins`, from its exercises' reachable code) and the loops
-    of vectorised exercises (:mod:`subset_loops`, followed from their inputs into the helper files
-    beside it). Only for the exercises the run's checks judge (``--exercise``: what it charges
-    is the same, the others' reading skipped)."""
-    from grader.engine import parsed, subset_charge, subset_loops, subset_twins
-
-    file = f"{task.topic}.py"
-    judged = {exercise for test in result.tests for exercise in test.exercises}
-    rules = subset_twins.declared(off_limits)  # every exercise's: another's definition is read by its own
-    wanted, vectorised = judged & set(rules), tuple(e for e in vectorised if e in judged)
-    if not (wanted or vectorised):
-        return
-    sources = subset.sources_of(task.path, task.topic, task.single_file)
-    source = replaced.get(file) or sources.get(file)
-    if not source:
-        return
-    exercises = subset.exercises_of(task.topic)
-    try:  # the reading's verdict came first, within the same clock
-        read = subset_charge.reachable(source, wanted, exercises) if wanted else None
-    except parsed.OverBudget:
-        read = None
-    if read is not None:
-        subset_twins.charge(result, subset_twins.written_in(*read, rules, helpers=sources), file)
-    try:  # a clock of its own
-        helpers, params = subset_loops.helpers_of(sources, file), subset_loops.stated(task.topic)
-        loops = subset_loops.loops(source, vectorised, exercises, helpers, file, params, counts)
-    except parsed.OverBudget:
-        return
-    subset_loops.charge(result, loops, file)
 
 
 def stub_outcome(task: Task, refusal: subset.Refusal | None = None) -> TopicOutcome | None:
@@ -420,6 +387,32 @@ def build_report(
     return report
 
 
+def _chosen_topics(path: Path, options: Options) -> tuple[list[str], str | None, str]:
+    """:func:`grade`'s topics (those its exercises choose), its single topic and the rule that
+    chose them; a usage problem where the options cannot go together."""
+    selection = options.selection
+    selected, single_topic, rule = select_topics(path, selection.topics)
+    if selection.keyword and keyword_problem(selection.keyword):
+        raise UsageProblem(keyword_problem(selection.keyword))
+    if (options.course_seed is None) != (options.student is None):
+        raise UsageProblem(_("--course-seed and --student go together: the hidden inputs are one student's"))
+    return topics_with_exercises(selected, selection.exercises), single_topic, rule
+
+
+def _recalled(
+    tasks: list[Task],
+    keys: dict[str, str | None],
+    outcomes: dict[str, TopicOutcome],
+    tell: Callable[[Event], None],
+) -> None:
+    """The topics read back unchanged (:mod:`grader.engine.remembered`), each told done."""
+    for task in tasks:
+        known = remembered.recall(task.topic, keys[task.topic])
+        if known is not None:
+            outcomes[task.topic] = TopicOutcome(known, {"startup": 0.0, "probes": 0.0})
+            tell(Event(task.topic, "done", result=known))
+
+
 def grade(
     path: Path,
     options: Options | None = None,
@@ -439,12 +432,7 @@ def grade(
     options = options or Options()
     selection = options.selection
     keyword, exercises = selection.keyword, selection.exercises
-    selected, single_topic, rule = select_topics(path, selection.topics)
-    if keyword and keyword_problem(keyword):
-        raise UsageProblem(keyword_problem(keyword))
-    selected = topics_with_exercises(selected, exercises)
-    if (options.course_seed is None) != (options.student is None):
-        raise UsageProblem(_("--course-seed and --student go together: the hidden inputs are one student's"))
+    selected, single_topic, rule = _chosen_topics(path, options)
     options = replace(options, device=resolve_device(options.device))
     deadline = started + options.limits.budget
     tasks = [
@@ -475,11 +463,7 @@ def grade(
     with listening(progress) as tell:
         for task in tasks:
             tell(Event(task.topic, "queued"))
-        for task in tasks:
-            known = remembered.recall(task.topic, keys[task.topic])
-            if known is not None:
-                outcomes[task.topic] = TopicOutcome(known, {"startup": 0.0, "probes": 0.0})
-                tell(Event(task.topic, "done", result=known))
+        _recalled(tasks, keys, outcomes, tell)
         run_tasks(
             tasks=sorted((t for t in tasks if t.topic not in outcomes), key=longest_first),
             jobs=jobs or defaults.cores(),

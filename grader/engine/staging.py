@@ -66,9 +66,12 @@ def stage(path: Path, topic: str | None = None) -> Path:
                     raise StagingError(f"the submission's Python files exceed {MAX_TOTAL_BYTES >> 20} MB")
         elif path.suffix == ".ipynb":
             notebook = notebooks.read(path)
-            target = staged / f"{notebooks.topic_of(path, notebook, topic)[0]}.py"
-            target.write_text(notebooks.to_module(notebook).source)
-            os.chmod(target, 0o644)
+            own = f"{notebooks.topic_of(path, notebook, topic)[0]}.py"
+            code = notebooks.to_module(notebook).source
+            (staged / own).write_text(code)
+            os.chmod(staged / own, 0o644)
+            for helper in subset.helpers(path, own, code.encode()):
+                _copy(helper, staged / helper.name)
         else:
             own = f"{topic_of_file(path, topic)}.py"
             _copy(path, staged / own)

@@ -35,7 +35,7 @@ from pathlib import Path
 from grader.checks import places
 from grader.checks.exercises import REFUSED
 from grader.checks.scoring import TopicResult
-from grader.engine import parsed, subset_charge
+from grader.engine import parsed, subset_charge, subset_units
 from grader.engine import subset_rules as rules
 from grader.engine.check_table import Row
 from grader.engine.subset_check import check
@@ -76,7 +76,11 @@ def sources_of(path: Path, topic: str, single_file: bool) -> dict[str, str]:
     own = f"{topic}.py"
     try:
         if path.suffix == ".ipynb":
-            return {own: notebooks.to_module(notebooks.read(path)).source}
+            code = notebooks.to_module(notebooks.read(path)).source
+            found = {own: code}
+            for helper in helpers(path, own, code.encode()):
+                found[helper.name] = parsed.text(helper.read_bytes())
+            return found
         alone = single_file or path.is_file()
         source = path if alone else path / own
         if source.is_symlink() or not source.is_file():  # what staging refuses (a link) is none
@@ -89,18 +93,20 @@ def sources_of(path: Path, topic: str, single_file: bool) -> dict[str, str]:
         return {}
 
 
-def helpers(source: Path, own: str) -> list[Path]:
+def helpers(source: Path, own: str, code: bytes | None = None) -> list[Path]:
     """The ``.py`` files beside ``source`` that it imports, directly or not (by their top-level
     import statements; the subset refuses computed imports), in the order first met; ``own``:
-    the name ``source`` is graded as, which no helper shadows. What a topic's worker can reach
-    besides its own file, the same whether the file is graded alone or in its folder."""
+    the name ``source`` is graded as, which no helper shadows; ``code``: what it holds where
+    that is not its bytes (a notebook's definitions). What a topic's worker can reach besides
+    its own file, the same whether the file is graded alone, in its folder or as a notebook."""
     beside = {p.stem: p for p in sorted(source.parent.glob("*.py")) if p.is_file() and not p.is_symlink()}
     beside.pop(own[:-3], None)
     beside.pop(source.stem, None)
     found: list[Path] = []
-    queue = [source]
+    queue: list[Path | bytes] = [source if code is None else code]
     while queue:
-        names = _imported_modules(queue.pop(0).read_bytes())
+        first = queue.pop(0)
+        names = _imported_modules(first if isinstance(first, bytes) else first.read_bytes())
         more = [beside.pop(name) for name in names if name in beside]
         found += more
         queue += more
@@ -372,7 +378,7 @@ def _helpers_charged(
         importers = {n for n, names in imports.items() if module in names.values()}
         if name == own or importers != {own} or any(f"{m}.py" in refused for m in imports[name].values()):
             continue
-        units = subset_charge.units_of(sources[name], tree) if (tree := parsed.tree(sources[name])) else None
+        units = subset_units.units_of(sources[name], tree) if (tree := parsed.tree(sources[name])) else None
         members = {b for u in units or () for b in u.names}
         mine = {m: local[m] for m in local if m != module}
         try:

@@ -8,16 +8,15 @@ from __future__ import annotations
 import ast
 import builtins
 import functools
-from collections import Counter
 
 from grader.engine import parsed
 from grader.engine import subset_rules as rules
 from grader.engine.subset_aliases import aliases
+from grader.engine.subset_facts import Facts, Place
 from grader.engine.subset_names import member_problem, missing_module, not_installed
 from grader.engine.subset_refusal import Refusal
 from grader.engine.subset_shapes import (
     arguments,
-    bound_imports,
     chain,
     dotted_name,
     dunder,
@@ -43,115 +42,7 @@ MODULE_AS_VALUE = N_("the module {0} as a value")
 WRITE_WHERE_USED = N_("write {0} where you use it")
 
 
-class _Facts:
-    """What the first pass learns: imported names, names the module binds, its classes' methods."""
-
-    def __init__(self, tree: ast.Module, local: dict[str, frozenset[str]]) -> None:
-        self.imported = bound_imports(tree)  # bound name -> dotted name
-        self.modules: set[str] = set()  # names bound by `import x`
-        self.bound: set[str] = set()
-        self.bindings: Counter[str] = Counter()  # how many times each name is bound, in any scope
-        self.classes: set[str] = set()
-        self.methods: set[str] = set()
-        self.local = local
-        self.parents = parsed.parents(tree)
-        self.self_functions = {  # module-level functions whose first parameter is self
-            n.name
-            for n in tree.body
-            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
-            and n.args.args
-            and n.args.args[0].arg == "self"
-        }
-        for node in parsed.nodes(tree):
-            if isinstance(node, ast.Import):
-                self.modules |= {alias.asname or alias.name.split(".")[0] for alias in node.names}
-            elif isinstance(node, ast.ClassDef):
-                self.classes.add(node.name)
-                self.methods |= {
-                    n.name for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
-                }
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                self.bind(node.name)
-            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                self.bind(node.id)
-            elif isinstance(node, ast.arg):
-                self.bind(node.arg)
-            elif isinstance(node, ast.ExceptHandler) and node.name:
-                self.bind(node.name)
-            elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-                self.bind(node.name)
-            elif isinstance(node, ast.MatchMapping) and node.rest:
-                self.bind(node.rest)
-        self.bindings.update(self.imported.keys())
-        self.bound -= set(self.imported)
-
-    def bind(self, name: str) -> None:
-        self.bound.add(name)
-        self.bindings[name] += 1
-
-
-class _Check(ast.NodeVisitor):
-    def __init__(self, facts: _Facts) -> None:
-        self.facts = facts
-        self.found: list[Refusal] = []
-        self.scopes: list[ast.AST] = []  # enclosing classes and functions
-        self.own_dict_line = 0  # a line that reads self.__dict__ or vars(self), if any
-        self.unbound: list[Refusal] = []  # methods of the module's classes read off a class
-        self.resolved: set[int] = set()  # ids of modules read by a computed getattr (guarded in the worker)
-        self.metaclasses: set[int] = set()  # ids of a class statement's metaclass=abc.ABCMeta
-
-    def refuse(self, node: ast.AST, what: str, instead: str) -> None:
-        self.found.append(Refusal(getattr(node, "lineno", 0), what, instead))
-
-    def in_method(self) -> bool:
-        """Inside a plain method whose first parameter is ``self``."""
-        if len(self.scopes) < 2 or not isinstance(self.scopes[-2], ast.ClassDef):
-            return False
-        function = self.scopes[-1]
-        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or not function.args.args:
-            return False
-        plain = not any(
-            isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")
-            for d in function.decorator_list
-        )
-        return plain and function.args.args[0].arg == "self"
-
-    def plain_super(self, call: ast.Call) -> bool:
-        """``super()``, or what it means spelt out: ``super(Cls, self)`` in a plain method of the
-        class statement ``Cls`` (bound once: by that statement), ``self`` its first parameter."""
-        if not call.args and not call.keywords:
-            return True
-        if call.keywords or len(call.args) != 2 or not self.in_method():
-            return False
-        owner, bound = call.args
-        cls, method = self.scopes[-2], self.scopes[-1]
-        assert isinstance(cls, ast.ClassDef) and isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
-        return (
-            isinstance(owner, ast.Name)
-            and isinstance(bound, ast.Name)
-            and owner.id == cls.name
-            and self.facts.bindings[cls.name] == 1
-            and bound.id == method.args.args[0].arg
-        )
-
-    def class_named_only(self, node: ast.expr, owner: ast.expr, following: str | None) -> bool:
-        """The class of a value (``type(x)``, ``x.__class__``) may be named or compared, never used
-        (``type(x)(t)`` would wrap a result in a class the grader gave): ``self``'s in a method may."""
-        if isinstance(owner, ast.Name) and owner.id == "self" and self.in_method():
-            return True
-        if following is not None:
-            return following in rules.DUNDER_SET
-        parent = self.facts.parents.get(node)
-        if isinstance(parent, ast.Attribute):
-            return parent.attr in rules.DUNDER_SET
-        compared = isinstance(parent, ast.Compare)
-        checked = (
-            isinstance(parent, ast.Call)
-            and node in parent.args
-            and named(parent.func, "isinstance", "issubclass")
-        )
-        return compared or checked
-
+class _Check(Place):
     # imports
     def missing(self, node: ast.stmt, module: str) -> bool:
         top = module.split(".")[0]
@@ -192,30 +83,32 @@ class _Check(ast.NodeVisitor):
 
     # names and attributes
     def visit_Name(self, node: ast.Name) -> None:
-        name, facts = node.id, self.facts
         if isinstance(node.ctx, ast.Store):
             self.stored(node)
-        elif name in facts.modules or (name in facts.imported and holds_refused(facts.imported[name])):
-            if id(node) not in self.resolved:
-                self.refuse(node, MODULE_AS_VALUE.format(name), _where_used(name, facts.imported.get(name)))
-        elif name in rules.BUILTINS_REFUSED and not (name in rules.SHADOWABLE and name in facts.bound):
-            self.refuse(node, f"{name}", rules.BUILTINS_REFUSED[name])  # a binding may be in another scope
-        elif name in rules.BY_NAME or name == "vars":  # called, visit_Call checks it; here passed around
-            self.refuse(node, f"{name} passed around", f'call {name}(obj, "name") with the name written out')
-        elif name == "type" and name not in facts.bound and self.type_as_value(node):
-            self.refuse(
-                node, "type passed around", "call type(x) where you use it, or compare with isinstance"
-            )
-        elif facts.imported.get(name) in rules.METACLASS_ONLY and id(node) not in self.metaclasses:
-            self.refuse(node, f"{name} {NOT_METACLASS}", METACLASS_INSTEAD)
-        elif name in facts.bound or name in facts.imported:
             return
-        elif name in _BUILTIN_NAMES and name not in rules.BUILTINS:
-            self.refuse(
-                node, f"the builtin {name}", "use the builtins an exercise needs (len, range, zip...)"
-            )
-        elif dunder(name) and name not in rules.DUNDER_READ:
-            self.refuse(node, name, "use the names your module defines")
+        problem = self.name_problem(node)
+        if problem is None and node.id not in self.facts.bound and node.id not in self.facts.imported:
+            problem = _unbound_problem(node.id)
+        if problem is not None:
+            self.refuse(node, *problem)
+
+    def name_problem(self, node: ast.Name) -> tuple[str, str] | None:
+        """(what, instead) where a name read is a module, a builtin or class handed on, or the
+        metaclass outside a class statement; None where it is none of these."""
+        name, facts = node.id, self.facts
+        if name in facts.modules or (name in facts.imported and holds_refused(facts.imported[name])):
+            if id(node) in self.resolved:
+                return None
+            return MODULE_AS_VALUE.format(name), _where_used(name, facts.imported.get(name))
+        if name in rules.BUILTINS_REFUSED and not (name in rules.SHADOWABLE and name in facts.bound):
+            return f"{name}", rules.BUILTINS_REFUSED[name]  # a binding may be in another scope
+        if name in rules.BY_NAME or name == "vars":  # called, visit_Call checks it; here passed around
+            return f"{name} passed around", f'call {name}(obj, "name") with the name written out'
+        if name == "type" and name not in facts.bound and self.type_as_value(node):
+            return "type passed around", "call type(x) where you use it, or compare with isinstance"
+        if facts.imported.get(name) in rules.METACLASS_ONLY and id(node) not in self.metaclasses:
+            return f"{name} {NOT_METACLASS}", METACLASS_INSTEAD
+        return None
 
     def stored(self, node: ast.Name) -> None:
         if node.id == "self":
@@ -547,6 +440,16 @@ class _Check(ast.NodeVisitor):
 _BUILTIN_NAMES = frozenset(dir(builtins))
 
 
+def _unbound_problem(name: str) -> tuple[str, str] | None:
+    """(what, instead) for a name the module neither binds nor imports: a builtin outside the
+    list, or a dunder it may not read."""
+    if name in _BUILTIN_NAMES and name not in rules.BUILTINS:
+        return f"the builtin {name}", "use the builtins an exercise needs (len, range, zip...)"
+    if dunder(name) and name not in rules.DUNDER_READ:
+        return name, "use the names your module defines"
+    return None
+
+
 def _where_used(name: str, dotted: str | None) -> str:
     """What to write for a module held as a value: its members where they are used (for
     torch.func, the ones allowed: ``torch.func.grad``)."""
@@ -582,7 +485,7 @@ def _check(source: str, local: tuple[tuple[str, frozenset[str]], ...]) -> tuple[
     tree = parsed.tree(source)
     if tree is None:
         return ()  # the worker reports the syntax error
-    check = _Check(_Facts(tree, dict(local)))
+    check = _Check(Facts(tree, dict(local)))
     check.visit(tree)
     found = node_refusals(tree) + check.found + (check.unbound if check.own_dict_line else [])
     return tuple(sorted(set(found), key=lambda r: (r.line, r.what)))

@@ -213,15 +213,23 @@ class Scopes:
             yield Meaning("function", node=node)
         elif isinstance(node, ast.ClassDef):
             yield Meaning("class", node=node)
-        elif isinstance(node, ast.IfExp):
-            yield from self.meanings(node.body, scope, depth) | self.meanings(node.orelse, scope, depth)
+        else:
+            yield from self._either(node, scope, depth)
+
+    def _either(self, node: ast.AST, scope: ast.AST, depth: int) -> Iterator[Meaning]:
+        """What a value that is one of its parts denotes (``a if c else b``, ``a or b``, a
+        walrus): what any of them may; anything else is :data:`UNKNOWN`."""
+        if isinstance(node, ast.IfExp):
+            parts: list[ast.expr] = [node.body, node.orelse]
         elif isinstance(node, ast.BoolOp):
-            for value in node.values:
-                yield from self.meanings(value, scope, depth)
+            parts = node.values
         elif isinstance(node, ast.NamedExpr):
-            yield from self.meanings(node.value, scope, depth)
+            parts = [node.value]
         else:
             yield UNKNOWN
+            return
+        for part in parts:
+            yield from self.meanings(part, scope, depth)
 
     def name(self, name: str, scope: ast.AST, depth: int) -> Iterator[Meaning]:
         """What ``name`` read in ``scope`` may denote."""

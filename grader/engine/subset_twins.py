@@ -23,7 +23,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 
 from grader.checks import places
@@ -36,6 +36,7 @@ from grader.engine.subset_charge import reachable
 from grader.engine.subset_scopes import Scopes
 from grader.engine.subset_shapes import chain
 from grader.i18n import N_, _
+from grader.sandboxed import subset_members as members
 
 _DOTTED = re.compile(r"^(?:\.\w+\(\)|@|[A-Za-z_][\w.]*\*?)$")
 
@@ -174,11 +175,12 @@ def written_in(
     reached: Mapping[str, list[ast.AST]],
     rules: Mapping[str, tuple[_Rule, ...]],
     helpers: Mapping[str, str] | None = None,
-    depth: int = 0,
+    read: frozenset[str] = frozenset(),
 ) -> dict[str, Written]:
     """:func:`written` on a reading already made (:func:`subset_charge.reachable`); ``helpers``:
     the submission's files by name, whose functions the reachable code calls are read for the
-    exercise's twins as well (:func:`_in_helpers`)."""
+    exercise's twins as well (:func:`_in_helpers`), at any depth (``read``: the helper
+    functions whose reading is under way, ``file.name``, each read once down a path)."""
     found: dict[str, Written] = {}
     scopes, up = subset_scopes.of_tree(tree), parsed.parents(tree)
     if scopes is None:  # never read: the runtime backstop decides
@@ -197,12 +199,9 @@ def written_in(
         if hits:
             line, node = min(hits, key=lambda hit: hit[0])
             found[exercise] = Written(exercise, _text(node), line)
-        elif helpers and depth < _HELPER_DEPTH:
-            found |= _in_helpers(exercise, nodes, scopes, rules[exercise], helpers, depth)
+        elif helpers:
+            found |= _in_helpers(exercise, nodes, scopes, rules[exercise], helpers, read)
     return found
-
-
-_HELPER_DEPTH = 4  # helper files read through helper files
 
 
 def _in_helpers(
@@ -211,7 +210,7 @@ def _in_helpers(
     scopes: Scopes,
     rules: tuple[_Rule, ...],
     helpers: Mapping[str, str],
-    depth: int,
+    read: frozenset[str],
 ) -> dict[str, Written]:
     """The first twin of ``exercise`` in the functions of the submission's helper files that
     its reachable code names (``from helper import f``, ``helper.f``), read with their own
@@ -225,15 +224,60 @@ def _in_helpers(
     for path in sorted(named):
         module, _, name = path.partition(".")
         file = f"{module}.py"
-        if not name or "." in name or file not in helpers:
+        if not name or "." in name or file not in helpers or path in read:
             continue
-        read = reachable(helpers[file], [name], [name])
-        if read is None:
+        reading = reachable(helpers[file], [name], [name])
+        if reading is None:
             continue
-        inner = written_in(read[0], read[1], {name: rules}, helpers, depth + 1).get(name)
+        inner = written_in(*reading, {name: rules}, helpers, read | {path}).get(name)
         if inner is not None:
             return {exercise: Written(exercise, inner.name, inner.line, inner.file or file)}
     return {}
+
+
+def imported_anywhere(
+    sources: Mapping[str, str], own: str, rules: Mapping[str, tuple[_Rule, ...]], wanted: Collection[str]
+) -> dict[str, Written]:
+    """{exercise: the first place a file of the submission names a module its list puts off
+    limits (``torch.distributions``)}: such a module computes the exercise in ops of its own,
+    which no dispatcher names, so a topic whose list names one cannot import it at all, by
+    whatever route its objects would reach the exercise's call. Read in every file of
+    ``sources`` (by name, the topic's ``own`` first), reachable or not."""
+    modules = {e: tuple(r for r in rules.get(e, ()) if _whole_module(r)) for e in wanted}
+    modules = {e: found for e, found in modules.items() if found}
+    if not modules:
+        return {}
+    files = [own] * (own in sources) + sorted(n for n in sources if n != own)
+    found: dict[str, Written] = {}
+    for file in files:
+        for line, text, paths in _named_in(sources[file]):
+            for exercise, ruled in modules.items():
+                if exercise not in found and any(r.matches_path(p) for r in ruled for p in paths):
+                    found[exercise] = Written(exercise, text, line, "" if file == own else file)
+    return found
+
+
+def _whole_module(rule: _Rule) -> bool:
+    return any(p in members.modules() for p in rule.paths)
+
+
+def _named_in(source: str) -> Iterator[tuple[int, str, list[str]]]:
+    """(line, text, the dotted paths named) of every import, name and attribute of ``source``."""
+    scopes = subset_scopes.of(source)
+    tree = parsed.tree(source)
+    if scopes is None or tree is None:
+        return
+    up = parsed.parents(tree)
+    for node in parsed.nodes(tree):
+        if isinstance(node, ast.Import):
+            yield node.lineno, f"import {node.names[0].name}", [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            paths = [f"{node.module}.{a.name}" for a in node.names]
+            yield node.lineno, f"from {node.module} import {node.names[0].name}", paths
+        elif isinstance(node, (ast.Name, ast.Attribute)):
+            paths = _named(node, up.get(node), scopes)[0]
+            if paths:
+                yield getattr(node, "lineno", 0), _text(node), paths
 
 
 def _owners(tree: ast.Module, ruled: set[str]) -> dict[int, str]:

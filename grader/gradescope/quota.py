@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from grader import quota as policy
 from grader.gradescope.config import METADATA_NAME
 from grader.options import SubmissionLimits
 
 KEY = "torchgrade"  # our part of results.json's extra_data
-DAY = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -67,23 +67,12 @@ def _counted(metadata: dict[str, Any]) -> tuple[list[datetime], dict[str, Any] |
 
 
 def decide(limits: SubmissionLimits, metadata: dict[str, Any]) -> Decision:
-    """Whether this submission counts under ``limits``, and if not, when the next one does."""
+    """Whether this submission counts under ``limits`` (the course's policy: grader/quota.py),
+    and if not, when the next one does."""
     now = _time(metadata.get("created_at")) or datetime.now().astimezone()
     counted, previous = _counted(metadata)
-    waits: list[datetime | None] = []
-    if limits.max_submissions and len(counted) >= limits.max_submissions:
-        waits.append(None)
-    day = [t for t in counted if now - DAY < t <= now]
-    if limits.per_day and len(day) >= limits.per_day:
-        waits.append(day[len(day) - limits.per_day] + DAY)
-    cooldown = timedelta(minutes=limits.cooldown_minutes)
-    if limits.cooldown_minutes and counted and now < counted[-1] + cooldown:
-        waits.append(counted[-1] + cooldown)
-    if not waits:
-        return Decision(True, now, tuple(counted), previous=previous)
-    never = None in waits
-    next_at = None if never else max(w for w in waits if w is not None)
-    return Decision(False, now, tuple(counted), next_at, previous)
+    verdict = policy.decide(limits, counted, now)
+    return Decision(verdict.counts, now, tuple(counted), verdict.next_at, previous)
 
 
 def read_metadata(root: Path) -> dict[str, Any]:
@@ -102,31 +91,11 @@ def counted_results(results: dict[str, Any], decision: Decision) -> dict[str, An
 
 
 def refused_results(decision: Decision, limits: SubmissionLimits) -> dict[str, Any]:
-    """The results of a submission over a limit: the last counted one's, and why this did not count."""
+    """The results of a submission over a limit: the last counted one's, and why this did not
+    count (in the course's language)."""
     previous = dict(decision.previous or {"score": 0.0, "tests": []})
-    if decision.next_at is None:
-        why = (
-            f"This submission was not graded: the assignment grades {limits.max_submissions} "
-            "submissions and you have used them all. Your last graded submission's score stands."
-        )
-    else:
-        when = decision.next_at.astimezone(decision.now.tzinfo).isoformat(timespec="minutes")
-        why = (
-            f"This submission was not graded: {_rule(limits)}. Your last graded submission's score "
-            f"stands; the next submission that counts can be made from {when}."
-        )
+    why = policy.refusal(limits, policy.Verdict(False, decision.next_at), decision.now)
     said = str(previous.get("output", ""))
     times = [t.isoformat() for t in decision.counted]
     return {**previous, "output": why + ("\n\n" + said if said else ""), "output_format": "text",
             "extra_data": {**(previous.get("extra_data") or {}), KEY: {"counted": times}}}  # fmt: skip
-
-
-def _rule(limits: SubmissionLimits) -> str:
-    parts = []
-    if limits.per_day:
-        parts.append(f"at most {limits.per_day} graded submissions in 24 hours")
-    if limits.cooldown_minutes:
-        parts.append(f"at least {limits.cooldown_minutes:g} minutes between graded submissions")
-    if limits.max_submissions:
-        parts.append(f"at most {limits.max_submissions} graded submissions in all")
-    return "the assignment allows " + " and ".join(parts)

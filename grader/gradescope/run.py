@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from grader import clean, defaults, grades
-from grader.batch.exports import exercise_tests
+from grader.batch.gradescope_results import exercise_tests
 from grader.batch.intake import Gradable, Rejected, take
 from grader.engine import sweep
 from grader.gradescope import late, quota
@@ -181,7 +181,7 @@ def held_back(tests: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def results_for(report: dict[str, Any], config: Config) -> dict[str, Any]:
     """Gradescope's results.json for a report (``grade --format json``): per exercise a test of
-    its public checks and one of its hidden checks (grader/batch/exports.py,
+    its public checks and one of its hidden checks (grader/batch/gradescope_results.py,
     :func:`exercise_tests`), their checks listed in their output; nothing a student sees before
     publication tells the hidden checks' points (:func:`summary`, :func:`held_back`). With an
     assignment's points each exercise is worth its points, judged with the assignment's twin rule."""

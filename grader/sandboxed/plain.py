@@ -77,7 +77,12 @@ def _plain(value: Any, depth: int, devices: set[str] | None) -> Any:
     for base, read in _SCALARS:
         if issubclass(kind, base):
             return read(value)
-    inner = depth + 1
+    return _items(value, kind, depth + 1, devices)
+
+
+def _items(value: Any, kind: type, inner: int, devices: set[str] | None) -> Any:
+    """A list, tuple or dict of its items made plain (at depth ``inner``), a numpy array's data;
+    anything else said to be no plain data."""
     shallow = inner <= _DEEPEST  # items of a plain type pass as they are, without a call each
     if issubclass(kind, list) or issubclass(kind, tuple):
         items = [

@@ -31,7 +31,21 @@ from torch.utils._pytree import tree_map
 from grader.sandboxed import guarded
 from grader.sandboxed.guarded import OffLimitsOp as OffLimitsOp
 
-# the answers' conversion and the second device, which probes reach as kit.*
+# the steps that record nothing (kit_steps.py), the answers' conversion and the second device,
+# which probes reach as kit.*
+from grader.sandboxed.kit_steps import attribute as attribute
+from grader.sandboxed.kit_steps import each_case as each_case
+from grader.sandboxed.kit_steps import fill_by_shape as fill_by_shape
+from grader.sandboxed.kit_steps import given as given
+from grader.sandboxed.kit_steps import input_grad as input_grad
+from grader.sandboxed.kit_steps import layer_calls as layer_calls
+from grader.sandboxed.kit_steps import layers_applied as layers_applied
+from grader.sandboxed.kit_steps import noncontiguous as noncontiguous
+from grader.sandboxed.kit_steps import resolved as resolved
+from grader.sandboxed.kit_steps import same_values as same_values
+from grader.sandboxed.kit_steps import shares as shares
+from grader.sandboxed.kit_steps import type_names as type_names
+from grader.sandboxed.kit_steps import weighted_backward as weighted_backward
 from grader.sandboxed.plain import SUBCLASS_MARK as SUBCLASS_MARK
 from grader.sandboxed.plain import ReadOnlyModule
 from grader.sandboxed.plain import to_plain as to_plain
@@ -359,33 +373,6 @@ def count_ops(call: Callable[[], Any]) -> tuple[Any, int]:
     return result, counter.count
 
 
-class _WeightUse(TorchFunctionMode):
-    def __init__(self, layers: Sequence[Any]) -> None:
-        super().__init__()
-        self.index = {id(layer.weight): i for i, layer in enumerate(layers)}
-        self.order: list[int] = []
-
-    def __torch_function__(
-        self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
-    ) -> Any:
-        kwargs = kwargs or {}
-        for value in (*args[1:], *kwargs.values()):  # an operand, not the receiver of a method
-            if id(value) in self.index:
-                self.order.append(self.index[id(value)])
-                break
-        return func(*args, **kwargs)
-
-
-def layers_applied(layers: Sequence[Any], call: Callable[[], Any]) -> tuple[Any, list[int]]:
-    """Run ``call()``; return (its result, the index in ``layers`` of each layer whose weight a torch
-    function took as an operand, in call order): a layer called (``conv(x)``) and its weight passed
-    by hand (``F.conv2d(x, conv.weight, ...)``) are the same application, which a forward hook
-    sees only for the first."""
-    with _WeightUse(layers) as use:
-        result = call()
-    return result, use.order
-
-
 class _Touched(TorchFunctionMode):
     def __init__(self, ids: set[int]) -> None:
         super().__init__()
@@ -466,96 +453,6 @@ def manual_seed(seed: int) -> None:
         torch.default_generator.manual_seed(int(seed))
 
 
-# -- the battery's walkers' shared steps (grader/checks/battery.py: in the worker, and on the
-# reference's namespace where its answers are recorded)
-
-
-def noncontiguous(t: Any) -> Any:
-    """The same values behind other strides: the last two axes stored column-major (x.T of a
-    contiguous tensor, which .view(-1) refuses), a 1-D tensor every other element."""
-    if not isinstance(t, torch.Tensor) or t.dim() == 0:
-        return t
-    if t.dim() == 1:
-        return torch.stack([t, torch.zeros_like(t)], dim=-1).select(-1, 0)
-    return t.mT.contiguous().mT
-
-
-_FORMS: dict[str, Callable[[Any], Any]] = {  # grader/checks/domains.py FORMS
-    "list": list,
-    "tuple": tuple,
-    "iterator": iter,
-    "generator": lambda value: (v for v in value),
-    "int": int,
-    "float": float,
-}
-
-
-def given(value: Any, form: str) -> Any:
-    """The same values in another form an argument may take: a tuple for a list, a one-shot
-    iterator or generator (``model.parameters()``) for a sequence, an int or a float for a number."""
-    return _FORMS[form](value)
-
-
-_NAMED_FUNCTIONS: dict[str, Callable[[Any], Any]] = {  # what a case names for the worker to build
-    "cube": lambda t: t**3,
-    "view": lambda t: t.reshape(-1)[: max(1, t.numel() // 2)],
-    "first": lambda t: t.reshape(-1)[0],  # a 0-dim view of a contiguous t
-    "sum_sq": lambda t: (t * t).sum(),
-    "exp30": lambda t: torch.exp(30 * t).sum(),
-    "float_poly": lambda t: float((t**3 - 2 * t).sum()),
-}
-
-
-def resolved(a: Any) -> Any:
-    """A case's argument as the call takes it: a seeded generator or a named function where the
-    case names one (grader/checks/domains.py: seeded_generator, named_function)."""
-    if isinstance(a, tuple) and len(a) == 2 and a[0] == "__gen__":
-        return torch.Generator().manual_seed(a[1])
-    if isinstance(a, tuple) and len(a) == 2 and a[0] == "__fn__":
-        return _NAMED_FUNCTIONS[a[1]]
-    if isinstance(a, list):
-        return [resolved(x) for x in a]
-    return a
-
-
-def same_values(a: Any, b: torch.Tensor) -> bool:
-    """``a`` is a tensor of ``b``'s shape and values (NaN equal to NaN)."""
-    return (
-        isinstance(a, torch.Tensor)
-        and a.shape == b.shape
-        and bool(torch.equal(a.nan_to_num(7.0), b.nan_to_num(7.0)))
-    )
-
-
-def type_names(value: Any, depth: int = 0) -> Any:
-    """The exact type of a result, as plain data: numpy's arrays and scalars reach the trusted side
-    as tensors and numbers, an int as a number, so the type comes back named ("Tensor", "float",
-    "int", "bool", "ndarray", "float32"...; a subclass of float or int as its base); a list or
-    tuple as the list of its items' names (either sequence, as the values' judge takes them), a
-    dict as its values' names."""
-    if isinstance(value, torch.Tensor):
-        return "Tensor"
-    if isinstance(value, (list, tuple)) and depth < 3:
-        return [type_names(v, depth + 1) for v in value[:64]]
-    if isinstance(value, dict) and depth < 3:
-        return {str(k): type_names(v, depth + 1) for k, v in list(value.items())[:64]}
-    for base in (bool, int, float):
-        if isinstance(value, base):
-            return base.__name__
-    return type(value).__name__
-
-
-def input_grad(model: Any, x: torch.Tensor, train: bool) -> Any:
-    """The gradient of ``model``'s output (its elements weighted 0.5 to 1.5) into its input ``x``,
-    in training mode or not: a branch cut from x (``no_grad``, ``.detach()``) answers the same
-    values, never this."""
-    model.train(train)
-    x = x.detach().clone().requires_grad_(True)
-    out = model(x)
-    (out * torch.linspace(0.5, 1.5, out.numel(), dtype=out.dtype).reshape(out.shape)).sum().backward()
-    return x.grad
-
-
 def fresh_outputs(
     kind: Any, ctor: tuple[Sequence[Any], dict[str, Any]], inputs: Sequence[Any], modes: list[str], seed: int
 ) -> list[Any]:
@@ -567,30 +464,6 @@ def fresh_outputs(
         model = kind(*ctor[0], **ctor[1])
         model.train(modes[min(i, len(modes) - 1)] == "train")
         found.append(model(x).detach())
-    return found
-
-
-def attribute(mod: Any, name: str) -> Any:
-    """``mod``'s attribute at a dotted ``name`` (``Value.relu``)."""
-    obj = mod
-    for part in name.split("."):
-        obj = getattr(obj, part)
-    return obj
-
-
-def each_case(
-    cases: Sequence[dict[str, Any]], kinds: dict[str, Callable[[dict[str, Any]], Any]]
-) -> list[Any]:
-    """Each case's result by its kind's walker; one that raised as ``{"error": text}`` (its own
-    dimension named), a stub's NotImplementedError raised (not started, as every other check says)."""
-    found = []
-    for case in cases:
-        try:
-            found.append(kinds[case["kind"]](case))
-        except NotImplementedError:
-            raise
-        except Exception as error:
-            found.append({"error": f"{type(error).__name__}: {error}"[:300]})
     return found
 
 

@@ -320,20 +320,32 @@ class _SecondDeviceFactories(TorchFunctionMode):
         if kwargs.get("pin_memory"):  # torch.empty(..., pin_memory=True): a GPU's pinned memory
             return gpu_face.pin(func(*args, **{**kwargs, "pin_memory": False}))
         if func in _FROM_DATA and args and not isinstance(args[0], torch.Tensor):
-            data = _on_the_cpu(args)  # torch.tensor([x[0], x[1]]): values read on the CPU
-            if not _is_second(kwargs.get("device")):
-                return func(*data, **kwargs)
-            made = func(*data, **{**kwargs, "device": "cpu"})
-            if func is not torch.tensor:  # as_tensor(array, device=...) copies to a GPU: no alias kept
-                made = made.detach().clone().requires_grad_(made.requires_grad)
-            return _wrap(made)
-        if func in _READ_ON_THE_DATA and args and isinstance(args[0], OnSecondDevice):
-            return func(args[0].cpu_data, *args[1:], **kwargs)
-        if func is torch.Tensor.numpy and isinstance(args[0], OnSecondDevice):
-            raise TypeError(
-                f"can't convert a tensor on {SECOND_DEVICE_NAME} to numpy (as on CUDA): use .cpu() first"
-            )
-        return func(*args, **kwargs)
+            return _from_data(func, args, kwargs)
+        return _on_the_data(func, args, kwargs)
+
+
+def _from_data(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
+    """``torch.tensor([x[0], x[1]], device=...)``: the values read on the CPU, the tensor made there
+    and wrapped where the device asked is the second one."""
+    data = _on_the_cpu(args)
+    if not _is_second(kwargs.get("device")):
+        return func(*data, **kwargs)
+    made = func(*data, **{**kwargs, "device": "cpu"})
+    if func is not torch.tensor:  # as_tensor(array, device=...) copies to a GPU: no alias kept
+        made = made.detach().clone().requires_grad_(made.requires_grad)
+    return _wrap(made)
+
+
+def _on_the_data(func: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
+    """``func`` called, what reads a second-device tensor's values read on its CPU data, and
+    ``numpy()`` refused there as on CUDA."""
+    if func in _READ_ON_THE_DATA and args and isinstance(args[0], OnSecondDevice):
+        return func(args[0].cpu_data, *args[1:], **kwargs)
+    if func is torch.Tensor.numpy and isinstance(args[0], OnSecondDevice):
+        raise TypeError(
+            f"can't convert a tensor on {SECOND_DEVICE_NAME} to numpy (as on CUDA): use .cpu() first"
+        )
+    return func(*args, **kwargs)
 
 
 class _SecondDeviceMode(TorchDispatchMode):

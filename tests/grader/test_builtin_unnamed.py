@@ -205,7 +205,7 @@ def test_a_loop_case_calls_its_exercise_as_it_declares(tmp_path):
     called so, and the model's mode after it is judged where it is given an optimiser."""
     from types import SimpleNamespace
 
-    from grader.checks import battery
+    from grader.checks import battery_walks
     from grader.checks.domains import LOOP_ARGUMENTS
 
     def fit(device, batches, model, optimiser):  # trains: one step per batch
@@ -229,7 +229,7 @@ def test_a_loop_case_calls_its_exercise_as_it_declares(tmp_path):
     counts = {**case, "name": "count", "kwargs": {**case["kwargs"], "call": ("batches", "model")}}
     assert set(trains["kwargs"]["call"]) | set(counts["kwargs"]["call"]) <= set(LOOP_ARGUMENTS)
     pack = SimpleNamespace(fit=fit, count=count)
-    trained, counted = battery.walk_scenarios(pack, "fit", [trains, counts])
+    trained, counted = battery_walks.walk_scenarios(pack, "fit", [trains, counts])
     assert trained["out"][0] == 2 and trained["training"] is True
     assert counted["out"][0] == 8 and "training" not in counted
 

@@ -12,7 +12,7 @@ from helpers import REPO, grade_json
 
 from grader.batch.causes import NO_ANSWER, Note, NoteBook, causes_text, class_groups, list_json, notes_for
 from grader.batch.causes_report import NoteProblem, list_groups, record_merge, record_note, record_split
-from grader.batch.exports import feedback_markdown
+from grader.batch.feedback import feedback_markdown
 from grader.batch.gradebook import CourseBook, Gradebook, Row
 from grader.batch.standing import final_rows
 from grader.checks.error_types import error_cause
@@ -394,6 +394,35 @@ def test_the_listing_is_short_and_clean_and_names_students_from_the_roster():
 
 
 @pytest.mark.unit
+def test_a_wrong_shape_is_an_answer_and_an_echo_is_not():
+    """norms returning keepdim shapes (the only exercise written, the other a stub: no check of the
+    topic passes) is its shape's group; norms echoing its input is the no-answer group."""
+    stub = check("mse[x]", "not_started", ["mse"], "NotImplementedError")
+    keepdim = [check("norms[shape0]", "failed", ["norms"], "expected shape (), got shape (1,).", cause="shape"),
+               check("input_domain[norms]", "failed", ["norms"], "expected shape (), got shape (1, 1).",
+                     cause="shape"), stub]  # fmt: skip
+    echo = [check("norms[shape0]", "failed", ["norms"], "expected shape (), got shape (5,).", cause="shape"),
+            check("input_domain[norms]", "failed", ["norms"], "expected shape (), got shape (3, 4).",
+                  cause="silent:echo"), stub]  # fmt: skip
+    groups = {
+        (g.exercise, g.cause): g.students for g in class_groups([row("keep", keepdim), row("echo", echo)])
+    }
+    assert groups[("losses.norms", "norms:shape")] == ["keep"], groups
+    assert groups[("losses.norms", NO_ANSWER)] == ["echo"], groups
+
+
+@pytest.mark.unit
+def test_a_mistake_any_failed_check_shows_names_the_group():
+    """A check met first (no signature) and the battery after it showing a shift: the shift's group;
+    the same check met first by a mistake that shows nothing keeps the check's cause."""
+    first = check("mask[5]", "failed", ["mask"], "m", cause="values")
+    shifted = [first, check("input_domain[mask]", "failed", ["mask"], "m", cause="mistake:shift")]
+    other = [first, check("input_domain[mask]", "failed", ["mask"], "m", cause="values")]
+    groups = {g.cause: g.students for g in class_groups([row("ann", shifted), row("cy", other)])}
+    assert groups == {"mistake:shift": ["ann"], "mask:values": ["cy"]}, groups
+
+
+@pytest.mark.unit
 def test_an_exercise_refused_alone_answers_nothing():
     """The subset check refuses one exercise's code and grades the rest; every check of the
     refused one fails unjudged, the inputs-untouched clause too (it read "huber_matches_torch:failed",
@@ -408,3 +437,28 @@ def test_an_exercise_refused_alone_answers_nothing():
     # a property check without a stage, failed by an answer that leaves its inputs alone: a mistake
     kept = [*refused[:2], {**refused[2], "status": "passed"}, refused[3]]
     assert [g.cause for g in class_groups([row("wrong", kept)])] == ["huber_matches_torch:failed"]
+
+
+@pytest.mark.unit
+def test_a_signature_names_the_relation_the_values_show():
+    """grader/checks/signatures.py: a sign, a transpose, a shift by one place (a causal
+    convolution padded on both sides, a mask without its diagonal), an order reversed, a factor."""
+    from grader.checks.signatures import relation, signature
+
+    e = torch.randn(4, 6, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    square = torch.randn(5, 5, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
+    assert [relation(-e, e), relation(square.T.clone(), square), relation(e.flip(1), e), relation(3 * e, e)] == [
+        "sign", "transpose", "reversed", "scale"
+    ]  # fmt: skip
+    x, k = torch.randn(1, 1, 9), torch.randn(1, 1, 3)
+    causal = torch.nn.functional.conv1d(torch.nn.functional.pad(x, (2, 0)), k)
+    assert signature(torch.nn.functional.conv1d(x, k, padding=1), causal) == "shift"
+    mask = torch.ones(5, 5, dtype=torch.bool)
+    assert (
+        signature(mask.tril(-1), mask.tril()) == "shift"
+        and signature(mask.triu(), mask.tril()) == "transpose"
+    )
+    assert signature(torch.nn.functional.conv1d(torch.nn.functional.pad(x, (2, 0)), k.flip(-1)), causal) == ""
+    nudged = e.clone()
+    nudged[0, 0] += 1
+    assert relation(nudged, e) == ""  # one value off shows nothing

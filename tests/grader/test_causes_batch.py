@@ -18,7 +18,7 @@ from helpers import REPO, run_grade
 from lms_files import write_lms
 
 from grader.batch.causes import NO_ANSWER, Note, NoteBook
-from grader.batch.exports import feedback_markdown
+from grader.batch.feedback import feedback_markdown
 from grader.batch.gradebook import CourseBook, Gradebook, Row
 from grader.batch.roster import read_roster
 from grader.batch.standing import final_rows
@@ -130,3 +130,30 @@ def test_a_groups_note_is_in_the_moodle_comments_of_its_members_only(tmp_path):
     with (tmp_path / "moodle.csv").open(newline="", encoding="utf-8-sig") as handle:
         said = {r["Email address"]: r["Feedback comments"] for r in csv.DictReader(handle)}
     assert NOTE in said["bo@example.edu"] and NOTE not in said["al@example.edu"]
+
+
+ATTENTION = REPO / "tests" / "packs" / "attention"
+
+
+@pytest.mark.e2e
+def test_a_packs_causes_group_by_the_mistake_the_values_show(tmp_path):
+    """Two causal_mask mistakes that one check meets first (the diagonal left out: the mask moved
+    by one place; the upper triangle: the mask transposed) are two groups in a course pack, each
+    named by the relation its values show; the same mistake twice is one group."""
+    reference = (ATTENTION / "solutions" / "attention.py").read_text()
+    hw = tmp_path / "hw"
+    hw.mkdir()
+    for student, edit in [("ann", ".tril(-1)"), ("ben", ".tril(diagonal=-1)"), ("cy", ".triu()")]:
+        (hw / f"{student}_attention.py").write_text(reference.replace(".tril()", edit))
+    env = {"TORCHGRADE_PACKS": str(ATTENTION)}
+    done = run_grade("batch", str(hw), "--out", str(tmp_path / "out"), "-k", "not convergence", env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    done = run_grade("batch", "causes", "--out", str(tmp_path / "out"), "--format", "json", env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    groups = {
+        g["cause"]: g["students"] for g in json.loads(done.stdout) if g["exercise"] == "attention.causal_mask"
+    }
+    assert groups == {
+        "mistake:shift": ["ann_attention", "ben_attention"],
+        "mistake:transpose": ["cy_attention"],
+    }, groups

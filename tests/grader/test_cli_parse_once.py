@@ -30,7 +30,7 @@ def parsed(monkeypatch):
         record["wanted"].append((command, no_daemon))
         return not no_daemon
 
-    def ask_engine(argv):
+    def ask_engine(argv, wait=False):
         record["asked"].append(argv)
         return 0  # the engine graded it: the client leaves with its status
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from helpers import run_grade
 
-from grader.batch.exports import feedback_markdown
+from grader.batch.feedback import feedback_markdown
 from grader.batch.find import StudentNotFound, find_student
 from grader.batch.gradebook import CourseBook, Gradebook, Override, Row, Submitted
 from grader.batch.intake import Submission
@@ -24,7 +24,8 @@ from grader.batch.run import graded_version
 from grader.batch.standing import Late, apply, late_penalty, weigh
 from grader.batch.summary import class_stats
 from grader.batch.times import submission_times
-from grader.course import CourseError, example, load_course
+from grader.course import CourseError, load_course
+from grader.course_example import example
 from grader.gradescope.config import Config
 from grader.gradescope.run import results_for
 
@@ -334,7 +335,7 @@ def test_an_override_for_a_student_without_a_row_says_so(tmp_path):
 
 @pytest.mark.unit
 def test_an_overrides_private_note_stays_in_the_gradebook(tmp_path):
-    from grader.batch.exports import feedback_html, feedback_markdown
+    from grader.batch.feedback import feedback_html, feedback_markdown
 
     book = Gradebook(tmp_path / "gradebook.sqlite")
     book.record(graded_row("jdoe", "passed", "failed"))

@@ -9,7 +9,7 @@ import pytest
 import torch
 from helpers import REPO
 
-from grader.checks import battery, domain_cases, domains
+from grader.checks import battery, battery_walks, domain_cases, domains
 from grader.topics import available_topics
 
 domain_cases.load_all()  # every topic's declarations (tests/suites/domains_<topic>.py)
@@ -158,6 +158,6 @@ def test_a_module_case_states_a_mode_for_each_input():
         domains.module_case("state", "Moded", ((), {}), (x, x, x), mode="train eval"),
         domains.module_case("state", "Moded", ((), {}), (x, x), mode="eval"),
     ]
-    found = battery.walk_modules(mod, "Moded", [c.plain() for c in cases])
+    found = battery_walks.walk_modules(mod, "Moded", [c.plain() for c in cases])
     assert [o.tolist() for o in found[0]["out"]] == [[1.0, 1.0], [2.0, 2.0], [2.0, 2.0]], found
     assert [o.tolist() for o in found[1]["out"]] == [[2.0, 2.0], [2.0, 2.0]], found

@@ -158,7 +158,7 @@ def test_engine_stop_removes_what_a_killed_engine_left(runtime):
     (folder / "engine-gone.lock").write_text("")
     from click.testing import CliRunner
 
-    from grader.commands.learner import engine_group
+    from grader.commands.engine import engine_group
 
     listed = CliRunner().invoke(engine_group, ["status"])
     assert listed.exit_code == 0 and listed.output.count("left behind") == 2, listed.output

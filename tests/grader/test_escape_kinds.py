@@ -160,3 +160,26 @@ def test_hello_rnn_called_again_answers_as_a_new_object(tmp_path):
     wrong; the same object is called three times in a row against a new one's answers."""
     lead = below_full(tmp_path, "rnn", "hello_rnn_one_hot_buffer_kept", "HelloRNN", prefix="e94")
     assert "on the same object against a new object's" in lead["diagnosis"], lead
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        # nn.ZeroPad2d before unpadded 5×5 and 3×3 convolutions: the branches rebuilt with the
+        # docstring's padding, not each conv's padding attribute
+        "inception/inception_zero_pad_layers",
+        # the linear layer applied at every position, then averaged: the logits judged, not the
+        # linear layer's input
+        "resnet/small_resnet_classify_then_average",
+        # ResidualBlock padding with F.pad, BasicBlock striding by keeping every stride-th position
+        "resnet/residual_block_zero_pad",
+        # HelloRNN's embedding by F.embedding on the layer's weight: the weight's use counted, not calls
+        "rnn/hello_rnn_functional_embedding",
+    ],
+)
+def test_structure_is_judged_by_what_the_layers_compute(tmp_path, module):
+    """The same values stored another way (padding, the order of a linear map and a mean, a stride,
+    a layer's weight used by hand) score full: a structure check compares outputs, not attributes."""
+    topic, name = module.split("/")
+    score, maximum, lead = graded(tmp_path, topic, name, "e94", "correct")
+    assert score == maximum, lead

@@ -10,17 +10,10 @@ import json
 
 import pytest
 
-from grader.batch.exports import (
-    NoHistory,
-    export_all,
-    feedback_html,
-    feedback_markdown,
-    gradescope_results,
-    safe_name,
-    write_csv,
-    write_json,
-)
+from grader.batch.exports import NoHistory, export_all, safe_name, write_csv, write_json
+from grader.batch.feedback import feedback_html, feedback_markdown
 from grader.batch.gradebook import Gradebook, Grading, Row
+from grader.batch.gradescope_results import gradescope_results
 from grader.batch.overrides import history_table, student_history
 
 pytestmark = pytest.mark.unit

@@ -13,7 +13,8 @@ from lms_files import write_lms
 from test_course import late_course
 from test_report_html import make_check
 
-from grader.batch.exports import export_all, export_roster, feedback_html, full_names, safe_name
+from grader.batch.exports import export_all, export_roster, full_names, safe_name
+from grader.batch.feedback import feedback_html
 from grader.batch.gradebook import Row
 from grader.batch.lms.base import LmsName, LmsSettings
 from grader.batch.report_html import write_report

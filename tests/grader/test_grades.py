@@ -18,8 +18,10 @@ import pytest
 from lms_files import write_lms
 
 from grader import grades
-from grader.batch.exports import feedback_fragment, feedback_markdown, gradescope_results, write_csv
+from grader.batch.exports import write_csv
+from grader.batch.feedback import feedback_fragment, feedback_markdown
 from grader.batch.gradebook import Row
+from grader.batch.gradescope_results import gradescope_results
 from grader.batch.lms.base import lms_grade
 from grader.batch.marks import Mark
 from grader.batch.roster import read_roster

@@ -29,7 +29,7 @@ import pytest
 from helpers import GRADE, REPO
 
 from grader import defaults, grades
-from grader.batch.exports import exercise_tests
+from grader.batch.gradescope_results import exercise_tests
 from grader.batch.intake import Gradable, Rejected
 from grader.engine import subset
 from grader.engine.sandbox import sandbox_status
@@ -805,8 +805,8 @@ def test_the_hidden_checks_points_cannot_be_derived_before_publication(visibilit
 
 @pytest.mark.unit
 def test_grade_batchs_gradescope_results_hide_the_hidden_checks_points_too():
-    from grader.batch.exports import gradescope_results
     from grader.batch.gradebook import Row
+    from grader.batch.gradescope_results import gradescope_results
 
     right, wrong = (
         gradescope_results(Row("s", "h", "v", "graded", "", report["score"], 4.0, report))

@@ -15,7 +15,10 @@ from grader.batch.intake import Gradable
 from grader.held_out import Score
 from grader.options import Leaderboard
 
-BOARDS = (Leaderboard("cnn", "SimpleCNN"), Leaderboard("mlp", "DiabetesNet", metric="mse", order="asc"))
+BOARDS = (
+    Leaderboard("cnn", "SimpleCNN", "accuracy", "desc"),
+    Leaderboard("mlp", "DiabetesNet", metric="mse", order="asc"),
+)
 ALICE = Gradable("alice", Path("alice"), "hash-1")
 
 

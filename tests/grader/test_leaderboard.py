@@ -93,7 +93,7 @@ def test_a_leaderboard_is_declared_in_course_toml_and_travels_to_the_autograder(
 @pytest.mark.unit
 @pytest.mark.parametrize("order", ["desc", "asc"])
 def test_standings_rank_in_the_boards_order_ties_shared_and_no_metric_last(order):
-    board = Leaderboard("cnn", "SimpleCNN", order=order)
+    board = Leaderboard("cnn", "SimpleCNN", "accuracy", order)
     values = {"ann": 0.9, "bob": 0.8, "cy": 0.9, "dee": None, "eve": 0.7}
     scores = {s: {"SimpleCNN": {"metric": "accuracy", "value": v, "reason": "" if v else "no answer"}}
               for s, v in values.items()}  # fmt: skip

@@ -355,7 +355,7 @@ def test_a_times_file_names_students_as_the_lms_does(tmp_path, canvas):
 
 def test_gradescope_and_the_lms_files_round_scores_to_two_decimals():
     """grader/gradescope/run.py: the top-level score as Gradescope shows it (0.1 * 3 ...)."""
-    from grader.batch.exports import gradescope_results
+    from grader.batch.gradescope_results import gradescope_results
     from grader.gradescope.config import Config
     from grader.gradescope.run import results_for
     from grader.options import Options

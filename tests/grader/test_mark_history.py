@@ -11,7 +11,8 @@ import sqlite3
 import pytest
 from test_report_html import make_check
 
-from grader.batch.exports import feedback_markdown, write_csv, write_json
+from grader.batch.exports import write_csv, write_json
+from grader.batch.feedback import feedback_markdown
 from grader.batch.gradebook import CourseBook, Gradebook, Row
 from grader.batch.marking import MarkRequest, open_inquiry, read_sheet, record_marks, resolve_inquiry
 from grader.batch.marks import SEEDED, MarkBook, MarkSchemaError

@@ -90,3 +90,34 @@ def test_the_warming_message_only_while_the_engine_warms(tmp_path, monkeypatch, 
         engine.kill()
         engine.wait()
     assert capsys.readouterr().out.count("warming up") <= 1
+
+
+# An engine that first answers the request before (a cell interrupted while it graded), then this one
+LATE_ENGINE = (
+    "import json, sys\n"
+    "print(json.dumps({'ready': True}), flush=True)\n"
+    "for line in sys.stdin:\n"
+    "    asked = json.loads(line)['id']\n"
+    "    print(json.dumps({'id': asked - 1, 'report': {'score': 'late'}}), flush=True)\n"
+    "    print(json.dumps({'id': asked, 'report': {'score': asked}}), flush=True)\n"
+)
+
+
+def test_an_answer_to_an_interrupted_cell_is_never_the_next_checks(tmp_path, monkeypatch):
+    """Seen failing on main: requests carried no number (KeyError here), so the answer an
+    interrupted check() left in the pipe was read as the next check's."""
+    import subprocess
+    import sys
+
+    engine = subprocess.Popen(
+        [sys.executable, "-c", LATE_ENGINE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    monkeypatch.setattr(selfcheck, "_engine", engine)
+    monkeypatch.setattr(selfcheck, "_ready", False)
+    monkeypatch.setattr(selfcheck, "_asked", 0)
+    try:
+        scores = [selfcheck.grade_notebook(tmp_path / "losses.ipynb", "mse")["score"] for _ in range(3)]
+    finally:
+        engine.kill()
+        engine.wait()
+    assert scores == [1, 2, 3]

@@ -364,6 +364,45 @@ def test_validate_reports_marked_mutants_what_killed_each_and_the_authors_own_mi
     assert "MISSED comment.py: the clause missed: a comment added: nothing to catch" in out, out
 
 
+def battery_only_attention(pack: Path) -> None:
+    """The attention pack at ``pack`` as a new pack's author writes it first: its suite the battery
+    and the derived clauses alone, MultiHeadAttention declared without structure cases (so its
+    only judged-by-value module case is the derived creation case)."""
+    shutil.copytree(ATTENTION, pack)
+    suite = pack / "suite_attention.py"
+    text = suite.read_text()
+    start = text.index('@check("shape", exercise="MultiHeadAttention")\ndef test_a_causal_head')
+    end = text.index("def raises_value_error")
+    suite.write_text(text[:start] + text[end:])
+    domains = pack / "domains_attention.py"
+    text = domains.read_text().replace('"edge state structure creation"', '"edge state creation"')
+    start = text.index("        # weights drawn from their shapes alone")
+    end = text.index('        module_case(\n            "state"')
+    domains.write_text(text[:start] + text[end:])
+
+
+@pytest.mark.e2e
+def test_a_derived_module_case_judges_the_gradient_into_its_input(tmp_path):
+    """A .detach() on a module's output answers the same values: the derived creation case judges
+    the gradient into the module's input beside them, so `grade author validate` catches it."""
+    pack = tmp_path / "attention"
+    battery_only_attention(pack)
+    env = {packs.PACKS_ENV: str(pack)}
+    assert author("record", "attention", env=env).returncode == 0
+    mistakes = tmp_path / "mistakes"
+    mistakes.mkdir()
+    reference = (pack / "solutions" / "attention.py").read_text()
+    said = reference.split("\n", 1)[0]
+    cut = "return self.out_proj(out.transpose(1, 2).reshape(b, n, -1))"
+    assert cut in reference
+    detached = reference.replace(said, '"""the output detached"""').replace(cut, cut + ".detach()")
+    (mistakes / "detached.py").write_text(detached)
+    args = ("validate", "attention", "--exercise", "MultiHeadAttention", "--mistakes", str(mistakes))
+    done = author(*args, "--workers", "2", env=env)
+    assert "NOT FULL" not in done.stdout, done.stdout + done.stderr
+    assert "caught detached.py (the output detached)" in done.stdout, done.stdout + done.stderr
+
+
 def _grader_imports(path: Path) -> list[tuple[str, str]]:
     """(module, name) of each ``from grader... import name`` (name "" for ``import grader...``)."""
     import ast

@@ -34,7 +34,7 @@ NOT_PINNED = {"python", "colab"}  # not pyproject's dependencies (see the docstr
 # (file, private name read there): whose it is (a distribution of pyproject's dependencies)
 PRIVATE = {
     ("grader/apps/selfcheck.py", "_message"): "colab",  # google.colab._message: the open notebook
-    ("grader/checks/battery.py", "_BatchNorm"): "torch",
+    ("grader/sandboxed/kit_steps.py", "_BatchNorm"): "torch",
     ("grader/checks/error_types.py", "_LinAlgError"): "torch",
     ("grader/launch.py", "_exit"): "python",
     ("grader/sandboxed/dynamo_free.py", "_C"): "torch",

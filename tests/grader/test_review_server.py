@@ -17,7 +17,7 @@ import pytest
 from test_report_html import make_check
 
 from grader.batch import marking_state
-from grader.batch.exports import feedback_markdown
+from grader.batch.feedback import feedback_markdown
 from grader.batch.gradebook import CourseBook, Gradebook, Row
 from grader.batch.marking import MarkRequest, mark_for, record_marks
 from grader.batch.marking_state import MarkingClass

@@ -17,8 +17,9 @@ from helpers import REPO
 from grader import defaults
 from grader.apps.release import public_suite
 from grader.apps.selfcheck import CheckResult
-from grader.batch.exports import feedback_markdown, gradescope_results
+from grader.batch.feedback import feedback_markdown
 from grader.batch.gradebook import Row
+from grader.batch.gradescope_results import gradescope_results
 from grader.checks.scoring import Report, TopicResult
 from grader.engine import suites
 from grader.report import to_table

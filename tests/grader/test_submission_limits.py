@@ -1,4 +1,5 @@
-"""Submission limits on Gradescope (grader/gradescope/quota.py): a submission over the
+"""Submission limits, a course policy (grader/quota.py) the Gradescope autograder applies
+(grader/gradescope/quota.py) and `grade batch` too (the count: grader/batch/intake.py): a submission over the
 assignment's `max_submissions`, `per_day` or `cooldown_minutes` is not graded; the last graded
 submission's results stand, and the learner is told when the next one counts. Times come from
 Gradescope's submission_metadata.json (`created_at`), never the clock."""
@@ -180,3 +181,109 @@ def test_run_autograder_over_the_day_keeps_the_last_graded_score(tmp_path):
     assert "next submission that counts can be made from 2026-11-21T09:00" in over["output"]
     graded = run(_metadata(30, results=EARLIER))
     assert graded["score"] > 7.0 and len(graded["extra_data"]["torchgrade"]["counted"]) == 2
+
+
+# The same limits as a course policy (grader/quota.py), applied by `grade batch` too
+
+
+def _canvas_student(folder: Path, files: dict[str, str]):
+    from grader.batch import intake
+
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    return intake.gather(sorted(folder.iterdir()))
+
+
+LATE_RESUBMISSION = {
+    "smithjohn_12345_1_losses.py": "first = 1\n",
+    "smithjohn_12345_1_losses-1.py": "second = 2\n",
+    "smithjohn_late_12345_1_losses-2.py": "third = 3\n",
+}
+
+
+@pytest.mark.unit
+def test_batch_grades_no_upload_over_the_courses_limit_a_late_resubmission_included(tmp_path):
+    """Hostile input: a third upload, late, where the course grades two: the second is graded,
+    the third is named as not graded (on main `grade batch` graded the third)."""
+    from grader.batch import intake
+
+    course = tmp_path / "course.toml"
+    course.write_text(
+        '[assignments.hw]\ntopics = ["losses"]\npoints = 10\n[assignments.hw.submissions]\nmax_submissions = 2\n'
+    )
+    limits = load_course(course).assignment("hw").submissions
+    (found,) = _canvas_student(tmp_path / "dl", LATE_RESUBMISSION)
+    item = intake.take_submission(found, tmp_path / "scratch", limits=limits)
+    assert isinstance(item, intake.Gradable) and (item.path / "losses.py").read_text() == "second = 2\n"
+    assert item.notes == (
+        "losses.py: resubmission 1 used; instead of losses.py; not graded, over the assignment's 2: losses-2.py"
+    )
+    unlimited = intake.take_submission(found, tmp_path / "scratch2")
+    assert (
+        isinstance(unlimited, intake.Gradable) and (unlimited.path / "losses.py").read_text() == "third = 3\n"
+    )
+
+
+@pytest.mark.unit
+def test_the_batch_run_hands_the_assignments_limits_to_intake(monkeypatch, tmp_path):
+    """`grade batch --course` reads the assignment's limits into what it takes of each student."""
+    from grader.batch import run as batch_run
+
+    seen = []
+
+    def taken(submission, scratch, topics, limits=None):
+        seen.append(limits)
+        return batch_run.Rejected(submission.student, "stop")
+
+    monkeypatch.setattr(batch_run, "take_submission", taken)
+    limits = SubmissionLimits(max_submissions=2)
+
+    class Assignment:
+        submissions = limits
+
+    class Run:
+        options = type(
+            "O", (), {"grading": type("G", (), {"selection": type("S", (), {"topics": ()})()})()}
+        )()
+        summary = type("Summary", (), {"students": []})()
+        version, assignment = "v", Assignment()
+        records: list = []
+
+        def record(self, row):
+            self.records.append(row)
+
+    student = batch_run.Submission("alice", (tmp_path / "alice.py",))
+    assert batch_run._tasks(Run(), [student], tmp_path, None, None) == []
+    assert seen == [limits]
+
+
+@pytest.mark.unit
+def test_the_policy_decides_the_count_where_times_are_unknown():
+    from grader import quota as policy
+
+    limits = SubmissionLimits(max_submissions=2, per_day=1, cooldown_minutes=60)
+    assert policy.decide(limits, [None], None).counts  # the day and the cooldown need times
+    assert policy.decide(limits, [None, None], None) == policy.Verdict(False, None)
+    assert not policy.decide(limits, [NOW - timedelta(hours=1)], NOW).counts
+
+
+@pytest.mark.unit
+def test_the_refusal_is_in_the_courses_language(monkeypatch):
+    """The refused submission's text goes through the catalogue (English only on main)."""
+    from grader import i18n
+
+    monkeypatch.setenv("TORCHGRADE_LANG", "zh_CN")
+    i18n.refresh()
+    try:
+        decision = quota.decide(SubmissionLimits(max_submissions=2), _metadata(50, 30, results=EARLIER))
+        said = quota.refused_results(decision, SubmissionLimits(max_submissions=2))["output"]
+        limits = SubmissionLimits(per_day=2, cooldown_minutes=30)
+        day = quota.refused_results(quota.decide(limits, _metadata(30, 5, 2, results=EARLIER)), limits)[
+            "output"
+        ]
+    finally:
+        monkeypatch.delenv("TORCHGRADE_LANG")
+        i18n.refresh()
+    assert "This submission" not in said and "2" in said and "Score: 7/30" in said
+    assert "graded" not in day and "2026-11-21T07:00+00:00" in day

@@ -67,8 +67,6 @@ def probe_inception(mod, in_channels, x):
                 c.weight.detach(),
                 None if c.bias is None else c.bias.detach(),
                 c.weight.grad,
-                c.stride,
-                c.padding,
             )
             for c in convs
         ],
@@ -85,13 +83,16 @@ def convs_by_shape(convs, shape):
 
 
 def conv(x, layer):
-    weight, bias, _, stride, padding = layer
-    return F.conv2d(x, weight, bias, stride=stride, padding=padding)
+    """The docstring's convolution with a layer's weights: stride 1 and zero padding k // 2 (2 for
+    5×5, 1 for 3×3), whatever the layer stores (an nn.ZeroPad2d before an unpadded conv is the same)."""
+    weight, bias, _ = layer
+    return F.conv2d(x, weight, bias, padding=weight.shape[-1] // 2)
 
 
 def reference_outputs(x, convs, in_channels, pooled=F.avg_pool2d, order=(0, 1, 2, 3)):
     """Every assignment of the three 16-channel 1×1 convs to the branches: the lecture's output
-    (another pooling, another order of the branches: a known mistake's)."""
+    (another pooling, another order of the branches: a known mistake's). The order of the branches
+    is the docstring's (``torch.cat([b1x1, b5x5, b3x3, bpool], dim=1)``)."""
     ones = convs_by_shape(convs, (16, in_channels, 1, 1))
     (five,), (three_a,), (three_b,) = (
         convs_by_shape(convs, s) for s in [(24, 16, 5, 5), (24, 16, 3, 3), (24, 24, 3, 3)]

@@ -318,12 +318,12 @@ def test_xavier_uniform(sub, shape, fan_in, fan_out):
 
 
 def chain(params, in_features, order=None):
-    """Linear (weight, bias) pairs in the order forward called their nn.Linear (``order``: indices
-    into ``params``, from :func:`probe_modules`), else chained in → … by their shapes (fair to any
-    naming and any order of registration)."""
+    """Linear (weight, bias) pairs in the order forward applied their nn.Linear (``order``: indices
+    into ``params``, from :func:`probe_modules`) where it applied every weight so, else chained
+    in → … by their shapes (fair to any naming and any order of registration)."""
     if (
         isinstance(order, list)
-        and order
+        and len(order) == sum(p.dim() == 2 for p, _ in params)
         and all(
             isinstance(w, int)
             and 0 <= w < len(params)
@@ -377,15 +377,9 @@ def probe_modules(mod, cls, builds, train):
         kit.manual_seed(0)
         model = getattr(mod, cls)(*args, **kwargs)
         model.train(train)
-        called = []
-        hooks = [
-            m.register_forward_hook(lambda m, i, o: called.append(m))
-            for m in model.modules()
-            if isinstance(m, nn.Linear)
-        ]
-        out = model(x)
-        for hook in hooks:
-            hook.remove()
+        linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+        out, applied = kit.layers_applied(linears, lambda: model(x))  # called, or its weight by hand
+        called = [linears[k] for k in applied]
         out.sum().backward()
         params = list(model.parameters())
         index = {id(p): k for k, p in enumerate(params)}
@@ -481,22 +475,17 @@ def probe_mlp_dropout(mod):
     shaped = {tuple(m.weight.shape): m for m in model.modules() if isinstance(m, nn.Linear)}
     seen, ends = [], {}
     if (400, 20) in shaped and (3, 400) in shaped:  # by shape: the order of registration is free
-        hooks = [
-            shaped[3, 400].register_forward_pre_hook(lambda m, i: seen.append(i[0].detach())),
-            shaped[400, 20].register_forward_pre_hook(
-                lambda m, i: ends.setdefault("first_in", i[0].detach())
-            ),
-            shaped[3, 400].register_forward_hook(lambda m, i, o: ends.setdefault("last_out", o.detach())),
-        ]
         z = torch.randn(16, 20)
         with torch.no_grad():
             shaped[400, 20].weight.zero_()
             shaped[400, 20].bias.fill_(1.0)
-            out = model(z)
-        for hook in hooks:
-            hook.remove()
-        ends["input_kept"] = "first_in" in ends and bool(torch.equal(ends.pop("first_in"), z))
-        ends["logits_kept"] = "last_out" in ends and bool(torch.equal(ends.pop("last_out"), out))
+            # what each layer received and gave, called or its weight passed by hand (F.linear)
+            out, calls = kit.layer_calls([shaped[400, 20], shaped[3, 400]], lambda: model(z))
+        firsts = [x for k, x, _ in calls if k == 0]
+        seen = [x.detach() for k, x, _ in calls if k == 1]
+        lasts = [y for k, _, y in calls if k == 1]
+        ends["input_kept"] = bool(firsts) and bool(torch.equal(firsts[0], z))
+        ends["logits_kept"] = bool(lasts) and bool(torch.equal(lasts[0], out))
     return {
         "eval_same": bool(torch.equal(a, b)),
         "train_differ": not bool(torch.equal(c, d)),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import permutations
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -110,10 +112,7 @@ def probe_residual_block(mod, channels, x, zero_second, extra=()):
         "out": out,
         "extra": [block(e) for e in extra],
         "called": called,
-        "convs": [
-            (c.weight.detach(), None if c.bias is None else c.bias.detach(), c.padding, c.stride)
-            for c in convs
-        ],
+        "convs": [(c.weight.detach(), None if c.bias is None else c.bias.detach()) for c in convs],
     }
 
 
@@ -146,7 +145,9 @@ def test_residual_block_matches_the_lecture(sub, channels, size):
         "two, each applied once",
         f"{len(got['convs'])} defined, {len(got['called'])} calls of {len(set(got['called']))} of them",
     )
-    (w1, b1, p1, s1), (w2, b2, p2, s2) = (got["convs"][i] for i in got["called"])
+    # the docstring's convolutions (stride 1, zero padding 1) with the block's own weights, however
+    # the padding is stored (padding=1, or an F.pad / nn.ZeroPad2d before an unpadded conv)
+    (w1, b1), (w2, b2) = (got["convs"][i] for i in got["called"])
     expect(
         all(tuple(w.shape) == (channels, channels, 3, 3) for w in (w1, w2))
         and b1 is not None
@@ -155,8 +156,8 @@ def test_residual_block_matches_the_lecture(sub, channels, size):
         f"3×3, {channels} → {channels}, with bias",
         str([tuple(w1.shape), tuple(w2.shape)]),
     )
-    h = F.relu(F.conv2d(x, w1, b1, stride=s1, padding=p1))
-    main = F.conv2d(h, w2, b2, stride=s2, padding=p2)
+    h = F.relu(F.conv2d(x, w1, b1, padding=1))
+    main = F.conv2d(h, w2, b2, padding=1)
     expect_close(
         out,
         F.relu(x + main),
@@ -166,15 +167,15 @@ def test_residual_block_matches_the_lecture(sub, channels, size):
         hint=(  # each mistake's hint where the values are that mistake's, the formula else
             Keyed(LAST_RELU_HINT, equals(x + main)),
             Keyed(LAST_RELU_HINT, equals(x + F.relu(main))),
-            Keyed(CONV2_ON_X_HINT, equals(F.relu(x + F.conv2d(x, w2, b2, stride=s2, padding=p2)))),
+            Keyed(CONV2_ON_X_HINT, equals(F.relu(x + F.conv2d(x, w2, b2, padding=1)))),
             "relu(x + conv2(relu(conv1(x)))): conv1, relu, conv2 on that, add x, then the last relu",
         ),
     )
     for e, e_out in zip(extra, got["extra"]):
-        h = F.relu(F.conv2d(e, w1, b1, stride=s1, padding=p1))
+        h = F.relu(F.conv2d(e, w1, b1, padding=1))
         expect_close(
             e_out,
-            F.relu(e + F.conv2d(h, w2, b2, stride=s2, padding=p2)),
+            F.relu(e + F.conv2d(h, w2, b2, padding=1)),
             f"ResidualBlock({channels}) on {tuple(e.shape)} against relu(x + conv2(relu(conv1(x))))",
             rtol=1e-5,
             atol=1e-5,
@@ -210,8 +211,15 @@ def probe_deep_stack(mod, depth, channels, seed):
     residual = x.grad.norm()
     x_plain = x.detach().clone().requires_grad_(True)
     h = x_plain
-    for first, second in orders:  # the same convolutions, without the skip
-        h = F.relu(second(F.relu(first(h))))
+    for first, second in orders:  # the same convolutions (the docstring's padding 1), without the skip
+        h = F.relu(
+            F.conv2d(
+                F.relu(F.conv2d(h, first.weight, first.bias, padding=1)),
+                second.weight,
+                second.bias,
+                padding=1,
+            )
+        )
     h.sum().backward()
     return float(residual), float(x_plain.grad.norm())
 
@@ -371,12 +379,13 @@ def test_batch_norm_gradients_in_training(sub):
 def probe_basic_block(mod, c_in, c_out, stride, x):
     kit.manual_seed(0)
     block = mod.BasicBlock(c_in, c_out, stride)
+    block.eval()  # every BatchNorm at its start (mean 0, variance 1, γ 1, β 0): x / √(1 + eps)
+    at_start = block(x).detach()
+    block.train()
     shape = tuple(block(x).shape)
-    convs = sorted(
-        (tuple(m.weight.shape), m.bias is not None, tuple(m.stride))
-        for m in block.modules()
-        if isinstance(m, nn.Conv2d)
-    )
+    layers = [m for m in block.modules() if isinstance(m, nn.Conv2d)]
+    convs = sorted((tuple(m.weight.shape), m.bias is not None) for m in layers)
+    weights = [m.weight.detach() for m in layers]
     norms = sum(isinstance(m, nn.BatchNorm2d) for m in block.modules())
     with torch.no_grad():
         for m in block.modules():
@@ -385,18 +394,21 @@ def probe_basic_block(mod, c_in, c_out, stride, x):
                 m.bias.zero_()
     block.train()
     silenced = block(x)
-    return {"shape": shape, "convs": convs, "norms": norms, "silenced": silenced}
+    return {
+        "shape": shape,
+        "convs": convs,
+        "weights": weights,
+        "at_start": at_start,
+        "norms": norms,
+        "silenced": silenced,
+    }
 
 
-def convs_hint(got, expected) -> str:
-    """The conv list's hint for what differs: the strides alone, a bias, or which convolutions
-    there are (a hint about another part would send the learner to the wrong layer)."""
-    if not isinstance(got, list) or not all(isinstance(c, tuple) and len(c) == 3 for c in got):
+def convs_hint(got) -> str:
+    """The conv list's hint for what differs: a bias, or which convolutions there are (a hint about
+    another part would send the learner to the wrong layer)."""
+    if not isinstance(got, list) or not all(isinstance(c, tuple) and len(c) == 2 for c in got):
         return ""
-    if sorted(c[:2] for c in got) == sorted(c[:2] for c in expected):
-        return N_(
-            "the first 3×3 conv carries the block's stride (and the 1×1 projection); the second has stride 1"
-        )
     if any(c[1] for c in got):
         return N_("no bias before a BatchNorm (bias=False): its β does that job")
     return N_("a 1×1 projection (with the block's stride) exactly when the shape changes")
@@ -421,16 +433,17 @@ def test_basic_block(sub, c_in, c_out, stride):
     )
     projection = stride != 1 or c_in != c_out
     expected = sorted(
-        [((c_out, c_in, 3, 3), False, (stride, stride)), ((c_out, c_out, 3, 3), False, (1, 1))]
-        + ([((c_out, c_in, 1, 1), False, (stride, stride))] if projection else [])
+        [((c_out, c_in, 3, 3), False), ((c_out, c_out, 3, 3), False)]
+        + ([((c_out, c_in, 1, 1), False)] if projection else [])
     )
     expect(
         got["convs"] == expected,
-        f"{what}: its convolutions (weight shape, bias, stride)",
+        f"{what}: its convolutions (weight shape, bias)",
         str(expected),
         str(got["convs"]),
-        convs_hint(got["convs"], expected),
+        convs_hint(got["convs"]),
     )
+    expect_block_values(x, got, c_in, c_out, stride, what)
     expect(
         got["norms"] == (3 if projection else 2),
         f"{what}: BatchNorm2d layers",
@@ -450,6 +463,49 @@ def test_basic_block(sub, c_in, c_out, stride):
             Keyed(NEGATIVE_OUTPUT_HINT, lambda got, _: bool((got < 0).any())),
             "the main path is then 0, so the output is relu(shortcut): relu(x) for the identity shortcut, "
             "0 for a projection (its BatchNorm is silenced too)",
+        ),
+    )
+
+
+def basic_block_outputs(x, weights, c_in, c_out, stride, strided=0):
+    """The docstring's BasicBlock with every BatchNorm at its start (x / √(1 + eps)), from the block's
+    own weights, for each assignment of its 3×3 ones to the main path; ``strided=1`` puts the stride
+    on the second convolution (a known mistake's values)."""
+    scale = (1 + 1e-5) ** -0.5
+    threes = [w for w in weights if w.shape[-1] == 3]
+    ones = [w for w in weights if w.shape[-1] == 1]
+    steps = (stride, 1) if strided == 0 else (1, stride)
+    for first, second in permutations(threes):
+        if first.shape[1] != c_in or second.shape[1] != c_out:
+            continue
+        h = F.relu(scale * F.conv2d(x, first, stride=steps[0], padding=1))
+        main = scale * F.conv2d(h, second, stride=steps[1], padding=1)
+        skip = scale * F.conv2d(x, ones[0], stride=stride) if ones else x
+        yield F.relu(main + skip)
+
+
+STRIDE_HINT = N_(
+    "the first 3×3 conv carries the block's stride (and the 1×1 projection); the second has stride 1"
+)
+
+
+def expect_block_values(x, got, c_in, c_out, stride, what):
+    """The block's output against the docstring's, built from its own weights (its strides judged by the
+    values they give, not by where they are stored)."""
+    out = expect_tensor(got["at_start"], f"{what} in eval mode, every BatchNorm at its start", shape=None)
+    candidates = list(basic_block_outputs(x, got["weights"], c_in, c_out, stride))
+    mistaken = list(basic_block_outputs(x, got["weights"], c_in, c_out, stride, strided=1))
+    expect(bool(candidates), what, "the docstring's convolutions", str(got["convs"]))
+    best = min(candidates, key=lambda ref: float((out - ref).abs().max()) if ref.shape == out.shape else 1e9)
+    expect_close(
+        out,
+        best,
+        f"{what} in eval mode, every BatchNorm at its start, against the docstring's block built from its own weights",
+        rtol=1e-5,
+        atol=1e-5,
+        hint=(
+            *(Keyed(STRIDE_HINT, equals(m)) for m in mistaken if stride != 1),
+            "relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)), the stride on conv1 and the projection",
         ),
     )
 
@@ -518,52 +574,50 @@ def test_small_resnet_gradient_reaches_every_parameter(sub):
 
 def probe_pooling(mod, x):
     """SmallResNet(1, 10) built under seed 0, on ``x``: what its last residual block (ResidualBlock or
-    BasicBlock) returned and what every nn.Linear it holds received."""
+    BasicBlock) returned, its logits, and the weight and bias of each nn.Linear it holds."""
     kit.manual_seed(0)
     model = mod.SmallResNet(1, 10)
     kinds = tuple(
         getattr(mod, n) for n in ("ResidualBlock", "BasicBlock") if isinstance(getattr(mod, n, None), type)
     )
-    blocks, linear_inputs = [], []
+    blocks = []
     hooks = [
         m.register_forward_hook(lambda m, i, o: blocks.append(o))
         for m in model.modules()
         if isinstance(m, kinds)
-    ] + [
-        m.register_forward_pre_hook(lambda m, i: linear_inputs.append(i[0]))
-        for m in model.modules()
-        if isinstance(m, nn.Linear)
     ]
     with torch.no_grad():
-        model(x)
+        logits = model(x)
     for hook in hooks:
         hook.remove()
-    return {"last_block": blocks[-1] if blocks else None, "linear_inputs": linear_inputs}
+    linears = [(m.weight.detach(), m.bias) for m in model.modules() if isinstance(m, nn.Linear)]
+    return {"last_block": blocks[-1] if blocks else None, "logits": logits, "linears": linears}
 
 
-# "global average pooling and a linear layer": the linear layer reads the spatial mean of the last
-# residual block's output
+# "global average pooling and a linear layer": the logits are the linear layer applied to the spatial
+# mean of the last residual block's output, judged by what the layer computes (a linear layer applied
+# at every position, then averaged, gives the same logits)
 @check("shape", public=True, exercise="SmallResNet")
 def test_small_resnet_pools_by_average(sub):
     x = torch.randn(3, 1, 9, 9, generator=gen(13))
     got = sub.run(probe_pooling, x)
     expect(isinstance(got, dict), "SmallResNet", "a result", describe(got))
-    last, inputs = got["last_block"], got["linear_inputs"]
-    what = "SmallResNet(1, 10) on (3, 1, 9, 9): the input of its linear layer"
+    last, linears = got["last_block"], got["linears"]
+    what = "SmallResNet(1, 10) on (3, 1, 9, 9): its logits"
     expect(
-        isinstance(last, torch.Tensor) and last.dim() == 4 and len(inputs) == 1,
-        what,
-        "one nn.Linear after the residual blocks",
-        f"{len(inputs)} nn.Linear call(s)",
+        isinstance(last, torch.Tensor) and last.dim() == 4 and len(linears) == 1,
+        "SmallResNet(1, 10): its layers after the residual blocks",
+        "one nn.Linear",
+        f"{len(linears)} nn.Linear layer(s)",
         "global average pooling, then one nn.Linear layer",
     )
-    pooled = last.mean(dim=(2, 3))
+    ((weight, bias),) = linears
     expect_close(
-        expect_tensor(inputs[0], what, shape=None).reshape(pooled.shape[0], -1),
-        pooled,
-        f"{what} against the mean over H and W of the last residual block's output",
+        expect_tensor(got["logits"], what, shape=(3, 10)),
+        F.linear(last.mean(dim=(2, 3)), weight, bias),
+        f"{what} against its linear layer on the mean over H and W of the last residual block's output",
         rtol=1e-5,
-        atol=1e-6,
+        atol=1e-5,
         hint="global AVERAGE pooling: the mean of each channel over every position (not the max)",
     )
 

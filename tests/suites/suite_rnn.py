@@ -457,20 +457,13 @@ def test_hello_rnn_reads_the_sequence_in_order(sub, embed_dim):
 
 def probe_hello_embeddings(mod, idx):
     """HelloRNN(4, 8, embed_dim=6) built under seed 0, on ``idx``: the weight shape of each
-    nn.Embedding it holds and how often each was called."""
+    nn.Embedding it holds and how often its weight was applied."""
     kit.manual_seed(0)
     model = mod.HelloRNN(4, 8, embed_dim=6)
     found = [m for m in model.modules() if isinstance(m, nn.Embedding)]
-    calls = [0] * len(found)
-    hooks = [
-        m.register_forward_hook(lambda m, i, o, k=k: calls.__setitem__(k, calls[k] + 1))
-        for k, m in enumerate(found)
-    ]
-    with torch.no_grad():
-        model(idx)
-    for hook in hooks:
-        hook.remove()
-    return [(tuple(m.weight.shape), n) for m, n in zip(found, calls)]
+    with torch.no_grad():  # called, or its weight passed by hand (F.embedding(idx, emb.weight))
+        _, applied = kit.layers_applied(found, lambda: model(idx))
+    return [(tuple(m.weight.shape), applied.count(k)) for k, m in enumerate(found)]
 
 
 # "or through an nn.Embedding(vocab_size, embed_dim)" when embed_dim is given

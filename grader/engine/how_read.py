@@ -1,0 +1,57 @@
+"""The "how" of a topic's exercises read from its source as graded: off-limits functions and the
+loops of vectorised exercises, charged to a topic's result after its checks ran
+(:func:`grader.engine.runner.grade_topic`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.checks.scoring import TopicResult
+from grader.engine import subset
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What the suite and the subset's verdict say of the "how": the refused lines' stand-ins by
+    file, the off-limits functions, the vectorised exercises and their counted operations."""
+
+    replaced: dict[str, str]
+    off_limits: dict[str, dict[str, str]]
+    vectorised: tuple[str, ...]
+    counts: dict[str, tuple[str, ...]] | None = None
+
+
+def judge_how(result: TopicResult, path: Path, topic: str, single_file: bool, how: Rules) -> None:
+    """The "how" read from the topic's file as graded (its refused lines stubbed out): the
+    off-limits functions (:mod:`subset_twins`, from its exercises' reachable code) and the loops
+    of vectorised exercises (:mod:`subset_loops`, followed from their inputs into the helper files
+    beside it). Only for the exercises the run's checks judge (``--exercise``: what it charges
+    is the same, the others' reading skipped)."""
+    from grader.engine import parsed, subset_charge, subset_loops, subset_twins
+
+    file = f"{topic}.py"
+    judged = {exercise for test in result.tests for exercise in test.exercises}
+    rules = subset_twins.declared(how.off_limits)  # every exercise's: another's definition is read by its own
+    wanted, vectorised = judged & set(rules), tuple(e for e in how.vectorised if e in judged)
+    if not (wanted or vectorised):
+        return
+    sources = subset.sources_of(path, topic, single_file)
+    source = how.replaced.get(file) or sources.get(file)
+    if not source:
+        return
+    exercises = subset.exercises_of(topic)
+    try:  # the reading's verdict came first, within the same clock
+        read = subset_charge.reachable(source, wanted, exercises) if wanted else None
+    except parsed.OverBudget:
+        read = None
+    found = subset_twins.imported_anywhere({**sources, file: source}, file, rules, wanted)
+    if read is not None:
+        found |= subset_twins.written_in(*read, rules, helpers=sources)
+    subset_twins.charge(result, found, file)
+    try:  # a clock of its own
+        helpers, params = subset_loops.helpers_of(sources, file), subset_loops.stated(topic)
+        loops = subset_loops.loops(source, vectorised, exercises, helpers, file, params, how.counts)
+    except parsed.OverBudget:
+        return
+    subset_loops.charge(result, loops, file)

@@ -1,0 +1,211 @@
+"""The probes' shared steps that record nothing at the dispatcher (re-exported by
+:mod:`grader.sandboxed.probe_kit`, the probes' ``kit``): which layers a forward applied, by
+their weights' use, and the input-domain battery's walkers' steps (grader/checks/battery_walks.py:
+in the worker, and on the reference's namespace where its answers are recorded)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import torch
+from torch.overrides import TorchFunctionMode
+
+from grader.sandboxed.plain import ReadOnlyModule
+
+
+class _WeightUse(TorchFunctionMode):
+    def __init__(self, layers: Sequence[Any]) -> None:
+        super().__init__()
+        self.index = {id(layer.weight): i for i, layer in enumerate(layers)}
+        self.order: list[int] = []
+        self.calls: list[tuple[int, Any, Any]] = []  # (layer, what it was applied to, what it gave)
+
+    def __torch_function__(
+        self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
+    ) -> Any:
+        kwargs = kwargs or {}
+        result = func(*args, **kwargs)
+        for value in (*args[1:], *kwargs.values()):  # an operand, not the receiver of a method
+            if id(value) in self.index:
+                self.order.append(self.index[id(value)])
+                self.calls.append((self.index[id(value)], args[0] if args else None, result))
+                break
+        return result
+
+
+def layers_applied(layers: Sequence[Any], call: Callable[[], Any]) -> tuple[Any, list[int]]:
+    """Run ``call()``; return (its result, the index in ``layers`` of each layer whose weight a torch
+    function took as an operand, in call order): a layer called (``conv(x)``) and its weight passed
+    by hand (``F.conv2d(x, conv.weight, ...)``) are the same application, which a forward hook
+    sees only for the first."""
+    with _WeightUse(layers) as use:
+        result = call()
+    return result, use.order
+
+
+def layer_calls(layers: Sequence[Any], call: Callable[[], Any]) -> tuple[Any, list[tuple[int, Any, Any]]]:
+    """Run ``call()``; return (its result, (the index in ``layers``, the input, the output) of each
+    application of a layer's weight, as :func:`layers_applied` sees them): what a layer received
+    and gave whether it was called or its weight passed by hand (``F.linear(h, fc.weight)``)."""
+    with _WeightUse(layers) as use:
+        result = call()
+    return result, use.calls
+
+
+# -- the battery's walkers' shared steps
+
+
+def noncontiguous(t: Any) -> Any:
+    """The same values behind other strides: the last two axes stored column-major (x.T of a
+    contiguous tensor, which .view(-1) refuses), a 1-D tensor every other element."""
+    if not isinstance(t, torch.Tensor) or t.dim() == 0:
+        return t
+    if t.dim() == 1:
+        return torch.stack([t, torch.zeros_like(t)], dim=-1).select(-1, 0)
+    return t.mT.contiguous().mT
+
+
+_FORMS: dict[str, Callable[[Any], Any]] = {  # grader/checks/domains.py FORMS
+    "list": list,
+    "tuple": tuple,
+    "iterator": iter,
+    "generator": lambda value: (v for v in value),
+    "int": int,
+    "float": float,
+}
+
+
+def given(value: Any, form: str) -> Any:
+    """The same values in another form an argument may take: a tuple for a list, a one-shot
+    iterator or generator (``model.parameters()``) for a sequence, an int or a float for a number."""
+    return _FORMS[form](value)
+
+
+_NAMED_FUNCTIONS: dict[str, Callable[[Any], Any]] = {  # what a case names for the worker to build
+    "cube": lambda t: t**3,
+    "view": lambda t: t.reshape(-1)[: max(1, t.numel() // 2)],
+    "first": lambda t: t.reshape(-1)[0],  # a 0-dim view of a contiguous t
+    "sum_sq": lambda t: (t * t).sum(),
+    "exp30": lambda t: torch.exp(30 * t).sum(),
+    "float_poly": lambda t: float((t**3 - 2 * t).sum()),
+}
+
+
+def resolved(a: Any) -> Any:
+    """A case's argument as the call takes it: a seeded generator or a named function where the
+    case names one (grader/checks/domains.py: seeded_generator, named_function)."""
+    if isinstance(a, tuple) and len(a) == 2 and a[0] == "__gen__":
+        return torch.Generator().manual_seed(a[1])
+    if isinstance(a, tuple) and len(a) == 2 and a[0] == "__fn__":
+        return _NAMED_FUNCTIONS[a[1]]
+    if isinstance(a, list):
+        return [resolved(x) for x in a]
+    return a
+
+
+def same_values(a: Any, b: torch.Tensor) -> bool:
+    """``a`` is a tensor of ``b``'s shape and values (NaN equal to NaN)."""
+    return (
+        isinstance(a, torch.Tensor)
+        and a.shape == b.shape
+        and bool(torch.equal(a.nan_to_num(7.0), b.nan_to_num(7.0)))
+    )
+
+
+def type_names(value: Any, depth: int = 0) -> Any:
+    """The exact type of a result, as plain data: numpy's arrays and scalars reach the trusted side
+    as tensors and numbers, an int as a number, so the type comes back named ("Tensor", "float",
+    "int", "bool", "ndarray", "float32"...; a subclass of float or int as its base); a list or
+    tuple as the list of its items' names (either sequence, as the values' judge takes them), a
+    dict as its values' names."""
+    if isinstance(value, torch.Tensor):
+        return "Tensor"
+    if isinstance(value, (list, tuple)) and depth < 3:
+        return [type_names(v, depth + 1) for v in value[:64]]
+    if isinstance(value, dict) and depth < 3:
+        return {str(k): type_names(v, depth + 1) for k, v in list(value.items())[:64]}
+    for base in (bool, int, float):
+        if isinstance(value, base):
+            return base.__name__
+    return type(value).__name__
+
+
+def input_grad(model: Any, x: torch.Tensor, train: bool) -> Any:
+    """The gradient of ``model``'s output (its elements weighted 0.5 to 1.5) into its input ``x``,
+    in training mode or not: a branch cut from x (``no_grad``, ``.detach()``) answers the same
+    values, never this; None where the output itself is cut from autograd (``out.detach()``)."""
+    model.train(train)
+    x = x.detach().clone().requires_grad_(True)
+    out = model(x)
+    if not out.requires_grad:
+        return None
+    (out * torch.linspace(0.5, 1.5, out.numel(), dtype=out.dtype).reshape(out.shape)).sum().backward()
+    return x.grad
+
+
+def attribute(mod: Any, name: str) -> Any:
+    """``mod``'s attribute at a dotted ``name`` (``Value.relu``)."""
+    obj = mod
+    for part in name.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def each_case(
+    cases: Sequence[dict[str, Any]], kinds: dict[str, Callable[[dict[str, Any]], Any]]
+) -> list[Any]:
+    """Each case's result by its kind's walker; one that raised as ``{"error": text}`` (its own
+    dimension named), a stub's NotImplementedError raised (not started, as every other check says)."""
+    found = []
+    for case in cases:
+        try:
+            found.append(kinds[case["kind"]](case))
+        except NotImplementedError:
+            raise
+        except Exception as error:
+            found.append({"error": f"{type(error).__name__}: {error}"[:300]})
+    return found
+
+
+def shares(out: Any, args: Sequence[Any]) -> bool:
+    """Whether a result (or an item of it) shares memory with a tensor argument."""
+    outs = out if isinstance(out, (tuple, list)) else [out]
+    ptrs = {a.untyped_storage().data_ptr() for a in args if isinstance(a, torch.Tensor) and a.numel()}
+    return any(
+        isinstance(o, torch.Tensor) and o.numel() and o.untyped_storage().data_ptr() in ptrs for o in outs
+    )
+
+
+def weighted_backward(out: Any, args: Sequence[Any], wrt: Sequence[int]) -> tuple[list[Any], Any]:
+    """(the gradients into ``args[i]`` for i in ``wrt``, the result detached) of the sum of each
+    tensor of ``out`` (a tensor, or a tuple of them: attention's out and weights) weighted 0.5 to 1.5."""
+    outs = [o for o in (out if isinstance(out, (tuple, list)) else [out]) if isinstance(o, torch.Tensor)]
+    total = torch.zeros(())
+    for o in outs:
+        total = total + (o * torch.linspace(0.5, 1.5, o.numel(), dtype=o.dtype).reshape(o.shape)).sum()
+    total.backward()
+    if isinstance(out, torch.Tensor):
+        return [args[i].grad for i in wrt], out.detach()
+    return [args[i].grad for i in wrt], [o.detach() if isinstance(o, torch.Tensor) else o for o in out]
+
+
+def fill_by_shape(model: Any) -> None:
+    """Every weight drawn from its shape alone, every other parameter (biases, norms) from its length
+    and kind: equal structures answer alike whatever their layers' names and order."""
+    with torch.no_grad():
+        for m in model.modules():
+            norm = isinstance(m, torch.nn.modules.batchnorm._BatchNorm)
+            for pname, p in m.named_parameters(recurse=False):
+                seed = 7 if norm and pname == "weight" else 3 if norm else 1
+                for size in p.shape:
+                    seed = (seed * 1009 + size) % 2**31
+                drawn = torch.randn(p.shape, generator=torch.Generator().manual_seed(seed), dtype=p.dtype)
+                if norm:
+                    p.copy_((1.0 if pname == "weight" else 0.0) + 0.1 * drawn)
+                else:
+                    p.copy_(drawn / max(1, p[0].numel() if p.dim() > 1 else 4) ** 0.5)
+
+
+sys.modules[__name__].__class__ = ReadOnlyModule
