@@ -45,9 +45,10 @@ def run() -> None:
         if start_engine:
             start_engine()
         os._exit(done.code if isinstance(done.code, int) else 1)
-    finally:
-        if invocation.start_engine:
+    except SystemExit as leaving:
+        if invocation.start_engine and leaving.code != 2:  # a usage error (a typo) starts none
             invocation.start_engine()
+        raise
 
 
 def engine_command(argv: list[str]) -> str:
