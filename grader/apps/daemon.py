@@ -35,10 +35,14 @@ import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader import defaults
 from grader.apps.host import host_problem
 from grader.checkout import REPO_ROOT, suites_dir
+
+if TYPE_CHECKING:
+    import subprocess
 
 NO_DAEMON_ENV = defaults.NO_DAEMON_ENV
 START_ENV = "TORCHGRADE_DAEMON"  # "1": start a server even off a terminal (the benchmark)
@@ -318,13 +322,18 @@ def _await_status(sock: socket.socket, buffer: bytearray) -> int | None:
 
 def start_server() -> None:
     """Start the user's server in the background, for the next command (its own session)."""
+    _launch()
+
+
+def _launch() -> subprocess.Popen | None:
+    """The user's server started in its own session; None where it cannot be."""
     import subprocess
 
     env = engine_env(dict(os.environ))
     if socket_path(env) is None:
-        return
-    with contextlib.suppress(OSError):
-        subprocess.Popen(
+        return None
+    try:
+        return subprocess.Popen(
             [sys.executable, "-m", "grader.serve"],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -333,6 +342,8 @@ def start_server() -> None:
             env=env,
             cwd=str(REPO_ROOT),
         )
+    except OSError:
+        return None
 
 
 def should_start() -> bool:
@@ -356,10 +367,10 @@ def start_and_ask(argv: list[str]) -> int | None:
     path = socket_path(env)
     if path is None:
         return None
-    start_server()
+    server = _launch()
     deadline = time.monotonic() + defaults.boot_seconds()
     while not (path.exists() or held(path.with_suffix(".lock"))):  # its interpreter's start
-        if time.monotonic() > deadline:
-            return None
+        if server is None or server.poll() is not None or time.monotonic() > deadline:
+            return None  # it could not start, or another engine took the lock and left meanwhile
         time.sleep(START_POLL_SECONDS)
     return ask_engine(argv, wait=True)

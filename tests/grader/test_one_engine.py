@@ -178,3 +178,20 @@ def test_an_interrupted_cell_leaves_the_check_engine_alive_and_listed(tmp_path):
         client.execute_cell(run.cells[2], 2)
     printed = "".join(o.get("text", "") for o in run.cells[2].outputs)
     assert "alive True" in printed and "graded passed" in printed, run.cells[2].outputs
+
+
+@pytest.mark.unit
+def test_a_usage_error_starts_no_engine(monkeypatch):
+    """A typo on a terminal: no engine started on its way out (one would make the next command
+    wait for its warm-up); a grading still starts one."""
+    from grader import cli
+
+    started: list[bool] = []
+    monkeypatch.setattr(daemon, "wanted", lambda command, no_daemon: True)
+    monkeypatch.setattr(daemon, "ask_engine", lambda argv, wait=False: None)
+    monkeypatch.setattr(daemon, "should_start", lambda: True)
+    monkeypatch.setattr(daemon, "start_server", lambda: started.append(True))
+    monkeypatch.setattr(sys, "argv", ["grade", "no/such/file.py"])
+    with pytest.raises(SystemExit) as leaving:
+        cli.run()
+    assert leaving.value.code == 2 and started == []
