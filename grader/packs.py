@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader import depends
+from grader import defaults, depends
 from grader.checkout import REPO_ROOT, suites_dir
 from grader.keys import N_, Key, Table, find, names
 
@@ -62,7 +62,7 @@ TOPIC_KEYS: Table = (  # a [[topics]] table's keys: its declaration
         N_(
             "CPU seconds one probe may use, where all of them do little work (at least 10x the reference's most)"
         ),
-        shown=N_("`1` (grader/defaults.py)"),
+        shown=f"`{defaults.PROBE_CPU_SECONDS:g}` (grader/defaults.py)",
     ),
     Key(
         "sympy_free",

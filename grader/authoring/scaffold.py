@@ -5,14 +5,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
-PACK_TOML = """\
-name = "{topic}"
+from grader.i18n import _
+from grader.keys import find
+from grader.packs import PACK_KEYS, TOPIC_KEYS
 
-[[topics]]
-name = "{topic}"
-seconds = 0.3  # the reference's seconds in a warm grading process: longest topics go first
-exercises = ["leaky_relu"]  # the stub's public functions and classes, in file order
-"""
+# The worked pack's pack.toml: each key's comment is its declaration's (grader/packs.py), in the
+# author's language
+PACK_TOML = (  # key, value (None: the topic's name)
+    ("name", None),
+    ("[[topics]]", None),
+    ("name", None),
+    ("seconds", 0.3),
+    ("exercises", ["leaky_relu"]),
+)
+
+
+def pack_toml(topic: str) -> str:
+    """The pack.toml template, its keys commented by their declared descriptions."""
+    lines: list[str] = []
+    table = PACK_KEYS
+    for name, value in PACK_TOML:
+        if name == "[[topics]]":
+            lines, table = [*lines, "", name], TOPIC_KEYS
+            continue
+        declared = find(table, name)
+        shown = f'"{topic}"' if value is None else str(value).replace("'", '"')
+        lines.append(f"{name} = {shown}  # {_(declared.about)}")
+    return "\n".join(lines) + "\n"
+
 
 STUB = '''\
 """{topic}: fill in each function below; `grade exercises/{topic}.py` checks them."""
@@ -120,8 +140,7 @@ MUTANTS = """\
 57ed633752  # leaky_relu: x > 0 to x >= 0, both give 0 at 0
 """
 
-FILES = {
-    "pack.toml": PACK_TOML,
+FILES = {  # beside pack.toml (pack_toml(), in the author's language)
     "exercises/{topic}.py": STUB,
     "solutions/{topic}.py": REFERENCE,
     "domains_{topic}.py": DOMAINS,
@@ -135,7 +154,9 @@ def scaffold(folder: Path, topic: str) -> list[Path]:
     """Write the pack's files into ``folder`` (new or empty); the paths written."""
     if folder.exists() and any(folder.iterdir()):
         raise FileExistsError(f"{folder} is not empty")
-    written = []
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "pack.toml").write_text(pack_toml(topic), encoding="utf-8")
+    written = [folder / "pack.toml"]
     for name, template in FILES.items():
         path = folder / name.format(topic=topic)
         path.parent.mkdir(parents=True, exist_ok=True)

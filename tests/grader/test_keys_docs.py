@@ -145,3 +145,27 @@ def test_the_generator_rewrites_a_stale_page(tmp_path, monkeypatch):
     assert keys_docs.main(["--check"]) == 1
     assert keys_docs.main([]) == 0 and keys_docs.main(["--check"]) == 0
     assert "TORCHGRADE_LANG" in Path(page).read_text()
+
+
+def test_grade_author_news_pack_toml_is_commented_by_the_declarations_in_the_authors_language(monkeypatch):
+    """The descriptions an author reads are the declarations', through the catalogue."""
+    import tomllib
+
+    from grader import i18n
+    from grader.authoring.scaffold import pack_toml
+
+    english = pack_toml("swish")
+    assert tomllib.loads(english) == {
+        "name": "swish",
+        "topics": [{"name": "swish", "seconds": 0.3, "exercises": ["leaky_relu"]}],
+    }
+    for key in packs.TOPIC_KEYS[:3]:
+        assert f"# {key.about}" in english
+    monkeypatch.setenv("TORCHGRADE_LANG", "zh_CN")
+    i18n.refresh()
+    try:
+        chinese = pack_toml("swish")
+    finally:
+        monkeypatch.delenv("TORCHGRADE_LANG")
+        i18n.refresh()
+    assert tomllib.loads(chinese) == tomllib.loads(english) and "存根的公开函数和类" in chinese

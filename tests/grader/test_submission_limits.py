@@ -287,3 +287,31 @@ def test_the_refusal_is_in_the_courses_language(monkeypatch):
         i18n.refresh()
     assert "This submission" not in said and "2" in said and "Score: 7/30" in said
     assert "graded" not in day and "2026-11-21T07:00+00:00" in day
+
+
+@pytest.mark.e2e
+def test_grade_batch_grades_the_last_upload_within_the_courses_limit(tmp_path):
+    """Through `grade batch --course`: a student's third upload, late and right, over a limit of
+    two: the second (the stub) is graded, and the gradebook's reason names the third."""
+    import json as json_module
+
+    from helpers import REPO, run_grade
+
+    right, stub = (REPO / folder / "losses.py" for folder in ("solutions", "exercises"))
+    course = tmp_path / "course.toml"
+    course.write_text(
+        '[assignments.hw]\ntopics = ["losses"]\npoints = 10\n[assignments.hw.submissions]\nmax_submissions = 2\n'
+    )
+    download = tmp_path / "download"
+    download.mkdir()
+    (download / "smithjohn_12345_1_losses.py").write_text(stub.read_text())
+    (download / "smithjohn_12345_1_losses-1.py").write_text(stub.read_text())
+    (download / "smithjohn_late_12345_1_losses-2.py").write_text(right.read_text())
+    out = tmp_path / "out"
+    done = run_grade(
+        "batch", str(download), "--out", str(out), "--course", str(course), "--assignment", "hw",
+        "-k", "not convergence", "--workers", "2",
+    )  # fmt: skip
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-3000:]
+    (row,) = json_module.loads((out / "gradebook.json").read_text())
+    assert row["total"] == 0 and "not graded, over the assignment's 2: losses-2.py" in row["reason"]
