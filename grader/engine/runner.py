@@ -24,7 +24,7 @@ from typing import Any, TypeAlias
 from grader import defaults
 from grader.checks import curves
 from grader.checks.scoring import Report, TopicResult
-from grader.engine import check_table, notebooks, remembered, stubs, subset, workers
+from grader.engine import check_table, notebooks, remembered, stubs, workers
 from grader.engine.doctor import no_sandbox_note
 from grader.engine.pool import GraderCrashed, GraderPool
 from grader.engine.preload import collector_paused, preload, without_dynamo
@@ -38,6 +38,7 @@ from grader.engine.selection import (
     select_topics,
     topics_with_exercises,
 )
+from grader.engine.subset import submission as subset
 from grader.engine.sympy_need import needs_sympy
 from grader.engine.torch_build import no_gpu
 from grader.i18n import _, ngettext
@@ -109,7 +110,7 @@ def resolve_device(device: str) -> str:
 def grade_topic(task: Task) -> TopicOutcome:
     """One topic's suite against one submission (a grading process's job): the suite is
     collected on this process's first task of the topic and reused by the next ones. Code outside
-    the graded subset of Python (:mod:`grader.engine.subset`) is refused before any worker runs it.
+    the graded subset of Python (:mod:`grader.engine.subset.submission`) is refused before any worker runs it.
     A notebook's places (frames, refused lines) are shown as its cells and lines. The task's
     followup runs after the checks, in the same process."""
     if task.path.suffix != ".ipynb":
@@ -194,7 +195,9 @@ def judge_how(
     of vectorised exercises (:mod:`subset_loops`, followed from their inputs into the helper files
     beside it). Only for the exercises the run's checks judge (``--exercise``: what it charges
     is the same, the others' reading skipped)."""
-    from grader.engine import parsed, subset_charge, subset_loops, subset_twins
+    from grader.engine import parsed
+    from grader.engine.loops import subset_loops
+    from grader.engine.subset import subset_charge, subset_twins
 
     file = f"{task.topic}.py"
     judged = {exercise for test in result.tests for exercise in test.exercises}
