@@ -164,7 +164,7 @@ def anchor_lines(anchors: dict[str, float] | None, ours: float) -> list[str]:
 
 
 def bench_stubborn(repeat: int) -> None:
-    from grader.engine.subset import UNCHECKED  # the subset refuses `signal`: the figure times the watchdog
+    from grader.engine.subset.submission import UNCHECKED  # `signal` is refused: this times the watchdog
 
     with tempfile.TemporaryDirectory(prefix="bench-stubborn-") as tmp:
         stubborn = Path(tmp) / f"{TOPIC}.py"

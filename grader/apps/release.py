@@ -300,7 +300,7 @@ def release_files(topics: list[str], points: dict | None = None) -> dict[str, by
     # notebooks --lang`), travel with each topic's data_files
     catalogues = sorted((root / "grader" / "locale").glob("*/LC_MESSAGES/*.mo"))
     members = root / "grader" / "sandboxed" / "subset_members.tsv"  # the subset's reviewed members
-    aliases = root / "grader" / "engine" / "subset_aliases.tsv"  # and the other paths naming them
+    aliases = root / "grader" / "engine" / "subset" / "subset_aliases.tsv"  # and the other paths naming them
     for path in [*grader_files(root, sources), *catalogues, members, aliases, *dataset_files(root)]:
         files[path.relative_to(root).as_posix()] = path.read_bytes()
     return files

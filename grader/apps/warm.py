@@ -55,16 +55,9 @@ def _import_the_commands() -> None:
     members too), done once for every child and request."""
     from grader import report  # noqa: F401
     from grader.apps import course_points, held_interrupt, learner, ticker  # noqa: F401
-    from grader.engine import (  # noqa: F401  (subset_loops, subset_twins: how_read.judge_how's)
-        doctor,
-        pool,
-        runner,
-        selection,
-        stubs,
-        subset,
-        subset_loops,
-        subset_twins,
-    )
+    from grader.engine import doctor, pool, runner, selection, stubs  # noqa: F401
+    from grader.engine.loops import subset_loops  # noqa: F401  (how_read.judge_how's)
+    from grader.engine.subset import submission, subset_twins  # noqa: F401  (likewise)
     from grader.sandboxed import subset_members
 
     subset_members.modules()

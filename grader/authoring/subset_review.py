@@ -27,7 +27,7 @@ import sys
 import types
 from pathlib import Path
 
-from grader.engine import subset_aliases, subset_rules
+from grader.engine.subset import subset_aliases, subset_rules
 from grader.i18n import N_
 from grader.sandboxed import subset_members
 
@@ -329,7 +329,7 @@ def _refused_cell(refused: dict[str, str]) -> str:
 
 def table() -> str:
     """The subset's policy as one Markdown table, from the code and the snapshot."""
-    from grader.engine import subset_rules as rules
+    from grader.engine.subset import subset_rules as rules
 
     rows = [
         (
@@ -380,7 +380,7 @@ def docs_text() -> str:
 
 def aliases() -> dict[str, str]:
     """The other paths of the snapshot's allowed classes and functions
-    (:mod:`grader.engine.subset_aliases`), every reviewed module imported."""
+    (:mod:`grader.engine.subset.subset_aliases`), every reviewed module imported."""
     allowed = {
         f"{m}.{n}": value
         for (m, n), v in subset_members.decisions().items()

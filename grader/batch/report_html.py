@@ -179,7 +179,7 @@ def render(stats: ClassStats, title: str, out: Path) -> str:
         _table(["student"], [[escape(s)] for s in stats.timeouts], "timeouts"),
         "<h2>Failed to grade</h2>",
         _table(["student", "why"], [[escape(s), escape(w)] for s, w in stats.not_graded], "not-graded"),
-        "<h2>Refused before running</h2>",  # code outside the graded subset (grader/engine/subset.py)
+        "<h2>Refused before running</h2>",  # code outside the graded subset (grader/engine/subset/submission.py)
         _table(["student", "why"], [[escape(s), escape(w)] for s, w in stats.refused], "refused"),
         "<h2>Late</h2>",
         _table(["student", "late"], [[escape(s), escape(w)] for s, w in stats.late], "late"),

@@ -17,8 +17,8 @@ from grader.batch.gradebook import Row
 from grader.batch.lms.base import lms_grade
 from grader.batch.roster import known_as
 from grader.checks.shown import KIND_NAMES
-from grader.engine.subset import NOT_ALLOWED
-from grader.engine.subset_refusal import REFUSED
+from grader.engine.subset.submission import NOT_ALLOWED
+from grader.engine.subset.subset_refusal import REFUSED
 from grader.i18n import _
 
 BINS = 10
@@ -119,7 +119,7 @@ def _what_failed(test: dict) -> str:
 
 
 def _refused(student: str, topic: dict) -> list[tuple[str, str]]:
-    """The topic's module refused before it ran (grader/engine/subset.py), with the reason."""
+    """The topic's module refused before it ran (grader/engine/subset/submission.py), with the reason."""
     for test in topic["tests"]:
         message = test.get("message") or ""
         if NOT_ALLOWED in message or (_(REFUSED) % {"what": ""}).strip() in message:

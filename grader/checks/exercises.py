@@ -127,7 +127,7 @@ def _neighbours(test: CheckRow, clean_self: bool, owner: str) -> CheckRow:
 
 
 _OPEN = ("passed", "skipped")
-# the cause of a check the subset check refused (grader/engine/subset.py refuse): its module,
+# the cause of a check the subset check refused (grader/engine/subset/submission.py refuse): its module,
 # or the exercise's code, never ran
 REFUSED = "refused"
 # the cause of a check that saw an off-limits twin called, or read one in the exercise's source

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.checks.scoring import TopicResult
-from grader.engine import subset
+from grader.engine.subset import submission as subset
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,9 @@ def judge_how(result: TopicResult, path: Path, topic: str, single_file: bool, ho
     of vectorised exercises (:mod:`subset_loops`, followed from their inputs into the helper files
     beside it). Only for the exercises the run's checks judge (``--exercise``: what it charges
     is the same, the others' reading skipped)."""
-    from grader.engine import parsed, subset_charge, subset_loops, subset_twins
+    from grader.engine import parsed
+    from grader.engine.loops import subset_loops
+    from grader.engine.subset import subset_charge, subset_twins
 
     file = f"{topic}.py"
     judged = {exercise for test in result.tests for exercise in test.exercises}

@@ -7,7 +7,7 @@ topic's table of checks' key (what its pack declares it depends on, :mod:`grader
 reference, suite, domains, answers, hints, pack.toml, every file of ``grader/`` with the member
 list and the catalogues, the datasets and their sums, torch's, pytest's and Python's versions:
 :func:`grader.engine.check_table.key`), every source the task's
-worker can import (:func:`grader.engine.subset.sources_of`), the options (selection, limits,
+worker can import (:func:`grader.engine.subset.submission.sources_of`), the options (selection, limits,
 device) and the language its messages are in. A changed byte anywhere is another key.
 
 Only what a learner sees of their own work is remembered (``grade(..., remember=True)`` from the
@@ -29,7 +29,8 @@ from typing import Any
 
 from grader import defaults, i18n
 from grader.checks.scoring import TestResult, TopicResult
-from grader.engine import check_table, subset
+from grader.engine import check_table
+from grader.engine.subset import submission as subset
 
 # Only a topic whose every check passed (or was skipped) is kept: a failure may be the machine's
 # (a cost check under load, a timeout), and a learner must never see one that their code no

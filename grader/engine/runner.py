@@ -24,7 +24,7 @@ from typing import Any, TypeAlias
 from grader import defaults
 from grader.checks import curves
 from grader.checks.scoring import Report, TopicResult
-from grader.engine import check_table, notebooks, remembered, stubs, subset, workers
+from grader.engine import check_table, notebooks, remembered, stubs, workers
 from grader.engine.doctor import no_sandbox_note
 from grader.engine.how_read import Rules, judge_how
 from grader.engine.pool import GraderCrashed, GraderPool
@@ -39,6 +39,7 @@ from grader.engine.selection import (
     select_topics,
     topics_with_exercises,
 )
+from grader.engine.subset import submission as subset
 from grader.engine.sympy_need import needs_sympy
 from grader.engine.torch_build import no_gpu
 from grader.i18n import _, ngettext
@@ -110,7 +111,7 @@ def resolve_device(device: str) -> str:
 def grade_topic(task: Task) -> TopicOutcome:
     """One topic's suite against one submission (a grading process's job): the suite is
     collected on this process's first task of the topic and reused by the next ones. Code outside
-    the graded subset of Python (:mod:`grader.engine.subset`) is refused before any worker runs it.
+    the graded subset of Python (:mod:`grader.engine.subset.submission`) is refused before any worker runs it.
     A notebook's places (frames, refused lines) are shown as its cells and lines. The task's
     followup runs after the checks, in the same process."""
     if task.path.suffix != ".ipynb":

@@ -13,7 +13,8 @@ import stat
 import tempfile
 from pathlib import Path
 
-from grader.engine import notebooks, subset
+from grader.engine import notebooks
+from grader.engine.subset import submission as subset
 from grader.i18n import _
 from grader.topics import TOPICS
 

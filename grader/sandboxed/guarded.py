@@ -1,7 +1,7 @@
 """The builtins a submitted module runs with: ``getattr``, ``hasattr``, ``setattr`` and
 ``delattr`` that refuse the names which lead to the grader.
 
-:mod:`grader.engine.subset` (trusted side) accepts a name computed at run time only in
+:mod:`grader.engine.subset.submission` (trusted side) accepts a name computed at run time only in
 ``getattr``, ``hasattr`` and ``setattr`` (``getattr(F, name)(x)``, ``setattr(self, f"fc{i}", layer)``),
 and accepts no way to reach these builtins' own namespace (no ``__builtins__``, frames, ``globals()``
 or dunder attributes), so these functions are what such a call runs. They hold the name to the

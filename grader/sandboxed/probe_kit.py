@@ -7,7 +7,7 @@ the judging happens back in the trusted process.
 
 The recorders here run next to submitted code, so they are teaching checks, not
 security: the values a submission returns are always judged as well, and a submission that
-reaches into this module is refused on the trusted side (:mod:`grader.engine.subset`). The module is
+reaches into this module is refused on the trusted side (:mod:`grader.engine.subset.submission`). The module is
 read-only once loaded (``kit.ops_used = ...`` raises), which only makes tampering harder.
 """
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from grader import defaults
-from grader.engine import subset
+from grader.engine.subset import submission as subset
 from grader.similarity import report
 from grader.similarity.compare import Pair, Settings, TopicResult, clusters, compare_topic, ranked
 from grader.similarity.sources import TopicSource, read_class
@@ -40,7 +40,7 @@ def best_per_pair(pairs: list[Pair], limit: int) -> list[Pair]:
 
 
 def refused_notes(sources: list[TopicSource]) -> list[str]:
-    """Modules the grader refuses (:mod:`grader.engine.subset`), with the reason: a copy packed
+    """Modules the grader refuses (:mod:`grader.engine.subset.submission`), with the reason: a copy packed
     into a string (zlib + base64 through timeit) shares no token with its original, so it is
     named here for the instructor to read."""
     notes = []

@@ -4,7 +4,7 @@ A hostile submission's exception messages carry terminal escape sequences (a cle
 a cursor moved up and back to paint a fake "100/100", OSC titles and hyperlinks), C1
 controls, bidi overrides, a 575 KB message with a 300 KB source line and a stalled
 function whose name is 300 KB long (none of them reaching into the grader, which
-``grader/engine/subset.py`` refuses); the class's file names start formulas
+``grader/engine/subset/submission.py`` refuses); the class's file names start formulas
 (``=HYPERLINK(...)``, ``+SUM``, ``-2+3+cmd|...``, ``@SUM``, tab + ``=``) and one hides behind
 a leading dot. ``grade``, ``grade --format json``, ``grade batch`` with each export, and
 ``grade similarity`` must show no control character of it, no formula cell, and stay small.

@@ -14,7 +14,8 @@ import pytest
 from helpers import REPO, grade_json, run_grade
 
 from grader.checks.scoring import TopicResult, make_result
-from grader.engine import notebooks, parsed, subset
+from grader.engine import notebooks, parsed
+from grader.engine.subset import submission as subset
 
 DEPTH = 600
 DEEP_CODE = "X = " + "-" * DEPTH + "1\n"
@@ -189,7 +190,9 @@ def test_the_inlined_walks_match_ast_s_own():
     ``ast.iter_child_nodes``, the same {node: parent} in the same order as one over ``ast.walk``."""
     import ast
 
-    for path in sorted((REPO / "solutions").glob("*.py")) + [REPO / "grader" / "engine" / "subset_check.py"]:
+    for path in sorted((REPO / "solutions").glob("*.py")) + [
+        REPO / "grader" / "engine" / "subset" / "subset_check.py"
+    ]:
         tree = ast.parse(path.read_text())
         expected = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
         assert list(parsed.parents(tree).items()) == list(expected.items())

@@ -24,7 +24,7 @@ from test_batch import TROUBLE, summary_counts  # noqa: E402
 
 from grader import defaults  # noqa: E402
 from grader.batch.gradebook import Gradebook  # noqa: E402
-from grader.engine import subset  # noqa: E402
+from grader.engine.subset import submission as subset  # noqa: E402
 
 TOPIC = "tensors"
 SOLUTION = (REPO / "solutions" / f"{TOPIC}.py").read_text()

@@ -75,7 +75,7 @@ def test_forgery_scores_only_what_it_implemented(make_submission, name):
     _, report = grade_json(str(folder), "--topic", "losses", "--timeout", "5", "--public-only")
     topic = report["topics"][0]
     passed = {t["id"] for t in topic["tests"] if t["status"] == "passed"}
-    # a forgery that reaches into torch, pytest, sys or the process (grader/engine/subset.py) is refused:
+    # a forgery that reaches into torch, pytest, sys or the process (grader/engine/subset/submission.py) is refused:
     # whole, its honest mse with it, where what it patches reaches every definition or cannot be cut
     # out; else its refused lines are not run (the topic's note says so) and the module keeps exactly
     # what it implemented (softmax returning x keeps its inputs untouched, and earns nothing for it)

@@ -31,8 +31,8 @@ from helpers import GRADE, REPO
 from grader import defaults, grades
 from grader.batch.gradescope_results import exercise_tests
 from grader.batch.intake import Gradable, Rejected
-from grader.engine import subset
 from grader.engine.sandbox import sandbox_status
+from grader.engine.subset import submission as subset
 from grader.gradescope.build import build_autograder
 from grader.gradescope.config import AutograderProblem, Config
 from grader.gradescope.run import locate, results_for, write_results
@@ -242,7 +242,7 @@ CASES: dict[str, Callable[[Path], dict[str, str | bytes]]] = {
 
 
 # The attacker tests the container and the sandbox: it runs with the subset's check off
-# (grader/engine/subset.py refuses it before running), so those layers are seen holding alone.
+# (grader/engine/subset/submission.py refuses it before running), so those layers are seen holding alone.
 UNCHECKED = {subset.UNCHECKED: "1"}
 
 # The cases whose outcome depends on how workers run; the others (the wrong answer, judged on the

@@ -110,7 +110,7 @@ def test_a_constant_answer_earns_no_metric(tmp_path):
 @pytest.mark.engine
 @pytest.mark.parametrize("subset", ["checked", "unchecked"])
 def test_a_submission_searching_for_the_labels_finds_none(tmp_path, monkeypatch, subset):
-    from grader.engine.subset import UNCHECKED
+    from grader.engine.subset.submission import UNCHECKED
 
     if subset == "unchecked":  # past the graded subset: the sandbox and the channel alone hold
         monkeypatch.setenv(UNCHECKED, "1")

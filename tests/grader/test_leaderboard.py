@@ -253,7 +253,7 @@ def test_on_gradescope_a_submission_searching_for_the_labels_finds_none(autograd
     container's files and its own memory for the labels: no metric on that board."""
     from held_out_attacks import SEARCHING_CNN
 
-    from grader.engine.subset import UNCHECKED
+    from grader.engine.subset.submission import UNCHECKED
 
     results = json.loads(_autograde(autograder, SEARCHING_CNN, {UNCHECKED: "1"}))
     jsonschema.Draft202012Validator(RESULTS_SCHEMA).validate(results)

@@ -37,7 +37,7 @@ def test_a_helper_beside_a_notebook_is_graded_as_beside_a_file(tmp_path, kind):
 
 @pytest.mark.unit
 def test_a_notebooks_helpers_are_part_of_its_sources(tmp_path):
-    from grader.engine import subset
+    from grader.engine.subset import submission as subset
 
     (tmp_path / "mathutil.py").write_text(HELPER)
     (tmp_path / "unused.py").write_text("x = 1\n")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import REPO, run_grade
 
-from grader.engine import subset
+from grader.engine.subset import submission as subset
 
 HELPER = "import torch\n\n\ndef squared(d):\n    return d * d\n"
 

@@ -178,7 +178,7 @@ def test_the_page_and_its_histogram_need_no_matplotlib(tmp_path, monkeypatch):
 
 def _answering_nothing() -> list[Row]:
     """A class of four on losses: one answer failing huber, the stub, a syntax error, a refusal."""
-    from grader.engine.subset import NOT_ALLOWED
+    from grader.engine.subset.submission import NOT_ALLOWED
 
     def of(student: str, status: str, message: str = "") -> Row:
         tests = [make_check(status, e, message=message) for e in ("mse", "huber")]

@@ -31,7 +31,7 @@ TOPIC = "losses"
 
 # Each call records the requests on the stack it has not seen (the worker's `request`, whose
 # "source" is the probe's), then prints them and raises them; with none new it answers. The
-# trusted-side source scan (grader/engine/subset.py) would refuse this module; the engine runs
+# trusted-side source scan (grader/engine/subset/submission.py) would refuse this module; the engine runs
 # it here without the scan, as one of the scan's bypasses (an import the scan missed) would have.
 SPY = """
 

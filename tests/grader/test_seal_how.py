@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from helpers import REPO, run_grade
 
-from grader.engine import subset
+from grader.engine.subset import submission as subset
 
 pytestmark = pytest.mark.e2e
 

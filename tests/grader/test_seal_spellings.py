@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from helpers import REPO, grade_json
 
-from grader.engine import subset
+from grader.engine.subset import submission as subset
 
 # Spellings of allowed objects that were refused (each names the very object an allowed spelling does).
 SPELLINGS = {
@@ -146,7 +146,7 @@ def test_torchs_own_sgd_copied_as_found_scores_full(tmp_path):
 @pytest.mark.engine  # imports every reviewed module (~3 s)
 def test_the_aliases_snapshot_is_current():
     from grader.authoring import subset_review
-    from grader.engine import subset_aliases
+    from grader.engine.subset import subset_aliases
 
     assert subset_review.aliases() == subset_aliases.aliases(), (
         "run python -m grader.authoring.subset_review aliases"

@@ -10,7 +10,8 @@ import zlib
 import pytest
 from helpers import REPO, grade_json
 
-from grader.engine import check_table, subset
+from grader.engine import check_table
+from grader.engine.subset import submission as subset
 from grader.topics import exercises
 
 KIT = '"gra" + "der.sand" + "boxed.pro" + "be_kit"'  # the recorder's module, its name built at run time
@@ -138,7 +139,7 @@ def test_reexported_modules_never_open_a_way_out():
     import importlib
     import types
 
-    from grader.engine import subset_rules
+    from grader.engine.subset import subset_rules
 
     roots = ["torch", "torch.nn", "torch.nn.functional", "torch.nn.init", "torch.cuda", "numpy"]
     for root in sorted(subset_rules.OPEN - {"__future__"}) + roots:
@@ -315,7 +316,7 @@ def test_a_notebooks_refusal_names_its_cell(tmp_path):
 
 @pytest.mark.unit
 def test_the_grader_objects_attributes_are_all_refused():
-    from grader.engine import subset_rules
+    from grader.engine.subset import subset_rules
     from grader.sandboxed import probe_kit
 
     assert set(probe_kit.OnSecondDevice.__annotations__) == subset_rules.GRADER_ATTRIBUTES

@@ -1,6 +1,6 @@
 """The "how" verdicts cannot be forged from inside the worker: a submission
 that patches the recorders of ``grader.sandboxed.probe_kit`` gets no more than without the
-patch, and the trusted-side check of the graded subset (:mod:`grader.engine.subset`) refuses no
+patch, and the trusted-side check of the graded subset (:mod:`grader.engine.subset.submission`) refuses no
 correct submission, nor any realistic mistake."""
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from helpers import REPO, grade_json
 
 from grader.apps import handouts
 from grader.checks import scoring
-from grader.engine import notebooks, subset
+from grader.engine import notebooks
+from grader.engine.subset import submission as subset
 from grader.sandboxed import guarded
 
 # Each base is a classic mistake its "how" check catches; each patch forges that check's evidence.

@@ -88,7 +88,7 @@ def test_classes_of_stub_methods_only():
 
 
 # What a look-alike can do at import time: a default argument that defines the real mse.
-# (binding it with `:=`: exec and globals() would be refused by grader/engine/subset.py before grading)
+# (binding it with `:=`: exec and globals() would be refused by grader/engine/subset/submission.py before grading)
 REAL_MSE = (
     "(mse := lambda y_hat, y, reduction='mean': "
     "{'mean': ((y_hat - y) ** 2).mean(), 'sum': ((y_hat - y) ** 2).sum(), 'none': (y_hat - y) ** 2}[reduction])"

@@ -1,4 +1,4 @@
-""" "Vectorised" read from the source (grader/engine/subset_loops.py): every kind of loop over the
+""" "Vectorised" read from the source (grader/engine/loops/subset_loops.py): every kind of loop over the
 data in the reachable code of an exercise its docstring says is vectorised is found, whatever
 the inputs a probe would choose (a size switch, a numpy round trip, a ``.tolist()`` loop cheap
 enough for the cost check); loops over literals, loops in another exercise and every correct
@@ -16,7 +16,7 @@ from helpers import REPO, run_grade
 from grader import packs
 from grader.checks.scoring import TestResult as Checked
 from grader.checks.scoring import TopicResult
-from grader.engine import subset_loops
+from grader.engine.loops import subset_loops
 from grader.topics import exercises
 
 VECTORISED = ("row_normalize", "pairwise_sq_dists", "matmul")  # suite_tensors.VECTORISED

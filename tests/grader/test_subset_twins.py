@@ -1,4 +1,4 @@
-"""Off-limits functions read from the source (grader/engine/subset_twins.py): a door to an
+"""Off-limits functions read from the source (grader/engine/subset/subset_twins.py): a door to an
 exercise's twin is shut by the name the code writes, whatever op it ends in and however it is
 reached (an alias, a captured name, ``getattr`` with a literal, an in-place method, a helper);
 nothing else is charged: another exercise's code, the learner's own functions, and every correct
@@ -16,7 +16,7 @@ import pytest
 from fair_code import FAIR
 from helpers import REPO, run_grade
 
-from grader.engine import subset_twins
+from grader.engine.subset import subset_twins
 from grader.topics import available_topics, exercises
 
 # (topic, exercise, snippet appended to the reference solution): each computes the exercise
@@ -401,7 +401,7 @@ def test_a_helper_files_code_an_exercise_calls_is_read_for_its_twin(tmp_path):
     (tmp_path / "helper.py").write_text(
         "import torch\n\n\ndef plogp(p):\n    return torch.distributions.Categorical(probs=p).entropy()\n"
     )
-    from grader.engine import subset
+    from grader.engine.subset import submission as subset
 
     found = subset_twins.written_in_files(
         subset.sources_of(tmp_path, "losses", False), "losses.py", rules("losses"), exercises("losses")

@@ -6,7 +6,7 @@ The recorder and the dispatcher see ops as they run, so a twin reached by anothe
 (``F.glu`` for sigmoid, ``torch.logcumsumexp`` for softmax) or by no op of its own
 (``torch.distributions``, ``nn.init.xavier_uniform_``) escaped them; a name in the source cannot
 be shaped at run time. An exercise's reachable code is its own definition and the module-level
-statements it reads, transitively (:mod:`grader.engine.subset_charge`'s graph), not another
+statements it reads, transitively (:mod:`grader.engine.subset.subset_charge`'s graph), not another
 exercise's definition: each exercise is judged on its own, and the suites replace the learner's
 own helpers they build on. What the declaration names:
 
@@ -30,11 +30,12 @@ from grader.checks import places
 from grader.checks.exercises import TWIN
 from grader.checks.judge import TWIN_HINT, hinted, worded
 from grader.checks.scoring import TestResult, TopicResult
-from grader.engine import parsed, subset_scopes
-from grader.engine.subset_binds import Meaning
-from grader.engine.subset_charge import reachable
-from grader.engine.subset_scopes import Scopes
-from grader.engine.subset_shapes import chain
+from grader.engine import parsed
+from grader.engine.subset import subset_scopes
+from grader.engine.subset.subset_binds import Meaning
+from grader.engine.subset.subset_charge import reachable
+from grader.engine.subset.subset_scopes import Scopes
+from grader.engine.subset.subset_shapes import chain
 from grader.i18n import N_, _
 from grader.sandboxed import subset_members as members
 
@@ -107,7 +108,7 @@ def _paths(meanings: frozenset[Meaning]) -> list[str]:
 
 def _named(node: ast.AST, parent: ast.AST | None, scopes: Scopes) -> tuple[list[str], str]:
     """(the dotted paths ``node`` may name, the method it may read off a tensor): what the
-    module's bindings say it denotes (:mod:`grader.engine.subset_scopes`)."""
+    module's bindings say it denotes (:mod:`grader.engine.subset.subset_scopes`)."""
     scope = scopes.scope_of.get(node, scopes.tree)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr":
         if (

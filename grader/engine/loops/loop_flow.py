@@ -24,8 +24,8 @@ from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import replace
 
 from grader.engine import parsed
-from grader.engine.loop_program import MODULE, Program, kind
-from grader.engine.loop_values import (
+from grader.engine.loops.loop_program import MODULE, Program, kind
+from grader.engine.loops.loop_values import (
     CONSTANT,
     DATA,
     RECURSION,
@@ -40,7 +40,7 @@ from grader.engine.loop_values import (
     func,
     join,
 )
-from grader.engine.subset_shapes import arguments
+from grader.engine.subset.subset_shapes import arguments
 from grader.i18n import _
 
 _TICK = 64  # readings between two looks at the clock

@@ -1,4 +1,4 @@
-"""The allow-list of :mod:`grader.engine.subset`: what graded code may import, read, define and set.
+"""The allow-list of :mod:`grader.engine.subset.submission`: what graded code may import, read, define and set.
 
 A name is allowed when it is listed here, never because it is missing from a list of dangers.
 Modules are *reviewed* (each member decided in the snapshot of

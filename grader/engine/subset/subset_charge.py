@@ -38,10 +38,11 @@ import collections
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from grader.engine import parsed, subset_reach, subset_scopes
-from grader.engine.subset_check import check
-from grader.engine.subset_refusal import Refusal
-from grader.engine.subset_units import PATH, Unit, span, tick, units_of
+from grader.engine import parsed
+from grader.engine.subset import subset_reach, subset_scopes
+from grader.engine.subset.subset_check import check
+from grader.engine.subset.subset_refusal import Refusal
+from grader.engine.subset.subset_units import PATH, Unit, span, tick, units_of
 
 STAND_IN = "raise NotImplementedError({message!r})"
 # Names nothing in a module binds, so that no refused line binds them either: the builtins and
@@ -108,7 +109,7 @@ def reachable(
     source: str, wanted: Collection[str], exercises: Collection[str]
 ) -> tuple[ast.Module, dict[str, list[ast.AST]]] | None:
     """``source``'s tree and {exercise: the nodes of its reachable code} for each of ``wanted``
-    among ``exercises`` (:mod:`grader.engine.subset_reach`: the learner's code it may run, another
+    among ``exercises`` (:mod:`grader.engine.subset.subset_reach`: the learner's code it may run, another
     exercise's definition too); None when it does not parse or its scopes cannot be read. Raises
     :class:`parsed.OverBudget` past the reading's clock."""
     tree = parsed.tree(source)

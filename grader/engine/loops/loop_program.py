@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from grader.engine import parsed
-from grader.engine.loop_values import CONSTANT, Carried, Func, Node, func, join
-from grader.engine.subset_shapes import bound_imports
+from grader.engine.loops.loop_values import CONSTANT, Carried, Func, Node, func, join
+from grader.engine.subset.subset_shapes import bound_imports
 
 _BUILTINS = frozenset(dir(builtins))
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)

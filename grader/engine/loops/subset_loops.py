@@ -14,7 +14,7 @@ did not try). A loop the count saw not grow (over the two arguments, ``dict(a=a,
 ``while i < 2``) costs nothing: :attr:`Loop.counted`.
 
 A loop is judged by what it iterates over,
-followed from the exercise's parameters (:mod:`grader.engine.loop_flow`): a ``for``, a
+followed from the exercise's parameters (:mod:`grader.engine.loops.loop_flow`): a ``for``, a
 comprehension, ``map``, ``filter``, ``functools.reduce``, itertools or a builtin that consumes an
 iterable (``sum``, ``list``) over a tensor, its rows, a range of one of its sizes or a list read
 out of it; a ``while`` whose test or exits read the data; recursion that is not a single guarded
@@ -36,13 +36,13 @@ from grader.checks import places
 from grader.checks.judge import hinted, worded
 from grader.checks.scoring import TopicResult
 from grader.engine import parsed
-from grader.engine import subset_rules as rules
-from grader.engine.loop_calls import CALLBACKS
-from grader.engine.loop_flow import Flow
-from grader.engine.loop_program import Program
-from grader.engine.loop_reader import Reader
-from grader.engine.loop_values import COMPREHENSION
-from grader.engine.subset_shapes import arguments
+from grader.engine.loops.loop_calls import CALLBACKS
+from grader.engine.loops.loop_flow import Flow
+from grader.engine.loops.loop_program import Program
+from grader.engine.loops.loop_reader import Reader
+from grader.engine.loops.loop_values import COMPREHENSION
+from grader.engine.subset import subset_rules as rules
+from grader.engine.subset.subset_shapes import arguments
 from grader.i18n import N_, _
 
 HINT = N_(
