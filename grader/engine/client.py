@@ -17,17 +17,18 @@ import functools
 import inspect
 import math
 import select
-import signal
 import textwrap
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
-from typing import Any, Generic, TypeVar, cast
+from dataclasses import replace
+from typing import Any
 
 from grader import clean, topics
 from grader.checks import callees, places
 from grader.defaults import CPU_POLL_SECONDS, boot_seconds
+from grader.engine import probe_words
 from grader.engine.check_table import still_raises
+from grader.engine.lanes import Lane, OfLane
 from grader.engine.printed import Printed
 from grader.engine.problems import (
     EngineProblem,
@@ -41,7 +42,7 @@ from grader.engine.problems import (
 )
 from grader.engine.sandbox import Limits
 from grader.engine.workers import Worker, keep_one_ahead, read_sources, start_worker
-from grader.i18n import N_, _, ngettext
+from grader.i18n import N_, _
 from grader.sandboxed import channel
 
 
@@ -50,49 +51,6 @@ class CpuExceeded(Exception):
 
 
 BOOTING = N_("starting Python and torch")
-
-
-def _exit_text(returncode: int | None) -> str:
-    """bwrap passes a worker's death by signal N on as status 128 + N."""
-    if returncode is None:
-        return _("still running")
-    number = -returncode if returncode < 0 else returncode - 128 if 128 < returncode < 160 else 0
-    if number:
-        try:
-            return _("was killed by %(signal)s") % {"signal": signal.Signals(number).name}
-        except ValueError:
-            return _("was killed by signal %(number)d") % {"number": number}
-    return _("exited with status %(code)d") % {"code": returncode}
-
-
-def _inputs(args: object) -> str:
-    """ " on a (4, 3) float32 tensor" and the like: what a probe's call passes the learner's
-    function (its positional arguments), tensors only; a small one with its values."""
-    if not isinstance(args, (tuple, list)):
-        return ""
-    shown = []
-    for arg in args[:4]:
-        shape, dtype = getattr(arg, "shape", None), getattr(arg, "dtype", None)
-        if shape is None or dtype is None or not hasattr(arg, "tolist"):
-            continue
-        text = f"{tuple(shape)} {str(dtype).removeprefix('torch.')}"
-        if 0 < arg.numel() <= 6:
-            values = arg.detach().cpu().flatten().tolist()
-            text += " [" + ", ".join(f"{v:.4g}" if isinstance(v, float) else str(v) for v in values) + "]"
-        shown.append(text)
-    if not shown:
-        return ""
-    return " " + ngettext("on a %(shown)s tensor", "on %(shown)s tensors", len(shown)) % {
-        "shown": ", ".join(shown)
-    }
-
-
-def _raiser(error: dict[str, Any]) -> str:
-    """The function of the learner's file that still raises NotImplementedError, as the worker named it."""
-    function, file = clean.name(error.get("function") or ""), clean.name(error.get("file") or "")
-    if not function:
-        return _("the exercise")
-    return places.function_in(function, file) if file else function
 
 
 @functools.lru_cache(maxsize=512)
@@ -106,39 +64,6 @@ def read_probes(probes: Iterable[Callable[..., Any]]) -> None:
     for probe in probes:
         with contextlib.suppress(OSError, TypeError):
             _source(probe)
-
-
-@dataclass
-class Lane:
-    """One worker of a session and what the session learnt from it. The public checks and the
-    hidden checks of a task each have a lane of their own, so that no hidden source can leak: a worker that ran a hidden
-    probe has its request in memory, and one that never did cannot show it in a public check's
-    message. A worker goes from the public lane to the hidden one, never back
-    (:meth:`TopicSession._hand_over`). What one lane learnt (a stalled function, its slowest answer) never shapes the
-    other's messages: the other lane only learns that a function it asks about ran past its
-    deadline (:meth:`TopicSession._stalled`)."""
-
-    worker: Worker | None = None
-    cpu_mark: float | None = None  # the worker's CPU time when it last answered, if read then
-    stalls: dict[str, str] = field(default_factory=dict)  # function -> how it first ran past its deadline
-    slowest: dict[str, tuple[float, int]] = field(default_factory=dict)  # function -> (slowest, answers)
-    last_stall: dict[str, Any] = field(default_factory=dict)
-
-
-T = TypeVar("T")
-
-
-class _OfLane(Generic[T]):
-    """A :class:`TopicSession`'s attribute that is its running check's lane's (read and set)."""
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    def __get__(self, session: TopicSession, owner: type | None = None) -> T:
-        return cast(T, getattr(session.lane, self.name))
-
-    def __set__(self, session: TopicSession, value: T) -> None:
-        setattr(session.lane, self.name, value)
 
 
 class TopicSession:
@@ -185,11 +110,11 @@ class TopicSession:
     def lane(self) -> Lane:
         return self.lanes[self.hidden]
 
-    worker = _OfLane[Worker | None]()
-    cpu_mark = _OfLane[float | None]()
-    stalls = _OfLane[dict[str, str]]()
-    slowest = _OfLane[dict[str, tuple[float, int]]]()
-    last_stall = _OfLane[dict[str, Any]]()
+    worker = OfLane[Worker | None]()
+    cpu_mark = OfLane[float | None]()
+    stalls = OfLane[dict[str, str]]()
+    slowest = OfLane[dict[str, tuple[float, int]]]()
+    last_stall = OfLane[dict[str, Any]]()
 
     # -- worker lifecycle ------------------------------------------------------------
     def _start(self) -> None:
@@ -309,7 +234,7 @@ class TopicSession:
             hint = "" if action == _(BOOTING) else _(" (os._exit? a crash in native code?)")
             raise SubmissionError(
                 _("the worker process %(ended)s while %(action)s%(hint)s")
-                % {"ended": _exit_text(code), "action": action, "hint": hint}
+                % {"ended": probe_words.exit_text(code), "action": action, "hint": hint}
             ) from None
         except Exception as exc:  # malformed frame, refused payload
             self.stop()
@@ -461,7 +386,7 @@ class TopicSession:
             code = self.stop()
             raise SubmissionError(
                 _("the worker process %(ended)s before %(action)s")
-                % {"ended": _exit_text(code), "action": action}
+                % {"ended": probe_words.exit_text(code), "action": action}
             ) from None
         self.last_stall = {}
         try:
@@ -514,7 +439,7 @@ class TopicSession:
         the exercises a probe of its own label checks."""
         file = f"{self.topic}.py"
         if subject in self.exercises or not self.exercises:  # not a probe's own label
-            return _("running %(name)s() in %(file)s") % {"name": subject, "file": file} + _inputs(
+            return _("running %(name)s() in %(file)s") % {"name": subject, "file": file} + probe_words.inputs(
                 args[1] if len(args) > 1 else ()
             )
         return _("checking %(names)s in %(file)s") % {"names": ", ".join(self.exercises), "file": file}
@@ -523,7 +448,7 @@ class TopicSession:
         """The exception a probe's answer other than a result raises in the suite."""
         error = event.get("error", {}) if event["event"] == "raised" else {}
         if error.get("kind") == "not_started":
-            return with_place(NotStarted(still_raises(_raiser(error))), error)
+            return with_place(NotStarted(still_raises(probe_words.raiser(error))), error)
         if error.get("kind") == "known_stall":
             stalled = clean.name(error.get("function"))
             before = self.stalls.get(stalled) or _("it ran past its deadline before")
@@ -557,15 +482,7 @@ class TopicSession:
         stall = self.last_stall
         function = clean.name(stall.get("function") or subject)
         where = places.frames(stall.get("where"), last=1)
-        first = (
-            _(
-                "%(name)s() reached its CPU limit of %(seconds)s s (over ten times a correct answer's) without answering"
-            )
-            if cpu
-            else _("%(name)s() did not answer within %(seconds)s s")
-        ) % {"name": function, "seconds": f"{cpu or wait:g}"}
-        if self.check:
-            first += _(" in %(check)s") % {"check": self.check}
+        first = probe_words.stalled_first(function, cpu, wait, self.check)
         self.stalls[function] = first
         self.stalls.setdefault(subject, first)
         # The other lane's checks of it end at once too, told only what this side chose to ask
@@ -573,27 +490,7 @@ class TopicSession:
         self.lanes[not self.hidden].stalls.setdefault(
             subject, _("%(name)s() ran past its deadline in another check") % {"name": subject}
         )
-        message = first + _("; the worker was stopped.")
-        if where:
-            message += "\n  " + _("at the deadline it was in %(where)s") % {"where": where[0]}
-        slowest, answers = self.slowest.get(subject, (0.0, 0))
-        if answers:
-            message += "\n  " + ngettext(
-                "%(name)s() answered %(count)d earlier check, the slowest in %(seconds)s s: it is slow rather "
-                "than stuck. A Python loop over elements is the usual cause; whole-tensor operations are much faster.",
-                "%(name)s() answered %(count)d earlier checks, the slowest in %(seconds)s s: it is slow rather "
-                "than stuck. A Python loop over elements is the usual cause; whole-tensor operations are much faster.",
-                answers,
-            ) % {"name": subject, "count": answers, "seconds": f"{slowest:.1f}"}
-        else:
-            message += (
-                "\n  "
-                + _("hint: ")
-                + _(
-                    "an endless loop (a condition that never changes?) or a very slow "
-                    "Python loop over elements; whole-tensor operations are much faster."
-                )
-            )
+        message = probe_words.stalled_message(first, where, subject, *self.slowest.get(subject, (0.0, 0)))
         timeout = ProbeTimeout(
             message + "\n  " + _("Its other checks are reported as timeouts without running it again.")
         )

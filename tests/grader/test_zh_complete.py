@@ -20,7 +20,7 @@ from helpers import REPO
 
 from grader import i18n
 from grader.checks import blamed
-from grader.engine import client, problems
+from grader.engine import client, probe_words, problems
 
 pytestmark = pytest.mark.unit
 
@@ -110,12 +110,12 @@ def test_the_engines_messages_of_each_failure_are_chinese():
         problems.error_text(error, action),
         problems.error_text({**error, "kind": "out_of_memory"}, action),
         "\n".join(blamed.lines({"line": {"operands": [["y", [[5], "float32", "cpu"]]]}})),
-        client._exit_text(-9),
-        client._exit_text(3),
+        probe_words.exit_text(-9),
+        probe_words.exit_text(3),
         problems.sealed(problems.SubmissionError("x")).args[0],
         problems.sealed(problems.ProbeTimeout("x")).args[0],
         problems.sealed(problems.NotStarted("x")).args[0],
-        client._inputs((FakeTensor(),)),
+        probe_words.inputs((FakeTensor(),)),
     ]
     session = client.TopicSession.__new__(client.TopicSession)
     session.__dict__.update(
@@ -133,7 +133,7 @@ def test_the_engines_messages_of_each_failure_are_chinese():
 
 
 class FakeTensor:
-    """What :func:`client._inputs` reads of a tensor."""
+    """What :func:`probe_words.inputs` reads of a tensor."""
 
     shape, dtype = (3,), "torch.float32"
 
@@ -154,7 +154,7 @@ class FakeTensor:
 
 
 def test_inputs_are_shown_short():
-    assert client._inputs((FakeTensor(),)) == " on a (3,) float32 [0.1235, 2, -3.5] tensor"
+    assert probe_words.inputs((FakeTensor(),)) == " on a (3,) float32 [0.1235, 2, -3.5] tensor"
 
 
 @pytest.mark.usefixtures("chinese")
