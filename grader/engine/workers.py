@@ -19,10 +19,11 @@ import socket
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from grader.defaults import boot_seconds
-from grader.engine.sandbox import Launch, Limits, plan_launch, plan_zygote
+from grader.engine import proc
+from grader.engine.fresh import FreshWorker, Worker, start
+from grader.engine.sandbox import Limits, plan_zygote
 from grader.sandboxed.zygote import STATUS
 
 # Why there is no zygote where the system refuses its control socket (macOS): the workers then
@@ -30,172 +31,6 @@ from grader.sandboxed.zygote import STATUS
 NO_SEQPACKET = "this system has no AF_UNIX SOCK_SEQPACKET socket pairs for the zygote"
 
 SPAWN_SECONDS = 30.0  # a fork answers in milliseconds; this only bounds a stuck zygote
-
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        tasks = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return []
-    found: list[int] = []
-    for task in tasks:
-        try:
-            found += [int(c) for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
-        except (OSError, ValueError):
-            pass
-    return found
-
-
-def _descendants(root: int) -> list[int]:
-    """``root`` and every process under it."""
-    found, stack = [], [root]
-    while stack:
-        pid = stack.pop()
-        found.append(pid)
-        stack += _children(pid)
-    return found
-
-
-def _ns_pids(pid: int) -> list[int]:
-    """The pids a process has in each pid namespace from this one inward (``NSpid``)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("NSpid:"):
-                return [int(p) for p in line.split()[1:]]
-    except (OSError, ValueError):
-        pass
-    return []
-
-
-def _zygote_in(root: int) -> int | None:
-    """The zygote's pid among ``root`` and its descendants: the first from the top whose command
-    runs it (bwrap's command line names it too; the zygote's children, forks of it, are below it)."""
-    for pid in _descendants(root):
-        try:
-            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if b"grader.sandboxed.zygote" in argv and not argv[0].endswith(b"bwrap"):
-            return pid
-    return None
-
-
-STAT_BYTES = 4096  # /proc/PID/stat is one line of ~300 bytes (comm is at most 16)
-
-
-def cpu_seconds(stat_fd: int, thread_fds: tuple[int, ...] = ()) -> float | None:
-    """CPU time (user + system, every thread) a live process has used, from its open
-    ``/proc/PID/stat``: the kernel's count, which the process cannot change, and which a busy
-    machine does not inflate. The descriptor stays bound to that process: once it is gone the
-    read fails (None), whoever gets its pid next. Where ``thread_fds`` (each thread's
-    ``/proc/PID/task/TID/schedstat``) cover every thread the process has, their nanosecond
-    counts are summed instead: the tick count moves in 10 ms steps, as coarse as the work of a
-    vectorised call on a million elements."""
-    try:  # a pread, twice a probe: opening the file each time cost 2x (0.008 against 0.004 ms)
-        fields = os.pread(stat_fd, STAT_BYTES, 0).rsplit(b")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-    ticked = (int(fields[11]) + int(fields[12])) / TICK  # utime, stime (fields 14, 15 of stat)
-    if not thread_fds or int(fields[17]) != len(thread_fds):  # num_threads (field 20)
-        return ticked
-    try:
-        return sum(int(os.pread(fd, STAT_BYTES, 0).split()[0]) for fd in thread_fds) / 1e9
-    except (OSError, IndexError, ValueError):
-        return ticked
-
-
-def thread_schedstats(pid: int) -> tuple[int, ...]:
-    """Descriptors of ``/proc/PID/task/TID/schedstat`` for each thread ``pid`` has now (a sealed
-    worker starts no thread after: :mod:`grader.sandboxed.seccomp`), or () where unreadable."""
-    fds: list[int] = []
-    try:
-        for tid in os.listdir(f"/proc/{pid}/task"):
-            fds.append(os.open(f"/proc/{pid}/task/{tid}/schedstat", os.O_RDONLY))
-    except OSError:
-        for fd in fds:
-            os.close(fd)
-        return ()
-    return tuple(fds)
-
-
-class Worker(Protocol):
-    request_fd: int
-    results_fd: int
-    nonce: bytes  # every frame either way carries it
-
-    def cpu_seconds(self) -> float | None:
-        """CPU time the worker has used so far, or None where it cannot be read."""
-
-    def kill(self) -> int | None:
-        """Kill the worker and everything it started; return its exit status."""
-
-    def dismiss(self) -> None:
-        """Kill the worker and everything it started, without waiting to hear its exit status."""
-
-    def exit_status(self, wait: float) -> int | None:
-        """The exit status if the worker ends within ``wait`` seconds, else None."""
-
-
-def start(launch: Launch, stdin: int) -> subprocess.Popen:
-    """A sandboxed process in its own session; its output is discarded (the pipes carry answers)."""
-    return subprocess.Popen(
-        launch.argv,
-        env=launch.env,
-        pass_fds=launch.pass_fds,
-        stdin=stdin,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-
-class FreshWorker:
-    """``python -m grader.sandboxed.worker`` in its own sandbox (bwrap's process group)."""
-
-    def __init__(self, staged_dir: str, worker_args: list[str], nonce: bytes, gpu: bool) -> None:
-        self.nonce = nonce
-        read_end, write_end = os.pipe()
-        launch = plan_launch(staged_dir=staged_dir, worker_args=worker_args, results_fd=write_end, gpu=gpu)
-        try:
-            self.process = start(launch, stdin=subprocess.PIPE)
-        finally:
-            os.close(write_end)
-            for fd in launch.close_after_start:
-                os.close(fd)
-        assert self.process.stdin is not None
-        self.request_fd = self.process.stdin.fileno()
-        self.results_fd = read_end
-
-    def cpu_seconds(self) -> float | None:
-        """None: a fresh worker has no zygote's warm-up, so its first probes pay torch's
-        first-use costs (seconds of CPU); only the wall clock bounds it."""
-        return None
-
-    def dismiss(self) -> None:
-        self.kill()  # its Popen must be waited for
-
-    def kill(self) -> int | None:
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        code = self.process.wait()
-        try:
-            if self.process.stdin is not None:
-                self.process.stdin.close()
-        except OSError:
-            pass
-        os.close(self.results_fd)
-        return code
-
-    def exit_status(self, wait: float) -> int | None:
-        try:
-            return self.process.wait(timeout=wait)
-        except subprocess.TimeoutExpired:
-            return None
 
 
 class ZygoteDied(RuntimeError):
@@ -225,8 +60,8 @@ class ForkedWorker:
             except OSError:
                 return None
             if host_pid:
-                self.thread_fds = thread_schedstats(host_pid)
-        return cpu_seconds(self.stat_fd, self.thread_fds) if self.stat_fd is not None else None
+                self.thread_fds = proc.thread_schedstats(host_pid)
+        return proc.cpu_seconds(self.stat_fd, self.thread_fds) if self.stat_fd is not None else None
 
     def _read_status(self, wait: float) -> int | None:
         if self.status is None:
@@ -388,11 +223,13 @@ class ForkServer:
         if self.process is None:
             return {}
         if self.zygote is None:
-            self.zygote = _zygote_in(self.process.pid)
+            self.zygote = proc.zygote_in(self.process.pid)
             if self.zygote is None:
                 return {}
-        level = len(_ns_pids(self.zygote)) - 1
-        found = {pid: _ns_pids(pid)[level:][:1] for pid in _descendants(self.zygote) if pid != self.zygote}
+        level = len(proc.ns_pids(self.zygote)) - 1
+        found = {
+            pid: proc.ns_pids(pid)[level:][:1] for pid in proc.descendants(self.zygote) if pid != self.zygote
+        }
         return {inner[0]: pid for pid, inner in found.items() if inner}
 
     def order(self, message: dict) -> None:

@@ -9,7 +9,7 @@ import pytest
 import torch
 from torch import nn  # the probes' `nn` in the worker
 
-from grader.engine import workers
+from grader.engine import proc, workers
 from grader.engine.client import TopicSession
 from grader.engine.problems import SubmissionError
 from grader.engine.sandbox import sandbox_status
@@ -93,7 +93,7 @@ def sandbox_pids(worker: workers.Worker | None) -> set[int]:
         root = worker.process.pid
     else:
         return set()
-    found = [workers._ns_pids(p) for p in workers._descendants(root) if p != root]
+    found = [proc.ns_pids(p) for p in proc.descendants(root) if p != root]
     return {pids[-1] for pids in found if pids}  # a zygote's child: pid 1 of a namespace of its own
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from helpers import REPO, run_grade
 
-from grader.engine import workers  # noqa: F401  (workers: read by pytestmark's text)
+from grader.engine import proc, workers  # noqa: F401  (workers: read by pytestmark's text)
 from grader.engine.subset import submission as subset
 from grader.sandboxed import seccomp  # noqa: F401  (read by pytestmark's text)
 
@@ -96,7 +96,7 @@ def zygote_pid(server: workers.ForkServer) -> int:
 def test_a_child_cannot_change_the_zygotes_limits_priority_or_cpus(session_for):
     attacker = session_for(POISON, timeout=10.0)
     # The zygote's pid in its own namespace: the child, pid 1 of a namespace of its own, cannot name it
-    zygote = workers._ns_pids(zygote_pid(workers.fork_server(False)))[-1]
+    zygote = proc.ns_pids(zygote_pid(workers.fork_server(False)))[-1]
     results = attacker.run(probe_call, "poison", zygote)
     assert all(results.values()), {k: v for k, v in results.items() if not v}
     honest = session_for(HONEST, timeout=30.0)

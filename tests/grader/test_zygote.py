@@ -18,7 +18,7 @@ import time
 import pytest
 import torch
 
-from grader.engine import workers
+from grader.engine import proc, workers
 from grader.engine.problems import SubmissionError
 from grader.engine.sandbox import Limits, sandbox_status
 
@@ -274,7 +274,7 @@ def zygote_inner(server: workers.ForkServer) -> int:
     """The zygote's pid in its own namespace: what its children would call it without one of their own."""
     server.children()  # finds the zygote
     assert server.zygote is not None
-    return workers._ns_pids(server.zygote)[-1]
+    return proc.ns_pids(server.zygote)[-1]
 
 
 def waiting_children(server: workers.ForkServer, known: set[int]) -> dict[int, int]:
