@@ -22,7 +22,6 @@ message about the generated module (``losses.py, line 22``) reads
 from __future__ import annotations
 
 import ast
-import bisect
 import json
 import re
 import symtable
@@ -31,24 +30,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from grader.checks import places
 from grader.checks.scoring import TopicResult
 from grader.defaults import NOTEBOOK_MAX_BYTES
-from grader.engine import parsed
+from grader.engine import cell_python, parsed
 from grader.i18n import _
 from grader.topics import TOPICS
 
 METADATA_KEY = "torchgrade"
 # Cell magics whose body is Python run in the notebook's namespace: their definitions count.
-PYTHON_CELL_MAGICS = ("time", "capture")
 FIRST_LINE_CHARS = 60
 CELL_TAGS = 20  # of a cell's tags, the first kept
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Iterable
 
     import nbformat
 
@@ -211,76 +209,6 @@ def _first_line(source: str) -> str:
     return next((line.strip() for line in source.splitlines() if line.strip()), "")
 
 
-def _align(original: list[str], transformed: list[str], offset: int) -> list[int]:
-    """For each transformed line, its line in the cell (1-based). IPython's transforms keep
-    lines in place except leading blank lines (dropped) and magics continued with ``\\``
-    (joined): match lines by text, walking forward (each text's places are looked up, never
-    searched for: a cell of many changed lines would make a search quadratic)."""
-    places: dict[str, list[int]] = {}
-    for i, text in enumerate(original):
-        places.setdefault(text.strip(), []).append(i)
-    lines, at = [], 0
-    for text in transformed:
-        candidates = places.get(text.strip(), [])
-        index = bisect.bisect_left(candidates, at)
-        found = candidates[index] if index < len(candidates) else min(at, len(original) - 1)
-        lines.append(found + 1 + offset)
-        at = found + 1
-    return lines
-
-
-def _cell_magic(code: str) -> tuple[str, str] | None:
-    """(magic name, body) when ``code`` is one ``get_ipython().run_cell_magic(...)`` call."""
-    if not code.lstrip().startswith("get_ipython().run_cell_magic("):  # no parse of every cell
-        return None
-    tree = parsed.tree(code)  # the same parse _collect_cell reads next
-    if tree is None or len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
-        return None
-    call = tree.body[0].value
-    if not (
-        isinstance(call, ast.Call)
-        and isinstance(call.func, ast.Attribute)
-        and call.func.attr == "run_cell_magic"
-        and len(call.args) == 3
-        and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in call.args)
-    ):
-        return None
-    name, _, body = (a.value for a in call.args)  # type: ignore[attr-defined]
-    return name, body
-
-
-def _transformed(source: str) -> str:
-    """IPython's ``transform_cell``. Its token transforms (magics, ``!`` commands, ``?`` help)
-    only rewrite what is not Python, and tokenising a cell costs ~10 ms per 100 lines: a cell
-    that parses as Python once its line transforms ran (prompts, indentation, ``%%``) is left
-    as they left it."""
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    manager = TransformerManager()
-    lines = (source if source.endswith("\n") else source + "\n").splitlines(keepends=True)
-    # IPython's two lists infer as list[object]: each transform takes and gives the cell's lines
-    transforms = cast(
-        "list[Callable[[list[str]], list[str]]]", manager.cleanup_transforms + manager.line_transforms
-    )
-    for transform in transforms:
-        lines = transform(lines)
-    cleaned = "".join(lines)
-    if parsed.tree(cleaned) is not None:
-        return cleaned
-    return "".join(manager.do_token_transforms(lines))
-
-
-def python_of(source: str, offset: int = 0) -> tuple[str, list[int]]:
-    """A cell's code as plain Python (IPython's transforms) and, per line, its line in the cell."""
-    code = _transformed(source)
-    magic = _cell_magic(code)
-    if magic is not None:
-        name, body = magic
-        blank = next((i for i, line in enumerate(source.splitlines()) if line.strip()), 0)
-        return python_of(body, offset + blank + 1) if name in PYTHON_CELL_MAGICS else ("", [])
-    return code, _align(source.splitlines(), code.splitlines(), offset)
-
-
 # Lines as ``ast.get_source_segment`` splits them (\r\n, \r and \n only), ends kept.
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
@@ -372,7 +300,7 @@ class _Collected:
 
 
 def _collect_cell(cell: Cell, source: str, into: _Collected) -> None:
-    code, lines = python_of(source)
+    code, lines = cell_python.python_of(source)
     tree = _cell_tree(cell, code, lines, into)
     if tree is None:
         return
