@@ -462,3 +462,17 @@ def test_a_signature_names_the_relation_the_values_show():
     nudged = e.clone()
     nudged[0, 0] += 1
     assert relation(nudged, e) == ""  # one value off shows nothing
+
+
+@pytest.mark.unit
+def test_one_number_where_the_reference_gives_a_row_is_a_wrong_shape_not_a_constant():
+    """entropy summed over everything: one varying number per case where the reference gives a row
+    of them (grader/checks/non_answer.py): an answer of the wrong shape; the same number in every
+    case stays a constant."""
+    from grader.checks import non_answer
+
+    rows = [torch.rand(3, 4, generator=torch.Generator().manual_seed(s)) for s in range(3)]
+    answers = [{"out": r.sum(dim=1)} for r in rows]
+    summed = [{"out": r.sum()} for r in rows]
+    assert non_answer.behaviour(summed, answers, [(r,) for r in rows]) == ""
+    assert non_answer.behaviour([{"out": torch.tensor(0.5)}] * 3, answers, [(r,) for r in rows]) == "constant"

@@ -505,6 +505,7 @@ def expect_block_values(x, got, c_in, c_out, stride, what):
         atol=1e-5,
         hint=(
             *(Keyed(STRIDE_HINT, equals(m)) for m in mistaken if stride != 1),
+            Keyed(NEGATIVE_OUTPUT_HINT, lambda got, _: bool((got < 0).any())),
             "relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)), the stride on conv1 and the projection",
         ),
     )

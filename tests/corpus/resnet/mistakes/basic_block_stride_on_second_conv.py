@@ -1,5 +1,5 @@
 # mistake: the stride on the second 3×3 conv (breaks: 3×3 conv (stride, …) first, then 3×3 conv (padding 1))
-# cause: BasicBlock basic_block:failed
+# cause: BasicBlock basic_block:values
 """Residual network exercises."""
 
 from __future__ import annotations

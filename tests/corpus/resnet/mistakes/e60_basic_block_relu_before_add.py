@@ -1,5 +1,5 @@
 # mistake: relu on the main path before the addition (breaks: relu(main + shortcut), main ends at BN)
-# cause: BasicBlock input_domain:values
+# cause: BasicBlock basic_block:values
 """Residual networks — reference solution. The specification is the docstrings in exercises/resnet.py."""
 
 from __future__ import annotations

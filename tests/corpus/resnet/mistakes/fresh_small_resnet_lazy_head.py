@@ -1,5 +1,5 @@
 # mistake: builds the linear head in the first forward (breaks: parameters exist after __init__; runs on the device it is given)
-# cause: SmallResNet small_resnet_pools_by_average:failed
+# cause: SmallResNet small_resnet_stays_on_its_device:failed
 """Residual network exercises."""
 
 from __future__ import annotations
