@@ -26,7 +26,16 @@ _HOMES = {
     # a hint keyed to the cause it is for, and the predicates it is keyed with
     **{
         name: "grader.checks.relations"
-        for name in ("Keyed", "equals", "overflowed", "reduction_mistakes", "underflowed", "wrong_where")
+        for name in (
+            "Keyed",
+            "equals",
+            "overflowed",
+            "overflowed_where",
+            "reduction_mistakes",
+            "underflowed",
+            "wrong_only_where",
+            "wrong_where",
+        )
     },
     **{
         name: "grader.checks.data"

@@ -81,8 +81,8 @@ DIMS_HINT = N_(
 SUBCLASS_HINT = N_("return a plain torch.Tensor, not a subclass")  # the worker refuses one (plain.py)
 # an infinity where a finite value was expected, told where the check's own hint speaks of none
 INF_HINT = N_(
-    "an infinity where a finite value was expected: an exp overflowed (exp(89) is inf in float32) or a "
-    "log met 0; keep every intermediate finite (subtract the maximum before exp)"
+    "an infinity where a finite value was expected: an exp that overflowed (exp(89) is inf in "
+    "float32), a log of 0 or a division by 0; print the intermediates to find the first that is not finite"
 )
 # A check's own hint on non-finite values (overflow, log 0...) explains a NaN better than NAN_HINT.
 _SPEAKS_OF_NAN = re.compile(r"NaN|overflow|\binf\b|finite|exp\(|log\(|log 0")

@@ -64,6 +64,22 @@ def wrong_where(mask: torch.Tensor) -> When:
     return lambda got, expected: bool((wrong(got, expected) & mask.to(got.device)).any())
 
 
+def wrong_only_where(mask: torch.Tensor) -> When:
+    """Some value is wrong, and every wrong one lies inside ``mask`` (a predicate for :class:`Keyed`):
+    the rows a mistake's mechanism reaches, and no other."""
+
+    def when(got: torch.Tensor, expected: torch.Tensor) -> bool:
+        off = wrong(got, expected)
+        return bool(off.any()) and not bool((off & ~mask.to(got.device)).any())
+
+    return when
+
+
+def overflowed_where(mask: torch.Tensor) -> When:
+    """+inf or NaN inside ``mask`` where a finite value was expected (a predicate for :class:`Keyed`)."""
+    return lambda got, expected: overflowed(got[mask.to(got.device)], expected[mask.to(got.device)])
+
+
 def equals(mistaken: torch.Tensor) -> When:
     """The values are what ``mistaken`` holds: a known mistake's values, computed by the suite
     (a predicate for :class:`Keyed`; the cause stays the check's, unlike ``mistakes=``)."""
