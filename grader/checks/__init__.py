@@ -28,6 +28,8 @@ _HOMES = {
         name: "grader.checks.relations"
         for name in (
             "Keyed",
+            "Shaped",
+            "along_other_dim",
             "equals",
             "overflowed",
             "overflowed_where",
@@ -36,6 +38,10 @@ _HOMES = {
             "wrong_only_where",
             "wrong_where",
         )
+    },
+    **{
+        name: "grader.checks.variants"
+        for name in ("another_dim", "batch_squeezed", "conv_shapes", "other_dim", "output_size_said")
     },
     **{
         name: "grader.checks.data"

@@ -16,7 +16,7 @@ import torch
 
 from grader.checks import curves, places
 from grader.checks.described import PAIR_HINT, describe, values_and_indices
-from grader.checks.relations import FLOAT32_ULPS, Hint, chosen, position, worst
+from grader.checks.relations import FLOAT32_ULPS, Hint, chosen, position, reshaped, worst
 from grader.i18n import N_, _, text
 from grader.sandboxed.probe_kit import OFF_LIMITS_MARK, SUBCLASS_MARK
 
@@ -161,10 +161,11 @@ def expect_tensor(
         hint = PAIR_HINT if values_and_indices(value) else hint
         fail(what=what, expected=N_("a torch.Tensor"), got=describe(value), hint=hint, cause="type")
     if shape is not None and tuple(value.shape) != tuple(shape):
+        said = reshaped(tuple(value.shape), tuple(shape))  # what the shape is: its relation to the asked one
         fail(
             what=what,
             expected=_("shape %(shape)s") % {"shape": tuple(shape)},
-            got=_("shape %(shape)s") % {"shape": tuple(value.shape)},
+            got=_("shape %(shape)s") % {"shape": tuple(value.shape)} + (f" ({said})" if said else ""),
             hint=hint or (DIMS_HINT if len(value.shape) != len(tuple(shape)) else ""),
             cause="shape",
         )
@@ -215,7 +216,7 @@ def expect_close(
         what=what,
         shape=expected.shape,
         dtype=expected.dtype if check_dtype else None,
-        hint=chosen(hint, None, None),
+        hint=chosen(hint, actual if isinstance(actual, torch.Tensor) else None, None),  # a Shaped one
     )
     a, e = tensor.detach().double(), expected.detach().double()
     close = torch.isclose(a, e, rtol=rtol, atol=atol, equal_nan=True)
