@@ -41,7 +41,17 @@ _HOMES = {
     },
     **{
         name: "grader.checks.variants"
-        for name in ("another_dim", "batch_squeezed", "conv_shapes", "other_dim", "output_size_said")
+        for name in (
+            "BROADCAST_TABLE",
+            "another_dim",
+            "batch_squeezed",
+            "broadcast_counts",
+            "conv_shapes",
+            "other_dim",
+            "output_size_said",
+            "said_if",
+            "unchanged",
+        )
     },
     **{
         name: "grader.checks.data"

@@ -6,6 +6,7 @@ Shaped); a suite adds them beside its plain hint, so a lead says what the code d
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import torch
@@ -20,6 +21,15 @@ OTHER_DIM = N_(
 ANOTHER_DIM = N_(
     "these are the values along another dimension than `dim`: reduce along the dim the call gives "
     "(dim=dim, keepdim=True), not a fixed one"
+)
+NOT_WRITTEN_BACK = N_(
+    "the caller's tensor holds what it held before the call: the new value never reached it (a name "
+    "rebound to a new tensor changes nothing outside); write it in place, e.g. running_mean.mul_(1 − "
+    "momentum).add_(momentum · batch mean) under torch.no_grad()"
+)
+BROADCAST_TABLE = N_(
+    "an (n, 1) prediction met (n,) labels and broadcast into an (n, n) table whose matches were "
+    "counted: compare pred.reshape(-1) with y.reshape(-1)"
 )
 STRIDE_UNUSED = N_(
     "this is the shape stride=1 gives: the stride is never applied; step the window by it (F.unfold's "
@@ -38,6 +48,30 @@ PADDING_ONCE = N_(
     "⌊· / stride⌋ + 1"
 )
 STRIDE_ONCE = N_("the stride is never applied: divide n + 2·padding − k by the stride (//) before adding 1")
+
+
+def unchanged(before: torch.Tensor) -> Keyed:
+    """Where a state the call must update holds what it held before the call."""
+    return Keyed(NOT_WRITTEN_BACK, equals(before))
+
+
+def said_if(got: object, candidates: list[float], text: str, plain: str) -> str:
+    """``text`` where the number ``got`` is one of ``candidates`` (a mistake's answers, measured
+    from the same call), else ``plain``."""
+    if isinstance(got, bool) or not isinstance(got, (int, float)):
+        return plain
+    return text if any(math.isclose(got, c, rel_tol=1e-6, abs_tol=1e-9) for c in candidates) else plain
+
+
+def broadcast_counts(predicted: list[torch.Tensor], labels: list[torch.Tensor]) -> list[float]:
+    """What an accuracy over batches counts where each batch's (b, 1) predictions met its (b,)
+    labels as a (b, b) table: its matches over the samples, and over the table's entries."""
+    tables = [p.reshape(-1, 1) == y.reshape(1, -1) for p, y in zip(predicted, labels)]
+    matches = float(sum(int(t.sum()) for t in tables))
+    return [
+        matches / max(1, sum(len(p) for p in predicted)),
+        matches / max(1, sum(t.numel() for t in tables)),
+    ]
 
 
 def other_dim(reference: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> Keyed:

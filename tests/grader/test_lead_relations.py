@@ -2,7 +2,8 @@
 (grader/checks/relations.py reshaped, Shaped; grader/checks/variants.py): a shape whose leading
 dimensions were merged, whose size-1 axes were squeezed, an (n, n) table from a broadcast; the
 values along another dimension; the shape a convolution gives with its padding never applied;
-an output size whose stride was never applied. Each built from a mistake of its own and seen
+an output size whose stride was never applied; a state the call never wrote back; an accuracy
+counted over an (n, n) broadcast table. Each built from a mistake of its own and seen
 failing on main (the lead restated the contract)."""
 
 from __future__ import annotations
@@ -110,8 +111,27 @@ def mistaken(tmp_path: Path, topic: str, edits: list[tuple[str, str]]) -> Path:
             "the stride is never applied",
             "步幅根本没有用上",
         ),
+        (  # a running variance rebound to a new tensor: the caller's never changes
+            "resnet",
+            "batch_norm",
+            [
+                (
+                    "running_var.mul_(1 - momentum).add_(momentum * var * count / (count - 1))",
+                    "running_var = running_var * (1 - momentum) + momentum * var * count / (count - 1)",
+                )
+            ],
+            "holds what it held before the call",
+            "仍是调用之前的值",
+        ),
+        (  # (n, 1) thresholded probabilities against (n,) labels
+            "mlp",
+            "evaluate",
+            [("predicted = (outputs[:, 0] > 0.5).long()", "predicted = (outputs > 0.5).long()")],
+            "broadcast into an (n, n) table",
+            "(n, n) 的表",
+        ),
     ],
-    ids=["softmax-dim", "conv2d-padding", "conv_output_size-stride"],
+    ids=["softmax-dim", "conv2d-padding", "conv_output_size-stride", "batch_norm-rebound", "evaluate-table"],
 )
 def test_the_lead_says_what_the_code_did(tmp_path, topic, exercise, edits, english, chinese):
     path = mistaken(tmp_path, topic, edits)
