@@ -3,7 +3,7 @@
 dimensions were merged, whose size-1 axes were squeezed, an (n, n) table from a broadcast; the
 values along another dimension; the shape a convolution gives with its padding never applied;
 an output size whose stride was never applied; a state the call never wrote back; an accuracy
-counted over an (n, n) broadcast table. Each built from a mistake of its own and seen
+counted over an (n, n) broadcast table; a gate used as 1 − itself. Each built from a mistake of its own and seen
 failing on main (the lead restated the contract)."""
 
 from __future__ import annotations
@@ -130,8 +130,22 @@ def mistaken(tmp_path: Path, topic: str, edits: list[tuple[str, str]]) -> Path:
             "broadcast into an (n, n) table",
             "(n, n) 的表",
         ),
+        (  # the reset gate used as 1 − r
+            "rnn",
+            "gru_cell",
+            [("n = torch.tanh(i_n + r * h_n)", "n = torch.tanh(i_n + (1 - r) * h_n)")],
+            "take r and 1 − r the other way round",
+            "把 r 和 1 − r 用反了",
+        ),
     ],
-    ids=["softmax-dim", "conv2d-padding", "conv_output_size-stride", "batch_norm-rebound", "evaluate-table"],
+    ids=[
+        "softmax-dim",
+        "conv2d-padding",
+        "conv_output_size-stride",
+        "batch_norm-rebound",
+        "evaluate-table",
+        "gru_cell-reset",
+    ],
 )
 def test_the_lead_says_what_the_code_did(tmp_path, topic, exercise, edits, english, chinese):
     path = mistaken(tmp_path, topic, edits)

@@ -90,10 +90,37 @@ def expect_cell_equals_torch(sub, name, torch_cell, seed, batch, input_size, hid
                 for weights, text in UNTRANSPOSED.items()
                 if all(getattr(cell, w).shape[0] == getattr(cell, w).shape[1] for w in weights)
             ),
+            *(
+                Keyed(text, equals(altered(cell, x, h, gate_negated(cell, gate))))
+                for gate, text in SWAPPED_GATES.get(name, {}).items()
+            ),
             hint,
         ),
     )
     expect_no_twin(ops, OFF_LIMITS[name], name)
+
+
+# a gate used as 1 − itself: σ(−a) = 1 − σ(a), so the cell with that gate's rows negated computes it
+SWAPPED_GATES = {
+    "gru_cell": {
+        0: N_(
+            "these values take r and 1 − r the other way round: n = tanh(x·W_inᵀ + b_in + r·(h·W_hnᵀ + b_hn))"
+        ),
+        1: N_(
+            "these values take z and 1 − z the other way round: h' = (1 − z)·n + z·h, z weighing the old h"
+        ),
+    },
+}
+
+
+def gate_negated(cell: torch.nn.Module, gate: int) -> dict[str, torch.Tensor]:
+    """``cell``'s fused parameters with the rows of gate number ``gate`` negated."""
+    size, found = cell.hidden_size, {}
+    for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+        value = getattr(cell, name).detach().clone()
+        value[gate * size : (gate + 1) * size] *= -1
+        found[name] = value
+    return found
 
 
 # a cell's values without one of its biases: the hint that names it (a sibling hint would mislead)
