@@ -427,9 +427,11 @@ def shared_failure(exercises: Sequence[Diagnosed]) -> str:
 
 
 def _with_called(tests: list[CheckRow], called: Sequence[CheckRow]) -> list[CheckRow]:
-    """``tests`` and the callees' checks run for the blame (a shared check in both counted once)."""
-    ran = {t["id"] for t in tests}
-    return [*tests, *(t for t in called if t["id"] not in ran)]
+    """The callees' checks run for the blame, then ``tests`` (a shared check in both counted
+    once): a callee's checks in its own suite order, so that its lead is the one its own grading
+    gives, not a shared check the caller's run listed first."""
+    ran = {t["id"] for t in called}
+    return [*called, *(t for t in tests if t["id"] not in ran)]
 
 
 def judge(
