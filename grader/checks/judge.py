@@ -165,7 +165,8 @@ def expect_tensor(
         fail(
             what=what,
             expected=_("shape %(shape)s") % {"shape": tuple(shape)},
-            got=_("shape %(shape)s") % {"shape": tuple(value.shape)} + (f" ({said})" if said else ""),
+            got=_("shape %(shape)s") % {"shape": tuple(value.shape)}
+            + (_(" (%(notes)s)") % {"notes": said} if said else ""),
             hint=hint or (DIMS_HINT if len(value.shape) != len(tuple(shape)) else ""),
             cause="shape",
         )
