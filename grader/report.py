@@ -132,7 +132,7 @@ def group_by_message(tests: list[dict]) -> list[tuple[str, str, list[str]]]:
 def _check_lines(topic: TopicResult, colour: bool) -> list[str]:
     """Every check that did not pass, identical failures once (``--verbose``: the instructor's view)."""
     lines: list[str] = []
-    every = callee_pointed([t.to_json() for t in topic.tests])
+    every = callee_pointed([t.to_json() for t in topic.tests], [t.to_json() for t in topic.called])
     open_tests = [t for t in every if t["status"] in ("failed", "error", "timeout")]
     for status, message, ids in group_by_message(open_tests):
         label = (

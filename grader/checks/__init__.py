@@ -26,7 +26,32 @@ _HOMES = {
     # a hint keyed to the cause it is for, and the predicates it is keyed with
     **{
         name: "grader.checks.relations"
-        for name in ("Keyed", "equals", "overflowed", "reduction_mistakes", "underflowed", "wrong_where")
+        for name in (
+            "Keyed",
+            "Shaped",
+            "along_other_dim",
+            "equals",
+            "overflowed",
+            "overflowed_where",
+            "reduction_mistakes",
+            "underflowed",
+            "wrong_only_where",
+            "wrong_where",
+        )
+    },
+    **{
+        name: "grader.checks.variants"
+        for name in (
+            "BROADCAST_TABLE",
+            "another_dim",
+            "batch_squeezed",
+            "broadcast_counts",
+            "conv_shapes",
+            "other_dim",
+            "output_size_said",
+            "said_if",
+            "unchanged",
+        )
     },
     **{
         name: "grader.checks.data"

@@ -127,7 +127,16 @@ def hint_for(case: Case) -> str:
     is about the sizes of tensors: a Value at the kink of relu has none (its note says the rest)."""
     if case.dim == "edge" and case.kind == "value":
         return ""
+    if case.kind == "optimiser" and case.kwargs.get("reload"):
+        return RELOADED  # its twin without the reload passed before it: the reload is the cause
     return HINTS.get(case.dim, "")
+
+
+# An optimiser case whose second optimiser takes the first's state_dict() and goes on
+RELOADED = N_(
+    "a new optimiser given state_dict() goes on as the old one would: keep each parameter's state "
+    "(momentum buffer, step count) in self.state[p], which state_dict() and load_state_dict() carry"
+)
 
 
 class Case(NamedTuple):

@@ -321,7 +321,11 @@ def sealed(test: CheckRow) -> bool:
 
 
 def _diagnosis(
-    name: str, groups: dict[str, list[tuple[CheckRow, float]]], twin: str, hidden_text: bool
+    name: str,
+    groups: dict[str, list[tuple[CheckRow, float]]],
+    twin: str,
+    hidden_text: bool,
+    blamed: dict[str, list[tuple[CheckRow, float]]],
 ) -> str:
     """The first failing check's message (by :func:`rank`, then suite order), or the failure of
     the exercise it called that fails its own checks (:func:`callee_of`), and a count of the rest."""
@@ -338,9 +342,9 @@ def _diagnosis(
             if twin == "zero"
             else _("off-limits function: this exercise earns half its points while it calls one.")
         )
-    callee = callee_of(name, first, groups)
+    callee = callee_of(name, first, blamed)
     lines.append(
-        _blamed(callee, name, groups[callee], twin, hidden_text)
+        _blamed(callee, name, blamed[callee], twin, hidden_text)
         if callee
         else _told(name, first, hidden_text)
     )
@@ -391,12 +395,12 @@ def _blamed(
     return said + "".join("\n  " + line for line in told.splitlines())
 
 
-def callee_pointed(tests: list[CheckRow]) -> list[CheckRow]:
+def callee_pointed(tests: list[CheckRow], called: Sequence[CheckRow] = ()) -> list[CheckRow]:
     """The checks as a listing of every check shows them (``--verbose``): one whose run called
     an exercise failing a value check of its own (``calls``) says so in place of its own hint,
     which is keyed to a mistake its exercise need not have made ("never log(softmax(x))" for
-    a cross_entropy whose log_softmax overflows)."""
-    groups, shown = _groups(tests), []
+    a cross_entropy whose log_softmax overflows); ``called`` as :func:`judge` reads it."""
+    groups, shown = _groups(_with_called(tests, called)), []
     for test in tests:
         names = test.get("exercises") or [test["id"]]
         calls = [
@@ -429,14 +433,30 @@ def shared_failure(exercises: Sequence[Diagnosed]) -> str:
     return firsts.pop()
 
 
-def judge(tests: list[CheckRow], twin: str = DEFAULT_TWIN, hidden_text: bool = True) -> list[Exercise]:
+def _with_called(tests: list[CheckRow], called: Sequence[CheckRow]) -> list[CheckRow]:
+    """The callees' checks run for the blame, then ``tests`` (a shared check in both counted
+    once): a callee's checks in its own suite order, so that its lead is the one its own grading
+    gives, not a shared check the caller's run listed first."""
+    ran = {t["id"] for t in called}
+    return [*called, *(t for t in tests if t["id"] not in ran)]
+
+
+def judge(
+    tests: list[CheckRow],
+    twin: str = DEFAULT_TWIN,
+    hidden_text: bool = True,
+    called: Sequence[CheckRow] = (),
+) -> list[Exercise]:
     """Each exercise of ``tests`` (JSON checks) with its points, status and diagnosis; without
     ``hidden_text`` a hidden check's message never enters a diagnosis (a student's feedback).
+    ``called``: the checks of exercises the run did not choose that its failing checks called,
+    read only to lead a caller with its broken callee (:func:`callee_of`).
     The points are those every reader is shown (grader/grades.py): the maxima split the checks'
     whole in cents that add up to it (three exercises sharing 19 points: 6.34, 6.33, 6.33)."""
     if twin not in TWIN_RULES:
         raise ValueError(f"unknown twin rule {twin!r}; use one of {TWIN_RULES}")
     groups = _groups(tests)
+    blamed = _groups(_with_called(tests, called)) if called else groups
     possible = {name: _max_points(checks) for name, checks in groups.items()}
     shown = dict(zip(possible, grades.apportion(list(possible.values()), sum(possible.values()))))
     verdicts = []
@@ -445,7 +465,7 @@ def judge(tests: list[CheckRow], twin: str = DEFAULT_TWIN, hidden_text: bool = T
         status = _status(checks, points, possible[name])
         full = status in ("passed", "skipped")
         first = None if full else _lead(name, checks, twin)[0]
-        callee = callee_of(name, first, groups)
+        callee = callee_of(name, first, blamed)
         earned, most = grades.exercise_points(points, possible[name], shown[name])
         verdicts.append(
             Exercise(
@@ -453,7 +473,7 @@ def judge(tests: list[CheckRow], twin: str = DEFAULT_TWIN, hidden_text: bool = T
                 points=float(earned),
                 max_points=float(most),
                 status=status,
-                diagnosis="" if full else _diagnosis(name, groups, twin, hidden_text),
+                diagnosis="" if full else _diagnosis(name, groups, twin, hidden_text, blamed),
                 cause=f"{CALLEE}{callee}"
                 if callee
                 else ""

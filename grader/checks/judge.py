@@ -16,7 +16,7 @@ import torch
 
 from grader.checks import curves, places
 from grader.checks.described import PAIR_HINT, describe, values_and_indices
-from grader.checks.relations import FLOAT32_ULPS, Hint, chosen, position, worst
+from grader.checks.relations import FLOAT32_ULPS, Hint, chosen, position, reshaped, worst
 from grader.i18n import N_, _, text
 from grader.sandboxed.probe_kit import OFF_LIMITS_MARK, SUBCLASS_MARK
 
@@ -81,8 +81,8 @@ DIMS_HINT = N_(
 SUBCLASS_HINT = N_("return a plain torch.Tensor, not a subclass")  # the worker refuses one (plain.py)
 # an infinity where a finite value was expected, told where the check's own hint speaks of none
 INF_HINT = N_(
-    "an infinity where a finite value was expected: an exp overflowed (exp(89) is inf in float32) or a "
-    "log met 0; keep every intermediate finite (subtract the maximum before exp)"
+    "an infinity where a finite value was expected: an exp that overflowed (exp(89) is inf in "
+    "float32), a log of 0 or a division by 0; print the intermediates to find the first that is not finite"
 )
 # A check's own hint on non-finite values (overflow, log 0...) explains a NaN better than NAN_HINT.
 _SPEAKS_OF_NAN = re.compile(r"NaN|overflow|\binf\b|finite|exp\(|log\(|log 0")
@@ -161,10 +161,12 @@ def expect_tensor(
         hint = PAIR_HINT if values_and_indices(value) else hint
         fail(what=what, expected=N_("a torch.Tensor"), got=describe(value), hint=hint, cause="type")
     if shape is not None and tuple(value.shape) != tuple(shape):
+        said = reshaped(tuple(value.shape), tuple(shape))  # what the shape is: its relation to the asked one
         fail(
             what=what,
             expected=_("shape %(shape)s") % {"shape": tuple(shape)},
-            got=_("shape %(shape)s") % {"shape": tuple(value.shape)},
+            got=_("shape %(shape)s") % {"shape": tuple(value.shape)}
+            + (_(" (%(notes)s)") % {"notes": said} if said else ""),
             hint=hint or (DIMS_HINT if len(value.shape) != len(tuple(shape)) else ""),
             cause="shape",
         )
@@ -215,7 +217,7 @@ def expect_close(
         what=what,
         shape=expected.shape,
         dtype=expected.dtype if check_dtype else None,
-        hint=chosen(hint, None, None),
+        hint=chosen(hint, actual if isinstance(actual, torch.Tensor) else None, None),  # a Shaped one
     )
     a, e = tensor.detach().double(), expected.detach().double()
     close = torch.isclose(a, e, rtol=rtol, atol=atol, equal_nan=True)

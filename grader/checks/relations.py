@@ -29,20 +29,75 @@ class Keyed:
     when: When
 
 
+@dataclass(frozen=True)
+class Shaped:
+    """A hint for an answer of the wrong shape and the shapes it is for: ``when(shape)`` (a
+    mistake's shape: the stride-1 size where a stride was asked, the batch axis squeezed away)."""
+
+    text: str
+    when: Callable[[tuple[int, ...]], bool]
+
+
 # a plain hint (shown whatever the failure), a keyed one, or several: the first that holds, a
 # plain one among them holding always (the fallback after the keyed ones before it)
-Hint = str | Keyed | tuple[Keyed | str, ...]
+Hint = str | Keyed | Shaped | tuple[Keyed | Shaped | str, ...]
 
 
 def chosen(hint: Hint, got: torch.Tensor | None, expected: torch.Tensor | None) -> str:
     """The hint to show, "" for none: the first of ``hint`` that holds of the values compared; where
-    no values were compared (a failure of form), only a plain one."""
+    no values were compared (a failure of form, ``expected`` None), a :class:`Shaped` one that
+    holds of ``got``'s shape, else a plain one."""
     compared = got is not None and expected is not None and got.shape == expected.shape
-    for one in (hint,) if isinstance(hint, (str, Keyed)) else hint:
+    for one in (hint,) if isinstance(hint, (str, Keyed, Shaped)) else hint:
         if isinstance(one, str):
             return one
-        if compared and one.when(got, expected):  # type: ignore[arg-type]
+        if isinstance(one, Shaped):
+            if expected is None and isinstance(got, torch.Tensor) and one.when(tuple(got.shape)):
+                return one.text
+        elif compared and one.when(got, expected):  # type: ignore[arg-type]
             return one.text
+    return ""
+
+
+def along_other_dim(reference: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+    """What ``reference`` (a computation along the last dim of a 2-d ``x``) gives along the other:
+    reference(xᵀ)ᵀ, row_normalize's values had it summed each column."""
+    return reference(x.mT).mT
+
+
+def merges(got: tuple[int, ...], dims: tuple[int, ...]) -> bool:
+    """Whether ``got`` is ``dims`` with runs of neighbours merged (a flatten or view of them)."""
+    rest = list(dims)
+    for size in got:
+        product = rest.pop(0) if rest else -1
+        while rest and product < size:
+            product *= rest.pop(0)
+        if product != size:
+            return False
+    return not rest
+
+
+def reshaped(got: tuple[int, ...], expected: tuple[int, ...]) -> str:
+    """What a shape that came out is, said from the expected one: its leading dimensions merged
+    into one, its size-1 dimensions dropped or one too many, the dimensions in another order, an
+    (n, n) table where (n,) was asked; "" when nothing simple."""
+    if got == expected:
+        return ""
+    if got == tuple(d for d in expected if d != 1):
+        return _("the size-1 dimensions dropped (a squeeze(), or torch.cat where torch.stack adds the axis)")
+    if len(got) < len(expected) and math.prod(got) == math.prod(expected):
+        for k in range(2, len(expected) + 1):
+            if got == (math.prod(expected[:k]), *expected[k:]):
+                return _(
+                    "the leading dimensions %(dims)s merged into one (flattened and never shaped back, "
+                    "or torch.cat where torch.stack adds the axis)"
+                ) % {"dims": tuple(expected[:k])}
+    if expected == tuple(d for d in got if d != 1):
+        return _("a dimension of size 1 too many (keepdim=True or unsqueeze where none is asked)")
+    if len(got) == 2 and got[0] == got[1] > 1 and expected in ((got[0],), (got[0], 1)):
+        return _("an (n, n) table: an (n, 1) tensor met an (n,) one and broadcast; bring both to (n,)")
+    if len(got) == len(expected) and sorted(got) == sorted(expected):
+        return _("its dimensions in another order (a transpose or permute)")
     return ""
 
 
@@ -62,6 +117,22 @@ def wrong(got: torch.Tensor, expected: torch.Tensor) -> torch.Tensor:
 def wrong_where(mask: torch.Tensor) -> When:
     """Some value is wrong inside ``mask`` (a predicate for :class:`Keyed`)."""
     return lambda got, expected: bool((wrong(got, expected) & mask.to(got.device)).any())
+
+
+def wrong_only_where(mask: torch.Tensor) -> When:
+    """Some value is wrong, and every wrong one lies inside ``mask`` (a predicate for :class:`Keyed`):
+    the rows a mistake's mechanism reaches, and no other."""
+
+    def when(got: torch.Tensor, expected: torch.Tensor) -> bool:
+        off = wrong(got, expected)
+        return bool(off.any()) and not bool((off & ~mask.to(got.device)).any())
+
+    return when
+
+
+def overflowed_where(mask: torch.Tensor) -> When:
+    """+inf or NaN inside ``mask`` where a finite value was expected (a predicate for :class:`Keyed`)."""
+    return lambda got, expected: overflowed(got[mask.to(got.device)], expected[mask.to(got.device)])
 
 
 def equals(mistaken: torch.Tensor) -> When:

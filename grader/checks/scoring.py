@@ -131,11 +131,17 @@ class TopicResult:
     # a release made for a course: {exercise: [earned, the public checks' share, what it is
     # worth]} in the course's points (grader/apps/course_points.py); empty: one point per check
     course: dict[str, list[float]] = field(default_factory=dict)
+    # the checks of exercises this run did not choose that its failing checks called, run for
+    # the blame alone (grader/engine/suites.py callees_of): they earn and show nothing
+    called: list[TestResult] = field(default_factory=list)
 
     @property
     def exercises(self) -> list[Exercise]:
         """Each exercise's points and diagnosis: the score is theirs, not the checks' sum."""
-        return self._in_course(judge([t.to_json() for t in self.tests], self.twin))
+        return self._in_course(judge([t.to_json() for t in self.tests], self.twin, called=self._called()))
+
+    def _called(self) -> list[dict[str, Any]]:
+        return [t.to_json() for t in self.called]
 
     def _in_course(self, exercises: list[Exercise]) -> list[Exercise]:
         """The exercises with the course's points, where it gives them (an exercise it does not grade: 0/0)."""
@@ -163,7 +169,8 @@ class TopicResult:
 
     def to_json(self) -> dict[str, Any]:
         tests = [t.to_json() for t in self.tests]
-        exercises = self._in_course(judge(tests, self.twin))  # once: a report's and a row's totals read these
+        # once: a report's and a row's totals read these
+        exercises = self._in_course(judge(tests, self.twin, called=self._called()))
         out: dict[str, Any] = {
             "name": self.name,
             "score": grades.added(e.points for e in exercises),

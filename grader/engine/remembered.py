@@ -36,7 +36,7 @@ from grader.engine.subset import submission as subset
 # (a cost check under load, a timeout), and a learner must never see one that their code no
 # longer earns; what fails is what they are working on, graded afresh each time.
 KEPT = ("passed", "skipped")
-VERSION = 1  # of the stored form
+VERSION = 2  # of the stored form (2: the callees' checks, "called")
 FRESH = "TORCHGRADE_FRESH"  # "1": grade afresh, remember nothing (the test suite's setting)
 
 
@@ -75,22 +75,26 @@ def recall(topic: str, digest: str | None) -> TopicResult | None:
         return None
     try:
         data = json.loads(_file(topic, digest).read_text(encoding="utf-8"))
-        tests = [
-            TestResult(**{**t, "exercises": tuple(t["exercises"]), "calls": tuple(t.get("calls", ()))})
-            for t in data["tests"]
-        ]
-        return TopicResult(data["name"], tests, data["note"], data["hidden"], data["twin"])
+        tests, called = ([_test(t) for t in data[part]] for part in ("tests", "called"))
+        return TopicResult(data["name"], tests, data["note"], data["hidden"], data["twin"], called=called)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
+def _test(kept: dict) -> TestResult:
+    return TestResult(
+        **{**kept, "exercises": tuple(kept["exercises"]), "calls": tuple(kept.get("calls", ()))}
+    )
+
+
 def keep(result: TopicResult, digest: str | None, engine_problem: str = "") -> None:
     """Keep ``result`` under ``digest`` when nothing in it depends on the machine's load."""
-    if digest is None or engine_problem or any(t.status not in KEPT for t in result.tests):
+    if digest is None or engine_problem or any(t.status not in KEPT for t in [*result.tests, *result.called]):
         return
     data = {
         "name": result.name,
         "tests": [dataclasses.asdict(t) for t in result.tests],
+        "called": [dataclasses.asdict(t) for t in result.called],
         "note": result.note,
         "hidden": result.hidden,
         "twin": result.twin,

@@ -161,12 +161,13 @@ def _graded(task: Task, notebook: notebooks.NotebookModule | None = None) -> Top
             refusal = None  # it costs exercises this run does not grade: the rest runs, stubbed
         whole = refusal is not None and subset.refuses_every_check(verdict.exercises, chosen)
         tests, seconds = suite.not_started(run) if whole or untouched_stub(task) else suite.run(run)
+        called, seconds = suite.callees_of(run, tests, seconds)  # a stub's open none
     except suites.SuiteBroken as exc:
         suites.forget(task.topic)
         raise SuiteCrash(str(exc)) from None
     if not tests and not (selection.keyword or selection.exercises):
         raise SuiteCrash(f"{task.topic}: the suite has no check")
-    result = TopicResult(task.topic, tests)
+    result = TopicResult(task.topic, tests, called=called)
     if untouched_stub(task) and stubs.topic_is_blank(task.path, task.topic, task.single_file):
         check_table.said_blank(result, task.topic)
     if refusal:

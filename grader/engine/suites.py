@@ -15,6 +15,7 @@ so the next task starts from a fresh ``sub``.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import os
 import traceback
@@ -165,6 +166,21 @@ class CollectedSuite:
             items = [item for item in items if selects(pytest_compat.keyword_names(item))]
         left_out = set(plugin.dropped(run, items))
         return [item for item in items if item not in left_out]
+
+    def callees_of(
+        self, run: Run, tests: list[TestResult], seconds: dict[str, float]
+    ) -> tuple[list[TestResult], dict[str, float]]:
+        """The checks of the exercises ``tests``' failing checks called that ``run`` did not
+        choose (``--exercise cross_entropy`` with log_softmax broken), run for the blame alone
+        (grader/checks/exercises.py callee_of): their convergence checks left out, the caller's
+        own verdict unchanged; with ``seconds`` added up."""
+        judged = {test.exercises[0] for test in tests if len(test.exercises) == 1}  # by checks of its own
+        open_calls = {c for t in tests if t.status in ("failed", "error", "timeout") for c in t.calls}
+        wanted = tuple(sorted(open_calls - judged))
+        if not wanted:
+            return [], seconds
+        called, more = self.run(dataclasses.replace(run, exercise=wanted, keyword="not convergence"))
+        return called, {part: seconds.get(part, 0.0) + more.get(part, 0.0) for part in {*seconds, *more}}
 
     def hidden_kinds(self, exercises: tuple[str, ...] = ()) -> dict[str, dict[str, int]]:
         """{exercise: {kind: number of hidden checks}} (:func:`check_table.hidden_kinds`)."""

@@ -81,7 +81,8 @@ def test_a_keyed_hint_is_shown_only_where_its_cause_holds():
 
 
 def test_23_underflow_and_overflow_get_their_own_hints():
-    hint = (Keyed("subtract the maximum", overflowed), Keyed("log of 0 is −inf", underflowed))
+    # each speaks of non-finite values, as a suite's does (one that does not gives way to INF_HINT)
+    hint = (Keyed("subtract the maximum: exp overflows", overflowed), Keyed("log of 0 is −inf", underflowed))
     e = torch.tensor([-580.3, -1.0])
     assert "log of 0" in message(torch.tensor([float("-inf"), -1.0]), e, hint=hint)
     assert "subtract the maximum" in message(torch.tensor([float("inf"), -1.0]), e, hint=hint)

@@ -12,6 +12,7 @@ from grader.checks import (
     Traced,
     battery,
     check,
+    conv_shapes,
     equals,
     expect,
     expect_batch_independent_in_eval,
@@ -30,6 +31,7 @@ from grader.checks import (
     load_digits,
     manual_seed,
     multiclass_accuracy,
+    output_size_said,
     probes,
     strategies,
     with_curve,
@@ -160,6 +162,9 @@ def test_conv2d_matches_torch(sub, stride, padding, bias):
                 FLIPPED_HINT,
                 equals(F.conv2d(x, weight.flip(2, 3), b, stride=stride, padding=padding)),
             ),
+            *conv_shapes(
+                lambda s, p: tuple(F.conv2d(x, weight, b, stride=s, padding=p).shape), stride, padding
+            ),
             "sum over input channels and the kernel window; zero-pad both sides; step by stride; "
             "each output channel adds its own bias",
         ),
@@ -199,6 +204,9 @@ def test_conv2d_gradients(sub):
         )
 
 
+OUTPUT_SIZE_HINT = N_("⌊(n + 2·padding − k) / stride⌋ + 1, with integer division (//)")
+
+
 @check("shape", public=True, exercise="conv_output_size")
 @pytest.mark.parametrize(
     "n, k, padding, stride, expected",
@@ -211,7 +219,7 @@ def test_conv_output_size(sub, n, k, padding, stride, expected):
         f"conv_output_size({n}, {k}, padding={padding}, stride={stride})",
         f"the int {expected}",
         repr(got),
-        "⌊(n + 2·padding − k) / stride⌋ + 1, with integer division (//)",
+        output_size_said(got, n, k, padding, stride, OUTPUT_SIZE_HINT),
     )
 
 

@@ -10,6 +10,7 @@ from torch import nn
 from grader.checks import (
     N_,
     Keyed,
+    another_dim,
     battery,
     check,
     equals,
@@ -24,11 +25,13 @@ from grader.checks import (
     inputs,
     manual_seed,
     overflowed,
+    overflowed_where,
     probes,
     reduction_mistakes,
     strategies,
     underflowed,
     with_curve,
+    wrong_only_where,
     wrong_where,
 )
 from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
@@ -327,7 +330,8 @@ def test_softmax_family_any_dim(sub, name, twin, shape, dim):
         if name == "softmax"
         else "log_softmax = (x − m) − log Σ exp(x − m) along `dim`"
     )
-    expect_close(out, twin(x, dim=dim), f"{name}(x, dim={dim}) on shape {shape}", hint=hint)
+    hints = (*another_dim(twin, x, dim), hint)
+    expect_close(out, twin(x, dim=dim), f"{name}(x, dim={dim}) on shape {shape}", hint=hints)
     if name == "softmax":
         expect_close(
             out.sum(dim),
@@ -354,8 +358,21 @@ def test_softmax_family_stable_at_1000(sub, name, twin):
         twin(x, dim=1),
         f"{name}(x, dim=1) at logits of ±1000",
         atol=extreme_atol(x),
-        hint="subtract the row maximum before exp (exp-normalize / LogSumExp): exp(1000) is inf in float32",
+        hint=(
+            *shift_hints(x, ROW_MAX_HINT),
+            *([Keyed(LOG_OF_ZERO_HINT, underflowed)] if name == "log_softmax" else []),
+        ),
     )
+
+
+def shift_hints(x: torch.Tensor, no_shift: str) -> tuple[Keyed, ...]:
+    """The max shift's hints for a softmax along dim 1 of ``x``, each where its cause's mark is:
+    values wrong only in the rows far below the largest logit of all (one maximum, the whole
+    tensor's, subtracted from every row: exp(x − m) is 0 across them), or an overflow in a row
+    whose own maximum overflows exp (no shift at all)."""
+    row_max = x.amax(dim=1, keepdim=True).expand_as(x)
+    far, hot = row_max < x.max() - 88, row_max > 88  # exp(±88) is float32's edge
+    return Keyed(OWN_MAX_HINT, wrong_only_where(far)), Keyed(no_shift, overflowed_where(hot))
 
 
 @check("shape", public=True)  # the public side of "stable at logits of ±1000", on other inputs
@@ -379,7 +396,11 @@ def test_stable_at_large_logits(sub, name, twin):
         f"{name} at logits in the hundreds (rows up to 600, down to −810)",
         atol=extreme_atol(x),
         hint=(
-            Keyed(MAX_SHIFT_HINT, overflowed),
+            *(
+                shift_hints(x, MAX_SHIFT_HINT)
+                if name != "cross_entropy"
+                else [Keyed(MAX_SHIFT_HINT, overflowed)]
+            ),
             Keyed(LOG_OF_ZERO_HINT, underflowed),
             *(
                 [
@@ -396,6 +417,14 @@ def test_stable_at_large_logits(sub, name, twin):
 
 MAX_SHIFT_HINT = N_(
     "subtract the maximum along dim before exp (exp-normalize / LogSumExp): exp(600) is inf in float32"
+)
+ROW_MAX_HINT = N_(
+    "subtract the row maximum before exp (exp-normalize / LogSumExp): exp(1000) is inf in float32"
+)
+OWN_MAX_HINT = N_(
+    "the values are wrong only in the rows far below the largest logit of all, as where one maximum, "
+    "the whole tensor's, is subtracted from every row: exp(x − m) is 0 across such a row, 0/0 is NaN "
+    "and log 0 is −inf; subtract each row's own maximum, x.amax(dim=dim, keepdim=True)"
 )
 LOG_OF_ZERO_HINT = N_(
     "exp(−800) is 0 in float32 even after the max shift, so a log of a softmax is −inf: "

@@ -10,9 +10,11 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader.checks import (
+    BROADCAST_TABLE,
     N_,
     battery,
     binary_accuracy,
+    broadcast_counts,
     check,
     describe,
     expect,
@@ -34,6 +36,7 @@ from grader.checks import (
     mistake_cause,
     multiclass_accuracy,
     probes,
+    said_if,
     strategies,
     with_curve,
 )
@@ -658,6 +661,9 @@ EVAL_HINT = "call model.eval() before the loop: dropout and BatchNorm then act a
 NO_GRAD_HINT = "wrap the loop in torch.no_grad(): no graph is built for an evaluation"
 
 
+EVALUATE_HINT = N_("threshold (n, 1) probabilities at 0.5; argmax (n, c) scores; count over every batch")
+
+
 @check("shape", public=True, exercise="evaluate")
 @pytest.mark.parametrize(
     "kind", [N_("probabilities, labels (n,)"), N_("probabilities, labels (n, 1)"), N_("scores")]
@@ -687,7 +693,13 @@ def test_evaluate(sub, kind):
         f"evaluate with {kind}",
         f"{expected:.3f}",
         f"{accuracy:.3f}",
-        "threshold (n, 1) probabilities at 0.5; argmax (n, c) scores; count over every batch",
+        said_if(
+            accuracy,
+            # the probe's loader's batches of 4
+            broadcast_counts(list(predicted.split(4)), list(labels.split(4))) if out_features == 1 else [],
+            BROADCAST_TABLE,
+            EVALUATE_HINT,
+        ),
     )
     expect(
         got["grad_after"] is True,

@@ -34,6 +34,7 @@ from grader.checks import (
     multiclass_accuracy,
     probes,
     strategies,
+    unchanged,
     with_curve,
 )
 from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
@@ -293,7 +294,10 @@ def test_batch_norm_against_torch(sub, shape, training):
         f"running_mean after batch_norm in {mode} mode",
         rtol=1e-5,
         atol=1e-6,
-        hint="(1 − momentum)·running_mean + momentum·batch mean, written in place; unchanged in eval",
+        hint=(
+            *([unchanged(mean)] if training else []),
+            "(1 − momentum)·running_mean + momentum·batch mean, written in place; unchanged in eval",
+        ),
     )
     expect_close(
         got["var"],
@@ -301,7 +305,10 @@ def test_batch_norm_against_torch(sub, shape, training):
         f"running_var after batch_norm in {mode} mode",
         rtol=1e-5,
         atol=1e-6,
-        hint="the running variance takes the UNBIASED batch variance (n − 1), like nn.BatchNorm2d",
+        hint=(
+            *([unchanged(var)] if training else []),
+            "the running variance takes the UNBIASED batch variance (n − 1), like nn.BatchNorm2d",
+        ),
     )
     expect(
         got["in_place"] is True,

@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from grader.checks import (
     N_,
     Keyed,
+    batch_squeezed,
     battery,
     check,
     describe,
@@ -27,6 +28,7 @@ from grader.checks import (
     gen,
     inputs,
     manual_seed,
+    other_dim,
     probes,
     strategies,
 )
@@ -120,8 +122,11 @@ def test_row_normalize_rows_sum_to_one(sub, shape, dtype):
         out,
         x / x.sum(1, keepdim=True),
         f"row_normalize on {shape} {dtype}",
-        hint="divide each row by its own sum: x.sum(dim=1, keepdim=True) keeps an (n, 1) column "
-        "that broadcasts across the row",
+        hint=(
+            other_dim(lambda t: t / t.sum(1, keepdim=True), x),
+            "divide each row by its own sum: x.sum(dim=1, keepdim=True) keeps an (n, 1) column "
+            "that broadcasts across the row",
+        ),
     )
     expect_unchanged(unchanged, ["x"], "row_normalize")
 
@@ -253,8 +258,11 @@ def test_flatten_batch(sub, shape):
         out,
         x.reshape(shape[0], -1),
         f"flatten_batch on {shape}",
-        hint="keep the batch axis N and merge the rest: x.view(x.shape[0], -1) — "
-        "view(-1, 784) only works for 28×28 inputs",
+        hint=(
+            batch_squeezed(x),
+            "keep the batch axis N and merge the rest: x.view(x.shape[0], -1) — "
+            "view(-1, 784) only works for 28×28 inputs",
+        ),
     )
 
 

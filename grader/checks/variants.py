@@ -1,0 +1,123 @@
+"""Hints keyed to what a call's answer is beside the expected one, measured from the call itself:
+the reference's values along the other dimension, the shape a convolution gives with stride 1 or
+no padding, the shape with a size-1 batch axis squeezed away, an output size with the padding
+counted once. Each holds only where the answer is that (grader/checks/relations.py: Keyed,
+Shaped); a suite adds them beside its plain hint, so a lead says what the code did."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import torch
+
+from grader.checks.relations import Keyed, Shaped, along_other_dim, equals, merges
+from grader.i18n import N_
+
+OTHER_DIM = N_(
+    "these are the values along the other dimension: each column (dim 0) reduced where each row's "
+    "own (dim 1) is asked; reduce with dim=1, keepdim=True broadcasting the result back"
+)
+ANOTHER_DIM = N_(
+    "these are the values along another dimension than `dim`: reduce along the dim the call gives "
+    "(dim=dim, keepdim=True), not a fixed one"
+)
+NOT_WRITTEN_BACK = N_(
+    "the caller's tensor holds what it held before the call: the new value never reached it (a name "
+    "rebound to a new tensor changes nothing outside); write it in place, e.g. running_mean.mul_(1 − "
+    "momentum).add_(momentum · batch mean) under torch.no_grad()"
+)
+BROADCAST_TABLE = N_(
+    "an (n, 1) prediction met (n,) labels and broadcast into an (n, n) table whose matches were "
+    "counted: compare pred.reshape(-1) with y.reshape(-1)"
+)
+STRIDE_UNUSED = N_(
+    "this is the shape stride=1 gives: the stride is never applied; step the window by it (F.unfold's "
+    "stride=, and H_out = ⌊(H + 2·padding − kh)/stride⌋ + 1)"
+)
+PADDING_UNUSED = N_(
+    "this is the shape padding=0 gives: the padding is never applied; pad both sides by it "
+    "(F.unfold's padding=, F.pad) before the window slides"
+)
+BATCH_SQUEEZED = N_(
+    "the batch axis N of size 1 is gone: squeeze() drops every axis of size 1, N too when N is 1; "
+    "keep it with x.reshape(x.shape[0], -1)"
+)
+PADDING_ONCE = N_(
+    "the padding is counted once: n + padding − k; it pads both sides, so n + 2·padding − k, then "
+    "⌊· / stride⌋ + 1"
+)
+STRIDE_ONCE = N_("the stride is never applied: divide n + 2·padding − k by the stride (//) before adding 1")
+
+
+def unchanged(before: torch.Tensor) -> Keyed:
+    """Where a state the call must update holds what it held before the call."""
+    return Keyed(NOT_WRITTEN_BACK, equals(before))
+
+
+def said_if(got: object, candidates: list[float], text: str, plain: str) -> str:
+    """``text`` where the number ``got`` is one of ``candidates`` (a mistake's answers, measured
+    from the same call), else ``plain``."""
+    if isinstance(got, bool) or not isinstance(got, (int, float)):
+        return plain
+    return text if any(math.isclose(got, c, rel_tol=1e-6, abs_tol=1e-9) for c in candidates) else plain
+
+
+def broadcast_counts(predicted: list[torch.Tensor], labels: list[torch.Tensor]) -> list[float]:
+    """What an accuracy over batches counts where each batch's (b, 1) predictions met its (b,)
+    labels as a (b, b) table: its matches over the samples, and over the table's entries."""
+    tables = [p.reshape(-1, 1) == y.reshape(1, -1) for p, y in zip(predicted, labels)]
+    matches = float(sum(int(t.sum()) for t in tables))
+    return [
+        matches / max(1, sum(len(p) for p in predicted)),
+        matches / max(1, sum(t.numel() for t in tables)),
+    ]
+
+
+def other_dim(reference: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> Keyed:
+    """Where a 2-d ``x``'s answer is ``reference``'s along the other dimension (a sum over dim 0)."""
+    return Keyed(OTHER_DIM, equals(along_other_dim(reference, x)))
+
+
+def another_dim(reference: Callable[..., torch.Tensor], x: torch.Tensor, dim: int) -> tuple[Keyed, ...]:
+    """Where the answer is ``reference(x, dim=d)`` for a dimension d of ``x`` other than ``dim``."""
+    asked = dim % x.dim()
+    return tuple(
+        Keyed(ANOTHER_DIM, equals(reference(x, dim=d)))
+        for d in range(x.dim())
+        if d != asked and x.shape[d] > 1
+    )
+
+
+def conv_shapes(
+    shape_of: Callable[[int, int], tuple[int, ...]], stride: int, padding: int
+) -> tuple[Shaped, ...]:
+    """A convolution's or pooling's shapes of a stride or padding left out: ``shape_of(stride,
+    padding)`` is the reference's output shape for such a call (only those that differ from the
+    asked call's shape say something)."""
+    asked = shape_of(stride, padding)
+    left_out = ((STRIDE_UNUSED, shape_of(1, padding)), (PADDING_UNUSED, shape_of(stride, 0)))
+    return tuple(Shaped(said, _is(shape)) for said, shape in left_out if shape != asked)
+
+
+def _is(wanted: tuple[int, ...]) -> Callable[[tuple[int, ...]], bool]:
+    return lambda shape: shape == wanted
+
+
+def batch_squeezed(x: torch.Tensor) -> Shaped:
+    """An answer of ``x``'s elements whose leading axis, of size 1 in ``x``, is gone."""
+    squeezed = tuple(d for d in x.shape if d != 1)
+    return Shaped(BATCH_SQUEEZED, lambda shape: x.shape[0] == 1 and bool(shape) and merges(shape, squeezed))
+
+
+def output_size_said(got: object, n: int, k: int, padding: int, stride: int, plain: str) -> str:
+    """The hint for an output size ``got`` where ⌊(n + 2p − k)/s⌋ + 1 is asked: padding counted
+    once, a stride never applied, else ``plain``."""
+    expected = (n + 2 * padding - k) // stride + 1
+    if got == expected or isinstance(got, bool) or not isinstance(got, int):
+        return plain
+    if padding and got == (n + padding - k) // stride + 1:
+        return PADDING_ONCE
+    if stride != 1 and got == n + 2 * padding - k + 1:
+        return STRIDE_ONCE
+    return plain
