@@ -53,6 +53,7 @@ _HOMES = {
             "unchanged",
         )
     },
+    **{name: "grader.checks.untouched" for name in ("expect_inputs_untouched", "expect_unchanged")},
     **{
         name: "grader.checks.data"
         for name in ("dataset_path", "held_out_split", "load_diabetes", "load_digits")
@@ -67,14 +68,12 @@ _HOMES = {
             "expect_cheap",
             "expect_close",
             "expect_float",
-            "expect_inputs_untouched",
             "expect_learned",
             "expect_module_on_second_device",
             "expect_no_twin",
             "expect_runs_on_cuda",
             "expect_same_device",
             "expect_tensor",
-            "expect_unchanged",
             "expect_vectorised",
             "fail",
             "mistake_cause",

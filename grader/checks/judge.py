@@ -8,98 +8,66 @@ out, and a hint tied to the concept — never the test's source.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
-from typing import Any, NoReturn
+from typing import Any
 
 import torch
 
 from grader.checks import curves, places
 from grader.checks.described import PAIR_HINT, describe, values_and_indices
+from grader.checks.failed import (
+    DIMS_HINT,
+    FORM_STAGES,
+    INF_HINT,
+    NAN_HINT,
+    SPEAKS_OF_NAN,
+    SUBCLASS_HINT,
+    TYPE_HINT,
+    CheckFailed,
+    TwinUsed,
+    expect,
+    fail,
+    hinted,
+    mistake_cause,
+    worded,
+)
 from grader.checks.relations import FLOAT32_ULPS, Hint, chosen, position, reshaped, worst
 from grader.i18n import N_, _, text
 from grader.sandboxed.probe_kit import OFF_LIMITS_MARK, SUBCLASS_MARK
 
-
-class CheckFailed(AssertionError):
-    """A check found a wrong answer; the message is shown to the learner. A convergence check's
-    failure also carries the training curve it drew (:func:`expect_learned`) for the results."""
-
-    # what the exercise verdict reads beside the status (grader/checks/exercises.py): the stage of
-    # the judging that failed (type, shape, dtype, empty, nan, values), "mistake:NAME" for a known
-    # mistake's signature, "twin"
-    cause = ""
-    form = False  # its form (type, shape, dtype, emptiness) is wrong, not its values: ranks first
-
-    def __init__(
-        self, message: str, curve: dict[str, Any] | None = None, cause: str = "", form: bool = False
-    ):
-        super().__init__(message)
-        self.curve = curve
-        if cause:
-            self.cause = cause
-        self.form = form or self.cause in FORM_STAGES
-
-
-class TwinUsed(CheckFailed):
-    """The code called a function its docstring puts off limits: the course's twin rule judges
-    the whole exercise (grader/checks/exercises.py), whichever check saw it."""
-
-    cause = "twin"
-
-
-def worded(what: str, expected: str, got: str) -> str:
-    """ "WHAT: expected EXPECTED, got GOT." in the learner's language; each part a suite wrote
-    as a constant or an f-string is looked up in the catalogue (grader/i18n.py's :func:`text`),
-    the rest is shown as it is."""
-    return _("%(what)s: expected %(expected)s, got %(got)s.") % {
-        "what": text(what),
-        "expected": text(expected),
-        "got": text(got),
-    }
-
-
-def hinted(hint: str) -> str:
-    """A message's hint line, "" for no hint."""
-    return "\n  " + _("hint: ") + hint if hint else ""
-
-
-# The stages of judging an answer, in order: type, shape, dtype, empty, nan, values. Each is a
-# cause of its own: the same mistake fails at the same stage whatever the inputs, and each stage
-# has its own first hint (TYPE_HINT, NAN_HINT; DIMS_HINT for a dimension too many or too few).
-# The first four judge an answer's form, not its values.
-FORM_STAGES = ("type", "shape", "dtype", "empty")
-TYPE_HINT = N_(
-    "return a torch.Tensor built with torch operations (torch.stack joins a list of tensors), "
-    "not a Python list or number"
-)
-NAN_HINT = N_("NaN usually comes from inf - inf, 0 * inf or log of a negative number")
-DIMS_HINT = N_(
-    "the result has a dimension too many or too few: torch.stack joins tensors along a new dimension, "
-    "torch.cat along one they have; a reduction removes its dimension unless keepdim=True"
-)
-SUBCLASS_HINT = N_("return a plain torch.Tensor, not a subclass")  # the worker refuses one (plain.py)
-# an infinity where a finite value was expected, told where the check's own hint speaks of none
-INF_HINT = N_(
-    "an infinity where a finite value was expected: an exp that overflowed (exp(89) is inf in "
-    "float32), a log of 0 or a division by 0; print the intermediates to find the first that is not finite"
-)
-# A check's own hint on non-finite values (overflow, log 0...) explains a NaN better than NAN_HINT.
-_SPEAKS_OF_NAN = re.compile(r"NaN|overflow|\binf\b|finite|exp\(|log\(|log 0")
-
-
-def fail(what: str, expected: str, got: str, hint: str = "", cause: str = "", form: bool = False) -> NoReturn:
-    raise CheckFailed(worded(what, expected, got) + hinted(text(hint)), cause=cause, form=form)
-
-
-def mistake_cause(name: str) -> str:
-    """The cause a known mistake's signature gives a failure (the suite names the mistake)."""
-    return f"mistake:{name}"
-
-
-def expect(condition: bool, what: str, expected: str, got: str, hint: str = "") -> None:
-    if not condition:
-        fail(what=what, expected=expected, got=got, hint=hint)
+# the failure and its words (grader/checks/failed.py) with the judges: a suite's one import
+__all__ = [
+    "COST_FACTOR",
+    "COST_FLOOR",
+    "CheckFailed",
+    "DIMS_HINT",
+    "FORM_STAGES",
+    "INF_HINT",
+    "NAN_HINT",
+    "SPEAKS_OF_NAN",
+    "SUBCLASS_HINT",
+    "TWIN_HINT",
+    "TYPE_HINT",
+    "TwinUsed",
+    "binary_accuracy",
+    "expect",
+    "expect_cheap",
+    "expect_close",
+    "expect_float",
+    "expect_learned",
+    "expect_module_on_second_device",
+    "expect_no_twin",
+    "expect_runs_on_cuda",
+    "expect_same_device",
+    "expect_tensor",
+    "expect_vectorised",
+    "fail",
+    "hinted",
+    "mistake_cause",
+    "multiclass_accuracy",
+    "with_curve",
+    "worded",
+]
 
 
 def with_curve(result: Any) -> tuple[Any, Any]:
@@ -231,10 +199,10 @@ def expect_close(
             what=what,
             expected=f"{e.flatten()[i].item():.6g}{position(i, e.shape)}",
             got=N_("NaN there"),
-            hint=shown_hint if _SPEAKS_OF_NAN.search(shown_hint) else NAN_HINT,
+            hint=shown_hint if SPEAKS_OF_NAN.search(shown_hint) else NAN_HINT,
             cause="nan",
         )
-    if (a.isinf() & e.isfinite()).any() and not _SPEAKS_OF_NAN.search(shown_hint):
+    if (a.isinf() & e.isfinite()).any() and not SPEAKS_OF_NAN.search(shown_hint):
         shown_hint = INF_HINT  # a hint keyed to other mistakes (an axis) would mislead
     cause = "values"
     for name, (mistaken, mistake_hint) in (mistakes or {}).items():
@@ -430,107 +398,6 @@ def _expect_summary(got: Any, reference: str, shapes: list[tuple[int, ...]], see
         isinstance(got.get("sum"), float) and abs(got["sum"] - total) <= 1e-3 * max(1.0, abs(total)),
         f"{what}: the sum of its values", f"{total:.6g}", str(got.get("sum")),
     )  # fmt: skip
-
-
-def expect_unchanged(unchanged: Any, names: Iterable[str], what: str) -> None:
-    """Flags from :func:`grader.checks.probes.call_watching_inputs`: inputs keep their values."""
-    names = list(names)
-    if not isinstance(unchanged, list) or len(unchanged) != len(names):
-        fail(what, N_("one flag per argument"), describe(unchanged))
-    changed = [n for n, ok in zip(names, unchanged) if ok is not True]
-    if changed:
-        fail(
-            what=what,
-            expected=N_("the inputs left as they were"),
-            got=_("%(names)s modified in place") % {"names": ", ".join(changed)},
-            hint=N_(
-                "work on a copy (x.clone()) or build a new tensor; in-place ops (x[...] = v, add_) "
-                "change the caller's data"
-            ),
-        )
-
-
-def _an_answer(value: Any, depth: int = 0) -> bool:
-    """A call's result that answers something: a tensor or a number, maybe inside containers."""
-    if isinstance(value, torch.Tensor) or (isinstance(value, (int, float)) and not isinstance(value, bool)):
-        return True
-    if depth < 4 and isinstance(value, (list, tuple)):
-        return any(_an_answer(v, depth + 1) for v in value)
-    if depth < 4 and isinstance(value, dict):
-        return any(_an_answer(v, depth + 1) for v in value.values())
-    return False
-
-
-def expect_inputs_untouched(
-    result: Any,
-    after: Any,
-    originals: tuple[Any, ...],
-    names: Iterable[str],
-    tracked: Iterable[int],
-    what: str,
-) -> None:
-    """Judge :func:`grader.checks.probes.inputs_after_call` against the trusted copies of the arguments:
-    the call answered (a tensor or a number: a call that answers nothing earns no point for
-    leaving its inputs alone), and each tensor keeps its values, its ``requires_grad`` flag and
-    its ``.grad`` (5s where tracked)."""
-    expect(
-        condition=_an_answer(result),
-        what=f"{what}: the call's result",
-        expected="an answer (a tensor or a number)",
-        got=describe(result),
-        hint="this check judges a call that answers; finish the exercise first",
-    )
-    names, tracked = list(names), set(tracked)
-    if not isinstance(after, list) or len(after) != len(originals):
-        fail(what, N_("one state per argument"), describe(after))
-    hint = (
-        "leave the caller's tensors as you found them: work on x.detach().clone(); in-place ops "
-        "(x += ..., x[...] = v, requires_grad_()) and backward() into x change the caller's tensor"
-    )
-    for i, (name, state, original) in enumerate(zip(names, after, originals)):
-        if not isinstance(original, torch.Tensor):
-            continue
-        if not isinstance(state, dict):
-            fail(what, _("the state of %(name)s") % {"name": name}, describe(state))
-        values = state.get("values")
-        same = (
-            isinstance(values, torch.Tensor)
-            and values.shape == original.shape
-            and bool(torch.equal(values.nan_to_num(7.0), original.nan_to_num(7.0)))
-        )
-        expect(
-            condition=same,
-            what=f"{what}: {name} after the call",
-            expected="its values unchanged",
-            got="changed values",
-            hint=hint,
-        )
-        flag = i in tracked
-        expect(
-            condition=state.get("requires_grad") is flag,
-            what=f"{what}: {name}.requires_grad after the call",
-            expected=_("%(flag)s (as the caller set it)") % {"flag": flag},
-            got=f"{state.get('requires_grad')}",
-            hint=hint,
-        )
-        grad = state.get("grad")
-        if flag:
-            kept = isinstance(grad, torch.Tensor) and bool(torch.equal(grad, torch.full_like(original, 5.0)))
-            expect(
-                condition=kept,
-                what=f"{what}: {name}.grad after the call",
-                expected="the 5s it held",
-                got=describe(grad),
-                hint=hint,
-            )
-        else:
-            expect(
-                condition=grad is None,
-                what=f"{what}: {name}.grad after the call",
-                expected="None (as it was)",
-                got=describe(grad),
-                hint=hint,
-            )
 
 
 def multiclass_accuracy(scores: Any, labels: torch.Tensor, classes: int, what: str) -> float:

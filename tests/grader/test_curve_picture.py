@@ -31,7 +31,7 @@ def test_grade_draws_the_mlp_without_zero_grad_and_names_the_picture(tmp_path):
         assert 0 < low <= high
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # CPU-heavy for the unit tier's budget
 def test_the_figure_shades_the_band_and_its_title_says_what_happened_when():
     curve = {"loss": [2.3, 1.2, 3.5, 3.0], "every": "epoch", "metric": [0.1, 0.5, 0.3, 0.3]}
     fig = curves.figure(curve, band=(0.1, 0.2))

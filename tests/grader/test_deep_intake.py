@@ -117,7 +117,7 @@ def big_notebook(path, size: int):
     return deep_notebook(path, [solution, DEEP_CODE, LAMBDAS, statements(size)])
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # CPU-heavy for the unit tier's budget
 def test_a_notebook_with_5_mb_of_code_is_refused_at_once(tmp_path):
     path = big_notebook(tmp_path / "losses.ipynb", 5 << 20)
     started = time.process_time()

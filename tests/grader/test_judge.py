@@ -16,10 +16,10 @@ from grader.checks.judge import (
     expect_no_twin,
     expect_same_device,
     expect_tensor,
-    expect_unchanged,
     expect_vectorised,
 )
 from grader.checks.outputs import expect_batch_independent_in_eval, expect_logits
+from grader.checks.untouched import expect_unchanged
 
 pytestmark = pytest.mark.unit
 

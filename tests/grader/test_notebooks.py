@@ -287,7 +287,7 @@ def test_self_check_grades_the_saved_notebook_not_the_kernel_history(tmp_path):
     assert "save the notebook" in stale
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # CPU-heavy for the unit tier's budget
 def test_a_statements_text_is_ast_s_own_segment():
     """The cell's lines are split once for all its statements: the same text as
     ``ast.get_source_segment`` (line ends \\r\\n, \\r, \\n; columns counted in UTF-8 bytes)."""

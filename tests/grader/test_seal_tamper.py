@@ -101,7 +101,7 @@ def refusals(paths: list[Path]) -> dict[str, list]:
     return refused
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # CPU-heavy for the unit tier's budget
 def test_no_solution_stub_nor_hand_out_is_refused():
     """The unit tier's share: the solutions and stubs, as modules and notebooks, and the hand-outs
     (their set-up cells import sys and importlib)."""

@@ -192,7 +192,7 @@ def test_a_squeezed_batch_of_one_is_told_about_squeeze():
     assert "squeeze()" in message.split("hint: ")[1]
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # CPU-heavy for the unit tier's budget
 def test_what_the_worker_sends_of_the_layers_is_checked_before_it_is_shown():
     from grader.checks.departures import Traced, departure
 

@@ -94,7 +94,7 @@ def test_charging_runs_inside_the_reading_clock():
         subset_charge.charged(source, refusals, {}, parsed.Clock(0.0))
 
 
-@pytest.mark.unit
+@pytest.mark.engine  # CPU-heavy for the unit tier's budget
 def test_a_refusal_past_the_clock_is_one_line_for_the_topic(tmp_path, monkeypatch):
     (tmp_path / "losses.py").write_text(chained())
     monkeypatch.setattr(subset_charge, "charged", _over_budget)
