@@ -222,7 +222,7 @@ VARIABLES: tuple[Variable, ...] = (
     Variable(
         "TORCHGRADE_ANCHORS",
         "CI (benchmark)",
-        "The folder of the anchors' harness of `python -m grader.bench --anchors` ([benchmark.md](benchmark.md)).",
+        "The folder of the anchors' harness that the benchmark's `--anchors` runs ([benchmark.md](benchmark.md)).",
         "`--anchors-dir`, else `../shared/anchors` beside the checkout",
     ),
     Variable(

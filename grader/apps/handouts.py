@@ -47,7 +47,7 @@ from pathlib import Path
 here = Path.cwd().resolve()
 places = [Path(TORCHGRADE)] if TORCHGRADE else [here, *here.parents, *sorted(here.glob("*.zip"))]
 roots = []
-for place in places:  # this notebook's own release first, whatever other one is installed
+for place in places:
     found = [place / "grader/apps/selfcheck.py"]
     if place.suffix == ".zip" and importlib.util.find_spec("grader") is None:  # {zip_note}
         import zipfile

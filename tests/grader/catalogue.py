@@ -120,10 +120,10 @@ def _positions() -> dict[str, dict[int, str]]:
     import inspect
 
     sys.path.insert(0, str(REPO))
-    from grader.checks import departures, judge, outputs
+    from grader.checks import departures, failed, judge, outputs, untouched
 
     found: dict[str, dict[int, str]] = {}
-    for module in (judge, departures, outputs):
+    for module in (judge, failed, untouched, departures, outputs):
         for name, function in vars(module).items():
             if inspect.isfunction(function) and function.__module__ == module.__name__:
                 params = list(inspect.signature(function).parameters)

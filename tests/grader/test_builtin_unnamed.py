@@ -51,8 +51,6 @@ OTHER_WORDS = {
     ("grader/engine/pytest_compat.py", "evaluate"): "pytest's Expression.evaluate",
     ("grader/engine/subset/subset_rules.py", "matmul"): "Python's operator.matmul (the @ operator)",
     ("grader/checks/held_out.py", "accuracy"): "a held-out metric's name, as a course declares it",
-    ("grader/course.py", "accuracy"): "a held-out metric's name, as a course declares it",
-    ("grader/options.py", "accuracy"): "a held-out metric's name, as a course declares it",
 }
 
 

@@ -274,7 +274,8 @@ def _named_in(source: str) -> Iterator[tuple[int, str, list[str]]]:
             yield node.lineno, f"import {node.names[0].name}", [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             paths = [f"{node.module}.{a.name}" for a in node.names]
-            yield node.lineno, f"from {node.module} import {node.names[0].name}", paths
+            first = ast.ImportFrom(module=node.module, names=[ast.alias(node.names[0].name)], level=0)
+            yield node.lineno, ast.unparse(first), paths  # the code as written, not words
         elif isinstance(node, (ast.Name, ast.Attribute)):
             paths = _named(node, up.get(node), scopes)[0]
             if paths:
