@@ -238,8 +238,9 @@ def extract_parts() -> dict[str, Catalog]:
         for place in places:
             path, line = place.rsplit(":", 1)
             grader.add(message, locations=[(path, int(line))])
-    for text, line in suite_strings(GRADER / "checks" / "judge.py").items():
-        grader.add(text, locations=[("grader/checks/judge.py", line)])
+    for judges in ("judge.py", "failed.py", "untouched.py"):  # the judges' own words, as a suite's
+        for text, line in suite_strings(GRADER / "checks" / judges).items():
+            grader.add(text, locations=[(f"grader/checks/{judges}", line)])
     for text in member_reasons(grader):
         grader.add(text, locations=[("grader/sandboxed/subset_members.tsv", 0)])
     for text in _click_strings():
