@@ -18,13 +18,15 @@ import textwrap
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-from nbformat import NotebookNode
+from typing import TYPE_CHECKING
 
 from grader import defaults, depends
 from grader.similarity.fingerprint import kgram_hashes
 from grader.similarity.normalise import DEFINITIONS, exercise_names, units
 from grader.topics import MANIFEST, REPO_ROOT
+
+if TYPE_CHECKING:  # an annotation only: nbformat costs a command's start 0.1 s before its first line
+    from nbformat import NotebookNode
 
 
 @dataclass(frozen=True)

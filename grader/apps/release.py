@@ -19,10 +19,7 @@ import re
 import secrets
 from pathlib import Path
 
-import nbformat
-
 from grader import defaults, depends
-from grader.apps.handouts import handouts
 from grader.apps.leaks import refuse, refuse_held_out
 from grader.apps.ticker import Step, quiet
 from grader.checks.exercises import judge
@@ -327,6 +324,10 @@ def write_release(
         if language:  # the course's language: grader/i18n.py's default in this release
             files["grader/locale/DEFAULT"] = f"{language}\n".encode()
     with step(_("making the hand-out notebooks")):
+        import nbformat  # here, not at the top: ~0.1 s that would come before the first line
+
+        from grader.apps.handouts import handouts
+
         notebooks = handouts(chosen)
     with step(_("scanning every file for answers")):
         refuse(

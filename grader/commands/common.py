@@ -306,7 +306,7 @@ def on_warm_engine(command: str, no_daemon: bool) -> None:
 
 def similarity_report(submissions: Path, out: Path, topics: tuple[str, ...], threshold: float) -> None:
     """`grade similarity`, and `grade batch --similarity` after the grading."""
-    from grader.similarity import run_similarity
+    from grader.similarity.run import run_similarity
 
     run = run_similarity(submissions=submissions, out=out, topics=topics, threshold=threshold)
     click.echo(run.summary)

@@ -213,7 +213,7 @@ def test_a_refused_topic_never_runs_and_scores_0_with_the_lesson(tmp_path):
 def test_similarity_names_a_packed_copy_and_the_batch_summary_lists_refusals():
     from grader.batch.gradebook import Row
     from grader.batch.summary import class_stats, summary_text
-    from grader.similarity import refused_notes
+    from grader.similarity.run import refused_notes
     from grader.similarity.sources import TopicSource
 
     honest = (REPO / "solutions" / "losses.py").read_text()

@@ -19,10 +19,10 @@ import pytest
 from helpers import REPO, run_grade
 
 from grader import defaults
-from grader.similarity import run_similarity
 from grader.similarity.compare import REFERENCE as ANSWER
 from grader.similarity.compare import WHOLE_TOPIC, Settings, compare_topic
 from grader.similarity.normalise import units
+from grader.similarity.run import run_similarity
 from grader.similarity.sources import TopicSource
 
 CLASS = REPO / "tests" / "grader" / "similarity_class"
