@@ -148,19 +148,21 @@ def raised_by(test: CheckRow) -> str:
     return blame if blame in (test.get("exercises") or ()) else ""
 
 
+def _own(checks: list[tuple[CheckRow, float]]) -> list[CheckRow]:
+    """An exercise's value checks of its own (each judges no other exercise)."""
+    return [t for t, _ in checks if len(t.get("exercises") or ()) < 2 and not t.get("clause")]
+
+
 def _own_clean(checks: list[tuple[CheckRow, float]]) -> bool:
     """Whether an exercise has value checks of its own in the run and passes them all: one whose
     own checks a selection left out (``--exercise`` another) is not judged clean by a shared one."""
-    own = [t for t, _ in checks if len(t.get("exercises") or ()) < 2 and not t.get("clause")]
+    own = _own(checks)
     return bool(own) and all(t["status"] in _OPEN for t in own)
 
 
 def _own_open(checks: list[tuple[CheckRow, float]]) -> bool:
-    """Whether an exercise fails a value check of its own (one that judges no other exercise)."""
-    return any(
-        t["status"] not in _OPEN and len(t.get("exercises") or ()) < 2 and not t.get("clause")
-        for t, _ in checks
-    )
+    """Whether an exercise fails a value check of its own."""
+    return any(t["status"] not in _OPEN for t in _own(checks))
 
 
 def _charges(groups: dict[str, list[tuple[CheckRow, float]]]) -> dict[int, str]:

@@ -37,6 +37,8 @@ REPO = Path(__file__).resolve().parents[2]
 GRADER = REPO / "grader"
 LOCALE = GRADER / "locale"
 SUITES = REPO / "tests" / "suites"
+# the modules of grader/checks/ whose functions take a suite's words (what, expected, got, hint)
+JUDGES = ("judge", "failed", "untouched")
 # Two catalogues: the grader's own words (grader/locale), and the built-in pack's, its suites' and
 # domains' words (tests/suites/locale, read after the grader's as any pack's: docs/authors.md)
 PARTS = {"grader": LOCALE, "pack": SUITES / "locale"}
@@ -120,10 +122,12 @@ def _positions() -> dict[str, dict[int, str]]:
     import inspect
 
     sys.path.insert(0, str(REPO))
-    from grader.checks import departures, failed, judge, outputs, untouched
+    import importlib
 
     found: dict[str, dict[int, str]] = {}
-    for module in (judge, failed, untouched, departures, outputs):
+    for module in (
+        importlib.import_module(f"grader.checks.{name}") for name in (*JUDGES, "departures", "outputs")
+    ):
         for name, function in vars(module).items():
             if inspect.isfunction(function) and function.__module__ == module.__name__:
                 params = list(inspect.signature(function).parameters)
@@ -238,9 +242,9 @@ def extract_parts() -> dict[str, Catalog]:
         for place in places:
             path, line = place.rsplit(":", 1)
             grader.add(message, locations=[(path, int(line))])
-    for judges in ("judge.py", "failed.py", "untouched.py"):  # the judges' own words, as a suite's
-        for text, line in suite_strings(GRADER / "checks" / judges).items():
-            grader.add(text, locations=[(f"grader/checks/{judges}", line)])
+    for name in JUDGES:  # the judges' own words, read as a suite's
+        for text, line in suite_strings(GRADER / "checks" / f"{name}.py").items():
+            grader.add(text, locations=[(f"grader/checks/{name}.py", line)])
     for text in member_reasons(grader):
         grader.add(text, locations=[("grader/sandboxed/subset_members.tsv", 0)])
     for text in _click_strings():
