@@ -53,6 +53,9 @@ def warm_up(sympy: bool = True, backward: bool = True) -> None:
     back(gru(torch.randn(2, 3)).sum())
     if sympy:
         back(gru(torch.randn(2, 3)), torch.ones(2, 4))
+        # what that backward imports, imported without it (a GPU machine's zygote): a child
+        # importing it in its first probe used 2.5 s of CPU on an H200, against a limit of 1 s
+        import torch.fx.experimental.symbolic_shapes  # noqa: F401
     y = torch.randn(5, 3, dtype=torch.float64, requires_grad=True)
     back(torch.softmax(y, 1).log().sum() + F.mse_loss(y, y.detach() + 1) + F.huber_loss(y, y * 2))
     engines.autograd_started = backward

@@ -67,3 +67,20 @@ def test_the_gpu_kind_of_zygote_starts_in_its_sandbox(a_gpu_machine):
     server = workers.ForkServer(gpu=True)
     assert server.launch() and server.await_ready(), server.problem
     server.stop()
+
+
+def probe_gradient_ready(mod):
+    """Whether what a backward handed a gradient imports (torch's symbolic shapes, sympy) was
+    imported before the submission's first line."""
+    import sys
+
+    return all(name in sys.modules for name in ("torch.fx.experimental.symbolic_shapes", "sympy"))
+
+
+def test_a_child_hands_a_gradient_without_importing_in_a_probe(a_gpu_machine, session_for):
+    """Without a backward, the zygote still imports what ``y.backward(g)`` imports: on the H200 a
+    child importing it inside its first probe (a Function's backward) used 2.5 s of CPU against
+    the probe's 1 s, and the reference Sigmoid timed out (550/557 on CUDA)."""
+    session = session_for(TRAINS, timeout=20.0)
+    assert session.run(probe_gradient_ready) is True
+    assert isinstance(session.worker, workers.ForkedWorker), workers._servers[False].problem
