@@ -32,8 +32,20 @@ def _start_autograd(device: str) -> None:
     x = torch.ones(2, device=device, requires_grad=True)
     (x * 2).sum().backward()
     if device == "cuda":
+        _start_cuda_libraries()
         torch.cuda.synchronize()
     autograd_started = True
+
+
+def _start_cuda_libraries() -> None:
+    """cuBLAS and cuDNN, which load on their first call: a first convolution on CUDA inside a
+    probe ran past its wall-clock limit on an H200 (the reference's cnn_on_cuda, one run in two)."""
+    import torch
+    import torch.nn.functional as F
+
+    x = torch.ones(1, 1, 5, 5, device="cuda")
+    w = torch.ones(1, 1, 3, 3, device="cuda", requires_grad=True)
+    (F.conv2d(x, w).sum() + (w[0, 0] @ w[0, 0]).sum()).backward()
 
 
 def start() -> None:
