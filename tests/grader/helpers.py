@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +32,24 @@ def _warm_helper(env: dict[str, str]) -> Warm | None:
         except (OSError, RuntimeError):
             _warm.append(None)
     return _warm[0]
+
+
+def start_engine(env: dict[str, str], idle: float) -> tuple[subprocess.Popen, Path]:
+    """A warm engine (``python -m grader.serve``) for ``env``, once its socket is there; it leaves
+    after ``idle`` seconds without a request."""
+    from grader.apps import daemon
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "grader.serve", str(idle)], cwd=REPO, env=env, start_new_session=True
+    )
+    path = daemon.socket_path(daemon.engine_env(env))
+    assert path is not None
+    for _ in range(900):
+        if path.exists() or process.poll() is not None:
+            break
+        time.sleep(0.1)
+    assert path.exists(), "the engine did not start"
+    return process, path
 
 
 def run_grade(
