@@ -15,6 +15,19 @@ from pathlib import Path
 from warm import Warm
 
 REPO = Path(__file__).resolve().parents[2]
+# a submission whose every name is an object equal to anything, truthy, a float, iterable: a
+# forgery a verdict must see through
+MAGIC = """
+class Magic:
+    def __getattr__(self, name): return self
+    def __call__(self, *a, **k): return self
+    def __eq__(self, other): return True
+    def __bool__(self): return True
+    def __float__(self): return 0.0
+    def __iter__(self): return iter([self, self])
+def __getattr__(name):
+    return Magic()
+"""
 GRADE = [sys.executable, "-m", "grader"]
 
 _warm: list[Warm | None] = []  # the session's warm helper once started; None: it could not start
