@@ -183,7 +183,7 @@ class _Reader:
         return None if value is None else float(value)
 
     def strings(self, name: str) -> tuple[str, ...]:
-        value = self.get(name, list, [])
+        value = self.get(name, list, self.default(name))
         if not all(isinstance(v, str) for v in value):
             self.fail(name, "expected a list of strings")
         return tuple(value)
@@ -292,7 +292,7 @@ MANUAL_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
 def _rubric(reader: _Reader, points: float) -> tuple[RubricItem, ...]:
-    entries = reader.get("rubric", list, [])
+    entries = reader.get("rubric", list, reader.default("rubric"))
     found: list[RubricItem] = []
     for position, entry in enumerate(entries):
         line = _Reader(reader.path, reader.key(f"rubric[{position}]"), entry, f"{reader.declared}.rubric")
@@ -415,7 +415,7 @@ def _leaderboards(reader: _Reader, points: dict[str, float]) -> tuple[Leaderboar
     and ``counts = false`` (a leaderboard earns no points)."""
     from grader.checks.held_out import METRIC_NAMES, ORDERS, declared
 
-    tables = reader.get("leaderboard", list, [])
+    tables = reader.get("leaderboard", list, reader.default("leaderboard"))
     boards = []
     for index, table in enumerate(tables):
         board = _Reader(

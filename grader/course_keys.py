@@ -40,9 +40,7 @@ COURSE_KEYS: dict[str, Table] = {
             f"the release's, Gradescope zip's and batch feedback's messages: one of {_choices(defaults.LANGUAGES)}",
             shown="the learner's",
         ),
-        Key(
-            "packs", "list of strings", "the course's own packs, folders relative to this file", shown="`[]`"
-        ),
+        Key("packs", "list of strings", "the course's own packs, folders relative to this file", []),
     ),
     "limits": (
         Key("timeout", "number", "seconds one probe may run", shown=f"`{defaults.PROBE_TIMEOUT:g}`"),
@@ -56,12 +54,12 @@ COURSE_KEYS: dict[str, Table] = {
     ),
     "assignments.NAME": (
         Key("title", "string", "its title", shown="its key"),
-        Key("topics", "list of strings", "the topics it grades whole", shown="`[]`"),
+        Key("topics", "list of strings", "the topics it grades whole", []),
         Key(
             "exercises",
             "list of strings",
             "single exercises (`topic.exercise`), beside or instead of topics",
-            shown="`[]`",
+            [],
         ),
         Key("points", "number", "its total points (required)"),
         Key(
@@ -83,13 +81,13 @@ COURSE_KEYS: dict[str, Table] = {
             "extensions",
             "table",
             "a student's own due time (id, login, email or full name = date)",
-            shown="`{}`",
+            {},
         ),
         Key(
             "excused",
             "list of strings",
             "excused students (Canvas: EX), by any name the LMS uses",
-            shown="`[]`",
+            [],
         ),
         Key("lms_column", "string", "the LMS's column it fills", ""),
         Key("times", "string", "a CSV of `student,submitted_at`, relative to this file (`--times`)"),
@@ -103,7 +101,7 @@ COURSE_KEYS: dict[str, Table] = {
             "manual",
             "table",
             "the parts a person grades (`grade batch mark`), one table each by id",
-            shown="`{}`",
+            {},
         ),
         Key(
             "language",
@@ -121,7 +119,7 @@ COURSE_KEYS: dict[str, Table] = {
             "leaderboard",
             "array of tables",
             "its leaderboards: held-out metrics ranked (no points)",
-            shown="`[]`",
+            [],
         ),
     ),
     "assignments.NAME.late": (
@@ -150,7 +148,7 @@ COURSE_KEYS: dict[str, Table] = {
     "assignments.NAME.manual.ID": (
         Key("points", "number", "its points, counted inside the assignment's (required)"),
         Key("title", "string", "what the marker and the student read", shown="its id"),
-        Key("rubric", "array of tables", "its rubric's lines: `{ id, points, text }`", shown="`[]`"),
+        Key("rubric", "array of tables", "its rubric's lines: `{ id, points, text }`", []),
         Key("tag", "string", "in a notebook, the cells tagged so answer it", shown="its id"),
         Key("heading", "string", "in a notebook, the cells under this heading answer it", shown="its title"),
     ),

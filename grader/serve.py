@@ -34,6 +34,7 @@ from grader.apps.daemon import (
 )
 from grader.apps.engines import STOP_POLL_SECONDS, asked_to_stop, replace_stale, stop_mark
 from grader.apps.leaving import flush_streams
+from grader.apps.ticker import every
 from grader.apps.warm import warm_up
 from grader.checkout import REPO_ROOT
 from grader.engine import workers
@@ -74,22 +75,18 @@ def _stoppable(path: Path) -> Iterator[None]:
     """While the block runs (the warm-up: seconds without a socket a stop request could reach),
     `grade engine stop` asks by a mark beside the lock (grader/apps/engines.py): seen, the block
     is interrupted with :class:`StopAsked` (the engine's own signal to its main thread, once)."""
-    done = threading.Event()
 
-    def watch() -> None:
-        while not done.wait(STOP_POLL_SECONDS):
-            if asked_to_stop(stop_mark(path), STARTED):
-                signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGUSR1)
-                return
+    def watch() -> bool:
+        if asked_to_stop(stop_mark(path), STARTED):
+            signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGUSR1)
+            return True
+        return False
 
     previous = signal.signal(signal.SIGUSR1, _stop_asked)
-    watcher = threading.Thread(target=watch, name="torchgrade-stop-mark", daemon=True)
-    watcher.start()
     try:
-        yield
+        with every(STOP_POLL_SECONDS, watch, "torchgrade-stop-mark"):
+            yield
     finally:
-        done.set()
-        watcher.join()
         signal.signal(signal.SIGUSR1, previous)
 
 

@@ -4,6 +4,8 @@
 wrap each slow step (a torch import, a zygote's start, a scan) in :func:`progress_line`, so a terminal
 never sits silent for more than a second, and a step over within a redraw shows nothing. Off a
 terminal (a pipe, a file, a test) it writes nothing: the commands' output stays what it was.
+Its thread is :func:`every`'s, which the warm engine's watch for a stop request shares
+(grader/serve.py).
 """
 
 from __future__ import annotations
@@ -26,25 +28,41 @@ def progress_line(stream: TextIO, what: str, live: bool | None = None) -> Iterat
         yield
         return
     began = time.monotonic()
-    stop = threading.Event()
     drawn = threading.Event()
 
     def tick() -> None:
-        while not stop.wait(REDRAW_SECONDS):
-            stream.write(f"\r\x1b[2K  {what}… {time.monotonic() - began:.1f} s")
-            stream.flush()
-            drawn.set()
+        stream.write(f"\r\x1b[2K  {what}… {time.monotonic() - began:.1f} s")
+        stream.flush()
+        drawn.set()
 
-    ticker = threading.Thread(target=tick, name="torchgrade-step", daemon=True)
-    ticker.start()
+    try:
+        with every(REDRAW_SECONDS, tick, "torchgrade-step"):
+            yield
+    finally:
+        if drawn.is_set():
+            stream.write("\r\x1b[2K")
+            stream.flush()
+
+
+@contextlib.contextmanager
+def every(seconds: float, work: Callable[[], bool | None], name: str) -> Iterator[None]:
+    """While the block runs, call ``work`` every ``seconds`` on a daemon thread named ``name``,
+    until it returns true; the block's end stops the thread and waits for it (it wakes every
+    ``seconds``)."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(seconds):
+            if work():
+                return
+
+    thread = threading.Thread(target=loop, name=name, daemon=True)
+    thread.start()
     try:
         yield
     finally:
         stop.set()
-        ticker.join()  # it wakes every REDRAW_SECONDS
-        if drawn.is_set():
-            stream.write("\r\x1b[2K")
-            stream.flush()
+        thread.join()
 
 
 Step = Callable[[str], contextlib.AbstractContextManager[None]]

@@ -58,13 +58,14 @@ _HOMES = {
         name: "grader.checks.data"
         for name in ("dataset_path", "held_out_split", "load_diabetes", "load_digits")
     },
+    # the failure and its words, and a value described as a message shows it
+    **{name: "grader.checks.failed" for name in ("CheckFailed", "expect", "fail", "mistake_cause")},
+    "describe": "grader.checks.described",
+    # the judges that read a probe's answer
     **{
         name: "grader.checks.judge"
         for name in (
-            "CheckFailed",
             "binary_accuracy",
-            "describe",
-            "expect",
             "expect_cheap",
             "expect_close",
             "expect_float",
@@ -75,8 +76,6 @@ _HOMES = {
             "expect_same_device",
             "expect_tensor",
             "expect_vectorised",
-            "fail",
-            "mistake_cause",
             "multiclass_accuracy",
             "with_curve",
         )

@@ -10,7 +10,8 @@ from typing import Any
 
 from grader.checks import domains
 from grader.checks.described import describe
-from grader.checks.judge import expect_close, fail
+from grader.checks.failed import fail
+from grader.checks.judge import expect_close
 from grader.i18n import N_, _
 
 AGAIN = N_("%(case)s, call %(number)d on the same object against a new object's")

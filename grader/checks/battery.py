@@ -26,14 +26,12 @@ from grader.checks.census_hints import activations as _activations
 from grader.checks.census_hints import untouched as _untouched
 from grader.checks.described import describe
 from grader.checks.exercises import UNTOUCHED as UNTOUCHED_CAUSE
+from grader.checks.failed import CheckFailed, fail, mistake_cause
 from grader.checks.judge import (
-    CheckFailed,
     expect_close,
     expect_module_on_second_device,
     expect_same_device,
     expect_tensor,
-    fail,
-    mistake_cause,
 )
 from grader.checks.relations import Hint, Keyed, chosen, reduction_mistakes
 from grader.i18n import N_, Verbatim, _, text

@@ -19,7 +19,7 @@ from torch import nn
 
 from grader import clean
 from grader.checks import blamed, probes
-from grader.checks.judge import CheckFailed, hinted, worded
+from grader.checks.failed import CheckFailed, hinted, worded
 from grader.i18n import N_, _, text
 from grader.sandboxed.blame import SETTINGS
 

@@ -32,184 +32,180 @@ OTHER = "other"  # the cause's kind for any other type
 
 # torch's messages of common mistakes → (the cause's name, the concept behind it); a check's own
 # hint for the error (the suite's `errors`, grader/engine/plugin.py) comes first
-ERRORS = (
-    (
-        "broadcast",
-        re.compile(
+ERRORS = tuple(
+    (name, re.compile(pattern), hint)
+    for name, pattern, hint in (
+        (
+            "broadcast",
             r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\)"
-            r"(?: at non-singleton dimension (\d+))?"
+            r"(?: at non-singleton dimension (\d+))?",
+            N_(
+                "two tensors meet elementwise with sizes {0} and {1} in one dimension, where each "
+                "must equal the other or be 1: print the shapes on that line. A reduction (sum, mean, "
+                "var) removes the dimensions it reduces over: reduce over the ones you mean, and keep "
+                "them with keepdim=True (an (n, 1) column) where the result meets its input"
+            ),
         ),
-        N_(
-            "two tensors meet elementwise with sizes {0} and {1} in one dimension, where each "
-            "must equal the other or be 1: print the shapes on that line. A reduction (sum, mean, "
-            "var) removes the dimensions it reduces over: reduce over the ones you mean, and keep "
-            "them with keepdim=True (an (n, 1) column) where the result meets its input"
+        (
+            "inplace-leaf",
+            r"leaf Variable that requires grad is being used in an in-place operation",
+            N_("update parameters inside `with torch.no_grad():`; autograd must not record the update"),
         ),
-    ),
-    (
-        "inplace-leaf",
-        re.compile(r"leaf Variable that requires grad is being used in an in-place operation"),
-        N_("update parameters inside `with torch.no_grad():`; autograd must not record the update"),
-    ),
-    (
-        "matmul-shapes",
-        re.compile(r"mat1 and mat2 shapes cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)"),
-        N_(
-            "a matrix product needs the left operand's last size ({1}) to equal the right one's first "
-            "({2}): print both shapes; a weight stored as (out, in) multiplies as x @ W.T"
+        (
+            "matmul-shapes",
+            r"mat1 and mat2 shapes cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)",
+            N_(
+                "a matrix product needs the left operand's last size ({1}) to equal the right one's first "
+                "({2}): print both shapes; a weight stored as (out, in) multiplies as x @ W.T"
+            ),
         ),
-    ),
-    (
-        "no-grad-fn",
-        re.compile(r"does not require grad and does not have a grad_fn"),
-        N_(
-            "the tensor is not part of the graph: did it come from .detach(), .item(), torch.tensor(...) "
-            "or a computation under torch.no_grad()?"
+        (
+            "no-grad-fn",
+            r"does not require grad and does not have a grad_fn",
+            N_(
+                "the tensor is not part of the graph: did it come from .detach(), .item(), torch.tensor(...) "
+                "or a computation under torch.no_grad()?"
+            ),
         ),
-    ),
-    (
-        "device",
-        re.compile(r"Expected all tensors to be on the same device"),
-        N_("create new tensors on the input's device: torch.zeros(..., device=x.device)"),
-    ),
-    (
-        "dtype",
-        re.compile(r"expected (scalar type|m1 and m2 to have the same dtype)|must have the same dtype"),
-        N_("the tensors mix dtypes: build new tensors with dtype=x.dtype (or torch.zeros_like(x))"),
-    ),
-    *(
-        (name, re.compile(pattern), hint)
-        for name, pattern, hint in (
-            (
-                "backward-not-scalar",
-                r"grad can be implicitly created only for scalar outputs",
-                N_(
-                    "backward() without an argument needs a scalar (a 0-dim tensor): reduce first "
-                    "(y.sum().backward()), or pass a gradient of y's shape (y.backward(torch.ones_like(y)))"
-                ),
+        (
+            "device",
+            r"Expected all tensors to be on the same device",
+            N_("create new tensors on the input's device: torch.zeros(..., device=x.device)"),
+        ),
+        (
+            "dtype",
+            r"expected (scalar type|m1 and m2 to have the same dtype)|must have the same dtype",
+            N_("the tensors mix dtypes: build new tensors with dtype=x.dtype (or torch.zeros_like(x))"),
+        ),
+        (
+            "backward-not-scalar",
+            r"grad can be implicitly created only for scalar outputs",
+            N_(
+                "backward() without an argument needs a scalar (a 0-dim tensor): reduce first "
+                "(y.sum().backward()), or pass a gradient of y's shape (y.backward(torch.ones_like(y)))"
             ),
-            (
-                "no-cuda",
-                r"Torch not compiled with CUDA enabled|No CUDA GPUs are available|Found no NVIDIA driver",
-                N_(
-                    'this machine has no CUDA GPU: never hard-code .cuda() or "cuda"; put new tensors '
-                    "on the input's device (.to(x.device)) or on the device the caller passes"
-                ),
+        ),
+        (
+            "no-cuda",
+            r"Torch not compiled with CUDA enabled|No CUDA GPUs are available|Found no NVIDIA driver",
+            N_(
+                'this machine has no CUDA GPU: never hard-code .cuda() or "cuda"; put new tensors '
+                "on the input's device (.to(x.device)) or on the device the caller passes"
             ),
-            (
-                "kernel-too-large",
-                r"Kernel size can't be greater than actual input size|Output size is too small",
-                N_(
-                    "each convolution and pooling shrinks the image, and a small input (8×8) runs out "
-                    "of pixels before the last layer: pad the convolutions, pool less, or make the "
-                    "linear layer's input independent of H and W (global average pooling)"
-                ),
+        ),
+        (
+            "kernel-too-large",
+            r"Kernel size can't be greater than actual input size|Output size is too small",
+            N_(
+                "each convolution and pooling shrinks the image, and a small input (8×8) runs out "
+                "of pixels before the last layer: pad the convolutions, pool less, or make the "
+                "linear layer's input independent of H and W (global average pooling)"
             ),
-            (
-                "cat-sizes",
-                r"Sizes of tensors must match except in dimension (\d+)"
-                r"(?:\. Expected size (\d+) but got size (\d+))?",
-                N_(
-                    "torch.cat joins along dim={0}, and every other dimension must match: feature maps "
-                    "(N, C, H, W) with different channel counts join along the channels, dim=1"
-                ),
+        ),
+        (
+            "cat-sizes",
+            r"Sizes of tensors must match except in dimension (\d+)"
+            r"(?:\. Expected size (\d+) but got size (\d+))?",
+            N_(
+                "torch.cat joins along dim={0}, and every other dimension must match: feature maps "
+                "(N, C, H, W) with different channel counts join along the channels, dim=1"
             ),
-            (
-                "empty-stack",
-                r"stack expects a non-empty TensorList",
-                N_(
-                    "torch.stack got an empty list: the loop that fills it ran zero times; check its "
-                    "range (a window as large as the input still fits once: H − kh + 1 positions)"
-                ),
+        ),
+        (
+            "empty-stack",
+            r"stack expects a non-empty TensorList",
+            N_(
+                "torch.stack got an empty list: the loop that fills it ran zero times; check its "
+                "range (a window as large as the input still fits once: H − kh + 1 positions)"
             ),
-            (
-                "channels",
-                r"expected input\[[^\]]*\] to have (\d+) channels, but got (\d+) channels",
-                N_(
-                    "the convolution was built for {0} input channels but got {1}: its in_channels is "
-                    "the channel count of what reaches it (the data's, or the previous layer's out_channels)"
-                ),
+        ),
+        (
+            "channels",
+            r"expected input\[[^\]]*\] to have (\d+) channels, but got (\d+) channels",
+            N_(
+                "the convolution was built for {0} input channels but got {1}: its in_channels is "
+                "the channel count of what reaches it (the data's, or the previous layer's out_channels)"
             ),
-            (
-                "batch-norm-channels",
-                r"running_mean should contain (\d+) elements not (\d+)",
-                N_(
-                    "batch norm was built for {1} channels but got {0}: num_features is its input's channel count"
-                ),
+        ),
+        (
+            "batch-norm-channels",
+            r"running_mean should contain (\d+) elements not (\d+)",
+            N_(
+                "batch norm was built for {1} channels but got {0}: num_features is its input's channel count"
             ),
-            (
-                "long-indices",
-                r"expected target dtype to be Long|'indices' to have one of the following scalar types",
-                N_(
-                    "class labels and embedding indices are integer tensors (torch.long): convert with "
-                    ".long() or build them with dtype=torch.long"
-                ),
+        ),
+        (
+            "long-indices",
+            r"expected target dtype to be Long|'indices' to have one of the following scalar types",
+            N_(
+                "class labels and embedding indices are integer tensors (torch.long): convert with "
+                ".long() or build them with dtype=torch.long"
             ),
-            (
-                "input-dtype",
-                r"Input type \(\w+\) and (?:bias|weight) type \(\w+\) should be the same",
-                N_(
-                    "the input's dtype differs from the layer's weights: convert the input "
-                    "(x.to(layer.weight.dtype)) or build the tensor with the weights' dtype"
-                ),
+        ),
+        (
+            "input-dtype",
+            r"Input type \(\w+\) and (?:bias|weight) type \(\w+\) should be the same",
+            N_(
+                "the input's dtype differs from the layer's weights: convert the input "
+                "(x.to(layer.weight.dtype)) or build the tensor with the weights' dtype"
             ),
-            (
-                "integer-mean",
-                r"could not infer output dtype\. Input dtype must be either a floating point",
-                N_("mean() of an integer or bool tensor: convert it first with .float()"),
+        ),
+        (
+            "integer-mean",
+            r"could not infer output dtype\. Input dtype must be either a floating point",
+            N_("mean() of an integer or bool tensor: convert it first with .float()"),
+        ),
+        (
+            "split-zero",
+            r"split_size can only be 0 if dimension size is 0",
+            N_(
+                "a split size of n // k is 0 when k > n, and makes more than k parts when k does "
+                "not divide n: torch.tensor_split(x, k) makes k parts whose sizes differ by at most one"
             ),
-            (
-                "split-zero",
-                r"split_size can only be 0 if dimension size is 0",
-                N_(
-                    "a split size of n // k is 0 when k > n, and makes more than k parts when k does "
-                    "not divide n: torch.tensor_split(x, k) makes k parts whose sizes differ by at most one"
-                ),
+        ),
+        (
+            "view-contiguous",
+            r"view size is not compatible with input tensor's size and stride",
+            N_(
+                "view() needs contiguous memory, which .t(), .transpose() and .permute() do not "
+                "keep: use .reshape(...)"
             ),
-            (
-                "view-contiguous",
-                r"view size is not compatible with input tensor's size and stride",
-                N_(
-                    "view() needs contiguous memory, which .t(), .transpose() and .permute() do not "
-                    "keep: use .reshape(...)"
-                ),
+        ),
+        (
+            "reshape-size",
+            r"shape '\[[^\]]*\]' is invalid for input of size (\d+)",
+            N_(
+                "view and reshape keep the number of elements ({0}): let -1 stand for the size to "
+                "work out, as in x.reshape(x.shape[0], -1)"
             ),
-            (
-                "reshape-size",
-                r"shape '\[[^\]]*\]' is invalid for input of size (\d+)",
-                N_(
-                    "view and reshape keep the number of elements ({0}): let -1 stand for the size to "
-                    "work out, as in x.reshape(x.shape[0], -1)"
-                ),
+        ),
+        (
+            "dim-range",
+            r"Dimension out of range",
+            N_("the tensor has fewer dimensions than the dim given: print x.shape (dim=-1 is the last)"),
+        ),
+        (
+            "numpy-of-grad",
+            r"Can't call numpy\(\) on Tensor that requires grad",
+            N_("a tensor in the autograd graph becomes a NumPy array through x.detach().cpu().numpy()"),
+        ),
+        (
+            "backward-twice",
+            r"Trying to backward through the graph a second time",
+            N_(
+                "backward() frees the graph it went through: compute the loss again for each "
+                "backward() (inside the loop)"
             ),
-            (
-                "dim-range",
-                r"Dimension out of range",
-                N_("the tensor has fewer dimensions than the dim given: print x.shape (dim=-1 is the last)"),
+        ),
+        (
+            "inplace-modified",
+            r"modified by an inplace operation",
+            N_(
+                "an in-place op (x += …, x[...] = …, relu_) changed a tensor autograd kept for "
+                "backward(): use the out-of-place form (x = x + …)"
             ),
-            (
-                "numpy-of-grad",
-                r"Can't call numpy\(\) on Tensor that requires grad",
-                N_("a tensor in the autograd graph becomes a NumPy array through x.detach().cpu().numpy()"),
-            ),
-            (
-                "backward-twice",
-                r"Trying to backward through the graph a second time",
-                N_(
-                    "backward() frees the graph it went through: compute the loss again for each "
-                    "backward() (inside the loop)"
-                ),
-            ),
-            (
-                "inplace-modified",
-                r"modified by an inplace operation",
-                N_(
-                    "an in-place op (x += …, x[...] = …, relu_) changed a tensor autograd kept for "
-                    "backward(): use the out-of-place form (x = x + …)"
-                ),
-            ),
-        )
-    ),
+        ),
+    )
 )
 # In a module (a class exercise) a matrix product that does not fit is a layer's, and tensors
 # that do not broadcast are a layer's output and what it is added to (a skip connection).

@@ -25,7 +25,7 @@ first (:func:`rank`), then a count of the rest.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
 from grader import clean, grades
@@ -49,14 +49,8 @@ class Exercise:
     cause: str = ""  # what the diagnosis names, the same whatever the inputs (:func:`cause_of`)
 
     def to_json(self) -> dict[str, Any]:
-        out = {
-            "name": self.name,
-            "points": self.points,
-            "max_points": self.max_points,
-            "status": self.status,
-            "diagnosis": self.diagnosis,
-        }
-        return out | ({"cause": self.cause} if self.cause else {})
+        """Its fields, in their order; the cause only where there is one."""
+        return {k: v for k, v in asdict(self).items() if k != "cause" or v}
 
 
 # The id of each suite's input-domain battery (grader/checks/battery.py), "input_domain[NAME]"

@@ -17,7 +17,6 @@ from grader.checks import curves, places
 from grader.checks.described import PAIR_HINT, describe, values_and_indices
 from grader.checks.failed import (
     DIMS_HINT,
-    FORM_STAGES,
     INF_HINT,
     NAN_HINT,
     SPEAKS_OF_NAN,
@@ -34,40 +33,6 @@ from grader.checks.failed import (
 from grader.checks.relations import FLOAT32_ULPS, Hint, chosen, position, reshaped, worst
 from grader.i18n import N_, _, text
 from grader.sandboxed.probe_kit import OFF_LIMITS_MARK, SUBCLASS_MARK
-
-# the failure and its words (grader/checks/failed.py) with the judges: a suite's one import
-__all__ = [
-    "COST_FACTOR",
-    "COST_FLOOR",
-    "CheckFailed",
-    "DIMS_HINT",
-    "FORM_STAGES",
-    "INF_HINT",
-    "NAN_HINT",
-    "SPEAKS_OF_NAN",
-    "SUBCLASS_HINT",
-    "TWIN_HINT",
-    "TYPE_HINT",
-    "TwinUsed",
-    "binary_accuracy",
-    "expect",
-    "expect_cheap",
-    "expect_close",
-    "expect_float",
-    "expect_learned",
-    "expect_module_on_second_device",
-    "expect_no_twin",
-    "expect_runs_on_cuda",
-    "expect_same_device",
-    "expect_tensor",
-    "expect_vectorised",
-    "fail",
-    "hinted",
-    "mistake_cause",
-    "multiclass_accuracy",
-    "with_curve",
-    "worded",
-]
 
 
 def with_curve(result: Any) -> tuple[Any, Any]:

@@ -3,8 +3,10 @@ notes, merges and splits of those groups: a thin layer over grader/batch/causes_
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -38,10 +40,48 @@ def causes_group(
         usage_exit(str(exc))
 
 
+# a change of the groups, for its subcommand's arguments: (out, clear, who) → what it did
+Change = Callable[[Path, bool, str], str]
+
+
+def _changes_groups(by: str, clear: str) -> Callable[[Callable[..., Change]], Callable[..., None]]:
+    """A subcommand that changes the groups (a note, a merge, a split) with the options they all
+    take: --out, --by (``by``: its help), --clear (``clear``: what it undoes) and the course's.
+    The subcommand makes the change; here it is made in the name of --by or this user, and said
+    (a problem with it is a usage error)."""
+
+    def decorate(command: Callable[..., Change]) -> Callable[..., None]:
+        @functools.wraps(command)
+        def run(
+            out: Path,
+            by: str | None,
+            clear: bool,
+            course_file: Path | None = None,
+            assignment: str | None = None,
+            **arguments: Any,
+        ) -> None:
+            import getpass
+
+            from grader.batch.causes_report import NoteProblem
+            from grader.batch.exports import NoHistory
+
+            graded_for(out, course_file, assignment)
+            try:
+                click.echo(command(**arguments)(out, clear, by or getpass.getuser()))
+            except (NoHistory, NoteProblem) as exc:
+                usage_exit(str(exc))
+
+        optioned = course_options(run)
+        optioned = click.option("--clear", is_flag=True, help=clear)(optioned)
+        optioned = click.option("--by", default=None, help=by)(optioned)
+        return out_option()(optioned)
+
+    return decorate
+
+
 @causes_group.command("note")
 @click.argument("exercise", metavar="TOPIC.NAME")
 @click.argument("cause")
-@out_option()
 @click.option("--text", default="", help="the note the group's students are shown (feedback, LMS files)")
 @click.option(
     "--points",
@@ -49,53 +89,27 @@ def causes_group(
     default=None,
     help="points added to (or, negative, taken from) each member's exercise",
 )
-@click.option("--by", default=None, help="who wrote it (default: your user name)")
-@click.option("--clear", is_flag=True, help="remove the group's note")
-@course_options
-def causes_note_command(
-    exercise: str,
-    cause: str,
-    out: Path,
-    text: str,
-    points: float | None,
-    by: str | None,
-    clear: bool,
-    course_file: Path | None = None,
-    assignment: str | None = None,
-) -> None:
+@_changes_groups(by="who wrote it (default: your user name)", clear="remove the group's note")
+def causes_note_command(exercise: str, cause: str, text: str, points: float | None) -> Change:
     """Attach a note (and optionally a points adjustment) to the group of EXERCISE failing with
     CAUSE (as `grade batch causes` lists them). It reaches the group's students, survives
     regrades; `grade batch` again rewrites the exports."""
     from grader.batch.causes_report import record_note
 
-    graded_for(out, course_file, assignment)
-    _change_causes(lambda who: record_note(out, exercise, cause, text, points, clear, who), by)
+    return lambda out, clear, who: record_note(out, exercise, cause, text, points, clear, who)
 
 
 @causes_group.command("merge")
 @click.argument("exercise", metavar="TOPIC.NAME")
 @click.argument("into")
 @click.argument("causes", nargs=-1, required=True)
-@out_option()
-@click.option("--by", default=None, help="who merged (default: your user name)")
-@click.option("--clear", is_flag=True, help="undo the merges of CAUSES")
-@course_options
-def causes_merge_command(
-    exercise: str,
-    into: str,
-    causes: tuple[str, ...],
-    out: Path,
-    by: str | None,
-    clear: bool,
-    course_file: Path | None = None,
-    assignment: str | None = None,
-) -> None:
+@_changes_groups(by="who merged (default: your user name)", clear="undo the merges of CAUSES")
+def causes_merge_command(exercise: str, into: str, causes: tuple[str, ...]) -> Change:
     """Merge the groups CAUSES of EXERCISE into group INTO (as `grade batch causes` lists
     them): every member, now and after regrades, is in INTO and reads its note."""
     from grader.batch.causes_report import record_merge
 
-    graded_for(out, course_file, assignment)
-    _change_causes(lambda who: record_merge(out, exercise, into, causes, clear, who), by)
+    return lambda out, clear, who: record_merge(out, exercise, into, causes, clear, who)
 
 
 @causes_group.command("split")
@@ -103,38 +117,12 @@ def causes_merge_command(
 @click.argument("cause")
 @click.argument("students", nargs=-1, required=True)
 @click.option("--as", "into", default="", help="the name of the group the students form")
-@out_option()
-@click.option("--by", default=None, help="who split (default: your user name)")
-@click.option("--clear", is_flag=True, help="put STUDENTS back where their causes put them")
-@course_options
-def causes_split_command(
-    exercise: str,
-    cause: str,
-    students: tuple[str, ...],
-    into: str,
-    out: Path,
-    by: str | None,
-    clear: bool,
-    course_file: Path | None = None,
-    assignment: str | None = None,
-) -> None:
+@_changes_groups(
+    by="who split (default: your user name)", clear="put STUDENTS back where their causes put them"
+)
+def causes_split_command(exercise: str, cause: str, students: tuple[str, ...], into: str) -> Change:
     """Move STUDENTS (any name the LMS gives them) out of group CAUSE of EXERCISE into a group
     of their own (--as NAME): one whose "no answer" is a misconception, say, for a note."""
     from grader.batch.causes_report import record_split
 
-    graded_for(out, course_file, assignment)
-    _change_causes(lambda who: record_split(out, exercise, cause, students, into, clear, who), by)
-
-
-def _change_causes(change: Callable[[str], str], by: str | None) -> None:
-    """Make a change of the causes' groups (a note, a merge, a split) in the name of ``by`` or
-    this user, and say what it did; a problem with it is a usage error."""
-    import getpass
-
-    from grader.batch.causes_report import NoteProblem
-    from grader.batch.exports import NoHistory
-
-    try:
-        click.echo(change(by or getpass.getuser()))
-    except (NoHistory, NoteProblem) as exc:
-        usage_exit(str(exc))
+    return lambda out, clear, who: record_split(out, exercise, cause, students, into, clear, who)

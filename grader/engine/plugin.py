@@ -28,7 +28,7 @@ import pytest
 from grader import clean, defaults, topics
 from grader.checks import conv_steps, inputs
 from grader.checks.error_types import error_cause
-from grader.checks.judge import CheckFailed, hinted
+from grader.checks.failed import CheckFailed, hinted
 from grader.checks.scoring import Place, TestResult, make_result
 from grader.engine import progress
 from grader.engine.check_table import NO_CUDA

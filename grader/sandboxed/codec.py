@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import math
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from itertools import chain
 from typing import Any
 
 import torch
@@ -59,6 +60,7 @@ __all__ = ["CodecError", "decode", "encode"]  # CodecError: codec_format's, rais
 # str's tagged forms, kept: message keys, event and probe names and probes' sources recur in every message
 _STRS: dict[str, bytes] = {}
 _STRS_KEPT, _STR_KEPT_CHARS = 256, 2048  # at most a few MB, however a worker fills it
+_KEY_TYPES = (str, int, bool)  # a dict key's: exact types
 
 
 # -- encoding ---------------------------------------------------------------------------------
@@ -115,44 +117,34 @@ def _write_int(value: int, out: bytearray, depth: int) -> None:
 def _write_items(values: list[Any] | tuple[Any, ...], out: bytearray, depth: int) -> None:
     if depth >= MAX_DEPTH:
         raise _too_deep()
-    inner = depth + 1
     out += TAG_U32.pack(LIST if type(values) is list else TUPLE, len(values))
-    for item in values:
-        kind = type(item)  # str and float inline, as in _write_dict: most items are
-        if kind is str:
-            out += _STRS.get(item) or _str_item(item)
-        elif kind is float:
-            out += TAG_F64.pack(FLOAT, item)
-        else:  # _encode, inline
-            writer = _WRITERS.get(kind)
-            if writer is None:
-                raise _unsendable(item)
-            writer(item, out, inner)
+    _write_each(values, out, depth + 1)
 
 
 def _write_dict(value: dict[Any, Any], out: bytearray, depth: int) -> None:
     if depth >= MAX_DEPTH:
         raise _too_deep()
-    inner = depth + 1
+    for key in value:
+        if type(key) not in _KEY_TYPES:
+            raise CodecError(f"a dict key of type {type(key).__qualname__} (str, int or bool only)")
     out += TAG_U32.pack(DICT, len(value))
-    for key, item in value.items():
-        kind = type(key)
-        if kind is str:
-            out += _STRS.get(key) or _str_item(key)
-        elif kind is int or kind is bool:
-            _encode(key, out, inner)
-        else:
-            raise CodecError(f"a dict key of type {kind.__qualname__} (str, int or bool only)")
+    _write_each(chain.from_iterable(value.items()), out, depth + 1)  # each key, then its item
+
+
+def _write_each(items: Iterable[Any], out: bytearray, depth: int) -> None:
+    """A container's items, one after another: str and float inline (most items are), the
+    others as :func:`_encode` writes them (inline too: one call an item)."""
+    for item in items:
         kind = type(item)
         if kind is str:
             out += _STRS.get(item) or _str_item(item)
         elif kind is float:
             out += TAG_F64.pack(FLOAT, item)
-        else:  # _encode, inline
+        else:
             writer = _WRITERS.get(kind)
             if writer is None:
                 raise _unsendable(item)
-            writer(item, out, inner)
+            writer(item, out, depth)
 
 
 def _write_bytes(value: bytes, out: bytearray, depth: int) -> None:

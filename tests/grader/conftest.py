@@ -118,3 +118,17 @@ def worker_starts(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(client, "start_worker", counting)
     return started
+
+
+@pytest.fixture
+def runtime(monkeypatch):
+    """A warm engine's runtime folder of its own, short (a Unix socket's path holds at most 107
+    bytes); engines asked for, and importing this checkout."""
+    from grader.apps import daemon
+
+    folder = Path(tempfile.mkdtemp(prefix="tg-", dir="/tmp"))
+    monkeypatch.setenv(daemon.RUNTIME_ENV, str(folder))
+    monkeypatch.delenv(daemon.NO_DAEMON_ENV, raising=False)
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)

@@ -8,12 +8,26 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from warm import Warm
 
 REPO = Path(__file__).resolve().parents[2]
+# a submission whose every name is an object equal to anything, truthy, a float, iterable: a
+# forgery a verdict must see through
+MAGIC = """
+class Magic:
+    def __getattr__(self, name): return self
+    def __call__(self, *a, **k): return self
+    def __eq__(self, other): return True
+    def __bool__(self): return True
+    def __float__(self): return 0.0
+    def __iter__(self): return iter([self, self])
+def __getattr__(name):
+    return Magic()
+"""
 GRADE = [sys.executable, "-m", "grader"]
 
 _warm: list[Warm | None] = []  # the session's warm helper once started; None: it could not start
@@ -31,6 +45,24 @@ def _warm_helper(env: dict[str, str]) -> Warm | None:
         except (OSError, RuntimeError):
             _warm.append(None)
     return _warm[0]
+
+
+def start_engine(env: dict[str, str], idle: float) -> tuple[subprocess.Popen, Path]:
+    """A warm engine (``python -m grader.serve``) for ``env``, once its socket is there; it leaves
+    after ``idle`` seconds without a request."""
+    from grader.apps import daemon
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "grader.serve", str(idle)], cwd=REPO, env=env, start_new_session=True
+    )
+    path = daemon.socket_path(daemon.engine_env(env))
+    assert path is not None
+    for _ in range(900):
+        if path.exists() or process.poll() is not None:
+            break
+        time.sleep(0.1)
+    assert path.exists(), "the engine did not start"
+    return process, path
 
 
 def run_grade(

@@ -73,3 +73,25 @@ def run_in_pty(
     output = b"".join(chunks).decode(errors="replace")
     longest = max((gap for _, gap in silences), default=0.0)
     return PtyRun(None if stopped else code, output, longest, silences)
+
+
+def one_stream_on_a_pty(cmd: list[str], on_pty: str, cwd: str, env: dict[str, str]) -> tuple[str, str]:
+    """Run ``cmd`` with one of its streams (``on_pty``: "stdout" or "stderr") on a pty and the
+    other piped, until it exits: (what the pipe read, what the pty read)."""
+    leader, follower = pty.openpty()
+    streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, on_pty: follower}
+    process = subprocess.Popen(cmd, cwd=cwd, env=env, **streams)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the terminal's other end closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    stdout, stderr = process.communicate(timeout=600)
+    piped = stderr if on_pty == "stdout" else stdout
+    return (piped or b"").decode(), b"".join(chunks).decode()

@@ -11,6 +11,7 @@ import signal
 import sqlite3
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 from helpers import GRADE, REPO, run_grade
@@ -139,13 +140,9 @@ def test_changed_submission_is_regraded(graded_class, tmp_path):
     assert rows["syntax"]["total"] == rows["full"]["total"]
 
 
-def test_kill_9_loses_only_what_was_in_flight(tmp_path):
-    submissions = tmp_path / "submissions"
-    submissions.mkdir()
-    for name in ("s1", "s2", "s3"):  # solutions: untouched stubs are graded too fast to be caught
-        shutil.copytree(REPO / "solutions", submissions / name)
-    out = tmp_path / "out"
-    command = [*GRADE, "batch", str(submissions), "--out", str(out), "--workers", "1", "--topic", "losses"]
+def killed_once_graded(command: list[str], out: Path) -> int:
+    """Run ``command`` (a `grade batch` writing to ``out``) in a session of its own until its
+    gradebook holds a grade (at most 300 s), then kill it: the grades it had recorded."""
     process = subprocess.Popen(
         command,
         cwd=REPO,
@@ -158,7 +155,7 @@ def test_kill_9_loses_only_what_was_in_flight(tmp_path):
     deadline = time.monotonic() + 300
     recorded = 0
     while recorded < 1 and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.2)
+        time.sleep(0.1)
         if database.exists():
             try:
                 recorded = sqlite3.connect(database).execute("SELECT count(*) FROM grades").fetchone()[0]
@@ -166,6 +163,17 @@ def test_kill_9_loses_only_what_was_in_flight(tmp_path):
                 pass
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+    return recorded
+
+
+def test_kill_9_loses_only_what_was_in_flight(tmp_path):
+    submissions = tmp_path / "submissions"
+    submissions.mkdir()
+    for name in ("s1", "s2", "s3"):  # solutions: untouched stubs are graded too fast to be caught
+        shutil.copytree(REPO / "solutions", submissions / name)
+    out = tmp_path / "out"
+    command = [*GRADE, "batch", str(submissions), "--out", str(out), "--workers", "1", "--topic", "losses"]
+    recorded = killed_once_graded(command, out)
     assert 1 <= recorded < 3, "kill while the batch was under way"
     again = run_grade("batch", str(submissions), "--out", str(out), "--workers", "1", "--topic", "losses")
     counts = summary_counts(again.stderr)

@@ -11,12 +11,10 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 import pytest
-from helpers import REPO
+from helpers import REPO, start_engine
 from pty_run import run_in_pty
 
 from grader.apps import daemon
@@ -26,36 +24,9 @@ IDLE = 60  # seconds the test's server waits for a request before it exits
 
 
 @pytest.fixture
-def runtime(monkeypatch):
-    """A runtime folder of its own, short (a Unix socket's path holds at most 107 bytes)."""
-    folder = Path(tempfile.mkdtemp(prefix="tg-", dir="/tmp"))
-    monkeypatch.setenv(daemon.RUNTIME_ENV, str(folder))
-    monkeypatch.delenv(daemon.NO_DAEMON_ENV, raising=False)
-    monkeypatch.setenv("PYTHONPATH", str(REPO))
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-def _serve() -> tuple[subprocess.Popen, Path]:
-    """A warm engine for this process's environment, once its socket is there."""
-    env = dict(os.environ)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "grader.serve", str(IDLE)], cwd=REPO, env=env, start_new_session=True
-    )
-    path = daemon.socket_path(daemon.engine_env(env))
-    assert path is not None
-    for _ in range(600):
-        if path.exists() or process.poll() is not None:
-            break
-        time.sleep(0.1)
-    assert path.exists(), "the engine did not start"
-    return process, path
-
-
-@pytest.fixture
 def server(runtime):
     """A warm engine for this test's environment; ended (its own process) afterwards."""
-    process, path = _serve()
+    process, path = start_engine(dict(os.environ), IDLE)
     yield path
     process.kill()
     process.wait()
@@ -102,7 +73,7 @@ def test_a_changed_dataset_ends_the_warm_engine_and_is_graded_afresh(runtime, mo
     answered from its warm state)."""
     shutil.copytree(REPO / "datasets", tmp_path / "datasets")
     monkeypatch.setenv("TORCHGRADE_DATASETS", str(tmp_path / "datasets"))
-    process, _ = _serve()
+    process, _ = start_engine(dict(os.environ), IDLE)
     try:
         args = (str(REPO / "solutions" / "tensors.py"), "--exercise", "accuracy", "--format", "json")
         assert _client(*args).returncode == 0

@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ distributed = pytest.importorskip("distributed")
 pytestmark = pytest.mark.e2e
 
 from helpers import GRADE, REPO, run_grade  # noqa: E402
-from test_batch import TROUBLE, summary_counts  # noqa: E402
+from test_batch import TROUBLE, killed_once_graded, summary_counts  # noqa: E402
 
 from grader import defaults  # noqa: E402
 from grader.batch.gradebook import Gradebook  # noqa: E402
@@ -193,25 +192,7 @@ def test_kill_9_of_the_coordinator_loses_nothing_and_grades_nothing_twice(cluste
         topic_file(submissions / name, SLOW + f"\n# {name}\n")
     out = tmp_path / "out"
     command = [*GRADE, "batch", str(submissions), "--out", str(out), "--topic", TOPIC, "--scheduler", address]
-    process = subprocess.Popen(
-        command,
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        start_new_session=True,
-    )
-    database, recorded = out / "gradebook.sqlite", 0
-    deadline = time.monotonic() + 300
-    while recorded < 1 and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.1)
-        if database.exists():
-            try:
-                recorded = sqlite3.connect(database).execute("SELECT count(*) FROM grades").fetchone()[0]
-            except sqlite3.OperationalError:
-                pass
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+    recorded = killed_once_graded(command, out)
     assert 1 <= recorded < len(names), "kill while the batch was under way"
     again = batch(submissions, out, scheduler=address)
     counts = summary_counts(again.stderr)

@@ -5,43 +5,17 @@ stale one (seen failing before: no `engine` command, and two engines of one chec
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
-from helpers import REPO
+from helpers import REPO, start_engine
 
 from grader.apps import daemon
 
 IDLE = 120
-
-
-@pytest.fixture
-def runtime(monkeypatch):
-    folder = Path(tempfile.mkdtemp(prefix="tg-", dir="/tmp"))
-    monkeypatch.setenv(daemon.RUNTIME_ENV, str(folder))
-    monkeypatch.delenv(daemon.NO_DAEMON_ENV, raising=False)
-    monkeypatch.setenv("PYTHONPATH", str(REPO))
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-def _start(env: dict[str, str]) -> tuple[subprocess.Popen, Path]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "grader.serve", str(IDLE)], cwd=REPO, env=env, start_new_session=True
-    )
-    path = daemon.socket_path(daemon.engine_env(env))
-    assert path is not None
-    for _ in range(900):
-        if path.exists() or process.poll() is not None:
-            break
-        time.sleep(0.1)
-    assert path.exists(), "the engine did not start"
-    return process, path
 
 
 def _descendants(pid: int) -> set[int]:
@@ -77,7 +51,7 @@ def _grade(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.e2e
 def test_engine_stop_leaves_no_process_socket_or_lock(runtime):
-    process, path = _start(dict(os.environ))
+    process, path = start_engine(dict(os.environ), IDLE)
     try:
         below = _descendants(process.pid)
         status = _grade("engine", "status")
@@ -100,9 +74,9 @@ def test_engine_stop_leaves_no_process_socket_or_lock(runtime):
 def test_a_new_engine_of_the_checkout_replaces_the_stale_one(runtime):
     """An engine started for other settings (as for a changed grader or suites: another identity)
     of the same checkout is asked to stop by the new one, which removes its files."""
-    old, old_path = _start({**os.environ, "TORCHGRADE_ANCHORS": "/nonexistent"})
+    old, old_path = start_engine({**os.environ, "TORCHGRADE_ANCHORS": "/nonexistent"}, IDLE)
     try:
-        new, new_path = _start(dict(os.environ))
+        new, new_path = start_engine(dict(os.environ), IDLE)
         try:
             assert old.wait(timeout=60) == 0, "the stale engine still runs beside the new one"
             assert not old_path.exists() and not old_path.with_suffix(".lock").exists()

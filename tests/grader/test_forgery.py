@@ -7,7 +7,7 @@ a forgery that crashes its worker on every call costs a worker restart per check
 from __future__ import annotations
 
 import pytest
-from helpers import grade_json
+from helpers import MAGIC, grade_json
 
 pytestmark = pytest.mark.e2e
 
@@ -27,17 +27,7 @@ pytest.approx = lambda *a, **k: object()
 def softmax(x, dim=-1):
     return x
 """,
-    "answers everything with a magic object": """
-class Magic:
-    def __getattr__(self, name): return self
-    def __call__(self, *a, **k): return self
-    def __eq__(self, other): return True
-    def __bool__(self): return True
-    def __float__(self): return 0.0
-    def __iter__(self): return iter([self, self])
-def __getattr__(name):
-    return Magic()
-""",
+    "answers everything with a magic object": MAGIC,
     "prints a fake pytest summary": """
 import sys
 print("=" * 30 + " 49 passed in 0.50s " + "=" * 30)

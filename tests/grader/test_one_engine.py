@@ -1,7 +1,7 @@
 """One engine a learner can count on: a command that finds the engine starting waits for it,
 `grade watch` runs on the user's engine (`grade engine status` shows it), a piped command starts
 one too, and a notebook's check() engine outlives an interrupted cell and is listed by status.
-Each test starts its own engines in a runtime folder of its own (test_daemon's ``runtime``)."""
+Each test starts its own engines in a runtime folder of its own (conftest's ``runtime``)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import nbformat
 import pytest
 from helpers import REPO
 from pty_run import run_in_pty
-from test_daemon import IDLE, runtime  # noqa: F401  (the fixture)
+from test_daemon import IDLE
 
 from grader.apps import daemon, engines
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import io
 import os
-import pty
-import subprocess
 
 import pytest
 from helpers import GRADE, REPO, run_grade
+from pty_run import one_stream_on_a_pty
 
 from grader.checks.scoring import TopicResult, make_result
 from grader.engine.progress import Event, LiveLines, announce, listening
@@ -56,28 +55,7 @@ def test_announcements_reach_the_listener_and_cost_nothing_without_one():
 
 
 def _grade_with_stderr_on_a_terminal(*args: str) -> tuple[str, str]:
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [*GRADE, *args],
-        stdout=subprocess.PIPE,
-        stderr=follower,
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # EIO: the terminal's other end closed
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    stdout = process.stdout.read() if process.stdout else b""
-    process.wait(timeout=600)
-    return stdout.decode(), b"".join(chunks).decode()
+    return one_stream_on_a_pty([*GRADE, *args], "stderr", str(REPO), {**os.environ, "PYTHONPATH": str(REPO)})
 
 
 @pytest.mark.e2e

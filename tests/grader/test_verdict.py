@@ -9,7 +9,7 @@ exercise, code that raises is taught, and an exercise is judged without its neig
 from __future__ import annotations
 
 import pytest
-from helpers import REPO, grade_json
+from helpers import MAGIC, REPO, grade_json
 
 from grader.batch.standing import weigh
 from grader.checks.error_types import error_hint
@@ -231,17 +231,7 @@ NON_ANSWERS = {
         "    x = args[0]\n    return torch.zeros((), dtype=x.dtype, device=x.device) + 0.5"
     ),
     "a constant of the input's shape": every_loss("    return torch.full_like(args[0], 0.25)"),
-    "objects equal to anything": """
-class Magic:
-    def __getattr__(self, name): return self
-    def __call__(self, *a, **k): return self
-    def __eq__(self, other): return True
-    def __bool__(self): return True
-    def __float__(self): return 0.0
-    def __iter__(self): return iter([self, self])
-def __getattr__(name):
-    return Magic()
-""",
+    "objects equal to anything": MAGIC,
 }
 ZEROS = every_loss("    return torch.zeros_like(args[0])")
 

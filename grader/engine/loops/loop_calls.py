@@ -21,9 +21,7 @@ from grader.engine.loops.loop_values import (
     Kwargs,
     derived,
     dotted,
-    element,
     join,
-    sized,
 )
 
 if TYPE_CHECKING:
@@ -109,14 +107,14 @@ class Calls(abc.ABC):
         (``held``: the expression that holds it, which a list's ``append`` changes)."""
         if attr in ADDS | EXTENDS and held is not None:
             added = join(*values)
-            self.bind_root(held, added if attr in EXTENDS else element(added) if added.many else added)
+            self.bind_root(held, added if attr in EXTENDS else added.element() if added.many else added)
             return CONSTANT
         if not receiver.data:
             return derived(*values) if any(v.data for v in values) else CONSTANT
         if attr in STRUCTURAL:
             return CONSTANT
         if attr == "size" and not values:
-            return sized(receiver)
+            return receiver.sized()
         if attr in ("tolist", "numpy") or attr in CALLBACKS:
             self.found(node, f".{attr}()")
         if attr == "item":
@@ -182,7 +180,7 @@ _PURE: dict[str, Callable[[list[Carried]], Carried]] = {
     "enumerate": _first,
     "reversed": _first,
     "iter": _first,
-    "next": lambda vs: element(_first(vs)),
+    "next": lambda vs: _first(vs).element(),
     "staticmethod": _first,
     "classmethod": _first,
     "property": _first,

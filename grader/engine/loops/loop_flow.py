@@ -36,7 +36,6 @@ from grader.engine.loops.loop_values import (
     NewReading,
     Node,
     Reading,
-    element,
     func,
     join,
 )
@@ -284,10 +283,10 @@ def _params(target: Func, bound: bool, args: Args, kwargs: Kwargs) -> dict[str, 
     open_ = [*positional, *(a.arg for a in node.args.kwonlyargs)]
     extra = _positional(values, positional, args)
     if node.args.vararg:  # a tuple of the extra arguments: as long as the call writes, unless unpacked
-        joined = join(*(element(v) if s else v for v, s in extra))
+        joined = join(*(v.element() if s else v for v, s in extra))
         many = any(s and v.many for v, s in extra)
         values[node.args.vararg.arg] = replace(joined, fixed=not many)
-    rest = [v if k else element(v) for k, v in kwargs if k is None or k not in open_]
+    rest = [v if k else v.element() for k, v in kwargs if k is None or k not in open_]
     for key, value in kwargs:
         for name in open_ if key is None else {key} & set(open_):
             values[name] = join(values.get(name, CONSTANT), value)
@@ -304,7 +303,7 @@ def _positional(values: dict[str, Carried], positional: list[str], args: Args) -
     for value, starred in args:
         if starred:  # may fill any positional parameter left
             for name in positional:
-                values[name] = join(values.get(name, CONSTANT), element(value))
+                values[name] = join(values.get(name, CONSTANT), value.element())
             extra.append((value, True))
         elif positional:
             values[positional.pop(0)] = value

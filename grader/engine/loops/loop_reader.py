@@ -24,9 +24,7 @@ from grader.engine.loops.loop_values import (
     Func,
     derived,
     dotted,
-    element,
     join,
-    sized,
 )
 
 if TYPE_CHECKING:
@@ -198,7 +196,7 @@ class Reader(Calls):
         over = self.expr(stmt.iter)
         if over.many:
             self.found(stmt, "for")
-        self.bind(stmt.target, element(over))
+        self.bind(stmt.target, over.element())
         self.block(stmt.body)
         self.block(stmt.orelse)
 
@@ -226,7 +224,7 @@ class Reader(Calls):
             for elt in target.elts:
                 starred = isinstance(elt, ast.Starred)
                 self.bind(
-                    elt.value if isinstance(elt, ast.Starred) else elt, value if starred else element(value)
+                    elt.value if isinstance(elt, ast.Starred) else elt, value if starred else value.element()
                 )
         elif isinstance(target, ast.Starred):
             self.bind(target.value, value)
@@ -319,7 +317,7 @@ class Reader(Calls):
             over = self.expr(generator.iter)
             many, data = many or over.many, data or over.data
             fixed = fixed or (over.fixed and not over.data)
-            self.bind(generator.target, element(over))
+            self.bind(generator.target, over.element())
             for test in generator.ifs:
                 self.expr(test)
         if many:
@@ -342,7 +340,7 @@ class Reader(Calls):
         if owner.data and attr in STRUCTURAL:
             parts.append(CONSTANT)
         elif owner.data and attr in SHAPES:
-            parts.append(sized(owner))
+            parts.append(owner.sized())
         elif owner.data:  # a tensor's method, if it is called: getattr(x, "tolist")()
             parts.append(replace(derived(owner), methods=frozenset({attr})))
         return join(*parts)

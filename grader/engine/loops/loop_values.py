@@ -71,6 +71,14 @@ class Carried:
         """Iterating it runs as often as the data is big."""
         return self.data and not self.fixed
 
+    def element(self) -> Carried:
+        """What iterating it gives: an element of a tuple of tensors is a tensor."""
+        return replace(self, fixed=not self.data)
+
+    def sized(self) -> Carried:
+        """A tuple as long as its rank (``x.shape``), of sizes that grow with the data."""
+        return Carried(self.data, True, self.item)
+
 
 CONSTANT = Carried()
 DATA = Carried(data=True, fixed=False)
@@ -100,11 +108,6 @@ def derived(*values: Carried) -> Carried:
     return Carried(data, not data, min(items) if items else 0)
 
 
-def element(value: Carried) -> Carried:
-    """What iterating ``value`` gives: an element of a tuple of tensors is a tensor."""
-    return replace(value, fixed=not value.data, item=value.item)
-
-
 MAX_DOTS = 6  # torch.nn.functional.x.y.z: an outside name's chain is followed no deeper
 
 
@@ -112,11 +115,6 @@ def dotted(names: frozenset[str], attr: str) -> frozenset[str]:
     """``name.attr`` for each outside name, as long as a module could hold the chain (so a value
     has finitely many forms and the reading reaches its fixed point)."""
     return frozenset(f"{d}.{attr}" for d in names if d.count(".") < MAX_DOTS)
-
-
-def sized(value: Carried) -> Carried:
-    """A tuple as long as the rank (``x.shape``), of sizes that grow with the data."""
-    return Carried(value.data, True, value.item)
 
 
 Args = list[tuple[Carried, bool]]  # each positional argument, and whether it is ``*``-unpacked

@@ -33,7 +33,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from grader.checks import places
-from grader.checks.judge import hinted, worded
+from grader.checks.failed import hinted, worded
 from grader.checks.scoring import TopicResult
 from grader.engine import parsed
 from grader.engine.loops.loop_calls import CALLBACKS

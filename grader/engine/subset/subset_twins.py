@@ -28,7 +28,8 @@ from dataclasses import dataclass
 
 from grader.checks import places
 from grader.checks.exercises import TWIN
-from grader.checks.judge import TWIN_HINT, hinted, worded
+from grader.checks.failed import hinted, worded
+from grader.checks.judge import TWIN_HINT
 from grader.checks.scoring import TestResult, TopicResult
 from grader.engine import parsed
 from grader.engine.subset import subset_scopes
