@@ -34,7 +34,7 @@ from grader.engine import progress
 from grader.engine.check_table import NO_CUDA
 from grader.engine.client import TopicSession
 from grader.engine.printed import Printed
-from grader.engine.problems import NotStarted, ProbeTimeout, SubmissionError, SubmissionProblem
+from grader.engine.problems import NotStarted, ProbeTimeout, SubmissionError, SubmissionProblem, exercise_of
 from grader.engine.sandbox import Limits
 from grader.engine.staging import stage
 from grader.i18n import N_, _
@@ -341,11 +341,12 @@ def placed(item: pytest.Item, exc: BaseException) -> Place:
         functions, subject = exc.functions, exc.subject
     else:
         functions, subject = (), session.called if session is not None else ""
-    blame = next((f for f in reversed(functions) if f in names), subject if subject in names else "")
+    owners = [exercise_of(f) for f in functions]
+    blame = next((f for f in reversed(owners) if f in names), subject if subject in names else "")
     reached = session.callees() - set(names) if session is not None else set()
     return Place(
         blame=blame if len(names) > 1 else "",
-        stub=functions[-1] if isinstance(exc, NotStarted) and functions else "",
+        stub=owners[-1] if isinstance(exc, NotStarted) and owners else "",
         form=isinstance(exc, CheckFailed) and exc.form,
         calls=tuple(sorted(reached)),
     )

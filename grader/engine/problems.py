@@ -64,7 +64,7 @@ def sealed(problem: SubmissionProblem, asked: tuple[str, ...] = ()) -> Submissio
         return problem
     kind = next((k for k in (NotStarted, ProbeTimeout) if isinstance(problem, k)), SubmissionError)
     seal = kind(_(SEALED[kind]))
-    seal.functions = tuple(name for name in problem.functions if name in asked)
+    seal.functions = tuple(name for name in problem.functions if exercise_of(name) in asked)
     seal.subject = problem.subject if problem.subject in asked else ""
     if isinstance(problem, ProbeTimeout) and isinstance(seal, ProbeTimeout):
         seal.cpu = problem.cpu
@@ -86,6 +86,12 @@ def with_place(problem: Problem, error: dict[str, Any]) -> Problem:
 
 
 MAX_FRAMES = 20  # the submission's frames an error's place is read from, innermost last
+
+
+def exercise_of(function: str) -> str:
+    """The exercise a frame's qualified name is in: a method's class, a nested function's outer
+    function (``MLP.__init__``: MLP; ``train_epoch.<locals>.step``: train_epoch)."""
+    return function.split(".", 1)[0]
 
 
 def error_text(error: dict[str, Any], action: str) -> str:

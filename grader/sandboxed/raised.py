@@ -58,8 +58,12 @@ def describe_exception(exc: BaseException, submission_dir: str) -> dict[str, Any
             "where": [],
             "function": cast(KnownStall, exc).qualname,
         }
-    frames = traceback.extract_tb(_TRACEBACK.__get__(exc))
-    own = [f for f in frames if f.filename.startswith(submission_dir + os.sep)]
+    tb = _TRACEBACK.__get__(exc)
+    frames = traceback.extract_tb(tb)
+    # each frame's qualified name (MLP.__init__, train_epoch.<locals>.step): the exercise it is in
+    qualnames = [frame.f_code.co_qualname for frame, _ in traceback.walk_tb(tb)]
+    own_at = [i for i, f in enumerate(frames) if f.filename.startswith(submission_dir + os.sep)]
+    own = [frames[i] for i in own_at]
     last = frames[-1] if frames else None
     raised = last is not None and last in own and (last.line or "").lstrip().startswith("raise")
     raised_by_stub = issubclass(kind, NotImplementedError) and raised
@@ -79,7 +83,7 @@ def describe_exception(exc: BaseException, submission_dir: str) -> dict[str, Any
         "where": where,
         "function": own[-1].name if own else "",
         "file": Path(own[-1].filename).name if own else "",
-        "functions": [f.name for f in own],  # where it arose, as names (the verdict's data)
+        "functions": [qualnames[i] for i in own_at],  # where it arose, as names (the verdict's data)
     }
     if category == "exception":
         described.update(blame.blame(exc, submission_dir))
