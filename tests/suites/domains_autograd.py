@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import torch
 
+from grader.checks import N_
 from grader.checks.domains import (
     F64,
     TAIL64,
@@ -18,6 +19,13 @@ from grader.checks.domains import (
 )
 
 A = "autograd"
+# numerical_grad given an f whose result is a view of x: the perturbation x[i] ± eps reaches a value
+# kept as a tensor, which then reads the restored x (not the arguments: the function must perturb x)
+VIEW_OF_X = N_(
+    "f(x) here returns a view of x: a value kept as that tensor changes when x[i] is perturbed or "
+    "restored, so f(x + eps) − f(x − eps) is taken after the fact; turn each evaluation into a number "
+    "at once, float(f(x)) (or clone f's result), before x changes again"
+)
 A_TOL = {"tol32": (1e-5, 1e-6), "tol64": (1e-7, 1e-12)}
 
 
@@ -159,6 +167,7 @@ def _numerical_grad() -> list[Case]:
             {"eps": 1e-6},
             tol=(1e-6, 1e-8),
             note="f returning a 0-dim view of x",
+            hint=VIEW_OF_X,
         ),
     ]
 

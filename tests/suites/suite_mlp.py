@@ -89,6 +89,7 @@ def test_activation_values(sub, name):
             else "relu(x + 0.5) − relu(x − 0.5)"
             if name != "relu"
             else "max(x, 0)",
+            elementwise=True,
         )
         expect_no_twin(ops, OFF_LIMITS[name], name)
 

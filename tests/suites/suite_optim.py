@@ -11,6 +11,7 @@ from torch import nn
 from grader.checks import (
     N_,
     Keyed,
+    Shaped,
     battery,
     binary_accuracy,
     check,
@@ -681,8 +682,18 @@ def test_diabetes_dataset(sub):
             f"label of row {i}",
             rtol=0,
             atol=0,
-            hint="the last column as a float32 (1,) tensor: xy[i, [-1]]",
+            hint=(
+                Shaped(INTEGER_INDEX, lambda shape: shape == ()),
+                "the last column as a float32 (1,) tensor: xy[i, [-1]]",
+            ),
         )
+
+
+# a label of shape () where (1,) is asked: the column taken by an integer index
+INTEGER_INDEX = N_(
+    "an integer index drops the axis it picks: xy[:, -1] (or xy[i, -1]) is one number per row, "
+    "0-dim for a row; index the last column with a list or a slice, xy[:, [-1]] or xy[:, -1:], to keep it (1,)"
+)
 
 
 @check("shape", public=True, exercise="k_fold_indices")

@@ -26,6 +26,7 @@ from grader.checks import (
     expect_tensor,
     gen,
     inputs,
+    known,
     manual_seed,
     probes,
     strategies,
@@ -420,7 +421,7 @@ def probe_hello_steps(mod, embed_dim, idx, changed):
     return {"logits": logits, "changed": logits_changed, "found": found, "others": others}
 
 
-def hello_reference(found, embed_dim, idx):
+def hello_reference(found, embed_dim, idx, batch_first=False):
     """The logits the lecture's pipeline gives with the model's own weights (one-hot or embedding →
     nn.RNN → nn.Linear, seq-first whatever the RNN's own batch_first), or None when the model is not built from exactly those parts."""
     wanted = {"rnn": 1, "linear": 1, "embedding": 0 if embed_dim is None else 1}
@@ -433,7 +434,12 @@ def hello_reference(found, embed_dim, idx):
     layers = sum(k.startswith("weight_ih_l") for k in state)
     hidden, input_size = state["weight_ih_l0"].shape
     rnn = nn.RNN(
-        input_size, hidden, layers, nonlinearity=rnn_found["nonlinearity"], bias="bias_ih_l0" in state
+        input_size,
+        hidden,
+        layers,
+        nonlinearity=rnn_found["nonlinearity"],
+        bias="bias_ih_l0" in state,
+        batch_first=batch_first,  # the variant reading the seq-first input as batch-first
     )
     linear = nn.Linear(
         *reversed(found["linear"][0]["state"]["weight"].shape), bias="bias" in found["linear"][0]["state"]
@@ -451,6 +457,11 @@ def hello_reference(found, embed_dim, idx):
         return None
 
 
+READ_BATCH_FIRST = N_(
+    "these are the logits of an RNN that reads the seq-first input (seq_len, batch) as batch-first "
+    "(batch_first=True): it recurs over the batch axis and takes each time step as a sequence of its "
+    "own; leave batch_first=False (the default) for (seq_len, batch) input"
+)
 HELLO_STEPS = torch.tensor([[1, 3], [0, 2], [2, 2], [2, 0], [3, 1]])  # (seq_len 5, batch 2)
 
 
@@ -473,6 +484,7 @@ def test_hello_rnn_reads_the_sequence_in_order(sub, embed_dim):
             "(no reversed or shuffled time axis, no batch-first reading of seq-first input)",
         )
     reference = hello_reference(got.get("found"), embed_dim, HELLO_STEPS)
+    batch_first = hello_reference(got.get("found"), embed_dim, HELLO_STEPS, batch_first=True)
     if reference is not None and got.get("others") == ["HelloRNN"]:
         for t in range(5):
             expect_close(
@@ -482,7 +494,14 @@ def test_hello_rnn_reads_the_sequence_in_order(sub, embed_dim):
                 "with your model's own weights",
                 rtol=1e-5,
                 atol=1e-5,
-                hint="feed the whole sequence seq-first to the RNN and the linear layer to every step's output",
+                hint=(
+                    *(
+                        known(READ_BATCH_FIRST, batch_first[t], reference[t])
+                        if batch_first is not None
+                        else ()
+                    ),
+                    "feed the whole sequence seq-first to the RNN and the linear layer to every step's output",
+                ),
             )
 
 
