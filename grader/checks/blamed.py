@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from grader import clean
-from grader.i18n import _
+from grader.i18n import N_, _
 from grader.sandboxed.blame import SETTINGS
 
 
@@ -136,7 +136,63 @@ def line_lines(line: Any) -> list[str]:
         for o in line["operands"][:6]
         if isinstance(o, list) and len(o) == 2 and isinstance(o[0], str) and tensor(o[1])
     ]
-    return [_("on that line: %(operands)s") % {"operands": "; ".join(shown)}] if shown else []
+    if not shown:
+        return []
+    return [_("on that line: %(operands)s") % {"operands": "; ".join(shown)}, *resizing_lines(line)]
+
+
+def _side(layer: list[Any], n: int) -> int | None:
+    """The size ``n`` a convolution's or pooling's (one side of its kernel, stride, padding) leaves."""
+    settings = layer[2] if len(layer) == 3 and isinstance(layer[2], dict) else {}
+    kernel, stride = _ints(settings.get("kernel_size")), _ints(settings.get("stride")) or [1]
+    padding = _ints(settings.get("padding")) or [0]
+    if kernel is None or stride[0] < 1:
+        return None
+    return (n + 2 * padding[0] - kernel[0]) // stride[0] + 1
+
+
+def resizing_lines(line: dict[str, Any]) -> list[str]:
+    """Where tensors that meet on the learner's line differ in H and W (branches joined, a skip
+    connection), the module's convolutions and poolings that change a side of that size, each
+    with what it makes of it; where none has a stride, the hint that names them (their padding),
+    as no stride can be the cause."""
+    sides = [
+        o[1][0][-1]
+        for o in line.get("operands", [])
+        if isinstance(o, list) and len(o) == 2 and isinstance(o[1], list) and o[1]
+        and isinstance(o[1][0], list) and len(o[1][0]) == 4 and _int(o[1][0][-1]) is not None
+    ]  # fmt: skip
+    given = line.get("layers")
+    layers = [
+        entry
+        for entry in (given if isinstance(given, list) else [])
+        if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[2], dict)
+    ]
+    if len(set(sides)) < 2 or not layers:
+        return []
+    n = max(sides)
+    changing = [(entry, _side(entry, n)) for entry in layers]
+    changing = [(entry, out) for entry, out in changing if out is not None and out != n]
+    if not changing:
+        return []
+    said = "; ".join(
+        f"{clean.name(entry[0])} = {configuration({'type': entry[1], 'settings': entry[2]})}: {n} → {out}"
+        for entry, out in changing
+    )
+    lines = [_("the layers here that change H and W: %(layers)s") % {"layers": said}]
+    if all((_ints(entry[2].get("stride")) or [1])[0] == 1 for entry, _out in changing):
+        names = ", ".join(clean.name(e[0]) for e, _o in changing)
+        lines.append(_("hint: ") + _(UNPADDED) % {"layers": names})
+    return lines
+
+
+# tensors that meet differ in H and W and no layer of the module has a stride: the padding of
+# the layers that shrink them (a pooling's as much as a convolution's)
+UNPADDED = N_(
+    "the layers named above shrink H and W (a kernel k with padding p takes k − 1 − 2p away: "
+    "%(layers)s), so the tensors no longer match; give each padding=kernel_size // 2, a pooling "
+    "as a convolution"
+)
 
 
 def lines(error: dict[str, Any]) -> list[str]:

@@ -228,6 +228,10 @@ POOL_STRIDE_IGNORED = N_(
     "this is what windows stepping by kernel_size give: the stride argument is ignored; step the "
     "windows by stride (x.unfold(2, k, stride).unfold(3, k, stride))"
 )
+POOL_DEFAULT_ONE = N_(
+    "this is what windows stepping by 1 give: stride=None means a stride of kernel_size, not 1 "
+    "(if stride is None: stride = kernel_size)"
+)
 POOL_STRIDE_ONE = N_(
     "this is what windows stepping by 1 give: the stride (kernel_size when None) is never applied; "
     "step the windows by it"
@@ -250,7 +254,7 @@ def test_max_pool2d(sub, shape, kernel, stride):
         f"max_pool2d on {shape}, kernel {kernel}, stride {stride if stride else DEFAULT_STRIDE}",
         hint=(
             *known(POOL_STRIDE_IGNORED, F.max_pool2d(x, kernel, kernel), expected),
-            *known(POOL_STRIDE_ONE, F.max_pool2d(x, kernel, 1), expected),
+            *known(POOL_STRIDE_ONE if stride else POOL_DEFAULT_ONE, F.max_pool2d(x, kernel, 1), expected),
             "the stride defaults to the kernel size; windows that would run past the edge are dropped",
         ),
     )

@@ -330,7 +330,22 @@ def probe_optimizer(mod, name, inits, groups, defaults, grads, use_closure):
         for (owner, attr), original in zip(patched, originals):
             setattr(owner, attr, original)
     mro = [f"{c.__module__}.{c.__qualname__}" for c in type(optimizer).__mro__]
-    return {"trajectory": trajectory, "returned": returned, "mro": mro, "called": sorted(set(called))}
+    state = optimizer.state if isinstance(optimizer.state, dict) else {}
+    strays = sorted(  # state tensors shaped like their parameter but of another dtype
+        {
+            str(v.dtype)
+            for p in params
+            for v in (state.get(p) if isinstance(state.get(p), dict) else {}).values()
+            if isinstance(v, torch.Tensor) and v.shape == p.shape and v.dtype != p.dtype
+        }
+    )
+    return {
+        "trajectory": trajectory,
+        "returned": returned,
+        "mro": mro,
+        "called": sorted(set(called)),
+        "state_dtypes": strays,
+    }
 
 
 OPTIMIZER_CASES = {
@@ -386,13 +401,18 @@ def run_case(sub, case, dtype, groups_spec=None, use_closure=False, steps=50):
                 p.detach(),
                 f"{case}: parameter {i} after step {t + 1} ({dtype})",
                 # every step before this one was right: what went wrong carries between steps
-                hint=CARRIED_HINT if t else "",
+                hint=STATE_DTYPE_HINT if got.get("state_dtypes") else CARRIED_HINT if t else "",
                 mistakes={key: (path[t][i], hint) for key, (path, hint) in mistaken.items()},
                 **tol,
             )
     return got
 
 
+STATE_DTYPE_HINT = (
+    "the optimiser's state tensors (m, v, a momentum buffer) are not of their parameter's dtype: "
+    "torch.zeros(p.shape) is float32 on the CPU whatever p is; create them like the parameter, "
+    "torch.zeros_like(p)"
+)
 CARRIED_HINT = (
     "the steps before this one were right: what carries from one step to the next (the momentum "
     "buffer, m, v, the step count, in self.state[p]) is not kept or not updated as the docstring says"
