@@ -90,10 +90,7 @@ def reshaped(got: tuple[int, ...], expected: tuple[int, ...]) -> str:
     if len(got) < len(expected) and math.prod(got) == math.prod(expected):
         for k in range(2, len(expected) + 1):
             if got == (math.prod(expected[:k]), *expected[k:]):
-                return _(
-                    "the leading dimensions %(dims)s merged into one (flattened and never shaped back, "
-                    "or torch.cat where torch.stack adds the axis)"
-                ) % {"dims": tuple(expected[:k])}
+                return _("the leading dimensions %(dims)s merged into one") % {"dims": tuple(expected[:k])}
     if expected == tuple(d for d in got if d != 1):
         return _("a dimension of size 1 too many (keepdim=True or unsqueeze where none is asked)")
     if len(got) == 2 and got[0] == got[1] > 1 and expected in ((got[0],), (got[0], 1)):

@@ -29,7 +29,23 @@ VIEW_OF_X = N_(
 A_TOL = {"tol32": (1e-5, 1e-6), "tol64": (1e-7, 1e-12)}
 
 
-@declare(A, "linear_grad", "dtype edge magnitude", **A_TOL)
+EXPANDED_FORM = N_(
+    "these values are what the expanded form 2·(w·mean(x²) − mean(x·y)) gives: where w·x ≈ y at "
+    "large |x| its two terms nearly cancel; form the residual w·x − y first, mean(2·x·(w·x − y))"
+)
+TANH_FORM = N_(
+    "these values are (1 + tanh(x/2))/2's: far below 0 it rounds σ(x) to 0 (tanh(x/2) is −1 to "
+    "the last bit); for x < 0 use eˣ/(1 + eˣ), which keeps the tiny value"
+)
+
+
+@declare(
+    A,
+    "linear_grad",
+    "dtype edge magnitude",
+    mistakes=((EXPANDED_FORM, lambda w, x, y: 2 * (w * (x * x).mean() - (x * y).mean())),),
+    **A_TOL,
+)
 def _linear_grad() -> list[Case]:
     x = 1e4 + randn(1, 50, dtype=F64)
     y = 2.0 * x + 1e-6 * randn(2, 50, dtype=F64)
@@ -102,7 +118,13 @@ def _detach_grad() -> list[Case]:
     ]
 
 
-@declare(A, "Sigmoid", "tail magnitude aliasing", **A_TOL)
+@declare(
+    A,
+    "Sigmoid",
+    "tail magnitude aliasing",
+    mistakes=((TANH_FORM, lambda x: (1 + torch.tanh(x / 2)) / 2),),
+    **A_TOL,
+)
 def _sigmoid_function() -> list[Case]:
     return [
         Case(

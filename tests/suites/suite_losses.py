@@ -640,6 +640,17 @@ NEGATED_HINT = N_("these values are −KL(p‖q): the log ratio is log p − log
 ZERO_TERMS = ((ZEROS_P == 0) | (ZEROS_Q == 0)).any(-1)
 
 
+ZERO_P_NAN = N_(
+    "the NaN is in the rows where p has a zero: a term p·log(p/q) at p = 0 computes 0·(−inf) = NaN; "
+    "a term with p = 0 counts as 0 (torch.xlogy(p, p) − torch.xlogy(p, q))"
+)
+
+
+def nan_only_where(rows):
+    """NaN came out, in ``rows`` alone (a predicate for Keyed)."""
+    return lambda got, _: bool(got.isnan().any()) and not bool((got.isnan() & ~rows).any())
+
+
 @check("shape", points=0.5, public=True, exercise="kl_div")
 def test_kl_div_shapes_and_zeros(sub):
     p, q = ZEROS_P, ZEROS_Q
@@ -652,6 +663,7 @@ def test_kl_div_shapes_and_zeros(sub):
         hint=(
             Keyed(SWAPPED_HINT, equals(kl_of(q, p))),
             Keyed(NEGATED_HINT, equals(-expected_kl)),
+            Keyed(ZERO_P_NAN, nan_only_where((ZEROS_P == 0).any(-1))),
             Keyed(
                 N_("terms with p = 0 are 0; where q = 0 < p the divergence is +inf"), wrong_where(ZERO_TERMS)
             ),

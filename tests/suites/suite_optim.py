@@ -29,6 +29,7 @@ from grader.checks import (
     gen,
     held_out_split,
     inputs,
+    known,
     load_diabetes,
     mistake_cause,
     probes,
@@ -464,14 +465,25 @@ def sgd_path(inits, options, grads, decay_sign=1.0, nesterov=None, dampen_first=
     return path
 
 
-def adam_path(inits, options, grads, correct_m=True, correct_v=True, eps_inside=False, decoupled=False):
-    """Adam's trajectory as torch.optim.Adam walks it, or with one of its known mistakes."""
+def adam_path(
+    inits,
+    options,
+    grads,
+    correct_m=True,
+    correct_v=True,
+    eps_inside=False,
+    decoupled=False,
+    shared_step=False,
+):
+    """Adam's trajectory as torch.optim.Adam walks it, or with one of its known mistakes
+    (``shared_step``: one step count for every parameter, counted once per parameter)."""
     lr, eps, decay = options.get("lr", 1e-3), options.get("eps", 1e-8), options.get("weight_decay", 0.0)
     beta1, beta2 = options.get("betas", (0.9, 0.999))
     params = [p.clone() for p in inits]
     m, v, path = [torch.zeros_like(p) for p in inits], [torch.zeros_like(p) for p in inits], []
-    for t, step_grads in enumerate(grads, 1):
+    for step, step_grads in enumerate(grads, 1):
         for i, g in enumerate(step_grads):
+            t = (step - 1) * len(step_grads) + i + 1 if shared_step else step
             if decoupled:
                 params[i] = params[i] * (1 - lr * decay)
             else:
@@ -513,6 +525,14 @@ ADAM_VARIANTS = {
     "no-v-correction": ((), {"correct_v": False}, N_("v needs its bias correction too: v̂ = v / (1 − β₂ᵗ)")),
     "no-m-correction": ((), {"correct_m": False}, N_("m needs its bias correction too: m̂ = m / (1 − β₁ᵗ)")),
     "eps-inside": ((), {"eps_inside": True}, N_("ε is added after the square root: m̂ / (√v̂ + ε)")),
+    "shared-step": (
+        (),
+        {"shared_step": True},
+        N_(
+            "the step count t is one counter shared by every parameter (counted once per parameter): "
+            "keep it per parameter, self.state[p]['step'], so each bias correction uses its own t"
+        ),
+    ),
     "decoupled-decay": (
         ("weight_decay",),
         {"decoupled": True},
@@ -649,6 +669,12 @@ def test_ema_keeps_the_dtype(sub, dtype):
 # -- smoothing, data, folds ----------------------------------------------------------------
 
 
+EMA_T_FROM_ZERO = N_(
+    "the bias correction counts t from 0: the first value is divided by 1 − β⁰ = 0 (inf) and every "
+    "later one by 1 − βᵗ⁻¹; t starts at 1, 1 − beta ** (t + 1) with a 0-based index"
+)
+
+
 @check("shape", public=True, exercise="ema")
 @pytest.mark.parametrize("beta, corrected", [(0.9, True), (0.9, False), (0.5, True)])
 def test_ema(sub, beta, corrected):
@@ -658,13 +684,24 @@ def test_ema(sub, beta, corrected):
     for t, v in enumerate(values.double().tolist(), start=1):
         s = beta * s + (1 - beta) * v
         expected.append(s / (1 - beta**t) if corrected else s)
+    from_zero = [
+        x * (1 - beta**t) / (1 - beta ** (t - 1)) if t > 1 else float("inf")
+        for t, x in enumerate(expected, 1)
+    ]
     expect_close(
         out,
         torch.tensor(expected, dtype=torch.float32),
         f"ema(values, beta={beta}, bias_correction={corrected})",
         rtol=1e-4,
         atol=1e-6,
-        hint="s₀ = 0, sₜ = β·sₜ₋₁ + (1 − β)·vₜ; divide by 1 − βᵗ (t from 1) when correcting",
+        hint=(
+            *(
+                known(EMA_T_FROM_ZERO, torch.tensor(from_zero, dtype=torch.float32), torch.tensor(expected))
+                if corrected
+                else ()
+            ),
+            "s₀ = 0, sₜ = β·sₜ₋₁ + (1 − β)·vₜ; divide by 1 − βᵗ (t from 1) when correcting",
+        ),
     )
 
 

@@ -288,6 +288,12 @@ def test_rnn_forward_gradients(sub):
             )
 
 
+FLAT_ROWS = N_(
+    "these are the rows of the flattened indices, (number of indices, dim): the indices were "
+    "flattened and never shaped back; the result keeps idx's shape, weight[idx] (idx.shape + (dim,))"
+)
+
+
 @check("shape", public=True, exercise="embedding_lookup")
 @pytest.mark.parametrize("idx_shape", [(5,), (2, 3), (1, 1)])
 def test_embedding_lookup(sub, idx_shape):
@@ -298,7 +304,10 @@ def test_embedding_lookup(sub, idx_shape):
         out,
         F.one_hot(idx, 6).float() @ weight,
         f"embedding_lookup with indices of shape {idx_shape}",
-        hint="row idx of the weight, for every index: the result has shape idx.shape + (dim,)",
+        hint=(
+            *known(FLAT_ROWS, weight[idx.reshape(-1)], F.one_hot(idx, 6).float() @ weight),
+            "row idx of the weight, for every index: the result has shape idx.shape + (dim,)",
+        ),
     )
     expect_no_twin(ops, OFF_LIMITS["embedding_lookup"], "embedding_lookup")
 
