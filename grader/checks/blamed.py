@@ -6,6 +6,7 @@ the submission's reach, so each part is checked for its type and cleaned here be
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from grader import clean
@@ -126,7 +127,7 @@ def layer_lines(layer: Any) -> list[str]:
     return lines
 
 
-def line_lines(line: Any) -> list[str]:
+def line_lines(line: Any, message: str = "") -> list[str]:
     """The shapes of the tensors the learner's line that raised names (the line itself is the
     message's last "at" line)."""
     if not isinstance(line, dict) or not isinstance(line.get("operands"), list):
@@ -138,7 +139,7 @@ def line_lines(line: Any) -> list[str]:
     ]
     if not shown:
         return []
-    return [_("on that line: %(operands)s") % {"operands": "; ".join(shown)}, *resizing_lines(line)]
+    return [_("on that line: %(operands)s") % {"operands": "; ".join(shown)}, *resizing_lines(line, message)]
 
 
 def _side(layer: list[Any], n: int) -> int | None:
@@ -151,26 +152,31 @@ def _side(layer: list[Any], n: int) -> int | None:
     return (n + 2 * padding[0] - kernel[0]) // stride[0] + 1
 
 
-def resizing_lines(line: dict[str, Any]) -> list[str]:
-    """Where tensors that meet on the learner's line differ in H and W (branches joined, a skip
-    connection), the module's convolutions and poolings that change a side of that size, each
-    with what it makes of it; where none has a stride, the hint that names them (their padding),
-    as no stride can be the cause."""
-    sides = [
-        o[1][0][-1]
-        for o in line.get("operands", [])
-        if isinstance(o, list) and len(o) == 2 and isinstance(o[1], list) and o[1]
-        and isinstance(o[1][0], list) and len(o[1][0]) == 4 and _int(o[1][0][-1]) is not None
-    ]  # fmt: skip
+# torch's words for tensors that differ in H or W where they meet: a skip connection's sum (a
+# broadcast at dimension 2 or 3 of (N, C, H, W)), branches joined along the channels
+_SPATIAL = (
+    re.compile(
+        r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\) at non-singleton dimension [23]\b"
+    ),
+    re.compile(r"Sizes of tensors must match except in dimension 1\. Expected size (\d+) but got size (\d+)"),
+)
+
+
+def resizing_lines(line: dict[str, Any], message: str) -> list[str]:
+    """Where torch's ``message`` says tensors that meet on the learner's line differ in H or W
+    (branches joined, a skip connection), the module's convolutions and poolings that change a
+    side of that size, each with what it makes of it; where none has a stride, the hint that
+    names them (their padding), as no stride can be the cause."""
+    found = next((m for m in (p.search(message) for p in _SPATIAL) if m), None)
     given = line.get("layers")
     layers = [
         entry
         for entry in (given if isinstance(given, list) else [])
         if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[2], dict)
     ]
-    if len(set(sides)) < 2 or not layers:
+    if found is None or not layers:
         return []
-    n = max(sides)
+    n = max(int(size) for size in found.groups())
     changing = [(entry, _side(entry, n)) for entry in layers]
     changing = [(entry, out) for entry, out in changing if out is not None and out != n]
     if not changing:
@@ -199,4 +205,5 @@ def lines(error: dict[str, Any]) -> list[str]:
     """What the worker found of where the exception met the learner's tensors: the layer, else
     the line (the line's operands too when a layer raised inside the learner's own forward)."""
     found = layer_lines(error.get("layer"))
-    return found or line_lines(error.get("line"))
+    message = error.get("message")
+    return found or line_lines(error.get("line"), message if isinstance(message, str) else "")
