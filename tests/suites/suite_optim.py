@@ -392,6 +392,9 @@ def run_case(sub, case, dtype, groups_spec=None, use_closure=False, steps=50):
         str(len(got["trajectory"])),
     )
     mistaken = optimizer_mistakes(name, reference, inits, groups, options, grads)
+    shared = (
+        adam_path(inits, options, grads, shared_step=True) if name == "Adam" and len(groups) == 1 else None
+    )
     for t, step_grads in enumerate(grads):
         for p, g in zip(params, step_grads):
             p.grad = g.clone()
@@ -402,7 +405,10 @@ def run_case(sub, case, dtype, groups_spec=None, use_closure=False, steps=50):
                 p.detach(),
                 f"{case}: parameter {i} after step {t + 1} ({dtype})",
                 # every step before this one was right: what went wrong carries between steps
-                hint=STATE_DTYPE_HINT if got.get("state_dtypes") else CARRIED_HINT if t else "",
+                hint=(
+                    *((Keyed(SHARED_STEP, equals(shared[t][i])),) if shared is not None else ()),
+                    STATE_DTYPE_HINT if got.get("state_dtypes") else CARRIED_HINT if t else "",
+                ),
                 mistakes={key: (path[t][i], hint) for key, (path, hint) in mistaken.items()},
                 **tol,
             )
@@ -498,6 +504,12 @@ def adam_path(
     return path
 
 
+# Adam's step count kept once for the optimiser and counted once per parameter: a keyed hint (the
+# check's own cause: the corpus labels it optimizer_step_for_step)
+SHARED_STEP = N_(
+    "the step count t is one counter shared by every parameter (counted once per parameter): "
+    "keep it per parameter, self.state[p]['step'], so each bias correction uses its own t"
+)
 NO_BIAS_CORRECTION_HINT = (
     "divide by the bias corrections, with the parameter's step count t (from 1): "
     "m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ); without them the first steps are far too large"
@@ -525,14 +537,6 @@ ADAM_VARIANTS = {
     "no-v-correction": ((), {"correct_v": False}, N_("v needs its bias correction too: v̂ = v / (1 − β₂ᵗ)")),
     "no-m-correction": ((), {"correct_m": False}, N_("m needs its bias correction too: m̂ = m / (1 − β₁ᵗ)")),
     "eps-inside": ((), {"eps_inside": True}, N_("ε is added after the square root: m̂ / (√v̂ + ε)")),
-    "shared-step": (
-        (),
-        {"shared_step": True},
-        N_(
-            "the step count t is one counter shared by every parameter (counted once per parameter): "
-            "keep it per parameter, self.state[p]['step'], so each bias correction uses its own t"
-        ),
-    ),
     "decoupled-decay": (
         ("weight_decay",),
         {"decoupled": True},
