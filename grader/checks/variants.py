@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import torch
 
-from grader.checks.relations import Keyed, Shaped, When, _close, along_other_dim, equals, merges
+from grader.checks.relations import Keyed, Shaped, When, along_other_dim, equals, merges
 from grader.i18n import N_
 
 OTHER_DIM = N_(
@@ -129,12 +129,15 @@ def known(text: str, mistaken: torch.Tensor, expected: torch.Tensor) -> tuple[Ke
     """The hint ``text`` where the answer is ``mistaken``, what a known wrong variant of the
     exercise returns on the same input: its values where it has the asked shape, else its shape;
     none where the variant answers as asked on this input (a factor of 1, a stride equal to the
-    kernel)."""
+    kernel). Its values key it where the answer is theirs and far nearer them than the expected
+    ones (a one-sided difference is O(ε) off: a check tighter than that sees it)."""
     if tuple(mistaken.shape) != tuple(expected.shape):
         return (Shaped(text, _is(tuple(mistaken.shape))),)
-    if _close(mistaken.detach().double(), expected.detach().double(), rtol=1e-5, floor=1e-5):
+    wrong, right = mistaken.detach().double(), expected.detach().double()
+    if bool(((wrong - right).abs() <= 1e-12 * right.abs()).all()):
         return ()
-    return (Keyed(text, equals(mistaken)),)
+    same, near = equals(mistaken), nearer(mistaken)  # near: a variant a few ulps off is no cause
+    return (Keyed(text, lambda got, want: same(got, want) and near(got, want)),)
 
 
 def nearer(mistaken: torch.Tensor) -> When:
@@ -144,10 +147,17 @@ def nearer(mistaken: torch.Tensor) -> When:
 
     def when(got: torch.Tensor, expected: torch.Tensor) -> bool:
         wrong = mistaken.detach().double().to(got.device)
-        if wrong.shape != got.shape or not wrong.isfinite().all():
+        if wrong.shape != got.shape:
             return False
-        apart = float((expected - wrong).abs().max())  # 0 where the variant answers as asked
-        return apart > 0 and float((got - wrong).abs().max()) <= 0.25 * apart
+        odd = ~wrong.isfinite()  # the variant's infinities: the answer's, where they are (NaN never)
+        if not bool((got[odd] == wrong[odd]).all()):
+            return False
+        both = ~odd & expected.isfinite() & got.isfinite()
+        apart = float((expected - wrong)[both].abs().max()) if both.any() else 0.0
+        if not bool((expected[odd] == wrong[odd]).all()):
+            apart = math.inf  # an infinity where a number was expected: far apart
+        off = float((got - wrong)[both].abs().max()) if both.any() else 0.0
+        return apart > 0 and off <= 0.25 * apart
 
     return when
 

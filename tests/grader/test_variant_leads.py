@@ -271,6 +271,34 @@ CASES = {  # id: (topic, exercise, edits, English, Chinese)
         "the padding reached one axis only",
         "填充只作用到了一个轴上",
     ),
+    "batch_norm-unbiased": (
+        "resnet",
+        "batch_norm",
+        [("var = x.var(dim=dims, unbiased=False)", "var = x.var(dim=dims)")],
+        "normalise by the unbiased variance",
+        "用无偏方差",
+    ),
+    "log_softmax-no-shift": (
+        "losses",
+        "log_softmax",
+        [("shifted = x - x.amax(dim=dim, keepdim=True).detach()", "shifted = x")],
+        "without the max shift",
+        "没有减去最大值",
+    ),
+    "numerical_grad-one-sided": (
+        "autograd",
+        "numerical_grad",
+        [("x[i] = original - eps\n            minus", "x[i] = original\n            minus"), ("(plus - minus) / (2 * eps)", "(plus - minus) / eps")],
+        "a one-sided difference",
+        "单侧差分",
+    ),
+    "dropout-mask-swapped": (
+        "mlp",
+        "dropout",
+        [("keep = (torch.rand_like(x) > p)", "keep = (torch.rand_like(x) < p)")],
+        "the fraction of zeros is 1 − p",
+        "零的比例是 1 − p",
+    ),
 }  # fmt: skip
 
 
