@@ -139,7 +139,65 @@ def line_lines(line: Any, message: str = "") -> list[str]:
     ]
     if not shown:
         return []
-    return [_("on that line: %(operands)s") % {"operands": "; ".join(shown)}, *resizing_lines(line, message)]
+    extra = resizing_lines(line, message) or aligned_lines(line, message)
+    return [_("on that line: %(operands)s") % {"operands": "; ".join(shown)}, *extra]
+
+
+_BROADCAST = re.compile(r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\)")
+
+
+def _shapes(line: dict[str, Any]) -> list[tuple[str, tuple[int, ...]]]:
+    """The line's operands as (name, shape), where each is plain."""
+    found = []
+    for o in line.get("operands", []):
+        if (
+            isinstance(o, list)
+            and len(o) == 2
+            and isinstance(o[1], list)
+            and o[1]
+            and isinstance(o[1][0], list)
+        ):
+            dims = [_int(d) for d in o[1][0]]
+            if all(d is not None for d in dims):
+                found.append((clean.name(o[0]), tuple(d for d in dims if d is not None)))
+    return found
+
+
+def aligned_lines(line: dict[str, Any], message: str) -> list[str]:
+    """Where torch's ``message`` says two tensors do not broadcast and a 1-d one of the line has
+    the size of another's dimension before its last: broadcasting lines a 1-d tensor up with the
+    LAST dimension, so the hint that shapes it for the dimension it is meant for."""
+    found = _BROADCAST.search(message)
+    if found is None:
+        return []
+    sizes = {int(g) for g in found.groups()}
+    shapes = _shapes(line)
+    for name, shape in shapes:
+        if len(shape) != 1 or shape[0] not in sizes:
+            continue
+        for other, full in shapes:
+            at = [j for j, d in enumerate(full[:-1]) if d == shape[0]]
+            if len(full) >= 2 and full[-1] != shape[0] and at:
+                target = (shape[0],) + (1,) * (len(full) - 1 - at[-1])
+                said = {
+                    "name": name,
+                    "k": shape[0],
+                    "other": other,
+                    "last": full[-1],
+                    "dim": at[-1],
+                    "target": target,
+                }
+                return [_("hint: ") + _(ALIGNED) % said]
+    return []
+
+
+# a 1-d tensor meant for a dimension before the last (a bias per channel): broadcasting matches
+# trailing dimensions
+ALIGNED = N_(
+    "%(name)s (%(k)d,) lines up with the last dimension of %(other)s (size %(last)d), as broadcasting "
+    "matches dimensions from the right; to meet its dimension %(dim)d (size %(k)d), give it the shape "
+    "%(target)s, e.g. %(name)s.view(-1, 1, …) or %(name)s[:, None]"
+)
 
 
 def _side(layer: list[Any], n: int) -> int | None:

@@ -133,6 +133,21 @@ def test_the_module_layer_that_changes_h_and_w_is_named_a_pooling_too():  # c24,
 
 
 @pytest.mark.unit
+def test_a_1d_tensor_meant_for_a_dimension_before_the_last_is_told_its_shape():
+    from grader.checks.blamed import line_lines
+
+    operands = [["out", [[2, 4, 49], "float32", "cpu"]], ["bias", [[4], "float32", "cpu"]]]
+    words = "The size of tensor a (49) must match the size of tensor b (4) at non-singleton dimension 2"
+    lines = line_lines(line_of(operands, []), words)
+    assert (
+        lines[1].startswith("hint: bias (4,) lines up with the last dimension of out")
+        and "(4, 1)" in lines[1]
+    )
+    same = [["a", [[2, 3], "float32", "cpu"]], ["b", [[4], "float32", "cpu"]]]  # no 4 before the last
+    assert len(line_lines(line_of(same, []), words)) == 1
+
+
+@pytest.mark.unit
 def test_a_convolution_padded_on_one_axis_only_is_told_so():  # c22
     from grader.checks.conv_steps import Call, predicted
 
@@ -298,6 +313,34 @@ CASES = {  # id: (topic, exercise, edits, English, Chinese)
         [("keep = (torch.rand_like(x) > p)", "keep = (torch.rand_like(x) < p)")],
         "the fraction of zeros is 1 − p",
         "零的比例是 1 − p",
+    ),
+    "conv2d-bias-last-axis": (
+        "cnn",
+        "conv2d",
+        [("out = out + bias[:, None]", "out = out + bias")],
+        "bias (4,) lines up with the last dimension",
+        "对齐的是 out 的最后一个维度",
+    ),
+    "rnn_cell-no-tanh": (
+        "rnn",
+        "rnn_cell",
+        [("return torch.tanh(x @ w_ih.T + b_ih + h @ w_hh.T + b_hh)", "return x @ w_ih.T + b_ih + h @ w_hh.T + b_hh")],
+        "tanh is never applied",
+        "从未应用 tanh",
+    ),
+    "row_normalize-whole-sum": (
+        "tensors",
+        "row_normalize",
+        [("return x / x.sum(dim=1, keepdim=True)", "return x / x.sum()")],
+        "the sum of every element",
+        "所有元素的和",
+    ),
+    "ema-uncorrected": (
+        "optim",
+        "ema",
+        [("out[t - 1] = s / (1 - beta**t) if bias_correction else s", "out[t - 1] = s")],
+        "not bias-corrected",
+        "没有做偏置修正",
     ),
 }  # fmt: skip
 

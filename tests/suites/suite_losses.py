@@ -368,6 +368,20 @@ def shifted_along_another_dim(name, x, dim):
     return tuple(hints)
 
 
+WHOLE_SUM_SOFTMAX = N_(
+    "these values normalise by the sum over every element (.sum() with no dim): each slice along "
+    "`dim` is normalised by its own sum, .sum(dim=dim, keepdim=True)"
+)
+
+
+def summed_whole(name, x, dim):
+    """The keyed hint of a softmax (or log_softmax) whose sum runs over the whole tensor."""
+    z = x - x.amax(dim=dim, keepdim=True)
+    wrong = z.exp() / z.exp().sum() if name == "softmax" else z - z.exp().sum().log()
+    twin = torch.softmax if name == "softmax" else torch.log_softmax
+    return known(WHOLE_SUM_SOFTMAX, wrong, twin(x, dim))
+
+
 @check("shape", public=True)
 @pytest.mark.parametrize(
     "name, twin",
@@ -385,7 +399,12 @@ def test_softmax_family_any_dim(sub, name, twin, shape, dim):
         if name == "softmax"
         else "log_softmax = (x − m) − log Σ exp(x − m) along `dim`"
     )
-    hints = (*another_dim(twin, x, dim), *shifted_along_another_dim(name, x, dim), hint)
+    hints = (
+        *another_dim(twin, x, dim),
+        *shifted_along_another_dim(name, x, dim),
+        *summed_whole(name, x, dim),
+        hint,
+    )
     expect_close(out, twin(x, dim=dim), f"{name}(x, dim={dim}) on shape {shape}", hint=hints)
     if name == "softmax":
         expect_close(

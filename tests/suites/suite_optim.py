@@ -673,6 +673,10 @@ def test_ema_keeps_the_dtype(sub, dtype):
 # -- smoothing, data, folds ----------------------------------------------------------------
 
 
+EMA_UNCORRECTED = N_(
+    "these values are not bias-corrected: with bias_correction=True each sₜ is divided by 1 − βᵗ "
+    "(t from 1), which removes the pull towards the zero start"
+)
 EMA_T_FROM_ZERO = N_(
     "the bias correction counts t from 0: the first value is divided by 1 − β⁰ = 0 (inf) and every "
     "later one by 1 − βᵗ⁻¹; t starts at 1, 1 − beta ** (t + 1) with a 0-based index"
@@ -699,6 +703,15 @@ def test_ema(sub, beta, corrected):
         rtol=1e-4,
         atol=1e-6,
         hint=(
+            *(
+                known(
+                    EMA_UNCORRECTED,
+                    torch.tensor([x * (1 - beta**t) for t, x in enumerate(expected, 1)]),
+                    torch.tensor(expected),
+                )
+                if corrected
+                else ()
+            ),
             *(
                 known(EMA_T_FROM_ZERO, torch.tensor(from_zero, dtype=torch.float32), torch.tensor(expected))
                 if corrected

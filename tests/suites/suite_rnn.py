@@ -102,7 +102,19 @@ def cell_mistakes(name: str, cell: torch.nn.Module, x: torch.Tensor, h: torch.Te
             Keyed(text, equals(altered(cell, x, h, gate_negated(cell, gate))))
             for gate, text in SWAPPED_GATES.get(name, {}).items()
         ),
+        *(
+            known(
+                NO_TANH, x @ cell.weight_ih.T + cell.bias_ih + h @ cell.weight_hh.T + cell.bias_hh, cell(x, h)
+            )
+            if name == "rnn_cell"
+            else ()
+        ),
     )
+
+
+NO_TANH = N_(
+    "these values are the cell's pre-activation: tanh is never applied, h' = tanh(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh)"
+)
 
 
 # a gate used as 1 − itself: σ(−a) = 1 − σ(a), so the cell with that gate's rows negated computes it

@@ -112,6 +112,12 @@ def test_add_into_writes_in_place(sub, shape):
     expect(got["same_object"] is True, "the value add_into returns", "z itself", "another tensor")
 
 
+WHOLE_SUM = N_(
+    "these values divide by the sum of every element (x.sum()): each row is divided by its own sum, "
+    "x.sum(dim=1, keepdim=True)"
+)
+
+
 @check("shape", public=True, exercise="row_normalize")
 @pytest.mark.parametrize(
     "shape, dtype", [((1, 5), torch.float32), ((4, 3), torch.float32), ((3, 6), torch.float64)]
@@ -125,6 +131,7 @@ def test_row_normalize_rows_sum_to_one(sub, shape, dtype):
         f"row_normalize on {shape} {dtype}",
         hint=(
             other_dim(lambda t: t / t.sum(1, keepdim=True), x),
+            *known(WHOLE_SUM, x / x.sum(), x / x.sum(1, keepdim=True)),
             "divide each row by its own sum: x.sum(dim=1, keepdim=True) keeps an (n, 1) column "
             "that broadcasts across the row",
         ),
