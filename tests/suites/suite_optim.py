@@ -406,7 +406,7 @@ def run_case(sub, case, dtype, groups_spec=None, use_closure=False, steps=50):
                 f"{case}: parameter {i} after step {t + 1} ({dtype})",
                 # every step before this one was right: what went wrong carries between steps
                 hint=(
-                    *((Keyed(SHARED_STEP, equals(shared[t][i])),) if shared is not None else ()),
+                    *(known(SHARED_STEP, shared[t][i], p.detach()) if shared is not None else ()),
                     STATE_DTYPE_HINT if got.get("state_dtypes") else CARRIED_HINT if t else "",
                 ),
                 mistakes={key: (path[t][i], hint) for key, (path, hint) in mistaken.items()},
