@@ -47,6 +47,7 @@ _HOMES = {
             "batch_squeezed",
             "broadcast_counts",
             "conv_shapes",
+            "known",
             "other_dim",
             "output_size_said",
             "said_if",

@@ -20,11 +20,12 @@ from grader.checks import (
     probes,
     result_types,
     signatures,
+    variants,
 )
 from grader.checks.battery_walks import walker as walker
 from grader.checks.census_hints import activations as _activations
 from grader.checks.census_hints import untouched as _untouched
-from grader.checks.described import describe
+from grader.checks.described import REDUCED_PAIR, describe, values_and_indices
 from grader.checks.exercises import UNTOUCHED as UNTOUCHED_CAUSE
 from grader.checks.failed import CheckFailed, fail, mistake_cause
 from grader.checks.judge import (
@@ -78,7 +79,7 @@ def run(sub: Any, topic: str, name: str) -> None:
     plain = EVERYWHERE if len(failed) == len(judged) else domains.hint_for(case)
     told = _untouched(case, mine) or _activations(case, mine, ref)
     try:
-        judge_case(domain, case, mine, ref, got, (*_reduced(case), told or plain))
+        judge_case(domain, case, mine, ref, got, (*_reduced(case), *_known(domain, case), told or plain))
     except CheckFailed as exc:
         exc.cause = _cause(exc.cause, failed, got, alternatives[0], built)
         raise
@@ -131,6 +132,11 @@ def _reduced(case: domains.Case) -> tuple[Keyed, ...]:
     if case.kind != "call" or first is None:
         return ()
     return reduction_mistakes((first.shape[0], first.numel()))
+
+
+def _known(domain: domains.Domain, case: domains.Case) -> tuple[Keyed, ...]:
+    """The keyed hints of the domain's known mistakes on a call case (variants.of_case)."""
+    return variants.of_case(domain.mistakes, case.args, case.kwargs) if case.kind == "call" else ()
 
 
 def _device_case(domain: domains.Domain, built: list[domains.Case], answers: list[Any]) -> int | None:
@@ -283,6 +289,8 @@ def _judge_values(
 ) -> None:
     """The outputs, the arguments written, the gradients and the mode left, against ``want``."""
     rtol, atol = tolerance(domain, case, stored=case.same_as is None)
+    if values_and_indices(mine.get("out")) and _keeps_shape(case, want.get("out")):
+        fail(what, N_("a torch.Tensor"), describe(mine["out"]), hint=REDUCED_PAIR, cause="type")
     compare(mine.get("out"), want.get("out"), what, rtol, atol, hint)
     result_types.judge(mine.get("types"), want.get("types"), what)
     if "written" in want and domain.writes:
@@ -308,6 +316,12 @@ def _judge_values(
             f"training={mine.get('training')}",
             chosen(hint, None, None),
         )
+
+
+def _keeps_shape(case: domains.Case, want: Any) -> bool:
+    """The answer has the shape of one of the call's tensor arguments (an element-wise op)."""
+    shapes = [a.shape for a in case.args if isinstance(a, torch.Tensor)]
+    return case.kind == "call" and isinstance(want, torch.Tensor) and want.shape in shapes
 
 
 def _judge_on_device(trace: Any, want: Any, what: str, rtol: float, atol: float, hint: str) -> None:

@@ -6,10 +6,11 @@ the submission's reach, so each part is checked for its type and cleaned here be
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from grader import clean
-from grader.i18n import _
+from grader.i18n import N_, _
 from grader.sandboxed.blame import SETTINGS
 
 
@@ -126,7 +127,7 @@ def layer_lines(layer: Any) -> list[str]:
     return lines
 
 
-def line_lines(line: Any) -> list[str]:
+def line_lines(line: Any, message: str = "") -> list[str]:
     """The shapes of the tensors the learner's line that raised names (the line itself is the
     message's last "at" line)."""
     if not isinstance(line, dict) or not isinstance(line.get("operands"), list):
@@ -136,11 +137,131 @@ def line_lines(line: Any) -> list[str]:
         for o in line["operands"][:6]
         if isinstance(o, list) and len(o) == 2 and isinstance(o[0], str) and tensor(o[1])
     ]
-    return [_("on that line: %(operands)s") % {"operands": "; ".join(shown)}] if shown else []
+    if not shown:
+        return []
+    extra = resizing_lines(line, message) or aligned_lines(line, message)
+    return [_("on that line: %(operands)s") % {"operands": "; ".join(shown)}, *extra]
+
+
+_BROADCAST = re.compile(r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\)")
+
+
+def _shapes(line: dict[str, Any]) -> list[tuple[str, tuple[int, ...]]]:
+    """The line's operands as (name, shape), where each is plain."""
+    found = []
+    for o in line.get("operands", []):
+        if (
+            isinstance(o, list)
+            and len(o) == 2
+            and isinstance(o[1], list)
+            and o[1]
+            and isinstance(o[1][0], list)
+        ):
+            dims = [_int(d) for d in o[1][0]]
+            if all(d is not None for d in dims):
+                found.append((clean.name(o[0]), tuple(d for d in dims if d is not None)))
+    return found
+
+
+def aligned_lines(line: dict[str, Any], message: str) -> list[str]:
+    """Where torch's ``message`` says two tensors do not broadcast and a 1-d one of the line has
+    the size of another's dimension before its last: broadcasting lines a 1-d tensor up with the
+    LAST dimension, so the hint that shapes it for the dimension it is meant for."""
+    found = _BROADCAST.search(message)
+    if found is None:
+        return []
+    sizes = {int(g) for g in found.groups()}
+    shapes = _shapes(line)
+    for name, shape in shapes:
+        if len(shape) != 1 or shape[0] not in sizes:
+            continue
+        for other, full in shapes:
+            at = [j for j, d in enumerate(full[:-1]) if d == shape[0]]
+            if len(full) >= 2 and full[-1] != shape[0] and at:
+                target = (shape[0],) + (1,) * (len(full) - 1 - at[-1])
+                said = {
+                    "name": name,
+                    "k": shape[0],
+                    "other": other,
+                    "last": full[-1],
+                    "dim": at[-1],
+                    "target": target,
+                }
+                return [_("hint: ") + _(ALIGNED) % said]
+    return []
+
+
+# a 1-d tensor meant for a dimension before the last (a bias per channel): broadcasting matches
+# trailing dimensions
+ALIGNED = N_(
+    "%(name)s (%(k)d,) lines up with the last dimension of %(other)s (size %(last)d), as broadcasting "
+    "matches dimensions from the right; to meet its dimension %(dim)d (size %(k)d), give it the shape "
+    "%(target)s, e.g. %(name)s.view(-1, 1, …) or %(name)s[:, None]"
+)
+
+
+def _side(layer: list[Any], n: int) -> int | None:
+    """The size ``n`` a convolution's or pooling's (one side of its kernel, stride, padding) leaves."""
+    settings = layer[2] if len(layer) == 3 and isinstance(layer[2], dict) else {}
+    kernel, stride = _ints(settings.get("kernel_size")), _ints(settings.get("stride")) or [1]
+    padding = _ints(settings.get("padding")) or [0]
+    if kernel is None or stride[0] < 1:
+        return None
+    return (n + 2 * padding[0] - kernel[0]) // stride[0] + 1
+
+
+# torch's words for tensors that differ in H or W where they meet: a skip connection's sum (a
+# broadcast at dimension 2 or 3 of (N, C, H, W)), branches joined along the channels
+_SPATIAL = (
+    re.compile(
+        r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\) at non-singleton dimension [23]\b"
+    ),
+    re.compile(r"Sizes of tensors must match except in dimension 1\. Expected size (\d+) but got size (\d+)"),
+)
+
+
+def resizing_lines(line: dict[str, Any], message: str) -> list[str]:
+    """Where torch's ``message`` says tensors that meet on the learner's line differ in H or W
+    (branches joined, a skip connection), the module's convolutions and poolings that change a
+    side of that size, each with what it makes of it; where none has a stride, the hint that
+    names them (their padding), as no stride can be the cause."""
+    found = next((m for m in (p.search(message) for p in _SPATIAL) if m), None)
+    given = line.get("layers")
+    layers = [
+        entry
+        for entry in (given if isinstance(given, list) else [])
+        if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[2], dict)
+    ]
+    if found is None or not layers:
+        return []
+    n = max(int(size) for size in found.groups())
+    changing = [(entry, _side(entry, n)) for entry in layers]
+    changing = [(entry, out) for entry, out in changing if out is not None and out != n]
+    if not changing:
+        return []
+    said = "; ".join(
+        f"{clean.name(entry[0])} = {configuration({'type': entry[1], 'settings': entry[2]})}: {n} → {out}"
+        for entry, out in changing
+    )
+    lines = [_("the layers here that change H and W: %(layers)s") % {"layers": said}]
+    if all((_ints(entry[2].get("stride")) or [1])[0] == 1 for entry, _out in changing):
+        names = ", ".join(clean.name(e[0]) for e, _o in changing)
+        lines.append(_("hint: ") + _(UNPADDED) % {"layers": names})
+    return lines
+
+
+# tensors that meet differ in H and W and no layer of the module has a stride: the padding of
+# the layers that shrink them (a pooling's as much as a convolution's)
+UNPADDED = N_(
+    "the layers named above shrink H and W (a kernel k with padding p takes k − 1 − 2p away: "
+    "%(layers)s), so the tensors no longer match; give each padding=kernel_size // 2, a pooling "
+    "as a convolution"
+)
 
 
 def lines(error: dict[str, Any]) -> list[str]:
     """What the worker found of where the exception met the learner's tensors: the layer, else
     the line (the line's operands too when a layer raised inside the learner's own forward)."""
     found = layer_lines(error.get("layer"))
-    return found or line_lines(error.get("line"))
+    message = error.get("message")
+    return found or line_lines(error.get("line"), message if isinstance(message, str) else "")

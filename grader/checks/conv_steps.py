@@ -15,7 +15,7 @@ from typing import Any
 
 import torch
 
-from grader.i18n import _
+from grader.i18n import N_, _
 
 # torch's words for a reshape whose element count is not the tensor's
 _RESHAPE = re.compile(r"shape '\[([-\d, ]*)\]' is invalid for input of size (\d+)")
@@ -87,6 +87,36 @@ def _leaves(call: Call, positions: int) -> tuple[int, int] | None:
     return None
 
 
+def _one_axis(call: Call, positions: int) -> tuple[str, list[tuple[int, int]]] | None:
+    """("padding" or "stride", the (H_out, W_out) each axis left without it gives) where
+    ``positions`` is what the call leaves with that step on one axis only (F.pad's pair pads the
+    last axis alone); None where neither step, or both, explain it."""
+    asked = (call.stride, call.padding)
+    found: dict[str, list[tuple[int, int]]] = {}
+    for step, left_out in (("padding", (call.stride, 0)), ("stride", (1, call.padding))):
+        for axis in (0, 1) if left_out != asked else ():
+            h, w = (
+                _side(n, k, *(left_out if i == axis else asked)[::-1])
+                for i, (n, k) in enumerate(zip(call.x[2:], call.kernel))
+            )
+            if min(h, w) > 0 and h * w == positions:
+                found.setdefault(step, []).append((h, w))
+    return next(iter(found.items())) if len(found) == 1 else None
+
+
+STEPS = {"padding": N_("padding"), "stride": N_("stride")}
+ONE_AXIS = {
+    "padding": N_(
+        "the padding reached one axis only: F.pad(x, (p, p)) pads the last axis (W) alone, its pairs "
+        "run from the last axis backwards; pad both, F.pad(x, (p, p, p, p)), or F.unfold's padding="
+    ),
+    "stride": N_(
+        "the stride reached one axis only: step both H and W by it (x.unfold(2, kh, s).unfold(3, kw, s), "
+        "or F.unfold's stride=)"
+    ),
+}
+
+
 def predicted(call: Call, words: str) -> str:
     """The lines a shape error in ``call`` leads with (torch's ``words``): each side's size as the
     docstring computes it, the learner's tensor's positions where the words give them and the
@@ -113,12 +143,25 @@ def predicted(call: Call, words: str) -> str:
         line = (
             _("your tensor holds %(total)d = %(n)d · %(c)d · %(positions)d: %(positions)d positions") % said
         )
+        one_axis = _one_axis(call, positions) if leaves is None else None
         if leaves is not None:
             line += " " + _("(what stride=%(s)d, padding=%(p)d leave)") % {"s": leaves[0], "p": leaves[1]}
+        elif one_axis is not None:
+            sides = _(" or ").join(f"{h_out} × {w_out}" for h_out, w_out in one_axis[1])
+            line += " " + _("(%(sides)s: what the call leaves with its %(step)s on one axis only)") % {
+                "sides": sides,
+                "step": _(STEPS[one_axis[0]]),
+            }
         lines.append(line)
-    hint = _(
-        "every step of the convolution takes the call's kernel size, stride and padding: "
-        "F.unfold(x, kernel_size, padding=padding, stride=stride) has H_out · W_out columns, "
-        "and the result is reshaped to (N, C_out, H_out, W_out)"
+    else:
+        one_axis = None
+    hint = (
+        _(ONE_AXIS[one_axis[0]])
+        if one_axis is not None
+        else _(
+            "every step of the convolution takes the call's kernel size, stride and padding: "
+            "F.unfold(x, kernel_size, padding=padding, stride=stride) has H_out · W_out columns, "
+            "and the result is reshaped to (N, C_out, H_out, W_out)"
+        )
     )
     return "\n  ".join(lines) + "\n  " + _("hint: ") + hint

@@ -18,6 +18,14 @@ PAIR_HINT = N_(
     "the indices are not the answer"
 )
 
+# a (values, indices) pair where the answer keeps its input's shape: a reduction where an
+# element-wise op is asked (`.values` would keep the mistake)
+REDUCED_PAIR = N_(
+    "the answer has its input's shape, element by element, but torch.max(x, d) and x.max(d) reduce "
+    "along dimension d (their second argument is a dimension, not a value to compare with): take "
+    "the element-wise maximum, torch.clamp(x, min=c) or torch.maximum(x, y)"
+)
+
 
 def describe(value: Any) -> str:
     """``value`` as a check's "got": one line, at most :data:`DESCRIBED` characters and "…"."""

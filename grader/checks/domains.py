@@ -129,7 +129,7 @@ def hint_for(case: Case) -> str:
         return ""
     if case.kind == "optimiser" and case.kwargs.get("reload"):
         return RELOADED  # its twin without the reload passed before it: the reload is the cause
-    return HINTS.get(case.dim, "")
+    return case.hint or HINTS.get(case.dim, "")
 
 
 # An optimiser case whose second optimiser takes the first's state_dict() and goes on
@@ -169,6 +169,7 @@ class Case(NamedTuple):
     fill: bool = False  # module cases: weights drawn from their shapes alone, then outputs judged
     again: bool = False  # module cases: each input also to a fresh build, the reused one's outputs equal
     note: str = ""
+    hint: str = ""  # the case's own hint where its dimension's would name another mechanism
 
     def plain(self) -> dict[str, Any]:
         return {
@@ -218,6 +219,9 @@ class Domain(NamedTuple):
     # the other forms its docstring allows (FORMS)}: each given on the first case holding it
     forms: dict[int | str, tuple[str, ...]] = {}
     devices: bool = True  # its docstring promises its inputs' device: defaults and forms run there too
+    # known wrong variants (grader/checks/variants.py of_case): (hint, what it computes from a
+    # call's arguments); a failing call whose values are one's leads with its hint
+    mistakes: tuple[tuple[str, Callable[..., Any]], ...] = ()
 
     def tolerance(self, case: Case) -> tuple[float, float]:
         if case.tol is not None:

@@ -244,8 +244,9 @@ BY_DIMENSION: dict[tuple[str, str | None, bool], str] = {
     # feature maps (N, C, H, W) joined along the channels differ in H or W: a branch shrank them
     ("cat-sizes", "1", True): N_(
         "the tensors joined along dim=1 (the channels) must match in every other dimension, "
-        "but one has size {2} where the first has {1}: a branch whose convolution has no "
-        "padding shrinks H and W (padding=kernel_size // 2 keeps them); print each branch's shape"
+        "but one has size {2} where the first has {1}: a branch whose convolution or pooling has "
+        "too little padding shrinks H and W (padding=kernel_size // 2 keeps them); print each "
+        "branch's shape"
     ),
     # a skip connection whose channel count changes: no padding can fix that
     ("broadcast", "1", True): N_(

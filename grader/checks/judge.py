@@ -14,7 +14,7 @@ from typing import Any
 import torch
 
 from grader.checks import curves, places
-from grader.checks.described import PAIR_HINT, describe, values_and_indices
+from grader.checks.described import PAIR_HINT, REDUCED_PAIR, describe, values_and_indices
 from grader.checks.failed import (
     DIMS_HINT,
     INF_HINT,
@@ -30,7 +30,17 @@ from grader.checks.failed import (
     mistake_cause,
     worded,
 )
-from grader.checks.relations import FLOAT32_ULPS, Hint, chosen, position, reshaped, worst
+from grader.checks.relations import (
+    FLOAT32_ULPS,
+    SIGN_LOST,
+    Hint,
+    Keyed,
+    absolute,
+    chosen,
+    position,
+    reshaped,
+    worst,
+)
 from grader.i18n import N_, _, text
 from grader.sandboxed.probe_kit import OFF_LIMITS_MARK, SUBCLASS_MARK
 
@@ -74,11 +84,14 @@ def expect_tensor(
     shape: Iterable[int] | None = None,
     dtype: torch.dtype | None = None,
     hint: str = "",
+    elementwise: bool = False,
 ) -> torch.Tensor:
     """``value`` must be a non-empty tensor with this shape and dtype. Not a tensor at all is a
     cause of its own, with its own hint: the check's hint is about the values. In place of a
     result, the worker's mark that an off-limits op was called (``kit.ops_used``) fails as a
-    twin: only a submission that called one can gain nothing by sending it."""
+    twin: only a submission that called one can gain nothing by sending it. ``elementwise``: the
+    answer is its input's, element by element (a (values, indices) pair is then a reduction taken
+    for an element-wise maximum, not a pair whose values to take)."""
     if isinstance(value, str) and value.startswith(OFF_LIMITS_MARK):
         used = value[len(OFF_LIMITS_MARK) : len(OFF_LIMITS_MARK) + 200].rstrip(">")
         raise TwinUsed(
@@ -91,7 +104,8 @@ def expect_tensor(
         )
     if not isinstance(value, torch.Tensor):
         hint = SUBCLASS_HINT if isinstance(value, str) and value.startswith(SUBCLASS_MARK) else TYPE_HINT
-        hint = PAIR_HINT if values_and_indices(value) else hint
+        if values_and_indices(value):
+            hint = REDUCED_PAIR if elementwise else PAIR_HINT
         fail(what=what, expected=N_("a torch.Tensor"), got=describe(value), hint=hint, cause="type")
     if shape is not None and tuple(value.shape) != tuple(shape):
         said = reshaped(tuple(value.shape), tuple(shape))  # what the shape is: its relation to the asked one
@@ -140,23 +154,26 @@ def expect_close(
     hint: Hint = "",
     check_dtype: bool = True,
     mistakes: Mapping[str, tuple[torch.Tensor, str]] | None = None,
+    elementwise: bool = False,
 ) -> torch.Tensor:
     """Values within ``|a - e| <= atol + rtol·|e|``; infinities must match exactly. ``mistakes``:
     name → (what that known mistake computes, its hint): values that match one fail with its
     hint and cause (:func:`mistake_cause`) rather than the check's. ``hint``: a plain hint, or
-    keyed ones (:class:`~grader.checks.relations.Keyed`) shown only where their cause holds."""
+    keyed ones (:class:`~grader.checks.relations.Keyed`) shown only where their cause holds.
+    ``elementwise``: ``expected`` is the input's values mapped one by one (:func:`expect_tensor`)."""
     tensor = expect_tensor(
         value=actual,
         what=what,
         shape=expected.shape,
         dtype=expected.dtype if check_dtype else None,
         hint=chosen(hint, actual if isinstance(actual, torch.Tensor) else None, None),  # a Shaped one
+        elementwise=elementwise,
     )
     a, e = tensor.detach().double(), expected.detach().double()
     close = torch.isclose(a, e, rtol=rtol, atol=atol, equal_nan=True)
     if close.all():  # a NaN where none is expected is never close: nothing below can fail
         return tensor
-    shown_hint = chosen(hint, a, e)
+    shown_hint = chosen((Keyed(SIGN_LOST, absolute), *(hint if isinstance(hint, tuple) else (hint,))), a, e)
     bad_nan = torch.isnan(a) & ~torch.isnan(e)
     if bad_nan.any():
         i = bad_nan.flatten().nonzero()[0, 0]

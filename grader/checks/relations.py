@@ -83,15 +83,14 @@ def reshaped(got: tuple[int, ...], expected: tuple[int, ...]) -> str:
     (n, n) table where (n,) was asked; "" when nothing simple."""
     if got == expected:
         return ""
-    if got == tuple(d for d in expected if d != 1):
-        return _("the size-1 dimensions dropped (a squeeze(), or torch.cat where torch.stack adds the axis)")
+    if got == tuple(
+        d for d in expected if d != 1
+    ):  # a squeeze, an integer index, a cat: the shape cannot tell
+        return _("the size-1 dimensions dropped")
     if len(got) < len(expected) and math.prod(got) == math.prod(expected):
         for k in range(2, len(expected) + 1):
             if got == (math.prod(expected[:k]), *expected[k:]):
-                return _(
-                    "the leading dimensions %(dims)s merged into one (flattened and never shaped back, "
-                    "or torch.cat where torch.stack adds the axis)"
-                ) % {"dims": tuple(expected[:k])}
+                return _("the leading dimensions %(dims)s merged into one") % {"dims": tuple(expected[:k])}
     if expected == tuple(d for d in got if d != 1):
         return _("a dimension of size 1 too many (keepdim=True or unsqueeze where none is asked)")
     if len(got) == 2 and got[0] == got[1] > 1 and expected in ((got[0],), (got[0], 1)):
@@ -107,6 +106,21 @@ def _close(a: torch.Tensor, b: torch.Tensor, rtol: float = 1e-4, floor: float = 
     finite = b[b.isfinite()]
     scale = float(finite.abs().max()) if finite.numel() else 0.0
     return a.shape == b.shape and bool(torch.allclose(a, b, rtol=rtol, atol=floor * max(scale, 1e-300)))
+
+
+def absolute(got: torch.Tensor, expected: torch.Tensor) -> bool:
+    """``got`` is ``expected``'s absolute value where some expected value is negative: a formula
+    written on |x| whose sign never came back (a predicate for :class:`Keyed`)."""
+    if got.shape != expected.shape or not bool((expected < 0).any()) or _close(got, expected):
+        return False
+    return bool(got.isfinite().all() and expected.isfinite().all()) and _close(got, expected.abs())
+
+
+# the answer's absolute values: a sign lost (shown by every value check, before its own hints)
+SIGN_LOST = N_(
+    "these are the answer's absolute values: the sign is lost where the answer is negative; a formula "
+    "written on |x| needs the sign back (torch.sign(x) · …, or torch.where(x < 0, −t, t))"
+)
 
 
 def wrong(got: torch.Tensor, expected: torch.Tensor) -> torch.Tensor:
@@ -263,6 +277,8 @@ def shown(got: torch.Tensor, expected: torch.Tensor, float64: bool) -> str:
             "what was expected to float32's precision only: a float32 tensor inside a float64 "
             "computation, or a small term (an eps) placed elsewhere in the formula"
         )
+    if absolute(got, expected):
+        return _("the absolute value of what was expected: its sign lost where it is negative")
     if expected.dim() == 2 and expected.shape[0] == expected.shape[1] > 1:
         if not _close(expected, expected.T) and _close(got, expected.T):
             return _("the transpose of what was expected")

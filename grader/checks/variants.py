@@ -1,8 +1,10 @@
 """Hints keyed to what a call's answer is beside the expected one, measured from the call itself:
 the reference's values along the other dimension, the shape a convolution gives with stride 1 or
 no padding, the shape with a size-1 batch axis squeezed away, an output size with the padding
-counted once. Each holds only where the answer is that (grader/checks/relations.py: Keyed,
-Shaped); a suite adds them beside its plain hint, so a lead says what the code did."""
+counted once, and any known wrong variant of an exercise computed on the same input
+(:func:`known`; a domain's ``mistakes``, :func:`of_case`). Each holds only where the answer is
+that (grader/checks/relations.py: Keyed, Shaped); a suite adds them beside its plain hint, so a
+lead says what the code did, and where none holds the lead names no cause."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from collections.abc import Callable
 
 import torch
 
-from grader.checks.relations import Keyed, Shaped, along_other_dim, equals, merges
+from grader.checks.relations import Keyed, Shaped, When, along_other_dim, equals, merges
 from grader.i18n import N_
 
 OTHER_DIM = N_(
@@ -121,3 +123,59 @@ def output_size_said(got: object, n: int, k: int, padding: int, stride: int, pla
     if stride != 1 and got == n + 2 * padding - k + 1:
         return STRIDE_ONCE
     return plain
+
+
+def known(text: str, mistaken: torch.Tensor, expected: torch.Tensor) -> tuple[Keyed | Shaped, ...]:
+    """The hint ``text`` where the answer is ``mistaken``, what a known wrong variant of the
+    exercise returns on the same input: its values where it has the asked shape, else its shape;
+    none where the variant answers as asked on this input (a factor of 1, a stride equal to the
+    kernel). Its values key it where the answer is theirs and far nearer them than the expected
+    ones (a one-sided difference is O(ε) off: a check tighter than that sees it)."""
+    if tuple(mistaken.shape) != tuple(expected.shape):
+        return (Shaped(text, _is(tuple(mistaken.shape))),)
+    wrong, right = mistaken.detach().double(), expected.detach().double()
+    if bool(((wrong - right).abs() <= 1e-12 * right.abs()).all()):
+        return ()
+    same, near = equals(mistaken), nearer(mistaken)  # near: a variant a few ulps off is no cause
+    return (Keyed(text, lambda got, want: same(got, want) and near(got, want)),)
+
+
+def nearer(mistaken: torch.Tensor) -> When:
+    """The values lie far nearer ``mistaken`` than the expected ones (a predicate for
+    :class:`Keyed`): a variant whose error is rounding (a cancellation) repeats it only roughly
+    where the learner's sums run in another order."""
+
+    def when(got: torch.Tensor, expected: torch.Tensor) -> bool:
+        wrong = mistaken.detach().double().to(got.device)
+        if wrong.shape != got.shape:
+            return False
+        odd = ~wrong.isfinite()  # the variant's infinities: the answer's, where they are (NaN never)
+        if not bool((got[odd] == wrong[odd]).all()):
+            return False
+        both = ~odd & expected.isfinite() & got.isfinite()
+        apart = float((expected - wrong)[both].abs().max()) if both.any() else 0.0
+        if not bool((expected[odd] == wrong[odd]).all()):
+            apart = math.inf  # an infinity where a number was expected: far apart
+        off = float((got - wrong)[both].abs().max()) if both.any() else 0.0
+        return apart > 0 and off <= 0.25 * apart
+
+    return when
+
+
+# A domain's known mistake: its hint and what it computes from a case's (args, kwargs), None
+# where it does not apply
+Variant = tuple[str, Callable[..., object]]
+
+
+def of_case(
+    variants: tuple[Variant, ...], args: tuple[object, ...], kwargs: dict[str, object]
+) -> tuple[Keyed, ...]:
+    """The keyed hints of a domain's ``variants`` on one call's arguments (the trusted side's
+    copies: a variant never sees the learner's tensors)."""
+    found = []
+    for text, compute in variants:
+        copies = tuple(a.clone() if isinstance(a, torch.Tensor) else a for a in args)
+        mistaken = compute(*copies, **kwargs)
+        if isinstance(mistaken, torch.Tensor):
+            found.append(Keyed(text, nearer(mistaken)))
+    return tuple(found)

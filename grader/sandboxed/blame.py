@@ -177,7 +177,41 @@ def _line(frame: FrameType, lineno: int) -> dict[str, Any]:
         shape = _shape(_value(frame, chain))
         if shape is not None:
             operands.append([name, shape])
-    return {"line": lineno, "code": text[:160], "function": frame.f_code.co_name, "operands": operands}
+    found = {"line": lineno, "code": text[:160], "function": frame.f_code.co_name, "operands": operands}
+    owner = frame.f_locals.get("self")
+    if _is_module(owner):
+        found["layers"] = _spatial_layers(owner)
+    return found
+
+
+SPATIAL = 16  # a module's convolutions and poolings sent at most
+
+
+def _spatial_layers(root: Any) -> list[list[Any]]:
+    """The torch convolutions and poolings inside ``root`` (the module whose line raised), in
+    registration order: [dotted name, type, {kernel_size, stride, padding}], read from dicts."""
+    found: list[list[Any]] = []
+    todo, seen = [("", root)], 0
+    while todo and seen < 500 and len(found) < SPATIAL:
+        prefix, module = todo.pop(0)
+        seen += 1
+        children = _fields(module).get("_modules")
+        for name, child in (children if isinstance(children, dict) else {}).items():
+            kind = name_of(type(child)) if _is_module(child) else ""
+            torch_layer = str(_MODULE.__get__(type(child))).startswith("torch.nn.") if kind else False
+            if torch_layer and (kind.startswith("Conv") or ("Pool" in kind and "Adaptive" not in kind)):
+                fields = _fields(child)
+                settings = {k: fields[k] for k in ("kernel_size", "stride", "padding") if k in fields}
+                found.append(
+                    [
+                        f"{prefix}{name}",
+                        kind,
+                        {k: list(v) if type(v) is tuple else v for k, v in settings.items()},
+                    ]
+                )
+            elif kind:
+                todo.append((f"{prefix}{name}.", child))
+    return found[:SPATIAL]
 
 
 def blame(exc: BaseException, submission_dir: str) -> dict[str, Any]:

@@ -134,7 +134,11 @@ def test_3_a_residual_conv_without_padding_is_told_of_padding_not_keepdim(tmp_pa
     )
     found = verdicts(path, "ResidualBlock")
     assert found["en"]["cause"] == "error:broadcast"
-    assert "a convolution without padding shrinks H and W" in found["en"]["diagnosis"]
+    assert "conv2 = Conv2d(" in found["en"]["diagnosis"]  # the layer that shrinks H and W, named
+    assert (
+        "shrink H and W" in found["en"]["diagnosis"]
+        and "padding=kernel_size // 2" in found["en"]["diagnosis"]
+    )
     assert "填充" in found["zh_CN"]["diagnosis"]
     assert "keepdim" not in found["en"]["diagnosis"]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import torch
 
+from grader.checks import N_
 from grader.checks.domains import (
     F64,
     TAIL64,
@@ -18,10 +19,33 @@ from grader.checks.domains import (
 )
 
 A = "autograd"
+# numerical_grad given an f whose result is a view of x: the perturbation x[i] ± eps reaches a value
+# kept as a tensor, which then reads the restored x (not the arguments: the function must perturb x)
+VIEW_OF_X = N_(
+    "f(x) here returns a view of x: a value kept as that tensor changes when x[i] is perturbed or "
+    "restored, so f(x + eps) − f(x − eps) is taken after the fact; turn each evaluation into a number "
+    "at once, float(f(x)) (or clone f's result), before x changes again"
+)
 A_TOL = {"tol32": (1e-5, 1e-6), "tol64": (1e-7, 1e-12)}
 
 
-@declare(A, "linear_grad", "dtype edge magnitude", **A_TOL)
+EXPANDED_FORM = N_(
+    "these values are what the expanded form 2·(w·mean(x²) − mean(x·y)) gives: where w·x ≈ y at "
+    "large |x| its two terms nearly cancel; form the residual w·x − y first, mean(2·x·(w·x − y))"
+)
+TANH_FORM = N_(
+    "these values are (1 + tanh(x/2))/2's: far below 0 it rounds σ(x) to 0 (tanh(x/2) is −1 to "
+    "the last bit); for x < 0 use eˣ/(1 + eˣ), which keeps the tiny value"
+)
+
+
+@declare(
+    A,
+    "linear_grad",
+    "dtype edge magnitude",
+    mistakes=((EXPANDED_FORM, lambda w, x, y: 2 * (w * (x * x).mean() - (x * y).mean())),),
+    **A_TOL,
+)
 def _linear_grad() -> list[Case]:
     x = 1e4 + randn(1, 50, dtype=F64)
     y = 2.0 * x + 1e-6 * randn(2, 50, dtype=F64)
@@ -94,7 +118,13 @@ def _detach_grad() -> list[Case]:
     ]
 
 
-@declare(A, "Sigmoid", "tail magnitude aliasing", **A_TOL)
+@declare(
+    A,
+    "Sigmoid",
+    "tail magnitude aliasing",
+    mistakes=((TANH_FORM, lambda x: (1 + torch.tanh(x / 2)) / 2),),
+    **A_TOL,
+)
 def _sigmoid_function() -> list[Case]:
     return [
         Case(
@@ -159,6 +189,7 @@ def _numerical_grad() -> list[Case]:
             {"eps": 1e-6},
             tol=(1e-6, 1e-8),
             note="f returning a 0-dim view of x",
+            hint=VIEW_OF_X,
         ),
     ]
 

@@ -25,6 +25,7 @@ from grader.checks import (
     expect_unchanged,
     gen,
     inputs,
+    known,
     manual_seed,
     probes,
     strategies,
@@ -316,6 +317,25 @@ NOT_RESTORED_HINT = N_(
 )
 
 
+ONE_SIDED = N_(
+    "these are a one-sided difference, (f(x + ε·eᵢ) − f(x))/ε or (f(x) − f(x − ε·eᵢ))/ε, off by "
+    "O(ε): the docstring's central difference takes both sides, (f(x + ε·eᵢ) − f(x − ε·eᵢ)) / 2ε"
+)
+
+
+def one_sided(f, x, eps, expected):
+    """The keyed hints of numerical_grad by a forward or a backward difference on ``x``."""
+    found = []
+    for side in (1, -1):
+        grad = torch.zeros_like(x)
+        for i in range(x.numel()):
+            moved = x.clone().reshape(-1)
+            moved[i] += side * eps
+            grad.view(-1)[i] = side * (float(f(moved.reshape(x.shape))) - float(f(x))) / eps
+        found += known(ONE_SIDED, grad, expected)
+    return tuple(found)
+
+
 @check("gradient", public=True, exercise="numerical_grad")
 @pytest.mark.parametrize("shape", [(3,), (2, 4)])
 def test_numerical_grad_central_differences(sub, shape):
@@ -333,6 +353,7 @@ def test_numerical_grad_central_differences(sub, shape):
             hint=(
                 # x left perturbed: the elements after the first are differenced at a shifted point
                 Keyed(NOT_RESTORED_HINT, lambda *_: unchanged is not True),
+                *one_sided(f_cubic, x, 1e-6, expected),
                 "(f(x + ε·eᵢ) − f(x − ε·eᵢ)) / 2ε for every element i, same shape and dtype as x",
             ),
         )

@@ -28,6 +28,7 @@ from grader.checks import (
     gen,
     held_out_split,
     inputs,
+    known,
     load_digits,
     manual_seed,
     multiclass_accuracy,
@@ -223,6 +224,20 @@ def test_conv_output_size(sub, n, k, padding, stride, expected):
     )
 
 
+POOL_STRIDE_IGNORED = N_(
+    "this is what windows stepping by kernel_size give: the stride argument is ignored; step the "
+    "windows by stride (x.unfold(2, k, stride).unfold(3, k, stride))"
+)
+POOL_DEFAULT_ONE = N_(
+    "this is what windows stepping by 1 give: stride=None means a stride of kernel_size, not 1 "
+    "(if stride is None: stride = kernel_size)"
+)
+POOL_STRIDE_ONE = N_(
+    "this is what windows stepping by 1 give: the stride (kernel_size when None) is never applied; "
+    "step the windows by it"
+)
+
+
 @check("shape", public=True, exercise="max_pool2d")
 @pytest.mark.parametrize(
     "shape, kernel, stride",
@@ -232,11 +247,16 @@ def test_max_pool2d(sub, shape, kernel, stride):
     x = torch.randn(shape, generator=gen(12))
     kwargs = {} if stride is None else {"stride": stride}
     out, ops = sub.run(probes.call_recorded, "max_pool2d", (x, kernel), kwargs)
+    expected = F.max_pool2d(x, kernel, stride)
     expect_close(
         out,
-        F.max_pool2d(x, kernel, stride),
+        expected,
         f"max_pool2d on {shape}, kernel {kernel}, stride {stride if stride else DEFAULT_STRIDE}",
-        hint="the stride defaults to the kernel size; windows that would run past the edge are dropped",
+        hint=(
+            *known(POOL_STRIDE_IGNORED, F.max_pool2d(x, kernel, kernel), expected),
+            *known(POOL_STRIDE_ONE if stride else POOL_DEFAULT_ONE, F.max_pool2d(x, kernel, 1), expected),
+            "the stride defaults to the kernel size; windows that would run past the edge are dropped",
+        ),
     )
     expect_no_twin(ops, OFF_LIMITS["max_pool2d"], "max_pool2d")
 

@@ -23,6 +23,7 @@ from grader.checks import (
     expect_tensor,
     gen,
     inputs,
+    known,
     manual_seed,
     overflowed,
     overflowed_where,
@@ -150,17 +151,47 @@ def test_regression_loss_reductions(sub, name, twin, reduction):
         expect_no_twin(ops, OFF_LIMITS[name], f"{name}(...)")
 
 
+HUBER_HALF_DELTA = N_(
+    "the linear piece's 0.5·delta is not multiplied by delta: beyond delta the loss is "
+    "delta·(|d| − 0.5·delta) = delta·|d| − 0.5·delta², not delta·|d| − 0.5·delta"
+)
+HUBER_NO_OFFSET = N_(
+    "the linear piece lacks its offset: beyond delta the loss is delta·(|d| − 0.5·delta), not "
+    "delta·|d| (the two pieces meet at |d| = delta)"
+)
+HUBER_NO_HALF = N_("the quadratic piece lacks its 0.5: 0.5·d² where |d| <= delta, not d²")
+HUBER_OVER_DELTA = N_(
+    "these values are huber's divided by delta (smooth L1 with beta = delta): 0.5·d² inside, "
+    "delta·(|d| − 0.5·delta) beyond, with no division by delta"
+)
+
+
+def huber_variants(d, delta):
+    """(hint, value) of huber's known wrong forms on the differences ``d`` (the mean taken)."""
+    inside, a = d.abs() <= delta, d.abs()
+    return [
+        (HUBER_HALF_DELTA, torch.where(inside, 0.5 * d**2, delta * a - 0.5 * delta).mean()),
+        (HUBER_NO_OFFSET, torch.where(inside, 0.5 * d**2, delta * a).mean()),
+        (HUBER_NO_HALF, torch.where(inside, d**2, delta * (a - 0.5 * delta)).mean()),
+        (HUBER_OVER_DELTA, F.smooth_l1_loss(d, torch.zeros_like(d), beta=delta)),
+    ]
+
+
 @check("shape", public=True, exercise="huber")
 @pytest.mark.parametrize("delta", [0.5, 1.0, 2.5])
 def test_huber_matches_torch(sub, delta):
     y_hat = torch.linspace(-4, 4, 33).reshape(3, 11)
     y = torch.zeros(3, 11)
     out, ops = run_recorded(sub, "huber", y_hat, y, delta=delta, off=OFF_LIMITS["huber"])
+    expected = F.huber_loss(y_hat, y, delta=delta)
     expect_close(
         out,
-        F.huber_loss(y_hat, y, delta=delta),
+        expected,
         f"huber(y_hat, y, delta={delta}) for d in [-4, 4]",
-        hint="0.5*d**2 where |d| <= delta, delta*(|d| - 0.5*delta) beyond; then the mean",
+        hint=(
+            *(k for text, wrong in huber_variants(y_hat - y, delta) for k in known(text, wrong, expected)),
+            "0.5*d**2 where |d| <= delta, delta*(|d| - 0.5*delta) beyond; then the mean",
+        ),
     )
     expect_no_twin(ops, OFF_LIMITS["huber"], "huber")
 
@@ -222,6 +253,7 @@ def test_sigmoid_values_and_stability(sub):
             torch.sigmoid(x),
             f"sigmoid on {tuple(x.shape)} values in [{x.min().item():g}, {x.max().item():g}]",
             hint=overflow_side(x),
+            elementwise=True,
         )
         expect_no_twin(ops, OFF_LIMITS["sigmoid"], "sigmoid")
 
@@ -313,6 +345,43 @@ def test_bce_with_logits_gradient(sub):
 # -- softmax family ----------------------------------------------------------------------
 
 
+SHIFT_ANOTHER_DIM = N_(
+    "these values subtract a maximum taken along another dimension than `dim`: a shift leaves the "
+    "result unchanged only when it is the same all along `dim`; take m = x.amax(dim=dim, keepdim=True)"
+)
+
+
+def shifted_along_another_dim(name, x, dim):
+    """The keyed hints of a softmax (or log_softmax) along ``dim`` that subtracts the maximum
+    along another dimension (a hard-coded -1)."""
+    asked = dim % x.dim()
+    hints = []
+    for other in (d for d in range(x.dim()) if d != asked and x.shape[d] > 1):
+        z = x - x.amax(dim=other, keepdim=True)
+        total = torch.exp(z).sum(dim=dim, keepdim=True)
+        wrong = torch.exp(z) / total if name == "softmax" else z - torch.log(total)
+        hints += known(
+            SHIFT_ANOTHER_DIM,
+            wrong,
+            torch.softmax(x, dim) if name == "softmax" else torch.log_softmax(x, dim),
+        )
+    return tuple(hints)
+
+
+WHOLE_SUM_SOFTMAX = N_(
+    "these values normalise by the sum over every element (.sum() with no dim): each slice along "
+    "`dim` is normalised by its own sum, .sum(dim=dim, keepdim=True)"
+)
+
+
+def summed_whole(name, x, dim):
+    """The keyed hint of a softmax (or log_softmax) whose sum runs over the whole tensor."""
+    z = x - x.amax(dim=dim, keepdim=True)
+    wrong = z.exp() / z.exp().sum() if name == "softmax" else z - z.exp().sum().log()
+    twin = torch.softmax if name == "softmax" else torch.log_softmax
+    return known(WHOLE_SUM_SOFTMAX, wrong, twin(x, dim))
+
+
 @check("shape", public=True)
 @pytest.mark.parametrize(
     "name, twin",
@@ -330,7 +399,12 @@ def test_softmax_family_any_dim(sub, name, twin, shape, dim):
         if name == "softmax"
         else "log_softmax = (x − m) − log Σ exp(x − m) along `dim`"
     )
-    hints = (*another_dim(twin, x, dim), hint)
+    hints = (
+        *another_dim(twin, x, dim),
+        *shifted_along_another_dim(name, x, dim),
+        *summed_whole(name, x, dim),
+        hint,
+    )
     expect_close(out, twin(x, dim=dim), f"{name}(x, dim={dim}) on shape {shape}", hint=hints)
     if name == "softmax":
         expect_close(
@@ -397,6 +471,11 @@ def test_stable_at_large_logits(sub, name, twin):
         atol=extreme_atol(x),
         hint=(
             *(
+                known(NO_SHIFT_LOG, x - x.exp().sum(1, keepdim=True).log(), expected)
+                if name == "log_softmax"
+                else ()
+            ),
+            *(
                 shift_hints(x, MAX_SHIFT_HINT)
                 if name != "cross_entropy"
                 else [Keyed(MAX_SHIFT_HINT, overflowed)]
@@ -425,6 +504,10 @@ OWN_MAX_HINT = N_(
     "the values are wrong only in the rows far below the largest logit of all, as where one maximum, "
     "the whole tensor's, is subtracted from every row: exp(x − m) is 0 across such a row, 0/0 is NaN "
     "and log 0 is −inf; subtract each row's own maximum, x.amax(dim=dim, keepdim=True)"
+)
+NO_SHIFT_LOG = N_(
+    "these are x − log Σ exp(x) without the max shift: exp(600) is inf and exp(−800) is 0 in float32, "
+    "so the log is ±inf; subtract the max along dim first, (x − m) − log Σ exp(x − m)"
 )
 LOG_OF_ZERO_HINT = N_(
     "exp(−800) is 0 in float32 even after the max shift, so a log of a softmax is −inf: "
@@ -585,6 +668,17 @@ NEGATED_HINT = N_("these values are −KL(p‖q): the log ratio is log p − log
 ZERO_TERMS = ((ZEROS_P == 0) | (ZEROS_Q == 0)).any(-1)
 
 
+ZERO_P_NAN = N_(
+    "the NaN is in the rows where p has a zero: a term p·log(p/q) at p = 0 computes 0·(−inf) = NaN; "
+    "a term with p = 0 counts as 0 (torch.xlogy(p, p) − torch.xlogy(p, q))"
+)
+
+
+def nan_only_where(rows):
+    """NaN came out, in ``rows`` alone (a predicate for Keyed)."""
+    return lambda got, _: bool(got.isnan().any()) and not bool((got.isnan() & ~rows).any())
+
+
 @check("shape", points=0.5, public=True, exercise="kl_div")
 def test_kl_div_shapes_and_zeros(sub):
     p, q = ZEROS_P, ZEROS_Q
@@ -597,6 +691,7 @@ def test_kl_div_shapes_and_zeros(sub):
         hint=(
             Keyed(SWAPPED_HINT, equals(kl_of(q, p))),
             Keyed(NEGATED_HINT, equals(-expected_kl)),
+            Keyed(ZERO_P_NAN, nan_only_where((ZEROS_P == 0).any(-1))),
             Keyed(
                 N_("terms with p = 0 are 0; where q = 0 < p the divergence is +inf"), wrong_where(ZERO_TERMS)
             ),

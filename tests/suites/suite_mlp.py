@@ -89,6 +89,7 @@ def test_activation_values(sub, name):
             else "relu(x + 0.5) − relu(x − 0.5)"
             if name != "relu"
             else "max(x, 0)",
+            elementwise=True,
         )
         expect_no_twin(ops, OFF_LIMITS[name], name)
 
@@ -127,6 +128,13 @@ def probe_dropout(mod, x, p):
     return {"first": first, "again": again, "other": other, "eval": eval_out, "default": default, "ops": ops}
 
 
+# zeros at the rate 1 − p: the mask keeps with probability p where it should drop with it
+DROP_SWAPPED_HINT = (
+    "the fraction of zeros is 1 − p: the mask keeps an element with probability p (rand < p) "
+    "instead of dropping it with probability p; keep where rand ≥ p"
+)
+
+
 @check("shape", public=True, exercise="dropout")
 @pytest.mark.parametrize("p", [0.2, 0.5])
 def test_dropout_is_inverted_and_seeded(sub, p):
@@ -142,7 +150,9 @@ def test_dropout_is_inverted_and_seeded(sub, p):
         f"fraction of zeros from dropout(x, p={p}) over {n} elements",
         f"{p} ± {bound:.3f}",
         f"{dropped:.4f}",
-        "zero each element independently with probability p",
+        DROP_SWAPPED_HINT
+        if abs(dropped - (1 - p)) <= bound < abs(dropped - p)
+        else "zero each element independently with probability p",
     )
     kept = first != 0
     expect_close(

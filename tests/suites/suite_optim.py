@@ -11,6 +11,7 @@ from torch import nn
 from grader.checks import (
     N_,
     Keyed,
+    Shaped,
     battery,
     binary_accuracy,
     check,
@@ -28,6 +29,7 @@ from grader.checks import (
     gen,
     held_out_split,
     inputs,
+    known,
     load_diabetes,
     mistake_cause,
     probes,
@@ -329,7 +331,22 @@ def probe_optimizer(mod, name, inits, groups, defaults, grads, use_closure):
         for (owner, attr), original in zip(patched, originals):
             setattr(owner, attr, original)
     mro = [f"{c.__module__}.{c.__qualname__}" for c in type(optimizer).__mro__]
-    return {"trajectory": trajectory, "returned": returned, "mro": mro, "called": sorted(set(called))}
+    state = optimizer.state if isinstance(optimizer.state, dict) else {}
+    strays = sorted(  # state tensors shaped like their parameter but of another dtype
+        {
+            str(v.dtype)
+            for p in params
+            for v in (state.get(p) if isinstance(state.get(p), dict) else {}).values()
+            if isinstance(v, torch.Tensor) and v.shape == p.shape and v.dtype != p.dtype
+        }
+    )
+    return {
+        "trajectory": trajectory,
+        "returned": returned,
+        "mro": mro,
+        "called": sorted(set(called)),
+        "state_dtypes": strays,
+    }
 
 
 OPTIMIZER_CASES = {
@@ -375,6 +392,9 @@ def run_case(sub, case, dtype, groups_spec=None, use_closure=False, steps=50):
         str(len(got["trajectory"])),
     )
     mistaken = optimizer_mistakes(name, reference, inits, groups, options, grads)
+    shared = (
+        adam_path(inits, options, grads, shared_step=True) if name == "Adam" and len(groups) == 1 else None
+    )
     for t, step_grads in enumerate(grads):
         for p, g in zip(params, step_grads):
             p.grad = g.clone()
@@ -385,13 +405,21 @@ def run_case(sub, case, dtype, groups_spec=None, use_closure=False, steps=50):
                 p.detach(),
                 f"{case}: parameter {i} after step {t + 1} ({dtype})",
                 # every step before this one was right: what went wrong carries between steps
-                hint=CARRIED_HINT if t else "",
+                hint=(
+                    *(known(SHARED_STEP, shared[t][i], p.detach()) if shared is not None else ()),
+                    STATE_DTYPE_HINT if got.get("state_dtypes") else CARRIED_HINT if t else "",
+                ),
                 mistakes={key: (path[t][i], hint) for key, (path, hint) in mistaken.items()},
                 **tol,
             )
     return got
 
 
+STATE_DTYPE_HINT = (
+    "the optimiser's state tensors (m, v, a momentum buffer) are not of their parameter's dtype: "
+    "torch.zeros(p.shape) is float32 on the CPU whatever p is; create them like the parameter, "
+    "torch.zeros_like(p)"
+)
 CARRIED_HINT = (
     "the steps before this one were right: what carries from one step to the next (the momentum "
     "buffer, m, v, the step count, in self.state[p]) is not kept or not updated as the docstring says"
@@ -443,14 +471,25 @@ def sgd_path(inits, options, grads, decay_sign=1.0, nesterov=None, dampen_first=
     return path
 
 
-def adam_path(inits, options, grads, correct_m=True, correct_v=True, eps_inside=False, decoupled=False):
-    """Adam's trajectory as torch.optim.Adam walks it, or with one of its known mistakes."""
+def adam_path(
+    inits,
+    options,
+    grads,
+    correct_m=True,
+    correct_v=True,
+    eps_inside=False,
+    decoupled=False,
+    shared_step=False,
+):
+    """Adam's trajectory as torch.optim.Adam walks it, or with one of its known mistakes
+    (``shared_step``: one step count for every parameter, counted once per parameter)."""
     lr, eps, decay = options.get("lr", 1e-3), options.get("eps", 1e-8), options.get("weight_decay", 0.0)
     beta1, beta2 = options.get("betas", (0.9, 0.999))
     params = [p.clone() for p in inits]
     m, v, path = [torch.zeros_like(p) for p in inits], [torch.zeros_like(p) for p in inits], []
-    for t, step_grads in enumerate(grads, 1):
+    for step, step_grads in enumerate(grads, 1):
         for i, g in enumerate(step_grads):
+            t = (step - 1) * len(step_grads) + i + 1 if shared_step else step
             if decoupled:
                 params[i] = params[i] * (1 - lr * decay)
             else:
@@ -465,6 +504,12 @@ def adam_path(inits, options, grads, correct_m=True, correct_v=True, eps_inside=
     return path
 
 
+# Adam's step count kept once for the optimiser and counted once per parameter: a keyed hint (the
+# check's own cause: the corpus labels it optimizer_step_for_step)
+SHARED_STEP = N_(
+    "the step count t is one counter shared by every parameter (counted once per parameter): "
+    "keep it per parameter, self.state[p]['step'], so each bias correction uses its own t"
+)
 NO_BIAS_CORRECTION_HINT = (
     "divide by the bias corrections, with the parameter's step count t (from 1): "
     "m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ); without them the first steps are far too large"
@@ -628,6 +673,16 @@ def test_ema_keeps_the_dtype(sub, dtype):
 # -- smoothing, data, folds ----------------------------------------------------------------
 
 
+EMA_UNCORRECTED = N_(
+    "these values are not bias-corrected: with bias_correction=True each sₜ is divided by 1 − βᵗ "
+    "(t from 1), which removes the pull towards the zero start"
+)
+EMA_T_FROM_ZERO = N_(
+    "the bias correction counts t from 0: the first value is divided by 1 − β⁰ = 0 (inf) and every "
+    "later one by 1 − βᵗ⁻¹; t starts at 1, 1 − beta ** (t + 1) with a 0-based index"
+)
+
+
 @check("shape", public=True, exercise="ema")
 @pytest.mark.parametrize("beta, corrected", [(0.9, True), (0.9, False), (0.5, True)])
 def test_ema(sub, beta, corrected):
@@ -637,13 +692,33 @@ def test_ema(sub, beta, corrected):
     for t, v in enumerate(values.double().tolist(), start=1):
         s = beta * s + (1 - beta) * v
         expected.append(s / (1 - beta**t) if corrected else s)
+    from_zero = [
+        x * (1 - beta**t) / (1 - beta ** (t - 1)) if t > 1 else float("inf")
+        for t, x in enumerate(expected, 1)
+    ]
     expect_close(
         out,
         torch.tensor(expected, dtype=torch.float32),
         f"ema(values, beta={beta}, bias_correction={corrected})",
         rtol=1e-4,
         atol=1e-6,
-        hint="s₀ = 0, sₜ = β·sₜ₋₁ + (1 − β)·vₜ; divide by 1 − βᵗ (t from 1) when correcting",
+        hint=(
+            *(
+                known(
+                    EMA_UNCORRECTED,
+                    torch.tensor([x * (1 - beta**t) for t, x in enumerate(expected, 1)]),
+                    torch.tensor(expected),
+                )
+                if corrected
+                else ()
+            ),
+            *(
+                known(EMA_T_FROM_ZERO, torch.tensor(from_zero, dtype=torch.float32), torch.tensor(expected))
+                if corrected
+                else ()
+            ),
+            "s₀ = 0, sₜ = β·sₜ₋₁ + (1 − β)·vₜ; divide by 1 − βᵗ (t from 1) when correcting",
+        ),
     )
 
 
@@ -681,8 +756,18 @@ def test_diabetes_dataset(sub):
             f"label of row {i}",
             rtol=0,
             atol=0,
-            hint="the last column as a float32 (1,) tensor: xy[i, [-1]]",
+            hint=(
+                Shaped(INTEGER_INDEX, lambda shape: shape == ()),
+                "the last column as a float32 (1,) tensor: xy[i, [-1]]",
+            ),
         )
+
+
+# a label of shape () where (1,) is asked: the column taken by an integer index
+INTEGER_INDEX = N_(
+    "an integer index drops the axis it picks: xy[:, -1] (or xy[i, -1]) is one number per row, "
+    "0-dim for a row; index the last column with a list or a slice, xy[:, [-1]] or xy[:, -1:], to keep it (1,)"
+)
 
 
 @check("shape", public=True, exercise="k_fold_indices")

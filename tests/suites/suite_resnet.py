@@ -30,6 +30,7 @@ from grader.checks import (
     gen,
     held_out_split,
     inputs,
+    known,
     load_digits,
     multiclass_accuracy,
     probes,
@@ -265,6 +266,33 @@ def probe_batch_norm(mod, x, gamma, beta, mean, var, training, momentum):
     }
 
 
+UNBIASED_NORMALISES = N_(
+    "these values normalise by the unbiased variance (÷ (n − 1), torch.var's default): the batch is "
+    "normalised by its biased variance (÷ n, unbiased=False); the unbiased one goes into running_var only"
+)
+EPS_OUTSIDE = N_("these values add eps outside the square root: (x − μ)/√(σ² + eps), eps inside it")
+BATCH_AXIS_ONLY = N_(
+    "these values take the statistics over dim 0 alone: a channel's mean and variance run over every "
+    "dim but 1 (N, H and W: dims (0, 2, 3))"
+)
+
+
+def normalised_wrongly(x, gamma, beta, expected):
+    """batch_norm's known wrong normalisations in training, each keyed to its values."""
+    dims, shape = [d for d in range(x.dim()) if d != 1], [1, -1] + [1] * (x.dim() - 2)
+    mu = x.mean(dims, keepdim=True)
+    scale, shift = gamma.reshape(shape), beta.reshape(shape)
+    biased = x.var(dims, unbiased=False, keepdim=True)
+    variants = [
+        (UNBIASED_NORMALISES, (x - mu) / torch.sqrt(x.var(dims, keepdim=True) + 1e-5)),
+        (EPS_OUTSIDE, (x - mu) / (biased.sqrt() + 1e-5)),
+    ]
+    if x.dim() > 2:
+        mu0, var0 = x.mean(0, keepdim=True), x.var(0, unbiased=False, keepdim=True)
+        variants.append((BATCH_AXIS_ONLY, (x - mu0) / torch.sqrt(var0 + 1e-5)))
+    return tuple(k for text, z in variants for k in known(text, scale * z + shift, expected))
+
+
 @check("shape", public=True, exercise="batch_norm")
 @pytest.mark.parametrize("shape", [(8, 3), (4, 3, 5, 5), (1, 2, 3, 3)])
 @pytest.mark.parametrize("training", [True, False], ids=["train", "eval"])
@@ -284,9 +312,12 @@ def test_batch_norm_against_torch(sub, shape, training):
         f"batch_norm on {shape} in {mode} mode",
         rtol=1e-5,
         atol=1e-5,
-        hint="per channel (dim 1): statistics over every other dim; the biased variance normalises"
-        if training
-        else "eval mode normalises with the running statistics",
+        hint=(
+            *(normalised_wrongly(x, gamma, beta, expected) if training else ()),
+            "per channel (dim 1): statistics over every other dim; the biased variance normalises"
+            if training
+            else "eval mode normalises with the running statistics",
+        ),
     )
     expect_close(
         got["mean"],

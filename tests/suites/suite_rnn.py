@@ -26,6 +26,7 @@ from grader.checks import (
     expect_tensor,
     gen,
     inputs,
+    known,
     manual_seed,
     probes,
     strategies,
@@ -101,7 +102,19 @@ def cell_mistakes(name: str, cell: torch.nn.Module, x: torch.Tensor, h: torch.Te
             Keyed(text, equals(altered(cell, x, h, gate_negated(cell, gate))))
             for gate, text in SWAPPED_GATES.get(name, {}).items()
         ),
+        *(
+            known(
+                NO_TANH, x @ cell.weight_ih.T + cell.bias_ih + h @ cell.weight_hh.T + cell.bias_hh, cell(x, h)
+            )
+            if name == "rnn_cell"
+            else ()
+        ),
     )
+
+
+NO_TANH = N_(
+    "these values are the cell's pre-activation: tanh is never applied, h' = tanh(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh)"
+)
 
 
 # a gate used as 1 − itself: σ(−a) = 1 − σ(a), so the cell with that gate's rows negated computes it
@@ -287,6 +300,12 @@ def test_rnn_forward_gradients(sub):
             )
 
 
+FLAT_ROWS = N_(
+    "these are the rows of the flattened indices, (number of indices, dim): the indices were "
+    "flattened and never shaped back; the result keeps idx's shape, weight[idx] (idx.shape + (dim,))"
+)
+
+
 @check("shape", public=True, exercise="embedding_lookup")
 @pytest.mark.parametrize("idx_shape", [(5,), (2, 3), (1, 1)])
 def test_embedding_lookup(sub, idx_shape):
@@ -297,7 +316,10 @@ def test_embedding_lookup(sub, idx_shape):
         out,
         F.one_hot(idx, 6).float() @ weight,
         f"embedding_lookup with indices of shape {idx_shape}",
-        hint="row idx of the weight, for every index: the result has shape idx.shape + (dim,)",
+        hint=(
+            *known(FLAT_ROWS, weight[idx.reshape(-1)], F.one_hot(idx, 6).float() @ weight),
+            "row idx of the weight, for every index: the result has shape idx.shape + (dim,)",
+        ),
     )
     expect_no_twin(ops, OFF_LIMITS["embedding_lookup"], "embedding_lookup")
 
@@ -420,7 +442,7 @@ def probe_hello_steps(mod, embed_dim, idx, changed):
     return {"logits": logits, "changed": logits_changed, "found": found, "others": others}
 
 
-def hello_reference(found, embed_dim, idx):
+def hello_reference(found, embed_dim, idx, batch_first=False):
     """The logits the lecture's pipeline gives with the model's own weights (one-hot or embedding →
     nn.RNN → nn.Linear, seq-first whatever the RNN's own batch_first), or None when the model is not built from exactly those parts."""
     wanted = {"rnn": 1, "linear": 1, "embedding": 0 if embed_dim is None else 1}
@@ -433,7 +455,12 @@ def hello_reference(found, embed_dim, idx):
     layers = sum(k.startswith("weight_ih_l") for k in state)
     hidden, input_size = state["weight_ih_l0"].shape
     rnn = nn.RNN(
-        input_size, hidden, layers, nonlinearity=rnn_found["nonlinearity"], bias="bias_ih_l0" in state
+        input_size,
+        hidden,
+        layers,
+        nonlinearity=rnn_found["nonlinearity"],
+        bias="bias_ih_l0" in state,
+        batch_first=batch_first,  # the variant reading the seq-first input as batch-first
     )
     linear = nn.Linear(
         *reversed(found["linear"][0]["state"]["weight"].shape), bias="bias" in found["linear"][0]["state"]
@@ -451,6 +478,11 @@ def hello_reference(found, embed_dim, idx):
         return None
 
 
+READ_BATCH_FIRST = N_(
+    "these are the logits of an RNN that reads the seq-first input (seq_len, batch) as batch-first "
+    "(batch_first=True): it recurs over the batch axis and takes each time step as a sequence of its "
+    "own; leave batch_first=False (the default) for (seq_len, batch) input"
+)
 HELLO_STEPS = torch.tensor([[1, 3], [0, 2], [2, 2], [2, 0], [3, 1]])  # (seq_len 5, batch 2)
 
 
@@ -473,6 +505,7 @@ def test_hello_rnn_reads_the_sequence_in_order(sub, embed_dim):
             "(no reversed or shuffled time axis, no batch-first reading of seq-first input)",
         )
     reference = hello_reference(got.get("found"), embed_dim, HELLO_STEPS)
+    batch_first = hello_reference(got.get("found"), embed_dim, HELLO_STEPS, batch_first=True)
     if reference is not None and got.get("others") == ["HelloRNN"]:
         for t in range(5):
             expect_close(
@@ -482,7 +515,14 @@ def test_hello_rnn_reads_the_sequence_in_order(sub, embed_dim):
                 "with your model's own weights",
                 rtol=1e-5,
                 atol=1e-5,
-                hint="feed the whole sequence seq-first to the RNN and the linear layer to every step's output",
+                hint=(
+                    *(
+                        known(READ_BATCH_FIRST, batch_first[t], reference[t])
+                        if batch_first is not None
+                        else ()
+                    ),
+                    "feed the whole sequence seq-first to the RNN and the linear layer to every step's output",
+                ),
             )
 
 

@@ -27,6 +27,7 @@ from grader.checks import (
     expect_vectorised,
     gen,
     inputs,
+    known,
     manual_seed,
     other_dim,
     probes,
@@ -111,6 +112,12 @@ def test_add_into_writes_in_place(sub, shape):
     expect(got["same_object"] is True, "the value add_into returns", "z itself", "another tensor")
 
 
+WHOLE_SUM = N_(
+    "these values divide by the sum of every element (x.sum()): each row is divided by its own sum, "
+    "x.sum(dim=1, keepdim=True)"
+)
+
+
 @check("shape", public=True, exercise="row_normalize")
 @pytest.mark.parametrize(
     "shape, dtype", [((1, 5), torch.float32), ((4, 3), torch.float32), ((3, 6), torch.float64)]
@@ -124,6 +131,7 @@ def test_row_normalize_rows_sum_to_one(sub, shape, dtype):
         f"row_normalize on {shape} {dtype}",
         hint=(
             other_dim(lambda t: t / t.sum(1, keepdim=True), x),
+            *known(WHOLE_SUM, x / x.sum(), x / x.sum(1, keepdim=True)),
             "divide each row by its own sum: x.sum(dim=1, keepdim=True) keeps an (n, 1) column "
             "that broadcasts across the row",
         ),
@@ -288,18 +296,33 @@ def test_fill_nan_with_column_mean(sub):
 ROW_MEAN_HINT = "these are each row's means: a column's mean runs down its rows, over dim=0"
 
 
+SUMMED_OVER_ROWS = N_(
+    "this is a[:, :, None] * b[None, :, :] summed over dim 0, a's rows, giving (k, m): C[i, j] = "
+    "Σₖ A[i, k]·B[k, j] sums over the shared axis k, dim 1"
+)
+SUMMED_OVER_COLUMNS = N_(
+    "this is a[:, :, None] * b[None, :, :] summed over dim 2, b's columns, giving (n, k): C[i, j] = "
+    "Σₖ A[i, k]·B[k, j] sums over the shared axis k, dim 1"
+)
+
+
 @check("shape", public=True, exercise="matmul")
 @pytest.mark.parametrize("n, k, m", [(1, 4, 1), (3, 5, 2), (6, 1, 7)])
 def test_matmul(sub, n, k, m):
     a, b = torch.randn(n, k, generator=gen(7)), torch.randn(k, m, generator=gen(8))
     out, ops = sub.run(probes.call_recorded, "matmul", (a, b), {}, off=tuple(OFF_LIMITS["matmul"]))
+    products = a[:, :, None] * b[None, :, :]  # (n, k, m)
     expect_close(
         out,
         a @ b,
         f"matmul of ({n}, {k}) and ({k}, {m})",
         rtol=1e-5,
         atol=1e-5,
-        hint="C[i, j] = Σₖ A[i, k]·B[k, j]: multiply a[:, :, None] by b[None, :, :], sum over dim 1",
+        hint=(
+            *known(SUMMED_OVER_ROWS, products.sum(0), a @ b),
+            *known(SUMMED_OVER_COLUMNS, products.sum(2), a @ b),
+            "C[i, j] = Σₖ A[i, k]·B[k, j]: multiply a[:, :, None] by b[None, :, :], sum over dim 1",
+        ),
     )
     expect_no_twin(ops, OFF_LIMITS["matmul"], "matmul")
 
