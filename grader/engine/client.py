@@ -37,6 +37,7 @@ from grader.engine.problems import (
     SubmissionError,
     SubmissionProblem,
     error_text,
+    missing,
     sealed,
     with_place,
 )
@@ -447,6 +448,9 @@ class TopicSession:
     def _raised(self, subject: str, event: dict[str, Any], action: str) -> Exception:
         """The exception a probe's answer other than a result raises in the suite."""
         error = event.get("error", {}) if event["event"] == "raised" else {}
+        name = error.get("missing")
+        if name in topics.exercises(self.topic) and self.exercises != (name,):
+            return missing(self.topic, name, self.exercises)  # its own check: "did you mean" (renamed.py)
         if error.get("kind") == "not_started":
             return with_place(NotStarted(still_raises(probe_words.raiser(error))), error)
         if error.get("kind") == "known_stall":

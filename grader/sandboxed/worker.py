@@ -369,7 +369,7 @@ class Worker:
             value = probe(self.module, *request["args"], **request["kwargs"])
         except BaseException as exc:
             self.watchdog.disarm()
-            error = describe_exception(exc, self.args.submission_dir)
+            error = describe_exception(exc, self.args.submission_dir, self.module)
             return self.prepare({"event": "raised", "error": error, "output": self.printed.take()})
         self.watchdog.disarm()
         return self.prepare({"event": "result", "value": value, "output": self.printed.take()})
