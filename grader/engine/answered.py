@@ -62,3 +62,19 @@ def twin_used(event: dict[str, Any], twins: Twins, exercises: tuple[str, ...]) -
     got = _("a call of %(twin)s, off limits here") % {"twin": ", ".join(said)}
     what = exercise or ", ".join(exercises)
     return TwinUsed(worded(what, N_("a hand-written computation"), got) + hinted(_(TWIN_HINT)))
+
+
+def twins_before(stall: dict[str, Any], twins: Twins, exercises: tuple[str, ...]) -> str:
+    """The words a timeout's first line adds where the exercise's call had run a twin before its
+    deadline (the watchdog's note: a replaced op's answer spun on, or slow to shape), in the
+    suite's spellings; "" where none."""
+    noted = stall.get("twins")
+    for exercise, names in noted.items() if isinstance(noted, dict) else ():
+        listed = twins.get(exercise) if exercise in exercises else None
+        found = names if listed and isinstance(names, list) else []
+        said = sorted({listed[n] for n in found if isinstance(n, str) and n in listed}) if listed else []
+        if said:
+            return _(
+                " after %(name)s called %(twin)s, off limits here (the exercise earns nothing while it calls one)"
+            ) % {"name": exercise, "twin": ", ".join(said)}
+    return ""

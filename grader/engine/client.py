@@ -27,7 +27,7 @@ from grader import clean, topics
 from grader.checks import callees, places
 from grader.defaults import CPU_POLL_SECONDS, boot_seconds
 from grader.engine import probe_words
-from grader.engine.answered import Twins, raised, twin_used, twins_asked
+from grader.engine.answered import Twins, raised, twin_used, twins_asked, twins_before
 from grader.engine.lanes import Lane, OfLane
 from grader.engine.printed import Printed
 from grader.engine.problems import (
@@ -472,7 +472,9 @@ class TopicSession:
         stall = self.last_stall
         function = clean.name(stall.get("function") or subject)
         where = places.frames(stall.get("where"), last=1)
-        first = probe_words.stalled_first(function, cpu, wait, self.check)
+        first = probe_words.stalled_first(function, cpu, wait, self.check) + twins_before(
+            stall, self.twins, self.exercises
+        )
         self.stalls[function] = first
         self.stalls.setdefault(subject, first)
         # The other lane's checks of it end at once too, told only what this side chose to ask

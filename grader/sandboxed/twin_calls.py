@@ -85,11 +85,8 @@ def _through_window(
             return function(*args, **kwargs)
         depth[0] += 1
         try:
-            with probe_kit.window(names) as refused:
-                try:
-                    return function(*args, **kwargs)
-                finally:
-                    seen.update(refused)
+            with probe_kit.window(names, seen):  # noted as they run: a call that never returns too
+                return function(*args, **kwargs)
         finally:
             depth[0] -= 1
 

@@ -142,3 +142,24 @@ def test_a_packs_class_that_calls_its_twin_by_a_computed_name_earns_nothing(tmp_
         tmp_path / "s", "attention", source, "MultiHeadAttention", env={"TORCHGRADE_PACKS": str(pack)}
     )
     assert found["points"] == 0, found
+
+
+# A call that spins on the NaN its replaced twin gives ends as a timeout: the lead names the twin.
+SPINNING = """
+import torch
+from torch import nn
+
+
+def sigmoid(x):
+    y = nn.Sigmoid()(x)
+    while bool(torch.isnan(y).any()) and not bool(torch.isnan(x).any()):
+        y = nn.Sigmoid()(x)
+    return y
+"""
+
+
+def test_a_timeout_spinning_on_a_twin_names_the_twin(tmp_path):
+    found = points(tmp_path / "s", "losses", SPINNING, "sigmoid")
+    assert found["points"] == 0, found
+    lead = found["diagnosis"].split("\n", 1)[0]
+    assert "after sigmoid called torch.sigmoid" in lead and "off limits here" in lead, found
