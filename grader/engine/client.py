@@ -404,7 +404,8 @@ class TopicSession:
             slowest, answers = self.slowest.get(subject, (0.0, 0))
             self.slowest[subject] = (max(slowest, time.monotonic() - started), answers + 1)
             return event.get("value")
-        if event["event"] == "twin":
+        if event["event"] == "twin":  # charged to the exercise whose call ran it
+            self.called = event["exercise"] if event.get("exercise") in self.exercises else self.called
             raise twin_used(event, self.twins, self.exercises)
         raise raised(subject, event, action, self.stalls, self.topic, self.exercises)
 

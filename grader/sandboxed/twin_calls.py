@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from types import ModuleType
+from types import FunctionType, ModuleType
 from typing import Any
 
 from grader.sandboxed import probe_kit
@@ -65,13 +65,17 @@ def _wrapped(
 
 
 def _member(member: Any, names: frozenset[str], seen: set[str]) -> Any:
-    """A class member's wrapped form (a function, a static or class method), or None to leave it."""
+    """A class member's wrapped form, called as it was: a function (a method), a static or class
+    method, a callable that binds to nothing (``act = torch.tanh``: static); None to leave it (a
+    class, a property, another descriptor)."""
     if isinstance(member, staticmethod):
         return staticmethod(_through_window(member.__func__, names, seen))
     if isinstance(member, classmethod):
         return classmethod(_through_window(member.__func__, names, seen))
-    if callable(member) and not isinstance(member, type):
+    if isinstance(member, FunctionType):
         return _through_window(member, names, seen)
+    if callable(member) and not isinstance(member, type) and not hasattr(type(member), "__get__"):
+        return staticmethod(_through_window(member, names, seen))
     return None
 
 

@@ -475,3 +475,43 @@ def test_given_keeps_the_values_in_each_form_an_argument_may_take():
     assert [p is q for p, q in zip(once, params)] == [True, True] and list(once) == []
     assert kit.given(params, "tuple") == tuple(params) and list(kit.given(params, "iterator")) == params
     assert kit.given(3.0, "int") == 3 and isinstance(kit.given(3, "float"), float)
+
+
+# -- the off-limits backstop on every call of an exercise (grader/sandboxed/twin_calls.py) ----------
+
+TWIN_MODULE = """
+import torch
+
+
+class Net(torch.nn.Module):
+    act = torch.tanh  # a callable that binds to nothing: still called without self
+
+    def forward(self, x):
+        return self.act(torch.relu(x))
+
+
+def own(x):
+    return torch.where(x > 0, x, torch.zeros_like(x))
+
+
+def routed(x):
+    return getattr(x, "re" + "lu")()
+"""
+
+
+def test_an_exercises_calls_run_with_its_twins_replaced_and_its_names_are_restored():
+    from grader.sandboxed import twin_calls
+
+    module = types.ModuleType("mlp")
+    exec(TWIN_MODULE, module.__dict__)
+    before = dict(vars(module)), dict(vars(module.Net))
+    x = torch.tensor([-1.0, 2.0])
+    twins = {"Net": ["relu"], "own": ["relu"], "routed": ["relu"]}
+    with twin_calls.exercise_calls(module, twins) as seen:
+        assert torch.equal(module.own(x), torch.tensor([0.0, 2.0])) and seen["own"] == set()
+        assert torch.isnan(module.Net()(x)).all() and seen["Net"] == {"relu"}
+        assert torch.isnan(module.routed(x)).all()  # a computed name: the dispatcher still sees the op
+        assert seen["routed"] == {"relu"}
+        assert torch.equal(torch.relu(x), torch.tensor([0.0, 2.0]))  # the probe's own code: untouched
+    assert dict(vars(module)) == before[0] and dict(vars(module.Net)) == before[1]
+    assert torch.equal(module.Net()(x), torch.tanh(torch.relu(x)))
