@@ -42,10 +42,14 @@ def raised(
     return with_place(SubmissionError(error_text(error, action)), error)
 
 
-def twins_asked(twins: Twins, exercises: tuple[str, ...]) -> dict[str, list[str]]:
-    """What a probe's request carries: {exercise of the check: its off-limits names}, replaced at
-    the dispatcher while that exercise's own calls run (grader/sandboxed/twin_calls.py)."""
-    return {e: sorted(twins[e]) for e in exercises if twins.get(e)}
+def twins_asked(twins: Twins, exercises: tuple[str, ...], topic: str) -> dict[str, Any]:
+    """What a probe's request carries for the off-limits backstop (grader/sandboxed/twin_calls.py):
+    every list of the suite's ``OFF_LIMITS``, the check's exercises (whose calls run with theirs
+    replaced) and the topic's (another one called inside runs with what both lists put off limits)."""
+    if not any(twins.get(e) for e in exercises):
+        return {}
+    lists = {e: sorted(names) for e, names in twins.items() if names}
+    return {"lists": lists, "checked": list(exercises), "topic": list(topics.exercises(topic))}
 
 
 def twin_used(event: dict[str, Any], twins: Twins, exercises: tuple[str, ...]) -> TwinUsed:

@@ -373,7 +373,7 @@ class TopicSession:
                 "timeout": wait,
                 "cpu": cpu,
                 "blocked": sorted(self.stalls),
-                "twins": twins_asked(self.twins, self.exercises),
+                "twins": twins_asked(self.twins, self.exercises, self.topic),
             }
         )
         action = self._action(subject, args)
