@@ -368,7 +368,7 @@ def module_forward_backward(
     ``"shapes"``, ``"eval_alone"`` (those two eval outputs), per parameter ``"grads"``: (its
     shape, Σ|grad| or None without a gradient), and the ``"count"`` of submodules that are
     instances of the classes named in ``count`` (``"nn.Conv2d"`` from torch, the others from the
-    submitted module).
+    submitted module, where it defines them).
     """
     kit.manual_seed(0)
     model = getattr(mod, cls)(*args, **kwargs)
@@ -380,7 +380,9 @@ def module_forward_backward(
             )
     outputs = [model(torch.randn(shape)) for shape in shapes]
     sum(o.sum() for o in outputs).backward()
-    kinds = tuple(getattr(nn, name[3:]) if name.startswith("nn.") else getattr(mod, name) for name in count)
+    # a class the learner's file does not define counts nothing (a SmallResNet of BasicBlocks alone)
+    found = (getattr(nn, name[3:]) if name.startswith("nn.") else getattr(mod, name, None) for name in count)
+    kinds = tuple(kind for kind in found if isinstance(kind, type))
     counted = sum(isinstance(m, kinds) for m in model.modules())
     grads = [
         (tuple(p.shape), None if p.grad is None else float(p.grad.abs().sum())) for p in model.parameters()

@@ -27,6 +27,30 @@ class NotStarted(SubmissionProblem):
     """The stub still raises NotImplementedError, or the topic's file is missing."""
 
 
+class Missing(NotStarted):
+    """A check runs another exercise of the topic that the learner's file does not define (deleted,
+    not left as its stub): its words are the trusted side's, the name one of the topic's."""
+
+
+def missing(topic: str, name: str, exercises: tuple[str, ...]) -> Missing:
+    """The problem of a check of ``exercises`` that found ``name``, one of the topic's exercises,
+    missing from the learner's file: said in the learner's terms, charged to ``name`` (as its stub
+    would be), whether the check is public or hidden."""
+    others = ", ".join(e for e in exercises if e != name)
+    words = {"file": f"{topic}.py", "name": name, "others": others}
+    if others:
+        text = _(
+            "%(file)s has no %(name)s, which the checks of %(others)s run: write it, or put its stub back (`grade reset %(name)s`)"
+        )
+    else:
+        text = _(
+            "%(file)s has no %(name)s, which this check runs: write it, or put its stub back (`grade reset %(name)s`)"
+        )
+    problem = Missing(text % words)
+    problem.functions = (name,)
+    return problem
+
+
 class ProbeTimeout(SubmissionProblem):
     """Submitted code did not answer before the deadline, or used up its CPU time; the worker
     was killed."""
@@ -60,7 +84,7 @@ def sealed(problem: SubmissionProblem, asked: tuple[str, ...] = ()) -> Submissio
     the names in ``asked`` alone (the check's exercises: a hidden worker chooses among them, it
     writes nothing); the grading machine's own problem (:class:`EngineProblem`, no submitted
     code had run) is kept."""
-    if isinstance(problem, EngineProblem):
+    if isinstance(problem, (EngineProblem, Missing)):  # Missing: the trusted side's words only
         return problem
     kind = next((k for k in (NotStarted, ProbeTimeout) if isinstance(problem, k)), SubmissionError)
     seal = kind(_(SEALED[kind]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import traceback
+import types
 from pathlib import Path
 from typing import Any, cast
 
@@ -33,6 +34,9 @@ _TRACEBACK = BaseException.__dict__["__traceback__"]
 _FLAGS = type.__dict__["__flags__"]
 _HEAP_TYPE = 1 << 9  # a class made by a class statement (or PyErr_NewException), not built in
 _SHOWN = frozenset(map(id, (str, int, float, bool, type(None))))  # args whose str() is CPython's
+_NAME = AttributeError.__dict__["name"]
+_OBJ = AttributeError.__dict__["obj"]
+_MODULE_DICT: Any = vars(types.ModuleType)["__dict__"]  # a module's own dictionary
 
 
 def exception_text(exc: BaseException) -> str:
@@ -47,8 +51,26 @@ def exception_text(exc: BaseException) -> str:
     return shown[0] if len(shown) == 1 else "" if not shown else "(" + ", ".join(shown) + ")"
 
 
-def describe_exception(exc: BaseException, submission_dir: str) -> dict[str, Any]:
-    """Plain-data account of an exception, showing only the submission's own frames."""
+def missing_name(exc: BaseException, module: object) -> str:
+    """The name a probe asked the submitted ``module`` for and it does not define (a class or
+    function the learner deleted), when ``exc`` is exactly that: CPython's own AttributeError on
+    the module itself, raised in no frame of the submission (its module ``__getattr__`` raising
+    is its own error); "" otherwise. Read by CPython's getters."""
+    if type(exc) is not AttributeError or module is None or _OBJ.__get__(exc) is not module:
+        return ""
+    name = _NAME.__get__(exc)
+    if (
+        not isinstance(name, str)
+        or name in _MODULE_DICT.__get__(module)
+        or "__getattr__" in _MODULE_DICT.__get__(module)
+    ):
+        return ""
+    return name
+
+
+def describe_exception(exc: BaseException, submission_dir: str, module: object = None) -> dict[str, Any]:
+    """Plain-data account of an exception, showing only the submission's own frames; with the
+    submitted ``module``, the exercise a probe found missing from it (:func:`missing_name`)."""
     kind = type(exc)
     if kind is KnownStall:  # the worker's own, exactly
         return {
@@ -87,4 +109,5 @@ def describe_exception(exc: BaseException, submission_dir: str) -> dict[str, Any
     }
     if category == "exception":
         described.update(blame.blame(exc, submission_dir))
-    return described
+    missing = missing_name(exc, module) if not own else ""
+    return described | ({"missing": missing} if missing else {})

@@ -156,6 +156,7 @@ class Watchdog:
                         "function": qualname,
                         "functions": [f.name for f in own],
                         "output": self.worker.printed.peek(),
+                        "twins": self.worker.noted_twins(),
                     }
                 )
 
@@ -215,6 +216,7 @@ class Worker:
         self.channel = channel
         self.torch_state = torch_state
         self.state_after_import: torch_state.State | None = None
+        self.twins_seen: dict[str, set[str]] = {}  # the probe in flight's twins noted (twin_calls)
         self.args = args
         self.sources = sources
         self.nonce = bytes.fromhex(args.nonce)
@@ -354,9 +356,17 @@ class Worker:
                     self.torch_state.restore(self.state_after_import)
             self.write(payload)
 
+    def noted_twins(self) -> dict[str, list[str]]:
+        """The twins the probe in flight's exercise calls ran so far (read by the watchdog's thread
+        while they may still grow: nothing where they changed under it)."""
+        try:
+            return {name: sorted(found) for name, found in list(self.twins_seen.items()) if found}
+        except RuntimeError:
+            return {}
+
     def answer(self, probe: Callable[..., Any], request: dict[str, Any]) -> bytes:
         """Run one probe; its answer as the channel's bytes."""
-        from grader.sandboxed import probe_kit
+        from grader.sandboxed import probe_kit, twin_calls
 
         for qualname in request.get("blocked", ()):
             self.block(qualname)
@@ -365,14 +375,24 @@ class Worker:
         probe_kit.manual_seed(request.get("seed", 0))
         cpu = request.get("cpu")
         self.watchdog.arm(float(request["timeout"]), float(cpu) if cpu else None)
-        try:
-            value = probe(self.module, *request["args"], **request["kwargs"])
-        except BaseException as exc:
-            self.watchdog.disarm()
-            error = describe_exception(exc, self.args.submission_dir)
-            return self.prepare({"event": "raised", "error": error, "output": self.printed.take()})
-        self.watchdog.disarm()
-        return self.prepare({"event": "result", "value": value, "output": self.printed.take()})
+        with twin_calls.exercise_calls(self.module, request.get("twins")) as seen:
+            self.twins_seen = seen  # what the watchdog's note tells of a call that never returns
+            try:
+                answer = {
+                    "event": "result",
+                    "value": probe(self.module, *request["args"], **request["kwargs"]),
+                }
+            except BaseException as exc:
+                answer = {
+                    "event": "raised",
+                    "error": describe_exception(exc, self.args.submission_dir, self.module),
+                }
+            finally:
+                self.watchdog.disarm()
+        used = next(((name, sorted(found)) for name, found in seen.items() if found), None)
+        if used is not None:  # an exercise's call ran its twin: that, whatever the probe answered
+            answer = {"event": "twin", "exercise": used[0], "names": used[1]}
+        return self.prepare({**answer, "output": self.printed.take()})
 
 
 def seal(program: bytes | None) -> None:

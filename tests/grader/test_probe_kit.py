@@ -475,3 +475,64 @@ def test_given_keeps_the_values_in_each_form_an_argument_may_take():
     assert [p is q for p, q in zip(once, params)] == [True, True] and list(once) == []
     assert kit.given(params, "tuple") == tuple(params) and list(kit.given(params, "iterator")) == params
     assert kit.given(3.0, "int") == 3 and isinstance(kit.given(3, "float"), float)
+
+
+# -- the off-limits backstop on every call of an exercise (grader/sandboxed/twin_calls.py) ----------
+
+TWIN_MODULE = """
+import torch
+
+
+class Net(torch.nn.Module):
+    act = torch.tanh  # a callable that binds to nothing: still called without self
+
+    def forward(self, x):
+        return self.act(torch.relu(x))
+
+
+def own(x):
+    return torch.where(x > 0, x, torch.zeros_like(x))
+
+
+def routed(x):
+    return getattr(x, "re" + "lu")()
+"""
+
+
+def test_an_exercises_calls_run_with_its_twins_replaced_and_its_names_are_restored():
+    from grader.sandboxed import twin_calls
+
+    module = types.ModuleType("mlp")
+    exec(TWIN_MODULE, module.__dict__)
+    before = dict(vars(module)), dict(vars(module.Net))
+    x = torch.tensor([-1.0, 2.0])
+    lists = {"Net": ["relu"], "own": ["relu"], "routed": ["relu"]}
+    twins = {"lists": lists, "checked": ["Net", "own", "routed"], "topic": ["Net", "own", "routed"]}
+    with twin_calls.exercise_calls(module, twins) as seen:
+        assert torch.equal(module.own(x), torch.tensor([0.0, 2.0])) and seen["own"] == set()
+        assert torch.isnan(module.Net()(x)).all() and seen["Net"] == {"relu"}
+        assert torch.isnan(module.routed(x)).all()  # a computed name: the dispatcher still sees the op
+        assert seen["routed"] == {"relu"}
+        assert torch.equal(torch.relu(x), torch.tensor([0.0, 2.0]))  # the probe's own code: untouched
+    assert dict(vars(module)) == before[0] and dict(vars(module.Net)) == before[1]
+    assert torch.equal(module.Net()(x), torch.tanh(torch.relu(x)))
+
+
+def test_another_exercise_called_inside_runs_with_what_both_lists_put_off_limits():
+    """hard_sigmoid_from_relus over the learner's relu made of torch.clamp (off limits in the
+    caller, allowed in relu): full, as the source reader judges it; clamp in the caller itself: its twin."""
+    from grader.sandboxed import twin_calls
+
+    module = types.ModuleType("mlp")
+    exec(
+        "import torch\n\ndef relu(x):\n    return torch.clamp(x, min=0.0)\n\n"
+        "def hard(x):\n    return relu(x + 0.5) - relu(x - 0.5)\n\n"
+        "def hard_own(x):\n    return torch.clamp(x + 0.5, 0.0, 1.0)\n",
+        module.__dict__,
+    )
+    lists = {"hard": ["clamp", "clamp_min"], "hard_own": ["clamp", "clamp_min"], "relu": ["relu"]}
+    twins = {"lists": lists, "checked": ["hard", "hard_own"], "topic": ["relu", "hard", "hard_own"]}
+    x = torch.tensor([-1.0, 0.0, 1.0])
+    with twin_calls.exercise_calls(module, twins) as seen:
+        assert torch.equal(module.hard(x), torch.tensor([0.0, 0.5, 1.0])) and seen["hard"] == set()
+        assert torch.isnan(module.hard_own(x)).all() and seen["hard_own"] == {"clamp"}

@@ -6,6 +6,7 @@ as torch long wrote it, is graded full."""
 from __future__ import annotations
 
 import pytest
+import torch  # noqa: F401  (a refusal names the public name among the modules imported: torch's, when grading)
 from helpers import REPO, grade_json
 
 from grader.engine.subset import submission as subset
@@ -49,6 +50,16 @@ STILL_REFUSED = {
     "a module by another path": (
         "import torch.nn.modules.linear as L\n\nm = L.Linear(2, 2)\n",
         "from torch.nn.modules.linear import",
+    ),
+    # a private path names the public one of the same object, or says that none gives it
+    "a class by a private module": ("from torch._tensor import Tensor\n\nT = Tensor\n", "use torch.Tensor"),
+    "a function by a private module": (
+        "import torch\n\ndef g(x):\n    return torch._C._nn.gelu(x)\n",
+        "use torch.nn.functional.gelu",
+    ),
+    "a private module of no public name": (
+        "import torch._prims_common as utils\n",
+        "torch._prims_common is private (its name starts with _) and no public name gives the same object",
     ),
 }
 

@@ -63,15 +63,37 @@ def _member_problem(dotted: str) -> tuple[str, str] | None:
             if verdict is None and _absent(at[: -len(part) - 1], part):
                 return None  # no such member: Python's own AttributeError says so when it runs
             if verdict is None and private(part):
-                return (
-                    at,
-                    "use the public name (torch's private helpers allowed: torch._assert, torch._foreach_*)",
-                )
+                public = public_name(dotted)
+                return at, PUBLIC_NAME.format(public) if public else PRIVATE_INSTEAD.format(at)
             return at, verdict or f"{at} is not among the reviewed members graded code may use"
         problem = _attribute_problem(at, part)
         if problem is not None:
             return problem
     return None
+
+
+# what a private path's refusal says instead: the public name of the same object, or that none is
+PUBLIC_NAME = N_("use {0}, the public name of the same object")
+PRIVATE_INSTEAD = N_(
+    "{0} is private (its name starts with _) and no public name gives the same object: write what you use of "
+    "it with public functions (torch's private helpers allowed: torch._assert, torch._foreach_*)"
+)
+
+
+def public_name(dotted: str) -> str:
+    """The allowed name of the object a private path names (``torch._tensor.Tensor``: ``torch.Tensor``,
+    ``torch._C._nn.gelu``: ``torch.nn.functional.gelu``), by what it is, among the modules this
+    process has imported already (none is imported for it); "" where it names none."""
+    module, _, name = dotted.rpartition(".")
+    found = vars(sys.modules[module]).get(name) if module in sys.modules else None
+    if found is None or not callable(found):
+        return ""
+    names = [
+        f"{m}.{n}"
+        for (m, n), verdict in members.decisions().items()
+        if verdict == members.ALLOWED and m in sys.modules and vars(sys.modules[m]).get(n) is found
+    ]
+    return min(names, key=lambda n: (len(n), n), default="")
 
 
 def _absent(module: str, name: str) -> bool:
