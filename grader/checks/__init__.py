@@ -73,6 +73,7 @@ _HOMES = {
             "expect_learned",
             "expect_module_on_second_device",
             "expect_no_twin",
+            "expect_none_borrowed",
             "expect_runs_on_cuda",
             "expect_same_device",
             "expect_tensor",

@@ -8,7 +8,7 @@ out, and a hint tied to the concept — never the test's source.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import torch
@@ -201,6 +201,14 @@ TWIN_HINT = N_(
     "this exercise is about writing it yourself from the formula; the docstring lists the "
     "torch functions that are off limits"
 )
+
+
+def expect_none_borrowed(borrowed: Sequence[str], what: str, expected: str, hint: str) -> None:
+    """``borrowed``: the off-limits classes or functions an answer was found to be or to run by
+    what it is (an optimiser's classes, the torch functions its calls reached), not by an op the
+    recorder saw: the twin rule judges the exercise as for an op (:func:`expect_no_twin`)."""
+    if borrowed:
+        raise TwinUsed(worded(what, expected, ", ".join(borrowed)) + hinted(text(hint)))
 
 
 def expect_no_twin(ops: Any, forbidden: Mapping[str, str], what: str) -> None:

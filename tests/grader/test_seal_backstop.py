@@ -163,3 +163,18 @@ def test_a_timeout_spinning_on_a_twin_names_the_twin(tmp_path):
     assert found["points"] == 0, found
     lead = found["diagnosis"].split("\n", 1)[0]
     assert "after sigmoid called torch.sigmoid" in lead and "off limits here" in lead, found
+
+
+def test_an_optimiser_borrowed_by_its_base_class_earns_nothing(tmp_path):
+    """torch's own SGD as the base class, fetched by a built name so that the class line names no
+    SGD: the check that found torch's optimiser failed as a value (13/18); it is a twin (0)."""
+    source = (REPO / "solutions" / "optim.py").read_text()
+    start, end = source.index("class SGD("), source.index("class Adam(")
+    borrowed = (
+        "_BASE = getattr(torch.optim, 'S' + 'GD')\n\n\n"
+        "class SGD(_BASE):\n"
+        "    def __init__(self, params, lr, momentum=0, dampening=0, weight_decay=0, nesterov=False):\n"
+        "        super().__init__(params, lr, momentum, dampening, weight_decay, nesterov)\n\n\n"
+    )
+    found = points(tmp_path / "s", "optim", source[:start] + borrowed + source[end:], "SGD")
+    assert found["points"] == 0, found
