@@ -11,8 +11,9 @@ mistake's hint).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 
@@ -27,6 +28,9 @@ class Keyed:
 
     text: str
     when: When
+    # one of several explanations of the same answer (a known wrong variant, grader/checks/
+    # variants.py): shown only where no other alternative with other words holds too
+    alternative: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,15 +52,26 @@ def chosen(hint: Hint, got: torch.Tensor | None, expected: torch.Tensor | None) 
     no values were compared (a failure of form, ``expected`` None), a :class:`Shaped` one that
     holds of ``got``'s shape, else a plain one."""
     compared = got is not None and expected is not None and got.shape == expected.shape
-    for one in (hint,) if isinstance(hint, (str, Keyed, Shaped)) else hint:
+    hints = (hint,) if isinstance(hint, (str, Keyed, Shaped)) else hint
+    alike = _alike(hints, got, expected) if compared else set()
+    for one in hints:
         if isinstance(one, str):
             return one
         if isinstance(one, Shaped):
             if expected is None and isinstance(got, torch.Tensor) and one.when(tuple(got.shape)):
                 return one.text
-        elif compared and one.when(got, expected):  # type: ignore[arg-type]
+        elif compared and not (one.alternative and len(alike) > 1) and one.when(got, expected):  # type: ignore[arg-type]
             return one.text
     return ""
+
+
+def _alike(hints: Sequence[Keyed | Shaped | str], got: Any, expected: Any) -> set[str]:
+    """The words of the alternatives that hold of the answer: two known wrong variants that give
+    the same values on this input (huber's offset δ² and its δ|d| − 0.5δ at δ = 0.5) tell it
+    apart from neither, and naming one would mislead the learner who wrote the other."""
+    return {
+        one.text for one in hints if isinstance(one, Keyed) and one.alternative and one.when(got, expected)
+    }
 
 
 def along_other_dim(reference: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:

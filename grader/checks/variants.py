@@ -137,7 +137,7 @@ def known(text: str, mistaken: torch.Tensor, expected: torch.Tensor) -> tuple[Ke
     if bool(((wrong - right).abs() <= 1e-12 * right.abs()).all()):
         return ()
     same, near = equals(mistaken), nearer(mistaken)  # near: a variant a few ulps off is no cause
-    return (Keyed(text, lambda got, want: same(got, want) and near(got, want)),)
+    return (Keyed(text, lambda got, want: same(got, want) and near(got, want), alternative=True),)
 
 
 def nearer(mistaken: torch.Tensor) -> When:
@@ -177,5 +177,5 @@ def of_case(
         copies = tuple(a.clone() if isinstance(a, torch.Tensor) else a for a in args)
         mistaken = compute(*copies, **kwargs)
         if isinstance(mistaken, torch.Tensor):
-            found.append(Keyed(text, nearer(mistaken)))
+            found.append(Keyed(text, nearer(mistaken), alternative=True))
     return tuple(found)

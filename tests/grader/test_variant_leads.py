@@ -69,6 +69,9 @@ def test_a_known_variant_is_keyed_by_its_values_or_its_shape_and_silent_where_it
     )
     assert chosen((keyed, "plain"), (2 * right).double(), right.double()) == "plain"
     assert known("factor", right.clone(), right) == ()  # delta = 1: the variant is the answer
+    whole = torch.where(d.abs() <= delta, 0.5 * d**2, delta * (d.abs() - delta)).mean()
+    (other,) = known("whole", whole, right)  # at delta 0.5 the same values: neither is named
+    assert chosen((keyed, other, "plain"), mistaken.double(), right.double()) == "plain"
 
 
 @pytest.mark.unit
@@ -207,6 +210,12 @@ CASES = {  # id: (exercise, edits, English, Chinese); the topic is the manifest'
         [("delta * (d - 0.5 * delta)", "delta * d - 0.5 * delta")],
         "0.5·delta is not multiplied by delta",
         "没有乘以 delta",
+    ),
+    "huber-whole-delta": (  # at delta 0.5 its values are huber-factor's: the lead is at delta 1
+        "huber",
+        [("delta * (d - 0.5 * delta)", "delta * (d - delta)")],
+        "takes off a whole delta",
+        "减去了整个 delta",
     ),
     "softmax-shift": (
         "softmax",

@@ -160,6 +160,10 @@ HUBER_NO_OFFSET = N_(
     "delta·|d| (the two pieces meet at |d| = delta)"
 )
 HUBER_NO_HALF = N_("the quadratic piece lacks its 0.5: 0.5·d² where |d| <= delta, not d²")
+HUBER_WHOLE_DELTA = N_(
+    "the linear piece takes off a whole delta: beyond delta the loss is delta·(|d| − 0.5·delta), "
+    "not delta·(|d| − delta) (the two pieces meet at |d| = delta)"
+)
 HUBER_OVER_DELTA = N_(
     "these values are huber's divided by delta (smooth L1 with beta = delta): 0.5·d² inside, "
     "delta·(|d| − 0.5·delta) beyond, with no division by delta"
@@ -173,12 +177,15 @@ def huber_variants(d, delta):
         (HUBER_HALF_DELTA, torch.where(inside, 0.5 * d**2, delta * a - 0.5 * delta).mean()),
         (HUBER_NO_OFFSET, torch.where(inside, 0.5 * d**2, delta * a).mean()),
         (HUBER_NO_HALF, torch.where(inside, d**2, delta * (a - 0.5 * delta)).mean()),
+        (HUBER_WHOLE_DELTA, torch.where(inside, 0.5 * d**2, delta * (a - delta)).mean()),
         (HUBER_OVER_DELTA, F.smooth_l1_loss(d, torch.zeros_like(d), beta=delta)),
     ]
 
 
 @check("shape", public=True, exercise="huber")
-@pytest.mark.parametrize("delta", [0.5, 1.0, 2.5])
+# delta 1 first: there the known wrong forms give values of their own (at 0.5, δ·(|d| − δ) and
+# δ·|d| − 0.5·δ coincide), so the lead's hint can name the one the answer is
+@pytest.mark.parametrize("delta", [1.0, 2.5, 0.5])
 def test_huber_matches_torch(sub, delta):
     y_hat = torch.linspace(-4, 4, 33).reshape(3, 11)
     y = torch.zeros(3, 11)
