@@ -21,7 +21,7 @@ and data to the GPU with ``.to(device)``.
 
 How your code is checked (``grade exercises/ --topic cnn``): values against
 ``torch.nn.functional.conv2d`` / ``max_pool2d`` (float32 within rtol=1e-5, atol=1e-5 for
-convolutions — sums of many products round differently), gradients in float64 (rtol=1e-7) against torch's
+convolutions — sums of many products round differently; float16 within rtol=1e-2, atol=1e-2), gradients in float64 (rtol=1e-7) against torch's
 autograd, that torch's convolution and pooling functions are not used where off limits, a
 network trained on the shipped 8×8 digits, and devices. Inputs may be non-contiguous views (``x.T``, slices) unless a docstring says contiguous:
 use ``reshape`` where ``view`` would fail.

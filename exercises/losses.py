@@ -18,7 +18,8 @@ which changes nothing mathematically and keeps every exp ≤ 1.
 How your code is checked (``grade exercises/ --topic losses``):
 - values against torch's own functions, float32 within rtol=1e-5, atol=1e-6 unless a
   docstring says otherwise; at logits of ±1000 within atol = 8·eps·max|x|; float64 values
-  within rtol=1e-7 (no atol: tiny values in the tails count too);
+  within rtol=1e-7 (no atol: tiny values in the tails count too); float16 within rtol=1e-2,
+  atol=1e-3;
 - gradients in float64 (rtol=1e-7), against finite differences and torch's autograd, away from
   kinks such as x = 0 (where autograd picks one of several subgradients);
 - that each function avoids the torch functions its docstring puts off limits;

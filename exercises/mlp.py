@@ -19,7 +19,7 @@ Two ReLUs already make a "hard sigmoid", and sums of such pieces can approximate
 - Training (全流程) repeats four steps per batch: forward, loss, zero_grad + backward, step.
 
 How your code is checked (``grade exercises/ --topic mlp``): values against torch (float32
-within rtol=1e-5, atol=1e-6; float64 within rtol=1e-7), gradients in float64 (rtol=1e-7), the statistics of dropout and Xavier
+within rtol=1e-5, atol=1e-6; float64 within rtol=1e-7; float16 within rtol=1e-2, atol=1e-3), gradients in float64 (rtol=1e-7), the statistics of dropout and Xavier
 initialisation with seeded generators and generous bounds, modules by their behaviour and the
 parameter shapes their docstrings pin, training loops against a replay of the same steps,
 models trained on the shipped digits and diabetes data, and devices.

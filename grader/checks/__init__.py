@@ -92,9 +92,11 @@ PACK_API: dict[str, frozenset[str]] = {
     "grader.checks": frozenset({*__all__, "battery", "probes", "inputs", "derived_clauses", "strategies"}),
     "grader.checks.domains": frozenset(
         {
+            "BF16",
             "Case",
             "DIMENSIONS",
             "EXTREME32",
+            "F16",
             "F64",
             "LOOP_ARGUMENTS",
             "TAIL64",

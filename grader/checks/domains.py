@@ -23,7 +23,7 @@ import torch
 from grader.i18n import N_
 
 DIMENSIONS = {
-    "dtype": "float32 and float64 inputs",
+    "dtype": "float32 and float64 inputs; float16 (bfloat16 where exact) where the docstring promises x's dtype",
     "edge": "edge sizes: one, 0-dim, empty where allowed, H ≠ W, odd",
     "magnitude": "values at the extremes the docstring allows",
     "tail": "float64 tails, judged with the docstring's bare rtol",
@@ -63,7 +63,10 @@ LABELS = {
 }
 
 HINTS = {
-    "dtype": N_("float64 in, float64 out: keep the input's dtype through every step"),
+    "dtype": N_(
+        "float64 in, float64 out (float16 in, float16 out): keep the input's dtype through every "
+        "step, no .float() or float32 tensor on the way"
+    ),
     "edge": N_("mind the edge sizes the docstring allows (a batch of one, 0-dim, empty, H ≠ W)"),
     "magnitude": N_(
         "the docstring's domain includes very small and very large values: keep every "
@@ -204,6 +207,14 @@ def shown(ctor: tuple[Any, ...], inputs: tuple[Any, ...], note: str, mode: str =
     return ctor, inputs, note, mode
 
 
+# Low-precision floats a docstring's "x's dtype" takes in; judged at about 20 of float16's ulps
+# (a formula rounded at each step against torch's one rounding from float32), bfloat16 where exact
+# (relu); each domain's last cases, so a mistake met by an earlier case keeps its first diagnosis
+F16, BF16 = torch.float16, torch.bfloat16
+LOW = frozenset({F16, BF16})
+LOW_TOL = (1e-2, 1e-3)
+
+
 class Domain(NamedTuple):
     topic: str
     name: str
@@ -211,6 +222,9 @@ class Domain(NamedTuple):
     cases: Callable[[], list[Case]]
     tol32: tuple[float, float] = (1e-5, 1e-6)
     tol64: tuple[float, float] = (1e-5, 1e-6)  # docs/contract.md's default where a docstring states none
+    tol16: tuple[float, float] = (
+        LOW_TOL  # float16 and bfloat16 inputs: their own dtype exactly, values this near
+    )
     writes: tuple[int, ...] = ()  # positional args the docstring lets the function change
     fresh: bool = False  # the docstring promises a new tensor
     contiguous: bool = False  # the docstring asks for contiguous inputs: no non-contiguous case derived
@@ -226,10 +240,10 @@ class Domain(NamedTuple):
     def tolerance(self, case: Case) -> tuple[float, float]:
         if case.tol is not None:
             return case.tol
-        float64 = any(
-            isinstance(a, torch.Tensor) and a.dtype == torch.float64 for a in _leaves(case.args)
-        ) or any(isinstance(a, torch.Tensor) and a.dtype == torch.float64 for a in _leaves(case.kwargs))
-        return self.tol64 if float64 else self.tol32
+        dtypes = {a.dtype for a in _leaves((case.args, case.kwargs)) if isinstance(a, torch.Tensor)}
+        if dtypes & LOW:
+            return self.tol16
+        return self.tol64 if torch.float64 in dtypes else self.tol32
 
 
 def _leaves(value: Any) -> list[Any]:

@@ -9,6 +9,7 @@ import torch
 
 from grader.checks.domains import (
     EXTREME32,
+    F16,
     F64,
     TAIL64,
     Case,
@@ -80,7 +81,7 @@ def _huber() -> list[Case]:
     ]
 
 
-@declare(L, "sigmoid", "tail magnitude", **L_TOL)
+@declare(L, "sigmoid", "tail magnitude dtype", **L_TOL)
 def _sigmoid() -> list[Case]:
     return [
         Case(
@@ -99,6 +100,7 @@ def _sigmoid() -> list[Case]:
             wrt=(0,),
             note="|x| up to 1000",
         ),
+        Case("dtype", "sigmoid", (torch.linspace(-12, 12, 13).to(F16),), note="float16"),
     ]
 
 
@@ -175,15 +177,16 @@ def _softmaxes(name: str) -> list[Case]:
             "default", name, (randn(7, 2, 5, 3, dtype=F64),), wrt=(0,), note="dim left at its default (3-D)"
         ),
         Case("layout", name, (randn(8, 3, 4),), {"dim": 0}, noncontig=(0,), note="non-contiguous x"),
+        Case("dtype", name, ((3 * randn(9, 4, 6)).to(F16),), {"dim": -1}, note="float16"),
     ]
 
 
-@declare(L, "softmax", "magnitude edge default layout", **L_TOL)
+@declare(L, "softmax", "magnitude edge default layout dtype", **L_TOL)
 def _softmax() -> list[Case]:
     return _softmaxes("softmax")
 
 
-@declare(L, "log_softmax", "magnitude edge default layout", **L_TOL)
+@declare(L, "log_softmax", "magnitude edge default layout dtype", **L_TOL)
 def _log_softmax() -> list[Case]:
     return _softmaxes("log_softmax")
 

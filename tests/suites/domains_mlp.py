@@ -8,6 +8,8 @@ from __future__ import annotations
 import torch
 
 from grader.checks.domains import (
+    BF16,
+    F16,
     F64,
     Case,
     declare,
@@ -32,6 +34,8 @@ def _relu() -> list[Case]:
             note="|x| up to 1e30",
         ),
         Case("layout", "relu", (randn(2, 3, 4),), noncontig=(0,), note="non-contiguous x"),
+        Case("dtype", "relu", (randn(1, 3, 4).to(F16),), note="float16"),
+        Case("dtype", "relu", (randn(1, 3, 4).to(BF16),), note="bfloat16"),
     ]
 
 
@@ -56,6 +60,7 @@ def _tanh() -> list[Case]:
             note="|x| up to 1000",
         ),
         Case("dtype", "tanh", (torch.tensor([-800.0, 360.0, 0.1], dtype=F64),), note="float64 beyond 355"),
+        Case("dtype", "tanh", (torch.linspace(-9, 9, 12).to(F16),), note="float16"),
     ]
 
 
@@ -72,7 +77,7 @@ def _hard_sigmoid() -> list[Case]:
     ]
 
 
-@declare(M, "dropout", "rng edge default", **M_TOL)
+@declare(M, "dropout", "rng edge default dtype", **M_TOL)
 def _dropout() -> list[Case]:
     x = randn(1, 64)
     return [
@@ -92,6 +97,13 @@ def _dropout() -> list[Case]:
         Case("edge", "dropout", (x, 1.0), {"training": True}, note="p = 1"),
         Case("edge", "dropout", (x, 0.0), {"training": True}, note="p = 0"),
         Case("edge", "dropout", (x, 0.5), {"training": False}, note="not training"),
+        # p = 0 keeps every element whichever dtype the draw is made in
+        *(
+            Case(
+                "dtype", "dropout", (x[:8].to(F16), p), {"training": True}, seed=3, note=f"float16, p = {p:g}"
+            )
+            for p in (0.0, 1.0)
+        ),
     ]
 
 

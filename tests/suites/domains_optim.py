@@ -10,6 +10,7 @@ from typing import Any
 import torch
 
 from grader.checks.domains import (
+    F16,
     F64,
     Case,
     declare,
@@ -178,6 +179,7 @@ def _ema() -> list[Case]:
         Case("edge", "ema", (randn(1, 6), 0.0), {"bias_correction": False}, note="with beta = 0"),
         Case("dtype", "ema", (randn(2, 7, dtype=F64), 0.9), {"bias_correction": True}, note="float64"),
         Case("default", "ema", (randn(3, 5), 0.5), note="bias_correction left at its default"),
+        Case("dtype", "ema", (randn(4, 6).to(F16), 0.9), {"bias_correction": True}, note="float16"),
     ]
 
 

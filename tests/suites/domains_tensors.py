@@ -8,6 +8,7 @@ from __future__ import annotations
 import torch
 
 from grader.checks.domains import (
+    F16,
     F64,
     Case,
     declare,
@@ -52,6 +53,7 @@ def _row_normalize() -> list[Case]:
             note="tiny and huge rows",
         ),
         Case("layout", "row_normalize", (rand(4, 3, 5) + 0.1,), noncontig=(0,), note="non-contiguous x"),
+        Case("dtype", "row_normalize", ((rand(5, 4, 3) + 0.1).to(F16),), note="float16"),
     ]
 
 
@@ -168,6 +170,7 @@ def _fill_nan() -> list[Case]:
         Case(
             "layout", "fill_nan_with_column_mean", (holes.float(),), noncontig=(0,), note="non-contiguous x"
         ),
+        Case("dtype", "fill_nan_with_column_mean", (holes.to(F16),), note="float16"),
     ]
 
 

@@ -31,7 +31,7 @@ def hard_sigmoid_from_relus(x: Tensor) -> Tensor:
 def dropout(x: Tensor, p: float, training: bool = True) -> Tensor:
     if not training:
         return x
-    mask = (torch.rand_like(x) > p).float()
+    mask = torch.rand_like(x) > p
     return x * mask
 
 
