@@ -42,14 +42,10 @@ def raised(
     return with_place(SubmissionError(error_text(error, action)), error)
 
 
-def twins_asked(twins: Twins, exercises: tuple[str, ...], topic: str) -> dict[str, Any]:
-    """What a probe's request carries for the off-limits backstop (grader/sandboxed/twin_calls.py):
-    every list of the suite's ``OFF_LIMITS``, the check's exercises (whose calls run with theirs
-    replaced) and the topic's (another one called inside runs with what both lists put off limits)."""
-    if not any(twins.get(e) for e in exercises):
-        return {}
-    lists = {e: sorted(names) for e, names in twins.items() if names}
-    return {"lists": lists, "checked": list(exercises), "topic": list(topics.exercises(topic))}
+def twins_asked(twins: Twins, exercises: tuple[str, ...]) -> dict[str, list[str]]:
+    """What a probe's request carries: {exercise of the check: its off-limits names}, replaced at
+    the dispatcher while that exercise's own calls run (grader/sandboxed/twin_calls.py)."""
+    return {e: sorted(twins[e]) for e in exercises if twins.get(e)}
 
 
 def twin_used(event: dict[str, Any], twins: Twins, exercises: tuple[str, ...]) -> TwinUsed:
@@ -66,19 +62,3 @@ def twin_used(event: dict[str, Any], twins: Twins, exercises: tuple[str, ...]) -
     got = _("a call of %(twin)s, off limits here") % {"twin": ", ".join(said)}
     what = exercise or ", ".join(exercises)
     return TwinUsed(worded(what, N_("a hand-written computation"), got) + hinted(_(TWIN_HINT)))
-
-
-def twins_before(stall: dict[str, Any], twins: Twins, exercises: tuple[str, ...]) -> str:
-    """The words a timeout's first line adds where the exercise's call had run a twin before its
-    deadline (the watchdog's note: a replaced op's answer spun on, or slow to shape), in the
-    suite's spellings; "" where none."""
-    noted = stall.get("twins")
-    for exercise, names in noted.items() if isinstance(noted, dict) else ():
-        listed = twins.get(exercise) if exercise in exercises else None
-        found = names if listed and isinstance(names, list) else []
-        said = sorted({listed[n] for n in found if isinstance(n, str) and n in listed}) if listed else []
-        if said:
-            return _(
-                " after %(name)s called %(twin)s, off limits here (the exercise earns nothing while it calls one)"
-            ) % {"name": exercise, "twin": ", ".join(said)}
-    return ""

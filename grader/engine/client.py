@@ -27,7 +27,7 @@ from grader import clean, topics
 from grader.checks import callees, places
 from grader.defaults import CPU_POLL_SECONDS, boot_seconds
 from grader.engine import probe_words
-from grader.engine.answered import Twins, raised, twin_used, twins_asked, twins_before
+from grader.engine.answered import Twins, raised, twin_used, twins_asked
 from grader.engine.lanes import Lane, OfLane
 from grader.engine.printed import Printed
 from grader.engine.problems import (
@@ -373,7 +373,7 @@ class TopicSession:
                 "timeout": wait,
                 "cpu": cpu,
                 "blocked": sorted(self.stalls),
-                "twins": twins_asked(self.twins, self.exercises, self.topic),
+                "twins": twins_asked(self.twins, self.exercises),
             }
         )
         action = self._action(subject, args)
@@ -404,8 +404,7 @@ class TopicSession:
             slowest, answers = self.slowest.get(subject, (0.0, 0))
             self.slowest[subject] = (max(slowest, time.monotonic() - started), answers + 1)
             return event.get("value")
-        if event["event"] == "twin":  # charged to the exercise whose call ran it
-            self.called = event["exercise"] if event.get("exercise") in self.exercises else self.called
+        if event["event"] == "twin":
             raise twin_used(event, self.twins, self.exercises)
         raise raised(subject, event, action, self.stalls, self.topic, self.exercises)
 
@@ -473,9 +472,7 @@ class TopicSession:
         stall = self.last_stall
         function = clean.name(stall.get("function") or subject)
         where = places.frames(stall.get("where"), last=1)
-        first = probe_words.stalled_first(function, cpu, wait, self.check) + twins_before(
-            stall, self.twins, self.exercises
-        )
+        first = probe_words.stalled_first(function, cpu, wait, self.check)
         self.stalls[function] = first
         self.stalls.setdefault(subject, first)
         # The other lane's checks of it end at once too, told only what this side chose to ask

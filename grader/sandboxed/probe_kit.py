@@ -287,25 +287,13 @@ def window(names: frozenset[str]) -> Iterator[set[str]]:
     """Inside, and inside only: the aten ops among ``names`` replaced at the dispatcher in every
     thread, the functions among them refused by a computed name (grader/sandboxed/guarded.py);
     yields the set of those that were called."""
-    refused: set[str] = set()
-    library = replace_ops(names, refused)
-    try:
-        with guarded.watching(names, refused):
-            yield refused
-    finally:
-        restore_ops(library)
-
-
-def replace_ops(names: frozenset[str], noted: set[str]) -> torch.library.Library | None:
-    """The aten ops among ``names`` replaced at the dispatcher in every thread until
-    :func:`restore_ops`, each noted in ``noted`` as it is called."""
     opened = _Window()
-    opened.refused = noted
-    return _replaced(_kernels(names), opened)
-
-
-def restore_ops(library: torch.library.Library | None) -> None:
-    _destroy(library)
+    library = _replaced(_kernels(names), opened)
+    try:
+        with guarded.watching(names, opened.refused):
+            yield opened.refused
+    finally:
+        _destroy(library)
 
 
 @contextmanager

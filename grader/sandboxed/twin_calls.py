@@ -1,111 +1,48 @@
 """The off-limits backstop on every call of an exercise, whatever probe makes it: while a probe
-runs, the topic's exercises in the submitted module (a function's name, each method of a class)
-are reached through trusted wrappers. A call of one of the check's exercises whose docstring puts
-functions off limits (the suite's ``OFF_LIMITS``, sent with the request) runs with those ops
-replaced at the dispatcher for every thread and refused by a computed name, each noted as it runs
-(:func:`grader.sandboxed.probe_kit.replace_ops`); inside it, a call of another exercise of the
-learner's runs with what both lists put off limits (``hard_sigmoid_from_relus`` calling the
-learner's ``relu``, which may use ``torch.clamp``), as the source reader charges a caller
-(grader/engine/subset/subset_twins.py). The recorders of a check's recorded calls see what the code
-writes; this sees what the exercise runs, in probes that record nothing (gradients, devices,
-training, a pack's checks), by any route: a computed name, an alias, a branch taken only when
-nothing records."""
+runs, each exercise of its check whose docstring puts functions off limits (the suite's
+``OFF_LIMITS``, sent with the request) is reached through a trusted wrapper, a function's name in
+the submitted module or each method of a class, that runs the learner's own code with those ops
+replaced at the dispatcher for every thread (:func:`grader.sandboxed.probe_kit.window`), and notes
+the ones it ran. The recorders of a check's recorded calls see what the code writes; this sees
+what the exercise runs, in probes that record nothing (gradients, devices, training, a pack's
+checks), by any route: a computed name, an alias, a branch taken only when nothing records."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from types import FunctionType, ModuleType
+from types import ModuleType
 from typing import Any
 
-from grader.sandboxed import guarded, probe_kit
+from grader.sandboxed import probe_kit
 
 _MODULE_DICT: Any = vars(ModuleType)["__dict__"]
 _SET_TYPE_ATTRIBUTE = type.__setattr__
 
 
-class _Open:
-    """The twins replaced now (None: no checked exercise's call is in flight), where they are
-    noted (the set of that exercise), and the library that replaces them."""
-
-    def __init__(self) -> None:
-        self.names: frozenset[str] | None = None
-        self.noted: set[str] = set()
-        self.library: Any = None
-
-
-_OPEN = _Open()
-
-
 @contextmanager
 def exercise_calls(module: ModuleType | None, twins: Any) -> Iterator[dict[str, set[str]]]:
-    """Inside: the topic's exercises in ``module`` wrapped (``twins``: {"lists": {exercise: its
-    off-limits names}, "checked": the check's exercises, "topic": every exercise of the topic});
-    yields {checked exercise: the names its calls ran}. Each name is restored at the end."""
+    """Inside: the calls of each exercise of ``twins`` ({exercise: its off-limits names}) in
+    ``module`` run with its twins replaced; yields {exercise: the names its calls ran}. Each name
+    is restored at the end, whatever the probe did."""
     seen: dict[str, set[str]] = {}
     undo: list[Callable[[], None]] = []
-    lists, checked, topic = _read(twins)
     try:
-        if module is not None:
-            for name in topic:
-                own = lists.get(name, frozenset())
-                noted = seen.setdefault(name, set()) if name in checked and own else None
-                undo += _wrapped(module, name, functools.partial(_call, own, noted))
+        if module is not None and isinstance(twins, dict):
+            for name, names in twins.items():
+                if isinstance(name, str) and isinstance(names, list):
+                    wanted = frozenset(n for n in names if isinstance(n, str))
+                    undo += _wrapped(module, name, wanted, seen.setdefault(name, set()))
         yield seen
     finally:
         for step in reversed(undo):
             step()
 
 
-def _read(twins: Any) -> tuple[dict[str, frozenset[str]], frozenset[str], tuple[str, ...]]:
-    """The request's declaration as plain sets (whatever came, nothing of it trusted to be well formed)."""
-    if not isinstance(twins, dict):
-        return {}, frozenset(), ()
-    given = twins.get("lists")
-    lists = {
-        e: frozenset(n for n in names if isinstance(n, str))
-        for e, names in (given.items() if isinstance(given, dict) else ())
-        if isinstance(e, str) and isinstance(names, list)
-    }
-    checked = frozenset(e for e in twins.get("checked") or () if isinstance(e, str))
-    topic = tuple(e for e in twins.get("topic") or () if isinstance(e, str))
-    return lists, checked, topic
-
-
-def _call(
-    own: frozenset[str], noted: set[str] | None, function: Callable[..., Any], *args: Any, **kwargs: Any
-) -> Any:
-    """Call an exercise: a checked one with its twins replaced (none open yet), any inside an open
-    call with what both lists put off limits (the caller's call notes them)."""
-    if _OPEN.names is None:
-        if noted is None:
-            return function(*args, **kwargs)
-        names = own
-    else:
-        names, noted = _OPEN.names & own, _OPEN.noted
-        if names == _OPEN.names:
-            return function(*args, **kwargs)
-    with _switched(names, noted):
-        return function(*args, **kwargs)
-
-
-@contextmanager
-def _switched(names: frozenset[str], noted: set[str]) -> Iterator[None]:
-    before = (_OPEN.names, _OPEN.noted)
-    probe_kit.restore_ops(_OPEN.library)
-    _OPEN.library = probe_kit.replace_ops(names, noted) if names else None
-    _OPEN.names, _OPEN.noted = names, noted
-    try:
-        with guarded.watching(names, noted):
-            yield
-    finally:
-        probe_kit.restore_ops(_OPEN.library)
-        _OPEN.names, _OPEN.noted = before
-        _OPEN.library = probe_kit.replace_ops(before[0], before[1]) if before[0] else None
-
-
-def _wrapped(module: ModuleType, name: str, call: Callable[..., Any]) -> list[Callable[[], None]]:
+def _wrapped(
+    module: ModuleType, name: str, names: frozenset[str], seen: set[str]
+) -> list[Callable[[], None]]:
     """Put the wrapper in place of exercise ``name`` (a class: of each function of its own);
     the steps that undo it."""
     namespace = _MODULE_DICT.__get__(module)
@@ -113,7 +50,7 @@ def _wrapped(module: ModuleType, name: str, call: Callable[..., Any]) -> list[Ca
     if isinstance(value, type):
         undo: list[Callable[[], None]] = []
         for attribute, member in list(vars(value).items()):
-            replaced = _member(member, call)
+            replaced = _member(member, names, seen)
             try:
                 if replaced is not None:
                     _SET_TYPE_ATTRIBUTE(value, attribute, replaced)
@@ -123,27 +60,37 @@ def _wrapped(module: ModuleType, name: str, call: Callable[..., Any]) -> list[Ca
         return undo
     if not callable(value):
         return []
-    namespace[name] = _through(value, call)
+    namespace[name] = _through_window(value, names, seen)
     return [functools.partial(namespace.__setitem__, name, value)]
 
 
-def _member(member: Any, call: Callable[..., Any]) -> Any:
-    """A class member's wrapped form, called as it was: a function (a method), a static or class
-    method, a callable that binds to nothing (``act = torch.tanh``: static); None to leave it (a
-    class, a property, another descriptor)."""
+def _member(member: Any, names: frozenset[str], seen: set[str]) -> Any:
+    """A class member's wrapped form (a function, a static or class method), or None to leave it."""
     if isinstance(member, staticmethod):
-        return staticmethod(_through(member.__func__, call))
+        return staticmethod(_through_window(member.__func__, names, seen))
     if isinstance(member, classmethod):
-        return classmethod(_through(member.__func__, call))
-    if isinstance(member, FunctionType):
-        return _through(member, call)
-    if callable(member) and not isinstance(member, type) and not hasattr(type(member), "__get__"):
-        return staticmethod(_through(member, call))
+        return classmethod(_through_window(member.__func__, names, seen))
+    if callable(member) and not isinstance(member, type):
+        return _through_window(member, names, seen)
     return None
 
 
-def _through(function: Callable[..., Any], call: Callable[..., Any]) -> Callable[..., Any]:
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return call(function, *args, **kwargs)
+def _through_window(
+    function: Callable[..., Any], names: frozenset[str], seen: set[str]
+) -> Callable[..., Any]:
+    depth = [0]  # a call inside a call of the same exercise (recursion) is in its window already
 
-    return functools.wraps(function)(wrapper)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if depth[0]:
+            return function(*args, **kwargs)
+        depth[0] += 1
+        try:
+            with probe_kit.window(names) as refused:
+                try:
+                    return function(*args, **kwargs)
+                finally:
+                    seen.update(refused)
+        finally:
+            depth[0] -= 1
+
+    return functools.wraps(function)(call)

@@ -156,7 +156,6 @@ class Watchdog:
                         "function": qualname,
                         "functions": [f.name for f in own],
                         "output": self.worker.printed.peek(),
-                        "twins": self.worker.noted_twins(),
                     }
                 )
 
@@ -216,7 +215,6 @@ class Worker:
         self.channel = channel
         self.torch_state = torch_state
         self.state_after_import: torch_state.State | None = None
-        self.twins_seen: dict[str, set[str]] = {}  # the probe in flight's twins noted (twin_calls)
         self.args = args
         self.sources = sources
         self.nonce = bytes.fromhex(args.nonce)
@@ -356,14 +354,6 @@ class Worker:
                     self.torch_state.restore(self.state_after_import)
             self.write(payload)
 
-    def noted_twins(self) -> dict[str, list[str]]:
-        """The twins the probe in flight's exercise calls ran so far (read by the watchdog's thread
-        while they may still grow: nothing where they changed under it)."""
-        try:
-            return {name: sorted(found) for name, found in list(self.twins_seen.items()) if found}
-        except RuntimeError:
-            return {}
-
     def answer(self, probe: Callable[..., Any], request: dict[str, Any]) -> bytes:
         """Run one probe; its answer as the channel's bytes."""
         from grader.sandboxed import probe_kit, twin_calls
@@ -376,7 +366,6 @@ class Worker:
         cpu = request.get("cpu")
         self.watchdog.arm(float(request["timeout"]), float(cpu) if cpu else None)
         with twin_calls.exercise_calls(self.module, request.get("twins")) as seen:
-            self.twins_seen = seen  # what the watchdog's note tells of a call that never returns
             try:
                 answer = {
                     "event": "result",
