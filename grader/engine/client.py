@@ -27,7 +27,7 @@ from grader import clean, topics
 from grader.checks import callees, places
 from grader.defaults import CPU_POLL_SECONDS, boot_seconds
 from grader.engine import probe_words
-from grader.engine.answered import Twins, raised, twin_used, twins_asked
+from grader.engine.check_table import still_raises
 from grader.engine.lanes import Lane, OfLane
 from grader.engine.printed import Printed
 from grader.engine.problems import (
@@ -37,6 +37,7 @@ from grader.engine.problems import (
     SubmissionError,
     SubmissionProblem,
     error_text,
+    missing,
     sealed,
     with_place,
 )
@@ -91,7 +92,6 @@ class TopicSession:
         self.budget = budget
         self.check = ""  # id of the check running now (set by the plugin)
         self.exercises: tuple[str, ...] = ()  # the exercises it judges (set by the plugin)
-        self.twins: Twins = {}  # the suite's OFF_LIMITS (set by the plugin)
         self.called = ""  # the last of them a probe of the running check called (reset by the plugin)
         self.reached: set[str] = set()  # the topic's exercises its probes called themselves (likewise)
         self.last_args: tuple[Any, ...] = ()  # the arguments of its last probe of one of them (likewise)
@@ -373,7 +373,6 @@ class TopicSession:
                 "timeout": wait,
                 "cpu": cpu,
                 "blocked": sorted(self.stalls),
-                "twins": twins_asked(self.twins, self.exercises),
             }
         )
         action = self._action(subject, args)
@@ -404,9 +403,7 @@ class TopicSession:
             slowest, answers = self.slowest.get(subject, (0.0, 0))
             self.slowest[subject] = (max(slowest, time.monotonic() - started), answers + 1)
             return event.get("value")
-        if event["event"] == "twin":
-            raise twin_used(event, self.twins, self.exercises)
-        raise raised(subject, event, action, self.stalls, self.topic, self.exercises)
+        raise self._raised(subject, event, action)
 
     def _limits(self, timeout: float | None) -> tuple[float, float | None]:
         """A probe's wait and CPU limit: the suite's longer timeout gives it more CPU too; the
@@ -447,6 +444,23 @@ class TopicSession:
                 args[1] if len(args) > 1 else ()
             )
         return _("checking %(names)s in %(file)s") % {"names": ", ".join(self.exercises), "file": file}
+
+    def _raised(self, subject: str, event: dict[str, Any], action: str) -> Exception:
+        """The exception a probe's answer other than a result raises in the suite."""
+        error = event.get("error", {}) if event["event"] == "raised" else {}
+        name = error.get("missing")
+        if name in topics.exercises(self.topic) and self.exercises != (name,):
+            return missing(self.topic, name, self.exercises)  # its own check: "did you mean" (renamed.py)
+        if error.get("kind") == "not_started":
+            return with_place(NotStarted(still_raises(probe_words.raiser(error))), error)
+        if error.get("kind") == "known_stall":
+            stalled = clean.name(error.get("function"))
+            before = self.stalls.get(stalled) or _("it ran past its deadline before")
+            return ProbeTimeout(
+                _("%(name)s() calls %(stalled)s(): %(before)s; this check was not run")
+                % {"name": subject, "stalled": stalled, "before": before}
+            )
+        return with_place(SubmissionError(error_text(error, action)), error)
 
     def _measure(self, cpu_start: float | None) -> None:
         """Keep what the probe cost the worker in CPU time (:attr:`last_cpu`, read here from the

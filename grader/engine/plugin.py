@@ -203,7 +203,6 @@ def sub(request: pytest.FixtureRequest, device: str) -> Iterator[TopicSession]:
         deadline=run.deadline,
         budget=run.budget,
     )
-    session.twins = dict(getattr(request.module, "OFF_LIMITS", {}) or {})  # replaced in the exercise's calls
     yield session
     session.close()
     for part, seconds in session.seconds.items():

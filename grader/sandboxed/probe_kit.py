@@ -278,20 +278,11 @@ def off_limits(names: Iterable[str]) -> Iterator[set[str]]:
             _HELD.refused = set()  # what runs between the calls is noted nowhere: it gets NaN or raises
             _HELD.leave()
         return
-    with window(wanted) as refused:
-        yield refused
-
-
-@contextmanager
-def window(names: frozenset[str]) -> Iterator[set[str]]:
-    """Inside, and inside only: the aten ops among ``names`` replaced at the dispatcher in every
-    thread, the functions among them refused by a computed name (grader/sandboxed/guarded.py);
-    yields the set of those that were called."""
-    opened = _Window()
-    library = _replaced(_kernels(names), opened)
+    window = _Window()
+    library = _replaced(_kernels(wanted), window)
     try:
-        with guarded.watching(names, opened.refused):
-            yield opened.refused
+        with guarded.watching(wanted, window.refused):
+            yield window.refused
     finally:
         _destroy(library)
 

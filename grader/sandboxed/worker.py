@@ -356,7 +356,7 @@ class Worker:
 
     def answer(self, probe: Callable[..., Any], request: dict[str, Any]) -> bytes:
         """Run one probe; its answer as the channel's bytes."""
-        from grader.sandboxed import probe_kit, twin_calls
+        from grader.sandboxed import probe_kit
 
         for qualname in request.get("blocked", ()):
             self.block(qualname)
@@ -365,23 +365,14 @@ class Worker:
         probe_kit.manual_seed(request.get("seed", 0))
         cpu = request.get("cpu")
         self.watchdog.arm(float(request["timeout"]), float(cpu) if cpu else None)
-        with twin_calls.exercise_calls(self.module, request.get("twins")) as seen:
-            try:
-                answer = {
-                    "event": "result",
-                    "value": probe(self.module, *request["args"], **request["kwargs"]),
-                }
-            except BaseException as exc:
-                answer = {
-                    "event": "raised",
-                    "error": describe_exception(exc, self.args.submission_dir, self.module),
-                }
-            finally:
-                self.watchdog.disarm()
-        used = next(((name, sorted(found)) for name, found in seen.items() if found), None)
-        if used is not None:  # an exercise's call ran its twin: that, whatever the probe answered
-            answer = {"event": "twin", "exercise": used[0], "names": used[1]}
-        return self.prepare({**answer, "output": self.printed.take()})
+        try:
+            value = probe(self.module, *request["args"], **request["kwargs"])
+        except BaseException as exc:
+            self.watchdog.disarm()
+            error = describe_exception(exc, self.args.submission_dir, self.module)
+            return self.prepare({"event": "raised", "error": error, "output": self.printed.take()})
+        self.watchdog.disarm()
+        return self.prepare({"event": "result", "value": value, "output": self.printed.take()})
 
 
 def seal(program: bytes | None) -> None:
