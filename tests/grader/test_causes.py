@@ -476,3 +476,16 @@ def test_one_number_where_the_reference_gives_a_row_is_a_wrong_shape_not_a_const
     summed = [{"out": r.sum()} for r in rows]
     assert non_answer.behaviour(summed, answers, [(r,) for r in rows]) == ""
     assert non_answer.behaviour([{"out": torch.tensor(0.5)}] * 3, answers, [(r,) for r in rows]) == "constant"
+
+
+@pytest.mark.unit
+def test_a_float16_case_does_not_turn_a_constant_that_raises_into_an_answer():
+    """A constant raises where a case needs a gradient (nothing depends on the input) and answers
+    the float16 dtype case: told from the working-precision cases, it answers nothing, as before
+    the float16 cases (the corpus's constants module sat in sigmoid's misconception group)."""
+    from grader.checks import non_answer
+
+    xs = [torch.randn(4, dtype=torch.float64) for _ in range(3)] + [torch.randn(4).half()]
+    answers = [{"out": torch.sigmoid(x)} for x in xs]
+    results = [{"error": "RuntimeError"}] * 3 + [{"out": torch.full((4,), 0.5)}]
+    assert non_answer.behaviour(results, answers, [(x,) for x in xs]) == "raises"

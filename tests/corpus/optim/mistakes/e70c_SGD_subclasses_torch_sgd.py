@@ -1,5 +1,5 @@
 # mistake: class SGD(torch.optim.SGD) that only forwards its arguments (breaks: 'Off limits: torch.optim's optimisers (SGD, Adam, …) … inherit only from torch.optim.Optimizer')
-# cause: SGD optimizer_step_for_step:failed
+# cause: SGD twin
 # values: equal trajectories
 """Optimisation — reference solution. The specification is the docstrings in exercises/optim.py."""
 

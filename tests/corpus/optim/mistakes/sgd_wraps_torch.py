@@ -1,5 +1,5 @@
 # mistake: delegates the update to torch.optim.SGD's step (breaks: off limits: torch.optim's optimisers)
-# cause: SGD optimizer_step_for_step:failed
+# cause: SGD twin
 """Optimisation exercises."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 # mistake: normalises with the unbiased variance (x.var's default divides by n − 1) where the batch's biased variance is required (breaks: batch_norm: differs: out[0]: values differ (max |diff| 0.0775))
 # cause: batch_norm batch_norm_against_torch:values
-# hint: dim 1
+# hint: ÷ (n − 1)
 """Residual networks — reference solution. The specification is the docstrings in exercises/resnet.py."""
 
 from __future__ import annotations
