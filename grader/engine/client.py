@@ -60,8 +60,7 @@ def _source(probe: Callable[..., Any]) -> str:
 
 
 def read_probes(probes: Iterable[Callable[..., Any]]) -> None:
-    """Read each of ``probes``' sources once: the warm engine's warm-up, whose requests' forks then
-    find them read (inspect's reading was a tenth of a request)."""
+    """Read each of ``probes``' sources once (the warm engine's warm-up): a tenth of a request."""
     for probe in probes:
         with contextlib.suppress(OSError, TypeError):
             _source(probe)
