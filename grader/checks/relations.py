@@ -11,9 +11,8 @@ mistake's hint).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import torch
 
@@ -53,25 +52,24 @@ def chosen(hint: Hint, got: torch.Tensor | None, expected: torch.Tensor | None) 
     holds of ``got``'s shape, else a plain one."""
     compared = got is not None and expected is not None and got.shape == expected.shape
     hints = (hint,) if isinstance(hint, (str, Keyed, Shaped)) else hint
-    alike = _alike(hints, got, expected) if compared else set()
+    # the alternatives (known wrong variants) that hold, each judged once: two that give the same
+    # values on this input (huber's δ·(|d| − δ) and δ·|d| − 0.5·δ at δ = 0.5) tell the answer
+    # apart from neither, and naming one would mislead the learner who wrote the other
+    alternatives = [one for one in hints if isinstance(one, Keyed) and one.alternative]
+    held = [one for one in alternatives if one.when(got, expected)] if compared else []  # type: ignore[arg-type]
+    ambiguous = len({one.text for one in held}) > 1
     for one in hints:
         if isinstance(one, str):
             return one
         if isinstance(one, Shaped):
             if expected is None and isinstance(got, torch.Tensor) and one.when(tuple(got.shape)):
                 return one.text
-        elif compared and not (one.alternative and len(alike) > 1) and one.when(got, expected):  # type: ignore[arg-type]
+        elif one.alternative:
+            if not ambiguous and any(one is h for h in held):
+                return one.text
+        elif compared and one.when(got, expected):  # type: ignore[arg-type]
             return one.text
     return ""
-
-
-def _alike(hints: Sequence[Keyed | Shaped | str], got: Any, expected: Any) -> set[str]:
-    """The words of the alternatives that hold of the answer: two known wrong variants that give
-    the same values on this input (huber's offset δ² and its δ|d| − 0.5δ at δ = 0.5) tell it
-    apart from neither, and naming one would mislead the learner who wrote the other."""
-    return {
-        one.text for one in hints if isinstance(one, Keyed) and one.alternative and one.when(got, expected)
-    }
 
 
 def along_other_dim(reference: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
