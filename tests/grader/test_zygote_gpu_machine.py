@@ -46,6 +46,8 @@ def probe_autograd_started(mod):
 def a_gpu_machine(monkeypatch):
     monkeypatch.setattr(sandbox, "gpu_present", lambda: True)
     monkeypatch.setattr(workers, "_servers", {})
+    # an earlier run in this process may have asked for a zygote without sympy (prestart)
+    monkeypatch.setattr(workers, "_without_sympy", {})
     yield
     for server in workers._servers.values():
         server.stop()
