@@ -22,9 +22,10 @@ def absent(module: ModuleType, name: str) -> bool:
     """Whether ``module`` has no member ``name`` at all (none in its namespace, no module
     ``__getattr__`` to make one): reading it raises Python's own AttributeError, which tells a
     misspelt name (``nn.Relu``) better than a refusal would. A submodule not yet imported is not
-    in the namespace either: the subset check asks the import system too."""
+    in the namespace either: the subset check asks the import system too. What every module has
+    from its type (``__dict__``, ``__class__``) is a member."""
     found = vars(module)
-    return name not in found and "__getattr__" not in found
+    return name not in found and "__getattr__" not in found and not hasattr(type(module), name)
 
 
 @functools.cache

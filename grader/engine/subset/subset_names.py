@@ -8,9 +8,11 @@ The subset check (:mod:`grader.engine.subset.subset_check`) asks this of every i
 from __future__ import annotations
 
 import difflib
+import functools
+import importlib
 import importlib.util
-import sys
 from collections.abc import Iterable
+from types import ModuleType
 
 from grader.engine.subset import subset_aliases
 from grader.engine.subset import subset_rules as rules
@@ -82,23 +84,35 @@ PRIVATE_INSTEAD = N_(
 
 def public_name(dotted: str) -> str:
     """The allowed name of the object a private path names (``torch._tensor.Tensor``: ``torch.Tensor``,
-    ``torch._C._nn.gelu``: ``torch.nn.functional.gelu``), by what it is, among the modules this
-    process has imported already (none is imported for it); "" where it names none."""
+    ``torch._C._nn.gelu``: ``torch.nn.functional.gelu``), by what it is, among the reviewed modules
+    (imported for it: what the grading process imported before must not change the words); ""
+    where it names none."""
     module, _, name = dotted.rpartition(".")
-    found = vars(sys.modules[module]).get(name) if module in sys.modules else None
+    home = _imported(module)
+    found = vars(home).get(name) if home is not None else None
     if found is None or not callable(found):
         return ""
     names = [
         f"{m}.{n}"
         for (m, n), verdict in members.decisions().items()
-        if verdict == members.ALLOWED and m in sys.modules and vars(sys.modules[m]).get(n) is found
+        if verdict == members.ALLOWED and (at := _imported(m)) is not None and vars(at).get(n) is found
     ]
     return min(names, key=lambda n: (len(n), n), default="")
 
 
+@functools.cache
+def _imported(module: str) -> ModuleType | None:
+    """The module ``module``, imported where this process has not; None where it cannot be."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        return None
+
+
 def _absent(module: str, name: str) -> bool:
-    """Whether the module ``module`` (imported here) has no member ``name``, nor a submodule."""
-    found = sys.modules.get(module)
+    """Whether the module ``module`` has no member ``name``, nor a submodule (imported for it, as
+    :func:`public_name`'s modules are)."""
+    found = _imported(module)
     if found is None or not members.absent(found, name):
         return False
     try:
