@@ -109,6 +109,19 @@ DOORS = {
         "def norms(x):\n    flat = [x.reshape(-1)]\n"
         "    return torch._foreach_norm(flat, 1)[0], torch._foreach_norm(flat, 2)[0]\n",
     ),
+    # numpy's namesake of an off-limits torch function: the same computation by another library
+    "numpy's lstsq for closed_form": (
+        "optim",
+        "closed_form_linear_regression",
+        "import numpy as np\n\n\ndef closed_form_linear_regression(X, y):\n    w = np.linalg.lstsq(X.cpu().numpy(), y.cpu().numpy(), rcond=None)[0]\n"
+        "    return torch.as_tensor(w, dtype=X.dtype, device=X.device)\n",
+    ),
+    "numpy's inv for closed_form": (
+        "optim",
+        "closed_form_linear_regression",
+        "import numpy\n\n\ndef closed_form_linear_regression(X, y):\n    a = X.cpu().numpy()\n"
+        "    return torch.as_tensor(numpy.linalg.inv(a.T @ a) @ a.T @ y.cpu().numpy(), dtype=X.dtype)\n",
+    ),
     # the ways to name one
     "from-import under another name": (
         "losses",

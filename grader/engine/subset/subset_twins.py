@@ -14,7 +14,8 @@ own helpers they build on. What the declaration names:
   and their in-place forms ``x_``; ``torch.a.b``: that member and everything under it;
 - ``F.x``: ``torch.nn.functional.x`` (and ``torch.x``, its alias where torch has one);
 - ``nn.X``: ``torch.nn.X`` and any ``torch.nn`` member path ending in ``.X`` (``*`` as a glob);
-- ``.x()``: the method ``.x``; ``@``: the matrix-product operator.
+- ``.x()``: the method ``.x``; ``@``: the matrix-product operator;
+- with each ``torch`` path, numpy's member of the same path where numpy has one (``np.linalg.lstsq``).
 Anything else in a declaration (words such as "their functional forms") is left to the recorder.
 """
 
@@ -24,7 +25,7 @@ import ast
 import fnmatch
 import re
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from grader.checks import places
 from grader.checks.exercises import TWIN
@@ -67,7 +68,27 @@ class _Rule:
         )
 
 
+def _namesakes(paths: tuple[str, ...]) -> tuple[str, ...]:
+    """numpy's members of the same paths as torch's (``numpy.linalg.lstsq`` for
+    ``torch.linalg.lstsq``): the same computation by another library, by the member snapshot."""
+    found = []
+    for path in paths:
+        module, _dot, name = ("numpy" + path.removeprefix("torch")).rpartition(".")
+        if (
+            path.startswith("torch.")
+            and not path.startswith("torch.Tensor.")
+            and (module, name) in members.decisions()
+        ):
+            found.append(f"{module}.{name}")
+    return tuple(found)
+
+
 def _rule(name: str) -> _Rule | None:
+    rule = _torch_rule(name)
+    return rule if rule is None else replace(rule, paths=rule.paths + _namesakes(rule.paths))
+
+
+def _torch_rule(name: str) -> _Rule | None:
     if not _DOTTED.match(name):
         return None
     if name == "@":
