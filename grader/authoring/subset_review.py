@@ -8,6 +8,7 @@ Python) upgrade that adds a member fails ``test_subset_policy.py`` until someone
     python -m grader.authoring.subset_review rules    # re-apply the rules below to every member
     python -m grader.authoring.subset_review docs     # the policy table of docs/sandbox.md
     python -m grader.authoring.subset_review aliases  # the allowed objects' other paths (subset_aliases.tsv)
+    python -m grader.authoring.subset_review wrappers  # the nn modules computing a function (subset_wrappers.tsv)
 
 ``update`` keeps every recorded decision and refuses what is new; read the diff and move what
 learners need to the rules below (then ``rules``), never the other way round. The rules: a
@@ -27,7 +28,7 @@ import sys
 import types
 from pathlib import Path
 
-from grader.engine.subset import subset_aliases, subset_rules
+from grader.engine.subset import subset_aliases, subset_rules, subset_wrappers
 from grader.i18n import N_
 from grader.sandboxed import subset_members
 
@@ -396,6 +397,9 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "aliases":
         subset_aliases.write(aliases())
+        return 0
+    if command == "wrappers":
+        subset_wrappers.write(subset_wrappers.find())
         return 0
     if command not in ("update", "rules"):
         print(__doc__)

@@ -162,3 +162,14 @@ def test_the_aliases_snapshot_is_current():
     assert subset_review.aliases() == subset_aliases.aliases(), (
         "run python -m grader.authoring.subset_review aliases"
     )
+
+
+@pytest.mark.unit
+def test_the_wrappers_snapshot_is_current():
+    """The torch.nn modules computing a torch function, as torch's source reads now."""
+    from grader.engine.subset import subset_wrappers
+
+    lines = {tuple(key.split("\t")) for key in subset_wrappers.find()}
+    snapshot = {(f, m) for f, modules in subset_wrappers.wrappers().items() for m in modules}
+    assert lines == snapshot, "run python -m grader.authoring.subset_review wrappers"
+    assert "torch.nn.KLDivLoss" in subset_wrappers.wrappers()["torch.nn.functional.kl_div"]

@@ -122,6 +122,17 @@ DOORS = {
         "import numpy\n\n\ndef closed_form_linear_regression(X, y):\n    a = X.cpu().numpy()\n"
         "    return torch.as_tensor(numpy.linalg.inv(a.T @ a) @ a.T @ y.cpu().numpy(), dtype=X.dtype)\n",
     ),
+    # a torch.nn module computing the off-limits function
+    "nn.KLDivLoss for kl_div": (
+        "losses",
+        "kl_div",
+        "def kl_div(p, q):\n    return nn.KLDivLoss(reduction='none')(q.log(), p).sum(-1)\n",
+    ),
+    "nn.ReLU6 (Hardtanh's forward) for hard_sigmoid_from_relus": (
+        "mlp",
+        "hard_sigmoid_from_relus",
+        "def hard_sigmoid_from_relus(x):\n    return nn.ReLU6()(6 * x + 3) / 6\n",
+    ),
     # the ways to name one
     "from-import under another name": (
         "losses",

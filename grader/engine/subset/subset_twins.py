@@ -15,7 +15,8 @@ own helpers they build on. What the declaration names:
 - ``F.x``: ``torch.nn.functional.x`` (and ``torch.x``, its alias where torch has one);
 - ``nn.X``: ``torch.nn.X`` and any ``torch.nn`` member path ending in ``.X`` (``*`` as a glob);
 - ``.x()``: the method ``.x``; ``@``: the matrix-product operator;
-- with each ``torch`` path, numpy's member of the same path where numpy has one (``np.linalg.lstsq``).
+- with each ``torch`` path, numpy's member of the same path where numpy has one (``np.linalg.lstsq``),
+  and the ``torch.nn`` modules computing it (``nn.KLDivLoss`` for ``F.kl_div``).
 Anything else in a declaration (words such as "their functional forms") is left to the recorder.
 """
 
@@ -33,7 +34,7 @@ from grader.checks.failed import hinted, worded
 from grader.checks.judge import TWIN_HINT
 from grader.checks.scoring import TestResult, TopicResult
 from grader.engine import parsed
-from grader.engine.subset import subset_scopes
+from grader.engine.subset import subset_scopes, subset_wrappers
 from grader.engine.subset.subset_binds import Meaning
 from grader.engine.subset.subset_charge import reachable
 from grader.engine.subset.subset_scopes import Scopes
@@ -83,9 +84,22 @@ def _namesakes(paths: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _layers(paths: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``torch.nn`` modules computing the functions of ``paths`` (``nn.KLDivLoss`` for
+    ``F.kl_div``: :mod:`grader.engine.subset.subset_wrappers`), as globs of their paths."""
+    found = {
+        module.removeprefix("torch.nn.")
+        for path in paths
+        for module in subset_wrappers.wrappers().get(path, ())
+    }
+    return tuple(glob for name in sorted(found) for glob in (f"torch.nn.{name}", f"torch.nn.*.{name}"))
+
+
 def _rule(name: str) -> _Rule | None:
     rule = _torch_rule(name)
-    return rule if rule is None else replace(rule, paths=rule.paths + _namesakes(rule.paths))
+    if rule is None:
+        return None
+    return replace(rule, paths=rule.paths + _namesakes(rule.paths), globs=rule.globs + _layers(rule.paths))
 
 
 def _torch_rule(name: str) -> _Rule | None:

@@ -1,0 +1,77 @@
+"""The ``torch.nn`` modules that compute a torch function: ``nn.KLDivLoss``'s forward calls
+``F.kl_div``, ``nn.Sigmoid``'s ``torch.sigmoid``, ``nn.ReLU6``'s (inherited) ``F.hardtanh``. An
+exercise whose ``OFF_LIMITS`` names the function has these modules off limits too
+(:mod:`grader.engine.subset.subset_twins`): the same twin by its layer's name. A snapshot,
+``subset_wrappers.tsv``, of the calls each public ``torch.nn`` module's ``forward`` (and the methods
+of ``self`` it calls) makes, read from torch's source by ``python -m
+grader.authoring.subset_review wrappers`` where torch is imported; the subset check reads it
+without importing torch.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import inspect
+import sys
+import textwrap
+import types
+from collections import defaultdict
+from pathlib import Path
+
+SNAPSHOT = Path(__file__).with_name("subset_wrappers.tsv")
+
+
+@functools.cache
+def wrappers() -> dict[str, tuple[str, ...]]:
+    """{a torch function's path (``torch.nn.functional.kl_div``): the ``torch.nn`` modules computing it}."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for line in SNAPSHOT.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            function, module = line.split("\t")
+            found[function].append(module)
+    return {function: tuple(modules) for function, modules in found.items()}
+
+
+def _called(function: object, cls: type, seen: set[str]) -> set[str]:
+    """The dotted torch paths ``function``'s source calls, through the methods of ``self`` it calls."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))  # type: ignore[arg-type]
+    except (OSError, TypeError, SyntaxError):
+        return set()
+    home = vars(sys.modules[getattr(function, "__module__", "")] or types.ModuleType("_"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        root = node.func.value
+        if isinstance(root, ast.Name) and root.id == "self" and node.func.attr not in seen:
+            seen.add(node.func.attr)
+            found |= _called(getattr(cls, node.func.attr, None), cls, seen)
+        elif isinstance(root, ast.Name) and isinstance(home.get(root.id), types.ModuleType):
+            module = home[root.id].__name__
+            public = not any(part.startswith("_") for part in [*module.split("."), node.func.attr])
+            if module.startswith("torch") and public:
+                found.add(f"{module}.{node.func.attr}")
+    return found
+
+
+def find() -> dict[str, str]:
+    """{"function<TAB>module" line key: ""} for each public ``torch.nn`` module and each torch
+    function its ``forward`` calls (torch imported)."""
+    import torch
+
+    found: dict[str, str] = {}
+    for name, cls in sorted(vars(torch.nn).items()):
+        if isinstance(cls, type) and issubclass(cls, torch.nn.Module) and not name.startswith("_"):
+            for function in sorted(_called(cls.forward, cls, {"forward"})):
+                found[f"{function}\ttorch.nn.{name}"] = ""
+    return found
+
+
+def write(found: dict[str, str]) -> None:
+    lines = [
+        "# a torch function\ta torch.nn module whose forward calls it: written by grader/authoring/subset_review.py wrappers",
+        *sorted(found),
+    ]
+    SNAPSHOT.write_text("\n".join(lines) + "\n", encoding="utf-8")
