@@ -44,6 +44,7 @@ _HOMES = {
         for name in (
             "BROADCAST_TABLE",
             "another_dim",
+            "argument_ignored",
             "batch_squeezed",
             "broadcast_counts",
             "conv_shapes",

@@ -2,7 +2,8 @@
 the reference's values along the other dimension, the shape a convolution gives with stride 1 or
 no padding, the shape with a size-1 batch axis squeezed away, an output size with the padding
 counted once, and any known wrong variant of an exercise computed on the same input
-(:func:`known`; a domain's ``mistakes``, :func:`of_case`). Each holds only where the answer is
+(:func:`known`; a domain's ``mistakes``, :func:`of_case`; an argument never applied,
+:func:`argument_ignored`). Each holds only where the answer is
 that (grader/checks/relations.py: Keyed, Shaped); a suite adds them beside its plain hint, so a
 lead says what the code did, and where none holds the lead names no cause."""
 
@@ -138,6 +139,33 @@ def known(text: str, mistaken: torch.Tensor, expected: torch.Tensor) -> tuple[Ke
         return ()
     same, near = equals(mistaken), nearer(mistaken)  # near: a variant a few ulps off is no cause
     return (Keyed(text, lambda got, want: same(got, want) and near(got, want), alternative=True),)
+
+
+ARGUMENT_IGNORED = N_(
+    "this is what {0} gives: the argument the call passes is never applied; read it and use its value"
+)
+
+
+def argument_ignored(
+    reference: Callable[..., torch.Tensor],
+    args: tuple[object, ...],
+    kwargs: dict[str, object],
+    name: str,
+    values: tuple[object, ...],
+) -> tuple[Keyed | Shaped, ...]:
+    """Where the answer is ``reference``'s with the keyword ``name`` at another of its ``values``
+    (its default, often): the argument is never applied. Other values giving one wrong shape are
+    named together (``reduction='mean'`` or ``'sum'`` both give a 0-dim answer)."""
+    asked = reference(*args, **kwargs)
+    others = {
+        value: reference(*args, **{**kwargs, name: value}) for value in values if value != kwargs.get(name)
+    }
+    found: list[Keyed | Shaped] = []
+    for value, answer in others.items():
+        alike = [v for v, a in others.items() if a.shape == answer.shape != asked.shape] or [value]
+        said = " / ".join(f"{name}={v!r}" for v in alike)
+        found += known(ARGUMENT_IGNORED.format(said), answer, asked)
+    return tuple(found)
 
 
 def nearer(mistaken: torch.Tensor) -> When:

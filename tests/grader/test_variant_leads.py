@@ -75,6 +75,29 @@ def test_a_known_variant_is_keyed_by_its_values_or_its_shape_and_silent_where_it
 
 
 @pytest.mark.unit
+def test_an_argument_never_applied_is_named_by_the_value_it_behaves_as():
+    import torch.nn.functional as F
+
+    from grader.checks.relations import chosen
+    from grader.checks.variants import argument_ignored
+
+    y_hat, y = torch.randn(4, 3), torch.randn(4, 3)
+    hints = argument_ignored(
+        F.mse_loss, (y_hat, y), {"reduction": "sum"}, "reduction", ("mean", "sum", "none")
+    )
+    assert "reduction='mean'" in chosen(
+        hints, F.mse_loss(y_hat, y).double(), F.mse_loss(y_hat, y, reduction="sum").double()
+    )
+    assert (
+        chosen(hints, 2 * F.mse_loss(y_hat, y).double(), F.mse_loss(y_hat, y, reduction="sum").double()) == ""
+    )
+    shaped = argument_ignored(
+        F.mse_loss, (y_hat, y), {"reduction": "none"}, "reduction", ("mean", "sum", "none")
+    )
+    assert "reduction='mean' / reduction='sum'" in chosen(shaped, torch.tensor(1.0), None)
+
+
+@pytest.mark.unit
 def test_a_domain_mistake_names_a_cancellation_repeated_only_roughly():  # c29
     from grader.checks import domain_cases
     from grader.checks.relations import chosen
@@ -222,6 +245,18 @@ CASES = {  # id: (exercise, edits, English, Chinese); the topic is the manifest'
         [("x.amax(dim=dim, keepdim=True).detach()).exp()", "x.amax(dim=-1, keepdim=True).detach()).exp()")],
         "subtract a maximum taken along another dimension",
         "以外另一个维度取的最大值",
+    ),
+    "mse-reduction-ignored": (  # causes5 c05, causes4 e06: the mean whatever the reduction
+        "mse",
+        [("return _reduce((y_hat - y) ** 2, reduction)", "return ((y_hat - y) ** 2).mean()")],
+        "reduction='mean' / reduction='sum' gives",
+        "reduction='mean' / reduction='sum' 的结果",
+    ),
+    "ema-correction-ignored": (  # causes5 c20: corrected whatever bias_correction says
+        "ema",
+        [("out[t - 1] = s / (1 - beta**t) if bias_correction else s", "out[t - 1] = s / (1 - beta**t)")],
+        "this is what bias_correction=True gives",
+        "bias_correction=True 的结果",
     ),
     "matmul-rows": ("matmul", [(".sum(dim=1)", ".sum(dim=0)")], "summed over dim 0", "沿 dim 0"),
     "max_pool2d-stride": (

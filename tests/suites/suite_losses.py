@@ -11,6 +11,7 @@ from grader.checks import (
     N_,
     Keyed,
     another_dim,
+    argument_ignored,
     battery,
     check,
     equals,
@@ -144,6 +145,9 @@ def test_regression_loss_reductions(sub, name, twin, reduction):
             expected,
             f"{name}(y_hat, y, reduction={reduction!r}) on shape {shape}",
             hint=(
+                *argument_ignored(
+                    twin, (y_hat, y), {"reduction": reduction}, "reduction", ("mean", "sum", "none")
+                ),
                 *reduced_first(name, y_hat - y, reduction),
                 "'mean' and 'sum' reduce over every element to a 0-dim tensor; 'none' keeps the input's shape",
             ),

@@ -12,6 +12,7 @@ from grader.checks import (
     N_,
     Keyed,
     Shaped,
+    argument_ignored,
     battery,
     binary_accuracy,
     check,
@@ -683,15 +684,21 @@ EMA_T_FROM_ZERO = N_(
 )
 
 
+def ema_reference(values: torch.Tensor, beta: float, bias_correction: bool = True) -> torch.Tensor:
+    """The docstring's smoothing in float64, each sₜ divided by 1 − βᵗ where ``bias_correction``."""
+    s, smoothed = 0.0, []
+    for t, v in enumerate(values.double().tolist(), start=1):
+        s = beta * s + (1 - beta) * v
+        smoothed.append(s / (1 - beta**t) if bias_correction else s)
+    return torch.tensor(smoothed, dtype=torch.float64)
+
+
 @check("shape", public=True, exercise="ema")
 @pytest.mark.parametrize("beta, corrected", [(0.9, True), (0.9, False), (0.5, True)])
 def test_ema(sub, beta, corrected):
     values = torch.rand(12, generator=gen(6)) * 4
     out = sub.run(probes.call, "ema", (values, beta), {"bias_correction": corrected})
-    s, expected = 0.0, []
-    for t, v in enumerate(values.double().tolist(), start=1):
-        s = beta * s + (1 - beta) * v
-        expected.append(s / (1 - beta**t) if corrected else s)
+    expected = ema_reference(values, beta, corrected).tolist()
     from_zero = [
         x * (1 - beta**t) / (1 - beta ** (t - 1)) if t > 1 else float("inf")
         for t, x in enumerate(expected, 1)
@@ -716,6 +723,13 @@ def test_ema(sub, beta, corrected):
                 known(EMA_T_FROM_ZERO, torch.tensor(from_zero, dtype=torch.float32), torch.tensor(expected))
                 if corrected
                 else ()
+            ),
+            *(  # a correction where none is asked (EMA_UNCORRECTED says the other way round)
+                ()
+                if corrected
+                else argument_ignored(
+                    ema_reference, (values, beta), {"bias_correction": False}, "bias_correction", (True,)
+                )
             ),
             "s₀ = 0, sₜ = β·sₜ₋₁ + (1 − β)·vₜ; divide by 1 − βᵗ (t from 1) when correcting",
         ),
