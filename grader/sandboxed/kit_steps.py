@@ -58,13 +58,15 @@ def layer_calls(layers: Sequence[Any], call: Callable[[], Any]) -> tuple[Any, li
 
 
 def noncontiguous(t: Any) -> Any:
-    """The same values behind other strides: the last two axes stored column-major (x.T of a
-    contiguous tensor, which .view(-1) refuses), a 1-D tensor every other element."""
+    """The same values behind other strides: every axis stored in the reverse order (column-major,
+    as x.T of a contiguous tensor), so that a view merging any two adjacent axes raises (N and C
+    as well as H and W), and dense, so that clone keeps it; a 1-D tensor every other element."""
     if not isinstance(t, torch.Tensor) or t.dim() == 0:
         return t
     if t.dim() == 1:
         return torch.stack([t, torch.zeros_like(t)], dim=-1).select(-1, 0)
-    return t.mT.contiguous().mT
+    reverse = tuple(reversed(range(t.dim())))
+    return t.permute(reverse).contiguous().permute(reverse)
 
 
 _FORMS: dict[str, Callable[[Any], Any]] = {  # grader/checks/domains.py FORMS

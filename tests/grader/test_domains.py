@@ -164,3 +164,20 @@ def test_a_module_case_states_a_mode_for_each_input():
     found = battery_walks.walk_modules(mod, "Moded", [c.plain() for c in cases])
     assert [o.tolist() for o in found[0]["out"]] == [[1.0, 1.0], [2.0, 2.0], [2.0, 2.0]], found
     assert [o.tolist() for o in found[1]["out"]] == [[2.0, 2.0], [2.0, 2.0]], found
+
+
+def test_a_non_contiguous_input_has_no_two_axes_a_view_could_merge():
+    """The layout cases' inputs (kit.noncontiguous): a view merging any two adjacent axes, N and C
+    as well as H and W, raises, as on a tensor stored in another order; clone keeps the layout
+    (an input the battery differentiates is cloned); the values are the input's (suites5b: a
+    max_pool2d merging N and C by .view passed the layout case that stored only H and W apart)."""
+    from grader.sandboxed import kit_steps
+
+    x = torch.randn(2, 3, 4, 5)
+    strided = kit_steps.noncontiguous(x)
+    assert torch.equal(strided, x) and strided.clone().stride() == strided.stride()
+    for axis in range(x.dim() - 1):
+        merged = [*x.shape[:axis], x.shape[axis] * x.shape[axis + 1], *x.shape[axis + 2 :]]
+        with pytest.raises(RuntimeError, match="view size is not compatible"):
+            strided.view(merged)
+    assert not kit_steps.noncontiguous(torch.arange(6.0)).is_contiguous()
