@@ -258,6 +258,21 @@ CASES = {  # id: (exercise, edits, English, Chinese); the topic is the manifest'
         "this is what bias_correction=True gives",
         "bias_correction=True 的结果",
     ),
+    "fill_nan-nan-counted": (  # causes5 c02, causes4 e04: NaN rows in the divisor
+        "fill_nan_with_column_mean",
+        [("numbers.sum(dim=0) / (~missing).sum(dim=0)", "numbers.sum(dim=0) / len(x)")],
+        "divide by every row, the NaN ones too",
+        "NaN 的行也算进去了",
+    ),
+    "Adam-t-from-zero": (  # causes5 c19: NaN from the first step
+        "Adam",
+        [
+            ('state["step"] += 1\n                state["m"]', 'state["m"]'),
+            ('v_hat.sqrt().add_(group["eps"]), value=-group["lr"])', 'v_hat.sqrt().add_(group["eps"]), value=-group["lr"])\n                state["step"] += 1'),
+        ],
+        "the step count t starts at 0",
+        "步数 t 从 0 开始",
+    ),
     "matmul-rows": ("matmul", [(".sum(dim=1)", ".sum(dim=0)")], "summed over dim 0", "沿 dim 0"),
     "max_pool2d-stride": (
         "max_pool2d",

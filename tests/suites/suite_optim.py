@@ -397,6 +397,7 @@ def run_case(sub, case, dtype, groups_spec=None, use_closure=False, steps=50):
     shared = (
         adam_path(inits, options, grads, shared_step=True) if name == "Adam" and len(groups) == 1 else None
     )
+    from_zero = adam_path(inits, options, grads, t_from=0) if name == "Adam" and len(groups) == 1 else None
     for t, step_grads in enumerate(grads):
         for p, g in zip(params, step_grads):
             p.grad = g.clone()
@@ -409,6 +410,7 @@ def run_case(sub, case, dtype, groups_spec=None, use_closure=False, steps=50):
                 # every step before this one was right: what went wrong carries between steps
                 hint=(
                     *(known(SHARED_STEP, shared[t][i], p.detach()) if shared is not None else ()),
+                    *(nan_as(ADAM_T_FROM_ZERO, from_zero[t][i]) if from_zero is not None and t == 0 else ()),
                     STATE_DTYPE_HINT if got.get("state_dtypes") else CARRIED_HINT if t else "",
                 ),
                 mistakes={key: (path[t][i], hint) for key, (path, hint) in mistaken.items()},
@@ -482,16 +484,18 @@ def adam_path(
     eps_inside=False,
     decoupled=False,
     shared_step=False,
+    t_from=1,
 ):
     """Adam's trajectory as torch.optim.Adam walks it, or with one of its known mistakes
-    (``shared_step``: one step count for every parameter, counted once per parameter)."""
+    (``shared_step``: one step count for every parameter, counted once per parameter; ``t_from``
+    0: the step count t from 0)."""
     lr, eps, decay = options.get("lr", 1e-3), options.get("eps", 1e-8), options.get("weight_decay", 0.0)
     beta1, beta2 = options.get("betas", (0.9, 0.999))
     params = [p.clone() for p in inits]
     m, v, path = [torch.zeros_like(p) for p in inits], [torch.zeros_like(p) for p in inits], []
     for step, step_grads in enumerate(grads, 1):
         for i, g in enumerate(step_grads):
-            t = (step - 1) * len(step_grads) + i + 1 if shared_step else step
+            t = (step - 1) * len(step_grads) + i + 1 if shared_step else step - 1 + t_from
             if decoupled:
                 params[i] = params[i] * (1 - lr * decay)
             else:
@@ -512,6 +516,21 @@ SHARED_STEP = N_(
     "the step count t is one counter shared by every parameter (counted once per parameter): "
     "keep it per parameter, self.state[p]['step'], so each bias correction uses its own t"
 )
+ADAM_T_FROM_ZERO = N_(
+    "NaN from the first step: the step count t starts at 0, so 1 − β₁⁰ = 0 and 1 − β₂⁰ = 0 divide m "
+    "and v by zero; count t from 1 (add 1 to the step count before the bias corrections)"
+)
+
+
+def nan_as(text: str, variant: torch.Tensor) -> tuple[Keyed, ...]:
+    """``text`` where the answer is NaN exactly where ``variant`` (a known mistake's answer) is, and
+    the variant is NaN somewhere: a NaN no other reading explains (a variant's values name none)."""
+    nan = variant.isnan()
+    if not bool(nan.any()):
+        return ()
+    return (Keyed(text, lambda got, expected: bool((got.isnan() == nan.to(got.device)).all())),)
+
+
 NO_BIAS_CORRECTION_HINT = (
     "divide by the bias corrections, with the parameter's step count t (from 1): "
     "m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ); without them the first steps are far too large"

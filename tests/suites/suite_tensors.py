@@ -281,12 +281,14 @@ def test_fill_nan_with_column_mean(sub):
     out, unchanged = sub.run(probes.call_watching_inputs, "fill_nan_with_column_mean", (x,), {})
     expected = torch.tensor([[1.0, 6.0, 3.0], [4.0, 4.0, 5.0], [5.0, 8.0, 3.0], [6.0, 6.0, 1.0]])
     by_rows = torch.where(x.isnan(), x.nanmean(1, keepdim=True), x)  # each row's mean: a known mistake
+    by_all_rows = torch.where(x.isnan(), x.nan_to_num(0.0).sum(0) / len(x), x)  # NaNs counted as 0
     expect_close(
         out,
         expected,
         "fill_nan_with_column_mean",
         hint=(
             Keyed(ROW_MEAN_HINT, equals(by_rows)),
+            *known(NAN_COUNTED, by_all_rows, expected),
             "the mean of each column's numbers only (nanmean); NaN != NaN, use torch.isnan",
         ),
     )
@@ -294,6 +296,10 @@ def test_fill_nan_with_column_mean(sub):
 
 
 ROW_MEAN_HINT = "these are each row's means: a column's mean runs down its rows, over dim=0"
+NAN_COUNTED = N_(
+    "these means divide by every row, the NaN ones too (as zeros): divide each column's sum of "
+    "numbers by how many numbers it holds, (~x.isnan()).sum(0)"
+)
 
 
 SUMMED_OVER_ROWS = N_(
