@@ -70,7 +70,7 @@ def max_pool2d(x: Tensor, kernel_size: int, stride: int | None = None) -> Tensor
     defaulting to kernel_size; no padding.
     Returns (N, C, H_out, W_out), equal to ``F.max_pool2d(x, kernel_size, stride)``.
     Gradients at tied maxima are not judged. Off limits: ``F.max_pool2d``, ``nn.MaxPool2d``,
-    ``torch.max_pool2d``.
+    ``torch.max_pool2d``, ``F.max_pool3d`` and torch's other max poolings.
     """
     raise NotImplementedError("max_pool2d: windows (unfold), then the max over each window")
 

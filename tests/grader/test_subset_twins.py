@@ -133,6 +133,18 @@ DOORS = {
         "hard_sigmoid_from_relus",
         "def hard_sigmoid_from_relus(x):\n    return nn.ReLU6()(6 * x + 3) / 6\n",
     ),
+    # a constant branch that does run, or a "constant" rebound elsewhere
+    "a branch under not DEBUG": (
+        "losses",
+        "sigmoid",
+        "DEBUG = False\n\n\ndef sigmoid(x):\n    if not DEBUG:\n        return torch.sigmoid(x)\n    return x\n",
+    ),
+    "a DEBUG rebound by a global statement": (
+        "losses",
+        "sigmoid",
+        "DEBUG = False\n\n\ndef turn_on():\n    global DEBUG\n    DEBUG = True\n\n\nturn_on()\n\n\n"
+        "def sigmoid(x):\n    if DEBUG:\n        return torch.sigmoid(x)\n    return x\n",
+    ),
     # the ways to name one
     "from-import under another name": (
         "losses",
@@ -170,6 +182,20 @@ CALLERS = {"log_softmax": ("cross_entropy",)}
 IMPORTS = "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
 # written with a name another exercise may use, or the learner's own: never charged here
 NOT_CHARGED = {
+    # a branch that cannot run (seal5: a DEBUG = False branch cost log_softmax 16 of 16)
+    "a branch under a constant that is never rebound": (
+        "losses",
+        "log_softmax",
+        "DEBUG = False\n\n\ndef log_softmax(x, dim=-1):\n    if DEBUG:\n        return torch.log_softmax(x, dim)\n"
+        "    z = x - x.amax(dim, keepdim=True)\n    return z - z.exp().sum(dim, keepdim=True).log()\n",
+        "log_softmax",
+    ),
+    "a branch under a literal False": (
+        "losses",
+        "sigmoid",
+        "def sigmoid(x):\n    if False:\n        return torch.sigmoid(x)\n    return torch.where(x >= 0, 1 / (1 + (-x).exp()), x.exp() / (1 + x.exp()))\n",
+        "sigmoid",
+    ),
     "another exercise's twin": (
         "losses",
         "huber",

@@ -42,18 +42,30 @@ from grader.sandboxed import probe_kit as kit  # the probes' `kit` in the worker
 F64 = torch.float64
 # What each exercise's docstring puts off limits: {a torch function or aten op the recorder sees:
 # the functions that reach it, as the docstring names them} (tests/grader/test_off_limits.py);
-# corr2d's and conv2d's, torch's convolutions, by their names (conv_twins)
+# corr2d's and conv2d's, torch's convolutions, by their names (conv_twins); max_pool2d's, torch's
+# other max poolings too (max_pool_twins)
 OFF_LIMITS = {
     "max_pool2d": {
-        name: "F.max_pool2d / nn.MaxPool2d / torch.max_pool2d"
-        for name in ("max_pool2d", "max_pool2d_with_indices", "_max_pool2d")
+        **{
+            name: "F.max_pool2d / nn.MaxPool2d / torch.max_pool2d"
+            for name in ("max_pool2d", "max_pool2d_with_indices", "_max_pool2d")
+        },
+        **{name: "F.max_pool3d" for name in ("max_pool3d", "max_pool3d_with_indices")},
     },
 }
+OTHER_MAX_POOLINGS = N_("torch's other max poolings")
 
 
 def conv_twins(ops) -> dict[str, str]:
     """Every recorded torch function or aten op with "conv" in its name is torch's convolution."""
     return {op: f"torch's convolution ({op})" for op in ops if isinstance(op, str) and "conv" in op}
+
+
+def max_pool_twins(ops) -> dict[str, str]:
+    """max_pool2d's declared off-limits functions and, as the docstring's "torch's other max
+    poolings", every recorded one with "max_pool" in its name (the adaptive, the fractional ones)."""
+    found = {op: OTHER_MAX_POOLINGS for op in ops if isinstance(op, str) and "max_pool" in op}
+    return {**found, **OFF_LIMITS["max_pool2d"]}
 
 
 DEFAULT_STRIDE = N_("its default, the kernel size")  # a case's value, translated in its template
@@ -258,7 +270,7 @@ def test_max_pool2d(sub, shape, kernel, stride):
             "the stride defaults to the kernel size; windows that would run past the edge are dropped",
         ),
     )
-    expect_no_twin(ops, OFF_LIMITS["max_pool2d"], "max_pool2d")
+    expect_no_twin(ops, max_pool_twins(ops), "max_pool2d")
 
 
 @check("gradient", exercise="max_pool2d")

@@ -34,7 +34,7 @@ from grader.checks.failed import hinted, worded
 from grader.checks.judge import TWIN_HINT
 from grader.checks.scoring import TestResult, TopicResult
 from grader.engine import parsed
-from grader.engine.subset import subset_scopes, subset_wrappers
+from grader.engine.subset import subset_dead, subset_scopes, subset_wrappers
 from grader.engine.subset.subset_binds import Meaning
 from grader.engine.subset.subset_charge import reachable
 from grader.engine.subset.subset_scopes import Scopes
@@ -222,12 +222,12 @@ def written_in(
     scopes, up = subset_scopes.of_tree(tree), parsed.parents(tree)
     if scopes is None:  # never read: the runtime backstop decides
         return found
-    owners = _owners(tree, set(rules))
+    owners, unrun = _owners(tree, set(rules)), subset_dead.dead(tree)
     for exercise, nodes in reached.items():
         if exercise not in rules:
             continue
         hits = []
-        for node in nodes:
+        for node in (n for n in nodes if id(n) not in unrun):  # a branch that cannot run charges nothing
             owner = owners.get(id(node), exercise)
             if _hit(node, rules[exercise], scopes, up) and (
                 owner == exercise or _hit(node, rules[owner], scopes, up)
