@@ -80,22 +80,33 @@ def rank(test: CheckRow) -> int:
     return 1 if test.get("form") else 2
 
 
-def _groups(tests: list[CheckRow]) -> dict[str, list[tuple[CheckRow, float]]]:
-    """{exercise: [(check, share)]} in first-seen order; a check naming no exercise is its own.
-    A shared check whose failure belongs to one of its exercises (:func:`_charges`) is that
-    one's: its neighbours read it as ``charged`` to it, passed where their own checks all pass."""
+def _plain_groups(tests: list[CheckRow]) -> dict[str, list[tuple[CheckRow, float]]]:
+    """{exercise: [(check, share)]} in first-seen order; a check naming no exercise is its own."""
     groups: dict[str, list[tuple[CheckRow, float]]] = {}
     for test in tests:
         names = test.get("exercises") or [test["id"]]
         for name, share in zip(names, _shares(test, len(names))):
             groups.setdefault(name, []).append((test, share))
-    charged = _charges(groups)
+    return groups
+
+
+def _groups(
+    tests: list[CheckRow], called: Sequence[CheckRow] = ()
+) -> dict[str, list[tuple[CheckRow, float]]]:
+    """:func:`_plain_groups`, where a shared check whose failure belongs to one of its exercises
+    (:func:`_charges`, read with the checks ``called`` for it: ``--exercise MLP`` runs
+    train_epoch's own) is that one's: its neighbours read it as ``charged`` to it, passed where
+    their own checks all pass, whichever exercises the run chose."""
+    groups = _plain_groups(tests)
+    charged = _charges(_plain_groups(_with_called(tests, called)) if called else groups)
     if not charged:
         return groups
     for name, checks in groups.items():
         clean_self = _own_clean(checks)
         groups[name] = [
-            (t, s) if charged.get(id(t), name) == name else (_neighbours(t, clean_self, charged[id(t)]), s)
+            (t, s)
+            if charged.get(t["id"], name) == name
+            else (_neighbours(t, clean_self, charged[t["id"]]), s)
             for t, s in checks
         ]
     return groups
@@ -159,18 +170,18 @@ def _own_open(checks: list[tuple[CheckRow, float]]) -> bool:
     return any(t["status"] not in _OPEN for t in _own(checks))
 
 
-def _charges(groups: dict[str, list[tuple[CheckRow, float]]]) -> dict[int, str]:
-    """{id(check): the exercise it charges} for each open shared check whose failure belongs to
+def _charges(groups: dict[str, list[tuple[CheckRow, float]]]) -> dict[str, str]:
+    """{check's id: the exercise it charges} for each open shared check whose failure belongs to
     one exercise: the one its record names (:func:`raised_by`), else the only one of them that
     fails a check of its own (MLP's own checks fail: train_epoch's training check is MLP's)."""
-    charged: dict[int, str] = {}
+    charged: dict[str, str] = {}
     for checks in groups.values():
         for test, _share in checks:
             names = test.get("exercises") or []
             if (
                 len(names) < 2
                 or test["status"] in _OPEN
-                or id(test) in charged
+                or test["id"] in charged
                 or (test.get("cause") == TWIN and not raised_by(test))  # a twin no record places
             ):
                 continue
@@ -179,7 +190,7 @@ def _charges(groups: dict[str, list[tuple[CheckRow, float]]]) -> dict[int, str]:
                 failing = [n for n in names if n in groups and _own_open(groups[n])]
                 who = failing[0] if len(failing) == 1 else ""
             if who:
-                charged[id(test)] = who
+                charged[test["id"]] = who
     return charged
 
 
@@ -451,7 +462,7 @@ def judge(
     whole in cents that add up to it (three exercises sharing 19 points: 6.34, 6.33, 6.33)."""
     if twin not in TWIN_RULES:
         raise ValueError(f"unknown twin rule {twin!r}; use one of {TWIN_RULES}")
-    groups = _groups(tests)
+    groups = _groups(tests, called)
     blamed = _groups(_with_called(tests, called)) if called else groups
     possible = {name: _max_points(checks) for name, checks in groups.items()}
     shown = dict(zip(possible, grades.apportion(list(possible.values()), sum(possible.values()))))

@@ -170,12 +170,14 @@ class CollectedSuite:
     def callees_of(
         self, run: Run, tests: list[TestResult], seconds: dict[str, float]
     ) -> tuple[list[TestResult], dict[str, float]]:
-        """The checks of the exercises ``tests``' failing checks called that ``run`` did not
-        choose (``--exercise cross_entropy`` with log_softmax broken), run for the blame alone
-        (grader/checks/exercises.py callee_of): their convergence checks left out, the caller's
-        own verdict unchanged; with ``seconds`` added up."""
+        """The checks of the exercises ``tests``' failing checks called or judge beside the
+        chosen one that ``run`` did not choose (``--exercise cross_entropy`` with log_softmax
+        broken, ``--exercise MLP`` with train_epoch's steps wrong), run for the blame alone
+        (grader/checks/exercises.py callee_of, _charges): their convergence checks left out, the
+        caller's own verdict unchanged; with ``seconds`` added up."""
         judged = {test.exercises[0] for test in tests if len(test.exercises) == 1}  # by checks of its own
-        open_calls = {c for t in tests if t.status in ("failed", "error", "timeout") for c in t.calls}
+        failing = [t for t in tests if t.status in ("failed", "error", "timeout")]
+        open_calls = {c for t in failing for c in (*t.calls, *(t.exercises if len(t.exercises) > 1 else ()))}
         wanted = tuple(sorted(open_calls - judged))
         if not wanted:
             return [], seconds

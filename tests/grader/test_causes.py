@@ -59,6 +59,22 @@ def test_a_check_shared_with_an_unfinished_neighbour_charges_the_neighbour_only(
 
 
 @pytest.mark.unit
+def test_a_shared_check_is_charged_alike_whichever_exercise_the_run_chose():
+    """``--exercise MLP`` with train_epoch broken: train_epoch's own checks, run for the blame
+    (``called``), charge the shared training check to it, as the whole topic's grading does;
+    MLP, right, is full on both paths (blind causes5 c16: 3/9 with --exercise, 9/9 without)."""
+    shared = check(
+        "mlp_learns_digits", "failed", ["MLP", "train_epoch"], "accuracy: expected 88 %, got 5.8 %."
+    )
+    own_mlp = check("mlp_shapes", "passed", ["MLP"])
+    own_train = check("train_epoch_steps", "failed", ["train_epoch"], "parameter 0: expected 1, got 2.")
+    whole = {e.name: e for e in judge([own_mlp, own_train, shared])}
+    chosen = {e.name: e for e in judge([own_mlp, shared], called=[own_train])}
+    assert whole["MLP"].status == chosen["MLP"].status == "passed"
+    assert whole["MLP"].points == chosen["MLP"].points
+
+
+@pytest.mark.unit
 def test_a_shared_check_failing_on_one_exercise_is_that_ones_and_a_raise_its_innermost_frames():
     wrong = "gru_cell with batch 3, input_size 2, hidden 5: expected 0.1, got 0.2."
     tests = [
