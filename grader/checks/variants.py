@@ -51,6 +51,9 @@ PADDING_ONCE = N_(
     "⌊· / stride⌋ + 1"
 )
 STRIDE_ONCE = N_("the stride is never applied: divide n + 2·padding − k by the stride (//) before adding 1")
+ONE_FIRST = N_(
+    "the 1 is added before the division by the stride: ⌊(n + 2·padding − k)/stride⌋ + 1 adds it after"
+)
 
 
 def unchanged(before: torch.Tensor) -> Keyed:
@@ -115,15 +118,19 @@ def batch_squeezed(x: torch.Tensor) -> Shaped:
 
 def output_size_said(got: object, n: int, k: int, padding: int, stride: int, plain: str) -> str:
     """The hint for an output size ``got`` where ⌊(n + 2p − k)/s⌋ + 1 is asked: padding counted
-    once, a stride never applied, else ``plain``."""
+    once, a stride never applied, the 1 added before the division, else ``plain``; none where
+    two of them give ``got`` (at n = 32, k = 5, p = 2, s = 3 the padding counted once and the 1
+    added first both give 10: naming one would mislead the learner who wrote the other)."""
     expected = (n + 2 * padding - k) // stride + 1
     if got == expected or isinstance(got, bool) or not isinstance(got, int):
         return plain
-    if padding and got == (n + padding - k) // stride + 1:
-        return PADDING_ONCE
-    if stride != 1 and got == n + 2 * padding - k + 1:
-        return STRIDE_ONCE
-    return plain
+    variants = (
+        (PADDING_ONCE, (n + padding - k) // stride + 1 if padding else None),
+        (STRIDE_ONCE, n + 2 * padding - k + 1 if stride != 1 else None),
+        (ONE_FIRST, (n + 2 * padding - k + 1) // stride if stride != 1 else None),
+    )
+    held = [text for text, size in variants if size == got]
+    return held[0] if len(held) == 1 else plain
 
 
 def known(text: str, mistaken: torch.Tensor, expected: torch.Tensor) -> tuple[Keyed | Shaped, ...]:

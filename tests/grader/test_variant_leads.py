@@ -398,3 +398,13 @@ def test_the_lead_names_the_variant_the_answer_is(tmp_path, case):
     path = mistaken(tmp_path, topic_of(exercise), edits)
     assert english in lead(path, exercise, "en")
     assert chinese in lead(path, exercise, "zh_CN")
+
+
+@pytest.mark.unit
+def test_an_output_size_names_a_variant_only_where_it_alone_gives_the_answer():  # causes5 c21
+    from grader.checks.variants import ONE_FIRST, PADDING_ONCE, output_size_said
+
+    # n = 32, k = 5, p = 2, s = 3: the padding counted once and the 1 added first both give 10
+    assert output_size_said(10, 32, 5, 2, 3, "plain") == "plain"
+    assert output_size_said(3, 8, 2, 0, 2, "plain") == ONE_FIRST
+    assert output_size_said(27, 28, 3, 1, 1, "plain") == PADDING_ONCE

@@ -223,7 +223,14 @@ OUTPUT_SIZE_HINT = N_("⌊(n + 2·padding − k) / stride⌋ + 1, with integer d
 @check("shape", public=True, exercise="conv_output_size")
 @pytest.mark.parametrize(
     "n, k, padding, stride, expected",
-    [(28, 5, 0, 1, 24), (28, 3, 1, 1, 28), (8, 3, 1, 2, 4), (7, 2, 0, 2, 3), (32, 5, 2, 3, 11)],
+    [
+        (28, 5, 0, 1, 24),
+        (28, 3, 1, 1, 28),
+        (8, 3, 1, 2, 4),
+        (8, 2, 0, 2, 4),
+        (7, 2, 0, 2, 3),
+        (32, 5, 2, 3, 11),
+    ],
 )
 def test_conv_output_size(sub, n, k, padding, stride, expected):
     got = sub.run(probes.call, "conv_output_size", (n, k), {"padding": padding, "stride": stride})
