@@ -273,6 +273,21 @@ CASES = {  # id: (exercise, edits, English, Chinese); the topic is the manifest'
         "the step count t starts at 0",
         "步数 t 从 0 开始",
     ),
+    "sigmoid-naive-gradient": (  # causes5 c06: exp(−x) overflows at x = −1000, its gradient NaN
+        "sigmoid",
+        [("return torch.where(positive, 1 / (1 + e_pos), e_neg / (1 + e_neg))", "return 1 / (1 + torch.exp(-x))")],
+        "exp(−x) overflows to inf there",
+        "exp(−x) 溢出为 inf",
+    ),
+    "gru_cell-bias-outside": (  # causes5 c32: b_hn added after the reset gate's product
+        "gru_cell",
+        [
+            ("h_r, h_z, h_n = (h @ w_hh.T + b_hh).chunk(3, dim=1)", "h_r, h_z, h_n = (h @ w_hh.T + b_hh * torch.tensor([1.0, 1.0, 0.0]).repeat_interleave(len(b_hh) // 3)).chunk(3, dim=1)"),
+            ("n = torch.tanh(i_n + r * h_n)", "n = torch.tanh(i_n + r * h_n + b_hh.chunk(3)[2])"),
+        ],
+        "b_hn is added outside the reset gate",
+        "b_hn 被加在了重置门之外",
+    ),
     "matmul-rows": ("matmul", [(".sum(dim=1)", ".sum(dim=0)")], "summed over dim 0", "沿 dim 0"),
     "max_pool2d-stride": (
         "max_pool2d",

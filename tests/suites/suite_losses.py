@@ -283,8 +283,34 @@ def test_sigmoid_gradient_finite_at_extremes(sub):
         "d sigmoid / dx = σ(x)(1 − σ(x)) at x in [-1000, 1000], float64",
         rtol=1e-7,
         atol=1e-12,
-        hint="a NaN gradient means some branch computed inf/inf, even if torch.where discarded it",
+        hint=(
+            *nan_gradient_side(x),
+            "a NaN gradient means some branch computed inf/inf, even if torch.where discarded it",
+        ),
     )
+
+
+NAN_GRADIENT_NEGATIVE = N_(
+    "the gradient is NaN at large negative x only: exp(−x) overflows to inf there (x = −1000) and "
+    "its gradient is inf/inf, even where the value rounds to 0 or a torch.where discards that "
+    "branch; exponentiate only −|x| (exp(x) for x < 0)"
+)
+NAN_GRADIENT_POSITIVE = N_(
+    "the gradient is NaN at large positive x only: exp(x) overflows to inf there (x = 1000) and its "
+    "gradient is inf/inf, even where the value rounds to 1 or a torch.where discards that branch; "
+    "exponentiate only −|x| (exp(−x) for x ≥ 0)"
+)
+
+
+def nan_gradient_side(x: torch.Tensor) -> tuple[Keyed, ...]:
+    """The hint for a gradient NaN on one side of 0 only: that side's exponential overflowed."""
+
+    def only(side: torch.Tensor):
+        return lambda got, _expected: (
+            bool(got[side.to(got.device)].isnan().any()) and not bool(got[~side.to(got.device)].isnan().any())
+        )
+
+    return (Keyed(NAN_GRADIENT_NEGATIVE, only(x < 0)), Keyed(NAN_GRADIENT_POSITIVE, only(x > 0)))
 
 
 @check("shape", public=True, exercise="bce")

@@ -109,7 +109,24 @@ def cell_mistakes(name: str, cell: torch.nn.Module, x: torch.Tensor, h: torch.Te
             if name == "rnn_cell"
             else ()
         ),
+        *(known(GRU_BIAS_OUTSIDE, gru_bias_outside(cell, x, h), cell(x, h)) if name == "gru_cell" else ()),
     )
+
+
+GRU_BIAS_OUTSIDE = N_(
+    "b_hn is added outside the reset gate: r multiplies (h·W_hnᵀ + b_hn), its bias included: "
+    "n = tanh(x·W_inᵀ + b_in + r ⊙ (h·W_hnᵀ + b_hn))"
+)
+
+
+def gru_bias_outside(cell: torch.nn.Module, x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
+    """A GRU cell whose new gate adds b_hn after the reset gate's product (a known mistake)."""
+    with torch.no_grad():
+        i_r, i_z, i_n = (x @ cell.weight_ih.T + cell.bias_ih).chunk(3, 1)
+        h_r, h_z, h_n = (h @ cell.weight_hh.T).chunk(3, 1)
+        b_r, b_z, b_n = cell.bias_hh.chunk(3)
+        r, z = torch.sigmoid(i_r + h_r + b_r), torch.sigmoid(i_z + h_z + b_z)
+        return (1 - z) * torch.tanh(i_n + r * h_n + b_n) + z * h
 
 
 NO_TANH = N_(
