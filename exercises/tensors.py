@@ -36,9 +36,9 @@ from torch import Tensor
 def add_into(z: Tensor, x: Tensor, y: Tensor) -> Tensor:
     """Write x + y into z in place and return z (``Z[:] = X + Y``, 节省内存).
 
-    x, y and z share one shape and dtype. Afterwards z holds x + y in the same storage it
-    had before (``z.data_ptr()`` unchanged) — no new tensor is bound to the name. Returns z
-    itself. x and y are unchanged.
+    x, y and z share one shape (at least one dimension, as ``Z[:]`` needs) and dtype. Afterwards
+    z holds x + y in the same storage it had before (``z.data_ptr()`` unchanged) — no new tensor
+    is bound to the name. Returns z itself. x and y are unchanged.
     """
     raise NotImplementedError("add_into: assign into z[:] (or use an out= / in-place op)")
 
