@@ -75,6 +75,8 @@ def walk_modules(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[di
             model.train(modes[min(i, len(modes) - 1)] == "train")
             x = kit.noncontiguous(x) if i in case["noncontig"] else x
             before = x.clone()
+            if case.get("again"):  # each call's randomness (dropout) as a fresh build's call draws it
+                torch.manual_seed((case["seed"] or 0) + 1 + i)
             if case.get("fill") and not i:  # the layers it never applies and its activations, for a hint
                 out, untouched, census = kit.layers_untouched(model, x)
                 seen = {"census": census, **({"untouched": untouched} if untouched else {})}

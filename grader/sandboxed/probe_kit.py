@@ -457,12 +457,14 @@ def fresh_outputs(
     kind: Any, ctor: tuple[Sequence[Any], dict[str, Any]], inputs: Sequence[Any], modes: list[str], seed: int
 ) -> list[Any]:
     """Each input fed to a ``kind(*args, **kwargs)`` (``ctor``) built afresh under ``seed``, in that
-    input's mode: what a model called again must answer where it keeps no state across calls."""
+    input's mode: what a model called again must answer where it keeps no state across calls.
+    Each call draws its randomness (dropout) under seed + 1 + its index, as the reused object's."""
     found = []
     for i, x in enumerate(inputs):
         manual_seed(seed)
         model = kind(*ctor[0], **ctor[1])
         model.train(modes[min(i, len(modes) - 1)] == "train")
+        manual_seed(seed + 1 + i)
         found.append(model(x).detach())
     return found
 
