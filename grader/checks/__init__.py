@@ -48,6 +48,7 @@ _HOMES = {
             "batch_squeezed",
             "broadcast_counts",
             "conv_shapes",
+            "factor_said",
             "known",
             "other_dim",
             "output_size_said",

@@ -133,6 +133,28 @@ def output_size_said(got: object, n: int, k: int, padding: int, stride: int, pla
     return held[0] if len(held) == 1 else plain
 
 
+FACTOR_MISSING = N_("this is the count without the factor {0}: multiply by it too")
+FACTOR_EXTRA = N_("this is the count with the factor {0} once too often: it is counted twice")
+
+
+def factor_said(got: object, expected: int, factors: dict[str, int], plain: str) -> str:
+    """The hint for a count ``got`` that is ``expected`` without one of the call's named
+    ``factors`` (conv_mults without c_in = 192), or with one once too often, where one value
+    alone explains it (its names together: h and w both 28); else ``plain``."""
+    if isinstance(got, bool) or not isinstance(got, int) or got in (0, expected):
+        return plain
+    for text, holds in (
+        (FACTOR_MISSING, lambda v: got * v == expected),
+        (FACTOR_EXTRA, lambda v: got == expected * v),
+    ):
+        values = {v for v in factors.values() if v > 1 and holds(v)}
+        if len(values) == 1:
+            return text.format(
+                " = ".join([*(n for n, v in factors.items() if v in values), str(values.pop())])
+            )
+    return plain
+
+
 def known(text: str, mistaken: torch.Tensor, expected: torch.Tensor) -> tuple[Keyed | Shaped, ...]:
     """The hint ``text`` where the answer is ``mistaken``, what a known wrong variant of the
     exercise returns on the same input: its values where it has the asked shape, else its shape;

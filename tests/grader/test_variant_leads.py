@@ -288,6 +288,30 @@ CASES = {  # id: (exercise, edits, English, Chinese); the topic is the manifest'
         "b_hn is added outside the reset gate",
         "b_hn 被加在了重置门之外",
     ),
+    "ema-first-value": (  # causes6 o_ema_init
+        "ema",
+        [("    s = 0.0\n", "    s = float(values[0])\n")],
+        "the average starts at the first value",
+        "平均值从第一个值开始",
+    ),
+    "conv_mults-c_in": (  # causes6 i_convmults_cin: a ratio equal to one argument names it
+        "conv_mults",
+        [("return k * k * c_in * c_out * h * w", "return k * k * c_out * h * w")],
+        "without the factor c_in = 192",
+        "少了因子 c_in = 192",
+    ),
+    "train_epoch-grads-wiped": (  # causes5 c16, causes6 m_train_zerograd
+        "train_epoch",
+        [("optimizer.zero_grad()\n        loss.backward()\n", "loss.backward()\n        optimizer.zero_grad()\n")],
+        "a zero_grad() between loss.backward() and step() wipes",
+        "zero_grad() 在梯度被使用之前就把它们清掉了",
+    ),
+    "Sigmoid-input-saved": (  # causes6 a_sigmoid_savesinput
+        "Sigmoid",
+        [("ctx.save_for_backward(out)", "ctx.save_for_backward(x)")],
+        "forward saves its input",
+        "forward 保存的是它的输入",
+    ),
     "matmul-rows": ("matmul", [(".sum(dim=1)", ".sum(dim=0)")], "summed over dim 0", "沿 dim 0"),
     "max_pool2d-stride": (
         "max_pool2d",

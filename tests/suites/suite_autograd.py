@@ -219,6 +219,11 @@ def probe_sigmoid(mod, x, upstream):
 
 # A backward that returns σ·(1 − σ) alone: the local derivative without the upstream gradient
 NO_GRAD_OUTPUT_HINT = "multiply by grad_output: backward returns grad_output·s·(1 − s) (the chain rule)"
+# A forward that saves its input x, not its output σ(x): backward then computes x·(1 − x)
+INPUT_SAVED_HINT = N_(
+    "these are grad_output·x·(1 − x), the input's values where σ(x)'s belong: forward saves its input; "
+    "save its output instead, ctx.save_for_backward(s) with s = σ(x)"
+)
 
 
 @check("shape", public=True, exercise="Sigmoid")  # its answer, then its gradient
@@ -256,7 +261,10 @@ def test_sigmoid_function_forward_and_backward(sub, dtype):
         g * s * (1 - s),
         f"Sigmoid backward: grad_output·σ·(1 − σ), {dtype}",
         hint="use the saved output: s = ctx.saved_tensors[0]",
-        mistakes={"no-grad-output": (s * (1 - s), NO_GRAD_OUTPUT_HINT)},
+        mistakes={
+            "no-grad-output": (s * (1 - s), NO_GRAD_OUTPUT_HINT),
+            "input-saved": (g * x * (1 - x), INPUT_SAVED_HINT),
+        },
         **tol,
     )
     expect_no_twin(got["ops"], OFF_LIMITS["Sigmoid"], "Sigmoid forward and backward")

@@ -10,6 +10,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader.checks import (
+    N_,
     Traced,
     battery,
     check,
@@ -22,6 +23,7 @@ from grader.checks import (
     expect_module_on_second_device,
     expect_shapes,
     expect_tensor,
+    factor_said,
     gen,
     held_out_split,
     inputs,
@@ -216,7 +218,12 @@ def test_conv_mults(sub, args, expected):
             repr(got),
             BIAS_COUNTED_HINT
             if isinstance(got, int) and got - expected == outputs
-            else "k·k·c_in·c_out·h·w: one product per kernel weight for every output channel and position",
+            else factor_said(
+                got,
+                expected,
+                dict(zip(("h", "w", "c_in", "c_out", "k"), args)) | {"k·k": args[-1] ** 2},
+                N_("k·k·c_in·c_out·h·w: one product per kernel weight for every output channel and position"),
+            ),
         )
 
 

@@ -571,6 +571,10 @@ def probe_train_epoch(mod, cases, lr):
         initial = [p.detach().clone() for p in model.parameters()]
         loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=batch_size)
         optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+        wiped = []  # per step(): whether it found no gradient at all (zero_grad between backward and step)
+        optimizer.register_step_pre_hook(
+            lambda *_: wiped.append(all(p.grad is None or not bool(p.grad.any()) for p in model.parameters()))
+        )
         loss = mod.train_epoch(model, loader, F.cross_entropy, optimizer, "cpu")
         found.append(
             {
@@ -578,9 +582,29 @@ def probe_train_epoch(mod, cases, lr):
                 "initial": initial,
                 "final": [p.detach().clone() for p in model.parameters()],
                 "training": model.training,
+                "wiped": wiped,
             }
         )
     return found
+
+
+STEP_NEVER = N_(
+    "optimizer.step() is never called, so the parameters never move: call it after loss.backward() for every batch"
+)
+GRADS_WIPED = N_(
+    "every optimizer.step() found no gradient: a zero_grad() between loss.backward() and step() wipes "
+    "them before they are used; per batch: zero_grad(), then backward(), then step()"
+)
+
+
+def steps_said(wiped: object, plain: str) -> str:
+    """The hint for an epoch whose steps never moved the parameters, by what the steps found;
+    ``plain`` where they found gradients."""
+    if wiped == []:
+        return STEP_NEVER
+    if isinstance(wiped, list) and all(wiped):
+        return GRADS_WIPED
+    return plain
 
 
 def replay_epoch(initial, x, y, batch_size, lr):
@@ -621,8 +645,13 @@ def test_train_epoch_matches_a_replay(sub):
                 f"parameter {i} after one epoch of train_epoch (batches {batches})",
                 rtol=1e-5,
                 atol=1e-6,
-                hint="per batch: forward, loss, optimizer.zero_grad(), loss.backward(), "
-                "optimizer.step() — without zero_grad gradients pile up",
+                hint=steps_said(
+                    got.get("wiped"),
+                    N_(
+                        "per batch: forward, loss, optimizer.zero_grad(), loss.backward(), "
+                        "optimizer.step() — without zero_grad gradients pile up"
+                    ),
+                ),
             )
         got_loss = expect_float(got["loss"], "the loss train_epoch returns")
         expect(

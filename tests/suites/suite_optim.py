@@ -697,15 +697,22 @@ EMA_UNCORRECTED = N_(
     "these values are not bias-corrected: with bias_correction=True each sₜ is divided by 1 − βᵗ "
     "(t from 1), which removes the pull towards the zero start"
 )
+EMA_FIRST_VALUE = N_(
+    "the average starts at the first value (s₀ = v₁): it starts at s₀ = 0, and the bias correction "
+    "is what removes the pull towards that zero start"
+)
 EMA_T_FROM_ZERO = N_(
     "the bias correction counts t from 0: the first value is divided by 1 − β⁰ = 0 (inf) and every "
     "later one by 1 − βᵗ⁻¹; t starts at 1, 1 − beta ** (t + 1) with a 0-based index"
 )
 
 
-def ema_reference(values: torch.Tensor, beta: float, bias_correction: bool = True) -> torch.Tensor:
-    """The docstring's smoothing in float64, each sₜ divided by 1 − βᵗ where ``bias_correction``."""
-    s, smoothed = 0.0, []
+def ema_reference(
+    values: torch.Tensor, beta: float, bias_correction: bool = True, start: float | None = 0.0
+) -> torch.Tensor:
+    """The docstring's smoothing in float64, each sₜ divided by 1 − βᵗ where ``bias_correction``;
+    from s₀ = ``start`` (None: the first value, a known mistake)."""
+    s, smoothed = float(values[0]) if start is None else start, []
     for t, v in enumerate(values.double().tolist(), start=1):
         s = beta * s + (1 - beta) * v
         smoothed.append(s / (1 - beta**t) if bias_correction else s)
@@ -742,6 +749,9 @@ def test_ema(sub, beta, corrected):
                 known(EMA_T_FROM_ZERO, torch.tensor(from_zero, dtype=torch.float32), torch.tensor(expected))
                 if corrected
                 else ()
+            ),
+            *known(
+                EMA_FIRST_VALUE, ema_reference(values, beta, corrected, start=None), torch.tensor(expected)
             ),
             *(  # a correction where none is asked (EMA_UNCORRECTED says the other way round)
                 ()
