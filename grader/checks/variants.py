@@ -171,7 +171,8 @@ def known(text: str, mistaken: torch.Tensor, expected: torch.Tensor) -> tuple[Ke
 
 
 ARGUMENT_IGNORED = N_(
-    "this is what {0} gives: the argument the call passes is never applied; read it and use its value"
+    "this is what {0} gives: the value the call passes, {1}, is not the one applied; read the "
+    "argument and use its value"
 )
 
 
@@ -183,8 +184,9 @@ def argument_ignored(
     values: tuple[object, ...],
 ) -> tuple[Keyed | Shaped, ...]:
     """Where the answer is ``reference``'s with the keyword ``name`` at another of its ``values``
-    (its default, often): the argument is never applied. Other values giving one wrong shape are
-    named together (``reduction='mean'`` or ``'sum'`` both give a 0-dim answer)."""
+    (its default, often): the value passed is not the one applied (ignored, or a branch that
+    takes another). Other values giving one wrong shape are named together (``reduction='mean'``
+    or ``'sum'`` both give a 0-dim answer)."""
     asked = reference(*args, **kwargs)
     others = {
         value: reference(*args, **{**kwargs, name: value}) for value in values if value != kwargs.get(name)
@@ -193,7 +195,7 @@ def argument_ignored(
     for value, answer in others.items():
         alike = [v for v, a in others.items() if a.shape == answer.shape != asked.shape] or [value]
         said = " / ".join(f"{name}={v!r}" for v in alike)
-        found += known(ARGUMENT_IGNORED.format(said), answer, asked)
+        found += known(ARGUMENT_IGNORED.format(said, f"{name}={kwargs.get(name)!r}"), answer, asked)
     return tuple(found)
 
 
