@@ -1,6 +1,6 @@
 # mistake: ignores the bias_correction argument: always divides by 1 − βᵗ (breaks: ema: differs: out: values differ (max |diff| 1.51))
 # cause: ema ema:values
-# hint: 1 − βᵗ
+# hint: bias_correction=True
 """Optimisation — reference solution. The specification is the docstrings in exercises/optim.py."""
 
 from __future__ import annotations
