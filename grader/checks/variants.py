@@ -143,11 +143,12 @@ def factor_said(got: object, expected: int, factors: dict[str, int], plain: str)
     alone explains it (its names together: h and w both 28); else ``plain``."""
     if isinstance(got, bool) or not isinstance(got, int) or got in (0, expected):
         return plain
-    for text, holds in (
-        (FACTOR_MISSING, lambda v: got * v == expected),
-        (FACTOR_EXTRA, lambda v: got == expected * v),
-    ):
-        values = {v for v in factors.values() if v > 1 and holds(v)}
+    for text, missing in ((FACTOR_MISSING, True), (FACTOR_EXTRA, False)):
+        values = {
+            v
+            for v in factors.values()
+            if v > 1 and (got * v if missing else got) == (expected if missing else expected * v)
+        }
         if len(values) == 1:
             return text.format(
                 " = ".join([*(n for n, v in factors.items() if v in values), str(values.pop())])

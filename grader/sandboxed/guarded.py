@@ -19,7 +19,8 @@ import builtins
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from types import ModuleType
+from functools import partial, wraps
+from types import BuiltinFunctionType, FunctionType, ModuleType
 from typing import Any
 
 from grader.sandboxed import subset_members
@@ -167,7 +168,25 @@ def _getattr(obj: Any, name: Any, *default: Any) -> Any:
     if isinstance(value, ModuleType):
         raise AttributeError(f"{name!r} is a module: in graded code, write module.member where you use it")
     _watched(value)
-    return value
+    return value if _WATCH.names or not isinstance(obj, ModuleType) else _watched_when_called(value)
+
+
+_FUNCTIONS = (FunctionType, BuiltinFunctionType, partial)
+
+
+def _watched_when_called(value: Any) -> Any:
+    """A module's function reached by a name outside an exercise's call (a table filled at
+    import: ``{"x": getattr(nn.init, "xavier_" + "uniform_")}``), watched at each call as it
+    would have been where it was reached (:func:`_watched`); classes and values as they are."""
+    if not isinstance(value, _FUNCTIONS):
+        return value
+
+    @wraps(value)
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        _watched(value)
+        return value(*args, **kwargs)
+
+    return watched
 
 
 def _hasattr(obj: Any, name: Any) -> bool:

@@ -201,7 +201,10 @@ def test_names_computed_at_run_time_are_guarded_in_the_worker():
             namespace["reach"](torch, *parts)
     with pytest.raises(AttributeError, match="is a module"):  # then read by plain attributes
         namespace["reach"](torch, "u", "tils")
-    assert namespace["reach"](torch.nn.functional, "re", "lu") is torch.nn.functional.relu
+    reached = namespace["reach"](torch.nn.functional, "re", "lu")  # watched at each call (a table's)
+    assert reached.__wrapped__ is torch.nn.functional.relu and torch.equal(
+        reached(-torch.ones(2)), torch.zeros(2)
+    )
     with pytest.raises(AttributeError, match="off limits"):
         namespace["patch"](torch, "allclose")
     assert torch.allclose is not None

@@ -406,6 +406,12 @@ COMPUTED = {
         "    return d(x, z, 1), d(x, z)\n",
         {"matmul", "norms"},
     ),
+    # a table of functions filled at import by built names, called in the exercise (seal6: 5/5)
+    "mlp": (
+        "INIT = {k: getattr(nn.init, k + '_') for k in ('xavier_uniform', 'zeros')}\n\n\n"
+        "def xavier_uniform_(tensor):\n    return INIT['xavier_uniform'](tensor)\n",
+        {"xavier_uniform_"},
+    ),
 }
 
 
