@@ -39,8 +39,8 @@ from torch import Tensor, nn
 def relu(x: Tensor) -> Tensor:
     """ReLU(x) = max(x, 0), element-wise; same shape and dtype. Finite at ±1000.
 
-    Off limits: ``torch.relu``, ``F.relu``, ``Tensor.relu``, ``nn.ReLU``. Its gradient at exactly
-    0 is not judged.
+    Off limits: ``torch.relu``, ``F.relu``, ``Tensor.relu``, ``nn.ReLU``, and ReLU at a slope or
+    threshold of 0: ``F.leaky_relu``, ``F.threshold``. Its gradient at exactly 0 is not judged.
     """
     raise NotImplementedError("relu: keep positive entries, zero the rest")
 

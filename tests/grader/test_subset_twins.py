@@ -122,6 +122,7 @@ DOORS = {
         "import numpy\n\n\ndef closed_form_linear_regression(X, y):\n    a = X.cpu().numpy()\n"
         "    return torch.as_tensor(numpy.linalg.inv(a.T @ a) @ a.T @ y.cpu().numpy(), dtype=X.dtype)\n",
     ),
+    "leaky_relu at slope 0 for relu": ("mlp", "relu", "def relu(x):\n    return F.leaky_relu(x, 0.0)\n"),
     # a torch.nn module computing the off-limits function
     "nn.KLDivLoss for kl_div": (
         "losses",

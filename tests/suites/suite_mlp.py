@@ -47,7 +47,12 @@ HELPERS = {"hard_sigmoid_from_relus": ("relu",)}  # the learner's own functions 
 # What each exercise's docstring puts off limits: {a torch function or aten op the recorder sees:
 # the functions that reach it, as the docstring names them} (tests/grader/test_off_limits.py)
 OFF_LIMITS = {
-    "relu": {"relu": "torch.relu / F.relu / Tensor.relu / nn.ReLU", "relu_": "F.relu / Tensor.relu"},
+    "relu": {
+        "relu": "torch.relu / F.relu / Tensor.relu / nn.ReLU",
+        "relu_": "F.relu / Tensor.relu",
+        "leaky_relu": "F.leaky_relu",
+        "threshold": "F.threshold",
+    },
     "tanh": {"tanh": "torch.tanh / F.tanh / Tensor.tanh / nn.Tanh"},
     "hard_sigmoid_from_relus": {
         "hardsigmoid": "F.hardsigmoid",
