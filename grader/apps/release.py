@@ -296,9 +296,10 @@ def release_files(topics: list[str], points: dict | None = None) -> dict[str, by
     # grader/i18n.py reads them; the packs' own, and their docstrings' translations (`grade
     # notebooks --lang`), travel with each topic's data_files
     catalogues = sorted((root / "grader" / "locale").glob("*/LC_MESSAGES/*.mo"))
-    members = root / "grader" / "sandboxed" / "subset_members.tsv"  # the subset's reviewed members
-    aliases = root / "grader" / "engine" / "subset" / "subset_aliases.tsv"  # and the other paths naming them
-    for path in [*grader_files(root, sources), *catalogues, members, aliases, *dataset_files(root)]:
+    # the subset's snapshots (its reviewed members, the other paths naming them, the nn modules
+    # computing a function): every .tsv of grader/, whatever a new one is called
+    snapshots = sorted((root / "grader").rglob("*.tsv"))
+    for path in [*grader_files(root, sources), *catalogues, *snapshots, *dataset_files(root)]:
         files[path.relative_to(root).as_posix()] = path.read_bytes()
     return files
 
