@@ -8,29 +8,22 @@ from __future__ import annotations
 
 import ast
 
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+from grader.engine.subset.subset_shapes import binds
 
 
 def _bound_names(tree: ast.Module) -> list[str]:
-    """Every name any statement or expression of ``tree`` binds (one entry per binding)."""
+    """Every name any statement or expression of ``tree`` binds or unbinds (one entry each):
+    :func:`subset_shapes.binds`, and ``del``, imports, ``global`` and ``nonlocal``."""
     found: list[str] = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+        if name := binds(node):
+            found.append(name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Del):
             found.append(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            found.append(node.name)
-        elif isinstance(node, ast.arg):
-            found.append(node.arg)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             found += [(a.asname or a.name).split(".")[0] for a in node.names]
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             found += list(node.names)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            found.append(node.name)
-        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-            found.append(node.name)
-        elif isinstance(node, ast.MatchMapping) and node.rest:
-            found.append(node.rest)
     return found
 
 

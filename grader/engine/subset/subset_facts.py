@@ -11,7 +11,7 @@ from collections import Counter
 from grader.engine import parsed
 from grader.engine.subset import subset_rules as rules
 from grader.engine.subset.subset_refusal import Refusal
-from grader.engine.subset.subset_shapes import bound_imports, named
+from grader.engine.subset.subset_shapes import binds, bound_imports, named
 
 
 class Facts:
@@ -41,18 +41,8 @@ class Facts:
                 self.methods |= {
                     n.name for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
                 }
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                self.bind(node.name)
-            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                self.bind(node.id)
-            elif isinstance(node, ast.arg):
-                self.bind(node.arg)
-            elif isinstance(node, ast.ExceptHandler) and node.name:
-                self.bind(node.name)
-            elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-                self.bind(node.name)
-            elif isinstance(node, ast.MatchMapping) and node.rest:
-                self.bind(node.rest)
+            if name := binds(node):
+                self.bind(name)
         self.bindings.update(self.imported.keys())
         self.bound -= set(self.imported)
 

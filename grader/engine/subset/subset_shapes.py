@@ -103,6 +103,22 @@ def reaches_class(root: ast.expr, classes: set[str]) -> bool:
     return False
 
 
+def binds(node: ast.AST) -> str | None:
+    """The name ``node`` binds by itself, if any: a def's or class's, an assigned name, a
+    parameter, an except's ``as``, a match capture (imports and ``global`` aside)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return node.name
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+        return node.id
+    if isinstance(node, ast.arg):
+        return node.arg
+    if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+        return node.name
+    if isinstance(node, ast.MatchMapping):
+        return node.rest
+    return None
+
+
 def bound_imports(tree: ast.Module) -> dict[str, str]:
     """{name: the dotted name it is bound to} for every absolute import in ``tree``: ``import a.b``
     binds ``a`` to ``a``, ``import a.b as c`` binds ``c`` to ``a.b``, ``from a.b import c as d``

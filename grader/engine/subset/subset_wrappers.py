@@ -39,7 +39,7 @@ def _called(function: object, cls: type, seen: set[str]) -> set[str]:
         tree = ast.parse(textwrap.dedent(inspect.getsource(function)))  # type: ignore[arg-type]
     except (OSError, TypeError, SyntaxError):
         return set()
-    home = vars(sys.modules[getattr(function, "__module__", "")] or types.ModuleType("_"))
+    home = vars(sys.modules.get(getattr(function, "__module__", None) or "", types.ModuleType("_")))
     found: set[str] = set()
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
@@ -56,22 +56,22 @@ def _called(function: object, cls: type, seen: set[str]) -> set[str]:
     return found
 
 
-def find() -> dict[str, str]:
-    """{"function<TAB>module" line key: ""} for each public ``torch.nn`` module and each torch
-    function its ``forward`` calls (torch imported)."""
+def find() -> set[tuple[str, str]]:
+    """(a torch function, a public ``torch.nn`` module whose ``forward`` calls it), each pair
+    (torch imported)."""
     import torch
 
-    found: dict[str, str] = {}
-    for name, cls in sorted(vars(torch.nn).items()):
-        if isinstance(cls, type) and issubclass(cls, torch.nn.Module) and not name.startswith("_"):
-            for function in sorted(_called(cls.forward, cls, {"forward"})):
-                found[f"{function}\ttorch.nn.{name}"] = ""
-    return found
+    return {
+        (function, f"torch.nn.{name}")
+        for name, cls in vars(torch.nn).items()
+        if isinstance(cls, type) and issubclass(cls, torch.nn.Module) and not name.startswith("_")
+        for function in _called(cls.forward, cls, {"forward"})
+    }
 
 
-def write(found: dict[str, str]) -> None:
+def write(found: set[tuple[str, str]]) -> None:
     lines = [
         "# a torch function\ta torch.nn module whose forward calls it: written by grader/authoring/subset_review.py wrappers",
-        *sorted(found),
+        *sorted(f"{function}\t{module}" for function, module in found),
     ]
     SNAPSHOT.write_text("\n".join(lines) + "\n", encoding="utf-8")
