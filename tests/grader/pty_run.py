@@ -60,6 +60,7 @@ def run_in_pty(
                     process.send_signal(signal.SIGINT)
                     until = None
             elif process.poll() is not None:
+                _drain(leader, chunks)
                 break
     finally:
         if until is None:  # it was to end by itself: give it the time to
@@ -73,6 +74,20 @@ def run_in_pty(
     output = b"".join(chunks).decode(errors="replace")
     longest = max((gap for _, gap in silences), default=0.0)
     return PtyRun(None if stopped else code, output, longest, silences)
+
+
+def _drain(leader: int, chunks: list[bytes], quiet: float = 1.0) -> None:
+    """What the command wrote just before it ended: the pty hands a write to its reader a moment
+    later (the kernel's flip buffer), which a loaded machine can stretch past one poll (CI lost
+    a "stopped watching" that way). Read until the pty closes or stays quiet for ``quiet`` s."""
+    while select.select([leader], [], [], quiet)[0]:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:
+            return
+        if not data:
+            return
+        chunks.append(data)
 
 
 def one_stream_on_a_pty(cmd: list[str], on_pty: str, cwd: str, env: dict[str, str]) -> tuple[str, str]:
