@@ -298,8 +298,25 @@ def shown(got: torch.Tensor, expected: torch.Tensor, float64: bool) -> str:
     if expected.dim() == 1 and len(expected) >= 3 and not _close(got, expected):
         if _close(got[1:], expected[:-1]) or _close(got[:-1], expected[1:]):
             return _("what was expected, shifted by one place")
+    powered = _powered(got, expected)
+    if powered:
+        return powered
     k = _factor(got, expected)
     return "" if k is None else _scaled(k, expected)
+
+
+def _powered(got: torch.Tensor, expected: torch.Tensor) -> str:
+    """The square of what was expected (a square root left out), or its square root (one taken
+    where none is asked); "" for neither. Values all 0 or 1 are their own squares: they never
+    differ from the answer this way, so a failing check's values holding it say something. A
+    single round value is left to :func:`_scaled` (4 is 2² and 2 × 2: the factor or the power)."""
+    if expected.numel() == 1 and (float(expected) == 0 or "." not in _nice(float(expected))):
+        return ""
+    if _close(got, expected.square()) and not _close(got, expected):
+        return _("the square of what was expected: a square root left out (or a square where none is asked)")
+    if bool((expected >= 0).all()) and _close(got, expected.sqrt()) and not _close(got, expected):
+        return _("the square root of what was expected: a square root where none is asked")
+    return ""
 
 
 def _scaled(k: float, expected: torch.Tensor) -> str:

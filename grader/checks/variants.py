@@ -54,6 +54,10 @@ STRIDE_ONCE = N_("the stride is never applied: divide n + 2·padding − k by th
 ONE_FIRST = N_(
     "the 1 is added before the division by the stride: ⌊(n + 2·padding − k)/stride⌋ + 1 adds it after"
 )
+ROUNDED = N_(
+    "the division by the stride is rounded up or to the nearest integer: ⌊(n + 2·padding − k)/stride⌋ "
+    "rounds it down (// on ints), a window that would run past the edge is dropped"
+)
 
 
 def unchanged(before: torch.Tensor) -> Keyed:
@@ -118,7 +122,8 @@ def batch_squeezed(x: torch.Tensor) -> Shaped:
 
 def output_size_said(got: object, n: int, k: int, padding: int, stride: int, plain: str) -> str:
     """The hint for an output size ``got`` where ⌊(n + 2p − k)/s⌋ + 1 is asked: padding counted
-    once, a stride never applied, the 1 added before the division, else ``plain``; none where
+    once, a stride never applied, the 1 added before the division, the division rounded up or
+    to the nearest integer (math.ceil, round()), else ``plain``; none where
     two of them give ``got`` (at n = 32, k = 5, p = 2, s = 3 the padding counted once and the 1
     added first both give 10: naming one would mislead the learner who wrote the other)."""
     expected = (n + 2 * padding - k) // stride + 1
@@ -128,9 +133,20 @@ def output_size_said(got: object, n: int, k: int, padding: int, stride: int, pla
         (PADDING_ONCE, (n + padding - k) // stride + 1 if padding else None),
         (STRIDE_ONCE, n + 2 * padding - k + 1 if stride != 1 else None),
         (ONE_FIRST, (n + 2 * padding - k + 1) // stride if stride != 1 else None),
+        *((ROUNDED, size) for size in _rounded(n + 2 * padding - k, stride)),
     )
-    held = [text for text, size in variants if size == got]
+    held = list(dict.fromkeys(text for text, size in variants if size == got))
     return held[0] if len(held) == 1 else plain
+
+
+def _rounded(span: int, stride: int) -> set[int]:
+    """The output sizes a span divided by the stride gives rounded up or to the nearest
+    (half up, half to even) where it is no whole number, then + 1."""
+    if span % stride == 0:
+        return set()
+    return {-(-span // stride) + 1, round(span / stride) + 1, math.floor(span / stride + 0.5) + 1} - {
+        span // stride + 1
+    }
 
 
 FACTOR_MISSING = N_("this is the count without the factor {0}: multiply by it too")

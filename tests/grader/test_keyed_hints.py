@@ -52,6 +52,13 @@ def test_a_shift_by_one_place_is_named():
     assert "shifted by one place" in message(got, e)
 
 
+def test_a_square_root_left_out_or_taken_is_named():  # causes7 t_norms_nosqrt
+    assert "the square of what was expected" in message(torch.tensor(2.7689), torch.tensor(1.664))
+    e = torch.tensor([0.5, 2.0, 3.0])
+    assert "the square root of what was expected" in message(e.sqrt(), e)
+    assert "square" not in message(torch.tensor(4.0), torch.tensor(2.0))  # 2² or 2 × 2: the factor says it
+
+
 def test_77_float32_inside_a_float64_computation_is_named_with_digits_that_differ():
     e = torch.tensor([0.0716707123456789, 0.25, -1.3], dtype=F64)
     got = e.float().double() + torch.tensor([3e-9, 0, 0], dtype=F64)

@@ -427,6 +427,37 @@ CASES = {  # id: (exercise, edits, English, Chinese); the topic is the manifest'
         "not bias-corrected",
         "没有做偏置修正",
     ),
+    # causes7 (as first met, the lead restated the formula without the cause)
+    "log_softmax-lse-added": (
+        "log_softmax",
+        [("return shifted - shifted.exp()", "return shifted + shifted.exp()")],
+        "add log Σ exp(x − m) where log_softmax subtracts it",
+        "而 log_softmax 要减去它",
+    ),
+    "kl_div-cross-term-swapped": (
+        "kl_div",
+        [("    return terms.sum(dim=-1)", "    return (torch.xlogy(p, p) - torch.xlogy(q, p)).sum(dim=-1)")],
+        "the cross term's arguments are swapped",
+        "交叉项的两个参数互换了",
+    ),
+    "ema-exponent-one-too-many": (
+        "ema",
+        [("s / (1 - beta**t)", "s / (1 - beta ** (t + 1))")],
+        "the bias correction's exponent is one too many",
+        "偏置修正的指数多了 1",
+    ),
+    "norms-no-sqrt": (
+        "norms",
+        [("(x * x).sum().sqrt()", "(x * x).sum()")],
+        "the square of what was expected",
+        "期望值的平方",
+    ),
+    "conv_output_size-ceil": (
+        "conv_output_size",
+        [("return (n + 2 * padding - k) // stride + 1", "return -(-(n + 2 * padding - k) // stride) + 1")],
+        "rounded up or to the nearest integer",
+        "向上取整或四舍五入",
+    ),
 }  # fmt: skip
 
 
@@ -447,3 +478,12 @@ def test_an_output_size_names_a_variant_only_where_it_alone_gives_the_answer(): 
     assert output_size_said(10, 32, 5, 2, 3, "plain") == "plain"
     assert output_size_said(3, 8, 2, 0, 2, "plain") == ONE_FIRST
     assert output_size_said(27, 28, 3, 1, 1, "plain") == PADDING_ONCE
+
+
+@pytest.mark.unit
+def test_an_output_size_rounded_up_or_to_the_nearest_is_named():  # causes7 c_cos_ceil
+    from grader.checks.variants import ROUNDED, output_size_said
+
+    assert output_size_said(5, 8, 3, 1, 2, "plain") == ROUNDED  # ⌈7/2⌉ + 1, round(3.5) + 1
+    assert output_size_said(12, 32, 5, 2, 3, "plain") == ROUNDED  # ⌈31/3⌉ + 1
+    assert output_size_said(5, 8, 2, 0, 2, "plain") == "plain"  # 6/2 is whole: no rounding gives 5

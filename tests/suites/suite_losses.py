@@ -419,6 +419,17 @@ def summed_whole(name, x, dim):
     return known(WHOLE_SUM_SOFTMAX, wrong, twin(x, dim))
 
 
+LSE_ADDED = N_(
+    "these values add log Σ exp(x − m) where log_softmax subtracts it: (x − m) − log Σ exp(x − m) along `dim`"
+)
+
+
+def lse_added(x, dim):
+    """The keyed hint of a log_softmax whose log-sum-exp comes with the wrong sign."""
+    z = x - x.amax(dim=dim, keepdim=True)
+    return known(LSE_ADDED, z + z.exp().sum(dim=dim, keepdim=True).log(), torch.log_softmax(x, dim))
+
+
 @check("shape", public=True)
 @pytest.mark.parametrize(
     "name, twin",
@@ -440,6 +451,7 @@ def test_softmax_family_any_dim(sub, name, twin, shape, dim):
         *another_dim(twin, x, dim),
         *shifted_along_another_dim(name, x, dim),
         *summed_whole(name, x, dim),
+        *(lse_added(x, dim) if name == "log_softmax" else ()),
         hint,
     )
     expect_close(out, twin(x, dim=dim), f"{name}(x, dim={dim}) on shape {shape}", hint=hints)
@@ -700,6 +712,10 @@ def kl_of(p: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
 
 
 SWAPPED_HINT = N_("KL(p‖q) = Σ p·(log p − log q): p weighs the terms; these values are KL(q‖p)")
+CROSS_SWAPPED = N_(
+    "the cross term's arguments are swapped: these values subtract Σ q·log p (+inf where p = 0 < q); "
+    "KL(p‖q) subtracts Σ p·log q (torch.xlogy(p, q))"
+)
 NEGATED_HINT = N_("these values are −KL(p‖q): the log ratio is log p − log q, not log q − log p")
 # the rows where a zero in p or q decides a term (the zero rules' hint is about these alone)
 ZERO_TERMS = ((ZEROS_P == 0) | (ZEROS_Q == 0)).any(-1)
@@ -727,6 +743,7 @@ def test_kl_div_shapes_and_zeros(sub):
         "kl_div(p, q) on (2, 2, 3) probabilities with zeros in p and q (inf where q = 0 < p)",
         hint=(
             Keyed(SWAPPED_HINT, equals(kl_of(q, p))),
+            *known(CROSS_SWAPPED, (torch.xlogy(p, p) - torch.xlogy(q, p)).sum(-1), expected_kl),
             Keyed(NEGATED_HINT, equals(-expected_kl)),
             Keyed(ZERO_P_NAN, nan_only_where((ZEROS_P == 0).any(-1))),
             Keyed(

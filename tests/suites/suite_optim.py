@@ -706,6 +706,11 @@ EMA_T_FROM_ZERO = N_(
     "later one by 1 − βᵗ⁻¹; t starts at 1, 1 − beta ** (t + 1) with a 0-based index"
 )
 
+EMA_T_PLUS_ONE = N_(
+    "the bias correction's exponent is one too many: the t-th value (t from 1) is divided by "
+    "1 − βᵗ, not 1 − βᵗ⁺¹; with a 0-based index i that is 1 − beta ** (i + 1)"
+)
+
 
 def ema_reference(
     values: torch.Tensor, beta: float, bias_correction: bool = True, start: float | None = 0.0
@@ -747,6 +752,17 @@ def test_ema(sub, beta, corrected):
             ),
             *(
                 known(EMA_T_FROM_ZERO, torch.tensor(from_zero, dtype=torch.float32), torch.tensor(expected))
+                if corrected
+                else ()
+            ),
+            *(
+                known(
+                    EMA_T_PLUS_ONE,
+                    torch.tensor(
+                        [x * (1 - beta**t) / (1 - beta ** (t + 1)) for t, x in enumerate(expected, 1)]
+                    ),
+                    torch.tensor(expected),
+                )
                 if corrected
                 else ()
             ),
