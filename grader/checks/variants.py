@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import torch
 
+from grader.checks.conv_steps import ONE_AXIS
 from grader.checks.relations import Keyed, Shaped, When, along_other_dim, equals, merges
 from grader.i18n import N_
 
@@ -106,8 +107,22 @@ def conv_shapes(
     padding)`` is the reference's output shape for such a call (only those that differ from the
     asked call's shape say something)."""
     asked = shape_of(stride, padding)
-    left_out = ((STRIDE_UNUSED, shape_of(1, padding)), (PADDING_UNUSED, shape_of(stride, 0)))
-    return tuple(Shaped(said, _is(shape)) for said, shape in left_out if shape != asked)
+    said: dict[tuple[int, ...], set[str]] = {}
+    for both, one, left_out in (
+        (STRIDE_UNUSED, ONE_AXIS["stride"], shape_of(1, padding)),
+        (PADDING_UNUSED, ONE_AXIS["padding"], shape_of(stride, 0)),
+    ):
+        # the step left out on both axes, or on one: H alone (F.pad's pair pads W alone, as the
+        # padding's words say), or W alone for the stride
+        for text, shape in (
+            (both, left_out),
+            (one, (*asked[:-2], left_out[-2], asked[-1])),
+            *(((one, (*asked[:-1], left_out[-1])),) if one == ONE_AXIS["stride"] else ()),
+        ):
+            if shape != asked:
+                said.setdefault(shape, set()).add(text)
+    # a shape two causes give names neither (the learner who wrote the other would be misled)
+    return tuple(Shaped(texts.pop(), _is(shape)) for shape, texts in said.items() if len(texts) == 1)
 
 
 def _is(wanted: tuple[int, ...]) -> Callable[[tuple[int, ...]], bool]:

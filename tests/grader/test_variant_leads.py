@@ -458,6 +458,34 @@ CASES = {  # id: (exercise, edits, English, Chinese); the topic is the manifest'
         "rounded up or to the nearest integer",
         "向上取整或四舍五入",
     ),
+    # causes8 (as first met: the relation alone, no hint, the plain hint, the formula restated)
+    "matmul-mean-over-k": (
+        "matmul",
+        [("return (a[:, :, None] * b[None, :, :]).sum(dim=1)", "return (a[:, :, None] * b[None, :, :]).mean(dim=1)")],
+        "the mean of the k products",
+        "k 个乘积的平均值",
+    ),
+    "Adam-v-corrected-by-beta1": (
+        "Adam",
+        [('v_hat = state["v"] / (1 - beta2 ** state["step"])', 'v_hat = state["v"] / (1 - beta1 ** state["step"])')],
+        "v's bias correction uses β₂, not β₁",
+        "v 的偏置修正用 β₂",
+    ),
+    "conv2d-padding-on-w-alone": (
+        "conv2d",
+        [
+            ("F.unfold(x, (kh, kw), padding=padding, stride=stride)", "F.unfold(F.pad(x, (padding, padding)), (kh, kw), stride=stride)"),
+            ("conv_output_size(h, kh, padding, stride), conv_output_size(w", "conv_output_size(h, kh, 0, stride), conv_output_size(w"),
+        ],
+        "the padding reached one axis only",
+        "填充只作用到了一个轴上",
+    ),
+    "ResidualBlock-skip-detached": (
+        "ResidualBlock",
+        [("return F.relu(x + self.conv2(", "return F.relu(x.detach() + self.conv2(")],
+        "the skip's x is not in the graph",
+        "跳跃连接上的 x 不在计算图中",
+    ),
 }  # fmt: skip
 
 

@@ -485,10 +485,11 @@ def adam_path(
     decoupled=False,
     shared_step=False,
     t_from=1,
+    corrected_by=(1, 2),
 ):
     """Adam's trajectory as torch.optim.Adam walks it, or with one of its known mistakes
     (``shared_step``: one step count for every parameter, counted once per parameter; ``t_from``
-    0: the step count t from 0)."""
+    0: the step count t from 0; ``corrected_by``: which β (1 or 2) m's and v's bias corrections use)."""
     lr, eps, decay = options.get("lr", 1e-3), options.get("eps", 1e-8), options.get("weight_decay", 0.0)
     beta1, beta2 = options.get("betas", (0.9, 0.999))
     params = [p.clone() for p in inits]
@@ -502,8 +503,9 @@ def adam_path(
                 g = g + decay * params[i]
             m[i] = beta1 * m[i] + (1 - beta1) * g
             v[i] = beta2 * v[i] + (1 - beta2) * g * g
-            m_hat = m[i] / (1 - beta1**t) if correct_m else m[i]
-            v_hat = v[i] / (1 - beta2**t) if correct_v else v[i]
+            beta_m, beta_v = ((beta1, beta2)[b - 1] for b in corrected_by)
+            m_hat = m[i] / (1 - beta_m**t) if correct_m else m[i]
+            v_hat = v[i] / (1 - beta_v**t) if correct_v else v[i]
             denominator = (v_hat + eps).sqrt() if eps_inside else v_hat.sqrt() + eps
             params[i] = params[i] - lr * m_hat / denominator
         path.append([p.clone() for p in params])
@@ -558,6 +560,21 @@ ADAM_VARIANTS = {
     "no-v-correction": ((), {"correct_v": False}, N_("v needs its bias correction too: v̂ = v / (1 − β₂ᵗ)")),
     "no-m-correction": ((), {"correct_m": False}, N_("m needs its bias correction too: m̂ = m / (1 − β₁ᵗ)")),
     "eps-inside": ((), {"eps_inside": True}, N_("ε is added after the square root: m̂ / (√v̂ + ε)")),
+    "v-corrected-by-beta1": (
+        (),
+        {"corrected_by": (1, 1)},
+        N_("v's bias correction uses β₂, not β₁: v̂ = v / (1 − β₂ᵗ) (m̂ = m / (1 − β₁ᵗ))"),
+    ),
+    "m-corrected-by-beta2": (
+        (),
+        {"corrected_by": (2, 2)},
+        N_("m's bias correction uses β₁, not β₂: m̂ = m / (1 − β₁ᵗ) (v̂ = v / (1 − β₂ᵗ))"),
+    ),
+    "corrections-swapped": (
+        (),
+        {"corrected_by": (2, 1)},
+        N_("the bias corrections' βs are swapped: m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ)"),
+    ),
     "decoupled-decay": (
         ("weight_decay",),
         {"decoupled": True},

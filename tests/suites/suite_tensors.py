@@ -311,6 +311,11 @@ SUMMED_OVER_COLUMNS = N_(
     "Σₖ A[i, k]·B[k, j] sums over the shared axis k, dim 1"
 )
 
+MEAN_OVER_K = N_(
+    "these values are the mean of the k products (their sum ÷ k): C[i, j] = Σₖ A[i, k]·B[k, j] is "
+    "their sum, .sum(dim=1)"
+)
+
 
 @check("shape", public=True, exercise="matmul")
 @pytest.mark.parametrize("n, k, m", [(1, 4, 1), (3, 5, 2), (6, 1, 7)])
@@ -327,6 +332,7 @@ def test_matmul(sub, n, k, m):
         hint=(
             *known(SUMMED_OVER_ROWS, products.sum(0), a @ b),
             *known(SUMMED_OVER_COLUMNS, products.sum(2), a @ b),
+            *known(MEAN_OVER_K, products.mean(1), a @ b),
             "C[i, j] = Σₖ A[i, k]·B[k, j]: multiply a[:, :, None] by b[None, :, :], sum over dim 1",
         ),
     )
