@@ -65,8 +65,14 @@ def _alike(layer: dict[str, Any], reference: nn.Module, keys: Sequence[str]) -> 
 
 
 def _paired(layers: list[dict[str, Any]], reference: list[nn.Module]) -> dict[int, nn.Module]:
-    """Each learner layer's counterpart among the docstring's: alike in every setting first, then
-    in what sizes its input and its kernel, then in type alone; each counterpart used once."""
+    """Each learner layer's counterpart among the docstring's: in order where the layers run in
+    the docstring's (each alike in what sizes its input and its kernel, a docstring's layer done
+    by a function skipped: a 1×1 branch of 24 channels where 16 are asked is that branch, not the
+    pooling branch's 1×1 of 24); else alike in every setting first, then in what sizes its input
+    and its kernel, then in type alone; each counterpart used once."""
+    in_order = _in_order(layers, reference)
+    if in_order is not None:
+        return in_order
     free, pairs = list(range(len(reference))), {}
     for keys in (SETTINGS, (*SIZING, "kernel_size"), ()):
         for i, layer in enumerate(layers):
@@ -74,6 +80,19 @@ def _paired(layers: list[dict[str, Any]], reference: list[nn.Module]) -> dict[in
             if j is not None:
                 pairs[i] = reference[j]
                 free.remove(j)
+    return pairs
+
+
+def _in_order(layers: list[dict[str, Any]], reference: list[nn.Module]) -> dict[int, nn.Module] | None:
+    """Each learner layer paired with the next docstring layer alike in what sizes its input and
+    its kernel; None where some layer finds none (they do not run in the docstring's order)."""
+    pairs, j = {}, 0
+    for i, layer in enumerate(layers):
+        while j < len(reference) and not _alike(layer, reference[j], (*SIZING, "kernel_size")):
+            j += 1
+        if j == len(reference):
+            return None
+        pairs[i], j = reference[j], j + 1
     return pairs
 
 

@@ -37,6 +37,7 @@ from grader.checks.relations import (
     Keyed,
     absolute,
     chosen,
+    explains,
     position,
     reshaped,
     worst,
@@ -185,7 +186,8 @@ def expect_close(
             cause="nan",
         )
     if (a.isinf() & e.isfinite()).any() and not SPEAKS_OF_NAN.search(shown_hint):
-        shown_hint = INF_HINT  # a hint keyed to other mistakes (an axis) would mislead
+        # a hint keyed to other mistakes (an axis) would mislead; a variant's values explain theirs
+        shown_hint = shown_hint if explains(hint, shown_hint) else INF_HINT
     cause = "values"
     for name, (mistaken, mistake_hint) in (mistakes or {}).items():
         if mistaken.shape == e.shape and torch.allclose(a, mistaken.detach().double(), rtol=rtol, atol=atol):

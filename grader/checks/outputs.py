@@ -37,17 +37,30 @@ def expect_logits(outputs: Any, what: str) -> None:
 
 
 def expect_batch_independent_in_eval(pair: Any, what: str) -> None:
-    """``pair`` (a sample's eval-mode output alone, the same sample's within its batch), from
-    :func:`grader.checks.probes.module_forward_backward`: equal. A BatchNorm that normalises by the
-    batch in eval mode (``track_running_stats=False``, ``training=True`` always) or a reshape that
-    mixes samples makes one sample's logits depend on the others."""
+    """``pair`` (a sample's eval-mode output alone, the same sample's within its batch, and
+    within the same batch's earlier call), from :func:`grader.checks.probes.module_forward_backward`:
+    equal. A model whose eval-mode answer changes from call to call (a layer built in forward,
+    dropout left on) is told so first; a BatchNorm that normalises by the batch in eval mode
+    (``track_running_stats=False``, ``training=True`` always) or a reshape that mixes samples
+    makes one sample's logits depend on the others."""
     if not (
-        isinstance(pair, (list, tuple)) and len(pair) == 2 and all(isinstance(t, torch.Tensor) for t in pair)
+        isinstance(pair, (list, tuple)) and len(pair) == 3 and all(isinstance(t, torch.Tensor) for t in pair)
     ):
         return  # the shape checks say what is wrong with the outputs
-    alone, within = pair
-    if alone.shape != within.shape:
+    alone, within, before = pair
+    if alone.shape != within.shape or within.shape != before.shape:
         return  # a batch of one that loses its axis: the shape checks' case
+    expect(
+        bool(torch.allclose(within, before, rtol=1e-4, atol=1e-5)),
+        what,
+        N_("the same logits for the same batch given twice"),
+        N_("logits that change from call to call"),
+        N_(
+            "in eval mode the same input gives the same logits: a layer built inside forward gets new "
+            "random weights at each call (build every layer in __init__), and dropout must be off "
+            "(nn.Dropout, or F.dropout(..., training=self.training))"
+        ),
+    )
     same = bool(torch.allclose(alone, within, rtol=1e-4, atol=1e-5))
     expect(
         same,

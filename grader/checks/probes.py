@@ -365,7 +365,7 @@ def module_forward_backward(
     ``zero_init_residual`` (a block's last BatchNorm weight at 0) leaves the layers before it
     without a gradient at the start, rightly, and trains like the others. Then, in eval mode, the
     first of 4 inputs of the first shape alone and in its batch. Returns the ``"outputs"``, their
-    ``"shapes"``, ``"eval_alone"`` (those two eval outputs), per parameter ``"grads"``: (its
+    ``"shapes"``, ``"eval_alone"`` (those two eval outputs, then the batch's first call), per parameter ``"grads"``: (its
     shape, Σ|grad| or None without a gradient), and the ``"count"`` of submodules that are
     instances of the classes named in ``count`` (``"nn.Conv2d"`` from torch, the others from the
     submitted module, where it defines them).
@@ -390,7 +390,8 @@ def module_forward_backward(
     model.eval()  # a sample's output alone and within a batch (BatchNorm on its running statistics)
     with torch.no_grad():
         batch = torch.randn(4, *shapes[0][1:])
-        alone = (model(batch[:1]), model(batch)[:1])
+        first = model(batch)[:1]  # the same batch twice: an eval-mode model answers alike
+        alone = (model(batch[:1]), model(batch)[:1], first)
     model.train()
     return {
         "shapes": [tuple(o.shape) for o in outputs],

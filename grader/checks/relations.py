@@ -30,6 +30,15 @@ class Keyed:
     # one of several explanations of the same answer (a known wrong variant, grader/checks/
     # variants.py): shown only where no other alternative with other words holds too
     alternative: bool = False
+    # ``when`` holds only where the answer is a variant's values, its infinities where the
+    # variant has them: the hint explains an infinity too (no "an exp that overflowed" in its place)
+    values: bool = False
+
+
+def explains(hint: Hint, text: str) -> bool:
+    """Whether ``text``, chosen from ``hint``, is a variant's values (:attr:`Keyed.values`)."""
+    hints = (hint,) if isinstance(hint, (str, Keyed, Shaped)) else hint
+    return any(isinstance(one, Keyed) and one.values and one.text == text for one in hints)
 
 
 @dataclass(frozen=True)

@@ -199,7 +199,9 @@ def known(text: str, mistaken: torch.Tensor, expected: torch.Tensor) -> tuple[Ke
     if bool(((wrong - right).abs() <= 1e-12 * right.abs()).all()):
         return ()
     same, near = equals(mistaken), nearer(mistaken)  # near: a variant a few ulps off is no cause
-    return (Keyed(text, lambda got, want: same(got, want) and near(got, want), alternative=True),)
+    return (
+        Keyed(text, lambda got, want: same(got, want) and near(got, want), alternative=True, values=True),
+    )
 
 
 ARGUMENT_IGNORED = N_(

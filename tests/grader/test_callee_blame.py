@@ -230,3 +230,31 @@ def test_a_probe_calls_what_it_loads_of_the_learners_module_only():
         return x, optimizer, inner
 
     assert probe_names(probe.__code__) == {"encode_chars", "HelloRNN"}
+
+
+@pytest.mark.engine  # every built-in suite imported
+def test_a_probe_given_its_exercises_name_reaches_that_one_alone():
+    """A probe that runs the exercise its ``name`` argument names reaches it by that name
+    (``getattr(mod, name)``): one that spelled each branch's exercise (``mod.numerical_grad`` in the
+    branch not taken) made a failing check of grad_of_vector_fn "run" numerical_grad, and the lead
+    told a learner to fix that stub first (causes9 a03, as first met)."""
+    import importlib.util
+    import inspect
+
+    from grader import topics
+    from grader.checks.callees import probe_names
+
+    spelled = []
+    for found in topics.MANIFEST:
+        topic, path = found.name, found.pack.suites_folder / f"suite_{found.name}.py"
+        spec = importlib.util.spec_from_file_location(f"suite_{topic}_probes", path)
+        assert spec is not None and spec.loader is not None
+        suite = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(suite)
+        for name, probe in vars(suite).items():
+            if not (inspect.isfunction(probe) and name.startswith("probe")):
+                continue
+            named = probe_names(probe.__code__) & set(topics.exercises(topic))
+            if "name" in inspect.signature(probe).parameters and len(named) > 1:  # one per branch
+                spelled.append(f"{topic}.{name}: {sorted(named)}")
+    assert not spelled, spelled

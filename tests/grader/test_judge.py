@@ -432,7 +432,17 @@ def test_expect_logits_refuses_only_rows_that_are_all_probability_vectors():
 
 def test_a_sample_alone_in_eval_mode_must_give_what_it_gives_within_its_batch():
     logits = torch.randn(1, 10)
-    expect_batch_independent_in_eval((logits, logits + 1e-7), "the same sample")
-    expect_batch_independent_in_eval((logits[0], logits), "a batch of one that lost its axis")  # shapes' case
+    expect_batch_independent_in_eval((logits, logits + 1e-7, logits), "the same sample")
+    expect_batch_independent_in_eval(
+        (logits[0], logits, logits), "a batch of one that lost its axis"
+    )  # shapes' case
     with pytest.raises(CheckFailed, match="change with the rest of the batch"):
-        expect_batch_independent_in_eval((logits, logits + 0.1), "batch statistics in eval mode")
+        expect_batch_independent_in_eval(
+            (logits, logits + 0.1, logits + 0.1), "batch statistics in eval mode"
+        )
+
+
+def test_a_model_whose_eval_answer_changes_between_calls_is_told_so_first():  # causes9 k04
+    logits = torch.randn(1, 10)
+    with pytest.raises(CheckFailed, match="a layer built inside forward"):
+        expect_batch_independent_in_eval((logits, logits + 0.1, logits + 0.2), "a Linear built in forward")

@@ -119,6 +119,20 @@ def test_inception_with_a_branch_of_the_wrong_width_names_that_convolution():
 
 
 @pytest.mark.engine
+def test_inception_whose_1x1_branch_has_the_pool_branchs_width_names_that_branch():  # causes9 i01
+    """The 1×1 branch at 24 channels is alike in every setting to the pooling branch's 1×1: the
+    layers run in the docstring's order, so each is paired by its place (the pooling branch, right,
+    was named before)."""
+    inception = load_suite("inception")
+    wrong = mistake(
+        "inception",
+        ("self.branch1x1 = nn.Conv2d(in_channels, 16, 1)", "self.branch1x1 = nn.Conv2d(in_channels, 24, 1)"),
+    )
+    message = failure(inception.test_inception_keeps_size_and_gives_88_channels, wrong, 1, 8)
+    assert "the first layer that departs from the docstring's: InceptionA.branch1x1 = " in message
+
+
+@pytest.mark.engine
 def test_basic_block_without_its_stride_names_its_first_convolution():
     resnet = load_suite("resnet")
     wrong = mistake("resnet", ("stride=stride, ", ""))

@@ -456,11 +456,11 @@ def test_inputs_untouched(sub, name):
 
 def probe_fn_untouched(mod, name, x):
     """x (not requiring grad) after grad_of_vector_fn(t ↦ t³, x) or numerical_grad(Σt³, x)."""
-    x = x.clone()
+    x, fn = x.clone(), getattr(mod, name)  # by its name: the probe reaches the one it runs
     if name == "grad_of_vector_fn":
-        result = mod.grad_of_vector_fn(lambda t: t**3, x)
+        result = fn(lambda t: t**3, x)
     else:
-        result = mod.numerical_grad(lambda t: (t**3).sum(), x, eps=1e-3)
+        result = fn(lambda t: (t**3).sum(), x, eps=1e-3)
     grad = None if x.grad is None else x.grad.detach().clone()
     return result, [{"values": x.detach().clone(), "requires_grad": x.requires_grad, "grad": grad}]
 
@@ -859,13 +859,15 @@ def probe_with_fn_on_second_device(mod, name, x):
     """Device trace of numerical_grad(Σt³, x), grad_of_vector_fn(t ↦ t³, x) or Sigmoid's forward
     and backward, with the CPU result under "real"."""
 
+    fn = getattr(mod, name)  # by its name: the probe reaches the one it runs
+
     def call(t):
         if name == "numerical_grad":
-            return mod.numerical_grad(lambda u: (u**3).sum(), t, eps=1e-3)
+            return fn(lambda u: (u**3).sum(), t, eps=1e-3)
         if name == "grad_of_vector_fn":
-            return mod.grad_of_vector_fn(lambda u: u**3, t)
+            return fn(lambda u: u**3, t)
         t = t.detach().clone().requires_grad_(True)
-        out = mod.Sigmoid.apply(t)
+        out = fn.apply(t)
         out.backward(torch.ones_like(out))
         return out.detach(), t.grad
 

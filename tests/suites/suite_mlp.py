@@ -510,8 +510,16 @@ def probe_mlp_dropout(mod):
         "eval_same": bool(torch.equal(a, b)),
         "train_differ": not bool(torch.equal(c, d)),
         "hidden": seen[0] if seen else None,
+        "linears": len(shaped),
         **ends,
     }
+
+
+UNREGISTERED = N_(
+    "the model holds no nn.Linear among its registered modules, yet it answers: layers kept in a plain "
+    "Python list or dict are not registered (model.parameters() and .to() miss them); keep them in "
+    "nn.ModuleList or nn.Sequential, or as attributes of self"
+)
 
 
 @check("shape", public=True, exercise="MLP")
@@ -532,6 +540,13 @@ def test_mlp_dropout_only_in_training(sub):
         "add dropout after each hidden activation when dropout > 0",
     )
     what = "MLP([20, 400, 3], dropout=0.2) in train mode, every hidden unit 1 before dropout"
+    expect(
+        got["linears"] > 0,
+        "MLP([20, 400, 3])'s registered modules",
+        "its nn.Linear layers",
+        "none",
+        UNREGISTERED,
+    )
     hidden = expect_tensor(got["hidden"], f"{what}: what its last nn.Linear receives", shape=(16, 400))
     dropped = float((hidden == 0).float().mean())
     expect(

@@ -82,15 +82,26 @@ def test_closed_form_linear_regression(sub, k):
     expect_no_twin(ops, OFF_LIMITS["closed_form_linear_regression"], "closed_form_linear_regression")
 
 
-def replay_gd(x, y, lr, steps, sign=1.0, reduce=torch.mean):
+def replay_gd(x, y, lr, steps, sign=1.0, reduce=torch.mean, start=1.0):
     """gd_fit's (final w, losses); ``sign`` −1 replays the known mistake of stepping uphill,
-    ``reduce`` torch.sum the one of summing the per-sample gradients."""
-    w, losses = 1.0, []
+    ``reduce`` torch.sum the one of summing the per-sample gradients, ``start`` another first w."""
+    w, losses = start, []
     x, y = x.double(), y.double()
     for _ in range(steps):
         losses.append(float(((w * x - y) ** 2).mean()))
         w -= sign * lr * float(reduce(2 * x * (w * x - y)))
     return w, losses
+
+
+START_HINT = N_("these are the MSEs of a walk from another first w: the docstring's starts from w = 1.0")
+
+
+def started_elsewhere(replay, *args):
+    """The keyed hints of a fit that starts from w = 0 or w = −1 (the docstring's is 1.0)."""
+    return tuple(
+        Keyed(START_HINT, equals(torch.tensor(replay(*args, start=start)[1], dtype=F64)))
+        for start in (0.0, -1.0)
+    )
 
 
 UPHILL_HINT = "the update steps against the gradient: w ← w − lr·gradient (minus, not plus)"
@@ -176,6 +187,7 @@ def test_gd_fit_full_batch(sub, lr, steps):
                 "update-sign": (replay_gd(x, y, lr, steps, sign=-1.0), UPHILL_HINT),
                 "gradient-sum": (replay_gd(x, y, lr, steps, reduce=torch.sum), SUM_HINT),
             },
+            keyed=started_elsewhere(replay_gd, x, y, lr, steps),
         )
 
 
@@ -202,9 +214,10 @@ def probe_sgd_fits(mod, cases, lr, epochs, beside):
     return found
 
 
-def replay_sgd(x, y, lr, epochs, g, fresh=True):
-    """sgd_fit's answer; ``fresh=False``: one permutation drawn for every epoch (a known mistake)."""
-    w, losses, order = 1.0, [], []
+def replay_sgd(x, y, lr, epochs, g, fresh=True, start=1.0):
+    """sgd_fit's answer; ``fresh=False``: one permutation drawn for every epoch (a known mistake);
+    ``start``: another first w."""
+    w, losses, order = start, [], []
     for _ in range(epochs):
         order = torch.randperm(len(x), generator=g).tolist() if fresh or not order else order
         for i in order:
@@ -233,6 +246,18 @@ def test_sgd_fit_per_sample(sub):
         )
         once = replay_sgd(x, y, 0.05, 4, torch.Generator().manual_seed(abs(seed)), fresh=False)[1]
         keyed = [Keyed(ONE_ORDER_HINT, equals(torch.tensor(once, dtype=F64)))]
+        keyed += [
+            Keyed(
+                START_HINT,
+                equals(
+                    torch.tensor(
+                        replay_sgd(x, y, 0.05, 4, torch.Generator().manual_seed(abs(seed)), start=start)[1],
+                        dtype=F64,
+                    )
+                ),
+            )
+            for start in (0.0, -1.0)
+        ]
         if seed > 0:  # its order drawn from the global RNG instead
             ignored = replay_sgd(x, y, 0.05, 4, torch.Generator().manual_seed(seed + GLOBAL_BESIDE))[1]
             keyed.append(Keyed(IGNORED_GENERATOR_HINT, equals(torch.tensor(ignored, dtype=F64))))

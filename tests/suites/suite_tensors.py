@@ -198,6 +198,9 @@ def test_vectorised_public(sub, name):
     expect_vectorised(counts, labels, f"{name} is vectorised (inputs growing along each dimension)")
 
 
+CROSS_TERM_ADDED = N_(
+    "these values add the cross term: ‖a‖² − 2·a·bᵀ + ‖b‖² subtracts it ((a − b)² = a² − 2ab + b²)"
+)
 CROSS_TERM_HINT = "the cross term counts twice: ‖a‖² − 2·a·bᵀ + ‖b‖² ((a − b)² = a² − 2ab + b²)"
 
 
@@ -215,7 +218,14 @@ def test_pairwise_sq_dists(sub, n, m, d):
         f"pairwise_sq_dists on ({n}, {d}) and ({m}, {d})",
         rtol=1e-5,
         atol=1e-6 * float(squares.max()),
-        hint="D[i, j] = Σₖ (a[i,k] − b[j,k])²: broadcast a[:, None, :] − b[None, :, :]",
+        hint=(
+            *known(
+                CROSS_TERM_ADDED,
+                squares + 2 * a.double() @ b.double().T,
+                squares - 2 * a.double() @ b.double().T,
+            ),
+            N_("D[i, j] = Σₖ (a[i,k] − b[j,k])²: broadcast a[:, None, :] − b[None, :, :]"),
+        ),
         mistakes={"cross-term-once": ((squares - a.double() @ b.double().T).float(), CROSS_TERM_HINT)},
     )
     expect_no_twin(ops, OFF_LIMITS["pairwise_sq_dists"], "pairwise_sq_dists")
