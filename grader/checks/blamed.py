@@ -244,10 +244,22 @@ def resizing_lines(line: dict[str, Any], message: str) -> list[str]:
         for entry, out in changing
     )
     lines = [_("the layers here that change H and W: %(layers)s") % {"layers": said}]
-    if all((_ints(entry[2].get("stride")) or [1])[0] == 1 for entry, _out in changing):
+    strided = [entry for entry, _out in changing if (_ints(entry[2].get("stride")) or [1])[0] > 1]
+    if not strided:
         names = ", ".join(clean.name(e[0]) for e, _o in changing)
         lines.append(_("hint: ") + _(UNPADDED) % {"layers": names})
+    elif len(wide := [e for e in strided if (_ints(e[2].get("kernel_size")) or [1])[0] > 1]) > 1:
+        names = ", ".join(clean.name(e[0]) for e in wide)
+        lines.append(_("hint: ") + _(STRIDED_TWICE) % {"layers": names})
     return lines
+
+
+# two convolutions (or poolings) wider than 1×1 take the stride where tensors meet: the main path
+# shrinks twice while the shortcut's projection shrinks once
+STRIDED_TWICE = N_(
+    "the stride is taken more than once on the way (%(layers)s): a block's stride belongs to its "
+    "first convolution and its shortcut's projection alone, the others keep stride 1"
+)
 
 
 # tensors that meet differ in H and W and no layer of the module has a stride: the padding of

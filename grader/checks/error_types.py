@@ -211,10 +211,11 @@ ERRORS = tuple(
 # that do not broadcast are a layer's output and what it is added to (a skip connection).
 LAYER_HINTS = {
     "matmul-shapes": N_(
-        "the layer expects inputs of size {2} in their last dimension but got {1}: where the "
-        "input's height and width may vary, pool to 1×1 before flattening (global average pooling, "
-        "nn.AdaptiveAvgPool2d(1)) so that in_features is the channel count; otherwise print the "
-        "shape reaching the layer and set in_features from it"
+        "the layer expects inputs of size {2} in their last dimension but got {1}: an in_features "
+        "worked out by hand for one input size fails at any other; where the input's height and "
+        "width may vary, compute it from the input size (a dry run on zeros in __init__) or pool to "
+        "1×1 before flattening (nn.AdaptiveAvgPool2d(1)) so that in_features is the channel count; "
+        "otherwise print the shape reaching the layer and set in_features from it"
     ),
     "broadcast": N_(
         "a layer's output and the tensor it meets differ in size ({0} and {1}): a convolution "

@@ -867,6 +867,23 @@ def test_95_a_block_strided_on_both_convolutions_is_told_of_the_stride_first():
     assert "stride" not in unpadded and "without padding" in unpadded  # 8 − 2: padding alone
 
 
+@pytest.mark.unit
+def test_a_block_strided_twice_names_the_two_convolutions():  # causes9 r03
+    """The module's layers that change H and W where tensors meet: two wider than 1×1 take the
+    stride (conv1 and conv2, beside the shortcut's 1×1): the hint names them, not "a stride or a
+    convolution without padding"."""
+    from grader.checks.blamed import resizing_lines
+
+    def conv(name, k, s):
+        return [name, "Conv2d", {"kernel_size": [k, k], "stride": [s, s], "padding": [k // 2, k // 2]}]
+
+    line = {"layers": [conv("conv1", 3, 2), conv("conv2", 3, 2), conv("shortcut.0", 1, 2)]}
+    found = resizing_lines(line, STRIDED_TWICE)
+    assert found[-1].startswith("hint: the stride is taken more than once on the way (conv1, conv2)"), found
+    line = {"layers": [conv("conv1", 3, 2), conv("conv2", 3, 1), conv("shortcut.0", 1, 2)]}
+    assert not any("more than once" in said for said in resizing_lines(line, STRIDED_TWICE))
+
+
 @pytest.mark.e2e
 def test_95_a_block_strided_on_both_convolutions_as_graded(tmp_path):
     path = edited(
