@@ -115,7 +115,7 @@ def test_pseudonyms_are_stable_distinct_and_name_no_one():
     assert not any("student" in alias or "@" in alias for alias in named.values())
 
 
-# -- a class of 20, end to end ------------------------------------------------------------------
+# -- a class of 8, end to end -------------------------------------------------------------------
 
 CNN, MLP = (REPO / "solutions" / "cnn.py").read_text(), (REPO / "solutions" / "mlp.py").read_text()
 CNN_STUB = (REPO / "exercises" / "cnn.py").read_text()
@@ -139,9 +139,10 @@ class SimpleCNN(_Trained):
 
 
 def _class(folder: Path) -> dict[str, str]:
-    """20 students: the reference (ties), narrower networks, a constant SimpleCNN, an untouched
-    stub; each with the reference's mlp.py. {student: what they handed in}."""
-    kinds = ["reference"] * 10 + ["narrow"] * 7 + ["constant", "stub", "stub"]
+    """8 students: the reference (ties), narrower networks, a constant SimpleCNN, an untouched
+    stub twice; each with the reference's mlp.py. {student: what they handed in}. (A class of 20
+    said no more, at 2.5 times the CI time.)"""
+    kinds = ["reference"] * 3 + ["narrow"] * 2 + ["constant", "stub", "stub"]
     handed = {}
     for i, kind in enumerate(kinds):
         student = folder / f"student{i:02d}"
@@ -154,7 +155,7 @@ def _class(folder: Path) -> dict[str, str]:
 
 
 @pytest.mark.e2e
-def test_a_class_of_20_is_ranked_on_the_held_out_sets(tmp_path):
+def test_a_class_is_ranked_on_the_held_out_sets(tmp_path):
     assert "nn.Conv2d(8, 16, 3" in NARROW and "nn.Linear(16, num_classes)" in NARROW
     (tmp_path / "course.toml").write_text(COURSE)
     handed = _class(tmp_path / "subs")
@@ -163,7 +164,7 @@ def test_a_class_of_20_is_ranked_on_the_held_out_sets(tmp_path):
     done = run_grade(*args, "--assignment", "hw3", timeout=1500)
     assert done.returncode in (0, 1), done.stderr[-3000:]
     book = {row["student"]: row for row in json.loads((out / "gradebook.json").read_text())}
-    assert len(book) == 20
+    assert len(book) == len(handed) == 8
     for student, kind in handed.items():
         cnn = book[student]["held_out"].get("SimpleCNN", {}) if "held_out" in book[student] else {}
         if kind in ("reference", "narrow"):
