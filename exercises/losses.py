@@ -46,7 +46,8 @@ def mse(y_hat: Tensor, y: Tensor, reduction: str = "mean") -> Tensor:
     Returns:
         As for ``torch.nn.functional.mse_loss(y_hat, y, reduction=reduction)``.
     Off limits: ``F.mse_loss``, ``nn.MSELoss`` and torch's other regression losses
-    (``F.huber_loss``, ``F.smooth_l1_loss``, ``nn.HuberLoss``, ``nn.SmoothL1Loss``).
+    (``F.huber_loss``, ``F.smooth_l1_loss``, ``F.gaussian_nll_loss``, ``nn.HuberLoss``,
+    ``nn.SmoothL1Loss``, ``nn.GaussianNLLLoss``).
     """
     raise NotImplementedError("mse: square the differences, then apply the reduction")
 

@@ -39,8 +39,10 @@ from torch import Tensor, nn
 def relu(x: Tensor) -> Tensor:
     """ReLU(x) = max(x, 0), element-wise; same shape and dtype. Finite at ±1000.
 
-    Off limits: ``torch.relu``, ``F.relu``, ``Tensor.relu``, ``nn.ReLU``, and ReLU at a slope or
-    threshold of 0: ``F.leaky_relu``, ``F.threshold``. Its gradient at exactly 0 is not judged.
+    Off limits: ``torch.relu``, ``F.relu``, ``Tensor.relu``, ``nn.ReLU``, and torch's other
+    activations at a setting that makes them ReLU (a slope, a threshold or an alpha of 0, bounds of
+    0 and ∞): ``F.leaky_relu``, ``F.rrelu``, ``F.prelu``, ``F.elu``, ``F.threshold``,
+    ``F.hardtanh``. Its gradient at exactly 0 is not judged.
     """
     raise NotImplementedError("relu: keep positive entries, zero the rest")
 

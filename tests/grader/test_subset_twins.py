@@ -123,6 +123,31 @@ DOORS = {
         "    return torch.as_tensor(numpy.linalg.inv(a.T @ a) @ a.T @ y.cpu().numpy(), dtype=X.dtype)\n",
     ),
     "leaky_relu at slope 0 for relu": ("mlp", "relu", "def relu(x):\n    return F.leaky_relu(x, 0.0)\n"),
+    # seal7, as first met: torch's other activations at the setting that makes them ReLU, a loss
+    # that is the squared error, a deprecated name forwarding to the off-limits function
+    "rrelu at 0 for relu": ("mlp", "relu", "def relu(x):\n    return F.rrelu(x, 0.0, 0.0, training=False)\n"),
+    "prelu at 0 for relu": (
+        "mlp",
+        "relu",
+        "def relu(x):\n    return F.prelu(x, torch.zeros(1, dtype=x.dtype))\n",
+    ),
+    "elu at alpha 0 for relu": ("mlp", "relu", "def relu(x):\n    return F.elu(x, alpha=0.0)\n"),
+    "hardtanh from 0 to inf for relu": (
+        "mlp",
+        "relu",
+        "def relu(x):\n    return F.hardtanh(x, 0.0, float('inf'))\n",
+    ),
+    "gaussian_nll_loss for mse": (
+        "losses",
+        "mse",
+        "def mse(y_hat, y, reduction='mean'):\n"
+        "    return 2 * F.gaussian_nll_loss(y_hat, y, torch.ones_like(y), reduction=reduction)\n",
+    ),
+    "nn.init's deprecated name for xavier_uniform_": (
+        "mlp",
+        "xavier_uniform_",
+        "def xavier_uniform_(tensor):\n    with torch.no_grad():\n        return nn.init.xavier_uniform(tensor)\n",
+    ),
     # a torch.nn module computing the off-limits function
     "nn.KLDivLoss for kl_div": (
         "losses",
@@ -179,7 +204,10 @@ DOORS = {
     ),
 }
 # the solutions' exercises that call another exercise's definition (charged for its twin too)
-CALLERS = {"log_softmax": ("cross_entropy",)}
+CALLERS = {
+    "log_softmax": ("cross_entropy",),
+    "relu": ("hard_sigmoid_from_relus",),
+}  # a caller whose own list names it too
 IMPORTS = "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
 # written with a name another exercise may use, or the learner's own: never charged here
 NOT_CHARGED = {

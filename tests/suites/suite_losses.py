@@ -75,7 +75,11 @@ _DISTRIBUTIONS = {"distributions": "torch.distributions"}
 # What each exercise's docstring puts off limits: {a torch function or aten op the recorder sees:
 # the functions that reach it, as the docstring names them} (tests/grader/test_off_limits.py)
 OFF_LIMITS = {
-    "mse": {"mse_loss": "F.mse_loss / nn.MSELoss", **_REGRESSION},
+    "mse": {
+        "mse_loss": "F.mse_loss / nn.MSELoss",
+        "gaussian_nll_loss": "F.gaussian_nll_loss / nn.GaussianNLLLoss",
+        **_REGRESSION,
+    },
     "l1": {"l1_loss": "F.l1_loss / nn.L1Loss", **_REGRESSION},
     "huber": {
         "huber_loss": "F.huber_loss / nn.HuberLoss",

@@ -51,7 +51,11 @@ OFF_LIMITS = {
         "relu": "torch.relu / F.relu / Tensor.relu / nn.ReLU",
         "relu_": "F.relu / Tensor.relu",
         "leaky_relu": "F.leaky_relu",
+        "rrelu": "F.rrelu",
+        "prelu": "F.prelu",
+        "elu": "F.elu",
         "threshold": "F.threshold",
+        "hardtanh": "F.hardtanh",
     },
     "tanh": {"tanh": "torch.tanh / F.tanh / Tensor.tanh / nn.Tanh"},
     "hard_sigmoid_from_relus": {

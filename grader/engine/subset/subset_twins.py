@@ -86,20 +86,22 @@ def _namesakes(paths: tuple[str, ...]) -> tuple[str, ...]:
 
 def _layers(paths: tuple[str, ...]) -> tuple[str, ...]:
     """The ``torch.nn`` modules computing the functions of ``paths`` (``nn.KLDivLoss`` for
-    ``F.kl_div``: :mod:`grader.engine.subset.subset_wrappers`), as globs of their paths."""
-    found = {
-        module.removeprefix("torch.nn.")
-        for path in paths
-        for module in subset_wrappers.wrappers().get(path, ())
-    }
-    return tuple(glob for name in sorted(found) for glob in (f"torch.nn.{name}", f"torch.nn.*.{name}"))
+    ``F.kl_div``) and the functions forwarding to them (``nn.init.xavier_uniform``, deprecated, for
+    ``nn.init.xavier_uniform_``: :mod:`grader.engine.subset.subset_wrappers`), as globs of their paths."""
+    found = {wrapper for path in paths for wrapper in subset_wrappers.wrappers().get(path, ())}
+    layers = sorted(
+        w.removeprefix("torch.nn.") for w in found if w.count(".") == 2 and w.startswith("torch.nn.")
+    )
+    functions = sorted(w for w in found if not (w.count(".") == 2 and w.startswith("torch.nn.")))
+    return (*(glob for name in layers for glob in (f"torch.nn.{name}", f"torch.nn.*.{name}")), *functions)
 
 
 def _rule(name: str) -> _Rule | None:
     rule = _torch_rule(name)
     if rule is None:
         return None
-    return replace(rule, paths=rule.paths + _namesakes(rule.paths), globs=rule.globs + _layers(rule.paths))
+    named = rule.paths + tuple(glob for glob in rule.globs if "*" not in glob)  # nn.init.xavier_uniform_
+    return replace(rule, paths=rule.paths + _namesakes(rule.paths), globs=rule.globs + _layers(named))
 
 
 def _torch_rule(name: str) -> _Rule | None:

@@ -57,21 +57,46 @@ def _called(function: object, cls: type, seen: set[str]) -> set[str]:
 
 
 def find() -> set[tuple[str, str]]:
-    """(a torch function, a public ``torch.nn`` module whose ``forward`` calls it), each pair
-    (torch imported)."""
+    """(a torch function, a public ``torch.nn`` module whose ``forward`` calls it, or a public
+    function that forwards to it from its closure), each pair (torch imported)."""
     import torch
 
-    return {
+    modules = {
         (function, f"torch.nn.{name}")
         for name, cls in vars(torch.nn).items()
         if isinstance(cls, type) and issubclass(cls, torch.nn.Module) and not name.startswith("_")
         for function in _called(cls.forward, cls, {"forward"})
     }
+    return modules | _forwarding((torch, torch.nn.functional, torch.nn.init))
+
+
+def _forwarding(homes: tuple[types.ModuleType, ...]) -> set[tuple[str, str]]:
+    """(a public torch function, a public function of ``homes`` holding it in its closure): a
+    wrapper that calls it, as ``nn.init.xavier_uniform`` (deprecated) calls ``xavier_uniform_``."""
+    found = set()
+    for home in homes:
+        for name, function in vars(home).items():
+            if name.startswith("_") or not isinstance(function, types.FunctionType):
+                continue
+            for cell in function.__closure__ or ():
+                try:
+                    inner = cell.cell_contents
+                except ValueError:  # an empty cell
+                    continue
+                module = getattr(inner, "__module__", None) or ""
+                if (
+                    isinstance(inner, types.FunctionType)
+                    and inner is not function
+                    and module.startswith("torch")
+                ):
+                    if not inner.__name__.startswith("_"):
+                        found.add((f"{module}.{inner.__name__}", f"{home.__name__}.{name}"))
+    return found
 
 
 def write(found: set[tuple[str, str]]) -> None:
     lines = [
-        "# a torch function\ta torch.nn module whose forward calls it: written by grader/authoring/subset_review.py wrappers",
+        "# a torch function\ta torch.nn module whose forward calls it, or a function forwarding to it: written by grader/authoring/subset_review.py wrappers",
         *sorted(f"{function}\t{module}" for function, module in found),
     ]
     SNAPSHOT.write_text("\n".join(lines) + "\n", encoding="utf-8")
