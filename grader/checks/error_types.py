@@ -212,10 +212,11 @@ ERRORS = tuple(
 LAYER_HINTS = {
     "matmul-shapes": N_(
         "the layer expects inputs of size {2} in their last dimension but got {1}: an in_features "
-        "worked out by hand for one input size fails at any other; where the input's height and "
-        "width may vary, compute it from the input size (a dry run on zeros in __init__) or pool to "
-        "1×1 before flattening (nn.AdaptiveAvgPool2d(1)) so that in_features is the channel count; "
-        "otherwise print the shape reaching the layer and set in_features from it"
+        "fixed for one input size (by hand, or by a dry run at a fixed size) fails at any other; "
+        "where the input's height and width may vary, compute it from the size the model is given "
+        "(a dry run on zeros of that size in __init__) or pool to 1×1 before flattening "
+        "(nn.AdaptiveAvgPool2d(1)) so that in_features is the channel count; otherwise print the "
+        "shape reaching the layer and set in_features from it"
     ),
     "broadcast": N_(
         "a layer's output and the tensor it meets differ in size ({0} and {1}): a convolution "

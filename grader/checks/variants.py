@@ -55,6 +55,10 @@ STRIDE_ONCE = N_("the stride is never applied: divide n + 2·padding − k by th
 ONE_FIRST = N_(
     "the 1 is added before the division by the stride: ⌊(n + 2·padding − k)/stride⌋ + 1 adds it after"
 )
+ONE_LEFT_OUT = N_(
+    "the + 1 is left out: ⌊(n + 2·padding − k)/stride⌋ counts the steps between windows; the first "
+    "window counts too, so add 1"
+)
 ROUNDED = N_(
     "the division by the stride is rounded up or to the nearest integer: ⌊(n + 2·padding − k)/stride⌋ "
     "rounds it down (// on ints), a window that would run past the edge is dropped"
@@ -137,8 +141,8 @@ def batch_squeezed(x: torch.Tensor) -> Shaped:
 
 def output_size_said(got: object, n: int, k: int, padding: int, stride: int, plain: str) -> str:
     """The hint for an output size ``got`` where ⌊(n + 2p − k)/s⌋ + 1 is asked: padding counted
-    once, a stride never applied, the 1 added before the division, the division rounded up or
-    to the nearest integer (math.ceil, round()), else ``plain``; none where
+    once, a stride never applied, the 1 added before the division or left out, the division
+    rounded up or to the nearest integer (math.ceil, round()), else ``plain``; none where
     two of them give ``got`` (at n = 32, k = 5, p = 2, s = 3 the padding counted once and the 1
     added first both give 10: naming one would mislead the learner who wrote the other)."""
     expected = (n + 2 * padding - k) // stride + 1
@@ -148,6 +152,10 @@ def output_size_said(got: object, n: int, k: int, padding: int, stride: int, pla
         (PADDING_ONCE, (n + padding - k) // stride + 1 if padding else None),
         (STRIDE_ONCE, n + 2 * padding - k + 1 if stride != 1 else None),
         (ONE_FIRST, (n + 2 * padding - k + 1) // stride if stride != 1 else None),
+        # a call without padding or stride only: with them, the padding counted once (padding 1)
+        # or the 1 added first (an even span) give the same size, and the learner who leaves the
+        # 1 out fails the plain call the suite makes first
+        (ONE_LEFT_OUT, n - k if not padding and stride == 1 else None),
         *((ROUNDED, size) for size in _rounded(n + 2 * padding - k, stride)),
     )
     held = list(dict.fromkeys(text for text, size in variants if size == got))

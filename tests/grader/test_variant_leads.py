@@ -486,6 +486,19 @@ CASES = {  # id: (exercise, edits, English, Chinese); the topic is the manifest'
         "the skip's x is not in the graph",
         "跳跃连接上的 x 不在计算图中",
     ),
+    # causes10 (as first met: the formula restated)
+    "quadratic_grads-line-copied": (
+        "quadratic_grads",
+        [("return (2 * r * x**2).mean(), (2 * r * x).mean()", "return (2 * r * x).mean(), (2 * r * x).mean()")],
+        "another parameter's gradient",
+        "另一个参数的梯度",
+    ),
+    "conv_output_size-one-left-out": (
+        "conv_output_size",
+        [("return (n + 2 * padding - k) // stride + 1", "return (n + 2 * padding - k) // stride")],
+        "the + 1 is left out",
+        "漏掉了 + 1",
+    ),
 }  # fmt: skip
 
 
