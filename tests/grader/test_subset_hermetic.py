@@ -16,8 +16,6 @@ import torch
 from grader.engine.subset import submission as subset
 from grader.sandboxed import guarded
 
-pytestmark = pytest.mark.unit
-
 # a module's dunders reached from a module, a misspelt member, a submodule's member, private paths
 NAMES = (
     "torch.nn.init.__dict__",
@@ -45,12 +43,14 @@ def _problems_in_a_fresh_process() -> dict[str, object]:
     return json.loads(done.stdout)
 
 
+@pytest.mark.engine  # a fresh interpreter importing torch: 2 s of the unit tier's CPU budget
 def test_a_names_verdict_does_not_depend_on_what_the_process_imported():
     fresh = _problems_in_a_fresh_process()
     here = {n: subset.member_problem(n) for n in NAMES}  # torch imported (this module)
     assert {n: None if p is None else list(p) for n, p in here.items()} == fresh
 
 
+@pytest.mark.unit
 def test_a_modules_dict_is_refused_by_the_check_and_by_the_guard():
     source = 'from torch import nn\n\ndef f(t):\n    return nn.init.__dict__["xavier_" + "uniform_"](t)\n'
     assert subset.check(source), "nn.init.__dict__ passed the subset check"
