@@ -121,8 +121,8 @@ def softmax(x: Tensor, dim: int = -1) -> Tensor:
     positive and sums to 1 along ``dim``. Subtracting the maximum (exp-normalize) keeps it
     finite at logits of ±1000. Off limits: ``torch.softmax``, ``F.softmax``,
     ``Tensor.softmax``, ``torch.log_softmax``, ``F.log_softmax``, ``Tensor.log_softmax``,
-    ``torch.logsumexp`` (and its alias ``torch.special.logsumexp``), ``torch.logcumsumexp`` and
-    ``F.cross_entropy``.
+    ``torch.logsumexp`` (and its alias ``torch.special.logsumexp``), ``torch.logcumsumexp``,
+    ``F.cross_entropy`` and ``torch.distributions`` (a Categorical's normalised logits).
     """
     raise NotImplementedError("softmax: subtract the max along dim, exponentiate, normalise")
 
@@ -147,7 +147,8 @@ def cross_entropy(logits: Tensor, target: Tensor) -> Tensor:
             Tell them apart by shape (the notes' np.array one-hot vs LongTensor labels).
     Equal to ``F.cross_entropy(logits, target)``; stable at logits of ±1000.
     Off limits: ``F.cross_entropy``, ``F.nll_loss``, ``F.log_softmax``, ``torch.log_softmax``
-    (and ``nn.CrossEntropyLoss``); your own :func:`log_softmax` is fine.
+    (and ``nn.CrossEntropyLoss``), ``torch.distributions`` (a Categorical's log_prob);
+    your own :func:`log_softmax` is fine.
     """
     raise NotImplementedError("cross_entropy: -log_softmax at the target, averaged over rows")
 

@@ -41,8 +41,9 @@ def relu(x: Tensor) -> Tensor:
 
     Off limits: ``torch.relu``, ``F.relu``, ``Tensor.relu``, ``nn.ReLU``, and torch's other
     activations at a setting that makes them ReLU (a slope, a threshold or an alpha of 0, bounds of
-    0 and ∞): ``F.leaky_relu``, ``F.rrelu``, ``F.prelu``, ``F.elu``, ``F.threshold``,
-    ``F.hardtanh``. Its gradient at exactly 0 is not judged.
+    0 and ∞, a sharpness without end): ``F.leaky_relu``, ``F.rrelu``, ``F.prelu``, ``F.elu``,
+    ``F.celu``, ``F.threshold``, ``F.hardtanh``, ``F.relu6``, ``F.softplus``. Its gradient at
+    exactly 0 is not judged.
     """
     raise NotImplementedError("relu: keep positive entries, zero the rest")
 

@@ -39,7 +39,7 @@ def closed_form_linear_regression(X: Tensor, y: Tensor) -> Tensor:
     Returns w of shape (d,) for y (n,), (d, k) for y (n, k). Solve the system
     (``torch.linalg.solve``) rather than inverting. Inputs are well conditioned.
     Off limits: ``torch.linalg.lstsq``, ``torch.linalg.pinv``, ``torch.pinverse``, and inverting:
-    ``torch.linalg.inv``, ``torch.inverse``.
+    ``torch.linalg.inv``, ``torch.inverse``, ``torch.cholesky_inverse``, ``torch.linalg.tensorinv``.
     """
     raise NotImplementedError("closed_form_linear_regression: solve (XᵀX) w = Xᵀy")
 

@@ -64,7 +64,7 @@ def embedding_lookup(weight: Tensor, idx: Tensor) -> Tensor:
     weight: (num_embeddings, dim); idx: non-empty int64 of any shape. Returns
     idx.shape + (dim,), equal to ``one_hot(idx) @ weight`` and to ``nn.Embedding`` with this
     weight; differentiable w.r.t. weight (repeated indices accumulate). Off limits:
-    ``F.embedding``, ``nn.Embedding``.
+    ``F.embedding``, ``nn.Embedding``, ``F.embedding_bag``, ``nn.EmbeddingBag``.
     """
     raise NotImplementedError("embedding_lookup: index the weight's rows")
 

@@ -28,6 +28,8 @@ use ``reshape`` where ``view`` would fail.
 
 from __future__ import annotations
 
+import math  # noqa: F401 (norms' docstring names math.hypot and math.dist: off limits)
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -116,6 +118,7 @@ def norms(x: Tensor) -> tuple[Tensor, Tensor]:
     Returns two 0-dim tensors: L1 = Σ|xᵢ| and L2 = √(Σ xᵢ²) (for a matrix: the Frobenius norm).
     Off limits: ``torch.norm``, ``torch.linalg.norm``, ``torch.linalg.vector_norm``,
     ``torch.linalg.matrix_norm``, ``torch.cdist``, ``F.pairwise_distance``, ``torch.dist``,
-    ``torch._foreach_norm`` (every function that gives a norm or a distance).
+    ``torch._foreach_norm`` (every function that gives a norm or a distance, the standard
+    library's ``math.hypot`` and ``math.dist`` too).
     """
     raise NotImplementedError("norms: abs().sum() and the square root of the sum of squares")

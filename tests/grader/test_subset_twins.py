@@ -137,6 +137,43 @@ DOORS = {
         "relu",
         "def relu(x):\n    return F.hardtanh(x, 0.0, float('inf'))\n",
     ),
+    # seal8, as first met: the standard library's norm and namesake, a distribution's softmax,
+    # another inverse, embedding's sibling, softplus at a sharpness without end
+    "math.hypot for norms": (
+        "tensors",
+        "norms",
+        "import math\n\n\ndef norms(x):\n    v = x.flatten().tolist()\n"
+        "    return torch.tensor(math.fsum(abs(t) for t in v)), torch.tensor(math.hypot(*v))\n",
+    ),
+    "math.tanh for tanh": (
+        "mlp",
+        "tanh",
+        "import math\n\n\ndef tanh(x):\n    return x.detach().cpu().clone().apply_(math.tanh).to(x.device)\n",
+    ),
+    "a Categorical's log_prob for cross_entropy": (
+        "losses",
+        "cross_entropy",
+        "def cross_entropy(logits, target):\n"
+        "    return -torch.distributions.Categorical(logits=logits).log_prob(target).mean()\n",
+    ),
+    "cholesky_inverse for closed_form": (
+        "optim",
+        "closed_form_linear_regression",
+        "def closed_form_linear_regression(X, y):\n"
+        "    return torch.cholesky_inverse(torch.linalg.cholesky(X.T @ X)) @ X.T @ y\n",
+    ),
+    "embedding_bag for embedding_lookup": (
+        "rnn",
+        "embedding_lookup",
+        "def embedding_lookup(weight, idx):\n"
+        "    flat = F.embedding_bag(idx.reshape(-1, 1), weight, mode='sum')\n"
+        "    return flat.reshape(*idx.shape, -1)\n",
+    ),
+    "softplus without end for relu": (
+        "mlp",
+        "relu",
+        "def relu(x):\n    return F.softplus(x, beta=1e10, threshold=0)\n",
+    ),
     "gaussian_nll_loss for mse": (
         "losses",
         "mse",

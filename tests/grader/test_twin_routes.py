@@ -107,15 +107,17 @@ def test_helper_files_that_import_each_other_are_read_once(tmp_path):
 
 @pytest.mark.unit
 def test_a_module_the_list_names_is_refused_anywhere_in_the_submission(tmp_path):
-    """torch.distributions imported by a helper file no exercise calls costs entropy and kl_div
-    (whose lists name it), and nothing else; a file without it charges nothing."""
+    """torch.distributions imported by a helper file no exercise calls costs every exercise whose
+    list names it, and nothing else; a file without it charges nothing."""
     (tmp_path / "losses.py").write_text(solution("losses") + "\n\nimport h\n")
     (tmp_path / "h.py").write_text(
         "from torch import distributions\n\n\ndef unused(p):\n    return distributions.Categorical(probs=p)\n"
     )
     sources = subset.sources_of(tmp_path, "losses", False)
     found = subset_twins.imported_anywhere(sources, "losses.py", rules("losses"), exercises("losses"))
-    assert set(found) == {"entropy", "kl_div"} and found["entropy"].file == "h.py", found
+    # every exercise whose list names it: the softmax family's too (a Categorical's normalised logits)
+    families = {"entropy", "kl_div", "softmax", "log_softmax", "cross_entropy"}
+    assert set(found) == families and found["entropy"].file == "h.py", found
     clean = {"losses.py": solution("losses")}
     assert not subset_twins.imported_anywhere(clean, "losses.py", rules("losses"), exercises("losses"))
 

@@ -97,9 +97,10 @@ OFF_LIMITS = {
     "bce_with_logits": {
         "binary_cross_entropy_with_logits": "F.binary_cross_entropy_with_logits / nn.BCEWithLogitsLoss"
     },
-    "softmax": _SOFTMAXES,
-    "log_softmax": _SOFTMAXES,
+    "softmax": {**_SOFTMAXES, **_DISTRIBUTIONS},
+    "log_softmax": {**_SOFTMAXES, **_DISTRIBUTIONS},
     "cross_entropy": {
+        **_DISTRIBUTIONS,
         "cross_entropy": "F.cross_entropy / nn.CrossEntropyLoss",
         "cross_entropy_loss": "F.cross_entropy / nn.CrossEntropyLoss",
         "nll_loss": "F.nll_loss",

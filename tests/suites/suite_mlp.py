@@ -54,8 +54,11 @@ OFF_LIMITS = {
         "rrelu": "F.rrelu",
         "prelu": "F.prelu",
         "elu": "F.elu",
+        "celu": "F.celu",
         "threshold": "F.threshold",
         "hardtanh": "F.hardtanh",
+        "relu6": "F.relu6",
+        "softplus": "F.softplus",
     },
     "tanh": {"tanh": "torch.tanh / F.tanh / Tensor.tanh / nn.Tanh"},
     "hard_sigmoid_from_relus": {

@@ -53,6 +53,8 @@ OFF_LIMITS = {
         "linalg_inv": "torch.linalg.inv",
         "linalg_inv_ex": "torch.linalg.inv",
         "inverse": "torch.inverse",
+        "cholesky_inverse": "torch.cholesky_inverse",
+        "linalg_tensorinv": "torch.linalg.tensorinv",
     },
 }
 

@@ -52,7 +52,11 @@ OFF_LIMITS = {
         "rnn_tanh_cell": "nn.RNNCell / their functional forms",
         "rnn_relu_cell": "nn.RNNCell / their functional forms",
     },
-    "embedding_lookup": {"embedding": "F.embedding / nn.Embedding"},
+    "embedding_lookup": {
+        "embedding": "F.embedding / nn.Embedding",
+        "embedding_bag": "F.embedding_bag / nn.EmbeddingBag",
+        "_embedding_bag": "F.embedding_bag / nn.EmbeddingBag",
+    },
     "gru_cell": {
         "gru_cell": "nn.GRUCell / torch.gru_cell",
         "_thnn_fused_gru_cell": "nn.GRUCell",

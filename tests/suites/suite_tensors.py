@@ -68,6 +68,9 @@ OFF_LIMITS = {
         "convolution": "F.conv1d / F.conv2d",
     },
     "norms": {
+        # "every function that gives a norm or a distance": the standard library's too
+        "math_hypot": "math.hypot",
+        "math_dist": "math.dist",
         "norm": "torch.norm",
         "frobenius_norm": "torch.norm",
         "linalg_norm": "torch.linalg.norm",

@@ -71,16 +71,17 @@ class _Rule:
 
 def _namesakes(paths: tuple[str, ...]) -> tuple[str, ...]:
     """numpy's members of the same paths as torch's (``numpy.linalg.lstsq`` for
-    ``torch.linalg.lstsq``): the same computation by another library, by the member snapshot."""
+    ``torch.linalg.lstsq``), and the standard library's ``math`` of torch's own functions
+    (``math.tanh`` for ``torch.tanh``): the same computation by another library, by the member
+    snapshot."""
     found = []
     for path in paths:
-        module, _dot, name = ("numpy" + path.removeprefix("torch")).rpartition(".")
-        if (
-            path.startswith("torch.")
-            and not path.startswith("torch.Tensor.")
-            and (module, name) in members.decisions()
-        ):
-            found.append(f"{module}.{name}")
+        if not path.startswith("torch.") or path.startswith("torch.Tensor."):
+            continue
+        rest = path.removeprefix("torch")
+        for module, _dot, name in (f"numpy{rest}".rpartition("."), f"math{rest}".rpartition(".")):
+            if (module, name) in members.decisions():
+                found.append(f"{module}.{name}")
     return tuple(found)
 
 
@@ -124,7 +125,7 @@ def _torch_rule(name: str) -> _Rule | None:
         rest = name[3:]
         globs = [f"torch.nn.{rest}"] + ([f"torch.nn.*.{rest}"] if "." not in rest else [])
         return _Rule(name, globs=tuple(globs))
-    if name.startswith("torch."):
+    if name.startswith(("torch.", "math.", "numpy.")):
         return _Rule(name, paths=(name,))
     return None
 
