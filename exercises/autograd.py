@@ -84,7 +84,8 @@ class Sigmoid(torch.autograd.Function):
     saves its OUTPUT for backward (``ctx.save_for_backward``).
     backward(ctx, grad_output): returns grad_output·σ(x)·(1 − σ(x)) from the saved output.
     Off limits in both: ``torch.sigmoid``, ``F.sigmoid``, ``Tensor.sigmoid``,
-    ``torch.special.expit``. Double backward is not required.
+    ``torch.special.expit``, and the functions that give σ as part of their value:
+    ``F.logsigmoid``, ``F.glu``, ``F.silu``. Double backward is not required.
     """
 
     @staticmethod

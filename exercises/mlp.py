@@ -53,7 +53,8 @@ def tanh(x: Tensor) -> Tensor:
 
     Finite at ±1000: write it so no exponential overflows (e.g. with e^(−2|x|) and the sign of x).
     Its gradient at exactly 0 is not judged (``torch.sign`` has none).
-    Off limits: ``torch.tanh``, ``F.tanh``, ``Tensor.tanh``, ``nn.Tanh``.
+    Off limits: ``torch.tanh``, ``F.tanh``, ``Tensor.tanh``, ``nn.Tanh``, ``torch.tan`` (on complex
+    numbers, tan(ix) = i·tanh(x)).
     """
     raise NotImplementedError("tanh: use exp(-2|x|) so nothing overflows, then restore the sign")
 
@@ -85,7 +86,8 @@ def xavier_uniform_(tensor: Tensor) -> Tensor:
     with torch's fan rule: for a weight of shape (out, in, *kernel), fan_in = in·∏kernel and
     fan_out = out·∏kernel (a linear weight (out, in) has no kernel). Fill ``tensor`` itself
     (under ``torch.no_grad()``) with torch's RNG and return it.
-    Off limits: ``nn.init.xavier_uniform_``.
+    Off limits: ``nn.init.xavier_uniform_``, ``nn.init.kaiming_uniform_`` (its slope chosen to
+    give the same bound).
     """
     raise NotImplementedError("xavier_uniform_: compute the fans, then tensor.uniform_(-a, a)")
 

@@ -174,6 +174,31 @@ DOORS = {
         "relu",
         "def relu(x):\n    return F.softplus(x, beta=1e10, threshold=0)\n",
     ),
+    # seal9, as first met: a distance inside a loss, σ as part of another function's value,
+    # tanh through complex tan, another initialiser at the same bound
+    "triplet_margin_loss for pairwise_sq_dists": (
+        "tensors",
+        "pairwise_sq_dists",
+        "def pairwise_sq_dists(a, b):\n    n, m = a.shape[0], b.shape[0]\n"
+        "    x = a[:, None, :].expand(n, m, -1).reshape(n * m, -1)\n"
+        "    y = b[None, :, :].expand(n, m, -1).reshape(n * m, -1)\n"
+        "    d = F.triplet_margin_loss(x, y, x, margin=1e-12, eps=0.0, reduction='none') - 1e-12\n"
+        "    return (d**2).reshape(n, m)\n",
+    ),
+    "logsigmoid in the Sigmoid Function": (
+        "autograd",
+        "Sigmoid",
+        "class Sigmoid(torch.autograd.Function):\n    @staticmethod\n    def forward(ctx, x):\n"
+        "        s = F.logsigmoid(x).exp()\n        ctx.save_for_backward(s)\n        return s\n\n"
+        "    @staticmethod\n    def backward(ctx, g):\n        (s,) = ctx.saved_tensors\n        return g * s * (1 - s)\n",
+    ),
+    "complex tan for tanh": ("mlp", "tanh", "def tanh(x):\n    return torch.tan(1j * x).imag.to(x.dtype)\n"),
+    "kaiming_uniform_ for xavier_uniform_": (
+        "mlp",
+        "xavier_uniform_",
+        "import math\n\n\ndef xavier_uniform_(tensor):\n    fan_out, fan_in = tensor.shape[0], tensor[0].numel()\n"
+        "    return nn.init.kaiming_uniform_(tensor, a=math.sqrt(fan_out / fan_in))\n",
+    ),
     "gaussian_nll_loss for mse": (
         "losses",
         "mse",

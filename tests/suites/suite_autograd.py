@@ -50,6 +50,12 @@ OFF_LIMITS = {
         "sigmoid": "torch.sigmoid / F.sigmoid / Tensor.sigmoid",
         "special_expit": "torch.special.expit",
         "sigmoid_backward": "torch.sigmoid / F.sigmoid / Tensor.sigmoid",
+        # what gives σ as part of its value (losses' sigmoid's list); softplus stays allowed: its
+        # exp(−softplus(−x)) is a stable σ the corpus's correct modules write
+        "logsigmoid": "F.logsigmoid",
+        "log_sigmoid_forward": "F.logsigmoid",
+        "glu": "F.glu",
+        "silu": "F.silu",
     },
 }
 

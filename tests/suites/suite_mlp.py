@@ -60,7 +60,7 @@ OFF_LIMITS = {
         "relu6": "F.relu6",
         "softplus": "F.softplus",
     },
-    "tanh": {"tanh": "torch.tanh / F.tanh / Tensor.tanh / nn.Tanh"},
+    "tanh": {"tanh": "torch.tanh / F.tanh / Tensor.tanh / nn.Tanh", "tan": "torch.tan"},
     "hard_sigmoid_from_relus": {
         "hardsigmoid": "F.hardsigmoid",
         "hardtanh": "F.hardtanh",
@@ -70,7 +70,10 @@ OFF_LIMITS = {
         "clamp_max": "torch.clamp",
     },
     "dropout": {"dropout": "F.dropout / nn.Dropout", "native_dropout": "F.dropout / nn.Dropout"},
-    "xavier_uniform_": {"xavier_uniform_": "nn.init.xavier_uniform_"},
+    "xavier_uniform_": {
+        "xavier_uniform_": "nn.init.xavier_uniform_",
+        "kaiming_uniform_": "nn.init.kaiming_uniform_",
+    },
 }
 REFERENCE = {
     "relu": torch.relu,

@@ -42,6 +42,7 @@ OFF_LIMITS = {
         **_CDIST,
         **{name: "torch.pdist" for name in ("pdist", "_pdist_forward")},
         "pairwise_distance": "F.pairwise_distance",
+        "triplet_margin_loss": "F.triplet_margin_loss",
     },
     "one_hot": {"one_hot": "F.one_hot"},
     "matmul": {
