@@ -77,12 +77,12 @@ def course_options(command: Callable[..., None]) -> Callable[..., None]:
 
 def course_of(course_file: Path | None, assignment: str | None) -> tuple[Course | None, Assignment | None]:
     """The course and assignment named on the command line, or a usage error on one line."""
-    from grader.course import CourseError, load_course
-
     if course_file is None:
         if assignment is not None:
             usage_exit(_("--assignment needs --course"))
         return None, None
+    from grader.course import CourseError, load_course  # zoneinfo too: only where a course is named
+
     try:
         course = load_course(course_file)
         return course, course.assignment(assignment) if assignment else None
