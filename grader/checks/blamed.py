@@ -244,14 +244,19 @@ def resizing_lines(line: dict[str, Any], message: str) -> list[str]:
         for entry, out in changing
     )
     lines = [_("the layers here that change H and W: %(layers)s") % {"layers": said}]
-    strided = [entry for entry, _out in changing if (_ints(entry[2].get("stride")) or [1])[0] > 1]
+    strided = [entry for entry, _out in changing if _first(entry, "stride") > 1]
     if not strided:
         names = ", ".join(clean.name(e[0]) for e, _o in changing)
         lines.append(_("hint: ") + _(UNPADDED) % {"layers": names})
-    elif len(wide := [e for e in strided if (_ints(e[2].get("kernel_size")) or [1])[0] > 1]) > 1:
+    elif len(wide := [e for e in strided if _first(e, "kernel_size") > 1]) > 1:
         names = ", ".join(clean.name(e[0]) for e in wide)
         lines.append(_("hint: ") + _(STRIDED_TWICE) % {"layers": names})
     return lines
+
+
+def _first(layer: list[Any], setting: str) -> int:
+    """A layer's (name, type, settings) ``setting`` along its first axis; 1 where it has none."""
+    return (_ints(layer[2].get(setting)) or [1])[0]
 
 
 # two convolutions (or poolings) wider than 1×1 take the stride where tensors meet: the main path

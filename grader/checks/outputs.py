@@ -36,18 +36,20 @@ def expect_logits(outputs: Any, what: str) -> None:
     )
 
 
-def expect_batch_independent_in_eval(pair: Any, what: str) -> None:
-    """``pair`` (a sample's eval-mode output alone, the same sample's within its batch, and
+def expect_batch_independent_in_eval(evaluated: Any, what: str) -> None:
+    """``evaluated`` (a sample's eval-mode output alone, the same sample's within its batch, and
     within the same batch's earlier call), from :func:`grader.checks.probes.module_forward_backward`:
     equal. A model whose eval-mode answer changes from call to call (a layer built in forward,
     dropout left on) is told so first; a BatchNorm that normalises by the batch in eval mode
     (``track_running_stats=False``, ``training=True`` always) or a reshape that mixes samples
     makes one sample's logits depend on the others."""
     if not (
-        isinstance(pair, (list, tuple)) and len(pair) == 3 and all(isinstance(t, torch.Tensor) for t in pair)
+        isinstance(evaluated, (list, tuple))
+        and len(evaluated) == 3
+        and all(isinstance(t, torch.Tensor) for t in evaluated)
     ):
         return  # the shape checks say what is wrong with the outputs
-    alone, within, before = pair
+    alone, within, before = evaluated
     if alone.shape != within.shape or within.shape != before.shape:
         return  # a batch of one that loses its axis: the shape checks' case
     expect(

@@ -98,11 +98,11 @@ def replay_gd(x, y, lr, steps, sign=1.0, reduce=torch.mean, start=1.0):
 START_HINT = N_("these are the MSEs of a walk from another first w: the docstring's starts from w = 1.0")
 
 
-def started_elsewhere(replay, *args):
-    """The keyed hints of a fit that starts from w = 0 or w = −1 (the docstring's is 1.0)."""
+def started_elsewhere(losses_from):
+    """The keyed hints of a fit that starts from w = 0 or w = −1 (the docstring's is 1.0):
+    ``losses_from(start)`` replays the fit's recorded losses from that first w."""
     return tuple(
-        Keyed(START_HINT, equals(torch.tensor(replay(*args, start=start)[1], dtype=F64)))
-        for start in (0.0, -1.0)
+        Keyed(START_HINT, equals(torch.tensor(losses_from(start), dtype=F64))) for start in (0.0, -1.0)
     )
 
 
@@ -189,7 +189,7 @@ def test_gd_fit_full_batch(sub, lr, steps):
                 "update-sign": (replay_gd(x, y, lr, steps, sign=-1.0), UPHILL_HINT),
                 "gradient-sum": (replay_gd(x, y, lr, steps, reduce=torch.sum), SUM_HINT),
             },
-            keyed=started_elsewhere(replay_gd, x, y, lr, steps),
+            keyed=started_elsewhere(lambda start: replay_gd(x, y, lr, steps, start=start)[1]),
         )
 
 
@@ -248,18 +248,9 @@ def test_sgd_fit_per_sample(sub):
         )
         once = replay_sgd(x, y, 0.05, 4, torch.Generator().manual_seed(abs(seed)), fresh=False)[1]
         keyed = [Keyed(ONE_ORDER_HINT, equals(torch.tensor(once, dtype=F64)))]
-        keyed += [
-            Keyed(
-                START_HINT,
-                equals(
-                    torch.tensor(
-                        replay_sgd(x, y, 0.05, 4, torch.Generator().manual_seed(abs(seed)), start=start)[1],
-                        dtype=F64,
-                    )
-                ),
-            )
-            for start in (0.0, -1.0)
-        ]
+        keyed += started_elsewhere(
+            lambda start: replay_sgd(x, y, 0.05, 4, torch.Generator().manual_seed(abs(seed)), start=start)[1]
+        )
         if seed > 0:  # its order drawn from the global RNG instead
             ignored = replay_sgd(x, y, 0.05, 4, torch.Generator().manual_seed(seed + GLOBAL_BESIDE))[1]
             keyed.append(Keyed(IGNORED_GENERATOR_HINT, equals(torch.tensor(ignored, dtype=F64))))

@@ -90,11 +90,9 @@ def _layers(paths: tuple[str, ...]) -> tuple[str, ...]:
     ``F.kl_div``) and the functions forwarding to them (``nn.init.xavier_uniform``, deprecated, for
     ``nn.init.xavier_uniform_``: :mod:`grader.engine.subset.subset_wrappers`), as globs of their paths."""
     found = {wrapper for path in paths for wrapper in subset_wrappers.wrappers().get(path, ())}
-    layers = sorted(
-        w.removeprefix("torch.nn.") for w in found if w.count(".") == 2 and w.startswith("torch.nn.")
-    )
-    functions = sorted(w for w in found if not (w.count(".") == 2 and w.startswith("torch.nn.")))
-    return (*(glob for name in layers for glob in (f"torch.nn.{name}", f"torch.nn.*.{name}")), *functions)
+    layers = {w for w in found if w.startswith("torch.nn.") and w.count(".") == 2}  # torch.nn.KLDivLoss
+    globs = (glob for w in sorted(layers) for glob in (w, w.replace("torch.nn.", "torch.nn.*.")))
+    return (*globs, *sorted(found - layers))
 
 
 def _rule(name: str) -> _Rule | None:

@@ -84,13 +84,9 @@ def _forwarding(homes: tuple[types.ModuleType, ...]) -> set[tuple[str, str]]:
                 except ValueError:  # an empty cell
                     continue
                 module = getattr(inner, "__module__", None) or ""
-                if (
-                    isinstance(inner, types.FunctionType)
-                    and inner is not function
-                    and module.startswith("torch")
-                ):
-                    if not inner.__name__.startswith("_"):
-                        found.add((f"{module}.{inner.__name__}", f"{home.__name__}.{name}"))
+                public = isinstance(inner, types.FunctionType) and not inner.__name__.startswith("_")
+                if public and inner is not function and module.startswith("torch"):
+                    found.add((f"{module}.{inner.__name__}", f"{home.__name__}.{name}"))
     return found
 
 
