@@ -486,6 +486,46 @@ CASES = {  # id: (exercise, edits, English, Chinese); the topic is the manifest'
         "the skip's x is not in the graph",
         "跳跃连接上的 x 不在计算图中",
     ),
+    # causes9 (as first met: the formula restated, no hint, or a hint for another cause)
+    "pairwise_sq_dists-cross-term-added": (
+        "pairwise_sq_dists",
+        [("return ((a[:, None, :] - b[None, :, :]) ** 2).sum(dim=-1)", "return (a * a).sum(1)[:, None] + 2 * a @ b.T + (b * b).sum(1)[None, :]")],
+        "these values add the cross term",
+        "这些值加上了交叉项",
+    ),
+    "bce-labels-swapped": (
+        "bce",
+        [("return -(y * log_p + (1 - y) * log_not_p).mean()", "return -(y * log_not_p + (1 - y) * log_p).mean()")],
+        "pair each label with the other log",
+        "这些值把每个标签配给了另一个对数",
+    ),
+    "log_softmax-shift-not-put-back": (
+        "log_softmax",
+        [("return shifted - shifted.exp()", "return x - shifted.exp()")],
+        "is not taken from x too",
+        "没有同样从 x 中减去",
+    ),
+    "kl_div-p-and-q-swapped": (  # an infinity where q = 0 < p: the variant's own, not an overflow
+        "kl_div",
+        [("    positive = p > 0\n", "    p, q = q, p\n    positive = p > 0\n")],
+        "these values are KL(q‖p)",
+        "这些值是 KL(q‖p)",
+    ),
+    "gd_fit-from-w-0": (
+        "gd_fit",
+        [("    w, losses = 1.0, []\n    for _ in range(steps):", "    w, losses = 0.0, []\n    for _ in range(steps):")],
+        "a walk from another first w",
+        "从另一个初始 w 出发",
+    ),
+    "MLP-layers-in-a-list": (
+        "MLP",
+        [
+            ("self.layers = nn.Sequential(*layers)", "self.layers = layers"),
+            ("return self.layers(x.flatten(1))", "x = x.flatten(1)\n        for layer in self.layers:\n            x = layer(x)\n        return x"),
+        ],
+        "layers kept in a plain Python list or dict are not registered",
+        "放在普通 Python 列表或字典里的层不会被注册",
+    ),
     # causes10 (as first met: the formula restated)
     "quadratic_grads-line-copied": (
         "quadratic_grads",
