@@ -85,7 +85,9 @@ class Sigmoid(torch.autograd.Function):
     backward(ctx, grad_output): returns grad_output·σ(x)·(1 − σ(x)) from the saved output.
     Off limits in both: ``torch.sigmoid``, ``F.sigmoid``, ``Tensor.sigmoid``,
     ``torch.special.expit``, and the functions that give σ as part of their value:
-    ``F.logsigmoid``, ``F.glu``, ``F.silu``. Double backward is not required.
+    ``F.logsigmoid``, ``F.glu``, ``F.silu``, ``torch.softmax``, ``F.softmax``,
+    ``torch.log_softmax``, ``F.log_softmax`` (over the pair (x, 0), the first is σ(x)).
+    Double backward is not required.
     """
 
     @staticmethod

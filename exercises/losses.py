@@ -81,7 +81,9 @@ def sigmoid(x: Tensor) -> Tensor:
     (e^(−x) overflows for large negative x; for x < 0 use the equal form e^x / (1 + e^x)). In
     float64 the tails count too (σ(−700) ≈ 1e−304 is not 0).
     Off limits: ``torch.sigmoid``, ``F.sigmoid``, ``Tensor.sigmoid``,
-    ``torch.special.expit``, ``F.logsigmoid``, ``F.glu``, ``F.silu``.
+    ``torch.special.expit``, and the functions that give σ as part of their value:
+    ``F.logsigmoid``, ``F.glu``, ``F.silu``, ``torch.softmax``, ``F.softmax``,
+    ``torch.log_softmax``, ``F.log_softmax`` (over the pair (x, 0), the first is σ(x)).
     """
     raise NotImplementedError("sigmoid: 1 / (1 + exp(-x)), written so that no exp overflows")
 

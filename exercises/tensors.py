@@ -107,8 +107,9 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
     a: (n, k), b: (k, m) floating point; returns (n, m). Vectorised by broadcasting and a sum
     (e.g. (n, k, 1) · (1, k, m) summed over k). Off limits: ``@``, ``torch.mm``,
     ``torch.matmul``, ``torch.bmm``, ``torch.einsum``, ``torch.tensordot``, ``torch.dot``,
-    ``torch.inner``, ``torch.mv``, ``F.linear``, ``torch.addmm``, ``torch.baddbmm``,
-    ``torch.addbmm``, ``torch.addmv``, ``F.conv1d``, ``F.conv2d``.
+    ``torch.inner``, ``torch.vdot``, ``torch.linalg.vecdot``, ``torch.mv``, ``F.linear``,
+    ``torch.addmm``, ``torch.baddbmm``, ``torch.addbmm``, ``torch.addmv``, ``F.conv1d``,
+    ``F.conv2d``.
     """
     raise NotImplementedError("matmul: multiply broadcast copies, then sum over the shared axis")
 

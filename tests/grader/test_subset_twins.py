@@ -174,6 +174,26 @@ DOORS = {
         "relu",
         "def relu(x):\n    return F.softplus(x, beta=1e10, threshold=0)\n",
     ),
+    # seal10, as first met: σ as a softmax's first value over the pair (x, 0), a batch of dot
+    # products for matmul
+    "softmax over (x, 0) for sigmoid": (
+        "losses",
+        "sigmoid",
+        "def sigmoid(x):\n    return torch.softmax(torch.stack([x, torch.zeros_like(x)]), dim=0)[0]\n",
+    ),
+    "log_softmax in the Sigmoid Function": (
+        "autograd",
+        "Sigmoid",
+        "class Sigmoid(torch.autograd.Function):\n    @staticmethod\n    def forward(ctx, x):\n"
+        "        s = F.log_softmax(torch.stack([x, torch.zeros_like(x)]), 0)[0].exp()\n"
+        "        ctx.save_for_backward(s)\n        return s\n\n"
+        "    @staticmethod\n    def backward(ctx, g):\n        (s,) = ctx.saved_tensors\n        return g * s * (1 - s)\n",
+    ),
+    "vecdot for matmul": (
+        "tensors",
+        "matmul",
+        "def matmul(a, b):\n    return torch.linalg.vecdot(a[:, None, :], b.T[None, :, :])\n",
+    ),
     # seal9, as first met: a distance inside a loss, σ as part of another function's value,
     # tanh through complex tan, another initialiser at the same bound
     "triplet_margin_loss for pairwise_sq_dists": (

@@ -56,6 +56,11 @@ OFF_LIMITS = {
         "log_sigmoid_forward": "F.logsigmoid",
         "glu": "F.glu",
         "silu": "F.silu",
+        # over the pair (x, 0), a softmax's first value is σ(x) (seal10)
+        "softmax": "torch.softmax / F.softmax",
+        "_softmax": "torch.softmax / F.softmax",
+        "log_softmax": "torch.log_softmax / F.log_softmax",
+        "_log_softmax": "torch.log_softmax / F.log_softmax",
     },
 }
 

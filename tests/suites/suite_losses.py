@@ -92,6 +92,10 @@ OFF_LIMITS = {
         "log_sigmoid_forward": "F.logsigmoid",
         "glu": "F.glu",
         "silu": "F.silu",
+        "softmax": "torch.softmax / F.softmax",
+        "_softmax": "torch.softmax / F.softmax",
+        "log_softmax": "torch.log_softmax / F.log_softmax",
+        "_log_softmax": "torch.log_softmax / F.log_softmax",
     },
     "bce": {"binary_cross_entropy": "F.binary_cross_entropy / nn.BCELoss"},
     "bce_with_logits": {

@@ -55,6 +55,8 @@ OFF_LIMITS = {
         "tensordot": "torch.tensordot",
         "dot": "torch.dot",
         "inner": "torch.inner",
+        "vdot": "torch.vdot",
+        "linalg_vecdot": "torch.linalg.vecdot",
         "mv": "torch.mv",
         "linear": "F.linear",
         "addmm": "F.linear / torch.addmm",
