@@ -106,8 +106,9 @@ def bce_with_logits(logits: Tensor, y: Tensor) -> Tensor:
 
     Must be stable at logits of ±1000: log σ(z) = −softplus(−z) and
     log(1 − σ(z)) = −softplus(z), with softplus(z) = max(z, 0) + log1p(e^(−|z|)).
-    Equal to ``F.binary_cross_entropy_with_logits`` (off limits, as is
-    ``nn.BCEWithLogitsLoss``); ``F.softplus`` and ``F.logsigmoid`` are allowed.
+    Equal to ``F.binary_cross_entropy_with_logits`` (off limits, as are
+    ``nn.BCEWithLogitsLoss`` and the losses that equal it: ``F.multilabel_soft_margin_loss``,
+    ``F.soft_margin_loss`` and their modules); ``F.softplus`` and ``F.logsigmoid`` are allowed.
     In float64 the tails count: where every term is below an ulp of 1 (logits near ±40 on
     the side their labels say) the loss is about 1e−17, not 0; log(1 + u) rounds such a
     term away, log1p(u) keeps it. There the check allows rtol=0.75: torch's own function

@@ -119,8 +119,12 @@ def norms(x: Tensor) -> tuple[Tensor, Tensor]:
 
     Returns two 0-dim tensors: L1 = Σ|xᵢ| and L2 = √(Σ xᵢ²) (for a matrix: the Frobenius norm).
     Off limits: ``torch.norm``, ``torch.linalg.norm``, ``torch.linalg.vector_norm``,
-    ``torch.linalg.matrix_norm``, ``torch.cdist``, ``F.pairwise_distance``, ``torch.dist``,
-    ``torch._foreach_norm`` (every function that gives a norm or a distance, the standard
-    library's ``math.hypot`` and ``math.dist`` too).
+    ``torch.linalg.matrix_norm``, ``torch.nuclear_norm``, ``torch.cdist``,
+    ``F.pairwise_distance``, ``torch.dist``, ``torch._foreach_norm`` (every function that gives a
+    norm or a distance, the standard library's ``math.hypot`` and ``math.dist`` too), and those
+    that give one as part of their value: ``F.normalize``, ``torch.renorm``, and the
+    decompositions ``torch.linalg.svdvals``, ``torch.linalg.svd``, ``torch.svd``,
+    ``torch.linalg.qr``, ``torch.linalg.eigvalsh``, ``torch.linalg.eigh``,
+    ``torch.linalg.eigvals``, ``torch.linalg.eig``.
     """
     raise NotImplementedError("norms: abs().sum() and the square root of the sum of squares")

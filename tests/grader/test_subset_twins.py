@@ -174,6 +174,18 @@ DOORS = {
         "relu",
         "def relu(x):\n    return F.softplus(x, beta=1e10, threshold=0)\n",
     ),
+    # seal11, as first met: a norm as a decomposition's one value, a loss equal to another
+    "svdvals for norms": (
+        "tensors",
+        "norms",
+        "def norms(x):\n    return x.abs().sum(), torch.linalg.svdvals(x.reshape(1, -1))[0]\n",
+    ),
+    "multilabel_soft_margin_loss for bce_with_logits": (
+        "losses",
+        "bce_with_logits",
+        "def bce_with_logits(logits, y):\n"
+        "    return F.multilabel_soft_margin_loss(logits.reshape(1, -1), y.reshape(1, -1))\n",
+    ),
     # seal10, as first met: σ as a softmax's first value over the pair (x, 0), a batch of dot
     # products for matmul
     "softmax over (x, 0) for sigmoid": (

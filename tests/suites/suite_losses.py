@@ -99,7 +99,10 @@ OFF_LIMITS = {
     },
     "bce": {"binary_cross_entropy": "F.binary_cross_entropy / nn.BCELoss"},
     "bce_with_logits": {
-        "binary_cross_entropy_with_logits": "F.binary_cross_entropy_with_logits / nn.BCEWithLogitsLoss"
+        "binary_cross_entropy_with_logits": "F.binary_cross_entropy_with_logits / nn.BCEWithLogitsLoss",
+        # the losses equal to it (seal11: one row of logits)
+        "multilabel_soft_margin_loss": "F.multilabel_soft_margin_loss",
+        "soft_margin_loss": "F.soft_margin_loss",
     },
     "softmax": {**_SOFTMAXES, **_DISTRIBUTIONS},
     "log_softmax": {**_SOFTMAXES, **_DISTRIBUTIONS},

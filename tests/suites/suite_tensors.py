@@ -85,6 +85,19 @@ OFF_LIMITS = {
         "pairwise_distance": "F.pairwise_distance",
         "dist": "torch.dist",
         "_foreach_norm": "torch._foreach_norm",
+        "nuclear_norm": "torch.nuclear_norm",
+        # a norm as part of the value (seal11: the one singular value of x as a row)
+        "normalize": "F.normalize",
+        "renorm": "torch.renorm",
+        "linalg_svdvals": "torch.linalg.svdvals",
+        "linalg_svd": "torch.linalg.svd",
+        "svd": "torch.svd",
+        "linalg_qr": "torch.linalg.qr",
+        "qr": "torch.linalg.qr",
+        "linalg_eigvalsh": "torch.linalg.eigvalsh",
+        "linalg_eigh": "torch.linalg.eigh",
+        "linalg_eigvals": "torch.linalg.eigvals",
+        "linalg_eig": "torch.linalg.eig",
     },
 }
 
