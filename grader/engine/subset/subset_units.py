@@ -78,11 +78,11 @@ def _outer(node: ast.AST) -> list[ast.AST]:
     return [p for p in parts if p is not None]
 
 
-def _module_scope(unit: Unit, imported: set[str], paths: dict[str, str]) -> None:
+def _module_scope(unit: Unit, imported: set[str], paths: dict[str, str], up: dict[ast.AST, ast.AST]) -> None:
     """What ``unit``'s statements bind and read in the module's own scope (not inside the
     functions, classes, lambdas and comprehensions they define: :func:`_nested` reads those),
     and the members of imported modules it reads anywhere (``paths``: name -> the module bound)."""
-    unit.reads |= _paths_read(unit.nodes, paths)
+    unit.reads |= _paths_read(unit.nodes, paths, up)
     stack: list[ast.AST] = list(unit.nodes)
     while stack:
         node = stack.pop()
@@ -123,23 +123,18 @@ def _binding(unit: Unit, node: ast.AST, imported: set[str], paths: dict[str, str
         _bind(unit, named)
 
 
-def _paths_read(nodes: list[ast.stmt], paths: dict[str, str]) -> set[str]:
+def _paths_read(nodes: list[ast.stmt], paths: dict[str, str], up: dict[ast.AST, ast.AST]) -> set[str]:
     """The members of imported modules ``nodes`` read (``F.relu``: ``.torch.nn.functional.relu``),
-    an attribute chain's longest, in any scope (a local of an imported module's name too)."""
+    an attribute chain's longest, in any scope (a local of an imported module's name too); ``up``
+    the module's {node: parent} (:func:`parsed.parents`)."""
     found: set[str] = set()
-    parents = {
-        id(child): parent
-        for stmt in nodes
-        for parent in ast.walk(stmt)
-        for child in ast.iter_child_nodes(parent)
-    }
     for stmt in nodes:
         for node in ast.walk(stmt):
             if not (isinstance(node, ast.Name) and node.id in paths and isinstance(node.ctx, ast.Load)):
                 continue
             top: ast.AST = node
-            while isinstance(parents.get(id(top)), ast.Attribute):
-                top = parents[id(top)]
+            while isinstance(up.get(top), ast.Attribute):
+                top = up[top]
             root, attrs = chain(top) if isinstance(top, ast.Attribute) else (node, [])
             if isinstance(root, ast.Name):
                 found.add(PATH + ".".join([paths[node.id], *attrs]))
@@ -217,9 +212,10 @@ def units_of(source: str, tree: ast.Module, clock: parsed.Clock | None = None) -
             units.append(Unit(first, last, [node]))
     imported: set[str] = set()
     paths = {name: dotted for name, dotted in bound_imports(tree).items() if name not in _local_names(tree)}
+    up = parsed.parents(tree)
     for i, unit in enumerate(units):
         tick(clock, i, "the module's statements")
-        _module_scope(unit, imported, paths)
+        _module_scope(unit, imported, paths, up)
     if not _nested(source, units, clock):
         return None
     subset_changes.spread(units, clock)
