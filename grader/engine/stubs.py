@@ -12,6 +12,7 @@ evaluated at import time (decorators, bases, defaults, annotations without
 from __future__ import annotations
 
 import ast
+import importlib.util
 from pathlib import Path
 
 from grader.engine import parsed
@@ -154,9 +155,10 @@ def blank(source: str | bytes) -> bool:
     return tree is not None and all(_is_docstring(node) for node in tree.body)
 
 
-def _topic_source(path: Path, topic: str, single_file: bool) -> tuple[bytes, set[str]] | None:
-    """``topic``'s file's bytes and the submission's other module names; None for a notebook,
-    a file that is not there or too large."""
+def _topic_source(path: Path, topic: str, single_file: bool) -> tuple[str | bytes, set[str]] | None:
+    """``topic``'s file's source and the submission's other module names; None for a notebook,
+    a file that is not there or too large. The source is the text Python reads (the subset
+    check's too: one parse of the file serves both), or the bytes where they do not decode."""
     if path.suffix == ".ipynb":
         return None
     source = path if single_file else path / f"{topic}.py"
@@ -164,9 +166,13 @@ def _topic_source(path: Path, topic: str, single_file: bool) -> tuple[bytes, set
     try:
         if source.is_symlink() or not source.is_file() or source.stat().st_size > MAX_BYTES:
             return None
-        return source.read_bytes(), others
+        data = source.read_bytes()
     except OSError:
         return None
+    try:
+        return importlib.util.decode_source(data), others
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        return data, others  # parsed as Python would parse them: not at all
 
 
 def topic_is_stub(path: Path, topic: str, single_file: bool) -> bool:
