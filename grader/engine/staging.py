@@ -14,7 +14,6 @@ import tempfile
 from pathlib import Path
 
 from grader.engine import notebooks
-from grader.engine.subset import submission as subset
 from grader.i18n import _
 from grader.topics import TOPICS
 
@@ -56,6 +55,8 @@ def _copy(source: Path, target: Path) -> int:
 
 def stage(path: Path, topic: str | None = None) -> Path:
     """A new world-readable folder holding the submission's Python files."""
+    from grader.engine.subset import submission as subset  # its readers: here, not at every start
+
     staged = Path(tempfile.mkdtemp(prefix="torchgrade-sub-"))
     os.chmod(staged, 0o755)
     try:
