@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import math
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -151,17 +152,22 @@ def _refused_output(op: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> A
 
 
 class _Window:
-    """Where a replaced op notes that it ran: the refused set of the recorded call in flight."""
+    """Where a replaced op notes that it ran: the refused set of the recorded call in flight, and
+    whether one is in flight (between a probe's recorded calls the held twins still answer)."""
 
     def __init__(self) -> None:
         self.refused: set[str] = set()
+        self.calling = True
 
 
 def _refusing(op: Any, name: str, window: _Window, shaped: bool) -> Callable[..., Any]:
     def kernel(*args: Any, **kwargs: Any) -> Any:
         window.refused.add(name)
-        if shaped:
-            return _refused_output(op, args, kwargs)
+        if shaped and (not window.calling or threading.current_thread() is not threading.main_thread()):
+            return _refused_output(op, args, kwargs)  # a raise in a thread torch started ends the worker
+        # in the recorded call's own thread it raises at once, as a composite does: shaping the
+        # answer first could import sympy for the meta kernel (a zygote started without it: ~0.3 s
+        # of CPU, past the probe's limit, and the twin was told as a stall)
         raise OffLimitsOp(f"{name} is off limits in this exercise")
 
     return kernel
@@ -233,6 +239,7 @@ class _Held(_Window):
 
     def __init__(self) -> None:
         super().__init__()
+        self.calling = False
         self.on = False
         self.names: frozenset[str] = frozenset()
         self.during: torch.library.Library | None = None  # the kernels a recorded call replaces
@@ -270,12 +277,15 @@ def off_limits(names: Iterable[str]) -> Iterator[set[str]]:
     if _HELD.on:
         _HELD.enter(wanted)
         refused: set[str] = set()
-        _HELD.refused = refused
+        _HELD.refused, _HELD.calling = refused, True
         try:
             with guarded.watching(wanted, refused):
                 yield refused
         finally:
-            _HELD.refused = set()  # what runs between the calls is noted nowhere: it gets NaN or raises
+            _HELD.refused, _HELD.calling = (
+                set(),
+                False,
+            )  # what runs between the calls is noted nowhere: it gets NaN or raises
             _HELD.leave()
         return
     window = _Window()

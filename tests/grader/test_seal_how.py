@@ -90,6 +90,23 @@ def test_softmax_written_out_is_full(tmp_path):
     )
 
 
+def test_a_twin_the_docstring_does_not_name_is_told_as_a_twin_within_the_probes_limits(tmp_path):
+    """At the default limits (no ``--timeout``), in a zygote started without sympy (a fresh ``grade``
+    process, as a learner runs it; the test helper's warm parent starts it with): the replaced op
+    raised at once in the probe's thread instead of shaping NaN by its meta kernel, which imported
+    sympy (~0.3 s of CPU, past the probe's 0.25 s): the twin was told as "reached its CPU limit"."""
+    body = "def softmax(x, dim=-1):\n    return torch.special.softmax(x, dim)\n"
+    folder = tmp_path / "s"
+    folder.mkdir()
+    (folder / "losses.py").write_text(with_function("losses", "softmax", body))
+    done = run_grade(str(folder), "--topic", "losses", "--exercise", "softmax", "--format", "json", fresh=True)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    (found,) = [e for e in json.loads(done.stdout)["topics"][0]["exercises"] if e["name"] == "softmax"]
+    assert found["points"] == 0
+    assert "off-limits function" in found["diagnosis"].splitlines()[0], found["diagnosis"]
+    assert "CPU limit" not in found["diagnosis"], found["diagnosis"]
+
+
 # -- gradient checks pay only with the values right ------------------------------------------------
 
 
