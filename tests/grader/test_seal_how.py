@@ -99,7 +99,9 @@ def test_a_twin_the_docstring_does_not_name_is_told_as_a_twin_within_the_probes_
     folder = tmp_path / "s"
     folder.mkdir()
     (folder / "losses.py").write_text(with_function("losses", "softmax", body))
-    done = run_grade(str(folder), "--topic", "losses", "--exercise", "softmax", "--format", "json", fresh=True)
+    done = run_grade(
+        str(folder), "--topic", "losses", "--exercise", "softmax", "--format", "json", fresh=True
+    )
     assert done.returncode in (0, 1), done.stderr[-2000:]
     (found,) = [e for e in json.loads(done.stdout)["topics"][0]["exercises"] if e["name"] == "softmax"]
     assert found["points"] == 0
