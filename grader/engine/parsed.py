@@ -126,15 +126,23 @@ def unreadable(source: str | bytes) -> str | None:
     return f"its code is nested {how} (the grader reads code nested up to {MAX_DEPTH} levels)"
 
 
-def text(data: bytes) -> str:
-    """A submitted file's source as Python compiles it when the worker imports the file: a UTF-8
-    BOM dropped, a coding line honoured, CRLF and CR line ends read as LF (bytes that do not
-    decode: replaced), so that what is checked is what runs."""
+def decoded(data: bytes) -> str | None:
+    """``data`` as Python decodes a source file it imports (a UTF-8 BOM dropped, a coding line
+    honoured, CRLF and CR line ends read as LF), or None where Python could not."""
     try:
         return importlib.util.decode_source(data)
     except (SyntaxError, UnicodeDecodeError, LookupError):
-        decoded = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
-        return decoded.replace("\r\n", "\n").replace("\r", "\n")
+        return None
+
+
+def text(data: bytes) -> str:
+    """A submitted file's source as Python compiles it when the worker imports the file
+    (:func:`decoded`; bytes that do not decode: replaced), so that what is checked is what runs."""
+    found = decoded(data)
+    if found is not None:
+        return found
+    replaced = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    return replaced.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def syntax_error(source: str) -> tuple[int, str] | None:

@@ -12,7 +12,6 @@ evaluated at import time (decorators, bases, defaults, annotations without
 from __future__ import annotations
 
 import ast
-import importlib.util
 from pathlib import Path
 
 from grader.engine import parsed
@@ -169,10 +168,8 @@ def _topic_source(path: Path, topic: str, single_file: bool) -> tuple[str | byte
         data = source.read_bytes()
     except OSError:
         return None
-    try:
-        return importlib.util.decode_source(data), others
-    except (SyntaxError, UnicodeDecodeError, LookupError):
-        return data, others  # parsed as Python would parse them: not at all
+    text = parsed.decoded(data)  # undecodable bytes: parsed as Python parses them, not at all
+    return (data if text is None else text), others
 
 
 def topic_is_stub(path: Path, topic: str, single_file: bool) -> bool:

@@ -282,10 +282,8 @@ def off_limits(names: Iterable[str]) -> Iterator[set[str]]:
             with guarded.watching(wanted, refused):
                 yield refused
         finally:
-            _HELD.refused, _HELD.calling = (
-                set(),
-                False,
-            )  # what runs between the calls is noted nowhere: it gets NaN or raises
+            # what runs between the calls is noted nowhere: it gets NaN or raises
+            _HELD.refused, _HELD.calling = set(), False
             _HELD.leave()
         return
     window = _Window()
