@@ -201,6 +201,10 @@ ENV = (
     ("OMP_NUM_THREADS", "1"),
     ("MKL_NUM_THREADS", "1"),
     ("OPENBLAS_NUM_THREADS", "1"),
+    # glibc's malloc keeps a freed block of up to 32 MiB for the next (its heap trimmed past 64 MiB
+    # free): a probe's large tensors (a vectorised check's 2^20 elements) then reuse pages instead
+    # of faulting in fresh zeroed ones at each allocation, as its threshold left them (docs/sandbox.md)
+    ("GLIBC_TUNABLES", "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=67108864"),
 )
 WORKDIR = "/tmp"
 # root -> uid 65534 with no capabilities, for good (inside bwrap, and in the fallback without it)

@@ -115,6 +115,7 @@ def test_worker_sees_only_its_own_files(spy):
         "OMP_NUM_THREADS",
         "MKL_NUM_THREADS",
         "OPENBLAS_NUM_THREADS",
+        "GLIBC_TUNABLES",
         "TORCHINDUCTOR_CACHE_DIR",
         "PWD",
         "LC_CTYPE",
