@@ -25,6 +25,7 @@ from grader import defaults
 from grader.checks import curves
 from grader.checks.scoring import Report, TopicResult
 from grader.engine import check_table, notebooks, remembered, stubs, workers
+from grader.engine.allocator import keep_freed_blocks
 from grader.engine.doctor import no_sandbox_note
 from grader.engine.how_read import Rules, judge_how
 from grader.engine.pool import GraderCrashed, GraderPool
@@ -308,6 +309,7 @@ def run_tasks(
             # pytest and the plugin: once, before the pool forks
             importlib.import_module("grader.engine.suites")
             torch.set_num_threads(defaults.TRUSTED_THREADS)  # before the pool forks: every grader inherits it
+            keep_freed_blocks()  # so does the allocator's setting
             without_dynamo(task.topic for task in tasks)  # one process's run too
         prepare_engine(tasks[0].options.device, tasks)
     elif all(check_table.cached(task.topic) is not None for task in tasks):
