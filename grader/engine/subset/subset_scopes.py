@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import ast
 import collections
-import copy
 import functools
 import symtable
 from collections import OrderedDict
@@ -335,14 +334,6 @@ class Scopes:
             and function.name in self.outside
         )
 
-    def seen_from(self, outside: frozenset[str]) -> Scopes:
-        """This reading with other ``outside`` names: the scopes, bindings and calls are shared,
-        what expressions denote is read again (a parameter's values depend on ``outside``)."""
-        self.callers()  # outside-free (a parameter is anything while they are read): read once
-        view = copy.copy(self)
-        view.outside, view._memo, view._busy = outside, {}, set()
-        return view
-
     def callers(self) -> dict[ast.AST, list[tuple[ast.Call, int]]]:
         """{a function of the learner's: (each call of it, how many arguments its binding passes)},
         once; a function read but not called (handed on) is :attr:`_escaped`."""
@@ -488,16 +479,10 @@ def of(source: str, outside: Iterable[str] = ()) -> Scopes | None:
 
 @functools.lru_cache(maxsize=32)
 def _scopes(source: str, tree: ast.Module, outside: frozenset[str]) -> Scopes | None:
-    if outside:  # the module read once, seen from each set of callers outside it
-        read = _scopes(source, tree, frozenset())
-        scopes = None if read is None else read.seen_from(outside)
-        if scopes is None:
-            return None
-    else:
-        try:
-            scopes = Scopes(source, tree)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
+    try:
+        scopes = Scopes(source, tree, outside)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
     _CACHE[id(tree)] = (tree, scopes)
     while len(_CACHE) > 32:
         _CACHE.popitem(last=False)
