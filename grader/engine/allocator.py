@@ -5,6 +5,7 @@ glibc's adaptive threshold gave their pages back at each free (26,000 faults a t
 from __future__ import annotations
 
 import ctypes
+import functools
 
 from grader.sandboxed.policy import MALLOC_KEPT
 
@@ -12,6 +13,7 @@ from grader.sandboxed.policy import MALLOC_KEPT
 _PARAMETERS = {"trim_threshold": -1, "mmap_threshold": -3}
 
 
+@functools.cache  # a process's setting, and its forked children's: once (run_tasks runs per request)
 def keep_freed_blocks() -> None:
     """Set ``MALLOC_KEPT`` in this process, where the C library is glibc (elsewhere nothing)."""
     library = ctypes.CDLL(None)  # this process's symbols, the C library's among them
