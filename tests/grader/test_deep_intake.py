@@ -203,3 +203,19 @@ def test_the_inlined_walks_match_ast_s_own():
             stack += [(child, level + 1) for child in ast.iter_child_nodes(node)]
         assert parsed.depth(path.read_text()) == deepest
     assert parsed.depth(DEEP_CODE) > parsed.MAX_DEPTH
+
+
+@pytest.mark.unit
+def test_the_kept_walks_are_ast_s_own_and_stay_within_their_budget(monkeypatch):
+    """parsed.walk: every node's walk the same nodes in the same order as ``ast.walk``'s (a
+    shared ``Load`` as often), the same tuple when asked again, and the walks it keeps never
+    more than WALKS_KEPT nodes in all (a large source does not pin every walk of it)."""
+    import ast
+
+    monkeypatch.setattr(parsed, "WALKS_KEPT", 5_000)
+    for topic in ("losses", "resnet"):
+        tree = ast.parse((REPO / "solutions" / f"{topic}.py").read_text())
+        for node in ast.walk(tree):
+            assert [id(n) for n in parsed.walk(node)] == [id(n) for n in ast.walk(node)]
+            assert parsed.walk(node) is parsed.walk(node)
+            assert parsed.walk.size <= 5_000 or len(parsed.walk.kept) == 1

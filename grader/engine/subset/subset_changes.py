@@ -68,7 +68,7 @@ def _roots(node: ast.AST | None) -> set[str]:
 
 
 def _names(node: ast.AST | None) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} if node is not None else set()
+    return {n.id for n in parsed.walk(node) if isinstance(n, ast.Name)} if node is not None else set()
 
 
 def _shared(node: ast.AST) -> list[tuple[set[str], set[str]]]:
@@ -144,7 +144,7 @@ def _bodies(nodes: Sequence[ast.AST]) -> list[ast.AST]:
     while stack:
         node = stack.pop()
         if isinstance(node, _BODIES):
-            found += ast.walk(node)
+            found += parsed.walk(node)
         else:
             stack += ast.iter_child_nodes(node)
     return found

@@ -39,7 +39,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from grader.engine import parsed
-from grader.engine.subset import subset_reach, subset_scopes
+from grader.engine.subset import subset_reach, subset_readings
 from grader.engine.subset.subset_check import check
 from grader.engine.subset.subset_refusal import Refusal
 from grader.engine.subset.subset_units import PATH, Unit, span, tick, units_of
@@ -117,7 +117,7 @@ def reachable(
         return None
     clock = parsed.Clock()
     units = units_of(source, tree, clock)
-    scopes = subset_scopes.of(source, exercises)
+    scopes = subset_readings.of(source, exercises)
     if units is None or scopes is None:
         return None
     chosen = sorted(set(wanted) & set(exercises))
@@ -243,7 +243,7 @@ def _calling(
     those that call some; None when the module's scopes cannot be read."""
     if not methods:
         return {}
-    scopes = subset_scopes.of(source, exercises)
+    scopes = subset_readings.of(source, exercises)
     if scopes is None:
         return None
     reached = subset_reach.reached(scopes, units, sorted(exercises), clock, by_use=True)

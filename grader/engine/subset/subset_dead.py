@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 
+from grader.engine import parsed
 from grader.engine.subset.subset_shapes import binds
 
 
@@ -15,7 +16,7 @@ def _bound_names(tree: ast.Module) -> list[str]:
     """Every name any statement or expression of ``tree`` binds or unbinds (one entry each):
     :func:`subset_shapes.binds`, and ``del``, imports, ``global`` and ``nonlocal``."""
     found: list[str] = []
-    for node in ast.walk(tree):
+    for node in parsed.walk(tree):
         if name := binds(node):
             found.append(name)
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Del):
@@ -59,12 +60,12 @@ def dead(tree: ast.Module) -> set[int]:
     """The ids of the nodes inside a branch that cannot run."""
     known = constants(tree)
     found: set[int] = set()
-    for node in ast.walk(tree):
+    for node in parsed.walk(tree):
         if isinstance(node, (ast.If, ast.IfExp)):
             truth = _truth(node.test, known)
             if truth is None:
                 continue
             branch = node.orelse if truth else node.body
             parts = branch if isinstance(branch, list) else [branch]
-            found |= {id(inner) for part in parts for inner in ast.walk(part)}
+            found |= {id(inner) for part in parts for inner in parsed.walk(part)}
     return found

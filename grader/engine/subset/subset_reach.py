@@ -89,7 +89,7 @@ class Pieces:
         if head is not None:
             yield head
         for root in self.roots[piece]:
-            yield from ast.walk(root)
+            yield from parsed.walk(root)
 
     # -- what a piece reaches -----------------------------------------------------------------
     def edges(self, piece: int) -> set[int]:

@@ -22,10 +22,9 @@ from __future__ import annotations
 
 import ast
 import collections
-import functools
+import copy
 import symtable
-from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from grader.engine import parsed
@@ -73,9 +72,11 @@ class OwnClass:
 class Scopes:
     """The module's scopes and bindings, and what its expressions denote (:meth:`meanings`)."""
 
-    def __init__(self, source: str, tree: ast.Module, outside: frozenset[str] = frozenset()) -> None:
+    def __init__(self, source: str, tree: ast.Module) -> None:
         self.tree = tree
-        self.outside = outside  # module-level names called from outside the module (the exercises)
+        self.outside: frozenset[str] = (
+            frozenset()
+        )  # module-level names called from outside it (:meth:`seen_from`)
         self._callers: dict[ast.AST, list[tuple[ast.Call, int]]] | None = None
         self._escaped: set[ast.AST] = set()
         self.scope_of: dict[ast.AST, ast.AST] = {}  # node -> the scope node it is read in
@@ -164,7 +165,7 @@ class Scopes:
         if not method.args.args or static(method):
             return
         me = method.args.args[0].arg
-        for stmt in ast.walk(method):
+        for stmt in parsed.walk(method):
             for target, value in assigned(stmt):
                 if (
                     isinstance(target, ast.Attribute)
@@ -437,10 +438,7 @@ class Scopes:
             return
         if attr in own.values:
             for value, where in own.values[attr]:
-                if isinstance(value, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                    yield from self.meanings(value, where, depth)
-                else:
-                    yield from self.meanings(value, where, depth)
+                yield from self.meanings(value, where, depth)
             return
         found = False
         for base, where in own.bases:
@@ -463,33 +461,16 @@ class Scopes:
     def methods_named(self, attr: str) -> list[ast.AST]:
         return [m for own in self.classes.values() for m in own.methods.get(attr, [])]
 
+    def seen_from(self, outside: frozenset[str]) -> Scopes:
+        """This reading with ``outside`` the names called from outside the module: its scopes,
+        bindings and calls shared (none depends on them), what its expressions denote read afresh
+        (a parameter of a function called from outside is anything)."""
+        self.callers()  # the view's too: read with every parameter anything, whoever calls
+        view = copy.copy(self)
+        view.outside = outside
+        view.forget()
+        return view
 
-_CACHE: OrderedDict[int, tuple[ast.Module, Scopes]] = OrderedDict()
-
-
-def of(source: str, outside: Iterable[str] = ()) -> Scopes | None:
-    """The scopes of ``source`` (parsed once: :func:`parsed.tree`), ``outside`` the module-level
-    names its callers outside it call (the exercises); None when it does not parse or the
-    compiler refuses its scopes."""
-    tree = parsed.tree(source)
-    if tree is None:
-        return None
-    return _scopes(source, tree, frozenset(outside))
-
-
-@functools.lru_cache(maxsize=32)
-def _scopes(source: str, tree: ast.Module, outside: frozenset[str]) -> Scopes | None:
-    try:
-        scopes = Scopes(source, tree, outside)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    _CACHE[id(tree)] = (tree, scopes)
-    while len(_CACHE) > 32:
-        _CACHE.popitem(last=False)
-    return scopes
-
-
-def of_tree(tree: ast.Module) -> Scopes | None:
-    """The scopes last read for ``tree`` by :func:`of` (None if none was)."""
-    found = _CACHE.get(id(tree))
-    return found[1] if found is not None and found[0] is tree else None
+    def forget(self) -> None:
+        """Forget what the expressions were read to denote (:meth:`seen_from`)."""
+        self._memo, self._busy = {}, set()

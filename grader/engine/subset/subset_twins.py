@@ -34,7 +34,7 @@ from grader.checks.failed import hinted, worded
 from grader.checks.judge import TWIN_HINT
 from grader.checks.scoring import TestResult, TopicResult
 from grader.engine import parsed
-from grader.engine.subset import subset_dead, subset_scopes, subset_wrappers
+from grader.engine.subset import subset_dead, subset_readings, subset_wrappers
 from grader.engine.subset.subset_binds import Meaning
 from grader.engine.subset.subset_charge import reachable
 from grader.engine.subset.subset_scopes import Scopes
@@ -220,7 +220,7 @@ def written_in(
     exercise's twins as well (:func:`_in_helpers`), at any depth (``read``: the helper
     functions whose reading is under way, ``file.name``, each read once down a path)."""
     found: dict[str, Written] = {}
-    scopes, up = subset_scopes.of_tree(tree), parsed.parents(tree)
+    scopes, up = subset_readings.of_tree(tree), parsed.parents(tree)
     if scopes is None:  # never read: the runtime backstop decides
         return found
     owners, unrun = _owners(tree, set(rules)), subset_dead.dead(tree)
@@ -301,7 +301,7 @@ def _whole_module(rule: _Rule) -> bool:
 
 def _named_in(source: str) -> Iterator[tuple[int, str, list[str]]]:
     """(line, text, the dotted paths named) of every import, name and attribute of ``source``."""
-    scopes = subset_scopes.of(source)
+    scopes = subset_readings.of(source)
     tree = parsed.tree(source)
     if scopes is None or tree is None:
         return
@@ -333,7 +333,7 @@ def _owners(tree: ast.Module, ruled: set[str]) -> dict[int, str]:
         )
         owner = next(iter(sorted(names & ruled)), None)
         if owner is not None:
-            found |= {id(node): owner for node in ast.walk(stmt)}
+            found |= {id(node): owner for node in parsed.walk(stmt)}
     return found
 
 

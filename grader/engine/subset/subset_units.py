@@ -129,7 +129,7 @@ def _paths_read(nodes: list[ast.stmt], paths: dict[str, str], up: dict[ast.AST, 
     the module's {node: parent} (:func:`parsed.parents`)."""
     found: set[str] = set()
     for stmt in nodes:
-        for node in ast.walk(stmt):
+        for node in parsed.walk(stmt):
             if not (isinstance(node, ast.Name) and node.id in paths and isinstance(node.ctx, ast.Load)):
                 continue
             top: ast.AST = node

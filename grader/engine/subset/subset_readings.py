@@ -1,0 +1,50 @@
+"""Which reading of a module's scopes (:class:`~grader.engine.subset.subset_scopes.Scopes`) each
+reader gets: one reading a source, parsed once (:func:`parsed.tree`), and one view of it for each
+set of names called from outside the module (the exercises: :meth:`Scopes.seen_from`), kept for
+the sources a grading process read last."""
+
+from __future__ import annotations
+
+import ast
+import functools
+from collections import OrderedDict
+from collections.abc import Iterable
+
+from grader.engine import parsed
+from grader.engine.subset.subset_scopes import Scopes
+
+KEPT = 32  # the sources whose readings are kept
+_BY_TREE: OrderedDict[int, tuple[ast.Module, Scopes]] = OrderedDict()
+
+
+def of(source: str, outside: Iterable[str] = ()) -> Scopes | None:
+    """The scopes of ``source``, ``outside`` the module-level names its callers outside it call
+    (the exercises); None when it does not parse or the compiler refuses its scopes."""
+    tree = parsed.tree(source)
+    if tree is None:
+        return None
+    read, called = _read(source, tree), frozenset(outside)
+    return _seen(read, called) if read is not None and called else read
+
+
+def of_tree(tree: ast.Module) -> Scopes | None:
+    """The reading of ``tree`` :func:`of` made (seen from no outside caller), None if none was."""
+    found = _BY_TREE.get(id(tree))
+    return found[1] if found is not None and found[0] is tree else None
+
+
+@functools.lru_cache(maxsize=KEPT)
+def _read(source: str, tree: ast.Module) -> Scopes | None:
+    try:
+        scopes = Scopes(source, tree)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    _BY_TREE[id(tree)] = (tree, scopes)
+    while len(_BY_TREE) > KEPT:
+        _BY_TREE.popitem(last=False)
+    return scopes
+
+
+@functools.lru_cache(maxsize=KEPT)
+def _seen(read: Scopes, outside: frozenset[str]) -> Scopes:
+    return read.seen_from(outside)
