@@ -32,22 +32,25 @@ def _read_probes(topics: list[str], timeout: float) -> None:
     the battery's walkers and grader/checks/probes.py's functions."""
     import types
 
-    from grader.checks import battery, probes
+    from grader.checks import battery, battery_walks, callees, probes
     from grader.engine import client, suites
 
-    modules = {probes, battery}
+    modules = {probes, battery, battery_walks}
     for topic in topics:
         with contextlib.suppress(suites.SuiteBroken):
             found = (getattr(item, "module", None) for item in suites.collected(topic, timeout).items)
             modules |= {module for module in found if module is not None}
-    client.read_probes(
+    sent = [
         value
         for module in modules
         for name, value in vars(module).items()
         if isinstance(value, types.FunctionType)
         and value.__module__ == module.__name__
         and (module is probes or name.startswith(("probe", "walk_")))
-    )
+    ]
+    client.read_probes(sent)
+    for probe in sent:  # the exercises each probe's code names (a request's callees)
+        callees.probe_names(probe.__code__)
 
 
 def _import_the_commands() -> None:

@@ -1,0 +1,49 @@
+"""The warm-up of a long-lived engine (grader/apps/warm.py: the learner's warm engine, `grade
+watch`, a notebook's check() engine) reads what a request would otherwise read on first use: after
+it, grading a topic reads no probe's source and no probe's code again (a notebook's first check()
+paid for the battery's walkers when they moved to grader/checks/battery_walks.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from helpers import REPO
+
+pytestmark = pytest.mark.engine
+
+# In a fresh process: the grading forks its workers, and this test process may hold threads.
+GRADE_AFTER_WARM_UP = """
+import json
+from grader.apps import warm
+from grader.checks import callees
+from grader.engine import client
+from grader.engine.runner import Task, run_tasks
+from grader.options import Options
+from grader.topics import REPO_ROOT
+
+warm._read_probes(["losses"], 60.0)
+before = [client._source.cache_info().misses, callees.probe_names.cache_info().misses]
+task = Task(path=REPO_ROOT / "solutions" / "losses.py", topic="losses", single_file=True, options=Options())
+run_tasks([task], 1, lambda task, outcome: None)
+print(json.dumps([before, [client._source.cache_info().misses, callees.probe_names.cache_info().misses]]))
+"""
+
+
+def test_after_the_warm_up_a_grading_reads_no_probe_again():
+    done = subprocess.run(
+        [sys.executable, "-c", GRADE_AFTER_WARM_UP],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO), "TORCHGRADE_FRESH": "1"},
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    before, after = json.loads(done.stdout.strip().splitlines()[-1])
+    assert after == before, "sources, probe codes read at first use: " + str(
+        [a - b for a, b in zip(after, before)]
+    )
