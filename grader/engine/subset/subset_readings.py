@@ -14,7 +14,7 @@ from grader.engine import parsed
 from grader.engine.subset.subset_scopes import Scopes
 
 KEPT = 32  # the sources whose readings are kept
-_BY_TREE: OrderedDict[int, tuple[ast.Module, Scopes]] = OrderedDict()
+_BY_TREE: OrderedDict[int, tuple[ast.Module, Scopes | None]] = OrderedDict()  # the one store of readings
 
 
 def of(source: str, outside: Iterable[str] = ()) -> Scopes | None:
@@ -33,12 +33,16 @@ def of_tree(tree: ast.Module) -> Scopes | None:
     return found[1] if found is not None and found[0] is tree else None
 
 
-@functools.lru_cache(maxsize=KEPT)
 def _read(source: str, tree: ast.Module) -> Scopes | None:
+    """``tree``'s reading (``tree`` is ``source``'s, :func:`parsed.tree`), kept for the last
+    :data:`KEPT` trees (a kept tree is alive: its id is its own)."""
+    if id(tree) in _BY_TREE:
+        _BY_TREE.move_to_end(id(tree))
+        return _BY_TREE[id(tree)][1]
     try:
-        scopes = Scopes(source, tree)
+        scopes: Scopes | None = Scopes(source, tree)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+        scopes = None
     _BY_TREE[id(tree)] = (tree, scopes)
     while len(_BY_TREE) > KEPT:
         _BY_TREE.popitem(last=False)

@@ -74,9 +74,8 @@ class Scopes:
 
     def __init__(self, source: str, tree: ast.Module) -> None:
         self.tree = tree
-        self.outside: frozenset[str] = (
-            frozenset()
-        )  # module-level names called from outside it (:meth:`seen_from`)
+        # module-level names called from outside the module (the exercises: :meth:`seen_from`)
+        self.outside: frozenset[str] = frozenset()
         self._callers: dict[ast.AST, list[tuple[ast.Call, int]]] | None = None
         self._escaped: set[ast.AST] = set()
         self.scope_of: dict[ast.AST, ast.AST] = {}  # node -> the scope node it is read in
