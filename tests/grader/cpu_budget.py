@@ -1,8 +1,12 @@
-"""The unit tier's CPU budget: a run selected with ``-m unit`` fails when it used more.
+"""The unit tier's CPU budget: a run selected with ``-m unit`` says when it used more.
 
 The unit tier is the loop while changing a judge: it must stay about a minute of wall on a
 loaded 2-core machine, and CPU seconds are what a shared machine cannot inflate by waiting for
-a core. Counted: this process's CPU from its start (the interpreter, torch's import, the
+a core. The calibrated budget is a figure, not a gate: a run over it prints OVER and the tests
+that used the most, and passes (speed lives in the benchmark, never in a check that fails CI:
+CI's fresh machine read 25.9 s of CPU where this tree reads 13-14 s, its calibration 0.040 s,
+the same as a quiet run's). ``--cpu-budget SECONDS`` is a developer's own gate: a run over it
+fails. Counted: this process's CPU from its start (the interpreter, torch's import, the
 collection included) and that of every child it waited for (``getrusage``), at the session's
 end. ``--cpu-durations N`` prints the N tests that used the most CPU (setup, call and teardown
 together), the figures to read when the budget is exceeded.
@@ -23,12 +27,11 @@ import pytest
 # own mix of Python bytecode and small torch calls): the goal is 500 of them (20 s where the
 # calibration reads 0.040 s, as on the quiet 2-core machine), and the budget never drops under
 # UNIT_CPU_FLOOR seconds, the goal plus the run-to-run noise, so that a calibration read fast does
-# not fail the tier. That noise does not follow the calibration: runs of one tree spread by up to
+# not report a tier over it. That noise does not follow the calibration: runs of one tree spread by up to
 # 15 % (16.5–18.5 s, and 20.5–23.2 s before the cuts, with the calibration at 0.039–0.043 s in
 # each; docs/benchmark.md, "CI"), and a fresh clone read 19.8 and 24.4 s of one tree within
 # minutes, its calibration 0.071 and 0.050 s: the calibration does not follow that noise. So the
 # floor is the goal plus 15 %, the spread of one tree's runs.
-# ``--cpu-budget SECONDS`` sets an absolute budget.
 UNIT_CPU_BUDGET = 500.0  # calibrations
 UNIT_CPU_FLOOR = 23.0  # seconds
 CALIBRATION_ROUNDS = 3  # the fastest of these answers: a calibration only ever errs slow
@@ -85,8 +88,8 @@ class CpuBudget:
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         self.cpu = used_cpu()  # before the calibration, which is not the tier's
-        limit = self.budget()
-        if limit is not None and session.exitstatus == 0 and self.cpu > limit:
+        given = self.config.getoption("cpu_budget")
+        if given is not None and self.budget() is not None and session.exitstatus == 0 and self.cpu > given:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED  # named in the summary: OVER
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
@@ -116,7 +119,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--cpu-budget",
         type=float,
         default=None,
-        help="the unit tier's CPU seconds (default: calibrated here)",
+        help="fail a run of the unit tier over this many CPU seconds (default: report only, calibrated here)",
     )
 
 
