@@ -11,7 +11,7 @@ from collections.abc import Iterable
 def warm_up(topics: Iterable[str], timeout: float, gpu: bool) -> None:
     """Import the engine (torch, pytest, what a suite's trusted side needs: preload.py), collect
     ``topics``' suites for probes of ``timeout`` seconds, and wait for the zygote."""
-    from grader.engine import check_table, preload, suites, workers  # suites imports pytest and torch
+    from grader.engine import check_table, notebooks, preload, suites, workers  # suites: pytest, torch
 
     chosen = list(topics)
     workers.prestart(gpu)
@@ -22,6 +22,7 @@ def warm_up(topics: Iterable[str], timeout: float, gpu: bool) -> None:
             with contextlib.suppress(suites.SuiteBroken):  # a grading reports what broke
                 suites.collected(topic, timeout)
         _import_the_commands()
+        notebooks.read_ahead()
         check_table.keys(chosen)  # the sources hashed once: a request's keys only stat them
         _read_probes(chosen, timeout)
     workers.fork_server(gpu)

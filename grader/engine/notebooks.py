@@ -82,6 +82,16 @@ def _tags(tags: list[Any]) -> list[str]:
     return list(dict.fromkeys(kept))
 
 
+def read_ahead() -> None:
+    """What reading a first notebook pays, paid ahead by a warm engine's warm-up: nbformat's
+    import and its schema's validator (~0.12 s of a notebook's first ``check()``) and IPython's
+    transformer (:mod:`grader.engine.cell_python`: ~70 modules)."""
+    import nbformat
+    from IPython.core import inputtransformer2  # noqa: F401
+
+    nbformat.validate(nbformat.v4.new_notebook())
+
+
 def read(path: Path) -> nbformat.NotebookNode:
     """The notebook's cells and topic, bounded: at most ``NOTEBOOK_MAX_BYTES``, and outputs and
     metadata, however deeply nested, dropped before nbformat reads the rest; cells holding more
