@@ -19,6 +19,7 @@ import importlib.util
 import threading
 import time
 from collections import OrderedDict
+from typing import Generic, TypeVar
 
 from grader.defaults import SOURCE_MAX_BYTES as MAX_BYTES
 from grader.defaults import SOURCE_MAX_DEPTH as MAX_DEPTH
@@ -81,6 +82,34 @@ def nodes(tree: ast.AST) -> list[ast.AST]:
     """Every node of ``tree``, ``tree`` first, in ``ast.walk``'s order, each once (a shared
     ``Load`` context too): the module's readers share one walk of it instead of each their own."""
     return [tree, *_walk(tree)[0]]
+
+
+T = TypeVar("T")
+
+
+class PerTree(Generic[T]):
+    """One reader's answers for the last ``size`` trees (:func:`tree`'s, which no reader changes):
+    a warm engine's requests read the same source again. A kept tree is alive: its id is its own."""
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self.kept: OrderedDict[int, tuple[ast.AST, T]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, tree: ast.AST) -> T | None:
+        with self.lock:
+            found = self.kept.get(id(tree))
+            if found is None or found[0] is not tree:
+                return None
+            self.kept.move_to_end(id(tree))
+            return found[1]
+
+    def put(self, tree: ast.AST, answer: T) -> T:
+        with self.lock:
+            self.kept[id(tree)] = (tree, answer)
+            while len(self.kept) > self.size:
+                self.kept.popitem(last=False)
+        return answer
 
 
 WALKS_KEPT = 200_000  # nodes, in all, of the walks :func:`walk` keeps (a 256 kB source has ~130 000)

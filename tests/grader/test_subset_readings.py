@@ -45,3 +45,23 @@ def test_each_view_answers_for_its_own_callers_whichever_asks_first(outside_firs
     assert outside.scope_of is inside.scope_of and outside.binds is inside.binds  # one reading
     assert subset_readings.of(source, ["exercise"]) is outside and subset_readings.of(source) is inside
     assert subset_readings.of_tree(inside.tree) is inside
+
+
+def test_a_source_read_again_is_read_once_and_each_caller_has_units_of_its_own(monkeypatch):
+    """A warm engine's requests read one source again: its units are read once (the module's
+    statements, what each binds and may change), and a charge adding to one call's binds leaves
+    the next call's as read."""
+    from grader.engine import parsed
+    from grader.engine.subset import subset_units
+
+    source, reads = SOURCE + "\n# units\n", []
+    real = subset_units._read
+    monkeypatch.setattr(subset_units, "_read", lambda *args: reads.append(1) or real(*args))
+    tree = parsed.tree(source)
+    first = subset_units.units_of(source, tree)
+    assert first is not None
+    first[0].binds.add("poisoned")
+    first.append(first[0])
+    again = subset_units.units_of(source, tree)
+    assert reads == [1]
+    assert again is not None and len(again) == len(first) - 1 and "poisoned" not in again[0].binds

@@ -7,6 +7,7 @@ a charge only for code that runs."""
 from __future__ import annotations
 
 import ast
+import functools
 
 from grader.engine import parsed
 from grader.engine.subset.subset_shapes import binds
@@ -56,8 +57,10 @@ def _truth(test: ast.expr, known: dict[str, object]) -> bool | None:
     return None
 
 
-def dead(tree: ast.Module) -> set[int]:
-    """The ids of the nodes inside a branch that cannot run."""
+@functools.lru_cache(maxsize=32)
+def dead(tree: ast.Module) -> frozenset[int]:
+    """The ids of the nodes inside a branch that cannot run (once per tree: :func:`parsed.tree`'s,
+    which no reader changes)."""
     known = constants(tree)
     found: set[int] = set()
     for node in parsed.walk(tree):
@@ -68,4 +71,4 @@ def dead(tree: ast.Module) -> set[int]:
             branch = node.orelse if truth else node.body
             parts = branch if isinstance(branch, list) else [branch]
             found |= {id(inner) for part in parts for inner in parsed.walk(part)}
-    return found
+    return frozenset(found)

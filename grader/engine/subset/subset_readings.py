@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import ast
 import functools
-from collections import OrderedDict
 from collections.abc import Iterable
 
 from grader.engine import parsed
 from grader.engine.subset.subset_scopes import Scopes
 
 KEPT = 32  # the sources whose readings are kept
-_BY_TREE: OrderedDict[int, tuple[ast.Module, Scopes | None]] = OrderedDict()  # the one store of readings
+_BY_TREE: parsed.PerTree[tuple[Scopes | None]] = parsed.PerTree(KEPT)  # the one store of readings
 
 
 def of(source: str, outside: Iterable[str] = ()) -> Scopes | None:
@@ -29,24 +28,21 @@ def of(source: str, outside: Iterable[str] = ()) -> Scopes | None:
 
 def of_tree(tree: ast.Module) -> Scopes | None:
     """The reading of ``tree`` :func:`of` made (seen from no outside caller), None if none was."""
-    found = _BY_TREE.get(id(tree))
-    return found[1] if found is not None and found[0] is tree else None
+    found = _BY_TREE.get(tree)
+    return found[0] if found is not None else None
 
 
 def _read(source: str, tree: ast.Module) -> Scopes | None:
     """``tree``'s reading (``tree`` is ``source``'s, :func:`parsed.tree`), kept for the last
-    :data:`KEPT` trees (a kept tree is alive: its id is its own)."""
-    if id(tree) in _BY_TREE:
-        _BY_TREE.move_to_end(id(tree))
-        return _BY_TREE[id(tree)][1]
+    :data:`KEPT` trees."""
+    found = _BY_TREE.get(tree)
+    if found is not None:
+        return found[0]
     try:
         scopes: Scopes | None = Scopes(source, tree)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         scopes = None
-    _BY_TREE[id(tree)] = (tree, scopes)
-    while len(_BY_TREE) > KEPT:
-        _BY_TREE.popitem(last=False)
-    return scopes
+    return _BY_TREE.put(tree, (scopes,))[0]
 
 
 @functools.lru_cache(maxsize=KEPT)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import functools
 import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -130,13 +131,16 @@ def _torch_rule(name: str) -> _Rule | None:
 
 def declared(off_limits: Mapping[str, Mapping[str, str]]) -> dict[str, tuple[_Rule, ...]]:
     """{exercise: the rules of the functions its ``OFF_LIMITS`` entry names}."""
-    found: dict[str, tuple[_Rule, ...]] = {}
-    for exercise, table in off_limits.items():
-        names = sorted({n.strip() for value in table.values() for n in value.split(" / ")})
-        rules = tuple(r for r in map(_rule, names) if r is not None)
-        if rules:
-            found[exercise] = rules
-    return found
+    names = {
+        exercise: tuple(sorted({n.strip() for value in table.values() for n in value.split(" / ")}))
+        for exercise, table in off_limits.items()
+    }
+    return {exercise: rules for exercise, named in names.items() if (rules := _rules(named))}
+
+
+@functools.lru_cache(maxsize=256)
+def _rules(names: tuple[str, ...]) -> tuple[_Rule, ...]:
+    return tuple(r for r in map(_rule, names) if r is not None)
 
 
 def _paths(meanings: frozenset[Meaning]) -> list[str]:
@@ -223,7 +227,7 @@ def written_in(
     scopes, up = subset_readings.of_tree(tree), parsed.parents(tree)
     if scopes is None:  # never read: the runtime backstop decides
         return found
-    owners, unrun = _owners(tree, set(rules)), subset_dead.dead(tree)
+    owners, unrun = _owners(tree, frozenset(rules)), subset_dead.dead(tree)
     for exercise, nodes in reached.items():
         if exercise not in rules:
             continue
@@ -299,8 +303,13 @@ def _whole_module(rule: _Rule) -> bool:
     return any(p in members.modules() for p in rule.paths)
 
 
-def _named_in(source: str) -> Iterator[tuple[int, str, list[str]]]:
+@functools.lru_cache(maxsize=32)
+def _named_in(source: str) -> tuple[tuple[int, str, list[str]], ...]:
     """(line, text, the dotted paths named) of every import, name and attribute of ``source``."""
+    return tuple(_each_named(source))
+
+
+def _each_named(source: str) -> Iterator[tuple[int, str, list[str]]]:
     scopes = subset_readings.of(source)
     tree = parsed.tree(source)
     if scopes is None or tree is None:
@@ -319,7 +328,8 @@ def _named_in(source: str) -> Iterator[tuple[int, str, list[str]]]:
                 yield getattr(node, "lineno", 0), _text(node), paths
 
 
-def _owners(tree: ast.Module, ruled: set[str]) -> dict[int, str]:
+@functools.lru_cache(maxsize=32)
+def _owners(tree: ast.Module, ruled: frozenset[str]) -> dict[int, str]:
     """{id of a node: the exercise whose definition holds it} for the exercises with rules of
     their own: a caller reaching one is charged with what both lists put off limits (the other
     exercise's allowed code is allowed to it: ``relu`` by ``torch.clamp`` in

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import bisect
 import symtable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from grader.engine import parsed
 from grader.engine.subset import subset_changes
@@ -50,6 +50,13 @@ class Unit:
     names: set[str] = field(default_factory=set)  # of those, the plain names it assigns
     reads: set[str] = field(default_factory=set)  # module-level names it (or what it defines) reads
     inner: set[str] = field(default_factory=set)  # of those, the names its nested scopes read
+
+    def copy(self) -> Unit:
+        """The same statements, with sets of its own."""
+        return replace(
+            self, nodes=list(self.nodes), binds=set(self.binds), names=set(self.names), reads=set(self.reads),
+            inner=set(self.inner),
+        )  # fmt: skip
 
     @property
     def definition(self) -> ast.FunctionDef | ast.ClassDef | None:
@@ -201,7 +208,20 @@ def _nested(source: str, units: list[Unit], clock: parsed.Clock | None) -> bool:
 
 def units_of(source: str, tree: ast.Module, clock: parsed.Clock | None = None) -> list[Unit] | None:
     """The module's units in line order, with what each binds and reads; None when the compiler
-    cannot read the source's scopes."""
+    cannot read the source's scopes. Each call has units of its own (a charge adds to their
+    binds), copied from the one reading of ``tree`` kept (``tree`` is ``source``'s: :func:`parsed.tree`)."""
+    found = _READ.get(tree)
+    units = found[0] if found is not None else _READ.put(tree, (_read(source, tree, clock),))[0]
+    if units is None:
+        return None
+    return [unit.copy() for unit in units]
+
+
+_READ: parsed.PerTree[tuple[list[Unit] | None]] = parsed.PerTree()
+
+
+def _read(source: str, tree: ast.Module, clock: parsed.Clock | None) -> list[Unit] | None:
+    """:func:`units_of`'s reading (raises :class:`parsed.OverBudget` past ``clock``: none kept)."""
     units: list[Unit] = []
     for node in tree.body:
         first, last = span(node)
