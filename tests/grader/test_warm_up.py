@@ -35,17 +35,22 @@ print(json.dumps([before, [client._source.cache_info().misses, callees.probe_nam
 """
 
 
-def test_after_the_warm_up_a_grading_reads_no_probe_again():
+def _answer(code: str, **env: str):
+    """The JSON of the last line ``code`` prints, run in a fresh process."""
     done = subprocess.run(
-        [sys.executable, "-c", GRADE_AFTER_WARM_UP],
+        [sys.executable, "-c", code],
         capture_output=True,
         text=True,
         timeout=300,
         cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO), "TORCHGRADE_FRESH": "1"},
+        env={**os.environ, "PYTHONPATH": str(REPO), **env},
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    before, after = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_after_the_warm_up_a_grading_reads_no_probe_again():
+    before, after = _answer(GRADE_AFTER_WARM_UP, TORCHGRADE_FRESH="1")
     assert after == before, "sources, probe codes read at first use: " + str(
         [a - b for a, b in zip(after, before)]
     )
@@ -70,13 +75,4 @@ print(json.dumps(sorted(set(sys.modules) - before)))
 
 
 def test_after_the_warm_up_reading_a_notebook_imports_nothing():
-    done = subprocess.run(
-        [sys.executable, "-c", READ_A_NOTEBOOK_AFTER_WARM_UP],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+    assert _answer(READ_A_NOTEBOOK_AFTER_WARM_UP) == []
