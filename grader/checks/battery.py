@@ -17,6 +17,7 @@ from grader.checks import (
     domain_answers,
     domain_cases,
     domains,
+    error_types,
     probes,
     result_types,
     signatures,
@@ -256,11 +257,14 @@ def judge_case(
 
 
 def _judge_result(domain: domains.Domain, mine: Any, what: str, hint: str) -> None:
-    """A result, not an error; the inputs left as they were and, where promised, a new tensor."""
+    """A result, not an error; the inputs left as they were and, where promised, a new tensor.
+    An error is told with the concept of torch's words where they name one (a graph cut by
+    ``.item()`` in a float64 case is not a dtype mistake), else with the case's hint."""
     if not isinstance(mine, dict):
         fail(what, N_("a result"), describe(mine))
     if "error" in mine:
-        fail(what, N_("a result"), Verbatim(_("an error: %(error)s") % {"error": mine["error"]}), hint=hint)
+        said = error_types.error_hint(str(mine["error"]), domain.name) or hint
+        fail(what, N_("a result"), Verbatim(_("an error: %(error)s") % {"error": mine["error"]}), hint=said)
     for i, kept in enumerate(mine.get("unchanged", [])):
         if kept is not True and i not in domain.writes:
             fail(

@@ -948,3 +948,21 @@ def test_95_a_residual_block_applying_conv2_to_x_is_told_so_not_to_move_its_relu
     assert "conv2 takes the first convolution's output" in found["en"]["diagnosis"], found["en"]
     assert "BEFORE the last relu" not in found["en"]["diagnosis"]
     assert "第一个卷积的输出" in found["zh_CN"]["diagnosis"], found["zh_CN"]
+
+
+@pytest.mark.e2e
+def test_b7_a_graph_cut_by_item_in_a_float64_case_is_told_of_the_graph_not_of_dtypes(tmp_path):
+    """corr2d summing each window with .item(): its float64 gradient case raises torch's "does not
+    require grad", and the case's own hint ("float64 in, float64 out") misled a blind learner; an
+    error is told with the concept of torch's words, the case's hint where they name none."""
+    path = edited(
+        tmp_path,
+        topic_of("corr2d"),
+        "(x[i:i + kh, j:j + kw] * k).sum()",
+        "torch.tensor((x[i:i + kh, j:j + kw] * k).sum().item(), dtype=x.dtype)",
+    )
+    found = verdicts(path, "corr2d")
+    english = found["en"]["diagnosis"]
+    assert "not part of the graph" in english and ".item()" in english, english
+    assert "float64 in, float64 out" not in english
+    assert "float16" not in found["zh_CN"]["diagnosis"].split("提示")[-1], found["zh_CN"]
