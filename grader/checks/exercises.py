@@ -62,6 +62,10 @@ BATTERY = "input_domain["
 UNTOUCHED = "mistake:untouched-layers"
 
 
+TYPE = "type"  # a check's cause where the result is not of the type asked (grader/checks/judge.py)
+READ_A_WRONG_TYPE = ("error:AttributeError", "error:TypeError")  # what a check reading it raises
+
+
 def rank(test: CheckRow) -> int:
     """How basic a failure is: a value check that raised 0, a wrong shape or type 1 (the row's
     ``form``, or layers its module never applied), wrong values 2, a gradient check 3, a
@@ -310,11 +314,16 @@ def _lead(
     if all(t["status"] == "not_started" for t in open_checks):
         return open_checks[0], open_checks
     twins = [t for t in open_checks if t.get("cause") == "twin"]
+    # a result of the wrong type (a tuple where a tensor is asked) makes the checks that read it
+    # raise AttributeError or TypeError: the check that says what it is leads them
+    typed = any(t.get("cause") == TYPE and t.get("form") for t in open_checks)
 
     def order(test: CheckRow) -> tuple[float, bool]:
         # a sealed value check (its problem's words withheld) after the value checks that say
         # what went wrong, before the clauses: those pay only once the values are right
         said = 4.5 if sealed(test) and not test.get("clause") else rank(test)
+        if typed and test.get("cause") in READ_A_WRONG_TYPE:
+            said = 1.5
         return said, test.get("visibility") != "public"
 
     informative = min(open_checks, key=order)

@@ -15,6 +15,7 @@ import torch
 
 from grader.checks import curves, places
 from grader.checks.described import PAIR_HINT, REDUCED_PAIR, describe, values_and_indices
+from grader.checks.exercises import TYPE
 from grader.checks.failed import (
     DIMS_HINT,
     INF_HINT,
@@ -107,7 +108,7 @@ def expect_tensor(
         hint = SUBCLASS_HINT if isinstance(value, str) and value.startswith(SUBCLASS_MARK) else TYPE_HINT
         if values_and_indices(value):
             hint = REDUCED_PAIR if elementwise else PAIR_HINT
-        fail(what=what, expected=N_("a torch.Tensor"), got=describe(value), hint=hint, cause="type")
+        fail(what=what, expected=N_("a torch.Tensor"), got=describe(value), hint=hint, cause=TYPE)
     if shape is not None and tuple(value.shape) != tuple(shape):
         said = reshaped(tuple(value.shape), tuple(shape))  # what the shape is: its relation to the asked one
         fail(
@@ -141,7 +142,7 @@ def expect_float(value: Any, what: str, hint: str = "") -> float:
             expected=N_("a Python float"),
             got=describe(value),
             hint=hint or "use .item() to turn a 0-dim tensor into a float",
-            cause="type",
+            cause=TYPE,
         )
     return float(value)
 

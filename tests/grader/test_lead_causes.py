@@ -966,3 +966,31 @@ def test_b7_a_graph_cut_by_item_in_a_float64_case_is_told_of_the_graph_not_of_dt
     assert "not part of the graph" in english and ".item()" in english, english
     assert "float64 in, float64 out" not in english
     assert "float16" not in found["zh_CN"]["diagnosis"].split("提示")[-1], found["zh_CN"]
+
+
+@pytest.mark.unit
+def test_b7_a_result_of_the_wrong_type_leads_the_errors_of_the_checks_reading_it():
+    """HelloRNN returning (logits, h_n): the shape checks reading ``out.shape`` raised
+    AttributeError and led with "'tuple' object has no attribute 'shape'"; the check that says
+    the result is a tuple of two tensors, and to return one, leads. An error of another kind
+    (the learner's own code raising) still leads a type failure."""
+
+    def row(test_id: str, status: str, cause: str, message: str, form: bool = False) -> dict:
+        return {"id": test_id, "kind": "shape", "status": status, "points": 0.0, "max_points": 1.0,
+                "exercises": ["HelloRNN"], "cause": cause, "form": form, "message": message,
+                "visibility": "public"}  # fmt: skip
+
+    raised = row(
+        "shapes[1]",
+        "error",
+        "error:AttributeError",
+        "AttributeError: 'tuple' object has no attribute 'shape'",
+    )
+    typed = row("in_order", "failed", "type", "expected a torch.Tensor, got tuple (…)", form=True)
+    lead = next(e for e in judge([raised, typed]) if e.name == "HelloRNN")
+    assert lead.diagnosis.startswith("expected a torch.Tensor, got tuple"), lead.diagnosis
+    own = row(
+        "shapes[1]", "error", "error:RuntimeError", "RuntimeError: mat1 and mat2 shapes cannot be multiplied"
+    )
+    lead = next(e for e in judge([own, typed]) if e.name == "HelloRNN")
+    assert lead.diagnosis.startswith("RuntimeError"), lead.diagnosis
