@@ -30,6 +30,7 @@ from typing import Any, Protocol
 
 from grader import clean, grades
 from grader.checks.error_types import error_hint
+from grader.checks.failed import TYPE
 from grader.checks.shown import CheckRow, hidden_said, shown_message
 from grader.i18n import _, ngettext
 
@@ -62,7 +63,6 @@ BATTERY = "input_domain["
 UNTOUCHED = "mistake:untouched-layers"
 
 
-TYPE = "type"  # a check's cause where the result is not of the type asked (grader/checks/judge.py)
 READ_A_WRONG_TYPE = ("error:AttributeError", "error:TypeError")  # what a check reading it raises
 
 

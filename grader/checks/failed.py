@@ -56,10 +56,15 @@ def hinted(hint: str) -> str:
 # cause of its own: the same mistake fails at the same stage whatever the inputs, and each stage
 # has its own first hint (TYPE_HINT, NAN_HINT; DIMS_HINT for a dimension too many or too few).
 # The first four judge an answer's form, not its values.
-FORM_STAGES = ("type", "shape", "dtype", "empty")
+TYPE = "type"  # the first stage: the answer is not of the type asked
+FORM_STAGES = (TYPE, "shape", "dtype", "empty")
 TYPE_HINT = N_(
     "return a torch.Tensor built with torch operations (torch.stack joins a list of tensors), "
     "not a Python list or number"
+)
+TENSORS_HINT = N_(
+    "a tuple of tensors where one tensor is asked: return the one the docstring names (a layer such "
+    "as nn.RNN returns (output, h_n): unpack it, output, h_n = self.rnn(x))"
 )
 NAN_HINT = N_("NaN usually comes from inf - inf, 0 * inf or log of a negative number")
 DIMS_HINT = N_(

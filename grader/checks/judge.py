@@ -15,13 +15,14 @@ import torch
 
 from grader.checks import curves, places
 from grader.checks.described import PAIR_HINT, REDUCED_PAIR, describe, values_and_indices
-from grader.checks.exercises import TYPE
 from grader.checks.failed import (
     DIMS_HINT,
     INF_HINT,
     NAN_HINT,
     SPEAKS_OF_NAN,
     SUBCLASS_HINT,
+    TENSORS_HINT,
+    TYPE,
     TYPE_HINT,
     CheckFailed,
     TwinUsed,
@@ -80,6 +81,13 @@ def expect_learned(
     raise CheckFailed(message, {**cleaned, "shape": label, **band})
 
 
+def _unstackable(value: Any) -> bool:
+    """A tuple or list of tensors of different shapes: no stack joins them into the one answer."""
+    tensors = isinstance(value, (tuple, list)) and len(value) > 1
+    tensors = tensors and all(isinstance(v, torch.Tensor) for v in value)
+    return tensors and len({tuple(v.shape) for v in value}) > 1
+
+
 def expect_tensor(
     value: Any,
     what: str,
@@ -108,6 +116,8 @@ def expect_tensor(
         hint = SUBCLASS_HINT if isinstance(value, str) and value.startswith(SUBCLASS_MARK) else TYPE_HINT
         if values_and_indices(value):
             hint = REDUCED_PAIR if elementwise else PAIR_HINT
+        elif _unstackable(value):
+            hint = TENSORS_HINT
         fail(what=what, expected=N_("a torch.Tensor"), got=describe(value), hint=hint, cause=TYPE)
     if shape is not None and tuple(value.shape) != tuple(shape):
         said = reshaped(tuple(value.shape), tuple(shape))  # what the shape is: its relation to the asked one

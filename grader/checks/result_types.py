@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.checks.failed import fail
+from grader.checks.failed import TYPE, fail
 from grader.i18n import N_
 
 TYPES = N_(
     "return the types the docstring states: a tensor where it says a tensor (not a numpy array), "
     "a Python float where it says a float (not an int or a 0-dim tensor)"
 )
-TYPE = "type"  # the stage of the judging that failed (grader/checks/failed.py FORM_STAGES)
 
 
 def judge(mine: Any, want: Any, what: str) -> None:

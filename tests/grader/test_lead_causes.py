@@ -994,3 +994,17 @@ def test_b7_a_result_of_the_wrong_type_leads_the_errors_of_the_checks_reading_it
     )
     lead = next(e for e in judge([own, typed]) if e.name == "HelloRNN")
     assert lead.diagnosis.startswith("RuntimeError"), lead.diagnosis
+
+
+@pytest.mark.unit
+def test_b7_a_tuple_of_unlike_tensors_is_told_to_return_the_one_asked_not_to_stack():
+    """(output, h_n) from nn.RNN returned whole: "torch.stack joins a list of tensors" would join
+    what no stack can; a list of same-shaped tensors (per-step outputs) keeps that hint."""
+    with pytest.raises(CheckFailed) as pair:
+        expect_tensor((torch.zeros(5, 2, 4), torch.zeros(1, 2, 8)), "HelloRNN output")
+    assert (
+        pair.value.cause == "type" and "unpack it" in str(pair.value) and "torch.stack" not in str(pair.value)
+    )
+    with pytest.raises(CheckFailed) as steps:
+        expect_tensor([torch.zeros(2, 3), torch.zeros(2, 3)], "rnn_forward output")
+    assert "torch.stack joins a list of tensors" in str(steps.value)
