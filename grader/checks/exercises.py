@@ -169,9 +169,10 @@ def _own_clean(checks: list[tuple[CheckRow, float]]) -> bool:
     return bool(own) and all(t["status"] in _OPEN for t in own)
 
 
-def _own_open(checks: list[tuple[CheckRow, float]]) -> bool:
-    """Whether an exercise fails a value check of its own."""
-    return any(t["status"] not in _OPEN for t in _own(checks))
+def _own_open(checks: list[tuple[CheckRow, float]], clause: str = "") -> bool:
+    """Whether an exercise fails a value check of its own (with ``clause``: a check of that clause)."""
+    alone = [t for t, _ in checks if len(t.get("exercises") or ()) < 2 and t.get("clause") == clause]
+    return any(t["status"] not in _OPEN for t in (alone if clause else _own(checks)))
 
 
 def _charges(groups: dict[str, list[tuple[CheckRow, float]]]) -> dict[str, str]:
@@ -314,8 +315,7 @@ def _lead(
     if all(t["status"] == "not_started" for t in open_checks):
         return open_checks[0], open_checks
     twins = [t for t in open_checks if t.get("cause") == "twin"]
-    # a result of the wrong type (a tuple where a tensor is asked) makes the checks that read it
-    # raise AttributeError or TypeError: the check that says what it is leads them
+    # a result of the wrong type makes the checks reading it raise: the check saying what it is leads
     typed = any(t.get("cause") == TYPE and t.get("form") for t in open_checks)
 
     def order(test: CheckRow) -> tuple[float, bool]:
@@ -386,14 +386,14 @@ def _told(name: str, first: CheckRow, hidden_text: bool) -> str:
 
 
 def callee_of(name: str, first: CheckRow | None, groups: dict[str, list[tuple[CheckRow, float]]]) -> str:
-    """The exercise ``name``'s lead check called (its record's ``calls``) that fails a value
-    check of its own in this grading: that one's failure leads ``name``'s diagnosis (a correct
-    cross_entropy calling a broken log_softmax); "" when none does, or the lead waits or is a twin."""
+    """The exercise ``name``'s lead check called (its record's ``calls``) that fails a value check
+    of its own in this grading (a clause's lead: that clause's): that one's failure leads ``name``'s
+    diagnosis (a correct cross_entropy calling a broken log_softmax, hard_sigmoid_from_relus a relu
+    making CPU tensors); "" when none does, or the lead waits or is a twin."""
     if first is None or first["status"] == "not_started" or first.get("cause") in (TWIN, REFUSED):
         return ""
-    return next(
-        (c for c in first.get("calls") or () if c != name and c in groups and _own_open(groups[c])), ""
-    )
+    calls, clause = first.get("calls") or (), first.get("clause") or ""
+    return next((c for c in calls if c != name and c in groups and _own_open(groups[c], clause)), "")
 
 
 def _blamed(

@@ -1008,3 +1008,25 @@ def test_b7_a_tuple_of_unlike_tensors_is_told_to_return_the_one_asked_not_to_sta
     with pytest.raises(CheckFailed) as steps:
         expect_tensor([torch.zeros(2, 3), torch.zeros(2, 3)], "rnn_forward output")
     assert "torch.stack joins a list of tensors" in str(steps.value)
+
+
+@pytest.mark.unit
+def test_b7_a_device_check_failing_in_a_callee_names_the_callee():
+    """relu making its zeros on the CPU: hard_sigmoid_from_relus's device check (its record calls
+    relu) led with the right cause but named the caller; relu fails its own device check, so the
+    caller's lead names relu first, as a value check's does. A callee passing that clause is not blamed."""
+
+    def row(test_id: str, exercise: str, status: str, calls: list[str] | None = None) -> dict:
+        return {"id": test_id, "kind": "device", "status": status, "points": 0.0, "max_points": 1.0,
+                "exercises": [exercise], "clause": "device", "message": f"{exercise} on a second device: cpu",
+                "visibility": "public", "calls": calls or []}  # fmt: skip
+
+    caller = row("stays[hard]", "hard_sigmoid_from_relus", "failed", ["relu"])
+    lead = next(
+        e for e in judge([caller, row("stays[relu]", "relu", "failed")]) if e.name == caller["exercises"][0]
+    )
+    assert "runs relu, which fails a check of its own: fix relu first" in lead.diagnosis, lead.diagnosis
+    lead = next(
+        e for e in judge([caller, row("stays[relu]", "relu", "passed")]) if e.name == caller["exercises"][0]
+    )
+    assert "fix relu first" not in lead.diagnosis, lead.diagnosis
