@@ -1030,3 +1030,30 @@ def test_b7_a_device_check_failing_in_a_callee_names_the_callee():
         e for e in judge([caller, row("stays[relu]", "relu", "passed")]) if e.name == caller["exercises"][0]
     )
     assert "fix relu first" not in lead.diagnosis, lead.diagnosis
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        (
+            "return torch.cat([b1x1, b5x5, b3x3, bpool], dim=1)",
+            "return F.relu(torch.cat([b1x1, b5x5, b3x3, bpool], dim=1))",
+        ),
+        (
+            "return torch.cat([b1x1, b5x5, b3x3, bpool], dim=1)",
+            "return torch.cat([F.relu(b1x1), F.relu(self.branch5x5_2(F.relu(self.branch5x5_1(x)))), "
+            "F.relu(self.branch3x3_3(F.relu(self.branch3x3_2(F.relu(self.branch3x3_1(x)))))), F.relu(bpool)], dim=1)",
+        ),
+    ],
+    ids=["on the output", "after each convolution"],
+)
+def test_b7_an_inception_module_with_a_relu_is_told_of_the_relu_not_a_checklist(tmp_path, old, new):
+    """InceptionA with a ReLU after its concatenation (blind set b7) or after each convolution
+    led with a three-item checklist (order, pooling, activations); its values are the lecture's
+    through a ReLU, and the lead says so."""
+    found = verdicts(edited(tmp_path, topic_of("InceptionA"), old, new), "InceptionA")
+    assert "through a ReLU" in found["en"]["diagnosis"], found["en"]
+    assert (
+        "ReLU" in found["zh_CN"]["diagnosis"] and "拼接" not in found["zh_CN"]["diagnosis"].split("提示")[-1]
+    )

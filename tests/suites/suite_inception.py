@@ -91,19 +91,22 @@ def conv(x, layer):
     return F.conv2d(x, weight, bias, padding=weight.shape[-1] // 2)
 
 
-def reference_outputs(x, convs, in_channels, pooled=F.avg_pool2d, order=(0, 1, 2, 3)):
+def reference_outputs(x, convs, in_channels, pooled=F.avg_pool2d, order=(0, 1, 2, 3), inner=None, after=None):
     """Every assignment of the three 16-channel 1×1 convs to the branches: the lecture's output
-    (another pooling, another order of the branches: a known mistake's). The order of the branches
-    is the docstring's (``torch.cat([b1x1, b5x5, b3x3, bpool], dim=1)``)."""
+    (another pooling, another order of the branches, an activation after each convolution
+    (``inner``) or on the output (``after``): a known mistake's). The order of the branches is the
+    docstring's (``torch.cat([b1x1, b5x5, b3x3, bpool], dim=1)``)."""
     ones = convs_by_shape(convs, (16, in_channels, 1, 1))
     (five,), (three_a,), (three_b,) = (
         convs_by_shape(convs, s) for s in [(24, 16, 5, 5), (24, 16, 3, 3), (24, 24, 3, 3)]
     )
     (pool,) = convs_by_shape(convs, (24, in_channels, 1, 1))
-    bpool = conv(pooled(x, 3, stride=1, padding=1), pool)
+    step = conv if inner is None else (lambda t, layer: inner(conv(t, layer)))
+    bpool = step(pooled(x, 3, stride=1, padding=1), pool)
     for a, b, c in permutations(ones):
-        branches = [conv(x, a), conv(conv(x, b), five), conv(conv(conv(x, c), three_a), three_b), bpool]
-        yield torch.cat([branches[i] for i in order], dim=1)
+        branches = [step(x, a), step(step(x, b), five), step(step(step(x, c), three_a), three_b), bpool]
+        out = torch.cat([branches[i] for i in order], dim=1)
+        yield out if after is None else after(out)
 
 
 BRANCHES_HINT = (
@@ -114,12 +117,17 @@ MAX_POOL_HINT = (
     "the pool branch averages: F.avg_pool2d(x, 3, stride=1, padding=1) before its 1×1 conv, not a max pool"
 )
 CAT_ORDER_HINT = "the same four branches in another order: torch.cat([b1x1, b5x5, b3x3, bpool], dim=1)"
+ACTIVATED_HINT = (
+    "these are the lecture's values through a ReLU: there is no activation inside InceptionA; return "
+    "torch.cat([b1x1, b5x5, b3x3, bpool], dim=1) as the convolutions give it"
+)
 
 
 def known_mistake(out, x, convs, in_channels) -> str:
     """The hint of the known mistake ``out`` equals (within 1e-4), "" where none: the pool branch
-    max-pooled, or the branches concatenated in another order."""
+    max-pooled, a ReLU on the output or after each convolution, or the branches in another order."""
     mistakes = [(MAX_POOL_HINT, {"pooled": F.max_pool2d})]
+    mistakes += [(ACTIVATED_HINT, {"after": F.relu}), (ACTIVATED_HINT, {"inner": F.relu})]
     mistakes += [(CAT_ORDER_HINT, {"order": o}) for o in permutations(range(4)) if o != (0, 1, 2, 3)]
     for hint, how in mistakes:
         if any(
