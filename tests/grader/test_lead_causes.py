@@ -1057,3 +1057,18 @@ def test_b7_an_inception_module_with_a_relu_is_told_of_the_relu_not_a_checklist(
     assert (
         "ReLU" in found["zh_CN"]["diagnosis"] and "拼接" not in found["zh_CN"]["diagnosis"].split("提示")[-1]
     )
+
+
+@pytest.mark.e2e
+def test_b7_a_sigmoid_clamping_its_input_is_told_of_the_clamp(tmp_path):
+    """Sigmoid computing 1 / (1 + exp(−x.clamp(−30, 30))) (blind set b7): its float64 tails stop at
+    σ(±30) and the lead showed the values with no cause; they are σ of a clamped x, and it says so."""
+    path = edited(
+        tmp_path,
+        topic_of("Sigmoid"),
+        "e = torch.exp(-x.abs())\n        out = torch.where(x >= 0, 1 / (1 + e), e / (1 + e))",
+        "out = 1 / (1 + torch.exp(-x.clamp(-30, 30)))",
+    )
+    found = verdicts(path, "Sigmoid")
+    assert "clamped to a bound" in found["en"]["diagnosis"], found["en"]
+    assert "截断" in found["zh_CN"]["diagnosis"], found["zh_CN"]

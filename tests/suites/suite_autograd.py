@@ -249,6 +249,30 @@ INPUT_SAVED_HINT = N_(
 )
 
 
+CLAMPED_HINT = N_(
+    "these are σ of x clamped to a bound: the tails stop at σ(±bound) where σ(−1000) is 0 to the "
+    "dtype's precision; no clamp is needed: for x < 0 use exp(x) / (1 + exp(x)), for x ≥ 0 "
+    "1 / (1 + exp(−x))"
+)
+
+
+def clamped(x: torch.Tensor):
+    """The answer is σ(x.clamp(−c, c)) for a bound c under x's largest magnitude, read off its
+    value at x's smallest (a guard against exp's overflow that flattens both tails)."""
+
+    def when(got: torch.Tensor, expected: torch.Tensor) -> bool:
+        low = float(got[int(x.argmin())])
+        if not 0.0 < low < 0.5 or bool((got == expected).all()):
+            return False
+        bound = math.log((1.0 - low) / low)
+        if bound >= float(x.abs().max()):
+            return False
+        mistaken = torch.sigmoid(x.to(got.device, torch.float64).clamp(-bound, bound))
+        return bool(torch.allclose(got, mistaken, rtol=1e-6, atol=1e-300))
+
+    return when
+
+
 @check("shape", public=True, exercise="Sigmoid")  # its answer, then its gradient
 @pytest.mark.parametrize("dtype", [torch.float32, F64], ids=["float32", "float64"])
 def test_sigmoid_function_forward_and_backward(sub, dtype):
@@ -264,6 +288,7 @@ def test_sigmoid_function_forward_and_backward(sub, dtype):
         f"Sigmoid.apply(x) for x in [-1000, 1000], {dtype}",
         # each of sigmoid's two forms overflows on one side: the hint for the side that went wrong
         hint=(
+            Keyed(CLAMPED_HINT, clamped(x)),
             Keyed(
                 N_("exp(-x) overflows at x = -1000: for x < 0 use exp(x) / (1 + exp(x))"),
                 wrong_where(x < -50),
