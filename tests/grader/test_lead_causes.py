@@ -1072,3 +1072,18 @@ def test_b7_a_sigmoid_clamping_its_input_is_told_of_the_clamp(tmp_path):
     found = verdicts(path, "Sigmoid")
     assert "clamped to a bound" in found["en"]["diagnosis"], found["en"]
     assert "截断" in found["zh_CN"]["diagnosis"], found["zh_CN"]
+
+
+@pytest.mark.e2e
+def test_b8_conv_mults_with_h_and_w_shrunk_by_the_kernel_is_told_they_are_the_outputs(tmp_path):
+    """conv_mults counting (h − k + 1)·(w − k + 1) positions (blind set b8): the lead gave the
+    formula alone; the count is an unpadded convolution's of an h×w input, and it says so."""
+    text = (REPO / "solutions" / "inception.py").read_text()
+    start = text.index("def conv_mults")
+    body = text.index("return", start)
+    end = text.index("\n", body)
+    path = tmp_path / "inception.py"
+    path.write_text(text[:body] + "return k * k * c_in * c_out * (h - k + 1) * (w - k + 1)" + text[end:])
+    found = verdicts(path, "conv_mults")
+    assert "the output's size already" in found["en"]["diagnosis"], found["en"]
+    assert "输出的大小" in found["zh_CN"]["diagnosis"], found["zh_CN"]

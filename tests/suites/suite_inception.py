@@ -217,27 +217,40 @@ def test_conv_mults(sub, args, expected):
     found = sub.run(probe_mults_of, [args for args, _ in cases])
     expect(isinstance(found, list) and len(found) == len(cases), "conv_mults", "a result", describe(found))
     for (args, expected), got in zip(cases, found):
-        h, w, _, c_out, _ = args
-        outputs = h * w * c_out  # a bias counted as a product: one more per output value
         expect(
             got == expected and isinstance(got, int),
             f"conv_mults{args}",
             f"the int {expected:,}",
             repr(got),
-            BIAS_COUNTED_HINT
-            if isinstance(got, int) and got - expected == outputs
-            else factor_said(
-                got,
-                expected,
-                dict(zip(("h", "w", "c_in", "c_out", "k"), args)) | {"k·k": args[-1] ** 2},
-                N_("k·k·c_in·c_out·h·w: one product per kernel weight for every output channel and position"),
-            ),
+            mults_hint(got, expected, args),
         )
 
 
 BIAS_COUNTED_HINT = (
     "one more per output value (h·w·c_out): the bias is added, not multiplied; count products only"
 )
+SHRUNK_HINT = (
+    "these are the products at (h − k + 1)·(w − k + 1) positions, an unpadded convolution's output of "
+    "an h×w input: h and w are the output's size already (the docstring's 'producing an h×w output')"
+)
+
+
+def mults_hint(got, expected: int, args: tuple[int, ...]) -> str:
+    """The hint of a known wrong count: a bias counted as a product (one more per output value),
+    h and w shrunk by the kernel as if they were the input's, or one of the factors missing or
+    counted twice (:func:`factor_said`)."""
+    h, w, c_in, c_out, k = args
+    if isinstance(got, int) and not isinstance(got, bool):
+        if got - expected == h * w * c_out:
+            return BIAS_COUNTED_HINT
+        if k > 1 and got == k * k * c_in * c_out * (h - k + 1) * (w - k + 1):
+            return SHRUNK_HINT
+    return factor_said(
+        got,
+        expected,
+        dict(zip(("h", "w", "c_in", "c_out", "k"), args)) | {"k·k": k**2},
+        N_("k·k·c_in·c_out·h·w: one product per kernel weight for every output channel and position"),
+    )
 
 
 def probe_mults_of(mod, arg_sets):
