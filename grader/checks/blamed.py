@@ -196,7 +196,8 @@ def aligned_lines(line: dict[str, Any], message: str) -> list[str]:
 ALIGNED = N_(
     "%(name)s (%(k)d,) lines up with the last dimension of %(other)s (size %(last)d), as broadcasting "
     "matches dimensions from the right; to meet its dimension %(dim)d (size %(k)d), give it the shape "
-    "%(target)s, e.g. %(name)s.view(-1, 1, …) or %(name)s[:, None]"
+    "%(target)s: a reduction of %(other)s keeps the dimension it reduced with keepdim=True (x.max(dim, "
+    "keepdim=True)); another tensor takes %(name)s.view(-1, 1, …) or %(name)s[:, None]"
 )
 
 

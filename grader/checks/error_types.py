@@ -98,8 +98,8 @@ ERRORS = tuple(
             r"Kernel size can't be greater than actual input size|Output size is too small",
             N_(
                 "each convolution and pooling shrinks the image, and a small input (8×8) runs out "
-                "of pixels before the last layer: pad the convolutions, pool less, or make the "
-                "linear layer's input independent of H and W (global average pooling)"
+                "of pixels before this layer: pad the convolutions (padding=kernel_size // 2 keeps H "
+                "and W), or, where the docstring leaves the layers to you, pool less"
             ),
         ),
         (

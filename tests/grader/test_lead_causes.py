@@ -1087,3 +1087,18 @@ def test_b8_conv_mults_with_h_and_w_shrunk_by_the_kernel_is_told_they_are_the_ou
     found = verdicts(path, "conv_mults")
     assert "the output's size already" in found["en"]["diagnosis"], found["en"]
     assert "输出的大小" in found["zh_CN"]["diagnosis"], found["zh_CN"]
+
+
+@pytest.mark.e2e
+def test_b8_a_softmax_whose_max_lost_its_dimension_is_told_of_keepdim(tmp_path):
+    """softmax's max taken without keepdim (blind set b8): "give m the shape (4, 1), e.g.
+    m[:, None]" fixed dim=-1 on a matrix alone; a reduction keeps the dimension it reduced with
+    keepdim=True, and the hint says so first."""
+    path = edited(
+        tmp_path,
+        topic_of("softmax"),
+        "e = (x - x.amax(dim=dim, keepdim=True).detach()).exp()",
+        "m = x.amax(dim=dim).detach()\n    e = torch.exp(x - m)",
+    )
+    english = verdicts(path, "softmax")["en"]["diagnosis"]
+    assert "keepdim=True" in english.split("hint: ")[1], english
