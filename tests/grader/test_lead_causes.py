@@ -1102,3 +1102,31 @@ def test_b8_a_softmax_whose_max_lost_its_dimension_is_told_of_keepdim(tmp_path):
     )
     english = verdicts(path, "softmax")["en"]["diagnosis"]
     assert "keepdim=True" in english.split("hint: ")[1], english
+
+
+@pytest.mark.e2e
+def test_b9_sgd_without_the_dampening_factor_is_told_of_it(tmp_path):
+    """SGD's buffer update taking the whole gradient where dampening is set (blind set b9): the lead
+    gave the state checklist; the trajectory is that variant's, and the hint names the factor."""
+    path = edited(
+        tmp_path,
+        topic_of("SGD"),
+        '.add_(g, alpha=1 - group["dampening"])',
+        ".add_(g)",
+    )
+    english = verdicts(path, "SGD")["en"]["diagnosis"]
+    assert "(1 − dampening)·g" in english, english
+
+
+@pytest.mark.e2e
+def test_b9_encode_chars_by_torch_tensor_is_told_what_makes_float32(tmp_path):
+    """encode_chars building its result with torch.Tensor (blind set b9): float32 where int64 is
+    asked, and the hint restated the docstring; it names torch.Tensor(...) as the float32 maker."""
+    path = edited(
+        tmp_path,
+        topic_of("encode_chars"),
+        "torch.tensor([position[c] for c in text], dtype=torch.int64)",
+        "torch.Tensor([position[c] for c in text])",
+    )
+    english = verdicts(path, "encode_chars")["en"]["diagnosis"]
+    assert "torch.Tensor(...) makes float32" in english, english

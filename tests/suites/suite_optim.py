@@ -493,8 +493,9 @@ def optimizer_mistakes(name, reference, inits, groups, options, grads):
     return found
 
 
-def sgd_path(inits, options, grads, decay_sign=1.0, nesterov=None, dampen_first=False):
-    """SGD's trajectory as torch.optim.SGD walks it, or with one of its known mistakes."""
+def sgd_path(inits, options, grads, decay_sign=1.0, nesterov=None, dampen_first=False, dampen=True):
+    """SGD's trajectory as torch.optim.SGD walks it, or with one of its known mistakes (``dampen``
+    False: the buffer's update takes the whole gradient)."""
     lr, momentum = options["lr"], options.get("momentum", 0.0)
     dampening, decay = options.get("dampening", 0.0), options.get("weight_decay", 0.0)
     nesterov = options.get("nesterov", False) if nesterov is None else nesterov
@@ -507,7 +508,7 @@ def sgd_path(inits, options, grads, decay_sign=1.0, nesterov=None, dampen_first=
                 buffers[i] = (
                     ((1 - dampening) * g if dampen_first else g)
                     if first
-                    else (momentum * buffers[i] + (1 - dampening) * g)
+                    else (momentum * buffers[i] + ((1 - dampening) if dampen else 1.0) * g)
                 )
                 g = g + momentum * buffers[i] if nesterov else buffers[i]
             params[i] = params[i] - lr * g
@@ -593,6 +594,13 @@ SGD_VARIANTS = {
         ("momentum", "dampening"),
         {"dampen_first": True},
         N_("the buffer's first value is the gradient itself; dampening applies from the second step on"),
+    ),
+    "dampening-ignored": (
+        ("momentum", "dampening"),
+        {"dampen": False},
+        N_(
+            "from the second step on the buffer takes (1 − dampening) of the gradient: buf = μ·buf + (1 − dampening)·g"
+        ),
     ),
 }
 ADAM_VARIANTS = {

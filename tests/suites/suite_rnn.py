@@ -376,7 +376,10 @@ def test_encode_chars(sub, text, vocab, expected):
         f"encode_chars({text!r}, {vocab!r})",
         rtol=0,
         atol=0,
-        hint="int64 positions of each character in the vocabulary",
+        hint=(
+            "int64 positions of each character in the vocabulary: torch.tensor of a list of ints is "
+            "int64, where torch.Tensor(...) makes float32"
+        ),
     )
 
 
