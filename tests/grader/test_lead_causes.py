@@ -1,5 +1,6 @@
 """The lead diagnosis of an exercise names the right cause, with the right hint, in English and
-in Chinese alike: ten cases a learner met, and the misleading hints of a blind set (11-17). Each
+in Chinese alike: ten cases a learner met, the misleading hints of a blind set (11-17), and the
+misses of three later blind sets (b7-b9: :data:`BLIND_LEADS` and the unit cases named b7). Each
 case is one edit of the reference solution; the e2e cases grade it as a learner does (`grade check FILE --format json`,
 its exercise's checks only) in both languages and read the exercise's verdict (cause and
 diagnosis); the unit cases judge check rows as the engine writes them (grader/checks/exercises.py).
@@ -950,24 +951,6 @@ def test_95_a_residual_block_applying_conv2_to_x_is_told_so_not_to_move_its_relu
     assert "第一个卷积的输出" in found["zh_CN"]["diagnosis"], found["zh_CN"]
 
 
-@pytest.mark.e2e
-def test_b7_a_graph_cut_by_item_in_a_float64_case_is_told_of_the_graph_not_of_dtypes(tmp_path):
-    """corr2d summing each window with .item(): its float64 gradient case raises torch's "does not
-    require grad", and the case's own hint ("float64 in, float64 out") misled a blind learner; an
-    error is told with the concept of torch's words, the case's hint where they name none."""
-    path = edited(
-        tmp_path,
-        topic_of("corr2d"),
-        "(x[i:i + kh, j:j + kw] * k).sum()",
-        "torch.tensor((x[i:i + kh, j:j + kw] * k).sum().item(), dtype=x.dtype)",
-    )
-    found = verdicts(path, "corr2d")
-    english = found["en"]["diagnosis"]
-    assert "not part of the graph" in english and ".item()" in english, english
-    assert "float64 in, float64 out" not in english
-    assert "float16" not in found["zh_CN"]["diagnosis"].split("提示")[-1], found["zh_CN"]
-
-
 @pytest.mark.unit
 def test_b7_a_result_of_the_wrong_type_leads_the_errors_of_the_checks_reading_it():
     """HelloRNN returning (logits, h_n): the shape checks reading ``out.shape`` raised
@@ -1032,101 +1015,92 @@ def test_b7_a_device_check_failing_in_a_callee_names_the_callee():
     assert "fix relu first" not in lead.diagnosis, lead.diagnosis
 
 
-@pytest.mark.e2e
-@pytest.mark.parametrize(
-    "old, new",
-    [
+# Blind sets b7-b9 (mistakes written from the docstrings alone): each edit of the reference is told
+# its cause in the lead. (id, exercise, the edit, what the English lead says, what the Chinese says)
+BLIND_LEADS = [
+    (
+        "b7-corr2d-item-cuts-the-graph",  # torch's words, not the float64 case's dtype hint
+        "corr2d",
+        (
+            "(x[i:i + kh, j:j + kw] * k).sum()",
+            "torch.tensor((x[i:i + kh, j:j + kw] * k).sum().item(), dtype=x.dtype)",
+        ),
+        "not part of the graph",
+        ".item()",
+    ),
+    (
+        "b7-inception-relu-on-output",  # its values named, not the branches' checklist
+        "InceptionA",
         (
             "return torch.cat([b1x1, b5x5, b3x3, bpool], dim=1)",
             "return F.relu(torch.cat([b1x1, b5x5, b3x3, bpool], dim=1))",
         ),
+        "through a ReLU",
+        "ReLU",
+    ),
+    (
+        "b7-inception-relu-after-each-conv",
+        "InceptionA",
         (
             "return torch.cat([b1x1, b5x5, b3x3, bpool], dim=1)",
             "return torch.cat([F.relu(b1x1), F.relu(self.branch5x5_2(F.relu(self.branch5x5_1(x)))), "
             "F.relu(self.branch3x3_3(F.relu(self.branch3x3_2(F.relu(self.branch3x3_1(x)))))), F.relu(bpool)], dim=1)",
         ),
-    ],
-    ids=["on the output", "after each convolution"],
+        "through a ReLU",
+        "ReLU",
+    ),
+    (
+        "b7-sigmoid-of-a-clamped-x",  # its float64 tails stop at σ(±30)
+        "Sigmoid",
+        (
+            "e = torch.exp(-x.abs())\n        out = torch.where(x >= 0, 1 / (1 + e), e / (1 + e))",
+            "out = 1 / (1 + torch.exp(-x.clamp(-30, 30)))",
+        ),
+        "clamped to a bound",
+        "截断",
+    ),
+    (
+        "b8-conv-mults-unpadded-positions",  # h and w are the output's already
+        "conv_mults",
+        ("return k * k * c_in * c_out * h * w", "return k * k * c_in * c_out * (h - k + 1) * (w - k + 1)"),
+        "the output's size already",
+        "输出的大小",
+    ),
+    (
+        "b8-softmax-max-without-keepdim",  # keepdim first, not m[:, None] alone
+        "softmax",
+        (
+            "e = (x - x.amax(dim=dim, keepdim=True).detach()).exp()",
+            "m = x.amax(dim=dim).detach()\n    e = torch.exp(x - m)",
+        ),
+        "keepdim=True (x.max(dim, keepdim=True))",
+        "keepdim=True",
+    ),
+    (
+        "b9-sgd-without-dampening-factor",  # the variant's trajectory, not the state checklist
+        "SGD",
+        ('.add_(g, alpha=1 - group["dampening"])', ".add_(g)"),
+        "(1 − dampening)·g",
+        "(1 − dampening)·g",
+    ),
+    (
+        "b9-encode-chars-by-torch-tensor",  # float32, and what made it
+        "encode_chars",
+        (
+            "torch.tensor([position[c] for c in text], dtype=torch.int64)",
+            "torch.Tensor([position[c] for c in text])",
+        ),
+        "torch.Tensor(...) makes float32",
+        "torch.Tensor(...)",
+    ),
+]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("exercise", "edit", "english", "chinese"), [c[1:] for c in BLIND_LEADS], ids=[c[0] for c in BLIND_LEADS]
 )
-def test_b7_an_inception_module_with_a_relu_is_told_of_the_relu_not_a_checklist(tmp_path, old, new):
-    """InceptionA with a ReLU after its concatenation (blind set b7) or after each convolution
-    led with a three-item checklist (order, pooling, activations); its values are the lecture's
-    through a ReLU, and the lead says so."""
-    found = verdicts(edited(tmp_path, topic_of("InceptionA"), old, new), "InceptionA")
-    assert "through a ReLU" in found["en"]["diagnosis"], found["en"]
-    assert (
-        "ReLU" in found["zh_CN"]["diagnosis"] and "拼接" not in found["zh_CN"]["diagnosis"].split("提示")[-1]
-    )
-
-
-@pytest.mark.e2e
-def test_b7_a_sigmoid_clamping_its_input_is_told_of_the_clamp(tmp_path):
-    """Sigmoid computing 1 / (1 + exp(−x.clamp(−30, 30))) (blind set b7): its float64 tails stop at
-    σ(±30) and the lead showed the values with no cause; they are σ of a clamped x, and it says so."""
-    path = edited(
-        tmp_path,
-        topic_of("Sigmoid"),
-        "e = torch.exp(-x.abs())\n        out = torch.where(x >= 0, 1 / (1 + e), e / (1 + e))",
-        "out = 1 / (1 + torch.exp(-x.clamp(-30, 30)))",
-    )
-    found = verdicts(path, "Sigmoid")
-    assert "clamped to a bound" in found["en"]["diagnosis"], found["en"]
-    assert "截断" in found["zh_CN"]["diagnosis"], found["zh_CN"]
-
-
-@pytest.mark.e2e
-def test_b8_conv_mults_with_h_and_w_shrunk_by_the_kernel_is_told_they_are_the_outputs(tmp_path):
-    """conv_mults counting (h − k + 1)·(w − k + 1) positions (blind set b8): the lead gave the
-    formula alone; the count is an unpadded convolution's of an h×w input, and it says so."""
-    text = (REPO / "solutions" / "inception.py").read_text()
-    start = text.index("def conv_mults")
-    body = text.index("return", start)
-    end = text.index("\n", body)
-    path = tmp_path / "inception.py"
-    path.write_text(text[:body] + "return k * k * c_in * c_out * (h - k + 1) * (w - k + 1)" + text[end:])
-    found = verdicts(path, "conv_mults")
-    assert "the output's size already" in found["en"]["diagnosis"], found["en"]
-    assert "输出的大小" in found["zh_CN"]["diagnosis"], found["zh_CN"]
-
-
-@pytest.mark.e2e
-def test_b8_a_softmax_whose_max_lost_its_dimension_is_told_of_keepdim(tmp_path):
-    """softmax's max taken without keepdim (blind set b8): "give m the shape (4, 1), e.g.
-    m[:, None]" fixed dim=-1 on a matrix alone; a reduction keeps the dimension it reduced with
-    keepdim=True, and the hint says so first."""
-    path = edited(
-        tmp_path,
-        topic_of("softmax"),
-        "e = (x - x.amax(dim=dim, keepdim=True).detach()).exp()",
-        "m = x.amax(dim=dim).detach()\n    e = torch.exp(x - m)",
-    )
-    english = verdicts(path, "softmax")["en"]["diagnosis"]
-    assert "keepdim=True" in english.split("hint: ")[1], english
-
-
-@pytest.mark.e2e
-def test_b9_sgd_without_the_dampening_factor_is_told_of_it(tmp_path):
-    """SGD's buffer update taking the whole gradient where dampening is set (blind set b9): the lead
-    gave the state checklist; the trajectory is that variant's, and the hint names the factor."""
-    path = edited(
-        tmp_path,
-        topic_of("SGD"),
-        '.add_(g, alpha=1 - group["dampening"])',
-        ".add_(g)",
-    )
-    english = verdicts(path, "SGD")["en"]["diagnosis"]
-    assert "(1 − dampening)·g" in english, english
-
-
-@pytest.mark.e2e
-def test_b9_encode_chars_by_torch_tensor_is_told_what_makes_float32(tmp_path):
-    """encode_chars building its result with torch.Tensor (blind set b9): float32 where int64 is
-    asked, and the hint restated the docstring; it names torch.Tensor(...) as the float32 maker."""
-    path = edited(
-        tmp_path,
-        topic_of("encode_chars"),
-        "torch.tensor([position[c] for c in text], dtype=torch.int64)",
-        "torch.Tensor([position[c] for c in text])",
-    )
-    english = verdicts(path, "encode_chars")["en"]["diagnosis"]
-    assert "torch.Tensor(...) makes float32" in english, english
+def test_a_blind_sets_mistake_is_told_its_cause_in_both_languages(tmp_path, exercise, edit, english, chinese):
+    found = verdicts(edited(tmp_path, topic_of(exercise), *edit), exercise)
+    assert english in found["en"]["diagnosis"], found["en"]
+    assert chinese in found["zh_CN"]["diagnosis"], found["zh_CN"]
