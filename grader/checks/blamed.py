@@ -139,8 +139,22 @@ def line_lines(line: Any, message: str = "") -> list[str]:
     ]
     if not shown:
         return []
-    extra = resizing_lines(line, message) or aligned_lines(line, message)
+    extra = resizing_lines(line, message) or aligned_lines(line, message) or indexed_lines(line, message)
     return [_("on that line: %(operands)s") % {"operands": "; ".join(shown)}, *extra]
+
+
+def indexed_lines(line: dict[str, Any], message: str) -> list[str]:
+    """Where Python's "tuple index out of range" met a shape indexed past its dimensions on the
+    learner's line (``d.shape[0]`` of a 0-dim ``d``): the hint that counts elements whatever the shape."""
+    if "tuple index out of range" not in message:
+        return []
+    code = str(line.get("code") or "")
+    for name, shape in _shapes(line):
+        for index in re.findall(rf"\b{re.escape(name)}\.shape\[(-?\d+)\]", code):
+            if not -len(shape) <= int(index) < len(shape):
+                said = {"name": name, "n": len(shape), "shape": shape, "index": int(index)}
+                return [_("hint: ") + _(INDEXED) % said]
+    return []
 
 
 _BROADCAST = re.compile(r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\)")
@@ -198,6 +212,14 @@ ALIGNED = N_(
     "matches dimensions from the right; to meet its dimension %(dim)d (size %(k)d), give it the shape "
     "%(target)s: a reduction of %(other)s keeps the dimension it reduced with keepdim=True (x.max(dim, "
     "keepdim=True)); another tensor takes %(name)s.view(-1, 1, …) or %(name)s[:, None]"
+)
+
+
+# a shape indexed past its dimensions: an input of fewer dimensions than the code assumed
+INDEXED = N_(
+    "%(name)s has %(n)d dimension(s), shape %(shape)s: %(name)s.shape[%(index)d] does not exist; the "
+    "docstring allows other shapes than the one you wrote for: count the elements with %(name)s.numel(), "
+    "or reduce over all of them (%(name)s.mean())"
 )
 
 

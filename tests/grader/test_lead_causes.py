@@ -1084,6 +1084,16 @@ BLIND_LEADS = [
         "(1 − dampening)·g",
     ),
     (
+        "b9-mse-divided-by-shape-0",  # a 0-dim input has no shape[0]: count the elements
+        "mse",
+        (
+            "return _reduce((y_hat - y) ** 2, reduction)",
+            'd = y_hat - y\n    return (d * d).sum() / d.shape[0] if reduction == "mean" else _reduce(d * d, reduction)',
+        ),
+        "d.shape[0] does not exist",
+        "d.numel()",
+    ),
+    (
         "b9-encode-chars-by-torch-tensor",  # float32, and what made it
         "encode_chars",
         (
