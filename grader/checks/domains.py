@@ -66,7 +66,8 @@ HINTS = {
     "dtype": N_(
         "float64 in, float64 out (float16 in, float16 out): keep the input's dtype through every "
         "step, no .float() or float32 tensor on the way; torch.tensor of a list of Python floats, "
-        "torch.Tensor(...) and torch.zeros(n) make float32: give them dtype=x.dtype"
+        "torch.Tensor(...) and torch.zeros(n) make float32: give them dtype=x.dtype, or make them "
+        "with torch.zeros_like(x) or x.new_zeros(...), which take x's dtype and device"
     ),
     "edge": N_("mind the edge sizes the docstring allows (a batch of one, 0-dim, empty, H ≠ W)"),
     "magnitude": N_(

@@ -1077,6 +1077,23 @@ BLIND_LEADS = [
         "keepdim=True",
     ),
     (
+        "b10-inception-pool-branch-conv-then-pool",  # its values named, not the branches' checklist
+        "InceptionA",
+        (
+            "bpool = self.branch_pool(F.avg_pool2d(x, 3, stride=1, padding=1))",
+            "bpool = F.avg_pool2d(self.branch_pool(x), 3, stride=1, padding=1)",
+        ),
+        "then its pooling: pool first",
+        "再做池化",
+    ),
+    (
+        "b10-conv-mults-as-a-tensor",  # the right count as a tensor: return an int
+        "conv_mults",
+        ("return k * k * c_in * c_out * h * w", "return torch.tensor(k * k * c_in * c_out * h * w)"),
+        "not as a Python int",
+        "不是 Python int",
+    ),
+    (
         "b9-sgd-without-dampening-factor",  # the variant's trajectory, not the state checklist
         "SGD",
         ('.add_(g, alpha=1 - group["dampening"])', ".add_(g)"),

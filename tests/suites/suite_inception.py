@@ -91,10 +91,13 @@ def conv(x, layer):
     return F.conv2d(x, weight, bias, padding=weight.shape[-1] // 2)
 
 
-def reference_outputs(x, convs, in_channels, pooled=F.avg_pool2d, order=(0, 1, 2, 3), inner=None, after=None):
+def reference_outputs(
+    x, convs, in_channels, pooled=F.avg_pool2d, order=(0, 1, 2, 3), inner=None, after=None, pool_last=False
+):
     """Every assignment of the three 16-channel 1×1 convs to the branches: the lecture's output
     (another pooling, another order of the branches, an activation after each convolution
-    (``inner``) or on the output (``after``): a known mistake's). The order of the branches is the
+    (``inner``) or on the output (``after``), the pool branch's conv before its pooling
+    (``pool_last``): a known mistake's). The order of the branches is the
     docstring's (``torch.cat([b1x1, b5x5, b3x3, bpool], dim=1)``)."""
     ones = convs_by_shape(convs, (16, in_channels, 1, 1))
     (five,), (three_a,), (three_b,) = (
@@ -102,7 +105,10 @@ def reference_outputs(x, convs, in_channels, pooled=F.avg_pool2d, order=(0, 1, 2
     )
     (pool,) = convs_by_shape(convs, (24, in_channels, 1, 1))
     step = conv if inner is None else (lambda t, layer: inner(conv(t, layer)))
-    bpool = step(pooled(x, 3, stride=1, padding=1), pool)
+    if pool_last:
+        bpool = pooled(step(x, pool), 3, stride=1, padding=1)
+    else:
+        bpool = step(pooled(x, 3, stride=1, padding=1), pool)
     for a, b, c in permutations(ones):
         branches = [step(x, a), step(step(x, b), five), step(step(step(x, c), three_a), three_b), bpool]
         out = torch.cat([branches[i] for i in order], dim=1)
@@ -117,6 +123,10 @@ MAX_POOL_HINT = (
     "the pool branch averages: F.avg_pool2d(x, 3, stride=1, padding=1) before its 1×1 conv, not a max pool"
 )
 CAT_ORDER_HINT = "the same four branches in another order: torch.cat([b1x1, b5x5, b3x3, bpool], dim=1)"
+POOL_LAST_HINT = (
+    "these are the pool branch's 1×1 conv, then its pooling: pool first, F.avg_pool2d(x, 3, stride=1, "
+    "padding=1), then the 1×1 conv"
+)
 ACTIVATED_HINT = (
     "these are the lecture's values through a ReLU: there is no activation inside InceptionA; return "
     "torch.cat([b1x1, b5x5, b3x3, bpool], dim=1) as the convolutions give it"
@@ -125,9 +135,11 @@ ACTIVATED_HINT = (
 
 def known_mistake(out, x, convs, in_channels) -> str:
     """The hint of the known mistake ``out`` equals (within 1e-4), "" where none: the pool branch
-    max-pooled, a ReLU on the output or after each convolution, or the branches in another order."""
+    max-pooled or pooled after its conv, a ReLU on the output or after each convolution, or the
+    branches in another order."""
     mistakes = [(MAX_POOL_HINT, {"pooled": F.max_pool2d})]
     mistakes += [(ACTIVATED_HINT, {"after": F.relu}), (ACTIVATED_HINT, {"inner": F.relu})]
+    mistakes += [(POOL_LAST_HINT, {"pool_last": True})]
     mistakes += [(CAT_ORDER_HINT, {"order": o}) for o in permutations(range(4)) if o != (0, 1, 2, 3)]
     for hint, how in mistakes:
         if any(
@@ -235,11 +247,23 @@ SHRUNK_HINT = (
 )
 
 
+AS_INT_HINT = "the right count, not as a Python int: return int(...) (a tensor's .item(), a float's int())"
+
+
+def _number(got) -> float | None:
+    """``got``'s value where it is one number (a 0-dim tensor, a float), None where it is not."""
+    if isinstance(got, torch.Tensor) and got.numel() == 1:
+        return float(got.item())
+    return float(got) if isinstance(got, float) else None
+
+
 def mults_hint(got, expected: int, args: tuple[int, ...]) -> str:
     """The hint of a known wrong count: a bias counted as a product (one more per output value),
     h and w shrunk by the kernel as if they were the input's, or one of the factors missing or
     counted twice (:func:`factor_said`)."""
     h, w, c_in, c_out, k = args
+    if not isinstance(got, int) and _number(got) == expected:
+        return AS_INT_HINT
     if isinstance(got, int) and not isinstance(got, bool):
         if got - expected == h * w * c_out:
             return BIAS_COUNTED_HINT
