@@ -171,7 +171,7 @@ def _own_clean(checks: list[tuple[CheckRow, float]]) -> bool:
 
 def _own_open(checks: list[tuple[CheckRow, float]], clause: str = "") -> bool:
     """Whether an exercise fails a value check of its own (with ``clause``: a check of that clause)."""
-    alone = [t for t, _ in checks if len(t.get("exercises") or ()) < 2 and t.get("clause") == clause]
+    alone = (t for t, _ in checks if len(t.get("exercises") or ()) < 2 and t.get("clause") == clause)
     return any(t["status"] not in _OPEN for t in (alone if clause else _own(checks)))
 
 

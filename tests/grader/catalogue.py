@@ -190,16 +190,12 @@ def suite_strings(path: Path) -> dict[str, int]:
         if isinstance(k, ast.keyword) and k.arg == "errors" and isinstance(k.value, ast.Name)
     }
     for node in nodes:
-        if isinstance(node, ast.keyword) and node.arg in SUITE_KEYWORDS:
-            texts = _texts(node.value)
-        elif isinstance(node, ast.keyword) and node.arg == "errors" and isinstance(node.value, ast.Dict):
-            texts = [t for value in node.value.values for t in _texts(value)]
-        elif (
-            isinstance(node, ast.Assign)
-            and isinstance(node.value, ast.Dict)
-            and any(isinstance(t, ast.Name) and t.id in given for t in node.targets)
+        if isinstance(node, ast.keyword) and node.arg in (*SUITE_KEYWORDS, "errors"):
+            texts = _texts(node.value)  # a dict's values are its texts
+        elif isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id in given for t in node.targets
         ):
-            texts = [t for value in node.value.values for t in _texts(value)]
+            texts = _texts(node.value)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "N_":
             texts = _texts(node.args[0]) if node.args else []
         elif isinstance(node, ast.Assign) and any(

@@ -13,7 +13,7 @@ from grader.engine import parsed
 from grader.engine.subset.subset_scopes import Scopes
 
 KEPT = 32  # the sources whose readings are kept
-_BY_TREE: parsed.PerTree[tuple[Scopes | None]] = parsed.PerTree(KEPT)  # the one store of readings
+_BY_TREE: parsed.PerTree[Scopes | None] = parsed.PerTree(KEPT)  # the one store of readings
 
 
 def of(source: str, outside: Iterable[str] = ()) -> Scopes | None:
@@ -28,21 +28,20 @@ def of(source: str, outside: Iterable[str] = ()) -> Scopes | None:
 
 def of_tree(tree: ast.Module) -> Scopes | None:
     """The reading of ``tree`` :func:`of` made (seen from no outside caller), None if none was."""
-    found = _BY_TREE.get(tree)
-    return found[0] if found is not None else None
+    return _BY_TREE.get(tree)
 
 
 def _read(source: str, tree: ast.Module) -> Scopes | None:
     """``tree``'s reading (``tree`` is ``source``'s, :func:`parsed.tree`), kept for the last
     :data:`KEPT` trees."""
-    found = _BY_TREE.get(tree)
-    if found is not None:
-        return found[0]
-    try:
-        scopes: Scopes | None = Scopes(source, tree)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        scopes = None
-    return _BY_TREE.put(tree, (scopes,))[0]
+
+    def read() -> Scopes | None:
+        try:
+            return Scopes(source, tree)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+
+    return _BY_TREE.of(tree, read)
 
 
 @functools.lru_cache(maxsize=KEPT)

@@ -210,14 +210,11 @@ def units_of(source: str, tree: ast.Module, clock: parsed.Clock | None = None) -
     """The module's units in line order, with what each binds and reads; None when the compiler
     cannot read the source's scopes. Each call has units of its own (a charge adds to their
     binds), copied from the one reading of ``tree`` kept (``tree`` is ``source``'s: :func:`parsed.tree`)."""
-    found = _READ.get(tree)
-    units = found[0] if found is not None else _READ.put(tree, (_read(source, tree, clock),))[0]
-    if units is None:
-        return None
-    return [unit.copy() for unit in units]
+    units = _READ.of(tree, lambda: _read(source, tree, clock))
+    return None if units is None else [unit.copy() for unit in units]
 
 
-_READ: parsed.PerTree[tuple[list[Unit] | None]] = parsed.PerTree()
+_READ: parsed.PerTree[list[Unit] | None] = parsed.PerTree()
 
 
 def _read(source: str, tree: ast.Module, clock: parsed.Clock | None) -> list[Unit] | None:
