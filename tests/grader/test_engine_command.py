@@ -35,6 +35,17 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
+def _zygote_in(pids: set[int]) -> bool:
+    """Whether one of ``pids`` is a zygote (``python -m grader.sandboxed.zygote``)."""
+    for pid in pids:
+        try:
+            if b"grader.sandboxed.zygote" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                return True
+        except OSError:
+            continue
+    return False
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -104,12 +115,14 @@ def test_engine_stop_stops_an_engine_while_it_starts(runtime):
     )
     try:
         # the lock taken, its zygote launched: warming up (a loaded machine takes more than the
-        # 5 s once allowed to get there: CI saw none; warming up then lasts seconds, polled each 10 ms)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and not (lock.exists() and _descendants(process.pid)):
+        # 5 s once allowed to get there; warming up then lasts seconds, polled each 10 ms). The
+        # zygote itself, not any child: the sandbox's probe (`python -c pass`) comes and goes
+        # 30 ms before it, and CI once saw it, then no child at all.
+        deadline, below = time.monotonic() + 120, set()
+        while time.monotonic() < deadline and not (lock.exists() and _zygote_in(below)):
             time.sleep(0.01)
-        below = _descendants(process.pid)
-        assert below and not path.exists(), "no engine warming up to stop"
+            below = _descendants(process.pid)
+        assert _zygote_in(below) and not path.exists(), "no engine warming up to stop"
         stopped = _grade("engine", "stop")
         assert stopped.returncode == 0, stopped.stdout + stopped.stderr
         assert f"stopped process {process.pid} while it was starting" in stopped.stdout, stopped.stdout
