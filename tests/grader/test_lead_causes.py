@@ -1094,6 +1094,16 @@ BLIND_LEADS = [
         "不是 Python int",
     ),
     (
+        "b10-cross-entropy-soft-targets-summed-over-the-batch",  # the axis named, not the formula
+        "cross_entropy",
+        (
+            "return -(target.to(log_probs.dtype) * log_probs).sum(dim=1).mean()",
+            "return -(target.to(log_probs.dtype) * log_probs).sum(dim=0).mean()",
+        ),
+        "over the classes (dim=1, one sum per row)",
+        "dim=1",
+    ),
+    (
         "b9-sgd-without-dampening-factor",  # the variant's trajectory, not the state checklist
         "SGD",
         ('.add_(g, alpha=1 - group["dampening"])', ".add_(g)"),

@@ -689,8 +689,28 @@ def expect_cross_entropy_targets(sub, target_kind, seed):
         f"cross_entropy with (5, 3) {target_kind} targets",
         hint="a target shaped like the logits is a distribution: −Σ target·log softmax per row, "
         "then the batch mean",
+        mistakes=soft_target_axes(logits, target.float()),
     )
     expect_no_twin(ops, OFF_LIMITS["cross_entropy"], "cross_entropy")
+
+
+SOFT_ROWS_HINT = (
+    "each row's −Σ target·log softmax runs over the classes (dim=1, one sum per row); then "
+    "average those n sums over the batch"
+)
+
+SOFT_AXIS_HINT = "log_softmax over dim=1, each row's classes (dim=0 normalises over the batch)"
+
+
+def soft_target_axes(logits, target):
+    """The known mistakes of a distribution target: the sum or the softmax over the batch axis
+    (dim 0), or the mean over every entry (n·C), which divides by the classes too."""
+    terms = -target * F.log_softmax(logits, dim=1)
+    return {
+        "summed-over-batch": (terms.sum(0).mean(), SOFT_ROWS_HINT),
+        "mean-of-entries": (terms.mean(), SOFT_ROWS_HINT),
+        "softmax-over-batch": ((-target * F.log_softmax(logits, dim=0)).sum(1).mean(), SOFT_AXIS_HINT),
+    }
 
 
 @check("shape", exercise="cross_entropy")
