@@ -224,6 +224,8 @@ class Server:
 
     def __init__(self, listener: socket.socket, key: str, idle: float, gpu: bool) -> None:
         self.listener, self.key, self.idle, self.gpu = listener, key, idle, gpu
+        self.inode = self.socket_inode()
+        self.last = time.monotonic()  # the last event: the idle exit counts from it
         self.chosen = chosen(engine_env(dict(os.environ)))
         self.files = _files()  # what the grades depend on, as warmed up: a change ends the engine
         self.stale = False
@@ -289,8 +291,10 @@ class Server:
         while not self.stopping:
             if self.stale and not self.children:
                 return  # its socket goes with it: the next command starts a fresh engine
-            events = self.selector.select(timeout=self.idle)
-            if not events and not self.children:
+            events = self.selector.select(timeout=min(self.idle, defaults.ENGINE_LOOK_SECONDS))
+            if events:
+                self.last = time.monotonic()
+            elif not self.children and (time.monotonic() - self.last >= self.idle or not self.reachable()):
                 return
             for key, _ in events:
                 if key.data == "accept":
@@ -299,6 +303,22 @@ class Server:
                     self.reap(key.fd)
                 else:
                     self.client_says(key.fileobj, key.data)  # type: ignore[arg-type]
+
+    def socket_inode(self) -> int | None:
+        """The inode of the listener's socket file now (0 where it is gone); None for an abstract
+        socket, which nothing can remove."""
+        name = self.listener.getsockname()
+        if not isinstance(name, str) or not name or name.startswith("\0"):
+            return None
+        try:
+            return os.stat(name).st_ino
+        except OSError:
+            return 0
+
+    def reachable(self) -> bool:
+        """Whether a client can still find this engine: its socket, not removed nor replaced
+        (a runtime folder cleaned away leaves an engine nobody can reach nor stop)."""
+        return self.socket_inode() == self.inode
 
     def accept(self) -> None:
         conn, _ = self.listener.accept()

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from helpers import REPO, start_engine
 
+from grader import defaults
 from grader.apps import daemon
 
 IDLE = 120
@@ -99,6 +100,20 @@ def test_a_new_engine_of_the_checkout_replaces_the_stale_one(runtime):
         if old.poll() is None:
             old.kill()
             old.wait()
+
+
+@pytest.mark.e2e
+def test_an_engine_whose_socket_is_removed_ends(runtime):
+    """A runtime folder cleaned away leaves an engine no client can reach nor stop: it ends
+    within its look interval, not after its idle time (seen failing: it served on, unreachable)."""
+    process, path = start_engine(dict(os.environ), IDLE)
+    try:
+        path.unlink()
+        assert process.wait(timeout=defaults.ENGINE_LOOK_SECONDS * 4) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 @pytest.mark.e2e
