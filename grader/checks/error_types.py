@@ -198,6 +198,24 @@ ERRORS = tuple(
             ),
         ),
         (
+            "rnn-input-size",
+            r"input\.size\(-1\) must be equal to input_size\. Expected (\d+), got (\d+)",
+            N_(
+                "the RNN was built for {0} features per step but got {1}: its input_size is the "
+                "width of what reaches it, vocab_size for a one-hot (F.one_hot(idx) is only "
+                "max(idx) + 1 wide: give num_classes=vocab_size), embed_dim after an embedding"
+            ),
+        ),
+        (
+            "bool-ambiguous",
+            r"Boolean value of Tensor with (?:more than one value|no values) is ambiguous",
+            N_(
+                "`if t:` (and `and`, `or`, `not`) asks a tensor of several values for one truth "
+                "value: test an optional argument with `if bias is not None:`, and values with "
+                "(t > 0).any() or .all()"
+            ),
+        ),
+        (
             "inplace-modified",
             r"modified by an inplace operation",
             N_(
@@ -240,6 +258,15 @@ STRIDED_OR_UNPADDED = N_(
     "belongs to its first convolution and its shortcut's projection alone, and "
     "padding=kernel_size // 2 keeps H and W; print the shape after each layer"
 )
+# feature maps joined along the channels, one branch's H, W about 1/s of the others' and no
+# missing padding can explain (8 and 3: more than a 5×5 kernel takes): a pooling stepping by its
+# kernel size, the default stride of F.avg_pool2d / F.max_pool2d (:func:`_pool_strided`)
+POOL_STRIDED = N_(
+    "the tensors joined along dim=1 (the channels) must match in every other dimension, but one "
+    "has size {2} where the first has {1}, as a stride leaves it: a pooling's stride defaults to "
+    "its kernel size (F.avg_pool2d(x, 3) steps by 3); a branch that keeps H and W pools with "
+    "stride=1 and padding=1; print each branch's shape"
+)
 # A kind whose words name the dimension that disagreed, where that dimension decides the cause:
 # (kind, the dimension, whether in a module) → the hint for it, instead of the kind's own.
 BY_DIMENSION: dict[tuple[str, str | None, bool], str] = {
@@ -280,6 +307,8 @@ def error_hint(message: str, exercise: str = "", cause: str | None = None) -> st
         if found:
             module = exercise[:1].isupper()
             strided = _strided(found.groups()) if module and name == "broadcast" else ""
+            if module and name == "cat-sizes" and _pool_strided(found.groups()):
+                return _(POOL_STRIDED).format(*found.groups())
             chosen = BY_DIMENSION.get((name, _dimension(name, found.groups()), module)) or (
                 strided or (LAYER_HINTS[name] if module and name in LAYER_HINTS else hint)
             )
@@ -297,6 +326,15 @@ def _strided(groups: tuple[str | None, ...]) -> str:
     if not any(small == -(-big // s) for s in (2, 3, 4)):
         return ""
     return STRIDED if (big - small) % 2 == 1 else STRIDED_OR_UNPADDED
+
+
+def _pool_strided(groups: tuple[str | None, ...]) -> bool:
+    """Whether a cat's other size (``groups``: dimension, first size, other size) is what a stride
+    leaves and no missing padding can: at most half the first, and more than a 5×5 kernel takes."""
+    if len(groups) < 3 or None in groups or groups[0] != "1":
+        return False
+    big, small = int(groups[1] or 0), int(groups[2] or 0)
+    return small * 2 <= big and big - small > 4
 
 
 def _dimension(name: str, groups: tuple[str | None, ...]) -> str | None:

@@ -177,8 +177,9 @@ def _own_open(checks: list[tuple[CheckRow, float]], clause: str = "") -> bool:
 
 def _charges(groups: dict[str, list[tuple[CheckRow, float]]]) -> dict[str, str]:
     """{check's id: the exercise it charges} for each open shared check whose failure belongs to
-    one exercise: the one its record names (:func:`raised_by`), else the only one of them that
-    fails a check of its own (MLP's own checks fail: train_epoch's training check is MLP's)."""
+    one exercise: the one its record names (:func:`raised_by`) unless that one passes its own
+    checks and another alone fails its own (rnn_forward handing rnn_cell a wrong input), else
+    the only one of them that fails a check of its own (MLP's: train_epoch's training check)."""
     charged: dict[str, str] = {}
     for checks in groups.values():
         for test, _share in checks:
@@ -190,10 +191,9 @@ def _charges(groups: dict[str, list[tuple[CheckRow, float]]]) -> dict[str, str]:
                 or (test.get("cause") == TWIN and not raised_by(test))  # a twin no record places
             ):
                 continue
-            who = raised_by(test)
-            if not who:
-                failing = [n for n in names if n in groups and _own_open(groups[n])]
-                who = failing[0] if len(failing) == 1 else ""
+            who, failing = raised_by(test), [n for n in names if n in groups and _own_open(groups[n])]
+            if (not who or _own_clean(groups.get(who, []))) and len(failing) == 1:
+                who = failing[0]
             if who:
                 charged[test["id"]] = who
     return charged

@@ -319,7 +319,7 @@ def _powered(got: torch.Tensor, expected: torch.Tensor) -> str:
     where none is asked); "" for neither. Values all 0 or 1 are their own squares: they never
     differ from the answer this way, so a failing check's values holding it say something. A
     single round value is left to :func:`_scaled` (4 is 2² and 2 × 2: the factor or the power)."""
-    if expected.numel() == 1 and (float(expected) == 0 or "." not in _nice(float(expected))):
+    if expected.numel() == 1 and float(expected).is_integer():  # 0, 1, 4: their own powers or a factor's
         return ""
     if _close(got, expected.square()) and not _close(got, expected):
         return _("the square of what was expected: a square root left out (or a square where none is asked)")

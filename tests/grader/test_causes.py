@@ -99,6 +99,34 @@ def test_a_shared_check_failing_on_one_exercise_is_that_ones_and_a_raise_its_inn
 
 
 @pytest.mark.unit
+def test_b11_a_shared_check_raising_in_a_clean_callee_is_its_failing_callers():
+    """rnn_forward hands its right rnn_cell a wrong input (a layer above the first given x): the
+    raise's innermost frame is rnn_cell's, whose own checks all pass; the shared check is
+    rnn_forward's, the one that fails its own (seen failing: rnn_cell led, "transpose the weights")."""
+    raised = (
+        "RuntimeError while running rnn_forward() in rnn.py: mat1 and mat2 shapes cannot be multiplied\n"
+        "  at rnn.py, line 30, in rnn_forward: h = rnn_cell(x[t], h, *w)\n"
+        "  at rnn.py, line 12, in rnn_cell: return torch.tanh(x @ w_ih.T)"
+    )
+    tests = [
+        check("rnn_cell_equals_nn_rnncell", "passed", ["rnn_cell"]),
+        check("rnn_forward_equals_nn_rnn", "error", ["rnn_forward"], raised, cause="error:matmul-shapes"),
+        check("gru_cell_equals_nn_grucell", "passed", ["gru_cell"]),
+        check(
+            "recurrences_on_edge_sizes",
+            "error",
+            SHARED,
+            raised,
+            cause="error:matmul-shapes",
+            blame="rnn_cell",
+        ),
+    ]
+    found = verdicts(tests)
+    assert found["rnn_cell"].status == found["gru_cell"].status == "passed"
+    assert found["rnn_forward"].status == "failed"
+
+
+@pytest.mark.unit
 def test_a_training_check_shared_with_a_failing_module_is_the_modules():
     """train_epoch fixed, MLP wrong: the training check that uses both is MLP's."""
     tests = [

@@ -56,6 +56,11 @@ def test_a_square_root_left_out_or_taken_is_named():  # causes7 t_norms_nosqrt
     assert "the square of what was expected" in message(torch.tensor(2.7689), torch.tensor(1.664))
     e = torch.tensor([0.5, 2.0, 3.0])
     assert "the square root of what was expected" in message(e.sqrt(), e)
+
+
+def test_b12_a_single_distance_not_squared_is_named():  # 88.0115 is no round value (once read as 88)
+    e = torch.tensor([[88.0115]])
+    assert "the square root of what was expected" in message(e.sqrt(), e)
     assert "square" not in message(torch.tensor(4.0), torch.tensor(2.0))  # 2² or 2 × 2: the factor says it
 
 

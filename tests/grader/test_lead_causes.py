@@ -1104,6 +1104,93 @@ BLIND_LEADS = [
         "dim=1",
     ),
     (
+        "b11-rnn-forward-every-layer-reads-x",  # rnn_forward's, not its right callee's "transpose"
+        "rnn_forward",
+        ("for x_t in layer_input:", "for x_t in x:"),
+        "layer l > 0 reads the outputs of layer l − 1",
+        "只有第 0 层读取 x",
+    ),
+    (
+        "b12-rnn-forward-layers-chained-by-their-last-h",
+        "rnn_forward",
+        ("h, steps = h0[layer], []", "h, steps = (h0[0] if layer == 0 else h), []"),
+        "not the next layer's start",
+        "h0[l]",
+    ),
+    (
+        "b11-adam-correction-outside-the-root",
+        "Adam",
+        (
+            'p.addcdiv_(m_hat, v_hat.sqrt().add_(group["eps"]), value=-group["lr"])',
+            'p.addcdiv_(m_hat, (state["v"].sqrt() / (1 - beta2 ** state["step"])).add_(group["eps"]), '
+            'value=-group["lr"])',
+        ),
+        "inside the square root",
+        "平方根之内",
+    ),
+    (
+        "b11-huber-linear-piece-of-signed-d",
+        "huber",
+        (
+            "d = (y_hat - y).abs()\n    return torch.where(d <= delta, 0.5 * d**2, delta * (d - 0.5 * delta)).mean()",
+            "d = y_hat - y\n    return torch.where(d.abs() <= delta, 0.5 * d**2, delta * (d - 0.5 * delta)).mean()",
+        ),
+        "the linear piece takes |d|",
+        "|d|",
+    ),
+    (
+        "b11-numerical-grad-both-sides-one-tensor",  # every difference 0
+        "numerical_grad",
+        ("grad[i] = (plus - minus) / (2 * eps)", "grad[i] = (plus - plus) / (2 * eps)"),
+        "every difference is 0",
+        "每个差分都是 0",
+    ),
+    (
+        "b13-accuracy-argmax-of-labels",
+        "accuracy",
+        ("y_hat.argmax(dim=1) if y_hat.dim() == 2 else y_hat", "y_hat.argmax(dim=-1)"),
+        "argmax of a 1-D tensor is ONE index",
+        "argmax",
+    ),
+    (
+        "b13-conv2d-if-bias",  # torch's words told: `is not None`
+        "conv2d",
+        ("if bias is not None:", "if bias:"),
+        "if bias is not None:",
+        "if bias is not None:",
+    ),
+    (
+        "b13-inception-pool-default-stride",  # a stride, not a padding
+        "InceptionA",
+        ("F.avg_pool2d(x, 3, stride=1, padding=1)", "F.avg_pool2d(x, 3, padding=1)"),
+        "a pooling's stride defaults to its kernel size",
+        "步幅默认等于其核大小",
+    ),
+    (
+        "b13-batch-norm-four-dims-only",
+        "batch_norm",
+        ("dims = [0] + list(range(2, x.dim()))", "dims = [0, 2, 3]"),
+        "x may be (N, C) as well as (N, C, H, W)",
+        "(N, C)",
+    ),
+    (
+        "b13-hello-rnn-linear-on-h-n",
+        "HelloRNN",
+        (
+            "output, _ = self.rnn(x)\n        return self.out(output)",
+            "_, h_n = self.rnn(x)\n        return self.out(h_n)",
+        ),
+        "the linear layer got h_n",
+        "h_n",
+    ),
+    (
+        "b11-hello-rnn-one-hot-without-num-classes",
+        "HelloRNN",
+        ("nn.functional.one_hot(idx, self.vocab_size)", "nn.functional.one_hot(idx)"),
+        "num_classes=vocab_size",
+        "num_classes=vocab_size",
+    ),
+    (
         "b9-sgd-without-dampening-factor",  # the variant's trajectory, not the state checklist
         "SGD",
         ('.add_(g, alpha=1 - group["dampening"])', ".add_(g)"),

@@ -14,6 +14,7 @@ from grader.checks import (
     battery,
     check,
     describe,
+    equals,
     expect,
     expect_close,
     expect_float,
@@ -392,6 +393,14 @@ def one_sided(f, x, eps, expected):
     return tuple(found)
 
 
+# every difference 0: f saw the same values on both sides (x_plus = x binds x itself, no copy)
+ZERO_DIFFERENCE_HINT = N_(
+    "every difference is 0: f(x + ε·eᵢ) and f(x − ε·eᵢ) saw the same values; x_plus = x names the "
+    "same tensor as x (no copy), so both nudges land on one tensor and cancel: x.clone() for each "
+    "side, or nudge x[i] by +ε, evaluate, by −ε, evaluate, then put it back"
+)
+
+
 @check("gradient", public=True, exercise="numerical_grad")
 @pytest.mark.parametrize("shape", [(3,), (2, 4)])
 def test_numerical_grad_central_differences(sub, shape):
@@ -409,6 +418,7 @@ def test_numerical_grad_central_differences(sub, shape):
             hint=(
                 # x left perturbed: the elements after the first are differenced at a shifted point
                 Keyed(NOT_RESTORED_HINT, lambda *_: unchanged is not True),
+                Keyed(ZERO_DIFFERENCE_HINT, equals(torch.zeros_like(expected))),
                 *one_sided(f_cubic, x, 1e-6, expected),
                 "(f(x + ε·eᵢ) − f(x − ε·eᵢ)) / 2ε for every element i, same shape and dtype as x",
             ),

@@ -186,6 +186,12 @@ HUBER_OVER_DELTA = N_(
 )
 
 
+HUBER_SIGNED = N_(
+    "the linear piece takes |d|: beyond delta the loss is delta·(|d| − 0.5·delta), positive on "
+    "both sides; with d itself it goes negative for d < −delta"
+)
+
+
 def huber_variants(d, delta):
     """(hint, value) of huber's known wrong forms on the differences ``d`` (the mean taken)."""
     inside, a = d.abs() <= delta, d.abs()
@@ -195,6 +201,7 @@ def huber_variants(d, delta):
         (HUBER_NO_HALF, torch.where(inside, d**2, delta * (a - 0.5 * delta)).mean()),
         (HUBER_WHOLE_DELTA, torch.where(inside, 0.5 * d**2, delta * (a - delta)).mean()),
         (HUBER_OVER_DELTA, F.smooth_l1_loss(d, torch.zeros_like(d), beta=delta)),
+        (HUBER_SIGNED, torch.where(inside, 0.5 * d**2, delta * (d - 0.5 * delta)).mean()),
     ]
 
 
@@ -662,13 +669,22 @@ def column_index(logits, target):
     return {"column-index": (-F.log_softmax(logits, dim=1)[:, target].mean(), COLUMN_INDEX_HINT)}
 
 
-@check("shape", exercise="cross_entropy")
+# an index's error on a target shaped like the logits: it went down the class-index path
+TARGET_KIND_HINT = (
+    "a target shaped like the logits (one-hot or probabilities, int64 or float) is a "
+    "distribution, −Σ target·log softmax per row; only a 1-D target holds class indices: "
+    "tell the two apart by shape (target.shape == logits.shape), not by dtype"
+)
+TARGET_KIND = {"IndexError": TARGET_KIND_HINT, "RuntimeError": TARGET_KIND_HINT}
+
+
+@check("shape", exercise="cross_entropy", errors=TARGET_KIND)
 @pytest.mark.parametrize("target_kind", ["one-hot float", "one-hot int64", "probabilities"])
 def test_cross_entropy_probability_targets(sub, target_kind):
     expect_cross_entropy_targets(sub, target_kind, 14)
 
 
-@check("shape", public=True, exercise="cross_entropy")  # the public side, on one-hot and soft targets
+@check("shape", public=True, exercise="cross_entropy", errors=TARGET_KIND)  # public: one-hot, soft
 @pytest.mark.parametrize("target_kind", ["one-hot int64", "probabilities"])
 def test_cross_entropy_one_hot_and_soft_targets(sub, target_kind):
     expect_cross_entropy_targets(sub, target_kind, 16)

@@ -527,10 +527,12 @@ def adam_path(
     shared_step=False,
     t_from=1,
     corrected_by=(1, 2),
+    root_outside=False,
 ):
     """Adam's trajectory as torch.optim.Adam walks it, or with one of its known mistakes
     (``shared_step``: one step count for every parameter, counted once per parameter; ``t_from``
-    0: the step count t from 0; ``corrected_by``: which β (1 or 2) m's and v's bias corrections use)."""
+    0: the step count t from 0; ``corrected_by``: which β (1 or 2) m's and v's bias corrections use;
+    ``root_outside``: √v divided by 1 − β₂ᵗ, the correction left outside the square root)."""
     lr, eps, decay = options.get("lr", 1e-3), options.get("eps", 1e-8), options.get("weight_decay", 0.0)
     beta1, beta2 = options.get("betas", (0.9, 0.999))
     params = [p.clone() for p in inits]
@@ -548,6 +550,8 @@ def adam_path(
             m_hat = m[i] / (1 - beta_m**t) if correct_m else m[i]
             v_hat = v[i] / (1 - beta_v**t) if correct_v else v[i]
             denominator = (v_hat + eps).sqrt() if eps_inside else v_hat.sqrt() + eps
+            if root_outside:
+                denominator = v[i].sqrt() / (1 - beta_v**t) + eps
             params[i] = params[i] - lr * m_hat / denominator
         path.append([p.clone() for p in params])
     return path
@@ -608,6 +612,11 @@ ADAM_VARIANTS = {
     "no-v-correction": ((), {"correct_v": False}, N_("v needs its bias correction too: v̂ = v / (1 − β₂ᵗ)")),
     "no-m-correction": ((), {"correct_m": False}, N_("m needs its bias correction too: m̂ = m / (1 − β₁ᵗ)")),
     "eps-inside": ((), {"eps_inside": True}, N_("ε is added after the square root: m̂ / (√v̂ + ε)")),
+    "v-correction-outside-root": (
+        (),
+        {"root_outside": True},
+        N_("v's bias correction goes inside the square root: √v̂ = √(v / (1 − β₂ᵗ)), not √v / (1 − β₂ᵗ)"),
+    ),
     "v-corrected-by-beta1": (
         (),
         {"corrected_by": (1, 1)},

@@ -300,7 +300,17 @@ def normalised_wrongly(x, gamma, beta, expected):
     return tuple(k for text, z in variants for k in known(text, scale * z + shift, expected))
 
 
-@check("shape", public=True, exercise="batch_norm")
+# a dimension out of range in batch_norm: statistics over (0, 2, 3) asked of an (N, C) input
+TWO_DIMS = {
+    "dim-range": (
+        "x may be (N, C) as well as (N, C, H, W): reduce over every dimension but the channels "
+        "(dims = [0, *range(2, x.dim())]) and shape the statistics to broadcast over x "
+        "(view(1, -1, *[1] * (x.dim() - 2)))"
+    )
+}
+
+
+@check("shape", public=True, exercise="batch_norm", errors=TWO_DIMS)
 @pytest.mark.parametrize("shape", [(8, 3), (4, 3, 5, 5), (1, 2, 3, 3)])
 @pytest.mark.parametrize("training", [True, False], ids=["train", "eval"])
 def test_batch_norm_against_torch(sub, shape, training):
@@ -806,7 +816,7 @@ def test_basic_block_odd_and_non_square(sub, c_in, c_out, stride):
 
 
 @check(
-    "shape", public=True, exercise="batch_norm"
+    "shape", public=True, exercise="batch_norm", errors=TWO_DIMS
 )  # x (N, C) or (N, C, H, W): any sizes, channels of small variance
 @pytest.mark.parametrize("training", [True, False], ids=["train", "eval"])
 def test_batch_norm_edge_shapes(sub, training):

@@ -231,16 +231,37 @@ CARRY_HINT = (
 )
 
 
+def chained_starts(rnn: torch.nn.RNN, x: torch.Tensor, h0: torch.Tensor) -> torch.Tensor:
+    """The output of ``rnn`` where layer l > 0 starts from layer l − 1's final h, not h0[l]."""
+    out, start = x, h0[0]
+    for layer in range(rnn.num_layers):
+        one = torch.nn.RNN(out.shape[-1], rnn.hidden_size).to(x.dtype)
+        one.load_state_dict(
+            {k[:-1] + "0": v for k, v in rnn.state_dict().items() if k.endswith(f"_l{layer}")}
+        )
+        out, last = one(out, start[None])
+        start = last[0]
+    return out
+
+
 def first_step_hints(rnn: torch.nn.RNN, x: torch.Tensor, h0: torch.Tensor) -> tuple:
-    """Step 0's hints, each keyed to the values of its mistake: every layer starting from h0[0],
-    the output holding the first layer's h."""
+    """Step 0's hints, each keyed to the values of its mistake: every layer starting from h0[0]
+    or from the layer below's final h, the output holding the first layer's h."""
     first = torch.nn.RNN(rnn.input_size, rnn.hidden_size).to(x.dtype)
     first.load_state_dict({k: v for k, v in rnn.state_dict().items() if k.endswith("_l0")})
     with torch.no_grad():
         same_h0 = rnn(x, h0[:1].expand_as(h0).contiguous())[0][0]
         first_layer = first(x, h0[:1])[0][0]
+        chained = chained_starts(rnn, x, h0)[0]
     return (
         Keyed(N_("each layer l starts from its own h0[l], not h0[0]"), equals(same_h0)),
+        Keyed(
+            N_(
+                "each layer l starts from its own h0[l]: the final h of the layer below is that "
+                "layer's entry of h_n, not the next layer's start"
+            ),
+            equals(chained),
+        ),
         Keyed(
             N_("output holds the LAST layer's h at every step; layer l reads layer l − 1's outputs"),
             equals(first_layer),
@@ -248,7 +269,17 @@ def first_step_hints(rnn: torch.nn.RNN, x: torch.Tensor, h0: torch.Tensor) -> tu
     )
 
 
-@check("shape", public=True, exercise="rnn_forward")
+# a product that does not fit in rnn_forward (rnn_cell judged apart): a layer above the first
+# given x, whose input_size features its W_ih (hidden × hidden) cannot take
+LAYER_INPUT = {
+    "matmul-shapes": (
+        "layer l > 0 reads the outputs of layer l − 1 (hidden features at each step), not x "
+        "(input_size features): only layer 0 reads x"
+    )
+}
+
+
+@check("shape", public=True, exercise="rnn_forward", errors=LAYER_INPUT)
 @pytest.mark.parametrize("num_layers, seq_len, batch", [(1, 5, 1), (2, 4, 3), (3, 1, 2)])
 def test_rnn_forward_equals_nn_rnn(sub, num_layers, seq_len, batch):
     rnn, x, h0, params = rnn_case(num_layers, seq_len, batch)
@@ -327,7 +358,17 @@ FLAT_ROWS = N_(
 )
 
 
-@check("shape", public=True, exercise="embedding_lookup")
+# a product that does not fit in embedding_lookup: one-hot rows narrower than the weight's rows
+ONE_HOT_WIDTH = {
+    "matmul-shapes": (
+        "a one-hot row per index must be as wide as the weight has rows: F.one_hot(idx) is only "
+        "max(idx) + 1 wide, F.one_hot(idx, num_classes=weight.shape[0]) is right; or take the "
+        "rows themselves, weight[idx]"
+    )
+}
+
+
+@check("shape", public=True, exercise="embedding_lookup", errors=ONE_HOT_WIDTH)
 @pytest.mark.parametrize("idx_shape", [(5,), (2, 3), (1, 1)])
 def test_embedding_lookup(sub, idx_shape):
     weight = torch.randn(6, 4, generator=gen(8))
@@ -510,6 +551,14 @@ READ_BATCH_FIRST = N_(
 HELLO_STEPS = torch.tensor([[1, 3], [0, 2], [2, 2], [2, 0], [3, 1]])  # (seq_len 5, batch 2)
 
 
+# logits (num_layers = 1, batch, vocab): the linear layer given h_n, not every step's output
+LAST_STATE_ONLY = N_(
+    "these are logits for one step: the linear layer got h_n, the last hidden state (num_layers, "
+    "batch, hidden); give it the RNN's output, every step's h: out, h_n = self.rnn(x); "
+    "self.fc(out) is (seq_len, batch, vocab_size)"
+)
+
+
 @check("shape", public=True, exercise="HelloRNN")
 @pytest.mark.parametrize("embed_dim", [None, 6], ids=["one-hot", "embedding"])
 def test_hello_rnn_reads_the_sequence_in_order(sub, embed_dim):
@@ -518,7 +567,8 @@ def test_hello_rnn_reads_the_sequence_in_order(sub, embed_dim):
     got = sub.run(probe_hello_steps, embed_dim, HELLO_STEPS, changed)
     expect(isinstance(got, dict), "HelloRNN", "logits", describe(got))
     what = f"HelloRNN(4, 8, embed_dim={embed_dim}) on indices (5, 2)"
-    logits = expect_tensor(got["logits"], what, shape=(5, 2, 4))
+    last_only = tuple(getattr(got["logits"], "shape", ())) == (1, 2, 4)
+    logits = expect_tensor(got["logits"], what, shape=(5, 2, 4), hint=LAST_STATE_ONLY if last_only else "")
     changed_logits = expect_tensor(got["changed"], f"{what}, the last step changed", shape=(5, 2, 4))
     for t in range(4):
         expect_close(
@@ -738,7 +788,9 @@ def test_encode_chars_edges(sub, text, vocab):
         )
 
 
-@check("shape", public=True, exercise="embedding_lookup")  # idx of any shape (0-dim included)
+@check(
+    "shape", public=True, exercise="embedding_lookup", errors=ONE_HOT_WIDTH
+)  # idx of any shape (0-dim too)
 def test_embedding_lookup_any_shape(sub):
     g = gen(120)
     weight = torch.randn(9, 4, generator=g)

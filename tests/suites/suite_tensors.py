@@ -282,8 +282,18 @@ def test_accuracy_scores_labels_and_ties(sub):
             f"accuracy with {what}",
             f"{expected}",
             f"{got}",
-            "argmax over dim 1 for scores, compare with y, take the mean, return .item()",
+            LABELS_ARGMAXED
+            if y_hat.dim() == 1 and abs(got - float((y_hat.argmax(-1) == target).float().mean())) < 1e-6
+            else "argmax over dim 1 for scores, compare with y, take the mean, return .item()",
         )
+
+
+# predicted labels (n,) taken through argmax: a 1-D tensor's argmax is one index for the batch
+LABELS_ARGMAXED = N_(
+    "predicted labels (n,) are the predictions already: argmax of a 1-D tensor is ONE index, the "
+    "largest label's position, compared with every y; take argmax(dim=1) of (n, C) scores only "
+    "(y_hat.dim() == 2), compare labels as they are"
+)
 
 
 @check("shape", public=True, exercise="flatten_batch")
