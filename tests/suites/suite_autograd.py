@@ -29,6 +29,7 @@ from grader.checks import (
     known,
     manual_seed,
     probes,
+    reduction_mistakes,
     strategies,
     with_curve,
     wrong_where,
@@ -89,7 +90,7 @@ def test_linear_grad_by_hand(sub, n):
             f"linear_grad(w, x, y) for n={size} (a 0-dim tensor)",
             rtol=1e-7,
             atol=1e-12,
-            hint="loss = mean((w·x − y)²) ⇒ dloss/dw = mean(2·x·(w·x − y))",
+            hint=(*reduction_mistakes((size,)), "loss = mean((w·x − y)²) ⇒ dloss/dw = mean(2·x·(w·x − y))"),
         )
         expect_no_twin(ops, OFF_LIMITS["linear_grad"], "linear_grad (derived by hand, lecture 3)")
 
@@ -134,6 +135,7 @@ def expect_quadratic_grads(result, ops, params, x, y, n):
             atol=1e-12,
             hint=(
                 *(keyed for other in neighbours for keyed in known(ANOTHER_GRADIENT, other, want)),
+                *reduction_mistakes((n,)),
                 N_(
                     "with the residual r = y_hat − y: dL/dw1 = mean(2·r·x²), dL/dw2 = mean(2·r·x), dL/db = mean(2·r)"
                 ),
@@ -244,6 +246,10 @@ def probe_sigmoid(mod, x, upstream):
 # A backward that returns σ·(1 − σ) alone: the local derivative without the upstream gradient
 NO_GRAD_OUTPUT_HINT = "multiply by grad_output: backward returns grad_output·s·(1 − s) (the chain rule)"
 # A forward that saves its input x, not its output σ(x): backward then computes x·(1 − x)
+SIGMOID_TWICE_HINT = N_(
+    "these are σ(s)·(1 − σ(s)) with s the saved output: s is σ(x) already, so backward takes "
+    "grad_output·s·(1 − s) with no sigmoid applied to it again"
+)
 INPUT_SAVED_HINT = N_(
     "these are grad_output·x·(1 − x), the input's values where σ(x)'s belong: forward saves its input; "
     "save its output instead, ctx.save_for_backward(s) with s = σ(x)"
@@ -313,6 +319,7 @@ def test_sigmoid_function_forward_and_backward(sub, dtype):
         mistakes={
             "no-grad-output": (s * (1 - s), NO_GRAD_OUTPUT_HINT),
             "input-saved": (g * x * (1 - x), INPUT_SAVED_HINT),
+            "sigmoid-twice": (g * torch.sigmoid(s) * (1 - torch.sigmoid(s)), SIGMOID_TWICE_HINT),
         },
         **tol,
     )

@@ -386,6 +386,15 @@ def expect_bce(out, ops, pp, yy):
     expect_no_twin(ops, OFF_LIMITS["bce"], "bce")
 
 
+# both naive forms fail where exp(|z|) overflows (z ≈ ±89 in float32): log1p(exp(z)) is inf there,
+# and torch.sigmoid(z) rounds to 0 or 1, whose log is −inf; no value tells the two apart
+LOGIT_OVERFLOW_HINT = N_(
+    "at a large |z| an exponential overflows (exp(100) is inf in float32): log1p(exp(z)) is inf, "
+    "and sigmoid(z) rounds to 0 or 1, whose log is −inf; use softplus(t) = max(t, 0) + "
+    "log1p(exp(−|t|)), which never exponentiates a positive number: loss = softplus(z) − y·z"
+)
+
+
 @check("shape", public=True, exercise="bce_with_logits")
 def test_bce_with_logits_stable_at_1000(sub):
     z = torch.tensor([[-1000.0, -50.0, 0.0], [3.0, 50.0, 1000.0]])
@@ -396,7 +405,7 @@ def test_bce_with_logits_stable_at_1000(sub):
         F.binary_cross_entropy_with_logits(z, y),
         "bce_with_logits at logits of ±1000",
         atol=extreme_atol(z),
-        hint="never take log(sigmoid(z)): use -softplus(-z), with softplus(z) = max(z,0) + log1p(exp(-|z|))",
+        hint=LOGIT_OVERFLOW_HINT,
     )
     expect_no_twin(ops, OFF_LIMITS["bce_with_logits"], "bce_with_logits")
 

@@ -916,14 +916,26 @@ def test_k_fold_indices(sub, n, k):
         expect_folds(folds, n, k)
 
 
+CHUNKED_HINT = N_(
+    "these are torch.chunk's sizes: chunk(k) cuts parts of ⌈n/k⌉, the last one short (and fewer "
+    "than k parts where they run out); torch.tensor_split(indices, k) makes k folds, the first "
+    "n % k one longer"
+)
+
+
 def expect_folds(folds, n, k):
     """k_fold_indices(n, k) against torch.arange(n).tensor_split(k)."""
     expected = list(torch.arange(n).tensor_split(k))
+    sizes = (
+        [f.numel() if isinstance(f, torch.Tensor) else None for f in folds] if isinstance(folds, list) else []
+    )
+    chunked = sizes == [c.numel() for c in torch.arange(n).chunk(k)] != [e.numel() for e in expected]
     expect(
         isinstance(folds, list) and len(folds) == k,
         f"k_fold_indices({n}, {k})",
         f"a list of {k} folds",
         type(folds).__name__ if not isinstance(folds, list) else f"{len(folds)} folds",
+        CHUNKED_HINT if chunked else "",
     )
     for i, (got, want) in enumerate(zip(folds, expected)):
         expect_close(
@@ -932,7 +944,7 @@ def expect_folds(folds, n, k):
             f"fold {i} of k_fold_indices({n}, {k})",
             rtol=0,
             atol=0,
-            hint="contiguous folds; the first n % k folds hold one extra index",
+            hint=CHUNKED_HINT if chunked else "contiguous folds; the first n % k folds hold one extra index",
         )
 
 

@@ -350,13 +350,22 @@ SUMMED_OVER_COLUMNS = N_(
     "Σₖ A[i, k]·B[k, j] sums over the shared axis k, dim 1"
 )
 
+# a broadcast that does not fit in matmul: a's rows met b's rows (a[:, None, :] * b[None, :, :],
+# A·Bᵀ where the sizes allow it), not a's columns b's rows
+PAIRED_HINT = (
+    "C[i, j] = Σₖ a[i, k]·b[k, j] pairs a's COLUMNS with b's ROWS: put k in the same place on both "
+    "sides, a[:, :, None] (n, k, 1) * b[None, :, :] (1, k, m), and sum over dim=1; "
+    "a[:, None, :] * b[None, :, :] meets a's k with b's m"
+)
+MATMUL_ERRORS = {"broadcast": PAIRED_HINT}
+
 MEAN_OVER_K = N_(
     "these values are the mean of the k products (their sum ÷ k): C[i, j] = Σₖ A[i, k]·B[k, j] is "
     "their sum, .sum(dim=1)"
 )
 
 
-@check("shape", public=True, exercise="matmul")
+@check("shape", public=True, exercise="matmul", errors=MATMUL_ERRORS)
 @pytest.mark.parametrize("n, k, m", [(1, 4, 1), (3, 5, 2), (6, 1, 7)])
 def test_matmul(sub, n, k, m):
     a, b = torch.randn(n, k, generator=gen(7)), torch.randn(k, m, generator=gen(8))
@@ -371,6 +380,7 @@ def test_matmul(sub, n, k, m):
         hint=(
             *known(SUMMED_OVER_ROWS, products.sum(0), a @ b),
             *known(SUMMED_OVER_COLUMNS, products.sum(2), a @ b),
+            *(known(PAIRED_HINT, a @ b.T, a @ b) if k == m else ()),
             *known(MEAN_OVER_K, products.mean(1), a @ b),
             "C[i, j] = Σₖ A[i, k]·B[k, j]: multiply a[:, :, None] by b[None, :, :], sum over dim 1",
         ),
