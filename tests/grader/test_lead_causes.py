@@ -1191,6 +1191,57 @@ BLIND_LEADS = [
         "num_classes=vocab_size",
     ),
     (
+        "b14-value-gradient-assigned",  # `=` told alone, not beside the topological order
+        "Value",
+        ("parent.grad += local * node.grad", "parent.grad = local * node.grad"),
+        "a·a gives a.grad = 2a",
+        "a·a 得到 a.grad = 2a",
+    ),
+    (
+        "b14-accuracy-max-values",
+        "accuracy",
+        ("y_hat.argmax(dim=1) if y_hat.dim() == 2", "y_hat.max(dim=1)[0] if y_hat.dim() == 2"),
+        "[0] holds the largest scores",
+        ".argmax(dim=1)",
+    ),
+    (
+        "b14-embedding-index-select",
+        "embedding_lookup",
+        ("return weight[idx]", "return weight.index_select(0, idx)"),
+        "index_select takes a 1-D index only",
+        "index_select 只接受一维索引",
+    ),
+    (
+        "b15-bce-with-logits-terms-swapped",  # the swap, not an overflow
+        "bce_with_logits",
+        (
+            "return (y * _softplus(-logits) + (1 - y) * _softplus(logits)).mean()",
+            "return (y * _softplus(logits) + (1 - y) * _softplus(-logits)).mean()",
+        ),
+        "the two terms are swapped",
+        "两项弄反了",
+    ),
+    (
+        "b15-sgd-decay-after-momentum",
+        "SGD",
+        (
+            'g = p.grad + group["weight_decay"] * p if group["weight_decay"] else p.grad',
+            'g = p.grad\n                p.sub_(group["lr"] * group["weight_decay"] * p)',
+        ),
+        "weight decay joins the gradient before the momentum",
+        "权重衰减要在动量之前",
+    ),
+    (
+        "b15-pairwise-norms-both-columns",
+        "pairwise_sq_dists",
+        (
+            "return ((a[:, None, :] - b[None, :, :]) ** 2).sum(dim=-1)",
+            "return (a * a).sum(1, keepdim=True) - 2 * a @ b.T + (b * b).sum(1, keepdim=True)",
+        ),
+        "‖b‖² as a row, (1, m)",
+        "(1, m)",
+    ),
+    (
         "b9-sgd-without-dampening-factor",  # the variant's trajectory, not the state checklist
         "SGD",
         ('.add_(g, alpha=1 - group["dampening"])', ".add_(g)"),

@@ -395,6 +395,11 @@ LOGIT_OVERFLOW_HINT = N_(
 )
 
 
+SOFTPLUS_SWAPPED = N_(
+    "the two terms are swapped: −log σ(z) = softplus(−z) goes with y, −log(1 − σ(z)) = softplus(z) with 1 − y"
+)
+
+
 @check("shape", public=True, exercise="bce_with_logits")
 def test_bce_with_logits_stable_at_1000(sub):
     z = torch.tensor([[-1000.0, -50.0, 0.0], [3.0, 50.0, 1000.0]])
@@ -405,7 +410,15 @@ def test_bce_with_logits_stable_at_1000(sub):
         F.binary_cross_entropy_with_logits(z, y),
         "bce_with_logits at logits of ±1000",
         atol=extreme_atol(z),
-        hint=LOGIT_OVERFLOW_HINT,
+        hint=(
+            Keyed(LOGIT_OVERFLOW_HINT, lambda got, _: not bool(got.isfinite().all())),
+            *known(
+                SOFTPLUS_SWAPPED,
+                (y * F.softplus(z) + (1 - y) * F.softplus(-z)).mean(),
+                F.binary_cross_entropy_with_logits(z, y),
+            ),
+            N_("loss = softplus(z) − y·z, the mean: y·softplus(−z) + (1 − y)·softplus(z)"),
+        ),
     )
     expect_no_twin(ops, OFF_LIMITS["bce_with_logits"], "bce_with_logits")
 

@@ -493,16 +493,19 @@ def optimizer_mistakes(name, reference, inits, groups, options, grads):
     return found
 
 
-def sgd_path(inits, options, grads, decay_sign=1.0, nesterov=None, dampen_first=False, dampen=True):
+def sgd_path(
+    inits, options, grads, decay_sign=1.0, nesterov=None, dampen_first=False, dampen=True, decay_after=False
+):
     """SGD's trajectory as torch.optim.SGD walks it, or with one of its known mistakes (``dampen``
-    False: the buffer's update takes the whole gradient)."""
+    False: the buffer's update takes the whole gradient; ``decay_after``: λ·p added to the step
+    after the momentum, not to the gradient the buffer takes)."""
     lr, momentum = options["lr"], options.get("momentum", 0.0)
     dampening, decay = options.get("dampening", 0.0), options.get("weight_decay", 0.0)
     nesterov = options.get("nesterov", False) if nesterov is None else nesterov
     params, buffers, path = [p.clone() for p in inits], [None] * len(inits), []
     for step_grads in grads:
         for i, g in enumerate(step_grads):
-            g = g + decay_sign * decay * params[i]
+            g = g if decay_after else g + decay_sign * decay * params[i]
             if momentum:
                 first = buffers[i] is None
                 buffers[i] = (
@@ -511,6 +514,8 @@ def sgd_path(inits, options, grads, decay_sign=1.0, nesterov=None, dampen_first=
                     else (momentum * buffers[i] + ((1 - dampening) if dampen else 1.0) * g)
                 )
                 g = g + momentum * buffers[i] if nesterov else buffers[i]
+            if decay_after:
+                g = g + decay * params[i]
             params[i] = params[i] - lr * g
         path.append([p.clone() for p in params])
     return path
@@ -588,6 +593,14 @@ SGD_VARIANTS = {
         ("weight_decay",),
         {"decay_sign": -1.0},
         N_("weight decay adds λ·p to the gradient (g + λ·p), pulling the parameters toward 0"),
+    ),
+    "decay-after-momentum": (
+        ("weight_decay", "momentum"),
+        {"decay_after": True},
+        N_(
+            "weight decay joins the gradient before the momentum: g = g + λ·p first, then the "
+            "buffer takes that g; λ·p added to the step after the buffer skips the momentum"
+        ),
     ),
     "nesterov-ignored": (
         ("momentum", "nesterov"),

@@ -359,12 +359,17 @@ FLAT_ROWS = N_(
 
 
 # a product that does not fit in embedding_lookup: one-hot rows narrower than the weight's rows
+# or an index of another shape than a lookup takes (index_select's 1-D one)
 ONE_HOT_WIDTH = {
     "matmul-shapes": (
         "a one-hot row per index must be as wide as the weight has rows: F.one_hot(idx) is only "
         "max(idx) + 1 wide, F.one_hot(idx, num_classes=weight.shape[0]) is right; or take the "
         "rows themselves, weight[idx]"
-    )
+    ),
+    "IndexError": (
+        "idx comes in any shape, 0-dim too: weight[idx] keeps idx's shape and adds the row's "
+        "dimension; index_select takes a 1-D index only"
+    ),
 }
 
 

@@ -223,7 +223,14 @@ CROSS_TERM_ADDED = N_(
 CROSS_TERM_HINT = "the cross term counts twice: ‖a‖² − 2·a·bᵀ + ‖b‖² ((a − b)² = a² − 2ab + b²)"
 
 
-@check("shape", public=True, exercise="pairwise_sq_dists")
+# a broadcast that does not fit in pairwise_sq_dists: the squared norms both as columns (or rows)
+NORMS_ROW_COLUMN_HINT = (
+    "the (n, m) table takes ‖a‖² as a column, (n, 1), and ‖b‖² as a row, (1, m): "
+    "(b * b).sum(1)[None, :] (or .sum(1, keepdim=True).T); two columns meet only where n = m"
+)
+
+
+@check("shape", public=True, exercise="pairwise_sq_dists", errors={"broadcast": NORMS_ROW_COLUMN_HINT})
 @pytest.mark.parametrize("n, m, d", [(1, 1, 3), (5, 7, 4), (6, 2, 10)])
 def test_pairwise_sq_dists(sub, n, m, d):
     a, b = torch.randn(n, d, generator=gen(4)) * 3, torch.randn(m, d, generator=gen(5)) * 3
@@ -261,9 +268,23 @@ def test_one_hot(sub, labels, classes):
         out,
         F.one_hot(labels, classes).float(),
         f"one_hot({labels.tolist()}, {classes})",
-        hint="float32 (n, num_classes): zeros except a 1 in each row at that row's label",
+        hint=LABELS_DTYPE
+        if getattr(out, "dtype", None) == labels.dtype
+        else "float32 (n, num_classes): zeros except a 1 in each row at that row's label",
     )
     expect_no_twin(ops, OFF_LIMITS["one_hot"], "one_hot")
+
+
+# one_hot's result in the labels' int64: made from them (labels.new_zeros, torch.zeros_like(labels))
+LABELS_DTYPE = N_(
+    "the one-hot matrix came out in the labels' dtype (int64): a tensor made from the labels "
+    "(labels.new_zeros(...), torch.zeros_like(labels)) takes their dtype; give dtype=torch.float32"
+)
+# accuracy on scores compared through .max(dim=1)[0]: the largest scores, not their classes
+MAX_VALUES = N_(
+    "max(dim=1) returns (values, indices): [0] holds the largest scores; the predicted class is "
+    "the index, .max(dim=1)[1] (.indices) or .argmax(dim=1)"
+)
 
 
 @check("shape", public=True, exercise="accuracy")
@@ -284,6 +305,8 @@ def test_accuracy_scores_labels_and_ties(sub):
             f"{got}",
             LABELS_ARGMAXED
             if y_hat.dim() == 1 and abs(got - float((y_hat.argmax(-1) == target).float().mean())) < 1e-6
+            else MAX_VALUES
+            if y_hat.dim() == 2 and abs(got - float((y_hat.max(1)[0] == target).float().mean())) < 1e-6
             else "argmax over dim 1 for scores, compare with y, take the mean, return .item()",
         )
 
