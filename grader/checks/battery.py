@@ -35,6 +35,7 @@ from grader.checks.judge import (
     expect_same_device,
     expect_tensor,
 )
+from grader.checks.made_hints import made as _made
 from grader.checks.relations import Hint, Keyed, chosen, reduction_mistakes
 from grader.i18n import N_, Verbatim, _, text
 
@@ -78,7 +79,7 @@ def run(sub: Any, topic: str, name: str) -> None:
     case, mine, ref = failed[0]
     # wrong everywhere: the formula, not one dimension; no dimension's hint to mislead
     plain = EVERYWHERE if len(failed) == len(judged) else domains.hint_for(case)
-    told = _untouched(case, mine) or _activations(case, mine, ref)
+    told = _untouched(case, mine) or _activations(case, mine, ref) or _made(case, mine)
     try:
         judge_case(domain, case, mine, ref, got, (*_reduced(case), *_known(domain, case), told or plain))
     except CheckFailed as exc:

@@ -43,15 +43,15 @@ def walk_calls(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict
         trace = on_device(function, args, case, kwargs) if case.get("device") else None
         if case["seed"] is not None:
             torch.manual_seed(case["seed"])
-        out = function(*formed(args, case), **kwargs)
+        # on inputs of another float dtype than float32: what made a tensor of another, for a hint
+        out, made = kit.dtype_noted(function, formed(args, case), kwargs, getattr(mod, "__file__", ""))
         if not isinstance(out, (torch.Tensor, tuple, list, dict, int, float)) and hasattr(out, "__iter__"):
             out = list(out)
         found = {"out": out, "aliased": kit.shares(out, args), "types": kit.type_names(out)}
         found["unchanged"] = [b is None or kit.same_values(b, a.detach()) for a, b in zip(args, before)]
         # an argument the docstring lets it write, or None where the docstring allows none (no running stats)
         found["written"] = [None if args[i] is None else args[i].detach().clone() for i in case["writes"]]
-        if trace is not None:
-            found["device"] = trace
+        kit.noted(found, device=trace, made=made)  # the device trace asked for, what made another dtype
         if case["wrt"]:  # a tensor, or a tuple of them (attention's out and weights): each weighted
             found["grads"], found["out"] = kit.weighted_backward(out, args, case["wrt"])
         return found

@@ -54,6 +54,63 @@ def layer_calls(layers: Sequence[Any], call: Callable[[], Any]) -> tuple[Any, li
     return result, use.calls
 
 
+class _Makers(TorchFunctionMode):
+    """The first torch call that made a floating tensor of another dtype than ``want`` from no
+    tensor of that dtype (a factory, ``.float()``), and the line of ``path`` it ran on."""
+
+    def __init__(self, want: torch.dtype, path: str) -> None:
+        super().__init__()
+        self.want, self.path = want, path
+        self.made: dict[str, Any] | None = None
+
+    def __torch_function__(
+        self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
+    ) -> Any:
+        result = func(*args, **(kwargs or {}))
+        if self.made is None and isinstance(result, torch.Tensor) and result.is_floating_point():
+            given = [a for a in (*args, *(kwargs or {}).values()) if isinstance(a, torch.Tensor)]
+            if result.dtype != self.want and all(a.dtype != result.dtype for a in given):
+                name = getattr(func, "__name__", "")
+                self.made = {
+                    "name": name,
+                    "method": getattr(torch.Tensor, name, None) is func,
+                    "dtype": str(result.dtype).removeprefix("torch."),
+                    "shape": list(result.shape),
+                    "line": self.line(),
+                }
+        return result
+
+    def line(self) -> int:
+        frame = sys._getframe(2)
+        while frame is not None and frame.f_code.co_filename != self.path:
+            frame = frame.f_back  # type: ignore[assignment]
+        return frame.f_lineno if frame is not None else 0
+
+
+def dtype_maker(call: Callable[[], Any], want: torch.dtype, path: str) -> tuple[Any, dict[str, Any] | None]:
+    """(``call()``, the first tensor it made in a floating dtype other than ``want`` from no
+    tensor of that dtype: its torch name, dtype, shape and line in ``path``; None where none)."""
+    with _Makers(want, path) as makers:
+        result = call()
+    return result, makers.made
+
+
+def dtype_noted(
+    function: Callable[..., Any], args: Sequence[Any], kwargs: dict[str, Any], path: str
+) -> tuple[Any, dict[str, Any] | None]:
+    """``function(*args, **kwargs)`` and, where its first floating tensor argument is not float32,
+    what :func:`dtype_maker` saw it make in another floating dtype (None otherwise)."""
+    floats = [a.dtype for a in args if isinstance(a, torch.Tensor) and a.is_floating_point()]
+    if floats and floats[0] != torch.float32:
+        return dtype_maker(lambda: function(*args, **kwargs), floats[0], path)
+    return function(*args, **kwargs), None
+
+
+def noted(found: dict[str, Any], **extras: Any) -> None:
+    """Each of ``extras`` that is not None into ``found`` (a result has no key for what was not asked)."""
+    found.update({key: value for key, value in extras.items() if value is not None})
+
+
 # -- the battery's walkers' shared steps
 
 

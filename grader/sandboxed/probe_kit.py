@@ -35,6 +35,7 @@ from grader.sandboxed.guarded import OffLimitsOp as OffLimitsOp
 # the steps that record nothing (kit_steps.py), the answers' conversion and the second device,
 # which probes reach as kit.*
 from grader.sandboxed.kit_steps import attribute as attribute
+from grader.sandboxed.kit_steps import dtype_noted as dtype_noted
 from grader.sandboxed.kit_steps import each_case as each_case
 from grader.sandboxed.kit_steps import fill_by_shape as fill_by_shape
 from grader.sandboxed.kit_steps import given as given
@@ -42,6 +43,7 @@ from grader.sandboxed.kit_steps import input_grad as input_grad
 from grader.sandboxed.kit_steps import layer_calls as layer_calls
 from grader.sandboxed.kit_steps import layers_applied as layers_applied
 from grader.sandboxed.kit_steps import noncontiguous as noncontiguous
+from grader.sandboxed.kit_steps import noted as noted
 from grader.sandboxed.kit_steps import resolved as resolved
 from grader.sandboxed.kit_steps import same_values as same_values
 from grader.sandboxed.kit_steps import shares as shares

@@ -1242,6 +1242,13 @@ BLIND_LEADS = [
         "(1, m)",
     ),
     (
+        "b13-ema-float32-maker-named",  # the call and its line, not the dtype checklist
+        "ema",
+        ("out = torch.empty_like(values)", "out = torch.empty(values.shape)"),
+        "torch.empty made a float32 tensor",
+        "torch.empty",
+    ),
+    (
         "b9-sgd-without-dampening-factor",  # the variant's trajectory, not the state checklist
         "SGD",
         ('.add_(g, alpha=1 - group["dampening"])', ".add_(g)"),
@@ -1279,3 +1286,34 @@ def test_a_blind_sets_mistake_is_told_its_cause_in_both_languages(tmp_path, exer
     found = verdicts(edited(tmp_path, topic_of(exercise), *edit), exercise)
     assert english in found["en"]["diagnosis"], found["en"]
     assert chinese in found["zh_CN"]["diagnosis"], found["zh_CN"]
+
+
+@pytest.mark.unit
+def test_b13_the_call_that_made_another_dtype_is_named_with_its_line(tmp_path):
+    """A float64 case whose answer came back float32: the first torch call that made a float32
+    tensor from no float32 input is named, with the learner's line (seen failing: a checklist of
+    float32 makers, judged 'partly'); a conversion (.float()) is told as one; a forged record is not shown."""
+    from grader.checks import domains
+    from grader.checks.made_hints import made
+    from grader.sandboxed import probe_kit as kit
+
+    source = tmp_path / "learner.py"
+    source.write_text(
+        "import torch\n"
+        "def f(x):\n"
+        "    out = torch.zeros(x.shape)\n"
+        "    return out + x.sum().item()\n"
+        "def g(x):\n"
+        "    return x.float() * 2\n"
+    )
+    namespace: dict = {}
+    exec(compile(source.read_text(), str(source), "exec"), namespace)
+    x = torch.ones(3, dtype=torch.float64)
+    case = domains.Case(kind="call", name="f", args=(x,), dim="dtype")
+    _, record = kit.dtype_noted(namespace["f"], [x], {}, str(source))
+    assert "line 3: torch.zeros made a float32 tensor (3,)" in made(case, {"made": record})
+    _, record = kit.dtype_noted(namespace["g"], [x], {}, str(source))
+    assert "line 6: .float() turned a tensor into float32" in made(case, {"made": record})
+    assert kit.dtype_noted(namespace["f"], [x.float()], {}, str(source))[1] is None  # float32 in: nothing noted
+    forged = {**record, "name": "zeros; rm -rf /", "line": 3}
+    assert made(case, {"made": forged}) == ""
