@@ -98,12 +98,21 @@ def dtype_maker(call: Callable[[], Any], want: torch.dtype, path: str) -> tuple[
 def dtype_noted(
     function: Callable[..., Any], args: Sequence[Any], kwargs: dict[str, Any], path: str
 ) -> tuple[Any, dict[str, Any] | None]:
-    """``function(*args, **kwargs)`` and, where its first floating tensor argument is not float32,
-    what :func:`dtype_maker` saw it make in another floating dtype (None otherwise)."""
+    """``function(*args, **kwargs)`` and, where it answered a tensor of another floating dtype than
+    its first floating tensor argument's (not float32), what :func:`dtype_maker` saw a second call,
+    on copies, make in that dtype; None otherwise. The answer judged is the plain call's: code
+    that behaves otherwise under a torch function mode changes a hint, never a grade."""
+    out = function(*args, **kwargs)
     floats = [a.dtype for a in args if isinstance(a, torch.Tensor) and a.is_floating_point()]
-    if floats and floats[0] != torch.float32:
-        return dtype_maker(lambda: function(*args, **kwargs), floats[0], path)
-    return function(*args, **kwargs), None
+    if not floats or floats[0] == torch.float32 or not isinstance(out, torch.Tensor):
+        return out, None
+    if not out.is_floating_point() or out.dtype == floats[0]:
+        return out, None
+    copies = [a.detach().clone() if isinstance(a, torch.Tensor) else a for a in args]
+    try:
+        return out, dtype_maker(lambda: function(*copies, **kwargs), floats[0], path)[1]
+    except Exception:  # the hint's own call: the plain one above is the answer
+        return out, None
 
 
 def noted(found: dict[str, Any], **extras: Any) -> None:

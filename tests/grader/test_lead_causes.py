@@ -1317,3 +1317,17 @@ def test_b13_the_call_that_made_another_dtype_is_named_with_its_line(tmp_path):
     assert kit.dtype_noted(namespace["f"], [x.float()], {}, str(source))[1] is None  # float32 in: nothing noted
     forged = {**record, "name": "zeros; rm -rf /", "line": 3}
     assert made(case, {"made": forged}) == ""
+
+
+@pytest.mark.unit
+def test_code_that_answers_otherwise_under_a_function_mode_is_judged_on_its_plain_answer():
+    """The noting call runs under a torch function mode, which code can detect: the answer judged
+    is the plain call's (seen failing: float64 under the mode, float32 without, judged float64)."""
+    from grader.sandboxed import probe_kit as kit
+
+    def two_faced(x):
+        return x.clone() if torch._C._is_torch_function_mode_enabled() else x.float()
+
+    x = torch.ones(3, dtype=torch.float64)
+    out, _ = kit.dtype_noted(two_faced, [x], {}, "")
+    assert out.dtype == torch.float32
