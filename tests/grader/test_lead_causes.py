@@ -1314,7 +1314,9 @@ def test_b13_the_call_that_made_another_dtype_is_named_with_its_line(tmp_path):
     assert "line 3: torch.zeros made a float32 tensor (3,)" in made(case, {"made": record})
     _, record = kit.dtype_noted(namespace["g"], [x], {}, str(source))
     assert "line 6: .float() turned a tensor into float32" in made(case, {"made": record})
-    assert kit.dtype_noted(namespace["f"], [x.float()], {}, str(source))[1] is None  # float32 in: nothing noted
+    assert (
+        kit.dtype_noted(namespace["f"], [x.float()], {}, str(source))[1] is None
+    )  # float32 in: nothing noted
     forged = {**record, "name": "zeros; rm -rf /", "line": 3}
     assert made(case, {"made": forged}) == ""
 
