@@ -179,8 +179,9 @@ def _shapes(line: dict[str, Any]) -> list[tuple[str, tuple[int, ...]]]:
 
 def aligned_lines(line: dict[str, Any], message: str) -> list[str]:
     """Where torch's ``message`` says two tensors do not broadcast and a 1-d one of the line has
-    the size of another's dimension before its last: broadcasting lines a 1-d tensor up with the
-    LAST dimension, so the hint that shapes it for the dimension it is meant for."""
+    the size of another's dimension before its last, whose last is the other size torch names (the
+    two that met): broadcasting lines a 1-d tensor up with the LAST dimension, so the hint that
+    shapes it for the dimension it is meant for."""
     found = _BROADCAST.search(message)
     if found is None:
         return []
@@ -191,7 +192,7 @@ def aligned_lines(line: dict[str, Any], message: str) -> list[str]:
             continue
         for other, full in shapes:
             at = [j for j, d in enumerate(full[:-1]) if d == shape[0]]
-            if len(full) >= 2 and full[-1] != shape[0] and at:
+            if len(full) >= 2 and full[-1] in sizes - {shape[0]} and at:
                 target = (shape[0],) + (1,) * (len(full) - 1 - at[-1])
                 said = {
                     "name": name,

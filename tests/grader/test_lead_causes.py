@@ -1249,6 +1249,23 @@ BLIND_LEADS = [
         "torch.empty",
     ),
     (
+        "b16-encode-chars-sorted-vocab",  # the order, not the dtype
+        "encode_chars",
+        (
+            "position = {c: i for i, c in enumerate(vocab)}",
+            "position = {c: i for i, c in enumerate(sorted(vocab))}",
+        ),
+        "positions in sorted(vocab)",
+        "sorted(vocab)",
+    ),
+    (
+        "b16-conv-mults-square-output",
+        "conv_mults",
+        ("return k * k * c_in * c_out * h * w", "return k * k * c_in * c_out * h * h"),
+        "counts the output as square",
+        "正方形",
+    ),
+    (
         "b9-sgd-without-dampening-factor",  # the variant's trajectory, not the state checklist
         "SGD",
         ('.add_(g, alpha=1 - group["dampening"])', ".add_(g)"),

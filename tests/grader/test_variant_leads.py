@@ -174,6 +174,22 @@ def test_a_1d_tensor_meant_for_a_dimension_before_the_last_is_told_its_shape():
 
 
 @pytest.mark.unit
+def test_b16_a_1d_tensor_is_told_its_shape_only_beside_the_tensor_it_met():
+    """a2 (5,) − 2·a·bᵀ (5, 7) + b2 (7,): torch names 5 and 7; b (7, 4) holds a 7 before its last,
+    but its last is 4, not the 5 that met: no hint that b2 wants (7, 1) (seen: told so, misleading)."""
+    from grader.checks.blamed import line_lines
+
+    operands = [
+        ["b2", [[7], "float32", "cpu"]],
+        ["a2", [[5], "float32", "cpu"]],
+        ["a", [[5, 4], "float32", "cpu"]],
+        ["b", [[7, 4], "float32", "cpu"]],
+    ]
+    words = "The size of tensor a (5) must match the size of tensor b (7) at non-singleton dimension 1"
+    assert not any("lines up with" in line for line in line_lines(line_of(operands, []), words))
+
+
+@pytest.mark.unit
 def test_a_convolution_padded_on_one_axis_only_is_told_so():  # c22
     from grader.checks.conv_steps import Call, predicted
 

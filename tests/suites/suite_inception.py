@@ -257,6 +257,13 @@ def _number(got) -> float | None:
     return float(got) if isinstance(got, float) else None
 
 
+# h·h (or w·w) where the output is h × w: counted as if it were square
+SQUARE_HINT = N_(
+    "this counts the output as square (h·h or w·w): it has h × w positions, and h ≠ w here; "
+    "k·k·c_in·c_out·h·w"
+)
+
+
 def mults_hint(got, expected: int, args: tuple[int, ...]) -> str:
     """The hint of a known wrong count: a bias counted as a product (one more per output value),
     h and w shrunk by the kernel as if they were the input's, or one of the factors missing or
@@ -269,6 +276,8 @@ def mults_hint(got, expected: int, args: tuple[int, ...]) -> str:
             return BIAS_COUNTED_HINT
         if k > 1 and got == k * k * c_in * c_out * (h - k + 1) * (w - k + 1):
             return SHRUNK_HINT
+        if h != w and got in (k * k * c_in * c_out * h * h, k * k * c_in * c_out * w * w):
+            return SQUARE_HINT
     return factor_said(
         got,
         expected,

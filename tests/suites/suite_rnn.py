@@ -423,10 +423,20 @@ def test_encode_chars(sub, text, vocab, expected):
         rtol=0,
         atol=0,
         hint=(
-            "int64 positions of each character in the vocabulary: torch.tensor of a list of ints is "
-            "int64, where torch.Tensor(...) makes float32"
+            *known(
+                SORTED_VOCAB, torch.tensor([sorted(vocab).index(c) for c in text]), torch.tensor(expected)
+            ),
+            "the position of each character in vocab as given (vocab.index(c)), as int64: torch.tensor "
+            "of a list of ints is int64, where torch.Tensor(...) makes float32",
         ),
     )
+
+
+# positions in the sorted vocabulary: the order it was given in is the one that counts
+SORTED_VOCAB = N_(
+    "these are positions in sorted(vocab): each character's index is its place in vocab as given "
+    "(vocab.index(c)), whatever the order"
+)
 
 
 @check("shape", public=True, exercise="gru_cell", errors=NOT_TRANSPOSED)
