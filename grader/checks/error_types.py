@@ -123,8 +123,10 @@ ERRORS = tuple(
             "channels",
             r"expected input\[[^\]]*\] to have (\d+) channels, but got (\d+) channels",
             N_(
-                "the convolution was built for {0} input channels but got {1}: its in_channels is "
-                "the channel count of what reaches it (the data's, or the previous layer's out_channels)"
+                "the convolution was built for {0} input channels but got {1}: what reaches it has "
+                "the wrong channel count (a dry run's zeros in __init__ take the model's in_channels: "
+                "torch.zeros(1, in_channels, H, W)), or its in_channels is not that of what reaches "
+                "it (the data's, or the previous layer's out_channels)"
             ),
         ),
         (

@@ -1266,6 +1266,16 @@ BLIND_LEADS = [
         "正方形",
     ),
     (
+        "b15-gru-reset-before-the-product",  # the d2l form named, not the gates' checklist
+        "gru_cell",
+        (
+            "n = torch.tanh(i_n + r * h_n)",
+            "n = torch.tanh(i_n + (r * h) @ w_hh.chunk(3)[2].T + b_hh.chunk(3)[2])",
+        ),
+        "r is applied to h before the product",
+        "d2l",
+    ),
+    (
         "b9-sgd-without-dampening-factor",  # the variant's trajectory, not the state checklist
         "SGD",
         ('.add_(g, alpha=1 - group["dampening"])', ".add_(g)"),

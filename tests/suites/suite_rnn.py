@@ -114,7 +114,24 @@ def cell_mistakes(name: str, cell: torch.nn.Module, x: torch.Tensor, h: torch.Te
             else ()
         ),
         *(known(GRU_BIAS_OUTSIDE, gru_bias_outside(cell, x, h), cell(x, h)) if name == "gru_cell" else ()),
+        *(known(GRU_RESET_FIRST, gru_reset_first(cell, x, h), cell(x, h)) if name == "gru_cell" else ()),
     )
+
+
+GRU_RESET_FIRST = N_(
+    "r is applied to h before the product (the d2l form, (r ⊙ h)·W_hnᵀ): torch's cell applies it "
+    "after, n = tanh(x·W_inᵀ + b_in + r ⊙ (h·W_hnᵀ + b_hn))"
+)
+
+
+def gru_reset_first(cell: torch.nn.Module, x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
+    """A GRU cell whose new gate multiplies r ⊙ h by W_hn (the d2l form, a known mistake here)."""
+    with torch.no_grad():
+        i_r, i_z, i_n = (x @ cell.weight_ih.T + cell.bias_ih).chunk(3, 1)
+        h_r, h_z, _ = (h @ cell.weight_hh.T + cell.bias_hh).chunk(3, 1)
+        w_hn, b_hn = cell.weight_hh.chunk(3)[2], cell.bias_hh.chunk(3)[2]
+        r, z = torch.sigmoid(i_r + h_r), torch.sigmoid(i_z + h_z)
+        return (1 - z) * torch.tanh(i_n + (r * h) @ w_hn.T + b_hn) + z * h
 
 
 GRU_BIAS_OUTSIDE = N_(
