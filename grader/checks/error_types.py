@@ -99,7 +99,9 @@ ERRORS = tuple(
             N_(
                 "each convolution and pooling shrinks the image, and a small input (8×8) runs out "
                 "of pixels before this layer: pad the convolutions (padding=kernel_size // 2 keeps H "
-                "and W), or, where the docstring leaves the layers to you, pool less"
+                "and W), or, where the docstring leaves the layers to you, pool less; layers sized "
+                "for one input (the lecture's 28×28, a Linear(320) after them) fit no other: size "
+                "the linear layer by a dry run at the size the model is given"
             ),
         ),
         (
