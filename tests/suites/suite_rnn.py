@@ -113,41 +113,39 @@ def cell_mistakes(name: str, cell: torch.nn.Module, x: torch.Tensor, h: torch.Te
             if name == "rnn_cell"
             else ()
         ),
-        *(known(GRU_BIAS_OUTSIDE, gru_bias_outside(cell, x, h), cell(x, h)) if name == "gru_cell" else ()),
-        *(known(GRU_RESET_FIRST, gru_reset_first(cell, x, h), cell(x, h)) if name == "gru_cell" else ()),
+        *(gru_mistakes(cell, x, h) if name == "gru_cell" else ()),
     )
-
-
-GRU_RESET_FIRST = N_(
-    "r is applied to h before the product (the d2l form, (r ⊙ h)·W_hnᵀ): torch's cell applies it "
-    "after, n = tanh(x·W_inᵀ + b_in + r ⊙ (h·W_hnᵀ + b_hn))"
-)
-
-
-def gru_reset_first(cell: torch.nn.Module, x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
-    """A GRU cell whose new gate multiplies r ⊙ h by W_hn (the d2l form, a known mistake here)."""
-    with torch.no_grad():
-        i_r, i_z, i_n = (x @ cell.weight_ih.T + cell.bias_ih).chunk(3, 1)
-        h_r, h_z, _ = (h @ cell.weight_hh.T + cell.bias_hh).chunk(3, 1)
-        w_hn, b_hn = cell.weight_hh.chunk(3)[2], cell.bias_hh.chunk(3)[2]
-        r, z = torch.sigmoid(i_r + h_r), torch.sigmoid(i_z + h_z)
-        return (1 - z) * torch.tanh(i_n + (r * h) @ w_hn.T + b_hn) + z * h
 
 
 GRU_BIAS_OUTSIDE = N_(
     "b_hn is added outside the reset gate: r multiplies (h·W_hnᵀ + b_hn), its bias included: "
     "n = tanh(x·W_inᵀ + b_in + r ⊙ (h·W_hnᵀ + b_hn))"
 )
+GRU_RESET_FIRST = N_(
+    "r is applied to h before the product (the d2l form, (r ⊙ h)·W_hnᵀ): torch's cell applies it "
+    "after, n = tanh(x·W_inᵀ + b_in + r ⊙ (h·W_hnᵀ + b_hn))"
+)
 
 
-def gru_bias_outside(cell: torch.nn.Module, x: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
-    """A GRU cell whose new gate adds b_hn after the reset gate's product (a known mistake)."""
+def gru_mistakes(cell: torch.nn.Module, x: torch.Tensor, h: torch.Tensor) -> tuple[Keyed, ...]:
+    """The GRU cell's known new-gate mistakes: b_hn added after the reset gate's product, and r
+    applied to h before it (the d2l form), each keyed to the values it computes."""
+    w_hn = cell.weight_hh.chunk(3)[2]
+    forms = {
+        GRU_BIAS_OUTSIDE: lambda i_n, r, g_n, b_n: i_n + r * g_n + b_n,
+        GRU_RESET_FIRST: lambda i_n, r, g_n, b_n: i_n + (r * h) @ w_hn.T + b_n,
+    }
     with torch.no_grad():
         i_r, i_z, i_n = (x @ cell.weight_ih.T + cell.bias_ih).chunk(3, 1)
-        h_r, h_z, h_n = (h @ cell.weight_hh.T).chunk(3, 1)
+        g_r, g_z, g_n = (h @ cell.weight_hh.T).chunk(3, 1)
         b_r, b_z, b_n = cell.bias_hh.chunk(3)
-        r, z = torch.sigmoid(i_r + h_r + b_r), torch.sigmoid(i_z + h_z + b_z)
-        return (1 - z) * torch.tanh(i_n + r * h_n + b_n) + z * h
+        r, z = torch.sigmoid(i_r + g_r + b_r), torch.sigmoid(i_z + g_z + b_z)
+        right = cell(x, h)
+        return tuple(
+            keyed
+            for text, new in forms.items()
+            for keyed in known(text, (1 - z) * torch.tanh(new(i_n, r, g_n, b_n)) + z * h, right)
+        )
 
 
 NO_TANH = N_(
