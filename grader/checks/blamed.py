@@ -193,14 +193,16 @@ def aligned_lines(line: dict[str, Any], message: str) -> list[str]:
         for other, full in shapes:
             at = [j for j, d in enumerate(full[:-1]) if d == shape[0]]
             if len(full) >= 2 and full[-1] in sizes - {shape[0]} and at:
-                target = (shape[0],) + (1,) * (len(full) - 1 - at[-1])
+                ones = len(full) - 1 - at[-1]
                 said = {
                     "name": name,
                     "k": shape[0],
                     "other": other,
                     "last": full[-1],
                     "dim": at[-1],
-                    "target": target,
+                    "target": (shape[0],) + (1,) * ones,
+                    "view": f"{name}.view(-1{', 1' * ones})",
+                    "index": f"{name}[:{', None' * ones}]",
                 }
                 return [_("hint: ") + _(ALIGNED) % said]
     return []
@@ -212,7 +214,7 @@ ALIGNED = N_(
     "%(name)s (%(k)d,) lines up with the last dimension of %(other)s (size %(last)d), as broadcasting "
     "matches dimensions from the right; to meet its dimension %(dim)d (size %(k)d), give it the shape "
     "%(target)s: a reduction of %(other)s keeps the dimension it reduced with keepdim=True (x.max(dim, "
-    "keepdim=True)); another tensor takes %(name)s.view(-1, 1, …) or %(name)s[:, None]"
+    "keepdim=True)); another tensor takes %(view)s or %(index)s"
 )
 
 

@@ -168,7 +168,12 @@ def test_a_1d_tensor_meant_for_a_dimension_before_the_last_is_told_its_shape():
     assert (
         lines[1].startswith("hint: bias (4,) lines up with the last dimension of out")
         and "(4, 1)" in lines[1]
+        and "bias[:, None]" in lines[1]
     )
+    four = [["out", [[2, 4, 7, 7], "float32", "cpu"]], ["bias", [[4], "float32", "cpu"]]]  # b17: (N, C, H, W)
+    words = "The size of tensor a (7) must match the size of tensor b (4) at non-singleton dimension 3"
+    told = line_lines(line_of(four, []), words)[1]
+    assert "(4, 1, 1)" in told and "bias[:, None, None]" in told and "bias.view(-1, 1, 1)" in told
     same = [["a", [[2, 3], "float32", "cpu"]], ["b", [[4], "float32", "cpu"]]]  # no 4 before the last
     assert len(line_lines(line_of(same, []), words)) == 1
 
