@@ -164,7 +164,7 @@ LEAK_MIN_LINE = 16
 DAEMON_IDLE_SECONDS = 900.0
 # How often an idle engine looks for its socket: one whose runtime folder was cleaned away (no
 # client can reach or stop it) ends within this long instead of holding its memory until idle.
-ENGINE_LOOK_SECONDS = 5.0
+ENGINE_LOOK_SECONDS = 4.0
 # Seconds the Gradescope autograder keeps killing the processes its run started before it gives
 # up on them (grader/engine/sweep.py); a process that keeps forking is gone within 0.1 s on this machine.
 SWEEP_SECONDS = 10.0

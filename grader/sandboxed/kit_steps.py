@@ -5,6 +5,7 @@ in the worker, and on the reference's namespace where its answers are recorded).
 
 from __future__ import annotations
 
+import inspect
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -81,9 +82,9 @@ class _Makers(TorchFunctionMode):
         return result
 
     def line(self) -> int:
-        frame = sys._getframe(2)
+        frame = inspect.currentframe()
         while frame is not None and frame.f_code.co_filename != self.path:
-            frame = frame.f_back  # type: ignore[assignment]
+            frame = frame.f_back
         return frame.f_lineno if frame is not None else 0
 
 
