@@ -242,9 +242,9 @@ def argument_ignored(
 
 
 def nearer(mistaken: torch.Tensor) -> When:
-    """The values lie far nearer ``mistaken`` than the expected ones (a predicate for
-    :class:`Keyed`): a variant whose error is rounding (a cancellation) repeats it only roughly
-    where the learner's sums run in another order."""
+    """The values lie far nearer ``mistaken`` than the expected ones, or equal it to rounding value
+    by value (a predicate for :class:`Keyed`): a variant whose error is rounding (a cancellation)
+    repeats it only roughly where the learner's sums run in another order."""
 
     def when(got: torch.Tensor, expected: torch.Tensor) -> bool:
         wrong = mistaken.detach().double().to(got.device)
@@ -258,7 +258,10 @@ def nearer(mistaken: torch.Tensor) -> When:
         if not bool((expected[odd] == wrong[odd]).all()):
             apart = math.inf  # an infinity where a number was expected: far apart
         off = float((got - wrong)[both].abs().max()) if both.any() else 0.0
-        return apart > 0 and off <= 0.25 * apart
+        # or equal to it to rounding, value by value: a tail's tiny values, far below the others'
+        # rounding, are told apart by their own size
+        same = bool(torch.allclose(got[both], wrong[both], rtol=1e-9, atol=0.0))
+        return apart > 0 and (off <= 0.25 * apart or same)
 
     return when
 

@@ -1276,6 +1276,27 @@ BLIND_LEADS = [
         "d2l",
     ),
     (
+        "b18-numerical-grad-restored-by-arithmetic",  # rounding, not a missing restore
+        "numerical_grad",
+        ("            x[i] = original\n", "            x[i] = x[i] + eps\n"),
+        "is not x in floating point",
+        "x[i] = old",
+    ),
+    (
+        "b18-batch-norm-correction-by-the-batch-size",
+        "batch_norm",
+        ("count = x.numel() // x.shape[1]", "count = x.shape[0]"),
+        "N·H·W (x.numel() // C)",
+        "N·H·W",
+    ),
+    (
+        "b18-sigmoid-clamped-at-88",  # the tail case's values: a clamp, not a rounding
+        "Sigmoid",
+        ("e = torch.exp(-x.abs())", "e = torch.exp(-x.clamp(-88, 88).abs())"),
+        "clamped to a bound",
+        "截断",
+    ),
+    (
         "b9-sgd-without-dampening-factor",  # the variant's trajectory, not the state checklist
         "SGD",
         ('.add_(g, alpha=1 - group["dampening"])', ".add_(g)"),

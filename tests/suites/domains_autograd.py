@@ -33,6 +33,13 @@ EXPANDED_FORM = N_(
     "these values are what the expanded form 2·(w·mean(x²) − mean(x·y)) gives: where w·x ≈ y at "
     "large |x| its two terms nearly cancel; form the residual w·x − y first, mean(2·x·(w·x − y))"
 )
+CLAMPED_FORM = N_(
+    "these are σ of x clamped to a bound: the tails stop at σ(±bound) where σ(−1000) is 0 to the "
+    "dtype's precision; no clamp is needed: for x < 0 use exp(x) / (1 + exp(x)), for x ≥ 0 "
+    "1 / (1 + exp(−x))"
+)
+# the bounds a guard against exp's overflow takes: float32's exp limit (88), float64's (709), round ones
+CLAMP_BOUNDS = (20.0, 30.0, 50.0, 80.0, 88.0, 100.0, 500.0, 700.0, 709.0)
 TANH_FORM = N_(
     "these values are (1 + tanh(x/2))/2's: far below 0 it rounds σ(x) to 0 (tanh(x/2) is −1 to "
     "the last bit); for x < 0 use eˣ/(1 + eˣ), which keeps the tiny value"
@@ -122,7 +129,10 @@ def _detach_grad() -> list[Case]:
     A,
     "Sigmoid",
     "tail magnitude aliasing",
-    mistakes=((TANH_FORM, lambda x: (1 + torch.tanh(x / 2)) / 2),),
+    mistakes=(
+        (TANH_FORM, lambda x: (1 + torch.tanh(x / 2)) / 2),
+        *((CLAMPED_FORM, lambda x, c=c: torch.sigmoid(x.clamp(-c, c))) for c in CLAMP_BOUNDS),
+    ),
     **A_TOL,
 )
 def _sigmoid_function() -> list[Case]:

@@ -820,8 +820,9 @@ ZERO_TERMS = ((ZEROS_P == 0) | (ZEROS_Q == 0)).any(-1)
 
 
 ZERO_P_NAN = N_(
-    "the NaN is in the rows where p has a zero: a term p·log(p/q) at p = 0 computes 0·(−inf) = NaN; "
-    "a term with p = 0 counts as 0 (torch.xlogy(p, p) − torch.xlogy(p, q))"
+    "the NaN is in the rows where p has a zero: a term with p = 0 counts as 0, but p·log(p/q) "
+    "there computes 0·(−inf) = NaN, and where q is 0 too p/q is 0/0 = NaN, which xlogy(p, p/q) "
+    "keeps; split the log: torch.xlogy(p, p) − torch.xlogy(p, q)"
 )
 
 

@@ -300,13 +300,30 @@ def normalised_wrongly(x, gamma, beta, expected):
     return tuple(k for text, z in variants for k in known(text, scale * z + shift, expected))
 
 
-# a dimension out of range in batch_norm: statistics over (0, 2, 3) asked of an (N, C) input
+BATCH_COUNTED_HINT = (
+    "the unbiased correction n / (n − 1) counts the values behind each channel's statistics, "
+    "N·H·W (x.numel() // C), not the batch size N, which may be 1"
+)
+
+
+def batch_counted(x, var, momentum, expected):
+    """The running variance's keyed hint where its unbiased correction counted the batch, N, not
+    the N·H·W values behind each channel's statistics."""
+    dims = [0, *range(2, x.dim())]
+    n = x.shape[0]
+    wrong = (1 - momentum) * var + momentum * x.var(dim=dims, unbiased=False) * n / (n - 1)
+    return known(BATCH_COUNTED_HINT, wrong, expected)
+
+
+# batch_norm's errors: a dimension out of range (statistics over (0, 2, 3) asked of an (N, C)
+# input), a division by zero (the unbiased correction counting the batch, which may be one)
 TWO_DIMS = {
     "dim-range": (
         "x may be (N, C) as well as (N, C, H, W): reduce over every dimension but the channels "
         "(dims = [0, *range(2, x.dim())]) and shape the statistics to broadcast over x "
         "(view(1, -1, *[1] * (x.dim() - 2)))"
-    )
+    ),
+    "ZeroDivisionError": BATCH_COUNTED_HINT,
 }
 
 
@@ -355,6 +372,7 @@ def test_batch_norm_against_torch(sub, shape, training):
         atol=1e-6,
         hint=(
             *([unchanged(var)] if training else []),
+            *(batch_counted(x, var, 0.2, ref_var) if training and x.dim() > 2 and shape[0] > 1 else ()),
             "the running variance takes the UNBIASED batch variance (n − 1), like nn.BatchNorm2d",
         ),
     )

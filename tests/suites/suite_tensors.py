@@ -277,8 +277,9 @@ def test_one_hot(sub, labels, classes):
 
 # one_hot's result in the labels' int64: made from them (labels.new_zeros, torch.zeros_like(labels))
 LABELS_DTYPE = N_(
-    "the one-hot matrix came out in the labels' dtype (int64): a tensor made from the labels "
-    "(labels.new_zeros(...), torch.zeros_like(labels)) takes their dtype; give dtype=torch.float32"
+    "the one-hot matrix came out in the labels' dtype (int64): a tensor made from the labels or "
+    "moved to them (labels.new_zeros(...), torch.zeros_like(labels), .to(labels)) takes their "
+    "dtype; give dtype=torch.float32, and move with .to(labels.device)"
 )
 # accuracy on scores compared through .max(dim=1)[0]: the largest scores, not their classes
 MAX_VALUES = N_(
