@@ -116,3 +116,17 @@ def test_16_the_edge_sizes_hint_is_for_cases_that_have_sizes():
     kink = Case("edge", "Value", ("relu", 0.0), kind="value", note="its derivative at the kink is 0")
     assert hint_for(kink) == ""
     assert hint_for(Case("edge", "row_normalize", (torch.zeros(1, 3),))) == HINTS["edge"]
+
+
+def test_b18_a_variant_equal_to_rounding_is_named_in_a_tail_far_below_the_others_rounding():
+    """σ(x) clamped at −88, computed in another stable form than the variant's: every value equals
+    the variant's to 1e-9 relative, yet the middle's rounding (~1e-27) dwarfs the tail's gap to the
+    answer (~6e-39): still that variant (seen failing: the tail's generic hint); the answer is not."""
+    from grader.checks.variants import nearer
+
+    x = torch.linspace(-700, 5, 48, dtype=torch.float64)
+    e = torch.exp(-x.clamp(-88, 88).abs())
+    got = torch.where(x >= 0, 1 / (1 + e), e / (1 + e))
+    variant = torch.sigmoid(x.clamp(-88, 88))
+    assert nearer(variant)(got, torch.sigmoid(x))
+    assert not nearer(variant)(torch.sigmoid(x), torch.sigmoid(x))
