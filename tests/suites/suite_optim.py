@@ -792,6 +792,8 @@ EMA_T_FROM_ZERO = N_(
     "the bias correction counts t from 0: the first value is divided by 1 − β⁰ = 0 (inf) and every "
     "later one by 1 − βᵗ⁻¹; t starts at 1, 1 − beta ** (t + 1) with a 0-based index"
 )
+# a division by zero in ema: the bias correction's 1 − β⁰ in Python numbers (0-based t)
+EMA_ERRORS = {"ZeroDivisionError": EMA_T_FROM_ZERO}
 
 EMA_T_PLUS_ONE = N_(
     "the bias correction's exponent is one too many: the t-th value (t from 1) is divided by "
@@ -811,7 +813,7 @@ def ema_reference(
     return torch.tensor(smoothed, dtype=torch.float64)
 
 
-@check("shape", public=True, exercise="ema")
+@check("shape", public=True, exercise="ema", errors=EMA_ERRORS)
 @pytest.mark.parametrize("beta, corrected", [(0.9, True), (0.9, False), (0.5, True)])
 def test_ema(sub, beta, corrected):
     values = torch.rand(12, generator=gen(6)) * 4
@@ -1265,7 +1267,9 @@ def test_diabetes_dataset_reads_its_file_once(sub):
     )
 
 
-@check("shape", public=True, exercise="ema")  # values of any length: loss curves run for thousands of steps
+@check(
+    "shape", public=True, exercise="ema", errors=EMA_ERRORS
+)  # values of any length: loss curves run for thousands of steps
 @pytest.mark.parametrize("beta, corrected", [(0.9, True), (0.98, False)])
 def test_ema_long_curves(sub, beta, corrected):
     # the strategies' lengths: one value, two, a long curve (2000 steps), drawn ones
