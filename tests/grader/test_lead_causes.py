@@ -1297,6 +1297,23 @@ BLIND_LEADS = [
         "截断",
     ),
     (
+        "b19-ema-division-by-zero-at-t-0",  # torch's words alone: the bias correction's t
+        "ema",
+        (
+            "out[t - 1] = s / (1 - beta**t) if bias_correction else s",
+            "out[t - 1] = s / (1 - beta ** (t - 1)) if bias_correction else s",
+        ),
+        "counts t from 0",
+        "β⁰",
+    ),
+    (
+        "b19-norms-abs-of-the-sum",
+        "norms",
+        ("x.abs().sum()", "x.sum().abs()"),
+        "|Σ xᵢ|",
+        "|Σ xᵢ|",
+    ),
+    (
         "b9-sgd-without-dampening-factor",  # the variant's trajectory, not the state checklist
         "SGD",
         ('.add_(g, alpha=1 - group["dampening"])', ".add_(g)"),

@@ -423,6 +423,10 @@ def test_matmul_gradient(sub):
     expect_close(db, a.T @ g, "d matmul / d b = Aᵀ·G in float64", rtol=1e-5, atol=1e-12)
 
 
+# |Σ xᵢ|: the absolute value taken of the sum, not of each element
+ABS_OF_SUM = N_("these are |Σ xᵢ|, the sum's absolute value: L1 takes each element's, Σ|xᵢ| (x.abs().sum())")
+
+
 @check("shape", public=True, exercise="norms")
 @pytest.mark.parametrize("shape", [(5,), (3, 4), (2, 2, 3)])
 def test_norms(sub, shape):
@@ -437,7 +441,12 @@ def test_norms(sub, shape):
         f"{type(result).__name__}",
     )
     l1, l2 = result
-    expect_close(l1, x.abs().sum(), f"L1 norm of a {shape} tensor (0-dim)", hint="Σ|xᵢ| over every element")
+    expect_close(
+        l1,
+        x.abs().sum(),
+        f"L1 norm of a {shape} tensor (0-dim)",
+        hint=(*known(ABS_OF_SUM, x.sum().abs(), x.abs().sum()), "Σ|xᵢ| over every element"),
+    )
     expect_close(
         l2,
         x.pow(2).sum().sqrt(),
