@@ -1,5 +1,5 @@
 """A dtype case's hint from what the learner's code made (the record of
-:func:`grader.sandboxed.probe_kit.dtype_maker`): the first torch call that made a floating tensor
+:func:`grader.sandboxed.kit_steps.dtype_maker`, which ``probe_kit.dtype_noted`` runs): the first torch call that made a floating tensor
 of another dtype than the inputs' from no tensor of that dtype, named with its line."""
 
 from __future__ import annotations

@@ -753,7 +753,8 @@ def test_value_matches_torch_on_random_graphs(sub, case):
         f"the leaves' .grad after backward() on a random graph {length} steps deep",
         rtol=1e-7,
         atol=1e-10,
-        hint=ASSIGNED_HINT if sub.run(probe_value_twice) != [6.0, 2.0] else TOPOLOGICAL_HINT,
+        # a·a and a + a asked only where the gradients are off (a Keyed hint's test runs on failure)
+        hint=(Keyed(ASSIGNED_HINT, lambda *_: sub.run(probe_value_twice) != [6.0, 2.0]), TOPOLOGICAL_HINT),
     )
 
 

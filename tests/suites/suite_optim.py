@@ -554,9 +554,10 @@ def adam_path(
             beta_m, beta_v = ((beta1, beta2)[b - 1] for b in corrected_by)
             m_hat = m[i] / (1 - beta_m**t) if correct_m else m[i]
             v_hat = v[i] / (1 - beta_v**t) if correct_v else v[i]
-            denominator = (v_hat + eps).sqrt() if eps_inside else v_hat.sqrt() + eps
             if root_outside:
                 denominator = v[i].sqrt() / (1 - beta_v**t) + eps
+            else:
+                denominator = (v_hat + eps).sqrt() if eps_inside else v_hat.sqrt() + eps
             params[i] = params[i] - lr * m_hat / denominator
         path.append([p.clone() for p in params])
     return path

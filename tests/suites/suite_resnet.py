@@ -317,7 +317,7 @@ def batch_counted(x, var, momentum, expected):
 
 # batch_norm's errors: a dimension out of range (statistics over (0, 2, 3) asked of an (N, C)
 # input), a division by zero (the unbiased correction counting the batch, which may be one)
-TWO_DIMS = {
+BATCH_NORM_ERRORS = {
     "dim-range": (
         "x may be (N, C) as well as (N, C, H, W): reduce over every dimension but the channels "
         "(dims = [0, *range(2, x.dim())]) and shape the statistics to broadcast over x "
@@ -327,7 +327,7 @@ TWO_DIMS = {
 }
 
 
-@check("shape", public=True, exercise="batch_norm", errors=TWO_DIMS)
+@check("shape", public=True, exercise="batch_norm", errors=BATCH_NORM_ERRORS)
 @pytest.mark.parametrize("shape", [(8, 3), (4, 3, 5, 5), (1, 2, 3, 3)])
 @pytest.mark.parametrize("training", [True, False], ids=["train", "eval"])
 def test_batch_norm_against_torch(sub, shape, training):
@@ -834,7 +834,7 @@ def test_basic_block_odd_and_non_square(sub, c_in, c_out, stride):
 
 
 @check(
-    "shape", public=True, exercise="batch_norm", errors=TWO_DIMS
+    "shape", public=True, exercise="batch_norm", errors=BATCH_NORM_ERRORS
 )  # x (N, C) or (N, C, H, W): any sizes, channels of small variance
 @pytest.mark.parametrize("training", [True, False], ids=["train", "eval"])
 def test_batch_norm_edge_shapes(sub, training):

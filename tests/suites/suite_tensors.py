@@ -304,12 +304,21 @@ def test_accuracy_scores_labels_and_ties(sub):
             f"accuracy with {what}",
             f"{expected}",
             f"{got}",
-            LABELS_ARGMAXED
-            if y_hat.dim() == 1 and abs(got - float((y_hat.argmax(-1) == target).float().mean())) < 1e-6
-            else MAX_VALUES
-            if y_hat.dim() == 2 and abs(got - float((y_hat.max(1)[0] == target).float().mean())) < 1e-6
-            else "argmax over dim 1 for scores, compare with y, take the mean, return .item()",
+            accuracy_hint(y_hat, target, got),
         )
+
+
+def accuracy_hint(y_hat, target, got):
+    """The hint of a known wrong accuracy where ``got`` is its value (labels taken through argmax,
+    scores through max's values), else the recipe."""
+    if y_hat.dim() == 1:
+        picked, said = y_hat.argmax(-1), LABELS_ARGMAXED
+    else:
+        picked, said = y_hat.max(1)[0], MAX_VALUES
+    return said if abs(got - float((picked == target).float().mean())) < 1e-6 else ACCURACY_RECIPE
+
+
+ACCURACY_RECIPE = N_("argmax over dim 1 for scores, compare with y, take the mean, return .item()")
 
 
 # predicted labels (n,) taken through argmax: a 1-D tensor's argmax is one index for the batch
