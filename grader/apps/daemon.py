@@ -33,7 +33,7 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -260,20 +260,27 @@ def _started(path: Path) -> bool:
     and two collections at once, each the slower). False where none starts, it gave up, or it took
     longer than a start may (:func:`grader.defaults.boot_seconds`): the command then grades here."""
     lock = path.with_suffix(".lock")
-    if not held(lock):
-        return False
+    return held(lock) and _bound(path, lambda: held(lock))
+
+
+def _bound(path: Path, starting: Callable[[], bool], at_once: bool = False) -> bool:
+    """Wait, with a live line (drawn ``at_once`` where the caller started the engine itself: a start
+    takes seconds), until the engine's socket at ``path`` is bound; False once ``starting()`` is
+    false or a start's time (:func:`grader.defaults.boot_seconds`) is over before it is."""
     from grader.apps.held_interrupt import pending, release
     from grader.apps.ticker import progress_line
     from grader.i18n import _
 
     deadline = time.monotonic() + defaults.boot_seconds()
     with progress_line(
-        sys.stderr, _("your engine is starting (importing torch, collecting the checks); waiting for it")
+        sys.stderr,
+        _("your engine is starting (importing torch, collecting the checks); waiting for it"),
+        at_once=at_once,
     ):
         while not path.exists():
             if pending():
                 release()  # the held Ctrl-C: as a fresh process stopped while importing
-            if time.monotonic() > deadline or not held(lock):
+            if time.monotonic() > deadline or not starting():
                 return path.exists()
             time.sleep(START_POLL_SECONDS)
     return True
@@ -368,9 +375,9 @@ def start_and_ask(argv: list[str]) -> int | None:
     if path is None:
         return None
     server = _launch()
-    deadline = time.monotonic() + defaults.boot_seconds()
-    while not (path.exists() or held(path.with_suffix(".lock"))):  # its interpreter's start
-        if server is None or server.poll() is not None or time.monotonic() > deadline:
-            return None  # it could not start, or another engine took the lock and left meanwhile
-        time.sleep(START_POLL_SECONDS)
+    lock = path.with_suffix(".lock")
+    # one live line from the launch to the socket: its interpreter's start, then its warm-up
+    # (or another engine's, which took the lock meanwhile)
+    if server is None or not _bound(path, lambda: server.poll() is None or held(lock), at_once=True):
+        return None
     return ask_engine(argv, wait=True)

@@ -20,10 +20,13 @@ from grader.engine.progress import REDRAW_SECONDS
 
 
 @contextlib.contextmanager
-def progress_line(stream: TextIO, what: str, live: bool | None = None) -> Iterator[None]:
+def progress_line(
+    stream: TextIO, what: str, live: bool | None = None, at_once: bool = False
+) -> Iterator[None]:
     """While the block runs, keep ``what… <seconds>`` on the current line of ``stream`` (a
     terminal, or ``live``) from its first redraw on (a step done sooner, such as importing what
-    a warm engine holds already, draws nothing: no flash); erase it when the block ends."""
+    a warm engine holds already, draws nothing: no flash), or from its start where the step is
+    known to take seconds (``at_once``); erase it when the block ends."""
     if not (stream.isatty() if live is None else live):
         yield
         return
@@ -35,6 +38,8 @@ def progress_line(stream: TextIO, what: str, live: bool | None = None) -> Iterat
         stream.flush()
         drawn.set()
 
+    if at_once:
+        tick()
     try:
         with every(REDRAW_SECONDS, tick, "torchgrade-step"):
             yield

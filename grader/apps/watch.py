@@ -10,7 +10,7 @@ costs about the topic's own grading time, not a Python and torch start.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,8 +21,15 @@ from grader.apps.course_points import applied
 from grader.apps.ticker import Step, quiet
 from grader.apps.warm import warm_up
 from grader.checks.scoring import Report
-from grader.engine.progress import LiveLines
-from grader.engine.runner import SuiteCrash, UsageProblem, grade, resolve_device, select_topics
+from grader.engine.progress import Event, LiveLines
+from grader.engine.runner import (
+    SuiteCrash,
+    UsageProblem,
+    chosen_topics,
+    grade,
+    resolve_device,
+    select_topics,
+)
 from grader.i18n import _
 from grader.options import Options
 from grader.topics import TOPICS
@@ -100,15 +107,37 @@ def _relevant(change: watchfiles.Change, path: str) -> bool:
     )
 
 
-def _first_grade(settings: Settings, live: Callable[[], LiveLines] | None) -> Report:
-    """The first grading, with a terminal's live line per topic (``live()``) while it runs."""
-    progress = live() if live is not None else None
+def _queued(topics: Iterable[str], live: Callable[[], LiveLines] | None) -> LiveLines | None:
+    """The first grading's live lines, drawn as the watch starts: its topics queued while the
+    watcher gets in place (its first wake-up), then graded."""
+    if live is None:
+        return None
+    progress = live()
+    for topic in topics:
+        progress(Event(topic, "queued"))
+    return progress
+
+
+def _first_grade(settings: Settings, progress: LiveLines | None) -> Report:
+    """The first grading, with a terminal's live line per topic (``progress``) while it runs."""
     try:
         return applied(
             grade(
                 settings.path, settings.options.with_topics(settings.topics), progress=progress, remember=True
             )
         )
+    finally:
+        if progress is not None:
+            progress.close()
+
+
+def _closing_first(
+    changes: Iterator[set[tuple[watchfiles.Change, str]]], progress: LiveLines | None
+) -> Iterator[set[tuple[watchfiles.Change, str]]]:
+    """The watcher's wake-ups; the first grading's live lines stopped however the watch ends
+    (a Ctrl-C before its first wake-up too)."""
+    try:
+        yield from changes
     finally:
         if progress is not None:
             progress.close()
@@ -126,26 +155,30 @@ def watch(
     (KeyboardInterrupt, for the caller). An unusable PATH raises :class:`UsageProblem`;
     a problem with a re-grade is shown, not raised. On a terminal, ``live`` makes the first
     grading's progress lines and ``step`` shows the warm-up after it."""
-    select_topics(settings.path, settings.topics)
+    topics = chosen_topics(settings.path, settings.options)[0]
     folder = settings.path if settings.path.is_dir() else settings.path.parent
     waiting = _("watching %(path)s: save a file to re-grade its topic; Ctrl-C to stop") % {
         "path": settings.path
     }
     started = False
+    progress = _queued(topics, live)
     # The first grading runs once the watcher is in place (its first wake-up), so a save
     # made during it is not lost: it is re-graded next.
-    for changes in watchfiles.watch(
+    changes_seen = watchfiles.watch(
         folder,
         watch_filter=_relevant,
         recursive=False,
         raise_interrupt=True,
         rust_timeout=WAKE_MS,
         yield_on_timeout=True,
-    ):
+    )
+    for changes in _closing_first(changes_seen, progress):
         if not started:
             started = True
             show(
-                render.to_table(_first_grade(settings, live), str(settings.path), colour, where=settings.path)
+                render.to_table(
+                    _first_grade(settings, progress), str(settings.path), colour, where=settings.path
+                )
             )
             with step(_("warming up for the next save (suites, zygote)")):
                 _warm(settings)

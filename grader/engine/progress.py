@@ -106,7 +106,8 @@ class LiveLines:
                 self.since.pop(event.topic, None)
                 self.queued.discard(event.topic)
                 score = grades.of(event.result.score, event.result.max_score, "/")
-                took = self.clock() - self.began.get(event.topic, self.clock())
+                now = self.clock()
+                took = now - self.began.get(event.topic, now)  # 0.0 for a result read back
                 self.lines[event.topic] = _("done %(score)s  (%(seconds).1f s)") % {
                     "score": score,
                     "seconds": took,

@@ -391,7 +391,7 @@ def build_report(
     return report
 
 
-def _chosen_topics(path: Path, options: Options) -> tuple[list[str], str | None, str]:
+def chosen_topics(path: Path, options: Options) -> tuple[list[str], str | None, str]:
     """:func:`grade`'s topics (those its exercises choose), its single topic and the rule that
     chose them; a usage problem where the options cannot go together."""
     selection = options.selection
@@ -436,7 +436,7 @@ def grade(
     options = options or Options()
     selection = options.selection
     keyword, exercises = selection.keyword, selection.exercises
-    selected, single_topic, rule = _chosen_topics(path, options)
+    selected, single_topic, rule = chosen_topics(path, options)
     options = replace(options, device=resolve_device(options.device))
     deadline = started + options.limits.budget
     tasks = [
@@ -444,11 +444,11 @@ def grade(
         for topic in selected
     ]
     outcomes: dict[str, TopicOutcome] = {}
-    chosen_topics = [t.topic for t in tasks]
+    graded_topics = [t.topic for t in tasks]
     keys = (
-        remembered.keys(path, chosen_topics, single_topic is not None, options)
+        remembered.keys(path, graded_topics, single_topic is not None, options)
         if remember
-        else dict.fromkeys(chosen_topics)
+        else dict.fromkeys(graded_topics)
     )
 
     def file(task: Task, outcome: TopicOutcome | Exception) -> None:

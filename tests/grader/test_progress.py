@@ -93,3 +93,60 @@ def test_a_step_that_ends_at_once_draws_nothing_and_a_slow_one_says_itself():
     with progress_line(slow, "starting the engine", live=True):
         time.sleep(REDRAW_SECONDS * 2.5)
     assert "starting the engine… " in slow.getvalue() and slow.getvalue().endswith("\r\x1b[2K")
+
+
+@pytest.mark.unit
+def test_a_result_read_back_took_no_time_not_minus_zero():
+    """A topic read back has no "grading" event: its time is 0.0 s on a clock that moves between
+    two reads (seen failing: "done 2/2  (-0.0 s)")."""
+    ticks = iter(range(1000))
+    live = LiveLines(io.StringIO(), lambda: next(ticks) / 100)
+    try:
+        live(Event("losses", "queued"))
+        live(
+            Event(
+                "losses",
+                "done",
+                result=TopicResult("losses", [make_result("a", "shape", 2, "passed", "", True)]),
+            )
+        )
+    finally:
+        live.close()
+    assert live.text("losses") == "done 2/2  (0.0 s)"
+
+
+@pytest.mark.unit
+def test_a_step_known_to_take_seconds_draws_at_once():
+    """An engine this command starts takes seconds: its line is drawn before the first redraw."""
+    from grader.apps.ticker import progress_line
+
+    stream = io.StringIO()
+    with progress_line(stream, "your engine is starting", live=True, at_once=True):
+        assert "your engine is starting… 0.0 s" in stream.getvalue()
+    assert stream.getvalue().endswith("\r\x1b[2K")
+
+
+@pytest.mark.unit
+def test_watch_shows_its_topics_queued_before_the_watcher_first_wakes(monkeypatch):
+    """The first grading waits for the watcher's first wake-up (half a second): its topics are on
+    the terminal before it, and a Ctrl-C meanwhile stops their redraw (seen failing: nothing was
+    drawn until the wake-up, a silent half second on every warm ``grade watch``)."""
+    from grader.apps import watch as watching
+
+    stream = io.StringIO()
+    made: list[LiveLines] = []
+
+    def first_wake(*args: object, **kwargs: object):
+        assert "losses     queued" in stream.getvalue()
+        raise KeyboardInterrupt
+        yield set()
+
+    def live() -> LiveLines:
+        made.append(LiveLines(stream))
+        return made[-1]
+
+    monkeypatch.setattr(watching.watchfiles, "watch", first_wake)
+    settings = watching.Settings(REPO / "solutions" / "losses.py")
+    with pytest.raises(KeyboardInterrupt):
+        watching.watch(settings, show=lambda text: None, live=live)
+    assert made and made[0].stopped.is_set()
