@@ -1314,6 +1314,34 @@ BLIND_LEADS = [
         "|Σ xᵢ|",
     ),
     (
+        "b20-one-hot-whole-columns",  # the variant named, not the contract restated
+        "one_hot",
+        (
+            "return (labels[:, None] == classes[None, :]).float()",
+            "out = torch.zeros(len(labels), num_classes, device=labels.device)\n    out[:, labels] = 1\n    return out",
+        ),
+        "sets whole columns",
+        "整列",
+    ),
+    (
+        "b20-mlp-functional-dropout-in-eval",  # F.dropout's training= named
+        "MLP",
+        (
+            "layers.append(nn.Dropout(dropout))",
+            "layers.append(nn.Dropout(dropout))\n"
+            "                    layers[-1].forward = lambda h, p=dropout: torch.nn.functional.dropout(h, p)",
+        ),
+        "training=self.training",
+        "training=self.training",
+    ),
+    (
+        "b20-rnn-forward-h-n-by-cat",  # cat's shape told from stack's
+        "rnn_forward",
+        ("return layer_input, torch.stack(last)", "return layer_input, torch.cat(last)"),
+        "torch.stack(finals, dim=0)",
+        "torch.stack(finals, dim=0)",
+    ),
+    (
         "b9-sgd-without-dampening-factor",  # the variant's trajectory, not the state checklist
         "SGD",
         ('.add_(g, alpha=1 - group["dampening"])', ".add_(g)"),

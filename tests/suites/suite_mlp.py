@@ -532,6 +532,14 @@ UNREGISTERED = N_(
 )
 
 
+# dropout on after model.eval(): F.dropout's training= defaults to True, a module's mode is not read
+EVAL_DROPOUT = N_(
+    "dropout still drops in eval mode: F.dropout(h, p) drops whatever the model's mode, its "
+    "training= defaulting to True: pass training=self.training, or use an nn.Dropout module, "
+    "which model.eval() turns off"
+)
+
+
 @check("shape", public=True, exercise="MLP")
 def test_mlp_dropout_only_in_training(sub):
     got = sub.run(probe_mlp_dropout)
@@ -548,7 +556,7 @@ def test_mlp_dropout_only_in_training(sub):
         "MLP(..., dropout=0.2) in eval mode",
         "the same output twice",
         "different outputs",
-        "dropout must be off in eval mode (nn.Dropout does that)",
+        EVAL_DROPOUT,
     )
     expect(
         got["train_differ"] is True,

@@ -12,6 +12,7 @@ from torch import nn
 from grader.checks import (
     N_,
     Keyed,
+    Shaped,
     battery,
     check,
     describe,
@@ -326,9 +327,20 @@ def test_rnn_forward_equals_nn_rnn(sub, num_layers, seq_len, batch):
         f"{what}: h_n (num_layers, batch, hidden)",
         rtol=1e-5,
         atol=1e-5,
-        hint="h_n holds every layer's final h, stacked on dim 0",
+        hint=(
+            Shaped(CAT_FINALS, lambda shape, s=tuple(h_n.shape): shape == (s[0] * s[1], s[2])),
+            "h_n holds every layer's final h, stacked on dim 0",
+        ),
     )
     expect_no_twin(ops, OFF_LIMITS["rnn_forward"], "rnn_forward")
+
+
+# h_n of the layers' finals joined by torch.cat: (num_layers·batch, hidden), no layers' axis
+CAT_FINALS = N_(
+    "h_n came out (num_layers·batch, hidden): torch.cat joins the layers' final h along their "
+    "batch axis and adds no axis; torch.stack(finals, dim=0) adds the layers' axis, (num_layers, "
+    "batch, hidden)"
+)
 
 
 def probe_rnn_gradients(mod, x, h0, params, upstream):

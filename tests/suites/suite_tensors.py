@@ -264,17 +264,42 @@ def test_one_hot(sub, labels, classes):
     out, ops = sub.run(
         probes.call_recorded, "one_hot", (labels, classes), {}, off=tuple(OFF_LIMITS["one_hot"])
     )
+    expected = F.one_hot(labels, classes).float()
     expect_close(
         out,
-        F.one_hot(labels, classes).float(),
+        expected,
         f"one_hot({labels.tolist()}, {classes})",
         hint=LABELS_DTYPE
         if getattr(out, "dtype", None) == labels.dtype
-        else "float32 (n, num_classes): zeros except a 1 in each row at that row's label",
+        else (
+            *known(COLUMNS_SET, indexed_ones(labels, classes, columns=True), expected),
+            *known(ROWS_SET, indexed_ones(labels, classes, columns=False), expected),
+            "float32 (n, num_classes): zeros except a 1 in each row at that row's label",
+        ),
     )
     expect_no_twin(ops, OFF_LIMITS["one_hot"], "one_hot")
 
 
+def indexed_ones(labels: torch.Tensor, classes: int, columns: bool) -> torch.Tensor:
+    """zeros(n, classes) with 1 written through one index alone: out[:, labels] (whole columns)
+    or out[labels] (whole rows, numbered by the labels; zeros where a label is no row)."""
+    out = torch.zeros(len(labels), classes)
+    if columns:
+        out[:, labels] = 1
+    elif int(labels.max()) < len(labels):
+        out[labels] = 1
+    return out
+
+
+COLUMNS_SET = N_(
+    "out[:, labels] = 1 sets whole columns: every row gets a 1 at every label that occurs; pair "
+    "each row with its own label, out[torch.arange(n), labels] = 1 (or out.scatter_(1, "
+    "labels[:, None], 1.0))"
+)
+ROWS_SET = N_(
+    "out[labels] = 1 sets whole rows, the rows numbered by the labels' values; pair each row with "
+    "its own label, out[torch.arange(n), labels] = 1"
+)
 # one_hot's result in the labels' int64: made from them (labels.new_zeros, torch.zeros_like(labels))
 LABELS_DTYPE = N_(
     "the one-hot matrix came out in the labels' dtype (int64): a tensor made from the labels or "
