@@ -1342,6 +1342,30 @@ BLIND_LEADS = [
         "torch.stack(finals, dim=0)",
     ),
     (
+        "b20-sgd-first-buffer-aliases-the-gradient",  # the variant's trajectory, not the checklist
+        "SGD",
+        ('state["momentum_buffer"] = g.clone()', 'state["momentum_buffer"] = g'),
+        "p.grad itself, not a copy",
+        "torch.clone(g).detach()",
+    ),
+    (
+        "b20-sgd-break-at-a-parameter-without-gradient",
+        "SGD",
+        ("if p.grad is None:\n                    continue", "if p.grad is None:\n                    break"),
+        "continue, not break",
+        "continue",
+    ),
+    (
+        "b20-adam-break-at-a-parameter-without-gradient",
+        "Adam",
+        (
+            'beta1, beta2 = group["betas"]\n            for p in group["params"]:\n                if p.grad is None:\n                    continue',
+            'beta1, beta2 = group["betas"]\n            for p in group["params"]:\n                if p.grad is None:\n                    break',
+        ),
+        "continue, not break",
+        "continue",
+    ),
+    (
         "b9-sgd-without-dampening-factor",  # the variant's trajectory, not the state checklist
         "SGD",
         ('.add_(g, alpha=1 - group["dampening"])', ".add_(g)"),

@@ -1135,6 +1135,64 @@ def test_minibatch_indices_is_an_iterator(sub, n, batch_size):
     )
 
 
+class _AliasedSGD(torch.optim.SGD):
+    """torch.optim.SGD whose first momentum buffer is p.grad itself, not a copy (where no weight
+    decay made the gradient a new tensor): zero_grad(set_to_none=False) then zeroes it."""
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        fresh = [
+            (p, group)
+            for group in self.param_groups
+            for p in group["params"]
+            if p.grad is not None and self.state[p].get("momentum_buffer") is None
+        ]
+        loss = super().step(closure)
+        for p, group in fresh:
+            if group["momentum"] and not group["weight_decay"]:
+                self.state[p]["momentum_buffer"] = p.grad
+        return loss
+
+
+def _stopping(optimizer: type) -> type:
+    """``optimizer`` whose step stops at the first parameter without a gradient (break, not continue)."""
+
+    class Stopping(optimizer):
+        @torch.no_grad()
+        def step(self, closure=None):
+            kept = [group["params"] for group in self.param_groups]
+            for group in self.param_groups:
+                params = group["params"]
+                group["params"] = params[
+                    : next((k for k, p in enumerate(params) if p.grad is None), len(params))
+                ]
+            try:
+                return super().step(closure)
+            finally:
+                for group, params in zip(self.param_groups, kept):
+                    group["params"] = params
+
+    return Stopping
+
+
+ALIASED_BUFFER = N_(
+    "the first momentum buffer is p.grad itself, not a copy (buf = g or g.detach() share its "
+    "memory): zero_grad(set_to_none=False) zeroes it in place and backward() writes the next "
+    "gradient into it; copy it, torch.clone(g).detach()"
+)
+STOPPED_AT_NONE = N_(
+    "the parameters after one without a gradient were left as they were: skip a parameter whose "
+    ".grad is None with continue, not break"
+)
+STATE_WALKERS = (  # (hint, a stand-in for torch.optim with one known mistake)
+    (ALIASED_BUFFER, type("aliased", (), {"SGD": _AliasedSGD})),
+    (
+        STOPPED_AT_NONE,
+        type("stopped", (), {"SGD": _stopping(torch.optim.SGD), "Adam": _stopping(torch.optim.Adam)}),
+    ),
+)
+
+
 def probe_training_states(mod, name, options, inits, data):
     """The optimiser as training drives it: backward() accumulating into .grad (twice before some
     steps), zero_grad(set_to_none=False) at some steps and True at others, and a parameter (the
@@ -1181,6 +1239,12 @@ def test_optimizer_in_training_states(sub, case):
     data = [tuple(torch.randn(shape, generator=g, dtype=F64) for shape in shapes[:2]) for _ in range(12)]
     got = sub.run(probe_training_states, name, options, inits, data)
     expected = probe_training_states(torch.optim, name, options, inits, data)
+    # the known mistakes of this drive, walked by torch's own optimiser so altered
+    mistaken = [
+        (text, probe_training_states(walker, name, options, inits, data))
+        for text, walker in STATE_WALKERS
+        if hasattr(walker, name)
+    ]
     expect(
         isinstance(got, list) and len(got) == len(expected),
         f"{case}",
@@ -1196,9 +1260,12 @@ def test_optimizer_in_training_states(sub, case):
                 "zero_grad(set_to_none=False) at some steps, parameter 0 without a gradient at some)",
                 rtol=1e-10,
                 atol=1e-10,
-                hint="skip a parameter whose .grad is None (continue, not break); keep state per "
-                "parameter (Adam's step count too); copy the first momentum buffer (g.clone()): "
-                "zero_grad(set_to_none=False) zeroes p.grad in place",
+                hint=(
+                    *(hint for text, walk in mistaken for hint in known(text, walk[t][i], p_want)),
+                    "skip a parameter whose .grad is None (continue, not break); keep state per "
+                    "parameter (Adam's step count too); copy the first momentum buffer (g.clone()): "
+                    "zero_grad(set_to_none=False) zeroes p.grad in place",
+                ),
             )
 
 
