@@ -13,7 +13,7 @@ from typing import Any
 
 import torch
 
-from grader.checks import curves, places
+from grader.checks import curves, made_hints, places
 from grader.checks.described import PAIR_HINT, REDUCED_PAIR, describe, values_and_indices
 from grader.checks.failed import (
     DIMS_HINT,
@@ -134,7 +134,7 @@ def expect_tensor(
             what=what,
             expected=_("dtype %(dtype)s") % {"dtype": dtype},
             got=_("dtype %(dtype)s") % {"dtype": value.dtype},
-            hint=hint,
+            hint=made_hints.told(value, dtype) or hint,
             cause="dtype",
         )
     if value.numel() == 0 and (shape is None or 0 not in tuple(shape)):

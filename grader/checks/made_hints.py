@@ -4,14 +4,19 @@ of another dtype than the inputs' from no tensor of that dtype, named with its l
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import Any
+
+import torch
 
 from grader.checks import domains
 from grader.i18n import N_, _
+from grader.sandboxed.kit_steps import MADE_DTYPES
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]{0,40}")
-_DTYPES = frozenset({"float16", "bfloat16", "float32", "float64"})
 MADE = N_(
     "line %(line)d: %(maker)s made a %(dtype)s tensor %(shape)s from no %(dtype)s input, and the "
     "result kept its dtype: give it dtype=x.dtype (and device=x.device), or make it from x "
@@ -24,14 +29,48 @@ CONVERTED = N_(
 )
 
 
+# the running check's session's :func:`grader.engine.remaking.made_by` (set by the plugin's ``sub``)
+REMAKER: ContextVar[Callable[[Any, str], Any] | None] = ContextVar("remaker", default=None)
+
+
+@contextlib.contextmanager
+def unasked() -> Iterator[None]:
+    """Judging whose dtype hints are its own (the battery's: its walker recorded each case's
+    maker): no probe call is made again for one."""
+    token = REMAKER.set(None)
+    try:
+        yield
+    finally:
+        REMAKER.reset(token)
+
+
 def made(case: domains.Case, mine: Any) -> str:
     """A dtype case's hint naming the call that made the other dtype, "" where none was recorded
     (the record is the worker's: read as data, each field checked)."""
-    record = mine.get("made") if case.dim == "dtype" and isinstance(mine, dict) else None
+    return worded(mine.get("made") if case.dim == "dtype" and isinstance(mine, dict) else None)
+
+
+def told(value: Any, want: torch.dtype) -> str:
+    """A suite check's dtype failure told as the battery's is: where ``value``, a floating tensor,
+    came back in another dtype than ``want`` (not float32: a float64 or float16 input's), the
+    call that made it, asked of the probe call that answered it (:data:`REMAKER`); "" otherwise."""
+    remake = REMAKER.get()
+    wanted = str(want).removeprefix("torch.")
+    if remake is None or want == torch.float32 or wanted not in MADE_DTYPES:
+        return ""
+    if not (isinstance(value, torch.Tensor) and value.is_floating_point()):
+        return ""
+    return worded(remake(value, wanted))
+
+
+def worded(record: Any) -> str:
+    """The hint of a maker's record, "" where there is none (read as data, each field checked)."""
     if not isinstance(record, dict):
         return ""
     name, dtype, shape, line = (record.get(k) for k in ("name", "dtype", "shape", "line"))
-    if not (isinstance(name, str) and _NAME.fullmatch(name) and dtype in _DTYPES and isinstance(line, int)):
+    if not (
+        isinstance(name, str) and _NAME.fullmatch(name) and dtype in MADE_DTYPES and isinstance(line, int)
+    ):
         return ""
     if not (isinstance(shape, list) and all(isinstance(n, int) for n in shape)) or line <= 0:
         return ""

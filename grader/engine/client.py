@@ -16,18 +16,19 @@ import contextlib
 import functools
 import inspect
 import math
-import select
 import textwrap
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
 from grader import clean, topics
 from grader.checks import callees, places
-from grader.defaults import CPU_POLL_SECONDS, boot_seconds
+from grader.defaults import boot_seconds
 from grader.engine import probe_words
 from grader.engine.check_table import still_raises
+from grader.engine.frames import CpuExceeded, next_frame
 from grader.engine.lanes import Lane, OfLane
 from grader.engine.printed import Printed
 from grader.engine.problems import (
@@ -41,15 +42,11 @@ from grader.engine.problems import (
     sealed,
     with_place,
 )
+from grader.engine.remaking import RECENT_CALLS, Call
 from grader.engine.sandbox import Limits
 from grader.engine.workers import Worker, keep_one_ahead, read_sources, start_worker
 from grader.i18n import N_, _
 from grader.sandboxed import channel
-
-
-class CpuExceeded(Exception):
-    """The worker used more CPU time than its probe may (raised inside :meth:`TopicSession._receive`)."""
-
 
 BOOTING = N_("starting Python and torch")
 
@@ -94,6 +91,7 @@ class TopicSession:
         self.called = ""  # the last of them a probe of the running check called (reset by the plugin)
         self.reached: set[str] = set()  # the topic's exercises its probes called themselves (likewise)
         self.last_args: tuple[Any, ...] = ()  # the arguments of its last probe of one of them (likewise)
+        self.recent: deque[Call] = deque(maxlen=RECENT_CALLS)  # its probe calls and their answers
         self._graph: dict[str, set[str]] | None = None  # the learner's module's calls (callees.graph)
         self.printed = Printed()  # what the running check's code printed (reset by the plugin)
         self.hidden = False  # the running check is hidden: its probes go to the hidden lane's worker
@@ -176,20 +174,6 @@ class TopicSession:
             self.stop()
             raise SubmissionError(_("the worker answered out of turn while %(action)s") % {"action": action})
 
-    def _frame(self, worker: Worker, deadline: float, cpu: float | None, cpu_start: float | None) -> Any:
-        """The worker's next frame, decoded; while none is there, its CPU time is watched."""
-        while cpu is not None and cpu_start is not None:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise channel.ChannelTimeout
-            ready, _, _ = select.select([worker.results_fd], [], [], min(left, CPU_POLL_SECONDS))
-            if ready:
-                break
-            used = worker.cpu_seconds()
-            if used is not None and used - cpu_start > cpu:
-                raise CpuExceeded
-        return channel.decode(channel.read_frame(worker.results_fd, worker.nonce, deadline))
-
     def _receive(
         self,
         budget: float,
@@ -206,10 +190,10 @@ class TopicSession:
         if cpu is not None and cpu_start is None:
             cpu_start = worker.cpu_seconds()
         try:
-            event = self._frame(worker=worker, deadline=deadline, cpu=cpu, cpu_start=cpu_start)
+            event = next_frame(worker, deadline, cpu, cpu_start)
             while isinstance(event, dict) and event.get("event") == "stalled":
                 self.last_stall = event  # the watchdog's note; the answer may still come
-                event = self._frame(worker=worker, deadline=deadline, cpu=cpu, cpu_start=cpu_start)
+                event = next_frame(worker, deadline, cpu, cpu_start)
         except (channel.ChannelTimeout, CpuExceeded) as exc:
             self.printed.add(self.last_stall.get("output"))  # what it printed up to the watchdog's note
             self.stop()
@@ -275,12 +259,14 @@ class TopicSession:
         *args: Any,
         timeout: float | None = None,
         seed: int = 0,
+        dtype_made: str | None = None,
         **kwargs: Any,
     ) -> Any:
-        """Run ``probe(module, *args, **kwargs)`` in the worker and return its plain-data result.
+        """Run ``probe(module, *args, **kwargs)`` in the worker and return its plain-data result
+        (``dtype_made``: what the call made in another dtype, grader/engine/remaking.py).
         In the hidden lane, what went wrong is said without the worker's words (:func:`sealed`)."""
         try:
-            return self._run(probe, args, kwargs, timeout, seed)
+            return self._run(probe, args, kwargs, timeout, seed, dtype_made)
         except SubmissionProblem as problem:
             problem.subject = problem.subject or self.called
             if self.hidden:
@@ -350,6 +336,7 @@ class TopicSession:
         kwargs: dict[str, Any],
         timeout: float | None,
         seed: int,
+        dtype_made: str | None = None,
     ) -> Any:
         if self.fatal is not None:
             raise self.fatal
@@ -369,6 +356,7 @@ class TopicSession:
                 "args": tuple(args),
                 "kwargs": kwargs,
                 "seed": seed,
+                "made": dtype_made,
                 "timeout": wait,
                 "cpu": cpu,
                 "blocked": sorted(self.stalls),
@@ -401,6 +389,7 @@ class TopicSession:
         if event["event"] == "result":
             slowest, answers = self.slowest.get(subject, (0.0, 0))
             self.slowest[subject] = (max(slowest, time.monotonic() - started), answers + 1)
+            self.recent.append(Call(event.get("value"), probe, args, kwargs, seed))
             return event.get("value")
         raise self._raised(subject, event, action)
 

@@ -16,6 +16,7 @@ Run a suite by hand with
 from __future__ import annotations
 
 import contextlib
+import functools
 import shutil
 import time
 from collections.abc import Generator, Iterator
@@ -26,11 +27,11 @@ from typing import Any, Literal
 import pytest
 
 from grader import clean, defaults, topics
-from grader.checks import conv_steps, inputs
+from grader.checks import conv_steps, inputs, made_hints
 from grader.checks.error_types import error_cause
 from grader.checks.failed import CheckFailed, hinted
 from grader.checks.scoring import Place, TestResult, make_result
-from grader.engine import progress
+from grader.engine import progress, remaking
 from grader.engine.check_table import NO_CUDA
 from grader.engine.client import TopicSession
 from grader.engine.printed import Printed
@@ -203,7 +204,9 @@ def sub(request: pytest.FixtureRequest, device: str) -> Iterator[TopicSession]:
         deadline=run.deadline,
         budget=run.budget,
     )
+    made_hints.REMAKER.set(functools.partial(remaking.made_by, session))  # a dtype failure's maker
     yield session
+    made_hints.REMAKER.set(None)
     session.close()
     for part, seconds in session.seconds.items():
         grading.seconds[part] += seconds

@@ -55,9 +55,12 @@ def layer_calls(layers: Sequence[Any], call: Callable[[], Any]) -> tuple[Any, li
     return result, use.calls
 
 
+MADE_DTYPES = frozenset({"float16", "bfloat16", "float32", "float64"})  # what a record's dtype may be
+
+
 class _Makers(TorchFunctionMode):
-    """The first torch call that made a floating tensor of another dtype than ``want`` from no
-    tensor of that dtype (a factory, ``.float()``), and the line of ``path`` it ran on."""
+    """The first torch call on a line of ``path`` (the learner's file) that made a floating tensor
+    of another dtype than ``want`` from no tensor of that dtype (a factory, ``.float()``), and that line."""
 
     def __init__(self, want: torch.dtype, path: str) -> None:
         super().__init__()
@@ -70,14 +73,16 @@ class _Makers(TorchFunctionMode):
         result = func(*args, **(kwargs or {}))
         if self.made is None and isinstance(result, torch.Tensor) and result.is_floating_point():
             given = [a for a in (*args, *(kwargs or {}).values()) if isinstance(a, torch.Tensor)]
-            if result.dtype != self.want and all(a.dtype != result.dtype for a in given):
+            made = result.dtype != self.want and all(a.dtype != result.dtype for a in given)
+            line = self.line() if made else 0
+            if line:  # made on a line of the learner's code (a probe's own tensors have none)
                 name = getattr(func, "__name__", "")
                 self.made = {
                     "name": name,
                     "method": getattr(torch.Tensor, name, None) is func,
                     "dtype": str(result.dtype).removeprefix("torch."),
                     "shape": list(result.shape),
-                    "line": self.line(),
+                    "line": line,
                 }
         return result
 

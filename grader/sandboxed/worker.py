@@ -354,6 +354,21 @@ class Worker:
                     self.torch_state.restore(self.state_after_import)
             self.write(payload)
 
+    def called(self, probe: Callable[..., Any], request: dict[str, Any]) -> Any:
+        """The probe's answer; for a request that names a dtype ("made"), the record of the first
+        tensor the learner's code made in another floating dtype during the call (kit.dtype_maker)."""
+        args, kwargs, made = request["args"], request["kwargs"], request.get("made")
+        if made is None:
+            return probe(self.module, *args, **kwargs)
+        import torch
+
+        from grader.sandboxed.kit_steps import MADE_DTYPES, dtype_maker
+
+        if made not in MADE_DTYPES:
+            raise ValueError(f"no floating dtype: {made!r}")
+        path = getattr(self.module, "__file__", "") or ""
+        return dtype_maker(lambda: probe(self.module, *args, **kwargs), getattr(torch, made), path)[1]
+
     def answer(self, probe: Callable[..., Any], request: dict[str, Any]) -> bytes:
         """Run one probe; its answer as the channel's bytes."""
         from grader.sandboxed import probe_kit
@@ -366,7 +381,7 @@ class Worker:
         cpu = request.get("cpu")
         self.watchdog.arm(float(request["timeout"]), float(cpu) if cpu else None)
         try:
-            value = probe(self.module, *request["args"], **request["kwargs"])
+            value = self.called(probe, request)
         except BaseException as exc:
             self.watchdog.disarm()
             error = describe_exception(exc, self.args.submission_dir, self.module)

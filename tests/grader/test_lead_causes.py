@@ -1366,6 +1366,13 @@ BLIND_LEADS = [
         "continue",
     ),
     (
+        "b20-numerical-grad-zeros-of-the-default-dtype",  # a suite check's dtype failure: its maker
+        "numerical_grad",
+        ("grad = torch.zeros_like(x)", "grad = torch.zeros(x.shape)"),
+        "line 57: torch.zeros made a float32 tensor",
+        "torch.zeros",
+    ),
+    (
         "b9-sgd-without-dampening-factor",  # the variant's trajectory, not the state checklist
         "SGD",
         ('.add_(g, alpha=1 - group["dampening"])', ".add_(g)"),
@@ -1403,6 +1410,56 @@ def test_a_blind_sets_mistake_is_told_its_cause_in_both_languages(tmp_path, exer
     found = verdicts(edited(tmp_path, topic_of(exercise), *edit), exercise)
     assert english in found["en"]["diagnosis"], found["en"]
     assert chinese in found["zh_CN"]["diagnosis"], found["zh_CN"]
+
+
+@pytest.mark.unit
+def test_b20_a_suite_checks_dtype_failure_asks_the_call_that_answered_the_value(tmp_path):
+    """A suite check's dtype failure is told as the battery's: the probe call whose answer holds
+    the judged tensor (by identity, not equality) is asked again for its maker (seen failing: the
+    check's contract restated, judged 'partly'); no call answered it, a float32 wanted, or a
+    forged record: no hint of it. The maker is the learner's line, never the probe's own tensors."""
+    from grader.checks import made_hints
+    from grader.engine import remaking
+    from grader.sandboxed.kit_steps import dtype_maker
+
+    judged = torch.zeros(3)
+    asked: list[tuple] = []
+
+    class Session:
+        recent = [remaking.Call((torch.zeros(3), {"grad": judged}), print, (1,), {"k": 2}, 7)]
+
+        def attempt(self, probe, *args, **kwargs):
+            asked.append((probe, args, kwargs))
+            return {"name": "zeros", "method": False, "dtype": "float32", "shape": [3], "line": 9}
+
+    made_hints.REMAKER.set(lambda value, want: remaking.made_by(Session(), value, want))
+    try:
+        assert made_hints.told(judged, torch.float64).startswith("line 9: torch.zeros made a float32")
+        assert asked == [(print, (1,), {"seed": 7, "dtype_made": "float64", "k": 2})]
+        assert made_hints.told(torch.zeros(3), torch.float64) == ""  # equal values, another tensor
+        assert made_hints.told(judged.double(), torch.float32) == ""
+        made_hints.told(judged, torch.float64)
+        assert len(asked) == 1  # once per call: a trial comparison asking again costs no call
+        forged = {"name": "os.system", "dtype": "float32", "shape": [3], "line": 9}
+        Session.recent = [remaking.Call(judged, print, (), {}, 0)]
+        Session.attempt = lambda self, *a, **k: forged
+        assert made_hints.told(judged, torch.float64) == ""
+        with made_hints.unasked():  # the battery's judging: its walker's record, no second call
+            Session.recent = [remaking.Call(judged, print, (), {}, 0)]
+            Session.attempt = lambda self, *a, **k: asked.append(a)
+            assert made_hints.told(judged, torch.float64) == "" and len(asked) == 1
+    finally:
+        made_hints.REMAKER.set(None)
+    source = tmp_path / "learner.py"
+    source.write_text("import torch\ndef f(x):\n    return torch.ones(x.shape) * x.sum().item()\n")
+    namespace: dict = {}
+    exec(compile(source.read_text(), str(source), "exec"), namespace)
+
+    def probe():  # the probe's own float32 tensor first: not the learner's, not recorded
+        torch.ones(2)
+        return namespace["f"](torch.ones(3, dtype=torch.float64))
+
+    assert dtype_maker(probe, torch.float64, str(source))[1]["line"] == 3
 
 
 @pytest.mark.unit
