@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import inspect
 import sys
-from collections.abc import Callable, Iterable, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import torch
@@ -59,32 +60,48 @@ MADE_DTYPES = frozenset({"float16", "bfloat16", "float32", "float64"})  # what a
 
 
 class _Makers(TorchFunctionMode):
-    """The first torch call on a line of ``path`` (the learner's file) that made a floating tensor
-    of another dtype than ``want`` from no tensor of that dtype (a factory, ``.float()``), and that line."""
+    """Where each floating tensor of another dtype than ``want`` came from: the torch call on a line
+    of ``path`` (the learner's file) that made it, or its first ancestor of that dtype, from no
+    tensor of that dtype (a factory, ``.float()``); an op on such a tensor passes its origin on to
+    a result of the same dtype (``zeros(n)`` then ``grad[i] = v``, ``out + 1``, a view)."""
 
     def __init__(self, want: torch.dtype, path: str) -> None:
         super().__init__()
         self.want, self.path = want, path
-        self.made: dict[str, Any] | None = None
+        self.origins: dict[int, tuple[weakref.ref[torch.Tensor], dict[str, Any]]] = {}
+
+    def origin(self, value: Any) -> dict[str, Any] | None:
+        """The record of where tensor ``value`` came from, None where it has none."""
+        found = self.origins.get(id(value))
+        return found[1] if found is not None and found[0]() is value else None
 
     def __torch_function__(
         self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
     ) -> Any:
         result = func(*args, **(kwargs or {}))
-        if self.made is None and isinstance(result, torch.Tensor) and result.is_floating_point():
-            given = [a for a in (*args, *(kwargs or {}).values()) if isinstance(a, torch.Tensor)]
-            made = result.dtype != self.want and all(a.dtype != result.dtype for a in given)
-            line = self.line() if made else 0
-            if line:  # made on a line of the learner's code (a probe's own tensors have none)
-                name = getattr(func, "__name__", "")
-                self.made = {
-                    "name": name,
-                    "method": getattr(torch.Tensor, name, None) is func,
-                    "dtype": str(result.dtype).removeprefix("torch."),
-                    "shape": list(result.shape),
-                    "line": line,
-                }
+        if isinstance(result, torch.Tensor) and result.is_floating_point() and result.dtype != self.want:
+            given = [t for t in _tensors((*args, *(kwargs or {}).values())) if t.dtype == result.dtype]
+            origin = next((o for o in map(self.origin, given) if o is not None), None)
+            if origin is None and not given:
+                origin = self.made_here(func, result)
+            if origin is not None:
+                self.origins[id(result)] = (weakref.ref(result), origin)
         return result
+
+    def made_here(self, func: Any, result: torch.Tensor) -> dict[str, Any] | None:
+        """The record of ``result``, made by ``func`` on a line of the learner's code (a probe's own
+        tensors have none: None)."""
+        line = self.line()
+        if not line:
+            return None
+        name = getattr(func, "__name__", "")
+        return {
+            "name": name,
+            "method": getattr(torch.Tensor, name, None) is func,
+            "dtype": str(result.dtype).removeprefix("torch."),
+            "shape": list(result.shape),
+            "line": line,
+        }
 
     def line(self) -> int:
         frame = inspect.currentframe()
@@ -93,12 +110,25 @@ class _Makers(TorchFunctionMode):
         return frame.f_lineno if frame is not None else 0
 
 
+def _tensors(values: Iterable[Any], depth: int = 2) -> Iterator[torch.Tensor]:
+    """The tensors among ``values`` and in their lists and tuples (``torch.cat([a, b])``'s)."""
+    for value in values:
+        if isinstance(value, torch.Tensor):
+            yield value
+        elif depth and isinstance(value, (list, tuple, dict)):
+            yield from _tensors(value.values() if isinstance(value, dict) else value, depth - 1)
+
+
 def dtype_maker(call: Callable[[], Any], want: torch.dtype, path: str) -> tuple[Any, dict[str, Any] | None]:
-    """(``call()``, the first tensor it made in a floating dtype other than ``want`` from no
-    tensor of that dtype: its torch name, dtype, shape and line in ``path``; None where none)."""
+    """(``call()``, where the first tensor of its answer in a floating dtype other than ``want``
+    came from: the torch name, dtype, shape and line in ``path`` of the call that made it or its
+    first ancestor of that dtype; None where none was made on a line of ``path``)."""
     with _Makers(want, path) as makers:
         result = call()
-    return result, makers.made
+    for tensor in _tensors((result,), depth=3):
+        if tensor.is_floating_point() and tensor.dtype != want:
+            return result, makers.origin(tensor)
+    return result, None
 
 
 def dtype_noted(

@@ -1463,6 +1463,31 @@ def test_b20_a_suite_checks_dtype_failure_asks_the_call_that_answered_the_value(
 
 
 @pytest.mark.unit
+def test_the_maker_named_is_the_answers_own_not_the_first_made(tmp_path):
+    """A float32 constant made first, used where its dtype does not reach the answer, and the
+    answer made float32 later by ``.float()``: the record follows the answer's own tensor back
+    through the ops on it to the call that made its dtype (seen failing: the first float32 made,
+    line 3, was named)."""
+    from grader.sandboxed.kit_steps import dtype_maker
+
+    source = tmp_path / "learner.py"
+    source.write_text(
+        "import torch\n"
+        "def f(x):\n"
+        "    mask = torch.tensor([1.0, 0.0, 1.0])\n"
+        "    y = x * mask.to(x.dtype)\n"
+        "    out = y.float()\n"
+        "    out[0] = 2.0\n"
+        "    return (out + 1).view(3)\n"
+    )
+    namespace: dict = {}
+    exec(compile(source.read_text(), str(source), "exec"), namespace)
+    x = torch.ones(3, dtype=torch.float64)
+    record = dtype_maker(lambda: namespace["f"](x), torch.float64, str(source))[1]
+    assert (record["name"], record["line"], record["method"]) == ("float", 5, True)
+
+
+@pytest.mark.unit
 def test_b13_the_call_that_made_another_dtype_is_named_with_its_line(tmp_path):
     """A float64 case whose answer came back float32: the first torch call that made a float32
     tensor from no float32 input is named, with the learner's line (seen failing: a checklist of
