@@ -28,7 +28,6 @@ CONVERTED = N_(
     "back with .to(x.dtype)"
 )
 
-
 # the running check's session's :func:`grader.engine.remaking.made_by` (set by the plugin's ``sub``)
 REMAKER: ContextVar[Callable[[Any, str], Any] | None] = ContextVar("remaker", default=None)
 
@@ -52,11 +51,11 @@ def made(case: domains.Case, mine: Any) -> str:
 
 def told(value: Any, want: torch.dtype) -> str:
     """A suite check's dtype failure told as the battery's is: where ``value``, a floating tensor,
-    came back in another dtype than ``want`` (not float32: a float64 or float16 input's), the
-    call that made it, asked of the probe call that answered it (:data:`REMAKER`); "" otherwise."""
+    came back in another floating dtype than ``want``, the call that made its dtype, asked of
+    the probe call that answered it (:data:`REMAKER`); "" otherwise."""
     remake = REMAKER.get()
     wanted = str(want).removeprefix("torch.")
-    if remake is None or want == torch.float32 or wanted not in MADE_DTYPES:
+    if remake is None or wanted not in MADE_DTYPES:
         return ""
     if not (isinstance(value, torch.Tensor) and value.is_floating_point()):
         return ""

@@ -1373,6 +1373,92 @@ BLIND_LEADS = [
         "torch.zeros",
     ),
     (
+        "b21-norms-root-mean-square",  # NumPy's RMS habit, named by its values
+        "norms",
+        ("(x * x).sum().sqrt()", "(x * x).mean().sqrt()"),
+        "root mean square",
+        "均方根",
+    ),
+    (
+        "b21-flatten-batch-channels-last",
+        "flatten_batch",
+        ("return x.view(x.shape[0], -1)", "return x.permute(0, 2, 3, 1).reshape(x.shape[0], -1)"),
+        "channels-last order",
+        "x.permute(0, 2, 3, 1)",
+    ),
+    (
+        "b21-k-fold-by-torch-split",  # torch.split takes a part's size, np.split a count
+        "k_fold_indices",
+        ("torch.arange(n).tensor_split(k)", "torch.arange(n).split(k)"),
+        "torch.split's parts",
+        "torch.split",
+    ),
+    (
+        "b21-adam-in-tensorflow-form",  # ε added to √v before the correction
+        "Adam",
+        (
+            'p.addcdiv_(m_hat, v_hat.sqrt().add_(group["eps"]), value=-group["lr"])',
+            'step = group["lr"] * (1 - beta2 ** state["step"]) ** 0.5 / (1 - beta1 ** state["step"])\n'
+            '                p.addcdiv_(state["m"], state["v"].sqrt().add_(group["eps"]), value=-step)',
+        ),
+        "TensorFlow's form",
+        "TensorFlow",
+    ),
+    (
+        "b21-dataset-float64-from-numpy",
+        "DiabetesDataset",
+        (
+            'table = np.loadtxt(path, delimiter=",", dtype=np.float32)',
+            'table = np.loadtxt(path, delimiter=",")',
+        ),
+        "NumPy's default",
+        "NumPy",
+    ),
+    (
+        "b21-conv2d-kernel-flattened-channels-last",
+        "conv2d",
+        ("weight.reshape(c_out, -1) @ columns", "weight.permute(0, 2, 3, 1).reshape(c_out, -1) @ columns"),
+        "(kh, kw, C_in)",
+        "(kh, kw, C_in)",
+    ),
+    (
+        "b21-inception-pool-without-the-padding-counted",
+        "InceptionA",
+        (
+            "F.avg_pool2d(x, 3, stride=1, padding=1))",
+            "F.avg_pool2d(x, 3, stride=1, padding=1, count_include_pad=False))",
+        ),
+        "count_include_pad=False",
+        "count_include_pad=False",
+    ),
+    (
+        "b21-residual-block-conv2-activated",
+        "ResidualBlock",
+        (
+            "return F.relu(x + self.conv2(F.relu(self.conv1(x))))",
+            "return F.relu(x + F.relu(self.conv2(F.relu(self.conv1(x)))))",
+        ),
+        "no relu of its own",
+        "relu(x + conv2(y))",
+    ),
+    (
+        "b21-gru-gates-in-keras-order",
+        "gru_cell",
+        (
+            "i_r, i_z, i_n = (x @ w_ih.T + b_ih).chunk(3, dim=1)\n    h_r, h_z, h_n = (h @ w_hh.T + b_hh).chunk(3, dim=1)",
+            "i_z, i_r, i_n = (x @ w_ih.T + b_ih).chunk(3, dim=1)\n    h_z, h_r, h_n = (h @ w_hh.T + b_hh).chunk(3, dim=1)",
+        ),
+        "(reset, update, new)",
+        "(reset, update, new)",
+    ),
+    (
+        "b21-cross-entropy-log-of-softmax",  # an inf from a log of 0, not from exp's overflow
+        "cross_entropy",
+        ("log_probs = log_softmax(logits, dim=1)", "log_probs = torch.log(torch.softmax(logits, dim=1))"),
+        "never log(softmax(x))",
+        "log(softmax(x))",
+    ),
+    (
         "b9-sgd-without-dampening-factor",  # the variant's trajectory, not the state checklist
         "SGD",
         ('.add_(g, alpha=1 - group["dampening"])', ".add_(g)"),

@@ -153,6 +153,20 @@ def test_inputs_untouched(sub, name):
     expect_inputs_untouched(result, after, args, names, [], f"{name}: the caller's inputs")
 
 
+def channels_last(weight: torch.Tensor) -> torch.Tensor:
+    """The kernel a window laid out (C_in, kh, kw) meets where the weight was flattened as
+    (kh, kw, C_in): weight.permute(0, 2, 3, 1).reshape(C_out, -1), read back as (C_out, C_in, kh, kw)."""
+    return weight.permute(0, 2, 3, 1).reshape(weight.shape)
+
+
+# the kernel flattened channels-last (TensorFlow's HWC habit) against unfold's (C_in, kh, kw) windows
+WINDOW_ORDER_HINT = N_(
+    "these values pair each window's (C_in, kh, kw) layout, unfold's, with a kernel flattened in "
+    "another order, (kh, kw, C_in) as weight.permute(0, 2, 3, 1) lays it out: flatten the weight "
+    "as it is stored, weight.reshape(C_out, -1), so both run over C_in, then kh, then kw"
+)
+
+
 @check("shape", public=True, exercise="conv2d")
 @pytest.mark.parametrize(
     "stride, padding, bias", [(1, 0, True), (1, 1, False), (2, 0, True), (2, 2, True), (3, 1, True)]
@@ -174,6 +188,10 @@ def test_conv2d_matches_torch(sub, stride, padding, bias):
             Keyed(
                 FLIPPED_HINT,
                 equals(F.conv2d(x, weight.flip(2, 3), b, stride=stride, padding=padding)),
+            ),
+            Keyed(
+                WINDOW_ORDER_HINT,
+                equals(F.conv2d(x, channels_last(weight), b, stride=stride, padding=padding)),
             ),
             *conv_shapes(
                 lambda s, p: tuple(F.conv2d(x, weight, b, stride=s, padding=p).shape), stride, padding

@@ -122,6 +122,18 @@ BRANCHES_HINT = (
 MAX_POOL_HINT = (
     "the pool branch averages: F.avg_pool2d(x, 3, stride=1, padding=1) before its 1×1 conv, not a max pool"
 )
+PAD_UNCOUNTED_HINT = N_(
+    "the pool branch's border averages are over the real pixels only (count_include_pad=False, as "
+    "Keras's 'same' pooling): the lecture's F.avg_pool2d(x, 3, stride=1, padding=1) counts the "
+    "zero padding in each 3×3 window (its default, count_include_pad=True)"
+)
+
+
+def pad_uncounted(x, kernel, stride, padding):
+    """An average pooling whose border windows leave the zero padding out of the count."""
+    return F.avg_pool2d(x, kernel, stride=stride, padding=padding, count_include_pad=False)
+
+
 CAT_ORDER_HINT = "the same four branches in another order: torch.cat([b1x1, b5x5, b3x3, bpool], dim=1)"
 POOL_LAST_HINT = (
     "these are the pool branch's 1×1 conv, then its pooling: pool first, F.avg_pool2d(x, 3, stride=1, "
@@ -137,7 +149,7 @@ def known_mistake(out, x, convs, in_channels) -> str:
     """The hint of the known mistake ``out`` equals (within 1e-4), "" where none: the pool branch
     max-pooled or pooled after its conv, a ReLU on the output or after each convolution, or the
     branches in another order."""
-    mistakes = [(MAX_POOL_HINT, {"pooled": F.max_pool2d})]
+    mistakes = [(MAX_POOL_HINT, {"pooled": F.max_pool2d}), (PAD_UNCOUNTED_HINT, {"pooled": pad_uncounted})]
     mistakes += [(ACTIVATED_HINT, {"after": F.relu}), (ACTIVATED_HINT, {"inner": F.relu})]
     mistakes += [(POOL_LAST_HINT, {"pool_last": True})]
     mistakes += [(CAT_ORDER_HINT, {"order": o}) for o in permutations(range(4)) if o != (0, 1, 2, 3)]

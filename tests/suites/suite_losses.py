@@ -596,7 +596,11 @@ def test_stable_at_large_logits(sub, name, twin):
             *(
                 shift_hints(x, MAX_SHIFT_HINT)
                 if name != "cross_entropy"
-                else [Keyed(MAX_SHIFT_HINT, overflowed)]
+                # an inf loss: a log of a probability that underflowed, where the code shifts
+                else [
+                    Keyed(LOG_OF_ZERO_HINT, lambda got, e: overflowed(got, e) and shifts(sub)),
+                    Keyed(MAX_SHIFT_HINT, overflowed),
+                ]
             ),
             Keyed(LOG_OF_ZERO_HINT, underflowed),
             *(
@@ -610,6 +614,13 @@ def test_stable_at_large_logits(sub, name, twin):
         ),
         mistakes=column_index(x, target) if name == "cross_entropy" else None,
     )
+
+
+def shifts(sub) -> bool:
+    """Whether the learner's cross_entropy is finite at logits whose exp overflows float32 (100)
+    where no probability underflows: it subtracts the maximum (asked where its loss was inf)."""
+    out = sub.attempt(probes.call, "cross_entropy", (torch.tensor([[100.0, 99.0]]), torch.tensor([0])), {})
+    return isinstance(out, torch.Tensor) and bool(out.isfinite().all())
 
 
 MAX_SHIFT_HINT = N_(

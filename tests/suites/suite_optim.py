@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -533,11 +535,13 @@ def adam_path(
     t_from=1,
     corrected_by=(1, 2),
     root_outside=False,
+    eps_uncorrected=False,
 ):
     """Adam's trajectory as torch.optim.Adam walks it, or with one of its known mistakes
     (``shared_step``: one step count for every parameter, counted once per parameter; ``t_from``
     0: the step count t from 0; ``corrected_by``: which β (1 or 2) m's and v's bias corrections use;
-    ``root_outside``: √v divided by 1 − β₂ᵗ, the correction left outside the square root)."""
+    ``root_outside``: √v divided by 1 − β₂ᵗ, the correction left outside the square root;
+    ``eps_uncorrected``: TensorFlow's form, the corrections in the step size and ε added to √v)."""
     lr, eps, decay = options.get("lr", 1e-3), options.get("eps", 1e-8), options.get("weight_decay", 0.0)
     beta1, beta2 = options.get("betas", (0.9, 0.999))
     params = [p.clone() for p in inits]
@@ -556,6 +560,8 @@ def adam_path(
             v_hat = v[i] / (1 - beta_v**t) if correct_v else v[i]
             if root_outside:
                 denominator = v[i].sqrt() / (1 - beta_v**t) + eps
+            elif eps_uncorrected:  # lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ) · m / (√v + ε)
+                denominator = v_hat.sqrt() + eps / math.sqrt(1 - beta_v**t)
             else:
                 denominator = (v_hat + eps).sqrt() if eps_inside else v_hat.sqrt() + eps
             params[i] = params[i] - lr * m_hat / denominator
@@ -626,6 +632,15 @@ ADAM_VARIANTS = {
     "no-v-correction": ((), {"correct_v": False}, N_("v needs its bias correction too: v̂ = v / (1 − β₂ᵗ)")),
     "no-m-correction": ((), {"correct_m": False}, N_("m needs its bias correction too: m̂ = m / (1 − β₁ᵗ)")),
     "eps-inside": ((), {"eps_inside": True}, N_("ε is added after the square root: m̂ / (√v̂ + ε)")),
+    "eps-before-correction": (
+        (),
+        {"eps_uncorrected": True},
+        N_(
+            "ε is added to √v before the bias correction (TensorFlow's form, the step size "
+            "lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ) times m / (√v + ε)); torch corrects first, then adds ε: "
+            "m̂ / (√v̂ + ε)"
+        ),
+    ),
     "v-correction-outside-root": (
         (),
         {"root_outside": True},
@@ -897,7 +912,9 @@ def test_diabetes_dataset(sub):
             f"features of row {i}",
             rtol=0,
             atol=0,
-            hint="every column but the last, float32 (d,)",
+            hint=NUMPY_FLOAT64
+            if getattr(item[0], "dtype", None) == torch.float64
+            else "every column but the last, float32 (d,)",
         )
         expect_close(
             item[1],
@@ -905,13 +922,20 @@ def test_diabetes_dataset(sub):
             f"label of row {i}",
             rtol=0,
             atol=0,
-            hint=(
+            hint=NUMPY_FLOAT64
+            if getattr(item[1], "dtype", None) == torch.float64
+            else (
                 Shaped(INTEGER_INDEX, lambda shape: shape == ()),
                 "the last column as a float32 (1,) tensor: xy[i, [-1]]",
             ),
         )
 
 
+# float64 rows: the table read with NumPy's default dtype and converted as it was
+NUMPY_FLOAT64 = N_(
+    "float64 is NumPy's default (np.loadtxt and np.array read float64) and torch.from_numpy keeps "
+    "it: read the table as float32, np.loadtxt(..., dtype=np.float32), or convert with .float()"
+)
 # a label of shape () where (1,) is asked: the column taken by an integer index
 INTEGER_INDEX = N_(
     "an integer index drops the axis it picks: xy[:, -1] (or xy[i, -1]) is one number per row, "
@@ -939,19 +963,31 @@ CHUNKED_HINT = N_(
 )
 
 
+# torch.split(k) read as NumPy's np.split(a, k): torch's takes a part's size, not a count of parts
+SPLIT_BY_SIZE_HINT = N_(
+    "these are torch.split's parts: split(k) cuts parts of k indices each (⌈n/k⌉ parts), unlike "
+    "np.split(a, k), which cuts k parts; torch.tensor_split(indices, k) makes k folds, the first "
+    "n % k one longer"
+)
+
+
 def expect_folds(folds, n, k):
     """k_fold_indices(n, k) against torch.arange(n).tensor_split(k)."""
     expected = list(torch.arange(n).tensor_split(k))
     sizes = (
         [f.numel() if isinstance(f, torch.Tensor) else None for f in folds] if isinstance(folds, list) else []
     )
-    chunked = sizes == [c.numel() for c in torch.arange(n).chunk(k)] != [e.numel() for e in expected]
+    sizes_of = {
+        CHUNKED_HINT: [c.numel() for c in torch.arange(n).chunk(k)],
+        SPLIT_BY_SIZE_HINT: [c.numel() for c in torch.arange(n).split(k)],
+    }
+    told = next((h for h, made in sizes_of.items() if sizes == made != [e.numel() for e in expected]), "")
     expect(
         isinstance(folds, list) and len(folds) == k,
         f"k_fold_indices({n}, {k})",
         f"a list of {k} folds",
         type(folds).__name__ if not isinstance(folds, list) else f"{len(folds)} folds",
-        CHUNKED_HINT if chunked else "",
+        told,
     )
     for i, (got, want) in enumerate(zip(folds, expected)):
         expect_close(
@@ -960,7 +996,7 @@ def expect_folds(folds, n, k):
             f"fold {i} of k_fold_indices({n}, {k})",
             rtol=0,
             atol=0,
-            hint=CHUNKED_HINT if chunked else "contiguous folds; the first n % k folds hold one extra index",
+            hint=told or "contiguous folds; the first n % k folds hold one extra index",
         )
 
 

@@ -119,6 +119,11 @@ def probe_residual_block(mod, channels, x, zero_second, extra=()):
 
 
 LAST_RELU_HINT = N_("add x BEFORE the last relu (the skip connection)")
+# conv2 activated before the sum (a Keras Conv2D(..., activation="relu") habit)
+CONV2_ACTIVATED_HINT = N_(
+    "these are relu(x + relu(conv2(y))): conv2's output goes into the sum as it is, no relu of "
+    "its own; the one relu after conv2 comes after adding x, relu(x + conv2(y))"
+)
 CONV2_ON_X_HINT = N_(
     "conv2 takes the first convolution's output, y = relu(conv1(x)), not x: relu(x + conv2(y))"
 )
@@ -170,6 +175,7 @@ def test_residual_block_matches_the_lecture(sub, channels, size):
             Keyed(LAST_RELU_HINT, equals(x + main)),
             Keyed(LAST_RELU_HINT, equals(x + F.relu(main))),
             Keyed(CONV2_ON_X_HINT, equals(F.relu(x + F.conv2d(x, w2, b2, padding=1)))),
+            Keyed(CONV2_ACTIVATED_HINT, equals(F.relu(x + F.relu(main)))),
             "relu(x + conv2(relu(conv1(x)))): conv1, relu, conv2 on that, add x, then the last relu",
         ),
     )

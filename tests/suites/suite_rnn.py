@@ -115,6 +115,11 @@ def cell_mistakes(name: str, cell: torch.nn.Module, x: torch.Tensor, h: torch.Te
             else ()
         ),
         *(gru_mistakes(cell, x, h) if name == "gru_cell" else ()),
+        *(
+            (Keyed(GRU_GATE_ORDER, equals(altered(cell, x, h, gates_swapped(cell)))),)
+            if name == "gru_cell"
+            else ()
+        ),
     )
 
 
@@ -165,6 +170,23 @@ SWAPPED_GATES = {
         ),
     },
 }
+
+
+# the fused rows read in Keras's order (update, reset, new) where torch stores (reset, update, new)
+GRU_GATE_ORDER = N_(
+    "these values read the fused weights' first two blocks the other way round: torch stacks the "
+    "gates as (reset, update, new), so r, z, n = (x·W_ihᵀ + b_ih).chunk(3, dim=1), r first (Keras "
+    "stores z first)"
+)
+
+
+def gates_swapped(cell: torch.nn.Module) -> dict[str, torch.Tensor]:
+    """``cell``'s fused parameters with the rows of its first two gates exchanged."""
+    size, found = cell.hidden_size, {}
+    for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+        value = getattr(cell, name).detach()
+        found[name] = torch.cat([value[size : 2 * size], value[:size], value[2 * size :]])
+    return found
 
 
 def gate_negated(cell: torch.nn.Module, gate: int) -> dict[str, torch.Tensor]:

@@ -354,6 +354,14 @@ LABELS_ARGMAXED = N_(
 )
 
 
+# flattened channels-last (TensorFlow's NHWC habit): each row (H, W, C), not (C, H, W)
+CHANNELS_LAST = N_(
+    "these are each image's values in channels-last order (H, W, C), as x.permute(0, 2, 3, 1) "
+    "lays them out: torch's images are (N, C, H, W) already; flatten them as they are, "
+    "x.reshape(x.shape[0], -1)"
+)
+
+
 @check("shape", public=True, exercise="flatten_batch")
 @pytest.mark.parametrize("shape", [(1, 1, 28, 28), (3, 2, 4, 5)])
 def test_flatten_batch(sub, shape):
@@ -365,6 +373,7 @@ def test_flatten_batch(sub, shape):
         f"flatten_batch on {shape}",
         hint=(
             batch_squeezed(x),
+            *known(CHANNELS_LAST, x.permute(0, 2, 3, 1).reshape(shape[0], -1), x.reshape(shape[0], -1)),
             "keep the batch axis N and merge the rest: x.view(x.shape[0], -1) — "
             "view(-1, 784) only works for 28×28 inputs",
         ),
@@ -461,6 +470,14 @@ def test_matmul_gradient(sub):
 ABS_OF_SUM = N_("these are |Σ xᵢ|, the sum's absolute value: L1 takes each element's, Σ|xᵢ| (x.abs().sum())")
 
 
+# the L2 norm as an RMS (NumPy habits: np.sqrt(np.mean(x**2))) or without its root
+ROOT_MEAN_SQUARE = N_(
+    "this is √(mean of xᵢ²), the root mean square: the L2 norm takes the root of the sum, "
+    "√(Σ xᵢ²) (x.pow(2).sum().sqrt()), not of the mean"
+)
+SQUARED_L2 = N_("this is Σ xᵢ², the squared norm: the L2 norm is its square root, √(Σ xᵢ²)")
+
+
 @check("shape", public=True, exercise="norms")
 @pytest.mark.parametrize("shape", [(5,), (3, 4), (2, 2, 3)])
 def test_norms(sub, shape):
@@ -485,7 +502,11 @@ def test_norms(sub, shape):
         l2,
         x.pow(2).sum().sqrt(),
         f"L2 norm of a {shape} tensor (0-dim)",
-        hint="√(Σ xᵢ²) over every element (Frobenius for a matrix)",
+        hint=(
+            *known(ROOT_MEAN_SQUARE, x.pow(2).mean().sqrt(), x.pow(2).sum().sqrt()),
+            *known(SQUARED_L2, x.pow(2).sum(), x.pow(2).sum().sqrt()),
+            "√(Σ xᵢ²) over every element (Frobenius for a matrix)",
+        ),
     )
     expect_no_twin(ops, OFF_LIMITS["norms"], "norms")
 
