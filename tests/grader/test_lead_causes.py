@@ -1373,6 +1373,16 @@ BLIND_LEADS = [
         "torch.zeros",
     ),
     (
+        "b21-bce-with-p-clipped",  # Keras's epsilon named by its values, not the −100 floor alone
+        "bce",
+        (
+            "log_p = p.log().clamp(min=LOG_FLOOR)\n    log_not_p = (1 - p).log().clamp(min=LOG_FLOOR)",
+            "p = p.clamp(1e-7, 1 - 1e-7)\n    log_p = p.log()\n    log_not_p = (1 - p).log()",
+        ),
+        "clipped into [ε, 1 − ε]",
+        "[ε, 1 − ε]",
+    ),
+    (
         "b21-norms-root-mean-square",  # NumPy's RMS habit, named by its values
         "norms",
         ("(x * x).sum().sqrt()", "(x * x).mean().sqrt()"),

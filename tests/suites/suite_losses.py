@@ -366,6 +366,15 @@ BCE_LABELS_SWAPPED = N_(
 )
 
 
+# p clipped into [ε, 1 − ε] before the logs (Keras's epsilon 1e-7, and others): the ends' losses cap near −log ε
+CLIPS = (1e-7, 1e-6, 1e-8, 1e-12)
+P_CLIPPED = N_(
+    "these are the losses of p clipped into [ε, 1 − ε] before the logs (Keras's epsilon): at p = 0 "
+    "or 1 the loss stops near −log ε; BCELoss keeps p and clamps each log at −100 instead, "
+    "torch.clamp(torch.log(p), min=-100)"
+)
+
+
 def expect_bce(out, ops, pp, yy):
     """bce(pp, yy) against torch's, without torch's."""
     expected = F.binary_cross_entropy(pp, yy)
@@ -379,7 +388,14 @@ def expect_bce(out, ops, pp, yy):
         f"bce(p, y) on shape {tuple(pp.shape)}",
         rtol=1e-5,
         atol=0.0,
-        hint=N_("clamp each log at -100 so that p = 0 or 1 stays finite (like BCELoss)")
+        hint=(
+            *(
+                k
+                for e in CLIPS
+                for k in known(P_CLIPPED, F.binary_cross_entropy(pp.clamp(e, 1 - e), yy), expected)
+            ),
+            N_("clamp each log at -100 so that p = 0 or 1 stays finite (like BCELoss)"),
+        )
         if at_the_ends(pp)
         else ordinary,
     )
