@@ -139,7 +139,12 @@ def line_lines(line: Any, message: str = "") -> list[str]:
     ]
     if not shown:
         return []
-    extra = resizing_lines(line, message) or aligned_lines(line, message) or indexed_lines(line, message)
+    extra = (
+        resizing_lines(line, message)
+        or aligned_lines(line, message)
+        or paired_lines(line, message)
+        or indexed_lines(line, message)
+    )
     return [_("on that line: %(operands)s") % {"operands": "; ".join(shown)}, *extra]
 
 
@@ -206,6 +211,77 @@ def aligned_lines(line: dict[str, Any], message: str) -> list[str]:
                 }
                 return [_("hint: ") + _(ALIGNED) % said]
     return []
+
+
+def paired_lines(line: dict[str, Any], message: str) -> list[str]:
+    """Where torch's ``message`` says two tensors do not broadcast on a line of a function (not a
+    module's, whose layers :func:`resizing_lines` reads) that reduces nothing: two 1-d tensors of
+    the two sizes torch names were paired position by position where a table of every pair was
+    meant (:data:`PAIRED`), else the sizes alone (:data:`MET`: no reduction to keep a dimension of)."""
+    found = _BROADCAST.search(message)
+    if found is None or "layers" in line or _reduces(str(line.get("code", ""))) is not False:
+        return []
+    a, b = (int(g) for g in found.groups())
+    vectors = [name for name, shape in _shapes(line) if len(shape) == 1 and shape[0] in (a, b)]
+    sizes = {shape[0] for name, shape in _shapes(line) if name in vectors}
+    if len(vectors) == 2 and sizes == {a, b}:
+        return [_("hint: ") + _(PAIRED) % {"a": vectors[0], "b": vectors[1]}]
+    return [_("hint: ") + _(MET) % {"a": a, "b": b}]
+
+
+REDUCTIONS = frozenset(
+    {
+        "sum",
+        "mean",
+        "var",
+        "std",
+        "max",
+        "min",
+        "amax",
+        "amin",
+        "prod",
+        "norm",
+        "logsumexp",
+        "median",
+        "nansum",
+        "nanmean",
+        "argmax",
+        "argmin",
+        "all",
+        "any",
+        "count_nonzero",
+        "cumsum",
+        "softmax",
+    }
+)
+
+
+def _reduces(code: str) -> bool | None:
+    """Whether the learner's line ``code`` calls a reduction (None where it does not parse)."""
+    import ast
+
+    try:
+        tree = ast.parse(code if not code.endswith(":") else code + " pass")
+    except SyntaxError:
+        return None
+    return any(
+        isinstance(node, ast.Call)
+        and (getattr(node.func, "attr", None) or getattr(node.func, "id", None)) in REDUCTIONS
+        for node in ast.walk(tree)
+    )
+
+
+# two 1-d tensors of different sizes met elementwise: position by position, where a table was meant
+PAIRED = N_(
+    "%(a)s and %(b)s are both 1-d: elementwise they pair position with position, so their sizes "
+    "must match; for every pair of them (an (n, m) table) make one a column: %(a)s[:, None] with "
+    "%(b)s[None, :]"
+)
+# a line that reduces nothing: the sizes that met, nothing said of keepdim
+MET = N_(
+    "two tensors meet elementwise with sizes %(a)d and %(b)d in one dimension, where each must equal "
+    "the other or be 1: print the shapes on that line and check which of them is not what you meant"
+)
 
 
 # a 1-d tensor meant for a dimension before the last (a bias per channel): broadcasting matches

@@ -1383,6 +1383,13 @@ BLIND_LEADS = [
         "[ε, 1 − ε]",
     ),
     (
+        "b21-one-hot-without-a-column",  # two vectors paired position by position, no keepdim advice
+        "one_hot",
+        ("(labels[:, None] == classes[None, :])", "(labels == classes)"),
+        "labels[:, None] with classes[None, :]",
+        "labels[:, None]",
+    ),
+    (
         "b21-norms-root-mean-square",  # NumPy's RMS habit, named by its values
         "norms",
         ("(x * x).sum().sqrt()", "(x * x).mean().sqrt()"),
@@ -1556,6 +1563,33 @@ def test_b20_a_suite_checks_dtype_failure_asks_the_call_that_answered_the_value(
         return namespace["f"](torch.ones(3, dtype=torch.float64))
 
     assert dtype_maker(probe, torch.float64, str(source))[1]["line"] == 3
+
+
+@pytest.mark.unit
+def test_b21_a_broadcast_on_a_line_that_reduces_nothing_says_nothing_of_keepdim():
+    """The keepdim advice of torch's broadcast error is for a line that reduces: on one that
+    reduces nothing it misled (b21: a one_hot comparing two vectors, an rnn_cell fed batch-first
+    steps). Two 1-d operands of the two sizes torch names are told to pair as a table; a line that
+    reduces, or a module's (its layers' account), keeps the hint chosen from torch's words."""
+    from grader.checks.blamed import line_lines
+
+    message = "The size of tensor a (4) must match the size of tensor b (5) at non-singleton dimension 0"
+    vectors = {
+        "code": "return (labels == classes).float()",
+        "operands": [["labels", [[4], "int64", "cpu"]], ["classes", [[5], "int64", "cpu"]]],
+    }
+    told = "\n".join(line_lines(vectors, message))
+    assert "labels[:, None] with classes[None, :]" in told and "keepdim" not in told
+    cell = {
+        "code": "return torch.tanh(x @ w.T + h @ u.T)",
+        "operands": [["x", [[4, 3], "float32", "cpu"]], ["h", [[3, 5], "float32", "cpu"]]],
+    }
+    told = "\n".join(line_lines(cell, message.replace("(5)", "(3)")))
+    assert "sizes 4 and 3" in told and "keepdim" not in told
+    reduced = {**vectors, "code": "return x / x.sum(dim=1)"}
+    assert not any("hint" in line for line in line_lines(reduced, message))
+    module = {**vectors, "layers": []}
+    assert not any("hint" in line for line in line_lines(module, message))
 
 
 @pytest.mark.unit
