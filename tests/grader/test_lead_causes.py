@@ -1390,6 +1390,13 @@ BLIND_LEADS = [
         "labels[:, None]",
     ),
     (
+        "b21-basic-block-keras-batch-norm-momentum",  # scored full before: no check measured it
+        "BasicBlock",
+        ("self.bn1 = nn.BatchNorm2d(out_channels)", "self.bn1 = nn.BatchNorm2d(out_channels, momentum=0.99)"),
+        "Keras's momentum=0.99",
+        "momentum=0.99",
+    ),
+    (
         "b21-norms-root-mean-square",  # NumPy's RMS habit, named by its values
         "norms",
         ("(x * x).sum().sqrt()", "(x * x).mean().sqrt()"),

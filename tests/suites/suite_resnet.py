@@ -461,7 +461,21 @@ def probe_basic_block(mod, c_in, c_out, stride, x):
     block.eval()  # every BatchNorm at its start (mean 0, variance 1, γ 1, β 0): x / √(1 + eps)
     at_start = block(x).detach()
     block.train()
+    norms_in = {}  # each BatchNorm2d's input in this first training step
+    hooks = [
+        m.register_forward_pre_hook(lambda m, a: norms_in.setdefault(m, a[0].detach()))
+        for m in block.modules()
+        if isinstance(m, nn.BatchNorm2d)
+    ]
     shape = tuple(block(x).shape)
+    for hook in hooks:
+        hook.remove()
+    # how far each running mean moved, as a share of its batch's mean (torch's default: 0.1)
+    moved = [
+        float((m.running_mean / seen.mean(dim=(0, 2, 3))).nanmedian())
+        for m, seen in norms_in.items()
+        if m.running_mean is not None
+    ]
     layers = [m for m in block.modules() if isinstance(m, nn.Conv2d)]
     convs = sorted((tuple(m.weight.shape), m.bias is not None) for m in layers)
     weights = [m.weight.detach() for m in layers]
@@ -480,6 +494,7 @@ def probe_basic_block(mod, c_in, c_out, stride, x):
         "at_start": at_start,
         "norms": norms,
         "silenced": silenced,
+        "moved": moved,
     }
 
 
@@ -529,6 +544,14 @@ def test_basic_block(sub, c_in, c_out, stride):
         str(3 if projection else 2),
         str(got["norms"]),
     )
+    moved = got.get("moved")
+    expect(
+        isinstance(moved, list) and all(isinstance(m, float) and abs(m - 0.1) < 1e-3 for m in moved),
+        f"{what}: how far each BatchNorm2d's running mean moves in one training step, as a share of the batch mean",
+        "0.1 (nn.BatchNorm2d's momentum)",
+        ", ".join(f"{m:.3g}" for m in moved) if isinstance(moved, list) else describe(moved),
+        MOMENTUM_HINT,
+    )
     silenced = expect_tensor(
         got["silenced"], f"{what} with every BatchNorm's γ and β set to 0", shape=(2, c_out, side, side)
     )
@@ -544,6 +567,13 @@ def test_basic_block(sub, c_in, c_out, stride):
             "0 for a projection (its BatchNorm is silenced too)",
         ),
     )
+
+
+# a BatchNorm2d configured with Keras's momentum (the share kept, 0.99) where torch's is the share taken
+MOMENTUM_HINT = N_(
+    "nn.BatchNorm2d with its defaults: its momentum is the share of the batch's statistics the "
+    "running ones take (0.1), not the share they keep (Keras's momentum=0.99 is torch's 0.01)"
+)
 
 
 def basic_block_outputs(x, weights, c_in, c_out, stride, strided=0):
