@@ -1522,6 +1522,15 @@ def test_a_blind_sets_mistake_is_told_its_cause_in_both_languages(tmp_path, exer
     assert chinese in found["zh_CN"]["diagnosis"], found["zh_CN"]
 
 
+def learner_module(tmp_path, text: str) -> tuple[dict, str]:
+    """A learner's file of ``text`` run as its own module: (its namespace, its path)."""
+    source = tmp_path / "learner.py"
+    source.write_text(text)
+    namespace: dict = {}
+    exec(compile(text, str(source), "exec"), namespace)
+    return namespace, str(source)
+
+
 @pytest.mark.unit
 def test_b20_a_suite_checks_dtype_failure_asks_the_call_that_answered_the_value(tmp_path):
     """A suite check's dtype failure is told as the battery's: the probe call whose answer holds
@@ -1560,16 +1569,15 @@ def test_b20_a_suite_checks_dtype_failure_asks_the_call_that_answered_the_value(
             assert made_hints.told(judged, torch.float64) == "" and len(asked) == 1
     finally:
         made_hints.REMAKER.set(None)
-    source = tmp_path / "learner.py"
-    source.write_text("import torch\ndef f(x):\n    return torch.ones(x.shape) * x.sum().item()\n")
-    namespace: dict = {}
-    exec(compile(source.read_text(), str(source), "exec"), namespace)
+    namespace, source = learner_module(
+        tmp_path, "import torch\ndef f(x):\n    return torch.ones(x.shape) * x.sum().item()\n"
+    )
 
     def probe():  # the probe's own float32 tensor first: not the learner's, not recorded
         torch.ones(2)
         return namespace["f"](torch.ones(3, dtype=torch.float64))
 
-    assert dtype_maker(probe, torch.float64, str(source))[1]["line"] == 3
+    assert dtype_maker(probe, torch.float64, source)[1]["line"] == 3
 
 
 @pytest.mark.unit
@@ -1607,20 +1615,18 @@ def test_the_maker_named_is_the_answers_own_not_the_first_made(tmp_path):
     line 3, was named)."""
     from grader.sandboxed.kit_steps import dtype_maker
 
-    source = tmp_path / "learner.py"
-    source.write_text(
+    namespace, source = learner_module(
+        tmp_path,
         "import torch\n"
         "def f(x):\n"
         "    mask = torch.tensor([1.0, 0.0, 1.0])\n"
         "    y = x * mask.to(x.dtype)\n"
         "    out = y.float()\n"
         "    out[0] = 2.0\n"
-        "    return (out + 1).view(3)\n"
+        "    return (out + 1).view(3)\n",
     )
-    namespace: dict = {}
-    exec(compile(source.read_text(), str(source), "exec"), namespace)
     x = torch.ones(3, dtype=torch.float64)
-    record = dtype_maker(lambda: namespace["f"](x), torch.float64, str(source))[1]
+    record = dtype_maker(lambda: namespace["f"](x), torch.float64, source)[1]
     assert (record["name"], record["line"], record["method"]) == ("float", 5, True)
 
 
@@ -1633,26 +1639,22 @@ def test_b13_the_call_that_made_another_dtype_is_named_with_its_line(tmp_path):
     from grader.checks.made_hints import made
     from grader.sandboxed import probe_kit as kit
 
-    source = tmp_path / "learner.py"
-    source.write_text(
+    namespace, source = learner_module(
+        tmp_path,
         "import torch\n"
         "def f(x):\n"
         "    out = torch.zeros(x.shape)\n"
         "    return out + x.sum().item()\n"
         "def g(x):\n"
-        "    return x.float() * 2\n"
+        "    return x.float() * 2\n",
     )
-    namespace: dict = {}
-    exec(compile(source.read_text(), str(source), "exec"), namespace)
     x = torch.ones(3, dtype=torch.float64)
     case = domains.Case(kind="call", name="f", args=(x,), dim="dtype")
-    _, record = kit.dtype_noted(namespace["f"], [x], {}, str(source))
+    _, record = kit.dtype_noted(namespace["f"], [x], {}, source)
     assert "line 3: torch.zeros made a float32 tensor (3,)" in made(case, {"made": record})
-    _, record = kit.dtype_noted(namespace["g"], [x], {}, str(source))
+    _, record = kit.dtype_noted(namespace["g"], [x], {}, source)
     assert "line 6: .float() turned a tensor into float32" in made(case, {"made": record})
-    assert (
-        kit.dtype_noted(namespace["f"], [x.float()], {}, str(source))[1] is None
-    )  # float32 in: nothing noted
+    assert kit.dtype_noted(namespace["f"], [x.float()], {}, source)[1] is None  # float32 in: nothing noted
     forged = {**record, "name": "zeros; rm -rf /", "line": 3}
     assert made(case, {"made": forged}) == ""
 
