@@ -32,8 +32,8 @@ NOT_WRITTEN_BACK = N_(
     "momentum).add_(momentum · batch mean) under torch.no_grad()"
 )
 BROADCAST_TABLE = N_(
-    "an (n, 1) prediction met (n,) labels and broadcast into an (n, n) table whose matches were "
-    "counted: compare pred.reshape(-1) with y.reshape(-1)"
+    "an (n, 1) tensor met an (n,) one (predictions and labels, one of each shape) and broadcast "
+    "into an (n, n) table whose matches were counted: compare pred.reshape(-1) with y.reshape(-1)"
 )
 STRIDE_UNUSED = N_(
     "this is the shape stride=1 gives: the stride is never applied; step the window by it (F.unfold's "
