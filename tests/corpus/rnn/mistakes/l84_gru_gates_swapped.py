@@ -1,6 +1,6 @@
 # mistake: chunks the fused weights in the order (update, reset, new) instead of nn.GRUCell's (reset, update, new) (breaks: gru_cell: differs: out: values differ (max |diff| 1.93))
 # cause: gru_cell gru_cell_equals_nn_grucell:values
-# hint: h' = (1 − z)·n + z·h
+# hint: (reset, update, new)
 """Recurrent networks — reference solution. The specification is the docstrings in exercises/rnn.py."""
 
 from __future__ import annotations
