@@ -28,7 +28,6 @@ from grader.engine.runner import (
     chosen_topics,
     grade,
     resolve_device,
-    select_topics,
 )
 from grader.i18n import _
 from grader.options import Options
@@ -90,11 +89,10 @@ def grade_and_render(target: Target, settings: Settings, colour: bool) -> str:
     return render.to_table(result, str(target[0]), colour, where=target[0])
 
 
-def _warm(settings: Settings) -> None:
-    """Collect the watched topics' suites in this process and wait for the zygote now: a first
+def _warm(topics: list[str], settings: Settings) -> None:
+    """Collect the watched ``topics``' suites in this process and wait for the zygote now: a first
     grading of untouched stubs read their tables of checks (grader/engine/check_table.py) without
     torch, pytest or a worker, and the first save must not pay for them."""
-    topics = select_topics(settings.path, settings.topics)[0]
     gpu = resolve_device(settings.options.device) == "cuda"
     warm_up(topics, settings.options.limits.timeout, gpu)
 
@@ -181,7 +179,7 @@ def watch(
                 )
             )
             with step(_("warming up for the next save (suites, zygote)")):
-                _warm(settings)
+                _warm(topics, settings)
             show(waiting)
             continue
         due = targets((Path(p) for _, p in changes), settings)

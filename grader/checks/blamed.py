@@ -6,6 +6,7 @@ the submission's reach, so each part is checked for its type and cleaned here be
 
 from __future__ import annotations
 
+import ast
 import re
 from typing import Any
 
@@ -222,10 +223,9 @@ def paired_lines(line: dict[str, Any], message: str) -> list[str]:
     if found is None or "layers" in line or _reduces(str(line.get("code", ""))) is not False:
         return []
     a, b = (int(g) for g in found.groups())
-    vectors = [name for name, shape in _shapes(line) if len(shape) == 1 and shape[0] in (a, b)]
-    sizes = {shape[0] for name, shape in _shapes(line) if name in vectors}
-    if len(vectors) == 2 and sizes == {a, b}:
-        return [_("hint: ") + _(PAIRED) % {"a": vectors[0], "b": vectors[1]}]
+    vectors = [(name, shape[0]) for name, shape in _shapes(line) if len(shape) == 1 and shape[0] in (a, b)]
+    if len(vectors) == 2 and {size for _name, size in vectors} == {a, b}:
+        return [_("hint: ") + _(PAIRED) % {"a": vectors[0][0], "b": vectors[1][0]}]
     return [_("hint: ") + _(MET) % {"a": a, "b": b}]
 
 
@@ -239,8 +239,6 @@ REDUCTIONS = frozenset(  # torch's reductions: each removes the dimensions it re
 
 def _reduces(code: str) -> bool | None:
     """Whether the learner's line ``code`` calls a reduction (None where it does not parse)."""
-    import ast
-
     try:
         tree = ast.parse(code if not code.endswith(":") else code + " pass")
     except SyntaxError:

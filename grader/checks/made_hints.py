@@ -1,6 +1,7 @@
-"""A dtype case's hint from what the learner's code made (the record of
-:func:`grader.sandboxed.kit_steps.dtype_maker`, which ``probe_kit.dtype_noted`` runs): the first torch call that made a floating tensor
-of another dtype than the inputs' from no tensor of that dtype, named with its line."""
+"""A dtype failure's hint from what the learner's code made (the record of
+:func:`grader.sandboxed.kit_steps.dtype_maker`: the battery's walker runs it through
+``probe_kit.dtype_noted``, a suite check through :data:`REMAKER`): the torch call that made the
+answer's tensor, or its first ancestor of that dtype, from no tensor of it, named with its line."""
 
 from __future__ import annotations
 

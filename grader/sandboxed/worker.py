@@ -355,8 +355,9 @@ class Worker:
             self.write(payload)
 
     def called(self, probe: Callable[..., Any], request: dict[str, Any]) -> Any:
-        """The probe's answer; for a request that names a dtype ("made"), the record of the first
-        tensor the learner's code made in another floating dtype during the call (kit.dtype_maker)."""
+        """The probe's answer; for a request that names a dtype ("made"), where the answer's tensor
+        of another floating dtype came from: the record of the learner's line that made it
+        (kit_steps.dtype_maker)."""
         args, kwargs, made = request["args"], request["kwargs"], request.get("made")
         if made is None:
             return probe(self.module, *args, **kwargs)

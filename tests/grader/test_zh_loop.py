@@ -107,7 +107,7 @@ def test_watch_speaks_chinese(tmp_path, monkeypatch):
     monkeypatch.setattr(watch, "_first_grade", lambda settings, live: None)
     monkeypatch.setattr(watch.render, "to_table", lambda *args, **kwargs: "（报告）")
     monkeypatch.setattr(watch, "grade_and_render", lambda *args: "（报告）")
-    monkeypatch.setattr(watch, "_warm", lambda settings: None)
+    monkeypatch.setattr(watch, "_warm", lambda topics, settings: None)
     shown: list[str] = []
     steps: list[str] = []
 

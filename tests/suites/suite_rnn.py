@@ -66,8 +66,11 @@ OFF_LIMITS = {
 }
 
 
+FUSED = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")  # a cell's parameters, each its gates' rows stacked
+
+
 def cell_weights(cell: torch.nn.Module) -> tuple:
-    return tuple(t.detach().clone() for t in (cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh))
+    return tuple(getattr(cell, name).detach().clone() for name in FUSED)
 
 
 def expect_cell_equals_torch(sub, name, torch_cell, seed, batch, input_size, hidden, hint):
@@ -183,7 +186,7 @@ GRU_GATE_ORDER = N_(
 def gates_swapped(cell: torch.nn.Module) -> dict[str, torch.Tensor]:
     """``cell``'s fused parameters with the rows of its first two gates exchanged."""
     size, found = cell.hidden_size, {}
-    for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+    for name in FUSED:
         value = getattr(cell, name).detach()
         found[name] = torch.cat([value[size : 2 * size], value[:size], value[2 * size :]])
     return found
@@ -192,7 +195,7 @@ def gates_swapped(cell: torch.nn.Module) -> dict[str, torch.Tensor]:
 def gate_negated(cell: torch.nn.Module, gate: int) -> dict[str, torch.Tensor]:
     """``cell``'s fused parameters with the rows of gate number ``gate`` negated."""
     size, found = cell.hidden_size, {}
-    for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+    for name in FUSED:
         value = getattr(cell, name).detach().clone()
         value[gate * size : (gate + 1) * size] *= -1
         found[name] = value
