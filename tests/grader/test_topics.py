@@ -227,3 +227,22 @@ def test_a_new_kind_of_per_topic_file_is_seen():
     kinds = per_topic_kinds(files, ["a", "b"])
     assert kinds == {"exercises/<topic>.py", "notes/<topic>/", "tests/corpus/<topic>/correct/"}
     assert "`notes/<topic>/`" not in CHECKLIST  # so a repository with it fails the test above
+
+
+_NO_PAGE = r"((?!\.md).){0,80}?"  # within one line, no other page named between
+
+
+def test_pointers_to_adding_a_topic_lead_to_its_checklist():
+    # The checklist is in authors.md; a page that sends a topic's author elsewhere misleads.
+    pages = [REPO / "README.md", REPO / "tests" / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    wrong = [
+        f"{page.relative_to(REPO)}:{number}"
+        for page in pages
+        for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(
+            rf"contributing\.md{_NO_PAGE}(adding|checklist)|(adding|checklist){_NO_PAGE}contributing\.md",
+            line,
+            re.I,
+        )
+    ]
+    assert not wrong, f"these send a topic's author to contributing.md, not authors.md: {wrong}"
