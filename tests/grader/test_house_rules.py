@@ -4,6 +4,7 @@ docs/environment.md's table."""
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import re
 from pathlib import Path
@@ -78,15 +79,30 @@ def test_the_patterns_find_what_they_are_for():
     assert VARIABLE.findall("os.environ.get('TORCHGRADE_NO_SANDBOX')") == ["TORCHGRADE_NO_SANDBOX"]
 
 
+def _modules(folder: Path) -> set[str]:
+    return {".".join(p.relative_to(REPO).with_suffix("").parts) for p in folder.rglob("*.py")}
+
+
 def test_the_trust_boundary_is_held_to_mypy_strict():
-    """pyproject's strict override names every module of the subset check (a new subset_*.py
-    too) and the two packages of the trust boundary, with --strict's per-module flags."""
+    """pyproject's strict override covers, by package, every module of the trust boundary: what
+    runs in the worker, the checks the suites import, and every package of the engine's readers
+    of submitted source (engine/subset/, engine/loops/, a new one too), so a module moved into or
+    between them cannot leave --strict's per-module flags."""
     import tomllib
 
     config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mypy"]
     strict = next(o for o in config["overrides"] if o.get("disallow_untyped_defs"))
-    subset = {f"grader.engine.{p.stem}" for p in (REPO / "grader" / "engine").glob("subset*.py")}
-    assert subset | {"grader.sandboxed.*", "grader.checks.*"} <= set(strict["module"])
+    packages = [p for p in (REPO / "grader" / "engine").iterdir() if (p / "__init__.py").is_file()]
+    boundary = set().union(
+        *(_modules(p) for p in [REPO / "grader" / "sandboxed", REPO / "grader" / "checks", *packages])
+    )
+    covered = {
+        m
+        for m in boundary
+        for pattern in strict["module"]
+        if fnmatch.fnmatchcase(m, pattern.replace(".*", "*"))
+    }
+    assert sorted(boundary - covered) == [], "pyproject.toml: add their package to the strict override"
     flags = ("disallow_any_generics", "disallow_untyped_calls", "warn_return_any", "check_untyped_defs")
     assert all(strict.get(flag) for flag in flags)
 
