@@ -19,7 +19,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 TOPIC = "losses"
-# The benchmark's other figures (grader/bench.py): a function of TOPIC probed alone on two tensors
+# The benchmark's other figures (grader/bench/): a function of TOPIC probed alone on two tensors
 # of one shape (the probe round trip), an exercise graded by itself as (topic, name) (the warm
 # engine, `grade watch`), one of TOPIC checked in a notebook (its name misspelt: a usage error),
 # and a submission of TOPIC whose huber stalls with every signal ignored, timers disarmed and the

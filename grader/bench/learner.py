@@ -1,4 +1,4 @@
-"""The learner's figures of the benchmark (``python -m grader.bench --only learner``: grader/bench.py
+"""The learner's figures of the benchmark (``python -m grader.bench --only learner``: grader/bench/main.py
 says which): a usage error's whole process, one exercise fresh and on the warm engine, read back,
 ``grade watch``'s save → report and a notebook's ``check()``."""
 
@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from grader.bench_clock import GRADE, Spent, clock, row, score
+from grader.bench.clock import GRADE, Spent, clock, row, score
 from grader.topics import REPO_ROOT
 
 # The synthetic class holds complete answers: it lives in the checkout's tests/bench/, outside the
