@@ -104,15 +104,18 @@ def run_grade(*args: str, env: dict[str, str] | None = None) -> tuple[Spent, dic
     return spent, json.loads(done.stdout)
 
 
-def run_batch(submissions: Path, *more: str) -> tuple[Spent, list[dict]]:
-    """Wall and CPU seconds of one ``grade batch`` into a fresh out folder, and its gradebook.json rows."""
+def run_batch(submissions: Path, *more: str, root: Path = REPO_ROOT) -> tuple[Spent, list[dict]]:
+    """Wall and CPU seconds of one ``grade batch`` into a fresh out folder, and its gradebook.json
+    rows; ``root`` the checkout whose grader grades (another commit's: grader/bench/against.py)."""
+    env = {**os.environ, "PYTHONPATH": str(root)} if root != REPO_ROOT else None
     with tempfile.TemporaryDirectory(prefix="bench-out-") as out:
         with clock().measure() as spent:
             done = subprocess.run(
                 [*GRADE, "batch", str(submissions), "--out", out, "--workers", str(WORKERS), *more],
                 capture_output=True,
                 text=True,
-                cwd=REPO_ROOT,
+                cwd=root,
+                env=env,
             )
         if done.returncode != 0:
             raise SystemExit(f"grade batch failed (exit {done.returncode}): {done.stderr[-500:]}")

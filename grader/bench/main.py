@@ -44,6 +44,12 @@ their class of 20, minutes; found by ``--anchors-dir``, ``$TORCHGRADE_ANCHORS`` 
 Without it no ratio is printed: a figure stored from another machine or another day is no
 ratio to this run's (docs/benchmark.md keeps the figures of each day with their command).
 ``--only class`` runs the last three figures.
+
+``--profile FILE`` splits the class's time (grader/bench/profile.py): the fixed cost and the cost
+per student from a class of 20 and one of 200, and a student's task by the grader's own clock
+(the worker's start, its probes, the trusted side's reading, the rest), written to FILE as JSON.
+``--against COMMIT`` grades the class of 20 with that commit's grader too, in turns with this
+checkout's (grader/bench/against.py): with ``--anchors``, one command gives both ratios.
 """
 
 from __future__ import annotations
@@ -53,21 +59,24 @@ import compileall
 import importlib.util
 import os
 import statistics
+from pathlib import Path
 
+from grader.bench.against import bench_against
 from grader.bench.anchors import ANCHORS_ENV, anchors_script, run_anchors
 from grader.bench.clock import clock, graded_reports, own_clock, row, score
 from grader.bench.figures import bench_class, bench_dask, bench_engine, bench_stubborn, bench_stubs
 from grader.bench.learner import bench_learner
+from grader.bench.profile import bench_profile
 from grader.topics import REPO_ROOT
 
 
-def compile_bytecode() -> None:
+def compile_bytecode(root: Path = REPO_ROOT) -> None:
     """Write grader/'s bytecode first, as installing a wheel does: an editable install where the
     environment sets PYTHONDONTWRITEBYTECODE (as the shared machine does) never writes it, and
     each ``grade`` then compiles the grader's modules from source (~0.1 s of its start), which
     no installed tool pays (the anchors' packages come with theirs)."""
-    compileall.compile_dir(REPO_ROOT / "grader", quiet=1)
-    print("bytecode: grader/ compiled first, as an installed package has it")
+    compileall.compile_dir(root / "grader", quiet=1)
+    print(f"bytecode: {root / 'grader'} compiled first, as an installed package has it")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -82,6 +91,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--anchors-dir", help=f"the harness's folder (default: ${ANCHORS_ENV}, else ../shared/anchors)"
     )
+    parser.add_argument("--profile", type=Path, metavar="FILE", help="the class's breakdown, written as JSON")
+    parser.add_argument("--against", metavar="COMMIT", help="the class of 20 graded by COMMIT too, in turns")
     args = parser.parse_args(argv)
     from grader.engine.remembered import FRESH
 
@@ -106,6 +117,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.only in (None, "class"):
         bench_class(args.repeat, anchors)
         bench_stubborn(args.repeat)
+        if args.against:
+            bench_against(args.against, args.repeat)
+        if args.profile:
+            bench_profile(args.repeat, args.profile)
     if args.only in (None, "engine"):
         bench_engine(args.repeat)
     if args.only in (None, "learner"):

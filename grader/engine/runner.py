@@ -126,7 +126,9 @@ def grade_topic(task: Task) -> TopicOutcome:
 
 
 def _graded(task: Task, notebook: notebooks.NotebookModule | None = None) -> TopicOutcome:
+    started = time.monotonic()  # the trusted side's reading of the source: the benchmark's breakdown
     verdict = subset.verdict(task.path, task.topic, task.single_file)
+    reading = time.monotonic() - started
     refusal = verdict.refusal
     stub = stub_outcome(task, refusal)  # an untouched stub whose table is cached: no pytest, no torch
     if stub is not None:
@@ -173,6 +175,7 @@ def _graded(task: Task, notebook: notebooks.NotebookModule | None = None) -> Top
         check_table.said_blank(result, task.topic)
     if refusal:
         subset.refuse(result, refusal, verdict.exercises)
+    started = time.monotonic()
     judge_how(
         result,
         task.path,
@@ -180,6 +183,7 @@ def _graded(task: Task, notebook: notebooks.NotebookModule | None = None) -> Top
         task.single_file,
         Rules(dict(verdict.replaced), suite.off_limits, suite.vectorised, suite.counts),
     )
+    seconds = {**seconds, "reading": reading + time.monotonic() - started}
     if selection.public_only:  # what the hidden suite still judges, by exercise and kind
         result.hidden = suite.hidden_kinds(selection.exercises) or released_hidden(
             task.topic, selection.exercises

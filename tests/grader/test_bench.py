@@ -92,3 +92,52 @@ def test_ratios_only_from_anchors_measured_in_the_same_run():
     ]
     stored = [name for module in (bench, figures) for name in vars(module) if name.endswith("_SECONDS")]
     assert not stored  # no stored anchor figure
+
+
+def test_the_profile_splits_fixed_cost_from_cost_per_student():
+    from grader.bench import profile
+
+    assert profile.line({20: 6.0, 200: 42.0}) == pytest.approx((2.0, 0.2))
+    rows = [
+        {"report": {"seconds": {"wall": 0.5, "startup": 0.1, "probes": 0.2, "reading": 0.05}}},
+        {"report": {"seconds": {"wall": 0.3, "startup": 0.0, "probes": 0.1}}},  # a stub read back: no reading
+        {"report": None},
+    ]
+    parts = profile.task_parts(rows)
+    assert parts["reading"] == [0.05, 0.0]
+    assert parts["rest"] == pytest.approx([0.15, 0.2])
+    found = profile.breakdown({20: 6.0, 200: 42.0}, rows)
+    assert found["fixed_seconds"] == 2.0 and found["per_student_seconds"] == 0.2
+
+
+def test_a_large_class_is_the_class_of_20_in_distinct_files(tmp_path):
+    from grader.bench import profile
+
+    kinds = profile.write_students(tmp_path, 45)
+    files = sorted(tmp_path.glob("*.py"))
+    assert len(files) == len(kinds) == 45
+    assert len({f.read_bytes() for f in files}) == 45  # no two alike: no digest-keyed reader shares them
+    assert sorted(set(kinds.values())) == sorted({"correct", "mistake", "stub", "endless_loop", "forger"})
+
+
+def test_against_checks_a_commit_out_beside_and_removes_it(tmp_path):
+    import subprocess
+
+    from grader.bench import against
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git = ["git", "-C", str(repo), "-c", "user.email=a@b", "-c", "user.name=a"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    (repo / "f.txt").write_text("first\n")
+    subprocess.run([*git, "add", "f.txt"], check=True)
+    subprocess.run([*git, "commit", "-qm", "one"], check=True)
+    (repo / "f.txt").write_text("second\n")
+    with against.checked_out("HEAD", repo) as tree:
+        assert (tree / "f.txt").read_text() == "first\n" and tree != repo
+    assert not tree.exists()
+    with pytest.raises(SystemExit, match="--against nope"):
+        with against.checked_out("nope", repo):
+            pass
+    told = against.ratio_lines([5.0, 5.2, 5.1], [4.0, 4.2, 4.1], "abc123")
+    assert told[-1] == "  this/abc123 = 1.244"

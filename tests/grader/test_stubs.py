@@ -112,6 +112,9 @@ def test_the_stub_costs_no_worker_and_a_look_alike_is_graded(tmp_path):
     assert not untouched(look_alike.read_text(), set())
     _, graded = grade_json(str(look_alike))
     assert graded["score"] > 0 and graded["seconds"]["startup"] > 0, "its import-time mse must be graded"
+    assert graded["seconds"]["reading"] > 0, (
+        "the trusted side's reading, on the grader's clock (grader.bench --profile)"
+    )
     assert [t["id"] for t in graded["topics"][0]["tests"]] == [t["id"] for t in tests]
 
 
