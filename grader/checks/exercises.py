@@ -100,17 +100,16 @@ def _groups(
     """:func:`_plain_groups`, where a shared check whose failure belongs to one of its exercises
     (:func:`_charges`, read with the checks ``called`` for it: ``--exercise MLP`` runs
     train_epoch's own) is that one's: its neighbours read it as ``charged`` to it, passed where
-    their own checks all pass, whichever exercises the run chose."""
+    their own checks all pass, skipped where the run holds none of theirs (``--exercise`` another:
+    they are not shown failing), whichever exercises the run chose."""
     groups = _plain_groups(tests)
     charged = _charges(_plain_groups(_with_called(tests, called)) if called else groups)
     if not charged:
         return groups
     for name, checks in groups.items():
-        clean_self = _own_clean(checks)
+        read = "passed" if _own_clean(checks) else "" if _own(checks) else "skipped"
         groups[name] = [
-            (t, s)
-            if charged.get(t["id"], name) == name
-            else (_neighbours(t, clean_self, charged[t["id"]]), s)
+            (t, s) if charged.get(t["id"], name) == name else (_neighbours(t, read, charged[t["id"]]), s)
             for t, s in checks
         ]
     return groups
@@ -126,10 +125,11 @@ def _shares(test: CheckRow, n: int) -> list[float]:
     return [float(part) / most for part in grades.apportion([1] * n, most)]
 
 
-def _neighbours(test: CheckRow, clean_self: bool, owner: str) -> CheckRow:
-    """A shared check charged to ``owner`` as its other exercises read it: passed where their own
-    checks all pass, and never their twin (the twin rule judges the exercise that called one)."""
-    row = {**test, "status": "passed" if clean_self else test["status"], "charged": owner}
+def _neighbours(test: CheckRow, read: str, owner: str) -> CheckRow:
+    """A shared check charged to ``owner`` as another of its exercises reads it: with the status
+    ``read`` (its own as it was when ""), and never their twin (the twin rule judges the
+    exercise that called one)."""
+    row = {**test, "status": read or test["status"], "charged": owner}
     if row.get("cause") == TWIN:
         row.pop("cause")
     return row
