@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from grader import clean
+from grader.checks.error_types import NUMPY, VALUES_INDICES
 from grader.i18n import N_, _
 from grader.sandboxed.blame import SETTINGS
 
@@ -133,20 +134,52 @@ def line_lines(line: Any, message: str = "") -> list[str]:
     message's last "at" line)."""
     if not isinstance(line, dict) or not isinstance(line.get("operands"), list):
         return []
-    shown = [
-        f"{clean.name(o[0])} {tensor(o[1])}"
-        for o in line["operands"][:6]
-        if isinstance(o, list) and len(o) == 2 and isinstance(o[0], str) and tensor(o[1])
-    ]
+    named = [o for o in line["operands"][:6] if isinstance(o, list) and len(o) == 2 and isinstance(o[0], str)]
+    foreign = _foreign(line, named)
+    shown = [f"{clean.name(o[0])} {tensor(o[1])}" for o in named if tensor(o[1])]
+    shown += [_(FOREIGN[kind]) % {"name": name, "type": kind_type} for name, kind, kind_type in foreign]
     if not shown:
         return []
     extra = (
-        resizing_lines(line, message)
+        foreign_hint(foreign, message)
+        or resizing_lines(line, message)
         or aligned_lines(line, message)
         or paired_lines(line, message)
         or indexed_lines(line, message)
     )
     return [_("on that line: %(operands)s") % {"operands": "; ".join(shown)}, *extra]
+
+
+# another ecosystem's value on the line (grader/sandboxed/blame.py _foreign), by its kind
+FOREIGN = {
+    "pair": N_("%(name)s is %(type)s, a (values, indices) pair"),
+    "numpy-function": N_("%(name)s is NumPy's function, not torch's"),
+    "numpy-array": N_("%(name)s is a NumPy array (%(type)s)"),
+    "numpy-scalar": N_("%(name)s is a NumPy scalar (%(type)s)"),
+}
+
+
+def _foreign(line: dict[str, Any], named: list[list[Any]]) -> list[tuple[str, str, str]]:
+    """(name, kind, type) of the line's values of :data:`FOREIGN`'s kinds; a pair the line takes a
+    part of (``out.values``, ``out[0]``) is not one: torch's words name a pair used otherwise."""
+    code, found = str(line.get("code") or ""), []
+    for name, said in ((clean.name(o[0]), o[1]) for o in named if isinstance(o[1], dict)):
+        kind, kind_type = said.get("kind"), clean.name(said.get("type"))
+        taken = re.search(rf"\b{re.escape(name)}\s*[.\[]", code) is not None
+        if kind in FOREIGN and not (kind == "pair" and taken):
+            found.append((name, str(kind), kind_type))
+    return found
+
+
+def foreign_hint(foreign: list[tuple[str, str, str]], message: str) -> list[str]:
+    """The hint for the line's first foreign value: a pair's always (it is no tensor, whatever
+    raised), NumPy's where torch's ``message`` says a tensor met NumPy (else unsure: none)."""
+    kinds = [kind for _name, kind, _type in foreign]
+    if "pair" in kinds:
+        return [_("hint: ") + _(VALUES_INDICES)]
+    if kinds and re.search(r"numpy|ScalarType", message, re.IGNORECASE):
+        return [_("hint: ") + _(NUMPY)]
+    return []
 
 
 def indexed_lines(line: dict[str, Any], message: str) -> list[str]:
