@@ -76,3 +76,29 @@ def test_a_line_of_tensors_alone_names_nothing_foreign(tmp_path):
     told = "\n".join(line_lines(line, "shape '[-1, 7]' is invalid for input of size 12"))
     assert "NumPy" not in told and "values, indices" not in told, told
     assert torch.ones(1).shape  # torch imported for the learner's file
+
+
+def test_a_reduction_over_the_wrong_dims_is_named_by_its_dims():
+    """SimpleCNN pooling with mean(dim=(1, 2)) over (N, C, H, W): the channels averaged away, W
+    kept, and Linear(32) gets (2, 2). Told its dims and what they are of a feature map, not that
+    its linear layer was sized for one image (seen failing: "pool to 1×1 before flattening")."""
+    from grader.checks.blamed import lines
+
+    error = {
+        "message": "mat1 and mat2 shapes cannot be multiplied (2x2 and 32x10)",
+        "layer": {
+            "name": "classifier",
+            "model": "SimpleCNN",
+            "type": "Linear",
+            "settings": {"in_features": 32, "out_features": 10},
+            "input": [[2, 2], "float32", "cpu"],
+            "weight": [[10, 32], "float32", "cpu"],
+        },
+        "line": {"code": "return self.classifier(self.features(x).mean(dim=(1, 2)))", "operands": []},
+    }
+    told = "\n".join(lines(error))
+    assert "dim=(1, 2)" in told and "C" in told.split("hint: ", 1)[1], told
+    # pooled over H and W, a wrong size has another cause: no word of dims
+    error["line"]["code"] = "return self.classifier(self.features(x).mean(dim=(2, 3)))"
+    error["layer"]["input"] = [[2, 16], "float32", "cpu"]
+    assert "hint: " not in "\n".join(lines(error))

@@ -1543,6 +1543,13 @@ BLIND_LEADS = [
         "p = p - ",
         "p = p - ",
     ),
+    (
+        "b23-simple-cnn-pools-over-the-wrong-dims",  # its dims named, not a layer sized for one image
+        "SimpleCNN",
+        ("self.features(x).flatten(1)", "self.features(x).mean(dim=(1, 2))"),
+        "dim=(1, 2)",
+        "dim=(1, 2)",
+    ),
 ]
 
 
