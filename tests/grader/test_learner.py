@@ -325,3 +325,25 @@ def test_next_asks_did_you_mean_for_a_renamed_exercise(tmp_path):
     found = find_next(folder, lambda topic: failed if topic == "tensors" else [])
     assert found is not None and found.exercise == "add_into"
     assert any("did you mean" in line and "add_intoo" in line for line in loop_lines(found, folder))
+
+
+@pytest.mark.unit
+def test_a_renamed_exercise_has_one_message_not_a_second_attribute_error(tmp_path):
+    """The "did you mean" line says what the AttributeError said, in the learner's terms: the
+    AttributeError line does not follow it (seen failing: both, one under the other); the count
+    of the other checks stays."""
+    from grader import report as render
+
+    source = (REPO / "solutions" / "losses.py").read_text().replace("def softmax(", "def soft_max(", 1)
+    (tmp_path / "losses.py").write_text(source)
+    missing = (
+        "AttributeError while running softmax() in losses.py: module 'losses' has no attribute 'softmax'"
+    )
+    tests = [
+        scoring.make_result(f"softmax_{i}", "shape", 1, "error", missing, True, ("softmax",))
+        for i in range(2)
+    ]
+    report = Report([TopicResult("losses", tests)], "none", "cpu")
+    details = render.to_table(report, str(tmp_path), where=tmp_path).split("What to look at:\n")[1]
+    assert "did you mean soft_max?" in details and "AttributeError" not in details, details
+    assert "and 1 more check of softmax" in details, details
