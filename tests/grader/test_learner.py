@@ -347,3 +347,16 @@ def test_a_renamed_exercise_has_one_message_not_a_second_attribute_error(tmp_pat
     details = render.to_table(report, str(tmp_path), where=tmp_path).split("What to look at:\n")[1]
     assert "did you mean soft_max?" in details and "AttributeError" not in details, details
     assert "and 1 more check of softmax" in details, details
+
+
+@pytest.mark.e2e
+def test_a_loop_at_import_names_its_line(tmp_path):
+    """A file that never finishes importing says where it was when stopped: the worker's watchdog
+    looks during the import as during a probe (seen failing: "an endless loop?" and no line)."""
+    source = (REPO / "solutions" / "tensors.py").read_text()
+    path = tmp_path / "tensors.py"
+    path.write_text(source + "\n\nsteps = 0\nwhile steps >= 0:\n    steps += 1\n")
+    loop = len(source.splitlines()) + 3  # the while, then its body
+    done = run_grade("check", str(path), "--exercise", "accuracy")
+    said = done.stdout
+    assert f"line {loop}" in said or f"line {loop + 1}" in said, said[-2000:]
