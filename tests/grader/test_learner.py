@@ -360,3 +360,54 @@ def test_a_loop_at_import_names_its_line(tmp_path):
     done = run_grade("check", str(path), "--exercise", "accuracy")
     said = done.stdout
     assert f"line {loop}" in said or f"line {loop + 1}" in said, said[-2000:]
+
+
+@pytest.mark.unit
+def test_next_grades_the_topics_it_reads_in_one_run_of_its_cores(tmp_path, monkeypatch):
+    """`grade next` over solved topics grades them together, a topic per core as `grade FOLDER`
+    does, not one after the other (seen failing: one grading per topic, 53 s with all solved)."""
+    from click.testing import CliRunner
+
+    from grader.commands.learner import next_command
+    from grader.engine import runner, workers
+
+    folder = _copy(tmp_path, ("tensors", "losses"))
+    asked: list[tuple[str, ...]] = []
+
+    def graded(path, options, remember=False):
+        topics = options.selection.topics
+        asked.append(topics)
+        results = [
+            TopicResult(t, [scoring.make_result("c", "shape", 1, "passed", "", True, ("x",))]) for t in topics
+        ]
+        return Report(results, "none", "cpu")
+
+    monkeypatch.setattr(runner, "grade", graded)
+    monkeypatch.setattr(workers, "prestart", lambda gpu: None)
+    monkeypatch.setenv("TORCHGRADE_NO_DAEMON", "1")
+    done = CliRunner().invoke(next_command, [str(folder)])
+    assert done.exit_code == 0, done.output
+    assert "nothing left to do" in done.output
+    from grader.topics import TOPICS
+
+    assert asked == [tuple(TOPICS)], asked
+
+
+@pytest.mark.unit
+def test_a_topic_graded_by_any_command_is_read_back_by_next(tmp_path, monkeypatch):
+    """A topic's remembered result is keyed on what grades it, not on which other topics the run
+    chose: `grade exercises/tensors.py`, `grade exercises/` and `grade next` read back one another's
+    (seen failing: the chosen topics were in the key, and `grade next` graded every solved topic
+    afresh after `grade exercises/` had just graded them)."""
+    from grader.engine import remembered
+    from grader.options import Options
+    from grader.topics import TOPICS
+
+    monkeypatch.delenv(remembered.FRESH, raising=False)  # the test suite's: remember nothing
+    folder = _copy(tmp_path, ("tensors",))
+    options = Options()
+    alone, together, everything = (
+        remembered.keys(folder, ["tensors"], False, options.with_topics(chosen))["tensors"]
+        for chosen in (("tensors",), TOPICS, ())
+    )
+    assert alone is not None and alone == together == everything
