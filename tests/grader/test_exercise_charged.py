@@ -76,3 +76,16 @@ def test_grading_one_cell_does_not_show_the_others_failing(tmp_path):
     shown = {e["name"]: e for e in json.loads(done.stdout)["topics"][0]["exercises"]}
     assert shown["rnn_cell"]["status"] == "failed"
     assert all(shown[name]["status"] == "skipped" for name in ("gru_cell", "rnn_forward")), shown
+
+
+@pytest.mark.unit
+def test_a_failure_no_record_places_is_the_chosen_exercises_not_a_left_out_neighbours():
+    """`--exercise MLP` whose own checks pass and whose training check fails (train_epoch, left
+    out, may be at fault; nothing tells): MLP carries it, train_epoch is not shown failing. A run
+    that holds no exercise's own checks (`-k` choosing the shared check alone) shows it on each."""
+    digits = check("digits", "failed", kind="convergence", exercise=("MLP", "train_epoch"), points=2.0)
+    mlp, epoch = judge([check("forward", "passed", exercise="MLP"), digits])
+    assert mlp.status == "partial" and "m" in mlp.diagnosis, mlp
+    assert epoch.status == "skipped" and not epoch.diagnosis, epoch
+    alone = judge([digits])
+    assert [e.status for e in alone] == ["failed", "failed"], alone
