@@ -136,7 +136,8 @@ def datasets() -> list[Path]:
     return [sums, *(datasets_dir() / line.split()[-1] for line in lines if line.strip())]
 
 
-def _versions() -> list[Path]:
+def versions() -> list[Path]:
+    """The version files of torch and pytest where they are installed (one reinstalled is another file)."""
     import importlib.util
 
     found = []
@@ -161,7 +162,7 @@ def shared(topics: Iterable[Topic]) -> dict[str, Sequence[str | os.PathLike[str]
         "grader": tree_names(REPO_ROOT / "grader"),
         "catalogues": [p for root in roots for p in tree_names(root / "locale")],
         "datasets": datasets(),
-        "versions": _versions(),
+        "versions": versions(),
     }
 
 

@@ -21,7 +21,7 @@ from grader.checks.exercises import Exercise, callee_pointed, shared_failure
 from grader.checks.scoring import HEADINGS, Report, TopicResult
 from grader.checks.shown import shown_message
 from grader.engine import check_table
-from grader.engine.renamed import asked, missing_itself, renamed_at, undefined
+from grader.engine.renamed import asked, led_by, missing_itself, renamed_at, undefined
 from grader.i18n import _, text
 from grader.topics import REPO_ROOT
 
@@ -217,12 +217,13 @@ def _details(topic: TopicResult, colour: bool, notebook: bool, source: Path | No
             continue
         symbol = waiting if exercise.status == "not_started" else cross
         lines.append(f"  {symbol} {topic.name} · {exercise.name} {points}")
+        said = exercise.diagnosis
         if exercise.name in renamed:
             topic_name = "" if notebook else topic.name
-            lines.append(f"      {clean.text(asked(exercise.name, renamed[exercise.name], topic_name))}")
+            said = led_by(asked(exercise.name, renamed[exercise.name], topic_name), said, exercise.name)
         elif notebook and _missing_itself(exercise):  # an emptied or deleted cell
-            lines.append(f"      {undefined(exercise.name)}")
-        lines += [f"      {line}" for line in clean.text(exercise.diagnosis).splitlines()]
+            said = led_by(undefined(exercise.name), said, exercise.name)
+        lines += [f"      {line}" for line in clean.text(said).splitlines()]
     return lines
 
 

@@ -93,7 +93,8 @@ def private_folder(env: dict[str, str]) -> Path | None:
 def identity(env: dict[str, str]) -> str:
     """What the engine is: a server answers only clients that would start the same one. Keyed on
     resolved paths, not on how they were reached: the interpreter and its prefix (``grade``,
-    ``.venv/bin/grade`` unactivated, ``python -m grader``), the checkout, the bubblewrap the PATH
+    ``.venv/bin/grade`` unactivated, ``python -m grader``), the checkout, torch and pytest as
+    installed (their version files), the bubblewrap the PATH
     finds (not the PATH string: an activated venv, another terminal or an IDE prepend their own
     folders) and the variables that choose the engine. Not the language, nor ``PYTHONPATH`` (the
     grader and torch the engine runs are this checkout's and this interpreter's, already in the
@@ -101,16 +102,21 @@ def identity(env: dict[str, str]) -> str:
     digest = hashlib.sha256()
     digest.update(chosen(env).encode())
     folders = [suites_dir(), *_named_packs()]  # the course's packs too (their suites beside pack.toml)
-    from grader.depends import tree_names  # light: what the grades depend on, listed one way
+    from grader.depends import tree_names, versions  # light: what the grades depend on, listed one way
 
     sources = [p for p in tree_names(REPO_ROOT / "grader") if p.endswith(".py")]
-    listed = sources + [
-        os.path.join(f, name)
-        for f in folders
-        if f.is_dir()
-        for name in sorted(os.listdir(f))
-        if name[0] != "."
-    ]
+    # torch's and pytest's version files: one reinstalled is another engine, stale before its request
+    listed = (
+        sources
+        + [os.fspath(p) for p in versions() if p.is_file()]
+        + [
+            os.path.join(f, name)
+            for f in folders
+            if f.is_dir()
+            for name in sorted(os.listdir(f))
+            if name[0] != "."
+        ]
+    )
     for path in listed:
         info = os.stat(path)
         digest.update(f"{path}:{info.st_mtime_ns}:{info.st_size}\n".encode())

@@ -292,14 +292,14 @@ class CheckResult:
 
     def diagnosis(self) -> str:
         """What to fix first ("" when nothing is open or nothing started)."""
-        from grader.engine.renamed import asked, missing_itself, undefined
+        from grader.engine.renamed import asked, led_by, missing_itself, undefined
 
         verdict = self.verdict()
         found = verdict.diagnosis if verdict is not None and verdict.status not in ("not_started",) else ""
         if self.renamed:
-            return "\n".join(filter(None, [asked(self.exercise, self.renamed), found]))
+            return led_by(asked(self.exercise, self.renamed), found, self.exercise)
         if missing_itself(found, self.exercise):  # an emptied or deleted cell
-            return "\n".join([undefined(self.exercise), found])
+            return led_by(undefined(self.exercise), found, self.exercise)
         return found
 
     def _rows(self) -> list[tuple[str, str, str, str]]:

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from grader import clean
+from grader.checks.error_types import NUMPY, VALUES_INDICES
 from grader.i18n import N_, _
 from grader.sandboxed.blame import SETTINGS
 
@@ -133,20 +134,52 @@ def line_lines(line: Any, message: str = "") -> list[str]:
     message's last "at" line)."""
     if not isinstance(line, dict) or not isinstance(line.get("operands"), list):
         return []
-    shown = [
-        f"{clean.name(o[0])} {tensor(o[1])}"
-        for o in line["operands"][:6]
-        if isinstance(o, list) and len(o) == 2 and isinstance(o[0], str) and tensor(o[1])
-    ]
+    named = [o for o in line["operands"][:6] if isinstance(o, list) and len(o) == 2 and isinstance(o[0], str)]
+    foreign = _foreign(line, named)
+    shown = [f"{clean.name(o[0])} {tensor(o[1])}" for o in named if tensor(o[1])]
+    shown += [_(FOREIGN[kind]) % {"name": name, "type": kind_type} for name, kind, kind_type in foreign]
     if not shown:
         return []
     extra = (
-        resizing_lines(line, message)
+        foreign_hint(foreign, message)
+        or resizing_lines(line, message)
         or aligned_lines(line, message)
         or paired_lines(line, message)
         or indexed_lines(line, message)
     )
     return [_("on that line: %(operands)s") % {"operands": "; ".join(shown)}, *extra]
+
+
+# another ecosystem's value on the line (grader/sandboxed/blame.py _foreign), by its kind
+FOREIGN = {
+    "pair": N_("%(name)s is %(type)s, a (values, indices) pair"),
+    "numpy-function": N_("%(name)s is NumPy's function, not torch's"),
+    "numpy-array": N_("%(name)s is a NumPy array (%(type)s)"),
+    "numpy-scalar": N_("%(name)s is a NumPy scalar (%(type)s)"),
+}
+
+
+def _foreign(line: dict[str, Any], named: list[list[Any]]) -> list[tuple[str, str, str]]:
+    """(name, kind, type) of the line's values of :data:`FOREIGN`'s kinds; a pair the line takes a
+    part of (``out.values``, ``out[0]``) is not one: torch's words name a pair used otherwise."""
+    code, found = str(line.get("code") or ""), []
+    for name, said in ((clean.name(o[0]), o[1]) for o in named if isinstance(o[1], dict)):
+        kind, kind_type = said.get("kind"), clean.name(said.get("type"))
+        taken = re.search(rf"\b{re.escape(name)}\s*[.\[]", code) is not None
+        if kind in FOREIGN and not (kind == "pair" and taken):
+            found.append((name, str(kind), kind_type))
+    return found
+
+
+def foreign_hint(foreign: list[tuple[str, str, str]], message: str) -> list[str]:
+    """The hint for the line's first foreign value: a pair's always (it is no tensor, whatever
+    raised), NumPy's where torch's ``message`` says a tensor met NumPy (else unsure: none)."""
+    kinds = [kind for _name, kind, _type in foreign]
+    if "pair" in kinds:
+        return [_("hint: ") + _(VALUES_INDICES)]
+    if kinds and re.search(r"numpy|ScalarType", message, re.IGNORECASE):
+        return [_("hint: ") + _(NUMPY)]
+    return []
 
 
 def indexed_lines(line: dict[str, Any], message: str) -> list[str]:
@@ -358,8 +391,62 @@ UNPADDED = N_(
 
 
 def lines(error: dict[str, Any]) -> list[str]:
-    """What the worker found of where the exception met the learner's tensors: the layer, else
-    the line (the line's operands too when a layer raised inside the learner's own forward)."""
+    """What the worker found of where the exception met the learner's tensors: the layer (with
+    the line's reduction where it fed the layer the wrong axes), else the line."""
     found = layer_lines(error.get("layer"))
     message = error.get("message")
-    return found or line_lines(error.get("line"), message if isinstance(message, str) else "")
+    if found:
+        return found + reduced_lines(error.get("line"), error["layer"])
+    return line_lines(error.get("line"), message if isinstance(message, str) else "")
+
+
+REDUCTIONS = frozenset({"mean", "sum", "amax", "amin", "max", "min", "std", "var", "prod", "logsumexp"})
+FEATURE_MAP = "NCHW"  # a convolution's feature map, (N, C, H, W)
+# a linear layer fed a feature map reduced over dims that include the channels
+REDUCED = N_(
+    "the line reduces over %(call)s: of a feature map (N, C, H, W) those are %(axes)s, so "
+    "(%(kept)s) reaches the layer; pooling keeps N and C, the features the layer expects, and "
+    "reduces the spatial axes"
+)
+
+
+def reduced_lines(line: Any, layer: dict[str, Any]) -> list[str]:
+    """Where a linear layer got the result of the line's one reduction with literal dims, and
+    those dims of the (N, C, H, W) map it reduced include C: the dims named as its axes."""
+    got = layer.get("input")
+    if not isinstance(line, dict) or clean.name(layer.get("type")) != "Linear" or not tensor(got):
+        return []
+    found, kept = _reduced(str(line.get("code") or "")), len(got[0]) if isinstance(got, list) else 0
+    if found is None or kept + len(found[1]) != len(FEATURE_MAP):
+        return []
+    axes = [FEATURE_MAP[d] for d in found[1] if -4 <= d < 4]
+    if len(axes) != len(found[1]) or "C" not in axes:
+        return []
+    said = {
+        "call": found[0],
+        "axes": ", ".join(axes),
+        "kept": ", ".join(a for a in FEATURE_MAP if a not in axes),
+    }
+    return [_("hint: ") + _(REDUCED) % said]
+
+
+def _reduced(code: str) -> tuple[str, tuple[int, ...]] | None:
+    """The one reduction of ``code`` given literal dims: ("dim=(1, 2)", (1, 2)); None else."""
+    try:
+        tree = ast.parse(code.removeprefix("return "))
+    except SyntaxError:
+        return None
+    calls = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in REDUCTIONS
+    ]
+    dim = [k.value for k in calls[0].keywords if k.arg == "dim"] if len(calls) == 1 else []
+    try:
+        dims = ast.literal_eval(dim[0]) if dim else None
+    except ValueError:
+        return None
+    dims = (dims,) if isinstance(dims, int) else dims
+    if not isinstance(dims, tuple) or not all(type(d) is int for d in dims):
+        return None
+    return f"dim={ast.unparse(dim[0])}", dims

@@ -30,6 +30,19 @@ BUILTIN_TYPES = frozenset(  # by their own names (IOError is OSError's alias: a 
 EXCEPTION_TYPES = BUILTIN_TYPES | frozenset(TORCH_TYPES)
 OTHER = "other"  # the cause's kind for any other type
 
+# Values of other ecosystems' habits where a tensor is asked (grader/checks/blamed.py names them
+# on the learner's line too): the (values, indices) pair of x.max(dim), and NumPy's functions,
+# arrays and scalars, which torch's tensors pass through only as NumPy arrays
+VALUES_INDICES = N_(
+    "x.max(dim), x.min(dim), sort, topk, median and mode along a dim return a pair, (values, "
+    "indices), not a tensor: take the part you mean by its name (.values or .indices)"
+)
+NUMPY = N_(
+    "a NumPy function given a tensor (or .numpy()) computes on a NumPy array, which knows no "
+    "bfloat16, no GPU and no autograd graph: compute on tensors with torch's own functions, "
+    "which keep the input's dtype, device and graph"
+)
+
 # torch's messages of common mistakes → (the cause's name, the concept behind it); a check's own
 # hint for the error (the suite's `errors`, grader/engine/plugin.py) comes first
 ERRORS = tuple(
@@ -188,6 +201,8 @@ ERRORS = tuple(
             r"Dimension out of range",
             N_("the tensor has fewer dimensions than the dim given: print x.shape (dim=-1 is the last)"),
         ),
+        ("values-indices", r"torch\.return_types\.\w+", VALUES_INDICES),
+        ("numpy", r"Got unsupported ScalarType \w+", NUMPY),
         (
             "numpy-of-grad",
             r"Can't call numpy\(\) on Tensor that requires grad",

@@ -97,22 +97,15 @@ def _plain_groups(tests: list[CheckRow]) -> dict[str, list[tuple[CheckRow, float
 def _groups(
     tests: list[CheckRow], called: Sequence[CheckRow] = ()
 ) -> dict[str, list[tuple[CheckRow, float]]]:
-    """:func:`_plain_groups`, where a shared check whose failure belongs to one of its exercises
-    (:func:`_charges`, read with the checks ``called`` for it: ``--exercise MLP`` runs
-    train_epoch's own) is that one's: its neighbours read it as ``charged`` to it, passed where
-    their own checks all pass, whichever exercises the run chose."""
+    """:func:`_plain_groups`, where a shared check failing through one of its exercises (:func:`_neighbours`)
+    is that one's: the others read it ``charged`` to it, passed where their own checks all pass,
+    skipped where the run holds none of theirs (``--exercise`` another: not shown failing)."""
     groups = _plain_groups(tests)
     charged = _charges(_plain_groups(_with_called(tests, called)) if called else groups)
-    if not charged:
-        return groups
+    judged = {name for name, checks in groups.items() if _own(checks)}
     for name, checks in groups.items():
-        clean_self = _own_clean(checks)
-        groups[name] = [
-            (t, s)
-            if charged.get(t["id"], name) == name
-            else (_neighbours(t, clean_self, charged[t["id"]]), s)
-            for t, s in checks
-        ]
+        read = "passed" if _own_clean(checks) else "" if name in judged else "skipped"
+        groups[name] = [(_neighbours(t, name, read, charged, judged), s) for t, s in checks]
     return groups
 
 
@@ -126,11 +119,17 @@ def _shares(test: CheckRow, n: int) -> list[float]:
     return [float(part) / most for part in grades.apportion([1] * n, most)]
 
 
-def _neighbours(test: CheckRow, clean_self: bool, owner: str) -> CheckRow:
-    """A shared check charged to ``owner`` as its other exercises read it: passed where their own
-    checks all pass, and never their twin (the twin rule judges the exercise that called one)."""
-    row = {**test, "status": "passed" if clean_self else test["status"], "charged": owner}
-    if row.get("cause") == TWIN:
+def _neighbours(test: CheckRow, name: str, read: str, charged: dict[str, str], judged: set[str]) -> CheckRow:
+    """``test`` as exercise ``name`` reads it: where an open shared check fails through another
+    (the one :func:`_charges` names, else for ``name`` with no own check in the run the first of
+    its exercises with some), with status ``read`` (unchanged when "") and never their twin."""
+    owner = charged.get(test["id"], name)
+    if test["id"] not in charged and name not in judged and test["status"] not in _OPEN:
+        owner = next((n for n in test.get("exercises") or () if n in judged), name)
+    if owner == name:
+        return test
+    row = {**test, "status": read or test["status"], "charged": owner}
+    if row.get("cause") == TWIN:  # the twin rule judges the exercise that called one
         row.pop("cause")
     return row
 

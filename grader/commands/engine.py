@@ -70,7 +70,7 @@ def _engine_line(engine: engines.Engine, key: str) -> str:
     elif hello.get("identity") == key:
         state = _("this checkout's engine")
     else:
-        state = _("stale: the grader, the suites or the settings changed since it started")
+        state = _("stale: the grader, the suites, torch or the settings changed since it started")
     age = _age(hello)
     megabytes = int(hello.get("rss", 0)) // 2**20
     return _("process %(pid)s, up %(age)s, %(mb)d MB: %(state)s") % {
@@ -92,39 +92,60 @@ def engine_stop_command(every: bool) -> None:
 
     env = dict(os.environ)
     found, warming = engines.engines(env)
+    failed, acted = _stop_served(found, every)
+    failed_starting, acted_starting = _stop_starting(warming, every)
+    left = engines.leftover_locks(env)
+    for lock in left:
+        lock.unlink(missing_ok=True)
+        click.echo(_("removed %(path)s, left by an engine that was killed") % {"path": lock})
+    if not (acted or acted_starting or left):
+        click.echo(_("no engine runs: nothing to stop"))
+    sys.exit(1 if failed + failed_starting else 0)
+
+
+def _stop_served(found: list[engines.Engine], every: bool) -> tuple[int, int]:
+    """Stop the serving engines (this checkout's, or ``every`` one), saying what was done to each,
+    another checkout's left running included: (how many did not stop, how many were met)."""
+    from grader.apps import engines
+
     failed = 0
     for engine in found:
+        pid = engine.hello.get("pid")
         if engine.alive and not (every or engine.here()):
-            continue
-        if engines.stop(engine):
-            if engine.alive:
-                click.echo(_("stopped process %(pid)s") % {"pid": engine.hello.get("pid")})
-        else:
+            click.echo(
+                _("left running: process %(pid)s of another checkout, %(checkout)s (`--all` stops it)")
+                % {"pid": pid, "checkout": engine.hello.get("checkout")}
+            )
+        elif not engines.stop(engine):
             failed += 1
-            click.echo(_("process %(pid)s did not stop") % {"pid": engine.hello.get("pid")}, err=True)
-    failed += _stop_starting(warming, every)
-    for lock in engines.leftover_locks(env):
-        lock.unlink(missing_ok=True)
-    sys.exit(1 if failed else 0)
+            click.echo(_("process %(pid)s did not stop") % {"pid": pid}, err=True)
+        elif engine.alive:
+            click.echo(_("stopped process %(pid)s") % {"pid": pid})
+        else:
+            click.echo(_("removed %(path)s, left by an engine that was killed") % {"path": engine.socket})
+    return failed, len(found)
 
 
-def _stop_starting(warming: list[Path], every: bool) -> int:
-    """Stop the engines still warming up (this checkout's, or ``every`` one): how many did not."""
+def _stop_starting(warming: list[Path], every: bool) -> tuple[int, int]:
+    """Stop the engines still warming up (this checkout's, or ``every`` one): (how many did not,
+    how many were met)."""
     from grader.apps import engines
 
     failed = 0
     for lock in warming:
-        if not (every or engines.starting_here(lock)):
-            continue
         pid = engines.starter(lock).get("pid", "?")
-        if engines.stop_starting(lock):
+        if not (every or engines.starting_here(lock)):
+            click.echo(
+                _("left starting: process %(pid)s of another checkout (`--all` stops it)") % {"pid": pid}
+            )
+        elif engines.stop_starting(lock):
             click.echo(_("stopped process %(pid)s while it was starting") % {"pid": pid})
         else:
             failed += 1
             click.echo(
                 _("an engine is still starting: run `grade engine stop` again in a few seconds"), err=True
             )
-    return failed
+    return failed, len(warming)
 
 
 COMMANDS = (engine_group,)

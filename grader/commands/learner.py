@@ -279,11 +279,18 @@ def next_command(path: Path, run_it: bool, no_daemon: bool) -> None:
     graded: dict[str, list[dict]] = {}
 
     def grade_topic(topic: str) -> list[dict]:
-        if not sys.stderr.isatty():  # a terminal shows the step's live line instead
-            click.echo(_("grading %(topic)s…") % {"topic": topic}, err=True)
-        with progress_line(sys.stderr, _("grading %(topic)s") % {"topic": topic}):
-            report = grade(path, Options().with_topics((topic,)), remember=True)
-        graded[topic] = [t for topic_result in report.to_json()["topics"] for t in topic_result["tests"]]
+        """The topic's checks; the first asked grades the topics of ``path`` together, a topic per
+        core as `grade FOLDER` does (one after the other took the sum of their times)."""
+        if topic not in graded:
+            from grader.topics import TOPICS
+
+            topics = [t for t in TOPICS if (path / f"{t}.py").is_file()]
+            said = {"topic": ", ".join(topics)}
+            if not sys.stderr.isatty():  # a terminal shows the step's live line instead
+                click.echo(_("grading %(topic)s…") % said, err=True)
+            with progress_line(sys.stderr, _("grading %(topic)s") % said):
+                report = grade(path, Options().with_topics(topics), remember=True)
+            graded.update({result["name"]: result["tests"] for result in report.to_json()["topics"]})
         return graded[topic]
 
     found = find_next(path, grade_topic)

@@ -142,7 +142,7 @@ class TopicSession:
                         % {"problem": exc}
                     )
                     raise self.fatal from None
-        importing = _("importing %(file)s") % {"file": f"{self.topic}.py"}
+        importing, self.last_stall = _("importing %(file)s") % {"file": f"{self.topic}.py"}, {}
         event = self._receive(self.timeout, importing, self.cpu_limit, starting=True)
         if event["event"] == "imported":
             keep_one_ahead(self.limits, self.gpu)  # the next task's worker boots during this one
@@ -204,9 +204,11 @@ class TopicSession:
                 else f"{budget:g} s"
             )
             hint = "" if action == _(BOOTING) else _(" (an endless loop? a very slow Python loop?)")
+            where = places.frames(self.last_stall.get("where"), last=1) if starting else []  # the import's
             problem = ProbeTimeout(
                 _("did not answer within %(spent)s while %(action)s%(hint)s; the worker was stopped")
                 % {"spent": spent, "action": action, "hint": hint}
+                + "".join("\n  " + _("at the deadline it was in %(where)s") % {"where": w} for w in where)
             )
             problem.cpu = cpu if isinstance(exc, CpuExceeded) else None
             if starting:

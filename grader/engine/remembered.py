@@ -54,7 +54,9 @@ def _key(path: Path, topic: str, single_file: bool, options: Any, table: str | N
     if table is None or not sources:
         return None
     digest = hashlib.sha256()
-    for part in (str(VERSION), table, topic, i18n.language(), repr(options.selection), repr(options.limits)):
+    # the checks chosen, not which other topics the run grades: every command reads back another's
+    chosen = repr(dataclasses.replace(options.selection, topics=()))
+    for part in (str(VERSION), table, topic, i18n.language(), chosen, repr(options.limits)):
         digest.update(f"{part}\0".encode())
     digest.update(f"{options.device}\0".encode())
     settings = sorted((k, v) for k, v in os.environ.items() if k.startswith("TORCHGRADE_"))

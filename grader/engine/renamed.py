@@ -25,6 +25,13 @@ def missing_itself(lead: str, exercise: str) -> bool:
     return found is not None and found.group(1) == exercise
 
 
+def led_by(line: str, diagnosis: str, exercise: str) -> str:
+    """``diagnosis`` led by ``line`` (:func:`asked`, :func:`undefined`), which says in the
+    learner's terms what its AttributeError that the module has no ``exercise`` said: one message."""
+    rest = diagnosis.split("\n", 1)[1:] if missing_itself(diagnosis, exercise) else [diagnosis]
+    return "\n".join(filter(None, [line, *rest]))
+
+
 def undefined(exercise: str) -> str:
     """The line that leads where a notebook defines no ``exercise`` and nothing close (a cell
     emptied or deleted), true whether or not it was saved since."""

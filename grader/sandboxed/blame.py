@@ -88,6 +88,23 @@ def _shape(value: Any) -> Any:
     return None
 
 
+def _foreign(value: Any) -> dict[str, str] | None:
+    """What another ecosystem's habit left where torch code meets it, by its type alone: a
+    (values, indices) pair ("pair", ``x.max(dim)``), NumPy's function, array or scalar; None else."""
+    kind = type(value)
+    module = str(_MODULE.__get__(kind))
+    if module == "torch.return_types":
+        return {"kind": "pair", "type": f"{module}.{name_of(kind)}"}
+    if module != "numpy" and not module.startswith("numpy."):
+        return None
+    if callable(value):
+        return {"kind": "numpy-function", "type": "numpy"}
+    return {
+        "kind": "numpy-array" if name_of(kind) == "ndarray" else "numpy-scalar",
+        "type": f"numpy.{name_of(kind)}",
+    }
+
+
 def _named(root: Any, layer: Any) -> str:
     """The dotted name of ``layer`` inside ``root`` ("features.3"), "" when it is not found."""
     todo, seen = [("", root)], 0
@@ -174,8 +191,9 @@ def _line(frame: FrameType, lineno: int) -> dict[str, Any]:
         if not chain or name in seen or len(operands) >= OPERANDS:
             continue
         seen.add(name)
-        shape = _shape(_value(frame, chain))
-        if shape is not None:
+        value = _value(frame, chain)
+        shape = _shape(value)
+        if shape is not None or (shape := _foreign(value)) is not None:
             operands.append([name, shape])
     found = {"line": lineno, "code": text[:160], "function": frame.f_code.co_name, "operands": operands}
     owner = frame.f_locals.get("self")

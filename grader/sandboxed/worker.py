@@ -44,6 +44,7 @@ from grader.sandboxed import OUTPUT_TAIL_CHARS, blame, engines, first_use, guard
 from grader.sandboxed.raised import KnownStall, describe_exception
 
 WATCH_SECONDS = 0.02  # how often the watchdog looks at the clocks (it is not woken per probe)
+IMPORT_LOOK_SECONDS = 0.2  # an import's watchdog: where it is, each time this much more is spent
 
 
 class Tail(io.TextIOBase):
@@ -108,16 +109,23 @@ class Watchdog:
         self.lock = threading.Lock()
         self.fire_at: float | None = None
         self.cpu_at: float | None = None
+        self.limits: tuple[float, float | None] | None = None  # armed again at each firing
         threading.Thread(target=self._watch, name="torchgrade-watchdog", daemon=True).start()
 
-    def arm(self, seconds: float, cpu: float | None = None) -> None:
-        """Fire shortly before ``seconds`` of waiting or ``cpu`` seconds of CPU time are spent.
-        The thread is not woken: it looks every :data:`WATCH_SECONDS` (a wake-up per probe
-        made it runnable beside the probe ~120 times a task: ~8 ms of a worker's ~95 ms of
-        CPU, and the grading processes waited for a core the more)."""
+    def arm(self, seconds: float, cpu: float | None = None, again: bool = False) -> None:
+        """Fire shortly before ``seconds`` of waiting or ``cpu`` seconds of CPU time are spent
+        (``again``: each time they are, until disarmed: the import, whose limits are the trusted
+        side's, says where it is as it goes). The thread is not woken: it looks every
+        :data:`WATCH_SECONDS` (a wake-up per probe made it runnable beside the probe ~120 times
+        a task: ~8 ms of a worker's ~95 ms of CPU, and the grading processes waited for a core
+        the more)."""
         with self.lock:
-            self.fire_at = time.monotonic() + self._before(seconds)
-            self.cpu_at = time.process_time() + self._before(cpu) if cpu else None
+            self.limits = (seconds, cpu) if again else None
+            self._set(seconds, cpu)
+
+    def _set(self, seconds: float, cpu: float | None) -> None:
+        self.fire_at = time.monotonic() + self._before(seconds)
+        self.cpu_at = time.process_time() + self._before(cpu) if cpu else None
 
     @staticmethod
     def _before(limit: float) -> float:
@@ -125,7 +133,7 @@ class Watchdog:
 
     def disarm(self) -> None:
         with self.lock:
-            self.fire_at = None
+            self.fire_at, self.limits = None, None
 
     def _due(self) -> bool:
         if self.fire_at is None:
@@ -144,6 +152,8 @@ class Watchdog:
                 if not self._due():
                     continue
                 self.fire_at = None
+                if self.limits is not None:
+                    self._set(*self.limits)
             frame = self.frames().get(self.main)
             own = traceback.extract_stack(frame) if frame is not None else []
             own = [f for f in own if f.filename.startswith(self.worker.args.submission_dir + os.sep)]
@@ -300,12 +310,15 @@ class Worker:
         seal(self.sealing)
         module = importlib.util.module_from_spec(spec)
         sys.modules[self.args.topic] = module
+        self.watchdog.arm(IMPORT_LOOK_SECONDS, IMPORT_LOOK_SECONDS, again=True)  # a loop at import: its line
         try:
             spec.loader.exec_module(module)
         except BaseException as exc:  # SystemExit and friends included: report, don't die
+            self.watchdog.disarm()
             error = describe_exception(exc, self.args.submission_dir)
             self.send({"event": "import_failed", "error": error, "output": self.printed.take()})
             return
+        self.watchdog.disarm()
         self.module = module
         self.state_after_import = self.torch_state.snapshot()  # what every probe starts from
         self.send({"event": "imported", "output": self.printed.take()})

@@ -1509,6 +1509,47 @@ BLIND_LEADS = [
         "torch.Tensor(...) makes float32",
         "torch.Tensor(...)",
     ),
+    (
+        "b23-relu-by-numpy",  # NumPy named, before any dtype story (it led with bfloat16 and float32 makers)
+        "relu",
+        (
+            "return torch.where(x > 0, x, torch.zeros_like(x))",
+            "import numpy as np\n    return np.maximum(x, 0)",
+        ),
+        "NumPy function given a tensor",
+        "NumPy",
+    ),
+    (
+        "b23-accuracy-max-as-a-tensor",  # the pair compared with ==: a bool, whose AttributeError names neither
+        "accuracy",
+        ("y_hat.argmax(dim=1)", "y_hat.max(dim=1)"),
+        "predicted is torch.return_types.max, a (values, indices) pair",
+        "(values, indices)",
+    ),
+    (
+        "b23-log-softmax-max-as-a-tensor",  # torch's TypeError names the pair: its hint follows
+        "log_softmax",
+        (
+            "shifted = x - x.amax(dim=dim, keepdim=True).detach()",
+            "shifted = x - x.max(dim=dim, keepdim=True)",
+        ),
+        "(values, indices)",
+        "(values, indices)",
+    ),
+    (
+        "b23-sgd-rebinds-its-parameter",  # JAX's p = p - lr * g: the parameter untouched
+        "SGD",
+        ('p.add_(g, alpha=-group["lr"])', 'p = p - group["lr"] * g'),
+        "p = p - ",
+        "p = p - ",
+    ),
+    (
+        "b23-simple-cnn-pools-over-the-wrong-dims",  # its dims named, not a layer sized for one image
+        "SimpleCNN",
+        ("self.features(x).flatten(1)", "self.features(x).mean(dim=(1, 2))"),
+        "dim=(1, 2)",
+        "dim=(1, 2)",
+    ),
 ]
 
 

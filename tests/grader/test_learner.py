@@ -325,3 +325,89 @@ def test_next_asks_did_you_mean_for_a_renamed_exercise(tmp_path):
     found = find_next(folder, lambda topic: failed if topic == "tensors" else [])
     assert found is not None and found.exercise == "add_into"
     assert any("did you mean" in line and "add_intoo" in line for line in loop_lines(found, folder))
+
+
+@pytest.mark.unit
+def test_a_renamed_exercise_has_one_message_not_a_second_attribute_error(tmp_path):
+    """The "did you mean" line says what the AttributeError said, in the learner's terms: the
+    AttributeError line does not follow it (seen failing: both, one under the other); the count
+    of the other checks stays."""
+    from grader import report as render
+
+    source = (REPO / "solutions" / "losses.py").read_text().replace("def softmax(", "def soft_max(", 1)
+    (tmp_path / "losses.py").write_text(source)
+    missing = (
+        "AttributeError while running softmax() in losses.py: module 'losses' has no attribute 'softmax'"
+    )
+    tests = [
+        scoring.make_result(f"softmax_{i}", "shape", 1, "error", missing, True, ("softmax",))
+        for i in range(2)
+    ]
+    report = Report([TopicResult("losses", tests)], "none", "cpu")
+    details = render.to_table(report, str(tmp_path), where=tmp_path).split("What to look at:\n")[1]
+    assert "did you mean soft_max?" in details and "AttributeError" not in details, details
+    assert "and 1 more check of softmax" in details, details
+
+
+@pytest.mark.e2e
+def test_a_loop_at_import_names_its_line(tmp_path):
+    """A file that never finishes importing says where it was when stopped: the worker's watchdog
+    looks during the import as during a probe (seen failing: "an endless loop?" and no line)."""
+    source = (REPO / "solutions" / "tensors.py").read_text()
+    path = tmp_path / "tensors.py"
+    path.write_text(source + "\n\nsteps = 0\nwhile steps >= 0:\n    steps += 1\n")
+    loop = len(source.splitlines()) + 3  # the while, then its body
+    done = run_grade("check", str(path), "--exercise", "accuracy")
+    said = done.stdout
+    assert f"line {loop}" in said or f"line {loop + 1}" in said, said[-2000:]
+
+
+@pytest.mark.unit
+def test_next_grades_the_topics_it_reads_in_one_run_of_its_cores(tmp_path, monkeypatch):
+    """`grade next` over solved topics grades them together, a topic per core as `grade FOLDER`
+    does, not one after the other (seen failing: one grading per topic, 53 s with all solved)."""
+    from click.testing import CliRunner
+
+    from grader.cli import main
+    from grader.engine import runner, workers
+
+    folder = _copy(tmp_path, ("tensors", "losses"))
+    asked: list[tuple[str, ...]] = []
+
+    def graded(path, options, remember=False):
+        topics = options.selection.topics
+        asked.append(topics)
+        results = [
+            TopicResult(t, [scoring.make_result("c", "shape", 1, "passed", "", True, ("x",))]) for t in topics
+        ]
+        return Report(results, "none", "cpu")
+
+    monkeypatch.setattr(runner, "grade", graded)
+    monkeypatch.setattr(workers, "prestart", lambda gpu: None)
+    monkeypatch.setenv("TORCHGRADE_NO_DAEMON", "1")
+    done = CliRunner().invoke(main, ["next", str(folder)])  # through main: its -h kept (test_i18n)
+    assert done.exit_code == 0, done.output
+    assert "nothing left to do" in done.output
+    from grader.topics import TOPICS
+
+    assert asked == [tuple(TOPICS)], asked
+
+
+@pytest.mark.unit
+def test_a_topic_graded_by_any_command_is_read_back_by_next(tmp_path, monkeypatch):
+    """A topic's remembered result is keyed on what grades it, not on which other topics the run
+    chose: `grade exercises/tensors.py`, `grade exercises/` and `grade next` read back one another's
+    (seen failing: the chosen topics were in the key, and `grade next` graded every solved topic
+    afresh after `grade exercises/` had just graded them)."""
+    from grader.engine import remembered
+    from grader.options import Options
+    from grader.topics import TOPICS
+
+    monkeypatch.delenv(remembered.FRESH, raising=False)  # the test suite's: remember nothing
+    folder = _copy(tmp_path, ("tensors",))
+    options = Options()
+    alone, together, everything = (
+        remembered.keys(folder, ["tensors"], False, options.with_topics(chosen))["tensors"]
+        for chosen in (("tensors",), TOPICS, ())
+    )
+    assert alone is not None and alone == together == everything

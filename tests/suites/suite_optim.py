@@ -484,7 +484,8 @@ def optimizer_mistakes(name, reference, inits, groups, options, grads):
         reference([{**g, "params": [params[i] for i in g["params"]]} for g in groups], **options).step()
         fresh = [p.detach() for p in params]
         lost.append(fresh)
-    found = {"state-lost": (lost, STATE_LOST_HINT)}
+    # every parameter as it was: the update bound a new tensor to a name (p = p - lr * g)
+    found = {"state-lost": (lost, STATE_LOST_HINT), "update-lost": ([inits] * len(grads), UPDATE_LOST_HINT)}
     if len(groups) != 1 or set(groups[0]) != {"params"}:
         return found  # the variants below read one group's options
     variants = ADAM_VARIANTS if name == "Adam" else SGD_VARIANTS if name == "SGD" else {}
@@ -672,6 +673,11 @@ ADAM_VARIANTS = {
 }
 
 
+UPDATE_LOST_HINT = (
+    "every parameter is as it was before the first step: p = p - … makes a new tensor and binds "
+    "the name p to it, and the parameter the optimiser holds never sees it; a step changes each "
+    "parameter's own tensor, in place (an in-place op such as add_, under torch.no_grad())"
+)
 STATE_LOST_HINT = (
     "every step starts afresh: what carries from one step to the next (the momentum buffer, m, v, "
     "the step count) must be stored in self.state[p] and read back at the next step"
