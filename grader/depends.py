@@ -178,10 +178,22 @@ def present(*kinds: Kinds) -> list[str]:
     return [p for p in _listed(kinds) if os.path.isfile(p)]
 
 
-def signature(topics: Iterable[Topic]) -> tuple[tuple[str, int, int], ...]:
-    """(path, modification time, size) of every file that any of ``topics``' grades depends on
-    and that exists (:func:`present`'s list, each file stat'ed once), but the stubs: a changed file
-    is another signature, without reading a byte (the warm engine asks at each request). A stub is
+Stamp = tuple[int, int, int, int]  # what a file's stat tells of its content: :func:`stamp`
+Signature = tuple[tuple[str, Stamp], ...]
+
+
+def stamp(info: os.stat_result) -> Stamp:
+    """What a file's ``stat`` says of its content without reading a byte: its inode, its inode's
+    change time, its modification time and its size. Not the last two alone: ``cp -p``, ``rsync
+    -t`` and ``tar x`` put them back over other bytes; nothing but the kernel sets the change time,
+    and a file replaced by a rename is another inode."""
+    return info.st_ino, info.st_ctime_ns, info.st_mtime_ns, info.st_size
+
+
+def signature(topics: Iterable[Topic]) -> Signature:
+    """(path, :func:`stamp`) of every file that any of ``topics``' grades depends on and that
+    exists (:func:`present`'s list, each file stat'ed once), but the stubs: a changed file is
+    another signature, without reading a byte (the warm engine asks at each request). A stub is
     the learner's own file in a checkout (``exercises/`` edited in place), read at each request
     and never held: each save would end the engine."""
     chosen = list(topics)
@@ -193,11 +205,10 @@ def signature(topics: Iterable[Topic]) -> tuple[tuple[str, int, int], ...]:
         except OSError:  # absent: left out, as present() leaves it
             continue
         if stat.S_ISREG(info.st_mode) and path not in stubs:
-            found.append((path, info.st_mtime_ns, info.st_size))
+            found.append((path, stamp(info)))
     return tuple(found)
 
 
-Signature = tuple[tuple[str, int, int], ...]
 _hashed: dict[Signature, str] = {}
 
 
@@ -211,10 +222,10 @@ def _portable(path: str) -> str:
 
 def digest(paths: Sequence[str]) -> str:
     """The hash of ``paths``' names (:func:`_portable`) and bytes, in the order of their names;
-    hashed again in this process only when a file's size or modification time changed (``grade
-    watch``, the warm engine): the shared files once for every topic. Raises OSError for a file
-    that cannot be read."""
-    signature = tuple((p, s.st_mtime_ns, s.st_size) for p in paths for s in [os.stat(p)])
+    hashed again in this process only when a file's :func:`stamp` changed (``grade watch``, the
+    warm engine): the shared files once for every topic. Raises OSError for a file that cannot be
+    read."""
+    signature = tuple((p, stamp(os.stat(p))) for p in paths)
     if signature not in _hashed:
         hashed = hashlib.sha256()
         for name, path in sorted((_portable(p), p) for p in paths):

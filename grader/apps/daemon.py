@@ -101,7 +101,7 @@ def identity(env: dict[str, str]) -> str:
     digest = hashlib.sha256()
     digest.update(chosen(env).encode())
     folders = [suites_dir(), *_named_packs()]  # the course's packs too (their suites beside pack.toml)
-    from grader.depends import tree_names  # light: what the grades depend on, listed one way
+    from grader.depends import stamp, tree_names  # light: what the grades depend on, listed one way
 
     sources = [p for p in tree_names(REPO_ROOT / "grader") if p.endswith(".py")]
     listed = sources + [
@@ -112,8 +112,7 @@ def identity(env: dict[str, str]) -> str:
         if name[0] != "."
     ]
     for path in listed:
-        info = os.stat(path)
-        digest.update(f"{path}:{info.st_mtime_ns}:{info.st_size}\n".encode())
+        digest.update(f"{path}:{stamp(os.stat(path))}\n".encode())
     return digest.hexdigest()[:24]
 
 

@@ -26,6 +26,19 @@ def _append(path: Path, text: str = "\n# one more line\n") -> None:
         handle.write(text)
 
 
+def _same_size_and_time(path: Path) -> None:
+    """One byte rewritten, the size and the modification time put back (``cp -p``, ``rsync -t``,
+    ``tar x``): only the content, the inode's change time and its number can tell."""
+    import os
+    import time
+
+    info, data = path.stat(), path.read_bytes()
+    time.sleep(0.02)  # past the file system's coarse clock tick: a tool's copy comes later still
+    path.write_bytes(data[:-1] + (b"#" if data[-1:] != b"#" else b"!"))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (info.st_size, info.st_mtime_ns)
+
+
 @pytest.fixture
 def world(tmp_path, monkeypatch):
     """A copy of the attention pack (declaring a helper and holding a held-out set) and of the
@@ -71,6 +84,8 @@ def _kinds(pack: Path, data: Path, copies: dict[str, Path]) -> dict[str, Callabl
         "held-out data": lambda: _append(pack / "held_out_attention.pt", "\0"),
         "held-out recipe": lambda: _append(pack / "held_out_attention.py"),
         "pack helper": lambda: _append(pack / "helpers" / "masks.py"),
+        "pack helper, size and time kept": lambda: _same_size_and_time(pack / "helpers" / "masks.py"),
+        "suite, size and time kept": lambda: _same_size_and_time(pack / "suite_attention.py"),
         "pack.toml": lambda: _append(pack / "pack.toml"),
         "dataset": lambda: _append(data / "diabetes.csv.gz", "\0"),
         "dataset sums": lambda: _append(data / "SHA256SUMS", "\n"),
