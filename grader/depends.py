@@ -8,7 +8,9 @@ data file; a module of the pack's folder the suite imports undeclared is refused
 the suites folder's other files (``pytest.ini``, helpers), every file of ``grader/`` (its sources,
 the graded subset's member list ``grader/sandboxed/subset_members.tsv``, the catalogues), the
 packs' own catalogues (``<pack>/locale``), the shipped datasets with their ``SHA256SUMS`` and the
-torch and pytest installed. Python's version is the consumers' own part of their keys.
+versions of the libraries a grade imports as installed (:func:`libraries`: the test runner and
+every one the member list allows, numpy beside torch). Python's version is the consumers' own part
+of their keys.
 
 The one home of the digest of grading inputs (:func:`digest`, :func:`key`; a test holds that no
 other module hashes them): read by the tables of checks and the remembered results
@@ -30,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from grader.checkout import REPO_ROOT, datasets_dir, suites_dir
+from grader.sandboxed.subset_members import SNAPSHOT as MEMBERS
 
 # typing's TYPE_CHECKING without importing typing (~4 ms of the warm engine's client, which
 # lists grader/ with tree_names); mypy reads any name TYPE_CHECKING as True
@@ -76,7 +79,10 @@ SUITE_HELPERS = (".py", ".ini", ".cfg")  # the suites folder's files besides the
 # author's marks of equivalent mutants (``grade author``'s, read by no grade): no topic shares them
 TOPIC_DATA = ("domains_", "answers_", "held_out_")
 AUTHOR_FILES = ("mutants_",)
-VERSIONED = (("torch", "version.py"), ("_pytest", "_version.py"))  # (package, its version file)
+# the libraries a grade imports besides those the member list allows (:func:`libraries`): the
+# test runner and its timeout
+RUNNER = ("_pytest", "pytest_timeout")
+VERSION_FILES = ("version.py", "_version.py")  # where a package writes its version
 
 
 def tree_names(folder: Path) -> list[str]:
@@ -136,14 +142,34 @@ def datasets() -> list[Path]:
     return [sums, *(datasets_dir() / line.split()[-1] for line in lines if line.strip())]
 
 
+_allowed: dict[Stamp, list[str]] = {}
+
+
+def libraries() -> list[str]:
+    """The installed libraries a grade imports: the test runner's and every one the member list
+    allows a member of (numpy beside torch), not the standard library (Python's version is in
+    every key)."""
+    info = os.stat(MEMBERS)
+    if stamp(info) not in _allowed:
+        with open(MEMBERS, encoding="utf-8") as listing:
+            tops = {line.split(".", 1)[0].split("\t", 1)[0] for line in listing if line[0] != "#"}
+        _allowed[stamp(info)] = sorted(tops - set(sys.stdlib_module_names))
+    return [*RUNNER, *_allowed[stamp(info)]]
+
+
 def _versions() -> list[Path]:
+    """Each of :func:`libraries`' version file (found, not imported), its module where it has none."""
     import importlib.util
 
     found = []
-    for package, version_file in VERSIONED:
-        spec = importlib.util.find_spec(package)  # found, not imported
-        for location in (spec.submodule_search_locations or []) if spec else []:
-            found.append(Path(location) / version_file)
+    for package in libraries():
+        spec = importlib.util.find_spec(package)
+        if spec is None:
+            continue
+        named = [Path(f) / v for f in spec.submodule_search_locations or [] for v in VERSION_FILES]
+        kept = next((p for p in named if p.is_file()), None) or (spec.origin and Path(spec.origin))
+        if kept:
+            found.append(kept)
     return found
 
 

@@ -65,10 +65,35 @@ def world(tmp_path, monkeypatch):
     tree = depends.tree_names
     monkeypatch.setattr(depends, "tree_names", lambda f: [str(copies.get(p, p)) for p in tree(f)])
     monkeypatch.setenv("TORCHGRADE_DATASETS", str(data))
+    copies["numpy"] = _numpy_copy(tmp_path, monkeypatch)
     manifest = (*packs.read_pack(packs.BUILT_IN)[1], *packs.read_pack(pack)[1])
     monkeypatch.setattr(topics, "MANIFEST", manifest)
     monkeypatch.setattr(version, "MANIFEST", manifest)  # bound at its import
     return pack, data, copies
+
+
+def _numpy_copy(tmp_path: Path, monkeypatch) -> Path:
+    """numpy's version file copied, and numpy found there (not imported from there): a changed
+    version without reinstalling numpy."""
+    import importlib.machinery
+    import importlib.util
+
+    import numpy
+
+    folder = tmp_path / "numpy"
+    folder.mkdir()
+    shutil.copy(Path(numpy.__file__).parent / "version.py", folder / "version.py")
+    find = importlib.util.find_spec
+
+    def found(name: str, package: str | None = None):
+        if name != "numpy":
+            return find(name, package)
+        spec = importlib.machinery.ModuleSpec("numpy", None, origin=str(folder / "__init__.py"))
+        spec.submodule_search_locations = [str(folder)]
+        return spec
+
+    monkeypatch.setattr(importlib.util, "find_spec", found)
+    return folder / "version.py"
 
 
 def _kinds(pack: Path, data: Path, copies: dict[str, Path]) -> dict[str, Callable[[], None]]:
@@ -89,6 +114,7 @@ def _kinds(pack: Path, data: Path, copies: dict[str, Path]) -> dict[str, Callabl
         "pack.toml": lambda: _append(pack / "pack.toml"),
         "dataset": lambda: _append(data / "diabetes.csv.gz", "\0"),
         "dataset sums": lambda: _append(data / "SHA256SUMS", "\n"),
+        "numpy's version": lambda: _append(copies["numpy"], "# another release\n"),
     }
 
 
@@ -330,7 +356,7 @@ ZIP_LEAVES = {
     "reference": "the zip grades against the stored answers (answers_<topic>.pt), never the reference",
     "hints": "read by `grade hint` and check()'s notes, by no grade",
     "pack": "carried flattened (tests/suites/pack.toml: packs.flattened_toml)",
-    "versions": "torch and pytest as pinned in pyproject.toml, which ships; setup.sh installs them",
+    "versions": "the libraries as pyproject.toml requires them, which ships; setup.sh installs them",
 }
 
 
