@@ -108,6 +108,12 @@ def _collect_errors(config: pytest.Config, output: io.StringIO) -> str:
     return (said or output.getvalue())[-3000:]
 
 
+def _undeclared(topic: str, refused: list[str]) -> None:
+    """Fail the suite where it read an undeclared file, whether or not it caught the refusal."""
+    if refused:
+        raise SuiteBroken(f"{topic}: " + "\n".join(dict.fromkeys(refused)))
+
+
 class CollectedSuite:
     """One topic's suite, configured and collected once, run once per task."""
 
@@ -131,8 +137,8 @@ class CollectedSuite:
             "no:cacheprovider",
             *QUIET_PLUGINS,
         ]
-        declared.install(MANIFEST)  # its pack's undeclared modules refused (grader/depends.py)
-        with _quiet() as output:
+        declared.install(MANIFEST)  # its pack's undeclared files refused (grader/depends.py)
+        with _quiet() as output, declared.watching() as refused:
             try:
                 plugins = [plugin, self.grading, self.collector, self.lean, self.backstop]
                 self.config, self.session = pytest_compat.configured(args, plugins)
@@ -142,6 +148,7 @@ class CollectedSuite:
                 raise SuiteBroken(
                     f"{topic}: {type(exc).__name__}: {exc}\n{output.getvalue()[-2000:]}"
                 ) from None
+        _undeclared(topic, refused)
         if self.session.testsfailed:
             raise SuiteBroken(
                 f"{topic}: errors while collecting the suite:\n{_collect_errors(self.config, output)}"
@@ -202,10 +209,11 @@ class CollectedSuite:
         chosen = self.chosen(run)
         items = public_first(chosen)
         try:
-            with _quiet(), self.backstop.installed():
+            with _quiet(), self.backstop.installed(), declared.watching() as refused:
                 for index, item in enumerate(items):
                     following = items[index + 1] if index + 1 < len(items) else None
                     config.hook.pytest_runtest_protocol(item=item, nextitem=following)
+            _undeclared(self.topic, refused)
         except (KeyboardInterrupt, SuiteBroken):
             raise
         except BaseException as exc:  # a hook that broke: pytest.main would have said INTERNALERROR

@@ -184,6 +184,27 @@ def test_a_declared_read_is_shipped_where_the_suite_goes():
 
 
 @pytest.mark.unit
+def test_a_helper_that_packs_share_is_declared_and_shipped_beside_the_suites(tmp_path):
+    """A helper in a folder beside the pack (shared by packs): `reads` names it, a release ships
+    it where the suite finds it again (tests/shared/, beside tests/suites/). Seen failing before:
+    pack.toml refused it (outside the pack's folder)."""
+    from grader import packs
+
+    pack = tmp_path / "attention"
+    shutil.copytree(ATTENTION, pack)
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "masks.py").write_text(HELPER)
+    toml = (pack / "pack.toml").read_text()
+    (pack / "pack.toml").write_text(
+        toml.replace("seconds = 0.4", 'seconds = 0.4\nreads = ["../shared/masks.py"]')
+    )
+    _, (topic,) = packs.read_pack(pack)
+    assert topic.reads == (tmp_path / "shared" / "masks.py",)
+    assert packs.data_files(topic, ("en",))["tests/shared/masks.py"] == tmp_path / "shared" / "masks.py"
+    assert 'reads = ["../shared/masks.py"]' in packs.flattened_toml((topic,))
+
+
+@pytest.mark.unit
 def test_pack_toml_refuses_a_read_outside_its_folder_or_missing(tmp_path):
     from grader import packs
 
@@ -221,6 +242,73 @@ def test_an_undeclared_module_of_a_pack_s_folder_cannot_be_imported(tmp_path, mo
         __import__("masks")
     assert __import__("declared_masks").reference_mask(3).sum() == 3
     monkeypatch.delitem(sys.modules, "declared_masks")
+
+
+def _reading_pack(tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
+    """The attention pack with files its suite could read: a declared data file, a declared helper
+    in a folder shared by packs (beside the pack), and undeclared ones; its topics watched."""
+    import sys
+
+    from grader import packs
+    from grader.engine import declared
+
+    pack, shared = tmp_path / "attention", tmp_path / "shared"
+    shutil.copytree(ATTENTION, pack)
+    shared.mkdir()
+    for folder in (pack, shared):
+        (folder / "table.txt").write_text("1 2 3\n")
+        (folder / "loaded.py").write_text("VALUE = 3\n")
+        (folder / "declared.py").write_text("VALUE = 3\n")
+    toml = (pack / "pack.toml").read_text()
+    (pack / "pack.toml").write_text(
+        toml.replace("seconds = 0.4", 'seconds = 0.4\nreads = ["declared.py", "../shared/declared.py"]')
+    )
+    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
+    declared.install(packs.read_pack(pack)[1])
+    return pack, shared
+
+
+def _loads(path: Path) -> object:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("torchgrade_loaded", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.VALUE
+
+
+# the doors a suite could read a file of its pack by, besides an import (declared.py's finder)
+READS: dict[str, Callable[[Path], object]] = {
+    "open": lambda folder: (folder / "table.txt").read_text(),
+    "path loading": lambda folder: _loads(folder / "loaded.py"),
+    "runpy": lambda folder: __import__("runpy").run_path(str(folder / "loaded.py"))["VALUE"],
+    "compile": lambda folder: exec(compile((folder / "loaded.py").read_bytes(), "loaded", "exec"), {}),
+}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("door", sorted(READS))
+def test_an_undeclared_file_of_a_pack_or_its_shared_folder_cannot_be_read(tmp_path, monkeypatch, door):
+    """Declared inputs only, every door: while a suite runs, a file of its pack's folder (or of a
+    folder its pack shares with others) that pack.toml does not declare is refused, naming the key
+    to add; a declared one reads, and so does the same read outside the packs. Seen failing
+    before: read silently (not in the key: the remembered result stale)."""
+    from grader.engine import declared
+
+    pack, shared = _reading_pack(tmp_path, monkeypatch)
+    outside = tmp_path / "elsewhere"
+    shutil.copytree(shared, outside)
+    with declared.watching() as refused:
+        for folder, key in ((pack, "table.txt"), (shared, "../shared/table.txt")):
+            if door != "open":
+                key = key.replace("table.txt", "loaded.py")
+            with pytest.raises(declared.Undeclared, match=f"add '{re.escape(key)}' to the topic's `reads`"):
+                READS[door](folder)
+        READS[door](outside)
+        assert _loads(pack / "declared.py") == _loads(shared / "declared.py") == 3
+    assert len(set(refused)) == 2  # kept for the engine: a suite that caught the error still fails
+    READS[door](pack)  # read by the grader itself, no suite running: not watched
 
 
 @pytest.mark.unit
@@ -325,6 +413,36 @@ def test_an_undeclared_pack_helper_fails_loudly(tmp_path):
     )  # fmt: skip
     assert done.returncode not in (0, 1) or "reads" in done.stdout + done.stderr
     assert "masks.py" in done.stdout + done.stderr and "reads" in done.stdout + done.stderr
+
+
+@pytest.mark.e2e
+def test_a_suite_that_reads_an_undeclared_file_fails_loudly_and_fails_validation(tmp_path):
+    """A check that opens a data file of its pack that pack.toml does not declare, and even
+    catches the refusal: `grade FILE` and `grade author validate` fail naming the key to add.
+    Seen failing before: graded 2/2 from the undeclared file (in no key)."""
+    from helpers import run_grade
+
+    pack = tmp_path / "attention"
+    shutil.copytree(ATTENTION, pack)
+    (pack / "sizes.txt").write_text("1 4\n")
+    suite = (pack / "suite_attention.py").read_text()
+    suite = suite.replace(
+        "def test_causal_mask(sub, n):\n",
+        "def test_causal_mask(sub, n):\n"
+        "    try:\n"
+        '        assert str(n) in open(__file__.replace("suite_attention.py", "sizes.txt")).read()\n'
+        "    except ImportError:\n"
+        "        pass\n",
+    )
+    (pack / "suite_attention.py").write_text(suite)
+    env = {"TORCHGRADE_PACKS": str(pack)}
+    key = "add 'sizes.txt' to the topic's `reads`"
+    graded = run_grade(
+        str(pack / "solutions" / "attention.py"), "--exercise", "causal_mask", env=env, fresh=True
+    )
+    assert graded.returncode not in (0, 1) and key in graded.stdout + graded.stderr, graded.stdout[-2000:]
+    validated = run_grade("author", "validate", "attention", "--exercise", "causal_mask", env=env, fresh=True)
+    assert validated.returncode != 0 and key in validated.stdout + validated.stderr, validated.stdout[-2000:]
 
 
 @pytest.mark.e2e
