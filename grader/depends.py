@@ -224,13 +224,19 @@ def signature(topics: Iterable[Topic]) -> Signature:
     and never held: each save would end the engine."""
     chosen = list(topics)
     stubs = {os.fspath(topic.stub) for topic in chosen}
+    return stamps(p for p in _listed([*(own(t) for t in chosen), shared(chosen)]) if p not in stubs)
+
+
+def stamps(paths: Iterable[str | os.PathLike[str]]) -> Signature:
+    """(path, :func:`stamp`) of each of ``paths`` that is a file (an absent one left out, as
+    :func:`present` leaves it): what a process's memo of their contents is kept under."""
     found = []
-    for path in _listed([*(own(t) for t in chosen), shared(chosen)]):
+    for path in (os.fspath(p) for p in paths):
         try:
             info = os.stat(path)
-        except OSError:  # absent: left out, as present() leaves it
+        except OSError:
             continue
-        if stat.S_ISREG(info.st_mode) and path not in stubs:
+        if stat.S_ISREG(info.st_mode):
             found.append((path, stamp(info)))
     return tuple(found)
 

@@ -23,14 +23,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from grader import defaults
+from grader import defaults, depends
 from grader.checks.scoring import TestResult
 from grader.engine import check_table, declared, plugin, pytest_compat
 from grader.engine.backstop import Backstop
 from grader.engine.check_table import Row
 from grader.engine.lean import LeanProtocol
 from grader.engine.plugin import Collector, GradingPlugin, Run
-from grader.topics import MANIFEST, suite_path, suites_dir
+from grader.topics import MANIFEST, of, suite_path, suites_dir
 
 __all__ = ["CollectedSuite", "Run", "SuiteBroken", "collected", "forget", "pytest_environment"]
 
@@ -257,14 +257,21 @@ def row_of(item: pytest.Item) -> Row:
     )
 
 
-_collected: dict[tuple[str, float, int], CollectedSuite] = {}
+_collected: dict[tuple[str, float, depends.Signature], CollectedSuite] = {}
 
 
 def collected(topic: str, probe_timeout: float) -> CollectedSuite:
-    """This process's collected suite for ``topic`` (collected again when its file changed)."""
-    path = suite_path(topic)
-    key = (str(path), probe_timeout, path.stat().st_mtime_ns)
+    """This process's collected suite for ``topic``, collected again when one of the topic's own
+    files changed (its suite, domains, answers, a file it declares it reads...: a long-lived
+    ``grade watch`` or notebook engine; a change to what every topic shares, grader/'s code
+    among it, is the warm engine's end: grader/serve.py)."""
+    path = str(suite_path(topic))
+    found = of(topic)
+    own = depends.stamps(p for kind in depends.own(found).values() for p in kind) if found else ()
+    key = (path, probe_timeout, own)
     if key not in _collected:
+        for older in [k for k in _collected if k[0] == path and k[2] != own]:
+            del _collected[older]
         with pytest_environment():
             _collected[key] = CollectedSuite(topic, probe_timeout)
     return _collected[key]

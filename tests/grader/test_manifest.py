@@ -152,6 +152,53 @@ def test_a_byte_changed_in_any_input_kind_changes_every_consumer_s_key(world):
 
 
 @pytest.mark.unit
+def test_a_long_lived_process_collects_a_suite_again_when_its_key_moves(world, monkeypatch):
+    """`grade watch`, the notebook's check() engine: a suite collected once a process is collected
+    again when its topic's key moved (its declared helper rewritten, size and mtime kept), not by
+    the suite file's mtime alone. Seen failing before: the first collection kept."""
+    from grader import topics
+    from grader.engine import check_table, suites
+
+    monkeypatch.setattr(check_table, "MANIFEST", topics.MANIFEST)  # bound at its import
+    made: list[str] = []
+    monkeypatch.setattr(suites, "CollectedSuite", lambda topic, timeout: made.append(topic))
+    monkeypatch.setattr(suites, "_collected", {})
+    suites.collected("attention", 1.0), suites.collected("attention", 1.0)
+    assert made == ["attention"]
+    _same_size_and_time(world[0] / "helpers" / "masks.py")
+    suites.collected("attention", 1.0)
+    assert made == ["attention", "attention"]
+
+
+@pytest.mark.unit
+def test_a_long_lived_process_reads_a_topic_s_domains_and_answers_again_when_they_change(world):
+    """The domains declared "once a process" and the stored answers read "once a process" are read
+    again when their file changed, whatever its size and mtime. Seen failing before: both kept."""
+    import torch
+
+    from grader.checks import domain_answers, domain_cases
+    from grader.checks.domains import REGISTRY
+
+    pack = world[0]
+    before = dict(REGISTRY)
+    try:
+        domain_cases.load("attention")
+        assert ("attention", "causal_mask") in REGISTRY and ("attention", "again") not in REGISTRY
+        _append(
+            pack / "domains_attention.py", '\n\n@declare(T, "again", "edge")\ndef _again():\n    return []\n'
+        )
+        domain_cases.load("attention")
+        assert ("attention", "again") in REGISTRY
+    finally:
+        REGISTRY.clear()
+        REGISTRY.update(before)
+    store = pack / "answers_attention.pt"
+    answers = domain_answers.stored(store)
+    torch.save({**answers, "attention.unread": []}, store)
+    assert "attention.unread" in domain_answers.stored(store)
+
+
+@pytest.mark.unit
 def test_grader_code_is_in_the_class_s_key(world, monkeypatch):
     """A changed module of grader/ (here a copy standing for it) is another suite version."""
     from grader import depends
