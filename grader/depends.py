@@ -157,20 +157,24 @@ def libraries() -> list[str]:
     return [*RUNNER, *_allowed[stamp(info)]]
 
 
+_version_files: dict[str, Path] = {}  # a library -> where its version is written, once found
+
+
 def _versions() -> list[Path]:
-    """Each of :func:`libraries`' version file (found, not imported), its module where it has none."""
+    """Each of :func:`libraries`' version file, its module where it has none: found, not imported,
+    once a process (a reinstall rewrites the file there: another stamp, another key)."""
     import importlib.util
 
-    found = []
-    for package in libraries():
+    for package in (p for p in libraries() if p not in _version_files):
         spec = importlib.util.find_spec(package)
         if spec is None:
             continue
         named = [Path(f) / v for f in spec.submodule_search_locations or [] for v in VERSION_FILES]
-        kept = next((p for p in named if p.is_file()), None) or (spec.origin and Path(spec.origin))
+        named += [Path(spec.origin)] if spec.origin else []
+        kept = next((p for p in named if p.is_file()), None)
         if kept:
-            found.append(kept)
-    return found
+            _version_files[package] = kept
+    return [_version_files[p] for p in libraries() if p in _version_files]
 
 
 def shared(topics: Iterable[Topic]) -> dict[str, Sequence[str | os.PathLike[str]]]:
