@@ -279,6 +279,17 @@ def own_key(files: Sequence[str], shared_digest: str, *parts: str) -> str:
     return hashlib.sha256("\0".join((*parts, sys.version, digest(files), shared_digest)).encode()).hexdigest()
 
 
+def kind_digests(topics: Iterable[Topic]) -> dict[str, str]:
+    """{input: :func:`digest`} of each kind of ``topics``' manifest (``<topic> <kind>`` for a
+    topic's own, the kind's name for a shared one): what tells which input moved between two
+    keys (``grade batch --explain``); raises OSError where a file cannot be read."""
+    chosen = list(topics)
+    found = {
+        f"{t.name} {kind}": digest(present({kind: files})) for t in chosen for kind, files in own(t).items()
+    }
+    return found | {kind: digest(present({kind: files})) for kind, files in shared(chosen).items()}
+
+
 def key(topics: Iterable[Topic], *parts: str) -> str:
     """The key of every file ``topics``' grades read, their own and the shared ones (a class's
     gradebook, a held-out board); raises OSError where a file cannot be read."""

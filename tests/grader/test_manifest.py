@@ -453,6 +453,35 @@ def test_a_changed_pack_helper_gives_the_fresh_grade_to_a_learner_and_a_class(tm
 
 
 @pytest.mark.e2e
+def test_grade_batch_explain_says_which_input_moved_for_each_student(tmp_path):
+    """`grade batch --explain`: per student, graded again for their submission or for the input
+    that moved (the pack's declared helper: `attention reads`), or read back. Seen failing
+    before: no such option."""
+    from helpers import run_grade
+
+    pack = _helper_pack(tmp_path, declared=True)
+    klass = tmp_path / "class"
+    klass.mkdir()
+    for student in ("alice", "bob"):
+        shutil.copy(ATTENTION / "solutions" / "attention.py", klass / f"{student}_attention.py")
+    env = {"TORCHGRADE_PACKS": str(pack)}
+
+    def explained() -> str:
+        args = ("batch", str(klass), "--out", str(tmp_path / "out"), "-k", "causal_mask", "--explain")
+        done = run_grade(*args, env=env, fresh=True)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout
+
+    assert "alice_attention: graded: no earlier grade" in explained()
+    _append(pack / "masks.py")
+    _append(klass / "bob_attention.py")
+    said = explained()
+    assert "alice_attention: graded again: attention reads moved" in said, said
+    assert "bob_attention: graded again: the submission changed" in said, said
+    assert "alice_attention: read back: nothing its grade reads moved" in explained()
+
+
+@pytest.mark.e2e
 def test_an_undeclared_pack_helper_fails_loudly(tmp_path):
     from helpers import run_grade
 
