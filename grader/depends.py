@@ -198,14 +198,14 @@ def shared(topics: Iterable[Topic]) -> dict[str, Sequence[str | os.PathLike[str]
 Kinds = Mapping[str, Sequence[str | os.PathLike[str]]]  # {kind: files}, as own() and shared() say
 
 
-def _listed(kinds: Iterable[Kinds]) -> list[str]:
+def listed(kinds: Iterable[Kinds]) -> list[str]:
     """The files ``kinds`` name, each once, as path strings in a stable order."""
     return sorted({os.fspath(path) for found in kinds for paths in found.values() for path in paths})
 
 
 def present(*kinds: Kinds) -> list[str]:
     """The files of ``kinds`` that exist (one that appears or goes changes the list)."""
-    return [p for p in _listed(kinds) if os.path.isfile(p)]
+    return [p for p in listed(kinds) if os.path.isfile(p)]
 
 
 Stamp = tuple[int, int, int, int]  # what a file's stat tells of its content: :func:`stamp`
@@ -228,7 +228,7 @@ def signature(topics: Iterable[Topic]) -> Signature:
     and never held: each save would end the engine."""
     chosen = list(topics)
     stubs = {os.fspath(topic.stub) for topic in chosen}
-    return stamps(p for p in _listed([*(own(t) for t in chosen), shared(chosen)]) if p not in stubs)
+    return stamps(p for p in listed([*(own(t) for t in chosen), shared(chosen)]) if p not in stubs)
 
 
 def stamps(paths: Iterable[str | os.PathLike[str]]) -> Signature:

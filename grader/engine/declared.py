@@ -40,8 +40,8 @@ class Undeclared(ImportError):
 
 class DeclaredOnly(importlib.abc.MetaPathFinder):
     """Refuses a module whose file lies in a watched folder and is not in the manifest; says
-    nothing of any other (the finders after it find it as before). :meth:`read` does the same
-    for a file opened while a suite runs."""
+    nothing of any other (the finders after it find it as before). :meth:`refusal` says the same
+    of a file opened while a suite runs (:func:`watching`)."""
 
     def __init__(self, topics: Iterable[Topic]) -> None:
         self.topics = tuple(topics)
@@ -53,9 +53,10 @@ class DeclaredOnly(importlib.abc.MetaPathFinder):
 
     @functools.cached_property
     def declared(self) -> frozenset[str]:
-        """The manifest's files in a watched folder, resolved (made at the first file asked of)."""
+        """The manifest's files in a watched folder, resolved (made at the first file asked of),
+        whether there yet or not (answers a process records, then reads)."""
         chosen = self.topics
-        listed = depends.present(*(depends.own(t) for t in chosen), depends.shared(chosen))
+        listed = depends.listed([*(depends.own(t) for t in chosen), depends.shared(chosen)])
         near = tuple({*self.roots, *(os.fspath(t.parent) for t in self.roots.values())})
         return frozenset(os.path.realpath(p) for p in listed if p.startswith(near) or os.path.islink(p))
 
