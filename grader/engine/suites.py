@@ -264,10 +264,12 @@ def collected(topic: str, probe_timeout: float) -> CollectedSuite:
     """This process's collected suite for ``topic``, collected again when one of the topic's own
     files changed (its suite, domains, answers, a file it declares it reads...: a long-lived
     ``grade watch`` or notebook engine; a change to what every topic shares, grader/'s code
-    among it, is the warm engine's end: grader/serve.py)."""
+    among it, is the warm engine's end: grader/serve.py). Not its stub: the learner's file in a
+    checkout, saved at will, which no collection reads."""
     path = str(suite_path(topic))
-    found = of(topic)
-    own = depends.stamps(p for kind in depends.own(found).values() for p in kind) if found else ()
+    entry = of(topic)
+    found = depends.own(entry) if entry else {}
+    own = depends.stamps(p for kind, files in found.items() if kind != "stub" for p in files)
     key = (path, probe_timeout, own)
     if key not in _collected:
         for older in [k for k in _collected if k[0] == path and k[2] != own]:

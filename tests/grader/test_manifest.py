@@ -158,7 +158,8 @@ def test_a_byte_changed_in_any_input_kind_changes_every_consumer_s_key(world):
 def test_a_long_lived_process_collects_a_suite_again_when_its_key_moves(world, monkeypatch):
     """`grade watch`, the notebook's check() engine: a suite collected once a process is collected
     again when its topic's key moved (its declared helper rewritten, size and mtime kept), not by
-    the suite file's mtime alone. Seen failing before: the first collection kept."""
+    the suite file's mtime alone. Seen failing before: the first collection kept; and, with the
+    stub in the key, collected again at each save of the learner's file."""
     from grader import topics
     from grader.engine import check_table, suites
 
@@ -167,6 +168,9 @@ def test_a_long_lived_process_collects_a_suite_again_when_its_key_moves(world, m
     monkeypatch.setattr(suites, "CollectedSuite", lambda topic, timeout: made.append(topic))
     monkeypatch.setattr(suites, "_collected", {})
     suites.collected("attention", 1.0), suites.collected("attention", 1.0)
+    assert made == ["attention"]
+    _append(world[0] / "exercises" / "attention.py")  # a stub, saved at will: read by no collection
+    suites.collected("attention", 1.0)
     assert made == ["attention"]
     _same_size_and_time(world[0] / "helpers" / "masks.py")
     suites.collected("attention", 1.0)
