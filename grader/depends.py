@@ -8,7 +8,9 @@ data file; a module of the pack's folder the suite imports undeclared is refused
 the suites folder's other files (``pytest.ini``, helpers), every file of ``grader/`` (its sources,
 the graded subset's member list ``grader/sandboxed/subset_members.tsv``, the catalogues), the
 packs' own catalogues (``<pack>/locale``), the shipped datasets with their ``SHA256SUMS`` and the
-torch and pytest installed. Python's version is the consumers' own part of their keys.
+versions of the libraries a grade imports as installed (:func:`libraries`: the test runner and
+every one the member list allows, numpy beside torch). Python's version is the consumers' own part
+of their keys.
 
 The one home of the digest of grading inputs (:func:`digest`, :func:`key`; a test holds that no
 other module hashes them): read by the tables of checks and the remembered results
@@ -30,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from grader.checkout import REPO_ROOT, datasets_dir, suites_dir
+from grader.sandboxed.subset_members import SNAPSHOT as MEMBERS
 
 # typing's TYPE_CHECKING without importing typing (~4 ms of the warm engine's client, which
 # lists grader/ with tree_names); mypy reads any name TYPE_CHECKING as True
@@ -76,7 +79,10 @@ SUITE_HELPERS = (".py", ".ini", ".cfg")  # the suites folder's files besides the
 # author's marks of equivalent mutants (``grade author``'s, read by no grade): no topic shares them
 TOPIC_DATA = ("domains_", "answers_", "held_out_")
 AUTHOR_FILES = ("mutants_",)
-VERSIONED = (("torch", "version.py"), ("_pytest", "_version.py"))  # (package, its version file)
+# the libraries a grade imports besides those the member list allows (:func:`libraries`): the
+# test runner and its timeout
+RUNNER = ("_pytest", "pytest_timeout")
+VERSION_FILES = ("version.py", "_version.py")  # where a package writes its version
 
 
 def tree_names(folder: Path) -> list[str]:
@@ -136,16 +142,39 @@ def datasets() -> list[Path]:
     return [sums, *(datasets_dir() / line.split()[-1] for line in lines if line.strip())]
 
 
+_allowed: dict[Stamp, list[str]] = {}
+
+
+def libraries() -> list[str]:
+    """The installed libraries a grade imports: the test runner's and every one the member list
+    allows a member of (numpy beside torch), not the standard library (Python's version is in
+    every key)."""
+    info = os.stat(MEMBERS)
+    if stamp(info) not in _allowed:
+        with open(MEMBERS, encoding="utf-8") as listing:
+            tops = {line.split(".", 1)[0].split("\t", 1)[0] for line in listing if line[0] != "#"}
+        _allowed[stamp(info)] = sorted(tops - set(sys.stdlib_module_names))
+    return [*RUNNER, *_allowed[stamp(info)]]
+
+
+_version_files: dict[str, Path] = {}  # a library -> where its version is written, once found
+
+
 def versions() -> list[Path]:
-    """The version files of torch and pytest where they are installed (one reinstalled is another file)."""
+    """Each of :func:`libraries`' version file, its module where it has none: found, not imported,
+    once a process (a reinstall rewrites the file there: another stamp, another key)."""
     import importlib.util
 
-    found = []
-    for package, version_file in VERSIONED:
-        spec = importlib.util.find_spec(package)  # found, not imported
-        for location in (spec.submodule_search_locations or []) if spec else []:
-            found.append(Path(location) / version_file)
-    return found
+    for package in (p for p in libraries() if p not in _version_files):
+        spec = importlib.util.find_spec(package)
+        if spec is None:
+            continue
+        named = [Path(f) / v for f in spec.submodule_search_locations or [] for v in VERSION_FILES]
+        named += [Path(spec.origin)] if spec.origin else []
+        kept = next((p for p in named if p.is_file()), None)
+        if kept:
+            _version_files[package] = kept
+    return [_version_files[p] for p in libraries() if p in _version_files]
 
 
 def shared(topics: Iterable[Topic]) -> dict[str, Sequence[str | os.PathLike[str]]]:
@@ -169,36 +198,53 @@ def shared(topics: Iterable[Topic]) -> dict[str, Sequence[str | os.PathLike[str]
 Kinds = Mapping[str, Sequence[str | os.PathLike[str]]]  # {kind: files}, as own() and shared() say
 
 
-def _listed(kinds: Iterable[Kinds]) -> list[str]:
+def listed(kinds: Iterable[Kinds]) -> list[str]:
     """The files ``kinds`` name, each once, as path strings in a stable order."""
     return sorted({os.fspath(path) for found in kinds for paths in found.values() for path in paths})
 
 
 def present(*kinds: Kinds) -> list[str]:
     """The files of ``kinds`` that exist (one that appears or goes changes the list)."""
-    return [p for p in _listed(kinds) if os.path.isfile(p)]
+    return [p for p in listed(kinds) if os.path.isfile(p)]
 
 
-def signature(topics: Iterable[Topic]) -> tuple[tuple[str, int, int], ...]:
-    """(path, modification time, size) of every file that any of ``topics``' grades depends on
-    and that exists (:func:`present`'s list, each file stat'ed once), but the stubs: a changed file
-    is another signature, without reading a byte (the warm engine asks at each request). A stub is
+Stamp = tuple[int, int, int, int]  # what a file's stat tells of its content: :func:`stamp`
+Signature = tuple[tuple[str, Stamp], ...]
+
+
+def stamp(info: os.stat_result) -> Stamp:
+    """What a file's ``stat`` says of its content without reading a byte: its inode, its inode's
+    change time, its modification time and its size. Not the last two alone: ``cp -p``, ``rsync
+    -t`` and ``tar x`` put them back over other bytes; nothing but the kernel sets the change time,
+    and a file replaced by a rename is another inode."""
+    return info.st_ino, info.st_ctime_ns, info.st_mtime_ns, info.st_size
+
+
+def signature(topics: Iterable[Topic]) -> Signature:
+    """(path, :func:`stamp`) of every file that any of ``topics``' grades depends on and that
+    exists (:func:`present`'s list, each file stat'ed once), but the stubs: a changed file is
+    another signature, without reading a byte (the warm engine asks at each request). A stub is
     the learner's own file in a checkout (``exercises/`` edited in place), read at each request
     and never held: each save would end the engine."""
     chosen = list(topics)
     stubs = {os.fspath(topic.stub) for topic in chosen}
+    return stamps(p for p in listed([*(own(t) for t in chosen), shared(chosen)]) if p not in stubs)
+
+
+def stamps(paths: Iterable[str | os.PathLike[str]]) -> Signature:
+    """(path, :func:`stamp`) of each of ``paths`` that is a file (an absent one left out, as
+    :func:`present` leaves it): what a process's memo of their contents is kept under."""
     found = []
-    for path in _listed([*(own(t) for t in chosen), shared(chosen)]):
+    for path in (os.fspath(p) for p in paths):
         try:
             info = os.stat(path)
-        except OSError:  # absent: left out, as present() leaves it
+        except OSError:
             continue
-        if stat.S_ISREG(info.st_mode) and path not in stubs:
-            found.append((path, info.st_mtime_ns, info.st_size))
+        if stat.S_ISREG(info.st_mode):
+            found.append((path, stamp(info)))
     return tuple(found)
 
 
-Signature = tuple[tuple[str, int, int], ...]
 _hashed: dict[Signature, str] = {}
 
 
@@ -212,10 +258,10 @@ def _portable(path: str) -> str:
 
 def digest(paths: Sequence[str]) -> str:
     """The hash of ``paths``' names (:func:`_portable`) and bytes, in the order of their names;
-    hashed again in this process only when a file's size or modification time changed (``grade
-    watch``, the warm engine): the shared files once for every topic. Raises OSError for a file
-    that cannot be read."""
-    signature = tuple((p, s.st_mtime_ns, s.st_size) for p in paths for s in [os.stat(p)])
+    hashed again in this process only when a file's :func:`stamp` changed (``grade watch``, the
+    warm engine): the shared files once for every topic. Raises OSError for a file that cannot be
+    read."""
+    signature = tuple((p, stamp(os.stat(p))) for p in paths)
     if signature not in _hashed:
         hashed = hashlib.sha256()
         for name, path in sorted((_portable(p), p) for p in paths):
@@ -231,6 +277,17 @@ def own_key(files: Sequence[str], shared_digest: str, *parts: str) -> str:
     and ``parts`` (what a consumer adds of its own: a name, a version, an option); raises OSError
     where a file cannot be read."""
     return hashlib.sha256("\0".join((*parts, sys.version, digest(files), shared_digest)).encode()).hexdigest()
+
+
+def kind_digests(topics: Iterable[Topic]) -> dict[str, str]:
+    """{input: :func:`digest`} of each kind of ``topics``' manifest (``<topic> <kind>`` for a
+    topic's own, the kind's name for a shared one): what tells which input moved between two
+    keys (``grade batch --explain``); raises OSError where a file cannot be read."""
+    chosen = list(topics)
+    found = {
+        f"{t.name} {kind}": digest(present({kind: files})) for t in chosen for kind, files in own(t).items()
+    }
+    return found | {kind: digest(present({kind: files})) for kind, files in shared(chosen).items()}
 
 
 def key(topics: Iterable[Topic], *parts: str) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import os
+import posixpath
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,7 +74,10 @@ TOPIC_KEYS: Table = (  # a [[topics]] table's keys: its declaration
     Key(
         "reads",
         "list of strings",
-        N_("the files of the pack's folder its suite reads besides its own (a helper module, a data file)"),
+        N_(
+            "the files its suite reads besides its own (a helper module, a data file), in the pack's "
+            "folder or in a folder beside it that packs share"
+        ),
         shown="`[]`",
     ),
 )
@@ -105,9 +109,10 @@ class Topic:
     # its probes never hand autograd a gradient: a run of such topics starts a zygote without
     # sympy (grader/engine/sympy_need.py; tests/grader/test_sympy_need.py holds the suite to it)
     sympy_free: bool = False
-    # the files of its pack's folder its suite reads besides its own (a helper module, a data
-    # file): pack.toml's ``reads``, in its grade's manifest (grader/depends.py); a module of the
-    # pack's folder that is not declared cannot be imported (grader/engine/declared.py)
+    # the files its suite reads besides its own (a helper module, a data file), in its pack's
+    # folder or in a folder beside it that packs share: pack.toml's ``reads``, in its grade's
+    # manifest (grader/depends.py); any other file of those folders cannot be imported nor read
+    # while a suite runs (grader/engine/declared.py)
     reads: tuple[Path, ...] = ()
 
     @property
@@ -200,14 +205,16 @@ def _topic(path: Path, entry: Any, pack: Pack) -> Topic:
 
 
 def _reads(path: Path, key: str, listed: Any, pack: Pack) -> tuple[Path, ...]:
-    """pack.toml's ``reads``: files of the pack's folder, each there (a grade reads nothing else)."""
+    """pack.toml's ``reads``: files of the pack's folder or of a folder beside it (a helper that
+    packs share), each there (a grade reads nothing else)."""
     if not isinstance(listed, list) or not all(isinstance(p, str) for p in listed):
         raise _fail(path, key, "a list of paths relative to the pack's folder")
     found = []
     for name in listed:
         file = (pack.root / name).resolve()
-        if not file.is_relative_to(pack.root) or not file.is_file():
-            raise _fail(path, key, f"{name!r} is not a file of the pack's folder")
+        beside = file.is_relative_to(pack.root.parent) and file.parent != pack.root.parent
+        if not (file.is_relative_to(pack.root) or beside) or not file.is_file():
+            raise _fail(path, key, f"{name!r} is not a file of the pack's folder or of one beside it")
         found.append(file)
     return tuple(found)
 
@@ -314,9 +321,10 @@ def flattened_toml(topics: tuple[Topic, ...]) -> str:
 
 
 def read_files(topic: Topic) -> dict[str, Path]:
-    """{path relative to the pack's folder: the file} of what ``topic`` declares it reads: where
-    a release or an autograder puts them beside its suite (its ``reads`` name them so again)."""
-    return {path.relative_to(topic.pack.root).as_posix(): path for path in topic.reads}
+    """{path relative to the pack's folder: the file} of what ``topic`` declares it reads (a
+    shared helper's ``../shared/...``): where a release or an autograder puts them, relative to
+    its suite (its ``reads`` name them so again)."""
+    return {Path(os.path.relpath(path, topic.pack.root)).as_posix(): path for path in topic.reads}
 
 
 def data_files(topic: Topic, languages: tuple[str, ...]) -> dict[str, Path]:
@@ -325,7 +333,7 @@ def data_files(topic: Topic, languages: tuple[str, ...]) -> dict[str, Path]:
     ``languages`` it has), wherever its pack keeps them."""
     kinds = depends.own(topic)  # what its grade depends on: the release ships the same files
     found = {f"tests/suites/{path.name}": path for path in kinds["domains"] + kinds["answers"]}
-    found |= {f"tests/suites/{where}": path for where, path in read_files(topic).items()}
+    found |= {posixpath.normpath(f"tests/suites/{where}"): path for where, path in read_files(topic).items()}
     for hint in kinds["hints"]:
         where = hint.relative_to(topic.pack.hints)
         if len(where.parts) == 1 or where.parts[0] in languages and where.parts[0] != "en":

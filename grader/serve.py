@@ -211,7 +211,7 @@ def _status(code: int) -> dict:
     return {"status": code if code >= 0 else 128 - code}
 
 
-def _files() -> tuple[tuple[str, int, int], ...]:
+def _files() -> tuple[tuple[str, tuple[int, int, int, int]], ...]:
     """The signature of every file a topic's grade depends on (:func:`grader.depends.signature`)."""
     from grader import depends
     from grader.topics import MANIFEST

@@ -102,10 +102,10 @@ def identity(env: dict[str, str]) -> str:
     digest = hashlib.sha256()
     digest.update(chosen(env).encode())
     folders = [suites_dir(), *_named_packs()]  # the course's packs too (their suites beside pack.toml)
-    from grader.depends import tree_names, versions  # light: what the grades depend on, listed one way
+    from grader.depends import stamp, tree_names, versions  # light: what the grades depend on, listed one way
 
     sources = [p for p in tree_names(REPO_ROOT / "grader") if p.endswith(".py")]
-    # torch's and pytest's version files: one reinstalled is another engine, stale before its request
+    # the version files of the libraries a grade imports: one reinstalled is another engine, stale before its request
     listed = (
         sources
         + [os.fspath(p) for p in versions() if p.is_file()]
@@ -118,8 +118,7 @@ def identity(env: dict[str, str]) -> str:
         ]
     )
     for path in listed:
-        info = os.stat(path)
-        digest.update(f"{path}:{info.st_mtime_ns}:{info.st_size}\n".encode())
+        digest.update(f"{path}:{stamp(os.stat(path))}\n".encode())
     return digest.hexdigest()[:24]
 
 

@@ -250,11 +250,11 @@ _NUMBER = re.compile(rb"-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?")
 def _label_windows() -> dict[str, tuple[set[bytes], list[bytes]]]:
     """:func:`_windows_of` the held-out files as they are now (read again when one changed)."""
     files = tuple(t.held_out_data for t in MANIFEST if t.held_out_data.is_file())
-    return _windows_of(tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+    return _windows_of(tuple((str(p), depends.stamp(p.stat())) for p in files))
 
 
 @functools.cache
-def _windows_of(signature: tuple[tuple[str, int, int], ...]) -> dict[str, tuple[set[bytes], list[bytes]]]:
+def _windows_of(signature: depends.Signature) -> dict[str, tuple[set[bytes], list[bytes]]]:
     """{where: (raw windows, written windows)} of every held-out set's labels: a window of
     consecutive labels as the bytes of each dtype a file could hold them in, and as numbers
     written out (``3,1,4``), whatever separated them."""

@@ -213,13 +213,12 @@ def grader_files(root: Path, sources: list[str]) -> list[Path]:
             path = _module_file(root, ".".join(parts[:depth]))
             if path is not None and path not in found:
                 found.add(path)
-                stat = path.stat()
-                todo |= _file_imports(path, stat.st_mtime_ns, stat.st_size)
+                todo |= _file_imports(path, depends.stamp(path.stat()))
     return sorted(found)
 
 
 @functools.lru_cache(maxsize=1024)
-def _file_imports(path: Path, _mtime_ns: int, _size: int) -> frozenset[str]:
+def _file_imports(path: Path, _stamp: depends.Stamp) -> frozenset[str]:
     """What a grader file imports, read once per version of the file (a process may build several
     releases: the tests, a course's assignments)."""
     return frozenset(_imported(ast.parse(path.read_text())))

@@ -56,6 +56,7 @@ class Validation:
     stub: tuple[float, float] = (0.0, 0.0)
     scores: dict[str, Score] = field(default_factory=dict)
     mistakes: list[Mistake] = field(default_factory=list)  # the author's own (``--mistakes``)
+    broke: str = ""  # why the suite could not grade the reference (an undeclared read: the key to add)
 
     @property
     def killed(self) -> int:
@@ -72,7 +73,7 @@ class Validation:
     def failures(self, min_score: float = 0.0) -> list[str]:
         """Why this validation fails (none: it passes): the reference not full, the stub not
         zero, a mutation score below ``min_score`` (a fraction)."""
-        found = []
+        found = [self.broke] if self.broke else []
         if not self.reference[0] >= self.reference[1] > 0:
             found.append("NOT FULL")
         if self.stub[0] != 0:
@@ -196,6 +197,7 @@ def _file(found: Validation, owner: object, outcome: TopicOutcome | Exception) -
     """Record one graded task of :func:`validate` where it belongs."""
     if owner == "reference":
         found.reference = _points(outcome, None)
+        found.broke = str(outcome) if isinstance(outcome, Exception) else ""
     elif owner == "stub":
         found.stub = _points(outcome, None)
     elif isinstance(owner, Mistake):

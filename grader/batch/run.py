@@ -26,6 +26,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from grader import clean
+from grader.batch import explain
 from grader.batch.causes import NoteBook
 from grader.batch.executors import Executor, executor_for
 from grader.batch.exports import assignment_name, export_all, export_roster, full_names, write_skipped
@@ -70,6 +71,7 @@ class BatchSummary:
     text: str = ""  # the class summary for stdout (grader/batch/summary.py)
     stats: ClassStats | None = None
     title: str = ""  # report.html's
+    explained: list[str] = field(default_factory=list)  # per student, why graded again or not
 
 
 def graded_version(version: str, keyword: str, exercises: tuple[str, ...]) -> str:
@@ -450,6 +452,7 @@ def run_batch(
     executor = executor_for(options, version)  # workers check the suites' version alone
     version = graded_version(version, grading.selection.keyword, assignment.exercises if assignment else ())
     run = _Class(options, gradebook, book, assignment, version, on_done)
+    earlier = explain.before(out, gradebook)
     run.held_out_keys = hashes(run.boards)
     scratch = Path(tempfile.mkdtemp(prefix="torchgrade-batch-"))
     run_options = replace(
@@ -465,6 +468,8 @@ def run_batch(
         if run.boards:  # what the grading tasks did not score: an unchanged submission, a new board
             with writing(run.book_path):
                 score_class(run.gradebook.connection, _graded(run), run.boards)
+        with writing(out):
+            run.summary.explained = explain.explained(earlier, out, gradebook, run.summary.students)
         graded = True
     finally:
         executor.close()

@@ -16,6 +16,7 @@ from typing import Any
 
 import torch
 
+from grader import depends
 from grader.topics import of
 
 # A release's copy of the answers says so, with how much wider than the docstring's tolerance it
@@ -28,10 +29,14 @@ def key(topic: str, name: str) -> str:
     return f"{topic}.{name}"
 
 
-@functools.cache
 def stored(store: Path) -> dict[str, Any]:
     """Every answer stored in ``store``, read once a process (a long-lived engine reads them
-    before it forks)."""
+    before it forks), again where the file changed (:func:`grader.depends.stamp`)."""
+    return _stored(store, depends.stamp(store.stat()))
+
+
+@functools.lru_cache(maxsize=64)
+def _stored(store: Path, _stamp: depends.Stamp) -> dict[str, Any]:
     loaded: dict[str, Any] = torch.load(store, weights_only=True)  # lists of answers, and MARK
     return loaded
 

@@ -8,20 +8,27 @@ from __future__ import annotations
 
 import importlib.util
 
+from grader import depends
 from grader.checks import derived_cases, domain_cases_derived
 from grader.checks.domains import REGISTRY
 from grader.topics import MANIFEST, of
 
 __all__ = ["REGISTRY", "load", "load_all"]
-_loaded: set[str] = set()
+_loaded: dict[str, depends.Signature] = {}  # topic -> its domains' files as declared
 
 
 def load(topic: str) -> None:
-    """Declare ``topic``'s domains into REGISTRY, once a process, where its pack has them."""
+    """Declare ``topic``'s domains into REGISTRY, where its pack has them: once a process, again
+    where its domains file or a file its pack declares it reads changed (a long-lived process)."""
     found = of(topic)
-    if topic in _loaded or found is None or not found.domains.is_file():
+    if found is None or not found.domains.is_file():
         return
-    _loaded.add(topic)
+    files = depends.stamps([found.domains, *found.reads])
+    if _loaded.get(topic) == files:
+        return
+    for older in [key for key in REGISTRY if key[0] == topic]:
+        del REGISTRY[older]
+    _loaded[topic] = files
     before = set(REGISTRY)
     spec = importlib.util.spec_from_file_location(f"torchgrade_domains_{topic}", found.domains)
     assert spec is not None and spec.loader is not None

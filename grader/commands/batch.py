@@ -123,6 +123,11 @@ for _command in (override_command, mark_command, inquiry_command):
     help="a CSV of student,submitted_at: when each submission arrived (for the late policy)",
 )
 @click.option("-k", "keyword", metavar="EXPR", default="", help=KEYWORD_HELP)
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="say for each student whether they were graded again and which input moved",
+)
 @click.pass_context
 def batch_command(
     ctx: click.Context,
@@ -146,6 +151,7 @@ def batch_command(
     assignment: str | None,
     times: Path | None,
     keyword: str,
+    explain: bool,
 ) -> None:
     """Grade every entry of SUBMISSIONS (folders, .zip, topic .py files) into a gradebook."""
     if history_of is not None:
@@ -180,6 +186,8 @@ def batch_command(
     sandboxed = _batch_sandbox(scheduler, allow_no_sandbox, submissions, topics)
     summary = _run_with_progress(submissions, out, options)
     _print_batch(summary, submissions, out, options, sandboxed, with_similarity)
+    for line in summary.explained if explain else ():
+        click.echo(line)
     raise Graded(0)  # the gradebook is closed and every file written: leave without a teardown
 
 

@@ -59,13 +59,10 @@ class BatchGroup(DefaultGroup):
     default = "run"
 
 
-def course_options(command: Callable[..., None]) -> Callable[..., None]:
-    """``--course FILE`` and ``--assignment NAME``: what a course file says (grader/course.py),
-    declared once for every command that reads a grade or a class; the course's packs are found
-    from it before the manifest is read (grader/launch.py, :func:`grader.packs.course_packs`)."""
-    command = click.option(
-        "--assignment", metavar="NAME", default=None, help="the course file's assignment to use"
-    )(command)
+def course_option(command: Callable[..., None]) -> Callable[..., None]:
+    """``--course FILE``: a course file (grader/course.py), declared once for every command that
+    names a topic; the course's packs are found from it before the manifest is read
+    (grader/launch.py, :func:`grader.packs.course_packs`), so its topics are known there."""
     return click.option(
         "--course",
         "course_file",
@@ -73,6 +70,15 @@ def course_options(command: Callable[..., None]) -> Callable[..., None]:
         default=None,
         help="a course.toml (`grade course init`); a flag given on the command line wins over it",
     )(command)
+
+
+def course_options(command: Callable[..., None]) -> Callable[..., None]:
+    """:func:`course_option` and ``--assignment NAME``: what a course file says, for every
+    command that reads a grade or a class."""
+    command = click.option(
+        "--assignment", metavar="NAME", default=None, help="the course file's assignment to use"
+    )(command)
+    return course_option(command)
 
 
 def course_of(course_file: Path | None, assignment: str | None) -> tuple[Course | None, Assignment | None]:

@@ -14,6 +14,7 @@ from grader import defaults
 from grader.commands.common import (
     assignment_topics,
     course_of,
+    course_option,
     course_options,
     limit_options,
     limits_of,
@@ -59,13 +60,17 @@ def course_init_command(path: Path) -> None:
     show_default=True,
     help="score from which a pair with enough evidence is flagged and joins a cluster",
 )
-def similarity_command(submissions: Path, out: Path, topics: tuple[str, ...], threshold: float) -> None:
+@course_option
+def similarity_command(
+    submissions: Path, out: Path, topics: tuple[str, ...], threshold: float, course_file: Path | None
+) -> None:
     """Score every pair of SUBMISSIONS, and each against the reference, per topic and exercise, ignoring the stub.
 
     SUBMISSIONS is what `grade batch` accepts. Submitted code is parsed, never run.
     """
     from grader.topics import unknown_topic
 
+    course_of(course_file, None)
     if not submissions.is_dir():
         usage_exit(_("no such folder: %(path)s") % {"path": submissions})
     if out.resolve() == submissions.resolve() or out.resolve().is_relative_to(submissions.resolve()):

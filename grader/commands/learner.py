@@ -15,6 +15,7 @@ from grader.commands.common import (
     Graded,
     assignment_topics,
     course_of,
+    course_option,
     course_options,
     device_option,
     limit_options,
@@ -192,6 +193,7 @@ def _learner_lines(result: Report, path: Path) -> None:
 @device_option
 @limit_options
 @no_daemon_option
+@course_option
 def watch_command(
     path: Path,
     topics: tuple[str, ...],
@@ -201,8 +203,10 @@ def watch_command(
     memory_mb: int,
     budget: float,
     no_daemon: bool,
+    course_file: Path | None,
 ) -> None:
     """Grade PATH, then re-grade the topic of each file saved in it (Ctrl-C to stop)."""
+    course_of(course_file, None)
     from grader.apps.held_interrupt import release
     from grader.apps.ticker import progress_line
     from grader.engine.sandbox import gpu_present
@@ -252,9 +256,11 @@ def watch_command(
 @click.argument("path", type=click.Path(path_type=Path), default="exercises")
 @click.option("--run", "run_it", is_flag=True, help="grade the exercise it names at once")
 @no_daemon_option
-def next_command(path: Path, run_it: bool, no_daemon: bool) -> None:
+@course_option
+def next_command(path: Path, run_it: bool, no_daemon: bool, course_file: Path | None) -> None:
     """Name the first exercise in PATH (default: exercises/), in the curriculum's order, whose
     checks do not all pass yet, and how to check it (with --run: check it now)."""
+    course_of(course_file, None)
     on_warm_engine("next", no_daemon)
     from grader.apps.ticker import progress_line
     from grader.engine.selection import UsageProblem as Unusable
@@ -317,9 +323,11 @@ def next_command(path: Path, run_it: bool, no_daemon: bool) -> None:
 @click.command("hint")
 @click.argument("exercise", required=False)
 @click.option("--reset", "restart", is_flag=True, help="start EXERCISE's hints (all, without one) again")
-def hint_command(exercise: str | None, restart: bool) -> None:
+@course_option
+def hint_command(exercise: str | None, restart: bool, course_file: Path | None) -> None:
     """Show the next hint for EXERCISE: the idea and the notes' term, then the approach, then
     the shape of the code; each call goes one step further."""
+    course_of(course_file, None)
     from grader.apps import hints
     from grader.engine.selection import UsageProblem as Unusable
 
@@ -353,9 +361,11 @@ def hint_command(exercise: str | None, restart: bool) -> None:
 
 @click.command("solution")
 @click.argument("exercise")
-def solution_command(exercise: str) -> None:
+@course_option
+def solution_command(exercise: str, course_file: Path | None) -> None:
     """Print EXERCISE's worked solution, where this checkout has solutions/ (a release has none;
     a course may turn it off with TORCHGRADE_NO_SOLUTIONS=1)."""
+    course_of(course_file, None)
     from grader.apps import hints
     from grader.engine.selection import UsageProblem as Unusable
 
@@ -368,9 +378,11 @@ def solution_command(exercise: str) -> None:
 @click.command("reset")
 @click.argument("exercise")
 @click.argument("path", type=click.Path(path_type=Path), default="exercises")
-def reset_command(exercise: str, path: Path) -> None:
+@course_option
+def reset_command(exercise: str, path: Path, course_file: Path | None) -> None:
     """Put EXERCISE's stub back into its topic's file in PATH (default: exercises/), saving the
     file as it was beside it first; the other exercises stay as they are."""
+    course_of(course_file, None)
     from grader.apps.learner import reset
     from grader.engine.selection import UsageProblem as Unusable
 

@@ -23,14 +23,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from grader import defaults
+from grader import defaults, depends
 from grader.checks.scoring import TestResult
 from grader.engine import check_table, declared, plugin, pytest_compat
 from grader.engine.backstop import Backstop
 from grader.engine.check_table import Row
 from grader.engine.lean import LeanProtocol
 from grader.engine.plugin import Collector, GradingPlugin, Run
-from grader.topics import MANIFEST, suite_path, suites_dir
+from grader.topics import MANIFEST, of, suite_path, suites_dir
 
 __all__ = ["CollectedSuite", "Run", "SuiteBroken", "collected", "forget", "pytest_environment"]
 
@@ -108,6 +108,12 @@ def _collect_errors(config: pytest.Config, output: io.StringIO) -> str:
     return (said or output.getvalue())[-3000:]
 
 
+def _undeclared(topic: str, refused: list[str]) -> None:
+    """Fail the suite where it read an undeclared file, whether or not it caught the refusal."""
+    if refused:
+        raise SuiteBroken(f"{topic}: " + "\n".join(dict.fromkeys(refused)))
+
+
 class CollectedSuite:
     """One topic's suite, configured and collected once, run once per task."""
 
@@ -131,8 +137,8 @@ class CollectedSuite:
             "no:cacheprovider",
             *QUIET_PLUGINS,
         ]
-        declared.install(MANIFEST)  # its pack's undeclared modules refused (grader/depends.py)
-        with _quiet() as output:
+        declared.install(MANIFEST)  # its pack's undeclared files refused (grader/depends.py)
+        with _quiet() as output, declared.watching() as refused:
             try:
                 plugins = [plugin, self.grading, self.collector, self.lean, self.backstop]
                 self.config, self.session = pytest_compat.configured(args, plugins)
@@ -142,6 +148,7 @@ class CollectedSuite:
                 raise SuiteBroken(
                     f"{topic}: {type(exc).__name__}: {exc}\n{output.getvalue()[-2000:]}"
                 ) from None
+        _undeclared(topic, refused)
         if self.session.testsfailed:
             raise SuiteBroken(
                 f"{topic}: errors while collecting the suite:\n{_collect_errors(self.config, output)}"
@@ -202,10 +209,11 @@ class CollectedSuite:
         chosen = self.chosen(run)
         items = public_first(chosen)
         try:
-            with _quiet(), self.backstop.installed():
+            with _quiet(), self.backstop.installed(), declared.watching() as refused:
                 for index, item in enumerate(items):
                     following = items[index + 1] if index + 1 < len(items) else None
                     config.hook.pytest_runtest_protocol(item=item, nextitem=following)
+            _undeclared(self.topic, refused)
         except (KeyboardInterrupt, SuiteBroken):
             raise
         except BaseException as exc:  # a hook that broke: pytest.main would have said INTERNALERROR
@@ -249,14 +257,23 @@ def row_of(item: pytest.Item) -> Row:
     )
 
 
-_collected: dict[tuple[str, float, int], CollectedSuite] = {}
+_collected: dict[tuple[str, float, depends.Signature], CollectedSuite] = {}
 
 
 def collected(topic: str, probe_timeout: float) -> CollectedSuite:
-    """This process's collected suite for ``topic`` (collected again when its file changed)."""
-    path = suite_path(topic)
-    key = (str(path), probe_timeout, path.stat().st_mtime_ns)
+    """This process's collected suite for ``topic``, collected again when one of the topic's own
+    files changed (its suite, domains, answers, a file it declares it reads...: a long-lived
+    ``grade watch`` or notebook engine; a change to what every topic shares, grader/'s code
+    among it, is the warm engine's end: grader/serve.py). Not its stub: the learner's file in a
+    checkout, saved at will, which no collection reads."""
+    path = str(suite_path(topic))
+    entry = of(topic)
+    found = depends.own(entry) if entry else {}
+    own = depends.stamps(p for kind, files in found.items() if kind != "stub" for p in files)
+    key = (path, probe_timeout, own)
     if key not in _collected:
+        for older in [k for k in _collected if k[0] == path and k[2] != own]:
+            del _collected[older]
         with pytest_environment():
             _collected[key] = CollectedSuite(topic, probe_timeout)
     return _collected[key]

@@ -52,6 +52,50 @@ def test_every_reader_takes_course_and_assignment_from_the_one_declaration(path)
         assert found[name].opts == opts and found[name].help == declared[name].help
 
 
+# every command that names a topic or an exercise of one without reading a grade
+NAMERS = [("similarity",), ("hint",), ("solution",), ("next",), ("watch",), ("reset",)]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("path", NAMERS, ids=" ".join)
+def test_every_command_that_names_a_topic_takes_course_from_the_one_declaration(path):
+    """Seen failing before: none of them had --course (a course's topics unknown to them)."""
+    declared = {p.name: p for p in _command(("batch", "run")).params}["course_file"]
+    found = {p.name: p for p in _command(path).params}
+    assert "course_file" in found, f"grade {' '.join(path)} has no --course"
+    assert found["course_file"].opts == ["--course"] and found["course_file"].help == declared.help
+
+
+# each command of NAMERS on the course's own topic, and what it then says
+SEEN = {
+    "similarity": (("class", "--out", "out", "--topic", "attention"), "similarity"),
+    "hint": (("causal_mask",), "causal_mask"),
+    "solution": (("causal_mask",), "def causal_mask"),
+    "next": (("empty",), "attention.py"),  # the folder holds none of the course's topic files
+    "watch": (("empty", "--topic", "attention"), "attention.py"),
+    "reset": (("causal_mask", "work"), "causal_mask"),
+}
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("name", sorted(SEEN))
+def test_every_command_that_names_a_topic_sees_the_course_s_topics(tmp_path, name):
+    """With no TORCHGRADE_PACKS, `--course` alone makes the course's topics known (`grade
+    similarity --topic attention` said "unknown topic" before)."""
+    shutil.copytree(ATTENTION, tmp_path / "attention")
+    (tmp_path / "course.toml").write_text('[course]\nname = "elsewhere"\npacks = ["attention"]\n')
+    for folder in ("class", "work", "empty"):
+        (tmp_path / folder).mkdir()
+    shutil.copy(REFERENCE, tmp_path / "class" / "alice_attention.py")
+    shutil.copy(REFERENCE, tmp_path / "class" / "bob_attention.py")
+    shutil.copy(REFERENCE, tmp_path / "work" / "attention.py")
+    args, said = SEEN[name]
+    named = [str(tmp_path / a) if a in ("class", "out", "work", "empty") else a for a in args]
+    done = run_grade(name, *named, "--course", str(tmp_path / "course.toml"), fresh=True, timeout=300)
+    output = done.stdout + done.stderr
+    assert "unknown" not in output and said in output, output[-2000:]
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> Path:
     """A course outside the checkout whose pack (the attention pack) only its file names, with a

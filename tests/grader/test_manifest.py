@@ -26,6 +26,19 @@ def _append(path: Path, text: str = "\n# one more line\n") -> None:
         handle.write(text)
 
 
+def _same_size_and_time(path: Path) -> None:
+    """One byte rewritten, the size and the modification time put back (``cp -p``, ``rsync -t``,
+    ``tar x``): only the content, the inode's change time and its number can tell."""
+    import os
+    import time
+
+    info, data = path.stat(), path.read_bytes()
+    time.sleep(0.02)  # past the file system's coarse clock tick: a tool's copy comes later still
+    path.write_bytes(data[:-1] + (b"#" if data[-1:] != b"#" else b"!"))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (info.st_size, info.st_mtime_ns)
+
+
 @pytest.fixture
 def world(tmp_path, monkeypatch):
     """A copy of the attention pack (declaring a helper and holding a held-out set) and of the
@@ -52,10 +65,38 @@ def world(tmp_path, monkeypatch):
     tree = depends.tree_names
     monkeypatch.setattr(depends, "tree_names", lambda f: [str(copies.get(p, p)) for p in tree(f)])
     monkeypatch.setenv("TORCHGRADE_DATASETS", str(data))
+    copies["numpy"] = _numpy_copy(tmp_path, monkeypatch)
     manifest = (*packs.read_pack(packs.BUILT_IN)[1], *packs.read_pack(pack)[1])
     monkeypatch.setattr(topics, "MANIFEST", manifest)
     monkeypatch.setattr(version, "MANIFEST", manifest)  # bound at its import
     return pack, data, copies
+
+
+def _numpy_copy(tmp_path: Path, monkeypatch) -> Path:
+    """numpy's version file copied, and numpy found there (not imported from there): a changed
+    version without reinstalling numpy."""
+    import importlib.machinery
+    import importlib.util
+
+    import numpy
+
+    from grader import depends
+
+    folder = tmp_path / "numpy"
+    folder.mkdir()
+    shutil.copy(Path(numpy.__file__).parent / "version.py", folder / "version.py")
+    find = importlib.util.find_spec
+
+    def found(name: str, package: str | None = None):
+        if name != "numpy":
+            return find(name, package)
+        spec = importlib.machinery.ModuleSpec("numpy", None, origin=str(folder / "__init__.py"))
+        spec.submodule_search_locations = [str(folder)]
+        return spec
+
+    monkeypatch.setattr(importlib.util, "find_spec", found)
+    monkeypatch.setattr(depends, "_version_files", {})  # found once a process: found here
+    return folder / "version.py"
 
 
 def _kinds(pack: Path, data: Path, copies: dict[str, Path]) -> dict[str, Callable[[], None]]:
@@ -71,9 +112,12 @@ def _kinds(pack: Path, data: Path, copies: dict[str, Path]) -> dict[str, Callabl
         "held-out data": lambda: _append(pack / "held_out_attention.pt", "\0"),
         "held-out recipe": lambda: _append(pack / "held_out_attention.py"),
         "pack helper": lambda: _append(pack / "helpers" / "masks.py"),
+        "pack helper, size and time kept": lambda: _same_size_and_time(pack / "helpers" / "masks.py"),
+        "suite, size and time kept": lambda: _same_size_and_time(pack / "suite_attention.py"),
         "pack.toml": lambda: _append(pack / "pack.toml"),
         "dataset": lambda: _append(data / "diabetes.csv.gz", "\0"),
         "dataset sums": lambda: _append(data / "SHA256SUMS", "\n"),
+        "numpy's version": lambda: _append(copies["numpy"], "# another release\n"),
     }
 
 
@@ -111,6 +155,57 @@ def test_a_byte_changed_in_any_input_kind_changes_every_consumer_s_key(world):
 
 
 @pytest.mark.unit
+def test_a_long_lived_process_collects_a_suite_again_when_its_key_moves(world, monkeypatch):
+    """`grade watch`, the notebook's check() engine: a suite collected once a process is collected
+    again when its topic's key moved (its declared helper rewritten, size and mtime kept), not by
+    the suite file's mtime alone. Seen failing before: the first collection kept; and, with the
+    stub in the key, collected again at each save of the learner's file."""
+    from grader import topics
+    from grader.engine import check_table, suites
+
+    monkeypatch.setattr(check_table, "MANIFEST", topics.MANIFEST)  # bound at its import
+    made: list[str] = []
+    monkeypatch.setattr(suites, "CollectedSuite", lambda topic, timeout: made.append(topic))
+    monkeypatch.setattr(suites, "_collected", {})
+    suites.collected("attention", 1.0), suites.collected("attention", 1.0)
+    assert made == ["attention"]
+    _append(world[0] / "exercises" / "attention.py")  # a stub, saved at will: read by no collection
+    suites.collected("attention", 1.0)
+    assert made == ["attention"]
+    _same_size_and_time(world[0] / "helpers" / "masks.py")
+    suites.collected("attention", 1.0)
+    assert made == ["attention", "attention"]
+
+
+@pytest.mark.unit
+def test_a_long_lived_process_reads_a_topic_s_domains_and_answers_again_when_they_change(world):
+    """The domains declared "once a process" and the stored answers read "once a process" are read
+    again when their file changed, whatever its size and mtime. Seen failing before: both kept."""
+    import torch
+
+    from grader.checks import domain_answers, domain_cases
+    from grader.checks.domains import REGISTRY
+
+    pack = world[0]
+    before = dict(REGISTRY)
+    try:
+        domain_cases.load("attention")
+        assert ("attention", "causal_mask") in REGISTRY and ("attention", "again") not in REGISTRY
+        _append(
+            pack / "domains_attention.py", '\n\n@declare(T, "again", "edge")\ndef _again():\n    return []\n'
+        )
+        domain_cases.load("attention")
+        assert ("attention", "again") in REGISTRY
+    finally:
+        REGISTRY.clear()
+        REGISTRY.update(before)
+    store = pack / "answers_attention.pt"
+    answers = domain_answers.stored(store)
+    torch.save({**answers, "attention.unread": []}, store)
+    assert "attention.unread" in domain_answers.stored(store)
+
+
+@pytest.mark.unit
 def test_grader_code_is_in_the_class_s_key(world, monkeypatch):
     """A changed module of grader/ (here a copy standing for it) is another suite version."""
     from grader import depends
@@ -140,6 +235,27 @@ def test_a_declared_read_is_shipped_where_the_suite_goes():
         == ATTENTION / "domains_attention.py"
     )
     assert 'reads = ["domains_attention.py"]' in packs.flattened_toml((declared,))
+
+
+@pytest.mark.unit
+def test_a_helper_that_packs_share_is_declared_and_shipped_beside_the_suites(tmp_path):
+    """A helper in a folder beside the pack (shared by packs): `reads` names it, a release ships
+    it where the suite finds it again (tests/shared/, beside tests/suites/). Seen failing before:
+    pack.toml refused it (outside the pack's folder)."""
+    from grader import packs
+
+    pack = tmp_path / "attention"
+    shutil.copytree(ATTENTION, pack)
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "masks.py").write_text(HELPER)
+    toml = (pack / "pack.toml").read_text()
+    (pack / "pack.toml").write_text(
+        toml.replace("seconds = 0.4", 'seconds = 0.4\nreads = ["../shared/masks.py"]')
+    )
+    _, (topic,) = packs.read_pack(pack)
+    assert topic.reads == (tmp_path / "shared" / "masks.py",)
+    assert packs.data_files(topic, ("en",))["tests/shared/masks.py"] == tmp_path / "shared" / "masks.py"
+    assert 'reads = ["../shared/masks.py"]' in packs.flattened_toml((topic,))
 
 
 @pytest.mark.unit
@@ -180,6 +296,73 @@ def test_an_undeclared_module_of_a_pack_s_folder_cannot_be_imported(tmp_path, mo
         __import__("masks")
     assert __import__("declared_masks").reference_mask(3).sum() == 3
     monkeypatch.delitem(sys.modules, "declared_masks")
+
+
+def _reading_pack(tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
+    """The attention pack with files its suite could read: a declared data file, a declared helper
+    in a folder shared by packs (beside the pack), and undeclared ones; its topics watched."""
+    import sys
+
+    from grader import packs
+    from grader.engine import declared
+
+    pack, shared = tmp_path / "attention", tmp_path / "shared"
+    shutil.copytree(ATTENTION, pack)
+    shared.mkdir()
+    for folder in (pack, shared):
+        (folder / "table.txt").write_text("1 2 3\n")
+        (folder / "loaded.py").write_text("VALUE = 3\n")
+        (folder / "declared.py").write_text("VALUE = 3\n")
+    toml = (pack / "pack.toml").read_text()
+    (pack / "pack.toml").write_text(
+        toml.replace("seconds = 0.4", 'seconds = 0.4\nreads = ["declared.py", "../shared/declared.py"]')
+    )
+    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
+    declared.install(packs.read_pack(pack)[1])
+    return pack, shared
+
+
+def _loads(path: Path) -> object:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("torchgrade_loaded", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.VALUE
+
+
+# the doors a suite could read a file of its pack by, besides an import (declared.py's finder)
+READS: dict[str, Callable[[Path], object]] = {
+    "open": lambda folder: (folder / "table.txt").read_text(),
+    "path loading": lambda folder: _loads(folder / "loaded.py"),
+    "runpy": lambda folder: __import__("runpy").run_path(str(folder / "loaded.py"))["VALUE"],
+    "compile": lambda folder: exec(compile((folder / "loaded.py").read_bytes(), "loaded", "exec"), {}),
+}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("door", sorted(READS))
+def test_an_undeclared_file_of_a_pack_or_its_shared_folder_cannot_be_read(tmp_path, monkeypatch, door):
+    """Declared inputs only, every door: while a suite runs, a file of its pack's folder (or of a
+    folder its pack shares with others) that pack.toml does not declare is refused, naming the key
+    to add; a declared one reads, and so does the same read outside the packs. Seen failing
+    before: read silently (not in the key: the remembered result stale)."""
+    from grader.engine import declared
+
+    pack, shared = _reading_pack(tmp_path, monkeypatch)
+    outside = tmp_path / "elsewhere"
+    shutil.copytree(shared, outside)
+    with declared.watching() as refused:
+        for folder, key in ((pack, "table.txt"), (shared, "../shared/table.txt")):
+            if door != "open":
+                key = key.replace("table.txt", "loaded.py")
+            with pytest.raises(declared.Undeclared, match=f"add '{re.escape(key)}' to the topic's `reads`"):
+                READS[door](folder)
+        READS[door](outside)
+        assert _loads(pack / "declared.py") == _loads(shared / "declared.py") == 3
+    assert len(set(refused)) == 2  # kept for the engine: a suite that caught the error still fails
+    READS[door](pack)  # read by the grader itself, no suite running: not watched
 
 
 @pytest.mark.unit
@@ -274,6 +457,35 @@ def test_a_changed_pack_helper_gives_the_fresh_grade_to_a_learner_and_a_class(tm
 
 
 @pytest.mark.e2e
+def test_grade_batch_explain_says_which_input_moved_for_each_student(tmp_path):
+    """`grade batch --explain`: per student, graded again for their submission or for the input
+    that moved (the pack's declared helper: `attention reads`), or read back. Seen failing
+    before: no such option."""
+    from helpers import run_grade
+
+    pack = _helper_pack(tmp_path, declared=True)
+    klass = tmp_path / "class"
+    klass.mkdir()
+    for student in ("alice", "bob"):
+        shutil.copy(ATTENTION / "solutions" / "attention.py", klass / f"{student}_attention.py")
+    env = {"TORCHGRADE_PACKS": str(pack)}
+
+    def explained() -> str:
+        args = ("batch", str(klass), "--out", str(tmp_path / "out"), "-k", "causal_mask", "--explain")
+        done = run_grade(*args, env=env, fresh=True)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout
+
+    assert "alice_attention: graded: no earlier grade" in explained()
+    _append(pack / "masks.py")
+    _append(klass / "bob_attention.py")
+    said = explained()
+    assert "alice_attention: graded again: attention reads moved" in said, said
+    assert "bob_attention: graded again: the submission changed" in said, said
+    assert "alice_attention: read back: nothing its grade reads moved" in explained()
+
+
+@pytest.mark.e2e
 def test_an_undeclared_pack_helper_fails_loudly(tmp_path):
     from helpers import run_grade
 
@@ -284,6 +496,36 @@ def test_an_undeclared_pack_helper_fails_loudly(tmp_path):
     )  # fmt: skip
     assert done.returncode not in (0, 1) or "reads" in done.stdout + done.stderr
     assert "masks.py" in done.stdout + done.stderr and "reads" in done.stdout + done.stderr
+
+
+@pytest.mark.e2e
+def test_a_suite_that_reads_an_undeclared_file_fails_loudly_and_fails_validation(tmp_path):
+    """A check that opens a data file of its pack that pack.toml does not declare, and even
+    catches the refusal: `grade FILE` and `grade author validate` fail naming the key to add.
+    Seen failing before: graded 2/2 from the undeclared file (in no key)."""
+    from helpers import run_grade
+
+    pack = tmp_path / "attention"
+    shutil.copytree(ATTENTION, pack)
+    (pack / "sizes.txt").write_text("1 4\n")
+    suite = (pack / "suite_attention.py").read_text()
+    suite = suite.replace(
+        "def test_causal_mask(sub, n):\n",
+        "def test_causal_mask(sub, n):\n"
+        "    try:\n"
+        '        assert str(n) in open(__file__.replace("suite_attention.py", "sizes.txt")).read()\n'
+        "    except ImportError:\n"
+        "        pass\n",
+    )
+    (pack / "suite_attention.py").write_text(suite)
+    env = {"TORCHGRADE_PACKS": str(pack)}
+    key = "add 'sizes.txt' to the topic's `reads`"
+    graded = run_grade(
+        str(pack / "solutions" / "attention.py"), "--exercise", "causal_mask", env=env, fresh=True
+    )
+    assert graded.returncode not in (0, 1) and key in graded.stdout + graded.stderr, graded.stdout[-2000:]
+    validated = run_grade("author", "validate", "attention", "--exercise", "causal_mask", env=env, fresh=True)
+    assert validated.returncode != 0 and key in validated.stdout + validated.stderr, validated.stdout[-2000:]
 
 
 @pytest.mark.e2e
@@ -315,7 +557,7 @@ ZIP_LEAVES = {
     "reference": "the zip grades against the stored answers (answers_<topic>.pt), never the reference",
     "hints": "read by `grade hint` and check()'s notes, by no grade",
     "pack": "carried flattened (tests/suites/pack.toml: packs.flattened_toml)",
-    "versions": "torch and pytest as pinned in pyproject.toml, which ships; setup.sh installs them",
+    "versions": "the libraries as pyproject.toml requires them, which ships; setup.sh installs them",
 }
 
 
