@@ -261,6 +261,7 @@ class Domain(NamedTuple):
     called: tuple[str, ...] = ()  # a module's layers (class names) the docstring says forward calls
     learns: bool = False  # a module's every parameter row its inputs reach gets a gradient
     grads: tuple[int, ...] = ()  # a function's positional args the docstring differentiates
+    exempt: dict[str, str] = {}  # {axis of grader/checks/grid.py: why the docstring leaves it closed}
     fresh: bool = False  # the docstring promises a new tensor
     contiguous: bool = False  # the docstring asks for contiguous inputs: no non-contiguous case derived
     shown: tuple[Shown, ...] = ()  # the docstring names the module's layers: these builds judged by them

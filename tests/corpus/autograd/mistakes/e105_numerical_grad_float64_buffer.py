@@ -1,3 +1,4 @@
+# mistake: the gradient kept in a float64 buffer: a float32 x answers float64 (breaks: 'Returns a tensor of x's shape and dtype')
 """Autograd — reference solution. The specification is the docstrings in exercises/autograd.py."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# mistake: forward casts its input to float32: a .double() model raises (breaks: 'gradients in float64')
 """Multilayer perceptrons — reference solution. The specification is the docstrings in exercises/mlp.py."""
 
 from __future__ import annotations

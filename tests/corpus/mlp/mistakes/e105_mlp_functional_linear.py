@@ -1,3 +1,4 @@
+# mistake: each nn.Linear applied by F.linear on its weight and bias (breaks: 'Apply each nn.Linear by calling it')
 """Multilayer perceptrons — reference solution. The specification is the docstrings in exercises/mlp.py."""
 
 from __future__ import annotations

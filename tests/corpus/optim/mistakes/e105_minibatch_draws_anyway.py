@@ -1,3 +1,4 @@
+# mistake: a permutation drawn even when shuffle=False: the generator's stream moved (breaks: 'order torch.randperm(n, generator=generator) when shuffling, else arange')
 """Optimisation — reference solution. The specification is the docstrings in exercises/optim.py."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# mistake: step(closure) returns loss.item(), a float (breaks: 'returns closure()'s value itself')
 """Optimisation — reference solution. The specification is the docstrings in exercises/optim.py."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# mistake: the statistics over x.view(N, C, -1): a non-contiguous (N, C, H, W) input raises (breaks: 'Inputs may be non-contiguous views')
 """Residual networks — reference solution. The specification is the docstrings in exercises/resnet.py."""
 
 from __future__ import annotations

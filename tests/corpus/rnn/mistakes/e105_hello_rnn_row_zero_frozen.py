@@ -1,3 +1,4 @@
+# mistake: the embedding's row 0 detached: it never learns (breaks: 'learns "hello" → "ohlol"')
 """Recurrent networks — reference solution. The specification is the docstrings in exercises/rnn.py."""
 
 from __future__ import annotations
