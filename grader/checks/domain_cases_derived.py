@@ -162,6 +162,26 @@ def _double_cases(found: list[Case]) -> list[Case]:
     return []
 
 
+# ---------------------------------------------------------------- calls, for every module
+# A module is called again and again: each module domain with no case across calls gets its first
+# plain case's input three times (the batch reversed the second time) on one object, each call
+# judged against a new object's (grader/checks/across_calls.py).
+def _calls_cases(found: list[Case]) -> list[Case]:
+    if any(c.dim == "state" for c in found):
+        return []
+    for c in found:
+        plain = not c.fill and c.same_as is None and c.differs_from is None and not c.noncontig
+        if c.kind == "module" and plain and len(c.args) == 1 and isinstance(c.args[0], torch.Tensor):
+            x = c.args[0]
+            again = (x, x.flip(0), x)
+            return [
+                c._replace(
+                    dim="state", args=again, shapes=None, again=True, note=f"{c.note}, called three times"
+                )
+            ]
+    return []
+
+
 # ---------------------------------------------------------------- forms, state, device
 def _holds(case: Case, key: int | str) -> bool:
     """Whether ``case`` is plain and holds argument ``key`` (a call's position, a scenario's key:
@@ -244,6 +264,8 @@ def _derive_clauses(key: tuple[str, str]) -> None:
         _extend(key, "gradient", functools.partial(_grad_cases, REGISTRY[key].grads))
     if _double_cases(REGISTRY[key].cases()):
         _extend(key, "dtype", _double_cases)
+    if _calls_cases(REGISTRY[key].cases()):
+        _extend(key, "state", _calls_cases)
 
 
 def derive(keys: set[tuple[str, str]]) -> None:

@@ -15,7 +15,7 @@ from grader.checks.domains import Case, Domain
 pytestmark = pytest.mark.unit
 
 # The built-in pack's holes (docs/checks.md lists them): fill one, lower this; never raise it
-BUILT_IN_HOLES = 117
+BUILT_IN_HOLES = 111
 
 
 @pytest.mark.parametrize("pack", ["attention", "norms"])
