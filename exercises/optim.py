@@ -84,7 +84,8 @@ class SGD(torch.optim.Optimizer):
     dampening=0, weight_decay=0, nesterov=False)``, where params is an iterable of tensors
     or of param-group dicts (each group may override the options). ``step(closure=None)``
     updates every parameter that has a ``.grad`` (under ``torch.no_grad()``) and returns
-    ``closure()``'s value when a closure is given (call it with grad enabled), else None.
+    ``closure()``'s value itself when a closure is given (call it with grad enabled; the loss
+    tensor it returns, not its ``.item()``), else None.
     For each parameter p with gradient g, in each group:
 
         g ← g + weight_decay·p

@@ -52,7 +52,8 @@ def rnn_forward(x: Tensor, h0: Tensor, params: Sequence[tuple[Tensor, Tensor, Te
     (hidden, input_size), the others' (hidden, hidden)); all float32 or all float64, the results in
     that dtype. Layer l's input at step t is layer l − 1's
     output at step t. Returns (output (seq_len, batch, hidden) — the last layer's h at every
-    step — and h_n (num_layers, batch, hidden) — every layer's last h).
+    step — and h_n (num_layers, batch, hidden) — every layer's last h). Differentiable w.r.t.
+    x, h0 and every parameter, as ``nn.RNN`` is.
     Off limits: ``nn.RNN``, ``nn.RNNCell`` and their functional forms (``torch.rnn_tanh``, …).
     """
     raise NotImplementedError("rnn_forward: loop over layers and steps with rnn_cell; stack the results")

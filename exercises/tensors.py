@@ -59,8 +59,9 @@ def pairwise_sq_dists(a: Tensor, b: Tensor) -> Tensor:
 
     a: (n, d), b: (m, d) floating point. Returns D (n, m) with D[i, j] = Σₖ (a[i,k] − b[j,k])².
     Vectorised by broadcasting ((n, 1, d) against (1, m, d)) or by the expansion
-    |a|² − 2·a·bᵀ + |b|²; values may be clamped at 0. The check's tolerance scales with
-    |a[i]|² + |b[j]|². Off limits: ``torch.cdist``, ``torch.pdist``, ``F.pairwise_distance`` and
+    |a|² − 2·a·bᵀ + |b|²; values may be clamped at 0. The check's tolerance is 1e-5 of
+    |a[i]|² + |b[j]|², with no absolute floor (rows near the origin count too). Off limits:
+    ``torch.cdist``, ``torch.pdist``, ``F.pairwise_distance`` and
     the losses built on it (``F.triplet_margin_loss``).
     """
     raise NotImplementedError("pairwise_sq_dists: broadcast a[:, None, :] against b[None, :, :]")

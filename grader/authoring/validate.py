@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from grader.authoring.mutants import Mutant, mutants
+from grader.checks import grid
 from grader.engine.runner import Task, TopicOutcome, run_tasks
 from grader.options import Options, Selection
 
@@ -57,6 +58,7 @@ class Validation:
     scores: dict[str, Score] = field(default_factory=dict)
     mistakes: list[Mistake] = field(default_factory=list)  # the author's own (``--mistakes``)
     broke: str = ""  # why the suite could not grade the reference (an undeclared read: the key to add)
+    grid: dict[str, dict[str, str]] = field(default_factory=dict)  # grader/checks/grid.py's matrix
 
     @property
     def killed(self) -> int:
@@ -80,6 +82,9 @@ class Validation:
             found.append("NOT ZERO")
         if self.rate < min_score:
             found.append(f"mutation score below {min_score:.0%}")
+        holes = grid.holes(self.grid)
+        if holes:
+            found.append(f"axes neither walked nor exempted: {', '.join(holes)}")
         return found
 
 
@@ -167,7 +172,7 @@ def validate(
     """Grade the reference, the stub, every mutant of ``exercises`` in the reference (those
     ``equivalent`` marks, {id: why}, are listed, not graded) and the author's ``mistakes``."""
     marks = equivalent or {}
-    found = Validation(topic, scores={e: Score(e) for e in exercises})
+    found = Validation(topic, scores={e: Score(e) for e in exercises}, grid=grid.matrix(topic))
     found.mistakes = [Mistake(path, _clause(path)) for path in mistakes]
     every = mutants(reference.read_text(encoding="utf-8"), exercises)
     with tempfile.TemporaryDirectory(prefix="torchgrade-mutants-") as folder:
@@ -233,6 +238,7 @@ def report(found: Validation, min_score: float = 0.0) -> str:
             for m, why in score.marked
         ]
     lines.append(f"{found.topic}: mutation score {found.killed}/{found.total} ({found.rate:.1%})")
+    lines += [f"{found.topic}: the contract grid (✓ walked, – not open, ✗ a hole)", grid.table(found.grid)]
     lines += _mistakes(found.mistakes)
     failures = found.failures(min_score)
     lines.append(f"{found.topic}: " + (f"FAILED ({'; '.join(failures)})" if failures else "passed"))

@@ -49,7 +49,8 @@ def exercises(topic: str) -> list[str]:
 
 def plain_cases(domain: domains.Domain, built: list[domains.Case]) -> list[dict[str, Any]]:
     """``domain``'s cases (``built`` by it) as the probes take them."""
-    return [{**c.plain(), "writes": domain.writes} for c in built]
+    clauses = {"writes": domain.writes, "called": domain.called, "learns": domain.learns}
+    return [{**c.plain(), **clauses} for c in built]
 
 
 def run(sub: Any, topic: str, name: str) -> None:
@@ -244,6 +245,7 @@ def judge_case(
         if shapes != [tuple(s) for s in case.shapes]:
             fail(what, _("outputs of shapes %(shapes)s") % {"shapes": case.shapes}, f"{shapes}", hint)
         return
+    _judge_clauses(domain, mine, ref, what, hint)
     anchor = case.kind == "module" and case.same_as is None and not case.fill
     if anchor and case.dim != derived_cases.SEEDED or ref.get("out", 0) is None:  # SEEDED: on values
         return  # an anchor: judged through the cases related to it
@@ -256,6 +258,30 @@ def judge_case(
     if case.same_as is not None and (not isinstance(want, dict) or "error" in want):
         return  # the case it is compared with failed on its own
     _judge_values(domain, case, mine, want, what, keyed)
+
+
+def _judge_clauses(
+    domain: domains.Domain, mine: dict[str, Any], ref: dict[str, Any], what: str, hint: str
+) -> None:
+    """A module's clauses that hold whatever its weights: the layers the docstring says forward
+    calls, called; the dtype a ``.double()`` build answers in; no more parameter rows left without
+    a gradient than the reference leaves."""
+    if mine.get("uncalled"):
+        called = _("each %(kinds)s applied by calling it") % {"kinds": ", ".join(domain.called)}
+        never = _("never called: %(names)s") % {"names": ", ".join(mine["uncalled"])}
+        fail(what, called, Verbatim(never), hint=domains.CALLED)
+    if ref.get("dtypes") is not None and mine.get("dtypes") != ref["dtypes"]:
+        fail(
+            what, Verbatim(str(ref["dtypes"])), Verbatim(str(mine.get("dtypes"))), hint=domains.HINTS["dtype"]
+        )
+    if mine.get("unlearned", 0) > ref.get("unlearned", 0):  # none, where the reference builds none
+        rows = _("%(count)d parameter rows without a gradient") % {"count": mine["unlearned"]}
+        fail(
+            what,
+            N_("a gradient into every parameter row the input reaches"),
+            Verbatim(rows),
+            hint=domains.LEARNS,
+        )
 
 
 def _judge_result(domain: domains.Domain, mine: Any, what: str, hint: str) -> None:
@@ -308,6 +334,11 @@ def _judge_values(
             atol,
             hint,
         )
+    if (
+        "after" in want and "after" in mine
+    ):  # each generator argument's stream after the call (both given one)
+        what_after = _("the generator's next draws after %(what)s") % {"what": what}
+        compare(mine.get("after"), want["after"], what_after, 0.0, 0.0, domains.STREAM)
     if "grads" in want:  # a module's outputs were right: its input's gradient was cut
         said = domains.CUT if case.kind == "module" else hint
         compare(

@@ -51,6 +51,9 @@ def walk_calls(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[dict
         found["unchanged"] = [b is None or kit.same_values(b, a.detach()) for a, b in zip(args, before)]
         # an argument the docstring lets it write, or None where the docstring allows none (no running stats)
         found["written"] = [None if args[i] is None else args[i].detach().clone() for i in case["writes"]]
+        streams = [a for a in [*args, *kwargs.values()] if isinstance(a, torch.Generator)]
+        if streams:  # the RNG stream after the call: each generator's next draws
+            found["after"] = [torch.rand(4, generator=g, dtype=torch.float64) for g in streams]
         kit.noted(found, device=trace, made=made)  # the device trace asked for, what made another dtype
         if case["wrt"]:  # a tensor, or a tuple of them (attention's out and weights): each weighted
             found["grads"], found["out"] = kit.weighted_backward(out, args, case["wrt"])
@@ -68,10 +71,13 @@ def walk_modules(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[di
         model = kit.attribute(mod, case["name"])(*ctor_args, **ctor_kwargs)
         if case.get("fill"):
             kit.fill_by_shape(model)
+        double = case.get("kwargs", {}).get("double")  # the build and its inputs made float64
+        inputs = kit.as_double(model, case["args"]) if double else case["args"]
+        never = kit.uncalled(model, case.get("called", ()))  # the layers the docstring says forward calls
         modes = case["mode"].split()  # one per input ("train train eval"), the last for the rest
         outs, unchanged = [], []
         seen: dict[str, Any] = {}
-        for i, x in enumerate(case["args"]):
+        for i, x in enumerate(inputs):
             model.train(modes[min(i, len(modes) - 1)] == "train")
             x = kit.noncontiguous(x) if i in case["noncontig"] else x
             before = x.clone()
@@ -84,7 +90,10 @@ def walk_modules(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[di
                 out = model(x)
             outs.append(out.detach())
             unchanged.append(kit.same_values(before, x))
-        found = {"out": outs, "unchanged": unchanged, "aliased": False, **seen}
+        found = {"out": outs, "unchanged": unchanged, "aliased": False, "uncalled": never(), **seen}
+        found["dtypes"] = [str(o.dtype) for o in outs] if double else None
+        if case.get("learns"):  # every parameter row its first input reaches gets a gradient
+            found["unlearned"] = kit.rows_unlearned(model, inputs[0], modes[0] == "train")
         if case.get("fill") or case["wrt"]:  # the gradient into its input too: a cut answers alike
             found["grads"] = [kit.input_grad(model, case["args"][0], modes[0] == "train")]
         if case.get("again"):  # each input to a fresh build too: the reused one keeps no state
@@ -108,13 +117,15 @@ def walk_optimisers(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list
             return kit.attribute(mod, case["name"])(bare, **s["options"])
 
         params = [p.clone().requires_grad_(True) for p in s["params"]]
-        opt, path = build(params), []
+        opt, path, returned = build(params), [], []
         for step, grads in enumerate(s["grads"], 1):
             for p, g in zip(params, grads):
                 if g == "keep":
                     continue
                 p.grad = None if g is None else g.clone()
-            opt.step()
+            returned.append(
+                opt.step(lambda step=step: torch.tensor(float(step)))
+            )  # closure()'s value, as it is
             path.append([p.detach().clone() for p in params])
             if step == s.get("reload"):  # the state goes on in a new optimiser, by its state_dict()
                 if s.get("rebuild"):  # over new parameter objects: a model restored from a checkpoint
@@ -122,7 +133,7 @@ def walk_optimisers(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list
                 again = build(params)
                 again.load_state_dict(opt.state_dict())
                 opt = again
-        return {"out": path, "unchanged": [], "aliased": False}
+        return {"out": path, "types": kit.type_names(returned), "unchanged": [], "aliased": False}
 
     return kit.each_case(cases, {"optimiser": optimise})
 

@@ -41,15 +41,20 @@ def _structure_cases(name: str, shown: tuple[Shown, ...], _found: list[Case]) ->
 
 # ---------------------------------------------------------------- layout, for every function
 # Every module's docstring allows non-contiguous views unless a docstring says contiguous: each
-# function's domain gets its first case with a tensor of two or more dims (else one) again, every
-# tensor argument made non-contiguous, judged equal to the contiguous case.
+# function's domain gets, for each rank its plain cases take (the ranks of their tensor
+# arguments: (N, C) and (N, C, H, W) are two), the first such case again, every tensor argument
+# made non-contiguous, judged equal to the contiguous case.
 
 
 def _strided(case: Case) -> tuple[int, ...]:
     return tuple(i for i, a in enumerate(case.args) if isinstance(a, torch.Tensor) and a.dim() >= 1)
 
 
-def _layout_case(found: list[Case]) -> Case | None:
+def _rank(case: Case) -> tuple[int, ...]:
+    return tuple(case.args[j].dim() for j in _strided(case))
+
+
+def _layout_cases(found: list[Case]) -> list[Case]:
     plain = [
         i
         for i, c in enumerate(found)
@@ -59,18 +64,14 @@ def _layout_case(found: list[Case]) -> Case | None:
         and c.same_as is None
         and c.differs_from is None
     ]
-    if not plain:
-        return None
-    first = next((i for i in plain if any(found[i].args[j].dim() >= 2 for j in _strided(found[i]))), plain[0])
-    base = found[first]
-    return base._replace(
-        dim="layout", noncontig=_strided(base), same_as=first, note=f"{base.note}, non-contiguous"
-    )
-
-
-def _layout_cases(found: list[Case]) -> list[Case]:
-    case = _layout_case(found)
-    return [case] if case is not None else []
+    firsts = {_rank(found[i]): i for i in reversed(plain) if max(_rank(found[i])) >= 2}
+    chosen = sorted(firsts.values()) or plain[:1]
+    return [
+        found[i]._replace(
+            dim="layout", noncontig=_strided(found[i]), same_as=i, note=f"{found[i].note}, non-contiguous"
+        )
+        for i in chosen
+    ]
 
 
 # ---------------------------------------------------------------- layout, for every module
@@ -101,6 +102,84 @@ def _module_layout_cases(found: list[Case]) -> list[Case]:
                 base._replace(dim="layout", noncontig=strided, same_as=i, note=f"{base.note}, non-contiguous")
             )
     return derived
+
+
+# ---------------------------------------------------------------- prior contents
+# An argument the docstring overwrites (Domain.overwrites) may hold anything before the call: the
+# first plain case holding it again, that argument filled with NaN, +inf and -inf, judged equal.
+def _garbage(t: torch.Tensor) -> torch.Tensor:
+    cycle = torch.tensor([float("nan"), float("inf"), -float("inf")], dtype=t.dtype)
+    return cycle.repeat(t.numel() // 3 + 1)[: t.numel()].reshape(t.shape)
+
+
+def _prior_cases(overwrites: tuple[int, ...], found: list[Case]) -> list[Case]:
+    derived = []
+    for k in overwrites:
+        first = next(i for i, c in enumerate(found) if _holds(c, k) and isinstance(c.args[k], torch.Tensor))
+        base = found[first]
+        args = (*base.args[:k], _garbage(base.args[k]), *base.args[k + 1 :])
+        derived.append(
+            base._replace(dim="prior", args=args, same_as=first, note=f"{base.note}, NaN and ±inf before")
+        )
+    return derived
+
+
+# ---------------------------------------------------------------- gradients, float64
+# A function's arguments the docstring differentiates (Domain.grads): its first plain case whose
+# arguments there are float64 tensors again, the gradient into each judged against the reference's.
+def _float64(case: Case, k: int) -> bool:
+    return (
+        len(case.args) > k and isinstance(case.args[k], torch.Tensor) and case.args[k].dtype == torch.float64
+    )
+
+
+def _grad_cases(grads: tuple[int, ...], found: list[Case]) -> list[Case]:
+    first = next(
+        c for c in found if _holds(c, grads[0]) and c.seed is None and all(_float64(c, k) for k in grads)
+    )
+    named = ", ".join(str(k + 1) for k in grads)
+    return [first._replace(dim="gradient", wrt=grads, note=f"{first.note}, gradients into arguments {named}")]
+
+
+# ---------------------------------------------------------------- float64, for every module
+# A module made float64 by .double() answers in float64 (its topic checks gradients in float64):
+# each module domain whose inputs are floating gets its first plain case again, the build and
+# its inputs made float64, its outputs' dtypes judged (no input cast to float32 on the way).
+def _double_cases(found: list[Case]) -> list[Case]:
+    for c in found:
+        plain = not c.fill and c.same_as is None and c.differs_from is None and not c.noncontig
+        floating = all(isinstance(x, torch.Tensor) and x.is_floating_point() for x in c.args)
+        if c.kind == "module" and plain and c.args and floating:
+            return [
+                c._replace(
+                    dim="dtype",
+                    kwargs={"double": True},
+                    shapes=None,
+                    again=False,
+                    note=f"{c.note}, made float64",
+                )
+            ]
+    return []
+
+
+# ---------------------------------------------------------------- calls, for every module
+# A module is called again and again: each module domain with no case across calls gets its first
+# plain case's input three times (the batch reversed the second time) on one object, each call
+# judged against a new object's (grader/checks/across_calls.py).
+def _calls_cases(found: list[Case]) -> list[Case]:
+    if any(c.dim == "state" for c in found):
+        return []
+    for c in found:
+        plain = not c.fill and c.same_as is None and c.differs_from is None and not c.noncontig
+        if c.kind == "module" and plain and len(c.args) == 1 and isinstance(c.args[0], torch.Tensor):
+            x = c.args[0]
+            again = (x, x.flip(0), x)
+            return [
+                c._replace(
+                    dim="state", args=again, shapes=None, again=True, note=f"{c.note}, called three times"
+                )
+            ]
+    return []
 
 
 # ---------------------------------------------------------------- forms, state, device
@@ -176,17 +255,31 @@ def _replaced(key: tuple[str, str], change: Callable[[list[Case]], list[Case]]) 
     REGISTRY[key] = domain._replace(cases=cases)
 
 
+def _derive_clauses(key: tuple[str, str]) -> None:
+    """The prior contents of what the docstring overwrites, the gradients into what it
+    differentiates, a module made float64."""
+    if REGISTRY[key].overwrites:
+        _extend(key, "prior", functools.partial(_prior_cases, REGISTRY[key].overwrites))
+    if REGISTRY[key].grads:
+        _extend(key, "gradient", functools.partial(_grad_cases, REGISTRY[key].grads))
+    if _double_cases(REGISTRY[key].cases()):
+        _extend(key, "dtype", _double_cases)
+    if _calls_cases(REGISTRY[key].cases()):
+        _extend(key, "state", _calls_cases)
+
+
 def derive(keys: set[tuple[str, str]]) -> None:
     """Add the structure cases and every function's non-contiguous case to the domains of ``keys``."""
     for key in sorted(k for k in keys if REGISTRY[k].shown):
         _extend(key, "structure", functools.partial(_structure_cases, key[1], REGISTRY[key].shown))
     for key in sorted(k for k in keys if not REGISTRY[k].contiguous):
         found = REGISTRY[key].cases()
-        if _layout_case(found) is not None:  # a function's domain: it has one
+        if _layout_cases(found):  # a function's domain: it has one
             _extend(key, "layout", _layout_cases)
         elif _module_layout_cases(found):
             _extend(key, "layout", _module_layout_cases)
     for key in sorted(keys):
+        _derive_clauses(key)
         forms = REGISTRY[key].forms
         if forms:
             _extend(key, "form", functools.partial(_form_cases, forms))

@@ -40,6 +40,8 @@ DIMENSIONS = {
     "creation": "a module's layers created in the docstring's order and shapes: seeded weights compared",
     "extremes": "the largest magnitudes the docstring allows, with every mask and index declared",
     "leading": "any number of leading dimensions, none included: each batch row alone",
+    "prior": "an argument the docstring overwrites, holding NaN and ±inf before the call",
+    "gradient": "gradients into every tensor argument the docstring differentiates, float64",
 }
 
 # Each dimension's name as a message shows it ("(edge)"), in the learner's language
@@ -60,6 +62,8 @@ LABELS = {
     "creation": N_("creation order"),
     "extremes": N_("extremes"),
     "leading": N_("leading dimensions"),
+    "prior": N_("prior contents"),
+    "gradient": N_("gradients"),
 }
 
 HINTS = {
@@ -111,7 +115,32 @@ HINTS = {
         "with fewer leading dimensions (none at all, too) every argument still lines up: do not "
         "add or assume a batch dimension"
     ),
+    "prior": N_(
+        "what the argument held before the call must not show in the result: write the new values "
+        "over it (z[:] = ..., copy_) rather than scaling or adding to the old ones (NaN·0 is NaN)"
+    ),
+    "gradient": N_(
+        "the gradient must reach every tensor argument the docstring differentiates: no .detach(), "
+        "torch.no_grad() or .item() on the way from any of them (an initial state included)"
+    ),
 }
+
+# A call given a generator whose stream it moved otherwise than the docstring's draws
+STREAM = N_(
+    "draw from a generator you are given only what the docstring draws (nothing where it does not "
+    "shuffle): the caller's next draws from it must come out as they would have"
+)
+
+# A module whose docstring says each of its layers of a kind is applied by calling it
+CALLED = N_(
+    "apply each layer the docstring names by calling it (layer(h), as nn.Sequential does), not by "
+    "hand from its weight and bias: the checks watch what each layer receives"
+)
+# A module with a parameter row that no gradient reaches where the reference's all learn
+LEARNS = N_(
+    "every parameter row the input reaches must learn: no row frozen, detached or masked out of the "
+    "gradient (an embedding's padding_idx keeps its row at zero gradient)"
+)
 
 # A module case whose outputs agree and whose gradient into its input does not (battery_walks.walk_modules)
 CUT = N_(
@@ -228,6 +257,11 @@ class Domain(NamedTuple):
         LOW_TOL  # float16 and bfloat16 inputs: their own dtype exactly, values this near
     )
     writes: tuple[int, ...] = ()  # positional args the docstring lets the function change
+    overwrites: tuple[int, ...] = ()  # of those, the ones whose prior contents the result ignores
+    called: tuple[str, ...] = ()  # a module's layers (class names) the docstring says forward calls
+    learns: bool = False  # a module's every parameter row its inputs reach gets a gradient
+    grads: tuple[int, ...] = ()  # a function's positional args the docstring differentiates
+    exempt: dict[str, str] = {}  # {axis of grader/checks/grid.py: why the docstring leaves it closed}
     fresh: bool = False  # the docstring promises a new tensor
     contiguous: bool = False  # the docstring asks for contiguous inputs: no non-contiguous case derived
     shown: tuple[Shown, ...] = ()  # the docstring names the module's layers: these builds judged by them

@@ -249,6 +249,40 @@ def input_grad(model: Any, x: torch.Tensor, train: bool) -> Any:
     return x.grad
 
 
+def rows_unlearned(model: Any, x: torch.Tensor, train: bool) -> int:
+    """How many rows of ``model``'s parameters (a bias's elements, a weight's output rows) get an
+    all-zero gradient from its output on ``x`` (weighted 0.5 to 1.5): a row frozen, detached or
+    never reached learns nothing."""
+    model.train(train)
+    model.zero_grad(set_to_none=True)
+    out = model(x)
+    if out.requires_grad:
+        (out * torch.linspace(0.5, 1.5, out.numel(), dtype=out.dtype).reshape(out.shape)).sum().backward()
+    rows = 0
+    for p in model.parameters():
+        grad = torch.zeros_like(p) if p.grad is None else p.grad
+        rows += int((grad.reshape(max(p.shape[0], 1) if p.dim() else 1, -1) == 0).all(1).sum())
+    return rows
+
+
+def as_double(model: Any, inputs: Sequence[Any]) -> list[Any]:
+    """``model.double()`` in place, and ``inputs`` with their floating tensors in float64."""
+    model.double()
+    return [x.double() if isinstance(x, torch.Tensor) and x.is_floating_point() else x for x in inputs]
+
+
+def uncalled(model: Any, kinds: Sequence[str]) -> Callable[[], list[str]]:
+    """Watch every submodule of ``model`` whose class is named in ``kinds`` (``"Linear"``); the
+    returned function lists, in order, the ones forward never called as a module so far (a weight
+    used by hand, ``F.linear(h, fc.weight)``, is no call)."""
+    calls: dict[str, int] = {}
+    for name, m in model.named_modules():
+        if type(m).__name__ in kinds:
+            calls[name] = 0
+            m.register_forward_hook(lambda _m, _i, _o, key=name: calls.__setitem__(key, calls[key] + 1))
+    return lambda: [name for name, n in calls.items() if not n]
+
+
 def attribute(mod: Any, name: str) -> Any:
     """``mod``'s attribute at a dotted ``name`` (``Value.relu``)."""
     obj = mod

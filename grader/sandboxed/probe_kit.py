@@ -34,6 +34,7 @@ from grader.sandboxed.guarded import OffLimitsOp as OffLimitsOp
 
 # the steps that record nothing (kit_steps.py), the answers' conversion and the second device,
 # which probes reach as kit.*
+from grader.sandboxed.kit_steps import as_double as as_double
 from grader.sandboxed.kit_steps import attribute as attribute
 from grader.sandboxed.kit_steps import dtype_noted as dtype_noted
 from grader.sandboxed.kit_steps import each_case as each_case
@@ -45,9 +46,11 @@ from grader.sandboxed.kit_steps import layers_applied as layers_applied
 from grader.sandboxed.kit_steps import noncontiguous as noncontiguous
 from grader.sandboxed.kit_steps import noted as noted
 from grader.sandboxed.kit_steps import resolved as resolved
+from grader.sandboxed.kit_steps import rows_unlearned as rows_unlearned
 from grader.sandboxed.kit_steps import same_values as same_values
 from grader.sandboxed.kit_steps import shares as shares
 from grader.sandboxed.kit_steps import type_names as type_names
+from grader.sandboxed.kit_steps import uncalled as uncalled
 from grader.sandboxed.kit_steps import weighted_backward as weighted_backward
 from grader.sandboxed.plain import SUBCLASS_MARK as SUBCLASS_MARK
 from grader.sandboxed.plain import ReadOnlyModule

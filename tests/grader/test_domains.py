@@ -38,6 +38,7 @@ STATED = {
 OWN = {
     ("losses", "bce"): ("Checked within rtol=1e-5", (1e-5, 0.0)),
     ("optim", "ema"): ("(checked within rtol=1e-4;", (1e-4, 0.0)),
+    ("tensors", "pairwise_sq_dists"): ("with no absolute floor", (1e-5, 0.0)),
 }
 
 

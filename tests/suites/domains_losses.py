@@ -150,7 +150,7 @@ def _bce() -> list[Case]:
 HALF_TAIL = (0.75, 0.0)
 
 
-@declare(L, "bce_with_logits", "tail magnitude", **L_TOL)
+@declare(L, "bce_with_logits", "tail magnitude edge", **L_TOL)
 def _bce_with_logits() -> list[Case]:
     z = torch.cat([torch.linspace(38, 45, 4, dtype=F64), torch.linspace(-45, -38, 4, dtype=F64)])
     y = torch.cat([torch.ones(4, dtype=F64), torch.zeros(4, dtype=F64)])
@@ -163,6 +163,7 @@ def _bce_with_logits() -> list[Case]:
             tol=EXTREME32,
             note="logits of ±1000",
         ),
+        Case("edge", "bce_with_logits", (randn(5, 4, 1), rand(6, 4, 1)), note="(n, 1) logits and labels"),
     ]
 
 
@@ -178,15 +179,23 @@ def _softmaxes(name: str) -> list[Case]:
         ),
         Case("layout", name, (randn(8, 3, 4),), {"dim": 0}, noncontig=(0,), note="non-contiguous x"),
         Case("dtype", name, ((3 * randn(9, 4, 6)).to(F16),), {"dim": -1}, note="float16"),
+        Case(
+            "tail",
+            name,
+            (torch.tensor([[60.0, 0.0, -5.0], [0.0, 45.0, 1.0]], dtype=F64),),
+            {"dim": -1},
+            tol=TAIL64,
+            note="float64, one class dominant",
+        ),
     ]
 
 
-@declare(L, "softmax", "magnitude edge default layout dtype", **L_TOL)
+@declare(L, "softmax", "magnitude edge default layout dtype tail", **L_TOL)
 def _softmax() -> list[Case]:
     return _softmaxes("softmax")
 
 
-@declare(L, "log_softmax", "magnitude edge default layout dtype", **L_TOL)
+@declare(L, "log_softmax", "magnitude edge default layout dtype tail", **L_TOL)
 def _log_softmax() -> list[Case]:
     return _softmaxes("log_softmax")
 

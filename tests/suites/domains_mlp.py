@@ -172,7 +172,7 @@ MLP_SHOWN = tuple(
 )
 
 
-@declare(M, "MLP", "edge layout state default", shown=MLP_SHOWN, **M_TOL)
+@declare(M, "MLP", "edge layout state default", shown=MLP_SHOWN, called=("Linear",), **M_TOL)
 def _mlp() -> list[Case]:
     x = randn(1, 3, 3, 4)
     sizes = [12, 7, 4]

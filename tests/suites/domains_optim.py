@@ -72,6 +72,13 @@ def _minibatch_indices() -> list[Case]:
             "rng",
             name,
             (7, 3),
+            {"shuffle": False, "generator": seeded_generator(3)},
+            note="shuffle=False with a generator: nothing drawn from it",
+        ),
+        Case(
+            "rng",
+            name,
+            (7, 3),
             {"shuffle": True, "generator": None},
             seed=3,
             same_as=0,

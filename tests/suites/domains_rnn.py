@@ -52,7 +52,7 @@ def _rnn_cell() -> list[Case]:
     ]
 
 
-@declare(N, "rnn_forward", "edge dtype", forms={2: ("tuple",)}, **N_TOL)  # params: a Sequence
+@declare(N, "rnn_forward", "edge dtype", forms={2: ("tuple",)}, grads=(0, 1), **N_TOL)  # params: a Sequence
 def _rnn_forward() -> list[Case]:
     def layers(
         k: int, n_in: int, hidden: int, count: int, dtype: torch.dtype = torch.float32
@@ -122,7 +122,7 @@ def _encode_chars() -> list[Case]:
     ]
 
 
-@declare(N, "HelloRNN", "edge state", **N_TOL)
+@declare(N, "HelloRNN", "edge state", learns=True, **N_TOL)  # every row learns
 def _hello_rnn() -> list[Case]:
     idx = torch.tensor([[1, 3], [0, 0], [2, 1], [2, 2], [3, 0]])  # batch 2: a view with other strides exists
     return [

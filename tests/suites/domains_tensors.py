@@ -20,7 +20,7 @@ from grader.checks.domains import (
 T = "tensors"
 
 
-@declare(T, "add_into", "dtype edge layout", writes=(0,))
+@declare(T, "add_into", "dtype edge layout", writes=(0,), overwrites=(0,))  # "z holds x + y"
 def _add_into() -> list[Case]:
     return [
         Case(
@@ -59,18 +59,19 @@ def _row_normalize() -> list[Case]:
 
 def _pairwise(note: str, dim: str, a: torch.Tensor, b: torch.Tensor, noncontig: tuple[int, ...] = ()) -> Case:
     scale = float((a.double() ** 2).sum(1).max() + (b.double() ** 2).sum(1).max())
-    # the docstring's tolerance scales with |a[i]|² + |b[j]|²: this one takes the largest such scale
-    return Case(
-        dim, "pairwise_sq_dists", (a, b), noncontig=noncontig, tol=(1e-5, 1e-6 + 1e-5 * scale), note=note
-    )
+    # the docstring's tolerance scales with |a[i]|² + |b[j]|²: this one takes the largest such
+    # scale, with no floor of its own (a clamp at 1e-12 shows on rows near the origin)
+    return Case(dim, "pairwise_sq_dists", (a, b), noncontig=noncontig, tol=(1e-5, 1e-5 * scale), note=note)
 
 
 @declare(T, "pairwise_sq_dists", "dtype edge magnitude layout")
 def _pairwise_sq_dists() -> list[Case]:
+    near = randn(9, 3, 2)
     return [
         _pairwise("float64", "dtype", randn(1, 4, 3, dtype=F64), randn(2, 5, 3, dtype=F64)),
         _pairwise("n = m = d = 1", "edge", randn(3, 1, 1), randn(4, 1, 1)),
         _pairwise("far from the origin", "magnitude", 1e3 + randn(5, 3, 2), 1e3 + randn(6, 4, 2)),
+        _pairwise("rows near the origin, some equal", "magnitude", 1e-9 * near, 1e-9 * near[:2].flip(0)),
         _pairwise("non-contiguous a and b", "layout", randn(7, 3, 4), randn(8, 5, 4), noncontig=(0, 1)),
     ]
 

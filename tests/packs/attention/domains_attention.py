@@ -50,7 +50,14 @@ def _scaled_dot_product_attention() -> list[Case]:
     ]
 
 
-@declare(T, "MultiHeadAttention", "edge state structure creation")
+@declare(
+    T,
+    "MultiHeadAttention",
+    "edge state structure creation",
+    exempt={
+        "magnitude": "its forward normalises as the pack's scaled_dot_product_attention, whose magnitudes that function's cases walk"
+    },
+)
 def _multi_head_attention() -> list[Case]:
     return [
         module_case(

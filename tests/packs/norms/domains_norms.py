@@ -82,7 +82,13 @@ def _bn(dim: str, x: torch.Tensor, note: str, *rest, wrt=(0, 3, 4), **kwargs) ->
     return Case(dim, "batch_norm", args, kwargs, wrt=wrt, note=note)
 
 
-@declare(T, "batch_norm", "default dtype edge aliasing", writes=(1, 2))
+@declare(
+    T,
+    "batch_norm",
+    "default dtype edge aliasing magnitude",
+    writes=(1, 2),
+    exempt={"prior": "the running statistics it writes are updated from their prior values, which count"},
+)
 def _batch_norm() -> list[Case]:
     train = {"training": True}
     return [
@@ -113,6 +119,12 @@ def _batch_norm() -> list[Case]:
         _bn("edge", randn(64, 1, 3), "eval, a batch of one"),
         _bn("edge", 1e-3 * randn(65, 6, 3), "training, a spread of 1e-3: var well below eps", **train),
         _bn("edge", 5.0 + randn(66, 6, 2), "training, channel means far from 0", **train),
+        _bn(
+            "magnitude",
+            1e5 + 1e-2 * randn(70, 6, 3, dtype=F64),
+            "training, float64, mean 1e5, spread 1e-2",
+            **train,
+        ),
     ]
 
 
@@ -128,7 +140,14 @@ def _trained(k: int) -> tuple[torch.Tensor, ...]:
     return 2.0 + randn(k, 6, 3), 3.0 * randn(k + 1, 4, 3, 5), randn(k + 2, 4, 3)
 
 
-@declare(T, "BatchNorm1d", "edge state structure creation")
+@declare(
+    T,
+    "BatchNorm1d",
+    "edge state structure creation",
+    exempt={
+        "magnitude": "its forward normalises as the pack's batch_norm, whose magnitudes that function's cases walk"
+    },
+)
 def _batch_norm_module() -> list[Case]:
     return [
         _mod("edge", "BatchNorm1d", (3,), (randn(70, 5, 3),), "3 features, x (5, 3)"),
@@ -169,7 +188,14 @@ def _batch_norm_module() -> list[Case]:
     ]
 
 
-@declare(T, "RMSNorm", "edge state structure creation")
+@declare(
+    T,
+    "RMSNorm",
+    "edge state structure creation",
+    exempt={
+        "magnitude": "its forward normalises as the pack's rms_norm, whose magnitudes that function's cases walk"
+    },
+)
 def _rms_norm_module() -> list[Case]:
     return [
         _mod("edge", "RMSNorm", (8,), (randn(80, 2, 3, 8),), "8 features, x (2, 3, 8)"),

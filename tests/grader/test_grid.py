@@ -1,0 +1,50 @@
+"""The contract grid (grader/checks/grid.py): every axis of every exercise walked or not open
+with a reason, in each pack of tests/packs/; the built-in pack's grid in docs/checks.md current,
+its holes never more; an exercise that gains an argument no axis walks shows a hole."""
+
+from __future__ import annotations
+
+import grid_docs
+import pytest
+import torch
+
+from grader import packs
+from grader.checks import grid
+from grader.checks.domains import Case, Domain
+
+pytestmark = pytest.mark.unit
+
+# The built-in pack's holes (docs/checks.md lists them): fill one, lower this; never raise it
+BUILT_IN_HOLES = 111
+
+
+@pytest.mark.parametrize("pack", ["attention", "norms"])
+def test_each_course_pack_has_no_hole(pack, monkeypatch):
+    monkeypatch.setenv(packs.PACKS_ENV, f"tests/packs/{pack}")
+    assert grid.holes(grid.matrix(pack)) == []
+
+
+def test_the_docs_show_the_built_in_grid_as_declared():
+    assert grid_docs.current() == grid_docs.generated(), "run python tests/grader/grid_docs.py"
+
+
+def test_the_built_in_holes_only_shrink():
+    assert grid_docs.generated().count("✗") <= BUILT_IN_HOLES
+
+
+def _row(**options: object) -> dict[str, str]:
+    x = torch.zeros(2, 3)
+    return grid.row(Domain("t", "f", frozenset({"edge"}), lambda: [Case("edge", "f", (x, x))], **options))
+
+
+def test_an_argument_written_and_never_walked_is_a_hole():
+    """A new argument the function writes: its prior contents neither walked nor exempted."""
+    assert _row()["prior"] == "writes no argument"
+    assert _row(writes=(1,))["prior"] == ""
+    assert _row(writes=(1,), exempt={"prior": "accumulates into it"})["prior"] == "accumulates into it"
+
+
+def test_a_floating_input_opens_the_value_axes():
+    cells = _row()
+    assert cells["shape"] == grid.WALKED
+    assert cells["dtype"] == cells["magnitude"] == cells["gradient"] == ""
