@@ -85,6 +85,7 @@ class _Recorder:
         self.helpers = helpers
         self.seen: dict[str, dict[str, Any]] = {}
         self.written: set[str] = set()  # the torch functions the learner's code called by name
+        self.starved = False  # a recorder ran out of stack: the call counts as the twin (ops_used)
 
     def note(self, name: str, written: bool = False) -> None:
         if name not in self.seen or (written and name not in self.written):
@@ -103,7 +104,11 @@ class _AtenRecorder(TorchDispatchMode):
     def __torch_dispatch__(
         self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
     ) -> Any:
-        self.recorder.note(str(func.overloadpacket.__name__))
+        try:
+            self.recorder.note(str(func.overloadpacket.__name__))
+        except RecursionError:
+            self.recorder.starved = True  # no call: a frame of its own could overflow too
+            raise
         return func(*args, **(kwargs or {}))
 
 
@@ -115,7 +120,11 @@ class _FunctionRecorder(TorchFunctionMode):
     def __torch_function__(
         self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
     ) -> Any:
-        self.recorder.note(str(getattr(func, "__name__", func)), written=True)
+        try:
+            self.recorder.note(str(getattr(func, "__name__", func)), written=True)
+        except RecursionError:
+            self.recorder.starved = True
+            raise
         return func(*args, **(kwargs or {}))
 
 
@@ -131,6 +140,7 @@ class _FunctionRecorder(TorchFunctionMode):
 # the twin giving NaN as the call did.
 
 OFF_LIMITS_MARK = "<off limits: "
+STARVED = "the recursion limit"  # what a call that ran a recorder out of stack is charged with
 
 
 def _on_meta(value: Any) -> Any:
@@ -337,8 +347,9 @@ def ops_used(
                 result = call()
         except OffLimitsOp:
             result = None
-    named = (recorder.written & off) or refused
-    result = OFF_LIMITS_MARK + ", ".join(sorted(named)) + ">" if refused else result
+    starved = {STARVED} if recorder.starved else set()
+    named = (recorder.written & off) or refused or starved
+    result = OFF_LIMITS_MARK + ", ".join(sorted(named)) + ">" if refused or starved else result
     return result, dict(sorted(recorder.seen.items()))
 
 
