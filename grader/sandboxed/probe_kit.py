@@ -66,17 +66,29 @@ from grader.sandboxed.steps import count_work as count_work
 def _caller(code: Any, helpers: set[Any]) -> dict[str, Any] | None:
     """Where the learner's code made the op in flight: ``{"function": name, "line": N}`` of the
     innermost frame whose globals are the submitted module's (grader/checks/places.py words it);
-    None inside one of ``helpers`` (functions the docstring tells the learner to use);
-    ``{"function": "", "line": 0}`` where no frame of the module is on the stack."""
+    None inside one of ``helpers`` (functions the docstring tells the learner to use), where a frame
+    of a lambda, nested function or comprehension stands for the frame that defined it (a helper
+    running its caller's lambda runs its caller's code); ``{"function": "", "line": 0}`` outside."""
     frame: FrameType | None = sys._getframe(1)
     where = None
     while frame is not None:
         if frame.f_code in helpers:  # the module's own helper, or :func:`_through`
             return None
-        if frame.f_globals is code and where is None:
-            where = {"function": frame.f_code.co_qualname, "line": frame.f_lineno}
+        if frame.f_globals is code:
+            where = where or {"function": frame.f_code.co_qualname, "line": frame.f_lineno}
+            if (definer := _definer(frame)) is not frame:
+                frame = definer
+                continue
         frame = frame.f_back
     return where or {"function": "", "line": 0}
+
+
+def _definer(frame: FrameType) -> FrameType:
+    """The nearest frame out from ``frame`` that runs the code defining its code, else ``frame``."""
+    outer = frame.f_back if "<locals>" in frame.f_code.co_qualname else None
+    while outer is not None and not any(c is frame.f_code for c in outer.f_code.co_consts):
+        outer = outer.f_back
+    return outer or frame
 
 
 class _Recorder:
@@ -85,7 +97,7 @@ class _Recorder:
         self.helpers = helpers
         self.seen: dict[str, dict[str, Any]] = {}
         self.written: set[str] = set()  # the torch functions the learner's code called by name
-        self.starved = False  # a recorder ran out of stack: the call counts as the twin (ops_used)
+        self.unfinished = 0  # notes begun, not ended (out of stack): the call counts as the twin
 
     def note(self, name: str, written: bool = False) -> None:
         if name not in self.seen or (written and name not in self.written):
@@ -104,11 +116,9 @@ class _AtenRecorder(TorchDispatchMode):
     def __torch_dispatch__(
         self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
     ) -> Any:
-        try:
-            self.recorder.note(str(func.overloadpacket.__name__))
-        except RecursionError:
-            self.recorder.starved = True  # no call: a frame of its own could overflow too
-            raise
+        self.recorder.unfinished += 1  # no call: a frame of its own could overflow too
+        self.recorder.note(str(func.overloadpacket.__name__))
+        self.recorder.unfinished -= 1
         return func(*args, **(kwargs or {}))
 
 
@@ -120,11 +130,9 @@ class _FunctionRecorder(TorchFunctionMode):
     def __torch_function__(
         self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
     ) -> Any:
-        try:
-            self.recorder.note(str(getattr(func, "__name__", func)), written=True)
-        except RecursionError:
-            self.recorder.starved = True
-            raise
+        self.recorder.unfinished += 1
+        self.recorder.note(str(getattr(func, "__name__", func)), written=True)
+        self.recorder.unfinished -= 1
         return func(*args, **(kwargs or {}))
 
 
@@ -347,9 +355,8 @@ def ops_used(
                 result = call()
         except OffLimitsOp:
             result = None
-    starved = {STARVED} if recorder.starved else set()
-    named = (recorder.written & off) or refused or starved
-    result = OFF_LIMITS_MARK + ", ".join(sorted(named)) + ">" if refused or starved else result
+    named = (recorder.written & off) or refused or ({STARVED} if recorder.unfinished else set())
+    result = OFF_LIMITS_MARK + ", ".join(sorted(named)) + ">" if refused or recorder.unfinished else result
     return result, dict(sorted(recorder.seen.items()))
 
 
