@@ -74,21 +74,20 @@ def _caller(code: Any, helpers: set[Any]) -> dict[str, Any] | None:
     while frame is not None:
         if frame.f_code in helpers:  # the module's own helper, or :func:`_through`
             return None
-        if frame.f_globals is code:
-            where = where or {"function": frame.f_code.co_qualname, "line": frame.f_lineno}
-            if (definer := _definer(frame)) is not frame:
-                frame = definer
-                continue
-        frame = frame.f_back
+        if frame.f_globals is code and where is None:
+            where = {"function": frame.f_code.co_qualname, "line": frame.f_lineno}
+        frame = _next(frame, code)
     return where or {"function": "", "line": 0}
 
 
-def _definer(frame: FrameType) -> FrameType:
-    """The nearest frame out from ``frame`` that runs the code defining its code, else ``frame``."""
-    outer = frame.f_back if "<locals>" in frame.f_code.co_qualname else None
-    while outer is not None and not any(c is frame.f_code for c in outer.f_code.co_consts):
-        outer = outer.f_back
-    return outer or frame
+def _next(frame: FrameType, code: Any) -> FrameType | None:
+    """The frame to look at after ``frame``: for nested code of the module's, the nearest frame out
+    that runs the code defining it (where there is one), else its caller."""
+    outer = frame.f_back
+    if frame.f_globals is code and "<locals>" in frame.f_code.co_qualname:
+        while outer is not None and not any(c is frame.f_code for c in outer.f_code.co_consts):
+            outer = outer.f_back
+    return outer or frame.f_back
 
 
 class _Recorder:
@@ -97,7 +96,7 @@ class _Recorder:
         self.helpers = helpers
         self.seen: dict[str, dict[str, Any]] = {}
         self.written: set[str] = set()  # the torch functions the learner's code called by name
-        self.unfinished = 0  # notes begun, not ended (out of stack): the call counts as the twin
+        self.starved = False  # a recorder ran out of stack: the call counts as the twin (ops_used)
 
     def note(self, name: str, written: bool = False) -> None:
         if name not in self.seen or (written and name not in self.written):
@@ -116,10 +115,12 @@ class _AtenRecorder(TorchDispatchMode):
     def __torch_dispatch__(
         self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
     ) -> Any:
-        self.recorder.unfinished += 1  # no call: a frame of its own could overflow too
-        self.recorder.note(str(func.overloadpacket.__name__))
-        self.recorder.unfinished -= 1
-        return func(*args, **(kwargs or {}))
+        try:
+            self.recorder.note(str(func.overloadpacket.__name__))
+            return func(*args, **(kwargs or {}))  # a replaced kernel too may run out of stack
+        except RecursionError:
+            self.recorder.starved = True
+            raise
 
 
 class _FunctionRecorder(TorchFunctionMode):
@@ -130,10 +131,12 @@ class _FunctionRecorder(TorchFunctionMode):
     def __torch_function__(
         self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
     ) -> Any:
-        self.recorder.unfinished += 1
-        self.recorder.note(str(getattr(func, "__name__", func)), written=True)
-        self.recorder.unfinished -= 1
-        return func(*args, **(kwargs or {}))
+        try:
+            self.recorder.note(str(getattr(func, "__name__", func)), written=True)
+            return func(*args, **(kwargs or {}))  # the aten recorder (torch's wrapper first) too
+        except RecursionError:
+            self.recorder.starved = True
+            raise
 
 
 # -- off-limits ops, replaced at the dispatcher ---------------------------------------------
@@ -333,19 +336,16 @@ def ops_used(
 ) -> tuple[Any, dict[str, dict[str, Any]]]:
     """Run ``call()``; return (its result, {name of a torch function or aten op it used: where}).
 
-    Two levels are recorded: torch functions as called (``l1_loss``, ``softmax``,
-    ``special_expit``) and the aten ops they dispatch, where one name covers every alias
-    (``torch.softmax``, ``F.softmax`` and ``x.softmax`` all reach ``_softmax``) and the
-    insides of composites show (``F.cross_entropy`` reaches ``_log_softmax``).
-
-    "Where" is the function of the submitted module ``mod`` and the line that made the op
-    (``{"function": "hard_sigmoid", "line": 3}``). Ops made inside ``helpers`` — functions of ``mod`` that the
-    docstring tells the learner to use, judged by their own checks — are not recorded.
+    Two levels are recorded: torch functions as called (``l1_loss``, ``special_expit``) and the
+    aten ops they dispatch, one name for every alias (``torch.softmax``, ``x.softmax``: ``_softmax``),
+    the insides of composites shown (``F.cross_entropy`` reaches ``_log_softmax``). "Where" is the
+    function of the submitted module ``mod`` and the line that made the op (:func:`_caller`); ops
+    made inside ``helpers`` (functions of ``mod`` the docstring tells the learner to use) are not.
 
     The aten ops among ``off`` are replaced while the call runs (:func:`off_limits`); when one
     was called, in whatever thread, the result is :data:`OFF_LIMITS_MARK` naming what was written:
-    the functions among ``off`` the code called (``einsum``), else the ops replaced (``bmm``).
-    """
+    the functions among ``off`` the code called (``einsum``), else the ops replaced (``bmm``), or
+    :data:`STARVED` where a recorder ran out of stack."""
     off = frozenset(off)
     helper_codes = {getattr(getattr(mod, h, None), "__code__", None) for h in helpers} - {None}
     recorder = _Recorder(getattr(mod, "__dict__", None), helper_codes | {_through.__code__})
@@ -355,8 +355,8 @@ def ops_used(
                 result = call()
         except OffLimitsOp:
             result = None
-    named = (recorder.written & off) or refused or ({STARVED} if recorder.unfinished else set())
-    result = OFF_LIMITS_MARK + ", ".join(sorted(named)) + ">" if refused or recorder.unfinished else result
+    named = (recorder.written & off) or refused or ({STARVED} if recorder.starved else set())
+    result = OFF_LIMITS_MARK + ", ".join(sorted(named)) + ">" if refused or recorder.starved else result
     return result, dict(sorted(recorder.seen.items()))
 
 
