@@ -45,7 +45,7 @@ from grader.checks.relations import (
     worst,
 )
 from grader.i18n import N_, _, text
-from grader.sandboxed.probe_kit import OFF_LIMITS_MARK, SUBCLASS_MARK
+from grader.sandboxed.probe_kit import OFF_LIMITS_MARK, STARVED, SUBCLASS_MARK
 
 
 def with_curve(result: Any) -> tuple[Any, Any]:
@@ -104,14 +104,10 @@ def expect_tensor(
     for an element-wise maximum, not a pair whose values to take)."""
     if isinstance(value, str) and value.startswith(OFF_LIMITS_MARK):
         used = value[len(OFF_LIMITS_MARK) : len(OFF_LIMITS_MARK) + 200].rstrip(">")
-        raise TwinUsed(
-            worded(
-                what,
-                N_("a hand-written computation"),
-                _("a call of %(twin)s, off limits here") % {"twin": used},
-            )
-            + hinted(_(TWIN_HINT))
-        )
+        got = _("a call of %(twin)s, off limits here") % {"twin": used}
+        if used == STARVED:
+            got = _("a call run at the recursion limit, where the grader could not record it")
+        raise TwinUsed(worded(what, N_("a hand-written computation"), got) + hinted(_(TWIN_HINT)))
     if not isinstance(value, torch.Tensor):
         hint = SUBCLASS_HINT if isinstance(value, str) and value.startswith(SUBCLASS_MARK) else TYPE_HINT
         if values_and_indices(value):

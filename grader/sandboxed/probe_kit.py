@@ -69,8 +69,9 @@ from grader.sandboxed.steps import count_work as count_work
 def _caller(code: Any, helpers: set[Any]) -> dict[str, Any] | None:
     """Where the learner's code made the op in flight: ``{"function": name, "line": N}`` of the
     innermost frame whose globals are the submitted module's (grader/checks/places.py words it);
-    None inside one of ``helpers`` (functions the docstring tells the learner to use);
-    ``{"function": "", "line": 0}`` where no frame of the module is on the stack."""
+    None inside one of ``helpers`` (functions the docstring tells the learner to use), where a frame
+    of a lambda, nested function or comprehension stands for the frame that defined it (a helper
+    running its caller's lambda runs its caller's code); ``{"function": "", "line": 0}`` outside."""
     frame: FrameType | None = sys._getframe(1)
     where = None
     while frame is not None:
@@ -78,8 +79,18 @@ def _caller(code: Any, helpers: set[Any]) -> dict[str, Any] | None:
             return None
         if frame.f_globals is code and where is None:
             where = {"function": frame.f_code.co_qualname, "line": frame.f_lineno}
-        frame = frame.f_back
+        frame = _next(frame, code)
     return where or {"function": "", "line": 0}
+
+
+def _next(frame: FrameType, code: Any) -> FrameType | None:
+    """The frame to look at after ``frame``: for nested code of the module's, the nearest frame out
+    that runs the code defining it (where there is one), else its caller."""
+    outer = frame.f_back
+    if frame.f_globals is code and "<locals>" in frame.f_code.co_qualname:
+        while outer is not None and not any(c is frame.f_code for c in outer.f_code.co_consts):
+            outer = outer.f_back
+    return outer or frame.f_back
 
 
 class _Recorder:
@@ -88,6 +99,7 @@ class _Recorder:
         self.helpers = helpers
         self.seen: dict[str, dict[str, Any]] = {}
         self.written: set[str] = set()  # the torch functions the learner's code called by name
+        self.starved = False  # a recorder ran out of stack: the call counts as the twin (ops_used)
 
     def note(self, name: str, written: bool = False) -> None:
         if name not in self.seen or (written and name not in self.written):
@@ -106,8 +118,12 @@ class _AtenRecorder(TorchDispatchMode):
     def __torch_dispatch__(
         self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
     ) -> Any:
-        self.recorder.note(str(func.overloadpacket.__name__))
-        return func(*args, **(kwargs or {}))
+        try:
+            self.recorder.note(str(func.overloadpacket.__name__))
+            return func(*args, **(kwargs or {}))  # a replaced kernel too may run out of stack
+        except RecursionError:
+            self.recorder.starved = True
+            raise
 
 
 class _FunctionRecorder(TorchFunctionMode):
@@ -118,8 +134,12 @@ class _FunctionRecorder(TorchFunctionMode):
     def __torch_function__(
         self, func: Any, types: Iterable[type], args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
     ) -> Any:
-        self.recorder.note(str(getattr(func, "__name__", func)), written=True)
-        return func(*args, **(kwargs or {}))
+        try:
+            self.recorder.note(str(getattr(func, "__name__", func)), written=True)
+            return func(*args, **(kwargs or {}))  # the aten recorder (torch's wrapper first) too
+        except RecursionError:
+            self.recorder.starved = True
+            raise
 
 
 # -- off-limits ops, replaced at the dispatcher ---------------------------------------------
@@ -134,6 +154,7 @@ class _FunctionRecorder(TorchFunctionMode):
 # the twin giving NaN as the call did.
 
 OFF_LIMITS_MARK = "<off limits: "
+STARVED = "the recursion limit"  # what a call that ran a recorder out of stack is charged with
 
 
 def _on_meta(value: Any) -> Any:
@@ -318,19 +339,16 @@ def ops_used(
 ) -> tuple[Any, dict[str, dict[str, Any]]]:
     """Run ``call()``; return (its result, {name of a torch function or aten op it used: where}).
 
-    Two levels are recorded: torch functions as called (``l1_loss``, ``softmax``,
-    ``special_expit``) and the aten ops they dispatch, where one name covers every alias
-    (``torch.softmax``, ``F.softmax`` and ``x.softmax`` all reach ``_softmax``) and the
-    insides of composites show (``F.cross_entropy`` reaches ``_log_softmax``).
-
-    "Where" is the function of the submitted module ``mod`` and the line that made the op
-    (``{"function": "hard_sigmoid", "line": 3}``). Ops made inside ``helpers`` — functions of ``mod`` that the
-    docstring tells the learner to use, judged by their own checks — are not recorded.
+    Two levels are recorded: torch functions as called (``l1_loss``, ``special_expit``) and the
+    aten ops they dispatch, one name for every alias (``torch.softmax``, ``x.softmax``: ``_softmax``),
+    the insides of composites shown (``F.cross_entropy`` reaches ``_log_softmax``). "Where" is the
+    function of the submitted module ``mod`` and the line that made the op (:func:`_caller`); ops
+    made inside ``helpers`` (functions of ``mod`` the docstring tells the learner to use) are not.
 
     The aten ops among ``off`` are replaced while the call runs (:func:`off_limits`); when one
     was called, in whatever thread, the result is :data:`OFF_LIMITS_MARK` naming what was written:
-    the functions among ``off`` the code called (``einsum``), else the ops replaced (``bmm``).
-    """
+    the functions among ``off`` the code called (``einsum``), else the ops replaced (``bmm``), or
+    :data:`STARVED` where a recorder ran out of stack."""
     off = frozenset(off)
     helper_codes = {getattr(getattr(mod, h, None), "__code__", None) for h in helpers} - {None}
     recorder = _Recorder(getattr(mod, "__dict__", None), helper_codes | {_through.__code__})
@@ -340,8 +358,8 @@ def ops_used(
                 result = call()
         except OffLimitsOp:
             result = None
-    named = (recorder.written & off) or refused
-    result = OFF_LIMITS_MARK + ", ".join(sorted(named)) + ">" if refused else result
+    named = (recorder.written & off) or refused or ({STARVED} if recorder.starved else set())
+    result = OFF_LIMITS_MARK + ", ".join(sorted(named)) + ">" if refused or recorder.starved else result
     return result, dict(sorted(recorder.seen.items()))
 
 
