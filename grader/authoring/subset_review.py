@@ -148,6 +148,10 @@ REFUSED = {
         "singledispatchmethod": "branch with isinstance",
     },
     "dataclasses": {"make_dataclass": "write a @dataclass class statement"},
+    "enum": {
+        "global_enum": "use the enum's members through its class (Colour.RED)",
+        "pickle_by_*": "return your results; graded code pickles nothing",
+    },
     "abc": {"ABCMeta": "subclass abc.ABC, or name it as a class statement's metaclass=abc.ABCMeta"},
     "torch.nn.utils.parametrize": {
         "OpaqueBase": "one of torch's internals: register_parametrization and the parametrizations are what graded code needs",
@@ -185,6 +189,56 @@ ONLY = {
         "BatchSampler random_split default_collate default_convert get_worker_info".split()
     ),
 }
+# What an allowed member can hand back and what it can write, reviewed by family (a module, or
+# "module.member" where one differs from its module's): the member list records it beside each
+# allowed member. A member is allowed only where both stay inside the subset: no builtin function,
+# frame, code object, module namespace, class dict or the guard (enum's writer and returner of
+# builtins are refused above: global_enum writes a module's namespace, pickle_by_enum_name hands
+# back getattr).
+OWN_VALUES = "returns: values of the subset (its own classes' instances, numbers, containers)"
+ARGUMENTS = "writes: nothing but the containers and objects it is handed"
+REACH: dict[str, tuple[str, str]] = {
+    "torch": (
+        "returns: tensors, numbers and torch's public objects",
+        "writes: its tensor and module arguments",
+    ),
+    "numpy": ("returns: arrays, numbers and numpy's public objects", "writes: its array arguments"),
+    "__future__": ("returns: nothing (a compiler flag's record)", "writes: nothing"),
+    "typing": ("returns: typing's special forms and the types it is handed", "writes: nothing"),
+    "collections.abc": ("returns: abstract classes, to subclass or test against", "writes: nothing"),
+    "abc": ("returns: the class or function it is handed", "writes: that class's own abstract-method set"),
+    "contextlib": ("returns: context managers over the callables it is handed", ARGUMENTS),
+    "functools": ("returns: wrappers of the callables it is handed", ARGUMENTS),
+    "enum": (
+        "returns: enums built from the class statement, and their members",
+        "writes: the new class only",
+    ),
+    "dataclasses": ("returns: the class statement it decorates, its fields and values", "writes: that class"),
+    "copy": ("returns: copies of the values it is handed", "writes: nothing"),
+    "re": ("returns: patterns, matches and strings", "writes: re's pattern cache"),
+    "warnings": ("returns: nothing but warning classes and filters", "writes: the warning filters"),
+    "pathlib": ("returns: paths and the text of files graded code may read", "writes: nothing"),
+    "csv": ("returns: rows read and writers over the files it is handed", ARGUMENTS),
+    "json": ("returns: values decoded and strings encoded", ARGUMENTS),
+    "gzip": ("returns: bytes and file objects over the files it is handed", ARGUMENTS),
+    "random": (OWN_VALUES, "writes: its generator's state and the lists it shuffles"),
+}
+REACH |= dict.fromkeys(
+    ("math", "cmath", "statistics", "bisect", "heapq", "itertools", "collections", "textwrap", "unicodedata"),
+    (OWN_VALUES, ARGUMENTS),
+)
+
+
+def review(module: str, name: str) -> str:
+    """What an allowed member returns and writes, by its family (its module, or the nearest
+    enclosing module reviewed): empty where no family is reviewed."""
+    parts = module.split(".")
+    for family in (f"{module}.{name}", *(".".join(parts[:i]) for i in range(len(parts), 0, -1))):
+        if family in REACH:
+            return "; ".join(REACH[family])
+    return ""
+
+
 NOT_LISTED = "not among the members graded code may use; the exercise's docstring names what it needs"
 NOT_REVIEWED = "new in this version and not reviewed yet; the exercise's docstring names what it needs"
 # The reasons made of a name, as the catalogue's templates (grader.i18n.text translates them; the
@@ -405,7 +459,7 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     found = reviewed() if command == "rules" else update()
-    subset_members.write(found)
+    subset_members.write(found, {k: review(*k) for k, v in found.items() if v == subset_members.ALLOWED})
     allowed = sum(v == "+" for v in found.values())
     print(f"{len(found)} members decided: {allowed} allowed, {len(found) - allowed} refused")
     return 0
