@@ -44,7 +44,7 @@ def judge_how(result: TopicResult, path: Path, topic: str, single_file: bool, ho
         return
     exercises = subset.exercises_of(topic)
     try:  # the reading's verdict came first, within the same clock
-        read = subset_charge.reachable(source, wanted, exercises) if wanted else None
+        read = subset_charge.reachable(source, wanted, exercises, rules) if wanted else None
     except parsed.OverBudget:
         read = None
     found = subset_twins.imported_anywhere({**sources, file: source}, file, rules, wanted)

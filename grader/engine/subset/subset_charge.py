@@ -106,12 +106,13 @@ def closure(
 
 
 def reachable(
-    source: str, wanted: Collection[str], exercises: Collection[str]
-) -> tuple[ast.Module, dict[str, list[ast.AST]]] | None:
-    """``source``'s tree and {exercise: the nodes of its reachable code} for each of ``wanted``
+    source: str, wanted: Collection[str], exercises: Collection[str], apart: Collection[str] = ()
+) -> tuple[ast.Module, dict[str, list[ast.AST]], dict[str, dict[int, str]]] | None:
+    """``source``'s tree, {exercise: the nodes of its reachable code} for each of ``wanted``
     among ``exercises`` (:mod:`grader.engine.subset.subset_reach`: the learner's code it may run, another
-    exercise's definition too); None when it does not parse or its scopes cannot be read. Raises
-    :class:`parsed.OverBudget` past the reading's clock."""
+    exercise's definition too) and {exercise: {id of a node it reaches only through the definition
+    of another of ``apart``: that one}}; None when it does not parse or its scopes cannot be read.
+    Raises :class:`parsed.OverBudget` past the reading's clock."""
     tree = parsed.tree(source)
     if tree is None:
         return None
@@ -121,7 +122,7 @@ def reachable(
     if units is None or scopes is None:
         return None
     chosen = sorted(set(wanted) & set(exercises))
-    return tree, subset_reach.reached(scopes, units, chosen, clock)
+    return tree, *subset_reach.reached_apart(scopes, units, chosen, set(apart) & set(exercises), clock)
 
 
 @dataclass(frozen=True)
