@@ -43,6 +43,7 @@ MODULES = (
     + ["torch.nn.functional", "torch.nn.init", "torch.nn.utils", "torch.nn.utils.rnn"]
     + ["torch.nn.utils.parametrizations", "torch.nn.utils.parametrize"]
     + ["torch.optim.lr_scheduler", "torch.optim.optimizer", "torch.utils.data", "torch.autograd.functional"]
+    + ["torch.autograd.function"]
     + ["torch.backends.cudnn", "torch.backends.cuda", "torch.backends.mps"]
     + ["numpy.random", "numpy.linalg", "numpy.fft", "numpy.testing"]
 )
@@ -183,6 +184,10 @@ ONLY = {
     "torch.backends.cuda": frozenset({"matmul", "is_built"}),
     "torch.backends.mps": frozenset({"is_available", "is_built"}),
     "torch.utils": frozenset({"data"}),
+    # a custom Function's own: its base, its ctx's class (an annotation), the backward decorator
+    "torch.autograd.function": frozenset(
+        {"Function", "FunctionCtx", "NestedIOFunction", "once_differentiable"}
+    ),
     "torch.utils.data": frozenset(
         "Dataset IterableDataset TensorDataset Subset ConcatDataset ChainDataset StackDataset "
         "DataLoader Sampler SequentialSampler RandomSampler SubsetRandomSampler WeightedRandomSampler "
@@ -201,6 +206,10 @@ REACH: dict[str, tuple[str, str]] = {
     "torch": (
         "returns: tensors, numbers and torch's public objects",
         "writes: its tensor and module arguments",
+    ),
+    "torch.autograd.function.once_differentiable": (
+        "returns: a wrapper of the backward it decorates",
+        "writes: nothing",
     ),
     "numpy": ("returns: arrays, numbers and numpy's public objects", "writes: its array arguments"),
     "__future__": ("returns: nothing (a compiler flag's record)", "writes: nothing"),

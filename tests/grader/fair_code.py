@@ -763,6 +763,29 @@ def relu(x):
     return torch.clamp(x, min=0)
 """,
     ),
+    # torch.autograd.function's public members, as torch's docs write a custom Function
+    "Sigmoid with ctx annotated FunctionCtx and a once_differentiable backward": (
+        "autograd",
+        "Sigmoid",
+        """
+from torch.autograd.function import once_differentiable
+
+
+class Sigmoid(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx: "torch.autograd.function.FunctionCtx", x):
+        e = torch.exp(-x.abs())
+        out = torch.where(x >= 0, 1 / (1 + e), e / (1 + e))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx: torch.autograd.function.FunctionCtx, grad_output):
+        (out,) = ctx.saved_tensors
+        return grad_output * out * (1 - out)
+""",
+    ),
     # As stable as torch's own: log(1 + e^z) − y·z keeps only the y = 0 terms of the float64 tail
     "bce_with_logits by torch.logaddexp(0, z) - y*z": (
         "losses",
