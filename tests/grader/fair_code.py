@@ -1983,6 +1983,16 @@ UNRUN = {
         "if __name__ == '__main__':\n    print(mse(torch.ones(2), eval('torch.zeros(2)')))\n",
     ),
     "a statement that binds nothing": ("losses", "import sys\n\nsys.modules['x'] = 1\n"),
+    # a training demo naming an exercise's class, never run when graded (it cost DiabetesNet 5 of 5)
+    "a training demo under __main__ that saves the model": (
+        "mlp",
+        "if __name__ == '__main__':\n    model = DiabetesNet()\n"
+        "    optimiser = torch.optim.SGD(model.parameters(), lr=0.1)\n"
+        "    x, y = torch.randn(32, 8), torch.randint(0, 2, (32, 1)).float()\n"
+        "    for epoch in range(10):\n        optimiser.zero_grad()\n"
+        "        nn.functional.binary_cross_entropy(model(x), y).backward()\n        optimiser.step()\n"
+        "    torch.save(model.state_dict(), 'diabetes.pt')\n",
+    ),
     "two statements on one line": ("losses", "A = 1; B = eval('2')\n"),
 }
 

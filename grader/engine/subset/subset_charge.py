@@ -36,10 +36,10 @@ import bisect
 import builtins
 import collections
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from grader.engine import parsed
-from grader.engine.subset import subset_reach, subset_readings
+from grader.engine.subset import subset_dead, subset_reach, subset_readings
 from grader.engine.subset.subset_check import check
 from grader.engine.subset.subset_refusal import Refusal
 from grader.engine.subset.subset_units import PATH, Unit, span, tick, units_of
@@ -157,6 +157,7 @@ def charged(
     units = units_of(source, tree, clock)
     if units is None:
         return None
+    units = [_unrun(unit) if _never_runs(unit, tree) else unit for unit in units]
     firsts = [unit.first for unit in units]
     holders: list[int] = []
     for refusal in refusals:
@@ -199,6 +200,16 @@ def charged(
         tuple(r for r, run in zip(refusals, runs, strict=True) if run),
         tuple(r for r, run in zip(refusals, runs, strict=True) if not run),
     )
+
+
+def _never_runs(unit: Unit, tree: ast.Module) -> bool:
+    return bool(unit.nodes) and all(subset_dead.never_runs(node, tree) for node in unit.nodes)
+
+
+def _unrun(unit: Unit) -> Unit:
+    """A statement that never runs when graded: it binds, reads and changes nothing (its refused
+    line costs nothing; it is replaced by ``pass``)."""
+    return replace(unit.copy(), binds=set(), names=set(), reads=set(), inner=set())
 
 
 def _first(node: ast.AST) -> int:
