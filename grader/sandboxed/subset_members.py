@@ -53,13 +53,6 @@ def modules() -> frozenset[str]:
     return frozenset(module for module, _ in decisions())
 
 
-def verdict(module: str, name: str) -> str:
-    """``+`` when graded code may use ``module.name``, else what to write instead."""
-    return decisions().get(
-        (module, name), f"{module}.{name} is not among the reviewed members graded code may use"
-    )
-
-
 def write(found: dict[tuple[str, str], str], reviews: dict[tuple[str, str], str]) -> None:
     """Record a review (sorted, one member a line; an allowed member's with what it returns and
     writes)."""
