@@ -22,10 +22,14 @@ dispatcher's and the profilers' internals), and in ``torch.cuda``, ``torch.backe
 
 from __future__ import annotations
 
+import abc
+import dataclasses
+import functools
 import importlib
 import importlib.util
 import sys
 import types
+import typing
 from pathlib import Path
 
 from grader.engine.subset import subset_aliases, subset_rules, subset_wrappers
@@ -222,7 +226,7 @@ REACH: dict[str, tuple[str, str]] = {
         "returns: enums built from the class statement, and their members",
         "writes: the new class only",
     ),
-    "dataclasses": ("returns: the class statement it decorates, its fields and values", "writes: that class"),
+    "dataclasses": ("returns: fields, values and copies of dataclass instances", "writes: nothing"),
     "copy": ("returns: copies of the values it is handed", "writes: nothing"),
     "re": ("returns: patterns, matches and strings", "writes: re's pattern cache"),
     "warnings": ("returns: nothing but warning classes and filters", "writes: the warning filters"),
@@ -238,9 +242,29 @@ REACH |= dict.fromkeys(
 )
 
 
-def review(module: str, name: str) -> str:
+# Members that write the definition they are handed (functools.wraps its attributes, dataclass
+# and total_ordering its class's methods), by the object whatever path names it: a decorator only.
+WRITES_DECORATED = (
+    functools.wraps,
+    functools.total_ordering,
+    dataclasses.dataclass,
+    typing.final,
+    typing.no_type_check,
+    typing.no_type_check_decorator,
+    typing.runtime_checkable,
+    typing.dataclass_transform,
+    abc.abstractmethod,
+    abc.abstractclassmethod,
+    abc.abstractstaticmethod,
+    abc.update_abstractmethods,
+)
+
+
+def review(module: str, name: str, value: object = None) -> str:
     """What an allowed member returns and writes, by its family (its module, or the nearest
     enclosing module reviewed): empty where no family is reviewed."""
+    if any(value is writer for writer in WRITES_DECORATED):
+        return f"returns: the definition it decorates; {subset_members.DECORATES}"
     parts = module.split(".")
     for family in (f"{module}.{name}", *(".".join(parts[:i]) for i in range(len(parts), 0, -1))):
         if family in REACH:
@@ -468,7 +492,10 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     found = reviewed() if command == "rules" else update()
-    subset_members.write(found, {k: review(*k) for k, v in found.items() if v == subset_members.ALLOWED})
+    allowed = [k for k, v in found.items() if v == subset_members.ALLOWED]
+    subset_members.write(
+        found, {k: review(*k, getattr(importlib.import_module(k[0]), k[1], None)) for k in allowed}
+    )
     allowed = sum(v == "+" for v in found.values())
     print(f"{len(found)} members decided: {allowed} allowed, {len(found) - allowed} refused")
     return 0

@@ -16,6 +16,9 @@ from types import ModuleType
 
 SNAPSHOT = Path(__file__).with_name("subset_members.tsv")
 ALLOWED = "+"
+# A review's words for a member that writes the definition it is handed (an attribute, a class's
+# methods): graded code may use it only as a decorator of its own def or class statement.
+DECORATES = "writes: the definition it decorates"
 
 
 def absent(module: ModuleType, name: str) -> bool:

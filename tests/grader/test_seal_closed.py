@@ -117,6 +117,59 @@ def test_every_allowed_member_is_reviewed_for_what_it_returns_and_writes():
     assert unreviewed == []
 
 
+# members that write the object they are handed: a library's class or function handed to them
+CLASS_WRITERS = {
+    "dataclass on nn.Linear (its __eq__ replaced, its __hash__ None)": (
+        "import dataclasses\nimport torch\n\ndataclasses.dataclass(eq=True)(torch.nn.Linear)\n"
+    ),
+    "total_ordering on torch.Size": "import functools\nimport torch\n\nfunctools.total_ordering(torch.Size)\n",
+    "wraps renaming F.softmax": (
+        "from functools import wraps\nimport torch.nn.functional as F\n\n\ndef f():\n    pass\n\n\nwraps(f)(F.softmax)\n"
+    ),
+    "typing.final on a library class": "import typing\nimport torch\n\nLinear = typing.final(torch.nn.Linear)\n",
+}
+DECORATED = """
+import dataclasses
+import functools
+from dataclasses import dataclass
+from functools import total_ordering, wraps
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+
+
+@dataclasses.dataclass
+@total_ordering
+class Rank:
+    n: int
+
+    def __lt__(self, other):
+        return self.n < other.n
+
+
+def logged(fn):
+    @wraps(fn)
+    def inner(*args):
+        return fn(*args)
+
+    return inner
+
+
+@functools.wraps(logged)
+def twin(fn):
+    return logged(fn)
+"""
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("name", sorted(CLASS_WRITERS))
+def test_a_member_that_writes_what_it_is_handed_is_a_decorator_only(name):
+    assert subset.check(CLASS_WRITERS[name]), name
+    assert subset.check(DECORATED) == []
+
+
 def _route_source(route: str) -> str:
     """The losses solution, its mse correct only once the route reached a function's globals."""
     solution = (REPO / "solutions" / "losses.py").read_text()
