@@ -496,8 +496,7 @@ def main(argv: list[str]) -> int:
     subset_members.write(
         found, {k: review(*k, getattr(importlib.import_module(k[0]), k[1], None)) for k in allowed}
     )
-    allowed = sum(v == "+" for v in found.values())
-    print(f"{len(found)} members decided: {allowed} allowed, {len(found) - allowed} refused")
+    print(f"{len(found)} members decided: {len(allowed)} allowed, {len(found) - len(allowed)} refused")
     return 0
 
 
