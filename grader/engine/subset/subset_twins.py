@@ -289,15 +289,16 @@ def twins(
 ) -> dict[str, Written]:
     """{exercise of ``wanted``: the first off-limits function its reachable code names} in the
     topic's ``file`` as graded (``source``, its refused lines stubbed) among the submission's
-    ``sources``, helper files followed; and a module a list names whole wherever it is named
-    (:func:`imported_anywhere`: the reading follows no table an exercise's call fills at run time
-    for another to read)."""
+    ``sources``, helper files followed: an import charges the exercises whose code uses it (a
+    table another exercise's call fills is read too: :mod:`subset_changes`). Where the reading
+    gives up, a module a list names whole is charged wherever it is named (:func:`imported_anywhere`)."""
     try:  # the reading's verdict came first, within the same clock
         read = reachable(source, wanted, exercises, rules) if wanted else None
     except parsed.OverBudget:
         read = None
-    found = imported_anywhere({**sources, file: source}, file, rules, wanted)
-    return found | written_in(*read, rules, helpers=sources) if read is not None else found
+    if read is None:
+        return imported_anywhere({**sources, file: source}, file, rules, wanted)
+    return written_in(*read, rules, helpers=sources)
 
 
 def imported_anywhere(
@@ -305,9 +306,9 @@ def imported_anywhere(
 ) -> dict[str, Written]:
     """{exercise: the first place a file of the submission names a module its list puts off
     limits (``torch.distributions``)}: such a module computes the exercise in ops of its own,
-    which no dispatcher names, so a topic whose list names one cannot import it at all, by
-    whatever route its objects would reach the exercise's call. Read in every file of
-    ``sources`` (by name, the topic's ``own`` first), reachable or not."""
+    which no dispatcher names, so where the reading cannot follow its objects (:func:`twins`) a
+    topic whose list names one cannot import it at all. Read in every file of ``sources`` (by
+    name, the topic's ``own`` first), reachable or not."""
     modules = {e: tuple(r for r in rules.get(e, ()) if _whole_module(r)) for e in wanted}
     modules = {e: found for e, found in modules.items() if found}
     if not modules:
