@@ -211,10 +211,7 @@ REACH: dict[str, tuple[str, str]] = {
         "returns: tensors, numbers and torch's public objects",
         "writes: its tensor and module arguments",
     ),
-    "torch.autograd.function.once_differentiable": (
-        "returns: a wrapper of the backward it decorates",
-        "writes: nothing",
-    ),
+    "torch.autograd.function.once_differentiable": ("returns: a wrapper of the backward", "writes: nothing"),
     "numpy": ("returns: arrays, numbers and numpy's public objects", "writes: its array arguments"),
     "__future__": ("returns: nothing (a compiler flag's record)", "writes: nothing"),
     "typing": ("returns: typing's special forms and the types it is handed", "writes: nothing"),
@@ -244,20 +241,10 @@ REACH |= dict.fromkeys(
 
 # Members that write the definition they are handed (functools.wraps its attributes, dataclass
 # and total_ordering its class's methods), by the object whatever path names it: a decorator only.
-WRITES_DECORATED = (
-    functools.wraps,
-    functools.total_ordering,
-    dataclasses.dataclass,
-    typing.final,
-    typing.no_type_check,
-    typing.no_type_check_decorator,
-    typing.runtime_checkable,
-    typing.dataclass_transform,
-    abc.abstractmethod,
-    abc.abstractclassmethod,
-    abc.abstractstaticmethod,
-    abc.update_abstractmethods,
-)
+WRITES_DECORATED: tuple[object, ...] = (functools.wraps, functools.total_ordering, dataclasses.dataclass)
+WRITES_DECORATED += (abc.abstractmethod, abc.abstractclassmethod, abc.abstractstaticmethod, typing.final)
+WRITES_DECORATED += (abc.update_abstractmethods, typing.no_type_check, typing.no_type_check_decorator)
+WRITES_DECORATED += (typing.runtime_checkable, typing.dataclass_transform)
 
 
 def review(module: str, name: str, value: object = None) -> str:
