@@ -22,10 +22,14 @@ dispatcher's and the profilers' internals), and in ``torch.cuda``, ``torch.backe
 
 from __future__ import annotations
 
+import abc
+import dataclasses
+import functools
 import importlib
 import importlib.util
 import sys
 import types
+import typing
 from pathlib import Path
 
 from grader.engine.subset import subset_aliases, subset_rules, subset_wrappers
@@ -43,6 +47,7 @@ MODULES = (
     + ["torch.nn.functional", "torch.nn.init", "torch.nn.utils", "torch.nn.utils.rnn"]
     + ["torch.nn.utils.parametrizations", "torch.nn.utils.parametrize"]
     + ["torch.optim.lr_scheduler", "torch.optim.optimizer", "torch.utils.data", "torch.autograd.functional"]
+    + ["torch.autograd.function"]
     + ["torch.backends.cudnn", "torch.backends.cuda", "torch.backends.mps"]
     + ["numpy.random", "numpy.linalg", "numpy.fft", "numpy.testing"]
 )
@@ -148,6 +153,10 @@ REFUSED = {
         "singledispatchmethod": "branch with isinstance",
     },
     "dataclasses": {"make_dataclass": "write a @dataclass class statement"},
+    "enum": {
+        "global_enum": "use the enum's members through its class (Colour.RED)",
+        "pickle_by_*": "return your results; graded code pickles nothing",
+    },
     "abc": {"ABCMeta": "subclass abc.ABC, or name it as a class statement's metaclass=abc.ABCMeta"},
     "torch.nn.utils.parametrize": {
         "OpaqueBase": "one of torch's internals: register_parametrization and the parametrizations are what graded code needs",
@@ -179,12 +188,77 @@ ONLY = {
     "torch.backends.cuda": frozenset({"matmul", "is_built"}),
     "torch.backends.mps": frozenset({"is_available", "is_built"}),
     "torch.utils": frozenset({"data"}),
+    # a custom Function's own: its base, its ctx's class (an annotation), the backward decorator
+    "torch.autograd.function": frozenset(
+        {"Function", "FunctionCtx", "NestedIOFunction", "once_differentiable"}
+    ),
     "torch.utils.data": frozenset(
         "Dataset IterableDataset TensorDataset Subset ConcatDataset ChainDataset StackDataset "
         "DataLoader Sampler SequentialSampler RandomSampler SubsetRandomSampler WeightedRandomSampler "
         "BatchSampler random_split default_collate default_convert get_worker_info".split()
     ),
 }
+# What an allowed member can hand back and what it can write, reviewed by family (a module, or
+# "module.member" where one differs from its module's): the member list records it beside each
+# allowed member. A member is allowed only where both stay inside the subset: no builtin function,
+# frame, code object, module namespace, class dict or the guard (enum's writer and returner of
+# builtins are refused above: global_enum writes a module's namespace, pickle_by_enum_name hands
+# back getattr).
+OWN_VALUES = "returns: values of the subset (its own classes' instances, numbers, containers)"
+ARGUMENTS = "writes: nothing but the containers and objects it is handed"
+REACH: dict[str, tuple[str, str]] = {
+    "torch": (
+        "returns: tensors, numbers and torch's public objects",
+        "writes: its tensor and module arguments",
+    ),
+    "torch.autograd.function.once_differentiable": ("returns: a wrapper of the backward", "writes: nothing"),
+    "numpy": ("returns: arrays, numbers and numpy's public objects", "writes: its array arguments"),
+    "__future__": ("returns: nothing (a compiler flag's record)", "writes: nothing"),
+    "typing": ("returns: typing's special forms and the types it is handed", "writes: nothing"),
+    "collections.abc": ("returns: abstract classes, to subclass or test against", "writes: nothing"),
+    "abc": ("returns: the class or function it is handed", "writes: that class's own abstract-method set"),
+    "contextlib": ("returns: context managers over the callables it is handed", ARGUMENTS),
+    "functools": ("returns: wrappers of the callables it is handed", ARGUMENTS),
+    "enum": (
+        "returns: enums built from the class statement, and their members",
+        "writes: the new class only",
+    ),
+    "dataclasses": ("returns: fields, values and copies of dataclass instances", "writes: nothing"),
+    "copy": ("returns: copies of the values it is handed", "writes: nothing"),
+    "re": ("returns: patterns, matches and strings", "writes: re's pattern cache"),
+    "warnings": ("returns: nothing but warning classes and filters", "writes: the warning filters"),
+    "pathlib": ("returns: paths and the text of files graded code may read", "writes: nothing"),
+    "csv": ("returns: rows read and writers over the files it is handed", ARGUMENTS),
+    "json": ("returns: values decoded and strings encoded", ARGUMENTS),
+    "gzip": ("returns: bytes and file objects over the files it is handed", ARGUMENTS),
+    "random": (OWN_VALUES, "writes: its generator's state and the lists it shuffles"),
+}
+REACH |= dict.fromkeys(
+    ("math", "cmath", "statistics", "bisect", "heapq", "itertools", "collections", "textwrap", "unicodedata"),
+    (OWN_VALUES, ARGUMENTS),
+)
+
+
+# Members that write the definition they are handed (functools.wraps its attributes, dataclass
+# and total_ordering its class's methods), by the object whatever path names it: a decorator only.
+WRITES_DECORATED: tuple[object, ...] = (functools.wraps, functools.total_ordering, dataclasses.dataclass)
+WRITES_DECORATED += (abc.abstractmethod, abc.abstractclassmethod, abc.abstractstaticmethod, typing.final)
+WRITES_DECORATED += (abc.update_abstractmethods, typing.no_type_check, typing.no_type_check_decorator)
+WRITES_DECORATED += (typing.runtime_checkable, typing.dataclass_transform)
+
+
+def review(module: str, name: str, value: object = None) -> str:
+    """What an allowed member returns and writes, by its family (its module, or the nearest
+    enclosing module reviewed): empty where no family is reviewed."""
+    if any(value is writer for writer in WRITES_DECORATED):
+        return f"returns: the definition it decorates; {subset_members.DECORATES}"
+    parts = module.split(".")
+    for family in (f"{module}.{name}", *(".".join(parts[:i]) for i in range(len(parts), 0, -1))):
+        if family in REACH:
+            return "; ".join(REACH[family])
+    return ""
+
+
 NOT_LISTED = "not among the members graded code may use; the exercise's docstring names what it needs"
 NOT_REVIEWED = "new in this version and not reviewed yet; the exercise's docstring names what it needs"
 # The reasons made of a name, as the catalogue's templates (grader.i18n.text translates them; the
@@ -405,9 +479,11 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     found = reviewed() if command == "rules" else update()
-    subset_members.write(found)
-    allowed = sum(v == "+" for v in found.values())
-    print(f"{len(found)} members decided: {allowed} allowed, {len(found) - allowed} refused")
+    allowed = [k for k, v in found.items() if v == subset_members.ALLOWED]
+    subset_members.write(
+        found, {k: review(*k, getattr(importlib.import_module(k[0]), k[1], None)) for k in allowed}
+    )
+    print(f"{len(found)} members decided: {len(allowed)} allowed, {len(found) - len(allowed)} refused")
     return 0
 
 

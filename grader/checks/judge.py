@@ -300,7 +300,8 @@ def expect_vectorised(counts: Any, sizes: Iterable[int | str], what: str) -> Non
     grown = [max(p[i] for p in pairs) > min(p[i] for p in pairs) for i in (0, 1)]
     if any(grown):
         shown = ", ".join(
-            _shown_work(p, grown[1]) + f" for {f'n={n}' if isinstance(n, int) else n}"
+            _("%(work)s for %(size)s")
+            % {"work": _shown_work(p, grown[1]), "size": f"n={n}" if isinstance(n, int) else text(n)}
             for n, p in zip(sizes, pairs)
         )
         fail(
@@ -327,7 +328,7 @@ def _shown_work(pair: tuple[int, int], lines: bool) -> str:
     ops, run = pair
     if lines:
         return _("%(ops)d ops, %(lines)d lines of Python run") % {"ops": ops, "lines": run}
-    return f"{ops} ops"
+    return _("%(ops)d ops") % {"ops": ops}
 
 
 # "Vectorised" by cost: the CPU time of the worker, read by the trusted side from the kernel's

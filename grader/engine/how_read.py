@@ -30,7 +30,7 @@ def judge_how(result: TopicResult, path: Path, topic: str, single_file: bool, ho
     is the same, the others' reading skipped)."""
     from grader.engine import parsed
     from grader.engine.loops import subset_loops
-    from grader.engine.subset import subset_charge, subset_twins
+    from grader.engine.subset import subset_twins
 
     file = f"{topic}.py"
     judged = {exercise for test in result.tests for exercise in test.exercises}
@@ -43,14 +43,7 @@ def judge_how(result: TopicResult, path: Path, topic: str, single_file: bool, ho
     if not source:
         return
     exercises = subset.exercises_of(topic)
-    try:  # the reading's verdict came first, within the same clock
-        read = subset_charge.reachable(source, wanted, exercises) if wanted else None
-    except parsed.OverBudget:
-        read = None
-    found = subset_twins.imported_anywhere({**sources, file: source}, file, rules, wanted)
-    if read is not None:
-        found |= subset_twins.written_in(*read, rules, helpers=sources)
-    subset_twins.charge(result, found, file)
+    subset_twins.charge(result, subset_twins.twins(sources, file, source, rules, wanted, exercises), file)
     try:  # a clock of its own
         helpers, params = subset_loops.helpers_of(sources, file), subset_loops.stated(topic)
         loops = subset_loops.loops(source, vectorised, exercises, helpers, file, params, how.counts)

@@ -11,6 +11,12 @@ be read by plain attributes, which nothing checks at run time); on any value, no
 descriptive ones, nothing that leads to frames, namespaces or the grader's objects, no private
 name but of graded code's own objects (a library object's may evaluate strings:
 :mod:`grader.sandboxed.no_eval`). Modules and classes are never changed.
+
+A name is an exact ``str`` or refused: a subclass could answer the guard's questions itself (its
+``__eq__``, ``startswith``). And the guard's state is out of reach of what a submission writes: its
+functions run over a private copy of this module's namespace, of the builtins and of the modules
+they read, made when it is imported (:func:`_sealed`), not the module globals a member that writes a
+module's namespace could replace (``enum.global_enum``, refused in the member list too).
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial, wraps
-from types import BuiltinFunctionType, FunctionType, ModuleType
+from types import BuiltinFunctionType, FunctionType, MappingProxyType, ModuleType, SimpleNamespace
 from typing import Any
 
 from grader.sandboxed import subset_members
@@ -84,18 +90,22 @@ ATTRIBUTES = frozenset(
 VALUE_METHODS = frozenset({"compile", "share_memory", "share_memory_", "tofile"})
 # Dunders that name or describe an object, nothing more (``getattr(fn, "__name__", repr(fn))``).
 DESCRIPTIVE = frozenset({"__name__", "__qualname__", "__doc__", "__module__"})
+# The member list's verdicts as they are read once: (module, member) -> "+" or why refused.
+VERDICTS = MappingProxyType(dict(subset_members.decisions()))
 
 
 def refused(obj: Any, name: Any) -> bool:
     """Would reading ``name`` of ``obj`` lead towards the grader? Dunders (less the descriptive
     ones), the list above, private names but on instances of graded code's own classes, and a
-    module's members that the snapshot does not allow."""
-    if not isinstance(name, str) or name in DESCRIPTIVE:
-        return False  # a name that is no str: the real builtin raises TypeError
+    module's members that the snapshot does not allow; and any name that is not exactly a ``str``."""
+    if type(name) is not str:
+        return True
+    if name in DESCRIPTIVE:
+        return False
     if name in ATTRIBUTES or (name.startswith("__") and name.endswith("__")):
         return True
     if isinstance(obj, ModuleType):
-        return subset_members.verdict(obj.__name__, name) != subset_members.ALLOWED
+        return VERDICTS.get((obj.__name__, name)) != subset_members.ALLOWED
     return name in VALUE_METHODS or (name.startswith("_") and not _graded_instance(obj))
 
 
@@ -126,8 +136,7 @@ class _Watch:
 _WATCH = _Watch()
 
 
-@contextmanager
-def watching(names: frozenset[str], seen: set[str]) -> Iterator[None]:
+def _watching(names: frozenset[str], seen: set[str]) -> Iterator[None]:
     """Inside: a function or class a name computed at run time reaches (``getattr(torch,
     "sigmoid" + "_")``) is noted in ``seen`` when it is one of ``names``, by what it is: its own
     name (an in-place form's too) or a module it lives in (``torch.distributions.categorical``).
@@ -160,7 +169,7 @@ def _watched(value: Any) -> None:
 
 
 def _getattr(obj: Any, name: Any, *default: Any) -> Any:
-    if isinstance(obj, ModuleType) and isinstance(name, str) and subset_members.absent(obj, name):
+    if isinstance(obj, ModuleType) and type(name) is str and subset_members.absent(obj, name):
         return builtins.getattr(obj, name, *default)  # Python's own AttributeError: no such member
     if refused(obj, name):
         raise AttributeError(f"{name!r} is off limits in graded code")
@@ -190,7 +199,7 @@ def _watched_when_called(value: Any) -> Any:
 
 
 def _hasattr(obj: Any, name: Any) -> bool:
-    if isinstance(obj, ModuleType) and refused(obj, name):
+    if type(name) is not str or (isinstance(obj, ModuleType) and refused(obj, name)):
         return False  # a module's member graded code may not use is not there for it
     return builtins.hasattr(obj, name)
 
@@ -255,3 +264,34 @@ def submission_builtins() -> dict[str, Any]:
         "type": _Type,
     }
     return {**vars(builtins), **guarded}
+
+
+def _sealed(namespace: dict[str, Any]) -> None:
+    """Each function of this module, and each method of its classes, rebound to a private copy of
+    ``namespace`` in which the modules it reads (``builtins``, ``sys``, ``subset_members``) are
+    snapshots of their namespaces, with a private copy of the builtins: no name a submission can
+    form reaches what the guard looks up at each call. The module's names are the rebound ones."""
+    private = {
+        k: SimpleNamespace(**vars(v)) if isinstance(v, ModuleType) else v for k, v in namespace.items()
+    }
+    private["__builtins__"] = dict(vars(builtins))
+
+    def rebound(function: FunctionType) -> FunctionType:
+        copy = FunctionType(
+            function.__code__, private, function.__name__, function.__defaults__, function.__closure__
+        )
+        copy.__kwdefaults__, copy.__qualname__ = function.__kwdefaults__, function.__qualname__
+        copy.__doc__ = function.__doc__
+        return copy
+
+    for name, value in namespace.items():
+        if isinstance(value, FunctionType) and value.__globals__ is namespace:
+            private[name] = namespace[name] = rebound(value)
+        elif isinstance(value, type) and value.__module__ == __name__:
+            for attribute, method in vars(value).copy().items():
+                if isinstance(method, FunctionType) and method.__globals__ is namespace:
+                    builtins.setattr(value, attribute, rebound(method))
+
+
+_sealed(globals())
+watching = contextmanager(_watching)  # made from the rebound generator

@@ -1,6 +1,6 @@
 """The reviewed members of the modules graded code may open (torch, numpy, math...): a snapshot,
-``subset_members.tsv``, of every public member of each reviewed module, allowed (``+``) or refused
-with what to write instead. A member it does not record is refused, so a new torch version opens
+``subset_members.tsv``, of every public member of each reviewed module, allowed (``+``, with what it
+returns and what it writes) or refused with what to write instead. A member it does not record is refused, so a new torch version opens
 nothing before someone reviews it (``grader/authoring/subset_review.py`` writes the snapshot).
 
 Read on the trusted side by the subset check (:mod:`grader.engine.subset.subset_check`) and in the
@@ -16,6 +16,9 @@ from types import ModuleType
 
 SNAPSHOT = Path(__file__).with_name("subset_members.tsv")
 ALLOWED = "+"
+# A review's words for a member that writes the definition it is handed (an attribute, a class's
+# methods): graded code may use it only as a decorator of its own def or class statement.
+DECORATES = "writes: the definition it decorates"
 
 
 def absent(module: ModuleType, name: str) -> bool:
@@ -29,14 +32,22 @@ def absent(module: ModuleType, name: str) -> bool:
 
 
 @functools.cache
+def _rows() -> list[list[str]]:
+    """The snapshot's rows: module, member, verdict and (an allowed member's) review."""
+    lines = SNAPSHOT.read_text(encoding="utf-8").splitlines()
+    return [(line.split("\t") + [""])[:4] for line in lines if line and not line.startswith("#")]
+
+
+@functools.cache
 def decisions() -> dict[tuple[str, str], str]:
     """(module, member) -> ``+`` or why it is refused."""
-    found: dict[tuple[str, str], str] = {}
-    for line in SNAPSHOT.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            module, name, verdict = line.split("\t")
-            found[module, name] = verdict
-    return found
+    return {(module, name): verdict for module, name, verdict, _ in _rows()}
+
+
+@functools.cache
+def reviews() -> dict[tuple[str, str], str]:
+    """(module, member) -> what an allowed member returns and writes (``returns: ...; writes: ...``)."""
+    return {(module, name): review for module, name, _, review in _rows() if review}
 
 
 @functools.cache
@@ -45,17 +56,15 @@ def modules() -> frozenset[str]:
     return frozenset(module for module, _ in decisions())
 
 
-def verdict(module: str, name: str) -> str:
-    """``+`` when graded code may use ``module.name``, else what to write instead."""
-    return decisions().get(
-        (module, name), f"{module}.{name} is not among the reviewed members graded code may use"
-    )
-
-
-def write(found: dict[tuple[str, str], str]) -> None:
-    """Record a review (sorted, one member a line)."""
+def write(found: dict[tuple[str, str], str], reviews: dict[tuple[str, str], str]) -> None:
+    """Record a review (sorted, one member a line; an allowed member's with what it returns and
+    writes)."""
     lines = [
-        "# module\tmember\t+ (allowed) or why refused: written by grader/authoring/subset_review.py",
-        *(f"{m}\t{n}\t{v}" for (m, n), v in sorted(found.items())),
+        "# module\tmember\t+ (allowed) or why refused\twhat it returns and writes:"
+        " written by grader/authoring/subset_review.py",
+        *(
+            "\t".join([m, n, v] + ([reviews[m, n]] if reviews.get((m, n)) else []))
+            for (m, n), v in sorted(found.items())
+        ),
     ]
     SNAPSHOT.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -763,6 +763,29 @@ def relu(x):
     return torch.clamp(x, min=0)
 """,
     ),
+    # torch.autograd.function's public members, as torch's docs write a custom Function
+    "Sigmoid with ctx annotated FunctionCtx and a once_differentiable backward": (
+        "autograd",
+        "Sigmoid",
+        """
+from torch.autograd.function import once_differentiable
+
+
+class Sigmoid(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx: "torch.autograd.function.FunctionCtx", x):
+        e = torch.exp(-x.abs())
+        out = torch.where(x >= 0, 1 / (1 + e), e / (1 + e))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx: torch.autograd.function.FunctionCtx, grad_output):
+        (out,) = ctx.saved_tensors
+        return grad_output * out * (1 - out)
+""",
+    ),
     # As stable as torch's own: log(1 + e^z) − y·z keeps only the y = 0 terms of the float64 tail
     "bce_with_logits by torch.logaddexp(0, z) - y*z": (
         "losses",
@@ -1960,6 +1983,16 @@ UNRUN = {
         "if __name__ == '__main__':\n    print(mse(torch.ones(2), eval('torch.zeros(2)')))\n",
     ),
     "a statement that binds nothing": ("losses", "import sys\n\nsys.modules['x'] = 1\n"),
+    # a training demo naming an exercise's class, never run when graded (it cost DiabetesNet 5 of 5)
+    "a training demo under __main__ that saves the model": (
+        "mlp",
+        "if __name__ == '__main__':\n    model = DiabetesNet()\n"
+        "    optimiser = torch.optim.SGD(model.parameters(), lr=0.1)\n"
+        "    x, y = torch.randn(32, 8), torch.randint(0, 2, (32, 1)).float()\n"
+        "    for epoch in range(10):\n        optimiser.zero_grad()\n"
+        "        nn.functional.binary_cross_entropy(model(x), y).backward()\n        optimiser.step()\n"
+        "    torch.save(model.state_dict(), 'diabetes.pt')\n",
+    ),
     "two statements on one line": ("losses", "A = 1; B = eval('2')\n"),
 }
 

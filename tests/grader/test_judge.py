@@ -307,6 +307,20 @@ def test_expect_vectorised_fails_growing_counts_and_shows_them():
     assert "hint: a Python loop over rows" in message
 
 
+def test_expect_vectorised_shows_the_counts_in_the_learners_language(monkeypatch):
+    """In Chinese, the list of counts is Chinese too ("7 ops for n=4" kept its "ops" and "for")."""
+    from grader import i18n
+
+    monkeypatch.setenv("TORCHGRADE_LANG", "zh_CN")
+    i18n.refresh()
+    try:
+        message = failure(expect_vectorised, [7, 9, 7], [4, 40, 400], "row_normalize")
+    finally:
+        monkeypatch.undo()
+        i18n.refresh()
+    assert " for " not in message and " ops" not in message, message
+
+
 @pytest.mark.parametrize("counts", [None, [7, 7], [7, 7, 7, 7], [7, "7", 7], [7.0, 7.0, 7.0]])
 def test_expect_vectorised_needs_one_int_per_size(counts):
     assert "expected one op count per input size" in failure(expect_vectorised, counts, (1, 2, 3), "f")

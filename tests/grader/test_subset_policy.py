@@ -132,7 +132,25 @@ def test_nothing_that_compiles_loads_or_spawns_is_allowed():
     assert [m for m in ("torch.vmap", "torch.func.vmap") if subset.member_problem(m)] == []
     for dotted in refused:
         module, name = dotted.rsplit(".", 1)
-        assert subset_members.verdict(module, name) != subset_members.ALLOWED, dotted
+        assert subset_members.decisions().get((module, name)) != subset_members.ALLOWED, dotted
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("dotted", ["torch.optim.swa_utils", "pandas.DataFrame", "time.strftime"])
+def test_the_member_lists_advice_is_in_the_learners_language(monkeypatch, dotted):
+    """A member the list does not record, a module outside it, a listed module's other member:
+    the advice is Chinese in Chinese (it kept its English)."""
+    from grader import i18n
+
+    monkeypatch.setenv("TORCHGRADE_LANG", "zh_CN")
+    i18n.refresh()
+    try:
+        problem = subset.member_problem(dotted)
+        advice = i18n.text(problem[1]) if problem else ""
+    finally:
+        monkeypatch.undo()
+        i18n.refresh()
+    assert advice and not any(w in advice for w in ("among", " use ", "use only", "modules")), advice
 
 
 @pytest.mark.unit

@@ -325,6 +325,17 @@ NOT_CHARGED = {
         "def huber(y_hat, y, delta=1.0):\n    return F.huber_loss(y_hat, y, delta=delta)\n",
         "mse",
     ),
+    # the tutorial's custom Function: its clamp is relu's allowed body, not hard_sigmoid_from_relus's
+    "relu's own autograd Function, called by hard_sigmoid_from_relus": (
+        "mlp",
+        "relu",
+        "class MyReLU(torch.autograd.Function):\n    @staticmethod\n    def forward(ctx, input):\n"
+        "        ctx.save_for_backward(input)\n        return input.clamp(min=0)\n\n"
+        "    @staticmethod\n    def backward(ctx, grad_output):\n        (input,) = ctx.saved_tensors\n"
+        "        grad_input = grad_output.clone()\n        grad_input[input < 0] = 0\n        return grad_input\n\n\n"
+        "def relu(x):\n    return MyReLU.apply(x)\n",
+        "hard_sigmoid_from_relus",
+    ),
     "the learner's own sigmoid in bce_with_logits": (
         "losses",
         "bce_with_logits",
@@ -505,6 +516,21 @@ def test_another_exercises_code_is_charged_only_with_the_callers_own_list():
     )
     found = charged("losses", solution("losses") + "\n" + IMPORTS + "\n\n" + snippet)
     assert "log_softmax" in found and "cross_entropy" not in found, found
+
+
+@pytest.mark.unit
+def test_a_twin_of_both_past_another_exercises_definition_is_charged_to_the_caller():
+    """log_softmax's own helper class calls F.log_softmax, off limits in both: cross_entropy,
+    which reaches it only through log_softmax, pays too (what a callee's body may use is what its
+    own list allows, at any depth)."""
+    snippet = (
+        "class _Log:\n    @staticmethod\n    def run(x, dim):\n        return F.log_softmax(x, dim)\n\n\n"
+        "def log_softmax(x, dim=-1):\n    return _Log.run(x, dim)\n\n\n"
+        "def cross_entropy(logits, target):\n    logp = log_softmax(logits, 1)\n"
+        "    return -logp.gather(1, target[:, None]).mean()\n"
+    )
+    found = charged("losses", solution("losses") + "\n" + IMPORTS + "\n\n" + snippet)
+    assert {"log_softmax", "cross_entropy"} <= set(found), found
 
 
 @pytest.mark.unit

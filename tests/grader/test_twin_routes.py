@@ -106,9 +106,10 @@ def test_helper_files_that_import_each_other_are_read_once(tmp_path):
 
 
 @pytest.mark.unit
-def test_a_module_the_list_names_is_refused_anywhere_in_the_submission(tmp_path):
-    """torch.distributions imported by a helper file no exercise calls costs every exercise whose
-    list names it, and nothing else; a file without it charges nothing."""
+def test_a_module_the_list_names_is_refused_anywhere_in_a_submission_that_cannot_be_read(tmp_path):
+    """Where the reading gave up (past its clock), torch.distributions named anywhere, in a helper
+    file no exercise calls too, costs every exercise whose list names it, and nothing else; a
+    file without it charges nothing."""
     (tmp_path / "losses.py").write_text(solution("losses") + "\n\nimport h\n")
     (tmp_path / "h.py").write_text(
         "from torch import distributions\n\n\ndef unused(p):\n    return distributions.Categorical(probs=p)\n"
@@ -120,6 +121,54 @@ def test_a_module_the_list_names_is_refused_anywhere_in_the_submission(tmp_path)
     assert set(found) == families and found["entropy"].file == "h.py", found
     clean = {"losses.py": solution("losses")}
     assert not subset_twins.imported_anywhere(clean, "losses.py", rules("losses"), exercises("losses"))
+
+
+ONE_EXERCISES = (
+    "from torch.distributions import Categorical\n\n\n"
+    "def cross_entropy(logits, target):\n    return -Categorical(logits=logits).log_prob(target).mean()\n"
+)
+_CE = "    logp = logits - logits.logsumexp(1, keepdim=True)\n    return -logp.gather(1, target[:, None]).mean()\n"
+# torch.distributions handed by cross_entropy's call to entropy's, through module-level state
+LAUNDERED = {
+    "a table cross_entropy fills": (
+        "_T = {}\n\n\ndef cross_entropy(logits, target):\n    _T['c'] = Categorical\n" + _CE,
+        "def entropy(p):\n    return _T['c'](probs=p).entropy()\n",
+    ),
+    "a helper cross_entropy calls fills it": (
+        "_T = {}\n\n\ndef _keep():\n    _T.setdefault('c', Categorical)\n\n\n"
+        "def cross_entropy(logits, target):\n    _keep()\n" + _CE,
+        "def entropy(p):\n    return _T['c'](probs=p).entropy()\n",
+    ),
+    "an attribute of a holder": (
+        "class _H:\n    c = None\n\n\ndef cross_entropy(logits, target):\n    _H.c = Categorical\n" + _CE,
+        "def entropy(p):\n    return _H.c(probs=p).entropy()\n",
+    ),
+}
+
+
+def _twins(tmp_path, source: str) -> dict:
+    (tmp_path / "losses.py").write_text(source)
+    sources = subset.sources_of(tmp_path, "losses", False)
+    ruled = rules("losses")
+    return subset_twins.twins(
+        sources, "losses.py", sources["losses.py"], ruled, set(ruled), exercises("losses")
+    )
+
+
+@pytest.mark.unit
+def test_an_import_costs_only_the_exercises_whose_code_uses_it(tmp_path):
+    """torch.distributions imported for cross_entropy alone costs cross_entropy, not softmax,
+    log_softmax, entropy and kl_div, whose lists name it too (50 points)."""
+    assert set(_twins(tmp_path, solution("losses") + "\n\n" + ONE_EXERCISES)) == {"cross_entropy"}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("route", sorted(LAUNDERED))
+def test_a_module_another_exercises_call_hands_on_is_charged(tmp_path, route):
+    writer, reader = LAUNDERED[route]
+    imports = "from torch.distributions import Categorical\n\n"
+    found = _twins(tmp_path, solution("losses") + "\n\n" + imports + writer + "\n\n" + reader)
+    assert {"cross_entropy", "entropy"} <= set(found), found
 
 
 # every route at once, graded: seen on main's code entropy 1.5 of 8.5 and kl_div 1.5 of 9.5 (the

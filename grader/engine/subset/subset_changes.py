@@ -10,6 +10,8 @@ statement that may have changed its object, by any route:
 - names share objects: a name assigned from others (``_A = _T``, ``for _A in [_T]``, a walrus,
   ``with ... as``) shares theirs, so a change of one (``_A["e"] = f``, ``_A |= {...}``) is a
   change of each.
+- a function of the learner's changes, whenever it runs, what its own body may change: an
+  exercise's call may fill a table another exercise reads (``_T["c"] = Categorical``).
 
 A name changed is one the module binds plainly (an import or a builtin is never the learner's
 object to change here: a change of a module member is a dotted path of its own).
@@ -136,20 +138,6 @@ def _effects(nodes: Iterable[ast.AST], mine: set[str], groups: _Groups) -> tuple
     return changed & mine, runs
 
 
-def _bodies(nodes: Sequence[ast.AST]) -> list[ast.AST]:
-    """Every node of the functions' and lambdas' bodies among ``nodes`` (what runs when they are
-    called), each once."""
-    found: list[ast.AST] = []
-    stack = list(nodes)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, _BODIES):
-            found += parsed.walk(node)
-        else:
-            stack += ast.iter_child_nodes(node)
-    return found
-
-
 def spread(units: Sequence[Unit], clock: parsed.Clock | None = None) -> None:
     """Add to each unit's binds what it may change (the module docstring's routes)."""
     imported = {_bound(a) for u in units for n in u.nodes if isinstance(n, _IMPORTS) for a in n.names}
@@ -159,17 +147,34 @@ def spread(units: Sequence[Unit], clock: parsed.Clock | None = None) -> None:
         if clock is not None and i % _TICK == 0:
             clock.check("the module's changes")
         here.append(_effects(at_import(unit.nodes), mine, groups))
-        local = _Groups()  # a function's local may share a module-level name's object
-        body = _bodies(unit.nodes)
-        changed, runs = _effects(body, mine | unit.inner | _locals(body), local)
+        changed, module_level, runs = _when_run(unit.nodes, mine | unit.inner)
         for name in unit.names:
-            later[name] = (local.closure(changed, mine), unit.inner & mine if runs else set())
+            later[name] = (changed & mine, unit.inner & mine if runs else set())
+        unit.binds |= groups.closure(module_level, mine)
     wanted = {n for unit, (_, runs) in zip(units, here, strict=True) if runs for n in unit.reads & mine}
     latent = _latent(later, wanted, clock)
     for unit, (changed, runs) in zip(units, here, strict=True):
         if runs:  # what the functions it reads may change, run now
             changed = changed | set[str]().union(*(latent.get(n, set()) for n in unit.reads))
         unit.binds |= groups.closure(changed, mine)
+
+
+def _when_run(nodes: Sequence[ast.AST], known: set[str]) -> tuple[set[str], set[str], bool]:
+    """(the names among ``known`` that the functions among ``nodes`` may change when they run,
+    those of them that are no local of the function changing them, whether they run code: a
+    call), a function's local sharing a module-level name's object."""
+    changed, module_level, runs, stack = set[str](), set[str](), False, list(nodes)
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, _BODIES):
+            stack += ast.iter_child_nodes(node)
+            continue
+        body, local = list(parsed.walk(node)), _Groups()
+        names = _locals(body)
+        found, run = _effects(body, known | names, local)
+        found = local.closure(found, known)
+        changed, module_level, runs = changed | found, module_level | (found - names), runs or run
+    return changed, module_level, runs
 
 
 def _locals(body: list[ast.AST]) -> set[str]:

@@ -36,10 +36,10 @@ import bisect
 import builtins
 import collections
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from grader.engine import parsed
-from grader.engine.subset import subset_reach, subset_readings
+from grader.engine.subset import subset_dead, subset_reach, subset_readings
 from grader.engine.subset.subset_check import check
 from grader.engine.subset.subset_refusal import Refusal
 from grader.engine.subset.subset_units import PATH, Unit, span, tick, units_of
@@ -106,12 +106,13 @@ def closure(
 
 
 def reachable(
-    source: str, wanted: Collection[str], exercises: Collection[str]
-) -> tuple[ast.Module, dict[str, list[ast.AST]]] | None:
-    """``source``'s tree and {exercise: the nodes of its reachable code} for each of ``wanted``
+    source: str, wanted: Collection[str], exercises: Collection[str], apart: Collection[str] = ()
+) -> tuple[ast.Module, dict[str, list[ast.AST]], dict[str, dict[int, str]]] | None:
+    """``source``'s tree, {exercise: the nodes of its reachable code} for each of ``wanted``
     among ``exercises`` (:mod:`grader.engine.subset.subset_reach`: the learner's code it may run, another
-    exercise's definition too); None when it does not parse or its scopes cannot be read. Raises
-    :class:`parsed.OverBudget` past the reading's clock."""
+    exercise's definition too) and {exercise: {id of a node it reaches only through the definition
+    of another of ``apart``: that one}}; None when it does not parse or its scopes cannot be read.
+    Raises :class:`parsed.OverBudget` past the reading's clock."""
     tree = parsed.tree(source)
     if tree is None:
         return None
@@ -121,7 +122,7 @@ def reachable(
     if units is None or scopes is None:
         return None
     chosen = sorted(set(wanted) & set(exercises))
-    return tree, subset_reach.reached(scopes, units, chosen, clock)
+    return tree, *subset_reach.reached_apart(scopes, units, chosen, set(apart) & set(exercises), clock)
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,7 @@ def charged(
     units = units_of(source, tree, clock)
     if units is None:
         return None
+    units = [_unrun(unit) if _never_runs(unit, tree) else unit for unit in units]
     firsts = [unit.first for unit in units]
     holders: list[int] = []
     for refusal in refusals:
@@ -198,6 +200,16 @@ def charged(
         tuple(r for r, run in zip(refusals, runs, strict=True) if run),
         tuple(r for r, run in zip(refusals, runs, strict=True) if not run),
     )
+
+
+def _never_runs(unit: Unit, tree: ast.Module) -> bool:
+    return bool(unit.nodes) and all(subset_dead.never_runs(node, tree) for node in unit.nodes)
+
+
+def _unrun(unit: Unit) -> Unit:
+    """A statement that never runs when graded: it binds, reads and changes nothing (its refused
+    line costs nothing; it is replaced by ``pass``)."""
+    return replace(unit.copy(), binds=set(), names=set(), reads=set(), inner=set())
 
 
 def _first(node: ast.AST) -> int:

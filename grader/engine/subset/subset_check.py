@@ -34,8 +34,6 @@ from grader.sandboxed import subset_members as members
 CLASS_INSTEAD = N_(
     "compare with isinstance; make tensors on x's device with x.new_tensor(...) or device=x.device"
 )
-NOT_METACLASS = "used but as a class statement's metaclass"
-METACLASS_INSTEAD = N_("write class Name(metaclass=abc.ABCMeta), or subclass abc.ABC")
 INSTALL = "define the function in its own file, and import it where you use it"
 # a module held as a value: templates whose {0} the learner's language keeps (grader.i18n.text)
 MODULE_AS_VALUE = N_("the module {0} as a value")
@@ -75,7 +73,7 @@ class _Check(Place):
                 self.refuse(
                     node, f"from {module} import *", f"import the names you use: from {module} import a, b"
                 )
-            elif f"{module}.{alias.name}" in rules.METACLASS_ONLY | rules.REFUSED_PARENTS:
+            elif f"{module}.{alias.name}" in rules.placed().keys() | rules.REFUSED_PARENTS:
                 continue  # its uses are checked where they stand (visit_Name)
             elif module not in self.facts.local and (problem := member_problem(f"{module}.{alias.name}")):
                 instead = _members_instead(f"{module}.{alias.name}", problem[1])
@@ -106,9 +104,12 @@ class _Check(Place):
             return f"{name} passed around", f'call {name}(obj, "name") with the name written out'
         if name == "type" and name not in facts.bound and self.type_as_value(node):
             return "type passed around", "call type(x) where you use it, or compare with isinstance"
-        if facts.imported.get(name) in rules.METACLASS_ONLY and id(node) not in self.metaclasses:
-            return f"{name} {NOT_METACLASS}", METACLASS_INSTEAD
-        return None
+        return self.misplaced(node, name, facts.imported.get(name, ""))
+
+    def misplaced(self, node: ast.expr, written: str, dotted: str) -> tuple[str, str] | None:
+        """(what, instead) where a member allowed in one place (``rules.placed``) stands elsewhere."""
+        what, instead = rules.PLACED.get(rules.placed().get(dotted, ""), ("", ""))
+        return None if not what or id(node) in self.placed else (f"{written} {what}", instead)
 
     def stored(self, node: ast.Name) -> None:
         if node.id == "self":
@@ -153,10 +154,8 @@ class _Check(Place):
             dotted = ".".join([imported, *attrs])
             on_self = call is not None and first_is_self(call)
             problem = None if (on_self and attrs[-1] in rules.DUNDER_DEFINE) else member_problem(dotted)
-            if dotted in rules.METACLASS_ONLY:
-                problem = (
-                    None if id(node) in self.metaclasses else (f"{dotted} {NOT_METACLASS}", METACLASS_INSTEAD)
-                )
+            if dotted in rules.placed():
+                problem = self.misplaced(node, dotted, dotted)
             if problem is None and store and dotted not in rules.SETTINGS:
                 problem = (
                     f"{dotted} = ... (changes a module for every caller)",
@@ -375,19 +374,21 @@ class _Check(Place):
             )
         for annotation in [*(a.annotation for a in arguments(node.args)), node.returns]:
             self.annotation(annotation)
+        self.decorators(node)
         self.scopes.append(node)
         self.generic_visit(node)
         self.scopes.pop()
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
+    def decorators(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+        """Mark where a definition's decorators and a class's metaclass stand (rules.placed)."""
+        found = [d.func if isinstance(d, ast.Call) else d for d in node.decorator_list]
+        found += [k.value for k in getattr(node, "keywords", []) if k.arg == "metaclass"]
+        self.placed |= {id(place) for place in found}
+
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        for keyword in node.keywords:  # class Rule(metaclass=abc.ABCMeta): the one place it may stand
-            if (
-                keyword.arg == "metaclass"
-                and dotted_name(keyword.value, self.facts.imported) in rules.METACLASS_ONLY
-            ):
-                self.metaclasses.add(id(keyword.value))
+        self.decorators(node)
         self.scopes.append(node)
         self.generic_visit(node)
         self.scopes.pop()

@@ -1,8 +1,10 @@
 """Code that cannot run: the branch of an ``if`` (or a conditional expression) whose test is a
 constant, written as a literal (``if False:``) or as a module-level name bound once, to a
-literal, and never bound again anywhere in the module (``DEBUG = False`` ... ``if DEBUG:``).
-The twin reader (:mod:`grader.engine.subset.subset_twins`) charges no name such a branch holds:
-a charge only for code that runs."""
+literal, and never bound again anywhere in the module (``DEBUG = False`` ... ``if DEBUG:``), or
+``__name__ == "__main__"`` where the module never binds ``__name__`` (graded, a module runs under
+its topic's name). The twin reader (:mod:`grader.engine.subset.subset_twins`) charges no name
+such a branch holds, and a refused line inside one costs nothing (:func:`never_runs`): a charge
+only for code that runs."""
 
 from __future__ import annotations
 
@@ -45,10 +47,28 @@ def constants(tree: ast.Module) -> dict[str, object]:
     return found
 
 
+def _main(test: ast.expr, known: dict[str, object]) -> bool | None:
+    """``__name__ == "__main__"`` (either way round; ``!=`` too) where ``__name__`` is the
+    module's own: False when graded; None for any other test."""
+    if not (
+        isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.NotEq))
+    ):
+        return None
+    sides = {ast.dump(test.left), ast.dump(test.comparators[0])}
+    if "__name__" not in known or sides != {
+        ast.dump(ast.Name("__name__", ast.Load())),
+        ast.dump(ast.Constant("__main__")),
+    }:
+        return None
+    return isinstance(test.ops[0], ast.NotEq)
+
+
 def _truth(test: ast.expr, known: dict[str, object]) -> bool | None:
     """The test's truth where it is a constant, None where it is not."""
     if isinstance(test, ast.Constant):
         return bool(test.value)
+    if (main := _main(test, known)) is not None:
+        return main
     if isinstance(test, ast.Name) and test.id in known:
         return bool(known[test.id])
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
@@ -61,7 +81,7 @@ def _truth(test: ast.expr, known: dict[str, object]) -> bool | None:
 def dead(tree: ast.Module) -> frozenset[int]:
     """The ids of the nodes inside a branch that cannot run (once per tree: :func:`parsed.tree`'s,
     which no reader changes)."""
-    known = constants(tree)
+    known = constants(tree) | ({} if "__name__" in _bound_names(tree) else {"__name__": None})
     found: set[int] = set()
     for node in parsed.walk(tree):
         if isinstance(node, (ast.If, ast.IfExp)):
@@ -72,3 +92,9 @@ def dead(tree: ast.Module) -> frozenset[int]:
             parts = branch if isinstance(branch, list) else [branch]
             found |= {id(inner) for part in parts for inner in parsed.walk(part)}
     return frozenset(found)
+
+
+def never_runs(statement: ast.stmt, tree: ast.Module) -> bool:
+    """``statement`` (of ``tree``'s body) runs no code when graded: an ``if`` whose only branch
+    cannot run (a ``__main__`` demo), its test a constant."""
+    return isinstance(statement, ast.If) and not statement.orelse and id(statement.body[0]) in dead(tree)

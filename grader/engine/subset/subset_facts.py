@@ -62,7 +62,7 @@ class Place(ast.NodeVisitor):
         self.own_dict_line = 0  # a line that reads self.__dict__ or vars(self), if any
         self.unbound: list[Refusal] = []  # methods of the module's classes read off a class
         self.resolved: set[int] = set()  # ids of modules read by a computed getattr (guarded in the worker)
-        self.metaclasses: set[int] = set()  # ids of a class statement's metaclass=abc.ABCMeta
+        self.placed: set[int] = set()  # ids of a class statement's metaclass, of a decorator (rules.placed)
 
     def refuse(self, node: ast.AST, what: str, instead: str) -> None:
         self.found.append(Refusal(getattr(node, "lineno", 0), what, instead))

@@ -47,12 +47,12 @@ def _member_problem(dotted: str) -> tuple[str, str] | None:
         return _attributes_problem(member, dotted[len(member) + 1 :].split(".") if dotted != member else [])
     root = _root_module(dotted)
     if root is None:
-        return f"module {dotted.split('.')[0]}", "use torch, numpy, math and the modules the exercise names"
+        return f"module {dotted.split('.')[0]}", OTHER_MODULE
     parts = dotted.split(".")[len(root.split(".")) :]
     if root in rules.LISTED and parts and parts[0] not in rules.LISTED[root]:
         return (
             f"{root}.{parts[0]}",
-            f"use only {', '.join(sorted(rules.LISTED[root])) or 'nothing'} of {root}",
+            ONLY_LISTED.format(", ".join(sorted(rules.LISTED[root])) or "-", root),
         )
     at = root
     for part in parts:
@@ -67,13 +67,18 @@ def _member_problem(dotted: str) -> tuple[str, str] | None:
             if verdict is None and private(part):
                 public = public_name(dotted)
                 return at, PUBLIC_NAME.format(public) if public else PRIVATE_INSTEAD.format(at)
-            return at, verdict or f"{at} is not among the reviewed members graded code may use"
+            return at, verdict or NOT_RECORDED.format(at)
         problem = _attribute_problem(at, part)
         if problem is not None:
             return problem
     return None
 
 
+# what a refusal says instead: of a module outside the subset, of a listed module's other member,
+# of a reviewed module's member the member list does not record
+OTHER_MODULE = N_("use torch, numpy, math and the modules the exercise names")
+ONLY_LISTED = N_("use only {0} of {1}")
+NOT_RECORDED = N_("{0} is not among the reviewed members graded code may use")
 # what a private path's refusal says instead: the public name of the same object, or that none is
 PUBLIC_NAME = N_("use {0}, the public name of the same object")
 PRIVATE_INSTEAD = N_(

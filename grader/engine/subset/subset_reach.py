@@ -189,18 +189,35 @@ class Pieces:
             for m in ms
         ]
 
-    def reached(self, exercise: str) -> list[ast.AST]:
-        """Every node of ``exercise``'s reachable code, pieces in line order."""
-        start = {p for unit in self.binders.get(exercise, ()) for p in self.of_unit[unit]}
-        seen, queue, steps = set(start), collections.deque(sorted(start)), 0
-        while queue:
-            steps += 1
-            if self.clock is not None and steps % _TICK == 0:
-                self.clock.check("the module's reachable code")
-            for other in self.edges(queue.popleft()) - seen:
-                seen.add(other)
-                queue.append(other)
-        return [node for piece in sorted(seen) for node in self.nodes(piece)]
+    def _definition(self, exercise: str) -> set[int]:
+        return {p for unit in self.binders.get(exercise, ()) for p in self.of_unit[unit]}
+
+    def _walk(self, owners: dict[int, str], apart: dict[int, str]) -> None:
+        """Fill ``owners`` (piece -> whose code it is, the start's given) with every piece they
+        reach: a piece of another exercise's definition among ``apart`` is that exercise's, and so
+        is what it alone reaches; each piece is the first walker's to get there, own code first."""
+        steps, waves = 0, [collections.deque(sorted(owners))]
+        while waves:
+            queue = waves.pop(0)
+            later: collections.deque[int] = collections.deque()
+            while queue:
+                steps += 1
+                if self.clock is not None and steps % _TICK == 0:
+                    self.clock.check("the module's reachable code")
+                piece = queue.popleft()
+                for other in sorted(self.edges(piece) - owners.keys()):
+                    owners[other] = apart.get(other, owners[piece])
+                    (later if other in apart and apart[other] != owners[piece] else queue).append(other)
+            waves += [later] if later else []
+
+    def reached(self, exercise: str, apart: Collection[str] = ()) -> tuple[list[ast.AST], dict[int, str]]:
+        """Every node of ``exercise``'s reachable code, pieces in line order, and {id of a node it
+        reaches only through another exercise of ``apart``'s definition: that exercise}."""
+        apart_pieces = {p: e for e in apart if e != exercise for p in self._definition(e)}
+        owners = dict.fromkeys(self._definition(exercise), exercise)
+        self._walk(owners, apart_pieces)
+        nodes = [(node, owners[piece]) for piece in sorted(owners) for node in self.nodes(piece)]
+        return [n for n, _ in nodes], {id(n): e for n, e in nodes if e != exercise}
 
 
 def _computed_name(call: ast.Call) -> bool:
@@ -227,4 +244,18 @@ def reached(
     class of the learner's that is made or passed on reaches its special methods, and its other
     methods only where an attribute names them (what a refusal costs: ``subset_charge``)."""
     pieces = Pieces(scopes, units, clock, by_use)
-    return {e: pieces.reached(e) for e in exercises}
+    return {e: pieces.reached(e)[0] for e in exercises}
+
+
+def reached_apart(
+    scopes: Scopes,
+    units: Sequence[Unit],
+    exercises: Collection[str],
+    apart: Collection[str],
+    clock: parsed.Clock,
+) -> tuple[dict[str, list[ast.AST]], dict[str, dict[int, str]]]:
+    """:func:`reached`, and for each exercise {id of a node it reaches only through the definition
+    of another exercise among ``apart``: that exercise} (whose list judges that code)."""
+    pieces = Pieces(scopes, units, clock)
+    read = {e: pieces.reached(e, apart) for e in exercises}
+    return {e: nodes for e, (nodes, _) in read.items()}, {e: through for e, (_, through) in read.items()}

@@ -10,9 +10,11 @@ for the teaching message.
 
 from __future__ import annotations
 
+import functools
 import sys
 
 from grader.i18n import N_
+from grader.sandboxed import subset_members as members
 
 # Modules whose members the snapshot decides one by one (grader/sandboxed/subset_members.tsv), with
 # the submodules it reviews (torch.nn, numpy.random...).
@@ -107,6 +109,32 @@ REFUSED_PARENTS = frozenset(m.rsplit(".", 1)[0] for m in MEMBERS_OF_REFUSED)
 # Members graded code may name only as a class statement's metaclass (``class Rule(metaclass=
 # abc.ABCMeta)``, or imported for it): called, it would make a class from a namespace of strings.
 METACLASS_ONLY = frozenset({"abc.ABCMeta"})
+
+
+# what a member named elsewhere than its one place (:func:`placed`) is, and what to write
+PLACED = {
+    "metaclass": (
+        "used but as a class statement's metaclass",
+        N_("write class Name(metaclass=abc.ABCMeta), or subclass abc.ABC"),
+    ),
+    "decorator": (
+        "used but as a decorator of your own def or class statement",
+        N_(
+            "write it as a decorator above your own def or class statement (@dataclass, @functools.wraps(fn))"
+        ),
+    ),
+}
+
+
+@functools.cache
+def placed() -> dict[str, str]:
+    """{member: the one place graded code may name it}: ``metaclass`` (:data:`METACLASS_ONLY`),
+    ``decorator`` where the member list reviews it as writing the definition it decorates (handed
+    a library's class or function, ``dataclass`` or ``functools.wraps`` would write that)."""
+    written = {f"{m}.{n}" for (m, n), r in members.reviews().items() if members.DECORATES in r}
+    return dict.fromkeys(METACLASS_ONLY, "metaclass") | dict.fromkeys(written, "decorator")
+
+
 # Private members learners use, as torch's own code does (a prefix ends with "*").
 PRIVATE = ("torch._assert", "torch._foreach_*", "torch.nn.init._calculate_fan_in_and_fan_out")
 # Members of open modules that share a standard module's name but are the package's own.

@@ -199,7 +199,7 @@ def written(
 ) -> dict[str, Written]:
     """{exercise: the first off-limits function its reachable code names} (raises
     :class:`parsed.OverBudget` past the reading's clock)."""
-    read = reachable(source, rules, exercises) if rules else None
+    read = reachable(source, rules, exercises, rules) if rules else None
     return {} if read is None else written_in(*read, rules)
 
 
@@ -208,18 +208,20 @@ def written_in_files(
 ) -> dict[str, Written]:
     """:func:`written` on the topic's file ``own`` among the submission's ``sources`` (by file
     name), the helper files' functions it calls read too."""
-    read = reachable(sources[own], rules, exercises) if rules and own in sources else None
+    read = reachable(sources[own], rules, exercises, rules) if rules and own in sources else None
     return {} if read is None else written_in(*read, rules, helpers=sources)
 
 
 def written_in(
     tree: ast.Module,
     reached: Mapping[str, list[ast.AST]],
+    through: Mapping[str, Mapping[int, str]],
     rules: Mapping[str, tuple[_Rule, ...]],
     helpers: Mapping[str, str] | None = None,
     read: frozenset[str] = frozenset(),
 ) -> dict[str, Written]:
-    """:func:`written` on a reading already made (:func:`subset_charge.reachable`); ``helpers``:
+    """:func:`written` on a reading already made (:func:`subset_charge.reachable`: ``through``, the
+    code an exercise reaches only through another's definition, that one's); ``helpers``:
     the submission's files by name, whose functions the reachable code calls are read for the
     exercise's twins as well (:func:`_in_helpers`), at any depth (``read``: the helper
     functions whose reading is under way, ``file.name``, each read once down a path)."""
@@ -233,7 +235,7 @@ def written_in(
             continue
         hits = []
         for node in (n for n in nodes if id(n) not in unrun):  # a branch that cannot run charges nothing
-            owner = owners.get(id(node), exercise)
+            owner = owners.get(id(node)) or through.get(exercise, {}).get(id(node), exercise)
             if _hit(node, rules[exercise], scopes, up) and (
                 owner == exercise or _hit(node, rules[owner], scopes, up)
             ):
@@ -277,14 +279,36 @@ def _in_helpers(
     return {}
 
 
+def twins(
+    sources: Mapping[str, str],
+    file: str,
+    source: str,
+    rules: Mapping[str, tuple[_Rule, ...]],
+    wanted: Collection[str],
+    exercises: Collection[str],
+) -> dict[str, Written]:
+    """{exercise of ``wanted``: the first off-limits function its reachable code names} in the
+    topic's ``file`` as graded (``source``, its refused lines stubbed) among the submission's
+    ``sources``, helper files followed: an import charges the exercises whose code uses it (a
+    table another exercise's call fills is read too: :mod:`subset_changes`). Where the reading
+    gives up, a module a list names whole is charged wherever it is named (:func:`imported_anywhere`)."""
+    try:  # the reading's verdict came first, within the same clock
+        read = reachable(source, wanted, exercises, rules) if wanted else None
+    except parsed.OverBudget:
+        read = None
+    if read is None:
+        return imported_anywhere({**sources, file: source}, file, rules, wanted)
+    return written_in(*read, rules, helpers=sources)
+
+
 def imported_anywhere(
     sources: Mapping[str, str], own: str, rules: Mapping[str, tuple[_Rule, ...]], wanted: Collection[str]
 ) -> dict[str, Written]:
     """{exercise: the first place a file of the submission names a module its list puts off
     limits (``torch.distributions``)}: such a module computes the exercise in ops of its own,
-    which no dispatcher names, so a topic whose list names one cannot import it at all, by
-    whatever route its objects would reach the exercise's call. Read in every file of
-    ``sources`` (by name, the topic's ``own`` first), reachable or not."""
+    which no dispatcher names, so where the reading cannot follow its objects (:func:`twins`) a
+    topic whose list names one cannot import it at all. Read in every file of ``sources`` (by
+    name, the topic's ``own`` first), reachable or not."""
     modules = {e: tuple(r for r in rules.get(e, ()) if _whole_module(r)) for e in wanted}
     modules = {e: found for e, found in modules.items() if found}
     if not modules:
@@ -333,8 +357,8 @@ def _owners(tree: ast.Module, ruled: frozenset[str]) -> dict[int, str]:
     """{id of a node: the exercise whose definition holds it} for the exercises with rules of
     their own: a caller reaching one is charged with what both lists put off limits (the other
     exercise's allowed code is allowed to it: ``relu`` by ``torch.clamp`` in
-    ``hard_sigmoid_from_relus``; its twin is the caller's too: ``F.log_softmax`` in
-    ``log_softmax`` for ``cross_entropy``)."""
+    ``hard_sigmoid_from_relus``, and so is the code it alone reaches, relu's own autograd Function;
+    its twin is the caller's too: ``F.log_softmax`` in ``log_softmax`` for ``cross_entropy``)."""
     found: dict[int, str] = {}
     for stmt in tree.body:
         names = {t.id for t in getattr(stmt, "targets", []) if isinstance(t, ast.Name)}
