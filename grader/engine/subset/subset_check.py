@@ -21,7 +21,8 @@ from grader.engine.subset.subset_shapes import (
     dotted_name,
     dunder,
     first_is_self,
-    format_fields,
+    format_path,
+    handed_on,
     holds_refused,
     makes_a_class,
     named,
@@ -38,6 +39,7 @@ INSTALL = "define the function in its own file, and import it where you use it"
 # a module held as a value: templates whose {0} the learner's language keeps (grader.i18n.text)
 MODULE_AS_VALUE = N_("the module {0} as a value")
 WRITE_WHERE_USED = N_("write {0} where you use it")
+CALLED_ONLY = N_("call {0}(...) where you use it, with its arguments written out")
 
 
 class _Check(Place):
@@ -100,9 +102,9 @@ class _Check(Place):
             return MODULE_AS_VALUE.format(name), _where_used(name, facts.imported.get(name))
         if name in rules.BUILTINS_REFUSED and not (name in rules.SHADOWABLE and name in facts.bound):
             return f"{name}", rules.BUILTINS_REFUSED[name]  # a binding may be in another scope
-        if name in rules.BY_NAME or name == "vars":  # called, visit_Call checks it; here passed around
-            return f"{name} passed around", f'call {name}(obj, "name") with the name written out'
-        if name == "type" and name not in facts.bound and self.type_as_value(node):
+        if facts.imported.get(name, name) in rules.CALLED_ONLY and handed_on(node, self.facts.parents):
+            return f"{name} passed around", CALLED_ONLY.format(name)
+        if name == "type" and name not in facts.bound and handed_on(node, self.facts.parents):
             return "type passed around", "call type(x) where you use it, or compare with isinstance"
         return self.misplaced(node, name, facts.imported.get(name, ""))
 
@@ -122,23 +124,6 @@ class _Check(Place):
             and not (in_class and node.id in rules.DUNDER_DEFINE | rules.DUNDER_OWN)
         ):
             self.refuse(node, f"assigning {node.id}", "choose a name without double underscores")
-
-    def type_as_value(self, node: ast.Name) -> bool:
-        """The builtin ``type`` handed on (``t = type``, ``f(type)``): called under another name it
-        would make a class from a namespace no check reads. Called, compared, the class of
-        isinstance or issubclass, or an annotation's part, it is not handed on."""
-        child: ast.AST = node
-        parent = self.facts.parents.get(node)
-        while isinstance(parent, (ast.Subscript, ast.Tuple, ast.BinOp)):  # type[int] | None, (int, type)
-            child, parent = parent, self.facts.parents.get(parent)
-        if isinstance(parent, ast.Call):
-            return not (
-                parent.func is node
-                or (named(parent.func, "isinstance", "issubclass") and child in parent.args)
-            )
-        annotated = isinstance(parent, (ast.arg, ast.AnnAssign)) and parent.annotation is child
-        returned = isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)) and parent.returns is child
-        return not (annotated or returned or isinstance(parent, (ast.Compare, ast.MatchClass)))
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         self.attribute(node, None)
@@ -161,12 +146,13 @@ class _Check(Place):
                     f"{dotted} = ... (changes a module for every caller)",
                     "keep the value in a variable of your own",
                 )
-            if problem is None and call is None and self.module_value(node, dotted):
-                problem = (MODULE_AS_VALUE.format(dotted), WRITE_WHERE_USED.format(f"{dotted}.<member>"))
+            if problem is None and call is None:
+                problem = self.value_problem(node, dotted)
             if problem:
                 self.refuse(node, problem[0], problem[1])
             return
         self.visit(root)
+        self.evaluated(node, root, attrs, call)
         for at in range(len(attrs)):
             self.one_attribute(node, root, attrs, at, call)
         if store and dunder(attrs[-1]) and attrs[-1] not in rules.DUNDER_SET:
@@ -180,6 +166,24 @@ class _Check(Place):
             and root.func.id == "type"
         ):
             self.refuse(node, "assigning to an attribute of type(...)", "assign to your own objects")
+
+    def value_problem(self, node: ast.Attribute, dotted: str) -> tuple[str, str] | None:
+        """(what, instead) where ``node`` hands on as a value a module (``dotted``) or a member
+        allowed only called where it stands (``rules.CALLED_ONLY``, a file's ``.open``): its rule
+        would never see the arguments it is called with."""
+        if self.module_value(node, dotted):
+            return MODULE_AS_VALUE.format(dotted), WRITE_WHERE_USED.format(f"{dotted}.<member>")
+        if (dotted in rules.CALLED_ONLY or node.attr == "open") and handed_on(node, self.facts.parents):
+            return f"{dotted or '.open'} passed around", CALLED_ONLY.format(dotted or ".open")
+        return None
+
+    def evaluated(self, node: ast.Attribute, root: ast.expr, attrs: list[str], call: ast.Call | None) -> None:
+        """A format method on no literal of plain fields (``rules.FORMATS``); ``.open`` handed on."""
+        for at, attr in enumerate(attrs):
+            if attr in rules.FORMATS and (path := format_path(root if at == 0 else None)):
+                self.refuse(node, f"str.{attr} of {path}", "format the values themselves")
+        if call is None and (problem := self.value_problem(node, "")):
+            self.refuse(node, *problem)
 
     def module_value(self, node: ast.Attribute, dotted: str) -> bool:
         """``dotted`` names a module, and ``node`` hands it on as a value (not followed by an
@@ -286,8 +290,6 @@ class _Check(Place):
                 node, f"{dotted} with more than {rules.ARITY[dotted]} argument", "pass only the function"
             )
         self.keywords(node)
-        for attr in format_fields(node, rules.DUNDER_READ, rules.FRAME_ATTRIBUTES):
-            self.refuse(node, f"a format field reading .{attr}", "format the values themselves")
         if dotted in rules.POSITIONAL and (
             len(node.args) > rules.POSITIONAL[dotted][0]
             or any(k.arg is None for k in node.keywords)

@@ -61,8 +61,7 @@ LISTED = {
             "version",
             "platform",
             "byteorder",
-            "getrecursionlimit",
-            "setrecursionlimit",
+            "getrecursionlimit",  # not set: the worker owns the limit (a lowered one starves the recorder)
             "getsizeof",
             "path",  # sys.path.append("..") in a notebook's set-up: every import is checked here anyway
             "argv",
@@ -163,6 +162,9 @@ SETTINGS = frozenset(
 KEYWORDS = {"eval_str": "leave annotations unevaluated"}
 # Calls allowed with at most this many arguments (more would name attributes to copy).
 ARITY = {"functools.wraps": 1}
+# Methods that evaluate the fields of the string they are called on (``{0.a[b]}`` reads attributes
+# by a name no check sees): allowed on a literal whose fields name no attribute or index path.
+FORMATS = frozenset({"format", "format_map"})
 
 # Builtins graded code may name (every builtin of the running Python is in this or BUILTINS_REFUSED).
 BUILTINS = frozenset(
@@ -218,10 +220,20 @@ POSITIONAL = {
     "torch.utils.data.DataLoader": (
         5,
         "name the arguments you give: DataLoader(data, batch_size=..., shuffle=...)",
-    )
+    ),
+    "logging.Formatter": (2, "name the style you give: logging.Formatter(fmt, style='%')"),
+    "logging.basicConfig": (0, "name the arguments you give: logging.basicConfig(format=...)"),
 }
-# A keyword argument a call may give only as this literal (0: no worker processes).
-LITERAL_KEYWORDS = {"num_workers": (0, "load the batches in this process: leave num_workers out")}
+# A keyword argument a call may give only as this literal (0: no worker processes; logging's "{"
+# style evaluates its fields' paths as str.format does).
+LITERAL_KEYWORDS = {
+    "num_workers": (0, "load the batches in this process: leave num_workers out"),
+    "style": ("%", "write logging's %-style: '%(levelname)s: %(message)s'"),
+}
+# Members whose allowance reads the arguments where they are called (the builtins that take an
+# attribute's name, vars, open's mode, ARITY, POSITIONAL): allowed only called where they stand,
+# never handed on (functools.partial, map, a key=, a variable, a base class) past their rule.
+CALLED_ONLY = BY_NAME | {"vars", "open"} | frozenset(ARITY) | frozenset(POSITIONAL)
 
 # The syntax tree's node types graded code may contain, by class name; every node type of the
 # running Python's ast module is here or in NODES_REFUSED (a new Python's new syntax is refused
@@ -287,6 +299,7 @@ GRADER_ATTRIBUTES = frozenset({"cpu_data"})
 FRAME_ATTRIBUTES = GRADER_ATTRIBUTES | frozenset(
     {"cell_contents", "tb_frame", "tb_next", "gi_frame", "gi_code", "cr_frame", "cr_code"}
     | {"ctypes", "from_file"}
+    | {"_convert_"}  # enum's: reads a module's namespace by its name, and writes it as_global
     | {"ag_frame", "ag_code", "f_back", "f_globals", "f_locals", "f_builtins", "f_code", "f_trace"}
 )
 # Methods of values that compile, share memory with other processes or write files

@@ -7,7 +7,6 @@ from __future__ import annotations
 import ast
 import re
 import string
-from collections.abc import Collection
 
 from grader.engine import parsed
 from grader.engine.subset import subset_aliases
@@ -79,6 +78,23 @@ def writes_a_file(call: ast.Call, imported: dict[str, str]) -> bool:
         not (isinstance(m, ast.Constant) and isinstance(m.value, str) and set(m.value) <= set("rbt"))
         for m in modes
     )
+
+
+def handed_on(node: ast.expr, parents: dict[ast.AST, ast.AST]) -> bool:
+    """``node`` (``type``, a member of ``rules.CALLED_ONLY``) handed on as a value (``t = type``,
+    ``f(type)``, a base class): called elsewhere, no rule reads its arguments. Called, compared, the
+    class of isinstance or issubclass, or an annotation's part, it is not handed on."""
+    child: ast.AST = node
+    parent = parents.get(node)
+    while isinstance(parent, (ast.Subscript, ast.Tuple, ast.BinOp)):  # type[int] | None, (int, type)
+        child, parent = parent, parents.get(parent)
+    if isinstance(parent, ast.Call):
+        return not (
+            parent.func is node or (named(parent.func, "isinstance", "issubclass") and child in parent.args)
+        )
+    annotated = isinstance(parent, (ast.arg, ast.AnnAssign)) and parent.annotation is child
+    returned = isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)) and parent.returns is child
+    return not (annotated or returned or isinstance(parent, (ast.Compare, ast.MatchClass)))
 
 
 def first_is_self(call: ast.Call | None) -> bool:
@@ -154,31 +170,23 @@ def holds_refused(dotted: str) -> bool:
     return dotted in members.modules() or dotted in rules.REFUSED_PARENTS
 
 
-def format_fields(call: ast.Call, readable: Collection[str], refused: Collection[str]) -> list[str]:
-    """The attributes the fields of ``"...".format(...)`` (a literal format string) read that
-    getattr may not: a dunder not ``readable``, or one of ``refused`` (``{0.__globals__}``)."""
-    func = call.func
-    if not (
-        isinstance(func, ast.Attribute)
-        and func.attr in ("format", "format_map")
-        and isinstance(func.value, ast.Constant)
-        and isinstance(func.value.value, str)
-    ):
-        return []
-    found = _format_attributes(func.value.value)
-    return [a for a in found if (dunder(a) and a not in readable) or a in refused]
+def format_path(receiver: ast.expr | None) -> str:
+    """What ``receiver.format`` would evaluate that no check reads: "a string computed at run time"
+    unless it is a literal; "a field's path" where a field names an attribute or index (``{0.a}``,
+    ``{0[a]}``, nested specs too); "" for a literal of plain fields."""
+    if not (isinstance(receiver, ast.Constant) and isinstance(receiver.value, str)):
+        return "a string computed at run time"
+    return "a field's path" if _format_paths(receiver.value) else ""
 
 
-def _format_attributes(text: str, depth: int = 0) -> list[str]:
-    """The attributes the fields of the format string ``text`` read (``{0.a.b}``: a, b), nested
-    specs too; a string that is no format string reads none (``format`` raises on it)."""
+def _format_paths(text: str, depth: int = 0) -> bool:
+    """The format string ``text`` has a field with an attribute or index path, in a nested spec
+    too; a string that is no format string has none (``format`` raises on it)."""
     try:
         parts = list(string.Formatter().parse(text))
     except ValueError:
-        return []
-    found = []
-    for _literal, field, spec, _conversion in parts:
-        found += re.findall(r"\.(\w+)", field or "")
-        if spec and depth < 2:
-            found += _format_attributes(spec, depth + 1)
-    return found
+        return False
+    return any(
+        bool(re.search(r"[.\[]", field or "")) or (depth < 2 and _format_paths(spec or "", depth + 1))
+        for _literal, field, spec, _conversion in parts
+    )
