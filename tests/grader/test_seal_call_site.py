@@ -21,6 +21,8 @@ HANDED_ON = {
     "open in a variable": "o = open\no('f', 'w')\n",
     "a path's open handed on": "import pathlib\nimport functools\nfunctools.partial(pathlib.Path('f').open, 'w')()\n",
     "gzip.open handed on": "import gzip\nw = gzip.open\nw('f', 'wb')\n",
+    "an open renamed, for writing": "from gzip import open as g\ng('f', 'wb')\n",
+    "gzip.open renamed": "from gzip import open as g\nh = g\nh('f', 'wb')\n",
     "vars as a key": "sorted([1], key=vars)\n",
     "wraps through partial": (
         "import functools\nimport torch.nn.functional as F\n"

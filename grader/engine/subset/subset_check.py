@@ -102,7 +102,8 @@ class _Check(Place):
             return MODULE_AS_VALUE.format(name), _where_used(name, facts.imported.get(name))
         if name in rules.BUILTINS_REFUSED and not (name in rules.SHADOWABLE and name in facts.bound):
             return f"{name}", rules.BUILTINS_REFUSED[name]  # a binding may be in another scope
-        if facts.imported.get(name, name) in rules.CALLED_ONLY and handed_on(node, self.facts.parents):
+        ruled = facts.imported.get(name, name)
+        if (ruled in rules.CALLED_ONLY or ruled.endswith(".open")) and handed_on(node, facts.parents):
             return f"{name} passed around", CALLED_ONLY.format(name)
         if name == "type" and name not in facts.bound and handed_on(node, self.facts.parents):
             return "type passed around", "call type(x) where you use it, or compare with isinstance"
@@ -168,9 +169,8 @@ class _Check(Place):
             self.refuse(node, "assigning to an attribute of type(...)", "assign to your own objects")
 
     def value_problem(self, node: ast.Attribute, dotted: str) -> tuple[str, str] | None:
-        """(what, instead) where ``node`` hands on as a value a module (``dotted``) or a member
-        allowed only called where it stands (``rules.CALLED_ONLY``, a file's ``.open``): its rule
-        would never see the arguments it is called with."""
+        """(what, instead) where ``node`` hands on a module (``dotted``) or a member allowed only
+        called where it stands (``rules.CALLED_ONLY``, ``.open``): no rule sees its arguments."""
         if self.module_value(node, dotted):
             return MODULE_AS_VALUE.format(dotted), WRITE_WHERE_USED.format(f"{dotted}.<member>")
         if (dotted in rules.CALLED_ONLY or node.attr == "open") and handed_on(node, self.facts.parents):

@@ -62,15 +62,11 @@ def named(func: ast.expr, *names: str) -> bool:
 def writes_a_file(call: ast.Call, imported: dict[str, str]) -> bool:
     """``open(...)`` or ``x.open(...)`` with a mode that is not a literal read mode: a file opened
     for writing can seek (``/proc/self/mem``)."""
-    func = call.func
-    if not (
-        (isinstance(func, ast.Name) and func.id == "open")
-        or (isinstance(func, ast.Attribute) and func.attr == "open")
-    ):
+    func, dotted = call.func, dotted_name(call.func, imported)
+    written = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    if "open" not in (written, (dotted or "").rsplit(".", 1)[-1]):  # by any name: from gzip import open as g
         return False
-    position = (
-        1 if isinstance(func, ast.Name) or dotted_name(func, imported) is not None else 0
-    )  # Path.open(mode)
+    position = 1 if isinstance(func, ast.Name) or dotted is not None else 0  # Path.open(mode)
     modes = [k.value for k in call.keywords if k.arg == "mode"] + call.args[position : position + 1]
     if any(k.arg is None for k in call.keywords) or any(isinstance(a, ast.Starred) for a in call.args):
         return True
