@@ -119,6 +119,21 @@ def test_the_same_names_computed_are_refused_by_the_guard():
         pass
 
     assert guarded.refused(E, "_convert_") and guarded.refused(sys, "setrecursionlimit")
+    assert all(guarded.refused(enum, name) for name in ("global_enum", "_simple_enum", "_old_convert_"))
+
+
+@pytest.mark.unit
+def test_enums_functional_api_names_a_module_but_writes_none():
+    """``Enum(..., module=...)`` with every allowed writer of enum: the module is unchanged."""
+    import enum
+
+    import torch.nn.functional as F
+
+    before = {k: id(v) for k, v in vars(F).items()}
+    made = enum.Enum("Made", {"relu": 1, "refused": 2}, module="torch.nn.functional")
+    enum.verify(enum.UNIQUE)(enum.unique(made))
+    assert {k: id(v) for k, v in vars(F).items()} == before
+    assert subset.check("import enum\nE = enum.Enum('E', {'relu': 1}, module='torch.nn.functional')\n") == []
 
 
 @pytest.mark.unit
