@@ -33,6 +33,8 @@ HANDED_ON = {
         "functools.partial(DataLoader, [1], 1, False, None, None, None, 4)()\n"
     ),
     "DataLoader subclassed": "import torch\nclass L(torch.utils.data.DataLoader):\n    pass\n",
+    "eval_str by **": "import inspect\ndef f(x: 'int'):\n    pass\ninspect.signature(f, **{'eval_str': True})\n",
+    "signature handed on": "import inspect\nimport functools\nfunctools.partial(inspect.signature)\n",
     "Formatter through partial": (
         "import functools\nimport logging\nfunctools.partial(logging.Formatter, '{args}', None, '{')\n"
     ),
@@ -88,6 +90,7 @@ HONEST = {
         "    @classmethod\n    def _missing_(cls, value):\n        return cls.RED\n"
         "E = enum.Enum('E', {'A': 1})\nx = Colour(2)._value_\n"
     ),
+    "a signature read": "import inspect\ndef f(x: int) -> int:\n    return len(inspect.signature(f).parameters)\n",
     "the recursion limit read": "import sys\nDEPTH = sys.getrecursionlimit()\n",
 }
 

@@ -223,6 +223,10 @@ POSITIONAL = {
     ),
     "logging.Formatter": (2, "name the style you give: logging.Formatter(fmt, style='%')"),
     "logging.basicConfig": (0, "name the arguments you give: logging.basicConfig(format=...)"),
+    "inspect.signature": (
+        1,
+        "leave annotations unevaluated: inspect.signature(fn)",
+    ),  # no **{"eval_str": ...}
 }
 # A keyword argument a call may give only as this literal (0: no worker processes; logging's "{"
 # style evaluates its fields' paths as str.format does).
