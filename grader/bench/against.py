@@ -5,7 +5,6 @@ never a gate."""
 
 from __future__ import annotations
 
-import compileall
 import contextlib
 import statistics
 import subprocess
@@ -13,7 +12,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from grader.bench.clock import run_batch
+from grader.bench.clock import compile_bytecode, run_batch
 from grader.bench.figures import write_class
 from grader.topics import REPO_ROOT
 
@@ -48,7 +47,7 @@ def ratio_lines(ours: list[float], theirs: list[float], commit: str) -> list[str
 
 def bench_against(commit: str, repeat: int) -> None:
     with checked_out(commit) as tree, tempfile.TemporaryDirectory(prefix="bench-ab-class-") as tmp:
-        compileall.compile_dir(tree / "grader", quiet=1)  # as this checkout's (main.compile_bytecode)
+        compile_bytecode(tree)  # as this checkout's
         write_class(Path(tmp))  # one class, graded by both
         ours: list[float] = []
         theirs: list[float] = []

@@ -39,11 +39,16 @@ def scores_by_kind(rows: list[dict], kinds: dict[str, str]) -> dict[str, list[st
     return found
 
 
+def task_spans(rows: list[dict]) -> list[dict]:
+    """Each graded task's ``seconds`` (the grader's own clock) from gradebook rows, with its wall."""
+    spans = [r["report"]["seconds"] for r in rows if isinstance(r.get("report"), dict)]
+    return [s for s in spans if isinstance(s, dict) and "wall" in s]
+
+
 def framework_ms(rows: list[dict]) -> tuple[list[float], list[float]]:
     """Per task of one batch run, from the gradebook's own clock, in ms: wall − probes, and the
     worker's start within it."""
-    spans = [r["report"]["seconds"] for r in rows if isinstance(r.get("report"), dict)]
-    spans = [s for s in spans if isinstance(s, dict) and {"wall", "probes"} <= set(s)]
+    spans = [s for s in task_spans(rows) if "probes" in s]
     return [1000 * (s["wall"] - s["probes"]) for s in spans], [1000 * s.get("startup", 0.0) for s in spans]
 
 

@@ -55,7 +55,6 @@ checkout's (grader/bench/against.py): with ``--anchors``, one command gives both
 from __future__ import annotations
 
 import argparse
-import compileall
 import importlib.util
 import os
 import statistics
@@ -63,20 +62,11 @@ from pathlib import Path
 
 from grader.bench.against import bench_against
 from grader.bench.anchors import ANCHORS_ENV, anchors_script, run_anchors
-from grader.bench.clock import clock, graded_reports, own_clock, row, score
+from grader.bench.clock import clock, compile_bytecode, graded_reports, own_clock, row, score
 from grader.bench.figures import bench_class, bench_dask, bench_engine, bench_stubborn, bench_stubs
 from grader.bench.learner import bench_learner
 from grader.bench.profile import bench_profile
 from grader.topics import REPO_ROOT
-
-
-def compile_bytecode(root: Path = REPO_ROOT) -> None:
-    """Write grader/'s bytecode first, as installing a wheel does: an editable install where the
-    environment sets PYTHONDONTWRITEBYTECODE (as the shared machine does) never writes it, and
-    each ``grade`` then compiles the grader's modules from source (~0.1 s of its start), which
-    no installed tool pays (the anchors' packages come with theirs)."""
-    compileall.compile_dir(root / "grader", quiet=1)
-    print(f"bytecode: {root / 'grader'} compiled first, as an installed package has it")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from grader.bench.clock import WORKERS, Spent, run_batch
-from grader.bench.figures import TOPIC, write_class
+from grader.bench.figures import TOPIC, task_spans, write_class
 
 SIZES = (20, 200)
 PARTS = ("startup", "probes", "reading")  # the gradebook's seconds of a task besides its wall
@@ -27,8 +27,9 @@ def write_students(folder: Path, count: int) -> dict[str, str]:
         sources = {s: (Path(tmp) / f"{s}_{TOPIC}.py").read_text() for s in kinds}
     folder.mkdir(parents=True, exist_ok=True)
     made: dict[str, str] = {}
+    students = list(kinds)
     for number in range(count):
-        student = list(kinds)[number % len(kinds)]
+        student = students[number % len(students)]
         name = f"{student}{number // len(kinds)}"
         (folder / f"{name}_{TOPIC}.py").write_text(f"# copy {number}\n{sources[student]}")
         made[name] = kinds[student]
@@ -37,8 +38,7 @@ def write_students(folder: Path, count: int) -> dict[str, str]:
 
 def task_parts(rows: list[dict]) -> dict[str, list[float]]:
     """{part: seconds of each graded task}, ``rest`` the wall beyond the named parts."""
-    spans = [r["report"]["seconds"] for r in rows if isinstance(r.get("report"), dict)]
-    spans = [s for s in spans if isinstance(s, dict) and "wall" in s]
+    spans = task_spans(rows)
     parts = {part: [float(s.get(part, 0.0)) for s in spans] for part in PARTS}
     parts["rest"] = [s["wall"] - sum(float(s.get(p, 0.0)) for p in PARTS) for s in spans]
     return parts
