@@ -210,6 +210,7 @@ def stub_outcome(task: Task, refusal: subset.Refusal | None = None) -> TopicOutc
         except suites.SuiteBroken:
             pass  # grade_topic collects it again and reports what broke
         return None
+    started = time.monotonic()
     chosen = check_table.chosen(rows, selection.keyword, selection.public_only, selection.exercises)
     if not chosen and not (selection.keyword or selection.exercises):
         raise SuiteCrash(f"{task.topic}: the suite has no check")
@@ -224,7 +225,8 @@ def stub_outcome(task: Task, refusal: subset.Refusal | None = None) -> TopicOutc
         result.hidden = check_table.hidden_kinds(rows, selection.exercises) or released_hidden(
             task.topic, selection.exercises
         )
-    return TopicOutcome(result, {"startup": 0.0, "probes": 0.0}, workers.engine_problem())
+    seconds = {"startup": 0.0, "probes": 0.0, "reading": time.monotonic() - started}
+    return TopicOutcome(result, seconds, workers.engine_problem())
 
 
 def released_hidden(topic: str, exercises: tuple[str, ...]) -> dict[str, dict[str, int]]:
@@ -293,8 +295,7 @@ def collect_before_fork(tasks: list[Task]) -> None:
             suites.forget(topic)
 
 
-# what a run of tasks calls with each task's outcome, and with each task as it starts (what it
-# answers is the task run: the batch's adds a note of its own)
+# called with each task's outcome, and with each task as it starts (answering the task run)
 OnOutcome: TypeAlias = Callable[[Task, TopicOutcome | Exception], None]
 OnStart: TypeAlias = Callable[[Task], Task]
 

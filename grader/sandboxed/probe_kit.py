@@ -32,8 +32,7 @@ from torch.utils._pytree import tree_map
 from grader.sandboxed import guarded
 from grader.sandboxed.guarded import OffLimitsOp as OffLimitsOp
 
-# the steps that record nothing (kit_steps.py), the answers' conversion and the second device,
-# which probes reach as kit.*
+# the steps that record nothing (kit_steps.py), the answers' conversion, the second device: kit.*
 from grader.sandboxed.kit_steps import as_double as as_double
 from grader.sandboxed.kit_steps import attribute as attribute
 from grader.sandboxed.kit_steps import dtype_noted as dtype_noted
@@ -143,15 +142,14 @@ class _FunctionRecorder(TorchFunctionMode):
 
 
 # -- off-limits ops, replaced at the dispatcher ---------------------------------------------
-# The recorders above are thread-local and live next to the submission: code that runs the twin
-# in a thread torch starts in C++ (torch.utils.throughput_benchmark) is invisible to them. So
-# while a graded call runs, the off-limits ops are replaced for every thread at the dispatcher,
-# where graded code cannot reach: a replaced op notes that it was called and gives NaN (zeros
-# for integers) of the right shape, or raises where no shape can be had; the call's result is
-# then replaced by OFF_LIMITS_MARK, which the trusted side judges (grader.checks.judge).
-# In the worker they stay replaced until the probe's answer is plain data (:func:`answering`):
-# code of the submission that runs after the call (a finalizer, a method of its result) finds
-# the twin giving NaN as the call did.
+# The recorders above are thread-local: code that runs the twin in a thread torch starts in C++
+# (torch.utils.throughput_benchmark) is invisible to them. So while a graded call runs, the
+# off-limits ops are replaced for every thread at the dispatcher, where graded code cannot reach:
+# a replaced op notes that it was called and gives NaN (zeros for integers) of the right shape,
+# or raises where no shape can be had; the call's result is then replaced by OFF_LIMITS_MARK,
+# judged on the trusted side (grader.checks.judge). They stay replaced until the probe's answer
+# is plain data (:func:`answering`): code that runs after the call (a finalizer, a method of its
+# result) finds the twin giving NaN as the call did.
 
 OFF_LIMITS_MARK = "<off limits: "
 STARVED = "the recursion limit"  # what a call that ran a recorder out of stack is charged with
@@ -464,8 +462,7 @@ def layers_untouched(model: Any, *inputs: Any) -> tuple[Any, list[str], dict[str
 
 
 # torch.manual_seed also queues a seed for every device backend the build was made with, and
-# formats the caller's stack to do so: tenths of a ms a call from a check's stack, tens of ms
-# of a task's seeds. A build with no device
+# formats the caller's stack to do so (tens of ms of a task's seeds). A build with no device
 # backend gets the CPU generator seeded, which is all that torch.manual_seed changes there.
 _DEVICE_BACKENDS = (
     torch.backends.cuda.is_built()  # CUDA and ROCm

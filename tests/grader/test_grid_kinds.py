@@ -1,4 +1,4 @@
-"""Issue 105's kinds of escape, one instance each: the reference with one exercise changed
+"""The contract grid's kinds of escape, one instance each: the reference with one exercise changed
 (``tests/corpus/<topic>/mistakes/e105_*.py``), each full on the suites before the axis it
 shows was walked (an input's prior contents, magnitudes both ways, an allowed shape, the RNG
 stream across calls, an allowed dtype, a layout, gradients into every input and parameter row,

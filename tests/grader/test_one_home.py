@@ -22,7 +22,7 @@ NOT_SCANNED = ("defaults.py", "sandboxed")
 # Literals in a default position that equal a value of defaults.py by coincidence: (file, name of
 # the parameter, field or keyword, value) and why it is another quantity.
 COINCIDENCES = {
-    ("bench.py", "--repeat", 3): "runs per benchmark figure, not SIMILARITY_REFERENCE_EXERCISES",
+    ("main.py", "--repeat", 3): "runs per benchmark figure, not SIMILARITY_REFERENCE_EXERCISES",
     ("progress.py", "timeout", 1.0): "how long a progress thread's join waits, not a probe's CPU seconds",
     ("course.py", "cap", 100.0): "a late penalty's cap in percent, not a count of points or fingerprints",
     ("probes.py", "batch_size", 64): "a training batch, not FILE_SIZE_MB",

@@ -1,5 +1,5 @@
 """The worker's recorder of off-limits calls (grader/sandboxed/probe_kit.py) is never starved into
-silence nor sidestepped by a helper that runs its caller's code (issue 106, attacks 25, 26, 29).
+silence nor sidestepped by a helper that runs its caller's code (the blind attacks 25, 26, 29).
 
 Each case was seen scoring on the branch start (sigmoid 8/10 and entropy 7/8.5 on the twin by
 recursion starvation; cross_entropy 19/19 and hard_sigmoid_from_relus 5/5 by a trampoline)."""

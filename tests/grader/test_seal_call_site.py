@@ -1,4 +1,4 @@
-"""Rules that read a call's arguments hold only where the call is written (issue 106, seal3).
+"""Rules that read a call's arguments hold only where the call is written.
 
 A member allowed with some arguments only (``open`` for reading, ``functools.wraps`` with one,
 ``DataLoader`` with named ones, ``vars(self)``) is allowed only called where it stands: handed on
