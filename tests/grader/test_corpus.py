@@ -54,6 +54,10 @@ from grader.batch.gradebook import Row
 from grader.checks.exercises import judge
 from grader.topics import available_topics
 
+# The corpus graded once per module fixture: over 900 s on a loaded 2-core machine (load 8)
+# since the grid's axes, so the fixtures' limit is twice pytest's default
+pytestmark = pytest.mark.timeout(1800)
+GRADING_SECONDS = 1800
 CORPUS = REPO / "tests" / "corpus"
 KINDS = ("correct", "mistakes")
 KILL_RATE = 0.95
@@ -180,7 +184,7 @@ def graded_alone(tasks: list[tuple[str, str]], language: str = "en") -> dict[str
         [sys.executable, "-c", GRADE_MISTAKES, json.dumps(tasks), json.dumps(CLAUSE_HINTS)],
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=GRADING_SECONDS,
         cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO), "TORCHGRADE_LANG": language},
     )
