@@ -78,7 +78,7 @@ class Leaderboard:
     """One leaderboard of an assignment (course.toml ``[[assignments.NAME.leaderboard]]``): an
     exercise's metric on its held-out set (grader/checks/held_out.py), ranked in ``order``
     (``desc``: higher first). Its metric and order default to its held-out set's declared ones
-    (grader/course.py reads them). ``counts``: whether it earns points (never yet)."""
+    (grader/course/toml.py reads them). ``counts``: whether it earns points (never yet)."""
 
     topic: str
     exercise: str

@@ -261,7 +261,7 @@ def course_packs(argv: list[str]) -> None:
     """Name the packs of the course file that ``argv``'s ``--course FILE`` gives (``packs``, relative
     to that file, wherever it is) in :data:`PACKS_ENV`, before the manifest is read (the command
     line is parsed after it) and for every process the command starts. Its mistakes are said
-    where the command reads the file (grader/course.py)."""
+    where the command reads the file (grader/course/toml.py)."""
     found = [argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == "--course"]
     found += [arg.split("=", 1)[1] for arg in argv if arg.startswith("--course=")]
     folders: list[str] = []

@@ -25,8 +25,8 @@ from pathlib import Path, PurePath
 from grader.batch.leaderboard import HeldOutScores
 from grader.batch.version import suite_version
 from grader.checks.scoring import TopicResult
+from grader.course.held_out import Score
 from grader.engine.runner import Confinement, SuiteCrash, Task, TopicOutcome, confinement, grade_topic
-from grader.held_out import Score
 from grader.options import Options
 
 _one_at_a_time = threading.Lock()

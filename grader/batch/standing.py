@@ -24,11 +24,11 @@ from grader.checks.exercises import DEFAULT_TWIN, judge
 from grader.checks.weighing import kind_weighed, scaled
 
 if TYPE_CHECKING:  # the Gradescope autograder weighs without reading a course file
-    from grader.course import Assignment, LatePolicy
+    from grader.course.toml import Assignment, LatePolicy
 
 
 class Points(Protocol):
-    """An assignment's points (grader/course.py), or the Gradescope autograder's copy of them."""
+    """An assignment's points (grader/course/toml.py), or the Gradescope autograder's copy of them."""
 
     @property
     def exercise_points(self) -> dict[str, float]: ...
@@ -41,7 +41,7 @@ class Points(Protocol):
 
 
 class Dated(Protocol):
-    """An assignment's due time, late policy and extensions (grader/course.py), or the Gradescope
+    """An assignment's due time, late policy and extensions (grader/course/toml.py), or the Gradescope
     autograder's copy of them."""
 
     @property

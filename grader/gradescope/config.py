@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from grader import defaults
 from grader.checks.exercises import DEFAULT_TWIN, TWIN_RULES
-from grader.course import LATE_POLICIES, LatePolicy
+from grader.course.toml import LATE_POLICIES, LatePolicy
 from grader.options import Leaderboard, Limits, Options, Selection, SubmissionLimits
 from grader.topics import (
     unknown_topic,
 )
 
 if TYPE_CHECKING:
-    from grader.course import Assignment
+    from grader.course.toml import Assignment
 
 ROOT_VARIABLE = "TORCHGRADE_AUTOGRADER_ROOT"
 

@@ -313,9 +313,9 @@ def _grade(found: Gradable, config: Config, options: Options) -> dict[str, Any]:
 
 def leaderboard(found: Gradable, config: Config, topics: tuple[str, ...]) -> list[dict[str, Any]]:
     """results.json's ``leaderboard``: each board's metric on its held-out set, judged after the
-    checks (the labels stay here: grader/held_out.py); a submission whose predictions earn no
+    checks (the labels stay here: grader/course/held_out.py); a submission whose predictions earn no
     metric (a non-answer, a refusal) has no value on that board."""
-    from grader.held_out import score_held_out
+    from grader.course.held_out import score_held_out
 
     entries = []
     for board in (b for b in config.leaderboard if b.topic in topics):

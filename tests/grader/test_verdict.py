@@ -14,7 +14,7 @@ from helpers import MAGIC, REPO, grade_json
 from grader.batch.standing import weigh
 from grader.checks.error_types import error_hint
 from grader.checks.exercises import judge
-from grader.course import CourseError, load_course
+from grader.course.toml import CourseError, load_course
 
 
 def check(

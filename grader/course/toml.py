@@ -5,7 +5,7 @@ names its topics or exercises (``"losses.huber"``), its points (a total spread e
 its exercises, or points per exercise, optionally weighted per check kind), its due date and
 time zone, its late policy, per-student extensions and excused students, and the LMS column
 it fills. :func:`load_course` refuses a file with a mistake with one line naming the key
-(:class:`CourseError`). ``grade course init`` writes grader/course_example.py's example.
+(:class:`CourseError`). ``grade course init`` writes grader/course/example.py's example.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from grader import defaults, grades
 from grader.checks.exercises import DEFAULT_TWIN, TWIN_RULES
 from grader.checks.scoring import KINDS
-from grader.course_keys import COURSE_KEYS, LATE_POLICIES
+from grader.course.keys import COURSE_KEYS, LATE_POLICIES
 from grader.keys import find, names
 
 if sys.version_info >= (3, 11):
@@ -138,7 +138,7 @@ class Course:
 
 class _Reader:
     """Reads one table of the file, refusing unknown keys and wrong types by their full key;
-    ``declared`` names the table's declaration (grader/course_keys.py), its keys' types and defaults."""
+    ``declared`` names the table's declaration (grader/course/keys.py), its keys' types and defaults."""
 
     def __init__(self, path: Path, where: str, table: Any, declared: str = "") -> None:
         self.path, self.where, self.declared = path, where, declared

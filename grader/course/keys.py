@@ -1,4 +1,4 @@
-"""course.toml's keys, table by table, each declared once (grader/keys.py): grader/course.py reads
+"""course.toml's keys, table by table, each declared once (grader/keys.py): grader/course/toml.py reads
 the file against them and docs/instructors.md's key tables are drawn from them. A table's
 name is as the docs write it: ``assignments.NAME`` is every assignment's table."""
 

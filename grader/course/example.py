@@ -1,6 +1,6 @@
 """The commented course file ``grade course init`` writes (:func:`example`): the course's own
 topics and their exercises (grader/topics.py), the default limits (grader/defaults.py) and two
-homeworks; :func:`grader.course.load_course` reads it back (tests/grader/test_course.py)."""
+homeworks; :func:`grader.course.toml.load_course` reads it back (tests/grader/test_course.py)."""
 
 from __future__ import annotations
 
