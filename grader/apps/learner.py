@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import grades
-from grader.checks.scoring import Report
-from grader.checks.shown import KIND_NAMES
+from grader.checks.verdict.scoring import Report
+from grader.checks.verdict.shown import KIND_NAMES
 from grader.engine import parsed
 from grader.engine.renamed import DEFINITIONS, asked, renamed_at
 from grader.engine.selection import UsageProblem, exercise_names

@@ -22,8 +22,8 @@ from pathlib import Path
 from grader import defaults, depends
 from grader.apps.leaks import refuse, refuse_held_out
 from grader.apps.ticker import Step, quiet
-from grader.checks.exercises import judge
-from grader.checks.weighing import kind_weighed
+from grader.checks.verdict.exercises import judge
+from grader.checks.verdict.weighing import kind_weighed
 from grader.i18n import N_, _, in_language, ngettext
 from grader.packs import data_files, flattened_toml
 from grader.projections import SUITE_FIELDS
@@ -179,7 +179,7 @@ MODULE_NAME = re.compile(r"\bgrader(?:\.\w+)+")
 
 def _imported(tree: ast.Module) -> set[str]:
     """The ``grader`` modules a module imports or names in a string (``-m grader.x``), maybe with
-    an attribute on the end (``grader.checks.data.load_digits``): callers keep the names that are files."""
+    an attribute on the end (``grader.checks.judging.data.load_digits``): callers keep the names that are files."""
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

@@ -33,7 +33,9 @@ def _read_probes(topics: list[str], timeout: float) -> None:
     the battery's walkers and grader/checks/probes.py's functions."""
     import types
 
-    from grader.checks import battery, battery_walks, callees, probes
+    from grader.checks import battery, probes
+    from grader.checks.cases import battery_walks
+    from grader.checks.verdict import callees
     from grader.engine import client, suites
 
     modules = {probes, battery, battery_walks}

@@ -24,7 +24,7 @@ from pathlib import Path, PurePath
 
 from grader.batch.leaderboard import HeldOutScores
 from grader.batch.version import suite_version
-from grader.checks.scoring import TopicResult
+from grader.checks.verdict.scoring import TopicResult
 from grader.course.held_out import Score
 from grader.engine.runner import Confinement, SuiteCrash, Task, TopicOutcome, confinement, grade_topic
 from grader.options import Options

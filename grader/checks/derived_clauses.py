@@ -16,9 +16,10 @@ from typing import Any
 
 import torch
 
-from grader.checks import battery, domain_answers, domain_cases, probes
+from grader.checks import battery, probes
+from grader.checks.cases import domain_answers, domain_cases
 from grader.checks.domains import Case, movable
-from grader.checks.judge import expect_same_device, expect_vectorised
+from grader.checks.judging.judge import expect_same_device, expect_vectorised
 from grader.i18n import _
 from grader.sandboxed import probe_kit as kit  # the probe's steps: kit.* in the worker too
 

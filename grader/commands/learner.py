@@ -30,7 +30,7 @@ from grader.options import Limits, Options, Selection
 
 if TYPE_CHECKING:
     from grader.apps.course_points import Split
-    from grader.checks.scoring import Report
+    from grader.checks.verdict.scoring import Report
 
 
 @click.command("check")

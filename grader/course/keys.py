@@ -5,8 +5,8 @@ name is as the docs write it: ``assignments.NAME`` is every assignment's table."
 from __future__ import annotations
 
 from grader import defaults
-from grader.checks.exercises import DEFAULT_TWIN, TWIN_RULES
-from grader.checks.scoring import KINDS
+from grader.checks.verdict.exercises import DEFAULT_TWIN, TWIN_RULES
+from grader.checks.verdict.scoring import KINDS
 from grader.keys import Key, Table
 
 LATE_POLICIES = ("none", "per_day", "per_hour", "not_accepted")

@@ -20,8 +20,8 @@ from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from grader import defaults, grades
-from grader.checks.exercises import DEFAULT_TWIN, TWIN_RULES
-from grader.checks.scoring import KINDS
+from grader.checks.verdict.exercises import DEFAULT_TWIN, TWIN_RULES
+from grader.checks.verdict.scoring import KINDS
 from grader.course.keys import COURSE_KEYS, LATE_POLICIES
 from grader.keys import find, names
 
@@ -89,7 +89,7 @@ class Assignment:
     times: Path | None = None  # a CSV of student,submitted_at for this assignment
     timezone: ZoneInfo = ZoneInfo("UTC")  # of its dates and arrival times without an offset
     whole_topics: bool = True  # False: only the listed exercises' checks are graded
-    twin: str = DEFAULT_TWIN  # what calling an off-limits function costs (grader/checks/exercises.py)
+    twin: str = DEFAULT_TWIN  # what calling an off-limits function costs (grader/checks/verdict/exercises.py)
     manual: dict[str, ManualItem] = field(default_factory=dict)  # id -> item, in the file's order
     language: str | None = None  # its feedback's, release's and Gradescope zip's (else the course's)
     anonymous: bool = False  # marking in the browser names no student until this is false again

@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from grader import clean, defaults, depends
-from grader.checks import places
-from grader.checks.scoring import TestResult, TopicResult, make_result
+from grader.checks.verdict import places
+from grader.checks.verdict.scoring import TestResult, TopicResult, make_result
 from grader.i18n import N_, _
 from grader.topics import MANIFEST, of, suite_path
 
@@ -74,7 +74,7 @@ class Row:
     cuda: bool
     exercises: tuple[str, ...]
     keywords: tuple[str, ...]  # the names pytest's -k matches (pytest_compat.keyword_names)
-    clause: str = ""  # the clause it holds (grader/checks/mark.py), "" for a value check
+    clause: str = ""  # the clause it holds (grader/checks/judging/mark.py), "" for a value check
 
 
 def key(topic: str) -> str | None:

@@ -24,7 +24,7 @@ from dataclasses import replace
 from typing import Any
 
 from grader import clean, topics
-from grader.checks import callees, places
+from grader.checks.verdict import callees, places
 from grader.defaults import boot_seconds
 from grader.engine import probe_words
 from grader.engine.check_table import still_raises
@@ -323,7 +323,7 @@ class TopicSession:
 
     def callees(self) -> set[str]:
         """The exercises the running check's probes called, with those the learner's code calls
-        from them (grader/checks/callees.py: its source parsed once, when a check fails)."""
+        from them (grader/checks/verdict/callees.py: its source parsed once, when a check fails)."""
         if self._graph is None:
             if self.sources is None:
                 self.sources = read_sources(self.staged_dir)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.checks.scoring import TopicResult
+from grader.checks.verdict.scoring import TopicResult
 from grader.engine.subset import submission as subset
 
 

@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from grader.checks import places
-from grader.checks.scoring import TopicResult
+from grader.checks.verdict import places
+from grader.checks.verdict.scoring import TopicResult
 from grader.defaults import NOTEBOOK_MAX_BYTES
 from grader.engine import cell_python, parsed
 from grader.i18n import _
@@ -202,7 +202,7 @@ class NotebookModule:
 
     def origin(self, line: int) -> tuple[str, int] | None:
         """The cell (its label) and the line in it of the module's ``line``; None where no cell
-        holds it. Places (grader/checks/places.py) are shown through it while the notebook is graded."""
+        holds it. Places (grader/checks/verdict/places.py) are shown through it while the notebook is graded."""
         origin = self.origins[line - 1] if 0 < line <= len(self.origins) else None
         return None if origin is None else (origin[0].label(), origin[1])
 
@@ -464,7 +464,7 @@ def _lead_with_skipped_cells(result: TopicResult, module: NotebookModule) -> Non
 @contextmanager
 def places_of(path: Path, topic: str) -> Iterator[NotebookModule]:
     """The module made from notebook ``path``; meanwhile its places (a frame, a refused line) are
-    shown as the notebook's cells and lines (grader/checks/places.py)."""
+    shown as the notebook's cells and lines (grader/checks/verdict/places.py)."""
     module = to_module(read(path))
     with places.in_notebook(f"{topic}.py", module.origin):
         yield module

@@ -1,7 +1,7 @@
 """The pytest plugin behind every topic suite.
 
 Suites (``tests/suites/suite_<topic>.py``) mark each test with
-:func:`grader.checks.mark.check` (kind,
+:func:`grader.checks.judging.mark.check` (kind,
 points, visibility, CUDA) and use two fixtures: ``sub``, the :class:`TopicSession` for
 their topic, and ``device``, the device under test: :class:`GradingPlugin` provides them from
 the :class:`Run` it is handed (an object, per task: no setting travels as a command-line
@@ -27,10 +27,11 @@ from typing import Any, Literal
 import pytest
 
 from grader import clean, defaults, topics
-from grader.checks import conv_steps, inputs, made_hints
-from grader.checks.error_types import error_cause
-from grader.checks.failed import CheckFailed, hinted
-from grader.checks.scoring import Place, TestResult, make_result
+from grader.checks import inputs
+from grader.checks.hints import conv_steps, made_hints
+from grader.checks.verdict.error_types import error_cause
+from grader.checks.verdict.failed import CheckFailed, hinted
+from grader.checks.verdict.scoring import Place, TestResult, make_result
 from grader.engine import progress, remaking
 from grader.engine.check_table import NO_CUDA
 from grader.engine.client import TopicSession
@@ -323,7 +324,7 @@ def verdict(when: str, excinfo: pytest.ExceptionInfo | None) -> Verdict | None:
 
 
 def raised_cause(exc: BaseException | None) -> str:
-    """An error's cause (grader/checks/exercises.py error_cause) from the exception's own type
+    """An error's cause (grader/checks/verdict/exercises.py error_cause) from the exception's own type
     and words, as the worker reported them, or the judge's own exception's: never from the
     message a learner reads, which is in their language."""
     if isinstance(exc, SubmissionError):

@@ -7,7 +7,7 @@ import signal
 from typing import Any
 
 from grader import clean
-from grader.checks import places
+from grader.checks.verdict import places
 from grader.i18n import _, ngettext
 
 

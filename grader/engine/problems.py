@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from grader import clean
-from grader.checks import blamed, places
+from grader.checks.hints import blamed
+from grader.checks.verdict import places
 from grader.i18n import N_, _
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from grader import grades
-from grader.checks.scoring import TopicResult
+from grader.checks.verdict.scoring import TopicResult
 from grader.i18n import _
 
 REDRAW_SECONDS = 0.25  # how often a terminal's elapsed times move

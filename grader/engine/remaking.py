@@ -1,4 +1,4 @@
-"""A dtype failure told by the call that made the other dtype (grader/checks/made_hints.py): the
+"""A dtype failure told by the call that made the other dtype (grader/checks/hints/made_hints.py): the
 session keeps its last probe calls with their answers (:class:`Call`), and :func:`made_by` asks the
 worker to make again the one whose answer holds the value judged, under ``kit.dtype_maker``
 (grader/sandboxed/kit_steps.py), for the record of the learner's line that made another dtype."""

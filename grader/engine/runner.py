@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from grader import defaults
-from grader.checks import curves
-from grader.checks.scoring import Report, TopicResult
+from grader.checks.judging import curves
+from grader.checks.verdict.scoring import Report, TopicResult
 from grader.engine import check_table, notebooks, remembered, stubs, workers
 from grader.engine.allocator import keep_freed_blocks
 from grader.engine.doctor import no_sandbox_note

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 import pytest
 
 from grader import defaults, depends
-from grader.checks.scoring import TestResult
+from grader.checks.verdict.scoring import TestResult
 from grader.engine import check_table, declared, plugin, pytest_compat
 from grader.engine.backstop import Backstop
 from grader.engine.check_table import Row
@@ -180,7 +180,7 @@ class CollectedSuite:
         """The checks of the exercises ``tests``' failing checks called or judge beside the
         chosen one that ``run`` did not choose (``--exercise cross_entropy`` with log_softmax
         broken, ``--exercise MLP`` with train_epoch's steps wrong), run for the blame alone
-        (grader/checks/exercises.py callee_of, _charges): their convergence checks left out, the
+        (grader/checks/verdict/exercises.py callee_of, _charges): their convergence checks left out, the
         caller's own verdict unchanged; with ``seconds`` added up."""
         judged = {test.exercises[0] for test in tests if len(test.exercises) == 1}  # by checks of its own
         failing = [t for t in tests if t.status in ("failed", "error", "timeout")]

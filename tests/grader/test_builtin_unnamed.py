@@ -203,7 +203,7 @@ def test_a_loop_case_calls_its_exercise_as_it_declares(tmp_path):
     called so, and the model's mode after it is judged where it is given an optimiser."""
     from types import SimpleNamespace
 
-    from grader.checks import battery_walks
+    from grader.checks.cases import battery_walks
     from grader.checks.domains import LOOP_ARGUMENTS
 
     def fit(device, batches, model, optimiser):  # trains: one step per batch

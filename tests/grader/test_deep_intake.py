@@ -13,7 +13,7 @@ import time
 import pytest
 from helpers import REPO, grade_json, run_grade
 
-from grader.checks.scoring import TopicResult, make_result
+from grader.checks.verdict.scoring import TopicResult, make_result
 from grader.engine import notebooks, parsed
 from grader.engine.subset import submission as subset
 

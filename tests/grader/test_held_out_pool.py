@@ -50,7 +50,7 @@ def test_a_score_that_raises_is_a_reason_never_the_task_s_crash(monkeypatch):
 
 
 def _answer(held_out: list) -> dict:
-    from grader.checks.scoring import TopicResult
+    from grader.checks.verdict.scoring import TopicResult
 
     return {
         "outcome": {

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from grader import clean, defaults, i18n, report
-from grader.checks import exercises
-from grader.checks.scoring import Report
+from grader.checks.verdict import exercises
+from grader.checks.verdict.scoring import Report
 
 pytestmark = pytest.mark.unit
 
@@ -142,7 +142,7 @@ def test_the_headers_sandbox_and_a_type_failure_are_chinese_in_chinese(env):
     "期望 a torch.Tensor")."""
     import torch
 
-    from grader.checks.judge import CheckFailed, expect_tensor
+    from grader.checks.judging.judge import CheckFailed, expect_tensor
 
     env.setenv("TORCHGRADE_LANG", "zh_CN")
     how = "bubblewrap + no-fork seccomp"  # what grader/engine/sandbox.py's sandbox_status says

@@ -25,7 +25,7 @@ import time
 import pytest
 
 from grader.checks import check, inputs
-from grader.checks.judge import CheckFailed
+from grader.checks.judging.judge import CheckFailed
 from grader.engine.problems import NotStarted, ProbeTimeout, SubmissionError
 
 def ran(name):  # a body that must not run after its setup failed leaves a trace

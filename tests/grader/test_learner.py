@@ -14,8 +14,8 @@ import pytest
 from helpers import FILE_STATES, NEXT_STATES, REPO, file_state, release_copy, run_grade, syntax_line
 
 from grader.apps.learner import find_next, original_stub, points_line, start_line
-from grader.checks import scoring
-from grader.checks.scoring import Report, TopicResult
+from grader.checks.verdict import scoring
+from grader.checks.verdict.scoring import Report, TopicResult
 
 
 def _copy(tmp_path, solved: tuple[str, ...]):

@@ -183,7 +183,7 @@ def test_a_long_lived_process_reads_a_topic_s_domains_and_answers_again_when_the
     again when their file changed, whatever its size and mtime. Seen failing before: both kept."""
     import torch
 
-    from grader.checks import domain_answers, domain_cases
+    from grader.checks.cases import domain_answers, domain_cases
     from grader.checks.domains import REGISTRY
 
     pack = world[0]
@@ -380,7 +380,7 @@ def test_no_module_but_the_manifest_digests_grading_inputs():
         "batch/marking_state.py": "the marking page's own record and pseudonyms",
         "batch/marks.py": "a manual mark's own record",
         "batch/run.py": "the checks chosen (-k, an assignment's exercises) beside depends.key",
-        "checks/data.py": "the datasets checked against their SHA256SUMS",
+        "checks/judging/data.py": "the datasets checked against their SHA256SUMS",
         "checks/inputs.py": "a course seed's inputs drawn per student",
         "engine/remembered.py": "a learner's sources and options beside the table's key (depends)",
         "similarity/fingerprint.py": "submissions compared with each other",

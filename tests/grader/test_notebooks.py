@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from helpers import REPO, grade_json, run_grade
 
-from grader.checks import places
+from grader.checks.verdict import places
 from grader.engine.notebooks import to_module
 
 DEMO_CELLS = [
@@ -317,7 +317,7 @@ TYPING = {
 @pytest.mark.unit
 @pytest.mark.parametrize("state", sorted(TYPING))
 def test_the_cell_that_does_not_run_leads_its_exercise(tmp_path, state):
-    from grader.checks.scoring import TestResult, TopicResult
+    from grader.checks.verdict.scoring import TestResult, TopicResult
     from grader.engine import notebooks
 
     path = notebook_with(

@@ -221,7 +221,7 @@ def test_a_check_weighs_here_what_it_weighs_with_the_hidden_ones():
     gradient pays only once every value check passes); l1: 2 of its 4 carried and earned."""
     from grader import report as render
     from grader.apps.course_points import Split, applied
-    from grader.checks.scoring import Report, TopicResult, make_result
+    from grader.checks.verdict.scoring import Report, TopicResult, make_result
 
     tests = [
         make_result("mse_a", "shape", 1, "passed", "", True, ("mse",)),

@@ -20,7 +20,7 @@ from grader.apps.selfcheck import CheckResult
 from grader.batch.feedback import feedback_markdown
 from grader.batch.gradebook import Row
 from grader.batch.gradescope_results import gradescope_results
-from grader.checks.scoring import Report, TopicResult
+from grader.checks.verdict.scoring import Report, TopicResult
 from grader.engine import suites
 from grader.report import to_table
 from grader.topics import suite_path

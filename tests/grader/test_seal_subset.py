@@ -295,7 +295,7 @@ def test_more_ways_out_are_refused(source):
 def test_a_notebooks_refusal_names_its_cell(tmp_path):
     import nbformat
 
-    from grader.checks import scoring
+    from grader.checks.verdict import scoring
     from grader.engine import notebooks
 
     notebook = nbformat.v4.new_notebook()

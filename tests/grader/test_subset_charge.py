@@ -299,7 +299,7 @@ def test_a_star_import_costs_the_whole_topic(tmp_path):
 def test_a_notebooks_line_no_exercise_reaches_is_said_in_its_cell(tmp_path):
     import nbformat
 
-    from grader.checks import scoring
+    from grader.checks.verdict import scoring
     from grader.engine import notebooks
 
     notebook = nbformat.v4.new_notebook()

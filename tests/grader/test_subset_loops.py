@@ -14,8 +14,8 @@ from fair_code import FAIR
 from helpers import REPO, run_grade
 
 from grader import packs
-from grader.checks.scoring import TestResult as Checked
-from grader.checks.scoring import TopicResult
+from grader.checks.verdict.scoring import TestResult as Checked
+from grader.checks.verdict.scoring import TopicResult
 from grader.engine.loops import subset_loops
 from grader.topics import exercises
 

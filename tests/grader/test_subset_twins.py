@@ -476,7 +476,7 @@ def test_a_correct_answer_through_a_door_earns_nothing(tmp_path, topic):
 
 @pytest.mark.unit
 def test_a_twin_the_recorder_saw_is_told_by_the_call_written_not_the_ops_it_ends_in():
-    from grader.checks.scoring import TestResult, TopicResult
+    from grader.checks.verdict.scoring import TestResult, TopicResult
 
     said = "cross_entropy: expected a hand-written computation, got F.log_softmax called in …; F.nll_loss called in …"
     seen = TestResult("ce", "value", "failed", 0.0, 1.0, said, exercises=("cross_entropy",), cause="twin")

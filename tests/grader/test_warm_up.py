@@ -1,7 +1,7 @@
 """The warm-up of a long-lived engine (grader/apps/warm.py: the learner's warm engine, `grade
 watch`, a notebook's check() engine) reads what a request would otherwise read on first use: after
 it, grading a topic reads no probe's source and no probe's code again (a notebook's first check()
-paid for the battery's walkers when they moved to grader/checks/battery_walks.py), and reading a
+paid for the battery's walkers when they moved to grader/checks/cases/battery_walks.py), and reading a
 notebook imports no module (its first check() imported nbformat, built its schema's validator and
 imported IPython's transformer: 0.10 s of 0.17)."""
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.engine
 GRADE_AFTER_WARM_UP = """
 import json
 from grader.apps import warm
-from grader.checks import callees
+from grader.checks.verdict import callees
 from grader.engine import client
 from grader.engine.runner import Task, run_tasks
 from grader.options import Options

@@ -32,9 +32,9 @@ import functools
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from grader.checks import places
-from grader.checks.failed import hinted, worded
-from grader.checks.scoring import TopicResult
+from grader.checks.verdict import places
+from grader.checks.verdict.failed import hinted, worded
+from grader.checks.verdict.scoring import TopicResult
 from grader.engine import parsed
 from grader.engine.loops.loop_calls import CALLBACKS
 from grader.engine.loops.loop_flow import Flow

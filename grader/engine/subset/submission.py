@@ -32,9 +32,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from grader.checks import places
-from grader.checks.exercises import REFUSED
-from grader.checks.scoring import TopicResult
+from grader.checks.verdict import places
+from grader.checks.verdict.exercises import REFUSED
+from grader.checks.verdict.scoring import TopicResult
 from grader.engine import parsed
 from grader.engine.check_table import Row
 from grader.engine.subset import subset_charge, subset_units

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from grader.checks import places
+from grader.checks.verdict import places
 from grader.i18n import N_, _, ngettext, text
 
 NOT_ALLOWED = "is not allowed in graded code"  # what every refusal's message says (batch summaries find it)

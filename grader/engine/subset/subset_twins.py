@@ -29,11 +29,11 @@ import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, replace
 
-from grader.checks import places
-from grader.checks.exercises import TWIN
-from grader.checks.failed import hinted, worded
-from grader.checks.judge import TWIN_HINT
-from grader.checks.scoring import TestResult, TopicResult
+from grader.checks.judging.judge import TWIN_HINT
+from grader.checks.verdict import places
+from grader.checks.verdict.exercises import TWIN
+from grader.checks.verdict.failed import hinted, worded
+from grader.checks.verdict.scoring import TestResult, TopicResult
 from grader.engine import parsed
 from grader.engine.subset import subset_dead, subset_readings, subset_wrappers
 from grader.engine.subset.subset_binds import Meaning
@@ -376,7 +376,7 @@ def charge(result: TopicResult, found: Mapping[str, Written], file: str) -> None
     each that the recorder failed as one as what was written where (the recorder names the op
     it replaced, and no line); the others keep their own failures, a timeout of the exercise
     alone its twin as its cause (the replaced op can outrun its budget). The course's twin rule
-    then judges the exercise (grader/checks/exercises.py), as for a twin the recorder saw."""
+    then judges the exercise (grader/checks/verdict/exercises.py), as for a twin the recorder saw."""
     for test in result.tests:
         hits = [found[e] for e in test.exercises if e in found]
         if not hits:

@@ -30,7 +30,7 @@ BUILTIN_TYPES = frozenset(  # by their own names (IOError is OSError's alias: a 
 EXCEPTION_TYPES = BUILTIN_TYPES | frozenset(TORCH_TYPES)
 OTHER = "other"  # the cause's kind for any other type
 
-# Values of other ecosystems' habits where a tensor is asked (grader/checks/blamed.py names them
+# Values of other ecosystems' habits where a tensor is asked (grader/checks/hints/blamed.py names them
 # on the learner's line too): the (values, indices) pair of x.max(dim), and NumPy's functions,
 # arrays and scalars, which torch's tensors pass through only as NumPy arrays
 VALUES_INDICES = N_(

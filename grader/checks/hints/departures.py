@@ -6,7 +6,7 @@ output departs from what the docstring's own layer gives on the same input (wher
 fixes the layers: the suite's :attr:`Traced.layers`, built here on the meta device), else the first layer
 given another batch than the model's (a reshape folded the batch axis), else the layer whose
 output the module returned. What the worker sends is the submission's reach: each part is checked
-for its type and cleaned (:mod:`grader.checks.blamed`) before it is shown.
+for its type and cleaned (:mod:`grader.checks.hints.blamed`) before it is shown.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ import torch
 from torch import nn
 
 from grader import clean
-from grader.checks import blamed, probes
-from grader.checks.failed import CheckFailed, hinted, worded
+from grader.checks import probes
+from grader.checks.hints import blamed
+from grader.checks.verdict.failed import CheckFailed, hinted, worded
 from grader.i18n import N_, _, text
 from grader.sandboxed.blame import SETTINGS
 

@@ -1,7 +1,7 @@
 """Cases a domain gains from a dimension its declaration names without writing a case for it
 (``declare(topic, name, "... creation extremes leading")``): each docstring clause declared once,
-derived here for every pack (grader/checks/domain_cases.py calls :func:`derive` after
-:mod:`grader.checks.domain_cases_derived`'s).
+derived here for every pack (grader/checks/cases/domain_cases.py calls :func:`derive` after
+:mod:`grader.checks.cases.domain_cases_derived`'s).
 
 - ``creation``: a module's layers created in the docstring's order with its shapes: each module
   case of another constructor again, built under the case's seed with torch's own initialisation,

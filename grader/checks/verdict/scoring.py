@@ -6,8 +6,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from grader import grades
-from grader.checks.exercises import DEFAULT_TWIN, Exercise, judge
-from grader.checks.shown import KIND_NAMES
+from grader.checks.verdict.exercises import DEFAULT_TWIN, Exercise, judge
+from grader.checks.verdict.shown import KIND_NAMES
 from grader.i18n import N_, _, ngettext
 from grader.sandboxed import OUTPUT_TAIL_CHARS
 
@@ -23,7 +23,7 @@ HEADINGS = {
 
 STATUSES = ("passed", "failed", "error", "not_started", "timeout", "skipped")
 KINDS = ("shape", "gradient", "convergence", "device")
-# What a clause check holds (grader/checks/mark.py): it pays only when the exercise's values are right.
+# What a clause check holds (grader/checks/judging/mark.py): it pays only when the exercise's values are right.
 CLAUSES = (N_("dtype"), N_("device"), N_("inputs"), N_("twin"), N_("vectorised"), N_("side effects"))
 
 
@@ -38,11 +38,11 @@ class TestResult:
     public: bool = False
     exercises: tuple[str, ...] = ()  # the stub's exercise(s) the check judges
     curve: dict[str, Any] | None = (
-        None  # a failed convergence check's training curve (grader/checks/curves.py)
+        None  # a failed convergence check's training curve (grader/checks/judging/curves.py)
     )
     output: str = ""  # what an open check's code printed: its tail (grader/engine/printed.py)
     clause: str = ""  # the clause it holds (CLAUSES), "" for a value check
-    # why it did not pass, as the exercise verdict reads it (grader/checks/exercises.py cause_of):
+    # why it did not pass, as the exercise verdict reads it (grader/checks/verdict/exercises.py cause_of):
     # "twin" (an off-limits function), a judging stage, "mistake:NAME", "error:KIND"
     cause: str = ""
     # Where a failure arose, as data (never read back out of ``message``, which is in the
@@ -52,8 +52,8 @@ class TestResult:
     blame: str = ""
     stub: str = ""
     form: bool = False
-    # the other exercises of its topic its run called (grader/checks/callees.py): where one of
-    # them fails its own checks, the verdict leads with that one (grader/checks/exercises.py)
+    # the other exercises of its topic its run called (grader/checks/verdict/callees.py): where one of
+    # them fails its own checks, the verdict leads with that one (grader/checks/verdict/exercises.py)
     calls: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
@@ -127,7 +127,7 @@ class TopicResult:
     note: str = ""
     # a public-only run: {exercise: {kind: count}} of the hidden checks it left out
     hidden: dict[str, dict[str, int]] = field(default_factory=dict)
-    twin: str = DEFAULT_TWIN  # the course's rule for an off-limits twin (grader/checks/exercises.py)
+    twin: str = DEFAULT_TWIN  # the course's rule for an off-limits twin (grader/checks/verdict/exercises.py)
     # a release made for a course: {exercise: [earned, the public checks' share, what it is
     # worth]} in the course's points (grader/apps/course_points.py); empty: one point per check
     course: dict[str, list[float]] = field(default_factory=dict)

@@ -13,9 +13,23 @@ from typing import Any
 
 import torch
 
-from grader.checks import curves, made_hints, places
-from grader.checks.described import PAIR_HINT, REDUCED_PAIR, describe, values_and_indices
-from grader.checks.failed import (
+from grader.checks.hints import made_hints
+from grader.checks.hints.relations import (
+    FLOAT32_ULPS,
+    SIGN_LOST,
+    Hint,
+    Keyed,
+    absolute,
+    chosen,
+    explains,
+    position,
+    reshaped,
+    worst,
+)
+from grader.checks.judging import curves
+from grader.checks.verdict import places
+from grader.checks.verdict.described import PAIR_HINT, REDUCED_PAIR, describe, values_and_indices
+from grader.checks.verdict.failed import (
     DIMS_HINT,
     INF_HINT,
     NAN_HINT,
@@ -31,18 +45,6 @@ from grader.checks.failed import (
     hinted,
     mistake_cause,
     worded,
-)
-from grader.checks.relations import (
-    FLOAT32_ULPS,
-    SIGN_LOST,
-    Hint,
-    Keyed,
-    absolute,
-    chosen,
-    explains,
-    position,
-    reshaped,
-    worst,
 )
 from grader.i18n import N_, _, text
 from grader.sandboxed.probe_kit import OFF_LIMITS_MARK, STARVED, SUBCLASS_MARK
@@ -65,7 +67,7 @@ def expect_learned(
     reference_band: tuple[float, float] | None = None,
 ) -> None:
     """:func:`expect` for a convergence check. On failure the message also names the shape of the
-    training curve the probe recorded (:func:`grader.checks.curves.shape_of`: NaN, diverged, flat, slower
+    training curve the probe recorded (:func:`grader.checks.judging.curves.shape_of`: NaN, diverged, flat, slower
     than ``reference_band`` — correct code's final losses — or learned), draws it as a sparkline and
     leads the hint with what that shape usually means; the curve rides along for the results."""
     if condition:
@@ -167,7 +169,7 @@ def expect_close(
     """Values within ``|a - e| <= atol + rtol·|e|``; infinities must match exactly. ``mistakes``:
     name → (what that known mistake computes, its hint): values that match one fail with its
     hint and cause (:func:`mistake_cause`) rather than the check's. ``hint``: a plain hint, or
-    keyed ones (:class:`~grader.checks.relations.Keyed`) shown only where their cause holds.
+    keyed ones (:class:`~grader.checks.hints.relations.Keyed`) shown only where their cause holds.
     ``elementwise``: ``expected`` is the input's values mapped one by one (:func:`expect_tensor`)."""
     tensor = expect_tensor(
         value=actual,

@@ -4,7 +4,7 @@ no padding, the shape with a size-1 batch axis squeezed away, an output size wit
 counted once, and any known wrong variant of an exercise computed on the same input
 (:func:`known`; a domain's ``mistakes``, :func:`of_case`; an argument never applied,
 :func:`argument_ignored`). Each holds only where the answer is
-that (grader/checks/relations.py: Keyed, Shaped); a suite adds them beside its plain hint, so a
+that (grader/checks/hints/relations.py: Keyed, Shaped); a suite adds them beside its plain hint, so a
 lead says what the code did, and where none holds the lead names no cause."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 import torch
 
-from grader.checks.conv_steps import ONE_AXIS
-from grader.checks.relations import Keyed, Shaped, When, along_other_dim, equals, merges
+from grader.checks.hints.conv_steps import ONE_AXIS
+from grader.checks.hints.relations import Keyed, Shaped, When, along_other_dim, equals, merges
 from grader.i18n import N_
 
 OTHER_DIM = N_(

@@ -29,9 +29,9 @@ from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
 from grader import clean, grades
-from grader.checks.error_types import error_hint
-from grader.checks.failed import TYPE
-from grader.checks.shown import CheckRow, hidden_said, shown_message
+from grader.checks.verdict.error_types import error_hint
+from grader.checks.verdict.failed import TYPE
+from grader.checks.verdict.shown import CheckRow, hidden_said, shown_message
 from grader.i18n import _, ngettext
 
 # "zero": the exercise earns nothing; "half": half of what it would earn without the rule;
@@ -144,7 +144,7 @@ TWIN = "twin"
 # (:func:`callee_of`): "callee:log_softmax"
 CALLEE = "callee:"
 # the input-domain battery's cause where the outputs do not depend on the inputs (a non-answer,
-# grader/checks/non_answer.py): silent:raises, silent:nan, silent:constant, silent:echo
+# grader/checks/cases/non_answer.py): silent:raises, silent:nan, silent:constant, silent:echo
 SILENT = "silent:"
 
 
@@ -280,7 +280,7 @@ def cause_of(name: str, first: CheckRow, exercises: Iterable[str], hidden_text: 
     error_types.py ERRORS, else the exception's type), "refused" (the module was refused before
     it ran), "mistake:NAME" (a known mistake's signature,
     the suite's), else "CHECK:STAGE" (the check without its parameters and the stage of the
-    judging that failed: type, shape, dtype, empty, nan or values, grader/checks/judge.py);
+    judging that failed: type, shape, dtype, empty, nan or values, grader/checks/judging/judge.py);
     without ``hidden_text`` a hidden check is named by its kind only ("hidden-shape:values"), as
     everywhere its id must not show."""
     cause, status = first.get("cause") or "", first["status"]

@@ -13,7 +13,7 @@ class CheckFailed(AssertionError):
     """A check found a wrong answer; the message is shown to the learner. A convergence check's
     failure also carries the training curve it drew (:func:`expect_learned`) for the results."""
 
-    # what the exercise verdict reads beside the status (grader/checks/exercises.py): the stage of
+    # what the exercise verdict reads beside the status (grader/checks/verdict/exercises.py): the stage of
     # the judging that failed (type, shape, dtype, empty, nan, values), "mistake:NAME" for a known
     # mistake's signature, "twin"
     cause = ""
@@ -31,7 +31,7 @@ class CheckFailed(AssertionError):
 
 class TwinUsed(CheckFailed):
     """The code called a function its docstring puts off limits: the course's twin rule judges
-    the whole exercise (grader/checks/exercises.py), whichever check saw it."""
+    the whole exercise (grader/checks/verdict/exercises.py), whichever check saw it."""
 
     cause = "twin"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.checks.failed import TYPE, fail
+from grader.checks.verdict.failed import TYPE, fail
 from grader.i18n import N_
 
 TYPES = N_(

@@ -12,7 +12,7 @@ from typing import Any
 
 import torch
 
-from grader.checks import domain_cases
+from grader.checks.cases import domain_cases
 from grader.checks.domains import Case, Domain
 from grader.packs import all_topics
 
@@ -28,7 +28,7 @@ AXES = {
     "rng": ("rng",),
     "defaults": ("default", "form"),
 }
-# What every case of a kind walks by construction (grader/checks/battery_walks.py records it)
+# What every case of a kind walks by construction (grader/checks/cases/battery_walks.py records it)
 BUILT_IN = {
     "types": ("call", "value", "optimiser", "module"),  # a module's output is detached: a tensor
     "untouched": ("call", "module"),

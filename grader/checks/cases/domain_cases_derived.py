@@ -1,5 +1,5 @@
 """Cases every domain gains from what all docstrings share, derived once a topic's own are
-declared (grader/checks/domain_cases.py calls :func:`derive`): a module's structure where its
+declared (grader/checks/cases/domain_cases.py calls :func:`derive`): a module's structure where its
 declaration shows builds (its docstring names the layers); a non-contiguous case for every
 function and for every build of a module whose docstring does not ask for contiguous inputs;
 each other form of an argument the declaration names (``Domain.forms``: a one-shot iterator, a
@@ -165,7 +165,7 @@ def _double_cases(found: list[Case]) -> list[Case]:
 # ---------------------------------------------------------------- calls, for every module
 # A module is called again and again: each module domain with no case across calls gets its first
 # plain case's input three times (the batch reversed the second time) on one object, each call
-# judged against a new object's (grader/checks/across_calls.py).
+# judged against a new object's (grader/checks/cases/across_calls.py).
 def _calls_cases(found: list[Case]) -> list[Case]:
     if any(c.dim == "state" for c in found):
         return []

@@ -7,7 +7,7 @@ from typing import Any
 
 import torch
 
-from grader.checks.failed import expect
+from grader.checks.verdict.failed import expect
 from grader.i18n import N_
 
 

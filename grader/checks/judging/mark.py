@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from grader.checks.scoring import CLAUSES, KINDS
+from grader.checks.verdict.scoring import CLAUSES, KINDS
 
 Exercises = str | tuple[str, ...] | Callable[[dict[str, Any]], str]
 
@@ -24,10 +24,10 @@ def check(
     """Mark a test: its kind (shape, gradient, convergence, device), points, visibility, CUDA,
     and the exercise(s) of the stub it judges: a name, a tuple of names, or a function of the
     test's parameters. Without ``exercise``, a parameter called ``name`` names it. ``clause``
-    (one of :data:`~grader.checks.scoring.CLAUSES`) makes it a clause check, whose points the
-    exercise earns only with its values right (grader/checks/exercises.py); a device check is
+    (one of :data:`~grader.checks.verdict.scoring.CLAUSES`) makes it a clause check, whose points the
+    exercise earns only with its values right (grader/checks/verdict/exercises.py); a device check is
     the "device" clause unless it says otherwise. ``errors``: the kind of error the code raises
-    (grader/checks/error_types.py ERRORS: "matmul-shapes"...) → what it means in this exercise, the
+    (grader/checks/verdict/error_types.py ERRORS: "matmul-shapes"...) → what it means in this exercise, the
     hint the check would give (rnn_cell's mismatched product: the weights are not transposed)."""
     if kind not in KINDS:
         raise ValueError(f"unknown check kind {kind!r}; use one of {KINDS}")

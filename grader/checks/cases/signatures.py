@@ -12,7 +12,7 @@ from typing import Any
 
 import torch
 
-from grader.checks.relations import _close, _factor
+from grader.checks.hints.relations import _close, _factor
 
 # the relations a signature names, in the order they are tried (the first that holds)
 KINDS = ("sign", "transpose", "shift", "reversed", "scale")

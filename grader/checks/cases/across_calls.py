@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from grader.checks import domains
-from grader.checks.described import describe
-from grader.checks.failed import fail
-from grader.checks.judge import expect_close
+from grader.checks.judging.judge import expect_close
+from grader.checks.verdict.described import describe
+from grader.checks.verdict.failed import fail
 from grader.i18n import N_, _
 
 AGAIN = N_("%(case)s, call %(number)d on the same object against a new object's")

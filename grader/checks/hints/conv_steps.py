@@ -4,7 +4,7 @@ differs (a stride= or padding= left out of ``F.unfold``), not with a generic res
 
 Trusted side: the call is the check's own (its input shapes and its stride, padding and kernel),
 the sizes torch's words say the learner's tensor had are numbers. The docstrings' formula:
-⌊(n + 2·padding − k) / stride⌋ + 1 per side (grader/checks/error_types.py keeps the words).
+⌊(n + 2·padding − k) / stride⌋ + 1 per side (grader/checks/verdict/error_types.py keeps the words).
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ from typing import Any
 
 import torch
 
-from grader.checks.described import describe
-from grader.checks.failed import expect, fail
+from grader.checks.verdict.described import describe
+from grader.checks.verdict.failed import expect, fail
 from grader.i18n import N_, _
 
 

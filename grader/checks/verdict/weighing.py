@@ -4,8 +4,8 @@ times its kind's weight, and an exercise's shown points on the course's scale.""
 from __future__ import annotations
 
 from grader import grades
-from grader.checks.exercises import Exercise
-from grader.checks.shown import CheckRow
+from grader.checks.verdict.exercises import Exercise
+from grader.checks.verdict.shown import CheckRow
 
 
 def kind_weighed(tests: list[CheckRow], kind_weights: dict[str, float]) -> list[CheckRow]:

@@ -8,7 +8,7 @@ from typing import Any
 from grader import clean
 from grader.i18n import N_, _
 
-# One check of a report, as grader/checks/scoring.py's TestResult.to_json writes it.
+# One check of a report, as grader/checks/verdict/scoring.py's TestResult.to_json writes it.
 CheckRow = dict[str, Any]
 
 # What feedback calls each kind: a "shape" check judges shapes, dtypes and values.

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from grader import clean
-from grader.checks.error_types import NUMPY, VALUES_INDICES
+from grader.checks.verdict.error_types import NUMPY, VALUES_INDICES
 from grader.i18n import N_, _
 from grader.sandboxed.blame import SETTINGS
 

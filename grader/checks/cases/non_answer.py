@@ -13,7 +13,7 @@ from typing import Any
 
 import torch
 
-from grader.checks.exercises import SILENT
+from grader.checks.verdict.exercises import SILENT
 
 KINDS = ("raises", "nan", "constant", "echo")
 

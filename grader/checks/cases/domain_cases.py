@@ -2,14 +2,14 @@
 its exercises' domains in ``domains_<topic>.py`` beside its suite, in its pack (the built-in
 topics' in tests/suites/), read by :func:`load` into REGISTRY when the battery first asks for the
 topic (trusted: a pack's declarations run in the judge, never in the sandbox), then given the
-cases every domain derives (:mod:`grader.checks.domain_cases_derived`)."""
+cases every domain derives (:mod:`grader.checks.cases.domain_cases_derived`)."""
 
 from __future__ import annotations
 
 import importlib.util
 
 from grader import depends
-from grader.checks import derived_cases, domain_cases_derived
+from grader.checks.cases import derived_cases, domain_cases_derived
 from grader.checks.domains import REGISTRY
 from grader.topics import MANIFEST, of
 
