@@ -166,7 +166,7 @@ DAEMON_IDLE_SECONDS = 900.0
 # client can reach or stop it) ends within this long instead of holding its memory until idle.
 ENGINE_LOOK_SECONDS = 4.0
 # Seconds the Gradescope autograder keeps killing the processes its run started before it gives
-# up on them (grader/engine/sweep.py); a process that keeps forking is gone within 0.1 s on this machine.
+# up on them (grader/engine/worker/sweep.py); a process that keeps forking is gone within 0.1 s on this machine.
 SWEEP_SECONDS = 10.0
 # Choices with a default that more than one place offers (grader/options.py, the CLI, the
 # Gradescope autograder): a choice, not a measurement.

@@ -1,6 +1,6 @@
 """The one bundle of grading settings: what ``grade`` reads from its command line once and
 every command hands on (``check``, ``batch``, ``watch``, ``gradescope``, Dask's workers), down
-to the per-task :class:`grader.engine.suites.Run` that :func:`grader.engine.runner.grade_topic` builds.
+to the per-task :class:`grader.engine.suites.collected.Run` that :func:`grader.engine.runner.grade_topic` builds.
 
 Frozen and made of plain values, so it pickles (Dask) and compares (a task's key). Its
 defaults are :mod:`grader.defaults`' and nowhere else.

@@ -107,12 +107,12 @@ class Topic:
     # default, defaults.PROBE_CPU_SECONDS); at least 10x the most one of the reference's used
     probe_cpu_seconds: float | None = None
     # its probes never hand autograd a gradient: a run of such topics starts a zygote without
-    # sympy (grader/engine/sympy_need.py; tests/grader/test_sympy_need.py holds the suite to it)
+    # sympy (grader/engine/worker/sympy_need.py; tests/grader/test_sympy_need.py holds the suite to it)
     sympy_free: bool = False
     # the files its suite reads besides its own (a helper module, a data file), in its pack's
     # folder or in a folder beside it that packs share: pack.toml's ``reads``, in its grade's
     # manifest (grader/depends.py); any other file of those folders cannot be imported nor read
-    # while a suite runs (grader/engine/declared.py)
+    # while a suite runs (grader/engine/suites/declared.py)
     reads: tuple[Path, ...] = ()
 
     @property

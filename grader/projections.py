@@ -12,7 +12,7 @@ dropped from a hand-out silently. Light: names only, read by the release and the
 
 from __future__ import annotations
 
-# the fields of a suite module the engine reads (grader/engine/suites.py ``CollectedSuite``): the
+# the fields of a suite module the engine reads (grader/engine/suites/collected.py ``CollectedSuite``): the
 # source reading judges a submission by them, so a release's public suite keeps each
 # (grader/apps/release.py ``public_suite``), whatever its public checks name
 SUITE_FIELDS = ("OFF_LIMITS", "VECTORISED", "DIMENSION_COUNTS")

@@ -169,8 +169,8 @@ ENTRY_MODULES = (  # what a learner runs: grade, python -m grader, check() in a 
     "grader.__main__",
     "grader.cli",
     "grader.apps.selfcheck",
-    "grader.engine.plugin",
-    "grader.engine.hand_run",  # tests/suites/pytest.ini loads it
+    "grader.engine.suites.plugin",
+    "grader.engine.suites.hand_run",  # tests/suites/pytest.ini loads it
     "grader.sandboxed.worker",
     "grader.sandboxed.zygote",
 )
@@ -238,7 +238,9 @@ def check_kinds(topic: str, kind_weights: dict[str, float] | None = None) -> tup
     them), {exercise: its maximum in the report, every check passing, public and hidden, at
     ``kind_weights``}: what a course's points scale, grader/apps/course_points.py; a check that
     runs on CUDA only is left out, as a grader without a GPU skips it)."""
-    from grader.engine import check_table, suites  # pytest and the suites: only when a release is built
+    # pytest and the suites: only when a release is built
+    from grader.engine import check_table
+    from grader.engine.suites import collected as suites
 
     rows = suites.collected(topic, defaults.PROBE_TIMEOUT).rows
     passing = [

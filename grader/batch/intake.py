@@ -36,7 +36,7 @@ from grader.batch.answers import Kept, is_answer, keep, keep_folder
 from grader.batch.lms import entry_name
 from grader.batch.lms.base import LmsName
 from grader.course.quota import decide
-from grader.engine import notebooks
+from grader.engine.sources import notebooks
 from grader.engine.staging import topic_files
 from grader.options import SubmissionLimits
 from grader.topics import TOPICS, single_file_topic

@@ -103,10 +103,10 @@ def _predictions(
     path: Path, topic: str, exercise: str, held_out: Any, inputs: Any, single_file: bool | None
 ) -> Any:
     """What the worker answered for the inputs, or why nothing was asked (a refusal, a problem)."""
-    from grader.engine.client import TopicSession
-    from grader.engine.problems import SubmissionProblem
     from grader.engine.staging import stage
     from grader.engine.subset import submission as subset
+    from grader.engine.worker.client import TopicSession
+    from grader.engine.worker.problems import SubmissionProblem
 
     single = path.is_file() if single_file is None else single_file
     verdict = subset.verdict(path, topic, single)

@@ -28,8 +28,8 @@ def judge_how(result: TopicResult, path: Path, topic: str, single_file: bool, ho
     of vectorised exercises (:mod:`subset_loops`, followed from their inputs into the helper files
     beside it). Only for the exercises the run's checks judge (``--exercise``: what it charges
     is the same, the others' reading skipped)."""
-    from grader.engine import parsed
     from grader.engine.loops import subset_loops
+    from grader.engine.sources import parsed
     from grader.engine.subset import subset_twins
 
     file = f"{topic}.py"

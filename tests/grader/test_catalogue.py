@@ -50,7 +50,7 @@ NOT_YET = {
     "grader/authoring/subset_review.py",
     "grader/batch/summary.py",
     "grader/checks/battery.py",
-    "grader/engine/sandbox.py",
+    "grader/engine/worker/sandbox.py",
     "grader/engine/selection.py",
     "grader/engine/subset/subset_check.py",
     "grader/engine/subset/subset_names.py",

@@ -14,7 +14,7 @@ import pytest
 from helpers import REPO, grade_json, run_grade
 
 from grader.checks.verdict.scoring import TopicResult, make_result
-from grader.engine import notebooks, parsed
+from grader.engine.sources import notebooks, parsed
 from grader.engine.subset import submission as subset
 
 DEPTH = 600

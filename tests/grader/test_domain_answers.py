@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import record_domain_answers  # noqa: E402
 
 from grader.checks import battery  # noqa: E402
-from grader.checks.cases import domain_cases
+from grader.checks.cases import domain_cases  # noqa: E402
 
 domain_cases.load_all()  # every topic's declarations (tests/suites/domains_<topic>.py)
 

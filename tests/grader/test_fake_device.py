@@ -21,7 +21,7 @@ from torch import nn
 
 from grader.checks import probes
 from grader.checks.judging.judge import CheckFailed, expect_close, expect_same_device
-from grader.engine import sandbox
+from grader.engine.worker import sandbox
 from grader.sandboxed import index_data
 from grader.sandboxed import probe_kit as kit
 

@@ -145,7 +145,7 @@ def test_the_headers_sandbox_and_a_type_failure_are_chinese_in_chinese(env):
     from grader.checks.judging.judge import CheckFailed, expect_tensor
 
     env.setenv("TORCHGRADE_LANG", "zh_CN")
-    how = "bubblewrap + no-fork seccomp"  # what grader/engine/sandbox.py's sandbox_status says
+    how = "bubblewrap + no-fork seccomp"  # what grader/engine/worker/sandbox.py's sandbox_status says
     header = report.to_table(Report([], sandbox=how, device="cpu"), "losses.py").splitlines()[0]
     assert "bubblewrap" in header and "no-fork" not in header and "seccomp" in header, header
     with pytest.raises(CheckFailed) as failed:

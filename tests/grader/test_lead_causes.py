@@ -1579,7 +1579,7 @@ def test_b20_a_suite_checks_dtype_failure_asks_the_call_that_answered_the_value(
     check's contract restated, judged 'partly'); no call answered it, a float32 wanted, or a
     forged record: no hint of it. The maker is the learner's line, never the probe's own tensors."""
     from grader.checks.hints import made_hints
-    from grader.engine import remaking
+    from grader.engine.worker import remaking
     from grader.sandboxed.kit_steps import dtype_maker
 
     judged = torch.zeros(3)

@@ -369,7 +369,8 @@ def test_next_grades_the_topics_it_reads_in_one_run_of_its_cores(tmp_path, monke
     from click.testing import CliRunner
 
     from grader.cli import main
-    from grader.engine import runner, workers
+    from grader.engine import runner
+    from grader.engine.worker import workers
 
     folder = _copy(tmp_path, ("tensors", "losses"))
     asked: list[tuple[str, ...]] = []

@@ -52,8 +52,8 @@ PRIVATE = {
     ("grader/checks/probes.py", "_modules"): "torch",
     ("grader/cli.py", "_exit"): "python",
     ("grader/depends.py", "_pytest"): "pytest",
-    ("grader/engine/parsed.py", "_fields"): "python",  # an ast node's
-    ("grader/engine/pool.py", "_exit"): "python",
+    ("grader/engine/sources/parsed.py", "_fields"): "python",  # an ast node's
+    ("grader/engine/worker/pool.py", "_exit"): "python",
     ("grader/engine/pytest_compat.py", "_do_configure"): "pytest",
     ("grader/engine/pytest_compat.py", "_fixtureinfo"): "pytest",
     ("grader/engine/pytest_compat.py", "_initrequest"): "pytest",

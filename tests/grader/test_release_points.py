@@ -74,7 +74,7 @@ def expected_shares(report: dict, points: dict[str, float], weights: dict[str, f
     """Each exercise's points times what its public checks that ran carry in the report (their
     points times their kind's weight, a shared check's split among its exercises) over what all
     its checks carry, public and hidden (the checkout's suite, read independently)."""
-    from grader.engine import suites
+    from grader.engine.suites import collected as suites
 
     rows = suites.collected("losses", 10.0).rows
     whole = {

@@ -296,7 +296,7 @@ def test_a_notebooks_refusal_names_its_cell(tmp_path):
     import nbformat
 
     from grader.checks.verdict import scoring
-    from grader.engine import notebooks
+    from grader.engine.sources import notebooks
 
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [

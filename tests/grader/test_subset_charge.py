@@ -14,7 +14,7 @@ from fair_code import COSTS_ITS_EXERCISE, UNRUN, module_of
 from helpers import REPO
 
 from grader import topics
-from grader.engine import parsed
+from grader.engine.sources import parsed
 from grader.engine.subset import submission as subset
 from grader.engine.subset import subset_charge
 from grader.engine.subset.subset_refusal import Refusal
@@ -300,7 +300,7 @@ def test_a_notebooks_line_no_exercise_reaches_is_said_in_its_cell(tmp_path):
     import nbformat
 
     from grader.checks.verdict import scoring
-    from grader.engine import notebooks
+    from grader.engine.sources import notebooks
 
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [

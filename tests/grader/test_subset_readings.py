@@ -51,7 +51,7 @@ def test_a_source_read_again_is_read_once_and_each_caller_has_units_of_its_own(m
     """A warm engine's requests read one source again: its units are read once (the module's
     statements, what each binds and may change), and a charge adding to one call's binds leaves
     the next call's as read."""
-    from grader.engine import parsed
+    from grader.engine.sources import parsed
     from grader.engine.subset import subset_units
 
     source, reads = SOURCE + "\n# units\n", []

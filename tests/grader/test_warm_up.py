@@ -22,7 +22,7 @@ GRADE_AFTER_WARM_UP = """
 import json
 from grader.apps import warm
 from grader.checks.verdict import callees
-from grader.engine import client
+from grader.engine.worker import client
 from grader.engine.runner import Task, run_tasks
 from grader.options import Options
 from grader.topics import REPO_ROOT
@@ -61,7 +61,8 @@ import json, sys, tempfile
 from pathlib import Path
 import nbformat
 from grader.apps import warm
-from grader.engine import cell_python, notebooks, workers
+from grader.engine.sources import cell_python, notebooks
+from grader.engine.worker import workers
 
 workers.prestart = workers.fork_server = lambda gpu: None  # no zygote: what the warm-up reads, not its workers
 warm.warm_up([], 60.0, False)

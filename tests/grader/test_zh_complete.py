@@ -20,7 +20,7 @@ from helpers import REPO
 
 from grader import i18n
 from grader.checks.hints import blamed
-from grader.engine import client, probe_words, problems
+from grader.engine.worker import client, probe_words, problems
 
 pytestmark = pytest.mark.unit
 

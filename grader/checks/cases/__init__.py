@@ -1,2 +1,1 @@
-"""The domain battery's parts: each domain's cases (declared and derived), the walkers a probe
-call runs, the stored answers, the judges of a case's result and the contract grid."""
+"""The domain battery's parts: each domain's cases, the walkers, the stored answers, the grid."""

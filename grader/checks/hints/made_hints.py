@@ -29,7 +29,7 @@ CONVERTED = N_(
     "back with .to(x.dtype)"
 )
 
-# the running check's session's :func:`grader.engine.remaking.made_by` (set by the plugin's ``sub``)
+# the running check's session's :func:`grader.engine.worker.remaking.made_by` (set by the plugin's ``sub``)
 REMAKER: ContextVar[Callable[[Any, str], Any] | None] = ContextVar("remaker", default=None)
 
 

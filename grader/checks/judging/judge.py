@@ -339,7 +339,7 @@ def _shown_work(pair: tuple[int, int], lines: bool) -> str:
 # drawing its inputs (a call of the identity on the same draw, measured just before in the same
 # worker, as is the reference): the verdict allows COST_FACTOR times the reference's work and at
 # least COST_FLOOR (correct code may take other routes than the reference's); a busy machine
-# slows both sides alike. The count is each thread's nanoseconds (grader.engine.proc.cpu_seconds):
+# slows both sides alike. The count is each thread's nanoseconds (grader.engine.worker.proc.cpu_seconds):
 # over the stat file's 10 ms tick, a 1 ms reference read as one tick let a .tolist() loop through.
 COST_FACTOR = 25.0  # loops measured 57-400x the reference; other vectorised routes up to a few x
 COST_FLOOR = 0.06

@@ -1,4 +1,4 @@
-"""The ``check`` mark a suite puts on each test (read by the engine's plugin, :mod:`grader.engine.plugin`)."""
+"""The ``check`` mark a suite puts on each test (read by the engine's plugin, :mod:`grader.engine.suites.plugin`)."""
 
 from __future__ import annotations
 

@@ -1,2 +1,1 @@
-"""The verdict: a check's failure and its words, what a call left untouched, the exercise's
-verdict, the points, and what a student is shown of them."""
+"""The verdict: a check's failure and its words, the exercise's verdict, the points, what is shown."""

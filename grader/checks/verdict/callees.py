@@ -9,7 +9,7 @@ scope's. Non-exercise helpers of the module are followed through, so ``cross_ent
 ``_log_probs`` calling ``log_softmax`` calls ``log_softmax``. The probes' own calls (trusted
 code) are the attributes they load of the module they are given (``mod.encode_chars``).
 
-Trusted side only: the source is parsed, never run (grader/engine/client.py asks per probe).
+Trusted side only: the source is parsed, never run (grader/engine/worker/client.py asks per probe).
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ NUMPY = N_(
 )
 
 # torch's messages of common mistakes → (the cause's name, the concept behind it); a check's own
-# hint for the error (the suite's `errors`, grader/engine/plugin.py) comes first
+# hint for the error (the suite's `errors`, grader/engine/suites/plugin.py) comes first
 ERRORS = tuple(
     (name, re.compile(pattern), hint)
     for name, pattern, hint in (

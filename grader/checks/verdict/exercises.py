@@ -151,7 +151,7 @@ SILENT = "silent:"
 def raised_by(test: CheckRow) -> str:
     """Which of a shared check's exercises its failure belongs to, as the check's record holds
     it (``blame``: the stub not started, the innermost frame of the raising call, or the
-    exercise the probe called: grader/engine/plugin.py placed); "" when it cannot be told."""
+    exercise the probe called: grader/engine/suites/plugin.py placed); "" when it cannot be told."""
     blame = test.get("blame") or ""
     return blame if blame in (test.get("exercises") or ()) else ""
 
@@ -331,7 +331,7 @@ def _lead(
 
 def sealed(test: CheckRow) -> bool:
     """Whether a check says nothing of what went wrong: a hidden one that raised reports it in
-    the trusted side's words alone, no error's kind (grader/engine/problems.py sealed)."""
+    the trusted side's words alone, no error's kind (grader/engine/worker/problems.py sealed)."""
     return test.get("visibility") != "public" and test["status"] == "error" and not test.get("cause")
 
 

@@ -40,7 +40,7 @@ class TestResult:
     curve: dict[str, Any] | None = (
         None  # a failed convergence check's training curve (grader/checks/judging/curves.py)
     )
-    output: str = ""  # what an open check's code printed: its tail (grader/engine/printed.py)
+    output: str = ""  # what an open check's code printed: its tail (grader/engine/worker/printed.py)
     clause: str = ""  # the clause it holds (CLAUSES), "" for a value check
     # why it did not pass, as the exercise verdict reads it (grader/checks/verdict/exercises.py cause_of):
     # "twin" (an off-limits function), a judging stage, "mistake:NAME", "error:KIND"
@@ -132,7 +132,7 @@ class TopicResult:
     # worth]} in the course's points (grader/apps/course_points.py); empty: one point per check
     course: dict[str, list[float]] = field(default_factory=dict)
     # the checks of exercises this run did not choose that its failing checks called, run for
-    # the blame alone (grader/engine/suites.py callees_of): they earn and show nothing
+    # the blame alone (grader/engine/suites/collected.py callees_of): they earn and show nothing
     called: list[TestResult] = field(default_factory=list)
 
     @property

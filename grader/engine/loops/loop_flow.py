@@ -23,7 +23,6 @@ import collections
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import replace
 
-from grader.engine import parsed
 from grader.engine.loops.loop_program import MODULE, Program, kind
 from grader.engine.loops.loop_values import (
     CONSTANT,
@@ -39,6 +38,7 @@ from grader.engine.loops.loop_values import (
     func,
     join,
 )
+from grader.engine.sources import parsed
 from grader.engine.subset.subset_shapes import arguments
 from grader.i18n import _
 

@@ -35,12 +35,12 @@ from dataclasses import dataclass
 from grader.checks.verdict import places
 from grader.checks.verdict.failed import hinted, worded
 from grader.checks.verdict.scoring import TopicResult
-from grader.engine import parsed
 from grader.engine.loops.loop_calls import CALLBACKS
 from grader.engine.loops.loop_flow import Flow
 from grader.engine.loops.loop_program import Program
 from grader.engine.loops.loop_reader import Reader
 from grader.engine.loops.loop_values import COMPREHENSION
+from grader.engine.sources import parsed
 from grader.engine.subset import subset_rules as rules
 from grader.engine.subset.subset_shapes import arguments
 from grader.i18n import N_, _

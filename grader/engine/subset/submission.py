@@ -35,8 +35,8 @@ from pathlib import Path
 from grader.checks.verdict import places
 from grader.checks.verdict.exercises import REFUSED
 from grader.checks.verdict.scoring import TopicResult
-from grader.engine import parsed
 from grader.engine.check_table import Row
+from grader.engine.sources import parsed
 from grader.engine.subset import subset_charge, subset_units
 from grader.engine.subset import subset_rules as rules
 from grader.engine.subset.subset_check import check
@@ -72,7 +72,7 @@ def sources_of(path: Path, topic: str, single_file: bool) -> dict[str, str]:
     imports, directly or not (:func:`helpers`). A file graded alone and in
     its folder see the same helpers; a file nothing imports is no part of the topic's grade; a
     link is none (staging copies no link: what the worker is given is what the key reads)."""
-    from grader.engine import notebooks
+    from grader.engine.sources import notebooks
 
     own = f"{topic}.py"
     try:

@@ -24,7 +24,7 @@ import collections
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 
-from grader.engine import parsed
+from grader.engine.sources import parsed
 from grader.engine.subset.subset_shapes import chain
 
 _TICK = 512  # units between two looks at the clock

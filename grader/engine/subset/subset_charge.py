@@ -25,7 +25,7 @@ names no reader can be traced to, a source the compiler refuses, a replaced sour
 costs the whole topic.
 
 Every pass is linear in the source (a submission is at most ``parsed.MAX_BYTES``) and runs inside
-the reading's clock (:class:`grader.engine.parsed.Clock`): each statement is read once, and the
+the reading's clock (:class:`grader.engine.sources.parsed.Clock`): each statement is read once, and the
 charge spreads one name at a time (each name's readers, or binders, visited once).
 """
 
@@ -38,7 +38,7 @@ import collections
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
-from grader.engine import parsed
+from grader.engine.sources import parsed
 from grader.engine.subset import subset_dead, subset_reach, subset_readings
 from grader.engine.subset.subset_check import check
 from grader.engine.subset.subset_refusal import Refusal

@@ -1,6 +1,6 @@
 """One module's source against the allow-list of :mod:`grader.engine.subset.subset_rules`: where it leaves
 the graded subset (:mod:`grader.engine.subset.submission` says why, and checks a submission's files with this).
-Two passes over the tree parsed once (:mod:`grader.engine.parsed`): the names the module imports,
+Two passes over the tree parsed once (:mod:`grader.engine.sources.parsed`): the names the module imports,
 binds and defines, then every import, name, attribute chain, call, definition and pattern."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import ast
 import builtins
 import functools
 
-from grader.engine import parsed
+from grader.engine.sources import parsed
 from grader.engine.subset import subset_rules as rules
 from grader.engine.subset.subset_aliases import aliases
 from grader.engine.subset.subset_facts import Facts, Place

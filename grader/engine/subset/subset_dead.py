@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import functools
 
-from grader.engine import parsed
+from grader.engine.sources import parsed
 from grader.engine.subset.subset_shapes import binds
 
 

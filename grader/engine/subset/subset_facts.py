@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 from collections import Counter
 
-from grader.engine import parsed
+from grader.engine.sources import parsed
 from grader.engine.subset import subset_rules as rules
 from grader.engine.subset.subset_refusal import Refusal
 from grader.engine.subset.subset_shapes import binds, bound_imports, named

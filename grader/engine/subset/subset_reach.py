@@ -24,7 +24,7 @@ import collections
 from collections.abc import Collection, Iterator, Sequence
 from typing import Protocol
 
-from grader.engine import parsed
+from grader.engine.sources import parsed
 from grader.engine.subset.subset_binds import Meaning
 from grader.engine.subset.subset_scopes import PLAIN_BASES, OwnClass, Scopes
 

@@ -9,7 +9,7 @@ import ast
 import functools
 from collections.abc import Iterable
 
-from grader.engine import parsed
+from grader.engine.sources import parsed
 from grader.engine.subset.subset_scopes import Scopes
 
 KEPT = 32  # the sources whose readings are kept

@@ -27,7 +27,7 @@ import symtable
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from grader.engine import parsed
+from grader.engine.sources import parsed
 from grader.engine.subset.subset_binds import (
     COMPREHENSIONS,
     FUNCTIONS,

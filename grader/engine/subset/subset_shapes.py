@@ -8,7 +8,7 @@ import ast
 import re
 import string
 
-from grader.engine import parsed
+from grader.engine.sources import parsed
 from grader.engine.subset import subset_aliases
 from grader.engine.subset import subset_rules as rules
 from grader.sandboxed import subset_members as members

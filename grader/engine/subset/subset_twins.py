@@ -34,7 +34,7 @@ from grader.checks.verdict import places
 from grader.checks.verdict.exercises import TWIN
 from grader.checks.verdict.failed import hinted, worded
 from grader.checks.verdict.scoring import TestResult, TopicResult
-from grader.engine import parsed
+from grader.engine.sources import parsed
 from grader.engine.subset import subset_dead, subset_readings, subset_wrappers
 from grader.engine.subset.subset_binds import Meaning
 from grader.engine.subset.subset_charge import reachable

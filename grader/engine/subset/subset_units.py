@@ -14,7 +14,7 @@ import bisect
 import symtable
 from dataclasses import dataclass, field, replace
 
-from grader.engine import parsed
+from grader.engine.sources import parsed
 from grader.engine.subset import subset_changes
 from grader.engine.subset.subset_shapes import arguments, bound_imports, chain
 

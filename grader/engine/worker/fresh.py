@@ -1,4 +1,4 @@
-"""A worker handle (:class:`Worker`, what :class:`grader.engine.client.TopicSession` talks to), and
+"""A worker handle (:class:`Worker`, what :class:`grader.engine.worker.client.TopicSession` talks to), and
 a worker started fresh in its own Python, inside the sandbox where there is one (:class:`FreshWorker`)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import signal
 import subprocess
 from typing import Protocol
 
-from grader.engine.sandbox import Launch, plan_launch
+from grader.engine.worker.sandbox import Launch, plan_launch
 
 
 class Worker(Protocol):
@@ -29,7 +29,7 @@ class Worker(Protocol):
         """The exit status if the worker ends within ``wait`` seconds, else None."""
 
 
-def start(launch: Launch, stdin: int) -> subprocess.Popen:
+def start(launch: Launch, stdin: int) -> subprocess.Popen[bytes]:
     """A sandboxed process in its own session; its output is discarded (the pipes carry answers)."""
     return subprocess.Popen(
         launch.argv,

@@ -3,10 +3,10 @@
 A fresh ``pytest.main`` per (submission, topic) cost about half a second (configuration,
 plugins, collection, reporting) around checks that compute for a fifth of that. Here one
 pytest session per (topic, probe timeout) is configured and collected once; each task then
-hands the session's :class:`grader.engine.plugin.GradingPlugin` its :class:`Run` (submission, device,
+hands the session's :class:`grader.engine.suites.plugin.GradingPlugin` its :class:`Run` (submission, device,
 deadline, -k, exercises, public-only, the student's inputs) as an object, chooses its items
 as the plugin and pytest's -k do, and runs them through
-``pytest_runtest_protocol``, which :class:`grader.engine.lean.LeanProtocol` answers without
+``pytest_runtest_protocol``, which :class:`grader.engine.suites.lean.LeanProtocol` answers without
 pytest's per-phase reports: markers, fixtures, parametrisation, skips, the backstop timeout
 and the plugin's statuses are pytest's own. After the last item every fixture is torn down,
 so the next task starts from a fresh ``sub``.
@@ -25,11 +25,12 @@ import pytest
 
 from grader import defaults, depends
 from grader.checks.verdict.scoring import TestResult
-from grader.engine import check_table, declared, plugin, pytest_compat
-from grader.engine.backstop import Backstop
+from grader.engine import check_table, pytest_compat
 from grader.engine.check_table import Row
-from grader.engine.lean import LeanProtocol
-from grader.engine.plugin import Collector, GradingPlugin, Run
+from grader.engine.suites import declared, plugin
+from grader.engine.suites.backstop import Backstop
+from grader.engine.suites.lean import LeanProtocol
+from grader.engine.suites.plugin import Collector, GradingPlugin, Run
 from grader.topics import MANIFEST, of, suite_path, suites_dir
 
 __all__ = ["CollectedSuite", "Run", "SuiteBroken", "collected", "forget", "pytest_environment"]
@@ -101,7 +102,7 @@ def _quiet() -> Iterator[io.StringIO]:
 
 
 def _collect_errors(config: pytest.Config, output: io.StringIO) -> str:
-    """What collection's errors said (an import refused: grader/engine/declared.py), else its output."""
+    """What collection's errors said (an import refused: grader/engine/suites/declared.py), else its output."""
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     errors = getattr(reporter, "stats", {}).get("error", [])
     said = "\n".join(str(getattr(e, "longreprtext", "")) for e in errors).strip()
@@ -121,7 +122,9 @@ class CollectedSuite:
         self.topic = topic
         self.collector = Collector()
         self.grading = GradingPlugin()
-        self.lean = LeanProtocol(self.grading, self.collector)  # runs each item (grader/engine/lean.py)
+        self.lean = LeanProtocol(
+            self.grading, self.collector
+        )  # runs each item (grader/engine/suites/lean.py)
         self.backstop = Backstop()  # pytest-timeout's timer, its handler set once a task
         args = [
             str(suite_path(topic)),
@@ -132,7 +135,7 @@ class CollectedSuite:
             "-p",
             "pytest_timeout",
             "-o",
-            "addopts=",  # pytest.ini's load the hand-run adapter (grader.engine.hand_run): here the Run is an object
+            "addopts=",  # pytest.ini's load the hand-run adapter (grader.engine.suites.hand_run): here the Run is an object
             "-p",
             "no:cacheprovider",
             *QUIET_PLUGINS,
@@ -230,7 +233,7 @@ class CollectedSuite:
 def public_first(items: list[pytest.Item]) -> list[pytest.Item]:
     """The public checks, then the hidden ones, each in the suite's order: the task's worker then
     runs every public probe before the session hands it to the hidden checks
-    (:meth:`grader.engine.client.TopicSession._hand_over`), so one worker serves the task where
+    (:meth:`grader.engine.worker.client.TopicSession._hand_over`), so one worker serves the task where
     interleaved checks took two. Each probe is seeded on its own: the order changes no answer."""
     public = [item for item in items if plugin.check_of(item).get("public")]
     return public + [item for item in items if not plugin.check_of(item).get("public")]

@@ -1,7 +1,7 @@
 """The trusted side of the probe protocol: one :class:`TopicSession` per (submission, topic).
 
 A hidden test calls ``session.run(probe, *args)``. The session gets a worker when it
-needs one (:func:`grader.engine.workers.start_worker`: a child of the zygote, or a fresh process;
+needs one (:func:`grader.engine.worker.workers.start_worker`: a child of the zygote, or a fresh process;
 again after a crash or a timeout), ships the probe's source and arguments, waits on the
 results pipe with a wall-clock deadline, kills the worker when the deadline passes, and
 returns the decoded plain data. A function that ran past its deadline is remembered: its
@@ -26,12 +26,13 @@ from typing import Any
 from grader import clean, topics
 from grader.checks.verdict import callees, places
 from grader.defaults import boot_seconds
-from grader.engine import probe_words
 from grader.engine.check_table import still_raises
-from grader.engine.frames import CpuExceeded, next_frame
-from grader.engine.lanes import Lane, OfLane
-from grader.engine.printed import Printed
-from grader.engine.problems import (
+from grader.engine.worker import probe_words
+from grader.engine.worker.frames import CpuExceeded, next_frame
+from grader.engine.worker.fresh import Worker
+from grader.engine.worker.lanes import Lane, OfLane
+from grader.engine.worker.printed import Printed
+from grader.engine.worker.problems import (
     EngineProblem,
     NotStarted,
     ProbeTimeout,
@@ -42,9 +43,9 @@ from grader.engine.problems import (
     sealed,
     with_place,
 )
-from grader.engine.remaking import RECENT_CALLS, Call
-from grader.engine.sandbox import Limits
-from grader.engine.workers import Worker, keep_one_ahead, read_sources, start_worker
+from grader.engine.worker.remaking import RECENT_CALLS, Call
+from grader.engine.worker.sandbox import Limits
+from grader.engine.worker.workers import keep_one_ahead, read_sources, start_worker
 from grader.i18n import N_, _
 from grader.sandboxed import channel
 
@@ -162,7 +163,7 @@ class TopicSession:
         lane then never uses again (its next probe starts a fresh worker). So no hidden probe's
         request or inputs reach a worker before a public check's answer: once they do, only
         hidden checks, whose words are sealed, hear from it. The suite runs its public checks
-        first (:meth:`grader.engine.suites.CollectedSuite.run`): one worker serves a task."""
+        first (:meth:`grader.engine.suites.collected.CollectedSuite.run`): one worker serves a task."""
         public, hidden = self.lanes[False], self.lanes[True]
         if hidden.worker is None and public.worker is not None:
             hidden.worker, hidden.cpu_mark = public.worker, public.cpu_mark
@@ -265,7 +266,7 @@ class TopicSession:
         **kwargs: Any,
     ) -> Any:
         """Run ``probe(module, *args, **kwargs)`` in the worker and return its plain-data result
-        (``dtype_made``: what the call made in another dtype, grader/engine/remaking.py).
+        (``dtype_made``: what the call made in another dtype, grader/engine/worker/remaking.py).
         In the hidden lane, what went wrong is said without the worker's words (:func:`sealed`)."""
         try:
             return self._run(probe, args, kwargs, timeout, seed, dtype_made)

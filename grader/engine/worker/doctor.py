@@ -1,8 +1,8 @@
 """``grade doctor``: why the sandbox, the engine or CUDA is off on this machine, and the fix.
 
-Each finding reuses the fact's one home: :func:`grader.engine.sandbox._bubblewrap_status` and
-:func:`grader.engine.sandbox.sandbox_status`, :func:`grader.sandboxed.seccomp.supported`,
-:func:`grader.engine.sandbox.gpu_present` and :func:`grader.engine.workers.fork_server`,
+Each finding reuses the fact's one home: :func:`grader.engine.worker.sandbox._bubblewrap_status` and
+:func:`grader.engine.worker.sandbox.sandbox_status`, :func:`grader.sandboxed.seccomp.supported`,
+:func:`grader.engine.worker.sandbox.gpu_present` and :func:`grader.engine.worker.workers.fork_server`,
 the seal's declaration (:mod:`grader.sandboxed.policy`: the paths it binds, the calls it names,
 the kernel's seccomp actions),
 ``defaults.MEMORY_MB``. Only what needs fixing fails: a limit nothing can lift here (the
@@ -21,7 +21,7 @@ from pathlib import Path
 import click
 
 from grader import defaults
-from grader.engine import sandbox, workers
+from grader.engine.worker import sandbox, workers
 from grader.i18n import N_, _
 from grader.sandboxed import policy, seccomp
 

@@ -1,4 +1,4 @@
-"""A :class:`grader.engine.client.TopicSession`'s lanes: its public and its hidden checks' workers,
+"""A :class:`grader.engine.worker.client.TopicSession`'s lanes: its public and its hidden checks' workers,
 each with what the session learnt from it."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 
-from grader.engine.workers import Worker
+from grader.engine.worker.fresh import Worker
 
 
 @dataclass

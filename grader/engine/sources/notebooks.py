@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from grader.checks.verdict import places
 from grader.checks.verdict.scoring import TopicResult
 from grader.defaults import NOTEBOOK_MAX_BYTES
-from grader.engine import cell_python, parsed
+from grader.engine.sources import cell_python, parsed
 from grader.i18n import _
 from grader.topics import TOPICS
 
@@ -85,7 +85,7 @@ def _tags(tags: list[Any]) -> list[str]:
 def read_ahead() -> None:
     """What reading a first notebook pays, paid ahead by a warm engine's warm-up: nbformat's
     import and its schema's validator (~0.12 s of a notebook's first ``check()``) and IPython's
-    transformer (:mod:`grader.engine.cell_python`: ~70 modules)."""
+    transformer (:mod:`grader.engine.sources.cell_python`: ~70 modules)."""
     import nbformat
     from IPython.core import inputtransformer2  # noqa: F401
 

@@ -1,16 +1,15 @@
 """The pytest plugin behind every topic suite.
 
 Suites (``tests/suites/suite_<topic>.py``) mark each test with
-:func:`grader.checks.judging.mark.check` (kind,
-points, visibility, CUDA) and use two fixtures: ``sub``, the :class:`TopicSession` for
-their topic, and ``device``, the device under test: :class:`GradingPlugin` provides them from
-the :class:`Run` it is handed (an object, per task: no setting travels as a command-line
-string). :class:`Collector` turns each test's outcome into a status of the contract (passed,
+:func:`grader.checks.judging.mark.check` (kind, points, visibility, CUDA) and use two fixtures:
+``sub``, the :class:`TopicSession` for their topic, and ``device``, the device under test:
+:class:`GradingPlugin` provides them from the :class:`Run` it is handed (an object, per task: no
+setting travels as a command-line string). :class:`Collector` turns each test's outcome into a status of the contract (passed,
 failed, error, not_started, timeout, skipped) with a message that teaches.
 
 Run a suite by hand with
 ``pytest -c tests/suites/pytest.ini tests/suites --submission=solutions/``:
-:mod:`grader.engine.hand_run` is the thin adapter that turns those options into one Run.
+:mod:`grader.engine.suites.hand_run` is the thin adapter that turns those options into one Run.
 """
 
 from __future__ import annotations
@@ -32,13 +31,20 @@ from grader.checks.hints import conv_steps, made_hints
 from grader.checks.verdict.error_types import error_cause
 from grader.checks.verdict.failed import CheckFailed, hinted
 from grader.checks.verdict.scoring import Place, TestResult, make_result
-from grader.engine import progress, remaking
+from grader.engine import progress
 from grader.engine.check_table import NO_CUDA
-from grader.engine.client import TopicSession
-from grader.engine.printed import Printed
-from grader.engine.problems import NotStarted, ProbeTimeout, SubmissionError, SubmissionProblem, exercise_of
-from grader.engine.sandbox import Limits
 from grader.engine.staging import stage
+from grader.engine.worker import remaking
+from grader.engine.worker.client import TopicSession
+from grader.engine.worker.printed import Printed
+from grader.engine.worker.problems import (
+    NotStarted,
+    ProbeTimeout,
+    SubmissionError,
+    SubmissionProblem,
+    exercise_of,
+)
+from grader.engine.worker.sandbox import Limits
 from grader.i18n import N_, _
 
 
@@ -66,7 +72,7 @@ class Run:
 
 class GradingPlugin:
     """The suites' fixtures and per-check settings, read from :attr:`run` (set per task by
-    :mod:`grader.engine.suites`, or once by the hand-run adapter, :mod:`grader.engine.hand_run`); this
+    :mod:`grader.engine.suites.collected`, or once by the hand-run adapter, :mod:`grader.engine.suites.hand_run`); this
     module's fixtures find it in the config's stash."""
 
     def __init__(self, run: Run | None = None) -> None:
@@ -111,7 +117,7 @@ class GradingPlugin:
             if item.get_closest_marker("check") is None:
                 raise pytest.UsageError(f"{item.nodeid} has no @check(...) marker")
             unread = [name for name in UNREAD_MARKS if item.get_closest_marker(name) is not None]
-            if unread:  # the engine's runner (grader/engine/lean.py) would run the check regardless
+            if unread:  # the engine's runner (grader/engine/suites/lean.py) would run the check regardless
                 raise pytest.UsageError(
                     f"{item.nodeid} is marked {', '.join(unread)}: a check skips with pytest.skip() in its body"
                 )
@@ -160,7 +166,9 @@ class GradingPlugin:
             yield
 
     @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport | None:
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> pytest.TestReport | None:
         """A failure's report without pytest's traceback, which nobody reads here: formatting
         it cost seconds per errored check. Skips keep pytest's own report (it holds the reason)."""
         excinfo = call.excinfo
@@ -282,7 +290,7 @@ def session_of(item: pytest.Item) -> TopicSession | None:
     return session if isinstance(session, TopicSession) else None
 
 
-def _status(excinfo: pytest.ExceptionInfo | None) -> tuple[str, str]:
+def _status(excinfo: pytest.ExceptionInfo[BaseException] | None) -> tuple[str, str]:
     if excinfo is None:
         return "passed", ""
     exc = excinfo.value
@@ -301,10 +309,10 @@ def _status(excinfo: pytest.ExceptionInfo | None) -> tuple[str, str]:
     return "error", f"{_(UNJUDGED)} ({type(exc).__name__}: {exc})"
 
 
-Verdict = tuple[str, str, dict | None, str]  # (status, message, curve, cause)
+Verdict = tuple[str, str, dict[str, Any] | None, str]  # (status, message, curve, cause)
 
 
-def verdict(when: str, excinfo: pytest.ExceptionInfo | None) -> Verdict | None:
+def verdict(when: str, excinfo: pytest.ExceptionInfo[BaseException] | None) -> Verdict | None:
     """What one phase of a check (setup, call, teardown) records: a skip in any phase, an error
     in setup (a failure there is the suite's or the sandbox's, not the answer's), the call's
     status; nothing for a setup that passed or a teardown (the check's record is made)."""
@@ -365,7 +373,7 @@ def result_of(
     item: pytest.Item,
     status: str,
     message: str,
-    curve: dict | None = None,
+    curve: dict[str, Any] | None = None,
     cause: str = "",
     place: Place | None = None,
 ) -> TestResult:
@@ -420,7 +428,9 @@ class Collector:
         """Forget the last run (a collected suite runs once per task)."""
         self.results, self._done = {}, set()
 
-    def record(self, item: pytest.Item, when: str, excinfo: pytest.ExceptionInfo | None) -> None:
+    def record(
+        self, item: pytest.Item, when: str, excinfo: pytest.ExceptionInfo[BaseException] | None
+    ) -> None:
         """Record what ``when``'s outcome says (:func:`verdict`); a check's first record stands."""
         outcome = verdict(when, excinfo)
         if outcome is None or item.nodeid in self._done:
@@ -431,7 +441,7 @@ class Collector:
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(
-        self, item: pytest.Item, call: pytest.CallInfo
+        self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         """Record each phase's outcome under pytest's own protocol: the engine's session without
         its LeanProtocol, the reference tests/grader/test_lean_loop.py holds the lean one to."""

@@ -1,6 +1,6 @@
 """A notebook cell's code as plain Python (IPython's own ``TransformerManager``: magics, ``!``
 commands, ``?`` help; the body of a ``%%time`` or ``%%capture`` cell), each line mapped back to
-its line in the cell (grader/engine/notebooks.py reads the cells through it)."""
+its line in the cell (grader/engine/sources/notebooks.py reads the cells through it)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import bisect
 from collections.abc import Callable
 from typing import cast
 
-from grader.engine import parsed
+from grader.engine.sources import parsed
 
 PYTHON_CELL_MAGICS = ("time", "capture")  # cell magics whose body is Python like any other cell's
 

@@ -1,5 +1,5 @@
 """What a submission's code can cause, as the trusted side says it: the exceptions a
-:class:`~grader.engine.client.TopicSession` raises (the pytest plugin turns each into a check's
+:class:`~grader.engine.worker.client.TopicSession` raises (the pytest plugin turns each into a check's
 status), their words (capped and cleaned here: the worker's own cap is within the submission's
 reach), where each arose as data, and their sealed form for a hidden check."""
 
@@ -15,8 +15,8 @@ from grader.i18n import N_, _
 
 class SubmissionProblem(Exception):
     """Base of what a submission's code can cause; ``message`` teaches. Where it arose travels
-    beside the words, as data the exercise verdict reads (grader/engine/plugin.py's
-    :func:`~grader.engine.plugin.placed`): never parsed back out of the (translated) message."""
+    beside the words, as data the exercise verdict reads (grader/engine/suites/plugin.py's
+    :func:`~grader.engine.suites.plugin.placed`): never parsed back out of the (translated) message."""
 
     functions: tuple[str, ...] = ()  # the submission's frames' functions, innermost last (names)
     subject: str = ""  # the exercise the probe called ("" for a probe's own label)

@@ -26,7 +26,7 @@ class Call:
 
 
 class Session(Protocol):
-    """What :func:`made_by` asks of a :class:`grader.engine.client.TopicSession`."""
+    """What :func:`made_by` asks of a :class:`grader.engine.worker.client.TopicSession`."""
 
     @property
     def recent(self) -> Sequence[Call]: ...
@@ -50,7 +50,7 @@ def holds(answer: Any, value: Any, depth: int = DEPTH) -> bool:
 def made_by(session: Session, value: Any, want: str) -> Any:
     """The worker's record of what the probe call that answered ``value`` made, called again on
     the same inputs, in another floating dtype than ``want`` (None where no recent call answered
-    it, or the second call failed in any way: :meth:`grader.engine.client.TopicSession.attempt`). The answer judged is
+    it, or the second call failed in any way: :meth:`grader.engine.worker.client.TopicSession.attempt`). The answer judged is
     the first call's: the second changes a hint, never a grade."""
     call = next((c for c in reversed(session.recent) if holds(c.answer, value)), None)
     if call is None:

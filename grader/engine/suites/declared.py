@@ -114,7 +114,7 @@ def watching() -> Iterator[list[str]]:
         _watched.remove(watched)
 
 
-def _audit(event: str, args: tuple) -> None:
+def _audit(event: str, args: tuple[object, ...]) -> None:
     """The audit hook: an ``open`` of an undeclared file, while watching, raises :class:`Undeclared`."""
     if event != "open" or not _watched or not _finder or not isinstance(args[0], (str, bytes, os.PathLike)):
         return

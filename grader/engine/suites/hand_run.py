@@ -2,8 +2,8 @@
 
 ``tests/suites/pytest.ini`` loads this module as a plugin so that a suite can be run by hand
 (plain pytest output, handy when writing one): its command-line options become one
-:class:`grader.engine.plugin.Run` for a :class:`grader.engine.plugin.GradingPlugin`. The engine drops those
-``addopts`` and hands its plugin a Run per task as an object (:mod:`grader.engine.suites`).
+:class:`grader.engine.suites.plugin.Run` for a :class:`grader.engine.suites.plugin.GradingPlugin`. The engine drops those
+``addopts`` and hands its plugin a Run per task as an object (:mod:`grader.engine.suites.collected`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from grader import defaults
-from grader.engine import plugin
+from grader.engine.suites import plugin
 
 # the options, each a field of the Run it becomes, with pytest's words for it (--submission-topic
 # sets submission_topic); --exercise, repeated, becomes a tuple

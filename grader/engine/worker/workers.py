@@ -1,6 +1,6 @@
 """How the trusted side gets a worker: forked from the zygote, or started fresh.
 
-A :class:`Worker` handle is what :class:`grader.engine.client.TopicSession` talks to: a request
+A :class:`Worker` handle is what :class:`grader.engine.worker.client.TopicSession` talks to: a request
 pipe, a results pipe, and a way to kill it and learn how it ended. :class:`ForkServer`
 owns one zygote (:mod:`grader.sandboxed.zygote`) per process and kind (CPU or CUDA), starts
 it again when it died, and forks children from it in 35-85 ms instead of the ~2 s a fresh
@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.defaults import boot_seconds
-from grader.engine import proc
-from grader.engine.fresh import FreshWorker, Worker, start
-from grader.engine.sandbox import Limits, plan_zygote
+from grader.engine.worker import proc
+from grader.engine.worker.fresh import FreshWorker, Worker, start
+from grader.engine.worker.sandbox import Limits, plan_zygote
 from grader.sandboxed.zygote import STATUS
 
 # Why there is no zygote where the system refuses its control socket (macOS): the workers then
-# start fresh, each in its own Python (grader/engine/doctor.py reports it as a limit, not a fault)
+# start fresh, each in its own Python (grader/engine/worker/doctor.py reports it as a limit, not a fault)
 NO_SEQPACKET = "this system has no AF_UNIX SOCK_SEQPACKET socket pairs for the zygote"
 
 SPAWN_SECONDS = 30.0  # a fork answers in milliseconds; this only bounds a stuck zygote
@@ -157,7 +157,7 @@ class ForkServer:
         self.imported: dict[str, bool] = {}  # torch._dynamo, sympy: whether it did, as its ready said
         self.owner = os.getpid()
         self.next_id = 0
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
         self.control: socket.socket | None = None
         self.booting = False
         self.problem = ""
@@ -232,7 +232,7 @@ class ForkServer:
         }
         return {inner[0]: pid for pid, inner in found.items() if inner}
 
-    def order(self, message: dict) -> None:
+    def order(self, message: dict[str, object]) -> None:
         if self.control is None:
             raise ZygoteDied("no zygote")
         try:
@@ -303,7 +303,7 @@ def _server(gpu: bool) -> ForkServer | None:
 def prestart(gpu: bool, without_sympy: bool = False) -> None:
     """Launch the zygote now and let it boot in the background (call before importing torch);
     ``without_sympy`` where none of this run's workers will hand autograd a gradient
-    (grader/engine/sympy_need.py). A zygote without it that is up already is replaced where a
+    (grader/engine/worker/sympy_need.py). A zygote without it that is up already is replaced where a
     run needs it; one with it serves every run."""
     _without_sympy[gpu] = without_sympy
     server = _servers.get(gpu)
@@ -331,7 +331,7 @@ _keeps_ahead_in: int | None = None  # the pool process that keeps one (not a for
 
 
 def keep_workers_ahead() -> None:
-    """Run by each of a pool's grading processes as it starts (:class:`grader.engine.pool.GraderPool`),
+    """Run by each of a pool's grading processes as it starts (:class:`grader.engine.worker.pool.GraderPool`),
     and by the learner's warm engine (its forks grade request after request): :func:`keep_one_ahead`
     orders each next task's worker. A process that grades one run (``grade FILE``, a test's
     ``grade``) leaves none waiting."""

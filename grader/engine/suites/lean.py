@@ -3,9 +3,9 @@
 pytest's ``runtestprotocol`` runs each of an item's phases (setup, call, teardown) through a
 hook, wraps it in a ``CallInfo``, builds a ``TestReport`` through ``pytest_runtest_makereport``
 and logs it: about 0.6 ms per check, 60 ms per ``losses`` task, for reports that nobody reads
-when ``grade`` runs a suite (only :class:`grader.engine.plugin.Collector`'s record is kept).
+when ``grade`` runs a suite (only :class:`grader.engine.suites.plugin.Collector`'s record is kept).
 :class:`LeanProtocol` answers ``pytest_runtest_protocol`` for the engine's collected suites
-(:mod:`grader.engine.suites`): it sets the item up through pytest's own ``SetupState`` (fixture
+(:mod:`grader.engine.suites.collected`): it sets the item up through pytest's own ``SetupState`` (fixture
 scopes, finalizers, the teardown up to ``nextitem``), applies the grading plugin's setup rule and
 call work (:meth:`GradingPlugin.setup_rule`, :meth:`GradingPlugin.calling`), and hands each
 phase's outcome to :meth:`Collector.record`, the one home of the status rules. The hook's
@@ -17,11 +17,12 @@ plugin and goes through pytest's full protocol and the same plugin hooks.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from grader.engine import pytest_compat
-from grader.engine.plugin import Collector, GradingPlugin
+from grader.engine.suites.plugin import Collector, GradingPlugin
 
 _DIRECT = pytest_compat.direct_param_types()  # the mark of a direct parameter's pseudo-fixture
 
@@ -94,7 +95,7 @@ def cached_fixtures(item: pytest.Item) -> dict[str, object]:
     }
 
 
-def _reusable(name: str, definitions: dict, params: dict, known: dict[str, bool]) -> bool:
+def _reusable(name: str, definitions: dict[str, Any], params: dict[str, Any], known: dict[str, bool]) -> bool:
     """Whether fixture ``name`` and all it needs are cached and unparametrised (``known``:
     the answers so far, ``False`` while one is being decided: a fixture that needs itself)."""
     if name in known:
@@ -111,7 +112,7 @@ def _reusable(name: str, definitions: dict, params: dict, known: dict[str, bool]
     return known[name]
 
 
-def _phase(step: Callable[[], None]) -> pytest.ExceptionInfo | None:
+def _phase(step: Callable[[], None]) -> pytest.ExceptionInfo[BaseException] | None:
     """Run one phase: what it raised, or None. A Ctrl-C and ``pytest.exit`` go through, as in
     pytest's ``CallInfo.from_call``; anything else is the phase's outcome."""
     try:

@@ -267,7 +267,7 @@ def _unsandboxed_env(home: str) -> dict[str, str]:
 
 def plan_zygote(control_fd: int, gpu: bool, without_sympy: bool = False) -> Launch:
     """The command that starts the zygote (:mod:`grader.sandboxed.zygote`), ``without_sympy``
-    where no child will hand autograd a gradient (grader/engine/sympy_need.py).
+    where no child will hand autograd a gradient (grader/engine/worker/sympy_need.py).
 
     Unlike a fresh worker's, its sandbox has no seccomp filter (it must fork); each child
     installs its own, stricter one before any submitted code runs.

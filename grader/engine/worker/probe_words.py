@@ -1,5 +1,5 @@
 """How a probe's events are told to the learner: how a worker ended, what a probe passed the
-learner's function, which function still raises, and a timeout's words (grader/engine/client.py)."""
+learner's function, which function still raises, and a timeout's words (grader/engine/worker/client.py)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """A worker's next frame, read while its CPU time is watched (the channel decodes tensors: torch
-is imported here, not by :mod:`grader.engine.workers`, which a grading of untouched stubs imports)."""
+is imported here, not by :mod:`grader.engine.worker.workers`, which a grading of untouched stubs imports)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 from grader.defaults import CPU_POLL_SECONDS
-from grader.engine.workers import Worker
+from grader.engine.worker.fresh import Worker
 from grader.sandboxed import channel
 
 
