@@ -163,7 +163,7 @@ class CollectedSuite:
         # source too: grader/engine/subset/subset_twins.py)
         module = getattr(self.items[0], "module", None) if self.items else None
         self.off_limits: dict[str, dict[str, str]] = dict(getattr(module, "OFF_LIMITS", {}) or {})
-        # the exercises whose docstring says vectorised (read from the source: subset_loops.py)
+        # the exercises whose docstring says vectorised (read from the source: over_data.py)
         self.vectorised: tuple[str, ...] = tuple(getattr(module, "VECTORISED", ()) or ())
         # {exercise: its parameters that count dimensions}: iterated as a shape is, not as the data
         self.counts: dict[str, tuple[str, ...]] = dict(getattr(module, "DIMENSION_COUNTS", {}) or {})

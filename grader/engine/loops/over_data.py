@@ -14,7 +14,7 @@ did not try). A loop the count saw not grow (over the two arguments, ``dict(a=a,
 ``while i < 2``) costs nothing: :attr:`Loop.counted`.
 
 A loop is judged by what it iterates over,
-followed from the exercise's parameters (:mod:`grader.engine.loops.loop_flow`): a ``for``, a
+followed from the exercise's parameters (:mod:`grader.engine.loops.flow`): a ``for``, a
 comprehension, ``map``, ``filter``, ``functools.reduce``, itertools or a builtin that consumes an
 iterable (``sum``, ``list``) over a tensor, its rows, a range of one of its sizes or a list read
 out of it; a ``while`` whose test or exits read the data; recursion that is not a single guarded
@@ -35,11 +35,11 @@ from dataclasses import dataclass
 from grader.checks.verdict import places
 from grader.checks.verdict.failed import hinted, worded
 from grader.checks.verdict.scoring import TopicResult
-from grader.engine.loops.loop_calls import CALLBACKS
-from grader.engine.loops.loop_flow import Flow
-from grader.engine.loops.loop_program import Program
-from grader.engine.loops.loop_reader import Reader
-from grader.engine.loops.loop_values import COMPREHENSION
+from grader.engine.loops.calls import CALLBACKS
+from grader.engine.loops.flow import Flow
+from grader.engine.loops.program import Program
+from grader.engine.loops.reader import Reader
+from grader.engine.loops.values import COMPREHENSION
 from grader.engine.sources import parsed
 from grader.engine.subset import subset_rules as rules
 from grader.engine.subset.subset_shapes import arguments

@@ -23,8 +23,8 @@ import collections
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import replace
 
-from grader.engine.loops.loop_program import MODULE, Program, kind
-from grader.engine.loops.loop_values import (
+from grader.engine.loops.program import MODULE, Program, kind
+from grader.engine.loops.values import (
     CONSTANT,
     DATA,
     RECURSION,
@@ -150,7 +150,7 @@ class Flow:
     def module_name(self, file: str, name: str) -> Carried:
         """A module-level name of ``file``: what it is bound to (a definition, an import, a
         builtin), what the file's module-level assignments give it (each read as a function,
-        :data:`loop_program.MODULE`) and what functions store in it (``global``)."""
+        :data:`program.MODULE`) and what functions store in it (``global``)."""
         key = ("global", file, name)
         if (file, name) not in self._globals:
             self._globals.add((file, name))

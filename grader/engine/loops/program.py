@@ -10,7 +10,7 @@ import builtins
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from grader.engine.loops.loop_values import CONSTANT, Carried, Func, Node, func, join
+from grader.engine.loops.values import CONSTANT, Carried, Func, Node, func, join
 from grader.engine.sources import parsed
 from grader.engine.subset.subset_shapes import bound_imports
 

@@ -1,4 +1,4 @@
-"""The values the loop reader (:mod:`grader.engine.loops.loop_flow`) follows through a learner's code: for
+"""The values the loop reader (:mod:`grader.engine.loops.flow`) follows through a learner's code: for
 each expression, whether it comes from an exercise's inputs (``data``), whether iterating it runs
 a fixed number of times whatever the inputs (``fixed``: a tuple written out, a shape), whether a
 Python scalar read out of a tensor (``.item()``) went into it, and which of the learner's

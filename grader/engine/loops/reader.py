@@ -1,5 +1,5 @@
-"""One reading of one of the learner's functions for the loop reader (:mod:`grader.engine.loops.loop_flow`):
-what each expression may be (:mod:`grader.engine.loops.loop_values`), and where the function iterates
+"""One reading of one of the learner's functions for the loop reader (:mod:`grader.engine.loops.flow`):
+what each expression may be (:mod:`grader.engine.loops.values`), and where the function iterates
 over the data: a ``for``, a comprehension, ``map``, ``filter``, ``functools.reduce``, an itertools
 function, a builtin that consumes an iterable (``sum``, ``list``...) or a ``*`` unpacking over
 something as long as the data; a ``while`` whose test or exits read the data; ``.tolist()``,
@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from grader.engine.loops.loop_calls import Calls
-from grader.engine.loops.loop_values import (
+from grader.engine.loops.calls import Calls
+from grader.engine.loops.values import (
     COMPREHENSION,
     CONSTANT,
     SHAPES,
@@ -28,7 +28,7 @@ from grader.engine.loops.loop_values import (
 )
 
 if TYPE_CHECKING:
-    from grader.engine.loops.loop_flow import Flow
+    from grader.engine.loops.flow import Flow
 
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)

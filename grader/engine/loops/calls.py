@@ -1,4 +1,4 @@
-"""Calls, for the loop reader's reading of a function (:class:`grader.engine.loops.loop_reader.Reader`):
+"""Calls, for the loop reader's reading of a function (:class:`grader.engine.loops.reader.Reader`):
 a call of the learner's own function, class or instance goes on into its code (the loop reader
 follows it); a builtin, functools, itertools or numpy call is judged by what it iterates over; a
 tensor's method by what it reads out of the tensor."""
@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from grader.engine.loops.loop_values import (
+from grader.engine.loops.values import (
     BUILTIN_CONSUMERS,
     CLEAN_BUILTINS,
     CONSTANT,
@@ -25,8 +25,8 @@ from grader.engine.loops.loop_values import (
 )
 
 if TYPE_CHECKING:
-    from grader.engine.loops.loop_flow import Flow
-    from grader.engine.loops.loop_values import Func
+    from grader.engine.loops.flow import Flow
+    from grader.engine.loops.values import Func
 
 CALLBACKS = frozenset({"apply_", "map_", "map2_"})  # a Python function on each element
 NUMPY_CALLBACKS = frozenset(
