@@ -67,7 +67,7 @@ def _import_the_commands() -> None:
     from grader.apps import course_points, held_interrupt, learner, ticker  # noqa: F401
     from grader.engine import runner, selection, stubs  # noqa: F401
     from grader.engine.loops import over_data  # noqa: F401  (how_read.judge_how's)
-    from grader.engine.subset import submission, subset_twins  # noqa: F401  (likewise)
+    from grader.engine.subset import submission, twins  # noqa: F401  (likewise)
     from grader.engine.worker import doctor, pool  # noqa: F401
     from grader.sandboxed import subset_members
 

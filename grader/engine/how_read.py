@@ -30,7 +30,7 @@ def judge_how(result: TopicResult, path: Path, topic: str, single_file: bool, ho
     is the same, the others' reading skipped)."""
     from grader.engine.loops import over_data
     from grader.engine.sources import parsed
-    from grader.engine.subset import subset_twins
+    from grader.engine.subset import twins as subset_twins
 
     file = f"{topic}.py"
     judged = {exercise for test in result.tests for exercise in test.exercises}

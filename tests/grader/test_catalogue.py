@@ -52,8 +52,8 @@ NOT_YET = {
     "grader/checks/battery.py",
     "grader/engine/worker/sandbox.py",
     "grader/engine/selection.py",
-    "grader/engine/subset/subset_check.py",
-    "grader/engine/subset/subset_names.py",
+    "grader/engine/subset/check.py",
+    "grader/engine/subset/names.py",
 }
 PRINTING = tuple(
     name

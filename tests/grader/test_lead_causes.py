@@ -241,7 +241,7 @@ def test_10_a_twin_that_timed_out_keeps_the_twin_as_its_cause():
     """The op replaced for a twin can run past its budget (its meta kernel's first call imports
     sympy): the source reading's twin is still the cause, and the lead, of the exercise."""
     from grader.checks.verdict.scoring import TestResult, TopicResult
-    from grader.engine.subset.subset_twins import Written, charge
+    from grader.engine.subset.twins import Written, charge
 
     result = TopicResult(
         "tensors",

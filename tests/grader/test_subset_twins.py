@@ -1,4 +1,4 @@
-"""Off-limits functions read from the source (grader/engine/subset/subset_twins.py): a door to an
+"""Off-limits functions read from the source (grader/engine/subset/twins.py): a door to an
 exercise's twin is shut by the name the code writes, whatever op it ends in and however it is
 reached (an alias, a captured name, ``getattr`` with a literal, an in-place method, a helper);
 nothing else is charged: another exercise's code, the learner's own functions, and every correct
@@ -16,7 +16,7 @@ import pytest
 from fair_code import FAIR
 from helpers import REPO, run_grade
 
-from grader.engine.subset import subset_twins
+from grader.engine.subset import twins as subset_twins
 from grader.topics import available_topics, exercises
 
 # (topic, exercise, snippet appended to the reference solution): each computes the exercise

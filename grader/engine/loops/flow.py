@@ -39,7 +39,7 @@ from grader.engine.loops.values import (
     join,
 )
 from grader.engine.sources import parsed
-from grader.engine.subset.subset_shapes import arguments
+from grader.engine.subset.shapes import arguments
 from grader.i18n import _
 
 _TICK = 64  # readings between two looks at the clock

@@ -41,8 +41,8 @@ from grader.engine.loops.program import Program
 from grader.engine.loops.reader import Reader
 from grader.engine.loops.values import COMPREHENSION
 from grader.engine.sources import parsed
-from grader.engine.subset import subset_rules as rules
-from grader.engine.subset.subset_shapes import arguments
+from grader.engine.subset import rules
+from grader.engine.subset.shapes import arguments
 from grader.i18n import N_, _
 
 HINT = N_(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from grader.engine.loops.values import CONSTANT, Carried, Func, Node, func, join
 from grader.engine.sources import parsed
-from grader.engine.subset.subset_shapes import bound_imports
+from grader.engine.subset.shapes import bound_imports
 
 _BUILTINS = frozenset(dir(builtins))
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)

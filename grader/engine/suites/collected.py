@@ -160,7 +160,7 @@ class CollectedSuite:
         self.rows: list[Row] = [row_of(item) for item in self.items]  # the topic's table of checks
         self._row_of_item = dict(zip(self.items, self.rows, strict=True))
         # what each exercise's docstring puts off limits, as the suite declares it (read from the
-        # source too: grader/engine/subset/subset_twins.py)
+        # source too: grader/engine/subset/twins.py)
         module = getattr(self.items[0], "module", None) if self.items else None
         self.off_limits: dict[str, dict[str, str]] = dict(getattr(module, "OFF_LIMITS", {}) or {})
         # the exercises whose docstring says vectorised (read from the source: over_data.py)

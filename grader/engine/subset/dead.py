@@ -2,7 +2,7 @@
 constant, written as a literal (``if False:``) or as a module-level name bound once, to a
 literal, and never bound again anywhere in the module (``DEBUG = False`` ... ``if DEBUG:``), or
 ``__name__ == "__main__"`` where the module never binds ``__name__`` (graded, a module runs under
-its topic's name). The twin reader (:mod:`grader.engine.subset.subset_twins`) charges no name
+its topic's name). The twin reader (:mod:`grader.engine.subset.twins`) charges no name
 such a branch holds, and a refused line inside one costs nothing (:func:`never_runs`): a charge
 only for code that runs."""
 
@@ -12,7 +12,7 @@ import ast
 import functools
 
 from grader.engine.sources import parsed
-from grader.engine.subset.subset_shapes import binds
+from grader.engine.subset.shapes import binds
 
 
 def _bound_names(tree: ast.Module) -> list[str]:

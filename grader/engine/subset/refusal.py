@@ -1,6 +1,6 @@
 """A refusal of the graded subset: where graded code leaves it (file, line), what is not allowed,
 what to write instead, and the message that says so in the learner's language (which exercises it
-costs: :mod:`grader.engine.subset.subset_charge`)."""
+costs: :mod:`grader.engine.subset.charge`)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ class Refusal:
             "names": ", ".join(sorted(exercises)),
             "module": self.missing,
         }
-        if exercises:  # the refusal costs only these exercises (grader/engine/subset/subset_charge.py)
+        if exercises:  # the refusal costs only these exercises (grader/engine/subset/charge.py)
             template = ngettext(
                 "%(file)s, line %(line)d: %(refused)s, so %(names)s was not run and its checks score 0 "
                 "(the topic's other exercises were graded). Instead: %(instead)s.",

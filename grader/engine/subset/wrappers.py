@@ -1,7 +1,7 @@
 """The ``torch.nn`` modules that compute a torch function: ``nn.KLDivLoss``'s forward calls
 ``F.kl_div``, ``nn.Sigmoid``'s ``torch.sigmoid``, ``nn.ReLU6``'s (inherited) ``F.hardtanh``. An
 exercise whose ``OFF_LIMITS`` names the function has these modules off limits too
-(:mod:`grader.engine.subset.subset_twins`): the same twin by its layer's name. A snapshot,
+(:mod:`grader.engine.subset.twins`): the same twin by its layer's name. A snapshot,
 ``subset_wrappers.tsv``, of the calls each public ``torch.nn`` module's ``forward`` (and the methods
 of ``self`` it calls) makes, read from torch's source by ``python -m
 grader.authoring.subset_review wrappers`` where torch is imported; the subset check reads it

@@ -1,4 +1,4 @@
-"""What the subset check (:mod:`grader.engine.subset.subset_check`) knows of a module and of the place
+"""What the subset check (:mod:`grader.engine.subset.check`) knows of a module and of the place
 it stands while it walks: the module's names, read in a first pass (:class:`Facts`), and the
 scopes around a node with the questions its checks ask of them (:class:`Place`: inside a plain
 method, ``super`` spelt out, a class only named or compared)."""
@@ -9,9 +9,9 @@ import ast
 from collections import Counter
 
 from grader.engine.sources import parsed
-from grader.engine.subset import subset_rules as rules
-from grader.engine.subset.subset_refusal import Refusal
-from grader.engine.subset.subset_shapes import binds, bound_imports, named
+from grader.engine.subset import rules
+from grader.engine.subset.refusal import Refusal
+from grader.engine.subset.shapes import binds, bound_imports, named
 
 
 class Facts:

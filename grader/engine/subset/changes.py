@@ -1,5 +1,5 @@
 """What a module-level statement may change besides the names it binds, added to what it binds
-(:func:`grader.engine.subset.subset_units.units_of`), so that whatever reads a name reaches every
+(:func:`grader.engine.subset.units.units_of`), so that whatever reads a name reaches every
 statement that may have changed its object, by any route:
 
 - a call made at import hands its receiver and its arguments to code that may change them
@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 
 from grader.engine.sources import parsed
-from grader.engine.subset.subset_shapes import chain
+from grader.engine.subset.shapes import chain
 
 _TICK = 512  # units between two looks at the clock
 _BODIES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)  # code not run where it stands
@@ -33,7 +33,7 @@ _IMPORTS = (ast.Import, ast.ImportFrom)
 
 
 class Unit(Protocol):
-    """A top-level statement of the module (``grader.engine.subset.subset_units.Unit``)."""
+    """A top-level statement of the module (``grader.engine.subset.units.Unit``)."""
 
     nodes: list[ast.stmt]
     binds: set[str]

@@ -1,8 +1,8 @@
 """Whether a dotted name graded code names (``torch.nn.functional.relu``, ``time.time``, an import)
 is inside the graded subset: a member of a reviewed module by the member snapshot
-(:mod:`grader.sandboxed.subset_members`), of a listed one by :mod:`grader.engine.subset.subset_rules`,
+(:mod:`grader.sandboxed.subset_members`), of a listed one by :mod:`grader.engine.subset.rules`,
 and past a module (a class's or a function's attribute) by the rules for any value's attributes.
-The subset check (:mod:`grader.engine.subset.subset_check`) asks this of every import and attribute chain.
+The subset check (:mod:`grader.engine.subset.check`) asks this of every import and attribute chain.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import importlib.util
 from collections.abc import Iterable
 from types import ModuleType
 
-from grader.engine.subset import subset_aliases
-from grader.engine.subset import subset_rules as rules
-from grader.engine.subset.subset_shapes import dunder, private
+from grader.engine.subset import aliases as subset_aliases
+from grader.engine.subset import rules
+from grader.engine.subset.shapes import dunder, private
 from grader.i18n import N_
 from grader.sandboxed import subset_members as members
 
@@ -35,7 +35,7 @@ def member_problem(dotted: str) -> tuple[str, str] | None:
     """Why ``dotted`` (a module or a member reached from one) is outside the subset, or None.
     A member of a reviewed module must be allowed by the snapshot (:mod:`grader.sandboxed.subset_members`);
     past it (a class's or a function's attribute), the rules for any value's attributes hold. An
-    allowed object is allowed by every path that names it (:mod:`grader.engine.subset.subset_aliases`)."""
+    allowed object is allowed by every path that names it (:mod:`grader.engine.subset.aliases`)."""
     problem = _member_problem(dotted)
     same = subset_aliases.canonical(dotted) if problem is not None else None
     return _member_problem(same) if same is not None else problem

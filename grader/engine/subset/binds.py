@@ -1,5 +1,5 @@
 """What each statement of the learner's module binds, and the other shapes the resolution of
-:mod:`grader.engine.subset.subset_scopes` reads by syntax alone: a scope's parts read where it stands,
+:mod:`grader.engine.subset.scopes` reads by syntax alone: a scope's parts read where it stands,
 assignments unpacked, a call's argument for a parameter, a method's decorators."""
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ The recorder and the dispatcher see ops as they run, so a twin reached by anothe
 (``F.glu`` for sigmoid, ``torch.logcumsumexp`` for softmax) or by no op of its own
 (``torch.distributions``, ``nn.init.xavier_uniform_``) escaped them; a name in the source cannot
 be shaped at run time. An exercise's reachable code is its own definition and the module-level
-statements it reads, transitively (:mod:`grader.engine.subset.subset_charge`'s graph), not another
+statements it reads, transitively (:mod:`grader.engine.subset.charge`'s graph), not another
 exercise's definition: each exercise is judged on its own, and the suites replace the learner's
 own helpers they build on. What the declaration names:
 
@@ -35,11 +35,13 @@ from grader.checks.verdict.exercises import TWIN
 from grader.checks.verdict.failed import hinted, worded
 from grader.checks.verdict.scoring import TestResult, TopicResult
 from grader.engine.sources import parsed
-from grader.engine.subset import subset_dead, subset_readings, subset_wrappers
-from grader.engine.subset.subset_binds import Meaning
-from grader.engine.subset.subset_charge import reachable
-from grader.engine.subset.subset_scopes import Scopes
-from grader.engine.subset.subset_shapes import chain
+from grader.engine.subset import dead as subset_dead
+from grader.engine.subset import readings as subset_readings
+from grader.engine.subset import wrappers as subset_wrappers
+from grader.engine.subset.binds import Meaning
+from grader.engine.subset.charge import reachable
+from grader.engine.subset.scopes import Scopes
+from grader.engine.subset.shapes import chain
 from grader.i18n import N_, _
 from grader.sandboxed import subset_members as members
 
@@ -89,7 +91,7 @@ def _namesakes(paths: tuple[str, ...]) -> tuple[str, ...]:
 def _layers(paths: tuple[str, ...]) -> tuple[str, ...]:
     """The ``torch.nn`` modules computing the functions of ``paths`` (``nn.KLDivLoss`` for
     ``F.kl_div``) and the functions forwarding to them (``nn.init.xavier_uniform``, deprecated, for
-    ``nn.init.xavier_uniform_``: :mod:`grader.engine.subset.subset_wrappers`), as globs of their paths."""
+    ``nn.init.xavier_uniform_``: :mod:`grader.engine.subset.wrappers`), as globs of their paths."""
     found = {wrapper for path in paths for wrapper in subset_wrappers.wrappers().get(path, ())}
     layers = {w for w in found if w.startswith("torch.nn.") and w.count(".") == 2}  # torch.nn.KLDivLoss
     globs = (glob for w in sorted(layers) for glob in (w, w.replace("torch.nn.", "torch.nn.*.")))
@@ -149,7 +151,7 @@ def _paths(meanings: frozenset[Meaning]) -> list[str]:
 
 def _named(node: ast.AST, parent: ast.AST | None, scopes: Scopes) -> tuple[list[str], str]:
     """(the dotted paths ``node`` may name, the method it may read off a tensor): what the
-    module's bindings say it denotes (:mod:`grader.engine.subset.subset_scopes`)."""
+    module's bindings say it denotes (:mod:`grader.engine.subset.scopes`)."""
     scope = scopes.scope_of.get(node, scopes.tree)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr":
         if (

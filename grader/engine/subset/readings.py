@@ -1,4 +1,4 @@
-"""Which reading of a module's scopes (:class:`~grader.engine.subset.subset_scopes.Scopes`) each
+"""Which reading of a module's scopes (:class:`~grader.engine.subset.scopes.Scopes`) each
 reader gets: one reading a source, parsed once (:func:`parsed.tree`), and one view of it for each
 set of names called from outside the module (the exercises: :meth:`Scopes.seen_from`), kept for
 the sources a grading process read last."""
@@ -10,7 +10,7 @@ import functools
 from collections.abc import Iterable
 
 from grader.engine.sources import parsed
-from grader.engine.subset.subset_scopes import Scopes
+from grader.engine.subset.scopes import Scopes
 
 KEPT = 32  # the sources whose readings are kept
 _BY_TREE: parsed.PerTree[Scopes | None] = parsed.PerTree(KEPT)  # the one store of readings

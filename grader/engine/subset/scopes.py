@@ -1,6 +1,6 @@
 """What the learner's names denote, read from the module's own bindings (docs/design.md, "Resolve,
-don't match"): the readers of "how" (:mod:`grader.engine.subset.subset_twins`, the reachable code of
-:mod:`grader.engine.subset.subset_charge`) ask it what a name or an attribute is, never how it is spelt.
+don't match"): the readers of "how" (:mod:`grader.engine.subset.twins`, the reachable code of
+:mod:`grader.engine.subset.charge`) ask it what a name or an attribute is, never how it is spelt.
 
 Which scope a name belongs to (a parameter, a local, a name of an enclosing function, the
 module's, a builtin) is the compiler's own answer, :mod:`symtable`; what each binding gives is
@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from grader.engine.sources import parsed
-from grader.engine.subset.subset_binds import (
+from grader.engine.subset.binds import (
     COMPREHENSIONS,
     FUNCTIONS,
     OWN,

@@ -39,10 +39,12 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from grader.engine.sources import parsed
-from grader.engine.subset import subset_dead, subset_reach, subset_readings
-from grader.engine.subset.subset_check import check
-from grader.engine.subset.subset_refusal import Refusal
-from grader.engine.subset.subset_units import PATH, Unit, span, tick, units_of
+from grader.engine.subset import dead as subset_dead
+from grader.engine.subset import reach as subset_reach
+from grader.engine.subset import readings as subset_readings
+from grader.engine.subset.check import check
+from grader.engine.subset.refusal import Refusal
+from grader.engine.subset.units import PATH, Unit, span, tick, units_of
 
 STAND_IN = "raise NotImplementedError({message!r})"
 # Names nothing in a module binds, so that no refused line binds them either: the builtins and
@@ -109,7 +111,7 @@ def reachable(
     source: str, wanted: Collection[str], exercises: Collection[str], apart: Collection[str] = ()
 ) -> tuple[ast.Module, dict[str, list[ast.AST]], dict[str, dict[int, str]]] | None:
     """``source``'s tree, {exercise: the nodes of its reachable code} for each of ``wanted``
-    among ``exercises`` (:mod:`grader.engine.subset.subset_reach`: the learner's code it may run, another
+    among ``exercises`` (:mod:`grader.engine.subset.reach`: the learner's code it may run, another
     exercise's definition too) and {exercise: {id of a node it reaches only through the definition
     of another of ``apart``: that one}}; None when it does not parse or its scopes cannot be read.
     Raises :class:`parsed.OverBudget` past the reading's clock."""

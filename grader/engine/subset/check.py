@@ -1,4 +1,4 @@
-"""One module's source against the allow-list of :mod:`grader.engine.subset.subset_rules`: where it leaves
+"""One module's source against the allow-list of :mod:`grader.engine.subset.rules`: where it leaves
 the graded subset (:mod:`grader.engine.subset.submission` says why, and checks a submission's files with this).
 Two passes over the tree parsed once (:mod:`grader.engine.sources.parsed`): the names the module imports,
 binds and defines, then every import, name, attribute chain, call, definition and pattern."""
@@ -10,12 +10,12 @@ import builtins
 import functools
 
 from grader.engine.sources import parsed
-from grader.engine.subset import subset_rules as rules
-from grader.engine.subset.subset_aliases import aliases
-from grader.engine.subset.subset_facts import Facts, Place
-from grader.engine.subset.subset_names import member_problem, missing_module, not_installed
-from grader.engine.subset.subset_refusal import Refusal
-from grader.engine.subset.subset_shapes import (
+from grader.engine.subset import rules
+from grader.engine.subset.aliases import aliases
+from grader.engine.subset.facts import Facts, Place
+from grader.engine.subset.names import member_problem, missing_module, not_installed
+from grader.engine.subset.refusal import Refusal
+from grader.engine.subset.shapes import (
     arguments,
     chain,
     dotted_name,

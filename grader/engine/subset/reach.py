@@ -7,11 +7,11 @@ The pieces are the module's top-level statements (those sharing a line taken tog
 class statement is cut in two kinds: its shell (decorators, bases, the statements of its body
 that are no method) and each of its methods. A piece reaches what binds a module-level name it
 reads (the compiler's own symbol table says which names are the module's, and which statements
-bind them: :func:`grader.engine.subset.subset_units.units_of`): a function's statement, an
+bind them: :func:`grader.engine.subset.units.units_of`): a function's statement, an
 assignment's, a class's whole (what a class does once made is any of its methods), but for a
 class of the learner's read as a namespace (``Helper.sigmoid(x)``, its bases plain) only its
 shell, and the methods named. An attribute of the learner's class or instance
-(:mod:`grader.engine.subset.subset_scopes`) reaches the methods of that name in its class and the
+(:mod:`grader.engine.subset.scopes`) reaches the methods of that name in its class and the
 classes above and below it; an attribute of a value the module cannot tell (a parameter) every
 method of the learner's of that name; a name computed at run time (``getattr(x, name)``) every
 method of the learner's.
@@ -25,12 +25,12 @@ from collections.abc import Collection, Iterator, Sequence
 from typing import Protocol
 
 from grader.engine.sources import parsed
-from grader.engine.subset.subset_binds import Meaning
-from grader.engine.subset.subset_scopes import PLAIN_BASES, OwnClass, Scopes
+from grader.engine.subset.binds import Meaning
+from grader.engine.subset.scopes import PLAIN_BASES, OwnClass, Scopes
 
 
 class Unit(Protocol):
-    """A top-level statement of the module (``grader.engine.subset.subset_units.Unit``)."""
+    """A top-level statement of the module (``grader.engine.subset.units.Unit``)."""
 
     nodes: list[ast.stmt]
     binds: set[str]  # the module-level names it binds
@@ -50,7 +50,7 @@ class Pieces:
     ) -> None:
         self.scopes = scopes
         self.by_use = by_use  # a plain class made reaches its shell and special methods, not every method
-        self.units = units  # grader.engine.subset.subset_units.Unit, in line order
+        self.units = units  # grader.engine.subset.units.Unit, in line order
         self.clock = clock
         self.heads: list[ast.AST | None] = []  # piece -> a class statement whose shell it is
         self.roots: list[list[ast.AST]] = []  # piece -> the nodes it is made of (walked whole)

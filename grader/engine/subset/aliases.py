@@ -3,7 +3,7 @@ the very class ``torch.nn.Linear``, allowed by every path that names it. A snaps
 ``subset_aliases.tsv``, of each allowed class and function of the reviewed modules (the member
 snapshot, :mod:`grader.sandboxed.subset_members`) as its defining module and the packages between
 name it (``torch.nn.modules.Linear``), written by ``python -m grader.authoring.subset_review
-aliases`` where torch is imported; the subset check (:mod:`grader.engine.subset.subset_names`) reads it
+aliases`` where torch is imported; the subset check (:mod:`grader.engine.subset.names`) reads it
 without importing torch.
 """
 

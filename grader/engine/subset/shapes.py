@@ -1,4 +1,4 @@
-"""The shapes of code the subset check (:mod:`grader.engine.subset.subset_check`) recognises by their
+"""The shapes of code the subset check (:mod:`grader.engine.subset.check`) recognises by their
 syntax alone: dunder and private names, attribute chains, calls that make a class or write a file,
 a method's ``self``, the imported module a chain names."""
 
@@ -9,8 +9,8 @@ import re
 import string
 
 from grader.engine.sources import parsed
-from grader.engine.subset import subset_aliases
-from grader.engine.subset import subset_rules as rules
+from grader.engine.subset import aliases as subset_aliases
+from grader.engine.subset import rules
 from grader.sandboxed import subset_members as members
 
 
@@ -148,7 +148,7 @@ def bound_imports(tree: ast.Module) -> dict[str, str]:
 
 def aliased(dotted: str) -> str:
     """``dotted`` as the allowed name of what it names (``torch.optim.optimizer.Optimizer`` is
-    ``torch.optim.Optimizer``: :mod:`grader.engine.subset.subset_aliases`), or as written."""
+    ``torch.optim.Optimizer``: :mod:`grader.engine.subset.aliases`), or as written."""
     return subset_aliases.canonical(dotted) or dotted
 
 

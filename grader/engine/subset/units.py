@@ -4,8 +4,8 @@ its body and nested scopes read (the compiler's own symbol table, :mod:`symtable
 the same name is not read), a statement binds what it assigns, defines or imports, and what it
 changes by assigning to an attribute or an item (``torch.backends.cuda.matmul.x = ...`` changes
 that member of torch: a dotted path, :data:`PATH`), and what it may change otherwise
-(:mod:`grader.engine.subset.subset_changes`). The graph :mod:`grader.engine.subset.subset_charge` and
-:mod:`grader.engine.subset.subset_reach` walk."""
+(:mod:`grader.engine.subset.changes`). The graph :mod:`grader.engine.subset.charge` and
+:mod:`grader.engine.subset.reach` walk."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ import symtable
 from dataclasses import dataclass, field, replace
 
 from grader.engine.sources import parsed
-from grader.engine.subset import subset_changes
-from grader.engine.subset.subset_shapes import arguments, bound_imports, chain
+from grader.engine.subset import changes as subset_changes
+from grader.engine.subset.shapes import arguments, bound_imports, chain
 
 # Nodes whose body is a scope of its own: only the parts listed by _outer are read where they stand.
 _SCOPES = (
