@@ -107,7 +107,7 @@ SIMILARITY_REFERENCE_EXERCISES = 3
 # Flag a pair (and link it into a cluster) from this score (with the evidence above). On the
 # classes above, the flagged copies score 0.93–1.00 (whole topic) and 1.00 (a copied exercise).
 SIMILARITY_THRESHOLD = 0.7
-# Training curves (grader/checks/curves.py). A probe records at most CURVE_POINTS points. The shape
+# Training curves (grader/checks/judging/curves.py). A probe records at most CURVE_POINTS points. The shape
 # thresholds come from the reference solutions' curves over seeds 0–19 of every convergence
 # check (tests/grader/measure_curves.py prints them) and the classic mistakes' curves:
 # - correct code never climbs above its starting loss (highest point / start: at most 1.0 for
@@ -166,7 +166,7 @@ DAEMON_IDLE_SECONDS = 900.0
 # client can reach or stop it) ends within this long instead of holding its memory until idle.
 ENGINE_LOOK_SECONDS = 4.0
 # Seconds the Gradescope autograder keeps killing the processes its run started before it gives
-# up on them (grader/engine/sweep.py); a process that keeps forking is gone within 0.1 s on this machine.
+# up on them (grader/engine/worker/sweep.py); a process that keeps forking is gone within 0.1 s on this machine.
 SWEEP_SECONDS = 10.0
 # Choices with a default that more than one place offers (grader/options.py, the CLI, the
 # Gradescope autograder): a choice, not a measurement.

@@ -4,7 +4,7 @@ A topic's own files, by kind (:func:`own`): its stub, reference, suite, domains,
 hints (every language), its held-out sets' declaration and data, its pack's ``pack.toml`` and
 every file the pack declares the topic reads (pack.toml's ``reads``: a suite's helper module, a
 data file; a module of the pack's folder the suite imports undeclared is refused,
-:mod:`grader.engine.declared`). What every topic depends on (:func:`shared`):
+:mod:`grader.engine.suites.declared`). What every topic depends on (:func:`shared`):
 the suites folder's other files (``pytest.ini``, helpers), every file of ``grader/`` (its sources,
 the graded subset's member list ``grader/sandboxed/subset_members.tsv``, the catalogues), the
 packs' own catalogues (``<pack>/locale``), the shipped datasets with their ``SHA256SUMS`` and the

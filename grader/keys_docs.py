@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from grader.checkout import REPO_ROOT
-from grader.course_keys import COURSE_KEYS
+from grader.course.keys import COURSE_KEYS
 from grader.keys import VARIABLES, Table
 from grader.packs import PACK_KEYS, TOPIC_KEYS
 

@@ -1,6 +1,6 @@
 """The one bundle of grading settings: what ``grade`` reads from its command line once and
 every command hands on (``check``, ``batch``, ``watch``, ``gradescope``, Dask's workers), down
-to the per-task :class:`grader.engine.suites.Run` that :func:`grader.engine.runner.grade_topic` builds.
+to the per-task :class:`grader.engine.suites.collected.Run` that :func:`grader.engine.runner.grade_topic` builds.
 
 Frozen and made of plain values, so it pickles (Dask) and compares (a task's key). Its
 defaults are :mod:`grader.defaults`' and nowhere else.
@@ -78,7 +78,7 @@ class Leaderboard:
     """One leaderboard of an assignment (course.toml ``[[assignments.NAME.leaderboard]]``): an
     exercise's metric on its held-out set (grader/checks/held_out.py), ranked in ``order``
     (``desc``: higher first). Its metric and order default to its held-out set's declared ones
-    (grader/course.py reads them). ``counts``: whether it earns points (never yet)."""
+    (grader/course/toml.py reads them). ``counts``: whether it earns points (never yet)."""
 
     topic: str
     exercise: str

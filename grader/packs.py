@@ -107,12 +107,12 @@ class Topic:
     # default, defaults.PROBE_CPU_SECONDS); at least 10x the most one of the reference's used
     probe_cpu_seconds: float | None = None
     # its probes never hand autograd a gradient: a run of such topics starts a zygote without
-    # sympy (grader/engine/sympy_need.py; tests/grader/test_sympy_need.py holds the suite to it)
+    # sympy (grader/engine/worker/sympy_need.py; tests/grader/test_sympy_need.py holds the suite to it)
     sympy_free: bool = False
     # the files its suite reads besides its own (a helper module, a data file), in its pack's
     # folder or in a folder beside it that packs share: pack.toml's ``reads``, in its grade's
     # manifest (grader/depends.py); any other file of those folders cannot be imported nor read
-    # while a suite runs (grader/engine/declared.py)
+    # while a suite runs (grader/engine/suites/declared.py)
     reads: tuple[Path, ...] = ()
 
     @property
@@ -261,7 +261,7 @@ def course_packs(argv: list[str]) -> None:
     """Name the packs of the course file that ``argv``'s ``--course FILE`` gives (``packs``, relative
     to that file, wherever it is) in :data:`PACKS_ENV`, before the manifest is read (the command
     line is parsed after it) and for every process the command starts. Its mistakes are said
-    where the command reads the file (grader/course.py)."""
+    where the command reads the file (grader/course/toml.py)."""
     found = [argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == "--course"]
     found += [arg.split("=", 1)[1] for arg in argv if arg.startswith("--course=")]
     folders: list[str] = []

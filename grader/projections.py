@@ -2,7 +2,7 @@
 
 A student release (with its hand-out notebooks, whose ``check()`` grades in the release) and the
 Gradescope zip are projections of the declarations: a suite module's fields the engine reads, a
-pack's topic (grader/packs.py ``Topic``), a course and its assignment (grader/course.py). Each
+pack's topic (grader/packs.py ``Topic``), a course and its assignment (grader/course/toml.py). Each
 field is either carried (:data:`CARRIED`: where the hand-out holds it) or kept by the instructor
 (:data:`INSTRUCTOR_ONLY`: why), both drawn from :data:`FIELDS`, which names each field once with
 its word for every hand-out. tests/grader/test_projections.py enumerates the fields from the
@@ -12,7 +12,7 @@ dropped from a hand-out silently. Light: names only, read by the release and the
 
 from __future__ import annotations
 
-# the fields of a suite module the engine reads (grader/engine/suites.py ``CollectedSuite``): the
+# the fields of a suite module the engine reads (grader/engine/suites/collected.py ``CollectedSuite``): the
 # source reading judges a submission by them, so a release's public suite keeps each
 # (grader/apps/release.py ``public_suite``), whatever its public checks name
 SUITE_FIELDS = ("OFF_LIMITS", "VECTORISED", "DIMENSION_COUNTS")
@@ -95,7 +95,7 @@ FIELDS: dict[str, dict[str, tuple[str, str]]] = {
             "gradescope.json submissions",
         ),
         "leaderboard": (
-            Kept("held-out sets never leave the course (grader/held_out.py)"),
+            Kept("held-out sets never leave the course (grader/course/held_out.py)"),
             "gradescope.json leaderboard",
         ),
     },

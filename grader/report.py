@@ -17,9 +17,9 @@ from typing import TextIO
 import click
 
 from grader import clean, grades
-from grader.checks.exercises import Exercise, callee_pointed, shared_failure
-from grader.checks.scoring import HEADINGS, Report, TopicResult
-from grader.checks.shown import shown_message
+from grader.checks.verdict.exercises import Exercise, callee_pointed, shared_failure
+from grader.checks.verdict.scoring import HEADINGS, Report, TopicResult
+from grader.checks.verdict.shown import shown_message
 from grader.engine import check_table
 from grader.engine.renamed import asked, led_by, missing_itself, renamed_at, undefined
 from grader.i18n import _, text
@@ -184,7 +184,7 @@ def _renamed(topic: str, exercises: list, where: Path | None) -> dict[str, str]:
 
 
 def _details(topic: TopicResult, colour: bool, notebook: bool, source: Path | None) -> list[str]:
-    """One diagnosis per exercise that is not full (grader/checks/exercises.py), led by the name
+    """One diagnosis per exercise that is not full (grader/checks/verdict/exercises.py), led by the name
     it was likely renamed to (read from ``source``); an untouched exercise, and a topic whose every
     exercise fails alike (a file that does not import), in one line."""
     exercises = [e for e in topic.exercises if e.status != "skipped"]

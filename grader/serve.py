@@ -37,8 +37,8 @@ from grader.apps.leaving import flush_streams
 from grader.apps.ticker import every
 from grader.apps.warm import warm_up
 from grader.checkout import REPO_ROOT
-from grader.engine import workers
-from grader.engine.sandbox import Limits, gpu_present
+from grader.engine.worker import workers
+from grader.engine.worker.sandbox import Limits, gpu_present
 
 STARTED = time.time()
 SPARE_ORDER_BYTES = 1 << 20  # a request (its arguments, cwd, environment) handed to the spare child

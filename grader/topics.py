@@ -22,7 +22,7 @@ MANIFEST: tuple[Topic, ...] = all_topics()
 TOPICS: tuple[str, ...] = tuple(topic.name for topic in MANIFEST)
 # The topics whose probes never hand autograd a gradient (``y.backward(g)``), as their packs
 # declare (pack.toml's sympy_free): a run of only these starts a zygote without sympy
-# (grader/engine/sympy_need.py) unless a submission may. tests/grader/test_sympy_need.py holds
+# (grader/engine/worker/sympy_need.py) unless a submission may. tests/grader/test_sympy_need.py holds
 # every declaring topic's suite to it: its probes match no GIVEN_GRADIENT.
 SYMPY_FREE: frozenset[str] = frozenset(t.name for t in MANIFEST if t.sympy_free)
 LONGEST_FIRST: tuple[str, ...] = tuple(t.name for t in sorted(MANIFEST, key=lambda t: -t.seconds))

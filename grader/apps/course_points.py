@@ -5,7 +5,7 @@ and in ``grade FILE --course --assignment`` (what every check gives, as ``grade 
 release's marker (tests/suites/RELEASE.json ``points``: each exercise's points, the kind
 weights, the twin rule, the total; :func:`split_of`) and, per exercise, its maximum in the
 report when every check passes, public and hidden (``whole``: what the course's points scale).
-The course's grader scales each exercise's verdict to its points (grader/checks/exercises.py
+The course's grader scales each exercise's verdict to its points (grader/checks/verdict/exercises.py
 :func:`scaled`, the one weighing); a release runs the public checks only, so an exercise shows
 what its public checks give on that same scale, out of their share, beside what it is worth.
 That share is all a learner is shown as theirs: the hidden checks grade the rest and can take
@@ -20,14 +20,14 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from grader import grades
-from grader.checks.exercises import Exercise, judge
-from grader.checks.scoring import Report
-from grader.checks.weighing import kind_weighed, scaled
+from grader.checks.verdict.exercises import Exercise, judge
+from grader.checks.verdict.scoring import Report
+from grader.checks.verdict.weighing import kind_weighed, scaled
 from grader.i18n import _
 from grader.topics import RELEASE_MARKER, suites_dir
 
 if TYPE_CHECKING:
-    from grader.course import Assignment
+    from grader.course.toml import Assignment
 
 
 def split_of(assignment: Assignment) -> dict[str, Any]:

@@ -20,7 +20,7 @@ import nbformat
 
 from grader.apps.leaks import refuse, refuse_held_out
 from grader.apps.ticker import Step, quiet
-from grader.engine.notebooks import METADATA_KEY
+from grader.engine.sources.notebooks import METADATA_KEY
 from grader.i18n import N_, _, language, translated_docstrings
 from grader.topics import RELEASE_MARKER, REPO_ROOT, stub_file, suites_dir
 

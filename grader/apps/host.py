@@ -2,7 +2,7 @@
 
 The engine forks (its pool, the zygote) and limits workers with ``resource`` and ``fcntl``:
 Linux has all three, macOS too (it lacks the zygote's ``SOCK_SEQPACKET`` socket pair, so its
-workers start fresh: :data:`grader.engine.workers.NO_SEQPACKET`). Native Windows has none of
+workers start fresh: :data:`grader.engine.worker.workers.NO_SEQPACKET`). Native Windows has none of
 them: there ``grade`` says to use WSL 2 instead of ending in a traceback.
 """
 

@@ -260,7 +260,7 @@ def _windows_of(signature: depends.Signature) -> dict[str, tuple[set[bytes], lis
     written out (``3,1,4``), whatever separated them."""
     import torch
 
-    from grader.held_out import labels_of
+    from grader.course.held_out import labels_of
 
     found = {}
     for topic in MANIFEST:

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import grades
-from grader.checks.scoring import Report
-from grader.checks.shown import KIND_NAMES
-from grader.engine import parsed
+from grader.checks.verdict.scoring import Report
+from grader.checks.verdict.shown import KIND_NAMES
 from grader.engine.renamed import DEFINITIONS, asked, renamed_at
 from grader.engine.selection import UsageProblem, exercise_names
+from grader.engine.sources import parsed
 from grader.i18n import N_, _, ngettext, translated_docstrings
 from grader.topics import REPO_ROOT, TOPICS, original_stub_file, stub_file
 

@@ -22,8 +22,8 @@ from pathlib import Path
 from grader import defaults, depends
 from grader.apps.leaks import refuse, refuse_held_out
 from grader.apps.ticker import Step, quiet
-from grader.checks.exercises import judge
-from grader.checks.weighing import kind_weighed
+from grader.checks.verdict.exercises import judge
+from grader.checks.verdict.weighing import kind_weighed
 from grader.i18n import N_, _, in_language, ngettext
 from grader.packs import data_files, flattened_toml
 from grader.projections import SUITE_FIELDS
@@ -169,8 +169,8 @@ ENTRY_MODULES = (  # what a learner runs: grade, python -m grader, check() in a 
     "grader.__main__",
     "grader.cli",
     "grader.apps.selfcheck",
-    "grader.engine.plugin",
-    "grader.engine.hand_run",  # tests/suites/pytest.ini loads it
+    "grader.engine.suites.plugin",
+    "grader.engine.suites.hand_run",  # tests/suites/pytest.ini loads it
     "grader.sandboxed.worker",
     "grader.sandboxed.zygote",
 )
@@ -179,7 +179,7 @@ MODULE_NAME = re.compile(r"\bgrader(?:\.\w+)+")
 
 def _imported(tree: ast.Module) -> set[str]:
     """The ``grader`` modules a module imports or names in a string (``-m grader.x``), maybe with
-    an attribute on the end (``grader.checks.data.load_digits``): callers keep the names that are files."""
+    an attribute on the end (``grader.checks.judging.data.load_digits``): callers keep the names that are files."""
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -238,7 +238,9 @@ def check_kinds(topic: str, kind_weights: dict[str, float] | None = None) -> tup
     them), {exercise: its maximum in the report, every check passing, public and hidden, at
     ``kind_weights``}: what a course's points scale, grader/apps/course_points.py; a check that
     runs on CUDA only is left out, as a grader without a GPU skips it)."""
-    from grader.engine import check_table, suites  # pytest and the suites: only when a release is built
+    # pytest and the suites: only when a release is built
+    from grader.engine import check_table
+    from grader.engine.suites import collected as suites
 
     rows = suites.collected(topic, defaults.PROBE_TIMEOUT).rows
     passing = [

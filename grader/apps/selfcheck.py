@@ -31,9 +31,9 @@ import nbformat
 from grader import defaults, grades
 from grader.apps import hints
 from grader.apps.selfcheck_server import READY
-from grader.checks.exercises import Exercise, judge
-from grader.checks.scoring import HEADINGS, hidden_wording
-from grader.checks.shown import KIND_NAMES, shown_message
+from grader.checks.verdict.exercises import Exercise, judge
+from grader.checks.verdict.scoring import HEADINGS, hidden_wording
+from grader.checks.verdict.shown import KIND_NAMES, shown_message
 from grader.i18n import _, normalise, set_language
 
 _chosen: Path | None = None
@@ -259,7 +259,7 @@ class CheckResult:
         return _("the hidden suite still judges it with %(checks)s") % {"checks": hidden_wording(self.hidden)}
 
     def verdict(self) -> Exercise | None:
-        """The exercise's points and diagnosis from its public checks (grader/checks/exercises.py)."""
+        """The exercise's points and diagnosis from its public checks (grader/checks/verdict/exercises.py)."""
         return next((e for e in judge(self.tests) if e.name == self.exercise), None)
 
     def summary(self) -> str:

@@ -45,7 +45,7 @@ def main() -> None:
     from grader import defaults
     from grader.apps.engines import announce_check_engine
     from grader.apps.warm import warm_up
-    from grader.engine.sandbox import gpu_present
+    from grader.engine.worker.sandbox import gpu_present
     from grader.topics import available_topics
 
     announce_check_engine(dict(os.environ))  # `grade engine status` lists it

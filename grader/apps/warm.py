@@ -11,7 +11,10 @@ from collections.abc import Iterable
 def warm_up(topics: Iterable[str], timeout: float, gpu: bool) -> None:
     """Import the engine (torch, pytest, what a suite's trusted side needs: preload.py), collect
     ``topics``' suites for probes of ``timeout`` seconds, and wait for the zygote."""
-    from grader.engine import check_table, notebooks, preload, suites, workers  # suites: pytest, torch
+    from grader.engine import check_table
+    from grader.engine.sources import notebooks
+    from grader.engine.suites import collected as suites  # suites: pytest, torch
+    from grader.engine.worker import preload, workers
 
     chosen = list(topics)
     workers.prestart(gpu)
@@ -33,8 +36,11 @@ def _read_probes(topics: list[str], timeout: float) -> None:
     the battery's walkers and grader/checks/probes.py's functions."""
     import types
 
-    from grader.checks import battery, battery_walks, callees, probes
-    from grader.engine import client, suites
+    from grader.checks import battery, probes
+    from grader.checks.cases import battery_walks
+    from grader.checks.verdict import callees
+    from grader.engine.suites import collected as suites
+    from grader.engine.worker import client
 
     modules = {probes, battery, battery_walks}
     for topic in topics:
@@ -59,9 +65,10 @@ def _import_the_commands() -> None:
     members too), done once for every child and request."""
     from grader import report  # noqa: F401
     from grader.apps import course_points, held_interrupt, learner, ticker  # noqa: F401
-    from grader.engine import doctor, pool, runner, selection, stubs  # noqa: F401
-    from grader.engine.loops import subset_loops  # noqa: F401  (how_read.judge_how's)
-    from grader.engine.subset import submission, subset_twins  # noqa: F401  (likewise)
+    from grader.engine import runner, selection, stubs  # noqa: F401
+    from grader.engine.loops import over_data  # noqa: F401  (how_read.judge_how's)
+    from grader.engine.subset import submission, twins  # noqa: F401  (likewise)
+    from grader.engine.worker import doctor, pool  # noqa: F401
     from grader.sandboxed import subset_members
 
     subset_members.modules()

@@ -20,7 +20,7 @@ from grader import report as render
 from grader.apps.course_points import applied
 from grader.apps.ticker import Step, quiet
 from grader.apps.warm import warm_up
-from grader.checks.scoring import Report
+from grader.checks.verdict.scoring import Report
 from grader.engine.progress import Event, LiveLines
 from grader.engine.runner import (
     SuiteCrash,

@@ -1,6 +1,6 @@
 """``grade author record TOPIC``: what a pack's reference answers on every case of its exercises'
 input domains (``domains_<topic>.py``), stored in ``answers_<topic>.pt`` beside its suite, which
-the battery judges a submission against (:mod:`grader.checks.domain_answers`).
+the battery judges a submission against (:mod:`grader.checks.cases.domain_answers`).
 
 The reference is the author's own code, trusted: it is imported here, in the author's process,
 and walked by the same probes a worker runs (:mod:`grader.checks.battery`), with one intra-op
@@ -16,7 +16,8 @@ from typing import Any
 
 import torch
 
-from grader.checks import battery, domain_answers, domain_cases
+from grader.checks import battery
+from grader.checks.cases import domain_answers, domain_cases
 from grader.topics import Topic
 
 

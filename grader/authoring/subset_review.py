@@ -32,7 +32,9 @@ import types
 import typing
 from pathlib import Path
 
-from grader.engine.subset import subset_aliases, subset_rules, subset_wrappers
+from grader.engine.subset import aliases as subset_aliases
+from grader.engine.subset import rules as subset_rules
+from grader.engine.subset import wrappers as subset_wrappers
 from grader.i18n import N_
 from grader.sandboxed import subset_members
 
@@ -404,7 +406,7 @@ def _refused_cell(refused: dict[str, str]) -> str:
 
 def table() -> str:
     """The subset's policy as one Markdown table, from the code and the snapshot."""
-    from grader.engine.subset import subset_rules as rules
+    from grader.engine.subset import rules
 
     rows = [
         (
@@ -455,7 +457,7 @@ def docs_text() -> str:
 
 def aliases() -> dict[str, str]:
     """The other paths of the snapshot's allowed classes and functions
-    (:mod:`grader.engine.subset.subset_aliases`), every reviewed module imported."""
+    (:mod:`grader.engine.subset.aliases`), every reviewed module imported."""
     allowed = {
         f"{m}.{n}": value
         for (m, n), v in subset_members.decisions().items()

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from grader.authoring.mutants import Mutant, mutants
-from grader.checks import grid
+from grader.checks.cases import grid
 from grader.engine.runner import Task, TopicOutcome, run_tasks
 from grader.options import Options, Selection
 
@@ -58,7 +58,7 @@ class Validation:
     scores: dict[str, Score] = field(default_factory=dict)
     mistakes: list[Mistake] = field(default_factory=list)  # the author's own (``--mistakes``)
     broke: str = ""  # why the suite could not grade the reference (an undeclared read: the key to add)
-    grid: dict[str, dict[str, str]] = field(default_factory=dict)  # grader/checks/grid.py's matrix
+    grid: dict[str, dict[str, str]] = field(default_factory=dict)  # grader/checks/cases/grid.py's matrix
 
     @property
     def killed(self) -> int:

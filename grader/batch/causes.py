@@ -1,7 +1,7 @@
 """A class's failing exercises grouped by cause: ``grade batch causes``, the notes an instructor
 writes once per group (``grade batch causes note``), and the groups they merge and split.
 
-A group is one exercise and one cause of its diagnosis (grader/checks/exercises.py
+A group is one exercise and one cause of its diagnosis (grader/checks/verdict/exercises.py
 ``cause_of``, read here as data), or the mistake any of its failed checks shows (a known
 mistake's signature, the relation its values bear to the expected ones: :func:`shown`): the same
 mistake lands in one group whatever inputs or check met it first, where grouping by the
@@ -29,14 +29,14 @@ from dataclasses import dataclass, field
 
 from grader import clean
 from grader.batch.gradebook import Row, utc_now
-from grader.checks.exercises import BATTERY, DEFAULT_TWIN, Exercise, judge
-from grader.checks.exercises import SILENT as BEHAVED
-from grader.checks.shown import CheckRow
+from grader.checks.verdict.exercises import BATTERY, DEFAULT_TWIN, Exercise, judge
+from grader.checks.verdict.exercises import SILENT as BEHAVED
+from grader.checks.verdict.shown import CheckRow
 
 NOTES_SCHEMA = """
 CREATE TABLE IF NOT EXISTS group_notes (
     exercise      TEXT NOT NULL,      -- topic.exercise
-    cause         TEXT NOT NULL,      -- the group: its cause (grader/checks/exercises.py cause_of)
+    cause         TEXT NOT NULL,      -- the group: its cause (grader/checks/verdict/exercises.py cause_of)
     text          TEXT NOT NULL,      -- the members are shown it
     points        REAL,               -- added to each member's points of the exercise, NULL for none
     members       TEXT NOT NULL,      -- JSON: the students in the group when the note was written
@@ -58,8 +58,8 @@ CREATE TABLE IF NOT EXISTS group_edits (
 """
 
 NO_ANSWER = "no-answer"  # the group of an exercise's submissions that answer nothing
-# Causes that say no answer came (grader/checks/exercises.py cause_of), and the stage of a value
-# check that judged no tensor at all (grader/checks/judge.py's first stage)
+# Causes that say no answer came (grader/checks/verdict/exercises.py cause_of), and the stage of a value
+# check that judged no tensor at all (grader/checks/judging/judge.py's first stage)
 SILENT = ("not_started", "refused", "timeout")
 NO_TENSOR, SHAPE = "type", "shape"
 MISTAKE, TWIN, WAITS = "mistake:", "twin", "waits:"
@@ -138,7 +138,7 @@ def answers_nothing(exercise: Exercise, checks: list[CheckRow], judged: Sequence
     not started, waits for one that is not, was refused, timed out or returned no tensor (the
     type stage); where every check, a clause among them, failed before any stage of judging (its
     code never ran: refused alone); where the input-domain battery found its outputs independent
-    of its inputs (grader/checks/non_answer.py: every case raised, NaN everywhere, one constant,
+    of its inputs (grader/checks/cases/non_answer.py: every case raised, NaN everywhere, one constant,
     an input echoed); or, unless a check met a tensor of the wrong shape (keepdim: an answer whose
     shape is the mistake), where no check of the topic passed, not even one that leaves the inputs
     alone (a module refused, or that does not import). A formula wrong by a factor, a sign or a

@@ -29,8 +29,8 @@ from distributed import Client, NannyPlugin, as_completed
 
 from grader import defaults
 from grader.batch.remote import grade_remote, read_outcome, submission_files
-from grader.engine.pool import GraderCrashed
 from grader.engine.runner import OnOutcome, OnStart, SuiteCrash, Task, TaskRefused, TopicOutcome, UsageProblem
+from grader.engine.worker.pool import GraderCrashed
 
 
 def task_key(files: dict[str, bytes], task: Task, version: str) -> str:

@@ -6,7 +6,7 @@
 - ``gradebook.json``: every row with its full report (and the roster's full name, and
   ``manual``: each marked item's points);
 - ``feedback/<student>.md`` and its twin ``feedback/<student>.html``: the score per topic, then
-  per exercise not full its points and one diagnosis (grader/checks/exercises.py) with a count of
+  per exercise not full its points and one diagnosis (grader/checks/verdict/exercises.py) with a count of
   the rest; a hidden check is said by its kind and how it ended (never its message, inputs or
   expected values: ``judge(..., hidden_text=False)``); a failed convergence check's training
   curve as the shape it has and a sparkline, and, with matplotlib (the ``plots`` extra), a PNG
@@ -43,7 +43,7 @@ from grader.batch.gradebook import Row
 from grader.batch.gradescope_results import gradescope_results
 from grader.batch.lms import lms_named
 from grader.batch.lms.base import Grades, LmsName, LmsSettings, Roster, lms_grade
-from grader.checks import curves
+from grader.checks.judging import curves
 from grader.topics import TOPICS
 
 SAFE = re.compile(r"[^A-Za-z0-9._-]")

@@ -1,6 +1,6 @@
 """A student's feedback, from their gradebook row: ``feedback/<student>.md`` and its twin
 ``.html``, the plain text of an LMS's comment and the review page's fragment. The score per
-topic, then per exercise not full its points and one diagnosis (grader/checks/exercises.py) with
+topic, then per exercise not full its points and one diagnosis (grader/checks/verdict/exercises.py) with
 a count of the rest; a hidden check said by its kind and how it ended (never its message, inputs
 or expected values); a failed convergence check's training curve as its shape and a sparkline,
 and a PNG where one was drawn (grader/batch/exports.py writes them)."""
@@ -14,8 +14,8 @@ from grader.batch import manual_feedback
 from grader.batch.gradebook import Row
 from grader.batch.plain_text import plain_text
 from grader.batch.standing import standing_lines
-from grader.checks import curves
-from grader.checks.exercises import DEFAULT_TWIN, judge, shared_failure
+from grader.checks.judging import curves
+from grader.checks.verdict.exercises import DEFAULT_TWIN, judge, shared_failure
 from grader.i18n import N_, _, language
 
 
@@ -77,7 +77,7 @@ class Shown:
 
 
 def shown_exercises(topic: dict, standing: dict, hidden_text: bool = False) -> list[Shown]:
-    """``topic``'s exercises (grader/checks/exercises.py) with the standing's points where the
+    """``topic``'s exercises (grader/checks/verdict/exercises.py) with the standing's points where the
     row has one (course points, overrides), else the report's."""
     judged = judge(topic["tests"], topic.get("twin", DEFAULT_TWIN), hidden_text=hidden_text)
     stored = {e["name"]: e for e in topic.get("exercises", []) if isinstance(e, dict)}
@@ -131,7 +131,7 @@ def _head_lines(row: Row) -> list[str] | None:
 
 
 def feedback_markdown(row: Row, pictures: dict[tuple[str, str], str] | None = None, name: str = "") -> str:
-    """One line per exercise not full, with its points and diagnosis (grader/checks/exercises.py);
+    """One line per exercise not full, with its points and diagnosis (grader/checks/verdict/exercises.py);
     ``pictures``: (topic, check id) → the file name of its curve's PNG in the same folder;
     ``name``: the roster's full name for the student, else they are addressed by their key."""
     who = clean.markdown(clean.name(name or row.student))

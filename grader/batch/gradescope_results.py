@@ -7,9 +7,9 @@ from __future__ import annotations
 from grader import clean, defaults, grades
 from grader.batch.feedback import Shown, not_graded, shown_exercises
 from grader.batch.gradebook import Row
-from grader.checks.exercises import DEFAULT_TWIN, Exercise, judge
-from grader.checks.scoring import HEADINGS
-from grader.checks.shown import KIND_NAMES
+from grader.checks.verdict.exercises import DEFAULT_TWIN, Exercise, judge
+from grader.checks.verdict.scoring import HEADINGS
+from grader.checks.verdict.shown import KIND_NAMES
 from grader.i18n import N_, _
 
 # A Gradescope test of an exercise's hidden checks, beside the visible one of its public checks.

@@ -35,10 +35,10 @@ from pathlib import Path, PurePosixPath
 from grader.batch.answers import Kept, is_answer, keep, keep_folder
 from grader.batch.lms import entry_name
 from grader.batch.lms.base import LmsName
-from grader.engine import notebooks
+from grader.course.quota import decide
+from grader.engine.sources import notebooks
 from grader.engine.staging import topic_files
 from grader.options import SubmissionLimits
-from grader.quota import decide
 from grader.topics import TOPICS, single_file_topic
 
 MAX_ZIP_BYTES = 50 << 20
@@ -423,7 +423,7 @@ def _notebook_candidate(
 
 def _choose(found: list[_Candidate], limits: SubmissionLimits) -> tuple[list[_Candidate], list[str]]:
     """For each topic the latest file (late beats on time, then the resubmission number) that
-    counts under the assignment's ``limits`` (grader/quota.py: the uploads of a file count in
+    counts under the assignment's ``limits`` (grader/course/quota.py: the uploads of a file count in
     that order, their times unknown), and notes."""
     chosen, notes = [], []
     for topic in TOPICS:

@@ -1,4 +1,4 @@
-"""A class's held-out metrics (grader/held_out.py) in the gradebook, and the leaderboards they make.
+"""A class's held-out metrics (grader/course/held_out.py) in the gradebook, and the leaderboards they make.
 
 ``grade batch`` scores each graded submission on its assignment's leaderboards after its checks
 (:func:`score_class`: a submission unchanged since it was scored, under the same manifest of
@@ -63,7 +63,7 @@ class HeldOutScores:
     boards: tuple[tuple[str, str], ...]
 
     def __call__(self, task: Any) -> tuple[Any, ...]:
-        from grader.held_out import Score, score_held_out
+        from grader.course.held_out import Score, score_held_out
 
         scores = []
         for exercise, metric in self.boards:
@@ -119,7 +119,7 @@ def score_class(
     board whose topic it answers, unless it was scored so already (by its grading task's
     :class:`HeldOutScores`, or an earlier run): an unchanged submission on a board whose set or
     metric changed; one transaction per score."""
-    from grader.held_out import score_held_out
+    from grader.course.held_out import score_held_out
 
     connection.execute(SCHEMA)
     keys = hashes(boards)

@@ -7,7 +7,7 @@ runs the same engine as a local run (:func:`grader.engine.runner.grade_topic`: o
 submitted code in this process's zygote's sandboxed children) and returns plain data: a dict of
 strings, numbers and lists that the coordinator checks and records. Nothing here imports Dask.
 
-The zygote is this process's (:mod:`grader.engine.workers` starts it on the first task and reuses it).
+The zygote is this process's (:mod:`grader.engine.worker.workers` starts it on the first task and reuses it).
 A Dask worker runs its tasks on threads; pytest, ``os.environ`` and stdout are one per process,
 so tasks of one worker process take turns (start workers with ``--nthreads 1``).
 """
@@ -24,9 +24,9 @@ from pathlib import Path, PurePath
 
 from grader.batch.leaderboard import HeldOutScores
 from grader.batch.version import suite_version
-from grader.checks.scoring import TopicResult
+from grader.checks.verdict.scoring import TopicResult
+from grader.course.held_out import Score
 from grader.engine.runner import Confinement, SuiteCrash, Task, TopicOutcome, confinement, grade_topic
-from grader.held_out import Score
 from grader.options import Options
 
 _one_at_a_time = threading.Lock()

@@ -29,7 +29,7 @@ from grader.batch.overrides import open_recorded
 from grader.batch.roster import Roster, assign, known_as
 from grader.batch.setup import course_topics
 from grader.batch.standing import final_rows
-from grader.engine import notebooks
+from grader.engine.sources import notebooks
 
 Who = Callable[[str], str]  # a student's key -> how a page names them
 

@@ -43,8 +43,7 @@ from grader.batch.summary import ClassStats, class_stats, summary_text
 from grader.batch.times import submission_times
 from grader.batch.version import suite_version
 from grader.batch.writes import WriteFailed, writing
-from grader.course import Assignment, CourseError
-from grader.engine.pool import GraderCrashed
+from grader.course.toml import Assignment, CourseError
 from grader.engine.runner import (
     SuiteCrash,
     Task,
@@ -55,6 +54,7 @@ from grader.engine.runner import (
     resolve_device,
     select_topics,
 )
+from grader.engine.worker.pool import GraderCrashed
 from grader.options import Leaderboard, Options, SubmissionLimits
 
 

@@ -1,6 +1,6 @@
 """``grade batch``'s rules before grading: what a course file fills in, and what is refused.
 
-A setting the caller gave wins over the course file (grader/course.py), which wins over the
+A setting the caller gave wins over the course file (grader/course/toml.py), which wins over the
 default: the course seed, the topics (the assignment's), the roster, the limits. Then the run
 is refused, with a message that teaches, when its folders, topics or LMS column cannot work.
 :func:`grader.batch.run.run_batch` applies :func:`prepared` first, so the Python API with a
@@ -20,7 +20,7 @@ from grader.options import Limits, Options
 if TYPE_CHECKING:  # imported where used: the CLI runs these rules before it starts the zygote
     from grader.batch.lms.base import LmsSettings
     from grader.batch.roster import Roster
-    from grader.course import Assignment, Course
+    from grader.course.toml import Assignment, Course
 
 
 def _lms_settings() -> LmsSettings:
@@ -40,7 +40,7 @@ class BatchOptions:
     scheduler: str | None = None  # a Dask scheduler's address: grade on its workers
     allow_no_sandbox: bool = False  # what Dask workers without bubblewrap may do
     lms: LmsSettings = field(default_factory=_lms_settings)  # how the LMS file is filled
-    course: Course | None = None  # with assignment: points, deadlines (grader/course.py)
+    course: Course | None = None  # with assignment: points, deadlines (grader/course/toml.py)
     assignment: str = ""
     times: Path | None = None  # a CSV of student,submitted_at
     given: frozenset[str] = (
@@ -81,7 +81,7 @@ def with_course(options: BatchOptions) -> BatchOptions:
     if course is None:
         return options
     from grader.batch.roster import RosterError, read_roster
-    from grader.course import CourseError
+    from grader.course.toml import CourseError
 
     try:
         chosen = course.assignment(options.assignment) if options.assignment else None

@@ -1,7 +1,7 @@
 """A student's standing in an assignment: the gradebook's row seen through the course.
 
 The gradebook keeps what the suites said; this module turns a row into what the exports show:
-each exercise's verdict (grader/checks/exercises.py) scaled to the points the course gives it
+each exercise's verdict (grader/checks/verdict/exercises.py) scaled to the points the course gives it
 (:func:`weigh`: who is charged and the ratio inside an exercise are the report's), the
 instructor's overrides and group notes on top, then the late penalty. It runs at every export,
 so an extension granted or an override recorded after grading applies without a regrade.
@@ -20,15 +20,15 @@ from grader import grades
 from grader.batch.causes import NO_ANSWER, Edit, Note, NoteBook, Noted, note_words, notes_for
 from grader.batch.gradebook import CourseBook, Override, Row, Submitted
 from grader.batch.marks import Inquiry, Mark, MarkBook
-from grader.checks.exercises import DEFAULT_TWIN, judge
-from grader.checks.weighing import kind_weighed, scaled
+from grader.checks.verdict.exercises import DEFAULT_TWIN, judge
+from grader.checks.verdict.weighing import kind_weighed, scaled
 
 if TYPE_CHECKING:  # the Gradescope autograder weighs without reading a course file
-    from grader.course import Assignment, LatePolicy
+    from grader.course.toml import Assignment, LatePolicy
 
 
 class Points(Protocol):
-    """An assignment's points (grader/course.py), or the Gradescope autograder's copy of them."""
+    """An assignment's points (grader/course/toml.py), or the Gradescope autograder's copy of them."""
 
     @property
     def exercise_points(self) -> dict[str, float]: ...
@@ -41,7 +41,7 @@ class Points(Protocol):
 
 
 class Dated(Protocol):
-    """An assignment's due time, late policy and extensions (grader/course.py), or the Gradescope
+    """An assignment's due time, late policy and extensions (grader/course/toml.py), or the Gradescope
     autograder's copy of them."""
 
     @property
@@ -73,7 +73,7 @@ def _copied(report: dict) -> dict:
 
 def weigh(report: dict, assignment: Points | None) -> tuple[dict, dict[str, list[float]]]:
     """The report with each topic's exercises in the assignment's points, and per exercise
-    ``[earned, possible]``. One weighing (grader/checks/exercises.py :func:`scaled`): the
+    ``[earned, possible]``. One weighing (grader/checks/verdict/exercises.py :func:`scaled`): the
     exercise verdict judges the report's checks as they are (a shared check charged to the
     exercise its record blames, the report's points, the kind weights the assignment sets, its
     twin rule), and the assignment only scales each exercise to its points. Without an

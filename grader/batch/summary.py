@@ -16,9 +16,9 @@ from grader.batch.causes import Edit, Group, class_groups
 from grader.batch.gradebook import Row
 from grader.batch.lms.base import lms_grade
 from grader.batch.roster import known_as
-from grader.checks.shown import KIND_NAMES
+from grader.checks.verdict.shown import KIND_NAMES
+from grader.engine.subset.refusal import REFUSED
 from grader.engine.subset.submission import NOT_ALLOWED
-from grader.engine.subset.subset_refusal import REFUSED
 from grader.i18n import _
 
 BINS = 10

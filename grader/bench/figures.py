@@ -125,9 +125,10 @@ def bench_engine(repeat: int) -> None:
 
     from grader import defaults
     from grader.checks import probes
-    from grader.engine import runner, workers
-    from grader.engine.client import TopicSession
+    from grader.engine import runner
     from grader.engine.staging import stage
+    from grader.engine.worker import workers
+    from grader.engine.worker.client import TopicSession
 
     workers.fork_server(False)
     staged = stage(REPO_ROOT / "solutions")

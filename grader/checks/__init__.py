@@ -1,12 +1,12 @@
 """What the suites import, from one place: ``from grader.checks import check, expect_close, gen``.
 
-The check mark (:mod:`~grader.checks.mark`), the judges that read a probe's answer
-(:mod:`~grader.checks.judge`), the inputs drawn per seed and student (:mod:`~grader.checks.inputs`),
-the datasets (:mod:`~grader.checks.data`), hints keyed to their cause (:mod:`~grader.checks.relations`), the catalogue's mark for a label (``N_``), torch's seeding without its cost
+The check mark (:mod:`~grader.checks.judging.mark`), the judges that read a probe's answer
+(:mod:`~grader.checks.judging.judge`), the inputs drawn per seed and student (:mod:`~grader.checks.inputs`),
+the datasets (:mod:`~grader.checks.judging.data`), hints keyed to their cause (:mod:`~grader.checks.hints.relations`), the catalogue's mark for a label (``N_``), torch's seeding without its cost
 (:func:`~grader.sandboxed.probe_kit.manual_seed`); the modules ``inputs`` and ``probes`` (the shared probes
 shipped into the worker) import as submodules. Nothing here imports the engine (pyproject's
 import contracts). A name is imported when first read (PEP 562): the trusted side imports
-``grader.checks.scoring`` without paying for torch.
+``grader.checks.verdict.scoring`` without paying for torch.
 """
 
 from __future__ import annotations
@@ -15,17 +15,17 @@ import importlib
 from typing import Any
 
 _HOMES = {
-    "check": "grader.checks.mark",
+    "check": "grader.checks.judging.mark",
     "gen": "grader.checks.inputs",
     "manual_seed": "grader.sandboxed.probe_kit",
     "N_": "grader.i18n",
-    "Traced": "grader.checks.departures",
-    "expect_shapes": "grader.checks.departures",  # a suite's label that reaches a message, marked for the catalogue
-    "expect_logits": "grader.checks.outputs",
-    "expect_batch_independent_in_eval": "grader.checks.outputs",
+    "Traced": "grader.checks.hints.departures",
+    "expect_shapes": "grader.checks.hints.departures",  # a suite's label that reaches a message, marked for the catalogue
+    "expect_logits": "grader.checks.judging.outputs",
+    "expect_batch_independent_in_eval": "grader.checks.judging.outputs",
     # a hint keyed to the cause it is for, and the predicates it is keyed with
     **{
-        name: "grader.checks.relations"
+        name: "grader.checks.hints.relations"
         for name in (
             "Keyed",
             "Shaped",
@@ -40,7 +40,7 @@ _HOMES = {
         )
     },
     **{
-        name: "grader.checks.variants"
+        name: "grader.checks.hints.variants"
         for name in (
             "BROADCAST_TABLE",
             "another_dim",
@@ -56,17 +56,17 @@ _HOMES = {
             "unchanged",
         )
     },
-    **{name: "grader.checks.untouched" for name in ("expect_inputs_untouched", "expect_unchanged")},
+    **{name: "grader.checks.verdict.untouched" for name in ("expect_inputs_untouched", "expect_unchanged")},
     **{
-        name: "grader.checks.data"
+        name: "grader.checks.judging.data"
         for name in ("dataset_path", "held_out_split", "load_diabetes", "load_digits")
     },
     # the failure and its words, and a value described as a message shows it
-    **{name: "grader.checks.failed" for name in ("CheckFailed", "expect", "fail", "mistake_cause")},
-    "describe": "grader.checks.described",
+    **{name: "grader.checks.verdict.failed" for name in ("CheckFailed", "expect", "fail", "mistake_cause")},
+    "describe": "grader.checks.verdict.described",
     # the judges that read a probe's answer
     **{
-        name: "grader.checks.judge"
+        name: "grader.checks.judging.judge"
         for name in (
             "binary_accuracy",
             "expect_cheap",

@@ -1,7 +1,7 @@
 """The shared battery: every case of an exercise's input domain (:mod:`grader.checks.domains`) in ONE
-probe call (a walker of :mod:`grader.checks.battery_walks`), judged against what a reference
+probe call (a walker of :mod:`grader.checks.cases.battery_walks`), judged against what a reference
 namespace (torch's own functions and the docstrings' formulas) answered on the same cases
-(:mod:`grader.checks.domain_answers`) or against the relation a case states (equal to another
+(:mod:`grader.checks.cases.domain_answers`) or against the relation a case states (equal to another
 case: a default, a layout, the global RNG; or not: a new seed).
 """
 
@@ -11,33 +11,31 @@ from typing import Any
 
 import torch
 
-from grader.checks import (
+from grader.checks import domains, probes
+from grader.checks.cases import (
     across_calls,
     derived_cases,
     domain_answers,
     domain_cases,
-    domains,
-    error_types,
-    made_hints,
-    probes,
     result_types,
     signatures,
-    variants,
 )
-from grader.checks.battery_walks import walker as walker
-from grader.checks.census_hints import activations as _activations
-from grader.checks.census_hints import untouched as _untouched
-from grader.checks.described import REDUCED_PAIR, describe, values_and_indices
-from grader.checks.exercises import UNTOUCHED as UNTOUCHED_CAUSE
-from grader.checks.failed import CheckFailed, fail, mistake_cause
-from grader.checks.judge import (
+from grader.checks.cases.battery_walks import walker as walker
+from grader.checks.hints import made_hints, variants
+from grader.checks.hints.census_hints import activations as _activations
+from grader.checks.hints.census_hints import untouched as _untouched
+from grader.checks.hints.made_hints import made as _made
+from grader.checks.hints.relations import Hint, Keyed, chosen, reduction_mistakes
+from grader.checks.judging.judge import (
     expect_close,
     expect_module_on_second_device,
     expect_same_device,
     expect_tensor,
 )
-from grader.checks.made_hints import made as _made
-from grader.checks.relations import Hint, Keyed, chosen, reduction_mistakes
+from grader.checks.verdict import error_types
+from grader.checks.verdict.described import REDUCED_PAIR, describe, values_and_indices
+from grader.checks.verdict.exercises import UNTOUCHED as UNTOUCHED_CAUSE
+from grader.checks.verdict.failed import CheckFailed, fail, mistake_cause
 from grader.i18n import N_, Verbatim, _, text
 
 
@@ -99,7 +97,7 @@ def _cause(
     """The cause of a failed battery: no answer at all, by behaviour (a constant or an echo,
     whatever cases it got right); the layers its module never applied; the relation its values
     show (grouped by the mistake, not by this check); else the stage that ``judged`` it."""
-    from grader.checks import non_answer  # the trusted side's: the worker walks, never judges
+    from grader.checks.cases import non_answer  # the trusted side's: the worker walks, never judges
 
     silent = non_answer.behaviour(got, answers, [case.args for case in built])
     if silent:
@@ -112,7 +110,7 @@ def _cause(
 
 def _signature(failed: list[tuple[domains.Case, Any, Any]], everything: list[Any]) -> str:
     """The first relation a failed case's outputs show against what they were compared with (a
-    shift, a flip, a scale...: grader/checks/signatures.py), "" for none (n = 1 shows none)."""
+    shift, a flip, a scale...: grader/checks/cases/signatures.py), "" for none (n = 1 shows none)."""
     for case, mine, ref in failed:
         want = everything[case.same_as] if case.same_as is not None else ref
         if isinstance(mine, dict) and isinstance(want, dict):
@@ -195,7 +193,7 @@ def _holds(
     return True
 
 
-# the cause of a case that changed its inputs: the inputs clause's (grader/checks/exercises.py)
+# the cause of a case that changed its inputs: the inputs clause's (grader/checks/verdict/exercises.py)
 INPUTS = "inputs"
 DEVICE = "device"  # a case run on the second device that mixed devices or left it
 EVERYWHERE = N_("wrong on every input of its domain: its other checks point at the formula")

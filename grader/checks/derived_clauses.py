@@ -3,7 +3,7 @@ suite names each once, over the exercises its declarations give (tests/packs/att
 
 - :func:`vectorised`: an exercise the suite's ``VECTORISED`` names runs the same number of
   tensor operations on its first declared case and on that case grown twice along every
-  dimension (the source is read for loops too: grader/engine/loops/subset_loops.py fails the check).
+  dimension (the source is read for loops too: grader/engine/loops/over_data.py fails the check).
 - :func:`on_device`: every way a declared case calls the exercise (which arguments it gives) run
   once on a second device standing in for a GPU, a ``device=`` argument set to that device, the
   result there and equal to the reference's stored answer; a module by
@@ -16,9 +16,10 @@ from typing import Any
 
 import torch
 
-from grader.checks import battery, domain_answers, domain_cases, probes
+from grader.checks import battery, probes
+from grader.checks.cases import domain_answers, domain_cases
 from grader.checks.domains import Case, movable
-from grader.checks.judge import expect_same_device, expect_vectorised
+from grader.checks.judging.judge import expect_same_device, expect_vectorised
 from grader.i18n import _
 from grader.sandboxed import probe_kit as kit  # the probe's steps: kit.* in the worker too
 

@@ -8,7 +8,7 @@ map such as softmax); signs; non-contiguous and aliased arguments; every form an
 (list, tuple, a one-shot iterator; int or float); defaults, the global RNG included, each also on
 the second device; state across calls (a second step, train → eval, a
 reused module or optimiser); a module's structure (the same weights, the same outputs). :mod:`grader.checks.battery` runs them all in one probe call and
-judges each against what the topic's reference namespace answered (:mod:`grader.checks.domain_answers`:
+judges each against what the topic's reference namespace answered (:mod:`grader.checks.cases.domain_answers`:
 torch's own functions and the docstrings' formulas) or against the relation the case states.
 An escape is fixed by adding the dimension it shows, never the case.
 """
@@ -36,7 +36,7 @@ DIMENSIONS = {
     "rng": "the global RNG (generator=None after torch.manual_seed)",
     "state": "state across calls: a second step, train → eval, a reused module",
     "structure": "the layers the docstring names, in its order: the same weights give the same outputs",
-    # derived from the declaration alone (grader/checks/derived_cases.py)
+    # derived from the declaration alone (grader/checks/cases/derived_cases.py)
     "creation": "a module's layers created in the docstring's order and shapes: seeded weights compared",
     "extremes": "the largest magnitudes the docstring allows, with every mask and index declared",
     "leading": "any number of leading dimensions, none included: each batch row alone",
@@ -186,7 +186,7 @@ class Case(NamedTuple):
     kind: str = "call"
     noncontig: tuple[int, ...] = ()  # positional args the worker makes non-contiguous
     # (positional arg or scenario key, form): arguments the worker gives in another form the
-    # docstring allows (FORMS), derived from Domain.forms (grader/checks/domain_cases_derived.py)
+    # docstring allows (FORMS), derived from Domain.forms (grader/checks/cases/domain_cases_derived.py)
     forms: tuple[tuple[int | str, str], ...] = ()
     device: bool = False  # also run on the second device (a default path, another form)
     wrt: tuple[
@@ -261,7 +261,7 @@ class Domain(NamedTuple):
     called: tuple[str, ...] = ()  # a module's layers (class names) the docstring says forward calls
     learns: bool = False  # a module's every parameter row its inputs reach gets a gradient
     grads: tuple[int, ...] = ()  # a function's positional args the docstring differentiates
-    exempt: dict[str, str] = {}  # {axis of grader/checks/grid.py: why the docstring leaves it closed}
+    exempt: dict[str, str] = {}  # {axis of grader/checks/cases/grid.py: why the docstring leaves it closed}
     fresh: bool = False  # the docstring promises a new tensor
     contiguous: bool = False  # the docstring asks for contiguous inputs: no non-contiguous case derived
     shown: tuple[Shown, ...] = ()  # the docstring names the module's layers: these builds judged by them
@@ -269,7 +269,7 @@ class Domain(NamedTuple):
     # the other forms its docstring allows (FORMS)}: each given on the first case holding it
     forms: dict[int | str, tuple[str, ...]] = {}
     devices: bool = True  # its docstring promises its inputs' device: defaults and forms run there too
-    # known wrong variants (grader/checks/variants.py of_case): (hint, what it computes from a
+    # known wrong variants (grader/checks/hints/variants.py of_case): (hint, what it computes from a
     # call's arguments); a failing call whose values are one's leads with its hint
     mistakes: tuple[tuple[str, Callable[..., Any]], ...] = ()
 

@@ -82,7 +82,7 @@ def trained_on_digits(
 
     def predict(session: Any, inputs: torch.Tensor) -> Any:
         from grader.checks import probes
-        from grader.checks.data import load_digits
+        from grader.checks.judging.data import load_digits
 
         x, y = load_digits()
         images = inputs.float() / 16

@@ -9,7 +9,7 @@ course seed) gives exactly the fixed inputs the suites were written with (``gen(
 gets ``variant_of(course_seed, student, check)``, so each student has inputs of their own, the
 same at every regrade, and a table of answers recorded for one student is no use to another.
 
-The plugin (:mod:`grader.engine.plugin`) sets the variant around each check's call, in the trusted
+The plugin (:mod:`grader.engine.suites.plugin`) sets the variant around each check's call, in the trusted
 process only: the sandbox sees the inputs themselves, never the course seed or the variant.
 """
 

@@ -289,7 +289,7 @@ def train_classifier(
 ) -> tuple[Any, dict[str, Any]]:
     """Train ``mod.cls(*args, **kwargs)`` with Adam and cross-entropy on seeded shuffled mini-batches;
     return its scores on the held-out inputs (their labels stay with the judge) and its training
-    curve (:mod:`grader.checks.curves`): point 0 is the first batch's loss and accuracy at initialisation,
+    curve (:mod:`grader.checks.judging.curves`): point 0 is the first batch's loss and accuracy at initialisation,
     then each epoch's sample-weighted mean of the batch losses and accuracies the loop computed."""
     kit.manual_seed(seed)
     model = getattr(mod, cls)(*args, **kwargs)

@@ -26,7 +26,8 @@ from typing import Any
 
 import torch
 
-from grader.checks import battery, domain_answers, domain_cases
+from grader.checks import battery
+from grader.checks.cases import domain_answers, domain_cases
 
 MOVED = (4.0, 8.0)  # each float moved by this many times its tolerance (drawn in the range)
 WIDER = 10.0  # a release judges within this many times the case's tolerance

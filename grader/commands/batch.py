@@ -252,8 +252,8 @@ def _batch_sandbox(
 ) -> tuple[bool, str]:
     """Whether submitted code runs sandboxed and how (a usage error where it may not run); the
     zygote started here, to boot while the run imports (without sympy where the class's files
-    plainly need none: grader/engine/sympy_need.py)."""
-    from grader.engine.sandbox import sandbox_status
+    plainly need none: grader/engine/worker/sympy_need.py)."""
+    from grader.engine.worker.sandbox import sandbox_status
 
     usable, how = sandbox_status()
     if scheduler:  # submitted code runs on the Dask workers, which check their own sandbox
@@ -263,9 +263,9 @@ def _batch_sandbox(
     elif not usable and not allow_no_sandbox:
         usage_exit(_("no sandbox (%(how)s); pass --allow-no-sandbox to grade unconfined") % {"how": how})
     else:
-        from grader.engine.sandbox import gpu_present
-        from grader.engine.sympy_need import class_needs_sympy
-        from grader.engine.workers import prestart
+        from grader.engine.worker.sandbox import gpu_present
+        from grader.engine.worker.sympy_need import class_needs_sympy
+        from grader.engine.worker.workers import prestart
 
         prestart(gpu_present(), without_sympy=not class_needs_sympy(submissions, topics))
     return usable, how

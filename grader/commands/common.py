@@ -19,7 +19,7 @@ from grader.i18n import _
 from grader.options import Limits
 
 if TYPE_CHECKING:
-    from grader.course import Assignment, Course
+    from grader.course.toml import Assignment, Course
 
 
 class DefaultGroup(click.Group):
@@ -60,7 +60,7 @@ class BatchGroup(DefaultGroup):
 
 
 def course_option(command: Callable[..., None]) -> Callable[..., None]:
-    """``--course FILE``: a course file (grader/course.py), declared once for every command that
+    """``--course FILE``: a course file (grader/course/toml.py), declared once for every command that
     names a topic; the course's packs are found from it before the manifest is read
     (grader/launch.py, :func:`grader.packs.course_packs`), so its topics are known there."""
     return click.option(
@@ -87,7 +87,7 @@ def course_of(course_file: Path | None, assignment: str | None) -> tuple[Course 
         if assignment is not None:
             usage_exit(_("--assignment needs --course"))
         return None, None
-    from grader.course import CourseError, load_course  # zoneinfo too: only where a course is named
+    from grader.course.toml import CourseError, load_course  # zoneinfo too: only where a course is named
 
     try:
         course = load_course(course_file)

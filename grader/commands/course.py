@@ -1,5 +1,5 @@
 """The instructor's other commands: `course init`, `similarity`, `notebooks`, `release`,
-`gradescope`: a thin layer over grader/course.py, grader/similarity, grader/apps and
+`gradescope`: a thin layer over grader/course/toml.py, grader/similarity, grader/apps and
 grader/gradescope."""
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def course_group() -> None:
 @click.argument("path", type=click.Path(path_type=Path), default=Path("course.toml"))
 def course_init_command(path: Path) -> None:
     """Write a commented example course file for this course's topics to PATH."""
-    from grader.course_example import example
+    from grader.course.example import example
 
     if path.exists():
         usage_exit(_("%(path)s exists; remove it or name another file") % {"path": path})

@@ -30,7 +30,7 @@ from grader.options import Limits, Options, Selection
 
 if TYPE_CHECKING:
     from grader.apps.course_points import Split
-    from grader.checks.scoring import Report
+    from grader.checks.verdict.scoring import Report
 
 
 @click.command("check")
@@ -104,11 +104,11 @@ def check_command(
         preflight(path=path, topics=topics, exercises=exercises, keyword=keyword)
     except Unusable as exc:
         usage_exit(str(exc))
-    from grader.engine.sandbox import gpu_present
     from grader.engine.selection import select_topics
     from grader.engine.stubs import submission_is_stub
-    from grader.engine.sympy_need import needs_sympy
-    from grader.engine.workers import prestart
+    from grader.engine.worker.sandbox import gpu_present
+    from grader.engine.worker.sympy_need import needs_sympy
+    from grader.engine.worker.workers import prestart
 
     if not submission_is_stub(path, topics):  # untouched stubs need no worker, hence no zygote
         gpu = device == "cuda" or (device == "auto" and gpu_present())
@@ -209,8 +209,8 @@ def watch_command(
     course_of(course_file, None)
     from grader.apps.held_interrupt import release
     from grader.apps.ticker import progress_line
-    from grader.engine.sandbox import gpu_present
-    from grader.engine.workers import prestart
+    from grader.engine.worker.sandbox import gpu_present
+    from grader.engine.worker.workers import prestart
 
     try:  # a Ctrl-C that came while the command started stops it cleanly too
         release()
@@ -274,8 +274,8 @@ def next_command(path: Path, run_it: bool, no_daemon: bool, course_file: Path | 
         preflight(path, ())
     except Unusable as exc:
         usage_exit(str(exc))
-    from grader.engine.sandbox import gpu_present
-    from grader.engine.workers import prestart
+    from grader.engine.worker.sandbox import gpu_present
+    from grader.engine.worker.workers import prestart
 
     prestart(gpu=gpu_present())
     with progress_line(sys.stderr, _("starting the engine (importing torch)")):
@@ -408,7 +408,7 @@ def doctor_command() -> None:
     """Check this machine for grading: bubblewrap, user namespaces, seccomp, torch, CUDA,
     memory, the engine; print the fix for each problem. Exit 0 when all is well, 1 otherwise."""
     from grader.apps.ticker import progress_line
-    from grader.engine import doctor
+    from grader.engine.worker import doctor
     from grader.report import use_colour
 
     colour = use_colour(sys.stdout)

@@ -15,7 +15,7 @@ it decides only how an untouched stub is reported, by ``grade`` and by ``grade b
 
 A stub's results (:func:`not_started`) and what a public-only run leaves hidden
 (:func:`hidden_kinds`) are made here, from rows, for both paths: the engine's collected suite
-(:class:`grader.engine.suites.CollectedSuite`) builds its rows once from its items and hands
+(:class:`grader.engine.suites.collected.CollectedSuite`) builds its rows once from its items and hands
 them here. ``tests/grader/test_check_table.py`` holds the report from a cached table equal to
 the report from a fresh collection (the selection and the stored rows).
 """
@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from grader import clean, defaults, depends
-from grader.checks import places
-from grader.checks.scoring import TestResult, TopicResult, make_result
+from grader.checks.verdict import places
+from grader.checks.verdict.scoring import TestResult, TopicResult, make_result
 from grader.i18n import N_, _
 from grader.topics import MANIFEST, of, suite_path
 
@@ -44,7 +44,7 @@ NO_CUDA = N_("no CUDA device here: this check drops out of the maximum score")
 
 def still_raises(function: str) -> str:
     """What a check of an unimplemented ``function`` says, in a stub's report and where a worker
-    finds NotImplementedError (grader/engine/client.py), after the status's "not started: "."""
+    finds NotImplementedError (grader/engine/worker/client.py), after the status's "not started: "."""
     return _("%(function)s still raises NotImplementedError: not started yet") % {"function": function}
 
 
@@ -74,7 +74,7 @@ class Row:
     cuda: bool
     exercises: tuple[str, ...]
     keywords: tuple[str, ...]  # the names pytest's -k matches (pytest_compat.keyword_names)
-    clause: str = ""  # the clause it holds (grader/checks/mark.py), "" for a value check
+    clause: str = ""  # the clause it holds (grader/checks/judging/mark.py), "" for a value check
 
 
 def key(topic: str) -> str | None:
@@ -145,7 +145,7 @@ def remember(topic: str, rows: list[Row]) -> None:
 
 def chosen(rows: list[Row], keyword: str, public_only: bool, exercises: tuple[str, ...]) -> list[Row]:
     """The rows a run grades: -k as pytest evaluates it, then --public-only and --exercise as
-    the plugin drops checks (grader/engine/suites.py, CollectedSuite.chosen)."""
+    the plugin drops checks (grader/engine/suites/collected.py, CollectedSuite.chosen)."""
     if keyword.strip():
         from grader.engine.pytest_compat import keyword_filter
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.checks.scoring import TopicResult
+from grader.checks.verdict.scoring import TopicResult
 from grader.engine.subset import submission as subset
 
 
@@ -25,12 +25,12 @@ class Rules:
 def judge_how(result: TopicResult, path: Path, topic: str, single_file: bool, how: Rules) -> None:
     """The "how" read from the topic's file as graded (its refused lines stubbed out): the
     off-limits functions (:mod:`subset_twins`, from its exercises' reachable code) and the loops
-    of vectorised exercises (:mod:`subset_loops`, followed from their inputs into the helper files
+    of vectorised exercises (:mod:`over_data`, followed from their inputs into the helper files
     beside it). Only for the exercises the run's checks judge (``--exercise``: what it charges
     is the same, the others' reading skipped)."""
-    from grader.engine import parsed
-    from grader.engine.loops import subset_loops
-    from grader.engine.subset import subset_twins
+    from grader.engine.loops import over_data
+    from grader.engine.sources import parsed
+    from grader.engine.subset import twins as subset_twins
 
     file = f"{topic}.py"
     judged = {exercise for test in result.tests for exercise in test.exercises}
@@ -45,8 +45,8 @@ def judge_how(result: TopicResult, path: Path, topic: str, single_file: bool, ho
     exercises = subset.exercises_of(topic)
     subset_twins.charge(result, subset_twins.twins(sources, file, source, rules, wanted, exercises), file)
     try:  # a clock of its own
-        helpers, params = subset_loops.helpers_of(sources, file), subset_loops.stated(topic)
-        loops = subset_loops.loops(source, vectorised, exercises, helpers, file, params, how.counts)
+        helpers, params = over_data.helpers_of(sources, file), over_data.stated(topic)
+        loops = over_data.loops(source, vectorised, exercises, helpers, file, params, how.counts)
     except parsed.OverBudget:
         return
-    subset_loops.charge(result, loops, file)
+    over_data.charge(result, loops, file)

@@ -1,7 +1,7 @@
 """Progress of a grading run: a live line per topic on a terminal (queued, grading with the
 check in flight and its elapsed time, done with its score).
 
-Grading processes are forked (:mod:`grader.engine.pool`), so the check in flight is announced on a
+Grading processes are forked (:mod:`grader.engine.worker.pool`), so the check in flight is announced on a
 pipe made before they fork: :func:`announce` (called by the pytest plugin) writes one short
 line per check, and a thread of the ``grade`` process reads them. Nothing from submitted code
 travels here: topic and check names come from the suites. Without a listener, announcing
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from grader import grades
-from grader.checks.scoring import TopicResult
+from grader.checks.verdict.scoring import TopicResult
 from grader.i18n import _
 
 REDRAW_SECONDS = 0.25  # how often a terminal's elapsed times move

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from grader import defaults, i18n
-from grader.checks.scoring import TestResult, TopicResult
+from grader.checks.verdict.scoring import TestResult, TopicResult
 from grader.engine import check_table
 from grader.engine.subset import submission as subset
 

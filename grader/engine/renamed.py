@@ -9,8 +9,8 @@ import difflib
 import re
 from pathlib import Path
 
-from grader.engine import parsed
 from grader.engine.selection import exercise_names
+from grader.engine.sources import parsed
 from grader.i18n import _
 
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -59,7 +59,7 @@ def renamed_in(source: str, topic: str, name: str) -> str:
 def renamed_at(path: Path, topic: str, name: str) -> str:
     """:func:`renamed_in` the learner's code of ``topic`` at ``path``: a folder (its
     ``<topic>.py``), a topic's file, or a notebook ("" where it cannot be read)."""
-    from grader.engine import notebooks
+    from grader.engine.sources import notebooks
 
     try:
         if path.suffix == ".ipynb":

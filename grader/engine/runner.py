@@ -1,10 +1,10 @@
 """Grade submissions: choose the topics, run their suites with pytest, collect Reports.
 
 One (submission, topic) is one :class:`Task`, graded by :func:`grade_topic` in the trusted
-process with the topic's suite as :mod:`grader.engine.suites` collected it once per process (an
+process with the topic's suite as :mod:`grader.engine.suites.collected` collected it once per process (an
 untouched stub without a worker); submitted code runs only in the workers that the suites'
 ``sub`` fixture starts. :func:`grade` grades one submission's topics in parallel
-(:class:`grader.engine.pool.GraderPool`), and ``grade batch`` hands a whole class to the same pool.
+(:class:`grader.engine.worker.pool.GraderPool`), and ``grade batch`` hands a whole class to the same pool.
 """
 
 from __future__ import annotations
@@ -22,16 +22,11 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from grader import defaults
-from grader.checks import curves
-from grader.checks.scoring import Report, TopicResult
-from grader.engine import check_table, notebooks, remembered, stubs, workers
-from grader.engine.allocator import keep_freed_blocks
-from grader.engine.doctor import no_sandbox_note
+from grader.checks.judging import curves
+from grader.checks.verdict.scoring import Report, TopicResult
+from grader.engine import check_table, remembered, stubs
 from grader.engine.how_read import Rules, judge_how
-from grader.engine.pool import GraderCrashed, GraderPool
-from grader.engine.preload import collector_paused, preload, without_dynamo
 from grader.engine.progress import Event, Listener, listening
-from grader.engine.sandbox import sandbox_status, uid_fallback
 from grader.engine.selection import (
     UsageProblem,
     choice,
@@ -40,9 +35,14 @@ from grader.engine.selection import (
     select_topics,
     topics_with_exercises,
 )
+from grader.engine.sources import notebooks
 from grader.engine.subset import submission as subset
-from grader.engine.sympy_need import needs_sympy
-from grader.engine.torch_build import no_gpu
+from grader.engine.worker import allocator, sympy_need, workers
+from grader.engine.worker.doctor import no_sandbox_note
+from grader.engine.worker.pool import GraderCrashed, GraderPool
+from grader.engine.worker.preload import collector_paused, preload, without_dynamo
+from grader.engine.worker.sandbox import sandbox_status, uid_fallback
+from grader.engine.worker.torch_build import no_gpu
 from grader.i18n import _, ngettext
 from grader.options import Options
 from grader.topics import LONGEST_FIRST, RELEASE_MARKER, suites_dir
@@ -133,7 +133,7 @@ def _graded(task: Task, notebook: notebooks.NotebookModule | None = None) -> Top
     stub = stub_outcome(task, refusal)  # an untouched stub whose table is cached: no pytest, no torch
     if stub is not None:
         return stub
-    from grader.engine import suites  # imports pytest and torch
+    from grader.engine.suites import collected as suites  # imports pytest and torch
 
     options, limits, selection = task.options, task.options.limits, task.options.selection
     deadline = task.deadline if task.deadline is not None else time.monotonic() + limits.budget
@@ -203,7 +203,7 @@ def stub_outcome(task: Task, refusal: subset.Refusal | None = None) -> TopicOutc
     options, selection = task.options, task.options.selection
     rows = check_table.cached(task.topic)
     if rows is None:
-        from grader.engine import suites
+        from grader.engine.suites import collected as suites
 
         try:
             check_table.remember(task.topic, suites.collected(task.topic, options.limits.timeout).rows)
@@ -255,9 +255,9 @@ def longest_first(task: Task) -> int:
 def prepare_engine(device: str, tasks: list[Task]) -> None:
     """Launch this run's zygote, shared by every grading process forked after this; each
     waits for it to be ready when it first needs a worker. Without sympy where no task's worker
-    will hand autograd a gradient (grader/engine/sympy_need.py); one started without it by the
+    will hand autograd a gradient (grader/engine/worker/sympy_need.py); one started without it by the
     command is replaced where a task needs it."""
-    need = needs_sympy({task.topic for task in tasks}, *{task.path for task in tasks})
+    need = sympy_need.needs_sympy({task.topic for task in tasks}, *{task.path for task in tasks})
     workers.prestart(device == "cuda", without_sympy=not need)
 
 
@@ -285,7 +285,7 @@ def collect_before_fork(tasks: list[Task]) -> None:
     a process and a topic). A suite of one task (``grade solutions/``) is still collected by its
     grading process, beside the others'. A suite that breaks is left to the grading process,
     which reports it as its task's crash."""
-    from grader.engine import suites
+    from grader.engine.suites import collected as suites
 
     runs = Counter((t.topic, t.options.limits.timeout) for t in tasks)
     for topic, timeout in (key for key, count in runs.items() if count > 1):
@@ -312,9 +312,9 @@ def run_tasks(
             import torch  # only here: untouched stubs need neither torch nor a zygote
 
             # pytest and the plugin: once, before the pool forks
-            importlib.import_module("grader.engine.suites")
+            importlib.import_module("grader.engine.suites.collected")
             torch.set_num_threads(defaults.TRUSTED_THREADS)  # before the pool forks: every grader inherits it
-            keep_freed_blocks()  # so does the allocator's setting
+            allocator.keep_freed_blocks()  # so does the allocator's setting
             without_dynamo(task.topic for task in tasks)  # one process's run too
         prepare_engine(tasks[0].options.device, tasks)
     elif all(check_table.cached(task.topic) is not None for task in tasks):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from grader.engine import notebooks
+from grader.engine.sources import notebooks
 from grader.engine.staging import StagingError, topic_files, topic_of_file
 from grader.i18n import _
 from grader.topics import TOPICS, available_topics, exercises, suites_dir, unknown_topic

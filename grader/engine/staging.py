@@ -1,7 +1,7 @@
 """Copy a submission into a fresh folder the sandboxed worker may read (and nothing else).
 
 Only top-level ``.py`` files are taken: no links, nothing above the size caps; a notebook
-becomes ``<topic>.py`` holding its definitions (:mod:`grader.engine.notebooks`). The copy is
+becomes ``<topic>.py`` holding its definitions (:mod:`grader.engine.sources.notebooks`). The copy is
 world-readable (the worker runs as an unprivileged uid) and lives until the run ends.
 """
 
@@ -13,7 +13,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from grader.engine import notebooks
+from grader.engine.sources import notebooks
 from grader.i18n import _
 from grader.topics import TOPICS
 

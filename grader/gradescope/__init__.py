@@ -10,9 +10,9 @@ which grades ``/autograder/submission`` and writes ``/autograder/results/results
 
 Submitted code must not read the hidden suites, write the results or outlive grading. In
 bubblewrap it never sees either folder. Without it (a container that refuses namespaces),
-workers run as uid 65534 (:func:`grader.engine.sandbox.uid_fallback`) and :func:`run.harden` makes
+workers run as uid 65534 (:func:`grader.engine.worker.sandbox.uid_fallback`) and :func:`run.harden` makes
 everything but ``grader/`` and ``datasets/`` root-only. Either way every process the run
-started is killed (:mod:`grader.engine.sweep`: the run is its orphans' subreaper; ``run_autograder``
+started is killed (:mod:`grader.engine.worker.sweep`: the run is its orphans' subreaper; ``run_autograder``
 also gives it a pid namespace of its own where the container allows one) before results.json
 is written, fresh, by an atomic rename. Where submitted code could run neither way, nothing
 is graded (results.json says why).

@@ -10,15 +10,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grader import defaults
-from grader.checks.exercises import DEFAULT_TWIN, TWIN_RULES
-from grader.course import LATE_POLICIES, LatePolicy
+from grader.checks.verdict.exercises import DEFAULT_TWIN, TWIN_RULES
+from grader.course.toml import LATE_POLICIES, LatePolicy
 from grader.options import Leaderboard, Limits, Options, Selection, SubmissionLimits
 from grader.topics import (
     unknown_topic,
 )
 
 if TYPE_CHECKING:
-    from grader.course import Assignment
+    from grader.course.toml import Assignment
 
 ROOT_VARIABLE = "TORCHGRADE_AUTOGRADER_ROOT"
 
@@ -52,7 +52,9 @@ class Config:
     exercise_points: dict[str, float] = field(default_factory=dict)
     kind_weights: dict[str, float] = field(default_factory=dict)
     hidden_messages: bool = False  # hidden checks' ids and messages shown (else exercise and kind only)
-    twin: str = DEFAULT_TWIN  # the assignment's rule for an off-limits function (grader/checks/exercises.py)
+    twin: str = (
+        DEFAULT_TWIN  # the assignment's rule for an off-limits function (grader/checks/verdict/exercises.py)
+    )
     language: str = ""  # the course's language, the zip's default (grader/i18n.py); "" for English
     submissions: SubmissionLimits = field(default_factory=SubmissionLimits)  # graded submissions allowed
     leaderboard: tuple[Leaderboard, ...] = ()  # results.json's "leaderboard": held-out metrics

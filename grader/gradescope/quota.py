@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from grader import quota as policy
+from grader.course import quota as policy
 from grader.gradescope.config import METADATA_NAME
 from grader.options import SubmissionLimits
 
@@ -67,7 +67,7 @@ def _counted(metadata: dict[str, Any]) -> tuple[list[datetime], dict[str, Any] |
 
 
 def decide(limits: SubmissionLimits, metadata: dict[str, Any]) -> Decision:
-    """Whether this submission counts under ``limits`` (the course's policy: grader/quota.py),
+    """Whether this submission counts under ``limits`` (the course's policy: grader/course/quota.py),
     and if not, when the next one does."""
     now = _time(metadata.get("created_at")) or datetime.now().astimezone()
     counted, previous = _counted(metadata)

@@ -21,7 +21,7 @@ from typing import Any
 from grader import clean, defaults, grades
 from grader.batch.gradescope_results import exercise_tests
 from grader.batch.intake import Gradable, Rejected, take
-from grader.engine import sweep
+from grader.engine.worker import sweep
 from grader.gradescope import late, quota
 from grader.gradescope.config import (
     CONFIG_NAME,
@@ -249,7 +249,7 @@ def load_config(source: Path) -> Config:
 
 def grade_submission(paths: Paths, config: Config) -> dict[str, Any]:
     """results.json's content for the submission (an explanation where it cannot be graded)."""
-    from grader.engine.sandbox import sandbox_status, uid_fallback
+    from grader.engine.worker.sandbox import sandbox_status, uid_fallback
 
     usable, how = sandbox_status()
     if not usable and not uid_fallback()[0]:
@@ -287,8 +287,8 @@ def run_options(config: Config, metadata: dict[str, Any]) -> Options:
 
 
 def _grade(found: Gradable, config: Config, options: Options) -> dict[str, Any]:
-    from grader.engine.sandbox import gpu_present
-    from grader.engine.workers import prestart
+    from grader.engine.worker.sandbox import gpu_present
+    from grader.engine.worker.workers import prestart
 
     prestart(gpu=gpu_present())
     from grader.engine.runner import (  # imports torch: the zygote boots meanwhile
@@ -313,9 +313,9 @@ def _grade(found: Gradable, config: Config, options: Options) -> dict[str, Any]:
 
 def leaderboard(found: Gradable, config: Config, topics: tuple[str, ...]) -> list[dict[str, Any]]:
     """results.json's ``leaderboard``: each board's metric on its held-out set, judged after the
-    checks (the labels stay here: grader/held_out.py); a submission whose predictions earn no
+    checks (the labels stay here: grader/course/held_out.py); a submission whose predictions earn no
     metric (a non-answer, a refusal) has no value on that board."""
-    from grader.held_out import score_held_out
+    from grader.course.held_out import score_held_out
 
     entries = []
     for board in (b for b in config.leaderboard if b.topic in topics):

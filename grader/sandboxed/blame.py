@@ -1,6 +1,6 @@
 """Where an exception met the learner's tensors: the torch layer that raised, or the learner's
 line and the shapes of its operands. Plain data for the trusted side, which words it
-(grader/checks/blamed.py); torch's own message says only what went wrong, not where nor on what.
+(grader/checks/hints/blamed.py); torch's own message says only what went wrong, not where nor on what.
 
 Runs inside the worker, after a probe raised, next to submitted code: it reads frames and
 objects without calling submitted code (no ``getattr`` on the learner's objects, whose class may
@@ -18,7 +18,7 @@ from typing import Any, cast
 
 TORCH_LAYERS = os.sep + os.path.join("torch", "nn", "modules") + os.sep
 # A layer's settings the trusted side words what it expects from, and shows in this order as its
-# configuration (grader/checks/blamed.py)
+# configuration (grader/checks/hints/blamed.py)
 SETTINGS = (
     "in_channels",
     "out_channels",
@@ -251,7 +251,7 @@ def blame(exc: BaseException, submission_dir: str) -> dict[str, Any]:
 
 
 def frames(found: list[traceback.FrameSummary]) -> list[dict[str, Any]]:
-    """The innermost frames of the learner's code as data (grader/checks/places.py words them)."""
+    """The innermost frames of the learner's code as data (grader/checks/verdict/places.py words them)."""
     shown = [(Path(f.filename).name, f.lineno or 0, f.name, (f.line or "").strip()) for f in found[-3:]]
     return [dict(zip(("file", "line", "function", "code"), frame, strict=True)) for frame in shown]
 

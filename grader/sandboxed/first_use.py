@@ -13,7 +13,7 @@ def warm_up(sympy: bool = True, backward: bool = True) -> None:
     itself. A fresh worker without it paid them in its first probe, seconds of wall clock that
     a loaded machine stretched past the probe timeout (docs/benchmark.md, "Behind the code").
     Call after :func:`grader.sandboxed.dynamo_free.skip`. Without ``sympy`` (~0.2 s), no
-    backward is handed a gradient: torch imports sympy for it (grader/engine/sympy_need.py).
+    backward is handed a gradient: torch imports sympy for it (grader/engine/worker/sympy_need.py).
     Without ``backward``, autograd's engine is left unstarted (a zygote on a machine with a GPU:
     its first backward counts the GPUs, which loads CUDA's driver, and starts a thread per GPU;
     a child forked after either cannot use CUDA or autograd)."""

@@ -1,6 +1,6 @@
 """The probes' shared steps that record nothing at the dispatcher (re-exported by
 :mod:`grader.sandboxed.probe_kit`, the probes' ``kit``): which layers a forward applied, by
-their weights' use, and the input-domain battery's walkers' steps (grader/checks/battery_walks.py:
+their weights' use, and the input-domain battery's walkers' steps (grader/checks/cases/battery_walks.py:
 in the worker, and on the reference's namespace where its answers are recorded)."""
 
 from __future__ import annotations

@@ -3,9 +3,9 @@ allows or refuses and which arguments it checks, the sandbox's mounts, namespace
 environment, and which resource limit each worker option sets.
 
 Everything that enforces or describes the seal reads it here: :mod:`grader.sandboxed.seccomp`
-compiles the filters with libseccomp, :func:`grader.engine.sandbox.bubblewrap_argv` writes
+compiles the filters with libseccomp, :func:`grader.engine.worker.sandbox.bubblewrap_argv` writes
 bubblewrap's command line, ``grade doctor`` checks this machine against it
-(:func:`grader.engine.doctor.seal_policy`) and docs/sandbox.md's policy tables are written from
+(:func:`grader.engine.worker.doctor.seal_policy`) and docs/sandbox.md's policy tables are written from
 it (``python -m grader.authoring.seal_docs``; a test fails when they are stale). Plain data: it
 runs inside the sandbox too, so it imports nothing of grader; a limit names its default in
 ``grader.defaults`` (the value's one home).
@@ -196,7 +196,7 @@ PROCESS = ("die-with-parent", "new-session", "clearenv")
 # glibc's malloc keeps a freed block of up to 32 MiB for the next allocation (its heap trimmed past
 # 64 MiB free): large tensors (a vectorised check's 2^20 elements) then reuse pages instead of
 # faulting in fresh zeroed ones at each allocation, ~3,000 faults a call where the adaptive
-# threshold gave them back. The workers read it from ENV, the trusted side sets it (grader/engine/allocator.py).
+# threshold gave them back. The workers read it from ENV, the trusted side sets it (grader/engine/worker/allocator.py).
 MALLOC_KEPT = {"mmap_threshold": 32 << 20, "trim_threshold": 64 << 20}
 ENV = (
     ("PATH", "/usr/bin:/bin"),

@@ -67,7 +67,7 @@ from grader.sandboxed.steps import count_work as count_work
 
 def _caller(code: Any, helpers: set[Any]) -> dict[str, Any] | None:
     """Where the learner's code made the op in flight: ``{"function": name, "line": N}`` of the
-    innermost frame whose globals are the submitted module's (grader/checks/places.py words it);
+    innermost frame whose globals are the submitted module's (grader/checks/verdict/places.py words it);
     None inside one of ``helpers`` (functions the docstring tells the learner to use), where a frame
     of a lambda, nested function or comprehension stands for the frame that defined it (a helper
     running its caller's lambda runs its caller's code); ``{"function": "", "line": 0}`` outside."""
@@ -147,7 +147,7 @@ class _FunctionRecorder(TorchFunctionMode):
 # off-limits ops are replaced for every thread at the dispatcher, where graded code cannot reach:
 # a replaced op notes that it was called and gives NaN (zeros for integers) of the right shape,
 # or raises where no shape can be had; the call's result is then replaced by OFF_LIMITS_MARK,
-# judged on the trusted side (grader.checks.judge). They stay replaced until the probe's answer
+# judged on the trusted side (grader.checks.judging.judge). They stay replaced until the probe's answer
 # is plain data (:func:`answering`): code that runs after the call (a finalizer, a method of its
 # result) finds the twin giving NaN as the call did.
 

@@ -3,7 +3,7 @@ installed here, whose real monitor starts a thread) and ``matplotlib`` (whose im
 writable cache folder and builds a font cache: seconds of CPU past a submission's import budget).
 
 A learner's training loop with ``for batch in tqdm(loader)`` or a plotting helper beside the
-exercises is ordinary code: the subset lists these modules (``grader/engine/subset/subset_rules.py``,
+exercises is ordinary code: the subset lists these modules (``grader/engine/subset/rules.py``,
 ``LISTED``), and here they run harmlessly. The progress bar iterates what it wraps and draws
 nothing; the plots draw nothing and save nothing. Installed in ``sys.modules`` before the
 submission is imported (:func:`install`), whether or not the real package is installed, so that

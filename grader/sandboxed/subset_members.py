@@ -3,7 +3,7 @@
 returns and what it writes) or refused with what to write instead. A member it does not record is refused, so a new torch version opens
 nothing before someone reviews it (``grader/authoring/subset_review.py`` writes the snapshot).
 
-Read on the trusted side by the subset check (:mod:`grader.engine.subset.subset_check`) and in the
+Read on the trusted side by the subset check (:mod:`grader.engine.subset.check`) and in the
 worker by the guarded ``getattr`` (:mod:`grader.sandboxed.guarded`), which resolves a name
 computed at run time on a module to the same list.
 """

@@ -447,7 +447,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--results-fd", type=int, required=True)
     parser.add_argument("--nonce", required=True)
     for limit in ("--memory-mb", "--cpu-seconds", "--file-size-mb", "--threads"):
-        parser.add_argument(limit, type=int, required=True)  # grader.engine.sandbox.Limits.as_args
+        parser.add_argument(limit, type=int, required=True)  # grader.engine.worker.sandbox.Limits.as_args
     args = parser.parse_args(argv)
     apply_limits(args.memory_mb, args.cpu_seconds, args.file_size_mb, args.threads)
 

@@ -1,6 +1,6 @@
 """The zygote: a sandboxed, torch-preloaded fork server (one per grading run).
 
-Started by :mod:`grader.engine.workers` inside bubblewrap as
+Started by :mod:`grader.engine.worker.workers` inside bubblewrap as
 ``python -m grader.sandboxed.zygote --control-fd N``. It imports torch, runs one
 single-threaded warm-up of what probes use, makes itself non-dumpable (so no process of
 its uid can ptrace it or open its ``/proc/<pid>/mem``), checks that it has exactly one
@@ -387,7 +387,7 @@ class Zygote:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m grader.sandboxed.zygote")
     parser.add_argument("--control-fd", type=int, required=True)
-    parser.add_argument("--without-sympy", action="store_true")  # grader/engine/sympy_need.py
+    parser.add_argument("--without-sympy", action="store_true")  # grader/engine/worker/sympy_need.py
     parser.add_argument("--gpu", action="store_true")  # its children use the GPU its sandbox binds
     parser.add_argument("--without-backward", action="store_true")  # a machine with a GPU: first_use.warm_up
     args = parser.parse_args(argv)

@@ -37,7 +37,7 @@ from itertools import combinations
 
 from grader import defaults
 from grader.batch.intake import one_line
-from grader.engine import parsed
+from grader.engine.sources import parsed
 from grader.similarity.fingerprint import Fingerprint, fingerprints, kgram_hashes
 from grader.similarity.normalise import Unit, exercise_names, units
 from grader.similarity.sources import TopicSource

@@ -1,7 +1,7 @@
 """The submissions folder → each student's source text per topic, read exactly as ``grade batch`` reads it.
 
 Intake is :mod:`grader.batch.intake` (folders, zips, single files, notebooks, Canvas/Moodle
-downloads); a notebook becomes the module of its definitions (:func:`grader.engine.notebooks.to_module`).
+downloads); a notebook becomes the module of its definitions (:func:`grader.engine.sources.notebooks.to_module`).
 Nothing is imported or run. What cannot be read becomes a one-line note.
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.batch.intake import Rejected, entries, gather, one_line, take_submission
-from grader.engine import notebooks
+from grader.engine.sources import notebooks
 from grader.engine.staging import MAX_FILE_BYTES, topic_files
 
 

@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run from a checkout, installed or not
-from grader.engine import sandbox, workers  # noqa: E402
-from grader.engine.client import TopicSession  # noqa: E402
 from grader.engine.staging import stage  # noqa: E402
+from grader.engine.worker import sandbox, workers  # noqa: E402
+from grader.engine.worker.client import TopicSession  # noqa: E402
 
 SUBMISSION = """
 import os

@@ -9,7 +9,7 @@ An English fix need not wait for its translation: the entry's translator comment
 sees the English; the .mo leaves it out), and tests/grader/test_catalogue.py reports it as pending.
 
 What the catalogue holds (:func:`extract`): every ``_()``, ``N_()`` and ``ngettext()`` of grader/
-(Babel's Python extractor), the suites' texts that grader/checks/judge.py (and departures.py) looks up as they are
+(Babel's Python extractor), the suites' texts that grader/checks/judging/judge.py (and hints/departures.py) looks up as they are
 (constants and f-strings given as ``hint=``, ``what=``, ``expected=``, ``got=``, by keyword or
 position, assigned to ``what`` or a name holding "hint", or marked ``N_("...")``; an f-string as a
 template), the
@@ -38,7 +38,7 @@ GRADER = REPO / "grader"
 LOCALE = GRADER / "locale"
 SUITES = REPO / "tests" / "suites"
 # the modules of grader/checks/ whose functions take a suite's words (what, expected, got, hint)
-JUDGES = ("judge", "failed", "untouched")
+JUDGES = ("judging.judge", "verdict.failed", "verdict.untouched")
 # Two catalogues: the grader's own words (grader/locale), and the built-in pack's, its suites' and
 # domains' words (tests/suites/locale, read after the grader's as any pack's: docs/authors.md)
 PARTS = {"grader": LOCALE, "pack": SUITES / "locale"}
@@ -126,7 +126,8 @@ def _positions() -> dict[str, dict[int, str]]:
 
     found: dict[str, dict[int, str]] = {}
     for module in (
-        importlib.import_module(f"grader.checks.{name}") for name in (*JUDGES, "departures", "outputs")
+        importlib.import_module(f"grader.checks.{name}")
+        for name in (*JUDGES, "hints.departures", "judging.outputs")
     ):
         for name, function in vars(module).items():
             if inspect.isfunction(function) and function.__module__ == module.__name__:
@@ -253,8 +254,8 @@ def extract_parts() -> dict[str, Catalog]:
             path, line = place.rsplit(":", 1)
             grader.add(message, locations=[(path, int(line))])
     for name in JUDGES:  # the judges' own words, read as a suite's
-        for text, line in suite_strings(GRADER / "checks" / f"{name}.py").items():
-            grader.add(text, locations=[(f"grader/checks/{name}.py", line)])
+        for text, line in suite_strings(GRADER / "checks" / f"{name.replace('.', '/')}.py").items():
+            grader.add(text, locations=[(f"grader/checks/{name.replace('.', '/')}.py", line)])
     for text in member_reasons(grader):
         grader.add(text, locations=[("grader/sandboxed/subset_members.tsv", 0)])
     for text in _click_strings():

@@ -21,8 +21,8 @@ from tiers import (  # noqa: F401  (each test in exactly one tier; -m unit impor
 )
 
 from grader import defaults
-from grader.engine.client import TopicSession
 from grader.engine.staging import stage
+from grader.engine.worker.client import TopicSession
 from grader.sandboxed import dynamo_free
 
 # Every `grade` a test starts grades in its own process, never on a learner's warm engine
@@ -107,7 +107,7 @@ def session_for(tmp_path):
 @pytest.fixture
 def worker_starts(monkeypatch) -> list[str]:
     """One entry (its topic) per worker a TopicSession starts during the test (it keeps no count)."""
-    from grader.engine import client
+    from grader.engine.worker import client
 
     started: list[str] = []
     real = client.start_worker

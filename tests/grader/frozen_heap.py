@@ -6,7 +6,7 @@ again (0.1–0.2 s each with torch loaded): a sixth of the unit tier's CPU (docs
 "CI"). So the collector is off while the test modules are imported and collected, what that
 built is then frozen (``gc.freeze``: kept, never scanned again), and so is what survives a
 collection at the end of each test file. Garbage is still collected: within a file as always,
-and at each file's end before the freeze. ``grader/engine/preload.py`` does the same for the
+and at each file's end before the freeze. ``grader/engine/worker/preload.py`` does the same for the
 grading process.
 """
 

@@ -1,4 +1,4 @@
-"""Write the built-in pack's contract grid (grader/checks/grid.py) into docs/checks.md, between
+"""Write the built-in pack's contract grid (grader/checks/cases/grid.py) into docs/checks.md, between
 its markers; tests/grader/test_grid.py holds it current.
 
     python tests/grader/grid_docs.py
@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[2]))
 
-from grader.checks import grid  # noqa: E402
+from grader.checks.cases import grid  # noqa: E402
 from grader.topics import MANIFEST  # noqa: E402
 
 DOCS = Path(__file__).parents[2] / "docs" / "checks.md"

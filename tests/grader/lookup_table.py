@@ -10,7 +10,7 @@ import sys
 
 import torch
 
-from grader.checks import domain_answers, domain_cases
+from grader.checks.cases import domain_answers, domain_cases
 
 topic, naive_path = sys.argv[1], sys.argv[2]
 

@@ -20,7 +20,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from grader.engine import runner, workers  # noqa: E402
+from grader.engine import runner  # noqa: E402
+from grader.engine.worker import workers  # noqa: E402
 from grader.options import Options, Selection  # noqa: E402
 from grader.topics import available_topics  # noqa: E402
 

@@ -7,7 +7,7 @@ in that language) and prints per topic and language how often the first exercise
 its cause are the label's, then the misses with their lead diagnosis.
 
 One topic at a time, on purpose: the machine is shared. Re-judging kept checks needs no
-engine, so a change to grader/checks/exercises.py is measured again by ``report`` alone.
+engine, so a change to grader/checks/verdict/exercises.py is measured again by ``report`` alone.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def grade(topic: str, language: str) -> None:
 
 def report() -> None:
     from grader import i18n
-    from grader.checks.exercises import judge
+    from grader.checks.verdict.exercises import judge
 
     misses, totals = [], {lang: [0, 0] for lang in LANGUAGES}
     for language in LANGUAGES:

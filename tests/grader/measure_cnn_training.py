@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "grader"))
 
 from grader.checks import probes  # noqa: E402
-from grader.checks.data import held_out_split, load_digits  # noqa: E402
+from grader.checks.judging.data import held_out_split, load_digits  # noqa: E402
 from grader.sandboxed import probe_kit as kit  # noqa: E402
 
 SEEDS = range(20)

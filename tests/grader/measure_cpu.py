@@ -18,7 +18,8 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 from grader import defaults  # noqa: E402
-from grader.engine import suites, workers  # noqa: E402
+from grader.engine.suites import collected as suites  # noqa: E402
+from grader.engine.worker import workers  # noqa: E402
 from grader.topics import available_topics, probe_cpu_seconds  # noqa: E402
 
 

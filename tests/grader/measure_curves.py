@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "suites"))
 
 from grader.checks import probes  # noqa: E402
-from grader.checks.data import held_out_split, load_diabetes, load_digits  # noqa: E402
+from grader.checks.judging.data import held_out_split, load_diabetes, load_digits  # noqa: E402
 
 
 def load(path: Path, name: str) -> types.ModuleType:

@@ -44,8 +44,8 @@ from measure_resnet_training import (  # noqa: E402
     wrong_sources,
 )
 
-from grader.checks.data import held_out_split, load_diabetes, load_digits  # noqa: E402
-from grader.checks.judge import CheckFailed, binary_accuracy, multiclass_accuracy  # noqa: E402
+from grader.checks.judging.data import held_out_split, load_diabetes, load_digits  # noqa: E402
+from grader.checks.judging.judge import CheckFailed, binary_accuracy, multiclass_accuracy  # noqa: E402
 from grader.sandboxed import probe_kit as kit  # noqa: E402
 
 EVERY = 25  # DiabetesNet's accuracy is read every EVERY steps

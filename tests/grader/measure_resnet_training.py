@@ -37,8 +37,8 @@ from measure_cnn_training import Check, module  # noqa: E402
 from measure_cnn_training import accuracies as epoch_accuracies  # noqa: E402
 
 from grader.checks import probes  # noqa: E402
-from grader.checks.data import held_out_split, load_digits  # noqa: E402
-from grader.checks.judge import multiclass_accuracy  # noqa: E402
+from grader.checks.judging.data import held_out_split, load_digits  # noqa: E402
+from grader.checks.judging.judge import multiclass_accuracy  # noqa: E402
 
 SEEDS = range(20)
 Edits = Sequence[tuple[str, str]]

@@ -18,7 +18,7 @@ import secrets
 import torch
 import torch.nn.functional as F
 
-from grader.checks.data import load_diabetes, load_digits
+from grader.checks.judging.data import load_diabetes, load_digits
 from grader.topics import MANIFEST
 
 DIGITS, ROWS = 600, 200

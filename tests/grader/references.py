@@ -4,7 +4,7 @@ matters, then given the input's dtype) where it has none. Never solutions/.
 
 They hold closed forms, i.e. answers, so they stay in tests/ and never reach a release: the
 grader judges against what they computed, stored by ``python tests/grader/domain_answers.py
-update`` in ``tests/suites/answers_<topic>.pt`` (:mod:`grader.checks.domain_answers`)."""
+update`` in ``tests/suites/answers_<topic>.pt`` (:mod:`grader.checks.cases.domain_answers`)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from helpers import REPO, grade_json
 
-from grader.engine.problems import Missing, NotStarted, missing, sealed
+from grader.engine.worker.problems import Missing, NotStarted, missing, sealed
 from grader.sandboxed.raised import describe_exception, missing_name
 
 

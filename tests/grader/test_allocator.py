@@ -1,4 +1,4 @@
-"""The allocator's setting (grader/engine/allocator.py, the workers' from grader/sandboxed/policy.py):
+"""The allocator's setting (grader/engine/worker/allocator.py, the workers' from grader/sandboxed/policy.py):
 a large block freed is kept for the next, instead of its pages being given back and faulted in
 again, zeroed, at the next allocation."""
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.unit
 TWICE = """
 import resource, sys
 if sys.argv[1] == "kept":
-    from grader.engine.allocator import keep_freed_blocks
+    from grader.engine.worker.allocator import keep_freed_blocks
     keep_freed_blocks()
 def faults():
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt

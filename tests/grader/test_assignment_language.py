@@ -9,7 +9,7 @@ import os
 import pytest
 from helpers import run_grade
 
-from grader.course import CourseError, load_course
+from grader.course.toml import CourseError, load_course
 
 COURSE = """
 [course]

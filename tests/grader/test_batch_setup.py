@@ -13,7 +13,7 @@ from helpers import REPO, run_grade
 
 from grader.batch.gradebook import Gradebook
 from grader.batch.setup import BatchOptions, Refused, prepared, with_course
-from grader.course import load_course
+from grader.course.toml import load_course
 from grader.engine.selection import UsageProblem
 from grader.options import Limits, Options, Selection
 
@@ -102,7 +102,7 @@ import sys
 from pathlib import Path
 from grader.batch.run import run_batch
 from grader.batch.setup import BatchOptions
-from grader.course import load_course
+from grader.course.toml import load_course
 submissions, out, course = map(Path, sys.argv[1:])
 run_batch(submissions, out, BatchOptions(course=load_course(course), assignment="hw1"))
 """

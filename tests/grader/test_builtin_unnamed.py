@@ -47,9 +47,9 @@ OTHER_WORDS = {
     ("grader/authoring/subset_review.py", "optim"): "the module torch.optim",
     ("grader/authoring/subset_review.py", "autograd"): "the module torch.autograd",
     ("grader/authoring/subset_review.py", "matmul"): "torch.backends.cuda.matmul",
-    ("grader/engine/preload.py", "optim"): "the module torch.optim, as an import names it",
+    ("grader/engine/worker/preload.py", "optim"): "the module torch.optim, as an import names it",
     ("grader/engine/pytest_compat.py", "evaluate"): "pytest's Expression.evaluate",
-    ("grader/engine/subset/subset_rules.py", "matmul"): "Python's operator.matmul (the @ operator)",
+    ("grader/engine/subset/rules.py", "matmul"): "Python's operator.matmul (the @ operator)",
     ("grader/checks/held_out.py", "accuracy"): "a held-out metric's name, as a course declares it",
 }
 
@@ -203,7 +203,7 @@ def test_a_loop_case_calls_its_exercise_as_it_declares(tmp_path):
     called so, and the model's mode after it is judged where it is given an optimiser."""
     from types import SimpleNamespace
 
-    from grader.checks import battery_walks
+    from grader.checks.cases import battery_walks
     from grader.checks.domains import LOOP_ARGUMENTS
 
     def fit(device, batches, model, optimiser):  # trains: one step per batch

@@ -1,6 +1,6 @@
 """A correct exercise that fails because an exercise it calls fails leads with the callee, its
 failing check and its hint: what a check's run calls is the probe's own calls
-and the learner's code's, resolved through the learner's bindings (grader/checks/callees.py); the
+and the learner's code's, resolved through the learner's bindings (grader/checks/verdict/callees.py); the
 points are unchanged. The e2e cases are the four measured on main (each seen failing there: the
 caller led with its own check and a hint keyed to a mistake it did not make), graded whole (the
 callee's checks in the same grading) in English and Chinese."""
@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from helpers import REPO, run_grade
 
-from grader.checks.callees import graph, reached
-from grader.checks.exercises import judge
+from grader.checks.verdict.callees import graph, reached
+from grader.checks.verdict.exercises import judge
 
 LANGUAGES = ("en", "zh_CN")
 ZH_SAID = "自己的检查未通过：请先修正"
@@ -164,7 +164,7 @@ def test_a_correct_caller_leads_with_its_broken_callee(tmp_path, topic, old, new
 def test_a_listed_check_that_ran_a_failing_callee_points_to_it_not_to_its_own_hint():
     """--verbose lists every check: cross_entropy's own check said "never log(softmax(x))", a
     mistake its code did not make; it points to the callee now."""
-    from grader.checks.exercises import callee_pointed
+    from grader.checks.verdict.exercises import callee_pointed
 
     listed = {t["id"]: t["message"] for t in callee_pointed(rows("failed"))}
     assert listed["cross_entropy_stable"].endswith(
@@ -183,7 +183,7 @@ def test_an_infinity_is_told_as_one_where_the_checks_hint_speaks_of_something_el
     told as one unless the check's own hint speaks of non-finite values."""
     import torch
 
-    from grader.checks.judge import CheckFailed, expect_close
+    from grader.checks.judging.judge import CheckFailed, expect_close
 
     expected = torch.tensor([-1.5, -0.2])
     with pytest.raises(CheckFailed) as axis:
@@ -218,7 +218,7 @@ def test_verbose_secondary_checks_carry_no_hint_keyed_to_another_mistake(tmp_pat
 def test_a_probe_calls_what_it_loads_of_the_learners_module_only():
     import torch
 
-    from grader.checks.callees import probe_names
+    from grader.checks.verdict.callees import probe_names
 
     def probe(mod, steps):
         x = mod.encode_chars("hello", "ehlo")
@@ -242,7 +242,7 @@ def test_a_probe_given_its_exercises_name_reaches_that_one_alone():
     import inspect
 
     from grader import topics
-    from grader.checks.callees import probe_names
+    from grader.checks.verdict.callees import probe_names
 
     spelled = []
     for found in topics.MANIFEST:

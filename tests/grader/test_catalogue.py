@@ -50,10 +50,10 @@ NOT_YET = {
     "grader/authoring/subset_review.py",
     "grader/batch/summary.py",
     "grader/checks/battery.py",
-    "grader/engine/sandbox.py",
+    "grader/engine/worker/sandbox.py",
     "grader/engine/selection.py",
-    "grader/engine/subset/subset_check.py",
-    "grader/engine/subset/subset_names.py",
+    "grader/engine/subset/check.py",
+    "grader/engine/subset/names.py",
 }
 PRINTING = tuple(
     name

@@ -1,5 +1,5 @@
-"""Each diagnosis's cause (grader/checks/exercises.py cause_of), the checks' judging stages and
-known mistakes (grader/checks/judge.py), and a class's groups by cause with their notes
+"""Each diagnosis's cause (grader/checks/verdict/exercises.py cause_of), the checks' judging stages and
+known mistakes (grader/checks/judging/judge.py), and a class's groups by cause with their notes
 (grader/batch/causes.py), on checks written here."""
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from grader.batch.causes_report import NoteProblem, list_groups, record_merge, r
 from grader.batch.feedback import feedback_markdown
 from grader.batch.gradebook import CourseBook, Gradebook, Row
 from grader.batch.standing import final_rows
-from grader.checks.error_types import error_cause
-from grader.checks.exercises import judge
-from grader.checks.judge import NAN_HINT, TYPE_HINT, CheckFailed, expect_close, expect_tensor
+from grader.checks.judging.judge import NAN_HINT, TYPE_HINT, CheckFailed, expect_close, expect_tensor
+from grader.checks.verdict.error_types import error_cause
+from grader.checks.verdict.exercises import judge
 
 
 def check(test_id, status, exercises=("ex",), message="m", kind="shape", cause="", **place) -> dict:
@@ -312,7 +312,7 @@ def test_the_exception_types_allowed_as_causes_are_builtins_and_torchs():
     import builtins
     import importlib
 
-    from grader.checks.error_types import EXCEPTION_TYPES, TORCH_TYPES
+    from grader.checks.verdict.error_types import EXCEPTION_TYPES, TORCH_TYPES
 
     for name in EXCEPTION_TYPES:
         module = importlib.import_module(TORCH_TYPES[name]) if name in TORCH_TYPES else builtins
@@ -485,9 +485,9 @@ def test_an_exercise_refused_alone_answers_nothing():
 
 @pytest.mark.unit
 def test_a_signature_names_the_relation_the_values_show():
-    """grader/checks/signatures.py: a sign, a transpose, a shift by one place (a causal
+    """grader/checks/cases/signatures.py: a sign, a transpose, a shift by one place (a causal
     convolution padded on both sides, a mask without its diagonal), an order reversed, a factor."""
-    from grader.checks.signatures import relation, signature
+    from grader.checks.cases.signatures import relation, signature
 
     e = torch.randn(4, 6, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
     square = torch.randn(5, 5, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
@@ -511,9 +511,9 @@ def test_a_signature_names_the_relation_the_values_show():
 @pytest.mark.unit
 def test_one_number_where_the_reference_gives_a_row_is_a_wrong_shape_not_a_constant():
     """entropy summed over everything: one varying number per case where the reference gives a row
-    of them (grader/checks/non_answer.py): an answer of the wrong shape; the same number in every
+    of them (grader/checks/cases/non_answer.py): an answer of the wrong shape; the same number in every
     case stays a constant."""
-    from grader.checks import non_answer
+    from grader.checks.cases import non_answer
 
     rows = [torch.rand(3, 4, generator=torch.Generator().manual_seed(s)) for s in range(3)]
     answers = [{"out": r.sum(dim=1)} for r in rows]
@@ -527,7 +527,7 @@ def test_a_float16_case_does_not_turn_a_constant_that_raises_into_an_answer():
     """A constant raises where a case needs a gradient (nothing depends on the input) and answers
     the float16 dtype case: told from the working-precision cases, it answers nothing, as before
     the float16 cases (the corpus's constants module sat in sigmoid's misconception group)."""
-    from grader.checks import non_answer
+    from grader.checks.cases import non_answer
 
     xs = [torch.randn(4, dtype=torch.float64) for _ in range(3)] + [torch.randn(4).half()]
     answers = [{"out": torch.sigmoid(x)} for x in xs]

@@ -136,14 +136,18 @@ def test_a_changed_source_is_a_new_key_and_an_unread_table(tmp_path, monkeypatch
     row = {"id": "x", "kind": "shape", "points": 1.0, "public": True, "cuda": False, "exercises": ["mse"]}
     table = json.dumps({"topic": "losses", "rows": [{**row, "keywords": ["x"]}]})
     expected = [check_table.Row(**{**row, "exercises": ("mse",), "keywords": ("x",)})]
-    for edit in (suites / "suite_losses.py", suites / "pytest.ini", REPO / "grader" / "engine" / "plugin.py"):
+    for edit in (
+        suites / "suite_losses.py",
+        suites / "pytest.ini",
+        REPO / "grader" / "engine" / "suites" / "plugin.py",
+    ):
         before = str(check_table.key("losses"))
         (tmp_path / "tables" / f"losses-{before[:40]}.json").write_text(table)
         assert check_table.cached("losses") == expected
         if edit.is_relative_to(REPO):  # a file of this checkout: the copied suites read the same grader
             monkeypatch.setattr(depends, "REPO_ROOT", tmp_path / "checkout")
             shutil.copytree(REPO / "grader", tmp_path / "checkout" / "grader")
-            edit = tmp_path / "checkout" / "grader" / "engine" / "plugin.py"
+            edit = tmp_path / "checkout" / "grader" / "engine" / "suites" / "plugin.py"
         edit.write_text(edit.read_text() + "\n")
         assert check_table.key("losses") not in (None, before), edit.name
         assert check_table.cached("losses") is None, f"{edit.name} changed: the table is stale"
@@ -182,7 +186,14 @@ def test_the_whole_process_imports_neither_torch_nor_pytest(tmp_path):
     assert first.returncode == again.returncode == 1 and again.stdout == first.stdout
     imported = {line.rsplit("|", 1)[-1].strip() for line in again.stderr.splitlines() if "|" in line}
     assert "grader.engine.runner" in imported
-    assert not imported & {"torch", "pytest", "_pytest", "numpy", "nbformat", "grader.engine.suites"}
+    assert not imported & {
+        "torch",
+        "pytest",
+        "_pytest",
+        "numpy",
+        "nbformat",
+        "grader.engine.suites.collected",
+    }
 
 
 LEAVE = """
@@ -238,7 +249,7 @@ def test_the_device_resolves_without_torch_only_where_torch_could_see_no_gpu(
 ):
     from importlib.machinery import ModuleSpec
 
-    from grader.engine import torch_build
+    from grader.engine.worker import torch_build
 
     (tmp_path / "version.py").write_text(version)
     (tmp_path / "dev").mkdir()

@@ -10,7 +10,7 @@ import sys
 import pytest
 from helpers import REPO, grade_json, run_grade
 
-from grader.checks.scoring import KINDS, STATUSES
+from grader.checks.verdict.scoring import KINDS, STATUSES
 
 
 @pytest.mark.e2e

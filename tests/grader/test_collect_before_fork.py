@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.engine import runner, suites
+from grader.engine import runner
+from grader.engine.suites import collected as suites
 from grader.options import Options
 
 

@@ -51,7 +51,7 @@ from load import busy_cores
 
 from grader.batch.causes import NO_ANSWER, causes_text, class_groups
 from grader.batch.gradebook import Row
-from grader.checks.exercises import judge
+from grader.checks.verdict.exercises import judge
 from grader.topics import available_topics
 
 # The corpus graded once per module fixture: over 900 s on a loaded 2-core machine (load 8)
@@ -164,7 +164,7 @@ print(json.dumps(scores))
 """
 
 
-# the hints of the clause checks (grader/checks/judge.py and the suites' dtype checks): none may
+# the hints of the clause checks (grader/checks/judging/judge.py and the suites' dtype checks): none may
 # lead an exercise whose values are wrong (it would point a beginner at the wrong cause)
 CLAUSE_HINTS = [
     "create new tensors on the input's device",
@@ -323,7 +323,7 @@ def test_every_module_scores_as_recorded(graded, mistakes_graded):
 
 
 # -- causes: each mistake module's second line names its cause, `# cause: EXERCISE CAUSE` (the
-# exercise its edit touched, the cause in grader/checks/exercises.py ``cause_of``'s words) ------
+# exercise its edit touched, the cause in grader/checks/verdict/exercises.py ``cause_of``'s words) ------
 
 
 def label(path: Path) -> tuple[str, str]:
@@ -361,7 +361,10 @@ def hint_fits(path: Path, diagnosis: str) -> bool:
     return not hints if fragment == "none" else any(fragment in line for line in hints)
 
 
-HINT_WORDS = ("hint: ", "提示：")  # a hint line's opening in each language (grader/checks/judge.py hinted)
+HINT_WORDS = (
+    "hint: ",
+    "提示：",
+)  # a hint line's opening in each language (grader/checks/judging/judge.py hinted)
 
 
 def of_kind(kind: str) -> list[Path]:

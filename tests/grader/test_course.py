@@ -24,8 +24,8 @@ from grader.batch.run import graded_version
 from grader.batch.standing import Late, apply, late_penalty, weigh
 from grader.batch.summary import class_stats
 from grader.batch.times import submission_times
-from grader.course import CourseError, load_course
-from grader.course_example import example
+from grader.course.example import example
+from grader.course.toml import CourseError, load_course
 from grader.gradescope.config import Config
 from grader.gradescope.run import results_for
 

@@ -11,7 +11,7 @@ import torch
 from helpers import REPO, grade_json
 
 from grader.checks import probes
-from grader.engine.problems import ProbeTimeout
+from grader.engine.worker.problems import ProbeTimeout
 
 WALL = 120.0  # far beyond what a 1 s CPU limit needs, even on a loaded machine
 
@@ -131,7 +131,7 @@ def test_the_cpu_count_is_read_from_that_process_and_none_once_it_is_gone():
     import os
     import signal
 
-    from grader.engine.proc import cpu_seconds
+    from grader.engine.worker.proc import cpu_seconds
 
     pid = os.fork()
     if pid == 0:  # burn ~0.1 s of CPU (ten ticks; the unit tier pays it), then wait to be killed
@@ -163,7 +163,7 @@ def test_the_cost_count_is_finer_than_the_tick_and_falls_back_to_it():
     import subprocess
     import sys
 
-    from grader.engine.proc import cpu_seconds, thread_schedstats
+    from grader.engine.worker.proc import cpu_seconds, thread_schedstats
 
     busy = subprocess.Popen([sys.executable, "-c", "import time\nt=time.process_time()\nwhile time.process_time()-t<0.037: pass\ninput()"], stdin=subprocess.PIPE)  # fmt: skip
     try:

@@ -10,7 +10,7 @@ import pytest
 from helpers import grade_json
 
 from grader.apps.selfcheck import CheckResult
-from grader.checks import curves
+from grader.checks.judging import curves
 
 pytest.importorskip("matplotlib")
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -1,4 +1,4 @@
-"""Training curves in failed convergence checks (grader/checks/curves.py, judge.expect_learned).
+"""Training curves in failed convergence checks (grader/checks/judging/curves.py, judge.expect_learned).
 
 Synthetic curves pin the shapes; the reference solutions' curves on seeds the bands were not
 measured on are never called NaN, diverged or flat; and the classic training mistakes of
@@ -16,9 +16,9 @@ import measure_curves
 import pytest
 from helpers import run_grade
 
-from grader.checks import curves
-from grader.checks.judge import CheckFailed, expect_learned, with_curve
-from grader.checks.scoring import make_result
+from grader.checks.judging import curves
+from grader.checks.judging.judge import CheckFailed, expect_learned, with_curve
+from grader.checks.verdict.scoring import make_result
 
 NAN, INF = float("nan"), float("inf")
 

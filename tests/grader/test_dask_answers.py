@@ -8,8 +8,8 @@ import pytest
 pytest.importorskip("distributed")
 
 from grader.batch.distributed import outcome_of  # noqa: E402
-from grader.engine.pool import GraderCrashed  # noqa: E402
 from grader.engine.runner import TaskRefused  # noqa: E402
+from grader.engine.worker.pool import GraderCrashed  # noqa: E402
 
 pytestmark = pytest.mark.engine
 

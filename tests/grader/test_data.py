@@ -10,7 +10,7 @@ import pytest
 import torch
 from helpers import REPO
 
-from grader.checks.data import load_diabetes, load_digits, split_indices
+from grader.checks.judging.data import load_diabetes, load_digits, split_indices
 
 
 @pytest.mark.unit
@@ -47,7 +47,7 @@ def test_a_damaged_file_is_refused(tmp_path):
     data[-20] ^= 0xFF
     (copy / "digits.csv.gz").write_bytes(bytes(data))
     done = subprocess.run(
-        [sys.executable, "-c", "from grader.checks.data import load_digits; load_digits()"],
+        [sys.executable, "-c", "from grader.checks.judging.data import load_digits; load_digits()"],
         capture_output=True,
         text=True,
         cwd=REPO,

@@ -13,8 +13,8 @@ import time
 import pytest
 from helpers import REPO, grade_json, run_grade
 
-from grader.checks.scoring import TopicResult, make_result
-from grader.engine import notebooks, parsed
+from grader.checks.verdict.scoring import TopicResult, make_result
+from grader.engine.sources import notebooks, parsed
 from grader.engine.subset import submission as subset
 
 DEPTH = 600
@@ -191,7 +191,7 @@ def test_the_inlined_walks_match_ast_s_own():
     import ast
 
     for path in sorted((REPO / "solutions").glob("*.py")) + [
-        REPO / "grader" / "engine" / "subset" / "subset_check.py"
+        REPO / "grader" / "engine" / "subset" / "check.py"
     ]:
         tree = ast.parse(path.read_text())
         expected = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}

@@ -115,7 +115,8 @@ def test_honest_variants_stay_full(tmp_path, kind, edits):
 @pytest.fixture
 def declared(monkeypatch):
     """A topic of no pack declaring each derived dimension over a few cases of its own."""
-    from grader.checks import derived_cases, domains
+    from grader.checks import domains
+    from grader.checks.cases import derived_cases
 
     monkeypatch.setattr(domains, "REGISTRY", dict(domains.REGISTRY))
     monkeypatch.setattr(derived_cases, "REGISTRY", domains.REGISTRY)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from helpers import REPO, run_grade
 
-from grader.engine import sandbox
+from grader.engine.worker import sandbox
 
 pytestmark = pytest.mark.e2e
 

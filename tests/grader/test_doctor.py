@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from helpers import run_grade
 
 from grader import cli
-from grader.engine import doctor, sandbox
-from grader.engine.doctor import Finding
+from grader.engine.worker import doctor, sandbox
+from grader.engine.worker.doctor import Finding
 
 
 @pytest.mark.e2e

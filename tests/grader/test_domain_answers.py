@@ -17,7 +17,8 @@ from helpers import REPO
 sys.path.insert(0, str(Path(__file__).parent))
 import record_domain_answers  # noqa: E402
 
-from grader.checks import battery, domain_cases  # noqa: E402
+from grader.checks import battery  # noqa: E402
+from grader.checks.cases import domain_cases  # noqa: E402
 
 domain_cases.load_all()  # every topic's declarations (tests/suites/domains_<topic>.py)
 
@@ -155,7 +156,8 @@ def test_a_releases_copy_teaches_and_does_not_pay(topic):
     answers, and a table of them beside naive code earned 91.5 against the code's 85.5."""
     import io
 
-    from grader.checks import domain_answers, taught_answers
+    from grader.checks import taught_answers
+    from grader.checks.cases import domain_answers
     from grader.topics import of
 
     store = of(topic).answers

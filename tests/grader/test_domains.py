@@ -9,7 +9,8 @@ import pytest
 import torch
 from helpers import REPO
 
-from grader.checks import battery, battery_walks, domain_cases, domains
+from grader.checks import battery, domains
+from grader.checks.cases import battery_walks, domain_cases
 from grader.topics import available_topics
 
 domain_cases.load_all()  # every topic's declarations (tests/suites/domains_<topic>.py)
@@ -185,7 +186,7 @@ def test_a_non_contiguous_input_has_no_two_axes_a_view_could_merge():
 
 
 def test_a_module_with_dropout_called_again_answers_as_a_new_one():
-    """The "again" walk (a reused object against fresh builds, grader/checks/across_calls.py):
+    """The "again" walk (a reused object against fresh builds, grader/checks/cases/across_calls.py):
     each call draws its dropout as the fresh build's call does, so a right model with dropout
     in train mode is not told it keeps state (suites5b: SimpleCNN with Dropout, 7/10); a kept
     buffer still answers otherwise."""

@@ -138,7 +138,7 @@ def probe_dynamo_after_training(mod):
 @pytest.mark.engine
 @pytest.mark.timeout(120)
 def test_the_zygotes_children_train_with_optimizers_without_importing_dynamo(session_for) -> None:
-    from grader.engine import workers
+    from grader.engine.worker import workers
 
     session = session_for(TRAINS, topic="optim", timeout=20.0)
     session.cpu_limit, session.check = 1.0, "dynamo"
@@ -165,7 +165,8 @@ TWIN_CALLERS = [
 def test_the_zygote_scores_the_twin_callers_as_recorded() -> None:
     import json
 
-    from grader.engine import runner, workers
+    from grader.engine import runner
+    from grader.engine.worker import workers
     from grader.options import Options, Selection
 
     twins = TWIN_CALLERS

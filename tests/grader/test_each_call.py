@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from grader.checks import probes
-from grader.engine.problems import ProbeTimeout, SubmissionError
+from grader.engine.worker.problems import ProbeTimeout, SubmissionError
 
 STUDENT = """
 import torch

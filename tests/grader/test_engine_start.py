@@ -10,10 +10,10 @@ import torch
 
 from grader import defaults
 from grader.checks import probes
-from grader.engine.client import TopicSession
-from grader.engine.problems import EngineProblem
-from grader.engine.sandbox import Limits
 from grader.engine.staging import stage
+from grader.engine.worker.client import TopicSession
+from grader.engine.worker.problems import EngineProblem
+from grader.engine.worker.sandbox import Limits
 
 STARVED_MB = 16  # so little memory that Python and torch cannot start in the worker
 

@@ -13,7 +13,7 @@ from helpers import run_grade
 from test_callee_blame import edited
 from test_verdict import check
 
-from grader.checks.exercises import judge
+from grader.checks.verdict.exercises import judge
 
 # (the exercise chosen and broken, its own failing check, the check it shares, its neighbours)
 SHARED = {

@@ -18,8 +18,8 @@ import torch
 from fair_code import COSTS_ITS_EXERCISE, FAIR, UNRUN, module_of, packed
 from helpers import REPO
 
+from grader.engine.subset import rules
 from grader.engine.subset import submission as subset
-from grader.engine.subset import subset_rules as rules
 from grader.sandboxed import guarded
 
 

@@ -20,8 +20,8 @@ from helpers import REPO, run_grade
 from torch import nn
 
 from grader.checks import probes
-from grader.checks.judge import CheckFailed, expect_close, expect_same_device
-from grader.engine import sandbox
+from grader.checks.judging.judge import CheckFailed, expect_close, expect_same_device
+from grader.engine.worker import sandbox
 from grader.sandboxed import index_data
 from grader.sandboxed import probe_kit as kit
 

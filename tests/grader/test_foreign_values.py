@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from grader.checks.blamed import line_lines
-from grader.checks.error_types import error_cause, error_hint
+from grader.checks.hints.blamed import line_lines
+from grader.checks.verdict.error_types import error_cause, error_hint
 from grader.sandboxed.blame import blame
 
 pytestmark = pytest.mark.unit
@@ -82,7 +82,7 @@ def test_a_reduction_over_the_wrong_dims_is_named_by_its_dims():
     """SimpleCNN pooling with mean(dim=(1, 2)) over (N, C, H, W): the channels averaged away, W
     kept, and Linear(32) gets (2, 2). Told its dims and what they are of a feature map, not that
     its linear layer was sized for one image (seen failing: "pool to 1×1 before flattening")."""
-    from grader.checks.blamed import lines
+    from grader.checks.hints.blamed import lines
 
     error = {
         "message": "mat1 and mat2 shapes cannot be multiplied (2x2 and 32x10)",

@@ -26,8 +26,8 @@ from grader.batch.lms.base import lms_grade
 from grader.batch.marks import Mark
 from grader.batch.roster import read_roster
 from grader.batch.standing import Late, apply
-from grader.checks.scoring import Report, TopicResult, make_result
-from grader.course import load_course
+from grader.checks.verdict.scoring import Report, TopicResult, make_result
+from grader.course.toml import load_course
 from grader.gradescope.config import Config
 from grader.gradescope.run import results_for, summary
 from grader.report import to_json, to_table

@@ -31,8 +31,8 @@ from helpers import GRADE, REPO
 from grader import defaults, grades
 from grader.batch.gradescope_results import exercise_tests
 from grader.batch.intake import Gradable, Rejected
-from grader.engine.sandbox import sandbox_status
 from grader.engine.subset import submission as subset
+from grader.engine.worker.sandbox import sandbox_status
 from grader.gradescope.build import build_autograder
 from grader.gradescope.config import AutograderProblem, Config
 from grader.gradescope.run import locate, results_for, write_results
@@ -47,7 +47,8 @@ TIMEOUT = 3.0  # per probe: the hanging huber costs this once
 
 def _losses_maximum() -> float:
     """A correct losses submission's score on a CPU machine: every check's points but CUDA's."""
-    from grader.engine import plugin, suites
+    from grader.engine.suites import collected as suites
+    from grader.engine.suites import plugin
 
     checks = [plugin.check_of(item) for item in suites.collected("losses", TIMEOUT).items]
     return sum(float(c.get("points", 1)) for c in checks if not c.get("cuda"))
@@ -200,7 +201,7 @@ METADATA = json.dumps(
 WATCH = """
 import hashlib, json, subprocess, sys, time
 from pathlib import Path
-from grader.engine.sweep import become_subreaper, descendants
+from grader.engine.worker.sweep import become_subreaper, descendants
 
 become_subreaper()
 root = Path(sys.argv[1])
@@ -497,7 +498,7 @@ while True:  # and, as a worker without seccomp could, detached children without
 SWEEP = """
 import subprocess, sys, time
 from pathlib import Path
-from grader.engine.sweep import become_subreaper, descendants, kill_descendants
+from grader.engine.worker.sweep import become_subreaper, descendants, kill_descendants
 
 assert become_subreaper()
 subprocess.Popen([sys.executable, "-c", sys.argv[1], sys.argv[2]], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -1,4 +1,4 @@
-"""The contract grid (grader/checks/grid.py): every axis of every exercise walked or not open
+"""The contract grid (grader/checks/cases/grid.py): every axis of every exercise walked or not open
 with a reason, in each pack of tests/packs/; the built-in pack's grid in docs/checks.md current,
 its holes never more; an exercise that gains an argument no axis walks shows a hole."""
 
@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from grader import packs
-from grader.checks import grid
+from grader.checks.cases import grid
 from grader.checks.domains import Case, Domain
 
 pytestmark = pytest.mark.unit

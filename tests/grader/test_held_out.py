@@ -17,7 +17,7 @@ from held_out_attacks import CONSTANT_CNN, SEARCHING_CNN
 
 from grader import depends
 from grader.apps import leaks
-from grader.held_out import declared, labels_of, score_held_out
+from grader.course.held_out import declared, labels_of, score_held_out
 from grader.topics import MANIFEST, REPO_ROOT
 
 # (topic, exercise): the reference's held-out accuracy at least this (HelloRNN learns one word:

@@ -12,7 +12,7 @@ import pytest
 
 from grader.batch import leaderboard, remote
 from grader.batch.intake import Gradable
-from grader.held_out import Score
+from grader.course.held_out import Score
 from grader.options import Leaderboard
 
 BOARDS = (
@@ -38,19 +38,19 @@ def test_a_task_takes_the_scores_of_its_topic_s_boards_not_yet_taken():
 
 @pytest.mark.unit
 def test_a_score_that_raises_is_a_reason_never_the_task_s_crash(monkeypatch):
-    import grader.held_out
+    import grader.course.held_out
 
     def broken(*args, **kwargs):
         raise ValueError("no such set")
 
-    monkeypatch.setattr(grader.held_out, "score_held_out", broken)
+    monkeypatch.setattr(grader.course.held_out, "score_held_out", broken)
     task = type("Task", (), {"path": Path("x"), "topic": "cnn", "single_file": False})()
     (score,) = leaderboard.HeldOutScores((("SimpleCNN", "accuracy"),))(task)
     assert score.value is None and "no such set" in score.reason
 
 
 def _answer(held_out: list) -> dict:
-    from grader.checks.scoring import TopicResult
+    from grader.checks.verdict.scoring import TopicResult
 
     return {
         "outcome": {

@@ -14,7 +14,7 @@ from helpers import run_grade
 from test_callee_blame import edited
 
 from grader.checks import domains
-from grader.checks.judge import CheckFailed, expect_close
+from grader.checks.judging.judge import CheckFailed, expect_close
 
 
 @pytest.mark.unit

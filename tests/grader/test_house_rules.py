@@ -85,8 +85,8 @@ def _modules(folder: Path) -> set[str]:
 
 def test_the_trust_boundary_is_held_to_mypy_strict():
     """pyproject's strict override covers, by package, every module of the trust boundary: what
-    runs in the worker, the checks the suites import, and every package of the engine's readers
-    of submitted source (engine/subset/, engine/loops/, a new one too), so a module moved into or
+    runs in the worker, the checks the suites import, and every package of the engine (its readers
+    of submitted source, its worker and suite sides, a new one too), so a module moved into or
     between them cannot leave --strict's per-module flags."""
     import tomllib
 

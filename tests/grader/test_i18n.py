@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from grader import clean, defaults, i18n, report
-from grader.checks import exercises
-from grader.checks.scoring import Report
+from grader.checks.verdict import exercises
+from grader.checks.verdict.scoring import Report
 
 pytestmark = pytest.mark.unit
 
@@ -142,10 +142,10 @@ def test_the_headers_sandbox_and_a_type_failure_are_chinese_in_chinese(env):
     "期望 a torch.Tensor")."""
     import torch
 
-    from grader.checks.judge import CheckFailed, expect_tensor
+    from grader.checks.judging.judge import CheckFailed, expect_tensor
 
     env.setenv("TORCHGRADE_LANG", "zh_CN")
-    how = "bubblewrap + no-fork seccomp"  # what grader/engine/sandbox.py's sandbox_status says
+    how = "bubblewrap + no-fork seccomp"  # what grader/engine/worker/sandbox.py's sandbox_status says
     header = report.to_table(Report([], sandbox=how, device="cpu"), "losses.py").splitlines()[0]
     assert "bubblewrap" in header and "no-fork" not in header and "seccomp" in header, header
     with pytest.raises(CheckFailed) as failed:
@@ -182,7 +182,7 @@ def test_a_course_language_is_the_default_of_its_release(course_language, variab
 
 
 def test_a_course_file_names_a_language_the_catalogue_has(tmp_path):
-    from grader.course import CourseError, load_course
+    from grader.course.toml import CourseError, load_course
 
     path = tmp_path / "course.toml"
     path.write_text('[course]\nname = "c"\nlanguage = "zh_CN"\n')

@@ -1,6 +1,6 @@
 """The same code earns the same points in every language and path: a check that judges several
 exercises charges the one its failure belongs to from the check's record (the stub, the raising
-frame, the exercise the probe called: grader/engine/plugin.py placed), never from its message,
+frame, the exercise the probe called: grader/engine/suites/plugin.py placed), never from its message,
 which is in the learner's language. Two cases found from outside, each graded alone and in one
 ``grade batch``, in English and in Chinese (tests/grader/test_corpus.py holds the whole corpus
 to it)."""

@@ -1,4 +1,4 @@
-"""Unit tests for grader/checks/judge.py: the assertions hidden suites judge with.
+"""Unit tests for grader/checks/judging/judge.py: the assertions hidden suites judge with.
 
 Plain in-process calls on small hand-made tensors; no `grade`, no sandbox, no worker.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from grader.checks.judge import (
+from grader.checks.judging.judge import (
     CheckFailed,
     describe,
     expect_close,
@@ -18,8 +18,8 @@ from grader.checks.judge import (
     expect_tensor,
     expect_vectorised,
 )
-from grader.checks.outputs import expect_batch_independent_in_eval, expect_logits
-from grader.checks.untouched import expect_unchanged
+from grader.checks.judging.outputs import expect_batch_independent_in_eval, expect_logits
+from grader.checks.verdict.untouched import expect_unchanged
 
 pytestmark = pytest.mark.unit
 

@@ -8,8 +8,8 @@ import pytest
 import torch
 
 from grader.checks.domains import HINTS, Case, hint_for
-from grader.checks.judge import CheckFailed, expect_close
-from grader.checks.relations import Keyed, overflowed, underflowed, wrong_where
+from grader.checks.hints.relations import Keyed, overflowed, underflowed, wrong_where
+from grader.checks.judging.judge import CheckFailed, expect_close
 
 pytestmark = pytest.mark.unit
 F64 = torch.float64
@@ -122,7 +122,7 @@ def test_b18_a_variant_equal_to_rounding_is_named_in_a_tail_far_below_the_others
     """σ(x) clamped at −88, computed in another stable form than the variant's: every value equals
     the variant's to 1e-9 relative, yet the middle's rounding (~1e-27) dwarfs the tail's gap to the
     answer (~6e-39): still that variant (seen failing: the tail's generic hint); the answer is not."""
-    from grader.checks.variants import nearer
+    from grader.checks.hints.variants import nearer
 
     x = torch.linspace(-700, 5, 48, dtype=torch.float64)
     e = torch.exp(-x.clamp(-88, 88).abs())

@@ -1,4 +1,4 @@
-"""Every setting declared once (grader/keys.py, grader/course_keys.py, grader/packs.py's tables,
+"""Every setting declared once (grader/keys.py, grader/course/keys.py, grader/packs.py's tables,
 the commands' Click options):
 the docs' key tables are drawn from the declarations, the readers accept exactly the declared
 keys, of their declared types, and take their declared defaults."""
@@ -11,8 +11,8 @@ import pytest
 
 from grader import keys_docs, packs
 from grader.checks import held_out
-from grader.course import CourseError, load_course
-from grader.course_keys import COURSE_KEYS
+from grader.course.keys import COURSE_KEYS
+from grader.course.toml import CourseError, load_course
 from grader.keys import VARIABLES, names
 
 pytestmark = pytest.mark.unit

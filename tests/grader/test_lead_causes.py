@@ -3,7 +3,7 @@ in Chinese alike: ten cases a learner met, the misleading hints of a blind set (
 misses of three later blind sets (b7-b9: :data:`BLIND_LEADS` and the unit cases named b7). Each
 case is one edit of the reference solution; the e2e cases grade it as a learner does (`grade check FILE --format json`,
 its exercise's checks only) in both languages and read the exercise's verdict (cause and
-diagnosis); the unit cases judge check rows as the engine writes them (grader/checks/exercises.py).
+diagnosis); the unit cases judge check rows as the engine writes them (grader/checks/verdict/exercises.py).
 tests/grader/measure_causes.py measures the same over the corpus's labelled mistakes.
 """
 
@@ -17,9 +17,9 @@ import pytest
 import torch
 from helpers import REPO, run_grade
 
-from grader.checks.error_types import error_cause, error_hint
-from grader.checks.exercises import judge
-from grader.checks.judge import CheckFailed, describe, expect_close, expect_tensor
+from grader.checks.judging.judge import CheckFailed, describe, expect_close, expect_tensor
+from grader.checks.verdict.error_types import error_cause, error_hint
+from grader.checks.verdict.exercises import judge
 
 LANGUAGES = ("en", "zh_CN")
 
@@ -240,8 +240,8 @@ def test_9_a_correct_train_epoch_is_full_while_mlp_is_not_started():
 def test_10_a_twin_that_timed_out_keeps_the_twin_as_its_cause():
     """The op replaced for a twin can run past its budget (its meta kernel's first call imports
     sympy): the source reading's twin is still the cause, and the lead, of the exercise."""
-    from grader.checks.scoring import TestResult, TopicResult
-    from grader.engine.subset.subset_twins import Written, charge
+    from grader.checks.verdict.scoring import TestResult, TopicResult
+    from grader.engine.subset.twins import Written, charge
 
     result = TopicResult(
         "tensors",
@@ -389,7 +389,7 @@ def test_s4_30_a_layer_size_mismatch_in_a_module_names_global_average_pooling():
 
 @pytest.mark.unit
 def test_s4_10_a_loss_summed_over_the_batch_is_told_of_the_mean():
-    from grader.checks.relations import AVERAGED, SUMMED, reduction_mistakes
+    from grader.checks.hints.relations import AVERAGED, SUMMED, reduction_mistakes
 
     expected = torch.tensor(292.661, dtype=torch.float64)
     keyed = reduction_mistakes((2, 8))
@@ -464,7 +464,7 @@ def test_s5_21_conv2d_with_a_flipped_kernel_is_told_of_cross_correlation(tmp_pat
 @pytest.mark.unit
 def test_s6_11_a_sign_flipped_through_infinities_is_named_and_keyed():
     """kl_div with the log ratio reversed: "expected inf, got -inf" led with the zero rules' hint."""
-    from grader.checks.relations import Keyed, equals
+    from grader.checks.hints.relations import Keyed, equals
 
     inf = float("inf")
     expected = torch.tensor([[inf, 0.5], [0.0, 1.25]], dtype=torch.float64)
@@ -734,7 +734,7 @@ def test_s9_9_entropy_in_base_2_is_told_of_the_base_not_of_zeros(tmp_path):
 
 @pytest.mark.unit
 def test_s9_9_a_logarithms_base_is_named_by_its_factor_only():
-    from grader.checks.relations import shown
+    from grader.checks.hints.relations import shown
 
     expected = torch.tensor([1.0, 2.5, 0.3], dtype=torch.float64)
     assert "base-2" in shown(expected / math.log(2), expected, False)
@@ -873,7 +873,7 @@ def test_a_block_strided_twice_names_the_two_convolutions():  # causes9 r03
     """The module's layers that change H and W where tensors meet: two wider than 1×1 take the
     stride (conv1 and conv2, beside the shortcut's 1×1): the hint names them, not "a stride or a
     convolution without padding"."""
-    from grader.checks.blamed import resizing_lines
+    from grader.checks.hints.blamed import resizing_lines
 
     def conv(name, k, s):
         return [name, "Conv2d", {"kernel_size": [k, k], "stride": [s, s], "padding": [k // 2, k // 2]}]
@@ -908,7 +908,7 @@ def test_95_a_convolution_reshaped_from_unstrided_columns_is_told_its_sizes_step
     """conv2d by F.unfold without stride=: torch's reshape error with "let -1 stand for the size";
     the docstring's H_out, W_out for the call lead now, beside the positions the learner's columns
     hold and the stride that leaves them."""
-    from grader.checks.conv_steps import call_of, predicted
+    from grader.checks.hints.conv_steps import call_of, predicted
 
     x, weight = torch.zeros(2, 3, 9, 8), torch.zeros(4, 3, 3, 2)
     call = call_of(("conv2d", (x, weight, None), {"stride": 2, "padding": 0}))
@@ -1578,8 +1578,8 @@ def test_b20_a_suite_checks_dtype_failure_asks_the_call_that_answered_the_value(
     the judged tensor (by identity, not equality) is asked again for its maker (seen failing: the
     check's contract restated, judged 'partly'); no call answered it, a float32 wanted, or a
     forged record: no hint of it. The maker is the learner's line, never the probe's own tensors."""
-    from grader.checks import made_hints
-    from grader.engine import remaking
+    from grader.checks.hints import made_hints
+    from grader.engine.worker import remaking
     from grader.sandboxed.kit_steps import dtype_maker
 
     judged = torch.zeros(3)
@@ -1627,7 +1627,7 @@ def test_b21_a_broadcast_on_a_line_that_reduces_nothing_says_nothing_of_keepdim(
     reduces nothing it misled (b21: a one_hot comparing two vectors, an rnn_cell fed batch-first
     steps). Two 1-d operands of the two sizes torch names are told to pair as a table; a line that
     reduces, or a module's (its layers' account), keeps the hint chosen from torch's words."""
-    from grader.checks.blamed import line_lines
+    from grader.checks.hints.blamed import line_lines
 
     message = "The size of tensor a (4) must match the size of tensor b (5) at non-singleton dimension 0"
     vectors = {
@@ -1677,7 +1677,7 @@ def test_b13_the_call_that_made_another_dtype_is_named_with_its_line(tmp_path):
     tensor from no float32 input is named, with the learner's line (seen failing: a checklist of
     float32 makers, judged 'partly'); a conversion (.float()) is told as one; a forged record is not shown."""
     from grader.checks import domains
-    from grader.checks.made_hints import made
+    from grader.checks.hints.made_hints import made
     from grader.sandboxed import probe_kit as kit
 
     namespace, source = learner_module(

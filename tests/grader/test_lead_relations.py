@@ -1,5 +1,5 @@
 """A lead says what the code did where its answer's relation to the expected one is measurable
-(grader/checks/relations.py reshaped, Shaped; grader/checks/variants.py): a shape whose leading
+(grader/checks/hints/relations.py reshaped, Shaped; grader/checks/hints/variants.py): a shape whose leading
 dimensions were merged, whose size-1 axes were squeezed, an (n, n) table from a broadcast; the
 values along another dimension; the shape a convolution gives with its padding never applied;
 an output size whose stride was never applied; a state the call never wrote back; an accuracy
@@ -15,7 +15,7 @@ import pytest
 import torch
 from helpers import REPO, run_grade
 
-from grader.checks.judge import CheckFailed, expect_close
+from grader.checks.judging.judge import CheckFailed, expect_close
 
 
 def said(got: torch.Tensor, expected: torch.Tensor, hint: object = "") -> str:
@@ -35,7 +35,7 @@ def test_a_shape_is_told_by_its_relation_to_the_asked_one():
 
 @pytest.mark.unit
 def test_a_shaped_hint_holds_of_its_shape_only_and_a_keyed_other_dim_of_its_values():
-    from grader.checks.variants import BATCH_SQUEEZED, OTHER_DIM, batch_squeezed, other_dim
+    from grader.checks.hints.variants import BATCH_SQUEEZED, OTHER_DIM, batch_squeezed, other_dim
 
     x = torch.rand(1, 1, 4, 4) + 0.1
     assert BATCH_SQUEEZED in said(torch.zeros(16), torch.zeros(1, 16), (batch_squeezed(x), "plain"))

@@ -20,7 +20,7 @@ from helpers import REPO, run_grade
 
 from grader.apps import leaks
 from grader.batch.leaderboard import Entry, aliases, standings
-from grader.course import CourseError, load_course
+from grader.course.toml import CourseError, load_course
 from grader.gradescope.config import Config
 from grader.options import Leaderboard
 

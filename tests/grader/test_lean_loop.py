@@ -1,4 +1,4 @@
-"""The engine runs a collected suite's items through its lean protocol (grader/engine/lean.py)
+"""The engine runs a collected suite's items through its lean protocol (grader/engine/suites/lean.py)
 and records, for every kind of outcome, the TestResult pytest's own protocol records: a tiny
 hand-written suite is run with the lean protocol, then with pytest's (the lean plugin taken
 out of the same configuration), then with the lean one again (items run a second time)."""
@@ -25,8 +25,8 @@ import time
 import pytest
 
 from grader.checks import check, inputs
-from grader.checks.judge import CheckFailed
-from grader.engine.problems import NotStarted, ProbeTimeout, SubmissionError
+from grader.checks.judging.judge import CheckFailed
+from grader.engine.worker.problems import NotStarted, ProbeTimeout, SubmissionError
 
 def ran(name):  # a body that must not run after its setup failed leaves a trace
     with open(os.environ["TINY_TRACE"], "a") as trace:
@@ -216,8 +216,8 @@ EXPECTED = {
 COMPARE = """
 import dataclasses, json, os, signal, sys
 from pathlib import Path
-from grader.engine import suites
-from grader.engine.plugin import Run
+from grader.engine.suites import collected as suites
+from grader.engine.suites.plugin import Run
 
 suite = suites.collected("tiny", 10.0)
 handler = signal.getsignal(signal.SIGALRM)
@@ -319,7 +319,7 @@ MARKS = ("skip", "skipif(True, reason='no')", "xfail")
 # One process collects one suite folder per mark (topics tiny0, tiny1...: one module name each).
 REFUSED = """
 import json, os, sys
-from grader.engine import suites
+from grader.engine.suites import collected as suites
 said = []
 for n, folder in enumerate(sys.argv[1:]):
     os.environ["TORCHGRADE_SUITES"] = folder

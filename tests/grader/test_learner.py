@@ -14,8 +14,8 @@ import pytest
 from helpers import FILE_STATES, NEXT_STATES, REPO, file_state, release_copy, run_grade, syntax_line
 
 from grader.apps.learner import find_next, original_stub, points_line, start_line
-from grader.checks import scoring
-from grader.checks.scoring import Report, TopicResult
+from grader.checks.verdict import scoring
+from grader.checks.verdict.scoring import Report, TopicResult
 
 
 def _copy(tmp_path, solved: tuple[str, ...]):
@@ -369,7 +369,8 @@ def test_next_grades_the_topics_it_reads_in_one_run_of_its_cores(tmp_path, monke
     from click.testing import CliRunner
 
     from grader.cli import main
-    from grader.engine import runner, workers
+    from grader.engine import runner
+    from grader.engine.worker import workers
 
     folder = _copy(tmp_path, ("tensors", "losses"))
     asked: list[tuple[str, ...]] = []

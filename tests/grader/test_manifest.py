@@ -161,7 +161,8 @@ def test_a_long_lived_process_collects_a_suite_again_when_its_key_moves(world, m
     the suite file's mtime alone. Seen failing before: the first collection kept; and, with the
     stub in the key, collected again at each save of the learner's file."""
     from grader import topics
-    from grader.engine import check_table, suites
+    from grader.engine import check_table
+    from grader.engine.suites import collected as suites
 
     monkeypatch.setattr(check_table, "MANIFEST", topics.MANIFEST)  # bound at its import
     made: list[str] = []
@@ -183,7 +184,7 @@ def test_a_long_lived_process_reads_a_topic_s_domains_and_answers_again_when_the
     again when their file changed, whatever its size and mtime. Seen failing before: both kept."""
     import torch
 
-    from grader.checks import domain_answers, domain_cases
+    from grader.checks.cases import domain_answers, domain_cases
     from grader.checks.domains import REGISTRY
 
     pack = world[0]
@@ -278,7 +279,7 @@ def test_an_undeclared_module_of_a_pack_s_folder_cannot_be_imported(tmp_path, mo
     import sys
 
     from grader import packs
-    from grader.engine import declared
+    from grader.engine.suites import declared
 
     pack = tmp_path / "attention"
     shutil.copytree(ATTENTION, pack)
@@ -304,7 +305,7 @@ def _reading_pack(tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
     import sys
 
     from grader import packs
-    from grader.engine import declared
+    from grader.engine.suites import declared
 
     pack, shared = tmp_path / "attention", tmp_path / "shared"
     shutil.copytree(ATTENTION, pack)
@@ -348,7 +349,7 @@ def test_an_undeclared_file_of_a_pack_or_its_shared_folder_cannot_be_read(tmp_pa
     folder its pack shares with others) that pack.toml does not declare is refused, naming the key
     to add; a declared one reads, and so does the same read outside the packs. Seen failing
     before: read silently (not in the key: the remembered result stale)."""
-    from grader.engine import declared
+    from grader.engine.suites import declared
 
     pack, shared = _reading_pack(tmp_path, monkeypatch)
     outside = tmp_path / "elsewhere"
@@ -380,7 +381,7 @@ def test_no_module_but_the_manifest_digests_grading_inputs():
         "batch/marking_state.py": "the marking page's own record and pseudonyms",
         "batch/marks.py": "a manual mark's own record",
         "batch/run.py": "the checks chosen (-k, an assignment's exercises) beside depends.key",
-        "checks/data.py": "the datasets checked against their SHA256SUMS",
+        "checks/judging/data.py": "the datasets checked against their SHA256SUMS",
         "checks/inputs.py": "a course seed's inputs drawn per student",
         "engine/remembered.py": "a learner's sources and options beside the table's key (depends)",
         "similarity/fingerprint.py": "submissions compared with each other",

@@ -9,7 +9,7 @@ import sys
 import pytest
 from helpers import REPO, run_grade
 
-from grader.engine.doctor import NO_SANDBOX
+from grader.engine.worker.doctor import NO_SANDBOX
 
 pytestmark = pytest.mark.e2e
 

@@ -8,8 +8,8 @@ import nbformat
 import pytest
 from helpers import REPO, grade_json, run_grade
 
-from grader.checks import places
-from grader.engine.notebooks import to_module
+from grader.checks.verdict import places
+from grader.engine.sources.notebooks import to_module
 
 DEMO_CELLS = [
     "%matplotlib inline\n!pip install something",
@@ -293,7 +293,7 @@ def test_a_statements_text_is_ast_s_own_segment():
     ``ast.get_source_segment`` (line ends \\r\\n, \\r, \\n; columns counted in UTF-8 bytes)."""
     import ast
 
-    from grader.engine.notebooks import _lines_with_ends, _segment
+    from grader.engine.sources.notebooks import _lines_with_ends, _segment
 
     sources = [p.read_text() for p in sorted((REPO / "solutions").glob("*.py"))]
     sources += ["x = 1; y = 'é€'; z = f(x,\r\n  y)\rw = 2\n\nv = [1,\n 2]  # ü\nq = 3", "a = 1\n\x0cb = 2\n"]
@@ -317,8 +317,8 @@ TYPING = {
 @pytest.mark.unit
 @pytest.mark.parametrize("state", sorted(TYPING))
 def test_the_cell_that_does_not_run_leads_its_exercise(tmp_path, state):
-    from grader.checks.scoring import TestResult, TopicResult
-    from grader.engine import notebooks
+    from grader.checks.verdict.scoring import TestResult, TopicResult
+    from grader.engine.sources import notebooks
 
     path = notebook_with(
         tmp_path / "losses.ipynb", ["import torch", TYPING[state], "def mse(a, b):\n    return a"]

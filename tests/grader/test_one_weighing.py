@@ -22,9 +22,9 @@ from grader.apps.course_points import Split, applied
 from grader.batch.causes import Note, Noted
 from grader.batch.gradebook import Override, Row
 from grader.batch.standing import Late, apply, weigh
-from grader.checks import scoring
-from grader.checks.exercises import judge
-from grader.checks.scoring import Report, TopicResult
+from grader.checks.verdict import scoring
+from grader.checks.verdict.exercises import judge
+from grader.checks.verdict.scoring import Report, TopicResult
 from grader.gradescope.config import Config
 from grader.gradescope.run import results_for
 
@@ -438,7 +438,7 @@ def test_non_answers_are_their_own_groups_and_no_note_pays_them(klass):
 def test_a_non_answer_is_told_by_behaviour_and_a_wrong_formula_is_not_one():
     import torch
 
-    from grader.checks.non_answer import behaviour
+    from grader.checks.cases.non_answer import behaviour
 
     inputs = [
         (torch.tensor([1.0, 2.0]), torch.tensor([0.5, 0.0])),

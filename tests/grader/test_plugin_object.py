@@ -12,8 +12,8 @@ import pytest
 from helpers import REPO
 
 from grader import defaults
-from grader.engine import suites
-from grader.engine.plugin import GradingPlugin, Run
+from grader.engine.suites import collected as suites
+from grader.engine.suites.plugin import GradingPlugin, Run
 
 TOPIC = "losses"
 OUR_OPTIONS = (
@@ -33,7 +33,7 @@ def test_the_grading_path_registers_no_string_option() -> None:
     assert isinstance(suite.grading, GradingPlugin)
     assert suite.config.pluginmanager.is_registered(suite.grading)
     assert not suite.config.pluginmanager.has_plugin(
-        "grader.engine.hand_run"
+        "grader.engine.suites.hand_run"
     )  # the hand-run adapter is not loaded
     assert not set(OUR_OPTIONS) & set(vars(suite.config.option))
 

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from grader.engine.pool import GraderCrashed, GraderPool
+from grader.engine.worker.pool import GraderCrashed, GraderPool
 
 pytestmark = pytest.mark.engine
 

@@ -1,4 +1,4 @@
-"""The pool's preload (grader/engine/preload.py): what the suites' trusted side imports on first use is
+"""The pool's preload (grader/engine/worker/preload.py): what the suites' trusted side imports on first use is
 imported once before the grading processes fork, only when a worker will be needed (the untouched
 stubs stay cheap) and only for topics whose suites build an optimizer on the trusted side: those
 then build and step optimizers without importing torch._dynamo (grader/sandboxed/dynamo_free.py)."""

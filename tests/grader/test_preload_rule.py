@@ -1,4 +1,4 @@
-"""Which suites build an optimizer on the trusted side (grader/engine/preload.py): only those make
+"""Which suites build an optimizer on the trusted side (grader/engine/worker/preload.py): only those make
 the pool skip torch._dynamo's imports before it forks."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from grader.engine.preload import builds_optimizers
+from grader.engine.worker.preload import builds_optimizers
 from grader.topics import TOPICS, suite_path
 
 pytestmark = pytest.mark.unit
@@ -39,7 +39,7 @@ def test_the_shipped_suites_that_build_an_optimizer_on_the_trusted_side() -> Non
 def test_a_warm_up_reads_every_suite_once_so_no_request_reads_one(monkeypatch) -> None:
     """The warm engine's warm-up decides for every topic (not up to the first suite that builds
     an optimizer): its requests' own decision, per topic, is then a cached answer."""
-    from grader.engine import preload
+    from grader.engine.worker import preload
     from grader.sandboxed import dynamo_free
 
     monkeypatch.setattr(dynamo_free, "skip", lambda: None)

@@ -10,8 +10,8 @@ import torch
 from helpers import REPO, grade_json, run_grade
 
 from grader.checks import probes
-from grader.engine.printed import Printed
-from grader.engine.problems import ProbeTimeout
+from grader.engine.worker.printed import Printed
+from grader.engine.worker.problems import ProbeTimeout
 from grader.sandboxed import OUTPUT_TAIL_CHARS
 from grader.sandboxed.worker import Tail
 

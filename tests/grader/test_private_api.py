@@ -35,7 +35,7 @@ NOT_PINNED = {"python", "colab"}  # not pyproject's dependencies (see the docstr
 PRIVATE = {
     ("grader/apps/selfcheck.py", "_message"): "colab",  # google.colab._message: the open notebook
     ("grader/sandboxed/kit_steps.py", "_BatchNorm"): "torch",
-    ("grader/checks/error_types.py", "_LinAlgError"): "torch",
+    ("grader/checks/verdict/error_types.py", "_LinAlgError"): "torch",
     ("grader/launch.py", "_exit"): "python",
     ("grader/sandboxed/dynamo_free.py", "_C"): "torch",
     (
@@ -47,13 +47,13 @@ PRIVATE = {
         "grader/sandboxed/dynamo_free.py",
         "_set_deterministic_algorithms",
     ): "torch",  # torch.linalg.LinAlgError's own name
-    ("grader/checks/domain_cases_derived.py", "_replace"): "python",  # a NamedTuple's
-    ("grader/checks/derived_cases.py", "_replace"): "python",  # a NamedTuple's
+    ("grader/checks/cases/domain_cases_derived.py", "_replace"): "python",  # a NamedTuple's
+    ("grader/checks/cases/derived_cases.py", "_replace"): "python",  # a NamedTuple's
     ("grader/checks/probes.py", "_modules"): "torch",
     ("grader/cli.py", "_exit"): "python",
     ("grader/depends.py", "_pytest"): "pytest",
-    ("grader/engine/parsed.py", "_fields"): "python",  # an ast node's
-    ("grader/engine/pool.py", "_exit"): "python",
+    ("grader/engine/sources/parsed.py", "_fields"): "python",  # an ast node's
+    ("grader/engine/worker/pool.py", "_exit"): "python",
     ("grader/engine/pytest_compat.py", "_do_configure"): "pytest",
     ("grader/engine/pytest_compat.py", "_fixtureinfo"): "pytest",
     ("grader/engine/pytest_compat.py", "_initrequest"): "pytest",

@@ -9,7 +9,7 @@ import pytest
 from helpers import GRADE, REPO, run_grade
 from pty_run import one_stream_on_a_pty
 
-from grader.checks.scoring import TopicResult, make_result
+from grader.checks.verdict.scoring import TopicResult, make_result
 from grader.engine.progress import Event, LiveLines, announce, listening
 
 # solutions/, not the stubs: untouched stubs are reported without a worker, so no check is in flight

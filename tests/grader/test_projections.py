@@ -21,9 +21,10 @@ from pathlib import Path
 import pytest
 from helpers import REPO
 
-from grader import course, defaults, packs
+from grader import defaults, packs
 from grader.apps.course_points import split_of
 from grader.apps.release import public_suite
+from grader.course import toml as course
 from grader.gradescope.config import Config, assignment_fields
 from grader.projections import CARRIED, HANDOUTS, INSTRUCTOR_ONLY, SUITE_FIELDS
 
@@ -439,7 +440,7 @@ def test_an_extension_names_a_gradescope_user_as_the_course_file_does():
     an unnamed user is held to the due time, and a local run without metadata is never late."""
     from datetime import datetime, timezone
 
-    from grader.course import LatePolicy
+    from grader.course.toml import LatePolicy
     from grader.gradescope import late
 
     due = datetime(2026, 10, 1, 23, 59, tzinfo=timezone.utc)

@@ -88,8 +88,8 @@ def test_a_twin_called_with_the_recorder_starved_of_stack_is_still_the_twin(head
 
 
 def test_a_starved_call_is_judged_as_the_twin_with_its_own_words():
-    from grader.checks import judge
-    from grader.checks.failed import TwinUsed
+    from grader.checks.judging import judge
+    from grader.checks.verdict.failed import TwinUsed
 
     with pytest.raises(TwinUsed, match="recursion limit, where the grader could not record it"):
         judge.expect_tensor(kit.OFF_LIMITS_MARK + kit.STARVED + ">", "sigmoid")

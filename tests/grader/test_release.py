@@ -122,7 +122,7 @@ def test_the_release_carries_every_public_check(release):
     """Each topic's public checks in the release are the checkout's, id for id. Before: the mlp
     suite's ``inputs_untouched[dropout]`` was missing (its case is added to the table by a
     subscript assignment the cut left out): 470 public checks against 471."""
-    from grader.engine import suites
+    from grader.engine.suites import collected as suites
 
     _code, report = grade_in(release, release / "exercises")
     for topic in report["topics"]:
@@ -171,7 +171,7 @@ def test_a_public_only_verdict_names_what_the_hidden_suite_still_judges(release)
     hidden checks still judge it (never their inputs or expected values), and the notebook's
     check() says it instead of a bare "passed"."""
     from grader.apps.selfcheck import CheckResult
-    from grader.engine import suites
+    from grader.engine.suites import collected as suites
 
     expected = suites.collected("losses", 10.0).hidden_kinds(("softmax",))["softmax"]
     assert sum(expected.values()) > 0

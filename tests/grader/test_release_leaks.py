@@ -93,7 +93,7 @@ def test_a_solved_stub_is_refused_by_release_and_notebooks(tmp_path):
 def test_an_answer_in_a_shipped_module_is_refused(tmp_path):
     root = _copy_checkout(tmp_path)
     (root / "grader" / "spare.py").write_text("import torch\n" + DISGUISED_KL_DIV)
-    with (root / "grader" / "checks" / "data.py").open("a") as data:
+    with (root / "grader" / "checks" / "judging" / "data.py").open("a") as data:
         data.write("\nfrom grader import spare  # noqa: E402, F401\n")
     done = _grade(root, "release", str(tmp_path / "out"))
     assert done.returncode == 2, done.stdout + done.stderr

@@ -74,7 +74,7 @@ def expected_shares(report: dict, points: dict[str, float], weights: dict[str, f
     """Each exercise's points times what its public checks that ran carry in the report (their
     points times their kind's weight, a shared check's split among its exercises) over what all
     its checks carry, public and hidden (the checkout's suite, read independently)."""
-    from grader.engine import suites
+    from grader.engine.suites import collected as suites
 
     rows = suites.collected("losses", 10.0).rows
     whole = {
@@ -221,7 +221,7 @@ def test_a_check_weighs_here_what_it_weighs_with_the_hidden_ones():
     gradient pays only once every value check passes); l1: 2 of its 4 carried and earned."""
     from grader import report as render
     from grader.apps.course_points import Split, applied
-    from grader.checks.scoring import Report, TopicResult, make_result
+    from grader.checks.verdict.scoring import Report, TopicResult, make_result
 
     tests = [
         make_result("mse_a", "shape", 1, "passed", "", True, ("mse",)),

@@ -1,4 +1,4 @@
-"""Unit tests for grader/checks/scoring.py and grader/report.py: statuses, totals and what is printed.
+"""Unit tests for grader/checks/verdict/scoring.py and grader/report.py: statuses, totals and what is printed.
 
 Reports are built by hand; no `grade` run.
 """
@@ -10,8 +10,8 @@ import json
 import pytest
 
 from grader import report as render
-from grader.checks import scoring
-from grader.checks.scoring import KINDS, STATUSES, Report, TopicResult, make_result
+from grader.checks.verdict import scoring
+from grader.checks.verdict.scoring import KINDS, STATUSES, Report, TopicResult, make_result
 
 pytestmark = pytest.mark.unit
 
@@ -351,7 +351,7 @@ def test_fractional_points_are_explained():
     from grader.apps.learner import shares_line
 
     # passed: failed, it is entropy's (the only one failing a check of its own), and kl_div, with
-    # no check of its own in the run, reads it as skipped (grader/checks/exercises.py _groups)
+    # no check of its own in the run, reads it as skipped (grader/checks/verdict/exercises.py _groups)
     shared = make_result("kl", "shape", 3, "passed", "", True, ("entropy", "kl_div"))
     t = topic("losses", shared, make_result("e", "shape", 6, "failed", "wrong", True, ("entropy",)))
     line = shares_line(Report([t], "none", "cpu"))

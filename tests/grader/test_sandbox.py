@@ -9,11 +9,11 @@ import pytest
 import torch
 from torch import nn  # the probes' `nn` in the worker
 
-from grader.engine import proc, workers
-from grader.engine.client import TopicSession
-from grader.engine.problems import SubmissionError
-from grader.engine.sandbox import sandbox_status
 from grader.engine.staging import stage
+from grader.engine.worker import proc, workers
+from grader.engine.worker.client import TopicSession
+from grader.engine.worker.problems import SubmissionError
+from grader.engine.worker.sandbox import sandbox_status
 from grader.topics import REPO_ROOT
 
 pytestmark = [

@@ -16,7 +16,7 @@ from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode
 
 from grader.checks import probes
-from grader.engine.client import SubmissionProblem
+from grader.engine.worker.client import SubmissionProblem
 from grader.sandboxed import probe_kit as kit
 from grader.sandboxed.raised import describe_exception
 

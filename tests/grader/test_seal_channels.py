@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.engine import workers
+from grader.engine.worker import workers
 
 pytestmark = [
     pytest.mark.engine,

@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from grader.checks import probes
-from grader.checks.judge import CheckFailed, expect_close, expect_same_device
+from grader.checks.judging.judge import CheckFailed, expect_close, expect_same_device
 from grader.sandboxed import probe_kit as kit
 
 # Each function is right on the stand-in when a tell says "no GPU here", and wrong on a real GPU:

@@ -15,7 +15,7 @@ import typing
 import pytest
 from helpers import REPO, grade_json
 
-from grader.engine.subset import subset_rules as rules
+from grader.engine.subset import rules
 from grader.sandboxed import guarded
 from grader.sandboxed import subset_members as members
 

@@ -20,8 +20,8 @@ from grader.apps.selfcheck import CheckResult
 from grader.batch.feedback import feedback_markdown
 from grader.batch.gradebook import Row
 from grader.batch.gradescope_results import gradescope_results
-from grader.checks.scoring import Report, TopicResult
-from grader.engine import suites
+from grader.checks.verdict.scoring import Report, TopicResult
+from grader.engine.suites import collected as suites
 from grader.report import to_table
 from grader.topics import suite_path
 
@@ -155,7 +155,7 @@ def probe_public(mod):
 
 
 def test_a_public_checks_worker_never_ran_a_hidden_probe(session_for):
-    from grader.engine.problems import SubmissionError
+    from grader.engine.worker.problems import SubmissionError
 
     session = session_for(HOARDER, timeout=10.0)
     session.hidden = True
@@ -173,7 +173,7 @@ def test_a_worker_handed_to_the_hidden_checks_never_answers_a_public_one(session
     """The hidden lane takes the public lane's worker (one worker a task); a public check after a
     hidden one must then get a fresh worker, or the hidden probe's request (and inputs) would
     reach its message. Seen failing with the public lane keeping the worker it handed over."""
-    from grader.engine.problems import SubmissionError
+    from grader.engine.worker.problems import SubmissionError
 
     session = session_for(HOARDER, timeout=10.0)
     with pytest.raises(SubmissionError):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.engine import workers
+from grader.engine.worker import workers
 from grader.sandboxed import seccomp
 
 pytestmark = [

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from helpers import REPO, run_grade
 
-from grader.engine import proc, workers  # noqa: F401  (workers: read by pytestmark's text)
 from grader.engine.subset import submission as subset
+from grader.engine.worker import proc, workers  # noqa: F401  (workers: read by pytestmark's text)
 from grader.sandboxed import seccomp  # noqa: F401  (read by pytestmark's text)
 
 pytestmark = [  # conditions as text: evaluated when a test runs, so collecting starts no zygote

@@ -12,7 +12,7 @@ import pytest
 from test_seccomp import ALLOW, ERRNO, OWN, verdict
 
 from grader.authoring import seal_docs
-from grader.engine import doctor, sandbox
+from grader.engine.worker import doctor, sandbox
 from grader.sandboxed import policy, seccomp
 
 pytestmark = pytest.mark.unit

@@ -157,7 +157,7 @@ def test_torchs_own_sgd_copied_as_found_scores_full(tmp_path):
 @pytest.mark.engine  # imports every reviewed module (~3 s)
 def test_the_aliases_snapshot_is_current():
     from grader.authoring import subset_review
-    from grader.engine.subset import subset_aliases
+    from grader.engine.subset import aliases as subset_aliases
 
     assert subset_review.aliases() == subset_aliases.aliases(), (
         "run python -m grader.authoring.subset_review aliases"
@@ -167,7 +167,7 @@ def test_the_aliases_snapshot_is_current():
 @pytest.mark.unit
 def test_the_wrappers_snapshot_is_current():
     """The torch.nn modules computing a torch function, as torch's source reads now."""
-    from grader.engine.subset import subset_wrappers
+    from grader.engine.subset import wrappers as subset_wrappers
 
     snapshot = {(f, m) for f, modules in subset_wrappers.wrappers().items() for m in modules}
     assert subset_wrappers.find() == snapshot, "run python -m grader.authoring.subset_review wrappers"

@@ -13,8 +13,8 @@ import torch
 from helpers import REPO, grade_json
 
 from grader.apps import handouts
-from grader.checks import scoring
-from grader.engine import notebooks
+from grader.checks.verdict import scoring
+from grader.engine.sources import notebooks
 from grader.engine.subset import submission as subset
 from grader.sandboxed import guarded
 

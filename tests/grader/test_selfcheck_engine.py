@@ -10,7 +10,7 @@ import pytest
 from helpers import REPO
 
 from grader.apps import selfcheck
-from grader.engine.sandbox import sandbox_status
+from grader.engine.worker.sandbox import sandbox_status
 
 pytestmark = pytest.mark.e2e
 

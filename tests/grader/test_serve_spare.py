@@ -13,7 +13,7 @@ import socket
 import pytest
 
 from grader import serve
-from grader.engine import workers
+from grader.engine.worker import workers
 
 pytestmark = pytest.mark.unit
 

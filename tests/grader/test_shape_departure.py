@@ -19,7 +19,7 @@ import pytest
 from helpers import REPO
 
 from grader.checks import probes
-from grader.checks.judge import CheckFailed
+from grader.checks.judging.judge import CheckFailed
 
 SUITES = REPO / "tests" / "suites"
 
@@ -208,7 +208,7 @@ def test_a_squeezed_batch_of_one_is_told_about_squeeze():
 
 @pytest.mark.engine  # CPU-heavy for the unit tier's budget
 def test_what_the_worker_sends_of_the_layers_is_checked_before_it_is_shown():
-    from grader.checks.departures import Traced, departure
+    from grader.checks.hints.departures import Traced, departure
 
     odd = {
         "input": [[2, 3, 8, 8], "float32", "cpu"],
@@ -239,7 +239,7 @@ def test_any_packs_declared_layers_name_the_first_that_departs():
     fixes them, name the learner's first layer that departs; without them, the output's layer."""
     from torch import nn
 
-    from grader.checks.departures import Traced, departure
+    from grader.checks.hints.departures import Traced, departure
 
     def shape(*dims: int) -> list[object]:
         return [list(dims), "float32", "cpu"]

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from grader.engine.subset import subset_rules as rules
+from grader.engine.subset import rules
 from grader.sandboxed import stand_ins
 
 

@@ -26,8 +26,8 @@ from helpers import REPO, run_grade
 
 from grader.batch.gradebook import CourseSeedMismatch, Gradebook, Row
 from grader.checks import inputs
-from grader.engine.client import TopicSession
 from grader.engine.runner import Task, grade_topic
+from grader.engine.worker.client import TopicSession
 from grader.options import Options, Selection
 from grader.topics import available_topics
 

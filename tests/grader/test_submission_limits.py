@@ -1,4 +1,4 @@
-"""Submission limits, a course policy (grader/quota.py) the Gradescope autograder applies
+"""Submission limits, a course policy (grader/course/quota.py) the Gradescope autograder applies
 (grader/gradescope/quota.py) and `grade batch` too (the count: grader/batch/intake.py): a submission over the
 assignment's `max_submissions`, `per_day` or `cooldown_minutes` is not graded; the last graded
 submission's results stand, and the learner is told when the next one counts. Times come from
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.course import CourseError, load_course
+from grader.course.toml import CourseError, load_course
 from grader.gradescope import quota
 from grader.gradescope.config import Config
 from grader.options import SubmissionLimits
@@ -183,7 +183,7 @@ def test_run_autograder_over_the_day_keeps_the_last_graded_score(tmp_path):
     assert graded["score"] > 7.0 and len(graded["extra_data"]["torchgrade"]["counted"]) == 2
 
 
-# The same limits as a course policy (grader/quota.py), applied by `grade batch` too
+# The same limits as a course policy (grader/course/quota.py), applied by `grade batch` too
 
 
 def _canvas_student(folder: Path, files: dict[str, str]):
@@ -260,7 +260,7 @@ def test_the_batch_run_hands_the_assignments_limits_to_intake(monkeypatch, tmp_p
 
 @pytest.mark.unit
 def test_the_policy_decides_the_count_where_times_are_unknown():
-    from grader import quota as policy
+    from grader.course import quota as policy
 
     limits = SubmissionLimits(max_submissions=2, per_day=1, cooldown_minutes=60)
     assert policy.decide(limits, [None], None).counts  # the day and the cooldown need times

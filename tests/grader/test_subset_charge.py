@@ -1,4 +1,4 @@
-"""What a refusal of the graded subset costs (``grader/engine/subset/subset_charge.py``), and that the
+"""What a refusal of the graded subset costs (``grader/engine/subset/charge.py``), and that the
 trusted side's reading of a submission is bounded: any source within the size budget is read,
 checked and charged in seconds of CPU, inside the reading clock (docs/design.md, "The graded
 subset": trusted-side work on a submission is bounded)."""
@@ -14,10 +14,10 @@ from fair_code import COSTS_ITS_EXERCISE, UNRUN, module_of
 from helpers import REPO
 
 from grader import topics
-from grader.engine import parsed
+from grader.engine.sources import parsed
+from grader.engine.subset import charge as subset_charge
 from grader.engine.subset import submission as subset
-from grader.engine.subset import subset_charge
-from grader.engine.subset.subset_refusal import Refusal
+from grader.engine.subset.refusal import Refusal
 
 SECONDS = 5.0  # of CPU, for a source at the size budget: read, checked and charged
 
@@ -299,8 +299,8 @@ def test_a_star_import_costs_the_whole_topic(tmp_path):
 def test_a_notebooks_line_no_exercise_reaches_is_said_in_its_cell(tmp_path):
     import nbformat
 
-    from grader.checks import scoring
-    from grader.engine import notebooks
+    from grader.checks.verdict import scoring
+    from grader.engine.sources import notebooks
 
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [

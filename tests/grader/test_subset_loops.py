@@ -1,4 +1,4 @@
-""" "Vectorised" read from the source (grader/engine/loops/subset_loops.py): every kind of loop over the
+""" "Vectorised" read from the source (grader/engine/loops/over_data.py): every kind of loop over the
 data in the reachable code of an exercise its docstring says is vectorised is found, whatever
 the inputs a probe would choose (a size switch, a numpy round trip, a ``.tolist()`` loop cheap
 enough for the cost check); loops over literals, loops in another exercise and every correct
@@ -14,9 +14,9 @@ from fair_code import FAIR
 from helpers import REPO, run_grade
 
 from grader import packs
-from grader.checks.scoring import TestResult as Checked
-from grader.checks.scoring import TopicResult
-from grader.engine.loops import subset_loops
+from grader.checks.verdict.scoring import TestResult as Checked
+from grader.checks.verdict.scoring import TopicResult
+from grader.engine.loops import over_data
 from grader.topics import exercises
 
 VECTORISED = ("row_normalize", "pairwise_sq_dists", "matmul")  # suite_tensors.VECTORISED
@@ -201,7 +201,7 @@ NOT_CHARGED = {
 
 
 def charged(snippet: str) -> dict:
-    return subset_loops.loops(SOLUTION + "\n" + snippet, VECTORISED, exercises("tensors"))
+    return over_data.loops(SOLUTION + "\n" + snippet, VECTORISED, exercises("tensors"))
 
 
 @pytest.mark.unit
@@ -268,9 +268,7 @@ MORE = "from tensors_rows import each_row\n\n\ndef normalized(x):\n    return ea
 @pytest.mark.parametrize("how", sorted(HELPER_IMPORTS))
 def test_a_loop_in_a_helper_file_is_the_exercises(how):
     helpers = {"tensors_rows.py": HELPER, "tensors_more.py": MORE}
-    found = subset_loops.loops(
-        SOLUTION + "\n" + HELPER_IMPORTS[how], VECTORISED, exercises("tensors"), helpers
-    )
+    found = over_data.loops(SOLUTION + "\n" + HELPER_IMPORTS[how], VECTORISED, exercises("tensors"), helpers)
     assert set(found) == {"row_normalize"}, found
     assert (found["row_normalize"].file, found["row_normalize"].line) == ("tensors_rows.py", 5), found
 
@@ -282,7 +280,7 @@ def test_a_helper_files_check_over_two_arguments_is_not_charged():
         SOLUTION
         + "\nfrom tensors_checks import both_2d\n\n\ndef matmul(a, b):\n    both_2d(a, b)\n    return (a[:, :, None] * b[None]).sum(1)\n"
     )
-    assert subset_loops.loops(source, VECTORISED, exercises("tensors"), {"tensors_checks.py": helper}) == {}
+    assert over_data.loops(source, VECTORISED, exercises("tensors"), {"tensors_checks.py": helper}) == {}
 
 
 @pytest.mark.e2e
@@ -325,13 +323,13 @@ def test_honest_loops_keep_vectorised_full(tmp_path):
 def test_a_parameter_the_learner_adds_keeps_its_default():
     """The checks pass the stub's parameters: one the learner adds, with a default, is a constant
     (its self-call runs once); one in a stub's place is the data, renamed and with a default."""
-    params = subset_loops.stated("tensors")
+    params = over_data.stated("tensors")
     assert params["matmul"] == (2, {"a", "b"})
     flag = "def matmul(a, b, transpose=False):\n    if transpose:\n        return matmul(a, b.T)\n    return (a[:, :, None] * b[None]).sum(1)\n"
     loop = "def row_normalize(rows=None):\n    return torch.stack([r / r.sum() for r in rows])\n"
     tensors = exercises("tensors")
-    assert subset_loops.loops(SOLUTION + "\n" + flag, VECTORISED, tensors, params=params) == {}
-    found = subset_loops.loops(SOLUTION + "\n" + loop, VECTORISED, tensors, params=params)
+    assert over_data.loops(SOLUTION + "\n" + flag, VECTORISED, tensors, params=params) == {}
+    found = over_data.loops(SOLUTION + "\n" + loop, VECTORISED, tensors, params=params)
     assert found["row_normalize"].what == "a comprehension", found
 
 
@@ -352,11 +350,11 @@ def test_a_parameter_that_counts_dimensions_is_a_shape():
     rows = head + "    return torch.stack([r - r.mean() for r in x])\n"
     for how, line in axes.items():
         source = head + line + tail
-        assert (
-            subset_loops.loops(source, ["layer_norm"], ["layer_norm"], params=params, counts=counts) == {}
-        ), how
-        assert subset_loops.loops(source, ["layer_norm"], ["layer_norm"], params=params), how
-    found = subset_loops.loops(rows, ["layer_norm"], ["layer_norm"], params=params, counts=counts)
+        assert over_data.loops(source, ["layer_norm"], ["layer_norm"], params=params, counts=counts) == {}, (
+            how
+        )
+        assert over_data.loops(source, ["layer_norm"], ["layer_norm"], params=params), how
+    found = over_data.loops(rows, ["layer_norm"], ["layer_norm"], params=params, counts=counts)
     assert found["layer_norm"].what == "a comprehension", found
 
 
@@ -381,7 +379,7 @@ def test_long_chains_are_read_without_a_recursion_error():
 
 
 def charged_in(source: str, helpers: dict | None = None) -> dict:
-    return subset_loops.loops(source, VECTORISED, exercises("tensors"), helpers)
+    return over_data.loops(source, VECTORISED, exercises("tensors"), helpers)
 
 
 @pytest.mark.unit
@@ -422,7 +420,7 @@ def test_a_loop_the_count_sees_costs_nothing_where_the_count_did_not_grow(form):
     found = charged(snippet)
     assert found[exercise].counted, found  # read, named, but the count decides
     result = _passed_vectorised(exercise)
-    subset_loops.charge(result, found, "tensors.py")
+    over_data.charge(result, found, "tensors.py")
     assert result.tests[0].status == "passed", result.tests[0].message
 
 
@@ -433,7 +431,7 @@ def test_what_the_count_cannot_see_is_still_charged(kind):
     found = charged(snippet)
     assert not found[exercise].counted and found[exercise].what == what, found
     result = _passed_vectorised(exercise)
-    subset_loops.charge(result, found, "tensors.py")
+    over_data.charge(result, found, "tensors.py")
     assert result.tests[0].status == "failed" and "tensors.py, line" in result.tests[0].message
 
 

@@ -12,9 +12,9 @@ import pytest
 import torch
 
 from grader.authoring import subset_review
+from grader.engine.subset import check as subset_check
+from grader.engine.subset import rules
 from grader.engine.subset import submission as subset
-from grader.engine.subset import subset_check
-from grader.engine.subset import subset_rules as rules
 from grader.sandboxed import guarded, subset_members
 
 

@@ -1,4 +1,4 @@
-"""One reading of a module's scopes per source (grader/engine/subset/subset_readings.py), seen
+"""One reading of a module's scopes per source (grader/engine/subset/readings.py), seen
 from each set of outside callers: the readers share its bindings, never each other's answers."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import ast
 
 import pytest
 
-from grader.engine.subset import subset_readings
+from grader.engine.subset import readings as subset_readings
 
 pytestmark = pytest.mark.unit
 
@@ -51,8 +51,8 @@ def test_a_source_read_again_is_read_once_and_each_caller_has_units_of_its_own(m
     """A warm engine's requests read one source again: its units are read once (the module's
     statements, what each binds and may change), and a charge adding to one call's binds leaves
     the next call's as read."""
-    from grader.engine import parsed
-    from grader.engine.subset import subset_units
+    from grader.engine.sources import parsed
+    from grader.engine.subset import units as subset_units
 
     source, reads = SOURCE + "\n# units\n", []
     real = subset_units._read

@@ -1,4 +1,4 @@
-"""Off-limits functions read from the source (grader/engine/subset/subset_twins.py): a door to an
+"""Off-limits functions read from the source (grader/engine/subset/twins.py): a door to an
 exercise's twin is shut by the name the code writes, whatever op it ends in and however it is
 reached (an alias, a captured name, ``getattr`` with a literal, an in-place method, a helper);
 nothing else is charged: another exercise's code, the learner's own functions, and every correct
@@ -16,7 +16,7 @@ import pytest
 from fair_code import FAIR
 from helpers import REPO, run_grade
 
-from grader.engine.subset import subset_twins
+from grader.engine.subset import twins as subset_twins
 from grader.topics import available_topics, exercises
 
 # (topic, exercise, snippet appended to the reference solution): each computes the exercise
@@ -476,7 +476,7 @@ def test_a_correct_answer_through_a_door_earns_nothing(tmp_path, topic):
 
 @pytest.mark.unit
 def test_a_twin_the_recorder_saw_is_told_by_the_call_written_not_the_ops_it_ends_in():
-    from grader.checks.scoring import TestResult, TopicResult
+    from grader.checks.verdict.scoring import TestResult, TopicResult
 
     said = "cross_entropy: expected a hand-written computation, got F.log_softmax called in …; F.nll_loss called in …"
     seen = TestResult("ce", "value", "failed", 0.0, 1.0, said, exercises=("cross_entropy",), cause="twin")

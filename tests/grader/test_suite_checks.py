@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.checks.judge import CheckFailed
+from grader.checks.judging.judge import CheckFailed
 
 pytestmark = [
     pytest.mark.engine,

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 TASKS_IN_ONE_PROCESS = """
 import json, sys
 from pathlib import Path
-from grader.engine import suites
+from grader.engine.suites import collected as suites
 from grader.options import Options, Selection
 from grader.engine.runner import Task, run_tasks
 

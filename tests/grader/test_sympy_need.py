@@ -3,7 +3,7 @@
 torch imports ``torch.fx.experimental.symbolic_shapes`` (sympy with it, ~0.2 s of CPU) when a
 backward is handed a gradient; the zygote imports it in its warm-up unless the trusted side
 chose ``--without-sympy`` from the topics and the submissions' text
-(grader/engine/sympy_need.py). These tests hold the choice on both sides: no topic in
+(grader/engine/worker/sympy_need.py). These tests hold the choice on both sides: no topic in
 SYMPY_FREE hands one in its probes, a submission that may gets the full zygote, and a zygote
 without it grades a free topic's reference in full without importing it.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.engine import sympy_need
+from grader.engine.worker import sympy_need
 from grader.topics import SYMPY_FREE, TOPICS, suite_path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -92,7 +92,8 @@ def test_a_class_folder_is_sympy_free_only_when_plainly_so(tmp_path: Path) -> No
 
 @pytest.mark.engine
 def test_a_zygote_without_sympy_grades_a_free_topics_reference_in_full() -> None:
-    from grader.engine import runner, workers
+    from grader.engine import runner
+    from grader.engine.worker import workers
     from grader.options import Options
 
     earlier = workers._servers.pop(False, None)  # this process's zygote from an earlier test

@@ -1,7 +1,7 @@
 """Errors taught at their layer: where torch raised under the learner's code (the layer of the
 learner's model with its configuration, the input it got and what it expects, or the learner's
-line with its operands' shapes: grader/sandboxed/blame.py, worded by grader/checks/blamed.py),
-and a concept hint for torch's common errors (grader/checks/exercises.py's ERROR_HINTS).
+line with its operands' shapes: grader/sandboxed/blame.py, worded by grader/checks/hints/blamed.py),
+and a concept hint for torch's common errors (grader/checks/verdict/exercises.py's ERROR_HINTS).
 
 The unit tests run the mistakes in this process, compiled under a submission's folder as the
 worker does; the e2e test grades two of them through ``grade``.
@@ -17,8 +17,8 @@ import pytest
 import torch
 from helpers import REPO, run_grade
 
-from grader.checks import blamed
-from grader.checks.error_types import error_hint
+from grader.checks.hints import blamed
+from grader.checks.verdict.error_types import error_hint
 from grader.sandboxed.blame import blame
 
 FOLDER = "/submission"

@@ -20,7 +20,8 @@ from helpers import REPO
 from torch import nn
 from torch.func import functional_call
 
-from grader.checks import battery, domain_cases
+from grader.checks import battery
+from grader.checks.cases import domain_cases
 from grader.sandboxed import codec
 
 domain_cases.load_all()  # every topic's declarations (tests/suites/domains_<topic>.py)

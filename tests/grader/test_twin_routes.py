@@ -14,7 +14,7 @@ from helpers import run_grade
 from test_subset_twins import IMPORTS, charged, rules, solution
 
 from grader.engine.subset import submission as subset
-from grader.engine.subset import subset_twins
+from grader.engine.subset import twins as subset_twins
 from grader.topics import exercises
 
 _ENTROPY = "lambda p: torch.distributions.Categorical(probs=p).entropy()"

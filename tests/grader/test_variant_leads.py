@@ -16,7 +16,7 @@ import pytest
 import torch
 from helpers import REPO, run_grade
 
-from grader.checks.judge import CheckFailed, expect_close
+from grader.checks.judging.judge import CheckFailed, expect_close
 
 
 def said(got, expected, **options) -> str:
@@ -44,7 +44,7 @@ def test_a_pair_where_an_element_wise_answer_is_asked_is_not_told_to_take_values
 
 @pytest.mark.unit
 def test_a_shape_note_names_no_mechanism_it_cannot_tell():  # c15
-    from grader.checks.relations import reshaped
+    from grader.checks.hints.relations import reshaped
 
     dropped = reshaped((), (1,))
     assert dropped == "the size-1 dimensions dropped"  # an integer index, a squeeze, a cat alike
@@ -53,8 +53,8 @@ def test_a_shape_note_names_no_mechanism_it_cannot_tell():  # c15
 
 @pytest.mark.unit
 def test_a_known_variant_is_keyed_by_its_values_or_its_shape_and_silent_where_it_is_right():
-    from grader.checks.relations import Keyed, Shaped, chosen
-    from grader.checks.variants import known
+    from grader.checks.hints.relations import Keyed, Shaped, chosen
+    from grader.checks.hints.variants import known
 
     a, b = torch.randn(1, 4), torch.randn(4, 1)
     wrong = (a[:, :, None] * b[None]).sum(0)  # c01: (k, m) where (n, m) is asked
@@ -78,8 +78,8 @@ def test_a_known_variant_is_keyed_by_its_values_or_its_shape_and_silent_where_it
 def test_an_argument_never_applied_is_named_by_the_value_it_behaves_as():
     import torch.nn.functional as F
 
-    from grader.checks.relations import chosen
-    from grader.checks.variants import argument_ignored
+    from grader.checks.hints.relations import chosen
+    from grader.checks.hints.variants import argument_ignored
 
     y_hat, y = torch.randn(4, 3), torch.randn(4, 3)
     hints = argument_ignored(
@@ -99,9 +99,9 @@ def test_an_argument_never_applied_is_named_by_the_value_it_behaves_as():
 
 @pytest.mark.unit
 def test_a_domain_mistake_names_a_cancellation_repeated_only_roughly():  # c29
-    from grader.checks import domain_cases
-    from grader.checks.relations import chosen
-    from grader.checks.variants import of_case
+    from grader.checks.cases import domain_cases
+    from grader.checks.hints.relations import chosen
+    from grader.checks.hints.variants import of_case
 
     domain_cases.load(topic_of("batch_norm"))
     domain = domain_cases.REGISTRY[(topic_of("batch_norm"), "batch_norm")]
@@ -132,7 +132,7 @@ def line_of(operands, layers):
 def test_the_module_layer_that_changes_h_and_w_is_named_a_pooling_too():  # c24, c26
     from torch import nn
 
-    from grader.checks.blamed import line_lines
+    from grader.checks.hints.blamed import line_lines
     from grader.sandboxed.blame import _spatial_layers
 
     class Branches(nn.Module):
@@ -160,7 +160,7 @@ def test_the_module_layer_that_changes_h_and_w_is_named_a_pooling_too():  # c24,
 
 @pytest.mark.unit
 def test_a_1d_tensor_meant_for_a_dimension_before_the_last_is_told_its_shape():
-    from grader.checks.blamed import line_lines
+    from grader.checks.hints.blamed import line_lines
 
     operands = [["out", [[2, 4, 49], "float32", "cpu"]], ["bias", [[4], "float32", "cpu"]]]
     words = "The size of tensor a (49) must match the size of tensor b (4) at non-singleton dimension 2"
@@ -182,7 +182,7 @@ def test_a_1d_tensor_meant_for_a_dimension_before_the_last_is_told_its_shape():
 def test_b16_a_1d_tensor_is_told_its_shape_only_beside_the_tensor_it_met():
     """a2 (5,) − 2·a·bᵀ (5, 7) + b2 (7,): torch names 5 and 7; b (7, 4) holds a 7 before its last,
     but its last is 4, not the 5 that met: no hint that b2 wants (7, 1) (seen: told so, misleading)."""
-    from grader.checks.blamed import line_lines
+    from grader.checks.hints.blamed import line_lines
 
     operands = [
         ["b2", [[7], "float32", "cpu"]],
@@ -196,7 +196,7 @@ def test_b16_a_1d_tensor_is_told_its_shape_only_beside_the_tensor_it_met():
 
 @pytest.mark.unit
 def test_a_convolution_padded_on_one_axis_only_is_told_so():  # c22
-    from grader.checks.conv_steps import Call, predicted
+    from grader.checks.hints.conv_steps import Call, predicted
 
     call = Call((2, 3, 9, 8), (3, 2), 4, 1, 1)
     lead = predicted(call, "shape '[2, 4, 9, 9]' is invalid for input of size 504")
@@ -206,7 +206,7 @@ def test_a_convolution_padded_on_one_axis_only_is_told_so():  # c22
 
 @pytest.mark.unit
 def test_numerical_grad_given_a_view_of_x_is_told_to_take_f_as_a_number():  # c06
-    from grader.checks import domain_cases
+    from grader.checks.cases import domain_cases
     from grader.checks.domains import hint_for
 
     domain_cases.load(topic_of("numerical_grad"))
@@ -574,7 +574,7 @@ def test_the_lead_names_the_variant_the_answer_is(tmp_path, case):
 
 @pytest.mark.unit
 def test_an_output_size_names_a_variant_only_where_it_alone_gives_the_answer():  # causes5 c21
-    from grader.checks.variants import ONE_FIRST, PADDING_ONCE, output_size_said
+    from grader.checks.hints.variants import ONE_FIRST, PADDING_ONCE, output_size_said
 
     # n = 32, k = 5, p = 2, s = 3: the padding counted once and the 1 added first both give 10
     assert output_size_said(10, 32, 5, 2, 3, "plain") == "plain"
@@ -584,7 +584,7 @@ def test_an_output_size_names_a_variant_only_where_it_alone_gives_the_answer(): 
 
 @pytest.mark.unit
 def test_an_output_size_rounded_up_or_to_the_nearest_is_named():  # causes7 c_cos_ceil
-    from grader.checks.variants import ROUNDED, output_size_said
+    from grader.checks.hints.variants import ROUNDED, output_size_said
 
     assert output_size_said(5, 8, 3, 1, 2, "plain") == ROUNDED  # ⌈7/2⌉ + 1, round(3.5) + 1
     assert output_size_said(12, 32, 5, 2, 3, "plain") == ROUNDED  # ⌈31/3⌉ + 1

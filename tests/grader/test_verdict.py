@@ -1,6 +1,6 @@
 """The exercise verdict: points follow exercises, not checks.
 
-Unit tests of grader/checks/exercises.py on hand-made checks; then submissions graded as a
+Unit tests of grader/checks/verdict/exercises.py on hand-made checks; then submissions graded as a
 learner would (`grade FILE --format json`): answers that answer nothing (empty tensors,
 constants, objects equal to anything) earn what plain zeros earn, an off-limits twin costs its
 exercise, code that raises is taught, and an exercise is judged without its neighbours.
@@ -12,9 +12,9 @@ import pytest
 from helpers import MAGIC, REPO, grade_json
 
 from grader.batch.standing import weigh
-from grader.checks.error_types import error_hint
-from grader.checks.exercises import judge
-from grader.course import CourseError, load_course
+from grader.checks.verdict.error_types import error_hint
+from grader.checks.verdict.exercises import judge
+from grader.course.toml import CourseError, load_course
 
 
 def check(

@@ -1,7 +1,7 @@
 """The warm-up of a long-lived engine (grader/apps/warm.py: the learner's warm engine, `grade
 watch`, a notebook's check() engine) reads what a request would otherwise read on first use: after
 it, grading a topic reads no probe's source and no probe's code again (a notebook's first check()
-paid for the battery's walkers when they moved to grader/checks/battery_walks.py), and reading a
+paid for the battery's walkers when they moved to grader/checks/cases/battery_walks.py), and reading a
 notebook imports no module (its first check() imported nbformat, built its schema's validator and
 imported IPython's transformer: 0.10 s of 0.17)."""
 
@@ -21,8 +21,8 @@ pytestmark = pytest.mark.engine
 GRADE_AFTER_WARM_UP = """
 import json
 from grader.apps import warm
-from grader.checks import callees
-from grader.engine import client
+from grader.checks.verdict import callees
+from grader.engine.worker import client
 from grader.engine.runner import Task, run_tasks
 from grader.options import Options
 from grader.topics import REPO_ROOT
@@ -61,7 +61,8 @@ import json, sys, tempfile
 from pathlib import Path
 import nbformat
 from grader.apps import warm
-from grader.engine import cell_python, notebooks, workers
+from grader.engine.sources import cell_python, notebooks
+from grader.engine.worker import workers
 
 workers.prestart = workers.fork_server = lambda gpu: None  # no zygote: what the warm-up reads, not its workers
 warm.warm_up([], 60.0, False)

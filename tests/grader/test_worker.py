@@ -9,9 +9,9 @@ import pytest
 import torch
 
 from grader.checks import probes
-from grader.engine.client import TopicSession
-from grader.engine.problems import NotStarted, ProbeTimeout, SubmissionError
 from grader.engine.staging import stage
+from grader.engine.worker.client import TopicSession
+from grader.engine.worker.problems import NotStarted, ProbeTimeout, SubmissionError
 
 pytestmark = pytest.mark.engine
 
@@ -214,7 +214,7 @@ def test_the_submission_budget_bounds_all_checks(session_for):
 
 def test_fresh_workers_still_work_where_the_zygote_cannot(session_for, monkeypatch):
     """TORCHGRADE_FRESH_WORKERS=1 (or a zygote that cannot start): one process per worker."""
-    from grader.engine.workers import FreshWorker
+    from grader.engine.worker.workers import FreshWorker
 
     monkeypatch.setenv("TORCHGRADE_FRESH_WORKERS", "1")
     session = session_for(BODY, timeout=3.0)

@@ -19,8 +19,8 @@ import pytest
 from helpers import REPO
 
 from grader import i18n
-from grader.checks import blamed
-from grader.engine import client, probe_words, problems
+from grader.checks.hints import blamed
+from grader.engine.worker import client, probe_words, problems
 
 pytestmark = pytest.mark.unit
 
@@ -166,7 +166,7 @@ def test_inputs_are_shown_short():
     ],
 )
 def test_a_device_mismatch_the_worker_words_is_shown_in_chinese(mismatch):
-    from grader.checks.judge import CheckFailed, expect_same_device
+    from grader.checks.judging.judge import CheckFailed, expect_same_device
 
     with pytest.raises(CheckFailed) as failed:
         expect_same_device(

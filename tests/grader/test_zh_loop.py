@@ -15,7 +15,7 @@ from helpers import REPO, run_grade
 from test_zh_complete import FALLBACKS, english_left
 
 from grader import i18n
-from grader.engine import doctor, sandbox
+from grader.engine.worker import doctor, sandbox
 
 
 @pytest.fixture

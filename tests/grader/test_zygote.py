@@ -18,9 +18,9 @@ import time
 import pytest
 import torch
 
-from grader.engine import proc, workers
-from grader.engine.problems import SubmissionError
-from grader.engine.sandbox import Limits, sandbox_status
+from grader.engine.worker import proc, workers
+from grader.engine.worker.problems import SubmissionError
+from grader.engine.worker.sandbox import Limits, sandbox_status
 
 pytestmark = [
     pytest.mark.engine,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.engine import sandbox, workers
+from grader.engine.worker import sandbox, workers
 
 pytestmark = pytest.mark.engine
 

@@ -8,8 +8,8 @@ the rest of a ``python -m grader ARGS`` interpreter: the test's argv, environmen
 replaced), cwd, and stdout/stderr pipes.
 
 The child grades on the helper's zygote as a grading process of ``grade batch`` grades on its
-parent's (:meth:`grader.engine.workers.ForkServer.usable`): one sealed child of it per task. That
-needs ``grader.engine.workers`` imported in the helper. A request whose cwd, ``PYTHONPATH``, ``PATH``
+parent's (:meth:`grader.engine.worker.workers.ForkServer.usable`): one sealed child of it per task. That
+needs ``grader.engine.worker.workers`` imported in the helper. A request whose cwd, ``PYTHONPATH``, ``PATH``
 or ``TORCHGRADE_*`` variables differ from the helper's could import another ``grader``, or launch
 another zygote: its child forgets every ``grader`` module and the zygote, and starts its own as a
 fresh process would.
@@ -81,7 +81,7 @@ def _serve(sock: socket.socket) -> dict:
     while (request := lines.recv()) is not None:
         stdout, stderr = lines.fds
         lines.fds = []
-        # Forking with Python threads is unsafe. Native ones are as in grader/engine/pool.py's
+        # Forking with Python threads is unsafe. Native ones are as in grader/engine/worker/pool.py's
         # forks: numpy's OpenBLAS starts its pool at import, fork-safe by its atfork handlers.
         if threading.active_count() != 1:
             _send(sock, {"error": "the warm helper has Python threads; it cannot fork"})
@@ -158,7 +158,7 @@ def _become_grade(request: dict) -> NoReturn:
 def _start_engine() -> None:
     """The zygote the children share, launched as a grading process launches its own: with
     Ctrl-C not ignored (the helper ignores it; an ignored signal stays ignored across exec)."""
-    from grader.engine import sandbox, workers
+    from grader.engine.worker import sandbox, workers
 
     gpu = sandbox.gpu_present()
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -188,7 +188,7 @@ def _shares_engine(request: dict) -> bool:
 def _forget_grader() -> None:
     """Leave the helper's zygote to it and drop every ``grader`` module: the child imports
     its own, and starts its own zygote, as a fresh interpreter would."""
-    workers = sys.modules.get("grader.engine.workers")
+    workers = sys.modules.get("grader.engine.worker.workers")
     for server in getattr(workers, "_servers", {}).values():
         server.stop()  # not its owner: closes this process's end only
     for name in [name for name in sys.modules if name == "grader" or name.startswith("grader.")]:

@@ -70,7 +70,7 @@ _REGRESSION = {
     "smooth_l1_loss": "F.smooth_l1_loss / nn.SmoothL1Loss",
 }
 # torch.distributions computes entropies and divergences in ops of its own: no op names it, the
-# source does (grader/engine/subset/subset_twins.py reads every declared name there)
+# source does (grader/engine/subset/twins.py reads every declared name there)
 _DISTRIBUTIONS = {"distributions": "torch.distributions"}
 # What each exercise's docstring puts off limits: {a torch function or aten op the recorder sees:
 # the functions that reach it, as the docstring names them} (tests/grader/test_off_limits.py)

@@ -167,7 +167,7 @@ VECTORISED_SHAPES = {
 }
 
 # the exercises whose docstring says vectorised: a loop in their source fails the clause too
-# (grader/engine/loops/subset_loops.py)
+# (grader/engine/loops/over_data.py)
 VECTORISED = tuple(VECTORISED_SHAPES)
 
 # ...and its cost, read outside the worker, on inputs of 2^20 elements (2^22 products) growing one

@@ -4,7 +4,7 @@ The "how" checks (off-limits functions, vectorised code, devices) read evidence 
 :mod:`grader.sandboxed.probe_kit` gathers in the worker, next to the submission. That evidence
 can be trusted only if nothing the submission does can reach the recorder: so the grader
 accepts a subset of Python whose meaning it fully knows, and refuses the rest before anything
-runs. Accepted: imports and members from the allow-list of :mod:`grader.engine.subset.subset_rules`,
+runs. Accepted: imports and members from the allow-list of :mod:`grader.engine.subset.rules`,
 attributes and builtins named in the source (``getattr`` with a literal name), the dunders a
 learner defines or calls on ``super()``, ``self.__dict__``/``vars(self)`` in methods. Refused:
 star imports, names computed at run time, code from text (``eval``, timeit, pickles, string
@@ -32,16 +32,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from grader.checks import places
-from grader.checks.exercises import REFUSED
-from grader.checks.scoring import TopicResult
-from grader.engine import parsed
+from grader.checks.verdict import places
+from grader.checks.verdict.exercises import REFUSED
+from grader.checks.verdict.scoring import TopicResult
 from grader.engine.check_table import Row
-from grader.engine.subset import subset_charge, subset_units
-from grader.engine.subset import subset_rules as rules
-from grader.engine.subset.subset_check import check
-from grader.engine.subset.subset_names import member_problem
-from grader.engine.subset.subset_refusal import NOT_ALLOWED, Refusal
+from grader.engine.sources import parsed
+from grader.engine.subset import charge as subset_charge
+from grader.engine.subset import rules
+from grader.engine.subset import units as subset_units
+from grader.engine.subset.check import check
+from grader.engine.subset.names import member_problem
+from grader.engine.subset.refusal import NOT_ALLOWED, Refusal
 from grader.i18n import N_, _, ngettext, text
 
 __all__ = [
@@ -72,7 +73,7 @@ def sources_of(path: Path, topic: str, single_file: bool) -> dict[str, str]:
     imports, directly or not (:func:`helpers`). A file graded alone and in
     its folder see the same helpers; a file nothing imports is no part of the topic's grade; a
     link is none (staging copies no link: what the worker is given is what the key reads)."""
-    from grader.engine import notebooks
+    from grader.engine.sources import notebooks
 
     own = f"{topic}.py"
     try:
@@ -148,7 +149,7 @@ class Verdict:
     """What the subset check decided for a task: the refusal that costs (None: graded code stays
     inside, or its refused lines cost nothing), the exercises it costs (empty: the whole topic),
     the staged files to replace (what the refused lines taint stubbed out,
-    :mod:`grader.engine.subset.subset_charge`) and the refused lines outside every exercise's reachable
+    :mod:`grader.engine.subset.charge`) and the refused lines outside every exercise's reachable
     code: not run, they cost nothing and are said once (:meth:`note`)."""
 
     refusal: Refusal | None = None
@@ -335,7 +336,7 @@ def _charged(
     helped: dict[str, subset_charge.Charge] | None = None,
 ) -> Verdict:
     """The verdict of the topic's file ``name`` whose refusals (``placed``) may cost only some
-    exercises: those charged (grader/engine/subset/subset_charge.py), else the ``first`` refusal whole;
+    exercises: those charged (grader/engine/subset/charge.py), else the ``first`` refusal whole;
     ``helped``: the helper files charged on their own (:func:`_helpers_charged`)."""
     exercises = exercises_of(topic)
     helped = helped or {}

@@ -11,7 +11,7 @@ apt-get update
 # setpriv (util-linux) drops workers to uid 65534; python3-venv for the virtual environment.
 apt-get install -y --no-install-recommends python3 python3-venv util-linux ca-certificates
 # The sandbox. Gradescope's container may refuse bubblewrap's namespaces when grading: then
-# workers still run as uid 65534, without namespaces (grader/engine/sandbox.py, the uid fallback).
+# workers still run as uid 65534, without namespaces (grader/engine/worker/sandbox.py, the uid fallback).
 apt-get install -y --no-install-recommends bubblewrap ||
     echo "setup.sh: bubblewrap is not installable here; workers will run as uid 65534 without it"
 

@@ -1,0 +1,117 @@
+"""What the subset check (:mod:`grader.engine.subset.check`) knows of a module and of the place
+it stands while it walks: the module's names, read in a first pass (:class:`Facts`), and the
+scopes around a node with the questions its checks ask of them (:class:`Place`: inside a plain
+method, ``super`` spelt out, a class only named or compared)."""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+
+from grader.engine.sources import parsed
+from grader.engine.subset import rules
+from grader.engine.subset.refusal import Refusal
+from grader.engine.subset.shapes import binds, bound_imports, named
+
+
+class Facts:
+    """What the first pass learns: imported names, names the module binds, its classes' methods."""
+
+    def __init__(self, tree: ast.Module, local: dict[str, frozenset[str]]) -> None:
+        self.imported = bound_imports(tree)  # bound name -> dotted name
+        self.modules: set[str] = set()  # names bound by `import x`
+        self.bound: set[str] = set()
+        self.bindings: Counter[str] = Counter()  # how many times each name is bound, in any scope
+        self.classes: set[str] = set()
+        self.methods: set[str] = set()
+        self.local = local
+        self.parents = parsed.parents(tree)
+        self.self_functions = {  # module-level functions whose first parameter is self
+            n.name
+            for n in tree.body
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and n.args.args
+            and n.args.args[0].arg == "self"
+        }
+        for node in parsed.nodes(tree):
+            if isinstance(node, ast.Import):
+                self.modules |= {alias.asname or alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ClassDef):
+                self.classes.add(node.name)
+                self.methods |= {
+                    n.name for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                }
+            if name := binds(node):
+                self.bind(name)
+        self.bindings.update(self.imported.keys())
+        self.bound -= set(self.imported)
+
+    def bind(self, name: str) -> None:
+        self.bound.add(name)
+        self.bindings[name] += 1
+
+
+class Place(ast.NodeVisitor):
+    """The checker's state while it walks (what it refused, the scopes it is in), and what its
+    checks ask of the place a node stands."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+        self.found: list[Refusal] = []
+        self.scopes: list[ast.AST] = []  # enclosing classes and functions
+        self.own_dict_line = 0  # a line that reads self.__dict__ or vars(self), if any
+        self.unbound: list[Refusal] = []  # methods of the module's classes read off a class
+        self.resolved: set[int] = set()  # ids of modules read by a computed getattr (guarded in the worker)
+        self.placed: set[int] = set()  # ids of a class statement's metaclass, of a decorator (rules.placed)
+
+    def refuse(self, node: ast.AST, what: str, instead: str) -> None:
+        self.found.append(Refusal(getattr(node, "lineno", 0), what, instead))
+
+    def in_method(self) -> bool:
+        """Inside a plain method whose first parameter is ``self``."""
+        if len(self.scopes) < 2 or not isinstance(self.scopes[-2], ast.ClassDef):
+            return False
+        function = self.scopes[-1]
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or not function.args.args:
+            return False
+        plain = not any(
+            isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod")
+            for d in function.decorator_list
+        )
+        return plain and function.args.args[0].arg == "self"
+
+    def plain_super(self, call: ast.Call) -> bool:
+        """``super()``, or what it means spelt out: ``super(Cls, self)`` in a plain method of the
+        class statement ``Cls`` (bound once: by that statement), ``self`` its first parameter."""
+        if not call.args and not call.keywords:
+            return True
+        if call.keywords or len(call.args) != 2 or not self.in_method():
+            return False
+        owner, bound = call.args
+        cls, method = self.scopes[-2], self.scopes[-1]
+        assert isinstance(cls, ast.ClassDef) and isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
+        return (
+            isinstance(owner, ast.Name)
+            and isinstance(bound, ast.Name)
+            and owner.id == cls.name
+            and self.facts.bindings[cls.name] == 1
+            and bound.id == method.args.args[0].arg
+        )
+
+    def class_named_only(self, node: ast.expr, owner: ast.expr, following: str | None) -> bool:
+        """The class of a value (``type(x)``, ``x.__class__``) may be named or compared, never used
+        (``type(x)(t)`` would wrap a result in a class the grader gave): ``self``'s in a method may."""
+        if isinstance(owner, ast.Name) and owner.id == "self" and self.in_method():
+            return True
+        if following is not None:
+            return following in rules.DUNDER_SET
+        parent = self.facts.parents.get(node)
+        if isinstance(parent, ast.Attribute):
+            return parent.attr in rules.DUNDER_SET
+        compared = isinstance(parent, ast.Compare)
+        checked = (
+            isinstance(parent, ast.Call)
+            and node in parent.args
+            and named(parent.func, "isinstance", "issubclass")
+        )
+        return compared or checked

@@ -1,0 +1,261 @@
+"""An exercise's reachable code: its definition and every piece of the learner's module it may
+run, followed through the names it reads and the methods it calls (docs/design.md, "Resolve, don't
+match": another exercise's definition too, each reader then judging the exercise by its own
+rules).
+
+The pieces are the module's top-level statements (those sharing a line taken together), but a
+class statement is cut in two kinds: its shell (decorators, bases, the statements of its body
+that are no method) and each of its methods. A piece reaches what binds a module-level name it
+reads (the compiler's own symbol table says which names are the module's, and which statements
+bind them: :func:`grader.engine.subset.units.units_of`): a function's statement, an
+assignment's, a class's whole (what a class does once made is any of its methods), but for a
+class of the learner's read as a namespace (``Helper.sigmoid(x)``, its bases plain) only its
+shell, and the methods named. An attribute of the learner's class or instance
+(:mod:`grader.engine.subset.scopes`) reaches the methods of that name in its class and the
+classes above and below it; an attribute of a value the module cannot tell (a parameter) every
+method of the learner's of that name; a name computed at run time (``getattr(x, name)``) every
+method of the learner's.
+"""
+
+from __future__ import annotations
+
+import ast
+import collections
+from collections.abc import Collection, Iterator, Sequence
+from typing import Protocol
+
+from grader.engine.sources import parsed
+from grader.engine.subset.binds import Meaning
+from grader.engine.subset.scopes import PLAIN_BASES, OwnClass, Scopes
+
+
+class Unit(Protocol):
+    """A top-level statement of the module (``grader.engine.subset.units.Unit``)."""
+
+    nodes: list[ast.stmt]
+    binds: set[str]  # the module-level names it binds
+
+    @property
+    def definition(self) -> ast.FunctionDef | ast.ClassDef | None: ...
+
+
+_TICK = 512  # pieces between two looks at the clock
+
+
+class Pieces:
+    """The module cut in pieces, and what each reaches (:meth:`reached`)."""
+
+    def __init__(
+        self, scopes: Scopes, units: Sequence[Unit], clock: parsed.Clock | None = None, by_use: bool = False
+    ) -> None:
+        self.scopes = scopes
+        self.by_use = by_use  # a plain class made reaches its shell and special methods, not every method
+        self.units = units  # grader.engine.subset.units.Unit, in line order
+        self.clock = clock
+        self.heads: list[ast.AST | None] = []  # piece -> a class statement whose shell it is
+        self.roots: list[list[ast.AST]] = []  # piece -> the nodes it is made of (walked whole)
+        self.of_unit: list[list[int]] = []  # unit -> its pieces (a class: shell first)
+        self.method_piece: dict[ast.AST, int] = {}
+        self.shell_of: dict[ast.AST, int] = {}  # a top-level class statement -> its shell
+        self.binders: dict[str, list[int]] = collections.defaultdict(list)  # name -> units
+        self.parents = parsed.parents(scopes.tree)
+        self._edges: dict[int, set[int]] = {}
+        for i, unit in enumerate(units):
+            for name in unit.binds:
+                self.binders[name].append(i)
+            self.of_unit.append(self._cut(unit))
+
+    def _cut(self, unit: Unit) -> list[int]:
+        node = unit.definition
+        if not isinstance(node, ast.ClassDef):
+            return [self._piece(list(unit.nodes))]
+        methods = [s for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        shell: list[ast.AST] = [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]
+        shell += [s for s in node.body if s not in methods]
+        pieces = [self._piece(shell, head=node)]
+        self.shell_of[node] = pieces[0]
+        for method in methods:
+            self.method_piece[method] = self._piece([method])
+            pieces.append(self.method_piece[method])
+        return pieces
+
+    def _piece(self, roots: list[ast.AST], head: ast.AST | None = None) -> int:
+        self.heads.append(head)
+        self.roots.append(roots)
+        return len(self.roots) - 1
+
+    def nodes(self, piece: int) -> Iterator[ast.AST]:
+        head = self.heads[piece]
+        if head is not None:
+            yield head
+        for root in self.roots[piece]:
+            yield from parsed.walk(root)
+
+    # -- what a piece reaches -----------------------------------------------------------------
+    def edges(self, piece: int) -> set[int]:
+        if piece not in self._edges:
+            found: set[int] = set()
+            for node in self.nodes(piece):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                    found |= self._read(node)
+                elif isinstance(node, ast.Attribute):
+                    found |= self._methods(node)
+                elif isinstance(node, ast.Call) and _computed_name(node):
+                    found |= {p for ps in self._all_methods() for p in ps}
+            self._edges[piece] = found - {piece}
+        return self._edges[piece]
+
+    def _read(self, node: ast.Name) -> set[int]:
+        """The pieces binding the module-level name ``node`` reads (none for a local's)."""
+        if not self.scopes.module_level(node):
+            return set()
+        parent = self.parents.get(node)
+        namespace = isinstance(parent, ast.Attribute) and parent.value is node
+        found: set[int] = set()
+        for unit in self.binders.get(node.id, ()):
+            definition = self.units[unit].definition
+            if (
+                (namespace or self.by_use)
+                and isinstance(definition, ast.ClassDef)
+                and self._plain(definition)
+            ):
+                found.add(self.shell_of[definition])  # the methods named: _methods
+                if not namespace:  # made or passed on: what Python calls of it unnamed
+                    found |= self._special(definition)
+            else:
+                found.update(self.of_unit[unit])
+        return found
+
+    def _special(self, node: ast.ClassDef) -> set[int]:
+        """The pieces of the dunder methods of ``node``'s family (``__init__``, ``__getitem__``...)."""
+        own = self.scopes.classes.get(node)
+        names = {n for c in self.scopes.classes for n in self.scopes.classes[c].methods} if own else set()
+        dunders = {n for n in names if n.startswith("__") and n.endswith("__")}
+        return {p for n in dunders for m in self._family_methods(node, n) for p in self._method_pieces(m)}
+
+    def _plain(self, node: ast.ClassDef) -> bool:
+        """A class of the learner's whose bases are plain (no library class calls its methods)."""
+        own = self.scopes.classes.get(node)
+        return own is not None and all(self._plain_base(m) for m in self._bases(own))
+
+    def _plain_base(self, meaning: Meaning) -> bool:
+        if meaning.kind == "class":
+            node = meaning.node
+            return not isinstance(node, ast.ClassDef) or node not in self.shell_of or self._plain(node)
+        return (meaning.kind == "builtin" and meaning.path == "object") or meaning.path in PLAIN_BASES
+
+    def _bases(self, own: OwnClass) -> set[Meaning]:
+        return {m for base, where in own.bases for m in self.scopes.meanings(base, where)}
+
+    def _methods(self, node: ast.Attribute) -> set[int]:
+        """The learner's methods ``node`` may read."""
+        found: set[int] = set()
+        for receiver in self.scopes.meanings(node.value):
+            if receiver.kind in ("class", "instance") and receiver.node in self.scopes.classes:
+                for method in self._family_methods(receiver.node, node.attr):
+                    found |= self._method_pieces(method)
+            elif receiver.kind == "unknown":
+                for method in self.scopes.methods_named(node.attr):
+                    found |= self._method_pieces(method)
+        return found
+
+    def _method_pieces(self, method: ast.AST) -> set[int]:
+        piece = self.method_piece.get(method)
+        if piece is None:  # a method of a class nested in another piece: read with it
+            return set()
+        cls = self.scopes.method_class.get(method)
+        return {piece} | ({self.shell_of[cls]} if cls in self.shell_of else set())
+
+    def _family_methods(self, node: ast.AST, attr: str) -> list[ast.AST]:
+        """The methods named ``attr`` of the class ``node``, the learner's classes above it and below."""
+        family = {node} | self._above(node) | {c for c in self.scopes.classes if node in self._above(c)}
+        return [m for c in family for m in self.scopes.classes[c].methods.get(attr, [])]
+
+    def _above(self, node: ast.AST, seen: frozenset[int] = frozenset()) -> set[ast.AST]:
+        own = self.scopes.classes.get(node)
+        if own is None or id(node) in seen:
+            return set()
+        found: set[ast.AST] = set()
+        for base in self._bases(own):
+            if base.kind == "class" and base.node is not None:
+                found |= {base.node} | self._above(base.node, seen | {id(node)})
+        return found
+
+    def _all_methods(self) -> list[set[int]]:
+        return [
+            self._method_pieces(m)
+            for own in self.scopes.classes.values()
+            for ms in own.methods.values()
+            for m in ms
+        ]
+
+    def _definition(self, exercise: str) -> set[int]:
+        return {p for unit in self.binders.get(exercise, ()) for p in self.of_unit[unit]}
+
+    def _walk(self, owners: dict[int, str], apart: dict[int, str]) -> None:
+        """Fill ``owners`` (piece -> whose code it is, the start's given) with every piece they
+        reach: a piece of another exercise's definition among ``apart`` is that exercise's, and so
+        is what it alone reaches; each piece is the first walker's to get there, own code first."""
+        steps, waves = 0, [collections.deque(sorted(owners))]
+        while waves:
+            queue = waves.pop(0)
+            later: collections.deque[int] = collections.deque()
+            while queue:
+                steps += 1
+                if self.clock is not None and steps % _TICK == 0:
+                    self.clock.check("the module's reachable code")
+                piece = queue.popleft()
+                for other in sorted(self.edges(piece) - owners.keys()):
+                    owners[other] = apart.get(other, owners[piece])
+                    (later if other in apart and apart[other] != owners[piece] else queue).append(other)
+            waves += [later] if later else []
+
+    def reached(self, exercise: str, apart: Collection[str] = ()) -> tuple[list[ast.AST], dict[int, str]]:
+        """Every node of ``exercise``'s reachable code, pieces in line order, and {id of a node it
+        reaches only through another exercise of ``apart``'s definition: that exercise}."""
+        apart_pieces = {p: e for e in apart if e != exercise for p in self._definition(e)}
+        owners = dict.fromkeys(self._definition(exercise), exercise)
+        self._walk(owners, apart_pieces)
+        nodes = [(node, owners[piece]) for piece in sorted(owners) for node in self.nodes(piece)]
+        return [n for n, _ in nodes], {id(n): e for n, e in nodes if e != exercise}
+
+
+def _computed_name(call: ast.Call) -> bool:
+    """``getattr(x, name)`` or ``hasattr`` with a name computed at run time."""
+    return (
+        isinstance(call.func, ast.Name)
+        and call.func.id in ("getattr", "hasattr")
+        and not (
+            len(call.args) >= 2
+            and isinstance(call.args[1], ast.Constant)
+            and isinstance(call.args[1].value, str)
+        )
+    )
+
+
+def reached(
+    scopes: Scopes,
+    units: Sequence[Unit],
+    exercises: Collection[str],
+    clock: parsed.Clock | None,
+    by_use: bool = False,
+) -> dict[str, list[ast.AST]]:
+    """{exercise: the nodes of its reachable code} for each of ``exercises``; ``by_use``: a plain
+    class of the learner's that is made or passed on reaches its special methods, and its other
+    methods only where an attribute names them (what a refusal costs: ``subset_charge``)."""
+    pieces = Pieces(scopes, units, clock, by_use)
+    return {e: pieces.reached(e)[0] for e in exercises}
+
+
+def reached_apart(
+    scopes: Scopes,
+    units: Sequence[Unit],
+    exercises: Collection[str],
+    apart: Collection[str],
+    clock: parsed.Clock,
+) -> tuple[dict[str, list[ast.AST]], dict[str, dict[int, str]]]:
+    """:func:`reached`, and for each exercise {id of a node it reaches only through the definition
+    of another exercise among ``apart``: that exercise} (whose list judges that code)."""
+    pieces = Pieces(scopes, units, clock)
+    read = {e: pieces.reached(e, apart) for e in exercises}
+    return {e: nodes for e, (nodes, _) in read.items()}, {e: through for e, (_, through) in read.items()}

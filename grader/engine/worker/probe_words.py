@@ -1,0 +1,94 @@
+"""How a probe's events are told to the learner: how a worker ended, what a probe passed the
+learner's function, which function still raises, and a timeout's words (grader/engine/worker/client.py)."""
+
+from __future__ import annotations
+
+import signal
+from typing import Any
+
+from grader import clean
+from grader.checks.verdict import places
+from grader.i18n import _, ngettext
+
+
+def exit_text(returncode: int | None) -> str:
+    """bwrap passes a worker's death by signal N on as status 128 + N."""
+    if returncode is None:
+        return _("still running")
+    number = -returncode if returncode < 0 else returncode - 128 if 128 < returncode < 160 else 0
+    if number:
+        try:
+            return _("was killed by %(signal)s") % {"signal": signal.Signals(number).name}
+        except ValueError:
+            return _("was killed by signal %(number)d") % {"number": number}
+    return _("exited with status %(code)d") % {"code": returncode}
+
+
+def inputs(args: object) -> str:
+    """ " on a (4, 3) float32 tensor" and the like: what a probe's call passes the learner's
+    function (its positional arguments), tensors only; a small one with its values."""
+    if not isinstance(args, (tuple, list)):
+        return ""
+    shown = []
+    for arg in args[:4]:
+        shape, dtype = getattr(arg, "shape", None), getattr(arg, "dtype", None)
+        if shape is None or dtype is None or not hasattr(arg, "tolist"):
+            continue
+        text = f"{tuple(shape)} {str(dtype).removeprefix('torch.')}"
+        if 0 < arg.numel() <= 6:
+            values = arg.detach().cpu().flatten().tolist()
+            text += " [" + ", ".join(f"{v:.4g}" if isinstance(v, float) else str(v) for v in values) + "]"
+        shown.append(text)
+    if not shown:
+        return ""
+    return " " + ngettext("on a %(shown)s tensor", "on %(shown)s tensors", len(shown)) % {
+        "shown": ", ".join(shown)
+    }
+
+
+def raiser(error: dict[str, Any]) -> str:
+    """The function of the learner's file that still raises NotImplementedError, as the worker named it."""
+    function, file = clean.name(error.get("function") or ""), clean.name(error.get("file") or "")
+    if not function:
+        return _("the exercise")
+    return places.function_in(function, file) if file else function
+
+
+def stalled_first(function: str, cpu: float | None, wait: float, check: str) -> str:
+    """A timeout's first words: the CPU limit reached, or no answer within the wall clock."""
+    first = (
+        _(
+            "%(name)s() reached its CPU limit of %(seconds)s s (over ten times a correct answer's) without answering"
+        )
+        if cpu
+        else _("%(name)s() did not answer within %(seconds)s s")
+    ) % {"name": function, "seconds": f"{cpu or wait:g}"}
+    if check:
+        first += _(" in %(check)s") % {"check": check}
+    return first
+
+
+def stalled_message(first: str, where: list[str], subject: str, slowest: float, answers: int) -> str:
+    """A timeout's message: where the code was at the deadline, and whether it is slow (it
+    answered ``answers`` earlier checks, the slowest in ``slowest`` s) or stuck."""
+    message = first + _("; the worker was stopped.")
+    if where:
+        message += "\n  " + _("at the deadline it was in %(where)s") % {"where": where[0]}
+    if answers:
+        message += "\n  " + ngettext(
+            "%(name)s() answered %(count)d earlier check, the slowest in %(seconds)s s: it is slow rather "
+            "than stuck. A Python loop over elements is the usual cause; whole-tensor operations are much faster.",
+            "%(name)s() answered %(count)d earlier checks, the slowest in %(seconds)s s: it is slow rather "
+            "than stuck. A Python loop over elements is the usual cause; whole-tensor operations are much faster.",
+            answers,
+        ) % {"name": subject, "count": answers, "seconds": f"{slowest:.1f}"}
+    else:
+        message += (
+            "\n  "
+            + _("hint: ")
+            + _(
+                "an endless loop (a condition that never changes?) or a very slow "
+                "Python loop over elements; whole-tensor operations are much faster."
+            )
+        )
+    return message
