@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import abc
 import dataclasses
+import enum
 import functools
 import importlib
 import importlib.util
@@ -257,8 +258,14 @@ def review(module: str, name: str, value: object = None) -> str:
     parts = module.split(".")
     for family in (f"{module}.{name}", *(".".join(parts[:i]) for i in range(len(parts), 0, -1))):
         if family in REACH:
-            return "; ".join(REACH[family])
+            made = [subset_members.MAKES_CLASSES] if makes_classes(value) else []
+            return "; ".join([*REACH[family], *made])
     return ""
+
+
+def makes_classes(value: object) -> bool:
+    """Whether calling ``value`` with names makes a class: a metaclass, an enum's functional API."""
+    return isinstance(value, type) and (issubclass(value, type) or isinstance(value, enum.EnumType))
 
 
 NOT_LISTED = "not among the members graded code may use; the exercise's docstring names what it needs"

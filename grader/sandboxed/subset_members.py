@@ -19,6 +19,9 @@ ALLOWED = "+"
 # A review's words for a member that writes the definition it is handed (an attribute, a class's
 # methods): graded code may use it only as a decorator of its own def or class statement.
 DECORATES = "writes: the definition it decorates"
+# A review's words for a member whose call makes a class from the names it is handed (a
+# metaclass, an enum class's functional API): graded code calls it with one value at most.
+MAKES_CLASSES = "called with names: a class made from them"
 
 
 def absent(module: ModuleType, name: str) -> bool:

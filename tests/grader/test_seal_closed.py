@@ -188,3 +188,49 @@ def test_each_route_earns_nothing_when_graded(tmp_path, route):
     _, report = grade_json(str(tmp_path), "--topic", "losses", "--exercise", "mse", "--timeout", "20")
     checks = report["topics"][0]["tests"]
     assert report["score"] == 0, [c.get("message") for c in checks]
+
+
+# A class made by a call from the names it is handed, whatever is called: enum's functional API
+# (on a library enum or a learner's), a metaclass, an enum class handed on and called elsewhere
+CLASS_MAKERS = {
+    "enum's functional API": "import enum\n\nE = enum.Enum('E', {'A': 1, '__torch_function__': classmethod(print)})\n",
+    "a learner enum's functional API": (
+        "import enum\n\n\nclass Base(enum.Enum):\n    pass\n\n\nE = Base('E', {'__torch_function__': 1})\n"
+    ),
+    "an enum class named by a keyword": "from enum import IntEnum\n\nE = IntEnum('E', names={'__add__': 1})\n",
+    "a metaclass called": "import typing\n\nP = typing.NamedTupleMeta('P', (), {'__torch_function__': 1})\n",
+    "an enum class handed on": "import enum\n\nmake = enum.Flag\nE = make('E', {'__torch_function__': 1})\n",
+    "names computed": "import enum\n\nnames = {'__torch_function__': 1}\nE = enum.Enum('E', names)\n",
+    "a dunder among written names": "import enum\n\nE = enum.Enum('E', 'A __init_subclass__')\n",
+}
+ENUMS = """
+import enum
+
+
+class Mode(enum.Enum):
+    TRAIN = "train"
+    EVAL = "eval"
+
+
+class Level(enum.IntEnum):
+    LOW = 1
+
+
+def mode(name):
+    return Mode(name) if isinstance(name, str) else Mode(value="eval")
+
+
+def low():
+    return Level(1) is Level.LOW and issubclass(Level, enum.IntEnum)
+
+
+Colour = enum.Enum("Colour", "RED GREEN", module=__name__)
+Size = enum.IntEnum("Size", [("S", 1), ("M", 2)])
+"""
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("name", sorted(CLASS_MAKERS))
+def test_a_class_made_from_the_names_a_call_is_handed_is_refused(name):
+    assert subset.check(CLASS_MAKERS[name]), name
+    assert subset.check(ENUMS) == []

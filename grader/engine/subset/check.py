@@ -1,7 +1,6 @@
 """One module's source against the allow-list of :mod:`grader.engine.subset.rules`: where it leaves
-the graded subset (:mod:`grader.engine.subset.submission` says why, and checks a submission's files with this).
-Two passes over the tree parsed once (:mod:`grader.engine.sources.parsed`): the names the module imports,
-binds and defines, then every import, name, attribute chain, call, definition and pattern."""
+the graded subset (:mod:`grader.engine.subset.submission` says why). Two passes over the tree parsed
+once: the names the module imports, binds and defines, then every import, name, call, definition."""
 
 from __future__ import annotations
 
@@ -39,6 +38,7 @@ INSTALL = "define the function in its own file, and import it where you use it"
 # a module held as a value: templates whose {0} the learner's language keeps (grader.i18n.text)
 MODULE_AS_VALUE = N_("the module {0} as a value")
 WRITE_WHERE_USED = N_("write {0} where you use it")
+MAKE_A_CLASS = N_("write a class statement, and call your class by its name")
 CALLED_ONLY = N_("call {0}(...) where you use it, with its arguments written out")
 
 
@@ -103,7 +103,8 @@ class _Check(Place):
         if name in rules.BUILTINS_REFUSED and not (name in rules.SHADOWABLE and name in facts.bound):
             return f"{name}", rules.BUILTINS_REFUSED[name]  # a binding may be in another scope
         ruled = facts.imported.get(name, name)
-        if (ruled in rules.CALLED_ONLY or ruled.endswith(".open")) and handed_on(node, facts.parents):
+        called_only = ruled in rules.CALLED_ONLY or ruled.endswith(".open")
+        if (called_only and handed_on(node, facts.parents)) or self.maker_handed_on(node, ruled):
             return f"{name} passed around", CALLED_ONLY.format(name)
         if name == "type" and name not in facts.bound and handed_on(node, self.facts.parents):
             return "type passed around", "call type(x) where you use it, or compare with isinstance"
@@ -173,7 +174,8 @@ class _Check(Place):
         called where it stands (``rules.CALLED_ONLY``, ``.open``): no rule sees its arguments."""
         if self.module_value(node, dotted):
             return MODULE_AS_VALUE.format(dotted), WRITE_WHERE_USED.format(f"{dotted}.<member>")
-        if (dotted in rules.CALLED_ONLY or node.attr == "open") and handed_on(node, self.facts.parents):
+        called_only = dotted in rules.CALLED_ONLY or node.attr == "open"
+        if (called_only and handed_on(node, self.facts.parents)) or self.maker_handed_on(node, dotted):
             return f"{dotted or '.open'} passed around", CALLED_ONLY.format(dotted or ".open")
         return None
 
@@ -272,12 +274,8 @@ class _Check(Place):
             and not self.class_named_only(node, node.args[0], None)
         ):
             self.refuse(node, "type(...) used as a value", CLASS_INSTEAD)
-        if makes_a_class(node):
-            self.refuse(
-                node,
-                "making a class from a namespace",
-                "write a class statement, and call your class by its name",
-            )
+        if makes_a_class(node) or self.calls_a_class_maker(node):
+            self.refuse(node, "making a class from a namespace", MAKE_A_CLASS)
         if writes_a_file(node, self.facts.imported):
             self.refuse(
                 node,

@@ -11,7 +11,7 @@ from collections import Counter
 from grader.engine.sources import parsed
 from grader.engine.subset import rules
 from grader.engine.subset.refusal import Refusal
-from grader.engine.subset.shapes import binds, bound_imports, named
+from grader.engine.subset.shapes import binds, bound_imports, dotted_name, handed_on, named, plain_names
 
 
 class Facts:
@@ -45,10 +45,34 @@ class Facts:
                 self.bind(name)
         self.bindings.update(self.imported.keys())
         self.bound -= set(self.imported)
+        self.class_makers = _class_makers(tree, self.imported)
 
     def bind(self, name: str) -> None:
         self.bound.add(name)
         self.bindings[name] += 1
+
+
+def _class_makers(tree: ast.Module, imported: dict[str, str]) -> set[str]:
+    """The learner's names for a class maker (``rules.class_makers``): a class statement over one,
+    a name assigned one, read until nothing is added (in any order of the module)."""
+    makers: set[str] = set()
+
+    def maker(node: ast.expr | None) -> bool:
+        if isinstance(node, ast.Name) and node.id in makers:
+            return True
+        return node is not None and dotted_name(node, imported) in rules.class_makers()
+
+    grown = True
+    while grown:
+        before = len(makers)
+        for node in parsed.nodes(tree):
+            if isinstance(node, ast.ClassDef) and any(maker(base) for base in node.bases):
+                makers.add(node.name)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and maker(node.value):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                makers |= {t.id for t in targets if isinstance(t, ast.Name)}
+        grown = len(makers) > before
+    return makers
 
 
 class Place(ast.NodeVisitor):
@@ -115,3 +139,24 @@ class Place(ast.NodeVisitor):
             and named(parent.func, "isinstance", "issubclass")
         )
         return compared or checked
+
+    def calls_a_class_maker(self, call: ast.Call) -> bool:
+        """A class maker (``rules.class_makers``, or the learner's name for one) called with names
+        not written out plainly (enum's functional API), or as a metaclass (name, bases, namespace)."""
+        func = call.func
+        if not (
+            (isinstance(func, ast.Name) and func.id in self.facts.class_makers)
+            or dotted_name(func, self.facts.imported) in rules.class_makers()
+        ):
+            return False
+        names = [*call.args[1:], *(k.value for k in call.keywords if k.arg == "names")]
+        if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+            return True
+        return len(call.args) > 2 or not all(plain_names(n) for n in names)
+
+    def maker_handed_on(self, node: ast.expr, dotted: str | None) -> bool:
+        """A library's class maker handed on as a value, where no call of it is read (a class
+        statement's base is not handed on: the class it makes is the learner's own)."""
+        parent = self.facts.parents.get(node)
+        based = isinstance(parent, ast.ClassDef) and node in parent.bases
+        return dotted in rules.class_makers() and not based and handed_on(node, self.facts.parents)

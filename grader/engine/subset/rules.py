@@ -110,6 +110,13 @@ REFUSED_PARENTS = frozenset(m.rsplit(".", 1)[0] for m in MEMBERS_OF_REFUSED)
 METACLASS_ONLY = frozenset({"abc.ABCMeta"})
 
 
+@functools.cache
+def class_makers() -> frozenset[str]:
+    """Members whose call with names makes a class (a metaclass, an enum's functional API): their
+    review says so (``members.MAKES_CLASSES``)."""
+    return frozenset(f"{m}.{n}" for (m, n), r in members.reviews().items() if members.MAKES_CLASSES in r)
+
+
 # what a member named elsewhere than its one place (:func:`placed`) is, and what to write
 PLACED = {
     "metaclass": (

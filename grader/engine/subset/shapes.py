@@ -55,6 +55,18 @@ def makes_a_class(call: ast.Call) -> bool:
     )
 
 
+def plain_names(node: ast.expr) -> bool:
+    """A literal of names none of which is a dunder, as enum's functional API takes them:
+    ``"A B"``, ``["A", ("B", 2)]``, ``{"A": 1}`` (a value may be anything, a name only written)."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and not any(
+            dunder(w) for w in node.value.replace(",", " ").split()
+        )
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return all(plain_names(e.elts[0] if isinstance(e, ast.Tuple) and e.elts else e) for e in node.elts)
+    return isinstance(node, ast.Dict) and all(k is not None and plain_names(k) for k in node.keys)
+
+
 def named(func: ast.expr, *names: str) -> bool:
     return isinstance(func, ast.Name) and func.id in names
 
