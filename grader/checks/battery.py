@@ -337,10 +337,18 @@ def _judge_values(
     ):  # each generator argument's stream after the call (both given one)
         what_after = _("the generator's next draws after %(what)s") % {"what": what}
         compare(mine.get("after"), want["after"], what_after, 0.0, 0.0, domains.STREAM)
-    if "grads" in want:  # a module's outputs were right: its input's gradient was cut
-        said = domains.CUT if case.kind == "module" else hint
+    if "grads" in want:  # the outputs were right: a module's input gradient, or one that never came, was cut
+        what_grads = _("the gradient of %(what)s") % {"what": what}
+        for i, (got, wanted) in enumerate(zip(mine.get("grads") or (), want["grads"])):
+            if got is None and isinstance(wanted, torch.Tensor):
+                fail(f"{what_grads}[{i}]", N_("a gradient"), N_("none reached it"), domains.CUT)
         compare(
-            mine.get("grads"), want["grads"], _("the gradient of %(what)s") % {"what": what}, rtol, atol, said
+            mine.get("grads"),
+            want["grads"],
+            what_grads,
+            rtol,
+            atol,
+            domains.CUT if case.kind == "module" else hint,
         )
     if "device" in mine:
         _judge_on_device(mine["device"], want.get("out"), what, rtol, atol, chosen(hint, None, None))

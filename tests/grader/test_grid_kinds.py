@@ -43,3 +43,10 @@ pytestmark = pytest.mark.e2e
 )
 def test_issue_105_kinds(tmp_path, topic, name, exercise):
     below_full(tmp_path, topic, name, exercise, prefix="e105")
+
+
+def test_a_gradient_that_never_reached_an_argument_is_told_as_cut(tmp_path):
+    """A function's argument detached (rnn_forward's h0): its gradient is None, told as a cut
+    gradient, never as a forgotten return."""
+    lead = below_full(tmp_path, "rnn", "rnn_forward_detached_h0", "rnn_forward", prefix="e105")
+    assert "forget to return" not in lead["diagnosis"] and "no gradient back" in lead["diagnosis"], lead

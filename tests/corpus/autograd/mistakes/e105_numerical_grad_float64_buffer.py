@@ -1,4 +1,5 @@
 # mistake: the gradient kept in a float64 buffer: a float32 x answers float64 (breaks: 'Returns a tensor of x's shape and dtype')
+# cause: numerical_grad stays_on_input_device_with_a_function:failed
 """Autograd — reference solution. The specification is the docstrings in exercises/autograd.py."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: logits squeezed: (n, 1) logits against (n, 1) labels broadcast to (n, n) (breaks: 'Equal to F.binary_cross_entropy_with_logits')
+# cause: bce_with_logits input_domain:values
 """Losses — reference solution. The specification is the docstrings in exercises/losses.py."""
 
 from __future__ import annotations

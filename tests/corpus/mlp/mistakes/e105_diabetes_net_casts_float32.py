@@ -1,4 +1,5 @@
 # mistake: forward casts its input to float32: a .double() model raises (breaks: 'gradients in float64')
+# cause: DiabetesNet input_domain:failed
 """Multilayer perceptrons — reference solution. The specification is the docstrings in exercises/mlp.py."""
 
 from __future__ import annotations

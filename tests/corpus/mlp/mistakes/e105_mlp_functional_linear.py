@@ -1,4 +1,5 @@
 # mistake: each nn.Linear applied by F.linear on its weight and bias (breaks: 'Apply each nn.Linear by calling it')
+# cause: MLP input_domain:failed
 """Multilayer perceptrons — reference solution. The specification is the docstrings in exercises/mlp.py."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: a permutation drawn even when shuffle=False: the generator's stream moved (breaks: 'order torch.randperm(n, generator=generator) when shuffling, else arange')
+# cause: minibatch_indices input_domain:values
 """Optimisation — reference solution. The specification is the docstrings in exercises/optim.py."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: step(closure) returns loss.item(), a float (breaks: 'returns closure()'s value itself')
+# cause: SGD input_domain:type
 """Optimisation — reference solution. The specification is the docstrings in exercises/optim.py."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: the statistics over x.view(N, C, -1): a non-contiguous (N, C, H, W) input raises (breaks: 'Inputs may be non-contiguous views')
+# cause: batch_norm input_domain:failed
 """Residual networks — reference solution. The specification is the docstrings in exercises/resnet.py."""
 
 from __future__ import annotations

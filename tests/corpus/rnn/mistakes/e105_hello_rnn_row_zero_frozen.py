@@ -1,4 +1,5 @@
 # mistake: the embedding's row 0 detached: it never learns (breaks: 'learns "hello" → "ohlol"')
+# cause: HelloRNN input_domain:failed
 """Recurrent networks — reference solution. The specification is the docstrings in exercises/rnn.py."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 # mistake: h0 detached: no gradient reaches h0 (breaks: 'Differentiable w.r.t. x, h0 and every parameter')
+# cause: rnn_forward input_domain:failed
 """Recurrent networks — reference solution. The specification is the docstrings in exercises/rnn.py."""
 
 from __future__ import annotations

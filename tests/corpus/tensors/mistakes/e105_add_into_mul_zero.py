@@ -1,4 +1,5 @@
 # mistake: z.mul_(0).add_(x + y): NaN and inf in z's prior contents stay (breaks: 'Afterwards z holds x + y')
+# cause: add_into input_domain:nan
 """Tensors — reference solution. The specification is the docstrings in exercises/tensors.py."""
 
 from __future__ import annotations

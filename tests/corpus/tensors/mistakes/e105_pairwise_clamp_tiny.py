@@ -1,4 +1,5 @@
 # mistake: distances clamped at 1e-12, not 0: equal rows near the origin answer 1e-12 (breaks: 'D[i, j] = Σₖ (a[i,k] − b[j,k])²')
+# cause: pairwise_sq_dists input_domain:values
 """Tensors — reference solution. The specification is the docstrings in exercises/tensors.py."""
 
 from __future__ import annotations
