@@ -234,3 +234,28 @@ Size = enum.IntEnum("Size", [("S", 1), ("M", 2)])
 def test_a_class_made_from_the_names_a_call_is_handed_is_refused(name):
     assert subset.check(CLASS_MAKERS[name]), name
     assert subset.check(ENUMS) == []
+
+
+# A builtin's name read where it denotes a parameter of the enclosing function is that parameter
+PARAMETERS = """
+class Value:
+    def __init__(self, data, locals=(), vars=None):
+        self.locals = locals
+        self.vars = vars if vars is not None else {}
+
+        def inner():
+            return locals
+"""
+BUILTINS_STILL = {
+    "called in a function": "def f(x):\n    return locals()\n",
+    "a parameter's default": "def f(locals=locals):\n    return locals()\n",
+    "declared global": "def f(locals):\n    global locals\n    return locals()\n",
+    "its own decorator": "@locals\ndef f(locals):\n    pass\n",
+}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("name", sorted(BUILTINS_STILL))
+def test_a_parameter_named_as_a_builtin_is_the_parameter(name):
+    assert subset.check(PARAMETERS) == []
+    assert subset.check(BUILTINS_STILL[name]), name

@@ -276,7 +276,7 @@ def test_similarity_names_a_packed_copy_and_the_batch_summary_lists_refusals():
         "import numpy as np\nm = np.memmap('/proc/self/mem', mode='r+')\n",
         "import torch\ns = torch.UntypedStorage.from_file('/proc/self/mem', True, 10)\n",
         "import numpy as np\np = np.zeros(3).ctypes.data\n",
-        "def f(getattr):\n    return getattr\n\nx = getattr(f, 'a' + 'b')\n",
+        "def f(getattr):\n    return getattr\n\nx = f(getattr)\n",
         "def f(getattr):\n    return getattr\n\ng = getattr\n",
         "class Mine:\n    pass\n\ndef f(x):\n    x.__class__ = Mine\n",
         "def f(x):\n    setattr(x, '__class__', object)\n",

@@ -10,6 +10,7 @@ from collections import Counter
 
 from grader.engine.sources import parsed
 from grader.engine.subset import rules
+from grader.engine.subset.binds import arguments
 from grader.engine.subset.refusal import Refusal
 from grader.engine.subset.shapes import binds, bound_imports, dotted_name, handed_on, named, plain_names
 
@@ -139,6 +140,27 @@ class Place(ast.NodeVisitor):
             and named(parent.func, "isinstance", "issubclass")
         )
         return compared or checked
+
+    def a_parameter(self, node: ast.Name) -> bool:
+        """``node`` read in a function's body where it denotes a parameter of that function or of
+        an enclosing one (a builtin's name bound there is that parameter, not the builtin); a
+        default, an annotation or a decorator is read outside, and ``global`` unbinds it."""
+        for scope in reversed(self.scopes):
+            if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) or not self._in_body(
+                node, scope
+            ):
+                continue
+            if any(isinstance(n, (ast.Global, ast.Nonlocal)) and node.id in n.names for n in ast.walk(scope)):
+                return False
+            if node.id in {a.arg for a in arguments(scope.args)}:
+                return True
+        return False
+
+    def _in_body(self, node: ast.AST, scope: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        child, parent = node, self.facts.parents.get(node)
+        while parent is not None and parent is not scope:
+            child, parent = parent, self.facts.parents.get(parent)
+        return parent is scope and child in scope.body
 
     def calls_a_class_maker(self, call: ast.Call) -> bool:
         """A class maker (``rules.class_makers``, or the learner's name for one) called with names
