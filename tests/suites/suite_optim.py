@@ -109,6 +109,19 @@ def started_elsewhere(losses_from):
     )
 
 
+MSE_SUM_HINT = N_(
+    "the recorded MSE is the mean of the squared errors over the n samples, mean((w·x − y)²): "
+    "a sum, here or in a helper of yours that computes it, is n times too large"
+)
+
+
+def summed_losses(n: int) -> tuple[Keyed, ...]:
+    """The keyed hint of recorded losses that are each n × the MSE: squared errors summed."""
+    return (
+        Keyed(MSE_SUM_HINT, lambda got, want: bool(torch.allclose(got, n * want, rtol=1e-4, atol=1e-7))),
+    ) * (n > 1)
+
+
 UPHILL_HINT = "the update steps against the gradient: w ← w − lr·gradient (minus, not plus)"
 SUM_HINT = (
     "the loss is a mean, so its gradient is the mean of the per-sample gradients, "
@@ -192,7 +205,10 @@ def test_gd_fit_full_batch(sub, lr, steps):
                 "update-sign": (replay_gd(x, y, lr, steps, sign=-1.0), UPHILL_HINT),
                 "gradient-sum": (replay_gd(x, y, lr, steps, reduce=torch.sum), SUM_HINT),
             },
-            keyed=started_elsewhere(lambda start: replay_gd(x, y, lr, steps, start=start)[1]),
+            keyed=(
+                *summed_losses(len(x)),
+                *started_elsewhere(lambda start: replay_gd(x, y, lr, steps, start=start)[1]),
+            ),
         )
 
 
@@ -250,7 +266,7 @@ def test_sgd_fit_per_sample(sub):
             else "generator=None: torch.randperm(n, generator=None) draws from torch's global RNG"
         )
         once = replay_sgd(x, y, 0.05, 4, torch.Generator().manual_seed(abs(seed)), fresh=False)[1]
-        keyed = [Keyed(ONE_ORDER_HINT, equals(torch.tensor(once, dtype=F64)))]
+        keyed = [*summed_losses(len(x)), Keyed(ONE_ORDER_HINT, equals(torch.tensor(once, dtype=F64)))]
         keyed += started_elsewhere(
             lambda start: replay_sgd(x, y, 0.05, 4, torch.Generator().manual_seed(abs(seed)), start=start)[1]
         )

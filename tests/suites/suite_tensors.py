@@ -225,8 +225,8 @@ CROSS_TERM_HINT = "the cross term counts twice: ‖a‖² − 2·a·bᵀ + ‖b�
 
 # a broadcast that does not fit in pairwise_sq_dists: the squared norms both as columns (or rows)
 NORMS_ROW_COLUMN_HINT = (
-    "the (n, m) table takes ‖a‖² as a column, (n, 1), and ‖b‖² as a row, (1, m): "
-    "(b * b).sum(1)[None, :] (or .sum(1, keepdim=True).T); two columns meet only where n = m"
+    "the (n, m) table takes ‖a‖² as a column and ‖b‖² as a row: (a * a).sum(1, keepdim=True) is "
+    "(n, 1), (b * b).sum(1) is (m,) and broadcasts as (1, m); a reduction drops its dimension unless keepdim=True"
 )
 
 
