@@ -2,7 +2,8 @@
 (``tests/corpus/<topic>/mistakes/e70k_*.py``, ``e83k_*.py``: the reference solution with one edit,
 full before the suites and domains were widened) graded below full, the training checks left out;
 and the sixth batch's false failure (``tests/corpus/cnn/correct/e83k_*.py``) graded full, training
-included. The seventh batch's kinds (``e94_*.py``): an axis of the contract that no case walked."""
+included. The seventh batch's kinds (``e94_*.py``): an axis of the contract that no case walked. Two hints
+of a fresh learner set that misled as first met."""
 
 from __future__ import annotations
 
@@ -183,3 +184,21 @@ def test_structure_is_judged_by_what_the_layers_compute(tmp_path, module):
     topic, name = module.split("/")
     score, maximum, lead = graded(tmp_path, topic, name, "e94", "correct")
     assert score == maximum, lead
+
+
+@pytest.mark.parametrize(
+    ("name", "topic", "fragment"),
+    [
+        # a's squared norms summed without keepdim: the hint gives both terms' forms, not b's alone
+        ("b23_03_tensors", "tensors", "(a * a).sum(1, keepdim=True)"),
+        # a helper _mse that sums: every recorded loss n × the MSE, told as a sum, not as its moment
+        ("b23_15_optim", "optim", "n times too large"),
+    ],
+)
+def test_a_fresh_learners_hint_points_at_the_fix(tmp_path, name, topic, fragment):
+    """Two leads of the fresh learner set (tests/corpus/blind/learner_s23) whose hints misled as
+    first met: each now names the labelled fix."""
+    shutil.copy(REPO / "tests" / "corpus" / "blind" / "learner_s23" / f"{name}.py", tmp_path / f"{topic}.py")
+    _, report = grade_json(str(tmp_path), "--topic", topic, "-k", "not convergence")
+    lead = next(e for e in report["topics"][0]["exercises"] if e["status"] != "passed")
+    assert fragment in lead["diagnosis"], lead["diagnosis"]
