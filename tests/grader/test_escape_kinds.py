@@ -202,3 +202,14 @@ def test_a_fresh_learners_hint_points_at_the_fix(tmp_path, name, topic, fragment
     _, report = grade_json(str(tmp_path), "--topic", topic, "-k", "not convergence")
     lead = next(e for e in report["topics"][0]["exercises"] if e["status"] != "passed")
     assert fragment in lead["diagnosis"], lead["diagnosis"]
+
+
+def test_a_numpy_scalar_is_named_as_one(tmp_path):
+    """conv_mults answering np.prod's int64 (learner_s23's b23_24): shown as the NumPy scalar it is,
+    not as the tensor it reaches the trusted side as."""
+    shutil.copy(
+        REPO / "tests" / "corpus" / "blind" / "learner_s23" / "b23_24_inception.py", tmp_path / "inception.py"
+    )
+    _, report = grade_json(str(tmp_path), "--topic", "inception", "-k", "conv_mults")
+    lead = next(e for e in report["topics"][0]["exercises"] if e["name"] == "conv_mults")
+    assert "of type int64" in lead["diagnosis"] and "tensor(" not in lead["diagnosis"], lead["diagnosis"]

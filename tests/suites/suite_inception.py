@@ -240,12 +240,12 @@ def test_conv_mults(sub, args, expected):
         cases.append((drawn, case.kh**2 * case.c_in * case.c_out * case.h * case.w))
     found = sub.run(probe_mults_of, [args for args, _ in cases])
     expect(isinstance(found, list) and len(found) == len(cases), "conv_mults", "a result", describe(found))
-    for (args, expected), got in zip(cases, found):
+    for (args, expected), (got, named) in zip(cases, found):
         expect(
             got == expected and isinstance(got, int),
             f"conv_mults{args}",
             f"the int {expected:,}",
-            repr(got),
+            repr(got) if named in ("int", "float", "bool", "Tensor") else f"{_number(got):.12g} of type {named}",
             mults_hint(got, expected, args),
         )
 
@@ -299,8 +299,9 @@ def mults_hint(got, expected: int, args: tuple[int, ...]) -> str:
 
 
 def probe_mults_of(mod, arg_sets):
-    """conv_mults on each argument set; a Python int each (bool and tensors come back as they are)."""
-    return [mod.conv_mults(*args) for args in arg_sets]
+    """conv_mults on each argument set, each with its type's name (a NumPy scalar reaches the
+    trusted side as a tensor: its name says what it was)."""
+    return [(n, kit.type_names(n)) for n in (mod.conv_mults(*args) for args in arg_sets)]
 
 
 def probe_call_mults(mod, args):
