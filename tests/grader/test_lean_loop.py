@@ -316,13 +316,13 @@ def test_marked():
 
 MARKS = ("skip", "skipif(True, reason='no')", "xfail")
 
-# One process collects one suite folder per mark (topics tiny0, tiny1...: one module name each).
+# One process collects one suite per mark (topics tiny0, tiny1...: one module name each), of a
+# pack that declares them (a grade reads only what a pack declares)
 REFUSED = """
-import json, os, sys
+import json, sys
 from grader.engine.suites import collected as suites
 said = []
-for n, folder in enumerate(sys.argv[1:]):
-    os.environ["TORCHGRADE_SUITES"] = folder
+for n in range(int(sys.argv[1])):
     try:
         suites.collected(f"tiny{n}", 10.0)
         said.append("collected")
@@ -334,20 +334,18 @@ print(json.dumps(said))
 
 @pytest.mark.timeout(180)
 def test_a_mark_the_lean_protocol_would_not_read_stops_the_collection(tmp_path):
-    folders = []
+    topics = "".join(f'[[topics]]\nname = "tiny{n}"\nexercises = ["f"]\n\n' for n in range(len(MARKS)))
+    (tmp_path / "pack.toml").write_text(f'name = "tiny"\n\n{topics}')
+    (tmp_path / "pytest.ini").write_text((REPO / "tests" / "suites" / "pytest.ini").read_text())
     for n, mark in enumerate(MARKS):
-        folder = tmp_path / f"suites{n}"
-        folder.mkdir()
-        (folder / "pytest.ini").write_text((REPO / "tests" / "suites" / "pytest.ini").read_text())
-        (folder / f"suite_tiny{n}.py").write_text(UNREAD.format(mark=mark))
-        folders.append(str(folder))
+        (tmp_path / f"suite_tiny{n}.py").write_text(UNREAD.format(mark=mark))
     done = subprocess.run(
-        [sys.executable, "-c", REFUSED, *folders],
+        [sys.executable, "-c", REFUSED, str(len(MARKS))],
         capture_output=True,
         text=True,
         timeout=120,
         cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={**os.environ, "PYTHONPATH": str(REPO), "TORCHGRADE_PACKS": str(tmp_path)},
     )
     assert done.returncode == 0, done.stderr[-3000:]
     said = json.loads(done.stdout.strip().splitlines()[-1])

@@ -143,3 +143,29 @@ def test_enums_functional_api_names_a_module_but_writes_none():
 @pytest.mark.parametrize("snippet", sorted(HONEST))
 def test_honest_calls_stay_allowed(snippet):
     assert subset.check(HONEST[snippet]) == [], snippet
+
+
+# An opener chosen among open functions and bound to a name that is only called: each call of the
+# name is read as a call of open (its mode a literal read mode)
+OPENER = """
+import gzip
+
+
+def rows(path):
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, {mode}, newline="") as f:
+        return f.read()
+"""
+OPENER_ROUTES = {
+    "a write mode through the name": OPENER.format(mode='"wt"'),
+    "the name handed on": OPENER.format(mode='"rt"')
+    + "\n\nkept = []\n\n\ndef keep(p):\n    opener = open\n    kept.append(opener)\n",
+    "a method's open in the choice": OPENER.format(mode='"rt"').replace("else open", "else path.open"),
+}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("route", sorted(OPENER_ROUTES))
+def test_an_opener_bound_to_a_name_is_read_at_each_call(route):
+    assert subset.check(OPENER.format(mode='"rt"')) == []
+    assert subset.check(OPENER_ROUTES[route]), route

@@ -245,7 +245,9 @@ def test_conv_mults(sub, args, expected):
             got == expected and isinstance(got, int),
             f"conv_mults{args}",
             f"the int {expected:,}",
-            repr(got) if named in ("int", "float", "bool", "Tensor") else f"{_number(got):.12g} of type {named}",
+            repr(got)
+            if named in ("int", "float", "bool", "Tensor")
+            else f"{_number(got):.12g} of type {named}",
             mults_hint(got, expected, args),
         )
 

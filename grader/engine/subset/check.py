@@ -93,8 +93,7 @@ class _Check(Place):
             self.refuse(node, *problem)
 
     def name_problem(self, node: ast.Name) -> tuple[str, str] | None:
-        """(what, instead) where a name read is a module, a builtin or class handed on, or the
-        metaclass outside a class statement; None where it is none of these."""
+        """(what, instead) where a name read is a module, a builtin or class handed on, or misplaced."""
         name, facts = node.id, self.facts
         if name in facts.modules or (name in facts.imported and holds_refused(facts.imported[name])):
             if id(node) in self.resolved:
@@ -105,7 +104,9 @@ class _Check(Place):
         if name in rules.BUILTINS_REFUSED and not (name in rules.SHADOWABLE and name in facts.bound):
             return f"{name}", rules.BUILTINS_REFUSED[name]  # a binding may be in another scope
         ruled = facts.imported.get(name, name)
-        called_only = ruled in rules.CALLED_ONLY or ruled.endswith(".open")
+        called_only = (ruled in rules.CALLED_ONLY or ruled.endswith(".open")) and not self.bound_as_opener(
+            node
+        )
         if (called_only and handed_on(node, facts.parents)) or self.maker_handed_on(node, ruled):
             return f"{name} passed around", CALLED_ONLY.format(name)
         if name == "type" and name not in facts.bound and handed_on(node, self.facts.parents):
@@ -163,12 +164,7 @@ class _Check(Place):
             self.refuse(
                 node, f"setting .{attrs[-1]}", "set your own attributes (a wrapper's __name__ is fine)"
             )
-        if (
-            store
-            and isinstance(root, ast.Call)
-            and isinstance(root.func, ast.Name)
-            and root.func.id == "type"
-        ):
+        if store and isinstance(root, ast.Call) and named(root.func, "type"):
             self.refuse(node, "assigning to an attribute of type(...)", "assign to your own objects")
 
     def value_problem(self, node: ast.Attribute, dotted: str) -> tuple[str, str] | None:
@@ -176,7 +172,7 @@ class _Check(Place):
         called where it stands (``rules.CALLED_ONLY``, ``.open``): no rule sees its arguments."""
         if self.module_value(node, dotted):
             return MODULE_AS_VALUE.format(dotted), WRITE_WHERE_USED.format(f"{dotted}.<member>")
-        called_only = dotted in rules.CALLED_ONLY or node.attr == "open"
+        called_only = (dotted in rules.CALLED_ONLY or node.attr == "open") and not self.bound_as_opener(node)
         if (called_only and handed_on(node, self.facts.parents)) or self.maker_handed_on(node, dotted):
             return f"{dotted or '.open'} passed around", CALLED_ONLY.format(dotted or ".open")
         return None
@@ -278,7 +274,7 @@ class _Check(Place):
             self.refuse(node, "type(...) used as a value", CLASS_INSTEAD)
         if makes_a_class(node) or self.calls_a_class_maker(node):
             self.refuse(node, "making a class from a namespace", MAKE_A_CLASS)
-        if writes_a_file(node, self.facts.imported):
+        if writes_a_file(node, self.facts.imported, self.facts.openers):
             self.refuse(
                 node,
                 "opening a file for writing",

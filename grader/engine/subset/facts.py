@@ -47,10 +47,37 @@ class Facts:
         self.bindings.update(self.imported.keys())
         self.bound -= set(self.imported)
         self.class_makers = _class_makers(tree, self.imported)
+        self.openers = _openers(tree, self.imported, self.parents)
 
     def bind(self, name: str) -> None:
         self.bound.add(name)
         self.bindings[name] += 1
+
+
+def an_open(node: ast.expr, imported: dict[str, str]) -> bool:
+    """``open``, or a module's function named open (``gzip.open``), or a choice among them."""
+    if isinstance(node, ast.IfExp):
+        return an_open(node.body, imported) and an_open(node.orelse, imported)
+    if isinstance(node, ast.Name) and node.id == "open":
+        return True
+    dotted = dotted_name(node, imported)
+    return dotted is not None and dotted.rsplit(".", 1)[-1] == "open"
+
+
+def _openers(tree: ast.Module, imported: dict[str, str], parents: dict[ast.AST, ast.AST]) -> frozenset[str]:
+    """Names bound to an open function (:func:`an_open`) and only ever called: each call of one is
+    read as a call of open (``opener = gzip.open if packed else open``)."""
+    nodes = list(parsed.nodes(tree))
+    bound = {
+        t.id
+        for n in nodes
+        if isinstance(n, ast.Assign) and an_open(n.value, imported)
+        for t in n.targets
+        if isinstance(t, ast.Name)
+    }
+    read = [n for n in nodes if isinstance(n, ast.Name) and n.id in bound and isinstance(n.ctx, ast.Load)]
+    handed = {n.id for n in read if not (isinstance(call := parents.get(n), ast.Call) and call.func is n)}
+    return frozenset(bound - handed)
 
 
 def _class_makers(tree: ast.Module, imported: dict[str, str]) -> set[str]:
@@ -140,6 +167,17 @@ class Place(ast.NodeVisitor):
             and named(parent.func, "isinstance", "issubclass")
         )
         return compared or checked
+
+    def bound_as_opener(self, node: ast.expr) -> bool:
+        """``node`` the value (or a choice of the value) bound to names that are openers only."""
+        child, parent = node, self.facts.parents.get(node)
+        while isinstance(parent, ast.IfExp) and child is not parent.test:
+            child, parent = parent, self.facts.parents.get(parent)
+        return (
+            isinstance(parent, ast.Assign)
+            and parent.value is child
+            and all(isinstance(t, ast.Name) and t.id in self.facts.openers for t in parent.targets)
+        )
 
     def a_parameter(self, node: ast.Name) -> bool:
         """``node`` read in a function's body where it denotes a parameter of that function or of

@@ -71,11 +71,12 @@ def named(func: ast.expr, *names: str) -> bool:
     return isinstance(func, ast.Name) and func.id in names
 
 
-def writes_a_file(call: ast.Call, imported: dict[str, str]) -> bool:
-    """``open(...)`` or ``x.open(...)`` with a mode that is not a literal read mode: a file opened
-    for writing can seek (``/proc/self/mem``)."""
+def writes_a_file(call: ast.Call, imported: dict[str, str], openers: frozenset[str] = frozenset()) -> bool:
+    """``open(...)`` or ``x.open(...)`` (or a name of ``openers``, bound to an open function) with a
+    mode that is not a literal read mode: a file opened for writing can seek (``/proc/self/mem``)."""
     func, dotted = call.func, dotted_name(call.func, imported)
     written = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    written = "open" if written in openers and isinstance(func, ast.Name) else written
     if "open" not in (written, (dotted or "").rsplit(".", 1)[-1]):  # by any name: from gzip import open as g
         return False
     position = 1 if isinstance(func, ast.Name) or dotted is not None else 0  # Path.open(mode)
