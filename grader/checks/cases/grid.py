@@ -2,7 +2,7 @@
 cases (grader/checks/domains.py: the dimensions those cases name, declared or derived) or not
 open to it, with the reason its declaration gives (``Domain.exempt``) or its signature shows
 (no floating input, nothing written, no generator). A cell that is neither is an unexplained
-hole: ``grade author validate`` prints the matrix and fails on one; docs/checks.md shows the
+hole: ``grade author validate`` prints the matrix and names each; docs/checks.md shows the
 built-in pack's."""
 
 from __future__ import annotations
