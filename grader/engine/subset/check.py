@@ -99,7 +99,8 @@ class _Check(Place):
             if id(node) in self.resolved:
                 return None
             return MODULE_AS_VALUE.format(name), _where_used(name, facts.imported.get(name))
-        if name not in facts.imported and self.a_parameter(node):
+        builtin = name in rules.BUILTINS_REFUSED or name in rules.CALLED_ONLY or name == "type"
+        if builtin and name not in facts.imported and self.a_parameter(node):
             return None  # the function's parameter, whatever builtin shares its name
         if name in rules.BUILTINS_REFUSED and not (name in rules.SHADOWABLE and name in facts.bound):
             return f"{name}", rules.BUILTINS_REFUSED[name]  # a binding may be in another scope

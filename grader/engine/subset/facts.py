@@ -111,6 +111,7 @@ class Place(ast.NodeVisitor):
         self.facts = facts
         self.found: list[Refusal] = []
         self.scopes: list[ast.AST] = []  # enclosing classes and functions
+        self.scope_names: dict[ast.AST, tuple[frozenset[str], frozenset[str]]] = {}  # _names_of's
         self.own_dict_line = 0  # a line that reads self.__dict__ or vars(self), if any
         self.unbound: list[Refusal] = []  # methods of the module's classes read off a class
         self.resolved: set[int] = set()  # ids of modules read by a computed getattr (guarded in the worker)
@@ -188,11 +189,24 @@ class Place(ast.NodeVisitor):
                 node, scope
             ):
                 continue
-            if any(isinstance(n, (ast.Global, ast.Nonlocal)) and node.id in n.names for n in ast.walk(scope)):
+            parameters, declared = self._names_of(scope)
+            if node.id in declared:
                 return False
-            if node.id in {a.arg for a in arguments(scope.args)}:
+            if node.id in parameters:
                 return True
         return False
+
+    def _names_of(
+        self, scope: ast.FunctionDef | ast.AsyncFunctionDef
+    ) -> tuple[frozenset[str], frozenset[str]]:
+        """A function's parameters, and the names it (or a function inside it) declares global or nonlocal."""
+        if scope not in self.scope_names:
+            declared = (n.names for n in ast.walk(scope) if isinstance(n, (ast.Global, ast.Nonlocal)))
+            self.scope_names[scope] = (
+                frozenset(a.arg for a in arguments(scope.args)),
+                frozenset(name for names in declared for name in names),
+            )
+        return self.scope_names[scope]
 
     def _in_body(self, node: ast.AST, scope: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         child, parent = node, self.facts.parents.get(node)
