@@ -254,6 +254,7 @@ def compared(tmp_path_factory) -> tuple[dict, str]:
     folder.mkdir()
     (folder / "pytest.ini").write_text((REPO / "tests" / "suites" / "pytest.ini").read_text())
     (folder / "suite_tiny.py").write_text(textwrap.dedent(TINY))
+    (folder / "pack.toml").write_text('name = "tiny"\n\n[[topics]]\nname = "tiny"\nexercises = ["mse"]\n')
     trace = tmp_path / "trace"
     trace.touch()
     submission = tmp_path / "submission"
@@ -267,7 +268,7 @@ def compared(tmp_path_factory) -> tuple[dict, str]:
         env={
             **os.environ,
             "PYTHONPATH": str(REPO),
-            "TORCHGRADE_SUITES": str(folder),
+            "TORCHGRADE_PACKS": str(folder),  # a pack declares the tiny topic: its suite is read
             "TINY_TRACE": str(trace),
         },
     )
