@@ -1238,7 +1238,7 @@ BLIND_LEADS = [
             "return ((a[:, None, :] - b[None, :, :]) ** 2).sum(dim=-1)",
             "return (a * a).sum(1, keepdim=True) - 2 * a @ b.T + (b * b).sum(1, keepdim=True)",
         ),
-        "‖b‖² as a row, (1, m)",
+        "(b * b).sum(1) is (m,) and broadcasts as (1, m)",
         "(1, m)",
     ),
     (
