@@ -34,7 +34,13 @@ class Facts:
             and n.args.args
             and n.args.args[0].arg == "self"
         }
+        binders: list[ast.AST] = []  # class statements and assignments: what _class_makers and _openers read
+        loads: list[ast.Name] = []
         for node in parsed.nodes(tree):
+            if isinstance(node, (ast.ClassDef, ast.Assign, ast.AnnAssign, ast.NamedExpr)):
+                binders.append(node)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                loads.append(node)
             if isinstance(node, ast.Import):
                 self.modules |= {alias.asname or alias.name.split(".")[0] for alias in node.names}
             elif isinstance(node, ast.ClassDef):
@@ -46,8 +52,8 @@ class Facts:
                 self.bind(name)
         self.bindings.update(self.imported.keys())
         self.bound -= set(self.imported)
-        self.class_makers = _class_makers(tree, self.imported)
-        self.openers = _openers(tree, self.imported, self.parents)
+        self.class_makers = _class_makers(binders, self.imported)
+        self.openers = _openers(binders, loads, self.imported, self.parents)
 
     def bind(self, name: str) -> None:
         self.bound.add(name)
@@ -64,25 +70,28 @@ def an_open(node: ast.expr, imported: dict[str, str]) -> bool:
     return dotted is not None and dotted.rsplit(".", 1)[-1] == "open"
 
 
-def _openers(tree: ast.Module, imported: dict[str, str], parents: dict[ast.AST, ast.AST]) -> frozenset[str]:
-    """Names bound to an open function (:func:`an_open`) and only ever called: each call of one is
-    read as a call of open (``opener = gzip.open if packed else open``)."""
-    nodes = list(parsed.nodes(tree))
+def _openers(
+    binders: list[ast.AST], loads: list[ast.Name], imported: dict[str, str], parents: dict[ast.AST, ast.AST]
+) -> frozenset[str]:
+    """Names bound to an open function (:func:`an_open`) and only ever called (``loads``: every name
+    the module reads): each call of one is read as a call of open (``opener = gzip.open if packed
+    else open``)."""
     bound = {
         t.id
-        for n in nodes
+        for n in binders
         if isinstance(n, ast.Assign) and an_open(n.value, imported)
         for t in n.targets
         if isinstance(t, ast.Name)
     }
-    read = [n for n in nodes if isinstance(n, ast.Name) and n.id in bound and isinstance(n.ctx, ast.Load)]
+    read = [n for n in loads if n.id in bound]
     handed = {n.id for n in read if not (isinstance(call := parents.get(n), ast.Call) and call.func is n)}
     return frozenset(bound - handed)
 
 
-def _class_makers(tree: ast.Module, imported: dict[str, str]) -> set[str]:
+def _class_makers(binders: list[ast.AST], imported: dict[str, str]) -> set[str]:
     """The learner's names for a class maker (``rules.class_makers``): a class statement over one,
-    a name assigned one, read until nothing is added (in any order of the module)."""
+    a name assigned one (``binders``: the module's class statements and assignments), read until
+    nothing is added (in any order of the module)."""
     makers: set[str] = set()
 
     def maker(node: ast.expr | None) -> bool:
@@ -93,7 +102,7 @@ def _class_makers(tree: ast.Module, imported: dict[str, str]) -> set[str]:
     grown = True
     while grown:
         before = len(makers)
-        for node in parsed.nodes(tree):
+        for node in binders:
             if isinstance(node, ast.ClassDef) and any(maker(base) for base in node.bases):
                 makers.add(node.name)
             elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and maker(node.value):
