@@ -74,12 +74,15 @@ def find(table: Table, name: str) -> Key:
 
 @dataclass(frozen=True)
 class Variable:
-    """A ``TORCHGRADE_*`` environment variable: who sets it, what it does, its default."""
+    """A ``TORCHGRADE_*`` environment variable: who sets it, what it does, its default;
+    ``placing``: it chooses only where a command runs or keeps its state, never what a grade is
+    (a remembered result's key leaves it out: grader/engine/remembered.py)."""
 
     name: str
     who: str  # learner, instructor, tests, CI, maintainer
     about: str
     default: str
+    placing: bool = False
 
 
 VARIABLES: tuple[Variable, ...] = (
@@ -101,6 +104,7 @@ VARIABLES: tuple[Variable, ...] = (
             "it for all its tests); `0`, `false`, `no`, `off` are as unset."
         ),
         "unset: the warm grading server answers",
+        placing=True,
     ),
     Variable(
         "TORCHGRADE_FRESH",
@@ -111,6 +115,7 @@ VARIABLES: tuple[Variable, ...] = (
             "the test suite sets it for all its tests)."
         ),
         "unset: an unchanged, fully passing topic is read back",
+        placing=True,
     ),
     Variable(
         "TORCHGRADE_RUNTIME_DIR",
@@ -119,18 +124,21 @@ VARIABLES: tuple[Variable, ...] = (
         "the learner's.",
         "`/run/user/<uid>/torchgrade` where the system made that folder, else `/tmp/torchgrade-<uid>` "
         "(whatever `XDG_RUNTIME_DIR` says)",
+        placing=True,
     ),
     Variable(
         "TORCHGRADE_DAEMON",
         "CI (benchmark)",
         "`1`: a client that finds no grading server starts one even off a terminal.",
         "unset: only a terminal starts one",
+        placing=True,
     ),
     Variable(
         "TORCHGRADE_STATE",
         "learner, tests",
         N_("The folder of a learner's own state (the hint levels, `hints.json`)."),
         "`$XDG_STATE_HOME/torchgrade`, else `~/.local/state/torchgrade`",
+        placing=True,
     ),
     Variable(
         "TORCHGRADE_NO_SOLUTIONS",
@@ -238,3 +246,4 @@ VARIABLES: tuple[Variable, ...] = (
         "unset: the recorded points are checked",
     ),
 )
+PLACING = frozenset(v.name for v in VARIABLES if v.placing)

@@ -35,7 +35,7 @@ from grader.apps.daemon import (
 from grader.apps.engines import STOP_POLL_SECONDS, asked_to_stop, replace_stale, stop_mark
 from grader.apps.leaving import flush_streams
 from grader.apps.ticker import every
-from grader.apps.warm import warm_up
+from grader.apps.warm import warm_first, warm_steps
 from grader.checkout import REPO_ROOT
 from grader.engine.worker import workers
 from grader.engine.worker.sandbox import Limits, gpu_present
@@ -106,22 +106,27 @@ def _listen(path: Path) -> socket.socket | None:
     return listener
 
 
-def _warm(gpu: bool) -> None:
-    """What a ``grade`` process pays before it grades, paid once: the imports (torch, pytest,
-    the CLI), every suite collected, the zygote ready. The children inherit all of it."""
+def _warm(gpu: bool) -> list[Callable[[], None]]:
+    """What every request needs, paid once before the socket is bound: the imports (torch, pytest,
+    the CLI) and the zygote ready; the rest of the warm-up (each suite collected, the probes read)
+    returned as steps the server takes between requests. The children inherit all of it."""
     from grader import cli, report  # noqa: F401  (imported for the children)
     from grader.topics import available_topics
 
-    warm_up(available_topics(), defaults.PROBE_TIMEOUT, gpu)
+    topics = available_topics()
+    warm_first(gpu)
+    return warm_steps(topics, defaults.PROBE_TIMEOUT)
 
 
-def _hello(key: str) -> dict:
+def _hello(key: str, warming: int) -> dict:
     """What the engine says of itself to each client: its identity (a client asks only its own),
-    and for ``grade engine status`` its process, checkout, start and memory."""
+    and for ``grade engine status`` its process, checkout, start, memory and the warm-up's steps
+    still to take (:func:`grader.apps.engines.warmed`)."""
     with open("/proc/self/statm") as statm:
         resident = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     checkout = os.path.realpath(REPO_ROOT)
-    return {"identity": key, "pid": os.getpid(), "checkout": checkout, "started": STARTED, "rss": resident}
+    hello = {"identity": key, "pid": os.getpid(), "checkout": checkout, "started": STARTED, "rss": resident}
+    return {**hello, "warming": warming}
 
 
 def _peer_is_me(conn: socket.socket) -> bool:
@@ -222,8 +227,11 @@ def _files() -> tuple[tuple[str, tuple[int, int, int, int]], ...]:
 class Server:
     """The accept loop: a child per request, its status back to its client, idle exit."""
 
-    def __init__(self, listener: socket.socket, key: str, idle: float, gpu: bool) -> None:
+    def __init__(
+        self, listener: socket.socket, key: str, idle: float, gpu: bool, steps: list[Callable[[], None]]
+    ) -> None:
         self.listener, self.key, self.idle, self.gpu = listener, key, idle, gpu
+        self.steps = steps  # the warm-up's rest, taken one at a time while no request runs
         self.inode = self.socket_inode()
         self.last = time.monotonic()  # the last event: the idle exit counts from it
         self.chosen = chosen(engine_env(dict(os.environ)))
@@ -291,9 +299,14 @@ class Server:
         while not self.stopping:
             if self.stale and not self.children:
                 return  # its socket goes with it: the next command starts a fresh engine
-            events = self.selector.select(timeout=min(self.idle, defaults.ENGINE_LOOK_SECONDS))
+            warming = bool(self.steps) and not self.children
+            events = self.selector.select(
+                timeout=0 if warming else min(self.idle, defaults.ENGINE_LOOK_SECONDS)
+            )
             if events:
                 self.last = time.monotonic()
+            elif warming:
+                self.warm_a_step()
             elif not self.children and (time.monotonic() - self.last >= self.idle or not self.reachable()):
                 return
             for key, _ in events:
@@ -303,6 +316,15 @@ class Server:
                     self.reap(key.fd)
                 else:
                     self.client_says(key.fileobj, key.data)  # type: ignore[arg-type]
+
+    def warm_a_step(self) -> None:
+        """One step of the warm-up's rest; after the last, the spare child made again, so that it
+        inherits the whole warm-up (the one made before holds only what was warm then)."""
+        self.steps.pop(0)()
+        self.last = time.monotonic()
+        if not self.steps:
+            self.drop_spare()
+            self.order_ahead()
 
     def socket_inode(self) -> int | None:
         """The inode of the listener's socket file now (0 where it is gone); None for an abstract
@@ -326,7 +348,7 @@ class Server:
             conn.close()
             return
         with contextlib.suppress(OSError):
-            send(conn, _hello(self.key))
+            send(conn, _hello(self.key, len(self.steps)))
             got = _read_request(conn)
             if got is not None and got[0] == {"stop": True}:
                 self.stop(conn)
@@ -439,14 +461,14 @@ def serve() -> None:
     try:
         gpu = gpu_present()
         with _stoppable(path):
-            _warm(gpu)
+            steps = _warm(gpu)
         listener = _listen(path)
         if listener is None:
             return
         idle = float(sys.argv[1]) if len(sys.argv) > 1 else defaults.DAEMON_IDLE_SECONDS
         key = identity(env)
         replace_stale(env, key)
-        Server(listener, key, idle, gpu).run()
+        Server(listener, key, idle, gpu, steps).run()
     except StopAsked:
         return
     finally:

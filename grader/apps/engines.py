@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import defaults
-from grader.apps.daemon import engine_env, held, identity, private_folder, receive, send
+from grader.apps.daemon import engine_env, held, identity, private_folder, receive, send, socket_path
 from grader.checkout import REPO_ROOT
 
 STOP_WAIT_SECONDS = 10.0  # an engine ends its children and removes its files within this
@@ -71,6 +71,19 @@ def engines(env: dict[str, str], besides: str = "") -> tuple[list[Engine], list[
     served = {engine.socket.with_suffix(".lock") for engine in found}
     warming = [lock for lock in sorted(folder.glob("engine-*.lock")) if lock not in served and held(lock)]
     return found, warming
+
+
+def warmed(env: dict[str, str], timeout: float) -> bool:
+    """Wait until this checkout's engine for ``env`` has taken every step of its warm-up (it answers
+    from its first; the benchmark and the tests time a warm engine); False where none answers."""
+    path = socket_path(engine_env(env))
+    deadline = time.monotonic() + timeout
+    while path is not None and time.monotonic() < deadline:
+        hello = _ask(path) if path.exists() else {}
+        if hello.get("warming") == 0:
+            return True
+        time.sleep(STOP_POLL_SECONDS)
+    return False
 
 
 def current_key(env: dict[str, str]) -> str:

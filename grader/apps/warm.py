@@ -1,34 +1,75 @@
 """One warm-up for every long-lived engine (``grade watch``, a notebook's ``check()`` engine,
 the learner's warm engine :mod:`grader.serve`): what a fresh ``grade`` pays before its first
-check, paid once, before the first request."""
+check, paid once (the learner's engine answers after its first part and takes the rest between
+requests)."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 
 def warm_up(topics: Iterable[str], timeout: float, gpu: bool) -> None:
     """Import the engine (torch, pytest, what a suite's trusted side needs: preload.py), collect
     ``topics``' suites for probes of ``timeout`` seconds, and wait for the zygote."""
-    from grader.engine import check_table
-    from grader.engine.sources import notebooks
-    from grader.engine.suites import collected as suites  # suites: pytest, torch
+    chosen = list(topics)
+    warm_first(gpu)
+    for step in warm_steps(chosen, timeout):
+        step()
+
+
+def warm_first(gpu: bool) -> None:
+    """What every request needs before it can run: the imports (torch, pytest) and the zygote
+    ready. The learner's engine answers once this is done (a first command waits no longer than
+    its own cold run would import); :func:`warm_steps` is the rest, taken between requests."""
     from grader.engine.worker import preload, workers
 
-    chosen = list(topics)
     workers.prestart(gpu)
     with preload.collector_paused():
-        preload.without_dynamo(chosen)
+        from grader.engine.suites import collected  # noqa: F401  (pytest, torch)
+    workers.fork_server(gpu)
+
+
+def warm_steps(topics: list[str], timeout: float) -> list[Callable[[], None]]:
+    """The rest of the warm-up, one step each (the trusted side's preload, a suite collected, the
+    notebooks' reader, the sources' keys, the probes read): what a request would otherwise pay,
+    each paid once. A request that comes before a step is done does its work itself, as a fresh
+    ``grade`` would (its runner keeps torch's compiler out of its own topics, too)."""
+    from grader.engine import check_table
+    from grader.engine.sources import notebooks
+    from grader.engine.suites import collected as suites
+    from grader.engine.worker import preload
+
+    def prepare() -> None:
+        preload.without_dynamo(topics)
         preload.preload()
-        for topic in chosen:
+        _import_the_commands()
+
+    def collect(topic: str) -> Callable[[], None]:
+        def step() -> None:
             with contextlib.suppress(suites.SuiteBroken):  # a grading reports what broke
                 suites.collected(topic, timeout)
-        _import_the_commands()
-        notebooks.read_ahead()
-        check_table.keys(chosen)  # the sources hashed once: a request's keys only stat them
-        _read_probes(chosen, timeout)
-    workers.fork_server(gpu)
+
+        return step
+
+    def keys() -> None:  # the sources hashed once: a request's keys only stat them
+        check_table.keys(topics)
+
+    steps = [prepare, *[collect(topic) for topic in topics], notebooks.read_ahead, keys]
+    steps.append(lambda: _read_probes(topics, timeout))
+    return [_paused(step, preload.collector_paused) for step in steps]
+
+
+def _paused(
+    step: Callable[[], None], paused: Callable[[], contextlib.AbstractContextManager[None]]
+) -> Callable[[], None]:
+    """``step`` run with the cyclic collector off, what it built frozen after (preload.py)."""
+
+    def run() -> None:
+        with paused():
+            step()
+
+    return run
 
 
 def _read_probes(topics: list[str], timeout: float) -> None:

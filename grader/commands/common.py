@@ -310,6 +310,23 @@ def on_warm_engine(command: str, no_daemon: bool) -> None:
         invocation.start_engine = daemon.start_server if daemon.should_start() else None
 
 
+def on_new_engine(checks_to_run: Callable[[], bool]) -> None:
+    """A learner's command that no engine answered and that has checks to run: start the user's
+    engine now and be answered by it, rather than grade here and start it for the next command
+    (which would find it warming, and a third command beside them would import torch again).
+    The engine answers once imported, its suites collected between requests (grader/serve.py);
+    where it cannot start in time the command grades here."""
+    invocation = click.get_current_context().find_object(Invocation)
+    if invocation is None or invocation.start_engine is None or not checks_to_run():
+        return
+    from grader.apps import daemon
+
+    invocation.start_engine = None  # started now (or it could not be): none again at the exit
+    status = daemon.start_and_ask(invocation.argv)
+    if status is not None:
+        sys.exit(status)
+
+
 def similarity_report(submissions: Path, out: Path, topics: tuple[str, ...], threshold: float) -> None:
     """`grade similarity`, and `grade batch --similarity` after the grading."""
     from grader.similarity.run import run_similarity

@@ -21,6 +21,7 @@ from grader.commands.common import (
     limit_options,
     limits_of,
     no_daemon_option,
+    on_new_engine,
     on_warm_engine,
     speak_course_language,
     usage_exit,
@@ -106,6 +107,8 @@ def check_command(
         usage_exit(str(exc))
     from grader.engine.selection import select_topics
     from grader.engine.stubs import submission_is_stub
+
+    on_new_engine(lambda: _checks_to_run(path, options))
     from grader.engine.worker.sandbox import gpu_present
     from grader.engine.worker.sympy_need import needs_sympy
     from grader.engine.worker.workers import prestart
@@ -140,6 +143,24 @@ def check_command(
     if fmt != "json" and code != 0:
         _learner_lines(result, path)
     raise Graded(code)
+
+
+def _checks_to_run(path: Path, options: Options) -> bool:
+    """Whether grading ``path`` runs checks: not untouched stubs, nor every topic read back
+    unchanged (what a fresh process answers in a moment, with no worker and no suite)."""
+    from grader.engine import remembered
+    from grader.engine.runner import UsageProblem, chosen_topics, resolve_device
+    from grader.engine.stubs import submission_is_stub
+
+    try:
+        selected, single_topic, _ = chosen_topics(path, options)
+        options = replace(options, device=resolve_device(options.device))  # as grade() keys it
+    except UsageProblem:
+        return False
+    if submission_is_stub(path, options.selection.topics):
+        return False
+    keys = remembered.keys(path, selected, single_topic is not None, options)
+    return any(remembered.recall(topic, keys[topic]) is None for topic in selected)
 
 
 def _in_course(

@@ -32,6 +32,7 @@ from grader import defaults, i18n
 from grader.checks.verdict.scoring import TestResult, TopicResult
 from grader.engine import check_table
 from grader.engine.subset import submission as subset
+from grader.keys import PLACING
 
 # Only a topic whose every check passed (or was skipped) is kept: a failure may be the machine's
 # (a cost check under load, a timeout), and a learner must never see one that their code no
@@ -60,7 +61,9 @@ def _key(path: Path, topic: str, single_file: bool, options: Any, table: str | N
     for part in (str(VERSION), table, topic, i18n.language(), chosen, repr(options.limits)):
         digest.update(f"{part}\0".encode())
     digest.update(f"{options.device}\0".encode())
-    settings = sorted((k, v) for k, v in os.environ.items() if k.startswith("TORCHGRADE_"))
+    settings = sorted(
+        (k, v) for k, v in os.environ.items() if k.startswith("TORCHGRADE_") and k not in PLACING
+    )
     digest.update(repr(settings).encode())
     for name in sorted(sources):
         digest.update(f"{name}\0{len(sources[name])}\0".encode())

@@ -48,7 +48,7 @@ def _warm_helper(env: dict[str, str]) -> Warm | None:
 
 
 def start_engine(env: dict[str, str], idle: float) -> tuple[subprocess.Popen, Path]:
-    """A warm engine (``python -m grader.serve``) for ``env``, once its socket is there; it leaves
+    """A warm engine (``python -m grader.serve``) for ``env``, once it has warmed up; it leaves
     after ``idle`` seconds without a request."""
     from grader.apps import daemon
 
@@ -62,6 +62,9 @@ def start_engine(env: dict[str, str], idle: float) -> tuple[subprocess.Popen, Pa
             break
         time.sleep(0.1)
     assert path.exists(), "the engine did not start"
+    from grader.apps import engines
+
+    assert engines.warmed(env, 300), "the engine did not warm up"  # every suite collected, as a test times it
     return process, path
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 import os
 import pty
 import select
+import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import nbformat
@@ -195,3 +197,74 @@ def test_a_usage_error_starts_no_engine(monkeypatch):
     with pytest.raises(SystemExit) as leaving:
         cli.run()
     assert leaving.value.code == 2 and started == []
+
+
+def _copies(tmp_path, count: int) -> list[str]:
+    """``count`` solved tensors files, each of its own bytes (none read back from another)."""
+    files = []
+    for n in range(count):
+        folder = tmp_path / f"copy{n}"
+        folder.mkdir()
+        (folder / "tensors.py").write_text(f"{(REPO / 'solutions' / 'tensors.py').read_text()}\n# copy {n}\n")
+        files.append(str(folder / "tensors.py"))
+    return files
+
+
+@pytest.mark.e2e
+@pytest.mark.usefixtures("runtime")
+def test_the_first_commands_on_a_terminal_share_the_one_engine_the_first_starts(tmp_path):
+    """Seen failing on main: the first command graded cold and started the engine on its way out,
+    so the two after it found it warming and waited for its whole warm-up (20 s where a cold run
+    took 8). Now the first is answered by the engine it starts (it answers once imported, its
+    suites collected between requests), and the two after it, at once, by that same engine; a
+    grading read back whole is still answered at once, with the engine started on its way out."""
+    env = {**os.environ, "TORCHGRADE_FRESH": "0", "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    first, *others = _copies(tmp_path, 3)
+    try:
+        done = run_in_pty([sys.executable, "-m", "grader", first], cwd=str(REPO), env=env, timeout=300)
+        assert done.returncode == 0, done.output[-2000:]
+        assert "your engine is starting" in done.output, done.output[-2000:]
+        engine = _alive(env)
+        assert len(engine) == 1
+        answers: dict[str, object] = {}
+
+        def grade(target: str) -> None:
+            answers[target] = run_in_pty(
+                [sys.executable, "-m", "grader", target], cwd=str(REPO), env=env, timeout=300
+            )
+
+        both = [threading.Thread(target=grade, args=(target,)) for target in others]
+        for thread in both:
+            thread.start()
+        for thread in both:
+            thread.join()
+        assert [answers[t].returncode for t in others] == [0, 0], [answers[t].output[-800:] for t in others]
+        assert _alive(env) == engine
+        _stop_all(env)
+        read_back = run_in_pty([sys.executable, "-m", "grader", first], cwd=str(REPO), env=env, timeout=300)
+        assert read_back.returncode == 0 and "your engine is starting" not in read_back.output
+    finally:
+        _stop_all(env)
+
+
+@pytest.mark.unit
+def test_where_a_command_runs_is_not_in_its_remembered_key(tmp_path, monkeypatch):
+    """The engine's child grades with TORCHGRADE_NO_DAEMON=1, a fresh process without it: one key
+    (seen failing: what the engine kept was never read back by a fresh process, so a first
+    command with no engine graded a solved file again); a variable that changes a grade is kept."""
+    from grader.engine import remembered
+    from grader.options import Options
+
+    shutil.copy(REPO / "solutions" / "losses.py", tmp_path / "losses.py")
+    monkeypatch.setenv("TORCHGRADE_FRESH", "")
+
+    def key() -> str | None:
+        return remembered.keys(tmp_path / "losses.py", ["losses"], True, Options())["losses"]
+
+    monkeypatch.delenv("TORCHGRADE_NO_DAEMON", raising=False)
+    fresh = key()
+    monkeypatch.setenv("TORCHGRADE_NO_DAEMON", "1")
+    monkeypatch.setenv("TORCHGRADE_RUNTIME_DIR", str(tmp_path))
+    assert key() == fresh is not None
+    monkeypatch.setenv("TORCHGRADE_NO_SANDBOX", "1")
+    assert key() != fresh

@@ -36,7 +36,7 @@ def engine(monkeypatch):
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(f"\0torchgrade-spare-test-{os.getpid()}")  # abstract: no file; nobody connects
     listener.listen()
-    server = serve.Server(listener, "key", 0.05, False)
+    server = serve.Server(listener, "key", 0.05, False, [])
     yield server, read_end
     server.drop_spare()
     for pidfd, (pid, conn) in server.children.items():
