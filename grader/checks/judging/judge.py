@@ -30,7 +30,6 @@ from grader.checks.judging import curves
 from grader.checks.verdict import places
 from grader.checks.verdict.described import PAIR_HINT, REDUCED_PAIR, describe, values_and_indices
 from grader.checks.verdict.failed import (
-    DIMS_HINT,
     INF_HINT,
     NAN_HINT,
     SPEAKS_OF_NAN,
@@ -40,6 +39,7 @@ from grader.checks.verdict.failed import (
     TYPE_HINT,
     CheckFailed,
     TwinUsed,
+    dims_hint,
     expect,
     fail,
     hinted,
@@ -124,7 +124,7 @@ def expect_tensor(
             expected=_("shape %(shape)s") % {"shape": tuple(shape)},
             got=_("shape %(shape)s") % {"shape": tuple(value.shape)}
             + (_(" (%(notes)s)") % {"notes": said} if said else ""),
-            hint=hint or (DIMS_HINT if len(value.shape) != len(tuple(shape)) else ""),
+            hint=hint or dims_hint(tuple(value.shape), tuple(shape)),
             cause="shape",
         )
     if dtype is not None and value.dtype != dtype:

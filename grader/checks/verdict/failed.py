@@ -3,6 +3,7 @@ hint of the stage of judging that failed, and the cause the exercise verdict rea
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, NoReturn
 
@@ -54,7 +55,7 @@ def hinted(hint: str) -> str:
 
 # The stages of judging an answer, in order: type, shape, dtype, empty, nan, values. Each is a
 # cause of its own: the same mistake fails at the same stage whatever the inputs, and each stage
-# has its own first hint (TYPE_HINT, NAN_HINT; DIMS_HINT for a dimension too many or too few).
+# has its own first hint (TYPE_HINT, NAN_HINT; dims_hint for a dimension too many or too few).
 # The first four judge an answer's form, not its values.
 TYPE = "type"  # the first stage: the answer is not of the type asked
 FORM_STAGES = (TYPE, "shape", "dtype", "empty")
@@ -67,10 +68,28 @@ TENSORS_HINT = N_(
     "as nn.RNN returns (output, h_n): unpack it, output, h_n = self.rnn(x))"
 )
 NAN_HINT = N_("NaN usually comes from inf - inf, 0 * inf or log of a negative number")
-DIMS_HINT = N_(
-    "the result has a dimension too many or too few: torch.stack joins tensors along a new dimension, "
-    "torch.cat along one they have; a reduction removes its dimension unless keepdim=True"
+# A rank that differs, told by what the shapes show: a dimension more (stacked, or kept by
+# keepdim), or fewer with elements lost (a reduction); fewer with every element kept (a size-1
+# dimension dropped, dimensions merged) says nothing of its cause: the shape's note alone.
+DIMS_MORE = N_(
+    "the result has a dimension too many: torch.stack joins tensors along a new dimension (torch.cat "
+    "along one they have), and keepdim=True keeps a reduced dimension"
 )
+DIMS_FEWER = N_(
+    "the result lost dimensions and their values: a reduction (sum, mean, max...) removes the dimension "
+    "it runs over, and every dimension when it is given none; reduce over the docstring's dimension only"
+)
+
+
+def dims_hint(got: tuple[int, ...], expected: tuple[int, ...]) -> str:
+    """The hint for an answer of another rank than asked ("" where the shapes cannot tell why)."""
+    if len(got) > len(expected):
+        return DIMS_MORE
+    if len(got) < len(expected) and math.prod(got) < math.prod(expected):
+        return DIMS_FEWER
+    return ""
+
+
 SUBCLASS_HINT = N_("return a plain torch.Tensor, not a subclass")  # the worker refuses one (plain.py)
 # an infinity where a finite value was expected, told where the check's own hint speaks of none
 INF_HINT = N_(
