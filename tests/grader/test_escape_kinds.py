@@ -205,3 +205,17 @@ def test_a_fresh_learners_hint_points_at_the_fix(tmp_path, name, topic, fragment
     _, report = grade_json(str(tmp_path), "--topic", topic, "-k", "not convergence")
     lead = next(e for e in report["topics"][0]["exercises"] if e["status"] != "passed")
     assert fragment in lead["diagnosis"] and "torch.stack" not in lead["diagnosis"], lead["diagnosis"]
+
+
+def test_a_correct_dropout_on_another_random_stream_keeps_the_expectation(tmp_path):
+    """A correct inverted dropout whose mask comes from another draw than the reference's
+    (``torch.randn(...).uniform_(0, 1) > p``): the mean's bound is five standard deviations of the
+    mean over masks, x given (honest113's 65 was charged at 2.5: the bound took x's own spread)."""
+    source = (REPO / "solutions" / "mlp.py").read_text()
+    right = "    keep = (torch.rand_like(x) > p).to(x.dtype)\n"
+    assert right in source
+    other = "    keep = (torch.randn(x.shape, device=x.device).uniform_(0, 1) > p).to(x.dtype)\n"
+    (tmp_path / "mlp.py").write_text(source.replace(right, other))
+    _, report = grade_json(str(tmp_path), "--topic", "mlp", "--exercise", "dropout")
+    dropout = next(e for e in report["topics"][0]["exercises"] if e["name"] == "dropout")
+    assert dropout["points"] == dropout["max_points"], dropout["diagnosis"]
