@@ -104,12 +104,26 @@ def _class_makers(binders: list[ast.AST], imported: dict[str, str]) -> set[str]:
         before = len(makers)
         for node in binders:
             if isinstance(node, ast.ClassDef) and any(maker(base) for base in node.bases):
-                makers.add(node.name)
+                makers |= set() if _enum_members(node) else {node.name}
             elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and maker(node.value):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 makers |= {t.id for t in targets if isinstance(t, ast.Name)}
         grown = len(makers) > before
     return makers
+
+
+def _enum_members(node: ast.ClassDef) -> bool:
+    """The class statement defines an enum member (a public name bound to a constant, no name
+    bound with an underscore: no ``_ignore_``): Python refuses to extend such an enum, so calling
+    it with names makes no class (``cannot extend``), and it is no class maker."""
+    plain = (ast.Assign, ast.AnnAssign, ast.FunctionDef, ast.Expr, ast.Pass)
+    stores = [t for s in node.body if isinstance(s, ast.Assign) for t in s.targets]
+    stores += [s.target for s in node.body if isinstance(s, ast.AnnAssign)]
+    if any(not isinstance(s, plain) for s in node.body) or any(
+        not isinstance(t, ast.Name) or t.id.startswith("_") for t in stores
+    ):
+        return False
+    return any(isinstance(s, ast.Assign) and isinstance(s.value, ast.Constant) for s in node.body)
 
 
 class Place(ast.NodeVisitor):
@@ -238,8 +252,15 @@ class Place(ast.NodeVisitor):
         return len(call.args) > 2 or not all(plain_names(n) for n in names)
 
     def maker_handed_on(self, node: ast.expr, dotted: str | None) -> bool:
-        """A library's class maker handed on as a value, where no call of it is read (a class
-        statement's base is not handed on: the class it makes is the learner's own)."""
+        """A class maker, a library's or the learner's own (an enum class of theirs), handed on as
+        a value, where no call of it is read: whatever name receives it (a parameter, a default,
+        a container's item) could call it with names. A class statement's base is not handed on
+        (the class it makes is the learner's own), nor the learner's read by a member or iterated."""
         parent = self.facts.parents.get(node)
         based = isinstance(parent, ast.ClassDef) and node in parent.bases
-        return dotted in rules.class_makers() and not based and handed_on(node, self.facts.parents)
+        read = (isinstance(parent, (ast.Attribute, ast.Subscript)) and parent.value is node) or (
+            isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node
+        )
+        own = isinstance(node, ast.Name) and node.id in self.facts.class_makers and not read
+        maker = own or dotted in rules.class_makers()
+        return maker and not based and handed_on(node, self.facts.parents)
