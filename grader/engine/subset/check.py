@@ -12,7 +12,7 @@ from grader.engine.sources import parsed
 from grader.engine.subset import rules
 from grader.engine.subset.aliases import aliases
 from grader.engine.subset.facts import Facts, Place
-from grader.engine.subset.names import member_problem, missing_module, not_installed
+from grader.engine.subset.names import MEMBERS_INSTEAD, member_problem, missing_module, not_installed
 from grader.engine.subset.refusal import Refusal
 from grader.engine.subset.shapes import (
     arguments,
@@ -466,7 +466,7 @@ def _members_instead(module: str, instead: str) -> str:
     if same is None:
         return instead
     path, name = same
-    return f"from {module} import {path.rsplit('.', 1)[1]} (the same as {name}), or {name} itself"
+    return MEMBERS_INSTEAD.format(module, path.rsplit(".", 1)[1], name)
 
 
 def node_refusals(tree: ast.AST, line: int | None = None) -> list[Refusal]:
