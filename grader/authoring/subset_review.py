@@ -149,6 +149,7 @@ REFUSED = {
         "get_type_hints": "annotations are for readers: do not evaluate them",
         "ForwardRef": "annotations are for readers: do not evaluate them",
         "evaluate_forward_ref": "annotations are for readers: do not evaluate them",
+        "get_origin": "compare with isinstance (an alias's origin is a class: type itself for typing.Type)",
     },
     "functools": {
         "update_wrapper": "use @functools.wraps(fn) without arguments",
