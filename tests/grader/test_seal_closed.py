@@ -302,3 +302,18 @@ def test_a_learners_class_maker_handed_on_is_refused_wherever_it_goes(name):
     # seen failing first (all but the type(...) route were open on main)
     assert subset.check(MEMBERLESS + HANDED[name]), name
     assert subset.check(MEMBERED) == []
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("where", ["helper.py", "helper/__init__.py"])
+def test_a_class_maker_of_another_file_is_held_as_one_of_the_same_file(tmp_path, where):
+    # seen failing first: a memberless enum of a helper file (or package) called with names there
+    (tmp_path / where).parent.mkdir(exist_ok=True)
+    (tmp_path / where).write_text(MEMBERLESS)
+    for use in ("Base('X', NS)", "make(Base)", "helper.Base('X', NS)"):
+        (tmp_path / "losses.py").write_text(
+            f"import helper\nfrom helper import Base, NS\n\n\ndef make(E):\n    return E('X', NS)\n\n\n"
+            f"def mse(a, b):\n    return {use}\n"
+        )
+        verdict = subset.verdict(tmp_path, "losses", single_file=False)
+        assert verdict.exercises == {"mse"} and verdict.refusal is not None, (where, use)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 from collections import Counter
+from collections.abc import Callable
 
 from grader.engine.sources import parsed
 from grader.engine.subset import rules
@@ -52,8 +53,15 @@ class Facts:
                 self.bind(name)
         self.bindings.update(self.imported.keys())
         self.bound -= set(self.imported)
-        self.class_makers = _class_makers(binders, self.imported)
+        self.foreign_makers = {m for m in local if "." in m}  # the submission's other modules' makers
+        self.class_makers = _class_makers(binders, self.imported, self.makes)
         self.openers = _openers(binders, loads, self.imported, self.parents)
+
+    def makes(self, dotted: str | None) -> bool:
+        """``dotted`` names a class maker: a library's, or one another module of the submission
+        defines (``local``'s ``module.Name`` entries; a package's by its top-level name)."""
+        top, name = (dotted or "").split(".")[0], (dotted or "").rsplit(".", 1)[-1]
+        return dotted in rules.class_makers() or f"{top}.{name}" in self.foreign_makers
 
     def bind(self, name: str) -> None:
         self.bound.add(name)
@@ -88,7 +96,9 @@ def _openers(
     return frozenset(bound - handed)
 
 
-def _class_makers(binders: list[ast.AST], imported: dict[str, str]) -> set[str]:
+def _class_makers(
+    binders: list[ast.AST], imported: dict[str, str], makes: Callable[[str | None], bool]
+) -> set[str]:
     """The learner's names for a class maker (``rules.class_makers``): a class statement over one,
     a name assigned one (``binders``: the module's class statements and assignments), read until
     nothing is added (in any order of the module)."""
@@ -97,7 +107,7 @@ def _class_makers(binders: list[ast.AST], imported: dict[str, str]) -> set[str]:
     def maker(node: ast.expr | None) -> bool:
         if isinstance(node, ast.Name) and node.id in makers:
             return True
-        return node is not None and dotted_name(node, imported) in rules.class_makers()
+        return node is not None and makes(dotted_name(node, imported))
 
     grown = True
     while grown:
@@ -243,7 +253,7 @@ class Place(ast.NodeVisitor):
         func = call.func
         if not (
             (isinstance(func, ast.Name) and func.id in self.facts.class_makers)
-            or dotted_name(func, self.facts.imported) in rules.class_makers()
+            or self.facts.makes(dotted_name(func, self.facts.imported))
         ):
             return False
         names = [*call.args[1:], *(k.value for k in call.keywords if k.arg == "names")]
@@ -262,5 +272,5 @@ class Place(ast.NodeVisitor):
             isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node
         )
         own = isinstance(node, ast.Name) and node.id in self.facts.class_makers and not read
-        maker = own or dotted in rules.class_makers()
+        maker = own or self.facts.makes(dotted)
         return maker and not based and handed_on(node, self.facts.parents)

@@ -41,6 +41,7 @@ from grader.engine.subset import charge as subset_charge
 from grader.engine.subset import rules
 from grader.engine.subset import units as subset_units
 from grader.engine.subset.check import check
+from grader.engine.subset.facts import Facts
 from grader.engine.subset.names import member_problem
 from grader.engine.subset.refusal import NOT_ALLOWED, Refusal
 from grader.i18n import N_, _, ngettext, text
@@ -287,6 +288,7 @@ def verdict(path: Path, topic: str, single_file: bool) -> Verdict:
     for name, pairs in imports.items():  # each module: the names its files import from outside
         if (module := parsed.module_of(name)) in mine:
             local[module] = local.get(module, frozenset()) | {b for b, m in pairs.items() if m not in mine}
+            local |= {f"{module}.{maker}": frozenset() for maker in _makers(sources[name])}
     clock = parsed.Clock()
     refused = _refused_files(_import_order(own, sources, imports), sources, local, clock)
     if isinstance(refused, Refusal):
@@ -304,6 +306,13 @@ def verdict(path: Path, topic: str, single_file: bool) -> Verdict:
     if placed is None:
         return Verdict(first)
     return _charged(topic, own, sources[own], placed, _others(local, own), clock, first, helped)
+
+
+def _makers(source: str) -> set[str]:
+    """The class makers a file of the submission defines (an enum class of its own with no
+    member): another file importing one calls or hands it on under the same rules."""
+    tree = parsed.tree(source)
+    return Facts(tree, {}).class_makers if tree is not None else set()
 
 
 def _import_order(own: str, sources: dict[str, str], imports: dict[str, dict[str, str]]) -> list[str]:
