@@ -202,6 +202,9 @@ CLASS_MAKERS = {
     "an enum class handed on": "import enum\n\nmake = enum.Flag\nE = make('E', {'__torch_function__': 1})\n",
     "names computed": "import enum\n\nnames = {'__torch_function__': 1}\nE = enum.Enum('E', names)\n",
     "a dunder among written names": "import enum\n\nE = enum.Enum('E', 'A __init_subclass__')\n",
+    "a metaclass of the learner's with an attribute": (
+        "import typing\n\n\nclass M(typing.NamedTupleMeta):\n    x = 1\n\n\nP = M('P', (), {'__torch_function__': 1})\n"
+    ),
 }
 ENUMS = """
 import enum

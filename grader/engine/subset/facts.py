@@ -6,6 +6,8 @@ method, ``super`` spelt out, a class only named or compared)."""
 from __future__ import annotations
 
 import ast
+import enum
+import sys
 from collections import Counter
 from collections.abc import Callable
 
@@ -103,18 +105,26 @@ def _class_makers(
     a name assigned one (``binders``: the module's class statements and assignments), read until
     nothing is added (in any order of the module)."""
     makers: set[str] = set()
+    enums: set[str] = set()  # the makers that are enum classes (a metaclass is none)
 
     def maker(node: ast.expr | None) -> bool:
         if isinstance(node, ast.Name) and node.id in makers:
             return True
         return node is not None and makes(dotted_name(node, imported))
 
+    def an_enum(node: ast.expr) -> bool:
+        module, _, name = (dotted := dotted_name(node, imported) or "").rpartition(".")
+        library = isinstance(getattr(sys.modules.get(module), name, None), enum.EnumMeta) and makes(dotted)
+        return library or (isinstance(node, ast.Name) and node.id in enums)
+
     grown = True
     while grown:
         before = len(makers)
         for node in binders:
             if isinstance(node, ast.ClassDef) and any(maker(base) for base in node.bases):
-                makers |= set() if _enum_members(node) else {node.name}
+                enum_class = all(an_enum(b) for b in node.bases if maker(b))
+                makers |= set() if enum_class and _enum_members(node) else {node.name}
+                enums |= {node.name} if enum_class and not _enum_members(node) else set()
             elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and maker(node.value):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 makers |= {t.id for t in targets if isinstance(t, ast.Name)}
