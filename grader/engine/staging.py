@@ -44,8 +44,7 @@ def topic_files(folder: Path) -> list[str]:
 
 
 def folder_files(folder: Path) -> list[Path]:
-    """What staging a folder copies: the files of every module ``import`` finds there (a
-    package's too, :func:`grader.engine.subset.submission.beside`)."""
+    """What staging a folder copies: the files of each module ``import`` finds there (``beside``)."""
     from grader.engine.subset import submission as subset
 
     return [file for files in subset.beside(folder).values() for file in files]

@@ -103,7 +103,33 @@ CONSTRUCTS = (
     "collections.namedtuple('Q{i}', 'x')",
     "dataclasses.fields({a})",
     "dataclasses.make_dataclass('K{i}', ['x'])",
+    "typing.TypeVar('T{i}', bound={a})",
+    "typing.get_args(typing.Annotated[int, {a}])",
+    "typing.Generic[typing.TypeVar('U{i}')]",
+    "enum.member({a})",
+    "enum.nonmember({a})",
+    "enum.verify(enum.UNIQUE)(Colour)",
+    "functools.lru_cache()(f)",
+    "functools.partialmethod(f)",
+    "operator.methodcaller('mro')",
+    "itertools.starmap(f, [({a},)])",
 )
+
+
+BASES = ("str", "int", "dict", "tuple", "list", "object", "enum.Enum", "enum.IntEnum", "typing.NamedTuple",
+         "typing.Generic", "functools.partial", "collections.OrderedDict", "string.Formatter")  # fmt: skip
+DUNDERS = ("__eq__", "__hash__", "__format__", "__index__", "__getattr__", "__getitem__", "__iter__", "__call__",
+           "__repr__", "__str__", "__init_subclass__", "__class_getitem__", "__set_name__", "__get__",
+           "__torch_function__", "__missing__", "__reduce__", "__mro_entries__", "__len__", "__bool__")  # fmt: skip
+
+
+def _subclass(rng: random.Random, i: int, a: str) -> str:
+    """A subclass of an allowed type with dunders of its own, and one of its instances used."""
+    methods = "".join(
+        f"    def {d}(self, *args):\n        return {rng.choice(ARGS)}\n\n" for d in rng.sample(DUNDERS, 3)
+    )
+    use = rng.choice([f"C{i}({a})", f"C{i}()", f"getattr(f, C{i}('x'), None)", f"'{{0}}'.format(C{i}())"])
+    return f"class C{i}({rng.choice(BASES)}):\n{methods}    pass\n\n\nv{i} = {use}"
 
 
 def allowed_members() -> list[str]:
@@ -112,7 +138,7 @@ def allowed_members() -> list[str]:
 
 
 def _piece(rng: random.Random, i: int, pool: list[str]) -> str:
-    kind = rng.randrange(5)
+    kind = rng.randrange(6)
     a = rng.choice([*ARGS, *pool])
     if kind == 0:  # a call chain over an allowed member's result
         member = rng.choice(allowed_members())
@@ -127,6 +153,8 @@ def _piece(rng: random.Random, i: int, pool: list[str]) -> str:
         return f"v{i} = {rng.choice(CONSTRUCTS).format(a=a, i=i)}"
     if kind == 3:  # the guarded builtins handed a look-alike
         return f"v{i} = getattr({a}, {rng.choice(['S', 'str'])}({rng.choice(ATTRS)!r}), None)"
+    if kind == 4:
+        return _subclass(rng, i, a)
     return f"v{i} = {rng.choice(pool or ['f'])}({a})"
 
 
@@ -138,7 +166,7 @@ def program(seed: int) -> str:
     kept: list[str] = []
     for i in range(PIECES):
         line = _piece(rng, i, [f"v{j}" for j in range(i)])
-        body = f"try:\n    {line}\nexcept Exception:\n    v{i} = None\n"
+        body = f"try:\n{textwrap.indent(line, '    ')}\nexcept Exception:\n    v{i} = None\n"
         if not subset.check(head + "".join(kept) + body):
             kept.append(body)
     return head + "".join(kept)
@@ -160,22 +188,22 @@ RUN = textwrap.dedent(
         name = next((n for n, v in OUT.items() if value is v), None)
         if name:
             return f"the builtin {name}"
-        if isinstance(value, (types.FrameType, types.CodeType, types.TracebackType, types.MappingProxyType)):
+        if type(value) in (types.FrameType, types.CodeType, types.TracebackType, types.MappingProxyType):
             return type(value).__name__
         if id(value) in GUARD:
             return "the guard"
-        if isinstance(value, dict) and any(value is vars(m) for m in list(sys.modules.values())):
+        if type(value) is dict and any(value is vars(m) for m in list(sys.modules.values())):
             return "a module namespace"
-        if isinstance(value, types.ModuleType) and value not in imported:
+        if isinstance(value, types.ModuleType) and id(value) not in imported:
             return f"the module {value.__name__}"
         return None
 
-    def items(value, depth=0):
+    def items(value, depth=0):  # exact containers only: no code of the program's runs here
         yield value
-        if depth < 2 and isinstance(value, (list, tuple, set, frozenset)):
+        if depth < 2 and type(value) in (list, tuple, set, frozenset):
             for item in list(value)[:20]:
                 yield from items(item, depth + 1)
-        elif depth < 2 and isinstance(value, dict) and not any(value is vars(m) for m in list(sys.modules.values())):
+        elif depth < 2 and type(value) is dict and not any(value is vars(m) for m in list(sys.modules.values())):
             for item in list(value.values())[:20]:
                 yield from items(item, depth + 1)
 
@@ -194,8 +222,8 @@ RUN = textwrap.dedent(
             pass
         finally:
             signal.alarm(0)
-        imported = {v for v in vars(module).values() if isinstance(v, types.ModuleType)
-                    and v.__name__ in source.split("import ", 1)[-1] and f"import {v.__name__}" in source}
+        imported = {id(v) for v in vars(module).values()
+                    if isinstance(v, types.ModuleType) and f"import {v.__name__}\\n" in source}
         for key, value in list(vars(module).items()):
             if key != "__builtins__":
                 for item in items(value):

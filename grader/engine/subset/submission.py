@@ -288,7 +288,8 @@ def verdict(path: Path, topic: str, single_file: bool) -> Verdict:
     for name, pairs in imports.items():  # each module: the names its files import from outside
         if (module := parsed.module_of(name)) in mine:
             local[module] = local.get(module, frozenset()) | {b for b, m in pairs.items() if m not in mine}
-            local |= {f"{module}.{maker}": frozenset() for maker in _makers(sources[name])}
+            tree = parsed.tree(sources[name])  # its class makers (Facts.makes): held where imported
+            local |= {f"{module}.{m}": frozenset() for m in (Facts(tree, {}).class_makers if tree else ())}
     clock = parsed.Clock()
     refused = _refused_files(_import_order(own, sources, imports), sources, local, clock)
     if isinstance(refused, Refusal):
@@ -306,13 +307,6 @@ def verdict(path: Path, topic: str, single_file: bool) -> Verdict:
     if placed is None:
         return Verdict(first)
     return _charged(topic, own, sources[own], placed, _others(local, own), clock, first, helped)
-
-
-def _makers(source: str) -> set[str]:
-    """The class makers a file of the submission defines (an enum class of its own with no
-    member): another file importing one calls or hands it on under the same rules."""
-    tree = parsed.tree(source)
-    return Facts(tree, {}).class_makers if tree is not None else set()
 
 
 def _import_order(own: str, sources: dict[str, str], imports: dict[str, dict[str, str]]) -> list[str]:
