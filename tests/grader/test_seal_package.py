@@ -112,3 +112,21 @@ def test_a_helper_package_grades_as_a_helper_file_does(tmp_path):
         )
         (losses,) = report["topics"]
         assert losses["score"] == losses["max_score"] > 0, losses
+
+
+@pytest.mark.unit
+def test_a_helper_package_travels_to_a_dask_worker_and_nothing_outside_its_folder(tmp_path):
+    # seen failing first: only the folder's top-level files were sent
+    from grader.batch import remote
+
+    with_package(tmp_path / "sub")
+    files = remote.submission_files(tmp_path / "sub")
+    assert set(files) == {"losses.py", "lossutils/__init__.py", "lossutils/core.py"}
+    folder, _ = remote._unpack(files, single_file=False)
+    try:
+        assert (folder / "lossutils" / "core.py").read_text() == CORE
+    finally:
+        shutil.rmtree(folder)
+    for name in ("../x.py", "/tmp/x.py", "a/../b.py", "./a.py", "a//b.py", ""):
+        with pytest.raises(ValueError, match="not a plain file name"):
+            remote._unpack({name: b""}, single_file=False)
