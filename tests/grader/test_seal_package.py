@@ -130,3 +130,22 @@ def test_a_helper_package_travels_to_a_dask_worker_and_nothing_outside_its_folde
     for name in ("../x.py", "/tmp/x.py", "a/../b.py", "./a.py", "a//b.py", ""):
         with pytest.raises(ValueError, match="not a plain file name"):
             remote._unpack({name: b""}, single_file=False)
+
+
+HOSTILE = {  # a package's file installing an exercise, or reaching a module namespace
+    "pkg/__init__.py": "import losses\nimport torch\n\nlosses.mse = torch.nn.functional.mse_loss\n",
+    "pkg/core.py": "import sys\n\n\ndef write():\n    sys.modules['losses'].mse = 1\n",
+}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("where", sorted(HOSTILE))
+def test_a_package_file_is_no_way_round_the_seal(tmp_path, where):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / where).write_text(HOSTILE[where])
+    (tmp_path / "losses.py").write_text(
+        "import pkg.core\n\n\ndef mse(a, b):\n    return ((a - b) ** 2).mean()\n"
+    )
+    found = subset.refusal(tmp_path, "losses", single_file=False)
+    assert found is not None and f"importing pkg ({where}" in found.what, found
