@@ -1,4 +1,4 @@
-"""The seal's own interface fuzzed (issue 106, item 2): programs generated from the allowed members
+"""The seal's own interface fuzzed: programs generated from the allowed members
 of the standard modules graded code may import (call chains over their results, subclasses of
 allowed types with their own dunders, enum and typing constructs, format strings), each piece
 kept only where the subset check accepts it, then run with the guarded builtins in a child
