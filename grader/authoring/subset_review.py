@@ -149,6 +149,7 @@ REFUSED = {
         "get_type_hints": "annotations are for readers: do not evaluate them",
         "ForwardRef": "annotations are for readers: do not evaluate them",
         "evaluate_forward_ref": "annotations are for readers: do not evaluate them",
+        "get_origin": "compare with isinstance (an alias's origin is a class: type itself for typing.Type)",
     },
     "functools": {
         "update_wrapper": "use @functools.wraps(fn) without arguments",
@@ -350,8 +351,7 @@ def _importable(dotted: str) -> bool:
 
 
 def reviewed() -> dict[tuple[str, str], str]:
-    """Every member's decision, by the object it is bound to as well as by its name
-    (:func:`by_object`: ``pathlib.attrgetter`` is ``operator.attrgetter``)."""
+    """Every member's decision, by its object and its name (:func:`by_object`: pathlib.attrgetter)."""
     members = {(m, n): v for m in MODULES for n, v in universe(m).items()}
     found = {key: decide(*key, value) for key, value in members.items()}
     named = {id(v): f"{m}.{n}" for (m, n), v in members.items() if _an_object(v) and _refusal(m, n)}

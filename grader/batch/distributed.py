@@ -30,6 +30,7 @@ from distributed import Client, NannyPlugin, as_completed
 from grader import defaults
 from grader.batch.remote import grade_remote, read_outcome, submission_files
 from grader.engine.runner import OnOutcome, OnStart, SuiteCrash, Task, TaskRefused, TopicOutcome, UsageProblem
+from grader.engine.staging import folder_files
 from grader.engine.worker.pool import GraderCrashed
 
 
@@ -102,7 +103,7 @@ class DaskExecutor:
 
     def refuse(self, path: Path) -> str:
         """Why the submission at ``path`` is not sent (too large), or ""."""
-        files = [path] if not path.is_dir() else [p for p in path.glob("*.py") if p.is_file()]
+        files = [path] if not path.is_dir() else folder_files(path)  # what submission_files sends
         size = sum(p.lstat().st_size for p in files if not p.is_symlink())
         if size <= defaults.DASK_MAX_BYTES:
             return ""

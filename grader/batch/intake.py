@@ -37,7 +37,7 @@ from grader.batch.lms import entry_name
 from grader.batch.lms.base import LmsName
 from grader.course.quota import decide
 from grader.engine.sources import notebooks
-from grader.engine.staging import topic_files
+from grader.engine.staging import folder_files, topic_files
 from grader.options import SubmissionLimits
 from grader.topics import TOPICS, single_file_topic
 
@@ -138,13 +138,10 @@ def student_name(entry: Path) -> str:
 def content_hash(path: Path) -> str:
     """sha256 over the Python files that grading reads (names and bytes)."""
     digest = hashlib.sha256()
-    files = (
-        [path]
-        if path.is_file()
-        else sorted(p for p in path.glob("*.py") if p.is_file() and not p.is_symlink())
-    )
+    files = [path] if path.is_file() else sorted(folder_files(path))
     for file in files:
-        digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
+        name = file.name if file == path else file.relative_to(path).as_posix()
+        digest.update(name.encode() + b"\0" + file.read_bytes() + b"\0")
     return digest.hexdigest()
 
 

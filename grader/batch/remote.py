@@ -20,34 +20,37 @@ import tempfile
 import threading
 import time
 from dataclasses import asdict
-from pathlib import Path, PurePath
+from pathlib import Path, PurePosixPath
 
 from grader.batch.leaderboard import HeldOutScores
 from grader.batch.version import suite_version
 from grader.checks.verdict.scoring import TopicResult
 from grader.course.held_out import Score
 from grader.engine.runner import Confinement, SuiteCrash, Task, TopicOutcome, confinement, grade_topic
+from grader.engine.staging import folder_files
 from grader.options import Options
 
 _one_at_a_time = threading.Lock()
 
 
 def submission_files(path: Path) -> dict[str, bytes]:
-    """What grading reads of a submission: a folder's top-level regular ``.py`` files, or the one file."""
+    """What grading reads of a submission: a folder's modules' files (:func:`folder_files`), or the one file."""
     if not path.is_dir():
         return {path.name: path.read_bytes()}
-    return {p.name: p.read_bytes() for p in sorted(path.glob("*.py")) if p.is_file() and not p.is_symlink()}
+    return {p.relative_to(path).as_posix(): p.read_bytes() for p in sorted(folder_files(path))}
 
 
 def _unpack(files: dict[str, bytes], single_file: bool) -> tuple[Path, Path]:
     """(fresh folder, what to grade in it): the folder itself, or its one file."""
     for name in files:
-        if name in ("", ".", "..") or PurePath(name).name != name or "\0" in name:
+        at = PurePosixPath(name)  # a package's files: pkg/core.py
+        if at.is_absolute() or at.as_posix() != name or {"", ".", ".."} & {*at.parts, name} or "\0" in name:
             raise ValueError(f"not a plain file name: {name!r:.80}")
     if single_file and len(files) != 1:
         raise ValueError("a single-file submission must carry exactly one file")
     folder = Path(tempfile.mkdtemp(prefix="torchgrade-dask-"))
     for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(data)
     return folder, folder / next(iter(files)) if single_file else folder
 

@@ -158,10 +158,12 @@ def _topic_source(path: Path, topic: str, single_file: bool) -> tuple[str | byte
     """``topic``'s file's source and the submission's other module names; None for a notebook,
     a file that is not there or too large. The source is the text Python reads (the subset
     check's too: one parse of the file serves both), or the bytes where they do not decode."""
+    from grader.engine.subset import submission  # its readers: here, not at every start
+
     if path.suffix == ".ipynb":
         return None
     source = path if single_file else path / f"{topic}.py"
-    others = set() if single_file else {p.stem for p in path.glob("*.py")} - {topic}
+    others = set() if single_file else set(submission.beside(path)) - {topic}
     try:
         if source.is_symlink() or not source.is_file() or source.stat().st_size > MAX_BYTES:
             return None

@@ -189,20 +189,27 @@ class SourceFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         self.directory = directory
         self.sources = sources
 
-    def filename(self, name: str) -> str:
-        return f"{self.directory}/{name}.py"
+    def key(self, name: str) -> str | None:
+        """The staged file of module ``name`` (a package's is its ``__init__.py``), if any."""
+        base = name.replace(".", "/")
+        return next((k for k in (f"{base}.py", f"{base}/__init__.py") if k in self.sources), None)
 
     def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
-        if path is None and f"{fullname}.py" in self.sources:
-            return importlib.util.spec_from_loader(fullname, self, origin=self.filename(fullname))
-        return None
+        parent = fullname.rpartition(".")[0].replace(".", "/")  # a submodule: only of a package of ours
+        ours = path is None if not parent else list(path or ()) == [f"{self.directory}/{parent}"]
+        if not ours or (key := self.key(fullname)) is None:
+            return None
+        spec = importlib.machinery.ModuleSpec(fullname, self, origin=f"{self.directory}/{key}")
+        if key.endswith("/__init__.py"):
+            spec.submodule_search_locations = [f"{self.directory}/{key[: -len('/__init__.py')]}"]
+        return spec
 
     def create_module(self, spec: Any) -> None:
         return None
 
     def exec_module(self, module: ModuleType) -> None:
-        filename = self.filename(module.__name__)
-        source = self.sources[f"{module.__name__}.py"]
+        key = self.key(module.__name__) or ""
+        filename, source = f"{self.directory}/{key}", self.sources[key]
         lines = source.decode("utf-8", errors="replace").splitlines(keepends=True)
         linecache.cache[filename] = (len(source), None, lines, filename)  # for tracebacks
         module.__file__ = filename
@@ -300,7 +307,8 @@ class Worker:
         path = Path(self.args.submission_dir) / f"{self.args.topic}.py"
         if self.sources is None:  # a fresh worker: the staged files, read as a child gets them
             folder = Path(self.args.submission_dir)
-            self.sources = {p.name: p.read_bytes() for p in folder.glob("*.py") if p.is_file()}
+            found = [p for p in folder.rglob("*.py") if p.is_file()]
+            self.sources = {p.relative_to(folder).as_posix(): p.read_bytes() for p in found}
         finder = SourceFinder(self.args.submission_dir, self.sources)
         exists, spec = path.name in self.sources, finder.find_spec(self.args.topic)
         finder.install()

@@ -257,3 +257,25 @@ def test_a_suite_change_regrades_and_keeps_both_gradings(tmp_path):
     first, second = (line.split() for line in history.stdout.strip().splitlines()[1:])
     assert first[1] != second[1], "two suite versions"
     assert first[2] == second[2], "one content hash"
+
+
+def test_a_helper_package_grades_in_batch_and_its_change_regrades(tmp_path):
+    # seen failing before: the package was "not available" (0 points) and no part of the hash
+    from test_seal_package import with_package
+
+    with_package(tmp_path / "class" / "pkg")
+    out = tmp_path / "out"
+    done = run_grade(
+        "batch", str(tmp_path / "class"), "--out", str(out), "--timeout", "10", "--topic", "losses"
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    (row,) = csv.DictReader((out / "gradebook.csv").open())
+    assert float(row["total"]) == float(row["max"]) > 0, row
+    core = tmp_path / "class" / "pkg" / "lossutils" / "core.py"
+    core.write_text(core.read_text().replace("values.mean()", "values.sum()"))
+    again = run_grade(
+        "batch", str(tmp_path / "class"), "--out", str(out), "--timeout", "10", "--topic", "losses"
+    )
+    assert summary_counts(again.stderr)["graded"] == 1
+    (row,) = csv.DictReader((out / "gradebook.csv").open())
+    assert float(row["total"]) < float(row["max"])

@@ -202,6 +202,9 @@ CLASS_MAKERS = {
     "an enum class handed on": "import enum\n\nmake = enum.Flag\nE = make('E', {'__torch_function__': 1})\n",
     "names computed": "import enum\n\nnames = {'__torch_function__': 1}\nE = enum.Enum('E', names)\n",
     "a dunder among written names": "import enum\n\nE = enum.Enum('E', 'A __init_subclass__')\n",
+    "a metaclass of the learner's with an attribute": (
+        "import typing\n\n\nclass M(typing.NamedTupleMeta):\n    x = 1\n\n\nP = M('P', (), {'__torch_function__': 1})\n"
+    ),
 }
 ENUMS = """
 import enum
@@ -259,3 +262,61 @@ BUILTINS_STILL = {
 def test_a_parameter_named_as_a_builtin_is_the_parameter(name):
     assert subset.check(PARAMETERS) == []
     assert subset.check(BUILTINS_STILL[name]), name
+
+
+# A learner's enum class that can make classes (no member of its own: Python extends only those)
+# reaches a call with names through whatever name receives it: a parameter, a default, a
+# container's item, another name, a function's result; or its bases through .mro()
+MEMBERLESS = "import enum\n\n\nclass Base(enum.Enum):\n    pass\n\n\nNS = {'__torch_function__': 1}\n"
+HANDED = {
+    "a parameter": "def make(E):\n    return E('X', NS)\n\n\nM = make(Base)\n",
+    "a default": "def make(E=Base):\n    return E('X', NS)\n\n\nM = make()\n",
+    "a list's item": "M = [Base][0]('X', NS)\n",
+    "map's calls": "M = list(map(Base, ['X'], [NS]))\n",
+    "a name of a tuple": "a, b = Base, 1\nM = a('X', NS)\n",
+    "a function's result": "def g():\n    return Base\n\n\nM = g()('X', NS)\n",
+    "a class attribute": "class H:\n    e = Base\n\n\nM = H.e('X', NS)\n",
+    "a loop's name": "for E in [Base]:\n    M = E('X', NS)\n",
+    "the bases by mro": "M = Base.mro()[1]('X', NS)\n",
+}
+# an enum with members cannot be extended (Python refuses), so it goes anywhere
+MEMBERED = """
+import enum
+
+
+class Mode(enum.Enum):
+    TRAIN = "train"
+    EVAL = "eval"
+
+
+def pick(kind, value):
+    return kind(value)
+
+
+MODES = list(Mode)
+TRAIN = pick(Mode, "train")
+COUNT = len(Mode)
+"""
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("name", sorted(HANDED))
+def test_a_learners_class_maker_handed_on_is_refused_wherever_it_goes(name):
+    # seen failing first (all but the type(...) route were open on main)
+    assert subset.check(MEMBERLESS + HANDED[name]), name
+    assert subset.check(MEMBERED) == []
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("where", ["helper.py", "helper/__init__.py"])
+def test_a_class_maker_of_another_file_is_held_as_one_of_the_same_file(tmp_path, where):
+    # seen failing first: a memberless enum of a helper file (or package) called with names there
+    (tmp_path / where).parent.mkdir(exist_ok=True)
+    (tmp_path / where).write_text(MEMBERLESS)
+    for use in ("Base('X', NS)", "make(Base)", "helper.Base('X', NS)"):
+        (tmp_path / "losses.py").write_text(
+            f"import helper\nfrom helper import Base, NS\n\n\ndef make(E):\n    return E('X', NS)\n\n\n"
+            f"def mse(a, b):\n    return {use}\n"
+        )
+        verdict = subset.verdict(tmp_path, "losses", single_file=False)
+        assert verdict.exercises == {"mse"} and verdict.refusal is not None, (where, use)

@@ -122,6 +122,25 @@ def test_a_checks_claim_reads_as_what_is_required(monkeypatch):
         i18n.refresh()
 
 
+@pytest.mark.unit
+def test_a_refused_modules_advice_names_its_members_in_chinese(monkeypatch):
+    """A refused module whose members the list allows by another path: the advice (import them
+    from it, or their public names) is Chinese around the code (seen in English before)."""
+    from grader.engine.subset import submission as subset
+
+    monkeypatch.setenv("TORCHGRADE_LANG", "zh_CN")
+    i18n.refresh()
+    try:
+        (found,) = subset.check("import torch.nn.modules.linear\n")
+        message = found.message("losses")
+        assert "from torch.nn.modules.linear import" in message and not english_in(message), message
+        # the scan reads what follows an import statement as code: the words around it, by name
+        assert not {"same", "itself"} & set(re.findall(r"[a-z]+", message)), message
+    finally:
+        monkeypatch.delenv("TORCHGRADE_LANG")
+        i18n.refresh()
+
+
 def _zh(*args: str, cwd: Path = REPO) -> str:
     """``grade ARGS`` in zh_CN: stdout and stderr together (its own process when not in the checkout)."""
     if cwd == REPO:

@@ -69,7 +69,7 @@ def helpers_of(sources: Mapping[str, str], own: str) -> dict[str, str]:
     """The submission's other files that ``import`` would find (not one named like a module of
     the allow-list, which Python finds first)."""
     taken = rules.STANDARD | rules.OPEN | set(rules.LISTED)
-    return {name: s for name, s in sources.items() if name != own and name[:-3] not in taken}
+    return {name: s for name, s in sources.items() if name != own and parsed.module_of(name) not in taken}
 
 
 @functools.lru_cache(maxsize=16)

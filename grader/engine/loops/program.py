@@ -84,8 +84,8 @@ class Program:
             if tree is None:
                 continue
             trees[name] = tree
-            heads = {dotted.split(".")[0] for dotted in bound_imports(tree).values()}
-            queue += [f"{h}.py" for h in sorted(heads) if f"{h}.py" in sources and f"{h}.py" not in trees]
+            found = [parsed.module_file(dotted, sources) for dotted in bound_imports(tree).values()]
+            queue += sorted({f[0] for f in found if f is not None and f[0] not in trees})
         return cls(trees) if own in trees else None
 
     def top(
@@ -109,12 +109,13 @@ class Program:
 
     def dotted(self, dotted: str, seen: frozenset[tuple[str, str]] = frozenset()) -> Carried:
         """An imported dotted name: one of the learner's files or what it defines, else outside."""
-        head, *rest = dotted.split(".")
-        if f"{head}.py" not in self.modules:
+        found = parsed.module_file(dotted, self.modules)
+        if found is None:
             return Carried(outside=frozenset({dotted}))
+        file, rest = found
         if not rest:
-            return Carried(modules=frozenset({f"{head}.py"}))
-        return self.top(f"{head}.py", rest[0], seen)[0]
+            return Carried(modules=frozenset({file}))
+        return self.top(file, rest[0], seen)[0]
 
     def methods(self, file: str, cls: str) -> dict[str, list[Func]]:
         """{name: its definitions} of a learner's class and of its bases written in the same file

@@ -19,7 +19,7 @@ import importlib.util
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from typing import Generic, TypeVar
 
 from grader.defaults import SOURCE_MAX_BYTES as MAX_BYTES
@@ -245,4 +245,21 @@ def syntax_error(source: str) -> tuple[int, str] | None:
         return int(error.lineno or 1), f"{type(error).__name__}: {error.msg}"
     except ValueError as error:  # null bytes (Python 3.11)
         return 1, f"SyntaxError: {error}"
+    return None
+
+
+def module_of(file: str) -> str:
+    """The top-level module a submission's file belongs to (``helper.py``, ``pkg/core.py``: pkg)."""
+    return file.split("/")[0].removesuffix(".py")
+
+
+def module_file(dotted: str, files: Container[str]) -> tuple[str, list[str]] | None:
+    """The submission's file that ``import`` finds for the longest module prefix of ``dotted``
+    (``pkg.core.f``: ``pkg/core.py`` or ``pkg/core/__init__.py``) and the names after it."""
+    parts = dotted.split(".")
+    for end in range(len(parts), 0, -1):
+        base = "/".join(parts[:end])
+        for file in (f"{base}.py", f"{base}/__init__.py"):
+            if file in files:
+                return file, parts[end:]
     return None

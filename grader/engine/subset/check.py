@@ -12,7 +12,7 @@ from grader.engine.sources import parsed
 from grader.engine.subset import rules
 from grader.engine.subset.aliases import aliases
 from grader.engine.subset.facts import Facts, Place
-from grader.engine.subset.names import member_problem, missing_module, not_installed
+from grader.engine.subset.names import MEMBERS_INSTEAD, member_problem, missing_module, not_installed
 from grader.engine.subset.refusal import Refusal
 from grader.engine.subset.shapes import (
     arguments,
@@ -77,7 +77,9 @@ class _Check(Place):
                 )
             elif f"{module}.{alias.name}" in rules.placed().keys() | rules.REFUSED_PARENTS:
                 continue  # its uses are checked where they stand (visit_Name)
-            elif module not in self.facts.local and (problem := member_problem(f"{module}.{alias.name}")):
+            elif module.split(".")[0] not in self.facts.local and (
+                problem := member_problem(f"{module}.{alias.name}")
+            ):
                 instead = _members_instead(f"{module}.{alias.name}", problem[1])
                 self.refuse(node, f"from {module} import {alias.name} ({problem[0]})", instead)
 
@@ -201,8 +203,8 @@ class _Check(Place):
         a name that file imports (``helper.torch.library``)."""
         module, *members = imported.split(".")
         members += attrs
-        if members and members[0] in self.facts.local[module]:
-            self.refuse(node, f"{module}.{members[0]}", f"import {members[0]} yourself")
+        if outside := [m for m in members if m in self.facts.local[module]]:  # pkg.core.torch too
+            self.refuse(node, f"{module}.{outside[0]}", f"import {outside[0]} yourself")
         if members and isinstance(node.ctx, (ast.Store, ast.Del)):  # a helper installing an exercise
             what = f"{'.'.join([module, *members])} = ... (changes a module for every caller)"
             self.refuse(node, what, INSTALL)
@@ -464,7 +466,7 @@ def _members_instead(module: str, instead: str) -> str:
     if same is None:
         return instead
     path, name = same
-    return f"from {module} import {path.rsplit('.', 1)[1]} (the same as {name}), or {name} itself"
+    return MEMBERS_INSTEAD.format(module, path.rsplit(".", 1)[1], name)
 
 
 def node_refusals(tree: ast.AST, line: int | None = None) -> list[Refusal]:

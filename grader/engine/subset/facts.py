@@ -6,7 +6,10 @@ method, ``super`` spelt out, a class only named or compared)."""
 from __future__ import annotations
 
 import ast
+import enum
+import sys
 from collections import Counter
+from collections.abc import Callable
 
 from grader.engine.sources import parsed
 from grader.engine.subset import rules
@@ -52,8 +55,15 @@ class Facts:
                 self.bind(name)
         self.bindings.update(self.imported.keys())
         self.bound -= set(self.imported)
-        self.class_makers = _class_makers(binders, self.imported)
+        self.foreign_makers = {m for m in local if "." in m}  # the submission's other modules' makers
+        self.class_makers = _class_makers(binders, self.imported, self.makes)
         self.openers = _openers(binders, loads, self.imported, self.parents)
+
+    def makes(self, dotted: str | None) -> bool:
+        """``dotted`` names a class maker: a library's, or one another module of the submission
+        defines (``local``'s ``module.Name`` entries; a package's by its top-level name)."""
+        top, name = (dotted or "").split(".")[0], (dotted or "").rsplit(".", 1)[-1]
+        return dotted in rules.class_makers() or f"{top}.{name}" in self.foreign_makers
 
     def bind(self, name: str) -> None:
         self.bound.add(name)
@@ -88,28 +98,52 @@ def _openers(
     return frozenset(bound - handed)
 
 
-def _class_makers(binders: list[ast.AST], imported: dict[str, str]) -> set[str]:
+def _class_makers(
+    binders: list[ast.AST], imported: dict[str, str], makes: Callable[[str | None], bool]
+) -> set[str]:
     """The learner's names for a class maker (``rules.class_makers``): a class statement over one,
     a name assigned one (``binders``: the module's class statements and assignments), read until
     nothing is added (in any order of the module)."""
     makers: set[str] = set()
+    enums: set[str] = set()  # the makers that are enum classes (a metaclass is none)
 
     def maker(node: ast.expr | None) -> bool:
         if isinstance(node, ast.Name) and node.id in makers:
             return True
-        return node is not None and dotted_name(node, imported) in rules.class_makers()
+        return node is not None and makes(dotted_name(node, imported))
+
+    def an_enum(node: ast.expr) -> bool:
+        module, _, name = (dotted := dotted_name(node, imported) or "").rpartition(".")
+        library = isinstance(getattr(sys.modules.get(module), name, None), enum.EnumMeta) and makes(dotted)
+        return library or (isinstance(node, ast.Name) and node.id in enums)
 
     grown = True
     while grown:
         before = len(makers)
         for node in binders:
             if isinstance(node, ast.ClassDef) and any(maker(base) for base in node.bases):
-                makers.add(node.name)
+                enum_class = all(an_enum(b) for b in node.bases if maker(b))
+                makers |= set() if enum_class and _enum_members(node) else {node.name}
+                enums |= {node.name} if enum_class and not _enum_members(node) else set()
             elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and maker(node.value):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 makers |= {t.id for t in targets if isinstance(t, ast.Name)}
         grown = len(makers) > before
     return makers
+
+
+def _enum_members(node: ast.ClassDef) -> bool:
+    """The class statement defines an enum member (a public name bound to a constant, no name
+    bound with an underscore: no ``_ignore_``): Python refuses to extend such an enum, so calling
+    it with names makes no class (``cannot extend``), and it is no class maker."""
+    plain = (ast.Assign, ast.AnnAssign, ast.FunctionDef, ast.Expr, ast.Pass)
+    stores = [t for s in node.body if isinstance(s, ast.Assign) for t in s.targets]
+    stores += [s.target for s in node.body if isinstance(s, ast.AnnAssign)]
+    if any(not isinstance(s, plain) for s in node.body) or any(
+        not isinstance(t, ast.Name) or t.id.startswith("_") for t in stores
+    ):
+        return False
+    return any(isinstance(s, ast.Assign) and isinstance(s.value, ast.Constant) for s in node.body)
 
 
 class Place(ast.NodeVisitor):
@@ -229,7 +263,7 @@ class Place(ast.NodeVisitor):
         func = call.func
         if not (
             (isinstance(func, ast.Name) and func.id in self.facts.class_makers)
-            or dotted_name(func, self.facts.imported) in rules.class_makers()
+            or self.facts.makes(dotted_name(func, self.facts.imported))
         ):
             return False
         names = [*call.args[1:], *(k.value for k in call.keywords if k.arg == "names")]
@@ -238,8 +272,15 @@ class Place(ast.NodeVisitor):
         return len(call.args) > 2 or not all(plain_names(n) for n in names)
 
     def maker_handed_on(self, node: ast.expr, dotted: str | None) -> bool:
-        """A library's class maker handed on as a value, where no call of it is read (a class
-        statement's base is not handed on: the class it makes is the learner's own)."""
+        """A class maker, a library's or the learner's own (an enum class of theirs), handed on as
+        a value, where no call of it is read: whatever name receives it (a parameter, a default,
+        a container's item) could call it with names. A class statement's base is not handed on
+        (the class it makes is the learner's own), nor the learner's read by a member or iterated."""
         parent = self.facts.parents.get(node)
         based = isinstance(parent, ast.ClassDef) and node in parent.bases
-        return dotted in rules.class_makers() and not based and handed_on(node, self.facts.parents)
+        read = (isinstance(parent, (ast.Attribute, ast.Subscript)) and parent.value is node) or (
+            isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node
+        )
+        own = isinstance(node, ast.Name) and node.id in self.facts.class_makers and not read
+        maker = own or self.facts.makes(dotted)
+        return maker and not based and handed_on(node, self.facts.parents)

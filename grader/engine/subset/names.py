@@ -159,6 +159,7 @@ def missing_module(name: str) -> bool:
 
 
 MISSPELT = 0.75  # difflib's ratio from which a missing module's name is a typo (torchvision: 0.63)
+MEMBERS_INSTEAD = N_("from {0} import {1} (the same as {2}), or {2} itself")  # a module's allowed names
 MISSING_INSTEAD = N_("check the module's name (torch, numpy, math and the modules the exercise names)")
 UNAVAILABLE_INSTEAD = N_(
     "the module is not available to graded code: write what you need yourself with torch (graded code "

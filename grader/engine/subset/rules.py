@@ -311,6 +311,7 @@ FRAME_ATTRIBUTES = GRADER_ATTRIBUTES | frozenset(
     {"cell_contents", "tb_frame", "tb_next", "gi_frame", "gi_code", "cr_frame", "cr_code"}
     | {"ctypes", "from_file"}
     | {"_convert_"}  # enum's: reads a module's namespace by its name, and writes it as_global
+    | {"mro"}  # a class's bases by a call: a library's class maker (enum.Enum) from a subclass of it
     | {"ag_frame", "ag_code", "f_back", "f_globals", "f_locals", "f_builtins", "f_code", "f_trace"}
 )
 # Methods of values that compile, share memory with other processes or write files

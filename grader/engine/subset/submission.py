@@ -41,6 +41,7 @@ from grader.engine.subset import charge as subset_charge
 from grader.engine.subset import rules
 from grader.engine.subset import units as subset_units
 from grader.engine.subset.check import check
+from grader.engine.subset.facts import Facts
 from grader.engine.subset.names import member_problem
 from grader.engine.subset.refusal import NOT_ALLOWED, Refusal
 from grader.i18n import N_, _, ngettext, text
@@ -81,7 +82,7 @@ def sources_of(path: Path, topic: str, single_file: bool) -> dict[str, str]:
             code = notebooks.to_module(notebooks.read(path)).source
             found = {own: code}
             for helper in helpers(path, own, code.encode()):
-                found[helper.name] = parsed.text(helper.read_bytes())
+                found[helper.relative_to(path.parent).as_posix()] = parsed.text(helper.read_bytes())
             return found
         alone = single_file or path.is_file()
         source = path if alone else path / own
@@ -89,7 +90,7 @@ def sources_of(path: Path, topic: str, single_file: bool) -> dict[str, str]:
             return {}
         found = {own: parsed.text(source.read_bytes())}  # as Python reads it: BOM, coding line, CRLF
         for helper in helpers(source, own):
-            found[helper.name] = parsed.text(helper.read_bytes())
+            found[helper.relative_to(source.parent).as_posix()] = parsed.text(helper.read_bytes())
         return found
     except (OSError, ValueError):
         return {}
@@ -97,21 +98,36 @@ def sources_of(path: Path, topic: str, single_file: bool) -> dict[str, str]:
 
 def helpers(source: Path, own: str, code: bytes | None = None) -> list[Path]:
     """The ``.py`` files beside ``source`` that it imports, directly or not (by their top-level
-    import statements; the subset refuses computed imports), in the order first met; ``own``:
-    the name ``source`` is graded as, which no helper shadows; ``code``: what it holds where
-    that is not its bytes (a notebook's definitions). What a topic's worker can reach besides
-    its own file, the same whether the file is graded alone, in its folder or as a notebook."""
-    beside = {p.stem: p for p in sorted(source.parent.glob("*.py")) if p.is_file() and not p.is_symlink()}
-    beside.pop(own[:-3], None)
-    beside.pop(source.stem, None)
+    import statements; the subset refuses computed imports), in the order first met, a package's
+    files all together; ``own``: the name ``source`` is graded as, which no helper shadows;
+    ``code``: what it holds where that is not its bytes (a notebook's definitions). What a
+    topic's worker can reach besides its own file, the same whether the file is graded alone, in
+    its folder or as a notebook."""
+    found_beside = beside(source.parent)
+    found_beside.pop(own[:-3], None)
+    found_beside.pop(source.stem, None)
     found: list[Path] = []
     queue: list[Path | bytes] = [source if code is None else code]
     while queue:
         first = queue.pop(0)
         names = _imported_modules(first if isinstance(first, bytes) else first.read_bytes())
-        more = [beside.pop(name) for name in names if name in beside]
+        more = [file for name in names if name in found_beside for file in found_beside.pop(name)]
         found += more
         queue += more
+    return found
+
+
+def beside(folder: Path) -> dict[str, list[Path]]:
+    """The modules ``import`` finds in ``folder``, by name: each ``.py`` file, and each package (a
+    folder with ``__init__.py``, which Python finds first) as its ``.py`` files; links are none."""
+    found = {p.stem: [p] for p in sorted(folder.glob("*.py")) if p.is_file() and not p.is_symlink()}
+    for init in sorted(folder.glob("*/__init__.py")):
+        if init.parent.is_symlink() or init.is_symlink():
+            continue
+        files = [Path(at, f) for at, _dirs, names in sorted(os.walk(init.parent)) for f in sorted(names)]
+        found[init.parent.name] = [
+            f for f in files if f.suffix == ".py" and f.is_file() and not f.is_symlink()
+        ]
     return found
 
 
@@ -211,13 +227,15 @@ def _through_imports(
     bad = {name for name in refused if name != own}
     grown = True
     while grown:
+        gone = {parsed.module_of(b) for b in bad}
         more = {
             n
             for n in imports
-            if n != own and n not in bad and any(f"{m}.py" in bad for m in imports[n].values())
+            if n != own and n not in bad and gone & {*imports[n].values(), parsed.module_of(n)}
         }
         bad |= more
         grown = bool(more)
+    first_bad = {parsed.module_of(b): b for b in sorted(bad, reverse=True)}
     through = list(refused.get(own, []))
     if not bad:
         return through
@@ -232,8 +250,8 @@ def _through_imports(
         else:
             modules = [node.module.split(".")[0]] if node.level == 0 and node.module else []
         for module in modules:
-            if f"{module}.py" in bad:
-                cause = _first_cause(f"{module}.py", refused, imports, bad)
+            if module in first_bad:
+                cause = _first_cause(first_bad[module], refused, imports, bad)
                 what = _("importing %(module)s (%(place)s: %(what)s)") % {
                     "module": module,
                     "place": places.text(places.Place(cause.file, cause.line)),
@@ -251,7 +269,8 @@ def _first_cause(
     queue, seen = [name], {name}
     while queue[0] not in refused:  # ``bad`` is what reaches a refused file: one is found
         here = queue.pop(0)
-        more = [f"{m}.py" for m in sorted(set(imports[here].values())) if f"{m}.py" in bad]
+        near = {*imports[here].values(), parsed.module_of(here)}  # a package's files go together
+        more = [b for b in sorted(bad) if parsed.module_of(b) in near]
         queue += [m for m in more if m not in seen]
         seen |= set(more)
     return replace(refused[queue[0]][0], file=queue[0])
@@ -264,11 +283,13 @@ def verdict(path: Path, topic: str, single_file: bool) -> Verdict:
     own = f"{topic}.py"
     sources = sources_of(path, topic, single_file)
     imports = {name: _imports(source) for name, source in sources.items()}
-    local = {  # a file named like a module of the allow-list is not what `import` finds
-        name[:-3]: frozenset(imports[name])
-        for name in sources
-        if name[:-3] not in rules.STANDARD | rules.OPEN | set(rules.LISTED)
-    }
+    mine = {parsed.module_of(n) for n in sources} - (rules.STANDARD | rules.OPEN | set(rules.LISTED))
+    local: dict[str, frozenset[str]] = {}  # a file named like a module of the list is not what `import` finds
+    for name, pairs in imports.items():  # each module: the names its files import from outside
+        if (module := parsed.module_of(name)) in mine:
+            local[module] = local.get(module, frozenset()) | {b for b, m in pairs.items() if m not in mine}
+            tree = parsed.tree(sources[name])  # its class makers (Facts.makes): held where imported
+            local |= {f"{module}.{m}": frozenset() for m in (Facts(tree, {}).class_makers if tree else ())}
     clock = parsed.Clock()
     refused = _refused_files(_import_order(own, sources, imports), sources, local, clock)
     if isinstance(refused, Refusal):
@@ -285,8 +306,7 @@ def verdict(path: Path, topic: str, single_file: bool) -> Verdict:
     placed = _through_imports(sources[own], {n: r for n, r in refused if n not in helped}, imports, own)
     if placed is None:
         return Verdict(first)
-    mine = {m: local[m] for m in local if m != own[:-3]}
-    return _charged(topic, own, sources[own], placed, mine, clock, first, helped)
+    return _charged(topic, own, sources[own], placed, _others(local, own), clock, first, helped)
 
 
 def _import_order(own: str, sources: dict[str, str], imports: dict[str, dict[str, str]]) -> list[str]:
@@ -296,7 +316,7 @@ def _import_order(own: str, sources: dict[str, str], imports: dict[str, dict[str
     while queue:
         name = queue.pop(0)
         order.append(name)
-        more = [f"{m}.py" for m in sorted(set(imports[name].values())) if f"{m}.py" in sources]
+        more = [f for f in sources if parsed.module_of(f) in imports[name].values()]
         queue += [m for m in more if m not in met]
         met |= set(more)
     return order
@@ -319,7 +339,7 @@ def _refused_files(
             clock.check(name)
         except parsed.OverBudget as exc:
             return Refusal(1, str(exc), SMALLER, name)
-        found = check(sources[name], {m: local[m] for m in local if m != name[:-3]})
+        found = check(sources[name], _others(local, name))
         if found:
             refused.append((name, found))
     return refused
@@ -378,11 +398,12 @@ def _helpers_charged(
     for name, lines in refused.items():
         module = name[:-3]
         importers = {n for n, names in imports.items() if module in names.values()}
-        if name == own or importers != {own} or any(f"{m}.py" in refused for m in imports[name].values()):
+        gone = {parsed.module_of(r) for r in refused}
+        if name == own or "/" in name or importers != {own} or gone & set(imports[name].values()):
             continue
         units = subset_units.units_of(sources[name], tree) if (tree := parsed.tree(sources[name])) else None
         members = {b for u in units or () for b in u.names}
-        mine = {m: local[m] for m in local if m != module}
+        mine = _others(local, name)
         try:
             charge = subset_charge.charged(sources[name], lines, mine, clock, exercises=members)
         except parsed.OverBudget as exc:
@@ -390,6 +411,12 @@ def _helpers_charged(
         if charge is not None:
             found[name] = charge
     return found
+
+
+def _others(local: dict[str, frozenset[str]], name: str) -> dict[str, frozenset[str]]:
+    """The submission's modules file ``name`` may import: every one but its own (a package's
+    files import each other by the package's name)."""
+    return {m: names for m, names in local.items() if "/" in name or m != parsed.module_of(name)}
 
 
 def refusal(path: Path, topic: str, single_file: bool) -> Refusal | None:

@@ -268,10 +268,10 @@ def _in_helpers(
         for path in _paths(scopes.meanings(node))
     }
     for path in sorted(named):
-        module, _, name = path.partition(".")
-        file = f"{module}.py"
-        if not name or "." in name or file not in helpers or path in read:
+        found = parsed.module_file(path, helpers)
+        if found is None or len(found[1]) != 1 or path in read:
             continue
+        file, (name,) = found
         reading = reachable(helpers[file], [name], [name])
         if reading is None:
             continue

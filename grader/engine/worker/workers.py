@@ -418,7 +418,8 @@ def start_worker(staged_dir: str, sources: dict[str, bytes], topic: str, limits:
 
 def read_sources(staged_dir: str) -> dict[str, bytes]:
     """The staged submission's Python files, for a forked child."""
-    return {path.name: path.read_bytes() for path in sorted(Path(staged_dir).glob("*.py"))}
+    folder = Path(staged_dir)
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*.py"))}
 
 
 def engine_problem() -> str:

@@ -1,0 +1,151 @@
+"""A helper package beside the topic's file (a folder with ``__init__.py``, maybe submodules) is
+staged, checked and graded as a helper file is: its files are part of the submission, the same
+seal rules hold in each of them, and what they refuse charges the exercises that import them."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from helpers import REPO, grade_json
+
+from grader.engine import staging
+from grader.engine.subset import submission as subset
+from grader.sandboxed.worker import SourceFinder
+
+SOLUTION = (REPO / "solutions" / "losses.py").read_text()
+INIT = "from lossutils.core import reduce_values\n"
+CORE = """import torch
+from torch import Tensor
+
+
+def reduce_values(values: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return values.mean()
+    if reduction == "sum":
+        return values.sum()
+    if reduction == "none":
+        return values
+    raise ValueError(f"reduction must be 'mean', 'sum' or 'none', not {reduction!r}")
+
+
+def softplus(z: Tensor) -> Tensor:
+    return z.clamp(min=0) + torch.log1p(torch.exp(-z.abs()))
+"""
+
+
+def with_package(folder, core: str = CORE):
+    """The reference losses with its two private helpers moved into a package ``lossutils``
+    (``from lossutils import ...`` and ``import lossutils.core``); the topic's file's path."""
+    source = SOLUTION
+    for name, stop in (("def _reduce", "def mse"), ("def _softplus", "def bce_with_logits")):
+        source = source[: source.index(name)] + source[source.index(stop) :]
+    source = source.replace(
+        "from torch import Tensor\n",
+        "from torch import Tensor\n\nimport lossutils.core\nfrom lossutils import reduce_values as _reduce\n",
+    ).replace("_softplus(", "lossutils.core.softplus(")
+    (folder / "lossutils").mkdir(parents=True)
+    (folder / "lossutils" / "__init__.py").write_text(INIT)
+    (folder / "lossutils" / "core.py").write_text(core)
+    (folder / "losses.py").write_text(source)
+    return folder / "losses.py"
+
+
+@pytest.mark.unit
+def test_a_helper_package_is_part_of_the_submission_and_inside_the_subset(tmp_path):
+    # seen failing before: the package was "not available" (import lossutils refused, 0 points)
+    topic = with_package(tmp_path)
+    for path, single in ((tmp_path, False), (topic, True)):
+        assert set(subset.sources_of(path, "losses", single)) == {
+            "losses.py",
+            "lossutils/__init__.py",
+            "lossutils/core.py",
+        }
+        assert subset.verdict(path, "losses", single) == subset.Verdict()
+    for path in (tmp_path, topic):
+        staged = staging.stage(path, "losses")
+        try:
+            assert (staged / "lossutils" / "core.py").read_text() == CORE
+        finally:
+            shutil.rmtree(staged)
+
+
+@pytest.mark.unit
+def test_a_package_file_is_held_to_the_seal_and_charges_its_importers(tmp_path):
+    with_package(tmp_path, CORE + "\nx = eval('1')\n")
+    verdict = subset.verdict(tmp_path, "losses", single_file=False)
+    assert verdict.refusal is not None and "lossutils/core.py, line 18: eval" in verdict.refusal.what
+    assert verdict.exercises == {"mse", "l1", "bce_with_logits"}  # those whose code uses it
+    # a name a package's file imports is no way round the list, at any depth of the package
+    (tmp_path / "losses.py").write_text("import lossutils.core\nlib = lossutils.core.torch.library\n")
+    (tmp_path / "lossutils" / "core.py").write_text(CORE)
+    found = subset.refusal(tmp_path, "losses", single_file=False)
+    assert found is not None and (found.file, found.what) == ("losses.py", "lossutils.torch")
+
+
+@pytest.mark.unit
+def test_a_linked_package_is_none(tmp_path):
+    with_package(tmp_path / "real")
+    (tmp_path / "mine").mkdir()
+    shutil.copy(tmp_path / "real" / "losses.py", tmp_path / "mine")
+    (tmp_path / "mine" / "lossutils").symlink_to(tmp_path / "real" / "lossutils")
+    assert set(subset.sources_of(tmp_path / "mine", "losses", False)) == {"losses.py"}
+
+
+@pytest.mark.unit
+def test_the_worker_serves_a_submodule_only_of_a_package_of_the_submission():
+    sources = {"lossutils/__init__.py": b"", "lossutils/core.py": b"", "torch/evil.py": b""}
+    finder = SourceFinder("/sub", sources)
+    package = finder.find_spec("lossutils")
+    assert package.submodule_search_locations == ["/sub/lossutils"]
+    assert finder.find_spec("lossutils.core", ["/sub/lossutils"]).origin == "/sub/lossutils/core.py"
+    assert finder.find_spec("lossutils.core") is None
+    assert finder.find_spec("torch.evil", ["/site-packages/torch"]) is None
+
+
+@pytest.mark.e2e
+def test_a_helper_package_grades_as_a_helper_file_does(tmp_path):
+    topic = with_package(tmp_path)
+    for path in (tmp_path, topic):
+        _, report = grade_json(
+            str(path), "--topic", "losses", "--exercise", "mse", "--exercise", "bce_with_logits"
+        )
+        (losses,) = report["topics"]
+        assert losses["score"] == losses["max_score"] > 0, losses
+
+
+@pytest.mark.unit
+def test_a_helper_package_travels_to_a_dask_worker_and_nothing_outside_its_folder(tmp_path):
+    # seen failing first: only the folder's top-level files were sent
+    from grader.batch import remote
+
+    with_package(tmp_path / "sub")
+    files = remote.submission_files(tmp_path / "sub")
+    assert set(files) == {"losses.py", "lossutils/__init__.py", "lossutils/core.py"}
+    folder, _ = remote._unpack(files, single_file=False)
+    try:
+        assert (folder / "lossutils" / "core.py").read_text() == CORE
+    finally:
+        shutil.rmtree(folder)
+    for name in ("../x.py", "/tmp/x.py", "a/../b.py", "./a.py", "a//b.py", ""):
+        with pytest.raises(ValueError, match="not a plain file name"):
+            remote._unpack({name: b""}, single_file=False)
+
+
+HOSTILE = {  # a package's file installing an exercise, or reaching a module namespace
+    "pkg/__init__.py": "import losses\nimport torch\n\nlosses.mse = torch.nn.functional.mse_loss\n",
+    "pkg/core.py": "import sys\n\n\ndef write():\n    sys.modules['losses'].mse = 1\n",
+}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("where", sorted(HOSTILE))
+def test_a_package_file_is_no_way_round_the_seal(tmp_path, where):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / where).write_text(HOSTILE[where])
+    (tmp_path / "losses.py").write_text(
+        "import pkg.core\n\n\ndef mse(a, b):\n    return ((a - b) ** 2).mean()\n"
+    )
+    found = subset.refusal(tmp_path, "losses", single_file=False)
+    assert found is not None and f"importing pkg ({where}" in found.what, found
