@@ -53,7 +53,7 @@ MISTAKES = {
     ),
     "unknown late policy": (
         '[assignments.hw.late]\npolicy = "sometimes"',
-        "assignments.hw.late.policy: unknown late policy 'sometimes'",
+        "assignments.hw.late.policy: one of none, per_day, per_hour, not_accepted, not 'sometimes'",
     ),
     "unknown key": ("pionts = 3", "assignments.hw.pionts: unknown key"),
     "unknown time zone": ('timezone = "Mars/Olympus"', "assignments.hw.timezone: unknown time zone"),
