@@ -2,7 +2,7 @@
 ``TORCHGRADE_*`` variable (:data:`VARIABLES`), each with its type, default and description.
 
 The readers take their keys from these declarations (grader/packs.py: :data:`grader.packs.PACK_KEYS`;
-grader/course/toml.py: :data:`grader.course.keys.COURSE_KEYS`), and the docs' key tables are drawn
+grader/course/toml.py: :func:`grader.course.keys.course_keys`), and the docs' key tables are drawn
 from them (``python -m grader.keys_docs``; tests/grader/test_keys_docs.py fails where they
 differ). A description an author or a learner reads is marked ``N_()`` for the catalogue.
 Imports nothing of grader: the packs' reader, at the bottom of the layers, reads it.

@@ -28,8 +28,6 @@ METADATA_NAME = "submission_metadata.json"  # Gradescope's, beside source/ and s
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 
-SHIPPED_FOLDERS = ("grader", "exercises", "datasets")
-
 WORKER_READABLE = ("grader", "datasets")  # what the bubblewrap whitelist binds, too
 
 

@@ -302,6 +302,36 @@ def test_a_course_key_is_one_declaration_edit(tmp_path, monkeypatch):
         course.load_course(path)
 
 
+@pytest.mark.unit
+def test_the_release_and_the_zip_carry_files_by_one_rule(tmp_path, monkeypatch):
+    """Both hand-outs' file lists come from grader/projections.py ``handout_files``: a file the
+    rule gains is in both, and each carries the grader its entry points import, not the
+    instructor's tools. Before: the release took the import closure of grader/, the zip every
+    file of grader/ and exercises/ (the benchmark, the .po sources, other topics' stubs)."""
+    from grader.apps import release
+    from grader.gradescope import build
+    from grader.projections import handout_files
+
+    planted = tmp_path / "planted.txt"
+    planted.write_text("one rule")
+    asked = []
+
+    def rule(handout: str, *args):
+        asked.append(handout)
+        return {**handout_files(handout, *args), "planted.txt": planted}
+
+    monkeypatch.setattr(release, "handout_files", rule)
+    monkeypatch.setattr(build, "handout_files", rule)
+    zipped = dict(build.source_files(("losses",)))
+    released = release.release_files(["losses"])
+    assert asked == ["zip", "release"]
+    assert zipped["planted.txt"] == planted and released["planted.txt"] == b"one rule"
+    for files in (zipped, released):
+        assert {"grader/engine/runner.py", "grader/sandboxed/worker.py", "exercises/losses.py"} <= set(files)
+        assert not any(name.startswith(("grader/bench/", "exercises/cnn")) for name in files)
+    assert "grader/gradescope/run.py" in zipped
+
+
 FORBIDDEN = '''\
 """smoothing, by torch's own convolution."""
 
