@@ -110,10 +110,16 @@ def setting(kind: str, about: str, default: Any = None, *, key: str = "", **more
     """A dataclass field that is also a key of its table (:func:`declared`), ``key`` where the
     key's name is not the field's; the key's default is the field's (a list or a table, each
     instance its own). ``more``: :class:`Key`'s other words."""
-    declared = {"key": Key(key, kind, about, default, **more)}
+    declared = keyed(kind, about, default, key=key, **more)
     if isinstance(default, (list, dict)):
         return field(default_factory=lambda: type(default)(default), metadata=declared)
     return field(default=default, metadata=declared)
+
+
+def keyed(kind: str, about: str, default: Any = None, *, key: str = "", **more: Any) -> dict[str, Key]:
+    """The metadata that makes a dataclass field a key (``field(metadata=keyed(...))``: a key
+    the field has no default for, one a table must give)."""
+    return {"key": Key(key, kind, about, default, **more)}
 
 
 def declared(record: type) -> Table:

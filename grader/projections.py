@@ -19,7 +19,6 @@ from pathlib import Path
 
 from grader import defaults, depends, packs
 from grader.checkout import REPO_ROOT, datasets_dir, suites_dir
-from grader.course import keys as course_keys
 from grader.keys import Kept, both, declared
 from grader.packs import Topic
 
@@ -59,6 +58,8 @@ TOPIC_FIELDS: dict[str, tuple[str, str]] = {
 def fields() -> dict[str, dict[str, tuple[str, str]]]:
     """{declaration: {field: (the release's word, the zip's)}}, in the order of HANDOUTS: a
     course's and its assignment's are their keys' declaration's (grader/course/keys.py)."""
+    from grader.course import keys as course_keys  # here: a release's first line comes before it
+
     course = course_keys.COURSE_TABLES[""] + course_keys.COURSE_TABLES["course"]
     return {
         "suite": {
