@@ -24,7 +24,7 @@ from grader.checks.verdict.exercises import DEFAULT_TWIN, judge
 from grader.checks.verdict.weighing import kind_weighed, scaled
 
 if TYPE_CHECKING:  # the Gradescope autograder weighs without reading a course file
-    from grader.course.toml import Assignment, LatePolicy
+    from grader.course.keys import Assignment, LatePolicy
 
 
 class Points(Protocol):

@@ -25,7 +25,8 @@ from grader.batch.standing import Late, apply, late_penalty, weigh
 from grader.batch.summary import class_stats
 from grader.batch.times import submission_times
 from grader.course.example import example
-from grader.course.toml import CourseError, load_course
+from grader.course.keys import CourseError
+from grader.course.toml import load_course
 from grader.gradescope.config import Config
 from grader.gradescope.run import results_for
 

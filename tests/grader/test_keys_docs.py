@@ -11,8 +11,8 @@ import pytest
 
 from grader import keys_docs, packs
 from grader.checks import held_out
-from grader.course.keys import course_keys
-from grader.course.toml import CourseError, load_course
+from grader.course.keys import CourseError, course_keys
+from grader.course.toml import load_course
 from grader.keys import VARIABLES, names
 
 pytestmark = pytest.mark.unit

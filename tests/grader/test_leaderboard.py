@@ -20,7 +20,8 @@ from helpers import REPO, run_grade
 
 from grader.apps import leaks
 from grader.batch.leaderboard import Entry, aliases, standings
-from grader.course.toml import CourseError, load_course
+from grader.course.keys import CourseError
+from grader.course.toml import load_course
 from grader.gradescope.config import Config
 from grader.options import Leaderboard
 

@@ -511,7 +511,7 @@ def test_an_extension_names_a_gradescope_user_as_the_course_file_does():
     an unnamed user is held to the due time, and a local run without metadata is never late."""
     from datetime import datetime, timezone
 
-    from grader.course.toml import LatePolicy
+    from grader.course.keys import LatePolicy
     from grader.gradescope import late
 
     due = datetime(2026, 10, 1, 23, 59, tzinfo=timezone.utc)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.course.toml import CourseError, load_course
+from grader.course.keys import CourseError
+from grader.course.toml import load_course
 from grader.gradescope import quota
 from grader.gradescope.config import Config
 from grader.options import SubmissionLimits

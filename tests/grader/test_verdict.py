@@ -14,7 +14,8 @@ from helpers import MAGIC, REPO, grade_json
 from grader.batch.standing import weigh
 from grader.checks.verdict.error_types import error_hint
 from grader.checks.verdict.exercises import judge
-from grader.course.toml import CourseError, load_course
+from grader.course.keys import CourseError
+from grader.course.toml import load_course
 
 
 def check(
