@@ -280,7 +280,7 @@ def _assignment(reader: _Reader, name: str, zone: ZoneInfo) -> Assignment:
     extensions_reader = reader.sub("extensions")
     extensions = {student: _time(extensions_reader, student, zone) for student in extensions_reader.table}
     assignment = reader.record(
-        declaration.Assignment,
+        declaration.Assignment,  # as the module holds it at each read (a test grows it)
         name=name,
         topics=topics,
         exercise_points=points,
@@ -293,16 +293,10 @@ def _assignment(reader: _Reader, name: str, zone: ZoneInfo) -> Assignment:
         timezone=zone,
         whole_topics=not listed,
         manual=manual,
-        submissions=_submissions(reader.sub("submissions")),
+        submissions=reader.sub("submissions").record(SubmissionLimits),
         leaderboard=_leaderboards(reader, points),
     )
     return replace(assignment, title=assignment.title or name)
-
-
-def _submissions(reader: _Reader) -> SubmissionLimits:
-    """``[assignments.NAME.submissions]``: graded submissions in all, in any 24 hours, and the
-    minutes between two (each optional; the Gradescope autograder enforces them)."""
-    return reader.record(SubmissionLimits)
 
 
 def _leaderboards(reader: _Reader, points: dict[str, float]) -> tuple[Leaderboard, ...]:

@@ -4,7 +4,7 @@ where the files lie in the container (:class:`Paths`), and what the zip ships.""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any, cast, get_type_hints
@@ -100,38 +100,22 @@ class Config:
         return self.options.selection.exercises
 
     def to_json(self) -> dict[str, Any]:
-        limits = self.options.limits
-        return {
-            "topics": list(self.topics),
-            "hidden_visibility": self.hidden_visibility,
-            "timeout": float(limits.timeout),
-            "budget": float(limits.budget),
-            "memory_mb": int(limits.memory_mb),
-            "exercises": list(self.exercises),
-            "hidden_messages": self.hidden_messages,
-            "language": self.language,
-            "course_seed": self.course_seed,
-        } | {name: plain(self.carried(name)) for name in carried_fields()}
+        """gradescope.json: the limits, the selection's topics and exercises, this config's own
+        fields and the assignment's carried ones, each by its name, as JSON holds them (:func:`plain`)."""
+        own = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("options", "assignment")}
+        chosen = {"topics": self.topics, "exercises": self.exercises}
+        carried = {name: self.carried(name) for name in carried_fields()}
+        return plain(self.options.limits) | plain(chosen | own | carried)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Config:
-        limits = Limits(
-            timeout=float(data.get("timeout", Limits.timeout)),
-            memory_mb=int(data.get("memory_mb", Limits.memory_mb)),
-            budget=float(data.get("budget", Limits.budget)),
-        )
-        selection = Selection(
-            topics=tuple(data.get("topics", ())), exercises=tuple(data.get("exercises", ()))
-        )
-        hints = get_type_hints(course_keys.Assignment)
-        return cls(
-            options=Options(limits=limits, selection=selection),
-            hidden_visibility=str(data.get("hidden_visibility", cls.hidden_visibility)),
-            hidden_messages=data.get("hidden_messages", cls.hidden_messages) is True,
-            language=str(data.get("language", "")),
-            course_seed=None if data.get("course_seed") is None else str(data["course_seed"]),
-            assignment={name: typed(hints[name], data[name]) for name in carried_fields() if name in data},
-        )
+        """What :meth:`to_json` wrote, each field read back as its declaration types it (:func:`typed`)."""
+        hints = get_type_hints(cls) | get_type_hints(course_keys.Assignment)
+        selection = typed(Selection, {name: data[name] for name in ("topics", "exercises") if name in data})
+        own = {f.name: typed(hints[f.name], data[f.name]) for f in fields(cls) if f.name in data}
+        carried = {name: typed(hints[name], data[name]) for name in carried_fields() if name in data}
+        options = Options(limits=typed(Limits, data), selection=selection)
+        return cls(**own | {"options": options, "assignment": carried})
 
 
 def assignment_fields(assignment: Assignment | None) -> dict[str, Any]:
