@@ -1,6 +1,8 @@
 """The instructor's side: ``grade gradescope OUT.zip`` builds the autograder zip (``setup.sh``,
-``run_autograder`` from ``template/``, the grader, the exercises, the datasets, the chosen
-topics' suites and ``gradescope.json``), the same bytes for the same sources."""
+``run_autograder`` from ``template/``, what every hand-out carries by one rule
+(:func:`grader.projections.handout_files`: the grader it runs, the chosen topics' stubs and
+files, the datasets), their whole suites and ``gradescope.json``), the same bytes for the same
+sources."""
 
 from __future__ import annotations
 
