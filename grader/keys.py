@@ -2,7 +2,7 @@
 ``TORCHGRADE_*`` variable (:data:`VARIABLES`), each with its type, default and description.
 
 The readers take their keys from these declarations (grader/packs.py: :data:`grader.packs.PACK_KEYS`;
-grader/course/toml.py: :data:`grader.course.keys.COURSE_KEYS`), and the docs' key tables are drawn
+grader/course/toml.py: :func:`grader.course.keys.course_keys`), and the docs' key tables are drawn
 from them (``python -m grader.keys_docs``; tests/grader/test_keys_docs.py fails where they
 differ). A description an author or a learner reads is marked ``N_()`` for the catalogue.
 Imports nothing of grader: the packs' reader, at the bottom of the layers, reads it.
@@ -10,8 +10,11 @@ Imports nothing of grader: the packs' reader, at the bottom of the layers, reads
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import types
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
+from datetime import datetime
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 # How a key's type is written in the docs, and the Python types of TOML's values it accepts
 TYPES: dict[str, tuple[type, ...]] = {
@@ -32,16 +35,43 @@ def N_(message: str) -> str:
     return message
 
 
+class Kept(str):
+    """Why the instructor keeps a field off a hand-out (grader/projections.py); a plain string
+    says where the hand-out carries it."""
+
+
+def both(word: str) -> tuple[str, str]:
+    """The same word for both hand-outs (:attr:`Key.carried`)."""
+    return (word, word)
+
+
 @dataclass(frozen=True)
 class Key:
     """One key of a table: its name, type (a key of :data:`TYPES`), default (None: none, or
-    required) and description; ``shown`` words a default the docs cannot show as a value."""
+    required) and description; ``shown`` words a default the docs cannot show as a value;
+    ``choices``, the only values it takes; ``carried``, where a student release and the
+    Gradescope zip carry the field it fills, or (:class:`Kept`) why the instructor keeps it;
+    ``field``, that field's name (its reader's attribute) where it is not the key's."""
 
     name: str
     kind: str
     about: str
     default: Any = None
     shown: str = ""
+    choices: tuple[str, ...] = ()
+    carried: tuple[str, str] = ("", "")
+    field: str = ""
+
+    @property
+    def attribute(self) -> str:
+        return self.field or self.name
+
+    @property
+    def described(self) -> str:
+        """Its description, with its choices."""
+        if not self.choices:
+            return self.about
+        return f"{self.about}: one of {', '.join(f'`{c}`' for c in self.choices)}"
 
     @property
     def accepts(self) -> tuple[type, ...]:
@@ -54,10 +84,14 @@ class Key:
             return self.shown
         if self.default is None:
             return "—"
+        if is_dataclass(self.default):
+            return "its keys' defaults"
         if isinstance(self.default, bool):
             return f"`{str(self.default).lower()}`"
         if isinstance(self.default, str):
             return f'`"{self.default}"`'
+        if isinstance(self.default, tuple):
+            return f"`{list(self.default)!r}`"
         return f"`{self.default!r}`" if not isinstance(self.default, float) else f"`{self.default:g}`"
 
 
@@ -70,6 +104,84 @@ def names(table: Table) -> tuple[str, ...]:
 
 def find(table: Table, name: str) -> Key:
     return next(key for key in table if key.name == name)
+
+
+def setting(kind: str, about: str, default: Any = None, *, key: str = "", **more: Any) -> Any:
+    """A dataclass field that is also a key of its table (:func:`declared`), ``key`` where the
+    key's name is not the field's; the key's default is the field's (a list or a table, each
+    instance its own). ``more``: :class:`Key`'s other words."""
+    declared = keyed(kind, about, default, key=key, **more)
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda: type(default)(default), metadata=declared)
+    return field(default=default, metadata=declared)
+
+
+def keyed(kind: str, about: str, default: Any = None, *, key: str = "", **more: Any) -> dict[str, Key]:
+    """The metadata that makes a dataclass field a key (``field(metadata=keyed(...))``: a key
+    the field has no default for, one a table must give)."""
+    return {"key": Key(key, kind, about, default, **more)}
+
+
+def declared(record: type) -> Table:
+    """The table a dataclass declares: a :class:`Key` for each field made by :func:`setting`."""
+    return tuple(
+        replace(f.metadata["key"], name=f.metadata["key"].name or f.name, field=f.name)
+        for f in fields(record)
+        if "key" in f.metadata
+    )
+
+
+def off_choices(record: type, values: Mapping[str, Any]) -> str:
+    """The first of ``values`` (``record``'s fields by name, and those of a dataclass among them)
+    that is not one of its key's declared choices, said; "" where none."""
+    for key in declared(record):
+        got = values.get(key.attribute)
+        if key.choices and got is not None and got not in key.choices:
+            return f"{key.name} must be one of {', '.join(key.choices)}, not {got!r}"
+        inner = off_choices(type(got), vars(got)) if is_dataclass(got) else ""
+        if inner:
+            return inner
+    return ""
+
+
+def plain(value: Any) -> Any:
+    """``value`` as JSON holds it: a dataclass as a table of its fields, a time in ISO 8601, a
+    tuple as a list, a path or a zone as its name."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    return value if value is None or isinstance(value, (str, int, float)) else str(value)
+
+
+def typed(hint: Any, data: Any) -> Any:
+    """What :func:`plain` wrote, read back as the annotation ``hint`` says."""
+    args = get_args(hint)
+    if get_origin(hint) in (Union, types.UnionType):
+        return None if data is None else typed(next(a for a in args if a is not type(None)), data)
+    if get_origin(hint) is tuple:
+        return tuple(typed(args[0], item) for item in data)
+    if get_origin(hint) is dict:
+        return {str(k): typed(args[1], v) for k, v in data.items()}
+    if isinstance(hint, type) and is_dataclass(hint):
+        hints = get_type_hints(hint)
+        return hint(**{f.name: typed(hints[f.name], data[f.name]) for f in fields(hint) if f.name in data})
+    if hint is datetime:
+        found = datetime.fromisoformat(data)
+        if found.tzinfo is None:
+            raise ValueError(f"a time without its offset: {data!r}")
+        return found
+    return hint(data)
+
+
+def default_of(record: type, name: str) -> Any:
+    """The default of ``record``'s field ``name`` (a fresh one where the field makes one)."""
+    found = next(f for f in fields(record) if f.name == name)
+    return found.default if found.default_factory is MISSING else found.default_factory()
 
 
 @dataclass(frozen=True)

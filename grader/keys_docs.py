@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from grader.checkout import REPO_ROOT
-from grader.course.keys import COURSE_KEYS
+from grader.course.keys import course_keys
 from grader.keys import VARIABLES, Table
 from grader.packs import PACK_KEYS, TOPIC_KEYS
 
@@ -31,7 +31,7 @@ def _cell(text: str) -> str:
 
 def key_table(table: Table) -> str:
     lines = ["| key | type | default | what it is |", "| --- | --- | --- | --- |"]
-    lines += [f"| `{k.name}` | {k.kind} | {k.default_text} | {_cell(k.about)} |" for k in table]
+    lines += [f"| `{k.name}` | {k.kind} | {k.default_text} | {_cell(k.described)} |" for k in table]
     return "\n".join(lines) + "\n"
 
 
@@ -84,7 +84,7 @@ def drawn() -> dict[str, str]:
     """{block name: its text}, every table the docs draw."""
     return {
         "pack.toml": _tables({"": PACK_KEYS, "[topics]": TOPIC_KEYS}, "pack.toml"),
-        "course.toml": _tables(COURSE_KEYS, "course.toml"),
+        "course.toml": _tables(course_keys(), "course.toml"),
         "environment": variable_table(),
         "options": option_tables(),
     }

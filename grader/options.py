@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from grader import defaults
+from grader.keys import setting
 
 
 @dataclass(frozen=True)
@@ -55,22 +55,12 @@ class Options:
 class SubmissionLimits:
     """An assignment's limits (course.toml ``[assignments.NAME.submissions]``); 0: none."""
 
-    max_submissions: int = 0  # graded submissions in all
-    per_day: int = 0  # graded submissions in any 24 hours
-    cooldown_minutes: float = 0.0  # between two graded submissions
+    max_submissions: int = setting("whole number", "graded submissions in all (`0`: no limit)", 0)
+    per_day: int = setting("whole number", "graded submissions in any 24 hours (`0`: no limit)", 0)
+    cooldown_minutes: float = setting("number", "minutes between two graded submissions", 0.0)
 
     def __bool__(self) -> bool:
         return bool(self.max_submissions or self.per_day or self.cooldown_minutes)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"max_submissions": self.max_submissions, "per_day": self.per_day,
-                "cooldown_minutes": self.cooldown_minutes}  # fmt: skip
-
-    @classmethod
-    def from_json(cls, data: Any) -> SubmissionLimits:
-        data = data if isinstance(data, dict) else {}
-        return cls(int(data.get("max_submissions", 0)), int(data.get("per_day", 0)),
-                   float(data.get("cooldown_minutes", 0.0)))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -81,22 +71,14 @@ class Leaderboard:
     (grader/course/toml.py reads them). ``counts``: whether it earns points (never yet)."""
 
     topic: str
-    exercise: str
-    metric: str
-    order: str
-    name: str = ""  # its column's title; "" for "<exercise> <metric>"
-    counts: bool = False
+    exercise: str = setting("string", "an exercise of the assignment with a held-out set (required)")
+    metric: str = setting("string", "the metric ranked", shown="the held-out set's declared one")
+    order: str = setting(
+        "string", "`desc`: higher ranks first; `asc`: lower", shown="the held-out set's declared one"
+    )
+    name: str = setting("string", "the column's title", "", shown="`<exercise> <metric>`")
+    counts: bool = setting("boolean", "a leaderboard earns no points: only `false`", False)
 
     @property
     def title(self) -> str:
         return self.name or f"{self.exercise} {self.metric}"
-
-    def to_json(self) -> dict[str, Any]:
-        return {"topic": self.topic, "exercise": self.exercise, "metric": self.metric,
-                "order": self.order, "name": self.name, "counts": self.counts}  # fmt: skip
-
-    @classmethod
-    def from_json(cls, data: Any) -> Leaderboard:
-        data = data if isinstance(data, dict) else {}
-        return cls(str(data.get("topic", "")), str(data.get("exercise", "")), str(data.get("metric", "")),
-                   str(data.get("order", "")), str(data.get("name", "")), data.get("counts") is True)  # fmt: skip

@@ -23,13 +23,13 @@ import functools
 import os
 import posixpath
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from grader import defaults, depends
 from grader.checkout import REPO_ROOT, suites_dir
-from grader.keys import N_, Key, Table, find, names
+from grader.keys import N_, Key, Table, declared, find, keyed, names, setting
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -53,34 +53,6 @@ PACK_KEYS: Table = (
     ),
     Key("topics", "array of tables", N_("the pack's topics, one `[[topics]]` table each (at least one)")),
 )
-TOPIC_KEYS: Table = (  # a [[topics]] table's keys: its declaration
-    Key("name", "string", N_("the topic's name: its stub's, suite's and hints' file name")),
-    Key("exercises", "list of strings", N_("the stub's public functions and classes, in the file's order")),
-    Key("seconds", "number", N_("the reference's seconds in one warm grading process (longest first)"), 1.0),
-    Key(
-        "probe_cpu_seconds",
-        "number",
-        N_(
-            "CPU seconds one probe may use, where all of them do little work (at least 10x the reference's most)"
-        ),
-        shown=f"`{defaults.PROBE_CPU_SECONDS:g}` (grader/defaults.py)",
-    ),
-    Key(
-        "sympy_free",
-        "boolean",
-        N_("its probes never hand autograd a gradient (`y.backward(g)`): a zygote without sympy"),
-        False,
-    ),
-    Key(
-        "reads",
-        "list of strings",
-        N_(
-            "the files its suite reads besides its own (a helper module, a data file), in the pack's "
-            "folder or in a folder beside it that packs share"
-        ),
-        shown="`[]`",
-    ),
-)
 FOLDERS = {key.name: key.default for key in PACK_KEYS if key.kind == "string" and key.default is not None}
 
 
@@ -90,12 +62,15 @@ class PackError(ValueError):
 
 @dataclass(frozen=True)
 class Topic:
-    """One topic of a pack: its exercises (the stub's public names, in file order) and the
-    reference's seconds in one warm grading process (topics are handed out longest first)."""
+    """One topic of a pack, a ``[[topics]]`` table: its fields made by :func:`setting` are the
+    table's keys (:data:`TOPIC_KEYS`), the others where its pack keeps its files."""
 
-    name: str
-    seconds: float
-    exercises: tuple[str, ...]
+    name: str = field(
+        metadata=keyed("string", N_("the topic's name: its stub's, suite's and hints' file name"))
+    )
+    exercises: tuple[str, ...] = field(
+        metadata=keyed("list of strings", N_("the stub's public functions and classes, in the file's order"))
+    )
     pack: Pack
     stub: Path
     solution: Path  # the reference
@@ -103,17 +78,34 @@ class Topic:
     # built-in suites elsewhere (a test's or an instructor's own suites)
     domains: Path
     answers: Path
-    # CPU seconds one of its probes may use, where all of them do little work (None: the
-    # default, defaults.PROBE_CPU_SECONDS); at least 10x the most one of the reference's used
-    probe_cpu_seconds: float | None = None
-    # its probes never hand autograd a gradient: a run of such topics starts a zygote without
-    # sympy (grader/engine/worker/sympy_need.py; tests/grader/test_sympy_need.py holds the suite to it)
-    sympy_free: bool = False
-    # the files its suite reads besides its own (a helper module, a data file), in its pack's
-    # folder or in a folder beside it that packs share: pack.toml's ``reads``, in its grade's
-    # manifest (grader/depends.py); any other file of those folders cannot be imported nor read
-    # while a suite runs (grader/engine/suites/declared.py)
-    reads: tuple[Path, ...] = ()
+    # topics are handed out longest first
+    seconds: float = setting(
+        "number", N_("the reference's seconds in one warm grading process (longest first)"), 1.0
+    )
+    probe_cpu_seconds: float | None = setting(  # None: defaults.PROBE_CPU_SECONDS
+        "number",
+        N_(
+            "CPU seconds one probe may use, where all of them do little work (at least 10x the reference's most)"
+        ),
+        shown=f"`{defaults.PROBE_CPU_SECONDS:g}` (grader/defaults.py)",
+    )
+    # a run of such topics starts a zygote without sympy (grader/engine/worker/sympy_need.py;
+    # tests/grader/test_sympy_need.py holds the suite to it)
+    sympy_free: bool = setting(
+        "boolean",
+        N_("its probes never hand autograd a gradient (`y.backward(g)`): a zygote without sympy"),
+        False,
+    )
+    # in its grade's manifest (grader/depends.py); any other file of those folders cannot be
+    # imported nor read while a suite runs (grader/engine/suites/declared.py)
+    reads: tuple[Path, ...] = setting(
+        "list of strings",
+        N_(
+            "the files its suite reads besides its own (a helper module, a data file), in the pack's "
+            "folder or in a folder beside it that packs share"
+        ),
+        (),
+    )
 
     @property
     def suite(self) -> Path:
@@ -155,6 +147,9 @@ class Pack:
         return suites_dir() if self.built_in else self.suites_folder
 
 
+TOPIC_KEYS: Table = declared(Topic)  # a [[topics]] table's keys
+
+
 @functools.cache
 def _built_in_root() -> Path:
     """The built-in pack's folder, resolved once a process (each suite's path asks)."""
@@ -191,9 +186,9 @@ def _topic(path: Path, entry: Any, pack: Pack) -> Topic:
             raise _fail(path, f"topics.{name}.{key}", "a positive number")
     return Topic(
         name,
-        float(seconds),
         tuple(exercises),
         pack,
+        seconds=float(seconds),
         stub=pack.stubs / f"{name}.py",
         solution=pack.references / f"{name}.py",
         domains=pack.suites_folder / f"domains_{name}.py",

@@ -27,7 +27,7 @@ from grader.i18n import _
 from grader.topics import RELEASE_MARKER, suites_dir
 
 if TYPE_CHECKING:
-    from grader.course.toml import Assignment
+    from grader.course.keys import Assignment
 
 
 def split_of(assignment: Assignment) -> dict[str, Any]:

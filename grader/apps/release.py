@@ -2,7 +2,8 @@
 
 Built from a list, never a folder copy: the stubs of ``exercises/``, their hand-out notebooks,
 the public checks (with every declaration that decides points: grader/projections.py), the hints (``hints/``), the datasets named in ``SHA256SUMS`` and the grader modules a learner runs
-(:func:`grader_files`: those reached by import from the entry points and the suites) — no
+(:func:`grader.projections.handout_files`, the zip's rule too: those reached by import from the
+entry points and the suites) — no
 ``solutions/``, no hidden checks, no benchmark. Each suite is cut down to its public tests and
 the module-level code they use (transitively), so hidden tests, their probes and their
 thresholds are not in the release at all. The battery's stored answers go out as a copy that
@@ -13,28 +14,24 @@ every file for answers and refuses the release where it finds one.
 from __future__ import annotations
 
 import ast
-import functools
 import json
-import re
 import secrets
 from pathlib import Path
 
-from grader import defaults, depends
+from grader import defaults
 from grader.apps.leaks import refuse, refuse_held_out
 from grader.apps.ticker import Step, quiet
 from grader.checks.verdict.exercises import judge
 from grader.checks.verdict.weighing import kind_weighed
 from grader.i18n import N_, _, in_language, ngettext
-from grader.packs import data_files, flattened_toml
-from grader.projections import SUITE_FIELDS
+from grader.packs import flattened_toml
+from grader.projections import SUITE_FIELDS, handout_files
 from grader.topics import (
     MANIFEST,
     RELEASE_MARKER,
     REPO_ROOT,
     available_topics,
-    stub_file,
     suite_path,
-    suites_dir,
 )
 
 LEARNER_README = N_("""# Exercises: deep learning with PyTorch
@@ -165,74 +162,6 @@ def public_suite(source: str) -> tuple[str, int]:
     return "\n\n\n".join(kept) + "\n", hidden
 
 
-ENTRY_MODULES = (  # what a learner runs: grade, python -m grader, check() in a notebook, the workers
-    "grader.__main__",
-    "grader.cli",
-    "grader.apps.selfcheck",
-    "grader.engine.suites.plugin",
-    "grader.engine.suites.hand_run",  # tests/suites/pytest.ini loads it
-    "grader.sandboxed.worker",
-    "grader.sandboxed.zygote",
-)
-MODULE_NAME = re.compile(r"\bgrader(?:\.\w+)+")
-
-
-def _imported(tree: ast.Module) -> set[str]:
-    """The ``grader`` modules a module imports or names in a string (``-m grader.x``), maybe with
-    an attribute on the end (``grader.checks.judging.data.load_digits``): callers keep the names that are files."""
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names.add(node.module)
-            names.update(f"{node.module}.{alias.name}" for alias in node.names)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            names.update(MODULE_NAME.findall(node.value))
-    return {n for n in names if n == "grader" or n.startswith("grader.")}
-
-
-def _module_file(root: Path, name: str) -> Path | None:
-    base = root.joinpath(*name.split("."))
-    for path in (base.with_suffix(".py"), base / "__init__.py"):
-        if path.is_file():
-            return path
-    return None
-
-
-def grader_files(root: Path, sources: list[str]) -> list[Path]:
-    """The grader's files a release runs: :data:`ENTRY_MODULES`, what ``sources`` (stubs, suites)
-    import, what those import, transitively, and their packages' ``__init__.py``; never the rest
-    of ``grader/`` (benchmarks, instructor tools nothing here imports)."""
-    todo = set(ENTRY_MODULES) | {n for text in sources for n in _imported(ast.parse(text))}
-    found: set[Path] = set()
-    while todo:
-        name = todo.pop()
-        parts = name.split(".")
-        for depth in range(1, len(parts) + 1):
-            path = _module_file(root, ".".join(parts[:depth]))
-            if path is not None and path not in found:
-                found.add(path)
-                todo |= _file_imports(path, depends.stamp(path.stat()))
-    return sorted(found)
-
-
-@functools.lru_cache(maxsize=1024)
-def _file_imports(path: Path, _stamp: depends.Stamp) -> frozenset[str]:
-    """What a grader file imports, read once per version of the file (a process may build several
-    releases: the tests, a course's assignments)."""
-    return frozenset(_imported(ast.parse(path.read_text())))
-
-
-def dataset_files(root: Path) -> list[Path]:
-    """``datasets/``: README.md, the datasets the grades depend on (SHA256SUMS and the files it
-    lists: :func:`grader.depends.datasets`) and their datasheets (<stem>.md)."""
-    folder = root / "datasets"
-    listed = [path.name for path in depends.datasets()]
-    cards = [f"{name.split('.')[0]}.md" for name in listed[1:]]
-    return [p for p in (folder / n for n in ["README.md", *listed, *cards]) if listed and p.is_file()]
-
-
 def check_kinds(topic: str, kind_weights: dict[str, float] | None = None) -> tuple[dict, dict]:
     """({exercise: {kind: count}} of ``topic``'s hidden checks (the release's check() names
     them), {exercise: its maximum in the report, every check passing, public and hidden, at
@@ -254,37 +183,32 @@ def check_kinds(topic: str, kind_weights: dict[str, float] | None = None) -> tup
 
 
 def release_files(topics: list[str], points: dict | None = None) -> dict[str, bytes]:
-    """{path in the release: content}: the stubs, the public checks of ``topics``, the datasets,
-    the grader they run, pyproject.toml and the learner's README (the hand-outs come from the
+    """{path in the release: content}: what every hand-out carries of ``topics``
+    (:func:`grader.projections.handout_files`: the stubs, each topic's files, the grader they run,
+    the datasets), their public checks and the learner's README (the hand-outs come from the
     stubs); ``points``: an assignment's split of its points (:func:`course_points.split_of`)."""
-    root = REPO_ROOT
-    files: dict[str, bytes] = learner_readmes()
-    files["pyproject.toml"] = (root / "pyproject.toml").read_bytes()
-    for topic in topics:
-        stub = stub_file(topic)
-        if stub.is_file():
-            files[f"exercises/{topic}.py"] = stub.read_bytes()
-            # what `grade reset` puts back (topics.original_stub_file): a release has no git
-            files[f"tests/suites/originals/{topic}.py"] = stub.read_bytes()
     import torch  # here: the release's first line is shown before torch's import
 
     from grader.checks import taught_answers
 
     chosen = tuple(t for t in MANIFEST if t.name in topics)
-    generator = torch.Generator().manual_seed(secrets.randbits(63))  # never written down
-    for entry in chosen:  # its domains, answers and hints (a course pack's stub: above; its suite: below)
-        files |= {
-            where: taught_answers.copy(entry.name, path, generator)
-            if path == entry.answers
-            else path.read_bytes()
-            for where, path in data_files(entry, defaults.LANGUAGES).items()
-        }
-    files["tests/suites/pack.toml"] = flattened_toml(chosen).encode()
     cut: dict[str, int] = {}
+    public = {}
     for topic in topics:
         text, cut[topic] = public_suite(suite_path(topic).read_text())
-        files[f"tests/suites/suite_{topic}.py"] = text.encode()
-    files["tests/suites/pytest.ini"] = (suites_dir() / "pytest.ini").read_bytes()  # a pack has none
+        public[f"tests/suites/suite_{topic}.py"] = text
+    answers = {entry.answers: entry.name for entry in chosen}
+    generator = torch.Generator().manual_seed(secrets.randbits(63))  # never written down
+    files: dict[str, bytes] = learner_readmes()
+    for where, path in handout_files("release", chosen, list(public.values())).items():
+        # the stored answers go out as a copy that teaches and does not pay
+        files[where] = (
+            taught_answers.copy(answers[path], path, generator) if path in answers else path.read_bytes()
+        )
+    files |= {where: text.encode() for where, text in public.items()}
+    # what `grade reset` puts back (topics.original_stub_file): a release has no git
+    files |= {f"tests/suites/originals/{t.name}.py": t.stub.read_bytes() for t in chosen if t.stub.is_file()}
+    files["tests/suites/pack.toml"] = flattened_toml(chosen).encode()
     kinds = {t: check_kinds(t, points["kind_weights"] if points else None) for t in topics}
     marker: dict[str, object] = {
         "hidden_tests_removed": cut,
@@ -293,15 +217,6 @@ def release_files(topics: list[str], points: dict | None = None) -> dict[str, by
     if points:  # the course's split of the assignment's points (grader/apps/course_points.py)
         marker["points"] = points | {"whole": {t: whole for t, (_hidden, whole) in kinds.items()}}
     files[f"tests/suites/{RELEASE_MARKER}"] = json.dumps(marker, indent=2).encode()
-    sources = [v.decode() for k, v in files.items() if k.endswith(".py")]
-    # grader/i18n.py reads them; the packs' own, and their docstrings' translations (`grade
-    # notebooks --lang`), travel with each topic's data_files
-    catalogues = sorted((root / "grader" / "locale").glob("*/LC_MESSAGES/*.mo"))
-    # the subset's snapshots (its reviewed members, the other paths naming them, the nn modules
-    # computing a function): every .tsv of grader/, whatever a new one is called
-    snapshots = sorted((root / "grader").rglob("*.tsv"))
-    for path in [*grader_files(root, sources), *catalogues, *snapshots, *dataset_files(root)]:
-        files[path.relative_to(root).as_posix()] = path.read_bytes()
     return files
 
 

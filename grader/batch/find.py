@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from grader.batch.lms.base import Roster, name_key
-from grader.course.toml import Assignment
+from grader.course.keys import Assignment
 
 
 class StudentNotFound(LookupError):

@@ -28,7 +28,7 @@ from grader.batch.overrides import (
     student_named,
 )
 from grader.batch.standing import weigh
-from grader.course.toml import ManualItem
+from grader.course.keys import ManualItem
 
 SHEET_COLUMNS = ("student", "item", "points", "rubric", "comment", "note")
 RERUN = "run `grade batch` again to rewrite the exports"

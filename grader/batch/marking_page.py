@@ -17,7 +17,7 @@ from grader.batch.answers import answering, render_notebook
 from grader.batch.gradebook import Row
 from grader.batch.marks import Mark, version
 from grader.batch.review import STYLE, Handed, Who, _code, _page, _results, answers, index_page
-from grader.course.toml import Assignment, ManualItem
+from grader.course.keys import Assignment, ManualItem
 
 FORM_STYLE = """
 form.mark fieldset { border: 1px solid #888; margin: 0 0 1em; padding: 0.6em 1em; }

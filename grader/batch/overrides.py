@@ -17,7 +17,8 @@ from grader.batch.gradebook import CourseBook, Gradebook, Grading, Override
 from grader.batch.marks import MarkBook
 from grader.batch.roster import Roster, RosterError, read_roster
 from grader.batch.standing import final_rows, standing_lines, weigh
-from grader.course.toml import Assignment, CourseError, load_course
+from grader.course.keys import Assignment, CourseError
+from grader.course.toml import load_course
 
 HASH_PREFIX = 12  # of a content hash, in a history's table
 

@@ -37,7 +37,7 @@ from grader.batch.marking_state import MarkingClass
 from grader.batch.marks import version
 from grader.batch.review import Handed, _recorded_submissions, read_sources
 from grader.batch.setup import course_topics
-from grader.course.toml import Assignment
+from grader.course.keys import Assignment
 
 MAX_FORM_BYTES = 1 << 20
 PAGE_POLICY = (

@@ -43,7 +43,7 @@ from grader.batch.summary import ClassStats, class_stats, summary_text
 from grader.batch.times import submission_times
 from grader.batch.version import suite_version
 from grader.batch.writes import WriteFailed, writing
-from grader.course.toml import Assignment, CourseError
+from grader.course.keys import Assignment, CourseError
 from grader.engine.runner import (
     SuiteCrash,
     Task,

@@ -20,7 +20,7 @@ from grader.options import Limits, Options
 if TYPE_CHECKING:  # imported where used: the CLI runs these rules before it starts the zygote
     from grader.batch.lms.base import LmsSettings
     from grader.batch.roster import Roster
-    from grader.course.toml import Assignment, Course
+    from grader.course.keys import Assignment, Course
 
 
 def _lms_settings() -> LmsSettings:
@@ -81,7 +81,7 @@ def with_course(options: BatchOptions) -> BatchOptions:
     if course is None:
         return options
     from grader.batch.roster import RosterError, read_roster
-    from grader.course.toml import CourseError
+    from grader.course.keys import CourseError
 
     try:
         chosen = course.assignment(options.assignment) if options.assignment else None

@@ -24,7 +24,7 @@ from grader.checks.verdict.exercises import DEFAULT_TWIN, judge
 from grader.checks.verdict.weighing import kind_weighed, scaled
 
 if TYPE_CHECKING:  # the Gradescope autograder weighs without reading a course file
-    from grader.course.toml import Assignment, LatePolicy
+    from grader.course.keys import Assignment, LatePolicy
 
 
 class Points(Protocol):
@@ -116,7 +116,7 @@ def late_penalty(
 ) -> Late:
     """What the assignment's late policy takes from ``student``'s submission (``student``: as
     its ``extensions`` name them)."""
-    if assignment is None or assignment.due is None or assignment.late.kind == "none":
+    if assignment is None or assignment.due is None or assignment.late.policy == "none":
         return Late(0.0, "")
     policy = assignment.late
     due = assignment.extensions.get(student, assignment.due)
@@ -129,7 +129,7 @@ def late_penalty(
     if submitted_at is None:
         if not late_marker or extended:  # the LMS marks late against its own due date: an extension wins
             return Late(0.0, "", excuse)
-        hourly = policy.kind == "per_hour"
+        hourly = policy.policy == "per_hour"
         span = timedelta(hours=1 if hourly else 24)
         when = f"marked late by the LMS, time unknown: counted as 1 {'hour' if hourly else 'day'} late"
     else:
@@ -137,9 +137,9 @@ def late_penalty(
         if span <= policy.grace:
             return Late(0.0, "", excuse)
         when = f"{_hours(span)} late{extended}"
-    if policy.kind == "not_accepted":
+    if policy.policy == "not_accepted":
         return Late(100.0, f"{when}, not accepted")
-    unit = 3600.0 if policy.kind == "per_hour" else 86400.0
+    unit = 3600.0 if policy.policy == "per_hour" else 86400.0
     percent = min(policy.cap, policy.penalty * math.ceil(span.total_seconds() / unit))
     return Late(percent, f"{when}, −{percent:g} %")
 

@@ -17,7 +17,8 @@ from grader.batch.find import resolve
 from grader.batch.gradebook import Submitted
 from grader.batch.intake import Submission, lms_name
 from grader.batch.roster import Roster
-from grader.course.toml import CourseError, parse_time
+from grader.course.keys import CourseError
+from grader.course.toml import parse_time
 
 ROSTER_COLUMNS = ("submitted_at", "last modified (submission)")
 # Moodle's worksheet: "Monday, 14 October 2024, 11:59 PM"

@@ -13,7 +13,7 @@ from grader.i18n import _
 from grader.topics import REPO_ROOT, Topic, of
 
 if TYPE_CHECKING:
-    from grader.course.toml import Assignment
+    from grader.course.keys import Assignment
 
 
 @click.group("author")

@@ -19,7 +19,7 @@ from grader.i18n import _
 from grader.options import Limits
 
 if TYPE_CHECKING:
-    from grader.course.toml import Assignment, Course
+    from grader.course.keys import Assignment, Course
 
 
 class DefaultGroup(click.Group):
@@ -87,7 +87,8 @@ def course_of(course_file: Path | None, assignment: str | None) -> tuple[Course 
         if assignment is not None:
             usage_exit(_("--assignment needs --course"))
         return None, None
-    from grader.course.toml import CourseError, load_course  # zoneinfo too: only where a course is named
+    from grader.course.keys import CourseError
+    from grader.course.toml import load_course  # zoneinfo too: only where a course is named
 
     try:
         course = load_course(course_file)

@@ -195,7 +195,7 @@ def gradescope_command(
             hidden_messages=hidden_messages,
             language=(course.language_of(chosen) or "") if course is not None else "",
             course_seed=course.seed if course is not None else None,
-            **assignment_fields(chosen),
+            assignment=assignment_fields(chosen),
         )
         written = build_autograder(out, config)
     except AutograderProblem as exc:

@@ -72,11 +72,6 @@ def labels_of(topic: Any) -> dict[str, Any]:
     return {exercise: entry["labels"] for exercise, entry in data_of(topic).items()}
 
 
-def leaderboards() -> dict[str, tuple[str, str]]:
-    """{exercise: (metric, order)} of every declared held-out set."""
-    return {name: (h.metric, h.order) for t in MANIFEST for name, h in declared(t).items()}
-
-
 def score_held_out(
     path: Path, topic: str, exercise: str, single_file: bool | None = None, metric: str = ""
 ) -> Score:

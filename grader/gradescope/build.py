@@ -1,6 +1,8 @@
 """The instructor's side: ``grade gradescope OUT.zip`` builds the autograder zip (``setup.sh``,
-``run_autograder`` from ``template/``, the grader, the exercises, the datasets, the chosen
-topics' suites and ``gradescope.json``), the same bytes for the same sources."""
+``run_autograder`` from ``template/``, what every hand-out carries by one rule
+(:func:`grader.projections.handout_files`: the grader it runs, the chosen topics' stubs and
+files, the datasets), their whole suites and ``gradescope.json``), the same bytes for the same
+sources."""
 
 from __future__ import annotations
 
@@ -8,15 +10,12 @@ import json
 import os
 import stat
 import zipfile
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from grader import defaults
-from grader.checkout import datasets_dir
-from grader.depends import AUTHOR_FILES, TOPIC_DATA
-from grader.gradescope.config import CONFIG_NAME, SHIPPED_FOLDERS, AutograderProblem, Config
-from grader.packs import flattened_toml, pack_files
+from grader.gradescope.config import CONFIG_NAME, AutograderProblem, Config
+from grader.packs import flattened_toml
+from grader.projections import handout_files
 from grader.topics import (
     MANIFEST,
     RELEASE_MARKER,
@@ -34,41 +33,14 @@ SCRIPTS = ("setup.sh", "run_autograder")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the same bytes for the same sources
 
 
-def _files_under(folder: Path) -> Iterator[tuple[str, Path]]:
-    """(relative POSIX name, path) of the regular files below ``folder``, sorted; no links,
-    hidden files or bytecode."""
-    for top, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
-        for name in sorted(files):
-            path = Path(top) / name
-            if name.startswith(".") or path.suffix in (".pyc", ".pyo") or path.is_symlink():
-                continue
-            if path.is_file():
-                yield path.relative_to(folder).as_posix(), path
-
-
-def _is_other_suite(name: str, topics: tuple[str, ...]) -> bool:
-    stem = Path(name).name
-    return stem.startswith("suite_") and stem.endswith(".py") and stem[6:-3] not in topics
-
-
 def source_files(topics: tuple[str, ...]) -> list[tuple[str, Path]]:
-    """(name in the zip, path here) of the torchgrade files the autograder needs."""
-    entries = [(name, REPO_ROOT / name) for name in ("pyproject.toml", "README.md")]
-    for folder in SHIPPED_FOLDERS:  # the datasets a grade here reads (TORCHGRADE_DATASETS), as it reads them
-        here = datasets_dir() if folder == "datasets" else REPO_ROOT / folder
-        entries += [(f"{folder}/{name}", path) for name, path in _files_under(here)]
-    entries += [
-        (f"tests/suites/{name}", path)
-        for name, path in _files_under(suites_dir())
-        if not _is_other_suite(name, topics)
-        and name != "pack.toml"
-        # a topic's own files and a pack's locale come from its pack (packs.pack_files)
-        and not name.startswith((*TOPIC_DATA, *AUTHOR_FILES, "locale/"))
-    ]
-    for topic in (t for t in MANIFEST if t.name in topics):  # its pack's files, in the built-in folders
-        entries += list(pack_files(topic, defaults.LANGUAGES).items())
-    return list(dict(entries).items())  # a pack's catalogue once, whichever of its topics named it
+    """(name in the zip, path here) of the torchgrade files the autograder needs: what every
+    hand-out carries (:func:`grader.projections.handout_files`), the chosen topics' whole suites
+    and the README pyproject.toml names."""
+    chosen = tuple(t for t in MANIFEST if t.name in topics)
+    suites = {f"tests/suites/{t.suite.name}": t.suite for t in chosen}
+    carried = handout_files("zip", chosen, [path.read_text() for path in suites.values()])
+    return list({"README.md": REPO_ROOT / "README.md", **suites, **carried}.items())
 
 
 def _chosen_topics(topics: tuple[str, ...]) -> tuple[str, ...]:

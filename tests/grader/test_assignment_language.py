@@ -9,7 +9,8 @@ import os
 import pytest
 from helpers import run_grade
 
-from grader.course.toml import CourseError, load_course
+from grader.course.keys import CourseError
+from grader.course.toml import load_course
 
 COURSE = """
 [course]

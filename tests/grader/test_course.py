@@ -25,7 +25,8 @@ from grader.batch.standing import Late, apply, late_penalty, weigh
 from grader.batch.summary import class_stats
 from grader.batch.times import submission_times
 from grader.course.example import example
-from grader.course.toml import CourseError, load_course
+from grader.course.keys import CourseError
+from grader.course.toml import load_course
 from grader.gradescope.config import Config
 from grader.gradescope.run import results_for
 
@@ -53,7 +54,7 @@ MISTAKES = {
     ),
     "unknown late policy": (
         '[assignments.hw.late]\npolicy = "sometimes"',
-        "assignments.hw.late.policy: unknown late policy 'sometimes'",
+        "assignments.hw.late.policy: one of none, per_day, per_hour, not_accepted, not 'sometimes'",
     ),
     "unknown key": ("pionts = 3", "assignments.hw.pionts: unknown key"),
     "unknown time zone": ('timezone = "Mars/Olympus"', "assignments.hw.timezone: unknown time zone"),

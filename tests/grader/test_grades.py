@@ -28,7 +28,7 @@ from grader.batch.roster import read_roster
 from grader.batch.standing import Late, apply
 from grader.checks.verdict.scoring import Report, TopicResult, make_result
 from grader.course.toml import load_course
-from grader.gradescope.config import Config
+from grader.gradescope.config import Config, assignment_fields
 from grader.gradescope.run import results_for, summary
 from grader.report import to_json, to_table
 from grader.topics import exercises
@@ -188,7 +188,7 @@ def test_the_autograder_shows_what_batch_shows(tmp_path):
         rng = random.Random(seed)
         hw = course(tmp_path, rng)
         row = graded(rng, hw.topics)
-        config = Config(exercise_points=hw.exercise_points, kind_weights=hw.kind_weights, twin=hw.twin)
+        config = Config(assignment=assignment_fields(hw))
         report = {**row.report, "sandbox": "bubblewrap", "notes": []}
         results = results_for(report, config)
         tests = results["tests"]

@@ -182,7 +182,8 @@ def test_a_course_language_is_the_default_of_its_release(course_language, variab
 
 
 def test_a_course_file_names_a_language_the_catalogue_has(tmp_path):
-    from grader.course.toml import CourseError, load_course
+    from grader.course.keys import CourseError
+    from grader.course.toml import load_course
 
     path = tmp_path / "course.toml"
     path.write_text('[course]\nname = "c"\nlanguage = "zh_CN"\n')

@@ -20,7 +20,8 @@ from helpers import REPO, run_grade
 
 from grader.apps import leaks
 from grader.batch.leaderboard import Entry, aliases, standings
-from grader.course.toml import CourseError, load_course
+from grader.course.keys import CourseError
+from grader.course.toml import load_course
 from grader.gradescope.config import Config
 from grader.options import Leaderboard
 
@@ -73,7 +74,10 @@ def test_a_leaderboard_is_declared_in_course_toml_and_travels_to_the_autograder(
     boards = load_course(course).assignment("hw3").leaderboard
     assert boards == BOARDS and boards[1].title == "DiabetesNet accuracy"
     assert (
-        Config.from_json(json.loads(json.dumps(Config(leaderboard=boards).to_json()))).leaderboard == boards
+        Config.from_json(
+            json.loads(json.dumps(Config(assignment={"leaderboard": boards}).to_json()))
+        ).leaderboard
+        == boards
     )
     last = 'exercise = "DiabetesNet"'
     for changed in [
@@ -225,7 +229,9 @@ def autograder(tmp_path_factory) -> Path:
     from grader.options import Limits, Options, Selection
 
     selection = Selection(topics=("cnn", "mlp"), exercises=("SimpleCNN", "DiabetesNet"))
-    config = Config(Options(limits=Limits(timeout=120.0), selection=selection), leaderboard=BOARDS)
+    config = Config(
+        Options(limits=Limits(timeout=120.0), selection=selection), assignment={"leaderboard": BOARDS}
+    )
     return build_autograder(tmp_path_factory.mktemp("zip") / "autograder.zip", config)
 
 

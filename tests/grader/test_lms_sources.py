@@ -21,7 +21,7 @@ from grader.batch.lms.moodle import COMMENTS, MAX_COMMENT
 from grader.batch.report_html import render
 from grader.batch.roster import assign, owners, read_roster
 from grader.batch.summary import class_stats, summary_text
-from grader.course.toml import Assignment, LatePolicy
+from grader.course.keys import Assignment, LatePolicy
 
 pytestmark = pytest.mark.unit
 

@@ -559,6 +559,9 @@ ZIP_LEAVES = {
     "hints": "read by `grade hint` and check()'s notes, by no grade",
     "pack": "carried flattened (tests/suites/pack.toml: packs.flattened_toml)",
     "versions": "the libraries as pyproject.toml requires them, which ships; setup.sh installs them",
+    # what grader/projections.py handout_files carries, a release's rule too: the modules the
+    # container's entry points and the suites import, transitively, their catalogues and snapshots
+    "grader": "the grader the container runs, not every file of grader/ (tested in test_projections.py)",
 }
 
 

@@ -24,7 +24,6 @@ NOT_SCANNED = ("defaults.py", "sandboxed")
 COINCIDENCES = {
     ("main.py", "--repeat", 3): "runs per benchmark figure, not SIMILARITY_REFERENCE_EXERCISES",
     ("progress.py", "timeout", 1.0): "how long a progress thread's join waits, not a probe's CPU seconds",
-    ("toml.py", "cap", 100.0): "a late penalty's cap in percent, not a count of points or fingerprints",
     ("probes.py", "batch_size", 64): "a training batch, not FILE_SIZE_MB",
     ("mark.py", "points", 1): "a check's points, not a count of seconds",
 }

@@ -155,7 +155,7 @@ def test_gradescope_with_the_reports_points_shows_the_report():
     report = rnn_report()
     points = report_points(report)
     results = results_for({**report, "score": 0, "max_score": 0, "sandbox": "", "notes": []},
-                          Config(exercise_points=points.exercise_points))  # fmt: skip
+                          Config(assignment={"exercise_points": points.exercise_points}))  # fmt: skip
     by_exercise: dict[str, list[float]] = {}
     for test in results["tests"]:
         name = "rnn." + test["name"].split(": ", 1)[1].split(" ", 1)[0]

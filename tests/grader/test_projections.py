@@ -26,7 +26,7 @@ from grader.apps.course_points import split_of
 from grader.apps.release import public_suite
 from grader.course import toml as course
 from grader.gradescope.config import Config, assignment_fields
-from grader.projections import CARRIED, HANDOUTS, INSTRUCTOR_ONLY, SUITE_FIELDS
+from grader.projections import HANDOUTS, SUITE_FIELDS, carried, instructor_only
 
 PACK = {
     "pack.toml": """\
@@ -144,15 +144,15 @@ def test_every_declaration_field_is_carried_or_instructor_only(handout):
     until the release and the zip carry it or grader/projections.py says why the instructor keeps it."""
     assert suite_fields_read() == set(SUITE_FIELDS)
     for declaration, fields in declaration_fields().items():
-        carried, kept = CARRIED[handout][declaration], INSTRUCTOR_ONLY[handout][declaration]
+        carried_here, kept = carried(handout)[declaration], instructor_only(handout)[declaration]
         for name in sorted(fields):
-            assert (name in carried) != (name in kept), (
+            assert (name in carried_here) != (name in kept), (
                 f"{handout}: {declaration}.{name}: carried or kept, once"
             )
-            assert name in carried or kept[name].strip(), (
+            assert name in carried_here or kept[name].strip(), (
                 f"{handout}: {declaration}.{name}: say why it is kept"
             )
-        assert set(carried) | set(kept) <= fields, f"{handout}: {declaration}: not a field any more"
+        assert set(carried_here) | set(kept) <= fields, f"{handout}: {declaration}: not a field any more"
 
 
 SUITES = sorted((REPO / "tests" / "suites").glob("suite_*.py")) + sorted(
@@ -209,7 +209,7 @@ def test_a_hand_out_carries_each_topic_field_it_lists(handout, pack, tmp_path):
     there, equal; the reference is not."""
     topic = packs.read_pack(REPO / "tests" / "packs" / pack)[1][0]
     laid = _laid_out(topic, handout, tmp_path)
-    for name in CARRIED[handout]["topic"]:
+    for name in carried(handout)["topic"]:
         if name in PATHS:
             assert getattr(laid, name).is_file(), name
         elif name == "reads":
@@ -246,19 +246,90 @@ def test_an_assignments_fields_travel_as_listed(tmp_path):
     path = tmp_path / "course.toml"
     path.write_text(HW)
     hw1 = course.load_course(path).assignment("hw1")
-    read = Config.from_json(json.loads(json.dumps(Config(**assignment_fields(hw1)).to_json())))
+    read = Config.from_json(json.loads(json.dumps(Config(assignment=assignment_fields(hw1)).to_json())))
     by_command = {
         "topics",
         "whole_topics",
         "language",
     }  # grader/commands/course.py: the selection, the language
-    for name in set(CARRIED["zip"]["assignment"]) - by_command - {"timezone"}:
+    for name in set(carried("zip")["assignment"]) - by_command - {"timezone"}:
         assert getattr(read, name) == getattr(hw1, name), name
     assert read.due is not None and read.due.utcoffset() == hw1.due.utcoffset() != None  # noqa: E711
     split = split_of(hw1)
-    for name in CARRIED["release"]["assignment"]:
+    for name in carried("release")["assignment"]:
         if name not in ("topics", "language"):
             assert split["assignment" if name == "name" else name] == getattr(hw1, name), name
+
+
+@pytest.mark.unit
+def test_a_course_key_is_one_declaration_edit(tmp_path, monkeypatch):
+    """A key an assignment gains in one edit, a field of its dataclass made by ``setting()`` (here
+    a temporary subclass): course.toml's reader reads it, each hand-out's projection lists it,
+    docs/settings.md's drawn table shows it, and the Gradescope zip's gradescope.json carries it
+    back equal. Before: five hand-kept lists (the keys, the reader, the Config, the projections'
+    FIELDS, the example) had to gain it each."""
+    import zipfile
+
+    from grader import keys_docs
+    from grader.course import keys as course_keys
+    from grader.gradescope.build import build_autograder
+    from grader.keys import Kept, setting
+    from grader.options import Options
+
+    stars = setting(
+        "whole number",
+        "the stars it is worth",
+        0,
+        carried=(Kept("stars are Gradescope's"), "gradescope.json stars"),
+    )
+    grown = dataclasses.make_dataclass(
+        "Assignment", [("stars", int, stars)], bases=(course_keys.Assignment,), frozen=True
+    )
+    monkeypatch.setattr(course_keys, "Assignment", grown)
+    path = tmp_path / "course.toml"
+    path.write_text(HW.replace('twin = "half"', 'twin = "half"\nstars = 4'))
+    hw1 = course.load_course(path).assignment("hw1")
+    assert hw1.stars == 4
+    assert carried("zip")["assignment"]["stars"] == "gradescope.json stars"
+    assert instructor_only("release")["assignment"]["stars"] == "stars are Gradescope's"
+    assert "| `stars` | whole number | `0` | the stars it is worth |" in keys_docs.drawn()["course.toml"]
+    config = Config(Options().with_topics(("losses",)), assignment=assignment_fields(hw1))
+    with zipfile.ZipFile(build_autograder(tmp_path / "a.zip", config)) as built:
+        shipped = json.loads(built.read("gradescope.json"))
+    assert shipped["stars"] == 4 and Config.from_json(shipped).carried("stars") == 4
+    path.write_text(HW.replace('twin = "half"', 'twin = "half"\nstars = "many"'))
+    with pytest.raises(course.CourseError, match="hw1.stars: expected whole number"):
+        course.load_course(path)
+
+
+@pytest.mark.unit
+def test_the_release_and_the_zip_carry_files_by_one_rule(tmp_path, monkeypatch):
+    """Both hand-outs' file lists come from grader/projections.py ``handout_files``: a file the
+    rule gains is in both, and each carries the grader its entry points import, not the
+    instructor's tools. Before: the release took the import closure of grader/, the zip every
+    file of grader/ and exercises/ (the benchmark, the .po sources, other topics' stubs)."""
+    from grader.apps import release
+    from grader.gradescope import build
+    from grader.projections import handout_files
+
+    planted = tmp_path / "planted.txt"
+    planted.write_text("one rule")
+    asked = []
+
+    def rule(handout: str, *args):
+        asked.append(handout)
+        return {**handout_files(handout, *args), "planted.txt": planted}
+
+    monkeypatch.setattr(release, "handout_files", rule)
+    monkeypatch.setattr(build, "handout_files", rule)
+    zipped = dict(build.source_files(("losses",)))
+    released = release.release_files(["losses"])
+    assert asked == ["zip", "release"]
+    assert zipped["planted.txt"] == planted and released["planted.txt"] == b"one rule"
+    for files in (zipped, released):
+        assert {"grader/engine/runner.py", "grader/sandboxed/worker.py", "exercises/losses.py"} <= set(files)
+        assert not any(name.startswith(("grader/bench/", "exercises/cnn")) for name in files)
+    assert "grader/gradescope/run.py" in zipped
 
 
 FORBIDDEN = '''\
@@ -440,14 +511,16 @@ def test_an_extension_names_a_gradescope_user_as_the_course_file_does():
     an unnamed user is held to the due time, and a local run without metadata is never late."""
     from datetime import datetime, timezone
 
-    from grader.course.toml import LatePolicy
+    from grader.course.keys import LatePolicy
     from grader.gradescope import late
 
     due = datetime(2026, 10, 1, 23, 59, tzinfo=timezone.utc)
     config = Config(
-        due=due,
-        late=LatePolicy("per_day", 20.0),
-        extensions={"Lovelace, Ada": due.replace(day=3), "b2": due.replace(day=5)},
+        assignment={
+            "due": due,
+            "late": LatePolicy("per_day", 20.0),
+            "extensions": {"Lovelace, Ada": due.replace(day=3), "b2": due.replace(day=5)},
+        }
     )
     ada = {"email": "ada@uni.edu", "name": "Ada Lovelace", "sid": "a1", "id": 7}
     assert late.extended(config, {"users": [ada]}) == "Lovelace, Ada"

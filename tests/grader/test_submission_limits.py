@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.course.toml import CourseError, load_course
+from grader.course.keys import CourseError
+from grader.course.toml import load_course
 from grader.gradescope import quota
 from grader.gradescope.config import Config
 from grader.options import SubmissionLimits
@@ -128,7 +129,10 @@ def test_the_limits_travel_from_course_toml_to_the_autograder(tmp_path):
     limits = load_course(course).assignment("hw1").submissions
     assert limits == SubmissionLimits(10, 3, 20.0)
     assert (
-        Config.from_json(json.loads(json.dumps(Config(submissions=limits).to_json()))).submissions == limits
+        Config.from_json(
+            json.loads(json.dumps(Config(assignment={"submissions": limits}).to_json()))
+        ).submissions
+        == limits
     )
     course.write_text(course.read_text().replace("per_day = 3", "per_day = 2.5"))
     with pytest.raises(CourseError, match="whole number"):
@@ -153,7 +157,8 @@ def test_run_autograder_over_the_day_keeps_the_last_graded_score(tmp_path):
     from grader.options import Limits, Options
 
     config = Config(
-        Options(limits=Limits(timeout=60.0)).with_topics(("losses",)), submissions=SubmissionLimits(per_day=1)
+        Options(limits=Limits(timeout=60.0)).with_topics(("losses",)),
+        assignment={"submissions": SubmissionLimits(per_day=1)},
     )
     archive = build_autograder(tmp_path / "autograder.zip", config)
 

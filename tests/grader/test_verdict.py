@@ -14,7 +14,8 @@ from helpers import MAGIC, REPO, grade_json
 from grader.batch.standing import weigh
 from grader.checks.verdict.error_types import error_hint
 from grader.checks.verdict.exercises import judge
-from grader.course.toml import CourseError, load_course
+from grader.course.keys import CourseError
+from grader.course.toml import load_course
 
 
 def check(
@@ -334,10 +335,10 @@ def test_gradescope_carries_the_twin_rule_and_scores_with_it():
 
     options = Options().with_topics(("losses",))
     points = {"losses.cross_entropy": 4.0}
-    half = Config(options, "hidden", exercise_points=points, twin="half")
+    half = Config(options, "hidden", assignment={"exercise_points": points, "twin": "half"})
     assert Config.from_json(half.to_json()).twin == "half"
     with pytest.raises(AutograderProblem, match="twin"):
-        Config(options, "hidden", twin="sometimes")
+        Config(options, "hidden", assignment={"twin": "sometimes"})
     tests = [{**t, "exercises": ["cross_entropy"]} for t in TWIN]
     report = {
         "score": 0,
@@ -347,7 +348,9 @@ def test_gradescope_carries_the_twin_rule_and_scores_with_it():
         "topics": [{"name": "losses", "tests": tests}],
     }
     assert results_for(report, half)["score"] == 2.0
-    assert results_for(report, Config(options, "hidden", exercise_points=points))["score"] == 0.0
+    assert (
+        results_for(report, Config(options, "hidden", assignment={"exercise_points": points}))["score"] == 0.0
+    )
 
 
 @pytest.mark.unit
