@@ -137,7 +137,7 @@ def test_3_a_residual_conv_without_padding_is_told_of_padding_not_keepdim(tmp_pa
     assert found["en"]["cause"] == "error:broadcast"
     assert "conv2 = Conv2d(" in found["en"]["diagnosis"]  # the layer that shrinks H and W, named
     assert (
-        "shrink H and W" in found["en"]["diagnosis"]
+        "change H and W" in found["en"]["diagnosis"]
         and "padding=kernel_size // 2" in found["en"]["diagnosis"]
     )
     assert "填充" in found["zh_CN"]["diagnosis"]
@@ -883,6 +883,18 @@ def test_a_block_strided_twice_names_the_two_convolutions():  # causes9 r03
     assert found[-1].startswith("hint: the stride is taken more than once on the way (conv1, conv2)"), found
     line = {"layers": [conv("conv1", 3, 2), conv("conv2", 3, 1), conv("shortcut.0", 1, 2)]}
     assert not any("more than once" in said for said in resizing_lines(line, STRIDED_TWICE))
+
+
+@pytest.mark.unit
+def test_a_padding_too_large_is_told_as_growing_the_side_it_grows():  # learner_s24 b24_26
+    """A 1×1 shortcut with padding=1 grows 7 into 9 where the main path keeps 7: said 7 → 9 and as
+    a change (seen failing: "9 → 11", and the hint said it shrank H and W)."""
+    from grader.checks.hints.blamed import resizing_lines
+
+    shortcut = ["shortcut.0", "Conv2d", {"kernel_size": [1, 1], "stride": [1, 1], "padding": [1, 1]}]
+    message = "The size of tensor a (7) must match the size of tensor b (9) at non-singleton dimension 3"
+    found = resizing_lines({"layers": [shortcut]}, message)
+    assert found[0].endswith(": 7 → 9") and "shrink" not in found[-1] and "2p − (k − 1)" in found[-1], found
 
 
 @pytest.mark.e2e

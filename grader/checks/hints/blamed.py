@@ -348,17 +348,16 @@ def resizing_lines(line: dict[str, Any], message: str) -> list[str]:
     ]
     if found is None or not layers:
         return []
-    n = max(int(size) for size in found.groups())
-    changing = [(entry, _side(entry, n)) for entry in layers]
-    changing = [(entry, out) for entry, out in changing if out is not None and out != n]
+    sizes = sorted({int(size) for size in found.groups()}, reverse=True)
+    changing = [(entry, move) for entry in layers if (move := _move(entry, sizes))]
     if not changing:
         return []
     said = "; ".join(
         f"{clean.name(entry[0])} = {configuration({'type': entry[1], 'settings': entry[2]})}: {n} → {out}"
-        for entry, out in changing
+        for entry, (n, out) in changing
     )
     lines = [_("the layers here that change H and W: %(layers)s") % {"layers": said}]
-    strided = [entry for entry, _out in changing if _first(entry, "stride") > 1]
+    strided = [entry for entry, _move in changing if _first(entry, "stride") > 1]
     if not strided:
         names = ", ".join(clean.name(e[0]) for e, _o in changing)
         lines.append(_("hint: ") + _(UNPADDED) % {"layers": names})
@@ -366,6 +365,14 @@ def resizing_lines(line: dict[str, Any], message: str) -> list[str]:
         names = ", ".join(clean.name(e[0]) for e in wide)
         lines.append(_("hint: ") + _(STRIDED_TWICE) % {"layers": names})
     return lines
+
+
+def _move(layer: list[Any], sizes: list[int]) -> tuple[int, int] | None:
+    """What ``layer`` makes of one of the ``sizes`` that met (larger first), as (in, out): the move
+    from one of them to the other where it makes one (a padding too large grows 7 into 9), else its
+    first change; None where it changes none."""
+    moves = [(n, out) for n in sizes if (out := _side(layer, n)) is not None and out != n]
+    return next((move for move in moves if move[1] in sizes), moves[0] if moves else None)
 
 
 def _first(layer: list[Any], setting: str) -> int:
@@ -382,9 +389,9 @@ STRIDED_TWICE = N_(
 
 
 # tensors that meet differ in H and W and no layer of the module has a stride: the padding of
-# the layers that shrink them (a pooling's as much as a convolution's)
+# the layers that change them (a pooling's as much as a convolution's)
 UNPADDED = N_(
-    "the layers named above shrink H and W (a kernel k with padding p takes k − 1 − 2p away: "
+    "the layers named above change H and W (a kernel k with padding p changes each by 2p − (k − 1): "
     "%(layers)s), so the tensors no longer match; give each padding=kernel_size // 2, a pooling "
     "as a convolution"
 )

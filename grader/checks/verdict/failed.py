@@ -69,8 +69,8 @@ TENSORS_HINT = N_(
 )
 NAN_HINT = N_("NaN usually comes from inf - inf, 0 * inf or log of a negative number")
 # A rank that differs, told by what the shapes show: a dimension more (stacked, or kept by
-# keepdim), or fewer with elements lost (a reduction); fewer with every element kept (a size-1
-# dimension dropped, dimensions merged) says nothing of its cause: the shape's note alone.
+# keepdim); fewer with elements lost (a reduction); fewer with every element kept (joined along a
+# dimension they had, a size-1 dimension indexed or squeezed away).
 DIMS_MORE = N_(
     "the result has a dimension too many: torch.stack joins tensors along a new dimension (torch.cat "
     "along one they have), and keepdim=True keeps a reduced dimension"
@@ -81,13 +81,19 @@ DIMS_FEWER = N_(
 )
 
 
+DIMS_KEPT = N_(
+    "the result lost a dimension but kept its values: torch.cat joins tensors along a dimension they "
+    "have (torch.stack along a new one), and indexing with a number or squeeze() drops a dimension of size 1"
+)
+
+
 def dims_hint(got: tuple[int, ...], expected: tuple[int, ...]) -> str:
-    """The hint for an answer of another rank than asked ("" where the shapes cannot tell why)."""
+    """The hint for an answer of another rank than asked ("" for the same rank)."""
+    if len(got) == len(expected):
+        return ""
     if len(got) > len(expected):
         return DIMS_MORE
-    if len(got) < len(expected) and math.prod(got) < math.prod(expected):
-        return DIMS_FEWER
-    return ""
+    return DIMS_FEWER if math.prod(got) < math.prod(expected) else DIMS_KEPT
 
 
 SUBCLASS_HINT = N_("return a plain torch.Tensor, not a subclass")  # the worker refuses one (plain.py)
