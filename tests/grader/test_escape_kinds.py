@@ -196,6 +196,9 @@ def test_structure_is_judged_by_what_the_layers_compute(tmp_path, module):
         # kl_div summed over every element: a 0-dim answer told as a reduction over too much, not
         # as a stack, a cat or a missing keepdim
         ("learner_s24/b24_11_losses", "losses", "reduce over the docstring's dimension only"),
+        # k_fold_indices's folds from arange(1, n + 1) (MATLAB's 1-based indices, in s23 and s24
+        # alike): each index one more, not a shift by one place
+        ("learner_s24/b24_14_optim", "optim", "where Python and torch count from 0"),
     ],
 )
 def test_a_fresh_learners_hint_points_at_the_fix(tmp_path, name, topic, fragment):

@@ -130,3 +130,12 @@ def test_b18_a_variant_equal_to_rounding_is_named_in_a_tail_far_below_the_others
     variant = torch.sigmoid(x.clamp(-88, 88))
     assert nearer(variant)(got, torch.sigmoid(x))
     assert not nearer(variant)(torch.sigmoid(x), torch.sigmoid(x))
+
+
+def test_indices_counted_from_one_are_named_as_such():  # learner_s23 b23_14, learner_s24 b24_14
+    """Whole numbers each one more than expected, 0 among the expected: counted from 1 (seen
+    failing: told as "shifted by one place", which a learner fixes by shifting, not by counting
+    from 0); values with no 0 expected are not read so."""
+    e = torch.tensor([0, 1, 2, 3])
+    assert "count from 0" in message(e + 1, e)
+    assert "count from 0" not in message(e + 2, e + 1)

@@ -304,14 +304,23 @@ def shown(got: torch.Tensor, expected: torch.Tensor, float64: bool) -> str:
     if expected.dim() == 2 and expected.shape[0] == expected.shape[1] > 1:
         if not _close(expected, expected.T) and _close(got, expected.T):
             return _("the transpose of what was expected")
+    moved = _moved(got, expected) or _powered(got, expected)
+    if moved:
+        return moved
+    k = _factor(got, expected)
+    return "" if k is None else _scaled(k, expected)
+
+
+def _moved(got: torch.Tensor, expected: torch.Tensor) -> str:
+    """Whole numbers (indices, labels, positions) with 0 among them, each one more than expected
+    (counted from 1); else a 1-d answer shifted by one place; "" for neither."""
+    whole = bool((expected == expected.round()).all()) and bool((expected == 0).any())
+    if whole and got.shape == expected.shape and bool((got - expected == 1).all()):
+        return _("each value one more than expected: counted from 1, where Python and torch count from 0")
     if expected.dim() == 1 and len(expected) >= 3 and not _close(got, expected):
         if _close(got[1:], expected[:-1]) or _close(got[:-1], expected[1:]):
             return _("what was expected, shifted by one place")
-    powered = _powered(got, expected)
-    if powered:
-        return powered
-    k = _factor(got, expected)
-    return "" if k is None else _scaled(k, expected)
+    return ""
 
 
 def _powered(got: torch.Tensor, expected: torch.Tensor) -> str:
