@@ -10,7 +10,7 @@ from torch import nn
 warnings.filterwarnings("ignore")
 torch.set_num_threads(2)
 HERE = pathlib.Path(__file__).resolve().parent
-SOL = pathlib.Path("/work/main/solutions")
+SOL = pathlib.Path(__file__).resolve().parents[4] / "solutions"  # the checkout's reference
 
 
 def load(path, name):
