@@ -1,0 +1,83 @@
+"""What graded code may read at run time (issue 106, seventh floor): what ``vars`` may hand back
+(never a module's namespace, a class's dict, a library object's state), no method read off a class
+by a computed name (the source rule's twin at run time), the frames above graded code's unnamed to
+it, and the members handed out (``warnings.formatwarning``, ``sys.stdout``) reading and writing
+nothing of the grader's."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+
+from grader.sandboxed import guarded
+
+# a method read off a class by a computed name, then called with a library object as its self
+UNBOUND = """
+import warnings
+
+
+class Bag:
+    def contents(self):
+        return vars(self)
+
+
+def reach():
+    read = getattr(Bag, "con" + "tents")
+    return read(warnings.catch_warnings(record=True))
+"""
+# vars(self) where self's library base keeps a module as its state
+HELD = """
+import warnings
+
+
+class Quiet(warnings.catch_warnings):
+    def contents(self):
+        return vars(self)
+
+
+def reach():
+    return Quiet().contents()
+"""
+OWN = """
+class Point:
+    def __init__(self, x):
+        self.x = x
+
+    def fields(self):
+        return vars(self)
+
+    @staticmethod
+    def origin():
+        return Point(0)
+
+
+def fields():
+    return getattr(Point, "ori" + "gin")().fields()
+"""
+
+
+def _graded(source: str, monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
+    module = types.ModuleType("graded_reads")
+    module.__dict__["__builtins__"] = guarded.submission_builtins()
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    exec(source, module.__dict__)
+    return module
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("source", [UNBOUND, HELD], ids=["method off a class", "library state"])
+def test_vars_hands_back_no_module_and_no_library_state(source, monkeypatch):
+    module = _graded(source, monkeypatch)
+    with pytest.raises((AttributeError, TypeError), match="off limits"):
+        module.reach()
+    assert _graded(OWN, monkeypatch).fields() == {"x": 0}
+
+
+@pytest.mark.unit
+def test_vars_of_a_module_or_a_class_is_refused(monkeypatch):
+    namespace = {"__builtins__": guarded.submission_builtins()}
+    for target in (types, guarded, int, guarded.OffLimitsOp):
+        with pytest.raises(TypeError, match="off limits"):
+            namespace["__builtins__"]["vars"](target)
