@@ -78,6 +78,20 @@ class Tail(io.TextIOBase):
         self.text, self.dropped = "", 0
         return printed
 
+    def writer(self) -> io.TextIOBase:
+        """The stream graded code gets as ``sys.stdout``: it writes here and holds nothing else (the
+        tail, its ``take`` and its ``limit`` are only in its methods' closure)."""
+        tail = self
+
+        class Printed(io.TextIOBase):
+            def writable(self) -> bool:
+                return True
+
+            def write(self, text: str) -> int:
+                return tail.write(text)
+
+        return Printed()
+
 
 def apply_limits(memory_mb: int, cpu_seconds: int, file_size_mb: int, threads: int) -> None:
     """Trusted prelude: limits an unprivileged process cannot raise again."""
@@ -234,7 +248,7 @@ class Worker:
         self.sending = threading.Lock()
         self.watchdog = Watchdog(self)
         self.printed = Tail(OUTPUT_TAIL_CHARS)
-        sys.stdout = sys.stderr = self.printed  # stdout and stderr, interleaved as on a terminal
+        sys.stdout = sys.stderr = self.printed.writer()  # stdout and stderr, interleaved as on a terminal
         self.sealing: bytes | None = None
 
     def boot(self) -> None:

@@ -81,3 +81,19 @@ def test_vars_of_a_module_or_a_class_is_refused(monkeypatch):
     for target in (types, guarded, int, guarded.OffLimitsOp):
         with pytest.raises(TypeError, match="off limits"):
             namespace["__builtins__"]["vars"](target)
+
+
+@pytest.mark.unit
+def test_the_printed_stream_graded_code_holds_only_writes():
+    from grader.sandboxed.worker import Tail
+
+    tail = Tail(8)
+    stdout = tail.writer()
+    print("a line long enough to be cut", file=stdout)
+    for state in ("take", "peek", "text", "dropped", "limit"):
+        assert not hasattr(stdout, state), state
+    stdout.limit = 10**9  # an attribute of its own: the tail's limit is out of reach
+    stdout.write("0123456789")
+    assert tail.take() == {"text": "23456789", "dropped": 31}
+    with pytest.raises(TypeError, match="off limits"):
+        guarded.submission_builtins()["vars"](stdout)
