@@ -97,3 +97,52 @@ def test_the_printed_stream_graded_code_holds_only_writes():
     assert tail.take() == {"text": "23456789", "dropped": 31}
     with pytest.raises(TypeError, match="off limits"):
         guarded.submission_builtins()["vars"](stdout)
+
+
+# graded code asking, from a call the grader makes, which frames stand above it
+ABOVE = """
+import io
+import logging
+import warnings
+
+
+def above():
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        for level in range(1, 9):
+            warnings.warn("w", UserWarning, level)
+    seen = [f"{w.filename} {w.lineno}" for w in got]
+    text = io.StringIO()
+    handler = logging.StreamHandler(text)
+    handler.setFormatter(logging.Formatter("%(pathname)s %(funcName)s"))
+    log = logging.getLogger("above")
+    log.addHandler(handler)
+    log.propagate = False
+    for level in range(1, 9):
+        log.warning("w", stacklevel=level, stack_info=level == 8)
+    log.removeHandler(handler)
+    return seen, text.getvalue()
+
+
+def middle():
+    return above()
+"""
+
+
+@pytest.mark.unit
+def test_no_warning_or_log_record_names_a_frame_above_graded_code(monkeypatch):
+    import logging
+    import warnings
+
+    from grader.sandboxed import callers
+
+    monkeypatch.setattr(warnings, "warn", callers.warn)
+    monkeypatch.setattr(logging.Logger, "findCaller", callers.find_caller)
+    module = _graded(ABOVE, monkeypatch)
+    probe = compile("def call_recorded(m):\n    return m.middle()\n", "<probe call_recorded>", "exec")
+    namespace: dict[str, object] = {}
+    exec(probe, namespace)
+    seen, logged = namespace["call_recorded"](module)  # type: ignore[operator]
+    told = " ".join(seen) + logged
+    assert "probe" not in told and "grader" not in told, told
+    assert "middle" in logged and "<string>" in told  # graded code's own frames are named
