@@ -230,6 +230,20 @@ REACH: dict[str, tuple[str, str]] = {
     "copy": ("returns: copies of the values it is handed", "writes: nothing"),
     "re": ("returns: patterns, matches and strings", "writes: re's pattern cache"),
     "warnings": ("returns: nothing but warning classes and filters", "writes: the warning filters"),
+    "warnings.catch_warnings": (
+        "returns: a context manager whose state holds the warnings module (vars() refuses it)",
+        "writes: the warning filters and showwarning, put back on exit",
+    ),
+    "warnings.formatwarning": (
+        "returns: the warning's text with the line of the file it names (as open() reads it)",
+        "writes: linecache's cache",
+    ),
+    "warnings.showwarning": ("returns: nothing", "writes: formatwarning's text to its file or the printed tail"),
+    "warnings.warn": (
+        "returns: nothing",
+        "writes: the registry of the frame it names, never above graded code (grader/sandboxed/callers.py)",
+    ),
+    "warnings.warn_explicit": ("returns: nothing", "writes: the registry it is handed and the printed tail"),
     "pathlib": ("returns: paths and the text of files graded code may read", "writes: nothing"),
     "csv": ("returns: rows read and writers over the files it is handed", ARGUMENTS),
     "json": ("returns: values decoded and strings encoded", ARGUMENTS),
