@@ -238,7 +238,10 @@ REACH: dict[str, tuple[str, str]] = {
         "returns: the warning's text with the line of the file it names (as open() reads it)",
         "writes: linecache's cache",
     ),
-    "warnings.showwarning": ("returns: nothing", "writes: formatwarning's text to its file or the printed tail"),
+    "warnings.showwarning": (
+        "returns: nothing",
+        "writes: formatwarning's text to its file or the printed tail",
+    ),
     "warnings.warn": (
         "returns: nothing",
         "writes: the registry of the frame it names, never above graded code (grader/sandboxed/callers.py)",
