@@ -146,3 +146,37 @@ def test_no_warning_or_log_record_names_a_frame_above_graded_code(monkeypatch):
     told = " ".join(seen) + logged
     assert "probe" not in told and "grader" not in told, told
     assert "middle" in logged and "<string>" in told  # graded code's own frames are named
+
+
+# a library object's private state holds a module: a plain attribute, no getattr, no vars
+HELD_MODULE = """
+import warnings
+
+
+def reach():
+    return warnings.catch_warnings()._module.sys.modules
+
+
+def write(module):
+    module.anything = 1
+"""
+
+
+@pytest.mark.unit
+def test_a_module_reached_as_a_value_hands_graded_code_no_module_and_takes_no_write(monkeypatch):
+    import warnings
+
+    from grader.sandboxed import held_modules
+
+    held = types.ModuleType("grader_held_probe")
+    held.inner = types  # a module as a member: what graded code must not reach
+    held.value = 3
+    for module in (sys, held):  # as the worker holds them (warnings, a reviewed module, is not)
+        monkeypatch.setattr(module, "__class__", held_modules.Held)
+    graded = _graded(HELD_MODULE, monkeypatch)
+    with pytest.raises(AttributeError, match="off limits"):
+        graded.reach()
+    with pytest.raises(AttributeError, match="off limits"):
+        graded.write(held)
+    assert held.inner is types and warnings.sys is sys  # the grader's own reads are as they were
+    held.written = 1  # and its writes
