@@ -231,21 +231,18 @@ REACH: dict[str, tuple[str, str]] = {
     "re": ("returns: patterns, matches and strings", "writes: re's pattern cache"),
     "warnings": ("returns: nothing but warning classes and filters", "writes: the warning filters"),
     "warnings.catch_warnings": (
-        "returns: a context manager whose state holds the warnings module (vars() refuses it)",
-        "writes: the warning filters and showwarning, put back on exit",
+        "returns: a context manager holding the warnings module",
+        "writes: the filters",
     ),
     "warnings.formatwarning": (
-        "returns: the warning's text with the line of the file it names (as open() reads it)",
+        "returns: text with the named file's line (as open reads it)",
         "writes: linecache's cache",
     ),
     "warnings.showwarning": (
         "returns: nothing",
         "writes: formatwarning's text to its file or the printed tail",
     ),
-    "warnings.warn": (
-        "returns: nothing",
-        "writes: the registry of the frame it names, never above graded code (grader/sandboxed/callers.py)",
-    ),
+    "warnings.warn": ("returns: nothing", "writes: the registry of a frame never above graded code"),
     "warnings.warn_explicit": ("returns: nothing", "writes: the registry it is handed and the printed tail"),
     "pathlib": ("returns: paths and the text of files graded code may read", "writes: nothing"),
     "csv": ("returns: rows read and writers over the files it is handed", ARGUMENTS),

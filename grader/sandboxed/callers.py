@@ -1,10 +1,7 @@
-"""The caller a warning or a log record names, never above graded code. ``warnings.warn``'s
-``stacklevel`` and logging's ``stacklevel`` and ``stack_info`` name frames further up (file, line,
-function), and above graded code's outermost frame stand the grader's, which differ between a
-recorded call (``<probe call_recorded>``, ``probe_kit.py``) and a plain one: graded code could
-answer the recorder honestly and the plain checks otherwise. In the worker (:func:`install`, at
-the seal) the frame they name stops at the last one below the grader's, and a stack printed for
-``stack_info`` ends there."""
+"""The caller a warning or a log record names, never above graded code: ``warnings.warn``'s and
+logging's ``stacklevel`` (and ``stack_info``) name frames further up, and above graded code stand
+the grader's, which differ between a recorded call and a plain one (``<probe call_recorded>``,
+``probe_kit.py``). Installed in the worker at the seal."""
 
 from __future__ import annotations
 
@@ -21,7 +18,6 @@ _WARN = warnings.warn
 
 
 def _grader(frame: FrameType | None) -> bool:
-    """``frame`` is none, or runs the grader's code or a probe's."""
     return frame is None or frame.f_code.co_filename.startswith((_GRADER, "<probe"))
 
 
