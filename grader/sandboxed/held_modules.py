@@ -59,6 +59,9 @@ def install() -> None:
     """Hold every plain module loaded by now but the reviewed packages' (read by name in the source
     and checked there; torch's own reads stay fast), until the exit clears these checks' names."""
     used = {name.split(".")[0] for name in subset_members.modules()}
+    # the import system's own modules, which the interpreter reads in graded code's frame
+    # (``from torch import nn`` reads ``_handle_fromlist``)
+    used |= {"_frozen_importlib", "_frozen_importlib_external", "importlib"}
     held = [m for n, m in list(_LOADED.items()) if type(m) is ModuleType and n.split(".")[0] not in used]
     for module in held:
         module.__class__ = Held
