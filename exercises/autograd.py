@@ -86,7 +86,8 @@ class Sigmoid(torch.autograd.Function):
     Off limits in both: ``torch.sigmoid``, ``F.sigmoid``, ``Tensor.sigmoid``,
     ``torch.special.expit``, and the functions that give σ as part of their value:
     ``F.logsigmoid``, ``F.glu``, ``F.silu``, ``torch.softmax``, ``F.softmax``,
-    ``torch.log_softmax``, ``F.log_softmax`` (over the pair (x, 0), the first is σ(x)).
+    ``torch.log_softmax``, ``F.log_softmax`` (over the pair (x, 0), the first is σ(x)),
+    ``F.scaled_dot_product_attention`` (its weights are a softmax).
     Double backward is not required.
     """
 

@@ -231,6 +231,20 @@ REACH: dict[str, tuple[str, str]] = {
     "copy": ("returns: copies of the values it is handed", "writes: nothing"),
     "re": ("returns: patterns, matches and strings", "writes: re's pattern cache"),
     "warnings": ("returns: nothing but warning classes and filters", "writes: the warning filters"),
+    "warnings.catch_warnings": (
+        "returns: a context manager holding the warnings module",
+        "writes: the filters",
+    ),
+    "warnings.formatwarning": (
+        "returns: text with the named file's line (as open reads it)",
+        "writes: linecache's cache",
+    ),
+    "warnings.showwarning": (
+        "returns: nothing",
+        "writes: formatwarning's text to its file or the printed tail",
+    ),
+    "warnings.warn": ("returns: nothing", "writes: the registry of a frame never above graded code"),
+    "warnings.warn_explicit": ("returns: nothing", "writes: the registry it is handed and the printed tail"),
     "pathlib": ("returns: paths and the text of files graded code may read", "writes: nothing"),
     "csv": ("returns: rows read and writers over the files it is handed", ARGUMENTS),
     "json": ("returns: values decoded and strings encoded", ARGUMENTS),

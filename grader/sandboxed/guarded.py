@@ -22,6 +22,7 @@ module's namespace could replace (``enum.global_enum``, refused in the member li
 from __future__ import annotations
 
 import builtins
+import inspect
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -176,8 +177,27 @@ def _getattr(obj: Any, name: Any, *default: Any) -> Any:
     value = builtins.getattr(obj, name, *default)
     if isinstance(value, ModuleType):
         raise AttributeError(f"{name!r} is a module: in graded code, write module.member where you use it")
+    if isinstance(obj, type) and isinstance(value, FunctionType) and not _static(obj, name):
+        raise AttributeError(
+            f"{name!r} read off its class is off limits in graded code: call it on an instance"
+        )
     _watched(value)
     return value if _WATCH.names or not isinstance(obj, ModuleType) else _watched_when_called(value)
+
+
+def _static(cls: type, name: str) -> bool:
+    """``name`` is a static method of ``cls``: a function read off a class that takes no ``self``
+    (any other could be called with any object as its ``self``: a module, a library's object)."""
+    return isinstance(inspect.getattr_static(cls, name, None), staticmethod)
+
+
+def _vars(obj: Any) -> dict[str, Any]:
+    """``vars(self)``: the state of an object graded code made, while it holds no module; never a
+    module's namespace, a class's dict, or a library object's state (``catch_warnings._module``)."""
+    found: dict[str, Any] | None = builtins.vars(obj) if _graded_instance(obj) else None
+    if found is None or any(isinstance(v, (ModuleType, MappingProxyType)) for v in found.values()):
+        raise TypeError("vars() of this object is off limits in graded code: read its attributes by name")
+    return found
 
 
 _FUNCTIONS = (FunctionType, BuiltinFunctionType, partial)
@@ -262,6 +282,7 @@ def submission_builtins() -> dict[str, Any]:
         "setattr": _setattr,
         "delattr": _delattr,
         "type": _Type,
+        "vars": _vars,
     }
     return {**vars(builtins), **guarded}
 

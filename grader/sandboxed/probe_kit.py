@@ -20,7 +20,7 @@ import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from types import FrameType
+from types import CodeType
 from typing import Any
 
 import torch
@@ -29,7 +29,7 @@ from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_map
 
-from grader.sandboxed import guarded
+from grader.sandboxed import charged, guarded
 from grader.sandboxed.guarded import OffLimitsOp as OffLimitsOp
 
 # the steps that record nothing (kit_steps.py), the answers' conversion, the second device: kit.*
@@ -65,44 +65,17 @@ from grader.sandboxed.stand_in import to_second_device as to_second_device
 from grader.sandboxed.steps import count_work as count_work
 
 
-def _caller(code: Any, helpers: set[Any]) -> dict[str, Any] | None:
-    """Where the learner's code made the op in flight: ``{"function": name, "line": N}`` of the
-    innermost frame whose globals are the submitted module's (grader/checks/verdict/places.py words it);
-    None inside one of ``helpers`` (functions the docstring tells the learner to use), where a frame
-    of a lambda, nested function or comprehension stands for the frame that defined it (a helper
-    running its caller's lambda runs its caller's code); ``{"function": "", "line": 0}`` outside."""
-    frame: FrameType | None = sys._getframe(1)
-    where = None
-    while frame is not None:
-        if frame.f_code in helpers:  # the module's own helper, or :func:`_through`
-            return None
-        if frame.f_globals is code and where is None:
-            where = {"function": frame.f_code.co_qualname, "line": frame.f_lineno}
-        frame = _next(frame, code)
-    return where or {"function": "", "line": 0}
-
-
-def _next(frame: FrameType, code: Any) -> FrameType | None:
-    """The frame to look at after ``frame``: for nested code of the module's, the nearest frame out
-    that runs the code defining it (where there is one), else its caller."""
-    outer = frame.f_back
-    if frame.f_globals is code and "<locals>" in frame.f_code.co_qualname:
-        while outer is not None and not any(c is frame.f_code for c in outer.f_code.co_consts):
-            outer = outer.f_back
-    return outer or frame.f_back
-
-
 class _Recorder:
-    def __init__(self, module_globals: Any, helpers: set[Any]) -> None:
+    def __init__(self, module_globals: Any, helpers: set[Any], own: frozenset[CodeType]) -> None:
         self.module_globals = module_globals
-        self.helpers = helpers
+        self.helpers, self.own = helpers, own  # the helpers' frames, and the code of their bodies
         self.seen: dict[str, dict[str, Any]] = {}
         self.written: set[str] = set()  # the torch functions the learner's code called by name
         self.starved = False  # a recorder ran out of stack: the call counts as the twin (ops_used)
 
     def note(self, name: str, written: bool = False) -> None:
         if name not in self.seen or (written and name not in self.written):
-            where = _caller(self.module_globals, self.helpers)
+            where = charged.caller(self.module_globals, self.helpers, self.own)
             if where is not None:
                 self.seen.setdefault(name, where)
                 if written:
@@ -340,7 +313,7 @@ def ops_used(
     Two levels are recorded: torch functions as called (``l1_loss``, ``special_expit``) and the
     aten ops they dispatch, one name for every alias (``torch.softmax``, ``x.softmax``: ``_softmax``),
     the insides of composites shown (``F.cross_entropy`` reaches ``_log_softmax``). "Where" is the
-    function of the submitted module ``mod`` and the line that made the op (:func:`_caller`); ops
+    function of the submitted module ``mod`` and the line that made the op (:func:`grader.sandboxed.charged.caller`); ops
     made inside ``helpers`` (functions of ``mod`` the docstring tells the learner to use) are not.
 
     The aten ops among ``off`` are replaced while the call runs (:func:`off_limits`); when one
@@ -349,7 +322,9 @@ def ops_used(
     :data:`STARVED` where a recorder ran out of stack."""
     off = frozenset(off)
     helper_codes = {getattr(getattr(mod, h, None), "__code__", None) for h in helpers} - {None}
-    recorder = _Recorder(getattr(mod, "__dict__", None), helper_codes | {_through.__code__})
+    module_globals = getattr(mod, "__dict__", None)
+    own = charged.body(module_globals, [getattr(mod, h, None) for h in helpers])
+    recorder = _Recorder(module_globals, helper_codes | {_through.__code__}, own)
     with off_limits(off) as refused, _framed(mod, helpers):
         try:
             with _FunctionRecorder(recorder), _AtenRecorder(recorder):

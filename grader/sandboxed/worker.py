@@ -78,6 +78,20 @@ class Tail(io.TextIOBase):
         self.text, self.dropped = "", 0
         return printed
 
+    def writer(self) -> io.TextIOBase:
+        """The stream graded code gets as ``sys.stdout``: it writes here and holds nothing else (the
+        tail, its ``take`` and its ``limit`` are only in its methods' closure)."""
+        tail = self
+
+        class Printed(io.TextIOBase):
+            def writable(self) -> bool:
+                return True
+
+            def write(self, text: str) -> int:
+                return tail.write(text)
+
+        return Printed()
+
 
 def apply_limits(memory_mb: int, cpu_seconds: int, file_size_mb: int, threads: int) -> None:
     """Trusted prelude: limits an unprivileged process cannot raise again."""
@@ -241,7 +255,7 @@ class Worker:
         self.sending = threading.Lock()
         self.watchdog = Watchdog(self)
         self.printed = Tail(OUTPUT_TAIL_CHARS)
-        sys.stdout = sys.stderr = self.printed  # stdout and stderr, interleaved as on a terminal
+        sys.stdout = sys.stderr = self.printed.writer()  # stdout and stderr, interleaved as on a terminal
         self.sealing: bytes | None = None
 
     def boot(self) -> None:
@@ -418,9 +432,11 @@ def seal(program: bytes | None) -> None:
     (the watchdog; a GPU's: :mod:`grader.sandboxed.engines`) are started by now, and no other can
     start after it. From here no string is evaluated but by the reviewed callers
     (:mod:`grader.sandboxed.no_eval`)."""
-    from grader.sandboxed import gpu_face, no_eval, seccomp
+    from grader.sandboxed import callers, gpu_face, held_modules, no_eval, seccomp
 
+    callers.install()  # no warning or log record names a frame above graded code
     gpu_face.show_a_gpu()  # torch.cuda's names bound to the stand-in's faces before the import keeps any
+    held_modules.install()  # every module loaded by now answers graded code by the member list
     if program is not None:
         seccomp.install(program)
     no_eval.install(SourceFinder.exec_module, Worker.probe)

@@ -63,6 +63,12 @@ OFF_LIMITS = {
         "_softmax": "torch.softmax / F.softmax",
         "log_softmax": "torch.log_softmax / F.log_softmax",
         "_log_softmax": "torch.log_softmax / F.log_softmax",
+        # torch's attention kernels: their weights are a softmax of the scores (losses' _ATTENTION)
+        **{
+            op: "F.scaled_dot_product_attention"
+            for op in {name.split("::")[-1].split(".")[0] for name in torch._C._dispatch_get_all_op_names()}
+            if "scaled_dot_product" in op or op == "_safe_softmax"
+        },
     },
 }
 

@@ -64,6 +64,14 @@ _SOFTMAXES |= {
     "cross_entropy": "F.cross_entropy",
     "cross_entropy_loss": "F.cross_entropy",
 }
+# torch's attention kernels (every op it registers whose name holds "scaled_dot_product", and the
+# softmax they run): their weights are a softmax of the scores, softmax(x) itself with an identity
+# key and value, σ(x) over the pair (x, 0); off limits wherever a softmax is
+_ATTENTION = {
+    op: "F.scaled_dot_product_attention"
+    for op in {name.split("::")[-1].split(".")[0] for name in torch._C._dispatch_get_all_op_names()}
+    if "scaled_dot_product" in op or op == "_safe_softmax"
+}
 # torch's other regression losses, off limits in mse and l1
 _REGRESSION = {
     "huber_loss": "F.huber_loss / nn.HuberLoss",
@@ -96,6 +104,7 @@ OFF_LIMITS = {
         "_softmax": "torch.softmax / F.softmax",
         "log_softmax": "torch.log_softmax / F.log_softmax",
         "_log_softmax": "torch.log_softmax / F.log_softmax",
+        **_ATTENTION,
     },
     "bce": {"binary_cross_entropy": "F.binary_cross_entropy / nn.BCELoss"},
     "bce_with_logits": {
@@ -104,8 +113,8 @@ OFF_LIMITS = {
         "multilabel_soft_margin_loss": "F.multilabel_soft_margin_loss",
         "soft_margin_loss": "F.soft_margin_loss",
     },
-    "softmax": {**_SOFTMAXES, **_DISTRIBUTIONS},
-    "log_softmax": {**_SOFTMAXES, **_DISTRIBUTIONS},
+    "softmax": {**_SOFTMAXES, **_ATTENTION, **_DISTRIBUTIONS},
+    "log_softmax": {**_SOFTMAXES, **_ATTENTION, **_DISTRIBUTIONS},
     "cross_entropy": {
         **_DISTRIBUTIONS,
         "cross_entropy": "F.cross_entropy / nn.CrossEntropyLoss",

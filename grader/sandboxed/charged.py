@@ -1,0 +1,67 @@
+"""Where the learner's code made an op the recorder sees (:mod:`grader.sandboxed.probe_kit`):
+charged by the code that runs, not by who is on the stack. The ops of a helper the docstring tells
+the learner to use are its own body's, charged to nobody; its body is the code it names (its
+nested code, the module's functions and classes its code calls by the name their statement bound,
+a partial's function: :func:`body`). Code the helper was handed and runs (a function of the
+module passed as an argument, a lambda of its caller) is its caller's, charged as such."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Iterable
+from types import CodeType, FrameType, FunctionType
+from typing import Any
+
+
+def body(module_globals: dict[str, Any] | None, helpers: Iterable[object]) -> frozenset[CodeType]:
+    """The code ``helpers`` (functions of the module whose namespace is ``module_globals``) run
+    as their own: theirs, and what it names, transitively."""
+    todo = [_code(h.func if isinstance(h, functools.partial) else h) for h in helpers]
+    found: set[CodeType] = set()
+    while todo:
+        code = todo.pop()
+        if code is None or code in found:
+            continue
+        found.add(code)
+        todo += [c for c in code.co_consts if isinstance(c, CodeType)]
+        for name in code.co_names if module_globals is not None else ():
+            value = module_globals.get(name)  # type: ignore[union-attr]  # not None: the loop's test
+            methods = vars(value).values() if isinstance(value, type) and value.__name__ == name else ()
+            todo += [_code(m) for m in methods] + [_code(value) if _code(value, name) else None]
+    return frozenset(found)
+
+
+def _code(value: object, name: str | None = None) -> CodeType | None:
+    """The code of a function (a static or class method's), where its def bound it as ``name``."""
+    function = value.__func__ if isinstance(value, (staticmethod, classmethod)) else value
+    code = function.__code__ if isinstance(function, FunctionType) else None
+    return code if code is not None and name in (None, code.co_name) else None
+
+
+def caller(code: Any, helpers: set[Any], own: frozenset[CodeType]) -> dict[str, Any] | None:
+    """Where the learner's code made the op in flight: ``{"function": name, "line": N}`` of the
+    innermost frame whose globals are the submitted module's (grader/checks/verdict/places.py words it);
+    None inside one of ``helpers`` while only their ``own`` body ran above it, where a frame of a
+    lambda, nested function or comprehension stands for the frame that defined it (a helper running
+    its caller's lambda runs its caller's code); ``{"function": "", "line": 0}`` outside."""
+    frame: FrameType | None = sys._getframe(1)
+    where, handed = None, False
+    while frame is not None:
+        if frame.f_code in helpers and not handed:  # the module's own helper, or probe_kit._through
+            return None
+        if frame.f_globals is code:
+            where = where or {"function": frame.f_code.co_qualname, "line": frame.f_lineno}
+            handed = handed or frame.f_code not in own
+        frame = _next(frame, code)
+    return where or {"function": "", "line": 0}
+
+
+def _next(frame: FrameType, code: Any) -> FrameType | None:
+    """The frame to look at after ``frame``: for nested code of the module's, the nearest frame out
+    that runs the code defining it (where there is one), else its caller."""
+    outer = frame.f_back
+    if frame.f_globals is code and "<locals>" in frame.f_code.co_qualname:
+        while outer is not None and not any(c is frame.f_code for c in outer.f_code.co_consts):
+            outer = outer.f_back
+    return outer or frame.f_back

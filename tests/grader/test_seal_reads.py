@@ -1,0 +1,182 @@
+"""What graded code may read at run time (issue 106, seventh floor): what ``vars`` may hand back
+(never a module's namespace, a class's dict, a library object's state), no method read off a class
+by a computed name (the source rule's twin at run time), the frames above graded code's unnamed to
+it, and the members handed out (``warnings.formatwarning``, ``sys.stdout``) reading and writing
+nothing of the grader's."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+
+from grader.sandboxed import guarded
+
+# a method read off a class by a computed name, then called with a library object as its self
+UNBOUND = """
+import warnings
+
+
+class Bag:
+    def contents(self):
+        return vars(self)
+
+
+def reach():
+    read = getattr(Bag, "con" + "tents")
+    return read(warnings.catch_warnings(record=True))
+"""
+# vars(self) where self's library base keeps a module as its state
+HELD = """
+import warnings
+
+
+class Quiet(warnings.catch_warnings):
+    def contents(self):
+        return vars(self)
+
+
+def reach():
+    return Quiet().contents()
+"""
+OWN = """
+class Point:
+    def __init__(self, x):
+        self.x = x
+
+    def fields(self):
+        return vars(self)
+
+    @staticmethod
+    def origin():
+        return Point(0)
+
+
+def fields():
+    return getattr(Point, "ori" + "gin")().fields()
+"""
+
+
+def _graded(source: str, monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
+    module = types.ModuleType("graded_reads")
+    module.__dict__["__builtins__"] = guarded.submission_builtins()
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    exec(source, module.__dict__)
+    return module
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("source", [UNBOUND, HELD], ids=["method off a class", "library state"])
+def test_vars_hands_back_no_module_and_no_library_state(source, monkeypatch):
+    module = _graded(source, monkeypatch)
+    with pytest.raises((AttributeError, TypeError), match="off limits"):
+        module.reach()
+    assert _graded(OWN, monkeypatch).fields() == {"x": 0}
+
+
+@pytest.mark.unit
+def test_vars_of_a_module_or_a_class_is_refused(monkeypatch):
+    namespace = {"__builtins__": guarded.submission_builtins()}
+    for target in (types, guarded, int, guarded.OffLimitsOp):
+        with pytest.raises(TypeError, match="off limits"):
+            namespace["__builtins__"]["vars"](target)
+
+
+@pytest.mark.unit
+def test_the_printed_stream_graded_code_holds_only_writes():
+    from grader.sandboxed.worker import Tail
+
+    tail = Tail(8)
+    stdout = tail.writer()
+    print("a line long enough to be cut", file=stdout)
+    for state in ("take", "peek", "text", "dropped", "limit"):
+        assert not hasattr(stdout, state), state
+    stdout.limit = 10**9  # an attribute of its own: the tail's limit is out of reach
+    stdout.write("0123456789")
+    assert tail.take() == {"text": "23456789", "dropped": 31}
+    with pytest.raises(TypeError, match="off limits"):
+        guarded.submission_builtins()["vars"](stdout)
+
+
+# graded code asking, from a call the grader makes, which frames stand above it
+ABOVE = """
+import io
+import logging
+import warnings
+
+
+def above():
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        for level in range(1, 9):
+            warnings.warn("w", UserWarning, level)
+    seen = [f"{w.filename} {w.lineno}" for w in got]
+    text = io.StringIO()
+    handler = logging.StreamHandler(text)
+    handler.setFormatter(logging.Formatter("%(pathname)s %(funcName)s"))
+    log = logging.getLogger("above")
+    log.addHandler(handler)
+    log.propagate = False
+    for level in range(1, 9):
+        log.warning("w", stacklevel=level, stack_info=level == 8)
+    log.removeHandler(handler)
+    return seen, text.getvalue()
+
+
+def middle():
+    return above()
+"""
+
+
+@pytest.mark.unit
+def test_no_warning_or_log_record_names_a_frame_above_graded_code(monkeypatch):
+    import logging
+    import warnings
+
+    from grader.sandboxed import callers
+
+    monkeypatch.setattr(warnings, "warn", callers.warn)
+    monkeypatch.setattr(logging.Logger, "findCaller", callers.find_caller)
+    module = _graded(ABOVE, monkeypatch)
+    probe = compile("def call_recorded(m):\n    return m.middle()\n", "<probe call_recorded>", "exec")
+    namespace: dict[str, object] = {}
+    exec(probe, namespace)
+    seen, logged = namespace["call_recorded"](module)  # type: ignore[operator]
+    told = " ".join(seen) + logged
+    assert "probe" not in told and "grader" not in told, told
+    assert "middle" in logged and "<string>" in told  # graded code's own frames are named
+
+
+# a library object's private state holds a module: a plain attribute, no getattr, no vars
+HELD_MODULE = """
+import warnings
+
+
+def reach():
+    return warnings.catch_warnings()._module.sys.modules
+
+
+def write(module):
+    module.anything = 1
+"""
+
+
+@pytest.mark.unit
+def test_a_module_reached_as_a_value_hands_graded_code_no_module_and_takes_no_write(monkeypatch):
+    import warnings
+
+    from grader.sandboxed import held_modules
+
+    held = types.ModuleType("grader_held_probe")
+    held.inner = types  # a module as a member: what graded code must not reach
+    held.value = 3
+    for module in (sys, held):  # as the worker holds them (warnings, a reviewed module, is not)
+        monkeypatch.setattr(module, "__class__", held_modules.Held)
+    graded = _graded(HELD_MODULE, monkeypatch)
+    with pytest.raises(AttributeError, match="off limits"):
+        graded.reach()
+    with pytest.raises(AttributeError, match="off limits"):
+        graded.write(held)
+    assert held.inner is types and warnings.sys is sys  # the grader's own reads are as they were
+    held.written = 1  # and its writes
