@@ -156,7 +156,7 @@ def _sigmoid_function() -> list[Case]:
     ]
 
 
-@declare(A, "numerical_grad", "default edge aliasing", contiguous=True, **A_TOL)  # "x: a contiguous tensor"
+@declare(A, "numerical_grad", "default edge aliasing dtype", contiguous=True, **A_TOL)  # "x: a contiguous tensor"
 def _numerical_grad() -> list[Case]:
     x = 0.1 * rand(1, 3, dtype=F64)
     return [
@@ -200,6 +200,14 @@ def _numerical_grad() -> list[Case]:
             tol=(1e-6, 1e-8),
             note="f returning a 0-dim view of x",
             hint=VIEW_OF_X,
+        ),
+        Case(
+            "dtype",
+            "numerical_grad",
+            (named_function("sum_sq"), 0.1 * rand(4, 2, 3)),
+            {"eps": 1e-2},
+            tol=(1e-3, 1e-4),
+            note="a float32 x, eps=1e-2",
         ),
     ]
 

@@ -78,6 +78,13 @@ def _huber() -> list[Case]:
             wrt=(0,),
             note="|d| ~ 1000",
         ),
+        Case(
+            "magnitude",
+            "huber",
+            (torch.tensor([1e20, -3e19, 0.5, 2.0]), torch.zeros(4)),
+            wrt=(0,),
+            note="float32 |d| up to 1e20: d² overflows where the linear piece is selected",
+        ),
     ]
 
 
