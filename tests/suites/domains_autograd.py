@@ -156,7 +156,9 @@ def _sigmoid_function() -> list[Case]:
     ]
 
 
-@declare(A, "numerical_grad", "default edge aliasing dtype", contiguous=True, **A_TOL)  # "x: a contiguous tensor"
+@declare(
+    A, "numerical_grad", "default edge aliasing dtype", contiguous=True, **A_TOL
+)  # "x: a contiguous tensor"
 def _numerical_grad() -> list[Case]:
     x = 0.1 * rand(1, 3, dtype=F64)
     return [
