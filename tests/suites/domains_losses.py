@@ -88,7 +88,7 @@ def _huber() -> list[Case]:
     ]
 
 
-@declare(L, "sigmoid", "tail magnitude dtype", **L_TOL)
+@declare(L, "sigmoid", "tail magnitude dtype edge", **L_TOL)
 def _sigmoid() -> list[Case]:
     return [
         Case(
@@ -108,6 +108,7 @@ def _sigmoid() -> list[Case]:
             note="|x| up to 1000",
         ),
         Case("dtype", "sigmoid", (torch.linspace(-12, 12, 13).to(F16),), note="float16"),
+        Case("edge", "sigmoid", (torch.tensor(-0.3, dtype=F64),), wrt=(0,), note="0-dim x"),
     ]
 
 
@@ -170,7 +171,13 @@ def _bce_with_logits() -> list[Case]:
             tol=EXTREME32,
             note="logits of ±1000",
         ),
-        Case("edge", "bce_with_logits", (randn(5, 4, 1), rand(6, 4, 1)), note="(n, 1) logits and labels"),
+        Case(
+            "edge",
+            "bce_with_logits",
+            (randn(5, 4, 1, dtype=F64), rand(6, 4, 1, dtype=F64)),
+            wrt=(0,),  # the logits: the targets are labels
+            note="(n, 1) logits and labels",
+        ),
     ]
 
 
