@@ -106,7 +106,7 @@ def numerical_grad(f: Callable[[Tensor], Tensor | float], x: Tensor, eps: float 
     f returns a 0-dim tensor or a Python float; x is a contiguous tensor of any shape (so a
     flat ``view`` of it is x itself) that does not require grad; f's 0-dim tensor may be a view of x.
     Returns a tensor of x's shape and dtype. x may be perturbed in between, but its values must be
-    restored when you return. Checked in float64.
+    restored when you return. Checked in float64, and in float32 (x's dtype kept).
     """
     raise NotImplementedError("numerical_grad: perturb one element at a time, both ways")
 

@@ -68,7 +68,8 @@ def huber(y_hat: Tensor, y: Tensor, delta: float = 1.0) -> Tensor:
     With d = ŷ − y, each element contributes 0.5·d² where |d| ≤ δ and δ·(|d| − 0.5·δ)
     elsewhere; the result is the mean over all elements, a 0-dim tensor, equal to
     ``F.huber_loss(y_hat, y, delta=delta)``. The two pieces meet with equal value and
-    slope at |d| = δ, so the loss is smooth yet not dominated by outliers.
+    slope at |d| = δ, so the loss is smooth yet not dominated by outliers. Any finite d: where
+    |d| > δ only the linear piece counts, even where d² would overflow.
     Off limits: ``F.huber_loss``, ``F.smooth_l1_loss`` (and ``nn.HuberLoss``, ``nn.SmoothL1Loss``).
     """
     raise NotImplementedError("huber: pick 0.5*d**2 or delta*(|d| - 0.5*delta) per element")

@@ -44,6 +44,19 @@ DIMENSIONS = {
     "gradient": "gradients into every tensor argument the docstring differentiates, float64",
 }
 
+# The contract grid's axes (grader/checks/cases/grid.py): each walked by the cases of these dimensions
+AXES = {
+    "dtype": ("dtype",),
+    "magnitude": ("magnitude", "extremes", "tail", "signs", "ties"),
+    "shape": ("edge", "leading"),
+    "layout": ("layout",),
+    "prior": ("prior",),
+    "gradient": ("gradient", "creation", "structure"),
+    "calls": ("state",),
+    "rng": ("rng",),
+    "defaults": ("default", "form"),
+}
+
 # Each dimension's name as a message shows it ("(edge)"), in the learner's language
 LABELS = {
     "dtype": N_("dtype"),

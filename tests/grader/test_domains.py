@@ -103,7 +103,6 @@ def test_no_tolerance_is_stricter_than_the_docstring(topic):
 # dtype), or says here why one dtype is all it walks (reviewed: a reason, never a silence)
 MODULE = "a module: its constructor makes float32 parameters, so its inputs are float32"
 ONE_DTYPE = {
-    ("autograd", "numerical_grad"): "its docstring: 'Checked in float64' (central differences at eps=1e-6)",
     ("cnn", "SimpleCNN"): MODULE,
     ("inception", "GoogLeNetMini"): MODULE,
     ("inception", "InceptionA"): MODULE,
@@ -116,7 +115,6 @@ ONE_DTYPE = {
         "a random mask: which draws a float64 x takes (float64 or float32) is left open "
         "(float16 at p = 0 and 1 only, where no draw shows)"
     ),
-    ("mlp", "xavier_uniform_"): "a random fill judged by its bound, which no dtype changes",
     ("optim", "sgd_fit"): "Python floats out (w from 1.0): x's dtype changes the rounding only",
     ("resnet", "BasicBlock"): MODULE,
     ("resnet", "ResidualBlock"): MODULE,

@@ -9,13 +9,14 @@ import pytest
 import torch
 
 from grader import packs
+from grader.authoring import validate
 from grader.checks.cases import grid
 from grader.checks.domains import Case, Domain
 
 pytestmark = pytest.mark.unit
 
-# The built-in pack's holes (docs/checks.md lists them): fill one, lower this; never raise it
-BUILT_IN_HOLES = 111
+# The built-in pack's holes (docs/checks.md lists them): none, and never one again
+BUILT_IN_HOLES = 0
 
 
 @pytest.mark.parametrize("pack", ["attention", "norms"])
@@ -48,3 +49,13 @@ def test_a_floating_input_opens_the_value_axes():
     cells = _row()
     assert cells["shape"] == grid.WALKED
     assert cells["dtype"] == cells["magnitude"] == cells["gradient"] == ""
+
+
+def test_validate_fails_on_an_unexplained_hole():
+    """A pack whose exercise leaves an axis neither walked nor exempted fails `grade author validate`."""
+    row = {axis: grid.WALKED for axis in [*grid.AXES, *grid.BUILT_IN]} | {"dtype": ""}
+    holed = validate.Validation("t", reference=(1.0, 1.0), stub=(0.0, 1.0), grid={"f": row})
+    assert holed.failures() == ["axes neither walked nor exempted: f: dtype"]
+    assert validate.report(holed).splitlines()[-1] == "t: FAILED (axes neither walked nor exempted: f: dtype)"
+    explained = holed.grid["f"] | {"dtype": "no floating input"}
+    assert validate.Validation("t", (1.0, 1.0), (0.0, 1.0), grid={"f": explained}).failures() == []

@@ -27,6 +27,7 @@ VIEW_OF_X = N_(
     "at once, float(f(x)) (or clone f's result), before x changes again"
 )
 A_TOL = {"tol32": (1e-5, 1e-6), "tol64": (1e-7, 1e-12)}
+AUTOGRADED = "returns a gradient computed with autograd (docstring), not differentiated again"
 
 
 EXPANDED_FORM = N_(
@@ -90,7 +91,13 @@ def _quadratic_grads() -> list[Case]:
     ]
 
 
-@declare(A, "grad_of_vector_fn", "dtype aliasing edge layout", **A_TOL)
+@declare(
+    A,
+    "grad_of_vector_fn",
+    "dtype aliasing edge layout",
+    exempt={"gradient": AUTOGRADED},
+    **A_TOL,
+)
 def _grad_of_vector_fn() -> list[Case]:
     return [
         Case("dtype", "grad_of_vector_fn", (named_function("cube"), randn(7, 2, 5)), note="float32 x"),
@@ -116,7 +123,7 @@ def _grad_of_vector_fn() -> list[Case]:
     ]
 
 
-@declare(A, "detach_grad", "dtype edge layout", **A_TOL)
+@declare(A, "detach_grad", "dtype edge layout", exempt={"gradient": AUTOGRADED}, **A_TOL)
 def _detach_grad() -> list[Case]:
     return [
         Case("dtype", "detach_grad", (randn(1, 4),), note="float32"),
@@ -128,7 +135,7 @@ def _detach_grad() -> list[Case]:
 @declare(
     A,
     "Sigmoid",
-    "tail magnitude aliasing",
+    "tail magnitude aliasing edge",
     mistakes=(
         (TANH_FORM, lambda x: (1 + torch.tanh(x / 2)) / 2),
         *((CLAMPED_FORM, lambda x, c=c: torch.sigmoid(x.clamp(-c, c))) for c in CLAMP_BOUNDS),
@@ -153,10 +160,21 @@ def _sigmoid_function() -> list[Case]:
             note="|x| up to 1000",
         ),
         Case("aliasing", "Sigmoid.apply", (randn(1, 3, 4, dtype=F64),), note="x left as it was"),
+        Case("edge", "Sigmoid.apply", (torch.tensor(-0.3, dtype=F64),), wrt=(0,), note="0-dim x"),
     ]
 
 
-@declare(A, "numerical_grad", "default edge aliasing", contiguous=True, **A_TOL)  # "x: a contiguous tensor"
+@declare(
+    A,
+    "numerical_grad",
+    "default edge aliasing dtype",
+    contiguous=True,  # "x: a contiguous tensor"
+    exempt={
+        "gradient": "finite differences of f's values as Python floats (docstring)",
+        "magnitude": "x's scale is the caller's f's domain; eps perturbs it (docstring)",
+    },
+    **A_TOL,
+)
 def _numerical_grad() -> list[Case]:
     x = 0.1 * rand(1, 3, dtype=F64)
     return [
@@ -201,6 +219,14 @@ def _numerical_grad() -> list[Case]:
             note="f returning a 0-dim view of x",
             hint=VIEW_OF_X,
         ),
+        Case(
+            "dtype",
+            "numerical_grad",
+            (named_function("sum_sq"), 0.1 * rand(4, 2, 3)),
+            {"eps": 1e-2},
+            tol=(1e-3, 1e-4),
+            note="a float32 x, eps=1e-2",
+        ),
     ]
 
 
@@ -216,7 +242,18 @@ ZEROS = [
 ]
 
 
-@declare(A, "Value", "magnitude edge signs form", **A_TOL)
+@declare(
+    A,
+    "Value",
+    "magnitude edge signs form",
+    exempt={
+        "dtype": "holds a Python float (docstring): no dtype",
+        "layout": "holds a Python float: no tensor",
+        "calls": "backward is called once, on a freshly built graph (docstring)",
+        "untouched": "its inputs are Python numbers, which nothing can change",
+    },
+    **A_TOL,
+)
 def _value() -> list[Case]:
     ops = [("tanh", 0.3), ("tanh", 400.0), ("tanh", -800.0), ("exp", 30.0), ("relu", -3.0)]
     return [

@@ -86,7 +86,16 @@ def _max_pool2d() -> list[Case]:
     ]
 
 
-@declare(C, "SimpleCNN", "state edge layout", **C_TOL)
+@declare(
+    C,
+    "SimpleCNN",
+    "state edge layout",
+    exempt={
+        "magnitude": "judged on behaviour, not on structure (docstring): no reference weights to compare values with",
+        "gradient": "judged on behaviour, not on structure (docstring): no reference weights to compare values with",
+    },
+    **C_TOL,
+)
 def _simple_cnn() -> list[Case]:
     x = randn(1, 2, 1, 9, 9)
     return [

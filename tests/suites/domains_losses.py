@@ -78,10 +78,17 @@ def _huber() -> list[Case]:
             wrt=(0,),
             note="|d| ~ 1000",
         ),
+        Case(
+            "magnitude",
+            "huber",
+            (torch.tensor([1e20, -3e19, 0.5, 2.0]), torch.zeros(4)),
+            wrt=(0,),
+            note="float32 |d| up to 1e20: d² overflows where the linear piece is selected",
+        ),
     ]
 
 
-@declare(L, "sigmoid", "tail magnitude dtype", **L_TOL)
+@declare(L, "sigmoid", "tail magnitude dtype edge", **L_TOL)
 def _sigmoid() -> list[Case]:
     return [
         Case(
@@ -101,6 +108,7 @@ def _sigmoid() -> list[Case]:
             note="|x| up to 1000",
         ),
         Case("dtype", "sigmoid", (torch.linspace(-12, 12, 13).to(F16),), note="float16"),
+        Case("edge", "sigmoid", (torch.tensor(-0.3, dtype=F64),), wrt=(0,), note="0-dim x"),
     ]
 
 
@@ -163,7 +171,13 @@ def _bce_with_logits() -> list[Case]:
             tol=EXTREME32,
             note="logits of ±1000",
         ),
-        Case("edge", "bce_with_logits", (randn(5, 4, 1), rand(6, 4, 1)), note="(n, 1) logits and labels"),
+        Case(
+            "edge",
+            "bce_with_logits",
+            (randn(5, 4, 1, dtype=F64), rand(6, 4, 1, dtype=F64)),
+            wrt=(0,),  # the logits: the targets are labels
+            note="(n, 1) logits and labels",
+        ),
     ]
 
 

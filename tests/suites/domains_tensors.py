@@ -20,7 +20,16 @@ from grader.checks.domains import (
 T = "tensors"
 
 
-@declare(T, "add_into", "dtype edge layout", writes=(0,), overwrites=(0,))  # "z holds x + y"
+@declare(
+    T,
+    "add_into",
+    "dtype edge layout",
+    writes=(0,),
+    overwrites=(0,),
+    exempt={
+        "gradient": "writes into z in place, out= allowed (docstring): an out-argument takes no gradient"
+    },
+)  # "z holds x + y"
 def _add_into() -> list[Case]:
     return [
         Case(
@@ -99,7 +108,7 @@ def tied_rows(c: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     return torch.stack(rows), torch.tensor(first), torch.tensor(last)
 
 
-@declare(T, "accuracy", "ties edge dtype")
+@declare(T, "accuracy", "ties edge dtype", exempt={"gradient": "returns a Python float (docstring)"})
 def _accuracy() -> list[Case]:
     scores = torch.tensor([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0], [0.0, 5.0, 5.0], [4.0, 1.0, 4.0]])
     tied, first, last = tied_rows(9)  # ties of 2 to 9 classes (topk on a CPU breaks those of 4+)

@@ -172,6 +172,7 @@ def walk_scenarios(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[
         got = kit.attribute(mod, case["name"])(*(given[role] for role in s["call"]))
         found = {
             "out": [got, [p.detach().clone() for p in model.parameters()]],
+            "types": kit.type_names(got),
             "unchanged": [],
             "aliased": False,
         }
@@ -184,7 +185,8 @@ def walk_scenarios(mod: Any, subject: str, cases: list[dict[str, Any]]) -> list[
 
         ds = kit.attribute(mod, case["name"])(str(dataset_path(case["args"][0])))
         n = len(ds)
-        return {"out": [n, list(ds[0]), list(ds[n - 1])], "unchanged": [], "aliased": False}
+        out = [n, list(ds[0]), list(ds[n - 1])]
+        return {"out": out, "types": kit.type_names(out), "unchanged": [], "aliased": False}
 
     return kit.each_case(cases, {"value": value, "loop": loop, "dataset": dataset})
 

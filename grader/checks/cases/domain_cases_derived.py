@@ -14,7 +14,7 @@ from typing import Any
 
 import torch
 
-from grader.checks.domains import REGISTRY, Case, Shown, module_case, movable
+from grader.checks.domains import AXES, REGISTRY, Case, Shown, _leaves, module_case, movable
 
 # ---------------------------------------------------------------- structure
 # The builds a declaration shows (domains.Domain.shown), judged against the docstring's own layers
@@ -124,21 +124,111 @@ def _prior_cases(overwrites: tuple[int, ...], found: list[Case]) -> list[Case]:
     return derived
 
 
-# ---------------------------------------------------------------- gradients, float64
-# A function's arguments the docstring differentiates (Domain.grads): its first plain case whose
-# arguments there are float64 tensors again, the gradient into each judged against the reference's.
+# ---------------------------------------------------------------- dtype, gradients, magnitude
+# What a function's docstring allows every floating argument (x's dtype, float32 and float64;
+# differentiable; any finite magnitude) is derived from its first plain case holding one, where no
+# declared case walks it and the declaration exempts nothing (Domain.exempt): that case in the other
+# of float32 and float64; made float64, the gradient into each floating argument it does not write
+# (Domain.grads: the ones the docstring differentiates, where fewer) judged against the reference's;
+# scaled by 2^±20 (a power of two: exact in every dtype), the huge one's atol scaled with it.
+SCALES = (2.0**-20, 2.0**20)
+
+
+def _floats(case: Case) -> tuple[int, ...]:
+    return tuple(i for i, a in enumerate(case.args) if isinstance(a, torch.Tensor) and a.is_floating_point())
+
+
+def _base(found: list[Case]) -> int | None:
+    """The first plain call case with a floating argument."""
+    return next(
+        (
+            i
+            for i, c in enumerate(found)
+            if c.kind == "call" and c.seed is None and _holds(c, 0) and _floats(c)
+        ),
+        None,
+    )
+
+
+def _cast(case: Case, at: tuple[int, ...], change: Callable[[torch.Tensor], torch.Tensor]) -> tuple[Any, ...]:
+    return tuple(change(a) if i in at else a for i, a in enumerate(case.args))
+
+
+def _dtype_cases(found: list[Case]) -> list[Case]:
+    base = found[_base(found) or 0]
+    other = torch.float32 if base.args[_floats(base)[0]].dtype == torch.float64 else torch.float64
+    args = _cast(base, _floats(base), lambda a: a.to(other))
+    return [base._replace(dim="dtype", args=args, wrt=(), note=f"{base.note}, in {other}".lstrip(", "))]
+
+
+def _grad_cases(grads: tuple[int, ...], found: list[Case]) -> list[Case]:
+    plain = [c for c in found if c.kind == "call" and _holds(c, grads[0]) and c.seed is None]
+    first = next((c for c in plain if all(_float64(c, k) for k in grads)), None) or plain[0]
+    first = first._replace(args=_cast(first, _floats(first), lambda a: a.double().clone()))  # its own
+    named = ", ".join(str(k + 1) for k in grads)
+    return [first._replace(dim="gradient", wrt=grads, note=f"{first.note}, gradients into arguments {named}")]
+
+
+def _scaled(value: Any, s: float) -> Any:
+    if isinstance(value, torch.Tensor):
+        return value * s if value.is_floating_point() else value
+    if isinstance(value, dict):
+        return {k: _scaled(v, s) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_scaled(v, s) for v in value)
+    return value
+
+
+def _scalable(found: list[Case]) -> int | None:
+    """The first plain case judged on its values (a function's, an optimiser's, a module's
+    built from its weights' shapes alone) whose arguments hold a floating tensor."""
+    for i, c in enumerate(found):
+        plain = c.same_as is None and c.differs_from is None and not c.noncontig and not c.forms
+        judged = c.kind in ("call", "optimiser") and c.seed is None or c.fill
+        if plain and judged and any(t.is_floating_point() for t in _tensors_of(c)):
+            return i
+    return None
+
+
+def _tensors_of(case: Case) -> list[torch.Tensor]:
+    return [a for a in _leaves((case.args, case.kwargs)) if isinstance(a, torch.Tensor)]
+
+
+def _magnitude_cases(tolerance: Callable[[Case], tuple[float, float]], found: list[Case]) -> list[Case]:
+    base = found[_scalable(found) or 0]
+    rtol, atol = tolerance(base)
+    return [
+        base._replace(
+            dim="magnitude",
+            args=_scaled(base.args, s),
+            kwargs=_scaled(base.kwargs, s),
+            wrt=(),
+            tol=(rtol, atol * max(s, 1.0)),  # never below the docstring's atol (test_domains)
+            note=f"{base.note}, scaled by {s:.3g}".lstrip(", "),
+        )
+        for s in SCALES
+    ]
+
+
 def _float64(case: Case, k: int) -> bool:
     return (
         len(case.args) > k and isinstance(case.args[k], torch.Tensor) and case.args[k].dtype == torch.float64
     )
 
 
-def _grad_cases(grads: tuple[int, ...], found: list[Case]) -> list[Case]:
-    first = next(
-        c for c in found if _holds(c, grads[0]) and c.seed is None and all(_float64(c, k) for k in grads)
-    )
-    named = ", ".join(str(k + 1) for k in grads)
-    return [first._replace(dim="gradient", wrt=grads, note=f"{first.note}, gradients into arguments {named}")]
+def _open(key: tuple[str, str], axis: str) -> bool:
+    """Whether ``axis`` is neither walked by a declared case of ``key``'s function nor exempted."""
+    domain, found = REGISTRY[key], REGISTRY[key].cases()
+    if axis == "magnitude":
+        return (
+            axis not in domain.exempt and not domain.dims & set(AXES[axis]) and _scalable(found) is not None
+        )
+    if axis in domain.exempt or _base(found) is None:
+        return False
+    if axis == "dtype":
+        held = {a.dtype for c in found for a in c.args if isinstance(a, torch.Tensor)}
+        return not {torch.float32, torch.float64} <= held
+    return not domain.grads and not any(c.wrt for c in found)  # the gradient
 
 
 # ---------------------------------------------------------------- float64, for every module
@@ -260,6 +350,15 @@ def _derive_clauses(key: tuple[str, str]) -> None:
     differentiates, a module made float64."""
     if REGISTRY[key].overwrites:
         _extend(key, "prior", functools.partial(_prior_cases, REGISTRY[key].overwrites))
+    if _open(key, "dtype"):
+        _extend(key, "dtype", _dtype_cases)
+    if _open(key, "magnitude"):
+        _extend(key, "magnitude", functools.partial(_magnitude_cases, REGISTRY[key].tolerance))
+    if _open(key, "gradient"):
+        found = REGISTRY[key].cases()
+        base = found[_base(found) or 0]
+        grads = tuple(i for i in _floats(base) if i not in REGISTRY[key].writes)
+        REGISTRY[key] = REGISTRY[key]._replace(grads=grads)
     if REGISTRY[key].grads:
         _extend(key, "gradient", functools.partial(_grad_cases, REGISTRY[key].grads))
     if _double_cases(REGISTRY[key].cases()):

@@ -13,26 +13,16 @@ from typing import Any
 import torch
 
 from grader.checks.cases import domain_cases
-from grader.checks.domains import Case, Domain
+from grader.checks.domains import AXES, Case, Domain, _leaves
 from grader.packs import all_topics
 
-# Each axis: the dimensions whose cases walk it (a case's ``dim``; a gradient taken by ``wrt``)
-AXES = {
-    "dtype": ("dtype",),
-    "magnitude": ("magnitude", "extremes", "tail", "signs", "ties"),
-    "shape": ("edge", "leading"),
-    "layout": ("layout",),
-    "prior": ("prior",),
-    "gradient": ("gradient", "creation", "structure"),
-    "calls": ("state",),
-    "rng": ("rng",),
-    "defaults": ("default", "form"),
-}
 # What every case of a kind walks by construction (grader/checks/cases/battery_walks.py records it)
 BUILT_IN = {
-    "types": ("call", "value", "optimiser", "module"),  # a module's output is detached: a tensor
+    "types": ("call", "value", "optimiser", "module", "loop", "dataset"),  # a module's output is detached
     "untouched": ("call", "module"),
 }
+# What every case of a kind walks of the axes, by construction: a Value's grad after backward is judged
+BY_KIND = {"value": {"gradient"}}
 WALKED = "walked"
 
 
@@ -66,7 +56,7 @@ def _shown(domain: Domain, axis: str, cases: list[Case], defaulted: bool) -> str
         return "no argument has a default"
     if axis == "defaults" and kind == "module":
         return WALKED  # every module case calls forward(x) alone: its other arguments at their defaults
-    if axis == "layout" and kind == "call" and not tensors:
+    if axis in ("dtype", "magnitude", "gradient", "layout") and not tensors and kind != "module":
         return "no tensor input"
     if axis in ("dtype", "magnitude", "gradient") and not floating and kind == "call":
         return "no floating tensor input"
@@ -84,7 +74,10 @@ def _shown(domain: Domain, axis: str, cases: list[Case], defaulted: bool) -> str
 def row(domain: Domain, defaulted: bool = True) -> dict[str, str]:
     """{axis: "walked", or the reason it is not open, or "" (a hole)} for one exercise."""
     cases = domain.cases()
-    dims = {c.dim for c in cases} | ({"gradient"} if any(c.wrt for c in cases) else set())
+    dims = {c.dim for c in cases} | BY_KIND.get(cases[0].kind, set())
+    dims |= {"gradient"} if domain.learns or any(c.wrt for c in cases) else set()
+    held = {a.dtype for c in cases for a in _leaves((c.args, c.kwargs)) if isinstance(a, torch.Tensor)}
+    dims |= {"dtype"} if {torch.float32, torch.float64} <= held else set()  # both, whatever the dimension
     found = {}
     for axis, walking in AXES.items():
         if dims & set(walking):

@@ -34,7 +34,7 @@ def huber(y_hat, y, delta=1.0):
     inside = (d.abs() <= delta).to(d.dtype)
     quad = 0.5 * d.pow(2)
     lin = delta * d.abs() - 0.5 * delta**2
-    return (inside * quad + (1 - inside) * lin).sum() / d.numel()
+    return torch.where(inside.bool(), quad, lin).sum() / d.numel()  # the unselected piece may overflow
 
 
 def sigmoid(x):

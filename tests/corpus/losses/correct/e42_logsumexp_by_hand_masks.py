@@ -29,7 +29,7 @@ def l1(y_hat: Tensor, y: Tensor, reduction: str = "mean") -> Tensor:
 def huber(y_hat: Tensor, y: Tensor, delta: float = 1.0) -> Tensor:
     d = (y_hat - y).abs()
     small = (d < delta).to(d.dtype)
-    return (small * 0.5 * d**2 + (1 - small) * delta * (d - 0.5 * delta)).mean()
+    return torch.where(small.bool(), 0.5 * d**2, delta * (d - 0.5 * delta)).mean()
 
 
 def sigmoid(x: Tensor) -> Tensor:
