@@ -33,11 +33,8 @@ def l1(y_hat, y, reduction="mean"):
 
 
 def huber(y_hat, y, delta=1.0):
-    d = y_hat - y
-    inside = (d.abs() <= delta).to(d.dtype)
-    quad = 0.5 * d.pow(2)
-    lin = delta * d.abs() - 0.5 * delta**2
-    return (inside * quad + (1 - inside) * lin).sum() / d.numel()
+    d = (y_hat - y).abs()
+    return torch.where(d <= delta, 0.5 * d**2, delta * d - 0.5 * delta**2).sum() / d.numel()
 
 
 def sigmoid(x: Tensor) -> Tensor:
