@@ -55,8 +55,9 @@ class GoogLeNetMini(nn.Module):
     """The lecture 11 network: conv → max-pool → InceptionA → conv → max-pool → InceptionA → linear.
 
     ``GoogLeNetMini(in_channels=1, num_classes=10, input_size=28)`` holds two instances of this
-    module's :class:`InceptionA`. The lecture used 5×5 convolutions (in → 10 and 88 → 20), 2×2
-    max pooling with ReLU, and a linear layer of 1408 inputs for 28×28 MNIST; here the linear
+    module's :class:`InceptionA`. Its two convolutions are 5×5 (in → 10 and 88 → 20), as in the
+    lecture, each followed by ReLU and 2×2 max pooling; the lecture's linear layer had 1408 inputs
+    for 28×28 MNIST; here the linear
     layer's input size must be computed from ``input_size`` (e.g. by a dry run on a zero tensor,
     or by using global average pooling), not hard-coded: ``input_size`` 8 and 28 must both work
     (use padding so that an 8×8 image survives two poolings). forward((n, in_channels,
