@@ -32,8 +32,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from grader.checks.verdict import places
-from grader.checks.verdict.scoring import TopicResult
 from grader.defaults import NOTEBOOK_MAX_BYTES
 from grader.engine.sources import cell_python, parsed
 from grader.i18n import _
@@ -49,6 +47,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     import nbformat
+
+    from grader.checks.verdict.scoring import TopicResult
 
 
 class NotebookError(ValueError):
@@ -466,6 +466,8 @@ def places_of(path: Path, topic: str) -> Iterator[NotebookModule]:
     """The module made from notebook ``path``; meanwhile its places (a frame, a refused line) are
     shown as the notebook's cells and lines (grader/checks/verdict/places.py)."""
     module = to_module(read(path))
+    from grader.checks.verdict import places  # a grading's: not the command line's start
+
     with places.in_notebook(f"{topic}.py", module.origin):
         yield module
 
