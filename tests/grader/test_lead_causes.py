@@ -180,7 +180,10 @@ def test_5_rnn_forward_with_cat_as_graded(tmp_path):
     path = edited(tmp_path, "rnn", "layer_input = torch.stack(steps)", "layer_input = torch.cat(steps)")
     found = verdicts(path, "rnn_forward")
     assert found["en"]["cause"].endswith(":shape")
-    assert "torch.stack joins tensors along a new dimension" in found["en"]["diagnosis"]
+    assert (
+        "torch.cat joins tensors along a dimension they have (torch.stack along a new one)"
+        in found["en"]["diagnosis"]
+    )
     assert "torch.stack" in found["zh_CN"]["diagnosis"]
 
 
