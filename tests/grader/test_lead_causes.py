@@ -1291,11 +1291,13 @@ BLIND_LEADS = [
         "d2l",
     ),
     (
-        "b18-numerical-grad-restored-by-arithmetic",  # rounding, not a missing restore
+        # rounding, not a missing restore; the grid's float32 case (eps=1e-2) meets it first as
+        # an argument changed (the restore check's rounding hint follows it)
+        "b18-numerical-grad-restored-by-arithmetic",
         "numerical_grad",
         ("            x[i] = original\n", "            x[i] = x[i] + eps\n"),
-        "is not x in floating point",
-        "x[i] = old",
+        "expected its inputs left as they were",
+        "输入保持原样",
     ),
     (
         "b18-batch-norm-correction-by-the-batch-size",
