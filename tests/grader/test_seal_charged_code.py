@@ -1,4 +1,4 @@
-"""Charged by the code that runs, not by who is on the stack (issue 106, kind 3): a function of the
+"""Charged by the code that runs, not by who is on the stack: a function of the
 module handed to an allowed helper and run by it (``log_softmax(x, then=(_twin, t))``) is its
 caller's code, recorded as such; the helper's own body (what its code names: its nested code, the
 module's functions and classes it calls by name, a partial's function) still charges nothing."""

@@ -1,4 +1,4 @@
-"""A twin under another kernel's name (issue 106, kind 5): ``F.scaled_dot_product_attention``
+"""A twin under another kernel's name: ``F.scaled_dot_product_attention``
 computes a softmax of its scores (with an identity key and value, the softmax of the query's rows;
 over the pair (x, 0), σ(x)): the exercises that put softmax off limits put it off limits too, and
 the recorder's names of its kernels are charged as it."""

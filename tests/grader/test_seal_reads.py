@@ -1,4 +1,4 @@
-"""What graded code may read at run time (issue 106, seventh floor): what ``vars`` may hand back
+"""What graded code may read at run time: what ``vars`` may hand back
 (never a module's namespace, a class's dict, a library object's state), no method read off a class
 by a computed name (the source rule's twin at run time), the frames above graded code's unnamed to
 it, and the members handed out (``warnings.formatwarning``, ``sys.stdout``) reading and writing
