@@ -1,23 +1,9 @@
 """The review behind ``grader/sandboxed/subset_members.tsv``: which members of the modules graded
-code may open (torch, numpy and the standard modules of ``subset_rules.OPEN``) it may use.
-
-The snapshot records the whole reviewed universe, allowed and refused, so a torch (or numpy, or
-Python) upgrade that adds a member fails ``test_subset_policy.py`` until someone decides it:
-
-    python -m grader.authoring.subset_review update   # new members land refused, "not reviewed"
-    python -m grader.authoring.subset_review rules    # re-apply the rules below to every member
-    python -m grader.authoring.subset_review docs     # the policy table of docs/sandbox.md
-    python -m grader.authoring.subset_review aliases  # the allowed objects' other paths (subset_aliases.tsv)
-    python -m grader.authoring.subset_review wrappers  # the nn modules computing a function (subset_wrappers.tsv)
-
-``update`` keeps every recorded decision and refuses what is new; read the diff and move what
-learners need to the rules below (then ``rules``), never the other way round. The rules: a
-submodule is refused unless it is reviewed as a module of its own (``MODULES``); a member named in
-``REFUSED`` (or matching a ``*`` prefix there) is refused with what to write instead; a class is
-allowed in torch's top level only when ``TORCH_CLASSES`` lists it (the rest are the JIT's, the
-dispatcher's and the profilers' internals), and in ``torch.cuda``, ``torch.backends.*``,
-``torch.utils`` and ``torch.utils.data`` only what ``ONLY`` lists is allowed; everything else
-(functions, constants, dtypes, the nn layers...) is allowed.
+code may open (torch, numpy, ``subset_rules.OPEN``) it may use; the whole reviewed universe, so an
+upgrade that adds a member fails ``test_subset_policy.py`` until decided. ``python -m
+grader.authoring.subset_review update|rules|docs|aliases|wrappers``: new members land refused, the
+rules below re-applied, docs/sandbox.md's table, subset_aliases.tsv, subset_wrappers.tsv. The rules:
+a submodule is refused unless reviewed (``MODULES``), a member in ``REFUSED`` refused with its way out.
 """
 
 from __future__ import annotations
