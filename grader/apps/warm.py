@@ -46,11 +46,11 @@ def warm_steps(topics: list[str], timeout: float) -> list[Callable[[], None]]:
         _import_the_commands()
 
     def collect(topic: str) -> Callable[[], None]:
-        def step() -> None:
+        def collect_topic() -> None:
             with contextlib.suppress(suites.SuiteBroken):  # a grading reports what broke
                 suites.collected(topic, timeout)
 
-        return step
+        return collect_topic
 
     def keys() -> None:  # the sources hashed once: a request's keys only stat them
         check_table.keys(topics)
