@@ -125,8 +125,14 @@ def _hello(key: str, warming: int) -> dict:
     with open("/proc/self/statm") as statm:
         resident = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     checkout = os.path.realpath(REPO_ROOT)
-    hello = {"identity": key, "pid": os.getpid(), "checkout": checkout, "started": STARTED, "rss": resident}
-    return {**hello, "warming": warming}
+    return {
+        "identity": key,
+        "pid": os.getpid(),
+        "checkout": checkout,
+        "started": STARTED,
+        "rss": resident,
+        "warming": warming,
+    }
 
 
 def _peer_is_me(conn: socket.socket) -> bool:
