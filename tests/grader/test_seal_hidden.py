@@ -36,13 +36,15 @@ TOPIC = "losses"
 SPY = """
 
 import sys as _sys
+# the seal's held modules refuse these reads; the static check (not run here) would refuse this bypass
+_peek = object.__getattribute__
 
 _SEEN, _NEW = set(), []
 
 
 def _spied(function):
     def spy(*args, **kwargs):
-        frame = _sys._getframe(1)
+        frame = _peek(_sys, '_getframe')(1)
         while frame is not None:
             request = frame.f_locals.get("request")
             if isinstance(request, dict) and isinstance(request.get("source"), str):
@@ -60,7 +62,7 @@ def _spied(function):
     return spy
 
 
-_globals = _sys.modules[__name__].__dict__
+_globals = _peek(_sys, 'modules')[__name__].__dict__
 for _name, _value in list(_globals.items()):
     if isinstance(_value, type(_spied)) and _value.__module__ == __name__ and _value is not _spied:
         _globals[_name] = _spied(_value)
@@ -132,10 +134,12 @@ HOARDER = """
 import sys
 
 _SEEN = []
+# the seal's held modules refuse these reads; the static check (not run here) would refuse this bypass
+_peek = object.__getattribute__
 
 
 def mse(y_hat, y, reduction="mean"):
-    frame = sys._getframe(1)
+    frame = _peek(sys, '_getframe')(1)
     while frame is not None:
         request = frame.f_locals.get("request")
         if isinstance(request, dict) and request.get("source") not in _SEEN:

@@ -386,7 +386,7 @@ CASES = {  # id: (exercise, edits, English, Chinese); the topic is the manifest'
         "ResidualBlock",
         [("nn.Conv2d(channels, channels, 3, padding=1)", "nn.Conv2d(channels, channels, 3)")],
         "conv1, conv2), so the tensors no longer match",
-        "上面列出的层缩小了 H 和 W",
+        "上面列出的层改变了 H 和 W",
     ),
     "InceptionA-pooling": (
         "InceptionA",

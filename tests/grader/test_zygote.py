@@ -71,6 +71,8 @@ def wait(x):
 
 POLLUTER = """
 import os, signal, sys, threading, time, torch
+# the seal's held modules refuse these reads; the static check (not run here) would refuse this bypass
+_peek = object.__getattribute__
 
 class Forge(torch.overrides.TorchFunctionMode):
     def __torch_function__(self, func, types, args=(), kwargs=None):
@@ -94,7 +96,7 @@ def pollute(x):
     torch.set_grad_enabled(False)
     torch.manual_seed(1234)
     Forge().__enter__()
-    sys.modules["planted"] = sys
+    _peek(sys, 'modules')["planted"] = sys
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     try:
         threading.Thread(target=time.sleep, args=(3600,)).start()
@@ -105,6 +107,8 @@ def pollute(x):
 
 INSPECT = """
 import os, signal, sys, threading, torch
+# the seal's held modules refuse these reads; the static check (not run here) would refuse this bypass
+_peek = object.__getattribute__
 
 def inspect(x):
     return {
@@ -116,7 +120,7 @@ def inspect(x):
         "submission_dir": sorted(os.listdir("/submission")) if os.path.isdir("/submission") else [],
         "grad": torch.is_grad_enabled(),
         "modes": torch._C._len_torch_function_stack(),
-        "planted": "planted" in sys.modules,
+        "planted": "planted" in _peek(sys, 'modules'),
         "sigterm": signal.getsignal(signal.SIGTERM) == signal.SIG_DFL,
         "threads": threading.active_count(),
         "files": [p for p in ("/tmp/planted", "/dev/shm/planted", "/planted", "/submission/planted",
