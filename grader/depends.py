@@ -1,25 +1,12 @@
 """The manifest: everything a grade may read, declared once; every consumer's key is made here.
 
-A topic's own files, by kind (:func:`own`): its stub, reference, suite, domains, stored answers,
-hints (every language), its held-out sets' declaration and data, its pack's ``pack.toml`` and
-every file the pack declares the topic reads (pack.toml's ``reads``: a suite's helper module, a
-data file; a module of the pack's folder the suite imports undeclared is refused,
-:mod:`grader.engine.suites.declared`). What every topic depends on (:func:`shared`):
-the suites folder's other files (``pytest.ini``, helpers), every file of ``grader/`` (its sources,
-the graded subset's member list ``grader/sandboxed/subset_members.tsv``, the catalogues), the
-packs' own catalogues (``<pack>/locale``), the shipped datasets with their ``SHA256SUMS`` and the
-versions of the libraries a grade imports as installed (:func:`libraries`: the test runner and
-every one the member list allows, numpy beside torch). Python's version is the consumers' own part
-of their keys.
-
-The one home of the digest of grading inputs (:func:`digest`, :func:`key`; a test holds that no
-other module hashes them): read by the tables of checks and the remembered results
-(:func:`grader.engine.check_table.key`: a changed byte anywhere is a new key, hence a fresh
-grading), a class's gradebook and the Dask workers (:func:`grader.batch.version.suite_version`),
-the held-out board (:func:`grader.batch.leaderboard.score_class`), the warm engine (:func:`signature`:
-it leaves when a file changed, :mod:`grader.serve`), a release and an autograder (a topic's data
-files: :func:`grader.packs.data_files`, the datasets: :func:`datasets`) and the leak scan (the
-references: :func:`grader.apps.leaks.course_files`). Light to import (the warm engine's client).
+A topic's own files (:func:`own`) and what every topic shares (:func:`shared`; the libraries'
+versions: :func:`libraries`), as docs/design.md, "What a grade reads", lists them; Python's version
+is the consumers' own part of their keys. The one home of the digest of grading inputs
+(:func:`digest`, :func:`key`; a test holds that no other module hashes them), read by every
+consumer that design.md names (the warm engine through :func:`signature`; a release's and an
+autograder's files through :func:`grader.packs.data_files` and :func:`datasets`). Light to import
+(the warm engine's client).
 """
 
 from __future__ import annotations

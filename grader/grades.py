@@ -1,28 +1,14 @@
 """Points as every reader sees them: one rounding rule, one way to add them up, one way to print.
 
-The terminal's table, ``--json``, a notebook's check(), the feedback, gradebook.csv and .json,
+The terminal's table, ``--json``, a notebook's check(), the feedback, the gradebook's files,
 report.html, the review and marking pages, Gradescope's results.json and every LMS file show
-points through this module, so that one student's numbers agree wherever they are read.
-
-The rule:
-
-- a number of points is the rational number its float stands for (:func:`exact`: points are
-  decimals and equal shares of them, 40/3, which a float only approximates), rounded **half to
-  even** at :data:`DECIMALS` decimals (:func:`rounded`, with :mod:`decimal`): 2.675 → 2.68,
-  0.125 → 0.12, never the float's accident (Python's ``round(2.675, 2)`` is 2.67);
-- an exercise's points are its rounded score of its rounded maximum, and a score short of full
-  never reads full (:func:`exercise_points`);
-- **a whole is the sum of its shown parts**: a topic's points and maximum are the sums of its
-  exercises' shown numbers, a total the sum of its topics' (and manual items'), so that a column
-  of numbers a student adds up gives the total printed under it (rounding each number on its
-  own showed "losses 57.41 / 99.99" above "Total 57.41 / 100"). A late penalty, and the rescaling
-  of an excused exercise, then apply to that sum, rounded once;
-- what must split a given whole (an assignment's points shared by its exercises, an exercise's
-  points between its public and hidden checks on Gradescope) splits it by largest remainder
-  (:func:`apportion`): each part rounded down, the cents left over to the largest remainders, so
-  the parts add up to the whole exactly (40 among three: 13.34, 13.33, 13.33);
-- printed without trailing zeros (:func:`text`: "50", "1.5", "36.89"); an LMS that wants its own
-  format (Moodle's "36.90") formats the same rounded number.
+points through this module, so that one student's numbers agree wherever they are read. The rule
+(docs/lms.md, "Who gets what"): the exact value (:func:`exact`) rounded half to even at
+:data:`DECIMALS` decimals (:func:`rounded`; never the float's accident: Python's ``round(2.675, 2)``
+is 2.67); an exercise's score short of full never reads full (:func:`exercise_points`); a whole is
+the sum of its shown parts (rounding each number on its own showed "losses 57.41 / 99.99" above
+"Total 57.41 / 100"); a split of a given whole by largest remainder (:func:`apportion`); printed
+without trailing zeros (:func:`text`).
 """
 
 from __future__ import annotations

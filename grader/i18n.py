@@ -3,19 +3,11 @@
 Every learner-facing string goes through :func:`_` (or :func:`ngettext`) where it becomes
 output; a constant defined before the language is known is marked with :func:`N_` and
 translated where it is shown. The language is read from the environment once per process and
-again after :func:`refresh` (``grade``'s start, so that the warm engine's child follows its
-client's environment; grading processes forked later inherit it): ``--lang`` (which sets
-``TORCHGRADE_LANG``), else ``TORCHGRADE_LANG``, else the locale (``LANGUAGE``, ``LC_ALL``,
-``LC_MESSAGES``, ``LANG``), else the course's language of a release or Gradescope zip
-(:data:`DEFAULT_FILE`), else English. English costs one dictionary look-up per string: the
-catalogue (the standard library's :mod:`gettext`, never Babel) is opened only for another
-language, once per process. The catalogue: ``grader/locale/<lang>/LC_MESSAGES/torchgrade.po``
-and its compiled ``.mo`` (docs/i18n.md says how a string is added), then each pack's own
-(:func:`pack_catalogues`: the built-in pack's suites' words are in ``tests/suites/locale``).
-
-Suite texts (hints, expectations) are looked up as they are (:func:`_` with a variable): the
-suites run on the trusted side, so a submission never chooses what is looked up, and text that
-came from the submission is not in the catalogue, hence shown as it is.
+again after :func:`refresh` (``grade``'s start), in docs/i18n.md's order ("Choosing the language";
+the course's, :data:`DEFAULT_FILE`); the catalogue, the grader's then each pack's
+(:func:`pack_catalogues`), is opened only for another language than English, once per process.
+Suite texts are looked up as they are, on the trusted side, so a submission never chooses what is
+looked up (docs/i18n.md, "Design, and why").
 """
 
 from __future__ import annotations

@@ -1,17 +1,10 @@
-"""Exercise packs: course content as data, outside the engine (docs/authors.md).
+"""Exercise packs: course content as data, outside the engine (docs/authors.md, "A pack").
 
-A pack is a folder with a ``pack.toml`` that declares its topics (name, exercises in the stub's
-order, the reference's seconds in a warm process) and where its files are, relative to the
-folder (defaults in brackets): the stubs ``exercises/<topic>.py`` [exercises], the references
-``solutions/<topic>.py`` [solutions], the suites [.] and the hints ``hints/<topic>.md`` [hints].
-Beside each topic's suite ``suite_<topic>.py`` sit its exercises' input domains,
-``domains_<topic>.py``, and what the reference answered on them, ``answers_<topic>.pt``
-(``grade author record``): a student release puts every topic's three files in one folder.
-The nine built-in topics are the first pack
-(``tests/suites/pack.toml``); a course adds its own by naming their folders in the checkout's
-``course.toml`` (``[course] packs = ["packs/attention"]``, relative to that file), in the course
-file a command's ``--course FILE`` names, wherever it is (:func:`course_packs`), or in
-``TORCHGRADE_PACKS`` (folders separated by ``os.pathsep``).
+A pack is a folder with a ``pack.toml`` that declares its topics and where its files are
+(:data:`PACK_KEYS`, :data:`TOPIC_KEYS`, drawn in docs/settings.md). The nine built-in topics are
+the first pack (``tests/suites/pack.toml``); a course adds its own by naming their folders in the
+checkout's ``course.toml``, in the course file a command's ``--course FILE`` names
+(:func:`course_packs`), or in ``TORCHGRADE_PACKS`` (folders separated by ``os.pathsep``).
 
 A pack's reference, suite and declarations are trusted (they run in the judge, never in the
 sandbox); its stub is the learner's. Light to import: read by :mod:`grader.topics` at start-up.

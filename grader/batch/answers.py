@@ -1,13 +1,9 @@
 """The files a student handed in besides their code: written answers, reports, pictures.
 
-Intake keeps each one (:class:`Kept`: the student's name for it and where it lies), capped in
-size and number and never executed, so that the review page and ``grade batch review --serve``
-can show it beside the results: plain text escaped in a ``<pre>``; markdown rendered by
-markdown-it (CommonMark, raw HTML off); HTML (Moodle's ``onlinetext.html``) and the rendered
-markdown both passed through nh3 (the ammonia sanitiser) with a short allow-list of tags: no
-script, style, form, frame or image, no event attribute, links only to http(s) and mailto.
-PDFs and raster images are offered as links; anything else (a .docx, an SVG, which can carry
-script) is listed by name and size only. A notebook shows as written (:func:`render_notebook`),
+Intake keeps each one (:class:`Kept`: the student's name for it and where it lies), capped in size
+and number and never executed; the review pages show it as docs/instructors.md says ("Manual items,
+marks and grade inquiries": markdown-it with raw HTML off, nh3's allow-list, PDFs and raster images
+as links, anything else by name and size). A notebook shows as written (:func:`render_notebook`),
 and :func:`answering` finds the cells that answer a written item (by tag or heading).
 """
 

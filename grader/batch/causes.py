@@ -1,23 +1,13 @@
 """A class's failing exercises grouped by cause: ``grade batch causes``, the notes an instructor
 writes once per group (``grade batch causes note``), and the groups they merge and split.
 
-A group is one exercise and one cause of its diagnosis (grader/checks/verdict/exercises.py
-``cause_of``, read here as data), or the mistake any of its failed checks shows (a known
-mistake's signature, the relation its values bear to the expected ones: :func:`shown`): the same
-mistake lands in one group whatever inputs or check met it first, where grouping by the
-message's text would split it by the numbers in it. An exercise that
-answers nothing (:func:`answers_nothing`, by behaviour: a stub, a module refused or that does
-not import, a wrong type, a timeout, raising, NaN everywhere, constants, an input echoed) is in
-its exercise's one "no answer" group instead, never in a misconception's, and no note's points
-reach it.
-
-A note is stored in the gradebook beside the overrides and marks, keyed by the exercise and the
-group, never by what was graded: it survives regrades and reaches whoever is in the group when
-the exports are written, with the members it was written for remembered so that one whose
-resubmission left the group is told the note no longer applies (grader/batch/standing.py reads
-:func:`notes_for`). An instructor's merge (every member of a group joins another) and split
-(named students leave a group for a new one) are stored beside the notes (:class:`Edit`) and
-applied wherever groups are read: the listing, report.html, the notes.
+A group is one exercise and the mistake a failed check shows (:func:`shown`), else its
+diagnosis's cause (grader/checks/verdict/exercises.py ``cause_of``, read here as data): never the
+message's text, which would split one mistake by the numbers in it. An exercise that answers
+nothing (:func:`answers_nothing`) is in its exercise's "no answer" group. Notes, merges and splits
+(:class:`Edit`) are kept in the gradebook keyed by exercise and group, never by what was graded,
+so they survive regrades (grader/batch/standing.py reads :func:`notes_for`); what each does is
+docs/instructors.md's, "Failing exercises by cause".
 """
 
 from __future__ import annotations

@@ -1,15 +1,8 @@
 """``grade batch --scheduler ADDRESS``: the class's tasks graded by Dask workers on many machines.
 
-The coordinator (the machine running ``grade batch``) does the intake and owns the gradebook,
-exactly as in a local run (:func:`grader.batch.run.run_batch`); only the executor differs:
-each (submission, topic) becomes one Dask task that runs :func:`grader.batch.remote.grade_remote`
-on whichever worker takes it. The submission travels as bytes (at most
-``defaults.DASK_MAX_BYTES``; a larger one is rejected here, never sent) and the answer comes
-back as plain data, which is checked before it is recorded. A task's key is derived from the
-submission's bytes, the topic, the options and the suite version, so the same work always has
-the same key: identical submissions in flight are graded once, and a task whose worker died is
-re-run by the scheduler and still answered once, to this process, which alone writes.
-
+Only the executor differs from a local run (:func:`grader.batch.run.run_batch`): each (submission,
+topic) is one Dask task of :func:`grader.batch.remote.grade_remote`; what travels, what comes back,
+the task's key (:func:`task_key`) and the trust boundary are docs/engine.md's, "Many machines".
 Imported only when a scheduler is given: a local run never imports Dask.
 """
 

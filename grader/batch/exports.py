@@ -1,32 +1,10 @@
-"""Views of the gradebook, regenerated at the end of every batch run.
-
-- ``gradebook.csv``: ``student,total,max,status`` then one column per topic (an LMS import)
-  and one per manual item (its points as marked, blank until then), and with a roster giving
-  full names a last ``name`` column;
-- ``gradebook.json``: every row with its full report (and the roster's full name, and
-  ``manual``: each marked item's points);
-- ``feedback/<student>.md`` and its twin ``feedback/<student>.html``: the score per topic, then
-  per exercise not full its points and one diagnosis (grader/checks/verdict/exercises.py) with a count of
-  the rest; a hidden check is said by its kind and how it ended (never its message, inputs or
-  expected values: ``judge(..., hidden_text=False)``); a failed convergence check's training
-  curve as the shape it has and a sparkline, and, with matplotlib (the ``plots`` extra), a PNG
-  beside the markdown (``feedback/<student>.<topic>.<check>.png``);
-- ``gradescope/<student>/results.json``: Gradescope's results format (a hidden check named
-  by its exercise and kind, not by its test id, which may hold its inputs);
-- with a roster (``grade batch --roster FILE``): the import files of the roster's LMS, each
-  written by its module of :mod:`grader.batch.lms` (``canvas.csv`` and
-  ``canvas-feedback.zip``, ``moodle.csv`` with grades and feedback comments, a plain CSV's
-  ``grades.csv``), and ``unmatched.csv``: the submissions that match no one on the roster.
-  Every output gives a student the same grade (:func:`grader.batch.lms.base.lms_grade`):
-  points, EX when excused, blank for no submission (0 with ``--missing zero``) and for a
-  grading our grader failed;
-- ``skipped.csv``: the entries of the submissions folder that intake left out, and why;
-
-Whatever came from a submission (student names taken from file names, messages, reasons) is
-cleaned and escaped for each format by :mod:`grader.clean`: CSV cells never start a formula,
-markdown and JSON carry no control character or escape sequence.
-
-and, on demand (``grade batch --history STUDENT``), a student's gradings as a small table.
+"""Views of the gradebook, regenerated at the end of every batch run: ``gradebook.csv`` and
+``.json``, ``feedback/<student>.md`` and ``.html`` (a hidden check said by its kind and how it
+ended: ``judge(..., hidden_text=False)``), ``gradescope/<student>/results.json``, with a roster
+the LMS's import files (:mod:`grader.batch.lms`, one grade everywhere:
+:func:`grader.batch.lms.base.lms_grade`) and ``unmatched.csv``, ``skipped.csv``, and on demand
+a student's history. What each holds is docs/instructors.md's, "Grading a class" and "LMS files";
+whatever came from a submission is cleaned for its format by :mod:`grader.clean`.
 """
 
 from __future__ import annotations

@@ -1,22 +1,14 @@
 """Turn an instructor's submissions folder into one gradable submission per student.
 
-An entry is a folder shaped like ``exercises/``, a ``.zip`` of one, a single topic
-``.py`` or a notebook: one entry, one student. An LMS bulk download names its files after
-their author instead, and :func:`gather` puts one student's files together:
-
-each LMS module of :mod:`grader.batch.lms` reads its own names (Canvas:
-``smithjohn_[LATE_]<user id>_<attachment id>_<original name>``, a resubmitted file with ``-1``,
-``-2``... in its original name; Moodle: ``Full Name_<participant id>_assignsubmission_file``
-as a folder, or followed by ``_<original name>``), with patterns anchored at the LMS's own
-prefix, so that no name a student gives a file can say whose it is.
-
-:func:`take_submission` builds such a student's files into one folder shaped like
-``exercises/``; for one topic a late file or a higher resubmission number supersedes the
-earlier one, and the submission's notes say which file was used. Zips are unpacked defensively: members that are links, absolute, or climb out
-with ``..`` are skipped, and the expanded size is checked before anything is written.
-Whatever cannot be used, and whatever fails while reading an entry (a damaged zip, an
-unreadable file), becomes a :class:`Rejected` with a one-line reason: one bad entry never
-stops the class. Entries left out (:func:`entries`: a name that starts with ".") are listed
+An entry is a folder shaped like ``exercises/``, a ``.zip`` of one, a single topic ``.py`` or a
+notebook: one entry, one student. An LMS bulk download names its files after their author instead:
+:func:`gather` puts one student's files together, each LMS module of :mod:`grader.batch.lms`
+reading its own names with patterns anchored at the LMS's own prefix, so that no name a student
+gives a file can say whose it is; :func:`take_submission` builds them into one folder (which file
+supersedes which: docs/instructors.md, "LMS files"). Zips are unpacked defensively: members that
+are links, absolute, or climb out with ``..`` are skipped, and the expanded size is checked before
+anything is written. Whatever cannot be used or fails while read becomes a :class:`Rejected` with a
+one-line reason: one bad entry never stops the class; entries left out (:func:`entries`) are listed
 with the reason, never dropped silently.
 """
 

@@ -1,11 +1,8 @@
 """The people's side of a gradebook: ``grade batch mark`` (a manual item's points, by hand or
 from a TA's sheet) and ``grade batch inquiry`` (a student contests an item; an instructor
 resolves it). Each finds the student by any name the LMS uses and checks everything before it
-writes: a sheet with one bad row writes nothing. The next ``grade batch`` totals what is here.
-
-A sheet (``--from marks.csv``) has a header and the columns ``student``, ``item``, ``points``
-or ``rubric`` (rubric ids separated by spaces, commas or semicolons), and optionally ``comment``
-(the student is shown it) and ``note`` (private).
+writes: a sheet with one bad row writes nothing (its columns: docs/instructors.md, "Manual items,
+marks and grade inquiries"). The next ``grade batch`` totals what is here.
 """
 
 from __future__ import annotations

@@ -1,13 +1,10 @@
 """The pages of ``grade batch review --serve``: the review page of a student with a form per
 manual item (rubric ticks, points, a comment to the student, a private note) and the class list.
 
-The forms post plain HTML forms, so marking works without script; a small script (allowed by the
-page's nonce, nothing else may run) adds the keys: ``j``/``k`` next and previous student, ``n``
-the next student not marked yet, ``1``–``9`` tick the first unmarked item's rubric lines, ``c``
-goes to the comment box (of the item in focus, else the first unmarked), and Ctrl+Enter saves
-and moves to the next student not marked yet. Each form carries the version of the mark it was
-drawn from, so that a save over a mark changed meanwhile (another tab, another TA) is refused
-and shown, beside the mark now recorded, instead of overwriting it.
+Plain HTML forms, so marking works without script; a small script (allowed by the page's nonce,
+nothing else may run) adds the keys (docs/instructors.md, "Manual items, marks and grade
+inquiries"). Each form carries the version of the mark it was drawn from, so that a save over a
+mark changed meanwhile is refused and shown beside the mark now recorded.
 """
 
 from __future__ import annotations

@@ -1,17 +1,13 @@
 """The class as ``grade batch review --serve`` holds it: read once, then kept up to date.
 
-Reading a class (every row's report parsed and weighed) costs time in its size; a marker's
-request must not. :class:`MarkingClass` reads the class once, keeping of each row only what the
-class list and the navigation show (its standing, without the checks), and on each request
-asks the gradebook whether anyone else wrote to it since (SQLite's ``data_version``, a constant
-cost): a mark given elsewhere (a second server, ``grade batch mark``) is read alone, anything
-else (a regrade, an override, a group note) reads the class again, as does a change of the course
-file or the roster. A student's page reads their own row. A save is one transaction that writes
-the mark only if the mark it replaces is still the one its form was drawn from; the gradebook
-stays the one record. Under anonymous marking (the assignment's ``anonymous = true``, or
-``--anonymous``) the pages name each student by a pseudonym kept for the gradebook, in their
-order, until the course file releases the names. Its callers hold :attr:`MarkingClass.lock`
-around every use.
+Reading a class costs time in its size; a marker's request must not. :class:`MarkingClass` reads
+the class once, keeping of each row only what the class list and the navigation show, and on each
+request asks the gradebook whether anyone else wrote to it since (SQLite's ``data_version``, a
+constant cost): a mark given elsewhere is read alone, anything else (a regrade, an override, a
+group note, the course file or the roster changed) reads the class again. A save is one transaction
+that writes the mark only if the mark it replaces is still the one its form was drawn from.
+Anonymous marking: docs/instructors.md, "Manual items, marks and grade inquiries". Its callers
+hold :attr:`MarkingClass.lock` around every use.
 """
 
 from __future__ import annotations

@@ -1,15 +1,10 @@
 """The gradebook's tables of what people decide: marks of manual items and grade inquiries.
 
-A mark is one student's points for one manual item of the course file (``grade batch mark``),
-with the rubric items chosen, a comment the student is shown and a private note they never see,
-who gave it, when and why (a sheet's row, the browser, an inquiry's resolution). ``marks``
-holds the latest of each student and item, the one that counts; ``mark_history`` every mark
-ever given, never rewritten. Both are read by column name, under the schema version kept in
-``meta`` (``marks_schema``): a gradebook of an older version is brought up to date when opened
-(its marks seeded into the history), one of a newer version is refused rather than misread.
-An inquiry is a student's question about one item (an exercise or a manual item), open until an
-instructor resolves it with a reply. Both are keyed by the student and the item, never by what
-was graded, so they survive regrades and suite changes; every ``grade batch`` totals them.
+``marks`` holds the latest mark of each student and item, ``mark_history`` every mark ever given,
+``inquiries`` the students' questions; all keyed by the student and the item, never by what was
+graded, so they survive regrades (docs/instructors.md, "Manual items, marks and grade inquiries").
+Read by column name under the schema version in ``meta`` (``marks_schema``): an older gradebook is
+brought up to date when opened, a newer one refused rather than misread.
 """
 
 from __future__ import annotations

@@ -1,15 +1,10 @@
 """The Dask worker's side of ``grade batch --scheduler``: one (submission, topic) per call.
 
-:func:`grade_remote` is the plain function a Dask worker runs. It gets the submission as
-bytes (no shared file system), checks first that this machine grades with the suite version
-the coordinator expects and that its sandbox is usable, stages the bytes into a fresh folder,
-runs the same engine as a local run (:func:`grader.engine.runner.grade_topic`: one pytest run, the
-submitted code in this process's zygote's sandboxed children) and returns plain data: a dict of
-strings, numbers and lists that the coordinator checks and records. Nothing here imports Dask.
-
-The zygote is this process's (:mod:`grader.engine.worker.workers` starts it on the first task and reuses it).
-A Dask worker runs its tasks on threads; pytest, ``os.environ`` and stdout are one per process,
-so tasks of one worker process take turns (start workers with ``--nthreads 1``).
+:func:`grade_remote` is the plain function a Dask worker runs: what it checks first, how it grades
+(:func:`grader.engine.runner.grade_topic`, on this process's zygote) and the plain data it returns
+are docs/engine.md's, "Many machines". Nothing here imports Dask. A Dask worker runs its tasks on
+threads; pytest, ``os.environ`` and stdout are one per process, so tasks of one worker process take
+turns (start workers with ``--nthreads 1``).
 """
 
 from __future__ import annotations

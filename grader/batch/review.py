@@ -1,13 +1,10 @@
 """``grade batch review``: a static page per student, their code beside their results.
 
-``review/index.html`` lists the class with points per exercise and manual item; each student's
-page shows their submitted files (escaped: a submission's text is never markup) and whatever
-else they handed in (written answers rendered safely, PDFs and images copied beside the pages
-and linked: :mod:`grader.batch.answers`) beside their exercises, manual items and inquiries,
-with previous and next links through the class. No script, no network: every page reads in any
-browser, and a screen reader finds its landmarks, headings and table headers (axe-core, WCAG
-2.1 A/AA, in tests/grader/test_review.py). Private notes are not shown: the gradebook keeps them.
-``grade batch review --serve`` (:mod:`grader.batch.review_server`) builds its pages from here.
+``review/index.html`` lists the class; each student's page shows their submitted files (escaped:
+a submission's text is never markup) and whatever else they handed in (:mod:`grader.batch.answers`)
+beside their exercises, manual items and inquiries (docs/instructors.md, "Manual items, marks and
+grade inquiries"). No script, no network; private notes are not shown. ``grade batch review
+--serve`` (:mod:`grader.batch.review_server`) builds its pages from here.
 """
 
 from __future__ import annotations

@@ -1,19 +1,11 @@
 """``grade batch review --serve``: mark a class's manual items in the browser.
 
 A local HTTP server (the standard library's, one thread per request) on 127.0.0.1 only, under a
-random token that every path starts with: a request without it, or with a ``Host`` other than
-this server's own (DNS rebinding), is answered 404 and nothing else; a form posted from another
-origin is refused. Every page carries a Content-Security-Policy that lets nothing run but the
-page's own script (a fresh nonce per page), loads nothing from elsewhere and sends no
-``Referer`` to another site (the token stays here). A student's PDF is sent as an attachment and an image
-under a sandboxing policy: what they handed in never runs here.
-
-The class is read once (:mod:`grader.batch.marking_state`), so that a request costs the same at
-200 students as at 20; what others write meanwhile is noticed and read. A mark is checked by
-:func:`grader.batch.marking.mark_for`, as ``grade batch mark`` checks it; requests are taken one
-at a time, and a form drawn from a mark that has changed since (a second tab, a TA at the same
-time, ``grade batch mark``) is refused with both shown, so no mark is lost. Ctrl-C stops the
-server; the next ``grade batch`` totals the marks into every export.
+random token every path starts with; what it refuses and the policy every page carries are
+docs/instructors.md's ("Manual items, marks and grade inquiries"): what a student handed in never
+runs here. The class is read once (:mod:`grader.batch.marking_state`); a mark is checked by
+:func:`grader.batch.marking.mark_for`, as ``grade batch mark`` checks it; requests are taken one at
+a time, and a form drawn from a mark that has changed since is refused with both shown.
 """
 
 from __future__ import annotations

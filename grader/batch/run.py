@@ -1,16 +1,12 @@
 """``grade batch``: a whole class at a time, into a gradebook that loses nothing.
 
-Each entry of the submissions folder is one student, or an LMS bulk download's files of one
-student together (see :mod:`grader.batch.intake`); with a roster (:mod:`grader.batch.roster`)
-each is named by its roster key, the roster's students without a submission get a "no
-submission" row, and the LMS import file is written beside the other exports. Every
-gradable submission is cut into (submission, topic) tasks for an executor: the grading
-processes of :func:`grader.engine.runner.run_tasks`, which keep each core busy from one long-lived
-``grade`` process (torch and pytest imported once, workers forked from one zygote), or with
-``--scheduler`` the workers of a Dask cluster (:mod:`grader.batch.distributed`). When a
-submission's last topic is done it is written to the SQLite gradebook in one transaction,
-and the exports are rebuilt from the database at the end of every run. A re-run skips
-students whose content hash and suite version are already recorded.
+Each entry of the submissions folder is one student (:mod:`grader.batch.intake`; with a roster,
+:mod:`grader.batch.roster`, named by its roster key, and the roster's students without a submission
+get a "no submission" row). Every gradable submission is cut into (submission, topic) tasks for an
+executor: :func:`grader.engine.runner.run_tasks`'s grading processes, or with ``--scheduler`` a Dask
+cluster's (:mod:`grader.batch.distributed`). A submission is written to the SQLite gradebook in one
+transaction when its last topic is done, and the exports are rebuilt from it at the end of every
+run; a re-run skips what is already recorded (docs/instructors.md, "Grading a class").
 """
 
 from __future__ import annotations

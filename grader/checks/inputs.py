@@ -1,16 +1,13 @@
 """The random inputs of checks: the same for everyone, or per student for hidden checks.
 
-A check draws its inputs through :func:`gen` (a seeded ``torch.Generator``), :func:`seed`
-(a number for ``torch.manual_seed`` or a probe), :func:`seed_among` (a convergence run's seed,
-kept inside the set of seeds its threshold was measured on) and torch's global RNG. All of them
-depend on the *variant* of the check that runs: 0 (public checks, and every run without a
-course seed) gives exactly the fixed inputs the suites were written with (``gen(k)`` is
-``torch.Generator().manual_seed(k)``); a hidden check graded with a course seed and a student
-gets ``variant_of(course_seed, student, check)``, so each student has inputs of their own, the
-same at every regrade, and a table of answers recorded for one student is no use to another.
-
-The plugin (:mod:`grader.engine.suites.plugin`) sets the variant around each check's call, in the trusted
-process only: the sandbox sees the inputs themselves, never the course seed or the variant.
+A check draws its inputs through :func:`gen` (a seeded ``torch.Generator``), :func:`seed` (a number
+for ``torch.manual_seed`` or a probe), :func:`seed_among` (a convergence run's seed, kept inside the
+set of seeds its threshold was measured on) and torch's global RNG, all by the *variant* of the
+check that runs: 0 (public checks, every run without a course seed) gives the suites' fixed inputs
+(``gen(k)`` is ``torch.Generator().manual_seed(k)``); a hidden check graded with a course seed and a
+student gets ``variant_of(course_seed, student, check)`` (docs/instructors.md, "Per-student hidden
+inputs"). The plugin (:mod:`grader.engine.suites.plugin`) sets the variant around each check's call,
+in the trusted process only: the sandbox sees the inputs, never the course seed or the variant.
 """
 
 from __future__ import annotations

@@ -1,23 +1,10 @@
 """Each topic's checks as a table, so that an untouched stub is reported without pytest or torch.
 
-A stub's report lists every check ``not_started`` (CUDA checks on a CPU ``skipped``), which
-needs only what collection knows of each check: its id, kind, points, visibility, CUDA flag,
-exercises and the names ``-k`` matches. The first grading of a stub collects the suite as
-usual and caches that table (:func:`remember`); later runs read it (:func:`cached`), keyed by
-the hash of everything the topic's grade depends on (:mod:`grader.depends`: its stub, reference,
-suite, domains, answers, hints and pack.toml, every file of ``grader/``, the catalogues, the
-datasets, torch's and pytest's versions) and Python's version. A changed byte is a new key,
-hence a fresh collection: a stale table is never read (nor a remembered result, keyed on it).
-
-The cache is a plain file in the user's own cache folder (``defaults.check_table_folder``);
-it decides only how an untouched stub is reported, by ``grade`` and by ``grade batch`` alike
-(:func:`grader.engine.runner.stub_outcome`): a stub scores nothing either way.
-
-A stub's results (:func:`not_started`) and what a public-only run leaves hidden
-(:func:`hidden_kinds`) are made here, from rows, for both paths: the engine's collected suite
-(:class:`grader.engine.suites.collected.CollectedSuite`) builds its rows once from its items and hands
-them here. ``tests/grader/test_check_table.py`` holds the report from a cached table equal to
-the report from a fresh collection (the selection and the stored rows).
+The first grading of a stub collects the suite and caches the table (:func:`remember`); later runs
+read it (:func:`cached`), keyed by :mod:`grader.depends` and Python's version, so a stale table is
+never read. A stub's results (:func:`not_started`) and what a public-only run leaves hidden
+(:func:`hidden_kinds`) are made here, from rows, for the engine's collected suite and the cache
+alike: docs/engine.md, "An untouched stub is reported from a table".
 """
 
 from __future__ import annotations

@@ -2,14 +2,10 @@
 
 A learner's ``grade exercises/`` (or ``watch``, or a notebook's ``check()``) grades every topic
 again although only the file they saved changed; the training checks make a solved ``mlp`` cost
-seconds each time. A topic's outcome is kept under a key made of everything it depends on: the
-topic's table of checks' key (what its pack declares it depends on, :mod:`grader.depends`: stub,
-reference, suite, domains, answers, hints, pack.toml, every file of ``grader/`` with the member
-list and the catalogues, the datasets and their sums, the versions of the libraries a grade
-imports (numpy beside torch and pytest) and Python's: :func:`grader.engine.check_table.key`),
-every source the task's
-worker can import (:func:`grader.engine.subset.submission.sources_of`), the options (selection, limits,
-device) and the language its messages are in. A changed byte anywhere is another key.
+seconds each time. A topic's outcome is kept under a key made of the topic's table of checks' key
+(:func:`grader.engine.check_table.key`: everything the grade reads, docs/design.md, "What a grade
+reads"), every source the task's worker can import (:func:`grader.engine.subset.submission.sources_of`),
+the options (selection, limits, device) and the language its messages are in.
 
 Only what a learner sees of their own work is remembered (``grade(..., remember=True)`` from the
 learner's commands): a class graded by ``grade batch``, Gradescope and any run with a course seed

@@ -1,30 +1,9 @@
 """Scores for every pair of students of one topic, and of each student against the reference.
 
-A student's fingerprints of an exercise are its unit's winnowed fingerprints
-(:mod:`grader.similarity.normalise`, :mod:`grader.similarity.fingerprint`) minus every
-k-gram of the stub's units (what the starter code holds). The reference solution is not
-subtracted: a copy of the answer is a copy. It takes part as one more member of the class,
-``REFERENCE``, that every student is also compared with.
-
-Code the class shares is weak evidence, so each fingerprint weighs ``1 / (n − 1)`` where n
-members hold it (held by one or two: 1; by five: 1/4). For members A and B, with F the
-fingerprint sets of one exercise (or, for the whole topic, the union over its exercises)
-and W(·) the summed weight:
-
-    evidence = W(F_A ∩ F_B)
-    score    = evidence / min(W(F_A), W(F_B)) · min(1, min(|F_A|, |F_B|) / MIN_FINGERPRINTS)
-
-the (weighted) share of the smaller solution's own code found in the other, in [0, 1]; the
-second factor keeps a solution with a handful of fingerprints from scoring 1 on one chance
-match. A row is
-*flagged* when its score reaches the threshold on evidence unlikely by chance: at least
-``MIN_EVIDENCE``, or, for the whole topic, at least ``SIZE_FLOOR`` shared fingerprints
-covering the threshold's share of the smaller file unweighted (a large identical file is a
-copy however many hold it). A student's whole-topic row against the reference is also
-flagged when at least ``REFERENCE_EXERCISES`` of the student's exercises reach the threshold
-against it with ``MIN_EVIDENCE`` between them: part of the answer handed in with code of
-one's own. (Between students the same rule flags classes built from a few common variants
-of each exercise, so it is kept to the reference.)
+A student's fingerprints of an exercise are its unit's minus the stub's; the reference joins the
+class as one more member, ``REFERENCE``. The weights, the score and the rule that flags a row
+(:class:`Settings`, from grader/defaults.py's measured values) are docs/architecture.md's,
+"Similarity of submissions".
 """
 
 from __future__ import annotations

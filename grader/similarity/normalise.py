@@ -1,19 +1,8 @@
 """Source text → one exercise's normalised token stream, each token with its source line.
 
-The module is parsed with :mod:`ast` (never imported or run). An exercise's *unit* is its
-top-level definition (a function, or a class with its methods) plus the module-level
-helpers it reaches by name, directly or through other helpers; module-level code that no
-exercise reaches (a ``__main__`` block, demo code, unused helpers) counts toward nothing.
-
-Tokens come from a walk of the unit's syntax tree, so comments, formatting, parentheses and
-line breaks leave no trace. Dropped: docstrings and every bare string statement, type
-annotations, the exercise's own name. Replaced: local names (parameters, assigned and loop
-variables, nested definitions) by ``V``; the learner's module-level names (helpers,
-constants) by ``G``; attributes of ``self`` by ``self.A``; strings by ``S``. Kept: node
-kinds and operators, numbers by value, attribute names and keyword names (``.amax``,
-``keepdim=``: the torch API carries meaning), and names from elsewhere (``torch``,
-``len``), with import aliases resolved (``import torch.nn.functional as nnf`` → ``nnf`` is
-``torch.nn.functional``).
+Parsed with :mod:`ast`, never imported or run. A *unit* is an exercise's top-level definition
+plus the module-level helpers it reaches by name; what is dropped, renamed (``V``, ``G``,
+``self.A``, ``S``) and kept is docs/architecture.md's, "Similarity of submissions".
 """
 
 from __future__ import annotations

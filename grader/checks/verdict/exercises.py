@@ -1,21 +1,10 @@
 """The exercise verdict: each exercise's points, status and one diagnosis, from its checks.
 
-The exercise is the unit people read and points follow (docs/design.md, "One weighing"):
-
-- value checks (no ``clause``) pay their points as they pass; an exercise none of whose value
-  checks passes earns nothing;
-- gradient checks of an exercise that also has checks of its answer pay only when every one of
-  those passed: the exact derivative of a wrong answer (a ``Function`` whose forward returns
-  zeros and whose backward is right) is no merit;
-- clause checks (dtype, device, inputs untouched, vectorised...) pay only when every value check
-  of the exercise passed: a clause kept by code that computes the wrong thing is no merit;
-- a check that failed because the code called an off-limits twin (``cause == "twin"``) applies
-  the course's twin rule (:data:`TWIN_RULES`): by default the exercise earns 0;
-- the input-domain battery (:data:`BATTERY`), whose cases and answers ship with every release
-  for the self-check, pays only beside a passing value check of another kind (drawn inputs, per
-  student where the course has a seed): a table of the stored answers is no answer;
-- a check judging several exercises gives each an equal share of its points, in cents by the
-  check's own record (:func:`_shares`: 0.34, 0.33, 0.33), whichever exercises a run selects.
+The exercise is the unit people read and points follow (docs/design.md, "One weighing"); the rules
+(value, gradient and clause checks, the twin rule :data:`TWIN_RULES`, a check shared by several
+exercises: :func:`_shares`) are docs/checks.md's, "The exercise verdict". The input-domain battery
+(:data:`BATTERY`), whose cases and answers ship with every release for the self-check, pays only
+beside a passing value check of another kind: a table of the stored answers is no answer.
 
 The checks come as their JSON form (:meth:`TestResult.to_json`), as reports and the gradebook
 hold them. One diagnosis leads per exercise that is not full: the most basic failing check

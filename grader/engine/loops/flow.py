@@ -1,20 +1,10 @@
 """The loop reader's data flow: from an exercise's inputs through every function, method, lambda and
 file of the learner's it calls, to each place that iterates over them (docs/design.md, "Resolve, don't
-match": loops by iteration).
+match": loops by iteration; what is read and charged: docs/engine.md, "'Vectorised' read from the source").
 
-Each exercise is read on its own: its parameters are the data; a call of one of the learner's
-functions (another exercise's too, or one in a helper file beside the topic's) binds the callee's
-parameters to what was passed and reads the callee; a function that leaves as a value (returned,
-passed to ``map`` or ``torch.vmap``, a decorator's wrapper) is read with every parameter data.
 Values only grow, so the reading is a fixed point reached by a work list: a function is read again
 when something it read (a parameter, a callee's result, a field, a module-level name) grew.
-
-"Reached" means called on a path that can return: code in a ``raise`` statement, or in a block that
-ends by raising, runs only for inputs the docstring does not allow and is not read. A function that
-calls itself (directly or through others) loops over the data unless every such call is guarded by
-a test that does not read the data's size and is not a constant: ``if b is None: return f(x, y)``
-(a self-call for a default) runs once; a call under ``try`` or under a test of a size recurs with
-the data."""
+"""
 
 from __future__ import annotations
 

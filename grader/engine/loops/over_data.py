@@ -1,28 +1,8 @@
-""" "Vectorised" read from the source: where an exercise its docstring says is vectorised (the suite's
-``VECTORISED``) iterates over its data, in any code it reaches (its helpers, another exercise's
-definition it calls, a helper file beside the topic's that the topic's file imports), decided on
-the trusted side from the text the subset checker reads.
-
-The docstrings' measure is counted where the code runs: the aten ops a call dispatches and the
-lines of the learner's Python it runs (:func:`grader.sandboxed.steps.count_work`), on inputs of
-two sizes. A loop of any syntax runs more of one or the other for bigger inputs: the count fails
-it. What the count cannot see, this reading keeps, and names the line: Python work on copies of
-the data that runs no line of the learner's own (``.tolist()``, ``.numpy()``, numpy on the data,
-element callbacks ``apply_``/``map_``/``np.vectorize``, a ``.item()`` whose value goes into the
-result), and a loop under a test of the data (a size switch: it may run only at sizes the count
-did not try). A loop the count saw not grow (over the two arguments, ``dict(a=a, b=b).values()``,
-``while i < 2``) costs nothing: :attr:`Loop.counted`.
-
-A loop is judged by what it iterates over,
-followed from the exercise's parameters (:mod:`grader.engine.loops.flow`): a ``for``, a
-comprehension, ``map``, ``filter``, ``functools.reduce``, itertools or a builtin that consumes an
-iterable (``sum``, ``list``) over a tensor, its rows, a range of one of its sizes or a list read
-out of it; a ``while`` whose test or exits read the data; recursion that is not a single guarded
-self-call; ``.tolist()``, ``.numpy()``, numpy on the data, ``apply_``/``map_``/``np.vectorize``;
-a ``.item()`` whose value goes into the result. Not a loop over the data: a loop over a tuple of
-the arguments or of layers, over a shape, over ``range`` of a constant; a ``.item()`` in a test
-(a precondition); ``np.newaxis``; ``torch.vmap`` (the function it maps is read, with its
-parameters as data); code on an error path.
+""" "Vectorised" read from the source: where an exercise its docstring says is vectorised (the
+suite's ``VECTORISED``) iterates over its data, in any code it reaches, decided on the trusted side
+from the text the subset checker reads. What the count of work (:func:`grader.sandboxed.steps.count_work`)
+decides, what this reading keeps and names the line of, and which loops are charged or not
+(:attr:`Loop.counted`) is docs/engine.md's, "'Vectorised' read from the source".
 """
 
 from __future__ import annotations

@@ -1,22 +1,12 @@
 """Notebook submissions: read with nbformat, keep the definitions, remember where they came from.
 
 Grading must not run a notebook's demo code (a training loop, ``plt.show()``,
-``time.sleep(600)``), so of every code cell only top-level definitions are kept: imports,
-functions, classes, assignments whose value calls nothing, and assignments that call
-something (``DEVICE = torch.device("cpu")``, ``EPS = torch.finfo(torch.float32).tiny``) when
-a kept definition reads the name they bind (found with :mod:`symtable`, transitively).
-IPython syntax (``x = !ls``, ``obj?``, ``%time``, ``%%time``) is turned into Python by
-IPython's own ``TransformerManager``; statements that call IPython are dropped, and the body
-of a ``%%time`` / ``%%capture`` cell is code like any other. A cell that still does not parse
-is skipped and named in a note. Imports of ``grader`` (the hand-out's set-up cell) are dropped:
-the grading tools are no part of an answer. An import that fails in the sandbox
-(``matplotlib``: missing, or no writable cache folder) is skipped rather than failing the topic; ``from __future__`` imports move
-to the top. What is kept still runs in the sandboxed worker (decorators, default arguments
-and kept constants execute).
-
-Every kept line remembers its cell and its line in the cell (:class:`NotebookModule`), so a
-message about the generated module (``losses.py, line 22``) reads
-``cell 4 (`def softmax(x, dim=-1):`), line 3`` instead.
+``time.sleep(600)``), so of every code cell only top-level definitions are kept; which, how IPython
+syntax is turned into Python, and how a message about the generated module is told by cell and
+line (:class:`NotebookModule`) is docs/architecture.md's, "Notebooks". An import that fails in the
+sandbox (``matplotlib``: missing, or no writable cache folder) is skipped rather than failing the
+topic; ``from __future__`` imports move to the top. What is kept still runs in the sandboxed worker
+(decorators, default arguments and kept constants execute).
 """
 
 from __future__ import annotations

@@ -1,19 +1,11 @@
 """Declared inputs only, on the trusted side: a suite imports and reads no file of its pack's
-folder (nor of a folder beside it that packs share) that the pack does not declare.
+folder (nor of a folder beside it that packs share) that the pack does not declare (docs/design.md,
+"What a grade reads": why, and what the manifest names).
 
-A grade's key is made of the files its manifest names (:mod:`grader.depends`); a suite that
-imported a helper module, or read a data file, the manifest does not name would go stale with it
-(the remembered result, the warm engine, a class's gradebook reading an old grade after the file
-changed). So a file inside a pack's folder, or inside a folder beside it that a pack's ``reads``
-names a file of, may be imported or read only where it is in the manifest: a topic's own files
-(its suite, domains, answers, hints, held-out declaration and data, a file pack.toml's ``reads``
-lists) or what every topic shares. An import of any other is refused by a finder first on the
-import path; while a suite's code runs (:func:`watching`: its collection and its checks), so is
-every other door to its bytes, by an audit hook on ``open`` (``open()``, ``io.open_code``: a
-module loaded by path, ``runpy.run_path``, a source read to ``compile``). Each refusal is an
-ImportError that names the key to add, at the first collection of the suite (``grade author
-validate`` among them), instead of going stale later; the engine fails the suite on any refusal,
-caught by the suite or not.
+An import of any other is refused by a finder first on the import path; while a suite's code runs
+(:func:`watching`: its collection and its checks), so is every other door to its bytes, by an audit
+hook on ``open``. Each refusal is an ImportError that names the key to add, at the first collection
+of the suite; the engine fails the suite on any refusal, caught by the suite or not.
 """
 
 from __future__ import annotations

@@ -1,20 +1,10 @@
 """How sandboxed processes are launched: bubblewrap when it works, plain rlimits otherwise.
 
-The sandbox (docs/sandbox.md), declared in :mod:`grader.sandboxed.policy`, binds a whitelist
-read-only — ``/usr``, ``/etc``, the Python prefixes, the grader package, the datasets and,
-for a fresh worker, the one staged submission — and nothing else: no ``solutions/``, no
-``tests/``, no ``.git``, no classmates. No network, its own pid namespace, dies with its
-parent. As root it drops to uid 65534 with no capabilities (``setpriv``), because root
-inside bwrap can unmount and remount. A fresh worker gets a private ``/tmp`` and a no-fork
-seccomp filter from bwrap; the zygote's view is read-only everywhere (its children share
-it) and each child installs its own filter. Resource limits are set before any submitted
-code runs; an unprivileged process cannot raise them back.
-
-Without bubblewrap, as root (a container that refuses namespaces, e.g. Gradescope's), the
-zygote and fresh workers still drop to uid 65534 with ``setpriv`` (fresh workers also get the
-no-fork seccomp filter): file permissions then decide what they read, so whoever runs the
-grader keeps the suites and results root-only (:func:`grader.gradescope.run.harden`). No network,
-pid or filesystem isolation: :func:`sandbox_status` says so.
+The sandbox, declared in :mod:`grader.sandboxed.policy` (its binds, namespaces, limits and the
+uid it drops to: docs/sandbox.md, "The sandbox and the threat model"), and its fallback without
+bubblewrap, as root (uid 65534 with ``setpriv``, file permissions deciding what is read:
+:func:`grader.gradescope.run.harden`; no network, pid or filesystem isolation, which
+:func:`sandbox_status` says).
 """
 
 from __future__ import annotations
